@@ -1,0 +1,22 @@
+package dev.cairn.errors;
+
+import dev.cairn.id.ObjectId;
+
+/** A requested object is not in the repository. Retrying does not help; fetching it may. */
+public class MissingObjectException extends CairnException {
+  private final ObjectId id;
+
+  public MissingObjectException(ObjectId id, String what) {
+    super("Cannot read " + what + ": object is missing (" + id.hex() + ")");
+    this.id = id;
+  }
+
+  public MissingObjectException(ObjectId id) {
+    this(id, "object");
+  }
+
+  /** The id that was asked for. */
+  public ObjectId objectId() {
+    return id;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.cairn.internal.index;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
+
+/**
+ * One LMDB environment per directory and process, shared by reference count: LMDB forbids opening
+ * the same environment twice in one process, while several processes may open it at once (LMDB's
+ * lock file serializes their writers). Named databases are opened once and cached.
+ */
+public final class IndexEnvironment implements AutoCloseable {
+  private static final Map<Path, IndexEnvironment> OPEN = new HashMap<>();
+
+  private final Path dir;
+  private final Env<byte[]> env;
+  private final Map<String, Dbi<byte[]>> dbis = new ConcurrentHashMap<>();
+  private int references;
+
+  private IndexEnvironment(Path dir, Env<byte[]> env) {
+    this.dir = dir;
+    this.env = env;
+  }
+
+  /**
+   * Opens (or shares) the environment in {@code dir}, creating it if needed. The caller closes it.
+   *
+   * @param mapSizeBytes the largest size the database may grow to (address space, not disk)
+   */
+  public static IndexEnvironment open(Path dir, long mapSizeBytes) throws IOException {
+    Path key = dir.toAbsolutePath().normalize();
+    synchronized (OPEN) {
+      IndexEnvironment shared = OPEN.get(key);
+      if (shared == null) {
+        Files.createDirectories(key);
+        try {
+          Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA)
+              .setMapSize(mapSizeBytes)
+              .setMaxDbs(16)
+              .setMaxReaders(256)
+              .open(key.toFile(), EnvFlags.MDB_NOTLS);
+          env.readerCheck();
+          shared = new IndexEnvironment(key, env);
+        } catch (LmdbException e) {
+          throw new IOException("Cannot open index: " + e.getMessage() + " (" + key + ")", e);
+        }
+        OPEN.put(key, shared);
+      }
+      shared.references++;
+      return shared;
+    }
+  }
+
+  /** The LMDB environment. */
+  public Env<byte[]> env() {
+    return env;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** The named database, created if absent. */
+  public Dbi<byte[]> dbi(String name) {
+    return dbis.computeIfAbsent(name, n -> env.openDbi(n, DbiFlags.MDB_CREATE));
+  }
+
+  @Override
+  public void close() {
+    synchronized (OPEN) {
+      if (--references == 0) {
+        OPEN.remove(dir);
+        env.close();
+      }
+    }
+  }
+}

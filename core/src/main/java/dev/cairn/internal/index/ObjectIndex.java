@@ -1,0 +1,179 @@
+package dev.cairn.internal.index;
+
+import dev.cairn.id.AbbreviatedObjectId;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Bytes;
+import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.object.ObjectType;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.Env;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.PutFlags;
+import org.lmdbjava.Txn;
+
+/**
+ * The LMDB lookup table from object id to its place in a pack. Derived data: {@link #rebuild}
+ * recreates it from the packs. Thread-safe, and safe across processes (LMDB serializes writers).
+ *
+ * <p>Databases: {@code objects} (id[32] → uint32 pack number, uint8 type, uint64 block offset,
+ * uint32 block length, uint32 offset in block, uint32 length), {@code packs} (pack name → uint32
+ * number) and {@code pack-numbers} (uint32 number → pack name). See spec/repository.md.
+ */
+public final class ObjectIndex {
+  private static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
+
+  private final Env<byte[]> env;
+  private final Dbi<byte[]> objects;
+  private final Dbi<byte[]> packs;
+  private final Dbi<byte[]> packNumbers;
+  private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
+
+  public ObjectIndex(IndexEnvironment environment) {
+    this.env = environment.env();
+    this.objects = environment.dbi("objects");
+    this.packs = environment.dbi("packs");
+    this.packNumbers = environment.dbi("pack-numbers");
+  }
+
+  /** Where {@code id} is stored, or null if the index does not know it. */
+  public ObjectLocation lookup(ObjectId id) {
+    byte[] v;
+    try (Txn<byte[]> txn = env.txnRead()) {
+      v = objects.get(txn, id.toBytes());
+      if (v == null) {
+        return null;
+      }
+      int pack = (int) Bytes.u32(v, 0);
+      String name = nameCache.get(pack);
+      if (name == null) {
+        byte[] n = packNumbers.get(txn, u32(pack));
+        if (n == null) {
+          return null;
+        }
+        name = new String(n, StandardCharsets.US_ASCII);
+        nameCache.put(pack, name);
+      }
+      return new ObjectLocation(
+          name,
+          ObjectType.fromCode(v[4] & 0xFF),
+          Bytes.u64(v, 5),
+          (int) Bytes.u32(v, 13),
+          (int) Bytes.u32(v, 17),
+          (int) Bytes.u32(v, 21));
+    }
+  }
+
+  /** Whether the index knows {@code id}. */
+  public boolean contains(ObjectId id) {
+    try (Txn<byte[]> txn = env.txnRead()) {
+      return objects.get(txn, id.toBytes()) != null;
+    }
+  }
+
+  /** Whether a pack of this name is registered. */
+  public boolean hasPack(String name) {
+    try (Txn<byte[]> txn = env.txnRead()) {
+      return packs.get(txn, name.getBytes(StandardCharsets.US_ASCII)) != null;
+    }
+  }
+
+  /** Names of every registered pack. */
+  public List<String> packNames() {
+    List<String> out = new ArrayList<>();
+    try (Txn<byte[]> txn = env.txnRead(); Cursor<byte[]> c = packs.openCursor(txn)) {
+      for (boolean ok = c.first(); ok; ok = c.next()) {
+        out.add(new String(c.key(), StandardCharsets.US_ASCII));
+      }
+    }
+    return out;
+  }
+
+  /** Number of objects the index knows. */
+  public long objectCount() {
+    try (Txn<byte[]> txn = env.txnRead()) {
+      return objects.stat(txn).entries;
+    }
+  }
+
+  /**
+   * Registers a published pack's objects in one transaction. Objects already known keep their
+   * current place; registering a pack twice changes nothing.
+   */
+  public void register(String packName, List<PackEntry> entries) {
+    try (Txn<byte[]> txn = env.txnWrite()) {
+      registerIn(txn, packName, entries);
+      txn.commit();
+    }
+  }
+
+  private void registerIn(Txn<byte[]> txn, String packName, List<PackEntry> entries) {
+    byte[] nameKey = packName.getBytes(StandardCharsets.US_ASCII);
+    byte[] existing = packs.get(txn, nameKey);
+    int number;
+    if (existing != null) {
+      number = (int) Bytes.u32(existing, 0);
+    } else {
+      number = nextPackNumber(txn);
+      packs.put(txn, nameKey, u32(number));
+      packNumbers.put(txn, u32(number), nameKey);
+    }
+    byte[] value = new byte[VALUE_SIZE];
+    Bytes.putU32(value, 0, number);
+    for (PackEntry e : entries) {
+      value[4] = (byte) e.type().code();
+      Bytes.putU64(value, 5, e.blockOffset());
+      Bytes.putU32(value, 13, e.blockLength());
+      Bytes.putU32(value, 17, e.offsetInBlock());
+      Bytes.putU32(value, 21, e.length());
+      objects.put(txn, e.id().toBytes(), value, PutFlags.MDB_NOOVERWRITE);
+    }
+  }
+
+  private int nextPackNumber(Txn<byte[]> txn) {
+    try (Cursor<byte[]> c = packNumbers.openCursor(txn)) {
+      return c.last() ? (int) Bytes.u32(c.key(), 0) + 1 : 1;
+    }
+  }
+
+  /** Replaces the whole index with the given packs' entries, in one transaction. */
+  public void rebuild(Map<String, List<PackEntry>> packEntries) {
+    try (Txn<byte[]> txn = env.txnWrite()) {
+      objects.drop(txn);
+      packs.drop(txn);
+      packNumbers.drop(txn);
+      for (Map.Entry<String, List<PackEntry>> e : packEntries.entrySet()) {
+        registerIn(txn, e.getKey(), e.getValue());
+      }
+      txn.commit();
+    }
+    nameCache.clear();
+  }
+
+  /** Up to {@code limit} known ids that start with {@code prefix}, in order. */
+  public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
+    List<ObjectId> out = new ArrayList<>();
+    try (Txn<byte[]> txn = env.txnRead(); Cursor<byte[]> c = objects.openCursor(txn)) {
+      byte[] start = prefix.lowerBound().toBytes();
+      for (boolean ok = c.get(start, GetOp.MDB_SET_RANGE); ok && out.size() < limit; ok = c.next()) {
+        ObjectId id = ObjectId.fromBytes(c.key());
+        if (!prefix.matches(id)) {
+          break;
+        }
+        out.add(id);
+      }
+    }
+    return out;
+  }
+
+  private static byte[] u32(int v) {
+    byte[] b = new byte[4];
+    Bytes.putU32(b, 0, v);
+    return b;
+  }
+}

@@ -1,0 +1,10 @@
+package dev.cairn.internal.pack;
+
+import dev.cairn.id.ObjectId;
+import dev.cairn.object.ObjectType;
+
+/**
+ * Where one object lives inside a pack: the block holding it (offset and length of the whole block
+ * including its header) and its place in the block's uncompressed bytes.
+ */
+public record PackEntry(ObjectId id, ObjectType type, long blockOffset, int blockLength, int offsetInBlock, int length) {}

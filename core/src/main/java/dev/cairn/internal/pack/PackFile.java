@@ -1,0 +1,234 @@
+package dev.cairn.internal.pack;
+
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.CorruptObjectException.Reason;
+import dev.cairn.errors.UnsupportedFormatVersionException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Bytes;
+import dev.cairn.object.ObjectType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * An open, published pack. Opening checks the header, the trailer and the index checksum; reading a
+ * block checks the block's checksum. Thread-safe: reads are positional.
+ */
+public final class PackFile implements AutoCloseable {
+  private final Path path;
+  private final FileChannel channel;
+  private final long length;
+  private final HashAlgorithm algorithm;
+  private final long indexOffset;
+  private final int entryCount;
+
+  private PackFile(Path path, FileChannel channel, long length, HashAlgorithm algorithm, long indexOffset, int entryCount) {
+    this.path = path;
+    this.channel = channel;
+    this.length = length;
+    this.algorithm = algorithm;
+    this.indexOffset = indexOffset;
+    this.entryCount = entryCount;
+  }
+
+  /**
+   * Opens a pack and checks its header, trailer and index checksum.
+   *
+   * @throws CorruptObjectException if any of those is damaged
+   * @throws UnsupportedFormatVersionException if the pack has a newer format version
+   */
+  public static PackFile open(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
+    try {
+      long len = ch.size();
+      String where = path.toString();
+      if (len < PackFormat.HEADER_SIZE + PackFormat.INDEX_HEADER_SIZE + PackFormat.TRAILER_SIZE) {
+        throw corrupt(Reason.TRUNCATED, where, "file of " + len + " bytes is too short for a pack");
+      }
+      byte[] header = readFully(ch, 0, PackFormat.HEADER_SIZE);
+      if (!startsWith(header, 0, PackFormat.MAGIC)) {
+        throw corrupt(Reason.MALFORMED, where, "not a pack (bad magic)");
+      }
+      int version = header[4] & 0xFF;
+      if (version != PackFormat.VERSION) {
+        throw new UnsupportedFormatVersionException("pack", version, where);
+      }
+      HashAlgorithm algorithm;
+      try {
+        algorithm = HashAlgorithm.fromCode(header[5] & 0xFF);
+      } catch (IllegalArgumentException e) {
+        throw corrupt(Reason.MALFORMED, where, e.getMessage());
+      }
+      if (Bytes.u16(header, 6) != 0) {
+        throw corrupt(Reason.MALFORMED, where, "reserved header bytes are not zero");
+      }
+      byte[] trailer = readFully(ch, len - PackFormat.TRAILER_SIZE, PackFormat.TRAILER_SIZE);
+      if (!startsWith(trailer, 16, PackFormat.END_MAGIC)) {
+        throw corrupt(Reason.TRUNCATED, where, "pack trailer missing");
+      }
+      long indexOffset = Bytes.u64(trailer, 0);
+      long indexLength = len - PackFormat.TRAILER_SIZE - indexOffset;
+      if (indexOffset < PackFormat.HEADER_SIZE || indexLength < PackFormat.INDEX_HEADER_SIZE
+          || (indexLength - PackFormat.INDEX_HEADER_SIZE) % PackFormat.ENTRY_SIZE != 0) {
+        throw corrupt(Reason.MALFORMED, where, "index offset " + indexOffset + " out of range");
+      }
+      byte[] index = readFully(ch, indexOffset, (int) indexLength);
+      CRC32C crc = new CRC32C();
+      crc.update(index);
+      if (crc.getValue() != Bytes.u32(trailer, 8)) {
+        throw corrupt(Reason.CHECKSUM_MISMATCH, where, "pack index checksum mismatch");
+      }
+      if (!startsWith(index, 0, PackFormat.INDEX_MAGIC)) {
+        throw corrupt(Reason.MALFORMED, where, "bad index magic");
+      }
+      long count = Bytes.u32(index, 4);
+      if (count * PackFormat.ENTRY_SIZE != indexLength - PackFormat.INDEX_HEADER_SIZE) {
+        throw corrupt(Reason.MALFORMED, where, "index count " + count + " does not match its length");
+      }
+      return new PackFile(path, ch, len, algorithm, indexOffset, (int) count);
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private static CorruptObjectException corrupt(Reason reason, String where, String detail) {
+    return new CorruptObjectException(null, reason, where, detail);
+  }
+
+  private static boolean startsWith(byte[] b, int off, String magic) {
+    for (int i = 0; i < magic.length(); i++) {
+      if (b[off + i] != magic.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static byte[] readFully(FileChannel ch, long pos, int n) throws IOException {
+    byte[] out = new byte[n];
+    ByteBuffer buf = ByteBuffer.wrap(out);
+    while (buf.hasRemaining()) {
+      int r = ch.read(buf, pos + buf.position());
+      if (r < 0) {
+        throw new CorruptObjectException(null, Reason.TRUNCATED, null, "unexpected end of file at " + (pos + buf.position()));
+      }
+    }
+    return out;
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /** The pack's name: the hex part of its file name. */
+  public String name() {
+    return PackFormat.nameOf(path.getFileName().toString());
+  }
+
+  public HashAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  public long length() {
+    return length;
+  }
+
+  public int entryCount() {
+    return entryCount;
+  }
+
+  /**
+   * Reads and validates every index entry: sorted, unique, known types, each inside a block in the
+   * pack's data section.
+   */
+  public List<PackEntry> entries() throws IOException {
+    byte[] index = readFully(channel, indexOffset, PackFormat.INDEX_HEADER_SIZE + entryCount * PackFormat.ENTRY_SIZE);
+    List<PackEntry> out = new ArrayList<>(entryCount);
+    ObjectId previous = null;
+    for (int i = 0; i < entryCount; i++) {
+      int p = PackFormat.INDEX_HEADER_SIZE + i * PackFormat.ENTRY_SIZE;
+      ObjectId id = ObjectId.fromBytes(index, p);
+      ObjectType type = ObjectType.fromCode(index[p + 32] & 0xFF);
+      long blockOffset = Bytes.u64(index, p + 33);
+      long blockLength = Bytes.u32(index, p + 41);
+      long offsetInBlock = Bytes.u32(index, p + 45);
+      long len = Bytes.u32(index, p + 49);
+      String where = path + " index entry " + i;
+      if (previous != null && previous.compareTo(id) >= 0) {
+        throw new CorruptObjectException(id, Reason.MALFORMED, where, "index not sorted");
+      }
+      if (type == null) {
+        throw new CorruptObjectException(id, Reason.MALFORMED, where, "unknown object type");
+      }
+      if (blockOffset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE
+          || blockOffset + blockLength > indexOffset || blockLength > Integer.MAX_VALUE
+          || len > Integer.MAX_VALUE || offsetInBlock + len > Integer.MAX_VALUE) {
+        throw new CorruptObjectException(id, Reason.MALFORMED, where, "entry points outside the pack");
+      }
+      out.add(new PackEntry(id, type, blockOffset, (int) blockLength, (int) offsetInBlock, (int) len));
+      previous = id;
+    }
+    return out;
+  }
+
+  /** The raw index section, whose hash is the pack's name. */
+  public byte[] indexSection() throws IOException {
+    return readFully(channel, indexOffset, PackFormat.INDEX_HEADER_SIZE + entryCount * PackFormat.ENTRY_SIZE);
+  }
+
+  /**
+   * Reads a whole block (header included) as the index describes it. The caller decodes it with
+   * {@link BlockCodec#decode}, which checks its checksum.
+   */
+  public byte[] readBlock(long offset, int blockLength) throws IOException {
+    if (offset < PackFormat.HEADER_SIZE || offset + blockLength > indexOffset) {
+      throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
+    }
+    return readFully(channel, offset, blockLength);
+  }
+
+  /** Reads {@code n} bytes at {@code offset}, for copying a pack's bytes elsewhere. */
+  public byte[] read(long offset, int n) throws IOException {
+    return readFully(channel, offset, n);
+  }
+
+  /**
+   * Checks the checksum over the whole file, which covers every byte but the checksum's own and the
+   * end magic.
+   *
+   * @throws CorruptObjectException if any byte differs from what was written
+   */
+  public void verifyChecksum() throws IOException {
+    CRC32C crc = new CRC32C();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long end = length - 8;
+    long pos = 0;
+    while (pos < end) {
+      buf.clear();
+      buf.limit((int) Math.min(buf.capacity(), end - pos));
+      int r = channel.read(buf, pos);
+      if (r < 0) {
+        throw corrupt(Reason.TRUNCATED, path.toString(), "unexpected end of pack");
+      }
+      buf.flip();
+      crc.update(buf);
+      pos += r;
+    }
+    byte[] stored = readFully(channel, end, 4);
+    if (crc.getValue() != Bytes.u32(stored, 0)) {
+      throw corrupt(Reason.CHECKSUM_MISMATCH, path.toString(), "pack checksum mismatch");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.cairn.internal.pack;
+
+/**
+ * Byte layout of a pack file (spec/pack.md):
+ * <pre>
+ *   header   'CRNP' uint8(version=1) uint8(objectFormat) uint16(0)
+ *   block*   uint8(codec) uint32(storedLength) uint32(rawLength) uint32(crc32c) stored[storedLength]
+ *   index    'CRNI' uint32(count) count * entry
+ *   entry    id[32] uint8(type) uint64(blockOffset) uint32(blockLength) uint32(offsetInBlock) uint32(length)
+ *   trailer  uint64(indexOffset) uint32(indexCrc32c) uint32(packCrc32c) 'CRNE'
+ * </pre>
+ * All integers are big-endian. A block's crc32c covers its first nine header bytes and its stored
+ * bytes. {@code indexCrc32c} covers the index section; {@code packCrc32c} covers every byte before
+ * it. Entries are sorted by id, unsigned, without duplicates.
+ */
+public final class PackFormat {
+  private PackFormat() {}
+
+  public static final String MAGIC = "CRNP";
+  public static final String INDEX_MAGIC = "CRNI";
+  public static final String END_MAGIC = "CRNE";
+  public static final int VERSION = 1;
+
+  public static final int HEADER_SIZE = 8;
+  public static final int BLOCK_HEADER_SIZE = 13;
+  public static final int INDEX_HEADER_SIZE = 8;
+  public static final int ENTRY_SIZE = 32 + 1 + 8 + 4 + 4 + 4;
+  public static final int TRAILER_SIZE = 8 + 4 + 4 + 4;
+
+  /** Block codec: bytes stored as they are. */
+  public static final int CODEC_STORED = 0;
+  /** Block codec: one zstd frame. */
+  public static final int CODEC_ZSTD = 1;
+
+  /** File name prefix and suffix of published packs. */
+  public static final String FILE_PREFIX = "pack-";
+  public static final String FILE_SUFFIX = ".pack";
+
+  /** The file name of the pack with the given name (hex). */
+  public static String fileName(String name) {
+    return FILE_PREFIX + name + FILE_SUFFIX;
+  }
+
+  /** The pack name in a file name, or null if it is not a pack file name. */
+  public static String nameOf(String fileName) {
+    if (!fileName.startsWith(FILE_PREFIX) || !fileName.endsWith(FILE_SUFFIX)) {
+      return null;
+    }
+    String name = fileName.substring(FILE_PREFIX.length(), fileName.length() - FILE_SUFFIX.length());
+    return dev.cairn.id.ObjectId.isId(name) ? name : null;
+  }
+}

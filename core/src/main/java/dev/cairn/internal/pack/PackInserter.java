@@ -1,0 +1,244 @@
+package dev.cairn.internal.pack;
+
+import dev.cairn.chunk.ChunkReader;
+import dev.cairn.chunk.FastCdcChunker;
+import dev.cairn.id.Hasher;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.ByteWriter;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.object.FileObject;
+import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.ObjectType;
+import dev.cairn.store.FileContent;
+import dev.cairn.store.InsertStats;
+import dev.cairn.store.ObjectInserter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Writes objects into packs. Hashing and compression run in the calling threads (and, for the
+ * chunks of a large file, in the database's worker threads); appends to the open pack are
+ * serialized. Objects below {@link PackSettings#smallObjectLimit()} are grouped into blocks of
+ * about {@link PackSettings#blockTargetBytes()} so that they compress together.
+ *
+ * <p>A pack that reaches the target size is published at once; {@link #flush()} publishes the
+ * rest. Thread-safe.
+ */
+final class PackInserter implements ObjectInserter {
+  /** Chunks of one file being hashed and compressed at once, bounding memory to a few chunks. */
+  private static final int MAX_CHUNKS_IN_FLIGHT = 8;
+
+  private final PackObjectDatabase db;
+  private final PackSettings settings;
+  private final ThreadLocal<Hasher> hasher;
+  private final FastCdcChunker chunker;
+  /** Ids written to the open pack or the open group, not yet in the index. */
+  private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
+
+  private final Object writeLock = new Object();
+  private PackWriter writer;
+
+  private final Object groupLock = new Object();
+  private ByteWriter group = new ByteWriter(64 << 10);
+  private List<PackWriter.Member> groupMembers = new ArrayList<>();
+
+  private final AtomicLong objectsWritten = new AtomicLong();
+  private final AtomicLong objectsSkipped = new AtomicLong();
+  private final AtomicLong rawWritten = new AtomicLong();
+  private final AtomicLong storedWritten = new AtomicLong();
+  private final AtomicLong rawSkipped = new AtomicLong();
+  private volatile boolean closed;
+
+  PackInserter(PackObjectDatabase db) {
+    this.db = db;
+    this.settings = db.settings();
+    this.hasher = ThreadLocal.withInitial(db.algorithm()::newHasher);
+    this.chunker = new FastCdcChunker(db.chunkerParams());
+  }
+
+  @Override
+  public ObjectId insert(ObjectType type, byte[] data, int off, int len) throws IOException {
+    Hasher h = hasher.get();
+    h.update(data, off, len);
+    ObjectId id = h.digest();
+    insertHashed(id, type, data, off, len);
+    return id;
+  }
+
+  private void insertHashed(ObjectId id, ObjectType type, byte[] data, int off, int len) throws IOException {
+    ensureOpen();
+    if (pending.contains(id) || db.index().contains(id) || !pending.add(id)) {
+      objectsSkipped.incrementAndGet();
+      rawSkipped.addAndGet(len);
+      return;
+    }
+    objectsWritten.incrementAndGet();
+    rawWritten.addAndGet(len);
+    if (len >= settings.smallObjectLimit()) {
+      byte[] block = BlockCodec.local().encode(data, off, len, settings.zstdLevel());
+      append(block, List.of(new PackWriter.Member(id, type, 0, len)));
+      return;
+    }
+    byte[] full = null;
+    List<PackWriter.Member> members = null;
+    synchronized (groupLock) {
+      groupMembers.add(new PackWriter.Member(id, type, group.length(), len));
+      group.bytes(data, off, len);
+      if (group.length() >= settings.blockTargetBytes()) {
+        full = group.toByteArray();
+        members = groupMembers;
+        group.reset();
+        groupMembers = new ArrayList<>();
+      }
+    }
+    if (full != null) {
+      append(BlockCodec.local().encode(full, 0, full.length, settings.zstdLevel()), members);
+    }
+  }
+
+  private void append(byte[] block, List<PackWriter.Member> members) throws IOException {
+    synchronized (writeLock) {
+      if (writer == null) {
+        writer = new PackWriter(db.algorithm(), db.packDirectory(), db.tmpDirectory());
+      }
+      writer.appendBlock(block, members);
+      storedWritten.addAndGet(block.length);
+      if (writer.size() >= settings.packTargetBytes()) {
+        publishLocked();
+      }
+    }
+  }
+
+  /** Finishes the open pack and registers it. Caller holds {@link #writeLock}. */
+  private void publishLocked() throws IOException {
+    PackWriter w = writer;
+    writer = null;
+    if (w == null) {
+      return;
+    }
+    PackInfo info = w.finish();
+    if (info != null) {
+      db.publish(info);
+      for (PackEntry e : info.entries()) {
+        pending.remove(e.id());
+      }
+    }
+  }
+
+  @Override
+  public FileContent insertFile(InputStream in) throws IOException {
+    ensureOpen();
+    ChunkReader chunks = new ChunkReader(chunker, in);
+    byte[] first = chunks.next();
+    if (first == null) {
+      return new FileContent(0, db.algorithm().hash(new byte[0]), db.algorithm().hash(new byte[0]));
+    }
+    byte[] second = chunks.next();
+    if (second == null) {
+      ObjectId id = insert(ObjectType.CHUNK, first);
+      return new FileContent(first.length, id, id);
+    }
+    // Several chunks: this thread reads, cuts and hashes the whole file while workers hash,
+    // compress and append each chunk.
+    Hasher whole = db.algorithm().newHasher();
+    Semaphore inFlight = new Semaphore(MAX_CHUNKS_IN_FLIGHT);
+    List<Future<ChunkRef>> refs = new ArrayList<>();
+    long size = 0;
+    try {
+      for (byte[] c = first; c != null; c = (c == first ? second : chunks.next())) {
+        whole.update(c);
+        size += c.length;
+        inFlight.acquire();
+        byte[] chunk = c;
+        refs.add(db.workers().submit(() -> {
+          try {
+            return new ChunkRef(insert(ObjectType.CHUNK, chunk), chunk.length);
+          } finally {
+            inFlight.release();
+          }
+        }));
+      }
+      List<ChunkRef> list = new ArrayList<>(refs.size());
+      for (Future<ChunkRef> f : refs) {
+        list.add(f.get());
+      }
+      ObjectId digest = whole.digest();
+      ObjectId fileId = insert(ObjectType.FILE, FileObjectFormat.encode(new FileObject(size, digest, list)));
+      return new FileContent(size, digest, fileId);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      refs.forEach(f -> f.cancel(true));
+      throw new InterruptedIOException("interrupted while storing a file");
+    } catch (ExecutionException e) {
+      refs.forEach(f -> f.cancel(true));
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(cause);
+    } catch (IOException | RuntimeException e) {
+      refs.forEach(f -> f.cancel(true));
+      throw e;
+    }
+  }
+
+  @Override
+  public void flush() throws IOException {
+    ensureOpen();
+    byte[] full = null;
+    List<PackWriter.Member> members = null;
+    synchronized (groupLock) {
+      if (!groupMembers.isEmpty()) {
+        full = group.toByteArray();
+        members = groupMembers;
+        group.reset();
+        groupMembers = new ArrayList<>();
+      }
+    }
+    if (full != null) {
+      append(BlockCodec.local().encode(full, 0, full.length, settings.zstdLevel()), members);
+    }
+    synchronized (writeLock) {
+      publishLocked();
+    }
+  }
+
+  @Override
+  public InsertStats stats() {
+    return new InsertStats(objectsWritten.get(), objectsSkipped.get(), rawWritten.get(), storedWritten.get(), rawSkipped.get());
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("inserter is closed");
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    synchronized (writeLock) {
+      if (writer != null) {
+        writer.close();
+        writer = null;
+      }
+    }
+    synchronized (groupLock) {
+      group = new ByteWriter(16);
+      groupMembers = new ArrayList<>();
+    }
+    pending.clear();
+  }
+}

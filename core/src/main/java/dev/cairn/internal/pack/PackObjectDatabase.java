@@ -1,0 +1,191 @@
+package dev.cairn.internal.pack;
+
+import dev.cairn.chunk.ChunkerParams;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.index.ObjectIndex;
+import dev.cairn.store.ObjectDatabase;
+import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * The local object store: pack files in one directory, found through the LMDB {@link ObjectIndex}.
+ * Thread-safe; several processes may use one store at once.
+ */
+public final class PackObjectDatabase implements ObjectDatabase {
+  private final Path packDir;
+  private final Path tmpDir;
+  private final ObjectIndex index;
+  private final HashAlgorithm algorithm;
+  private final ChunkerParams chunkerParams;
+  private final PackSettings settings;
+  private final Map<String, PackFile> open = new ConcurrentHashMap<>();
+  private volatile ExecutorService workers;
+
+  public PackObjectDatabase(Path packDir, Path tmpDir, ObjectIndex index, HashAlgorithm algorithm,
+      ChunkerParams chunkerParams, PackSettings settings) {
+    this.packDir = packDir;
+    this.tmpDir = tmpDir;
+    this.index = index;
+    this.algorithm = algorithm;
+    this.chunkerParams = chunkerParams;
+    this.settings = settings;
+  }
+
+  @Override
+  public HashAlgorithm algorithm() {
+    return algorithm;
+  }
+
+  @Override
+  public ChunkerParams chunkerParams() {
+    return chunkerParams;
+  }
+
+  public PackSettings settings() {
+    return settings;
+  }
+
+  public ObjectIndex index() {
+    return index;
+  }
+
+  public Path packDirectory() {
+    return packDir;
+  }
+
+  Path tmpDirectory() {
+    return tmpDir;
+  }
+
+  @Override
+  public ObjectInserter newInserter() {
+    return new PackInserter(this);
+  }
+
+  @Override
+  public ObjectReader newReader() {
+    return new PackReader(this);
+  }
+
+  @Override
+  public boolean has(ObjectId id) {
+    return index.contains(id);
+  }
+
+  /** Threads that hash and compress chunks while the inserting thread reads and cuts. */
+  ExecutorService workers() {
+    ExecutorService w = workers;
+    if (w == null) {
+      synchronized (this) {
+        w = workers;
+        if (w == null) {
+          int n = Math.max(1, Runtime.getRuntime().availableProcessors());
+          w = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "cairn-insert");
+            t.setDaemon(true);
+            return t;
+          });
+          workers = w;
+        }
+      }
+    }
+    return w;
+  }
+
+  /** The open pack of this name, opened (and checked) on first use. */
+  PackFile pack(String name) throws IOException {
+    PackFile p = open.get(name);
+    if (p == null) {
+      synchronized (open) {
+        p = open.get(name);
+        if (p == null) {
+          try {
+            p = PackFile.open(packDir.resolve(PackFormat.fileName(name)));
+          } catch (NoSuchFileException e) {
+            throw new CorruptObjectException(null, CorruptObjectException.Reason.TRUNCATED,
+                packDir.resolve(PackFormat.fileName(name)).toString(), "indexed pack file is missing");
+          }
+          if (p.algorithm() != algorithm) {
+            p.close();
+            throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.path().toString(),
+                "pack uses object format " + p.algorithm().configName() + ", repository uses " + algorithm.configName());
+          }
+          open.put(name, p);
+        }
+      }
+    }
+    return p;
+  }
+
+  /** Paths of every published pack file, sorted by name. */
+  public List<Path> packFiles() throws IOException {
+    try (Stream<Path> s = Files.list(packDir)) {
+      return s.filter(p -> PackFormat.nameOf(p.getFileName().toString()) != null).sorted().toList();
+    }
+  }
+
+  /**
+   * Rebuilds the index from the packs on disk. Packs that fail to open are skipped and returned,
+   * so that the caller can report them.
+   */
+  public List<Path> rebuildIndex() throws IOException {
+    Map<String, List<PackEntry>> all = new LinkedHashMap<>();
+    List<Path> bad = new ArrayList<>();
+    for (Path path : packFiles()) {
+      try (PackFile p = PackFile.open(path)) {
+        if (p.algorithm() != algorithm) {
+          bad.add(path);
+          continue;
+        }
+        all.put(p.name(), p.entries());
+      } catch (CorruptObjectException e) {
+        bad.add(path);
+      }
+    }
+    index.rebuild(all);
+    return bad;
+  }
+
+  /** Called after a pack is published: registers it so that readers find its objects. */
+  void publish(PackInfo info) {
+    index.register(info.name(), info.entries());
+  }
+
+  @Override
+  public void close() throws IOException {
+    ExecutorService w = workers;
+    if (w != null) {
+      w.shutdownNow();
+    }
+    IOException failure = null;
+    for (PackFile p : open.values()) {
+      try {
+        p.close();
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    open.clear();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.cairn.store;
+
+import dev.cairn.chunk.ChunkerParams;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import java.io.IOException;
+
+/**
+ * A content-addressed object store: chunks, file objects, manifest nodes and versions keyed by the
+ * hash of their bytes. Thread-safe.
+ */
+public interface ObjectDatabase extends AutoCloseable {
+  /** The object format: the hash that names objects. */
+  HashAlgorithm algorithm();
+
+  /** How files are cut into chunks. */
+  ChunkerParams chunkerParams();
+
+  /** A new inserter; the caller closes it. */
+  ObjectInserter newInserter() throws IOException;
+
+  /** A new reader; the caller closes it. */
+  ObjectReader newReader() throws IOException;
+
+  /** Whether the store holds {@code id}. */
+  boolean has(ObjectId id) throws IOException;
+
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,49 @@
+package dev.cairn.store;
+
+import dev.cairn.id.ObjectId;
+import dev.cairn.object.ObjectType;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Adds objects to a store. An object already stored (or already inserted here) is not written
+ * again. Inserted objects become visible to readers when {@link #flush()} returns; until then they
+ * sit in a pack that no reader can see, and {@link #close()} without a flush discards them.
+ *
+ * <p>Thread-safe: several threads may insert through one inserter at once, and several inserters
+ * (in this or other processes) may write to one repository at once.
+ */
+public interface ObjectInserter extends AutoCloseable {
+  /**
+   * Stores {@code len} bytes of {@code data} as an object of {@code type}.
+   *
+   * @return the object's id: the hash of those bytes
+   * @throws IOException if writing fails; objects inserted before stay pending
+   */
+  ObjectId insert(ObjectType type, byte[] data, int off, int len) throws IOException;
+
+  /** Stores all of {@code data} as an object of {@code type}. */
+  default ObjectId insert(ObjectType type, byte[] data) throws IOException {
+    return insert(type, data, 0, data.length);
+  }
+
+  /**
+   * Cuts a stream into content-defined chunks, stores the new ones and, for more than one chunk, a
+   * file object listing them. Holds a bounded number of chunks in memory whatever the stream's
+   * length. Does not close {@code in}.
+   */
+  FileContent insertFile(InputStream in) throws IOException;
+
+  /**
+   * Publishes everything inserted so far: finishes the open pack (fsync, atomic rename) and adds
+   * its objects to the index. Durable when it returns.
+   */
+  void flush() throws IOException;
+
+  /** Counts of what this inserter wrote and skipped so far. */
+  InsertStats stats();
+
+  /** Discards anything not yet flushed and releases resources. */
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,228 @@
+package dev.cairn.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.Repository;
+import dev.cairn.RepositoryConfig;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.id.AbbreviatedObjectId;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.object.ObjectType;
+import dev.cairn.testing.TestRepos;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ObjectStoreTest {
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @EnumSource(HashAlgorithm.class)
+  void insertedObjectsReadBackAfterFlush(HashAlgorithm algorithm) throws IOException {
+    try (Repository repo = Repository.create(tmp.resolve("r"), TestRepos.SMALL.withObjectFormat(algorithm));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      List<ObjectId> ids = new ArrayList<>();
+      List<byte[]> data = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        byte[] b = i % 2 == 0 ? TestRepos.random(i, i * 97) : TestRepos.text(i, i * 331);
+        data.add(b);
+        ObjectId id = ins.insert(ObjectType.CHUNK, b);
+        assertThat(id).isEqualTo(algorithm.hash(b));
+        ids.add(id);
+      }
+      assertThat(reader.has(ids.get(5))).isFalse();
+      ins.flush();
+      for (int i = 0; i < ids.size(); i++) {
+        ObjectLoader l = reader.open(ids.get(i));
+        assertThat(l.bytes()).isEqualTo(data.get(i));
+        assertThat(l.type()).isEqualTo(ObjectType.CHUNK);
+      }
+      assertThat(repo.packs().packFiles()).hasSizeGreaterThan(1);
+    }
+  }
+
+  @Test
+  void duplicatesAreNotWrittenAgain() throws IOException {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"))) {
+      byte[] b = TestRepos.random(1, 50_000);
+      try (ObjectInserter ins = repo.objects().newInserter()) {
+        ins.insert(ObjectType.CHUNK, b);
+        ins.insert(ObjectType.CHUNK, b);
+        ins.flush();
+        assertThat(ins.stats().objectsWritten()).isEqualTo(1);
+        assertThat(ins.stats().objectsSkipped()).isEqualTo(1);
+      }
+      long packBytes = packBytes(repo);
+      try (ObjectInserter ins = repo.objects().newInserter()) {
+        ins.insert(ObjectType.CHUNK, b);
+        ins.flush();
+        assertThat(ins.stats().objectsWritten()).isZero();
+      }
+      assertThat(packBytes(repo)).isEqualTo(packBytes);
+    }
+  }
+
+  static long packBytes(Repository repo) throws IOException {
+    long sum = 0;
+    for (Path p : repo.packs().packFiles()) {
+      sum += Files.size(p);
+    }
+    return sum;
+  }
+
+  @Test
+  void closeWithoutFlushPublishesNothing() throws IOException {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"))) {
+      ObjectId id;
+      try (ObjectInserter ins = repo.objects().newInserter()) {
+        id = ins.insert(ObjectType.CHUNK, TestRepos.random(3, 5000));
+      }
+      assertThat(repo.objects().has(id)).isFalse();
+      assertThat(repo.packs().packFiles()).isEmpty();
+      try (var s = Files.list(repo.tmpDirectory())) {
+        assertThat(s.toList()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void filesStreamBackByteForByteWithTheirDigest() throws Exception {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      byte[] big = TestRepos.random(9, 1_000_000);
+      byte[] small = TestRepos.text(10, 800);
+      FileContent fBig = ins.insertFile(new ByteArrayInputStream(big));
+      FileContent fSmall = ins.insertFile(new ByteArrayInputStream(small));
+      FileContent fEmpty = ins.insertFile(new ByteArrayInputStream(new byte[0]));
+      ins.flush();
+      assertThat(fBig.chunked()).isTrue();
+      assertThat(fBig.digest()).isEqualTo(HashAlgorithm.SHA256.hash(big));
+      assertThat(fSmall.chunked()).isFalse();
+      assertThat(fSmall.content()).isEqualTo(HashAlgorithm.SHA256.hash(small));
+      assertThat(fEmpty.size()).isZero();
+      assertThat(readAll(reader, fBig)).isEqualTo(big);
+      assertThat(readAll(reader, fSmall)).isEqualTo(small);
+      assertThat(readAll(reader, fEmpty)).isEmpty();
+    }
+  }
+
+  static byte[] readAll(ObjectReader reader, FileContent c) throws IOException {
+    try (InputStream in = reader.openContent(c)) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void missingObjectsRaiseTypedException() throws IOException {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectReader reader = repo.objects().newReader()) {
+      ObjectId id = HashAlgorithm.SHA256.hash(new byte[] {42});
+      assertThatThrownBy(() -> reader.open(id))
+          .isInstanceOf(MissingObjectException.class)
+          .hasMessageContaining(id.hex());
+    }
+  }
+
+  @Test
+  void abbreviatedIdsResolveLikeGit() throws IOException {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      List<ObjectId> ids = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        ids.add(ins.insert(ObjectType.CHUNK, TestRepos.random(i, 100)));
+      }
+      ins.flush();
+      for (ObjectId id : ids) {
+        assertThat(reader.resolve(AbbreviatedObjectId.parse(id.abbreviate(8)), 2)).containsExactly(id);
+      }
+      assertThat(reader.resolve(AbbreviatedObjectId.parse("00000000"), 2)).isEmpty();
+    }
+  }
+
+  @Test
+  void severalThreadsInsertAtOnce() throws Exception {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      List<Future<FileContent>> futures = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        // Half the files repeat, so threads race to store the same chunks.
+        int seed = i % 20;
+        futures.add(pool.submit(() -> ins.insertFile(new ByteArrayInputStream(TestRepos.random(seed, 100_000)))));
+      }
+      List<FileContent> contents = new ArrayList<>();
+      for (Future<FileContent> f : futures) {
+        contents.add(f.get());
+      }
+      pool.shutdown();
+      ins.flush();
+      for (int i = 0; i < 40; i++) {
+        assertThat(readAll(reader, contents.get(i))).isEqualTo(TestRepos.random(i % 20, 100_000));
+      }
+    }
+  }
+
+  @Test
+  void indexIsRebuiltFromPacksAfterItIsDeleted() throws IOException {
+    Path dir = tmp.resolve("r");
+    List<ObjectId> ids = new ArrayList<>();
+    try (Repository repo = TestRepos.create(dir); ObjectInserter ins = repo.objects().newInserter()) {
+      for (int i = 0; i < 300; i++) {
+        ids.add(ins.insert(ObjectType.CHUNK, TestRepos.random(i, 3000)));
+      }
+      ins.flush();
+    }
+    try (var files = Files.list(dir.resolve("index"))) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+    try (Repository repo = Repository.open(dir); ObjectReader reader = repo.objects().newReader()) {
+      assertThat(reader.has(ids.get(0))).isFalse();
+      assertThat(repo.rebuildIndex()).isEmpty();
+      for (int i = 0; i < ids.size(); i++) {
+        assertThat(reader.open(ids.get(i)).bytes()).isEqualTo(TestRepos.random(i, 3000));
+      }
+    }
+  }
+
+  @Test
+  void openingTheSameRepositoryTwiceInOneProcessShares() throws IOException {
+    Path dir = tmp.resolve("r");
+    try (Repository a = TestRepos.create(dir); Repository b = Repository.open(dir)) {
+      ObjectId id;
+      try (ObjectInserter ins = a.objects().newInserter()) {
+        id = ins.insert(ObjectType.CHUNK, new byte[] {1, 2, 3});
+        ins.flush();
+      }
+      assertThat(b.objects().has(id)).isTrue();
+    }
+  }
+
+  @Test
+  void configRoundTripsAndRejectsNewerFormats() throws Exception {
+    RepositoryConfig c = TestRepos.SMALL.with("cache.maxSize", "123");
+    assertThat(RepositoryConfig.parse(c.format())).isEqualTo(c);
+    assertThatThrownBy(() -> RepositoryConfig.parse("core.formatVersion = 9\ncore.objectFormat = sha256\n"))
+        .hasMessageContaining("format version 9");
+    assertThatThrownBy(() -> RepositoryConfig.parse("core.formatVersion = 1\ncore.objectFormat = md5\n"))
+        .hasMessageContaining("md5");
+  }
+}
