@@ -47,9 +47,10 @@ final class PackInserter implements ObjectInserter {
   private final Object writeLock = new Object();
   private PackWriter writer;
 
-  private final Object groupLock = new Object();
-  private ByteWriter group = new ByteWriter(64 << 10);
-  private List<PackWriter.Member> groupMembers = new ArrayList<>();
+  /** Small chunks, grouped into blocks of the configured size for a good compression ratio. */
+  private final Group dataGroup;
+  /** File objects, tree nodes and versions: smaller blocks, since they are read one at a time. */
+  private final Group metadataGroup;
 
   private final AtomicLong objectsWritten = new AtomicLong();
   private final AtomicLong objectsSkipped = new AtomicLong();
@@ -63,6 +64,48 @@ final class PackInserter implements ObjectInserter {
     this.settings = db.settings();
     this.hasher = ThreadLocal.withInitial(db.algorithm()::newHasher);
     this.chunker = new FastCdcChunker(db.chunkerParams());
+    this.dataGroup = new Group(settings.blockTargetBytes());
+    this.metadataGroup = new Group(Math.min(settings.blockTargetBytes(), METADATA_BLOCK_BYTES));
+  }
+
+  /** Raw size of blocks that group metadata objects. */
+  static final int METADATA_BLOCK_BYTES = 64 << 10;
+
+  /** Objects waiting to fill a block. */
+  private static final class Group {
+    private final int targetBytes;
+    private ByteWriter bytes = new ByteWriter(16 << 10);
+    private List<PackWriter.Member> members = new ArrayList<>();
+
+    Group(int targetBytes) {
+      this.targetBytes = targetBytes;
+    }
+
+    /** Adds an object; returns the group's content if it is now full (and empties it), else null. */
+    synchronized Taken add(ObjectId id, ObjectType type, byte[] data, int off, int len) {
+      members.add(new PackWriter.Member(id, type, bytes.length(), len));
+      bytes.bytes(data, off, len);
+      return bytes.length() >= targetBytes ? take() : null;
+    }
+
+    /** Empties the group, returning what it held, or null if it was empty. */
+    synchronized Taken take() {
+      if (members.isEmpty()) {
+        return null;
+      }
+      Taken t = new Taken(bytes.toByteArray(), members);
+      bytes = new ByteWriter(16 << 10);
+      members = new ArrayList<>();
+      return t;
+    }
+  }
+
+  private record Taken(byte[] raw, List<PackWriter.Member> members) {}
+
+  private void appendGroup(Taken t) throws IOException {
+    if (t != null) {
+      append(BlockCodec.local().encode(t.raw(), 0, t.raw().length, settings.zstdLevel()), t.members());
+    }
   }
 
   @Override
@@ -88,21 +131,8 @@ final class PackInserter implements ObjectInserter {
       append(block, List.of(new PackWriter.Member(id, type, 0, len)));
       return;
     }
-    byte[] full = null;
-    List<PackWriter.Member> members = null;
-    synchronized (groupLock) {
-      groupMembers.add(new PackWriter.Member(id, type, group.length(), len));
-      group.bytes(data, off, len);
-      if (group.length() >= settings.blockTargetBytes()) {
-        full = group.toByteArray();
-        members = groupMembers;
-        group.reset();
-        groupMembers = new ArrayList<>();
-      }
-    }
-    if (full != null) {
-      append(BlockCodec.local().encode(full, 0, full.length, settings.zstdLevel()), members);
-    }
+    Group group = type == ObjectType.CHUNK ? dataGroup : metadataGroup;
+    appendGroup(group.add(id, type, data, off, len));
   }
 
   private void append(byte[] block, List<PackWriter.Member> members) throws IOException {
@@ -197,19 +227,8 @@ final class PackInserter implements ObjectInserter {
   @Override
   public void flush() throws IOException {
     ensureOpen();
-    byte[] full = null;
-    List<PackWriter.Member> members = null;
-    synchronized (groupLock) {
-      if (!groupMembers.isEmpty()) {
-        full = group.toByteArray();
-        members = groupMembers;
-        group.reset();
-        groupMembers = new ArrayList<>();
-      }
-    }
-    if (full != null) {
-      append(BlockCodec.local().encode(full, 0, full.length, settings.zstdLevel()), members);
-    }
+    appendGroup(dataGroup.take());
+    appendGroup(metadataGroup.take());
     synchronized (writeLock) {
       publishLocked();
     }
@@ -235,10 +254,8 @@ final class PackInserter implements ObjectInserter {
         writer = null;
       }
     }
-    synchronized (groupLock) {
-      group = new ByteWriter(16);
-      groupMembers = new ArrayList<>();
-    }
+    dataGroup.take();
+    metadataGroup.take();
     pending.clear();
   }
 }

@@ -1,0 +1,2 @@
+/** JMH benchmarks and the side-by-side harness. */
+package dev.cairn.benchmarks;

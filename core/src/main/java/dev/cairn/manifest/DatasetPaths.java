@@ -1,0 +1,127 @@
+package dev.cairn.manifest;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Rules for paths inside a dataset (spec/manifest.md): relative, {@code /}-separated, UTF-8; no
+ * empty, {@code .} or {@code ..} segment; no NUL, no backslash, no control characters; each segment
+ * at most 255 bytes and the whole path at most 4096 bytes. Paths order by their UTF-8 bytes.
+ */
+public final class DatasetPaths {
+  /** Longest path, in UTF-8 bytes. */
+  public static final int MAX_PATH_BYTES = 4096;
+  /** Longest path segment (a file or folder name), in UTF-8 bytes, as on most file systems. */
+  public static final int MAX_SEGMENT_BYTES = 255;
+
+  private DatasetPaths() {}
+
+  /**
+   * Returns why {@code path} is not a valid dataset path, or null if it is.
+   */
+  public static String problem(String path) {
+    if (path.isEmpty()) {
+      return "empty path";
+    }
+    if (path.startsWith("/")) {
+      return "absolute path";
+    }
+    if (path.endsWith("/")) {
+      return "path ends with '/'";
+    }
+    int segmentStart = 0;
+    for (int i = 0; i <= path.length(); i++) {
+      if (i == path.length() || path.charAt(i) == '/') {
+        String seg = path.substring(segmentStart, i);
+        if (seg.isEmpty()) {
+          return "empty path segment";
+        }
+        if (seg.equals(".") || seg.equals("..")) {
+          return "'" + seg + "' segment";
+        }
+        if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+          return "name longer than " + MAX_SEGMENT_BYTES + " bytes";
+        }
+        segmentStart = i + 1;
+        continue;
+      }
+      char c = path.charAt(i);
+      if (c == 0) {
+        return "NUL character";
+      }
+      if (c == '\\') {
+        return "backslash (use '/' to separate folders)";
+      }
+      if (c < 0x20 || c == 0x7F) {
+        return "control character";
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= path.length() || !Character.isLowSurrogate(path.charAt(i + 1))) {
+          return "invalid Unicode";
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return "invalid Unicode";
+      }
+    }
+    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+      return "path longer than " + MAX_PATH_BYTES + " bytes";
+    }
+    return null;
+  }
+
+  /**
+   * Checks a path.
+   *
+   * @throws IllegalArgumentException naming the path and what is wrong
+   */
+  public static String check(String path) {
+    String p = problem(path);
+    if (p != null) {
+      throw new IllegalArgumentException("invalid dataset path '" + printable(path) + "': " + p);
+    }
+    return path;
+  }
+
+  /** A form of {@code path} safe to print on one line. */
+  public static String printable(String path) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c < 0x20 || c == 0x7F) {
+        sb.append(String.format("\\x%02x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Compares paths by Unicode code point, which is the order of their UTF-8 bytes (Java's
+   * {@link String#compareTo} differs for characters beyond U+FFFF).
+   */
+  public static int compare(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        return fixup(x) - fixup(y);
+      }
+    }
+    return a.length() - b.length();
+  }
+
+  /** Moves surrogates above U+E000-U+FFFF so that UTF-16 units order like code points. */
+  private static int fixup(char c) {
+    if (c >= 0xD800) {
+      return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    }
+    return c;
+  }
+
+  /** Whether {@code path} is {@code folder} or lies inside it ({@code folder} "" is the root). */
+  public static boolean isUnder(String path, String folder) {
+    return folder.isEmpty() || path.equals(folder) || (path.startsWith(folder) && path.charAt(folder.length()) == '/');
+  }
+}

@@ -1,0 +1,193 @@
+package dev.cairn.manifest;
+
+import dev.cairn.id.ObjectId;
+import dev.cairn.store.ObjectInserter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * A read-only view of one manifest tree: sorted paths to entries. Lookups and seeks read one node
+ * per level; iteration streams the leaves; counts come from the root without reading leaves.
+ * Thread-safe if its {@link NodeLoader} is.
+ */
+public final class Manifest implements Iterable<FileEntry> {
+  private final NodeLoader loader;
+  private final ObjectId root;
+
+  public Manifest(NodeLoader loader, ObjectId root) {
+    this.loader = loader;
+    this.root = root;
+  }
+
+  /** Builds the tree of {@code entries}, which must be sorted by path and unique. */
+  public static ObjectId build(ObjectInserter inserter, Iterable<FileEntry> entries) throws IOException {
+    TreeBuilder b = new TreeBuilder(inserter);
+    for (FileEntry e : entries) {
+      b.add(e);
+    }
+    return b.finish();
+  }
+
+  public ObjectId root() {
+    return root;
+  }
+
+  public NodeLoader loader() {
+    return loader;
+  }
+
+  /** Number of entries. */
+  public long entryCount() throws IOException {
+    return loader.load(root).entryCount();
+  }
+
+  /** Sum of the entries' sizes. */
+  public long totalBytes() throws IOException {
+    return loader.load(root).totalBytes();
+  }
+
+  /** The entry at {@code path}, or null. */
+  public FileEntry lookup(String path) throws IOException {
+    TreeNode node = loader.load(root);
+    while (node instanceof TreeNode.Inner in) {
+      int i = childFor(in.children(), path);
+      node = loader.load(in.children().get(i).id());
+    }
+    List<FileEntry> entries = ((TreeNode.Leaf) node).entries();
+    int i = Collections.binarySearch(entries, null, (e, ignored) -> DatasetPaths.compare(e.path(), path));
+    return i >= 0 ? entries.get(i) : null;
+  }
+
+  /** Index of the last child whose first key is at most {@code key} (0 if none). */
+  static int childFor(List<ChildRef> children, String key) {
+    int lo = 0;
+    int hi = children.size() - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (DatasetPaths.compare(children.get(mid).firstKey(), key) <= 0) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** All entries in path order. I/O errors surface as {@link UncheckedIOException}. */
+  @Override
+  public Iterator<FileEntry> iterator() {
+    return iterator("");
+  }
+
+  /** Entries with paths at or after {@code from}, in order. */
+  public Iterator<FileEntry> iterator(String from) {
+    return new Cursor(from);
+  }
+
+  /**
+   * Entries {@code offset} to {@code offset + limit - 1} in path order, skipping whole subtrees by
+   * their counts.
+   */
+  public List<FileEntry> page(long offset, int limit) throws IOException {
+    List<FileEntry> out = new ArrayList<>(Math.min(limit, 1024));
+    if (limit <= 0 || offset < 0) {
+      return out;
+    }
+    collectPage(loader.load(root), offset, limit, out);
+    return out;
+  }
+
+  private long collectPage(TreeNode node, long skip, int limit, List<FileEntry> out) throws IOException {
+    if (node instanceof TreeNode.Leaf leaf) {
+      List<FileEntry> es = leaf.entries();
+      for (int i = (int) Math.min(skip, es.size()); i < es.size() && out.size() < limit; i++) {
+        out.add(es.get(i));
+      }
+      return Math.max(0, skip - es.size());
+    }
+    for (ChildRef c : ((TreeNode.Inner) node).children()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      if (skip >= c.entryCount()) {
+        skip -= c.entryCount();
+        continue;
+      }
+      skip = collectPage(loader.load(c.id()), skip, limit, out);
+    }
+    return skip;
+  }
+
+  /** Depth-first walk over leaves, reading one node per level at a time. */
+  private final class Cursor implements Iterator<FileEntry> {
+    private final Deque<Frame> stack = new ArrayDeque<>();
+    private List<FileEntry> leafEntries = List.of();
+    private int leafPos;
+
+    private record Frame(List<ChildRef> children, int[] next) {}
+
+    Cursor(String from) {
+      try {
+        TreeNode node = loader.load(root);
+        while (node instanceof TreeNode.Inner in) {
+          int i = from.isEmpty() ? 0 : childFor(in.children(), from);
+          stack.push(new Frame(in.children(), new int[] {i + 1}));
+          node = loader.load(in.children().get(i).id());
+        }
+        leafEntries = ((TreeNode.Leaf) node).entries();
+        while (leafPos < leafEntries.size() && DatasetPaths.compare(leafEntries.get(leafPos).path(), from) < 0) {
+          leafPos++;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (leafPos >= leafEntries.size()) {
+          if (!descendNext()) {
+            return false;
+          }
+        }
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private boolean descendNext() throws IOException {
+      while (!stack.isEmpty() && stack.peek().next()[0] >= stack.peek().children().size()) {
+        stack.pop();
+      }
+      if (stack.isEmpty()) {
+        return false;
+      }
+      Frame f = stack.peek();
+      TreeNode node = loader.load(f.children().get(f.next()[0]++).id());
+      while (node instanceof TreeNode.Inner in) {
+        stack.push(new Frame(in.children(), new int[] {1}));
+        node = loader.load(in.children().get(0).id());
+      }
+      leafEntries = ((TreeNode.Leaf) node).entries();
+      leafPos = 0;
+      return true;
+    }
+
+    @Override
+    public FileEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return leafEntries.get(leafPos++);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.cairn.manifest;
+
+import static dev.cairn.manifest.ManifestFixtures.entries;
+import static dev.cairn.manifest.ManifestFixtures.entry;
+import static dev.cairn.manifest.ManifestFixtures.map;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.chunk.ChunkerParams;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.ManifestEditor.Edit;
+import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectReader;
+import dev.cairn.store.memory.InMemoryObjectDatabase;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class ManifestTest {
+  private final InMemoryObjectDatabase db = new InMemoryObjectDatabase(HashAlgorithm.SHA256, ChunkerParams.DEFAULT);
+
+  private ObjectId build(List<FileEntry> entries) throws IOException {
+    try (ObjectInserter ins = db.newInserter()) {
+      ObjectId root = Manifest.build(ins, entries);
+      ins.flush();
+      return root;
+    }
+  }
+
+  private Manifest manifest(ObjectId root) {
+    return new Manifest(new NodeLoader(db.newReader()), root);
+  }
+
+  private static List<FileEntry> list(Manifest m) {
+    List<FileEntry> out = new ArrayList<>();
+    m.forEach(out::add);
+    return out;
+  }
+
+  @Test
+  void buildIterateLookupAndPage() throws IOException {
+    List<FileEntry> es = entries(1, 5000);
+    Manifest m = manifest(build(es));
+    assertThat(list(m)).isEqualTo(es);
+    assertThat(m.entryCount()).isEqualTo(5000);
+    assertThat(m.totalBytes()).isEqualTo(es.stream().mapToLong(FileEntry::size).sum());
+    for (int i = 0; i < es.size(); i += 37) {
+      assertThat(m.lookup(es.get(i).path())).isEqualTo(es.get(i));
+    }
+    assertThat(m.lookup("images/none")).isNull();
+    assertThat(m.lookup("")).isNull();
+    assertThat(m.page(1234, 100)).isEqualTo(es.subList(1234, 1334));
+    assertThat(m.page(4990, 100)).isEqualTo(es.subList(4990, 5000));
+    assertThat(m.page(6000, 10)).isEmpty();
+    Iterator<FileEntry> it = m.iterator(es.get(777).path());
+    assertThat(it.next()).isEqualTo(es.get(777));
+    assertThat(loaderOf(m).load(m.root()).level()).isGreaterThan(0);
+  }
+
+  private static NodeLoader loaderOf(Manifest m) {
+    return m.loader();
+  }
+
+  @Test
+  void emptyAndTinyManifests() throws IOException {
+    Manifest empty = manifest(build(List.of()));
+    assertThat(list(empty)).isEmpty();
+    assertThat(empty.entryCount()).isZero();
+    List<FileEntry> one = List.of(entry("a.txt", 1));
+    assertThat(list(manifest(build(one)))).isEqualTo(one);
+  }
+
+  @Test
+  void pathsOrderByCodePointNotUtf16() throws IOException {
+    // U+FF5E (one UTF-16 unit) sorts before U+1F600 (a surrogate pair) in UTF-8 byte order.
+    List<FileEntry> es = List.of(entry("\uFF5E.txt", 1), entry("\uD83D\uDE00.txt", 2));
+    assertThat(DatasetPaths.compare(es.get(0).path(), es.get(1).path())).isNegative();
+    assertThat(list(manifest(build(es)))).isEqualTo(es);
+  }
+
+  @Property(tries = 25)
+  void editingGivesTheSameTreeAsRebuilding(@ForAll long seed, @ForAll @IntRange(min = 0, max = 4000) int n,
+      @ForAll @IntRange(min = 0, max = 60) int changes) throws IOException {
+    List<FileEntry> base = entries(seed, n);
+    ObjectId root = build(base);
+    Random r = new Random(seed);
+    TreeMap<String, FileEntry> expected = map(base);
+    List<Edit> edits = new ArrayList<>();
+    for (int i = 0; i < changes; i++) {
+      int op = r.nextInt(3);
+      if (op == 0 || base.isEmpty()) {
+        String p = "new/" + r.nextInt(1000) + ".bin";
+        FileEntry e = entry(p, r.nextInt(1000));
+        edits.add(Edit.put(e));
+        expected.put(p, e);
+      } else if (op == 1) {
+        FileEntry old = base.get(r.nextInt(base.size()));
+        FileEntry e = entry(old.path(), r.nextInt(1000) + 5000);
+        edits.add(Edit.put(e));
+        expected.put(old.path(), e);
+      } else {
+        String p = base.get(r.nextInt(base.size())).path();
+        edits.add(Edit.remove(p));
+        expected.remove(p);
+      }
+    }
+    ObjectId edited;
+    try (ObjectInserter ins = db.newInserter(); ObjectReader reader = db.newReader()) {
+      edited = new ManifestEditor(new NodeLoader(reader), ins).apply(root, edits);
+      ins.flush();
+    }
+    assertThat(edited).isEqualTo(build(new ArrayList<>(expected.values())));
+    assertThat(list(manifest(edited))).isEqualTo(new ArrayList<>(expected.values()));
+  }
+
+  @Property(tries = 25)
+  void diffAppliedToAGivesB(@ForAll long seedA, @ForAll long seedB, @ForAll @IntRange(min = 0, max = 3000) int n)
+      throws IOException {
+    // B shares most of A: a few removed, modified and added entries.
+    List<FileEntry> a = entries(seedA, n);
+    TreeMap<String, FileEntry> bm = map(a);
+    Random r = new Random(seedB);
+    for (int i = 0; i < 20 && !a.isEmpty(); i++) {
+      FileEntry pick = a.get(r.nextInt(a.size()));
+      switch (r.nextInt(3)) {
+        case 0 -> bm.remove(pick.path());
+        case 1 -> bm.put(pick.path(), entry(pick.path(), 99_999 + i));
+        default -> bm.put("added/" + i + "-" + r.nextInt(100), entry("added/" + i + "-0", i));
+      }
+    }
+    bm.values().removeIf(e -> !bm.containsKey(e.path()));
+    List<FileEntry> b = new ArrayList<>();
+    bm.forEach((k, v) -> b.add(v.withPath(k)));
+    ObjectId ra = build(a);
+    ObjectId rb = build(b);
+    NodeLoader loader = new NodeLoader(db.newReader());
+    List<DiffEntry> diff = new ManifestDiff(loader).diff(ra, rb);
+    assertThat(diff).isEqualTo(naiveDiff(a, b));
+    List<Edit> edits = new ArrayList<>();
+    for (DiffEntry d : diff) {
+      edits.add(d.type() == DiffEntry.ChangeType.REMOVED ? Edit.remove(d.path()) : Edit.put(d.newEntry()));
+    }
+    try (ObjectInserter ins = db.newInserter()) {
+      ObjectId applied = new ManifestEditor(loader, ins).apply(ra, edits);
+      assertThat(applied).isEqualTo(rb);
+    }
+    assertThat(new ManifestDiff(loader).diff(rb, ra)).hasSameSizeAs(diff);
+  }
+
+  static List<DiffEntry> naiveDiff(List<FileEntry> a, List<FileEntry> b) {
+    TreeMap<String, FileEntry> am = map(a);
+    TreeMap<String, FileEntry> bm = map(b);
+    TreeMap<String, DiffEntry> out = new TreeMap<>(DatasetPaths::compare);
+    am.forEach((p, e) -> {
+      FileEntry o = bm.get(p);
+      if (o == null) {
+        out.put(p, DiffEntry.removed(e));
+      } else if (!o.sameContent(e)) {
+        out.put(p, DiffEntry.modified(e, o));
+      }
+    });
+    bm.forEach((p, e) -> {
+      if (!am.containsKey(p)) {
+        out.put(p, DiffEntry.added(e));
+      }
+    });
+    return new ArrayList<>(out.values());
+  }
+}
