@@ -1,0 +1,167 @@
+package dev.cairn.internal.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.object.ObjectType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackFileTest {
+  @TempDir Path tmp;
+
+  /** Writes a pack of the given objects, grouping those under 256 bytes into shared blocks. */
+  static PackInfo writePack(Path dir, HashAlgorithm algorithm, Map<ObjectId, byte[]> objects) throws IOException {
+    Files.createDirectories(dir);
+    try (PackWriter w = new PackWriter(algorithm, dir, dir)) {
+      List<PackWriter.Member> group = new ArrayList<>();
+      java.io.ByteArrayOutputStream groupBytes = new java.io.ByteArrayOutputStream();
+      for (Map.Entry<ObjectId, byte[]> e : objects.entrySet()) {
+        byte[] b = e.getValue();
+        if (b.length < 256) {
+          group.add(new PackWriter.Member(e.getKey(), ObjectType.CHUNK, groupBytes.size(), b.length));
+          groupBytes.write(b);
+        } else {
+          w.appendBlock(BlockCodec.local().encode(b, 0, b.length, 3), List.of(new PackWriter.Member(e.getKey(), ObjectType.CHUNK, 0, b.length)));
+        }
+      }
+      if (!group.isEmpty()) {
+        byte[] raw = groupBytes.toByteArray();
+        w.appendBlock(BlockCodec.local().encode(raw, 0, raw.length, 3), group);
+      }
+      return w.finish();
+    }
+  }
+
+  /** Reads every object of a pack, verifying hashes; throws on any damage. */
+  static Map<ObjectId, byte[]> readAll(Path pack, HashAlgorithm algorithm) throws IOException {
+    Map<ObjectId, byte[]> out = new LinkedHashMap<>();
+    try (PackFile p = PackFile.open(pack)) {
+      for (PackEntry e : p.entries()) {
+        byte[] raw;
+        try {
+          raw = BlockCodec.local().decode(p.readBlock(e.blockOffset(), e.blockLength()));
+        } catch (BlockCodec.BlockException ex) {
+          throw new CorruptObjectException(e.id(), CorruptObjectException.Reason.CHECKSUM_MISMATCH, pack.toString(), ex.getMessage());
+        }
+        if (e.offsetInBlock() + e.length() > raw.length) {
+          throw new CorruptObjectException(e.id(), CorruptObjectException.Reason.MALFORMED, pack.toString(), "past block");
+        }
+        ObjectId actual = algorithm.hash(raw, e.offsetInBlock(), e.length());
+        if (!actual.equals(e.id())) {
+          throw new CorruptObjectException(e.id(), CorruptObjectException.Reason.HASH_MISMATCH, pack.toString(), null);
+        }
+        out.put(e.id(), java.util.Arrays.copyOfRange(raw, e.offsetInBlock(), e.offsetInBlock() + e.length()));
+      }
+      p.verifyChecksum();
+    }
+    return out;
+  }
+
+  static Map<ObjectId, byte[]> objects(long seed, int count, HashAlgorithm algorithm) {
+    Random r = new Random(seed);
+    Map<ObjectId, byte[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      int len = r.nextInt(4) == 0 ? 1 + r.nextInt(3000) : 1 + r.nextInt(200);
+      byte[] b = new byte[len];
+      if (r.nextBoolean()) {
+        r.nextBytes(b);
+      } else {
+        java.util.Arrays.fill(b, (byte) ('a' + r.nextInt(3)));
+      }
+      m.put(algorithm.hash(b), b);
+    }
+    return m;
+  }
+
+  @Property(tries = 40)
+  void packRoundTripsAnyObjectSet(@ForAll long seed, @ForAll @IntRange(min = 1, max = 120) int count) throws IOException {
+    for (HashAlgorithm a : HashAlgorithm.values()) {
+      Map<ObjectId, byte[]> objects = objects(seed, count, a);
+      // jqwik properties do not get JUnit's @TempDir.
+      Path dir = Files.createTempDirectory("cairn-pack-test");
+      try {
+        checkRoundTrip(dir, a, objects);
+      } finally {
+        try (var files = Files.list(dir)) {
+          for (Path f : files.toList()) {
+            Files.delete(f);
+          }
+        }
+        Files.delete(dir);
+      }
+    }
+  }
+
+  private static void checkRoundTrip(Path dir, HashAlgorithm a, Map<ObjectId, byte[]> objects) throws IOException {
+    {
+      PackInfo info = writePack(dir, a, objects);
+      assertThat(info.path().getFileName().toString()).isEqualTo("pack-" + info.name() + ".pack");
+      Map<ObjectId, byte[]> back = readAll(info.path(), a);
+      assertThat(back.keySet()).containsExactlyInAnyOrderElementsOf(objects.keySet());
+      back.forEach((id, b) -> assertThat(b).isEqualTo(objects.get(id)));
+      try (PackFile p = PackFile.open(info.path())) {
+        assertThat(a.hash(p.indexSection()).hex()).isEqualTo(info.name());
+        assertThat(p.algorithm()).isEqualTo(a);
+      }
+    }
+  }
+
+  @Test
+  void everySingleByteCorruptionIsDetected() throws IOException {
+    Map<ObjectId, byte[]> objects = objects(5, 12, HashAlgorithm.SHA256);
+    PackInfo info = writePack(tmp.resolve("good"), HashAlgorithm.SHA256, objects);
+    byte[] pristine = Files.readAllBytes(info.path());
+    Path bad = tmp.resolve("bad.pack");
+    Random r = new Random(1);
+    for (int pos = 0; pos < pristine.length; pos++) {
+      byte[] damaged = pristine.clone();
+      damaged[pos] ^= (byte) (1 << r.nextInt(8));
+      Files.write(bad, damaged);
+      try {
+        readAll(bad, HashAlgorithm.SHA256);
+        fail("flipping a bit of byte " + pos + " of " + pristine.length + " went unnoticed");
+      } catch (CorruptObjectException | UnsupportedFormatVersionException expected) {
+        assertThat(expected.getMessage()).contains("bad.pack");
+      }
+    }
+  }
+
+  @Test
+  void truncatedPacksAreRejectedWhenOpened() throws IOException {
+    PackInfo info = writePack(tmp.resolve("good"), HashAlgorithm.SHA256, objects(6, 20, HashAlgorithm.SHA256));
+    byte[] pristine = Files.readAllBytes(info.path());
+    Path bad = tmp.resolve("short.pack");
+    for (int len : new int[] {0, 7, 8, 40, pristine.length / 2, pristine.length - 1}) {
+      Files.write(bad, java.util.Arrays.copyOf(pristine, len));
+      assertThatThrownBy(() -> PackFile.open(bad).close()).isInstanceOf(CorruptObjectException.class);
+    }
+  }
+
+  @Test
+  void unknownVersionIsATypedError() throws IOException {
+    PackInfo info = writePack(tmp.resolve("good"), HashAlgorithm.SHA256, objects(7, 3, HashAlgorithm.SHA256));
+    byte[] b = Files.readAllBytes(info.path());
+    b[4] = 9;
+    Path bad = tmp.resolve("v9.pack");
+    Files.write(bad, b);
+    assertThatThrownBy(() -> PackFile.open(bad)).isInstanceOf(UnsupportedFormatVersionException.class)
+        .hasMessageContaining("version 9");
+  }
+}
