@@ -1,0 +1,63 @@
+package dev.cairn.dataset;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What to add to a draft ({@code Dataset.addFiles}).
+ *
+ * @param sources files and folders on disk; a folder adds its contents relative to itself
+ * @param wildcards keep only files whose relative path or name matches one of these
+ * @param datasetFolder where in the dataset to put them ("" = the root)
+ * @param recursive whether folders are descended into
+ * @param rehash read every file even if its size, times and inode are unchanged since last time
+ */
+public record AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash) {
+  public AddOptions {
+    sources = List.copyOf(sources);
+    wildcards = List.copyOf(wildcards == null ? List.of() : wildcards);
+    datasetFolder = normalizeFolder(datasetFolder);
+  }
+
+  /** Adds {@code source} recursively at the dataset root. */
+  public static AddOptions of(Path... source) {
+    return new AddOptions(List.of(source), List.of(), "", true, false);
+  }
+
+  public AddOptions wildcard(String... globs) {
+    return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash);
+  }
+
+  public AddOptions datasetFolder(String folder) {
+    return new AddOptions(sources, wildcards, folder, recursive, rehash);
+  }
+
+  public AddOptions recursive(boolean r) {
+    return new AddOptions(sources, wildcards, datasetFolder, r, rehash);
+  }
+
+  public AddOptions rehash(boolean r) {
+    return new AddOptions(sources, wildcards, datasetFolder, recursive, r);
+  }
+
+  /** Strips leading and trailing slashes and a leading "./": "/a/b/" → "a/b", "." → "". */
+  static String normalizeFolder(String f) {
+    if (f == null) {
+      return "";
+    }
+    String s = f.trim().replaceAll("/+", "/");
+    while (s.startsWith("./")) {
+      s = s.substring(2);
+    }
+    if (s.equals(".") || s.equals("/")) {
+      return "";
+    }
+    if (s.startsWith("/")) {
+      s = s.substring(1);
+    }
+    if (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
+  }
+}

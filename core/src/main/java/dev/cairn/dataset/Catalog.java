@@ -1,0 +1,342 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.AmbiguousIdException;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetLockedException;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.internal.fs.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The dataset catalog on disk (spec/datasets.md):
+ * <pre>
+ *   refs/datasets/&lt;id&gt;.json           one record per version, replaced atomically
+ *   refs/versions/&lt;key&gt;/&lt;version&gt;     reservation of a version string per project and name,
+ *                                     created only if absent, so two writers never share one
+ *   refs/locks/&lt;id&gt;.lock             held while a process changes a version
+ *   refs/CURRENT                       the version last created or used
+ * </pre>
+ * Thread-safe and safe across processes.
+ */
+public final class Catalog {
+  /** Longest wait for another process to release a version. */
+  static final long LOCK_WAIT_MILLIS = 30_000;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path refs;
+  private final Path records;
+  private final Path versions;
+  private final Path locks;
+  private final Path tmp;
+
+  Catalog(Path repoDir) throws IOException {
+    this.refs = repoDir.resolve("refs");
+    this.records = refs.resolve("datasets");
+    this.versions = refs.resolve("versions");
+    this.locks = refs.resolve("locks");
+    this.tmp = repoDir.resolve("tmp");
+    Files.createDirectories(records);
+    Files.createDirectories(versions);
+    Files.createDirectories(locks);
+  }
+
+  /** A fresh random version id: 32 lower-case hex digits. */
+  static String newId() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** Whether {@code s} looks like a full version id. */
+  static boolean isFullId(String s) {
+    return s.length() == 32 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+  }
+
+  private Path recordPath(String id) {
+    return records.resolve(id + ".json");
+  }
+
+  /**
+   * Reads a record by full id.
+   *
+   * @throws DatasetNotFoundException if there is none
+   */
+  public DatasetRecord read(String id) throws IOException {
+    Path p = recordPath(id);
+    try {
+      return RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString());
+    } catch (NoSuchFileException e) {
+      throw new DatasetNotFoundException("Cannot find dataset version: no version with id " + id);
+    }
+  }
+
+  /** Whether a record with this full id exists. */
+  public boolean exists(String id) {
+    return Files.exists(recordPath(id));
+  }
+
+  /** Every record, oldest first. Records that fail to parse are skipped (fsck reports them). */
+  public List<DatasetRecord> all() throws IOException {
+    List<DatasetRecord> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(records)) {
+      for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".json")).toList()) {
+        try {
+          out.add(RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString()));
+        } catch (NoSuchFileException | CorruptObjectException e) {
+          // deleted meanwhile, or damaged: not listed
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
+    return out;
+  }
+
+  /**
+   * Resolves a full id or a unique prefix of at least 8 hex digits.
+   *
+   * @throws DatasetNotFoundException if nothing matches
+   * @throws AmbiguousIdException if several versions match
+   */
+  public String resolve(String idOrPrefix) throws IOException {
+    String p = idOrPrefix.trim().toLowerCase(Locale.ROOT);
+    if (p.length() < 8 || p.length() > 32 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      throw new DatasetNotFoundException("Cannot find dataset version: '" + idOrPrefix
+          + "' is not an id or an id prefix of at least 8 hex digits");
+    }
+    if (p.length() == 32) {
+      if (!exists(p)) {
+        throw new DatasetNotFoundException("Cannot find dataset version: no version with id " + p);
+      }
+      return p;
+    }
+    List<String> matches = new ArrayList<>();
+    try (Stream<Path> s = Files.list(records)) {
+      s.map(x -> x.getFileName().toString())
+          .filter(n -> n.endsWith(".json") && n.startsWith(p))
+          .map(n -> n.substring(0, n.length() - 5))
+          .sorted()
+          .forEach(matches::add);
+    }
+    if (matches.isEmpty()) {
+      throw new DatasetNotFoundException("Cannot find dataset version: no version id starts with " + p);
+    }
+    if (matches.size() > 1) {
+      throw new AmbiguousIdException(p, matches);
+    }
+    return matches.get(0);
+  }
+
+  /** Writes a new record; fails if the id exists. */
+  void create(DatasetRecord r) throws IOException {
+    if (!AtomicFiles.createIfAbsent(recordPath(r.id()), RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8), tmp)) {
+      throw new IOException("Cannot create dataset version: id " + r.id() + " exists");
+    }
+  }
+
+  /** Replaces a record atomically. The caller holds the version's lock. */
+  void write(DatasetRecord r) throws IOException {
+    AtomicFiles.write(recordPath(r.id()), RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8), tmp);
+  }
+
+  /** Deletes a record. The caller holds the version's lock. */
+  void delete(String id) throws IOException {
+    Files.deleteIfExists(recordPath(id));
+    AtomicFiles.fsyncDirectory(records);
+  }
+
+  // ---- version strings ------------------------------------------------------------------
+
+  private Path versionDir(String project, String name) {
+    byte[] key = (project + "\u0000" + name).getBytes(StandardCharsets.UTF_8);
+    return versions.resolve(HashAlgorithm.SHA256.hash(key).abbreviate(32));
+  }
+
+  /** Version strings reserved for a project and name, in version order. */
+  List<String> reservedVersions(String project, String name) throws IOException {
+    Path dir = versionDir(project, name);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted(VersionStrings.ORDER).toList();
+    }
+  }
+
+  /**
+   * Reserves a version string for {@code id}: {@code requested} if given (failing if taken), else
+   * the next after the highest reserved one, retrying if another process takes it first.
+   */
+  String reserveVersion(String project, String name, String requested, String id) throws IOException {
+    Path dir = versionDir(project, name);
+    Files.createDirectories(dir);
+    byte[] content = id.getBytes(StandardCharsets.US_ASCII);
+    if (requested != null) {
+      VersionStrings.check(requested);
+      if (!AtomicFiles.createIfAbsent(dir.resolve(requested), content, tmp)) {
+        throw new IllegalArgumentException("version " + requested + " of " + project + "/" + name + " already exists");
+      }
+      return requested;
+    }
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      List<String> taken = reservedVersions(project, name);
+      String next = taken.isEmpty() ? VersionStrings.FIRST : VersionStrings.bump(taken.get(taken.size() - 1));
+      if (AtomicFiles.createIfAbsent(dir.resolve(next), content, tmp)) {
+        return next;
+      }
+    }
+    throw new IOException("Cannot reserve a version string for " + project + "/" + name + ": too much contention");
+  }
+
+  /** Releases a reservation held by {@code id}. */
+  void releaseVersion(String project, String name, String version, String id) throws IOException {
+    Path p = versionDir(project, name).resolve(version);
+    try {
+      if (Files.readString(p, StandardCharsets.US_ASCII).equals(id)) {
+        Files.delete(p);
+      }
+    } catch (NoSuchFileException e) {
+      // already gone
+    }
+  }
+
+  // ---- current version ------------------------------------------------------------------
+
+  /** The version last created or used, or null. */
+  public String current() throws IOException {
+    try {
+      String id = Files.readString(refs.resolve("CURRENT"), StandardCharsets.US_ASCII).trim();
+      return exists(id) ? id : null;
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  void setCurrent(String id) throws IOException {
+    AtomicFiles.write(refs.resolve("CURRENT"), (id + "\n").getBytes(StandardCharsets.US_ASCII), tmp);
+  }
+
+  // ---- locks ------------------------------------------------------------------------------
+
+  /** An exclusive hold on one version; release by closing. */
+  public final class Lock implements AutoCloseable {
+    private final Path file;
+    private final String token;
+
+    private Lock(Path file, String token) {
+      this.file = file;
+      this.token = token;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        if (Files.readString(file, StandardCharsets.UTF_8).equals(token)) {
+          Files.delete(file);
+        }
+      } catch (NoSuchFileException e) {
+        // broken by someone who thought we were dead; nothing to release
+      }
+    }
+  }
+
+  /**
+   * Takes the lock of version {@code id}, waiting for another process to release it. A lock left by
+   * a process that no longer runs on this host is broken.
+   *
+   * @throws DatasetLockedException if another live process keeps it past the wait
+   */
+  public Lock lock(String id) throws IOException {
+    Path file = locks.resolve(id + ".lock");
+    String token = ProcessHandle.current().pid() + "@" + host() + " " + newId();
+    long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
+    while (true) {
+      try {
+        Files.writeString(file, token, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE);
+        return new Lock(file, token);
+      } catch (FileAlreadyExistsException e) {
+        String holder;
+        try {
+          holder = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        if (isStale(holder)) {
+          breakLock(file, holder);
+          continue;
+        }
+        if (System.currentTimeMillis() > deadline) {
+          throw new DatasetLockedException("Cannot change dataset version " + id + ": process "
+              + holder.split(" ")[0] + " is changing it (if no cairn runs there, delete " + file + ")");
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
+        }
+      }
+    }
+  }
+
+  private static boolean isStale(String holder) {
+    String who = holder.split(" ")[0];
+    int at = who.indexOf('@');
+    if (at < 0 || !who.substring(at + 1).equals(host())) {
+      // Empty (a writer died between create and write) or another host's lock.
+      return holder.isEmpty();
+    }
+    try {
+      long pid = Long.parseLong(who.substring(0, at));
+      return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return true;
+    }
+  }
+
+  /** Removes a stale lock unless someone replaced it meanwhile. */
+  private void breakLock(Path file, String staleHolder) throws IOException {
+    Path moved = tmp.resolve("." + file.getFileName() + "-" + newId());
+    try {
+      Files.move(file, moved, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    String taken = Files.readString(moved, StandardCharsets.UTF_8);
+    if (!taken.equals(staleHolder)) {
+      // We took a fresh lock by mistake: put it back if the slot is still free.
+      try {
+        Files.createLink(file, moved);
+      } catch (FileAlreadyExistsException e) {
+        // both writers now believe they hold it; cannot happen unless two break at once
+      }
+    }
+    Files.deleteIfExists(moved);
+  }
+
+  private static String host() {
+    String h = System.getenv("HOSTNAME");
+    if (h == null || h.isBlank()) {
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        h = "localhost";
+      }
+    }
+    return h;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.cairn.dataset;
+
+import java.util.List;
+
+/**
+ * A path that two or more parents hold with different content. The last parent listed wins.
+ *
+ * @param parents the ids of the parents holding the path, in parent order; the last one won
+ */
+public record Conflict(String path, List<String> parents) {
+  public Conflict {
+    parents = List.copyOf(parents);
+  }
+
+  /** The parent whose content the version took. */
+  public String winner() {
+    return parents.get(parents.size() - 1);
+  }
+}

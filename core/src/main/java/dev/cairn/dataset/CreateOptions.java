@@ -1,0 +1,71 @@
+package dev.cairn.dataset;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How to create a version ({@code Dataset.create}).
+ *
+ * @param version the version string, or null for the next one after the highest of this
+ *     project and name ({@code 1.0.0} for the first)
+ * @param parents version ids (or unique prefixes), in order: later parents win conflicts
+ * @param failOnConflict refuse to create the version if parents disagree about a path
+ */
+public record CreateOptions(
+    String project,
+    String name,
+    String version,
+    List<String> parents,
+    List<String> tags,
+    String description,
+    Map<String, String> metadata,
+    String storage,
+    boolean failOnConflict) {
+
+  public CreateOptions {
+    Objects.requireNonNull(name, "name");
+    project = project == null ? "" : project;
+    parents = List.copyOf(parents == null ? List.of() : parents);
+    tags = List.copyOf(tags == null ? List.of() : tags);
+    description = description == null ? "" : description;
+    metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
+  }
+
+  /** Options for a version of {@code project}/{@code name} with defaults elsewhere. */
+  public static Builder of(String project, String name) {
+    return new Builder(project, name);
+  }
+
+  /** Fluent builder. */
+  public static final class Builder {
+    private final String project;
+    private final String name;
+    private String version;
+    private List<String> parents = List.of();
+    private List<String> tags = List.of();
+    private String description = "";
+    private Map<String, String> metadata = Map.of();
+    private String storage;
+    private boolean failOnConflict;
+
+    Builder(String project, String name) {
+      this.project = project;
+      this.name = name;
+    }
+
+    public Builder version(String v) { version = v; return this; }
+    public Builder parents(List<String> v) { parents = v; return this; }
+    public Builder parents(String... v) { parents = List.of(v); return this; }
+    public Builder tags(List<String> v) { tags = v; return this; }
+    public Builder tags(String... v) { tags = List.of(v); return this; }
+    public Builder description(String v) { description = v; return this; }
+    public Builder metadata(Map<String, String> v) { metadata = v; return this; }
+    public Builder storage(String v) { storage = v; return this; }
+    public Builder failOnConflict(boolean v) { failOnConflict = v; return this; }
+
+    public CreateOptions build() {
+      return new CreateOptions(project, name, version, parents, tags, description, metadata, storage, failOnConflict);
+    }
+  }
+}

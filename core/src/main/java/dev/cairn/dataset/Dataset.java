@@ -1,0 +1,497 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.ManifestDiff;
+import dev.cairn.manifest.ManifestEditor;
+import dev.cairn.manifest.ManifestEditor.Edit;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One dataset version: Cairn's counterpart of {@code clearml.Dataset}. A handle: every call reads
+ * the version's current record, so handles never go stale, and changes are written through the
+ * version's lock, so two processes never interleave changes to one draft.
+ *
+ * <p>Typical use:
+ * <pre>{@code
+ * try (DatasetRepository repo = DatasetRepository.open(Path.of("~/.cairn"))) {
+ *   Dataset ds = Dataset.create(repo, CreateOptions.of("vision", "cats").parents(parentId).build());
+ *   ds.addFiles(AddOptions.of(Path.of("data/")).wildcard("*.jpg"));
+ *   ds.close();                       // finalize: the content is fixed from now on
+ *   Path folder = ds.getLocalCopy();  // a cached, read-only folder
+ * }
+ * }</pre>
+ */
+public final class Dataset {
+  private final DatasetRepository repo;
+  private final String id;
+  private final String command;
+  private final List<String> arguments;
+
+  Dataset(DatasetRepository repo, String id) {
+    this(repo, id, null, List.of());
+  }
+
+  private Dataset(DatasetRepository repo, String id, String command, List<String> arguments) {
+    this.repo = repo;
+    this.id = id;
+    this.command = command;
+    this.arguments = List.copyOf(arguments);
+  }
+
+  /**
+   * This handle, recording {@code argv} as the arguments of the commands it runs in the execution
+   * log (the command line uses it; API calls log a description of the call).
+   */
+  public Dataset invokedAs(String commandName, List<String> argv) {
+    return new Dataset(repo, id, commandName, argv);
+  }
+
+  // ---- lookup -------------------------------------------------------------------------------
+
+  /**
+   * Creates a draft version. Its content starts as the merge of its parents (later parents win
+   * where they disagree; the disagreements are recorded as {@link Conflict}s).
+   *
+   * @throws ConflictException if parents disagree and {@code failOnConflict} is set
+   * @throws DatasetStateException if a parent is still a draft
+   */
+  public static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
+    return VersionLifecycle.create(repo, o);
+  }
+
+  /** The version with this id or unique id prefix. */
+  public static Dataset get(DatasetRepository repo, String idOrPrefix) throws IOException {
+    return repo.get(idOrPrefix);
+  }
+
+  /** The given version of a dataset, or its highest version when {@code version} is null. */
+  public static Dataset get(DatasetRepository repo, String project, String name, String version) throws IOException {
+    return repo.get(project, name, version);
+  }
+
+  /** The newest version carrying all of {@code tags}. */
+  public static Dataset getByTags(DatasetRepository repo, List<String> tags) throws IOException {
+    return repo.getByTags(tags);
+  }
+
+  /** Versions matching the filters (see {@link DatasetRepository#list}). */
+  public static List<DatasetRecord> list(DatasetRepository repo, String project, String name, List<String> tags) throws IOException {
+    return repo.list(project, name, tags);
+  }
+
+  /**
+   * A new, closed version without parents holding the merge of {@code ids} in order (later wins).
+   */
+  public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
+    return VersionLifecycle.squash(repo, project, name, ids);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The version's current record. */
+  public DatasetRecord record() throws IOException {
+    return repo.catalog().read(id);
+  }
+
+  public String project() throws IOException {
+    return record().project();
+  }
+
+  public String name() throws IOException {
+    return record().name();
+  }
+
+  public String version() throws IOException {
+    return record().version();
+  }
+
+  public DatasetState state() throws IOException {
+    return record().state();
+  }
+
+  public List<String> tags() throws IOException {
+    return record().tags();
+  }
+
+  public Map<String, String> metadata() throws IOException {
+    return record().metadata();
+  }
+
+  public DatasetRepository repository() {
+    return repo;
+  }
+
+  // ---- changing a draft ---------------------------------------------------------------------
+
+  /** What a change did. */
+  public record Change(ChangeSummary summary, long filesRead, long storedBytes) {}
+
+  /**
+   * Adds files and folders. Files already in the draft with the same content change nothing;
+   * files whose size, times and inode match the last time they were hashed are not read.
+   *
+   * @throws InvalidInputException for missing sources, refused names or links, files that change
+   *     while read; the draft is then left as it was
+   */
+  public Change addFiles(AddOptions o) throws IOException {
+    return addFiles(o, Progress.NONE);
+  }
+
+  /** Like {@link #addFiles(AddOptions)}, reporting progress. */
+  public Change addFiles(AddOptions o, Progress progress) throws IOException {
+    List<Glob> globs = o.wildcards().stream().map(Glob::of).toList();
+    List<SourceFile> found = new ArrayList<>();
+    FolderScanner scanner = new FolderScanner(progress);
+    for (Path p : o.sources()) {
+      found.addAll(scanner.scan(p, o.datasetFolder(), o.recursive(), globs));
+    }
+    return modify("add", describe(o), progress, (m, ins) -> {
+      FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, o.rehash()).ingest(found, ins);
+      return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
+    });
+  }
+
+  /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */
+  public Change addFiles(Path path, String glob, String datasetPath, boolean recursive) throws IOException {
+    AddOptions o = new AddOptions(List.of(path), glob == null ? List.of() : List.of(glob), datasetPath, recursive, false);
+    return addFiles(o);
+  }
+
+  /**
+   * Removes paths matching the patterns (paths inside the dataset; a folder removes its files).
+   *
+   * @throws InvalidInputException if a pattern matches nothing; nothing is removed then
+   */
+  public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
+    List<String> args = new ArrayList<>(patterns);
+    return modify("remove", args, Progress.NONE, (m, ins) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
+  }
+
+  /** Removes paths matching {@code glob}. */
+  public Change removeFiles(String glob) throws IOException {
+    return removeFiles(List.of(glob), true);
+  }
+
+  /**
+   * Makes the draft's {@code datasetFolder} equal to {@code folder}: adds new files, replaces
+   * changed ones, removes those no longer there.
+   */
+  public Change syncFolder(Path folder, String datasetFolder, Progress progress) throws IOException {
+    String df = AddOptions.normalizeFolder(datasetFolder);
+    if (!Files.isDirectory(folder)) {
+      throw new InvalidInputException("Cannot sync " + folder + ": not a folder");
+    }
+    List<SourceFile> found = new FolderScanner(progress).scan(folder, df, true, List.of());
+    return modify("sync", List.of(folder.toString(), df), progress, (m, ins) -> {
+      FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false).ingest(found, ins);
+      List<FileEntry> wanted = DraftChanges.sortUnique(r.entries());
+      List<Edit> edits = new ArrayList<>(DraftChanges.puts(m, wanted));
+      edits.addAll(DraftChanges.removals(DraftChanges.under(m, df), wanted));
+      return new Planned(edits, r.filesRead());
+    });
+  }
+
+  /** Makes the whole draft equal to {@code folder}. */
+  public Change syncFolder(Path folder) throws IOException {
+    return syncFolder(folder, "", Progress.NONE);
+  }
+
+  /** Adds the files of a {@code .zip}, {@code .tar}, {@code .tar.gz} or {@code .tar.zst} archive. */
+  public Change addArchive(Path archive, String datasetFolder, Progress progress) throws IOException {
+    String df = AddOptions.normalizeFolder(datasetFolder);
+    return modify("add", List.of("--archive", archive.toString()), progress,
+        (m, ins) -> new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(ArchiveIo.read(archive, df, ins, progress))), 0));
+  }
+
+  /** Plans edits against the draft's manifest, storing new content through the inserter. */
+  @FunctionalInterface
+  interface Planner {
+    Planned plan(Manifest current, ObjectInserter inserter) throws IOException;
+  }
+
+  record Planned(List<Edit> edits, long filesRead) {}
+
+  private Change modify(String defaultCommand, List<String> defaultArgs, Progress progress, Planner planner) throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+      DatasetRecord r = record();
+      requireDraft(r, defaultCommand);
+      try (ObjectReader reader = repo.repository().objects().newReader();
+          ObjectInserter ins = repo.repository().objects().newInserter()) {
+        NodeLoader loader = new NodeLoader(reader);
+        Planned p = planner.plan(new Manifest(loader, r.root()), ins);
+        ObjectId root = r.root();
+        ChangeSummary changes = ChangeSummary.EMPTY;
+        if (!p.edits().isEmpty()) {
+          root = new ManifestEditor(loader, ins).apply(r.root(), p.edits());
+        }
+        ins.flush();
+        if (!root.equals(r.root())) {
+          for (DiffEntry d : new ManifestDiff(loader).diff(r.root(), root)) {
+            changes = changes.plus(d);
+          }
+        }
+        long stored = ins.stats().storedBytesWritten();
+        Manifest after = new Manifest(loader, root);
+        DatasetRecord updated = r.toBuilder()
+            .root(root)
+            .fileCount(after.entryCount())
+            .totalBytes(after.totalBytes())
+            .storedBytes(r.storedBytes() + stored)
+            .summary(VersionLifecycle.summary(loader, r.base(), root))
+            .appendLog(logEntry(defaultCommand, defaultArgs, changes, stored))
+            .build();
+        repo.catalog().write(updated);
+        repo.catalog().setCurrent(id);
+        return new Change(changes, p.filesRead(), stored);
+      }
+    }
+  }
+
+  LogEntry logEntry(String defaultCommand, List<String> defaultArgs, ChangeSummary changes, long stored) {
+    return new LogEntry(System.currentTimeMillis(), command != null ? command : defaultCommand,
+        command != null ? arguments : defaultArgs, changes, stored);
+  }
+
+  private static List<String> describe(AddOptions o) {
+    List<String> args = new ArrayList<>();
+    o.sources().forEach(p -> args.add(p.toString()));
+    o.wildcards().forEach(w -> args.add("--wildcard=" + w));
+    if (!o.datasetFolder().isEmpty()) {
+      args.add("--dataset-folder=" + o.datasetFolder());
+    }
+    if (!o.recursive()) {
+      args.add("--non-recursive");
+    }
+    return args;
+  }
+
+  static void requireDraft(DatasetRecord r, String action) throws DatasetStateException {
+    if (!r.isDraft()) {
+      throw new DatasetStateException("Cannot " + action + ": version " + r.id() + " (" + r.name() + " " + r.version()
+          + ") is " + r.state().label() + "; create a new version with --parents " + r.id().substring(0, 8));
+    }
+  }
+
+  // ---- life cycle ---------------------------------------------------------------------------
+
+  /**
+   * Finalizes the draft: writes its version object and fixes its content forever. (clearml's
+   * {@code close}/{@code finalize}.)
+   */
+  public Dataset close() throws IOException {
+    VersionLifecycle.close(this, repo);
+    return this;
+  }
+
+  /** Marks a closed version as published. */
+  public Dataset publish() throws IOException {
+    VersionLifecycle.publish(this, repo);
+    return this;
+  }
+
+  /**
+   * Deletes this version's record (its objects go at the next gc).
+   *
+   * @throws DatasetStateException if other versions have it as a parent and {@code force} is false
+   */
+  public void delete(boolean force) throws IOException {
+    VersionLifecycle.delete(this, repo, force);
+  }
+
+  /** Renames every version of this dataset (same project and name). */
+  public void rename(String newName) throws IOException {
+    VersionLifecycle.rename(repo, record(), null, newName);
+  }
+
+  /** Moves every version of this dataset to another project. */
+  public void moveToProject(String newProject) throws IOException {
+    VersionLifecycle.rename(repo, record(), newProject, null);
+  }
+
+  /** Sets the description. */
+  public void setDescription(String description) throws IOException {
+    update("set-description", List.of(description), r -> r.toBuilder().description(description));
+  }
+
+  /** Replaces the tags. */
+  public void setTags(List<String> tags) throws IOException {
+    update("tags", tags, r -> r.toBuilder().tags(tags));
+  }
+
+  /** Sets (or, with a null value, removes) metadata keys. */
+  public void setMetadata(Map<String, String> changes) throws IOException {
+    List<String> args = new ArrayList<>();
+    changes.forEach((k, v) -> args.add(k + "=" + (v == null ? "" : v)));
+    update("metadata", args, r -> {
+      Map<String, String> m = new LinkedHashMap<>(r.metadata());
+      changes.forEach((k, v) -> {
+        if (v == null) {
+          m.remove(k);
+        } else {
+          m.put(k, v);
+        }
+      });
+      return r.toBuilder().metadata(m);
+    });
+  }
+
+  @FunctionalInterface
+  interface RecordChange {
+    DatasetRecord.Builder apply(DatasetRecord r) throws IOException;
+  }
+
+  void update(String defaultCommand, List<String> args, RecordChange change) throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+      DatasetRecord r = record();
+      repo.catalog().write(change.apply(r).appendLog(logEntry(defaultCommand, args, ChangeSummary.EMPTY, 0)).build());
+    }
+  }
+
+  /** Records that {@code run} used this version under {@code alias}. */
+  public Dataset alias(String alias, String run) throws IOException {
+    repo.usage().record(run, alias, record());
+    return this;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** The cached, read-only folder of the whole version (built on first use). */
+  public Path getLocalCopy() throws IOException {
+    return getLocalCopy(Selection.ALL, Progress.NONE);
+  }
+
+  /** The cached, read-only folder of part {@code part} of {@code numParts}. */
+  public Path getLocalCopy(int part, int numParts) throws IOException {
+    return getLocalCopy(Selection.part(part, numParts), Progress.NONE);
+  }
+
+  /** The cached, read-only folder of the selected files. */
+  public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
+    DatasetRecord r = record();
+    if (r.isDraft()) {
+      throw new DatasetStateException("Cannot get a cached copy of draft " + id
+          + ": close it first, or get a writable copy with --copy");
+    }
+    return repo.cache().materialize(id, r.root(), selection, progress);
+  }
+
+  /**
+   * Writes an independent, writable copy of the selected files into {@code target}.
+   *
+   * @throws InvalidInputException if {@code target} holds files and {@code overwrite} is false
+   */
+  public Path getMutableLocalCopy(Path target, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    return LocalCopies.mutableCopy(repo, record().root(), target, overwrite, selection, progress);
+  }
+
+  public Path getMutableLocalCopy(Path target, boolean overwrite) throws IOException {
+    return getMutableLocalCopy(target, overwrite, Selection.ALL, Progress.NONE);
+  }
+
+  /** Makes {@code link} a symbolic link to the cached read-only folder. */
+  public Path linkLocalCopy(Path link, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    return LocalCopies.link(getLocalCopy(selection, progress), link, overwrite);
+  }
+
+  /** Every file of the version, in path order. */
+  public List<FileEntry> listFiles() throws IOException {
+    return listFiles(List.of());
+  }
+
+  /** Files whose path or name matches one of {@code globs} (all when empty). */
+  public List<FileEntry> listFiles(List<String> globs) throws IOException {
+    List<Glob> gs = globs.stream().map(Glob::of).toList();
+    List<FileEntry> out = new ArrayList<>();
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
+        if (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) {
+          out.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The change-set against the merged parents, in path order. Reads no file content. */
+  public List<DiffEntry> changes() throws IOException {
+    DatasetRecord r = record();
+    return diff(r.base(), r.root());
+  }
+
+  public List<FileEntry> listAddedFiles() throws IOException {
+    return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.ADDED).map(DiffEntry::newEntry).toList();
+  }
+
+  public List<FileEntry> listModifiedFiles() throws IOException {
+    return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.MODIFIED).map(DiffEntry::newEntry).toList();
+  }
+
+  public List<FileEntry> listRemovedFiles() throws IOException {
+    return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.REMOVED).map(DiffEntry::oldEntry).toList();
+  }
+
+  /** What changed from {@code source} (the baseline) to this version. */
+  public List<DiffEntry> compare(Dataset source) throws IOException {
+    return diff(source.record().root(), record().root());
+  }
+
+  private List<DiffEntry> diff(ObjectId from, ObjectId to) throws IOException {
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      return new ManifestDiff(new NodeLoader(reader)).diff(from, to);
+    }
+  }
+
+  /** The lineage DAG: this version and every ancestor, each with its direct parents. */
+  public Map<String, List<String>> dependencyGraph() throws IOException {
+    Map<String, List<String>> graph = new LinkedHashMap<>();
+    List<String> queue = new ArrayList<>(List.of(id));
+    while (!queue.isEmpty()) {
+      String next = queue.remove(0);
+      if (graph.containsKey(next)) {
+        continue;
+      }
+      List<String> parents = repo.catalog().exists(next) ? repo.catalog().read(next).parents() : List.of();
+      graph.put(next, parents);
+      queue.addAll(parents);
+    }
+    return graph;
+  }
+
+  /** Checks every stored object of the version; returns the problems found (none: intact). */
+  public List<VerifyProblem> verify() throws IOException {
+    return Verifier.verifyStored(repo, record().root());
+  }
+
+  /** Compares {@code folder} with the version; returns every differing path. */
+  public List<VerifyProblem> verify(Path folder) throws IOException {
+    return Verifier.verifyFolder(repo, record().root(), folder);
+  }
+
+  /** Streams the version into an archive; the format follows the file name's extension. */
+  public void export(Path output, Progress progress) throws IOException {
+    DatasetRecord r = record();
+    ArchiveIo.write(repo, r.root(), output, r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis(), progress);
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset(" + id + ")";
+  }
+}

@@ -1,0 +1,169 @@
+package dev.cairn.dataset;
+
+import dev.cairn.id.ObjectId;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything Cairn knows about one dataset version, as stored in its catalog record
+ * ({@code refs/datasets/<id>.json}, spec/datasets.md). Immutable; changes produce new records.
+ *
+ * @param id the version's id: 32 hex digits, given at creation and never changed
+ * @param base root of the merged parents' manifest: the change-set is the difference from it
+ * @param root root of this version's manifest (a draft's current content)
+ * @param versionObject the version object written at close, or null for drafts
+ * @param storedBytes bytes this version newly wrote to the repository (its change-set, packed)
+ * @param fileCount number of files in the version
+ * @param totalBytes sum of the sizes of its files
+ * @param summary what changed against the merged parents
+ */
+public record DatasetRecord(
+    String id,
+    String project,
+    String name,
+    String version,
+    DatasetState state,
+    List<String> parents,
+    List<String> tags,
+    String description,
+    Map<String, String> metadata,
+    long createdMillis,
+    long closedMillis,
+    long publishedMillis,
+    ObjectId base,
+    ObjectId root,
+    ObjectId versionObject,
+    List<Conflict> conflicts,
+    List<LogEntry> log,
+    String storage,
+    long storedBytes,
+    long fileCount,
+    long totalBytes,
+    ChangeSummary summary) {
+
+  public DatasetRecord {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(project, "project");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(root, "root");
+    parents = List.copyOf(parents);
+    tags = List.copyOf(tags);
+    description = description == null ? "" : description;
+    metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+    conflicts = List.copyOf(conflicts);
+    log = List.copyOf(log);
+    summary = summary == null ? ChangeSummary.EMPTY : summary;
+  }
+
+  public boolean isDraft() {
+    return state == DatasetState.DRAFT;
+  }
+
+  /** Builder seeded with this record's fields. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Mutable copy for building a changed record. */
+  public static final class Builder {
+    private String id;
+    private String project;
+    private String name;
+    private String version;
+    private DatasetState state;
+    private List<String> parents;
+    private List<String> tags;
+    private String description;
+    private Map<String, String> metadata;
+    private long createdMillis;
+    private long closedMillis;
+    private long publishedMillis;
+    private ObjectId base;
+    private ObjectId root;
+    private ObjectId versionObject;
+    private List<Conflict> conflicts;
+    private List<LogEntry> log;
+    private String storage;
+    private long storedBytes;
+    private long fileCount;
+    private long totalBytes;
+    private ChangeSummary summary;
+
+    public Builder() {
+      parents = List.of();
+      tags = List.of();
+      metadata = Map.of();
+      conflicts = List.of();
+      log = List.of();
+      description = "";
+    }
+
+    Builder(DatasetRecord r) {
+      id = r.id;
+      project = r.project;
+      name = r.name;
+      version = r.version;
+      state = r.state;
+      parents = r.parents;
+      tags = r.tags;
+      description = r.description;
+      metadata = r.metadata;
+      createdMillis = r.createdMillis;
+      closedMillis = r.closedMillis;
+      publishedMillis = r.publishedMillis;
+      base = r.base;
+      root = r.root;
+      versionObject = r.versionObject;
+      conflicts = r.conflicts;
+      log = r.log;
+      storage = r.storage;
+      storedBytes = r.storedBytes;
+      fileCount = r.fileCount;
+      totalBytes = r.totalBytes;
+      summary = r.summary;
+    }
+
+    public Builder id(String v) { id = v; return this; }
+    public Builder project(String v) { project = v; return this; }
+    public Builder name(String v) { name = v; return this; }
+    public Builder version(String v) { version = v; return this; }
+    public Builder state(DatasetState v) { state = v; return this; }
+    public Builder parents(List<String> v) { parents = v; return this; }
+    public Builder tags(List<String> v) { tags = v; return this; }
+    public Builder description(String v) { description = v; return this; }
+    public Builder metadata(Map<String, String> v) { metadata = v; return this; }
+    public Builder createdMillis(long v) { createdMillis = v; return this; }
+    public Builder closedMillis(long v) { closedMillis = v; return this; }
+    public Builder publishedMillis(long v) { publishedMillis = v; return this; }
+    public Builder base(ObjectId v) { base = v; return this; }
+    public Builder root(ObjectId v) { root = v; return this; }
+    public Builder versionObject(ObjectId v) { versionObject = v; return this; }
+    public Builder conflicts(List<Conflict> v) { conflicts = v; return this; }
+    public Builder log(List<LogEntry> v) { log = v; return this; }
+    public Builder storage(String v) { storage = v; return this; }
+    public Builder storedBytes(long v) { storedBytes = v; return this; }
+    public Builder fileCount(long v) { fileCount = v; return this; }
+    public Builder totalBytes(long v) { totalBytes = v; return this; }
+    public Builder summary(ChangeSummary v) { summary = v; return this; }
+
+    /** Appends an entry to the execution log. */
+    public Builder appendLog(LogEntry e) {
+      List<LogEntry> l = new java.util.ArrayList<>(log);
+      l.add(e);
+      log = l;
+      return this;
+    }
+
+    public DatasetRecord build() {
+      return new DatasetRecord(id, project, name, version, state, parents, tags, description, metadata,
+          createdMillis, closedMillis, publishedMillis, base, root, versionObject, conflicts, log, storage,
+          storedBytes, fileCount, totalBytes, summary);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.cairn.dataset;
+
+import dev.cairn.Repository;
+import dev.cairn.RepositoryConfig;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Datasets in one local repository: the entry point of the Dataset API. Opens (or creates) the
+ * repository, and gives access to its catalog, caches and run records. Thread-safe; several
+ * processes may use one repository at once.
+ */
+public final class DatasetRepository implements AutoCloseable {
+  private final Repository repo;
+  private final Catalog catalog;
+  private final StatCache statCache;
+  private final LocalCache cache;
+  private final Usage usage;
+  private final boolean owned;
+
+  private DatasetRepository(Repository repo, boolean owned) throws IOException {
+    this.repo = repo;
+    this.owned = owned;
+    this.catalog = new Catalog(repo.directory());
+    this.statCache = new StatCache(repo.indexEnvironment());
+    this.cache = new LocalCache(repo);
+    this.usage = new Usage(repo.directory(), catalog);
+  }
+
+  /** Opens the repository in {@code dir}, creating it with default settings if there is none. */
+  public static DatasetRepository open(Path dir) throws IOException {
+    return new DatasetRepository(Repository.openOrCreate(dir, RepositoryConfig.DEFAULT), true);
+  }
+
+  /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
+  public static DatasetRepository open(Path dir, RepositoryConfig config) throws IOException {
+    return new DatasetRepository(Repository.openOrCreate(dir, config), true);
+  }
+
+  /** Wraps an open repository; closing this does not close it. */
+  public static DatasetRepository of(Repository repo) throws IOException {
+    return new DatasetRepository(repo, false);
+  }
+
+  /**
+   * The default repository directory: {@code $CAIRN_HOME}, else {@code ~/.cairn}.
+   */
+  public static Path defaultDirectory() {
+    String env = System.getenv("CAIRN_HOME");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Path.of(System.getProperty("user.home"), ".cairn");
+  }
+
+  public Repository repository() {
+    return repo;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  StatCache statCache() {
+    return statCache;
+  }
+
+  LocalCache cache() {
+    return cache;
+  }
+
+  /** Which runs used which versions. */
+  public Usage usage() {
+    return usage;
+  }
+
+  /** A node loader over a fresh reader; the caller closes the reader. */
+  NodeLoader loader(ObjectReader reader) {
+    return new NodeLoader(reader);
+  }
+
+  /** Creates a draft version. See {@link Dataset#create}. */
+  public Dataset create(CreateOptions options) throws IOException {
+    return Dataset.create(this, options);
+  }
+
+  /**
+   * The version with this id or unique id prefix (8+ hex digits).
+   *
+   * @throws DatasetNotFoundException if there is none
+   */
+  public Dataset get(String idOrPrefix) throws IOException {
+    return new Dataset(this, catalog.resolve(idOrPrefix));
+  }
+
+  /**
+   * The version of {@code project}/{@code name} with {@code version}, or the highest version when
+   * {@code version} is null.
+   */
+  public Dataset get(String project, String name, String version) throws IOException {
+    List<DatasetRecord> matches = new ArrayList<>();
+    for (DatasetRecord r : catalog.all()) {
+      if (r.name().equals(name) && (project == null || r.project().equals(project))
+          && (version == null || r.version().equals(version))) {
+        matches.add(r);
+      }
+    }
+    if (matches.isEmpty()) {
+      throw new DatasetNotFoundException("Cannot find dataset version: no " + (project == null ? "" : project + "/") + name
+          + (version == null ? "" : " version " + version));
+    }
+    matches.sort(Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
+    return new Dataset(this, matches.get(matches.size() - 1).id());
+  }
+
+  /** The newest version carrying every one of {@code tags}. */
+  public Dataset getByTags(List<String> tags) throws IOException {
+    List<DatasetRecord> all = list(null, null, tags);
+    if (all.isEmpty()) {
+      throw new DatasetNotFoundException("Cannot find dataset version: none tagged " + String.join(", ", tags));
+    }
+    return new Dataset(this, all.get(all.size() - 1).id());
+  }
+
+  /** The version last created or used in this repository, or null. */
+  public Dataset current() throws IOException {
+    String id = catalog.current();
+    return id == null ? null : new Dataset(this, id);
+  }
+
+  /**
+   * Versions matching the filters, oldest first.
+   *
+   * @param project exact project, or null for any
+   * @param name a regular expression found in the name (case-insensitive), or null for any
+   * @param tags tags every result carries
+   */
+  public List<DatasetRecord> list(String project, String name, List<String> tags) throws IOException {
+    Pattern p = null;
+    if (name != null && !name.isEmpty()) {
+      try {
+        p = Pattern.compile(name, Pattern.CASE_INSENSITIVE);
+      } catch (PatternSyntaxException e) {
+        p = Pattern.compile(Pattern.quote(name), Pattern.CASE_INSENSITIVE);
+      }
+    }
+    List<DatasetRecord> out = new ArrayList<>();
+    for (DatasetRecord r : catalog.all()) {
+      if (project != null && !project.isEmpty() && !r.project().equals(project)) {
+        continue;
+      }
+      if (p != null && !p.matcher(r.name()).find()) {
+        continue;
+      }
+      if (tags != null && !r.tags().containsAll(tags)) {
+        continue;
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Projects that hold at least one version, sorted. */
+  public List<String> projects() throws IOException {
+    return catalog.all().stream().map(DatasetRecord::project).distinct().sorted(Comparator.comparing(s -> s.toLowerCase(Locale.ROOT))).toList();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (owned) {
+      repo.close();
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.ManifestEditor.Edit;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plans the edits that turn a draft's manifest into what the user asked for: puts for new or
+ * changed files only (unchanged files cost nothing), removals for paths that go away.
+ */
+final class DraftChanges {
+  private DraftChanges() {}
+
+  /** Sorts entries by path; a path given twice keeps its last entry. */
+  static List<FileEntry> sortUnique(List<FileEntry> entries) {
+    Map<String, FileEntry> last = new LinkedHashMap<>();
+    for (FileEntry e : entries) {
+      last.put(e.path(), e);
+    }
+    List<FileEntry> out = new ArrayList<>(last.values());
+    out.sort(Comparator.comparing(FileEntry::path, DatasetPaths::compare));
+    return out;
+  }
+
+  /** Puts for the entries that differ from what {@code m} holds at their paths. */
+  static List<Edit> puts(Manifest m, List<FileEntry> sorted) throws IOException {
+    List<Edit> edits = new ArrayList<>();
+    if (sorted.isEmpty()) {
+      return edits;
+    }
+    long size = m.entryCount();
+    if ((long) sorted.size() * 64 < size) {
+      // Few files into a large manifest: look each one up.
+      for (FileEntry e : sorted) {
+        FileEntry old = m.lookup(e.path());
+        if (old == null || !old.sameContent(e)) {
+          edits.add(Edit.put(e));
+        }
+      }
+      return edits;
+    }
+    // Many files: walk the manifest alongside them.
+    Iterator<FileEntry> it = m.iterator(sorted.get(0).path());
+    FileEntry cur = it.hasNext() ? it.next() : null;
+    for (FileEntry e : sorted) {
+      while (cur != null && DatasetPaths.compare(cur.path(), e.path()) < 0) {
+        cur = it.hasNext() ? it.next() : null;
+      }
+      if (cur == null || !cur.path().equals(e.path()) || !cur.sameContent(e)) {
+        edits.add(Edit.put(e));
+      }
+    }
+    return edits;
+  }
+
+  /** Entries of {@code m} inside {@code folder} ("" = all), in order. */
+  static List<FileEntry> under(Manifest m, String folder) throws IOException {
+    List<FileEntry> out = new ArrayList<>();
+    String from = folder.isEmpty() ? "" : folder + "/";
+    Iterator<FileEntry> it = m.iterator(from);
+    while (it.hasNext()) {
+      FileEntry e = it.next();
+      if (!DatasetPaths.isUnder(e.path(), folder)) {
+        break;
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** Removals for entries of {@code existing} that are not in {@code wanted} (both sorted). */
+  static List<Edit> removals(List<FileEntry> existing, List<FileEntry> wanted) {
+    List<Edit> edits = new ArrayList<>();
+    int j = 0;
+    for (FileEntry e : existing) {
+      while (j < wanted.size() && DatasetPaths.compare(wanted.get(j).path(), e.path()) < 0) {
+        j++;
+      }
+      if (j >= wanted.size() || !wanted.get(j).path().equals(e.path())) {
+        edits.add(Edit.remove(e.path()));
+      }
+    }
+    return edits;
+  }
+
+  /**
+   * Removals for the paths matching {@code patterns}. A pattern with wildcards matches paths (and,
+   * without '/', file names); one without matches that file, or everything in that folder (only
+   * its direct files when not {@code recursive}).
+   *
+   * @throws InvalidInputException if a pattern matches nothing (nothing is removed then)
+   */
+  static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive) throws IOException {
+    Map<String, Edit> edits = new LinkedHashMap<>();
+    for (String raw : patterns) {
+      String pattern = AddOptions.normalizeFolder(raw);
+      int before = edits.size();
+      boolean matchedExisting = false;
+      if (pattern.isEmpty()) {
+        throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
+      }
+      if (Glob.hasWildcard(pattern)) {
+        Glob g = Glob.of(pattern);
+        for (FileEntry e : m) {
+          if (g.matches(e.path())) {
+            matchedExisting |= edits.containsKey(e.path());
+            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+          }
+        }
+      } else {
+        String problem = DatasetPaths.problem(pattern);
+        if (problem != null) {
+          throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': " + problem);
+        }
+        FileEntry exact = m.lookup(pattern);
+        if (exact != null) {
+          matchedExisting |= edits.containsKey(pattern);
+          edits.putIfAbsent(pattern, Edit.remove(pattern));
+        }
+        for (FileEntry e : under(m, pattern)) {
+          String rest = e.path().substring(pattern.length() + 1);
+          if (recursive || rest.indexOf('/') < 0) {
+            matchedExisting |= edits.containsKey(e.path());
+            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+          }
+        }
+      }
+      if (edits.size() == before && !matchedExisting) {
+        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches");
+      }
+    }
+    return new ArrayList<>(edits.values());
+  }
+}

@@ -1,0 +1,137 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.store.FileContent;
+import dev.cairn.store.ObjectDatabase;
+import dev.cairn.store.ObjectInserter;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Stores files on disk as dataset entries: files whose attributes match the {@link StatCache} are
+ * not read at all; the others are read, chunked and stored by several threads at once. A file that
+ * changes while it is read is refused.
+ */
+final class FileIngester {
+  private final ObjectDatabase db;
+  private final StatCache statCache;
+  private final Progress progress;
+  private final boolean rehash;
+
+  FileIngester(ObjectDatabase db, StatCache statCache, Progress progress, boolean rehash) {
+    this.db = db;
+    this.statCache = statCache;
+    this.progress = progress;
+    this.rehash = rehash;
+  }
+
+  /** Result: the entries, in the order of the input, and how many files had to be read. */
+  record Result(List<FileEntry> entries, long filesRead, long bytesRead) {}
+
+  Result ingest(List<SourceFile> files, ObjectInserter inserter) throws IOException {
+    List<FileEntry> out = new ArrayList<>(files.size());
+    List<Integer> toRead = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      SourceFile f = files.get(i);
+      FileContent cached = rehash ? null : statCache.lookup(f);
+      if (cached != null && (cached.size() == 0 || db.has(cached.content()))) {
+        out.add(FileEntry.file(f.datasetPath(), cached, f.executable()));
+      } else {
+        out.add(null);
+        toRead.add(i);
+      }
+    }
+    long total = 0;
+    for (int i : toRead) {
+      total += files.get(i).size();
+    }
+    progress.start("hashing and storing " + toRead.size() + " files", total);
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "cairn-ingest");
+      t.setDaemon(true);
+      return t;
+    });
+    List<StatCache.Hashed> hashed = new ArrayList<>();
+    try {
+      List<Future<FileContent>> futures = new ArrayList<>();
+      for (int i : toRead) {
+        SourceFile f = files.get(i);
+        futures.add(pool.submit(() -> store(f, inserter)));
+      }
+      for (int k = 0; k < toRead.size(); k++) {
+        int i = toRead.get(k);
+        FileContent c = get(futures.get(k), futures);
+        SourceFile f = files.get(i);
+        out.set(i, FileEntry.file(f.datasetPath(), c, f.executable()));
+        hashed.add(new StatCache.Hashed(f, c));
+      }
+    } finally {
+      pool.shutdownNow();
+      progress.finish();
+    }
+    statCache.remember(hashed);
+    return new Result(out, toRead.size(), total);
+  }
+
+  private static FileContent get(Future<FileContent> f, List<Future<FileContent>> all) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      all.forEach(x -> x.cancel(true));
+      throw new InterruptedIOException("interrupted while adding files");
+    } catch (ExecutionException e) {
+      all.forEach(x -> x.cancel(true));
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  private FileContent store(SourceFile f, ObjectInserter inserter) throws IOException {
+    FileContent c;
+    try (InputStream in = new CountingStream(Files.newInputStream(f.file()))) {
+      c = inserter.insertFile(in);
+    } catch (AccessDeniedException e) {
+      throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
+    }
+    SourceFile after = FolderScanner.describe(f.file(), f.datasetPath());
+    if (after == null || c.size() != f.size() || after.size() != f.size() || after.mtimeNanos() != f.mtimeNanos()) {
+      throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");
+    }
+    return c;
+  }
+
+  /** Reports bytes read to the progress listener. */
+  private final class CountingStream extends FilterInputStream {
+    CountingStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        progress.advance(n);
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package dev.cairn.dataset;
+
+import dev.cairn.Repository;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * Read-only local copies of versions (spec/datasets.md, "Local cache"):
+ * <pre>
+ *   cache/files/&lt;ab&gt;/&lt;digest&gt;[.x]   one read-only file per distinct content (".x": executable)
+ *   cache/versions/&lt;id&gt;[&lt;selection&gt;]/   a version's folder: hard links into cache/files
+ * </pre>
+ * A folder is built under {@code tmp/} and renamed into place when complete, so it exists only
+ * whole; a second get of the same version returns it at once. Content shared by several versions
+ * is stored once. With {@code cache.maxSize} set in the config, the least recently used folders
+ * are evicted, then the files no folder links to any more.
+ */
+public final class LocalCache {
+  /** Config key of the cache size limit (bytes, or with a K/M/G/T suffix). */
+  public static final String MAX_SIZE_KEY = "cache.maxSize";
+  /** Folders used more recently than this are never evicted (another process may be reading them). */
+  static final long EVICTION_GRACE_MILLIS = 60_000;
+
+  private final Repository repo;
+  private final Path files;
+  private final Path versions;
+  private final long maxSizeBytes;
+
+  LocalCache(Repository repo) throws IOException {
+    this.repo = repo;
+    Path cache = repo.directory().resolve("cache");
+    this.files = cache.resolve("files");
+    this.versions = cache.resolve("versions");
+    Files.createDirectories(files);
+    Files.createDirectories(versions);
+    this.maxSizeBytes = parseSize(repo.config().get(MAX_SIZE_KEY, "0"));
+  }
+
+  /** Parses {@code 123}, {@code 10K}, {@code 5M}, {@code 2G} or {@code 1T} (binary multiples). */
+  public static long parseSize(String s) {
+    String t = s.trim().toUpperCase(java.util.Locale.ROOT);
+    if (t.endsWith("B")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    if (t.endsWith("I")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    long mult = 1;
+    if (!t.isEmpty() && "KMGT".indexOf(t.charAt(t.length() - 1)) >= 0) {
+      mult = 1L << (10 * ("KMGT".indexOf(t.charAt(t.length() - 1)) + 1));
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      return Long.parseLong(t.trim()) * mult;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a size: " + s);
+    }
+  }
+
+  /** The folder of a version, if it is cached. */
+  Path cachedFolder(String key) {
+    Path p = versions.resolve(key);
+    return Files.isDirectory(p) ? p : null;
+  }
+
+  /**
+   * Returns the read-only folder holding the selected files of the manifest {@code root}, building
+   * it if needed.
+   *
+   * @param label the folder's name (a version id)
+   */
+  Path materialize(String label, ObjectId root, Selection selection, Progress progress) throws IOException {
+    String key = label + selection.key();
+    Path target = versions.resolve(key);
+    if (Files.isDirectory(target)) {
+      touch(target);
+      return target;
+    }
+    Path build = repo.tmpDirectory().resolve("get-" + UUID.randomUUID());
+    Files.createDirectories(build);
+    try {
+      writeFiles(root, selection, build, true, progress);
+      try {
+        Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        // Another process built it first; theirs is as good as ours.
+        deleteTree(build);
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteTree(build);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    touch(target);
+    evictIfNeeded(target);
+    return target;
+  }
+
+  /**
+   * Writes the selected files of {@code root} into {@code dir}: as hard links to the content cache
+   * when {@code linked}, else as independent, writable copies.
+   */
+  void writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
+    List<FileEntry> chosen = select(root, selection);
+    long total = chosen.stream().mapToLong(FileEntry::size).sum();
+    progress.start("writing " + chosen.size() + " files", total);
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "cairn-get");
+      t.setDaemon(true);
+      return t;
+    });
+    try (ObjectReader reader = repo.objects().newReader()) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (FileEntry e : chosen) {
+        futures.add(pool.submit(() -> {
+          Path dest = dir.resolve(e.path());
+          Files.createDirectories(dest.getParent());
+          if (linked) {
+            Path cached = ensureCached(reader, e);
+            try {
+              Files.createLink(dest, cached);
+            } catch (UnsupportedOperationException | IOException noLinks) {
+              Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+          } else {
+            writeContent(reader, e, dest);
+            Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString(e.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+          }
+          progress.advance(e.size());
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing files");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(c);
+    } finally {
+      pool.shutdownNow();
+      progress.finish();
+    }
+  }
+
+  /** The entries of {@code root} in {@code selection}, in path order. */
+  List<FileEntry> select(ObjectId root, Selection selection) throws IOException {
+    try (ObjectReader reader = repo.objects().newReader()) {
+      Manifest m = new Manifest(new NodeLoader(reader), root);
+      long totalBytes = m.totalBytes();
+      long count = m.entryCount();
+      List<FileEntry> out = new ArrayList<>();
+      long before = 0;
+      long index = 0;
+      for (FileEntry e : m) {
+        if (selection.inPart(before, e.size(), totalBytes, index, count) && selection.matches(e)) {
+          out.add(e);
+        }
+        before += e.size();
+        index++;
+      }
+      return out;
+    }
+  }
+
+  private Path ensureCached(ObjectReader reader, FileEntry e) throws IOException {
+    String hex = e.digest().hex();
+    Path p = files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
+    if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
+      return p;
+    }
+    Files.createDirectories(p.getParent());
+    Path tmp = repo.tmpDirectory().resolve("cache-" + UUID.randomUUID());
+    try {
+      writeContent(reader, e, tmp);
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
+      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    return p;
+  }
+
+  private static void writeContent(ObjectReader reader, FileEntry e, Path dest) throws IOException {
+    if (e.kind() != EntryKind.FILE) {
+      throw new InvalidInputException("Cannot get " + e.path() + ": external links are fetched from their remote (" + e.uri() + ")");
+    }
+    try (InputStream in = reader.openContent(e.fileContent());
+        OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      in.transferTo(out);
+    }
+  }
+
+  private static void touch(Path folder) {
+    try {
+      Files.setLastModifiedTime(folder, FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException ignored) {
+      // A folder being evicted by another process: nothing to mark.
+    }
+  }
+
+  /** Removes every cached folder of a version (when the version is deleted). */
+  void dropVersion(String id) throws IOException {
+    try (Stream<Path> s = Files.list(versions)) {
+      for (Path p : s.filter(x -> x.getFileName().toString().startsWith(id)).toList()) {
+        deleteTree(p);
+      }
+    }
+    removeOrphans();
+  }
+
+  /** Bytes of content held by the cache. */
+  long sizeBytes() throws IOException {
+    long sum = 0;
+    try (Stream<Path> s = Files.walk(files)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        sum += Files.size(p);
+      }
+    }
+    return sum;
+  }
+
+  private void evictIfNeeded(Path keep) throws IOException {
+    if (maxSizeBytes <= 0 || sizeBytes() <= maxSizeBytes) {
+      return;
+    }
+    List<Path> folders;
+    try (Stream<Path> s = Files.list(versions)) {
+      folders = new ArrayList<>(s.filter(Files::isDirectory).toList());
+    }
+    folders.sort(Comparator.comparingLong(LocalCache::lastUsed));
+    long now = System.currentTimeMillis();
+    for (Path f : folders) {
+      if (sizeBytes() <= maxSizeBytes) {
+        break;
+      }
+      if (f.equals(keep) || now - lastUsed(f) < EVICTION_GRACE_MILLIS) {
+        continue;
+      }
+      deleteTree(f);
+      removeOrphans();
+    }
+  }
+
+  private static long lastUsed(Path folder) {
+    try {
+      return Files.getLastModifiedTime(folder).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Deletes cached contents that no folder links to. */
+  private void removeOrphans() throws IOException {
+    try (Stream<Path> s = Files.walk(files)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        Object links = Files.getAttribute(p, "unix:nlink");
+        if (links instanceof Integer n && n <= 1) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(root)) {
+      List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

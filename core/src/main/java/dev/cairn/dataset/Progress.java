@@ -1,0 +1,22 @@
+package dev.cairn.dataset;
+
+/**
+ * Receives progress of long operations. Implementations must be thread-safe: workers report from
+ * several threads. The library never prints; the command line draws a bar from these calls.
+ */
+public interface Progress {
+  /** Does nothing. */
+  Progress NONE = new Progress() {};
+
+  /** A phase starts: {@code totalBytes} of work (or -1 if unknown), described by {@code task}. */
+  default void start(String task, long totalBytes) {}
+
+  /** {@code bytes} more of the current phase are done. */
+  default void advance(long bytes) {}
+
+  /** The current phase is over. */
+  default void finish() {}
+
+  /** Something skipped that the user should hear about (a special file, a broken link). */
+  default void warn(String message) {}
+}

@@ -1,0 +1,78 @@
+package dev.cairn.dataset;
+
+import dev.cairn.manifest.FileEntry;
+import java.util.List;
+
+/**
+ * Which files of a version to get: one part of a deterministic split and/or the paths matching
+ * some patterns. Parts cut the files, in path order, into {@code numParts} contiguous runs of
+ * about equal bytes: the parts of a version are disjoint and together hold every file.
+ *
+ * @param part the part to take, from 0 to {@code numParts - 1}
+ * @param numParts how many parts (1 = the whole version)
+ * @param filters keep only paths matching one of these (empty: all)
+ */
+public record Selection(int part, int numParts, List<Glob> filters) {
+  /** Every file. */
+  public static final Selection ALL = new Selection(0, 1, List.of());
+
+  public Selection {
+    if (numParts < 1) {
+      throw new IllegalArgumentException("the number of parts must be at least 1: " + numParts);
+    }
+    if (part < 0 || part >= numParts) {
+      throw new IllegalArgumentException("part must be between 0 and " + (numParts - 1) + ": " + part);
+    }
+    filters = List.copyOf(filters);
+  }
+
+  /** A part of a split, without filters. */
+  public static Selection part(int part, int numParts) {
+    return new Selection(part, numParts, List.of());
+  }
+
+  public boolean isAll() {
+    return numParts == 1 && filters.isEmpty();
+  }
+
+  /** A short, file-name-safe key for this selection ("" for all). */
+  String key() {
+    if (isAll()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    if (numParts > 1) {
+      sb.append(".part-").append(part).append("-of-").append(numParts);
+    }
+    if (!filters.isEmpty()) {
+      String joined = String.join("\u0000", filters.stream().map(Glob::pattern).toList());
+      sb.append(".filter-").append(dev.cairn.id.HashAlgorithm.SHA256.hash(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8)).abbreviate(12));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Whether the file at position {@code cumulativeBefore} (bytes of all earlier files) of
+   * {@code size} bytes, or the {@code index}-th file when the version has no bytes, is in this
+   * selection's part.
+   */
+  boolean inPart(long cumulativeBefore, long size, long totalBytes, long index, long fileCount) {
+    if (numParts == 1) {
+      return true;
+    }
+    int p;
+    if (totalBytes == 0) {
+      p = (int) Math.min(numParts - 1, index * numParts / Math.max(1, fileCount));
+    } else {
+      // The part holding the file's middle byte.
+      double middle = cumulativeBefore + size / 2.0;
+      p = (int) Math.min(numParts - 1, Math.floor(middle * numParts / totalBytes));
+    }
+    return p == part;
+  }
+
+  /** Whether a path passes the filters. */
+  boolean matches(FileEntry e) {
+    return filters.isEmpty() || filters.stream().anyMatch(g -> g.matches(e.path()));
+  }
+}

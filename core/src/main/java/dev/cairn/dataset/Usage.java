@@ -1,0 +1,181 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.json.Json;
+import dev.cairn.internal.json.JsonException;
+import dev.cairn.internal.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Which runs (experiments) used which versions, recorded without a server
+ * ({@code runs/<hash of run>.json}, spec/datasets.md). A run names the versions it used by alias;
+ * a lock file freezes them, manifest roots included, so the exact bytes can be restored later.
+ */
+public final class Usage {
+  /** Format of lock files written by {@link #lockFile}. */
+  public static final int LOCK_FORMAT = 1;
+
+  private final Path runs;
+  private final Path tmp;
+  private final Catalog catalog;
+
+  Usage(Path repoDir, Catalog catalog) throws IOException {
+    this.runs = repoDir.resolve("runs");
+    this.tmp = repoDir.resolve("tmp");
+    this.catalog = catalog;
+    Files.createDirectories(runs);
+  }
+
+  /** One use of a version by a run. */
+  public record Use(String run, String alias, String id, String project, String name, String version, ObjectId root,
+      ObjectId versionObject, long timeMillis) {
+    Map<String, Object> toJson() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run", run);
+      m.put("alias", alias);
+      m.put("id", id);
+      m.put("project", project);
+      m.put("name", name);
+      m.put("version", version);
+      m.put("root", root.hex());
+      m.put("version_object", versionObject == null ? null : versionObject.hex());
+      m.put("time", timeMillis);
+      return m;
+    }
+
+    static Use fromJson(JsonObject o, String run) throws JsonException {
+      return new Use(run, o.string("alias"), o.string("id"), o.stringOr("project", ""), o.stringOr("name", ""),
+          o.stringOr("version", ""), ObjectId.fromHex(o.string("root")),
+          o.has("version_object") ? ObjectId.fromHex(o.string("version_object")) : null, o.numberOr("time", 0));
+    }
+  }
+
+  private Path runFile(String run) {
+    return runs.resolve(HashAlgorithm.SHA256.hash(run.getBytes(StandardCharsets.UTF_8)).abbreviate(32) + ".json");
+  }
+
+  /**
+   * Records that {@code run} used {@code version} under {@code alias}; a later use of the same alias
+   * by the same run replaces the earlier one.
+   */
+  public void record(String run, String alias, DatasetRecord version) throws IOException {
+    if (run == null || run.isBlank()) {
+      throw new InvalidInputException("Cannot record usage: no run id (pass --run or set CAIRN_RUN_ID)");
+    }
+    if (alias == null || alias.isBlank()) {
+      throw new InvalidInputException("Cannot record usage: empty alias");
+    }
+    Path file = runFile(run);
+    try (Catalog.Lock lock = catalog.lock("run-" + file.getFileName())) {
+      List<Use> uses = new ArrayList<>(readRun(file, run));
+      uses.removeIf(u -> u.alias().equals(alias));
+      uses.add(new Use(run, alias, version.id(), version.project(), version.name(), version.version(), version.root(),
+          version.versionObject(), System.currentTimeMillis()));
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("run", run);
+      doc.put("uses", uses.stream().map(Use::toJson).toList());
+      AtomicFiles.write(file, (Json.pretty(doc) + "\n").getBytes(StandardCharsets.UTF_8), tmp);
+    }
+  }
+
+  /** The versions {@code run} used, by alias. */
+  public List<Use> run(String run) throws IOException {
+    return readRun(runFile(run), run);
+  }
+
+  /** Every run that used the version {@code id}, oldest first. */
+  public List<Use> usesOf(String id) throws IOException {
+    List<Use> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(runs)) {
+      for (Path p : s.filter(x -> x.toString().endsWith(".json")).toList()) {
+        for (Use u : readRun(p, null)) {
+          if (u.id().equals(id)) {
+            out.add(u);
+          }
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(Use::timeMillis));
+    return out;
+  }
+
+  private static List<Use> readRun(Path file, String run) throws IOException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
+    try {
+      JsonObject o = JsonObject.parse(text);
+      String r = o.string("run");
+      List<Use> out = new ArrayList<>();
+      for (Object u : o.list("uses")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) u;
+        out.add(Use.fromJson(new JsonObject(m), r));
+      }
+      return out;
+    } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+      throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, file.toString(), "bad run record: " + e.getMessage());
+    }
+  }
+
+  /** The lock file of a run: every version it used, with ids and manifest roots. */
+  public String lockFile(String run) throws IOException {
+    List<Use> uses = run(run);
+    if (uses.isEmpty()) {
+      throw new InvalidInputException("Cannot write lock file: run '" + run + "' used no dataset version");
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("cairn_lock", LOCK_FORMAT);
+    doc.put("run", run);
+    List<Object> datasets = new ArrayList<>();
+    for (Use u : uses) {
+      Map<String, Object> m = u.toJson();
+      m.remove("run");
+      m.remove("time");
+      datasets.add(m);
+    }
+    doc.put("datasets", datasets);
+    return Json.pretty(doc) + "\n";
+  }
+
+  /**
+   * Parses a lock file.
+   *
+   * @throws InvalidInputException if it is not one
+   */
+  public static List<Use> parseLockFile(String text, String where) throws InvalidInputException {
+    try {
+      JsonObject o = JsonObject.parse(text);
+      if (o.numberOr("cairn_lock", -1) != LOCK_FORMAT) {
+        throw new JsonException("not a Cairn lock file (format " + LOCK_FORMAT + ")");
+      }
+      String run = o.stringOr("run", "");
+      List<Use> out = new ArrayList<>();
+      for (Object d : o.list("datasets")) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) d;
+        out.add(Use.fromJson(new JsonObject(m), run));
+      }
+      return out;
+    } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+      throw new InvalidInputException("Cannot read lock file " + where + ": " + e.getMessage());
+    }
+  }
+}

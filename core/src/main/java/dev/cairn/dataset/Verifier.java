@@ -1,0 +1,103 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.CairnException;
+import dev.cairn.id.Hasher;
+import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/** Checks a version's stored objects, or a folder against a version. */
+final class Verifier {
+  private Verifier() {}
+
+  /** Reads every node, file object and chunk of the version, checking hashes and digests. */
+  static List<VerifyProblem> verifyStored(DatasetRepository repo, ObjectId root) throws IOException {
+    List<VerifyProblem> problems = new ArrayList<>();
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      Manifest m = new Manifest(new NodeLoader(reader), root);
+      try {
+        for (FileEntry e : m) {
+          if (e.kind() != EntryKind.FILE) {
+            continue;
+          }
+          try (InputStream in = reader.openContent(e.fileContent())) {
+            ObjectId d = digest(repo, in);
+            if (!d.equals(e.digest())) {
+              problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, "stored bytes hash to " + d.hex()));
+            }
+          } catch (CairnException ex) {
+            problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
+          }
+        }
+      } catch (UncheckedIOException ex) {
+        problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getCause().getMessage()));
+      }
+    } catch (CairnException ex) {
+      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getMessage()));
+    }
+    return problems;
+  }
+
+  static ObjectId digest(DatasetRepository repo, InputStream in) throws IOException {
+    Hasher h = repo.repository().objects().algorithm().newHasher();
+    byte[] buf = new byte[1 << 16];
+    for (int n; (n = in.read(buf)) > 0; ) {
+      h.update(buf, 0, n);
+    }
+    return h.digest();
+  }
+
+  /** Compares every file of {@code folder} with the version, by size and digest. */
+  static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Path folder) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot verify " + folder + ": not a folder");
+    }
+    List<VerifyProblem> problems = new ArrayList<>();
+    Set<String> expected = new HashSet<>();
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
+        expected.add(e.path());
+        Path f = folder.resolve(e.path());
+        if (!Files.isRegularFile(f)) {
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "not in the folder"));
+          continue;
+        }
+        long size = Files.size(f);
+        if (size != e.size()) {
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.SIZE, size + " bytes, expected " + e.size()));
+          continue;
+        }
+        try (InputStream in = Files.newInputStream(f)) {
+          ObjectId d = digest(repo, in);
+          if (!d.equals(e.digest())) {
+            problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "hash " + d.abbreviate(16) + ", expected " + e.digest().abbreviate(16)));
+          }
+        }
+      }
+    }
+    try (Stream<Path> s = Files.walk(folder)) {
+      for (Path p : s.filter(x -> Files.isRegularFile(x, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(x)).sorted().toList()) {
+        String rel = folder.relativize(p).toString().replace('\\', '/');
+        if (!expected.contains(rel)) {
+          problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, "not in the version"));
+        }
+      }
+    }
+    problems.sort(java.util.Comparator.comparing(VerifyProblem::path, dev.cairn.manifest.DatasetPaths::compare));
+    return problems;
+  }
+}

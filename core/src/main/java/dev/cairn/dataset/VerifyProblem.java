@@ -1,0 +1,23 @@
+package dev.cairn.dataset;
+
+/**
+ * A path where stored data or a folder differs from a version.
+ *
+ * @param kind what differs
+ * @param detail a human-readable explanation
+ */
+public record VerifyProblem(String path, Kind kind, String detail) {
+  /** Kinds of difference. */
+  public enum Kind {
+    /** The version has the file; the folder does not. */
+    MISSING,
+    /** The folder has a file the version does not. */
+    UNEXPECTED,
+    /** Sizes differ. */
+    SIZE,
+    /** Same size, different bytes. */
+    CONTENT,
+    /** Stored objects are missing or damaged. */
+    DAMAGED
+  }
+}

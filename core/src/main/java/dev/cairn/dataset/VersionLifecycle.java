@@ -1,0 +1,269 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.json.Json;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.ManifestDiff;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.manifest.TreeBuilder;
+import dev.cairn.object.ObjectType;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Creating, closing, publishing, deleting and renaming versions. */
+final class VersionLifecycle {
+  private VersionLifecycle() {}
+
+  static void checkName(String what, String value, boolean allowEmpty) throws InvalidInputException {
+    if (value.isEmpty() && !allowEmpty) {
+      throw new InvalidInputException("Cannot use an empty " + what);
+    }
+    if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+      throw new InvalidInputException("Cannot use " + what + " '" + value.replaceAll("\\p{Cntrl}", "?")
+          + "': at most 255 characters, no control characters");
+    }
+  }
+
+  static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
+    checkName("name", o.name(), false);
+    checkName("project", o.project(), true);
+    for (String t : o.tags()) {
+      checkName("tag", t, false);
+    }
+    List<DatasetRecord> parents = new ArrayList<>();
+    for (String p : o.parents()) {
+      DatasetRecord r = repo.catalog().read(repo.catalog().resolve(p));
+      if (r.isDraft()) {
+        throw new DatasetStateException("Cannot use draft " + r.id() + " (" + r.name() + " " + r.version()
+            + ") as a parent: close it first");
+      }
+      if (parents.stream().anyMatch(x -> x.id().equals(r.id()))) {
+        throw new InvalidInputException("Cannot list parent " + r.id() + " twice");
+      }
+      parents.add(r);
+    }
+    String id = Catalog.newId();
+    ParentMerge.Result merged;
+    ChangeSummary summary;
+    long files;
+    long bytes;
+    try (ObjectReader reader = repo.repository().objects().newReader();
+        ObjectInserter ins = repo.repository().objects().newInserter()) {
+      NodeLoader loader = new NodeLoader(reader);
+      merged = ParentMerge.merge(parents.stream().map(DatasetRecord::id).toList(),
+          parents.stream().map(DatasetRecord::root).toList(), loader, ins);
+      ins.flush();
+      Manifest m = new Manifest(loader, merged.root());
+      files = m.entryCount();
+      bytes = m.totalBytes();
+      summary = ChangeSummary.EMPTY;
+    }
+    if (o.failOnConflict() && !merged.conflicts().isEmpty()) {
+      Conflict c = merged.conflicts().get(0);
+      throw new ConflictException("Cannot create version: parents disagree on " + merged.conflicts().size()
+          + " path(s), first '" + c.path() + "' (held by " + String.join(", ", c.parents()) + ")");
+    }
+    String version;
+    try {
+      version = repo.catalog().reserveVersion(o.project(), o.name(), o.version(), id);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Cannot create version: " + e.getMessage());
+    }
+    long now = System.currentTimeMillis();
+    List<String> args = new ArrayList<>(List.of("--project", o.project(), "--name", o.name()));
+    if (!parents.isEmpty()) {
+      args.add("--parents");
+      parents.forEach(p -> args.add(p.id()));
+    }
+    DatasetRecord r = new DatasetRecord.Builder()
+        .id(id).project(o.project()).name(o.name()).version(version).state(DatasetState.DRAFT)
+        .parents(parents.stream().map(DatasetRecord::id).toList())
+        .tags(o.tags()).description(o.description()).metadata(o.metadata())
+        .createdMillis(now).base(merged.root()).root(merged.root())
+        .conflicts(merged.conflicts()).storage(o.storage())
+        .fileCount(files).totalBytes(bytes).summary(summary)
+        .appendLog(new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0))
+        .build();
+    try {
+      repo.catalog().create(r);
+    } catch (IOException | RuntimeException e) {
+      repo.catalog().releaseVersion(o.project(), o.name(), version, id);
+      throw e;
+    }
+    repo.catalog().setCurrent(id);
+    return new Dataset(repo, id);
+  }
+
+  /** The change-set summary from {@code base} to {@code root}. */
+  static ChangeSummary summary(NodeLoader loader, ObjectId base, ObjectId root) throws IOException {
+    ChangeSummary[] s = {ChangeSummary.EMPTY};
+    new ManifestDiff(loader).diff(base, root, d -> s[0] = s[0].plus(d));
+    return s[0];
+  }
+
+  static void close(Dataset ds, DatasetRepository repo) throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+      DatasetRecord r = ds.record();
+      Dataset.requireDraft(r, "close");
+      List<ObjectId> parentVersions = new ArrayList<>();
+      for (String p : r.parents()) {
+        DatasetRecord pr = repo.catalog().exists(p) ? repo.catalog().read(p) : null;
+        if (pr == null || pr.versionObject() == null) {
+          throw new DatasetStateException("Cannot close " + r.id() + ": parent " + p + " is missing or not closed");
+        }
+        parentVersions.add(pr.versionObject());
+      }
+      long now = System.currentTimeMillis();
+      try (ObjectReader reader = repo.repository().objects().newReader();
+          ObjectInserter ins = repo.repository().objects().newInserter()) {
+        NodeLoader loader = new NodeLoader(reader);
+        ChangeSummary summary = summary(loader, r.base(), r.root());
+        DatasetRecord.Builder b = r.toBuilder().appendLog(ds.logEntry("close", List.of(), ChangeSummary.EMPTY, 0));
+        DatasetRecord withLog = b.build();
+        Version v = new Version(r.root(), parentVersions, now, versionProperties(withLog, summary));
+        ObjectId vid = ins.insert(ObjectType.VERSION, VersionFormat.encode(v));
+        ins.flush();
+        repo.catalog().write(b.state(DatasetState.FINAL).closedMillis(now).versionObject(vid).summary(summary).build());
+      }
+    }
+  }
+
+  /** What a version object records about its dataset, fixed at close (spec/datasets.md). */
+  static Map<String, String> versionProperties(DatasetRecord r, ChangeSummary summary) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("dataset.id", r.id());
+    p.put("dataset.project", r.project());
+    p.put("dataset.name", r.name());
+    p.put("dataset.version", r.version());
+    p.put("dataset.description", r.description());
+    p.put("dataset.tags", Json.write(r.tags()));
+    p.put("dataset.metadata", Json.write(r.metadata()));
+    p.put("dataset.parents", Json.write(r.parents()));
+    p.put("dataset.summary", Json.write(new java.util.TreeMap<>(summary.toJson())));
+    List<Object> log = new ArrayList<>();
+    for (LogEntry e : r.log()) {
+      log.add(Map.of("time", e.timeMillis(), "command", e.command(), "arguments", e.arguments()));
+    }
+    p.put("dataset.log", Json.write(log));
+    return p;
+  }
+
+  static void publish(Dataset ds, DatasetRepository repo) throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+      DatasetRecord r = ds.record();
+      if (r.state() != DatasetState.FINAL) {
+        throw new DatasetStateException("Cannot publish " + r.id() + ": it is " + r.state().label()
+            + (r.isDraft() ? "; close it first" : ""));
+      }
+      repo.catalog().write(r.toBuilder().state(DatasetState.PUBLISHED).publishedMillis(System.currentTimeMillis())
+          .appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0)).build());
+    }
+  }
+
+  static void delete(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+      DatasetRecord r = ds.record();
+      List<String> children = new ArrayList<>();
+      for (DatasetRecord other : repo.catalog().all()) {
+        if (other.parents().contains(r.id())) {
+          children.add(other.id());
+        }
+      }
+      if (!children.isEmpty() && !force) {
+        throw new DatasetStateException("Cannot delete " + r.id() + ": " + children.size()
+            + " version(s) use it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
+            + "); use --force to delete it anyway");
+      }
+      repo.catalog().delete(r.id());
+      repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
+      repo.cache().dropVersion(r.id());
+    }
+  }
+
+  /** Gives every version of {@code r}'s project and name a new project and/or name. */
+  static void rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
+    String project = newProject != null ? newProject : r.project();
+    String name = newName != null ? newName : r.name();
+    checkName("name", name, false);
+    checkName("project", project, true);
+    if (project.equals(r.project()) && name.equals(r.name())) {
+      return;
+    }
+    List<DatasetRecord> versions = repo.list(r.project(), null, null).stream().filter(x -> x.name().equals(r.name())).toList();
+    List<DatasetRecord> done = new ArrayList<>();
+    try {
+      for (DatasetRecord v : versions) {
+        try {
+          repo.catalog().reserveVersion(project, name, v.version(), v.id());
+        } catch (IllegalArgumentException e) {
+          throw new InvalidInputException("Cannot rename: " + project + "/" + name + " already has version " + v.version());
+        }
+        done.add(v);
+      }
+    } catch (IOException e) {
+      for (DatasetRecord v : done) {
+        repo.catalog().releaseVersion(project, name, v.version(), v.id());
+      }
+      throw e;
+    }
+    String command = newProject != null ? "move" : "rename";
+    for (DatasetRecord v : versions) {
+      try (Catalog.Lock lock = repo.catalog().lock(v.id())) {
+        DatasetRecord cur = repo.catalog().read(v.id());
+        repo.catalog().write(cur.toBuilder().project(project).name(name)
+            .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
+      }
+      repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
+    }
+  }
+
+  static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
+    if (ids.size() < 1) {
+      throw new InvalidInputException("Cannot squash: give at least one version id");
+    }
+    List<DatasetRecord> sources = new ArrayList<>();
+    for (String i : ids) {
+      DatasetRecord r = repo.catalog().read(repo.catalog().resolve(i));
+      if (r.isDraft()) {
+        throw new DatasetStateException("Cannot squash draft " + r.id() + ": close it first");
+      }
+      sources.add(r);
+    }
+    String proj = project != null ? project : sources.get(sources.size() - 1).project();
+    Dataset ds = create(repo, CreateOptions.of(proj, name).description("squash of " + String.join(", ", sources.stream().map(DatasetRecord::id).toList())).build());
+    try (Catalog.Lock lock = repo.catalog().lock(ds.id());
+        ObjectReader reader = repo.repository().objects().newReader();
+        ObjectInserter ins = repo.repository().objects().newInserter()) {
+      NodeLoader loader = new NodeLoader(reader);
+      ParentMerge.Result merged = ParentMerge.merge(sources.stream().map(DatasetRecord::id).toList(),
+          sources.stream().map(DatasetRecord::root).toList(), loader, ins);
+      ObjectId empty = new TreeBuilder(ins).finish();
+      ins.flush();
+      Manifest m = new Manifest(loader, merged.root());
+      DatasetRecord r = ds.record();
+      repo.catalog().write(r.toBuilder().base(empty).root(merged.root()).conflicts(merged.conflicts())
+          .fileCount(m.entryCount()).totalBytes(m.totalBytes())
+          .appendLog(new LogEntry(System.currentTimeMillis(), "squash", ids, summary(loader, empty, merged.root()), 0)).build());
+    }
+    ds.close();
+    return ds;
+  }
+
+  /** Paths of the change-set as diff entries (for callers that only need types). */
+  static List<DiffEntry> changes(DatasetRepository repo, DatasetRecord r) throws IOException {
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      return new ManifestDiff(new NodeLoader(reader)).diff(r.base(), r.root());
+    }
+  }
+}

