@@ -169,6 +169,30 @@ public final class DatasetRepository implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Restores the exact files a lock file names: by manifest root, so the bytes are the ones the run
+   * used even if the version was renamed or deleted since (as long as its objects are here).
+   *
+   * @param copyTarget a folder for a writable copy, or null for the cached read-only folder
+   */
+  public Path restore(Usage.Use use, Selection selection, Path copyTarget, boolean overwrite, Progress progress) throws IOException {
+    if (!repo.objects().has(use.root())) {
+      throw new dev.cairn.errors.MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
+          + "); fetch it from its remote first");
+    }
+    if (copyTarget != null) {
+      return LocalCopies.mutableCopy(this, use.root(), copyTarget, overwrite, selection, progress);
+    }
+    String label = "root-" + use.root().hex();
+    if (catalog.exists(use.id())) {
+      DatasetRecord r = catalog.read(use.id());
+      if (!r.isDraft() && r.root().equals(use.root())) {
+        label = r.id();
+      }
+    }
+    return cache.materialize(label, use.root(), selection, progress);
+  }
+
   /** Projects that hold at least one version, sorted. */
   public List<String> projects() throws IOException {
     return catalog.all().stream().map(DatasetRecord::project).distinct().sorted(Comparator.comparing(s -> s.toLowerCase(Locale.ROOT))).toList();

@@ -11,7 +11,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = CairnCommand.Version.class,
     description = "Version ML datasets the way Git versions code.",
-    subcommands = {QuickstartCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
+        PublishCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
+        SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
+        SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
+        UsageCommand.class, RunsCommand.class, LockCommand.class, QuickstartCommand.class,
+        CommandLine.HelpCommand.class})
 public final class CairnCommand implements Runnable {
   @Option(names = "--repo", paramLabel = "DIR", description = "Repository directory (default: $CAIRN_HOME, else ~/.cairn).", scope = CommandLine.ScopeType.INHERIT)
   Path repo;
@@ -41,6 +47,7 @@ public final class CairnCommand implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CairnCommand());
     cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
     return cl;
   }
 

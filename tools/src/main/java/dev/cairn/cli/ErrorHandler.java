@@ -1,23 +1,59 @@
 package dev.cairn.cli;
 
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /** Turns any failure into one line on stderr and a non-zero exit; {@code --debug} adds the trace. */
 final class ErrorHandler implements IExecutionExceptionHandler {
+  /** Exit code of a failed command. */
+  static final int FAILED = 1;
+  /** Exit code of a command line that does not parse. */
+  static final int USAGE = 2;
+
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, ParseResult parsed) {
-    boolean debug = parsed.hasMatchedOption("--debug")
-        || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
-    String msg = e.getMessage();
-    if (msg == null || msg.isBlank()) {
-      msg = e.getClass().getSimpleName();
+    boolean debug = false;
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      debug |= p.hasMatchedOption("--debug");
     }
-    cl.getErr().println("cairn: " + msg.lines().findFirst().orElse(msg));
+    Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+    cl.getErr().println("cairn: " + oneLine(t));
     if (debug) {
       e.printStackTrace(cl.getErr());
     }
-    return 1;
+    cl.getErr().flush();
+    return FAILED;
+  }
+
+  static String oneLine(Throwable t) {
+    String msg = t.getMessage();
+    if (t instanceof java.nio.file.NoSuchFileException) {
+      msg = "no such file or folder: " + msg;
+    } else if (t instanceof java.nio.file.AccessDeniedException) {
+      msg = "permission denied: " + msg;
+    } else if (t instanceof java.nio.file.FileSystemException fse && msg != null && msg.contains("No space left")) {
+      msg = "disk full: " + fse.getFile();
+    } else if (msg == null || msg.isBlank()) {
+      msg = t.getClass().getSimpleName();
+    } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)
+        && !(t instanceof ParameterException)) {
+      msg = t.getClass().getSimpleName() + ": " + msg;
+    }
+    return msg.lines().findFirst().orElse(msg);
+  }
+
+  /** Bad command lines: one line naming the problem and where to find help. */
+  static final class Parameters implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cl = ex.getCommandLine();
+      cl.getErr().println("cairn: " + oneLine(ex) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+      cl.getErr().flush();
+      return USAGE;
+    }
   }
 }

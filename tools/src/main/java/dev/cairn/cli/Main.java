@@ -14,4 +14,12 @@ public final class Main {
   public static int run(String... args) {
     return CairnCommand.commandLine().execute(args);
   }
+
+  /** Runs a command line with the given output streams; for tests and embedding. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cl = CairnCommand.commandLine();
+    cl.setOut(out);
+    cl.setErr(err);
+    return cl.execute(args);
+  }
 }

@@ -1,30 +1,29 @@
 package dev.cairn.cli;
 
-import dev.cairn.Repository;
-import dev.cairn.RepositoryConfig;
-import dev.cairn.id.ObjectId;
-import dev.cairn.manifest.FileEntry;
-import dev.cairn.manifest.Manifest;
-import dev.cairn.store.FileContent;
-import dev.cairn.store.InsertStats;
-import dev.cairn.store.ObjectInserter;
+import dev.cairn.dataset.AddOptions;
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn quickstart}: a demo on an embedded repository, with nothing to install or start. */
-@Command(name = "quickstart", description = "Create a demo repository, store a generated sample dataset and show what was stored.")
+/**
+ * {@code cairn quickstart}: the whole workflow on an embedded demo repository, nothing to start:
+ * a version, a child with edits, a second parent, a merged version, their comparison and lineage.
+ */
+@Command(name = "quickstart", description = "Run a demo: versions, a child, a merge, a compare and the lineage, on a demo repository.")
 final class QuickstartCommand implements Callable<Integer> {
   @ParentCommand CairnCommand parent;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -32,52 +31,110 @@ final class QuickstartCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    Path repoDir = parent.repo != null ? parent.repo : Path.of(System.getProperty("java.io.tmpdir"), "cairn-quickstart");
-    Path sample = repoDir.resolveSibling(repoDir.getFileName() + "-sample");
-    generateSample(sample);
-    try (Repository repo = Repository.openOrCreate(repoDir, RepositoryConfig.DEFAULT);
-        ObjectInserter ins = repo.objects().newInserter()) {
-      List<Path> files;
-      try (Stream<Path> s = Files.walk(sample)) {
-        files = s.filter(Files::isRegularFile).sorted().toList();
+    boolean own = parent.repo == null;
+    Path repoDir = own ? Path.of(System.getProperty("java.io.tmpdir"), "cairn-quickstart") : parent.repo;
+    Path work = repoDir.toAbsolutePath().resolveSibling(repoDir.getFileName() + "-work");
+    if (own) {
+      deleteTree(repoDir);
+    }
+    deleteTree(work);
+    try (DatasetRepository repo = DatasetRepository.open(repoDir)) {
+      out.printf("Demo repository: %s%n%n", repo.repository().directory());
+
+      Path images = work.resolve("images");
+      writeImages(images, 0, 40);
+      Dataset v1 = Dataset.create(repo, CreateOptions.of("demo", "pets").tags("raw").description("40 generated images and labels").build());
+      v1.addFiles(AddOptions.of(images).datasetFolder("images"));
+      Files.writeString(work.resolve("labels.csv"), labels(0, 40), StandardCharsets.UTF_8);
+      v1.addFiles(AddOptions.of(work.resolve("labels.csv")));
+      v1.close();
+      step(out, "1. created pets " + v1.version(), v1);
+
+      Dataset v2 = Dataset.create(repo, CreateOptions.of("demo", "pets").parents(v1.id()).description("10 more images, one relabelled, one dropped").build());
+      writeImages(images, 40, 50);
+      Files.delete(images.resolve("img007.bin"));
+      Files.writeString(work.resolve("labels.csv"), labels(0, 50).replace("img003.bin,cat", "img003.bin,dog"), StandardCharsets.UTF_8);
+      v2.syncFolder(images, "images", dev.cairn.dataset.Progress.NONE);
+      v2.addFiles(AddOptions.of(work.resolve("labels.csv")));
+      v2.close();
+      step(out, "2. child pets " + v2.version() + " (only its change-set is stored)", v2);
+
+      Path extra = work.resolve("extra");
+      writeImages(extra.resolve("images"), 100, 110);
+      Files.writeString(extra.resolve("labels.csv"), labels(100, 110), StandardCharsets.UTF_8);
+      Dataset other = Dataset.create(repo, CreateOptions.of("demo", "pets-extra").description("a second source").build());
+      other.addFiles(AddOptions.of(extra));
+      other.close();
+      step(out, "3. second parent pets-extra " + other.version(), other);
+
+      Dataset merged = Dataset.create(repo, CreateOptions.of("demo", "pets-merged").parents(v2.id(), other.id()).build());
+      merged.close();
+      step(out, "4. merged version of both parents", merged);
+      if (!merged.record().conflicts().isEmpty()) {
+        out.printf("   %d conflict(s), the later parent won: %s%n", merged.record().conflicts().size(),
+            merged.record().conflicts().get(0).path());
       }
-      List<FileEntry> entries = new ArrayList<>();
-      for (Path f : files) {
-        try (InputStream in = Files.newInputStream(f)) {
-          FileContent c = ins.insertFile(in);
-          String rel = sample.relativize(f).toString().replace('\\', '/');
-          entries.add(FileEntry.file(rel, c, false));
+
+      out.printf("%nCompare pets %s -> %s:%n", v1.version(), v2.version());
+      int shown = 0;
+      for (DiffEntry d : v2.compare(v1)) {
+        if (shown++ < 8) {
+          out.printf("   %-8s %s%n", d.type().name().toLowerCase(java.util.Locale.ROOT), d.path());
         }
       }
-      entries.sort((a, b) -> dev.cairn.manifest.DatasetPaths.compare(a.path(), b.path()));
-      ObjectId root = Manifest.build(ins, entries);
-      ins.flush();
-      InsertStats st = ins.stats();
-      out.printf("Repository:  %s (object format %s)%n", repo.directory(), repo.config().objectFormat().configName());
-      out.printf("Sample:      %s (%d files)%n", sample, files.size());
-      out.printf("Manifest:    %s%n", root.hex());
-      out.printf("Stored:      %d new objects, %d raw bytes as %d packed bytes; %d objects already present%n",
-          st.objectsWritten(), st.rawBytesWritten(), st.storedBytesWritten(), st.objectsSkipped());
-      for (FileEntry e : entries.subList(0, Math.min(5, entries.size()))) {
-        out.printf("  %-28s %8d  %s%n", e.path(), e.size(), e.digest().abbreviate(16));
+      out.printf("   (%d changes)%n", v2.compare(v1).size());
+
+      out.printf("%nLineage of the merged version:%n");
+      for (Map.Entry<String, List<String>> e : merged.dependencyGraph().entrySet()) {
+        DatasetRecord r = repo.get(e.getKey()).record();
+        out.printf("   %s  %-12s %-6s <- %s%n", r.id().substring(0, 8), r.name(), r.version(),
+            e.getValue().isEmpty() ? "(no parents)" : String.join(", ", e.getValue().stream().map(s -> s.substring(0, 8)).toList()));
       }
+      Path copy = merged.getLocalCopy();
+      out.printf("%nCached read-only copy of the merged version: %s%n", copy);
+      String r = "--repo " + repo.repository().directory();
+      out.printf("%nLook around:%n");
+      out.printf("   bin/cairn %s search%n", r);
+      out.printf("   bin/cairn %s list --id %s%n", r, merged.id().substring(0, 8));
+      out.printf("   bin/cairn %s log --id %s%n", r, v2.id().substring(0, 8));
+      out.printf("   bin/cairn %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
+      out.printf("   bin/cairn %s serve        # the web UI%n", r);
     }
     return 0;
   }
 
-  private static void generateSample(Path dir) throws IOException {
-    Random r = new Random(2026);
-    Files.createDirectories(dir.resolve("images"));
-    Files.createDirectories(dir.resolve("labels"));
-    for (int i = 0; i < 20; i++) {
-      byte[] img = new byte[20_000 + r.nextInt(30_000)];
+  private static void step(PrintWriter out, String title, Dataset ds) throws IOException {
+    DatasetRecord r = ds.record();
+    out.printf("%s%n   id %s, %d files, %s; change-set +%d ~%d -%d, %s newly stored%n", title, r.id(), r.fileCount(),
+        Format.bytes(r.totalBytes()), r.summary().added(), r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
+  }
+
+  private static void writeImages(Path dir, int from, int to) throws IOException {
+    Files.createDirectories(dir);
+    for (int i = from; i < to; i++) {
+      Random r = new Random(i);
+      byte[] img = new byte[8_000 + r.nextInt(24_000)];
       r.nextBytes(img);
-      Files.write(dir.resolve("images").resolve(String.format("img%03d.bin", i)), img);
+      Files.write(dir.resolve(String.format("img%03d.bin", i)), img);
     }
-    StringBuilder csv = new StringBuilder("image,label\n");
-    for (int i = 0; i < 20; i++) {
-      csv.append(String.format("img%03d.bin,%s%n", i, i % 3 == 0 ? "cat" : "dog"));
+  }
+
+  private static String labels(int from, int to) {
+    StringBuilder sb = new StringBuilder("image,label\n");
+    for (int i = from; i < to; i++) {
+      sb.append(String.format("img%03d.bin,%s%n", i, i % 3 == 0 ? "cat" : "dog"));
     }
-    Files.writeString(dir.resolve("labels").resolve("labels.csv"), csv, StandardCharsets.UTF_8);
+    return sb.toString();
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(x);
+      }
+    }
   }
 }

@@ -1,0 +1,77 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.AddOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.errors.InvalidInputException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "add", description = "Add files or folders (or an archive) to a draft version.")
+final class AddCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = "Files or folders; a folder adds its contents.")
+  List<Path> files = new ArrayList<>();
+
+  @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files whose relative path or name matches.")
+  List<String> wildcards = new ArrayList<>();
+
+  @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to add under (default: the root).")
+  String datasetFolder = "";
+
+  @Option(names = "--non-recursive", description = "Do not descend into subfolders.")
+  boolean nonRecursive;
+
+  @Option(names = "--archive", paramLabel = "FILE", description = "Import the files of a .zip, .tar, .tar.gz or .tar.zst archive.")
+  Path archive;
+
+  @Option(names = "--rehash", description = "Read every file, even those unchanged since they were last hashed.")
+  boolean rehash;
+
+  @Override
+  int run() throws Exception {
+    if (files.isEmpty() && archive == null) {
+      throw new InvalidInputException("Cannot add: give --files PATH ... or --archive FILE");
+    }
+    Dataset ds = select(selector);
+    Dataset.Change c = null;
+    if (!files.isEmpty()) {
+      c = ds.addFiles(new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), progress());
+    }
+    if (archive != null) {
+      Dataset.Change a = ds.addArchive(archive, datasetFolder, progress());
+      c = c == null ? a : new Dataset.Change(sum(c.summary(), a.summary()), c.filesRead(), c.storedBytes() + a.storedBytes());
+    }
+    print(this, ds, c);
+    return 0;
+  }
+
+  static dev.cairn.dataset.ChangeSummary sum(dev.cairn.dataset.ChangeSummary a, dev.cairn.dataset.ChangeSummary b) {
+    return new dev.cairn.dataset.ChangeSummary(a.added() + b.added(), a.modified() + b.modified(), a.removed() + b.removed(),
+        a.addedBytes() + b.addedBytes(), a.modifiedBytes() + b.modifiedBytes(), a.removedBytes() + b.removedBytes());
+  }
+
+  static void print(Base cmd, Dataset ds, Dataset.Change c) throws java.io.IOException {
+    if (cmd.json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("added", c.summary().added());
+      m.put("modified", c.summary().modified());
+      m.put("removed", c.summary().removed());
+      m.put("files_read", c.filesRead());
+      m.put("stored_bytes", c.storedBytes());
+      m.put("files", ds.record().fileCount());
+      cmd.printJson(m);
+    } else {
+      cmd.out().printf("%d files added, %d modified, %d removed (%d files read, %s newly stored); version now holds %d files%n",
+          c.summary().added(), c.summary().modified(), c.summary().removed(), c.filesRead(), Format.bytes(c.storedBytes()),
+          ds.record().fileCount());
+    }
+  }
+}

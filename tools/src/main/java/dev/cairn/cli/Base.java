@@ -1,0 +1,85 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.internal.json.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** What every subcommand shares: the repository, output streams, {@code --json}. */
+abstract class Base implements Callable<Integer> {
+  @ParentCommand CairnCommand top;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--json", description = "Print one JSON document on stdout.")
+  boolean json;
+
+  private DatasetRepository repo;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** The repository, opened (and created) on first use. */
+  DatasetRepository repo() throws IOException {
+    if (repo == null) {
+      repo = DatasetRepository.open(top.repositoryDirectory());
+    }
+    return repo;
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    try {
+      return run();
+    } finally {
+      if (repo != null) {
+        repo.close();
+      }
+    }
+  }
+
+  abstract int run() throws Exception;
+
+  /** Prints a JSON document. */
+  void printJson(Object doc) {
+    out().println(Json.pretty(doc));
+    out().flush();
+  }
+
+  /** The arguments this command was given, for the execution log. */
+  List<String> argv() {
+    return new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+  }
+
+  /** The version the selector names, or the current one; the handle logs this command's arguments. */
+  Dataset select(VersionSelector s) throws IOException {
+    Dataset ds = s.resolve(repo());
+    return ds.invokedAs(spec.name(), argv());
+  }
+
+  static Dataset requireCurrent(DatasetRepository repo) throws IOException {
+    Dataset ds = repo.current();
+    if (ds == null) {
+      throw new DatasetNotFoundException("Cannot tell which version to use: give --id (no version was created or used yet)");
+    }
+    return ds;
+  }
+
+  /** A progress bar on a terminal; nothing when output is piped or JSON is asked for. */
+  dev.cairn.dataset.Progress progress() {
+    return json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
+  }
+}

@@ -1,0 +1,44 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "close", description = "Finalize a draft: its content is fixed from now on.")
+final class CloseCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--storage", paramLabel = "URI", description = "Remote to upload to before closing.")
+  String storage;
+
+  @Option(names = "--disable-upload", description = "Close without uploading to a remote.")
+  boolean disableUpload;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    ds.close();
+    DatasetRecord r = ds.record();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", r.id());
+      m.put("state", r.state().label());
+      m.put("version", r.version());
+      m.put("version_object", r.versionObject().hex());
+      m.put("files", r.fileCount());
+      m.put("bytes", r.totalBytes());
+      m.put("stored_bytes", r.storedBytes());
+      m.put("changes", new java.util.TreeMap<>(r.summary().toJson()));
+      printJson(m);
+    } else {
+      out().printf("Dataset closed id=%s (%s version %s): %d files, %s; %d added, %d modified, %d removed; %s stored%n",
+          r.id(), r.name(), r.version(), r.fileCount(), Format.bytes(r.totalBytes()), r.summary().added(),
+          r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
+    }
+    return 0;
+  }
+}

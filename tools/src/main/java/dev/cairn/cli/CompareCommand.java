@@ -1,0 +1,54 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.manifest.DiffEntry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "compare", description = "Compare two versions: what changed from --source to --target.")
+final class CompareCommand extends Base {
+  @Option(names = "--source", paramLabel = "ID", required = true, description = "The baseline version.")
+  String source;
+
+  @Option(names = "--target", paramLabel = "ID", required = true, description = "The version compared with it.")
+  String target;
+
+  @Option(names = "--verbose", description = "List the paths, not only the counts.")
+  boolean verbose;
+
+  @Override
+  int run() throws Exception {
+    Dataset src = repo().get(source);
+    Dataset dst = repo().get(target);
+    List<DiffEntry> diff = dst.compare(src);
+    List<String> added = new ArrayList<>();
+    List<String> modified = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    for (DiffEntry d : diff) {
+      switch (d.type()) {
+        case ADDED -> added.add(d.path());
+        case MODIFIED -> modified.add(d.path());
+        case REMOVED -> removed.add(d.path());
+      }
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("added", added);
+      m.put("modified", modified);
+      m.put("removed", removed);
+      printJson(m);
+      return 0;
+    }
+    if (verbose) {
+      removed.forEach(p -> out().println("removed  " + p));
+      modified.forEach(p -> out().println("modified " + p));
+      added.forEach(p -> out().println("added    " + p));
+    }
+    out().printf("%d removed, %d modified, %d added%n", removed.size(), modified.size(), added.size());
+    return 0;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "create", description = "Create a new dataset version (a draft), starting from its parents merged.")
+final class CreateCommand extends Base {
+  @Option(names = "--project", paramLabel = "P", description = "Project (default: the last parent's project, else none).")
+  String project;
+
+  @Option(names = "--name", paramLabel = "N", required = true, description = "Dataset name.")
+  String name;
+
+  @Option(names = "--version", paramLabel = "V", description = "Version string (default: 1.0.0, or the next patch after the highest).")
+  String version;
+
+  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parent versions, in order: later parents win where they disagree.")
+  List<String> parents = new ArrayList<>();
+
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", description = "Tags.")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--description", paramLabel = "D", description = "Description.")
+  String description;
+
+  @Option(names = "--storage", paramLabel = "URI", description = "Remote storage for this version.")
+  String storage;
+
+  @Option(names = "--fail-on-conflict", description = "Refuse to create the version if parents disagree about a path.")
+  boolean failOnConflict;
+
+  @Override
+  int run() throws Exception {
+    String proj = project;
+    if (proj == null && !parents.isEmpty()) {
+      proj = repo().get(parents.get(parents.size() - 1)).project();
+    }
+    Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(parents).tags(tags)
+        .description(description).storage(storage).failOnConflict(failOnConflict).build());
+    DatasetRecord r = ds.record();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", r.id());
+      m.put("project", r.project());
+      m.put("name", r.name());
+      m.put("version", r.version());
+      m.put("parents", r.parents());
+      m.put("conflicts", r.conflicts().size());
+      printJson(m);
+    } else {
+      out().printf("New dataset created id=%s%n", r.id());
+      out().printf("%s%s version %s, %d files from %d parent(s)%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
+          r.version(), r.fileCount(), r.parents().size());
+      if (!r.conflicts().isEmpty()) {
+        out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s --json')%n",
+            r.conflicts().size(), r.id().substring(0, 8));
+      }
+    }
+    return 0;
+  }
+}

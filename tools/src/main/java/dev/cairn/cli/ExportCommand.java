@@ -1,0 +1,28 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "export", description = "Write a version as a .zip, .tar, .tar.gz or .tar.zst archive (streamed).")
+final class ExportCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format.")
+  Path output;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    ds.export(output, progress());
+    if (json) {
+      printJson(Map.of("id", ds.id(), "path", output.toAbsolutePath().toString()));
+    } else {
+      out().println(output.toAbsolutePath());
+    }
+    return 0;
+  }
+}

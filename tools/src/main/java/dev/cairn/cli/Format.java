@@ -1,0 +1,45 @@
+package dev.cairn.cli;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Formatting for people. */
+final class Format {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private Format() {}
+
+  /** 1536 → "1.5 KiB". */
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  /** Epoch millis as "2026-11-25 10:00:00" (UTC); "-" for 0. */
+  static String time(long millis) {
+    return millis <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(millis));
+  }
+
+  /** Epoch millis as ISO 8601 (UTC), for JSON; null for 0. */
+  static String iso(long millis) {
+    return millis <= 0 ? null : Instant.ofEpochMilli(millis).toString();
+  }
+
+  /** Pads or cuts to a column width. */
+  static String col(String s, int width) {
+    if (s.length() > width) {
+      return s.substring(0, Math.max(0, width - 1)) + "…";
+    }
+    return s + " ".repeat(width - s.length());
+  }
+}

@@ -1,0 +1,123 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.Glob;
+import dev.cairn.dataset.Selection;
+import dev.cairn.dataset.Usage;
+import dev.cairn.errors.InvalidInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "get", description = {
+    "Get a local copy of a version; prints its folder as the last line.",
+    "Without --copy: the cached read-only folder (built once, then returned at once)."})
+final class GetCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--copy", paramLabel = "DIR", description = "Write an independent, writable copy into DIR.")
+  Path copy;
+
+  @Option(names = "--link", paramLabel = "DIR", description = "Make DIR a symbolic link to the cached read-only folder.")
+  Path link;
+
+  @Option(names = "--overwrite", description = "With --copy or --link: replace what DIR holds.")
+  boolean overwrite;
+
+  @Option(names = "--part", paramLabel = "K", description = "Get only part K (0-based) of --num-parts.")
+  Integer part;
+
+  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version into N parts of about equal bytes.")
+  Integer numParts;
+
+  @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths.")
+  List<String> filters = new ArrayList<>();
+
+  @Option(names = "--alias", paramLabel = "NAME", description = "Record that a run used this version under NAME.")
+  String alias;
+
+  @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias (default: $CAIRN_RUN_ID).")
+  String run;
+
+  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names.")
+  Path lock;
+
+  @Override
+  int run() throws Exception {
+    if (copy != null && link != null) {
+      throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
+    }
+    if ((part == null) != (numParts == null)) {
+      throw new InvalidInputException("Cannot get: --part and --num-parts go together");
+    }
+    Selection sel = new Selection(part == null ? 0 : part, numParts == null ? 1 : numParts,
+        filters.stream().map(Glob::of).toList());
+    if (lock != null) {
+      return fromLock(sel);
+    }
+    Dataset ds = select(selector);
+    Path path;
+    if (copy != null) {
+      path = ds.getMutableLocalCopy(copy, overwrite, sel, progress());
+    } else if (link != null) {
+      path = ds.linkLocalCopy(link, overwrite, sel, progress());
+    } else {
+      path = ds.getLocalCopy(sel, progress());
+    }
+    repo().catalog();
+    if (alias != null) {
+      ds.alias(alias, run != null ? run : System.getenv("CAIRN_RUN_ID"));
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("path", path.toAbsolutePath().toString());
+      printJson(m);
+    } else {
+      out().println(path.toAbsolutePath());
+    }
+    return 0;
+  }
+
+  private int fromLock(Selection sel) throws Exception {
+    if (!Files.isRegularFile(lock)) {
+      throw new InvalidInputException("Cannot read lock file " + lock + ": no such file");
+    }
+    List<Usage.Use> uses = Usage.parseLockFile(Files.readString(lock, StandardCharsets.UTF_8), lock.toString());
+    List<Object> results = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
+    for (Usage.Use u : uses) {
+      Path p = repo().restore(u, sel, copy == null ? null : uses.size() == 1 ? copy : copy.resolve(u.alias()),
+          overwrite, progress());
+      paths.add(p);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("alias", u.alias());
+      m.put("id", u.id());
+      m.put("root", u.root().hex());
+      m.put("path", p.toAbsolutePath().toString());
+      results.add(m);
+    }
+    if (json) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("datasets", results);
+      doc.put("path", paths.get(paths.size() - 1).toAbsolutePath().toString());
+      printJson(doc);
+    } else {
+      for (int i = 0; i < uses.size(); i++) {
+        if (uses.size() > 1) {
+          out().printf("%s\t%s%n", uses.get(i).alias(), paths.get(i).toAbsolutePath());
+        } else {
+          out().println(paths.get(i).toAbsolutePath());
+        }
+      }
+    }
+    return 0;
+  }
+}

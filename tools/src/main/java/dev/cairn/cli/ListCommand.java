@@ -1,0 +1,55 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.FileEntry;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "list", description = "List the files of a version (no download needed).")
+final class ListCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Only paths matching (a folder/ or a pattern).")
+  List<String> filters = new ArrayList<>();
+
+  @Option(names = "--modified", description = "Only the change-set: files this version added or modified.")
+  boolean modified;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    List<String> patterns = new ArrayList<>();
+    for (String f : filters) {
+      patterns.add(f.endsWith("/") ? f + "**" : f);
+    }
+    List<FileEntry> files;
+    if (modified) {
+      files = new ArrayList<>();
+      List<dev.cairn.dataset.Glob> gs = patterns.stream().map(dev.cairn.dataset.Glob::of).toList();
+      for (DiffEntry d : ds.changes()) {
+        if (d.type() != DiffEntry.ChangeType.REMOVED && (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(d.path())))) {
+          files.add(d.newEntry());
+        }
+      }
+    } else {
+      files = ds.listFiles(patterns);
+    }
+    if (json) {
+      printJson(files.stream().map(Views::file).toList());
+      return 0;
+    }
+    int width = Math.max(9, Math.min(80, files.stream().mapToInt(e -> e.path().length()).max().orElse(9)));
+    out().printf("%s | %12s | %s%n", Format.col("file name", width), "size", "hash");
+    long total = 0;
+    for (FileEntry e : files) {
+      out().printf("%s | %12d | %s%n", Format.col(e.path(), width), e.size(), e.digest().hex());
+      total += e.size();
+    }
+    out().printf("Total %d files, %d bytes%n", files.size(), total);
+    return 0;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.cairn.cli;
+
+import dev.cairn.internal.fs.AtomicFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "lock", description = "Write a lock file with the exact versions (ids and manifest roots) a run used.")
+final class LockCommand extends Base {
+  @Option(names = "--run", paramLabel = "RUN", description = "The run (default: $CAIRN_RUN_ID).")
+  String run;
+
+  @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file.")
+  Path output;
+
+  @Override
+  int run() throws Exception {
+    String r = run != null ? run : System.getenv("CAIRN_RUN_ID");
+    if (r == null || r.isBlank()) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
+    }
+    String text = repo().usage().lockFile(r);
+    Path dir = output.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    AtomicFiles.write(output.toAbsolutePath(), text.getBytes(StandardCharsets.UTF_8), dir);
+    int n = repo().usage().run(r).size();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", output.toAbsolutePath().toString());
+      m.put("datasets", n);
+      printJson(m);
+    } else {
+      out().printf("Wrote %s (%d version(s) of run %s)%n", output, n, r);
+    }
+    return 0;
+  }
+}

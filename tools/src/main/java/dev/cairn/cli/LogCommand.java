@@ -1,0 +1,28 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.LogEntry;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "log", description = "Show a version's execution log: every command that changed it.")
+final class LogCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    List<LogEntry> log = ds.record().log();
+    if (json) {
+      printJson(log.stream().map(Views::log).toList());
+      return 0;
+    }
+    for (LogEntry e : log) {
+      String changes = e.changes().isEmpty() ? "" : String.format("  (+%d ~%d -%d, %s stored)", e.changes().added(),
+          e.changes().modified(), e.changes().removed(), Format.bytes(e.storedBytes()));
+      out().printf("%s  %-15s %s%s%n", Format.time(e.timeMillis()), e.command(), String.join(" ", e.arguments()), changes);
+    }
+    return 0;
+  }
+}

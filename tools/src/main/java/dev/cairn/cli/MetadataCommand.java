@@ -1,0 +1,47 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.errors.InvalidInputException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "metadata", description = "Show or set a version's metadata (key=value pairs).")
+final class MetadataCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--set", paramLabel = "K=V", arity = "1..*", description = "Set keys (an empty value removes the key).")
+  List<String> set = new ArrayList<>();
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    if (!set.isEmpty()) {
+      Map<String, String> changes = new LinkedHashMap<>();
+      for (String kv : set) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          throw new InvalidInputException("Cannot set metadata '" + kv + "': use KEY=VALUE");
+        }
+        String v = kv.substring(eq + 1);
+        changes.put(kv.substring(0, eq), v.isEmpty() ? null : v);
+      }
+      ds.setMetadata(changes);
+    }
+    Map<String, String> md = new TreeMap<>(ds.metadata());
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("metadata", md);
+      printJson(m);
+    } else {
+      md.forEach((k, v) -> out().printf("%s=%s%n", k, v));
+    }
+    return 0;
+  }
+}

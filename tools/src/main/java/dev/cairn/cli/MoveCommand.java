@@ -1,0 +1,30 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "move", description = "Move a dataset (all its versions) to another project.")
+final class MoveCommand extends Base {
+  @Option(names = "--project", paramLabel = "P", description = "Current project.")
+  String project;
+
+  @Option(names = "--name", paramLabel = "N", required = true, description = "Dataset name.")
+  String name;
+
+  @Option(names = "--new-project", paramLabel = "P", required = true, description = "Project to move to.")
+  String newProject;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = repo().get(project, name, null);
+    ds.moveToProject(newProject);
+    if (json) {
+      printJson(Map.of("project", ds.project(), "name", ds.name()));
+    } else {
+      out().printf("Moved %s to project %s%n", name, newProject);
+    }
+    return 0;
+  }
+}

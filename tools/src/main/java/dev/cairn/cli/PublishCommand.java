@@ -1,0 +1,23 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "publish", description = "Mark a closed version as published.")
+final class PublishCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    ds.publish();
+    if (json) {
+      printJson(Map.of("id", ds.id(), "state", ds.state().label()));
+    } else {
+      out().printf("Dataset published id=%s%n", ds.id());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,37 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "remove", description = "Remove files from a draft version (paths or patterns inside the dataset).")
+final class RemoveCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--files", paramLabel = "GLOB", arity = "1..*", required = true,
+      description = "Paths, folders or patterns inside the dataset (data/*.jpg, data/jsons).")
+  List<String> files;
+
+  @Option(names = "--non-recursive", description = "A folder removes only its direct files.")
+  boolean nonRecursive;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    Dataset.Change c = ds.removeFiles(files, !nonRecursive);
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("removed", c.summary().removed());
+      m.put("files", ds.record().fileCount());
+      printJson(m);
+    } else {
+      out().printf("%d files removed; version now holds %d files%n", c.summary().removed(), ds.record().fileCount());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sync", description = {
+    "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones.",
+    "With --project/--name (or --parents): create a new version, sync it and close it in one go;",
+    "if the folder brought no change, the new version is removed again."})
+final class SyncCommand extends Base {
+  @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
+  String id;
+
+  @Option(names = "--folder", paramLabel = "DIR", required = true, description = "The folder that is the source of truth.")
+  Path folder;
+
+  @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to sync (default: the root).")
+  String datasetFolder = "";
+
+  @Option(names = "--project", paramLabel = "P", description = "Project of the new version.")
+  String project;
+
+  @Option(names = "--name", paramLabel = "N", description = "Name of the new version.")
+  String name;
+
+  @Option(names = "--version", paramLabel = "V", description = "Version string of the new version.")
+  String version;
+
+  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parents of the new version (default: the latest version of the dataset).")
+  List<String> parents = new ArrayList<>();
+
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", description = "Tags of the new version.")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--skip-close", description = "Leave the new version a draft.")
+  boolean skipClose;
+
+  @Override
+  int run() throws Exception {
+    boolean createNew = id == null && (name != null || !parents.isEmpty());
+    Dataset ds;
+    if (createNew) {
+      List<String> ps = new ArrayList<>(parents);
+      String proj = project;
+      String nm = name;
+      if (ps.isEmpty()) {
+        try {
+          ps.add(repo().get(project, name, null).id());
+        } catch (dev.cairn.errors.DatasetNotFoundException first) {
+          // the first version of this dataset
+        }
+      }
+      if (nm == null) {
+        nm = repo().get(ps.get(ps.size() - 1)).name();
+      }
+      if (proj == null && !ps.isEmpty()) {
+        proj = repo().get(ps.get(ps.size() - 1)).project();
+      }
+      ds = Dataset.create(repo(), CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build())
+          .invokedAs("sync", argv());
+    } else {
+      ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
+    }
+    Dataset.Change c;
+    try {
+      c = ds.syncFolder(folder, datasetFolder, progress());
+    } catch (Exception e) {
+      if (createNew) {
+        ds.delete(true);
+      }
+      throw e;
+    }
+    boolean reverted = false;
+    boolean closed = false;
+    if (createNew && c.summary().isEmpty()) {
+      ds.delete(true);
+      reverted = true;
+    } else if (createNew && !skipClose) {
+      ds.close();
+      closed = true;
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("added", c.summary().added());
+      m.put("modified", c.summary().modified());
+      m.put("removed", c.summary().removed());
+      m.put("files_read", c.filesRead());
+      m.put("stored_bytes", c.storedBytes());
+      m.put("closed", closed);
+      m.put("reverted", reverted);
+      printJson(m);
+    } else {
+      out().printf("%d added, %d modified, %d removed (%d files read, %s newly stored)%n", c.summary().added(),
+          c.summary().modified(), c.summary().removed(), c.filesRead(), Format.bytes(c.storedBytes()));
+      if (reverted) {
+        out().println("No change: the new version was removed again");
+      } else if (closed) {
+        out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
+      }
+    }
+    return 0;
+  }
+}

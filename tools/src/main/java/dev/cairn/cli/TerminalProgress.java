@@ -1,0 +1,83 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Progress;
+import java.io.PrintWriter;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A one-line progress bar on stderr, redrawn at most ten times a second. Warnings always print. */
+final class TerminalProgress implements Progress {
+  private final PrintWriter err;
+  private final boolean draw;
+  private final AtomicLong done = new AtomicLong();
+  private volatile long total = -1;
+  private volatile String task = "";
+  private volatile long lastDraw;
+  private volatile boolean drawn;
+
+  private TerminalProgress(PrintWriter err, boolean draw) {
+    this.err = err;
+    this.draw = draw;
+  }
+
+  static Progress forTerminal(PrintWriter err) {
+    return new TerminalProgress(err, System.console() != null && System.getenv("CAIRN_NO_PROGRESS") == null);
+  }
+
+  static Progress quiet(PrintWriter err) {
+    return new TerminalProgress(err, false);
+  }
+
+  @Override
+  public void start(String task, long totalBytes) {
+    this.task = task;
+    this.total = totalBytes;
+    done.set(0);
+    redraw(true);
+  }
+
+  @Override
+  public void advance(long bytes) {
+    done.addAndGet(bytes);
+    redraw(false);
+  }
+
+  @Override
+  public synchronized void finish() {
+    if (draw && drawn) {
+      err.print("\r\033[K");
+      err.flush();
+      drawn = false;
+    }
+  }
+
+  @Override
+  public synchronized void warn(String message) {
+    finish();
+    err.println("cairn: warning: " + message);
+    err.flush();
+  }
+
+  private void redraw(boolean force) {
+    if (!draw) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (!force && now - lastDraw < 100) {
+      return;
+    }
+    synchronized (this) {
+      lastDraw = now;
+      long d = done.get();
+      StringBuilder sb = new StringBuilder("\r\033[K").append(task);
+      if (total > 0) {
+        int width = 30;
+        int filled = (int) Math.min(width, d * width / total);
+        sb.append(" [").append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ")
+            .append(Format.bytes(d)).append(" / ").append(Format.bytes(total));
+      }
+      err.print(sb);
+      err.flush();
+      drawn = true;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.VerifyProblem;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", description = {
+    "Check a version's stored objects, or a folder against the version.",
+    "Exits non-zero and names every differing path."})
+final class VerifyCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--folder", paramLabel = "DIR", description = "Compare this folder (for example a copy) with the version.")
+  Path folder;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    List<VerifyProblem> problems = folder == null ? ds.verify() : ds.verify(folder);
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("ok", problems.isEmpty());
+      m.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
+          "detail", p.detail())).toList());
+      printJson(m);
+    } else {
+      for (VerifyProblem p : problems) {
+        out().printf("%-10s %s: %s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path(), p.detail());
+      }
+      out().printf(problems.isEmpty() ? "Verified: no differences%n" : "%d differing path(s)%n", problems.size());
+    }
+    return problems.isEmpty() ? 0 : 1;
+  }
+}

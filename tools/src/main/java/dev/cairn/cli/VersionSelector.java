@@ -1,0 +1,37 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import java.io.IOException;
+import picocli.CommandLine.Option;
+
+/**
+ * Picks a version: {@code --id ID} (or an 8+ digit prefix), or {@code --project P --name N
+ * [--version V]} (highest version without {@code --version}), else the version last created or used.
+ */
+final class VersionSelector {
+  @Option(names = "--id", paramLabel = "ID", description = "Version id, or a unique prefix of 8+ hex digits (default: the last version created or used).")
+  String id;
+
+  @Option(names = "--project", paramLabel = "P", description = "Project of the dataset (with --name).")
+  String project;
+
+  @Option(names = "--name", paramLabel = "N", description = "Dataset name: picks its highest version, or --version.")
+  String name;
+
+  @Option(names = "--version", paramLabel = "V", description = "Version string (with --name).")
+  String version;
+
+  Dataset resolve(DatasetRepository repo) throws IOException {
+    Dataset ds;
+    if (id != null) {
+      ds = repo.get(id);
+    } else if (name != null) {
+      ds = repo.get(project, name, version);
+    } else {
+      ds = Base.requireCurrent(repo);
+    }
+    repo.catalog();
+    return ds;
+  }
+}
