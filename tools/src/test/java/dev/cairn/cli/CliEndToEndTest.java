@@ -1,0 +1,273 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.id.HashAlgorithm;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the real command line on real folders and checks contents byte for byte. */
+class CliEndToEndTest {
+  @TempDir Path tmp;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(tmp.resolve("repo"));
+  }
+
+  /** A folder with nested, unicode and space names, empty files, a large file and many small ones. */
+  Path richFolder() throws IOException {
+    Path d = tmp.resolve("src");
+    Random r = new Random(42);
+    write(d.resolve("top.txt"), "top level\n".getBytes(StandardCharsets.UTF_8));
+    write(d.resolve("nested/deeper/deepest/file.csv"), "a,b\n1,2\n".getBytes(StandardCharsets.UTF_8));
+    write(d.resolve("spaces in name/a file.txt"), "spaces".getBytes(StandardCharsets.UTF_8));
+    write(d.resolve("ünïcødé/日本語.txt"), "unicode ✓".getBytes(StandardCharsets.UTF_8));
+    write(d.resolve("emoji 😀.bin"), new byte[] {1, 2, 3});
+    write(d.resolve("empty.txt"), new byte[0]);
+    write(d.resolve("nested/empty2"), new byte[0]);
+    byte[] big = new byte[12 << 20];
+    r.nextBytes(big);
+    write(d.resolve("large/big.bin"), big);
+    for (int i = 0; i < 2000; i++) {
+      byte[] small = new byte[r.nextInt(300)];
+      r.nextBytes(small);
+      write(d.resolve(String.format("many/%02d/f%04d.dat", i % 17, i)), small);
+    }
+    return d;
+  }
+
+  static void write(Path p, byte[] b) throws IOException {
+    Files.createDirectories(p.getParent());
+    Files.write(p, b);
+  }
+
+  /** Relative path → bytes of every file under {@code root}. */
+  static Map<String, String> snapshot(Path root) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        m.put(root.relativize(p).toString(), HashAlgorithm.SHA256.hash(Files.readAllBytes(p)).hex());
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void fullWorkflowRoundTripsEveryByte() throws IOException {
+    Path src = richFolder();
+    Map<String, Object> created = cli.ok("create", "--project", "e2e", "--name", "rich", "--json").obj();
+    String id = (String) created.get("id");
+    assertThat(created).containsEntry("version", "1.0.0").containsEntry("project", "e2e").containsEntry("name", "rich");
+    Map<String, Object> added = cli.ok("add", "--files", src.toString(), "--json").obj();
+    assertThat(added.get("added")).isEqualTo(2008L);
+    cli.ok("close");
+    Path copy = Path.of(cli.ok("get", "--id", id).lastLine());
+    assertThat(snapshot(copy)).isEqualTo(snapshot(src));
+    Path writable = tmp.resolve("writable");
+    assertThat(cli.ok("get", "--id", id.substring(0, 8), "--copy", writable.toString()).lastLine()).isEqualTo(writable.toString());
+    assertThat(snapshot(writable)).isEqualTo(snapshot(src));
+    Files.writeString(writable.resolve("top.txt"), "changed");
+    assertThat(Files.readString(copy.resolve("top.txt"))).isEqualTo("top level\n");
+
+    List<Map<String, Object>> files = cli.ok("list", "--id", id, "--json").array();
+    assertThat(files).hasSize(2008);
+    Map<String, Object> unicode = files.stream().filter(f -> f.get("path").equals("ünïcødé/日本語.txt")).findFirst().orElseThrow();
+    assertThat(unicode.get("hash")).isEqualTo(HashAlgorithm.SHA256.hash("unicode ✓".getBytes(StandardCharsets.UTF_8)).hex());
+    assertThat(unicode.get("size")).isEqualTo((long) "unicode ✓".getBytes(StandardCharsets.UTF_8).length);
+    assertThat(cli.ok("verify", "--id", id).exit()).isZero();
+    assertThat(cli.ok("verify", "--id", id, "--folder", copy.toString()).out()).contains("no differences");
+  }
+
+  @Test
+  void childVersionsCompareAndSearch() throws IOException {
+    Path src = tmp.resolve("v");
+    write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    write(src.resolve("b.txt"), "b".getBytes(StandardCharsets.UTF_8));
+    String v1 = (String) cli.ok("create", "--project", "p", "--name", "ds", "--tags", "raw", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    cli.ok("close", "--id", v1);
+    Map<String, Object> child = cli.ok("create", "--name", "ds", "--parents", v1, "--json").obj();
+    String v2 = (String) child.get("id");
+    assertThat(child).containsEntry("version", "1.0.1").containsEntry("project", "p");
+    write(src.resolve("b.txt"), "B".getBytes(StandardCharsets.UTF_8));
+    write(src.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));
+    Files.delete(src.resolve("a.txt"));
+    Map<String, Object> sync = cli.ok("sync", "--id", v2, "--folder", src.toString(), "--json").obj();
+    assertThat(sync).containsEntry("added", 1L).containsEntry("modified", 1L).containsEntry("removed", 1L);
+    assertThat(cli.ok("list", "--id", v2, "--modified", "--json").array()).extracting(m -> m.get("path")).containsExactly("b.txt", "c.txt");
+    cli.ok("close", "--id", v2);
+    Map<String, Object> cmp = cli.ok("compare", "--source", v1, "--target", v2, "--json").obj();
+    assertThat(cmp).containsEntry("added", List.of("c.txt")).containsEntry("modified", List.of("b.txt")).containsEntry("removed", List.of("a.txt"));
+    List<Map<String, Object>> found = cli.ok("search", "--project", "p", "--json").array();
+    assertThat(found).hasSize(2);
+    assertThat(found.get(1).keySet()).containsExactly("id", "project", "name", "version", "state", "tags", "parents", "created", "files", "bytes");
+    assertThat(found.get(1)).containsEntry("parents", List.of(v1)).containsEntry("state", "final");
+    assertThat(cli.ok("search", "--tags", "raw", "--json").array()).hasSize(1);
+    // --project/--name picks the highest version; --version picks one.
+    assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--json").array()).hasSize(2);
+    assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--version", "1.0.0", "--json").array()).extracting(m -> m.get("path"))
+        .containsExactly("a.txt", "b.txt");
+    cli.ok("publish", "--id", v2);
+    assertThat(cli.ok("search", "--name", "^ds$", "--json").array().get(1)).containsEntry("state", "published");
+    assertThat(cli.ok("log", "--id", v2, "--json").array()).extracting(m -> m.get("command")).containsExactly("create", "sync", "close", "publish");
+  }
+
+  @Test
+  void syncCreatesClosesAndRevertsWhenNothingChanged() throws IOException {
+    Path src = tmp.resolve("s");
+    write(src.resolve("x"), "1".getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> first = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
+    assertThat(first).containsEntry("closed", true).containsEntry("added", 1L);
+    Map<String, Object> again = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
+    assertThat(again).containsEntry("reverted", true);
+    write(src.resolve("y"), "2".getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> third = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
+    assertThat(third).containsEntry("closed", true).containsEntry("added", 1L);
+    assertThat(cli.ok("search", "--name", "auto", "--json").array()).extracting(m -> m.get("version")).containsExactly("1.0.0", "1.0.1");
+  }
+
+  @Test
+  void partsAreDisjointAndCoverTheVersion() throws IOException {
+    Path src = tmp.resolve("p");
+    Random r = new Random(1);
+    for (int i = 0; i < 50; i++) {
+      byte[] b = new byte[r.nextInt(5000)];
+      r.nextBytes(b);
+      write(src.resolve("f" + i), b);
+    }
+    String id = (String) cli.ok("create", "--name", "parts", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    cli.ok("close");
+    Map<String, String> union = new TreeMap<>();
+    for (int k = 0; k < 3; k++) {
+      Map<String, String> part = snapshot(Path.of(cli.ok("get", "--id", id, "--part", String.valueOf(k), "--num-parts", "3").lastLine()));
+      for (String p : part.keySet()) {
+        assertThat(union).doesNotContainKey(p);
+      }
+      union.putAll(part);
+    }
+    assertThat(union).isEqualTo(snapshot(src));
+    Map<String, String> filtered = snapshot(Path.of(cli.ok("get", "--id", id, "--filter", "f1*").lastLine()));
+    assertThat(filtered.keySet()).allMatch(p -> p.startsWith("f1")).hasSize(11);
+  }
+
+  @Test
+  void copyLinkAndOverwrite() throws IOException {
+    Path src = tmp.resolve("c");
+    write(src.resolve("a"), "a".getBytes(StandardCharsets.UTF_8));
+    String id = (String) cli.ok("create", "--name", "c", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    cli.ok("close");
+    Path target = tmp.resolve("target");
+    write(target.resolve("keep"), "x".getBytes(StandardCharsets.UTF_8));
+    assertThat(cli.fails("get", "--id", id, "--copy", target.toString()).err()).contains("not empty");
+    assertThat(Files.exists(target.resolve("keep"))).isTrue();
+    cli.ok("get", "--id", id, "--copy", target.toString(), "--overwrite");
+    assertThat(snapshot(target)).isEqualTo(snapshot(src));
+    Path link = tmp.resolve("link");
+    Map<String, Object> got = cli.ok("get", "--id", id, "--link", link.toString(), "--json").obj();
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(got.get("path")).isEqualTo(link.toString());
+    assertThat(Files.readString(link.resolve("a"))).isEqualTo("a");
+  }
+
+  @Test
+  void runsUsageAndLockFiles() throws IOException {
+    Path src = tmp.resolve("u");
+    write(src.resolve("a"), "a".getBytes(StandardCharsets.UTF_8));
+    String id = (String) cli.ok("create", "--name", "used", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    cli.ok("close");
+    cli.ok("get", "--id", id, "--alias", "train", "--run", "run-1");
+    assertThat(cli.ok("usage", "--id", id, "--json").array()).extracting(m -> m.get("run")).containsExactly("run-1");
+    List<Map<String, Object>> runs = cli.ok("runs", "--run", "run-1", "--json").array();
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0)).containsEntry("alias", "train").containsEntry("id", id);
+    Path lock = tmp.resolve("cairn.lock");
+    cli.ok("lock", "--run", "run-1", "--output", lock.toString());
+    assertThat(Files.readString(lock)).contains(id).contains((String) runs.get(0).get("root"));
+    cli.ok("rename", "--name", "used", "--new-name", "renamed");
+    Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
+    assertThat(snapshot(restored)).isEqualTo(snapshot(src));
+    cli.fails("lock", "--run", "never-ran", "--output", tmp.resolve("x.lock").toString());
+  }
+
+  @Test
+  void exportAndImportArchives() throws IOException {
+    Path src = tmp.resolve("e");
+    write(src.resolve("d/a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    write(src.resolve("b.bin"), new byte[] {0, 1, 2});
+    String id = (String) cli.ok("create", "--name", "exp", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    cli.ok("close");
+    for (String ext : List.of("zip", "tar", "tar.gz", "tar.zst")) {
+      Path archive = tmp.resolve("out." + ext);
+      cli.ok("export", "--id", id, "--output", archive.toString());
+      String imp = (String) cli.ok("create", "--name", "imp-" + ext, "--json").obj().get("id");
+      cli.ok("add", "--id", imp, "--archive", archive.toString());
+      assertThat(cli.ok("compare", "--source", id, "--target", imp, "--json").obj())
+          .containsEntry("added", List.of()).containsEntry("modified", List.of()).containsEntry("removed", List.of());
+    }
+  }
+
+  @Test
+  void badInputGetsOneLineAndChangesNothing() throws IOException {
+    Path src = tmp.resolve("b");
+    write(src.resolve("a"), "a".getBytes(StandardCharsets.UTF_8));
+    cli.fails("get", "--id", "0123456789abcdef");
+    cli.fails("list", "--id", "zz");
+    String id = (String) cli.ok("create", "--name", "bad", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    assertThat(cli.fails("add", "--files", tmp.resolve("missing").toString()).err()).contains("no such file");
+    assertThat(cli.fails("add", "--files", src.toString(), "--dataset-folder", "../up").err()).contains("..");
+    assertThat(cli.fails("remove", "--files", "../etc/passwd").err()).contains("..");
+    assertThat(cli.fails("remove", "--files", "nothere").err()).contains("no file");
+    cli.fails("get", "--id", id);
+    cli.ok("close");
+    assertThat(cli.fails("add", "--id", id, "--files", src.toString()).err()).contains("final");
+    assertThat(cli.fails("create").exit()).isEqualTo(2);
+    assertThat(cli.fails("frobnicate").exit()).isEqualTo(2);
+    cli.fails("create", "--name", "x", "--parents", "ffffffffffff");
+    cli.fails("export", "--id", id, "--output", tmp.resolve("x.rar").toString());
+    assertThat(cli.ok("list", "--id", id, "--json").array()).hasSize(1);
+    Path outside = tmp.resolve("outside.txt");
+    Files.writeString(outside, "secret");
+    Path withLink = tmp.resolve("withlink");
+    Files.createDirectories(withLink);
+    Files.createSymbolicLink(withLink.resolve("escape"), outside);
+    cli.ok("create", "--name", "links");
+    assertThat(cli.fails("add", "--files", withLink.toString()).err()).contains("outside");
+    cli.ok("delete", "--id", id);
+    cli.fails("get", "--id", id);
+  }
+
+  @Test
+  void commandsWithoutIdUseTheLastVersion() throws IOException {
+    Path src = tmp.resolve("l");
+    write(src.resolve("a"), "a".getBytes(StandardCharsets.UTF_8));
+    cli.ok("create", "--name", "last");
+    cli.ok("add", "--files", src.toString());
+    cli.ok("metadata", "--set", "owner=me", "split=train");
+    cli.ok("set-description", "--description", "<b>desc</b>");
+    cli.ok("close");
+    Map<String, Object> md = cli.ok("metadata", "--json").obj();
+    assertThat(md.get("metadata")).isEqualTo(Map.of("owner", "me", "split", "train"));
+    assertThat(cli.ok("list", "--json").array()).hasSize(1);
+    List<String> log = new ArrayList<>();
+    cli.ok("log", "--json").array().forEach(m -> log.add((String) m.get("command")));
+    assertThat(log).containsExactly("create", "add", "metadata", "set-description", "close");
+  }
+}
