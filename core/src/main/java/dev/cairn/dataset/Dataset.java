@@ -232,8 +232,8 @@ public final class Dataset {
     try (Catalog.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
       requireDraft(r, defaultCommand);
-      try (ObjectReader reader = repo.repository().objects().newReader();
-          ObjectInserter ins = repo.repository().objects().newInserter()) {
+      try (ObjectInserter ins = repo.repository().objects().newInserter();
+          ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
         Planned p = planner.plan(new Manifest(loader, r.root()), ins);
         ObjectId root = r.root();
@@ -399,6 +399,11 @@ public final class Dataset {
    */
   public Path getMutableLocalCopy(Path target, boolean overwrite, Selection selection, Progress progress) throws IOException {
     return LocalCopies.mutableCopy(repo, record().root(), target, overwrite, selection, progress);
+  }
+
+  /** Writes an independent, writable copy of part {@code part} of {@code numParts} into {@code target}. */
+  public Path getMutableLocalCopy(Path target, boolean overwrite, int part, int numParts) throws IOException {
+    return getMutableLocalCopy(target, overwrite, Selection.part(part, numParts), Progress.NONE);
   }
 
   public Path getMutableLocalCopy(Path target, boolean overwrite) throws IOException {

@@ -44,13 +44,17 @@ import java.util.stream.Stream;
 public final class LocalCache {
   /** Config key of the cache size limit (bytes, or with a K/M/G/T suffix). */
   public static final String MAX_SIZE_KEY = "cache.maxSize";
-  /** Folders used more recently than this are never evicted (another process may be reading them). */
-  static final long EVICTION_GRACE_MILLIS = 60_000;
+  /**
+   * Config key: folders used more recently than this many milliseconds are never evicted, since
+   * another process may be reading them (default 60000).
+   */
+  public static final String EVICTION_GRACE_KEY = "cache.evictionGraceMillis";
 
   private final Repository repo;
   private final Path files;
   private final Path versions;
   private final long maxSizeBytes;
+  private final long graceMillis;
 
   LocalCache(Repository repo) throws IOException {
     this.repo = repo;
@@ -60,6 +64,7 @@ public final class LocalCache {
     Files.createDirectories(files);
     Files.createDirectories(versions);
     this.maxSizeBytes = parseSize(repo.config().get(MAX_SIZE_KEY, "0"));
+    this.graceMillis = Long.parseLong(repo.config().get(EVICTION_GRACE_KEY, "60000").trim());
   }
 
   /** Parses {@code 123}, {@code 10K}, {@code 5M}, {@code 2G} or {@code 1T} (binary multiples). */
@@ -272,7 +277,7 @@ public final class LocalCache {
       if (sizeBytes() <= maxSizeBytes) {
         break;
       }
-      if (f.equals(keep) || now - lastUsed(f) < EVICTION_GRACE_MILLIS) {
+      if (f.equals(keep) || now - lastUsed(f) < graceMillis) {
         continue;
       }
       deleteTree(f);

@@ -58,8 +58,8 @@ final class VersionLifecycle {
     ChangeSummary summary;
     long files;
     long bytes;
-    try (ObjectReader reader = repo.repository().objects().newReader();
-        ObjectInserter ins = repo.repository().objects().newInserter()) {
+    try (ObjectInserter ins = repo.repository().objects().newInserter();
+        ObjectReader reader = ins.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       merged = ParentMerge.merge(parents.stream().map(DatasetRecord::id).toList(),
           parents.stream().map(DatasetRecord::root).toList(), loader, ins);
@@ -125,8 +125,8 @@ final class VersionLifecycle {
         parentVersions.add(pr.versionObject());
       }
       long now = System.currentTimeMillis();
-      try (ObjectReader reader = repo.repository().objects().newReader();
-          ObjectInserter ins = repo.repository().objects().newInserter()) {
+      try (ObjectInserter ins = repo.repository().objects().newInserter();
+          ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
         ChangeSummary summary = summary(loader, r.base(), r.root());
         DatasetRecord.Builder b = r.toBuilder().appendLog(ds.logEntry("close", List.of(), ChangeSummary.EMPTY, 0));
@@ -243,8 +243,8 @@ final class VersionLifecycle {
     String proj = project != null ? project : sources.get(sources.size() - 1).project();
     Dataset ds = create(repo, CreateOptions.of(proj, name).description("squash of " + String.join(", ", sources.stream().map(DatasetRecord::id).toList())).build());
     try (Catalog.Lock lock = repo.catalog().lock(ds.id());
-        ObjectReader reader = repo.repository().objects().newReader();
-        ObjectInserter ins = repo.repository().objects().newInserter()) {
+        ObjectInserter ins = repo.repository().objects().newInserter();
+        ObjectReader reader = ins.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       ParentMerge.Result merged = ParentMerge.merge(sources.stream().map(DatasetRecord::id).toList(),
           sources.stream().map(DatasetRecord::root).toList(), loader, ins);

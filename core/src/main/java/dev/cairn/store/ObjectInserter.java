@@ -40,6 +40,13 @@ public interface ObjectInserter extends AutoCloseable {
    */
   void flush() throws IOException;
 
+  /**
+   * A reader that sees, besides everything published, the file objects, tree nodes and versions
+   * this inserter holds unflushed (chunks only once flushed), so that a tree can be edited again
+   * before it is published. The caller closes it.
+   */
+  ObjectReader newReader() throws IOException;
+
   /** Counts of what this inserter wrote and skipped so far. */
   InsertStats stats();
 

@@ -134,16 +134,59 @@ class DatasetTest {
   }
 
   @Test
-  void unchangedFilesAreNotReadAgain() throws IOException {
-    Path src = folder("s", Map.of("a", "1", "b", "2"));
-    // Make the files look old enough to be trusted by the stat cache.
-    for (String n : List.of("a", "b")) {
-      Files.setLastModifiedTime(src.resolve(n), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
-    }
+  void unchangedFilesAreNotReadAgain() throws Exception {
+    Path src = folder("s", Map.of("a", "1", "b", "2", "c", "3"));
+    // Files younger than the racy window are never trusted; let them age past it.
+    Thread.sleep(StatCache.RACY_MILLIS + 200);
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
-    assertThat(ds.addFiles(AddOptions.of(src)).filesRead()).isEqualTo(2);
-    // ctime is fresh right after setLastModifiedTime; wait past the racy window cheaply by rehash check instead.
-    assertThat(ds.addFiles(AddOptions.of(src).rehash(true)).filesRead()).isEqualTo(2);
+    assertThat(ds.addFiles(AddOptions.of(src)).filesRead()).isEqualTo(3);
+    assertThat(ds.addFiles(AddOptions.of(src)).filesRead()).isZero();
+    assertThat(ds.syncFolder(src).filesRead()).isZero();
+    assertThat(ds.addFiles(AddOptions.of(src).rehash(true)).filesRead()).isEqualTo(3);
+    Files.writeString(src.resolve("b"), "changed");
+    Dataset.Change c = ds.syncFolder(src);
+    assertThat(c.filesRead()).isEqualTo(1);
+    assertThat(c.summary().modified()).isEqualTo(1);
+  }
+
+  @Test
+  void aFileThatChangesWhileAddedIsRefused() throws IOException {
+    Path src = folder("s", Map.of("grows", "12345"));
+    SourceFile stale = FolderScanner.describe(src.resolve("grows"), "grows");
+    Files.writeString(src.resolve("grows"), "1234567890");
+    SourceFile scanned = new SourceFile(stale.datasetPath(), stale.file(), stale.size(), stale.mtimeNanos(), stale.ctimeNanos(),
+        stale.inode(), stale.device(), false);
+    try (var ins = repo.repository().objects().newInserter()) {
+      FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), Progress.NONE, true);
+      assertThatThrownBy(() -> ingester.ingest(List.of(scanned), ins))
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("changed while");
+    }
+  }
+
+  @Test
+  void cacheEvictsLeastRecentlyUsedFolders() throws IOException {
+    repo.close();
+    repo = DatasetRepository.open(tmp.resolve("small-cache"), TestRepos.SMALL.with(LocalCache.MAX_SIZE_KEY, "40K")
+        .with(LocalCache.EVICTION_GRACE_KEY, "0"));
+    List<Dataset> versions = new java.util.ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Path src = tmp.resolve("e" + i);
+      Files.createDirectories(src);
+      Files.write(src.resolve("data"), TestRepos.random(i, 15_000));
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d" + i).build());
+      ds.addFiles(AddOptions.of(src));
+      ds.close();
+      versions.add(ds);
+    }
+    List<Path> folders = new java.util.ArrayList<>();
+    for (Dataset ds : versions) {
+      folders.add(ds.getLocalCopy());
+    }
+    assertThat(repo.cache().sizeBytes()).isLessThanOrEqualTo(40 << 10);
+    assertThat(Files.exists(folders.get(0))).isFalse();
+    assertThat(Files.exists(folders.get(3))).isTrue();
+    // An evicted version is simply built again.
+    assertThat(Files.readAllBytes(versions.get(0).getLocalCopy().resolve("data"))).isEqualTo(TestRepos.random(0, 15_000));
   }
 
   @Test

@@ -50,6 +50,14 @@ final class ListCommand extends Base {
       total += e.size();
     }
     out().printf("Total %d files, %d bytes%n", files.size(), total);
+    List<dev.cairn.dataset.Conflict> conflicts = ds.record().conflicts();
+    if (!conflicts.isEmpty()) {
+      out().printf("%d path(s) conflicted between parents; the later parent won:%n", conflicts.size());
+      for (dev.cairn.dataset.Conflict c : conflicts) {
+        out().printf("  %s (parents %s; took %s)%n", c.path(),
+            String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8));
+      }
+    }
     return 0;
   }
 }

@@ -12,6 +12,9 @@ import dev.cairn.object.ObjectType;
 import dev.cairn.store.FileContent;
 import dev.cairn.store.InsertStats;
 import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectLoader;
+import dev.cairn.store.ObjectReader;
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -43,6 +46,10 @@ final class PackInserter implements ObjectInserter {
   private final FastCdcChunker chunker;
   /** Ids written to the open pack or the open group, not yet in the index. */
   private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
+  /** Bytes of the unpublished metadata objects (not chunks), for {@link #newReader()}. */
+  private final Map<ObjectId, PendingObject> pendingMetadata = new ConcurrentHashMap<>();
+
+  private record PendingObject(ObjectType type, byte[] bytes) {}
 
   private final Object writeLock = new Object();
   private PackWriter writer;
@@ -126,6 +133,9 @@ final class PackInserter implements ObjectInserter {
     }
     objectsWritten.incrementAndGet();
     rawWritten.addAndGet(len);
+    if (type != ObjectType.CHUNK) {
+      pendingMetadata.put(id, new PendingObject(type, java.util.Arrays.copyOfRange(data, off, off + len)));
+    }
     if (len >= settings.smallObjectLimit()) {
       byte[] block = BlockCodec.local().encode(data, off, len, settings.zstdLevel());
       append(block, List.of(new PackWriter.Member(id, type, 0, len)));
@@ -160,6 +170,7 @@ final class PackInserter implements ObjectInserter {
       db.publish(info);
       for (PackEntry e : info.entries()) {
         pending.remove(e.id());
+        pendingMetadata.remove(e.id());
       }
     }
   }
@@ -235,6 +246,33 @@ final class PackInserter implements ObjectInserter {
   }
 
   @Override
+  public ObjectReader newReader() {
+    ObjectReader published = db.newReader();
+    return new ObjectReader() {
+      @Override
+      public ObjectLoader open(ObjectId id) throws IOException {
+        PendingObject p = pendingMetadata.get(id);
+        return p != null ? new ObjectLoader(id, p.type(), p.bytes()) : published.open(id);
+      }
+
+      @Override
+      public boolean has(ObjectId id) throws IOException {
+        return pendingMetadata.containsKey(id) || published.has(id);
+      }
+
+      @Override
+      public List<ObjectId> resolve(dev.cairn.id.AbbreviatedObjectId prefix, int limit) throws IOException {
+        return published.resolve(prefix, limit);
+      }
+
+      @Override
+      public void close() throws IOException {
+        published.close();
+      }
+    };
+  }
+
+  @Override
   public InsertStats stats() {
     return new InsertStats(objectsWritten.get(), objectsSkipped.get(), rawWritten.get(), storedWritten.get(), rawSkipped.get());
   }
@@ -257,5 +295,6 @@ final class PackInserter implements ObjectInserter {
     dataGroup.take();
     metadataGroup.take();
     pending.clear();
+    pendingMetadata.clear();
   }
 }

@@ -123,6 +123,31 @@ public final class InMemoryObjectDatabase implements ObjectDatabase {
     }
 
     @Override
+    public ObjectReader newReader() {
+      Reader published = new Reader();
+      return new ObjectReader() {
+        @Override
+        public ObjectLoader open(ObjectId id) throws IOException {
+          Stored s = pending.get(id);
+          return s != null ? new ObjectLoader(id, s.type(), s.bytes()) : published.open(id);
+        }
+
+        @Override
+        public boolean has(ObjectId id) {
+          return pending.containsKey(id) || published.has(id);
+        }
+
+        @Override
+        public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
+          return published.resolve(prefix, limit);
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+
+    @Override
     public void flush() {
       objects.putAll(pending);
       pending.clear();
