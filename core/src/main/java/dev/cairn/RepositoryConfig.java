@@ -35,6 +35,8 @@ public record RepositoryConfig(
   static final String PACK_SMALL = "pack.smallObjectLimit";
   static final String PACK_ZSTD = "pack.zstdLevel";
   static final String INDEX_MAP_SIZE = "index.mapSize";
+  private static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(FORMAT_VERSION_KEY, OBJECT_FORMAT_KEY,
+      CHUNKER_MIN, CHUNKER_AVG, CHUNKER_MAX, CHUNKER_NORMALIZATION, PACK_TARGET, PACK_BLOCK, PACK_SMALL, PACK_ZSTD, INDEX_MAP_SIZE);
 
   /** The defaults: SHA-256, the benchmarked chunker sizes, 64 MiB packs, zstd level 1. */
   public static final RepositoryConfig DEFAULT =
@@ -61,6 +63,13 @@ public record RepositoryConfig(
 
   /** This config with an extra key set (or removed when {@code value} is null). */
   public RepositoryConfig with(String key, String value) {
+    if (key.isBlank() || key.contains("=") || key.contains("#") || key.strip().length() != key.length()
+        || key.chars().anyMatch(c -> c < 0x20) || (value != null && value.chars().anyMatch(c -> c == '\n' || c == '\r'))) {
+      throw new IllegalArgumentException("invalid config key or value: " + key);
+    }
+    if (KNOWN_KEYS.contains(key)) {
+      throw new IllegalArgumentException(key + " is fixed when the repository is created");
+    }
     TreeMap<String, String> m = new TreeMap<>(extra);
     if (value == null) {
       m.remove(key);
@@ -115,7 +124,10 @@ public record RepositoryConfig(
       if (eq <= 0) {
         throw new InvalidConfigException("Cannot read config: line " + (i + 1) + " is not 'key = value'");
       }
-      kv.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+      String key = line.substring(0, eq).strip();
+      if (kv.put(key, line.substring(eq + 1).strip()) != null) {
+        throw new InvalidConfigException("Cannot read config: " + key + " is set twice (line " + (i + 1) + ")");
+      }
     }
     String version = kv.remove(FORMAT_VERSION_KEY);
     if (version == null) {

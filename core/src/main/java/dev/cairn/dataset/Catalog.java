@@ -63,7 +63,7 @@ public final class Catalog {
 
   /** Whether {@code s} looks like a full version id. */
   static boolean isFullId(String s) {
-    return s.length() == 32 && s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    return s.length() == 32 && dev.cairn.id.ObjectId.isHex(s);
   }
 
   private Path recordPath(String id) {
@@ -113,7 +113,7 @@ public final class Catalog {
    */
   public String resolve(String idOrPrefix) throws IOException {
     String p = idOrPrefix.trim().toLowerCase(Locale.ROOT);
-    if (p.length() < 8 || p.length() > 32 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+    if (p.length() < 8 || p.length() > 32 || !dev.cairn.id.ObjectId.isHex(p)) {
       throw new DatasetNotFoundException("Cannot find dataset version: '" + idOrPrefix
           + "' is not an id or an id prefix of at least 8 hex digits");
     }

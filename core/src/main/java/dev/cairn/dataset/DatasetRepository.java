@@ -193,6 +193,28 @@ public final class DatasetRepository implements AutoCloseable {
     return cache.materialize(label, use.root(), selection, progress);
   }
 
+  /**
+   * Adds a record fetched from a remote to the local catalog, unless the version is already known
+   * here. Its version string is reserved locally when free.
+   */
+  public void importRecord(DatasetRecord r) throws IOException {
+    if (catalog.exists(r.id())) {
+      return;
+    }
+    try {
+      catalog.reserveVersion(r.project(), r.name(), r.version(), r.id());
+    } catch (IllegalArgumentException taken) {
+      // a local version holds that string; the remote one keeps it all the same
+    }
+    try {
+      catalog.create(r);
+    } catch (IOException e) {
+      if (!catalog.exists(r.id())) {
+        throw e;
+      }
+    }
+  }
+
   /** Projects that hold at least one version, sorted. */
   public List<String> projects() throws IOException {
     return catalog.all().stream().map(DatasetRecord::project).distinct().sorted(Comparator.comparing(s -> s.toLowerCase(Locale.ROOT))).toList();

@@ -189,20 +189,7 @@ public final class LocalCache {
   /** The entries of {@code root} in {@code selection}, in path order. */
   List<FileEntry> select(ObjectId root, Selection selection) throws IOException {
     try (ObjectReader reader = repo.objects().newReader()) {
-      Manifest m = new Manifest(new NodeLoader(reader), root);
-      long totalBytes = m.totalBytes();
-      long count = m.entryCount();
-      List<FileEntry> out = new ArrayList<>();
-      long before = 0;
-      long index = 0;
-      for (FileEntry e : m) {
-        if (selection.inPart(before, e.size(), totalBytes, index, count) && selection.matches(e)) {
-          out.add(e);
-        }
-        before += e.size();
-        index++;
-      }
-      return out;
+      return selection.select(new Manifest(new NodeLoader(reader), root));
     }
   }
 

@@ -71,6 +71,23 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     return p == part;
   }
 
+  /** The entries of {@code m} in this selection, in path order. */
+  public java.util.List<FileEntry> select(dev.cairn.manifest.Manifest m) throws java.io.IOException {
+    long totalBytes = m.totalBytes();
+    long count = m.entryCount();
+    java.util.List<FileEntry> out = new java.util.ArrayList<>();
+    long before = 0;
+    long index = 0;
+    for (FileEntry e : m) {
+      if (inPart(before, e.size(), totalBytes, index, count) && matches(e)) {
+        out.add(e);
+      }
+      before += e.size();
+      index++;
+    }
+    return out;
+  }
+
   /** Whether a path passes the filters. */
   boolean matches(FileEntry e) {
     return filters.isEmpty() || filters.stream().anyMatch(g -> g.matches(e.path()));

@@ -68,9 +68,11 @@ public final class ObjectId implements Comparable<ObjectId> {
     return s.length() == HEX_LENGTH && isHex(s);
   }
 
-  static boolean isHex(CharSequence s) {
+  /** Whether every character of {@code s} is an ASCII hex digit. */
+  public static boolean isHex(CharSequence s) {
     for (int i = 0; i < s.length(); i++) {
-      if (Character.digit(s.charAt(i), 16) < 0) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         return false;
       }
     }

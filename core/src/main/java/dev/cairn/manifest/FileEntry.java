@@ -27,7 +27,7 @@ public record FileEntry(String path, EntryKind kind, boolean executable, long si
         throw new IllegalArgumentException("an empty file has no content object");
       }
     } else {
-      Objects.requireNonNull(uri, "uri");
+      dev.cairn.internal.io.Text.check("link URI", Objects.requireNonNull(uri, "uri"), TreeFormat.MAX_URI_BYTES);
       if (content != null) {
         throw new IllegalArgumentException("a link has no content object");
       }

@@ -26,7 +26,8 @@ public final class TreeFormat {
   static final int VERSION = 1;
   static final int FLAG_EXECUTABLE = 1;
   static final int FLAG_CHUNKED = 2;
-  private static final int MAX_URI_BYTES = 64 << 10;
+  /** Longest URI of a link entry, in UTF-8 bytes. */
+  static final int MAX_URI_BYTES = 64 << 10;
 
   private TreeFormat() {}
 
@@ -79,12 +80,12 @@ public final class TreeFormat {
    *
    * @throws CorruptObjectException if it is not
    */
-  public static TreeNode decode(byte[] data, ObjectId id) throws CorruptObjectException {
+  public static TreeNode decode(byte[] data, ObjectId id) throws CorruptObjectException, dev.cairn.errors.UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
     r.expectMagic(MAGIC);
     int version = r.u8();
     if (version != VERSION) {
-      throw r.malformed("unknown tree node version " + version);
+      throw new dev.cairn.errors.UnsupportedFormatVersionException("tree node", version, id == null ? "?" : id.hex());
     }
     int level = r.u8();
     int count = r.varintInt(KeyLevel.MAX_NODE_ENTRIES);

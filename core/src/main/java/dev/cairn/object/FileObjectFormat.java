@@ -37,16 +37,16 @@ public final class FileObjectFormat {
    * @param id the object's id, named in errors
    * @throws CorruptObjectException if the bytes are not a canonical file object
    */
-  public static FileObject decode(byte[] data, ObjectId id) throws CorruptObjectException {
+  public static FileObject decode(byte[] data, ObjectId id) throws CorruptObjectException, dev.cairn.errors.UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
     r.expectMagic(MAGIC);
     int version = r.u8();
     if (version != VERSION) {
-      throw r.malformed("unknown file object version " + version);
+      throw new dev.cairn.errors.UnsupportedFormatVersionException("file object", version, id == null ? "?" : id.hex());
     }
     long size = r.varintLong();
     ObjectId digest = r.id();
-    int count = r.varintInt(Math.min(MAX_CHUNKS, data.length / 34));
+    int count = r.varintInt(Math.min(MAX_CHUNKS, data.length / 33));
     List<ChunkRef> chunks = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       int chunkSize = r.varintInt(Integer.MAX_VALUE);

@@ -24,7 +24,8 @@ import java.util.Map;
 public final class VersionFormat {
   static final String MAGIC = "CRNV";
   static final int VERSION = 1;
-  private static final int MAX_STRING = 1 << 24;
+  /** Longest property name or value, in UTF-8 bytes. */
+  static final int MAX_STRING = 1 << 24;
 
   private VersionFormat() {}
 
@@ -46,12 +47,12 @@ public final class VersionFormat {
    *
    * @throws CorruptObjectException if the bytes are not a canonical version
    */
-  public static Version decode(byte[] data, ObjectId id) throws CorruptObjectException {
+  public static Version decode(byte[] data, ObjectId id) throws CorruptObjectException, dev.cairn.errors.UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
     r.expectMagic(MAGIC);
     int version = r.u8();
     if (version != VERSION) {
-      throw r.malformed("unknown version object version " + version);
+      throw new dev.cairn.errors.UnsupportedFormatVersionException("version object", version, id == null ? "?" : id.hex());
     }
     ObjectId root = r.id();
     int parentCount = r.varintInt(data.length / ObjectId.LENGTH);

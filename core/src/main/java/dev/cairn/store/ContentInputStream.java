@@ -31,9 +31,10 @@ final class ContentInputStream extends InputStream {
     if (chunks == null) {
       if (content.chunked()) {
         FileObject f = FileObjectFormat.decode(reader.open(content.content()).bytes(), content.content());
-        if (f.size() != content.size()) {
+        if (f.size() != content.size() || !f.digest().equals(content.digest())) {
           throw new CorruptObjectException(content.content(), Reason.MALFORMED, null,
-              "file object says " + f.size() + " bytes, manifest says " + content.size());
+              "file object (" + f.size() + " bytes, digest " + f.digest().abbreviate(16) + ") does not match the manifest ("
+              + content.size() + " bytes, digest " + content.digest().abbreviate(16) + ")");
         }
         chunks = f.chunks();
       } else {

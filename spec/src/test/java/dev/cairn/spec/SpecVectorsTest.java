@@ -843,20 +843,20 @@ class SpecVectorsTest {
 
   @FunctionalInterface
   private interface Decoder<T> {
-    T decode() throws CorruptObjectException;
+    T decode() throws dev.cairn.errors.CairnException;
   }
 
   private static <T> T decodeUnchecked(Decoder<T> d) {
     try {
       return d.decode();
-    } catch (CorruptObjectException e) {
+    } catch (dev.cairn.errors.CairnException e) {
       throw new RejectedException(e);
     }
   }
 
   /** Carries a decoder's rejection through a {@link Function}. */
   private static final class RejectedException extends RuntimeException {
-    RejectedException(CorruptObjectException cause) {
+    RejectedException(dev.cairn.errors.CairnException cause) {
       super(cause);
     }
   }

@@ -23,7 +23,9 @@ import org.lmdbjava.Txn;
  *
  * <p>Databases: {@code objects} (id[32] → uint32 pack number, uint8 type, uint64 block offset,
  * uint32 block length, uint32 offset in block, uint32 length), {@code packs} (pack name → uint32
- * number) and {@code pack-numbers} (uint32 number → pack name). See spec/repository.md.
+ * number) and {@code pack-numbers} (uint32 number → pack name), and in {@code meta} the key
+ * {@code next-pack-number}. Pack numbers are never reused, not even across rebuilds, so a number
+ * cached by any reader keeps naming the same pack. See spec/repository.md.
  */
 public final class ObjectIndex {
   private static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
@@ -32,6 +34,8 @@ public final class ObjectIndex {
   private final Dbi<byte[]> objects;
   private final Dbi<byte[]> packs;
   private final Dbi<byte[]> packNumbers;
+  private final Dbi<byte[]> meta;
+  private static final byte[] NEXT_PACK = "next-pack-number".getBytes(StandardCharsets.US_ASCII);
   private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
 
   public ObjectIndex(IndexEnvironment environment) {
@@ -39,6 +43,7 @@ public final class ObjectIndex {
     this.objects = environment.dbi("objects");
     this.packs = environment.dbi("packs");
     this.packNumbers = environment.dbi("pack-numbers");
+    this.meta = environment.dbi("meta");
   }
 
   /** Where {@code id} is stored, or null if the index does not know it. */
@@ -136,23 +141,44 @@ public final class ObjectIndex {
   }
 
   private int nextPackNumber(Txn<byte[]> txn) {
+    byte[] stored = meta.get(txn, NEXT_PACK);
+    int next = stored != null ? (int) Bytes.u32(stored, 0) : 1;
     try (Cursor<byte[]> c = packNumbers.openCursor(txn)) {
-      return c.last() ? (int) Bytes.u32(c.key(), 0) + 1 : 1;
+      if (c.last()) {
+        next = Math.max(next, (int) Bytes.u32(c.key(), 0) + 1);
+      }
     }
+    meta.put(txn, NEXT_PACK, u32(next + 1));
+    return next;
   }
 
-  /** Replaces the whole index with the given packs' entries, in one transaction. */
+  /**
+   * Replaces the whole index with the given packs' entries, in one transaction. Packs keep their
+   * numbers; packs no longer present lose theirs for good.
+   */
   public void rebuild(Map<String, List<PackEntry>> packEntries) {
     try (Txn<byte[]> txn = env.txnWrite()) {
       objects.drop(txn);
-      packs.drop(txn);
-      packNumbers.drop(txn);
+      List<byte[]> gone = new ArrayList<>();
+      try (Cursor<byte[]> c = packs.openCursor(txn)) {
+        for (boolean ok = c.first(); ok; ok = c.next()) {
+          if (!packEntries.containsKey(new String(c.key(), StandardCharsets.US_ASCII))) {
+            gone.add(c.key().clone());
+          }
+        }
+      }
+      for (byte[] name : gone) {
+        byte[] number = packs.get(txn, name);
+        packs.delete(txn, name);
+        if (number != null) {
+          packNumbers.delete(txn, number);
+        }
+      }
       for (Map.Entry<String, List<PackEntry>> e : packEntries.entrySet()) {
         registerIn(txn, e.getKey(), e.getValue());
       }
       txn.commit();
     }
-    nameCache.clear();
   }
 
   /** Up to {@code limit} known ids that start with {@code prefix}, in order. */

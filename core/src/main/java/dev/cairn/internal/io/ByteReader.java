@@ -80,8 +80,8 @@ public final class ByteReader {
   /** A varint that must fit an int and be at most {@code max}. */
   public int varintInt(int max) throws CorruptObjectException {
     long v = varint();
-    if (v > max) {
-      throw malformed("value " + v + " exceeds " + max);
+    if (v < 0 || v > max) {
+      throw malformed("value " + Long.toUnsignedString(v) + " exceeds " + max);
     }
     return (int) v;
   }

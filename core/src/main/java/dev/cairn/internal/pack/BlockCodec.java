@@ -101,13 +101,17 @@ public final class BlockCodec implements AutoCloseable {
         return java.util.Arrays.copyOfRange(block, PackFormat.BLOCK_HEADER_SIZE, block.length);
       case PackFormat.CODEC_ZSTD:
         byte[] out = new byte[(int) raw];
+        long frame = Zstd.findFrameCompressedSize(block, PackFormat.BLOCK_HEADER_SIZE, (int) stored);
+        if (Zstd.isError(frame) || frame != stored) {
+          throw new BlockException("block is not exactly one zstd frame", true);
+        }
         try {
           int n = decompressor.decompressByteArray(out, 0, out.length, block, PackFormat.BLOCK_HEADER_SIZE, (int) stored);
           if (n != raw) {
-            throw new BlockException("block decompressed to " + n + " bytes, expected " + raw);
+            throw new BlockException("block decompressed to " + n + " bytes, expected " + raw, true);
           }
         } catch (ZstdException e) {
-          throw new BlockException("zstd: " + e.getMessage());
+          throw new BlockException("zstd: " + e.getMessage(), true);
         }
         return out;
       default:
@@ -123,8 +127,21 @@ public final class BlockCodec implements AutoCloseable {
 
   /** A block that fails its checks. */
   public static final class BlockException extends Exception {
+    private final boolean compression;
+
     public BlockException(String message) {
+      this(message, false);
+    }
+
+    public BlockException(String message, boolean compression) {
       super(message);
+      this.compression = compression;
+    }
+
+    /** What the failure means for a stored object. */
+    public dev.cairn.errors.CorruptObjectException.Reason reason() {
+      return compression ? dev.cairn.errors.CorruptObjectException.Reason.BAD_COMPRESSION
+          : dev.cairn.errors.CorruptObjectException.Reason.CHECKSUM_MISMATCH;
     }
   }
 }

@@ -147,7 +147,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
     List<Path> bad = new ArrayList<>();
     for (Path path : packFiles()) {
       try (PackFile p = PackFile.open(path)) {
-        if (p.algorithm() != algorithm) {
+        if (p.algorithm() != algorithm || !algorithm.hash(p.indexSection()).hex().equals(p.name())) {
           bad.add(path);
           continue;
         }
@@ -160,8 +160,13 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return bad;
   }
 
-  /** Called after a pack is published: registers it so that readers find its objects. */
-  void publish(PackInfo info) {
+  /** A writer for a pack of this store, published into it by {@link PackWriter#finish()}. */
+  public PackWriter newPackWriter() throws IOException {
+    return new PackWriter(algorithm, packDir, tmpDir);
+  }
+
+  /** Registers a published pack so that readers find its objects. */
+  public void publish(PackInfo info) {
     index.register(info.name(), info.entries());
   }
 

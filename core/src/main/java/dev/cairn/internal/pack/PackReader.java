@@ -66,7 +66,7 @@ final class PackReader implements ObjectReader {
     try {
       raw = BlockCodec.local().decode(block);
     } catch (BlockCodec.BlockException e) {
-      throw new CorruptObjectException(id, Reason.CHECKSUM_MISMATCH, where, e.getMessage());
+      throw new CorruptObjectException(id, e.reason(), where, e.getMessage());
     }
     if (loc.length() < raw.length) {
       // Only grouped blocks are worth keeping: a block of one object is read once.

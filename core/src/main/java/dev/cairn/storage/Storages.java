@@ -1,0 +1,60 @@
+package dev.cairn.storage;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.storage.local.LocalStorage;
+import dev.cairn.storage.wrap.RetryingStorage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** Opens a remote for a URI or path, choosing the provider by scheme. */
+public final class Storages {
+  private Storages() {}
+
+  /**
+   * Parses what a user typed: a URI with a scheme ({@code s3a://bucket/data}) or a local path
+   * ({@code /mnt/share/cairn}, {@code ../remote}).
+   */
+  public static URI parse(String text) throws InvalidInputException {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      throw new InvalidInputException("Cannot use an empty storage location");
+    }
+    if (t.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      try {
+        URI u = new URI(t);
+        return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
+            ? new URI(t.substring(0, t.length() - 1)) : u;
+      } catch (URISyntaxException e) {
+        throw new InvalidInputException("Cannot use storage location '" + t + "': " + e.getMessage());
+      }
+    }
+    return Path.of(t).toAbsolutePath().normalize().toUri();
+  }
+
+  /**
+   * Opens the remote at {@code uri} with retries on transient failures. {@code file:} URIs open as
+   * local folders unless a provider with a lower priority claims them.
+   *
+   * @throws InvalidInputException if no provider supports the scheme
+   */
+  public static RemoteStorage open(URI uri, Map<String, String> conf) throws IOException {
+    List<StorageProvider> providers = new ArrayList<>();
+    ServiceLoader.load(StorageProvider.class, Storages.class.getClassLoader()).forEach(providers::add);
+    providers.add(new LocalStorage.Provider());
+    providers.sort(Comparator.comparingInt(StorageProvider::priority));
+    for (StorageProvider p : providers) {
+      if (p.supports(uri)) {
+        return new RetryingStorage(p.open(uri, conf), RetryingStorage.Policy.DEFAULT);
+      }
+    }
+    throw new InvalidInputException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme()
+        + "' (local folders work everywhere; hdfs, s3a, wasb, abfs and gs need the cairn-storage-hadoop module)");
+  }
+}

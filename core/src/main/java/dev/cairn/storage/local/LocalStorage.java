@@ -1,0 +1,172 @@
+package dev.cairn.storage.local;
+
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.storage.RemoteFile;
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.StorageException;
+import dev.cairn.storage.StorageProvider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A remote in a local or network folder. Files are written under {@code .tmp/}, fsynced, and
+ * published by an atomic rename ({@link #publish}) or an atomic hard link that fails if the name
+ * exists ({@link #createIfAbsent}), which POSIX file systems and NFS provide.
+ */
+public final class LocalStorage implements RemoteStorage {
+  private static final String TMP = ".tmp";
+
+  private final Path root;
+
+  public LocalStorage(Path root) throws IOException {
+    this.root = root.toAbsolutePath().normalize();
+    Files.createDirectories(this.root.resolve(TMP));
+  }
+
+  /** Opens {@code file:} URIs and plain paths. */
+  public static final class Provider implements StorageProvider {
+    @Override
+    public boolean supports(URI uri) {
+      return uri.getScheme() == null || uri.getScheme().equals("file");
+    }
+
+    @Override
+    public int priority() {
+      return 1000;
+    }
+
+    @Override
+    public RemoteStorage open(URI uri, Map<String, String> conf) throws IOException {
+      return new LocalStorage(uri.getScheme() == null ? Path.of(uri.getPath()) : Path.of(uri));
+    }
+  }
+
+  @Override
+  public URI uri() {
+    return root.toUri();
+  }
+
+  private Path file(String name) throws StorageException {
+    if (name.isEmpty() || name.startsWith("/") || name.contains("..") || name.contains("\\") || name.startsWith(TMP)) {
+      throw new StorageException("Cannot use remote name '" + name + "'", false);
+    }
+    return root.resolve(name);
+  }
+
+  @Override
+  public List<RemoteFile> list(String prefix) throws IOException {
+    List<RemoteFile> out = new ArrayList<>();
+    int slash = prefix.lastIndexOf('/');
+    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+    if (!Files.isDirectory(start)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(start)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        String name = root.relativize(p).toString().replace('\\', '/');
+        if (name.startsWith(prefix) && !name.startsWith(TMP + "/")) {
+          try {
+            out.add(new RemoteFile(name, Files.size(p)));
+          } catch (NoSuchFileException gone) {
+            // deleted while listing
+          }
+        }
+      }
+    }
+    out.sort(Comparator.comparing(RemoteFile::name));
+    return out;
+  }
+
+  @Override
+  public long size(String name) throws IOException {
+    try {
+      return Files.size(file(name));
+    } catch (NoSuchFileException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public byte[] read(String name, long offset, int length) throws IOException {
+    try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
+      byte[] out = new byte[length];
+      ByteBuffer buf = ByteBuffer.wrap(out);
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          throw new StorageException("Cannot read " + name + ": file ends before byte " + (offset + length), false);
+        }
+      }
+      return out;
+    } catch (NoSuchFileException e) {
+      throw StorageException.notFound(name);
+    }
+  }
+
+  @Override
+  public InputStream open(String name) throws IOException {
+    try {
+      return Files.newInputStream(file(name));
+    } catch (NoSuchFileException e) {
+      throw StorageException.notFound(name);
+    }
+  }
+
+  @Override
+  public void publish(String name, Path source) throws IOException {
+    Path target = file(name);
+    if (Files.exists(target)) {
+      return;
+    }
+    Files.createDirectories(target.getParent());
+    Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".tmp");
+    try {
+      Files.copy(source, tmp);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException e) {
+        // published by someone else meanwhile: same name, same content
+      }
+      AtomicFiles.fsyncDirectory(target.getParent());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  @Override
+  public boolean createIfAbsent(String name, byte[] data) throws IOException {
+    Path target = file(name);
+    Files.createDirectories(target.getParent());
+    return AtomicFiles.createIfAbsent(target, data, root.resolve(TMP));
+  }
+
+  @Override
+  public void delete(String name) throws IOException {
+    Files.deleteIfExists(file(name));
+  }
+
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return "LocalStorage(" + root + ")";
+  }
+}

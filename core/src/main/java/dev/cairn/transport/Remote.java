@@ -1,0 +1,201 @@
+package dev.cairn.transport;
+
+import dev.cairn.Repository;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.RecordFormat;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.InvalidConfigException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.storage.RemoteFile;
+import dev.cairn.storage.RemoteStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Cairn remote seen from one local repository: its records and packs, reached only through a
+ * {@link RemoteStorage}. Thread-safe.
+ */
+public final class Remote implements AutoCloseable {
+  private final RemoteStorage storage;
+  private final Repository local;
+  private RemoteIndex index;
+
+  public Remote(RemoteStorage storage, Repository local) {
+    this.storage = storage;
+    this.local = local;
+  }
+
+  public RemoteStorage storage() {
+    return storage;
+  }
+
+  /** Where this remote's pack indexes are cached locally. */
+  Path cacheDir() {
+    String key = HashAlgorithm.SHA256.hash(storage.uri().toString().getBytes(StandardCharsets.UTF_8)).abbreviate(24);
+    return local.directory().resolve("remotes").resolve(key);
+  }
+
+  /**
+   * Creates the marker on first use and checks that the remote uses this repository's object
+   * format.
+   */
+  void ensureInitialized() throws IOException {
+    String text = "format = " + RemoteLayout.FORMAT + "\nobjectFormat = " + local.config().objectFormat().configName() + "\n";
+    if (storage.createIfAbsent(RemoteLayout.MARKER, text.getBytes(StandardCharsets.UTF_8))) {
+      return;
+    }
+    checkMarker();
+  }
+
+  /** Checks the marker of an existing remote. */
+  void checkMarker() throws IOException {
+    long size = storage.size(RemoteLayout.MARKER);
+    if (size < 0) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it holds no Cairn data (no " + RemoteLayout.MARKER + ")");
+    }
+    String got = new String(storage.read(RemoteLayout.MARKER, 0, (int) size), StandardCharsets.UTF_8);
+    Map<String, String> kv = new TreeMap<>();
+    for (String line : got.split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        kv.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
+      }
+    }
+    if (!String.valueOf(RemoteLayout.FORMAT).equals(kv.get("format"))) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": remote format " + kv.get("format") + " is not supported");
+    }
+    String format = local.config().objectFormat().configName();
+    if (!format.equals(kv.get("objectFormat"))) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
+          + ", this repository uses " + format);
+    }
+  }
+
+  /** The remote's object index, loaded once per session and updated by uploads. */
+  synchronized RemoteIndex index() throws IOException {
+    if (index == null) {
+      index = RemoteIndex.load(storage, cacheDir().resolve("pack-index"));
+    }
+    return index;
+  }
+
+  /** Ids of every version the remote knows. */
+  public List<String> versionIds() throws IOException {
+    List<String> ids = new ArrayList<>();
+    String last = null;
+    for (RemoteFile f : storage.list(RemoteLayout.VERSIONS)) {
+      String rest = f.name().substring(RemoteLayout.VERSIONS.length());
+      int slash = rest.indexOf('/');
+      if (slash <= 0) {
+        continue;
+      }
+      String id = rest.substring(0, slash);
+      if (!id.equals(last)) {
+        ids.add(id);
+        last = id;
+      }
+    }
+    return ids;
+  }
+
+  /** The newest record of a version and its sequence number, or null if the remote lacks it. */
+  record Latest(DatasetRecord record, long seq) {}
+
+  Latest latest(String id) throws IOException {
+    List<RemoteFile> files = storage.list(RemoteLayout.VERSIONS + id + "/");
+    long best = -1;
+    String bestName = null;
+    for (RemoteFile f : files) {
+      long seq = RemoteLayout.recordSeq(f.name());
+      if (seq > best) {
+        best = seq;
+        bestName = f.name();
+      }
+    }
+    if (bestName == null) {
+      return null;
+    }
+    String text;
+    try (InputStream in = storage.open(bestName)) {
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    return new Latest(RecordFormat.decode(text, storage.uri() + "/" + bestName), best);
+  }
+
+  /** The newest record of a version, or null. */
+  public DatasetRecord record(String id) throws IOException {
+    Latest l = latest(id);
+    return l == null ? null : l.record();
+  }
+
+  /** Every version's newest record. */
+  public List<DatasetRecord> records() throws IOException {
+    List<DatasetRecord> out = new ArrayList<>();
+    for (String id : versionIds()) {
+      try {
+        DatasetRecord r = record(id);
+        if (r != null) {
+          out.add(r);
+        }
+      } catch (CorruptObjectException e) {
+        // a damaged record is reported by fsck, not listed
+      }
+    }
+    out.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
+    return out;
+  }
+
+  /**
+   * Appends a record to a version's log: the next sequence number, created only if absent, retried
+   * past entries other writers added meanwhile. Only called once the data it names is stored.
+   */
+  void appendRecord(DatasetRecord r) throws IOException {
+    byte[] data = RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8);
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Latest l = latest(r.id());
+      if (l != null && RecordFormat.encode(l.record()).equals(RecordFormat.encode(r))) {
+        return;
+      }
+      long seq = l == null ? 1 : l.seq() + 1;
+      if (storage.createIfAbsent(RemoteLayout.record(r.id(), seq), data)) {
+        return;
+      }
+    }
+    throw new IOException("Cannot publish record of " + r.id() + " on " + storage.uri() + ": too much contention");
+  }
+
+  /**
+   * Reserves {@code version} of a dataset for {@code id} on the remote.
+   *
+   * @return false if another version holds it
+   */
+  boolean reserveName(String project, String name, String version, String id) throws IOException {
+    String file = RemoteLayout.nameReservation(project, name, version);
+    if (storage.createIfAbsent(file, id.getBytes(StandardCharsets.US_ASCII))) {
+      return true;
+    }
+    long size = storage.size(file);
+    return size == id.length() && new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).equals(id);
+  }
+
+  /** Version strings reserved on the remote for a dataset. */
+  List<String> reservedVersions(String project, String name) throws IOException {
+    String dir = RemoteLayout.nameReservation(project, name, "");
+    List<String> out = new ArrayList<>();
+    for (RemoteFile f : storage.list(dir)) {
+      out.add(f.name().substring(dir.length()));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    storage.close();
+  }
+}

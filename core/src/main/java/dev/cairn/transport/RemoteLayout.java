@@ -1,0 +1,61 @@
+package dev.cairn.transport;
+
+import dev.cairn.id.HashAlgorithm;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Names of things on a remote (spec/remote.md):
+ * <pre>
+ *   cairn-remote                        marker: format version and object format
+ *   packs/pack-&lt;name&gt;.pack             immutable packs, same format as local ones
+ *   versions/&lt;id&gt;/&lt;seq&gt;.json           a version's record log; the highest seq is current
+ *   names/&lt;key&gt;/&lt;version&gt;               version-string reservations (content: the id)
+ * </pre>
+ * Every mutable fact is a new file created only if absent; nothing is ever renamed or overwritten.
+ */
+public final class RemoteLayout {
+  public static final String MARKER = "cairn-remote";
+  public static final String PACKS = "packs/";
+  public static final String VERSIONS = "versions/";
+  public static final String NAMES = "names/";
+  /** Remote format version this build reads and writes. */
+  public static final int FORMAT = 1;
+
+  private RemoteLayout() {}
+
+  public static String pack(String name) {
+    return PACKS + "pack-" + name + ".pack";
+  }
+
+  /** The pack name in a remote file name, or null. */
+  public static String packName(String file) {
+    if (!file.startsWith(PACKS + "pack-") || !file.endsWith(".pack")) {
+      return null;
+    }
+    String n = file.substring(PACKS.length() + 5, file.length() - 5);
+    return dev.cairn.id.ObjectId.isId(n) ? n : null;
+  }
+
+  public static String record(String id, long seq) {
+    return VERSIONS + id + "/" + String.format("%010d", seq) + ".json";
+  }
+
+  /** The sequence number of a record file name, or -1. */
+  public static long recordSeq(String file) {
+    int slash = file.lastIndexOf('/');
+    String n = file.substring(slash + 1);
+    if (!n.endsWith(".json")) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(n.substring(0, n.length() - 5));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  public static String nameReservation(String project, String name, String version) {
+    String key = HashAlgorithm.SHA256.hash((project + "\u0000" + name).getBytes(StandardCharsets.UTF_8)).abbreviate(32);
+    return NAMES + key + "/" + version;
+  }
+}
