@@ -364,6 +364,26 @@ public final class Dataset {
     }
   }
 
+  /**
+   * Uploads this closed version, and whatever ancestors and data the remote lacks, to
+   * {@code storage}; remembers it as the version's storage.
+   */
+  public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
+    try (dev.cairn.transport.Remote remote = conf == null ? repo.openRemote(storage) : repo.openRemote(storage, conf)) {
+      return upload(remote, progress);
+    }
+  }
+
+  /** Uploads this closed version to an open remote (see {@link #upload(String, Map, Progress)}). */
+  public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+    dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id);
+    String uri = remote.storage().uri().toString();
+    if (!uri.equals(record().storage())) {
+      update("upload", List.of(uri), r -> r.toBuilder().storage(uri));
+    }
+    return result;
+  }
+
   /** Records that {@code run} used this version under {@code alias}. */
   public Dataset alias(String alias, String run) throws IOException {
     repo.usage().record(run, alias, record());

@@ -26,6 +26,7 @@ public final class DatasetRepository implements AutoCloseable {
   private final LocalCache cache;
   private final Usage usage;
   private final boolean owned;
+  private volatile java.util.Map<String, String> storageConf = java.util.Map.of();
 
   private DatasetRepository(Repository repo, boolean owned) throws IOException {
     this.repo = repo;
@@ -212,6 +213,126 @@ public final class DatasetRepository implements AutoCloseable {
       if (!catalog.exists(r.id())) {
         throw e;
       }
+    }
+  }
+
+  // ---- remotes ---------------------------------------------------------------------------------
+
+  /** Config key of the default remote (also {@code $CAIRN_STORAGE}). */
+  public static final String DEFAULT_REMOTE_KEY = "remote.default";
+
+  /** The default remote: {@code $CAIRN_STORAGE}, else {@code remote.default} in the config, else null. */
+  public String defaultStorage() {
+    String env = System.getenv("CAIRN_STORAGE");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    String c = repo.config().get(DEFAULT_REMOTE_KEY, "").trim();
+    return c.isEmpty() ? null : c;
+  }
+
+  /**
+   * Settings passed to every remote this repository opens (Hadoop keys such as
+   * {@code fs.s3a.endpoint}), on top of the storage's own configuration files.
+   */
+  public void setStorageConf(java.util.Map<String, String> conf) {
+    this.storageConf = java.util.Map.copyOf(conf);
+  }
+
+  /** Opens a remote with the settings of {@link #setStorageConf}; the caller closes it. */
+  public dev.cairn.transport.Remote openRemote(String storage) throws IOException {
+    return openRemote(storage, storageConf);
+  }
+
+  /** Opens a remote ({@code s3a://...}, {@code hdfs://...}, a folder); the caller closes it. */
+  public dev.cairn.transport.Remote openRemote(String storage, java.util.Map<String, String> conf) throws IOException {
+    java.net.URI uri = dev.cairn.storage.Storages.parse(storage);
+    return new dev.cairn.transport.Remote(dev.cairn.storage.Storages.open(uri, conf), repo);
+  }
+
+  /**
+   * Makes version {@code idOrPrefix} available locally, fetching from {@code storage} only what is
+   * missing: nothing at all when the version and the selected files' data are already here.
+   *
+   * @param storage the remote to fetch from, or null to use only what is local
+   */
+  public Dataset fetch(String idOrPrefix, Selection selection, String storage, java.util.Map<String, String> conf,
+      Progress progress) throws IOException {
+    if (storage == null) {
+      return get(idOrPrefix);
+    }
+    Dataset local = completeLocally(idOrPrefix, selection);
+    if (local != null) {
+      return local;
+    }
+    try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
+      return fetch(idOrPrefix, selection, remote, progress);
+    }
+  }
+
+  /** Like {@link #fetch(String, Selection, String, java.util.Map, Progress)} from an open remote. */
+  public Dataset fetch(String idOrPrefix, Selection selection, dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+    Dataset local = completeLocally(idOrPrefix, selection);
+    if (local != null) {
+      return local;
+    }
+    dev.cairn.transport.Fetcher f = new dev.cairn.transport.Fetcher(this, remote, progress);
+    String id;
+    try {
+      id = catalog.resolve(idOrPrefix);
+    } catch (DatasetNotFoundException e) {
+      id = f.resolve(idOrPrefix);
+    }
+    DatasetRecord r = f.fetch(id, selection);
+    if (!catalog.exists(id)) {
+      importRecord(r);
+    }
+    return new Dataset(this, id);
+  }
+
+  /** The local version if it and the selected data are all here, else null. */
+  private Dataset completeLocally(String idOrPrefix, Selection selection) throws IOException {
+    String localId;
+    try {
+      localId = catalog.resolve(idOrPrefix);
+    } catch (DatasetNotFoundException e) {
+      return null;
+    }
+    return isComplete(catalog.read(localId), selection) ? new Dataset(this, localId) : null;
+  }
+
+  /** Whether the version's manifest and the selected files' data are all stored locally. */
+  boolean isComplete(DatasetRecord r, Selection selection) throws IOException {
+    var db = repo.objects();
+    if (r.versionObject() != null && !db.has(r.versionObject())) {
+      return false;
+    }
+    try (dev.cairn.store.ObjectReader reader = db.newReader()) {
+      dev.cairn.manifest.Manifest m = new dev.cairn.manifest.Manifest(new NodeLoader(reader), r.root());
+      for (dev.cairn.manifest.FileEntry e : selection.select(m)) {
+        if (e.kind() == dev.cairn.manifest.EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
+          return false;
+        }
+        if (e.chunked()) {
+          var f = dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
+          for (var c : f.chunks()) {
+            if (!db.has(c.id())) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    } catch (dev.cairn.errors.MissingObjectException | java.io.UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  /** The versions a remote holds, oldest first. */
+  public List<DatasetRecord> listRemote(String storage, java.util.Map<String, String> conf) throws IOException {
+    try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
+      remote.storage().size(dev.cairn.transport.RemoteLayout.MARKER);
+      return remote.records();
     }
   }
 

@@ -76,7 +76,9 @@ final class VersionLifecycle {
     }
     String version;
     try {
-      version = repo.catalog().reserveVersion(o.project(), o.name(), o.version(), id);
+      version = o.storage() == null
+          ? repo.catalog().reserveVersion(o.project(), o.name(), o.version(), id)
+          : reserveWithRemote(repo, o, id);
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("Cannot create version: " + e.getMessage());
     }
@@ -103,6 +105,41 @@ final class VersionLifecycle {
     }
     repo.catalog().setCurrent(id);
     return new Dataset(repo, id);
+  }
+
+  /**
+   * Reserves a version string both on the remote and locally, so that versions created on
+   * different machines against one remote never share a version string.
+   */
+  private static String reserveWithRemote(DatasetRepository repo, CreateOptions o, String id) throws IOException {
+    try (dev.cairn.transport.Remote remote = repo.openRemote(o.storage())) {
+      remote.ensureInitialized();
+      for (int attempt = 0; attempt < 1000; attempt++) {
+        String candidate = o.version();
+        if (candidate == null) {
+          List<String> taken = new ArrayList<>(repo.catalog().reservedVersions(o.project(), o.name()));
+          taken.addAll(remote.reservedVersions(o.project(), o.name()));
+          taken.sort(VersionStrings.ORDER);
+          candidate = taken.isEmpty() ? VersionStrings.FIRST : VersionStrings.bump(taken.get(taken.size() - 1));
+        } else {
+          VersionStrings.check(candidate);
+        }
+        if (!remote.reserveName(o.project(), o.name(), candidate, id)) {
+          if (o.version() != null) {
+            throw new IllegalArgumentException("version " + candidate + " of " + o.project() + "/" + o.name() + " already exists on " + o.storage());
+          }
+          continue;
+        }
+        try {
+          return repo.catalog().reserveVersion(o.project(), o.name(), candidate, id);
+        } catch (IllegalArgumentException takenLocally) {
+          if (o.version() != null) {
+            throw takenLocally;
+          }
+        }
+      }
+      throw new IOException("Cannot reserve a version string for " + o.project() + "/" + o.name() + ": too much contention");
+    }
   }
 
   /** The change-set summary from {@code base} to {@code root}. */

@@ -45,7 +45,7 @@ public final class Remote implements AutoCloseable {
    * Creates the marker on first use and checks that the remote uses this repository's object
    * format.
    */
-  void ensureInitialized() throws IOException {
+  public void ensureInitialized() throws IOException {
     String text = "format = " + RemoteLayout.FORMAT + "\nobjectFormat = " + local.config().objectFormat().configName() + "\n";
     if (storage.createIfAbsent(RemoteLayout.MARKER, text.getBytes(StandardCharsets.UTF_8))) {
       return;
@@ -175,7 +175,7 @@ public final class Remote implements AutoCloseable {
    *
    * @return false if another version holds it
    */
-  boolean reserveName(String project, String name, String version, String id) throws IOException {
+  public boolean reserveName(String project, String name, String version, String id) throws IOException {
     String file = RemoteLayout.nameReservation(project, name, version);
     if (storage.createIfAbsent(file, id.getBytes(StandardCharsets.US_ASCII))) {
       return true;
@@ -185,7 +185,7 @@ public final class Remote implements AutoCloseable {
   }
 
   /** Version strings reserved on the remote for a dataset. */
-  List<String> reservedVersions(String project, String name) throws IOException {
+  public List<String> reservedVersions(String project, String name) throws IOException {
     String dir = RemoteLayout.nameReservation(project, name, "");
     List<String> out = new ArrayList<>();
     for (RemoteFile f : storage.list(dir)) {

@@ -1,0 +1,10 @@
+package dev.cairn.storage;
+
+import dev.cairn.storage.memory.InMemoryStorage;
+
+class InMemoryStorageContractTest extends AbstractRemoteStorageContractTest {
+  @Override
+  protected RemoteStorage newStorage() {
+    return new InMemoryStorage("contract");
+  }
+}

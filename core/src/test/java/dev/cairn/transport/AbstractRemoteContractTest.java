@@ -1,0 +1,283 @@
+package dev.cairn.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.cairn.dataset.AddOptions;
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.Selection;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.storage.CountingStorage;
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.Storages;
+import dev.cairn.storage.wrap.FaultInjectingStorage;
+import dev.cairn.storage.wrap.RetryingStorage;
+import dev.cairn.testing.ChildJvm;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What pushing to and fetching from a remote must do, whatever the backend; one subclass per backend
+ * (a local folder here, HDFS, S3 and Azure in storage-hadoop).
+ */
+public abstract class AbstractRemoteContractTest {
+  @TempDir protected Path tmp;
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  protected String location;
+
+  /** A location for a fresh, empty remote, unique to {@code testName}. */
+  protected abstract String newLocation(String testName) throws Exception;
+
+  /** Settings the backend needs (endpoint, credentials); none by default. */
+  protected Map<String, String> conf() {
+    return Map.of();
+  }
+
+  @BeforeEach
+  void setUpRemote(org.junit.jupiter.api.TestInfo info) throws Exception {
+    location = newLocation(info.getTestMethod().orElseThrow().getName());
+  }
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  protected DatasetRepository repo(String name) throws IOException {
+    DatasetRepository r = DatasetRepository.open(tmp.resolve(name), TestRepos.SMALL);
+    r.setStorageConf(conf());
+    toClose.add(r);
+    return r;
+  }
+
+  protected RemoteStorage openStorage() throws IOException {
+    return Storages.open(Storages.parse(location), conf());
+  }
+
+  protected Path folder(String name, Map<String, byte[]> files) throws IOException {
+    Path dir = tmp.resolve(name);
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      Path f = dir.resolve(e.getKey());
+      Files.createDirectories(f.getParent());
+      Files.write(f, e.getValue());
+    }
+    return dir;
+  }
+
+  static Map<String, String> snapshot(Path root) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        m.put(root.relativize(p).toString(), HashAlgorithm.SHA256.hash(Files.readAllBytes(p)).hex());
+      }
+    }
+    return m;
+  }
+
+  protected Dataset version(DatasetRepository repo, String name, Path src, String... parents) throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("contract", name).parents(parents).build());
+    if (src != null) {
+      ds.syncFolder(src);
+    }
+    return ds.close();
+  }
+
+  private long remoteBytes() throws IOException {
+    try (RemoteStorage s = openStorage()) {
+      return s.list("").stream().mapToLong(f -> f.size()).sum();
+    }
+  }
+
+  @Test
+  void roundTripBetweenTwoFreshRepositories() throws IOException {
+    DatasetRepository a = repo("a");
+    Path src = folder("src", Map.of("x/a.bin", TestRepos.random(1, 200_000), "b.txt", TestRepos.text(2, 5000),
+        "ünï cødé.txt", "ü".getBytes(java.nio.charset.StandardCharsets.UTF_8), "empty", new byte[0]));
+    Dataset v1 = version(a, "rt", src);
+    Path src2 = folder("src2", Map.of("c.bin", TestRepos.random(3, 70_000)));
+    Dataset v2 = Dataset.create(a, CreateOptions.of("contract", "rt").parents(v1.id()).build());
+    v2.addFiles(AddOptions.of(src2));
+    v2.close();
+    v2.upload(location, null, Progress.NONE);
+    assertThat(a.listRemote(location, null)).extracting(DatasetRecord::id).containsExactly(v1.id(), v2.id());
+
+    DatasetRepository b = repo("b");
+    Dataset got = b.fetch(v2.id().substring(0, 10), Selection.ALL, location, null, Progress.NONE);
+    assertThat(got.id()).isEqualTo(v2.id());
+    Path copy = got.getLocalCopy();
+    Map<String, String> expected = new TreeMap<>(snapshot(src));
+    expected.putAll(snapshot(src2));
+    assertThat(snapshot(copy)).isEqualTo(expected);
+    assertThat(got.record().parents()).containsExactly(v1.id());
+    assertThat(b.catalog().exists(v1.id())).as("the parent's record comes along").isTrue();
+    assertThat(got.verify()).isEmpty();
+    assertThat(got.dependencyGraph()).containsKeys(v1.id(), v2.id());
+  }
+
+  @Test
+  void childUploadsOnlyItsChangeSet() throws IOException {
+    DatasetRepository a = repo("a");
+    Path src = folder("src", Map.of("big.bin", TestRepos.random(10, 2_000_000), "small.txt", TestRepos.text(11, 3000)));
+    Dataset v1 = version(a, "delta", src);
+    v1.upload(location, null, Progress.NONE);
+    long afterFirst = remoteBytes();
+    Files.write(src.resolve("new.txt"), TestRepos.text(12, 2000));
+    Dataset v2 = version(a, "delta", src, v1.id());
+    v2.upload(location, null, Progress.NONE);
+    long growth = remoteBytes() - afterFirst;
+    assertThat(afterFirst).isGreaterThan(2_000_000);
+    assertThat(growth).as("bytes the child added to the remote").isLessThan(32 << 10);
+  }
+
+  @Test
+  void aSecondGetReadsNothingFromTheRemote() throws IOException {
+    DatasetRepository a = repo("a");
+    Dataset v1 = version(a, "twice", folder("src", Map.of("f.bin", TestRepos.random(20, 300_000))));
+    v1.upload(location, null, Progress.NONE);
+    DatasetRepository b = repo("b");
+    CountingStorage first = new CountingStorage(openStorage());
+    try (Remote r = new Remote(first, b.repository())) {
+      b.fetch(v1.id(), Selection.ALL, r, Progress.NONE).getLocalCopy();
+    }
+    assertThat(first.bytesRead.get()).isGreaterThan(300_000);
+    CountingStorage second = new CountingStorage(openStorage());
+    try (Remote r = new Remote(second, b.repository())) {
+      Path copy = b.fetch(v1.id(), Selection.ALL, r, Progress.NONE).getLocalCopy();
+      assertThat(Files.size(copy.resolve("f.bin"))).isEqualTo(300_000);
+    }
+    assertThat(second.calls.get()).isZero();
+  }
+
+  @Test
+  void aPartialGetReadsOnlyItsPart() throws IOException {
+    DatasetRepository a = repo("a");
+    Map<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < 10; i++) {
+      files.put("f" + i + ".bin", TestRepos.random(30 + i, 150_000));
+    }
+    Dataset v1 = version(a, "parts", folder("src", files));
+    v1.upload(location, null, Progress.NONE);
+    DatasetRepository b = repo("b");
+    CountingStorage counting = new CountingStorage(openStorage());
+    Selection part = Selection.part(0, 5);
+    try (Remote r = new Remote(counting, b.repository())) {
+      Path copy = b.fetch(v1.id(), part, r, Progress.NONE).getLocalCopy(part, Progress.NONE);
+      assertThat(snapshot(copy)).hasSize(2);
+    }
+    assertThat(counting.bytesRead.get()).as("bytes read for a fifth of the files").isLessThan(450_000);
+    // The rest comes later, and the part already here is not read again.
+    CountingStorage rest = new CountingStorage(openStorage());
+    try (Remote r = new Remote(rest, b.repository())) {
+      assertThat(snapshot(b.fetch(v1.id(), Selection.ALL, r, Progress.NONE).getLocalCopy())).hasSize(10);
+    }
+    assertThat(rest.bytesRead.get()).isLessThan(1_350_000);
+  }
+
+  @Test
+  void concurrentPublishersLoseNothing() throws Exception {
+    int writers = 8;
+    List<Process> ps = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      List<String> args = new ArrayList<>(List.of(tmp.resolve("w" + i).toString(), location, String.valueOf(i)));
+      conf().forEach((k, v) -> args.add(k + "=" + v));
+      ps.add(ChildJvm.start(RemotePublisherMain.class, tmp.resolve("w" + i + ".log"), args.toArray(String[]::new)));
+    }
+    Set<String> ids = new HashSet<>();
+    Set<String> versions = new HashSet<>();
+    for (int i = 0; i < writers; i++) {
+      assertThat(ps.get(i).waitFor(180, TimeUnit.SECONDS)).isTrue();
+      String log = Files.readString(tmp.resolve("w" + i + ".log"));
+      assertThat(ps.get(i).exitValue()).as(log).isZero();
+      String[] last = log.strip().lines().reduce((x, y) -> y).orElseThrow().split(" ");
+      ids.add(last[0]);
+      versions.add(last[1]);
+    }
+    assertThat(ids).hasSize(writers);
+    assertThat(versions).as("auto-bumped version strings are unique").hasSize(writers);
+    DatasetRepository reader = repo("reader");
+    List<DatasetRecord> remote = reader.listRemote(location, null);
+    assertThat(remote).extracting(DatasetRecord::id).containsExactlyInAnyOrderElementsOf(ids);
+    for (String id : ids) {
+      Path copy = reader.fetch(id, Selection.ALL, location, null, Progress.NONE).getLocalCopy();
+      try (Stream<Path> s = Files.list(copy)) {
+        assertThat(s.count()).isEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void faultsNeverLeaveARecordPointingAtMissingData() throws IOException {
+    DatasetRepository a = repo("a");
+    Map<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < 12; i++) {
+      files.put("d/f" + i, TestRepos.random(40 + i, 40_000 + i * 1000));
+    }
+    Dataset v1 = version(a, "faults", folder("src", files));
+    // Without retries, pushes fail part way; whatever they leave must be consistent.
+    int failures = 0;
+    for (int attempt = 0; attempt < 40; attempt++) {
+      FaultInjectingStorage faulty = FaultInjectingStorage.randomly(openStorage(), attempt + 1, 0.35);
+      try (Remote r = new Remote(new RetryingStorage(faulty, new RetryingStorage.Policy(1, 0, 0)), a.repository())) {
+        v1.upload(r, Progress.NONE);
+        break;
+      } catch (IOException expected) {
+        failures++;
+      }
+      assertEveryRecordIsComplete("after failed push " + attempt);
+    }
+    assertThat(failures).as("faults fired").isPositive();
+    // With retries, a 20% fault rate still gets through.
+    Path more = folder("more", Map.of("g", TestRepos.random(99, 90_000)));
+    Dataset v2 = Dataset.create(a, CreateOptions.of("contract", "faults").parents(v1.id()).build());
+    v2.addFiles(AddOptions.of(more));
+    v2.close();
+    FaultInjectingStorage faulty = FaultInjectingStorage.randomly(openStorage(), 7, 0.2);
+    try (Remote r = new Remote(new RetryingStorage(faulty, RetryingStorage.Policy.FAST), a.repository())) {
+      v2.upload(r, Progress.NONE);
+    }
+    assertThat(faulty.faults()).isPositive();
+    assertEveryRecordIsComplete("after retried push");
+    DatasetRepository b = repo("b");
+    FaultInjectingStorage faultyRead = FaultInjectingStorage.randomly(openStorage(), 8, 0.2);
+    try (Remote r = new Remote(new RetryingStorage(faultyRead, RetryingStorage.Policy.FAST), b.repository())) {
+      Path copy = b.fetch(v2.id(), Selection.ALL, r, Progress.NONE).getLocalCopy();
+      assertThat(snapshot(copy)).hasSize(13);
+    }
+    assertThat(faultyRead.faults()).isPositive();
+  }
+
+  /** Fetches every version the remote lists into a fresh repository: all data must be there. */
+  private void assertEveryRecordIsComplete(String when) throws IOException {
+    DatasetRepository fresh = DatasetRepository.open(Files.createTempDirectory(tmp, "check"), TestRepos.SMALL);
+    try (fresh; Remote r = new Remote(openStorage(), fresh.repository())) {
+      for (DatasetRecord rec : r.records()) {
+        try {
+          Dataset ds = fresh.fetch(rec.id(), Selection.ALL, r, Progress.NONE);
+          assertThat(ds.verify()).isEmpty();
+        } catch (IOException e) {
+          fail(when + ": record " + rec.id() + " is published but its data is not: " + e.getMessage());
+        }
+      }
+    }
+  }
+}
