@@ -225,7 +225,8 @@ public final class Catalog {
     }
   }
 
-  void setCurrent(String id) throws IOException {
+  /** Makes {@code id} the version commands act on when given no id. */
+  public void setCurrent(String id) throws IOException {
     AtomicFiles.write(refs.resolve("CURRENT"), (id + "\n").getBytes(StandardCharsets.US_ASCII), tmp);
   }
 

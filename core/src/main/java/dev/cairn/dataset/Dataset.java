@@ -213,6 +213,26 @@ public final class Dataset {
     return syncFolder(folder, "", Progress.NONE);
   }
 
+  /**
+   * Adds external files that stay where they are (any URI a remote reaches: {@code s3a://...},
+   * {@code hdfs://...}, a path); a folder URI adds every file under it. Each file is read once to
+   * record its size and digest.
+   */
+  public Change addLinks(List<String> uris, String datasetFolder, Progress progress) throws IOException {
+    String df = AddOptions.normalizeFolder(datasetFolder);
+    List<String> args = new ArrayList<>();
+    uris.forEach(u -> args.add("--links=" + u));
+    return modify("add", args, progress, (m, ins) -> {
+      List<FileEntry> entries = new ArrayList<>();
+      try (ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
+        for (String u : uris) {
+          entries.addAll(links.scan(u, df, progress));
+        }
+      }
+      return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(entries)), entries.size());
+    });
+  }
+
   /** Adds the files of a {@code .zip}, {@code .tar}, {@code .tar.gz} or {@code .tar.zst} archive. */
   public Change addArchive(Path archive, String datasetFolder, Progress progress) throws IOException {
     String df = AddOptions.normalizeFolder(datasetFolder);

@@ -33,7 +33,7 @@ public final class DatasetRepository implements AutoCloseable {
     this.owned = owned;
     this.catalog = new Catalog(repo.directory());
     this.statCache = new StatCache(repo.indexEnvironment());
-    this.cache = new LocalCache(repo);
+    this.cache = new LocalCache(repo, () -> storageConf);
     this.usage = new Usage(repo.directory(), catalog);
   }
 
@@ -237,6 +237,11 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public void setStorageConf(java.util.Map<String, String> conf) {
     this.storageConf = java.util.Map.copyOf(conf);
+  }
+
+  /** The settings given to {@link #setStorageConf}. */
+  public java.util.Map<String, String> storageConf() {
+    return storageConf;
   }
 
   /** Opens a remote with the settings of {@link #setStorageConf}; the caller closes it. */

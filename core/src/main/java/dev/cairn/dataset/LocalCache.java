@@ -55,9 +55,11 @@ public final class LocalCache {
   private final Path versions;
   private final long maxSizeBytes;
   private final long graceMillis;
+  private final java.util.function.Supplier<java.util.Map<String, String>> storageConf;
 
-  LocalCache(Repository repo) throws IOException {
+  LocalCache(Repository repo, java.util.function.Supplier<java.util.Map<String, String>> storageConf) throws IOException {
     this.repo = repo;
+    this.storageConf = storageConf;
     Path cache = repo.directory().resolve("cache");
     this.files = cache.resolve("files");
     this.versions = cache.resolve("versions");
@@ -144,21 +146,22 @@ public final class LocalCache {
       t.setDaemon(true);
       return t;
     });
-    try (ObjectReader reader = repo.objects().newReader()) {
+    try (ObjectReader reader = repo.objects().newReader();
+        ExternalFiles links = new ExternalFiles(storageConf.get(), repo.objects().algorithm())) {
       List<Future<?>> futures = new ArrayList<>();
       for (FileEntry e : chosen) {
         futures.add(pool.submit(() -> {
           Path dest = dir.resolve(e.path());
           Files.createDirectories(dest.getParent());
           if (linked) {
-            Path cached = ensureCached(reader, e);
+            Path cached = ensureCached(reader, links, e);
             try {
               Files.createLink(dest, cached);
             } catch (UnsupportedOperationException | IOException noLinks) {
               Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
             }
           } else {
-            writeContent(reader, e, dest);
+            writeContent(reader, links, e, dest);
             Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString(e.executable() ? "rwxr-xr-x" : "rw-r--r--"));
           }
           progress.advance(e.size());
@@ -193,7 +196,7 @@ public final class LocalCache {
     }
   }
 
-  private Path ensureCached(ObjectReader reader, FileEntry e) throws IOException {
+  private Path ensureCached(ObjectReader reader, ExternalFiles links, FileEntry e) throws IOException {
     String hex = e.digest().hex();
     Path p = files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
     if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
@@ -202,7 +205,7 @@ public final class LocalCache {
     Files.createDirectories(p.getParent());
     Path tmp = repo.tmpDirectory().resolve("cache-" + UUID.randomUUID());
     try {
-      writeContent(reader, e, tmp);
+      writeContent(reader, links, e, tmp);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
@@ -211,13 +214,34 @@ public final class LocalCache {
     return p;
   }
 
-  private static void writeContent(ObjectReader reader, FileEntry e, Path dest) throws IOException {
-    if (e.kind() != EntryKind.FILE) {
-      throw new InvalidInputException("Cannot get " + e.path() + ": external links are fetched from their remote (" + e.uri() + ")");
+  private void writeContent(ObjectReader reader, ExternalFiles links, FileEntry e, Path dest) throws IOException {
+    if (e.kind() == EntryKind.LINK) {
+      synchronized (links) {
+        writeLink(links, e, dest);
+      }
+      return;
     }
     try (InputStream in = reader.openContent(e.fileContent());
         OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       in.transferTo(out);
+    }
+  }
+
+  /** Downloads a linked file, checking that it is still what was added. */
+  private void writeLink(ExternalFiles links, FileEntry e, Path dest) throws IOException {
+    dev.cairn.id.Hasher h = repo.objects().algorithm().newHasher();
+    long size = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = links.open(e);
+        OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        h.update(buf, 0, n);
+        out.write(buf, 0, n);
+        size += n;
+      }
+    }
+    if (size != e.size() || !h.digest().equals(e.digest())) {
+      throw new InvalidInputException("Cannot get " + e.path() + ": the linked file " + e.uri() + " changed since it was added");
     }
   }
 

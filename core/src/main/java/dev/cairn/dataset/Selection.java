@@ -16,6 +16,9 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   /** Every file. */
   public static final Selection ALL = new Selection(0, 1, List.of());
 
+  /** No file: only the version's record and manifest (paths cannot hold NUL). */
+  public static final Selection NONE = new Selection(0, 1, List.of(Glob.of("\u0000")));
+
   public Selection {
     if (numParts < 1) {
       throw new IllegalArgumentException("the number of parts must be at least 1: " + numParts);

@@ -27,11 +27,13 @@ final class Verifier {
   /** Reads every node, file object and chunk of the version, checking hashes and digests. */
   static List<VerifyProblem> verifyStored(DatasetRepository repo, ObjectId root) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
-    try (ObjectReader reader = repo.repository().objects().newReader()) {
+    try (ObjectReader reader = repo.repository().objects().newReader();
+        ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       Manifest m = new Manifest(new NodeLoader(reader), root);
       try {
         for (FileEntry e : m) {
-          if (e.kind() != EntryKind.FILE) {
+          if (e.kind() == EntryKind.LINK) {
+            checkLink(repo, links, e, problems);
             continue;
           }
           try (InputStream in = reader.openContent(e.fileContent())) {
@@ -50,6 +52,17 @@ final class Verifier {
       problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getMessage()));
     }
     return problems;
+  }
+
+  private static void checkLink(DatasetRepository repo, ExternalFiles links, FileEntry e, List<VerifyProblem> problems) {
+    try (InputStream in = links.open(e)) {
+      ObjectId d = digest(repo, in);
+      if (!d.equals(e.digest())) {
+        problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "linked file " + e.uri() + " changed since it was added"));
+      }
+    } catch (IOException ex) {
+      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + ": " + ex.getMessage()));
+    }
   }
 
   static ObjectId digest(DatasetRepository repo, InputStream in) throws IOException {

@@ -26,7 +26,7 @@ public final class Storages {
     if (t.isEmpty()) {
       throw new InvalidInputException("Cannot use an empty storage location");
     }
-    if (t.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+    if (t.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
       try {
         URI u = new URI(t);
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1

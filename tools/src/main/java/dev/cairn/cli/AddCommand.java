@@ -34,10 +34,14 @@ final class AddCommand extends Base {
   @Option(names = "--rehash", description = "Read every file, even those unchanged since they were last hashed.")
   boolean rehash;
 
+  @Option(names = "--links", paramLabel = "URI", arity = "1..*",
+      description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, wasb://, paths).")
+  List<String> links = new ArrayList<>();
+
   @Override
   int run() throws Exception {
-    if (files.isEmpty() && archive == null) {
-      throw new InvalidInputException("Cannot add: give --files PATH ... or --archive FILE");
+    if (files.isEmpty() && archive == null && links.isEmpty()) {
+      throw new InvalidInputException("Cannot add: give --files PATH ..., --links URI ... or --archive FILE");
     }
     Dataset ds = select(selector);
     Dataset.Change c = null;
@@ -47,6 +51,10 @@ final class AddCommand extends Base {
     if (archive != null) {
       Dataset.Change a = ds.addArchive(archive, datasetFolder, progress());
       c = c == null ? a : new Dataset.Change(sum(c.summary(), a.summary()), c.filesRead(), c.storedBytes() + a.storedBytes());
+    }
+    if (!links.isEmpty()) {
+      Dataset.Change l = ds.addLinks(links, datasetFolder, progress());
+      c = c == null ? l : new Dataset.Change(sum(c.summary(), l.summary()), c.filesRead() + l.filesRead(), c.storedBytes() + l.storedBytes());
     }
     print(this, ds, c);
     return 0;

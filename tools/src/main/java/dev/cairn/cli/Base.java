@@ -36,6 +36,7 @@ abstract class Base implements Callable<Integer> {
   DatasetRepository repo() throws IOException {
     if (repo == null) {
       repo = DatasetRepository.open(top.repositoryDirectory());
+      repo.setStorageConf(top.conf);
     }
     return repo;
   }
@@ -67,6 +68,9 @@ abstract class Base implements Callable<Integer> {
   /** The version the selector names, or the current one; the handle logs this command's arguments. */
   Dataset select(VersionSelector s) throws IOException {
     Dataset ds = s.resolve(repo());
+    if (s.id != null || s.name != null) {
+      repo().catalog().setCurrent(ds.id());
+    }
     return ds.invokedAs(spec.name(), argv());
   }
 

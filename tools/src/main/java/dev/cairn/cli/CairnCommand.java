@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     description = "Version ML datasets the way Git versions code.",
     subcommands = {
         CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
-        PublishCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
+        PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
         SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
         SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
         UsageCommand.class, RunsCommand.class, LockCommand.class, QuickstartCommand.class,
@@ -24,6 +24,10 @@ public final class CairnCommand implements Runnable {
 
   @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Storage setting (Hadoop key), on top of core-site.xml and $HADOOP_CONF_DIR.",
+      scope = CommandLine.ScopeType.INHERIT)
+  java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

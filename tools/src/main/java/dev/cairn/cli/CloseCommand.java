@@ -22,6 +22,11 @@ final class CloseCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     ds.close();
+    String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
+    dev.cairn.transport.Pusher.Result pushed = null;
+    if (target != null && !disableUpload) {
+      pushed = ds.upload(target, null, progress());
+    }
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -33,11 +38,15 @@ final class CloseCommand extends Base {
       m.put("bytes", r.totalBytes());
       m.put("stored_bytes", r.storedBytes());
       m.put("changes", new java.util.TreeMap<>(r.summary().toJson()));
+      m.put("storage", pushed == null ? null : r.storage());
       printJson(m);
     } else {
       out().printf("Dataset closed id=%s (%s version %s): %d files, %s; %d added, %d modified, %d removed; %s stored%n",
           r.id(), r.name(), r.version(), r.fileCount(), Format.bytes(r.totalBytes()), r.summary().added(),
           r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
+      if (pushed != null) {
+        out().printf("Uploaded to %s: %d objects, %s%n", r.storage(), pushed.objectsUploaded(), Format.bytes(pushed.bytesUploaded()));
+      }
     }
     return 0;
   }

@@ -49,6 +49,9 @@ final class GetCommand extends Base {
   @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names.")
   Path lock;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default).")
+  String storage;
+
   @Override
   int run() throws Exception {
     if (copy != null && link != null) {
@@ -62,7 +65,7 @@ final class GetCommand extends Base {
     if (lock != null) {
       return fromLock(sel);
     }
-    Dataset ds = select(selector);
+    Dataset ds = resolveOrFetch(sel);
     Path path;
     if (copy != null) {
       path = ds.getMutableLocalCopy(copy, overwrite, sel, progress());
@@ -84,6 +87,45 @@ final class GetCommand extends Base {
       out().println(path.toAbsolutePath());
     }
     return 0;
+  }
+
+  /** The version, fetched first from the remote if it or the selected data are not all local. */
+  private Dataset resolveOrFetch(Selection sel) throws Exception {
+    String remote = storage;
+    String id = selector.id;
+    if (id == null && selector.name == null) {
+      Dataset current = requireCurrent(repo());
+      id = current.id();
+    }
+    if (id == null) {
+      // by name: local versions only, unless a remote is named
+      Dataset local = selector.resolve(repo());
+      id = local.id();
+    }
+    if (remote == null) {
+      boolean local;
+      try {
+        repo().get(id);
+        local = true;
+      } catch (dev.cairn.errors.DatasetNotFoundException e) {
+        local = false;
+      }
+      if (!local) {
+        remote = repo().defaultStorage();
+        if (remote == null) {
+          throw e(id);
+        }
+      } else if (repo().get(id).record().storage() != null) {
+        remote = repo().get(id).record().storage();
+      }
+    }
+    Dataset ds = repo().fetch(id, sel, remote, null, progress());
+    repo().catalog().setCurrent(ds.id());
+    return ds.invokedAs("get", argv());
+  }
+
+  private static dev.cairn.errors.DatasetNotFoundException e(String id) {
+    return new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it)");
   }
 
   private int fromLock(Selection sel) throws Exception {

@@ -19,9 +19,14 @@ final class ListCommand extends Base {
   @Option(names = "--modified", description = "Only the change-set: files this version added or modified.")
   boolean modified;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's manifest from this remote if it is not local.")
+  String storage;
+
   @Override
   int run() throws Exception {
-    Dataset ds = select(selector);
+    Dataset ds = storage != null && selector.id != null
+        ? repo().fetch(selector.id, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs("list", argv())
+        : select(selector);
     List<String> patterns = new ArrayList<>();
     for (String f : filters) {
       patterns.add(f.endsWith("/") ? f + "**" : f);

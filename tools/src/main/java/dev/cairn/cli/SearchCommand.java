@@ -20,15 +20,23 @@ final class SearchCommand extends Base {
   @Option(names = "--ids", paramLabel = "ID", arity = "1..*", description = "Only these versions (ids or prefixes).")
   List<String> ids = new ArrayList<>();
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Search the versions on this remote instead of the local ones.")
+  String storage;
+
   @Override
   int run() throws Exception {
-    List<DatasetRecord> found = new ArrayList<>(repo().list(project, name, tags));
+    List<DatasetRecord> found;
+    if (storage != null) {
+      java.util.regex.Pattern p = name == null ? null : java.util.regex.Pattern.compile(name, java.util.regex.Pattern.CASE_INSENSITIVE);
+      found = new ArrayList<>(repo().listRemote(storage, null));
+      found.removeIf(r -> (project != null && !r.project().equals(project)) || (p != null && !p.matcher(r.name()).find())
+          || !r.tags().containsAll(tags));
+    } else {
+      found = new ArrayList<>(repo().list(project, name, tags));
+    }
     if (!ids.isEmpty()) {
-      List<String> full = new ArrayList<>();
-      for (String i : ids) {
-        full.add(repo().catalog().resolve(i));
-      }
-      found.removeIf(r -> !full.contains(r.id()));
+      List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
+      found.removeIf(r -> prefixes.stream().noneMatch(r.id()::startsWith));
     }
     if (json) {
       printJson(found.stream().map(Views::version).toList());

@@ -62,7 +62,8 @@ public final class LocalStorage implements RemoteStorage {
   }
 
   private Path file(String name) throws StorageException {
-    if (name.isEmpty() || name.startsWith("/") || name.contains("..") || name.contains("\\") || name.startsWith(TMP)) {
+    if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.equals(TMP) || name.startsWith(TMP + "/")
+        || java.util.Arrays.asList(name.split("/")).contains("..")) {
       throw new StorageException("Cannot use remote name '" + name + "'", false);
     }
     return root.resolve(name);

@@ -1,0 +1,128 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.Hasher;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.storage.RemoteFile;
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.Storages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Files that stay where they are (clearml-data's {@code add --links}): any URI a remote reaches.
+ * Adding one reads it once to record its size and digest; getting it downloads it and checks both.
+ * Keeps the storages it opens until closed. Not thread-safe.
+ */
+final class ExternalFiles implements AutoCloseable {
+  private final Map<String, String> conf;
+  private final HashAlgorithm algorithm;
+  private final Map<URI, RemoteStorage> open = new HashMap<>();
+
+  ExternalFiles(Map<String, String> conf, HashAlgorithm algorithm) {
+    this.conf = conf;
+    this.algorithm = algorithm;
+  }
+
+  /** A URI split into the folder a storage is opened on and the file's name in it. */
+  private record Location(URI folder, String name) {}
+
+  private static Location locate(String uri) throws InvalidInputException {
+    URI u = Storages.parse(uri);
+    String path = u.getPath();
+    if (path == null || path.isEmpty() || path.equals("/")) {
+      throw new InvalidInputException("Cannot link " + uri + ": it names no file or folder");
+    }
+    int slash = path.lastIndexOf('/');
+    String folderPath = slash <= 0 ? "/" : path.substring(0, slash);
+    try {
+      URI folder = new URI(u.getScheme(), u.getAuthority(), folderPath, null, null);
+      return new Location(folder, path.substring(slash + 1));
+    } catch (java.net.URISyntaxException e) {
+      throw new InvalidInputException("Cannot link " + uri + ": " + e.getMessage());
+    }
+  }
+
+  private RemoteStorage storage(URI folder) throws IOException {
+    RemoteStorage s = open.get(folder);
+    if (s == null) {
+      s = Storages.open(folder, conf);
+      open.put(folder, s);
+    }
+    return s;
+  }
+
+  /**
+   * Entries for the file at {@code uri}, or for every file under it if it is a folder, placed
+   * under {@code datasetFolder}.
+   */
+  List<FileEntry> scan(String uri, String datasetFolder, Progress progress) throws IOException {
+    Location loc = locate(uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri);
+    RemoteStorage s = storage(loc.folder());
+    List<FileEntry> out = new ArrayList<>();
+    long size = s.size(loc.name());
+    if (size >= 0 && !uri.endsWith("/")) {
+      out.add(entry(s, loc.name(), join(datasetFolder, loc.name()), fileUri(loc.folder(), loc.name())));
+    } else {
+      String prefix = loc.name() + "/";
+      List<RemoteFile> files = s.list(prefix);
+      if (files.isEmpty()) {
+        throw new InvalidInputException("Cannot link " + uri + ": no such file or folder");
+      }
+      for (RemoteFile f : files) {
+        String rel = f.name().substring(prefix.length());
+        out.add(entry(s, f.name(), join(datasetFolder, rel), fileUri(loc.folder(), f.name())));
+        progress.advance(f.size());
+      }
+    }
+    return out;
+  }
+
+  private static String join(String folder, String rel) throws InvalidInputException {
+    String p = folder.isEmpty() ? rel : folder + "/" + rel;
+    String problem = DatasetPaths.problem(p);
+    if (problem != null) {
+      throw new InvalidInputException("Cannot link '" + DatasetPaths.printable(p) + "': " + problem);
+    }
+    return p;
+  }
+
+  private static String fileUri(URI folder, String name) {
+    String f = folder.toString();
+    return (f.endsWith("/") ? f : f + "/") + name;
+  }
+
+  private FileEntry entry(RemoteStorage s, String name, String datasetPath, String uri) throws IOException {
+    Hasher h = algorithm.newHasher();
+    long size = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = s.open(name)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        h.update(buf, 0, n);
+        size += n;
+      }
+    }
+    return FileEntry.link(datasetPath, uri, size, h.digest());
+  }
+
+  /** Streams the current bytes of a linked file. */
+  InputStream open(FileEntry link) throws IOException {
+    Location loc = locate(link.uri());
+    return storage(loc.folder()).open(loc.name());
+  }
+
+  @Override
+  public void close() throws IOException {
+    for (RemoteStorage s : open.values()) {
+      s.close();
+    }
+    open.clear();
+  }
+}

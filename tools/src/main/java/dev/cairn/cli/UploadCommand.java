@@ -1,0 +1,41 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.transport.Pusher;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "upload", description = "Upload a closed version (and what its remote lacks of its lineage) to a remote.")
+final class UploadCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--storage", paramLabel = "URI", description = "The remote (default: the version's storage, $CAIRN_STORAGE or remote.default).")
+  String storage;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
+    if (target == null) {
+      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
+    }
+    Pusher.Result r = ds.upload(target, null, progress());
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("storage", ds.record().storage());
+      m.put("versions", r.versionsPushed());
+      m.put("objects", r.objectsUploaded());
+      m.put("bytes", r.bytesUploaded());
+      printJson(m);
+    } else {
+      out().printf("Uploaded %s to %s: %d version(s), %d objects, %s%n", ds.id(), ds.record().storage(), r.versionsPushed(),
+          r.objectsUploaded(), Format.bytes(r.bytesUploaded()));
+    }
+    return 0;
+  }
+}

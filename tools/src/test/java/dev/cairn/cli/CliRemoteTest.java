@@ -1,0 +1,78 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The remote workflow through the command line, on a folder remote. */
+class CliRemoteTest {
+  @TempDir Path tmp;
+
+  static void write(Path p, String s) throws IOException {
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, s, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void pushFromOneRepositoryGetFromAnother() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    Path src = tmp.resolve("src");
+    write(src.resolve("data/x.csv"), "a,b\n1,2\n");
+    write(src.resolve("y.txt"), "why");
+    String id = (String) a.ok("create", "--project", "p", "--name", "shared", "--storage", remote, "--json").obj().get("id");
+    a.ok("add", "--files", src.toString());
+    Map<String, Object> closed = a.ok("close", "--json").obj();
+    assertThat(closed.get("storage")).asString().contains("remote");
+
+    assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
+    assertThat(b.ok("list", "--id", id.substring(0, 8), "--storage", remote, "--json").array()).extracting(m -> m.get("path"))
+        .containsExactly("data/x.csv", "y.txt");
+    Path copy = Path.of(b.ok("get", "--id", id.substring(0, 8), "--storage", remote).lastLine());
+    assertThat(Files.readString(copy.resolve("data/x.csv"))).isEqualTo("a,b\n1,2\n");
+    assertThat(b.ok("get", "--id", id).lastLine()).isEqualTo(copy.toString());
+
+    // A child made on b goes back to the remote and on to a.
+    write(src.resolve("z.txt"), "zed");
+    String child = (String) b.ok("create", "--name", "shared", "--parents", id, "--storage", remote, "--json").obj().get("id");
+    assertThat(b.ok("search", "--name", "shared", "--json").array()).extracting(m -> m.get("version")).contains("1.0.1");
+    b.ok("sync", "--id", child, "--folder", src.toString());
+    b.ok("close", "--id", child, "--disable-upload");
+    Map<String, Object> up = b.ok("upload", "--id", child, "--storage", remote, "--json").obj();
+    assertThat(up.get("versions")).isEqualTo(1L);
+    Path childCopy = Path.of(a.ok("get", "--id", child, "--storage", remote).lastLine());
+    assertThat(Files.readString(childCopy.resolve("z.txt"))).isEqualTo("zed");
+  }
+
+  @Test
+  void externalLinksStayWhereTheyAreAndAreChecked() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path outside = tmp.resolve("bucket");
+    write(outside.resolve("images/a.jpg"), "AAA");
+    write(outside.resolve("images/sub/b.jpg"), "BBBB");
+    write(outside.resolve("one.csv"), "1,2");
+    String id = (String) cli.ok("create", "--name", "links", "--json").obj().get("id");
+    Map<String, Object> added = cli.ok("add", "--links", outside.resolve("images").toUri() + "/", outside.resolve("one.csv").toString(),
+        "--dataset-folder", "ext", "--json").obj();
+    assertThat(added.get("added")).isEqualTo(3L);
+    List<Map<String, Object>> files = cli.ok("list", "--json").array();
+    assertThat(files).extracting(m -> m.get("path")).containsExactly("ext/a.jpg", "ext/one.csv", "ext/sub/b.jpg");
+    assertThat(files.get(0).get("link")).asString().endsWith("images/a.jpg");
+    cli.ok("close");
+    Path copy = Path.of(cli.ok("get", "--id", id).lastLine());
+    assertThat(Files.readString(copy.resolve("ext/sub/b.jpg"))).isEqualTo("BBBB");
+    assertThat(cli.ok("verify", "--id", id).exit()).isZero();
+    write(outside.resolve("one.csv"), "changed!");
+    Cli.Result bad = cli.run("verify", "--id", id);
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.out()).contains("ext/one.csv");
+  }
+}
