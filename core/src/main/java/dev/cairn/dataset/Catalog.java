@@ -294,7 +294,8 @@ public final class Catalog {
     }
   }
 
-  private static boolean isStale(String holder) {
+  /** Whether a lock holder line ({@code <pid>@<host> <token>}) names a process that died on this host. */
+  public static boolean isStale(String holder) {
     String who = holder.split(" ")[0];
     int at = who.indexOf('@');
     if (at < 0 || !who.substring(at + 1).equals(host())) {

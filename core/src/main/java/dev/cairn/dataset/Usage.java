@@ -113,6 +113,17 @@ public final class Usage {
     return out;
   }
 
+  /** Every use of every run. */
+  public List<Use> allUses() throws IOException {
+    List<Use> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(runs)) {
+      for (Path p : s.filter(x -> x.toString().endsWith(".json")).toList()) {
+        out.addAll(readRun(p, null));
+      }
+    }
+    return out;
+  }
+
   private static List<Use> readRun(Path file, String run) throws IOException {
     String text;
     try {

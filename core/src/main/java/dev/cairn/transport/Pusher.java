@@ -6,6 +6,7 @@ import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
@@ -99,7 +100,7 @@ public final class Pusher {
     Path staging = repo.repository().tmpDirectory().resolve("push-" + UUID.randomUUID());
     Files.createDirectories(staging);
     try (ObjectReader reader = repo.repository().objects().newReader();
-        PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, repo.repository().config().pack())) {
+        PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack())) {
       NodeLoader loader = new NodeLoader(reader, 64);
       Set<ObjectId> data = new LinkedHashSet<>();
       List<ObjectId> nodes = new ArrayList<>();

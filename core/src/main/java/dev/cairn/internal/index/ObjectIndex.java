@@ -181,6 +181,88 @@ public final class ObjectIndex {
     }
   }
 
+  /**
+   * Drops packs from the index in one transaction: objects they held that {@code replacements}
+   * (packs already published) hold too are pointed there; the others leave the index. Readers never
+   * see an object vanish that a replacement holds.
+   */
+  public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
+    try (Txn<byte[]> txn = env.txnWrite()) {
+      for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
+        registerIn(txn, e.getKey(), List.of());
+      }
+      java.util.Set<Integer> droppedNumbers = new java.util.HashSet<>();
+      for (String name : dropped) {
+        byte[] n = packs.get(txn, name.getBytes(StandardCharsets.US_ASCII));
+        if (n != null) {
+          droppedNumbers.add((int) Bytes.u32(n, 0));
+        }
+      }
+      Map<ObjectId, byte[]> moved = new java.util.HashMap<>();
+      for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
+        int number = (int) Bytes.u32(packs.get(txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
+        for (PackEntry pe : e.getValue()) {
+          byte[] value = new byte[VALUE_SIZE];
+          Bytes.putU32(value, 0, number);
+          value[4] = (byte) pe.type().code();
+          Bytes.putU64(value, 5, pe.blockOffset());
+          Bytes.putU32(value, 13, pe.blockLength());
+          Bytes.putU32(value, 17, pe.offsetInBlock());
+          Bytes.putU32(value, 21, pe.length());
+          moved.put(pe.id(), value);
+        }
+      }
+      List<byte[]> toDelete = new ArrayList<>();
+      Map<byte[], byte[]> toPut = new java.util.LinkedHashMap<>();
+      try (Cursor<byte[]> c = objects.openCursor(txn)) {
+        for (boolean ok = c.first(); ok; ok = c.next()) {
+          if (droppedNumbers.contains((int) Bytes.u32(c.val(), 0))) {
+            byte[] key = c.key().clone();
+            byte[] replacement = moved.get(ObjectId.fromBytes(key));
+            if (replacement != null) {
+              toPut.put(key, replacement);
+            } else {
+              toDelete.add(key);
+            }
+          }
+        }
+      }
+      toPut.forEach((k, v) -> objects.put(txn, k, v));
+      for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
+        registerIn(txn, e.getKey(), e.getValue());
+      }
+      toDelete.forEach(k -> objects.delete(txn, k));
+      for (String name : dropped) {
+        byte[] key = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] n = packs.get(txn, key);
+        if (n != null) {
+          packs.delete(txn, key);
+          packNumbers.delete(txn, n);
+        }
+      }
+      txn.commit();
+    }
+  }
+
+  /** Receives every indexed object, in id order, from one consistent snapshot. */
+  public void forEach(java.util.function.BiConsumer<ObjectId, ObjectLocation> consumer) {
+    Map<Integer, String> names = new java.util.HashMap<>();
+    try (Txn<byte[]> txn = env.txnRead()) {
+      try (Cursor<byte[]> c = packNumbers.openCursor(txn)) {
+        for (boolean ok = c.first(); ok; ok = c.next()) {
+          names.put((int) Bytes.u32(c.key(), 0), new String(c.val(), StandardCharsets.US_ASCII));
+        }
+      }
+      try (Cursor<byte[]> c = objects.openCursor(txn)) {
+        for (boolean ok = c.first(); ok; ok = c.next()) {
+          byte[] v = c.val();
+          consumer.accept(ObjectId.fromBytes(c.key()), new ObjectLocation(names.get((int) Bytes.u32(v, 0)),
+              ObjectType.fromCode(v[4] & 0xFF), Bytes.u64(v, 5), (int) Bytes.u32(v, 13), (int) Bytes.u32(v, 17), (int) Bytes.u32(v, 21)));
+        }
+      }
+    }
+  }
+
   /** Up to {@code limit} known ids that start with {@code prefix}, in order. */
   public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
     List<ObjectId> out = new ArrayList<>();

@@ -48,6 +48,10 @@ final class PackInserter implements ObjectInserter {
   private final Set<ObjectId> pending = ConcurrentHashMap.newKeySet();
   /** Bytes of the unpublished metadata objects (not chunks), for {@link #newReader()}. */
   private final Map<ObjectId, PendingObject> pendingMetadata = new ConcurrentHashMap<>();
+  /** Packs whose modification time this inserter refreshed. */
+  private final Set<String> freshened = ConcurrentHashMap.newKeySet();
+  /** Ids found stored and not written again; checked at flush. */
+  private final Set<ObjectId> reused = ConcurrentHashMap.newKeySet();
 
   private record PendingObject(ObjectType type, byte[] bytes) {}
 
@@ -126,7 +130,7 @@ final class PackInserter implements ObjectInserter {
 
   private void insertHashed(ObjectId id, ObjectType type, byte[] data, int off, int len) throws IOException {
     ensureOpen();
-    if (pending.contains(id) || db.index().contains(id) || !pending.add(id)) {
+    if (pending.contains(id) || isStoredFreshening(id) || !pending.add(id)) {
       objectsSkipped.incrementAndGet();
       rawSkipped.addAndGet(len);
       return;
@@ -143,6 +147,23 @@ final class PackInserter implements ObjectInserter {
     }
     Group group = type == ObjectType.CHUNK ? dataGroup : metadataGroup;
     appendGroup(group.add(id, type, data, off, len));
+  }
+
+  /**
+   * Whether {@code id} is already stored. If so, its pack's modification time is refreshed (once per
+   * pack), which tells a concurrent gc that the pack is in use again, and the id is remembered so
+   * that {@link #flush()} can check it was not collected meanwhile.
+   */
+  private boolean isStoredFreshening(ObjectId id) throws IOException {
+    dev.cairn.internal.index.ObjectLocation loc = db.index().lookup(id);
+    if (loc == null) {
+      return false;
+    }
+    if (freshened.add(loc.packName())) {
+      db.freshen(loc.packName());
+    }
+    reused.add(id);
+    return true;
   }
 
   private void append(byte[] block, List<PackWriter.Member> members) throws IOException {
@@ -243,6 +264,13 @@ final class PackInserter implements ObjectInserter {
     synchronized (writeLock) {
       publishLocked();
     }
+    for (ObjectId id : reused) {
+      if (!db.index().contains(id)) {
+        throw new dev.cairn.errors.CairnException("Cannot store data: object " + id.hex()
+            + ", which this command reused, was removed by a concurrent gc; run the command again");
+      }
+    }
+    reused.clear();
   }
 
   @Override

@@ -160,6 +160,23 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return bad;
   }
 
+  /** Refreshes a pack's modification time: gc keeps recently used packs. */
+  void freshen(String packName) {
+    try {
+      Files.setLastModifiedTime(packDir.resolve(PackFormat.fileName(packName)), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+    } catch (IOException e) {
+      // A pack being deleted by gc: flush() notices that its objects left the index.
+    }
+  }
+
+  /** Forgets open handles to packs that gc removed. */
+  public void closePack(String name) throws IOException {
+    PackFile p = open.remove(name);
+    if (p != null) {
+      p.close();
+    }
+  }
+
   /** A writer for a pack of this store, published into it by {@link PackWriter#finish()}. */
   public PackWriter newPackWriter() throws IOException {
     return new PackWriter(algorithm, packDir, tmpDir);

@@ -1,12 +1,8 @@
-package dev.cairn.transport;
+package dev.cairn.internal.pack;
 
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.ByteWriter;
-import dev.cairn.internal.pack.BlockCodec;
-import dev.cairn.internal.pack.PackInfo;
-import dev.cairn.internal.pack.PackSettings;
-import dev.cairn.internal.pack.PackWriter;
 import dev.cairn.object.ObjectType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,29 +15,33 @@ import java.util.List;
  * matters to uploads: a pack only holds objects whose dependencies are in it or in earlier packs.
  * Not thread-safe.
  */
-final class PackAssembler implements AutoCloseable {
+public final class PackAssembler implements AutoCloseable {
   private final HashAlgorithm algorithm;
   private final Path dir;
+  private final Path tmpDir;
   private final PackSettings settings;
   private final List<PackInfo> finished = new ArrayList<>();
   private PackWriter writer;
   private ByteWriter group = new ByteWriter(1 << 16);
   private List<PackWriter.Member> members = new ArrayList<>();
 
-  PackAssembler(HashAlgorithm algorithm, Path dir, PackSettings settings) {
+  /** Packs are written in {@code tmpDir} and published into {@code dir}. */
+  public PackAssembler(HashAlgorithm algorithm, Path dir, Path tmpDir, PackSettings settings) {
     this.algorithm = algorithm;
     this.dir = dir;
+    this.tmpDir = tmpDir;
     this.settings = settings;
   }
 
-  void add(ObjectId id, ObjectType type, byte[] data) throws IOException {
+  /** Adds an object; objects are never split between packs. */
+  public void add(ObjectId id, ObjectType type, byte[] data) throws IOException {
     if (data.length >= settings.smallObjectLimit()) {
       append(BlockCodec.local().encode(data, 0, data.length, settings.zstdLevel()), List.of(new PackWriter.Member(id, type, 0, data.length)));
       return;
     }
     members.add(new PackWriter.Member(id, type, group.length(), data.length));
     group.bytes(data);
-    int target = type == ObjectType.CHUNK ? settings.blockTargetBytes() : Math.min(settings.blockTargetBytes(), 64 << 10);
+    int target = type == ObjectType.CHUNK ? settings.blockTargetBytes() : Math.min(settings.blockTargetBytes(), PackInserter.METADATA_BLOCK_BYTES);
     if (group.length() >= target) {
       flushGroup();
     }
@@ -60,7 +60,7 @@ final class PackAssembler implements AutoCloseable {
 
   private void append(byte[] block, List<PackWriter.Member> m) throws IOException {
     if (writer == null) {
-      writer = new PackWriter(algorithm, dir, dir);
+      writer = new PackWriter(algorithm, dir, tmpDir);
     }
     writer.appendBlock(block, m);
     if (writer.size() >= settings.packTargetBytes()) {
@@ -79,13 +79,13 @@ final class PackAssembler implements AutoCloseable {
   }
 
   /** Ends the current pack, so that objects added later go to a later pack. */
-  void cut() throws IOException {
+  public void cut() throws IOException {
     flushGroup();
     finishPack();
   }
 
   /** Ends the last pack and returns every pack written, in order. */
-  List<PackInfo> finish() throws IOException {
+  public List<PackInfo> finish() throws IOException {
     cut();
     return finished;
   }

@@ -1,0 +1,116 @@
+package dev.cairn.dataset;
+
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.json.Json;
+import dev.cairn.internal.json.JsonException;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.manifest.TreeBuilder;
+import dev.cairn.object.Version;
+import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Rebuilds the record of a closed version from its version object, which keeps everything the
+ * record held at close (spec/datasets.md, "Version objects"). Used by {@code fsck --repair} when a
+ * record is lost or damaged.
+ */
+public final class RecordRecovery {
+  private RecordRecovery() {}
+
+  /** The dataset id a version object belongs to, or null if it names none. */
+  public static String datasetId(Version v) {
+    return v.property("dataset.id");
+  }
+
+  /**
+   * Writes a final record for the version object {@code vid}, unless a valid record exists.
+   *
+   * @return whether a record was written
+   */
+  public static boolean recover(DatasetRepository repo, ObjectId vid, Version v, ObjectReader reader) throws IOException {
+    String id = datasetId(v);
+    if (id == null || !Catalog.isFullId(id)) {
+      return false;
+    }
+    try {
+      repo.catalog().read(id);
+      return false;
+    } catch (IOException missingOrDamaged) {
+      // rebuild below
+    }
+    List<String> parents = strings(v.property("dataset.parents"));
+    List<ObjectId> parentRoots = new ArrayList<>();
+    List<String> known = new ArrayList<>();
+    for (String p : parents) {
+      if (repo.catalog().exists(p)) {
+        known.add(p);
+        parentRoots.add(repo.catalog().read(p).root());
+      }
+    }
+    ObjectId base;
+    try (ObjectInserter ins = repo.repository().objects().newInserter(); ObjectReader r = ins.newReader()) {
+      base = parentRoots.size() == parents.size() && !parents.isEmpty()
+          ? ParentMerge.merge(known, parentRoots, new NodeLoader(r), ins).root()
+          : new TreeBuilder(ins).finish();
+      ins.flush();
+    }
+    Manifest m = new Manifest(new NodeLoader(reader), v.root());
+    Map<String, String> metadata = new TreeMap<>();
+    try {
+      Object md = Json.parse(v.properties().getOrDefault("dataset.metadata", "{}"));
+      if (md instanceof Map<?, ?> map) {
+        map.forEach((k, val) -> metadata.put(String.valueOf(k), String.valueOf(val)));
+      }
+    } catch (JsonException e) {
+      // keep what else can be recovered
+    }
+    DatasetRecord r = new DatasetRecord.Builder()
+        .id(id)
+        .project(v.properties().getOrDefault("dataset.project", ""))
+        .name(v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)))
+        .version(v.properties().getOrDefault("dataset.version", "0.0.0"))
+        .state(DatasetState.FINAL)
+        .parents(parents)
+        .tags(strings(v.property("dataset.tags")))
+        .description(v.properties().getOrDefault("dataset.description", ""))
+        .metadata(metadata)
+        .createdMillis(v.createdMillis())
+        .closedMillis(v.createdMillis())
+        .base(base)
+        .root(v.root())
+        .versionObject(vid)
+        .fileCount(m.entryCount())
+        .totalBytes(m.totalBytes())
+        .appendLog(new LogEntry(System.currentTimeMillis(), "fsck --repair", List.of("record recovered from version object " + vid.hex()),
+            ChangeSummary.EMPTY, 0))
+        .build();
+    repo.catalog().write(r);
+    try {
+      repo.catalog().reserveVersion(r.project(), r.name(), r.version(), id);
+    } catch (IllegalArgumentException taken) {
+      // the reservation survived
+    }
+    return true;
+  }
+
+  private static List<String> strings(String json) {
+    List<String> out = new ArrayList<>();
+    if (json == null) {
+      return out;
+    }
+    try {
+      if (Json.parse(json) instanceof List<?> l) {
+        l.forEach(o -> out.add(String.valueOf(o)));
+      }
+    } catch (JsonException e) {
+      // nothing to recover
+    }
+    return out;
+  }
+}

@@ -1,0 +1,231 @@
+package dev.cairn.gc;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.errors.CairnException;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.index.ObjectLocation;
+import dev.cairn.manifest.ChildRef;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.TreeFormat;
+import dev.cairn.manifest.TreeNode;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Checks a repository: every pack byte (checksums, names, every object's hash), the index against
+ * the packs, every record and everything it reaches, and leftovers of interrupted commands. Reports
+ * each problem with the object and file named. {@link Repair} fixes what can be derived.
+ */
+public final class Fsck {
+  private final DatasetRepository repo;
+  private final Progress progress;
+
+  public Fsck(DatasetRepository repo, Progress progress) {
+    this.repo = repo;
+    this.progress = progress;
+  }
+
+  /** What a check found. */
+  public record Report(List<Problem> problems, long packs, long objects, long versions, long bytes) {
+    public List<Problem> errors() {
+      return problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR).toList();
+    }
+
+    public boolean ok() {
+      return errors().isEmpty();
+    }
+  }
+
+  public Report check() throws IOException {
+    Path packDir = repo.repository().packs().packDirectory();
+    PackScan scan = PackScan.run(packDir, repo.repository().objects().algorithm(), progress);
+    List<Problem> problems = new ArrayList<>(scan.problems);
+    checkIndex(scan, problems);
+    List<DatasetRecord> records = checkRecords(problems);
+    try (ScanReader reader = new ScanReader(scan, packDir)) {
+      Reachability reach = new Reachability(reader, scan);
+      for (DatasetRecord r : records) {
+        reach.checkVersion(r, problems);
+      }
+    }
+    checkLeftovers(problems);
+    return new Report(problems, scan.packs, scan.intact.size() + scan.lost().size(), records.size(), scan.bytes);
+  }
+
+  /** Runs the pack scan alone, for repairs. */
+  PackScan scan() throws IOException {
+    return PackScan.run(repo.repository().packs().packDirectory(), repo.repository().objects().algorithm(), progress);
+  }
+
+  private void checkIndex(PackScan scan, List<Problem> problems) {
+    Map<ObjectId, ObjectLocation> indexed = new HashMap<>();
+    try {
+      repo.repository().packs().index().forEach(indexed::put);
+    } catch (RuntimeException e) {
+      problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
+      return;
+    }
+    String where = repo.repository().directory().resolve("index").toString();
+    int wrong = 0;
+    for (Map.Entry<ObjectId, ObjectLocation> e : indexed.entrySet()) {
+      PackScan.Place p = scan.intact.get(e.getKey());
+      ObjectLocation l = e.getValue();
+      if (p == null) {
+        if (!scan.damaged.contains(e.getKey()) && wrong++ < 100) {
+          problems.add(Problem.error(e.getKey().hex(), where, "index names an object no pack holds"));
+        }
+        continue;
+      }
+      // An object stored in two packs may be indexed at either; only a place in the same pack can be compared.
+      boolean samePack = p.pack().equals(l.packName());
+      boolean placeDiffers = samePack && (l.blockOffset() != p.entry().blockOffset()
+          || l.offsetInBlock() != p.entry().offsetInBlock() || l.length() != p.entry().length());
+      if ((l.packName() == null || placeDiffers) && wrong++ < 100) {
+        problems.add(Problem.error(e.getKey().hex(), where, "index entry points to the wrong place (repair rebuilds it)"));
+      }
+    }
+    int unindexed = 0;
+    for (ObjectId id : scan.intact.keySet()) {
+      if (!indexed.containsKey(id)) {
+        unindexed++;
+      }
+    }
+    if (unindexed > 0) {
+      problems.add(Problem.warning(null, where, unindexed + " stored objects are not in the index (repair rebuilds it)"));
+    }
+  }
+
+  private List<DatasetRecord> checkRecords(List<Problem> problems) throws IOException {
+    Path dir = repo.repository().directory().resolve("refs").resolve("datasets");
+    List<DatasetRecord> out = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.sorted().toList()) {
+        String n = p.getFileName().toString();
+        if (!n.endsWith(".json")) {
+          problems.add(Problem.warning(null, p.toString(), "unexpected file among records"));
+          continue;
+        }
+        try {
+          DatasetRecord r = repo.catalog().read(n.substring(0, n.length() - 5));
+          if (!r.id().equals(n.substring(0, n.length() - 5))) {
+            problems.add(Problem.error(r.id(), p.toString(), "record holds another id"));
+            continue;
+          }
+          out.add(r);
+          ids.add(r.id());
+        } catch (CairnException e) {
+          problems.add(Problem.error(n.substring(0, n.length() - 5), p.toString(), "record unreadable: " + e.getMessage()));
+        }
+      }
+    }
+    for (DatasetRecord r : out) {
+      for (String parent : r.parents()) {
+        if (!ids.contains(parent)) {
+          problems.add(Problem.warning(r.id(), null, "parent " + parent + " was deleted"));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void checkLeftovers(List<Problem> problems) throws IOException {
+    Path tmp = repo.repository().tmpDirectory();
+    try (Stream<Path> s = Files.list(tmp)) {
+      long n = s.count();
+      if (n > 0) {
+        problems.add(Problem.warning(null, tmp.toString(), n + " leftover temporary files of interrupted commands (gc removes them)"));
+      }
+    }
+    Path locks = repo.repository().directory().resolve("refs").resolve("locks");
+    if (Files.isDirectory(locks)) {
+      try (Stream<Path> s = Files.list(locks)) {
+        for (Path p : s.toList()) {
+          problems.add(Problem.warning(p.getFileName().toString(), p.toString(), "lock held (or left by a process that died)"));
+        }
+      }
+    }
+  }
+
+  /** Walks versions down to every chunk, each shared subtree once. */
+  static final class Reachability {
+    private final ScanReader reader;
+    private final PackScan scan;
+    private final Set<ObjectId> checked = new HashSet<>();
+
+    Reachability(ScanReader reader, PackScan scan) {
+      this.reader = reader;
+      this.scan = scan;
+    }
+
+    void checkVersion(DatasetRecord r, List<Problem> problems) {
+      String version = r.id();
+      if (r.versionObject() != null) {
+        try {
+          Version v = VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
+          if (!v.root().equals(r.root())) {
+            problems.add(Problem.error(version, null, "record root differs from its version object's root"));
+          }
+        } catch (IOException e) {
+          problems.add(Problem.error(r.versionObject().hex(), "version " + version, "version object: " + e.getMessage()));
+        }
+      }
+      tree(r.root(), version, problems);
+      tree(r.base(), version, problems);
+    }
+
+    private void tree(ObjectId node, String version, List<Problem> problems) {
+      if (!checked.add(node)) {
+        return;
+      }
+      TreeNode n;
+      try {
+        n = TreeFormat.decode(reader.open(node).bytes(), node);
+      } catch (IOException e) {
+        problems.add(Problem.error(node.hex(), "version " + version, "manifest node: " + e.getMessage()));
+        return;
+      }
+      if (n instanceof TreeNode.Inner in) {
+        for (ChildRef c : in.children()) {
+          tree(c.id(), version, problems);
+        }
+        return;
+      }
+      for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
+        if (e.kind() != EntryKind.FILE || e.size() == 0 || !checked.add(e.content())) {
+          continue;
+        }
+        if (!e.chunked()) {
+          if (!scan.intact.containsKey(e.content())) {
+            problems.add(Problem.error(e.content().hex(), "version " + version, (scan.damaged.contains(e.content()) ? "damaged" : "missing") + " content of " + e.path()));
+          }
+          continue;
+        }
+        try {
+          for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+            if (!scan.intact.containsKey(c.id())) {
+              problems.add(Problem.error(c.id().hex(), "version " + version, (scan.damaged.contains(c.id()) ? "damaged" : "missing") + " chunk of " + e.path()));
+            }
+          }
+        } catch (IOException ex) {
+          problems.add(Problem.error(e.content().hex(), "version " + version, "file object of " + e.path() + ": " + ex.getMessage()));
+        }
+      }
+    }
+  }
+}

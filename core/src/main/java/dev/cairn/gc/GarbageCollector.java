@@ -1,0 +1,266 @@
+package dev.cairn.gc;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.Usage;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.pack.PackAssembler;
+import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackFile;
+import dev.cairn.internal.pack.PackFormat;
+import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.internal.pack.PackObjectDatabase;
+import dev.cairn.manifest.ChildRef;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.manifest.TreeNode;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.store.ObjectLoader;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Deletes what no version needs and repacks small packs, safely while other processes write
+ * (spec/guarantees.md, "Garbage collection"):
+ * <ol>
+ *   <li><b>mark</b>: every object reachable from any record (drafts included: root, base,
+ *       version object and its parents) or from a run's lock roots is live;
+ *   <li>packs younger than the grace period are left alone: they may hold objects a running
+ *       command wrote and has not referenced yet;
+ *   <li>older packs holding dead objects, and small packs, are rewritten: live objects go to new
+ *       packs, published and indexed first; then the old packs leave the index in one transaction;
+ *   <li>after a pause, an old pack whose modification time moved (an inserter reused one of its
+ *       objects and refreshed it) is put back in the index instead of being deleted; the others are
+ *       deleted. Inserters also check at flush that what they reused is still indexed.
+ * </ol>
+ * Also removes leftovers: temporary files and cached folders of deleted versions.
+ */
+public final class GarbageCollector {
+  /** Packs smaller than this fraction of the target size are merged. */
+  private static final int SMALL_FRACTION = 8;
+
+  private final DatasetRepository repo;
+  private final long graceMillis;
+  private final long settleMillis;
+  private final Progress progress;
+
+  /**
+   * @param graceMillis packs and temporary files younger than this are kept
+   * @param settleMillis pause between taking packs out of the index and deleting them
+   */
+  public GarbageCollector(DatasetRepository repo, long graceMillis, long settleMillis, Progress progress) {
+    this.repo = repo;
+    this.graceMillis = graceMillis;
+    this.settleMillis = settleMillis;
+    this.progress = progress;
+  }
+
+  /** What a collection did. */
+  public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved) {}
+
+  public Result run() throws IOException {
+    long start = System.currentTimeMillis();
+    int leftovers = removeLeftovers(start);
+    PackObjectDatabase db = repo.repository().packs();
+    Set<ObjectId> live = mark(db);
+    List<Candidate> candidates = candidates(db, live, start);
+    if (candidates.isEmpty()) {
+      return new Result(0, 0, live.size(), 0, 0, leftovers);
+    }
+    // Rewrite the live objects of the candidates into new packs, published and indexed.
+    Map<String, List<PackEntry>> replacements = new LinkedHashMap<>();
+    long kept = 0;
+    long deleted = 0;
+    try (ObjectReader reader = db.newReader();
+        PackAssembler out = new PackAssembler(db.algorithm(), db.packDirectory(), repo.repository().tmpDirectory(),
+            repo.repository().config().pack())) {
+      for (Candidate c : candidates) {
+        for (PackEntry e : c.entries()) {
+          if (live.contains(e.id())) {
+            ObjectLoader o = reader.open(e.id());
+            out.add(e.id(), e.type(), o.bytes());
+            kept++;
+          } else {
+            deleted++;
+          }
+        }
+      }
+      for (PackInfo info : out.finish()) {
+        db.publish(info);
+        replacements.put(info.name(), info.entries());
+      }
+    }
+    Set<String> dropped = new HashSet<>();
+    candidates.forEach(c -> dropped.add(c.name()));
+    dropped.removeAll(replacements.keySet());
+    db.index().dropPacks(dropped, replacements);
+    settle();
+    int deletedPacks = 0;
+    long freed = 0;
+    for (Candidate c : candidates) {
+      if (!dropped.contains(c.name())) {
+        continue;
+      }
+      Path file = db.packDirectory().resolve(PackFormat.fileName(c.name()));
+      if (Files.getLastModifiedTime(file).toMillis() > c.mtime()) {
+        // Reused by a writer while we worked: keep it, indexed as before.
+        try (PackFile p = PackFile.open(file)) {
+          db.index().register(c.name(), p.entries());
+        }
+        continue;
+      }
+      db.closePack(c.name());
+      freed += Files.size(file);
+      Files.delete(file);
+      deletedPacks++;
+    }
+    return new Result(deletedPacks, replacements.size(), kept, deleted, freed, leftovers);
+  }
+
+  private void settle() throws IOException {
+    try {
+      Thread.sleep(settleMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("gc interrupted");
+    }
+  }
+
+  private record Candidate(String name, List<PackEntry> entries, long mtime) {}
+
+  private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long start) throws IOException {
+    List<Candidate> out = new ArrayList<>();
+    List<Candidate> small = new ArrayList<>();
+    long smallLimit = repo.repository().config().pack().packTargetBytes() / SMALL_FRACTION;
+    for (Path file : db.packFiles()) {
+      long mtime = Files.getLastModifiedTime(file).toMillis();
+      if (start - mtime < graceMillis) {
+        continue;
+      }
+      List<PackEntry> entries;
+      try (PackFile p = PackFile.open(file)) {
+        entries = p.entries();
+      } catch (IOException damaged) {
+        continue; // fsck reports it; gc does not touch damaged packs
+      }
+      Candidate c = new Candidate(PackFormat.nameOf(file.getFileName().toString()), entries, mtime);
+      if (entries.stream().anyMatch(e -> !live.contains(e.id()))) {
+        out.add(c);
+      } else if (Files.size(file) < smallLimit) {
+        small.add(c);
+      }
+    }
+    if (small.size() > 1) {
+      out.addAll(small);
+    }
+    return out;
+  }
+
+  /** Every object reachable from records and run lock roots. */
+  private Set<ObjectId> mark(PackObjectDatabase db) throws IOException {
+    Set<ObjectId> live = new HashSet<>();
+    List<ObjectId> roots = new ArrayList<>();
+    List<ObjectId> versions = new ArrayList<>();
+    for (DatasetRecord r : repo.catalog().all()) {
+      roots.add(r.root());
+      roots.add(r.base());
+      if (r.versionObject() != null) {
+        versions.add(r.versionObject());
+      }
+    }
+    for (Usage.Use u : repo.usage().allUses()) {
+      roots.add(u.root());
+      if (u.versionObject() != null) {
+        versions.add(u.versionObject());
+      }
+    }
+    progress.start("marking reachable objects", -1);
+    try (ObjectReader reader = db.newReader()) {
+      NodeLoader loader = new NodeLoader(reader, 256);
+      while (!versions.isEmpty()) {
+        ObjectId v = versions.remove(versions.size() - 1);
+        if (!live.add(v) || !reader.has(v)) {
+          continue;
+        }
+        var version = VersionFormat.decode(reader.open(v).bytes(), v);
+        roots.add(version.root());
+        versions.addAll(version.parents());
+      }
+      for (ObjectId root : roots) {
+        markTree(loader, reader, root, live);
+      }
+    } finally {
+      progress.finish();
+    }
+    return live;
+  }
+
+  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live) throws IOException {
+    if (!live.add(node) || !reader.has(node)) {
+      return;
+    }
+    TreeNode n = loader.load(node);
+    if (n instanceof TreeNode.Inner in) {
+      for (ChildRef c : in.children()) {
+        markTree(loader, reader, c.id(), live);
+      }
+      return;
+    }
+    for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
+      if (e.kind() != EntryKind.FILE || e.size() == 0 || !live.add(e.content())) {
+        continue;
+      }
+      if (e.chunked() && reader.has(e.content())) {
+        for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+          live.add(c.id());
+        }
+      }
+    }
+  }
+
+  /** Temporary files older than the grace period, and cached folders of versions that are gone. */
+  private int removeLeftovers(long now) throws IOException {
+    int removed = 0;
+    try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {
+      for (Path p : s.toList()) {
+        if (now - Files.getLastModifiedTime(p).toMillis() >= graceMillis) {
+          Trees.delete(p);
+          removed++;
+        }
+      }
+    }
+    Path versions = repo.repository().directory().resolve("cache").resolve("versions");
+    if (Files.isDirectory(versions)) {
+      Map<String, Boolean> known = new HashMap<>();
+      try (Stream<Path> s = Files.list(versions)) {
+        for (Path p : s.toList()) {
+          String name = p.getFileName().toString();
+          if (name.startsWith("root-")) {
+            continue;
+          }
+          String id = name.length() >= 32 ? name.substring(0, 32) : name;
+          if (!known.computeIfAbsent(id, repo.catalog()::exists)) {
+            Trees.delete(p);
+            removed++;
+          }
+        }
+      }
+    }
+    return removed;
+  }
+}

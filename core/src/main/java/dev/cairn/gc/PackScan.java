@@ -1,0 +1,140 @@
+package dev.cairn.gc;
+
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.pack.BlockCodec;
+import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackFile;
+import dev.cairn.internal.pack.PackFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Reads every pack in full: checksums, names, every block and every object's hash. Records where
+ * each intact object is, which objects are damaged, and what is wrong.
+ */
+final class PackScan {
+  /** An intact object and the pack holding it. */
+  record Place(String pack, PackEntry entry) {}
+
+  final Map<ObjectId, Place> intact = new HashMap<>();
+  final Set<ObjectId> damaged = new HashSet<>();
+  /** Packs that fail whole-file checks, with the objects they still hold intact. */
+  final Map<String, List<PackEntry>> damagedPacks = new TreeMap<>();
+  final List<Problem> problems = new ArrayList<>();
+  long packs;
+  long bytes;
+
+  static PackScan run(Path packDir, HashAlgorithm algorithm, dev.cairn.dataset.Progress progress) throws IOException {
+    PackScan scan = new PackScan();
+    List<Path> files;
+    try (Stream<Path> s = Files.list(packDir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    long total = 0;
+    for (Path f : files) {
+      total += Files.size(f);
+    }
+    progress.start("checking " + files.size() + " packs", total);
+    for (Path f : files) {
+      String name = PackFormat.nameOf(f.getFileName().toString());
+      if (name == null) {
+        scan.problems.add(Problem.warning(null, f.toString(), "file in packs/ that is not a pack"));
+        continue;
+      }
+      scan.packs++;
+      scan.bytes += Files.size(f);
+      scan.check(f, name, algorithm);
+      progress.advance(Files.size(f));
+    }
+    progress.finish();
+    return scan;
+  }
+
+  private void check(Path file, String name, HashAlgorithm algorithm) throws IOException {
+    String where = file.toString();
+    List<PackEntry> entries;
+    try (PackFile pack = PackFile.open(file)) {
+      if (pack.algorithm() != algorithm) {
+        problems.add(Problem.error(null, where, "pack uses object format " + pack.algorithm().configName()));
+        damagedPacks.put(name, List.of());
+        return;
+      }
+      entries = pack.entries();
+      boolean whole = true;
+      try {
+        pack.verifyChecksum();
+      } catch (CorruptObjectException e) {
+        whole = false;
+        problems.add(Problem.error(null, where, "pack checksum mismatch"));
+      }
+      if (!algorithm.hash(pack.indexSection()).hex().equals(name)) {
+        whole = false;
+        problems.add(Problem.error(null, where, "pack name does not match its index"));
+      }
+      List<PackEntry> good = checkObjects(pack, entries, name, where, algorithm);
+      if (!whole || good.size() != entries.size()) {
+        damagedPacks.put(name, good);
+      }
+    } catch (CorruptObjectException | UnsupportedFormatVersionException e) {
+      problems.add(Problem.error(null, where, "pack unreadable: " + e.getMessage()));
+      damagedPacks.put(name, List.of());
+    }
+  }
+
+  private List<PackEntry> checkObjects(PackFile pack, List<PackEntry> entries, String name, String where, HashAlgorithm algorithm)
+      throws IOException {
+    Map<Long, List<PackEntry>> byBlock = new TreeMap<>();
+    for (PackEntry e : entries) {
+      byBlock.computeIfAbsent(e.blockOffset(), k -> new ArrayList<>()).add(e);
+    }
+    List<PackEntry> good = new ArrayList<>();
+    for (Map.Entry<Long, List<PackEntry>> b : byBlock.entrySet()) {
+      List<PackEntry> members = b.getValue();
+      byte[] raw = null;
+      String failure = null;
+      try {
+        raw = BlockCodec.local().decode(pack.readBlock(b.getKey(), members.get(0).blockLength()));
+      } catch (BlockCodec.BlockException e) {
+        failure = e.getMessage();
+      } catch (CorruptObjectException e) {
+        failure = e.getMessage();
+      }
+      for (PackEntry e : members) {
+        String why = failure;
+        if (why == null && (long) e.offsetInBlock() + e.length() > raw.length) {
+          why = "object extends past its block";
+        }
+        if (why == null && !algorithm.hash(raw, e.offsetInBlock(), e.length()).equals(e.id())) {
+          why = "content does not hash to its id";
+        }
+        if (why != null) {
+          damaged.add(e.id());
+          problems.add(Problem.error(e.id().hex(), where + " block " + b.getKey(), "damaged " + e.type().name().toLowerCase(java.util.Locale.ROOT) + ": " + why));
+        } else {
+          good.add(e);
+          intact.putIfAbsent(e.id(), new Place(name, e));
+        }
+      }
+    }
+    return good;
+  }
+
+  /** Objects damaged everywhere: no intact copy in another pack. */
+  Set<ObjectId> lost() {
+    Set<ObjectId> out = new HashSet<>(damaged);
+    out.removeAll(intact.keySet());
+    return out;
+  }
+}

@@ -1,0 +1,115 @@
+package dev.cairn.gc;
+
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordRecovery;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackFormat;
+import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.internal.pack.PackWriter;
+import dev.cairn.object.ObjectType;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.store.ObjectLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code fsck --repair}: rebuilds what is derived. Intact objects of damaged packs are copied into a
+ * new pack and the damaged pack is moved to {@code lost-found/}; the index is rebuilt from the packs;
+ * records of closed versions that are lost or unreadable are recovered from their version objects;
+ * locks left by dead processes are removed. Primary data that is damaged everywhere cannot be
+ * repaired here: fetch it again from a remote.
+ */
+public final class Repair {
+  private final DatasetRepository repo;
+  private final Progress progress;
+
+  public Repair(DatasetRepository repo, Progress progress) {
+    this.repo = repo;
+    this.progress = progress;
+  }
+
+  /** Repairs and returns what was done, one line per action. */
+  public List<String> run() throws IOException {
+    List<String> actions = new ArrayList<>();
+    Path packDir = repo.repository().packs().packDirectory();
+    PackScan scan = new Fsck(repo, progress).scan();
+    try (ScanReader reader = new ScanReader(scan, packDir)) {
+      salvage(scan, reader, packDir, actions);
+      List<Path> skipped = repo.repository().rebuildIndex();
+      actions.add("rebuilt the index from " + (scan.packs - scan.damagedPacks.size()) + " packs"
+          + (skipped.isEmpty() ? "" : " (" + skipped.size() + " unreadable packs left out)"));
+      recoverRecords(scan, reader, actions);
+    }
+    removeStaleLocks(actions);
+    return actions;
+  }
+
+  private void salvage(PackScan scan, ScanReader reader, Path packDir, List<String> actions) throws IOException {
+    Path lostFound = repo.repository().directory().resolve("lost-found");
+    for (Map.Entry<String, List<PackEntry>> d : scan.damagedPacks.entrySet()) {
+      List<PackEntry> good = d.getValue();
+      if (!good.isEmpty()) {
+        try (PackWriter w = repo.repository().packs().newPackWriter()) {
+          for (PackEntry e : good) {
+            ObjectLoader o = reader.open(e.id());
+            byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(o.bytes(), 0, o.size(), repo.repository().config().pack().zstdLevel());
+            w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, o.size())));
+          }
+          PackInfo info = w.finish();
+          actions.add("copied " + good.size() + " intact objects of damaged pack " + d.getKey() + " into pack " + info.name());
+        }
+      }
+      Files.createDirectories(lostFound);
+      Path damaged = packDir.resolve(PackFormat.fileName(d.getKey()));
+      if (Files.exists(damaged)) {
+        Files.move(damaged, lostFound.resolve(damaged.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        actions.add("moved damaged pack " + d.getKey() + " to " + lostFound);
+      }
+    }
+  }
+
+  private void recoverRecords(PackScan scan, ScanReader reader, List<String> actions) throws IOException {
+    for (Map.Entry<ObjectId, PackScan.Place> e : scan.intact.entrySet()) {
+      if (e.getValue().entry().type() != ObjectType.VERSION) {
+        continue;
+      }
+      Version v;
+      try {
+        v = VersionFormat.decode(reader.open(e.getKey()).bytes(), e.getKey());
+      } catch (IOException bad) {
+        continue;
+      }
+      try (var r = repo.repository().objects().newReader()) {
+        if (RecordRecovery.recover(repo, e.getKey(), v, r)) {
+          actions.add("recovered the record of version " + RecordRecovery.datasetId(v) + " from its version object");
+        }
+      } catch (IOException failed) {
+        actions.add("could not recover the record of " + RecordRecovery.datasetId(v) + ": " + failed.getMessage());
+      }
+    }
+  }
+
+  private void removeStaleLocks(List<String> actions) throws IOException {
+    Path locks = repo.repository().directory().resolve("refs").resolve("locks");
+    if (!Files.isDirectory(locks)) {
+      return;
+    }
+    try (var s = Files.list(locks)) {
+      for (Path p : s.toList()) {
+        String holder = Files.readString(p);
+        if (dev.cairn.dataset.Catalog.isStale(holder)) {
+          Files.deleteIfExists(p);
+          actions.add("removed lock " + p.getFileName() + " left by a process that died");
+        }
+      }
+    }
+  }
+}

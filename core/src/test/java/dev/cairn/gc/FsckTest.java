@@ -1,0 +1,148 @@
+package dev.cairn.gc;
+
+import static dev.cairn.gc.GcFixtures.folder;
+import static dev.cairn.gc.GcFixtures.snapshot;
+import static dev.cairn.gc.GcFixtures.version;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FsckTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aHealthyRepositoryIsClean() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 5, 30_000));
+      version(repo, "d", folder(tmp.resolve("t"), 2, 3, 10_000), v1.id());
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      assertThat(r.problems()).isEmpty();
+      assertThat(r.versions()).isEqualTo(2);
+      assertThat(r.packs()).isPositive();
+    }
+  }
+
+  @Test
+  void everyDamagedObjectIsFoundAndUndamagedVersionsStayReadable() throws IOException {
+    Path dir = tmp.resolve("r");
+    String goodId;
+    String badId;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      goodId = version(repo, "good", folder(tmp.resolve("g"), 1, 4, 20_000)).id();
+      badId = version(repo, "bad", folder(tmp.resolve("b"), 2, 4, 20_000)).id();
+    }
+    // Damage one byte inside the data of the "bad" version's pack(s): the last pack written holds it.
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Dataset good = repo.get(goodId);
+      Dataset bad = repo.get(badId);
+      Path victim = largestPackOf(repo, bad);
+      byte[] b = Files.readAllBytes(victim);
+      b[b.length / 3] ^= 0x40;
+      Files.write(victim, b);
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      assertThat(r.ok()).isFalse();
+      assertThat(r.errors()).anyMatch(p -> p.where() != null && p.where().contains(victim.getFileName().toString()));
+      assertThat(r.errors()).anyMatch(p -> p.message().contains("damaged") && p.what() != null);
+      assertThat(r.errors()).anyMatch(p -> p.where() != null && p.where().contains(bad.id()));
+      assertThat(snapshot(good.getLocalCopy())).isEqualTo(snapshot(tmp.resolve("g")));
+      assertThat(good.verify()).isEmpty();
+      assertThat(bad.verify()).isNotEmpty();
+      assertThatThrownBy(() -> bad.getLocalCopy()).isInstanceOf(CorruptObjectException.class).hasMessageContaining(victim.getFileName().toString());
+      // Repair salvages the rest; the damaged objects stay reported until fetched again.
+      List<String> actions = new Repair(repo, Progress.NONE).run();
+      assertThat(actions).anyMatch(a -> a.contains("lost-found"));
+      Fsck.Report after = new Fsck(repo, Progress.NONE).check();
+      assertThat(after.errors()).allMatch(p -> p.where() != null && p.where().contains(bad.id()));
+      assertThat(snapshot(good.getLocalCopy())).isEqualTo(snapshot(tmp.resolve("g")));
+    }
+  }
+
+  static Path largestPackOf(DatasetRepository repo, Dataset ds) throws IOException {
+    List<Path> packs = repo.repository().packs().packFiles();
+    Path best = null;
+    for (Path p : packs) {
+      try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+        boolean holds = pf.entries().stream().anyMatch(e -> {
+          try {
+            return ds.listFiles().stream().anyMatch(f -> f.content().equals(e.id()));
+          } catch (IOException ex) {
+            return false;
+          }
+        });
+        if (holds && (best == null || Files.size(p) > Files.size(best))) {
+          best = p;
+        }
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void aLostIndexIsRebuiltAndLostRecordsAreRecovered() throws IOException {
+    Path dir = tmp.resolve("r");
+    Dataset v1;
+    Dataset v2;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      v2 = version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), v1.id());
+      v2.setMetadata(java.util.Map.of("k", "v"));
+    }
+    for (Path p : Files.list(dir.resolve("index")).toList()) {
+      Files.delete(p);
+    }
+    Files.writeString(dir.resolve("refs/datasets/" + v2.id() + ".json"), "{ damaged");
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      assertThat(r.ok()).isFalse();
+      assertThat(r.errors()).anyMatch(p -> p.what() != null && p.what().equals(v2.id()) && p.message().contains("record unreadable"));
+      List<String> actions = new Repair(repo, Progress.NONE).run();
+      assertThat(actions).anyMatch(a -> a.contains("recovered the record of version " + v2.id()));
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      Dataset back = repo.get(v2.id());
+      assertThat(back.record().parents()).containsExactly(v1.id());
+      assertThat(back.version()).isEqualTo("1.0.1");
+      assertThat(back.metadata()).isEmpty(); // metadata set after close lives in the record only
+      assertThat(snapshot(back.getLocalCopy())).isEqualTo(snapshot(tmp.resolve("t")));
+    }
+  }
+
+  @Test
+  void randomCorruptionOfPacksIsAlwaysDetected() throws IOException {
+    Path dir = tmp.resolve("r");
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      version(repo, "d", folder(tmp.resolve("s"), 3, 6, 8000));
+    }
+    List<Path> packs;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      packs = repo.repository().packs().packFiles();
+    }
+    Random rnd = new Random(5);
+    for (int trial = 0; trial < 30; trial++) {
+      Path victim = packs.get(rnd.nextInt(packs.size()));
+      byte[] original = Files.readAllBytes(victim);
+      byte[] b = original.clone();
+      if (trial % 3 == 0) {
+        b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length));
+      } else {
+        b[rnd.nextInt(b.length)] ^= (byte) (1 + rnd.nextInt(255));
+      }
+      Files.write(victim, b);
+      try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+        assertThat(new Fsck(repo, Progress.NONE).check().ok()).as("trial %d on %s", trial, victim).isFalse();
+      }
+      Files.write(victim, original);
+    }
+  }
+}

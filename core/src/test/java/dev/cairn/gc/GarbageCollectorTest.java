@@ -1,0 +1,117 @@
+package dev.cairn.gc;
+
+import static dev.cairn.gc.GcFixtures.folder;
+import static dev.cairn.gc.GcFixtures.snapshot;
+import static dev.cairn.gc.GcFixtures.version;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.object.ObjectType;
+import dev.cairn.store.ObjectInserter;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GarbageCollectorTest {
+  @TempDir Path tmp;
+
+  static long packBytes(DatasetRepository repo) throws IOException {
+    long sum = 0;
+    for (Path p : repo.repository().packs().packFiles()) {
+      sum += Files.size(p);
+    }
+    return sum;
+  }
+
+  @Test
+  void deletedVersionsAreCollectedAndTheRestStaysReadable() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path s1 = folder(tmp.resolve("s1"), 1, 5, 40_000);
+      Dataset keep = version(repo, "keep", s1);
+      Dataset drop = version(repo, "drop", folder(tmp.resolve("s2"), 2, 5, 40_000));
+      long before = packBytes(repo);
+      drop.delete(false);
+      GarbageCollector.Result r = new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(r.objectsDeleted()).isPositive();
+      assertThat(r.bytesFreed()).isPositive();
+      assertThat(packBytes(repo)).isLessThan(before - 150_000);
+      assertThat(snapshot(keep.getLocalCopy())).isEqualTo(snapshot(s1));
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      // A second run finds nothing more to do.
+      assertThat(new GarbageCollector(repo, 0, 10, Progress.NONE).run().objectsDeleted()).isZero();
+    }
+  }
+
+  @Test
+  void youngPacksAndDraftsAreKept() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset draft = Dataset.create(repo, CreateOptions.of("gc", "draft").build());
+      draft.syncFolder(folder(tmp.resolve("d"), 3, 3, 20_000));
+      // Objects a running command wrote but has not referenced yet.
+      var orphan = dev.cairn.id.HashAlgorithm.SHA256.hash(TestRepos.random(77, 5000));
+      try (ObjectInserter ins = repo.repository().objects().newInserter()) {
+        ins.insert(ObjectType.CHUNK, TestRepos.random(77, 5000));
+        ins.flush();
+      }
+      GarbageCollector.Result r = new GarbageCollector(repo, 3_600_000, 10, Progress.NONE).run();
+      assertThat(r.objectsDeleted()).isZero();
+      assertThat(repo.repository().objects().has(orphan)).isTrue();
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(repo.repository().objects().has(orphan)).isFalse();
+      draft.close();
+      assertThat(draft.verify()).isEmpty();
+    }
+  }
+
+  @Test
+  void smallPacksAreMergedWithoutLosingAnything() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset last = null;
+      for (int i = 0; i < 6; i++) {
+        Path s = folder(tmp.resolve("s" + i), 10 + i, 2, 3000);
+        last = version(repo, "small", s, last == null ? new String[0] : new String[] {last.id()});
+      }
+      int packsBefore = repo.repository().packs().packFiles().size();
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(repo.repository().packs().packFiles().size()).isLessThan(packsBefore);
+      assertThat(last.verify()).isEmpty();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void aPackReusedDuringCollectionIsKept() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path s = folder(tmp.resolve("s"), 4, 3, 30_000);
+      Dataset gone = version(repo, "gone", s);
+      gone.delete(false);
+      // A writer adds the same files while gc runs: it reuses the dead objects, refreshing their packs.
+      var writer = new Thread(() -> {
+        try {
+          Thread.sleep(30);
+          Dataset again = Dataset.create(repo, CreateOptions.of("gc", "again").build());
+          again.syncFolder(s);
+          again.close();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      new GarbageCollector(repo, 0, 500, Progress.NONE).run();
+      try {
+        writer.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      Dataset again = repo.get("gc", "again", null);
+      assertThat(again.verify()).isEmpty();
+      assertThat(snapshot(again.getLocalCopy())).isEqualTo(snapshot(s));
+    }
+  }
+}

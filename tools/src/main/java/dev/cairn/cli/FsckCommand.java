@@ -1,0 +1,55 @@
+package dev.cairn.cli;
+
+import dev.cairn.gc.Fsck;
+import dev.cairn.gc.Problem;
+import dev.cairn.gc.Repair;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "fsck", description = {
+    "Check every pack byte, object hash, index entry, record and what it reaches.",
+    "Exits non-zero when data is damaged or missing; --repair rebuilds what is derived."})
+final class FsckCommand extends Base {
+  @Option(names = "--repair", description = "Rebuild the index, salvage intact objects of damaged packs, recover lost records of closed versions.")
+  boolean repair;
+
+  @Override
+  int run() throws Exception {
+    List<String> actions = List.of();
+    if (repair) {
+      actions = new Repair(repo(), progress()).run();
+    }
+    Fsck.Report report = new Fsck(repo(), progress()).check();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("ok", report.ok());
+      m.put("packs", report.packs());
+      m.put("objects", report.objects());
+      m.put("versions", report.versions());
+      m.put("bytes", report.bytes());
+      m.put("repairs", actions);
+      m.put("problems", report.problems().stream().map(p -> {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("severity", p.severity().name().toLowerCase(Locale.ROOT));
+        x.put("object", p.what());
+        x.put("file", p.where());
+        x.put("message", p.message());
+        return x;
+      }).toList());
+      printJson(m);
+    } else {
+      actions.forEach(a -> out().println("repaired: " + a));
+      for (Problem p : report.problems()) {
+        out().println(p);
+      }
+      out().printf("%s: %d packs (%s), %d objects, %d versions; %d errors, %d warnings%n", report.ok() ? "ok" : "DAMAGED",
+          report.packs(), Format.bytes(report.bytes()), report.objects(), report.versions(), report.errors().size(),
+          report.problems().size() - report.errors().size());
+    }
+    return report.ok() ? 0 : 1;
+  }
+}
