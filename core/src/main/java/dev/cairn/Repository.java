@@ -69,8 +69,22 @@ public final class Repository implements AutoCloseable {
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
       Files.createDirectories(d.resolve(sub));
     }
-    IndexEnvironment env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
-    return new Repository(d, config, env);
+    IndexEnvironment env;
+    boolean rebuilt = false;
+    try {
+      env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
+    } catch (IOException damaged) {
+      // The index is derived data: set a damaged one aside and rebuild it from the packs.
+      Path aside = d.resolve("index.damaged-" + System.currentTimeMillis());
+      java.nio.file.Files.move(d.resolve("index"), aside);
+      env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
+      rebuilt = true;
+    }
+    Repository repo = new Repository(d, config, env);
+    if (rebuilt) {
+      repo.rebuildIndex();
+    }
+    return repo;
   }
 
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */

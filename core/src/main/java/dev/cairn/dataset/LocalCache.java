@@ -223,7 +223,11 @@ public final class LocalCache {
     }
     try (InputStream in = reader.openContent(e.fileContent());
         OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      in.transferTo(out);
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        dev.cairn.internal.fs.WriteGuard.charge(n);
+        out.write(buf, 0, n);
+      }
     }
   }
 
@@ -235,6 +239,7 @@ public final class LocalCache {
     try (InputStream in = links.open(e);
         OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       for (int n; (n = in.read(buf)) > 0; ) {
+        dev.cairn.internal.fs.WriteGuard.charge(n);
         h.update(buf, 0, n);
         out.write(buf, 0, n);
         size += n;

@@ -25,8 +25,8 @@ public final class StatCache {
   static final long RACY_MILLIS = 2_000;
   private static final int VALUE_FIXED = 8 * 6 + 1 + 32 + 32;
 
-  private final Env<byte[]> env;
-  private final Dbi<byte[]> dbi;
+  private final Env<java.nio.ByteBuffer> env;
+  private final Dbi<java.nio.ByteBuffer> dbi;
 
   StatCache(IndexEnvironment environment) {
     this.env = environment.env();
@@ -40,8 +40,8 @@ public final class StatCache {
   /** The content {@code f} had when last hashed, if its attributes have not changed since; else null. */
   public FileContent lookup(SourceFile f) {
     byte[] v;
-    try (Txn<byte[]> txn = env.txnRead()) {
-      v = dbi.get(txn, key(f));
+    try (Txn<java.nio.ByteBuffer> txn = env.txnRead()) {
+      v = dev.cairn.internal.index.Lmdb.get(dbi, txn, key(f));
     }
     if (v == null || v.length < VALUE_FIXED) {
       return null;
@@ -64,11 +64,11 @@ public final class StatCache {
   /** Remembers what the files hashed to, in one transaction. */
   public void remember(List<Hashed> files) {
     long now = System.currentTimeMillis();
-    try (Txn<byte[]> txn = env.txnWrite()) {
+    try (Txn<java.nio.ByteBuffer> txn = env.txnWrite()) {
       for (Hashed h : files) {
         SourceFile f = h.file();
         if (now - f.mtimeNanos() / 1_000_000 < RACY_MILLIS || now - f.ctimeNanos() / 1_000_000 < RACY_MILLIS) {
-          dbi.delete(txn, key(f));
+          dev.cairn.internal.index.Lmdb.delete(dbi, txn, key(f));
           continue;
         }
         byte[] path = f.file().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8);
@@ -83,7 +83,7 @@ public final class StatCache {
         h.content().digest().copyTo(v, 49);
         h.content().content().copyTo(v, 81);
         System.arraycopy(path, 0, v, VALUE_FIXED, path.length);
-        dbi.put(txn, key(f), v);
+        dev.cairn.internal.index.Lmdb.put(dbi, txn, key(f), v);
       }
       txn.commit();
     }

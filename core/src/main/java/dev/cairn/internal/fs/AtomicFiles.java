@@ -57,6 +57,7 @@ public final class AtomicFiles {
 
   /** Writes and fsyncs a new file. */
   public static void writeAndSync(Path path, byte[] data) throws IOException {
+    WriteGuard.charge(data.length);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer buf = ByteBuffer.wrap(data);
       while (buf.hasRemaining()) {

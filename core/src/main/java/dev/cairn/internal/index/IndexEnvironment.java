@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.lmdbjava.ByteArrayProxy;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -22,11 +21,11 @@ public final class IndexEnvironment implements AutoCloseable {
   private static final Map<Path, IndexEnvironment> OPEN = new HashMap<>();
 
   private final Path dir;
-  private final Env<byte[]> env;
-  private final Map<String, Dbi<byte[]>> dbis = new ConcurrentHashMap<>();
+  private final Env<java.nio.ByteBuffer> env;
+  private final Map<String, Dbi<java.nio.ByteBuffer>> dbis = new ConcurrentHashMap<>();
   private int references;
 
-  private IndexEnvironment(Path dir, Env<byte[]> env) {
+  private IndexEnvironment(Path dir, Env<java.nio.ByteBuffer> env) {
     this.dir = dir;
     this.env = env;
   }
@@ -43,7 +42,7 @@ public final class IndexEnvironment implements AutoCloseable {
       if (shared == null) {
         Files.createDirectories(key);
         try {
-          Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA)
+          Env<java.nio.ByteBuffer> env = Env.create()
               .setMapSize(mapSizeBytes)
               .setMaxDbs(16)
               .setMaxReaders(256)
@@ -61,7 +60,7 @@ public final class IndexEnvironment implements AutoCloseable {
   }
 
   /** The LMDB environment. */
-  public Env<byte[]> env() {
+  public Env<java.nio.ByteBuffer> env() {
     return env;
   }
 
@@ -70,7 +69,7 @@ public final class IndexEnvironment implements AutoCloseable {
   }
 
   /** The named database, created if absent. */
-  public Dbi<byte[]> dbi(String name) {
+  public Dbi<java.nio.ByteBuffer> dbi(String name) {
     return dbis.computeIfAbsent(name, n -> env.openDbi(n, DbiFlags.MDB_CREATE));
   }
 

@@ -5,6 +5,7 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.object.ObjectType;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
-import org.lmdbjava.GetOp;
 import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
@@ -30,11 +30,11 @@ import org.lmdbjava.Txn;
 public final class ObjectIndex {
   private static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
 
-  private final Env<byte[]> env;
-  private final Dbi<byte[]> objects;
-  private final Dbi<byte[]> packs;
-  private final Dbi<byte[]> packNumbers;
-  private final Dbi<byte[]> meta;
+  private final Env<ByteBuffer> env;
+  private final Dbi<ByteBuffer> objects;
+  private final Dbi<ByteBuffer> packs;
+  private final Dbi<ByteBuffer> packNumbers;
+  private final Dbi<ByteBuffer> meta;
   private static final byte[] NEXT_PACK = "next-pack-number".getBytes(StandardCharsets.US_ASCII);
   private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
 
@@ -49,15 +49,15 @@ public final class ObjectIndex {
   /** Where {@code id} is stored, or null if the index does not know it. */
   public ObjectLocation lookup(ObjectId id) {
     byte[] v;
-    try (Txn<byte[]> txn = env.txnRead()) {
-      v = objects.get(txn, id.toBytes());
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      v = Lmdb.get(objects, txn, id.toBytes());
       if (v == null) {
         return null;
       }
       int pack = (int) Bytes.u32(v, 0);
       String name = nameCache.get(pack);
       if (name == null) {
-        byte[] n = packNumbers.get(txn, u32(pack));
+        byte[] n = Lmdb.get(packNumbers, txn, u32(pack));
         if (n == null) {
           return null;
         }
@@ -76,24 +76,24 @@ public final class ObjectIndex {
 
   /** Whether the index knows {@code id}. */
   public boolean contains(ObjectId id) {
-    try (Txn<byte[]> txn = env.txnRead()) {
-      return objects.get(txn, id.toBytes()) != null;
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      return Lmdb.get(objects, txn, id.toBytes()) != null;
     }
   }
 
   /** Whether a pack of this name is registered. */
   public boolean hasPack(String name) {
-    try (Txn<byte[]> txn = env.txnRead()) {
-      return packs.get(txn, name.getBytes(StandardCharsets.US_ASCII)) != null;
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      return Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null;
     }
   }
 
   /** Names of every registered pack. */
   public List<String> packNames() {
     List<String> out = new ArrayList<>();
-    try (Txn<byte[]> txn = env.txnRead(); Cursor<byte[]> c = packs.openCursor(txn)) {
+    try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = packs.openCursor(txn)) {
       for (boolean ok = c.first(); ok; ok = c.next()) {
-        out.add(new String(c.key(), StandardCharsets.US_ASCII));
+        out.add(new String(Lmdb.key(c), StandardCharsets.US_ASCII));
       }
     }
     return out;
@@ -101,7 +101,7 @@ public final class ObjectIndex {
 
   /** Number of objects the index knows. */
   public long objectCount() {
-    try (Txn<byte[]> txn = env.txnRead()) {
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
       return objects.stat(txn).entries;
     }
   }
@@ -111,22 +111,22 @@ public final class ObjectIndex {
    * current place; registering a pack twice changes nothing.
    */
   public void register(String packName, List<PackEntry> entries) {
-    try (Txn<byte[]> txn = env.txnWrite()) {
+    try (Txn<ByteBuffer> txn = env.txnWrite()) {
       registerIn(txn, packName, entries);
       txn.commit();
     }
   }
 
-  private void registerIn(Txn<byte[]> txn, String packName, List<PackEntry> entries) {
+  private void registerIn(Txn<ByteBuffer> txn, String packName, List<PackEntry> entries) {
     byte[] nameKey = packName.getBytes(StandardCharsets.US_ASCII);
-    byte[] existing = packs.get(txn, nameKey);
+    byte[] existing = Lmdb.get(packs, txn, nameKey);
     int number;
     if (existing != null) {
       number = (int) Bytes.u32(existing, 0);
     } else {
       number = nextPackNumber(txn);
-      packs.put(txn, nameKey, u32(number));
-      packNumbers.put(txn, u32(number), nameKey);
+      Lmdb.put(packs, txn, nameKey, u32(number));
+      Lmdb.put(packNumbers, txn, u32(number), nameKey);
     }
     byte[] value = new byte[VALUE_SIZE];
     Bytes.putU32(value, 0, number);
@@ -136,19 +136,19 @@ public final class ObjectIndex {
       Bytes.putU32(value, 13, e.blockLength());
       Bytes.putU32(value, 17, e.offsetInBlock());
       Bytes.putU32(value, 21, e.length());
-      objects.put(txn, e.id().toBytes(), value, PutFlags.MDB_NOOVERWRITE);
+      Lmdb.put(objects, txn, e.id().toBytes(), value, PutFlags.MDB_NOOVERWRITE);
     }
   }
 
-  private int nextPackNumber(Txn<byte[]> txn) {
-    byte[] stored = meta.get(txn, NEXT_PACK);
+  private int nextPackNumber(Txn<ByteBuffer> txn) {
+    byte[] stored = Lmdb.get(meta, txn, NEXT_PACK);
     int next = stored != null ? (int) Bytes.u32(stored, 0) : 1;
-    try (Cursor<byte[]> c = packNumbers.openCursor(txn)) {
+    try (Cursor<ByteBuffer> c = packNumbers.openCursor(txn)) {
       if (c.last()) {
-        next = Math.max(next, (int) Bytes.u32(c.key(), 0) + 1);
+        next = Math.max(next, (int) Bytes.u32(Lmdb.key(c), 0) + 1);
       }
     }
-    meta.put(txn, NEXT_PACK, u32(next + 1));
+    Lmdb.put(meta, txn, NEXT_PACK, u32(next + 1));
     return next;
   }
 
@@ -157,21 +157,21 @@ public final class ObjectIndex {
    * numbers; packs no longer present lose theirs for good.
    */
   public void rebuild(Map<String, List<PackEntry>> packEntries) {
-    try (Txn<byte[]> txn = env.txnWrite()) {
+    try (Txn<ByteBuffer> txn = env.txnWrite()) {
       objects.drop(txn);
       List<byte[]> gone = new ArrayList<>();
-      try (Cursor<byte[]> c = packs.openCursor(txn)) {
+      try (Cursor<ByteBuffer> c = packs.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
-          if (!packEntries.containsKey(new String(c.key(), StandardCharsets.US_ASCII))) {
-            gone.add(c.key().clone());
+          if (!packEntries.containsKey(new String(Lmdb.key(c), StandardCharsets.US_ASCII))) {
+            gone.add(Lmdb.key(c));
           }
         }
       }
       for (byte[] name : gone) {
-        byte[] number = packs.get(txn, name);
-        packs.delete(txn, name);
+        byte[] number = Lmdb.get(packs, txn, name);
+        Lmdb.delete(packs, txn, name);
         if (number != null) {
-          packNumbers.delete(txn, number);
+          Lmdb.delete(packNumbers, txn, number);
         }
       }
       for (Map.Entry<String, List<PackEntry>> e : packEntries.entrySet()) {
@@ -187,20 +187,20 @@ public final class ObjectIndex {
    * see an object vanish that a replacement holds.
    */
   public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
-    try (Txn<byte[]> txn = env.txnWrite()) {
+    try (Txn<ByteBuffer> txn = env.txnWrite()) {
       for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
         registerIn(txn, e.getKey(), List.of());
       }
       java.util.Set<Integer> droppedNumbers = new java.util.HashSet<>();
       for (String name : dropped) {
-        byte[] n = packs.get(txn, name.getBytes(StandardCharsets.US_ASCII));
+        byte[] n = Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII));
         if (n != null) {
           droppedNumbers.add((int) Bytes.u32(n, 0));
         }
       }
       Map<ObjectId, byte[]> moved = new java.util.HashMap<>();
       for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
-        int number = (int) Bytes.u32(packs.get(txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
+        int number = (int) Bytes.u32(Lmdb.get(packs, txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
         for (PackEntry pe : e.getValue()) {
           byte[] value = new byte[VALUE_SIZE];
           Bytes.putU32(value, 0, number);
@@ -214,10 +214,10 @@ public final class ObjectIndex {
       }
       List<byte[]> toDelete = new ArrayList<>();
       Map<byte[], byte[]> toPut = new java.util.LinkedHashMap<>();
-      try (Cursor<byte[]> c = objects.openCursor(txn)) {
+      try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
-          if (droppedNumbers.contains((int) Bytes.u32(c.val(), 0))) {
-            byte[] key = c.key().clone();
+          if (droppedNumbers.contains((int) Bytes.u32(Lmdb.value(c), 0))) {
+            byte[] key = Lmdb.key(c);
             byte[] replacement = moved.get(ObjectId.fromBytes(key));
             if (replacement != null) {
               toPut.put(key, replacement);
@@ -227,17 +227,17 @@ public final class ObjectIndex {
           }
         }
       }
-      toPut.forEach((k, v) -> objects.put(txn, k, v));
+      toPut.forEach((k, v) -> Lmdb.put(objects, txn, k, v));
       for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
         registerIn(txn, e.getKey(), e.getValue());
       }
-      toDelete.forEach(k -> objects.delete(txn, k));
+      toDelete.forEach(k -> Lmdb.delete(objects, txn, k));
       for (String name : dropped) {
         byte[] key = name.getBytes(StandardCharsets.US_ASCII);
-        byte[] n = packs.get(txn, key);
+        byte[] n = Lmdb.get(packs, txn, key);
         if (n != null) {
-          packs.delete(txn, key);
-          packNumbers.delete(txn, n);
+          Lmdb.delete(packs, txn, key);
+          Lmdb.delete(packNumbers, txn, n);
         }
       }
       txn.commit();
@@ -247,16 +247,16 @@ public final class ObjectIndex {
   /** Receives every indexed object, in id order, from one consistent snapshot. */
   public void forEach(java.util.function.BiConsumer<ObjectId, ObjectLocation> consumer) {
     Map<Integer, String> names = new java.util.HashMap<>();
-    try (Txn<byte[]> txn = env.txnRead()) {
-      try (Cursor<byte[]> c = packNumbers.openCursor(txn)) {
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      try (Cursor<ByteBuffer> c = packNumbers.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
-          names.put((int) Bytes.u32(c.key(), 0), new String(c.val(), StandardCharsets.US_ASCII));
+          names.put((int) Bytes.u32(Lmdb.key(c), 0), new String(Lmdb.value(c), StandardCharsets.US_ASCII));
         }
       }
-      try (Cursor<byte[]> c = objects.openCursor(txn)) {
+      try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
-          byte[] v = c.val();
-          consumer.accept(ObjectId.fromBytes(c.key()), new ObjectLocation(names.get((int) Bytes.u32(v, 0)),
+          byte[] v = Lmdb.value(c);
+          consumer.accept(ObjectId.fromBytes(Lmdb.key(c)), new ObjectLocation(names.get((int) Bytes.u32(v, 0)),
               ObjectType.fromCode(v[4] & 0xFF), Bytes.u64(v, 5), (int) Bytes.u32(v, 13), (int) Bytes.u32(v, 17), (int) Bytes.u32(v, 21)));
         }
       }
@@ -266,10 +266,10 @@ public final class ObjectIndex {
   /** Up to {@code limit} known ids that start with {@code prefix}, in order. */
   public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
     List<ObjectId> out = new ArrayList<>();
-    try (Txn<byte[]> txn = env.txnRead(); Cursor<byte[]> c = objects.openCursor(txn)) {
+    try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = objects.openCursor(txn)) {
       byte[] start = prefix.lowerBound().toBytes();
-      for (boolean ok = c.get(start, GetOp.MDB_SET_RANGE); ok && out.size() < limit; ok = c.next()) {
-        ObjectId id = ObjectId.fromBytes(c.key());
+      for (boolean ok = Lmdb.seek(c, start); ok && out.size() < limit; ok = c.next()) {
+        ObjectId id = ObjectId.fromBytes(Lmdb.key(c));
         if (!prefix.matches(id)) {
           break;
         }

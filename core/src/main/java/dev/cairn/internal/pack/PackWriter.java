@@ -3,6 +3,7 @@ package dev.cairn.internal.pack;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.WriteGuard;
 import dev.cairn.internal.io.ByteWriter;
 import dev.cairn.object.ObjectType;
 import java.io.IOException;
@@ -69,6 +70,7 @@ public final class PackWriter implements AutoCloseable {
   }
 
   private void write(byte[] b) throws IOException {
+    WriteGuard.charge(b.length);
     ByteBuffer buf = ByteBuffer.wrap(b);
     while (buf.hasRemaining()) {
       out.write(buf);
