@@ -22,6 +22,7 @@ import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.ByteReader;
 import dev.cairn.internal.io.ByteWriter;
+import dev.cairn.internal.index.Lmdb;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
@@ -754,20 +755,20 @@ class SpecVectorsTest {
       }
       // LMDB: objects (id -> u32 pack number, u8 type, u64 block offset, u32 block length,
       // u32 offset in block, u32 length), packs (name -> u32 number), pack-numbers (number -> name).
-      Env<byte[]> env = repo.indexEnvironment().env();
+      Env<java.nio.ByteBuffer> env = repo.indexEnvironment().env();
       List<String> dbNames = env.getDbiNames().stream().map(n -> new String(n, StandardCharsets.US_ASCII)).toList();
       assertThat(dbNames).contains("objects", "packs", "pack-numbers");
-      Dbi<byte[]> objects = repo.indexEnvironment().dbi("objects");
-      Dbi<byte[]> packs = repo.indexEnvironment().dbi("packs");
-      Dbi<byte[]> numbers = repo.indexEnvironment().dbi("pack-numbers");
-      try (Txn<byte[]> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
+      Dbi<java.nio.ByteBuffer> objects = repo.indexEnvironment().dbi("objects");
+      Dbi<java.nio.ByteBuffer> packs = repo.indexEnvironment().dbi("packs");
+      Dbi<java.nio.ByteBuffer> numbers = repo.indexEnvironment().dbi("pack-numbers");
+      try (Txn<java.nio.ByteBuffer> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
         for (Map.Entry<ObjectId, byte[]> k : known.entrySet()) {
-          byte[] v = objects.get(txn, k.getKey().toBytes());
+          byte[] v = Lmdb.get(objects, txn, k.getKey().toBytes());
           assertThat(v).as("indexed %s", k.getKey()).hasSize(25);
           PackEntry e = inPacks.get(k.getKey());
-          String name = new String(numbers.get(txn, Arrays.copyOf(v, 4)), StandardCharsets.US_ASCII);
+          String name = new String(Lmdb.get(numbers, txn, Arrays.copyOf(v, 4)), StandardCharsets.US_ASCII);
           assertThat(byName).containsKey(name);
-          assertThat(packs.get(txn, name.getBytes(StandardCharsets.US_ASCII))).isEqualTo(Arrays.copyOf(v, 4));
+          assertThat(Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII))).isEqualTo(Arrays.copyOf(v, 4));
           assertThat(v[4] & 0xFF).isEqualTo(e.type().code());
           assertThat(Bytes.u64(v, 5)).isEqualTo(e.blockOffset());
           assertThat(Bytes.u32(v, 13)).isEqualTo(e.blockLength());
