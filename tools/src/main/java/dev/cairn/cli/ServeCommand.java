@@ -5,6 +5,8 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.web.WebServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,13 +29,19 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    CountDownLatch closed = new CountDownLatch(1);
     try (Repository repository = Repository.open(top.repositoryDirectory());
         DatasetRepository repo = DatasetRepository.of(repository);
         WebServer server = WebServer.start(repo, host, port, message -> {
           err.println("cairn serve: " + message);
           err.flush();
         })) {
-      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cairn-serve-stop"));
+      // Ctrl-C: stop the server, then give this thread a moment to close the repository.
+      Thread stop = new Thread(() -> {
+        server.close();
+        awaitQuietly(closed);
+      }, "cairn-serve-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
       if (!WebServer.isLoopback(host)) {
         err.println("cairn serve: listening on " + host + ": anyone who can reach this address can read every dataset");
       }
@@ -41,8 +49,30 @@ final class ServeCommand implements Callable<Integer> {
       out.println("Press Ctrl-C to stop.");
       out.flush();
       err.flush();
-      server.awaitStop();
+      try {
+        server.awaitStop();
+      } finally {
+        removeQuietly(stop);
+      }
+    } finally {
+      closed.countDown();
     }
     return 0;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeQuietly(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running: it stopped the server
+    }
   }
 }

@@ -11,6 +11,7 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,7 +133,7 @@ final class Api {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("run", u.run());
       m.put("alias", u.alias());
-      m.put("time", java.time.Instant.ofEpochMilli(u.timeMillis()).toString());
+      m.put("time", Instant.ofEpochMilli(u.timeMillis()).toString());
       out.add(m);
     }
     return out;
@@ -143,8 +144,8 @@ final class Api {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      ChangePage page = ChangePage.read(loader, r.base(), r.root(), Params.changeType(ctx), Params.nonNegative(ctx, "offset", 0),
-          Params.limit(ctx, ChangesPage.PAGE, MAX_LIMIT));
+      ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), Params.changeType(ctx),
+          Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ChangesPage.PAGE, MAX_LIMIT));
       Provenance provenance = new Provenance(site, loader);
       return changes(page, d -> provenance.introducer(r, d));
     }

@@ -25,7 +25,7 @@ record ChangePage(List<DiffEntry> rows, long offset, long matching, ChangeSummar
   }
 
   /**
-   * Reads the page.
+   * Reads a page of any diff, counting every difference for the summary.
    *
    * @param type only this kind of change, or null for all
    */
@@ -46,8 +46,51 @@ record ChangePage(List<DiffEntry> rows, long offset, long matching, ChangeSummar
     return new ChangePage(rows, offset, matching[0], summary[0]);
   }
 
-  /** Whether rows follow this page. */
-  boolean hasMore() {
-    return offset + rows.size() < matching;
+  /**
+   * Reads a page of a diff whose summary is already known (a version's change-set, summarized in
+   * its record): the diff stops as soon as the page is full, so the first pages of a huge
+   * change-set cost no more than the rows they show.
+   */
+  static ChangePage read(NodeLoader loader, ObjectId from, ObjectId to, ChangeSummary known, DiffEntry.ChangeType type, long offset,
+      int limit) throws IOException {
+    List<DiffEntry> rows = new ArrayList<>(Math.min(limit, 1024));
+    long[] seen = {0};
+    try {
+      new ManifestDiff(loader).diff(from, to, d -> {
+        if (type == null || d.type() == type) {
+          if (seen[0] >= offset) {
+            if (rows.size() == limit) {
+              throw PageFull.INSTANCE;
+            }
+            rows.add(d);
+          }
+          seen[0]++;
+        }
+      });
+    } catch (PageFull full) {
+      // the rest of the diff is not needed
+    }
+    return new ChangePage(rows, offset, count(known, type), known);
+  }
+
+  private static long count(ChangeSummary s, DiffEntry.ChangeType type) {
+    if (type == null) {
+      return s.total();
+    }
+    return switch (type) {
+      case ADDED -> s.added();
+      case MODIFIED -> s.modified();
+      case REMOVED -> s.removed();
+    };
+  }
+
+  /** Ends a diff early once a page is full. */
+  private static final class PageFull extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    static final PageFull INSTANCE = new PageFull();
+
+    private PageFull() {
+      super("page full", null, false, false);
+    }
   }
 }

@@ -3,11 +3,13 @@ package dev.cairn.web;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Locale;
 
 /**
  * {@code /versions/{id}/changes}: the change-set against the merged parents (ClearML's ARTIFACTS):
@@ -31,13 +33,11 @@ final class ChangesPage {
     Html h = new Html().raw(VersionHeader.render(r, tab));
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      ChangePage page = ChangePage.read(loader, r.base(), r.root(), type, offset, PAGE);
+      ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, PAGE);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0)));
       Provenance provenance = new Provenance(site, loader);
       h.raw(table(r.id(), page, d -> provenance.introducer(r, d)));
-      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(),
-          offset > 0 ? Links.changes(r.id(), label(type), Math.max(0, offset - PAGE)) : null,
-          page.hasMore() ? Links.changes(r.id(), label(type), offset + PAGE) : null));
+      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), PAGE, o -> Links.changes(r.id(), label(type), o)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
   }
@@ -55,7 +55,7 @@ final class ChangesPage {
   }
 
   static String label(DiffEntry.ChangeType t) {
-    return t == null ? null : t.name().toLowerCase(java.util.Locale.ROOT);
+    return t == null ? null : t.name().toLowerCase(Locale.ROOT);
   }
 
   /** The summary table (counts and bytes per kind), each kind linking to its filtered rows. */
@@ -105,7 +105,7 @@ final class ChangesPage {
       DatasetRecord where = storedIn.of(d);
       h.open("td").raw(where == null ? new Html().el("span", "unknown", "class", "muted") : Widgets.versionLink(where)).close("td");
       h.open("td");
-      if (d.newEntry() != null && d.newEntry().kind() == dev.cairn.manifest.EntryKind.FILE) {
+      if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
         h.link(Links.download(versionId, d.path()), "download", "download", true);
       }
       h.close("td").close("tr");

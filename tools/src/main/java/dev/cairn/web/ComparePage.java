@@ -80,17 +80,15 @@ final class ComparePage {
       h.raw(ChangesPage.table(target.id(), page, d -> d.newEntry() != null
           ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry())));
       String t = ChangesPage.label(type);
-      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(),
-          offset > 0 ? Links.compare(source.id(), target.id(), t, Math.max(0, offset - PAGE)) : null,
-          page.hasMore() ? Links.compare(source.id(), target.id(), t, offset + PAGE) : null));
+      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), PAGE, o -> Links.compare(source.id(), target.id(), t, o)));
     }
   }
 
   private static void side(Html h, String label, DatasetRecord r) {
     h.open("div", "class", "card compare-side").el("div", label, "class", "stat-label");
     h.open("h2").raw(Widgets.versionLink(r)).text(" ").raw(Widgets.state(r)).close("h2");
-    h.el("div", Text.project(r.project()) + " · " + Text.plural(r.fileCount(), "file", "files") + " · " + Text.bytes(r.totalBytes()) + " · created "
-        + Text.time(r.createdMillis()), "class", "muted");
+    h.el("div", Text.project(r.project()) + " · " + Text.plural(r.fileCount(), "file", "files") + " · " + Text.bytes(r.totalBytes())
+        + " · created " + Text.time(r.createdMillis()), "class", "muted");
     h.close("div");
   }
 }

@@ -5,6 +5,8 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.internal.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,8 +112,8 @@ final class ErrorPages {
   }
 
   private static String trace(Throwable e) {
-    java.io.StringWriter w = new java.io.StringWriter();
-    e.printStackTrace(new java.io.PrintWriter(w));
+    StringWriter w = new StringWriter();
+    e.printStackTrace(new PrintWriter(w));
     return w.toString();
   }
 }

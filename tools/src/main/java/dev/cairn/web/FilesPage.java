@@ -43,11 +43,13 @@ final class FilesPage {
             + " files up to " + page.resumeAfter() + " and found " + Text.count(page.files().size()) + " matches so far. ")
             .link(Links.filesAfter(r.id(), filter, page.resumeAfter()), "Continue scanning →").close("div");
       }
+      Html pager = Widgets.pager(offset, page.files().size(), page.total(), PAGE, o -> Links.files(r.id(), null, o));
+      if (filter == null) {
+        h.raw(pager);
+      }
       table(h, r, page, new Provenance(site, loader));
       if (filter == null) {
-        h.raw(Widgets.pager(offset, page.files().size(), page.total(),
-            offset > 0 ? Links.files(r.id(), null, Math.max(0, offset - PAGE)) : null,
-            page.more() ? Links.files(r.id(), null, offset + PAGE) : null));
+        h.raw(pager);
       } else {
         h.open("div", "class", "pager").el("span", Text.plural(page.files().size(), "match", "matches") + " on this page");
         if (page.more() && !page.scanCut()) {

@@ -1,7 +1,9 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The top of every version page: breadcrumbs, title, state, download buttons and the tabs. */
 final class VersionHeader {
@@ -31,7 +33,7 @@ final class VersionHeader {
 
   static List<Layout.Crumb> crumbs(DatasetRecord r, Tab tab) {
     Layout.Crumb version = new Layout.Crumb(r.version(), tab == Tab.OVERVIEW ? null : Links.version(r.id()));
-    List<Layout.Crumb> crumbs = new java.util.ArrayList<>(List.of(
+    List<Layout.Crumb> crumbs = new ArrayList<>(List.of(
         new Layout.Crumb("Datasets", Links.home()),
         new Layout.Crumb(Text.project(r.project()), Links.project(r.project())),
         new Layout.Crumb(r.name(), Links.dataset(r.project(), r.name())),
@@ -65,7 +67,7 @@ final class VersionHeader {
         case FILES -> t.label + " (" + Text.count(r.fileCount()) + ")";
         default -> t.label;
       };
-      h.link(t.href(r.id()), label, "class", t == active ? "active" : null, "data-tab", t.name().toLowerCase(java.util.Locale.ROOT));
+      h.link(t.href(r.id()), label, "class", t == active ? "active" : null, "data-tab", t.name().toLowerCase(Locale.ROOT));
     }
     return h.close("nav");
   }

@@ -30,7 +30,8 @@ final class VersionPage {
     changes(h, r.summary(), r.conflicts().size());
     h.close("div");
     h.el("h2", "Description");
-    h.el("p", r.description().isBlank() ? "No description." : r.description(), "class", r.description().isBlank() ? "muted" : "description");
+    boolean none = r.description().isBlank();
+    h.el("p", none ? "No description." : r.description(), "class", none ? "muted" : "description");
     metadata(h, r.metadata());
     conflicts(h, r.conflicts());
     runs(h, site.repository().usage().usesOf(r.id()));
@@ -55,8 +56,8 @@ final class VersionPage {
     }
     for (String p : r.parents()) {
       DatasetRecord pr = site.recordOrNull(p);
-      parents.open("div").raw(pr == null ? new Html().el("span", Text.shortId(p) + " (deleted)", "class", "muted") : Widgets.versionLink(pr))
-          .close("div");
+      Html label = pr == null ? new Html().el("span", Text.shortId(p) + " (deleted)", "class", "muted") : Widgets.versionLink(pr);
+      parents.open("div").raw(label).close("div");
     }
     prop(h, "Parents", parents);
     if (r.storage() != null && !r.storage().isBlank()) {

@@ -44,19 +44,29 @@ final class Widgets {
     return new Html().el("span", label, "class", "change " + label);
   }
 
-  /** "Showing 1–100 of 2,000" with previous/next links. */
-  static Html pager(long offset, int shown, long total, String previous, String next) {
+  /** Builds the link to the page starting at an offset. */
+  @FunctionalInterface
+  interface PageLink {
+    String at(long offset);
+  }
+
+  /** "Showing 101–200 of 2,000 (page 2 of 20)" with first, previous, next and last links. */
+  static Html pager(long offset, int shown, long total, int pageSize, PageLink link) {
     Html h = new Html().open("div", "class", "pager");
-    if (total == 0) {
-      h.el("span", "Nothing to show");
+    if (total == 0 || shown == 0) {
+      h.el("span", total == 0 ? "Nothing to show" : "Past the end (" + Text.count(total) + " in all)");
     } else {
-      h.el("span", "Showing " + Text.count(offset + 1) + "–" + Text.count(offset + shown) + " of " + Text.count(total));
+      long pages = (total + pageSize - 1) / pageSize;
+      h.el("span", "Showing " + Text.count(offset + 1) + "–" + Text.count(offset + shown) + " of " + Text.count(total)
+          + (pages > 1 ? " (page " + Text.count(offset / pageSize + 1) + " of " + Text.count(pages) + ")" : ""));
     }
-    if (previous != null) {
-      h.link(previous, "← Previous", "class", "button secondary", "rel", "prev");
+    if (offset > 0) {
+      h.link(link.at(0), "« First", "class", "button secondary", "rel", "first");
+      h.link(link.at(Math.max(0, Math.min(offset, total) - pageSize)), "← Previous", "class", "button secondary", "rel", "prev");
     }
-    if (next != null) {
-      h.link(next, "Next →", "class", "button secondary", "rel", "next");
+    if (offset + shown < total) {
+      h.link(link.at(offset + pageSize), "Next →", "class", "button secondary", "rel", "next");
+      h.link(link.at((total - 1) / pageSize * pageSize), "Last »", "class", "button secondary", "rel", "last");
     }
     return h.close("div");
   }

@@ -3,12 +3,12 @@ package dev.cairn.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cli.Main;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.BufferedReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,6 +44,7 @@ class WebServeCommandTest {
     serve.interrupt();
     serve.join(TimeUnit.SECONDS.toMillis(20));
     assertThat(serve.isAlive()).isFalse();
+    assertThat(exit[0]).as("the command returned").isNotEqualTo(-1);
     assertThat(err.toString()).doesNotContain("\tat ");
   }
 

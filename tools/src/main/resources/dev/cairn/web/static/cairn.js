@@ -15,11 +15,6 @@
     });
   });
 
-  // Selects marked data-autosubmit submit their form when changed (filters, compare pickers).
-  document.querySelectorAll('select[data-autosubmit]').forEach(function (select) {
-    select.addEventListener('change', function () { select.form.submit(); });
-  });
-
   // The compare form's "swap" button exchanges source and target.
   var swap = document.getElementById('swap');
   if (swap) {
