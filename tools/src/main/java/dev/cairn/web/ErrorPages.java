@@ -4,6 +4,7 @@ import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.internal.json.Json;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -39,6 +40,8 @@ final class ErrorPages {
     }
     if (e instanceof HttpProblem p) {
       render(ctx, p.status(), p.getMessage());
+    } else if (e instanceof HttpResponseException r && r.getStatus() < 500) {
+      render(ctx, r.getStatus(), r.getMessage());
     } else if (e instanceof DatasetNotFoundException) {
       render(ctx, 404, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {

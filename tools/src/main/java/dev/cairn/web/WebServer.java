@@ -8,8 +8,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CountDownLatch;
@@ -198,35 +196,6 @@ public final class WebServer implements AutoCloseable {
       app.stop();
     } finally {
       stopped.countDown();
-    }
-  }
-
-  /** The stylesheet and script, read once from the class path. */
-  record Assets(byte[] css, byte[] js) {
-    static Assets load() {
-      return new Assets(read("cairn.css"), read("cairn.js"));
-    }
-
-    private static byte[] read(String name) {
-      try (InputStream in = WebServer.class.getResourceAsStream("static/" + name)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource dev/cairn/web/static/" + name);
-        }
-        return in.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    void serve(Context ctx) {
-      String name = ctx.pathParam("name");
-      byte[] body = switch (name) {
-        case "cairn.css" -> css;
-        case "cairn.js" -> js;
-        default -> throw HttpProblem.notFound("There is no asset " + name);
-      };
-      ctx.header("Cache-Control", "max-age=300");
-      ctx.contentType(name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8").result(body);
     }
   }
 }
