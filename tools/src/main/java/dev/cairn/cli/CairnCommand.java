@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
         SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
         SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
         UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class})
 public final class CairnCommand implements Runnable {
   @Option(names = "--repo", paramLabel = "DIR", description = "Repository directory (default: $CAIRN_HOME, else ~/.cairn).", scope = CommandLine.ScopeType.INHERIT)

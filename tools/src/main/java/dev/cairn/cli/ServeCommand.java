@@ -1,0 +1,78 @@
+package dev.cairn.cli;
+
+import dev.cairn.Repository;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.web.WebServer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cairn serve}: the read-only web UI and JSON API over the repository, until interrupted. */
+@Command(name = "serve", description = "Serve a read-only web UI and JSON API over the repository (Ctrl-C stops it).")
+final class ServeCommand implements Callable<Integer> {
+  @ParentCommand CairnCommand top;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    CountDownLatch closed = new CountDownLatch(1);
+    try (Repository repository = Repository.open(top.repositoryDirectory());
+        DatasetRepository repo = DatasetRepository.of(repository);
+        WebServer server = WebServer.start(repo, host, port, message -> {
+          err.println("cairn serve: " + message);
+          err.flush();
+        })) {
+      // Ctrl-C: stop the server, then give this thread a moment to close the repository.
+      Thread stop = new Thread(() -> {
+        server.close();
+        awaitQuietly(closed);
+      }, "cairn-serve-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      if (!WebServer.isLoopback(host)) {
+        err.println("cairn serve: listening on " + host + ": anyone who can reach this address can read every dataset");
+      }
+      out.println("Serving " + repository.directory() + " (read-only) at " + server.url());
+      out.println("Press Ctrl-C to stop.");
+      out.flush();
+      err.flush();
+      try {
+        server.awaitStop();
+      } finally {
+        removeQuietly(stop);
+      }
+    } finally {
+      closed.countDown();
+    }
+    return 0;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void removeQuietly(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running: it stopped the server
+    }
+  }
+}

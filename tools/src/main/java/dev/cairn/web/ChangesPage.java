@@ -1,0 +1,121 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.ChangeSummary;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * {@code /versions/{id}/changes}: the change-set against the merged parents (ClearML's ARTIFACTS):
+ * its summary, then one row per file with path, size, hash and the version its content is stored
+ * in.
+ */
+final class ChangesPage {
+  static final int PAGE = 200;
+
+  private final Site site;
+
+  ChangesPage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    DiffEntry.ChangeType type = Params.changeType(ctx);
+    long offset = Params.nonNegative(ctx, "offset", 0);
+    VersionHeader.Tab tab = VersionHeader.Tab.CHANGES;
+    Html h = new Html().raw(VersionHeader.render(r, tab));
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, PAGE);
+      h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0)));
+      Provenance provenance = new Provenance(site, loader);
+      h.raw(table(r.id(), page, d -> provenance.introducer(r, d)));
+      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), PAGE, o -> Links.changes(r.id(), label(type), o)));
+    }
+    return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  /** Where a change's content is stored, or null when unknown. */
+  @FunctionalInterface
+  interface StoredIn {
+    DatasetRecord of(DiffEntry d) throws IOException;
+  }
+
+  /** Builds a link for a change-type filter ("added", ..., or null for all). */
+  @FunctionalInterface
+  interface FilterLink {
+    String to(String type);
+  }
+
+  static String label(DiffEntry.ChangeType t) {
+    return t == null ? null : t.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The summary table (counts and bytes per kind), each kind linking to its filtered rows. */
+  static Html summary(ChangeSummary s, DiffEntry.ChangeType active, FilterLink link) {
+    Html h = new Html().open("div", "class", "card").open("div", "class", "stats");
+    filterStat(h, "all changes", s.total(), s.addedBytes() + s.modifiedBytes(), link.to(null), active == null);
+    filterStat(h, "added", s.added(), s.addedBytes(), link.to("added"), active == DiffEntry.ChangeType.ADDED);
+    filterStat(h, "modified", s.modified(), s.modifiedBytes(), link.to("modified"), active == DiffEntry.ChangeType.MODIFIED);
+    filterStat(h, "removed", s.removed(), s.removedBytes(), link.to("removed"), active == DiffEntry.ChangeType.REMOVED);
+    return h.close("div").close("div");
+  }
+
+  private static void filterStat(Html h, String label, long count, long bytes, String href, boolean active) {
+    h.open("a", "href", href, "class", "filter-stat" + (active ? " active" : ""), "data-filter", label);
+    h.el("div", Text.count(count), "class", "stat " + label.replace("all changes", "all"));
+    h.el("div", label + " · " + Text.bytes(bytes), "class", "stat-label");
+    h.close("a");
+  }
+
+  /** One row per change: kind, path, size, hash, previous size and hash, where it is stored. */
+  static Html table(String versionId, ChangePage page, StoredIn storedIn) throws IOException {
+    Html h = new Html();
+    if (page.rows().isEmpty()) {
+      return h.el("div", page.matching() == 0 && page.summary().isEmpty() ? "No changes." : "No changes of this kind.", "class",
+          "card empty");
+    }
+    h.open("div", "class", "table-wrap").open("table", "id", "changes").open("thead").open("tr");
+    h.el("th", "Change").el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Before")
+        .el("th", "Stored in").el("th", "");
+    h.close("tr").close("thead").open("tbody");
+    for (DiffEntry d : page.rows()) {
+      FileEntry e = d.entry();
+      h.open("tr", "data-path", d.path());
+      h.open("td").raw(Widgets.changeType(d.type())).close("td");
+      if (d.newEntry() != null) {
+        h.open("td", "class", "path").link(Links.preview(versionId, d.path()), d.path()).close("td");
+      } else {
+        h.el("td", d.path(), "class", "path");
+      }
+      h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
+      h.open("td").raw(hash(e)).close("td");
+      h.open("td");
+      if (d.type() == DiffEntry.ChangeType.MODIFIED) {
+        h.text(Text.bytes(d.oldEntry().size())).text(" ").raw(hash(d.oldEntry()));
+      }
+      h.close("td");
+      DatasetRecord where = storedIn.of(d);
+      h.open("td").raw(where == null ? new Html().el("span", "unknown", "class", "muted") : Widgets.versionLink(where)).close("td");
+      h.open("td");
+      if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
+        h.link(Links.download(versionId, d.path()), "download", "download", true);
+      }
+      h.close("td").close("tr");
+    }
+    return h.close("tbody").close("table").close("div");
+  }
+
+  /** The first 12 hex digits of a file's hash; all of them on hover. */
+  static Html hash(FileEntry e) {
+    String hex = e.digest().hex();
+    return new Html().el("code", hex.substring(0, 12), "class", "hash", "title", hex);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code /compare?source=&target=}: what changed from one version to another, any two versions of
+ * any datasets: the summary, then the changed files, paginated.
+ */
+final class ComparePage {
+  static final int PAGE = 200;
+
+  private final Site site;
+
+  ComparePage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    String sourceId = Params.string(ctx, "source");
+    String targetId = Params.string(ctx, "target");
+    DatasetRecord source = sourceId == null ? null : site.version(sourceId).record();
+    DatasetRecord target = targetId == null ? null : site.version(targetId).record();
+    Html h = new Html().el("h1", "Compare versions");
+    picker(h, source, target);
+    if (source != null && target != null) {
+      comparison(h, ctx, source, target);
+    } else {
+      h.el("div", "Pick a source (the baseline) and a target version.", "class", "card empty");
+    }
+    List<Layout.Crumb> crumbs = List.of(new Layout.Crumb("Datasets", Links.home()), new Layout.Crumb("Compare", null));
+    String title = source != null && target != null
+        ? "Compare " + source.name() + " " + source.version() + " → " + target.name() + " " + target.version() : "Compare";
+    return Layout.page(title, crumbs, h);
+  }
+
+  private void picker(Html h, DatasetRecord source, DatasetRecord target) throws IOException {
+    List<DatasetSummary> datasets = site.datasets(null, null, null);
+    h.open("form", "class", "inline card", "method", "get", "action", "/compare", "id", "compare-picker");
+    h.el("label", "From", "for", "source");
+    select(h, "source", datasets, source);
+    h.el("button", "⇄", "id", "swap", "class", "secondary", "type", "button", "title", "Swap source and target");
+    h.el("label", "to", "for", "target");
+    select(h, "target", datasets, target);
+    h.el("button", "Compare", "type", "submit");
+    h.close("form");
+  }
+
+  private static void select(Html h, String name, List<DatasetSummary> datasets, DatasetRecord chosen) {
+    h.open("select", "name", name, "id", name);
+    h.el("option", "choose a version…", "value", "");
+    for (DatasetSummary d : datasets) {
+      h.open("optgroup", "label", Text.project(d.project()) + " / " + d.name());
+      for (DatasetRecord r : d.versions()) {
+        h.el("option", r.name() + " " + r.version() + " (" + Text.shortId(r.id()) + ")", "value", r.id(),
+            "selected", chosen != null && chosen.id().equals(r.id()));
+      }
+      h.close("optgroup");
+    }
+    h.close("select");
+  }
+
+  private void comparison(Html h, Context ctx, DatasetRecord source, DatasetRecord target) throws IOException {
+    DiffEntry.ChangeType type = Params.changeType(ctx);
+    long offset = Params.nonNegative(ctx, "offset", 0);
+    h.open("div", "class", "grid");
+    side(h, "Source", source);
+    side(h, "Target", target);
+    h.close("div");
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      ChangePage page = ChangePage.read(loader, source.root(), target.root(), type, offset, PAGE);
+      h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0)));
+      Provenance provenance = new Provenance(site, loader);
+      h.raw(ChangesPage.table(target.id(), page, d -> d.newEntry() != null
+          ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry())));
+      String t = ChangesPage.label(type);
+      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), PAGE, o -> Links.compare(source.id(), target.id(), t, o)));
+    }
+  }
+
+  private static void side(Html h, String label, DatasetRecord r) {
+    h.open("div", "class", "card compare-side").el("div", label, "class", "stat-label");
+    h.open("h2").raw(Widgets.versionLink(r)).text(" ").raw(Widgets.state(r)).close("h2");
+    h.el("div", Text.project(r.project()) + " · " + Text.plural(r.fileCount(), "file", "files") + " · " + Text.bytes(r.totalBytes())
+        + " · created " + Text.time(r.createdMillis()), "class", "muted");
+    h.close("div");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/** {@code /dataset?project=&name=}: a dataset's versions, charted and tabled, with a compare picker. */
+final class DatasetPage {
+  private final Site site;
+
+  DatasetPage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    DatasetSummary d = site.dataset(Params.exact(ctx, "project"), Params.exact(ctx, "name"));
+    List<DatasetRecord> versions = d.versions();
+    Html h = new Html();
+    h.open("h1").text(d.name()).text(" ").el("span", "in " + Text.project(d.project()), "class", "version").close("h1");
+    stats(h, versions);
+    h.open("div", "class", "grid charts");
+    h.open("div", "class", "card").raw(chart("Size of files", versions, DatasetRecord::totalBytes, true)).close("div");
+    h.open("div", "class", "card").raw(chart("File count", versions, DatasetRecord::fileCount, false)).close("div");
+    h.open("div", "class", "card").raw(chart("Stored bytes (change-set, packed)", versions, DatasetRecord::storedBytes, true)).close("div");
+    h.close("div");
+    h.el("h2", "Versions");
+    table(h, versions);
+    List<Layout.Crumb> crumbs = List.of(new Layout.Crumb("Datasets", Links.home()),
+        new Layout.Crumb(Text.project(d.project()), Links.project(d.project())), new Layout.Crumb(d.name(), null));
+    return Layout.page(d.name(), crumbs, h);
+  }
+
+  private static void stats(Html h, List<DatasetRecord> versions) {
+    DatasetRecord latest = versions.get(versions.size() - 1);
+    long stored = versions.stream().mapToLong(DatasetRecord::storedBytes).sum();
+    h.open("div", "class", "card stats");
+    stat(h, Text.count(versions.size()), "versions");
+    stat(h, Text.count(latest.fileCount()), "files in " + latest.version());
+    stat(h, Text.bytes(latest.totalBytes()), "size of " + latest.version());
+    stat(h, Text.bytes(stored), "stored for all versions");
+    h.close("div");
+  }
+
+  static void stat(Html h, String value, String label) {
+    h.open("div").el("div", value, "class", "stat").el("div", label, "class", "stat-label").close("div");
+  }
+
+  private static Html chart(String title, List<DatasetRecord> versions, ToLongFunction<DatasetRecord> value, boolean bytes) {
+    List<BarChart.Bar> bars = versions.stream()
+        .map(r -> new BarChart.Bar(r.version(), value.applyAsLong(r), Links.version(r.id()))).toList();
+    return BarChart.render(title, bars, bytes ? Text::bytes : Text::count);
+  }
+
+  private static void table(Html h, List<DatasetRecord> versions) {
+    String source = versions.size() > 1 ? versions.get(versions.size() - 2).id() : null;
+    String target = versions.get(versions.size() - 1).id();
+    h.open("form", "method", "get", "action", "/compare", "id", "compare-form");
+    h.open("div", "class", "table-wrap").open("table", "id", "versions").open("thead").open("tr");
+    for (String c : new String[] {"Source", "Target", "Version", "Id", "State", "Tags", "Files", "Size", "Stored", "Changes",
+        "Created", "Parents"}) {
+      h.el("th", c, "class", switch (c) {
+        case "Files", "Size", "Stored" -> "num";
+        default -> null;
+      });
+    }
+    h.close("tr").close("thead").open("tbody");
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      DatasetRecord r = versions.get(i);
+      h.open("tr", "data-id", r.id());
+      h.open("td").empty("input", "type", "radio", "name", "source", "value", r.id(), "checked", r.id().equals(source),
+          "aria-label", "compare from " + r.version()).close("td");
+      h.open("td").empty("input", "type", "radio", "name", "target", "value", r.id(), "checked", r.id().equals(target),
+          "aria-label", "compare to " + r.version()).close("td");
+      h.open("td").link(Links.version(r.id()), r.version(), "class", "version-link").close("td");
+      h.open("td").raw(Widgets.id(r.id())).close("td");
+      h.open("td").raw(Widgets.state(r)).close("td");
+      h.open("td").raw(Widgets.tags(r.tags())).close("td");
+      h.el("td", Text.count(r.fileCount()), "class", "num");
+      h.el("td", Text.bytes(r.totalBytes()), "class", "num");
+      h.el("td", Text.bytes(r.storedBytes()), "class", "num");
+      h.open("td").raw(Widgets.counts(r.summary())).close("td");
+      h.el("td", Text.time(r.createdMillis()), "class", "muted");
+      h.open("td");
+      for (String p : r.parents()) {
+        h.link(Links.version(p), Text.shortId(p), "class", "mono", "title", p).text(" ");
+      }
+      h.close("td").close("tr");
+    }
+    h.close("tbody").close("table").close("div");
+    if (versions.size() > 1) {
+      h.open("div", "class", "actions").el("button", "Compare selected versions", "type", "submit").close("div");
+    }
+    h.close("form");
+  }
+}

@@ -1,0 +1,118 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.ArchiveIo;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Progress;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Locale;
+
+/**
+ * Streams one file of a version, or the whole version as a {@code .zip} or {@code .tar} archive
+ * (Commons Compress, one chunk in memory at a time). A file is found by exact lookup of a valid
+ * dataset path in the version's manifest, so nothing outside the version can be named. Served
+ * bytes never run as a page: downloads are attachments of type {@code application/octet-stream}
+ * with {@code nosniff}; only images are served inline, and those under a sandboxing
+ * Content-Security-Policy (an SVG's scripts never run). (A sandbox on attachments would make
+ * Chromium refuse the download.)
+ */
+final class Downloads {
+  private static final String SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox";
+
+  private final Site site;
+
+  Downloads(Site site) {
+    this.site = site;
+  }
+
+  /**
+   * The entry at {@code path}.
+   *
+   * @throws HttpProblem 400 for a path that is not a valid dataset path, 404 when the version has
+   *     no such file
+   */
+  static FileEntry entry(Manifest m, String path) throws IOException {
+    String problem = DatasetPaths.problem(path);
+    if (problem != null) {
+      throw HttpProblem.badRequest("Cannot read file '" + path + "': " + problem + " (paths are relative to the version)");
+    }
+    FileEntry e = m.lookup(path);
+    if (e == null) {
+      throw HttpProblem.notFound("Cannot find file: the version has no file '" + path + "'");
+    }
+    return e;
+  }
+
+  /** {@code GET /versions/{id}/file?path=[&inline=1]}. */
+  void file(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    String path = Params.exact(ctx, "path");
+    if (path == null) {
+      throw HttpProblem.badRequest("Cannot download a file: give its path (?path=...)");
+    }
+    try (ObjectReader reader = site.newReader()) {
+      FileEntry e = entry(new Manifest(new NodeLoader(reader), r.root()), path);
+      if (e.kind() != EntryKind.FILE) {
+        throw HttpProblem.notFound("Cannot download '" + path + "': it stays outside the repository, at " + e.uri());
+      }
+      String etag = "\"" + e.digest().hex() + "\"";
+      if (etag.equals(ctx.header("If-None-Match"))) {
+        ctx.status(304);
+        return;
+      }
+      String imageType = "1".equals(ctx.queryParam("inline")) ? PreviewKind.imageType(path) : null;
+      ctx.header("Content-Type", imageType != null ? imageType : "application/octet-stream");
+      ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(path)));
+      ctx.header("Content-Length", Long.toString(e.size()));
+      ctx.header("ETag", etag);
+      if (imageType != null) {
+        ctx.header("Content-Security-Policy", SANDBOX);
+      }
+      if (!"HEAD".equals(ctx.method().name())) {
+        try (InputStream in = reader.openContent(e.fileContent())) {
+          OutputStream out = ctx.res().getOutputStream();
+          in.transferTo(out);
+          out.flush();
+        }
+      }
+    }
+  }
+
+  /** {@code GET /versions/{id}/download.zip} and {@code .tar}. */
+  void archive(Context ctx, ArchiveIo.Format format) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    String ext = format.name().toLowerCase(Locale.ROOT);
+    ctx.header("Content-Type", format == ArchiveIo.Format.ZIP ? "application/zip" : "application/x-tar");
+    ctx.header("Content-Disposition", disposition("attachment", safeName(r.name() + "-" + r.version()) + "." + ext));
+    if (!"HEAD".equals(ctx.method().name())) {
+      OutputStream out = ctx.res().getOutputStream();
+      long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
+      ArchiveIo.write(site.repository(), r.root(), format, out, time, Progress.NONE);
+      out.flush();
+    }
+  }
+
+  private static String fileName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** A name for headers: anything but letters, digits, {@code .-_} becomes {@code _}. */
+  static String safeName(String s) {
+    String n = s.replaceAll("[^\\p{L}\\p{N}._-]", "_");
+    return n.isEmpty() ? "download" : n;
+  }
+
+  /** RFC 6266: an ASCII fallback name and the exact UTF-8 name. */
+  static String disposition(String type, String name) {
+    String ascii = safeName(name).replaceAll("[^\\x20-\\x7e]", "_");
+    return type + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + Links.encode(name);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.cairn.web;
+
+import dev.cairn.errors.AmbiguousIdException;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.internal.json.Json;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Turns every failure into a status and one line for the user: an HTML page, or a JSON document
+ * under {@code /api}. Never shows a stack trace; unexpected failures are reported to the server's
+ * log with their trace and shown as a generic 500.
+ */
+final class ErrorPages {
+  /** Request attribute marking that a handler already rendered the error. */
+  private static final String RENDERED = "cairn.error.rendered";
+
+  private final Consumer<String> log;
+
+  ErrorPages(Consumer<String> log) {
+    this.log = log;
+  }
+
+  /** Maps an exception thrown by a handler. */
+  void exception(Exception e, Context ctx) {
+    if (ctx.res().isCommitted()) {
+      // A download failed half-way (often: the client went away). Headers are sent; all that
+      // can be done is to stop, which cuts the stream short so the client sees it as incomplete.
+      if (!isClientGone(e)) {
+        log.accept("Download of " + ctx.path() + " failed mid-stream: " + describe(e));
+      }
+      return;
+    }
+    if (e instanceof HttpProblem p) {
+      render(ctx, p.status(), p.getMessage());
+    } else if (e instanceof HttpResponseException r && r.getStatus() < 500) {
+      render(ctx, r.getStatus(), r.getMessage());
+    } else if (e instanceof DatasetNotFoundException) {
+      render(ctx, 404, e.getMessage());
+    } else if (e instanceof AmbiguousIdException) {
+      render(ctx, 400, e.getMessage() + "; give more digits");
+    } else {
+      log.accept("Request " + ctx.method() + " " + ctx.path() + " failed: " + describe(e) + "\n" + trace(e));
+      render(ctx, 500, "Something went wrong while reading the repository: " + oneLine(e));
+    }
+  }
+
+  /** Renders statuses that no handler rendered: unknown routes (404) and non-GET methods (405). */
+  void status(Context ctx) {
+    if (ctx.attribute(RENDERED) != null) {
+      return;
+    }
+    int status = ctx.status().getCode();
+    String message = switch (status) {
+      case 404 -> "There is nothing at " + ctx.path();
+      case 405 -> "This server is read-only: " + ctx.method() + " is not allowed here";
+      default -> ctx.status().getMessage();
+    };
+    render(ctx, status, message);
+  }
+
+  private void render(Context ctx, int status, String message) {
+    ctx.attribute(RENDERED, Boolean.TRUE);
+    ctx.status(status);
+    if (ctx.path().startsWith("/api")) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("status", status);
+      doc.put("error", message);
+      ctx.contentType("application/json; charset=utf-8").result(Json.pretty(doc));
+      return;
+    }
+    Html h = new Html().open("div", "class", "error-page");
+    h.el("div", Integer.toString(status), "class", "code");
+    h.el("h1", title(status));
+    h.el("p", message, "id", "error-message");
+    h.open("p").link(Links.home(), "Back to the datasets").close("p");
+    h.close("div");
+    ctx.contentType("text/html; charset=utf-8").result(Layout.page(title(status), List.of(), h));
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad request";
+      case 404 -> "Not found";
+      case 405 -> "Not allowed";
+      case 500 -> "Server error";
+      default -> "Error " + status;
+    };
+  }
+
+  private static boolean isClientGone(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getName().endsWith("EofException")
+          || (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("Broken pipe"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable e) {
+    return e.getClass().getName() + ": " + e.getMessage();
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+
+  private static String trace(Throwable e) {
+    StringWriter w = new StringWriter();
+    e.printStackTrace(new PrintWriter(w));
+    return w.toString();
+  }
+}

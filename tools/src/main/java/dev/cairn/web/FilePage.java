@@ -1,0 +1,117 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.Glob;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+
+/**
+ * One page of a version's full listing. Unfiltered pages are cut from the manifest tree by entry
+ * counts, skipping whole subtrees, so any page of a million files costs a few node reads. A
+ * filtered listing streams the tree in path order from a resume point and stops after a page of
+ * matches or after {@link #SCAN_LIMIT} entries, whichever comes first; a glob whose start is a
+ * literal folder ({@code images/*.png}) seeks straight to that folder and stops past it.
+ *
+ * @param files the entries on this page, in path order
+ * @param offset index of the first entry (unfiltered listings only; 0 when filtered)
+ * @param total entries in the version
+ * @param filter the filter, or null
+ * @param more whether more entries (or, filtered, possibly more matches) follow
+ * @param resumeAfter the path a filtered listing's next page continues after, or null
+ * @param scanCut whether the scan stopped at {@link #SCAN_LIMIT} before a page of matches was found
+ * @param scanned entries read by a filtered scan
+ */
+record FilePage(List<FileEntry> files, long offset, long total, String filter, boolean more, String resumeAfter, boolean scanCut,
+    long scanned) {
+  /** Most entries one filtered request reads before it stops and offers to continue. */
+  static final int SCAN_LIMIT = 200_000;
+
+  FilePage {
+    files = List.copyOf(files);
+  }
+
+  /** Entries {@code offset} to {@code offset + limit - 1}. */
+  static FilePage unfiltered(Manifest m, long offset, int limit) throws IOException {
+    long total = m.entryCount();
+    List<FileEntry> files = m.page(offset, limit);
+    return new FilePage(files, offset, total, null, offset + files.size() < total, null, false, 0);
+  }
+
+  /**
+   * Up to {@code limit} entries matching {@code filter} whose paths sort after {@code after}.
+   *
+   * @param filter a glob ({@code *}, {@code ?}, {@code [..]}, {@code {a,b}}) or, without wildcards,
+   *     text found anywhere in the path (case-insensitive)
+   * @param after the path to resume after, or null from the start
+   * @throws HttpProblem 400 for a malformed glob or resume path
+   */
+  static FilePage filtered(Manifest m, String filter, String after, int limit) throws IOException {
+    if (after != null && DatasetPaths.problem(after) != null) {
+      throw HttpProblem.badRequest("Cannot resume the listing: bad path '" + after + "'");
+    }
+    Predicate<String> matches = matcher(filter);
+    String prefix = literalFolder(filter);
+    String from = after != null ? after : prefix;
+    List<FileEntry> files = new ArrayList<>(Math.min(limit, 1024));
+    long scanned = 0;
+    String last = null;
+    Iterator<FileEntry> it = m.iterator(from);
+    while (it.hasNext()) {
+      FileEntry e = it.next();
+      if (after != null && e.path().equals(after)) {
+        continue;
+      }
+      if (!prefix.isEmpty() && !e.path().startsWith(prefix)) {
+        break;
+      }
+      if (files.size() == limit) {
+        return new FilePage(files, 0, m.entryCount(), filter, true, last, false, scanned);
+      }
+      scanned++;
+      last = e.path();
+      if (matches.test(e.path())) {
+        files.add(e);
+      }
+      if (scanned >= SCAN_LIMIT && files.size() < limit) {
+        boolean more = it.hasNext();
+        return new FilePage(files, 0, m.entryCount(), filter, more, more ? last : null, more, scanned);
+      }
+    }
+    return new FilePage(files, 0, m.entryCount(), filter, false, null, false, scanned);
+  }
+
+  private static Predicate<String> matcher(String filter) {
+    if (Glob.hasWildcard(filter)) {
+      try {
+        Glob g = Glob.of(filter);
+        return g::matches;
+      } catch (IllegalArgumentException e) {
+        throw HttpProblem.badRequest("Cannot filter by '" + filter + "': " + e.getMessage());
+      }
+    }
+    String needle = filter.toLowerCase(Locale.ROOT);
+    return path -> path.toLowerCase(Locale.ROOT).contains(needle);
+  }
+
+  /**
+   * The folder every match must lie in: the part of a glob with a {@code /} up to the last
+   * {@code /} before its first wildcard; "" when matches may lie anywhere.
+   */
+  static String literalFolder(String filter) {
+    if (!Glob.hasWildcard(filter) || filter.indexOf('/') < 0) {
+      return "";
+    }
+    int firstWild = 0;
+    while (firstWild < filter.length() && "*?[{".indexOf(filter.charAt(firstWild)) < 0) {
+      firstWild++;
+    }
+    int slash = filter.lastIndexOf('/', firstWild);
+    return slash < 0 ? "" : filter.substring(0, slash + 1);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/**
+ * {@code /versions/{id}/files}: the full content listing (ClearML's Dataset Content), paginated
+ * and filterable, fast on a million files (see {@link FilePage}).
+ */
+final class FilesPage {
+  static final int PAGE = 100;
+
+  private final Site site;
+
+  FilesPage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    String filter = Params.exact(ctx, "filter");
+    VersionHeader.Tab tab = VersionHeader.Tab.FILES;
+    Html h = new Html().raw(VersionHeader.render(r, tab));
+    filterForm(h, r.id(), filter);
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      Manifest m = new Manifest(loader, r.root());
+      FilePage page;
+      long offset = Params.nonNegative(ctx, "offset", 0);
+      if (filter == null) {
+        page = FilePage.unfiltered(m, offset, PAGE);
+      } else {
+        page = FilePage.filtered(m, filter, Params.exact(ctx, "after"), PAGE);
+      }
+      if (page.scanCut()) {
+        h.open("div", "class", "notice").text("Scanned " + Text.count(page.scanned()) + " of " + Text.count(page.total())
+            + " files up to " + page.resumeAfter() + " and found " + Text.count(page.files().size()) + " matches so far. ")
+            .link(Links.filesAfter(r.id(), filter, page.resumeAfter()), "Continue scanning →").close("div");
+      }
+      Html pager = Widgets.pager(offset, page.files().size(), page.total(), PAGE, o -> Links.files(r.id(), null, o));
+      if (filter == null) {
+        h.raw(pager);
+      }
+      table(h, r, page, new Provenance(site, loader));
+      if (filter == null) {
+        h.raw(pager);
+      } else {
+        h.open("div", "class", "pager").el("span", Text.plural(page.files().size(), "match", "matches") + " on this page");
+        if (page.more() && !page.scanCut()) {
+          h.link(Links.filesAfter(r.id(), filter, page.resumeAfter()), "More matches →", "class", "button secondary", "rel", "next");
+        }
+        h.close("div");
+      }
+    }
+    return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  private static void filterForm(Html h, String id, String filter) {
+    h.open("form", "class", "inline", "method", "get", "action", Links.tab(id, "files"));
+    h.empty("input", "type", "search", "name", "filter", "value", filter, "placeholder", "text in the path, or a glob: images/*.png",
+        "size", 40, "data-focus-key", true, "aria-label", "Filter files");
+    h.el("button", "Filter", "type", "submit");
+    if (filter != null) {
+      h.link(Links.files(id, null, 0), "Clear", "class", "button secondary");
+    }
+    h.close("form");
+  }
+
+  private static void table(Html h, DatasetRecord r, FilePage page, Provenance provenance) throws IOException {
+    if (page.files().isEmpty()) {
+      h.el("div", page.filter() == null ? "This version holds no files." : "No file matches.", "class", "card empty");
+      return;
+    }
+    h.open("div", "class", "table-wrap").open("table", "id", "files").open("thead").open("tr");
+    h.el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Stored in").el("th", "");
+    h.close("tr").close("thead").open("tbody");
+    for (FileEntry e : page.files()) {
+      h.open("tr", "data-path", e.path());
+      h.open("td", "class", "path").link(Links.preview(r.id(), e.path()), e.path());
+      if (e.kind() == EntryKind.LINK) {
+        h.text(" ").el("span", "link", "class", "badge", "title", e.uri());
+      }
+      h.close("td");
+      h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
+      h.open("td").raw(ChangesPage.hash(e)).close("td");
+      DatasetRecord where = provenance.introducer(r, e);
+      h.open("td").raw(where == null ? new Html().el("span", "unknown", "class", "muted") : Widgets.versionLink(where)).close("td");
+      h.open("td");
+      if (e.kind() == EntryKind.FILE) {
+        h.link(Links.download(r.id(), e.path()), "download", "download", true);
+      }
+      h.close("td").close("tr");
+    }
+    h.close("tbody").close("table").close("div");
+  }
+}

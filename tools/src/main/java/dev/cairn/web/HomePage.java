@@ -1,0 +1,90 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code /}: projects, and datasets searchable by project, name and tag. */
+final class HomePage {
+  private final Site site;
+
+  HomePage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    String project = Params.string(ctx, "project");
+    String name = Params.string(ctx, "q");
+    String tag = Params.string(ctx, "tag");
+    List<DatasetSummary> datasets = site.datasets(project, name, tag);
+    Html h = new Html();
+    h.el("h1", project == null ? "Datasets" : "Datasets in " + project);
+    h.open("div", "class", "layout");
+    projects(h, project);
+    h.open("div");
+    searchForm(h, project, name, tag);
+    table(h, datasets, project != null || name != null || tag != null);
+    h.close("div").close("div");
+    List<Layout.Crumb> crumbs = project == null ? List.of()
+        : List.of(new Layout.Crumb("Datasets", Links.home()), new Layout.Crumb(project, null));
+    return Layout.page(project == null ? "Datasets" : project, crumbs, h);
+  }
+
+  private void projects(Html h, String selected) throws IOException {
+    Map<String, Integer> counts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (DatasetSummary d : site.datasets(null, null, null)) {
+      counts.merge(d.project(), 1, Integer::sum);
+    }
+    h.open("aside", "class", "card").el("h2", "Projects");
+    h.open("ul", "class", "projects");
+    h.open("li").link(Links.home(), "All projects", "class", selected == null ? "active" : null).close("li");
+    counts.forEach((p, n) -> h.open("li").link(Links.project(p), Text.project(p), "class", p.equals(selected) ? "active" : null)
+        .text(" ").el("span", Integer.toString(n), "class", "muted").close("li"));
+    h.close("ul").close("aside");
+  }
+
+  private static void searchForm(Html h, String project, String name, String tag) {
+    h.open("form", "class", "inline", "method", "get", "action", "/");
+    if (project != null) {
+      h.empty("input", "type", "hidden", "name", "project", "value", project);
+    }
+    h.empty("input", "type", "search", "name", "q", "value", name, "placeholder", "name (regular expression)", "data-focus-key", true,
+        "aria-label", "Dataset name");
+    h.empty("input", "type", "text", "name", "tag", "value", tag, "placeholder", "tags, comma-separated", "aria-label", "Tags");
+    h.el("button", "Search", "type", "submit");
+    if (name != null || tag != null) {
+      h.link(project == null ? Links.home() : Links.project(project), "Clear", "class", "button secondary");
+    }
+    h.close("form");
+  }
+
+  private static void table(Html h, List<DatasetSummary> datasets, boolean filtered) {
+    if (datasets.isEmpty()) {
+      h.el("div", filtered ? "No dataset matches." : "No datasets yet: create one with 'cairn create' (or try 'cairn quickstart').",
+          "class", "card empty");
+      return;
+    }
+    h.open("div", "class", "table-wrap").open("table", "id", "datasets").open("thead").open("tr");
+    for (String c : new String[] {"Project", "Dataset", "Versions", "Latest", "Tags", "Files", "Size", "Updated"}) {
+      h.el("th", c, "class", c.equals("Versions") || c.equals("Files") || c.equals("Size") ? "num" : null);
+    }
+    h.close("tr").close("thead").open("tbody");
+    for (DatasetSummary d : datasets) {
+      DatasetRecord latest = d.latest();
+      h.open("tr");
+      h.open("td").link(Links.project(d.project()), Text.project(d.project()), "class", "muted").close("td");
+      h.open("td").link(Links.dataset(d.project(), d.name()), d.name(), "class", "dataset-link").close("td");
+      h.el("td", Text.count(d.versions().size()), "class", "num");
+      h.open("td").link(Links.version(latest.id()), latest.version()).text(" ").raw(Widgets.state(latest)).close("td");
+      h.open("td").raw(Widgets.tags(d.tags())).close("td");
+      h.el("td", Text.count(latest.fileCount()), "class", "num");
+      h.el("td", Text.bytes(latest.totalBytes()), "class", "num");
+      h.el("td", Text.time(d.updatedMillis()), "class", "muted");
+      h.close("tr");
+    }
+    h.close("tbody").close("table").close("div");
+  }
+}

@@ -1,0 +1,126 @@
+package dev.cairn.web;
+
+/**
+ * Builds HTML (and inline SVG) so that nothing a user wrote can become markup: every piece of text
+ * and every attribute value goes through {@link #escape}, the one place where escaping happens.
+ * Markup enters only through tag names and attribute names, which are program constants, and
+ * through {@link #raw}, which takes fragments that another {@code Html} built. Not thread-safe.
+ */
+final class Html {
+  private final StringBuilder sb = new StringBuilder(4096);
+
+  /**
+   * Escapes text for element content and double-quoted attribute values: {@code & < > " '}.
+   * Control characters other than tab and newline become U+FFFD so that no byte can end a tag.
+   */
+  static String escape(Object value) {
+    String s = String.valueOf(value);
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String rep = switch (c) {
+        case '&' -> "&amp;";
+        case '<' -> "&lt;";
+        case '>' -> "&gt;";
+        case '"' -> "&quot;";
+        case '\'' -> "&#39;";
+        default -> (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F ? "\uFFFD" : null;
+      };
+      if (rep != null && out == null) {
+        out = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (out != null) {
+        if (rep != null) {
+          out.append(rep);
+        } else {
+          out.append(c);
+        }
+      }
+    }
+    return out == null ? s : out.toString();
+  }
+
+  /**
+   * Opens an element. {@code attrs} alternates names and values; a null value leaves the attribute
+   * out, and an empty name-only attribute is written as {@code name} (for {@code selected}, ...).
+   */
+  Html open(String tag, Object... attrs) {
+    sb.append('<').append(tag);
+    attributes(attrs);
+    sb.append('>');
+    return this;
+  }
+
+  /** An element without content: {@code <input ...>} or, in SVG, {@code <rect ... />}. */
+  Html empty(String tag, Object... attrs) {
+    sb.append('<').append(tag);
+    attributes(attrs);
+    sb.append(isVoid(tag) ? ">" : "/>");
+    return this;
+  }
+
+  private void attributes(Object[] attrs) {
+    if (attrs.length % 2 != 0) {
+      throw new IllegalArgumentException("attributes come in name/value pairs");
+    }
+    for (int i = 0; i < attrs.length; i += 2) {
+      Object v = attrs[i + 1];
+      if (v == null || Boolean.FALSE.equals(v)) {
+        continue;
+      }
+      sb.append(' ').append(attrs[i]);
+      if (!Boolean.TRUE.equals(v)) {
+        sb.append("=\"").append(escape(v)).append('"');
+      }
+    }
+  }
+
+  private static boolean isVoid(String tag) {
+    return switch (tag) {
+      case "input", "br", "meta", "link", "img", "hr" -> true;
+      default -> false;
+    };
+  }
+
+  Html close(String tag) {
+    sb.append("</").append(tag).append('>');
+    return this;
+  }
+
+  /** The HTML5 document type line. */
+  Html doctype() {
+    sb.append("<!doctype html>\n");
+    return this;
+  }
+
+  /** Escaped text. */
+  Html text(Object value) {
+    sb.append(escape(value));
+    return this;
+  }
+
+  /** An element holding only escaped text. */
+  Html el(String tag, Object text, Object... attrs) {
+    return open(tag, attrs).text(text).close(tag);
+  }
+
+  /** A link whose label is escaped text. */
+  Html link(String href, Object label, Object... attrs) {
+    Object[] all = new Object[attrs.length + 2];
+    all[0] = "href";
+    all[1] = href;
+    System.arraycopy(attrs, 0, all, 2, attrs.length);
+    return el("a", label, all);
+  }
+
+  /** Markup that another {@code Html} built (never user text). */
+  Html raw(Html fragment) {
+    sb.append(fragment.sb);
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return sb.toString();
+  }
+}

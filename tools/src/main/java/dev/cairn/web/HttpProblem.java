@@ -1,0 +1,29 @@
+package dev.cairn.web;
+
+/**
+ * A request the server answers with an error status and a one-line message for the user: an
+ * unknown dataset or file (404), a malformed parameter or path (400). Never carries a stack trace
+ * to the user.
+ */
+final class HttpProblem extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+
+  HttpProblem(int status, String message) {
+    super(message, null, false, false);
+    this.status = status;
+  }
+
+  static HttpProblem notFound(String message) {
+    return new HttpProblem(404, message);
+  }
+
+  static HttpProblem badRequest(String message) {
+    return new HttpProblem(400, message);
+  }
+
+  int status() {
+    return status;
+  }
+}

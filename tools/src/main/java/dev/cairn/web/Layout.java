@@ -1,0 +1,56 @@
+package dev.cairn.web;
+
+import java.util.List;
+
+/** The frame around every page: head, top bar with search, breadcrumbs and footer. */
+final class Layout {
+  /** One step of the breadcrumb trail; the last has no link. */
+  record Crumb(String label, String href) {}
+
+  private Layout() {}
+
+  /** A whole page. {@code title} and the crumbs are escaped; {@code body} was built escaped. */
+  static String page(String title, List<Crumb> crumbs, Html body) {
+    Html h = new Html().doctype();
+    h.open("html", "lang", "en").open("head");
+    h.empty("meta", "charset", "utf-8");
+    h.empty("meta", "name", "viewport", "content", "width=device-width, initial-scale=1");
+    h.el("title", title + " · Cairn");
+    h.empty("link", "rel", "stylesheet", "href", "/static/cairn.css");
+    h.empty("link", "rel", "icon", "href", "data:,");
+    h.close("head").open("body");
+    topBar(h);
+    h.open("main");
+    if (!crumbs.isEmpty()) {
+      h.open("nav", "class", "crumbs", "aria-label", "breadcrumb");
+      for (int i = 0; i < crumbs.size(); i++) {
+        Crumb c = crumbs.get(i);
+        if (i > 0) {
+          h.el("span", "›", "class", "sep");
+        }
+        if (c.href() != null) {
+          h.link(c.href(), c.label());
+        } else {
+          h.el("span", c.label());
+        }
+      }
+      h.close("nav");
+    }
+    h.raw(body);
+    h.close("main");
+    h.open("footer").text("Cairn · read-only view of the repository · ").link("/api", "JSON API").close("footer");
+    h.open("script", "src", "/static/cairn.js", "defer", true).close("script");
+    return h.close("body").close("html").toString();
+  }
+
+  private static void topBar(Html h) {
+    h.open("header", "class", "top");
+    h.link(Links.home(), "cairn", "class", "brand");
+    h.open("form", "action", "/", "method", "get", "role", "search");
+    h.empty("input", "type", "search", "name", "q", "placeholder", "Search datasets by name…", "aria-label", "Search datasets by name");
+    h.el("button", "Search", "type", "submit");
+    h.close("form");
+    h.open("nav").link(Links.home(), "Datasets").link("/compare", "Compare").link("/api", "API").close("nav");
+    h.close("header");
+  }
+}

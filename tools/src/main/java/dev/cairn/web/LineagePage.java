@@ -1,0 +1,65 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.ChangeSummary;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/**
+ * {@code /versions/{id}/lineage}: the DAG of every ancestor (click a node to open it) and the
+ * genealogy table, one row per ancestor with its change-set counts and bytes (ClearML's RESULTS >
+ * PLOTS).
+ */
+final class LineagePage {
+  private final Site site;
+
+  LineagePage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    Dataset ds = site.version(ctx.pathParam("id"));
+    DatasetRecord r = ds.record();
+    Lineage lineage = Lineage.of(r.id(), ds.dependencyGraph(), site::recordOrNull);
+    VersionHeader.Tab tab = VersionHeader.Tab.LINEAGE;
+    Html h = new Html().raw(VersionHeader.render(r, tab));
+    h.el("p", Text.plural(lineage.nodes().size(), "version", "versions") + " in the lineage, oldest at the top. "
+        + "Each box shows the files its change-set added (+), modified (~) and removed (−); click one to open it.", "class", "muted");
+    h.open("div", "class", "dag-wrap").raw(LineageSvg.render(lineage)).close("div");
+    h.el("h2", "Genealogy");
+    genealogy(h, lineage);
+    return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  private static void genealogy(Html h, Lineage lineage) {
+    h.open("div", "class", "table-wrap").open("table", "id", "genealogy").open("thead").open("tr");
+    h.el("th", "Version").el("th", "Id").el("th", "Parents");
+    for (String c : new String[] {"Added", "Added bytes", "Modified", "Modified bytes", "Removed", "Removed bytes", "Files", "Size",
+        "Stored"}) {
+      h.el("th", c, "class", "num");
+    }
+    h.close("tr").close("thead").open("tbody");
+    for (Lineage.Node n : lineage.nodes()) {
+      DatasetRecord r = n.record();
+      h.open("tr", "data-id", n.id(), "class", n.id().equals(lineage.focus()) ? "focus" : null);
+      if (r == null) {
+        h.el("td", "deleted version", "class", "muted").el("td", Text.shortId(n.id()), "class", "mono").el("td", "");
+        h.open("td", "colspan", 9).close("td").close("tr");
+        continue;
+      }
+      h.open("td").raw(Widgets.versionLink(r)).close("td");
+      h.open("td").raw(Widgets.id(n.id())).close("td");
+      h.open("td");
+      n.parents().forEach(p -> h.link(Links.version(p), Text.shortId(p), "class", "mono", "title", p).text(" "));
+      h.close("td");
+      ChangeSummary s = r.summary();
+      h.el("td", Text.count(s.added()), "class", "num added").el("td", Text.bytes(s.addedBytes()), "class", "num");
+      h.el("td", Text.count(s.modified()), "class", "num modified").el("td", Text.bytes(s.modifiedBytes()), "class", "num");
+      h.el("td", Text.count(s.removed()), "class", "num removed").el("td", Text.bytes(s.removedBytes()), "class", "num");
+      h.el("td", Text.count(r.fileCount()), "class", "num").el("td", Text.bytes(r.totalBytes()), "class", "num");
+      h.el("td", Text.bytes(r.storedBytes()), "class", "num").close("tr");
+    }
+    h.close("tbody").close("table").close("div");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.cairn.web;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.StringJoiner;
+
+/**
+ * Every URL the pages link to, built in one place. User strings (names, paths, filters) only ever
+ * travel in query parameters, percent-encoded here; ids are hex and go in the path.
+ */
+final class Links {
+  private Links() {}
+
+  static String home() {
+    return "/";
+  }
+
+  /** The home page filtered to one project. */
+  static String project(String project) {
+    return "/" + query("project", project);
+  }
+
+  static String search(String project, String name, String tag) {
+    return "/" + query("project", project, "q", name, "tag", tag);
+  }
+
+  /** A dataset's page; the project is always named, even the unnamed one ({@code project=}). */
+  static String dataset(String project, String name) {
+    return "/dataset?project=" + encode(project) + "&name=" + encode(name);
+  }
+
+  static String version(String id) {
+    return "/versions/" + id;
+  }
+
+  /** A tab of a version page: {@code log}, {@code changes}, {@code files}, {@code lineage}, {@code preview}. */
+  static String tab(String id, String tab) {
+    return version(id) + "/" + tab;
+  }
+
+  static String changes(String id, String type, long offset) {
+    return tab(id, "changes") + query("type", type, "offset", offset > 0 ? Long.toString(offset) : null);
+  }
+
+  static String files(String id, String filter, long offset) {
+    return tab(id, "files") + query("filter", filter, "offset", offset > 0 ? Long.toString(offset) : null);
+  }
+
+  /** The next page of a filtered listing, resuming the scan after {@code after}. */
+  static String filesAfter(String id, String filter, String after) {
+    return tab(id, "files") + query("filter", filter, "after", after);
+  }
+
+  static String preview(String id, String path) {
+    return tab(id, "preview") + query("path", path);
+  }
+
+  /** One file's bytes, as a download. */
+  static String download(String id, String path) {
+    return version(id) + "/file" + query("path", path);
+  }
+
+  /** One file's bytes shown in the page (images in the preview). */
+  static String inline(String id, String path) {
+    return version(id) + "/file" + query("path", path, "inline", "1");
+  }
+
+  /** The whole version as an archive: {@code zip} or {@code tar}. */
+  static String archive(String id, String format) {
+    return version(id) + "/download." + format;
+  }
+
+  static String compare(String source, String target) {
+    return "/compare" + query("source", source, "target", target);
+  }
+
+  static String compare(String source, String target, String type, long offset) {
+    return "/compare" + query("source", source, "target", target, "type", type, "offset", offset > 0 ? Long.toString(offset) : null);
+  }
+
+  /** {@code ?a=1&b=2} from name/value pairs; null or empty values are left out; "" when none remain. */
+  static String query(String... pairs) {
+    StringJoiner j = new StringJoiner("&", "?", "");
+    j.setEmptyValue("");
+    for (int i = 0; i < pairs.length; i += 2) {
+      String v = pairs[i + 1];
+      if (v != null && !v.isEmpty()) {
+        j.add(pairs[i] + "=" + encode(v));
+      }
+    }
+    return j.toString();
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

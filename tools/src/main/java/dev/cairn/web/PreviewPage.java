@@ -1,0 +1,157 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * {@code /versions/{id}/preview?path=}: one file of the version: images shown, the first rows of
+ * CSV and TSV files as a table, the head of text files. Without a path, the first file that can be
+ * previewed.
+ */
+final class PreviewPage {
+  static final int TEXT_BYTES = 64 * 1024;
+  static final int TABLE_BYTES = 256 * 1024;
+  static final int TABLE_ROWS = 50;
+  static final long IMAGE_BYTES = 32L << 20;
+  /** How far into the listing the default file is looked for. */
+  private static final int DEFAULT_SEARCH = 1000;
+
+  private final Site site;
+
+  PreviewPage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    VersionHeader.Tab tab = VersionHeader.Tab.PREVIEW;
+    Html h = new Html().raw(VersionHeader.render(r, tab));
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      Manifest m = new Manifest(loader, r.root());
+      String path = Params.exact(ctx, "path");
+      pathForm(h, r.id(), path);
+      FileEntry e = path != null ? Downloads.entry(m, path) : defaultEntry(m);
+      if (e == null) {
+        h.el("div", "This version holds no files.", "class", "card empty");
+      } else {
+        fileCard(h, r, e, new Provenance(site, loader).introducer(r, e), next(m, e));
+        h.open("div", "class", "card preview-body").raw(body(reader, r.id(), e)).close("div");
+      }
+    }
+    return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  private static void pathForm(Html h, String id, String path) {
+    h.open("form", "class", "inline", "method", "get", "action", Links.tab(id, "preview"));
+    h.empty("input", "type", "text", "name", "path", "value", path, "placeholder", "path of a file in the version", "size", 50,
+        "data-focus-key", true, "aria-label", "Path of the file to preview");
+    h.el("button", "Preview", "type", "submit");
+    h.link(Links.files(id, null, 0), "or pick one from the contents", "class", "muted");
+    h.close("form");
+  }
+
+  private static FileEntry defaultEntry(Manifest m) throws IOException {
+    List<FileEntry> first = m.page(0, DEFAULT_SEARCH);
+    return first.stream().filter(e -> PreviewKind.of(e) != PreviewKind.NONE).findFirst()
+        .orElse(first.isEmpty() ? null : first.get(0));
+  }
+
+  private static FileEntry next(Manifest m, FileEntry e) {
+    Iterator<FileEntry> it = m.iterator(e.path());
+    while (it.hasNext()) {
+      FileEntry n = it.next();
+      if (!n.path().equals(e.path())) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry next) {
+    h.open("div", "class", "card").open("div", "class", "title-row");
+    h.el("h2", e.path(), "class", "path", "id", "preview-path");
+    h.open("div", "class", "actions");
+    if (next != null) {
+      h.link(Links.preview(r.id(), next.path()), "Next file →", "class", "button secondary", "rel", "next");
+    }
+    if (e.kind() == EntryKind.FILE) {
+      h.link(Links.download(r.id(), e.path()), "Download", "class", "button", "download", true, "id", "download-file");
+    }
+    h.close("div").close("div");
+    h.open("dl", "class", "props");
+    h.el("dt", "Size").el("dd", Text.bytes(e.size()) + " (" + Text.count(e.size()) + " bytes)");
+    h.el("dt", "Hash").open("dd").el("code", e.digest().hex(), "class", "hash").close("dd");
+    h.el("dt", "Stored in").open("dd").raw(storedIn == null ? new Html().text("unknown") : Widgets.versionLink(storedIn)).close("dd");
+    if (e.executable()) {
+      h.el("dt", "Mode").el("dd", "executable");
+    }
+    if (e.kind() == EntryKind.LINK) {
+      h.el("dt", "Link").open("dd").el("code", e.uri()).close("dd");
+    }
+    h.close("dl").close("div");
+  }
+
+  private static Html body(ObjectReader reader, String id, FileEntry e) throws IOException {
+    Html h = new Html();
+    if (e.kind() != EntryKind.FILE) {
+      return h.el("p", "This file stays outside the repository, at its link; there is nothing to preview here.", "class", "muted");
+    }
+    if (e.size() == 0) {
+      return h.el("p", "The file is empty.", "class", "muted");
+    }
+    PreviewKind kind = PreviewKind.of(e);
+    switch (kind) {
+      case IMAGE -> {
+        if (e.size() > IMAGE_BYTES) {
+          return h.el("p", "The image is too large to show here (" + Text.bytes(e.size()) + "); download it instead.", "class", "muted");
+        }
+        return h.empty("img", "class", "preview", "src", Links.inline(id, e.path()), "alt", e.path());
+      }
+      case CSV, TSV -> {
+        return table(FileHead.read(reader, e, TABLE_BYTES), kind == PreviewKind.CSV ? ',' : '\t');
+      }
+      default -> {
+        FileHead head = FileHead.read(reader, e, TEXT_BYTES);
+        if (kind == PreviewKind.TEXT || PreviewKind.looksLikeText(head.bytes(), head.length())) {
+          return text(head);
+        }
+        return h.el("p", "No preview for this kind of file; download it to open it.", "class", "muted");
+      }
+    }
+  }
+
+  private static Html text(FileHead head) {
+    Html h = new Html();
+    if (head.truncated()) {
+      h.el("p", "The first " + Text.bytes(head.length()) + " of the file:", "class", "muted");
+    }
+    return h.el("pre", head.text(), "class", "head", "id", "preview-text");
+  }
+
+  private static Html table(FileHead head, char separator) {
+    List<List<String>> rows = DelimitedText.rows(head.text(), separator, TABLE_ROWS + 1, !head.truncated());
+    Html h = new Html();
+    if (rows.isEmpty()) {
+      return h.el("p", "No rows.", "class", "muted");
+    }
+    h.el("p", "The first " + Text.plural(rows.size() - 1, "row", "rows") + " (the first line is taken as the header):", "class", "muted");
+    h.open("div", "class", "table-wrap").open("table", "id", "preview-table").open("thead").open("tr");
+    rows.get(0).forEach(c -> h.el("th", c));
+    h.close("tr").close("thead").open("tbody");
+    for (List<String> row : rows.subList(1, rows.size())) {
+      h.open("tr");
+      row.forEach(c -> h.el("td", c));
+      h.close("tr");
+    }
+    return h.close("tbody").close("table").close("div");
+  }
+}

@@ -1,0 +1,113 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.VersionStrings;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read side of one repository as the pages and the API see it: datasets grouped from the
+ * catalog, versions by id. Only reads; thread-safe because the repository is.
+ */
+final class Site {
+  private static final Comparator<DatasetRecord> VERSION_ORDER =
+      Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis);
+
+  private final DatasetRepository repo;
+
+  Site(DatasetRepository repo) {
+    this.repo = repo;
+  }
+
+  DatasetRepository repository() {
+    return repo;
+  }
+
+  List<String> projects() throws IOException {
+    return repo.projects();
+  }
+
+  /**
+   * Datasets with at least one version matching the filters, most recently updated first.
+   *
+   * @param project exact project, or null/empty for all
+   * @param name a regular expression found in the name (case-insensitive), or null/empty
+   * @param tags comma-separated tags every matching version carries, or null/empty
+   */
+  List<DatasetSummary> datasets(String project, String name, String tags) throws IOException {
+    Map<List<String>, List<DatasetRecord>> groups = new LinkedHashMap<>();
+    for (DatasetRecord r : repo.list(blankToNull(project), blankToNull(name), tagList(tags))) {
+      groups.computeIfAbsent(List.of(r.project(), r.name()), k -> new ArrayList<>()).add(r);
+    }
+    List<DatasetSummary> out = new ArrayList<>();
+    groups.forEach((k, v) -> {
+      v.sort(VERSION_ORDER);
+      out.add(new DatasetSummary(k.get(0), k.get(1), v));
+    });
+    out.sort(Comparator.comparingLong(DatasetSummary::updatedMillis).reversed());
+    return out;
+  }
+
+  /**
+   * Every version of one dataset.
+   *
+   * @throws HttpProblem 404 if there is none
+   */
+  DatasetSummary dataset(String project, String name) throws IOException {
+    if (name == null) {
+      throw HttpProblem.badRequest("Cannot show a dataset: give its name (and project)");
+    }
+    project = project == null ? "" : project;
+    List<DatasetRecord> versions = new ArrayList<>();
+    for (DatasetRecord r : repo.list(null, null, null)) {
+      if (r.project().equals(project) && r.name().equals(name)) {
+        versions.add(r);
+      }
+    }
+    if (versions.isEmpty()) {
+      throw HttpProblem.notFound("Cannot find dataset: no dataset named '" + name + "' in project '" + project + "'");
+    }
+    versions.sort(VERSION_ORDER);
+    return new DatasetSummary(project, name, versions);
+  }
+
+  /**
+   * The version with this id or unique id prefix.
+   *
+   * @throws DatasetNotFoundException if there is none (shown as a 404 page)
+   */
+  Dataset version(String idOrPrefix) throws IOException {
+    return repo.get(idOrPrefix);
+  }
+
+  /** A reader of the object store; the caller closes it. */
+  ObjectReader newReader() throws IOException {
+    return repo.repository().objects().newReader();
+  }
+
+  /** The record of a version by full id, or null when it was deleted. */
+  DatasetRecord recordOrNull(String id) throws IOException {
+    return repo.catalog().exists(id) ? repo.catalog().read(id) : null;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  /** "a, b" → [a, b]; null when empty. */
+  static List<String> tagList(String tags) {
+    if (tags == null || tags.isBlank()) {
+      return null;
+    }
+    return Arrays.stream(tags.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+  }
+}

@@ -1,0 +1,53 @@
+package dev.cairn.web;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Numbers, sizes and times as people read them on the pages. */
+final class Text {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+  private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+  private Text() {}
+
+  /** 1536 → "1.5 KiB". */
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < UNITS.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, UNITS[u]);
+  }
+
+  /** 1234567 → "1,234,567". */
+  static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  /** Epoch millis as "2026-11-25 10:00 UTC"; "–" for 0. */
+  static String time(long millis) {
+    return millis <= 0 ? "–" : TIME.format(Instant.ofEpochMilli(millis)) + " UTC";
+  }
+
+  /** The first 8 hex digits of an id, as the command line shows them. */
+  static String shortId(String id) {
+    return id.length() <= 8 ? id : id.substring(0, 8);
+  }
+
+  /** A project as shown: the unnamed project reads "(no project)". */
+  static String project(String project) {
+    return project.isEmpty() ? "(no project)" : project;
+  }
+
+  /** "3 files" / "1 file". */
+  static String plural(long n, String one, String many) {
+    return count(n) + " " + (n == 1 ? one : many);
+  }
+}

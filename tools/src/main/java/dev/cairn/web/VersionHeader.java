@@ -1,0 +1,74 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The top of every version page: breadcrumbs, title, state, download buttons and the tabs. */
+final class VersionHeader {
+  /** The version page's tabs: path suffix and label. */
+  enum Tab {
+    OVERVIEW("", "Overview"),
+    LOG("log", "Execution log"),
+    CHANGES("changes", "Change-set"),
+    FILES("files", "Contents"),
+    LINEAGE("lineage", "Lineage"),
+    PREVIEW("preview", "Preview");
+
+    final String path;
+    final String label;
+
+    Tab(String path, String label) {
+      this.path = path;
+      this.label = label;
+    }
+
+    String href(String id) {
+      return path.isEmpty() ? Links.version(id) : Links.tab(id, path);
+    }
+  }
+
+  private VersionHeader() {}
+
+  static List<Layout.Crumb> crumbs(DatasetRecord r, Tab tab) {
+    Layout.Crumb version = new Layout.Crumb(r.version(), tab == Tab.OVERVIEW ? null : Links.version(r.id()));
+    List<Layout.Crumb> crumbs = new ArrayList<>(List.of(
+        new Layout.Crumb("Datasets", Links.home()),
+        new Layout.Crumb(Text.project(r.project()), Links.project(r.project())),
+        new Layout.Crumb(r.name(), Links.dataset(r.project(), r.name())),
+        version));
+    if (tab != Tab.OVERVIEW) {
+      crumbs.add(new Layout.Crumb(tab.label, null));
+    }
+    return crumbs;
+  }
+
+  /** Page title: "name 1.2.0 · Change-set". */
+  static String title(DatasetRecord r, Tab tab) {
+    return r.name() + " " + r.version() + (tab == Tab.OVERVIEW ? "" : " · " + tab.label);
+  }
+
+  static Html render(DatasetRecord r, Tab active) {
+    Html h = new Html().open("div", "class", "title-row").open("div");
+    h.open("h1").text(r.name()).text(" ").el("span", r.version(), "class", "version").close("h1");
+    h.open("div", "class", "actions").raw(Widgets.state(r)).raw(Widgets.tags(r.tags())).raw(Widgets.id(r.id())).close("div");
+    h.close("div").open("div", "class", "actions");
+    if (!r.parents().isEmpty()) {
+      h.link(Links.compare(r.parents().get(r.parents().size() - 1), r.id()), "Compare with parent", "class", "button secondary");
+    }
+    h.link(Links.archive(r.id(), "zip"), "Download .zip", "class", "button", "download", true);
+    h.link(Links.archive(r.id(), "tar"), "Download .tar", "class", "button secondary", "download", true);
+    h.close("div").close("div");
+    h.open("nav", "class", "tabs");
+    for (Tab t : Tab.values()) {
+      String label = switch (t) {
+        case CHANGES -> t.label + " (" + Text.count(r.summary().total()) + ")";
+        case FILES -> t.label + " (" + Text.count(r.fileCount()) + ")";
+        default -> t.label;
+      };
+      h.link(t.href(r.id()), label, "class", t == active ? "active" : null, "data-tab", t.name().toLowerCase(Locale.ROOT));
+    }
+    return h.close("nav");
+  }
+}

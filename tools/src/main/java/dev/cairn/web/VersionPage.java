@@ -1,0 +1,146 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.ChangeSummary;
+import dev.cairn.dataset.Conflict;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Usage;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /versions/{id}}: what ClearML's version panel shows: metadata and description, size of
+ * the files against bytes newly stored, file count, the changes against the parents, conflicts of
+ * the parent merge, and the runs that used the version.
+ */
+final class VersionPage {
+  private final Site site;
+
+  VersionPage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    Html h = new Html().raw(VersionHeader.render(r, VersionHeader.Tab.OVERVIEW));
+    h.open("div", "class", "grid");
+    properties(h, r);
+    size(h, r);
+    changes(h, r.summary(), r.conflicts().size());
+    h.close("div");
+    h.el("h2", "Description");
+    boolean none = r.description().isBlank();
+    h.el("p", none ? "No description." : r.description(), "class", none ? "muted" : "description");
+    metadata(h, r.metadata());
+    conflicts(h, r.conflicts());
+    runs(h, site.repository().usage().usesOf(r.id()));
+    return Layout.page(VersionHeader.title(r, VersionHeader.Tab.OVERVIEW), VersionHeader.crumbs(r, VersionHeader.Tab.OVERVIEW), h);
+  }
+
+  private void properties(Html h, DatasetRecord r) throws IOException {
+    h.open("div", "class", "card").el("h2", "Version").open("dl", "class", "props");
+    prop(h, "Id", new Html().el("code", r.id()));
+    prop(h, "Project", new Html().link(Links.project(r.project()), Text.project(r.project())));
+    prop(h, "Dataset", new Html().link(Links.dataset(r.project(), r.name()), r.name()));
+    prop(h, "Version", new Html().text(r.version()));
+    prop(h, "State", Widgets.state(r));
+    prop(h, "Created", new Html().text(Text.time(r.createdMillis())));
+    prop(h, "Closed", new Html().text(Text.time(r.closedMillis())));
+    if (r.publishedMillis() > 0) {
+      prop(h, "Published", new Html().text(Text.time(r.publishedMillis())));
+    }
+    Html parents = new Html();
+    if (r.parents().isEmpty()) {
+      parents.el("span", "none", "class", "muted");
+    }
+    for (String p : r.parents()) {
+      DatasetRecord pr = site.recordOrNull(p);
+      Html label = pr == null ? new Html().el("span", Text.shortId(p) + " (deleted)", "class", "muted") : Widgets.versionLink(pr);
+      parents.open("div").raw(label).close("div");
+    }
+    prop(h, "Parents", parents);
+    if (r.storage() != null && !r.storage().isBlank()) {
+      prop(h, "Storage", new Html().el("code", r.storage()));
+    }
+    prop(h, "Manifest", new Html().el("code", r.root().hex(), "class", "hash"));
+    h.close("dl").close("div");
+  }
+
+  private static void size(Html h, DatasetRecord r) {
+    h.open("div", "class", "card").el("h2", "Size");
+    h.open("div", "class", "stats");
+    DatasetPage.stat(h, Text.bytes(r.totalBytes()), "size of the files");
+    DatasetPage.stat(h, Text.bytes(r.storedBytes()), "size stored");
+    DatasetPage.stat(h, Text.count(r.fileCount()), r.fileCount() == 1 ? "file" : "files");
+    h.close("div");
+    h.raw(Widgets.meter(r.storedBytes(), r.totalBytes()));
+    long pct = r.totalBytes() == 0 ? 0 : Math.round(100.0 * r.storedBytes() / r.totalBytes());
+    h.el("p", "This version newly stored " + Text.bytes(r.storedBytes()) + " (" + pct + "% of the files' size, after"
+        + " deduplication and compression); the rest is shared with its ancestors.", "class", "muted");
+    h.close("div");
+  }
+
+  private static void changes(Html h, ChangeSummary s, int conflicts) {
+    h.open("div", "class", "card").el("h2", "Changes against parents");
+    h.open("table", "class", "summary").open("tbody");
+    row(h, "added", s.added(), s.addedBytes());
+    row(h, "modified", s.modified(), s.modifiedBytes());
+    row(h, "removed", s.removed(), s.removedBytes());
+    h.close("tbody").close("table");
+    if (conflicts > 0) {
+      h.el("p", Text.plural(conflicts, "conflict", "conflicts") + " between parents (the last parent won).", "class", "notice");
+    }
+    h.close("div");
+  }
+
+  private static void row(Html h, String label, long count, long bytes) {
+    h.open("tr").open("td").el("span", label, "class", "change " + label).close("td")
+        .el("td", Text.count(count), "class", "num").el("td", Text.bytes(bytes), "class", "num").close("tr");
+  }
+
+  private static void prop(Html h, String name, Html value) {
+    h.el("dt", name).open("dd").raw(value).close("dd");
+  }
+
+  private static void metadata(Html h, Map<String, String> metadata) {
+    h.el("h2", "Metadata");
+    if (metadata.isEmpty()) {
+      h.el("p", "No metadata.", "class", "muted");
+      return;
+    }
+    h.open("div", "class", "table-wrap").open("table", "id", "metadata").open("thead").open("tr").el("th", "Key").el("th", "Value")
+        .close("tr").close("thead").open("tbody");
+    metadata.forEach((k, v) -> h.open("tr").el("td", k, "class", "mono").el("td", v).close("tr"));
+    h.close("tbody").close("table").close("div");
+  }
+
+  private static void conflicts(Html h, List<Conflict> conflicts) {
+    if (conflicts.isEmpty()) {
+      return;
+    }
+    h.el("h2", "Conflicts of the parent merge");
+    h.open("div", "class", "table-wrap").open("table").open("thead").open("tr").el("th", "Path").el("th", "Parents holding it")
+        .el("th", "Taken from").close("tr").close("thead").open("tbody");
+    for (Conflict c : conflicts) {
+      h.open("tr").el("td", c.path(), "class", "path").open("td");
+      c.parents().forEach(p -> h.raw(Widgets.id(p)).text(" "));
+      h.close("td").open("td").raw(Widgets.id(c.winner())).close("td").close("tr");
+    }
+    h.close("tbody").close("table").close("div");
+  }
+
+  private static void runs(Html h, List<Usage.Use> uses) {
+    h.el("h2", "Runs that used this version");
+    if (uses.isEmpty()) {
+      h.el("p", "No run recorded a use of this version (cairn get --run RUN --alias NAME records one).", "class", "muted");
+      return;
+    }
+    h.open("div", "class", "table-wrap").open("table", "id", "runs").open("thead").open("tr").el("th", "Run").el("th", "Alias")
+        .el("th", "When").close("tr").close("thead").open("tbody");
+    for (Usage.Use u : uses) {
+      h.open("tr").el("td", u.run(), "class", "mono").el("td", u.alias()).el("td", Text.time(u.timeMillis()), "class", "muted").close("tr");
+    }
+    h.close("tbody").close("table").close("div");
+  }
+}

@@ -1,0 +1,201 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.ArchiveIo;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.internal.json.Json;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+
+/**
+ * The read-only web UI and JSON API over one repository ({@code cairn serve}): an embedded Javalin
+ * (Jetty) server. It registers only GET routes and never writes to the repository. Thread-safe;
+ * each request opens its own object reader.
+ *
+ * <pre>{@code
+ * try (WebServer server = WebServer.start(repo, "127.0.0.1", 8080, System.err::println)) {
+ *   server.awaitStop();
+ * }
+ * }</pre>
+ */
+public final class WebServer implements AutoCloseable {
+  /** Security headers of every page: no inline script or style, nothing framed, no sniffing. */
+  private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+  private final Javalin app;
+  private final String host;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private WebServer(Javalin app, String host) {
+    this.app = app;
+    this.host = host;
+  }
+
+  /**
+   * Starts serving {@code repo} on {@code host}:{@code port} (port 0 picks a free one). The
+   * repository stays open and owned by the caller; close it after the server.
+   *
+   * @param log receives one entry per unexpected failure, with its stack trace (never shown to users)
+   * @throws IOException if the address cannot be bound
+   */
+  public static WebServer start(DatasetRepository repo, String host, int port, Consumer<String> log) throws IOException {
+    Site site = new Site(repo);
+    ErrorPages errors = new ErrorPages(log);
+    Assets assets = Assets.load();
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.startup.showOldJavalinVersionWarning = false;
+      config.jetty.host = host;
+      config.jetty.port = port;
+      config.router.ignoreTrailingSlashes = true;
+      config.http.prefer405over404 = true;
+      config.http.compressionStrategy = CompressionStrategy.GZIP;
+      config.jetty.modifyServer(server -> server.setErrorHandler(quietJettyErrors()));
+      config.routes.before(WebServer::securityHeaders);
+      pages(config.routes, site, assets);
+      api(config.routes, new Api(site));
+      config.routes.exception(Exception.class, errors::exception);
+      for (int status : new int[] {400, 404, 405, 500}) {
+        config.routes.error(status, "*", errors::status);
+      }
+    });
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      app.stop();
+      throw new IOException("Cannot start the web server on " + host + ":" + port + ": " + rootMessage(e), e);
+    }
+    return new WebServer(app, host);
+  }
+
+  private static void pages(RoutesConfig routes, Site site, Assets assets) {
+    routes.get("/", page(new HomePage(site)::render));
+    routes.get("/dataset", page(new DatasetPage(site)::render));
+    routes.get("/compare", page(new ComparePage(site)::render));
+    routes.get("/versions/{id}", page(new VersionPage(site)::render));
+    routes.get("/versions/{id}/log", page(new LogPage(site)::render));
+    routes.get("/versions/{id}/changes", page(new ChangesPage(site)::render));
+    routes.get("/versions/{id}/files", page(new FilesPage(site)::render));
+    routes.get("/versions/{id}/lineage", page(new LineagePage(site)::render));
+    routes.get("/versions/{id}/preview", page(new PreviewPage(site)::render));
+    Downloads downloads = new Downloads(site);
+    routes.get("/versions/{id}/file", downloads::file);
+    routes.get("/versions/{id}/download.zip", ctx -> downloads.archive(ctx, ArchiveIo.Format.ZIP));
+    routes.get("/versions/{id}/download.tar", ctx -> downloads.archive(ctx, ArchiveIo.Format.TAR));
+    routes.head("/versions/{id}/file", downloads::file);
+    routes.head("/versions/{id}/download.zip", ctx -> downloads.archive(ctx, ArchiveIo.Format.ZIP));
+    routes.head("/versions/{id}/download.tar", ctx -> downloads.archive(ctx, ArchiveIo.Format.TAR));
+    routes.get("/static/{name}", assets::serve);
+  }
+
+  private static void api(RoutesConfig routes, Api api) {
+    routes.get("/api", json(api::index));
+    routes.get("/api/projects", json(api::projects));
+    routes.get("/api/datasets", json(api::datasets));
+    routes.get("/api/dataset", json(api::dataset));
+    routes.get("/api/versions", json(api::versions));
+    routes.get("/api/versions/{id}", json(api::version));
+    routes.get("/api/versions/{id}/log", json(api::log));
+    routes.get("/api/versions/{id}/runs", json(api::runs));
+    routes.get("/api/versions/{id}/changes", json(api::changes));
+    routes.get("/api/versions/{id}/files", json(api::files));
+    routes.get("/api/versions/{id}/lineage", json(api::lineage));
+    routes.get("/api/compare", json(api::compare));
+  }
+
+  /** Renders an HTML page. */
+  @FunctionalInterface
+  interface PageRenderer {
+    String render(Context ctx) throws IOException;
+  }
+
+  /** Produces a JSON document (maps, lists and scalars). */
+  @FunctionalInterface
+  interface JsonEndpoint {
+    Object render(Context ctx) throws IOException;
+  }
+
+  private static io.javalin.http.Handler page(PageRenderer page) {
+    return ctx -> ctx.contentType("text/html; charset=utf-8").result(page.render(ctx));
+  }
+
+  private static io.javalin.http.Handler json(JsonEndpoint endpoint) {
+    return ctx -> ctx.contentType("application/json; charset=utf-8").result(Json.pretty(endpoint.render(ctx)));
+  }
+
+  /** Jetty's own answers (to URIs too malformed to route) without stack traces or causes. */
+  private static ErrorHandler quietJettyErrors() {
+    ErrorHandler h = new ErrorHandler();
+    h.setShowStacks(false);
+    h.setShowCauses(false);
+    h.setShowOrigin(false);
+    return h;
+  }
+
+  private static void securityHeaders(Context ctx) {
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Content-Security-Policy", PAGE_POLICY);
+    ctx.header("Cache-Control", "no-store");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The address to open in a browser. */
+  public String url() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      h = "localhost";
+    }
+    return "http://" + h + ":" + port() + "/";
+  }
+
+  /** Whether {@code host} names only this machine (a loopback address). */
+  public static boolean isLoopback(String host) {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Blocks until {@link #close} is called (from another thread or a shutdown hook). */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops the server; requests in flight are cut. Idempotent. */
+  @Override
+  public void close() {
+    try {
+      app.stop();
+    } finally {
+      stopped.countDown();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.ChangeSummary;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.manifest.DiffEntry;
+import java.util.Collection;
+import java.util.Locale;
+
+/** Small fragments the pages share: badges, tags, ids, change counts, pagers. */
+final class Widgets {
+  private Widgets() {}
+
+  static Html state(DatasetRecord r) {
+    return new Html().el("span", r.state().label(), "class", "badge " + r.state().label());
+  }
+
+  static Html tags(Collection<String> tags) {
+    Html h = new Html();
+    tags.forEach(t -> h.el("span", t, "class", "tag"));
+    return h;
+  }
+
+  /** A short id linking to its version, with a button copying the full id. */
+  static Html id(String id) {
+    return new Html().open("span", "class", "id").link(Links.version(id), Text.shortId(id), "class", "mono", "title", id)
+        .el("button", "copy", "class", "copy", "type", "button", "data-copy", id, "title", "Copy the full id").close("span");
+  }
+
+  /** "name 1.2.0" linking to the version. */
+  static Html versionLink(DatasetRecord r) {
+    return new Html().link(Links.version(r.id()), r.name() + " " + r.version(), "title", r.id());
+  }
+
+  /** "+3 ~1 −2", coloured. */
+  static Html counts(ChangeSummary s) {
+    return new Html()
+        .el("span", "+" + Text.count(s.added()), "class", "added", "title", "added")
+        .text(" ").el("span", "~" + Text.count(s.modified()), "class", "modified", "title", "modified")
+        .text(" ").el("span", "−" + Text.count(s.removed()), "class", "removed", "title", "removed");
+  }
+
+  static Html changeType(DiffEntry.ChangeType t) {
+    String label = t.name().toLowerCase(Locale.ROOT);
+    return new Html().el("span", label, "class", "change " + label);
+  }
+
+  /** Builds the link to the page starting at an offset. */
+  @FunctionalInterface
+  interface PageLink {
+    String at(long offset);
+  }
+
+  /** "Showing 101–200 of 2,000 (page 2 of 20)" with first, previous, next and last links. */
+  static Html pager(long offset, int shown, long total, int pageSize, PageLink link) {
+    Html h = new Html().open("div", "class", "pager");
+    if (total == 0 || shown == 0) {
+      h.el("span", total == 0 ? "Nothing to show" : "Past the end (" + Text.count(total) + " in all)");
+    } else {
+      long pages = (total + pageSize - 1) / pageSize;
+      h.el("span", "Showing " + Text.count(offset + 1) + "–" + Text.count(offset + shown) + " of " + Text.count(total)
+          + (pages > 1 ? " (page " + Text.count(offset / pageSize + 1) + " of " + Text.count(pages) + ")" : ""));
+    }
+    if (offset > 0) {
+      h.link(link.at(0), "« First", "class", "button secondary", "rel", "first");
+      h.link(link.at(Math.max(0, Math.min(offset, total) - pageSize)), "← Previous", "class", "button secondary", "rel", "prev");
+    }
+    if (offset + shown < total) {
+      h.link(link.at(offset + pageSize), "Next →", "class", "button secondary", "rel", "next");
+      h.link(link.at((total - 1) / pageSize * pageSize), "Last »", "class", "button secondary", "rel", "last");
+    }
+    return h.close("div");
+  }
+
+  /** A thin bar showing {@code part} of {@code whole} (inline SVG: the pages allow no inline styles). */
+  static Html meter(long part, long whole) {
+    double f = whole <= 0 ? 0 : Math.min(1, (double) part / whole);
+    int w = (int) Math.round(f * 1000);
+    return new Html().open("div", "class", "meter")
+        .open("svg", "xmlns", "http://www.w3.org/2000/svg", "viewBox", "0 0 1000 8", "preserveAspectRatio", "none",
+            "width", "100%", "height", 8)
+        .empty("rect", "x", 0, "y", 0, "width", w, "height", 8, "fill", "#60a5fa")
+        .close("svg").close("div");
+  }
+}

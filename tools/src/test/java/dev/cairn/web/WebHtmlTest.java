@@ -1,0 +1,69 @@
+package dev.cairn.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Escaping, and the small text helpers the pages use. */
+class WebHtmlTest {
+  @Test
+  void escapesTextAndAttributes() {
+    assertThat(Html.escape("<img src=x onerror=alert(1)>")).isEqualTo("&lt;img src=x onerror=alert(1)&gt;");
+    assertThat(Html.escape("a \"b\" & 'c'")).isEqualTo("a &quot;b&quot; &amp; &#39;c&#39;");
+    assertThat(Html.escape("plain ✓ 日本")).isEqualTo("plain ✓ 日本");
+    assertThat(Html.escape("nul\u0000bell\u0007")).isEqualTo("nul\uFFFDbell\uFFFD");
+    String h = new Html().link("/x?a=1&b=\"2\"", "<b>", "title", "'t'").toString();
+    assertThat(h).isEqualTo("<a href=\"/x?a=1&amp;b=&quot;2&quot;\" title=\"&#39;t&#39;\">&lt;b&gt;</a>");
+  }
+
+  @Test
+  void leavesOutNullAndFalseAttributes() {
+    assertThat(new Html().empty("input", "name", "q", "value", null, "checked", false, "autofocus", true).toString())
+        .isEqualTo("<input name=\"q\" autofocus>");
+    assertThat(new Html().empty("rect", "x", 1).toString()).isEqualTo("<rect x=\"1\"/>");
+  }
+
+  @Test
+  void linksEncodeUserStringsInQueries() {
+    assertThat(Links.preview("abc", "a b/<c>&d=e.txt")).isEqualTo("/versions/abc/preview?path=a%20b%2F%3Cc%3E%26d%3De.txt");
+    assertThat(Links.dataset("", "x")).isEqualTo("/dataset?project=&name=x");
+    assertThat(Links.query("a", null, "b", "")).isEmpty();
+  }
+
+  @Test
+  void formatsForPeople() {
+    assertThat(Text.bytes(0)).isEqualTo("0 B");
+    assertThat(Text.bytes(1536)).isEqualTo("1.5 KiB");
+    assertThat(Text.bytes(300L << 20)).isEqualTo("300 MiB");
+    assertThat(Text.count(1234567)).isEqualTo("1,234,567");
+    assertThat(Text.time(0)).isEqualTo("–");
+    assertThat(LogPage.quote("--files")).isEqualTo("--files");
+    assertThat(LogPage.quote("a b's")).isEqualTo("'a b'\\''s'");
+  }
+
+  @Test
+  void readsCsvAndTsvHeads() {
+    assertThat(DelimitedText.rows("a,b\n1,\"x, \"\"y\"\"\"\r\n2,3", ',', 10, true))
+        .isEqualTo(List.of(List.of("a", "b"), List.of("1", "x, \"y\""), List.of("2", "3")));
+    assertThat(DelimitedText.rows("a\tb\n1\t2\n3\t", '\t', 10, false)).as("a cut text drops its partial last row")
+        .isEqualTo(List.of(List.of("a", "b"), List.of("1", "2")));
+    assertThat(DelimitedText.rows("h\n1\n2\n3\n", ',', 2, true)).hasSize(2);
+    assertThat(DelimitedText.rows("\uFEFFh\n", ',', 2, true)).isEqualTo(List.of(List.of("h")));
+  }
+
+  @Test
+  void previewKindsFollowNamesAndBytes() {
+    assertThat(PreviewKind.imageType("a/b.JPG")).isEqualTo("image/jpeg");
+    assertThat(PreviewKind.imageType("a.txt")).isNull();
+    byte[] text = "hello\nworld\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(PreviewKind.looksLikeText(text, text.length)).isTrue();
+    assertThat(PreviewKind.looksLikeText(new byte[] {1, 0, 2}, 3)).isFalse();
+  }
+
+  @Test
+  void downloadNamesAreSafeInHeaders() {
+    assertThat(Downloads.disposition("attachment", "ünï \"x\".txt"))
+        .isEqualTo("attachment; filename=\"_n___x_.txt\"; filename*=UTF-8''%C3%BCn%C3%AF%20%22x%22.txt");
+  }
+}

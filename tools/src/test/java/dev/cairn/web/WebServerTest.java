@@ -1,0 +1,312 @@
+package dev.cairn.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.Repository;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.internal.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over HTTP, without a browser: every page and endpoint, errors, escaping, downloads. */
+class WebServerTest {
+  @TempDir static Path tmp;
+  static WebFixture fixture;
+  static Repository repository;
+  static DatasetRepository repo;
+  static WebServer server;
+  static final List<String> serverLog = new ArrayList<>();
+  static final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws IOException {
+    fixture = WebFixture.build(tmp);
+    repository = Repository.open(fixture.repoDir);
+    repo = DatasetRepository.of(repository);
+    server = WebServer.start(repo, "127.0.0.1", 0, serverLog::add);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    server.close();
+    repository.close();
+  }
+
+  static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  /** A request the JDK client refuses to send (malformed or dot-segment paths), over a plain socket. */
+  static String rawGet(String target) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static String page(String path) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = get(path);
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  @SuppressWarnings("unchecked")
+  static <T> T json(String path) throws Exception {
+    HttpResponse<byte[]> r = get(path);
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    return (T) Json.parse(new String(r.body(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everyPageRenders() throws Exception {
+    assertThat(page("/")).contains("pets", "pets-extra", "pets-merged", "vision");
+    assertThat(page("/?q=extra")).contains("pets-extra").doesNotContain(">pets-merged<");
+    assertThat(page("/?tag=clean")).contains(">pets<").doesNotContain("pets-extra");
+    assertThat(page("/dataset?project=vision&name=pets")).contains("1.0.0", "1.0.1", "Size of files", "File count", "Stored bytes");
+    String v2 = fixture.v2;
+    assertThat(page("/versions/" + v2)).contains("size of the files", "size stored", "run-42", "train", "Changes against parents");
+    assertThat(page("/versions/" + v2 + "/log")).contains("cairn sync", "cairn create");
+    assertThat(page("/versions/" + v2 + "/changes")).contains("images/bird.png", "labels.csv", "data.bin");
+    assertThat(page("/versions/" + v2 + "/files")).contains("images/cat.png", "notes/readme.txt");
+    assertThat(page("/versions/" + fixture.merged + "/lineage")).contains("<svg", "Genealogy", "pets-extra");
+    assertThat(page("/versions/" + v2 + "/preview?path=labels.csv")).contains("<table", "bird");
+    assertThat(page("/compare?source=" + fixture.v1 + "&target=" + v2)).contains("images/bird.png", "data.bin");
+    assertThat(page("/compare")).contains("Pick a source");
+    assertThat(serverLog).isEmpty();
+  }
+
+  @Test
+  void idPrefixesWork() throws Exception {
+    assertThat(page("/versions/" + fixture.v2.substring(0, 8))).contains(fixture.v2);
+  }
+
+  @Test
+  void userTextIsEscapedEverywhere() throws Exception {
+    List<String> pages = List.of("/", "/dataset?project=vision&name=pets", "/versions/" + fixture.v1, "/versions/" + fixture.v1 + "/files",
+        "/versions/" + fixture.v1 + "/changes", "/versions/" + fixture.v1 + "/preview?path=" + Links.encode(WebFixture.HOSTILE_NAME),
+        "/versions/" + fixture.v1 + "/preview?path=labels.csv", "/versions/" + fixture.v1 + "/log");
+    for (String p : pages) {
+      String html = page(p);
+      assertThat(html).as(p).doesNotContain("<img src=x", "<script>alert", "<i>camera</i>", "<b>good</b>");
+    }
+    String version = page("/versions/" + fixture.v1);
+    assertThat(version).contains("Pets &lt;script&gt;alert(&#39;description&#39;)&lt;/script&gt; &amp; friends", "&lt;i&gt;camera&lt;/i&gt;");
+    assertThat(page("/versions/" + fixture.v1 + "/files")).contains("&lt;img src=x onerror=alert(1)&gt;.txt");
+    String filtered = page("/versions/" + fixture.v1 + "/files?filter=" + Links.encode("<img src"));
+    assertThat(filtered).contains("&lt;img src=x onerror=alert(1)&gt;.txt").doesNotContain("<img src");
+  }
+
+  @Test
+  void pagesForbidInlineScript() throws Exception {
+    HttpResponse<byte[]> r = get("/");
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'").doesNotContain("unsafe-inline");
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+  }
+
+  @Test
+  void unknownIdsGetA404PageNotAStackTrace() throws Exception {
+    for (String p : List.of("/versions/0123456789abcdef0123456789abcdef", "/versions/deadbeef/files", "/versions/not-an-id",
+        "/versions/" + fixture.v1 + "/preview?path=missing.txt", "/dataset?project=vision&name=nope", "/no/such/page",
+        "/compare?source=deadbeef&target=" + fixture.v1)) {
+      HttpResponse<byte[]> r = get(p);
+      String body = new String(r.body(), StandardCharsets.UTF_8);
+      assertThat(r.statusCode()).as(p).isEqualTo(404);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).as(p).startsWith("text/html");
+      assertThat(body).as(p).contains("Not found", "Back to the datasets").doesNotContain("Exception", "\tat ", "dev.cairn.");
+    }
+    HttpResponse<byte[]> api = get("/api/versions/0123456789abcdef0123456789abcdef");
+    assertThat(api.statusCode()).isEqualTo(404);
+    Map<?, ?> error = (Map<?, ?>) Json.parse(new String(api.body(), StandardCharsets.UTF_8));
+    assertThat(error.get("status")).isEqualTo(404L);
+    assertThat((String) error.get("error")).startsWith("Cannot find dataset version");
+    assertThat(get("/versions/" + fixture.v1 + "/files?offset=-3").statusCode()).isEqualTo(400);
+    for (String target : List.of("/versions/%ZZ", "/../config", "/versions/" + fixture.v1 + "/%2e%2e/%2e%2e/config")) {
+      String raw = rawGet(target);
+      assertThat(raw).as(target).startsWith("HTTP/1.1 40").doesNotContain("Exception", "\tat ", "Caused by");
+    }
+    assertThat(get("/versions/" + fixture.v1 + "/changes?type=renamed").statusCode()).isEqualTo(400);
+    assertThat(serverLog).isEmpty();
+  }
+
+  @Test
+  void downloadsAFileByteForByte() throws Exception {
+    for (Map.Entry<String, byte[]> e : fixture.v1Files.entrySet()) {
+      HttpResponse<byte[]> r = get(Links.download(fixture.v1, e.getKey()));
+      assertThat(r.statusCode()).as(e.getKey()).isEqualTo(200);
+      assertThat(r.body()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(r.headers().firstValue("Content-Disposition").orElse("")).startsWith("attachment;");
+      assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+    }
+    HttpResponse<byte[]> image = get(Links.inline(fixture.v1, "images/cat.png"));
+    assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+    assertThat(image.headers().firstValue("Content-Security-Policy").orElse("")).contains("sandbox");
+    assertThat(image.body()).isEqualTo(fixture.v1Files.get("images/cat.png"));
+  }
+
+  @Test
+  void downloadsRefusePathsOutsideTheVersion() throws Exception {
+    String base = "/versions/" + fixture.v1 + "/file?path=";
+    for (String bad : List.of("../config", "/etc/passwd", "images/../labels.csv", "./labels.csv", "images\\cat.png", "images/")) {
+      assertThat(get(base + Links.encode(bad)).statusCode()).as(bad).isEqualTo(400);
+    }
+    for (String missing : List.of("config", "images", "refs/CURRENT", "data.bin.missing")) {
+      assertThat(get(base + Links.encode(missing)).statusCode()).as(missing).isEqualTo(404);
+    }
+    assertThat(get("/versions/" + fixture.v1 + "/file").statusCode()).isEqualTo(400);
+    assertThat(get("/versions/" + fixture.v2 + "/file?path=data.bin").statusCode()).as("removed in v2").isEqualTo(404);
+  }
+
+  @Test
+  void streamsWholeVersionsAsZipAndTar() throws Exception {
+    HttpResponse<byte[]> zip = get("/versions/" + fixture.v2 + "/download.zip");
+    assertThat(zip.headers().firstValue("Content-Type")).hasValue("application/zip");
+    assertThat(zip.headers().firstValue("Content-Disposition").orElse("")).contains("pets-1.0.1.zip");
+    assertThat(unpack(new ZipArchiveInputStream(new ByteArrayInputStream(zip.body())))).isEqualTo(hashes(fixture.v2Files));
+    HttpResponse<byte[]> tar = get("/versions/" + fixture.v2 + "/download.tar");
+    assertThat(tar.headers().firstValue("Content-Type")).hasValue("application/x-tar");
+    assertThat(unpack(new TarArchiveInputStream(new ByteArrayInputStream(tar.body())))).isEqualTo(hashes(fixture.v2Files));
+  }
+
+  static Map<String, String> unpack(ArchiveInputStream<? extends ArchiveEntry> in) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (in) {
+      for (ArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.put(e.getName(), java.util.HexFormat.of().formatHex(sha256(in)));
+      }
+    }
+    return out;
+  }
+
+  static Map<String, String> hashes(Map<String, byte[]> files) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    for (Map.Entry<String, byte[]> e : files.entrySet()) {
+      out.put(e.getKey(), java.util.HexFormat.of().formatHex(sha256(new ByteArrayInputStream(e.getValue()))));
+    }
+    return out;
+  }
+
+  static byte[] sha256(InputStream in) throws IOException {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[8192];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        md.update(buf, 0, n);
+      }
+      return md.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void apiServesTheSameData() throws Exception {
+    List<Map<String, Object>> versions = json("/api/versions?project=vision");
+    assertThat(versions).extracting(v -> v.get("name")).containsExactly("pets", "pets", "pets-extra", "pets-merged");
+    List<Map<String, Object>> datasets = json("/api/datasets?tag=raw");
+    assertThat(datasets).extracting(d -> d.get("name")).containsExactly("pets");
+    Map<String, Object> dataset = json("/api/dataset?project=vision&name=pets");
+    assertThat((List<Object>) dataset.get("versions")).hasSize(2);
+    List<Map<String, Object>> projects = json("/api/projects");
+    assertThat(projects).singleElement().satisfies(p -> assertThat(p).containsEntry("project", "vision").containsEntry("datasets", 3L));
+
+    Map<String, Object> v2 = json("/api/versions/" + fixture.v2);
+    assertThat(v2).containsEntry("id", fixture.v2).containsEntry("description", "").containsKey("stored_bytes");
+    assertThat((List<Map<String, Object>>) v2.get("runs")).singleElement().satisfies(r -> assertThat(r).containsEntry("run", "run-42"));
+    assertThat((List<Object>) json("/api/versions/" + fixture.v2 + "/log")).isNotEmpty();
+
+    Map<String, Object> changes = json("/api/versions/" + fixture.v2 + "/changes");
+    assertThat((Map<String, Object>) changes.get("summary")).containsEntry("added", 1L).containsEntry("modified", 1L).containsEntry("removed", 1L);
+    Map<String, Map<String, Object>> byPath = new TreeMap<>();
+    ((List<Map<String, Object>>) changes.get("changes")).forEach(c -> byPath.put((String) c.get("path"), c));
+    assertThat(byPath.get("images/bird.png")).containsEntry("change", "added").containsEntry("stored_in", fixture.v2);
+    assertThat(byPath.get("labels.csv")).containsEntry("change", "modified").containsEntry("stored_in", fixture.v2).containsKey("old_hash");
+    assertThat(byPath.get("data.bin")).containsEntry("change", "removed").containsEntry("stored_in", fixture.v1);
+
+    Map<String, Object> removedOnly = json("/api/versions/" + fixture.v2 + "/changes?type=removed");
+    assertThat((List<Object>) removedOnly.get("changes")).hasSize(1);
+    assertThat(removedOnly).containsEntry("matching", 1L);
+
+    Map<String, Object> compare = json("/api/compare?source=" + fixture.v1 + "&target=" + fixture.v2);
+    assertThat((List<Object>) compare.get("changes")).hasSize(3);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void contentListingTellsWhereEachFileIsStored() throws Exception {
+    Map<String, Object> files = json("/api/versions/" + fixture.merged + "/files?limit=100");
+    assertThat(files).containsEntry("total", 9L).containsEntry("more", false);
+    Map<String, Object> storedIn = new TreeMap<>();
+    ((List<Map<String, Object>>) files.get("files")).forEach(f -> storedIn.put((String) f.get("path"), f.get("stored_in")));
+    assertThat(storedIn).containsEntry("images/cat.png", fixture.v1).containsEntry("images/bird.png", fixture.v2)
+        .containsEntry("labels.csv", fixture.v2).containsEntry("extra/fish.png", fixture.extra);
+
+    Map<String, Object> page2 = json("/api/versions/" + fixture.merged + "/files?offset=3&limit=2");
+    assertThat((List<Object>) page2.get("files")).hasSize(2);
+    assertThat(page2).containsEntry("offset", 3L).containsEntry("more", true);
+
+    Map<String, Object> globbed = json("/api/versions/" + fixture.merged + "/files?filter=" + Links.encode("images/*.png"));
+    assertThat((List<Map<String, Object>>) globbed.get("files")).extracting(f -> f.get("path"))
+        .containsExactly("images/bird.png", "images/cat.png", "images/dog.png");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void lineageHasEveryAncestor() throws Exception {
+    Map<String, Object> lineage = json("/api/versions/" + fixture.merged + "/lineage");
+    List<Map<String, Object>> nodes = (List<Map<String, Object>>) lineage.get("nodes");
+    assertThat(nodes).extracting(n -> n.get("id")).containsExactlyInAnyOrder(fixture.v1, fixture.v2, fixture.extra, fixture.merged);
+    assertThat(nodes.get(nodes.size() - 1)).containsEntry("id", fixture.merged);
+  }
+
+  @Test
+  void isReadOnly() throws Exception {
+    Map<String, Long> before = snapshot(fixture.repoDir);
+    everyPageRenders();
+    apiServesTheSameData();
+    streamsWholeVersionsAsZipAndTar();
+    for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/versions/" + fixture.v1))
+          .method(method, HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(method).isIn(404, 405);
+    }
+    assertThat(snapshot(fixture.repoDir)).isEqualTo(before);
+  }
+
+  /** Path → size and modification time of every file of the repository but its LMDB index (readers touch its lock table). */
+  static Map<String, Long> snapshot(Path dir) throws IOException {
+    Map<String, Long> m = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).startsWith("index")).toList()) {
+        m.put(dir.relativize(p) + " size", Files.size(p));
+        m.put(dir.relativize(p) + " mtime", Files.getLastModifiedTime(p).toMillis());
+      }
+    }
+    return m;
+  }
+}
