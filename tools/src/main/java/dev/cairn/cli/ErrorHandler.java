@@ -36,7 +36,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (t instanceof java.nio.file.AccessDeniedException) {
       msg = "permission denied: " + msg;
     } else if (t instanceof java.nio.file.FileSystemException fse && msg != null && msg.contains("No space left")) {
-      msg = "disk full: " + fse.getFile();
+      msg = "disk full" + (fse.getFile() == null ? "" : ": " + fse.getFile()) + "; nothing was changed, free some space and run the command again";
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
     } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)

@@ -41,6 +41,7 @@ public final class IndexEnvironment implements AutoCloseable {
       IndexEnvironment shared = OPEN.get(key);
       if (shared == null) {
         Files.createDirectories(key);
+        LmdbFileCheck.check(key.resolve("data.mdb"));
         try {
           Env<java.nio.ByteBuffer> env = Env.create()
               .setMapSize(mapSizeBytes)

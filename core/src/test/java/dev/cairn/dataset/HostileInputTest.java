@@ -1,0 +1,156 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.gc.Fsck;
+import dev.cairn.internal.fs.WriteGuard;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Input that tries to escape, collide, change under us or fill the disk: refused, nothing lost. */
+class HostileInputTest {
+  @TempDir Path tmp;
+  DatasetRepository repo;
+  Dataset stable;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL);
+    Path src = tmp.resolve("stable");
+    Files.createDirectories(src);
+    Files.write(src.resolve("keep.bin"), TestRepos.random(1, 50_000));
+    stable = Dataset.create(repo, CreateOptions.of("h", "stable").build());
+    stable.addFiles(AddOptions.of(src));
+    stable.close();
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    WriteGuard.limit(Long.MAX_VALUE);
+    // Whatever was refused, the repository is intact and the stable version reads back.
+    assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+    assertThat(Files.readAllBytes(stable.getLocalCopy().resolve("keep.bin"))).isEqualTo(TestRepos.random(1, 50_000));
+    repo.close();
+  }
+
+  private Path tar(String... names) throws IOException {
+    Path t = tmp.resolve("hostile-" + names.length + "-" + Math.abs(String.join("", names).hashCode()) + ".tar");
+    try (OutputStream os = Files.newOutputStream(t); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (String n : names) {
+        byte[] b = n.getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(n, true);
+        e.setSize(b.length);
+        out.putArchiveEntry(e);
+        out.write(b);
+        out.closeArchiveEntry();
+      }
+    }
+    return t;
+  }
+
+  @Test
+  void archiveEntriesThatEscapeOrAreInvalidAreRefusedWhole() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "archives").build());
+    List<String> hostile = List.of("../escape.txt", "/etc/passwd", "a/../../b", "dir\\evil.txt", "x".repeat(256) + ".txt",
+        "ctrl\u0001char", "a//b");
+    for (String name : hostile) {
+      Path archive = tar("fine.txt", name);
+      assertThatThrownBy(() -> ds.addArchive(archive, "", Progress.NONE))
+          .as(name).isInstanceOf(InvalidInputException.class).hasMessageContaining("not a valid dataset path");
+    }
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
+  void unicodeFormsThatCollideAreRefused() throws IOException {
+    Path src = tmp.resolve("unicode");
+    Files.createDirectories(src);
+    String composed = Normalizer.normalize("café.txt", Normalizer.Form.NFC);
+    String decomposed = Normalizer.normalize("café.txt", Normalizer.Form.NFD);
+    Files.writeString(src.resolve(composed), "one");
+    Files.writeString(src.resolve(decomposed), "two");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "unicode").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Unicode normalization");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
+  void fifosAreSkippedWithAWarningAndUnreadableFilesRefused() throws Exception {
+    Path src = tmp.resolve("special");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("regular.txt"), "ok");
+    Process mk = new ProcessBuilder("mkfifo", src.resolve("pipe").toString()).start();
+    assumeTrue(mk.waitFor() == 0, "mkfifo is available");
+    List<String> warnings = new ArrayList<>();
+    Progress p = new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    };
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "special").build());
+    ds.addFiles(AddOptions.of(src), p);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("regular.txt");
+    assertThat(warnings).anyMatch(w -> w.contains("pipe") && w.contains("not a regular file"));
+    Path secret = src.resolve("secret.txt");
+    Files.writeString(secret, "no");
+    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+    assumeTrue(!Files.isReadable(secret), "not running as root (root reads anything)");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("permission denied");
+  }
+
+  @Test
+  void aFullDiskFailsCleanlyAndTheCommandCompletesOnceThereIsRoom() throws IOException {
+    Path src = tmp.resolve("big");
+    Files.createDirectories(src);
+    for (int i = 0; i < 5; i++) {
+      Files.write(src.resolve("f" + i), TestRepos.random(10 + i, 200_000));
+    }
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "full").build());
+    var before = ds.record();
+    WriteGuard.limit(300_000);
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(FileSystemException.class)
+        .hasMessageContaining("No space left on device");
+    WriteGuard.limit(Long.MAX_VALUE);
+    assertThat(ds.record().root()).as("a refused add changes nothing").isEqualTo(before.root());
+    assertThat(ds.addFiles(AddOptions.of(src)).summary().added()).isEqualTo(5);
+    ds.close();
+    assertThat(ds.verify()).isEmpty();
+  }
+
+  @Test
+  void aTruncatedIndexIsSetAsideAndRebuilt() throws IOException {
+    Path dir = repo.repository().directory();
+    String id = stable.id();
+    repo.close();
+    Path data = dir.resolve("index").resolve("data.mdb");
+    byte[] b = Files.readAllBytes(data);
+    Files.write(data, java.util.Arrays.copyOf(b, b.length / 2));
+    repo = DatasetRepository.open(dir, TestRepos.SMALL);
+    stable = repo.get(id);
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(x -> x.getFileName().toString())).anyMatch(n -> n.startsWith("index.damaged-"));
+    }
+  }
+}

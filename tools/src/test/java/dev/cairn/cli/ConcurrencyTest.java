@@ -1,0 +1,71 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.gc.Fsck;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Eight processes create, close and upload versions of one dataset in one local repository and one
+ * remote at the same time: no version lost, none duplicated, version strings unique.
+ */
+class ConcurrencyTest {
+  @TempDir Path tmp;
+
+  @Test
+  void eightProcessesShareOneRepositoryAndOneRemote() throws Exception {
+    Path repo = tmp.resolve("repo");
+    Path remote = tmp.resolve("remote");
+    new Cli(repo).ok("search");
+    int writers = 8;
+    List<Process> ps = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+          "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp", System.getProperty("java.class.path"), ConcurrentCliMain.class.getName(),
+          repo.toString(), remote.toString(), String.valueOf(i), tmp.toString()));
+      ps.add(new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("w" + i + ".log").toFile()).start());
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < writers; i++) {
+      assertThat(ps.get(i).waitFor(180, TimeUnit.SECONDS)).isTrue();
+      String log = Files.readString(tmp.resolve("w" + i + ".log"));
+      assertThat(ps.get(i).exitValue()).as(log).isZero();
+      ids.add(log.strip().lines().reduce((a, b) -> b).orElseThrow());
+    }
+    assertThat(ids).hasSize(writers);
+    Cli cli = new Cli(repo);
+    List<Map<String, Object>> local = cli.ok("search", "--name", "^ds$", "--json").array();
+    assertThat(local).extracting(m -> m.get("id")).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(local).extracting(m -> m.get("version")).doesNotHaveDuplicates()
+        .containsExactlyInAnyOrder("1.0.0", "1.0.1", "1.0.2", "1.0.3", "1.0.4", "1.0.5", "1.0.6", "1.0.7");
+    assertThat(local).allMatch(m -> m.get("state").equals("final"));
+    List<Map<String, Object>> onRemote = new Cli(tmp.resolve("other")).ok("search", "--storage", remote.toString(), "--json").array();
+    assertThat(onRemote).extracting(m -> m.get("id")).containsExactlyInAnyOrderElementsOf(ids);
+    try (DatasetRepository r = DatasetRepository.open(repo)) {
+      assertThat(new Fsck(r, Progress.NONE).check().errors()).isEmpty();
+      for (DatasetRecord rec : r.list(null, "^ds$", null)) {
+        assertThat(r.get(rec.id()).verify()).isEmpty();
+      }
+    }
+    Cli other = new Cli(tmp.resolve("other"));
+    for (String id : ids) {
+      Path copy = Path.of(other.ok("get", "--id", id, "--storage", remote.toString()).lastLine());
+      try (var s = Files.list(copy)) {
+        assertThat(s.count()).isEqualTo(1);
+      }
+    }
+  }
+}
