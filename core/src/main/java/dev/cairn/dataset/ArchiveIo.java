@@ -93,7 +93,7 @@ public final class ArchiveIo {
       progress.start("exporting " + m.entryCount() + " files", m.totalBytes());
       OutputStream compressed = switch (format) {
         case TAR_GZ -> new GzipCompressorOutputStream(out);
-        case TAR_ZST -> new ZstdCompressorOutputStream(out, 3);
+        case TAR_ZST -> ZstdCompressorOutputStream.builder().setOutputStream(out).setLevel(3).get();
         default -> out;
       };
       ArchiveOutputStream<? extends ArchiveEntry> archive = format == Format.ZIP ? zip(compressed) : tar(compressed);
@@ -162,7 +162,7 @@ public final class ArchiveIo {
     progress.start("importing " + archiveFile.getFileName(), Files.size(archiveFile));
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
         InputStream decompressed = switch (format) {
-          case TAR_GZ -> new GzipCompressorInputStream(raw, true);
+          case TAR_GZ -> GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
           case TAR_ZST -> new ZstdCompressorInputStream(raw);
           default -> raw;
         };

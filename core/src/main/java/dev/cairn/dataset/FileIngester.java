@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.store.FileContent;
 import dev.cairn.store.ObjectDatabase;
@@ -8,14 +9,11 @@ import dev.cairn.store.ObjectInserter;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -57,12 +55,7 @@ final class FileIngester {
       total += files.get(i).size();
     }
     progress.start("hashing and storing " + toRead.size() + " files", total);
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "cairn-ingest");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool("cairn-ingest", Workers.perCore(4));
     List<StatCache.Hashed> hashed = new ArrayList<>();
     try {
       List<Future<FileContent>> futures = new ArrayList<>();
@@ -70,9 +63,10 @@ final class FileIngester {
         SourceFile f = files.get(i);
         futures.add(pool.submit(() -> store(f, inserter)));
       }
+      List<FileContent> contents = Workers.getAll(futures, "adding files");
       for (int k = 0; k < toRead.size(); k++) {
         int i = toRead.get(k);
-        FileContent c = get(futures.get(k), futures);
+        FileContent c = contents.get(k);
         SourceFile f = files.get(i);
         out.set(i, FileEntry.file(f.datasetPath(), c, f.executable()));
         hashed.add(new StatCache.Hashed(f, c));
@@ -83,26 +77,6 @@ final class FileIngester {
     }
     statCache.remember(hashed);
     return new Result(out, toRead.size(), total);
-  }
-
-  private static FileContent get(Future<FileContent> f, List<Future<FileContent>> all) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      all.forEach(x -> x.cancel(true));
-      throw new InterruptedIOException("interrupted while adding files");
-    } catch (ExecutionException e) {
-      all.forEach(x -> x.cancel(true));
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
-    }
   }
 
   private FileContent store(SourceFile f, ObjectInserter inserter) throws IOException {

@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.Repository;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -140,15 +141,10 @@ public final class LocalCache {
     List<FileEntry> chosen = select(root, selection);
     long total = chosen.stream().mapToLong(FileEntry::size).sum();
     progress.start("writing " + chosen.size() + " files", total);
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "cairn-get");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool("cairn-get", Workers.perCore(4));
     try (ObjectReader reader = repo.objects().newReader();
         ExternalFiles links = new ExternalFiles(storageConf.get(), repo.objects().algorithm())) {
-      List<Future<?>> futures = new ArrayList<>();
+      List<Future<Object>> futures = new ArrayList<>();
       for (FileEntry e : chosen) {
         futures.add(pool.submit(() -> {
           Path dest = dir.resolve(e.path());
@@ -168,21 +164,7 @@ public final class LocalCache {
           return null;
         }));
       }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while writing files");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(c);
+      Workers.getAll(futures, "writing files");
     } finally {
       pool.shutdownNow();
       progress.finish();
@@ -322,14 +304,6 @@ public final class LocalCache {
   }
 
   static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(root)) {
-      List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
-      for (Path p : all) {
-        Files.deleteIfExists(p);
-      }
-    }
+    dev.cairn.internal.fs.Trees.delete(root);
   }
 }

@@ -6,6 +6,7 @@ import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.manifest.ChildRef;
@@ -167,30 +168,16 @@ public final class Pusher {
       }
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_UPLOADS, r -> {
-      Thread t = new Thread(r, "cairn-upload");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Workers.pool("cairn-upload", PARALLEL_UPLOADS);
     try {
-      List<Future<?>> fs = new ArrayList<>();
+      List<Future<Object>> fs = new ArrayList<>();
       for (PackInfo p : packs) {
         fs.add(pool.submit(() -> {
           uploadOne(p, index);
           return null;
         }));
       }
-      for (Future<?> f : fs) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while uploading");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException(e.getCause());
+      Workers.getAll(fs, "uploading");
     } finally {
       pool.shutdownNow();
     }

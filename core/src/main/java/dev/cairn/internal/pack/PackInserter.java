@@ -4,6 +4,7 @@ import dev.cairn.chunk.ChunkReader;
 import dev.cairn.chunk.FastCdcChunker;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.io.ByteWriter;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
@@ -229,10 +229,7 @@ final class PackInserter implements ObjectInserter {
           }
         }));
       }
-      List<ChunkRef> list = new ArrayList<>(refs.size());
-      for (Future<ChunkRef> f : refs) {
-        list.add(f.get());
-      }
+      List<ChunkRef> list = Workers.getAll(refs, "storing a file");
       ObjectId digest = whole.digest();
       ObjectId fileId = insert(ObjectType.FILE, FileObjectFormat.encode(new FileObject(size, digest, list)));
       return new FileContent(size, digest, fileId);
@@ -240,16 +237,6 @@ final class PackInserter implements ObjectInserter {
       Thread.currentThread().interrupt();
       refs.forEach(f -> f.cancel(true));
       throw new InterruptedIOException("interrupted while storing a file");
-    } catch (ExecutionException e) {
-      refs.forEach(f -> f.cancel(true));
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(cause);
     } catch (IOException | RuntimeException e) {
       refs.forEach(f -> f.cancel(true));
       throw e;

@@ -93,12 +93,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
       synchronized (this) {
         w = workers;
         if (w == null) {
-          int n = Math.max(1, Runtime.getRuntime().availableProcessors());
-          w = Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "cairn-insert");
-            t.setDaemon(true);
-            return t;
-          });
+          w = dev.cairn.internal.concurrent.Workers.pool("cairn-insert", Runtime.getRuntime().availableProcessors());
           workers = w;
         }
       }

@@ -1,0 +1,62 @@
+package dev.cairn.internal.concurrent;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Thread pools of daemon workers, and waiting for their results with I/O errors passed through. */
+public final class Workers {
+  private Workers() {}
+
+  /** A fixed pool of {@code threads} daemon threads named {@code name}. */
+  public static ExecutorService pool(String name, int threads) {
+    return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Up to {@code max} threads, at most one per core. */
+  public static int perCore(int max) {
+    return Math.max(1, Math.min(max, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /**
+   * Waits for every future, in order, and returns their results. If one fails, the others are
+   * cancelled and its exception is rethrown as it was thrown (an {@link IOException} stays one).
+   *
+   * @param what what the workers were doing, for the message of an interruption
+   */
+  public static <T> List<T> getAll(List<Future<T>> futures, String what) throws IOException {
+    List<T> out = new ArrayList<>(futures.size());
+    try {
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      futures.forEach(f -> f.cancel(true));
+      throw new InterruptedIOException("interrupted while " + what);
+    } catch (ExecutionException e) {
+      futures.forEach(f -> f.cancel(true));
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(c);
+    }
+  }
+}
