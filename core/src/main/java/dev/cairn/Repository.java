@@ -75,8 +75,12 @@ public final class Repository implements AutoCloseable {
       env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
     } catch (IOException damaged) {
       // The index is derived data: set a damaged one aside and rebuild it from the packs.
-      Path aside = d.resolve("index.damaged-" + System.currentTimeMillis());
-      java.nio.file.Files.move(d.resolve("index"), aside);
+      Path aside = d.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
+      try {
+        java.nio.file.Files.move(d.resolve("index"), aside);
+      } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException otherProcessDidIt) {
+        // set aside by another process at the same moment
+      }
       env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
       rebuilt = true;
     }

@@ -29,7 +29,6 @@ final class LmdbFileCheck {
     if (!Files.exists(dataFile)) {
       return;
     }
-    long size = Files.size(dataFile);
     try (FileChannel ch = FileChannel.open(dataFile, StandardOpenOption.READ)) {
       long bestTxn = -1;
       long bestLastPage = -1;
@@ -59,8 +58,13 @@ final class LmdbFileCheck {
         }
       }
       if (bestTxn < 0 || pageSize < 512 || Integer.bitCount(pageSize) != 1) {
-        throw new IOException("Cannot open index: " + dataFile + " is not an LMDB file");
+        // No valid meta page yet: a file another process is creating right now, or garbage that
+        // LMDB itself refuses to open. Either way, not a reason to set the index aside here.
+        return;
       }
+      // LMDB grows the file before it commits a meta page that needs the growth, so the size read
+      // after the meta pages is never too small for them, even while another process writes.
+      long size = ch.size();
       if (size < (bestLastPage + 1) * pageSize) {
         throw new IOException("Cannot open index: " + dataFile + " is truncated (" + size + " bytes, needs "
             + (bestLastPage + 1) * pageSize + ")");
