@@ -48,7 +48,7 @@ final class LmdbFileCheck {
         }
         if (page == 0) {
           // The main database's pad field holds the page size in the first meta page.
-          pageSize = b.getInt(PAGE_HEADER + 4 + 4 + 8 + 8 + 48);
+          pageSize = b.getInt(PAGE_HEADER + 4 + 4 + 8 + 8);
         }
         long lastPage = b.getLong(LAST_PAGE_OFFSET);
         long txn = b.getLong(LAST_PAGE_OFFSET + 8);
