@@ -9,9 +9,12 @@ import java.util.Arrays;
  * the stream. Not thread-safe.
  */
 public final class ChunkReader {
+  private static final int INITIAL_BUFFER = 64 << 10;
+
   private final Chunker chunker;
   private final InputStream in;
-  private final byte[] buf;
+  /** Grows on demand up to two maximum-size chunks, so that small files cost small buffers. */
+  private byte[] buf;
   private int start;
   private int end;
   private boolean eof;
@@ -20,7 +23,7 @@ public final class ChunkReader {
   public ChunkReader(Chunker chunker, InputStream in) {
     this.chunker = chunker;
     this.in = in;
-    this.buf = new byte[2 * chunker.params().maxSize()];
+    this.buf = new byte[Math.min(INITIAL_BUFFER, 2 * chunker.params().maxSize())];
   }
 
   /**
@@ -56,6 +59,9 @@ public final class ChunkReader {
       start = 0;
     }
     while (end < want && !eof) {
+      if (end == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.min(2 * chunker.params().maxSize(), buf.length * 2));
+      }
       int r = in.read(buf, end, buf.length - end);
       if (r < 0) {
         eof = true;
