@@ -40,9 +40,10 @@ final class FileIngester {
   Result ingest(List<SourceFile> files, ObjectInserter inserter) throws IOException {
     List<FileEntry> out = new ArrayList<>(files.size());
     List<Integer> toRead = new ArrayList<>();
+    List<FileContent> known = rehash ? java.util.Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
     for (int i = 0; i < files.size(); i++) {
       SourceFile f = files.get(i);
-      FileContent cached = rehash ? null : statCache.lookup(f);
+      FileContent cached = known.get(i);
       if (cached != null && (cached.size() == 0 || db.has(cached.content()))) {
         out.add(FileEntry.file(f.datasetPath(), cached, f.executable()));
       } else {

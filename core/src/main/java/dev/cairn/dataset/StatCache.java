@@ -39,10 +39,21 @@ public final class StatCache {
 
   /** The content {@code f} had when last hashed, if its attributes have not changed since; else null. */
   public FileContent lookup(SourceFile f) {
-    byte[] v;
+    return lookupAll(List.of(f)).get(0);
+  }
+
+  /** {@link #lookup} for many files, in one read transaction; nulls where a file must be read. */
+  public List<FileContent> lookupAll(List<SourceFile> files) {
+    List<FileContent> out = new java.util.ArrayList<>(files.size());
     try (Txn<java.nio.ByteBuffer> txn = env.txnRead()) {
-      v = dev.cairn.internal.index.Lmdb.get(dbi, txn, key(f));
+      for (SourceFile f : files) {
+        out.add(match(f, dev.cairn.internal.index.Lmdb.get(dbi, txn, key(f))));
+      }
     }
+    return out;
+  }
+
+  private static FileContent match(SourceFile f, byte[] v) {
     if (v == null || v.length < VALUE_FIXED) {
       return null;
     }
