@@ -112,6 +112,9 @@ final class HadoopErrors {
       if (t instanceof InterruptedIOException) {
         return false; // interrupted on purpose: do not retry
       }
+      if (t instanceof org.apache.hadoop.fs.UnsupportedFileSystemException) {
+        return false; // no client for the scheme
+      }
     }
     return true;
   }

@@ -74,8 +74,11 @@ public final class HadoopStorage implements RemoteStorage {
     FileSystem fs;
     try {
       fs = FileSystem.newInstance(uri, conf);
-    } catch (IOException | RuntimeException e) {
-      throw new StorageException("Cannot open " + HadoopErrors.redactUri(uri) + ": "
+    } catch (IOException e) {
+      // No client for the scheme, bad settings, or the store unreachable (which a retry may cure).
+      throw HadoopErrors.translate("open storage", uri, e);
+    } catch (RuntimeException e) {
+      throw new StorageException("Cannot open storage on " + HadoopErrors.redactUri(uri) + ": "
           + HadoopErrors.redact(String.valueOf(e.getMessage())), false, HadoopErrors.safeCause(e));
     }
     if (fs instanceof LocalFileSystem local) {

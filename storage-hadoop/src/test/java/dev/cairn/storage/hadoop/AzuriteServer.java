@@ -50,7 +50,7 @@ final class AzuriteServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     Servers.stop(process);
   }
 }

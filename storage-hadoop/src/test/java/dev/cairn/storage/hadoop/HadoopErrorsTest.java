@@ -28,11 +28,9 @@ class HadoopErrorsTest {
     assertThat(t(new EOFException("premature end")).isTransient()).isTrue();
     assertThat(t(new IOException("wrapped", new SocketTimeoutException())).isTransient()).isTrue();
     assertThat(t(new RemoteException("org.apache.hadoop.hdfs.server.namenode.SafeModeException", "safe mode")).isTransient()).isTrue();
-    var s3500 = (software.amazon.awssdk.awscore.exception.AwsServiceException)
-        software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(500).message("internal").build();
+    var s3500 = software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(500).message("internal").build();
     assertThat(t(new org.apache.hadoop.fs.s3a.AWSStatus500Exception("get", s3500)).isTransient()).isTrue();
-    var s3403 = (software.amazon.awssdk.awscore.exception.AwsServiceException)
-        software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(400).message("bad").build();
+    var s3403 = software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(400).message("bad").build();
     assertThat(t(new org.apache.hadoop.fs.s3a.AWSBadRequestException("get", s3403)).isTransient()).isFalse();
     assertThat(t(new FileNotFoundException("gone")).isTransient()).isFalse();
     assertThat(t(new AccessDeniedException("s3a://bucket/x")).isTransient()).isFalse();

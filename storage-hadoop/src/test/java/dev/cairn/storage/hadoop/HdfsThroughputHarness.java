@@ -33,6 +33,8 @@ class HdfsThroughputHarness {
   private static final int FILES = Integer.getInteger("cairn.bench.files", 32);
   private static final int FILE_BYTES = Integer.getInteger("cairn.bench.fileMiB", 4) << 20;
   private static final int ROUNDS = Integer.getInteger("cairn.bench.rounds", 3);
+  /** Hadoop's io.file.buffer.size for both sides (Hadoop's default is 4096). */
+  private static final int BUFFER = Integer.getInteger("cairn.bench.bufferBytes", 4096);
 
   @TempDir Path tmp;
 
@@ -46,6 +48,8 @@ class HdfsThroughputHarness {
     double mib = (double) FILES * FILE_BYTES / (1 << 20);
     try (MiniHdfs hdfs = MiniHdfs.start("bench")) {
       Configuration conf = new Configuration();
+      conf.setInt("io.file.buffer.size", BUFFER);
+      java.util.Map<String, String> storageConf = java.util.Map.of("io.file.buffer.size", String.valueOf(BUFFER));
       List<Double> push = new ArrayList<>();
       List<Double> get = new ArrayList<>();
       List<Double> copyUp = new ArrayList<>();
@@ -66,6 +70,7 @@ class HdfsThroughputHarness {
           // Cairn: the dataset is closed locally first (chunking and packing are not timed).
           String location = hdfs.uri() + "/cairn-" + round;
           try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a-" + round), RepositoryConfig.DEFAULT)) {
+            a.setStorageConf(storageConf);
             Dataset ds = Dataset.create(a, CreateOptions.of("bench", "data").build());
             ds.syncFolder(src);
             ds = ds.close();
@@ -73,6 +78,7 @@ class HdfsThroughputHarness {
             ds.upload(location, null, Progress.NONE);
             push.add(seconds(t0));
             try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b-" + round), RepositoryConfig.DEFAULT)) {
+              b.setStorageConf(storageConf);
               t0 = System.nanoTime();
               b.fetch(ds.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy();
               get.add(seconds(t0));
@@ -80,8 +86,8 @@ class HdfsThroughputHarness {
           }
         }
       }
-      System.out.printf(Locale.ROOT, "HDFS (MiniDFSCluster, 1 DataNode), %d files x %d MiB = %.0f MiB of random bytes, best of %d%n",
-          FILES, FILE_BYTES >> 20, mib, ROUNDS);
+      System.out.printf(Locale.ROOT, "HDFS (MiniDFSCluster, 1 DataNode), %d files x %d MiB = %.0f MiB of random bytes, "
+          + "io.file.buffer.size %d, best of %d%n", FILES, FILE_BYTES >> 20, mib, BUFFER, ROUNDS);
       report("push (upload)", mib, Collections.min(push), "FileUtil.copy local->hdfs", Collections.min(copyUp));
       report("get (fetch + local copy)", mib, Collections.min(get), "FileUtil.copy hdfs->local", Collections.min(copyDown));
     }

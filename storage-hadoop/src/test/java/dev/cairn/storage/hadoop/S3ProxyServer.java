@@ -81,7 +81,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     Servers.stop(process);
   }
 }

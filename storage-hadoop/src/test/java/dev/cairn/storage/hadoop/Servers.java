@@ -19,7 +19,7 @@ final class Servers {
 
   static boolean portFree(int port) {
     try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return true;
+      return s.isBound();
     } catch (IOException e) {
       return false;
     }
@@ -52,12 +52,18 @@ final class Servers {
     }
   }
 
-  static void stop(Process p) throws InterruptedException {
-    if (p != null) {
-      p.destroy();
+  static void stop(Process p) {
+    if (p == null) {
+      return;
+    }
+    p.destroy();
+    try {
       if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -29,15 +29,11 @@ public final class TestServersMain {
     System.out.flush();
     AzuriteServer a = azure;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        s3.close();
-        if (a != null) {
-          a.close();
-        }
-        hdfs.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      s3.close();
+      if (a != null) {
+        a.close();
       }
+      hdfs.close();
     }));
     Thread.sleep(Long.MAX_VALUE);
   }
