@@ -1,0 +1,42 @@
+package dev.cairn.storage.hadoop;
+
+import java.io.File;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Builds the Hadoop {@link Configuration} of a remote, in Hadoop's own order: {@code core-default.xml}
+ * and {@code core-site.xml} from the classpath, then {@code core-site.xml} and {@code hdfs-site.xml}
+ * from {@code $HADOOP_CONF_DIR}, then Cairn's defaults for settings left unset, then the
+ * {@code --conf key=value} settings, which win.
+ */
+final class HadoopConf {
+  /** Set to {@code true} to reach {@code file:} URIs through Hadoop's local file system. */
+  static final String USE_FOR_FILE = "cairn.hadoop.file";
+  /** S3A's switch for {@code If-None-Match} creates (hadoop-aws 3.4.2 and later). */
+  static final String S3A_CONDITIONAL_CREATE = "fs.s3a.create.conditional.enabled";
+
+  private HadoopConf() {}
+
+  static Configuration build(Map<String, String> settings) {
+    return build(settings, System.getenv("HADOOP_CONF_DIR"));
+  }
+
+  static Configuration build(Map<String, String> settings, String confDir) {
+    Configuration conf = new Configuration();
+    if (confDir != null && !confDir.isBlank()) {
+      for (String name : new String[] {"core-site.xml", "hdfs-site.xml"}) {
+        File f = new File(confDir, name);
+        if (f.isFile()) {
+          conf.addResource(new Path(f.toURI()));
+        }
+      }
+    }
+    if (conf.get(S3A_CONDITIONAL_CREATE) == null) {
+      conf.setBoolean(S3A_CONDITIONAL_CREATE, true);
+    }
+    settings.forEach(conf::set);
+    return conf;
+  }
+}

@@ -1,0 +1,178 @@
+package dev.cairn.storage.hadoop;
+
+import dev.cairn.storage.StorageException;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hadoop.fs.s3a.AWSApiCallTimeoutException;
+import org.apache.hadoop.fs.s3a.AWSBadRequestException;
+import org.apache.hadoop.fs.s3a.AWSClientIOException;
+import org.apache.hadoop.fs.s3a.AWSNoResponseException;
+import org.apache.hadoop.fs.s3a.AWSServiceIOException;
+import org.apache.hadoop.fs.s3a.AWSServiceThrottledException;
+import org.apache.hadoop.fs.s3a.AWSStatus500Exception;
+import org.apache.hadoop.fs.s3a.CredentialInitializationException;
+import org.apache.hadoop.fs.s3a.UnknownStoreException;
+import org.apache.hadoop.ipc.RemoteException;
+import org.apache.hadoop.security.AccessControlException;
+
+/**
+ * Turns Hadoop's exceptions into {@link StorageException}s that say whether a retry may help, with
+ * messages that never carry credentials (signatures, keys and tokens are masked, also in the
+ * attached cause).
+ */
+final class HadoopErrors {
+  /** Server-side exceptions (by class name, as HDFS sends them) that a retry may get past. */
+  private static final Set<String> TRANSIENT_REMOTE = Set.of(
+      "org.apache.hadoop.hdfs.server.namenode.SafeModeException",
+      "org.apache.hadoop.ipc.StandbyException",
+      "org.apache.hadoop.ipc.RetriableException",
+      "org.apache.hadoop.ipc.RetryException",
+      "org.apache.hadoop.hdfs.server.namenode.LeaseExpiredException",
+      "org.apache.hadoop.hdfs.protocol.RecoveryInProgressException");
+
+  private static final Pattern SECRET = Pattern.compile(
+      "(?i)((?:sig|signature|x-amz-signature|x-amz-credential|x-amz-security-token|accountkey|sharedaccesssignature"
+          + "|sas|secret[._-]?key|access[._-]?key|password|token)\\s*[=:]\\s*)([^&\\s;,\"'<>]+)");
+  private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://)[^/@\\s:]+:[^/@\\s]+@");
+
+  private HadoopErrors() {}
+
+  /**
+   * A {@link StorageException} for a failed {@code action} ({@code "read packs/x.pack"}) on the
+   * remote at {@code root}.
+   */
+  static StorageException translate(String action, URI root, IOException e) {
+    if (e instanceof StorageException se) {
+      return se;
+    }
+    boolean notFound = isNotFound(e);
+    String reason = notFound ? "no such file on the remote" : reason(e);
+    String message = "Cannot " + action + " on " + redactUri(root) + ": " + reason;
+    return new StorageException(message, !notFound && isTransient(e), safeCause(e));
+  }
+
+  /** Whether {@code e} says that a file or folder does not exist. */
+  static boolean isNotFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
+        return true;
+      }
+      if (t instanceof RemoteException re && re.getClassName().equals(FileNotFoundException.class.getName())) {
+        return true;
+      }
+      if (azureStatus(t) == 404) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether retrying may help: timeouts, throttling, server errors, dropped connections and
+   * truncated reads may pass; missing files, denied access and bad settings will not. Failures
+   * this does not recognise count as transient: on a network store most unexplained I/O errors
+   * are, and retries are bounded.
+   */
+  static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FileNotFoundException || t instanceof java.nio.file.NoSuchFileException
+          || t instanceof AccessDeniedException || t instanceof AccessControlException
+          || t instanceof UnknownHostException || t instanceof AWSBadRequestException
+          || t instanceof UnknownStoreException || t instanceof CredentialInitializationException
+          || t instanceof org.apache.hadoop.fs.FileAlreadyExistsException
+          || t instanceof org.apache.hadoop.fs.PathIOException && t.getCause() == null) {
+        return false;
+      }
+      if (t instanceof SocketTimeoutException || t instanceof ConnectException || t instanceof SocketException
+          || t instanceof EOFException || t instanceof AWSStatus500Exception || t instanceof AWSServiceThrottledException
+          || t instanceof AWSApiCallTimeoutException || t instanceof AWSNoResponseException || t instanceof AWSClientIOException) {
+        return true;
+      }
+      if (t instanceof AWSServiceIOException s) {
+        int status = s.statusCode();
+        return status >= 500 || status == 408 || status == 429 || status == 409;
+      }
+      if (t instanceof RemoteException re) {
+        return TRANSIENT_REMOTE.contains(re.getClassName());
+      }
+      int azure = azureStatus(t);
+      if (azure > 0) {
+        return azure >= 500 || azure == 408 || azure == 429;
+      }
+      if (t instanceof InterruptedIOException) {
+        return false; // interrupted on purpose: do not retry
+      }
+      if (t instanceof org.apache.hadoop.fs.UnsupportedFileSystemException) {
+        return false; // no client for the scheme
+      }
+    }
+    return true;
+  }
+
+  /** The HTTP status of an Azure storage SDK exception, or -1. */
+  private static int azureStatus(Throwable t) {
+    if (t instanceof com.microsoft.azure.storage.StorageException se) {
+      return se.getHttpStatusCode();
+    }
+    return -1;
+  }
+
+  private static String reason(Throwable e) {
+    Throwable t = e;
+    // Wrappers such as AzureException or ExecutionException say little themselves.
+    while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
+    msg = redact(msg);
+    if (msg.length() > 300) {
+      msg = msg.substring(0, 300) + "...";
+    }
+    return msg + " (" + t.getClass().getSimpleName() + ")";
+  }
+
+  /** Masks credentials that may appear in a message: signatures, keys, tokens, passwords in URIs. */
+  static String redact(String text) {
+    if (text == null) {
+      return null;
+    }
+    return SECRET.matcher(USER_INFO.matcher(text).replaceAll("$1<redacted>@")).replaceAll("$1<redacted>");
+  }
+
+  /** The URI without any user:password part. */
+  static String redactUri(URI uri) {
+    return redact(uri.toString());
+  }
+
+  /**
+   * The exception to attach as cause: {@code e} itself unless some message in its chain holds
+   * credentials, else a copy of the chain with masked messages and the original stack traces.
+   */
+  static Throwable safeCause(Throwable e) {
+    boolean clean = true;
+    for (Throwable t = e; t != null && clean; t = t.getCause()) {
+      String m = t.getMessage();
+      clean = m == null || m.equals(redact(m));
+    }
+    return clean ? e : copyRedacted(e, 0);
+  }
+
+  private static Throwable copyRedacted(Throwable t, int depth) {
+    if (t == null || depth > 20) {
+      return null;
+    }
+    IOException copy = new IOException(t.getClass().getName() + ": " + redact(t.getMessage()), copyRedacted(t.getCause(), depth + 1));
+    copy.setStackTrace(t.getStackTrace());
+    return copy;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.cairn.storage.hadoop;
+
+import java.io.File;
+import java.io.IOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.HardLink;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/**
+ * {@link CommitStyle#HARD_LINK}: on Hadoop's raw local file system {@code rename} replaces an
+ * existing destination and {@code create(overwrite=false)} checks then opens, so neither can decide
+ * a race; a hard link ({@link HardLink#createHardLink}, {@code link(2)}) fails atomically if the name
+ * exists, on local disks and NFS alike.
+ */
+final class HardLinkCommitter extends Committer {
+  private final RawLocalFileSystem local;
+
+  HardLinkCommitter(FileSystem fs, Path tmpDir) {
+    super(fs, tmpDir);
+    this.local = (RawLocalFileSystem) fs;
+  }
+
+  @Override
+  void publish(Path target, Content content) throws IOException {
+    // Same name, same bytes: replacing a copy another writer put there meanwhile is harmless.
+    viaTemp(content, tmp -> {
+      ensureParent(target);
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("rename of a temporary file to " + target.getName() + " failed");
+      }
+      return true;
+    });
+  }
+
+  @Override
+  boolean createIfAbsent(Path target, Content content) throws IOException {
+    if (fs.exists(target)) {
+      return false;
+    }
+    return viaTemp(content, tmp -> {
+      ensureParent(target);
+      File file = local.pathToFile(tmp);
+      File link = local.pathToFile(target);
+      try {
+        HardLink.createHardLink(file, link);
+        return true;
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        return false;
+      }
+    });
+  }
+}

@@ -1,0 +1,61 @@
+package dev.cairn.storage.hadoop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.storage.StorageException;
+import java.io.EOFException;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import org.apache.hadoop.ipc.RemoteException;
+import org.junit.jupiter.api.Test;
+
+class HadoopErrorsTest {
+  private static final URI ROOT = URI.create("s3a://bucket/remote");
+
+  private static StorageException t(IOException e) {
+    return HadoopErrors.translate("read packs/p.pack", ROOT, e);
+  }
+
+  @Test
+  void classifiesTransientAndPermanentFailures() {
+    assertThat(t(new SocketTimeoutException("read timed out")).isTransient()).isTrue();
+    assertThat(t(new ConnectException("refused")).isTransient()).isTrue();
+    assertThat(t(new EOFException("premature end")).isTransient()).isTrue();
+    assertThat(t(new IOException("wrapped", new SocketTimeoutException())).isTransient()).isTrue();
+    assertThat(t(new RemoteException("org.apache.hadoop.hdfs.server.namenode.SafeModeException", "safe mode")).isTransient()).isTrue();
+    var s3500 = software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(500).message("internal").build();
+    assertThat(t(new org.apache.hadoop.fs.s3a.AWSStatus500Exception("get", s3500)).isTransient()).isTrue();
+    var s3403 = software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(400).message("bad").build();
+    assertThat(t(new org.apache.hadoop.fs.s3a.AWSBadRequestException("get", s3403)).isTransient()).isFalse();
+    assertThat(t(new FileNotFoundException("gone")).isTransient()).isFalse();
+    assertThat(t(new AccessDeniedException("s3a://bucket/x")).isTransient()).isFalse();
+    assertThat(t(new org.apache.hadoop.security.AccessControlException("Permission denied")).isTransient()).isFalse();
+    assertThat(t(new RemoteException("org.apache.hadoop.security.AccessControlException", "denied")).isTransient()).isFalse();
+    assertThat(t(new InterruptedIOException("interrupted")).isTransient()).isFalse();
+  }
+
+  @Test
+  void messagesNameTheActionAndNeverCarryCredentials() {
+    IOException leaky = new IOException("GET https://acct.blob.core.windows.net/c/x?sv=2020&sig=SECRETSIG&se=1 failed; "
+        + "AccountKey=SECRETKEY; s3a://AKIA:SECRETPW@bucket/x", new IOException("token=SECRETTOKEN"));
+    StorageException e = t(leaky);
+    assertThat(e.getMessage()).startsWith("Cannot read packs/p.pack on s3a://bucket/remote: ");
+    StringBuilder all = new StringBuilder(e.getMessage());
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      all.append(' ').append(c.getMessage()).append(' ').append(c);
+    }
+    assertThat(all.toString()).doesNotContain("SECRETSIG", "SECRETKEY", "SECRETPW", "SECRETTOKEN").contains("<redacted>");
+    assertThat(HadoopErrors.redactUri(URI.create("s3a://id:pw@bucket/x"))).isEqualTo("s3a://<redacted>@bucket/x");
+  }
+
+  @Test
+  void notFoundSaysSo() {
+    StorageException e = t(new FileNotFoundException("No such file or directory: s3a://bucket/remote/packs/p.pack"));
+    assertThat(e.getMessage()).isEqualTo("Cannot read packs/p.pack on s3a://bucket/remote: no such file on the remote");
+  }
+}

@@ -1,0 +1,63 @@
+package dev.cairn.storage.hadoop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.StorageProvider;
+import dev.cairn.storage.Storages;
+import dev.cairn.storage.local.LocalStorage;
+import dev.cairn.storage.wrap.RetryingStorage;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HadoopStorageProviderTest {
+  @TempDir Path tmp;
+
+  @Test
+  void isFoundByServiceLoaderAndClaimsHadoopSchemes() {
+    StorageProvider p = ServiceLoader.load(StorageProvider.class).stream().map(ServiceLoader.Provider::get)
+        .filter(HadoopStorageProvider.class::isInstance).findFirst().orElseThrow();
+    for (String s : new String[] {"hdfs://nn:8020/x", "s3a://b/x", "wasb://c@a.blob.core.windows.net/x",
+        "wasbs://c@a.blob.core.windows.net/x", "abfs://c@a.dfs.core.windows.net/x", "abfss://c@a.dfs.core.windows.net/x",
+        "gs://b/x", "webhdfs://nn:9870/x", "viewfs://cluster/x"}) {
+      assertThat(p.supports(URI.create(s))).as(s).isTrue();
+    }
+    assertThat(p.supports(URI.create("http://example/x"))).isFalse();
+    assertThat(p.supports(Path.of("/tmp/x").toUri().resolve(""))).isTrue();
+    assertThat(p.priority()).isLessThan(new LocalStorage.Provider().priority());
+  }
+
+  @Test
+  void fileUrisStayLocalUnlessAsked() throws Exception {
+    URI uri = tmp.resolve("remote").toUri();
+    try (RemoteStorage s = Storages.open(uri, Map.of())) {
+      assertThat(((RetryingStorage) s).inner()).isInstanceOf(LocalStorage.class);
+    }
+    try (RemoteStorage s = Storages.open(Storages.parse(tmp.resolve("plain").toString()), Map.of())) {
+      assertThat(((RetryingStorage) s).inner()).isInstanceOf(LocalStorage.class);
+    }
+    try (RemoteStorage s = Storages.open(uri, Map.of(HadoopConf.USE_FOR_FILE, "true"))) {
+      assertThat(((RetryingStorage) s).inner()).isInstanceOf(HadoopStorage.class);
+      assertThat(((HadoopStorage) ((RetryingStorage) s).inner()).commitStyle()).isEqualTo(CommitStyle.HARD_LINK);
+    }
+  }
+
+  @Test
+  void settingsComeFromHadoopConfDirThenTheMap() throws Exception {
+    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("conf"));
+    java.nio.file.Files.writeString(dir.resolve("core-site.xml"), """
+        <configuration>
+          <property><name>cairn.test.a</name><value>from-site</value></property>
+          <property><name>cairn.test.b</name><value>from-site</value></property>
+        </configuration>
+        """);
+    var conf = HadoopConf.build(Map.of("cairn.test.b", "from-map"), dir.toString());
+    assertThat(conf.get("cairn.test.a")).isEqualTo("from-site");
+    assertThat(conf.get("cairn.test.b")).isEqualTo("from-map");
+    assertThat(conf.getBoolean(HadoopConf.S3A_CONDITIONAL_CREATE, false)).isTrue();
+  }
+}
