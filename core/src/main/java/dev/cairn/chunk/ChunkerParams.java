@@ -17,7 +17,7 @@ public record ChunkerParams(int minSize, int avgSize, int maxSize, int normaliza
   public static final int MAX_MAX = 64 << 20;
 
   /** The defaults chosen from the chunk-size sweep in {@code benchmarks/RESULTS.md}. */
-  public static final ChunkerParams DEFAULT = new ChunkerParams(256 << 10, 1 << 20, 4 << 20, 1);
+  public static final ChunkerParams DEFAULT = new ChunkerParams(64 << 10, 256 << 10, 1 << 20, 1);
 
   public ChunkerParams {
     if (Integer.bitCount(avgSize) != 1 || avgSize < MIN_AVG) {
