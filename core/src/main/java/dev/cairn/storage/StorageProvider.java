@@ -12,6 +12,14 @@ public interface StorageProvider {
   /** Whether this provider opens {@code uri}. */
   boolean supports(URI uri);
 
+  /**
+   * Whether this provider opens {@code uri} with these settings; by default as
+   * {@link #supports(URI)}. A provider may claim a URI only when asked to by a setting.
+   */
+  default boolean supports(URI uri, Map<String, String> conf) {
+    return supports(uri);
+  }
+
   /** Lower wins when several providers support a URI. */
   default int priority() {
     return 100;

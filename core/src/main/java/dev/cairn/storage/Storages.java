@@ -50,7 +50,7 @@ public final class Storages {
     providers.add(new LocalStorage.Provider());
     providers.sort(Comparator.comparingInt(StorageProvider::priority));
     for (StorageProvider p : providers) {
-      if (p.supports(uri)) {
+      if (p.supports(uri, conf)) {
         return new RetryingStorage(p.open(uri, conf), RetryingStorage.Policy.DEFAULT);
       }
     }

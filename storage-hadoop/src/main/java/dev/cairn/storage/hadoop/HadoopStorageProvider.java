@@ -2,7 +2,6 @@ package dev.cairn.storage.hadoop;
 
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.StorageProvider;
-import dev.cairn.storage.local.LocalStorage;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Locale;
@@ -14,9 +13,8 @@ import java.util.Set;
  * {@code wasbs}, {@code abfs}, {@code abfss} and {@code gs} URIs as {@link HadoopStorage}s.
  *
  * <p>{@code file:} URIs stay with {@link LocalStorage} unless the settings say
- * {@code cairn.hadoop.file=true}. As a provider cannot see the settings when it is chosen, this one
- * is asked before {@link LocalStorage}'s (priority 900 against 1000) and hands {@code file:} back to
- * it unless that key is set.
+ * {@code cairn.hadoop.file=true}; this provider is asked before LocalStorage's (priority 900
+ * against 1000) and claims {@code file:} only then.
  */
 public final class HadoopStorageProvider implements StorageProvider {
   /** Schemes reached through Hadoop; {@code file} only on request. */
@@ -29,8 +27,13 @@ public final class HadoopStorageProvider implements StorageProvider {
     if (scheme == null) {
       return false;
     }
-    String s = scheme.toLowerCase(Locale.ROOT);
-    return SCHEMES.contains(s) || s.equals("file");
+    return SCHEMES.contains(scheme.toLowerCase(Locale.ROOT));
+  }
+
+  @Override
+  public boolean supports(URI uri, Map<String, String> conf) {
+    return supports(uri) || ("file".equalsIgnoreCase(uri.getScheme())
+        && Boolean.parseBoolean(conf.getOrDefault(HadoopConf.USE_FOR_FILE, "false")));
   }
 
   @Override
@@ -40,9 +43,6 @@ public final class HadoopStorageProvider implements StorageProvider {
 
   @Override
   public RemoteStorage open(URI uri, Map<String, String> conf) throws IOException {
-    if ("file".equalsIgnoreCase(uri.getScheme()) && !Boolean.parseBoolean(conf.getOrDefault(HadoopConf.USE_FOR_FILE, "false"))) {
-      return new LocalStorage.Provider().open(uri, conf);
-    }
     return HadoopStorage.open(uri, conf);
   }
 }

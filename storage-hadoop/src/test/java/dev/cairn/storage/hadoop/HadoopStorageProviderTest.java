@@ -27,7 +27,9 @@ class HadoopStorageProviderTest {
       assertThat(p.supports(URI.create(s))).as(s).isTrue();
     }
     assertThat(p.supports(URI.create("http://example/x"))).isFalse();
-    assertThat(p.supports(Path.of("/tmp/x").toUri().resolve(""))).isTrue();
+    URI file = Path.of("/tmp/x").toUri();
+    assertThat(p.supports(file, Map.of())).as("file: stays with LocalStorage").isFalse();
+    assertThat(p.supports(file, Map.of(HadoopConf.USE_FOR_FILE, "true"))).isTrue();
     assertThat(p.priority()).isLessThan(new LocalStorage.Provider().priority());
   }
 
