@@ -19,9 +19,9 @@ import java.util.Map;
  * replaces an earlier one at the same path. Each merge step costs the size of the difference
  * between the parents, not their size: shared subtrees are skipped by id.
  */
-final class ParentMerge {
+public final class ParentMerge {
   /** The merged root and the paths the parents disagreed on. */
-  record Result(ObjectId root, List<Conflict> conflicts) {}
+  public record Result(ObjectId root, List<Conflict> conflicts) {}
 
   private ParentMerge() {}
 
@@ -29,7 +29,7 @@ final class ParentMerge {
    * @param parentIds version ids, in parent order
    * @param roots their manifest roots, in the same order
    */
-  static Result merge(List<String> parentIds, List<ObjectId> roots, NodeLoader loader, ObjectInserter inserter) throws IOException {
+  public static Result merge(List<String> parentIds, List<ObjectId> roots, NodeLoader loader, ObjectInserter inserter) throws IOException {
     if (roots.isEmpty()) {
       return new Result(new TreeBuilder(inserter).finish(), List.of());
     }
