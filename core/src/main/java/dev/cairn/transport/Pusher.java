@@ -66,9 +66,14 @@ public final class Pusher {
   public Result push(String id) throws IOException {
     remote.ensureInitialized();
     long[] totals = new long[3];
-    pushVersion(id, totals, new LinkedHashSet<>());
+    try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
+      pushVersion(id, totals, new LinkedHashSet<>());
+    }
     return new Result((int) totals[0], totals[1], totals[2]);
   }
+
+  /** How long a push waits for a garbage collection of the remote to finish. */
+  static final long LOCK_WAIT_MILLIS = 600_000;
 
   private void pushVersion(String id, long[] totals, Set<String> visiting) throws IOException {
     if (!visiting.add(id)) {

@@ -54,7 +54,7 @@ public final class Remote implements AutoCloseable {
   }
 
   /** Checks the marker of an existing remote. */
-  void checkMarker() throws IOException {
+  public void checkMarker() throws IOException {
     long size = storage.size(RemoteLayout.MARKER);
     if (size < 0) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it holds no Cairn data (no " + RemoteLayout.MARKER + ")");
@@ -107,6 +107,7 @@ public final class Remote implements AutoCloseable {
   /** The newest record of a version and its sequence number, or null if the remote lacks it. */
   record Latest(DatasetRecord record, long seq) {}
 
+  /** The newest entry of a version's log, or null if there is none; a tombstone has a null record. */
   Latest latest(String id) throws IOException {
     List<RemoteFile> files = storage.list(RemoteLayout.VERSIONS + id + "/");
     long best = -1;
@@ -125,13 +126,59 @@ public final class Remote implements AutoCloseable {
     try (InputStream in = storage.open(bestName)) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
+    if (isTombstone(text)) {
+      return new Latest(null, best);
+    }
     return new Latest(RecordFormat.decode(text, storage.uri() + "/" + bestName), best);
+  }
+
+  private static boolean isTombstone(String text) {
+    try {
+      return dev.cairn.internal.json.JsonObject.parse(text).bool("deleted", false);
+    } catch (dev.cairn.internal.json.JsonException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes a version from the remote: appends a tombstone to its record log, so that it is no
+   * longer listed or fetched; its data goes at the remote's next garbage collection.
+   *
+   * @throws dev.cairn.errors.DatasetStateException if other versions there have it as a parent and
+   *     {@code force} is false
+   * @return false if the remote does not hold the version
+   */
+  public boolean deleteVersion(String id, boolean force) throws IOException {
+    Latest l = latest(id);
+    if (l == null || l.record() == null) {
+      return false;
+    }
+    if (!force) {
+      for (DatasetRecord r : records()) {
+        if (r.parents().contains(id)) {
+          throw new dev.cairn.errors.DatasetStateException("Cannot delete " + id + " from " + storage.uri() + ": version "
+              + r.id() + " there has it as a parent; use --force to delete it anyway");
+        }
+      }
+    }
+    String tomb = "{\"format\": 1, \"id\": \"" + id + "\", \"deleted\": true, \"time\": " + System.currentTimeMillis() + "}\n";
+    for (long seq = l.seq() + 1; seq < l.seq() + 100; seq++) {
+      if (storage.createIfAbsent(RemoteLayout.record(id, seq), tomb.getBytes(StandardCharsets.UTF_8))) {
+        return true;
+      }
+    }
+    throw new IOException("Cannot delete " + id + " from " + storage.uri() + ": too much contention");
   }
 
   /** The newest record of a version, or null. */
   public DatasetRecord record(String id) throws IOException {
     Latest l = latest(id);
     return l == null ? null : l.record();
+  }
+
+  /** Where this remote's local caches live (pack indexes). */
+  public java.nio.file.Path localCache() {
+    return cacheDir();
   }
 
   /** Every version's newest record. */
@@ -159,7 +206,7 @@ public final class Remote implements AutoCloseable {
     byte[] data = RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < 100; attempt++) {
       Latest l = latest(r.id());
-      if (l != null && RecordFormat.encode(l.record()).equals(RecordFormat.encode(r))) {
+      if (l != null && l.record() != null && RecordFormat.encode(l.record()).equals(RecordFormat.encode(r))) {
         return;
       }
       long seq = l == null ? 1 : l.seq() + 1;

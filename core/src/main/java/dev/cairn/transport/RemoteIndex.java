@@ -124,4 +124,20 @@ final class RemoteIndex {
   int size() {
     return objects.size();
   }
+
+  /** Names of the packs indexed, with their entries. */
+  Map<String, List<PackEntry>> packs() {
+    Map<String, List<PackEntry>> out = new java.util.TreeMap<>();
+    blocks.forEach((pack, byOffset) -> {
+      List<PackEntry> all = new java.util.ArrayList<>();
+      byOffset.values().forEach(all::addAll);
+      out.put(pack, all);
+    });
+    return out;
+  }
+
+  /** Size of a pack in bytes, as listed. */
+  long packSize(String pack) {
+    return packSizes.getOrDefault(pack, 0L);
+  }
 }

@@ -266,6 +266,53 @@ public abstract class AbstractRemoteContractTest {
     assertThat(faultyRead.faults()).isPositive();
   }
 
+  @Test
+  void garbageCollectionKeepsExactlyWhatVersionsNeed() throws IOException {
+    DatasetRepository a = repo("a");
+    Path keepSrc = folder("keep", Map.of("k1.bin", TestRepos.random(60, 120_000), "k2.txt", TestRepos.text(61, 20_000)));
+    Dataset keep = version(a, "keep", keepSrc);
+    Dataset drop = version(a, "drop", folder("drop", Map.of("d1.bin", TestRepos.random(62, 400_000))));
+    keep.upload(location, null, Progress.NONE);
+    drop.upload(location, null, Progress.NONE);
+    // Leftovers of an interrupted push: a pack no record names.
+    Dataset orphan = version(a, "orphan", folder("orphan", Map.of("o.bin", TestRepos.random(63, 300_000))));
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      try (Remote partial = new Remote(new PacksOnly(openStorage()), a.repository())) {
+        orphan.upload(partial, Progress.NONE);
+        fail("the record write should have failed");
+      } catch (IOException expected) {
+        // packs uploaded, record not
+      }
+      assertThat(r.deleteVersion(drop.id(), false)).isTrue();
+      assertThat(r.records()).extracting(DatasetRecord::id).containsExactly(keep.id());
+      long before = remoteBytes();
+      RemoteGarbageCollector.Result result = new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+      assertThat(result.objectsDeleted()).isPositive();
+      assertThat(remoteBytes()).as("bytes on the remote").isLessThan(before - 650_000);
+    }
+    assertEveryRecordIsComplete("after gc");
+    DatasetRepository b = repo("b");
+    assertThat(snapshot(b.fetch(keep.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).isEqualTo(snapshot(keepSrc));
+    // The collected version's record is gone; a new push of it uploads everything again.
+    drop.upload(location, null, Progress.NONE);
+    assertThat(snapshot(repo("c").fetch(drop.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).hasSize(1);
+  }
+
+  /** Lets packs through and fails every other write: a push interrupted before its record. */
+  private static final class PacksOnly extends dev.cairn.storage.ForwardingStorage {
+    PacksOnly(RemoteStorage inner) {
+      super(inner);
+    }
+
+    @Override
+    public boolean createIfAbsent(String name, byte[] data) throws IOException {
+      if (name.startsWith("versions/")) {
+        throw new dev.cairn.storage.StorageException("Cannot create " + name + ": injected", false);
+      }
+      return super.createIfAbsent(name, data);
+    }
+  }
+
   /** Fetches every version the remote lists into a fresh repository: all data must be there. */
   private void assertEveryRecordIsComplete(String when) throws IOException {
     DatasetRepository fresh = DatasetRepository.open(Files.createTempDirectory(tmp, "check"), TestRepos.SMALL);

@@ -13,8 +13,31 @@ final class DeleteCommand extends Base {
   @Option(names = "--force", description = "Delete even if other versions use it as a parent.")
   boolean force;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Delete the version from this remote (its data goes at the remote's next gc).")
+  String storage;
+
   @Override
   int run() throws Exception {
+    if (storage != null) {
+      if (selector.id == null) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot delete from a remote: give --id ID");
+      }
+      boolean deleted;
+      String id;
+      try (var remote = repo().openRemote(storage)) {
+        id = new dev.cairn.transport.Fetcher(repo(), remote, dev.cairn.dataset.Progress.NONE).resolve(selector.id);
+        deleted = remote.deleteVersion(id, force);
+      }
+      if (!deleted) {
+        throw new dev.cairn.errors.DatasetNotFoundException("Cannot delete " + selector.id + ": " + storage + " does not hold it");
+      }
+      if (json) {
+        printJson(Map.of("id", id, "storage", storage, "deleted", true));
+      } else {
+        out().printf("Dataset version %s deleted from %s%n", id, storage);
+      }
+      return 0;
+    }
     Dataset ds = select(selector);
     ds.delete(force);
     if (json) {

@@ -16,8 +16,14 @@ final class GcCommand extends Base {
   @Option(names = "--grace", paramLabel = "DURATION", description = "Keep what is younger than this (default 1h; e.g. 30m, 2h, 0s).")
   String grace = "1h";
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Collect this remote instead of the local repository (runs alone: uploads wait for it).")
+  String storage;
+
   @Override
   int run() throws Exception {
+    if (storage != null) {
+      return collectRemote();
+    }
     long graceMillis = parseDuration(grace);
     GarbageCollector.Result r = new GarbageCollector(repo(), graceMillis, Math.min(2_000, Math.max(200, graceMillis / 100)), progress()).run();
     if (json) {
@@ -32,6 +38,27 @@ final class GcCommand extends Base {
     } else {
       out().printf("Deleted %d objects (%s freed); rewrote %d packs into %d; removed %d leftovers%n", r.objectsDeleted(),
           Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.leftoversRemoved());
+    }
+    return 0;
+  }
+
+  private int collectRemote() throws Exception {
+    dev.cairn.transport.RemoteGarbageCollector.Result r;
+    try (var remote = repo().openRemote(storage)) {
+      r = new dev.cairn.transport.RemoteGarbageCollector(remote, repo().repository(), progress()).run();
+    }
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("storage", storage);
+      m.put("packs_deleted", r.packsDeleted());
+      m.put("packs_written", r.packsWritten());
+      m.put("objects_kept", r.objectsKept());
+      m.put("objects_deleted", r.objectsDeleted());
+      m.put("bytes_freed", r.bytesFreed());
+      printJson(m);
+    } else {
+      out().printf("%s: deleted %d objects (%s freed); rewrote %d packs into %d%n", storage, r.objectsDeleted(),
+          Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten());
     }
     return 0;
   }

@@ -50,6 +50,15 @@ class CliRemoteTest {
     assertThat(up.get("versions")).isEqualTo(1L);
     Path childCopy = Path.of(a.ok("get", "--id", child, "--storage", remote).lastLine());
     assertThat(Files.readString(childCopy.resolve("z.txt"))).isEqualTo("zed");
+
+    // Deleting on the remote: the parent is refused without --force; then the remote is collected.
+    assertThat(a.fails("delete", "--id", id, "--storage", remote).err()).contains("parent");
+    a.ok("delete", "--id", child, "--storage", remote);
+    assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
+    Map<String, Object> gc = a.ok("gc", "--storage", remote, "--json").obj();
+    assertThat((Long) gc.get("objects_deleted")).isPositive();
+    Path again = Path.of(new Cli(tmp.resolve("fresh")).ok("get", "--id", id, "--storage", remote).lastLine());
+    assertThat(Files.readString(again.resolve("y.txt"))).isEqualTo("why");
   }
 
   @Test

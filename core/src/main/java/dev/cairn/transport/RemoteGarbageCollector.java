@@ -1,0 +1,164 @@
+package dev.cairn.transport;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Progress;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.pack.PackAssembler;
+import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.manifest.ChildRef;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.TreeFormat;
+import dev.cairn.manifest.TreeNode;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Deletes from a remote the packs and objects no version there needs (spec/remote.md, "Garbage
+ * collection"). Runs alone: it holds the remote's collection lock, which uploads respect, so no
+ * upload can reuse an object it is deleting. Live objects of packs that also hold dead ones are
+ * copied into new packs, uploaded before the old packs are deleted.
+ */
+public final class RemoteGarbageCollector {
+  private final Remote remote;
+  private final Repository local;
+  private final Progress progress;
+
+  public RemoteGarbageCollector(Remote remote, Repository local, Progress progress) {
+    this.remote = remote;
+    this.local = local;
+    this.progress = progress;
+  }
+
+  /** What a collection did. */
+  public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed) {}
+
+  public Result run() throws IOException {
+    remote.checkMarker();
+    try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
+      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      Set<ObjectId> live = mark(index);
+      return sweep(index, live);
+    }
+  }
+
+  private Set<ObjectId> mark(RemoteIndex index) throws IOException {
+    Set<ObjectId> live = new HashSet<>();
+    progress.start("marking what the remote's versions need", -1);
+    try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm())) {
+      List<ObjectId> versions = new ArrayList<>();
+      for (DatasetRecord r : remote.records()) {
+        if (r.versionObject() != null) {
+          versions.add(r.versionObject());
+        }
+      }
+      while (!versions.isEmpty()) {
+        ObjectId v = versions.remove(versions.size() - 1);
+        if (!live.add(v) || !index.has(v)) {
+          continue;
+        }
+        Version version = VersionFormat.decode(reader.open(v).bytes(), v);
+        versions.addAll(version.parents());
+        markTree(reader, index, version.root(), live);
+      }
+    } finally {
+      progress.finish();
+    }
+    return live;
+  }
+
+  private static void markTree(RemoteObjectReader reader, RemoteIndex index, ObjectId node, Set<ObjectId> live) throws IOException {
+    if (!live.add(node) || !index.has(node)) {
+      return;
+    }
+    TreeNode n = TreeFormat.decode(reader.open(node).bytes(), node);
+    if (n instanceof TreeNode.Inner in) {
+      for (ChildRef c : in.children()) {
+        markTree(reader, index, c.id(), live);
+      }
+      return;
+    }
+    for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
+      if (e.kind() != EntryKind.FILE || e.size() == 0 || !live.add(e.content())) {
+        continue;
+      }
+      if (e.chunked() && index.has(e.content())) {
+        for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+          live.add(c.id());
+        }
+      }
+    }
+  }
+
+  private Result sweep(RemoteIndex index, Set<ObjectId> live) throws IOException {
+    Map<String, List<PackEntry>> packs = index.packs();
+    List<String> dead = new ArrayList<>();
+    List<String> mixed = new ArrayList<>();
+    long kept = 0;
+    long deleted = 0;
+    for (Map.Entry<String, List<PackEntry>> p : packs.entrySet()) {
+      long liveHere = p.getValue().stream().filter(e -> live.contains(e.id())).count();
+      if (liveHere == 0) {
+        dead.add(p.getKey());
+        deleted += p.getValue().size();
+      } else if (liveHere < p.getValue().size()) {
+        mixed.add(p.getKey());
+        deleted += p.getValue().size() - liveHere;
+      }
+    }
+    int written = 0;
+    if (!mixed.isEmpty()) {
+      Path staging = local.tmpDirectory().resolve("remote-gc-" + UUID.randomUUID());
+      Files.createDirectories(staging);
+      try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm());
+          PackAssembler out = new PackAssembler(local.objects().algorithm(), staging, staging, local.config().pack())) {
+        Set<ObjectId> copied = new HashSet<>();
+        for (String pack : mixed) {
+          for (PackEntry e : packs.get(pack)) {
+            if (live.contains(e.id()) && copied.add(e.id())) {
+              out.add(e.id(), e.type(), reader.open(e.id()).bytes());
+              kept++;
+            }
+          }
+        }
+        for (PackInfo info : out.finish()) {
+          remote.storage().publish(RemoteLayout.pack(info.name()), info.path());
+          written++;
+        }
+      } finally {
+        Trees.deleteQuietly(staging);
+      }
+    }
+    long freed = 0;
+    for (String pack : dead) {
+      freed += index.packSize(pack);
+      remote.storage().delete(RemoteLayout.pack(pack));
+    }
+    for (String pack : mixed) {
+      freed += index.packSize(pack);
+      remote.storage().delete(RemoteLayout.pack(pack));
+    }
+    // Cached pack indexes of deleted packs are dropped; new ones are read on next use.
+    for (String pack : dead) {
+      Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
+    }
+    for (String pack : mixed) {
+      Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
+    }
+    return new Result(dead.size() + mixed.size(), written, kept, deleted, freed);
+  }
+}

@@ -1,0 +1,105 @@
+package dev.cairn.transport;
+
+import dev.cairn.errors.CairnException;
+import dev.cairn.storage.RemoteFile;
+import dev.cairn.storage.RemoteStorage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Keeps pushes and garbage collection of one remote apart, without any server: each takes a lock
+ * by creating a file {@code locks/push-<uuid>} or {@code locks/gc-<uuid>} (create-if-absent), then
+ * lists the other kind; whoever finds the other steps back. Since both create before they look, at
+ * least one of two racers sees the other. Pushes may run together; a collection runs alone. A lock
+ * older than {@link #STALE_MILLIS} was left by a process that died and is ignored.
+ */
+final class RemoteLocks {
+  static final String PREFIX = "locks/";
+  static final long STALE_MILLIS = 3_600_000;
+
+  private RemoteLocks() {}
+
+  /** A held lock; closing deletes it. */
+  static final class Held implements AutoCloseable {
+    private final RemoteStorage storage;
+    private final String name;
+
+    Held(RemoteStorage storage, String name) {
+      this.storage = storage;
+      this.name = name;
+    }
+
+    @Override
+    public void close() throws IOException {
+      storage.delete(name);
+    }
+  }
+
+  /** Takes a push lock, waiting up to {@code waitMillis} for a running collection to finish. */
+  static Held push(RemoteStorage storage, long waitMillis) throws IOException {
+    long deadline = System.currentTimeMillis() + waitMillis;
+    while (true) {
+      Held h = create(storage, "push-");
+      if (!othersActive(storage, "gc-")) {
+        return h;
+      }
+      h.close();
+      if (System.currentTimeMillis() > deadline) {
+        throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection is running there; try again later");
+      }
+      sleep(1000);
+    }
+  }
+
+  /** Takes the collection lock, or fails at once if a push or another collection is running. */
+  static Held gc(RemoteStorage storage) throws IOException {
+    Held h = create(storage, "gc-");
+    if (othersActive(storage, "push-") || othersActive(storage, "gc-", h.name)) {
+      h.close();
+      throw new CairnException("Cannot collect " + storage.uri() + ": uploads or another collection are running; try again later");
+    }
+    return h;
+  }
+
+  private static Held create(RemoteStorage storage, String kind) throws IOException {
+    String name = PREFIX + kind + UUID.randomUUID();
+    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + "\n";
+    if (!storage.createIfAbsent(name, body.getBytes(StandardCharsets.US_ASCII))) {
+      throw new IOException("Cannot take lock " + name + " on " + storage.uri() + ": name taken");
+    }
+    return new Held(storage, name);
+  }
+
+  private static boolean othersActive(RemoteStorage storage, String kind) throws IOException {
+    return othersActive(storage, kind, null);
+  }
+
+  private static boolean othersActive(RemoteStorage storage, String kind, String self) throws IOException {
+    long now = System.currentTimeMillis();
+    for (RemoteFile f : storage.list(PREFIX + kind)) {
+      if (f.name().equals(self)) {
+        continue;
+      }
+      try {
+        String body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim();
+        long taken = Long.parseLong(body.split(" ")[0]);
+        if (now - taken < STALE_MILLIS) {
+          return true;
+        }
+      } catch (IOException | RuntimeException gone) {
+        // released (or unreadable) meanwhile: not active
+      }
+    }
+    return false;
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for a lock");
+    }
+  }
+}
