@@ -114,13 +114,19 @@ final class VersionLifecycle {
   private static String reserveWithRemote(DatasetRepository repo, CreateOptions o, String id) throws IOException {
     try (dev.cairn.transport.Remote remote = repo.openRemote(o.storage())) {
       remote.ensureInitialized();
+      String lastTried = null;
       for (int attempt = 0; attempt < 1000; attempt++) {
         String candidate = o.version();
         if (candidate == null) {
           List<String> taken = new ArrayList<>(repo.catalog().reservedVersions(o.project(), o.name()));
           taken.addAll(remote.reservedVersions(o.project(), o.name()));
+          if (lastTried != null) {
+            // Never retry a string found taken, even if a listing does not show it yet.
+            taken.add(lastTried);
+          }
           taken.sort(VersionStrings.ORDER);
           candidate = taken.isEmpty() ? VersionStrings.FIRST : VersionStrings.bump(taken.get(taken.size() - 1));
+          lastTried = candidate;
         } else {
           VersionStrings.check(candidate);
         }

@@ -45,7 +45,9 @@ public final class Fetcher {
   /** Ranges of one pack closer than this are read in one request. */
   private static final long COALESCE_GAP = 256 << 10;
   /** Largest single ranged read. */
-  private static final long MAX_READ = 32 << 20;
+  private static final long MAX_READ = 8 << 20;
+  /** Ranged reads in flight at once; with {@link #MAX_READ} this bounds the memory a fetch holds. */
+  private static final int PARALLEL_READS = 4;
 
   private final DatasetRepository repo;
   private final Remote remote;
@@ -189,15 +191,30 @@ public final class Fetcher {
     }
     progress.start("downloading " + ids.size() + " objects", total);
     PackObjectDatabase db = repo.repository().packs();
+    List<Range> ranges = new ArrayList<>();
+    for (Map.Entry<String, TreeMap<Long, Integer>> e : blocks.entrySet()) {
+      ranges.addAll(ranges(e.getKey(), e.getValue()));
+    }
+    java.util.concurrent.ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", PARALLEL_READS);
     try (PackWriter writer = db.newPackWriter()) {
-      for (Map.Entry<String, TreeMap<Long, Integer>> e : blocks.entrySet()) {
-        fetchPack(e.getKey(), e.getValue(), index, writer);
+      // A window of reads in flight at a time; blocks are appended in order as they arrive.
+      for (int start = 0; start < ranges.size(); start += 2 * PARALLEL_READS) {
+        List<java.util.concurrent.Future<byte[]>> window = new ArrayList<>();
+        List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * PARALLEL_READS));
+        for (Range r : batch) {
+          window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
+        }
+        List<byte[]> data = dev.cairn.internal.concurrent.Workers.getAll(window, "downloading");
+        for (int i = 0; i < batch.size(); i++) {
+          store(batch.get(i), data.get(i), index, writer);
+        }
       }
       PackInfo info = writer.finish();
       if (info != null) {
         db.publish(info);
       }
     } finally {
+      pool.shutdownNow();
       progress.finish();
     }
     for (ObjectId id : ids) {
@@ -207,10 +224,13 @@ public final class Fetcher {
     }
   }
 
-  private void fetchPack(String pack, TreeMap<Long, Integer> wanted, RemoteIndex index, PackWriter writer) throws IOException {
-    String file = RemoteLayout.pack(pack);
+  /** One ranged read: blocks of one pack, {@code [start, end)}, holding the listed blocks. */
+  private record Range(String pack, long start, long end, List<Map.Entry<Long, Integer>> blocks) {}
+
+  /** Merges the wanted blocks of a pack into reads of nearby blocks. */
+  private static List<Range> ranges(String pack, TreeMap<Long, Integer> wanted) {
     List<Map.Entry<Long, Integer>> list = new ArrayList<>(wanted.entrySet());
-    list.sort(Comparator.comparingLong(Map.Entry::getKey));
+    List<Range> out = new ArrayList<>();
     int i = 0;
     while (i < list.size()) {
       long start = list.get(i).getKey();
@@ -221,16 +241,20 @@ public final class Fetcher {
         end = Math.max(end, list.get(j).getKey() + list.get(j).getValue());
         j++;
       }
-      byte[] range = remote.storage().read(file, start, (int) (end - start));
-      bytesFetched += range.length;
-      for (int k = i; k < j; k++) {
-        long off = list.get(k).getKey();
-        int len = list.get(k).getValue();
-        byte[] block = java.util.Arrays.copyOfRange(range, (int) (off - start), (int) (off - start) + len);
-        storeBlock(pack, off, block, index, writer, file);
-        progress.advance(len);
-      }
+      out.add(new Range(pack, start, end, List.copyOf(list.subList(i, j))));
       i = j;
+    }
+    return out;
+  }
+
+  private void store(Range r, byte[] data, RemoteIndex index, PackWriter writer) throws IOException {
+    bytesFetched += data.length;
+    String file = RemoteLayout.pack(r.pack());
+    for (Map.Entry<Long, Integer> b : r.blocks()) {
+      int from = (int) (b.getKey() - r.start());
+      byte[] block = java.util.Arrays.copyOfRange(data, from, from + b.getValue());
+      storeBlock(r.pack(), b.getKey(), block, index, writer, file);
+      progress.advance(b.getValue());
     }
   }
 

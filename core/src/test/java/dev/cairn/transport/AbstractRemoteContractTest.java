@@ -195,10 +195,21 @@ public abstract class AbstractRemoteContractTest {
 
   @Test
   void concurrentPublishersLoseNothing() throws Exception {
+    publishConcurrently(false);
+  }
+
+  @Test
+  void concurrentPublishersSharingOneLocalRepositoryLoseNothing() throws Exception {
+    publishConcurrently(true);
+  }
+
+  /** Eight processes publish versions of one dataset at once, each with its own or one shared local repository. */
+  private void publishConcurrently(boolean sharedLocal) throws Exception {
     int writers = 8;
     List<Process> ps = new ArrayList<>();
     for (int i = 0; i < writers; i++) {
-      List<String> args = new ArrayList<>(List.of(tmp.resolve("w" + i).toString(), location, String.valueOf(i)));
+      Path local = sharedLocal ? tmp.resolve("shared") : tmp.resolve("w" + i);
+      List<String> args = new ArrayList<>(List.of(local.toString(), location, String.valueOf(i)));
       conf().forEach((k, v) -> args.add(k + "=" + v));
       ps.add(ChildJvm.start(RemotePublisherMain.class, tmp.resolve("w" + i + ".log"), args.toArray(String[]::new)));
     }
@@ -214,6 +225,12 @@ public abstract class AbstractRemoteContractTest {
     }
     assertThat(ids).hasSize(writers);
     assertThat(versions).as("auto-bumped version strings are unique").hasSize(writers);
+    if (sharedLocal) {
+      try (DatasetRepository shared = DatasetRepository.open(tmp.resolve("shared"), TestRepos.SMALL)) {
+        assertThat(shared.list("shared", "^dataset$", null)).extracting(DatasetRecord::id).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(new dev.cairn.gc.Fsck(shared, Progress.NONE).check().errors()).isEmpty();
+      }
+    }
     DatasetRepository reader = repo("reader");
     List<DatasetRecord> remote = reader.listRemote(location, null);
     assertThat(remote).extracting(DatasetRecord::id).containsExactlyInAnyOrderElementsOf(ids);

@@ -28,7 +28,7 @@ public final class RemotePublisherMain {
     }
     try (DatasetRepository repo = DatasetRepository.open(local, TestRepos.SMALL)) {
       repo.setStorageConf(conf);
-      Path src = local.resolveSibling("src-" + writer);
+      Path src = local.resolveSibling("src-" + local.getFileName() + "-" + writer);
       Files.createDirectories(src);
       Files.write(src.resolve("writer-" + writer + ".bin"), TestRepos.random(writer, 20_000));
       Dataset ds = Dataset.create(repo, CreateOptions.of("shared", "dataset").storage(storage).build());

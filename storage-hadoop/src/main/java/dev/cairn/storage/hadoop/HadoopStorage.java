@@ -133,6 +133,20 @@ public final class HadoopStorage implements RemoteStorage {
 
   @Override
   public List<RemoteFile> list(String prefix) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return listOnce(prefix);
+      } catch (RuntimeException vanished) {
+        // Hadoop's local file system stats each entry while listing (running ls for permissions)
+        // and throws unchecked when one is deleted meanwhile: list again.
+        if (attempt >= 5) {
+          throw new StorageException("Cannot list " + prefix + " on " + uri + ": entries kept vanishing", true, vanished);
+        }
+      }
+    }
+  }
+
+  private List<RemoteFile> listOnce(String prefix) throws IOException {
     int slash = prefix.lastIndexOf('/');
     Path dir = slash <= 0 ? root : new Path(root, prefix.substring(0, slash));
     List<RemoteFile> out = new ArrayList<>();
