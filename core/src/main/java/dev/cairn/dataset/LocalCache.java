@@ -19,11 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -157,8 +160,8 @@ public final class LocalCache {
               Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
             }
           } else {
-            writeContent(reader, links, e, dest);
-            Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString(e.executable() ? "rwxr-xr-x" : "rw-r--r--"));
+            // Created with its mode (less the umask, as git and cp do): no chmod per file.
+            writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
           }
           progress.advance(e.size());
           return null;
@@ -187,7 +190,7 @@ public final class LocalCache {
     Files.createDirectories(p.getParent());
     Path tmp = repo.tmpDirectory().resolve("cache-" + UUID.randomUUID());
     try {
-      writeContent(reader, links, e, tmp);
+      writeContent(reader, links, e, tmp, REGULAR);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
@@ -196,19 +199,41 @@ public final class LocalCache {
     return p;
   }
 
-  private void writeContent(ObjectReader reader, ExternalFiles links, FileEntry e, Path dest) throws IOException {
+  private static final FileAttribute<Set<PosixFilePermission>> REGULAR =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"));
+  private static final FileAttribute<Set<PosixFilePermission>> EXECUTABLE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
+  private static final Set<StandardOpenOption> CREATE_NEW =
+      java.util.EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+
+  private void writeContent(ObjectReader reader, ExternalFiles links, FileEntry e, Path dest,
+      FileAttribute<Set<PosixFilePermission>> mode) throws IOException {
     if (e.kind() == EntryKind.LINK) {
       synchronized (links) {
         writeLink(links, e, dest);
       }
+      Files.setPosixFilePermissions(dest, mode.value());
       return;
     }
     try (InputStream in = reader.openContent(e.fileContent());
-        OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
+        OutputStream out = new GuardedOutputStream(java.nio.channels.Channels.newOutputStream(Files.newByteChannel(dest, CREATE_NEW, mode)))) {
+      in.transferTo(out);
+    }
+  }
+
+  /** Charges every write to {@link dev.cairn.internal.fs.WriteGuard} (the disk-full seam). */
+  private static final class GuardedOutputStream extends java.io.FilterOutputStream {
+    GuardedOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      // In slices: the JDK copies a heap array through a temporary direct buffer per write.
+      for (int done = 0, n; done < len; done += n) {
+        n = Math.min(len - done, 1 << 16);
         dev.cairn.internal.fs.WriteGuard.charge(n);
-        out.write(buf, 0, n);
+        out.write(b, off + done, n);
       }
     }
   }

@@ -54,6 +54,28 @@ final class ContentInputStream extends InputStream {
     return true;
   }
 
+  /** Writes the rest of the content to {@code out} a whole chunk at a time, without copying. */
+  @Override
+  public long transferTo(java.io.OutputStream out) throws IOException {
+    long n = 0;
+    while (true) {
+      if (pos < current.length) {
+        int len = current.length - pos;
+        out.write(current, pos, len);
+        pos += len;
+        delivered += len;
+        n += len;
+      }
+      if (!advance()) {
+        if (delivered != content.size()) {
+          throw new CorruptObjectException(content.content(), Reason.TRUNCATED, null,
+              "content ended after " + delivered + " of " + content.size() + " bytes");
+        }
+        return n;
+      }
+    }
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];

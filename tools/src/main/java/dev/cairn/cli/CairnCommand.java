@@ -5,20 +5,20 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The top-level {@code cairn} command: global options and the list of subcommands. */
+/**
+ * The top-level {@code cairn} command: global options and the list of subcommands.
+ *
+ * <p>Picocli reflects over every subcommand it is given, which costs more than a hundred
+ * milliseconds for all of them at JVM start; {@link #commandLine(String...)} gives it only the
+ * subcommand named on the command line, and all of them when none is (help, usage errors).
+ */
 @Command(
     name = "cairn",
     mixinStandardHelpOptions = true,
     versionProvider = CairnCommand.Version.class,
     description = "Version ML datasets the way Git versions code.",
-    subcommands = {
-        CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
-        PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
-        SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
-        SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
-        UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
-        ServeCommand.class,
-        CommandLine.HelpCommand.class})
+    // Subcommands are added by commandLine(args): only the one that runs, when it can be told.
+    subcommands = {})
 public final class CairnCommand implements Runnable {
   @Option(names = "--repo", paramLabel = "DIR", description = "Repository directory (default: $CAIRN_HOME, else ~/.cairn).", scope = CommandLine.ScopeType.INHERIT)
   Path repo;
@@ -49,11 +49,53 @@ public final class CairnCommand implements Runnable {
     return Path.of(System.getProperty("user.home"), ".cairn");
   }
 
+  /** Every subcommand, in the order help lists them. */
+  static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+      CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
+      PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
+      SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
+      SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
+      UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
+      ServeCommand.class, CommandLine.HelpCommand.class);
+
+  /** Global options that take a value in the next argument. */
+  private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("--repo", "--conf");
+
+  /** The command line with every subcommand. */
   static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /** The command line for {@code args}: with only the subcommand they name, if they name one. */
+  static CommandLine commandLine(String[] args) {
     CommandLine cl = new CommandLine(new CairnCommand());
+    Class<?> named = args == null ? null : subcommandNamed(args);
+    for (Class<?> c : SUBCOMMANDS) {
+      if (named == null || c == named) {
+        cl.addSubcommand(c);
+      }
+    }
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
     return cl;
+  }
+
+  /** The subcommand {@code args} run, or null when they name none (or ask for help). */
+  private static Class<?> subcommandNamed(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (OPTIONS_WITH_VALUE.contains(a)) {
+        i++;
+      } else if (!a.startsWith("-")) {
+        for (Class<?> c : SUBCOMMANDS) {
+          if (c != CommandLine.HelpCommand.class && a.equals(c.getAnnotation(Command.class).name())) {
+            return c;
+          }
+        }
+        return null;
+      }
+    }
+    return null;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

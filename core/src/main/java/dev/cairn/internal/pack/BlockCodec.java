@@ -14,6 +14,12 @@ import java.util.zip.CRC32C;
 public final class BlockCodec implements AutoCloseable {
   /** Compression must save at least this fraction of the bytes to be kept. */
   private static final double MIN_SAVING = 1.0 / 32;
+  /** Blocks at least this long are probed before the whole block is compressed. */
+  static final int PROBE_MIN_LENGTH = 64 * 1024;
+  /** The probe compresses this many evenly spread slices of the block... */
+  private static final int PROBE_SLICES = 4;
+  /** ...of this many bytes each. */
+  private static final int PROBE_SLICE = 4096;
 
   private static final ThreadLocal<BlockCodec> LOCAL = new ThreadLocal<>();
 
@@ -46,12 +52,32 @@ public final class BlockCodec implements AutoCloseable {
       if (scratch.length < bound) {
         scratch = new byte[bound];
       }
+      if (len >= PROBE_MIN_LENGTH && !probeSaves(raw, off, len)) {
+        return block(PackFormat.CODEC_STORED, raw, off, len, len);
+      }
       int n = compressor.compressByteArray(scratch, 0, bound, raw, off, len);
       if (n < len - (long) (len * MIN_SAVING)) {
         return block(PackFormat.CODEC_ZSTD, scratch, 0, n, len);
       }
     }
     return block(PackFormat.CODEC_STORED, raw, off, len, len);
+  }
+
+  /**
+   * Whether compressing the block looks worth it: compresses a few slices spread over it (about
+   * 6% of a 256 KiB block) and asks for the same saving as from the whole block. Random bytes
+   * (images, compressed or encrypted files), the bulk of many datasets, then cost a probe
+   * instead of a full zstd pass.
+   */
+  private boolean probeSaves(byte[] raw, int off, int len) {
+    int sampleLen = PROBE_SLICES * PROBE_SLICE;
+    byte[] sample = new byte[sampleLen];
+    long step = (len - PROBE_SLICE) / (PROBE_SLICES - 1);
+    for (int i = 0; i < PROBE_SLICES; i++) {
+      System.arraycopy(raw, off + (int) (i * step), sample, i * PROBE_SLICE, PROBE_SLICE);
+    }
+    int n = compressor.compressByteArray(scratch, 0, scratch.length, sample, 0, sampleLen);
+    return n < sampleLen - (long) (sampleLen * MIN_SAVING);
   }
 
   private static byte[] block(int codec, byte[] stored, int off, int storedLen, int rawLen) {
@@ -66,9 +92,13 @@ public final class BlockCodec implements AutoCloseable {
 
   /** The crc32c a block header records: over header bytes 0-8 and the stored bytes. */
   static long crc(byte[] block) {
+    return crc(block, block, PackFormat.BLOCK_HEADER_SIZE, block.length - PackFormat.BLOCK_HEADER_SIZE);
+  }
+
+  private static long crc(byte[] header, byte[] stored, int off, int len) {
     CRC32C crc = new CRC32C();
-    crc.update(block, 0, 9);
-    crc.update(block, PackFormat.BLOCK_HEADER_SIZE, block.length - PackFormat.BLOCK_HEADER_SIZE);
+    crc.update(header, 0, 9);
+    crc.update(stored, off, len);
     return crc.getValue();
   }
 
@@ -81,13 +111,28 @@ public final class BlockCodec implements AutoCloseable {
     if (block.length < PackFormat.BLOCK_HEADER_SIZE) {
       throw new BlockException("block shorter than its header");
     }
-    int codec = block[0] & 0xFF;
-    long stored = Bytes.u32(block, 1);
-    long raw = Bytes.u32(block, 5);
-    if (stored != block.length - PackFormat.BLOCK_HEADER_SIZE) {
-      throw new BlockException("block length " + stored + " does not match index (" + (block.length - PackFormat.BLOCK_HEADER_SIZE) + ")");
+    return decode(block, block, PackFormat.BLOCK_HEADER_SIZE, block.length - PackFormat.BLOCK_HEADER_SIZE);
+  }
+
+  /**
+   * Checks and decodes a block read as its header and its stored bytes. A stored block's raw
+   * bytes are {@code stored} itself, not a copy.
+   */
+  public byte[] decode(byte[] header, byte[] stored) throws BlockException {
+    if (header.length != PackFormat.BLOCK_HEADER_SIZE) {
+      throw new BlockException("block shorter than its header");
     }
-    if (crc(block) != Bytes.u32(block, 9)) {
+    return decode(header, stored, 0, stored.length);
+  }
+
+  private byte[] decode(byte[] header, byte[] buf, int off, int len) throws BlockException {
+    int codec = header[0] & 0xFF;
+    long stored = Bytes.u32(header, 1);
+    long raw = Bytes.u32(header, 5);
+    if (stored != len) {
+      throw new BlockException("block length " + stored + " does not match index (" + len + ")");
+    }
+    if (crc(header, buf, off, len) != Bytes.u32(header, 9)) {
       throw new BlockException("block checksum mismatch");
     }
     if (raw > Integer.MAX_VALUE - 16) {
@@ -98,15 +143,15 @@ public final class BlockCodec implements AutoCloseable {
         if (raw != stored) {
           throw new BlockException("stored block with raw length " + raw + " != " + stored);
         }
-        return java.util.Arrays.copyOfRange(block, PackFormat.BLOCK_HEADER_SIZE, block.length);
+        return off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
       case PackFormat.CODEC_ZSTD:
         byte[] out = new byte[(int) raw];
-        long frame = Zstd.findFrameCompressedSize(block, PackFormat.BLOCK_HEADER_SIZE, (int) stored);
+        long frame = Zstd.findFrameCompressedSize(buf, off, len);
         if (Zstd.isError(frame) || frame != stored) {
           throw new BlockException("block is not exactly one zstd frame", true);
         }
         try {
-          int n = decompressor.decompressByteArray(out, 0, out.length, block, PackFormat.BLOCK_HEADER_SIZE, (int) stored);
+          int n = decompressor.decompressByteArray(out, 0, out.length, buf, off, len);
           if (n != raw) {
             throw new BlockException("block decompressed to " + n + " bytes, expected " + raw, true);
           }

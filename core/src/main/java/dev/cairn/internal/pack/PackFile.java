@@ -194,6 +194,19 @@ public final class PackFile implements AutoCloseable {
     return readFully(channel, offset, blockLength);
   }
 
+  /**
+   * Reads a block as its header and its stored bytes, in two arrays, so that a stored block's
+   * bytes need no copy. The caller decodes it with {@link BlockCodec#decode(byte[], byte[])}.
+   */
+  public byte[][] readBlockParts(long offset, int blockLength) throws IOException {
+    if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset + blockLength > indexOffset) {
+      throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
+    }
+    byte[] header = readFully(channel, offset, PackFormat.BLOCK_HEADER_SIZE);
+    byte[] stored = readFully(channel, offset + PackFormat.BLOCK_HEADER_SIZE, blockLength - PackFormat.BLOCK_HEADER_SIZE);
+    return new byte[][] {header, stored};
+  }
+
   /** Reads {@code n} bytes at {@code offset}, for copying a pack's bytes elsewhere. */
   public byte[] read(long offset, int n) throws IOException {
     return readFully(channel, offset, n);

@@ -61,10 +61,10 @@ final class PackReader implements ObjectReader {
     if (cached != null && cached.offset == loc.blockOffset() && cached.pack.equals(loc.packName())) {
       return cached.raw;
     }
-    byte[] block = pack.readBlock(loc.blockOffset(), loc.blockLength());
+    byte[][] block = pack.readBlockParts(loc.blockOffset(), loc.blockLength());
     byte[] raw;
     try {
-      raw = BlockCodec.local().decode(block);
+      raw = BlockCodec.local().decode(block[0], block[1]);
     } catch (BlockCodec.BlockException e) {
       throw new CorruptObjectException(id, e.reason(), where, e.getMessage());
     }

@@ -1,0 +1,397 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark (issue 6): Cairn against restic, borg, git, cp -r and tar | zstd -1 on
+# the same generated data, same disk, alternating tools, medians of several repetitions; then
+# the metadata-scale figures on a dataset of tiny files. Prints one table of ratios.
+#
+#   benchmarks/sidebyside/run.sh [--quick | --full] [options]
+#
+#   --quick            ~400 MiB mixed set, 2 repetitions, 100,000 tiny files (a few minutes)
+#   --full             2 GiB mixed set, 3 repetitions, 1,000,000 tiny files (the default)
+#   --reps N           repetitions of the mixed-set sequence
+#   --mixed-bytes N    size of the mixed set (e.g. 400M, 2G)
+#   --tiny-files N     number of tiny files (0: skip the metadata-scale part)
+#   --tools "..."      subset of: cairn restic borg git cp tarzstd (default: all)
+#   --tiny-tools "..." tools for the metadata-scale part (default: cairn restic borg git)
+#   --no-mixed         skip the mixed set
+#   --drop-caches      drop the page cache before every timed operation (needs root)
+#   --workdir DIR      data and repositories (default /work/sbs-work; must be a real disk)
+#   --write-results    replace the side-by-side section of benchmarks/RESULTS.md with this run
+#   --keep             keep the work directory afterwards
+#
+# Environment: QUIET_WAIT (seconds to wait for a quiet machine before each phase, default 300),
+# QUIET_PCT (busy share of the machine that counts as quiet, default 15).
+# Build first: mvn -B -q -DskipTests -pl tools,benchmarks -am package
+set -uo pipefail
+ARGV="$*"
+here="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$here"
+
+MODE=full; REPS=; MIXED_BYTES=; TINY_FILES=; TOOLS="cairn restic borg git cp tarzstd"
+TINY_TOOLS="cairn restic borg git"; DO_MIXED=1; DROP=0; W=/work/sbs-work; WRITE=0; KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) MODE=quick ;;
+    --full) MODE=full ;;
+    --reps) REPS=$2; shift ;;
+    --mixed-bytes) MIXED_BYTES=$2; shift ;;
+    --tiny-files) TINY_FILES=$2; shift ;;
+    --tools) TOOLS=$2; shift ;;
+    --tiny-tools) TINY_TOOLS=$2; shift ;;
+    --no-mixed) DO_MIXED=0 ;;
+    --drop-caches) DROP=1 ;;
+    --workdir) W=$2; shift ;;
+    --write-results) WRITE=1 ;;
+    --keep) KEEP=1 ;;
+    *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
+  esac
+  shift
+done
+if [ "$MODE" = quick ]; then
+  : "${REPS:=2}" "${MIXED_BYTES:=400M}" "${TINY_FILES:=100000}"
+else
+  : "${REPS:=3}" "${MIXED_BYTES:=2G}" "${TINY_FILES:=1000000}"
+fi
+
+CAIRN_JAR=tools/target/cairn.jar
+
+BENCH_JAR=benchmarks/target/benchmarks.jar
+for f in "$CAIRN_JAR" "$BENCH_JAR"; do
+  [ -e "$f" ] || { echo "missing $f: build with mvn -B -q -DskipTests -pl tools,benchmarks -am package" >&2; exit 1; }
+done
+OPENS=(--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+GEN=(java -cp "$BENCH_JAR" dev.cairn.benchmarks.sidebyside.DataGenerator)
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+OUT=benchmarks/results/sidebyside/$MODE-$STAMP
+mkdir -p "$OUT"
+RAW=$OUT/raw.tsv
+LOG=$OUT/log.txt
+TMPD=$OUT/tmp
+mkdir -p "$TMPD"
+printf 'section\trep\ttool\top\twall_s\twall_sync_s\tcpu_s\tcmd_ms\tmaxrss_kb\tfs_out_bytes\tsize_bytes\tother_load\trc\n' > "$RAW"
+log() { echo "[$(date -u +%H:%M:%S)] $*" | tee -a "$LOG"; }
+
+# ---- peers: install and check --------------------------------------------------------------
+install_peers() {
+  local missing=()
+  command -v restic >/dev/null || missing+=(restic)
+  command -v borg >/dev/null || missing+=(borgbackup)
+  command -v zstd >/dev/null || missing+=(zstd)
+  command -v git >/dev/null || missing+=(git)
+  [ -x /usr/bin/time ] || missing+=(time)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    local SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
+      { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y "${missing[@]}" >/dev/null; } ||
+      { echo "cannot install ${missing[*]}" >&2; exit 1; }
+  fi
+}
+install_peers
+export RESTIC_PASSWORD=cairn-bench   # restic 0.14 always encrypts and has no --insecure-no-password
+export BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK=yes BORG_RELOCATED_REPO_ACCESS_IS_OK=yes
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
+
+# ---- machine and load ----------------------------------------------------------------------
+busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+NCPU=$(nproc)
+# Waits (up to QUIET_WAIT s) until the machine is under QUIET_PCT% busy over 5 s.
+wait_quiet() {
+  local waited=0 b0 b1 pct
+  while :; do
+    b0=$(busy); sleep 5; b1=$(busy)
+    pct=$(( (b1 - b0) * 100 / (5 * 100 * NCPU) ))
+    if [ "$pct" -lt "${QUIET_PCT:-15}" ] || [ "$waited" -ge "${QUIET_WAIT:-300}" ]; then
+      log "quiet check: ${pct}% busy after waiting ${waited}s, load $(cut -d' ' -f1-3 /proc/loadavg)"
+      return
+    fi
+    sleep 10; waited=$((waited + 15))
+  done
+}
+CAN_DROP=0
+if sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then CAN_DROP=1; fi
+[ "$DROP" = 1 ] && [ "$CAN_DROP" = 0 ] && { echo "--drop-caches: not permitted here" >&2; exit 1; }
+{
+  echo "mode=$MODE reps=$REPS mixed_bytes=$MIXED_BYTES tiny_files=$TINY_FILES tools='$TOOLS' tiny_tools='$TINY_TOOLS' drop_caches=$DROP can_drop=$CAN_DROP"
+  echo "command: $0 $ARGV"
+  echo "date: $(date -u +%FT%TZ)"
+  echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "memory: $(free -g | awk '/Mem:/{print $2}') GiB"
+  echo "disk: $(df -h "$(dirname "$W")" | tail -1)"
+  echo "kernel: $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -2 | tail -1)"
+  echo "restic: $(restic version)"
+  echo "borg: $(borg --version)"
+  echo "git: $(git --version)"
+  echo "zstd: $(zstd --version)"
+  echo "tar: $(tar --version | head -1)"
+  echo "cairn: $(git -C "$here" rev-parse --short HEAD) ($(git -C "$here" status --porcelain core tools | wc -l) uncommitted changes in core/tools)"
+} > "$OUT/machine.txt"
+cat "$OUT/machine.txt" | tee -a "$LOG"
+
+# ---- timing --------------------------------------------------------------------------------
+# measure SECTION REP TOOL OP SIZE_PATH -- command...: runs the command under GNU time, then
+# sync; records wall time without and with the sync, peak RSS, bytes written (rusage block
+# outputs x 512: pages the command dirtied for the disk), Cairn's in-process time when printed,
+# the size of SIZE_PATH afterwards ("-" for none) and the share of the machine others used.
+measure() {
+  local section=$1 rep=$2 tool=$3 op=$4 sizep=$5; shift 6
+  sync
+  [ "$DROP" = 1 ] && echo 3 > /proc/sys/vm/drop_caches
+  local b0 b1 t0 t1 t2 rc
+  b0=$(busy); t0=$(date +%s%N)
+  /usr/bin/time -v -o "$TMPD/time.txt" "$@" > "$TMPD/out.txt" 2> "$TMPD/err.txt"
+  rc=$?
+  t1=$(date +%s%N); sync; t2=$(date +%s%N); b1=$(busy)
+  local size=-
+  [ "$sizep" != - ] && size=$(repo_bytes "$sizep")
+  local user sys rss fsout cmdms
+  user=$(awk -F': ' '/User time/{print $2}' "$TMPD/time.txt")
+  sys=$(awk -F': ' '/System time/{print $2}' "$TMPD/time.txt")
+  rss=$(awk -F': ' '/Maximum resident/{print $2}' "$TMPD/time.txt")
+  fsout=$(awk -F': ' '/File system outputs/{print $2 * 512}' "$TMPD/time.txt")
+  cmdms=$(sed -n 's/.*cairn-timing .*command_ms=\([0-9.]*\).*/\1/p' "$TMPD/err.txt" | tail -1)
+  [ -z "$cmdms" ] && cmdms=-
+  local row
+  row=$(awk -v s="$section" -v r="$rep" -v t="$tool" -v o="$op" -v t0="$t0" -v t1="$t1" -v t2="$t2" -v cm="$cmdms" \
+    -v rss="$rss" -v fo="$fsout" -v sz="$size" -v b="$((b1 - b0))" -v u="$user" -v sy="$sys" -v n="$NCPU" -v rc="$rc" 'BEGIN {
+      wall = (t1 - t0) / 1e9; ws = (t2 - t0) / 1e9; other = b / 100 - u - sy; if (other < 0) other = 0;
+      printf "%s\t%s\t%s\t%s\t%.3f\t%.3f\t%.2f\t%s\t%s\t%s\t%s\t%.2f\t%s", s, r, t, o, wall, ws, u + sy, cm, rss, fo, sz, other / (ws * n), rc }')
+  echo "$row" >> "$RAW"
+  log "$(echo "$row" | awk -F'\t' '{printf "%-6s rep %s %-8s %-18s %8.2f s (+sync %6.2f s) cpu=%ss cmd_ms=%s rss=%s KB out=%s B size=%s other=%s rc=%s", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13}')"
+  if [ "$rc" != 0 ]; then
+    log "  command failed: $*"; tail -5 "$TMPD/err.txt" | tee -a "$LOG"
+  fi
+  cp "$TMPD/out.txt" "$TMPD/last-out.txt"
+  return 0
+}
+# Bytes of a repository without Cairn's materialized cache (restic's and borg's local caches
+# live beside the repository, in R.cache, and are not counted either). cp and tarzstd keep only
+# their latest version on disk (a full copy each): their size is the sum of every version stored.
+repo_bytes() {
+  local r=$1
+  if [ -f "$r.n" ]; then
+    local n v prev
+    n=$(cat "$r.n"); prev=$(cat "$r.vsize" 2>/dev/null || echo 0)
+    v=$(du -sb "$r"/v"$n" "$r"/v"$n".tar.zst 2>/dev/null | awk '{s += $1} END {print s + 0}')
+    echo $((prev + v)) > "$r.vsize"
+    rm -rf "$r"/v"$((n - 1))" "$r"/v"$((n - 1))".tar.zst
+    echo $((prev + v))
+    return
+  fi
+  du -sb --exclude=./cache "$r" 2>/dev/null | awk '{s += $1} END {print s + 0}'
+}
+# Deletes trees and lets the file system settle (ext4 here discards freed blocks online, which
+# slows file creation for a while after large deletions).
+remove() { rm -rf "$@"; sync; sleep 2; }
+# Logs the cost of creating an empty file in the work directory right now (it varies on this VM).
+fs_probe() {
+  python3 - "$W" <<'PY' | tee -a "$LOG"
+import os, sys, time, shutil
+d = os.path.join(sys.argv[1], "fs-probe"); os.makedirs(d, exist_ok=True)
+t0 = time.perf_counter()
+for i in range(300):
+    os.close(os.open(os.path.join(d, str(i)), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+print("fs probe: %.0f us per file created in %s" % ((time.perf_counter() - t0) / 300 * 1e6, sys.argv[1]))
+shutil.rmtree(d)
+PY
+}
+
+# Cairn runs through its launcher, as users run it (with its class-data-sharing archive);
+# CAIRN_TIMING makes it print the time spent in the command itself, without JVM start.
+cairn_cmd() { echo env CAIRN_TIMING=1 CAIRN_JAVA_OPTS=${CAIRN_HEAP:-} bin/cairn; }
+
+# ---- one tool's operations -----------------------------------------------------------------
+# repo dir per tool: $R/<tool>; data folder $1; version counter for cp/tar in $R/<tool>.n
+init_repo() { # tool repo
+  local t=$1 r=$2
+  rm -rf "$r" "$r.cache" "$r.config" "$r.idx" "$r.n" "$r.vsize"
+  case $t in
+    cairn) mkdir -p "$r" ;;
+    restic) restic -q -r "$r" init >/dev/null ;;
+    borg) borg init -e none "$r" ;;
+    git) mkdir -p "$r" && git -C "$r" init -q && git -C "$r" config gc.auto 0 && git -C "$r" config core.quotePath false ;;
+    cp|tarzstd) mkdir -p "$r" && echo 0 > "$r.n" ;;
+  esac
+}
+# ingest TOOL REPO DATA NAME: the command line (printed words) that stores DATA as a new version.
+ingest_cmd() {
+  local t=$1 r=$2 d=$3 name=$4 n
+  case $t in
+    cairn) echo "$(cairn_cmd) --repo $r sync --project bench --name $name --folder $d --json" ;;
+    restic) echo "restic -q -r $r --cache-dir $r.cache backup --host bench $d" ;;
+    borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config bash -c 'cd $d && borg create $r::v\$(date +%s%N) .'" ;;
+    git) echo "bash -c 'cd $d && export GIT_DIR=$r/.git GIT_WORK_TREE=$d && git add -A && { git commit -q -m v || true; }'" ;;
+    cp) n=$(cat "$r.n"); echo $((n + 1)) > "$r.n"; echo "cp -r $d $r/v$((n + 1))" ;;
+    tarzstd) n=$(cat "$r.n"); echo $((n + 1)) > "$r.n"; echo "bash -c 'tar -C $d -cf - . | zstd -1 -q -o $r/v$((n + 1)).tar.zst'" ;;
+  esac
+}
+# restore TOOL REPO TARGET [NAME]: the latest version into an empty TARGET; echoes the command.
+restore_cmd() {
+  local t=$1 r=$2 e=$3 name=${4:-mixed}
+  case $t in
+    cairn) echo "$(cairn_cmd) --repo $r get --project bench --name $name --copy $e" ;;
+    restic) echo "restic -q -r $r --cache-dir $r.cache restore latest --target $e" ;;
+    borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config bash -c 'cd $e && borg extract $r::\$(borg list --short --last 1 $r)'" ;;
+    git) echo "bash -c 'cd $e && GIT_DIR=$r/.git GIT_WORK_TREE=$e GIT_INDEX_FILE=$r.idx git checkout -f HEAD -- .'" ;;
+    cp) echo "cp -r $r/v$(cat "$r.n") $e/data" ;;
+    tarzstd) echo "bash -c 'zstd -d -q -c $r/v$(cat "$r.n").tar.zst | tar -C $e -xf -'" ;;
+  esac
+}
+# Where a restore of DATA into TARGET puts the files.
+restored_root() {
+  case $1 in
+    restic) echo "$2$3" ;;
+    cp) echo "$2/data" ;;
+    *) echo "$2" ;;
+  esac
+}
+run_words() { eval "$1"; }
+rotate() { # rep list...: the list rotated by rep, so each tool goes first in turn
+  local k=$1; shift; local a=("$@") n=$#; local i
+  for ((i = 0; i < n; i++)); do echo -n "${a[$(( (i + k) % n ))]} "; done
+}
+
+# ---- the mixed set -------------------------------------------------------------------------
+mixed_rep() {
+  local rep=$1 D=$W/mixed R=$W/repos E=$W/restore t order
+  log "== mixed set, repetition $rep: generating $MIXED_BYTES"
+  rm -rf "$D" "$R" "$E"; mkdir -p "$R"
+  "${GEN[@]}" mixed --out "$D" --bytes "$MIXED_BYTES" | tee -a "$LOG"
+  sleep 3   # Cairn's stat cache (and git's, borg's) distrust files modified < 2 s before hashing
+  order=$(rotate "$rep" $TOOLS)
+  wait_quiet
+  for t in $order; do
+    init_repo "$t" "$R/$t"
+    measure mixed "$rep" "$t" ingest_first "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
+  done
+  wait_quiet
+  for t in $order; do
+    measure mixed "$rep" "$t" reingest_unchanged "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
+  done
+  local step=0 pct
+  for pct in 1 10; do
+    step=$((step + 1))
+    "${GEN[@]}" change --dir "$D" --percent "$pct" --step "$step" | tee -a "$LOG"
+    sleep 3
+    wait_quiet
+    for t in $order; do
+      measure mixed "$rep" "$t" "reingest_${pct}pct" "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
+    done
+  done
+  wait_quiet
+  for t in $order; do
+    remove "$E"; mkdir -p "$E"
+    fs_probe
+    measure mixed "$rep" "$t" restore "-" -- bash -c "$(restore_cmd "$t" "$R/$t" "$E")"
+    if [ "$rep" = 1 ]; then
+      if diff -rq "$D" "$(restored_root "$t" "$E" "$D")" > "$TMPD/diff.txt" 2>&1; then
+        log "  $t restore verified: identical to the data folder"
+      else
+        log "  $t restore DIFFERS from the data folder:"; head -5 "$TMPD/diff.txt" | tee -a "$LOG"
+      fi
+    fi
+  done
+  remove "$E"
+  if [[ " $TOOLS " == *" cairn "* ]]; then
+    # the cached read-only folder: first (cold: nothing materialized) and second time (warm)
+    measure mixed "$rep" cairn get_cold - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
+    measure mixed "$rep" cairn get_warm - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
+  fi
+  remove "$D" "$R"
+}
+
+# ---- metadata scale on tiny files ----------------------------------------------------------
+tool_version_ids() { # tool repo: the ids of the last two versions, "OLD NEW"
+  local t=$1 r=$2
+  case $t in
+    cairn) bin/cairn --repo "$r" search --json |
+             python3 -c 'import json,sys; v=json.load(sys.stdin); print(v[-2]["id"], v[-1]["id"])' ;;
+    restic) restic -q -r "$r" --cache-dir "$r.cache" snapshots --json |
+             python3 -c 'import json,sys; v=json.load(sys.stdin); print(v[-2]["short_id"], v[-1]["short_id"])' ;;
+    borg) BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config borg list --short --last 2 "$r" | tr '\n' ' ' ;;
+    git) echo "HEAD~1 HEAD" ;;
+  esac
+}
+diff_cmd() { # tool repo old new
+  local t=$1 r=$2 a=$3 b=$4
+  case $t in
+    cairn) echo "$(cairn_cmd) --repo $r compare --source $a --target $b" ;;
+    restic) echo "restic -q -r $r --cache-dir $r.cache diff $a $b" ;;
+    borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config borg diff $r::$a $b" ;;
+    git) echo "git --git-dir=$r/.git diff --name-status $a $b" ;;
+  esac
+}
+list_cmd() { # tool repo new
+  local t=$1 r=$2 b=$3
+  case $t in
+    cairn) echo "$(cairn_cmd) --repo $r list --id $b" ;;
+    restic) echo "restic -q -r $r --cache-dir $r.cache ls $b" ;;
+    borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config borg list $r::$b" ;;
+    git) echo "git --git-dir=$r/.git ls-tree -r -l $b" ;;
+  esac
+}
+
+tiny_run() {
+  local D=$W/tiny R=$W/repos-tiny t order s
+  local CAIRN_HEAP=-Xmx256m
+  log "== metadata scale: generating $TINY_FILES tiny files"
+  rm -rf "$D" "$R"; mkdir -p "$R"
+  "${GEN[@]}" tiny --out "$D" --files "$TINY_FILES" | tee -a "$LOG"
+  sleep 3
+  order=$(rotate 0 $TINY_TOOLS)
+  wait_quiet
+  for t in $order; do
+    init_repo "$t" "$R/$t"
+    measure tiny 1 "$t" ingest_first "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" tiny)"
+  done
+  # three one-file changes, each committed by every tool (a sync of the whole folder)
+  for s in 1 2 3; do
+    "${GEN[@]}" touch --dir "$D" --files 1 --step "$s" | tee -a "$LOG"
+    sleep 3
+    wait_quiet
+    for t in $(rotate "$s" $TINY_TOOLS); do
+      measure tiny "$s" "$t" commit_1file "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" tiny)"
+    done
+  done
+  "${GEN[@]}" touch --dir "$D" --files 10 --step 4 > "$TMPD/touched.txt"; sleep 3
+  wait_quiet
+  for t in $order; do
+    measure tiny 1 "$t" commit_10files "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" tiny)"
+  done
+  for s in 1 2 3; do
+    wait_quiet
+    for t in $(rotate "$s" $TINY_TOOLS); do
+      local ids; read -r -a ids <<< "$(tool_version_ids "$t" "$R/$t")"
+      measure tiny "$s" "$t" diff_10 - -- bash -c "$(diff_cmd "$t" "$R/$t" "${ids[0]}" "${ids[1]}")"
+      [ "$s" = 1 ] && log "  $t diff output: $(wc -l < "$TMPD/last-out.txt") lines"
+      measure tiny "$s" "$t" list_all - -- bash -c "$(list_cmd "$t" "$R/$t" "${ids[1]}")"
+      [ "$s" = 1 ] && log "  $t list output: $(wc -l < "$TMPD/last-out.txt") lines"
+    done
+  done
+  if [[ " $TINY_TOOLS " == *" cairn "* ]]; then
+    # in one process through the Dataset API, heap capped: no JVM start, no folder scan
+    local ids; read -r -a ids <<< "$(tool_version_ids cairn "$R/cairn")"
+    local MS=(java "${OPENS[@]}" -Xmx256m -cp "$BENCH_JAR" dev.cairn.benchmarks.sidebyside.MetadataScale)
+    wait_quiet
+    { "${MS[@]}" commit --repo "$R/cairn" --project bench --name tiny --scratch "$W/scratch" --count 6 --folders $(( (TINY_FILES + 999) / 1000 ))
+      "${MS[@]}" compare --repo "$R/cairn" --source "${ids[0]}" --target "${ids[1]}" --count 6
+      "${MS[@]}" list --repo "$R/cairn" --id "${ids[1]}" --count 3; } 2>&1 | tee -a "$LOG" > "$OUT/inprocess.txt"
+  fi
+  rm -rf "$D" "$R" "$W/scratch"
+}
+
+# ---- main ----------------------------------------------------------------------------------
+mkdir -p "$W"
+log "work directory $W on $(df -h "$W" | tail -1 | awk '{print $1, "(" $4 " free)"}'); results in $OUT"
+START=$(date +%s)
+if [ "$DO_MIXED" = 1 ]; then
+  for ((rep = 1; rep <= REPS; rep++)); do mixed_rep "$rep"; done
+fi
+if [ "$TINY_FILES" -gt 0 ]; then tiny_run; fi
+log "done in $(( $(date +%s) - START )) s"
+[ "$KEEP" = 1 ] || rm -rf "$W"
+rm -rf "$TMPD"
+python3 benchmarks/sidebyside/summarize.py "$OUT" | tee "$OUT/table.md"
+if [ "$WRITE" = 1 ]; then
+  python3 benchmarks/sidebyside/summarize.py "$OUT" --write-results benchmarks/RESULTS.md
+fi

@@ -1,0 +1,56 @@
+package dev.cairn.internal.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class BlockCodecTest {
+  private final BlockCodec codec = new BlockCodec();
+
+  @Test
+  void randomBytesAreStoredWithoutCompressingTheWholeBlock() throws Exception {
+    byte[] raw = new byte[256 * 1024];
+    new Random(1).nextBytes(raw);
+    byte[] block = codec.encode(raw, 0, raw.length, 3);
+    assertThat(block[0]).isEqualTo((byte) PackFormat.CODEC_STORED);
+    assertThat(codec.decode(block)).isEqualTo(raw);
+  }
+
+  @Test
+  void compressibleBlocksAreCompressed() throws Exception {
+    byte[] raw = new byte[256 * 1024];
+    Random r = new Random(2);
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = (byte) ('a' + r.nextInt(8)); // text-like: 3 bits of entropy per byte
+    }
+    byte[] block = codec.encode(raw, 0, raw.length, 3);
+    assertThat(block[0]).isEqualTo((byte) PackFormat.CODEC_ZSTD);
+    assertThat(block.length).isLessThan(raw.length / 2);
+    assertThat(codec.decode(block)).isEqualTo(raw);
+  }
+
+  @Test
+  void aBlockWithCompressibleStretchesIsCompressedWhenTheProbeSeesThem() throws Exception {
+    // Alternating 16 KiB of zeros and 16 KiB of random bytes, at an offset inside the array.
+    byte[] raw = new byte[8 + 256 * 1024];
+    Random r = new Random(3);
+    for (int s = 0; s < 16; s += 2) {
+      byte[] noise = new byte[16 * 1024];
+      r.nextBytes(noise);
+      System.arraycopy(noise, 0, raw, 8 + (s + 1) * 16 * 1024, noise.length);
+    }
+    byte[] block = codec.encode(raw, 8, raw.length - 8, 3);
+    assertThat(block[0]).isEqualTo((byte) PackFormat.CODEC_ZSTD);
+    assertThat(codec.decode(block)).isEqualTo(Arrays.copyOfRange(raw, 8, raw.length));
+  }
+
+  @Test
+  void smallBlocksAreNotProbed() throws Exception {
+    byte[] raw = new byte[BlockCodec.PROBE_MIN_LENGTH - 1];
+    Arrays.fill(raw, (byte) 7);
+    assertThat(codec.encode(raw, 0, raw.length, 3)[0]).isEqualTo((byte) PackFormat.CODEC_ZSTD);
+    assertThat(codec.encode(raw, 0, raw.length, 0)[0]).isEqualTo((byte) PackFormat.CODEC_STORED);
+  }
+}
