@@ -41,10 +41,20 @@ final class FileIngester {
     List<FileEntry> out = new ArrayList<>(files.size());
     List<Integer> toRead = new ArrayList<>();
     List<FileContent> known = rehash ? java.util.Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
+    // A remembered content counts only while the store still holds it (gc may have removed it).
+    List<dev.cairn.id.ObjectId> remembered = new ArrayList<>();
+    for (FileContent c : known) {
+      if (c != null && c.size() > 0) {
+        remembered.add(c.content());
+      }
+    }
+    boolean[] stored = db.hasEach(remembered);
+    int r = 0;
     for (int i = 0; i < files.size(); i++) {
       SourceFile f = files.get(i);
       FileContent cached = known.get(i);
-      if (cached != null && (cached.size() == 0 || db.has(cached.content()))) {
+      boolean usable = cached != null && (cached.size() == 0 || stored[r++]);
+      if (usable) {
         out.add(FileEntry.file(f.datasetPath(), cached, f.executable()));
       } else {
         out.add(null);

@@ -85,12 +85,14 @@ public final class FolderScanner {
       throw new InvalidInputException("Cannot add " + dir + ": permission denied");
     }
     children.sort(null);
-    for (Path child : children) {
+    List<Attributes> attributes = statAll(children);
+    for (int i = 0; i < children.size(); i++) {
+      Path child = children.get(i);
       String name = child.getFileName().toString();
       String childRel = rel.isEmpty() ? name : rel + "/" + name;
-      BasicFileAttributes a = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      Attributes a = attributes.get(i);
       Path realChild = null;
-      if (a.isSymbolicLink()) {
+      if (a.symbolicLink()) {
         try {
           realChild = child.toRealPath();
         } catch (NoSuchFileException e) {
@@ -100,28 +102,34 @@ public final class FolderScanner {
           throw new InvalidInputException("Cannot add " + child + ": symbolic link leads outside the folder (to "
               + realChild + ")");
         }
-        a = Files.readAttributes(realChild, BasicFileAttributes.class);
+        a = Attributes.of(realChild);
       }
-      if (a.isDirectory()) {
+      if (a.directory()) {
         if (recursive) {
           walk(child, realChild != null ? realChild : realDir.resolve(name), realRoot, childRel, true, wildcards,
               datasetFolder, out, visiting);
         }
-      } else if (a.isRegularFile()) {
+      } else if (a.regularFile()) {
         if (!wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(childRel))) {
           continue;
         }
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
         checkPath(datasetPath, child);
-        SourceFile f = describe(child, datasetPath);
-        if (f != null) {
-          out.add(f);
-        }
+        out.add(a.sourceFile(datasetPath, child));
       } else {
         progress.warn("skipped " + child + ": not a regular file (fifo, socket or device)");
       }
     }
     visiting.remove(realDir);
+  }
+
+  /** The attributes of every entry of a folder, not following links. */
+  private static List<Attributes> statAll(List<Path> children) throws IOException {
+    List<Attributes> out = new ArrayList<>(children.size());
+    for (Path c : children) {
+      out.add(Attributes.of(c, LinkOption.NOFOLLOW_LINKS));
+    }
+    return out;
   }
 
   private static void checkPath(String datasetPath, Path where) throws InvalidInputException {
@@ -131,25 +139,43 @@ public final class FolderScanner {
     }
   }
 
-  /** Reads a file's change-detection attributes (following links). */
+  /** Reads a file's change-detection attributes (following links); null if it is not a regular file. */
   static SourceFile describe(Path file, String datasetPath) throws IOException {
-    try {
-      Map<String, Object> a = Files.readAttributes(file, "unix:size,lastModifiedTime,ctime,ino,dev,mode,isRegularFile");
-      if (!(Boolean) a.get("isRegularFile")) {
-        return null;
-      }
-      int mode = (Integer) a.get("mode");
-      return new SourceFile(datasetPath, file, (Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")),
-          nanos((FileTime) a.get("ctime")), (Long) a.get("ino"), (Long) a.get("dev"), (mode & 0100) != 0);
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
-      BasicFileAttributes b = Files.readAttributes(file, BasicFileAttributes.class);
-      boolean exec;
+    Attributes a = Attributes.of(file);
+    return a.regularFile() ? a.sourceFile(datasetPath, file) : null;
+  }
+
+  /**
+   * What the scan needs to know of a directory entry, read with one {@code stat} call: the kind,
+   * and for a regular file its change-detection attributes.
+   */
+  private record Attributes(boolean directory, boolean regularFile, boolean symbolicLink, long size, long mtimeNanos,
+      long ctimeNanos, long inode, long device, boolean executable) {
+    private static final String UNIX = "unix:size,lastModifiedTime,ctime,ino,dev,mode,isRegularFile,isDirectory,isSymbolicLink";
+
+    static Attributes of(Path p, LinkOption... options) throws IOException {
       try {
-        exec = Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_EXECUTE);
-      } catch (UnsupportedOperationException u) {
-        exec = false;
+        Map<String, Object> a = Files.readAttributes(p, UNIX, options);
+        return new Attributes((Boolean) a.get("isDirectory"), (Boolean) a.get("isRegularFile"), (Boolean) a.get("isSymbolicLink"),
+            (Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")),
+            (Long) a.get("ino"), (Long) a.get("dev"), ((Integer) a.get("mode") & 0100) != 0);
+      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        BasicFileAttributes b = Files.readAttributes(p, BasicFileAttributes.class, options);
+        boolean exec = false;
+        if (b.isRegularFile()) {
+          try {
+            exec = Files.getPosixFilePermissions(p, options).contains(PosixFilePermission.OWNER_EXECUTE);
+          } catch (UnsupportedOperationException u) {
+            exec = false;
+          }
+        }
+        return new Attributes(b.isDirectory(), b.isRegularFile(), b.isSymbolicLink(), b.size(), nanos(b.lastModifiedTime()),
+            0, 0, 0, exec);
       }
-      return new SourceFile(datasetPath, file, b.size(), nanos(b.lastModifiedTime()), 0, 0, 0, exec);
+    }
+
+    SourceFile sourceFile(String datasetPath, Path file) {
+      return new SourceFile(datasetPath, file, size, mtimeNanos, ctimeNanos, inode, device, executable);
     }
   }
 

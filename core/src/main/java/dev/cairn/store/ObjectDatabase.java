@@ -25,6 +25,15 @@ public interface ObjectDatabase extends AutoCloseable {
   /** Whether the store holds {@code id}. */
   boolean has(ObjectId id) throws IOException;
 
+  /** {@link #has} for many ids at once (a store may answer them in one lookup transaction). */
+  default boolean[] hasEach(java.util.List<ObjectId> ids) throws IOException {
+    boolean[] out = new boolean[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = has(ids.get(i));
+    }
+    return out;
+  }
+
   @Override
   void close() throws IOException;
 }

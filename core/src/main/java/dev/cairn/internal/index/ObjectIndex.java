@@ -81,6 +81,17 @@ public final class ObjectIndex {
     }
   }
 
+  /** {@link #contains} for many ids, in one read transaction. */
+  public boolean[] containsEach(List<ObjectId> ids) {
+    boolean[] out = new boolean[ids.size()];
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Lmdb.get(objects, txn, ids.get(i).toBytes()) != null;
+      }
+    }
+    return out;
+  }
+
   /** Whether a pack of this name is registered. */
   public boolean hasPack(String name) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {

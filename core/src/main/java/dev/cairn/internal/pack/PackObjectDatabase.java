@@ -86,6 +86,11 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return index.contains(id);
   }
 
+  @Override
+  public boolean[] hasEach(java.util.List<ObjectId> ids) {
+    return index.containsEach(ids);
+  }
+
   /** Threads that hash and compress chunks while the inserting thread reads and cuts. */
   ExecutorService workers() {
     ExecutorService w = workers;
