@@ -462,16 +462,30 @@ public final class Dataset {
 
   /** Files whose path or name matches one of {@code globs} (all when empty). */
   public List<FileEntry> listFiles(List<String> globs) throws IOException {
-    List<Glob> gs = globs.stream().map(Glob::of).toList();
     List<FileEntry> out = new ArrayList<>();
+    forEachFile(globs, out::add);
+    return out;
+  }
+
+  /**
+   * Visits the files whose path or name matches one of {@code globs} (all when empty), in path
+   * order, holding one manifest node in memory at a time: for versions too large to list whole.
+   */
+  public void forEachFile(List<String> globs, FileVisitor visitor) throws IOException {
+    List<Glob> gs = globs.stream().map(Glob::of).toList();
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
         if (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) {
-          out.add(e);
+          visitor.visit(e);
         }
       }
     }
-    return out;
+  }
+
+  /** Receives files from {@link #forEachFile}. */
+  @FunctionalInterface
+  public interface FileVisitor {
+    void visit(FileEntry e) throws IOException;
   }
 
   /** The change-set against the merged parents, in path order. Reads no file content. */

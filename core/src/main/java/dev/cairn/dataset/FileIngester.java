@@ -22,6 +22,9 @@ import java.util.concurrent.Future;
  * changes while it is read is refused.
  */
 final class FileIngester {
+  /** Files handed to the worker threads at a time. */
+  private static final int BATCH = 4096;
+
   private final ObjectDatabase db;
   private final StatCache statCache;
   private final Progress progress;
@@ -69,12 +72,16 @@ final class FileIngester {
     ExecutorService pool = Workers.pool("cairn-ingest", Workers.perCore(4));
     List<StatCache.Hashed> hashed = new ArrayList<>();
     try {
-      List<Future<FileContent>> futures = new ArrayList<>();
-      for (int i : toRead) {
-        SourceFile f = files.get(i);
-        futures.add(pool.submit(() -> store(f, inserter)));
+      // In batches, so that a million files to read never mean a million queued tasks.
+      List<FileContent> contents = new ArrayList<>(toRead.size());
+      for (int from = 0; from < toRead.size(); from += BATCH) {
+        List<Future<FileContent>> futures = new ArrayList<>();
+        for (int i : toRead.subList(from, Math.min(toRead.size(), from + BATCH))) {
+          SourceFile f = files.get(i);
+          futures.add(pool.submit(() -> store(f, inserter)));
+        }
+        contents.addAll(Workers.getAll(futures, "adding files"));
       }
-      List<FileContent> contents = Workers.getAll(futures, "adding files");
       for (int k = 0; k < toRead.size(); k++) {
         int i = toRead.get(k);
         FileContent c = contents.get(k);

@@ -31,30 +31,27 @@ final class ListCommand extends Base {
     for (String f : filters) {
       patterns.add(f.endsWith("/") ? f + "**" : f);
     }
-    List<FileEntry> files;
     if (modified) {
-      files = new ArrayList<>();
+      List<FileEntry> files = new ArrayList<>();
       List<dev.cairn.dataset.Glob> gs = patterns.stream().map(dev.cairn.dataset.Glob::of).toList();
       for (DiffEntry d : ds.changes()) {
         if (d.type() != DiffEntry.ChangeType.REMOVED && (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(d.path())))) {
           files.add(d.newEntry());
         }
       }
+      print(visitor -> {
+        for (FileEntry e : files) {
+          visitor.visit(e);
+        }
+      });
     } else {
-      files = ds.listFiles(patterns);
+      // Streamed from the manifest (twice for the table: once for the column width), so that a
+      // version of millions of files lists in a small heap.
+      print(visitor -> ds.forEachFile(patterns, visitor));
     }
     if (json) {
-      printJson(files.stream().map(Views::file).toList());
       return 0;
     }
-    int width = Math.max(9, Math.min(80, files.stream().mapToInt(e -> e.path().length()).max().orElse(9)));
-    out().printf("%s | %12s | %s%n", Format.col("file name", width), "size", "hash");
-    long total = 0;
-    for (FileEntry e : files) {
-      out().printf("%s | %12d | %s%n", Format.col(e.path(), width), e.size(), e.digest().hex());
-      total += e.size();
-    }
-    out().printf("Total %d files, %d bytes%n", files.size(), total);
     List<dev.cairn.dataset.Conflict> conflicts = ds.record().conflicts();
     if (!conflicts.isEmpty()) {
       out().printf("%d path(s) conflicted between parents; the later parent won:%n", conflicts.size());
@@ -64,5 +61,47 @@ final class ListCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /** Files to print, visited once per pass. */
+  private interface Files {
+    void forEach(Dataset.FileVisitor visitor) throws java.io.IOException;
+  }
+
+  private void print(Files files) throws java.io.IOException {
+    java.io.PrintWriter out = out();
+    if (json) {
+      boolean[] first = {true};
+      out.print('[');
+      files.forEach(e -> {
+        out.print(first[0] ? "\n  " : ",\n  ");
+        first[0] = false;
+        out.print(dev.cairn.internal.json.Json.pretty(Views.file(e), 1));
+      });
+      out.println(first[0] ? "]" : "\n]");
+      out.flush();
+      return;
+    }
+    int[] longest = {9};
+    files.forEach(e -> longest[0] = Math.max(longest[0], e.path().length()));
+    int width = Math.min(80, longest[0]);
+    out.printf("%s | %12s | %s%n", Format.col("file name", width), "size", "hash");
+    long[] total = {0, 0};
+    // Lines are gathered and written in blocks: printf would flush the terminal writer per line.
+    StringBuilder block = new StringBuilder(1 << 16);
+    String nl = System.lineSeparator();
+    files.forEach(e -> {
+      String size = Long.toString(e.size());
+      block.append(Format.col(e.path(), width)).append(" | ").append(" ".repeat(Math.max(0, 12 - size.length()))).append(size)
+          .append(" | ").append(e.digest().hex()).append(nl);
+      if (block.length() >= 1 << 16) {
+        out.write(block.toString());
+        block.setLength(0);
+      }
+      total[0]++;
+      total[1] += e.size();
+    });
+    out.write(block.toString());
+    out.printf("Total %d files, %d bytes%n", total[0], total[1]);
   }
 }

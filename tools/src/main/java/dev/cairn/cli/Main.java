@@ -22,7 +22,14 @@ public final class Main {
   /** Runs a command line and returns its exit code, without exiting. */
   public static int run(String... args) {
     dev.cairn.internal.index.IndexEnvironment.preloadInBackground();
-    return CairnCommand.commandLine(args).execute(args);
+    try {
+      return CairnCommand.commandLine(args).execute(args);
+    } catch (OutOfMemoryError e) {
+      // Nothing half-written is visible (every write path publishes atomically); say what to do.
+      System.err.println("cairn: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. CAIRN_JAVA_OPTS=-Xmx"
+          + Math.max(1, 2 * Runtime.getRuntime().maxMemory() >> 30) + "g, and run the command again");
+      return ErrorHandler.FAILED;
+    }
   }
 
   /** Runs a command line with the given output streams; for tests and embedding. */

@@ -89,15 +89,15 @@ public final class MetadataScale {
   private static void list(DatasetRepository repo, String id, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       long t0 = System.nanoTime();
-      List<FileEntry> files = repo.get(id).listFiles();
-      long total = 0;
-      for (FileEntry e : files) {
-        total += e.size();
-      }
+      long[] total = {0, 0};
+      repo.get(id).forEachFile(List.of(), e -> {
+        total[0]++;
+        total[1] += e.size();
+      });
       long t1 = System.nanoTime();
       Runtime rt = Runtime.getRuntime();
       System.out.printf("op=list i=%d ms=%.1f files=%d bytes=%d heap_used=%d heap_max=%d%n", i, (t1 - t0) / 1e6,
-          files.size(), total, rt.totalMemory() - rt.freeMemory(), rt.maxMemory());
+          total[0], total[1], rt.totalMemory() - rt.freeMemory(), rt.maxMemory());
     }
   }
 

@@ -229,8 +229,17 @@ public final class Json {
 
   /** Writes a value as indented JSON. */
   public static String pretty(Object v) {
+    return pretty(v, 0);
+  }
+
+  /**
+   * {@link #pretty(Object)} for a value nested {@code level} deep, to stream a long array one
+   * element at a time: "[", then for each element a newline, two spaces and its text at level 1,
+   * commas between, then a newline and "]".
+   */
+  public static String pretty(Object v, int level) {
     StringBuilder sb = new StringBuilder();
-    write(sb, v, 2, 0);
+    write(sb, v, 2, level);
     return sb.toString();
   }
 
