@@ -198,15 +198,32 @@ public final class Dataset {
     if (!Files.isDirectory(folder)) {
       throw new InvalidInputException("Cannot sync " + folder + ": not a folder");
     }
-    List<SourceFile> found = new FolderScanner(progress).scan(folder, df, true, List.of());
     return modify("sync", List.of(folder.toString(), df), progress, (m, ins) -> {
-      FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false).ingest(found, ins);
-      List<FileEntry> wanted = DraftChanges.sortUnique(r.entries());
-      List<Edit> edits = new ArrayList<>(DraftChanges.puts(m, wanted));
-      edits.addAll(DraftChanges.removals(DraftChanges.under(m, df), wanted));
-      return new Planned(edits, r.filesRead());
+      // The folder is scanned in path order and merged with the draft as it comes, a batch of
+      // files at a time: memory holds the changes, not the files.
+      FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false);
+      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df);
+      List<SourceFile> batch = new ArrayList<>();
+      long[] filesRead = {0};
+      FolderScanner.Sink flush = f -> {
+        if (f != null) {
+          batch.add(f);
+        }
+        if (f == null || batch.size() >= SYNC_BATCH) {
+          FileIngester.Result r = ingester.ingest(batch, ins);
+          r.entries().forEach(merge::accept);
+          filesRead[0] += r.filesRead();
+          batch.clear();
+        }
+      };
+      new FolderScanner(progress).scan(folder, df, true, List.of(), flush);
+      flush.accept(null);
+      return new Planned(merge.finish(), filesRead[0]);
     });
   }
+
+  /** Files a sync hashes and merges at a time. */
+  private static final int SYNC_BATCH = 4096;
 
   /** Makes the whole draft equal to {@code folder}. */
   public Change syncFolder(Path folder) throws IOException {

@@ -68,6 +68,9 @@ final class FileIngester {
     for (int i : toRead) {
       total += files.get(i).size();
     }
+    if (toRead.isEmpty()) {
+      return new Result(out, 0, 0);
+    }
     progress.start("hashing and storing " + toRead.size() + " files", total);
     ExecutorService pool = Workers.pool("cairn-ingest", Workers.perCore(4));
     List<StatCache.Hashed> hashed = new ArrayList<>();

@@ -46,50 +46,72 @@ public final class FolderScanner {
    * @param datasetFolder folder inside the dataset to put the files under ("" for the root)
    * @param recursive whether to descend into subfolders
    * @param wildcards keep only files whose relative path or name matches one of these (none: all)
+   * @return the files, in dataset path order ({@link DatasetPaths#compare})
    * @throws InvalidInputException for a missing source or a refused name or link
    */
   public List<SourceFile> scan(Path source, String datasetFolder, boolean recursive, List<Glob> wildcards) throws IOException {
+    List<SourceFile> out = new ArrayList<>();
+    scan(source, datasetFolder, recursive, wildcards, out::add);
+    return out;
+  }
+
+  /** Receives the files of a scan, one at a time. */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(SourceFile f) throws IOException;
+  }
+
+  /**
+   * Scans {@code source}, handing each file to {@code sink} in dataset path order
+   * ({@link DatasetPaths#compare}), so that a caller can merge the files with a manifest as they
+   * come, holding one folder's entries at a time.
+   */
+  public void scan(Path source, String datasetFolder, boolean recursive, List<Glob> wildcards, Sink sink) throws IOException {
     if (!datasetFolder.isEmpty()) {
       checkPath(datasetFolder, source);
     }
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot add " + source + ": no such file or folder");
     }
-    List<SourceFile> out = new ArrayList<>();
     Path real = source.toRealPath();
     if (Files.isDirectory(real)) {
-      walk(source, real, real, "", recursive, wildcards, datasetFolder, out, new HashSet<>());
+      walk(source, real, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
     } else {
       String name = source.getFileName().toString();
       String rel = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
       if (wildcards.isEmpty() || wildcards.stream().anyMatch(g -> g.matches(name))) {
         SourceFile f = describe(source, rel);
         if (f != null) {
-          out.add(f);
+          sink.accept(f);
         }
       }
     }
-    checkNormalizationCollisions(out);
-    return out;
+  }
+
+  /** An entry of a folder, links followed. */
+  private record Child(Path path, String name, Path real, Attributes attributes) {
+    /** Its place among its siblings: a folder sorts as its name plus '/', like the paths inside it. */
+    String sortKey() {
+      return attributes.directory() ? name + "/" : name;
+    }
   }
 
   private void walk(Path dir, Path realDir, Path realRoot, String rel, boolean recursive, List<Glob> wildcards,
-      String datasetFolder, List<SourceFile> out, Set<Path> visiting) throws IOException {
+      String datasetFolder, Sink sink, Set<Path> visiting) throws IOException {
     if (!visiting.add(realDir)) {
       throw new InvalidInputException("Cannot add " + dir + ": symbolic links form a loop");
     }
-    List<Path> children = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      ds.forEach(children::add);
+      ds.forEach(paths::add);
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + dir + ": permission denied");
     }
-    children.sort(null);
-    List<Attributes> attributes = statAll(children);
-    for (int i = 0; i < children.size(); i++) {
-      Path child = children.get(i);
-      String name = child.getFileName().toString();
-      String childRel = rel.isEmpty() ? name : rel + "/" + name;
+    paths.sort(null);
+    List<Attributes> attributes = statAll(paths);
+    List<Child> children = new ArrayList<>(paths.size());
+    for (int i = 0; i < paths.size(); i++) {
+      Path child = paths.get(i);
       Attributes a = attributes.get(i);
       Path realChild = null;
       if (a.symbolicLink()) {
@@ -104,23 +126,49 @@ public final class FolderScanner {
         }
         a = Attributes.of(realChild);
       }
+      children.add(new Child(child, child.getFileName().toString(), realChild, a));
+    }
+    children.sort((x, y) -> DatasetPaths.compare(x.sortKey(), y.sortKey()));
+    Map<String, String> normalized = new HashMap<>();
+    for (Child c : children) {
+      String childRel = rel.isEmpty() ? c.name() : rel + "/" + c.name();
+      Attributes a = c.attributes();
       if (a.directory()) {
         if (recursive) {
-          walk(child, realChild != null ? realChild : realDir.resolve(name), realRoot, childRel, true, wildcards,
-              datasetFolder, out, visiting);
+          checkNormalization(normalized, c.name(), datasetFolder, childRel);
+          walk(c.path(), c.real() != null ? c.real() : realDir.resolve(c.name()), realRoot, childRel, true, wildcards,
+              datasetFolder, sink, visiting);
         }
       } else if (a.regularFile()) {
         if (!wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(childRel))) {
           continue;
         }
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
-        checkPath(datasetPath, child);
-        out.add(a.sourceFile(datasetPath, child));
+        checkPath(datasetPath, c.path());
+        checkNormalization(normalized, c.name(), datasetFolder, childRel);
+        sink.accept(a.sourceFile(datasetPath, c.path()));
       } else {
-        progress.warn("skipped " + child + ": not a regular file (fifo, socket or device)");
+        progress.warn("skipped " + c.path() + ": not a regular file (fifo, socket or device)");
       }
     }
     visiting.remove(realDir);
+  }
+
+  /**
+   * Refuses a name that differs from a sibling's only by Unicode normalization. Two paths collide
+   * once normalized (NFC) exactly when, at their first differing level, the two names do; so
+   * checking siblings covers every path without holding them all.
+   */
+  private static void checkNormalization(Map<String, String> siblings, String name, String datasetFolder, String childRel)
+      throws InvalidInputException {
+    String nfc = Normalizer.normalize(name, Normalizer.Form.NFC);
+    String other = siblings.putIfAbsent(nfc, name);
+    if (other != null && !other.equals(name)) {
+      String parent = childRel.substring(0, childRel.length() - name.length());
+      String prefix = datasetFolder.isEmpty() ? parent : datasetFolder + "/" + parent;
+      throw new InvalidInputException("Cannot add '" + prefix + name + "': its name differs from '" + prefix + other
+          + "' only by Unicode normalization, and the two would collide on many systems");
+    }
   }
 
   /** The attributes of every entry of a folder, not following links. */
@@ -183,15 +231,5 @@ public final class FolderScanner {
     return t.to(TimeUnit.NANOSECONDS);
   }
 
-  private static void checkNormalizationCollisions(List<SourceFile> files) throws InvalidInputException {
-    Map<String, String> seen = new HashMap<>();
-    for (SourceFile f : files) {
-      String nfc = Normalizer.normalize(f.datasetPath(), Normalizer.Form.NFC);
-      String other = seen.putIfAbsent(nfc, f.datasetPath());
-      if (other != null) {
-        throw new InvalidInputException("Cannot add '" + f.datasetPath() + "': its name differs from '" + other
-            + "' only by Unicode normalization, and the two would collide on many systems");
-      }
-    }
-  }
+
 }
