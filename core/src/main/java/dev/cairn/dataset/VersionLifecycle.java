@@ -120,12 +120,13 @@ final class VersionLifecycle {
         if (candidate == null) {
           List<String> taken = new ArrayList<>(repo.catalog().reservedVersions(o.project(), o.name()));
           taken.addAll(remote.reservedVersions(o.project(), o.name()));
-          if (lastTried != null) {
-            // Never retry a string found taken, even if a listing does not show it yet.
-            taken.add(lastTried);
-          }
+          taken.removeIf(v -> !VersionStrings.isValid(v)); // anything else a store lists there
           taken.sort(VersionStrings.ORDER);
           candidate = taken.isEmpty() ? VersionStrings.FIRST : VersionStrings.bump(taken.get(taken.size() - 1));
+          if (lastTried != null && VersionStrings.compare(candidate, lastTried) <= 0) {
+            // Never retry a string found taken, even if a listing does not show it yet.
+            candidate = VersionStrings.bump(lastTried);
+          }
           lastTried = candidate;
         } else {
           VersionStrings.check(candidate);
@@ -144,7 +145,8 @@ final class VersionLifecycle {
           }
         }
       }
-      throw new IOException("Cannot reserve a version string for " + o.project() + "/" + o.name() + ": too much contention");
+      throw new IOException("Cannot reserve a version string for " + o.project() + "/" + o.name() + ": too much contention (last tried "
+          + lastTried + ")");
     }
   }
 

@@ -29,6 +29,11 @@ public final class VersionStrings {
     return v;
   }
 
+  /** Whether {@code v} is a well-formed version string (see {@link #check}). */
+  public static boolean isValid(String v) {
+    return VALID.matcher(v).matches();
+  }
+
   /** Orders versions by their numeric parts, then as text. */
   public static final Comparator<String> ORDER = VersionStrings::compare;
 
