@@ -227,8 +227,24 @@ public final class Remote implements AutoCloseable {
     if (storage.createIfAbsent(file, id.getBytes(StandardCharsets.US_ASCII))) {
       return true;
     }
-    long size = storage.size(file);
-    return size == id.length() && new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).equals(id);
+    // Taken, by someone else or by this very call: a store client that retried a conditional
+    // upload whose first attempt did land gets "exists" for its own object, which may take a
+    // moment to become readable. Ours if it holds our id.
+    for (int look = 0; ; look++) {
+      long size = storage.size(file);
+      if (size >= 0) {
+        return size == id.length() && new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).equals(id);
+      }
+      if (look == 4) {
+        return false;
+      }
+      try {
+        Thread.sleep(100L << look);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reserving " + version);
+      }
+    }
   }
 
   /** Version strings reserved on the remote for a dataset. */
