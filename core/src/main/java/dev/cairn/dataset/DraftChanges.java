@@ -133,21 +133,6 @@ final class DraftChanges {
     return out;
   }
 
-  /** Removals for entries of {@code existing} that are not in {@code wanted} (both sorted). */
-  static List<Edit> removals(List<FileEntry> existing, List<FileEntry> wanted) {
-    List<Edit> edits = new ArrayList<>();
-    int j = 0;
-    for (FileEntry e : existing) {
-      while (j < wanted.size() && DatasetPaths.compare(wanted.get(j).path(), e.path()) < 0) {
-        j++;
-      }
-      if (j >= wanted.size() || !wanted.get(j).path().equals(e.path())) {
-        edits.add(Edit.remove(e.path()));
-      }
-    }
-    return edits;
-  }
-
   /**
    * Removals for the paths matching {@code patterns}. A pattern with wildcards matches paths (and,
    * without '/', file names); one without matches that file, or everything in that folder (only

@@ -78,6 +78,20 @@ abstract class Committer {
     }
   }
 
+  /**
+   * {@link #publish} for stores with an atomic rename that refuses an existing name: a rename
+   * that fails because the name exists means another copy of the same bytes is there.
+   */
+  protected void publishByRename(Path target, Content content) throws IOException {
+    viaTemp(content, tmp -> {
+      ensureParent(target);
+      if (!fs.rename(tmp, target) && !fs.exists(target)) {
+        throw new IOException("rename of a temporary file to " + target.getName() + " failed");
+      }
+      return true;
+    });
+  }
+
   /** Makes sure the folder that will hold {@code target} exists (a no-op on object stores). */
   protected void ensureParent(Path target) throws IOException {
     Path parent = target.getParent();

@@ -26,14 +26,7 @@ final class LeaseCommitter extends Committer {
 
   @Override
   void publish(Path target, Content content) throws IOException {
-    viaTemp(content, tmp -> {
-      ensureParent(target);
-      // rename returns false if the name exists: another copy of the same bytes is there.
-      if (!fs.rename(tmp, target) && !fs.exists(target)) {
-        throw new IOException("rename of a temporary file to " + target.getName() + " failed");
-      }
-      return true;
-    });
+    publishByRename(target, content);
   }
 
   @Override

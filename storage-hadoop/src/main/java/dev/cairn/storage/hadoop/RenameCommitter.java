@@ -15,13 +15,7 @@ final class RenameCommitter extends Committer {
 
   @Override
   void publish(Path target, Content content) throws IOException {
-    viaTemp(content, tmp -> {
-      ensureParent(target);
-      if (!fs.rename(tmp, target) && !fs.exists(target)) {
-        throw new IOException("rename of a temporary file to " + target.getName() + " failed");
-      }
-      return true;
-    });
+    publishByRename(target, content);
   }
 
   @Override
