@@ -225,8 +225,18 @@ public final class Catalog {
     }
   }
 
-  /** Makes {@code id} the version commands act on when given no id. */
+  /**
+   * Makes {@code id} the version commands act on when given no id. Nothing is written when it
+   * already is (read-only commands name a version too, and need not fsync anything).
+   */
   public void setCurrent(String id) throws IOException {
+    try {
+      if (Files.readString(refs.resolve("CURRENT"), StandardCharsets.US_ASCII).trim().equals(id)) {
+        return;
+      }
+    } catch (NoSuchFileException e) {
+      // the first version used
+    }
     AtomicFiles.write(refs.resolve("CURRENT"), (id + "\n").getBytes(StandardCharsets.US_ASCII), tmp);
   }
 

@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -215,26 +218,31 @@ public final class LocalCache {
       Files.setPosixFilePermissions(dest, mode.value());
       return;
     }
-    try (InputStream in = reader.openContent(e.fileContent());
-        OutputStream out = new GuardedOutputStream(java.nio.channels.Channels.newOutputStream(Files.newByteChannel(dest, CREATE_NEW, mode)))) {
-      in.transferTo(out);
+    try (SeekableByteChannel out = Files.newByteChannel(dest, CREATE_NEW, mode)) {
+      reader.copyContent(e.fileContent(), new GuardedChannel(out));
     }
   }
 
   /** Charges every write to {@link dev.cairn.internal.fs.WriteGuard} (the disk-full seam). */
-  private static final class GuardedOutputStream extends java.io.FilterOutputStream {
-    GuardedOutputStream(OutputStream out) {
-      super(out);
+  private record GuardedChannel(WritableByteChannel out) implements WritableByteChannel {
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      // In slices: the JDK copies a heap buffer through a temporary direct buffer of its size.
+      ByteBuffer slice = src.slice(src.position(), Math.min(src.remaining(), 1 << 20));
+      dev.cairn.internal.fs.WriteGuard.charge(slice.remaining());
+      int n = out.write(slice);
+      src.position(src.position() + n);
+      return n;
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      // In slices: the JDK copies a heap array through a temporary direct buffer per write.
-      for (int done = 0, n; done < len; done += n) {
-        n = Math.min(len - done, 1 << 16);
-        dev.cairn.internal.fs.WriteGuard.charge(n);
-        out.write(b, off + done, n);
-      }
+    public boolean isOpen() {
+      return out.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.close();
     }
   }
 
@@ -267,12 +275,16 @@ public final class LocalCache {
 
   /** Removes every cached folder of a version (when the version is deleted). */
   void dropVersion(String id) throws IOException {
+    List<Path> folders;
     try (Stream<Path> s = Files.list(versions)) {
-      for (Path p : s.filter(x -> x.getFileName().toString().startsWith(id)).toList()) {
-        deleteTree(p);
-      }
+      folders = s.filter(x -> x.getFileName().toString().startsWith(id)).toList();
     }
-    removeOrphans();
+    for (Path p : folders) {
+      deleteTree(p);
+    }
+    if (!folders.isEmpty()) {
+      removeOrphans();
+    }
   }
 
   /** Bytes of content held by the cache. */

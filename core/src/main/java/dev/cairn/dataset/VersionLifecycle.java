@@ -64,9 +64,15 @@ final class VersionLifecycle {
       merged = ParentMerge.merge(parents.stream().map(DatasetRecord::id).toList(),
           parents.stream().map(DatasetRecord::root).toList(), loader, ins);
       ins.flush();
-      Manifest m = new Manifest(loader, merged.root());
-      files = m.entryCount();
-      bytes = m.totalBytes();
+      if (parents.size() == 1 && parents.get(0).root().equals(merged.root())) {
+        // One parent: the new version starts as that parent, whose counts are known.
+        files = parents.get(0).fileCount();
+        bytes = parents.get(0).totalBytes();
+      } else {
+        Manifest m = new Manifest(loader, merged.root());
+        files = m.entryCount();
+        bytes = m.totalBytes();
+      }
       summary = ChangeSummary.EMPTY;
     }
     if (o.failOnConflict() && !merged.conflicts().isEmpty()) {

@@ -25,21 +25,8 @@ final class ContentInputStream extends InputStream {
   }
 
   private boolean advance() throws IOException {
-    if (content.size() == 0) {
-      return false;
-    }
     if (chunks == null) {
-      if (content.chunked()) {
-        FileObject f = FileObjectFormat.decode(reader.open(content.content()).bytes(), content.content());
-        if (f.size() != content.size() || !f.digest().equals(content.digest())) {
-          throw new CorruptObjectException(content.content(), Reason.MALFORMED, null,
-              "file object (" + f.size() + " bytes, digest " + f.digest().abbreviate(16) + ") does not match the manifest ("
-              + content.size() + " bytes, digest " + content.digest().abbreviate(16) + ")");
-        }
-        chunks = f.chunks();
-      } else {
-        chunks = List.of(new ChunkRef(content.content(), (int) Math.min(Integer.MAX_VALUE, content.size())));
-      }
+      chunks = chunks(reader, content);
     }
     if (nextChunk >= chunks.size()) {
       return false;
@@ -47,11 +34,54 @@ final class ContentInputStream extends InputStream {
     ChunkRef ref = chunks.get(nextChunk++);
     current = reader.open(ref.id()).bytes();
     pos = 0;
-    if (current.length != ref.size() || delivered + current.length > content.size()) {
-      throw new CorruptObjectException(ref.id(), Reason.MALFORMED, null,
-          "chunk has " + current.length + " bytes, expected " + ref.size());
-    }
+    checkChunk(ref, current.length, delivered, content);
     return true;
+  }
+
+  /** The chunks holding {@code content}, in order; a file object must agree with the manifest. */
+  static List<ChunkRef> chunks(ObjectReader reader, FileContent content) throws IOException {
+    if (content.size() == 0) {
+      return List.of();
+    }
+    if (!content.chunked()) {
+      return List.of(new ChunkRef(content.content(), (int) Math.min(Integer.MAX_VALUE, content.size())));
+    }
+    FileObject f = FileObjectFormat.decode(reader.open(content.content()).bytes(), content.content());
+    if (f.size() != content.size() || !f.digest().equals(content.digest())) {
+      throw new CorruptObjectException(content.content(), Reason.MALFORMED, null,
+          "file object (" + f.size() + " bytes, digest " + f.digest().abbreviate(16) + ") does not match the manifest ("
+          + content.size() + " bytes, digest " + content.digest().abbreviate(16) + ")");
+    }
+    return f.chunks();
+  }
+
+  /** Checks a chunk read after {@code delivered} bytes of {@code content}. */
+  private static void checkChunk(ChunkRef ref, int length, long delivered, FileContent content) throws CorruptObjectException {
+    if (length != ref.size() || delivered + length > content.size()) {
+      throw new CorruptObjectException(ref.id(), Reason.MALFORMED, null, "chunk has " + length + " bytes, expected " + ref.size());
+    }
+  }
+
+  private static CorruptObjectException truncated(FileContent content, long delivered) {
+    return new CorruptObjectException(content.content(), Reason.TRUNCATED, null,
+        "content ended after " + delivered + " of " + content.size() + " bytes");
+  }
+
+  /** {@link ObjectReader#copyContent}: each chunk through {@link ObjectReader#openTransient}. */
+  static long copy(ObjectReader reader, FileContent content, java.nio.channels.WritableByteChannel out) throws IOException {
+    long written = 0;
+    for (ChunkRef ref : chunks(reader, content)) {
+      java.nio.ByteBuffer bytes = reader.openTransient(ref.id());
+      checkChunk(ref, bytes.remaining(), written, content);
+      while (bytes.hasRemaining()) {
+        out.write(bytes);
+      }
+      written += ref.size();
+    }
+    if (written != content.size()) {
+      throw truncated(content, written);
+    }
+    return written;
   }
 
   /** Writes the rest of the content to {@code out} a whole chunk at a time, without copying. */
@@ -68,8 +98,7 @@ final class ContentInputStream extends InputStream {
       }
       if (!advance()) {
         if (delivered != content.size()) {
-          throw new CorruptObjectException(content.content(), Reason.TRUNCATED, null,
-              "content ended after " + delivered + " of " + content.size() + " bytes");
+          throw truncated(content, delivered);
         }
         return n;
       }
@@ -91,8 +120,7 @@ final class ContentInputStream extends InputStream {
     while (pos >= current.length) {
       if (!advance()) {
         if (delivered != content.size()) {
-          throw new CorruptObjectException(content.content(), Reason.TRUNCATED, null,
-              "content ended after " + delivered + " of " + content.size() + " bytes");
+          throw truncated(content, delivered);
         }
         return -1;
       }

@@ -6,6 +6,8 @@ import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.ObjectId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 
 /**
@@ -33,6 +35,24 @@ public interface ObjectReader extends AutoCloseable {
    */
   default InputStream openContent(FileContent content) throws IOException {
     return new ContentInputStream(this, content);
+  }
+
+  /**
+   * Writes a file's bytes to {@code out}, each chunk verified as {@link #openContent} verifies it,
+   * and returns how many were written. Fails like {@link #openContent}; what was written before a
+   * failure stays written. Implementations may avoid copying bytes through the Java heap.
+   */
+  default long copyContent(FileContent content, WritableByteChannel out) throws IOException {
+    return ContentInputStream.copy(this, content, out);
+  }
+
+  /**
+   * Reads an object like {@link #open}, into a buffer that this reader may reuse: its bytes are
+   * valid only until the calling thread's next call on this reader. {@link #copyContent} streams
+   * chunks through it; the default wraps {@link #open}.
+   */
+  default ByteBuffer openTransient(ObjectId id) throws IOException {
+    return ByteBuffer.wrap(open(id).bytes());
   }
 
   @Override

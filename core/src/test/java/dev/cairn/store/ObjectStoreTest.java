@@ -121,6 +121,62 @@ class ObjectStoreTest {
     }
   }
 
+  @Test
+  void copyContentWritesWhatOpenContentReads() throws Exception {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      // Stored blocks (random), compressed blocks (text), small objects sharing blocks, and nothing.
+      List<byte[]> files = List.of(TestRepos.random(1, 700_000), TestRepos.text(2, 700_000), TestRepos.text(3, 900),
+          TestRepos.random(4, 300), TestRepos.text(5, 40_000), new byte[0]);
+      List<FileContent> contents = new ArrayList<>();
+      for (byte[] f : files) {
+        contents.add(ins.insertFile(new ByteArrayInputStream(f)));
+      }
+      ins.flush();
+      for (int round = 0; round < 2; round++) { // the second round reuses the reader's buffers
+        for (int i = 0; i < files.size(); i++) {
+          java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+          long n = reader.copyContent(contents.get(i), java.nio.channels.Channels.newChannel(out));
+          assertThat(n).isEqualTo(files.get(i).length);
+          assertThat(out.toByteArray()).isEqualTo(files.get(i)).isEqualTo(readAll(reader, contents.get(i)));
+        }
+      }
+    }
+  }
+
+  @Test
+  void copyContentFailsOnEveryDamagedByte() throws Exception {
+    Path dir = tmp.resolve("r");
+    FileContent c;
+    byte[] file = TestRepos.text(6, 30_000);
+    try (Repository repo = TestRepos.create(dir); ObjectInserter ins = repo.objects().newInserter()) {
+      c = ins.insertFile(new ByteArrayInputStream(file));
+      ins.flush();
+    }
+    try (Repository repo = Repository.open(dir)) {
+      Path pack = repo.packs().packFiles().get(0);
+      byte[] pristine = Files.readAllBytes(pack);
+      long dataEnd;
+      try (dev.cairn.internal.pack.PackFile p = dev.cairn.internal.pack.PackFile.open(pack)) {
+        dataEnd = p.entries().stream().mapToLong(e -> e.blockOffset() + e.blockLength()).max().orElseThrow();
+      }
+      for (int pos = dev.cairn.internal.pack.PackFormat.HEADER_SIZE; pos < dataEnd; pos++) {
+        byte[] damaged = pristine.clone();
+        damaged[pos] ^= 0x10;
+        Files.write(pack, damaged);
+        try (ObjectReader reader = repo.objects().newReader()) {
+          java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+          int at = pos;
+          assertThatThrownBy(() -> reader.copyContent(c, java.nio.channels.Channels.newChannel(out)))
+              .as("damaged byte %d", at)
+              .isInstanceOf(dev.cairn.errors.CorruptObjectException.class);
+        }
+      }
+      Files.write(pack, pristine);
+    }
+  }
+
   static byte[] readAll(ObjectReader reader, FileContent c) throws IOException {
     try (InputStream in = reader.openContent(c)) {
       return in.readAllBytes();

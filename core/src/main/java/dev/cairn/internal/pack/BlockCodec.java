@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.cairn.internal.io.Bytes;
+import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
@@ -125,43 +126,100 @@ public final class BlockCodec implements AutoCloseable {
     return decode(header, stored, 0, stored.length);
   }
 
-  private byte[] decode(byte[] header, byte[] buf, int off, int len) throws BlockException {
-    int codec = header[0] & 0xFF;
+  /**
+   * Checks and decodes a block held whole in {@code block} (from its position to its limit), for
+   * readers that stream through reusable direct buffers. Returns the raw bytes, from position to
+   * limit: a view of {@code block} itself for a stored block, else {@code out} (cleared, filled,
+   * flipped), which must have room for them ({@link #rawLength}).
+   */
+  public ByteBuffer decode(ByteBuffer block, ByteBuffer out) throws BlockException {
+    int len = block.remaining() - PackFormat.BLOCK_HEADER_SIZE;
+    if (len < 0) {
+      throw new BlockException("block shorter than its header");
+    }
+    byte[] header = new byte[PackFormat.BLOCK_HEADER_SIZE];
+    block.get(block.position(), header);
+    checkLengths(header, len);
+    ByteBuffer stored = block.slice(block.position() + PackFormat.BLOCK_HEADER_SIZE, len);
+    CRC32C crc = new CRC32C();
+    crc.update(header, 0, 9);
+    crc.update(stored.duplicate());
+    if (crc.getValue() != Bytes.u32(header, 9)) {
+      throw new BlockException("block checksum mismatch");
+    }
+    if (checkCodec(header) == PackFormat.CODEC_STORED) {
+      return stored;
+    }
+    int raw = (int) Bytes.u32(header, 5);
+    if (!stored.isDirect() || !out.isDirect() || out.capacity() < raw) {
+      throw new IllegalArgumentException("decode needs direct buffers with room for " + raw + " bytes");
+    }
+    long frame = Zstd.findDirectByteBufferFrameCompressedSize(stored, 0, len);
+    if (Zstd.isError(frame) || frame != len) {
+      throw new BlockException("block is not exactly one zstd frame", true);
+    }
+    try {
+      int n = decompressor.decompressDirectByteBuffer(out.clear(), 0, raw, stored, 0, len);
+      if (n != raw) {
+        throw new BlockException("block decompressed to " + n + " bytes, expected " + raw, true);
+      }
+    } catch (ZstdException e) {
+      throw new BlockException("zstd: " + e.getMessage(), true);
+    }
+    return out.clear().limit(raw);
+  }
+
+  /** The raw length a block's header records (the header is the first bytes of {@code block}). */
+  public static int rawLength(ByteBuffer block) {
+    return (int) Math.min(Integer.MAX_VALUE, block.getInt(block.position() + 5) & 0xFFFFFFFFL);
+  }
+
+  /** Checks the lengths a block header records against the block's {@code len} stored bytes. */
+  private static void checkLengths(byte[] header, int len) throws BlockException {
     long stored = Bytes.u32(header, 1);
     long raw = Bytes.u32(header, 5);
     if (stored != len) {
       throw new BlockException("block length " + stored + " does not match index (" + len + ")");
     }
-    if (crc(header, buf, off, len) != Bytes.u32(header, 9)) {
-      throw new BlockException("block checksum mismatch");
-    }
     if (raw > Integer.MAX_VALUE - 16) {
       throw new BlockException("block too large: " + raw);
     }
-    switch (codec) {
-      case PackFormat.CODEC_STORED:
-        if (raw != stored) {
-          throw new BlockException("stored block with raw length " + raw + " != " + stored);
-        }
-        return off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
-      case PackFormat.CODEC_ZSTD:
-        byte[] out = new byte[(int) raw];
-        long frame = Zstd.findFrameCompressedSize(buf, off, len);
-        if (Zstd.isError(frame) || frame != stored) {
-          throw new BlockException("block is not exactly one zstd frame", true);
-        }
-        try {
-          int n = decompressor.decompressByteArray(out, 0, out.length, buf, off, len);
-          if (n != raw) {
-            throw new BlockException("block decompressed to " + n + " bytes, expected " + raw, true);
-          }
-        } catch (ZstdException e) {
-          throw new BlockException("zstd: " + e.getMessage(), true);
-        }
-        return out;
-      default:
-        throw new BlockException("unknown block codec " + codec);
+  }
+
+  /** Checks a block's codec and, for a stored block, that its raw and stored lengths agree. */
+  private static int checkCodec(byte[] header) throws BlockException {
+    int codec = header[0] & 0xFF;
+    if (codec == PackFormat.CODEC_STORED && Bytes.u32(header, 5) != Bytes.u32(header, 1)) {
+      throw new BlockException("stored block with raw length " + Bytes.u32(header, 5) + " != " + Bytes.u32(header, 1));
     }
+    if (codec != PackFormat.CODEC_STORED && codec != PackFormat.CODEC_ZSTD) {
+      throw new BlockException("unknown block codec " + codec);
+    }
+    return codec;
+  }
+
+  private byte[] decode(byte[] header, byte[] buf, int off, int len) throws BlockException {
+    checkLengths(header, len);
+    if (crc(header, buf, off, len) != Bytes.u32(header, 9)) {
+      throw new BlockException("block checksum mismatch");
+    }
+    if (checkCodec(header) == PackFormat.CODEC_STORED) {
+      return off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
+    }
+    byte[] out = new byte[(int) Bytes.u32(header, 5)];
+    long frame = Zstd.findFrameCompressedSize(buf, off, len);
+    if (Zstd.isError(frame) || frame != len) {
+      throw new BlockException("block is not exactly one zstd frame", true);
+    }
+    try {
+      int n = decompressor.decompressByteArray(out, 0, out.length, buf, off, len);
+      if (n != out.length) {
+        throw new BlockException("block decompressed to " + n + " bytes, expected " + out.length, true);
+      }
+    } catch (ZstdException e) {
+      throw new BlockException("zstd: " + e.getMessage(), true);
+    }
+    return out;
   }
 
   @Override

@@ -207,6 +207,24 @@ public final class PackFile implements AutoCloseable {
     return new byte[][] {header, stored};
   }
 
+  /**
+   * Reads a whole block (header and stored bytes) into {@code dst}, which must have room for it:
+   * afterwards its position is 0 and its limit the block's length. With a direct buffer the bytes
+   * are copied once, by the kernel. The caller decodes it with {@link BlockCodec#decode(ByteBuffer, ByteBuffer)}.
+   */
+  public void readBlock(long offset, int blockLength, ByteBuffer dst) throws IOException {
+    if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset + blockLength > indexOffset) {
+      throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
+    }
+    dst.clear().limit(blockLength);
+    while (dst.hasRemaining()) {
+      if (channel.read(dst, offset + dst.position()) < 0) {
+        throw new CorruptObjectException(null, Reason.TRUNCATED, path.toString(), "unexpected end of file at " + (offset + dst.position()));
+      }
+    }
+    dst.flip();
+  }
+
   /** Reads {@code n} bytes at {@code offset}, for copying a pack's bytes elsewhere. */
   public byte[] read(long offset, int n) throws IOException {
     return readFully(channel, offset, n);

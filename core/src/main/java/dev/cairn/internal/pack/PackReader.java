@@ -10,6 +10,7 @@ import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -22,6 +23,9 @@ final class PackReader implements ObjectReader {
   private final ThreadLocal<CachedBlock> lastBlock = new ThreadLocal<>();
 
   private record CachedBlock(String pack, long offset, byte[] raw) {}
+
+  /** Per thread: direct buffers that {@link #openTransient} reads and decodes blocks into. */
+  private final ThreadLocal<BlockBuffers> buffers = ThreadLocal.withInitial(BlockBuffers::new);
 
   PackReader(PackObjectDatabase db) {
     this.db = db;
@@ -75,6 +79,76 @@ final class PackReader implements ObjectReader {
     return raw;
   }
 
+  /**
+   * Reads the object's block into this thread's direct buffers, so that streaming a file allocates
+   * nothing per chunk and its bytes never pass through the Java heap: the kernel copies them into
+   * the buffer, zstd decodes them into the other, and the caller writes them from there.
+   */
+  @Override
+  public ByteBuffer openTransient(ObjectId id) throws IOException {
+    ObjectLocation loc = db.index().lookup(id);
+    if (loc == null) {
+      throw new MissingObjectException(id);
+    }
+    PackFile pack = db.pack(loc.packName());
+    String where = pack.path() + " block " + loc.blockOffset();
+    ByteBuffer raw = buffers.get().decoded(pack, loc, id, where);
+    if ((long) loc.offsetInBlock() + loc.length() > raw.limit()) {
+      throw new CorruptObjectException(id, Reason.MALFORMED, where, "object extends past its block");
+    }
+    ByteBuffer object = raw.slice(loc.offsetInBlock(), loc.length());
+    Hasher h = hasher.get();
+    h.update(object.duplicate());
+    ObjectId actual = h.digest();
+    if (!actual.equals(id)) {
+      throw new CorruptObjectException(id, Reason.HASH_MISMATCH, where, "content hashes to " + actual.hex());
+    }
+    return object;
+  }
+
+  /**
+   * The largest block a chunk can be in: a group of small objects fills up to the largest block
+   * target (64 MiB) plus one object; a chunk alone is at most the largest chunk size (64 MiB).
+   */
+  private static final int MAX_CHUNK_BLOCK_BYTES = 128 << 20;
+
+  /** A block as read and as decoded, in direct buffers that grow to the largest block seen. */
+  private static final class BlockBuffers {
+    private ByteBuffer block = ByteBuffer.allocateDirect(0);
+    private ByteBuffer decoded = ByteBuffer.allocateDirect(0);
+    private String pack;
+    private long offset = -1;
+    private ByteBuffer raw;
+
+    /** The raw bytes of the block at {@code loc}, decoded once for consecutive objects of one block. */
+    ByteBuffer decoded(PackFile file, ObjectLocation loc, ObjectId id, String where) throws IOException {
+      if (raw != null && offset == loc.blockOffset() && loc.packName().equals(pack)) {
+        return raw;
+      }
+      raw = null;
+      block = ensure(block, loc.blockLength());
+      file.readBlock(loc.blockOffset(), loc.blockLength(), block);
+      int rawLength = BlockCodec.rawLength(block);
+      if (rawLength > MAX_CHUNK_BLOCK_BYTES) {
+        // A damaged header (its checksum would tell), or not a chunk: none is in a block this large.
+        throw new CorruptObjectException(id, Reason.MALFORMED, where, "block of " + rawLength + " bytes is too large for a chunk");
+      }
+      try {
+        decoded = ensure(decoded, rawLength);
+        raw = BlockCodec.local().decode(block, decoded);
+      } catch (BlockCodec.BlockException e) {
+        throw new CorruptObjectException(id, e.reason(), where, e.getMessage());
+      }
+      pack = loc.packName();
+      offset = loc.blockOffset();
+      return raw;
+    }
+
+    private static ByteBuffer ensure(ByteBuffer b, int capacity) {
+      return b.capacity() >= capacity ? b : ByteBuffer.allocateDirect(Math.max(capacity, 1 << 20));
+    }
+  }
+
   @Override
   public boolean has(ObjectId id) {
     return db.index().contains(id);
@@ -88,5 +162,6 @@ final class PackReader implements ObjectReader {
   @Override
   public void close() {
     lastBlock.remove();
+    buffers.remove();
   }
 }
