@@ -210,7 +210,8 @@ public final class Dataset {
           batch.add(f);
         }
         if (f == null || batch.size() >= SYNC_BATCH) {
-          FileIngester.Result r = ingester.ingest(batch, ins);
+          List<FileEntry> current = merge.current(batch.stream().map(SourceFile::datasetPath).toList());
+          FileIngester.Result r = ingester.ingest(batch, ins, current);
           r.entries().forEach(merge::accept);
           filesRead[0] += r.filesRead();
           batch.clear();

@@ -65,27 +65,64 @@ final class DraftChanges {
   /**
    * Merges files arriving in path order with the entries of a manifest inside a folder, keeping
    * only the differences: puts for new or changed files, removals for entries no file matched.
-   * Holds the edits and one manifest node, not the files: syncing a million unchanged files
-   * costs no memory per file.
+   * Holds the edits and the manifest entries looked ahead at, not the files: syncing a million
+   * unchanged files costs no memory per file.
    */
   static final class FolderMerge {
     private final Iterator<FileEntry> existing;
     private final String folder;
     private final List<Edit> edits = new ArrayList<>();
-    private FileEntry cur;
+    /** Manifest entries read but not yet merged, from index {@code head}. */
+    private final List<FileEntry> ahead = new ArrayList<>();
+    private int head;
+    private boolean exhausted;
     private String last;
 
     FolderMerge(Manifest m, String folder) throws IOException {
       this.folder = folder;
       this.existing = m.iterator(folder.isEmpty() ? "" : folder + "/");
-      advance();
     }
 
-    private void advance() {
-      cur = existing.hasNext() ? existing.next() : null;
-      if (cur != null && !DatasetPaths.isUnder(cur.path(), folder)) {
-        cur = null;
+    /** The manifest entry {@code k} places after the next unmerged one, or null past the end. */
+    private FileEntry peek(int k) {
+      while (ahead.size() - head <= k && !exhausted) {
+        FileEntry e = existing.hasNext() ? existing.next() : null;
+        if (e == null || !DatasetPaths.isUnder(e.path(), folder)) {
+          exhausted = true;
+        } else {
+          ahead.add(e);
+        }
       }
+      return head + k < ahead.size() ? ahead.get(head + k) : null;
+    }
+
+    /** Drops the next unmerged manifest entry. */
+    private void consume() {
+      head++;
+      if (head == ahead.size()) {
+        ahead.clear();
+        head = 0;
+      } else if (head >= 4096 && head * 2 >= ahead.size()) {
+        ahead.subList(0, head).clear();
+        head = 0;
+      }
+    }
+
+    /**
+     * The manifest's entries at {@code paths} (increasing, and after every path merged so far),
+     * null where it has none: what a batch of files is about to be merged with.
+     */
+    List<FileEntry> current(List<String> paths) {
+      List<FileEntry> out = new ArrayList<>(paths.size());
+      int k = 0;
+      for (String p : paths) {
+        FileEntry e;
+        while ((e = peek(k)) != null && DatasetPaths.compare(e.path(), p) < 0) {
+          k++;
+        }
+        out.add(e != null && e.path().equals(p) ? e : null);
+      }
+      return out;
     }
 
     /** The next file; paths must come in increasing order. */
@@ -94,15 +131,16 @@ final class DraftChanges {
         throw new IllegalStateException("files out of order: " + e.path() + " after " + last);
       }
       last = e.path();
-      while (cur != null && DatasetPaths.compare(cur.path(), e.path()) < 0) {
+      FileEntry cur;
+      while ((cur = peek(0)) != null && DatasetPaths.compare(cur.path(), e.path()) < 0) {
         edits.add(Edit.remove(cur.path()));
-        advance();
+        consume();
       }
       if (cur != null && cur.path().equals(e.path())) {
         if (!cur.sameContent(e)) {
           edits.add(Edit.put(e));
         }
-        advance();
+        consume();
       } else {
         edits.add(Edit.put(e));
       }
@@ -110,9 +148,8 @@ final class DraftChanges {
 
     /** The edits, once every file was given: what is left of the manifest goes. */
     List<Edit> finish() {
-      while (cur != null) {
+      for (FileEntry cur; (cur = peek(0)) != null; consume()) {
         edits.add(Edit.remove(cur.path()));
-        advance();
       }
       return edits;
     }

@@ -41,29 +41,44 @@ final class FileIngester {
   record Result(List<FileEntry> entries, long filesRead, long bytesRead) {}
 
   Result ingest(List<SourceFile> files, ObjectInserter inserter) throws IOException {
+    return ingest(files, inserter, null);
+  }
+
+  /**
+   * Like {@link #ingest(List, ObjectInserter)}, given what the draft holds at each file's path
+   * ({@code current}, null entries where nothing): a remembered content that the draft holds at
+   * that path is known to be stored, so only the others are looked up (a sync of a million
+   * unchanged files then looks up none).
+   */
+  Result ingest(List<SourceFile> files, ObjectInserter inserter, List<FileEntry> current) throws IOException {
     List<FileEntry> out = new ArrayList<>(files.size());
     List<Integer> toRead = new ArrayList<>();
     List<FileContent> known = rehash ? java.util.Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
-    // A remembered content counts only while the store still holds it (gc may have removed it).
-    List<dev.cairn.id.ObjectId> remembered = new ArrayList<>();
-    for (FileContent c : known) {
-      if (c != null && c.size() > 0) {
-        remembered.add(c.content());
-      }
-    }
-    boolean[] stored = db.hasEach(remembered);
-    int r = 0;
+    // A remembered content counts only while the store still holds it (gc may have removed it),
+    // which is certain when the draft holds it at that path.
+    List<Integer> unsure = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
-      SourceFile f = files.get(i);
-      FileContent cached = known.get(i);
-      boolean usable = cached != null && (cached.size() == 0 || stored[r++]);
-      if (usable) {
-        out.add(FileEntry.file(f.datasetPath(), cached, f.executable()));
+      FileContent c = known.get(i);
+      if (c != null) {
+        FileEntry e = FileEntry.file(files.get(i).datasetPath(), c, files.get(i).executable());
+        FileEntry held = current == null ? null : current.get(i);
+        if (c.size() > 0 && (held == null || !held.sameContent(e))) {
+          unsure.add(i);
+        }
+        out.add(e);
       } else {
         out.add(null);
         toRead.add(i);
       }
     }
+    boolean[] stored = db.hasEach(unsure.stream().map(i -> known.get(i).content()).toList());
+    for (int k = 0; k < stored.length; k++) {
+      if (!stored[k]) {
+        out.set(unsure.get(k), null);
+        toRead.add(unsure.get(k));
+      }
+    }
+    java.util.Collections.sort(toRead);
     long total = 0;
     for (int i : toRead) {
       total += files.get(i).size();

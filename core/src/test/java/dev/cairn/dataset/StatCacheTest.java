@@ -1,0 +1,100 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.gc.GarbageCollector;
+import dev.cairn.id.HashAlgorithm;
+import dev.cairn.internal.index.IndexEnvironment;
+import dev.cairn.store.FileContent;
+import dev.cairn.testing.TestRepos;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Txn;
+
+class StatCacheTest {
+  @TempDir Path tmp;
+
+  /** A file whose times are well in the past, so that the cache trusts it. */
+  private Path aged(Path file, String text) throws Exception {
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    return file;
+  }
+
+  private static FileContent single(String text) {
+    return new FileContent(text.length(), HashAlgorithm.SHA256.hash(text.getBytes(StandardCharsets.UTF_8)),
+        HashAlgorithm.SHA256.hash(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void filesOfTheSameNameInSeveralFoldersAreRememberedApart() throws Exception {
+    Path a = aged(tmp.resolve("data/a/x.txt"), "first");
+    Path b = aged(tmp.resolve("data/b/x.txt"), "second!");
+    Thread.sleep(StatCache.RACY_MILLIS + 100); // the change time is now; let it age too
+    FileContent chunked = new FileContent(7, HashAlgorithm.SHA256.hash(new byte[] {1}), HashAlgorithm.SHA256.hash(new byte[] {2}));
+    try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
+      StatCache cache = new StatCache(env);
+      SourceFile fa = FolderScanner.describe(a, "a/x.txt");
+      SourceFile fb = FolderScanner.describe(b, "b/x.txt");
+      cache.remember(List.of(new StatCache.Hashed(fa, single("first")), new StatCache.Hashed(fb, chunked)));
+      assertThat(cache.lookupAll(List.of(fa, fb))).containsExactly(single("first"), chunked);
+
+      Files.writeString(a, "FIRST");
+      assertThat(cache.lookup(FolderScanner.describe(a, "a/x.txt"))).as("changed file").isNull();
+      assertThat(cache.lookup(fb)).isEqualTo(chunked);
+      Files.move(b, tmp.resolve("data/a/y.txt"));
+      assertThat(cache.lookup(FolderScanner.describe(tmp.resolve("data/a/y.txt"), "a/y.txt"))).as("renamed file").isNull();
+    }
+  }
+
+  @Test
+  void theFirstFormatIsDroppedWhenOpened() throws Exception {
+    byte[] oldName = "stat-cache".getBytes(StandardCharsets.US_ASCII);
+    try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
+      Dbi<ByteBuffer> old = env.env().openDbi("stat-cache", DbiFlags.MDB_CREATE);
+      try (Txn<ByteBuffer> txn = env.env().txnWrite()) {
+        dev.cairn.internal.index.Lmdb.put(old, txn, new byte[32], new byte[150]);
+        txn.commit();
+      }
+      assertThat(env.env().getDbiNames()).anyMatch(n -> java.util.Arrays.equals(n, oldName));
+      new StatCache(env);
+      assertThat(env.env().getDbiNames()).noneMatch(n -> java.util.Arrays.equals(n, oldName))
+          .anyMatch(n -> new String(n, StandardCharsets.US_ASCII).equals(StatCache.DATABASE));
+    }
+  }
+
+  @Test
+  void aRememberedContentThatGcRemovedIsReadAgain() throws Exception {
+    Path src = tmp.resolve("src");
+    aged(src.resolve("keep.txt"), "kept in every version");
+    aged(src.resolve("moved.txt"), "content that gc will remove");
+    Thread.sleep(StatCache.RACY_MILLIS + 100);
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset first = Dataset.create(repo, CreateOptions.of("p", "d").build());
+      first.syncFolder(src);
+      first.close();
+      first.delete(true);
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+
+      // The stat cache still remembers both files; the draft holds neither, the store neither.
+      Dataset second = Dataset.create(repo, CreateOptions.of("p", "d").build());
+      Dataset.Change c = second.syncFolder(src);
+      assertThat(c.filesRead()).isEqualTo(2);
+      second.close();
+      assertThat(second.verify(src)).isEmpty();
+
+      // A child holds both at the same paths: nothing is read, nothing looked up is missing.
+      Dataset third = Dataset.create(repo, CreateOptions.of("p", "d").parents(List.of(second.id())).build());
+      assertThat(third.syncFolder(src).filesRead()).isZero();
+    }
+  }
+}
