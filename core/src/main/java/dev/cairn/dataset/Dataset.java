@@ -162,7 +162,7 @@ public final class Dataset {
     for (Path p : o.sources()) {
       found.addAll(scanner.scan(p, o.datasetFolder(), o.recursive(), globs));
     }
-    return modify("add", describe(o), progress, (m, ins) -> {
+    return modify("add", describe(o), progress, (m, ins, ed) -> {
       FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, o.rehash()).ingest(found, ins);
       return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
     });
@@ -181,7 +181,7 @@ public final class Dataset {
    */
   public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
     List<String> args = new ArrayList<>(patterns);
-    return modify("remove", args, Progress.NONE, (m, ins) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
+    return modify("remove", args, Progress.NONE, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
   }
 
   /** Removes paths matching {@code glob}. */
@@ -198,11 +198,12 @@ public final class Dataset {
     if (!Files.isDirectory(folder)) {
       throw new InvalidInputException("Cannot sync " + folder + ": not a folder");
     }
-    return modify("sync", List.of(folder.toString(), df), progress, (m, ins) -> {
+    return modify("sync", List.of(folder.toString(), df), progress, (m, ins, editor) -> {
       // The folder is scanned in path order and merged with the draft as it comes, a batch of
-      // files at a time: memory holds the changes, not the files.
+      // files at a time, each change applied to the tree at once: memory holds neither the
+      // files nor the changes.
       FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false);
-      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df);
+      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()));
       List<SourceFile> batch = new ArrayList<>();
       long[] filesRead = {0};
       FolderScanner.Sink flush = f -> {
@@ -212,14 +213,16 @@ public final class Dataset {
         if (f == null || batch.size() >= SYNC_BATCH) {
           List<FileEntry> current = merge.current(batch.stream().map(SourceFile::datasetPath).toList());
           FileIngester.Result r = ingester.ingest(batch, ins, current);
-          r.entries().forEach(merge::accept);
+          for (FileEntry e : r.entries()) {
+            merge.accept(e);
+          }
           filesRead[0] += r.filesRead();
           batch.clear();
         }
       };
       new FolderScanner(progress).scan(folder, df, true, List.of(), flush);
       flush.accept(null);
-      return new Planned(merge.finish(), filesRead[0]);
+      return new Planned(List.of(), merge.finish(), filesRead[0]);
     });
   }
 
@@ -240,7 +243,7 @@ public final class Dataset {
     String df = AddOptions.normalizeFolder(datasetFolder);
     List<String> args = new ArrayList<>();
     uris.forEach(u -> args.add("--links=" + u));
-    return modify("add", args, progress, (m, ins) -> {
+    return modify("add", args, progress, (m, ins, ed) -> {
       List<FileEntry> entries = new ArrayList<>();
       try (ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
         for (String u : uris) {
@@ -255,16 +258,24 @@ public final class Dataset {
   public Change addArchive(Path archive, String datasetFolder, Progress progress) throws IOException {
     String df = AddOptions.normalizeFolder(datasetFolder);
     return modify("add", List.of("--archive", archive.toString()), progress,
-        (m, ins) -> new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(ArchiveIo.read(archive, df, ins, progress))), 0));
+        (m, ins, ed) -> new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(ArchiveIo.read(archive, df, ins, progress))), 0));
   }
 
-  /** Plans edits against the draft's manifest, storing new content through the inserter. */
+  /**
+   * Plans edits against the draft's manifest, storing new content through the inserter; a planner
+   * may also apply its edits through the editor as they come and return the new root.
+   */
   @FunctionalInterface
   interface Planner {
-    Planned plan(Manifest current, ObjectInserter inserter) throws IOException;
+    Planned plan(Manifest current, ObjectInserter inserter, ManifestEditor editor) throws IOException;
   }
 
-  record Planned(List<Edit> edits, long filesRead) {}
+  /** Edits to apply, or (when {@code root} is set) the draft's manifest with them applied. */
+  record Planned(List<Edit> edits, ObjectId root, long filesRead) {
+    Planned(List<Edit> edits, long filesRead) {
+      this(edits, null, filesRead);
+    }
+  }
 
   private Change modify(String defaultCommand, List<String> defaultArgs, Progress progress, Planner planner) throws IOException {
     try (Catalog.Lock lock = repo.catalog().lock(id)) {
@@ -273,11 +284,14 @@ public final class Dataset {
       try (ObjectInserter ins = repo.repository().objects().newInserter();
           ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
-        Planned p = planner.plan(new Manifest(loader, r.root()), ins);
+        ManifestEditor editor = new ManifestEditor(loader, ins);
+        Planned p = planner.plan(new Manifest(loader, r.root()), ins, editor);
         ObjectId root = r.root();
         ChangeSummary changes = ChangeSummary.EMPTY;
-        if (!p.edits().isEmpty()) {
-          root = new ManifestEditor(loader, ins).apply(r.root(), p.edits());
+        if (p.root() != null) {
+          root = p.root();
+        } else if (!p.edits().isEmpty()) {
+          root = editor.apply(r.root(), p.edits());
         }
         ins.flush();
         if (!root.equals(r.root())) {

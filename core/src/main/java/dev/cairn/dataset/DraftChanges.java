@@ -4,6 +4,8 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
+import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,24 +65,34 @@ final class DraftChanges {
   }
 
   /**
-   * Merges files arriving in path order with the entries of a manifest inside a folder, keeping
-   * only the differences: puts for new or changed files, removals for entries no file matched.
-   * Holds the edits and the manifest entries looked ahead at, not the files: syncing a million
-   * unchanged files costs no memory per file.
+   * Merges files arriving in path order with the entries of a manifest inside a folder, and
+   * applies the differences as they are found: puts for new or changed files, removals for entries
+   * no file matched. Holds neither the files nor the edits, only the manifest entries looked ahead
+   * at: syncing a million files, changed or not, costs no memory per file.
    */
   static final class FolderMerge {
+    private final Manifest manifest;
     private final Iterator<FileEntry> existing;
     private final String folder;
-    private final List<Edit> edits = new ArrayList<>();
+    private final ManifestEditor.Session edits;
+    private boolean edited;
     /** Manifest entries read but not yet merged, from index {@code head}. */
     private final List<FileEntry> ahead = new ArrayList<>();
     private int head;
     private boolean exhausted;
     private String last;
 
-    FolderMerge(Manifest m, String folder) throws IOException {
+    /** Merges into {@code m}; {@code edits} is an edit session begun on {@code m}'s root. */
+    FolderMerge(Manifest m, String folder, ManifestEditor.Session edits) throws IOException {
+      this.manifest = m;
       this.folder = folder;
+      this.edits = edits;
       this.existing = m.iterator(folder.isEmpty() ? "" : folder + "/");
+    }
+
+    private void edit(Edit e) throws IOException {
+      edits.add(e);
+      edited = true;
     }
 
     /** The manifest entry {@code k} places after the next unmerged one, or null past the end. */
@@ -126,32 +138,32 @@ final class DraftChanges {
     }
 
     /** The next file; paths must come in increasing order. */
-    void accept(FileEntry e) {
+    void accept(FileEntry e) throws IOException {
       if (last != null && DatasetPaths.compare(last, e.path()) >= 0) {
         throw new IllegalStateException("files out of order: " + e.path() + " after " + last);
       }
       last = e.path();
       FileEntry cur;
       while ((cur = peek(0)) != null && DatasetPaths.compare(cur.path(), e.path()) < 0) {
-        edits.add(Edit.remove(cur.path()));
+        edit(Edit.remove(cur.path()));
         consume();
       }
       if (cur != null && cur.path().equals(e.path())) {
         if (!cur.sameContent(e)) {
-          edits.add(Edit.put(e));
+          edit(Edit.put(e));
         }
         consume();
       } else {
-        edits.add(Edit.put(e));
+        edit(Edit.put(e));
       }
     }
 
-    /** The edits, once every file was given: what is left of the manifest goes. */
-    List<Edit> finish() {
+    /** Once every file was given: removes what is left of the folder, returns the new root. */
+    ObjectId finish() throws IOException {
       for (FileEntry cur; (cur = peek(0)) != null; consume()) {
-        edits.add(Edit.remove(cur.path()));
+        edit(Edit.remove(cur.path()));
       }
-      return edits;
+      return edited ? edits.finish() : manifest.root();
     }
   }
 

@@ -45,10 +45,20 @@ public final class ManifestEditor {
    * Removing an absent path is a no-op.
    */
   public ObjectId apply(ObjectId root, Collection<Edit> edits) throws IOException {
-    List<Edit> sorted = sortUnique(edits);
-    TreeBuilder builder = new TreeBuilder(inserter, loader);
-    walk(builder, loader.load(root), sorted, 0, sorted.size(), true);
-    return builder.finish();
+    Session s = begin(root);
+    for (Edit e : sortUnique(edits)) {
+      s.add(e);
+    }
+    return s.finish();
+  }
+
+  /**
+   * Starts applying edits that arrive one at a time, in increasing path order, to {@code root}:
+   * memory holds the nodes on the path to the latest edit, not the edits, so a million-file change
+   * streams through.
+   */
+  public Session begin(ObjectId root) throws IOException {
+    return new Session(root);
   }
 
   private static List<Edit> sortUnique(Collection<Edit> edits) {
@@ -66,57 +76,94 @@ public final class ManifestEditor {
     return out;
   }
 
-  private void walk(TreeBuilder b, TreeNode node, List<Edit> edits, int lo, int hi, boolean rightmost) throws IOException {
-    if (node instanceof TreeNode.Leaf leaf) {
-      merge(b, leaf.entries(), edits, lo, hi);
-      return;
-    }
-    TreeNode.Inner in = (TreeNode.Inner) node;
-    List<ChildRef> children = in.children();
-    int childLevel = in.level() - 1;
-    int pos = lo;
-    for (int i = 0; i < children.size(); i++) {
-      boolean last = i == children.size() - 1;
-      int end = hi;
-      if (!last) {
-        String next = children.get(i + 1).firstKey();
-        end = pos;
-        while (end < hi && DatasetPaths.compare(edits.get(end).path(), next) < 0) {
-          end++;
-        }
-      }
-      ChildRef child = children.get(i);
-      boolean childRightmost = rightmost && last;
-      if (end == pos && !childRightmost && b.isAligned(childLevel)) {
-        b.addSubtree(child, childLevel);
-      } else {
-        walk(b, loader.load(child.id()), edits, pos, end, childRightmost);
-      }
-      pos = end;
-    }
-  }
+  /**
+   * Edits in progress: a walk of the old tree that stops before each edit's path. Everything the
+   * walk passes goes to a {@link TreeBuilder}: whole subtrees by id when no edit falls in them and
+   * the builder is aligned with them, else their entries. Not thread-safe.
+   */
+  public final class Session {
+    private final TreeBuilder builder = new TreeBuilder(inserter, loader);
+    /** The walk's position: one frame per level, the leaf's on top. */
+    private final java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+    private String last;
 
-  private static void merge(TreeBuilder b, List<FileEntry> entries, List<Edit> edits, int lo, int hi) throws IOException {
-    int i = 0;
-    int j = lo;
-    while (i < entries.size() || j < hi) {
-      int c;
-      if (i >= entries.size()) {
-        c = 1;
-      } else if (j >= hi) {
-        c = -1;
-      } else {
-        c = DatasetPaths.compare(entries.get(i).path(), edits.get(j).path());
+    /** A node being walked: its next child (or entry) to visit. */
+    private static final class Frame {
+      final TreeNode node;
+      final boolean rightmost;
+      int next;
+
+      Frame(TreeNode node, boolean rightmost) {
+        this.node = node;
+        this.rightmost = rightmost;
       }
-      if (c < 0) {
-        b.add(entries.get(i++));
-      } else {
-        Edit e = edits.get(j++);
-        if (e.entry() != null) {
-          b.add(e.entry());
+    }
+
+    private Session(ObjectId root) throws IOException {
+      stack.push(new Frame(loader.load(root), true));
+    }
+
+    /**
+     * Applies the next edit.
+     *
+     * @throws IllegalArgumentException if its path does not follow the previous edit's
+     */
+    public void add(Edit e) throws IOException {
+      if (last != null && DatasetPaths.compare(last, e.path()) >= 0) {
+        throw new IllegalArgumentException("edits out of order: " + e.path() + " after " + last);
+      }
+      last = e.path();
+      advanceTo(e.path());
+      Frame top = stack.peek();
+      if (top != null && top.node instanceof TreeNode.Leaf leaf && top.next < leaf.entries().size()
+          && leaf.entries().get(top.next).path().equals(e.path())) {
+        top.next++; // replaced or removed
+      }
+      if (e.entry() != null) {
+        builder.add(e.entry());
+      }
+    }
+
+    /** Finishes the walk and returns the new root. */
+    public ObjectId finish() throws IOException {
+      advanceTo(null);
+      return builder.finish();
+    }
+
+    /**
+     * Passes everything of the old tree before {@code path} (null: everything) to the builder,
+     * leaving the walk at the leaf entry where {@code path} is or would be.
+     */
+    private void advanceTo(String path) throws IOException {
+      while (!stack.isEmpty()) {
+        Frame top = stack.peek();
+        if (top.node instanceof TreeNode.Leaf leaf) {
+          List<FileEntry> entries = leaf.entries();
+          while (top.next < entries.size() && (path == null || DatasetPaths.compare(entries.get(top.next).path(), path) < 0)) {
+            builder.add(entries.get(top.next++));
+          }
+          if (top.next < entries.size()) {
+            return;
+          }
+          stack.pop();
+          continue;
         }
-        if (c == 0) {
-          i++;
+        TreeNode.Inner in = (TreeNode.Inner) top.node;
+        List<ChildRef> children = in.children();
+        if (top.next >= children.size()) {
+          stack.pop();
+          continue;
+        }
+        int i = top.next++;
+        ChildRef child = children.get(i);
+        boolean lastChild = i == children.size() - 1;
+        boolean childRightmost = top.rightmost && lastChild;
+        int childLevel = in.level() - 1;
+        boolean before = !lastChild && (path == null || DatasetPaths.compare(children.get(i + 1).firstKey(), path) <= 0);
+        if (before && !childRightmost && builder.isAligned(childLevel)) {
+          builder.addSubtree(child, childLevel); // no edit falls in it: reuse it unread
+        } else {
+          stack.push(new Frame(loader.load(child.id()), childRightmost));
         }
       }
     }

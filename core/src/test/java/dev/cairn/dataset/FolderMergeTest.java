@@ -6,14 +6,13 @@ import dev.cairn.chunk.ChunkerParams;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
-import dev.cairn.manifest.ManifestEditor.Edit;
+import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.FileContent;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.memory.InMemoryObjectDatabase;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,32 +22,41 @@ class FolderMergeTest {
     return FileEntry.file(path, new FileContent(text.length(), digest, digest), false);
   }
 
-  private static Manifest manifest(InMemoryObjectDatabase db, FileEntry... entries) throws Exception {
+
+  @Test
+  void looksAheadAtTheEntriesABatchWillMeetAndAppliesTheDifferences() throws Exception {
+    InMemoryObjectDatabase db = new InMemoryObjectDatabase(HashAlgorithm.SHA256, ChunkerParams.DEFAULT);
     try (ObjectInserter ins = db.newInserter()) {
-      var root = Manifest.build(ins, Arrays.asList(entries));
-      ins.flush();
-      return new Manifest(new NodeLoader(db.newReader()), root);
+      NodeLoader loader = new NodeLoader(ins.newReader());
+      Manifest m = new Manifest(loader, Manifest.build(ins, List.of(entry("a", "1"), entry("d/b", "2"), entry("d/c", "3"),
+          entry("d/e", "4"), entry("x", "5"))));
+      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, "d", new ManifestEditor(loader, ins).begin(m.root()));
+
+      assertThat(merge.current(List.of("d/b", "d/bb", "d/c"))).containsExactly(entry("d/b", "2"), null, entry("d/c", "3"));
+      merge.accept(entry("d/b", "2"));      // unchanged
+      merge.accept(entry("d/bb", "new"));   // added
+      merge.accept(entry("d/c", "changed"));
+      // the next batch starts after what was merged; entries looked at twice are merged once
+      assertThat(merge.current(List.of("d/d", "d/z"))).containsExactly(null, null);
+      merge.accept(entry("d/d", "new too"));
+      List<FileEntry> after = new ArrayList<>();
+      new Manifest(loader, merge.finish()).forEach(after::add);
+      // "a" and "x" are outside the folder and stay; "d/e" had no file and goes
+      assertThat(after).containsExactly(entry("a", "1"), entry("d/b", "2"), entry("d/bb", "new"), entry("d/c", "changed"),
+          entry("d/d", "new too"), entry("x", "5"));
     }
   }
 
   @Test
-  void looksAheadAtTheEntriesABatchWillMeetAndMergesThemOnce() throws Exception {
+  void withoutDifferencesTheManifestStaysAsItWas() throws Exception {
     InMemoryObjectDatabase db = new InMemoryObjectDatabase(HashAlgorithm.SHA256, ChunkerParams.DEFAULT);
-    Manifest m = manifest(db, entry("a", "1"), entry("d/b", "2"), entry("d/c", "3"), entry("d/e", "4"), entry("x", "5"));
-    DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, "d");
-
-    assertThat(merge.current(List.of("d/b", "d/bb", "d/c"))).containsExactly(entry("d/b", "2"), null, entry("d/c", "3"));
-    merge.accept(entry("d/b", "2"));      // unchanged
-    merge.accept(entry("d/bb", "new"));   // added
-    merge.accept(entry("d/c", "changed"));
-    // the next batch starts after what was merged; entries looked at twice are still merged once
-    assertThat(merge.current(List.of("d/d", "d/z"))).containsExactly(null, null);
-    merge.accept(entry("d/d", "new too"));
-    List<String> edits = new ArrayList<>();
-    for (Edit e : merge.finish()) {
-      edits.add((e.entry() == null ? "-" : "+") + e.path());
+    try (ObjectInserter ins = db.newInserter()) {
+      NodeLoader loader = new NodeLoader(ins.newReader());
+      Manifest m = new Manifest(loader, Manifest.build(ins, List.of(entry("a", "1"), entry("b", "2"))));
+      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, "", new ManifestEditor(loader, ins).begin(m.root()));
+      merge.accept(entry("a", "1"));
+      merge.accept(entry("b", "2"));
+      assertThat(merge.finish()).isEqualTo(m.root());
     }
-    // "a" and "x" are outside the folder; "d/e" had no file
-    assertThat(edits).containsExactly("+d/bb", "+d/c", "+d/d", "-d/e");
   }
 }
