@@ -297,7 +297,7 @@ def render(run_dirs):
                 "including JVM start for Cairn.", ""] + mt + [""]
     tt = tiny_table(run)
     if tt:
-        out += ["### Metadata scale (tiny files; Cairn with -Xmx256m, except its first ingest of more than 200,000 files: -Xmx1g)", "",
+        out += ["### Metadata scale (tiny files; every Cairn command with -Xmx256m)", "",
                 "Every tool commits by scanning the whole folder (Cairn: `cairn sync`), which stats every file.", ""] + tt + [""]
     it = inprocess_table(ops)
     if it:
