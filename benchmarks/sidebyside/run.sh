@@ -136,7 +136,17 @@ cat "$OUT/machine.txt" | tee -a "$LOG"
 measure() {
   local section=$1 rep=$2 tool=$3 op=$4 sizep=$5; shift 6
   sync
-  [ "$DROP" = 1 ] && echo 3 > /proc/sys/vm/drop_caches
+  if [ "$DROP" = 1 ]; then
+    echo 3 > /proc/sys/vm/drop_caches
+  elif [ "$CAN_DROP" = 1 ] && [ -n "${WARM:-}" ]; then
+    # The same memory for every tool: the page cache emptied, then holding only what this command
+    # reads (WARM: the data and the tool's repository). With the cache left full of the other
+    # tools' repositories, every page written had to be reclaimed first, which cost whoever ran
+    # later in a repetition up to 5 s of system time on a 2 GiB ingest.
+    echo 3 > /proc/sys/vm/drop_caches
+    local p
+    for p in $WARM; do [ -e "$p" ] && find "$p" -type f -print0 | xargs -0 -r cat > /dev/null; done
+  fi
   local b0 b1 t0 t1 t2 rc
   b0=$(busy); t0=$(date +%s%N)
   /usr/bin/time -v -o "$TMPD/time.txt" "$@" > "$TMPD/out.txt" 2> "$TMPD/err.txt"
@@ -253,6 +263,15 @@ restore_cmd() {
     tarzstd) echo "bash -c 'zstd -d -q -c $r/v$(cat "$r.n").tar.zst | tar -C $e -xf -'" ;;
   esac
 }
+# What a tool reads of its own when it stores a new version: its repository and cache, except
+# for cp and tar, which only write theirs. (Cairn's cache/ holds materialized copies: not read.)
+repo_paths() {
+  case $1 in
+    cp|tarzstd) ;;
+    cairn) echo "$2/config $2/index $2/refs $2/packs" ;;
+    *) echo "$2 $2.cache" ;;
+  esac
+}
 # Where a restore of DATA into TARGET puts the files.
 restored_root() {
   case $1 in
@@ -279,11 +298,11 @@ mixed_rep() {
   wait_quiet
   for t in $order; do
     init_repo "$t" "$R/$t"
-    measure mixed "$rep" "$t" ingest_first "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
+    WARM="$D" measure mixed "$rep" "$t" ingest_first "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
   done
   wait_quiet
   for t in $order; do
-    measure mixed "$rep" "$t" reingest_unchanged "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
+    WARM="$D $(repo_paths "$t" "$R/$t")" measure mixed "$rep" "$t" reingest_unchanged "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
   done
   local step=0 pct
   for pct in 1 10; do
@@ -292,14 +311,14 @@ mixed_rep() {
     sleep 3
     wait_quiet
     for t in $order; do
-      measure mixed "$rep" "$t" "reingest_${pct}pct" "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
+      WARM="$D $(repo_paths "$t" "$R/$t")" measure mixed "$rep" "$t" "reingest_${pct}pct" "$R/$t" -- bash -c "$(ingest_cmd "$t" "$R/$t" "$D" mixed)"
     done
   done
   wait_quiet
   for t in $order; do
     mkdir -p "$E/$t"   # a fresh folder per tool: nothing is deleted between restores
     fs_probe
-    measure mixed "$rep" "$t" restore "-" -- bash -c "$(restore_cmd "$t" "$R/$t" "$E/$t")"
+    WARM="$R/$t $R/$t.cache" measure mixed "$rep" "$t" restore "-" -- bash -c "$(restore_cmd "$t" "$R/$t" "$E/$t")"
     if [ "$rep" = 1 ]; then
       if diff -rq "$D" "$(restored_root "$t" "$E/$t" "$D")" > "$TMPD/diff.txt" 2>&1; then
         log "  $t restore verified: identical to the data folder"
@@ -310,8 +329,8 @@ mixed_rep() {
   done
   if [[ " $TOOLS " == *" cairn "* ]]; then
     # the cached read-only folder: first (cold: nothing materialized) and second time (warm)
-    measure mixed "$rep" cairn get_cold - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
-    measure mixed "$rep" cairn get_warm - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
+    WARM="$R/cairn" measure mixed "$rep" cairn get_cold - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
+    WARM="$R/cairn/refs $R/cairn/config" measure mixed "$rep" cairn get_warm - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
   fi
   trash "$D" "$R" "$E"
 }
