@@ -28,15 +28,16 @@ public final class Repository implements AutoCloseable {
 
   private final Path dir;
   private final RepositoryConfig config;
-  private final IndexEnvironment indexEnvironment;
   private final PackObjectDatabase objects;
+  /** Opened on first use (see {@link #indexEnvironment()}). */
+  private volatile IndexEnvironment indexEnvironment;
+  private boolean closed;
 
-  private Repository(Path dir, RepositoryConfig config, IndexEnvironment env) {
+  private Repository(Path dir, RepositoryConfig config) {
     this.dir = dir;
     this.config = config;
-    this.indexEnvironment = env;
-    this.objects = new PackObjectDatabase(
-        dir.resolve("packs"), dir.resolve("tmp"), new ObjectIndex(env), config.objectFormat(), config.chunker(), config.pack());
+    this.objects = new PackObjectDatabase(dir.resolve("packs"), dir.resolve("tmp"), () -> new ObjectIndex(indexEnvironment()),
+        config.objectFormat(), config.chunker(), config.pack());
   }
 
   /**
@@ -69,26 +70,7 @@ public final class Repository implements AutoCloseable {
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
       Files.createDirectories(d.resolve(sub));
     }
-    IndexEnvironment env;
-    boolean rebuilt = false;
-    try {
-      env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
-    } catch (IOException damaged) {
-      // The index is derived data: set a damaged one aside and rebuild it from the packs.
-      Path aside = d.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
-      try {
-        java.nio.file.Files.move(d.resolve("index"), aside);
-      } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException otherProcessDidIt) {
-        // set aside by another process at the same moment
-      }
-      env = IndexEnvironment.open(d.resolve("index"), config.indexMapSizeBytes());
-      rebuilt = true;
-    }
-    Repository repo = new Repository(d, config, env);
-    if (rebuilt) {
-      repo.rebuildIndex();
-    }
-    return repo;
+    return new Repository(d, config);
   }
 
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
@@ -125,9 +107,49 @@ public final class Repository implements AutoCloseable {
     return objects;
   }
 
-  /** The shared LMDB environment, for other derived tables. */
-  public IndexEnvironment indexEnvironment() {
-    return indexEnvironment;
+  /**
+   * The shared LMDB environment, for the object index and other derived tables. It is opened on
+   * first use, so that commands that look no object up (a cached {@code get}, {@code search},
+   * {@code log}) never map it. A damaged index is set aside then and rebuilt from the packs.
+   *
+   * @throws IOException if the index cannot be opened even after setting it aside
+   */
+  public IndexEnvironment indexEnvironment() throws IOException {
+    IndexEnvironment env = indexEnvironment;
+    if (env != null) {
+      return env;
+    }
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("repository is closed");
+      }
+      if (indexEnvironment == null) {
+        indexEnvironment = openIndex();
+      }
+      return indexEnvironment;
+    }
+  }
+
+  private IndexEnvironment openIndex() throws IOException {
+    try {
+      return IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
+    } catch (IOException damaged) {
+      // The index is derived data: set a damaged one aside and rebuild it from the packs.
+      Path aside = dir.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
+      try {
+        Files.move(dir.resolve("index"), aside);
+      } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException otherProcessDidIt) {
+        // set aside by another process at the same moment
+      }
+      IndexEnvironment env = IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
+      try {
+        objects.rebuildIndex(new ObjectIndex(env));
+      } catch (IOException | RuntimeException e) {
+        env.close();
+        throw e;
+      }
+      return env;
+    }
   }
 
   /** The directory for temporary files, on the same file system as the repository. */
@@ -146,10 +168,17 @@ public final class Repository implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    IndexEnvironment env;
+    synchronized (this) {
+      closed = true;
+      env = indexEnvironment;
+    }
     try {
       objects.close();
     } finally {
-      indexEnvironment.close();
+      if (env != null) {
+        env.close();
+      }
     }
   }
 }

@@ -22,7 +22,7 @@ import java.util.regex.PatternSyntaxException;
 public final class DatasetRepository implements AutoCloseable {
   private final Repository repo;
   private final Catalog catalog;
-  private final StatCache statCache;
+  private volatile StatCache statCache;
   private final LocalCache cache;
   private final Usage usage;
   private final boolean owned;
@@ -32,7 +32,6 @@ public final class DatasetRepository implements AutoCloseable {
     this.repo = repo;
     this.owned = owned;
     this.catalog = new Catalog(repo.directory());
-    this.statCache = new StatCache(repo.indexEnvironment());
     this.cache = new LocalCache(repo, () -> storageConf);
     this.usage = new Usage(repo.directory(), catalog);
   }
@@ -71,8 +70,18 @@ public final class DatasetRepository implements AutoCloseable {
     return catalog;
   }
 
-  StatCache statCache() {
-    return statCache;
+  /** The stat cache, opened on first use (it lives in the LMDB index). */
+  StatCache statCache() throws IOException {
+    StatCache c = statCache;
+    if (c == null) {
+      synchronized (this) {
+        if (statCache == null) {
+          statCache = new StatCache(repo.indexEnvironment());
+        }
+        c = statCache;
+      }
+    }
+    return c;
   }
 
   LocalCache cache() {

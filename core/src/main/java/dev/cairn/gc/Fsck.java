@@ -76,7 +76,7 @@ public final class Fsck {
     Map<ObjectId, ObjectLocation> indexed = new HashMap<>();
     try {
       repo.repository().packs().index().forEach(indexed::put);
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
       return;
     }

@@ -100,8 +100,12 @@ public final class Fetcher {
     // Manifest nodes, one level at a time.
     List<ObjectId> frontier = List.of(r.root());
     while (!frontier.isEmpty()) {
-      List<ObjectId> missing = frontier.stream().filter(n -> !db.has(n)).toList();
-      wanted.addAll(missing);
+      boolean[] held = db.hasEach(frontier);
+      for (int i = 0; i < held.length; i++) {
+        if (!held[i]) {
+          wanted.add(frontier.get(i));
+        }
+      }
       fetchObjects(wanted, index);
       wanted.clear();
       List<ObjectId> next = new ArrayList<>();

@@ -149,6 +149,8 @@ class HostileInputTest {
     Files.write(data, java.util.Arrays.copyOf(b, b.length / 2));
     repo = DatasetRepository.open(dir, TestRepos.SMALL);
     stable = repo.get(id);
+    // The index is opened when first needed: reading the version sets it aside and rebuilds it.
+    assertThat(stable.verify()).isEmpty();
     try (var s = Files.list(dir)) {
       assertThat(s.map(x -> x.getFileName().toString())).anyMatch(n -> n.startsWith("index.damaged-"));
     }

@@ -80,6 +80,30 @@ public final class CairnCommand implements Runnable {
     return cl;
   }
 
+  /**
+   * Commands that in their common case read no object, so that loading LMDB's library in the
+   * background would only compete with their own start (35 ms of a 240 ms {@code get}); the
+   * first that needs the index loads it then.
+   */
+  private static final java.util.Set<String> INDEX_FREE = java.util.Set.of("search", "log", "usage", "runs");
+
+  /**
+   * Whether {@code args} run a command that will soon open the object index: all but those of
+   * {@link #INDEX_FREE} and a {@code get} of the cached folder (no {@code --copy}, {@code --link}
+   * or {@code --storage}), which opens it only when the folder is not cached yet.
+   */
+  static boolean needsIndexSoon(String[] args) {
+    Class<?> c = subcommandNamed(args);
+    if (c == null) {
+      return false;
+    }
+    String name = c.getAnnotation(Command.class).name();
+    if (name.equals("get")) {
+      return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--copy") || a.startsWith("--link") || a.startsWith("--storage"));
+    }
+    return !INDEX_FREE.contains(name);
+  }
+
   /** The subcommand {@code args} run, or null when they name none (or ask for help). */
   private static Class<?> subcommandNamed(String[] args) {
     for (int i = 0; i < args.length; i++) {

@@ -21,7 +21,9 @@ public final class Main {
 
   /** Runs a command line and returns its exit code, without exiting. */
   public static int run(String... args) {
-    dev.cairn.internal.index.IndexEnvironment.preloadInBackground();
+    if (CairnCommand.needsIndexSoon(args)) {
+      dev.cairn.internal.index.IndexEnvironment.preloadInBackground();
+    }
     try {
       return CairnCommand.commandLine(args).execute(args);
     } catch (OutOfMemoryError e) {

@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * serialized. Objects below {@link PackSettings#smallObjectLimit()} are grouped into blocks of
  * about {@link PackSettings#blockTargetBytes()} so that they compress together.
  *
- * <p>A pack that reaches the target size is published at once; {@link #flush()} publishes the
- * rest. Thread-safe.
+ * <p>A pack that reaches the target size is published at once, by the thread whose append filled
+ * it, while the others append to the next pack (its fsync does not hold them up); {@link #flush()}
+ * publishes the rest and waits for those in progress. Thread-safe.
  */
 final class PackInserter implements ObjectInserter {
   /** Chunks of one file being hashed and compressed at once, bounding memory to a few chunks. */
@@ -57,6 +58,10 @@ final class PackInserter implements ObjectInserter {
 
   private final Object writeLock = new Object();
   private PackWriter writer;
+  /** Full packs taken from {@link #writer} and being published. Guarded by {@link #writeLock}. */
+  private int publishing;
+  /** Why publishing a full pack failed, for {@link #flush()}. Guarded by {@link #writeLock}. */
+  private Exception publishFailure;
 
   /** Small chunks, grouped into blocks of the configured size for a good compression ratio. */
   private final Group dataGroup;
@@ -167,6 +172,7 @@ final class PackInserter implements ObjectInserter {
   }
 
   private void append(byte[] block, List<PackWriter.Member> members) throws IOException {
+    PackWriter full = null;
     synchronized (writeLock) {
       if (writer == null) {
         writer = new PackWriter(db.algorithm(), db.packDirectory(), db.tmpDirectory());
@@ -174,15 +180,34 @@ final class PackInserter implements ObjectInserter {
       writer.appendBlock(block, members);
       storedWritten.addAndGet(block.length);
       if (writer.size() >= settings.packTargetBytes()) {
-        publishLocked();
+        full = writer;
+        writer = null;
+        publishing++;
+      }
+    }
+    if (full != null) {
+      // Outside the lock: while this thread waits for the full pack's fsync, the others go on
+      // appending to a new one. flush() waits for it.
+      try {
+        publish(full);
+      } catch (IOException | RuntimeException e) {
+        synchronized (writeLock) {
+          if (publishFailure == null) {
+            publishFailure = e;
+          }
+        }
+        throw e;
+      } finally {
+        synchronized (writeLock) {
+          publishing--;
+          writeLock.notifyAll();
+        }
       }
     }
   }
 
-  /** Finishes the open pack and registers it. Caller holds {@link #writeLock}. */
-  private void publishLocked() throws IOException {
-    PackWriter w = writer;
-    writer = null;
+  /** Finishes a pack taken from {@link #writer} and registers it, without holding {@link #writeLock}. */
+  private void publish(PackWriter w) throws IOException {
     if (w == null) {
       return;
     }
@@ -248,8 +273,25 @@ final class PackInserter implements ObjectInserter {
     ensureOpen();
     appendGroup(dataGroup.take());
     appendGroup(metadataGroup.take());
+    PackWriter last;
     synchronized (writeLock) {
-      publishLocked();
+      last = writer;
+      writer = null;
+    }
+    publish(last);
+    synchronized (writeLock) {
+      // Objects inserted earlier may be in a full pack another thread is still publishing.
+      while (publishing > 0) {
+        try {
+          writeLock.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("interrupted while waiting for a pack to be published");
+        }
+      }
+      if (publishFailure != null) {
+        throw new IOException("Cannot store data: a pack could not be published", publishFailure);
+      }
     }
     for (ObjectId id : reused) {
       if (!db.index().contains(id)) {

@@ -28,18 +28,25 @@ import java.util.stream.Stream;
 public final class PackObjectDatabase implements ObjectDatabase {
   private final Path packDir;
   private final Path tmpDir;
-  private final ObjectIndex index;
+  private final IndexSupplier indexSupplier;
+  private volatile ObjectIndex index;
   private final HashAlgorithm algorithm;
   private final ChunkerParams chunkerParams;
   private final PackSettings settings;
   private final Map<String, PackFile> open = new ConcurrentHashMap<>();
   private volatile ExecutorService workers;
 
-  public PackObjectDatabase(Path packDir, Path tmpDir, ObjectIndex index, HashAlgorithm algorithm,
+  /** Opens the object index when it is first needed. */
+  @FunctionalInterface
+  public interface IndexSupplier {
+    ObjectIndex open() throws IOException;
+  }
+
+  public PackObjectDatabase(Path packDir, Path tmpDir, IndexSupplier index, HashAlgorithm algorithm,
       ChunkerParams chunkerParams, PackSettings settings) {
     this.packDir = packDir;
     this.tmpDir = tmpDir;
-    this.index = index;
+    this.indexSupplier = index;
     this.algorithm = algorithm;
     this.chunkerParams = chunkerParams;
     this.settings = settings;
@@ -59,8 +66,18 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return settings;
   }
 
-  public ObjectIndex index() {
-    return index;
+  /** The object index, opened on first use. */
+  public ObjectIndex index() throws IOException {
+    ObjectIndex i = index;
+    if (i == null) {
+      synchronized (this) {
+        if (index == null) {
+          index = indexSupplier.open();
+        }
+        i = index;
+      }
+    }
+    return i;
   }
 
   public Path packDirectory() {
@@ -82,13 +99,13 @@ public final class PackObjectDatabase implements ObjectDatabase {
   }
 
   @Override
-  public boolean has(ObjectId id) {
-    return index.contains(id);
+  public boolean has(ObjectId id) throws IOException {
+    return index().contains(id);
   }
 
   @Override
-  public boolean[] hasEach(java.util.List<ObjectId> ids) {
-    return index.containsEach(ids);
+  public boolean[] hasEach(java.util.List<ObjectId> ids) throws IOException {
+    return ids.isEmpty() ? new boolean[0] : index().containsEach(ids);
   }
 
   /** Threads that hash and compress chunks while the inserting thread reads and cuts. */
@@ -143,6 +160,11 @@ public final class PackObjectDatabase implements ObjectDatabase {
    * so that the caller can report them.
    */
   public List<Path> rebuildIndex() throws IOException {
+    return rebuildIndex(index());
+  }
+
+  /** {@link #rebuildIndex()} into the given index (an index being opened). */
+  public List<Path> rebuildIndex(ObjectIndex target) throws IOException {
     Map<String, List<PackEntry>> all = new LinkedHashMap<>();
     List<Path> bad = new ArrayList<>();
     for (Path path : packFiles()) {
@@ -156,7 +178,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
         bad.add(path);
       }
     }
-    index.rebuild(all);
+    target.rebuild(all);
     return bad;
   }
 
@@ -183,8 +205,8 @@ public final class PackObjectDatabase implements ObjectDatabase {
   }
 
   /** Registers a published pack so that readers find its objects. */
-  public void publish(PackInfo info) {
-    index.register(info.name(), info.entries());
+  public void publish(PackInfo info) throws IOException {
+    index().register(info.name(), info.entries());
   }
 
   @Override

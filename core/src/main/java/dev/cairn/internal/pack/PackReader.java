@@ -150,12 +150,12 @@ final class PackReader implements ObjectReader {
   }
 
   @Override
-  public boolean has(ObjectId id) {
+  public boolean has(ObjectId id) throws IOException {
     return db.index().contains(id);
   }
 
   @Override
-  public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
+  public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) throws IOException {
     return db.index().resolve(prefix, limit);
   }
 
