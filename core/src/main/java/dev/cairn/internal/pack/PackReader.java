@@ -34,22 +34,10 @@ final class PackReader implements ObjectReader {
 
   @Override
   public ObjectLoader open(ObjectId id) throws IOException {
-    ObjectLocation loc = db.index().lookup(id);
-    if (loc == null) {
-      throw new MissingObjectException(id);
-    }
-    PackFile pack = db.pack(loc.packName());
-    String where = pack.path() + " block " + loc.blockOffset();
-    byte[] raw = rawBlock(pack, loc, id, where);
-    if ((long) loc.offsetInBlock() + loc.length() > raw.length) {
-      throw new CorruptObjectException(id, Reason.MALFORMED, where, "object extends past its block");
-    }
-    Hasher h = hasher.get();
-    h.update(raw, loc.offsetInBlock(), loc.length());
-    ObjectId actual = h.digest();
-    if (!actual.equals(id)) {
-      throw new CorruptObjectException(id, Reason.HASH_MISMATCH, where, "content hashes to " + actual.hex());
-    }
+    Located at = locate(id);
+    byte[] raw = rawBlock(at.pack(), at.loc(), id, at.where());
+    ObjectLocation loc = at.loc();
+    verify(id, at, ByteBuffer.wrap(raw, 0, raw.length));
     byte[] bytes;
     if (loc.offsetInBlock() == 0 && loc.length() == raw.length) {
       bytes = raw;
@@ -58,6 +46,46 @@ final class PackReader implements ObjectReader {
       System.arraycopy(raw, loc.offsetInBlock(), bytes, 0, loc.length());
     }
     return new ObjectLoader(id, loc.type(), bytes);
+  }
+
+  /**
+   * Reads the object's block into this thread's direct buffers, so that streaming a file allocates
+   * nothing per chunk and its bytes never pass through the Java heap: the kernel copies them into
+   * the buffer, zstd decodes them into the other, and the caller writes them from there.
+   */
+  @Override
+  public ByteBuffer openTransient(ObjectId id) throws IOException {
+    Located at = locate(id);
+    ByteBuffer raw = buffers.get().decoded(at.pack(), at.loc(), id, at.where());
+    verify(id, at, raw);
+    return raw.slice(at.loc().offsetInBlock(), at.loc().length());
+  }
+
+  /** Where an object is: its index entry, its open pack, and how errors name the place. */
+  private record Located(ObjectLocation loc, PackFile pack, String where) {}
+
+  private Located locate(ObjectId id) throws IOException {
+    ObjectLocation loc = db.index().lookup(id);
+    if (loc == null) {
+      throw new MissingObjectException(id);
+    }
+    PackFile pack = db.pack(loc.packName());
+    return new Located(loc, pack, pack.path() + " block " + loc.blockOffset());
+  }
+
+  /** Checks that the object's range of its decoded block (from 0 to the limit) hashes to its id. */
+  private void verify(ObjectId id, Located at, ByteBuffer block) throws CorruptObjectException {
+    int off = at.loc().offsetInBlock();
+    int len = at.loc().length();
+    if ((long) off + len > block.limit()) {
+      throw new CorruptObjectException(id, Reason.MALFORMED, at.where(), "object extends past its block");
+    }
+    Hasher h = hasher.get();
+    h.update(block.slice(off, len));
+    ObjectId actual = h.digest();
+    if (!actual.equals(id)) {
+      throw new CorruptObjectException(id, Reason.HASH_MISMATCH, at.where(), "content hashes to " + actual.hex());
+    }
   }
 
   private byte[] rawBlock(PackFile pack, ObjectLocation loc, ObjectId id, String where) throws IOException {
@@ -77,33 +105,6 @@ final class PackReader implements ObjectReader {
       lastBlock.set(new CachedBlock(loc.packName(), loc.blockOffset(), raw));
     }
     return raw;
-  }
-
-  /**
-   * Reads the object's block into this thread's direct buffers, so that streaming a file allocates
-   * nothing per chunk and its bytes never pass through the Java heap: the kernel copies them into
-   * the buffer, zstd decodes them into the other, and the caller writes them from there.
-   */
-  @Override
-  public ByteBuffer openTransient(ObjectId id) throws IOException {
-    ObjectLocation loc = db.index().lookup(id);
-    if (loc == null) {
-      throw new MissingObjectException(id);
-    }
-    PackFile pack = db.pack(loc.packName());
-    String where = pack.path() + " block " + loc.blockOffset();
-    ByteBuffer raw = buffers.get().decoded(pack, loc, id, where);
-    if ((long) loc.offsetInBlock() + loc.length() > raw.limit()) {
-      throw new CorruptObjectException(id, Reason.MALFORMED, where, "object extends past its block");
-    }
-    ByteBuffer object = raw.slice(loc.offsetInBlock(), loc.length());
-    Hasher h = hasher.get();
-    h.update(object.duplicate());
-    ObjectId actual = h.digest();
-    if (!actual.equals(id)) {
-      throw new CorruptObjectException(id, Reason.HASH_MISMATCH, where, "content hashes to " + actual.hex());
-    }
-    return object;
   }
 
   /**
