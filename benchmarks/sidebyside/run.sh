@@ -364,7 +364,7 @@ tool_version_ids() { # tool repo: the ids of the last two versions, "OLD NEW"
 diff_cmd() { # tool repo old new
   local t=$1 r=$2 a=$3 b=$4
   case $t in
-    cairn) echo "$(cairn_cmd) --repo $r compare --source $a --target $b" ;;
+    cairn) echo "$(cairn_cmd) --repo $r compare --verbose --source $a --target $b" ;;
     restic) echo "restic -q -r $r --cache-dir $r.cache diff $a $b" ;;
     borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config borg diff $r::$a $b" ;;
     git) echo "git --git-dir=$r/.git diff --name-status $a $b" ;;
