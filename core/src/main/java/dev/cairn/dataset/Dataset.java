@@ -195,13 +195,91 @@ public final class Dataset {
    */
   public Change syncFolder(Path folder, String datasetFolder, Progress progress) throws IOException {
     String df = AddOptions.normalizeFolder(datasetFolder);
+    requireFolder(folder);
+    return modify("sync", List.of(folder.toString(), df), progress, syncPlanner(repo, folder, df, progress));
+  }
+
+  /** A sync into a new version: the new draft, or null when the folder brought no change. */
+  public record NewVersion(Dataset draft, Change change) {}
+
+  /**
+   * Creates a version and makes its {@code datasetFolder} equal to {@code folder}, or creates
+   * nothing if the folder brings no change (the command line's {@code sync --project --name}). With
+   * one parent, the folder is compared with that parent before anything is written: an unchanged
+   * folder costs no draft, no version string and no write to the catalog. With several parents, or
+   * none, the draft is created first and deleted again if nothing changed. The draft is left open;
+   * the caller closes it.
+   *
+   * @param command the command name and arguments to record in the new version's log (null: none)
+   */
+  public static NewVersion syncNewVersion(DatasetRepository repo, CreateOptions o, Path folder, String datasetFolder,
+      Progress progress, String command, List<String> argv) throws IOException {
+    String df = AddOptions.normalizeFolder(datasetFolder);
+    requireFolder(folder);
+    VersionLifecycle.checkOptions(repo, o);
+    List<String> args = List.of(folder.toString(), df);
+    if (o.parents().size() == 1) {
+      DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
+      if (!parent.isDraft()) {
+        Planned p;
+        try (ObjectInserter ins = repo.repository().objects().newInserter();
+            ObjectReader reader = ins.newReader()) {
+          NodeLoader loader = new NodeLoader(reader);
+          p = syncPlanner(repo, folder, df, progress).plan(new Manifest(loader, parent.root()), ins, new ManifestEditor(loader, ins));
+          ins.flush();
+          p = new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten());
+        }
+        if (p.root().equals(parent.root())) {
+          return new NewVersion(null, new Change(ChangeSummary.EMPTY, p.filesRead(), p.storedBefore()));
+        }
+        Dataset ds = logged(create(repo, o), command, argv);
+        Planned planned = p;
+        // The draft starts as its parent, so the planned tree applies as it is; a draft that does
+        // not (never seen) is synced from scratch.
+        return new NewVersion(ds, ds.modifyOrDelete(args, progress, (m, ins, editor) -> m.root().equals(parent.root())
+            ? planned : syncPlanner(repo, folder, df, progress).plan(m, ins, editor)));
+      }
+    }
+    Dataset ds = logged(create(repo, o), command, argv);
+    Change c = ds.modifyOrDelete(args, progress, syncPlanner(repo, folder, df, progress));
+    if (c.summary().isEmpty()) {
+      ds.delete(true);
+      return new NewVersion(null, c);
+    }
+    return new NewVersion(ds, c);
+  }
+
+  /** A sync of a new draft; the draft is deleted if it fails. */
+  private Change modifyOrDelete(List<String> args, Progress progress, Planner planner) throws IOException {
+    try {
+      return modify("sync", args, progress, planner);
+    } catch (Throwable e) {
+      try {
+        delete(true);
+      } catch (Throwable cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static Dataset logged(Dataset ds, String command, List<String> argv) {
+    return command == null ? ds : ds.invokedAs(command, argv);
+  }
+
+  private static void requireFolder(Path folder) throws InvalidInputException {
     if (!Files.isDirectory(folder)) {
       throw new InvalidInputException("Cannot sync " + folder + ": not a folder");
     }
-    return modify("sync", List.of(folder.toString(), df), progress, (m, ins, editor) -> {
-      // The folder is scanned in path order and merged with the draft as it comes, a batch of
-      // files at a time, each change applied to the tree at once: memory holds neither the
-      // files nor the changes.
+  }
+
+  /**
+   * Plans a sync of {@code folder} into the dataset folder {@code df}. The folder is scanned in
+   * path order and merged with the manifest as it comes, a batch of files at a time, each change
+   * applied to the tree at once: memory holds neither the files nor the changes.
+   */
+  private static Planner syncPlanner(DatasetRepository repo, Path folder, String df, Progress progress) {
+    return (m, ins, editor) -> {
       FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false);
       DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()));
       List<SourceFile> batch = new ArrayList<>();
@@ -223,7 +301,7 @@ public final class Dataset {
       new FolderScanner(progress).scan(folder, df, true, List.of(), flush);
       flush.accept(null);
       return new Planned(List.of(), merge.finish(), filesRead[0]);
-    });
+    };
   }
 
   /** Files a sync hashes and merges at a time. */
@@ -270,10 +348,17 @@ public final class Dataset {
     Planned plan(Manifest current, ObjectInserter inserter, ManifestEditor editor) throws IOException;
   }
 
-  /** Edits to apply, or (when {@code root} is set) the draft's manifest with them applied. */
-  record Planned(List<Edit> edits, ObjectId root, long filesRead) {
+  /**
+   * Edits to apply, or (when {@code root} is set) the draft's manifest with them applied;
+   * {@code storedBefore} counts bytes stored for them before the draft was modified.
+   */
+  record Planned(List<Edit> edits, ObjectId root, long filesRead, long storedBefore) {
     Planned(List<Edit> edits, long filesRead) {
-      this(edits, null, filesRead);
+      this(edits, null, filesRead, 0);
+    }
+
+    Planned(List<Edit> edits, ObjectId root, long filesRead) {
+      this(edits, root, filesRead, 0);
     }
   }
 
@@ -299,7 +384,7 @@ public final class Dataset {
             changes = changes.plus(d);
           }
         }
-        long stored = ins.stats().storedBytesWritten();
+        long stored = ins.stats().storedBytesWritten() + p.storedBefore();
         Manifest after = new Manifest(loader, root);
         DatasetRecord updated = r.toBuilder()
             .root(root)

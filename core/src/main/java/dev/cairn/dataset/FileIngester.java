@@ -118,7 +118,7 @@ final class FileIngester {
   private FileContent store(SourceFile f, ObjectInserter inserter) throws IOException {
     FileContent c;
     try (InputStream in = new CountingStream(Files.newInputStream(f.file()))) {
-      c = inserter.insertFile(in);
+      c = inserter.insertFile(in, f.size());
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
     }

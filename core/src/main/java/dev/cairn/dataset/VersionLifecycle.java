@@ -36,11 +36,7 @@ final class VersionLifecycle {
   }
 
   static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
-    checkName("name", o.name(), false);
-    checkName("project", o.project(), true);
-    for (String t : o.tags()) {
-      checkName("tag", t, false);
-    }
+    checkOptions(repo, o);
     List<DatasetRecord> parents = new ArrayList<>();
     for (String p : o.parents()) {
       DatasetRecord r = repo.catalog().read(repo.catalog().resolve(p));
@@ -111,6 +107,29 @@ final class VersionLifecycle {
     }
     repo.catalog().setCurrent(id);
     return new Dataset(repo, id);
+  }
+
+  /**
+   * Refuses options {@link #create} would refuse before anything is written: bad names or tags,
+   * a malformed version string, or one this repository already holds.
+   */
+  static void checkOptions(DatasetRepository repo, CreateOptions o) throws IOException {
+    checkName("name", o.name(), false);
+    checkName("project", o.project(), true);
+    for (String t : o.tags()) {
+      checkName("tag", t, false);
+    }
+    if (o.version() != null) {
+      try {
+        VersionStrings.check(o.version());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidInputException("Cannot create version: " + e.getMessage());
+      }
+      if (repo.catalog().reservedVersions(o.project(), o.name()).contains(o.version())) {
+        throw new InvalidInputException("Cannot create version: version " + o.version() + " of " + o.project() + "/" + o.name()
+            + " already exists");
+      }
+    }
   }
 
   /**

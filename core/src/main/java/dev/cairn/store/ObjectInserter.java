@@ -35,6 +35,14 @@ public interface ObjectInserter extends AutoCloseable {
   FileContent insertFile(InputStream in) throws IOException;
 
   /**
+   * {@link #insertFile(InputStream)} for a stream expected to hold about {@code expectedSize}
+   * bytes, which lets the reader size its buffer once. Any length is still read correctly.
+   */
+  default FileContent insertFile(InputStream in, long expectedSize) throws IOException {
+    return insertFile(in);
+  }
+
+  /**
    * Publishes everything inserted so far: finishes the open pack (fsync, atomic rename) and adds
    * its objects to the index. Durable when it returns.
    */

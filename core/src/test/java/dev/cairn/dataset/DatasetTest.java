@@ -93,6 +93,95 @@ class DatasetTest {
     assertThat(v2.dependencyGraph()).containsEntry(v2.id(), List.of(v1.id())).containsEntry(v1.id(), List.of());
   }
 
+  /** Waits until files written so far are old enough for the stat cache to remember them. */
+  static void sleepPastRacyWindow() {
+    try {
+      Thread.sleep(StatCache.RACY_MILLIS + 200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Every file under {@code dir} with its size and modification time. */
+  static Map<String, String> snapshot(Path dir) throws IOException {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        out.put(dir.relativize(f).toString(), Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void syncIntoANewVersionCreatesNothingWhenTheFolderBringsNoChange() throws IOException {
+    Path src = folder("s", Map.of("a.txt", "alpha", "sub/b.txt", "beta"));
+    sleepPastRacyWindow(); // so that the first sync remembers both files
+    Dataset.NewVersion first = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", List.of("x"));
+    assertThat(first.change().summary().added()).isEqualTo(2);
+    Dataset v1 = first.draft();
+    v1.close();
+    Map<String, String> before = snapshot(tmp.resolve("repo/refs"));
+
+    Dataset.NewVersion again = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(v1.id()).build(), src, "", Progress.NONE, null, List.of());
+    assertThat(again.draft()).isNull();
+    assertThat(again.change().summary().isEmpty()).isTrue();
+    assertThat(again.change().filesRead()).isZero();
+    assertThat(Dataset.list(repo, "p", "d", List.of())).hasSize(1);
+    assertThat(snapshot(tmp.resolve("repo/refs"))).as("no catalog write").isEqualTo(before);
+
+    Files.writeString(src.resolve("c.txt"), "gamma");
+    Files.writeString(src.resolve("a.txt"), "ALPHA");
+    Dataset.NewVersion third = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(v1.id()).build(), src, "", Progress.NONE, "sync", List.of("y"));
+    Dataset v2 = third.draft();
+    assertThat(v2.version()).as("no version string was spent on the unchanged sync").isEqualTo("1.0.1");
+    assertThat(third.change().summary()).isEqualTo(new ChangeSummary(1, 1, 0, 5, 5, 0));
+    assertThat(third.change().filesRead()).as("a.txt and c.txt; b.txt is remembered").isEqualTo(2);
+    assertThat(third.change().storedBytes()).isPositive();
+    assertThat(v2.state()).isEqualTo(DatasetState.DRAFT);
+    assertThat(v2.record().log()).extracting(LogEntry::command).containsExactly("create", "sync");
+    assertThat(v2.record().log().get(1).changes()).isEqualTo(third.change().summary());
+    v2.close();
+    assertThat(paths(v2.listFiles())).containsExactly("a.txt", "c.txt", "sub/b.txt");
+    assertThat(paths(v2.listAddedFiles())).containsExactly("c.txt");
+    assertThat(paths(v2.listModifiedFiles())).containsExactly("a.txt");
+    assertThat(Files.readString(v2.getLocalCopy().resolve("a.txt"))).isEqualTo("ALPHA");
+  }
+
+  @Test
+  void syncIntoANewVersionOfSeveralParentsDeletesTheDraftWhenNothingChanged() throws IOException {
+    Dataset a = Dataset.create(repo, CreateOptions.of("p", "a").build());
+    a.addFiles(AddOptions.of(folder("a", Map.of("x.txt", "x"))));
+    a.close();
+    Dataset b = Dataset.create(repo, CreateOptions.of("p", "b").build());
+    b.addFiles(AddOptions.of(folder("b", Map.of("y.txt", "y"))));
+    b.close();
+    Path both = folder("both", Map.of("x.txt", "x", "y.txt", "y"));
+    Dataset.NewVersion none = Dataset.syncNewVersion(repo, CreateOptions.of("p", "m").parents(a.id(), b.id()).build(), both, "", Progress.NONE, null, List.of());
+    assertThat(none.draft()).isNull();
+    assertThat(Dataset.list(repo, "p", "m", List.of())).isEmpty();
+    Files.writeString(both.resolve("z.txt"), "z");
+    Dataset.NewVersion some = Dataset.syncNewVersion(repo, CreateOptions.of("p", "m").parents(a.id(), b.id()).build(), both, "", Progress.NONE, null, List.of());
+    assertThat(some.change().summary().added()).isEqualTo(1);
+    assertThat(paths(some.draft().listFiles())).containsExactly("x.txt", "y.txt", "z.txt");
+    assertThat(some.draft().version()).isEqualTo("1.0.0");
+  }
+
+  @Test
+  void syncIntoANewVersionRefusesAMissingFolderAndCreatesNothing() throws IOException {
+    assertThatThrownBy(() -> Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), tmp.resolve("nope"), "", Progress.NONE, null, List.of()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not a folder");
+    assertThat(Dataset.list(repo, "p", "d", List.of())).isEmpty();
+    // Options are checked before the folder is read, even when it would bring no change.
+    Path src = folder("s", Map.of("a.txt", "alpha"));
+    Dataset v1 = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, null, List.of()).draft();
+    v1.close();
+    assertThatThrownBy(() -> Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(v1.id()).version("1.0.0").build(), src, "",
+        Progress.NONE, null, List.of())).isInstanceOf(InvalidInputException.class).hasMessageContaining("1.0.0 of p/d already exists");
+    assertThatThrownBy(() -> Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(v1.id()).tags("bad\ttag").build(), src, "",
+        Progress.NONE, null, List.of())).isInstanceOf(InvalidInputException.class).hasMessageContaining("tag");
+  }
+
   @Test
   void mergeOfParentsLaterWinsAndConflictsAreRecorded() throws IOException {
     Dataset a = Dataset.create(repo, CreateOptions.of("p", "a").build());

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = {
     "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones.",
     "With --project/--name (or --parents): create a new version, sync it and close it in one go;",
-    "if the folder brought no change, the new version is removed again."})
+    "if the folder brings no change, no version is created."})
 final class SyncCommand extends Base {
   @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
   String id;
@@ -46,6 +46,7 @@ final class SyncCommand extends Base {
   int run() throws Exception {
     boolean createNew = id == null && (name != null || !parents.isEmpty());
     Dataset ds;
+    Dataset.Change c;
     if (createNew) {
       List<String> ps = new ArrayList<>(parents);
       String proj = project;
@@ -63,45 +64,35 @@ final class SyncCommand extends Base {
       if (proj == null && !ps.isEmpty()) {
         proj = repo().get(ps.get(ps.size() - 1)).project();
       }
-      ds = Dataset.create(repo(), CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build())
-          .invokedAs("sync", argv());
+      Dataset.NewVersion nv = Dataset.syncNewVersion(repo(),
+          CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build(), folder, datasetFolder, progress(), "sync", argv());
+      ds = nv.draft();
+      c = nv.change();
+      if (ds != null && !skipClose) {
+        ds.close();
+      }
     } else {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
-    }
-    Dataset.Change c;
-    try {
       c = ds.syncFolder(folder, datasetFolder, progress());
-    } catch (Exception e) {
-      if (createNew) {
-        ds.delete(true);
-      }
-      throw e;
     }
-    boolean reverted = false;
-    boolean closed = false;
-    if (createNew && c.summary().isEmpty()) {
-      ds.delete(true);
-      reverted = true;
-    } else if (createNew && !skipClose) {
-      ds.close();
-      closed = true;
-    }
+    boolean unchanged = createNew && ds == null;
+    boolean closed = createNew && ds != null && !skipClose;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", ds.id());
+      m.put("id", ds == null ? null : ds.id());
       m.put("added", c.summary().added());
       m.put("modified", c.summary().modified());
       m.put("removed", c.summary().removed());
       m.put("files_read", c.filesRead());
       m.put("stored_bytes", c.storedBytes());
       m.put("closed", closed);
-      m.put("reverted", reverted);
+      m.put("reverted", unchanged);
       printJson(m);
     } else {
       out().printf("%d added, %d modified, %d removed (%d files read, %s newly stored)%n", c.summary().added(),
           c.summary().modified(), c.summary().removed(), c.filesRead(), Format.bytes(c.storedBytes()));
-      if (reverted) {
-        out().println("No change: the new version was removed again");
+      if (unchanged) {
+        out().println("No change: no new version was created");
       } else if (closed) {
         out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
       }

@@ -80,8 +80,8 @@ final class PackInserter implements ObjectInserter {
     this.settings = db.settings();
     this.hasher = ThreadLocal.withInitial(db.algorithm()::newHasher);
     this.chunker = new FastCdcChunker(db.chunkerParams());
-    this.dataGroup = new Group(settings.blockTargetBytes());
-    this.metadataGroup = new Group(Math.min(settings.blockTargetBytes(), METADATA_BLOCK_BYTES));
+    this.dataGroup = new Group(settings.blockTargetBytes(), settings.smallObjectLimit());
+    this.metadataGroup = new Group(Math.min(settings.blockTargetBytes(), METADATA_BLOCK_BYTES), settings.smallObjectLimit());
   }
 
   /** Raw size of blocks that group metadata objects. */
@@ -89,38 +89,47 @@ final class PackInserter implements ObjectInserter {
 
   /** Objects waiting to fill a block. */
   private static final class Group {
+    private static final int INITIAL_CAPACITY = 16 << 10;
     private final int targetBytes;
-    private ByteWriter bytes = new ByteWriter(16 << 10);
+    /** A group that filled up once is given room for a whole block from then on. */
+    private final int fullCapacity;
+    private ByteWriter bytes = new ByteWriter(INITIAL_CAPACITY);
     private List<PackWriter.Member> members = new ArrayList<>();
 
-    Group(int targetBytes) {
+    Group(int targetBytes, int largestObject) {
       this.targetBytes = targetBytes;
+      this.fullCapacity = targetBytes + largestObject;
     }
 
     /** Adds an object; returns the group's content if it is now full (and empties it), else null. */
     synchronized Taken add(ObjectId id, ObjectType type, byte[] data, int off, int len) {
       members.add(new PackWriter.Member(id, type, bytes.length(), len));
       bytes.bytes(data, off, len);
-      return bytes.length() >= targetBytes ? take() : null;
+      return bytes.length() >= targetBytes ? take(fullCapacity) : null;
     }
 
     /** Empties the group, returning what it held, or null if it was empty. */
     synchronized Taken take() {
+      return take(INITIAL_CAPACITY);
+    }
+
+    private Taken take(int nextCapacity) {
       if (members.isEmpty()) {
         return null;
       }
-      Taken t = new Taken(bytes.toByteArray(), members);
-      bytes = new ByteWriter(16 << 10);
+      // The writer's own array is handed over, not copied: a new writer takes its place.
+      Taken t = new Taken(bytes.array(), bytes.length(), members);
+      bytes = new ByteWriter(nextCapacity);
       members = new ArrayList<>();
       return t;
     }
   }
 
-  private record Taken(byte[] raw, List<PackWriter.Member> members) {}
+  private record Taken(byte[] raw, int length, List<PackWriter.Member> members) {}
 
   private void appendGroup(Taken t) throws IOException {
     if (t != null) {
-      append(BlockCodec.local().encode(t.raw(), 0, t.raw().length, settings.zstdLevel()), t.members());
+      append(BlockCodec.local().encode(t.raw(), 0, t.length(), settings.zstdLevel()), t.members());
     }
   }
 
@@ -223,8 +232,13 @@ final class PackInserter implements ObjectInserter {
 
   @Override
   public FileContent insertFile(InputStream in) throws IOException {
+    return insertFile(in, -1);
+  }
+
+  @Override
+  public FileContent insertFile(InputStream in, long expectedSize) throws IOException {
     ensureOpen();
-    ChunkReader chunks = new ChunkReader(chunker, in);
+    ChunkReader chunks = new ChunkReader(chunker, in, expectedSize);
     byte[] first = chunks.next();
     if (first == null) {
       return new FileContent(0, db.algorithm().hash(new byte[0]), db.algorithm().hash(new byte[0]));
