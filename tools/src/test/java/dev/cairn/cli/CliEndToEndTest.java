@@ -132,7 +132,9 @@ class CliEndToEndTest {
     Map<String, Object> first = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
     assertThat(first).containsEntry("closed", true).containsEntry("added", 1L);
     Map<String, Object> again = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
-    assertThat(again).containsEntry("reverted", true);
+    assertThat(again).containsEntry("reverted", true).containsEntry("closed", false).containsEntry("id", null);
+    assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString()).out())
+        .contains("0 added, 0 modified, 0 removed").contains("No change: no new version was created");
     write(src.resolve("y"), "2".getBytes(StandardCharsets.UTF_8));
     Map<String, Object> third = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
     assertThat(third).containsEntry("closed", true).containsEntry("added", 1L);
