@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.regex.PatternSyntaxException;
 public final class DatasetRepository implements AutoCloseable {
   private final Repository repo;
   private final Catalog catalog;
-  private volatile StatCache statCache;
+  /** In the LMDB index, which is opened on first use. */
+  private final Lazy<StatCache> statCache;
   private final LocalCache cache;
   private final Usage usage;
   private final boolean owned;
@@ -32,6 +34,7 @@ public final class DatasetRepository implements AutoCloseable {
     this.repo = repo;
     this.owned = owned;
     this.catalog = new Catalog(repo.directory());
+    this.statCache = new Lazy<>(() -> new StatCache(repo.indexEnvironment()));
     this.cache = new LocalCache(repo, () -> storageConf);
     this.usage = new Usage(repo.directory(), catalog);
   }
@@ -70,18 +73,9 @@ public final class DatasetRepository implements AutoCloseable {
     return catalog;
   }
 
-  /** The stat cache, opened on first use (it lives in the LMDB index). */
+  /** The stat cache, opened on first use. */
   StatCache statCache() throws IOException {
-    StatCache c = statCache;
-    if (c == null) {
-      synchronized (this) {
-        if (statCache == null) {
-          statCache = new StatCache(repo.indexEnvironment());
-        }
-        c = statCache;
-      }
-    }
-    return c;
+    return statCache.get();
   }
 
   LocalCache cache() {

@@ -4,6 +4,7 @@ import dev.cairn.chunk.ChunkerParams;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.internal.index.ObjectIndex;
 import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectInserter;
@@ -28,25 +29,19 @@ import java.util.stream.Stream;
 public final class PackObjectDatabase implements ObjectDatabase {
   private final Path packDir;
   private final Path tmpDir;
-  private final IndexSupplier indexSupplier;
-  private volatile ObjectIndex index;
+  private final Lazy<ObjectIndex> index;
   private final HashAlgorithm algorithm;
   private final ChunkerParams chunkerParams;
   private final PackSettings settings;
   private final Map<String, PackFile> open = new ConcurrentHashMap<>();
   private volatile ExecutorService workers;
 
-  /** Opens the object index when it is first needed. */
-  @FunctionalInterface
-  public interface IndexSupplier {
-    ObjectIndex open() throws IOException;
-  }
-
-  public PackObjectDatabase(Path packDir, Path tmpDir, IndexSupplier index, HashAlgorithm algorithm,
+  /** {@code index} opens the object index; it is called when the index is first needed. */
+  public PackObjectDatabase(Path packDir, Path tmpDir, Lazy.Opener<ObjectIndex> index, HashAlgorithm algorithm,
       ChunkerParams chunkerParams, PackSettings settings) {
     this.packDir = packDir;
     this.tmpDir = tmpDir;
-    this.indexSupplier = index;
+    this.index = new Lazy<>(index);
     this.algorithm = algorithm;
     this.chunkerParams = chunkerParams;
     this.settings = settings;
@@ -68,16 +63,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   /** The object index, opened on first use. */
   public ObjectIndex index() throws IOException {
-    ObjectIndex i = index;
-    if (i == null) {
-      synchronized (this) {
-        if (index == null) {
-          index = indexSupplier.open();
-        }
-        i = index;
-      }
-    }
-    return i;
+    return index.get();
   }
 
   public Path packDirectory() {
