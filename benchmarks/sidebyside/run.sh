@@ -424,7 +424,7 @@ tiny_run() {
     local ids; read -r -a ids <<< "$(tool_version_ids cairn "$R/cairn")"
     local MS=(java "${OPENS[@]}" -Xmx256m -cp "$BENCH_JAR" dev.cairn.benchmarks.sidebyside.MetadataScale)
     wait_quiet
-    { "${MS[@]}" commit --repo "$R/cairn" --project bench --name tiny --scratch "$W/scratch" --count 6 --folders $(( (TINY_FILES + 999) / 1000 ))
+    { "${MS[@]}" commit --repo "$R/cairn" --project bench --name tiny --scratch "$W/scratch" --count 70 --folders $(( (TINY_FILES + 999) / 1000 ))
       "${MS[@]}" compare --repo "$R/cairn" --source "${ids[0]}" --target "${ids[1]}" --count 6
       "${MS[@]}" list --repo "$R/cairn" --id "${ids[1]}" --count 3; } 2>&1 | tee -a "$LOG" > "$OUT/inprocess.txt"
   fi

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Turns a side-by-side run (benchmarks/results/sidebyside/<run>/) into markdown tables.
 
-    python3 benchmarks/sidebyside/summarize.py RUN_DIR [RUN_DIR ...] [--write-results benchmarks/RESULTS.md]
+    python3 benchmarks/sidebyside/summarize.py RUN_DIR[:SECTION] [...] [--write-results benchmarks/RESULTS.md]
 
 Several run directories are merged into one set of tables (e.g. a --no-mixed run of a million
-tiny files beside a --tiny-files 0 run of the mixed set); each keeps its machine block. Reads raw.tsv (one row per timed command), machine.txt, inprocess.txt and log.txt. Every figure
+tiny files beside a --tiny-files 0 run of the mixed set); each keeps its machine block. RUN_DIR:mixed
+or RUN_DIR:tiny takes only that part of a run (the in-process figures belong to the tiny part). Reads raw.tsv (one row per timed command), machine.txt, inprocess.txt and log.txt. Every figure
 is the median over repetitions. Ratios are Cairn / peer: below 1 means Cairn is faster (or
 smaller). With --write-results, replaces the text between the side-by-side markers in RESULTS.md.
 """
@@ -207,8 +208,9 @@ def inprocess_table(ops):
             wb = [int(x["write_bytes"]) for x in xs[1:] or xs]
             wc = [int(x["wchar"]) for x in xs[1:] or xs]
             gr = [int(x["repo_growth"]) for x in xs[1:] or xs]
-            note = (f"written: {fmt_bytes(statistics.median(wb))} to disk (write_bytes), "
-                    f"{fmt_bytes(statistics.median(wc))} by write calls; repository growth {fmt_bytes(statistics.median(gr))}")
+            note = (f"written (median of {len(wc)}): {fmt_bytes(statistics.median(wb))} to disk (write_bytes), "
+                    f"{fmt_bytes(statistics.median(wc))} by write calls (mean {fmt_bytes(statistics.mean(wc))}, "
+                    f"index merges included); repository growth {fmt_bytes(statistics.median(gr))}")
         elif op == "compare":
             note = f"{xs[0].get('entries')} entries"
         elif op == "list":
@@ -258,34 +260,40 @@ def targets(run, ops):
                    f"API: {ms:.1f} ms | {'yes (API)' if ms < 100 else '**no**'} |")
         growth = statistics.median(int(x["repo_growth"]) for x in rest)
         wchar = statistics.median(int(x["wchar"]) for x in rest)
+        wchar_mean = statistics.mean(int(x["wchar"]) for x in rest)
         # Three readings of "bytes written": what the repository grew by (packs, index, refs),
         # what the process passed to write calls, and the pages it dirtied (write_bytes, which
         # also counts the file system's own metadata blocks for every file created or renamed).
         met = "yes (stored bytes)" if growth < 65536 else "**no**"
-        if wchar >= 65536:
-            met += "; **no** by write calls"
+        if wchar_mean >= 65536:
+            met += "; **no** by write calls" + (" (yes for the median)" if wchar < 65536 else "")
         out.append(f"| one-file commit writes < 64 KiB | CLI sync: {fmt_bytes(clib)} of pages dirtied | "
-                   f"API: {fmt_bytes(growth)} stored, {fmt_bytes(wchar)} by write calls, {fmt_bytes(wb)} of pages dirtied | {met} |")
+                   f"API: {fmt_bytes(growth)} stored, {fmt_bytes(wchar)} by write calls (mean {fmt_bytes(wchar_mean)} "
+                   f"with the index merges), {fmt_bytes(wb)} of pages dirtied | {met} |")
     return out
 
 
-def render(run_dirs):
-    run = Run([r for d in run_dirs for r in load(d)])
+def render(specs):
+    parts = [(spec.rsplit(":", 1) if spec.endswith((":mixed", ":tiny")) else (spec, None)) for spec in specs]
+    run_dirs = [d for d, _ in parts]
+    run = Run([r for d, section in parts for r in load(d) if section in (None, r["section"])])
     ops = {}
-    for d in run_dirs:
-        for op, xs in inprocess(d).items():
-            ops.setdefault(op, []).extend(xs)
+    for d, section in parts:
+        if section in (None, "tiny"):
+            for op, xs in inprocess(d).items():
+                ops.setdefault(op, []).extend(xs)
     loads = [num(r["other_load"]) for r in run.rows]
     loads = [x for x in loads if x is not None]
     out = []
-    for run_dir in run_dirs:
+    for run_dir, section in parts:
         machine = open(os.path.join(run_dir, "machine.txt")).read().strip() if os.path.exists(
             os.path.join(run_dir, "machine.txt")) else ""
         meta = dict(re.findall(r"(\w+)=(\S+)", machine.splitlines()[0])) if machine else {}
         out += [f"Run `{os.path.basename(run_dir)}` ({meta.get('mode', '?')} mode: mixed set {meta.get('mixed_bytes', '?')}, "
                 f"{meta.get('reps', '?')} repetitions; {meta.get('tiny_files', '?')} tiny files; "
                 f"page cache dropped before each command: {'yes' if meta.get('drop_caches') == '1' else 'no'}). "
-                f"Raw rows: `{run_dir}/raw.tsv`.", "",
+                + (f"Only its {section} part is used here. " if section else "")
+                + f"Raw rows: `{run_dir}/raw.tsv`.", "",
                 "```", machine, "```", ""]
     out += [f"Load from other processes during the timed commands (share of the {os.cpu_count()} cores): "
             f"median {100 * med(loads):.0f}%, max {100 * max(loads):.0f}%." if loads else "", ""]

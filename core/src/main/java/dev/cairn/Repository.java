@@ -36,7 +36,7 @@ public final class Repository implements AutoCloseable {
   private Repository(Path dir, RepositoryConfig config) {
     this.dir = dir;
     this.config = config;
-    this.objects = new PackObjectDatabase(dir.resolve("packs"), dir.resolve("tmp"), () -> new ObjectIndex(indexEnvironment()),
+    this.objects = new PackObjectDatabase(dir.resolve("packs"), dir.resolve("tmp"), () -> new ObjectIndex(indexEnvironment(), this::packEntries),
         config.objectFormat(), config.chunker(), config.pack());
   }
 
@@ -130,6 +130,10 @@ public final class Repository implements AutoCloseable {
     }
   }
 
+  private java.util.List<dev.cairn.internal.pack.PackEntry> packEntries(String packName) throws IOException {
+    return objects.packEntries(packName);
+  }
+
   private IndexEnvironment openIndex() throws IOException {
     try {
       return IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
@@ -143,7 +147,7 @@ public final class Repository implements AutoCloseable {
       }
       IndexEnvironment env = IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
       try {
-        objects.rebuildIndex(new ObjectIndex(env));
+        objects.rebuildIndex(new ObjectIndex(env, objects::packEntries));
       } catch (IOException | RuntimeException e) {
         env.close();
         throw e;

@@ -753,11 +753,31 @@ class SpecVectorsTest {
           byName.put(pf.name(), p);
         }
       }
-      // LMDB: objects (id -> u32 pack number, u8 type, u64 block offset, u32 block length,
-      // u32 offset in block, u32 length), packs (name -> u32 number), pack-numbers (number -> name).
+      // LMDB: a small pack first waits in pending-packs (name -> u32 entry count), its objects
+      // found through its own index ...
       Env<java.nio.ByteBuffer> env = repo.indexEnvironment().env();
+      Dbi<java.nio.ByteBuffer> pending = repo.indexEnvironment().dbi("pending-packs");
+      try (Txn<java.nio.ByteBuffer> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
+        assertThat(pending.stat(txn).entries).isEqualTo(packFiles.size());
+        for (Map.Entry<String, Path> p : byName.entrySet()) {
+          byte[] count = Lmdb.get(pending, txn, p.getKey().getBytes(StandardCharsets.US_ASCII));
+          try (PackFile pf = PackFile.open(p.getValue())) {
+            assertThat(count).as("pending %s", p.getKey()).isNotNull();
+            assertThat(Bytes.u32(count, 0)).isEqualTo(pf.entryCount());
+          }
+        }
+        for (Map.Entry<ObjectId, byte[]> k : known.entrySet()) {
+          assertThat(reader.open(k.getKey()).bytes()).isEqualTo(k.getValue());
+        }
+      }
+      // ... until merged into objects (id -> u32 pack number, u8 type, u64 block offset, u32 block
+      // length, u32 offset in block, u32 length), packs (name -> u32 number), pack-numbers (number -> name).
+      repo.packs().index().mergePending();
       List<String> dbNames = env.getDbiNames().stream().map(n -> new String(n, StandardCharsets.US_ASCII)).toList();
-      assertThat(dbNames).contains("objects", "packs", "pack-numbers");
+      assertThat(dbNames).contains("objects", "packs", "pack-numbers", "pending-packs");
+      try (Txn<java.nio.ByteBuffer> txn = env.txnRead()) {
+        assertThat(pending.stat(txn).entries).isZero();
+      }
       Dbi<java.nio.ByteBuffer> objects = repo.indexEnvironment().dbi("objects");
       Dbi<java.nio.ByteBuffer> packs = repo.indexEnvironment().dbi("packs");
       Dbi<java.nio.ByteBuffer> numbers = repo.indexEnvironment().dbi("pack-numbers");

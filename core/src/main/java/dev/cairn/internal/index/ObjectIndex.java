@@ -25,7 +25,9 @@ import org.lmdbjava.Txn;
  * uint32 block length, uint32 offset in block, uint32 length), {@code packs} (pack name → uint32
  * number) and {@code pack-numbers} (uint32 number → pack name), and in {@code meta} the key
  * {@code next-pack-number}. Pack numbers are never reused, not even across rebuilds, so a number
- * cached by any reader keeps naming the same pack. See spec/repository.md.
+ * cached by any reader keeps naming the same pack. Small packs first wait in
+ * {@code pending-packs} ({@link PendingPacks}) and are merged into the others later; every lookup
+ * sees both. See spec/repository.md.
  */
 public final class ObjectIndex {
   private static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
@@ -37,13 +39,23 @@ public final class ObjectIndex {
   private final Dbi<ByteBuffer> meta;
   private static final byte[] NEXT_PACK = "next-pack-number".getBytes(StandardCharsets.US_ASCII);
   private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
+  private final PendingPacks pending;
 
-  public ObjectIndex(IndexEnvironment environment) {
+  /** Reads the entries of a published pack from its file. */
+  @FunctionalInterface
+  public interface PackEntrySource {
+    /** The pack's entries, or null if no pack of this name exists. */
+    List<PackEntry> entries(String packName) throws java.io.IOException;
+  }
+
+  /** {@code packEntries} reads a pending pack's entries from its file. */
+  public ObjectIndex(IndexEnvironment environment, PackEntrySource packEntries) {
     this.env = environment.env();
     this.objects = environment.dbi("objects");
     this.packs = environment.dbi("packs");
     this.packNumbers = environment.dbi("pack-numbers");
     this.meta = environment.dbi("meta");
+    this.pending = new PendingPacks(environment.dbi("pending-packs"), packEntries);
   }
 
   /** Where {@code id} is stored, or null if the index does not know it. */
@@ -52,7 +64,7 @@ public final class ObjectIndex {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       v = Lmdb.get(objects, txn, id.toBytes());
       if (v == null) {
-        return null;
+        return pending.in(txn).locations().get(id);
       }
       int pack = (int) Bytes.u32(v, 0);
       String name = nameCache.get(pack);
@@ -77,7 +89,7 @@ public final class ObjectIndex {
   /** Whether the index knows {@code id}. */
   public boolean contains(ObjectId id) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      return Lmdb.get(objects, txn, id.toBytes()) != null;
+      return has(txn, id);
     }
   }
 
@@ -86,46 +98,85 @@ public final class ObjectIndex {
     boolean[] out = new boolean[ids.size()];
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       for (int i = 0; i < out.length; i++) {
-        out[i] = Lmdb.get(objects, txn, ids.get(i).toBytes()) != null;
+        out[i] = has(txn, ids.get(i));
       }
     }
     return out;
+  }
+
+  private boolean has(Txn<ByteBuffer> txn, ObjectId id) {
+    return Lmdb.get(objects, txn, id.toBytes()) != null || pending.in(txn).locations().containsKey(id);
   }
 
   /** Whether a pack of this name is registered. */
   public boolean hasPack(String name) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      return Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null;
+      return Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null || pending.contains(txn, name);
     }
   }
 
-  /** Names of every registered pack. */
+  /** Names of every registered pack, sorted. */
   public List<String> packNames() {
-    List<String> out = new ArrayList<>();
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
     try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = packs.openCursor(txn)) {
       for (boolean ok = c.first(); ok; ok = c.next()) {
         out.add(new String(Lmdb.key(c), StandardCharsets.US_ASCII));
       }
+      out.addAll(pending.names(txn));
     }
-    return out;
+    return new ArrayList<>(out);
+  }
+
+  /** Names of the packs still waiting to be merged into the object table, sorted. */
+  public List<String> pendingPackNames() {
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      return pending.names(txn);
+    }
   }
 
   /** Number of objects the index knows. */
   public long objectCount() {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      return objects.stat(txn).entries;
+      long n = objects.stat(txn).entries;
+      for (ObjectId id : pending.in(txn).locations().keySet()) {
+        if (Lmdb.get(objects, txn, id.toBytes()) == null) {
+          n++;
+        }
+      }
+      return n;
     }
   }
 
   /**
    * Registers a published pack's objects in one transaction. Objects already known keep their
-   * current place; registering a pack twice changes nothing.
+   * current place; registering a pack twice changes nothing. A small pack waits among the pending
+   * packs; a large one, or one that finds {@link PendingPacks#MAX_PACKS} waiting, is written to the
+   * object table together with every pending pack.
    */
   public void register(String packName, List<PackEntry> entries) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      registerIn(txn, packName, entries);
+      if (Lmdb.get(packs, txn, packName.getBytes(StandardCharsets.US_ASCII)) == null && !pending.contains(txn, packName)) {
+        if (pending.accepts(txn, entries.size())) {
+          pending.add(txn, packName, entries);
+        } else {
+          mergePending(txn);
+          registerIn(txn, packName, entries);
+        }
+      }
       txn.commit();
     }
+  }
+
+  /** Writes every pending pack into the object table, in one transaction. */
+  public void mergePending() {
+    try (Txn<ByteBuffer> txn = env.txnWrite()) {
+      mergePending(txn);
+      txn.commit();
+    }
+  }
+
+  private void mergePending(Txn<ByteBuffer> txn) {
+    pending.takeAll(txn).forEach((name, entries) -> registerIn(txn, name, entries));
   }
 
   private void registerIn(Txn<ByteBuffer> txn, String packName, List<PackEntry> entries) {
@@ -170,6 +221,7 @@ public final class ObjectIndex {
   public void rebuild(Map<String, List<PackEntry>> packEntries) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
       objects.drop(txn);
+      pending.clear(txn);
       List<byte[]> gone = new ArrayList<>();
       try (Cursor<ByteBuffer> c = packs.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
@@ -199,6 +251,7 @@ public final class ObjectIndex {
    */
   public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
+      mergePending(txn);
       for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
         registerIn(txn, e.getKey(), List.of());
       }
@@ -264,19 +317,28 @@ public final class ObjectIndex {
           names.put((int) Bytes.u32(Lmdb.key(c), 0), new String(Lmdb.value(c), StandardCharsets.US_ASCII));
         }
       }
+      java.util.TreeMap<ObjectId, ObjectLocation> waiting = new java.util.TreeMap<>(pending.in(txn).locations());
       try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
+          ObjectId id = ObjectId.fromBytes(Lmdb.key(c));
+          for (var w = waiting.firstEntry(); w != null && w.getKey().compareTo(id) <= 0; w = waiting.firstEntry()) {
+            waiting.pollFirstEntry();
+            if (!w.getKey().equals(id)) {
+              consumer.accept(w.getKey(), w.getValue());
+            }
+          }
           byte[] v = Lmdb.value(c);
-          consumer.accept(ObjectId.fromBytes(Lmdb.key(c)), new ObjectLocation(names.get((int) Bytes.u32(v, 0)),
+          consumer.accept(id, new ObjectLocation(names.get((int) Bytes.u32(v, 0)),
               ObjectType.fromCode(v[4] & 0xFF), Bytes.u64(v, 5), (int) Bytes.u32(v, 13), (int) Bytes.u32(v, 17), (int) Bytes.u32(v, 21)));
         }
       }
+      waiting.forEach(consumer);
     }
   }
 
   /** Up to {@code limit} known ids that start with {@code prefix}, in order. */
   public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
-    List<ObjectId> out = new ArrayList<>();
+    java.util.TreeSet<ObjectId> out = new java.util.TreeSet<>();
     try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = objects.openCursor(txn)) {
       byte[] start = prefix.lowerBound().toBytes();
       for (boolean ok = Lmdb.seek(c, start); ok && out.size() < limit; ok = c.next()) {
@@ -286,8 +348,13 @@ public final class ObjectIndex {
         }
         out.add(id);
       }
+      for (ObjectId id : pending.in(txn).locations().keySet()) {
+        if (prefix.matches(id)) {
+          out.add(id);
+        }
+      }
     }
-    return out;
+    return out.stream().limit(limit).toList();
   }
 
   private static byte[] u32(int v) {

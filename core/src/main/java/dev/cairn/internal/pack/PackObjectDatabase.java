@@ -134,6 +134,17 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return p;
   }
 
+  /**
+   * A published pack's entries, or null if no pack of this name exists: how the index reads the
+   * small packs that wait to be merged into it.
+   */
+  public List<PackEntry> packEntries(String name) throws IOException {
+    if (!Files.exists(packDir.resolve(PackFormat.fileName(name)))) {
+      return null;
+    }
+    return pack(name).entries();
+  }
+
   /** Paths of every published pack file, sorted by name. */
   public List<Path> packFiles() throws IOException {
     try (Stream<Path> s = Files.list(packDir)) {
