@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
 import org.lmdbjava.Txn;
@@ -42,6 +43,8 @@ public final class StatCache {
   private static final int VALUE_FIXED = 8 * 5 + 1 + 32;
   /** Flag: the content is a file object, whose id follows the digest (else it is the digest). */
   private static final int CHUNKED = 1;
+  /** Keys a lookup steps over before it searches from the root instead. */
+  private static final int MAX_STEPS = 8;
 
   private final Env<ByteBuffer> env;
   private final Dbi<ByteBuffer> dbi;
@@ -87,13 +90,34 @@ public final class StatCache {
     return lookupAll(List.of(f)).get(0);
   }
 
-  /** {@link #lookup} for many files, in one read transaction; nulls where a file must be read. */
+  /**
+   * {@link #lookup} for many files, in one read transaction; nulls where a file must be read.
+   * Files given in path order are read with one cursor moving forward: the next file of a folder
+   * is usually the next key, a step instead of a search from the root.
+   */
   public List<FileContent> lookupAll(List<SourceFile> files) {
     List<FileContent> out = new ArrayList<>(files.size());
     Keys keys = new Keys();
-    try (Txn<ByteBuffer> txn = env.txnRead()) {
+    try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = dbi.openCursor(txn)) {
+      byte[] at = null; // the key under the cursor; null before the first search and past the last key
       for (SourceFile f : files) {
-        out.add(match(f, Lmdb.get(dbi, txn, keys.of(f))));
+        byte[] key = keys.of(f);
+        int cmp = 1;
+        boolean settled = false;
+        if (at != null && Arrays.compareUnsigned(at, key) < 0) {
+          // Step forward. Landing on a greater key (or past the last) means the key is absent:
+          // none lies between.
+          for (int steps = 0; steps < MAX_STEPS && !settled; steps++) {
+            at = c.next() ? Lmdb.key(c) : null;
+            cmp = at == null ? 1 : Arrays.compareUnsigned(at, key);
+            settled = cmp >= 0;
+          }
+        }
+        if (!settled) {
+          at = Lmdb.seek(c, key) ? Lmdb.key(c) : null;
+          cmp = at == null ? 1 : Arrays.compareUnsigned(at, key);
+        }
+        out.add(cmp == 0 ? match(f, Lmdb.value(c)) : null);
       }
     }
     return out;

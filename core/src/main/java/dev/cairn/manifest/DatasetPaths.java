@@ -1,6 +1,5 @@
 package dev.cairn.manifest;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Rules for paths inside a dataset (spec/manifest.md): relative, {@code /}-separated, UTF-8; no
@@ -22,26 +21,31 @@ public final class DatasetPaths {
     if (path.isEmpty()) {
       return "empty path";
     }
-    if (path.startsWith("/")) {
+    if (path.charAt(0) == '/') {
       return "absolute path";
     }
-    if (path.endsWith("/")) {
+    if (path.charAt(path.length() - 1) == '/') {
       return "path ends with '/'";
     }
-    int segmentStart = 0;
+    // One pass, no allocation: a dataset walk checks every path it meets (a million, for a
+    // million files). Lengths are counted in UTF-8 bytes as the characters go by.
+    int pathBytes = 0;
+    int segmentBytes = 0;
+    int dots = 0; // the segment so far is only dots, this many; -1 once anything else was seen
     for (int i = 0; i <= path.length(); i++) {
       if (i == path.length() || path.charAt(i) == '/') {
-        String seg = path.substring(segmentStart, i);
-        if (seg.isEmpty()) {
+        if (segmentBytes == 0) {
           return "empty path segment";
         }
-        if (seg.equals(".") || seg.equals("..")) {
-          return "'" + seg + "' segment";
+        if (dots == 1 || dots == 2) {
+          return "'" + ".".repeat(dots) + "' segment";
         }
-        if (seg.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+        if (segmentBytes > MAX_SEGMENT_BYTES) {
           return "name longer than " + MAX_SEGMENT_BYTES + " bytes";
         }
-        segmentStart = i + 1;
+        pathBytes += segmentBytes + (i < path.length() ? 1 : 0);
+        segmentBytes = 0;
+        dots = 0;
         continue;
       }
       char c = path.charAt(i);
@@ -54,16 +58,24 @@ public final class DatasetPaths {
       if (c < 0x20 || c == 0x7F) {
         return "control character";
       }
-      if (Character.isHighSurrogate(c)) {
+      dots = c == '.' && dots >= 0 ? dots + 1 : -1;
+      if (c < 0x80) {
+        segmentBytes += 1;
+      } else if (c < 0x800) {
+        segmentBytes += 2;
+      } else if (Character.isHighSurrogate(c)) {
         if (i + 1 >= path.length() || !Character.isLowSurrogate(path.charAt(i + 1))) {
           return "invalid Unicode";
         }
+        segmentBytes += 4;
         i++;
       } else if (Character.isLowSurrogate(c)) {
         return "invalid Unicode";
+      } else {
+        segmentBytes += 3;
       }
     }
-    if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+    if (pathBytes > MAX_PATH_BYTES) {
       return "path longer than " + MAX_PATH_BYTES + " bytes";
     }
     return null;

@@ -57,6 +57,49 @@ class StatCacheTest {
   }
 
   @Test
+  void lookupsInAnyOrderFindExactlyTheRememberedFiles() throws Exception {
+    // Three folders of 40 files; a scattered subset is remembered, with runs of absent keys both
+    // shorter and longer than the cursor's steps. Lookups in path order step the cursor; in
+    // reverse, shuffled or repeated order they search; both must give the same answers.
+    java.util.List<SourceFile> all = new java.util.ArrayList<>();
+    java.util.Map<SourceFile, FileContent> remembered = new java.util.HashMap<>();
+    java.util.List<StatCache.Hashed> hashed = new java.util.ArrayList<>();
+    for (String folder : List.of("a", "b", "c")) {
+      for (int i = 0; i < 40; i++) {
+        aged(tmp.resolve("data/" + folder + "/f" + (100 + i)), folder + i);
+      }
+    }
+    Thread.sleep(StatCache.RACY_MILLIS + 100);
+    for (String folder : List.of("a", "b", "c")) {
+      for (int i = 0; i < 40; i++) {
+        String name = folder + "/f" + (100 + i);
+        SourceFile f = FolderScanner.describe(tmp.resolve("data/" + name), name);
+        all.add(f);
+        if (i % 3 == 0 && !(i > 10 && i < 30) || i == 39 || folder.equals("b") && i % 2 == 1) {
+          remembered.put(f, single(folder + i));
+          hashed.add(new StatCache.Hashed(f, single(folder + i)));
+        }
+      }
+    }
+    try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
+      StatCache cache = new StatCache(env);
+      cache.remember(hashed);
+      java.util.List<SourceFile> reversed = new java.util.ArrayList<>(all);
+      java.util.Collections.reverse(reversed);
+      java.util.List<SourceFile> shuffled = new java.util.ArrayList<>(all);
+      java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+      java.util.List<SourceFile> repeated = new java.util.ArrayList<>(all);
+      repeated.addAll(all.subList(20, 60));
+      for (List<SourceFile> order : List.of(all, reversed, shuffled, repeated)) {
+        List<FileContent> found = cache.lookupAll(order);
+        for (int i = 0; i < order.size(); i++) {
+          assertThat(found.get(i)).as(order.get(i).datasetPath()).isEqualTo(remembered.get(order.get(i)));
+        }
+      }
+    }
+  }
+
+  @Test
   void theFirstFormatIsDroppedWhenOpened() throws Exception {
     byte[] oldName = "stat-cache".getBytes(StandardCharsets.US_ASCII);
     try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
