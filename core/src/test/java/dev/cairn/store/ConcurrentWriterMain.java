@@ -16,7 +16,8 @@ public final class ConcurrentWriterMain {
     Path dir = Path.of(args[0]);
     int writer = Integer.parseInt(args[1]);
     try (Repository repo = Repository.openOrCreate(dir, TestRepos.SMALL)) {
-      for (int round = 0; round < 10; round++) {
+      // Enough rounds that the small packs' registrations merge, in both processes, many times.
+      for (int round = 0; round < 40; round++) {
         try (ObjectInserter ins = repo.objects().newInserter()) {
           for (int i = 0; i < 50; i++) {
             // Seeds overlap between writers, so they race to store the same objects.

@@ -57,6 +57,10 @@ class MultiProcessTest {
         assertThat(s.toList()).isEmpty();
       }
       assertThat(repo.objects().has(repo.objects().algorithm().hash(new byte[] {9}))).isFalse();
+      // Small packs were registered pending and merged while the other process read and wrote.
+      var index = repo.packs().index();
+      assertThat(index.packNames()).hasSize(repo.packs().packFiles().size());
+      assertThat(index.pendingPackNames().size()).isLessThan(index.packNames().size());
     }
   }
 }
