@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.Repository;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.fs.Trees;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -19,6 +20,7 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -290,10 +292,8 @@ public final class LocalCache {
   /** Bytes of content held by the cache. */
   long sizeBytes() throws IOException {
     long sum = 0;
-    try (Stream<Path> s = Files.walk(files)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        sum += Files.size(p);
-      }
+    for (Trees.FileEntry f : Trees.regularFiles(files)) {
+      sum += f.size();
     }
     return sum;
   }
@@ -330,17 +330,20 @@ public final class LocalCache {
 
   /** Deletes cached contents that no folder links to. */
   private void removeOrphans() throws IOException {
-    try (Stream<Path> s = Files.walk(files)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        Object links = Files.getAttribute(p, "unix:nlink");
-        if (links instanceof Integer n && n <= 1) {
-          Files.deleteIfExists(p);
-        }
+    for (Trees.FileEntry f : Trees.regularFiles(files)) {
+      Object links;
+      try {
+        links = Files.getAttribute(f.path(), "unix:nlink");
+      } catch (NoSuchFileException removedByAnotherProcess) {
+        continue;
+      }
+      if (links instanceof Integer n && n <= 1) {
+        Files.deleteIfExists(f.path());
       }
     }
   }
 
   static void deleteTree(Path root) throws IOException {
-    dev.cairn.internal.fs.Trees.delete(root);
+    Trees.delete(root);
   }
 }

@@ -121,4 +121,38 @@ public abstract class AbstractRemoteStorageContractTest {
     assertThat(storage.size("names/k/1.0.0")).isEqualTo(-1);
     assertThat(storage.createIfAbsent("names/k/1.0.0", "id2".getBytes(StandardCharsets.UTF_8))).isTrue();
   }
+
+  /**
+   * Locks come and go while other processes list them: a listing shows the files that stayed and
+   * may or may not show the ones created or deleted meanwhile, but it never fails.
+   */
+  @Test
+  void listingWhileFilesComeAndGoNeverFails() throws Exception {
+    storage.createIfAbsent("locks/push-stays", "1".getBytes(StandardCharsets.UTF_8));
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    Future<Integer> churn = pool.submit(() -> {
+      int n = 0;
+      while (!done.get()) {
+        String name = "locks/push-" + n++;
+        storage.createIfAbsent(name, "x".getBytes(StandardCharsets.UTF_8));
+        storage.delete(name);
+      }
+      return n;
+    });
+    try {
+      for (int i = 0; i < listRounds(); i++) {
+        assertThat(storage.list("locks/push-")).extracting(RemoteFile::name).contains("locks/push-stays");
+      }
+    } finally {
+      done.set(true);
+      pool.shutdown();
+    }
+    assertThat(churn.get()).isPositive();
+  }
+
+  /** How many listings {@link #listingWhileFilesComeAndGoNeverFails} makes; remote stores list slowly. */
+  protected int listRounds() {
+    return 3000;
+  }
 }

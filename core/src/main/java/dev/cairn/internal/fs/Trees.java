@@ -1,28 +1,63 @@
 package dev.cairn.internal.fs;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
-/** Deleting folder trees. */
+/**
+ * Walking and deleting folder trees that other processes change meanwhile: a file or folder that
+ * vanishes during the walk (a released lock, a cache entry another process evicted) is skipped,
+ * never an error. Links are neither followed nor reported as files.
+ */
 public final class Trees {
   private Trees() {}
+
+  /** A regular file found by {@link #regularFiles}, with the size it had when visited. */
+  public record FileEntry(Path path, long size) {}
+
+  /** The regular files under {@code root}, in no particular order; none if it does not exist. */
+  public static List<FileEntry> regularFiles(Path root) throws IOException {
+    List<FileEntry> out = new ArrayList<>();
+    Files.walkFileTree(root, new Walker() {
+      @Override
+      public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          out.add(new FileEntry(p, attrs.size()));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return out;
+  }
 
   /** Deletes {@code root} and everything under it (links are deleted, not followed). */
   public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    try (Stream<Path> s = Files.walk(root)) {
-      List<Path> all = s.sorted(Comparator.reverseOrder()).toList();
-      for (Path p : all) {
+    Files.walkFileTree(root, new Walker() {
+      @Override
+      public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
         Files.deleteIfExists(p);
+        return FileVisitResult.CONTINUE;
       }
-    }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 
   /** Like {@link #delete}, for cleanup paths where a failure must not hide the original error. */
@@ -31,6 +66,17 @@ public final class Trees {
       delete(root);
     } catch (IOException ignored) {
       // Leftovers in tmp/ are removed by gc.
+    }
+  }
+
+  /** Skips what vanished since its folder was read. */
+  private abstract static class Walker extends SimpleFileVisitor<Path> {
+    @Override
+    public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+      if (e instanceof NoSuchFileException) {
+        return FileVisitResult.CONTINUE;
+      }
+      throw e;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.storage.local;
 
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.Trees;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.StorageException;
@@ -21,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * A remote in a local or network folder. Files are written under {@code .tmp/}, fsynced, and
@@ -77,16 +77,10 @@ public final class LocalStorage implements RemoteStorage {
     if (!Files.isDirectory(start)) {
       return out;
     }
-    try (Stream<Path> s = Files.walk(start)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        String name = root.relativize(p).toString().replace('\\', '/');
-        if (name.startsWith(prefix) && !name.startsWith(TMP + "/")) {
-          try {
-            out.add(new RemoteFile(name, Files.size(p)));
-          } catch (NoSuchFileException gone) {
-            // deleted while listing
-          }
-        }
+    for (Trees.FileEntry f : Trees.regularFiles(start)) {
+      String name = root.relativize(f.path()).toString().replace('\\', '/');
+      if (name.startsWith(prefix) && !name.startsWith(TMP + "/")) {
+        out.add(new RemoteFile(name, f.size()));
       }
     }
     out.sort(Comparator.comparing(RemoteFile::name));

@@ -42,6 +42,11 @@ abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageCo
   protected abstract CommitStyle expectedStyle();
 
   @Override
+  protected int listRounds() {
+    return 100; // each listing is a round trip to the store's server
+  }
+
+  @Override
   protected RemoteStorage newStorage() throws Exception {
     lastRoot = URI.create(newRoot());
     return HadoopStorage.open(lastRoot, conf());
