@@ -58,7 +58,7 @@ BENCH_JAR=benchmarks/target/benchmarks.jar
 for f in "$CAIRN_JAR" "$BENCH_JAR"; do
   [ -e "$f" ] || { echo "missing $f: build with mvn -B -q -DskipTests -pl tools,benchmarks -am package" >&2; exit 1; }
 done
-OPENS=(--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED)
+OPENS=(--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/sun.nio.fs=ALL-UNNAMED)
 GEN=(java -cp "$BENCH_JAR" dev.cairn.benchmarks.sidebyside.DataGenerator)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=benchmarks/results/sidebyside/$MODE-$STAMP

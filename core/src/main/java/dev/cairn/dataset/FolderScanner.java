@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.internal.fs.FileStat;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -9,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the files to add from a folder or a single file (spec/datasets.md, "Adding files"):
@@ -89,7 +86,7 @@ public final class FolderScanner {
   }
 
   /** An entry of a folder, links followed. */
-  private record Child(Path path, String name, Path real, Attributes attributes) {
+  private record Child(Path path, String name, Path real, FileStat attributes) {
     /** Its place among its siblings: a folder sorts as its name plus '/', like the paths inside it. */
     String sortKey() {
       return attributes.directory() ? name + "/" : name;
@@ -108,11 +105,11 @@ public final class FolderScanner {
       throw new InvalidInputException("Cannot add " + dir + ": permission denied");
     }
     paths.sort(null);
-    List<Attributes> attributes = statAll(paths);
+    List<FileStat> attributes = statAll(paths);
     List<Child> children = new ArrayList<>(paths.size());
     for (int i = 0; i < paths.size(); i++) {
       Path child = paths.get(i);
-      Attributes a = attributes.get(i);
+      FileStat a = attributes.get(i);
       Path realChild = null;
       if (a.symbolicLink()) {
         try {
@@ -124,7 +121,7 @@ public final class FolderScanner {
           throw new InvalidInputException("Cannot add " + child + ": symbolic link leads outside the folder (to "
               + realChild + ")");
         }
-        a = Attributes.of(realChild);
+        a = FileStat.of(realChild);
       }
       children.add(new Child(child, child.getFileName().toString(), realChild, a));
     }
@@ -132,7 +129,7 @@ public final class FolderScanner {
     Map<String, String> normalized = new HashMap<>();
     for (Child c : children) {
       String childRel = rel.isEmpty() ? c.name() : rel + "/" + c.name();
-      Attributes a = c.attributes();
+      FileStat a = c.attributes();
       if (a.directory()) {
         if (recursive) {
           checkNormalization(normalized, c.name(), datasetFolder, childRel);
@@ -146,7 +143,7 @@ public final class FolderScanner {
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
         checkPath(datasetPath, c.path());
         checkNormalization(normalized, c.name(), datasetFolder, childRel);
-        sink.accept(a.sourceFile(datasetPath, c.path()));
+        sink.accept(sourceFile(a, datasetPath, c.path()));
       } else {
         progress.warn("skipped " + c.path() + ": not a regular file (fifo, socket or device)");
       }
@@ -179,17 +176,17 @@ public final class FolderScanner {
    * most of a sync of many unchanged files (about 2 us each, in the kernel), so a large folder's
    * entries are read by all cores at once.
    */
-  private static List<Attributes> statAll(List<Path> children) throws IOException {
-    Attributes[] out = new Attributes[children.size()];
+  private static List<FileStat> statAll(List<Path> children) throws IOException {
+    FileStat[] out = new FileStat[children.size()];
     if (out.length < PARALLEL_STAT_MIN) {
       for (int i = 0; i < out.length; i++) {
-        out[i] = Attributes.of(children.get(i), LinkOption.NOFOLLOW_LINKS);
+        out[i] = FileStat.of(children.get(i), LinkOption.NOFOLLOW_LINKS);
       }
     } else {
       try {
         java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
           try {
-            out[i] = Attributes.of(children.get(i), LinkOption.NOFOLLOW_LINKS);
+            out[i] = FileStat.of(children.get(i), LinkOption.NOFOLLOW_LINKS);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -210,46 +207,12 @@ public final class FolderScanner {
 
   /** Reads a file's change-detection attributes (following links); null if it is not a regular file. */
   static SourceFile describe(Path file, String datasetPath) throws IOException {
-    Attributes a = Attributes.of(file);
-    return a.regularFile() ? a.sourceFile(datasetPath, file) : null;
+    FileStat a = FileStat.of(file);
+    return a.regularFile() ? sourceFile(a, datasetPath, file) : null;
   }
 
-  /**
-   * What the scan needs to know of a directory entry, read with one {@code stat} call: the kind,
-   * and for a regular file its change-detection attributes.
-   */
-  private record Attributes(boolean directory, boolean regularFile, boolean symbolicLink, long size, long mtimeNanos,
-      long ctimeNanos, long inode, long device, boolean executable) {
-    private static final String UNIX = "unix:size,lastModifiedTime,ctime,ino,dev,mode,isRegularFile,isDirectory,isSymbolicLink";
-
-    static Attributes of(Path p, LinkOption... options) throws IOException {
-      try {
-        Map<String, Object> a = Files.readAttributes(p, UNIX, options);
-        return new Attributes((Boolean) a.get("isDirectory"), (Boolean) a.get("isRegularFile"), (Boolean) a.get("isSymbolicLink"),
-            (Long) a.get("size"), nanos((FileTime) a.get("lastModifiedTime")), nanos((FileTime) a.get("ctime")),
-            (Long) a.get("ino"), (Long) a.get("dev"), ((Integer) a.get("mode") & 0100) != 0);
-      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
-        BasicFileAttributes b = Files.readAttributes(p, BasicFileAttributes.class, options);
-        boolean exec = false;
-        if (b.isRegularFile()) {
-          try {
-            exec = Files.getPosixFilePermissions(p, options).contains(PosixFilePermission.OWNER_EXECUTE);
-          } catch (UnsupportedOperationException u) {
-            exec = false;
-          }
-        }
-        return new Attributes(b.isDirectory(), b.isRegularFile(), b.isSymbolicLink(), b.size(), nanos(b.lastModifiedTime()),
-            0, 0, 0, exec);
-      }
-    }
-
-    SourceFile sourceFile(String datasetPath, Path file) {
-      return new SourceFile(datasetPath, file, size, mtimeNanos, ctimeNanos, inode, device, executable);
-    }
-  }
-
-  private static long nanos(FileTime t) {
-    return t.to(TimeUnit.NANOSECONDS);
+  private static SourceFile sourceFile(FileStat a, String datasetPath, Path file) {
+    return new SourceFile(datasetPath, file, a.size(), a.mtimeNanos(), a.ctimeNanos(), a.inode(), a.device(), a.executable());
   }
 
 
