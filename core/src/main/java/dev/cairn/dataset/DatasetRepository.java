@@ -317,20 +317,22 @@ public final class DatasetRepository implements AutoCloseable {
     }
     try (dev.cairn.store.ObjectReader reader = db.newReader()) {
       dev.cairn.manifest.Manifest m = new dev.cairn.manifest.Manifest(new NodeLoader(reader), r.root());
-      for (dev.cairn.manifest.FileEntry e : selection.select(m)) {
+      boolean[] complete = {true};
+      selection.forEach(m, e -> {
         if (e.kind() == dev.cairn.manifest.EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
-          return false;
+          return complete[0] = false;
         }
         if (e.chunked()) {
           var f = dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
           for (var c : f.chunks()) {
             if (!db.has(c.id())) {
-              return false;
+              return complete[0] = false;
             }
           }
         }
-      }
-      return true;
+        return true;
+      });
+      return complete[0];
     } catch (dev.cairn.errors.MissingObjectException | java.io.UncheckedIOException e) {
       return false;
     }

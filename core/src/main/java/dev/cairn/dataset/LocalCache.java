@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.Repository;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.internal.concurrent.TaskWindow;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.id.ObjectId;
@@ -36,7 +37,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -143,22 +143,27 @@ public final class LocalCache {
 
   /**
    * Writes the selected files of {@code root} into {@code dir}: as hard links to the content cache
-   * when {@code linked}, else as independent, writable copies.
+   * when {@code linked}, else as independent, writable copies. Files are read from the manifest as
+   * they are written, a few at a time: a version of a million files needs no more memory than one
+   * of ten.
    */
   void writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
-    List<FileEntry> chosen = select(root, selection);
-    long total = chosen.stream().mapToLong(FileEntry::size).sum();
-    progress.start("writing " + chosen.size() + " files", total);
-    ExecutorService pool = Workers.pool("cairn-get", Workers.perCore(4));
+    int threads = Workers.perCore(4);
+    ExecutorService pool = Workers.pool("cairn-get", threads);
     try (ObjectReader reader = repo.objects().newReader();
+        ObjectReader manifestReader = repo.objects().newReader();
         ExternalFiles links = new ExternalFiles(storageConf.get(), repo.objects().algorithm())) {
-      List<Future<Object>> futures = new ArrayList<>();
-      for (FileEntry e : chosen) {
-        futures.add(pool.submit(() -> {
+      Manifest manifest = new Manifest(new NodeLoader(manifestReader), root);
+      Selection.Totals totals = selection.totals(manifest);
+      progress.start("writing " + totals.files() + " files", totals.bytes());
+      Folders folders = new Folders();
+      TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
+      selection.forEach(manifest, e -> {
+        tasks.submit(() -> {
           Path dest = dir.resolve(e.path());
-          Files.createDirectories(dest.getParent());
+          folders.ensure(dest.getParent());
           if (linked) {
-            Path cached = ensureCached(reader, links, e);
+            Path cached = ensureCached(reader, links, folders, e);
             try {
               Files.createLink(dest, cached);
             } catch (UnsupportedOperationException | IOException noLinks) {
@@ -169,30 +174,50 @@ public final class LocalCache {
             writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
           }
           progress.advance(e.size());
-          return null;
-        }));
-      }
-      Workers.getAll(futures, "writing files");
+        });
+        return true;
+      });
+      tasks.finish();
     } finally {
       pool.shutdownNow();
       progress.finish();
     }
   }
 
-  /** The entries of {@code root} in {@code selection}, in path order. */
-  List<FileEntry> select(ObjectId root, Selection selection) throws IOException {
-    try (ObjectReader reader = repo.objects().newReader()) {
-      return selection.select(new Manifest(new NodeLoader(reader), root));
+  /**
+   * Folders known to exist, so that writing a thousand files into one folder creates it once
+   * (asking the file system again for each costs a failed {@code mkdir} and an exception).
+   */
+  private static final class Folders {
+    private final java.util.concurrent.ConcurrentHashMap<Path, Boolean> made = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void ensure(Path folder) throws IOException {
+      if (made.containsKey(folder)) {
+        return;
+      }
+      try {
+        // Blocks other threads asking for the same folder until it exists.
+        made.computeIfAbsent(folder, f -> {
+          try {
+            Files.createDirectories(f);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return Boolean.TRUE;
+        });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
     }
   }
 
-  private Path ensureCached(ObjectReader reader, ExternalFiles links, FileEntry e) throws IOException {
+  private Path ensureCached(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e) throws IOException {
     String hex = e.digest().hex();
     Path p = files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
     if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
       return p;
     }
-    Files.createDirectories(p.getParent());
+    folders.ensure(p.getParent());
     Path tmp = repo.tmpDirectory().resolve("cache-" + UUID.randomUUID());
     try {
       writeContent(reader, links, e, tmp, REGULAR);

@@ -74,20 +74,51 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     return p == part;
   }
 
-  /** The entries of {@code m} in this selection, in path order. */
-  public java.util.List<FileEntry> select(dev.cairn.manifest.Manifest m) throws java.io.IOException {
+  /** Reads the entries of a selection one at a time; returns false to stop. */
+  @FunctionalInterface
+  public interface EntryVisitor {
+    boolean visit(FileEntry e) throws java.io.IOException;
+  }
+
+  /** How many files a selection holds, and their bytes. */
+  public record Totals(long files, long bytes) {}
+
+  /**
+   * Visits the entries of {@code m} in this selection, in path order, holding one manifest node
+   * at a time, until the visitor returns false.
+   */
+  public void forEach(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws java.io.IOException {
     long totalBytes = m.totalBytes();
     long count = m.entryCount();
-    java.util.List<FileEntry> out = new java.util.ArrayList<>();
     long before = 0;
     long index = 0;
     for (FileEntry e : m) {
-      if (inPart(before, e.size(), totalBytes, index, count) && matches(e)) {
-        out.add(e);
+      if (inPart(before, e.size(), totalBytes, index, count) && matches(e) && !visitor.visit(e)) {
+        return;
       }
       before += e.size();
       index++;
     }
+  }
+
+  /** The files and bytes of this selection of {@code m}: from its root when all, else by a walk. */
+  public Totals totals(dev.cairn.manifest.Manifest m) throws java.io.IOException {
+    if (isAll()) {
+      return new Totals(m.entryCount(), m.totalBytes());
+    }
+    long[] sums = new long[2];
+    forEach(m, e -> {
+      sums[0]++;
+      sums[1] += e.size();
+      return true;
+    });
+    return new Totals(sums[0], sums[1]);
+  }
+
+  /** The entries of {@code m} in this selection, in path order (all in memory: see {@link #forEach}). */
+  public java.util.List<FileEntry> select(dev.cairn.manifest.Manifest m) throws java.io.IOException {
+    java.util.List<FileEntry> out = new java.util.ArrayList<>();
+    forEach(m, out::add);
     return out;
   }
 
