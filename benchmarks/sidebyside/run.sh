@@ -428,7 +428,21 @@ tiny_run() {
       "${MS[@]}" compare --repo "$R/cairn" --source "${ids[0]}" --target "${ids[1]}" --count 6
       "${MS[@]}" list --repo "$R/cairn" --id "${ids[1]}" --count 3; } 2>&1 | tee -a "$LOG" > "$OUT/inprocess.txt"
   fi
-  rm -rf "$D" "$R" "$W/scratch"
+  # the latest version into an empty folder, once per tool (Cairn: the folder as it now is, the
+  # API commits above included); checked by file count and bytes (a full diff of a million files
+  # takes longer than the restores)
+  local E=$W/restore-tiny
+  empty_trash "$E"; mkdir -p "$E"; settle
+  for t in $order; do
+    mkdir -p "$E/$t"
+    wait_quiet
+    measure tiny 1 "$t" restore - -- bash -c "$(restore_cmd "$t" "$R/$t" "$E/$t" tiny)"
+    local got want
+    got=$(find "$(restored_root "$t" "$E/$t" "$D")" -type f -printf '%s\n' | awk '{n++; b+=$1} END {print n " files, " b " bytes"}')
+    want=$(find "$D" -type f -printf '%s\n' | awk '{n++; b+=$1} END {print n " files, " b " bytes"}')
+    log "  $t restore: $got (the folder: $want)"
+  done
+  rm -rf "$D" "$R" "$W/scratch" "$E"
 }
 
 # ---- main ----------------------------------------------------------------------------------
