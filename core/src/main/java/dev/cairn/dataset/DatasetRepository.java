@@ -111,8 +111,29 @@ public final class DatasetRepository implements AutoCloseable {
    * {@code version} is null.
    */
   public Dataset get(String project, String name, String version) throws IOException {
+    return new Dataset(this, highest(catalog.all(), project, name, version).id());
+  }
+
+  /**
+   * The id of the version of {@code project}/{@code name} with {@code version}, or of its highest
+   * version, among those the remote {@code storage} holds (which may be newer than the local ones).
+   *
+   * @throws DatasetNotFoundException if the remote holds no such version
+   */
+  public String resolveRemote(String storage, java.util.Map<String, String> conf, String project, String name, String version)
+      throws IOException {
+    try {
+      return highest(listRemote(storage, conf), project, name, version).id();
+    } catch (DatasetNotFoundException e) {
+      throw new DatasetNotFoundException(e.getMessage() + " on " + storage);
+    }
+  }
+
+  /** The highest version (then the latest created) among {@code records} that matches. */
+  private static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version)
+      throws DatasetNotFoundException {
     List<DatasetRecord> matches = new ArrayList<>();
-    for (DatasetRecord r : catalog.all()) {
+    for (DatasetRecord r : records) {
       if (r.name().equals(name) && (project == null || r.project().equals(project))
           && (version == null || r.version().equals(version))) {
         matches.add(r);
@@ -123,7 +144,7 @@ public final class DatasetRepository implements AutoCloseable {
           + (version == null ? "" : " version " + version));
     }
     matches.sort(Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
-    return new Dataset(this, matches.get(matches.size() - 1).id());
+    return matches.get(matches.size() - 1);
   }
 
   /** The newest version carrying every one of {@code tags}. */

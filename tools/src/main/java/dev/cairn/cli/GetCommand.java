@@ -49,7 +49,7 @@ final class GetCommand extends Base {
   @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names.")
   Path lock;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default).")
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's highest version.")
   String storage;
 
   @Override
@@ -98,9 +98,21 @@ final class GetCommand extends Base {
       id = current.id();
     }
     if (id == null) {
-      // by name: local versions only, unless a remote is named
-      Dataset local = selector.resolve(repo());
-      id = local.id();
+      // by name: the remote's highest version when a remote is named (it may be newer than the
+      // local ones), else the local highest, else the default remote's
+      if (remote != null) {
+        id = repo().resolveRemote(remote, null, selector.project, selector.name, selector.version);
+      } else {
+        try {
+          id = selector.resolve(repo()).id();
+        } catch (dev.cairn.errors.DatasetNotFoundException notLocal) {
+          String fallback = repo().defaultStorage();
+          if (fallback == null) {
+            throw notLocal;
+          }
+          id = repo().resolveRemote(fallback, null, selector.project, selector.name, selector.version);
+        }
+      }
     }
     if (remote == null) {
       boolean local;

@@ -19,13 +19,17 @@ final class ListCommand extends Base {
   @Option(names = "--modified", description = "Only the change-set: files this version added or modified.")
   boolean modified;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's manifest from this remote if it is not local.")
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's manifest from this remote if it is not local; with --name, the remote's highest version.")
   String storage;
 
   @Override
   int run() throws Exception {
-    Dataset ds = storage != null && selector.id != null
-        ? repo().fetch(selector.id, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs("list", argv())
+    String remoteId = storage == null ? null
+        : selector.id != null ? selector.id
+        : selector.name != null ? repo().resolveRemote(storage, null, selector.project, selector.name, selector.version)
+        : null;
+    Dataset ds = remoteId != null
+        ? repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs("list", argv())
         : select(selector);
     List<String> patterns = new ArrayList<>();
     for (String f : filters) {

@@ -51,6 +51,20 @@ class CliRemoteTest {
     Path childCopy = Path.of(a.ok("get", "--id", child, "--storage", remote).lastLine());
     assertThat(Files.readString(childCopy.resolve("z.txt"))).isEqualTo("zed");
 
+    // By name, a named remote's highest version wins over the older local one; a fresh repository
+    // finds it there too, and a name the remote lacks is a one-line error.
+    Cli c = new Cli(tmp.resolve("c"));
+    c.ok("get", "--id", id, "--storage", remote);
+    assertThat(c.ok("get", "--project", "p", "--name", "shared", "--json").obj().get("id")).isEqualTo(id);
+    assertThat(c.ok("get", "--project", "p", "--name", "shared", "--storage", remote, "--json").obj().get("id")).isEqualTo(child);
+    assertThat(new Cli(tmp.resolve("by-name")).ok("get", "--name", "shared", "--storage", remote, "--json").obj().get("id"))
+        .isEqualTo(child);
+    assertThat(new Cli(tmp.resolve("by-name")).ok("get", "--name", "shared", "--version", "1.0.0", "--storage", remote, "--json")
+        .obj().get("id")).isEqualTo(id);
+    assertThat(a.fails("get", "--name", "absent", "--storage", remote).err()).contains("no absent on");
+    assertThat(c.ok("list", "--name", "shared", "--storage", remote, "--json").array()).extracting(m -> m.get("path"))
+        .contains("z.txt");
+
     // Deleting on the remote: the parent is refused without --force; then the remote is collected.
     assertThat(a.fails("delete", "--id", id, "--storage", remote).err()).contains("parent");
     a.ok("delete", "--id", child, "--storage", remote);
