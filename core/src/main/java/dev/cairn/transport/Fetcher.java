@@ -16,7 +16,6 @@ import dev.cairn.internal.pack.PackObjectDatabase;
 import dev.cairn.internal.pack.PackWriter;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
-import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.manifest.TreeNode;
@@ -121,33 +120,46 @@ public final class Fetcher {
       }
       frontier = next;
     }
-    // File objects, then chunks, of the selected files.
-    List<FileEntry> chosen = selected(r, selection);
-    Set<ObjectId> fileObjects = new LinkedHashSet<>();
-    for (FileEntry e : chosen) {
-      if (e.kind() == EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
-        (e.chunked() ? fileObjects : wanted).add(e.content());
-      }
-    }
-    fetchObjects(fileObjects, index);
-    try (ObjectReader reader = db.newReader()) {
-      for (FileEntry e : chosen) {
-        if (e.kind() == EntryKind.FILE && e.chunked()) {
-          for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
-            if (!db.has(c.id())) {
-              wanted.add(c.id());
-            }
-          }
+    // File objects, then chunks, of the selected files: the manifest is read twice rather than
+    // held, and what is wanted is fetched every FETCH_BATCH ids, so that a version of a million
+    // files does not hold a million entries.
+    try (ObjectReader manifestReader = repo.repository().objects().newReader()) {
+      Manifest manifest = new Manifest(new NodeLoader(manifestReader), r.root());
+      Set<ObjectId> fileObjects = new LinkedHashSet<>();
+      selection.forEach(manifest, e -> {
+        if (e.kind() == EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
+          (e.chunked() ? fileObjects : wanted).add(e.content());
+          fetchIfFull(fileObjects, index);
+          fetchIfFull(wanted, index);
         }
+        return true;
+      });
+      fetchObjects(fileObjects, index);
+      try (ObjectReader reader = db.newReader()) {
+        selection.forEach(manifest, e -> {
+          if (e.kind() == EntryKind.FILE && e.chunked()) {
+            for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+              if (!db.has(c.id())) {
+                wanted.add(c.id());
+              }
+            }
+            fetchIfFull(wanted, index);
+          }
+          return true;
+        });
       }
     }
     fetchObjects(wanted, index);
     return r;
   }
 
-  private List<FileEntry> selected(DatasetRecord r, Selection s) throws IOException {
-    try (ObjectReader reader = repo.repository().objects().newReader()) {
-      return s.select(new Manifest(new NodeLoader(reader), r.root()));
+  /** Ids gathered before their objects are fetched in one go. */
+  static final int FETCH_BATCH = 65_536;
+
+  private void fetchIfFull(Set<ObjectId> ids, RemoteIndex index) throws IOException {
+    if (ids.size() >= FETCH_BATCH) {
+      fetchObjects(ids, index);
+      ids.clear();
     }
   }
 
