@@ -49,36 +49,14 @@ public final class CairnCommand implements Runnable {
     return Path.of(System.getProperty("user.home"), ".cairn");
   }
 
-  /**
-   * Every subcommand by its name, in the order help lists them. The names repeat those of the
-   * classes' {@code @Command} annotations (CairnCommandTest checks that they agree): reading the
-   * annotations of every class to find the one named took 24 ms of a 250 ms {@code get}.
-   */
-  static final java.util.Map<String, Class<?>> BY_NAME = byName(
-      "create", CreateCommand.class, "add", AddCommand.class, "remove", RemoveCommand.class, "sync", SyncCommand.class,
-      "close", CloseCommand.class, "publish", PublishCommand.class, "upload", UploadCommand.class, "get", GetCommand.class,
-      "list", ListCommand.class, "search", SearchCommand.class, "compare", CompareCommand.class, "squash", SquashCommand.class,
-      "verify", VerifyCommand.class, "delete", DeleteCommand.class, "rename", RenameCommand.class, "move", MoveCommand.class,
-      "set-description", SetDescriptionCommand.class, "log", LogCommand.class, "metadata", MetadataCommand.class,
-      "export", ExportCommand.class, "usage", UsageCommand.class, "runs", RunsCommand.class, "lock", LockCommand.class,
-      "fsck", FsckCommand.class, "gc", GcCommand.class, "quickstart", QuickstartCommand.class, "serve", ServeCommand.class);
-
-  /** Every subcommand, in the order help lists them, picocli's {@code help} last. */
-  static final java.util.List<Class<?>> SUBCOMMANDS;
-
-  static {
-    java.util.List<Class<?>> all = new java.util.ArrayList<>(BY_NAME.values());
-    all.add(CommandLine.HelpCommand.class);
-    SUBCOMMANDS = java.util.List.copyOf(all);
-  }
-
-  private static java.util.Map<String, Class<?>> byName(Object... nameThenClass) {
-    java.util.Map<String, Class<?>> m = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < nameThenClass.length; i += 2) {
-      m.put((String) nameThenClass[i], (Class<?>) nameThenClass[i + 1]);
-    }
-    return java.util.Collections.unmodifiableMap(m);
-  }
+  /** Every subcommand, in the order help lists them. */
+  static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+      CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
+      PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
+      SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
+      SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
+      UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
+      ServeCommand.class, CommandLine.HelpCommand.class);
 
   /** Global options that take a value in the next argument. */
   private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("--repo", "--conf");
@@ -119,10 +97,11 @@ public final class CairnCommand implements Runnable {
     if (c == null) {
       return false;
     }
-    if (c == GetCommand.class) {
+    String name = c.getAnnotation(Command.class).name();
+    if (name.equals("get")) {
       return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--copy") || a.startsWith("--link") || a.startsWith("--storage"));
     }
-    return INDEX_FREE.stream().noneMatch(n -> BY_NAME.get(n) == c);
+    return !INDEX_FREE.contains(name);
   }
 
   /** The subcommand {@code args} run, or null when they name none (or ask for help). */
@@ -132,7 +111,12 @@ public final class CairnCommand implements Runnable {
       if (OPTIONS_WITH_VALUE.contains(a)) {
         i++;
       } else if (!a.startsWith("-")) {
-        return BY_NAME.get(a);
+        for (Class<?> c : SUBCOMMANDS) {
+          if (c != CommandLine.HelpCommand.class && a.equals(c.getAnnotation(Command.class).name())) {
+            return c;
+          }
+        }
+        return null;
       }
     }
     return null;

@@ -24,14 +24,4 @@ class CairnCommandTest {
     assertThat(soon("--help")).isFalse();
     assertThat(soon("no-such-command")).isFalse();
   }
-
-  @Test
-  void theNamesOfTheSubcommandsAreThoseOfTheirAnnotations() {
-    CairnCommand.BY_NAME.forEach((name, c) ->
-        assertThat(c.getAnnotation(picocli.CommandLine.Command.class).name()).as(c.getName()).isEqualTo(name));
-    assertThat(CairnCommand.SUBCOMMANDS).hasSize(CairnCommand.BY_NAME.size() + 1).last().isEqualTo(picocli.CommandLine.HelpCommand.class);
-    assertThat(soon("help", "get")).isFalse();
-    assertThat(CairnCommand.commandLine(new String[] {"gc"}).getSubcommands()).containsOnlyKeys("gc");
-    assertThat(CairnCommand.commandLine(new String[] {"help", "gc"}).getSubcommands()).containsKeys("gc", "get", "help");
-  }
 }
