@@ -80,18 +80,8 @@ public final class TaskWindow {
 
   private void rethrowFailure() throws IOException {
     Throwable t = failure.get();
-    if (t == null) {
-      return;
+    if (t != null) {
+      throw Workers.rethrow(t);
     }
-    if (t instanceof IOException io) {
-      throw io;
-    }
-    if (t instanceof RuntimeException re) {
-      throw re;
-    }
-    if (t instanceof Error err) {
-      throw err;
-    }
-    throw new IOException(t);
   }
 }

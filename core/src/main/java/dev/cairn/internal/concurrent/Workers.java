@@ -46,17 +46,25 @@ public final class Workers {
       throw new InterruptedIOException("interrupted while " + what);
     } catch (ExecutionException e) {
       futures.forEach(f -> f.cancel(true));
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(c);
+      throw rethrow(e.getCause());
     }
+  }
+
+  /**
+   * Throws a worker's failure as it was thrown: an {@link IOException}, unchecked exception or
+   * error as itself, anything else wrapped in an {@code IOException}. Declared to return one so
+   * that callers can write {@code throw rethrow(t)}.
+   */
+  static IOException rethrow(Throwable t) throws IOException {
+    if (t instanceof IOException io) {
+      throw io;
+    }
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    throw new IOException(t);
   }
 }
