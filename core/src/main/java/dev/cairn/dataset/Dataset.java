@@ -226,7 +226,7 @@ public final class Dataset {
             ObjectReader reader = ins.newReader()) {
           NodeLoader loader = new NodeLoader(reader);
           p = syncPlanner(repo, folder, df, progress).plan(new Manifest(loader, parent.root()), ins, new ManifestEditor(loader, ins));
-          ins.flush();
+          ins.flushDeferringIndex(); // indexed with the version's close (or when the store closes)
           p = new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten());
         }
         if (p.root().equals(parent.root())) {
@@ -378,7 +378,7 @@ public final class Dataset {
         } else if (!p.edits().isEmpty()) {
           root = editor.apply(r.root(), p.edits());
         }
-        ins.flush();
+        ins.flushDeferringIndex(); // indexed with the version's close (or when the store closes)
         if (!root.equals(r.root())) {
           for (DiffEntry d : new ManifestDiff(loader).diff(r.root(), root)) {
             changes = changes.plus(d);

@@ -332,6 +332,11 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Whether the version's manifest and the selected files' data are all stored locally. */
   boolean isComplete(DatasetRecord r, Selection selection) throws IOException {
+    // A draft's objects may sit in packs another process has not indexed yet (ObjectDatabase.refresh).
+    return isStored(r, selection) || (repo.objects().refresh() && isStored(r, selection));
+  }
+
+  private boolean isStored(DatasetRecord r, Selection selection) throws IOException {
     var db = repo.objects();
     if (r.versionObject() != null && !db.has(r.versionObject())) {
       return false;

@@ -34,6 +34,17 @@ public interface ObjectDatabase extends AutoCloseable {
     return out;
   }
 
+  /**
+   * Looks for objects that other writers published without indexing them for every process yet
+   * (a process that put off its index write, or one that crashed before it), and indexes them.
+   * Readers call this when an object they expect is missing.
+   *
+   * @return whether anything new was found
+   */
+  default boolean refresh() throws IOException {
+    return false;
+  }
+
   @Override
   void close() throws IOException;
 }

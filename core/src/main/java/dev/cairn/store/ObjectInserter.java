@@ -44,9 +44,22 @@ public interface ObjectInserter extends AutoCloseable {
 
   /**
    * Publishes everything inserted so far: finishes the open pack (fsync, atomic rename) and adds
-   * its objects to the index. Durable when it returns.
+   * its objects to the index, together with any pack this process {@linkplain
+   * #flushDeferringIndex() left out of the index} (if this inserter inserted anything). Durable
+   * when it returns.
    */
   void flush() throws IOException;
+
+  /**
+   * {@link #flush()}, except that a small last pack may be indexed for this process only, its
+   * index write put off until the process's next flush or the store's close, so that editing a
+   * draft and closing it cost one index write. Durable when it returns, and visible to this
+   * process's readers; readers in other processes find the pack when they miss one of its
+   * objects ({@link ObjectDatabase#refresh()}).
+   */
+  default void flushDeferringIndex() throws IOException {
+    flush();
+  }
 
   /**
    * A reader that sees, besides everything published, the file objects, tree nodes and versions

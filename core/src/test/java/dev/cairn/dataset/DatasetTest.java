@@ -70,6 +70,32 @@ class DatasetTest {
   }
 
   @Test
+  void aOneFileCommitWritesTheIndexOnceAndItsDraftIsReadableElsewhereBeforeItCloses() throws IOException {
+    Path src = folder("src", Map.of("a.txt", "alpha", "sub/b.txt", "beta"));
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    v1.addFiles(AddOptions.of(src));
+    v1.close();
+    Path edit = folder("edit", Map.of("b.txt", "beta, edited"));
+    var index = repo.repository().packs().index();
+    long before = index.lastTransactionId();
+
+    Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
+    v2.addFiles(AddOptions.of(edit.resolve("b.txt")).datasetFolder("sub"));
+    assertThat(index.lastTransactionId()).as("the edit's pack waits for the close").isEqualTo(before);
+    try (DatasetRepository elsewhere = DatasetRepository.open(tmp.resolve("repo"))) {
+      // another process reading the draft finds the pack its writer has not indexed yet
+      Dataset draft = Dataset.get(elsewhere, v2.id());
+      Path copy = draft.getMutableLocalCopy(tmp.resolve("copy"), false);
+      assertThat(Files.readString(copy.resolve("sub/b.txt"))).isEqualTo("beta, edited");
+      assertThat(Files.readString(copy.resolve("a.txt"))).isEqualTo("alpha");
+    }
+    long afterReader = index.lastTransactionId();
+    v2.close();
+    assertThat(index.lastTransactionId()).as("one index write for the edit and the version").isEqualTo(afterReader + 1);
+    assertThat(v2.verify()).isEmpty();
+  }
+
+  @Test
   void childStoresOnlyItsChangeSetAndVersionsBump() throws IOException {
     Path src = folder("src", Map.of("a.txt", "alpha", "b.txt", "beta"));
     Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());

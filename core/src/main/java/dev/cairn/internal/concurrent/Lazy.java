@@ -20,6 +20,11 @@ public final class Lazy<T> {
     this.opener = opener;
   }
 
+  /** The value if it was opened, else null (without opening it). */
+  public T getIfOpened() {
+    return value;
+  }
+
   /** The value, opened now if it was not yet. */
   public T get() throws IOException {
     T v = value;

@@ -27,7 +27,10 @@ import org.lmdbjava.Txn;
  * {@code next-pack-number}. Pack numbers are never reused, not even across rebuilds, so a number
  * cached by any reader keeps naming the same pack. Small packs first wait in
  * {@code pending-packs} ({@link PendingPacks}) and are merged into the others later; every lookup
- * sees both. See spec/repository.md.
+ * sees both. A small pack may also be {@linkplain #registerLater registered later}: this process
+ * sees it at once, the others once it is written (or once they {@linkplain
+ * dev.cairn.internal.pack.PackObjectDatabase#refresh() find it} themselves). See
+ * spec/repository.md.
  */
 public final class ObjectIndex {
   private static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
@@ -40,6 +43,13 @@ public final class ObjectIndex {
   private static final byte[] NEXT_PACK = "next-pack-number".getBytes(StandardCharsets.US_ASCII);
   private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
   private final PendingPacks pending;
+  /** Packs given to {@link #registerLater}, not yet written, in the order given. Guarded by itself. */
+  private final Map<String, List<PackEntry>> deferred = new java.util.LinkedHashMap<>();
+  /** The objects of {@link #deferred}, replaced as a whole when it changes. */
+  private volatile Map<ObjectId, ObjectLocation> deferredLocations = Map.of();
+
+  /** At most this many packs wait in {@link #deferred}; one more writes them all. */
+  static final int MAX_DEFERRED_PACKS = 16;
 
   /** Reads the entries of a published pack from its file. */
   @FunctionalInterface
@@ -64,7 +74,8 @@ public final class ObjectIndex {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       v = Lmdb.get(objects, txn, id.toBytes());
       if (v == null) {
-        return pending.in(txn).locations().get(id);
+        ObjectLocation p = pending.in(txn).locations().get(id);
+        return p != null ? p : deferredLocations.get(id);
       }
       int pack = (int) Bytes.u32(v, 0);
       String name = nameCache.get(pack);
@@ -105,13 +116,19 @@ public final class ObjectIndex {
   }
 
   private boolean has(Txn<ByteBuffer> txn, ObjectId id) {
-    return Lmdb.get(objects, txn, id.toBytes()) != null || pending.in(txn).locations().containsKey(id);
+    return Lmdb.get(objects, txn, id.toBytes()) != null || pending.in(txn).locations().containsKey(id)
+        || deferredLocations.containsKey(id);
   }
 
   /** Whether a pack of this name is registered. */
   public boolean hasPack(String name) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      return Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null || pending.contains(txn, name);
+      if (Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null || pending.contains(txn, name)) {
+        return true;
+      }
+    }
+    synchronized (deferred) {
+      return deferred.containsKey(name);
     }
   }
 
@@ -123,6 +140,9 @@ public final class ObjectIndex {
         out.add(new String(Lmdb.key(c), StandardCharsets.US_ASCII));
       }
       out.addAll(pending.names(txn));
+    }
+    synchronized (deferred) {
+      out.addAll(deferred.keySet());
     }
     return new ArrayList<>(out);
   }
@@ -138,8 +158,14 @@ public final class ObjectIndex {
   public long objectCount() {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       long n = objects.stat(txn).entries;
-      for (ObjectId id : pending.in(txn).locations().keySet()) {
+      Map<ObjectId, ObjectLocation> waiting = pending.in(txn).locations();
+      for (ObjectId id : waiting.keySet()) {
         if (Lmdb.get(objects, txn, id.toBytes()) == null) {
+          n++;
+        }
+      }
+      for (ObjectId id : deferredLocations.keySet()) {
+        if (!waiting.containsKey(id) && Lmdb.get(objects, txn, id.toBytes()) == null) {
           n++;
         }
       }
@@ -148,13 +174,72 @@ public final class ObjectIndex {
   }
 
   /**
-   * Registers a published pack's objects in one transaction. Objects already known keep their
-   * current place; registering a pack twice changes nothing. A small pack waits among the pending
-   * packs; a large one, or one that finds {@link PendingPacks#MAX_PACKS} waiting, is written to the
-   * object table together with every pending pack.
+   * Registers a published pack's objects in one transaction, together with every pack this
+   * process {@linkplain #registerLater registered later} and has not written yet. Objects already
+   * known keep their current place; registering a pack twice changes nothing. A small pack waits
+   * among the pending packs; a large one, or one that finds {@link PendingPacks#MAX_PACKS}
+   * waiting, is written to the object table together with every pending pack.
    */
   public void register(String packName, List<PackEntry> entries) {
+    synchronized (deferred) {
+      Map<String, List<PackEntry>> all = new java.util.LinkedHashMap<>(deferred);
+      all.put(packName, entries);
+      write(all);
+    }
+  }
+
+  /**
+   * Registers a small published pack for this process only, putting off the write transaction
+   * until the next {@link #register}, {@link #registerDeferred} or any other write of this index,
+   * or until {@link #MAX_DEFERRED_PACKS} wait: a draft's edit and its close then cost one write
+   * instead of two. Other processes find the pack when they miss one of its objects
+   * ({@link dev.cairn.internal.pack.PackObjectDatabase#refresh()}), or once it is written. A pack
+   * of more than {@link PendingPacks#MAX_PACK_ENTRIES} entries is registered at once.
+   */
+  public void registerLater(String packName, List<PackEntry> entries) {
+    synchronized (deferred) {
+      if (entries.size() > PendingPacks.MAX_PACK_ENTRIES || deferred.size() >= MAX_DEFERRED_PACKS) {
+        register(packName, entries);
+        return;
+      }
+      if (deferred.putIfAbsent(packName, List.copyOf(entries)) == null) {
+        Map<ObjectId, ObjectLocation> locations = new java.util.HashMap<>(deferredLocations);
+        for (PackEntry e : entries) {
+          locations.putIfAbsent(e.id(), location(packName, e));
+        }
+        deferredLocations = locations;
+      }
+    }
+  }
+
+  /** Writes the packs {@linkplain #registerLater registered later}, if any, in one transaction. */
+  public void registerDeferred() {
+    synchronized (deferred) {
+      if (!deferred.isEmpty()) {
+        write(new java.util.LinkedHashMap<>(deferred));
+      }
+    }
+  }
+
+  /** Whether packs {@linkplain #registerLater registered later} are still unwritten. */
+  public boolean hasDeferred() {
+    return !deferredLocations.isEmpty();
+  }
+
+  /** Registers {@code packs} in one write transaction; those among {@link #deferred} leave it. */
+  private void write(Map<String, List<PackEntry>> packsToWrite) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
+      writeDeferredIn(txn, packsToWrite);
+      txn.commit();
+    }
+    forgetDeferred(packsToWrite.keySet());
+  }
+
+  /** Registers {@code packsToWrite} in the write transaction {@code txn}. Caller holds {@link #deferred}. */
+  private void writeDeferredIn(Txn<ByteBuffer> txn, Map<String, List<PackEntry>> packsToWrite) {
+    for (Map.Entry<String, List<PackEntry>> p : packsToWrite.entrySet()) {
+      String packName = p.getKey();
+      List<PackEntry> entries = p.getValue();
       if (Lmdb.get(packs, txn, packName.getBytes(StandardCharsets.US_ASCII)) == null && !pending.contains(txn, packName)) {
         if (pending.accepts(txn, entries.size())) {
           pending.add(txn, packName, entries);
@@ -163,15 +248,32 @@ public final class ObjectIndex {
           registerIn(txn, packName, entries);
         }
       }
-      txn.commit();
     }
+  }
+
+  /** Drops written packs from {@link #deferred}. Caller holds {@link #deferred}. */
+  private void forgetDeferred(java.util.Collection<String> names) {
+    if (deferred.keySet().removeAll(names)) {
+      Map<ObjectId, ObjectLocation> locations = new java.util.HashMap<>();
+      deferred.forEach((name, es) -> es.forEach(e -> locations.putIfAbsent(e.id(), location(name, e))));
+      deferredLocations = locations.isEmpty() ? Map.of() : locations;
+    }
+  }
+
+  private static ObjectLocation location(String packName, PackEntry e) {
+    return new ObjectLocation(packName, e.type(), e.blockOffset(), e.blockLength(), e.offsetInBlock(), e.length());
   }
 
   /** Writes every pending pack into the object table, in one transaction. */
   public void mergePending() {
-    try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      mergePending(txn);
-      txn.commit();
+    synchronized (deferred) {
+      Map<String, List<PackEntry>> waiting = new java.util.LinkedHashMap<>(deferred);
+      try (Txn<ByteBuffer> txn = env.txnWrite()) {
+        writeDeferredIn(txn, waiting);
+        mergePending(txn);
+        txn.commit();
+      }
+      forgetDeferred(waiting.keySet());
     }
   }
 
@@ -219,6 +321,14 @@ public final class ObjectIndex {
    * numbers; packs no longer present lose theirs for good.
    */
   public void rebuild(Map<String, List<PackEntry>> packEntries) {
+    synchronized (deferred) {
+      rebuildIn(packEntries);
+      // The packs registered later are files on disk like any other: the rebuild read them.
+      forgetDeferred(new ArrayList<>(deferred.keySet()));
+    }
+  }
+
+  private void rebuildIn(Map<String, List<PackEntry>> packEntries) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
       objects.drop(txn);
       pending.clear(txn);
@@ -250,7 +360,17 @@ public final class ObjectIndex {
    * see an object vanish that a replacement holds.
    */
   public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
+    synchronized (deferred) {
+      Map<String, List<PackEntry>> waiting = new java.util.LinkedHashMap<>(deferred);
+      dropPacks(dropped, replacements, waiting);
+      forgetDeferred(waiting.keySet());
+    }
+  }
+
+  private void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements,
+      Map<String, List<PackEntry>> waiting) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
+      writeDeferredIn(txn, waiting);
       mergePending(txn);
       for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
         registerIn(txn, e.getKey(), List.of());
@@ -318,6 +438,7 @@ public final class ObjectIndex {
         }
       }
       java.util.TreeMap<ObjectId, ObjectLocation> waiting = new java.util.TreeMap<>(pending.in(txn).locations());
+      deferredLocations.forEach(waiting::putIfAbsent);
       try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
           ObjectId id = ObjectId.fromBytes(Lmdb.key(c));
@@ -353,8 +474,18 @@ public final class ObjectIndex {
           out.add(id);
         }
       }
+      for (ObjectId id : deferredLocations.keySet()) {
+        if (prefix.matches(id)) {
+          out.add(id);
+        }
+      }
     }
     return out.stream().limit(limit).toList();
+  }
+
+  /** The id of the last committed write transaction of this index's environment (one more per write). */
+  public long lastTransactionId() {
+    return env.info().lastTransactionId;
   }
 
   private static byte[] u32(int v) {

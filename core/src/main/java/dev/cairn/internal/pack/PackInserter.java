@@ -217,12 +217,20 @@ final class PackInserter implements ObjectInserter {
 
   /** Finishes a pack taken from {@link #writer} and registers it, without holding {@link #writeLock}. */
   private void publish(PackWriter w) throws IOException {
+    publish(w, false);
+  }
+
+  private void publish(PackWriter w, boolean later) throws IOException {
     if (w == null) {
       return;
     }
     PackInfo info = w.finish();
     if (info != null) {
-      db.publish(info);
+      if (later) {
+        db.publishLater(info);
+      } else {
+        db.publish(info);
+      }
       for (PackEntry e : info.entries()) {
         pending.remove(e.id());
         pendingMetadata.remove(e.id());
@@ -284,6 +292,15 @@ final class PackInserter implements ObjectInserter {
 
   @Override
   public void flush() throws IOException {
+    flush(false);
+  }
+
+  @Override
+  public void flushDeferringIndex() throws IOException {
+    flush(true);
+  }
+
+  private void flush(boolean deferIndex) throws IOException {
     ensureOpen();
     appendGroup(dataGroup.take());
     appendGroup(metadataGroup.take());
@@ -292,7 +309,7 @@ final class PackInserter implements ObjectInserter {
       last = writer;
       writer = null;
     }
-    publish(last);
+    publish(last, deferIndex);
     synchronized (writeLock) {
       // Objects inserted earlier may be in a full pack another thread is still publishing.
       while (publishing > 0) {
@@ -306,6 +323,9 @@ final class PackInserter implements ObjectInserter {
       if (publishFailure != null) {
         throw new IOException("Cannot store data: a pack could not be published", publishFailure);
       }
+    }
+    if (!deferIndex && (objectsWritten.get() > 0 || objectsSkipped.get() > 0)) {
+      db.publishDeferred();
     }
     for (ObjectId id : reused) {
       if (!db.index().contains(id)) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,6 +207,70 @@ public final class PackObjectDatabase implements ObjectDatabase {
     index().register(info.name(), info.entries());
   }
 
+  /**
+   * Registers a published pack for this process at once and for the others later
+   * ({@link ObjectIndex#registerLater}): the edits of a draft, indexed with the draft's close.
+   */
+  void publishLater(PackInfo info) throws IOException {
+    index().registerLater(info.name(), info.entries());
+  }
+
+  /** Writes the packs {@linkplain #publishLater registered later} to the index, if any wait. */
+  void publishDeferred() throws IOException {
+    index().registerDeferred();
+  }
+
+  /** The packs directory's modification time when {@link #refresh()} last listed it in full. */
+  private volatile FileTime listedAt;
+  /** A listing is trusted to be complete only for a directory unchanged this long before it. */
+  private static final long LISTING_SETTLE_MILLIS = 2_000;
+
+  /**
+   * Registers the published packs the index does not know: packs another process registered only
+   * for itself so far ({@link ObjectIndex#registerLater}) or left unregistered when it crashed.
+   * Readers call this when they miss an object. A pack found this way is freshened, as a writer
+   * that reuses it would, so that a concurrent gc keeps it. Cheap when the directory has not
+   * changed since the last listing (one {@code stat}).
+   *
+   * @return whether any pack was registered
+   */
+  @Override
+  public boolean refresh() throws IOException {
+    FileTime before = Files.getLastModifiedTime(packDir);
+    if (before.equals(listedAt)) {
+      return false;
+    }
+    ObjectIndex idx = index();
+    java.util.Set<String> known = new java.util.HashSet<>(idx.packNames());
+    boolean found = false;
+    for (Path path : packFiles()) {
+      String name = PackFormat.nameOf(path.getFileName().toString());
+      if (known.contains(name)) {
+        continue;
+      }
+      List<PackEntry> entries;
+      try (PackFile p = PackFile.open(path)) {
+        if (p.algorithm() != algorithm || !algorithm.hash(p.indexSection()).hex().equals(p.name())) {
+          continue; // fsck reports it; rebuilding the index leaves it out
+        }
+        entries = p.entries();
+      } catch (NoSuchFileException gone) {
+        continue;
+      } catch (CorruptObjectException damaged) {
+        continue;
+      }
+      freshen(name);
+      idx.register(name, entries);
+      found = true;
+    }
+    if (System.currentTimeMillis() - before.toMillis() > LISTING_SETTLE_MILLIS) {
+      // A pack renamed into place within the same tick as this listing may be missing from it: a
+      // recent modification time is not remembered, so the next call lists again.
+      listedAt = before;
+    }
+    return found;
+  }
+
   @Override
   public void close() throws IOException {
     ExecutorService w = workers;
@@ -213,6 +278,15 @@ public final class PackObjectDatabase implements ObjectDatabase {
       w.shutdownNow();
     }
     IOException failure = null;
+    ObjectIndex opened = index.getIfOpened();
+    if (opened != null && opened.hasDeferred()) {
+      try {
+        opened.registerDeferred();
+      } catch (RuntimeException e) {
+        // Left for other processes to find (refresh()); the packs themselves are durable.
+        failure = new IOException("Cannot write the index: " + e.getMessage(), e);
+      }
+    }
     for (PackFile p : open.values()) {
       try {
         p.close();

@@ -66,6 +66,9 @@ final class PackReader implements ObjectReader {
 
   private Located locate(ObjectId id) throws IOException {
     ObjectLocation loc = db.index().lookup(id);
+    if (loc == null && db.refresh()) {
+      loc = db.index().lookup(id);
+    }
     if (loc == null) {
       throw new MissingObjectException(id);
     }
