@@ -43,13 +43,7 @@ public final class ObjectIndex {
   private static final byte[] NEXT_PACK = "next-pack-number".getBytes(StandardCharsets.US_ASCII);
   private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
   private final PendingPacks pending;
-  /** Packs given to {@link #registerLater}, not yet written, in the order given. Guarded by itself. */
-  private final Map<String, List<PackEntry>> deferred = new java.util.LinkedHashMap<>();
-  /** The objects of {@link #deferred}, replaced as a whole when it changes. */
-  private volatile Map<ObjectId, ObjectLocation> deferredLocations = Map.of();
-
-  /** At most this many packs wait in {@link #deferred}; one more writes them all. */
-  static final int MAX_DEFERRED_PACKS = 16;
+  private final DeferredPacks deferred = new DeferredPacks();
 
   /** Reads the entries of a published pack from its file. */
   @FunctionalInterface
@@ -75,7 +69,7 @@ public final class ObjectIndex {
       v = Lmdb.get(objects, txn, id.toBytes());
       if (v == null) {
         ObjectLocation p = pending.in(txn).locations().get(id);
-        return p != null ? p : deferredLocations.get(id);
+        return p != null ? p : deferred.get(id);
       }
       int pack = (int) Bytes.u32(v, 0);
       String name = nameCache.get(pack);
@@ -117,7 +111,7 @@ public final class ObjectIndex {
 
   private boolean has(Txn<ByteBuffer> txn, ObjectId id) {
     return Lmdb.get(objects, txn, id.toBytes()) != null || pending.in(txn).locations().containsKey(id)
-        || deferredLocations.containsKey(id);
+        || deferred.get(id) != null;
   }
 
   /** Whether a pack of this name is registered. */
@@ -127,9 +121,7 @@ public final class ObjectIndex {
         return true;
       }
     }
-    synchronized (deferred) {
-      return deferred.containsKey(name);
-    }
+    return deferred.holds(name);
   }
 
   /** Names of every registered pack, sorted. */
@@ -141,9 +133,7 @@ public final class ObjectIndex {
       }
       out.addAll(pending.names(txn));
     }
-    synchronized (deferred) {
-      out.addAll(deferred.keySet());
-    }
+    out.addAll(deferred.names());
     return new ArrayList<>(out);
   }
 
@@ -164,7 +154,7 @@ public final class ObjectIndex {
           n++;
         }
       }
-      for (ObjectId id : deferredLocations.keySet()) {
+      for (ObjectId id : deferred.locations().keySet()) {
         if (!waiting.containsKey(id) && Lmdb.get(objects, txn, id.toBytes()) == null) {
           n++;
         }
@@ -181,62 +171,48 @@ public final class ObjectIndex {
    * waiting, is written to the object table together with every pending pack.
    */
   public void register(String packName, List<PackEntry> entries) {
-    synchronized (deferred) {
-      Map<String, List<PackEntry>> all = new java.util.LinkedHashMap<>(deferred);
-      all.put(packName, entries);
-      write(all);
-    }
+    Map<String, List<PackEntry>> all = deferred.snapshot();
+    all.put(packName, entries);
+    write(all);
   }
 
   /**
    * Registers a small published pack for this process only, putting off the write transaction
    * until the next {@link #register}, {@link #registerDeferred} or any other write of this index,
-   * or until {@link #MAX_DEFERRED_PACKS} wait: a draft's edit and its close then cost one write
-   * instead of two. Other processes find the pack when they miss one of its objects
+   * or until {@link DeferredPacks#MAX_PACKS} wait: a draft's edit and its close then cost one
+   * write instead of two. Other processes find the pack when they miss one of its objects
    * ({@link dev.cairn.internal.pack.PackObjectDatabase#refresh()}), or once it is written. A pack
    * of more than {@link PendingPacks#MAX_PACK_ENTRIES} entries is registered at once.
    */
   public void registerLater(String packName, List<PackEntry> entries) {
-    synchronized (deferred) {
-      if (entries.size() > PendingPacks.MAX_PACK_ENTRIES || deferred.size() >= MAX_DEFERRED_PACKS) {
-        register(packName, entries);
-        return;
-      }
-      if (deferred.putIfAbsent(packName, List.copyOf(entries)) == null) {
-        Map<ObjectId, ObjectLocation> locations = new java.util.HashMap<>(deferredLocations);
-        for (PackEntry e : entries) {
-          locations.putIfAbsent(e.id(), location(packName, e));
-        }
-        deferredLocations = locations;
-      }
+    if (!deferred.add(packName, entries)) {
+      register(packName, entries);
     }
   }
 
   /** Writes the packs {@linkplain #registerLater registered later}, if any, in one transaction. */
   public void registerDeferred() {
-    synchronized (deferred) {
-      if (!deferred.isEmpty()) {
-        write(new java.util.LinkedHashMap<>(deferred));
-      }
+    if (!deferred.isEmpty()) {
+      write(deferred.snapshot());
     }
   }
 
   /** Whether packs {@linkplain #registerLater registered later} are still unwritten. */
   public boolean hasDeferred() {
-    return !deferredLocations.isEmpty();
+    return !deferred.isEmpty();
   }
 
-  /** Registers {@code packs} in one write transaction; those among {@link #deferred} leave it. */
+  /** Registers {@code packsToWrite} in one write transaction. */
   private void write(Map<String, List<PackEntry>> packsToWrite) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      writeDeferredIn(txn, packsToWrite);
+      registerAllIn(txn, packsToWrite);
       txn.commit();
     }
-    forgetDeferred(packsToWrite.keySet());
+    deferred.forget(packsToWrite.keySet());
   }
 
-  /** Registers {@code packsToWrite} in the write transaction {@code txn}. Caller holds {@link #deferred}. */
-  private void writeDeferredIn(Txn<ByteBuffer> txn, Map<String, List<PackEntry>> packsToWrite) {
+  /** Registers packs in the write transaction {@code txn}, as {@link #register} describes. */
+  private void registerAllIn(Txn<ByteBuffer> txn, Map<String, List<PackEntry>> packsToWrite) {
     for (Map.Entry<String, List<PackEntry>> p : packsToWrite.entrySet()) {
       String packName = p.getKey();
       List<PackEntry> entries = p.getValue();
@@ -251,30 +227,15 @@ public final class ObjectIndex {
     }
   }
 
-  /** Drops written packs from {@link #deferred}. Caller holds {@link #deferred}. */
-  private void forgetDeferred(java.util.Collection<String> names) {
-    if (deferred.keySet().removeAll(names)) {
-      Map<ObjectId, ObjectLocation> locations = new java.util.HashMap<>();
-      deferred.forEach((name, es) -> es.forEach(e -> locations.putIfAbsent(e.id(), location(name, e))));
-      deferredLocations = locations.isEmpty() ? Map.of() : locations;
-    }
-  }
-
-  private static ObjectLocation location(String packName, PackEntry e) {
-    return new ObjectLocation(packName, e.type(), e.blockOffset(), e.blockLength(), e.offsetInBlock(), e.length());
-  }
-
   /** Writes every pending pack into the object table, in one transaction. */
   public void mergePending() {
-    synchronized (deferred) {
-      Map<String, List<PackEntry>> waiting = new java.util.LinkedHashMap<>(deferred);
-      try (Txn<ByteBuffer> txn = env.txnWrite()) {
-        writeDeferredIn(txn, waiting);
-        mergePending(txn);
-        txn.commit();
-      }
-      forgetDeferred(waiting.keySet());
+    Map<String, List<PackEntry>> waiting = deferred.snapshot();
+    try (Txn<ByteBuffer> txn = env.txnWrite()) {
+      registerAllIn(txn, waiting);
+      mergePending(txn);
+      txn.commit();
     }
+    deferred.forget(waiting.keySet());
   }
 
   private void mergePending(Txn<ByteBuffer> txn) {
@@ -321,14 +282,6 @@ public final class ObjectIndex {
    * numbers; packs no longer present lose theirs for good.
    */
   public void rebuild(Map<String, List<PackEntry>> packEntries) {
-    synchronized (deferred) {
-      rebuildIn(packEntries);
-      // The packs registered later are files on disk like any other: the rebuild read them.
-      forgetDeferred(new ArrayList<>(deferred.keySet()));
-    }
-  }
-
-  private void rebuildIn(Map<String, List<PackEntry>> packEntries) {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
       objects.drop(txn);
       pending.clear(txn);
@@ -352,6 +305,8 @@ public final class ObjectIndex {
       }
       txn.commit();
     }
+    // Packs registered later are files like any other: those the caller read are written now.
+    deferred.forget(packEntries.keySet());
   }
 
   /**
@@ -360,17 +315,9 @@ public final class ObjectIndex {
    * see an object vanish that a replacement holds.
    */
   public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
-    synchronized (deferred) {
-      Map<String, List<PackEntry>> waiting = new java.util.LinkedHashMap<>(deferred);
-      dropPacks(dropped, replacements, waiting);
-      forgetDeferred(waiting.keySet());
-    }
-  }
-
-  private void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements,
-      Map<String, List<PackEntry>> waiting) {
+    Map<String, List<PackEntry>> waiting = deferred.snapshot();
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      writeDeferredIn(txn, waiting);
+      registerAllIn(txn, waiting);
       mergePending(txn);
       for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
         registerIn(txn, e.getKey(), List.of());
@@ -426,6 +373,7 @@ public final class ObjectIndex {
       }
       txn.commit();
     }
+    deferred.forget(waiting.keySet());
   }
 
   /** Receives every indexed object, in id order, from one consistent snapshot. */
@@ -438,7 +386,7 @@ public final class ObjectIndex {
         }
       }
       java.util.TreeMap<ObjectId, ObjectLocation> waiting = new java.util.TreeMap<>(pending.in(txn).locations());
-      deferredLocations.forEach(waiting::putIfAbsent);
+      deferred.locations().forEach(waiting::putIfAbsent);
       try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
           ObjectId id = ObjectId.fromBytes(Lmdb.key(c));
@@ -474,7 +422,7 @@ public final class ObjectIndex {
           out.add(id);
         }
       }
-      for (ObjectId id : deferredLocations.keySet()) {
+      for (ObjectId id : deferred.locations().keySet()) {
         if (prefix.matches(id)) {
           out.add(id);
         }

@@ -127,7 +127,7 @@ class DeferredRegistrationTest {
       ObjectIndex index = writer.packs().index();
       long before = index.lastTransactionId();
       List<ObjectId> first = new ArrayList<>();
-      for (int p = 0; p < ObjectIndex.MAX_DEFERRED_PACKS; p++) {
+      for (int p = 0; p < DeferredPacks.MAX_PACKS; p++) {
         first.addAll(insertDeferred(writer, 1, 10 + p));
       }
       assertThat(index.lastTransactionId()).isEqualTo(before);
