@@ -171,9 +171,12 @@ public final class ObjectIndex {
    * waiting, is written to the object table together with every pending pack.
    */
   public void register(String packName, List<PackEntry> entries) {
-    Map<String, List<PackEntry>> all = deferred.snapshot();
-    all.put(packName, entries);
-    write(all);
+    registerAll(Map.of(packName, entries));
+  }
+
+  /** {@link #register} for several packs, in one transaction. */
+  public void registerAll(Map<String, List<PackEntry>> packEntries) {
+    writeWithDeferred(txn -> registerAllIn(txn, packEntries));
   }
 
   /**
@@ -193,7 +196,7 @@ public final class ObjectIndex {
   /** Writes the packs {@linkplain #registerLater registered later}, if any, in one transaction. */
   public void registerDeferred() {
     if (!deferred.isEmpty()) {
-      write(deferred.snapshot());
+      writeWithDeferred(txn -> {});
     }
   }
 
@@ -202,13 +205,18 @@ public final class ObjectIndex {
     return !deferred.isEmpty();
   }
 
-  /** Registers {@code packsToWrite} in one write transaction. */
-  private void write(Map<String, List<PackEntry>> packsToWrite) {
+  /**
+   * Runs {@code body} in one write transaction that first writes the packs registered later: every
+   * write of this index takes them along, so that none is left behind a merge or a drop.
+   */
+  private void writeWithDeferred(java.util.function.Consumer<Txn<ByteBuffer>> body) {
+    Map<String, List<PackEntry>> waiting = deferred.snapshot();
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      registerAllIn(txn, packsToWrite);
+      registerAllIn(txn, waiting);
+      body.accept(txn);
       txn.commit();
     }
-    deferred.forget(packsToWrite.keySet());
+    deferred.forget(waiting.keySet());
   }
 
   /** Registers packs in the write transaction {@code txn}, as {@link #register} describes. */
@@ -229,13 +237,7 @@ public final class ObjectIndex {
 
   /** Writes every pending pack into the object table, in one transaction. */
   public void mergePending() {
-    Map<String, List<PackEntry>> waiting = deferred.snapshot();
-    try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      registerAllIn(txn, waiting);
-      mergePending(txn);
-      txn.commit();
-    }
-    deferred.forget(waiting.keySet());
+    writeWithDeferred(this::mergePending);
   }
 
   private void mergePending(Txn<ByteBuffer> txn) {
@@ -315,65 +317,63 @@ public final class ObjectIndex {
    * see an object vanish that a replacement holds.
    */
   public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
-    Map<String, List<PackEntry>> waiting = deferred.snapshot();
-    try (Txn<ByteBuffer> txn = env.txnWrite()) {
-      registerAllIn(txn, waiting);
-      mergePending(txn);
-      for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
-        registerIn(txn, e.getKey(), List.of());
+    writeWithDeferred(txn -> dropPacksIn(txn, dropped, replacements));
+  }
+
+  private void dropPacksIn(Txn<ByteBuffer> txn, java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
+    mergePending(txn);
+    for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
+      registerIn(txn, e.getKey(), List.of());
+    }
+    java.util.Set<Integer> droppedNumbers = new java.util.HashSet<>();
+    for (String name : dropped) {
+      byte[] n = Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII));
+      if (n != null) {
+        droppedNumbers.add((int) Bytes.u32(n, 0));
       }
-      java.util.Set<Integer> droppedNumbers = new java.util.HashSet<>();
-      for (String name : dropped) {
-        byte[] n = Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII));
-        if (n != null) {
-          droppedNumbers.add((int) Bytes.u32(n, 0));
-        }
+    }
+    Map<ObjectId, byte[]> moved = new java.util.HashMap<>();
+    for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
+      int number = (int) Bytes.u32(Lmdb.get(packs, txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
+      for (PackEntry pe : e.getValue()) {
+        byte[] value = new byte[VALUE_SIZE];
+        Bytes.putU32(value, 0, number);
+        value[4] = (byte) pe.type().code();
+        Bytes.putU64(value, 5, pe.blockOffset());
+        Bytes.putU32(value, 13, pe.blockLength());
+        Bytes.putU32(value, 17, pe.offsetInBlock());
+        Bytes.putU32(value, 21, pe.length());
+        moved.put(pe.id(), value);
       }
-      Map<ObjectId, byte[]> moved = new java.util.HashMap<>();
-      for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
-        int number = (int) Bytes.u32(Lmdb.get(packs, txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
-        for (PackEntry pe : e.getValue()) {
-          byte[] value = new byte[VALUE_SIZE];
-          Bytes.putU32(value, 0, number);
-          value[4] = (byte) pe.type().code();
-          Bytes.putU64(value, 5, pe.blockOffset());
-          Bytes.putU32(value, 13, pe.blockLength());
-          Bytes.putU32(value, 17, pe.offsetInBlock());
-          Bytes.putU32(value, 21, pe.length());
-          moved.put(pe.id(), value);
-        }
-      }
-      List<byte[]> toDelete = new ArrayList<>();
-      Map<byte[], byte[]> toPut = new java.util.LinkedHashMap<>();
-      try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
-        for (boolean ok = c.first(); ok; ok = c.next()) {
-          if (droppedNumbers.contains((int) Bytes.u32(Lmdb.value(c), 0))) {
-            byte[] key = Lmdb.key(c);
-            byte[] replacement = moved.get(ObjectId.fromBytes(key));
-            if (replacement != null) {
-              toPut.put(key, replacement);
-            } else {
-              toDelete.add(key);
-            }
+    }
+    List<byte[]> toDelete = new ArrayList<>();
+    Map<byte[], byte[]> toPut = new java.util.LinkedHashMap<>();
+    try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
+      for (boolean ok = c.first(); ok; ok = c.next()) {
+        if (droppedNumbers.contains((int) Bytes.u32(Lmdb.value(c), 0))) {
+          byte[] key = Lmdb.key(c);
+          byte[] replacement = moved.get(ObjectId.fromBytes(key));
+          if (replacement != null) {
+            toPut.put(key, replacement);
+          } else {
+            toDelete.add(key);
           }
         }
       }
-      toPut.forEach((k, v) -> Lmdb.put(objects, txn, k, v));
-      for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
-        registerIn(txn, e.getKey(), e.getValue());
-      }
-      toDelete.forEach(k -> Lmdb.delete(objects, txn, k));
-      for (String name : dropped) {
-        byte[] key = name.getBytes(StandardCharsets.US_ASCII);
-        byte[] n = Lmdb.get(packs, txn, key);
-        if (n != null) {
-          Lmdb.delete(packs, txn, key);
-          Lmdb.delete(packNumbers, txn, n);
-        }
-      }
-      txn.commit();
     }
-    deferred.forget(waiting.keySet());
+    toPut.forEach((k, v) -> Lmdb.put(objects, txn, k, v));
+    for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
+      registerIn(txn, e.getKey(), e.getValue());
+    }
+    toDelete.forEach(k -> Lmdb.delete(objects, txn, k));
+    for (String name : dropped) {
+      byte[] key = name.getBytes(StandardCharsets.US_ASCII);
+      byte[] n = Lmdb.get(packs, txn, key);
+      if (n != null) {
+        Lmdb.delete(packs, txn, key);
+        Lmdb.delete(packNumbers, txn, n);
+      }
+    }
   }
 
   /** Receives every indexed object, in id order, from one consistent snapshot. */

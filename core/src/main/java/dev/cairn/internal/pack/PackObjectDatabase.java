@@ -242,7 +242,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
     }
     ObjectIndex idx = index();
     java.util.Set<String> known = new java.util.HashSet<>(idx.packNames());
-    boolean found = false;
+    Map<String, List<PackEntry>> found = new LinkedHashMap<>();
     for (Path path : packFiles()) {
       String name = PackFormat.nameOf(path.getFileName().toString());
       if (known.contains(name)) {
@@ -260,15 +260,17 @@ public final class PackObjectDatabase implements ObjectDatabase {
         continue;
       }
       freshen(name);
-      idx.register(name, entries);
-      found = true;
+      found.put(name, entries);
+    }
+    if (!found.isEmpty()) {
+      idx.registerAll(found);
     }
     if (System.currentTimeMillis() - before.toMillis() > LISTING_SETTLE_MILLIS) {
       // A pack renamed into place within the same tick as this listing may be missing from it: a
       // recent modification time is not remembered, so the next call lists again.
       listedAt = before;
     }
-    return found;
+    return !found.isEmpty();
   }
 
   @Override
