@@ -70,6 +70,28 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void aDraftEditNotYetIndexedForOtherProcessesSurvivesTheirGc() throws IOException {
+    Path dir = tmp.resolve("r");
+    try (DatasetRepository writer = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Path src = folder(tmp.resolve("d"), 3, 3, 20_000);
+      Dataset draft = Dataset.create(writer, CreateOptions.of("gc", "draft").build());
+      draft.syncFolder(src);
+      assertThat(writer.repository().packs().index().hasDeferred()).isTrue();
+      try (DatasetRepository other = DatasetRepository.open(dir)) {
+        // no grace: only the draft's record tells gc that the unindexed pack is live
+        new GarbageCollector(other, 0, 10, Progress.NONE).run();
+        assertThat(new Fsck(other, Progress.NONE).check().problems()).isEmpty();
+      }
+      draft.close();
+      assertThat(draft.verify()).isEmpty();
+      assertThat(snapshot(draft.getLocalCopy())).isEqualTo(snapshot(src));
+    }
+    try (DatasetRepository again = DatasetRepository.open(dir)) {
+      assertThat(new Fsck(again, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void smallPacksAreMergedWithoutLosingAnything() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset last = null;
