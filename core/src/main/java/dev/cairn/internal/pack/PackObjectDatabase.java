@@ -166,18 +166,28 @@ public final class PackObjectDatabase implements ObjectDatabase {
     Map<String, List<PackEntry>> all = new LinkedHashMap<>();
     List<Path> bad = new ArrayList<>();
     for (Path path : packFiles()) {
-      try (PackFile p = PackFile.open(path)) {
-        if (p.algorithm() != algorithm || !algorithm.hash(p.indexSection()).hex().equals(p.name())) {
-          bad.add(path);
-          continue;
-        }
-        all.put(p.name(), p.entries());
-      } catch (CorruptObjectException e) {
+      List<PackEntry> entries = checkedEntries(path);
+      if (entries != null) {
+        all.put(PackFormat.nameOf(path.getFileName().toString()), entries);
+      } else if (Files.exists(path)) {
         bad.add(path);
       }
     }
     target.rebuild(all);
     return bad;
+  }
+
+  /**
+   * The entries of the pack file at {@code path} if it opens (pack.md checks), uses this store's
+   * object format and is named for the hash of its index section; else (or if it is gone) null.
+   */
+  private List<PackEntry> checkedEntries(Path path) throws IOException {
+    try (PackFile p = PackFile.open(path)) {
+      boolean valid = p.algorithm() == algorithm && algorithm.hash(p.indexSection()).hex().equals(p.name());
+      return valid ? p.entries() : null;
+    } catch (NoSuchFileException | CorruptObjectException e) {
+      return null;
+    }
   }
 
   /** Refreshes a pack's modification time: gc keeps recently used packs. */
@@ -248,19 +258,11 @@ public final class PackObjectDatabase implements ObjectDatabase {
       if (known.contains(name)) {
         continue;
       }
-      List<PackEntry> entries;
-      try (PackFile p = PackFile.open(path)) {
-        if (p.algorithm() != algorithm || !algorithm.hash(p.indexSection()).hex().equals(p.name())) {
-          continue; // fsck reports it; rebuilding the index leaves it out
-        }
-        entries = p.entries();
-      } catch (NoSuchFileException gone) {
-        continue;
-      } catch (CorruptObjectException damaged) {
-        continue;
+      List<PackEntry> entries = checkedEntries(path); // null: gone, or damaged (fsck reports it)
+      if (entries != null) {
+        freshen(name);
+        found.put(name, entries);
       }
-      freshen(name);
-      found.put(name, entries);
     }
     if (!found.isEmpty()) {
       idx.registerAll(found);
@@ -281,7 +283,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
     }
     IOException failure = null;
     ObjectIndex opened = index.getIfOpened();
-    if (opened != null && opened.hasDeferred()) {
+    if (opened != null) {
       try {
         opened.registerDeferred();
       } catch (RuntimeException e) {
