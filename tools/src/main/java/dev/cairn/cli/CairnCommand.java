@@ -56,7 +56,7 @@ public final class CairnCommand implements Runnable {
       SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
       SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
       UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
-      ServeCommand.class, CommandLine.HelpCommand.class);
+      ServeCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
   /** Global options that take a value in the next argument. */
   private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("--repo", "--conf");
@@ -102,6 +102,12 @@ public final class CairnCommand implements Runnable {
       return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--copy") || a.startsWith("--link") || a.startsWith("--storage"));
     }
     return !INDEX_FREE.contains(name);
+  }
+
+  /** The name of the subcommand {@code args} run, or null. */
+  static String subcommandNameOf(String[] args) {
+    Class<?> c = subcommandNamed(args);
+    return c == null ? null : c.getAnnotation(Command.class).name();
   }
 
   /** The subcommand {@code args} run, or null when they name none (or ask for help). */

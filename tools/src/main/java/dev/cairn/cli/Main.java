@@ -27,18 +27,47 @@ public final class Main {
     try {
       return CairnCommand.commandLine(args).execute(args);
     } catch (OutOfMemoryError e) {
-      // Nothing half-written is visible (every write path publishes atomically); say what to do.
-      System.err.println("cairn: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. CAIRN_JAVA_OPTS=-Xmx"
-          + Math.max(1, 2 * Runtime.getRuntime().maxMemory() >> 30) + "g, and run the command again");
-      return ErrorHandler.FAILED;
+      return outOfMemory(new java.io.PrintWriter(System.err, true), e);
     }
   }
 
   /** Runs a command line with the given output streams; for tests and embedding. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    try {
+      return runOrThrow(out, err, false, args);
+    } catch (OutOfMemoryError e) {
+      return outOfMemory(err, e);
+    }
+  }
+
+  /**
+   * Runs a command line with the given output streams; {@code terminal} says whether {@code err}
+   * ends on a terminal (progress bars). An {@link OutOfMemoryError} is left to the caller, which
+   * may have to stop (the resident daemon does).
+   */
+  public static int runOrThrow(java.io.PrintWriter out, java.io.PrintWriter err, boolean terminal, String... args) {
     CommandLine cl = CairnCommand.commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
-    return cl.execute(args);
+    TerminalProgress.assumeTerminal(terminal);
+    try {
+      return cl.execute(args);
+    } finally {
+      TerminalProgress.assumeTerminal(null);
+    }
+  }
+
+  /** Says on {@code err} what to do after running out of memory; returns the failed command's exit code. */
+  public static int outOfMemory(java.io.PrintWriter err, OutOfMemoryError e) {
+    // Nothing half-written is visible (every write path publishes atomically); say what to do.
+    err.println("cairn: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. CAIRN_JAVA_OPTS=-Xmx"
+        + Math.max(1, 2 * Runtime.getRuntime().maxMemory() >> 30) + "g, and run the command again");
+    err.flush();
+    return ErrorHandler.FAILED;
+  }
+
+  /** The name of the subcommand {@code args} run, or null when they name none (help, usage errors). */
+  public static String subcommandName(String... args) {
+    return CairnCommand.subcommandNameOf(args);
   }
 }

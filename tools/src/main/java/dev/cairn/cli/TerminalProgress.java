@@ -19,8 +19,22 @@ final class TerminalProgress implements Progress {
     this.draw = draw;
   }
 
+  /** Whether stderr ends on a terminal, when the JVM's own console does not tell (the daemon's commands). */
+  private static final ThreadLocal<Boolean> ASSUMED_TERMINAL = new ThreadLocal<>();
+
+  /** Sets (or with null, forgets) what {@link #forTerminal} assumes on this thread. */
+  static void assumeTerminal(Boolean terminal) {
+    if (terminal == null) {
+      ASSUMED_TERMINAL.remove();
+    } else {
+      ASSUMED_TERMINAL.set(terminal);
+    }
+  }
+
   static Progress forTerminal(PrintWriter err) {
-    return new TerminalProgress(err, System.console() != null && System.getenv("CAIRN_NO_PROGRESS") == null);
+    Boolean assumed = ASSUMED_TERMINAL.get();
+    boolean terminal = assumed != null ? assumed : System.console() != null;
+    return new TerminalProgress(err, terminal && System.getenv("CAIRN_NO_PROGRESS") == null);
   }
 
   static Progress quiet(PrintWriter err) {

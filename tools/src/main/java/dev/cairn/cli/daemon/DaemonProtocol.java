@@ -1,0 +1,116 @@
+package dev.cairn.cli.daemon;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the {@code cairn} client and the resident process say to each other over their Unix socket
+ * (both sides of one build: the jar's stamp is part of every request, so the format needs no
+ * versioning beyond {@link #MAGIC}).
+ *
+ * <p>Request, client to daemon: {@code MAGIC}, then as strings (int length, UTF-8 bytes) the jar's
+ * stamp, the working directory, the umask, then a boolean for "stderr is a terminal", the selected
+ * environment ({@link #relevantEnvironment}: int count, then name and value), and the arguments
+ * (int count, then each).
+ *
+ * <p>Reply, daemon to client: one byte, {@link #ACCEPTED} or {@link #DECLINED} (then a reason
+ * string, and nothing else: the client runs the command in a JVM of its own). After
+ * {@code ACCEPTED}, frames of one type byte and an int: {@link #STDOUT} and {@link #STDERR} with that
+ * many bytes, and {@link #EXIT} whose int is the exit code and which ends the reply. A client that
+ * closes its end before {@code EXIT} (Ctrl-C) stops the daemon at once, as it would stop its own JVM.
+ *
+ * <p>Loaded by the client, whose start is what the daemon saves: this class uses only
+ * {@code java.base}.
+ */
+final class DaemonProtocol {
+  static final int MAGIC = 0x4341_4952; // "CAIR"
+  static final byte ACCEPTED = 'A';
+  static final byte DECLINED = 'D';
+  static final byte STDOUT = 'O';
+  static final byte STDERR = 'E';
+  static final byte EXIT = 'X';
+
+  /** Exit code of the client when the daemon declined or could not be reached: run the command in a JVM of its own. */
+  static final int NOT_SERVED = 75;
+
+  private DaemonProtocol() {}
+
+  /**
+   * The environment variables a command or a library it calls may read: a request whose values
+   * differ from the daemon's is declined. {@code CAIRN_TIMING} and {@code CAIRN_DAEMON*} only
+   * steer the launcher and the client.
+   */
+  static Map<String, String> relevantEnvironment(Map<String, String> env) {
+    Map<String, String> m = new TreeMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String k = e.getKey();
+      boolean launcherOnly = k.equals("CAIRN_TIMING") || k.startsWith("CAIRN_DAEMON");
+      if (!launcherOnly && (k.startsWith("CAIRN_") || k.startsWith("HADOOP_") || k.startsWith("AWS_")
+          || k.startsWith("GOOGLE_") || k.startsWith("AZURE_") || k.startsWith("LC_") || k.equals("HOME")
+          || k.equals("USER") || k.equals("TZ") || k.equals("LANG") || k.equals("HOSTNAME")
+          || k.equals("JAVA_HOME") || k.equals("TMPDIR"))) {
+        m.put(k, e.getValue());
+      }
+    }
+    return m;
+  }
+
+  static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > (16 << 20)) {
+      throw new IOException("bad string length " + n);
+    }
+    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads the channel directly. ({@code Channels.newInputStream} holds the channel's blocking lock
+   * while it waits, which would stop the daemon's frames while its watcher waits for the client.)
+   */
+  static InputStream input(SocketChannel ch) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return len == 0 ? 0 : ch.read(ByteBuffer.wrap(b, off, len));
+      }
+    };
+  }
+
+  /** Writes the channel directly, each call whole. */
+  static OutputStream output(SocketChannel ch) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+        while (bb.hasRemaining()) {
+          ch.write(bb);
+        }
+      }
+    };
+  }
+}

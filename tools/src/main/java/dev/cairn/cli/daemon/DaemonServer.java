@@ -1,0 +1,324 @@
+package dev.cairn.cli.daemon;
+
+import dev.cairn.cli.Main;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A resident {@code cairn} for one working folder ({@code cairn daemon start}): runs the commands
+ * that {@link DaemonClient} hands it, one at a time, in a JVM that has already loaded and compiled
+ * them. A command costs its own work only: no JVM start, no class loading, no picocli set-up, no
+ * code running in the interpreter (an unchanged re-ingest of 6,330 files: 45 ms instead of 0.45 s;
+ * benchmarks/RESULTS.md, "Seventh round").
+ *
+ * <p>It serves only requests it can run exactly as a JVM of the client's own would: the same build
+ * (the jar's stamp), the same working folder (relative paths mean the same files), umask and
+ * environment ({@link DaemonProtocol#relevantEnvironment}), and not {@code serve} or
+ * {@code quickstart}. It declines the others, and any request while a command runs, and the client
+ * then runs the command itself. A client that goes away before its command ends (Ctrl-C) stops the
+ * daemon at once: the command stops where it was, as in its own JVM, and every write path is
+ * crash-safe. The daemon stops after {@code --idle-minutes} without a command, on SIGTERM
+ * ({@code cairn daemon stop}), and when it meets a request from another build.
+ *
+ * <p>The socket lives in a folder only its user can open ({@code bin/cairn} makes it, mode 700); next
+ * to it, {@code SOCKET.pid} holds the daemon's process id and {@code SOCKET.log} its log.
+ */
+public final class DaemonServer {
+  /** Commands that run in a JVM of their own: a web server and the demo (which builds the jar). */
+  private static final Set<String> NOT_HERE = Set.of("serve", "quickstart");
+
+  private final Path socket;
+  private final Path pidFile;
+  private final String stamp;
+  private final String umask;
+  private final long idleNanos;
+  private final String cwd = Path.of("").toAbsolutePath().toString();
+  private final Map<String, String> env = DaemonProtocol.relevantEnvironment(System.getenv());
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private volatile long lastUsed = System.nanoTime();
+  private volatile ServerSocketChannel server;
+
+  DaemonServer(Path socket, String stamp, String umask, long idleMinutes) {
+    this.socket = socket;
+    this.pidFile = Path.of(socket + ".pid");
+    this.stamp = stamp;
+    this.umask = umask;
+    this.idleNanos = idleMinutes * 60_000_000_000L;
+  }
+
+  public static void main(String[] args) throws IOException {
+    Map<String, String> opts = new TreeMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      opts.put(args[i], args[i + 1]);
+    }
+    if (!opts.containsKey("--socket") || !opts.containsKey("--stamp") || !opts.containsKey("--umask")) {
+      System.err.println("cairn daemon: usage: DaemonServer --socket PATH --stamp STAMP --umask UMASK [--idle-minutes N]");
+      System.exit(2);
+    }
+    long idle = Long.parseLong(opts.getOrDefault("--idle-minutes", "180"));
+    new DaemonServer(Path.of(opts.get("--socket")), opts.get("--stamp"), opts.get("--umask"), idle).serve();
+  }
+
+  /** Binds the socket, then serves until stopped. */
+  void serve() throws IOException {
+    Files.deleteIfExists(socket);
+    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    String pid = Long.toString(ProcessHandle.current().pid());
+    Path tmp = Path.of(pidFile + ".tmp");
+    Files.writeString(tmp, pid + "\n");
+    Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles));
+    Thread idle = new Thread(this::stopWhenIdle, "cairn-daemon-idle");
+    idle.setDaemon(true);
+    idle.start();
+    log("serving " + cwd + " (pid " + pid + ")");
+    while (true) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (ClosedChannelException stopped) {
+        log("stopped");
+        return;
+      }
+      Thread t = new Thread(() -> handle(ch), "cairn-daemon-request");
+      t.start();
+    }
+  }
+
+  private void handle(SocketChannel ch) {
+    try (ch) {
+      Request r;
+      try {
+        r = Request.read(new DataInputStream(new BufferedInputStream(DaemonProtocol.input(ch), 8192)));
+      } catch (IOException e) {
+        return; // not a client of ours, or one that went away
+      }
+      OutputStream raw = DaemonProtocol.output(ch);
+      String why = refusal(r);
+      if (why == null && !busy.compareAndSet(false, true)) {
+        why = "busy with another command";
+      }
+      if (why != null) {
+        decline(raw, why);
+        if (!stamp.equals(r.stamp)) {
+          log("a request from another build (" + r.stamp + "): stopping");
+          stop();
+        }
+        return;
+      }
+      try {
+        run(ch, raw, r);
+      } finally {
+        lastUsed = System.nanoTime();
+        busy.set(false);
+      }
+    } catch (IOException e) {
+      log("request failed: " + e);
+    }
+  }
+
+  /** Why the request cannot run here, or null. */
+  private String refusal(Request r) {
+    if (!stamp.equals(r.stamp)) {
+      return "another build of cairn";
+    }
+    if (!cwd.equals(r.cwd)) {
+      return "serves " + cwd + ", not " + r.cwd;
+    }
+    if (!umask.equals(r.umask)) {
+      return "umask " + r.umask + " differs from the daemon's " + umask;
+    }
+    if (!env.equals(r.env)) {
+      return "environment differs from the daemon's";
+    }
+    String name = Main.subcommandName(r.args);
+    if (name != null && NOT_HERE.contains(name)) {
+      return name + " runs in a JVM of its own";
+    }
+    return null;
+  }
+
+  private static void decline(OutputStream raw, String why) throws IOException {
+    byte[] b = why.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer msg = ByteBuffer.allocate(5 + b.length).put(DaemonProtocol.DECLINED).putInt(b.length).put(b);
+    raw.write(msg.array());
+  }
+
+  private void run(SocketChannel ch, OutputStream raw, Request r) throws IOException {
+    raw.write(DaemonProtocol.ACCEPTED);
+    AtomicBoolean done = new AtomicBoolean();
+    watchForHangUp(ch, done);
+    Frames frames = new Frames(raw);
+    Charset cs = Charset.defaultCharset();
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(frames.stream(DaemonProtocol.STDOUT), cs), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(DaemonProtocol.STDERR), cs), true);
+    long t0 = System.nanoTime();
+    int code;
+    boolean outOfMemory = false;
+    try {
+      code = Main.runOrThrow(out, err, r.terminal, r.args);
+    } catch (OutOfMemoryError e) {
+      code = Main.outOfMemory(err, e);
+      outOfMemory = true;
+    }
+    out.flush();
+    err.flush();
+    done.set(true);
+    frames.exit(code);
+    String name = Main.subcommandName(r.args);
+    log((name == null ? "(no command)" : name) + " exit " + code + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    if (outOfMemory) {
+      log("out of memory: stopping");
+      stop();
+    }
+  }
+
+  /**
+   * Stops the daemon at once if the client closes its end before the exit frame: the client's
+   * Ctrl-C stops the command, as it would stop the command's own JVM.
+   */
+  private void watchForHangUp(SocketChannel ch, AtomicBoolean done) {
+    Thread w = new Thread(() -> {
+      ByteBuffer b = ByteBuffer.allocate(64);
+      try {
+        while (ch.read(b.clear()) >= 0) {
+          // a client sends nothing after its request
+        }
+      } catch (IOException e) {
+        // closed: the same as an end of stream
+      }
+      if (!done.get()) {
+        log("the client went away during its command: stopping now");
+        removeFiles();
+        Runtime.getRuntime().halt(130);
+      }
+    }, "cairn-daemon-hangup");
+    w.setDaemon(true);
+    w.start();
+  }
+
+  private void stopWhenIdle() {
+    while (true) {
+      try {
+        Thread.sleep(Math.min(60_000L, Math.max(1000L, idleNanos / 1_000_000 / 10)));
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!busy.get() && System.nanoTime() - lastUsed > idleNanos) {
+        log("idle for " + idleNanos / 60_000_000_000L + " minutes: stopping");
+        stop();
+        return;
+      }
+    }
+  }
+
+  /** Stops accepting; the accept loop then ends, and with it the JVM (a running command finishes first). */
+  void stop() {
+    removeFiles();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // closing a listening socket does not fail in practice; the JVM ends anyway
+    }
+  }
+
+  /** Removes the socket and the pid file, unless another daemon has taken them over. */
+  private synchronized void removeFiles() {
+    try {
+      String mine = Long.toString(ProcessHandle.current().pid());
+      if (Files.exists(pidFile) && Files.readString(pidFile).strip().equals(mine)) {
+        Files.deleteIfExists(socket);
+        Files.deleteIfExists(pidFile);
+      }
+    } catch (IOException e) {
+      // best effort: a stale socket only makes the next client run the command itself
+    }
+  }
+
+  private static void log(String line) {
+    System.out.println(Instant.now() + " " + line);
+    System.out.flush();
+  }
+
+  /** One command's request, as {@link DaemonProtocol} lays it out. */
+  record Request(String stamp, String cwd, String umask, boolean terminal, Map<String, String> env, String[] args) {
+    static Request read(DataInputStream in) throws IOException {
+      if (in.readInt() != DaemonProtocol.MAGIC) {
+        throw new IOException("not a cairn client");
+      }
+      String stamp = DaemonProtocol.readString(in);
+      String cwd = DaemonProtocol.readString(in);
+      String umask = DaemonProtocol.readString(in);
+      boolean terminal = in.readBoolean();
+      Map<String, String> env = new TreeMap<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        env.put(DaemonProtocol.readString(in), DaemonProtocol.readString(in));
+      }
+      List<String> args = new ArrayList<>();
+      for (int i = in.readInt(); i > 0; i--) {
+        args.add(DaemonProtocol.readString(in));
+      }
+      return new Request(stamp, cwd, umask, terminal, env, args.toArray(String[]::new));
+    }
+  }
+
+  /** The reply's frames: stdout and stderr as the command writes them, then the exit code. */
+  private static final class Frames {
+    private final OutputStream raw;
+
+    Frames(OutputStream raw) {
+      this.raw = raw;
+    }
+
+    OutputStream stream(byte type) {
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          if (len > 0) {
+            frame(type, len, b, off);
+          }
+        }
+      };
+    }
+
+    void exit(int code) throws IOException {
+      frame(DaemonProtocol.EXIT, code, null, 0);
+    }
+
+    private synchronized void frame(byte type, int n, byte[] b, int off) throws IOException {
+      ByteBuffer h = ByteBuffer.allocate(5).put(type).putInt(n);
+      raw.write(h.array());
+      if (b != null) {
+        raw.write(b, off, n);
+      }
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.cairn.cli.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.cli.Main;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The resident daemon and its client as the launcher runs them: two real JVMs talking over a real
+ * Unix socket, against a real repository. What the daemon serves prints and exits exactly as the
+ * command run in-process does; what it cannot run exactly so it declines, and nothing runs.
+ */
+class DaemonTest {
+  private static final String STAMP = "1764583200.123456";
+  private static final String UMASK = "0022";
+
+  @TempDir Path work;
+  private Path socket;
+  private Process daemon;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeEach
+  void startDaemon() throws Exception {
+    socket = work.resolve("d.sock");
+    Files.createDirectories(work.resolve("data/sub"));
+    for (int i = 0; i < 40; i++) {
+      Files.writeString(work.resolve("data/sub/f" + i + ".csv"), "row," + i + "\n".repeat(i));
+    }
+    Files.writeString(work.resolve("data/a.txt"), "alpha\n");
+    daemon = new ProcessBuilder(java(List.of(DaemonServer.class.getName(), "--socket", socket.toString(), "--stamp", STAMP,
+        "--umask", UMASK, "--idle-minutes", "10")))
+        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+    for (int i = 0; i < 400 && !(Files.exists(socket) && Files.exists(Path.of(socket + ".pid"))); i++) {
+      Thread.sleep(25);
+    }
+    assertThat(socket).as(log()).exists();
+    assertThat(Files.readString(Path.of(socket + ".pid")).strip()).isEqualTo(Long.toString(daemon.pid()));
+  }
+
+  @AfterEach
+  void stopDaemon() throws Exception {
+    daemon.destroy();
+    assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void servesCommandsAsTheirOwnJvmWould() throws Exception {
+    Result sync = client(Map.of(), "--repo", "repo", "sync", "--project", "p", "--name", "n", "--folder", "data");
+    assertThat(sync.exit()).as(sync.err()).isZero();
+    assertThat(sync.out()).contains("41 added, 0 modified, 0 removed").contains("Closed version");
+    assertThat(sync.err()).isEmpty();
+
+    // Relative paths mean the client's folder: the repository was made there.
+    Path repo = work.resolve("repo");
+    assertThat(repo.resolve("config")).exists();
+    Result list = client(Map.of(), "--repo", "repo", "list", "--project", "p", "--name", "n");
+    assertThat(list.exit()).isZero();
+    assertThat(list.out()).isEqualTo(inProcess("--repo", repo.toString(), "list", "--project", "p", "--name", "n").out());
+    assertThat(list.out()).contains("sub/f39.csv");
+
+    Result unchanged = client(Map.of(), "--repo", "repo", "sync", "--project", "p", "--name", "n", "--folder", "data");
+    assertThat(unchanged.exit()).isZero();
+    assertThat(unchanged.out()).contains("No change");
+
+    Result missing = client(Map.of(), "--repo", "repo", "get", "--id", "deadbeefdeadbeef");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.out()).isEmpty();
+    assertThat(missing.err().strip().lines()).hasSize(1).allMatch(l -> l.startsWith("cairn: "));
+    assertThat(missing.err()).isEqualTo(inProcess("--repo", repo.toString(), "get", "--id", "deadbeefdeadbeef").err());
+
+    Result usage = client(Map.of(), "--repo", "repo", "list", "--no-such-flag");
+    assertThat(usage.exit()).isEqualTo(2);
+    assertThat(usage.err()).startsWith("cairn: ");
+
+    assertThat(log()).contains("sync exit 0").contains("list exit 0").contains("get exit 1");
+    assertThat(daemon.isAlive()).isTrue();
+  }
+
+  @Test
+  void relaysLargeOutputWhole() throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      Files.writeString(work.resolve("data/sub/many-" + i + ".txt"), "x" + i);
+    }
+    Path repo = work.resolve("repo");
+    assertThat(client(Map.of(), "--repo", repo.toString(), "sync", "--project", "p", "--name", "big", "--folder", "data").exit()).isZero();
+    Result list = client(Map.of(), "--repo", repo.toString(), "list", "--project", "p", "--name", "big", "--json");
+    assertThat(list.exit()).isZero();
+    assertThat(list.out().length()).isGreaterThan(200_000);
+    assertThat(list.out()).isEqualTo(inProcess("--repo", repo.toString(), "list", "--project", "p", "--name", "big", "--json").out());
+  }
+
+  @Test
+  void declinesWhatItCannotRunExactlySoAndRunsNothing() throws Exception {
+    Path repo = work.resolve("repo");
+    String[] create = {"--repo", repo.toString(), "create", "--project", "p", "--name", "declined"};
+
+    assertNotServed(client(Map.of("CAIRN_STORAGE", work.resolve("remote").toString()), create));
+    assertNotServed(client(work.resolve("data"), UMASK, STAMP, Map.of(), create));
+    assertNotServed(client(work, "0077", STAMP, Map.of(), create));
+    assertNotServed(client(Map.of(), "serve", "--port", "0"));
+    assertThat(repo).doesNotExist();
+    assertThat(log()).doesNotContain(" exit ");
+
+    // The variables that only steer the launcher do not count.
+    assertThat(client(Map.of("CAIRN_TIMING", "1", "CAIRN_DAEMON_DEBUG", "1"), "--version").exit()).isZero();
+
+    // A request from another build: declined, and the daemon makes way for that build's own.
+    assertNotServed(client(work, UMASK, "1764583299.999", Map.of(), create));
+    assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).as(log()).isTrue();
+    assertThat(socket).doesNotExist();
+    assertThat(Path.of(socket + ".pid")).doesNotExist();
+    assertThat(repo).doesNotExist();
+  }
+
+  @Test
+  void aClientThatGoesAwayStopsTheDaemonAndItsCommand() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      Files.write(work.resolve("data/sub/blob-" + i + ".bin"), new byte[4096 + i]);
+    }
+    Path repo = work.resolve("repo");
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      DataOutputStream out = new DataOutputStream(DaemonProtocol.output(ch));
+      out.writeInt(DaemonProtocol.MAGIC);
+      DaemonProtocol.writeString(out, STAMP);
+      DaemonProtocol.writeString(out, work.toString());
+      DaemonProtocol.writeString(out, UMASK);
+      out.writeBoolean(false);
+      Map<String, String> env = DaemonProtocol.relevantEnvironment(System.getenv());
+      out.writeInt(env.size());
+      for (Map.Entry<String, String> e : env.entrySet()) {
+        DaemonProtocol.writeString(out, e.getKey());
+        DaemonProtocol.writeString(out, e.getValue());
+      }
+      String[] args = {"--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", "data"};
+      out.writeInt(args.length);
+      for (String a : args) {
+        DaemonProtocol.writeString(out, a);
+      }
+      ByteBuffer answer = ByteBuffer.allocate(1);
+      ch.read(answer);
+      assertThat(answer.get(0)).isEqualTo(DaemonProtocol.ACCEPTED);
+    } // Ctrl-C: the client's end closes while the command runs
+    assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).as(log()).isTrue();
+    assertThat(daemon.exitValue()).isEqualTo(130);
+    assertThat(log()).contains("the client went away");
+    assertThat(socket).doesNotExist();
+
+    // Whatever the interrupted sync left, the repository is sound and the sync can be run again.
+    assertThat(inProcess("--repo", repo.toString(), "fsck").exit()).isZero();
+    Result again = inProcess("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+    assertThat(inProcess("--repo", repo.toString(), "verify", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString()).exit())
+        .isZero();
+  }
+
+  private static void assertNotServed(Result r) {
+    assertThat(r.exit()).as(r.err()).isEqualTo(DaemonProtocol.NOT_SERVED);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).doesNotContain("cairn: ");
+  }
+
+  private Result client(Map<String, String> env, String... args) throws Exception {
+    return client(work, UMASK, STAMP, env, args);
+  }
+
+  private Result client(Path cwd, String umask, String stamp, Map<String, String> env, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(DaemonClient.class.getName(), socket.toString(), stamp, umask));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(java(cmd)).directory(cwd.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static Result inProcess(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static List<String> java(List<String> mainAndArgs) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+        "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(mainAndArgs);
+    return cmd;
+  }
+
+  private String log() throws IOException {
+    Path l = work.resolve("daemon.log");
+    return Files.exists(l) ? Files.readString(l) : "";
+  }
+}
