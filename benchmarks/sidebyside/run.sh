@@ -10,8 +10,12 @@
 #   --reps N           repetitions of the mixed-set sequence
 #   --mixed-bytes N    size of the mixed set (e.g. 400M, 2G)
 #   --tiny-files N     number of tiny files (0: skip the metadata-scale part)
-#   --tools "..."      subset of: cairn restic borg git cp tarzstd (default: all)
-#   --tiny-tools "..." tools for the metadata-scale part (default: cairn restic borg git)
+#   --tools "..."      subset of: cairn cairnd restic borg git cp tarzstd (default: all)
+#   --tiny-tools "..." tools for the metadata-scale part (default: cairn cairnd restic borg git)
+#
+# "cairn" runs every command in a JVM of its own (CAIRN_DAEMON=off); "cairnd" runs the same
+# commands through `cairn daemon` (started for this folder by the harness): no JVM start for the
+# command, the daemon's CPU, peak RSS and bytes written added to the client's.
 #   --no-mixed         skip the mixed set
 #   --drop-caches      drop the page cache before every timed operation (needs root)
 #   --workdir DIR      data and repositories (default /work/sbs-work; must be a real disk)
@@ -26,8 +30,8 @@ ARGV="$*"
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$here"
 
-MODE=full; REPS=; MIXED_BYTES=; TINY_FILES=; TOOLS="cairn restic borg git cp tarzstd"
-TINY_TOOLS="cairn restic borg git"; DO_MIXED=1; DROP=0; W=/work/sbs-work; WRITE=0; KEEP=0
+MODE=full; REPS=; MIXED_BYTES=; TINY_FILES=; TOOLS="cairn cairnd restic borg git cp tarzstd"
+TINY_TOOLS="cairn cairnd restic borg git"; DO_MIXED=1; DROP=0; W=/work/sbs-work; WRITE=0; KEEP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) MODE=quick ;;
@@ -148,18 +152,27 @@ measure() {
     for p in $WARM; do [ -e "$p" ] && find "$p" -type f -print0 | xargs -0 -r cat > /dev/null; done
     warm_program "$tool"
   fi
-  local b0 b1 t0 t1 t2 rc
+  local b0 b1 t0 t1 t2 rc d0=0 d1=0 dio0=0 dio1=0 drss=0
+  if [ "$tool" = cairnd ]; then
+    # The daemon does the work: its CPU ticks and bytes written count too, and its peak RSS is
+    # reset (clear_refs 5) so that it is this command's.
+    d0=$(daemon_ticks); dio0=$(daemon_io); echo 5 > "/proc/$DAEMON_PID/clear_refs" 2>/dev/null
+  fi
   b0=$(busy); t0=$(date +%s%N)
   /usr/bin/time -v -o "$TMPD/time.txt" "$@" > "$TMPD/out.txt" 2> "$TMPD/err.txt"
   rc=$?
   t1=$(date +%s%N); sync; t2=$(date +%s%N); b1=$(busy)
+  if [ "$tool" = cairnd ]; then
+    d1=$(daemon_ticks); dio1=$(daemon_io); drss=$(awk '/^VmHWM/{print $2}' "/proc/$DAEMON_PID/status" 2>/dev/null || echo 0)
+    grep -q 'daemon=1' "$TMPD/err.txt" || log "  cairnd: the daemon did not serve this command (see $DAEMON_LOG)"
+  fi
   local size=-
   [ "$sizep" != - ] && size=$(repo_bytes "$sizep")
   local user sys rss fsout cmdms
-  user=$(awk -F': ' '/User time/{print $2}' "$TMPD/time.txt")
+  user=$(awk -F': ' -v d=$((d1 - d0)) -v hz="$(getconf CLK_TCK)" '/User time/{print $2 + d / hz}' "$TMPD/time.txt")
   sys=$(awk -F': ' '/System time/{print $2}' "$TMPD/time.txt")
-  rss=$(awk -F': ' '/Maximum resident/{print $2}' "$TMPD/time.txt")
-  fsout=$(awk -F': ' '/File system outputs/{printf "%.0f\n", $2 * 512}' "$TMPD/time.txt")
+  rss=$(awk -F': ' -v d="${drss:-0}" '/Maximum resident/{print $2 + d}' "$TMPD/time.txt")
+  fsout=$(awk -F': ' -v d=$((dio1 - dio0)) '/File system outputs/{printf "%.0f\n", $2 * 512 + d}' "$TMPD/time.txt")
   cmdms=$(sed -n 's/.*cairn-timing .*command_ms=\([0-9.]*\).*/\1/p' "$TMPD/err.txt" | tail -1)
   [ -z "$cmdms" ] && cmdms=-
   local row
@@ -225,7 +238,26 @@ settle() {
 
 # Cairn runs through its launcher, as users run it (with its class-data-sharing archive);
 # CAIRN_TIMING makes it print the time spent in the command itself, without JVM start.
-cairn_cmd() { echo env CAIRN_TIMING=1 CAIRN_JAVA_OPTS=${CAIRN_HEAP:-} bin/cairn; }
+# cairn_cmd TOOL: "cairn" in a JVM of its own, "cairnd" through the daemon.
+cairn_cmd() {
+  case $1 in
+    cairnd) echo env CAIRN_TIMING=1 CAIRN_JAVA_OPTS=${CAIRN_HEAP:-} bin/cairn ;;
+    *) echo env CAIRN_DAEMON=off CAIRN_TIMING=1 CAIRN_JAVA_OPTS=${CAIRN_HEAP:-} bin/cairn ;;
+  esac
+}
+# The daemon for this folder, started with the heap of the commands it will serve (the same
+# CAIRN_JAVA_OPTS, or it declines them). DAEMON_PID: its process, for measure().
+DAEMON_PID=; DAEMON_LOG=
+daemon_up() {
+  env CAIRN_JAVA_OPTS="$1" bin/cairn daemon stop > /dev/null
+  env CAIRN_JAVA_OPTS="$1" bin/cairn daemon start | tee -a "$LOG"
+  DAEMON_PID=$(env CAIRN_JAVA_OPTS="$1" bin/cairn daemon status | sed -n 's/.*(pid \([0-9]*\),.*/\1/p')
+  DAEMON_LOG=$(env CAIRN_JAVA_OPTS="$1" bin/cairn daemon status | sed -n 's/.*, log \(.*\))$/\1/p')
+  [ -n "$DAEMON_PID" ] || { echo "cairn daemon did not start" >&2; exit 1; }
+}
+daemon_down() { [ -n "$DAEMON_PID" ] && bin/cairn daemon stop > /dev/null; DAEMON_PID=; }
+daemon_ticks() { awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat" 2>/dev/null || echo 0; }
+daemon_io() { awk '/^write_bytes/{print $2}' "/proc/$DAEMON_PID/io" 2>/dev/null || echo 0; }
 
 # ---- one tool's operations -----------------------------------------------------------------
 # repo dir per tool: $R/<tool>; data folder $1; version counter for cp/tar in $R/<tool>.n
@@ -233,7 +265,7 @@ init_repo() { # tool repo
   local t=$1 r=$2
   rm -rf "$r" "$r.cache" "$r.config" "$r.idx" "$r.n" "$r.vsize"
   case $t in
-    cairn) mkdir -p "$r" ;;
+    cairn|cairnd) mkdir -p "$r" ;;
     restic) restic -q -r "$r" init >/dev/null ;;
     borg) borg init -e none "$r" ;;
     git) mkdir -p "$r" && git -C "$r" init -q && git -C "$r" config gc.auto 0 && git -C "$r" config core.quotePath false ;;
@@ -244,7 +276,7 @@ init_repo() { # tool repo
 ingest_cmd() {
   local t=$1 r=$2 d=$3 name=$4 n
   case $t in
-    cairn) echo "$(cairn_cmd) --repo $r sync --project bench --name $name --folder $d --json" ;;
+    cairn|cairnd) echo "$(cairn_cmd "$t") --repo $r sync --project bench --name $name --folder $d --json" ;;
     restic) echo "restic -q -r $r --cache-dir $r.cache backup --host bench $d" ;;
     borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config bash -c 'cd $d && borg create $r::v\$(date +%s%N) .'" ;;
     git) echo "bash -c 'cd $d && export GIT_DIR=$r/.git GIT_WORK_TREE=$d && git add -A && { git commit -q -m v || true; }'" ;;
@@ -256,7 +288,7 @@ ingest_cmd() {
 restore_cmd() {
   local t=$1 r=$2 e=$3 name=${4:-mixed}
   case $t in
-    cairn) echo "$(cairn_cmd) --repo $r get --project bench --name $name --copy $e" ;;
+    cairn|cairnd) echo "$(cairn_cmd "$t") --repo $r get --project bench --name $name --copy $e" ;;
     restic) echo "restic -q -r $r --cache-dir $r.cache restore latest --target $e" ;;
     borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config bash -c 'cd $e && borg extract $r::\$(borg list --short --last 1 $r)'" ;;
     git) echo "bash -c 'cd $e && GIT_DIR=$r/.git GIT_WORK_TREE=$e GIT_INDEX_FILE=$r.idx git checkout -f HEAD -- .'" ;;
@@ -269,7 +301,8 @@ restore_cmd() {
 # timed warm, as when it is used day to day, not at its first start after boot.
 warm_program() {
   case $1 in
-    cairn) bin/cairn --version ;;
+    cairn) CAIRN_DAEMON=off bin/cairn --version ;;
+    cairnd) CAIRN_JAVA_OPTS=${CAIRN_HEAP:-} bin/cairn --version ;;
     restic) restic version ;;
     borg) borg --version ;;
     git) git --version ;;
@@ -282,7 +315,7 @@ warm_program() {
 repo_paths() {
   case $1 in
     cp|tarzstd) ;;
-    cairn) echo "$2/config $2/index $2/refs $2/packs" ;;
+    cairn|cairnd) echo "$2/config $2/index $2/refs $2/packs" ;;
     *) echo "$2 $2.cache" ;;
   esac
 }
@@ -341,11 +374,12 @@ mixed_rep() {
       fi
     fi
   done
-  if [[ " $TOOLS " == *" cairn "* ]]; then
+  for t in cairn cairnd; do
+    [[ " $TOOLS " == *" $t "* ]] || continue
     # the cached read-only folder: first (cold: nothing materialized) and second time (warm)
-    WARM="$R/cairn" measure mixed "$rep" cairn get_cold - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
-    WARM="$R/cairn/refs $R/cairn/config" measure mixed "$rep" cairn get_warm - -- $(cairn_cmd) --repo "$R/cairn" get --project bench --name mixed
-  fi
+    WARM="$R/$t" measure mixed "$rep" $t get_cold - -- $(cairn_cmd $t) --repo "$R/$t" get --project bench --name mixed
+    WARM="$R/$t/refs $R/$t/config" measure mixed "$rep" $t get_warm - -- $(cairn_cmd $t) --repo "$R/$t" get --project bench --name mixed
+  done
   trash "$D" "$R" "$E"
 }
 
@@ -353,7 +387,7 @@ mixed_rep() {
 tool_version_ids() { # tool repo: the ids of the last two versions, "OLD NEW"
   local t=$1 r=$2
   case $t in
-    cairn) bin/cairn --repo "$r" search --json |
+    cairn|cairnd) CAIRN_DAEMON=off bin/cairn --repo "$r" search --json |
              python3 -c 'import json,sys; v=json.load(sys.stdin); print(v[-2]["id"], v[-1]["id"])' ;;
     restic) restic -q -r "$r" --cache-dir "$r.cache" snapshots --json |
              python3 -c 'import json,sys; v=json.load(sys.stdin); print(v[-2]["short_id"], v[-1]["short_id"])' ;;
@@ -364,7 +398,7 @@ tool_version_ids() { # tool repo: the ids of the last two versions, "OLD NEW"
 diff_cmd() { # tool repo old new
   local t=$1 r=$2 a=$3 b=$4
   case $t in
-    cairn) echo "$(cairn_cmd) --repo $r compare --verbose --source $a --target $b" ;;
+    cairn|cairnd) echo "$(cairn_cmd "$t") --repo $r compare --verbose --source $a --target $b" ;;
     restic) echo "restic -q -r $r --cache-dir $r.cache diff $a $b" ;;
     borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config borg diff $r::$a $b" ;;
     git) echo "git --git-dir=$r/.git diff --name-status $a $b" ;;
@@ -373,7 +407,7 @@ diff_cmd() { # tool repo old new
 list_cmd() { # tool repo new
   local t=$1 r=$2 b=$3
   case $t in
-    cairn) echo "$(cairn_cmd) --repo $r list --id $b" ;;
+    cairn|cairnd) echo "$(cairn_cmd "$t") --repo $r list --id $b" ;;
     restic) echo "restic -q -r $r --cache-dir $r.cache ls $b" ;;
     borg) echo "env BORG_CACHE_DIR=$r.cache BORG_CONFIG_DIR=$r.config borg list $r::$b" ;;
     git) echo "git --git-dir=$r/.git ls-tree -r -l $b" ;;
@@ -385,6 +419,7 @@ tiny_run() {
   # Every Cairn command here, the first ingest of a million files included, runs in 256 MiB of heap.
   local CAIRN_HEAP=-Xmx256m
   log "== metadata scale: generating $TINY_FILES tiny files (cairn with -Xmx256m)"
+  [[ " $TINY_TOOLS " == *" cairnd "* ]] && daemon_up "$CAIRN_HEAP"
   empty_trash "$D" "$R"; mkdir -p "$R"
   "${GEN[@]}" tiny --out "$D" --files "$TINY_FILES" | tee -a "$LOG"
   sleep 3
@@ -453,6 +488,8 @@ log "work directory $W on $(df -h "$W" | tail -1 | awk '{print $1, "(" $4 " free
 mkdir -p "$W/warmup/data" && echo warm > "$W/warmup/data/a"
 bin/cairn --repo "$W/warmup/repo" sync --project warmup --name warmup --folder "$W/warmup/data" > /dev/null
 rm -rf "$W/warmup"
+trap daemon_down EXIT
+[[ " $TOOLS " == *" cairnd "* ]] && [ "$DO_MIXED" = 1 ] && daemon_up ""
 START=$(date +%s)
 if [ "$DO_MIXED" = 1 ]; then
   for ((rep = 1; rep <= REPS; rep++)); do mixed_rep "$rep"; done

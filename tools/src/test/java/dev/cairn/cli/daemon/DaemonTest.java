@@ -34,6 +34,7 @@ class DaemonTest {
   @TempDir Path work;
   private Path socket;
   private Process daemon;
+  private long daemonStart;
 
   record Result(int exit, String out, String err) {}
 
@@ -45,6 +46,7 @@ class DaemonTest {
       Files.writeString(work.resolve("data/sub/f" + i + ".csv"), "row," + i + "\n".repeat(i));
     }
     Files.writeString(work.resolve("data/a.txt"), "alpha\n");
+    daemonStart = System.currentTimeMillis() - 1000;
     daemon = new ProcessBuilder(java(List.of(DaemonServer.class.getName(), "--socket", socket.toString(), "--stamp", STAMP,
         "--umask", UMASK, "--idle-minutes", "10")))
         .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
@@ -90,7 +92,11 @@ class DaemonTest {
     assertThat(usage.exit()).isEqualTo(2);
     assertThat(usage.err()).startsWith("cairn: ");
 
-    assertThat(log()).contains("sync exit 0").contains("list exit 0").contains("get exit 1");
+    assertThat(log()).contains("warmed up: ").contains("sync exit 0").contains("list exit 0").contains("get exit 1");
+    try (var tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertThat(tmp.filter(p -> p.getFileName().toString().startsWith("cairn-daemon-warmup"))
+          .filter(p -> p.toFile().lastModified() > daemonStart)).as("the warm-up's folder is deleted").isEmpty();
+    }
     assertThat(daemon.isAlive()).isTrue();
   }
 
@@ -205,7 +211,7 @@ class DaemonTest {
   private static List<String> java(List<String> mainAndArgs) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+        "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xmx256m", "-Dcairn.daemon.warmupMillis=300",
         "-cp", System.getProperty("java.class.path")));
     cmd.addAll(mainAndArgs);
     return cmd;
