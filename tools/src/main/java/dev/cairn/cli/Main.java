@@ -41,14 +41,17 @@ public final class Main {
   }
 
   /**
-   * Runs a command line with the given output streams; {@code terminal} says whether {@code err}
-   * ends on a terminal (progress bars). An {@link OutOfMemoryError} is left to the caller, which
+   * Runs a command line with the given output streams; {@code terminal} says whether the caller has
+   * a console (progress bars, coloured help). An {@link OutOfMemoryError} is left to the caller, which
    * may have to stop (the resident daemon does).
    */
   public static int runOrThrow(java.io.PrintWriter out, java.io.PrintWriter err, boolean terminal, String... args) {
     CommandLine cl = CairnCommand.commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
+    // Picocli colours help on a console; here the caller says whether there is one.
+    boolean colour = terminal && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(colour ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
     TerminalProgress.assumeTerminal(terminal);
     try {
       return cl.execute(args);

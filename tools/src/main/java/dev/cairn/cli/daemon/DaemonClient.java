@@ -13,7 +13,6 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The {@code cairn} command line's front when a daemon serves the working folder ({@code bin/cairn}
@@ -58,12 +57,7 @@ public final class DaemonClient {
       DaemonProtocol.writeString(out, Path.of("").toAbsolutePath().toString());
       DaemonProtocol.writeString(out, argv[2]);
       out.writeBoolean(System.console() != null);
-      Map<String, String> env = DaemonProtocol.relevantEnvironment(System.getenv());
-      out.writeInt(env.size());
-      for (Map.Entry<String, String> e : env.entrySet()) {
-        DaemonProtocol.writeString(out, e.getKey());
-        DaemonProtocol.writeString(out, e.getValue());
-      }
+      DaemonProtocol.writeString(out, DaemonProtocol.environmentDigest(System.getenv()));
       out.writeInt(argv.length - 3);
       for (int i = 3; i < argv.length; i++) {
         DaemonProtocol.writeString(out, argv[i]);
@@ -85,6 +79,7 @@ public final class DaemonClient {
     OutputStream stdout = new FileOutputStream(FileDescriptor.out);
     OutputStream stderr = new FileOutputStream(FileDescriptor.err);
     boolean stdoutOpen = true;
+    boolean stderrOpen = true;
     byte[] buf = new byte[65536];
     try {
       while (true) {
@@ -99,22 +94,28 @@ public final class DaemonClient {
             throw new EOFException();
           }
           n -= k;
+          // A reader that went away (`cairn list | head`): the command still runs to its end, as
+          // it would in its own JVM, whose writers ignore the broken pipe.
           if (type == DaemonProtocol.STDERR) {
-            stderr.write(buf, 0, k);
-          } else if (stdoutOpen) {
-            try {
-              stdout.write(buf, 0, k);
-            } catch (IOException closed) {
-              // A reader that went away (`cairn list | head`): the command still runs to its end,
-              // as it would in its own JVM, whose writer ignores the broken pipe.
-              stdoutOpen = false;
-            }
+            stderrOpen = stderrOpen && write(stderr, buf, k);
+          } else {
+            stdoutOpen = stdoutOpen && write(stdout, buf, k);
           }
         }
       }
     } catch (IOException e) {
       System.err.println("cairn: the daemon stopped before the command ended (its log: " + socket + ".log)");
       return 1;
+    }
+  }
+
+  /** Writes, and says whether the stream still takes bytes. */
+  private static boolean write(OutputStream o, byte[] b, int n) {
+    try {
+      o.write(b, 0, n);
+      return true;
+    } catch (IOException closed) {
+      return false;
     }
   }
 }

@@ -8,6 +8,10 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,9 +21,12 @@ import java.util.TreeMap;
  * versioning beyond {@link #MAGIC}).
  *
  * <p>Request, client to daemon: {@code MAGIC}, then as strings (int length, UTF-8 bytes) the jar's
- * stamp, the working directory, the umask, then a boolean for "stderr is a terminal", the selected
- * environment ({@link #relevantEnvironment}: int count, then name and value), and the arguments
- * (int count, then each).
+ * stamp, the working directory, the umask, then a boolean for "the JVM has a console" (stdin and
+ * stdout on a terminal: progress bars and colours), the SHA-256 of the selected environment
+ * ({@link #environmentDigest}: the values themselves never leave the client), and the arguments
+ * (int count, then each). The socket's folder is the user's own, of mode 700 (the launcher checks),
+ * so no other user can reach the socket; the daemon also checks the client's user through the
+ * kernel before it reads a request ({@link #sameUser}).
  *
  * <p>Reply, daemon to client: one byte, {@link #ACCEPTED} or {@link #DECLINED} (then a reason
  * string, and nothing else: the client runs the command in a JVM of its own). After
@@ -43,6 +50,14 @@ final class DaemonProtocol {
 
   private DaemonProtocol() {}
 
+  /** Prefixes of the variables Cairn, Hadoop's file systems, the JVM and the terminal read. */
+  private static final String[] PREFIXES = {"CAIRN_", "HADOOP_", "AWS_", "GOOGLE_", "AZURE_", "KRB5", "LC_", "CLICOLOR"};
+
+  /** Single variables of the same kind. */
+  private static final java.util.Set<String> NAMES = java.util.Set.of("HOME", "USER", "TZ", "LANG", "HOSTNAME", "JAVA_HOME",
+      "TMPDIR", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "NO_COLOR", "TERM", "http_proxy", "https_proxy",
+      "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY");
+
   /**
    * The environment variables a command or a library it calls may read: a request whose values
    * differ from the daemon's is declined. {@code CAIRN_TIMING} and {@code CAIRN_DAEMON*} only
@@ -52,15 +67,44 @@ final class DaemonProtocol {
     Map<String, String> m = new TreeMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
       String k = e.getKey();
-      boolean launcherOnly = k.equals("CAIRN_TIMING") || k.startsWith("CAIRN_DAEMON");
-      if (!launcherOnly && (k.startsWith("CAIRN_") || k.startsWith("HADOOP_") || k.startsWith("AWS_")
-          || k.startsWith("GOOGLE_") || k.startsWith("AZURE_") || k.startsWith("LC_") || k.equals("HOME")
-          || k.equals("USER") || k.equals("TZ") || k.equals("LANG") || k.equals("HOSTNAME")
-          || k.equals("JAVA_HOME") || k.equals("TMPDIR"))) {
+      if (k.equals("CAIRN_TIMING") || k.startsWith("CAIRN_DAEMON")) {
+        continue;
+      }
+      boolean relevant = NAMES.contains(k);
+      for (int i = 0; i < PREFIXES.length && !relevant; i++) {
+        relevant = k.startsWith(PREFIXES[i]);
+      }
+      if (relevant) {
         m.put(k, e.getValue());
       }
     }
     return m;
+  }
+
+  /** SHA-256 of the relevant environment, names and values, in name order. */
+  static String environmentDigest(Map<String, String> env) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, String> e : relevantEnvironment(env).entrySet()) {
+        md.update((e.getKey() + "=" + e.getValue() + "\0").getBytes(StandardCharsets.UTF_8));
+      }
+      StringBuilder hex = new StringBuilder();
+      for (byte b : md.digest()) {
+        hex.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /**
+   * Whether the process at the other end runs as the user who owns the socket's folder (the
+   * kernel's peer credentials).
+   */
+  static boolean sameUser(SocketChannel ch, Path socket) throws IOException {
+    java.nio.file.attribute.UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+    return peer.equals(Files.getOwner(socket.toAbsolutePath().getParent()));
   }
 
   static void writeString(DataOutputStream out, String s) throws IOException {

@@ -30,22 +30,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A resident {@code cairn} for one working folder ({@code cairn daemon start}): runs the commands
  * that {@link DaemonClient} hands it, one at a time, in a JVM that has already loaded and compiled
  * them. A command costs its own work only: no JVM start, no class loading, no picocli set-up, no
- * code running in the interpreter (an unchanged re-ingest of 6,330 files: 45 ms instead of 0.45 s;
- * benchmarks/RESULTS.md, "Seventh round").
+ * code running in the interpreter (an unchanged re-sync of 6,330 files: about 45 ms in the daemon,
+ * against 0.5 s for the command in a JVM of its own; benchmarks/RESULTS.md, "Seventh round").
  *
  * <p>It serves only requests it can run exactly as a JVM of the client's own would: the same build
- * (the jar's stamp), the same working folder (relative paths mean the same files), umask and
- * environment ({@link DaemonProtocol#relevantEnvironment}), and not {@code serve} or
+ * (the jar's stamp), the same working folder (relative paths mean the same files; a folder deleted
+ * and made again under the same name also stops the daemon), umask and environment
+ * ({@link DaemonProtocol#relevantEnvironment}), from the same user, and not {@code serve} or
  * {@code quickstart}. It declines the others, and any request while a command runs, and the client
  * then runs the command itself. A client that goes away before its command ends (Ctrl-C) stops the
  * daemon at once: the command stops where it was, as in its own JVM, and every write path is
  * crash-safe. The daemon stops after {@code --idle-minutes} without a command, on SIGTERM
- * ({@code cairn daemon stop}), and when it meets a request from another build.
+ * ({@code cairn daemon stop}), when it meets a request from another build, and after a command
+ * that ended with an error of the JVM itself (out of memory, say), once it has replied.
  *
  * <p>The socket lives in a folder only its user can open ({@code bin/cairn} makes it, mode 700); next
  * to it, {@code SOCKET.pid} holds the daemon's process id and {@code SOCKET.log} its log.
  */
 public final class DaemonServer {
+  /** Why a daemon declines, then stops, when its folder was deleted and made again under the same name. */
+  private static final String REPLACED = "the folder was replaced since the daemon started";
+
   /** Commands that run in a JVM of their own: a web server and the demo (which builds the jar). */
   private static final Set<String> NOT_HERE = Set.of("serve", "quickstart");
 
@@ -55,7 +60,8 @@ public final class DaemonServer {
   private final String umask;
   private final long idleNanos;
   private final String cwd = Path.of("").toAbsolutePath().toString();
-  private final Map<String, String> env = DaemonProtocol.relevantEnvironment(System.getenv());
+  private final Object cwdKey = folderKey(Path.of("."));
+  private final String env = DaemonProtocol.environmentDigest(System.getenv());
   private final AtomicBoolean busy = new AtomicBoolean();
   private volatile long lastUsed = System.nanoTime();
   private volatile ServerSocketChannel server;
@@ -81,15 +87,19 @@ public final class DaemonServer {
     new DaemonServer(Path.of(opts.get("--socket")), opts.get("--stamp"), opts.get("--umask"), idle).serve();
   }
 
-  /** Warms up, binds the socket, then serves until stopped. */
+  /** Warms up, binds the socket, then serves until stopped; then ends the JVM. */
   void serve() throws IOException {
     warmUp();
+    if (answers(socket)) {
+      log("another daemon answers on " + socket + ": not starting");
+      System.exit(1);
+    }
     Files.deleteIfExists(socket);
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     String pid = Long.toString(ProcessHandle.current().pid());
     Path tmp = Path.of(pidFile + ".tmp");
-    Files.writeString(tmp, pid + "\n");
+    Files.writeString(tmp, pid + "\n" + stamp + "\n");
     Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles));
     Thread idle = new Thread(this::stopWhenIdle, "cairn-daemon-idle");
@@ -101,11 +111,42 @@ public final class DaemonServer {
       try {
         ch = server.accept();
       } catch (ClosedChannelException stopped) {
-        log("stopped");
-        return;
+        break;
       }
       Thread t = new Thread(() -> handle(ch), "cairn-daemon-request");
       t.start();
+    }
+    // A command still running finishes; threads a library may have left behind do not keep
+    // the JVM alive once the socket is gone.
+    while (busy.get()) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+    log("stopped");
+    System.exit(0);
+  }
+
+  /** Whether a daemon accepts connections on {@code socket} (a socket file alone may be stale). */
+  private static boolean answers(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static Object folderKey(Path p) {
+    try {
+      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 
@@ -163,6 +204,19 @@ public final class DaemonServer {
       deleteTree(dir);
     }
     log("warmed up: " + commands + " commands in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    shrinkHeap();
+  }
+
+  /**
+   * Between commands the daemon needs little more than the code it has loaded and compiled: a full
+   * collection after a command that grew the heap lets the serial collector give the memory back,
+   * so that a resident daemon does not keep the peak of its largest command.
+   */
+  private static void shrinkHeap() {
+    Runtime rt = Runtime.getRuntime();
+    if (rt.totalMemory() > (96L << 20)) {
+      System.gc();
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
@@ -182,6 +236,10 @@ public final class DaemonServer {
 
   private void handle(SocketChannel ch) {
     try (ch) {
+      if (!DaemonProtocol.sameUser(ch, socket)) {
+        log("a connection from another user: refused");
+        return;
+      }
       Request r;
       try {
         r = Request.read(new DataInputStream(new BufferedInputStream(DaemonProtocol.input(ch), 8192)));
@@ -197,6 +255,9 @@ public final class DaemonServer {
         decline(raw, why);
         if (!stamp.equals(r.stamp)) {
           log("a request from another build (" + r.stamp + "): stopping");
+          stop();
+        } else if (why.startsWith(REPLACED)) {
+          log(why + ": stopping");
           stop();
         }
         return;
@@ -219,6 +280,9 @@ public final class DaemonServer {
     }
     if (!cwd.equals(r.cwd)) {
       return "serves " + cwd + ", not " + r.cwd;
+    }
+    if (cwdKey == null || !cwdKey.equals(folderKey(Path.of(r.cwd)))) {
+      return REPLACED + " (" + cwd + ")";
     }
     if (!umask.equals(r.umask)) {
       return "umask " + r.umask + " differs from the daemon's " + umask;
@@ -249,12 +313,18 @@ public final class DaemonServer {
     PrintWriter err = new PrintWriter(new OutputStreamWriter(frames.stream(DaemonProtocol.STDERR), cs), true);
     long t0 = System.nanoTime();
     int code;
-    boolean outOfMemory = false;
+    boolean damaged = false;
     try {
       code = Main.runOrThrow(out, err, r.terminal, r.args);
     } catch (OutOfMemoryError e) {
       code = Main.outOfMemory(err, e);
-      outOfMemory = true;
+      damaged = true;
+    } catch (Throwable t) {
+      // What a JVM of its own would print before it ended; this one may not be sound any more.
+      err.print("Exception in thread \"main\" ");
+      t.printStackTrace(err);
+      code = 1;
+      damaged = true;
     }
     out.flush();
     err.flush();
@@ -262,8 +332,9 @@ public final class DaemonServer {
     frames.exit(code);
     String name = Main.subcommandName(r.args);
     log((name == null ? "(no command)" : name) + " exit " + code + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-    if (outOfMemory) {
-      log("out of memory: stopping");
+    shrinkHeap();
+    if (damaged) {
+      log("the command ended with an error of the JVM: stopping");
       stop();
     }
   }
@@ -321,7 +392,7 @@ public final class DaemonServer {
   private synchronized void removeFiles() {
     try {
       String mine = Long.toString(ProcessHandle.current().pid());
-      if (Files.exists(pidFile) && Files.readString(pidFile).strip().equals(mine)) {
+      if (Files.exists(pidFile) && Files.readAllLines(pidFile).stream().findFirst().orElse("").equals(mine)) {
         Files.deleteIfExists(socket);
         Files.deleteIfExists(pidFile);
       }
@@ -336,7 +407,7 @@ public final class DaemonServer {
   }
 
   /** One command's request, as {@link DaemonProtocol} lays it out. */
-  record Request(String stamp, String cwd, String umask, boolean terminal, Map<String, String> env, String[] args) {
+  record Request(String stamp, String cwd, String umask, boolean terminal, String env, String[] args) {
     static Request read(DataInputStream in) throws IOException {
       if (in.readInt() != DaemonProtocol.MAGIC) {
         throw new IOException("not a cairn client");
@@ -345,10 +416,7 @@ public final class DaemonServer {
       String cwd = DaemonProtocol.readString(in);
       String umask = DaemonProtocol.readString(in);
       boolean terminal = in.readBoolean();
-      Map<String, String> env = new TreeMap<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        env.put(DaemonProtocol.readString(in), DaemonProtocol.readString(in));
-      }
+      String env = DaemonProtocol.readString(in);
       List<String> args = new ArrayList<>();
       for (int i = in.readInt(); i > 0; i--) {
         args.add(DaemonProtocol.readString(in));

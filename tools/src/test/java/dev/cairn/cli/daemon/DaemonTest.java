@@ -47,14 +47,19 @@ class DaemonTest {
     }
     Files.writeString(work.resolve("data/a.txt"), "alpha\n");
     daemonStart = System.currentTimeMillis() - 1000;
+    startDaemonIn(work);
+  }
+
+  private void startDaemonIn(Path folder) throws Exception {
+    Files.deleteIfExists(Path.of(socket + ".pid"));
     daemon = new ProcessBuilder(java(List.of(DaemonServer.class.getName(), "--socket", socket.toString(), "--stamp", STAMP,
         "--umask", UMASK, "--idle-minutes", "10")))
-        .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
     for (int i = 0; i < 400 && !(Files.exists(socket) && Files.exists(Path.of(socket + ".pid"))); i++) {
       Thread.sleep(25);
     }
     assertThat(socket).as(log()).exists();
-    assertThat(Files.readString(Path.of(socket + ".pid")).strip()).isEqualTo(Long.toString(daemon.pid()));
+    assertThat(Files.readAllLines(Path.of(socket + ".pid"))).containsExactly(Long.toString(daemon.pid()), STAMP);
   }
 
   @AfterEach
@@ -137,37 +142,37 @@ class DaemonTest {
   }
 
   @Test
+  void aFolderMadeAgainUnderTheSameNameStopsTheDaemon() throws Exception {
+    Path folder = work.resolve("served");
+    Files.createDirectories(folder);
+    daemon.destroy();
+    daemon.waitFor(30, TimeUnit.SECONDS);
+    startDaemonIn(folder);
+    assertThat(client(folder, UMASK, STAMP, Map.of(), "--version").exit()).isZero();
+    Files.delete(folder);
+    Files.createDirectories(folder);
+    // Relative paths would now name files in the deleted folder: declined, and the daemon stops.
+    assertNotServed(client(folder, UMASK, STAMP, Map.of(), "--version"));
+    assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).as(log()).isTrue();
+    assertThat(log()).contains("the folder was replaced");
+  }
+
+  @Test
   void aClientThatGoesAwayStopsTheDaemonAndItsCommand() throws Exception {
     for (int i = 0; i < 2000; i++) {
       Files.write(work.resolve("data/sub/blob-" + i + ".bin"), new byte[4096 + i]);
     }
     Path repo = work.resolve("repo");
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
-      DataOutputStream out = new DataOutputStream(DaemonProtocol.output(ch));
-      out.writeInt(DaemonProtocol.MAGIC);
-      DaemonProtocol.writeString(out, STAMP);
-      DaemonProtocol.writeString(out, work.toString());
-      DaemonProtocol.writeString(out, UMASK);
-      out.writeBoolean(false);
-      Map<String, String> env = DaemonProtocol.relevantEnvironment(System.getenv());
-      out.writeInt(env.size());
-      for (Map.Entry<String, String> e : env.entrySet()) {
-        DaemonProtocol.writeString(out, e.getKey());
-        DaemonProtocol.writeString(out, e.getValue());
+    try (SocketChannel ch = request("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", "data")) {
+      assertThat(answer(ch)).isEqualTo(DaemonProtocol.ACCEPTED);
+      // One command at a time: a second request meanwhile is declined, and nothing runs for it.
+      try (SocketChannel second = request("--repo", repo.toString(), "create", "--project", "p", "--name", "other")) {
+        assertThat(answer(second)).isEqualTo(DaemonProtocol.DECLINED);
       }
-      String[] args = {"--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", "data"};
-      out.writeInt(args.length);
-      for (String a : args) {
-        DaemonProtocol.writeString(out, a);
-      }
-      ByteBuffer answer = ByteBuffer.allocate(1);
-      ch.read(answer);
-      assertThat(answer.get(0)).isEqualTo(DaemonProtocol.ACCEPTED);
     } // Ctrl-C: the client's end closes while the command runs
     assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).as(log()).isTrue();
     assertThat(daemon.exitValue()).isEqualTo(130);
-    assertThat(log()).contains("the client went away");
+    assertThat(log()).contains("the client went away").doesNotContain("create exit");
     assertThat(socket).doesNotExist();
 
     // Whatever the interrupted sync left, the repository is sound and the sync can be run again.
@@ -176,6 +181,30 @@ class DaemonTest {
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(inProcess("--repo", repo.toString(), "verify", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString()).exit())
         .isZero();
+  }
+
+  /** Sends a request as the client does, from this JVM (same user, folder, environment). */
+  private SocketChannel request(String... args) throws IOException {
+    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+    ch.connect(UnixDomainSocketAddress.of(socket));
+    DataOutputStream out = new DataOutputStream(DaemonProtocol.output(ch));
+    out.writeInt(DaemonProtocol.MAGIC);
+    DaemonProtocol.writeString(out, STAMP);
+    DaemonProtocol.writeString(out, work.toString());
+    DaemonProtocol.writeString(out, UMASK);
+    out.writeBoolean(false);
+    DaemonProtocol.writeString(out, DaemonProtocol.environmentDigest(System.getenv()));
+    out.writeInt(args.length);
+    for (String a : args) {
+      DaemonProtocol.writeString(out, a);
+    }
+    return ch;
+  }
+
+  private static byte answer(SocketChannel ch) throws IOException {
+    ByteBuffer answer = ByteBuffer.allocate(1);
+    assertThat(ch.read(answer)).isEqualTo(1);
+    return answer.get(0);
   }
 
   private static void assertNotServed(Result r) {
