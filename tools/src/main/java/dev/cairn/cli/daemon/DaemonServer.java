@@ -434,19 +434,7 @@ public final class DaemonServer {
     }
 
     OutputStream stream(byte type) {
-      return new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          if (len > 0) {
-            frame(type, len, b, off);
-          }
-        }
-      };
+      return DaemonProtocol.slices((b, off, len) -> frame(type, len, b, off));
     }
 
     void exit(int code) throws IOException {
