@@ -251,8 +251,10 @@ DAEMON_PID=; DAEMON_LOG=
 daemon_up() {
   env CAIRN_JAVA_OPTS="$1" bin/cairn daemon stop > /dev/null
   env CAIRN_JAVA_OPTS="$1" bin/cairn daemon start | tee -a "$LOG"
-  DAEMON_PID=$(env CAIRN_JAVA_OPTS="$1" bin/cairn daemon status | sed -n 's/.*(pid \([0-9]*\),.*/\1/p')
-  DAEMON_LOG=$(env CAIRN_JAVA_OPTS="$1" bin/cairn daemon status | sed -n 's/.*, log \(.*\))$/\1/p')
+  local status
+  status=$(env CAIRN_JAVA_OPTS="$1" bin/cairn daemon status)
+  DAEMON_PID=$(sed -n 's/.*(pid \([0-9]*\),.*/\1/p' <<< "$status")
+  DAEMON_LOG=$(sed -n 's/.*, log \(.*\))$/\1/p' <<< "$status")
   [ -n "$DAEMON_PID" ] || { echo "cairn daemon did not start" >&2; exit 1; }
 }
 daemon_down() { [ -n "$DAEMON_PID" ] && bin/cairn daemon stop > /dev/null; DAEMON_PID=; }

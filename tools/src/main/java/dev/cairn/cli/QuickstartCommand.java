@@ -35,9 +35,9 @@ final class QuickstartCommand implements Callable<Integer> {
     Path repoDir = own ? Path.of(System.getProperty("java.io.tmpdir"), "cairn-quickstart") : parent.repo;
     Path work = repoDir.toAbsolutePath().resolveSibling(repoDir.getFileName() + "-work");
     if (own) {
-      deleteTree(repoDir);
+      dev.cairn.internal.fs.Trees.delete(repoDir);
     }
-    deleteTree(work);
+    dev.cairn.internal.fs.Trees.delete(work);
     try (DatasetRepository repo = DatasetRepository.open(repoDir)) {
       out.printf("Demo repository: %s%n%n", repo.repository().directory());
 
@@ -127,14 +127,4 @@ final class QuickstartCommand implements Callable<Integer> {
     return sb.toString();
   }
 
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(x);
-      }
-    }
-  }
 }

@@ -89,7 +89,10 @@ public final class DaemonServer {
 
   /** Warms up, binds the socket, then serves until stopped; then ends the JVM. */
   void serve() throws IOException {
-    warmUp();
+    long started = System.nanoTime();
+    int commands = DaemonWarmUp.run();
+    log("warmed up: " + commands + " commands in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    shrinkHeap();
     if (answers(socket)) {
       log("another daemon answers on " + socket + ": not starting");
       System.exit(1);
@@ -151,63 +154,6 @@ public final class DaemonServer {
   }
 
   /**
-   * Runs typical commands on a small generated dataset in a temporary folder for a few seconds
-   * before the socket opens, so that the JIT has compiled the hot paths (folder scan, stat cache,
-   * manifest walk, chunking, hashing, packs) before the first real command: in a fresh JVM an
-   * unchanged sync of 6,330 files took 180 ms, and 45 ms once warm.
-   */
-  private void warmUp() throws IOException {
-    long t0 = System.nanoTime();
-    long budget = Long.getLong("cairn.daemon.warmupMillis", 4000) * 1_000_000L;
-    Path dir = Files.createTempDirectory("cairn-daemon-warmup");
-    int commands = 0;
-    try {
-      Path data = dir.resolve("data");
-      java.util.Random random = new java.util.Random(42);
-      for (int i = 0; i < 500; i++) {
-        Path f = data.resolve("d" + i % 16).resolve("f" + i + (i % 3 == 0 ? ".csv" : ".bin"));
-        Files.createDirectories(f.getParent());
-        byte[] b = new byte[64 + random.nextInt(4096)];
-        if (i % 3 == 0) {
-          java.util.Arrays.fill(b, (byte) ('a' + i % 26));
-        } else {
-          random.nextBytes(b);
-        }
-        Files.write(f, b);
-      }
-      byte[] big = new byte[3 << 20];
-      random.nextBytes(big);
-      Files.write(data.resolve("big.bin"), big);
-      String repo = dir.resolve("repo").toString();
-      PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
-      for (int round = 0; System.nanoTime() - t0 < budget && round < 200; round++) {
-        if (round % 4 == 1) {
-          Files.writeString(data.resolve("d1").resolve("f" + round + ".txt"), "round " + round);
-        }
-        String[][] cmds = {
-            {"--repo", repo, "sync", "--project", "warmup", "--name", "w", "--folder", data.toString()},
-            {"--repo", repo, "list", "--project", "warmup", "--name", "w"},
-            {"--repo", repo, "search"},
-            {"--repo", repo, "log", "--project", "warmup", "--name", "w"},
-            {"--repo", repo, "get", "--project", "warmup", "--name", "w"}};
-        for (String[] c : cmds) {
-          Main.runOrThrow(sink, sink, false, c);
-          commands++;
-        }
-        if (round % 10 == 0) {
-          Main.runOrThrow(sink, sink, false, "--repo", repo, "get", "--project", "warmup", "--name", "w",
-              "--copy", dir.resolve("copy" + round).toString());
-          commands++;
-        }
-      }
-    } finally {
-      deleteTree(dir);
-    }
-    log("warmed up: " + commands + " commands in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-    shrinkHeap();
-  }
-
-  /**
    * Between commands the daemon needs little more than the code it has loaded and compiled: a full
    * collection after a command that grew the heap lets the serial collector give the memory back,
    * so that a resident daemon does not keep the peak of its largest command.
@@ -216,21 +162,6 @@ public final class DaemonServer {
     Runtime rt = Runtime.getRuntime();
     if (rt.totalMemory() > (96L << 20)) {
       System.gc();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    List<Path> all;
-    try (var paths = Files.walk(dir)) {
-      all = paths.sorted(java.util.Comparator.reverseOrder()).toList();
-    }
-    for (Path p : all) {
-      if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        p.toFile().setWritable(true, true); // a cached copy's folders are read-only
-      }
-    }
-    for (Path p : all) {
-      Files.deleteIfExists(p);
     }
   }
 
