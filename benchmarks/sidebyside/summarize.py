@@ -321,7 +321,7 @@ def render(specs):
     dt = mixed_table(run, "cairnd")
     if dt:
         out += ["The same commands through `cairn daemon` (started for the folder before the first ingest; "
-                "a client JVM of two classes hands each command to it). CPU, peak RSS and bytes written "
+                "`bin/cairn` hands each command to it through its client, `bin/cairn-client`). CPU, peak RSS and bytes written "
                 "add the daemon's to the client's; the first column of ratios is against Cairn in a JVM "
                 "of its own.", ""] + dt + [""]
     tt = tiny_table(run)

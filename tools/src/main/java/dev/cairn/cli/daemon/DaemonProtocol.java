@@ -1,12 +1,12 @@
 package dev.cairn.cli.daemon;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,26 +16,26 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the {@code cairn} client and the resident process say to each other over their Unix socket
- * (both sides of one build: the jar's stamp is part of every request, so the format needs no
- * versioning beyond {@link #MAGIC}).
+ * What the {@code cairn} client ({@code bin/cairn-client}, a Perl script that starts in a few
+ * milliseconds) and the resident process say to each other over their Unix socket. Both come from
+ * one checkout, and the jar's stamp is part of every request, so the format needs no versioning
+ * beyond {@link #MAGIC}. Integers are 32-bit big-endian; a string is a count, then that many bytes.
  *
- * <p>Request, client to daemon: {@code MAGIC}, then as strings (int length, UTF-8 bytes) the jar's
- * stamp, the working directory, the umask, then a boolean for "the JVM has a console" (stdin and
- * stdout on a terminal: progress bars and colours), the SHA-256 of the selected environment
- * ({@link #environmentDigest}: the values themselves never leave the client), and the arguments
- * (int count, then each). The socket's folder is the user's own, of mode 700 (the launcher checks),
- * so no other user can reach the socket; the daemon also checks the client's user through the
- * kernel before it reads a request ({@link #sameUser}).
+ * <p>Request, client to daemon: {@code MAGIC}; the strings jar stamp, working directory (physical,
+ * as {@code pwd -P} prints it) and umask; one byte, 1 when stdin and stdout are terminals (what the
+ * JVM calls a console: progress bars and colours); the count of environment entries, then each as a
+ * {@code NAME=value} string; the count of arguments, then each. Strings are bytes as the shell gave
+ * them; the daemon decodes them as the JVM decodes its own command line. The socket's folder is the
+ * user's own, of mode 700 (the launcher checks), so no other user can reach the socket; the daemon
+ * also checks the client's user through the kernel before it reads a request ({@link #sameUser}).
  *
  * <p>Reply, daemon to client: one byte, {@link #ACCEPTED} or {@link #DECLINED} (then a reason
  * string, and nothing else: the client runs the command in a JVM of its own). After
  * {@code ACCEPTED}, frames of one type byte and an int: {@link #STDOUT} and {@link #STDERR} with that
  * many bytes, and {@link #EXIT} whose int is the exit code and which ends the reply. A client that
  * closes its end before {@code EXIT} (Ctrl-C) stops the daemon at once, as it would stop its own JVM.
- *
- * <p>Loaded by the client, whose start is what the daemon saves: this class uses only
- * {@code java.base}.
+ * The format is spelled out again in {@code bin/cairn-client}, and {@code DaemonTest} runs that
+ * script against this class.
  */
 final class DaemonProtocol {
   static final int MAGIC = 0x4341_4952; // "CAIR"
@@ -107,18 +107,34 @@ final class DaemonProtocol {
     return peer.equals(Files.getOwner(socket.toAbsolutePath().getParent()));
   }
 
-  static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+  /** The charset of the JVM's command line, environment and file names. */
+  static Charset platformCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name == null ? Charset.defaultCharset() : Charset.forName(name);
+    } catch (IllegalArgumentException unknown) {
+      return Charset.defaultCharset();
+    }
   }
 
-  static String readString(DataInputStream in) throws IOException {
+  /** Limits what a malformed request can make the daemon allocate. */
+  private static final int MAX_STRING = 16 << 20;
+  private static final int MAX_COUNT = 1 << 20;
+
+  static String readString(DataInputStream in, Charset cs) throws IOException {
     int n = in.readInt();
-    if (n < 0 || n > (16 << 20)) {
+    if (n < 0 || n > MAX_STRING) {
       throw new IOException("bad string length " + n);
     }
-    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    return new String(in.readNBytes(n), cs);
+  }
+
+  static int readCount(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > MAX_COUNT) {
+      throw new IOException("bad count " + n);
+    }
+    return n;
   }
 
   /**
@@ -142,14 +158,10 @@ final class DaemonProtocol {
 
   /** Writes the channel directly, each call whole. */
   static OutputStream output(SocketChannel ch) {
-    // An anonymous class, not a lambda: the client starts faster without the lambda machinery.
-    return slices(new Slices() {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-        while (bb.hasRemaining()) {
-          ch.write(bb);
-        }
+    return slices((b, off, len) -> {
+      ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+      while (bb.hasRemaining()) {
+        ch.write(bb);
       }
     });
   }

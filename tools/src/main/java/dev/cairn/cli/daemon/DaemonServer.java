@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A resident {@code cairn} for one working folder ({@code cairn daemon start}): runs the commands
- * that {@link DaemonClient} hands it, one at a time, in a JVM that has already loaded and compiled
+ * that its client ({@code bin/cairn-client}) hands it, one at a time, in a JVM that has already loaded and compiled
  * them. A command costs its own work only: no JVM start, no class loading, no picocli set-up, no
  * code running in the interpreter (an unchanged re-sync of 6,330 files: about 45 ms in the daemon,
  * against 0.5 s for the command in a JVM of its own; benchmarks/RESULTS.md, "Seventh round").
@@ -339,20 +339,33 @@ public final class DaemonServer {
 
   /** One command's request, as {@link DaemonProtocol} lays it out. */
   record Request(String stamp, String cwd, String umask, boolean terminal, String env, String[] args) {
+    /**
+     * Reads a request. Its strings are the bytes the client's shell gave it, decoded as the JVM
+     * decodes its own command line and environment ({@code sun.jnu.encoding}, which the daemon shares
+     * with the client: the locale's variables are part of the compared environment).
+     */
     static Request read(DataInputStream in) throws IOException {
       if (in.readInt() != DaemonProtocol.MAGIC) {
         throw new IOException("not a cairn client");
       }
-      String stamp = DaemonProtocol.readString(in);
-      String cwd = DaemonProtocol.readString(in);
-      String umask = DaemonProtocol.readString(in);
+      Charset cs = DaemonProtocol.platformCharset();
+      String stamp = DaemonProtocol.readString(in, cs);
+      String cwd = DaemonProtocol.readString(in, cs);
+      String umask = DaemonProtocol.readString(in, cs);
       boolean terminal = in.readBoolean();
-      String env = DaemonProtocol.readString(in);
-      List<String> args = new ArrayList<>();
-      for (int i = in.readInt(); i > 0; i--) {
-        args.add(DaemonProtocol.readString(in));
+      Map<String, String> env = new TreeMap<>();
+      for (int i = DaemonProtocol.readCount(in); i > 0; i--) {
+        String entry = DaemonProtocol.readString(in, cs);
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+          env.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
       }
-      return new Request(stamp, cwd, umask, terminal, env, args.toArray(String[]::new));
+      List<String> args = new ArrayList<>();
+      for (int i = DaemonProtocol.readCount(in); i > 0; i--) {
+        args.add(DaemonProtocol.readString(in, cs));
+      }
+      return new Request(stamp, cwd, umask, terminal, DaemonProtocol.environmentDigest(env), args.toArray(String[]::new));
     }
   }
 

@@ -11,6 +11,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,13 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The resident daemon and its client as the launcher runs them: two real JVMs talking over a real
- * Unix socket, against a real repository. What the daemon serves prints and exits exactly as the
+ * The resident daemon and its client as the launcher runs them: a real JVM and the real Perl
+ * client ({@code bin/cairn-client}) talking over a real Unix socket, against a real repository. What the daemon serves prints and exits exactly as the
  * command run in-process does; what it cannot run exactly so it declines, and nothing runs.
  */
 class DaemonTest {
   private static final String STAMP = "1764583200.123456";
   private static final String UMASK = "0022";
+  /** The client script, from the module's folder (where the build runs the tests). */
+  private static final Path CLIENT = Path.of("..", "bin", "cairn-client").toAbsolutePath().normalize();
 
   @TempDir Path work;
   private Path socket;
@@ -51,10 +54,16 @@ class DaemonTest {
   }
 
   private void startDaemonIn(Path folder) throws Exception {
+    startDaemonIn(folder, Map.of());
+  }
+
+  private void startDaemonIn(Path folder, Map<String, String> env) throws Exception {
     Files.deleteIfExists(Path.of(socket + ".pid"));
-    daemon = new ProcessBuilder(java(List.of(DaemonServer.class.getName(), "--socket", socket.toString(), "--stamp", STAMP,
+    ProcessBuilder pb = new ProcessBuilder(java(List.of(DaemonServer.class.getName(), "--socket", socket.toString(), "--stamp", STAMP,
         "--umask", UMASK, "--idle-minutes", "10")))
-        .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile()).start();
+        .directory(folder.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("daemon.log").toFile());
+    pb.environment().putAll(env);
+    daemon = pb.start();
     for (int i = 0; i < 400 && !(Files.exists(socket) && Files.exists(Path.of(socket + ".pid"))); i++) {
       Thread.sleep(25);
     }
@@ -103,6 +112,28 @@ class DaemonTest {
           .filter(p -> p.toFile().lastModified() > daemonStart)).as("the warm-up's folder is deleted").isEmpty();
     }
     assertThat(daemon.isAlive()).isTrue();
+  }
+
+  @Test
+  void passesArgumentsThroughByteForByte() throws Exception {
+    daemon.destroy();
+    daemon.waitFor(30, TimeUnit.SECONDS);
+    Map<String, String> utf8 = Map.of("LANG", "C.UTF-8", "LC_ALL", "C.UTF-8");
+    startDaemonIn(work, utf8);
+    Path repo = work.resolve("repo");
+    String name = "Été 2026 \"q\" 'x' $HOME end";
+    // Through a script of UTF-8 bytes: this JVM would encode a process's arguments in its own locale.
+    List<String> argv = List.of("perl", CLIENT.toString(), socket.toString(), STAMP, UMASK, work.toRealPath().toString(),
+        "--repo", repo.toString(), "create", "--project", "p", "--name", name, "--tags", "a b", "ü");
+    Path script = work.resolve("client.sh");
+    Files.writeString(script, "exec " + String.join(" ", argv.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").toList()) + "\n",
+        StandardCharsets.UTF_8);
+    Result create = run(List.of("sh", script.toString()), work, utf8);
+    assertThat(create.exit()).as(create.err()).isZero();
+    Result search = inProcess("--repo", repo.toString(), "search", "--json");
+    assertThat(search.out()).contains("Été 2026 \\\"q\\\" 'x' $HOME end").contains("\"a b\"").contains("\"ü\"");
+    // Declined when only the client is in another locale: its arguments would decode otherwise.
+    assertNotServed(client(Map.of("LANG", "C.UTF-8"), "--version"));
   }
 
   @Test
@@ -189,16 +220,25 @@ class DaemonTest {
     ch.connect(UnixDomainSocketAddress.of(socket));
     DataOutputStream out = new DataOutputStream(DaemonProtocol.output(ch));
     out.writeInt(DaemonProtocol.MAGIC);
-    DaemonProtocol.writeString(out, STAMP);
-    DaemonProtocol.writeString(out, work.toString());
-    DaemonProtocol.writeString(out, UMASK);
+    for (String s : List.of(STAMP, work.toRealPath().toString(), UMASK)) {
+      writeString(out, s);
+    }
     out.writeBoolean(false);
-    DaemonProtocol.writeString(out, DaemonProtocol.environmentDigest(System.getenv()));
+    out.writeInt(System.getenv().size());
+    for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+      writeString(out, e.getKey() + "=" + e.getValue());
+    }
     out.writeInt(args.length);
     for (String a : args) {
-      DaemonProtocol.writeString(out, a);
+      writeString(out, a);
     }
     return ch;
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
   }
 
   private static byte answer(SocketChannel ch) throws IOException {
@@ -218,11 +258,15 @@ class DaemonTest {
   }
 
   private Result client(Path cwd, String umask, String stamp, Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(DaemonClient.class.getName(), socket.toString(), stamp, umask));
+    List<String> cmd = new ArrayList<>(List.of("perl", CLIENT.toString(), socket.toString(), stamp, umask, cwd.toRealPath().toString()));
     cmd.addAll(List.of(args));
+    return run(cmd, cwd, env);
+  }
+
+  private Result run(List<String> cmd, Path cwd, Map<String, String> env) throws Exception {
     Path out = Files.createTempFile(work, "out", ".txt");
     Path err = Files.createTempFile(work, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(java(cmd)).directory(cwd.toFile())
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
