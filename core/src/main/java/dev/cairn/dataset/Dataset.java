@@ -158,7 +158,7 @@ public final class Dataset {
   public Change addFiles(AddOptions o, Progress progress) throws IOException {
     List<Glob> globs = o.wildcards().stream().map(Glob::of).toList();
     List<SourceFile> found = new ArrayList<>();
-    FolderScanner scanner = new FolderScanner(progress);
+    FolderScanner scanner = new FolderScanner(progress, repo.repository().directory());
     for (Path p : o.sources()) {
       found.addAll(scanner.scan(p, o.datasetFolder(), o.recursive(), globs));
     }
@@ -298,7 +298,7 @@ public final class Dataset {
           batch.clear();
         }
       };
-      new FolderScanner(progress).scan(folder, df, true, List.of(), flush);
+      new FolderScanner(progress, repo.repository().directory()).scan(folder, df, true, List.of(), flush);
       flush.accept(null);
       return new Planned(List.of(), merge.finish(), filesRead[0]);
     };

@@ -26,15 +26,37 @@ import java.util.Set;
  *   <li>symbolic links are followed when they resolve inside the folder being added; a link that
  *       leads outside it, or nowhere, is refused with an error naming it;
  *   <li>fifos, sockets and devices are skipped with a warning;
+ *   <li>the repository's own folder, when it lies inside the folder being added, is skipped with a
+ *       warning (as Git skips {@code .git}): its files change while they are read, and each
+ *       version would hold the one before;
  *   <li>names that cannot be dataset paths (backslash, control characters, over 255 bytes) and
  *       names that collide once Unicode-normalized (NFC) are refused.
  * </ul>
  */
 public final class FolderScanner {
   private final Progress progress;
+  private final Path skipped;
 
+  /** A scanner that takes everything it finds. */
   public FolderScanner(Progress progress) {
+    this(progress, null);
+  }
+
+  /**
+   * A scanner that leaves out the folder {@code repository} (the repository being written), when
+   * a scan comes across it.
+   */
+  public FolderScanner(Progress progress, Path repository) {
     this.progress = progress;
+    this.skipped = repository == null ? null : realOrNull(repository);
+  }
+
+  private static Path realOrNull(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -131,10 +153,12 @@ public final class FolderScanner {
       String childRel = rel.isEmpty() ? c.name() : rel + "/" + c.name();
       FileStat a = c.attributes();
       if (a.directory()) {
-        if (recursive) {
+        Path realChild = c.real() != null ? c.real() : realDir.resolve(c.name());
+        if (realChild.equals(skipped)) {
+          progress.warn("skipped " + c.path() + ": the repository itself");
+        } else if (recursive) {
           checkNormalization(normalized, c.name(), datasetFolder, childRel);
-          walk(c.path(), c.real() != null ? c.real() : realDir.resolve(c.name()), realRoot, childRel, true, wildcards,
-              datasetFolder, sink, visiting);
+          walk(c.path(), realChild, realRoot, childRel, true, wildcards, datasetFolder, sink, visiting);
         }
       } else if (a.regularFile()) {
         if (!wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(childRel))) {

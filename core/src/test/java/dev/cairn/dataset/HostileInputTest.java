@@ -121,6 +121,35 @@ class HostileInputTest {
   }
 
   @Test
+  void theRepositoryInsideTheFolderIsLeftOut() throws Exception {
+    // tmp holds the repository (repo/) and the stable version's source (stable/keep.bin).
+    List<String> warnings = new ArrayList<>();
+    Progress p = new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    };
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "around").build());
+    ds.addFiles(AddOptions.of(tmp), p);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("stable/keep.bin");
+    assertThat(warnings).anyMatch(w -> w.contains(tmp.resolve("repo").toString()) && w.contains("the repository itself"));
+
+    Files.writeString(tmp.resolve("new.txt"), "new");
+    ds.syncFolder(tmp);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("new.txt", "stable/keep.bin");
+    ds.close();
+    assertThat(ds.verify(tmp)).isEmpty();
+
+    // Reached through a link, the repository is still recognized.
+    Path link = Files.createSymbolicLink(tmp.resolve("repo-link"), tmp.resolve("repo"));
+    Dataset viaLink = Dataset.create(repo, CreateOptions.of("h", "link").build());
+    viaLink.addFiles(AddOptions.of(tmp));
+    assertThat(viaLink.listFiles()).extracting(FileEntry::path).containsExactly("new.txt", "stable/keep.bin");
+    Files.delete(link);
+  }
+
+  @Test
   void aFullDiskFailsCleanlyAndTheCommandCompletesOnceThereIsRoom() throws IOException {
     Path src = tmp.resolve("big");
     Files.createDirectories(src);
