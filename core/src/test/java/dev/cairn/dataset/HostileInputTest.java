@@ -51,6 +51,16 @@ class HostileInputTest {
     repo.close();
   }
 
+  /** Progress that keeps the warnings it is given. */
+  private static Progress warningsInto(List<String> warnings) {
+    return new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    };
+  }
+
   private Path tar(String... names) throws IOException {
     Path t = tmp.resolve("hostile-" + names.length + "-" + Math.abs(String.join("", names).hashCode()) + ".tar");
     try (OutputStream os = Files.newOutputStream(t); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
@@ -102,12 +112,7 @@ class HostileInputTest {
     Process mk = new ProcessBuilder("mkfifo", src.resolve("pipe").toString()).start();
     assumeTrue(mk.waitFor() == 0, "mkfifo is available");
     List<String> warnings = new ArrayList<>();
-    Progress p = new Progress() {
-      @Override
-      public void warn(String message) {
-        warnings.add(message);
-      }
-    };
+    Progress p = warningsInto(warnings);
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "special").build());
     ds.addFiles(AddOptions.of(src), p);
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("regular.txt");
@@ -124,12 +129,7 @@ class HostileInputTest {
   void theRepositoryInsideTheFolderIsLeftOut() throws Exception {
     // tmp holds the repository (repo/) and the stable version's source (stable/keep.bin).
     List<String> warnings = new ArrayList<>();
-    Progress p = new Progress() {
-      @Override
-      public void warn(String message) {
-        warnings.add(message);
-      }
-    };
+    Progress p = warningsInto(warnings);
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "around").build());
     ds.addFiles(AddOptions.of(tmp), p);
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("stable/keep.bin");
