@@ -38,10 +38,11 @@ import java.util.concurrent.Future;
  * <ol>
  *   <li>parents first, so that every version on a remote has its lineage there;
  *   <li>the objects the remote lacks, found by walking the manifest and skipping every subtree
- *       whose root the remote has (a tree node is only ever uploaded after, or in the same pack as,
- *       everything below it, so its presence vouches for its subtree);
- *   <li>data packs (chunks, file objects) in parallel, then metadata packs (tree nodes bottom-up,
- *       the version object last) in order;
+ *       whose root the remote has, and every file whose file object it has;
+ *   <li>the packs, in layers: chunks (in parallel), then file objects (in parallel), then tree
+ *       nodes bottom-up and the version object last (in order). A layer starts only when the one
+ *       before is wholly uploaded, so an object is never on the remote without everything it names,
+ *       however a push is interrupted: that is what makes the skipping above sound;
  *   <li>only then the version's record, created if absent: a record never names missing data.
  * </ol>
  * Interrupted pushes resume: packs already uploaded are not uploaded again.
@@ -108,16 +109,19 @@ public final class Pusher {
     try (ObjectReader reader = repo.repository().objects().newReader();
         PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack())) {
       NodeLoader loader = new NodeLoader(reader, 64);
-      Set<ObjectId> data = new LinkedHashSet<>();
-      List<ObjectId> nodes = new ArrayList<>();
-      collect(loader, reader, r.root(), index, data, nodes);
-      progress.start("packing " + (data.size() + nodes.size() + 1) + " objects for " + remote.storage().uri(), -1);
-      for (ObjectId id : data) {
+      Missing missing = new Missing();
+      collect(loader, reader, r.root(), index, missing);
+      progress.start("packing " + (missing.count() + 1) + " objects for " + remote.storage().uri(), -1);
+      for (ObjectId id : missing.chunks) {
         var o = reader.open(id);
         packs.add(id, o.type(), o.bytes());
       }
+      int chunkPacks = packs.finish().size();
+      for (ObjectId id : missing.files) {
+        packs.add(id, ObjectType.FILE, reader.open(id).bytes());
+      }
       int dataPacks = packs.finish().size();
-      for (ObjectId id : nodes) {
+      for (ObjectId id : missing.nodes) {
         packs.add(id, ObjectType.TREE, reader.open(id).bytes());
       }
       packs.cut();
@@ -126,44 +130,61 @@ public final class Pusher {
       progress.finish();
       long bytes = all.stream().mapToLong(PackInfo::sizeBytes).sum();
       progress.start("uploading " + all.size() + " packs", bytes);
-      upload(all.subList(0, dataPacks), index, true);
+      upload(all.subList(0, chunkPacks), index, true);
+      upload(all.subList(chunkPacks, dataPacks), index, true);
       upload(all.subList(dataPacks, all.size()), index, false);
       progress.finish();
-      totals[1] += data.size() + nodes.size() + 1;
+      totals[1] += missing.count() + 1;
       totals[2] += bytes;
     } finally {
       dev.cairn.internal.fs.Trees.deleteQuietly(staging);
     }
   }
 
-  /** Objects under {@code node} the remote lacks: data in {@code data}, tree nodes children-first in {@code nodes}. */
-  private static void collect(NodeLoader loader, ObjectReader reader, ObjectId node, RemoteIndex index, Set<ObjectId> data,
-      List<ObjectId> nodes) throws IOException {
+  /** What a push must upload, by layer. */
+  private static final class Missing {
+    /** Chunks, and the contents of files of one chunk: they name nothing. */
+    final Set<ObjectId> chunks = new LinkedHashSet<>();
+    /** File objects: they name chunks. */
+    final Set<ObjectId> files = new LinkedHashSet<>();
+    /** Tree nodes, children before parents. */
+    final List<ObjectId> nodes = new ArrayList<>();
+
+    int count() {
+      return chunks.size() + files.size() + nodes.size();
+    }
+  }
+
+  /** Objects under {@code node} the remote lacks. */
+  private static void collect(NodeLoader loader, ObjectReader reader, ObjectId node, RemoteIndex index, Missing missing)
+      throws IOException {
     if (index.has(node)) {
       return;
     }
     TreeNode n = loader.load(node);
     if (n instanceof TreeNode.Inner in) {
       for (ChildRef c : in.children()) {
-        collect(loader, reader, c.id(), index, data, nodes);
+        collect(loader, reader, c.id(), index, missing);
       }
     } else {
       for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
         if (e.kind() != EntryKind.FILE || e.size() == 0 || index.has(e.content())) {
           continue;
         }
-        if (e.chunked()) {
-          FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
-          for (ChunkRef c : f.chunks()) {
-            if (!index.has(c.id())) {
-              data.add(c.id());
-            }
+        if (!e.chunked()) {
+          missing.chunks.add(e.content());
+          continue;
+        }
+        FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
+        for (ChunkRef c : f.chunks()) {
+          if (!index.has(c.id())) {
+            missing.chunks.add(c.id());
           }
         }
-        data.add(e.content());
+        missing.files.add(e.content());
       }
     }
-    nodes.add(node);
+    missing.nodes.add(node);
   }
 
   private void upload(List<PackInfo> packs, RemoteIndex index, boolean parallel) throws IOException {

@@ -31,7 +31,8 @@ import java.util.UUID;
  * Deletes from a remote the packs and objects no version there needs (spec/remote.md, "Garbage
  * collection"). Runs alone: it holds the remote's collection lock, which uploads respect, so no
  * upload can reuse an object it is deleting. Live objects of packs that also hold dead ones are
- * copied into new packs, uploaded before the old packs are deleted.
+ * copied into new packs, uploaded before the old packs are deleted. The deletions are bracketed by
+ * {@link RemoteLocks#SWEEPING}, so that pushes do not trust what a collection that died left.
  */
 public final class RemoteGarbageCollector {
   private final Remote remote;
@@ -144,6 +145,9 @@ public final class RemoteGarbageCollector {
       }
     }
     long freed = 0;
+    if (!dead.isEmpty() || !mixed.isEmpty()) {
+      RemoteLocks.beginSweep(remote.storage());
+    }
     for (String pack : dead) {
       freed += index.packSize(pack);
       remote.storage().delete(RemoteLayout.pack(pack));
@@ -159,6 +163,7 @@ public final class RemoteGarbageCollector {
     for (String pack : mixed) {
       Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
     }
+    RemoteLocks.endSweep(remote.storage());
     return new Result(dead.size() + mixed.size(), written, kept, deleted, freed);
   }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  *   packs/pack-&lt;name&gt;.pack             immutable packs, same format as local ones
  *   versions/&lt;id&gt;/&lt;seq&gt;.json           a version's record log; the highest seq is current
  *   names/&lt;key&gt;/&lt;version&gt;               version-string reservations (content: the id)
+ *   locks/push-, gc-, sweeping          uploads and collections running (RemoteLocks)
  * </pre>
  * Every mutable fact is a new file created only if absent; nothing is ever renamed or overwritten.
  */

@@ -13,10 +13,18 @@ import java.util.UUID;
  * lists the other kind; whoever finds the other steps back. Since both create before they look, at
  * least one of two racers sees the other. Pushes may run together; a collection runs alone. A lock
  * older than {@link #STALE_MILLIS} was left by a process that died and is ignored.
+ *
+ * <p>A collection also creates {@link #SWEEPING} before it deletes its first pack and removes it
+ * after its last. A collection that dies between the two may have deleted objects that dead objects
+ * still on the remote name; a push that trusted those would publish a record whose data is
+ * incomplete. So while the file is there, pushes refuse and ask for a collection, which finishes
+ * the job.
  */
 final class RemoteLocks {
   static final String PREFIX = "locks/";
   static final long STALE_MILLIS = 3_600_000;
+  /** Present while a collection deletes packs, and after one that died doing so. */
+  static final String SWEEPING = PREFIX + "sweeping";
 
   private RemoteLocks() {}
 
@@ -42,6 +50,11 @@ final class RemoteLocks {
     while (true) {
       Held h = create(storage, "push-");
       if (!othersActive(storage, "gc-")) {
+        if (storage.size(SWEEPING) >= 0) {
+          h.close();
+          throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection there stopped part way;"
+              + " collect it again (cairn gc --storage URI) to finish");
+        }
         return h;
       }
       h.close();
@@ -60,6 +73,17 @@ final class RemoteLocks {
       throw new CairnException("Cannot collect " + storage.uri() + ": uploads or another collection are running; try again later");
     }
     return h;
+  }
+
+  /** Marks the start of a collection's deletions (kept if one is marked already). */
+  static void beginSweep(RemoteStorage storage) throws IOException {
+    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + "\n";
+    storage.createIfAbsent(SWEEPING, body.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** Marks a collection's deletions done. */
+  static void endSweep(RemoteStorage storage) throws IOException {
+    storage.delete(SWEEPING);
   }
 
   private static Held create(RemoteStorage storage, String kind) throws IOException {

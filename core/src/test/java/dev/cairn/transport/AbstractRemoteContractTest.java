@@ -261,6 +261,7 @@ public abstract class AbstractRemoteContractTest {
         failures++;
       }
       assertEveryRecordIsComplete("after failed push " + attempt);
+      assertEveryObjectHasWhatItNames("after failed push " + attempt);
     }
     assertThat(failures).as("faults fired").isPositive();
     // With retries, a 20% fault rate still gets through.
@@ -274,6 +275,7 @@ public abstract class AbstractRemoteContractTest {
     }
     assertThat(faulty.faults()).isPositive();
     assertEveryRecordIsComplete("after retried push");
+    assertEveryObjectHasWhatItNames("after retried push");
     DatasetRepository b = repo("b");
     FaultInjectingStorage faultyRead = FaultInjectingStorage.randomly(openStorage(), 8, 0.2);
     try (Remote r = new Remote(new RetryingStorage(faultyRead, RetryingStorage.Policy.FAST), b.repository())) {
@@ -328,6 +330,162 @@ public abstract class AbstractRemoteContractTest {
       }
       return super.createIfAbsent(name, data);
     }
+  }
+
+  @Test
+  void aPushStoppedAtAnyPackLeavesNoObjectWithoutWhatItNames() throws Exception {
+    DatasetRepository a = repo("a");
+    Map<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < 12; i++) {
+      files.put("f" + i, TestRepos.random(90 + i, 40_000 + i * 1000));
+    }
+    Dataset v = version(a, "stopped", folder("stopped", files));
+    String base = location;
+    for (int k = 1; ; k++) {
+      location = newLocation("stopped" + k);
+      // The k-th pack upload fails after the others have had time to land.
+      try (Remote r = new Remote(new FailingPublish(openStorage(), k), a.repository())) {
+        v.upload(r, Progress.NONE);
+        assertThat(k).as("packs uploaded before one failed").isGreaterThan(3);
+        break;
+      } catch (IOException expected) {
+        // stopped at pack k
+      }
+      assertEveryObjectHasWhatItNames("push stopped at pack " + k);
+      v.upload(location, null, Progress.NONE);
+      assertEveryRecordIsComplete("push resumed after pack " + k);
+    }
+    location = base;
+  }
+
+  /** Fails the {@code n}-th upload of a pack, after a pause that lets uploads running beside it finish. */
+  private static final class FailingPublish extends dev.cairn.storage.ForwardingStorage {
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    private final int n;
+
+    FailingPublish(RemoteStorage inner, int n) {
+      super(inner);
+      this.n = n;
+    }
+
+    @Override
+    public void publish(String name, Path source) throws IOException {
+      if (name.startsWith(RemoteLayout.PACKS) && calls.incrementAndGet() == n) {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new dev.cairn.storage.StorageException("Cannot publish " + name + ": injected", false);
+      }
+      super.publish(name, source);
+    }
+  }
+
+  @Test
+  void aCollectionThatStopsPartWayBlocksPushesUntilCollectedAgain() throws IOException {
+    DatasetRepository a = repo("a");
+    Dataset keep = version(a, "keep", folder("keep", Map.of("k.bin", TestRepos.random(70, 100_000))));
+    keep.upload(location, null, Progress.NONE);
+    List<Dataset> drops = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Dataset d = version(a, "drop" + i, folder("drop" + i, Map.of("d.bin", TestRepos.random(71 + i, 300_000))));
+      d.upload(location, null, Progress.NONE);
+      drops.add(d);
+    }
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      for (Dataset d : drops) {
+        assertThat(r.deleteVersion(d.id(), false)).isTrue();
+      }
+    }
+    // The collection dies after deleting one pack.
+    try (Remote r = new Remote(new DeletesOnly(openStorage(), 1), a.repository())) {
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+      fail("the second delete should have failed");
+    } catch (IOException expected) {
+      // stopped part way
+    }
+    Dataset next = version(a, "next", folder("next", Map.of("n.bin", TestRepos.random(80, 50_000))));
+    try {
+      next.upload(location, null, Progress.NONE);
+      fail("a push after an unfinished collection should be refused");
+    } catch (IOException refused) {
+      assertThat(refused.getMessage()).contains("garbage collection").contains("stopped part way");
+    }
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+    }
+    next.upload(location, null, Progress.NONE);
+    // The dropped versions' data is gone, so pushing one again uploads all of it.
+    drops.get(0).upload(location, null, Progress.NONE);
+    assertEveryRecordIsComplete("after the second collection");
+    assertEveryObjectHasWhatItNames("after the second collection");
+  }
+
+  /** Lets {@code allowed} deletes of packs through and fails the next ones. */
+  private static final class DeletesOnly extends dev.cairn.storage.ForwardingStorage {
+    private int allowed;
+
+    DeletesOnly(RemoteStorage inner, int allowed) {
+      super(inner);
+      this.allowed = allowed;
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      if (name.startsWith(RemoteLayout.PACKS) && allowed-- <= 0) {
+        throw new dev.cairn.storage.StorageException("Cannot delete " + name + ": injected", false);
+      }
+      super.delete(name);
+    }
+  }
+
+  /**
+   * Checks that every object on the remote comes with what it names, records or not: pushes skip
+   * what an object vouches for, so a file object without a chunk would make a later push of the
+   * same file publish a record whose data is incomplete.
+   */
+  private void assertEveryObjectHasWhatItNames(String when) throws IOException {
+    Path cache = Files.createTempDirectory(tmp, "index");
+    try (RemoteStorage storage = openStorage()) {
+      RemoteIndex index = RemoteIndex.load(storage, cache);
+      try (RemoteObjectReader reader = new RemoteObjectReader(storage, index, HashAlgorithm.SHA256)) {
+        for (List<dev.cairn.internal.pack.PackEntry> entries : index.packs().values()) {
+          for (dev.cairn.internal.pack.PackEntry e : entries) {
+            for (dev.cairn.id.ObjectId named : named(reader, e)) {
+              assertThat(index.has(named)).as("%s: %s %s names %s, which the remote lacks", when, e.type(), e.id(), named).isTrue();
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static List<dev.cairn.id.ObjectId> named(RemoteObjectReader reader, dev.cairn.internal.pack.PackEntry e) throws IOException {
+    List<dev.cairn.id.ObjectId> out = new ArrayList<>();
+    switch (e.type()) {
+      case CHUNK -> { }
+      case FILE -> dev.cairn.object.FileObjectFormat.decode(reader.open(e.id()).bytes(), e.id()).chunks()
+          .forEach(c -> out.add(c.id()));
+      case VERSION -> {
+        dev.cairn.object.Version v = dev.cairn.object.VersionFormat.decode(reader.open(e.id()).bytes(), e.id());
+        out.add(v.root());
+        out.addAll(v.parents());
+      }
+      case TREE -> {
+        dev.cairn.manifest.TreeNode n = dev.cairn.manifest.TreeFormat.decode(reader.open(e.id()).bytes(), e.id());
+        if (n instanceof dev.cairn.manifest.TreeNode.Inner in) {
+          in.children().forEach(c -> out.add(c.id()));
+        } else {
+          for (dev.cairn.manifest.FileEntry f : ((dev.cairn.manifest.TreeNode.Leaf) n).entries()) {
+            if (f.kind() == dev.cairn.manifest.EntryKind.FILE && f.size() > 0) {
+              out.add(f.content());
+            }
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** Fetches every version the remote lists into a fresh repository: all data must be there. */
