@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
@@ -149,16 +151,21 @@ public final class ArchiveIo {
 
   /**
    * Stores the regular files of an archive and returns their entries under {@code datasetFolder}.
+   * Links are read as a folder's are: a hard link, or a symbolic link that resolves to a file of
+   * the archive, holds that file's content; a link that leads out of the archive, to a folder or
+   * nowhere is refused. Fifos and devices are skipped with a warning.
    *
-   * @throws InvalidInputException for an entry whose path escapes the dataset, or an unreadable
-   *     archive
+   * @throws InvalidInputException for an entry whose path escapes the dataset, a refused link, or
+   *     an unreadable archive
    */
   static List<FileEntry> read(Path archiveFile, String datasetFolder, ObjectInserter inserter, Progress progress) throws IOException {
     if (!Files.isRegularFile(archiveFile)) {
       throw new InvalidInputException("Cannot import " + archiveFile + ": no such file");
     }
     Format format = Format.of(archiveFile);
-    List<FileEntry> out = new ArrayList<>();
+    requireLooksWhole(archiveFile, format);
+    Map<String, FileEntry> files = new LinkedHashMap<>();
+    Map<String, String> symlinks = new LinkedHashMap<>();
     progress.start("importing " + archiveFile.getFileName(), Files.size(archiveFile));
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
         InputStream decompressed = switch (format) {
@@ -173,19 +180,32 @@ public final class ArchiveIo {
         if (entry.isDirectory()) {
           continue;
         }
+        if (entry instanceof TarArchiveEntry te && (te.isFIFO() || te.isCharacterDevice() || te.isBlockDevice() || te.isGlobalPaxHeader())) {
+          progress.warn("skipped " + te.getName() + ": not a regular file (fifo or device)");
+          continue;
+        }
+        String path = datasetPath(archiveFile, datasetFolder, entry.getName());
+        if (entry instanceof TarArchiveEntry te && te.isSymbolicLink()) {
+          symlinks.put(path, te.getLinkName());
+          continue;
+        }
+        if (entry instanceof ZipArchiveEntry ze && ze.isUnixSymlink()) {
+          symlinks.put(path, new String(archive.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+          continue;
+        }
+        if (entry instanceof TarArchiveEntry te && te.isLink()) {
+          String target = datasetPath(archiveFile, datasetFolder, te.getLinkName());
+          FileEntry earlier = files.get(target);
+          if (earlier == null) {
+            throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(te.getName())
+                + "' is a hard link to '" + DatasetPaths.printable(te.getLinkName()) + "', which the archive does not hold before it");
+          }
+          files.put(path, FileEntry.file(path, earlier.fileContent(), (te.getMode() & 0100) != 0));
+          continue;
+        }
         if (entry instanceof TarArchiveEntry te && !te.isFile()) {
           progress.warn("skipped " + te.getName() + ": not a regular file");
           continue;
-        }
-        String name = entry.getName();
-        while (name.startsWith("./")) {
-          name = name.substring(2);
-        }
-        String path = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
-        String problem = DatasetPaths.problem(path);
-        if (problem != null) {
-          throw new InvalidInputException("Cannot import " + archiveFile + ": entry '" + DatasetPaths.printable(entry.getName())
-              + "' is not a valid dataset path (" + problem + ")");
         }
         boolean exec = entry instanceof TarArchiveEntry te ? (te.getMode() & 0100) != 0
             : entry instanceof ZipArchiveEntry ze && (ze.getUnixMode() & 0100) != 0;
@@ -195,17 +215,116 @@ public final class ArchiveIo {
             // the archive stays open for the next entry
           }
         });
-        out.add(FileEntry.file(path, c, exec));
+        files.put(path, FileEntry.file(path, c, exec));
         progress.advance(Math.max(0, c.size()));
       }
-    } catch (IOException e) {
-      if (e instanceof dev.cairn.errors.CairnException) {
-        throw e;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof dev.cairn.errors.CairnException c) {
+        throw c;
       }
-      throw new InvalidInputException("Cannot import " + archiveFile + ": " + e.getMessage(), e);
+      String why = e.getMessage() == null || e.getMessage().isBlank() ? "not a readable " + format.name().toLowerCase(Locale.ROOT).replace('_', '.')
+          + " archive (" + e.getClass().getSimpleName() + ")" : e.getMessage();
+      throw new InvalidInputException("Cannot import " + archiveFile + ": " + why, e);
     } finally {
       progress.finish();
     }
-    return out;
+    for (Map.Entry<String, String> link : symlinks.entrySet()) {
+      files.put(link.getKey(), resolveSymlink(archiveFile, link.getKey(), link.getValue(), files, symlinks));
+    }
+    return new ArrayList<>(files.values());
+  }
+
+  /**
+   * Refuses what cannot be a whole archive of its format up front: streaming readers take a zip
+   * that is not one, or a tar cut short, for an archive that simply ends (compressed ones fail on
+   * their own when cut).
+   */
+  private static void requireLooksWhole(Path archiveFile, Format format) throws IOException {
+    long size = Files.size(archiveFile);
+    if (format == Format.ZIP) {
+      byte[] magic = new byte[4];
+      try (InputStream in = Files.newInputStream(archiveFile)) {
+        int n = in.readNBytes(magic, 0, 4);
+        boolean entries = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        boolean empty = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 5 && magic[3] == 6;
+        if (!entries && !empty) {
+          throw new InvalidInputException("Cannot import " + archiveFile + ": not a zip archive");
+        }
+      }
+    } else if (format == Format.TAR && size % 512 != 0) {
+      throw new InvalidInputException("Cannot import " + archiveFile + ": not a tar archive, or cut short (" + size
+          + " bytes, not a multiple of 512)");
+    }
+  }
+
+  /** The entry's dataset path, refused if it is not a valid one. */
+  private static String datasetPath(Path archiveFile, String datasetFolder, String entryName) throws InvalidInputException {
+    String name = entryName;
+    while (name.startsWith("./")) {
+      name = name.substring(2);
+    }
+    String path = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
+    String problem = DatasetPaths.problem(path);
+    if (problem != null) {
+      throw new InvalidInputException("Cannot import " + archiveFile + ": entry '" + DatasetPaths.printable(entryName)
+          + "' is not a valid dataset path (" + problem + ")");
+    }
+    return path;
+  }
+
+  /** The file a symbolic link of the archive leads to (through other links), as an entry at the link's path. */
+  private static FileEntry resolveSymlink(Path archiveFile, String path, String target, Map<String, FileEntry> files,
+      Map<String, String> symlinks) throws InvalidInputException {
+    String at = path;
+    String to = target;
+    for (int hops = 0; hops < 40; hops++) {
+      if (to.startsWith("/")) {
+        throw leadsOutside(archiveFile, path, target);
+      }
+      int slash = at.lastIndexOf('/');
+      java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+      if (slash > 0) {
+        for (String p : at.substring(0, slash).split("/")) {
+          parts.addLast(p);
+        }
+      }
+      boolean escapes = false;
+      for (String p : to.split("/")) {
+        if (p.isEmpty() || p.equals(".")) {
+          continue;
+        }
+        if (p.equals("..")) {
+          if (parts.isEmpty()) {
+            escapes = true;
+            break;
+          }
+          parts.removeLast();
+        } else {
+          parts.addLast(p);
+        }
+      }
+      if (escapes) {
+        throw leadsOutside(archiveFile, path, target);
+      }
+      String resolved = String.join("/", parts);
+      FileEntry f = files.get(resolved);
+      if (f != null && !symlinks.containsKey(resolved)) {
+        return FileEntry.file(path, f.fileContent(), f.executable());
+      }
+      String next = symlinks.get(resolved);
+      if (next == null) {
+        throw new InvalidInputException("Cannot import " + archiveFile + ": symbolic link '" + DatasetPaths.printable(path)
+            + "' leads to '" + DatasetPaths.printable(target) + "', which is no file of the archive");
+      }
+      at = resolved;
+      to = next;
+    }
+    throw new InvalidInputException("Cannot import " + archiveFile + ": symbolic links from '" + DatasetPaths.printable(path)
+        + "' form a loop");
+  }
+
+  private static InvalidInputException leadsOutside(Path archiveFile, String path, String target) {
+    return new InvalidInputException("Cannot import " + archiveFile + ": symbolic link '" + DatasetPaths.printable(path)
+        + "' leads outside the archive (to " + DatasetPaths.printable(target) + ")");
   }
 }

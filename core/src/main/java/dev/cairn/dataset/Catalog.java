@@ -304,6 +304,26 @@ public final class Catalog {
     }
   }
 
+  /**
+   * When the oldest lock that a live process holds was taken (its file's modification time), or
+   * {@link Long#MAX_VALUE} if none is held: a collection keeps what was written since.
+   */
+  public long oldestLiveLockMillis() throws IOException {
+    long oldest = Long.MAX_VALUE;
+    try (java.util.stream.Stream<Path> s = Files.list(locks)) {
+      for (Path f : s.toList()) {
+        try {
+          if (!isStale(Files.readString(f, StandardCharsets.UTF_8))) {
+            oldest = Math.min(oldest, Files.getLastModifiedTime(f).toMillis());
+          }
+        } catch (NoSuchFileException released) {
+          // released meanwhile
+        }
+      }
+    }
+    return oldest;
+  }
+
   /** Whether a lock holder line ({@code <pid>@<host> <token>}) names a process that died on this host. */
   public static boolean isStale(String holder) {
     String who = holder.split(" ")[0];

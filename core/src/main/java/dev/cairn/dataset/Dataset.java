@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -162,10 +163,28 @@ public final class Dataset {
     for (Path p : o.sources()) {
       found.addAll(scanner.scan(p, o.datasetFolder(), o.recursive(), globs));
     }
+    requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {
       FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, o.rehash()).ingest(found, ins);
       return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
     });
+  }
+
+  /**
+   * Refuses two different files for one path of the dataset (as from {@code --files a b} where
+   * both folders hold {@code x}): one would silently replace the other. The same file named twice
+   * is added once.
+   */
+  private static void requireOneFilePerPath(List<SourceFile> found) throws InvalidInputException {
+    Map<String, SourceFile> byPath = new HashMap<>(found.size() * 2);
+    for (SourceFile f : found) {
+      SourceFile other = byPath.putIfAbsent(f.datasetPath(), f);
+      if (other == null || other.file().equals(f.file()) || (f.inode() != 0 && other.inode() == f.inode() && other.device() == f.device())) {
+        continue;
+      }
+      throw new InvalidInputException("Cannot add '" + f.datasetPath() + "' from both " + other.file() + " and " + f.file()
+          + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+    }
   }
 
   /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */
@@ -569,7 +588,7 @@ public final class Dataset {
 
   /** Makes {@code link} a symbolic link to the cached read-only folder. */
   public Path linkLocalCopy(Path link, boolean overwrite, Selection selection, Progress progress) throws IOException {
-    return LocalCopies.link(getLocalCopy(selection, progress), link, overwrite);
+    return LocalCopies.link(repo, getLocalCopy(selection, progress), link, overwrite);
   }
 
   /** Every file of the version, in path order. */

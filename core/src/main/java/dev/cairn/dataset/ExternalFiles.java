@@ -63,7 +63,12 @@ final class ExternalFiles implements AutoCloseable {
    * Entries for the file at {@code uri}, or for every file under it if it is a folder, placed
    * under {@code datasetFolder}.
    */
-  List<FileEntry> scan(String uri, String datasetFolder, Progress progress) throws IOException {
+  List<FileEntry> scan(String given, String datasetFolder, Progress progress) throws IOException {
+    // A local path becomes an absolute file: URI (a folder's with a trailing slash, dropped here).
+    String uri = Storages.parse(given).toString();
+    if (given.endsWith("/") && !uri.endsWith("/")) {
+      uri += "/";
+    }
     Location loc = locate(uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri);
     RemoteStorage s = storage(loc.folder());
     List<FileEntry> out = new ArrayList<>();
@@ -74,7 +79,7 @@ final class ExternalFiles implements AutoCloseable {
       String prefix = loc.name() + "/";
       List<RemoteFile> files = s.list(prefix);
       if (files.isEmpty()) {
-        throw new InvalidInputException("Cannot link " + uri + ": no such file or folder");
+        throw new InvalidInputException("Cannot link " + given + ": no such file or folder");
       }
       for (RemoteFile f : files) {
         String rel = f.name().substring(prefix.length());

@@ -4,6 +4,7 @@ import dev.cairn.Repository;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.concurrent.TaskWindow;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.EntryKind;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,7 +118,7 @@ public final class LocalCache {
       touch(target);
       return target;
     }
-    Path build = repo.tmpDirectory().resolve("get-" + UUID.randomUUID());
+    Path build = repo.tmpDirectory().resolve(AtomicFiles.tempName("get-"));
     Files.createDirectories(build);
     try {
       writeFiles(root, selection, build, true, progress);
@@ -218,7 +218,7 @@ public final class LocalCache {
       return p;
     }
     folders.ensure(p.getParent());
-    Path tmp = repo.tmpDirectory().resolve("cache-" + UUID.randomUUID());
+    Path tmp = repo.tmpDirectory().resolve(AtomicFiles.tempName("cache-"));
     try {
       writeContent(reader, links, e, tmp, REGULAR);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));

@@ -14,6 +14,7 @@ final class LocalCopies {
 
   static Path mutableCopy(DatasetRepository repo, ObjectId root, Path target, boolean overwrite, Selection selection,
       Progress progress) throws IOException {
+    requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
@@ -38,8 +39,44 @@ final class LocalCopies {
     return target;
   }
 
-  static Path link(Path cached, Path link, boolean overwrite) throws IOException {
+  /**
+   * Refuses a target ({@code t}, its real path) that is the repository, lies inside it (its cache, say) or holds it: writing
+   * there, let alone emptying it first, would destroy versions.
+   */
+  private static void requireApartFromRepository(DatasetRepository repo, Path t, Path target, String verb) throws IOException {
+    Path repoDir = repo.repository().directory().toRealPath();
+    if (t.startsWith(repoDir)) {
+      throw new InvalidInputException("Cannot " + verb + " " + target + ": it lies inside the repository " + repoDir);
+    }
+    if (repoDir.startsWith(t)) {
+      throw new InvalidInputException("Cannot " + verb + " " + target + ": it holds the repository " + repoDir);
+    }
+  }
+
+  /** The real path of {@code p}, or of its nearest existing ancestor with the rest appended. */
+  private static Path realPathOfMaybeMissing(Path p) throws IOException {
+    Path abs = p.toAbsolutePath().normalize();
+    Path existing = abs;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return abs;
+    }
+    return existing.toRealPath().resolve(existing.relativize(abs));
+  }
+
+  static Path link(DatasetRepository repo, Path cached, Path link, boolean overwrite) throws IOException {
+    Path abs = link.toAbsolutePath().normalize();
+    // The link itself, not what an existing link points to.
+    requireApartFromRepository(repo, abs.getParent() == null ? abs : realPathOfMaybeMissing(abs.getParent()).resolve(abs.getFileName()), link,
+        "link");
     if (Files.isSymbolicLink(link)) {
+      // A link made by an earlier get is replaced; any other link only with overwrite.
+      Path to = Files.readSymbolicLink(link);
+      if (!overwrite && !(to.isAbsolute() && to.startsWith(repo.repository().directory().toAbsolutePath()))) {
+        throw new InvalidInputException("Cannot link " + link + ": it is a link to " + to + " (use --overwrite to replace it)");
+      }
       Files.delete(link);
     } else if (Files.exists(link)) {
       boolean empty = false;

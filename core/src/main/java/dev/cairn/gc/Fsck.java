@@ -175,6 +175,9 @@ public final class Fsck {
 
     void checkVersion(DatasetRecord r, List<Problem> problems) {
       String version = r.id();
+      if (!r.isDraft() && r.storage() != null && !stored(r.root())) {
+        return; // known from its remote only (an ancestor of a version fetched): nothing local to check
+      }
       if (r.versionObject() != null) {
         try {
           Version v = VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
@@ -186,7 +189,15 @@ public final class Fsck {
         }
       }
       tree(r.root(), version, problems);
-      tree(r.base(), version, problems);
+      // A closed version's base is derived from its parents; a version fetched from a remote
+      // comes without it.
+      if (r.isDraft() || stored(r.base())) {
+        tree(r.base(), version, problems);
+      }
+    }
+
+    private boolean stored(ObjectId id) {
+      return scan.intact.containsKey(id) || scan.damaged.contains(id);
     }
 
     private void tree(ObjectId node, String version, List<Problem> problems) {

@@ -5,6 +5,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Usage;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
@@ -74,7 +75,11 @@ public final class GarbageCollector {
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved) {}
 
   public Result run() throws IOException {
-    long start = System.currentTimeMillis();
+    // What is younger than the grace period is kept, and so is whatever was written since the
+    // oldest lock a live command holds on a version: it may not be referenced yet.
+    long now = System.currentTimeMillis();
+    long oldestLock = repo.catalog().oldestLiveLockMillis();
+    long start = oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - 1_000 + graceMillis);
     int leftovers = removeLeftovers(start);
     PackObjectDatabase db = repo.repository().packs();
     Set<ObjectId> live = mark(db);
@@ -238,6 +243,9 @@ public final class GarbageCollector {
     int removed = 0;
     try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {
       for (Path p : s.toList()) {
+        if (AtomicFiles.ownerAlive(p.getFileName().toString())) {
+          continue; // a running command's, whatever its age
+        }
         if (now - Files.getLastModifiedTime(p).toMillis() >= graceMillis) {
           Trees.delete(p);
           removed++;

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,7 +103,7 @@ public final class Pusher {
   }
 
   private void uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals) throws IOException {
-    Path staging = repo.repository().tmpDirectory().resolve("push-" + UUID.randomUUID());
+    Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
     try (ObjectReader reader = repo.repository().objects().newReader();
         PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack())) {

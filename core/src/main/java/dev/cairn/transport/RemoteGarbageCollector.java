@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Deletes from a remote the packs and objects no version there needs (spec/remote.md, "Garbage
@@ -123,7 +122,7 @@ public final class RemoteGarbageCollector {
     }
     int written = 0;
     if (!mixed.isEmpty()) {
-      Path staging = local.tmpDirectory().resolve("remote-gc-" + UUID.randomUUID());
+      Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-gc-"));
       Files.createDirectories(staging);
       try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm());
           PackAssembler out = new PackAssembler(local.objects().algorithm(), staging, staging, local.config().pack())) {

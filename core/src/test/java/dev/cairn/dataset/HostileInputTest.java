@@ -150,6 +150,107 @@ class HostileInputTest {
   }
 
   @Test
+  void twoFilesForOnePathInOneAddAreRefused() throws IOException {
+    Path a = tmp.resolve("col/a");
+    Path b = tmp.resolve("col/b");
+    Files.createDirectories(a);
+    Files.createDirectories(b);
+    Files.writeString(a.resolve("x.txt"), "AAA");
+    Files.writeString(b.resolve("x.txt"), "BBB");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "collide").build());
+    assertThatThrownBy(() -> ds.addFiles(new AddOptions(List.of(a, b), List.of(), "", true, false)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x.txt' from both");
+    assertThatThrownBy(() -> ds.addFiles(new AddOptions(List.of(a.resolve("x.txt"), b.resolve("x.txt")), List.of(), "", true, false)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x.txt' from both");
+    assertThat(ds.listFiles()).isEmpty();
+    // The same file named twice is one file.
+    ds.addFiles(new AddOptions(List.of(a.resolve("x.txt"), a.resolve("x.txt")), List.of(), "", true, false));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("x.txt");
+  }
+
+  @Test
+  void archiveLinksHoldWhatTheyLeadToAndLinksOutOfTheArchiveAreRefused() throws IOException {
+    Path t = tmp.resolve("links.tar");
+    try (OutputStream os = Files.newOutputStream(t); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
+      byte[] body = "real".getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry real = new TarArchiveEntry("d/real");
+      real.setSize(body.length);
+      out.putArchiveEntry(real);
+      out.write(body);
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("hard", TarArchiveEntry.LF_LINK) {{ setLinkName("d/real"); }});
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("d/sym", TarArchiveEntry.LF_SYMLINK) {{ setLinkName("real"); }});
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("up", TarArchiveEntry.LF_SYMLINK) {{ setLinkName("d/sym"); }});
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("pipe", TarArchiveEntry.LF_FIFO));
+      out.closeArchiveEntry();
+    }
+    List<String> warnings = new ArrayList<>();
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "links").build());
+    ds.addArchive(t, "", warningsInto(warnings));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("d/real", "d/sym", "hard", "up");
+    assertThat(ds.listFiles()).extracting(FileEntry::size).containsOnly(4L);
+    assertThat(warnings).anyMatch(w -> w.contains("pipe"));
+
+    for (String target : List.of("/etc/passwd", "../../outside", "missing", "d")) {
+      Path bad = tmp.resolve("bad-" + Math.abs(target.hashCode()) + ".tar");
+      try (OutputStream os = Files.newOutputStream(bad); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
+        out.putArchiveEntry(new TarArchiveEntry("d/f", TarArchiveEntry.LF_NORMAL) {{ setSize(0); }});
+        out.closeArchiveEntry();
+        out.putArchiveEntry(new TarArchiveEntry("link", TarArchiveEntry.LF_SYMLINK) {{ setLinkName(target); }});
+        out.closeArchiveEntry();
+      }
+      assertThatThrownBy(() -> ds.addArchive(bad, "", Progress.NONE)).as(target).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("symbolic link 'link'");
+    }
+  }
+
+  @Test
+  void archivesThatAreNotOrAreCutShortAreRefused() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "broken").build());
+    Path zip = tmp.resolve("garbage.zip");
+    Files.writeString(zip, "garbage");
+    assertThatThrownBy(() -> ds.addArchive(zip, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not a zip archive");
+    byte[] whole = Files.readAllBytes(tar("a.txt", "b.txt"));
+    Path cut = tmp.resolve("cut.tar");
+    Files.write(cut, java.util.Arrays.copyOf(whole, 1200));
+    assertThatThrownBy(() -> ds.addArchive(cut, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("cut short");
+    Path gz = tmp.resolve("cut.tar.gz");
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.GZIPOutputStream(buf)) {
+      z.write(whole);
+    }
+    Files.write(gz, java.util.Arrays.copyOf(buf.toByteArray(), buf.size() / 2));
+    assertThatThrownBy(() -> ds.addArchive(gz, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("Cannot import").hasMessageNotContaining("null");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
+  void aCopyOrLinkNeverLandsInOrOverTheRepository() throws IOException {
+    Path repoDir = tmp.resolve("repo");
+    for (Path target : List.of(tmp, repoDir, repoDir.resolve("cache"), repoDir.resolve("new"))) {
+      assertThatThrownBy(() -> stable.getMutableLocalCopy(target, true)).as(target.toString())
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("repository");
+      assertThatThrownBy(() -> stable.linkLocalCopy(target, true, Selection.ALL, Progress.NONE)).as(target.toString())
+          .isInstanceOf(InvalidInputException.class).hasMessageContaining("repository");
+    }
+    // A link of the user's own is replaced only with overwrite; one made by an earlier get always.
+    Path mine = Files.createSymbolicLink(tmp.resolve("mine"), tmp.resolve("stable"));
+    assertThatThrownBy(() -> stable.linkLocalCopy(mine, false, Selection.ALL, Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("use --overwrite");
+    assertThat(Files.readSymbolicLink(mine)).isEqualTo(tmp.resolve("stable"));
+    Path ours = tmp.resolve("ours");
+    stable.linkLocalCopy(ours, false, Selection.ALL, Progress.NONE);
+    stable.linkLocalCopy(ours, false, Selection.ALL, Progress.NONE);
+    assertThat(Files.readString(ours.resolve("keep.bin"), StandardCharsets.ISO_8859_1)).hasSize(50_000);
+  }
+
+  @Test
   void aFullDiskFailsCleanlyAndTheCommandCompletesOnceThereIsRoom() throws IOException {
     Path src = tmp.resolve("big");
     Files.createDirectories(src);

@@ -70,6 +70,36 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void whatARunningCommandWritesIsKeptWhateverTheGrace() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      // A temporary file of this live process, and one of a process that has ended.
+      Path tmpDir = repo.repository().tmpDirectory();
+      Path mine = dev.cairn.internal.fs.AtomicFiles.tempPath(tmpDir, "pack-");
+      Files.write(mine, new byte[10]);
+      Process ended = new ProcessBuilder("true").start();
+      ended.waitFor();
+      Path dead = tmpDir.resolve("pack-p" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".tmp");
+      Files.write(dead, new byte[10]);
+      // An object written while a command holds a version's lock, not referenced yet.
+      Dataset draft = Dataset.create(repo, CreateOptions.of("gc", "running").build());
+      var orphan = dev.cairn.id.HashAlgorithm.SHA256.hash(TestRepos.random(78, 5000));
+      try (var lock = repo.catalog().lock(draft.id())) {
+        try (ObjectInserter ins = repo.repository().objects().newInserter()) {
+          ins.insert(ObjectType.CHUNK, TestRepos.random(78, 5000));
+          ins.flush();
+        }
+        new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+        assertThat(repo.repository().objects().has(orphan)).isTrue();
+      }
+      assertThat(mine).exists();
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(repo.repository().objects().has(orphan)).isFalse();
+      assertThat(mine).exists();
+      assertThat(dead).doesNotExist();
+    }
+  }
+
+  @Test
   void aDraftEditNotYetIndexedForOtherProcessesSurvivesTheirGc() throws IOException {
     Path dir = tmp.resolve("r");
     try (DatasetRepository writer = DatasetRepository.open(dir, TestRepos.SMALL)) {

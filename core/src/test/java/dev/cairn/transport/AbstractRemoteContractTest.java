@@ -132,6 +132,8 @@ public abstract class AbstractRemoteContractTest {
     assertThat(b.catalog().exists(v1.id())).as("the parent's record comes along").isTrue();
     assertThat(got.verify()).isEmpty();
     assertThat(got.dependencyGraph()).containsKeys(v1.id(), v2.id());
+    // A repository filled from a remote is healthy, though it holds the parent's record alone.
+    assertThat(new dev.cairn.gc.Fsck(b, Progress.NONE).check().problems()).isEmpty();
   }
 
   @Test

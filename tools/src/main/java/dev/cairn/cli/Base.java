@@ -19,6 +19,8 @@ abstract class Base implements Callable<Integer> {
   @ParentCommand CairnCommand top;
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin HelpOption help;
+
   @Option(names = "--json", description = "Print one JSON document on stdout.")
   boolean json;
 
@@ -72,6 +74,19 @@ abstract class Base implements Callable<Integer> {
       repo().catalog().setCurrent(ds.id());
     }
     return ds.invokedAs(spec.name(), argv());
+  }
+
+  /**
+   * {@code ds}, if its manifest is local: refuses, with the command that fetches it, a version
+   * whose record alone is (an ancestor of a version fetched from a remote).
+   */
+  Dataset requireLocal(Dataset ds) throws IOException {
+    dev.cairn.dataset.DatasetRecord r = ds.record();
+    if (r.isDraft() || r.root() == null || repo().repository().objects().has(r.root())) {
+      return ds;
+    }
+    throw new dev.cairn.errors.DatasetStateException("Cannot read version " + r.id() + ": only its record is local"
+        + (r.storage() == null ? "" : "; fetch it with: cairn get --id " + r.id() + " --storage " + r.storage()));
   }
 
   static Dataset requireCurrent(DatasetRepository repo) throws IOException {

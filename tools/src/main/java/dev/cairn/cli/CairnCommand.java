@@ -14,12 +14,17 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "cairn",
-    mixinStandardHelpOptions = true,
     versionProvider = CairnCommand.Version.class,
     description = "Version ML datasets the way Git versions code.",
     // Subcommands are added by commandLine(args): only the one that runs, when it can be told.
     subcommands = {})
 public final class CairnCommand implements Runnable {
+  // Not the standard help mixin, whose -V/--version would clash with subcommands' --version.
+  @CommandLine.Mixin HelpOption help;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+  boolean version;
+
   @Option(names = "--repo", paramLabel = "DIR", description = "Repository directory (default: $CAIRN_HOME, else ~/.cairn).", scope = CommandLine.ScopeType.INHERIT)
   Path repo;
 
@@ -38,8 +43,11 @@ public final class CairnCommand implements Runnable {
   }
 
   /** The repository directory this invocation uses. */
-  Path repositoryDirectory() {
+  Path repositoryDirectory() throws dev.cairn.errors.InvalidInputException {
     if (repo != null) {
+      if (repo.toString().isBlank()) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot use --repo '': give the repository's folder");
+      }
       return repo;
     }
     String env = System.getenv("CAIRN_HOME");

@@ -22,8 +22,8 @@ final class CompareCommand extends Base {
 
   @Override
   int run() throws Exception {
-    Dataset src = repo().get(source);
-    Dataset dst = repo().get(target);
+    Dataset src = requireLocal(repo().get(source));
+    Dataset dst = requireLocal(repo().get(target));
     List<DiffEntry> diff = dst.compare(src);
     List<String> added = new ArrayList<>();
     List<String> modified = new ArrayList<>();

@@ -12,6 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "daemon", description = {"Keep a warm cairn for the commands run from this folder (start|stop|status).",
     "Run through bin/cairn, which starts the daemon's JVM; see tools/README.md."})
 final class DaemonCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin HelpOption help;
+
   @Parameters(paramLabel = "ACTION", description = "start, stop or status", defaultValue = "status")
   String action;
 

@@ -16,7 +16,7 @@ final class ExportCommand extends Base {
 
   @Override
   int run() throws Exception {
-    Dataset ds = select(selector);
+    Dataset ds = requireLocal(select(selector));
     ds.export(output, progress());
     if (json) {
       printJson(Map.of("id", ds.id(), "path", output.toAbsolutePath().toString()));

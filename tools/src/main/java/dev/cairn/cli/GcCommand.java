@@ -76,7 +76,11 @@ final class GcCommand extends Base {
           default -> n * 86_400_000;
         };
       }
-      return Duration.parse(t.startsWith("p") ? t : "PT" + t).toMillis();
+      long millis = Duration.parse(t.startsWith("p") ? t : "PT" + t).toMillis();
+      if (millis < 0) {
+        throw new InvalidInputException("Cannot use --grace " + s + ": a duration cannot be negative");
+      }
+      return millis;
     } catch (DateTimeParseException | NumberFormatException e) {
       throw new InvalidInputException("Cannot use --grace " + s + ": give a duration such as 30m, 2h or 0s");
     }

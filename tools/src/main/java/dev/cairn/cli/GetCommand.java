@@ -54,6 +54,9 @@ final class GetCommand extends Base {
 
   @Override
   int run() throws Exception {
+    if (run != null && alias == null) {
+      throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");
+    }
     if (copy != null && link != null) {
       throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
     }

@@ -30,7 +30,7 @@ final class ListCommand extends Base {
         : null;
     Dataset ds = remoteId != null
         ? repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs("list", argv())
-        : select(selector);
+        : requireLocal(select(selector));
     List<String> patterns = new ArrayList<>();
     for (String f : filters) {
       patterns.add(f.endsWith("/") ? f + "**" : f);

@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "quickstart", description = "Run a demo: versions, a child, a merge, a compare and the lineage, on a demo repository.")
 final class QuickstartCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin HelpOption help;
+
   @ParentCommand CairnCommand parent;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

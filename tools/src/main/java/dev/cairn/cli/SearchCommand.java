@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.errors.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -25,9 +26,14 @@ final class SearchCommand extends Base {
 
   @Override
   int run() throws Exception {
+    java.util.regex.Pattern p;
+    try {
+      p = name == null ? null : java.util.regex.Pattern.compile(name, java.util.regex.Pattern.CASE_INSENSITIVE);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new InvalidInputException("Cannot use --name '" + name + "': not a regular expression (" + e.getDescription() + ")");
+    }
     List<DatasetRecord> found;
     if (storage != null) {
-      java.util.regex.Pattern p = name == null ? null : java.util.regex.Pattern.compile(name, java.util.regex.Pattern.CASE_INSENSITIVE);
       found = new ArrayList<>(repo().listRemote(storage, null));
       found.removeIf(r -> (project != null && !r.project().equals(project)) || (p != null && !p.matcher(r.name()).find())
           || !r.tags().containsAll(tags));
@@ -36,6 +42,11 @@ final class SearchCommand extends Base {
     }
     if (!ids.isEmpty()) {
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
+      for (String prefix : prefixes) {
+        if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {
+          throw new dev.cairn.errors.DatasetNotFoundException("Cannot find a version with id " + prefix + " among those searched");
+        }
+      }
       found.removeIf(r -> prefixes.stream().noneMatch(r.id()::startsWith));
     }
     if (json) {

@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code cairn serve}: the read-only web UI and JSON API over the repository, until interrupted. */
 @Command(name = "serve", description = "Serve a read-only web UI and JSON API over the repository (Ctrl-C stops it).")
 final class ServeCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin HelpOption help;
+
   @ParentCommand CairnCommand top;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -22,7 +22,7 @@ final class VerifyCommand extends Base {
 
   @Override
   int run() throws Exception {
-    Dataset ds = select(selector);
+    Dataset ds = requireLocal(select(selector));
     List<VerifyProblem> problems = folder == null ? ds.verify() : ds.verify(folder);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.id.HashAlgorithm;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,6 +256,30 @@ class CliEndToEndTest {
     assertThat(cli.fails("add", "--files", withLink.toString()).err()).contains("outside");
     cli.ok("delete", "--id", id);
     cli.fails("get", "--id", id);
+    assertThat(cli.fails("search", "--name", "[").err()).contains("not a regular expression");
+    assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
+    assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
+    assertThat(cli.fails("get", "--run", "r1").err()).contains("--alias");
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", "", "list")).isNotZero();
+    assertThat(err.toString()).contains("--repo ''");
+  }
+
+  @Test
+  void everyCommandTakesHelp() {
+    for (Class<?> c : CairnCommand.SUBCOMMANDS) {
+      String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+      if (name.equals("help")) {
+        continue;
+      }
+      for (String flag : List.of("--help", "-h")) {
+        Cli.Result r = cli.ok(name, flag);
+        assertThat(r.out()).as(name + " " + flag).startsWith("Usage: cairn " + name);
+      }
+    }
+    // --version keeps its meaning where a command has one (a version string), and -V on cairn.
+    assertThat(cli.fails("add", "--version").err()).contains("--version");
+    assertThat(cli.ok("--version").out()).startsWith("cairn");
   }
 
   @Test

@@ -97,5 +97,15 @@ class CliRemoteTest {
     Cli.Result bad = cli.run("verify", "--id", id);
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.out()).contains("ext/one.csv");
+
+    // A folder given as a local path (with or without a slash) or a file: URI without a slash.
+    cli.ok("create", "--name", "links-forms");
+    List<String> forms = List.of(outside.resolve("images").toString(), outside.resolve("images") + "/",
+        "file://" + outside.resolve("images"));
+    for (int i = 0; i < forms.size(); i++) {
+      assertThat(cli.ok("add", "--links", forms.get(i), "--dataset-folder", "f" + i, "--json").obj().get("added")).as(forms.get(i))
+          .isEqualTo(2L);
+    }
+    assertThat(cli.fails("add", "--links", outside.resolve("nothing").toString()).err()).contains("no such file or folder");
   }
 }

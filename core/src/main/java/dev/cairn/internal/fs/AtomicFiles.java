@@ -18,9 +18,33 @@ import java.util.UUID;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  private static final long PID = ProcessHandle.current().pid();
+  private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("p(\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-");
+
   /** A fresh, unused temporary path in {@code tmpDir}. */
   public static Path tempPath(Path tmpDir, String prefix) {
-    return tmpDir.resolve(prefix + UUID.randomUUID() + ".tmp");
+    return tmpDir.resolve(tempName(prefix) + ".tmp");
+  }
+
+  /**
+   * A fresh name for a temporary file or folder: {@code prefix}, this process's id and a random
+   * part, so that a collection can leave a running process's temporary files alone.
+   */
+  public static String tempName(String prefix) {
+    return prefix + "p" + PID + "-" + UUID.randomUUID();
+  }
+
+  /** Whether {@code name} was made by {@link #tempName} in a process that still runs. */
+  public static boolean ownerAlive(String name) {
+    java.util.regex.Matcher m = OWNER.matcher(name);
+    if (!m.find()) {
+      return false;
+    }
+    try {
+      return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /** Writes {@code data} to {@code target} atomically, replacing any existing file. */

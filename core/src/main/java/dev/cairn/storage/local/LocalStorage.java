@@ -90,7 +90,8 @@ public final class LocalStorage implements RemoteStorage {
   @Override
   public long size(String name) throws IOException {
     try {
-      return Files.size(file(name));
+      java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file(name), java.nio.file.attribute.BasicFileAttributes.class);
+      return a.isRegularFile() ? a.size() : -1;
     } catch (NoSuchFileException e) {
       return -1;
     }
