@@ -276,8 +276,7 @@ public final class Catalog {
     long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
     while (true) {
       try {
-        Files.writeString(file, token, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-            java.nio.file.StandardOpenOption.WRITE);
+        create(file, token);
         return new Lock(file, token);
       } catch (FileAlreadyExistsException e) {
         String holder;
@@ -322,6 +321,27 @@ public final class Catalog {
       }
     }
     return oldest;
+  }
+
+  /**
+   * Creates {@code file} holding {@code token}, or fails if it exists. The token is written to a
+   * temporary file first and hard-linked into place, so that no one ever reads a lock without its
+   * holder (an empty lock counts as stale and would be broken while its writer still runs).
+   */
+  private void create(Path file, String token) throws IOException {
+    Path t = dev.cairn.internal.fs.AtomicFiles.tempPath(tmp, "." + file.getFileName() + "-");
+    Files.writeString(t, token, StandardCharsets.UTF_8);
+    try {
+      Files.createLink(file, t);
+    } catch (FileAlreadyExistsException taken) {
+      throw taken;
+    } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
+      // A file system without hard links: create, then write (a reader may see it empty a moment).
+      Files.writeString(file, token, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
+    } finally {
+      Files.deleteIfExists(t);
+    }
   }
 
   /** Whether a lock holder line ({@code <pid>@<host> <token>}) names a process that died on this host. */

@@ -24,8 +24,11 @@ public record CreateOptions(
     boolean failOnConflict) {
 
   public CreateOptions {
-    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(name, "name must not be null: a version needs its dataset's name");
     project = project == null ? "" : project;
+    if (parents != null && parents.stream().anyMatch(Objects::isNull)) {
+      throw new NullPointerException("parents must not contain null: give the ids of the parent versions");
+    }
     parents = List.copyOf(parents == null ? List.of() : parents);
     tags = List.copyOf(tags == null ? List.of() : tags);
     description = description == null ? "" : description;
@@ -56,7 +59,7 @@ public record CreateOptions(
 
     public Builder version(String v) { version = v; return this; }
     public Builder parents(List<String> v) { parents = v; return this; }
-    public Builder parents(String... v) { parents = List.of(v); return this; }
+    public Builder parents(String... v) { parents = v == null ? List.of() : java.util.Arrays.asList(v); return this; }
     public Builder tags(List<String> v) { tags = v; return this; }
     public Builder tags(String... v) { tags = List.of(v); return this; }
     public Builder description(String v) { description = v; return this; }

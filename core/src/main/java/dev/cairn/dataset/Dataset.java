@@ -72,11 +72,14 @@ public final class Dataset {
    * @throws DatasetStateException if a parent is still a draft
    */
   public static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
+    java.util.Objects.requireNonNull(repo, "repo must not be null");
+    java.util.Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
     return VersionLifecycle.create(repo, o);
   }
 
   /** The version with this id or unique id prefix. */
   public static Dataset get(DatasetRepository repo, String idOrPrefix) throws IOException {
+    java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
     return repo.get(idOrPrefix);
   }
 
@@ -199,12 +202,16 @@ public final class Dataset {
    * @throws InvalidInputException if a pattern matches nothing; nothing is removed then
    */
   public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
+    if (patterns == null || patterns.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new NullPointerException("patterns must not be null: give dataset paths or globs");
+    }
     List<String> args = new ArrayList<>(patterns);
     return modify("remove", args, Progress.NONE, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
   }
 
   /** Removes paths matching {@code glob}. */
   public Change removeFiles(String glob) throws IOException {
+    java.util.Objects.requireNonNull(glob, "glob must not be null: give a dataset path or glob");
     return removeFiles(List.of(glob), true);
   }
 
@@ -328,6 +335,7 @@ public final class Dataset {
 
   /** Makes the whole draft equal to {@code folder}. */
   public Change syncFolder(Path folder) throws IOException {
+    java.util.Objects.requireNonNull(folder, "folder must not be null");
     return syncFolder(folder, "", Progress.NONE);
   }
 
@@ -493,6 +501,7 @@ public final class Dataset {
 
   /** Sets (or, with a null value, removes) metadata keys. */
   public void setMetadata(Map<String, String> changes) throws IOException {
+    java.util.Objects.requireNonNull(changes, "changes must not be null: a map of keys to values (null values remove keys)");
     List<String> args = new ArrayList<>();
     changes.forEach((k, v) -> args.add(k + "=" + (v == null ? "" : v)));
     update("metadata", args, r -> {
@@ -627,6 +636,11 @@ public final class Dataset {
   /** The change-set against the merged parents, in path order. Reads no file content. */
   public List<DiffEntry> changes() throws IOException {
     DatasetRecord r = record();
+    if (!r.base().equals(r.root()) && !repo.repository().objects().has(r.base())) {
+      throw new dev.cairn.errors.MissingObjectException(r.base(), "the base of " + r.id() + " (its parents merged, which its"
+          + " change-set is read against): fetched from a remote that lacks it (pushed by an older cairn); compare it with"
+          + " its parent instead");
+    }
     return diff(r.base(), r.root());
   }
 

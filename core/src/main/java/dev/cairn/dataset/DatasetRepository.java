@@ -367,7 +367,7 @@ public final class DatasetRepository implements AutoCloseable {
   /** The versions a remote holds, oldest first. */
   public List<DatasetRecord> listRemote(String storage, java.util.Map<String, String> conf) throws IOException {
     try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
-      remote.storage().size(dev.cairn.transport.RemoteLayout.MARKER);
+      remote.checkMarker(); // a mistyped location is refused, not listed as empty
       return remote.records();
     }
   }

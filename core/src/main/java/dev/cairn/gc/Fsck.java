@@ -175,8 +175,10 @@ public final class Fsck {
 
     void checkVersion(DatasetRecord r, List<Problem> problems) {
       String version = r.id();
-      if (!r.isDraft() && r.storage() != null && !stored(r.root())) {
-        return; // known from its remote only (an ancestor of a version fetched): nothing local to check
+      if (!r.isDraft() && r.storage() != null && r.versionObject() != null && !stored(r.versionObject())) {
+        // Known from its remote only (an ancestor of a version fetched; its manifest may be here
+        // as its child's base): nothing of its own to check.
+        return;
       }
       if (r.versionObject() != null) {
         try {
@@ -188,11 +190,14 @@ public final class Fsck {
           problems.add(Problem.error(r.versionObject().hex(), "version " + version, "version object: " + e.getMessage()));
         }
       }
-      tree(r.root(), version, problems);
+      // A version that is on a remote may hold here only the files a get selected (a part, a
+      // filter): its missing data is not damage. Damaged data still is.
+      boolean partial = !r.isDraft() && r.storage() != null;
+      tree(r.root(), version, partial, problems);
       // A closed version's base is derived from its parents; a version fetched from a remote
       // comes without it.
       if (r.isDraft() || stored(r.base())) {
-        tree(r.base(), version, problems);
+        tree(r.base(), version, partial, problems);
       }
     }
 
@@ -200,7 +205,7 @@ public final class Fsck {
       return scan.intact.containsKey(id) || scan.damaged.contains(id);
     }
 
-    private void tree(ObjectId node, String version, List<Problem> problems) {
+    private void tree(ObjectId node, String version, boolean partial, List<Problem> problems) {
       if (!checked.add(node)) {
         return;
       }
@@ -213,12 +218,16 @@ public final class Fsck {
       }
       if (n instanceof TreeNode.Inner in) {
         for (ChildRef c : in.children()) {
-          tree(c.id(), version, problems);
+          tree(c.id(), version, partial, problems);
         }
         return;
       }
       for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
         if (e.kind() != EntryKind.FILE || e.size() == 0 || !checked.add(e.content())) {
+          continue;
+        }
+        if (partial && !scan.intact.containsKey(e.content()) && !scan.damaged.contains(e.content())) {
+          checked.remove(e.content()); // not fetched; a local version naming it is checked again
           continue;
         }
         if (!e.chunked()) {
@@ -229,7 +238,8 @@ public final class Fsck {
         }
         try {
           for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
-            if (!scan.intact.containsKey(c.id())) {
+            boolean fetched = scan.intact.containsKey(c.id());
+            if (!fetched && (!partial || scan.damaged.contains(c.id()))) {
               problems.add(Problem.error(c.id().hex(), "version " + version, (scan.damaged.contains(c.id()) ? "damaged" : "missing") + " chunk of " + e.path()));
             }
           }

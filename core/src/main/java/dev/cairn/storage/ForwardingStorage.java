@@ -55,6 +55,11 @@ public class ForwardingStorage implements RemoteStorage {
   }
 
   @Override
+  public int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
+    return inner.removeStaleTemporaryFiles(olderThanMillis);
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     inner.delete(name);
   }

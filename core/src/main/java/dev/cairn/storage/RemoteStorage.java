@@ -57,6 +57,15 @@ public interface RemoteStorage extends AutoCloseable {
   /** Deletes a file; absent files are ignored. */
   void delete(String name) throws IOException;
 
+  /**
+   * Deletes the temporary files that writers which died left (a copy cut short before its rename),
+   * those older than {@code olderThanMillis}, and returns how many. Stores whose writes leave no
+   * such file (object stores: one upload) keep this default.
+   */
+  default int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
+    return 0;
+  }
+
   @Override
   void close() throws IOException;
 }

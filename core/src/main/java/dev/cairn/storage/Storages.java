@@ -22,6 +22,9 @@ public final class Storages {
    * ({@code /mnt/share/cairn}, {@code ../remote}).
    */
   public static URI parse(String text) throws InvalidInputException {
+    if (text == null) {
+      throw new InvalidInputException("Cannot use a storage location: none given");
+    }
     String t = text.trim();
     if (t.isEmpty()) {
       throw new InvalidInputException("Cannot use an empty storage location");

@@ -96,8 +96,10 @@ public final class Fetcher {
     if (!db.has(r.versionObject())) {
       wanted.add(r.versionObject());
     }
-    // Manifest nodes, one level at a time.
-    List<ObjectId> frontier = List.of(r.root());
+    // Manifest nodes, one level at a time: the version's, and its base's (its parents merged,
+    // which its change-set is read against) when the remote has it.
+    List<ObjectId> frontier = r.base() != null && !r.base().equals(r.root()) && index.has(r.base())
+        ? List.of(r.root(), r.base()) : List.of(r.root());
     while (!frontier.isEmpty()) {
       boolean[] held = db.hasEach(frontier);
       for (int i = 0; i < held.length; i++) {

@@ -36,7 +36,8 @@ import java.util.concurrent.Future;
  * Uploads a closed version and whatever the remote lacks of it (spec/remote.md, "Push"):
  * <ol>
  *   <li>parents first, so that every version on a remote has its lineage there;
- *   <li>the objects the remote lacks, found by walking the manifest and skipping every subtree
+ *   <li>the objects the remote lacks, found by walking the manifest (and its base, the parents
+ *       merged, for the change-set) and skipping every subtree
  *       whose root the remote has, and every file whose file object it has;
  *   <li>the packs, in layers: chunks (in parallel), then file objects (in parallel), then tree
  *       nodes bottom-up and the version object last (in order). A layer starts only when the one
@@ -110,6 +111,11 @@ public final class Pusher {
       NodeLoader loader = new NodeLoader(reader, 64);
       Missing missing = new Missing();
       collect(loader, reader, r.root(), index, missing);
+      // The base (the parents merged) too, so that a fetched version can show its change-set:
+      // mostly the parents' nodes, already there; a merge of several parents adds a few.
+      if (r.base() != null && repo.repository().objects().has(r.base())) {
+        collect(loader, reader, r.base(), index, missing);
+      }
       progress.start("packing " + (missing.count() + 1) + " objects for " + remote.storage().uri(), -1);
       for (ObjectId id : missing.chunks) {
         var o = reader.open(id);
@@ -147,7 +153,7 @@ public final class Pusher {
     /** File objects: they name chunks. */
     final Set<ObjectId> files = new LinkedHashSet<>();
     /** Tree nodes, children before parents. */
-    final List<ObjectId> nodes = new ArrayList<>();
+    final Set<ObjectId> nodes = new LinkedHashSet<>();
 
     int count() {
       return chunks.size() + files.size() + nodes.size();
@@ -157,7 +163,7 @@ public final class Pusher {
   /** Objects under {@code node} the remote lacks. */
   private static void collect(NodeLoader loader, ObjectReader reader, ObjectId node, RemoteIndex index, Missing missing)
       throws IOException {
-    if (index.has(node)) {
+    if (index.has(node) || missing.nodes.contains(node)) {
       return;
     }
     TreeNode n = loader.load(node);

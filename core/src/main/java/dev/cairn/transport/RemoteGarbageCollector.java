@@ -36,23 +36,37 @@ import java.util.Set;
 public final class RemoteGarbageCollector {
   private final Remote remote;
   private final Repository local;
+  private final long temporaryGraceMillis;
   private final Progress progress;
 
+  /** A collection that leaves temporary files alone for an hour (see {@link RemoteLocks#STALE_MILLIS}). */
   public RemoteGarbageCollector(Remote remote, Repository local, Progress progress) {
+    this(remote, local, RemoteLocks.STALE_MILLIS, progress);
+  }
+
+  /**
+   * @param temporaryGraceMillis temporary files of the store (left by writers that died) younger
+   *     than this are kept
+   */
+  public RemoteGarbageCollector(Remote remote, Repository local, long temporaryGraceMillis, Progress progress) {
     this.remote = remote;
     this.local = local;
+    this.temporaryGraceMillis = temporaryGraceMillis;
     this.progress = progress;
   }
 
   /** What a collection did. */
-  public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed) {}
+  public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed,
+      int temporaryFilesRemoved) {}
 
   public Result run() throws IOException {
     remote.checkMarker();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
       RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
       Set<ObjectId> live = mark(index);
-      return sweep(index, live);
+      Result r = sweep(index, live);
+      int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
+      return new Result(r.packsDeleted(), r.packsWritten(), r.objectsKept(), r.objectsDeleted(), r.bytesFreed(), temporary);
     }
   }
 
@@ -64,6 +78,9 @@ public final class RemoteGarbageCollector {
       for (DatasetRecord r : remote.records()) {
         if (r.versionObject() != null) {
           versions.add(r.versionObject());
+        }
+        if (r.base() != null) {
+          markTree(reader, index, r.base(), live); // for the change-set; mostly the parents' nodes
         }
       }
       while (!versions.isEmpty()) {
@@ -163,6 +180,6 @@ public final class RemoteGarbageCollector {
       Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
     }
     RemoteLocks.endSweep(remote.storage());
-    return new Result(dead.size() + mixed.size(), written, kept, deleted, freed);
+    return new Result(dead.size() + mixed.size(), written, kept, deleted, freed, 0);
   }
 }

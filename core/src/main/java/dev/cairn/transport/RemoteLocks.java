@@ -28,6 +28,21 @@ final class RemoteLocks {
 
   private RemoteLocks() {}
 
+  /** Locks this process holds, released by a shutdown hook if it is stopped (Ctrl-C) while holding them. */
+  private static final java.util.Set<Held> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Held h : HELD) {
+        try {
+          h.close();
+        } catch (IOException | RuntimeException e) {
+          // the lock goes stale after an hour
+        }
+      }
+    }, "cairn-remote-locks"));
+  }
+
   /** A held lock; closing deletes it. */
   static final class Held implements AutoCloseable {
     private final RemoteStorage storage;
@@ -36,10 +51,12 @@ final class RemoteLocks {
     Held(RemoteStorage storage, String name) {
       this.storage = storage;
       this.name = name;
+      HELD.add(this);
     }
 
     @Override
     public void close() throws IOException {
+      HELD.remove(this);
       storage.delete(name);
     }
   }
@@ -49,7 +66,7 @@ final class RemoteLocks {
     long deadline = System.currentTimeMillis() + waitMillis;
     while (true) {
       Held h = create(storage, "push-");
-      if (!othersActive(storage, "gc-")) {
+      if (activeLock(storage, "gc-", null) == null) {
         if (storage.size(SWEEPING) >= 0) {
           h.close();
           throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection there stopped part way;"
@@ -68,9 +85,14 @@ final class RemoteLocks {
   /** Takes the collection lock, or fails at once if a push or another collection is running. */
   static Held gc(RemoteStorage storage) throws IOException {
     Held h = create(storage, "gc-");
-    if (othersActive(storage, "push-") || othersActive(storage, "gc-", h.name)) {
+    String other = activeLock(storage, "push-", null);
+    if (other == null) {
+      other = activeLock(storage, "gc-", h.name);
+    }
+    if (other != null) {
       h.close();
-      throw new CairnException("Cannot collect " + storage.uri() + ": uploads or another collection are running; try again later");
+      throw new CairnException("Cannot collect " + storage.uri() + ": " + other + "; try again later (a lock left by a"
+          + " process that died goes stale after an hour, or delete it if nothing runs)");
     }
     return h;
   }
@@ -95,27 +117,28 @@ final class RemoteLocks {
     return new Held(storage, name);
   }
 
-  private static boolean othersActive(RemoteStorage storage, String kind) throws IOException {
-    return othersActive(storage, kind, null);
-  }
-
-  private static boolean othersActive(RemoteStorage storage, String kind, String self) throws IOException {
+  /**
+   * The first live lock of {@code kind} other than {@code self}, described ("an upload holds
+   * locks/push-…, taken 3 min ago by pid 123"), or null if there is none.
+   */
+  private static String activeLock(RemoteStorage storage, String kind, String self) throws IOException {
     long now = System.currentTimeMillis();
     for (RemoteFile f : storage.list(PREFIX + kind)) {
       if (f.name().equals(self)) {
         continue;
       }
       try {
-        String body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim();
-        long taken = Long.parseLong(body.split(" ")[0]);
+        String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
+        long taken = Long.parseLong(body[0]);
         if (now - taken < STALE_MILLIS) {
-          return true;
+          return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
+              + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "");
         }
       } catch (IOException | RuntimeException gone) {
         // released (or unreadable) meanwhile: not active
       }
     }
-    return false;
+    return null;
   }
 
   private static void sleep(long millis) throws IOException {

@@ -49,6 +49,36 @@ class DatasetTest {
   }
 
   @Test
+  void threadsAddingToOneDraftAllLand() throws Exception {
+    int threads = 8;
+    for (int t = 0; t < threads; t++) {
+      java.util.Map<String, String> files = new java.util.TreeMap<>();
+      for (int i = 0; i < 20; i++) {
+        files.put("f" + i, "thread " + t + " file " + i);
+      }
+      folder("t" + t, files);
+    }
+    for (int round = 0; round < 4; round++) {
+      Dataset d = Dataset.create(repo, CreateOptions.of("c", "threads").build());
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<Dataset.Change>> fs = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          Path src = tmp.resolve("t" + t);
+          String df = "t" + t;
+          fs.add(pool.submit(() -> d.addFiles(AddOptions.of(src).datasetFolder(df))));
+        }
+        for (var f : fs) {
+          assertThat(f.get().summary().added()).isEqualTo(20);
+        }
+      } finally {
+        pool.shutdown();
+      }
+      assertThat(d.listFiles()).as("round " + round).hasSize(threads * 20);
+    }
+  }
+
+  @Test
   void createAddCloseGetRoundTrip() throws IOException {
     Path src = folder("src", Map.of("a.txt", "alpha", "sub/b.txt", "beta", "sub/deeper/c.bin", "gamma"));
     Dataset ds = Dataset.create(repo, CreateOptions.of("proj", "data").tags("raw").build());

@@ -46,6 +46,15 @@ public abstract class AbstractRemoteContractTest {
   /** A location for a fresh, empty remote, unique to {@code testName}. */
   protected abstract String newLocation(String testName) throws Exception;
 
+  /**
+   * Whether the tests that stop a push at each pack and a collection part way run on this backend.
+   * They check the order of core's writes more than the backend; the slowest emulators (Azurite,
+   * MiniDFSCluster) leave them to the others to keep the suite short.
+   */
+  protected boolean runsStoppedWriteTests() {
+    return true;
+  }
+
   /** Settings the backend needs (endpoint, credentials); none by default. */
   protected Map<String, String> conf() {
     return Map.of();
@@ -132,6 +141,8 @@ public abstract class AbstractRemoteContractTest {
     assertThat(b.catalog().exists(v1.id())).as("the parent's record comes along").isTrue();
     assertThat(got.verify()).isEmpty();
     assertThat(got.dependencyGraph()).containsKeys(v1.id(), v2.id());
+    // The change-set reads against the base, which comes along.
+    assertThat(got.changes()).extracting(dev.cairn.manifest.DiffEntry::path).containsExactly("c.bin");
     // A repository filled from a remote is healthy, though it holds the parent's record alone.
     assertThat(new dev.cairn.gc.Fsck(b, Progress.NONE).check().problems()).isEmpty();
   }
@@ -187,6 +198,8 @@ public abstract class AbstractRemoteContractTest {
       assertThat(snapshot(copy)).hasSize(2);
     }
     assertThat(counting.bytesRead.get()).as("bytes read for a fifth of the files").isLessThan(450_000);
+    // Files a part left out are on the remote, not damage.
+    assertThat(new dev.cairn.gc.Fsck(b, Progress.NONE).check().problems()).isEmpty();
     // The rest comes later, and the part already here is not read again.
     CountingStorage rest = new CountingStorage(openStorage());
     try (Remote r = new Remote(rest, b.repository())) {
@@ -244,14 +257,19 @@ public abstract class AbstractRemoteContractTest {
     }
   }
 
+  /** Twelve random files of 40-51 kB, a few packs' worth at the test's pack size. */
+  private static Map<String, byte[]> twelveFiles(String prefix, long seed) {
+    Map<String, byte[]> files = new TreeMap<>();
+    for (int i = 0; i < 12; i++) {
+      files.put(prefix + i, TestRepos.random(seed + i, 40_000 + i * 1000));
+    }
+    return files;
+  }
+
   @Test
   void faultsNeverLeaveARecordPointingAtMissingData() throws IOException {
     DatasetRepository a = repo("a");
-    Map<String, byte[]> files = new TreeMap<>();
-    for (int i = 0; i < 12; i++) {
-      files.put("d/f" + i, TestRepos.random(40 + i, 40_000 + i * 1000));
-    }
-    Dataset v1 = version(a, "faults", folder("src", files));
+    Dataset v1 = version(a, "faults", folder("src", twelveFiles("d/f", 40)));
     // Without retries, pushes fail part way; whatever they leave must be consistent.
     int failures = 0;
     for (int attempt = 0; attempt < 40; attempt++) {
@@ -336,12 +354,9 @@ public abstract class AbstractRemoteContractTest {
 
   @Test
   void aPushStoppedAtAnyPackLeavesNoObjectWithoutWhatItNames() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsStoppedWriteTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
-    Map<String, byte[]> files = new TreeMap<>();
-    for (int i = 0; i < 12; i++) {
-      files.put("f" + i, TestRepos.random(90 + i, 40_000 + i * 1000));
-    }
-    Dataset v = version(a, "stopped", folder("stopped", files));
+    Dataset v = version(a, "stopped", folder("stopped", twelveFiles("f", 90)));
     String base = location;
     for (int k = 1; ; k++) {
       location = newLocation("stopped" + k);
@@ -355,8 +370,11 @@ public abstract class AbstractRemoteContractTest {
       }
       assertEveryObjectHasWhatItNames("push stopped at pack " + k);
       v.upload(location, null, Progress.NONE);
-      assertEveryRecordIsComplete("push resumed after pack " + k);
+      if (k == 1) {
+        assertEveryRecordIsComplete("push resumed after pack " + k);
+      }
     }
+    assertEveryRecordIsComplete("push without a failure");
     location = base;
   }
 
@@ -386,19 +404,15 @@ public abstract class AbstractRemoteContractTest {
 
   @Test
   void aCollectionThatStopsPartWayBlocksPushesUntilCollectedAgain() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsStoppedWriteTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
     Dataset keep = version(a, "keep", folder("keep", Map.of("k.bin", TestRepos.random(70, 100_000))));
     keep.upload(location, null, Progress.NONE);
-    List<Dataset> drops = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Dataset d = version(a, "drop" + i, folder("drop" + i, Map.of("d.bin", TestRepos.random(71 + i, 300_000))));
-      d.upload(location, null, Progress.NONE);
-      drops.add(d);
-    }
+    // Four packs of the dropped version: two of chunks, its file object's, its tree's and its own.
+    Dataset drop = version(a, "drop", folder("drop", Map.of("d.bin", TestRepos.random(71, 300_000))));
+    drop.upload(location, null, Progress.NONE);
     try (Remote r = new Remote(openStorage(), a.repository())) {
-      for (Dataset d : drops) {
-        assertThat(r.deleteVersion(d.id(), false)).isTrue();
-      }
+      assertThat(r.deleteVersion(drop.id(), false)).isTrue();
     }
     // The collection dies after deleting one pack.
     try (Remote r = new Remote(new DeletesOnly(openStorage(), 1), a.repository())) {
@@ -418,8 +432,8 @@ public abstract class AbstractRemoteContractTest {
       new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
     }
     next.upload(location, null, Progress.NONE);
-    // The dropped versions' data is gone, so pushing one again uploads all of it.
-    drops.get(0).upload(location, null, Progress.NONE);
+    // The dropped version's data is gone, so pushing it again uploads all of it.
+    drop.upload(location, null, Progress.NONE);
     assertEveryRecordIsComplete("after the second collection");
     assertEveryObjectHasWhatItNames("after the second collection");
   }

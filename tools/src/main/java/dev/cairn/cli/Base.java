@@ -64,7 +64,22 @@ abstract class Base implements Callable<Integer> {
 
   /** The arguments this command was given, for the execution log. */
   List<String> argv() {
-    return new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    // The command's own arguments: not its name, nor the global options (--repo, --conf, --debug).
+    List<String> all = spec.commandLine().getParseResult().originalArgs();
+    List<String> own = new ArrayList<>();
+    boolean named = false;
+    for (int i = 0; i < all.size(); i++) {
+      String a = all.get(i);
+      if (a.equals("--repo") || a.equals("--conf")) {
+        i++;
+      } else if (!a.startsWith("--repo=") && !a.startsWith("--conf=") && !a.equals("--debug")) {
+        if (named) {
+          own.add(a);
+        }
+        named = true;
+      }
+    }
+    return own;
   }
 
   /** The version the selector names, or the current one; the handle logs this command's arguments. */

@@ -59,8 +59,8 @@ final class CreateCommand extends Base {
       out().printf("%s%s version %s, %d files from %d parent(s)%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
           r.version(), r.fileCount(), r.parents().size());
       if (!r.conflicts().isEmpty()) {
-        out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s --json')%n",
-            r.conflicts().size(), r.id().substring(0, 8));
+        out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s', or 'cairn search --ids %s --json')%n",
+            r.conflicts().size(), r.id().substring(0, 8), r.id().substring(0, 8));
       }
     }
     return 0;

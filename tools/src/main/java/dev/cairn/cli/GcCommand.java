@@ -45,7 +45,7 @@ final class GcCommand extends Base {
   private int collectRemote() throws Exception {
     dev.cairn.transport.RemoteGarbageCollector.Result r;
     try (var remote = repo().openRemote(storage)) {
-      r = new dev.cairn.transport.RemoteGarbageCollector(remote, repo().repository(), progress()).run();
+      r = new dev.cairn.transport.RemoteGarbageCollector(remote, repo().repository(), parseDuration(grace), progress()).run();
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -55,10 +55,11 @@ final class GcCommand extends Base {
       m.put("objects_kept", r.objectsKept());
       m.put("objects_deleted", r.objectsDeleted());
       m.put("bytes_freed", r.bytesFreed());
+      m.put("temporary_files_removed", r.temporaryFilesRemoved());
       printJson(m);
     } else {
-      out().printf("%s: deleted %d objects (%s freed); rewrote %d packs into %d%n", storage, r.objectsDeleted(),
-          Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten());
+      out().printf("%s: deleted %d objects (%s freed); rewrote %d packs into %d; removed %d temporary files%n", storage, r.objectsDeleted(),
+          Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.temporaryFilesRemoved());
     }
     return 0;
   }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 final class GetCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--copy", paramLabel = "DIR", description = "Write an independent, writable copy into DIR.")
+  @Option(names = "--copy", paramLabel = "DIR", description = "Write an independent, writable copy into DIR (with --lock naming several versions: DIR/<alias> each).")
   Path copy;
 
   @Option(names = "--link", paramLabel = "DIR", description = "Make DIR a symbolic link to the cached read-only folder.")

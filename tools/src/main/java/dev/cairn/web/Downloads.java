@@ -63,6 +63,7 @@ final class Downloads {
       if (e.kind() != EntryKind.FILE) {
         throw HttpProblem.notFound("Cannot download '" + path + "': it stays outside the repository, at " + e.uri());
       }
+      requireStored(reader, e, path);
       String etag = "\"" + e.digest().hex() + "\"";
       if (etag.equals(ctx.header("If-None-Match"))) {
         ctx.status(304);
@@ -83,6 +84,26 @@ final class Downloads {
           out.flush();
         }
       }
+    }
+  }
+
+  /**
+   * Refuses, before any header is sent, a file whose content is not all here (a version fetched in
+   * part from a remote): a download cut short after its length was announced is no answer.
+   */
+  private static void requireStored(ObjectReader reader, FileEntry e, String path) throws IOException {
+    if (e.size() == 0) {
+      return;
+    }
+    boolean stored = reader.has(e.content());
+    if (stored && e.chunked()) {
+      for (dev.cairn.object.ChunkRef c : dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+        stored &= reader.has(c.id());
+      }
+    }
+    if (!stored) {
+      throw HttpProblem.notFound("Cannot download '" + path + "': its content is not in this repository (the version was fetched"
+          + " in part); fetch it whole with cairn get --id ID --storage URI");
     }
   }
 

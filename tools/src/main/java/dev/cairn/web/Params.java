@@ -40,7 +40,10 @@ final class Params {
   /** A page size between 1 and {@code max}, {@code fallback} when absent. */
   static int limit(Context ctx, int fallback, int max) {
     long n = nonNegative(ctx, "limit", fallback);
-    return (int) Math.max(1, Math.min(max, n));
+    if (n == 0) {
+      throw HttpProblem.badRequest("Cannot list 0 entries: give a limit of 1 to " + max);
+    }
+    return (int) Math.min(max, n);
   }
 
   /** {@code added}, {@code modified} or {@code removed}; null when absent or {@code all}. */

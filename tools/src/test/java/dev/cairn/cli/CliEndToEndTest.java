@@ -125,6 +125,8 @@ class CliEndToEndTest {
     cli.ok("publish", "--id", v2);
     assertThat(cli.ok("search", "--name", "^ds$", "--json").array().get(1)).containsEntry("state", "published");
     assertThat(cli.ok("log", "--id", v2, "--json").array()).extracting(m -> m.get("command")).containsExactly("create", "sync", "close", "publish");
+    // The log keeps a command's own arguments: not its name, nor the global --repo.
+    assertThat(cli.ok("log", "--id", v2, "--json").array().get(3).get("arguments")).isEqualTo(List.of("--id", v2));
   }
 
   @Test

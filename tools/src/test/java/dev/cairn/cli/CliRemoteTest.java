@@ -107,5 +107,10 @@ class CliRemoteTest {
           .isEqualTo(2L);
     }
     assertThat(cli.fails("add", "--links", outside.resolve("nothing").toString()).err()).contains("no such file or folder");
+    // A mistyped remote is refused, and nothing is created there.
+    Path typo = tmp.resolve("typo-remote");
+    assertThat(cli.fails("search", "--storage", typo.toString()).err()).contains("no cairn-remote");
+    assertThat(cli.fails("gc", "--storage", typo.toString()).err()).contains("no cairn-remote");
+    assertThat(typo).doesNotExist();
   }
 }

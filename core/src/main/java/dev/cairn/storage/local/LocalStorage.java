@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A remote in a local or network folder. Files are written under {@code .tmp/}, fsynced, and
@@ -33,9 +32,14 @@ public final class LocalStorage implements RemoteStorage {
 
   private final Path root;
 
+  /** Opens the folder {@code root}; nothing is created until something is written. */
   public LocalStorage(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
-    Files.createDirectories(this.root.resolve(TMP));
+  }
+
+  /** The folder of temporary files, created on first use. */
+  private Path tmpDir() throws IOException {
+    return Files.createDirectories(root.resolve(TMP));
   }
 
   /** Opens {@code file:} URIs and plain paths. */
@@ -129,7 +133,7 @@ public final class LocalStorage implements RemoteStorage {
       return;
     }
     Files.createDirectories(target.getParent());
-    Path tmp = root.resolve(TMP).resolve(UUID.randomUUID() + ".tmp");
+    Path tmp = AtomicFiles.tempPath(tmpDir(), "");
     try {
       Files.copy(source, tmp);
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -150,7 +154,27 @@ public final class LocalStorage implements RemoteStorage {
   public boolean createIfAbsent(String name, byte[] data) throws IOException {
     Path target = file(name);
     Files.createDirectories(target.getParent());
-    return AtomicFiles.createIfAbsent(target, data, root.resolve(TMP));
+    return AtomicFiles.createIfAbsent(target, data, tmpDir());
+  }
+
+  @Override
+  public int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
+    Path dir = root.resolve(TMP);
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long now = System.currentTimeMillis();
+    int removed = 0;
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        // A writer of this machine that still runs keeps its file, however old.
+        if (!AtomicFiles.ownerAlive(p.getFileName().toString())
+            && now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis && Files.deleteIfExists(p)) {
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   @Override

@@ -197,6 +197,11 @@ public final class FaultInjectingStorage implements RemoteStorage {
   }
 
   @Override
+  public int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
+    return inner.removeStaleTemporaryFiles(olderThanMillis);
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     Fault f = next();
     if (f == Fault.FAIL_BEFORE) {

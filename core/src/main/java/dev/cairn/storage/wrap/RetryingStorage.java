@@ -126,6 +126,11 @@ public final class RetryingStorage implements RemoteStorage {
   }
 
   @Override
+  public int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
+    return retry("remove temporary files", () -> inner.removeStaleTemporaryFiles(olderThanMillis));
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     retry("delete " + name, () -> {
       inner.delete(name);

@@ -246,6 +246,25 @@ public final class HadoopStorage implements RemoteStorage {
   }
 
   @Override
+  public int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
+    Path dir = new Path(root, TMP);
+    long now = System.currentTimeMillis();
+    int removed = 0;
+    try {
+      for (FileStatus s : fs.listStatus(dir)) {
+        if (s.isFile() && now - s.getModificationTime() >= olderThanMillis && fs.delete(s.getPath(), false)) {
+          removed++;
+        }
+      }
+    } catch (FileNotFoundException e) {
+      return removed; // no temporary folder: nothing was ever written through one
+    } catch (IOException e) {
+      throw HadoopErrors.translate("remove temporary files", uri, e);
+    }
+    return removed;
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     Path p = path(name);
     try {

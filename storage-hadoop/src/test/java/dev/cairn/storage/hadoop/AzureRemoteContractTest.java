@@ -31,4 +31,9 @@ class AzureRemoteContractTest extends AbstractRemoteContractTest {
   protected String newLocation(String testName) {
     return AzuriteServer.root(AbstractHadoopStorageContractTest.unique(testName));
   }
+
+  @Override
+  protected boolean runsStoppedWriteTests() {
+    return false;
+  }
 }

@@ -24,4 +24,9 @@ class HdfsRemoteContractTest extends AbstractRemoteContractTest {
   protected String newLocation(String testName) {
     return hdfs.uri() + "/" + AbstractHadoopStorageContractTest.unique(testName);
   }
+
+  @Override
+  protected boolean runsStoppedWriteTests() {
+    return false;
+  }
 }
