@@ -25,7 +25,8 @@ final class CloseCommand extends Base {
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
-      pushed = ds.upload(target, null, progress());
+      // A handle of its own, so that the log says "upload URI" rather than a second "close".
+      pushed = repo().get(ds.id()).upload(target, null, progress());
     }
     DatasetRecord r = ds.record();
     if (json) {

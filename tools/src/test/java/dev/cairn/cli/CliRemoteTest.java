@@ -32,6 +32,7 @@ class CliRemoteTest {
     a.ok("add", "--files", src.toString());
     Map<String, Object> closed = a.ok("close", "--json").obj();
     assertThat(closed.get("storage")).asString().contains("remote");
+    assertThat(a.ok("log", "--json").array()).extracting(m -> m.get("command")).containsExactly("create", "add", "close", "upload");
 
     assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     assertThat(b.ok("list", "--id", id.substring(0, 8), "--storage", remote, "--json").array()).extracting(m -> m.get("path"))
