@@ -85,7 +85,15 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot create version: " + e.getMessage());
     }
     long now = System.currentTimeMillis();
-    List<String> args = new ArrayList<>(List.of("--project", o.project(), "--name", o.name()));
+    // The options as given (the log of a create made through the API reads like the command's).
+    List<String> args = new ArrayList<>();
+    if (!o.project().isEmpty()) {
+      args.addAll(List.of("--project", o.project()));
+    }
+    args.addAll(List.of("--name", o.name()));
+    if (o.version() != null) {
+      args.addAll(List.of("--version", o.version()));
+    }
     if (!parents.isEmpty()) {
       args.add("--parents");
       parents.forEach(p -> args.add(p.id()));
