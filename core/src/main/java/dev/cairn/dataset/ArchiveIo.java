@@ -74,6 +74,7 @@ public final class ArchiveIo {
   /** Writes the files of {@code root} to {@code output} (atomically: a temporary file, then rename). */
   static void write(DatasetRepository repo, ObjectId root, Path output, long timeMillis, Progress progress) throws IOException {
     Format format = Format.of(output);
+    LocalCopies.requireApartFromRepository(repo, output, "export to");
     Path dir = output.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = AtomicFiles.tempPath(dir, "." + output.getFileName() + "-");
@@ -166,6 +167,9 @@ public final class ArchiveIo {
     requireLooksWhole(archiveFile, format);
     Map<String, FileEntry> files = new LinkedHashMap<>();
     Map<String, String> symlinks = new LinkedHashMap<>();
+    // A zip keeps its entries' Unix modes (executable bit, links) in its central directory, at
+    // its end, which the streaming reader below never sees.
+    Map<String, Integer> zipModes = format == Format.ZIP ? zipModes(archiveFile) : Map.of();
     progress.start("importing " + archiveFile.getFileName(), Files.size(archiveFile));
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
         InputStream decompressed = switch (format) {
@@ -189,7 +193,8 @@ public final class ArchiveIo {
           symlinks.put(path, te.getLinkName());
           continue;
         }
-        if (entry instanceof ZipArchiveEntry ze && ze.isUnixSymlink()) {
+        int zipMode = zipModes.getOrDefault(entry.getName(), 0);
+        if (entry instanceof ZipArchiveEntry && (zipMode & 0170000) == 0120000) {
           symlinks.put(path, new String(archive.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
           continue;
         }
@@ -208,7 +213,7 @@ public final class ArchiveIo {
           continue;
         }
         boolean exec = entry instanceof TarArchiveEntry te ? (te.getMode() & 0100) != 0
-            : entry instanceof ZipArchiveEntry ze && (ze.getUnixMode() & 0100) != 0;
+            : (zipMode & 0100) != 0;
         FileContent c = inserter.insertFile(new FilterInputStream(archive) {
           @Override
           public void close() {
@@ -232,6 +237,20 @@ public final class ArchiveIo {
       files.put(link.getKey(), resolveSymlink(archiveFile, link.getKey(), link.getValue(), files, symlinks));
     }
     return new ArrayList<>(files.values());
+  }
+
+  /** The Unix mode of each entry of a zip, by name, from its central directory. */
+  private static Map<String, Integer> zipModes(Path archiveFile) throws IOException {
+    Map<String, Integer> modes = new java.util.HashMap<>();
+    try (org.apache.commons.compress.archivers.zip.ZipFile zip =
+        org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(archiveFile).get()) {
+      for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
+        modes.put(e.getName(), e.getUnixMode());
+      }
+    } catch (IOException e) {
+      throw new InvalidInputException("Cannot import " + archiveFile + ": not a readable zip archive (" + e.getMessage() + ")", e);
+    }
+    return modes;
   }
 
   /**

@@ -243,6 +243,25 @@ public final class Dataset {
     String df = AddOptions.normalizeFolder(datasetFolder);
     requireFolder(folder);
     VersionLifecycle.checkOptions(repo, o);
+    // A draft deleted again (failed, or nothing changed) leaves the current version as it was.
+    String before = repo.catalog().current();
+    try {
+      return syncIntoNewDraft(repo, o, folder, df, progress, command, argv);
+    } catch (Throwable e) {
+      restoreCurrent(repo, before);
+      throw e;
+    }
+  }
+
+  private static void restoreCurrent(DatasetRepository repo, String before) throws IOException {
+    if (before != null && repo.catalog().current() == null) {
+      repo.catalog().setCurrent(before);
+    }
+  }
+
+  private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, Path folder, String df, Progress progress,
+      String command, List<String> argv) throws IOException {
+    String before = repo.catalog().current();
     List<String> args = List.of(folder.toString(), df);
     if (o.parents().size() == 1) {
       DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
@@ -270,6 +289,7 @@ public final class Dataset {
     Change c = ds.modifyOrDelete(args, progress, syncPlanner(repo, folder, df, progress));
     if (c.summary().isEmpty()) {
       ds.delete(true);
+      restoreCurrent(repo, before);
       return new NewVersion(null, c);
     }
     return new NewVersion(ds, c);
@@ -306,6 +326,16 @@ public final class Dataset {
    */
   private static Planner syncPlanner(DatasetRepository repo, Path folder, String df, Progress progress) {
     return (m, ins, editor) -> {
+      // The dataset folder, and each folder above it, must not be a file of the dataset.
+      for (int i = df.indexOf('/'); !df.isEmpty(); i = df.indexOf('/', i + 1)) {
+        String above = i < 0 ? df : df.substring(0, i);
+        if (m.lookup(above) != null) {
+          throw DraftChanges.fileAndFolder(df + "/…", above);
+        }
+        if (i < 0) {
+          break;
+        }
+      }
       FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false);
       DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()));
       List<SourceFile> batch = new ArrayList<>();
@@ -613,11 +643,11 @@ public final class Dataset {
   }
 
   /**
-   * Visits the files whose path or name matches one of {@code globs} (all when empty), in path
-   * order, holding one manifest node in memory at a time: for versions too large to list whole.
+   * Visits the files whose path or name matches one of {@code globs} ({@link Glob#filter}: a
+   * folder's name selects what it holds), all when empty, in path order, holding one manifest node in memory at a time: for versions too large to list whole.
    */
   public void forEachFile(List<String> globs, FileVisitor visitor) throws IOException {
-    List<Glob> gs = globs.stream().map(Glob::of).toList();
+    List<Glob> gs = globs.stream().map(Glob::filter).toList();
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
         if (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) {

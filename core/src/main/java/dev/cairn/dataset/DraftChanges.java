@@ -33,12 +33,49 @@ final class DraftChanges {
     return out;
   }
 
+  /**
+   * Refuses entries that would make one path both a file and a folder, with each other or with
+   * {@code m}: such a version could not be written out. Each folder of the entries is looked up
+   * once; a path new to {@code m} is checked for files under it.
+   */
+  static void requireFilesAndFoldersApart(Manifest m, List<FileEntry> sorted) throws IOException {
+    java.util.Set<String> paths = new java.util.HashSet<>(sorted.size() * 2);
+    for (FileEntry e : sorted) {
+      paths.add(e.path());
+    }
+    java.util.Set<String> folders = new java.util.HashSet<>();
+    boolean empty = m.entryCount() == 0;
+    for (FileEntry e : sorted) {
+      String p = e.path();
+      for (int i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
+        String folder = p.substring(0, i);
+        if (folders.add(folder) && (paths.contains(folder) || (!empty && m.lookup(folder) != null))) {
+          throw fileAndFolder(p, folder);
+        }
+      }
+      if (!empty && m.lookup(p) == null) {
+        Iterator<FileEntry> under = m.iterator(p + "/");
+        FileEntry first = under.hasNext() ? under.next() : null;
+        if (first != null && DatasetPaths.isUnder(first.path(), p)) {
+          throw fileAndFolder(first.path(), p);
+        }
+      }
+    }
+  }
+
+  /** Refuses a folder {@code folder} that is also a file, for {@code path} under it. */
+  static InvalidInputException fileAndFolder(String path, String folder) {
+    return new InvalidInputException("Cannot have both '" + DatasetPaths.printable(folder) + "' and '" + DatasetPaths.printable(path)
+        + "': a path cannot be a file and a folder (remove one first)");
+  }
+
   /** Puts for the entries that differ from what {@code m} holds at their paths. */
   static List<Edit> puts(Manifest m, List<FileEntry> sorted) throws IOException {
     List<Edit> edits = new ArrayList<>();
     if (sorted.isEmpty()) {
       return edits;
     }
+    requireFilesAndFoldersApart(m, sorted);
     long size = m.entryCount();
     if ((long) sorted.size() * 64 < size) {
       // Few files into a large manifest: look each one up.

@@ -123,7 +123,10 @@ final class FileIngester {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
     }
     SourceFile after = FolderScanner.describe(f.file(), f.datasetPath());
-    if (after == null || c.size() != f.size() || after.size() != f.size() || after.mtimeNanos() != f.mtimeNanos()) {
+    // The status-change time too: a writer that restores the modification time (rsync -t
+    // --inplace, touch -r) cannot restore it, and the bytes read may be half old, half new.
+    if (after == null || c.size() != f.size() || after.size() != f.size() || after.mtimeNanos() != f.mtimeNanos()
+        || after.ctimeNanos() != f.ctimeNanos() || after.inode() != f.inode()) {
       throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");
     }
     return c;

@@ -12,11 +12,28 @@ public final class Glob {
   private final String pattern;
   private final Pattern regex;
   private final boolean nameOnly;
+  /** Whether a path under a matching folder matches too. */
+  private final boolean folders;
 
-  private Glob(String pattern) {
+  private Glob(String pattern, boolean folders) {
     this.pattern = pattern;
     this.regex = Pattern.compile(toRegex(pattern));
     this.nameOnly = pattern.indexOf('/') < 0;
+    this.folders = folders;
+  }
+
+  /**
+   * A filter for getting or listing files: a path matches the pattern, or lies in a folder that
+   * does ({@code y}, {@code y/} and {@code y/**} all select everything under {@code y/}).
+   *
+   * @throws IllegalArgumentException if it is malformed
+   */
+  public static Glob filter(String pattern) {
+    String p = pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
+    if (p.isEmpty()) {
+      throw new IllegalArgumentException("empty pattern");
+    }
+    return new Glob(p, true);
   }
 
   /**
@@ -28,7 +45,7 @@ public final class Glob {
     if (pattern.isEmpty()) {
       throw new IllegalArgumentException("empty pattern");
     }
-    return new Glob(pattern);
+    return new Glob(pattern, false);
   }
 
   /** Whether the pattern has any wildcard character. */
@@ -43,6 +60,20 @@ public final class Glob {
 
   /** Whether {@code path} matches. */
   public boolean matches(String path) {
+    if (matchesOne(path)) {
+      return true;
+    }
+    if (folders) {
+      for (int i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
+        if (matchesOne(path.substring(0, i))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private boolean matchesOne(String path) {
     if (regex.matcher(path).matches()) {
       return true;
     }

@@ -53,6 +53,11 @@ final class LocalCopies {
     }
   }
 
+  /** Refuses {@code target} (resolved here) if it is, holds or lies inside the repository. */
+  static void requireApartFromRepository(DatasetRepository repo, Path target, String verb) throws IOException {
+    requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, verb);
+  }
+
   /** The real path of {@code p}, or of its nearest existing ancestor with the rest appended. */
   private static Path realPathOfMaybeMissing(Path p) throws IOException {
     Path abs = p.toAbsolutePath().normalize();

@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestDiff;
 import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
@@ -43,9 +44,13 @@ public final class ParentMerge {
     for (int i = 1; i < roots.size(); i++) {
       String parent = parentIds.get(i);
       List<Edit> edits = new ArrayList<>();
+      List<String> added = new ArrayList<>();
       differ.diff(merged, roots.get(i), d -> {
         if (d.type() == DiffEntry.ChangeType.REMOVED) {
           return;
+        }
+        if (d.type() == DiffEntry.ChangeType.ADDED) {
+          added.add(d.path());
         }
         edits.add(Edit.put(d.newEntry()));
         String path = d.path();
@@ -61,15 +66,51 @@ public final class ParentMerge {
         }
         provider.put(path, parent);
       });
+      // A path that is a file in one parent and a folder in another: the later parent wins here
+      // too, and the path is a conflict.
+      Manifest before = new Manifest(loader, merged);
+      java.util.Set<String> folders = new java.util.HashSet<>();
+      for (String p : added) {
+        for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
+          String folder = p.substring(0, s);
+          if (folders.add(folder) && before.lookup(folder) != null) {
+            edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
+            clash(folder, parent, parentIds.get(0), holders, provider, conflictOrder);
+          }
+        }
+        for (java.util.Iterator<dev.cairn.manifest.FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
+          String q = under.next().path();
+          if (!dev.cairn.manifest.DatasetPaths.isUnder(q, p)) {
+            break;
+          }
+          edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
+          clash(p, parent, parentIds.get(0), holders, provider, conflictOrder);
+        }
+      }
       if (!edits.isEmpty()) {
         merged = editor.apply(merged, edits);
       }
     }
     conflictOrder.sort(dev.cairn.manifest.DatasetPaths::compare);
     List<Conflict> conflicts = new ArrayList<>();
-    for (String p : conflictOrder) {
+    for (String p : new java.util.LinkedHashSet<>(conflictOrder)) {
       conflicts.add(new Conflict(p, holders.get(p)));
     }
     return new Result(merged, conflicts);
+  }
+
+  /** Records that {@code parent} replaced, at {@code path}, what an earlier parent held there. */
+  private static void clash(String path, String parent, String first, Map<String, List<String>> holders, Map<String, String> provider,
+      List<String> conflictOrder) {
+    List<String> h = holders.get(path);
+    if (h == null) {
+      h = new ArrayList<>();
+      h.add(provider.getOrDefault(path, first));
+      holders.put(path, h);
+      conflictOrder.add(path);
+    }
+    if (!h.get(h.size() - 1).equals(parent)) {
+      h.add(parent);
+    }
   }
 }

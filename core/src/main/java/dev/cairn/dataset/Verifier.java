@@ -98,7 +98,12 @@ final class Verifier {
           ObjectId d = digest(repo, in);
           if (!d.equals(e.digest())) {
             problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "hash " + d.abbreviate(16) + ", expected " + e.digest().abbreviate(16)));
+            continue;
           }
+        }
+        boolean executable = dev.cairn.internal.fs.FileStat.of(f).executable();
+        if (executable != e.executable()) {
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MODE, executable ? "executable, expected not" : "not executable, expected executable"));
         }
       }
     }

@@ -17,6 +17,8 @@ public record VerifyProblem(String path, Kind kind, String detail) {
     SIZE,
     /** Same size, different bytes. */
     CONTENT,
+    /** Same bytes; the executable bit differs (sync counts that as a change too). */
+    MODE,
     /** Stored objects are missing or damaged. */
     DAMAGED
   }

@@ -49,6 +49,47 @@ class DatasetTest {
   }
 
   @Test
+  void aPathIsNeverBothAFileAndAFolder() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
+    ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(folder("two", Map.of("d/e", "under d")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'d'").hasMessageContaining("a file and a folder");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(folder("three", Map.of("x", "file x")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x'");
+    assertThatThrownBy(() -> ds.syncFolder(folder("four", Map.of("inner", "i")), "d", Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'d'");
+    assertThat(paths(ds.listFiles())).containsExactly("d", "x/y");
+    ds.close();
+
+    // Parents that disagree on the shape of a path: the later parent wins, as for any conflict.
+    Dataset folderD = Dataset.create(repo, CreateOptions.of("c", "folder-d").build());
+    folderD.addFiles(AddOptions.of(folder("five", Map.of("d/e", "under d", "z", "z"))));
+    folderD.close();
+    Dataset merged = Dataset.create(repo, CreateOptions.of("c", "merged").parents(ds.id(), folderD.id()).build());
+    assertThat(paths(merged.listFiles())).containsExactly("d/e", "x/y", "z");
+    assertThat(merged.record().conflicts()).extracting(Conflict::path).containsExactly("d");
+    Dataset reversed = Dataset.create(repo, CreateOptions.of("c", "reversed").parents(folderD.id(), ds.id()).build());
+    assertThat(paths(reversed.listFiles())).containsExactly("d", "x/y", "z");
+    assertThat(reversed.record().conflicts()).extracting(Conflict::path).containsExactly("d");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("c", "strict").parents(ds.id(), folderD.id()).failOnConflict(true).build()))
+        .isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void aFailedOneStepSyncLeavesTheCurrentVersionAlone() throws IOException {
+    Dataset first = Dataset.syncNewVersion(repo, CreateOptions.of("c", "first").build(), folder("ok", Map.of("a", "1")), "", Progress.NONE,
+        null, null).draft();
+    first.close();
+    assertThat(repo.catalog().current()).isEqualTo(first.id());
+    Path bad = tmp.resolve("bad");
+    Files.createDirectories(bad);
+    Files.createSymbolicLink(bad.resolve("out"), tmp.resolve("ok/a"));
+    assertThatThrownBy(() -> Dataset.syncNewVersion(repo, CreateOptions.of("c", "fresh").build(), bad, "", Progress.NONE, null, null))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("outside");
+    assertThat(repo.catalog().current()).isEqualTo(first.id());
+  }
+
+  @Test
   void threadsAddingToOneDraftAllLand() throws Exception {
     int threads = 8;
     for (int t = 0; t < threads; t++) {
@@ -367,7 +408,9 @@ class DatasetTest {
   @Test
   void renameMoveMetadataSquashAndExportImport() throws IOException {
     Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
-    v1.addFiles(AddOptions.of(folder("s", Map.of("a", "1"))));
+    Path s = folder("s", Map.of("a", "1", "run.sh", "#!/bin/sh"));
+    Files.setPosixFilePermissions(s.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    v1.addFiles(AddOptions.of(s));
     v1.close();
     Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
     v2.addFiles(AddOptions.of(folder("t", Map.of("b", "2"))));
@@ -381,14 +424,14 @@ class DatasetTest {
     assertThat(v2.metadata()).containsEntry("k", "v");
     Dataset sq = Dataset.squash(repo, "q", "flat", List.of(v1.id(), v2.id()));
     assertThat(sq.record().parents()).isEmpty();
-    assertThat(paths(sq.listFiles())).containsExactly("a", "b");
+    assertThat(paths(sq.listFiles())).containsExactly("a", "b", "run.sh");
     for (String ext : List.of(".zip", ".tar", ".tar.gz", ".tar.zst")) {
       Path out = tmp.resolve("export" + ext);
       sq.export(out, Progress.NONE);
       Dataset imp = Dataset.create(repo, CreateOptions.of("q", "imported" + ext).build());
       imp.addArchive(out, "", Progress.NONE);
-      assertThat(imp.listFiles()).extracting(FileEntry::path, FileEntry::digest)
-          .containsExactlyElementsOf(sq.listFiles().stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.path(), e.digest())).toList());
+      assertThat(imp.listFiles()).as(ext).extracting(FileEntry::path, FileEntry::digest, FileEntry::executable)
+          .containsExactlyElementsOf(sq.listFiles().stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.path(), e.digest(), e.executable())).toList());
     }
   }
 }

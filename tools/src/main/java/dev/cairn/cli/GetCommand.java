@@ -37,7 +37,7 @@ final class GetCommand extends Base {
   @Option(names = "--num-parts", paramLabel = "N", description = "Split the version into N parts of about equal bytes.")
   Integer numParts;
 
-  @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths.")
+  @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths (a folder's name, with or without /, gets what it holds).")
   List<String> filters = new ArrayList<>();
 
   @Option(names = "--alias", paramLabel = "NAME", description = "Record that a run used this version under NAME.")
@@ -64,11 +64,18 @@ final class GetCommand extends Base {
       throw new InvalidInputException("Cannot get: --part and --num-parts go together");
     }
     Selection sel = new Selection(part == null ? 0 : part, numParts == null ? 1 : numParts,
-        filters.stream().map(Glob::of).toList());
+        filters.stream().map(Glob::filter).toList());
     if (lock != null) {
       return fromLock(sel);
     }
     Dataset ds = resolveOrFetch(sel);
+    if (!filters.isEmpty()) {
+      boolean[] any = {false};
+      ds.forEachFile(filters, e -> any[0] = true);
+      if (!any[0]) {
+        throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
+      }
+    }
     Path path;
     if (copy != null) {
       path = ds.getMutableLocalCopy(copy, overwrite, sel, progress());

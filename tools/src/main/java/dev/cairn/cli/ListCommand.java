@@ -37,7 +37,7 @@ final class ListCommand extends Base {
     }
     if (modified) {
       List<FileEntry> files = new ArrayList<>();
-      List<dev.cairn.dataset.Glob> gs = patterns.stream().map(dev.cairn.dataset.Glob::of).toList();
+      List<dev.cairn.dataset.Glob> gs = patterns.stream().map(dev.cairn.dataset.Glob::filter).toList();
       for (DiffEntry d : ds.changes()) {
         if (d.type() != DiffEntry.ChangeType.REMOVED && (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(d.path())))) {
           files.add(d.newEntry());

@@ -33,7 +33,7 @@ final class SyncCommand extends Base {
   @Option(names = "--version", paramLabel = "V", description = "Version string of the new version.")
   String version;
 
-  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parents of the new version (default: the latest version of the dataset).")
+  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parents of the new version (default: the latest closed version of the dataset).")
   List<String> parents = new ArrayList<>();
 
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", description = "Tags of the new version.")
@@ -53,7 +53,7 @@ final class SyncCommand extends Base {
       String nm = name;
       if (ps.isEmpty()) {
         try {
-          ps.add(repo().get(project, name, null).id());
+          ps.add(latestClosed(repo().get(project, name, null).record()).id());
         } catch (dev.cairn.errors.DatasetNotFoundException first) {
           // the first version of this dataset
         }
@@ -98,5 +98,25 @@ final class SyncCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /**
+   * {@code latest}, or when it is a draft (left by --skip-close, say) the dataset's latest closed
+   * version, so that one stray draft does not block every later sync; a dataset with drafts only
+   * keeps its draft, which the sync then refuses as a parent.
+   */
+  private dev.cairn.dataset.DatasetRecord latestClosed(dev.cairn.dataset.DatasetRecord latest) throws java.io.IOException {
+    if (!latest.isDraft()) {
+      return latest;
+    }
+    dev.cairn.dataset.DatasetRecord closed = null;
+    for (dev.cairn.dataset.DatasetRecord r : repo().list(latest.project(), "^" + java.util.regex.Pattern.quote(latest.name()) + "$",
+        List.of())) {
+      if (!r.isDraft() && r.name().equals(latest.name()) && r.project().equals(latest.project())
+          && (closed == null || r.createdMillis() > closed.createdMillis())) {
+        closed = r;
+      }
+    }
+    return closed != null ? closed : latest;
   }
 }

@@ -168,6 +168,24 @@ class CliEndToEndTest {
     assertThat(union).isEqualTo(snapshot(src));
     Map<String, String> filtered = snapshot(Path.of(cli.ok("get", "--id", id, "--filter", "f1*").lastLine()));
     assertThat(filtered.keySet()).allMatch(p -> p.startsWith("f1")).hasSize(11);
+    // A folder's name, with or without a slash, gets what it holds, as list shows; no match fails.
+    Path nested = tmp.resolve("nested");
+    write(nested.resolve("y/a"), "a".getBytes(StandardCharsets.UTF_8));
+    write(nested.resolve("y/z/b"), "b".getBytes(StandardCharsets.UTF_8));
+    write(nested.resolve("other"), "o".getBytes(StandardCharsets.UTF_8));
+    String nid = (String) cli.ok("sync", "--name", "nested", "--folder", nested.toString(), "--json").obj().get("id");
+    for (String f : List.of("y", "y/", "y/**")) {
+      assertThat(snapshot(Path.of(cli.ok("get", "--id", nid, "--filter", f).lastLine())).keySet()).as(f).containsExactly("y/a", "y/z/b");
+      assertThat(cli.ok("list", "--id", nid, "--filter", f, "--json").array()).as(f).hasSize(2);
+    }
+    assertThat(cli.fails("get", "--id", nid, "--filter", "nothing*").err()).contains("no file");
+    // verify --folder sees the executable bit, as sync does.
+    Path copy = tmp.resolve("nested-copy");
+    cli.ok("get", "--id", nid, "--copy", copy.toString());
+    Files.setPosixFilePermissions(copy.resolve("other"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Cli.Result v = cli.run("verify", "--id", nid, "--folder", copy.toString());
+    assertThat(v.exit()).isEqualTo(1);
+    assertThat(v.out()).contains("mode").contains("other");
   }
 
   @Test
