@@ -44,6 +44,14 @@ class DatasetTest {
     return dir;
   }
 
+  /** A closed version of {@code project}/{@code name} holding {@code files}, from a folder named after it. */
+  Dataset closedVersion(String project, String name, Map<String, String> files) throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of(project, name).build());
+    ds.addFiles(AddOptions.of(folder(name, files)));
+    ds.close();
+    return ds;
+  }
+
   static List<String> paths(List<FileEntry> entries) {
     return entries.stream().map(FileEntry::path).toList();
   }
@@ -62,9 +70,7 @@ class DatasetTest {
     ds.close();
 
     // Parents that disagree on the shape of a path: the later parent wins, as for any conflict.
-    Dataset folderD = Dataset.create(repo, CreateOptions.of("c", "folder-d").build());
-    folderD.addFiles(AddOptions.of(folder("five", Map.of("d/e", "under d", "z", "z"))));
-    folderD.close();
+    Dataset folderD = closedVersion("c", "folder-d", Map.of("d/e", "under d", "z", "z"));
     Dataset merged = Dataset.create(repo, CreateOptions.of("c", "merged").parents(ds.id(), folderD.id()).build());
     assertThat(paths(merged.listFiles())).containsExactly("d/e", "x/y", "z");
     assertThat(merged.record().conflicts()).extracting(Conflict::path).containsExactly("d");
@@ -281,12 +287,8 @@ class DatasetTest {
 
   @Test
   void mergeOfParentsLaterWinsAndConflictsAreRecorded() throws IOException {
-    Dataset a = Dataset.create(repo, CreateOptions.of("p", "a").build());
-    a.addFiles(AddOptions.of(folder("a", Map.of("shared.txt", "from a", "only-a.txt", "a"))));
-    a.close();
-    Dataset b = Dataset.create(repo, CreateOptions.of("p", "b").build());
-    b.addFiles(AddOptions.of(folder("b", Map.of("shared.txt", "from b", "only-b.txt", "b"))));
-    b.close();
+    Dataset a = closedVersion("p", "a", Map.of("shared.txt", "from a", "only-a.txt", "a"));
+    Dataset b = closedVersion("p", "b", Map.of("shared.txt", "from b", "only-b.txt", "b"));
     Dataset m = Dataset.create(repo, CreateOptions.of("p", "merged").parents(a.id(), b.id()).build());
     assertThat(paths(m.listFiles())).containsExactly("only-a.txt", "only-b.txt", "shared.txt");
     assertThat(m.record().conflicts()).containsExactly(new Conflict("shared.txt", List.of(a.id(), b.id())));
