@@ -253,10 +253,19 @@ final class VersionLifecycle {
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
       DatasetRecord r = ds.record();
       List<String> children = new ArrayList<>();
+      String draftChild = null;
       for (DatasetRecord other : repo.catalog().all()) {
         if (other.parents().contains(r.id())) {
           children.add(other.id());
+          if (other.isDraft()) {
+            draftChild = other.id();
+          }
         }
+      }
+      if (draftChild != null) {
+        // Closing a draft writes its parents' version objects into its own: it needs them.
+        throw new DatasetStateException("Cannot delete " + r.id() + ": the draft " + draftChild
+            + " has it as a parent and could not be closed without it; close or delete that draft first");
       }
       if (!children.isEmpty() && !force) {
         throw new DatasetStateException("Cannot delete " + r.id() + ": " + children.size()
@@ -285,7 +294,8 @@ final class VersionLifecycle {
         try {
           repo.catalog().reserveVersion(project, name, v.version(), v.id());
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("Cannot rename: " + project + "/" + name + " already has version " + v.version());
+          String verb = name.equals(r.name()) ? "move " + r.name() + " to project " + project : "rename " + r.name() + " to " + name;
+          throw new InvalidInputException("Cannot " + verb + ": " + project + "/" + name + " already has version " + v.version());
         }
         done.add(v);
       }

@@ -96,6 +96,16 @@ class DatasetTest {
   }
 
   @Test
+  void aParentOfADraftIsNotDeletedEvenWithForce() throws IOException {
+    Dataset parent = closedVersion("p", "parent", Map.of("a", "1"));
+    Dataset draft = Dataset.create(repo, CreateOptions.of("p", "child").parents(parent.id()).build());
+    assertThatThrownBy(() -> parent.delete(true)).isInstanceOf(DatasetStateException.class).hasMessageContaining(draft.id());
+    draft.close();
+    parent.delete(true);
+    assertThat(repo.catalog().exists(parent.id())).isFalse();
+  }
+
+  @Test
   void threadsAddingToOneDraftAllLand() throws Exception {
     int threads = 8;
     for (int t = 0; t < threads; t++) {

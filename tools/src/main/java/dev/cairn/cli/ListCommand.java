@@ -58,9 +58,11 @@ final class ListCommand extends Base {
     }
     List<dev.cairn.dataset.Conflict> conflicts = ds.record().conflicts();
     if (!conflicts.isEmpty()) {
-      out().printf("%d path(s) conflicted between parents; the later parent won:%n", conflicts.size());
+      // A squash merges the versions it flattens the same way, though they are not its parents.
+      String between = ds.record().parents().isEmpty() ? "the versions it was made from" : "parents";
+      out().printf("%d path(s) conflicted between %s; the later one won:%n", conflicts.size(), between);
       for (dev.cairn.dataset.Conflict c : conflicts) {
-        out().printf("  %s (parents %s; took %s)%n", c.path(),
+        out().printf("  %s (versions %s; took %s)%n", c.path(),
             String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8));
       }
     }
