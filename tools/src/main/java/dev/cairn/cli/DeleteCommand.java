@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 final class DeleteCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--force", description = "Delete even if other versions use it as a parent.")
+  @Option(names = "--force", description = "Delete even if closed versions use it as a parent (never while a draft does: it could not be closed).")
   boolean force;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Delete the version from this remote (its data goes at the remote's next gc).")
