@@ -245,12 +245,17 @@ public final class Dataset {
     VersionLifecycle.checkOptions(repo, o);
     // A draft deleted again (failed, or nothing changed) leaves the current version as it was.
     String before = repo.catalog().current();
+    NewVersion v;
     try {
-      return syncIntoNewDraft(repo, o, folder, df, progress, command, argv);
+      v = syncIntoNewDraft(repo, o, folder, df, progress, command, argv);
     } catch (Throwable e) {
       restoreCurrent(repo, before);
       throw e;
     }
+    if (v.draft() == null) {
+      restoreCurrent(repo, before);
+    }
+    return v;
   }
 
   private static void restoreCurrent(DatasetRepository repo, String before) throws IOException {
@@ -261,7 +266,6 @@ public final class Dataset {
 
   private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, Path folder, String df, Progress progress,
       String command, List<String> argv) throws IOException {
-    String before = repo.catalog().current();
     List<String> args = List.of(folder.toString(), df);
     if (o.parents().size() == 1) {
       DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
@@ -289,7 +293,6 @@ public final class Dataset {
     Change c = ds.modifyOrDelete(args, progress, syncPlanner(repo, folder, df, progress));
     if (c.summary().isEmpty()) {
       ds.delete(true);
-      restoreCurrent(repo, before);
       return new NewVersion(null, c);
     }
     return new NewVersion(ds, c);
@@ -327,13 +330,9 @@ public final class Dataset {
   private static Planner syncPlanner(DatasetRepository repo, Path folder, String df, Progress progress) {
     return (m, ins, editor) -> {
       // The dataset folder, and each folder above it, must not be a file of the dataset.
-      for (int i = df.indexOf('/'); !df.isEmpty(); i = df.indexOf('/', i + 1)) {
-        String above = i < 0 ? df : df.substring(0, i);
+      for (String above = df; !above.isEmpty(); above = above.substring(0, Math.max(0, above.lastIndexOf('/')))) {
         if (m.lookup(above) != null) {
           throw DraftChanges.fileAndFolder(df + "/…", above);
-        }
-        if (i < 0) {
-          break;
         }
       }
       FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false);
@@ -644,17 +643,41 @@ public final class Dataset {
 
   /**
    * Visits the files whose path or name matches one of {@code globs} ({@link Glob#filter}: a
-   * folder's name selects what it holds), all when empty, in path order, holding one manifest node in memory at a time: for versions too large to list whole.
+   * folder's name selects what it holds), all when empty, in path order, holding one manifest
+   * node in memory at a time: for versions too large to list whole.
    */
   public void forEachFile(List<String> globs, FileVisitor visitor) throws IOException {
+    visitMatching(globs, e -> {
+      visitor.visit(e);
+      return true;
+    });
+  }
+
+  /** Whether any file matches one of {@code globs} (as {@link #forEachFile}); stops at the first. */
+  public boolean anyFileMatches(List<String> globs) throws IOException {
+    boolean[] found = {false};
+    visitMatching(globs, e -> {
+      found[0] = true;
+      return false;
+    });
+    return found[0];
+  }
+
+  /** Visits matching files in path order while {@code visitor} returns true. */
+  private void visitMatching(List<String> globs, FileCheck visitor) throws IOException {
     List<Glob> gs = globs.stream().map(Glob::filter).toList();
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
-        if (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) {
-          visitor.visit(e);
+        if ((gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) && !visitor.visit(e)) {
+          return;
         }
       }
     }
+  }
+
+  @FunctionalInterface
+  private interface FileCheck {
+    boolean visit(FileEntry e) throws IOException;
   }
 
   /** Receives files from {@link #forEachFile}. */

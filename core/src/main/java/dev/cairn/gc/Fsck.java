@@ -226,7 +226,7 @@ public final class Fsck {
         if (e.kind() != EntryKind.FILE || e.size() == 0 || !checked.add(e.content())) {
           continue;
         }
-        if (partial && !scan.intact.containsKey(e.content()) && !scan.damaged.contains(e.content())) {
+        if (partial && !stored(e.content())) {
           checked.remove(e.content()); // not fetched; a local version naming it is checked again
           continue;
         }
@@ -238,8 +238,7 @@ public final class Fsck {
         }
         try {
           for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
-            boolean fetched = scan.intact.containsKey(c.id());
-            if (!fetched && (!partial || scan.damaged.contains(c.id()))) {
+            if (!scan.intact.containsKey(c.id()) && (!partial || scan.damaged.contains(c.id()))) {
               problems.add(Problem.error(c.id().hex(), "version " + version, (scan.damaged.contains(c.id()) ? "damaged" : "missing") + " chunk of " + e.path()));
             }
           }

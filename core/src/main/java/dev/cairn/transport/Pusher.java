@@ -173,8 +173,8 @@ public final class Pusher {
       }
     } else {
       for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
-        if (e.kind() != EntryKind.FILE || e.size() == 0 || index.has(e.content())) {
-          continue;
+        if (e.kind() != EntryKind.FILE || e.size() == 0 || index.has(e.content()) || missing.files.contains(e.content())) {
+          continue; // an empty file, or content the remote has or this push already takes
         }
         if (!e.chunked()) {
           missing.chunks.add(e.content());

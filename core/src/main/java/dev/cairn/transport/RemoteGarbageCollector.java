@@ -63,10 +63,7 @@ public final class RemoteGarbageCollector {
     remote.checkMarker();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
       RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
-      Set<ObjectId> live = mark(index);
-      Result r = sweep(index, live);
-      int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
-      return new Result(r.packsDeleted(), r.packsWritten(), r.objectsKept(), r.objectsDeleted(), r.bytesFreed(), temporary);
+      return sweep(index, mark(index));
     }
   }
 
@@ -180,6 +177,7 @@ public final class RemoteGarbageCollector {
       Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
     }
     RemoteLocks.endSweep(remote.storage());
-    return new Result(dead.size() + mixed.size(), written, kept, deleted, freed, 0);
+    int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
+    return new Result(dead.size() + mixed.size(), written, kept, deleted, freed, temporary);
   }
 }

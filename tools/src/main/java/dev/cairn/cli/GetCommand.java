@@ -70,9 +70,7 @@ final class GetCommand extends Base {
     }
     Dataset ds = resolveOrFetch(sel);
     if (!filters.isEmpty()) {
-      boolean[] any = {false};
-      ds.forEachFile(filters, e -> any[0] = true);
-      if (!any[0]) {
+      if (!ds.anyFileMatches(filters)) {
         throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
       }
     }
