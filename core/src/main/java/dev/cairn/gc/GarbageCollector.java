@@ -7,6 +7,7 @@ import dev.cairn.dataset.Usage;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFile;
@@ -21,7 +22,6 @@ import dev.cairn.manifest.TreeNode;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.VersionFormat;
-import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,17 +95,20 @@ public final class GarbageCollector {
     try (ObjectReader reader = db.newReader();
         PackAssembler out = new PackAssembler(db.algorithm(), db.packDirectory(), repo.repository().tmpDirectory(),
             repo.repository().config().pack())) {
+      Set<ObjectId> keep = new LinkedHashSet<>();
       for (Candidate c : candidates) {
         for (PackEntry e : c.entries()) {
           if (live.contains(e.id())) {
-            ObjectLoader o = reader.open(e.id());
-            out.add(e.id(), e.type(), o.bytes());
-            kept++;
+            keep.add(e.id());
           } else {
             deleted++;
           }
         }
       }
+      kept = keep.size();
+      // Blocks whose every object is live (all of a small pack's) are copied as they are stored.
+      BlockCopier copier = new BlockCopier(db, reader);
+      copier.copy(copier.plan(keep), out);
       for (PackInfo info : out.finish()) {
         db.publish(info);
         replacements.put(info.name(), info.entries());

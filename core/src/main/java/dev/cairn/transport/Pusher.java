@@ -7,6 +7,7 @@ import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.manifest.ChildRef;
@@ -17,19 +18,15 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
-import dev.cairn.object.ObjectType;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -42,7 +39,9 @@ import java.util.concurrent.Future;
  *   <li>the packs, in layers: chunks (in parallel), then file objects (in parallel), then tree
  *       nodes bottom-up and the version object last (in order). A layer starts only when the one
  *       before is wholly uploaded, so an object is never on the remote without everything it names,
- *       however a push is interrupted: that is what makes the skipping above sound;
+ *       however a push is interrupted: that is what makes the skipping above sound. Within a layer
+ *       packs go up as soon as they are written, and local blocks whose every object is wanted are
+ *       copied as stored ({@link BlockCopier}), not compressed again;
  *   <li>only then the version's record, created if absent: a record never names missing data.
  * </ol>
  * Interrupted pushes resume: packs already uploaded are not uploaded again.
@@ -106,8 +105,9 @@ public final class Pusher {
   private void uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals) throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
-    try (ObjectReader reader = repo.repository().objects().newReader();
-        PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack())) {
+    try (ObjectReader reader = repo.repository().objects().newReader(); Uploads uploads = new Uploads(index);
+        PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack(),
+            uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);
       Missing missing = new Missing();
       collect(loader, reader, r.root(), index, missing);
@@ -116,33 +116,98 @@ public final class Pusher {
       if (r.base() != null && repo.repository().objects().has(r.base())) {
         collect(loader, reader, r.base(), index, missing);
       }
-      progress.start("packing " + (missing.count() + 1) + " objects for " + remote.storage().uri(), -1);
-      for (ObjectId id : missing.chunks) {
-        var o = reader.open(id);
-        packs.add(id, o.type(), o.bytes());
-      }
-      int chunkPacks = packs.finish().size();
-      for (ObjectId id : missing.files) {
-        packs.add(id, ObjectType.FILE, reader.open(id).bytes());
-      }
-      int dataPacks = packs.finish().size();
-      for (ObjectId id : missing.nodes) {
-        packs.add(id, ObjectType.TREE, reader.open(id).bytes());
-      }
+      BlockCopier copier = new BlockCopier(repo.repository().packs(), reader);
+      BlockCopier.Plan chunks = copier.plan(missing.chunks);
+      BlockCopier.Plan files = copier.plan(missing.files);
+      BlockCopier.Plan nodes = copier.plan(missing.nodes);
+      BlockCopier.Plan version = copier.plan(List.of(r.versionObject()));
+      long rawBytes = chunks.rawBytes() + files.rawBytes() + nodes.rawBytes() + version.rawBytes();
+      progress.start("uploading " + (missing.count() + 1) + " objects to " + remote.storage().uri(), rawBytes);
+      // Each layer is uploaded whole before the next is packed; within the first two, packs go up
+      // while the next ones are written.
+      copier.copy(chunks, packs);
       packs.cut();
-      packs.add(r.versionObject(), ObjectType.VERSION, reader.open(r.versionObject()).bytes());
-      List<PackInfo> all = packs.finish();
-      progress.finish();
-      long bytes = all.stream().mapToLong(PackInfo::sizeBytes).sum();
-      progress.start("uploading " + all.size() + " packs", bytes);
-      upload(all.subList(0, chunkPacks), index, true);
-      upload(all.subList(chunkPacks, dataPacks), index, true);
-      upload(all.subList(dataPacks, all.size()), index, false);
+      uploads.awaitAll();
+      copier.copy(files, packs);
+      packs.cut();
+      uploads.awaitAll();
+      uploads.inOrder();
+      copier.repack(nodes, packs);
+      packs.cut();
+      copier.repack(version, packs);
+      packs.cut();
       progress.finish();
       totals[1] += missing.count() + 1;
-      totals[2] += bytes;
+      totals[2] += uploads.bytes;
     } finally {
       dev.cairn.internal.fs.Trees.deleteQuietly(staging);
+    }
+  }
+
+  /**
+   * Uploads packs as the assembler finishes them: in parallel, until {@link #inOrder}, then one
+   * after the other on the calling thread. A pack's staging file is deleted once it is up.
+   */
+  private final class Uploads implements AutoCloseable {
+    private final RemoteIndex index;
+    private final ExecutorService pool = Workers.pool("cairn-upload", PARALLEL_UPLOADS);
+    private final List<Future<Object>> pending = new ArrayList<>();
+    private boolean inOrder;
+    long bytes;
+
+    Uploads(RemoteIndex index) {
+      this.index = index;
+    }
+
+    void finished(PackInfo p) throws IOException {
+      bytes += p.sizeBytes();
+      failFast();
+      if (inOrder) {
+        upload(p);
+      } else {
+        pending.add(pool.submit(() -> {
+          upload(p);
+          return null;
+        }));
+      }
+    }
+
+    /** Throws the failure of an upload already finished, so that a failed push stops packing. */
+    private void failFast() throws IOException {
+      for (Future<Object> f : pending) {
+        if (f.isDone()) {
+          Workers.getAll(List.of(f), "uploading");
+        }
+      }
+    }
+
+    /** Waits for every pack handed over so far: a layer's end. */
+    void awaitAll() throws IOException {
+      try {
+        Workers.getAll(pending, "uploading");
+      } finally {
+        pending.clear();
+      }
+    }
+
+    /** From now on, packs go up in the order they are finished, each before the next is written. */
+    void inOrder() throws IOException {
+      awaitAll();
+      inOrder = true;
+    }
+
+    private void upload(PackInfo p) throws IOException {
+      remote.storage().publish(RemoteLayout.pack(p.name()), p.path());
+      synchronized (index) {
+        index.addUploaded(p.name(), p.entries());
+      }
+      Files.deleteIfExists(p.path());
+      progress.advance(p.entries().stream().mapToLong(e -> e.length()).sum());
+    }
+
+    @Override
+    public void close() {
+      pool.shutdownNow();
     }
   }
 
@@ -190,35 +255,5 @@ public final class Pusher {
       }
     }
     missing.nodes.add(node);
-  }
-
-  private void upload(List<PackInfo> packs, RemoteIndex index, boolean parallel) throws IOException {
-    if (!parallel) {
-      for (PackInfo p : packs) {
-        uploadOne(p, index);
-      }
-      return;
-    }
-    ExecutorService pool = Workers.pool("cairn-upload", PARALLEL_UPLOADS);
-    try {
-      List<Future<Object>> fs = new ArrayList<>();
-      for (PackInfo p : packs) {
-        fs.add(pool.submit(() -> {
-          uploadOne(p, index);
-          return null;
-        }));
-      }
-      Workers.getAll(fs, "uploading");
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  private void uploadOne(PackInfo p, RemoteIndex index) throws IOException {
-    remote.storage().publish(RemoteLayout.pack(p.name()), p.path());
-    synchronized (index) {
-      index.addUploaded(p.name(), p.entries());
-    }
-    progress.advance(p.sizeBytes());
   }
 }

@@ -104,6 +104,24 @@ public final class BlockCodec implements AutoCloseable {
   }
 
   /**
+   * Checks a complete block (header included) as stored, without decoding it: its lengths, codec
+   * and checksum. For copying blocks unchanged into another pack.
+   *
+   * @throws BlockException naming what is wrong; the caller adds the file and object
+   */
+  public static void check(byte[] block) throws BlockException {
+    if (block.length < PackFormat.BLOCK_HEADER_SIZE) {
+      throw new BlockException("block shorter than its header");
+    }
+    int len = block.length - PackFormat.BLOCK_HEADER_SIZE;
+    checkLengths(block, len);
+    if (crc(block, block, PackFormat.BLOCK_HEADER_SIZE, len) != Bytes.u32(block, 9)) {
+      throw new BlockException("block checksum mismatch");
+    }
+    checkCodec(block);
+  }
+
+  /**
    * Checks and decodes a complete block (header included) into its raw bytes.
    *
    * @throws BlockException naming what is wrong; the caller adds the file and object

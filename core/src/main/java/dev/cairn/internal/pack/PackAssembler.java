@@ -24,13 +24,26 @@ public final class PackAssembler implements AutoCloseable {
   private PackWriter writer;
   private ByteWriter group = new ByteWriter(1 << 16);
   private List<PackWriter.Member> members = new ArrayList<>();
+  private final Listener listener;
+
+  /** Receives each pack as soon as it is finished, on the thread that adds objects. */
+  @FunctionalInterface
+  public interface Listener {
+    void finished(PackInfo pack) throws IOException;
+  }
 
   /** Packs are written in {@code tmpDir} and published into {@code dir}. */
   public PackAssembler(HashAlgorithm algorithm, Path dir, Path tmpDir, PackSettings settings) {
+    this(algorithm, dir, tmpDir, settings, pack -> {});
+  }
+
+  /** As above, telling {@code listener} of each pack as soon as it is finished. */
+  public PackAssembler(HashAlgorithm algorithm, Path dir, Path tmpDir, PackSettings settings, Listener listener) {
     this.algorithm = algorithm;
     this.dir = dir;
     this.tmpDir = tmpDir;
     this.settings = settings;
+    this.listener = listener;
   }
 
   /** Adds an object; objects are never split between packs. */
@@ -45,6 +58,14 @@ public final class PackAssembler implements AutoCloseable {
     if (group.length() >= target) {
       flushGroup();
     }
+  }
+
+  /**
+   * Adds a block as it is stored in another pack (checked with {@link BlockCodec#check}), holding
+   * the given objects; a block need not be listed whole.
+   */
+  public void addBlock(byte[] block, List<PackWriter.Member> objects) throws IOException {
+    append(block, objects);
   }
 
   private void flushGroup() throws IOException {
@@ -74,6 +95,7 @@ public final class PackAssembler implements AutoCloseable {
       writer = null;
       if (info != null) {
         finished.add(info);
+        listener.finished(info);
       }
     }
   }

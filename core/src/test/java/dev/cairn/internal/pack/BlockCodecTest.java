@@ -53,4 +53,21 @@ class BlockCodecTest {
     assertThat(codec.encode(raw, 0, raw.length, 3)[0]).isEqualTo((byte) PackFormat.CODEC_ZSTD);
     assertThat(codec.encode(raw, 0, raw.length, 0)[0]).isEqualTo((byte) PackFormat.CODEC_STORED);
   }
+
+  @Test
+  void checkAcceptsAStoredBlockAsItIsAndRefusesADamagedOne() throws Exception {
+    byte[] raw = dev.cairn.testing.TestRepos.text(7, 100_000);
+    byte[] block = BlockCodec.local().encode(raw, 0, raw.length, 3);
+    BlockCodec.check(block);
+
+    for (int at : new int[] {0, 3, 7, 10, block.length / 2, block.length - 1}) {
+      byte[] damaged = block.clone();
+      damaged[at] ^= 0x10;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> BlockCodec.check(damaged))
+          .as("byte %d flipped", at)
+          .isInstanceOf(BlockCodec.BlockException.class);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BlockCodec.check(java.util.Arrays.copyOf(block, 12)))
+        .isInstanceOf(BlockCodec.BlockException.class);
+  }
 }
