@@ -27,10 +27,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,20 +95,23 @@ public final class GarbageCollector {
     try (ObjectReader reader = db.newReader();
         PackAssembler out = new PackAssembler(db.algorithm(), db.packDirectory(), repo.repository().tmpDirectory(),
             repo.repository().config().pack())) {
-      Set<ObjectId> keep = new LinkedHashSet<>();
+      // Blocks whose every object is live (all of a small pack's) are copied as they are stored;
+      // a pack's entries are taken in block order, so that each block's objects come together.
+      // An object is taken off the live set once copied: a second stored copy of it is dropped.
+      BlockCopier copier = new BlockCopier(db, reader, out);
       for (Candidate c : candidates) {
-        for (PackEntry e : c.entries()) {
-          if (live.contains(e.id())) {
-            keep.add(e.id());
+        List<PackEntry> byBlock = new ArrayList<>(c.entries());
+        byBlock.sort(Comparator.comparingLong(PackEntry::blockOffset));
+        for (PackEntry e : byBlock) {
+          if (live.remove(e.id())) {
+            copier.add(e.id());
+            kept++;
           } else {
             deleted++;
           }
         }
       }
-      kept = keep.size();
-      // Blocks whose every object is live (all of a small pack's) are copied as they are stored.
-      BlockCopier copier = new BlockCopier(db, reader);
-      copier.copy(copier.plan(keep), out);
+      copier.finish();
       for (PackInfo info : out.finish()) {
         db.publish(info);
         replacements.put(info.name(), info.entries());

@@ -9,6 +9,7 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
+import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
@@ -18,11 +19,13 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.ObjectType;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -116,28 +119,27 @@ public final class Pusher {
       if (r.base() != null && repo.repository().objects().has(r.base())) {
         collect(loader, reader, r.base(), index, missing);
       }
-      BlockCopier copier = new BlockCopier(repo.repository().packs(), reader);
-      BlockCopier.Plan chunks = copier.plan(missing.chunks);
-      BlockCopier.Plan files = copier.plan(missing.files);
-      BlockCopier.Plan nodes = copier.plan(missing.nodes);
-      BlockCopier.Plan version = copier.plan(List.of(r.versionObject()));
-      long rawBytes = chunks.rawBytes() + files.rawBytes() + nodes.rawBytes() + version.rawBytes();
-      progress.start("uploading " + (missing.count() + 1) + " objects to " + remote.storage().uri(), rawBytes);
+      int objects = missing.count() + 1;
+      progress.start("uploading " + objects + " objects to " + remote.storage().uri(), missing.chunkBytes);
       // Each layer is uploaded whole before the next is packed; within the first two, packs go up
-      // while the next ones are written.
-      copier.copy(chunks, packs);
+      // while the next ones are written, and the sets are emptied as they go (the remote's index
+      // grows meanwhile: a million tiny files must fit in a small heap).
+      BlockCopier copier = new BlockCopier(repo.repository().packs(), reader, packs);
+      copyDraining(missing.chunks, copier);
       packs.cut();
       uploads.awaitAll();
-      copier.copy(files, packs);
+      copyDraining(missing.files, copier);
       packs.cut();
       uploads.awaitAll();
       uploads.inOrder();
-      copier.repack(nodes, packs);
+      for (ObjectId id : missing.nodes) {
+        copier.repack(id); // in order: children before parents
+      }
       packs.cut();
-      copier.repack(version, packs);
+      copier.repack(r.versionObject());
       packs.cut();
       progress.finish();
-      totals[1] += missing.count() + 1;
+      totals[1] += objects;
       totals[2] += uploads.bytes;
     } finally {
       dev.cairn.internal.fs.Trees.deleteQuietly(staging);
@@ -202,7 +204,7 @@ public final class Pusher {
         index.addUploaded(p.name(), p.entries());
       }
       Files.deleteIfExists(p.path());
-      progress.advance(p.entries().stream().mapToLong(e -> e.length()).sum());
+      progress.advance(p.entries().stream().filter(e -> e.type() == ObjectType.CHUNK).mapToLong(PackEntry::length).sum());
     }
 
     @Override
@@ -211,10 +213,21 @@ public final class Pusher {
     }
   }
 
+  private static void copyDraining(Set<ObjectId> ids, BlockCopier copier) throws IOException {
+    for (Iterator<ObjectId> it = ids.iterator(); it.hasNext(); ) {
+      ObjectId id = it.next();
+      it.remove();
+      copier.add(id);
+    }
+    copier.finish();
+  }
+
   /** What a push must upload, by layer. */
   private static final class Missing {
     /** Chunks, and the contents of files of one chunk: they name nothing. */
     final Set<ObjectId> chunks = new LinkedHashSet<>();
+    /** Their bytes. */
+    long chunkBytes;
     /** File objects: they name chunks. */
     final Set<ObjectId> files = new LinkedHashSet<>();
     /** Tree nodes, children before parents. */
@@ -242,13 +255,15 @@ public final class Pusher {
           continue; // an empty file, or content the remote has or this push already takes
         }
         if (!e.chunked()) {
-          missing.chunks.add(e.content());
+          if (missing.chunks.add(e.content())) {
+            missing.chunkBytes += e.size();
+          }
           continue;
         }
         FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
         for (ChunkRef c : f.chunks()) {
-          if (!index.has(c.id())) {
-            missing.chunks.add(c.id());
+          if (!index.has(c.id()) && missing.chunks.add(c.id())) {
+            missing.chunkBytes += c.size();
           }
         }
         missing.files.add(e.content());

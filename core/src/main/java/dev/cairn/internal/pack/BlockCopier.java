@@ -3,13 +3,13 @@ package dev.cairn.internal.pack;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.CorruptObjectException.Reason;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.index.ObjectIndex;
 import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,120 +20,107 @@ import java.util.Map;
  * every object is asked for goes as it is stored: its lengths and checksum are checked, and it is
  * neither decompressed nor compressed again (the object hashes were checked when the objects were
  * written, and are checked again by whoever reads them). The objects of other blocks are read,
- * their hashes checked, and compressed anew. Not thread-safe.
+ * their hashes checked, and compressed anew.
+ *
+ * <p>Objects are taken as they come: a block of one object is copied at once, and the objects of
+ * a shared block wait until the last of them arrives (objects stored together are usually asked
+ * for together, so few wait long). Those of blocks never completed are compressed anew by
+ * {@link #finish}. Not thread-safe.
  */
 public final class BlockCopier {
   private final PackObjectDatabase db;
+  private final ObjectIndex index;
   private final ObjectReader reader;
+  private final PackAssembler out;
   /** Per pack: how many objects each of its blocks holds, by block offset. */
   private final Map<String, Map<Long, Integer>> objectsPerBlock = new HashMap<>();
+  /** Shared blocks some of whose objects were asked for, with those objects. */
+  private final Map<BlockKey, List<Wanted>> waiting = new LinkedHashMap<>();
+  private long copiedBytes;
 
-  /** Reads through {@code reader} what it cannot copy whole. */
-  public BlockCopier(PackObjectDatabase db, ObjectReader reader) {
+  private record BlockKey(String pack, long offset) {}
+
+  private record Wanted(ObjectId id, ObjectLocation location) {}
+
+  /** Copies into {@code out}; reads through {@code reader} what it cannot copy whole. */
+  public BlockCopier(PackObjectDatabase db, ObjectReader reader, PackAssembler out) throws IOException {
     this.db = db;
+    this.index = db.index();
     this.reader = reader;
+    this.out = out;
   }
 
-  /** Objects looked up, with their sizes: what {@link #copy} and {@link #repack} take. */
-  public static final class Plan {
-    private final List<ObjectId> ids = new ArrayList<>();
-    private final List<ObjectLocation> locations = new ArrayList<>();
-    private long rawBytes;
-
-    /** How many objects. */
-    public int count() {
-      return ids.size();
+  /** Asks for one object (once: the caller removes duplicates). */
+  public void add(ObjectId id) throws IOException {
+    ObjectLocation loc = index.lookup(id);
+    if (loc == null) {
+      repack(id); // the reader says it is missing, or finds it in a pack indexed since
+      return;
     }
-
-    /** Their bytes before compression (of those found). */
-    public long rawBytes() {
-      return rawBytes;
+    int inBlock = objectsPerBlock(loc.packName()).getOrDefault(loc.blockOffset(), -1);
+    if (inBlock == 1) {
+      copyBlock(List.of(new Wanted(id, loc)));
+      return;
+    }
+    BlockKey key = new BlockKey(loc.packName(), loc.blockOffset());
+    List<Wanted> w = waiting.computeIfAbsent(key, k -> new ArrayList<>());
+    w.add(new Wanted(id, loc));
+    if (w.size() == inBlock) {
+      waiting.remove(key);
+      copyBlock(w);
     }
   }
 
-  /** Looks {@code ids} up; an id not found is read through the reader later (which says it is missing). */
-  public Plan plan(Collection<ObjectId> ids) throws IOException {
-    Plan plan = new Plan();
-    var index = db.index();
+  /** Asks for each of {@code ids}, then {@link #finish}es. */
+  public void copy(Iterable<ObjectId> ids) throws IOException {
     for (ObjectId id : ids) {
-      ObjectLocation loc = index.lookup(id);
-      plan.ids.add(id);
-      plan.locations.add(loc);
-      plan.rawBytes += loc == null ? 0 : loc.length();
+      add(id);
     }
-    return plan;
+    finish();
   }
 
-  /**
-   * Writes the plan's objects to {@code out}, grouped by the block they are in (not in the plan's
-   * order): a block whose objects are all in the plan is copied as stored.
-   *
-   * @return the bytes of the blocks copied as stored (the rest were compressed anew)
-   */
-  public long copy(Plan plan, PackAssembler out) throws IOException {
-    Map<String, Map<Long, List<Integer>>> byBlock = new LinkedHashMap<>();
-    List<Integer> unknown = new ArrayList<>();
-    for (int i = 0; i < plan.count(); i++) {
-      ObjectLocation loc = plan.locations.get(i);
-      if (loc == null) {
-        unknown.add(i);
-      } else {
-        byBlock.computeIfAbsent(loc.packName(), k -> new LinkedHashMap<>()).computeIfAbsent(loc.blockOffset(), k -> new ArrayList<>()).add(i);
+  /** Compresses anew the objects of shared blocks not wholly asked for. */
+  public void finish() throws IOException {
+    for (List<Wanted> w : waiting.values()) {
+      for (Wanted x : w) {
+        repack(x.id());
       }
     }
-    long copied = 0;
-    for (Map.Entry<String, Map<Long, List<Integer>>> pack : byBlock.entrySet()) {
-      Map<Long, Integer> counts = objectsPerBlock(pack.getKey());
-      for (Map.Entry<Long, List<Integer>> block : pack.getValue().entrySet()) {
-        List<Integer> wanted = block.getValue();
-        if (counts.getOrDefault(block.getKey(), -1) == wanted.size()) {
-          copied += copyBlock(plan, pack.getKey(), block.getKey(), wanted, out);
-        } else {
-          for (int i : wanted) {
-            repackOne(plan.ids.get(i), out);
-          }
-        }
-      }
-    }
-    for (int i : unknown) {
-      repackOne(plan.ids.get(i), out);
-    }
-    return copied;
+    waiting.clear();
   }
 
-  /** Writes the plan's objects to {@code out} in the plan's order, each read and compressed anew. */
-  public void repack(Plan plan, PackAssembler out) throws IOException {
-    for (ObjectId id : plan.ids) {
-      repackOne(id, out);
-    }
-  }
-
-  private void repackOne(ObjectId id, PackAssembler out) throws IOException {
+  /** Reads an object (its hash checked) and adds it to be compressed anew. */
+  public void repack(ObjectId id) throws IOException {
     ObjectLoader o = reader.open(id);
     out.add(id, o.type(), o.bytes());
   }
 
-  private long copyBlock(Plan plan, String packName, long offset, List<Integer> wanted, PackAssembler out) throws IOException {
-    PackFile pack = db.pack(packName);
-    ObjectId first = plan.ids.get(wanted.get(0));
-    String where = pack.path() + " block " + offset;
-    byte[] block = pack.readBlock(offset, plan.locations.get(wanted.get(0)).blockLength());
+  /** Bytes of the blocks copied as stored so far. */
+  public long copiedBytes() {
+    return copiedBytes;
+  }
+
+  private void copyBlock(List<Wanted> wanted) throws IOException {
+    ObjectLocation first = wanted.get(0).location();
+    PackFile pack = db.pack(first.packName());
+    String where = pack.path() + " block " + first.blockOffset();
+    byte[] block = pack.readBlock(first.blockOffset(), first.blockLength());
     try {
       BlockCodec.check(block);
     } catch (BlockCodec.BlockException e) {
-      throw new CorruptObjectException(first, e.reason(), where, e.getMessage());
+      throw new CorruptObjectException(wanted.get(0).id(), e.reason(), where, e.getMessage());
     }
     long rawLength = Bytes.u32(block, 5);
     List<PackWriter.Member> members = new ArrayList<>(wanted.size());
-    for (int i : wanted) {
-      ObjectLocation loc = plan.locations.get(i);
+    for (Wanted w : wanted) {
+      ObjectLocation loc = w.location();
       if ((long) loc.offsetInBlock() + loc.length() > rawLength) {
-        throw new CorruptObjectException(plan.ids.get(i), Reason.MALFORMED, where, "object extends past its block");
+        throw new CorruptObjectException(w.id(), Reason.MALFORMED, where, "object extends past its block");
       }
-      members.add(new PackWriter.Member(plan.ids.get(i), loc.type(), loc.offsetInBlock(), loc.length()));
+      members.add(new PackWriter.Member(w.id(), loc.type(), loc.offsetInBlock(), loc.length()));
     }
     out.addBlock(block, members);
-    return block.length;
+    copiedBytes += block.length;
   }
 
   private Map<Long, Integer> objectsPerBlock(String packName) throws IOException {

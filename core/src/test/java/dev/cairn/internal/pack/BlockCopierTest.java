@@ -53,8 +53,9 @@ class BlockCopierTest {
     java.nio.file.Files.createDirectories(out);
     try (ObjectReader reader = repo.objects().newReader();
         PackAssembler packs = new PackAssembler(repo.objects().algorithm(), out, out, repo.config().pack())) {
-      BlockCopier copier = new BlockCopier(repo.packs(), reader);
-      long copied = copier.copy(copier.plan(ids), packs);
+      BlockCopier copier = new BlockCopier(repo.packs(), reader, packs);
+      copier.copy(ids);
+      long copied = copier.copiedBytes();
       Map<ObjectId, byte[]> read = new HashMap<>();
       for (PackInfo p : packs.finish()) {
         read.putAll(PackFileTest.readAll(p.path(), repo.objects().algorithm()));
@@ -82,6 +83,20 @@ class BlockCopierTest {
 
       assertThat(c.read()).containsExactlyInAnyOrderEntriesOf(objects);
       assertThat(c.storedBytesCopied()).isEqualTo(blockBytes(repo, all));
+    }
+  }
+
+  @Test
+  void theObjectsOfABlockMayComeInAnyOrder() throws IOException {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"))) {
+      Map<ObjectId, byte[]> objects = fill(repo);
+      List<ObjectId> reversed = new ArrayList<>(objects.keySet());
+      java.util.Collections.reverse(reversed);
+
+      Copy c = copy(repo, reversed);
+
+      assertThat(c.read()).containsExactlyInAnyOrderEntriesOf(objects);
+      assertThat(c.storedBytesCopied()).isEqualTo(blockBytes(repo, reversed));
     }
   }
 
