@@ -19,8 +19,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -124,8 +122,13 @@ public final class LocalCache {
       writeFiles(root, selection, build, true, progress);
       try {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-        // Another process built it first; theirs is as good as ours.
+      } catch (java.nio.file.FileSystemException e) {
+        // Another process built it first; theirs is as good as ours. (Linux refuses to rename a
+        // folder onto a non-empty one with ENOTEMPTY, which Java reports as a plain
+        // FileSystemException, not DirectoryNotEmptyException.)
+        if (!Files.isDirectory(target)) {
+          throw e;
+        }
         deleteTree(build);
       }
     } catch (IOException | RuntimeException e) {

@@ -136,6 +136,33 @@ class DatasetTest {
   }
 
   @Test
+  void threadsGettingOneVersionAtOnceAllGetIt() throws Exception {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    for (int i = 0; i < 200; i++) {
+      files.put("f" + i, "file " + i);
+    }
+    Path src = folder("many", files);
+    for (int round = 0; round < 3; round++) {
+      Dataset d = Dataset.create(repo, CreateOptions.of("c", "gets" + round).build());
+      d.addFiles(AddOptions.of(src));
+      d.close();
+      int threads = 6;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      try {
+        List<java.util.concurrent.Future<Path>> fs = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          fs.add(pool.submit(() -> d.getLocalCopy()));
+        }
+        for (var f : fs) {
+          assertThat(f.get().resolve("f7")).hasContent("file 7");
+        }
+      } finally {
+        pool.shutdown();
+      }
+    }
+  }
+
+  @Test
   void createAddCloseGetRoundTrip() throws IOException {
     Path src = folder("src", Map.of("a.txt", "alpha", "sub/b.txt", "beta", "sub/deeper/c.bin", "gamma"));
     Dataset ds = Dataset.create(repo, CreateOptions.of("proj", "data").tags("raw").build());
