@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  *   refs/versions/&lt;key&gt;/&lt;version&gt;     reservation of a version string per project and name,
  *                                     created only if absent, so two writers never share one
  *   refs/locks/&lt;id&gt;.lock             held while a process changes a version
+ *   refs/deleted/&lt;id&gt;                marks a version deleted on purpose, so that repairs leave it so
  *   refs/CURRENT                       the version last created or used
  * </pre>
  * Thread-safe and safe across processes.
@@ -152,10 +153,31 @@ public final class Catalog {
     AtomicFiles.write(recordPath(r.id()), RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8), tmp);
   }
 
-  /** Deletes a record. The caller holds the version's lock. */
+  /**
+   * Deletes a record, leaving a mark that it was deleted on purpose: its version object may stay
+   * (a child's lineage keeps it), and {@code fsck --repair} must not bring it back. The caller
+   * holds the version's lock.
+   */
   void delete(String id) throws IOException {
+    Path deleted = refs.resolve("deleted");
+    Files.createDirectories(deleted);
+    AtomicFiles.createIfAbsent(deleted.resolve(id), new byte[0], tmp);
     Files.deleteIfExists(recordPath(id));
     AtomicFiles.fsyncDirectory(records);
+  }
+
+  /** Whether version {@code id} was deleted on purpose (its record is gone, not lost). */
+  public boolean wasDeleted(String id) {
+    return Files.exists(refs.resolve("deleted").resolve(id));
+  }
+
+  /** The id holding a version string, or null if none does. */
+  String reservationHolder(String project, String name, String version) throws IOException {
+    try {
+      return Files.readString(versionDir(project, name).resolve(version), StandardCharsets.US_ASCII).trim();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   // ---- version strings ------------------------------------------------------------------

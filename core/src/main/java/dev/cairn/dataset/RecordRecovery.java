@@ -29,13 +29,14 @@ public final class RecordRecovery {
   }
 
   /**
-   * Writes a final record for the version object {@code vid}, unless a valid record exists.
+   * Writes a final record for the version object {@code vid}, unless a valid record exists, the
+   * version was deleted on purpose, or its version string now belongs to another version.
    *
    * @return whether a record was written
    */
   public static boolean recover(DatasetRepository repo, ObjectId vid, Version v, ObjectReader reader) throws IOException {
     String id = datasetId(v);
-    if (id == null || !Catalog.isFullId(id)) {
+    if (id == null || !Catalog.isFullId(id) || repo.catalog().wasDeleted(id)) {
       return false;
     }
     try {
@@ -43,6 +44,11 @@ public final class RecordRecovery {
       return false;
     } catch (IOException missingOrDamaged) {
       // rebuild below
+    }
+    String holder = repo.catalog().reservationHolder(v.properties().getOrDefault("dataset.project", ""),
+        v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)), v.properties().getOrDefault("dataset.version", "0.0.0"));
+    if (holder != null && !holder.equals(id)) {
+      return false; // another version holds its version string now: the record went with a delete
     }
     List<String> parents = strings(v.property("dataset.parents"));
     List<ObjectId> parentRoots = new ArrayList<>();

@@ -119,6 +119,49 @@ class FsckTest {
   }
 
   @Test
+  void aVersionDeletedOnPurposeStaysDeletedThroughRepair() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), v1.id());
+      v1.delete(true); // its version object stays: the child's lineage names it
+      Dataset again = version(repo, "d", folder(tmp.resolve("u"), 3, 2, 5000));
+      assertThat(again.version()).isEqualTo("1.0.2");
+
+      List<String> actions = new Repair(repo, Progress.NONE).run();
+
+      assertThat(actions).noneMatch(a -> a.contains("recovered"));
+      assertThat(repo.catalog().exists(v1.id())).isFalse();
+    }
+  }
+
+  @Test
+  void aRecordWhoseVersionStringIsNowAnotherVersionsIsNotRecovered() throws IOException {
+    Path dir = tmp.resolve("r");
+    Dataset v1;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), v1.id());
+    }
+    // A record lost the way a delete of an older build lost it: the file and the reservation gone,
+    // no mark; then another version takes the version string.
+    Files.delete(dir.resolve("refs/datasets/" + v1.id() + ".json"));
+    try (var s = Files.walk(dir.resolve("refs/versions"))) {
+      for (Path p : s.filter(p -> p.getFileName().toString().equals("1.0.0")).toList()) {
+        Files.delete(p);
+      }
+    }
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Dataset other = Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("1.0.0").build());
+      other.syncFolder(folder(tmp.resolve("u"), 3, 2, 5000));
+      other.close();
+
+      new Repair(repo, Progress.NONE).run();
+
+      assertThat(repo.catalog().exists(v1.id())).isFalse();
+    }
+  }
+
+  @Test
   void randomCorruptionOfPacksIsAlwaysDetected() throws IOException {
     Path dir = tmp.resolve("r");
     try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
