@@ -99,9 +99,19 @@ final class ExternalFiles implements AutoCloseable {
     return p;
   }
 
-  private static String fileUri(URI folder, String name) {
+  /** The link of file {@code name} (a relative path) in {@code folder}: the name percent-encoded. */
+  static String fileUri(URI folder, String name) {
     String f = folder.toString();
-    return (f.endsWith("/") ? f : f + "/") + name;
+    StringBuilder sb = new StringBuilder(f.endsWith("/") ? f : f + "/");
+    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xFF;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/!$&'()*+,;=:@".indexOf(c) >= 0) {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16))).append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
+      }
+    }
+    return sb.toString();
   }
 
   private FileEntry entry(RemoteStorage s, String name, String datasetPath, String uri) throws IOException {

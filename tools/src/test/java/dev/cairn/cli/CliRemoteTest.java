@@ -108,6 +108,17 @@ class CliRemoteTest {
           .isEqualTo(2L);
     }
     assertThat(cli.fails("add", "--links", outside.resolve("nothing").toString()).err()).contains("no such file or folder");
+    // Names that a URI must encode (a space, '#', '%', non-ASCII) in a folder and in a file.
+    Path odd = tmp.resolve("odd dir");
+    write(odd.resolve("a b#1%.txt"), "spaces");
+    write(odd.resolve("sub/caf\u00e9 2.txt"), "accent");
+    String oddId = (String) cli.ok("create", "--name", "odd-links", "--json").obj().get("id");
+    cli.ok("add", "--links", odd.toString(), odd.resolve("a b#1%.txt").toString(), "--dataset-folder", "o");
+    cli.ok("close");
+    Path oddCopy = Path.of(cli.ok("get", "--id", oddId).lastLine());
+    assertThat(Files.readString(oddCopy.resolve("o/a b#1%.txt"))).isEqualTo("spaces");
+    assertThat(Files.readString(oddCopy.resolve("o/sub/caf\u00e9 2.txt"))).isEqualTo("accent");
+    assertThat(cli.ok("verify", "--id", oddId).exit()).isZero();
     // A mistyped remote is refused, and nothing is created there.
     Path typo = tmp.resolve("typo-remote");
     assertThat(cli.fails("search", "--storage", typo.toString()).err()).contains("no cairn-remote");
