@@ -113,7 +113,11 @@ final class Downloads {
     String ext = format.name().toLowerCase(Locale.ROOT);
     ctx.header("Content-Type", format == ArchiveIo.Format.ZIP ? "application/zip" : "application/x-tar");
     ctx.header("Content-Disposition", disposition("attachment", safeName(r.name() + "-" + r.version()) + "." + ext));
-    if (!"HEAD".equals(ctx.method().name())) {
+    if ("HEAD".equals(ctx.method().name())) {
+      // Send the headers now, as a GET would (chunked: an archive's length is known only once
+      // written), instead of a completed empty answer, whose Content-Length would be 0.
+      ctx.res().flushBuffer();
+    } else {
       OutputStream out = ctx.res().getOutputStream();
       long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
       ArchiveIo.write(site.repository(), r.root(), format, out, time, Progress.NONE);

@@ -32,9 +32,15 @@ final class ErrorPages {
   void exception(Exception e, Context ctx) {
     if (ctx.res().isCommitted()) {
       // A download failed half-way (often: the client went away). Headers are sent; all that
-      // can be done is to stop, which cuts the stream short so the client sees it as incomplete.
+      // can be done is to stop. Returning would end the response cleanly (the last chunk of a
+      // chunked archive), and a cut archive would look whole: the exchange is aborted instead,
+      // which closes the connection mid-stream.
       if (!isClientGone(e)) {
         log.accept("Download of " + ctx.path() + " failed mid-stream: " + describe(e));
+      }
+      var request = org.eclipse.jetty.ee10.servlet.ServletContextRequest.getServletContextRequest(ctx.req());
+      if (request != null) {
+        request.getServletChannel().abort(e);
       }
       return;
     }

@@ -77,38 +77,44 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static void pages(RoutesConfig routes, Site site, Assets assets) {
-    routes.get("/", page(new HomePage(site)::render));
-    routes.get("/dataset", page(new DatasetPage(site)::render));
-    routes.get("/compare", page(new ComparePage(site)::render));
-    routes.get("/versions/{id}", page(new VersionPage(site)::render));
-    routes.get("/versions/{id}/log", page(new LogPage(site)::render));
-    routes.get("/versions/{id}/changes", page(new ChangesPage(site)::render));
-    routes.get("/versions/{id}/files", page(new FilesPage(site)::render));
-    routes.get("/versions/{id}/lineage", page(new LineagePage(site)::render));
-    routes.get("/versions/{id}/preview", page(new PreviewPage(site)::render));
+    getAndHead(routes, "/", page(new HomePage(site)::render));
+    getAndHead(routes, "/dataset", page(new DatasetPage(site)::render));
+    getAndHead(routes, "/compare", page(new ComparePage(site)::render));
+    getAndHead(routes, "/versions/{id}", page(new VersionPage(site)::render));
+    getAndHead(routes, "/versions/{id}/log", page(new LogPage(site)::render));
+    getAndHead(routes, "/versions/{id}/changes", page(new ChangesPage(site)::render));
+    getAndHead(routes, "/versions/{id}/files", page(new FilesPage(site)::render));
+    getAndHead(routes, "/versions/{id}/lineage", page(new LineagePage(site)::render));
+    getAndHead(routes, "/versions/{id}/preview", page(new PreviewPage(site)::render));
     Downloads downloads = new Downloads(site);
-    routes.get("/versions/{id}/file", downloads::file);
-    routes.get("/versions/{id}/download.zip", ctx -> downloads.archive(ctx, ArchiveIo.Format.ZIP));
-    routes.get("/versions/{id}/download.tar", ctx -> downloads.archive(ctx, ArchiveIo.Format.TAR));
-    routes.head("/versions/{id}/file", downloads::file);
-    routes.head("/versions/{id}/download.zip", ctx -> downloads.archive(ctx, ArchiveIo.Format.ZIP));
-    routes.head("/versions/{id}/download.tar", ctx -> downloads.archive(ctx, ArchiveIo.Format.TAR));
-    routes.get("/static/{name}", assets::serve);
+    getAndHead(routes, "/versions/{id}/file", downloads::file);
+    getAndHead(routes, "/versions/{id}/download.zip", ctx -> downloads.archive(ctx, ArchiveIo.Format.ZIP));
+    getAndHead(routes, "/versions/{id}/download.tar", ctx -> downloads.archive(ctx, ArchiveIo.Format.TAR));
+    getAndHead(routes, "/static/{name}", assets::serve);
   }
 
   private static void api(RoutesConfig routes, Api api) {
-    routes.get("/api", json(api::index));
-    routes.get("/api/projects", json(api::projects));
-    routes.get("/api/datasets", json(api::datasets));
-    routes.get("/api/dataset", json(api::dataset));
-    routes.get("/api/versions", json(api::versions));
-    routes.get("/api/versions/{id}", json(api::version));
-    routes.get("/api/versions/{id}/log", json(api::log));
-    routes.get("/api/versions/{id}/runs", json(api::runs));
-    routes.get("/api/versions/{id}/changes", json(api::changes));
-    routes.get("/api/versions/{id}/files", json(api::files));
-    routes.get("/api/versions/{id}/lineage", json(api::lineage));
-    routes.get("/api/compare", json(api::compare));
+    getAndHead(routes, "/api", json(api::index));
+    getAndHead(routes, "/api/projects", json(api::projects));
+    getAndHead(routes, "/api/datasets", json(api::datasets));
+    getAndHead(routes, "/api/dataset", json(api::dataset));
+    getAndHead(routes, "/api/versions", json(api::versions));
+    getAndHead(routes, "/api/versions/{id}", json(api::version));
+    getAndHead(routes, "/api/versions/{id}/log", json(api::log));
+    getAndHead(routes, "/api/versions/{id}/runs", json(api::runs));
+    getAndHead(routes, "/api/versions/{id}/changes", json(api::changes));
+    getAndHead(routes, "/api/versions/{id}/files", json(api::files));
+    getAndHead(routes, "/api/versions/{id}/lineage", json(api::lineage));
+    getAndHead(routes, "/api/compare", json(api::compare));
+  }
+
+  /**
+   * Serves {@code path} to GET and to HEAD with the same handler, so that a HEAD answers what a GET
+   * would (its status and headers; the server sends no body).
+   */
+  private static void getAndHead(RoutesConfig routes, String path, io.javalin.http.Handler handler) {
+    routes.get(path, handler);
+    routes.head(path, handler);
   }
 
   /** Renders an HTML page. */

@@ -285,6 +285,28 @@ class WebServerTest {
     assertThat(nodes.get(nodes.size() - 1)).containsEntry("id", fixture.merged);
   }
 
+  static HttpResponse<byte[]> head(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void headAnswersWhatGetWould() throws Exception {
+    for (String p : List.of("/", "/versions/" + fixture.v1, "/versions/" + fixture.v1 + "/files", "/api/versions/" + fixture.v1,
+        "/versions/" + fixture.v1 + "/download.zip", "/versions/" + fixture.v1 + "/download.tar")) {
+      HttpResponse<byte[]> h = head(p);
+      assertThat(h.statusCode()).as(p).isEqualTo(get(p).statusCode()).isEqualTo(200);
+      assertThat(h.body()).as(p).isEmpty();
+    }
+    for (String p : List.of("/versions/00000000", "/api/versions/zzzz", "/versions/" + fixture.v1 + "/file?path=no-such-file")) {
+      assertThat(head(p).statusCode()).as(p).isEqualTo(get(p).statusCode()).isIn(400, 404);
+    }
+    for (String ext : List.of("zip", "tar")) {
+      // An archive's length is known only once written: no Content-Length, and surely not 0.
+      assertThat(head("/versions/" + fixture.v1 + "/download." + ext).headers().firstValue("Content-Length")).as(ext).isEmpty();
+    }
+  }
+
   @Test
   void isReadOnly() throws Exception {
     Map<String, Long> before = snapshot(fixture.repoDir);
