@@ -69,21 +69,27 @@ final class GcCommand extends Base {
     try {
       if (t.matches("\\d+(ms|s|m|h|d)")) {
         long n = Long.parseLong(t.replaceAll("\\D", ""));
-        return switch (t.replaceAll("\\d", "")) {
-          case "ms" -> n;
-          case "s" -> n * 1000;
-          case "m" -> n * 60_000;
-          case "h" -> n * 3_600_000;
-          default -> n * 86_400_000;
-        };
+        return Math.multiplyExact(n, switch (t.replaceAll("\\d", "")) {
+          case "ms" -> 1L;
+          case "s" -> 1000L;
+          case "m" -> 60_000L;
+          case "h" -> 3_600_000L;
+          default -> 86_400_000L;
+        });
       }
       long millis = Duration.parse(t.startsWith("p") ? t : "PT" + t).toMillis();
       if (millis < 0) {
         throw new InvalidInputException("Cannot use --grace " + s + ": a duration cannot be negative");
       }
       return millis;
-    } catch (DateTimeParseException | NumberFormatException e) {
+    } catch (ArithmeticException | NumberFormatException tooLong) {
+      if (t.matches("\\d+(ms|s|m|h|d)") || t.matches("p?t?\\d+[a-z]*")) {
+        throw new InvalidInputException("Cannot use --grace " + s + ": too long a duration");
+      }
       throw new InvalidInputException("Cannot use --grace " + s + ": give a duration such as 30m, 2h or 0s");
+    } catch (DateTimeParseException e) {
+      throw new InvalidInputException("Cannot use --grace " + s + ": "
+          + (e.getCause() instanceof ArithmeticException ? "too long a duration" : "give a duration such as 30m, 2h or 0s"));
     }
   }
 }

@@ -279,6 +279,9 @@ class CliEndToEndTest {
     assertThat(cli.fails("search", "--name", "[").err()).contains("not a regular expression");
     assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
+    for (String huge : List.of("106751991168d", "213503982335d", "99999999999999999999s", "P999999999999999D")) {
+      assertThat(cli.fails("gc", "--grace", huge).err()).as(huge).contains("too long");
+    }
     assertThat(cli.fails("get", "--run", "r1").err()).contains("--alias");
     StringWriter err = new StringWriter();
     assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", "", "list")).isNotZero();
