@@ -118,7 +118,7 @@ public final class LocalCache {
     }
     Path build = repo.tmpDirectory().resolve(AtomicFiles.tempName("get-"));
     Files.createDirectories(build);
-    try {
+    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
       writeFiles(root, selection, build, true, progress);
       try {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);

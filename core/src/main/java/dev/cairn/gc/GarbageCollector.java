@@ -141,7 +141,12 @@ public final class GarbageCollector {
       Files.delete(file);
       deletedPacks++;
     }
-    return new Result(deletedPacks, replacements.size(), kept, deleted, freed, leftovers);
+    // Freed: what the deleted packs held, less the live objects written again.
+    long rewritten = 0;
+    for (String name : replacements.keySet()) {
+      rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
+    }
+    return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers);
   }
 
   private void settle() throws IOException {

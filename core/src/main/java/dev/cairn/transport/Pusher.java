@@ -35,7 +35,8 @@ import java.util.concurrent.Future;
 /**
  * Uploads a closed version and whatever the remote lacks of it (spec/remote.md, "Push"):
  * <ol>
- *   <li>parents first, so that every version on a remote has its lineage there;
+ *   <li>parents first, so that every version on a remote has its lineage there (but a parent
+ *       deleted there stays deleted);
  *   <li>the objects the remote lacks, found by walking the manifest (and its base, the parents
  *       merged, for the change-set) and skipping every subtree
  *       whose root the remote has, and every file whose file object it has;
@@ -87,7 +88,9 @@ public final class Pusher {
       throw new DatasetStateException("Cannot upload " + id + ": it is a draft; close it first");
     }
     for (String p : r.parents()) {
-      if (remote.record(p) == null) {
+      // A parent deleted there (its log ends in a tombstone) stays deleted: only a push of that
+      // version itself brings it back.
+      if (remote.latest(p) == null) {
         pushVersion(p, totals, visiting);
       }
     }
@@ -108,7 +111,8 @@ public final class Pusher {
   private void uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals) throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
-    try (ObjectReader reader = repo.repository().objects().newReader(); Uploads uploads = new Uploads(index);
+    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging);
+        ObjectReader reader = repo.repository().objects().newReader(); Uploads uploads = new Uploads(index);
         PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack(),
             uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);

@@ -135,6 +135,7 @@ public final class RemoteGarbageCollector {
       }
     }
     int written = 0;
+    long writtenBytes = 0;
     if (!mixed.isEmpty()) {
       Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-gc-"));
       Files.createDirectories(staging);
@@ -152,6 +153,7 @@ public final class RemoteGarbageCollector {
         for (PackInfo info : out.finish()) {
           remote.storage().publish(RemoteLayout.pack(info.name()), info.path());
           written++;
+          writtenBytes += info.sizeBytes();
         }
       } finally {
         Trees.deleteQuietly(staging);
@@ -178,6 +180,7 @@ public final class RemoteGarbageCollector {
     }
     RemoteLocks.endSweep(remote.storage());
     int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
-    return new Result(dead.size() + mixed.size(), written, kept, deleted, freed, temporary);
+    // Freed: what the deleted packs held, less the live objects written again.
+    return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary);
   }
 }

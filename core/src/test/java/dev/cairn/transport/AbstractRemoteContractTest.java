@@ -337,6 +337,28 @@ public abstract class AbstractRemoteContractTest {
     assertThat(snapshot(repo("c").fetch(drop.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).hasSize(1);
   }
 
+  @Test
+  void aParentDeletedThereStaysDeletedWhenItsChildIsPushedAgain() throws IOException {
+    DatasetRepository a = repo("a");
+    Dataset parent = version(a, "lineage", folder("p", Map.of("p.bin", TestRepos.random(70, 90_000))));
+    Path childSrc = folder("c", Map.of("p.bin", TestRepos.random(70, 90_000), "c.txt", TestRepos.text(71, 5_000)));
+    Dataset child = version(a, "lineage", childSrc, parent.id());
+    child.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.records()).extracting(DatasetRecord::id).containsExactlyInAnyOrder(parent.id(), child.id());
+      assertThat(r.deleteVersion(parent.id(), true)).isTrue();
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+    }
+    child.setMetadata(Map.of("k", "v"));
+    child.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.records()).extracting(DatasetRecord::id).containsExactly(child.id());
+    }
+    assertEveryRecordIsComplete("after the child's second push");
+    assertThat(snapshot(repo("b").fetch(child.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+        .isEqualTo(snapshot(childSrc));
+  }
+
   /** Lets packs through and fails every other write: a push interrupted before its record. */
   private static final class PacksOnly extends dev.cairn.storage.ForwardingStorage {
     PacksOnly(RemoteStorage inner) {

@@ -26,7 +26,12 @@ final class CloseCommand extends Base {
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
-      pushed = repo().get(ds.id()).upload(target, null, progress());
+      try {
+        pushed = repo().get(ds.id()).upload(target, null, progress());
+      } catch (java.io.IOException | RuntimeException e) {
+        throw new java.io.IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e)
+            + "; run 'cairn upload --id " + ds.id().substring(0, 8) + "' to try again", e);
+      }
     }
     DatasetRecord r = ds.record();
     if (json) {

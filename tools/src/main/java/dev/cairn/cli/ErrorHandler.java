@@ -35,6 +35,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       msg = "no such file or folder: " + msg;
     } else if (t instanceof java.nio.file.AccessDeniedException) {
       msg = "permission denied: " + msg;
+    } else if (t instanceof java.nio.file.FileAlreadyExistsException) {
+      msg = "something else is in the way: " + msg;
+    } else if (t instanceof java.nio.file.NotDirectoryException) {
+      msg = "not a folder: " + msg;
     } else if (t instanceof java.nio.file.FileSystemException fse && msg != null && msg.contains("No space left")) {
       msg = "disk full" + (fse.getFile() == null ? "" : ": " + fse.getFile()) + "; nothing was changed, free some space and run the command again";
     } else if (msg == null || msg.isBlank()) {

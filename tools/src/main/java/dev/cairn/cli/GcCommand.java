@@ -36,8 +36,8 @@ final class GcCommand extends Base {
       m.put("leftovers_removed", r.leftoversRemoved());
       printJson(m);
     } else {
-      out().printf("Deleted %d objects (%s freed); rewrote %d packs into %d; removed %d leftovers%n", r.objectsDeleted(),
-          Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.leftoversRemoved());
+      out().printf("Deleted %d objects (%s freed): %d packs removed, %d written with the live objects they held; removed %d leftovers%n",
+          r.objectsDeleted(), Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.leftoversRemoved());
     }
     return 0;
   }
@@ -58,8 +58,8 @@ final class GcCommand extends Base {
       m.put("temporary_files_removed", r.temporaryFilesRemoved());
       printJson(m);
     } else {
-      out().printf("%s: deleted %d objects (%s freed); rewrote %d packs into %d; removed %d temporary files%n", storage, r.objectsDeleted(),
-          Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.temporaryFilesRemoved());
+      out().printf("%s: deleted %d objects (%s freed): %d packs removed, %d written with the live objects they held; removed %d temporary files%n",
+          storage, r.objectsDeleted(), Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.temporaryFilesRemoved());
     }
     return 0;
   }
