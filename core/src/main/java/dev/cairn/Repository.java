@@ -46,6 +46,7 @@ public final class Repository implements AutoCloseable {
    */
   public static Repository create(Path dir, RepositoryConfig config) throws IOException {
     Path d = dir.toAbsolutePath().normalize();
+    requireNoForeignFiles(d);
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
       Files.createDirectories(d.resolve(sub));
     }
@@ -53,6 +54,30 @@ public final class Repository implements AutoCloseable {
       throw new IOException("Cannot create repository: one already exists at " + d);
     }
     return open(d);
+  }
+
+  /** What a repository's folder holds (spec/repository.md); anything else is someone else's. */
+  private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(CONFIG, "packs", "index", "refs", "tmp", "cache", "runs",
+      "remotes", "lost-found");
+
+  /**
+   * Refuses to make a repository of a folder that holds other files: a mistyped {@code --repo}
+   * must not scatter a repository among a user's files.
+   */
+  private static void requireNoForeignFiles(Path d) throws IOException {
+    if (Files.exists(d) && !Files.isDirectory(d)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it is a file, not a folder");
+    }
+    if (!Files.isDirectory(d)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(d)) {
+      Path foreign = s.filter(p -> !OWN_NAMES.contains(p.getFileName().toString())).findFirst().orElse(null);
+      if (foreign != null) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it holds no repository but other files ("
+            + foreign.getFileName() + "); give a new or empty folder, or the folder of an existing repository");
+      }
+    }
   }
 
   /**

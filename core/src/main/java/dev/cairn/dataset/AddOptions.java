@@ -45,7 +45,7 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     if (f == null) {
       return "";
     }
-    String s = f.trim().replaceAll("/+", "/");
+    String s = f.replaceAll("/+", "/"); // spaces are kept: they are legal in names, as on disk
     while (s.startsWith("./")) {
       s = s.substring(2);
     }

@@ -91,7 +91,8 @@ public final class ArchiveIo {
   /** Streams the files of {@code root} as an archive of {@code format} into {@code out}. */
   public static void write(DatasetRepository repo, ObjectId root, Format format, OutputStream out, long timeMillis,
       Progress progress) throws IOException {
-    try (ObjectReader reader = repo.repository().objects().newReader()) {
+    try (ObjectReader reader = repo.repository().objects().newReader();
+        ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       Manifest m = new Manifest(new NodeLoader(reader), root);
       progress.start("exporting " + m.entryCount() + " files", m.totalBytes());
       OutputStream compressed = switch (format) {
@@ -101,12 +102,13 @@ public final class ArchiveIo {
       };
       ArchiveOutputStream<? extends ArchiveEntry> archive = format == Format.ZIP ? zip(compressed) : tar(compressed);
       for (FileEntry e : m) {
-        if (e.kind() != EntryKind.FILE) {
-          continue;
-        }
         putEntry(archive, e, timeMillis);
-        try (InputStream in = reader.openContent(e.fileContent())) {
-          in.transferTo(archive);
+        if (e.kind() == EntryKind.LINK) {
+          copyLinked(links, e, archive, repo.repository().objects().algorithm());
+        } else {
+          try (InputStream in = reader.openContent(e.fileContent())) {
+            in.transferTo(archive);
+          }
         }
         archive.closeArchiveEntry();
         progress.advance(e.size());
@@ -116,6 +118,30 @@ public final class ArchiveIo {
         compressed.close();
       }
       progress.finish();
+    }
+  }
+
+  /**
+   * Copies a linked file (one that stays where it is) into the archive, checking that it still
+   * has the size and digest recorded when it was added.
+   */
+  private static void copyLinked(ExternalFiles links, FileEntry e, OutputStream out, dev.cairn.id.HashAlgorithm algorithm)
+      throws IOException {
+    dev.cairn.id.Hasher h = algorithm.newHasher();
+    long size = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = links.open(e)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        if (size + n > e.size()) {
+          break; // grew: refused below, before the archive's entry overflows
+        }
+        h.update(buf, 0, n);
+        out.write(buf, 0, n);
+        size += n;
+      }
+    }
+    if (size != e.size() || !h.digest().equals(e.digest())) {
+      throw new InvalidInputException("Cannot export " + e.path() + ": the linked file " + e.uri() + " changed since it was added");
     }
   }
 

@@ -477,8 +477,10 @@ public final class Dataset {
 
   static void requireDraft(DatasetRecord r, String action) throws DatasetStateException {
     if (!r.isDraft()) {
-      throw new DatasetStateException("Cannot " + action + ": version " + r.id() + " (" + r.name() + " " + r.version()
-          + ") is " + r.state().label() + "; create a new version with --parents " + r.id().substring(0, 8));
+      String what = "version " + r.id() + " (" + r.name() + " " + r.version() + ") is " + r.state().label();
+      throw new DatasetStateException(action.equals("close")
+          ? "Cannot close: " + what + " already; to upload it to a remote, use upload"
+          : "Cannot " + action + ": " + what + "; create a new version with --parents " + r.id().substring(0, 8));
     }
   }
 
@@ -510,27 +512,44 @@ public final class Dataset {
 
   /** Renames every version of this dataset (same project and name). */
   public void rename(String newName) throws IOException {
+    java.util.Objects.requireNonNull(newName, "newName must not be null: give the dataset's new name");
     VersionLifecycle.rename(repo, record(), null, newName);
   }
 
   /** Moves every version of this dataset to another project. */
   public void moveToProject(String newProject) throws IOException {
+    java.util.Objects.requireNonNull(newProject, "newProject must not be null: give a project name (\"\" for none)");
     VersionLifecycle.rename(repo, record(), newProject, null);
   }
 
-  /** Sets the description. */
+  /** Sets the description ("" for none). */
   public void setDescription(String description) throws IOException {
+    java.util.Objects.requireNonNull(description, "description must not be null: give \"\" for none");
     update("set-description", List.of(description), r -> r.toBuilder().description(description));
   }
 
-  /** Replaces the tags. */
+  /** Replaces the tags; each is checked as {@code create} checks them (not empty, no control characters). */
   public void setTags(List<String> tags) throws IOException {
-    update("tags", tags, r -> r.toBuilder().tags(tags));
+    java.util.Objects.requireNonNull(tags, "tags must not be null: give an empty list for none");
+    for (String t : tags) {
+      if (t == null) {
+        throw new InvalidInputException("Cannot use a null tag");
+      }
+      VersionLifecycle.checkName("tag", t, false);
+    }
+    List<String> copy = List.copyOf(tags);
+    update("tags", copy, r -> r.toBuilder().tags(copy));
   }
 
   /** Sets (or, with a null value, removes) metadata keys. */
   public void setMetadata(Map<String, String> changes) throws IOException {
     java.util.Objects.requireNonNull(changes, "changes must not be null: a map of keys to values (null values remove keys)");
+    for (String k : changes.keySet()) {
+      if (k == null) {
+        throw new InvalidInputException("Cannot use a null metadata key");
+      }
+      VersionLifecycle.checkName("metadata key", k, false);
+    }
     List<String> args = new ArrayList<>();
     changes.forEach((k, v) -> args.add(k + "=" + (v == null ? "" : v)));
     update("metadata", args, r -> {
@@ -736,9 +755,13 @@ public final class Dataset {
     return graph;
   }
 
-  /** Checks every stored object of the version; returns the problems found (none: intact). */
+  /**
+   * Checks every stored object of the version; returns the problems found (none, or only files
+   * {@linkplain VerifyProblem.Kind#NOT_FETCHED not fetched} from the version's remote: intact).
+   */
   public List<VerifyProblem> verify() throws IOException {
-    return Verifier.verifyStored(repo, record().root());
+    DatasetRecord r = record();
+    return Verifier.verifyStored(repo, r.root(), r.storage());
   }
 
   /** Compares {@code folder} with the version; returns every differing path. */

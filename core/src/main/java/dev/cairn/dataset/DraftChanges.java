@@ -59,6 +59,26 @@ final class DraftChanges {
         if (first != null && DatasetPaths.isUnder(first.path(), p)) {
           throw fileAndFolder(first.path(), p);
         }
+        requireNoNormalizationTwin(m, p);
+      }
+    }
+  }
+
+  /**
+   * Refuses a new path that differs from one the draft holds only by Unicode normalization (the
+   * same name composed and decomposed, as macOS and Linux write it): the two would collide on many
+   * systems. Within one add the folder scan checks this; here, against the draft, each path with
+   * letters beyond ASCII is looked up in both forms.
+   */
+  private static void requireNoNormalizationTwin(Manifest m, String p) throws IOException {
+    if (p.chars().allMatch(c -> c < 0x80)) {
+      return;
+    }
+    for (java.text.Normalizer.Form form : new java.text.Normalizer.Form[] {java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD}) {
+      String twin = java.text.Normalizer.normalize(p, form);
+      if (!twin.equals(p) && m.lookup(twin) != null) {
+        throw new InvalidInputException("Cannot add '" + DatasetPaths.printable(p) + "': it differs from '" + DatasetPaths.printable(twin)
+            + "', which the version holds, only by Unicode normalization, and the two would collide on many systems");
       }
     }
   }

@@ -75,7 +75,7 @@ public final class ParentMerge {
           String folder = p.substring(0, s);
           if (folders.add(folder) && before.lookup(folder) != null) {
             edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
-            clash(folder, parent, parentIds.get(0), holders, provider, conflictOrder);
+            clash(folder, parent, provider.getOrDefault(folder, parentIds.get(0)), holders, conflictOrder);
           }
         }
         for (java.util.Iterator<dev.cairn.manifest.FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
@@ -84,7 +84,8 @@ public final class ParentMerge {
             break;
           }
           edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
-          clash(p, parent, parentIds.get(0), holders, provider, conflictOrder);
+          // (p's own provider is this parent already: the folder came from whoever gave q)
+          clash(p, parent, provider.getOrDefault(q, parentIds.get(0)), holders, conflictOrder);
         }
       }
       if (!edits.isEmpty()) {
@@ -99,13 +100,12 @@ public final class ParentMerge {
     return new Result(merged, conflicts);
   }
 
-  /** Records that {@code parent} replaced, at {@code path}, what an earlier parent held there. */
-  private static void clash(String path, String parent, String first, Map<String, List<String>> holders, Map<String, String> provider,
-      List<String> conflictOrder) {
+  /** Records that {@code parent} replaced, at {@code path}, what parent {@code earlier} held there. */
+  private static void clash(String path, String parent, String earlier, Map<String, List<String>> holders, List<String> conflictOrder) {
     List<String> h = holders.get(path);
     if (h == null) {
       h = new ArrayList<>();
-      h.add(provider.getOrDefault(path, first));
+      h.add(earlier);
       holders.put(path, h);
       conflictOrder.add(path);
     }

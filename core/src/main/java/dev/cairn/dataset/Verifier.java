@@ -24,8 +24,12 @@ import java.util.stream.Stream;
 final class Verifier {
   private Verifier() {}
 
-  /** Reads every node, file object and chunk of the version, checking hashes and digests. */
-  static List<VerifyProblem> verifyStored(DatasetRepository repo, ObjectId root) throws IOException {
+  /**
+   * Reads every node, file object and chunk of the version, checking hashes and digests. For a
+   * version with a remote ({@code storage} not null), a file whose objects are absent was not
+   * fetched; without one, it is damage.
+   */
+  static List<VerifyProblem> verifyStored(DatasetRepository repo, ObjectId root, String storage) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
@@ -41,6 +45,10 @@ final class Verifier {
             if (!d.equals(e.digest())) {
               problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, "stored bytes hash to " + d.hex()));
             }
+          } catch (dev.cairn.errors.MissingObjectException ex) {
+            problems.add(storage != null
+                ? new VerifyProblem(e.path(), VerifyProblem.Kind.NOT_FETCHED, "its data is on " + storage + ", not here")
+                : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
           } catch (CairnException ex) {
             problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
           }

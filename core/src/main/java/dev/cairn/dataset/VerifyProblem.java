@@ -20,6 +20,16 @@ public record VerifyProblem(String path, Kind kind, String detail) {
     /** Same bytes; the executable bit differs (sync counts that as a change too). */
     MODE,
     /** Stored objects are missing or damaged. */
-    DAMAGED
+    DAMAGED,
+    /**
+     * The file's data is not here because the version was fetched in part from its remote (a
+     * filter, a part, or only its manifest): not damage, and not counted as a difference.
+     */
+    NOT_FETCHED;
+
+    /** Whether this kind says the version and what was checked differ (all but {@link #NOT_FETCHED}). */
+    public boolean isDifference() {
+      return this != NOT_FETCHED;
+    }
   }
 }

@@ -74,9 +74,11 @@ class DatasetTest {
     Dataset merged = Dataset.create(repo, CreateOptions.of("c", "merged").parents(ds.id(), folderD.id()).build());
     assertThat(paths(merged.listFiles())).containsExactly("d/e", "x/y", "z");
     assertThat(merged.record().conflicts()).extracting(Conflict::path).containsExactly("d");
+    assertThat(merged.record().conflicts().get(0).parents()).containsExactly(ds.id(), folderD.id());
     Dataset reversed = Dataset.create(repo, CreateOptions.of("c", "reversed").parents(folderD.id(), ds.id()).build());
     assertThat(paths(reversed.listFiles())).containsExactly("d", "x/y", "z");
     assertThat(reversed.record().conflicts()).extracting(Conflict::path).containsExactly("d");
+    assertThat(reversed.record().conflicts().get(0).parents()).containsExactly(folderD.id(), ds.id());
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("c", "strict").parents(ds.id(), folderD.id()).failOnConflict(true).build()))
         .isInstanceOf(ConflictException.class);
   }
@@ -160,6 +162,51 @@ class DatasetTest {
         pool.shutdown();
       }
     }
+  }
+
+  @Test
+  void aNameDifferingOnlyByUnicodeNormalizationFromOneInTheDraftIsRefused() throws IOException {
+    Path composed = folder("nfc", Map.of("caf\u00e9", "nfc"));
+    Path decomposed = folder("nfd", Map.of("cafe\u0301", "nfd"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "unicode").build());
+    ds.addFiles(AddOptions.of(composed));
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(decomposed)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Unicode normalization");
+    assertThat(ds.listFiles()).hasSize(1);
+  }
+
+  @Test
+  void settersRefuseWhatCreateRefuses() throws IOException {
+    Dataset ds = closedVersion("p", "setters", Map.of("a", "1"));
+    assertThatThrownBy(() -> ds.setTags(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("empty list");
+    assertThatThrownBy(() -> ds.setTags(java.util.Arrays.asList("a", null))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> ds.setTags(List.of("", "x"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("empty tag");
+    assertThatThrownBy(() -> ds.setTags(List.of("x\ny"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("control");
+    assertThatThrownBy(() -> ds.setDescription(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("description");
+    assertThatThrownBy(() -> ds.setMetadata(Map.of("", "v"))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> ds.setMetadata(Map.of("a\nb", "v"))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> ds.rename(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("newName");
+    ds.setTags(List.of("fine"));
+    assertThat(ds.record().tags()).containsExactly("fine");
+  }
+
+  @Test
+  void aRepositoryIsNotMadeAmongOtherFiles() throws IOException {
+    Path data = folder("user-data", Map.of("notes.txt", "mine"));
+    assertThatThrownBy(() -> DatasetRepository.open(data)).isInstanceOf(InvalidInputException.class).hasMessageContaining("notes.txt");
+    try (var s = Files.list(data)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
+    }
+    assertThatThrownBy(() -> DatasetRepository.open(data.resolve("notes.txt"))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("a file, not a folder");
+  }
+
+  @Test
+  void aDatasetFolderKeepsItsSpaces() throws IOException {
+    Path src = folder("spaced", Map.of("f.txt", "x"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "spaces").build());
+    ds.addFiles(AddOptions.of(src).datasetFolder(" sp / inner /"));
+    assertThat(paths(ds.listFiles())).containsExactly(" sp / inner /f.txt");
   }
 
   @Test

@@ -83,6 +83,14 @@ public final class CairnCommand implements Runnable {
         cl.addSubcommand(c);
       }
     }
+    // An empty path would mean the working folder: refused rather than guessed (register after
+    // the subcommands, so that they get the converter too).
+    cl.registerConverter(java.nio.file.Path.class, s -> {
+      if (s.isEmpty()) {
+        throw new CommandLine.TypeConversionException("an empty path");
+      }
+      return java.nio.file.Path.of(s);
+    });
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
     return cl;

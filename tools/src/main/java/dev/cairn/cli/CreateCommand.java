@@ -38,11 +38,15 @@ final class CreateCommand extends Base {
 
   @Override
   int run() throws Exception {
-    String proj = project;
-    if (proj == null && !parents.isEmpty()) {
-      proj = repo().get(parents.get(parents.size() - 1)).project();
+    List<String> ps = new java.util.ArrayList<>();
+    for (String p : parents) {
+      ps.add(localOrFetched(p));
     }
-    Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(parents).tags(tags)
+    String proj = project;
+    if (proj == null && !ps.isEmpty()) {
+      proj = repo().get(ps.get(ps.size() - 1)).project();
+    }
+    Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(ps).tags(tags)
         .description(description).storage(storage).failOnConflict(failOnConflict).build());
     DatasetRecord r = ds.record();
     if (json) {
@@ -59,10 +63,26 @@ final class CreateCommand extends Base {
       out().printf("%s%s version %s, %d files from %d parent(s)%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
           r.version(), r.fileCount(), r.parents().size());
       if (!r.conflicts().isEmpty()) {
-        out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s', or 'cairn search --ids %s --json')%n",
-            r.conflicts().size(), r.id().substring(0, 8), r.id().substring(0, 8));
+        out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s')%n",
+            r.conflicts().size(), r.id().substring(0, 8));
       }
     }
     return 0;
+  }
+
+  /**
+   * A parent's id: local, else fetched (its record and manifest, as {@code list --storage} does)
+   * from the new version's remote or the default one.
+   */
+  private String localOrFetched(String parent) throws java.io.IOException {
+    try {
+      return repo().get(parent).id();
+    } catch (dev.cairn.errors.DatasetNotFoundException notLocal) {
+      String remote = storage != null ? storage : repo().defaultStorage();
+      if (remote == null) {
+        throw notLocal;
+      }
+      return repo().fetch(parent, dev.cairn.dataset.Selection.NONE, remote, null, progress()).id();
+    }
   }
 }

@@ -53,7 +53,10 @@ final class SyncCommand extends Base {
       String nm = name;
       if (ps.isEmpty()) {
         try {
-          ps.add(latestClosed(repo().get(project, name, null).record()).id());
+          dev.cairn.dataset.DatasetRecord parent = latestClosed(repo().get(project, name, null).record());
+          if (parent != null) {
+            ps.add(parent.id());
+          }
         } catch (dev.cairn.errors.DatasetNotFoundException first) {
           // the first version of this dataset
         }
@@ -102,8 +105,8 @@ final class SyncCommand extends Base {
 
   /**
    * {@code latest}, or when it is a draft (left by --skip-close, say) the dataset's latest closed
-   * version, so that one stray draft does not block every later sync; a dataset with drafts only
-   * keeps its draft, which the sync then refuses as a parent.
+   * version, so that one stray draft does not block every later sync; null for a dataset of drafts
+   * only, whose next sync then starts a version without parents.
    */
   private dev.cairn.dataset.DatasetRecord latestClosed(dev.cairn.dataset.DatasetRecord latest) throws java.io.IOException {
     if (!latest.isDraft()) {
@@ -117,6 +120,6 @@ final class SyncCommand extends Base {
         closed = r;
       }
     }
-    return closed != null ? closed : latest;
+    return closed;
   }
 }

@@ -24,10 +24,12 @@ final class VerifyCommand extends Base {
   int run() throws Exception {
     Dataset ds = requireLocal(select(selector));
     List<VerifyProblem> problems = folder == null ? ds.verify() : ds.verify(folder);
+    long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
+    long notFetched = problems.size() - differences;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
-      m.put("ok", problems.isEmpty());
+      m.put("ok", differences == 0);
       m.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
           "detail", p.detail())).toList());
       printJson(m);
@@ -35,8 +37,9 @@ final class VerifyCommand extends Base {
       for (VerifyProblem p : problems) {
         out().printf("%-10s %s: %s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path(), p.detail());
       }
-      out().printf(problems.isEmpty() ? "Verified: no differences%n" : "%d differing path(s)%n", problems.size());
+      String fetched = notFetched == 0 ? "" : " (" + notFetched + " file(s) not fetched: their data is on the version's remote)";
+      out().println((differences == 0 ? "Verified: no differences" : differences + " differing path(s)") + fetched);
     }
-    return problems.isEmpty() ? 0 : 1;
+    return differences == 0 ? 0 : 1;
   }
 }

@@ -30,7 +30,7 @@ final class ChangesPage {
     DiffEntry.ChangeType type = Params.changeType(ctx);
     long offset = Params.nonNegative(ctx, "offset", 0);
     VersionHeader.Tab tab = VersionHeader.Tab.CHANGES;
-    Html h = new Html().raw(VersionHeader.render(r, tab));
+    Html h = new Html().raw(VersionHeader.render(site, r, tab));
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, PAGE);

@@ -26,7 +26,7 @@ final class FilesPage {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     String filter = Params.exact(ctx, "filter");
     VersionHeader.Tab tab = VersionHeader.Tab.FILES;
-    Html h = new Html().raw(VersionHeader.render(r, tab));
+    Html h = new Html().raw(VersionHeader.render(site, r, tab));
     filterForm(h, r.id(), filter);
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
@@ -74,7 +74,10 @@ final class FilesPage {
 
   private static void table(Html h, DatasetRecord r, FilePage page, Provenance provenance) throws IOException {
     if (page.files().isEmpty()) {
-      h.el("div", page.filter() == null ? "This version holds no files." : "No file matches.", "class", "card empty");
+      String none = page.filter() != null ? "No file matches."
+          : page.total() > 0 ? "No files past number " + page.offset() + ": the version holds " + page.total() + "."
+          : "This version holds no files.";
+      h.el("div", none, "class", "card empty");
       return;
     }
     h.open("div", "class", "table-wrap").open("table", "id", "files").open("thead").open("tr");

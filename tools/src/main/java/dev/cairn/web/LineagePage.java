@@ -23,7 +23,7 @@ final class LineagePage {
     DatasetRecord r = ds.record();
     Lineage lineage = Lineage.of(r.id(), ds.dependencyGraph(), site::recordOrNull);
     VersionHeader.Tab tab = VersionHeader.Tab.LINEAGE;
-    Html h = new Html().raw(VersionHeader.render(r, tab));
+    Html h = new Html().raw(VersionHeader.render(site, r, tab));
     h.el("p", Text.plural(lineage.nodes().size(), "version", "versions") + " in the lineage, oldest at the top. "
         + "Each box shows the files its change-set added (+), modified (~) and removed (−); click one to open it.", "class", "muted");
     h.open("div", "class", "dag-wrap").raw(LineageSvg.render(lineage)).close("div");

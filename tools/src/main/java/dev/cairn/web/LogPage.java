@@ -16,7 +16,7 @@ final class LogPage {
   String render(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     VersionHeader.Tab tab = VersionHeader.Tab.LOG;
-    Html h = new Html().raw(VersionHeader.render(r, tab));
+    Html h = new Html().raw(VersionHeader.render(site, r, tab));
     if (r.log().isEmpty()) {
       h.el("div", "The execution log is empty.", "class", "card empty");
     } else {

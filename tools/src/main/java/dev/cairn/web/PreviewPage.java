@@ -33,7 +33,7 @@ final class PreviewPage {
   String render(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     VersionHeader.Tab tab = VersionHeader.Tab.PREVIEW;
-    Html h = new Html().raw(VersionHeader.render(r, tab));
+    Html h = new Html().raw(VersionHeader.render(site, r, tab));
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       Manifest m = new Manifest(loader, r.root());

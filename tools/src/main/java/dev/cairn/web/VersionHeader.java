@@ -49,13 +49,17 @@ final class VersionHeader {
     return r.name() + " " + r.version() + (tab == Tab.OVERVIEW ? "" : " · " + tab.label);
   }
 
-  static Html render(DatasetRecord r, Tab active) {
+  static Html render(Site site, DatasetRecord r, Tab active) {
     Html h = new Html().open("div", "class", "title-row").open("div");
     h.open("h1").text(r.name()).text(" ").el("span", r.version(), "class", "version").close("h1");
     h.open("div", "class", "actions").raw(Widgets.state(r)).raw(Widgets.tags(r.tags())).raw(Widgets.id(r.id())).close("div");
     h.close("div").open("div", "class", "actions");
-    if (!r.parents().isEmpty()) {
-      h.link(Links.compare(r.parents().get(r.parents().size() - 1), r.id()), "Compare with parent", "class", "button secondary");
+    // The last parent still here (a parent deleted with --force leaves its id in the lineage).
+    for (int i = r.parents().size() - 1; i >= 0; i--) {
+      if (site.repository().catalog().exists(r.parents().get(i))) {
+        h.link(Links.compare(r.parents().get(i), r.id()), "Compare with parent", "class", "button secondary");
+        break;
+      }
     }
     h.link(Links.archive(r.id(), "zip"), "Download .zip", "class", "button", "download", true);
     h.link(Links.archive(r.id(), "tar"), "Download .tar", "class", "button secondary", "download", true);

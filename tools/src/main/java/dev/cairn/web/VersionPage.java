@@ -23,7 +23,7 @@ final class VersionPage {
 
   String render(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
-    Html h = new Html().raw(VersionHeader.render(r, VersionHeader.Tab.OVERVIEW));
+    Html h = new Html().raw(VersionHeader.render(site, r, VersionHeader.Tab.OVERVIEW));
     h.open("div", "class", "grid");
     properties(h, r);
     size(h, r);

@@ -146,6 +146,19 @@ class CliEndToEndTest {
   }
 
   @Test
+  void aDatasetOfDraftsOnlySyncsANewVersionWithoutParents() throws IOException {
+    Path src = tmp.resolve("d");
+    write(src.resolve("a"), "1".getBytes(StandardCharsets.UTF_8));
+    String draft = (String) cli.ok("sync", "--project", "p", "--name", "drafty", "--folder", src.toString(), "--skip-close", "--json")
+        .obj().get("id");
+    write(src.resolve("b"), "2".getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> next = cli.ok("sync", "--project", "p", "--name", "drafty", "--folder", src.toString(), "--json").obj();
+    assertThat(next).containsEntry("closed", true).containsEntry("added", 2L);
+    assertThat(cli.ok("search", "--ids", (String) next.get("id"), "--json").array().get(0).get("parents")).asList().isEmpty();
+    assertThat(cli.ok("search", "--ids", draft, "--json").array().get(0).get("state")).isEqualTo("draft");
+  }
+
+  @Test
   void partsAreDisjointAndCoverTheVersion() throws IOException {
     Path src = tmp.resolve("p");
     Random r = new Random(1);
@@ -279,13 +292,15 @@ class CliEndToEndTest {
     assertThat(cli.fails("search", "--name", "[").err()).contains("not a regular expression");
     assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
+    assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
+    assertThat(cli.fails("sync", "--name", "n", "--folder", "").err()).contains("empty path");
     for (String huge : List.of("106751991168d", "213503982335d", "99999999999999999999s", "P999999999999999D")) {
       assertThat(cli.fails("gc", "--grace", huge).err()).as(huge).contains("too long");
     }
     assertThat(cli.fails("get", "--run", "r1").err()).contains("--alias");
     StringWriter err = new StringWriter();
     assertThat(Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", "", "list")).isNotZero();
-    assertThat(err.toString()).contains("--repo ''");
+    assertThat(err.toString()).contains("--repo").contains("an empty path");
   }
 
   @Test

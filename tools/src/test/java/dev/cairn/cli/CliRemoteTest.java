@@ -37,10 +37,22 @@ class CliRemoteTest {
     assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     assertThat(b.ok("list", "--id", id.substring(0, 8), "--storage", remote, "--json").array()).extracting(m -> m.get("path"))
         .containsExactly("data/x.csv", "y.txt");
+    // Listed only (its manifest fetched): verify says what is not here, and that it is no damage.
+    Cli.Result listedOnly = b.ok("verify", "--id", id);
+    assertThat(listedOnly.out()).contains("not_fetched").contains("2 file(s) not fetched").doesNotContain("damaged");
+    assertThat(b.ok("verify", "--id", id, "--json").obj().get("ok")).isEqualTo(true);
     Path copy = Path.of(b.ok("get", "--id", id.substring(0, 8), "--storage", remote).lastLine());
+    assertThat(b.ok("verify", "--id", id).out()).contains("Verified: no differences").doesNotContain("not fetched");
     assertThat(Files.readString(copy.resolve("data/x.csv"))).isEqualTo("a,b\n1,2\n");
     assertThat(b.ok("get", "--id", id).lastLine()).isEqualTo(copy.toString());
 
+    // A parent known only on the remote is fetched by create (its record and manifest).
+    Cli d = new Cli(tmp.resolve("d"));
+    Map<String, Object> made = d.ok("create", "--name", "shared-child", "--parents", id.substring(0, 8), "--storage", remote, "--json").obj();
+    assertThat(made.get("parents")).asList().containsExactly(id);
+    assertThat(d.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("data/x.csv", "y.txt");
+    assertThat(new Cli(tmp.resolve("e")).fails("create", "--name", "orphan", "--parents", id.substring(0, 8)).err())
+        .contains("no version id starts with");
     // A child made on b goes back to the remote and on to a.
     write(src.resolve("z.txt"), "zed");
     String child = (String) b.ok("create", "--name", "shared", "--parents", id, "--storage", remote, "--json").obj().get("id");
@@ -74,6 +86,25 @@ class CliRemoteTest {
     assertThat((Long) gc.get("objects_deleted")).isPositive();
     Path again = Path.of(new Cli(tmp.resolve("fresh")).ok("get", "--id", id, "--storage", remote).lastLine());
     assertThat(Files.readString(again.resolve("y.txt"))).isEqualTo("why");
+  }
+
+  @Test
+  void aCloseWhoseUploadFailsSaysTheVersionIsClosedAndHowToRetry() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path remote = tmp.resolve("remote");
+    write(tmp.resolve("src/a.txt"), "a");
+    String id = (String) cli.ok("create", "--name", "up", "--storage", remote.toString(), "--json").obj().get("id");
+    cli.ok("add", "--files", tmp.resolve("src").toString());
+    Files.walk(remote).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    write(remote, "not a folder");
+    String err = cli.fails("close").err();
+    assertThat(err).contains("Closed " + id + " here, but could not upload it to").contains("cairn upload --id " + id.substring(0, 8));
+    assertThat(err.lines().count()).isEqualTo(1);
+    assertThat(cli.fails("close").err()).contains("already").contains("upload");
+    Files.delete(remote);
+    cli.ok("upload");
+    assertThat(new Cli(tmp.resolve("other")).ok("search", "--storage", remote.toString(), "--json").array())
+        .extracting(m -> m.get("id")).containsExactly(id);
   }
 
   @Test
@@ -119,6 +150,17 @@ class CliRemoteTest {
     assertThat(Files.readString(oddCopy.resolve("o/a b#1%.txt"))).isEqualTo("spaces");
     assertThat(Files.readString(oddCopy.resolve("o/sub/caf\u00e9 2.txt"))).isEqualTo("accent");
     assertThat(cli.ok("verify", "--id", oddId).exit()).isZero();
+    // An export holds linked files too, read from where they stay.
+    Path zip = tmp.resolve("odd.zip");
+    cli.ok("export", "--id", oddId, "--output", zip.toString());
+    try (var z = new java.util.zip.ZipFile(zip.toFile())) {
+      assertThat(new String(z.getInputStream(z.getEntry("o/sub/caf\u00e9 2.txt")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("accent");
+      assertThat(z.size()).isEqualTo(2);
+    }
+    write(odd.resolve("a b#1%.txt"), "changed since");
+    assertThat(cli.fails("export", "--id", oddId, "--output", tmp.resolve("odd2.zip").toString()).err()).contains("changed since it was added");
+    assertThat(tmp.resolve("odd2.zip")).doesNotExist();
     // A mistyped remote is refused, and nothing is created there.
     Path typo = tmp.resolve("typo-remote");
     assertThat(cli.fails("search", "--storage", typo.toString()).err()).contains("no cairn-remote");
