@@ -21,6 +21,10 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
 
   /** Adds {@code source} recursively at the dataset root. */
   public static AddOptions of(Path... source) {
+    java.util.Objects.requireNonNull(source, "source must not be null: give the files or folders to add");
+    for (Path p : source) {
+      java.util.Objects.requireNonNull(p, "a source must not be null: give the files or folders to add");
+    }
     return new AddOptions(List.of(source), List.of(), "", true, false);
   }
 

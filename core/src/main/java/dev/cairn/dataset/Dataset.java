@@ -160,6 +160,7 @@ public final class Dataset {
 
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
     List<Glob> globs = o.wildcards().stream().map(Glob::of).toList();
     List<SourceFile> found = new ArrayList<>();
     FolderScanner scanner = new FolderScanner(progress, repo.repository().directory());

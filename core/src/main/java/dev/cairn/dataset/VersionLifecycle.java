@@ -33,6 +33,9 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot use " + what + " '" + value.replaceAll("\\p{Cntrl}", "?")
           + "': at most 255 characters, no control characters");
     }
+    if (what.equals("tag") && value.indexOf(',') >= 0) {
+      throw new InvalidInputException("Cannot use tag '" + value + "': tags hold no commas (lists of tags are written with commas)");
+    }
   }
 
   static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {

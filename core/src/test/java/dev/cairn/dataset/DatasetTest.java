@@ -186,6 +186,7 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.setMetadata(Map.of("", "v"))).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> ds.setMetadata(Map.of("a\nb", "v"))).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> ds.rename(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("newName");
+    assertThatThrownBy(() -> ds.setTags(List.of("a,b"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("commas");
     ds.setTags(List.of("fine"));
     assertThat(ds.record().tags()).containsExactly("fine");
   }

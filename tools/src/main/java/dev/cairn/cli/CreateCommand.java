@@ -24,7 +24,7 @@ final class CreateCommand extends Base {
   @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parent versions, in order: later parents win where they disagree.")
   List<String> parents = new ArrayList<>();
 
-  @Option(names = "--tags", paramLabel = "T", arity = "1..*", description = "Tags.")
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Tags (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--description", paramLabel = "D", description = "Description.")

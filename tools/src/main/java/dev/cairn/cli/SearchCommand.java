@@ -15,7 +15,7 @@ final class SearchCommand extends Base {
   @Option(names = "--name", paramLabel = "N", description = "Only names matching this regular expression (case-insensitive).")
   String name;
 
-  @Option(names = "--tags", paramLabel = "T", arity = "1..*", description = "Only versions carrying all these tags.")
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Only versions carrying all these tags (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--ids", paramLabel = "ID", arity = "1..*", description = "Only these versions (ids or prefixes).")
