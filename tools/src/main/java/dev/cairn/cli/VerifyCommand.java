@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "verify", description = {
     "Check a version's stored objects, or a folder against the version.",
-    "Exits non-zero and names every differing path."})
+    "Exits non-zero and names every differing path. Files of a version fetched in part from its",
+    "remote are listed as not_fetched: not damage, and the exit status stays zero."})
 final class VerifyCommand extends Base {
   @Mixin VersionSelector selector;
 
