@@ -33,7 +33,7 @@ class AzureRemoteContractTest extends AbstractRemoteContractTest {
   }
 
   @Override
-  protected boolean runsStoppedWriteTests() {
+  protected boolean runsCoreLogicTests() {
     return false;
   }
 }

@@ -26,7 +26,7 @@ class HdfsRemoteContractTest extends AbstractRemoteContractTest {
   }
 
   @Override
-  protected boolean runsStoppedWriteTests() {
+  protected boolean runsCoreLogicTests() {
     return false;
   }
 }
