@@ -41,6 +41,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       msg = "not a folder: " + msg;
     } else if (t instanceof java.nio.file.FileSystemException fse && msg != null && msg.contains("No space left")) {
       msg = "disk full" + (fse.getFile() == null ? "" : ": " + fse.getFile()) + "; nothing was changed, free some space and run the command again";
+    } else if (t instanceof java.io.IOException && msg != null && msg.contains("No space left")) {
+      msg = "disk full; nothing was changed, free some space and run the command again";
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
     } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)

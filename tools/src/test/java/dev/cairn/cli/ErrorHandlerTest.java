@@ -1,0 +1,22 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotDirectoryException;
+import org.junit.jupiter.api.Test;
+
+/** The one line a failure prints: what went wrong in words, not an exception's bare text. */
+class ErrorHandlerTest {
+  @Test
+  void fileSystemFailuresSayWhatWentWrong() {
+    assertThat(ErrorHandler.oneLine(new FileAlreadyExistsException("/r/remote"))).isEqualTo("something else is in the way: /r/remote");
+    assertThat(ErrorHandler.oneLine(new NotDirectoryException("/r/x"))).isEqualTo("not a folder: /r/x");
+    assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device")))
+        .startsWith("disk full: /r/p.tmp; nothing was changed");
+    assertThat(ErrorHandler.oneLine(new IOException("No space left on device"))).startsWith("disk full; nothing was changed");
+    assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
+  }
+}
