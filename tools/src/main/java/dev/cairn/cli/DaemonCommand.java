@@ -17,12 +17,16 @@ final class DaemonCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ACTION", description = "start, stop or status", defaultValue = "status")
   String action;
 
+  @picocli.CommandLine.Option(names = "--json", description = "With status: print it as JSON.")
+  boolean json;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println("cairn: 'daemon " + action + "' is run by the bin/cairn launcher, which starts the daemon's JVM;"
-        + " run: bin/cairn daemon " + action);
+    String command = "daemon " + action + (json ? " --json" : "");
+    spec.commandLine().getErr().println("cairn: '" + command + "' is run by the bin/cairn launcher, which starts the daemon's JVM, when it"
+        + " comes first: run 'bin/cairn " + command + "' from the folder the daemon serves (options such as --repo do not apply to it)");
     return ErrorHandler.FAILED;
   }
 }

@@ -295,6 +295,8 @@ class CliEndToEndTest {
     assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
+    // The daemon is the launcher's: after a global option the command says how to run it.
+    assertThat(cli.fails("daemon", "status", "--json").err()).contains("'bin/cairn daemon status --json'").contains("comes first");
     assertThat(cli.fails("sync", "--name", "n", "--folder", "").err()).contains("empty path");
     for (String huge : List.of("106751991168d", "213503982335d", "99999999999999999999s", "P999999999999999D")) {
       assertThat(cli.fails("gc", "--grace", huge).err()).as(huge).contains("too long");
