@@ -66,8 +66,13 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   public Repository repository() {
+    if (closed) {
+      throw new IllegalStateException("Cannot use the repository at " + repo.directory() + ": it was closed");
+    }
     return repo;
   }
+
+  private volatile boolean closed;
 
   public Catalog catalog() {
     return catalog;
@@ -379,6 +384,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closed = true;
     if (owned) {
       repo.close();
     }

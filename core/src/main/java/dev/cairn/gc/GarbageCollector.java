@@ -98,7 +98,7 @@ public final class GarbageCollector {
       // Blocks whose every object is live (all of a small pack's) are copied as they are stored;
       // a pack's entries are taken in block order, so that each block's objects come together.
       // An object is taken off the live set once copied: a second stored copy of it is dropped.
-      BlockCopier copier = new BlockCopier(db, reader, out);
+      BlockCopier copier = new BlockCopier(db, reader, out, true);
       for (Candidate c : candidates) {
         List<PackEntry> byBlock = new ArrayList<>(c.entries());
         byBlock.sort(Comparator.comparingLong(PackEntry::blockOffset));

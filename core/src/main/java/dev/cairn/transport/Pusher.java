@@ -128,7 +128,7 @@ public final class Pusher {
       // Each layer is uploaded whole before the next is packed; within the first two, packs go up
       // while the next ones are written, and the sets are emptied as they go (the remote's index
       // grows meanwhile: a million tiny files must fit in a small heap).
-      BlockCopier copier = new BlockCopier(repo.repository().packs(), reader, packs);
+      BlockCopier copier = new BlockCopier(repo.repository().packs(), reader, packs, false);
       copyDraining(missing.chunks, copier);
       packs.cut();
       uploads.awaitAll();

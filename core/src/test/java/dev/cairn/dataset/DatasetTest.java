@@ -203,6 +203,16 @@ class DatasetTest {
   }
 
   @Test
+  void aClosedRepositorySaysSo() throws IOException {
+    Path dir = tmp.resolve("closed-repo");
+    DatasetRepository r = DatasetRepository.open(dir);
+    Dataset ds = Dataset.create(r, CreateOptions.of("p", "closing").build());
+    r.close();
+    assertThatThrownBy(ds::listFiles).isInstanceOf(IllegalStateException.class).hasMessageContaining("it was closed");
+    assertThatThrownBy(() -> Dataset.create(r, CreateOptions.of("p", "after").build())).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void aDatasetFolderKeepsItsSpaces() throws IOException {
     Path src = folder("spaced", Map.of("f.txt", "x"));
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "spaces").build());

@@ -117,7 +117,11 @@ final class PreviewPage {
         return h.empty("img", "class", "preview", "src", Links.inline(id, e.path()), "alt", e.path());
       }
       case CSV, TSV -> {
-        return table(FileHead.read(reader, e, TABLE_BYTES), kind == PreviewKind.CSV ? ',' : '\t');
+        FileHead head = FileHead.read(reader, e, TABLE_BYTES);
+        if (!PreviewKind.looksLikeText(head.bytes(), head.length())) {
+          return h.el("p", "This file is named as a table but holds binary data; download it to open it.", "class", "muted");
+        }
+        return table(head, kind == PreviewKind.CSV ? ',' : '\t');
       }
       default -> {
         FileHead head = FileHead.read(reader, e, TEXT_BYTES);

@@ -22,8 +22,8 @@ import java.util.Map;
  * written, and are checked again by whoever reads them). The objects of other blocks are read,
  * their hashes checked, and compressed anew.
  *
- * <p>Objects are taken as they come: a block of one object is copied at once, and the objects of
- * a shared block wait until the last of them arrives (objects stored together are usually asked
+ * <p>Objects are taken as they come: a block of one object is copied at once, and (when shared
+ * blocks are copied too) the objects of a shared block wait until the last of them arrives (objects stored together are usually asked
  * for together, so few wait long). Those of blocks never completed are compressed anew by
  * {@link #finish}. Not thread-safe.
  */
@@ -42,12 +42,21 @@ public final class BlockCopier {
 
   private record Wanted(ObjectId id, ObjectLocation location) {}
 
-  /** Copies into {@code out}; reads through {@code reader} what it cannot copy whole. */
-  public BlockCopier(PackObjectDatabase db, ObjectReader reader, PackAssembler out) throws IOException {
+  private final boolean copyGroups;
+
+  /**
+   * Copies into {@code out}; reads through {@code reader} what it cannot copy whole. With
+   * {@code copyGroups} false, only blocks of one object are copied, and the objects of shared
+   * blocks are compressed anew in the order asked: a push keeps its remote's blocks in manifest
+   * order, so that a partial fetch reads only its own files (a local block may mix the small files
+   * of several folders, ingested side by side), while a collection keeps whole blocks as they are.
+   */
+  public BlockCopier(PackObjectDatabase db, ObjectReader reader, PackAssembler out, boolean copyGroups) throws IOException {
     this.db = db;
     this.index = db.index();
     this.reader = reader;
     this.out = out;
+    this.copyGroups = copyGroups;
   }
 
   /** Asks for one object (once: the caller removes duplicates). */
@@ -60,6 +69,10 @@ public final class BlockCopier {
     int inBlock = objectsPerBlock(loc.packName()).getOrDefault(loc.blockOffset(), -1);
     if (inBlock == 1) {
       copyBlock(List.of(new Wanted(id, loc)));
+      return;
+    }
+    if (!copyGroups) {
+      repack(id);
       return;
     }
     BlockKey key = new BlockKey(loc.packName(), loc.blockOffset());

@@ -49,11 +49,15 @@ class BlockCopierTest {
   private record Copy(long storedBytesCopied, Map<ObjectId, byte[]> read) {}
 
   private Copy copy(Repository repo, List<ObjectId> ids) throws IOException {
+    return copy(repo, ids, true);
+  }
+
+  private Copy copy(Repository repo, List<ObjectId> ids, boolean copyGroups) throws IOException {
     Path out = tmp.resolve("out-" + System.nanoTime());
     java.nio.file.Files.createDirectories(out);
     try (ObjectReader reader = repo.objects().newReader();
         PackAssembler packs = new PackAssembler(repo.objects().algorithm(), out, out, repo.config().pack())) {
-      BlockCopier copier = new BlockCopier(repo.packs(), reader, packs);
+      BlockCopier copier = new BlockCopier(repo.packs(), reader, packs, copyGroups);
       copier.copy(ids);
       long copied = copier.copiedBytes();
       Map<ObjectId, byte[]> read = new HashMap<>();
@@ -97,6 +101,19 @@ class BlockCopierTest {
 
       assertThat(c.read()).containsExactlyInAnyOrderEntriesOf(objects);
       assertThat(c.storedBytesCopied()).isEqualTo(blockBytes(repo, reversed));
+    }
+  }
+
+  @Test
+  void withoutGroupsOnlyBlocksOfOneObjectAreCopied() throws IOException {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"))) {
+      Map<ObjectId, byte[]> objects = fill(repo);
+      List<ObjectId> all = new ArrayList<>(objects.keySet());
+
+      Copy c = copy(repo, all, false);
+
+      assertThat(c.read()).containsExactlyInAnyOrderEntriesOf(objects);
+      assertThat(c.storedBytesCopied()).isEqualTo(blockBytes(repo, all.subList(0, 3)));
     }
   }
 
