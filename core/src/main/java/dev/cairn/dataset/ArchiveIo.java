@@ -104,7 +104,7 @@ public final class ArchiveIo {
       for (FileEntry e : m) {
         putEntry(archive, e, timeMillis);
         if (e.kind() == EntryKind.LINK) {
-          copyLinked(links, e, archive, repo.repository().objects().algorithm());
+          links.copyChecked(e, archive, "export");
         } else {
           try (InputStream in = reader.openContent(e.fileContent())) {
             in.transferTo(archive);
@@ -118,30 +118,6 @@ public final class ArchiveIo {
         compressed.close();
       }
       progress.finish();
-    }
-  }
-
-  /**
-   * Copies a linked file (one that stays where it is) into the archive, checking that it still
-   * has the size and digest recorded when it was added.
-   */
-  private static void copyLinked(ExternalFiles links, FileEntry e, OutputStream out, dev.cairn.id.HashAlgorithm algorithm)
-      throws IOException {
-    dev.cairn.id.Hasher h = algorithm.newHasher();
-    long size = 0;
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = links.open(e)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        if (size + n > e.size()) {
-          break; // grew: refused below, before the archive's entry overflows
-        }
-        h.update(buf, 0, n);
-        out.write(buf, 0, n);
-        size += n;
-      }
-    }
-    if (size != e.size() || !h.digest().equals(e.digest())) {
-      throw new InvalidInputException("Cannot export " + e.path() + ": the linked file " + e.uri() + " changed since it was added");
     }
   }
 

@@ -10,6 +10,7 @@ import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -131,6 +132,33 @@ final class ExternalFiles implements AutoCloseable {
   InputStream open(FileEntry link) throws IOException {
     Location loc = locate(link.uri());
     return storage(loc.folder()).open(loc.name());
+  }
+
+  /**
+   * Copies a linked file into {@code out}, checking that it still has the size and digest recorded
+   * when it was added; never writes more than that size (an archive's entry could not take it).
+   *
+   * @param action what the copy is for, as the error says it: "get", "export"
+   * @throws InvalidInputException if the file changed since it was added
+   */
+  void copyChecked(FileEntry link, OutputStream out, String action) throws IOException {
+    Hasher h = algorithm.newHasher();
+    long size = 0;
+    byte[] buf = new byte[1 << 16];
+    try (InputStream in = open(link)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        if (size + n > link.size()) {
+          size += n; // grew: refused below
+          break;
+        }
+        h.update(buf, 0, n);
+        out.write(buf, 0, n);
+        size += n;
+      }
+    }
+    if (size != link.size() || !h.digest().equals(link.digest())) {
+      throw new InvalidInputException("Cannot " + action + " " + link.path() + ": the linked file " + link.uri() + " changed since it was added");
+    }
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.cairn.dataset;
 
 import dev.cairn.Repository;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.concurrent.TaskWindow;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
@@ -13,7 +12,6 @@ import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -278,20 +276,14 @@ public final class LocalCache {
 
   /** Downloads a linked file, checking that it is still what was added. */
   private void writeLink(ExternalFiles links, FileEntry e, Path dest) throws IOException {
-    dev.cairn.id.Hasher h = repo.objects().algorithm().newHasher();
-    long size = 0;
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = links.open(e);
-        OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        dev.cairn.internal.fs.WriteGuard.charge(n);
-        h.update(buf, 0, n);
-        out.write(buf, 0, n);
-        size += n;
-      }
-    }
-    if (size != e.size() || !h.digest().equals(e.digest())) {
-      throw new InvalidInputException("Cannot get " + e.path() + ": the linked file " + e.uri() + " changed since it was added");
+    try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      links.copyChecked(e, new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          dev.cairn.internal.fs.WriteGuard.charge(len);
+          out.write(b, off, len);
+        }
+      }, "get");
     }
   }
 
