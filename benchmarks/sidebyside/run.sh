@@ -5,7 +5,8 @@
 #
 #   benchmarks/sidebyside/run.sh [--quick | --full] [options]
 #
-#   --quick            ~400 MiB mixed set, 2 repetitions, 100,000 tiny files (about 20 minutes here)
+#   --quick            100 MiB mixed set, 2 repetitions, 10,000 tiny files, nothing deleted until
+#                      the end (a few minutes; a smoke test of the harness, figures rough)
 #   --full             2 GiB mixed set, 3 repetitions, 1,000,000 tiny files (the default)
 #   --reps N           repetitions of the mixed-set sequence
 #   --mixed-bytes N    size of the mixed set (e.g. 400M, 2G)
@@ -23,10 +24,11 @@
 #   --keep             keep the work directory afterwards
 #
 # Environment: QUIET_WAIT (seconds to wait for a quiet machine before each phase, default 300),
-# QUIET_PCT (busy share of the machine that counts as quiet, default 15).
+# QUIET_PCT (busy share of the machine that counts as quiet, default 15), QUIET_SAMPLE (seconds
+# the load is sampled for, default 5; 1 in quick mode).
 # Build first: mvn -B -q -DskipTests -pl tools,benchmarks -am package
 set -uo pipefail
-ARGV="$*"
+ARGV="$*"; T_BEGIN=$(date +%s)
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$here"
 
@@ -50,10 +52,15 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+# Quick mode keeps every tree until the end (DEFER_DELETE): deleting thousands of files costs a
+# wait of up to 3 minutes for the file system to settle (see trash() below), longer than the
+# quick mode's measurements; it needs more disk instead (about 20x the mixed set).
 if [ "$MODE" = quick ]; then
-  : "${REPS:=2}" "${MIXED_BYTES:=400M}" "${TINY_FILES:=100000}"
+  : "${REPS:=2}" "${MIXED_BYTES:=100M}" "${TINY_FILES:=10000}" "${QUIET_SAMPLE:=1}"
+  DEFER_DELETE=1; API_COMMITS=33
 else
   : "${REPS:=3}" "${MIXED_BYTES:=2G}" "${TINY_FILES:=1000000}"
+  DEFER_DELETE=0; API_COMMITS=70
 fi
 
 CAIRN_JAR=tools/target/cairn.jar
@@ -98,12 +105,12 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NA
 # ---- machine and load ----------------------------------------------------------------------
 busy() { awk '/^cpu /{printf "%.0f\n", $2+$3+$4+$7+$8+$9}' /proc/stat; }
 NCPU=$(nproc)
-# Waits (up to QUIET_WAIT s) until the machine is under QUIET_PCT% busy over 5 s.
+# Waits (up to QUIET_WAIT s) until the machine is under QUIET_PCT% busy over QUIET_SAMPLE s.
 wait_quiet() {
-  local waited=0 b0 b1 pct
+  local waited=0 b0 b1 pct sample=${QUIET_SAMPLE:-5}
   while :; do
-    b0=$(busy); sleep 5; b1=$(busy)
-    pct=$(( (b1 - b0) * 100 / (5 * 100 * NCPU) ))
+    b0=$(busy); sleep "$sample"; b1=$(busy)
+    pct=$(( (b1 - b0) * 100 / (sample * 100 * NCPU) ))
     if [ "$pct" -lt "${QUIET_PCT:-15}" ] || [ "$waited" -ge "${QUIET_WAIT:-300}" ]; then
       log "quiet check: ${pct}% busy after waiting ${waited}s, load $(cut -d' ' -f1-3 /proc/loadavg)"
       return
@@ -215,7 +222,10 @@ trash() {
   for p in "$@"; do [ -e "$p" ] && mv "$p" "$W/trash/$(basename "$p").$RANDOM$RANDOM"; done
   return 0
 }
-empty_trash() { rm -rf "$W/trash" "$@"; sync; }
+empty_trash() {
+  if [ "$DEFER_DELETE" = 1 ]; then trash "$@"; return 0; fi   # quick mode: all deleted at the end
+  rm -rf "$W/trash" "$@"; sync
+}
 # The cost of creating an empty file in the work directory right now, in microseconds.
 fs_probe_us() {
   python3 - "$W" <<'PY'
@@ -465,7 +475,7 @@ tiny_run() {
     local ids; read -r -a ids <<< "$(tool_version_ids cairn "$R/cairn")"
     local MS=(java "${OPENS[@]}" -Xmx256m -cp "$BENCH_JAR" dev.cairn.benchmarks.sidebyside.MetadataScale)
     wait_quiet
-    { "${MS[@]}" commit --repo "$R/cairn" --project bench --name tiny --scratch "$W/scratch" --count 70 --folders $(( (TINY_FILES + 999) / 1000 ))
+    { "${MS[@]}" commit --repo "$R/cairn" --project bench --name tiny --scratch "$W/scratch" --count "$API_COMMITS" --folders $(( (TINY_FILES + 999) / 1000 ))
       "${MS[@]}" compare --repo "$R/cairn" --source "${ids[0]}" --target "${ids[1]}" --count 6
       "${MS[@]}" list --repo "$R/cairn" --id "${ids[1]}" --count 3; } 2>&1 | tee -a "$LOG" > "$OUT/inprocess.txt"
   fi
@@ -483,7 +493,7 @@ tiny_run() {
     want=$(find "$D" -type f -printf '%s\n' | awk '{n++; b+=$1} END {print n " files, " b " bytes"}')
     log "  $t restore: $got (the folder: $want)"
   done
-  rm -rf "$D" "$R" "$W/scratch" "$E"
+  trash "$D" "$R" "$W/scratch" "$E"
 }
 
 # ---- main ----------------------------------------------------------------------------------
@@ -494,6 +504,9 @@ log "work directory $W on $(df -h "$W" | tail -1 | awk '{print $1, "(" $4 " free
 mkdir -p "$W/warmup/data" && echo warm > "$W/warmup/data/a"
 bin/cairn --repo "$W/warmup/repo" sync --project warmup --name warmup --folder "$W/warmup/data" > /dev/null
 rm -rf "$W/warmup"
+# Built (above, if sources were newer) and recorded in machine.txt: an edit made while the harness
+# runs must not make bin/cairn rebuild inside a timed command.
+export CAIRN_NO_BUILD=1
 trap daemon_down EXIT
 [[ " $TOOLS " == *" cairnd "* ]] && [ "$DO_MIXED" = 1 ] && daemon_up ""
 START=$(date +%s)
@@ -501,10 +514,12 @@ if [ "$DO_MIXED" = 1 ]; then
   for ((rep = 1; rep <= REPS; rep++)); do mixed_rep "$rep"; done
 fi
 if [ "$TINY_FILES" -gt 0 ]; then tiny_run; fi
-log "done in $(( $(date +%s) - START )) s"
-[ "$KEEP" = 1 ] || rm -rf "$W"
+log "done in $(( $(date +%s) - START )) s ($(( $(date +%s) - T_BEGIN )) s since the command started)"
 rm -rf "$TMPD"
 python3 benchmarks/sidebyside/summarize.py "$OUT" | tee "$OUT/table.md"
 if [ "$WRITE" = 1 ]; then
   python3 benchmarks/sidebyside/summarize.py "$OUT" --write-results benchmarks/RESULTS.md
+fi
+if [ "$KEEP" = 0 ]; then
+  t0=$(date +%s); rm -rf "$W"; log "work directory deleted in $(( $(date +%s) - t0 )) s"
 fi

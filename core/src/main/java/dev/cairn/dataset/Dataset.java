@@ -511,16 +511,24 @@ public final class Dataset {
     VersionLifecycle.delete(this, repo, force);
   }
 
-  /** Renames every version of this dataset (same project and name). */
-  public void rename(String newName) throws IOException {
+  /**
+   * Renames every version of this dataset (same project and name).
+   *
+   * @return how many versions were renamed (0 when {@code newName} is the current name)
+   */
+  public int rename(String newName) throws IOException {
     java.util.Objects.requireNonNull(newName, "newName must not be null: give the dataset's new name");
-    VersionLifecycle.rename(repo, record(), null, newName);
+    return VersionLifecycle.rename(repo, record(), null, newName);
   }
 
-  /** Moves every version of this dataset to another project. */
-  public void moveToProject(String newProject) throws IOException {
+  /**
+   * Moves every version of this dataset to another project.
+   *
+   * @return how many versions were moved (0 when {@code newProject} is the current project)
+   */
+  public int moveToProject(String newProject) throws IOException {
     java.util.Objects.requireNonNull(newProject, "newProject must not be null: give a project name (\"\" for none)");
-    VersionLifecycle.rename(repo, record(), newProject, null);
+    return VersionLifecycle.rename(repo, record(), newProject, null);
   }
 
   /** Sets the description ("" for none). */

@@ -11,6 +11,8 @@ import java.util.List;
  * @param part the part to take, from 0 to {@code numParts - 1}
  * @param numParts how many parts (1 = the whole version)
  * @param filters keep only paths matching one of these (empty: all)
+ * @throws IllegalArgumentException if {@code numParts} is below 1 or {@code part} is not one of its
+ *     parts (unchecked, as for any value type: {@link #ALL} and {@link #NONE} are constants)
  */
 public record Selection(int part, int numParts, List<Glob> filters) {
   /** Every file. */
@@ -21,12 +23,12 @@ public record Selection(int part, int numParts, List<Glob> filters) {
 
   public Selection {
     if (numParts < 1) {
-      throw new IllegalArgumentException("the number of parts must be at least 1: " + numParts);
+      throw new IllegalArgumentException("Cannot split a version into " + numParts + " parts: give at least 1");
     }
     if (part < 0 || part >= numParts) {
-      throw new IllegalArgumentException("part must be between 0 and " + (numParts - 1) + ": " + part);
+      throw new IllegalArgumentException("Cannot take part " + part + " of " + numParts + ": parts are numbered from 0 to " + (numParts - 1));
     }
-    filters = List.copyOf(filters);
+    filters = List.copyOf(java.util.Objects.requireNonNull(filters, "filters must not be null: give an empty list for all files"));
   }
 
   /** A part of a split, without filters. */

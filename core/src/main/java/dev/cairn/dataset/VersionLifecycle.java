@@ -282,13 +282,14 @@ final class VersionLifecycle {
   }
 
   /** Gives every version of {@code r}'s project and name a new project and/or name. */
-  static void rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
+  /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */
+  static int rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
     String project = newProject != null ? newProject : r.project();
     String name = newName != null ? newName : r.name();
     checkName("name", name, false);
     checkName("project", project, true);
     if (project.equals(r.project()) && name.equals(r.name())) {
-      return;
+      return 0;
     }
     List<DatasetRecord> versions = repo.list(r.project(), null, null).stream().filter(x -> x.name().equals(r.name())).toList();
     List<DatasetRecord> done = new ArrayList<>();
@@ -317,6 +318,7 @@ final class VersionLifecycle {
       }
       repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
     }
+    return versions.size();
   }
 
   static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {

@@ -1,11 +1,13 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.manifest.DiffEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +27,22 @@ final class CompareCommand extends Base {
     Dataset src = requireLocal(repo().get(source));
     Dataset dst = requireLocal(repo().get(target));
     List<DiffEntry> diff = dst.compare(src);
+    if (json) {
+      // The shape of the web's /api/compare, with every change on one page.
+      ChangeSummary summary = ChangeSummary.EMPTY;
+      List<Object> changes = new ArrayList<>();
+      for (DiffEntry d : diff) {
+        summary = summary.plus(d);
+        changes.add(Views.change(d));
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("source", Views.version(src.record()));
+      m.put("target", Views.version(dst.record()));
+      m.put("summary", new TreeMap<>(summary.toJson()));
+      m.put("changes", changes);
+      printJson(m);
+      return 0;
+    }
     List<String> added = new ArrayList<>();
     List<String> modified = new ArrayList<>();
     List<String> removed = new ArrayList<>();
@@ -34,14 +52,6 @@ final class CompareCommand extends Base {
         case MODIFIED -> modified.add(d.path());
         case REMOVED -> removed.add(d.path());
       }
-    }
-    if (json) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("added", added);
-      m.put("modified", modified);
-      m.put("removed", removed);
-      printJson(m);
-      return 0;
     }
     if (verbose) {
       removed.forEach(p -> out().println("removed  " + p));

@@ -35,6 +35,11 @@ final class Format {
     return millis <= 0 ? null : Instant.ofEpochMilli(millis).toString();
   }
 
+  /** "1 version", "2 versions". */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   /** Pads or cuts to a column width. */
   static String col(String s, int width) {
     if (s.length() > width) {

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,11 +18,14 @@ final class MoveCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = repo().get(project, name, null);
-    ds.moveToProject(newProject);
+    String oldProject = ds.project();
+    int versions = ds.moveToProject(newProject);
     if (json) {
-      printJson(Map.of("project", ds.project(), "name", ds.name()));
+      printJson(RenameCommand.result(oldProject, name, ds, versions));
+    } else if (versions == 0) {
+      out().printf("%s is already in project %s: nothing moved%n", name, newProject);
     } else {
-      out().printf("Moved %s to project %s%n", name, newProject);
+      out().printf("Moved %s to project %s (%s)%n", name, newProject, Format.count(versions, "version"));
     }
     return 0;
   }

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,12 +20,26 @@ final class RenameCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = repo().get(project, name, null);
-    ds.rename(newName);
+    String oldProject = ds.project();
+    int versions = ds.rename(newName);
     if (json) {
-      printJson(Map.of("project", ds.project(), "name", ds.name()));
+      printJson(result(oldProject, name, ds, versions));
+    } else if (versions == 0) {
+      out().printf("%s is already named %s: nothing renamed%n", name, newName);
     } else {
-      out().printf("Renamed %s to %s%n", name, newName);
+      out().printf("Renamed %s to %s (%s)%n", name, newName, Format.count(versions, "version"));
     }
     return 0;
+  }
+
+  /** The JSON of a rename or move: where the dataset was, where it is, how many versions moved. */
+  static Map<String, Object> result(String oldProject, String oldName, Dataset ds, int versions) throws java.io.IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("old_project", oldProject);
+    m.put("old_name", oldName);
+    m.put("project", ds.project());
+    m.put("name", ds.name());
+    m.put("versions", versions);
+    return m;
   }
 }

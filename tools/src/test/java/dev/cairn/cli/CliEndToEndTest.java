@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.cairn.id.HashAlgorithm;
 import java.io.IOException;
@@ -112,7 +113,12 @@ class CliEndToEndTest {
     assertThat(cli.ok("list", "--id", v2, "--modified", "--json").array()).extracting(m -> m.get("path")).containsExactly("b.txt", "c.txt");
     cli.ok("close", "--id", v2);
     Map<String, Object> cmp = cli.ok("compare", "--source", v1, "--target", v2, "--json").obj();
-    assertThat(cmp).containsEntry("added", List.of("c.txt")).containsEntry("modified", List.of("b.txt")).containsEntry("removed", List.of("a.txt"));
+    assertThat(cmp.keySet()).containsExactly("source", "target", "summary", "changes"); // the shape of /api/compare
+    assertThat(((Map<?, ?>) cmp.get("source")).get("id")).isEqualTo(v1);
+    assertThat((Map<String, Object>) cmp.get("summary")).containsEntry("added", 1L).containsEntry("modified", 1L)
+        .containsEntry("removed", 1L);
+    assertThat((List<Map<String, Object>>) cmp.get("changes")).extracting(m -> m.get("change") + " " + m.get("path"))
+        .containsExactly("removed a.txt", "modified b.txt", "added c.txt");
     List<Map<String, Object>> found = cli.ok("search", "--project", "p", "--json").array();
     assertThat(found).hasSize(2);
     assertThat(found.get(1).keySet()).containsExactly("id", "project", "name", "version", "state", "tags", "parents", "created", "files", "bytes");
@@ -181,6 +187,8 @@ class CliEndToEndTest {
       union.putAll(part);
     }
     assertThat(union).isEqualTo(snapshot(src));
+    assertThat(cli.fails("get", "--id", id, "--part", "3", "--num-parts", "3").err())
+        .isEqualTo("cairn: Cannot take part 3 of 3: parts are numbered from 0 to 2\n");
     Map<String, String> filtered = snapshot(Path.of(cli.ok("get", "--id", id, "--filter", "f1*").lastLine()));
     assertThat(filtered.keySet()).allMatch(p -> p.startsWith("f1")).hasSize(11);
     // A folder's name, with or without a slash, gets what it holds, as list shows; no match fails.
@@ -238,7 +246,13 @@ class CliEndToEndTest {
     Path lock = tmp.resolve("cairn.lock");
     cli.ok("lock", "--run", "run-1", "--output", lock.toString());
     assertThat(Files.readString(lock)).contains(id).contains((String) runs.get(0).get("root"));
-    cli.ok("rename", "--name", "used", "--new-name", "renamed");
+    assertThat(cli.ok("rename", "--name", "used", "--new-name", "renamed", "--json").obj())
+        .containsExactly(entry("old_project", ""), entry("old_name", "used"), entry("project", ""), entry("name", "renamed"),
+            entry("versions", 1L));
+    assertThat(cli.ok("move", "--name", "renamed", "--new-project", "elsewhere").lastLine())
+        .isEqualTo("Moved renamed to project elsewhere (1 version)");
+    assertThat(cli.ok("move", "--project", "elsewhere", "--name", "renamed", "--new-project", "elsewhere").lastLine())
+        .isEqualTo("renamed is already in project elsewhere: nothing moved");
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
     cli.fails("lock", "--run", "never-ran", "--output", tmp.resolve("x.lock").toString());
@@ -257,8 +271,7 @@ class CliEndToEndTest {
       cli.ok("export", "--id", id, "--output", archive.toString());
       String imp = (String) cli.ok("create", "--name", "imp-" + ext, "--json").obj().get("id");
       cli.ok("add", "--id", imp, "--archive", archive.toString());
-      assertThat(cli.ok("compare", "--source", id, "--target", imp, "--json").obj())
-          .containsEntry("added", List.of()).containsEntry("modified", List.of()).containsEntry("removed", List.of());
+      assertThat(cli.ok("compare", "--source", id, "--target", imp, "--json").obj()).containsEntry("changes", List.of());
     }
   }
 

@@ -1,0 +1,26 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SelectionTest {
+  @Test
+  void refusesPartsOutOfRangeWithAMessageThatNamesTheRange() {
+    assertThatThrownBy(() -> Selection.part(2, 2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot take part 2 of 2: parts are numbered from 0 to 1");
+    assertThatThrownBy(() -> Selection.part(-1, 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Selection.part(0, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot split a version into 0 parts: give at least 1");
+    assertThatThrownBy(() -> new Selection(0, 1, null)).isInstanceOf(NullPointerException.class).hasMessageContaining("filters");
+  }
+
+  @Test
+  void onlyTheWholeVersionIsAllAndAPartHasAFileNameSafeKey() {
+    assertThat(Selection.part(0, 1).isAll()).isTrue();
+    assertThat(new Selection(0, 1, List.of(Glob.of("*.txt"))).isAll()).isFalse();
+    assertThat(Selection.part(1, 3).key()).isEqualTo(".part-1-of-3");
+  }
+}
