@@ -103,7 +103,7 @@ final class ChangesPage {
       }
       h.close("td");
       DatasetRecord where = storedIn.of(d);
-      h.open("td").raw(where == null ? new Html().el("span", "unknown", "class", "muted") : Widgets.versionLink(where)).close("td");
+      h.open("td").raw(Widgets.storedIn(where)).close("td");
       h.open("td");
       if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
         h.link(Links.download(versionId, d.path()), "download", "download", true);

@@ -93,7 +93,7 @@ final class FilesPage {
       h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
       h.open("td").raw(ChangesPage.hash(e)).close("td");
       DatasetRecord where = provenance.introducer(r, e);
-      h.open("td").raw(where == null ? new Html().el("span", "unknown", "class", "muted") : Widgets.versionLink(where)).close("td");
+      h.open("td").raw(Widgets.storedIn(where)).close("td");
       h.open("td");
       if (e.kind() == EntryKind.FILE) {
         h.link(Links.download(r.id(), e.path()), "download", "download", true);

@@ -31,6 +31,16 @@ final class Widgets {
     return new Html().link(Links.version(r.id()), r.name() + " " + r.version(), "title", r.id());
   }
 
+  /**
+   * Where a file's content is stored ({@link Provenance}): a link to the version, or, when the
+   * trail of parents leads to a version that was deleted, that it was (the content is still
+   * stored: this version holds it).
+   */
+  static Html storedIn(DatasetRecord where) {
+    return where != null ? versionLink(where)
+        : new Html().el("span", "a deleted version", "class", "muted", "title", "the version that stored this content was deleted");
+  }
+
   /** "+3 ~1 −2", coloured. */
   static Html counts(ChangeSummary s) {
     return new Html()

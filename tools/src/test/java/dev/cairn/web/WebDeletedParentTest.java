@@ -1,0 +1,59 @@
+package dev.cairn.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.dataset.AddOptions;
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.internal.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Content that came from a parent deleted since: still shown, and said to come from a deleted version. */
+class WebDeletedParentTest {
+  @TempDir Path tmp;
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void contentFromADeletedParentIsSaidToBeStoredInADeletedVersion() throws Exception {
+    Path files = tmp.resolve("files");
+    Files.createDirectories(files);
+    Files.writeString(files.resolve("kept.txt"), "kept");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      Dataset parent = Dataset.create(repo, CreateOptions.of("p", "d").build());
+      parent.addFiles(AddOptions.of(files));
+      parent.close();
+      Dataset child = Dataset.create(repo, CreateOptions.of("p", "d").parents(parent.id()).build());
+      Files.writeString(files.resolve("new.txt"), "new");
+      child.syncFolder(files);
+      child.close();
+      parent.delete(true);
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.port();
+        Map<String, Object> listing = (Map<String, Object>) Json.parse(get(http, base + "/api/versions/" + child.id() + "/files"));
+        Map<String, Object> storedIn = new TreeMap<>();
+        ((List<Map<String, Object>>) listing.get("files")).forEach(f -> storedIn.put((String) f.get("path"), f.get("stored_in")));
+        assertThat(storedIn).containsEntry("kept.txt", null).containsEntry("new.txt", child.id());
+        assertThat(get(http, base + Links.files(child.id(), null, 0))).contains("a deleted version").doesNotContain("unknown");
+        assertThat(get(http, base + Links.preview(child.id(), "kept.txt"))).contains("a deleted version");
+      }
+    }
+  }
+
+  private static String get(HttpClient http, String url) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(url).isEqualTo(200);
+    return r.body();
+  }
+}
