@@ -25,7 +25,8 @@
 #
 # Environment: QUIET_WAIT (seconds to wait for a quiet machine before each phase, default 300),
 # QUIET_PCT (busy share of the machine that counts as quiet, default 15), QUIET_SAMPLE (seconds
-# the load is sampled for, default 5; 1 in quick mode).
+# the load is sampled for, default 5; 1 in quick mode), SETTLE_MAX (longest wait, in seconds, for
+# the file system to settle after trees were deleted: default 180, 30 in quick mode).
 # Build first: mvn -B -q -DskipTests -pl tools,benchmarks -am package
 set -uo pipefail
 ARGV="$*"; T_BEGIN=$(date +%s)
@@ -56,7 +57,7 @@ done
 # wait of up to 3 minutes for the file system to settle (see trash() below), longer than the
 # quick mode's measurements; it needs more disk instead (about 20x the mixed set).
 if [ "$MODE" = quick ]; then
-  : "${REPS:=2}" "${MIXED_BYTES:=100M}" "${TINY_FILES:=10000}" "${QUIET_SAMPLE:=1}"
+  : "${REPS:=2}" "${MIXED_BYTES:=100M}" "${TINY_FILES:=10000}" "${QUIET_SAMPLE:=1}" "${SETTLE_MAX:=30}"
   DEFER_DELETE=1; API_COMMITS=33
 else
   : "${REPS:=3}" "${MIXED_BYTES:=2G}" "${TINY_FILES:=1000000}"
@@ -239,10 +240,10 @@ shutil.rmtree(d)
 PY
 }
 fs_probe() { log "fs probe: $(fs_probe_us) us per file created in $W"; }
-# Waits (up to 180 s) until creating a file costs under 40 us again.
+# Waits (up to SETTLE_MAX s: 180, 30 in quick mode) until creating a file costs under 40 us again.
 settle() {
   local waited=0 us
-  while us=$(fs_probe_us); [ "$us" -ge 40 ] && [ "$waited" -lt 180 ]; do sleep 10; waited=$((waited + 10)); done
+  while us=$(fs_probe_us); [ "$us" -ge 40 ] && [ "$waited" -lt "${SETTLE_MAX:-180}" ]; do sleep 10; waited=$((waited + 10)); done
   if [ "$us" -lt 40 ]; then
     log "file system settled: ${us} us per file created, after waiting ${waited}s"
   else

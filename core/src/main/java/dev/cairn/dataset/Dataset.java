@@ -598,10 +598,15 @@ public final class Dataset {
 
   /** Uploads this closed version to an open remote (see {@link #upload(String, Map, Progress)}). */
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, Progress progress) throws IOException {
-    dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id);
     String uri = remote.storage().uri().toString();
-    if (!uri.equals(record().storage())) {
-      update("upload", List.of(uri), r -> r.toBuilder().storage(uri));
+    // The remote's record gets the same "upload" entry that the local one gets after the push, so
+    // that the two stay equal and uploading again publishes no second record.
+    LogEntry entry = uri.equals(record().storage()) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
+    dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id, entry);
+    if (entry != null) {
+      try (Catalog.Lock lock = repo.catalog().lock(id)) {
+        repo.catalog().write(record().toBuilder().storage(uri).appendLog(entry).build());
+      }
     }
     return result;
   }

@@ -38,7 +38,7 @@ public final class Storages {
         throw new InvalidInputException("Cannot use storage location '" + t + "': " + e.getMessage());
       }
     }
-    return Path.of(t).toAbsolutePath().normalize().toUri();
+    return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(t));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.cairn.transport;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetStateException;
@@ -56,6 +57,8 @@ public final class Pusher {
   private final DatasetRepository repo;
   private final Remote remote;
   private final Progress progress;
+  private String target;
+  private LogEntry uploadEntry;
 
   public Pusher(DatasetRepository repo, Remote remote, Progress progress) {
     this.repo = repo;
@@ -68,8 +71,19 @@ public final class Pusher {
 
   /** Pushes version {@code id} (and its missing ancestors). */
   public Result push(String id) throws IOException {
+    return push(id, null);
+  }
+
+  /**
+   * Pushes version {@code id} (and its missing ancestors); the record published for {@code id}
+   * ends with {@code uploadEntry} when it is not null: the entry the caller then appends to the
+   * local record, so that both stay equal and the next push of the version publishes nothing.
+   */
+  public Result push(String id, LogEntry uploadEntry) throws IOException {
     remote.ensureInitialized();
     long[] totals = new long[3];
+    this.uploadEntry = uploadEntry;
+    this.target = id;
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
       pushVersion(id, totals, new LinkedHashSet<>());
     }
@@ -95,7 +109,11 @@ public final class Pusher {
       }
     }
     String uri = remote.storage().uri().toString();
-    DatasetRecord remoteRecord = r.toBuilder().storage(uri).build();
+    DatasetRecord.Builder b = r.toBuilder().storage(uri);
+    if (uploadEntry != null && id.equals(target)) {
+      b.appendLog(uploadEntry);
+    }
+    DatasetRecord remoteRecord = b.build();
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
           + " already exists on " + uri + " as another version");

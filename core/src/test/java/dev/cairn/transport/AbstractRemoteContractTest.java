@@ -8,10 +8,12 @@ import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.storage.CountingStorage;
+import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.Storages;
 import dev.cairn.storage.wrap.FaultInjectingStorage;
@@ -337,6 +339,27 @@ public abstract class AbstractRemoteContractTest {
     // The collected version's record is gone; a new push of it uploads everything again.
     drop.upload(location, null, Progress.NONE);
     assertThat(snapshot(repo("c").fetch(drop.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).hasSize(1);
+  }
+
+  @Test
+  void uploadingAnUnchangedVersionAgainPublishesNoSecondRecord() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "again", folder("again", Map.of("a.txt", TestRepos.text(80, 2_000))));
+    v.upload(location, null, Progress.NONE);
+    assertThat(v.record().log()).extracting(LogEntry::command).endsWith("upload");
+    v.upload(location, null, Progress.NONE);
+    try (RemoteStorage s = openStorage()) {
+      assertThat(s.list(RemoteLayout.VERSIONS + v.id() + "/")).extracting(RemoteFile::name)
+          .as("one record: the remote's holds the same upload entry as the local one")
+          .containsExactly(RemoteLayout.record(v.id(), 1));
+    }
+    assertThat(a.listRemote(location, null)).singleElement().satisfies(r -> assertThat(r.log()).isEqualTo(v.record().log()));
+    v.setDescription("changed");
+    v.upload(location, null, Progress.NONE);
+    try (RemoteStorage s = openStorage()) {
+      assertThat(s.list(RemoteLayout.VERSIONS + v.id() + "/")).hasSize(2);
+    }
   }
 
   @Test

@@ -62,7 +62,19 @@ public final class LocalStorage implements RemoteStorage {
 
   @Override
   public URI uri() {
-    return root.toUri();
+    return uriOf(root);
+  }
+
+  /**
+   * The {@code file:} URI of a folder, the same whether or not it exists yet: without the trailing
+   * slash that {@link Path#toUri()} adds to existing folders only (the form {@link
+   * dev.cairn.storage.Storages#parse} gives a typed URI too). A version's recorded storage would
+   * otherwise change once its first push had created the folder.
+   */
+  public static URI uriOf(Path folder) {
+    Path p = folder.toAbsolutePath().normalize();
+    String u = p.toUri().toString();
+    return URI.create(u.endsWith("/") && p.getNameCount() > 0 ? u.substring(0, u.length() - 1) : u);
   }
 
   private Path file(String name) throws StorageException {
