@@ -134,7 +134,7 @@ public final class Pusher {
         PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack(),
             uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);
-      Missing missing = new Missing();
+      Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit());
       collect(loader, reader, r.root(), index, missing);
       // The base (the parents merged) too, so that a fetched version can show its change-set:
       // mostly the parents' nodes, already there; a merge of several parents adds a few.
@@ -148,6 +148,10 @@ public final class Pusher {
       // grows meanwhile: a million tiny files must fit in a small heap).
       BlockCopier copier = new BlockCopier(repo.repository().packs(), reader, packs, false);
       copyDraining(missing.chunks, copier);
+      for (Iterator<ObjectId> it = missing.smallChunks.iterator(); it.hasNext(); ) {
+        copier.repack(it.next()); // stored in shared blocks: compressed anew, without looking up their block
+        it.remove();
+      }
       packs.cut();
       uploads.awaitAll();
       copyDraining(missing.files, copier);
@@ -246,8 +250,15 @@ public final class Pusher {
 
   /** What a push must upload, by layer. */
   private static final class Missing {
+    /**
+     * Below this size an object was grouped with others when stored, and a push compresses it anew
+     * in manifest order (see {@link BlockCopier}): it goes to {@link #smallChunks}.
+     */
+    final int smallLimit;
     /** Chunks, and the contents of files of one chunk: they name nothing. */
     final Set<ObjectId> chunks = new LinkedHashSet<>();
+    /** The same, below {@link #smallLimit}, in manifest order. */
+    final Set<ObjectId> smallChunks = new LinkedHashSet<>();
     /** Their bytes. */
     long chunkBytes;
     /** File objects: they name chunks. */
@@ -255,8 +266,21 @@ public final class Pusher {
     /** Tree nodes, children before parents. */
     final Set<ObjectId> nodes = new LinkedHashSet<>();
 
+    Missing(int smallLimit) {
+      this.smallLimit = smallLimit;
+    }
+
     int count() {
-      return chunks.size() + files.size() + nodes.size();
+      return chunks.size() + smallChunks.size() + files.size() + nodes.size();
+    }
+
+    /** Adds a chunk (or single-chunk file content) of {@code size} bytes, once. */
+    void addChunk(ObjectId id, long size) {
+      if (smallChunks.contains(id) || chunks.contains(id)) {
+        return;
+      }
+      (size < smallLimit ? smallChunks : chunks).add(id);
+      chunkBytes += size;
     }
   }
 
@@ -277,15 +301,13 @@ public final class Pusher {
           continue; // an empty file, or content the remote has or this push already takes
         }
         if (!e.chunked()) {
-          if (missing.chunks.add(e.content())) {
-            missing.chunkBytes += e.size();
-          }
+          missing.addChunk(e.content(), e.size());
           continue;
         }
         FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
         for (ChunkRef c : f.chunks()) {
-          if (!index.has(c.id()) && missing.chunks.add(c.id())) {
-            missing.chunkBytes += c.size();
+          if (!index.has(c.id())) {
+            missing.addChunk(c.id(), c.size());
           }
         }
         missing.files.add(e.content());
