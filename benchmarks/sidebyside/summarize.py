@@ -306,10 +306,12 @@ def render(specs):
     loads = [num(r["other_load"]) for r in run.rows]
     loads = [x for x in loads if x is not None]
     out = []
+    quick = False
     for run_dir, section in parts:
         machine = open(os.path.join(run_dir, "machine.txt")).read().strip() if os.path.exists(
             os.path.join(run_dir, "machine.txt")) else ""
         meta = dict(re.findall(r"(\w+)=(\S+)", machine.splitlines()[0])) if machine else {}
+        quick = quick or meta.get("mode") == "quick"
         out += [f"Run `{os.path.basename(run_dir)}` ({meta.get('mode', '?')} mode: mixed set {meta.get('mixed_bytes', '?')}, "
                 f"{meta.get('reps', '?')} repetitions; {meta.get('tiny_files', '?')} tiny files; "
                 f"page cache dropped before each command: {'yes' if meta.get('drop_caches') == '1' else 'no'}). "
@@ -339,7 +341,12 @@ def render(specs):
         out += ["In one process through the `Dataset` API (no JVM start, no folder scan; "
                 "the first operation includes class loading and JIT warm-up):", ""] + it + [""]
     if run.rows:
-        out += ["### Targets (issue 6)", ""] + targets(run, ops) + [""]
+        out += ["### Targets (issue 6)", ""]
+        if quick:
+            out += ["Quick mode: read these verdicts with care. The targets are set for a set of "
+                    "hundreds of MB, where the work dominates; on the quick mode's small set, JVM start "
+                    "and fixed costs weigh more, for every tool. Judge them on a full run.", ""]
+        out += targets(run, ops) + [""]
     fails = run.failures()
     if fails:
         out += ["Failed commands (excluded from the medians): " + ", ".join(
