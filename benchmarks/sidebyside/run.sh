@@ -109,6 +109,7 @@ NCPU=$(nproc)
 # Waits (up to QUIET_WAIT s) until the machine is under QUIET_PCT% busy over QUIET_SAMPLE s.
 wait_quiet() {
   local waited=0 b0 b1 pct sample=${QUIET_SAMPLE:-5}
+  [[ "$sample" =~ ^[1-9][0-9]*$ ]] || { echo "QUIET_SAMPLE must be a whole number of seconds, 1 or more: $sample" >&2; exit 2; }
   while :; do
     b0=$(busy); sleep "$sample"; b1=$(busy)
     pct=$(( (b1 - b0) * 100 / (sample * 100 * NCPU) ))
@@ -116,7 +117,7 @@ wait_quiet() {
       log "quiet check: ${pct}% busy after waiting ${waited}s, load $(cut -d' ' -f1-3 /proc/loadavg)"
       return
     fi
-    sleep 10; waited=$((waited + 15))
+    sleep 10; waited=$((waited + sample + 10))
   done
 }
 CAN_DROP=0
@@ -218,9 +219,13 @@ repo_bytes() {
 # 20,000 files). Whoever ran next after a deletion paid for it. trash() moves trees aside (a
 # rename frees nothing); empty_trash() deletes them where nothing is timed, then settle() waits.
 trash() {
-  local p
+  local p d
   mkdir -p "$W/trash"
-  for p in "$@"; do [ -e "$p" ] && mv "$p" "$W/trash/$(basename "$p").$RANDOM$RANDOM"; done
+  for p in "$@"; do
+    [ -e "$p" ] || continue
+    # a fresh folder each: a move that failed would leave the old tree where the next one goes
+    d=$(mktemp -d "$W/trash/$(basename "$p").XXXXXX") && mv "$p" "$d/" || { echo "cannot move $p aside" >&2; exit 1; }
+  done
   return 0
 }
 empty_trash() {

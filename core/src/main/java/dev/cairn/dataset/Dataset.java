@@ -599,9 +599,12 @@ public final class Dataset {
   /** Uploads this closed version to an open remote (see {@link #upload(String, Map, Progress)}). */
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, Progress progress) throws IOException {
     String uri = remote.storage().uri().toString();
-    // The remote's record gets the same "upload" entry that the local one gets after the push, so
-    // that the two stay equal and uploading again publishes no second record.
-    LogEntry entry = uri.equals(record().storage()) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
+    // The first upload to a storage is logged. The remote's record gets the same entry that the
+    // local one gets after the push, so that the two stay equal and uploading again publishes no
+    // second record.
+    DatasetRecord before = record();
+    boolean logged = isStorage(uri, before.storage()) && before.log().stream().anyMatch(e -> e.command().equals("upload"));
+    LogEntry entry = logged ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
     dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id, entry);
     if (entry != null) {
       try (Catalog.Lock lock = repo.catalog().lock(id)) {
@@ -609,6 +612,18 @@ public final class Dataset {
       }
     }
     return result;
+  }
+
+  /** Whether a recorded storage (as typed, or from an older release) names the remote at {@code uri}. */
+  private static boolean isStorage(String uri, String recorded) {
+    if (recorded == null) {
+      return false;
+    }
+    try {
+      return uri.equals(dev.cairn.storage.Storages.parse(recorded).toString());
+    } catch (InvalidInputException e) {
+      return false;
+    }
   }
 
   /** Records that {@code run} used this version under {@code alias}. */

@@ -106,7 +106,7 @@ final class VersionLifecycle {
         .parents(parents.stream().map(DatasetRecord::id).toList())
         .tags(o.tags()).description(o.description()).metadata(o.metadata())
         .createdMillis(now).base(merged.root()).root(merged.root())
-        .conflicts(merged.conflicts()).storage(o.storage())
+        .conflicts(merged.conflicts()).storage(o.storage() == null ? null : dev.cairn.storage.Storages.parse(o.storage()).toString())
         .fileCount(files).totalBytes(bytes).summary(summary)
         .appendLog(new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0))
         .build();
@@ -281,7 +281,6 @@ final class VersionLifecycle {
     }
   }
 
-  /** Gives every version of {@code r}'s project and name a new project and/or name. */
   /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */
   static int rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
     String project = newProject != null ? newProject : r.project();

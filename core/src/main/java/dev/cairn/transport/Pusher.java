@@ -45,8 +45,9 @@ import java.util.concurrent.Future;
  *       nodes bottom-up and the version object last (in order). A layer starts only when the one
  *       before is wholly uploaded, so an object is never on the remote without everything it names,
  *       however a push is interrupted: that is what makes the skipping above sound. Within a layer
- *       packs go up as soon as they are written, and local blocks whose every object is wanted are
- *       copied as stored ({@link BlockCopier}), not compressed again;
+ *       packs go up as soon as they are written; local blocks of one wanted object are copied as
+ *       stored ({@link BlockCopier}), not compressed again, and the objects of shared blocks are
+ *       compressed anew in manifest order (small ones without looking up their block);
  *   <li>only then the version's record, created if absent: a record never names missing data.
  * </ol>
  * Interrupted pushes resume: packs already uploaded are not uploaded again.
@@ -57,8 +58,6 @@ public final class Pusher {
   private final DatasetRepository repo;
   private final Remote remote;
   private final Progress progress;
-  private String target;
-  private LogEntry uploadEntry;
 
   public Pusher(DatasetRepository repo, Remote remote, Progress progress) {
     this.repo = repo;
@@ -82,10 +81,8 @@ public final class Pusher {
   public Result push(String id, LogEntry uploadEntry) throws IOException {
     remote.ensureInitialized();
     long[] totals = new long[3];
-    this.uploadEntry = uploadEntry;
-    this.target = id;
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
-      pushVersion(id, totals, new LinkedHashSet<>());
+      pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
     }
     return new Result((int) totals[0], totals[1], totals[2]);
   }
@@ -93,7 +90,8 @@ public final class Pusher {
   /** How long a push waits for a garbage collection of the remote to finish. */
   static final long LOCK_WAIT_MILLIS = 600_000;
 
-  private void pushVersion(String id, long[] totals, Set<String> visiting) throws IOException {
+  /** Pushes {@code id}, its record ending with {@code uploadEntry} if not null, after its missing parents. */
+  private void pushVersion(String id, LogEntry uploadEntry, long[] totals, Set<String> visiting) throws IOException {
     if (!visiting.add(id)) {
       return;
     }
@@ -105,12 +103,12 @@ public final class Pusher {
       // A parent deleted there (its log ends in a tombstone) stays deleted: only a push of that
       // version itself brings it back.
       if (remote.latest(p) == null) {
-        pushVersion(p, totals, visiting);
+        pushVersion(p, null, totals, visiting);
       }
     }
     String uri = remote.storage().uri().toString();
     DatasetRecord.Builder b = r.toBuilder().storage(uri);
-    if (uploadEntry != null && id.equals(target)) {
+    if (uploadEntry != null) {
       b.appendLog(uploadEntry);
     }
     DatasetRecord remoteRecord = b.build();

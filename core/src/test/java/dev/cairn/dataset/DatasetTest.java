@@ -503,6 +503,20 @@ class DatasetTest {
   }
 
   @Test
+  void aLocalStorageIsRecordedAsOneAbsoluteUriWhetherOrNotItsFolderExists() throws IOException {
+    Path existing = Files.createDirectories(tmp.resolve("remote"));
+    Dataset a = Dataset.create(repo, CreateOptions.of("p", "st").storage(existing + "/").build());
+    Dataset b = Dataset.create(repo, CreateOptions.of("p", "st2").storage(tmp.resolve("later").toString()).build());
+    assertThat(a.record().storage()).isEqualTo("file://" + existing);
+    assertThat(b.record().storage()).isEqualTo("file://" + tmp.resolve("later"));
+    Files.createDirectories(tmp.resolve("later"));
+    a.close().upload(existing.toString(), null, Progress.NONE);
+    a.upload(a.record().storage(), null, Progress.NONE);
+    assertThat(a.record().storage()).as("unchanged by the uploads").isEqualTo("file://" + existing);
+    assertThat(a.record().log()).extracting(LogEntry::command).as("the first upload logged, once").containsExactly("create", "close", "upload");
+  }
+
+  @Test
   void renameMoveMetadataSquashAndExportImport() throws IOException {
     Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
     Path s = folder("s", Map.of("a", "1", "run.sh", "#!/bin/sh"));

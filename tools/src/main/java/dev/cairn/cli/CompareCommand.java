@@ -28,7 +28,7 @@ final class CompareCommand extends Base {
     Dataset dst = requireLocal(repo().get(target));
     List<DiffEntry> diff = dst.compare(src);
     if (json) {
-      // The shape of the web's /api/compare, with every change on one page.
+      // The fields of the web's /api/compare, every change at once (no paging, no stored_in).
       ChangeSummary summary = ChangeSummary.EMPTY;
       List<Object> changes = new ArrayList<>();
       for (DiffEntry d : diff) {

@@ -36,17 +36,22 @@ final class Provenance {
 
   /**
    * The version that introduced {@code entry} as {@code version} holds it, or null if the trail
-   * leads to a deleted version.
+   * leads to a deleted version. Past {@link #MAX_STEPS} it stops at the furthest version reached,
+   * which holds the content too.
    */
   DatasetRecord introducer(DatasetRecord version, FileEntry entry) throws IOException {
     DatasetRecord at = version;
-    for (int step = 0; at != null && step < MAX_STEPS; step++) {
+    for (int step = 0; step < MAX_STEPS; step++) {
       if (!sameContent(lookup(at.base(), entry.path()), entry)) {
         return at;
       }
-      at = parentHolding(at, entry);
+      DatasetRecord parent = parentHolding(at, entry);
+      if (parent == null) {
+        return null;
+      }
+      at = parent;
     }
-    return null;
+    return at;
   }
 
   /**

@@ -29,12 +29,14 @@ class WebDeletedParentTest {
     Path files = tmp.resolve("files");
     Files.createDirectories(files);
     Files.writeString(files.resolve("kept.txt"), "kept");
+    Files.writeString(files.resolve("gone.txt"), "gone");
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.RepositoryConfig.DEFAULT)) {
       Dataset parent = Dataset.create(repo, CreateOptions.of("p", "d").build());
       parent.addFiles(AddOptions.of(files));
       parent.close();
       Dataset child = Dataset.create(repo, CreateOptions.of("p", "d").parents(parent.id()).build());
       Files.writeString(files.resolve("new.txt"), "new");
+      Files.delete(files.resolve("gone.txt"));
       child.syncFolder(files);
       child.close();
       parent.delete(true);
@@ -47,6 +49,8 @@ class WebDeletedParentTest {
         assertThat(storedIn).containsEntry("kept.txt", null).containsEntry("new.txt", child.id());
         assertThat(get(http, base + Links.files(child.id(), null, 0))).contains("a deleted version").doesNotContain("unknown");
         assertThat(get(http, base + Links.preview(child.id(), "kept.txt"))).contains("a deleted version");
+        // the child's change-set: the removed file's content was stored in the deleted parent
+        assertThat(get(http, base + Links.changes(child.id(), "removed", 0))).contains("gone.txt").contains("a deleted version");
       }
     }
   }
