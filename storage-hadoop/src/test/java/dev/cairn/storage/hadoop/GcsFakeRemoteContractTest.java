@@ -24,4 +24,9 @@ class GcsFakeRemoteContractTest extends AbstractRemoteContractTest {
   protected String newLocation(String testName) {
     return "gs://cairn-bucket/" + AbstractHadoopStorageContractTest.unique(testName);
   }
+
+  @Override
+  protected boolean runsSharedLocalRepositoryTest() {
+    return false;
+  }
 }

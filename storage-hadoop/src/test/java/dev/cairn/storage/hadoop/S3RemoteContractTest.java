@@ -31,4 +31,9 @@ class S3RemoteContractTest extends AbstractRemoteContractTest {
   protected String newLocation(String testName) {
     return "s3a://" + S3ProxyServer.BUCKET + "/" + AbstractHadoopStorageContractTest.unique(testName);
   }
+
+  @Override
+  protected boolean runsSharedLocalRepositoryTest() {
+    return false;
+  }
 }
