@@ -43,7 +43,9 @@ public interface RemoteStorage extends AutoCloseable {
 
   /**
    * Publishes a local file under {@code name}, whole or not at all. Content-addressed names make
-   * this idempotent: if {@code name} exists it is left alone.
+   * this idempotent: if {@code name} exists it is left alone. The caller has fsynced
+   * {@code source} and does not change it afterwards (it may delete it): a storage on the same
+   * file system may link it rather than copy it.
    */
   void publish(String name, Path source) throws IOException;
 

@@ -49,4 +49,38 @@ class LocalStorageContractTest extends AbstractRemoteStorageContractTest {
       assertThat(s.list("")).extracting(RemoteFile::name).containsExactly("x");
     }
   }
+
+  @Test
+  void aFileOnTheSameFileSystemIsPublishedByALinkNotACopy() throws Exception {
+    Path staged = tmp.resolve("staged.pack");
+    Files.write(staged, new byte[] {1, 2, 3});
+    try (RemoteStorage s = new LocalStorage(tmp.resolve("remote-link"))) {
+      s.publish("packs/p.pack", staged);
+      assertThat(Files.getAttribute(staged, "unix:nlink")).isEqualTo(2);
+      Files.delete(staged); // as a push does once the pack is up
+      assertThat(s.read("packs/p.pack", 0, 3)).containsExactly(1, 2, 3);
+      assertThat(tmp.resolve("remote-link/.tmp")).doesNotExist(); // nothing staged on the remote's side
+
+      Path other = tmp.resolve("other.pack");
+      Files.write(other, new byte[] {9});
+      s.publish("packs/p.pack", other); // the name exists: left alone
+      assertThat(s.read("packs/p.pack", 0, 3)).containsExactly(1, 2, 3);
+    }
+  }
+
+  @Test
+  void aFileOnAnotherFileSystemIsCopied() throws Exception {
+    Path shm = Path.of("/dev/shm");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm)
+        && !Files.getFileStore(shm).equals(Files.getFileStore(tmp)), "needs /dev/shm on another file system");
+    Path staged = Files.createTempFile(shm, "cairn-test", ".pack");
+    try (RemoteStorage s = new LocalStorage(tmp.resolve("remote-copy"))) {
+      Files.write(staged, new byte[] {4, 5});
+      s.publish("packs/q.pack", staged);
+      assertThat(Files.getAttribute(staged, "unix:nlink")).isEqualTo(1);
+      assertThat(s.read("packs/q.pack", 0, 2)).containsExactly(4, 5);
+    } finally {
+      Files.deleteIfExists(staged);
+    }
+  }
 }

@@ -25,7 +25,8 @@ import java.util.Map;
 /**
  * A remote in a local or network folder. Files are written under {@code .tmp/}, fsynced, and
  * published by an atomic rename ({@link #publish}) or an atomic hard link that fails if the name
- * exists ({@link #createIfAbsent}), which POSIX file systems and NFS provide.
+ * exists ({@link #createIfAbsent}), which POSIX file systems and NFS provide. A file to publish
+ * that is on the same file system is linked under its name at once, not copied.
  */
 public final class LocalStorage implements RemoteStorage {
   private static final String TMP = ".tmp";
@@ -145,6 +146,9 @@ public final class LocalStorage implements RemoteStorage {
       return;
     }
     Files.createDirectories(target.getParent());
+    if (linked(target, source)) {
+      return;
+    }
     Path tmp = AtomicFiles.tempPath(tmpDir(), "");
     try {
       Files.copy(source, tmp);
@@ -160,6 +164,25 @@ public final class LocalStorage implements RemoteStorage {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Publishes {@code source} under {@code target} by a hard link, which fails if the name exists:
+   * no byte is copied when the staging file is on the same file system. The source's data were
+   * fsynced by whoever wrote it ({@link RemoteStorage#publish}); the new name is made durable here.
+   *
+   * @return false if the file system cannot link them (another device, no hard links): copy instead
+   */
+  private static boolean linked(Path target, Path source) throws IOException {
+    try {
+      Files.createLink(target, source);
+    } catch (FileAlreadyExistsException e) {
+      return true; // published by someone else meanwhile: same name, same content
+    } catch (UnsupportedOperationException | IOException e) {
+      return false;
+    }
+    AtomicFiles.fsyncDirectory(target.getParent());
+    return true;
   }
 
   @Override
