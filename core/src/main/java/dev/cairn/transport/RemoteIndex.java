@@ -48,7 +48,24 @@ final class RemoteIndex {
       byte[] section = cachedSection(storage, f, name, cacheDir);
       idx.add(name, section, f.name());
     }
+    forgetGonePacks(cacheDir, idx.packSizes.keySet());
     return idx;
+  }
+
+  /**
+   * Deletes the cached indexes of packs no longer on the remote (a collection there deleted them,
+   * perhaps from another repository), so that the cache does not grow with every collection. A
+   * pack published after the listing loses at most its cached index, read again next time.
+   */
+  private static void forgetGonePacks(Path cacheDir, java.util.Set<String> listed) throws IOException {
+    try (var files = Files.list(cacheDir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String file = p.getFileName().toString();
+        if (file.endsWith(".idx") && !listed.contains(file.substring(0, file.length() - 4))) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   private static byte[] cachedSection(RemoteStorage storage, RemoteFile f, String name, Path cacheDir) throws IOException {

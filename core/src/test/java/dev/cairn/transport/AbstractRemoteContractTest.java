@@ -329,12 +329,16 @@ public abstract class AbstractRemoteContractTest {
     drop.upload(location, null, Progress.NONE);
     // Leftovers of an interrupted push: a pack no record names.
     Dataset orphan = version(a, "orphan", folder("orphan", Map.of("o.bin", TestRepos.random(63, 300_000))));
+    DatasetRepository b = repo("b");
     try (Remote r = new Remote(openStorage(), a.repository())) {
       try (Remote partial = new Remote(new PacksOnly(openStorage()), a.repository())) {
         orphan.upload(partial, Progress.NONE);
         fail("the record write should have failed");
       } catch (IOException expected) {
         // packs uploaded, record not
+      }
+      try (Remote other = new Remote(openStorage(), b.repository())) {
+        other.index(); // another client caches the index of every pack, the collected ones too
       }
       assertThat(r.deleteVersion(drop.id(), false)).isTrue();
       assertThat(r.records()).extracting(DatasetRecord::id).containsExactly(keep.id());
@@ -343,8 +347,18 @@ public abstract class AbstractRemoteContractTest {
       assertThat(result.objectsDeleted()).isPositive();
       assertThat(remoteBytes()).as("bytes on the remote").isLessThan(before - 650_000);
     }
+    try (Remote r = new Remote(openStorage(), b.repository())) {
+      r.index();
+      Set<String> onRemote = new HashSet<>();
+      for (RemoteFile f : r.storage().list(RemoteLayout.PACKS)) {
+        onRemote.add(RemoteLayout.packName(f.name()) + ".idx");
+      }
+      try (Stream<Path> cached = Files.list(r.cacheDir().resolve("pack-index"))) {
+        assertThat(cached.map(p -> p.getFileName().toString())).as("cached pack indexes after the collection")
+            .containsExactlyInAnyOrderElementsOf(onRemote);
+      }
+    }
     assertEveryRecordIsComplete("after gc");
-    DatasetRepository b = repo("b");
     assertThat(snapshot(b.fetch(keep.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).isEqualTo(snapshot(keepSrc));
     // The collected version's record is gone; a new push of it uploads everything again.
     drop.upload(location, null, Progress.NONE);
