@@ -115,12 +115,14 @@ final class Verifier {
         }
       }
     }
-    // The repository's own folder, if it lies inside, is not part of the data (FolderScanner skips it).
+    // The repository's own folder, if it lies inside, is not part of the data (FolderScanner skips
+    // it). A folder inside the repository (a cached copy) is checked whole.
     Path folderReal = folder.toRealPath();
     Path repoReal = repo.repository().directory().toRealPath();
+    boolean repoInside = repoReal.startsWith(folderReal) && !repoReal.equals(folderReal);
     try (Stream<Path> s = Files.walk(folder)) {
       for (Path p : s.filter(x -> Files.isRegularFile(x, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(x))
-          .filter(x -> !folderReal.resolve(folder.relativize(x)).startsWith(repoReal)).sorted().toList()) {
+          .filter(x -> !repoInside || !folderReal.resolve(folder.relativize(x)).startsWith(repoReal)).sorted().toList()) {
         String rel = folder.relativize(p).toString().replace('\\', '/');
         if (!expected.contains(rel)) {
           problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, "not in the version"));

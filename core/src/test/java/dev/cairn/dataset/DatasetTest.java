@@ -238,6 +238,15 @@ class DatasetTest {
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.resolve("a.txt")))).isEqualTo("r--r--r--");
     assertThat(ds.verify()).isEmpty();
     assertThat(ds.verify(copy)).isEmpty();
+    // The cached folder lies inside the repository: its files are still all checked.
+    Path extra = copy.resolve("sub/extra.txt");
+    Files.writeString(extra, "not in the version");
+    try {
+      assertThat(ds.verify(copy)).extracting(VerifyProblem::path, VerifyProblem::kind)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("sub/extra.txt", VerifyProblem.Kind.UNEXPECTED));
+    } finally {
+      Files.delete(extra);
+    }
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(DatasetStateException.class).hasMessageContaining("final");
   }
 

@@ -60,6 +60,9 @@ public final class WebServer implements AutoCloseable {
       config.http.compressionStrategy = CompressionStrategy.GZIP;
       config.jetty.modifyServer(server -> server.setErrorHandler(quietJettyErrors()));
       config.routes.before(WebServer::securityHeaders);
+      if (isLoopback(host)) {
+        config.routes.before(ctx -> requireLoopbackHost(ctx, host));
+      }
       pages(config.routes, site, assets);
       api(config.routes, new Api(site));
       config.routes.exception(Exception.class, errors::exception);
@@ -144,6 +147,41 @@ public final class WebServer implements AutoCloseable {
     h.setShowCauses(false);
     h.setShowOrigin(false);
     return h;
+  }
+
+  /**
+   * Refuses a request whose {@code Host} is not a loopback name, on a server bound to loopback:
+   * a web page elsewhere whose own name the attacker points at 127.0.0.1 (DNS rebinding) would
+   * otherwise read every dataset through the user's browser. The name is compared as written,
+   * never resolved.
+   */
+  static void requireLoopbackHost(Context ctx, String boundHost) {
+    String name = hostName(ctx.header("Host"));
+    if (name == null || !(name.equalsIgnoreCase(boundHost) || isLoopbackName(name))) {
+      throw new HttpProblem(403, "This server answers only to loopback names (localhost, 127.0.0.1, [::1]), not to "
+          + (name == null ? "a request without a Host header" : "'" + name + "'") + "; serve with --host to listen on another address");
+    }
+  }
+
+  /** The name of a {@code Host} header, without its port; null if there is none. */
+  static String hostName(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String h = header.trim();
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? null : h.substring(0, end + 1);
+    }
+    int colon = h.indexOf(':');
+    return colon < 0 ? h : h.substring(0, colon);
+  }
+
+  private static final java.util.regex.Pattern LOOPBACK_V4 = java.util.regex.Pattern.compile("127(\\.\\d{1,3}){3}");
+
+  private static boolean isLoopbackName(String name) {
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return n.equals("localhost") || n.endsWith(".localhost") || n.equals("[::1]") || LOOPBACK_V4.matcher(n).matches();
   }
 
   private static void securityHeaders(Context ctx) {

@@ -60,10 +60,27 @@ class WebServerTest {
 
   /** A request the JDK client refuses to send (malformed or dot-segment paths), over a plain socket. */
   static String rawGet(String target) throws IOException {
+    return rawRequest("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  }
+
+  static String rawRequest(String request) throws IOException {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-      socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void answersOnlyToLoopbackNames() throws Exception {
+    // A page elsewhere whose name now resolves to 127.0.0.1 (DNS rebinding) sends its own name.
+    for (String host : List.of("attacker.example:" + server.port(), "attacker.example", "127.0.0.1.attacker.example", "10.0.0.1")) {
+      String r = rawRequest("GET /api/versions HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      assertThat(r).as(host).startsWith("HTTP/1.1 403").contains("loopback names").doesNotContain(fixture.v1);
+    }
+    assertThat(rawRequest("GET /api/versions HTTP/1.0\r\n\r\n")).as("no Host header").startsWith("HTTP/1.1 403");
+    for (String host : List.of("127.0.0.1:" + server.port(), "localhost:" + server.port(), "LocalHost", "[::1]:" + server.port(), "127.0.0.2")) {
+      String r = rawRequest("GET /api/versions HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      assertThat(r).as(host).startsWith("HTTP/1.1 200").contains(fixture.v1);
     }
   }
 
