@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
@@ -110,7 +111,14 @@ final class VersionLifecycle {
         .fileCount(files).totalBytes(bytes).summary(summary)
         .appendLog(new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0))
         .build();
-    try {
+    try (ParentLocks locks = ParentLocks.take(repo.catalog(), r.parents())) {
+      // Under the parents' locks, which delete takes too: a parent deleted since it was read
+      // fails this create, and one deleted later sees this draft as its child.
+      for (String p : r.parents()) {
+        if (!repo.catalog().exists(p)) {
+          throw new DatasetNotFoundException("Cannot create version: parent " + p + " was deleted meanwhile");
+        }
+      }
       repo.catalog().create(r);
     } catch (IOException | RuntimeException e) {
       repo.catalog().releaseVersion(o.project(), o.name(), version, id);
@@ -118,6 +126,41 @@ final class VersionLifecycle {
     }
     repo.catalog().setCurrent(id);
     return new Dataset(repo, id);
+  }
+
+  /** The locks of several versions, taken in id order (so that two takers never deadlock). */
+  private static final class ParentLocks implements AutoCloseable {
+    private final List<Catalog.Lock> held = new ArrayList<>();
+
+    static ParentLocks take(Catalog catalog, List<String> ids) throws IOException {
+      ParentLocks locks = new ParentLocks();
+      try {
+        for (String id : ids.stream().sorted().toList()) {
+          locks.held.add(catalog.lock(id));
+        }
+      } catch (IOException | RuntimeException e) {
+        locks.close();
+        throw e;
+      }
+      return locks;
+    }
+
+    @Override
+    public void close() throws IOException {
+      IOException first = null;
+      for (int i = held.size() - 1; i >= 0; i--) {
+        try {
+          held.get(i).close();
+        } catch (IOException e) {
+          if (first == null) {
+            first = e;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
   }
 
   /**

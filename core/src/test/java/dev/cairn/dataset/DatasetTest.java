@@ -108,6 +108,57 @@ class DatasetTest {
   }
 
   @Test
+  void aParentDeletedWhileItsChildIsCreatedNeverLeavesAnUnclosableDraft() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    int created = 0;
+    int deleted = 0;
+    try {
+      for (int i = 0; i < 30; i++) {
+        Dataset parent = closedVersion("race", "parent", Map.of("a", "1"));
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        var child = pool.submit(() -> {
+          go.await();
+          return Dataset.create(repo, CreateOptions.of("race", "child").parents(parent.id()).build());
+        });
+        var delete = pool.submit(() -> {
+          go.await();
+          parent.delete(false);
+          return true;
+        });
+        go.countDown();
+        Dataset c = null;
+        try {
+          c = child.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class);
+        }
+        boolean gone;
+        try {
+          gone = delete.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(DatasetStateException.class).hasMessageContaining("draft");
+          gone = false;
+        }
+        assertThat(c != null && gone).as("round %d: both the child's create and its parent's delete succeeded", i).isFalse();
+        if (c != null) {
+          c.close(); // its parent is there: it closes
+          created++;
+          c.delete(false);
+          parent.delete(false);
+        } else {
+          deleted++;
+          if (!gone) {
+            parent.delete(false);
+          }
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(created + deleted).isEqualTo(30);
+  }
+
+  @Test
   void threadsAddingToOneDraftAllLand() throws Exception {
     int threads = 8;
     for (int t = 0; t < threads; t++) {
