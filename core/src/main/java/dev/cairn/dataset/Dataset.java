@@ -768,16 +768,28 @@ public final class Dataset {
     }
   }
 
-  /** The lineage DAG: this version and every ancestor, each with its direct parents. */
+  /**
+   * The lineage DAG: this version and every ancestor, each with its direct parents. An ancestor
+   * that was deleted, or whose record cannot be read ({@code fsck} reports it), ends its branch
+   * with no parents.
+   */
   public Map<String, List<String>> dependencyGraph() throws IOException {
     Map<String, List<String>> graph = new LinkedHashMap<>();
-    List<String> queue = new ArrayList<>(List.of(id));
+    graph.put(id, record().parents());
+    List<String> queue = new ArrayList<>(graph.get(id));
     while (!queue.isEmpty()) {
       String next = queue.remove(0);
       if (graph.containsKey(next)) {
         continue;
       }
-      List<String> parents = repo.catalog().exists(next) ? repo.catalog().read(next).parents() : List.of();
+      List<String> parents = List.of();
+      if (repo.catalog().exists(next)) {
+        try {
+          parents = repo.catalog().read(next).parents();
+        } catch (dev.cairn.errors.CorruptObjectException unreadable) {
+          // an end of the branch, like a deleted ancestor
+        }
+      }
       graph.put(next, parents);
       queue.addAll(parents);
     }

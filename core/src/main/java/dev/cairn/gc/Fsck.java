@@ -137,7 +137,8 @@ public final class Fsck {
     for (DatasetRecord r : out) {
       for (String parent : r.parents()) {
         if (!ids.contains(parent)) {
-          problems.add(Problem.warning(r.id(), null, "parent " + parent + " was deleted"));
+          problems.add(Problem.warning(r.id(), null, "parent " + parent
+              + (repo.catalog().exists(parent) ? " has an unreadable record" : " was deleted")));
         }
       }
     }

@@ -227,7 +227,7 @@ final class Api {
   /** {@code GET /api/versions/{id}/lineage}: every ancestor, laid out in layers, oldest first. */
   Object lineage(Context ctx) throws IOException {
     Dataset ds = site.version(ctx.pathParam("id"));
-    Lineage lineage = Lineage.of(ds.id(), ds.dependencyGraph(), site::recordOrNull);
+    Lineage lineage = Lineage.of(ds.id(), ds.dependencyGraph(), site::recordOrNull, site::unreadable);
     List<Object> nodes = new ArrayList<>();
     for (Lineage.Node n : lineage.nodes()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -235,7 +235,10 @@ final class Api {
       m.put("parents", n.parents());
       m.put("layer", n.layer());
       DatasetRecord r = n.record();
-      m.put("deleted", r == null);
+      m.put("deleted", r == null && !n.unreadable());
+      if (n.unreadable()) {
+        m.put("unreadable", true);
+      }
       if (r != null) {
         m.put("project", r.project());
         m.put("name", r.name());

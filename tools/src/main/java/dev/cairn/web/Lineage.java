@@ -20,13 +20,19 @@ final class Lineage {
   /**
    * One version of the lineage.
    *
-   * @param record its record, or null when the version was deleted
+   * @param record its record, or null when the version was deleted or its record is unreadable
+   * @param unreadable whether its record is there but cannot be read
    * @param layer 0 at the top; the focus version is in the last layer
    * @param slot position within its layer, from 0
    */
-  record Node(String id, DatasetRecord record, List<String> parents, int layer, int slot) {
+  record Node(String id, DatasetRecord record, boolean unreadable, List<String> parents, int layer, int slot) {
     Node {
       parents = List.copyOf(parents);
+    }
+
+    /** What a node without a record is shown as. */
+    String missingLabel() {
+      return unreadable ? "unreadable record" : "deleted version";
     }
   }
 
@@ -56,6 +62,12 @@ final class Lineage {
    * returns it, the focus version first).
    */
   static Lineage of(String focus, Map<String, List<String>> graph, Records records) throws IOException {
+    return of(focus, graph, records, id -> false);
+  }
+
+  /** As above; {@code unreadable} tells a version whose record cannot be read from a deleted one. */
+  static Lineage of(String focus, Map<String, List<String>> graph, Records records, java.util.function.Predicate<String> unreadable)
+      throws IOException {
     Map<String, Integer> ranks = ranks(focus, graph);
     int depth = ranks.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     List<List<String>> rows = new ArrayList<>();
@@ -77,7 +89,7 @@ final class Lineage {
       for (int slot = 0; slot < row.size(); slot++) {
         String id = row.get(slot);
         slots.put(id, slot);
-        nodes.add(new Node(id, recs.get(id), graph.get(id), layer, slot));
+        nodes.add(new Node(id, recs.get(id), recs.get(id) == null && unreadable.test(id), graph.get(id), layer, slot));
       }
     }
     return new Lineage(focus, nodes);

@@ -21,7 +21,7 @@ final class LineagePage {
   String render(Context ctx) throws IOException {
     Dataset ds = site.version(ctx.pathParam("id"));
     DatasetRecord r = ds.record();
-    Lineage lineage = Lineage.of(r.id(), ds.dependencyGraph(), site::recordOrNull);
+    Lineage lineage = Lineage.of(r.id(), ds.dependencyGraph(), site::recordOrNull, site::unreadable);
     VersionHeader.Tab tab = VersionHeader.Tab.LINEAGE;
     Html h = new Html().raw(VersionHeader.render(site, r, tab));
     h.el("p", Text.plural(lineage.nodes().size(), "version", "versions") + " in the lineage, oldest at the top. "
@@ -44,7 +44,7 @@ final class LineagePage {
       DatasetRecord r = n.record();
       h.open("tr", "data-id", n.id(), "class", n.id().equals(lineage.focus()) ? "focus" : null);
       if (r == null) {
-        h.el("td", "deleted version", "class", "muted").el("td", Text.shortId(n.id()), "class", "mono").el("td", "");
+        h.el("td", n.missingLabel(), "class", "muted").el("td", Text.shortId(n.id()), "class", "mono").el("td", "");
         h.open("td", "colspan", 9).close("td").close("tr");
         continue;
       }

@@ -76,11 +76,11 @@ final class LineageSvg {
     } else {
       svg.open("g", "class", cls, "data-id", n.id());
     }
-    svg.el("title", r == null ? "deleted version " + n.id()
+    svg.el("title", r == null ? n.missingLabel() + " " + n.id()
         : Text.project(r.project()) + " / " + r.name() + " " + r.version() + " (" + n.id() + ")");
     svg.empty("rect", "x", x, "y", y, "width", BOX_W, "height", BOX_H, "rx", 8);
     if (r == null) {
-      svg.el("text", "deleted version", "x", x + 12, "y", y + 26, "class", "dag-name");
+      svg.el("text", n.missingLabel(), "x", x + 12, "y", y + 26, "class", "dag-name");
       svg.el("text", Text.shortId(n.id()), "x", x + 12, "y", y + 46, "class", "dag-meta");
     } else {
       svg.el("text", cut(r.name()), "x", x + 12, "y", y + 22, "class", "dag-name");

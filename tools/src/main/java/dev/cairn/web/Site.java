@@ -94,9 +94,24 @@ final class Site {
     return repo.repository().objects().newReader();
   }
 
-  /** The record of a version by full id, or null when it was deleted. */
+  /**
+   * The record of another version by full id (a parent, an ancestor), or null when it was deleted
+   * or its record cannot be read ({@link #unreadable}): pages of the versions around it still show.
+   */
   DatasetRecord recordOrNull(String id) throws IOException {
-    return repo.catalog().exists(id) ? repo.catalog().read(id) : null;
+    if (!repo.catalog().exists(id)) {
+      return null;
+    }
+    try {
+      return repo.catalog().read(id);
+    } catch (dev.cairn.errors.CorruptObjectException e) {
+      return null;
+    }
+  }
+
+  /** Whether version {@code id}'s record is there but cannot be read (fsck reports it). */
+  boolean unreadable(String id) {
+    return repo.catalog().exists(id);
   }
 
   private static String blankToNull(String s) {

@@ -56,7 +56,9 @@ final class VersionPage {
     }
     for (String p : r.parents()) {
       DatasetRecord pr = site.recordOrNull(p);
-      Html label = pr == null ? new Html().el("span", Text.shortId(p) + " (deleted)", "class", "muted") : Widgets.versionLink(pr);
+      Html label = pr == null
+          ? new Html().el("span", Text.shortId(p) + (site.unreadable(p) ? " (unreadable record)" : " (deleted)"), "class", "muted")
+          : Widgets.versionLink(pr);
       parents.open("div").raw(label).close("div");
     }
     prop(h, "Parents", parents);

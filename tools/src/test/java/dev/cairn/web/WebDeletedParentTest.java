@@ -55,6 +55,37 @@ class WebDeletedParentTest {
     }
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void aParentWhoseRecordIsUnreadableLeavesItsChildsPagesWhole() throws Exception {
+    Path files = tmp.resolve("files");
+    Files.createDirectories(files);
+    Files.writeString(files.resolve("a.txt"), "a");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      Dataset parent = Dataset.create(repo, CreateOptions.of("p", "d").build());
+      parent.addFiles(AddOptions.of(files));
+      parent.close();
+      Dataset child = Dataset.create(repo, CreateOptions.of("p", "d").parents(parent.id()).build());
+      Files.writeString(files.resolve("b.txt"), "b");
+      child.syncFolder(files);
+      child.close();
+      Files.writeString(tmp.resolve("repo/refs/datasets/" + parent.id() + ".json"), "{\"format\":1,\"id\":\"cut");
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.port();
+        assertThat(get(http, base + "/versions/" + child.id())).contains("(unreadable record)");
+        assertThat(get(http, base + "/versions/" + child.id() + "/lineage")).contains("unreadable record");
+        get(http, base + Links.files(child.id(), null, 0));
+        get(http, base + "/versions/" + child.id() + "/changes");
+        get(http, base + "/compare?source=" + child.id() + "&target=" + child.id());
+        Map<String, Object> lineage = (Map<String, Object>) Json.parse(get(http, base + "/api/versions/" + child.id() + "/lineage"));
+        assertThat((List<Map<String, Object>>) lineage.get("nodes")).filteredOn(n -> parent.id().equals(n.get("id")))
+            .singleElement().satisfies(n -> assertThat(n).containsEntry("unreadable", true).containsEntry("deleted", false));
+        get(http, base + "/api/versions/" + child.id() + "/files");
+      }
+    }
+  }
+
   private static String get(HttpClient http, String url) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(url).isEqualTo(200);
