@@ -29,8 +29,11 @@ import java.util.Set;
  *   <li>the repository's own folder, when it lies inside the folder being added, is skipped with a
  *       warning (as Git skips {@code .git}): its files change while they are read, and each
  *       version would hold the one before;
- *   <li>names that cannot be dataset paths (backslash, control characters, over 255 bytes) and
- *       names that collide once Unicode-normalized (NFC) are refused.
+ *   <li>names that cannot be dataset paths (backslash, control characters, over 255 bytes), names
+ *       that are not valid UTF-8, and names that collide once Unicode-normalized (NFC) are
+ *       refused;
+ *   <li>a source that is the repository, or inside it, is refused (but for the cached copies of
+ *       versions that {@code get} returns).
  * </ul>
  */
 public final class FolderScanner {
@@ -90,9 +93,16 @@ public final class FolderScanner {
       checkPath(datasetFolder, source);
     }
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-      throw new InvalidInputException("Cannot add " + source + ": no such file or folder");
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": "
+          + (source.toString().indexOf(UNDECODABLE) >= 0 ? "no such file or folder (its name is not valid UTF-8 as given)" : "no such file or folder"));
     }
     Path real = source.toRealPath();
+    // Inside the repository, only the cached read-only copies of versions hold still.
+    if (skipped != null && real.startsWith(skipped) && !real.startsWith(skipped.resolve("cache").resolve("versions"))) {
+      throw new InvalidInputException("Cannot add " + source + ": it is " + (real.equals(skipped) ? "" : "inside ")
+          + "the repository " + skipped + ", which changes as it is written");
+    }
+    checkName(source.getFileName() == null ? "" : source.getFileName().toString(), source);
     if (Files.isDirectory(real)) {
       walk(source, real, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
     } else {
@@ -145,7 +155,9 @@ public final class FolderScanner {
         }
         a = FileStat.of(realChild);
       }
-      children.add(new Child(child, child.getFileName().toString(), realChild, a));
+      String name = child.getFileName().toString();
+      checkName(name, child);
+      children.add(new Child(child, name, realChild, a));
     }
     children.sort((x, y) -> DatasetPaths.compare(x.sortKey(), y.sortKey()));
     Map<String, String> normalized = new HashMap<>();
@@ -220,6 +232,23 @@ public final class FolderScanner {
       }
     }
     return java.util.Arrays.asList(out);
+  }
+
+  /** What the JVM puts for bytes of a file name that are not valid UTF-8. */
+  private static final char UNDECODABLE = '\uFFFD';
+
+  /**
+   * Refuses a name that is not valid UTF-8: the JVM reads its bad bytes as U+FFFD, and stored so,
+   * it would come back under another name (and two such names would look the same).
+   */
+  private static void checkName(String name, Path where) throws InvalidInputException {
+    if (name.indexOf(UNDECODABLE) >= 0) {
+      String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(where.toString()) + ": "
+          + (charset.equalsIgnoreCase("UTF-8")
+              ? "its name is not valid UTF-8 (or holds U+FFFD); rename it to add it"
+              : "this JVM reads file names as " + charset + ", not UTF-8; run it with LC_ALL=C.UTF-8"));
+    }
   }
 
   private static void checkPath(String datasetPath, Path where) throws InvalidInputException {

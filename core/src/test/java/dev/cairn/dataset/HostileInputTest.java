@@ -150,6 +150,34 @@ class HostileInputTest {
   }
 
   @Test
+  void aNameThatIsNotUtf8IsRefused() throws Exception {
+    Path src = tmp.resolve("latin1");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("fine.txt"), "ok");
+    // Java cannot name it: the shell makes a file whose name holds the byte 0xFF.
+    Process p = new ProcessBuilder("sh", "-c", "printf A > \"$(printf 'x\\377.txt')\"").directory(src.toFile()).start();
+    assertThat(p.waitFor()).isZero();
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "names").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not valid UTF-8");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
+  void theRepositoryOrAFolderInsideItIsRefusedButACachedCopyIsNot() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "inside").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(tmp.resolve("repo")))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("it is the repository");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(tmp.resolve("repo/refs")))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("inside the repository");
+    assertThatThrownBy(() -> ds.syncFolder(tmp.resolve("repo/refs"))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("inside the repository");
+    assertThat(ds.listFiles()).isEmpty();
+    ds.addFiles(AddOptions.of(stable.getLocalCopy())); // what get returns holds still
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("keep.bin");
+  }
+
+  @Test
   void twoFilesForOnePathInOneAddAreRefused() throws IOException {
     Path a = tmp.resolve("col/a");
     Path b = tmp.resolve("col/b");
