@@ -2,7 +2,11 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -34,9 +38,47 @@ final class LocalCopies {
         }
       }
     }
-    Files.createDirectories(target);
-    repo.cache().writeFiles(root, selection, target, false, progress);
+    writeWhole(repo, root, selection, target, progress);
     return target;
+  }
+
+  /**
+   * Writes the copy under a hidden name and gives it its place only once every file is whole: a
+   * copy that fails or is interrupted leaves no file cut short where the user looks, and
+   * {@code target} as it was (missing, or empty). A missing target is built beside it and renamed
+   * into place; an existing one (perhaps a mount point) gets its entries moved in from a hidden
+   * folder inside it.
+   */
+  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, Progress progress)
+      throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
+    if (!exists) {
+      Files.createDirectories(abs.getParent());
+    }
+    Path build = exists ? abs.resolve(AtomicFiles.tempName(".cairn-copy-"))
+        : abs.getParent().resolve(AtomicFiles.tempName("." + abs.getFileName() + ".cairn-copy-"));
+    Files.createDirectory(build);
+    try (var atExit = ExitCleanup.register(build)) {
+      repo.cache().writeFiles(root, selection, build, false, progress);
+      if (exists) {
+        try (Stream<Path> s = Files.list(build)) {
+          for (Path p : s.toList()) {
+            Files.move(p, abs.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+          }
+        }
+        Files.delete(build);
+      } else {
+        Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (IOException | RuntimeException e) {
+      try {
+        Trees.delete(build);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
   }
 
   /**

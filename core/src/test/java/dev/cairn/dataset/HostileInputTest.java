@@ -150,6 +150,40 @@ class HostileInputTest {
   }
 
   @Test
+  void aCopyThatFailsLeavesNoFileCutShort() throws IOException {
+    Path src = tmp.resolve("five");
+    Files.createDirectories(src.resolve("sub"));
+    for (int i = 0; i < 5; i++) {
+      Files.write(src.resolve("sub/f" + i + ".bin"), TestRepos.random(40 + i, 100_000));
+    }
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "copies").build());
+    ds.addFiles(AddOptions.of(src));
+    ds.close();
+    Path fresh = tmp.resolve("out/fresh");
+    Path empty = Files.createDirectories(tmp.resolve("out/empty"));
+    for (Path target : List.of(fresh, empty)) {
+      WriteGuard.limit(250_000); // the disk fills up with the third file
+      assertThatThrownBy(() -> ds.getMutableLocalCopy(target, false, Selection.ALL, Progress.NONE))
+          .isInstanceOf(FileSystemException.class).hasMessageContaining("No space left on device");
+      WriteGuard.limit(Long.MAX_VALUE);
+      try (var left = Files.list(tmp.resolve("out"))) {
+        assertThat(left.map(p -> p.getFileName().toString())).as("after a failed copy into " + target).containsExactly("empty");
+      }
+      try (var left = Files.list(empty)) {
+        assertThat(left).as("the existing folder after a failed copy").isEmpty();
+      }
+    }
+    for (Path target : List.of(fresh, empty)) {
+      ds.getMutableLocalCopy(target, false, Selection.ALL, Progress.NONE);
+      try (var files = Files.walk(target)) {
+        assertThat(files.filter(Files::isRegularFile).map(p -> target.relativize(p).toString()))
+            .containsExactlyInAnyOrder("sub/f0.bin", "sub/f1.bin", "sub/f2.bin", "sub/f3.bin", "sub/f4.bin");
+      }
+      assertThat(Files.readAllBytes(target.resolve("sub/f4.bin"))).isEqualTo(TestRepos.random(44, 100_000));
+    }
+  }
+
+  @Test
   void aNameThatIsNotUtf8IsRefused() throws Exception {
     Path src = tmp.resolve("latin1");
     Files.createDirectories(src);
