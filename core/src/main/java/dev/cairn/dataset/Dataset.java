@@ -505,7 +505,8 @@ public final class Dataset {
   /**
    * Deletes this version's record (its objects go at the next gc).
    *
-   * @throws DatasetStateException if other versions have it as a parent and {@code force} is false
+   * @throws DatasetStateException if it is published, or other versions have it as a parent, and
+   *     {@code force} is false; or if a draft has it as a parent, whatever {@code force}
    */
   public void delete(boolean force) throws IOException {
     VersionLifecycle.delete(this, repo, force);

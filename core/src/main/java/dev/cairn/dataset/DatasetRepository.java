@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
@@ -114,9 +115,28 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * The version of {@code project}/{@code name} with {@code version}, or the highest version when
    * {@code version} is null.
+   *
+   * @param project null for any project, if only one holds a dataset of that name
+   * @throws DatasetNotFoundException if there is none
+   * @throws InvalidInputException if {@code project} is null and several projects hold the name
    */
   public Dataset get(String project, String name, String version) throws IOException {
-    return new Dataset(this, highest(catalog.all(), project, name, version).id());
+    return get(project, name, version, false);
+  }
+
+  /**
+   * As {@link #get(String, String, String)}; with {@code onlyClosed}, and no {@code version}, the
+   * highest version that is closed (a draft cannot be read as a whole yet).
+   */
+  public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
+    List<DatasetRecord> all = catalog.all();
+    if (onlyClosed && version == null) {
+      List<DatasetRecord> closed = all.stream().filter(r -> !r.isDraft()).toList();
+      if (closed.stream().anyMatch(r -> r.name().equals(name) && (project == null || r.project().equals(project)))) {
+        all = closed;
+      }
+    }
+    return new Dataset(this, highest(all, project, name, version).id());
   }
 
   /**
@@ -136,7 +156,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** The highest version (then the latest created) among {@code records} that matches. */
   private static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version)
-      throws DatasetNotFoundException {
+      throws DatasetNotFoundException, InvalidInputException {
     List<DatasetRecord> matches = new ArrayList<>();
     for (DatasetRecord r : records) {
       if (r.name().equals(name) && (project == null || r.project().equals(project))
@@ -147,6 +167,14 @@ public final class DatasetRepository implements AutoCloseable {
     if (matches.isEmpty()) {
       throw new DatasetNotFoundException("Cannot find dataset version: no " + (project == null ? "" : project + "/") + name
           + (version == null ? "" : " version " + version));
+    }
+    if (project == null) {
+      List<String> projects = matches.stream().map(DatasetRecord::project).distinct().sorted().toList();
+      if (projects.size() > 1) {
+        throw new InvalidInputException("Cannot tell which dataset '" + name + "' is meant: projects "
+            + projects.stream().map(p -> "'" + p + "'").collect(java.util.stream.Collectors.joining(", "))
+            + " each hold one; give the project too");
+      }
     }
     matches.sort(Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
     return matches.get(matches.size() - 1);

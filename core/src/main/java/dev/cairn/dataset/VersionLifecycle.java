@@ -313,6 +313,9 @@ final class VersionLifecycle {
         throw new DatasetStateException("Cannot delete " + r.id() + ": the draft " + draftChild
             + " has it as a parent and could not be closed without it; close or delete that draft first");
       }
+      if (r.state() == DatasetState.PUBLISHED && !force) {
+        throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); use --force to delete it anyway");
+      }
       if (!children.isEmpty() && !force) {
         throw new DatasetStateException("Cannot delete " + r.id() + ": " + children.size()
             + " version(s) use it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")

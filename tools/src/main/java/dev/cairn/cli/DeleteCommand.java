@@ -6,11 +6,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "delete", description = "Delete a version (its data goes at the next gc).")
+@Command(name = "delete", description = {"Delete a version (its data goes at the next gc).",
+    "Name it: --id, or --name (and --project, --version); delete never takes the last version used by default."})
 final class DeleteCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--force", description = "Delete even if closed versions use it as a parent (never while a draft does: it could not be closed).")
+  @Option(names = "--force", description = "Delete even if it is published or closed versions use it as a parent (never while a draft does: it could not be closed).")
   boolean force;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Delete the version from this remote (its data goes at the remote's next gc).")
@@ -37,6 +38,9 @@ final class DeleteCommand extends Base {
         out().printf("Dataset version %s deleted from %s%n", id, storage);
       }
       return 0;
+    }
+    if (selector.id == null && selector.name == null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot delete: name the version with --id ID (or --name N); delete never takes the last version used");
     }
     Dataset ds = select(selector);
     ds.delete(force);

@@ -112,7 +112,7 @@ final class GetCommand extends Base {
         id = repo().resolveRemote(remote, null, selector.project, selector.name, selector.version);
       } else {
         try {
-          id = selector.resolve(repo()).id();
+          id = selector.resolve(repo(), true).id(); // by name, the highest closed version
         } catch (dev.cairn.errors.DatasetNotFoundException notLocal) {
           String fallback = repo().defaultStorage();
           if (fallback == null) {

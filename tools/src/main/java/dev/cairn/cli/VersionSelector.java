@@ -23,11 +23,16 @@ final class VersionSelector {
   String version;
 
   Dataset resolve(DatasetRepository repo) throws IOException {
+    return resolve(repo, false);
+  }
+
+  /** As {@link #resolve(DatasetRepository)}; by name, with {@code onlyClosed}, the highest closed version. */
+  Dataset resolve(DatasetRepository repo, boolean onlyClosed) throws IOException {
     Dataset ds;
     if (id != null) {
       ds = repo.get(id);
     } else if (name != null) {
-      ds = repo.get(project, name, version);
+      ds = repo.get(project, name, version, onlyClosed);
     } else {
       ds = Base.requireCurrent(repo);
     }

@@ -135,6 +135,17 @@ class CliEndToEndTest {
     assertThat(cli.ok("log", "--id", v2, "--json").array()).extracting(m -> m.get("command")).containsExactly("create", "sync", "close", "publish");
     // The log keeps a command's own arguments: not its name, nor the global --repo.
     assertThat(cli.ok("log", "--id", v2, "--json").array().get(3).get("arguments")).isEqualTo(List.of("--id", v2));
+    // delete names its version, and a published one goes only with --force.
+    assertThat(cli.fails("delete").err()).contains("name the version with --id");
+    assertThat(cli.fails("delete", "--force").err()).contains("name the version with --id");
+    assertThat(cli.fails("delete", "--id", v2).err()).contains("published");
+    assertThat(cli.ok("search", "--project", "p", "--name", "^ds$", "--json").array()).hasSize(2);
+    // By name without a project: refused when two projects hold the name.
+    cli.ok("create", "--project", "q", "--name", "ds");
+    assertThat(cli.fails("list", "--name", "ds").err()).contains("projects 'p', 'q'");
+    // get by name takes the highest closed version, not a draft above it.
+    cli.ok("create", "--project", "p", "--name", "ds", "--parents", v2);
+    assertThat(cli.ok("get", "--project", "p", "--name", "ds", "--json").obj()).containsEntry("id", v2);
   }
 
   @Test
