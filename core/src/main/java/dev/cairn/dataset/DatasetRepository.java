@@ -45,6 +45,15 @@ public final class DatasetRepository implements AutoCloseable {
     return new DatasetRepository(Repository.openOrCreate(dir, RepositoryConfig.DEFAULT), true);
   }
 
+  /**
+   * Opens the repository in {@code dir}, which must exist.
+   *
+   * @throws dev.cairn.errors.RepositoryNotFoundException if there is none
+   */
+  public static DatasetRepository openExisting(Path dir) throws IOException {
+    return new DatasetRepository(Repository.open(dir), true);
+  }
+
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
   public static DatasetRepository open(Path dir, RepositoryConfig config) throws IOException {
     return new DatasetRepository(Repository.openOrCreate(dir, config), true);

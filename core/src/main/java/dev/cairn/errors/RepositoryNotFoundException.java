@@ -7,4 +7,9 @@ public class RepositoryNotFoundException extends CairnException {
   public RepositoryNotFoundException(Path path) {
     super("Cannot open repository: no Cairn repository at " + path);
   }
+
+  /** With a hint on where repositories come from. */
+  public RepositoryNotFoundException(Path path, String hint) {
+    super("Cannot open repository: no Cairn repository at " + path + " (" + hint + ")");
+  }
 }

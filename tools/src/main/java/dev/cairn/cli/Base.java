@@ -34,13 +34,34 @@ abstract class Base implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
-  /** The repository, opened (and created) on first use. */
+  /**
+   * The repository, opened on first use; created only by a command that {@link #createsRepository
+   * creates one}: a mistyped {@code --repo} gets an error, not a new empty repository.
+   */
   DatasetRepository repo() throws IOException {
     if (repo == null) {
-      repo = DatasetRepository.open(top.repositoryDirectory());
+      java.nio.file.Path dir = top.repositoryDirectory();
+      if (createsRepository()) {
+        repo = DatasetRepository.open(dir);
+      } else {
+        try {
+          repo = DatasetRepository.openExisting(dir);
+        } catch (dev.cairn.errors.RepositoryNotFoundException e) {
+          throw new dev.cairn.errors.RepositoryNotFoundException(dir.toAbsolutePath().normalize(),
+              "the first create, sync or get makes one; check --repo or CAIRN_HOME");
+        }
+      }
       repo.setStorageConf(top.conf);
     }
     return repo;
+  }
+
+  /**
+   * Whether this command makes the repository when there is none (those that store versions, and
+   * those that read a remote, whose index the repository caches); the others refuse.
+   */
+  boolean createsRepository() {
+    return false;
   }
 
   @Override

@@ -59,7 +59,7 @@ public final class CairnCommand implements Runnable {
 
   /** Every subcommand, in the order help lists them. */
   static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
-      CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
+      InitCommand.class, CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
       PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
       SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
       SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,

@@ -37,6 +37,11 @@ final class CreateCommand extends Base {
   boolean failOnConflict;
 
   @Override
+  boolean createsRepository() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     List<String> ps = new java.util.ArrayList<>();
     for (String p : parents) {

@@ -18,6 +18,11 @@ final class DeleteCommand extends Base {
   String storage;
 
   @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
   int run() throws Exception {
     if (storage != null) {
       if (selector.id == null) {

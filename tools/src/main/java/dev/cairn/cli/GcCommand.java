@@ -20,6 +20,11 @@ final class GcCommand extends Base {
   String storage;
 
   @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
   int run() throws Exception {
     if (storage != null) {
       return collectRemote();

@@ -53,6 +53,11 @@ final class GetCommand extends Base {
   String storage;
 
   @Override
+  boolean createsRepository() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     if (run != null && alias == null) {
       throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");

@@ -23,6 +23,11 @@ final class ListCommand extends Base {
   String storage;
 
   @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
   int run() throws Exception {
     String remoteId = storage == null ? null
         : selector.id != null ? selector.id

@@ -25,6 +25,11 @@ final class SearchCommand extends Base {
   String storage;
 
   @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
   int run() throws Exception {
     java.util.regex.Pattern p;
     try {

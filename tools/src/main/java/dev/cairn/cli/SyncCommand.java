@@ -43,6 +43,11 @@ final class SyncCommand extends Base {
   boolean skipClose;
 
   @Override
+  boolean createsRepository() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     boolean createNew = id == null && (name != null || !parents.isEmpty());
     Dataset ds;

@@ -149,6 +149,28 @@ class CliEndToEndTest {
   }
 
   @Test
+  void onlyCommandsThatStoreVersionsMakeARepository() throws IOException {
+    Path typo = tmp.resolve("typo/repo");
+    Cli t = new Cli(typo);
+    for (String[] readOnly : List.of(new String[] {"list"}, new String[] {"search"}, new String[] {"fsck"},
+        new String[] {"log"}, new String[] {"gc"})) {
+      assertThat(t.fails(readOnly).err()).as(String.join(" ", readOnly)).contains("no Cairn repository at " + typo)
+          .contains("check --repo");
+    }
+    assertThat(tmp.resolve("typo")).doesNotExist();
+    Map<String, Object> made = t.ok("init", "--object-format", "blake3", "--json").obj();
+    assertThat(made).containsEntry("object_format", "blake3").containsEntry("created", true);
+    assertThat(t.ok("init").out()).contains("Existing Cairn repository").contains("blake3");
+    assertThat(t.fails("init", "--object-format", "sha256").err()).contains("named by blake3");
+    assertThat(t.fails("init", "--object-format", "md5").err()).contains("unknown object format");
+    assertThat(t.ok("search", "--json").array()).isEmpty();
+    Path src = tmp.resolve("b3");
+    write(src.resolve("x"), "x".getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> v = t.ok("sync", "--project", "p", "--name", "b3", "--folder", src.toString(), "--json").obj();
+    assertThat(t.ok("verify", "--id", (String) v.get("id")).out()).contains("no differences");
+  }
+
+  @Test
   void syncCreatesClosesAndRevertsWhenNothingChanged() throws IOException {
     Path src = tmp.resolve("s");
     write(src.resolve("x"), "1".getBytes(StandardCharsets.UTF_8));

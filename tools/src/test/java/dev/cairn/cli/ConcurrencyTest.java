@@ -28,7 +28,7 @@ class ConcurrencyTest {
   void eightProcessesShareOneRepositoryAndOneRemote() throws Exception {
     Path repo = tmp.resolve("repo");
     Path remote = tmp.resolve("remote");
-    new Cli(repo).ok("search");
+    new Cli(repo).ok("init");
     int writers = 8;
     List<Process> ps = new ArrayList<>();
     for (int i = 0; i < writers; i++) {
