@@ -62,6 +62,24 @@ class WebHtmlTest {
   }
 
   @Test
+  void pagerStaysOnPageBoundaries() {
+    Widgets.PageLink link = o -> "/p?o=" + o;
+    String straddling = Widgets.pager(99, 65, 164, 100, link).toString();
+    assertThat(straddling).contains("Showing 100–164 of 164 (pages 1–2 of 2)", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"")
+        .doesNotContain("rel=\"next\"");
+    String middle = Widgets.pager(150, 100, 1000, 100, link).toString();
+    assertThat(middle).contains("Showing 151–250 of 1,000 (pages 2–3 of 10)", "href=\"/p?o=100\" class=\"button secondary\" rel=\"prev\"",
+        "href=\"/p?o=200\" class=\"button secondary\" rel=\"next\"", "href=\"/p?o=900\" class=\"button secondary\" rel=\"last\"");
+    String aligned = Widgets.pager(100, 64, 164, 100, link).toString();
+    assertThat(aligned).contains("Showing 101–164 of 164 (page 2 of 2)", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"");
+    String pastTheEnd = Widgets.pager(1000, 0, 164, 100, link).toString();
+    assertThat(pastTheEnd).as("previous goes to the last page").contains("Past the end (164 in all)",
+        "href=\"/p?o=100\" class=\"button secondary\" rel=\"prev\"");
+    assertThat(Widgets.pager(300, 0, 300, 100, link).toString()).contains("href=\"/p?o=200\" class=\"button secondary\" rel=\"prev\"");
+    assertThat(Widgets.pager(50, 0, 0, 100, link).toString()).contains("Nothing to show", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"");
+  }
+
+  @Test
   void downloadNamesAreSafeInHeaders() {
     assertThat(Downloads.disposition("attachment", "ünï \"x\".txt"))
         .isEqualTo("attachment; filename=\"_n___x_.txt\"; filename*=UTF-8''%C3%BCn%C3%AF%20%22x%22.txt");
