@@ -2,6 +2,8 @@ package dev.cairn.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,32 @@ class WebHtmlTest {
         "href=\"/p?o=100\" class=\"button secondary\" rel=\"prev\"");
     assertThat(Widgets.pager(300, 0, 300, 100, link).toString()).contains("href=\"/p?o=200\" class=\"button secondary\" rel=\"prev\"");
     assertThat(Widgets.pager(50, 0, 0, 100, link).toString()).contains("Nothing to show", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"");
+  }
+
+  @Test
+  void textIsDecodedByItsByteOrderMark() {
+    String text = "héllo ✓\nline two\n";
+    for (Charset cs : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_8)) {
+      byte[] bytes = withBom(cs, text);
+      assertThat(new FileHead(bytes, bytes.length, false).text()).as(cs.name()).isEqualTo(text);
+      assertThat(PreviewKind.looksLikeText(bytes, bytes.length)).as(cs.name()).isTrue();
+      // Cut mid-way through the second line (and, for UTF-16, mid-unit): only the whole first line is left.
+      int cut = bytes.length - 5;
+      assertThat(new FileHead(bytes, cut, true).text()).as(cs.name() + " cut").isEqualTo("héllo ✓\n");
+    }
+    byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+    assertThat(new FileHead(plain, plain.length, false).text()).isEqualTo(text);
+    byte[] binaryAfterMark = {(byte) 0xFF, (byte) 0xFE, 1, 0, 0, 0, 2, 0};
+    assertThat(PreviewKind.looksLikeText(binaryAfterMark, binaryAfterMark.length)).as("a NUL character is still binary").isFalse();
+  }
+
+  static byte[] withBom(Charset cs, String text) {
+    byte[] bom = cs.equals(StandardCharsets.UTF_16LE) ? new byte[] {(byte) 0xFF, (byte) 0xFE}
+        : cs.equals(StandardCharsets.UTF_16BE) ? new byte[] {(byte) 0xFE, (byte) 0xFF} : new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body = text.getBytes(cs);
+    byte[] out = java.util.Arrays.copyOf(bom, bom.length + body.length);
+    System.arraycopy(body, 0, out, bom.length, body.length);
+    return out;
   }
 
   @Test
