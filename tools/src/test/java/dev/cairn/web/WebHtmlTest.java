@@ -82,6 +82,19 @@ class WebHtmlTest {
   }
 
   @Test
+  void storedBytesAreExplainedForWhatTheVersionIs() {
+    assertThat(VersionPage.storedSentence(64, 5, false)).contains("newly stored 64 B, more than its files hold (5 B)")
+        .doesNotContain("%", "ancestors");
+    assertThat(VersionPage.storedSentence(64, 5, true)).contains("more than its files hold").doesNotContain("%", "ancestors");
+    assertThat(VersionPage.storedSentence(500, 1000, false)).contains("50% of the files' size", "no parents").doesNotContain("ancestors");
+    assertThat(VersionPage.storedSentence(500, 1000, true)).contains("50% of the files' size", "the rest is shared with its ancestors");
+    assertThat(VersionPage.storedSentence(1, 1 << 20, true)).contains("under 1% of the files' size");
+    assertThat(VersionPage.storedSentence(0, 1000, true)).isEqualTo("This version stored nothing new: all its content is shared with its ancestors.");
+    assertThat(VersionPage.storedSentence(0, 1000, false)).doesNotContain("ancestors");
+    assertThat(VersionPage.storedSentence(300, 0, false)).contains("the files themselves hold no bytes").doesNotContain("%");
+  }
+
+  @Test
   void textIsDecodedByItsByteOrderMark() {
     String text = "héllo ✓\nline two\n";
     for (Charset cs : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_8)) {

@@ -206,6 +206,11 @@ class WebServerTest {
   }
 
   @Test
+  void aVersionWithoutParentsSharesNothingWithAncestors() throws Exception {
+    assertThat(page("/versions/" + fixture.v1)).contains("This version ").doesNotContain("shared with its ancestors");
+  }
+
+  @Test
   void downloadsAFileByteForByte() throws Exception {
     for (Map.Entry<String, byte[]> e : fixture.v1Files.entrySet()) {
       HttpResponse<byte[]> r = get(Links.download(fixture.v1, e.getKey()));
