@@ -206,6 +206,18 @@ class WebServerTest {
   }
 
   @Test
+  void jettysOwnErrorsCarryTheSecurityHeadersInUtf8() throws Exception {
+    String longUrl = "/versions/" + "a".repeat(20_000);
+    for (String target : List.of("/versions/%ZZ", "/../config", longUrl)) {
+      String raw = rawGet(target);
+      String head = raw.substring(0, raw.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+      assertThat(raw).as(target).startsWith(target.equals(longUrl) ? "HTTP/1.1 414" : "HTTP/1.1 400").contains("Cannot read the request");
+      assertThat(head).as(target).contains("content-security-policy: default-src 'none'", "x-content-type-options: nosniff",
+          "x-frame-options: deny", "content-type: text/html; charset=utf-8").doesNotContain("iso-8859-1");
+    }
+  }
+
+  @Test
   void aVersionWithoutParentsSharesNothingWithAncestors() throws Exception {
     assertThat(page("/versions/" + fixture.v1)).contains("This version ").doesNotContain("shared with its ancestors");
   }
