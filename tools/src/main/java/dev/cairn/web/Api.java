@@ -24,8 +24,6 @@ import java.util.TreeMap;
  * document to send.
  */
 final class Api {
-  static final int MAX_LIMIT = 1000;
-
   private final Site site;
 
   Api(Site site) {
@@ -145,7 +143,7 @@ final class Api {
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), Params.changeType(ctx),
-          Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ChangesPage.PAGE, MAX_LIMIT));
+          Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ChangesPage.PAGE));
       Provenance provenance = new Provenance(site, loader);
       return changes(page, d -> provenance.introducer(r, d));
     }
@@ -163,7 +161,7 @@ final class Api {
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, source.root(), target.root(), Params.changeType(ctx),
-          Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ComparePage.PAGE, MAX_LIMIT));
+          Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ComparePage.PAGE));
       Provenance provenance = new Provenance(site, loader);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", Views.version(source));
@@ -194,12 +192,13 @@ final class Api {
   Object files(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     String filter = Params.exact(ctx, "filter");
-    int limit = Params.limit(ctx, FilesPage.PAGE, MAX_LIMIT);
+    long offset = Params.offsetWithoutFilter(ctx, filter);
+    String after = Params.afterWithFilter(ctx, filter);
+    int limit = Params.limit(ctx, FilesPage.PAGE);
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       Manifest manifest = new Manifest(loader, r.root());
-      FilePage page = filter == null ? FilePage.unfiltered(manifest, Params.nonNegative(ctx, "offset", 0), limit)
-          : FilePage.filtered(manifest, filter, Params.exact(ctx, "after"), limit);
+      FilePage page = filter == null ? FilePage.unfiltered(manifest, offset, limit) : FilePage.filtered(manifest, filter, after, limit);
       Provenance provenance = new Provenance(site, loader);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("total", page.total());

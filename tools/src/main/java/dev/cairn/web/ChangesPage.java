@@ -29,15 +29,16 @@ final class ChangesPage {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     DiffEntry.ChangeType type = Params.changeType(ctx);
     long offset = Params.nonNegative(ctx, "offset", 0);
+    int limit = Params.limit(ctx, PAGE);
     VersionHeader.Tab tab = VersionHeader.Tab.CHANGES;
     Html h = new Html().raw(VersionHeader.render(site, r, tab));
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, PAGE);
-      h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0)));
+      ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
+      h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
       Provenance provenance = new Provenance(site, loader);
       h.raw(table(r.id(), page, d -> provenance.introducer(r, d)));
-      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), PAGE, o -> Links.changes(r.id(), label(type), o)));
+      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
   }

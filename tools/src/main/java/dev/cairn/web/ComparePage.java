@@ -68,19 +68,20 @@ final class ComparePage {
   private void comparison(Html h, Context ctx, DatasetRecord source, DatasetRecord target) throws IOException {
     DiffEntry.ChangeType type = Params.changeType(ctx);
     long offset = Params.nonNegative(ctx, "offset", 0);
+    int limit = Params.limit(ctx, PAGE);
     h.open("div", "class", "grid");
     side(h, "Source", source);
     side(h, "Target", target);
     h.close("div");
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      ChangePage page = ChangePage.read(loader, source.root(), target.root(), type, offset, PAGE);
-      h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0)));
+      ChangePage page = ChangePage.read(loader, source.root(), target.root(), type, offset, limit);
+      h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0, limit)));
       Provenance provenance = new Provenance(site, loader);
       h.raw(ChangesPage.table(target.id(), page, d -> d.newEntry() != null
           ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry())));
       String t = ChangesPage.label(type);
-      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), PAGE, o -> Links.compare(source.id(), target.id(), t, o)));
+      h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.compare(source.id(), target.id(), t, o, limit)));
     }
   }
 

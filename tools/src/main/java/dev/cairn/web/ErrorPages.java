@@ -85,13 +85,18 @@ final class ErrorPages {
       ctx.contentType("application/json; charset=utf-8").result(Json.pretty(doc));
       return;
     }
+    ctx.contentType("text/html; charset=utf-8").result(page(status, message));
+  }
+
+  /** The error page: its status, a title and the one-line message (also for Jetty's own errors, {@link JettyErrors}). */
+  static String page(int status, String message) {
     Html h = new Html().open("div", "class", "error-page");
     h.el("div", Integer.toString(status), "class", "code");
     h.el("h1", title(status));
     h.el("p", message, "id", "error-message");
     h.open("p").link(Links.home(), "Back to the datasets").close("p");
     h.close("div");
-    ctx.contentType("text/html; charset=utf-8").result(Layout.page(title(status), List.of(), h));
+    return Layout.page(title(status), List.of(), h);
   }
 
   private static String title(int status) {
@@ -99,6 +104,7 @@ final class ErrorPages {
       case 400 -> "Bad request";
       case 404 -> "Not found";
       case 405 -> "Not allowed";
+      case 414 -> "Address too long";
       case 500 -> "Server error";
       default -> "Error " + status;
     };

@@ -4,7 +4,6 @@ import dev.cairn.manifest.FileEntry;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The first bytes of a stored file, read without streaming the rest.
@@ -29,17 +28,13 @@ record FileHead(byte[] bytes, int length, boolean truncated) {
     return new FileHead(buf, n, e.size() > n);
   }
 
-  /** The bytes as UTF-8 (malformed sequences replaced); when truncated, up to the last full line. */
+  /**
+   * The bytes as text in the encoding their byte-order mark names (UTF-8 without one; malformed
+   * sequences replaced), without the mark; when truncated, up to the last full line.
+   */
   String text() {
-    int end = length;
-    if (truncated) {
-      for (int i = length - 1; i >= 0; i--) {
-        if (bytes[i] == '\n') {
-          end = i + 1;
-          break;
-        }
-      }
-    }
-    return new String(bytes, 0, end, StandardCharsets.UTF_8);
+    String s = Bom.of(bytes, length).decode(bytes, length);
+    int nl = s.lastIndexOf('\n');
+    return truncated && nl >= 0 ? s.substring(0, nl + 1) : s;
   }
 }

@@ -25,25 +25,22 @@ final class FilesPage {
   String render(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     String filter = Params.exact(ctx, "filter");
+    long offset = Params.offsetWithoutFilter(ctx, filter);
+    String after = Params.afterWithFilter(ctx, filter);
+    int limit = Params.limit(ctx, PAGE);
     VersionHeader.Tab tab = VersionHeader.Tab.FILES;
     Html h = new Html().raw(VersionHeader.render(site, r, tab));
-    filterForm(h, r.id(), filter);
+    filterForm(h, r.id(), filter, limit);
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       Manifest m = new Manifest(loader, r.root());
-      FilePage page;
-      long offset = Params.nonNegative(ctx, "offset", 0);
-      if (filter == null) {
-        page = FilePage.unfiltered(m, offset, PAGE);
-      } else {
-        page = FilePage.filtered(m, filter, Params.exact(ctx, "after"), PAGE);
-      }
+      FilePage page = filter == null ? FilePage.unfiltered(m, offset, limit) : FilePage.filtered(m, filter, after, limit);
       if (page.scanCut()) {
         h.open("div", "class", "notice").text("Scanned " + Text.count(page.scanned()) + " of " + Text.count(page.total())
             + " files up to " + page.resumeAfter() + " and found " + Text.count(page.files().size()) + " matches so far. ")
-            .link(Links.filesAfter(r.id(), filter, page.resumeAfter()), "Continue scanning →").close("div");
+            .link(Links.filesAfter(r.id(), filter, page.resumeAfter(), limit), "Continue scanning →").close("div");
       }
-      Html pager = Widgets.pager(offset, page.files().size(), page.total(), PAGE, o -> Links.files(r.id(), null, o));
+      Html pager = Widgets.pager(offset, page.files().size(), page.total(), limit, o -> Links.files(r.id(), null, o, limit));
       if (filter == null) {
         h.raw(pager);
       }
@@ -53,7 +50,7 @@ final class FilesPage {
       } else {
         h.open("div", "class", "pager").el("span", Text.plural(page.files().size(), "match", "matches") + " on this page");
         if (page.more() && !page.scanCut()) {
-          h.link(Links.filesAfter(r.id(), filter, page.resumeAfter()), "More matches →", "class", "button secondary", "rel", "next");
+          h.link(Links.filesAfter(r.id(), filter, page.resumeAfter(), limit), "More matches →", "class", "button secondary", "rel", "next");
         }
         h.close("div");
       }
@@ -61,13 +58,16 @@ final class FilesPage {
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
   }
 
-  private static void filterForm(Html h, String id, String filter) {
+  private static void filterForm(Html h, String id, String filter, int limit) {
     h.open("form", "class", "inline", "method", "get", "action", Links.tab(id, "files"));
     h.empty("input", "type", "search", "name", "filter", "value", filter, "placeholder", "text in the path, or a glob: images/*.png",
         "size", 40, "data-focus-key", true, "aria-label", "Filter files");
+    if (limit != PAGE) {
+      h.empty("input", "type", "hidden", "name", "limit", "value", limit);
+    }
     h.el("button", "Filter", "type", "submit");
     if (filter != null) {
-      h.link(Links.files(id, null, 0), "Clear", "class", "button secondary");
+      h.link(Links.files(id, null, 0, limit), "Clear", "class", "button secondary");
     }
     h.close("form");
   }

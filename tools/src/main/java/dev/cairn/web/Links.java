@@ -39,16 +39,26 @@ final class Links {
   }
 
   static String changes(String id, String type, long offset) {
-    return tab(id, "changes") + query("type", type, "offset", offset > 0 ? Long.toString(offset) : null);
+    return changes(id, type, offset, ChangesPage.PAGE);
+  }
+
+  /** A page of the change-set; {@code limit} is left out when it is the page's default. */
+  static String changes(String id, String type, long offset, int limit) {
+    return tab(id, "changes") + query("type", type, "offset", offset(offset), "limit", limit(limit, ChangesPage.PAGE));
   }
 
   static String files(String id, String filter, long offset) {
-    return tab(id, "files") + query("filter", filter, "offset", offset > 0 ? Long.toString(offset) : null);
+    return files(id, filter, offset, FilesPage.PAGE);
+  }
+
+  /** A page of the contents (an offset only without a filter; see {@link Params#offsetWithoutFilter}). */
+  static String files(String id, String filter, long offset, int limit) {
+    return tab(id, "files") + query("filter", filter, "offset", offset(offset), "limit", limit(limit, FilesPage.PAGE));
   }
 
   /** The next page of a filtered listing, resuming the scan after {@code after}. */
-  static String filesAfter(String id, String filter, String after) {
-    return tab(id, "files") + query("filter", filter, "after", after);
+  static String filesAfter(String id, String filter, String after, int limit) {
+    return tab(id, "files") + query("filter", filter, "after", after, "limit", limit(limit, FilesPage.PAGE));
   }
 
   static String preview(String id, String path) {
@@ -74,8 +84,17 @@ final class Links {
     return "/compare" + query("source", source, "target", target);
   }
 
-  static String compare(String source, String target, String type, long offset) {
-    return "/compare" + query("source", source, "target", target, "type", type, "offset", offset > 0 ? Long.toString(offset) : null);
+  static String compare(String source, String target, String type, long offset, int limit) {
+    return "/compare" + query("source", source, "target", target, "type", type, "offset", offset(offset),
+        "limit", limit(limit, ComparePage.PAGE));
+  }
+
+  private static String offset(long offset) {
+    return offset > 0 ? Long.toString(offset) : null;
+  }
+
+  private static String limit(int limit, int pageDefault) {
+    return limit != pageDefault ? Integer.toString(limit) : null;
   }
 
   /** {@code ?a=1&b=2} from name/value pairs; null or empty values are left out; "" when none remain. */

@@ -6,6 +6,9 @@ import java.util.Locale;
 
 /** Reads query parameters, turning malformed ones into 400 answers. */
 final class Params {
+  /** The largest {@code limit} a page or the API accepts. */
+  static final int MAX_LIMIT = 1000;
+
   private Params() {}
 
   /** The trimmed parameter, or null when absent or blank. */
@@ -37,13 +40,47 @@ final class Params {
     throw HttpProblem.badRequest("Cannot read parameter " + name + ": '" + v + "' is not a number of 0 or more");
   }
 
-  /** A page size between 1 and {@code max}, {@code fallback} when absent. */
-  static int limit(Context ctx, int fallback, int max) {
-    long n = nonNegative(ctx, "limit", fallback);
-    if (n == 0) {
-      throw HttpProblem.badRequest("Cannot list 0 entries: give a limit of 1 to " + max);
+  /**
+   * A page size between 1 and {@link #MAX_LIMIT}, {@code fallback} when absent. Out of range is a
+   * 400, never silently capped: a client asking for 5000 rows must not take 1000 for the whole.
+   */
+  static int limit(Context ctx, int fallback) {
+    String v = string(ctx, "limit");
+    if (v == null) {
+      return fallback;
     }
-    return (int) Math.min(max, n);
+    try {
+      long n = Long.parseLong(v);
+      if (n >= 1 && n <= MAX_LIMIT) {
+        return (int) n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw HttpProblem.badRequest("Cannot use limit=" + v + ": give a limit of 1 to " + MAX_LIMIT);
+  }
+
+  /**
+   * The {@code offset} of an unfiltered listing, 0 when absent; a 400 when {@code filter} is set,
+   * since a filtered listing pages by {@code after} (a path) and could not honour an index.
+   */
+  static long offsetWithoutFilter(Context ctx, String filter) {
+    if (filter != null && string(ctx, "offset") != null) {
+      throw HttpProblem.badRequest("Cannot use offset with filter: a filtered listing continues with after=PATH");
+    }
+    return nonNegative(ctx, "offset", 0);
+  }
+
+  /**
+   * The {@code after} of a filtered listing, null when absent; a 400 when there is no
+   * {@code filter}, since an unfiltered listing pages by {@code offset}.
+   */
+  static String afterWithFilter(Context ctx, String filter) {
+    String after = exact(ctx, "after");
+    if (after != null && filter == null) {
+      throw HttpProblem.badRequest("Cannot use after without filter: an unfiltered listing continues with offset=N");
+    }
+    return after;
   }
 
   /** {@code added}, {@code modified} or {@code removed}; null when absent or {@code all}. */

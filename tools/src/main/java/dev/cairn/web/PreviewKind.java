@@ -3,6 +3,7 @@ package dev.cairn.web;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 
 /** How the preview tab shows a file, chosen by its name (and, for unknown names, by its first bytes). */
 enum PreviewKind {
@@ -49,15 +50,27 @@ enum PreviewKind {
     };
   }
 
-  /** Whether the bytes look like text: valid-looking UTF-8 without NUL bytes. */
+  /**
+   * Whether the bytes look like text: no NUL and few control characters, counted on the bytes, or
+   * on the characters for a text whose byte-order mark says UTF-16 (where half the bytes are NUL).
+   */
   static boolean looksLikeText(byte[] head, int length) {
+    Bom bom = Bom.of(head, length);
+    if (bom == Bom.UTF_16LE || bom == Bom.UTF_16BE) {
+      String text = bom.decode(head, length);
+      return looksLikeText(text.length(), i -> text.charAt(i));
+    }
+    return looksLikeText(length, i -> head[i] & 0xFF);
+  }
+
+  private static boolean looksLikeText(int length, IntUnaryOperator at) {
     int control = 0;
     for (int i = 0; i < length; i++) {
-      int b = head[i] & 0xFF;
-      if (b == 0) {
+      int c = at.applyAsInt(i);
+      if (c == 0) {
         return false;
       }
-      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != 0x0C) {
+      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x0C) {
         control++;
       }
     }

@@ -77,10 +77,35 @@ final class VersionPage {
     DatasetPage.stat(h, Text.count(r.fileCount()), r.fileCount() == 1 ? "file" : "files");
     h.close("div");
     h.raw(Widgets.meter(r.storedBytes(), r.totalBytes()));
-    long pct = r.totalBytes() == 0 ? 0 : Math.round(100.0 * r.storedBytes() / r.totalBytes());
-    h.el("p", "This version newly stored " + Text.bytes(r.storedBytes()) + " (" + pct + "% of the files' size, after"
-        + " deduplication and compression); the rest is shared with its ancestors.", "class", "muted");
+    h.el("p", storedSentence(r.storedBytes(), r.totalBytes(), !r.parents().isEmpty()), "class", "muted");
     h.close("div");
+  }
+
+  /**
+   * What the bytes newly stored mean against the size of the files: a share only when it is one
+   * (object overhead can make a tiny version store more than its files hold), and "shared with
+   * its ancestors" only for a version that has some.
+   */
+  static String storedSentence(long storedBytes, long totalBytes, boolean hasParents) {
+    String stored = Text.bytes(storedBytes);
+    if (storedBytes == 0) {
+      return hasParents ? "This version stored nothing new: all its content is shared with its ancestors."
+          : "This version stored nothing new: all its content was already in the repository.";
+    }
+    if (totalBytes == 0) {
+      return "This version newly stored " + stored + ", the listing of its files; the files themselves hold no bytes.";
+    }
+    if (storedBytes >= totalBytes) {
+      return "This version newly stored " + stored + ", " + (storedBytes == totalBytes ? "as much as" : "more than")
+          + " its files hold (" + Text.bytes(totalBytes) + "): the listing of the files and each stored object's header"
+          + " outweigh what compression saves on files this small.";
+    }
+    long pct = Math.round(100.0 * storedBytes / totalBytes);
+    String share = (pct == 0 ? "under 1" : Long.toString(pct)) + "% of the files' size";
+    return hasParents
+        ? "This version newly stored " + stored + " (" + share + ", after deduplication and compression); the rest is shared with its ancestors."
+        : "This version stored " + stored + " (" + share + "): it has no parents; the rest was saved by compression and by"
+            + " deduplication, within the version and against content already in the repository.";
   }
 
   private static void changes(Html h, ChangeSummary s, int conflicts) {

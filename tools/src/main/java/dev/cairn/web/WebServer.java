@@ -10,9 +10,11 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
  * The read-only web UI and JSON API over one repository ({@code cairn serve}): an embedded Javalin
@@ -26,9 +28,12 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * }</pre>
  */
 public final class WebServer implements AutoCloseable {
-  /** Security headers of every page: no inline script or style, nothing framed, no sniffing. */
+  /** Content policy of every page: no inline script or style, nothing framed. */
   private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+  /** Headers of every answer, Jetty's own errors included ({@link JettyErrors}): the policy, no sniffing, no caching. */
+  static final Map<String, String> SECURITY_HEADERS = securityHeaders();
 
   private final Javalin app;
   private final String host;
@@ -58,7 +63,7 @@ public final class WebServer implements AutoCloseable {
       config.router.ignoreTrailingSlashes = true;
       config.http.prefer405over404 = true;
       config.http.compressionStrategy = CompressionStrategy.GZIP;
-      config.jetty.modifyServer(server -> server.setErrorHandler(quietJettyErrors()));
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
       config.routes.before(WebServer::securityHeaders);
       if (isLoopback(host)) {
         config.routes.before(ctx -> requireLoopbackHost(ctx, host));
@@ -140,15 +145,6 @@ public final class WebServer implements AutoCloseable {
     return ctx -> ctx.contentType("application/json; charset=utf-8").result(Json.pretty(endpoint.render(ctx)));
   }
 
-  /** Jetty's own answers (to URIs too malformed to route) without stack traces or causes. */
-  private static ErrorHandler quietJettyErrors() {
-    ErrorHandler h = new ErrorHandler();
-    h.setShowStacks(false);
-    h.setShowCauses(false);
-    h.setShowOrigin(false);
-    return h;
-  }
-
   /**
    * Refuses a request whose {@code Host} is not a loopback name, on a server bound to loopback:
    * a web page elsewhere whose own name the attacker points at 127.0.0.1 (DNS rebinding) would
@@ -185,11 +181,17 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static void securityHeaders(Context ctx) {
-    ctx.header("X-Content-Type-Options", "nosniff");
-    ctx.header("Referrer-Policy", "no-referrer");
-    ctx.header("X-Frame-Options", "DENY");
-    ctx.header("Content-Security-Policy", PAGE_POLICY);
-    ctx.header("Cache-Control", "no-store");
+    SECURITY_HEADERS.forEach(ctx::header);
+  }
+
+  private static Map<String, String> securityHeaders() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("X-Content-Type-Options", "nosniff");
+    m.put("Referrer-Policy", "no-referrer");
+    m.put("X-Frame-Options", "DENY");
+    m.put("Content-Security-Policy", PAGE_POLICY);
+    m.put("Cache-Control", "no-store");
+    return Collections.unmodifiableMap(m);
   }
 
   private static String rootMessage(Throwable e) {

@@ -60,23 +60,33 @@ final class Widgets {
     String at(long offset);
   }
 
-  /** "Showing 101–200 of 2,000 (page 2 of 20)" with first, previous, next and last links. */
+  /**
+   * "Showing 101–200 of 2,000 (page 2 of 20)" with first, previous, next and last links. The
+   * links go to page boundaries (multiples of {@code pageSize}) even when {@code offset} is not
+   * one: previous to the boundary before it (the last page when past the end), next to the one
+   * after it. A page that straddles two boundaries says so ("pages 1–2 of 2").
+   */
   static Html pager(long offset, int shown, long total, int pageSize, PageLink link) {
     Html h = new Html().open("div", "class", "pager");
+    long pages = (total + pageSize - 1) / pageSize;
     if (total == 0 || shown == 0) {
       h.el("span", total == 0 ? "Nothing to show" : "Past the end (" + Text.count(total) + " in all)");
     } else {
-      long pages = (total + pageSize - 1) / pageSize;
+      long first = offset / pageSize + 1;
+      long last = (offset + shown - 1) / pageSize + 1;
+      String which = first == last ? "page " + Text.count(first) : "pages " + Text.count(first) + "–" + Text.count(last);
       h.el("span", "Showing " + Text.count(offset + 1) + "–" + Text.count(offset + shown) + " of " + Text.count(total)
-          + (pages > 1 ? " (page " + Text.count(offset / pageSize + 1) + " of " + Text.count(pages) + ")" : ""));
+          + (pages > 1 ? " (" + which + " of " + Text.count(pages) + ")" : ""));
     }
+    long lastPage = Math.max(0, pages - 1) * pageSize;
     if (offset > 0) {
+      long previous = offset > lastPage ? lastPage : (offset - 1) / pageSize * pageSize;
       h.link(link.at(0), "« First", "class", "button secondary", "rel", "first");
-      h.link(link.at(Math.max(0, Math.min(offset, total) - pageSize)), "← Previous", "class", "button secondary", "rel", "prev");
+      h.link(link.at(previous), "← Previous", "class", "button secondary", "rel", "prev");
     }
     if (offset + shown < total) {
-      h.link(link.at(offset + pageSize), "Next →", "class", "button secondary", "rel", "next");
-      h.link(link.at((total - 1) / pageSize * pageSize), "Last »", "class", "button secondary", "rel", "last");
+      h.link(link.at((offset / pageSize + 1) * pageSize), "Next →", "class", "button secondary", "rel", "next");
+      h.link(link.at(lastPage), "Last »", "class", "button secondary", "rel", "last");
     }
     return h.close("div");
   }

@@ -2,6 +2,8 @@ package dev.cairn.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +61,63 @@ class WebHtmlTest {
     byte[] text = "hello\nworld\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     assertThat(PreviewKind.looksLikeText(text, text.length)).isTrue();
     assertThat(PreviewKind.looksLikeText(new byte[] {1, 0, 2}, 3)).isFalse();
+  }
+
+  @Test
+  void pagerStaysOnPageBoundaries() {
+    Widgets.PageLink link = o -> "/p?o=" + o;
+    String straddling = Widgets.pager(99, 65, 164, 100, link).toString();
+    assertThat(straddling).contains("Showing 100–164 of 164 (pages 1–2 of 2)", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"")
+        .doesNotContain("rel=\"next\"");
+    String middle = Widgets.pager(150, 100, 1000, 100, link).toString();
+    assertThat(middle).contains("Showing 151–250 of 1,000 (pages 2–3 of 10)", "href=\"/p?o=100\" class=\"button secondary\" rel=\"prev\"",
+        "href=\"/p?o=200\" class=\"button secondary\" rel=\"next\"", "href=\"/p?o=900\" class=\"button secondary\" rel=\"last\"");
+    String aligned = Widgets.pager(100, 64, 164, 100, link).toString();
+    assertThat(aligned).contains("Showing 101–164 of 164 (page 2 of 2)", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"");
+    String pastTheEnd = Widgets.pager(1000, 0, 164, 100, link).toString();
+    assertThat(pastTheEnd).as("previous goes to the last page").contains("Past the end (164 in all)",
+        "href=\"/p?o=100\" class=\"button secondary\" rel=\"prev\"");
+    assertThat(Widgets.pager(300, 0, 300, 100, link).toString()).contains("href=\"/p?o=200\" class=\"button secondary\" rel=\"prev\"");
+    assertThat(Widgets.pager(50, 0, 0, 100, link).toString()).contains("Nothing to show", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"");
+  }
+
+  @Test
+  void storedBytesAreExplainedForWhatTheVersionIs() {
+    assertThat(VersionPage.storedSentence(64, 5, false)).contains("newly stored 64 B, more than its files hold (5 B)")
+        .doesNotContain("%", "ancestors");
+    assertThat(VersionPage.storedSentence(64, 5, true)).contains("more than its files hold").doesNotContain("%", "ancestors");
+    assertThat(VersionPage.storedSentence(500, 1000, false)).contains("50% of the files' size", "no parents").doesNotContain("ancestors");
+    assertThat(VersionPage.storedSentence(500, 1000, true)).contains("50% of the files' size", "the rest is shared with its ancestors");
+    assertThat(VersionPage.storedSentence(1, 1 << 20, true)).contains("under 1% of the files' size");
+    assertThat(VersionPage.storedSentence(0, 1000, true)).isEqualTo("This version stored nothing new: all its content is shared with its ancestors.");
+    assertThat(VersionPage.storedSentence(0, 1000, false)).doesNotContain("ancestors");
+    assertThat(VersionPage.storedSentence(300, 0, false)).contains("the files themselves hold no bytes").doesNotContain("%");
+  }
+
+  @Test
+  void textIsDecodedByItsByteOrderMark() {
+    String text = "héllo ✓\nline two\n";
+    for (Charset cs : List.of(StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE, StandardCharsets.UTF_8)) {
+      byte[] bytes = withBom(cs, text);
+      assertThat(new FileHead(bytes, bytes.length, false).text()).as(cs.name()).isEqualTo(text);
+      assertThat(PreviewKind.looksLikeText(bytes, bytes.length)).as(cs.name()).isTrue();
+      // Cut mid-way through the second line (and, for UTF-16, mid-unit): only the whole first line is left.
+      int cut = bytes.length - 5;
+      assertThat(new FileHead(bytes, cut, true).text()).as(cs.name() + " cut").isEqualTo("héllo ✓\n");
+    }
+    byte[] plain = text.getBytes(StandardCharsets.UTF_8);
+    assertThat(new FileHead(plain, plain.length, false).text()).isEqualTo(text);
+    byte[] binaryAfterMark = {(byte) 0xFF, (byte) 0xFE, 1, 0, 0, 0, 2, 0};
+    assertThat(PreviewKind.looksLikeText(binaryAfterMark, binaryAfterMark.length)).as("a NUL character is still binary").isFalse();
+  }
+
+  static byte[] withBom(Charset cs, String text) {
+    byte[] bom = cs.equals(StandardCharsets.UTF_16LE) ? new byte[] {(byte) 0xFF, (byte) 0xFE}
+        : cs.equals(StandardCharsets.UTF_16BE) ? new byte[] {(byte) 0xFE, (byte) 0xFF} : new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    byte[] body = text.getBytes(cs);
+    byte[] out = java.util.Arrays.copyOf(bom, bom.length + body.length);
+    System.arraycopy(body, 0, out, bom.length, body.length);
+    return out;
   }
 
   @Test

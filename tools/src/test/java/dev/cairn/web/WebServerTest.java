@@ -172,6 +172,56 @@ class WebServerTest {
     assertThat(serverLog).isEmpty();
   }
 
+  static String error(String path, int status) throws IOException, InterruptedException {
+    HttpResponse<byte[]> r = get(path);
+    assertThat(r.statusCode()).as(path).isEqualTo(status);
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void limitsOutOfRangeAreRefusedOnPagesAndApiAlike() throws Exception {
+    String v = fixture.merged;
+    for (String limit : List.of("0", "1001", "5000", "99999999999", "-1", "ten")) {
+      for (String p : List.of("/api/versions/" + v + "/files", "/api/versions/" + v + "/changes", "/api/compare?source=" + fixture.v1
+          + "&target=" + v, "/versions/" + v + "/files", "/versions/" + v + "/changes", "/compare?source=" + fixture.v1 + "&target=" + v)) {
+        String url = p + (p.contains("?") ? "&" : "?") + "limit=" + limit;
+        assertThat(error(url, 400)).as(url).contains("give a limit of 1 to 1000");
+      }
+    }
+    Map<String, Object> all = json("/api/versions/" + v + "/files?limit=1000");
+    assertThat(all).containsEntry("total", 9L);
+    String two = page("/versions/" + v + "/files?limit=2");
+    assertThat(two).contains("Showing 1–2 of 9 (page 1 of 5)", "offset=2&amp;limit=2\" class=\"button secondary\" rel=\"next\"");
+    assertThat(page("/versions/" + v + "/files?limit=2&filter=png")).contains("name=\"limit\" value=\"2\"");
+  }
+
+  @Test
+  void offsetAndAfterBelongToOneKindOfListingEach() throws Exception {
+    for (String p : List.of("/versions/" + fixture.v1 + "/files", "/api/versions/" + fixture.v1 + "/files")) {
+      assertThat(error(p + "?filter=png&offset=2", 400)).as(p).contains("Cannot use offset with filter");
+      assertThat(error(p + "?after=images%2Fcat.png", 400)).as(p).contains("Cannot use after without filter");
+      assertThat(get(p + "?filter=png&after=images%2Fcat.png").statusCode()).as(p).isEqualTo(200);
+      assertThat(get(p + "?offset=2").statusCode()).as(p).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void jettysOwnErrorsCarryTheSecurityHeadersInUtf8() throws Exception {
+    String longUrl = "/versions/" + "a".repeat(20_000);
+    for (String target : List.of("/versions/%ZZ", "/../config", longUrl)) {
+      String raw = rawGet(target);
+      String head = raw.substring(0, raw.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+      assertThat(raw).as(target).startsWith(target.equals(longUrl) ? "HTTP/1.1 414" : "HTTP/1.1 400").contains("Cannot read the request");
+      assertThat(head).as(target).contains("content-security-policy: default-src 'none'", "x-content-type-options: nosniff",
+          "x-frame-options: deny", "content-type: text/html; charset=utf-8").doesNotContain("iso-8859-1");
+    }
+  }
+
+  @Test
+  void aVersionWithoutParentsSharesNothingWithAncestors() throws Exception {
+    assertThat(page("/versions/" + fixture.v1)).contains("This version ").doesNotContain("shared with its ancestors");
+  }
+
   @Test
   void downloadsAFileByteForByte() throws Exception {
     for (Map.Entry<String, byte[]> e : fixture.v1Files.entrySet()) {

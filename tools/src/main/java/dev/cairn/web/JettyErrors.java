@@ -1,0 +1,54 @@
+package dev.cairn.web;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Jetty's own answers, to requests too malformed to reach a route (a bad escape such as
+ * {@code %ZZ}, a dot segment above the root, a 414 for an over-long address): the app's error
+ * page in UTF-8, with the security headers of every page, and never a stack trace or cause.
+ * Thread-safe (no state).
+ */
+final class JettyErrors extends ErrorHandler {
+  JettyErrors() {
+    setShowStacks(false);
+    setShowCauses(false);
+    setShowOrigin(false);
+  }
+
+  @Override
+  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause, Callback callback) {
+    HttpFields.Mutable headers = response.getHeaders();
+    addHeaders(headers);
+    response.write(true, body(code, message), callback);
+  }
+
+  /** Answers that Jetty writes without a request to hand (its parser refused the request line). */
+  @Override
+  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    addHeaders(fields);
+    return body(status, reason);
+  }
+
+  private static void addHeaders(HttpFields.Mutable headers) {
+    WebServer.SECURITY_HEADERS.forEach(headers::put);
+    headers.put(new HttpField(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8"));
+  }
+
+  private static ByteBuffer body(int status, String reason) {
+    String message = switch (status) {
+      case 400 -> "Cannot read the request: its address is malformed";
+      case 414 -> "Cannot read the request: its address is too long";
+      default -> "Cannot read the request: " + (reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason);
+    };
+    return ByteBuffer.wrap(ErrorPages.page(status, message).getBytes(StandardCharsets.UTF_8));
+  }
+}
