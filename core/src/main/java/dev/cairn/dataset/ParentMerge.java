@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestDiff;
 import dev.cairn.manifest.ManifestEditor;
@@ -16,9 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Merges parent manifests in order: the union of their files, where a later parent's entry
- * replaces an earlier one at the same path. Each merge step costs the size of the difference
- * between the parents, not their size: shared subtrees are skipped by id.
+ * Merges parent manifests in order, each into the merge of those before it. Without a common
+ * ancestor the result is the union of their files, where a later parent's entry replaces an
+ * earlier one at the same path. With one (the <em>base</em>: spec/datasets.md, "Drafts and the
+ * change-set"), the merge is three-way, as Git's: a path that only one side changed since the base
+ * takes that side's change, a deletion included, and only paths both sides changed differently are
+ * conflicts, which the later parent wins. Each merge step costs the size of the difference between
+ * the two sides, not their size: shared subtrees are skipped by id.
  */
 public final class ParentMerge {
   /** The merged root and the paths the parents disagreed on. */
@@ -31,6 +36,16 @@ public final class ParentMerge {
    * @param roots their manifest roots, in the same order
    */
   public static Result merge(List<String> parentIds, List<ObjectId> roots, NodeLoader loader, ObjectInserter inserter) throws IOException {
+    return merge(parentIds, roots, java.util.Collections.nCopies(roots.size(), null), loader, inserter);
+  }
+
+  /**
+   * @param bases for each step {@code i >= 1}, the manifest root of the nearest common ancestor of
+   *     parent {@code i} and the parents before it, or null when they have none (a union); entry 0
+   *     is ignored
+   */
+  public static Result merge(List<String> parentIds, List<ObjectId> roots, List<ObjectId> bases, NodeLoader loader,
+      ObjectInserter inserter) throws IOException {
     if (roots.isEmpty()) {
       return new Result(new TreeBuilder(inserter).finish(), List.of());
     }
@@ -45,24 +60,37 @@ public final class ParentMerge {
       String parent = parentIds.get(i);
       List<Edit> edits = new ArrayList<>();
       List<String> added = new ArrayList<>();
+      Manifest base = bases.get(i) == null ? null : new Manifest(loader, bases.get(i));
       differ.diff(merged, roots.get(i), d -> {
+        String path = d.path();
+        FileEntry inBase = base == null ? null : base.lookup(path);
         if (d.type() == DiffEntry.ChangeType.REMOVED) {
+          // Held by the merge so far, not by this parent. Without the base holding it, the earlier
+          // side added it: it stays. Else this parent deleted it, which stands, a conflict if the
+          // earlier side changed it too.
+          if (inBase != null) {
+            edits.add(Edit.remove(path));
+            if (!inBase.sameContent(d.oldEntry())) {
+              clash(path, parent, provider.getOrDefault(path, parentIds.get(0)), holders, conflictOrder);
+            }
+            provider.put(path, parent);
+          }
           return;
         }
+        if (inBase != null && inBase.sameContent(d.newEntry())) {
+          return; // this parent left it as the base had it: the earlier side's change (or deletion) stands
+        }
+        // Both sides changed it since the base (or there is no base, or the earlier side deleted
+        // what this parent changed): this parent wins, and it is a conflict.
+        boolean conflict = d.type() == DiffEntry.ChangeType.MODIFIED
+            ? inBase == null || !inBase.sameContent(d.oldEntry())
+            : inBase != null;
         if (d.type() == DiffEntry.ChangeType.ADDED) {
           added.add(d.path());
         }
         edits.add(Edit.put(d.newEntry()));
-        String path = d.path();
-        if (d.type() == DiffEntry.ChangeType.MODIFIED) {
-          List<String> h = holders.get(path);
-          if (h == null) {
-            h = new ArrayList<>();
-            h.add(provider.getOrDefault(path, parentIds.get(0)));
-            holders.put(path, h);
-            conflictOrder.add(path);
-          }
-          h.add(parent);
+        if (conflict) {
+          clash(path, parent, provider.getOrDefault(path, parentIds.get(0)), holders, conflictOrder);
         }
         provider.put(path, parent);
       });

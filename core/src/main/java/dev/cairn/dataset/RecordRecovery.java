@@ -62,7 +62,7 @@ public final class RecordRecovery {
     ObjectId base;
     try (ObjectInserter ins = repo.repository().objects().newInserter(); ObjectReader r = ins.newReader()) {
       base = parentRoots.size() == parents.size() && !parents.isEmpty()
-          ? ParentMerge.merge(known, parentRoots, new NodeLoader(r), ins).root()
+          ? ParentMerge.merge(known, parentRoots, MergeBases.of(repo, known), new NodeLoader(r), ins).root()
           : new TreeBuilder(ins).finish();
       ins.flush();
     }

@@ -61,8 +61,9 @@ final class VersionLifecycle {
     try (ObjectInserter ins = repo.repository().objects().newInserter();
         ObjectReader reader = ins.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      merged = ParentMerge.merge(parents.stream().map(DatasetRecord::id).toList(),
-          parents.stream().map(DatasetRecord::root).toList(), loader, ins);
+      List<String> parentIds = parents.stream().map(DatasetRecord::id).toList();
+      merged = ParentMerge.merge(parentIds, parents.stream().map(DatasetRecord::root).toList(), MergeBases.of(repo, parentIds),
+          loader, ins);
       ins.flush();
       if (parents.size() == 1 && parents.get(0).root().equals(merged.root())) {
         // One parent: the new version starts as that parent, whose counts are known.

@@ -10,8 +10,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * An immutable snapshot: the root of its manifest tree, its parents (ordered: on a path held by
- * two parents with different content, the later parent wins), when it was made, and string
+ * An immutable snapshot: the root of its manifest tree, its parents (ordered: on a path the
+ * parents changed differently, the later parent wins), when it was made, and string
  * properties (dataset id, project, name, version string, ...). Its id is the hash of its encoding,
  * so a version names its whole history.
  */

@@ -97,6 +97,56 @@ class DatasetTest {
     assertThat(repo.catalog().current()).isEqualTo(first.id());
   }
 
+  /** A child of {@code parent}, with {@code files} written over it and {@code removed} removed. */
+  Dataset childOf(Dataset parent, String name, Map<String, String> files, String... removed) throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("m", name).parents(parent.id()).build());
+    if (!files.isEmpty()) {
+      ds.addFiles(AddOptions.of(folder(name, files)));
+    }
+    if (removed.length > 0) {
+      ds.removeFiles(List.of(removed), false);
+    }
+    return ds.close();
+  }
+
+  Map<String, String> contents(Dataset ds) throws IOException {
+    Map<String, String> m = new java.util.TreeMap<>();
+    Path copy = ds.getLocalCopy();
+    for (FileEntry e : ds.listFiles()) {
+      m.put(e.path(), Files.readString(copy.resolve(e.path())));
+    }
+    return m;
+  }
+
+  Dataset merge(String name, Dataset... parents) throws IOException {
+    return Dataset.create(repo, CreateOptions.of("m", name)
+        .parents(java.util.Arrays.stream(parents).map(Dataset::id).toArray(String[]::new)).build());
+  }
+
+  @Test
+  void parentsWithACommonAncestorMergeThreeWays() throws IOException {
+    Dataset base = closedVersion("m", "base", Map.of("f1", "1", "f2", "2", "f3", "3", "f4", "4"));
+    Dataset a = childOf(base, "a", Map.of("f3", "a3", "f4", "a4", "a-new", "a"), "f1");
+    Dataset b = childOf(base, "b", Map.of("f2", "b2", "f3", "b3", "b-new", "b"), "f4");
+    // f1: deleted by a only; f2: changed by b only; f3: changed by both; f4: changed by a, deleted by b.
+    Dataset ab = merge("ab", a, b);
+    assertThat(contents(ab.close())).isEqualTo(Map.of("f2", "b2", "f3", "b3", "a-new", "a", "b-new", "b"));
+    assertThat(ab.record().conflicts()).extracting(Conflict::path, Conflict::winner)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("f3", b.id()), org.assertj.core.groups.Tuple.tuple("f4", b.id()));
+    Dataset ba = merge("ba", b, a);
+    assertThat(contents(ba.close())).isEqualTo(Map.of("f2", "b2", "f3", "a3", "f4", "a4", "a-new", "a", "b-new", "b"));
+    assertThat(ba.record().conflicts()).extracting(Conflict::path).containsExactly("f3", "f4");
+    // With its own ancestor, a version merges to itself.
+    Dataset again = merge("again", a, base);
+    assertThat(contents(again.close())).isEqualTo(contents(a));
+    assertThat(again.record().conflicts()).isEmpty();
+    // Unrelated parents: the union, the later parent winning.
+    Dataset other = closedVersion("m", "other", Map.of("f2", "o2", "o", "o"));
+    Dataset union = merge("union", a, other);
+    assertThat(contents(union.close())).containsEntry("f2", "o2").containsEntry("o", "o").containsEntry("a-new", "a");
+    assertThat(union.record().conflicts()).extracting(Conflict::path).containsExactly("f2");
+  }
+
   @Test
   void aParentOfADraftIsNotDeletedEvenWithForce() throws IOException {
     Dataset parent = closedVersion("p", "parent", Map.of("a", "1"));
