@@ -137,6 +137,11 @@ public final class LocalCache {
       }
       throw e;
     }
+    try {
+      Trees.makeFoldersReadOnly(target);
+    } catch (IOException notOurs) {
+      // built by another user's process: its folders are as it left them
+    }
     touch(target);
     evictIfNeeded(target);
     return target;

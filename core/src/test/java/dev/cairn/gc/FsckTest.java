@@ -35,6 +35,37 @@ class FsckTest {
   }
 
   @Test
+  void aCachedCopyChangedInPlaceIsFoundAndRebuiltByRepair() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path src = folder(tmp.resolve("s"), 1, 3, 20_000);
+      Dataset v1 = version(repo, "d", src);
+      Dataset v2 = version(repo, "d", src, v1.id()); // the same files: both folders link one content
+      Path c1 = v1.getLocalCopy();
+      Path c2 = v2.getLocalCopy();
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(c1))).isEqualTo("r-xr-xr-x");
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      // As root may: a cached file written to in place, a file added, a file deleted.
+      Files.write(c1.resolve("f0.bin"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(c2.resolve("extra.txt"), "mine");
+      Files.delete(c2.resolve("f2.bin"));
+      List<Problem> found = new Fsck(repo, Progress.NONE).check().errors();
+      assertThat(found).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("cached content changed"));
+      assertThat(found).filteredOn(p -> p.where().equals(c1.toString())).singleElement()
+          .satisfies(p -> assertThat(p.message()).contains("'f0.bin'"));
+      assertThat(found).filteredOn(p -> p.where().equals(c2.toString())).singleElement()
+          .satisfies(p -> assertThat(p.message()).contains("2 file(s) changed or added").contains("'extra.txt'"));
+      assertThat(new Repair(repo, Progress.NONE).run()).anySatisfy(a -> assertThat(a).startsWith("deleted damaged cached copy " + c1));
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(snapshot(v1.getLocalCopy())).isEqualTo(snapshot(src));
+      assertThat(snapshot(v2.getLocalCopy())).isEqualTo(snapshot(src));
+      // A whole version's folder missing a file.
+      Files.delete(v2.getLocalCopy().resolve("f1.bin"));
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
+          .satisfies(p -> assertThat(p.message()).contains("1 file(s) of the version missing, first 'f1.bin'"));
+    }
+  }
+
+  @Test
   void everyDamagedObjectIsFoundAndUndamagedVersionsStayReadable() throws IOException {
     Path dir = tmp.resolve("r");
     String goodId;

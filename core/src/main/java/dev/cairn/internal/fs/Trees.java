@@ -44,6 +44,14 @@ public final class Trees {
     }
     Files.walkFileTree(root, new Walker() {
       @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        if (!Files.isWritable(dir)) {
+          makeOwnerWritable(dir); // a cached copy's read-only folder
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
       public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
         Files.deleteIfExists(p);
         return FileVisitResult.CONTINUE;
@@ -58,6 +66,31 @@ public final class Trees {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  private static void makeOwnerWritable(Path dir) throws IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+    perms.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    Files.setPosixFilePermissions(dir, perms);
+  }
+
+  /**
+   * Makes every folder under {@code root}, itself included, read-only (r-x for all): nobody but
+   * root can add, rename or delete a file there. {@link #delete} undoes it as it goes.
+   */
+  public static void makeFoldersReadOnly(Path root) throws IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> readOnly = java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x");
+    List<Path> folders = new java.util.ArrayList<>();
+    Files.walkFileTree(root, new Walker() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        folders.add(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    for (int i = folders.size() - 1; i >= 0; i--) { // deepest first: a parent still writable while its children change
+      Files.setPosixFilePermissions(folders.get(i), readOnly);
+    }
   }
 
   /** Like {@link #delete}, for cleanup paths where a failure must not hide the original error. */
