@@ -237,11 +237,17 @@ public final class Catalog {
 
   // ---- current version ------------------------------------------------------------------
 
-  /** The version last created or used, or null. */
+  /** The version last created or used, or null (none yet, or it was deleted since). */
   public String current() throws IOException {
+    String id = lastUsed();
+    return id != null && exists(id) ? id : null;
+  }
+
+  /** The id of the version last created or used, even if it was deleted since; null if none. */
+  public String lastUsed() throws IOException {
     try {
       String id = Files.readString(refs.resolve("CURRENT"), StandardCharsets.US_ASCII).trim();
-      return exists(id) ? id : null;
+      return id.isEmpty() ? null : id;
     } catch (NoSuchFileException e) {
       return null;
     }

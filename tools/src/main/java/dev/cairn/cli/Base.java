@@ -128,7 +128,9 @@ abstract class Base implements Callable<Integer> {
   static Dataset requireCurrent(DatasetRepository repo) throws IOException {
     Dataset ds = repo.current();
     if (ds == null) {
-      throw new DatasetNotFoundException("Cannot tell which version to use: give --id (no version was created or used yet)");
+      String gone = repo.catalog().lastUsed();
+      throw new DatasetNotFoundException("Cannot tell which version to use: give --id ("
+          + (gone == null ? "no version was created or used yet" : "the last one used, " + gone + ", was deleted") + ")");
     }
     return ds;
   }

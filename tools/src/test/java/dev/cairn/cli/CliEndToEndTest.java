@@ -337,6 +337,9 @@ class CliEndToEndTest {
     assertThat(cli.fails("add", "--files", withLink.toString()).err()).contains("outside");
     cli.ok("delete", "--id", id);
     cli.fails("get", "--id", id);
+    cli.ok("list", "--id", (String) cli.ok("search", "--name", "links", "--json").array().get(0).get("id")); // now the last used
+    cli.ok("delete", "--name", "links");
+    assertThat(cli.fails("list").err()).contains("the last one used").contains("was deleted");
     assertThat(cli.fails("search", "--name", "[").err()).contains("not a regular expression");
     assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
