@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
     description = "Version ML datasets the way Git versions code.",
     // Subcommands are added by commandLine(args): only the one that runs, when it can be told.
     subcommands = {})
-public final class CairnCommand implements Runnable {
+public final class CairnCommand implements java.util.concurrent.Callable<Integer> {
   // Not the standard help mixin, whose -V/--version would clash with subcommands' --version.
   @CommandLine.Mixin HelpOption help;
 
@@ -37,9 +37,12 @@ public final class CairnCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** {@code cairn} alone: the usage, one error line and exit code 1 (as git), so that a script notices. */
   @Override
-  public void run() {
+  public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
+    spec.commandLine().getErr().println("cairn: no command given (the commands are listed above)");
+    return 1;
   }
 
   /** The repository directory this invocation uses. */

@@ -6,17 +6,35 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
+  /** Set once the command has returned: a shutdown before then is an interruption (Ctrl-C). */
+  private static volatile boolean returned;
+
   public static void main(String[] args) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!returned) {
+        // What the command had not published is discarded by the other hooks and the next gc.
+        System.err.println("cairn: interrupted; nothing half-written is visible, run the command again to finish it");
+        System.err.flush();
+      }
+    }, "cairn-interrupted"));
     if (System.getenv("CAIRN_TIMING") == null) {
-      System.exit(run(args));
+      int exit = run(args);
+      returned = true;
+      System.exit(exit);
     }
     // For benchmarks: how much of a command's time is JVM start, how much the command.
     long jvmStartMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     long t0 = System.nanoTime();
     int exit = run(args);
+    returned = true;
     System.out.flush();
     System.err.printf("cairn-timing jvm_start_ms=%d command_ms=%.1f exit=%d%n", jvmStartMs, (System.nanoTime() - t0) / 1e6, exit);
     System.exit(exit);
+  }
+
+  /** For commands that run until Ctrl-C ({@code serve}): their end is not an interruption. */
+  static void endsWithInterrupt() {
+    returned = true;
   }
 
   /** Runs a command line and returns its exit code, without exiting. */

@@ -325,6 +325,9 @@ class CliEndToEndTest {
     assertThat(cli.fails("add", "--id", id, "--files", src.toString()).err()).contains("final");
     assertThat(cli.fails("create").exit()).isEqualTo(2);
     assertThat(cli.fails("frobnicate").exit()).isEqualTo(2);
+    Cli.Result bare = cli.fails(); // no command: the usage, and a failure a script notices
+    assertThat(bare.exit()).isEqualTo(1);
+    assertThat(bare.out()).contains("Commands:");
     cli.fails("create", "--name", "x", "--parents", "ffffffffffff");
     cli.fails("export", "--id", id, "--output", tmp.resolve("x.rar").toString());
     assertThat(cli.ok("list", "--id", id, "--json").array()).hasSize(1);
