@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -94,7 +95,7 @@ public final class ArchiveIo {
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       Manifest m = new Manifest(new NodeLoader(reader), root);
-      progress.start("exporting " + m.entryCount() + " files", m.totalBytes());
+      progress.start("exporting " + Text.count(m.entryCount(), "file"), m.totalBytes());
       OutputStream compressed = switch (format) {
         case TAR_GZ -> new GzipCompressorOutputStream(out);
         case TAR_ZST -> ZstdCompressorOutputStream.builder().setOutputStream(out).setLevel(3).get();

@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.errors.CairnException;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -99,7 +100,7 @@ final class Verifier {
         }
         long size = Files.size(f);
         if (size != e.size()) {
-          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.SIZE, size + " bytes, expected " + e.size()));
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.SIZE, Text.count(size, "byte") + ", expected " + e.size()));
           continue;
         }
         try (InputStream in = Files.newInputStream(f)) {

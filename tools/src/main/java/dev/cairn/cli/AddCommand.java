@@ -77,9 +77,9 @@ final class AddCommand extends Base {
       m.put("files", ds.record().fileCount());
       cmd.printJson(m);
     } else {
-      cmd.out().printf("%d files added, %d modified, %d removed (%d files read, %s newly stored); version now holds %d files%n",
-          c.summary().added(), c.summary().modified(), c.summary().removed(), c.filesRead(), Format.bytes(c.storedBytes()),
-          ds.record().fileCount());
+      cmd.out().printf("%s added, %d modified, %d removed (%s read, %s newly stored); version now holds %s%n",
+          Format.count(c.summary().added(), "file"), c.summary().modified(), c.summary().removed(),
+          Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()), Format.count(ds.record().fileCount(), "file"));
     }
   }
 }

@@ -113,6 +113,6 @@ final class ListCommand extends Base {
       total[1] += e.size();
     });
     out.write(block.toString());
-    out.printf("Total %d files, %d bytes%n", total[0], total[1]);
+    out.printf("Total %s, %s%n", Format.count(total[0], "file"), Format.count(total[1], "byte"));
   }
 }

@@ -1,0 +1,47 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the command line says to people, on small inputs where wording shows. */
+class CliMessagesTest {
+  @TempDir Path tmp;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(tmp.resolve("repo"));
+  }
+
+  Path file(String relative, String text) throws IOException {
+    Path f = tmp.resolve(relative);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void oneOfSomethingIsSingular() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "one");
+    assertThat(cli.ok("add", "--files", a.toString()).lastLine())
+        .startsWith("1 file added, 0 modified, 0 removed (1 file read, ").endsWith("version now holds 1 file");
+    assertThat(cli.ok("list").lastLine()).isEqualTo("Total 1 file, 1 byte");
+    assertThat(cli.ok("remove", "--files", "a.txt").lastLine()).isEqualTo("1 file removed; version now holds 0 files");
+    cli.ok("add", "--files", a.toString());
+    assertThat(cli.ok("close").lastLine()).contains(": 1 file, 1 B;");
+    assertThat(cli.ok("fsck").lastLine()).matches("ok: \\d+ packs? \\(.*\\), \\d+ objects, 1 version; 0 errors, 0 warnings");
+  }
+
+  @Test
+  void publishingADraftSaysItIsADraft() {
+    cli.ok("create", "--project", "p", "--name", "draft");
+    assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
+  }
+}
