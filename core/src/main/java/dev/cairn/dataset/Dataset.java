@@ -102,6 +102,10 @@ public final class Dataset {
    * A new, closed version without parents holding the merge of {@code ids} in order (later wins).
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
+    java.util.Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
+    if (ids.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new NullPointerException("ids must not contain null: give the versions to squash");
+    }
     return VersionLifecycle.squash(repo, project, name, ids);
   }
 
@@ -161,7 +165,10 @@ public final class Dataset {
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress progress) throws IOException {
     java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
-    List<Glob> globs = o.wildcards().stream().map(Glob::of).toList();
+    List<Glob> globs = new ArrayList<>();
+    for (String w : o.wildcards()) {
+      globs.add(Glob.parse("wildcard", w));
+    }
     List<SourceFile> found = new ArrayList<>();
     FolderScanner scanner = new FolderScanner(progress, repo.repository().directory());
     for (Path p : o.sources()) {
@@ -661,6 +668,9 @@ public final class Dataset {
    * @throws InvalidInputException if {@code target} holds files and {@code overwrite} is false
    */
   public Path getMutableLocalCopy(Path target, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(target, "target must not be null: give the folder to copy into");
+    java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
+    java.util.Objects.requireNonNull(progress, "progress must not be null: use Progress.NONE");
     return LocalCopies.mutableCopy(repo, record().root(), target, overwrite, selection, progress);
   }
 
@@ -714,7 +724,12 @@ public final class Dataset {
 
   /** Visits matching files in path order while {@code visitor} returns true. */
   private void visitMatching(List<String> globs, FileCheck visitor) throws IOException {
-    List<Glob> gs = globs.stream().map(Glob::filter).toList();
+    java.util.Objects.requireNonNull(globs, "globs must not be null: give an empty list for every file");
+    List<Glob> gs = new ArrayList<>();
+    for (String g : globs) {
+      java.util.Objects.requireNonNull(g, "globs must not contain null: give paths or patterns inside the dataset");
+      gs.add(Glob.parseFilter("filter", g));
+    }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
         if ((gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) && !visitor.visit(e)) {
@@ -760,6 +775,7 @@ public final class Dataset {
 
   /** What changed from {@code source} (the baseline) to this version. */
   public List<DiffEntry> compare(Dataset source) throws IOException {
+    java.util.Objects.requireNonNull(source, "source must not be null: give the version to compare with");
     return diff(source.record().root(), record().root());
   }
 

@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the library says to people: counted nouns, states in sentences. */
+/** What the library says to people: counted nouns, states in sentences, errors that name what was wrong. */
 class DatasetMessagesTest {
   @TempDir Path tmp;
   DatasetRepository repo;
@@ -63,5 +66,63 @@ class DatasetMessagesTest {
     ds.publish();
     assertThatThrownBy(ds::publish).isInstanceOf(DatasetStateException.class)
         .hasMessage("Cannot publish " + ds.id() + ": it is already published");
+  }
+
+  Dataset closedWithOneFile(String name) throws IOException {
+    Path src = tmp.resolve(name);
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", name).build());
+    ds.addFiles(AddOptions.of(src));
+    return ds.close();
+  }
+
+  @Test
+  void malformedPatternsAreInvalidInput() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "globs").build());
+    Path src = Files.createDirectories(tmp.resolve("globs"));
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("[")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use wildcard '[': unclosed '['");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("{a,b")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use wildcard '{a,b': unclosed '{'");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("[z-a]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("Cannot use wildcard '[z-a]': ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThatThrownBy(() -> ds.listFiles(List.of("a[")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use filter 'a[': unclosed '['");
+    assertThatThrownBy(() -> ds.removeFiles("a*["))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use pattern 'a*[': unclosed '['");
+    assertThatThrownBy(() -> Glob.of("[")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot use pattern '[': unclosed '['");
+  }
+
+  @Test
+  void nullArgumentsAreNamed() throws IOException {
+    assertThatThrownBy(() -> CreateOptions.of("p", "n").tags("a", null).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("tags");
+    Map<String, String> nullKey = new HashMap<>();
+    nullKey.put(null, "v");
+    assertThatThrownBy(() -> CreateOptions.of("p", "n").metadata(nullKey).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("metadata keys");
+    Dataset ds = closedWithOneFile("nulls");
+    assertThatThrownBy(() -> ds.compare(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("source must not be null");
+    assertThatThrownBy(() -> ds.listFiles(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not be null");
+    assertThatThrownBy(() -> ds.listFiles(java.util.Arrays.asList("a.txt", null)))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not contain null");
+    assertThatThrownBy(() -> Dataset.squash(repo, "p", "flat", null))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("ids must not be null");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(null, false))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("target must not be null");
+  }
+
+  @Test
+  void aNullMetadataValueAtCreateLeavesTheKeyOutAsSetMetadataRemovesIt() throws IOException {
+    Map<String, String> m = new HashMap<>();
+    m.put("split", "train");
+    m.put("gone", null);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "meta").metadata(m).build());
+    assertThat(ds.metadata()).containsExactly(Map.entry("split", "train"));
+    ds.setMetadata(m);
+    assertThat(ds.metadata()).containsExactly(Map.entry("split", "train"));
   }
 }

@@ -42,7 +42,10 @@ final class ListCommand extends Base {
     }
     if (modified) {
       List<FileEntry> files = new ArrayList<>();
-      List<dev.cairn.dataset.Glob> gs = patterns.stream().map(dev.cairn.dataset.Glob::filter).toList();
+      List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
+      for (String p : patterns) {
+        gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
+      }
       for (DiffEntry d : ds.changes()) {
         if (d.type() != DiffEntry.ChangeType.REMOVED && (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(d.path())))) {
           files.add(d.newEntry());

@@ -44,4 +44,14 @@ class CliMessagesTest {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
   }
+
+  @Test
+  void malformedPatternsAreOneLineNamingThePattern() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "globs");
+    assertThat(cli.fails("add", "--files", a.getParent().toString(), "--wildcard", "[").err())
+        .isEqualTo("cairn: Cannot use wildcard '[': unclosed '['\n");
+    cli.ok("add", "--files", a.toString());
+    assertThat(cli.fails("list", "--filter", "x[").err()).isEqualTo("cairn: Cannot use filter 'x[': unclosed '['\n");
+  }
 }
