@@ -29,7 +29,8 @@ import java.util.Map;
  *
  * <p>Typical use:
  * <pre>{@code
- * try (DatasetRepository repo = DatasetRepository.open(Path.of("~/.cairn"))) {
+ * // $CAIRN_HOME, else ~/.cairn (Java does not expand "~" in a path: it would name a folder "~")
+ * try (DatasetRepository repo = DatasetRepository.open(DatasetRepository.defaultDirectory())) {
  *   Dataset ds = Dataset.create(repo, CreateOptions.of("vision", "cats").parents(parentId).build());
  *   ds.addFiles(AddOptions.of(Path.of("data/")).wildcard("*.jpg"));
  *   ds.close();                       // finalize: the content is fixed from now on

@@ -125,4 +125,16 @@ class DatasetMessagesTest {
     ds.setMetadata(m);
     assertThat(ds.metadata()).containsExactly(Map.entry("split", "train"));
   }
+
+  /** Java does not expand "~": an example that opens Path.of("~/...") makes a folder named "~". */
+  @Test
+  void examplesInTheSourcesNeverOpenATildePath() throws IOException {
+    Path sources = Path.of("src/main/java");
+    assertThat(sources).isDirectory();
+    try (var files = Files.walk(sources)) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("Path.of(\"~").doesNotContain("Paths.get(\"~");
+      }
+    }
+  }
 }
