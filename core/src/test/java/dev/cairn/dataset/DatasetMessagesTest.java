@@ -137,4 +137,15 @@ class DatasetMessagesTest {
       }
     }
   }
+
+  @Test
+  void searchNamesTheRecordsItCannotRead() throws IOException {
+    Dataset kept = closedWithOneFile("kept");
+    Dataset broken = Dataset.create(repo, CreateOptions.of("p", "broken").build());
+    Files.writeString(tmp.resolve("repo/refs/datasets/" + broken.id() + ".json"), "{broken");
+    VersionListing l = repo.search("p", "kept", null);
+    assertThat(l.records()).extracting(DatasetRecord::id).containsExactly(kept.id());
+    assertThat(l.unreadable()).containsExactly(broken.id());
+    assertThat(repo.list(null, null, null)).extracting(DatasetRecord::id).containsExactly(kept.id());
+  }
 }

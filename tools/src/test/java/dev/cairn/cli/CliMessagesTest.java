@@ -54,4 +54,21 @@ class CliMessagesTest {
     cli.ok("add", "--files", a.toString());
     assertThat(cli.fails("list", "--filter", "x[").err()).isEqualTo("cairn: Cannot use filter 'x[': unclosed '['\n");
   }
+
+  @Test
+  void searchWarnsOfRecordsItCannotReadAndListsTheOthers() throws IOException {
+    Path a = file("src/a.txt", "a");
+    String kept = (String) cli.ok("create", "--project", "p", "--name", "kept", "--json").obj().get("id");
+    cli.ok("add", "--files", a.toString());
+    cli.ok("close");
+    String broken = (String) cli.ok("create", "--project", "p", "--name", "broken", "--json").obj().get("id");
+    Files.writeString(cli.repo.resolve("refs/datasets/" + broken + ".json"), "{broken");
+
+    Cli.Result r = cli.ok("search");
+    assertThat(r.out()).contains(kept).doesNotContain(broken);
+    assertThat(r.err()).isEqualTo("cairn: warning: 1 version record could not be read and is left out; run cairn fsck\n");
+    Cli.Result json = cli.ok("search", "--json");
+    assertThat(json.array()).extracting(m -> m.get("id")).containsExactly(kept);
+    assertThat(json.err()).contains("1 version record could not be read");
+  }
 }
