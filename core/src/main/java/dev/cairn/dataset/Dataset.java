@@ -828,10 +828,26 @@ public final class Dataset {
     return Verifier.verifyFolder(repo, record().root(), folder);
   }
 
-  /** Streams the version into an archive; the format follows the file name's extension. */
+  /**
+   * Streams the version into an archive; the format follows the file name's extension. Refuses an
+   * existing file (as {@code export(output, false, progress)}).
+   */
   public void export(Path output, Progress progress) throws IOException {
+    export(output, false, progress);
+  }
+
+  /**
+   * Streams the version into an archive, written next to {@code output} and renamed to it when
+   * complete; the format follows the file name's extension.
+   *
+   * @param overwrite whether an existing file at {@code output} is replaced
+   * @throws InvalidInputException if {@code output} exists and {@code overwrite} is false, or
+   *     cannot be written; nothing is left behind
+   */
+  public void export(Path output, boolean overwrite, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(output, "output must not be null: give the archive's path");
     DatasetRecord r = record();
-    ArchiveIo.write(repo, r.root(), output, r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis(), progress);
+    ArchiveIo.write(repo, r.root(), output, overwrite, r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis(), progress);
   }
 
   @Override

@@ -71,4 +71,38 @@ class CliMessagesTest {
     assertThat(json.array()).extracting(m -> m.get("id")).containsExactly(kept);
     assertThat(json.err()).contains("1 version record could not be read");
   }
+
+  @Test
+  void exportRefusesAnExistingFileUnlessToldToOverwrite() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "export");
+    cli.ok("add", "--files", a.toString());
+    cli.ok("close");
+    Path out = file("out/v.tar", "precious");
+    assertThat(cli.fails("export", "--output", out.toString()).err())
+        .isEqualTo("cairn: Cannot export to " + out + ": the file exists; give --overwrite to replace it\n");
+    assertThat(Files.readString(out)).isEqualTo("precious");
+    cli.ok("export", "--output", out.toString(), "--overwrite");
+    assertThat(Files.size(out)).isGreaterThan(512);
+    Path fresh = tmp.resolve("out/fresh.tar");
+    cli.ok("export", "--output", fresh.toString());
+    assertThat(Files.readAllBytes(fresh)).isEqualTo(Files.readAllBytes(out));
+    Path folder = Files.createDirectories(tmp.resolve("out/folder.tar"));
+    assertThat(cli.fails("export", "--output", folder.toString(), "--overwrite").err())
+        .isEqualTo("cairn: Cannot export to " + folder + ": it is a folder; give the archive's file name\n");
+    try (var left = Files.list(tmp.resolve("out"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v.tar", "fresh.tar", "folder.tar");
+    }
+  }
+
+  @Test
+  void exportToAFolderThatRefusesFilesNamesTheArchiveNotItsTemporaryFile() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "export");
+    cli.ok("add", "--files", a.toString());
+    cli.ok("close");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+    assertThat(cli.fails("export", "--output", "/proc/x.tar").err())
+        .isEqualTo("cairn: Cannot export to /proc/x.tar: /proc cannot hold new files\n");
+  }
 }
