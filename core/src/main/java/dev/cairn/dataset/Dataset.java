@@ -825,7 +825,24 @@ public final class Dataset {
 
   /** Compares {@code folder} with the version; returns every differing path. */
   public List<VerifyProblem> verify(Path folder) throws IOException {
-    return Verifier.verifyFolder(repo, record().root(), folder);
+    java.util.Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
+    return Verifier.verifyFolder(repo, record().root(), folder, false);
+  }
+
+  /**
+   * A fast {@link #verify()} that reads no file content (clearml-data's {@code --filesize}): every
+   * object is here with the size the manifest expects, linked files exist with their size.
+   * Finds lost and truncated data, not bytes damaged in place.
+   */
+  public List<VerifyProblem> verifySizes() throws IOException {
+    DatasetRecord r = record();
+    return Verifier.verifyStoredSizes(repo, r.root(), r.storage());
+  }
+
+  /** A fast {@link #verify(Path)}: which files are missing, unexpected or of another size; reads no file. */
+  public List<VerifyProblem> verifySizes(Path folder) throws IOException {
+    java.util.Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
+    return Verifier.verifyFolder(repo, record().root(), folder, true);
   }
 
   /**
