@@ -154,10 +154,12 @@ public final class Dataset {
 
   /**
    * Adds files and folders. Files already in the draft with the same content change nothing;
-   * files whose size, times and inode match the last time they were hashed are not read.
+   * files whose size, times and inode match the last time they were hashed are not read. A source
+   * that does not exist but holds wildcard characters ({@code data/a/*.jpg}) adds the matching
+   * files of its leading folder, relative to it (see spec/datasets.md, "Adding files").
    *
-   * @throws InvalidInputException for missing sources, refused names or links, files that change
-   *     while read; the draft is then left as it was
+   * @throws InvalidInputException for missing sources, patterns that match no file, refused
+   *     names or links, files that change while read; the draft is then left as it was
    */
   public Change addFiles(AddOptions o) throws IOException {
     return addFiles(o, Progress.NONE);
@@ -173,7 +175,9 @@ public final class Dataset {
     List<SourceFile> found = new ArrayList<>();
     FolderScanner scanner = new FolderScanner(progress, repo.repository().directory());
     for (Path p : o.sources()) {
-      found.addAll(scanner.scan(p, o.datasetFolder(), o.recursive(), globs));
+      SourcePattern pattern = SourcePattern.of(p);
+      found.addAll(pattern == null ? scanner.scan(p, o.datasetFolder(), o.recursive(), globs)
+          : pattern.scan(scanner, o.datasetFolder(), o.recursive(), globs));
     }
     requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {

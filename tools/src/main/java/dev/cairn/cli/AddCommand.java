@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 final class AddCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = "Files or folders; a folder adds its contents.")
+  @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = {"Files or folders; a folder adds its contents.",
+      "A quoted pattern ('data/a/*.jpg') that no file is named after adds the matching files of its",
+      "leading folder (data/a), relative to it, as --wildcard would."})
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files whose relative path or name matches.")
