@@ -65,7 +65,7 @@ public final class Repair {
             w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, o.size())));
           }
           PackInfo info = w.finish();
-          actions.add("copied " + good.size() + " intact objects of damaged pack " + d.getKey() + " into pack " + info.name());
+          actions.add("copied " + Text.count(good.size(), "intact object") + " of damaged pack " + d.getKey() + " into pack " + info.name());
         }
       }
       Files.createDirectories(lostFound);

@@ -105,4 +105,11 @@ class CliMessagesTest {
     assertThat(cli.fails("export", "--output", "/proc/x.tar").err())
         .isEqualTo("cairn: Cannot export to /proc/x.tar: /proc cannot hold new files\n");
   }
+
+  @Test
+  void fsckCountsOneLeftoverInTheSingular() throws IOException {
+    cli.ok("create", "--project", "p", "--name", "leftover");
+    Files.writeString(cli.repo.resolve("tmp/.stray.tmp"), "x");
+    assertThat(cli.run("fsck").out()).contains("1 leftover temporary file of interrupted commands");
+  }
 }
