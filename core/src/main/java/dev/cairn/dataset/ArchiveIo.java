@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -17,9 +18,15 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -71,20 +78,58 @@ public final class ArchiveIo {
 
   private ArchiveIo() {}
 
-  /** Writes the files of {@code root} to {@code output} (atomically: a temporary file, then rename). */
-  static void write(DatasetRepository repo, ObjectId root, Path output, long timeMillis, Progress progress) throws IOException {
+  /**
+   * Writes the files of {@code root} to {@code output} (atomically: a temporary file next to it,
+   * then a rename).
+   *
+   * @throws InvalidInputException if {@code output} is a folder, exists and {@code overwrite} is
+   *     false (it is left as it was), or its folder cannot hold new files
+   */
+  static void write(DatasetRepository repo, ObjectId root, Path output, boolean overwrite, long timeMillis, Progress progress)
+      throws IOException {
     Format format = Format.of(output);
     LocalCopies.requireApartFromRepository(repo, output, "export to");
+    if (Files.isDirectory(output)) {
+      throw new InvalidInputException("Cannot export to " + output + ": it is a folder; give the archive's file name");
+    }
+    if (!overwrite && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+      throw exists(output);
+    }
     Path dir = output.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = AtomicFiles.tempPath(dir, "." + output.getFileName() + "-");
     try {
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+      try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
         write(repo, root, format, file, timeMillis, progress);
       }
-      Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (overwrite) {
+        Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        try {
+          Files.move(tmp, output); // refuses an existing file, even one made while this export ran
+        } catch (FileAlreadyExistsException e) {
+          throw exists(output);
+        }
+      }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static InvalidInputException exists(Path output) {
+    return new InvalidInputException("Cannot export to " + output + ": the file exists; give --overwrite to replace it");
+  }
+
+  /** Opens the temporary file; a failure names the archive the user asked for, not the temporary name. */
+  private static OutputStream create(Path tmp, Path output) throws IOException {
+    try {
+      return Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (FileSystemException e) {
+      String folder = String.valueOf(output.toAbsolutePath().getParent());
+      String reason = e instanceof AccessDeniedException ? "permission denied in " + folder
+          : e instanceof NoSuchFileException ? folder + " cannot hold new files"
+          : (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()) + " (in " + folder + ")";
+      throw new InvalidInputException("Cannot export to " + output + ": " + reason, e);
     }
   }
 
@@ -94,7 +139,7 @@ public final class ArchiveIo {
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       Manifest m = new Manifest(new NodeLoader(reader), root);
-      progress.start("exporting " + m.entryCount() + " files", m.totalBytes());
+      progress.start("exporting " + Text.count(m.entryCount(), "file"), m.totalBytes());
       OutputStream compressed = switch (format) {
         case TAR_GZ -> new GzipCompressorOutputStream(out);
         case TAR_ZST -> ZstdCompressorOutputStream.builder().setOutputStream(out).setLevel(3).get();

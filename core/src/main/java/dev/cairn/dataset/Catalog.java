@@ -92,18 +92,27 @@ public final class Catalog {
 
   /** Every record, oldest first. Records that fail to parse are skipped (fsck reports them). */
   public List<DatasetRecord> all() throws IOException {
+    return readAll().records();
+  }
+
+  /** Every record, oldest first, and the ids of those that fail to parse (a record deleted meanwhile is neither). */
+  public VersionListing readAll() throws IOException {
     List<DatasetRecord> out = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     try (Stream<Path> s = Files.list(records)) {
       for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".json")).toList()) {
         try {
           out.add(RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString()));
-        } catch (NoSuchFileException | CorruptObjectException e) {
-          // deleted meanwhile, or damaged: not listed
+        } catch (NoSuchFileException e) {
+          // deleted meanwhile: not listed
+        } catch (CorruptObjectException e) {
+          String name = p.getFileName().toString();
+          unreadable.add(name.substring(0, name.length() - ".json".length()));
         }
       }
     }
     out.sort(Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
-    return out;
+    return new VersionListing(out, unreadable);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -10,6 +11,9 @@ import java.util.Objects;
  * @param version the version string, or null for the next one after the highest of this
  *     project and name ({@code 1.0.0} for the first)
  * @param parents version ids (or unique prefixes), in order: later parents win conflicts
+ * @param tags tag names (no null)
+ * @param metadata user keys and values; a key with a null value is left out, as
+ *     {@link Dataset#setMetadata} removes it (a new version starts with no keys)
  * @param failOnConflict refuse to create the version if parents disagree about a path
  */
 public record CreateOptions(
@@ -30,9 +34,28 @@ public record CreateOptions(
       throw new NullPointerException("parents must not contain null: give the ids of the parent versions");
     }
     parents = List.copyOf(parents == null ? List.of() : parents);
+    if (tags != null && tags.stream().anyMatch(Objects::isNull)) {
+      throw new NullPointerException("tags must not contain null: give tag names");
+    }
     tags = List.copyOf(tags == null ? List.of() : tags);
     description = description == null ? "" : description;
-    metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
+    metadata = withoutNullValues(metadata);
+  }
+
+  private static Map<String, String> withoutNullValues(Map<String, String> metadata) {
+    if (metadata == null) {
+      return Map.of();
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    metadata.forEach((k, v) -> {
+      if (k == null) {
+        throw new NullPointerException("metadata keys must not be null: give key names");
+      }
+      if (v != null) {
+        m.put(k, v);
+      }
+    });
+    return Map.copyOf(m);
   }
 
   /** Options for a version of {@code project}/{@code name} with defaults elsewhere. */
@@ -61,7 +84,7 @@ public record CreateOptions(
     public Builder parents(List<String> v) { parents = v; return this; }
     public Builder parents(String... v) { parents = v == null ? List.of() : java.util.Arrays.asList(v); return this; }
     public Builder tags(List<String> v) { tags = v; return this; }
-    public Builder tags(String... v) { tags = List.of(v); return this; }
+    public Builder tags(String... v) { tags = v == null ? List.of() : java.util.Arrays.asList(v); return this; }
     public Builder description(String v) { description = v; return this; }
     public Builder metadata(Map<String, String> v) { metadata = v; return this; }
     public Builder storage(String v) { storage = v; return this; }

@@ -29,7 +29,8 @@ import java.util.Map;
  *
  * <p>Typical use:
  * <pre>{@code
- * try (DatasetRepository repo = DatasetRepository.open(Path.of("~/.cairn"))) {
+ * // $CAIRN_HOME, else ~/.cairn (Java does not expand "~" in a path: it would name a folder "~")
+ * try (DatasetRepository repo = DatasetRepository.open(DatasetRepository.defaultDirectory())) {
  *   Dataset ds = Dataset.create(repo, CreateOptions.of("vision", "cats").parents(parentId).build());
  *   ds.addFiles(AddOptions.of(Path.of("data/")).wildcard("*.jpg"));
  *   ds.close();                       // finalize: the content is fixed from now on
@@ -102,6 +103,10 @@ public final class Dataset {
    * A new, closed version without parents holding the merge of {@code ids} in order (later wins).
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
+    java.util.Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
+    if (ids.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new NullPointerException("ids must not contain null: give the versions to squash");
+    }
     return VersionLifecycle.squash(repo, project, name, ids);
   }
 
@@ -149,10 +154,12 @@ public final class Dataset {
 
   /**
    * Adds files and folders. Files already in the draft with the same content change nothing;
-   * files whose size, times and inode match the last time they were hashed are not read.
+   * files whose size, times and inode match the last time they were hashed are not read. A source
+   * that does not exist but holds wildcard characters ({@code data/a/*.jpg}) adds the matching
+   * files of its leading folder, relative to it (see spec/datasets.md, "Adding files").
    *
-   * @throws InvalidInputException for missing sources, refused names or links, files that change
-   *     while read; the draft is then left as it was
+   * @throws InvalidInputException for missing sources, patterns that match no file, refused
+   *     names or links, files that change while read; the draft is then left as it was
    */
   public Change addFiles(AddOptions o) throws IOException {
     return addFiles(o, Progress.NONE);
@@ -161,11 +168,16 @@ public final class Dataset {
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress progress) throws IOException {
     java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
-    List<Glob> globs = o.wildcards().stream().map(Glob::of).toList();
+    List<Glob> globs = new ArrayList<>();
+    for (String w : o.wildcards()) {
+      globs.add(Glob.parse("wildcard", w));
+    }
     List<SourceFile> found = new ArrayList<>();
     FolderScanner scanner = new FolderScanner(progress, repo.repository().directory());
     for (Path p : o.sources()) {
-      found.addAll(scanner.scan(p, o.datasetFolder(), o.recursive(), globs));
+      SourcePattern pattern = SourcePattern.of(p);
+      found.addAll(pattern == null ? scanner.scan(p, o.datasetFolder(), o.recursive(), globs)
+          : pattern.scan(scanner, o.datasetFolder(), o.recursive(), globs));
     }
     requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {
@@ -661,6 +673,9 @@ public final class Dataset {
    * @throws InvalidInputException if {@code target} holds files and {@code overwrite} is false
    */
   public Path getMutableLocalCopy(Path target, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(target, "target must not be null: give the folder to copy into");
+    java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
+    java.util.Objects.requireNonNull(progress, "progress must not be null: use Progress.NONE");
     return LocalCopies.mutableCopy(repo, record().root(), target, overwrite, selection, progress);
   }
 
@@ -714,7 +729,12 @@ public final class Dataset {
 
   /** Visits matching files in path order while {@code visitor} returns true. */
   private void visitMatching(List<String> globs, FileCheck visitor) throws IOException {
-    List<Glob> gs = globs.stream().map(Glob::filter).toList();
+    java.util.Objects.requireNonNull(globs, "globs must not be null: give an empty list for every file");
+    List<Glob> gs = new ArrayList<>();
+    for (String g : globs) {
+      java.util.Objects.requireNonNull(g, "globs must not contain null: give paths or patterns inside the dataset");
+      gs.add(Glob.parseFilter("filter", g));
+    }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
         if ((gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) && !visitor.visit(e)) {
@@ -760,6 +780,7 @@ public final class Dataset {
 
   /** What changed from {@code source} (the baseline) to this version. */
   public List<DiffEntry> compare(Dataset source) throws IOException {
+    java.util.Objects.requireNonNull(source, "source must not be null: give the version to compare with");
     return diff(source.record().root(), record().root());
   }
 
@@ -808,13 +829,46 @@ public final class Dataset {
 
   /** Compares {@code folder} with the version; returns every differing path. */
   public List<VerifyProblem> verify(Path folder) throws IOException {
-    return Verifier.verifyFolder(repo, record().root(), folder);
+    java.util.Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
+    return Verifier.verifyFolder(repo, record().root(), folder, false);
   }
 
-  /** Streams the version into an archive; the format follows the file name's extension. */
-  public void export(Path output, Progress progress) throws IOException {
+  /**
+   * A fast {@link #verify()} that reads no file content (clearml-data's {@code --filesize}): every
+   * object is here with the size the manifest expects, linked files exist with their size.
+   * Finds lost and truncated data, not bytes damaged in place.
+   */
+  public List<VerifyProblem> verifySizes() throws IOException {
     DatasetRecord r = record();
-    ArchiveIo.write(repo, r.root(), output, r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis(), progress);
+    return Verifier.verifyStoredSizes(repo, r.root(), r.storage());
+  }
+
+  /** A fast {@link #verify(Path)}: which files are missing, unexpected or of another size; reads no file. */
+  public List<VerifyProblem> verifySizes(Path folder) throws IOException {
+    java.util.Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
+    return Verifier.verifyFolder(repo, record().root(), folder, true);
+  }
+
+  /**
+   * Streams the version into an archive; the format follows the file name's extension. Refuses an
+   * existing file (as {@code export(output, false, progress)}).
+   */
+  public void export(Path output, Progress progress) throws IOException {
+    export(output, false, progress);
+  }
+
+  /**
+   * Streams the version into an archive, written next to {@code output} and renamed to it when
+   * complete; the format follows the file name's extension.
+   *
+   * @param overwrite whether an existing file at {@code output} is replaced
+   * @throws InvalidInputException if {@code output} exists and {@code overwrite} is false, or
+   *     cannot be written; nothing is left behind
+   */
+  public void export(Path output, boolean overwrite, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(output, "output must not be null: give the archive's path");
+    DatasetRecord r = record();
+    ArchiveIo.write(repo, r.root(), output, overwrite, r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis(), progress);
   }
 
   @Override

@@ -212,6 +212,14 @@ public final class DatasetRepository implements AutoCloseable {
    * @param tags tags every result carries
    */
   public List<DatasetRecord> list(String project, String name, List<String> tags) throws IOException {
+    return search(project, name, tags).records();
+  }
+
+  /**
+   * As {@link #list}, also naming the versions whose record could not be read: they may or may
+   * not have matched, so a caller can say that the listing may be incomplete.
+   */
+  public VersionListing search(String project, String name, List<String> tags) throws IOException {
     Pattern p = null;
     if (name != null && !name.isEmpty()) {
       try {
@@ -221,7 +229,8 @@ public final class DatasetRepository implements AutoCloseable {
       }
     }
     List<DatasetRecord> out = new ArrayList<>();
-    for (DatasetRecord r : catalog.all()) {
+    VersionListing all = catalog.readAll();
+    for (DatasetRecord r : all.records()) {
       if (project != null && !project.isEmpty() && !r.project().equals(project)) {
         continue;
       }
@@ -233,7 +242,7 @@ public final class DatasetRepository implements AutoCloseable {
       }
       out.add(r);
     }
-    return out;
+    return new VersionListing(out, all.unreadable());
   }
 
   /**

@@ -256,7 +256,7 @@ final class DraftChanges {
         throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
       }
       if (Glob.hasWildcard(pattern)) {
-        Glob g = Glob.of(pattern);
+        Glob g = Glob.parse("pattern", pattern);
         for (FileEntry e : m) {
           if (g.matches(e.path())) {
             matchedExisting |= edits.containsKey(e.path());

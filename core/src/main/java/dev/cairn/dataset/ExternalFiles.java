@@ -128,6 +128,12 @@ final class ExternalFiles implements AutoCloseable {
     return FileEntry.link(datasetPath, uri, size, h.digest());
   }
 
+  /** The current size of a linked file, or -1 if it is gone; reads none of its bytes. */
+  long size(FileEntry link) throws IOException {
+    Location loc = locate(link.uri());
+    return storage(loc.folder()).size(loc.name());
+  }
+
   /** Streams the current bytes of a linked file. */
   InputStream open(FileEntry link) throws IOException {
     Location loc = locate(link.uri());

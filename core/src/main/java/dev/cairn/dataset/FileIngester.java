@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.store.FileContent;
 import dev.cairn.store.ObjectDatabase;
@@ -86,7 +87,7 @@ final class FileIngester {
     if (toRead.isEmpty()) {
       return new Result(out, 0, 0);
     }
-    progress.start("hashing and storing " + toRead.size() + " files", total);
+    progress.start("hashing and storing " + Text.count(toRead.size(), "file"), total);
     ExecutorService pool = Workers.pool("cairn-ingest", Workers.perCore(4));
     List<StatCache.Hashed> hashed = new ArrayList<>();
     try {

@@ -1,6 +1,9 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.InvalidInputException;
+import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A shell-style pattern over {@code /}-separated paths: {@code *} matches within one name,
@@ -26,26 +29,74 @@ public final class Glob {
    * A filter for getting or listing files: a path matches the pattern, or lies in a folder that
    * does ({@code y}, {@code y/} and {@code y/**} all select everything under {@code y/}).
    *
-   * @throws IllegalArgumentException if it is malformed
+   * @throws IllegalArgumentException if it is malformed; for patterns a person typed, use
+   *     {@link #parseFilter}
    */
   public static Glob filter(String pattern) {
-    String p = pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
-    if (p.isEmpty()) {
-      throw new IllegalArgumentException("empty pattern");
-    }
-    return new Glob(p, true);
+    return programmatic(pattern, true);
   }
 
   /**
    * Compiles a pattern.
    *
-   * @throws IllegalArgumentException if it is malformed
+   * @throws IllegalArgumentException if it is malformed; for patterns a person typed, use
+   *     {@link #parse}
    */
   public static Glob of(String pattern) {
-    if (pattern.isEmpty()) {
-      throw new IllegalArgumentException("empty pattern");
+    return programmatic(pattern, false);
+  }
+
+  /**
+   * Compiles a pattern a person gave, as {@link #of}.
+   *
+   * @param what how the message names the pattern: "wildcard", "pattern"
+   * @throws InvalidInputException if it is malformed, reading "Cannot use wildcard '[': unclosed '['"
+   */
+  public static Glob parse(String what, String pattern) throws InvalidInputException {
+    return input(what, pattern, false);
+  }
+
+  /**
+   * A filter a person gave, as {@link #filter}.
+   *
+   * @param what how the message names the pattern: "filter", "--filter"
+   * @throws InvalidInputException if it is malformed, reading "Cannot use filter '[': unclosed '['"
+   */
+  public static Glob parseFilter(String what, String pattern) throws InvalidInputException {
+    return input(what, pattern, true);
+  }
+
+  private static Glob programmatic(String pattern, boolean folders) {
+    try {
+      return compile(pattern, folders);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Cannot use pattern '" + pattern + "': " + e.getMessage(), e);
     }
-    return new Glob(pattern, false);
+  }
+
+  private static Glob input(String what, String pattern, boolean folders) throws InvalidInputException {
+    Objects.requireNonNull(pattern, what + " must not be null");
+    try {
+      return compile(pattern, folders);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Cannot use " + what + " '" + pattern + "': " + e.getMessage());
+    }
+  }
+
+  /** Compiles; a malformed pattern throws an IllegalArgumentException whose message is the bare reason. */
+  private static Glob compile(String pattern, boolean folders) {
+    Objects.requireNonNull(pattern, "pattern must not be null");
+    String p = folders && pattern.length() > 1 && pattern.endsWith("/") ? pattern.substring(0, pattern.length() - 1) : pattern;
+    if (p.isEmpty()) {
+      throw new IllegalArgumentException("it is empty");
+    }
+    try {
+      return new Glob(p, folders);
+    } catch (PatternSyntaxException e) {
+      // A set the regex engine refuses ("[z-a]"); its own message spans three lines.
+      String d = e.getDescription();
+      throw new IllegalArgumentException(d.isEmpty() ? "malformed" : Character.toLowerCase(d.charAt(0)) + d.substring(1));
+    }
   }
 
   /** Whether the pattern has any wildcard character. */
@@ -113,7 +164,7 @@ public final class Glob {
         case '[': {
           int end = g.indexOf(']', i + 2);
           if (end < 0) {
-            throw new IllegalArgumentException("unclosed '[' in pattern " + g);
+            throw new IllegalArgumentException("unclosed '['");
           }
           String set = g.substring(i + 1, end);
           sb.append('[');
@@ -146,7 +197,7 @@ public final class Glob {
       }
     }
     if (braces != 0) {
-      throw new IllegalArgumentException("unclosed '{' in pattern " + g);
+      throw new IllegalArgumentException("unclosed '{'");
     }
     return sb.toString();
   }

@@ -6,6 +6,7 @@ import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -161,7 +162,7 @@ public final class LocalCache {
         ExternalFiles links = new ExternalFiles(storageConf.get(), repo.objects().algorithm())) {
       Manifest manifest = new Manifest(new NodeLoader(manifestReader), root);
       Selection.Totals totals = selection.totals(manifest);
-      progress.start("writing " + totals.files() + " files", totals.bytes());
+      progress.start("writing " + Text.count(totals.files(), "file"), totals.bytes());
       Folders folders = new Folders();
       TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
       selection.forEach(manifest, e -> {

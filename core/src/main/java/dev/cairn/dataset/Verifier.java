@@ -3,10 +3,13 @@ package dev.cairn.dataset;
 import dev.cairn.errors.CairnException;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,6 +65,82 @@ final class Verifier {
     return problems;
   }
 
+  /**
+   * Checks that every object of the version is here with the size the manifest expects, without
+   * reading file contents: file objects are read (they list the chunks), chunks only looked up in
+   * the index. Finds lost objects and truncated or mixed-up chunks, not damaged bytes. Linked files
+   * must exist with their recorded size. A missing object is {@code NOT_FETCHED} as for
+   * {@link #verifyStored}.
+   */
+  static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, ObjectId root, String storage) throws IOException {
+    List<VerifyProblem> problems = new ArrayList<>();
+    ObjectDatabase db = repo.repository().objects();
+    try (ObjectReader reader = db.newReader();
+        ExternalFiles links = new ExternalFiles(repo.storageConf(), db.algorithm())) {
+      try {
+        for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
+          if (e.kind() == EntryKind.LINK) {
+            checkLinkSize(links, e, problems);
+            continue;
+          }
+          try {
+            VerifyProblem problem = sizeProblem(db, e, reader.chunksOf(e.fileContent()), storage);
+            if (problem != null) {
+              problems.add(problem);
+            }
+          } catch (dev.cairn.errors.MissingObjectException ex) {
+            problems.add(missing(e.path(), storage, ex.getMessage()));
+          } catch (CairnException ex) {
+            problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
+          }
+        }
+      } catch (UncheckedIOException ex) {
+        problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getCause().getMessage()));
+      }
+    } catch (CairnException ex) {
+      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getMessage()));
+    }
+    return problems;
+  }
+
+  /** What is wrong with the sizes of the chunks of {@code e}, or null. */
+  private static VerifyProblem sizeProblem(ObjectDatabase db, FileEntry e, List<ChunkRef> chunks, String storage) throws IOException {
+    long total = 0;
+    for (ChunkRef ref : chunks) {
+      long n = db.sizeOf(ref.id());
+      if (n < 0) {
+        return missing(e.path(), storage, "chunk " + ref.id().abbreviate(16) + " is missing");
+      }
+      if (n != ref.size()) {
+        return new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED,
+            "chunk " + ref.id().abbreviate(16) + " has " + Text.count(n, "byte") + ", expected " + ref.size());
+      }
+      total += n;
+    }
+    return total == e.size() ? null
+        : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, "stored chunks hold " + Text.count(total, "byte") + ", expected " + e.size());
+  }
+
+  private static VerifyProblem missing(String path, String storage, String detail) {
+    return storage != null
+        ? new VerifyProblem(path, VerifyProblem.Kind.NOT_FETCHED, "its data is on " + storage + ", not here")
+        : new VerifyProblem(path, VerifyProblem.Kind.DAMAGED, detail);
+  }
+
+  private static void checkLinkSize(ExternalFiles links, FileEntry e, List<VerifyProblem> problems) {
+    try {
+      long size = links.size(e);
+      if (size < 0) {
+        problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + " is gone"));
+      } else if (size != e.size()) {
+        problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.SIZE,
+            "linked file " + e.uri() + " has " + Text.count(size, "byte") + ", expected " + e.size()));
+      }
+    } catch (IOException ex) {
+      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + ": " + ex.getMessage()));
+    }
+  }
+
   private static void checkLink(DatasetRepository repo, ExternalFiles links, FileEntry e, List<VerifyProblem> problems) {
     try (InputStream in = links.open(e)) {
       ObjectId d = digest(repo, in);
@@ -82,8 +161,11 @@ final class Verifier {
     return h.digest();
   }
 
-  /** Compares every file of {@code folder} with the version, by size and digest. */
-  static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Path folder) throws IOException {
+  /**
+   * Compares every file of {@code folder} with the version: presence, size, then (unless
+   * {@code sizesOnly}, which reads no file) digest and executable bit.
+   */
+  static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Path folder, boolean sizesOnly) throws IOException {
     if (!Files.isDirectory(folder)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot verify " + folder + ": not a folder");
     }
@@ -99,7 +181,10 @@ final class Verifier {
         }
         long size = Files.size(f);
         if (size != e.size()) {
-          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.SIZE, size + " bytes, expected " + e.size()));
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.SIZE, Text.count(size, "byte") + ", expected " + e.size()));
+          continue;
+        }
+        if (sizesOnly) {
           continue;
         }
         try (InputStream in = Files.newInputStream(f)) {

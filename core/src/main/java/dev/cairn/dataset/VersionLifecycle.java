@@ -288,8 +288,8 @@ final class VersionLifecycle {
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
       DatasetRecord r = ds.record();
       if (r.state() != DatasetState.FINAL) {
-        throw new DatasetStateException("Cannot publish " + r.id() + ": it is " + r.state().label()
-            + (r.isDraft() ? "; close it first" : ""));
+        throw new DatasetStateException("Cannot publish " + r.id() + ": it is "
+            + (r.isDraft() ? "a draft; close it first" : "already " + r.state().label()));
       }
       repo.catalog().write(r.toBuilder().state(DatasetState.PUBLISHED).publishedMillis(System.currentTimeMillis())
           .appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0)).build());

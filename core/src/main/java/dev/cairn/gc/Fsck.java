@@ -6,6 +6,7 @@ import dev.cairn.dataset.Progress;
 import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.index.ObjectLocation;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -153,7 +154,7 @@ public final class Fsck {
     try (Stream<Path> s = Files.list(tmp)) {
       long n = s.count();
       if (n > 0) {
-        problems.add(Problem.warning(null, tmp.toString(), n + " leftover temporary files of interrupted commands (gc removes them)"));
+        problems.add(Problem.warning(null, tmp.toString(), Text.count(n, "leftover temporary file") + " of interrupted commands (gc removes them)"));
       }
     }
     Path locks = repo.repository().directory().resolve("refs").resolve("locks");

@@ -4,6 +4,7 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFile;
@@ -46,7 +47,7 @@ final class PackScan {
     for (Path f : files) {
       total += Files.size(f);
     }
-    progress.start("checking " + files.size() + " packs", total);
+    progress.start("checking " + Text.count(files.size(), "pack"), total);
     for (Path f : files) {
       String name = PackFormat.nameOf(f.getFileName().toString());
       if (name == null) {

@@ -4,6 +4,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
@@ -44,8 +45,8 @@ public final class Repair {
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       salvage(scan, reader, packDir, actions);
       List<Path> skipped = repo.repository().rebuildIndex();
-      actions.add("rebuilt the index from " + (scan.packs - scan.damagedPacks.size()) + " packs"
-          + (skipped.isEmpty() ? "" : " (" + skipped.size() + " unreadable packs left out)"));
+      actions.add("rebuilt the index from " + Text.count(scan.packs - scan.damagedPacks.size(), "pack")
+          + (skipped.isEmpty() ? "" : " (" + Text.count(skipped.size(), "unreadable pack") + " left out)"));
       recoverRecords(scan, reader, actions);
     }
     removeStaleLocks(actions);
@@ -68,7 +69,7 @@ public final class Repair {
             w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, o.size())));
           }
           PackInfo info = w.finish();
-          actions.add("copied " + good.size() + " intact objects of damaged pack " + d.getKey() + " into pack " + info.name());
+          actions.add("copied " + Text.count(good.size(), "intact object") + " of damaged pack " + d.getKey() + " into pack " + info.name());
         }
       }
       Files.createDirectories(lostFound);

@@ -35,6 +35,20 @@ public interface ObjectDatabase extends AutoCloseable {
   }
 
   /**
+   * The size in bytes of object {@code id} (as read, uncompressed), or -1 if the store does not
+   * hold it. A store that keeps sizes in its index answers without reading the object; the default
+   * reads it. Does not check the stored bytes.
+   */
+  default long sizeOf(ObjectId id) throws IOException {
+    if (!has(id)) {
+      return -1;
+    }
+    try (ObjectReader r = newReader()) {
+      return r.open(id).size();
+    }
+  }
+
+  /**
    * Looks for objects that other writers published without indexing them for every process yet
    * (a process that put off its index write, or one that crashed before it), and indexes them.
    * Readers call this when an object they expect is missing.

@@ -4,6 +4,7 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.ObjectId;
+import dev.cairn.object.ChunkRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -35,6 +36,17 @@ public interface ObjectReader extends AutoCloseable {
    */
   default InputStream openContent(FileContent content) throws IOException {
     return new ContentInputStream(this, content);
+  }
+
+  /**
+   * The chunks holding a file's bytes, in order, reading at most its file object (no chunk): the
+   * single chunk, or those its file object lists, none for an empty file.
+   *
+   * @throws MissingObjectException if the file object is not here
+   * @throws CorruptObjectException if the file object is damaged or disagrees with {@code content}
+   */
+  default List<ChunkRef> chunksOf(FileContent content) throws IOException {
+    return ContentInputStream.chunks(this, content);
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackInfo;
@@ -207,7 +208,7 @@ public final class Fetcher {
         total += len;
       }
     }
-    progress.start("downloading " + ids.size() + " objects", total);
+    progress.start("downloading " + Text.count(ids.size(), "object"), total);
     PackObjectDatabase db = repo.repository().packs();
     List<Range> ranges = new ArrayList<>();
     for (Map.Entry<String, TreeMap<Long, Integer>> e : blocks.entrySet()) {

@@ -8,6 +8,7 @@ import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
@@ -140,7 +141,7 @@ public final class Pusher {
         collect(loader, reader, r.base(), index, missing);
       }
       int objects = missing.count() + 1;
-      progress.start("uploading " + objects + " objects to " + remote.storage().uri(), missing.chunkBytes);
+      progress.start("uploading " + Text.count(objects, "object") + " to " + remote.storage().uri(), missing.chunkBytes);
       // Each layer is uploaded whole before the next is packed; within the first two, packs go up
       // while the next ones are written, and the sets are emptied as they go (the remote's index
       // grows meanwhile: a million tiny files must fit in a small heap).

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 final class AddCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = "Files or folders; a folder adds its contents.")
+  @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = {"Files or folders; a folder adds its contents.",
+      "A quoted pattern ('data/a/*.jpg') that no file is named after adds the matching files of its",
+      "leading folder (data/a), relative to it, as --wildcard would."})
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files whose relative path or name matches.")
@@ -77,9 +79,9 @@ final class AddCommand extends Base {
       m.put("files", ds.record().fileCount());
       cmd.printJson(m);
     } else {
-      cmd.out().printf("%d files added, %d modified, %d removed (%d files read, %s newly stored); version now holds %d files%n",
-          c.summary().added(), c.summary().modified(), c.summary().removed(), c.filesRead(), Format.bytes(c.storedBytes()),
-          ds.record().fileCount());
+      cmd.out().printf("%s added, %d modified, %d removed (%s read, %s newly stored); version now holds %s%n",
+          Format.count(c.summary().added(), "file"), c.summary().modified(), c.summary().removed(),
+          Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()), Format.count(ds.record().fileCount(), "file"));
     }
   }
 }

@@ -47,11 +47,12 @@ final class CloseCommand extends Base {
       m.put("storage", pushed == null ? null : r.storage());
       printJson(m);
     } else {
-      out().printf("Dataset closed id=%s (%s version %s): %d files, %s; %d added, %d modified, %d removed; %s stored%n",
-          r.id(), r.name(), r.version(), r.fileCount(), Format.bytes(r.totalBytes()), r.summary().added(),
+      out().printf("Dataset closed id=%s (%s version %s): %s, %s; %d added, %d modified, %d removed; %s stored%n",
+          r.id(), r.name(), r.version(), Format.count(r.fileCount(), "file"), Format.bytes(r.totalBytes()), r.summary().added(),
           r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
       if (pushed != null) {
-        out().printf("Uploaded to %s: %d objects, %s%n", r.storage(), pushed.objectsUploaded(), Format.bytes(pushed.bytesUploaded()));
+        out().printf("Uploaded to %s: %s, %s%n", r.storage(), Format.count(pushed.objectsUploaded(), "object"),
+            Format.bytes(pushed.bytesUploaded()));
       }
     }
     return 0;

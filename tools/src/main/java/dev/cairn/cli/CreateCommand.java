@@ -65,8 +65,8 @@ final class CreateCommand extends Base {
       printJson(m);
     } else {
       out().printf("New dataset created id=%s%n", r.id());
-      out().printf("%s%s version %s, %d files from %d parent(s)%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
-          r.version(), r.fileCount(), r.parents().size());
+      out().printf("%s%s version %s, %s from %d parent(s)%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
+          r.version(), Format.count(r.fileCount(), "file"), r.parents().size());
       if (!r.conflicts().isEmpty()) {
         out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s')%n",
             r.conflicts().size(), r.id().substring(0, 8));

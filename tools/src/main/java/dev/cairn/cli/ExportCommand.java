@@ -14,10 +14,13 @@ final class ExportCommand extends Base {
   @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format.")
   Path output;
 
+  @Option(names = "--overwrite", description = "Replace the file at --output if there is one (without it, an existing file is refused).")
+  boolean overwrite;
+
   @Override
   int run() throws Exception {
     Dataset ds = requireLocal(select(selector));
-    ds.export(output, progress());
+    ds.export(output, overwrite, progress());
     if (json) {
       printJson(Map.of("id", ds.id(), "path", output.toAbsolutePath().toString()));
     } else {

@@ -46,9 +46,10 @@ final class FsckCommand extends Base {
       for (Problem p : report.problems()) {
         out().println(p);
       }
-      out().printf("%s: %d packs (%s), %d objects, %d versions; %d errors, %d warnings%n", report.ok() ? "ok" : "DAMAGED",
-          report.packs(), Format.bytes(report.bytes()), report.objects(), report.versions(), report.errors().size(),
-          report.problems().size() - report.errors().size());
+      out().printf("%s: %s (%s), %s, %s; %s, %s%n", report.ok() ? "ok" : "DAMAGED",
+          Format.count(report.packs(), "pack"), Format.bytes(report.bytes()), Format.count(report.objects(), "object"),
+          Format.count(report.versions(), "version"), Format.count(report.errors().size(), "error"),
+          Format.count(report.problems().size() - report.errors().size(), "warning"));
     }
     return report.ok() ? 0 : 1;
   }

@@ -41,8 +41,9 @@ final class GcCommand extends Base {
       m.put("leftovers_removed", r.leftoversRemoved());
       printJson(m);
     } else {
-      out().printf("Deleted %d objects (%s freed): %d packs removed, %d written with the live objects they held; removed %d leftovers%n",
-          r.objectsDeleted(), Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.leftoversRemoved());
+      out().printf("Deleted %s (%s freed): %s removed, %d written with the live objects they held; removed %s%n",
+          Format.count(r.objectsDeleted(), "object"), Format.bytes(r.bytesFreed()), Format.count(r.packsDeleted(), "pack"),
+          r.packsWritten(), Format.count(r.leftoversRemoved(), "leftover"));
     }
     return 0;
   }
@@ -63,8 +64,9 @@ final class GcCommand extends Base {
       m.put("temporary_files_removed", r.temporaryFilesRemoved());
       printJson(m);
     } else {
-      out().printf("%s: deleted %d objects (%s freed): %d packs removed, %d written with the live objects they held; removed %d temporary files%n",
-          storage, r.objectsDeleted(), Format.bytes(r.bytesFreed()), r.packsDeleted(), r.packsWritten(), r.temporaryFilesRemoved());
+      out().printf("%s: deleted %s (%s freed): %s removed, %d written with the live objects they held; removed %s%n",
+          storage, Format.count(r.objectsDeleted(), "object"), Format.bytes(r.bytesFreed()), Format.count(r.packsDeleted(), "pack"),
+          r.packsWritten(), Format.count(r.temporaryFilesRemoved(), "temporary file"));
     }
     return 0;
   }

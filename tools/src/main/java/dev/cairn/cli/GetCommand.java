@@ -68,8 +68,11 @@ final class GetCommand extends Base {
     if ((part == null) != (numParts == null)) {
       throw new InvalidInputException("Cannot get: --part and --num-parts go together");
     }
-    Selection sel = new Selection(part == null ? 0 : part, numParts == null ? 1 : numParts,
-        filters.stream().map(Glob::filter).toList());
+    List<Glob> globs = new ArrayList<>();
+    for (String f : filters) {
+      globs.add(Glob.parseFilter("filter", f));
+    }
+    Selection sel = new Selection(part == null ? 0 : part, numParts == null ? 1 : numParts, globs);
     if (lock != null) {
       return fromLock(sel);
     }

@@ -42,7 +42,10 @@ final class ListCommand extends Base {
     }
     if (modified) {
       List<FileEntry> files = new ArrayList<>();
-      List<dev.cairn.dataset.Glob> gs = patterns.stream().map(dev.cairn.dataset.Glob::filter).toList();
+      List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
+      for (String p : patterns) {
+        gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
+      }
       for (DiffEntry d : ds.changes()) {
         if (d.type() != DiffEntry.ChangeType.REMOVED && (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(d.path())))) {
           files.add(d.newEntry());
@@ -113,6 +116,6 @@ final class ListCommand extends Base {
       total[1] += e.size();
     });
     out.write(block.toString());
-    out.printf("Total %d files, %d bytes%n", total[0], total[1]);
+    out.printf("Total %s, %s%n", Format.count(total[0], "file"), Format.count(total[1], "byte"));
   }
 }

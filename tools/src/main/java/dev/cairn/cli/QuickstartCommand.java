@@ -84,7 +84,7 @@ final class QuickstartCommand implements Callable<Integer> {
           out.printf("   %-8s %s%n", d.type().name().toLowerCase(java.util.Locale.ROOT), d.path());
         }
       }
-      out.printf("   (%d changes)%n", v2.compare(v1).size());
+      out.printf("   (%s)%n", Format.count(v2.compare(v1).size(), "change"));
 
       out.printf("%nLineage of the merged version:%n");
       for (Map.Entry<String, List<String>> e : merged.dependencyGraph().entrySet()) {
@@ -107,7 +107,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
   private static void step(PrintWriter out, String title, Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
-    out.printf("%s%n   id %s, %d files, %s; change-set +%d ~%d -%d, %s newly stored%n", title, r.id(), r.fileCount(),
+    out.printf("%s%n   id %s, %s, %s; change-set +%d ~%d -%d, %s newly stored%n", title, r.id(), Format.count(r.fileCount(), "file"),
         Format.bytes(r.totalBytes()), r.summary().added(), r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
   }
 

@@ -30,7 +30,8 @@ final class RemoveCommand extends Base {
       m.put("files", ds.record().fileCount());
       printJson(m);
     } else {
-      out().printf("%d files removed; version now holds %d files%n", c.summary().removed(), ds.record().fileCount());
+      out().printf("%s removed; version now holds %s%n", Format.count(c.summary().removed(), "file"),
+          Format.count(ds.record().fileCount(), "file"));
     }
     return 0;
   }

@@ -7,7 +7,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "search", description = "List dataset versions, oldest first.")
+@Command(name = "search", description = {"List dataset versions, oldest first.",
+    "A version whose record cannot be read is left out, with a warning on stderr (run cairn fsck)."})
 final class SearchCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Only this project.")
   String project;
@@ -43,7 +44,14 @@ final class SearchCommand extends Base {
       found.removeIf(r -> (project != null && !r.project().equals(project)) || (p != null && !p.matcher(r.name()).find())
           || !r.tags().containsAll(tags));
     } else {
-      found = new ArrayList<>(repo().list(project, name, tags));
+      dev.cairn.dataset.VersionListing listing = repo().search(project, name, tags);
+      found = new ArrayList<>(listing.records());
+      int unreadable = listing.unreadable().size();
+      if (unreadable > 0) {
+        // Stderr, so that the listing (and --json) stays as it was: the versions that could be read.
+        err().printf("cairn: warning: %s could not be read and %s left out; run cairn fsck%n",
+            Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are");
+      }
     }
     if (!ids.isEmpty()) {
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();

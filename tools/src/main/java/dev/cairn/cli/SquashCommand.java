@@ -32,7 +32,7 @@ final class SquashCommand extends Base {
       m.put("files", r.fileCount());
       printJson(m);
     } else {
-      out().printf("Squashed dataset created id=%s (%d files)%n", r.id(), r.fileCount());
+      out().printf("Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
     }
     return 0;
   }

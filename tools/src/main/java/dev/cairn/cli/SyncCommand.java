@@ -97,8 +97,8 @@ final class SyncCommand extends Base {
       m.put("reverted", unchanged);
       printJson(m);
     } else {
-      out().printf("%d added, %d modified, %d removed (%d files read, %s newly stored)%n", c.summary().added(),
-          c.summary().modified(), c.summary().removed(), c.filesRead(), Format.bytes(c.storedBytes()));
+      out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
+          c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
       if (unchanged) {
         out().println("No change: no new version was created");
       } else if (closed) {

@@ -33,8 +33,8 @@ final class UploadCommand extends Base {
       m.put("bytes", r.bytesUploaded());
       printJson(m);
     } else {
-      out().printf("Uploaded %s to %s: %d version(s), %d objects, %s%n", ds.id(), ds.record().storage(), r.versionsPushed(),
-          r.objectsUploaded(), Format.bytes(r.bytesUploaded()));
+      out().printf("Uploaded %s to %s: %d version(s), %s, %s%n", ds.id(), ds.record().storage(), r.versionsPushed(),
+          Format.count(r.objectsUploaded(), "object"), Format.bytes(r.bytesUploaded()));
     }
     return 0;
   }

@@ -14,17 +14,23 @@ import picocli.CommandLine.Option;
 @Command(name = "verify", description = {
     "Check a version's stored objects, or a folder against the version.",
     "Exits non-zero and names every differing path. Files of a version fetched in part from its",
-    "remote are listed as not_fetched: not damage, and the exit status stays zero."})
+    "remote are listed as not_fetched: not damage, and the exit status stays zero.",
+    "With --filesize, no file content is read: with --folder, files missing, unexpected or of",
+    "another size; without, stored objects missing or of another size (not bytes damaged in place)."})
 final class VerifyCommand extends Base {
   @Mixin VersionSelector selector;
 
   @Option(names = "--folder", paramLabel = "DIR", description = "Compare this folder (for example a copy) with the version.")
   Path folder;
 
+  @Option(names = "--filesize", description = "Check only presence and sizes, reading no file content (fast).")
+  boolean filesize;
+
   @Override
   int run() throws Exception {
     Dataset ds = requireLocal(select(selector));
-    List<VerifyProblem> problems = folder == null ? ds.verify() : ds.verify(folder);
+    List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
+        : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
     long notFetched = problems.size() - differences;
     if (json) {

@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.Glob;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -89,10 +90,10 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
   private static Predicate<String> matcher(String filter) {
     if (Glob.hasWildcard(filter)) {
       try {
-        Glob g = Glob.of(filter);
+        Glob g = Glob.parse("filter", filter);
         return g::matches;
-      } catch (IllegalArgumentException e) {
-        throw HttpProblem.badRequest("Cannot filter by '" + filter + "': " + e.getMessage());
+      } catch (InvalidInputException e) {
+        throw HttpProblem.badRequest(e.getMessage());
       }
     }
     String needle = filter.toLowerCase(Locale.ROOT);

@@ -1,8 +1,13 @@
 package dev.cairn.internal.io;
 
-/** Checks on strings that are stored as UTF-8. */
+/** Checks on strings that are stored as UTF-8, and counted nouns for messages. */
 public final class Text {
   private Text() {}
+
+  /** "1 file", "2 files": {@code noun} is the singular and takes a plain "s" in the plural. */
+  public static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
 
   /** Whether {@code s} is well-formed UTF-16 (no unpaired surrogate), so it round-trips through UTF-8. */
   public static boolean isWellFormed(String s) {

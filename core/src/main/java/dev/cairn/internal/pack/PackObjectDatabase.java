@@ -6,6 +6,7 @@ import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.internal.index.ObjectIndex;
+import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
@@ -88,6 +89,16 @@ public final class PackObjectDatabase implements ObjectDatabase {
   @Override
   public boolean has(ObjectId id) throws IOException {
     return index().contains(id);
+  }
+
+  /** From the index (an object published but not yet indexed here is looked for once): reads no pack. */
+  @Override
+  public long sizeOf(ObjectId id) throws IOException {
+    ObjectLocation loc = index().lookup(id);
+    if (loc == null && refresh()) {
+      loc = index().lookup(id);
+    }
+    return loc == null ? -1 : loc.length();
   }
 
   @Override

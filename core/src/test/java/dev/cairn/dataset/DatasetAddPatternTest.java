@@ -1,0 +1,89 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A source that does not exist but holds wildcards is a pattern, as clearml-data reads 'data/*.jpg'. */
+class DatasetAddPatternTest {
+  @TempDir Path tmp;
+  DatasetRepository repo;
+  Dataset ds;
+  Path data;
+
+  @BeforeEach
+  void open() throws IOException {
+    repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL);
+    ds = Dataset.create(repo, CreateOptions.of("p", "patterns").build());
+    data = tmp.resolve("data");
+    for (String f : List.of("a/x.jpg", "a/y.png", "a/sub/z.jpg", "b/w.jpg", "b/notes.txt", "c1/k.txt", "c2/l.txt")) {
+      Files.createDirectories(data.resolve(f).getParent());
+      Files.writeString(data.resolve(f), f);
+    }
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    repo.close();
+  }
+
+  List<String> paths() throws IOException {
+    return ds.listFiles().stream().map(FileEntry::path).toList();
+  }
+
+  @Test
+  void aMissingSourceWithWildcardsAddsTheMatchingFilesOfItsLeadingFolder() throws IOException {
+    Dataset.Change c = ds.addFiles(AddOptions.of(data.resolve("a/*.jpg")));
+    assertThat(c.summary().added()).isEqualTo(2);
+    assertThat(paths()).containsExactlyInAnyOrder("x.jpg", "sub/z.jpg");
+  }
+
+  @Test
+  void theRestMayCrossFoldersAndAMatchingFolderAddsItsFiles() throws IOException {
+    ds.addFiles(AddOptions.of(data.resolve("*/w.jpg"), data.resolve("c?")));
+    assertThat(paths()).containsExactlyInAnyOrder("b/w.jpg", "c1/k.txt", "c2/l.txt");
+  }
+
+  @Test
+  void wildcardsAndNonRecursiveStillApply() throws IOException {
+    ds.addFiles(AddOptions.of(data.resolve("a/*.jpg")).recursive(false).datasetFolder("img"));
+    ds.addFiles(AddOptions.of(data.resolve("b/*")).wildcard("*.txt"));
+    assertThat(paths()).containsExactlyInAnyOrder("notes.txt", "img/x.jpg");
+  }
+
+  @Test
+  void aPatternThatMatchesNothingIsRefusedAndAStrayBracketIsAMissingFile() throws IOException {
+    Path none = data.resolve("a/*.gif");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(none)))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot add '" + none + "': no file matches");
+    Path noFolder = tmp.resolve("nope/*.jpg");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(noFolder)))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot add '" + noFolder + "': no file matches");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(data.resolve("a/x[.jpg"))))
+        .isInstanceOf(InvalidInputException.class).hasMessageEndingWith("no such file or folder");
+    assertThat(paths()).isEmpty();
+  }
+
+  @Test
+  void anExistingFileWithWildcardsInItsNameIsAddedAsIs() throws IOException {
+    Files.writeString(data.resolve("a/*.jpg"), "literal");
+    ds.addFiles(AddOptions.of(data.resolve("a/*.jpg")));
+    assertThat(paths()).containsExactly("*.jpg");
+  }
+
+  @Test
+  void syncTakesNoPattern() {
+    assertThatThrownBy(() -> ds.syncFolder(data.resolve("a/*.jpg"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class);
+  }
+}

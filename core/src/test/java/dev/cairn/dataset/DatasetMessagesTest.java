@@ -1,0 +1,151 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the library says to people: counted nouns, states in sentences, errors that name what was wrong. */
+class DatasetMessagesTest {
+  @TempDir Path tmp;
+  DatasetRepository repo;
+
+  @BeforeEach
+  void open() throws IOException {
+    repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL);
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    repo.close();
+  }
+
+  /** Records the tasks that progress is told about. */
+  static final class Tasks implements Progress {
+    final List<String> started = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void start(String task, long totalBytes) {
+      started.add(task);
+    }
+  }
+
+  @Test
+  void progressCountsOneFileInTheSingular() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "one").build());
+    Tasks tasks = new Tasks();
+    ds.addFiles(AddOptions.of(src), tasks);
+    ds.close();
+    ds.getLocalCopy(Selection.ALL, tasks);
+    ds.export(tmp.resolve("one.tar"), tasks);
+    assertThat(tasks.started).contains("hashing and storing 1 file", "writing 1 file", "exporting 1 file");
+  }
+
+  @Test
+  void publishingADraftSaysItIsADraft() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "draft").build());
+    assertThatThrownBy(ds::publish).isInstanceOf(DatasetStateException.class)
+        .hasMessage("Cannot publish " + ds.id() + ": it is a draft; close it first");
+    ds.close();
+    ds.publish();
+    assertThatThrownBy(ds::publish).isInstanceOf(DatasetStateException.class)
+        .hasMessage("Cannot publish " + ds.id() + ": it is already published");
+  }
+
+  Dataset closedWithOneFile(String name) throws IOException {
+    Path src = tmp.resolve(name);
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", name).build());
+    ds.addFiles(AddOptions.of(src));
+    return ds.close();
+  }
+
+  @Test
+  void malformedPatternsAreInvalidInput() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "globs").build());
+    Path src = Files.createDirectories(tmp.resolve("globs"));
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("[")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use wildcard '[': unclosed '['");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("{a,b")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use wildcard '{a,b': unclosed '{'");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("[z-a]")))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("Cannot use wildcard '[z-a]': ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThatThrownBy(() -> ds.listFiles(List.of("a[")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use filter 'a[': unclosed '['");
+    assertThatThrownBy(() -> ds.removeFiles("a*["))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use pattern 'a*[': unclosed '['");
+    assertThatThrownBy(() -> Glob.of("[")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot use pattern '[': unclosed '['");
+  }
+
+  @Test
+  void nullArgumentsAreNamed() throws IOException {
+    assertThatThrownBy(() -> CreateOptions.of("p", "n").tags("a", null).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("tags");
+    Map<String, String> nullKey = new HashMap<>();
+    nullKey.put(null, "v");
+    assertThatThrownBy(() -> CreateOptions.of("p", "n").metadata(nullKey).build())
+        .isInstanceOf(NullPointerException.class).hasMessageContaining("metadata keys");
+    Dataset ds = closedWithOneFile("nulls");
+    assertThatThrownBy(() -> ds.compare(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("source must not be null");
+    assertThatThrownBy(() -> ds.listFiles(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not be null");
+    assertThatThrownBy(() -> ds.listFiles(java.util.Arrays.asList("a.txt", null)))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not contain null");
+    assertThatThrownBy(() -> Dataset.squash(repo, "p", "flat", null))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("ids must not be null");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(null, false))
+        .isInstanceOf(NullPointerException.class).hasMessageStartingWith("target must not be null");
+  }
+
+  @Test
+  void aNullMetadataValueAtCreateLeavesTheKeyOutAsSetMetadataRemovesIt() throws IOException {
+    Map<String, String> m = new HashMap<>();
+    m.put("split", "train");
+    m.put("gone", null);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "meta").metadata(m).build());
+    assertThat(ds.metadata()).containsExactly(Map.entry("split", "train"));
+    ds.setMetadata(m);
+    assertThat(ds.metadata()).containsExactly(Map.entry("split", "train"));
+  }
+
+  /** Java does not expand "~": an example that opens Path.of("~/...") makes a folder named "~". */
+  @Test
+  void examplesInTheSourcesNeverOpenATildePath() throws IOException {
+    Path sources = Path.of("src/main/java");
+    assertThat(sources).isDirectory();
+    try (var files = Files.walk(sources)) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContain("Path.of(\"~").doesNotContain("Paths.get(\"~");
+      }
+    }
+  }
+
+  @Test
+  void searchNamesTheRecordsItCannotRead() throws IOException {
+    Dataset kept = closedWithOneFile("kept");
+    Dataset broken = Dataset.create(repo, CreateOptions.of("p", "broken").build());
+    Files.writeString(tmp.resolve("repo/refs/datasets/" + broken.id() + ".json"), "{broken");
+    VersionListing l = repo.search("p", "kept", null);
+    assertThat(l.records()).extracting(DatasetRecord::id).containsExactly(kept.id());
+    assertThat(l.unreadable()).containsExactly(broken.id());
+    assertThat(repo.list(null, null, null)).extracting(DatasetRecord::id).containsExactly(kept.id());
+  }
+}

@@ -1,0 +1,91 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** verify's fast mode (clearml-data's --filesize): presence and sizes, no file content read. */
+class DatasetVerifySizesTest {
+  @TempDir Path tmp;
+
+  Path folder() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src.resolve("sub"));
+    Files.write(src.resolve("big.bin"), TestRepos.random(1, 300_000)); // many chunks: a file object
+    Files.write(src.resolve("sub/small.bin"), TestRepos.random(2, 700)); // one chunk
+    Files.write(src.resolve("empty"), new byte[0]);
+    return src;
+  }
+
+  static List<VerifyProblem.Kind> kinds(List<VerifyProblem> problems) {
+    return problems.stream().map(VerifyProblem::kind).toList();
+  }
+
+  @Test
+  void storedSizesIgnoreBytesDamagedInPlace() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "sizes").build());
+      ds.addFiles(AddOptions.of(folder()));
+      ds.close();
+      assertThat(ds.verifySizes()).isEmpty();
+      assertThat(ds.verify()).isEmpty();
+      // A byte flipped inside chunk data: only a full verify, which reads every byte, sees it.
+      Path pack = repo.repository().packs().packFiles().stream().max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+      byte[] b = Files.readAllBytes(pack);
+      b[b.length / 3] ^= 0x40;
+      Files.write(pack, b);
+      assertThat(ds.verify()).isNotEmpty();
+      assertThat(ds.verifySizes()).isEmpty();
+    }
+  }
+
+  @Test
+  void storedSizesFindObjectsThatAreNotHere() throws IOException {
+    Path remote = tmp.resolve("remote");
+    String id;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(a, CreateOptions.of("p", "shared").build());
+      ds.addFiles(AddOptions.of(folder()));
+      ds.close();
+      ds.upload(remote.toString(), null, Progress.NONE);
+      id = ds.id();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset listed = b.fetch(id, Selection.NONE, remote.toString(), null, Progress.NONE);
+      List<VerifyProblem> problems = listed.verifySizes();
+      assertThat(problems).extracting(VerifyProblem::path).containsExactly("big.bin", "sub/small.bin");
+      assertThat(kinds(problems)).containsOnly(VerifyProblem.Kind.NOT_FETCHED);
+      b.fetch(id, Selection.ALL, remote.toString(), null, Progress.NONE);
+      assertThat(listed.verifySizes()).isEmpty();
+    }
+  }
+
+  @Test
+  void folderSizesFindMissingUnexpectedAndResizedFilesOnly() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "folder").build());
+      ds.addFiles(AddOptions.of(folder()));
+      ds.close();
+      Path copy = ds.getMutableLocalCopy(tmp.resolve("copy"), false);
+      assertThat(ds.verifySizes(copy)).isEmpty();
+      byte[] big = Files.readAllBytes(copy.resolve("big.bin"));
+      big[1000] ^= 1;
+      Files.write(copy.resolve("big.bin"), big);
+      assertThat(kinds(ds.verify(copy))).containsExactly(VerifyProblem.Kind.CONTENT);
+      assertThat(ds.verifySizes(copy)).isEmpty();
+      Files.write(copy.resolve("sub/small.bin"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+      Files.delete(copy.resolve("empty"));
+      Files.writeString(copy.resolve("extra.txt"), "x");
+      List<VerifyProblem> problems = ds.verifySizes(copy);
+      assertThat(problems).extracting(VerifyProblem::path).containsExactly("empty", "extra.txt", "sub/small.bin");
+      assertThat(kinds(problems)).containsExactly(VerifyProblem.Kind.MISSING, VerifyProblem.Kind.UNEXPECTED, VerifyProblem.Kind.SIZE);
+      assertThat(problems.get(2).detail()).isEqualTo("701 bytes, expected 700");
+    }
+  }
+}

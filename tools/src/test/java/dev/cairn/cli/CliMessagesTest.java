@@ -1,0 +1,115 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the command line says to people, on small inputs where wording shows. */
+class CliMessagesTest {
+  @TempDir Path tmp;
+  Cli cli;
+
+  @BeforeEach
+  void setUp() {
+    cli = new Cli(tmp.resolve("repo"));
+  }
+
+  Path file(String relative, String text) throws IOException {
+    Path f = tmp.resolve(relative);
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void oneOfSomethingIsSingular() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "one");
+    assertThat(cli.ok("add", "--files", a.toString()).lastLine())
+        .startsWith("1 file added, 0 modified, 0 removed (1 file read, ").endsWith("version now holds 1 file");
+    assertThat(cli.ok("list").lastLine()).isEqualTo("Total 1 file, 1 byte");
+    assertThat(cli.ok("remove", "--files", "a.txt").lastLine()).isEqualTo("1 file removed; version now holds 0 files");
+    cli.ok("add", "--files", a.toString());
+    assertThat(cli.ok("close").lastLine()).contains(": 1 file, 1 B;");
+    assertThat(cli.ok("fsck").lastLine()).matches("ok: \\d+ packs? \\(.*\\), \\d+ objects, 1 version; 0 errors, 0 warnings");
+  }
+
+  @Test
+  void publishingADraftSaysItIsADraft() {
+    cli.ok("create", "--project", "p", "--name", "draft");
+    assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
+  }
+
+  @Test
+  void malformedPatternsAreOneLineNamingThePattern() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "globs");
+    assertThat(cli.fails("add", "--files", a.getParent().toString(), "--wildcard", "[").err())
+        .isEqualTo("cairn: Cannot use wildcard '[': unclosed '['\n");
+    cli.ok("add", "--files", a.toString());
+    assertThat(cli.fails("list", "--filter", "x[").err()).isEqualTo("cairn: Cannot use filter 'x[': unclosed '['\n");
+  }
+
+  @Test
+  void searchWarnsOfRecordsItCannotReadAndListsTheOthers() throws IOException {
+    Path a = file("src/a.txt", "a");
+    String kept = (String) cli.ok("create", "--project", "p", "--name", "kept", "--json").obj().get("id");
+    cli.ok("add", "--files", a.toString());
+    cli.ok("close");
+    String broken = (String) cli.ok("create", "--project", "p", "--name", "broken", "--json").obj().get("id");
+    Files.writeString(cli.repo.resolve("refs/datasets/" + broken + ".json"), "{broken");
+
+    Cli.Result r = cli.ok("search");
+    assertThat(r.out()).contains(kept).doesNotContain(broken);
+    assertThat(r.err()).isEqualTo("cairn: warning: 1 version record could not be read and is left out; run cairn fsck\n");
+    Cli.Result json = cli.ok("search", "--json");
+    assertThat(json.array()).extracting(m -> m.get("id")).containsExactly(kept);
+    assertThat(json.err()).contains("1 version record could not be read");
+  }
+
+  @Test
+  void exportRefusesAnExistingFileUnlessToldToOverwrite() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "export");
+    cli.ok("add", "--files", a.toString());
+    cli.ok("close");
+    Path out = file("out/v.tar", "precious");
+    assertThat(cli.fails("export", "--output", out.toString()).err())
+        .isEqualTo("cairn: Cannot export to " + out + ": the file exists; give --overwrite to replace it\n");
+    assertThat(Files.readString(out)).isEqualTo("precious");
+    cli.ok("export", "--output", out.toString(), "--overwrite");
+    assertThat(Files.size(out)).isGreaterThan(512);
+    Path fresh = tmp.resolve("out/fresh.tar");
+    cli.ok("export", "--output", fresh.toString());
+    assertThat(Files.readAllBytes(fresh)).isEqualTo(Files.readAllBytes(out));
+    Path folder = Files.createDirectories(tmp.resolve("out/folder.tar"));
+    assertThat(cli.fails("export", "--output", folder.toString(), "--overwrite").err())
+        .isEqualTo("cairn: Cannot export to " + folder + ": it is a folder; give the archive's file name\n");
+    try (var left = Files.list(tmp.resolve("out"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("v.tar", "fresh.tar", "folder.tar");
+    }
+  }
+
+  @Test
+  void exportToAFolderThatRefusesFilesNamesTheArchiveNotItsTemporaryFile() throws IOException {
+    Path a = file("src/a.txt", "a");
+    cli.ok("create", "--project", "p", "--name", "export");
+    cli.ok("add", "--files", a.toString());
+    cli.ok("close");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs Linux /proc");
+    assertThat(cli.fails("export", "--output", "/proc/x.tar").err())
+        .isEqualTo("cairn: Cannot export to /proc/x.tar: /proc cannot hold new files\n");
+  }
+
+  @Test
+  void fsckCountsOneLeftoverInTheSingular() throws IOException {
+    cli.ok("create", "--project", "p", "--name", "leftover");
+    Files.writeString(cli.repo.resolve("tmp/.stray.tmp"), "x");
+    assertThat(cli.run("fsck").out()).contains("1 leftover temporary file of interrupted commands");
+  }
+}
