@@ -44,18 +44,16 @@ public final class CacheCheck {
   public List<Damage> run() throws IOException {
     List<Damage> damage = new ArrayList<>();
     Set<Object> intact = new HashSet<>();
-    Set<String> intactNames = new HashSet<>();
     if (Files.isDirectory(files)) {
       for (Trees.FileEntry f : Trees.regularFiles(files)) {
         String name = f.path().getFileName().toString();
         String expected = name.endsWith(".x") ? name.substring(0, name.length() - 2) : name;
-        ObjectId actual;
-        try (InputStream in = Files.newInputStream(f.path())) {
-          actual = Verifier.digest(repo, in);
+        ObjectId actual = digestOrNull(f.path());
+        if (actual == null) {
+          continue; // removed meanwhile (no folder linked it any more)
         }
         if (actual.hex().equals(expected)) {
           intact.add(key(f.path()));
-          intactNames.add(expected);
         } else {
           damage.add(new Damage(f.path(), "cached content changed: it hashes to " + actual.abbreviate(16)));
         }
@@ -64,7 +62,7 @@ public final class CacheCheck {
     if (Files.isDirectory(versions)) {
       try (Stream<Path> s = Files.list(versions)) {
         for (Path folder : s.sorted().toList()) {
-          String problem = folderProblem(folder, intact, intactNames);
+          String problem = folderProblem(folder, intact);
           if (problem != null) {
             damage.add(new Damage(folder, problem));
           }
@@ -81,13 +79,19 @@ public final class CacheCheck {
     }
   }
 
-  /** What is wrong with a version folder, or null. */
-  private String folderProblem(Path folder, Set<Object> intact, Set<String> intactNames) throws IOException {
+  /**
+   * What is wrong with a version folder, or null. A file linked to a content file found intact is
+   * fine at once; any other (a copy, a file linked since the content files were hashed, a file
+   * added or changed by hand) is hashed and compared with the version's entry for its path.
+   */
+  private String folderProblem(Path folder, Set<Object> intact) throws IOException {
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-      return "not a folder";
+      return Files.exists(folder, LinkOption.NOFOLLOW_LINKS) ? "not a folder" : null;
     }
+    String name = folder.getFileName().toString();
+    String id = name.length() >= 32 && Catalog.isFullId(name.substring(0, 32)) ? name.substring(0, 32) : null;
     Set<String> paths = new HashSet<>();
-    List<String> wrong = new ArrayList<>();
+    java.util.Map<String, Path> suspects = new java.util.TreeMap<>();
     try (Stream<Path> s = Files.walk(folder)) {
       for (Path p : s.toList()) {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -96,8 +100,40 @@ public final class CacheCheck {
         }
         String rel = folder.relativize(p).toString().replace('\\', '/');
         paths.add(rel);
-        if (!a.isRegularFile() || !intact.contains(a.fileKey()) && !copyOfIntact(p, intactNames)) {
-          wrong.add(rel);
+        if (!a.isRegularFile() || !intact.contains(a.fileKey())) {
+          suspects.put(rel, a.isRegularFile() ? p : null);
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException evicted) {
+      return null; // deleted meanwhile (eviction, a delete): nothing left to be wrong
+    }
+    ObjectId root = id == null ? null : rootOf(id);
+    List<String> wrong = new ArrayList<>();
+    long missing = 0;
+    String firstMissing = null;
+    if (root != null) {
+      try (ObjectReader reader = repo.repository().objects().newReader()) {
+        for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
+          if (suspects.containsKey(e.path())) {
+            Path p = suspects.remove(e.path());
+            if (p == null || !e.digest().equals(digestOrNull(p))) {
+              wrong.add(e.path());
+            }
+          }
+          if (name.equals(id) && !paths.contains(e.path())) {
+            missing++;
+            firstMissing = firstMissing == null ? e.path() : firstMissing;
+          }
+        }
+      }
+      wrong.addAll(suspects.keySet()); // not in the version at all
+    } else {
+      // A lock's restore ("root-..."), or a version gone: fine if it holds content the cache has.
+      for (java.util.Map.Entry<String, Path> e : suspects.entrySet()) {
+        ObjectId d = e.getValue() == null ? null : digestOrNull(e.getValue());
+        if (d == null || !Files.exists(files.resolve(d.hex().substring(0, 2)).resolve(d.hex()))
+            && !Files.exists(files.resolve(d.hex().substring(0, 2)).resolve(d.hex() + ".x"))) {
+          wrong.add(e.getKey());
         }
       }
     }
@@ -105,36 +141,28 @@ public final class CacheCheck {
       wrong.sort(null);
       return wrong.size() + " file(s) changed or added since it was built, first '" + wrong.get(0) + "'";
     }
-    String name = folder.getFileName().toString();
-    if (!Catalog.isFullId(name) || !repo.catalog().exists(name)) {
-      return null; // a part or a filter (checked file by file above), or a version that is gone
+    return missing == 0 ? null : missing + " file(s) of the version missing, first '" + firstMissing + "'";
+  }
+
+  /** The manifest root of version {@code id}, if its record is readable and the manifest here. */
+  private ObjectId rootOf(String id) throws IOException {
+    if (!repo.catalog().exists(id)) {
+      return null;
     }
     ObjectId root;
     try {
-      root = repo.catalog().read(name).root();
+      root = repo.catalog().read(id).root();
     } catch (dev.cairn.errors.CairnException unreadable) {
       return null; // fsck reports the record
     }
-    if (root == null || !repo.repository().objects().has(root)) {
-      return null;
-    }
-    long missing = 0;
-    String first = null;
-    try (ObjectReader reader = repo.repository().objects().newReader()) {
-      for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
-        if (!paths.contains(e.path())) {
-          missing++;
-          first = first == null ? e.path() : first;
-        }
-      }
-    }
-    return missing == 0 ? null : missing + " file(s) of the version missing, first '" + first + "'";
+    return root != null && repo.repository().objects().has(root) ? root : null;
   }
 
-  /** A file copied rather than linked (a file system without hard links) holding intact content. */
-  private boolean copyOfIntact(Path p, Set<String> intactNames) throws IOException {
+  private ObjectId digestOrNull(Path p) throws IOException {
     try (InputStream in = Files.newInputStream(p)) {
-      return intactNames.contains(Verifier.digest(repo, in).hex());
+      return Verifier.digest(repo, in);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return null;
     }
   }
 

@@ -46,7 +46,11 @@ public final class Trees {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
         if (!Files.isWritable(dir)) {
-          makeOwnerWritable(dir); // a cached copy's read-only folder
+          try {
+            makeOwnerWritable(dir); // a cached copy's read-only folder
+          } catch (NoSuchFileException gone) {
+            return FileVisitResult.SKIP_SUBTREE; // deleted meanwhile by another thread or process
+          }
         }
         return FileVisitResult.CONTINUE;
       }
@@ -75,11 +79,12 @@ public final class Trees {
   }
 
   /**
-   * Makes every folder under {@code root}, itself included, read-only (r-x for all): nobody but
-   * root can add, rename or delete a file there. {@link #delete} undoes it as it goes.
+   * Takes the owner's and others' write permission from every folder under {@code root}, itself
+   * included: the owner cannot add, rename or delete a file there by mistake. A group's write
+   * permission stays, so that the members of a shared repository's group can still evict and
+   * delete. {@link #delete} gives the owner write permission back as it goes.
    */
   public static void makeFoldersReadOnly(Path root) throws IOException {
-    java.util.Set<java.nio.file.attribute.PosixFilePermission> readOnly = java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x");
     List<Path> folders = new java.util.ArrayList<>();
     Files.walkFileTree(root, new Walker() {
       @Override
@@ -89,7 +94,10 @@ public final class Trees {
       }
     });
     for (int i = folders.size() - 1; i >= 0; i--) { // deepest first: a parent still writable while its children change
-      Files.setPosixFilePermissions(folders.get(i), readOnly);
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(folders.get(i), LinkOption.NOFOLLOW_LINKS);
+      perms.remove(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+      perms.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+      Files.setPosixFilePermissions(folders.get(i), perms);
     }
   }
 
