@@ -61,6 +61,7 @@ public final class ParentMerge {
       List<Edit> edits = new ArrayList<>();
       List<String> added = new ArrayList<>();
       Manifest base = bases.get(i) == null ? null : new Manifest(loader, bases.get(i));
+      Map<String, String> providerBefore = new HashMap<>(provider); // who held each path before this step
       differ.diff(merged, roots.get(i), d -> {
         String path = d.path();
         FileEntry inBase = base == null ? null : base.lookup(path);
@@ -94,26 +95,33 @@ public final class ParentMerge {
         }
         provider.put(path, parent);
       });
-      // A path that is a file in one parent and a folder in another: the later parent wins here
-      // too, and the path is a conflict.
+      // A path that is a file in one parent and a folder in another: the later parent's shape
+      // wins, and the path is a conflict, unless the earlier side held it as the base did (then
+      // only this parent changed it).
       Manifest before = new Manifest(loader, merged);
       java.util.Set<String> folders = new java.util.HashSet<>();
       for (String p : added) {
         for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
           String folder = p.substring(0, s);
-          if (folders.add(folder) && before.lookup(folder) != null) {
+          FileEntry file = folders.add(folder) ? before.lookup(folder) : null;
+          if (file != null) {
             edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
-            clash(folder, parent, provider.getOrDefault(folder, parentIds.get(0)), holders, conflictOrder);
+            if (!asInBase(base, file)) {
+              clash(folder, parent, providerBefore.getOrDefault(folder, parentIds.get(0)), holders, conflictOrder);
+            }
           }
         }
-        for (java.util.Iterator<dev.cairn.manifest.FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
-          String q = under.next().path();
+        for (java.util.Iterator<FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
+          FileEntry inFolder = under.next();
+          String q = inFolder.path();
           if (!dev.cairn.manifest.DatasetPaths.isUnder(q, p)) {
             break;
           }
           edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
           // (p's own provider is this parent already: the folder came from whoever gave q)
-          clash(p, parent, provider.getOrDefault(q, parentIds.get(0)), holders, conflictOrder);
+          if (!asInBase(base, inFolder)) {
+            clash(p, parent, providerBefore.getOrDefault(q, parentIds.get(0)), holders, conflictOrder);
+          }
         }
       }
       if (!edits.isEmpty()) {
@@ -126,6 +134,12 @@ public final class ParentMerge {
       conflicts.add(new Conflict(p, holders.get(p)));
     }
     return new Result(merged, conflicts);
+  }
+
+  /** Whether {@code base} holds {@code e} as it is (the earlier side left that path alone). */
+  private static boolean asInBase(Manifest base, FileEntry e) throws IOException {
+    FileEntry b = base == null ? null : base.lookup(e.path());
+    return b != null && b.sameContent(e);
   }
 
   /** Records that {@code parent} replaced, at {@code path}, what parent {@code earlier} held there. */

@@ -148,6 +148,21 @@ class DatasetTest {
   }
 
   @Test
+  void aFileBecomingAFolderOnOneSideOnlyIsNoConflict() throws IOException {
+    Dataset base = closedVersion("m", "shape-base", Map.of("labels", "file", "keep", "k"));
+    Dataset other = childOf(base, "shape-other", Map.of("keep", "k2"));
+    Dataset folder = Dataset.create(repo, CreateOptions.of("m", "shape-folder").parents(base.id()).build());
+    folder.removeFiles(List.of("labels"), false);
+    folder.addFiles(AddOptions.of(folder("shape-folder", Map.of("labels/train.csv", "t"))));
+    folder.close();
+    for (Dataset[] order : List.of(new Dataset[] {other, folder}, new Dataset[] {folder, other})) {
+      Dataset m = merge("shape-" + order[0].record().name(), order).close();
+      assertThat(contents(m)).isEqualTo(Map.of("labels/train.csv", "t", "keep", "k2"));
+      assertThat(m.record().conflicts()).as("parents " + order[0].record().name() + ", " + order[1].record().name()).isEmpty();
+    }
+  }
+
+  @Test
   void aParentOfADraftIsNotDeletedEvenWithForce() throws IOException {
     Dataset parent = closedVersion("p", "parent", Map.of("a", "1"));
     Dataset draft = Dataset.create(repo, CreateOptions.of("p", "child").parents(parent.id()).build());
