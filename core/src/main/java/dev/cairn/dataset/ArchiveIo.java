@@ -102,15 +102,21 @@ public final class ArchiveIo {
       try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
         write(repo, root, format, file, timeMillis, progress);
       }
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true); // whole on disk before it has its name
+      }
       if (overwrite) {
         Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } else {
         try {
-          Files.move(tmp, output); // refuses an existing file, even one made while this export ran
+          Files.createLink(output, tmp); // atomic: refuses an existing file, even one made while this export ran
         } catch (FileAlreadyExistsException e) {
           throw exists(output);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+          Files.move(tmp, output); // no hard links here: a check, then a rename
         }
       }
+      AtomicFiles.fsyncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
     }

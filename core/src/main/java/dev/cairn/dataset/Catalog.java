@@ -82,6 +82,8 @@ public final class Catalog {
       return RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString());
     } catch (NoSuchFileException e) {
       throw new DatasetNotFoundException("Cannot find dataset version: no version with id " + id);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.toString(), "bad dataset record: not UTF-8");
     }
   }
 

@@ -139,6 +139,9 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
     List<DatasetRecord> all = catalog.all();
+    if (project == null) {
+      highest(all, null, name, version); // refuses a name several projects hold, drafts included
+    }
     if (onlyClosed && version == null) {
       List<DatasetRecord> closed = all.stream().filter(r -> !r.isDraft()).toList();
       if (closed.stream().anyMatch(r -> r.name().equals(name) && (project == null || r.project().equals(project)))) {

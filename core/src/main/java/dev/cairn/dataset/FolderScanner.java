@@ -155,9 +155,7 @@ public final class FolderScanner {
         }
         a = FileStat.of(realChild);
       }
-      String name = child.getFileName().toString();
-      checkName(name, child);
-      children.add(new Child(child, name, realChild, a));
+      children.add(new Child(child, child.getFileName().toString(), realChild, a));
     }
     children.sort((x, y) -> DatasetPaths.compare(x.sortKey(), y.sortKey()));
     Map<String, String> normalized = new HashMap<>();
@@ -169,6 +167,7 @@ public final class FolderScanner {
         if (realChild.equals(skipped)) {
           progress.warn("skipped " + c.path() + ": the repository itself");
         } else if (recursive) {
+          checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(normalized, c.name(), datasetFolder, childRel);
           walk(c.path(), realChild, realRoot, childRel, true, wildcards, datasetFolder, sink, visiting);
         }
@@ -177,6 +176,7 @@ public final class FolderScanner {
           continue;
         }
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
+        checkName(c.name(), c.path());
         checkPath(datasetPath, c.path());
         checkNormalization(normalized, c.name(), datasetFolder, childRel);
         sink.accept(sourceFile(a, datasetPath, c.path()));

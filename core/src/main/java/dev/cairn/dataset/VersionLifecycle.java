@@ -112,6 +112,7 @@ final class VersionLifecycle {
         .fileCount(files).totalBytes(bytes).summary(summary)
         .appendLog(new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0))
         .build();
+    boolean created = false;
     try (ParentLocks locks = ParentLocks.take(repo.catalog(), r.parents())) {
       // Under the parents' locks, which delete takes too: a parent deleted since it was read
       // fails this create, and one deleted later sees this draft as its child.
@@ -121,8 +122,11 @@ final class VersionLifecycle {
         }
       }
       repo.catalog().create(r);
+      created = true;
     } catch (IOException | RuntimeException e) {
-      repo.catalog().releaseVersion(o.project(), o.name(), version, id);
+      if (!created) { // a lock that failed to release after the record was written leaves it reserved
+        repo.catalog().releaseVersion(o.project(), o.name(), version, id);
+      }
       throw e;
     }
     repo.catalog().setCurrent(id);

@@ -71,7 +71,11 @@ final class RemoteIndex {
   private static byte[] cachedSection(RemoteStorage storage, RemoteFile f, String name, Path cacheDir) throws IOException {
     Path cached = cacheDir.resolve(name + ".idx");
     try {
-      return Files.readAllBytes(cached);
+      byte[] section = Files.readAllBytes(cached);
+      if (wellFormed(section)) {
+        return section;
+      }
+      Files.deleteIfExists(cached); // cut short by a crash while it was written: read it again
     } catch (NoSuchFileException e) {
       // fetch below
     }
@@ -94,6 +98,12 @@ final class RemoteIndex {
     Files.write(tmp, section);
     Files.move(tmp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return section;
+  }
+
+  /** Whether a cached index section has its magic and as many entries as it says. */
+  private static boolean wellFormed(byte[] section) {
+    return section.length >= PackFormat.INDEX_HEADER_SIZE && section[0] == 'C' && section[1] == 'R' && section[2] == 'N' && section[3] == 'I'
+        && Bytes.u32(section, 4) * PackFormat.ENTRY_SIZE == section.length - PackFormat.INDEX_HEADER_SIZE;
   }
 
   private void add(String pack, byte[] section, String where) throws CorruptObjectException {

@@ -195,6 +195,9 @@ class HostileInputTest {
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("not valid UTF-8");
     assertThat(ds.listFiles()).isEmpty();
+    // A name no wildcard keeps is never used: it does not stop the add.
+    ds.addFiles(AddOptions.of(src).wildcard("fine.*"));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("fine.txt");
   }
 
   @Test

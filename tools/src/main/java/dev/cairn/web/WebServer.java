@@ -153,7 +153,7 @@ public final class WebServer implements AutoCloseable {
    */
   static void requireLoopbackHost(Context ctx, String boundHost) {
     String name = hostName(ctx.header("Host"));
-    if (name == null || !(name.equalsIgnoreCase(boundHost) || isLoopbackName(name))) {
+    if (name == null || !(bare(name).equalsIgnoreCase(bare(boundHost)) || isLoopbackName(name))) {
       throw new HttpProblem(403, "This server answers only to loopback names (localhost, 127.0.0.1, [::1]), not to "
           + (name == null ? "a request without a Host header" : "'" + name + "'") + "; serve with --host to listen on another address");
     }
@@ -175,9 +175,18 @@ public final class WebServer implements AutoCloseable {
 
   private static final java.util.regex.Pattern LOOPBACK_V4 = java.util.regex.Pattern.compile("127(\\.\\d{1,3}){3}");
 
+  /** A host without IPv6 brackets or a trailing dot, as names are compared. */
+  private static String bare(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
+  }
+
   private static boolean isLoopbackName(String name) {
-    String n = name.toLowerCase(java.util.Locale.ROOT);
-    return n.equals("localhost") || n.endsWith(".localhost") || n.equals("[::1]") || LOOPBACK_V4.matcher(n).matches();
+    String n = bare(name).toLowerCase(java.util.Locale.ROOT);
+    if (n.equals("::1") || n.equals("0:0:0:0:0:0:0:1")) {
+      return true;
+    }
+    return n.equals("localhost") || n.endsWith(".localhost") || LOOPBACK_V4.matcher(n).matches();
   }
 
   private static void securityHeaders(Context ctx) {

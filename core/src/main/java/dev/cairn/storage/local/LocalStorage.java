@@ -174,6 +174,9 @@ public final class LocalStorage implements RemoteStorage {
    * @return false if the file system cannot link them (another device, no hard links): copy instead
    */
   private static boolean linked(Path target, Path source) throws IOException {
+    if (setGroupId(target.getParent())) {
+      return false; // a copy takes the shared folder's group; a link would keep the pusher's
+    }
     try {
       Files.createLink(target, source);
     } catch (FileAlreadyExistsException e) {
@@ -183,6 +186,14 @@ public final class LocalStorage implements RemoteStorage {
     }
     AtomicFiles.fsyncDirectory(target.getParent());
     return true;
+  }
+
+  private static boolean setGroupId(Path folder) {
+    try {
+      return (((Integer) Files.getAttribute(folder, "unix:mode")) & 02000) != 0;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   @Override
