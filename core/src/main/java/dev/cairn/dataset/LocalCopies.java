@@ -7,6 +7,8 @@ import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ final class LocalCopies {
   static Path mutableCopy(DatasetRepository repo, ObjectId root, Path target, boolean overwrite, Selection selection,
       Progress progress) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
+    removeDeadCopies(target);
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
         throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
@@ -62,10 +65,21 @@ final class LocalCopies {
     try (var atExit = ExitCleanup.register(build)) {
       repo.cache().writeFiles(root, selection, build, false, progress);
       if (exists) {
+        List<Path> moved = new ArrayList<>();
         try (Stream<Path> s = Files.list(build)) {
           for (Path p : s.toList()) {
             Files.move(p, abs.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            moved.add(p.getFileName());
           }
+        } catch (IOException | RuntimeException e) {
+          for (Path name : moved) { // back where they were, to be deleted with the rest
+            try {
+              Files.move(abs.resolve(name), build.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException again) {
+              e.addSuppressed(again);
+            }
+          }
+          throw e;
         }
         Files.delete(build);
       } else {
@@ -78,6 +92,29 @@ final class LocalCopies {
         e.addSuppressed(cleanup);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the hidden folders of copies into or beside {@code target} whose process died (a copy
+   * stopped by Ctrl-C while its threads still wrote may leave one), so that they neither make the
+   * folder look not empty nor stay forever.
+   */
+  private static void removeDeadCopies(Path target) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    List<Path> dead = new ArrayList<>();
+    for (Path dir : new Path[] {abs, abs.getParent()}) {
+      if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      String prefix = dir.equals(abs) ? ".cairn-copy-" : "." + abs.getFileName() + ".cairn-copy-";
+      try (Stream<Path> s = Files.list(dir)) {
+        s.filter(p -> p.getFileName().toString().startsWith(prefix) && !AtomicFiles.ownerAlive(p.getFileName().toString()))
+            .forEach(dead::add);
+      }
+    }
+    for (Path p : dead) {
+      Trees.delete(p);
     }
   }
 

@@ -150,7 +150,7 @@ class HostileInputTest {
   }
 
   @Test
-  void aCopyThatFailsLeavesNoFileCutShort() throws IOException {
+  void aCopyThatFailsLeavesNoFileCutShort() throws Exception {
     Path src = tmp.resolve("five");
     Files.createDirectories(src.resolve("sub"));
     for (int i = 0; i < 5; i++) {
@@ -173,6 +173,12 @@ class HostileInputTest {
         assertThat(left).as("the existing folder after a failed copy").isEmpty();
       }
     }
+    // What a copy stopped by Ctrl-C may leave while its threads still wrote: a dead process's
+    // hidden folders, inside the folder and beside it.
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Files.createDirectories(empty.resolve(".cairn-copy-p" + ended.pid() + "-x/sub"));
+    Files.createDirectories(tmp.resolve("out/.fresh.cairn-copy-p" + ended.pid() + "-y"));
     for (Path target : List.of(fresh, empty)) {
       ds.getMutableLocalCopy(target, false, Selection.ALL, Progress.NONE);
       try (var files = Files.walk(target)) {
@@ -180,6 +186,9 @@ class HostileInputTest {
             .containsExactlyInAnyOrder("sub/f0.bin", "sub/f1.bin", "sub/f2.bin", "sub/f3.bin", "sub/f4.bin");
       }
       assertThat(Files.readAllBytes(target.resolve("sub/f4.bin"))).isEqualTo(TestRepos.random(44, 100_000));
+    }
+    try (var left = Files.list(tmp.resolve("out"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("fresh", "empty");
     }
   }
 
