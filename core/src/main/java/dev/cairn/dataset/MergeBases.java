@@ -21,6 +21,9 @@ final class MergeBases {
 
   private MergeBases() {}
 
+  /** What the search keeps of a record: a long history's logs stay on disk. */
+  private record Ancestor(List<String> parents, ObjectId root) {}
+
   /**
    * @return one entry per parent: null for the first, and for a parent with no common ancestor
    *     among those before it whose manifest is here; else that ancestor's manifest root
@@ -31,7 +34,7 @@ final class MergeBases {
       parentIds.forEach(p -> bases.add(null));
       return bases;
     }
-    Map<String, DatasetRecord> records = new HashMap<>();
+    Map<String, Ancestor> records = new HashMap<>();
     List<Map<String, Integer>> distances = new ArrayList<>();
     for (String p : parentIds) {
       distances.add(ancestors(repo, p, records));
@@ -60,7 +63,7 @@ final class MergeBases {
   }
 
   /** {@code id} and its ancestors whose records are readable, with their distance from it. */
-  private static Map<String, Integer> ancestors(DatasetRepository repo, String id, Map<String, DatasetRecord> records)
+  private static Map<String, Integer> ancestors(DatasetRepository repo, String id, Map<String, Ancestor> records)
       throws IOException {
     Map<String, Integer> distance = new HashMap<>();
     ArrayDeque<String> queue = new ArrayDeque<>();
@@ -68,14 +71,15 @@ final class MergeBases {
     queue.add(id);
     while (!queue.isEmpty() && distance.size() < MAX_ANCESTORS) {
       String next = queue.poll();
-      DatasetRecord r = records.get(next);
+      Ancestor r = records.get(next);
       if (r == null) {
         if (!repo.catalog().exists(next)) {
           distance.remove(next); // deleted: neither a base nor a way to older ones
           continue;
         }
         try {
-          r = repo.catalog().read(next);
+          DatasetRecord full = repo.catalog().read(next);
+          r = new Ancestor(full.parents(), full.root());
         } catch (CairnException unreadable) {
           distance.remove(next);
           continue;
