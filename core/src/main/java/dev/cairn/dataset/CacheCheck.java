@@ -30,11 +30,13 @@ public final class CacheCheck {
   public record Damage(Path path, String what) {}
 
   private final DatasetRepository repo;
+  private final Progress progress;
   private final Path files;
   private final Path versions;
 
-  public CacheCheck(DatasetRepository repo) {
+  public CacheCheck(DatasetRepository repo, Progress progress) {
     this.repo = repo;
+    this.progress = progress;
     Path cache = repo.repository().directory().resolve("cache");
     this.files = cache.resolve("files");
     this.versions = cache.resolve("versions");
@@ -45,7 +47,10 @@ public final class CacheCheck {
     List<Damage> damage = new ArrayList<>();
     Set<Object> intact = new HashSet<>();
     if (Files.isDirectory(files)) {
-      for (Trees.FileEntry f : Trees.regularFiles(files)) {
+      List<Trees.FileEntry> all = Trees.regularFiles(files);
+      progress.start("checking " + all.size() + " cached file(s)", all.stream().mapToLong(Trees.FileEntry::size).sum());
+      for (Trees.FileEntry f : all) {
+        progress.advance(f.size());
         String name = f.path().getFileName().toString();
         String expected = name.endsWith(".x") ? name.substring(0, name.length() - 2) : name;
         ObjectId actual = digestOrNull(f.path());
@@ -58,6 +63,7 @@ public final class CacheCheck {
           damage.add(new Damage(f.path(), "cached content changed: it hashes to " + actual.abbreviate(16)));
         }
       }
+      progress.finish();
     }
     if (Files.isDirectory(versions)) {
       try (Stream<Path> s = Files.list(versions)) {

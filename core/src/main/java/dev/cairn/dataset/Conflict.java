@@ -12,7 +12,10 @@ public record Conflict(String path, List<String> parents) {
     parents = List.copyOf(parents);
   }
 
-  /** The parent whose content the version took. */
+  /**
+   * The parent whose side the version took: its content, or its deletion of the path (in a
+   * three-way merge, a path one side deleted and the other changed).
+   */
   public String winner() {
     return parents.get(parents.size() - 1);
   }

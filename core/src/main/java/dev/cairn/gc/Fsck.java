@@ -65,7 +65,7 @@ public final class Fsck {
       }
     }
     checkLeftovers(problems);
-    for (dev.cairn.dataset.CacheCheck.Damage d : new dev.cairn.dataset.CacheCheck(repo).run()) {
+    for (dev.cairn.dataset.CacheCheck.Damage d : new dev.cairn.dataset.CacheCheck(repo, progress).run()) {
       problems.add(Problem.error(null, d.path().toString(), d.what() + " (fsck --repair deletes it; get builds it again)"));
     }
     return new Report(problems, scan.packs, scan.intact.size() + scan.lost().size(), records.size(), scan.bytes);

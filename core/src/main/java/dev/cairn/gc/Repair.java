@@ -50,7 +50,7 @@ public final class Repair {
       recoverRecords(scan, reader, actions);
     }
     removeStaleLocks(actions);
-    dev.cairn.dataset.CacheCheck cache = new dev.cairn.dataset.CacheCheck(repo);
+    dev.cairn.dataset.CacheCheck cache = new dev.cairn.dataset.CacheCheck(repo, progress);
     List<dev.cairn.dataset.CacheCheck.Damage> damaged = cache.run();
     cache.dropDamaged(damaged);
     damaged.forEach(d -> actions.add("deleted damaged cached copy " + d.path() + " (" + d.what() + ")"));
