@@ -33,36 +33,18 @@ final class Verifier {
    * fetched; without one, it is damage.
    */
   static List<VerifyProblem> verifyStored(DatasetRepository repo, ObjectId root, String storage) throws IOException {
-    List<VerifyProblem> problems = new ArrayList<>();
-    try (ObjectReader reader = repo.repository().objects().newReader();
-        ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
-      Manifest m = new Manifest(new NodeLoader(reader), root);
-      try {
-        for (FileEntry e : m) {
-          if (e.kind() == EntryKind.LINK) {
-            checkLink(repo, links, e, problems);
-            continue;
-          }
-          try (InputStream in = reader.openContent(e.fileContent())) {
-            ObjectId d = digest(repo, in);
-            if (!d.equals(e.digest())) {
-              problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, "stored bytes hash to " + d.hex()));
-            }
-          } catch (dev.cairn.errors.MissingObjectException ex) {
-            problems.add(storage != null
-                ? new VerifyProblem(e.path(), VerifyProblem.Kind.NOT_FETCHED, "its data is on " + storage + ", not here")
-                : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
-          } catch (CairnException ex) {
-            problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
-          }
-        }
-      } catch (UncheckedIOException ex) {
-        problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getCause().getMessage()));
+    return walk(repo, root, storage, (reader, links, e, problems) -> {
+      if (e.kind() == EntryKind.LINK) {
+        checkLink(repo, links, e, problems);
+        return;
       }
-    } catch (CairnException ex) {
-      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getMessage()));
-    }
-    return problems;
+      try (InputStream in = reader.openContent(e.fileContent())) {
+        ObjectId d = digest(repo, in);
+        if (!d.equals(e.digest())) {
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, "stored bytes hash to " + d.hex()));
+        }
+      }
+    });
   }
 
   /**
@@ -73,21 +55,38 @@ final class Verifier {
    * {@link #verifyStored}.
    */
   static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, ObjectId root, String storage) throws IOException {
-    List<VerifyProblem> problems = new ArrayList<>();
     ObjectDatabase db = repo.repository().objects();
-    try (ObjectReader reader = db.newReader();
-        ExternalFiles links = new ExternalFiles(repo.storageConf(), db.algorithm())) {
+    return walk(repo, root, storage, (reader, links, e, problems) -> {
+      if (e.kind() == EntryKind.LINK) {
+        checkLinkSize(links, e, problems);
+        return;
+      }
+      VerifyProblem problem = sizeProblem(db, e, reader.chunksOf(e.fileContent()), storage);
+      if (problem != null) {
+        problems.add(problem);
+      }
+    });
+  }
+
+  /** A check of one manifest entry, adding what it finds to {@code problems}. */
+  @FunctionalInterface
+  private interface EntryCheck {
+    void check(ObjectReader reader, ExternalFiles links, FileEntry e, List<VerifyProblem> problems) throws IOException;
+  }
+
+  /**
+   * Runs {@code check} on every entry of the manifest {@code root}: an object missing for one
+   * entry is not fetched (with a remote) or damage, other damage is reported against its entry,
+   * and a manifest that cannot be read is one problem.
+   */
+  private static List<VerifyProblem> walk(DatasetRepository repo, ObjectId root, String storage, EntryCheck check) throws IOException {
+    List<VerifyProblem> problems = new ArrayList<>();
+    try (ObjectReader reader = repo.repository().objects().newReader();
+        ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       try {
         for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
-          if (e.kind() == EntryKind.LINK) {
-            checkLinkSize(links, e, problems);
-            continue;
-          }
           try {
-            VerifyProblem problem = sizeProblem(db, e, reader.chunksOf(e.fileContent()), storage);
-            if (problem != null) {
-              problems.add(problem);
-            }
+            check.check(reader, links, e, problems);
           } catch (dev.cairn.errors.MissingObjectException ex) {
             problems.add(missing(e.path(), storage, ex.getMessage()));
           } catch (CairnException ex) {
