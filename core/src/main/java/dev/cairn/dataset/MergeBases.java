@@ -3,7 +3,6 @@ package dev.cairn.dataset;
 import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,71 +28,98 @@ final class MergeBases {
    *     among those before it whose manifest is here; else that ancestor's manifest root
    */
   static List<ObjectId> of(DatasetRepository repo, List<String> parentIds) throws IOException {
+    int n = parentIds.size();
     List<ObjectId> bases = new ArrayList<>();
-    if (parentIds.size() < 2) {
+    if (n < 2) {
       parentIds.forEach(p -> bases.add(null));
       return bases;
     }
+    // Breadth first from every parent at once, a level at a time: ancestor a is "reached" by
+    // parent k at distance d once its record was read. Once level L is read, a common ancestor not
+    // yet found is at least L + 1 from one side, so a parent whose best is below that is done: a
+    // sibling's base costs two levels, not the whole history.
     Map<String, Ancestor> records = new HashMap<>();
-    List<Map<String, Integer>> distances = new ArrayList<>();
+    List<Map<String, Integer>> reached = new ArrayList<>();
+    List<Map<String, Integer>> seen = new ArrayList<>();
+    List<List<String>> frontier = new ArrayList<>();
     for (String p : parentIds) {
-      distances.add(ancestors(repo, p, records));
+      reached.add(new HashMap<>());
+      seen.add(new HashMap<>(Map.of(p, 0)));
+      frontier.add(List.of(p));
     }
-    bases.add(null);
-    for (int i = 1; i < parentIds.size(); i++) {
-      String best = null;
-      int bestDistance = Integer.MAX_VALUE;
-      for (int j = 0; j < i; j++) {
-        for (Map.Entry<String, Integer> a : distances.get(i).entrySet()) {
-          Integer other = distances.get(j).get(a.getKey());
-          if (other == null) {
-            continue;
+    String[] best = new String[n];
+    int[] bestDistance = new int[n];
+    java.util.Arrays.fill(bestDistance, Integer.MAX_VALUE);
+    boolean open = true;
+    for (int level = 0; open; level++) {
+      open = false;
+      for (int k = 0; k < n; k++) {
+        List<String> next = new ArrayList<>();
+        for (String id : frontier.get(k)) {
+          Ancestor a = read(repo, id, records);
+          if (a == null) {
+            continue; // deleted or unreadable: neither a base nor a way to older ones
           }
-          int d = a.getValue() + other;
-          if (d < bestDistance || (d == bestDistance && a.getKey().compareTo(best) < 0)) {
-            best = a.getKey();
-            bestDistance = d;
+          reached.get(k).put(id, level);
+          for (int m = 0; m < n; m++) { // found from both sides: a candidate for the later one
+            Integer other = m == k ? null : reached.get(m).get(id);
+            if (other != null) {
+              offer(Math.max(k, m), id, level + other, best, bestDistance);
+            }
+          }
+          for (String p : a.parents()) {
+            if (seen.get(k).size() < MAX_ANCESTORS && seen.get(k).putIfAbsent(p, level + 1) == null) {
+              next.add(p);
+            }
           }
         }
+        frontier.set(k, next);
       }
-      ObjectId root = best == null ? null : records.get(best).root();
+      for (int i = 1; i < n; i++) {
+        open |= bestDistance[i] >= level + 1 && !(frontier.get(i).isEmpty() && allEmpty(frontier, i));
+      }
+    }
+    bases.add(null);
+    for (int i = 1; i < n; i++) {
+      ObjectId root = best[i] == null ? null : records.get(best[i]).root();
       bases.add(root != null && repo.repository().objects().has(root) ? root : null);
     }
     return bases;
   }
 
-  /** {@code id} and its ancestors whose records are readable, with their distance from it. */
-  private static Map<String, Integer> ancestors(DatasetRepository repo, String id, Map<String, Ancestor> records)
-      throws IOException {
-    Map<String, Integer> distance = new HashMap<>();
-    ArrayDeque<String> queue = new ArrayDeque<>();
-    distance.put(id, 0);
-    queue.add(id);
-    while (!queue.isEmpty() && distance.size() < MAX_ANCESTORS) {
-      String next = queue.poll();
-      Ancestor r = records.get(next);
-      if (r == null) {
-        if (!repo.catalog().exists(next)) {
-          distance.remove(next); // deleted: neither a base nor a way to older ones
-          continue;
-        }
-        try {
-          DatasetRecord full = repo.catalog().read(next);
-          r = new Ancestor(full.parents(), full.root());
-        } catch (CairnException unreadable) {
-          distance.remove(next);
-          continue;
-        }
-        records.put(next, r);
-      }
-      int d = distance.get(next);
-      for (String p : r.parents()) {
-        if (distance.putIfAbsent(p, d + 1) == null) {
-          queue.add(p);
-        }
+  /** Keeps {@code id} as parent {@code i}'s base if it is nearer (or as near, with a lower id). */
+  private static void offer(int i, String id, int distance, String[] best, int[] bestDistance) {
+    if (distance < bestDistance[i] || distance == bestDistance[i] && id.compareTo(best[i]) < 0) {
+      best[i] = id;
+      bestDistance[i] = distance;
+    }
+  }
+
+  /** Whether no parent before {@code i} has ancestors left to read. */
+  private static boolean allEmpty(List<List<String>> frontier, int i) {
+    for (int j = 0; j < i; j++) {
+      if (!frontier.get(j).isEmpty()) {
+        return false;
       }
     }
-    queue.forEach(distance::remove); // past the limit: not read, so not known to be there
-    return distance;
+    return true;
+  }
+
+  /** The parents and root of version {@code id}; null if it was deleted or its record is unreadable. */
+  private static Ancestor read(DatasetRepository repo, String id, Map<String, Ancestor> records) throws IOException {
+    if (records.containsKey(id)) {
+      return records.get(id);
+    }
+    Ancestor a = null;
+    if (repo.catalog().exists(id)) {
+      try {
+        DatasetRecord full = repo.catalog().read(id);
+        a = new Ancestor(full.parents(), full.root());
+      } catch (CairnException unreadable) {
+        // as if deleted
+      }
+    }
+    records.put(id, a);
+    return a;
   }
 }

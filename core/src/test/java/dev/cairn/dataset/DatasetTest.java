@@ -148,6 +148,23 @@ class DatasetTest {
   }
 
   @Test
+  void theBaseIsTheNearestCommonAncestorHoweverDeepTheHistory() throws IOException {
+    Dataset v = closedVersion("m", "deep", Map.of("f", "0", "g", "g"));
+    Dataset fork = null;
+    for (int i = 1; i <= 12; i++) {
+      v = childOf(v, "deep-" + i, Map.of("f", Integer.toString(i)));
+      if (i == 4) {
+        fork = v;
+      }
+    }
+    // One side edits g far below the tip; the other changes nothing since the fork (f = 4 there).
+    Dataset oldSide = childOf(fork, "deep-old", Map.of("g", "g2"));
+    Dataset m = merge("deep-merge", v, oldSide).close();
+    assertThat(contents(m)).isEqualTo(Map.of("f", "12", "g", "g2")); // f: only the tip's line changed it since the fork
+    assertThat(m.record().conflicts()).isEmpty();
+  }
+
+  @Test
   void aFileBecomingAFolderOnOneSideOnlyIsNoConflict() throws IOException {
     Dataset base = closedVersion("m", "shape-base", Map.of("labels", "file", "keep", "k"));
     Dataset other = childOf(base, "shape-other", Map.of("keep", "k2"));
