@@ -755,6 +755,30 @@ public final class Dataset {
     void visit(FileEntry e) throws IOException;
   }
 
+  /**
+   * Of this version's {@linkplain DatasetRecord#conflicts() conflicts}, the paths whose winning
+   * side deleted them (in a three-way merge, one parent changed a path the other deleted): the
+   * merged parents do not hold them.
+   */
+  public java.util.Set<String> conflictsResolvedByDeletion() throws IOException {
+    DatasetRecord r = record();
+    java.util.Set<String> deleted = new java.util.TreeSet<>();
+    if (r.conflicts().isEmpty() || r.base() == null) {
+      return deleted;
+    }
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      Manifest merged = new Manifest(new NodeLoader(reader), r.base());
+      for (Conflict c : r.conflicts()) {
+        java.util.Iterator<FileEntry> under = merged.iterator(c.path() + "/");
+        boolean folder = under.hasNext() && dev.cairn.manifest.DatasetPaths.isUnder(under.next().path(), c.path());
+        if (merged.lookup(c.path()) == null && !folder) {
+          deleted.add(c.path());
+        }
+      }
+    }
+    return deleted;
+  }
+
   /** The change-set against the merged parents, in path order. Reads no file content. */
   public List<DiffEntry> changes() throws IOException {
     DatasetRecord r = record();

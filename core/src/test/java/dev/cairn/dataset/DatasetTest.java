@@ -133,6 +133,7 @@ class DatasetTest {
     assertThat(contents(ab.close())).isEqualTo(Map.of("f2", "b2", "f3", "b3", "a-new", "a", "b-new", "b"));
     assertThat(ab.record().conflicts()).extracting(Conflict::path, Conflict::winner)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("f3", b.id()), org.assertj.core.groups.Tuple.tuple("f4", b.id()));
+    assertThat(ab.conflictsResolvedByDeletion()).containsExactly("f4");
     Dataset ba = merge("ba", b, a);
     assertThat(contents(ba.close())).isEqualTo(Map.of("f2", "b2", "f3", "a3", "f4", "a4", "a-new", "a", "b-new", "b"));
     assertThat(ba.record().conflicts()).extracting(Conflict::path).containsExactly("f3", "f4");

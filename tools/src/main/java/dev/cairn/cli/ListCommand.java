@@ -69,9 +69,11 @@ final class ListCommand extends Base {
       // A squash merges the versions it flattens the same way, though they are not its parents.
       String between = ds.record().parents().isEmpty() ? "the versions it was made from" : "parents";
       out().printf("%d path(s) conflicted between %s; the later one won:%n", conflicts.size(), between);
+      java.util.Set<String> deleted = ds.conflictsResolvedByDeletion();
       for (dev.cairn.dataset.Conflict c : conflicts) {
-        out().printf("  %s (versions %s; took %s)%n", c.path(),
-            String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8));
+        out().printf("  %s (versions %s; took %s%s)%n", c.path(),
+            String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
+            deleted.contains(c.path()) ? ", which deleted it" : "");
       }
     }
     return 0;

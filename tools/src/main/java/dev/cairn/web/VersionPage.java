@@ -33,7 +33,7 @@ final class VersionPage {
     boolean none = r.description().isBlank();
     h.el("p", none ? "No description." : r.description(), "class", none ? "muted" : "description");
     metadata(h, r.metadata());
-    conflicts(h, r.conflicts());
+    conflicts(h, r.conflicts(), site.version(r.id()).conflictsResolvedByDeletion());
     runs(h, site.repository().usage().usesOf(r.id()));
     return Layout.page(VersionHeader.title(r, VersionHeader.Tab.OVERVIEW), VersionHeader.crumbs(r, VersionHeader.Tab.OVERVIEW), h);
   }
@@ -142,7 +142,7 @@ final class VersionPage {
     h.close("tbody").close("table").close("div");
   }
 
-  private static void conflicts(Html h, List<Conflict> conflicts) {
+  private static void conflicts(Html h, List<Conflict> conflicts, java.util.Set<String> deleted) {
     if (conflicts.isEmpty()) {
       return;
     }
@@ -152,7 +152,11 @@ final class VersionPage {
     for (Conflict c : conflicts) {
       h.open("tr").el("td", c.path(), "class", "path").open("td");
       c.parents().forEach(p -> h.raw(Widgets.id(p)).text(" "));
-      h.close("td").open("td").raw(Widgets.id(c.winner())).close("td").close("tr");
+      h.close("td").open("td").raw(Widgets.id(c.winner()));
+      if (deleted.contains(c.path())) {
+        h.text(" (deleted there)");
+      }
+      h.close("td").close("tr");
     }
     h.close("tbody").close("table").close("div");
   }

@@ -149,6 +149,30 @@ class CliEndToEndTest {
   }
 
   @Test
+  void branchesMergeThreeWaysAndADeletionThatWonIsSaid() throws IOException {
+    Path src = tmp.resolve("mb");
+    for (String f : List.of("f1", "f2", "f3")) {
+      write(src.resolve(f), f.getBytes(StandardCharsets.UTF_8));
+    }
+    String base = (String) cli.ok("sync", "--project", "m", "--name", "base", "--folder", src.toString(), "--json").obj().get("id");
+    write(tmp.resolve("a-side/f3"), "a3".getBytes(StandardCharsets.UTF_8));
+    String a = (String) cli.ok("create", "--project", "m", "--name", "a", "--parents", base, "--json").obj().get("id");
+    cli.ok("remove", "--id", a, "--files", "f1");
+    cli.ok("add", "--id", a, "--files", tmp.resolve("a-side/f3").toString());
+    cli.ok("close", "--id", a);
+    write(tmp.resolve("b-side/f2"), "b2".getBytes(StandardCharsets.UTF_8));
+    String b = (String) cli.ok("create", "--project", "m", "--name", "b", "--parents", base, "--json").obj().get("id");
+    cli.ok("remove", "--id", b, "--files", "f3");
+    cli.ok("add", "--id", b, "--files", tmp.resolve("b-side/f2").toString());
+    cli.ok("close", "--id", b);
+    String m = (String) cli.ok("create", "--project", "m", "--name", "merged", "--parents", a, b, "--json").obj().get("id");
+    // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
+    assertThat(cli.ok("list", "--id", m, "--json").array()).extracting(e -> e.get("path")).containsExactly("f2");
+    assertThat(cli.ok("list", "--id", m).out()).contains("1 path(s) conflicted").contains("f3 (versions " + a.substring(0, 8) + ", "
+        + b.substring(0, 8) + "; took " + b.substring(0, 8) + ", which deleted it)");
+  }
+
+  @Test
   void onlyCommandsThatStoreVersionsMakeARepository() throws IOException {
     Path typo = tmp.resolve("typo/repo");
     Cli t = new Cli(typo);
