@@ -21,7 +21,7 @@ final class CreateCommand extends Base {
   @Option(names = "--version", paramLabel = "V", description = "Version string (default: 1.0.0, or the next patch after the highest).")
   String version;
 
-  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parent versions, merged in order: three-way against their nearest common ancestor (a change on one side wins, deletions too), else as a union; where both sides changed a path, the later parent wins.")
+  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", split = ",", description = "Parent versions (space- or comma-separated), merged in order: three-way against their nearest common ancestor (a change on one side wins, deletions too), else as a union; where both sides changed a path, the later parent wins.")
   List<String> parents = new ArrayList<>();
 
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Tags (space- or comma-separated).")

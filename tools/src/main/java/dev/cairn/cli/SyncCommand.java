@@ -33,7 +33,7 @@ final class SyncCommand extends Base {
   @Option(names = "--version", paramLabel = "V", description = "Version string of the new version.")
   String version;
 
-  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", description = "Parents of the new version (default: the latest closed version of the dataset).")
+  @Option(names = "--parents", paramLabel = "ID", arity = "1..*", split = ",", description = "Parents of the new version, space- or comma-separated (default: the latest closed version of the dataset).")
   List<String> parents = new ArrayList<>();
 
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Tags of the new version (space- or comma-separated).")

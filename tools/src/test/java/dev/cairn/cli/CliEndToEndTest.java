@@ -165,7 +165,7 @@ class CliEndToEndTest {
     cli.ok("remove", "--id", b, "--files", "f3");
     cli.ok("add", "--id", b, "--files", tmp.resolve("b-side/f2").toString());
     cli.ok("close", "--id", b);
-    String m = (String) cli.ok("create", "--project", "m", "--name", "merged", "--parents", a, b, "--json").obj().get("id");
+    String m = (String) cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json").obj().get("id");
     // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
     assertThat(cli.ok("list", "--id", m, "--json").array()).extracting(e -> e.get("path")).containsExactly("f2");
     assertThat(cli.ok("list", "--id", m).out()).contains("1 path(s) conflicted").contains("f3 (versions " + a.substring(0, 8) + ", "
