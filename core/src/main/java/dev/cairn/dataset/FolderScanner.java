@@ -90,7 +90,10 @@ public final class FolderScanner {
    */
   public void scan(Path source, String datasetFolder, boolean recursive, List<Glob> wildcards, Sink sink) throws IOException {
     if (!datasetFolder.isEmpty()) {
-      checkPath(datasetFolder, source);
+      String problem = DatasetPaths.problem(datasetFolder);
+      if (problem != null) {
+        throw new InvalidInputException("Cannot use dataset folder '" + DatasetPaths.printable(datasetFolder) + "': " + problem);
+      }
     }
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": "
