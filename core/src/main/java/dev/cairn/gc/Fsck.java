@@ -140,9 +140,10 @@ public final class Fsck {
     }
     for (DatasetRecord r : out) {
       for (String parent : r.parents()) {
-        if (!ids.contains(parent)) {
+        // A parent deleted on purpose (delete --force) is no problem: the child keeps its content.
+        if (!ids.contains(parent) && !repo.catalog().wasDeleted(parent)) {
           problems.add(Problem.warning(r.id(), null, "parent " + parent
-              + (repo.catalog().exists(parent) ? " has an unreadable record" : " was deleted")));
+              + (repo.catalog().exists(parent) ? " has an unreadable record" : "'s record is missing (fsck --repair recovers it from its version object)")));
         }
       }
     }

@@ -188,6 +188,8 @@ class DatasetTest {
     draft.close();
     parent.delete(true);
     assertThat(repo.catalog().exists(parent.id())).isFalse();
+    // Deleted on purpose: fsck has nothing to say about the child's missing parent.
+    assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).isEmpty();
   }
 
   @Test
