@@ -107,7 +107,7 @@ public final class Catalog {
           out.add(RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString()));
         } catch (NoSuchFileException e) {
           // deleted meanwhile: not listed
-        } catch (CorruptObjectException e) {
+        } catch (CorruptObjectException | java.nio.charset.CharacterCodingException e) {
           String name = p.getFileName().toString();
           unreadable.add(name.substring(0, name.length() - ".json".length()));
         }

@@ -90,7 +90,8 @@ public final class FolderScanner {
    */
   public void scan(Path source, String datasetFolder, boolean recursive, List<Glob> wildcards, Sink sink) throws IOException {
     if (!datasetFolder.isEmpty()) {
-      String problem = DatasetPaths.problem(datasetFolder);
+      String problem = datasetFolder.indexOf(UNDECODABLE) >= 0 ? "it holds U+FFFD (bytes that were not valid UTF-8)"
+          : DatasetPaths.problem(datasetFolder);
       if (problem != null) {
         throw new InvalidInputException("Cannot use dataset folder '" + DatasetPaths.printable(datasetFolder) + "': " + problem);
       }

@@ -12,7 +12,7 @@ import java.util.Map;
  * The bases of a merge of parents (spec/datasets.md, "Drafts and the change-set"): for each parent
  * after the first, the nearest version that is an ancestor of it and of a parent before it, found
  * through the records' parents. Nearest is the least sum of the two distances (a parent is its own
- * ancestor at distance 0); ties go to the lower id, so that {@code fsck --repair} finds the same.
+ * ancestor at distance 0). Two as near (criss-cross merges) give no base: the merge is a union.
  */
 final class MergeBases {
   /** Ancestors read per parent at most: past it, older ones are not considered. */
@@ -48,6 +48,7 @@ final class MergeBases {
       frontier.add(List.of(p));
     }
     String[] best = new String[n];
+    boolean[] tied = new boolean[n];
     int[] bestDistance = new int[n];
     java.util.Arrays.fill(bestDistance, Integer.MAX_VALUE);
     boolean open = true;
@@ -64,7 +65,7 @@ final class MergeBases {
           for (int m = 0; m < n; m++) { // found from both sides: a candidate for the later one
             Integer other = m == k ? null : reached.get(m).get(id);
             if (other != null) {
-              offer(Math.max(k, m), id, level + other, best, bestDistance);
+              offer(Math.max(k, m), id, level + other, best, bestDistance, tied);
             }
           }
           for (String p : a.parents()) {
@@ -81,17 +82,21 @@ final class MergeBases {
     }
     bases.add(null);
     for (int i = 1; i < n; i++) {
-      ObjectId root = best[i] == null ? null : records.get(best[i]).root();
+      // Two bases as near (criss-cross merges): neither tells what both sides changed; a union.
+      ObjectId root = best[i] == null || tied[i] ? null : records.get(best[i]).root();
       bases.add(root != null && repo.repository().objects().has(root) ? root : null);
     }
     return bases;
   }
 
-  /** Keeps {@code id} as parent {@code i}'s base if it is nearer (or as near, with a lower id). */
-  private static void offer(int i, String id, int distance, String[] best, int[] bestDistance) {
-    if (distance < bestDistance[i] || distance == bestDistance[i] && id.compareTo(best[i]) < 0) {
+  /** Keeps {@code id} as parent {@code i}'s base if it is nearer; notes a tie with another as near. */
+  private static void offer(int i, String id, int distance, String[] best, int[] bestDistance, boolean[] tied) {
+    if (distance < bestDistance[i]) {
       best[i] = id;
       bestDistance[i] = distance;
+      tied[i] = false;
+    } else if (distance == bestDistance[i] && !id.equals(best[i])) {
+      tied[i] = true;
     }
   }
 

@@ -108,6 +108,15 @@ public final class ParentMerge {
             edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
             if (!asInBase(base, file)) {
               clash(folder, parent, providerBefore.getOrDefault(folder, parentIds.get(0)), holders, conflictOrder);
+              // This parent's folder wins whole, with the files it kept as the base had them (the
+              // earlier side's file had replaced them).
+              for (java.util.Iterator<FileEntry> kept = new Manifest(loader, roots.get(i)).iterator(folder + "/"); kept.hasNext(); ) {
+                FileEntry k = kept.next();
+                if (!dev.cairn.manifest.DatasetPaths.isUnder(k.path(), folder)) {
+                  break;
+                }
+                edits.add(Edit.put(k));
+              }
             }
           }
         }

@@ -30,6 +30,9 @@ final class VersionLifecycle {
     if (value.isEmpty() && !allowEmpty) {
       throw new InvalidInputException("Cannot use an empty " + what);
     }
+    if (value.indexOf('\uFFFD') >= 0) {
+      throw new InvalidInputException("Cannot use " + what + " '" + value + "': it holds U+FFFD (bytes that were not valid UTF-8)");
+    }
     if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
       throw new InvalidInputException("Cannot use " + what + " '" + value.replaceAll("\\p{Cntrl}", "?")
           + "': at most 255 characters, no control characters");

@@ -166,6 +166,45 @@ class DatasetTest {
   }
 
   @Test
+  void aRecordThatIsNotUtf8IsListedAsUnreadable() throws IOException {
+    Dataset good = closedVersion("u", "good", Map.of("a", "1"));
+    Dataset bad = closedVersion("u", "bad", Map.of("b", "2"));
+    Files.write(tmp.resolve("repo/refs/datasets/" + bad.id() + ".json"), new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'});
+    VersionListing l = repo.search("u", null, List.of());
+    assertThat(l.records()).extracting(DatasetRecord::id).containsExactly(good.id());
+    assertThat(l.unreadable()).containsExactly(bad.id());
+    assertThatThrownBy(bad::record).isInstanceOf(dev.cairn.errors.CorruptObjectException.class).hasMessageContaining("not UTF-8");
+  }
+
+  @Test
+  void crissCrossMergesHaveNoSingleBaseAndTheLaterParentWins() throws IOException {
+    Dataset base = closedVersion("m", "cc", Map.of("s", "base"));
+    Dataset x = childOf(base, "cc-x", Map.of("s", "xs"));
+    Dataset y = childOf(base, "cc-y", Map.of("s", "ys"));
+    Dataset m1 = merge("cc-m1", x, y).close();
+    Dataset m2 = merge("cc-m2", y, x).close();
+    assertThat(contents(m1)).containsEntry("s", "ys");
+    assertThat(contents(m2)).containsEntry("s", "xs");
+    // x and y are both nearest common ancestors of m1 and m2: whatever their ids, a union.
+    Dataset m = merge("cc-m", m1, m2).close();
+    assertThat(contents(m)).containsEntry("s", "xs");
+    assertThat(m.record().conflicts()).extracting(Conflict::path).containsExactly("s");
+  }
+
+  @Test
+  void aFolderTheLaterParentKeepsWinsWholeOverAFileTheEarlierMadeOfIt() throws IOException {
+    Dataset base = closedVersion("m", "fw", Map.of("f/a", "a", "f/b", "b", "keep", "k"));
+    Dataset o = Dataset.create(repo, CreateOptions.of("m", "fw-o").parents(base.id()).build());
+    o.removeFiles(List.of("f"), true);
+    o.addFiles(AddOptions.of(folder("fw-o", Map.of("f", "now a file"))));
+    o.close();
+    Dataset t = childOf(base, "fw-t", Map.of("f/a", "a2"));
+    Dataset m = merge("fw-m", o, t).close();
+    assertThat(contents(m)).isEqualTo(Map.of("f/a", "a2", "f/b", "b", "keep", "k"));
+    assertThat(m.record().conflicts()).extracting(Conflict::path).contains("f");
+  }
+
+  @Test
   void aFileBecomingAFolderOnOneSideOnlyIsNoConflict() throws IOException {
     Dataset base = closedVersion("m", "shape-base", Map.of("labels", "file", "keep", "k"));
     Dataset other = childOf(base, "shape-other", Map.of("keep", "k2"));

@@ -193,6 +193,17 @@ class HostileInputTest {
   }
 
   @Test
+  void namesGivenAsArgumentsThatWereNotUtf8AreRefused() throws IOException {
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p\uFFFD", "n").build())).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("U+FFFD");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n\uFFFD").build())).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("U+FFFD");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "args").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(tmp.resolve("stable")).datasetFolder("z\uFFFD")))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("Cannot use dataset folder");
+  }
+
+  @Test
   void aNameThatIsNotUtf8IsRefused() throws Exception {
     Path src = tmp.resolve("latin1");
     Files.createDirectories(src);
