@@ -45,7 +45,7 @@ public final class CacheCheck {
   /** Hashes every content file and walks every version folder; returns what is damaged. */
   public List<Damage> run() throws IOException {
     List<Damage> damage = new ArrayList<>();
-    Set<Object> intact = new HashSet<>();
+    java.util.Map<Object, String> intact = new java.util.HashMap<>(); // file key -> the digest it holds
     if (Files.isDirectory(files)) {
       List<Trees.FileEntry> all = Trees.regularFiles(files);
       progress.start("checking " + all.size() + " cached file(s)", all.stream().mapToLong(Trees.FileEntry::size).sum());
@@ -58,7 +58,7 @@ public final class CacheCheck {
           continue; // removed meanwhile (no folder linked it any more)
         }
         if (actual.hex().equals(expected)) {
-          intact.add(key(f.path()));
+          intact.put(key(f.path()), expected);
         } else {
           damage.add(new Damage(f.path(), "cached content changed: it hashes to " + actual.abbreviate(16)));
         }
@@ -90,7 +90,7 @@ public final class CacheCheck {
    * fine at once; any other (a copy, a file linked since the content files were hashed, a file
    * added or changed by hand) is hashed and compared with the version's entry for its path.
    */
-  private String folderProblem(Path folder, Set<Object> intact) throws IOException {
+  private String folderProblem(Path folder, java.util.Map<Object, String> intact) throws IOException {
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return Files.exists(folder, LinkOption.NOFOLLOW_LINKS) ? "not a folder" : null;
     }
@@ -106,7 +106,7 @@ public final class CacheCheck {
         }
         String rel = folder.relativize(p).toString().replace('\\', '/');
         paths.add(rel);
-        if (!a.isRegularFile() || !intact.contains(a.fileKey())) {
+        if (!a.isRegularFile() || !intact.containsKey(a.fileKey())) {
           suspects.put(rel, a.isRegularFile() ? p : null);
         }
       }
@@ -125,6 +125,8 @@ public final class CacheCheck {
             if (p == null || !e.digest().equals(digestOrNull(p))) {
               wrong.add(e.path());
             }
+          } else if (paths.contains(e.path()) && !linksTo(folder.resolve(e.path()), e, intact)) {
+            wrong.add(e.path()); // a link to intact content, but another file's
           }
           if (name.equals(id) && !paths.contains(e.path())) {
             missing++;
@@ -148,6 +150,15 @@ public final class CacheCheck {
       return wrong.size() + " file(s) changed or added since it was built, first '" + wrong.get(0) + "'";
     }
     return missing == 0 ? null : missing + " file(s) of the version missing, first '" + firstMissing + "'";
+  }
+
+  /** Whether {@code p} is a link to the intact content file of entry {@code e}. */
+  private static boolean linksTo(Path p, FileEntry e, java.util.Map<Object, String> intact) throws IOException {
+    try {
+      return e.digest().hex().equals(intact.get(key(p)));
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return true; // deleted meanwhile with its folder
+    }
   }
 
   /** The manifest root of version {@code id}, if its record is readable and the manifest here. */

@@ -65,6 +65,14 @@ class FsckTest {
       Files.delete(copied);
       Files.write(copied, same);
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      // A link to intact content, but another path's.
+      Path swapped = v1.getLocalCopy();
+      Files.delete(swapped.resolve("f0.bin"));
+      Files.createLink(swapped.resolve("f0.bin"), swapped.resolve("f2.bin"));
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
+          .satisfies(p -> assertThat(p.message()).contains("'f0.bin'"));
+      new Repair(repo, Progress.NONE).run();
+      assertThat(snapshot(v1.getLocalCopy())).isEqualTo(snapshot(src));
       // A whole version's folder missing a file.
       Files.delete(v2.getLocalCopy().resolve("f1.bin"));
       assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
