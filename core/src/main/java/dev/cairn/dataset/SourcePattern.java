@@ -52,7 +52,9 @@ record SourcePattern(Path given, Path folder, Glob glob) {
     List<SourceFile> out = new ArrayList<>();
     if (Files.isDirectory(folder)) {
       int prefix = datasetFolder.isEmpty() ? 0 : datasetFolder.length() + 1;
-      scanner.scan(folder, datasetFolder, recursive, wildcards, f -> {
+      // Without --wildcard, the pattern is the scan's own filter: names it rejects are not even
+      // checked (one that is not valid UTF-8 does not stop the add).
+      scanner.scan(folder, datasetFolder, recursive, wildcards.isEmpty() ? List.of(glob) : wildcards, f -> {
         if (glob.matches(f.datasetPath().substring(prefix))) {
           out.add(f);
         }

@@ -50,6 +50,15 @@ class DatasetAddPatternTest {
   }
 
   @Test
+  void aNameThePatternDoesNotTakeIsNotChecked() throws Exception {
+    // A name that is not valid UTF-8 (the shell makes it: Java cannot), beside what the pattern takes.
+    Process p = new ProcessBuilder("sh", "-c", "printf A > \"$(printf 'bad\\377')\"").directory(data.resolve("b").toFile()).start();
+    assertThat(p.waitFor()).isZero();
+    ds.addFiles(AddOptions.of(data.resolve("*/w.jpg")));
+    assertThat(paths()).containsExactly("b/w.jpg");
+  }
+
+  @Test
   void theRestMayCrossFoldersAndAMatchingFolderAddsItsFiles() throws IOException {
     ds.addFiles(AddOptions.of(data.resolve("*/w.jpg"), data.resolve("c?")));
     assertThat(paths()).containsExactlyInAnyOrder("b/w.jpg", "c1/k.txt", "c2/l.txt");
