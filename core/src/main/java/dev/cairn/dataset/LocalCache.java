@@ -117,8 +117,9 @@ public final class LocalCache {
     }
     Path build = repo.tmpDirectory().resolve(AtomicFiles.tempName("get-"));
     Files.createDirectories(build);
+    java.util.Set<Path> folders;
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
-      writeFiles(root, selection, build, true, progress);
+      folders = writeFiles(root, selection, build, true, progress);
       try {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (java.nio.file.FileSystemException e) {
@@ -139,7 +140,7 @@ public final class LocalCache {
       throw e;
     }
     try {
-      Trees.makeFoldersReadOnly(target);
+      Trees.makeFoldersReadOnly(target, folders); // the folders it made: no walk over every file
     } catch (IOException notOurs) {
       // built by another user's process: its folders are as it left them
     }
@@ -154,7 +155,7 @@ public final class LocalCache {
    * they are written, a few at a time: a version of a million files needs no more memory than one
    * of ten.
    */
-  void writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
+  java.util.Set<Path> writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
     int threads = Workers.perCore(4);
     ExecutorService pool = Workers.pool("cairn-get", threads);
     try (ObjectReader reader = repo.objects().newReader();
@@ -185,6 +186,7 @@ public final class LocalCache {
         return true;
       });
       tasks.finish();
+      return folders.under(dir);
     } finally {
       pool.shutdownNow();
       progress.finish();
@@ -197,6 +199,19 @@ public final class LocalCache {
    */
   private static final class Folders {
     private final java.util.concurrent.ConcurrentHashMap<Path, Boolean> made = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The folders made under {@code dir}, relative to it, each with its parents (but {@code dir}). */
+    java.util.Set<Path> under(Path dir) {
+      java.util.Set<Path> out = new java.util.HashSet<>();
+      for (Path f : made.keySet()) {
+        if (f.startsWith(dir)) {
+          for (Path r = dir.relativize(f); r != null && !r.toString().isEmpty(); r = r.getParent()) {
+            out.add(r);
+          }
+        }
+      }
+      return out;
+    }
 
     void ensure(Path folder) throws IOException {
       if (made.containsKey(folder)) {

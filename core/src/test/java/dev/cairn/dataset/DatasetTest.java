@@ -411,6 +411,10 @@ class DatasetTest {
     assertThat(Files.readString(copy.resolve("sub/b.txt"))).isEqualTo("beta");
     assertThat(ds.getLocalCopy()).isEqualTo(copy);
     assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.resolve("a.txt")))).isEqualTo("r--r--r--");
+    for (Path folder : List.of(copy, copy.resolve("sub"), copy.resolve("sub/deeper"))) { // umask 022 here
+      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as(folder.toString())
+          .isEqualTo("r-xr-xr-x");
+    }
     assertThat(ds.verify()).isEmpty();
     assertThat(ds.verify(copy)).isEmpty();
     // The cached folder lies inside the repository: its files are still all checked.

@@ -79,25 +79,23 @@ public final class Trees {
   }
 
   /**
-   * Takes the owner's and others' write permission from every folder under {@code root}, itself
-   * included: the owner cannot add, rename or delete a file there by mistake. A group's write
-   * permission stays, so that the members of a shared repository's group can still evict and
-   * delete. {@link #delete} gives the owner write permission back as it goes.
+   * Takes the owner's and others' write permission from {@code root} and the {@code folders}
+   * under it (relative paths): the owner cannot add, rename or delete a file there by mistake. A
+   * group's write permission stays, so that the members of a shared repository's group can still
+   * evict and delete. {@link #delete} gives the owner write permission back as it goes.
    */
-  public static void makeFoldersReadOnly(Path root) throws IOException {
-    List<Path> folders = new java.util.ArrayList<>();
-    Files.walkFileTree(root, new Walker() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-        folders.add(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    for (int i = folders.size() - 1; i >= 0; i--) { // deepest first: a parent still writable while its children change
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(folders.get(i), LinkOption.NOFOLLOW_LINKS);
+  public static void makeFoldersReadOnly(Path root, java.util.Collection<Path> folders) throws IOException {
+    List<Path> all = new java.util.ArrayList<>();
+    for (Path f : folders) {
+      all.add(root.resolve(f));
+    }
+    all.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed()); // deepest first
+    all.add(root);
+    for (Path dir : all) {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
       perms.remove(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
       perms.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
-      Files.setPosixFilePermissions(folders.get(i), perms);
+      Files.setPosixFilePermissions(dir, perms);
     }
   }
 
