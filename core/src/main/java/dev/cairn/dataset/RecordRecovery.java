@@ -59,14 +59,21 @@ public final class RecordRecovery {
         parentRoots.add(repo.catalog().read(p).root());
       }
     }
+    // The parents merged again, as create merged them: the base its change-set and conflicts are of.
     ObjectId base;
+    List<Conflict> conflicts = List.of();
     try (ObjectInserter ins = repo.repository().objects().newInserter(); ObjectReader r = ins.newReader()) {
-      base = parentRoots.size() == parents.size() && !parents.isEmpty()
-          ? ParentMerge.merge(known, parentRoots, MergeBases.of(repo, known), new NodeLoader(r), ins).root()
-          : new TreeBuilder(ins).finish();
+      if (parentRoots.size() == parents.size() && !parents.isEmpty()) {
+        ParentMerge.Result merged = ParentMerge.merge(known, parentRoots, MergeBases.of(repo, known), new NodeLoader(r), ins);
+        base = merged.root();
+        conflicts = merged.conflicts();
+      } else {
+        base = new TreeBuilder(ins).finish();
+      }
       ins.flush();
     }
-    Manifest m = new Manifest(new NodeLoader(reader), v.root());
+    NodeLoader loader = new NodeLoader(reader);
+    Manifest m = new Manifest(loader, v.root());
     Map<String, String> metadata = new TreeMap<>();
     try {
       Object md = Json.parse(v.properties().getOrDefault("dataset.metadata", "{}"));
@@ -90,6 +97,8 @@ public final class RecordRecovery {
         .closedMillis(v.createdMillis())
         .base(base)
         .root(v.root())
+        .conflicts(conflicts)
+        .summary(VersionLifecycle.summary(loader, base, v.root()))
         .versionObject(vid)
         .fileCount(m.entryCount())
         .totalBytes(m.totalBytes())

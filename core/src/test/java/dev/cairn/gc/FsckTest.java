@@ -53,7 +53,7 @@ class FsckTest {
       assertThat(found).filteredOn(p -> p.where().equals(c1.toString())).singleElement()
           .satisfies(p -> assertThat(p.message()).contains("'f0.bin'"));
       assertThat(found).filteredOn(p -> p.where().equals(c2.toString())).singleElement()
-          .satisfies(p -> assertThat(p.message()).contains("2 file(s) changed or added").contains("'extra.txt'"));
+          .satisfies(p -> assertThat(p.message()).contains("2 files changed or added").contains("'extra.txt'"));
       assertThat(new Repair(repo, Progress.NONE).run()).anySatisfy(a -> assertThat(a).startsWith("deleted damaged cached copy " + c1));
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       assertThat(snapshot(v1.getLocalCopy())).isEqualTo(snapshot(src));
@@ -76,7 +76,7 @@ class FsckTest {
       // A whole version's folder missing a file.
       Files.delete(v2.getLocalCopy().resolve("f1.bin"));
       assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
-          .satisfies(p -> assertThat(p.message()).contains("1 file(s) of the version missing, first 'f1.bin'"));
+          .satisfies(p -> assertThat(p.message()).contains("1 file of the version missing, first 'f1.bin'"));
     }
   }
 
@@ -161,6 +161,29 @@ class FsckTest {
       assertThat(back.version()).isEqualTo("1.0.1");
       assertThat(back.metadata()).isEmpty(); // metadata set after close lives in the record only
       assertThat(snapshot(back.getLocalCopy())).isEqualTo(snapshot(tmp.resolve("t")));
+    }
+  }
+
+  @Test
+  void aRecoveredRecordOfAMergeKeepsItsChangeSetAndConflicts() throws IOException {
+    Path dir = tmp.resolve("r");
+    dev.cairn.dataset.DatasetRecord before;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      // Same three paths, other bytes: the merge conflicts on all three; then one more file.
+      Dataset a = version(repo, "a", folder(tmp.resolve("s"), 1, 3, 5000));
+      Dataset b = version(repo, "b", folder(tmp.resolve("t"), 2, 3, 5000));
+      Dataset m = Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "m").parents(a.id(), b.id()).build());
+      GcFixtures.add(m, folder(tmp.resolve("u"), 3, 1, 7000).resolve("f0.bin"));
+      before = m.close().record();
+      assertThat(before.conflicts()).hasSize(3);
+    }
+    Files.delete(dir.resolve("refs/datasets/" + before.id() + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      new Repair(repo, Progress.NONE).run();
+      dev.cairn.dataset.DatasetRecord after = repo.catalog().read(before.id());
+      assertThat(after.conflicts()).isEqualTo(before.conflicts());
+      assertThat(after.summary()).isEqualTo(before.summary()).isNotEqualTo(dev.cairn.dataset.ChangeSummary.EMPTY);
+      assertThat(after.base()).isEqualTo(before.base());
     }
   }
 

@@ -63,8 +63,8 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
   /** Every subcommand, in the order help lists them. */
   static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
       InitCommand.class, CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
-      PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, CompareCommand.class,
-      SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
+      PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
+      CompareCommand.class, SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
       SetDescriptionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
       UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
       ServeCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);

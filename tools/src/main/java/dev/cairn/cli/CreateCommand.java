@@ -65,11 +65,11 @@ final class CreateCommand extends Base {
       printJson(m);
     } else {
       out().printf("New dataset created id=%s%n", r.id());
-      out().printf("%s%s version %s, %s from %d parent(s)%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
-          r.version(), Format.count(r.fileCount(), "file"), r.parents().size());
+      out().printf("%s%s version %s, %s from %s%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
+          r.version(), Format.count(r.fileCount(), "file"), r.parents().isEmpty() ? "no parent" : Format.count(r.parents().size(), "parent"));
       if (!r.conflicts().isEmpty()) {
-        out().printf("%d conflicting path(s) between parents; the later parent won (see 'cairn list --id %s')%n",
-            r.conflicts().size(), r.id().substring(0, 8));
+        out().printf("%s between parents; the later parent won (see 'cairn show --id %s')%n",
+            Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));
       }
     }
     return 0;

@@ -68,7 +68,7 @@ final class ListCommand extends Base {
     if (!conflicts.isEmpty()) {
       // A squash merges the versions it flattens the same way, though they are not its parents.
       String between = ds.record().parents().isEmpty() ? "the versions it was made from" : "parents";
-      out().printf("%d path(s) conflicted between %s; the later one won:%n", conflicts.size(), between);
+      out().printf("%s conflicted between %s; the later one won:%n", Format.count(conflicts.size(), "path"), between);
       java.util.Set<String> deleted = ds.conflictsResolvedByDeletion();
       for (dev.cairn.dataset.Conflict c : conflicts) {
         out().printf("  %s (versions %s; took %s%s)%n", c.path(),

@@ -34,7 +34,7 @@ final class LockCommand extends Base {
       m.put("datasets", n);
       printJson(m);
     } else {
-      out().printf("Wrote %s (%d version(s) of run %s)%n", output, n, r);
+      out().printf("Wrote %s (%s of run %s)%n", output, Format.count(n, "version"), r);
     }
     return 0;
   }

@@ -73,7 +73,7 @@ final class QuickstartCommand implements Callable<Integer> {
       merged.close();
       step(out, "4. merged version of both parents", merged);
       if (!merged.record().conflicts().isEmpty()) {
-        out.printf("   %d conflict(s), the later parent won: %s%n", merged.record().conflicts().size(),
+        out.printf("   %s, the later parent won: %s%n", Format.count(merged.record().conflicts().size(), "conflict"),
             merged.record().conflicts().get(0).path());
       }
 

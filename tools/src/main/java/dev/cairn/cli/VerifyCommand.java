@@ -44,8 +44,8 @@ final class VerifyCommand extends Base {
       for (VerifyProblem p : problems) {
         out().printf("%-10s %s: %s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path(), p.detail());
       }
-      String fetched = notFetched == 0 ? "" : " (" + notFetched + " file(s) not fetched: their data is on the version's remote)";
-      out().println((differences == 0 ? "Verified: no differences" : differences + " differing path(s)") + fetched);
+      String fetched = notFetched == 0 ? "" : " (" + Format.count(notFetched, "file") + " not fetched: their data is on the version's remote)";
+      out().println((differences == 0 ? "Verified: no differences" : Format.count(differences, "differing path")) + fetched);
     }
     return differences == 0 ? 0 : 1;
   }

@@ -31,8 +31,12 @@ public final class Views {
     return m;
   }
 
-  /** A version with everything the catalog knows. */
-  public static Map<String, Object> versionDetail(DatasetRecord r) {
+  /**
+   * A version with everything the catalog knows; a conflict whose winning parent deleted the path
+   * ({@code deletedConflicts}, from {@code Dataset.conflictsResolvedByDeletion}) has
+   * {@code "deleted": true}.
+   */
+  public static Map<String, Object> versionDetail(DatasetRecord r, java.util.Set<String> deletedConflicts) {
     Map<String, Object> m = version(r);
     m.put("description", r.description());
     m.put("metadata", new TreeMap<>(r.metadata()));
@@ -45,7 +49,12 @@ public final class Views {
     m.put("changes", new TreeMap<>(r.summary().toJson()));
     List<Object> conflicts = new ArrayList<>();
     for (Conflict c : r.conflicts()) {
-      conflicts.add(Map.of("path", c.path(), "parents", c.parents(), "winner", c.winner()));
+      Map<String, Object> cm = new LinkedHashMap<>();
+      cm.put("path", c.path());
+      cm.put("parents", c.parents());
+      cm.put("winner", c.winner());
+      cm.put("deleted", deletedConflicts.contains(c.path()));
+      conflicts.add(cm);
     }
     m.put("conflicts", conflicts);
     return m;

@@ -109,8 +109,9 @@ final class Api {
 
   /** {@code GET /api/versions/{id}}. */
   Object version(Context ctx) throws IOException {
-    DatasetRecord r = site.version(ctx.pathParam("id")).record();
-    Map<String, Object> m = Views.versionDetail(r);
+    Dataset ds = site.version(ctx.pathParam("id"));
+    DatasetRecord r = ds.record();
+    Map<String, Object> m = Views.versionDetail(r, ds.conflictsResolvedByDeletion());
     m.put("runs", runs(r.id()));
     return m;
   }

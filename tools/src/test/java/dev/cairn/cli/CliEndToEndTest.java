@@ -168,8 +168,21 @@ class CliEndToEndTest {
     String m = (String) cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json").obj().get("id");
     // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
     assertThat(cli.ok("list", "--id", m, "--json").array()).extracting(e -> e.get("path")).containsExactly("f2");
-    assertThat(cli.ok("list", "--id", m).out()).contains("1 path(s) conflicted").contains("f3 (versions " + a.substring(0, 8) + ", "
+    assertThat(cli.ok("list", "--id", m).out()).contains("1 path conflicted").contains("f3 (versions " + a.substring(0, 8) + ", "
         + b.substring(0, 8) + "; took " + b.substring(0, 8) + ", which deleted it)");
+    // show lists them too, and as JSON, each with whether the winner deleted the path.
+    Map<String, Object> shown = cli.ok("show", "--id", m, "--json").obj();
+    assertThat(shown).containsEntry("id", m).containsEntry("parents", List.of(a, b)).containsEntry("state", "draft");
+    assertThat((List<Map<String, Object>>) shown.get("conflicts")).singleElement().satisfies(c -> assertThat(c)
+        .containsEntry("path", "f3").containsEntry("parents", List.of(a, b)).containsEntry("winner", b).containsEntry("deleted", true));
+    assertThat(cli.ok("show", "--id", m).out()).contains("version:     " + m).contains("dataset:     m / merged, version 1.0.0")
+        .contains("parents:     " + a.substring(0, 8) + " (a 1.0.0), " + b.substring(0, 8) + " (b 1.0.0)")
+        .contains("content:     1 file, 2 B").contains("conflicts:   1 path; the later parent won:")
+        .contains("  f3 (versions " + a.substring(0, 8) + ", " + b.substring(0, 8) + "; took " + b.substring(0, 8) + ", which deleted it)");
+    cli.ok("close", "--id", m);
+    cli.ok("delete", "--id", a, "--force");
+    assertThat(cli.ok("show", "--id", m).out()).contains("state:       final (created ").contains(", closed ")
+        .contains(a.substring(0, 8) + " (deleted)");
   }
 
   @Test

@@ -39,7 +39,7 @@ class CliRemoteTest {
         .containsExactly("data/x.csv", "y.txt");
     // Listed only (its manifest fetched): verify says what is not here, and that it is no damage.
     Cli.Result listedOnly = b.ok("verify", "--id", id);
-    assertThat(listedOnly.out()).contains("not_fetched").contains("2 file(s) not fetched").doesNotContain("damaged");
+    assertThat(listedOnly.out()).contains("not_fetched").contains("2 files not fetched").doesNotContain("damaged");
     assertThat(b.ok("verify", "--id", id, "--json").obj().get("ok")).isEqualTo(true);
     Path copy = Path.of(b.ok("get", "--id", id.substring(0, 8), "--storage", remote).lastLine());
     assertThat(b.ok("verify", "--id", id).out()).contains("Verified: no differences").doesNotContain("not fetched");

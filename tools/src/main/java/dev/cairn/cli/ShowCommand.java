@@ -1,0 +1,85 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Conflict;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * One version's record, whole: what {@code GET /api/versions/{id}} returns, as {@code git show}
+ * shows a commit. The only place besides the web UI where a merge's conflicting paths are listed as
+ * JSON.
+ */
+@Command(name = "show", description = {"Show a version's record: state, parents, size, change-set, conflicts, metadata.",
+    "With --json: the version detail of the web API (tools/README.md)."})
+final class ShowCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    DatasetRecord r = ds.record();
+    Set<String> deleted = ds.conflictsResolvedByDeletion();
+    if (json) {
+      printJson(Views.versionDetail(r, deleted));
+      return 0;
+    }
+    line("version", r.id());
+    line("dataset", (r.project().isEmpty() ? "" : r.project() + " / ") + r.name() + ", version " + r.version());
+    String state = r.state().label() + " (created " + Format.time(r.createdMillis())
+        + (r.closedMillis() > 0 ? ", closed " + Format.time(r.closedMillis()) : "")
+        + (r.publishedMillis() > 0 ? ", published " + Format.time(r.publishedMillis()) : "") + ")";
+    line("state", state);
+    List<String> parents = new ArrayList<>();
+    for (String p : r.parents()) {
+      parents.add(p.substring(0, 8) + " (" + parentLabel(p) + ")");
+    }
+    line("parents", parents.isEmpty() ? "none" : String.join(", ", parents));
+    if (!r.tags().isEmpty()) {
+      line("tags", String.join(", ", r.tags()));
+    }
+    line("content", Format.count(r.fileCount(), "file") + ", " + Format.bytes(r.totalBytes()));
+    line("changes", String.format("%d added, %d modified, %d removed; %s newly stored", r.summary().added(),
+        r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes())));
+    if (r.storage() != null) {
+      line("storage", r.storage());
+    }
+    if (!r.description().isEmpty()) {
+      line("description", r.description());
+    }
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(r.metadata()).entrySet()) {
+      line("metadata", e.getKey() + "=" + e.getValue());
+    }
+    if (!r.conflicts().isEmpty()) {
+      line("conflicts", Format.count(r.conflicts().size(), "path") + "; the later parent won:");
+      for (Conflict c : r.conflicts()) {
+        out().printf("  %s (versions %s; took %s%s)%n", c.path(),
+            String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
+            deleted.contains(c.path()) ? ", which deleted it" : "");
+      }
+    }
+    return 0;
+  }
+
+  private void line(String label, String value) {
+    out().printf("%-12s %s%n", label + ":", value);
+  }
+
+  /** A parent's name and version, or why it cannot be given. */
+  private String parentLabel(String id) throws java.io.IOException {
+    if (!repo().catalog().exists(id)) {
+      return repo().catalog().wasDeleted(id) ? "deleted" : "not in this repository";
+    }
+    try {
+      DatasetRecord p = repo().catalog().read(id);
+      return p.name() + " " + p.version();
+    } catch (java.io.IOException e) {
+      return "unreadable record";
+    }
+  }
+}
