@@ -342,6 +342,15 @@ public final class Catalog {
     }
   }
 
+  /** Whether a live process holds the lock of version {@code id} now. */
+  public boolean isHeld(String id) throws IOException {
+    try {
+      return !isStale(Files.readString(locks.resolve(id + ".lock"), StandardCharsets.UTF_8));
+    } catch (NoSuchFileException free) {
+      return false;
+    }
+  }
+
   /**
    * When the oldest lock that a live process holds was taken (its file's modification time), or
    * {@link Long#MAX_VALUE} if none is held: a collection keeps what was written since.

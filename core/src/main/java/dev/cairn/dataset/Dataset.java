@@ -238,8 +238,15 @@ public final class Dataset {
     return modify("sync", List.of(folder.toString(), df), progress, syncPlanner(repo, folder, df, progress));
   }
 
-  /** A sync into a new version: the new draft, or null when the folder brought no change. */
-  public record NewVersion(Dataset draft, Change change) {}
+  /**
+   * A sync into a new version: the new draft, or null when the folder brought no change;
+   * {@code resumed} when the draft is one an interrupted run of the same command had left.
+   */
+  public record NewVersion(Dataset draft, Change change, boolean resumed) {
+    public NewVersion(Dataset draft, Change change) {
+      this(draft, change, false);
+    }
+  }
 
   /**
    * Creates a version and makes its {@code datasetFolder} equal to {@code folder}, or creates
@@ -249,12 +256,28 @@ public final class Dataset {
    * none, the draft is created first and deleted again if nothing changed. The draft is left open;
    * the caller closes it.
    *
+   * <p>A draft that the same command (same {@code command} and arguments) created with the same
+   * parents and never finished, because it was interrupted, is finished instead of being left beside
+   * a new one: the folder is synced into it and it is returned, with the change-set it holds now.
+   *
    * @param command the command name and arguments to record in the new version's log (null: none)
    */
   public static NewVersion syncNewVersion(DatasetRepository repo, CreateOptions o, Path folder, String datasetFolder,
       Progress progress, String command, List<String> argv) throws IOException {
     String df = AddOptions.normalizeFolder(datasetFolder);
     requireFolder(folder);
+    // Before the options are checked: the version string it asks for may be the unfinished one's.
+    Dataset unfinished = command == null ? null : unfinishedSync(repo, o, command, argv);
+    if (unfinished != null) {
+      unfinished = unfinished.invokedAs(command, argv);
+      Change c = unfinished.syncFolder(folder, df, progress);
+      ChangeSummary all = unfinished.record().summary();
+      if (all.isEmpty()) {
+        unfinished.delete(true);
+        return new NewVersion(null, new Change(all, c.filesRead(), c.storedBytes()), true);
+      }
+      return new NewVersion(unfinished, new Change(all, c.filesRead(), unfinished.record().storedBytes()), true);
+    }
     VersionLifecycle.checkOptions(repo, o);
     // A draft deleted again (failed, or nothing changed) leaves the current version as it was.
     String before = repo.catalog().current();
@@ -269,6 +292,30 @@ public final class Dataset {
       restoreCurrent(repo, before);
     }
     return v;
+  }
+
+  /**
+   * A draft of {@code o}'s dataset and parents that {@code command} with these arguments created
+   * (its log holds that command only, with these arguments) and that no live
+   * process holds: what an interrupted run of the same command left. Null if there is none. A run
+   * that keeps its version a draft on purpose ({@code --skip-close}) leaves none.
+   */
+  private static Dataset unfinishedSync(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
+    if (argv.stream().anyMatch(a -> a.startsWith("--skip-close"))) {
+      return null;
+    }
+    List<String> parents = new ArrayList<>();
+    for (String p : o.parents()) {
+      parents.add(repo.catalog().resolve(p));
+    }
+    for (DatasetRecord r : repo.list(o.project(), "^" + java.util.regex.Pattern.quote(o.name()) + "$", List.of())) {
+      if (r.isDraft() && r.project().equals(o.project()) && r.name().equals(o.name()) && r.parents().equals(parents)
+          && !r.log().isEmpty() && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv))
+          && !repo.catalog().isHeld(r.id())) {
+        return repo.get(r.id());
+      }
+    }
+    return null;
   }
 
   private static void restoreCurrent(DatasetRepository repo, String before) throws IOException {
@@ -294,7 +341,7 @@ public final class Dataset {
         if (p.root().equals(parent.root())) {
           return new NewVersion(null, new Change(ChangeSummary.EMPTY, p.filesRead(), p.storedBefore()));
         }
-        Dataset ds = logged(create(repo, o), command, argv);
+        Dataset ds = createLogged(repo, o, command, argv);
         Planned planned = p;
         // The draft starts as its parent, so the planned tree applies as it is; a draft that does
         // not (never seen) is synced from scratch.
@@ -302,7 +349,7 @@ public final class Dataset {
             ? planned : syncPlanner(repo, folder, df, progress).plan(m, ins, editor)));
       }
     }
-    Dataset ds = logged(create(repo, o), command, argv);
+    Dataset ds = createLogged(repo, o, command, argv);
     Change c = ds.modifyOrDelete(args, progress, syncPlanner(repo, folder, df, progress));
     if (c.summary().isEmpty()) {
       ds.delete(true);
@@ -325,7 +372,9 @@ public final class Dataset {
     }
   }
 
-  private static Dataset logged(Dataset ds, String command, List<String> argv) {
+  /** A new draft whose log, and that of what it runs, names {@code command} (if not null) and {@code argv}. */
+  private static Dataset createLogged(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
+    Dataset ds = VersionLifecycle.create(repo, o, command, argv);
     return command == null ? ds : ds.invokedAs(command, argv);
   }
 

@@ -43,6 +43,15 @@ final class VersionLifecycle {
   }
 
   static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
+    return create(repo, o, null, null);
+  }
+
+  /**
+   * As {@link #create(DatasetRepository, CreateOptions)}; the log's first entry names
+   * {@code command} and its arguments {@code argv} if given (a {@code sync --project --name} that
+   * creates its version), else {@code create} and the options.
+   */
+  static Dataset create(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
     checkOptions(repo, o);
     List<DatasetRecord> parents = new ArrayList<>();
     for (String p : o.parents()) {
@@ -81,8 +90,8 @@ final class VersionLifecycle {
     }
     if (o.failOnConflict() && !merged.conflicts().isEmpty()) {
       Conflict c = merged.conflicts().get(0);
-      throw new ConflictException("Cannot create version: parents disagree on " + merged.conflicts().size()
-          + " path(s), first '" + c.path() + "' (held by " + String.join(", ", c.parents()) + ")");
+      throw new ConflictException("Cannot create version: parents disagree on "
+          + dev.cairn.internal.io.Text.count(merged.conflicts().size(), "path") + ", first '" + c.path() + "' (held by " + String.join(", ", c.parents()) + ")");
     }
     String version;
     try {
@@ -113,7 +122,8 @@ final class VersionLifecycle {
         .createdMillis(now).base(merged.root()).root(merged.root())
         .conflicts(merged.conflicts()).storage(o.storage() == null ? null : dev.cairn.storage.Storages.parse(o.storage()).toString())
         .fileCount(files).totalBytes(bytes).summary(summary)
-        .appendLog(new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0))
+        .appendLog(command == null ? new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0)
+            : new LogEntry(now, command, argv, ChangeSummary.EMPTY, 0))
         .build();
     boolean created = false;
     try (ParentLocks locks = ParentLocks.take(repo.catalog(), r.parents())) {
@@ -325,8 +335,8 @@ final class VersionLifecycle {
         throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); use --force to delete it anyway");
       }
       if (!children.isEmpty() && !force) {
-        throw new DatasetStateException("Cannot delete " + r.id() + ": " + children.size()
-            + " version(s) use it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
+        throw new DatasetStateException("Cannot delete " + r.id() + ": " + dev.cairn.internal.io.Text.count(children.size(), "version")
+            + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
             + "); use --force to delete it anyway");
       }
       repo.catalog().delete(r.id());

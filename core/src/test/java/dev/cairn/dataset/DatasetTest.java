@@ -525,13 +525,60 @@ class DatasetTest {
     assertThat(third.change().filesRead()).as("a.txt and c.txt; b.txt is remembered").isEqualTo(2);
     assertThat(third.change().storedBytes()).isPositive();
     assertThat(v2.state()).isEqualTo(DatasetState.DRAFT);
-    assertThat(v2.record().log()).extracting(LogEntry::command).containsExactly("create", "sync");
+    // The command that created it is logged, not a create it was never given.
+    assertThat(v2.record().log()).extracting(LogEntry::command).containsExactly("sync", "sync");
+    assertThat(v2.record().log()).extracting(LogEntry::arguments).containsOnly(List.of("y"));
     assertThat(v2.record().log().get(1).changes()).isEqualTo(third.change().summary());
     v2.close();
     assertThat(paths(v2.listFiles())).containsExactly("a.txt", "c.txt", "sub/b.txt");
     assertThat(paths(v2.listAddedFiles())).containsExactly("c.txt");
     assertThat(paths(v2.listModifiedFiles())).containsExactly("a.txt");
     assertThat(Files.readString(v2.getLocalCopy().resolve("a.txt"))).isEqualTo("ALPHA");
+  }
+
+  @Test
+  void syncIntoANewVersionFinishesTheDraftAnInterruptedRunOfTheSameCommandLeft() throws IOException {
+    Path src = folder("s", Map.of("a.txt", "alpha"));
+    List<String> argv = List.of("--project", "p", "--name", "d", "--folder", src.toString());
+    Dataset v1 = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", argv).draft();
+    v1.close();
+    Files.writeString(src.resolve("b.txt"), "beta");
+    CreateOptions next = CreateOptions.of("p", "d").parents(v1.id()).build();
+    // What a run killed right after creating its draft leaves: the draft, as its parent.
+    Dataset left = VersionLifecycle.create(repo, next, "sync", argv);
+    // Neither a draft made by create, nor one a live process holds, nor one of other arguments, is taken.
+    Dataset made = Dataset.create(repo, next);
+    Dataset other = VersionLifecycle.create(repo, next, "sync", List.of("--name", "d", "--folder", src.toString()));
+    Dataset.NewVersion busy;
+    try (Catalog.Lock held = repo.catalog().lock(left.id())) {
+      busy = Dataset.syncNewVersion(repo, next, src, "", Progress.NONE, "sync", argv);
+    }
+    assertThat(busy.draft().id()).isNotIn(left.id(), made.id(), other.id());
+    busy.draft().delete(true);
+
+    Dataset.NewVersion again = Dataset.syncNewVersion(repo, next, src, "", Progress.NONE, "sync", argv);
+    assertThat(again.draft().id()).isEqualTo(left.id());
+    assertThat(again.change().summary()).isEqualTo(new ChangeSummary(1, 0, 0, 4, 0, 0));
+    again.draft().close();
+    assertThat(paths(left.listFiles())).containsExactly("a.txt", "b.txt");
+    assertThat(left.record().log()).extracting(LogEntry::command).containsExactly("sync", "sync", "sync");
+    assertThat(Dataset.list(repo, "p", "d", List.of())).extracting(DatasetRecord::id)
+        .containsExactlyInAnyOrder(v1.id(), left.id(), made.id(), other.id());
+
+    // Left again, and the folder is back as the parent had it: the draft goes, no version is made.
+    Dataset second = VersionLifecycle.create(repo, CreateOptions.of("p", "d").parents(left.id()).build(), "sync", argv);
+    Dataset.NewVersion none = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(left.id()).build(), src, "",
+        Progress.NONE, "sync", argv);
+    assertThat(none.draft()).isNull();
+    assertThat(repo.catalog().exists(second.id())).isFalse();
+    // A run that keeps its draft on purpose never takes one.
+    List<String> keep = new java.util.ArrayList<>(argv);
+    keep.add("--skip-close");
+    Dataset kept = VersionLifecycle.create(repo, CreateOptions.of("p", "d").parents(left.id()).build(), "sync", keep);
+    Files.writeString(src.resolve("c.txt"), "gamma");
+    Dataset.NewVersion fresh = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(left.id()).build(), src, "",
+        Progress.NONE, "sync", keep);
+    assertThat(fresh.draft().id()).isNotEqualTo(kept.id());
   }
 
   @Test

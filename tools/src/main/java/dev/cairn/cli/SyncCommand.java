@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = {
     "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones.",
     "With --project/--name (or --parents): create a new version, sync it and close it in one go;",
-    "if the folder brings no change, no version is created."})
+    "if the folder brings no change, no version is created. Run again after an interruption, the same",
+    "command finishes the draft it had left."})
 final class SyncCommand extends Base {
   @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
   String id;
@@ -50,6 +51,7 @@ final class SyncCommand extends Base {
   @Override
   int run() throws Exception {
     boolean createNew = id == null && (name != null || !parents.isEmpty());
+    boolean resumed = false;
     Dataset ds;
     Dataset.Change c;
     if (createNew) {
@@ -76,6 +78,7 @@ final class SyncCommand extends Base {
           CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build(), folder, datasetFolder, progress(), "sync", argv());
       ds = nv.draft();
       c = nv.change();
+      resumed = nv.resumed();
       if (ds != null && !skipClose) {
         ds.close();
       }
@@ -95,8 +98,12 @@ final class SyncCommand extends Base {
       m.put("stored_bytes", c.storedBytes());
       m.put("closed", closed);
       m.put("reverted", unchanged);
+      m.put("resumed", resumed);
       printJson(m);
     } else {
+      if (resumed) {
+        out().println("Finishing the draft an interrupted run of this command left");
+      }
       out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
           c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
       if (unchanged) {

@@ -83,6 +83,44 @@ class CrashTest {
     checkConsistent("at the end");
   }
 
+  /**
+   * {@code sync --project --name} killed at random moments, then run again with the same
+   * arguments: the re-run finishes the draft the killed run left (if it had made one), so no draft
+   * is ever left behind and each change of the folder makes one version.
+   */
+  @Test
+  void aKilledSyncOfANewVersionIsFinishedByItsRerun() throws Exception {
+    repo = tmp.resolve("repo");
+    Path src = tmp.resolve("src");
+    Cli cli = new Cli(repo);
+    String[] sync = {"sync", "--project", "crash", "--name", "s", "--folder", src.toString()};
+    int rounds = Math.max(4, Integer.getInteger("cairn.crash.rounds", 40) / 5);
+    int draftsLeft = 0;
+    for (int round = 0; round < rounds; round++) {
+      writeFolder(src, round);
+      mutate(src, round);
+      Process p = start(sync);
+      long delay = (long) (random.nextDouble() * durations.getOrDefault("sync-new", 1500L));
+      long t0 = System.nanoTime();
+      if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor();
+      } else {
+        durations.put("sync-new", Math.max(200, (System.nanoTime() - t0) / 1_000_000));
+      }
+      List<Map<String, Object>> versions = cli.ok("search", "--project", "crash", "--json").array();
+      draftsLeft += (int) versions.stream().filter(v -> "draft".equals(v.get("state"))).count();
+      cli.ok(sync);
+      versions = cli.ok("search", "--project", "crash", "--json").array();
+      assertThat(versions).as("round " + round + ": no draft left").allSatisfy(v -> assertThat(v).containsEntry("state", "final"));
+      assertThat(versions).as("round " + round + ": one version per change of the folder").hasSize(round + 1);
+      String latest = (String) versions.get(versions.size() - 1).get("id");
+      try (DatasetRepository r = DatasetRepository.open(repo)) {
+        assertThat(snapshot(r.get(latest).getLocalCopy())).as("round " + round).isEqualTo(snapshot(src));
+      }
+    }
+    System.out.printf("CrashTest: %d of %d killed syncs had left a draft; each re-run finished it%n", draftsLeft, rounds);
+  }
+
   private String newest;
   private boolean checkAll;
   private DatasetRepository remoteChecker;
