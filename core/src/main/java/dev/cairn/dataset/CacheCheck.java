@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
@@ -48,7 +49,7 @@ public final class CacheCheck {
     java.util.Map<Object, String> intact = new java.util.HashMap<>(); // file key -> the digest it holds
     if (Files.isDirectory(files)) {
       List<Trees.FileEntry> all = Trees.regularFiles(files);
-      progress.start("checking " + dev.cairn.internal.io.Text.count(all.size(), "cached file"), all.stream().mapToLong(Trees.FileEntry::size).sum());
+      progress.start("checking " + Text.count(all.size(), "cached file"), all.stream().mapToLong(Trees.FileEntry::size).sum());
       for (Trees.FileEntry f : all) {
         progress.advance(f.size());
         String name = f.path().getFileName().toString();
@@ -147,9 +148,9 @@ public final class CacheCheck {
     }
     if (!wrong.isEmpty()) {
       wrong.sort(null);
-      return dev.cairn.internal.io.Text.count(wrong.size(), "file") + " changed or added since it was built, first '" + wrong.get(0) + "'";
+      return Text.count(wrong.size(), "file") + " changed or added since it was built, first '" + wrong.get(0) + "'";
     }
-    return missing == 0 ? null : dev.cairn.internal.io.Text.count(missing, "file") + " of the version missing, first '" + firstMissing + "'";
+    return missing == 0 ? null : Text.count(missing, "file") + " of the version missing, first '" + firstMissing + "'";
   }
 
   /** Whether {@code p} is a link to the intact content file of entry {@code e}. */

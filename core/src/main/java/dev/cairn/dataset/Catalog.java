@@ -311,7 +311,7 @@ public final class Catalog {
    */
   public Lock lock(String id) throws IOException {
     Path file = locks.resolve(id + ".lock");
-    String token = ProcessHandle.current().pid() + "@" + host() + " " + newId();
+    String token = processToken();
     long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
     while (true) {
       try {
@@ -339,15 +339,6 @@ public final class Catalog {
           throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
         }
       }
-    }
-  }
-
-  /** Whether a live process holds the lock of version {@code id} now. */
-  public boolean isHeld(String id) throws IOException {
-    try {
-      return !isStale(Files.readString(locks.resolve(id + ".lock"), StandardCharsets.UTF_8));
-    } catch (NoSuchFileException free) {
-      return false;
     }
   }
 
@@ -428,7 +419,12 @@ public final class Catalog {
     Files.deleteIfExists(moved);
   }
 
-  private static String host() {
+  /** {@code <pid>@<host> <token>}: this process, as a lock's holder names it; see {@link #isStale}. */
+  public static String processToken() {
+    return ProcessHandle.current().pid() + "@" + host() + " " + newId();
+  }
+
+  static String host() {
     String h = System.getenv("HOSTNAME");
     if (h == null || h.isBlank()) {
       try {

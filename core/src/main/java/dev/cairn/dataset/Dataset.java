@@ -240,11 +240,12 @@ public final class Dataset {
 
   /**
    * A sync into a new version: the new draft, or null when the folder brought no change;
-   * {@code resumed} when the draft is one an interrupted run of the same command had left.
+   * {@code resumed}, the id of the draft an earlier run of the same command had left unfinished,
+   * finished now (it is {@code draft}) or deleted because the folder brings no change; else null.
    */
-  public record NewVersion(Dataset draft, Change change, boolean resumed) {
+  public record NewVersion(Dataset draft, Change change, String resumed) {
     public NewVersion(Dataset draft, Change change) {
-      this(draft, change, false);
+      this(draft, change, null);
     }
   }
 
@@ -257,8 +258,9 @@ public final class Dataset {
    * the caller closes it.
    *
    * <p>A draft that the same command (same {@code command} and arguments) created with the same
-   * parents and never finished, because it was interrupted, is finished instead of being left beside
-   * a new one: the folder is synced into it and it is returned, with the change-set it holds now.
+   * parents in a process that has ended without closing it (interrupted, say) is finished instead
+   * of being left beside a new one: the folder is synced into it and it is returned with the
+   * change-set it holds now, or deleted if that is empty.
    *
    * @param command the command name and arguments to record in the new version's log (null: none)
    */
@@ -271,12 +273,17 @@ public final class Dataset {
     if (unfinished != null) {
       unfinished = unfinished.invokedAs(command, argv);
       Change c = unfinished.syncFolder(folder, df, progress);
-      ChangeSummary all = unfinished.record().summary();
-      if (all.isEmpty()) {
-        unfinished.delete(true);
-        return new NewVersion(null, new Change(all, c.filesRead(), c.storedBytes()), true);
+      DatasetRecord r = unfinished.record();
+      Change all = new Change(r.summary(), c.filesRead(), c.storedBytes());
+      if (!r.summary().isEmpty()) {
+        return new NewVersion(unfinished, all, r.id());
       }
-      return new NewVersion(unfinished, new Change(all, c.filesRead(), unfinished.record().storedBytes()), true);
+      unfinished.delete(true);
+      // The interrupted run had made its draft the current version; its last parent is now.
+      if (!r.parents().isEmpty() && repo.catalog().current() == null) {
+        repo.catalog().setCurrent(r.parents().get(r.parents().size() - 1));
+      }
+      return new NewVersion(null, all, r.id());
     }
     VersionLifecycle.checkOptions(repo, o);
     // A draft deleted again (failed, or nothing changed) leaves the current version as it was.
@@ -295,27 +302,26 @@ public final class Dataset {
   }
 
   /**
-   * A draft of {@code o}'s dataset and parents that {@code command} with these arguments created
-   * (its log holds that command only, with these arguments) and that no live
-   * process holds: what an interrupted run of the same command left. Null if there is none. A run
-   * that keeps its version a draft on purpose ({@code --skip-close}) leaves none.
+   * The newest draft of {@code o}'s dataset and parents that {@code command} with these arguments
+   * created and changed alone (its log says so) in a process that has ended: what an interrupted
+   * run of the same command left. Null if there is none. A process still filling its draft owns
+   * it, so a second run started meanwhile makes a version of its own.
    */
   private static Dataset unfinishedSync(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
-    if (argv.stream().anyMatch(a -> a.startsWith("--skip-close"))) {
-      return null;
-    }
     List<String> parents = new ArrayList<>();
     for (String p : o.parents()) {
       parents.add(repo.catalog().resolve(p));
     }
+    DatasetRecord newest = null;
     for (DatasetRecord r : repo.list(o.project(), "^" + java.util.regex.Pattern.quote(o.name()) + "$", List.of())) {
-      if (r.isDraft() && r.project().equals(o.project()) && r.name().equals(o.name()) && r.parents().equals(parents)
-          && !r.log().isEmpty() && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv))
-          && !repo.catalog().isHeld(r.id())) {
-        return repo.get(r.id());
+      if (r.isDraft() && r.owner() != null && Catalog.isStale(r.owner()) && r.project().equals(o.project())
+          && r.name().equals(o.name()) && r.parents().equals(parents)
+          && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv))
+          && (newest == null || r.createdMillis() > newest.createdMillis())) {
+        newest = r;
       }
     }
-    return null;
+    return newest == null ? null : repo.get(newest.id());
   }
 
   private static void restoreCurrent(DatasetRepository repo, String before) throws IOException {
@@ -812,7 +818,8 @@ public final class Dataset {
   public java.util.Set<String> conflictsResolvedByDeletion() throws IOException {
     DatasetRecord r = record();
     java.util.Set<String> deleted = new java.util.TreeSet<>();
-    if (r.conflicts().isEmpty() || r.base() == null) {
+    // A squash's base is empty (it has no parents); a base not stored here cannot be read.
+    if (r.conflicts().isEmpty() || r.parents().isEmpty() || !repo.repository().objects().has(r.base())) {
       return deleted;
     }
     try (ObjectReader reader = repo.repository().objects().newReader()) {

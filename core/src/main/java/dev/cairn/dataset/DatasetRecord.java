@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * @param fileCount number of files in the version
  * @param totalBytes sum of the sizes of its files
  * @param summary what changed against the merged parents
+ * @param owner of a draft a {@code sync --project --name} created, the process that is filling it
+ *     ({@code <pid>@<host> <token>}, as a lock's holder) until it closes it; null otherwise
  */
 public record DatasetRecord(
     String id,
@@ -42,7 +44,8 @@ public record DatasetRecord(
     long storedBytes,
     long fileCount,
     long totalBytes,
-    ChangeSummary summary) {
+    ChangeSummary summary,
+    String owner) {
 
   public DatasetRecord {
     Objects.requireNonNull(id, "id");
@@ -94,6 +97,7 @@ public record DatasetRecord(
     private long fileCount;
     private long totalBytes;
     private ChangeSummary summary;
+    private String owner;
 
     public Builder() {
       parents = List.of();
@@ -127,6 +131,7 @@ public record DatasetRecord(
       fileCount = r.fileCount;
       totalBytes = r.totalBytes;
       summary = r.summary;
+      owner = r.owner;
     }
 
     public Builder id(String v) { id = v; return this; }
@@ -151,6 +156,7 @@ public record DatasetRecord(
     public Builder fileCount(long v) { fileCount = v; return this; }
     public Builder totalBytes(long v) { totalBytes = v; return this; }
     public Builder summary(ChangeSummary v) { summary = v; return this; }
+    public Builder owner(String v) { owner = v; return this; }
 
     /** Appends an entry to the execution log. */
     public Builder appendLog(LogEntry e) {
@@ -163,7 +169,7 @@ public record DatasetRecord(
     public DatasetRecord build() {
       return new DatasetRecord(id, project, name, version, state, parents, tags, description, metadata,
           createdMillis, closedMillis, publishedMillis, base, root, versionObject, conflicts, log, storage,
-          storedBytes, fileCount, totalBytes, summary);
+          storedBytes, fileCount, totalBytes, summary, owner);
     }
   }
 }

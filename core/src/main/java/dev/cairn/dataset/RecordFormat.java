@@ -57,6 +57,9 @@ public final class RecordFormat {
     m.put("files", r.fileCount());
     m.put("bytes", r.totalBytes());
     m.put("summary", new TreeMap<>(r.summary().toJson()));
+    if (r.owner() != null) {
+      m.put("owner", r.owner());
+    }
     return Json.pretty(m) + "\n";
   }
 
@@ -110,7 +113,8 @@ public final class RecordFormat {
           o.numberOr("stored_bytes", 0),
           o.numberOr("files", 0),
           o.numberOr("bytes", 0),
-          summary(o.object("summary")));
+          summary(o.object("summary")),
+          o.stringOr("owner", null));
     } catch (JsonException | IllegalArgumentException e) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, where, "bad dataset record: " + e.getMessage());
     }

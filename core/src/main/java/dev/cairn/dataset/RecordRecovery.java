@@ -98,7 +98,7 @@ public final class RecordRecovery {
         .base(base)
         .root(v.root())
         .conflicts(conflicts)
-        .summary(VersionLifecycle.summary(loader, base, v.root()))
+        .summary(summary(v, loader, base, parentRoots.size() == parents.size()))
         .versionObject(vid)
         .fileCount(m.entryCount())
         .totalBytes(m.totalBytes())
@@ -112,6 +112,22 @@ public final class RecordRecovery {
       // the reservation survived
     }
     return true;
+  }
+
+  /**
+   * The change-set close recorded in the version object; else, for an object without it, the diff
+   * against the parents merged again when all of them are here, or none.
+   */
+  private static ChangeSummary summary(Version v, NodeLoader loader, ObjectId base, boolean baseIsTheParents) throws IOException {
+    String recorded = v.property("dataset.summary");
+    if (recorded != null) {
+      try {
+        return RecordFormat.summary(dev.cairn.internal.json.JsonObject.parse(recorded));
+      } catch (JsonException e) {
+        // computed below
+      }
+    }
+    return baseIsTheParents ? VersionLifecycle.summary(loader, base, v.root()) : ChangeSummary.EMPTY;
   }
 
   private static List<String> strings(String json) {

@@ -5,6 +5,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.internal.json.Json;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.Manifest;
@@ -49,7 +50,8 @@ final class VersionLifecycle {
   /**
    * As {@link #create(DatasetRepository, CreateOptions)}; the log's first entry names
    * {@code command} and its arguments {@code argv} if given (a {@code sync --project --name} that
-   * creates its version), else {@code create} and the options.
+   * creates its version), else {@code create} and the options. A draft made for a command records
+   * this process as its owner until it is closed.
    */
   static Dataset create(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
     checkOptions(repo, o);
@@ -91,7 +93,8 @@ final class VersionLifecycle {
     if (o.failOnConflict() && !merged.conflicts().isEmpty()) {
       Conflict c = merged.conflicts().get(0);
       throw new ConflictException("Cannot create version: parents disagree on "
-          + dev.cairn.internal.io.Text.count(merged.conflicts().size(), "path") + ", first '" + c.path() + "' (held by " + String.join(", ", c.parents()) + ")");
+          + Text.count(merged.conflicts().size(), "path") + ", first '" + c.path() + "' (held by "
+          + String.join(", ", c.parents()) + ")");
     }
     String version;
     try {
@@ -124,6 +127,7 @@ final class VersionLifecycle {
         .fileCount(files).totalBytes(bytes).summary(summary)
         .appendLog(command == null ? new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0)
             : new LogEntry(now, command, argv, ChangeSummary.EMPTY, 0))
+        .owner(command == null ? null : Catalog.processToken())
         .build();
     boolean created = false;
     try (ParentLocks locks = ParentLocks.take(repo.catalog(), r.parents())) {
@@ -276,7 +280,7 @@ final class VersionLifecycle {
         Version v = new Version(r.root(), parentVersions, now, versionProperties(withLog, summary));
         ObjectId vid = ins.insert(ObjectType.VERSION, VersionFormat.encode(v));
         ins.flush();
-        repo.catalog().write(b.state(DatasetState.FINAL).closedMillis(now).versionObject(vid).summary(summary).build());
+        repo.catalog().write(b.state(DatasetState.FINAL).closedMillis(now).versionObject(vid).summary(summary).owner(null).build());
       }
     }
   }
@@ -335,7 +339,7 @@ final class VersionLifecycle {
         throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); use --force to delete it anyway");
       }
       if (!children.isEmpty() && !force) {
-        throw new DatasetStateException("Cannot delete " + r.id() + ": " + dev.cairn.internal.io.Text.count(children.size(), "version")
+        throw new DatasetStateException("Cannot delete " + r.id() + ": " + Text.count(children.size(), "version")
             + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
             + "); use --force to delete it anyway");
       }

@@ -537,48 +537,54 @@ class DatasetTest {
   }
 
   @Test
-  void syncIntoANewVersionFinishesTheDraftAnInterruptedRunOfTheSameCommandLeft() throws IOException {
+  void syncIntoANewVersionFinishesTheDraftAnInterruptedRunOfTheSameCommandLeft() throws Exception {
     Path src = folder("s", Map.of("a.txt", "alpha"));
     List<String> argv = List.of("--project", "p", "--name", "d", "--folder", src.toString());
     Dataset v1 = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", argv).draft();
     v1.close();
+    assertThat(v1.record().owner()).as("a closed version has no owner").isNull();
     Files.writeString(src.resolve("b.txt"), "beta");
     CreateOptions next = CreateOptions.of("p", "d").parents(v1.id()).build();
-    // What a run killed right after creating its draft leaves: the draft, as its parent.
+    // What a run killed right after creating its draft leaves: the draft, as its parent, owned by
+    // a process that is gone.
     Dataset left = VersionLifecycle.create(repo, next, "sync", argv);
-    // Neither a draft made by create, nor one a live process holds, nor one of other arguments, is taken.
+    assertThat(left.record().owner()).startsWith(ProcessHandle.current().pid() + "@");
+    Dataset live = VersionLifecycle.create(repo, next, "sync", argv);
+    // Neither a draft its process still owns, nor one made by create, nor one of other arguments is taken.
     Dataset made = Dataset.create(repo, next);
     Dataset other = VersionLifecycle.create(repo, next, "sync", List.of("--name", "d", "--folder", src.toString()));
-    Dataset.NewVersion busy;
-    try (Catalog.Lock held = repo.catalog().lock(left.id())) {
-      busy = Dataset.syncNewVersion(repo, next, src, "", Progress.NONE, "sync", argv);
-    }
-    assertThat(busy.draft().id()).isNotIn(left.id(), made.id(), other.id());
-    busy.draft().delete(true);
-
+    ownedByADeadProcess(left, made, other);
     Dataset.NewVersion again = Dataset.syncNewVersion(repo, next, src, "", Progress.NONE, "sync", argv);
     assertThat(again.draft().id()).isEqualTo(left.id());
+    assertThat(again.resumed()).isEqualTo(left.id());
     assertThat(again.change().summary()).isEqualTo(new ChangeSummary(1, 0, 0, 4, 0, 0));
     again.draft().close();
     assertThat(paths(left.listFiles())).containsExactly("a.txt", "b.txt");
     assertThat(left.record().log()).extracting(LogEntry::command).containsExactly("sync", "sync", "sync");
+    assertThat(left.record().owner()).isNull();
     assertThat(Dataset.list(repo, "p", "d", List.of())).extracting(DatasetRecord::id)
-        .containsExactlyInAnyOrder(v1.id(), left.id(), made.id(), other.id());
+        .containsExactlyInAnyOrder(v1.id(), left.id(), live.id(), made.id(), other.id());
 
-    // Left again, and the folder is back as the parent had it: the draft goes, no version is made.
+    // Left again, and the folder is as the parent had it: the draft goes, no version is made, and
+    // the parent becomes the current version (the draft had been).
     Dataset second = VersionLifecycle.create(repo, CreateOptions.of("p", "d").parents(left.id()).build(), "sync", argv);
+    ownedByADeadProcess(second);
+    assertThat(repo.catalog().current()).isEqualTo(second.id());
     Dataset.NewVersion none = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(left.id()).build(), src, "",
         Progress.NONE, "sync", argv);
     assertThat(none.draft()).isNull();
+    assertThat(none.resumed()).isEqualTo(second.id());
     assertThat(repo.catalog().exists(second.id())).isFalse();
-    // A run that keeps its draft on purpose never takes one.
-    List<String> keep = new java.util.ArrayList<>(argv);
-    keep.add("--skip-close");
-    Dataset kept = VersionLifecycle.create(repo, CreateOptions.of("p", "d").parents(left.id()).build(), "sync", keep);
-    Files.writeString(src.resolve("c.txt"), "gamma");
-    Dataset.NewVersion fresh = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").parents(left.id()).build(), src, "",
-        Progress.NONE, "sync", keep);
-    assertThat(fresh.draft().id()).isNotEqualTo(kept.id());
+    assertThat(repo.catalog().current()).isEqualTo(left.id());
+  }
+
+  /** Gives the drafts' records the owner a process that has ended would have left. */
+  private void ownedByADeadProcess(Dataset... drafts) throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    for (Dataset d : drafts) {
+      repo.catalog().write(d.record().toBuilder().owner(gone.pid() + "@" + Catalog.host() + " " + Catalog.newId()).build());
+    }
   }
 
   @Test

@@ -37,7 +37,7 @@ final class Format {
 
   /** "1 version", "2 versions". */
   static String count(long n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
+    return dev.cairn.internal.io.Text.count(n, noun);
   }
 
   /** Pads or cuts to a column width. */

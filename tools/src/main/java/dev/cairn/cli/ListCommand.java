@@ -64,17 +64,10 @@ final class ListCommand extends Base {
     if (json) {
       return 0;
     }
-    List<dev.cairn.dataset.Conflict> conflicts = ds.record().conflicts();
-    if (!conflicts.isEmpty()) {
-      // A squash merges the versions it flattens the same way, though they are not its parents.
-      String between = ds.record().parents().isEmpty() ? "the versions it was made from" : "parents";
-      out().printf("%s conflicted between %s; the later one won:%n", Format.count(conflicts.size(), "path"), between);
-      java.util.Set<String> deleted = ds.conflictsResolvedByDeletion();
-      for (dev.cairn.dataset.Conflict c : conflicts) {
-        out().printf("  %s (versions %s; took %s%s)%n", c.path(),
-            String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
-            deleted.contains(c.path()) ? ", which deleted it" : "");
-      }
+    dev.cairn.dataset.DatasetRecord r = ds.record();
+    if (!r.conflicts().isEmpty()) {
+      out().println(ConflictLines.header(r));
+      ConflictLines.print(out(), r, ds.conflictsResolvedByDeletion());
     }
     return 0;
   }

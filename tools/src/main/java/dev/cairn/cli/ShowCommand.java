@@ -1,6 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.dataset.Conflict;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import java.util.ArrayList;
@@ -56,12 +55,8 @@ final class ShowCommand extends Base {
       line("metadata", e.getKey() + "=" + e.getValue());
     }
     if (!r.conflicts().isEmpty()) {
-      line("conflicts", Format.count(r.conflicts().size(), "path") + "; the later parent won:");
-      for (Conflict c : r.conflicts()) {
-        out().printf("  %s (versions %s; took %s%s)%n", c.path(),
-            String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
-            deleted.contains(c.path()) ? ", which deleted it" : "");
-      }
+      line("conflicts", ConflictLines.header(r));
+      ConflictLines.print(out(), r, deleted);
     }
     return 0;
   }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
     "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones.",
     "With --project/--name (or --parents): create a new version, sync it and close it in one go;",
     "if the folder brings no change, no version is created. Run again after an interruption, the same",
-    "command finishes the draft it had left."})
+    "command finishes the draft the interrupted run had left."})
 final class SyncCommand extends Base {
   @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
   String id;
@@ -51,7 +51,7 @@ final class SyncCommand extends Base {
   @Override
   int run() throws Exception {
     boolean createNew = id == null && (name != null || !parents.isEmpty());
-    boolean resumed = false;
+    String resumed = null;
     Dataset ds;
     Dataset.Change c;
     if (createNew) {
@@ -101,8 +101,9 @@ final class SyncCommand extends Base {
       m.put("resumed", resumed);
       printJson(m);
     } else {
-      if (resumed) {
-        out().println("Finishing the draft an interrupted run of this command left");
+      if (resumed != null) {
+        out().printf(ds != null ? "Finished draft %s, which an earlier run of this command had left unfinished%n"
+            : "Deleted draft %s, which an earlier run of this command had left unfinished: the folder brings no change%n", resumed);
       }
       out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
           c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));

@@ -33,7 +33,7 @@ final class UploadCommand extends Base {
       m.put("bytes", r.bytesUploaded());
       printJson(m);
     } else {
-      out().printf("Uploaded %s to %s: %d version(s), %s, %s%n", ds.id(), ds.record().storage(), r.versionsPushed(),
+      out().printf("Uploaded %s to %s: %s, %s, %s%n", ds.id(), ds.record().storage(), Format.count(r.versionsPushed(), "version"),
           Format.count(r.objectsUploaded(), "object"), Format.bytes(r.bytesUploaded()));
     }
     return 0;

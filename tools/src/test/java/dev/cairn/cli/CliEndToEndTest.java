@@ -177,8 +177,15 @@ class CliEndToEndTest {
         .containsEntry("path", "f3").containsEntry("parents", List.of(a, b)).containsEntry("winner", b).containsEntry("deleted", true));
     assertThat(cli.ok("show", "--id", m).out()).contains("version:     " + m).contains("dataset:     m / merged, version 1.0.0")
         .contains("parents:     " + a.substring(0, 8) + " (a 1.0.0), " + b.substring(0, 8) + " (b 1.0.0)")
-        .contains("content:     1 file, 2 B").contains("conflicts:   1 path; the later parent won:")
+        .contains("content:     1 file, 2 B").contains("conflicts:   1 path conflicted between parents; the later one won:")
         .contains("  f3 (versions " + a.substring(0, 8) + ", " + b.substring(0, 8) + "; took " + b.substring(0, 8) + ", which deleted it)");
+    // A squash of a and b conflicts on f3 too, but has no parents (nor a base that is theirs):
+    // b's side is simply taken, and show says what the paths conflicted between.
+    String sq = (String) cli.ok("squash", "--project", "m", "--name", "flat", "--ids", a, b, "--json").obj().get("id");
+    assertThat(cli.ok("show", "--id", sq).out()).contains("parents:     none")
+        .contains("conflicted between the versions it was made from; the later one won:").doesNotContain("which deleted it");
+    assertThat((List<Map<String, Object>>) cli.ok("show", "--id", sq, "--json").obj().get("conflicts"))
+        .allSatisfy(c -> assertThat(c).containsEntry("deleted", false));
     cli.ok("close", "--id", m);
     cli.ok("delete", "--id", a, "--force");
     assertThat(cli.ok("show", "--id", m).out()).contains("state:       final (created ").contains(", closed ")

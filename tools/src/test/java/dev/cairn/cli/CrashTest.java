@@ -93,23 +93,38 @@ class CrashTest {
     repo = tmp.resolve("repo");
     Path src = tmp.resolve("src");
     Cli cli = new Cli(repo);
-    String[] sync = {"sync", "--project", "crash", "--name", "s", "--folder", src.toString()};
+    // The same arguments each time: a re-run is the same command line.
+    String[] sync = {"sync", "--project", "crash", "--name", "s", "--folder", src.toString(), "--json"};
+    cli.ok("init"); // a run killed at once would leave no repository for the checks to open
     int rounds = Math.max(4, Integer.getInteger("cairn.crash.rounds", 40) / 5);
     int draftsLeft = 0;
     for (int round = 0; round < rounds; round++) {
       writeFolder(src, round);
       mutate(src, round);
+      long recordsBefore = records();
       Process p = start(sync);
-      long delay = (long) (random.nextDouble() * durations.getOrDefault("sync-new", 1500L));
-      long t0 = System.nanoTime();
-      if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly().waitFor();
+      if (round % 2 == 0) {
+        // At a random moment.
+        long delay = (long) (random.nextDouble() * durations.getOrDefault("sync-new", 1500L));
+        long t0 = System.nanoTime();
+        if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+          p.destroyForcibly().waitFor();
+        } else {
+          durations.put("sync-new", Math.max(200, (System.nanoTime() - t0) / 1_000_000));
+        }
       } else {
-        durations.put("sync-new", Math.max(200, (System.nanoTime() - t0) / 1_000_000));
+        // As soon as its draft's record appears, while it fills the draft.
+        while (p.isAlive() && records() == recordsBefore) {
+          Thread.sleep(2);
+        }
+        p.destroyForcibly().waitFor();
       }
       List<Map<String, Object>> versions = cli.ok("search", "--project", "crash", "--json").array();
-      draftsLeft += (int) versions.stream().filter(v -> "draft".equals(v.get("state"))).count();
-      cli.ok(sync);
+      List<Object> drafts = versions.stream().filter(v -> "draft".equals(v.get("state"))).map(v -> v.get("id")).toList();
+      assertThat(drafts).as("round " + round + ": at most the killed run's draft").hasSizeLessThanOrEqualTo(1);
+      draftsLeft += drafts.size();
+      Map<String, Object> done = cli.ok(sync).obj();
+      assertThat(done.get("resumed")).as("round " + round + ": the draft left is the one finished").isEqualTo(drafts.isEmpty() ? null : drafts.get(0));
       versions = cli.ok("search", "--project", "crash", "--json").array();
       assertThat(versions).as("round " + round + ": no draft left").allSatisfy(v -> assertThat(v).containsEntry("state", "final"));
       assertThat(versions).as("round " + round + ": one version per change of the folder").hasSize(round + 1);
@@ -119,6 +134,17 @@ class CrashTest {
       }
     }
     System.out.printf("CrashTest: %d of %d killed syncs had left a draft; each re-run finished it%n", draftsLeft, rounds);
+    assertThat(draftsLeft).as("kills that left a draft for the re-run to finish").isPositive();
+  }
+
+  private long records() throws IOException {
+    Path dir = repo.resolve("refs/datasets");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.count();
+    }
   }
 
   private String newest;

@@ -1,0 +1,26 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Conflict;
+import dev.cairn.dataset.DatasetRecord;
+import java.io.PrintWriter;
+import java.util.Set;
+
+/** How {@code list} and {@code show} print the paths a version's parents disagreed on. */
+final class ConflictLines {
+  private ConflictLines() {}
+
+  /** "2 paths conflicted between parents; the later one won:" (a squash names what it flattened). */
+  static String header(DatasetRecord r) {
+    String between = r.parents().isEmpty() ? "the versions it was made from" : "parents";
+    return Format.count(r.conflicts().size(), "path") + " conflicted between " + between + "; the later one won:";
+  }
+
+  /** One line a path: which versions held it, which one's side was taken, whether that side deleted it. */
+  static void print(PrintWriter out, DatasetRecord r, Set<String> deletedByWinner) {
+    for (Conflict c : r.conflicts()) {
+      out.printf("  %s (versions %s; took %s%s)%n", c.path(),
+          String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
+          deletedByWinner.contains(c.path()) ? ", which deleted it" : "");
+    }
+  }
+}
