@@ -312,16 +312,49 @@ public final class Dataset {
     for (String p : o.parents()) {
       parents.add(repo.catalog().resolve(p));
     }
-    DatasetRecord newest = null;
+    List<DatasetRecord> left = new ArrayList<>();
     for (DatasetRecord r : repo.list(o.project(), "^" + java.util.regex.Pattern.quote(o.name()) + "$", List.of())) {
-      if (r.isDraft() && r.owner() != null && Catalog.isStale(r.owner()) && r.project().equals(o.project())
-          && r.name().equals(o.name()) && r.parents().equals(parents)
-          && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv))
-          && (newest == null || r.createdMillis() > newest.createdMillis())) {
-        newest = r;
+      if (isLeftBy(r, o, parents, command, argv)) {
+        left.add(r);
       }
     }
-    return newest == null ? null : repo.get(newest.id());
+    left.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).reversed());
+    for (DatasetRecord r : left) {
+      // Taken under its lock, as this process's: of two runs that found it, only one takes it.
+      try (Catalog.Lock lock = repo.catalog().lock(r.id())) {
+        DatasetRecord now;
+        try {
+          now = repo.catalog().read(r.id());
+        } catch (dev.cairn.errors.DatasetNotFoundException deleted) {
+          continue;
+        }
+        if (isLeftBy(now, o, parents, command, argv)) {
+          repo.catalog().write(now.toBuilder().owner(Catalog.processToken()).build());
+          return repo.get(r.id());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isLeftBy(DatasetRecord r, CreateOptions o, List<String> parents, String command, List<String> argv) {
+    return r.isDraft() && r.owner() != null && Catalog.isStale(r.owner()) && r.project().equals(o.project())
+        && r.name().equals(o.name()) && r.parents().equals(parents)
+        && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv));
+  }
+
+  /**
+   * Gives up this process's ownership of a draft that {@link #syncNewVersion} made and the caller
+   * keeps open on purpose, so that the same command run again takes it for a finished run's draft,
+   * not an interrupted one's (it makes a version of its own).
+   */
+  public void disown() throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+      DatasetRecord r = record();
+      if (r.owner() != null) {
+        repo.catalog().write(r.toBuilder().owner(null).build());
+      }
+    }
   }
 
   private static void restoreCurrent(DatasetRepository repo, String before) throws IOException {

@@ -256,7 +256,8 @@ final class DraftChanges {
         throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
       }
       if (Glob.hasWildcard(pattern)) {
-        Glob g = Glob.parse("pattern", pattern);
+        // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
+        Glob g = recursive ? Glob.parseFilter("pattern", pattern) : Glob.parse("pattern", pattern);
         for (FileEntry e : m) {
           if (g.matches(e.path())) {
             matchedExisting |= edits.containsKey(e.path());

@@ -29,12 +29,11 @@ public final class RecordRecovery {
   }
 
   /**
-   * Writes a final record for the version object {@code vid}, unless a valid record exists, the
-   * version was deleted on purpose, or its version string now belongs to another version.
-   *
-   * @return whether a record was written
+   * Whether the record of the version object's version is missing or unreadable and was not
+   * deleted on purpose: neither marked deleted, nor its version string now another version's.
+   * {@link #recover} writes such records again; {@code fsck} reports them.
    */
-  public static boolean recover(DatasetRepository repo, ObjectId vid, Version v, ObjectReader reader) throws IOException {
+  public static boolean isLost(DatasetRepository repo, Version v) throws IOException {
     String id = datasetId(v);
     if (id == null || !Catalog.isFullId(id) || repo.catalog().wasDeleted(id)) {
       return false;
@@ -43,13 +42,24 @@ public final class RecordRecovery {
       repo.catalog().read(id);
       return false;
     } catch (IOException missingOrDamaged) {
-      // rebuild below
+      // lost, unless its version string went to another version (the record went with a delete)
     }
     String holder = repo.catalog().reservationHolder(v.properties().getOrDefault("dataset.project", ""),
         v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)), v.properties().getOrDefault("dataset.version", "0.0.0"));
-    if (holder != null && !holder.equals(id)) {
-      return false; // another version holds its version string now: the record went with a delete
+    return holder == null || holder.equals(id);
+  }
+
+  /**
+   * Writes a final record for the version object {@code vid}, unless a valid record exists, the
+   * version was deleted on purpose, or its version string now belongs to another version.
+   *
+   * @return whether a record was written
+   */
+  public static boolean recover(DatasetRepository repo, ObjectId vid, Version v, ObjectReader reader) throws IOException {
+    if (!isLost(repo, v)) {
+      return false;
     }
+    String id = datasetId(v);
     List<String> parents = strings(v.property("dataset.parents"));
     List<ObjectId> parentRoots = new ArrayList<>();
     List<String> known = new ArrayList<>();
@@ -83,6 +93,7 @@ public final class RecordRecovery {
     } catch (JsonException e) {
       // keep what else can be recovered
     }
+    List<LogEntry> log = log(v);
     DatasetRecord r = new DatasetRecord.Builder()
         .id(id)
         .project(v.properties().getOrDefault("dataset.project", ""))
@@ -93,8 +104,9 @@ public final class RecordRecovery {
         .tags(strings(v.property("dataset.tags")))
         .description(v.properties().getOrDefault("dataset.description", ""))
         .metadata(metadata)
-        .createdMillis(v.createdMillis())
+        .createdMillis(log.isEmpty() ? v.createdMillis() : log.get(0).timeMillis())
         .closedMillis(v.createdMillis())
+        .log(log)
         .base(base)
         .root(v.root())
         .conflicts(conflicts)
@@ -128,6 +140,24 @@ public final class RecordRecovery {
       }
     }
     return baseIsTheParents ? VersionLifecycle.summary(loader, base, v.root()) : ChangeSummary.EMPTY;
+  }
+
+  /** The execution log close kept (times, commands, arguments; not their change counts). */
+  private static List<LogEntry> log(Version v) {
+    List<LogEntry> out = new ArrayList<>();
+    try {
+      if (Json.parse(v.properties().getOrDefault("dataset.log", "[]")) instanceof List<?> entries) {
+        for (Object o : entries) {
+          if (o instanceof Map<?, ?> e && e.get("time") instanceof Number t && e.get("command") instanceof String c
+              && e.get("arguments") instanceof List<?> args) {
+            out.add(new LogEntry(t.longValue(), c, args.stream().map(String::valueOf).toList(), ChangeSummary.EMPTY, 0));
+          }
+        }
+      }
+    } catch (JsonException e) {
+      return List.of(); // the log is lost with the record
+    }
+    return out;
   }
 
   private static List<String> strings(String json) {

@@ -3,6 +3,7 @@ package dev.cairn.gc;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.index.ObjectLocation;
@@ -14,6 +15,7 @@ import dev.cairn.manifest.TreeFormat;
 import dev.cairn.manifest.TreeNode;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.ObjectType;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
 import java.io.IOException;
@@ -63,6 +65,7 @@ public final class Fsck {
       for (DatasetRecord r : records) {
         reach.checkVersion(r, problems);
       }
+      checkLostRecords(scan, reader, problems);
     }
     checkLeftovers(problems);
     for (dev.cairn.dataset.CacheCheck.Damage d : new dev.cairn.dataset.CacheCheck(repo, progress).run()) {
@@ -111,6 +114,27 @@ public final class Fsck {
     }
     if (unindexed > 0) {
       problems.add(Problem.warning(null, where, unindexed + " stored objects are not in the index (repair rebuilds it)"));
+    }
+  }
+
+  /** Closed versions whose record file is gone though their version object is here (repair rebuilds them). */
+  private void checkLostRecords(PackScan scan, ScanReader reader, List<Problem> problems) throws IOException {
+    for (Map.Entry<ObjectId, PackScan.Place> e : scan.intact.entrySet()) {
+      if (e.getValue().entry().type() != ObjectType.VERSION) {
+        continue;
+      }
+      Version v;
+      try {
+        v = VersionFormat.decode(reader.open(e.getKey()).bytes(), e.getKey());
+      } catch (IOException bad) {
+        continue; // reported with the packs
+      }
+      String id = RecordRecovery.datasetId(v);
+      // An unreadable record is reported as such above.
+      if (id != null && !repo.catalog().exists(id) && RecordRecovery.isLost(repo, v)) {
+        problems.add(Problem.error(id, repo.repository().directory().resolve("refs/datasets").resolve(id + ".json").toString(),
+            "record missing, version object " + e.getKey().abbreviate(12) + " here (fsck --repair recovers it)"));
+      }
     }
   }
 

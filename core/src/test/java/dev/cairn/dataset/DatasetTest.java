@@ -643,6 +643,15 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.removeFiles("nothing/here")).isInstanceOf(InvalidInputException.class).hasMessageContaining("no file");
     assertThatThrownBy(() -> ds.removeFiles("../escape")).isInstanceOf(InvalidInputException.class);
     assertThat(ds.removeFiles("img").summary().removed()).isEqualTo(1);
+    // A pattern that matches a folder removes it whole, as clearml-data's recursive remove does
+    // and as list --filter selects it; not recursive, only the files it matches itself.
+    ds.addFiles(AddOptions.of(folder("f", Map.of("flat/a.bin", "a", "flat/b.bin", "b", "flat/sub/c.bin", "c", "other/d.bin", "d"))));
+    Dataset copy = Dataset.create(repo, CreateOptions.of("p", "d2").build());
+    copy.addFiles(AddOptions.of(tmp.resolve("f")));
+    assertThat(copy.removeFiles(List.of("flat/*"), false).summary().removed()).isEqualTo(2);
+    assertThat(paths(copy.listFiles())).containsExactly("flat/sub/c.bin", "other/d.bin");
+    assertThat(ds.removeFiles("flat/*").summary().removed()).isEqualTo(3);
+    assertThat(paths(ds.listFiles())).containsExactly("other/d.bin");
   }
 
   @Test

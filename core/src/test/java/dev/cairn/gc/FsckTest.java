@@ -179,8 +179,14 @@ class FsckTest {
     }
     Files.delete(dir.resolve("refs/datasets/" + before.id() + ".json"));
     try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Fsck.Report report = new Fsck(repo, Progress.NONE).check();
+      assertThat(report.errors()).singleElement().satisfies(p -> assertThat(p.message()).contains("record missing")
+          .contains("fsck --repair recovers it"));
       new Repair(repo, Progress.NONE).run();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       dev.cairn.dataset.DatasetRecord after = repo.catalog().read(before.id());
+      assertThat(after.createdMillis()).isEqualTo(before.createdMillis());
+      assertThat(after.log()).extracting(dev.cairn.dataset.LogEntry::command).containsExactly("create", "add", "close", "fsck --repair");
       assertThat(after.conflicts()).isEqualTo(before.conflicts());
       assertThat(after.summary()).isEqualTo(before.summary()).isNotEqualTo(dev.cairn.dataset.ChangeSummary.EMPTY);
       assertThat(after.base()).isEqualTo(before.base());

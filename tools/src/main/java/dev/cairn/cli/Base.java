@@ -83,9 +83,13 @@ abstract class Base implements Callable<Integer> {
     out().flush();
   }
 
-  /** The arguments this command was given, for the execution log. */
+  /**
+   * The arguments this command was given, for the execution log: its own (not its name, nor the
+   * global --repo, --conf and --debug), without --json (how it printed is not what it did), each
+   * {@code --option=value} as {@code --option value}. Two runs of the same command line log the
+   * same list, which is how a {@code sync} run again knows its interrupted draft.
+   */
   List<String> argv() {
-    // The command's own arguments: not its name, nor the global options (--repo, --conf, --debug).
     List<String> all = spec.commandLine().getParseResult().originalArgs();
     List<String> own = new ArrayList<>();
     boolean named = false;
@@ -94,8 +98,14 @@ abstract class Base implements Callable<Integer> {
       if (a.equals("--repo") || a.equals("--conf")) {
         i++;
       } else if (!a.startsWith("--repo=") && !a.startsWith("--conf=") && !a.equals("--debug")) {
-        if (named) {
-          own.add(a);
+        if (named && !a.equals("--json")) {
+          int eq = a.indexOf('=');
+          if (a.startsWith("--") && eq > 2) {
+            own.add(a.substring(0, eq));
+            own.add(a.substring(eq + 1));
+          } else {
+            own.add(a);
+          }
         }
         named = true;
       }

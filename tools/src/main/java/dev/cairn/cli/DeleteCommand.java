@@ -47,7 +47,8 @@ final class DeleteCommand extends Base {
     if (selector.id == null && selector.name == null) {
       throw new dev.cairn.errors.InvalidInputException("Cannot delete: name the version with --id ID (or --name N); delete never takes the last version used");
     }
-    Dataset ds = select(selector);
+    // Not made the current version: deleting is not using it (and a refused delete changes nothing).
+    Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     ds.delete(force);
     if (json) {
       printJson(Map.of("id", ds.id(), "deleted", true));

@@ -16,7 +16,7 @@ final class RemoveCommand extends Base {
       description = "Paths, folders or patterns inside the dataset (data/*.jpg, data/jsons).")
   List<String> files;
 
-  @Option(names = "--non-recursive", description = "A folder removes only its direct files.")
+  @Option(names = "--non-recursive", description = "A folder removes only its direct files, and a pattern only the files it matches itself (not those in folders it matches).")
   boolean nonRecursive;
 
   @Override

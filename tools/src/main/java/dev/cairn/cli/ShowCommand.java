@@ -61,8 +61,9 @@ final class ShowCommand extends Base {
     return 0;
   }
 
+  /** "label:      value", a value of several lines indented under its first. */
   private void line(String label, String value) {
-    out().printf("%-12s %s%n", label + ":", value);
+    out().printf("%-12s %s%n", label + ":", value.replace("\n", "\n" + " ".repeat(13)));
   }
 
   /** A parent's name and version, or why it cannot be given. */

@@ -81,6 +81,8 @@ final class SyncCommand extends Base {
       resumed = nv.resumed();
       if (ds != null && !skipClose) {
         ds.close();
+      } else if (ds != null) {
+        ds.disown(); // left open on purpose: not a draft for the next run to finish
       }
     } else {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
@@ -111,6 +113,9 @@ final class SyncCommand extends Base {
         out().println("No change: no new version was created");
       } else if (closed) {
         out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
+      } else if (createNew) {
+        out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
+            ds.id().substring(0, 8));
       }
     }
     return 0;

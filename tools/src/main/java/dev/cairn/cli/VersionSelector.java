@@ -28,6 +28,13 @@ final class VersionSelector {
 
   /** As {@link #resolve(DatasetRepository)}; by name, with {@code onlyClosed}, the highest closed version. */
   Dataset resolve(DatasetRepository repo, boolean onlyClosed) throws IOException {
+    if (id != null && (name != null || project != null || version != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
+    }
+    if (name == null && (project != null || version != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by " + (version != null ? "--version" : "--project")
+          + " alone: add --name N");
+    }
     Dataset ds;
     if (id != null) {
       ds = repo.get(id);

@@ -193,6 +193,39 @@ class CliEndToEndTest {
   }
 
   @Test
+  void selectorsDeleteAndSkipCloseDoWhatTheySay() throws IOException {
+    Path src = tmp.resolve("sel");
+    write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    String v1 = (String) cli.ok("sync", "--project", "s", "--name", "n", "--folder", src.toString(), "--json").obj().get("id");
+    cli.ok("publish", "--id", v1);
+    String d = (String) cli.ok("create", "--project", "s", "--name", "other", "--json").obj().get("id");
+    // Deleting, even when refused, is not using: the draft stays the current version.
+    assertThat(cli.fails("delete", "--id", v1).err()).contains("published");
+    write(tmp.resolve("b.txt"), "b".getBytes(StandardCharsets.UTF_8));
+    cli.ok("add", "--files", tmp.resolve("b.txt").toString());
+    assertThat(cli.ok("list", "--id", d, "--json").array()).extracting(m -> m.get("path")).containsExactly("b.txt");
+    // Options that pick a version either way, or that pick nothing alone, are refused.
+    assertThat(cli.fails("show", "--id", v1, "--name", "n").err()).contains("by --id and by --project/--name/--version at once");
+    assertThat(cli.fails("delete", "--id", v1, "--version", "1.0.0").err()).contains("at once");
+    assertThat(cli.fails("show", "--version", "1.0.0").err()).contains("by --version alone: add --name N");
+    assertThat(cli.fails("show", "--project", "s").err()).contains("by --project alone");
+    // --skip-close names the draft it leaves open; the same command again makes another draft
+    // (the first one's run had finished), and the log keeps the command line without --json.
+    write(src.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));
+    String[] keep = {"sync", "--project", "s", "--name", "n", "--folder=" + src, "--skip-close"};
+    Cli.Result first = cli.ok(keep);
+    assertThat(first.out()).contains("left open (--skip-close); close it with: cairn close --id ");
+    String kept = (String) cli.ok("search", "--project", "s", "--name", "^n$", "--json").array().get(1).get("id");
+    List<String> withJson = new java.util.ArrayList<>(List.of(keep));
+    withJson.add("--json");
+    Map<String, Object> again = cli.ok(withJson.toArray(String[]::new)).obj();
+    assertThat(again.get("resumed")).isNull();
+    assertThat(again.get("id")).isNotEqualTo(kept);
+    assertThat(cli.ok("log", "--id", (String) again.get("id"), "--json").array().get(0).get("arguments"))
+        .isEqualTo(List.of("--project", "s", "--name", "n", "--folder", src.toString(), "--skip-close"));
+  }
+
+  @Test
   void onlyCommandsThatStoreVersionsMakeARepository() throws IOException {
     Path typo = tmp.resolve("typo/repo");
     Cli t = new Cli(typo);
