@@ -131,7 +131,8 @@ public final class Catalog {
     }
     if (p.length() == 32) {
       if (!exists(p)) {
-        throw new DatasetNotFoundException("Cannot find dataset version: no version with id " + p);
+        throw new DatasetNotFoundException("Cannot find dataset version: " + (wasDeleted(p) ? "version " + p + " was deleted"
+            : "no version with id " + p));
       }
       return p;
     }

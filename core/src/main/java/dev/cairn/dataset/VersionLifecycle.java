@@ -93,7 +93,7 @@ final class VersionLifecycle {
     if (o.failOnConflict() && !merged.conflicts().isEmpty()) {
       Conflict c = merged.conflicts().get(0);
       throw new ConflictException("Cannot create version: parents disagree on "
-          + Text.count(merged.conflicts().size(), "path") + ", first '" + c.path() + "' (held by "
+          + Text.count(merged.conflicts().size(), "path") + ", first '" + c.path() + "' (changed differently by "
           + String.join(", ", c.parents()) + ")");
     }
     String version;

@@ -179,7 +179,7 @@ public final class Fsck {
     try (Stream<Path> s = Files.list(tmp)) {
       long n = s.count();
       if (n > 0) {
-        problems.add(Problem.warning(null, tmp.toString(), Text.count(n, "leftover temporary file") + " of interrupted commands (gc removes them)"));
+        problems.add(Problem.warning(null, tmp.toString(), Text.count(n, "leftover temporary file") + " of interrupted commands (gc removes them once older than its --grace, 1h by default)"));
       }
     }
     Path locks = repo.repository().directory().resolve("refs").resolve("locks");

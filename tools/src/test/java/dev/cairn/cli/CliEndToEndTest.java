@@ -188,6 +188,7 @@ class CliEndToEndTest {
         .allSatisfy(c -> assertThat(c).containsEntry("deleted", false));
     cli.ok("close", "--id", m);
     cli.ok("delete", "--id", a, "--force");
+    assertThat(cli.fails("show", "--id", a).err()).contains("version " + a + " was deleted");
     assertThat(cli.ok("show", "--id", m).out()).contains("state:       final (created ").contains(", closed ")
         .contains(a.substring(0, 8) + " (deleted)");
   }
