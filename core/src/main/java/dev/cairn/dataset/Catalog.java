@@ -344,6 +344,32 @@ public final class Catalog {
   }
 
   /**
+   * Takes the lock of version {@code id} if no live process holds it (a stale one is broken);
+   * null, at once, if one does.
+   */
+  public Lock tryLock(String id) throws IOException {
+    Path file = locks.resolve(id + ".lock");
+    String token = processToken();
+    while (true) {
+      try {
+        create(file, token);
+        return new Lock(file, token);
+      } catch (FileAlreadyExistsException e) {
+        String holder;
+        try {
+          holder = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        if (!isStale(holder)) {
+          return null;
+        }
+        breakLock(file, holder);
+      }
+    }
+  }
+
+  /**
    * When the oldest lock that a live process holds was taken (its file's modification time), or
    * {@link Long#MAX_VALUE} if none is held: a collection keeps what was written since.
    */

@@ -269,7 +269,7 @@ public final class Dataset {
     String df = AddOptions.normalizeFolder(datasetFolder);
     requireFolder(folder);
     // Before the options are checked: the version string it asks for may be the unfinished one's.
-    Dataset unfinished = command == null ? null : unfinishedSync(repo, o, command, argv);
+    Dataset unfinished = command == null ? null : UnfinishedSync.take(repo, o, command, argv);
     if (unfinished != null) {
       unfinished = unfinished.invokedAs(command, argv);
       Change c = unfinished.syncFolder(folder, df, progress);
@@ -302,56 +302,15 @@ public final class Dataset {
   }
 
   /**
-   * The newest draft of {@code o}'s dataset and parents that {@code command} with these arguments
-   * created and changed alone (its log says so) in a process that has ended: what an interrupted
-   * run of the same command left. Null if there is none. A process still filling its draft owns
-   * it, so a second run started meanwhile makes a version of its own.
-   */
-  private static Dataset unfinishedSync(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
-    List<String> parents = new ArrayList<>();
-    for (String p : o.parents()) {
-      parents.add(repo.catalog().resolve(p));
-    }
-    List<DatasetRecord> left = new ArrayList<>();
-    for (DatasetRecord r : repo.list(o.project(), "^" + java.util.regex.Pattern.quote(o.name()) + "$", List.of())) {
-      if (isLeftBy(r, o, parents, command, argv)) {
-        left.add(r);
-      }
-    }
-    left.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).reversed());
-    for (DatasetRecord r : left) {
-      // Taken under its lock, as this process's: of two runs that found it, only one takes it.
-      try (Catalog.Lock lock = repo.catalog().lock(r.id())) {
-        DatasetRecord now;
-        try {
-          now = repo.catalog().read(r.id());
-        } catch (dev.cairn.errors.DatasetNotFoundException deleted) {
-          continue;
-        }
-        if (isLeftBy(now, o, parents, command, argv)) {
-          repo.catalog().write(now.toBuilder().owner(Catalog.processToken()).build());
-          return repo.get(r.id());
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean isLeftBy(DatasetRecord r, CreateOptions o, List<String> parents, String command, List<String> argv) {
-    return r.isDraft() && r.owner() != null && Catalog.isStale(r.owner()) && r.project().equals(o.project())
-        && r.name().equals(o.name()) && r.parents().equals(parents)
-        && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv));
-  }
-
-  /**
    * Gives up this process's ownership of a draft that {@link #syncNewVersion} made and the caller
    * keeps open on purpose, so that the same command run again takes it for a finished run's draft,
-   * not an interrupted one's (it makes a version of its own).
+   * not an interrupted one's (it makes a version of its own). A draft another process owns is
+   * left as it is.
    */
   public void disown() throws IOException {
     try (Catalog.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
-      if (r.owner() != null) {
+      if (r.owner() != null && DraftOwners.isThisProcess(r.owner())) {
         repo.catalog().write(r.toBuilder().owner(null).build());
       }
     }

@@ -44,9 +44,24 @@ public final class RecordRecovery {
     } catch (IOException missingOrDamaged) {
       // lost, unless its version string went to another version (the record went with a delete)
     }
-    String holder = repo.catalog().reservationHolder(v.properties().getOrDefault("dataset.project", ""),
-        v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)), v.properties().getOrDefault("dataset.version", "0.0.0"));
+    String holder = holder(repo, v);
     return holder == null || holder.equals(id);
+  }
+
+  /**
+   * Whether the version's version string is still reserved for it: a lost record whose
+   * reservation is intact was lost, not deleted (a delete by a build older than the deletion mark
+   * released the reservation too).
+   */
+  public static boolean stillReserved(DatasetRepository repo, Version v) throws IOException {
+    String id = datasetId(v);
+    return id != null && id.equals(holder(repo, v));
+  }
+
+  private static String holder(DatasetRepository repo, Version v) throws IOException {
+    String id = datasetId(v);
+    return repo.catalog().reservationHolder(v.properties().getOrDefault("dataset.project", ""),
+        v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)), v.properties().getOrDefault("dataset.version", "0.0.0"));
   }
 
   /**

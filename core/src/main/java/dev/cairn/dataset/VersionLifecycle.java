@@ -127,7 +127,7 @@ final class VersionLifecycle {
         .fileCount(files).totalBytes(bytes).summary(summary)
         .appendLog(command == null ? new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0)
             : new LogEntry(now, command, argv, ChangeSummary.EMPTY, 0))
-        .owner(command == null ? null : Catalog.processToken())
+        .owner(command == null ? null : DraftOwners.claim())
         .build();
     boolean created = false;
     try (ParentLocks locks = ParentLocks.take(repo.catalog(), r.parents())) {

@@ -131,9 +131,17 @@ public final class Fsck {
       }
       String id = RecordRecovery.datasetId(v);
       // An unreadable record is reported as such above.
-      if (id != null && !repo.catalog().exists(id) && RecordRecovery.isLost(repo, v)) {
-        problems.add(Problem.error(id, repo.repository().directory().resolve("refs/datasets").resolve(id + ".json").toString(),
-            "record missing, version object " + e.getKey().abbreviate(12) + " here (fsck --repair recovers it)"));
+      if (id == null || repo.catalog().exists(id) || !RecordRecovery.isLost(repo, v)) {
+        continue;
+      }
+      String where = repo.repository().directory().resolve("refs/datasets").resolve(id + ".json").toString();
+      if (RecordRecovery.stillReserved(repo, v)) {
+        problems.add(Problem.error(id, where, "record missing, its version string still reserved and version object "
+            + e.getKey().abbreviate(12) + " here (fsck --repair recovers it)"));
+      } else {
+        // Its version string free: most likely deleted by an older cairn, which left no mark.
+        problems.add(Problem.warning(id, where, "no record and no version string, but version object " + e.getKey().abbreviate(12)
+            + " here: deleted by an older cairn, or lost with its reservation (fsck --repair would bring it back)"));
       }
     }
   }

@@ -578,6 +578,31 @@ class DatasetTest {
     assertThat(repo.catalog().current()).isEqualTo(left.id());
   }
 
+  @Test
+  void aDraftTheDaemonsEarlierCommandLeftIsFinishedButOneKeptOpenOnPurposeIsNot() throws Exception {
+    Path src = folder("s", Map.of("a.txt", "alpha"));
+    List<String> argv = List.of("--project", "p", "--name", "d", "--folder", src.toString());
+    // A command of a resident process made the draft and failed; the process runs on.
+    Dataset left = VersionLifecycle.create(repo, CreateOptions.of("p", "d").build(), "sync", argv);
+    assertThat(Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", argv).resumed())
+        .as("its command still runs").isNull();
+    Dataset.list(repo, "p", "d", List.of()).stream().filter(r -> !r.id().equals(left.id())).forEach(r -> {
+      try {
+        repo.get(r.id()).delete(true);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    DraftOwners.endAll(); // the command ended
+    Dataset.NewVersion again = Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", argv);
+    assertThat(again.resumed()).isEqualTo(left.id());
+    again.draft().disown();
+    assertThat(left.record().owner()).isNull();
+    DraftOwners.endAll();
+    // Given up on purpose (--skip-close): the same command makes a version of its own.
+    assertThat(Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", argv).resumed()).isNull();
+  }
+
   /** Gives the drafts' records the owner a process that has ended would have left. */
   private void ownedByADeadProcess(Dataset... drafts) throws Exception {
     Process gone = new ProcessBuilder("true").start();

@@ -69,6 +69,8 @@ abstract class Base implements Callable<Integer> {
     try {
       return run();
     } finally {
+      // The drafts this command owns are left to the next command (the daemon runs many).
+      dev.cairn.dataset.DraftOwners.endAll();
       if (repo != null) {
         repo.close();
       }
@@ -93,21 +95,29 @@ abstract class Base implements Callable<Integer> {
     List<String> all = spec.commandLine().getParseResult().originalArgs();
     List<String> own = new ArrayList<>();
     boolean named = false;
+    boolean options = true; // until "--"
     for (int i = 0; i < all.size(); i++) {
       String a = all.get(i);
-      if (a.equals("--repo") || a.equals("--conf")) {
-        i++;
-      } else if (!a.startsWith("--repo=") && !a.startsWith("--conf=") && !a.equals("--debug")) {
-        if (named && !a.equals("--json")) {
-          int eq = a.indexOf('=');
-          if (a.startsWith("--") && eq > 2) {
-            own.add(a.substring(0, eq));
-            own.add(a.substring(eq + 1));
-          } else {
-            own.add(a);
-          }
-        }
-        named = true;
+      if (options && (a.equals("--repo") || a.equals("--conf"))) {
+        i++; // global, before or after the command's name
+        continue;
+      }
+      if (options && (a.startsWith("--repo=") || a.startsWith("--conf=") || a.equals("--debug"))) {
+        continue;
+      }
+      if (!named) {
+        named = true; // the command's name
+        continue;
+      }
+      options &= !a.equals("--");
+      int eq = a.indexOf('=');
+      if (options && a.equals("--json")) {
+        continue;
+      } else if (options && a.startsWith("--") && eq > 2 && spec.findOption(a.substring(0, eq)) != null) {
+        own.add(a.substring(0, eq));
+        own.add(a.substring(eq + 1));
+      } else {
+        own.add(a);
       }
     }
     return own;

@@ -24,6 +24,7 @@ final class DeleteCommand extends Base {
 
   @Override
   int run() throws Exception {
+    selector.validate();
     if (storage != null) {
       if (selector.id == null) {
         throw new dev.cairn.errors.InvalidInputException("Cannot delete from a remote: give --id ID");

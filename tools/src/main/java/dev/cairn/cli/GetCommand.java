@@ -107,6 +107,7 @@ final class GetCommand extends Base {
 
   /** The version, fetched first from the remote if it or the selected data are not all local. */
   private Dataset resolveOrFetch(Selection sel) throws Exception {
+    selector.validate();
     String remote = storage;
     String id = selector.id;
     if (id == null && selector.name == null) {

@@ -29,6 +29,7 @@ final class ListCommand extends Base {
 
   @Override
   int run() throws Exception {
+    selector.validate();
     String remoteId = storage == null ? null
         : selector.id != null ? selector.id
         : selector.name != null ? repo().resolveRemote(storage, null, selector.project, selector.name, selector.version)

@@ -22,12 +22,8 @@ final class VersionSelector {
   @Option(names = "--version", paramLabel = "V", description = "Version string (with --name).")
   String version;
 
-  Dataset resolve(DatasetRepository repo) throws IOException {
-    return resolve(repo, false);
-  }
-
-  /** As {@link #resolve(DatasetRepository)}; by name, with {@code onlyClosed}, the highest closed version. */
-  Dataset resolve(DatasetRepository repo, boolean onlyClosed) throws IOException {
+  /** Refuses options that pick a version two ways, or that pick none alone (they would be ignored). */
+  void validate() throws dev.cairn.errors.InvalidInputException {
     if (id != null && (name != null || project != null || version != null)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
     }
@@ -35,6 +31,15 @@ final class VersionSelector {
       throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by " + (version != null ? "--version" : "--project")
           + " alone: add --name N");
     }
+  }
+
+  Dataset resolve(DatasetRepository repo) throws IOException {
+    return resolve(repo, false);
+  }
+
+  /** As {@link #resolve(DatasetRepository)}; by name, with {@code onlyClosed}, the highest closed version. */
+  Dataset resolve(DatasetRepository repo, boolean onlyClosed) throws IOException {
+    validate();
     Dataset ds;
     if (id != null) {
       ds = repo.get(id);

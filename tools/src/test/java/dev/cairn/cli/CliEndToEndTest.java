@@ -210,6 +210,8 @@ class CliEndToEndTest {
     assertThat(cli.fails("delete", "--id", v1, "--version", "1.0.0").err()).contains("at once");
     assertThat(cli.fails("show", "--version", "1.0.0").err()).contains("by --version alone: add --name N");
     assertThat(cli.fails("show", "--project", "s").err()).contains("by --project alone");
+    assertThat(cli.fails("get", "--id", v1, "--name", "n").err()).contains("at once");
+    assertThat(cli.fails("list", "--version", "1.0.0", "--storage", tmp.resolve("nowhere").toString()).err()).contains("alone");
     // --skip-close names the draft it leaves open; the same command again makes another draft
     // (the first one's run had finished), and the log keeps the command line without --json.
     write(src.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,39 @@
+package dev.cairn.dataset;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Who is filling a draft that a {@code sync --project --name} created: a token naming this process
+ * ({@code <pid>@<host> <random>}, as a lock's holder), active until the command that took it ends.
+ * A draft whose owner has ended is what an interrupted run left (spec/datasets.md, "Adding files").
+ * A process that runs one command after another (the daemon) ends its tokens after each command,
+ * so that a draft one of its commands left unfinished counts as left too.
+ */
+public final class DraftOwners {
+  private static final Set<String> ACTIVE = ConcurrentHashMap.newKeySet();
+
+  private DraftOwners() {}
+
+  /** A new owner token for this process, active until {@link #endAll}. */
+  static String claim() {
+    String token = Catalog.processToken();
+    ACTIVE.add(token);
+    return token;
+  }
+
+  /** Whether {@code owner} has ended: its process is gone, or it is this process's and no longer active. */
+  static boolean ended(String owner) {
+    return Catalog.isStale(owner) || isThisProcess(owner) && !ACTIVE.contains(owner);
+  }
+
+  /** Whether {@code owner} names this process. */
+  static boolean isThisProcess(String owner) {
+    return owner.split(" ")[0].equals(Catalog.processToken().split(" ")[0]);
+  }
+
+  /** Ends every token this process took: called when a command ends in a process that runs more. */
+  public static void endAll() {
+    ACTIVE.clear();
+  }
+}

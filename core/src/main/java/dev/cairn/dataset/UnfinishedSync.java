@@ -1,0 +1,60 @@
+package dev.cairn.dataset;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Finds and takes the draft an interrupted {@code sync --project --name} left, for the same
+ * command run again (spec/datasets.md, "Adding files").
+ */
+final class UnfinishedSync {
+  private UnfinishedSync() {}
+
+  /**
+   * The newest draft of {@code o}'s dataset and parents that {@code command} with these arguments
+   * created and changed alone (its log says so) and whose owner has ended, now owned by this
+   * process; null if there is none. Each is taken under its lock, without waiting: a draft whose
+   * lock a live process holds is being filled or taken by it, and of two runs that find the same
+   * draft one takes it and the other makes a version of its own.
+   */
+  static Dataset take(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
+    List<String> parents = new ArrayList<>();
+    for (String p : o.parents()) {
+      parents.add(repo.catalog().resolve(p));
+    }
+    List<DatasetRecord> left = new ArrayList<>();
+    for (DatasetRecord r : repo.list(o.project(), "^" + Pattern.quote(o.name()) + "$", List.of())) {
+      if (isLeft(r, o, parents, command, argv)) {
+        left.add(r);
+      }
+    }
+    left.sort(Comparator.comparingLong(DatasetRecord::createdMillis).reversed());
+    for (DatasetRecord r : left) {
+      try (Catalog.Lock lock = repo.catalog().tryLock(r.id())) {
+        if (lock == null) {
+          continue;
+        }
+        DatasetRecord now;
+        try {
+          now = repo.catalog().read(r.id());
+        } catch (dev.cairn.errors.DatasetNotFoundException deleted) {
+          continue;
+        }
+        if (isLeft(now, o, parents, command, argv)) {
+          repo.catalog().write(now.toBuilder().owner(DraftOwners.claim()).build());
+          return repo.get(r.id());
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isLeft(DatasetRecord r, CreateOptions o, List<String> parents, String command, List<String> argv) {
+    return r.isDraft() && r.owner() != null && DraftOwners.ended(r.owner()) && r.project().equals(o.project())
+        && r.name().equals(o.name()) && r.parents().equals(parents)
+        && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv));
+  }
+}
