@@ -98,6 +98,7 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf("%nLook around:%n");
       out.printf("   bin/cairn %s search%n", r);
       out.printf("   bin/cairn %s list --id %s%n", r, merged.id().substring(0, 8));
+      out.printf("   bin/cairn %s show --id %s%n", r, merged.id().substring(0, 8));
       out.printf("   bin/cairn %s log --id %s%n", r, v2.id().substring(0, 8));
       out.printf("   bin/cairn %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
       out.printf("   bin/cairn %s serve        # the web UI%n", r);

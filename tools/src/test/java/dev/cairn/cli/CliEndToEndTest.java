@@ -229,6 +229,19 @@ class CliEndToEndTest {
   }
 
   @Test
+  void quickstartRunsTheWholeDemoAndItsSuggestionsWork() throws IOException {
+    Cli q = new Cli(tmp.resolve("qs"));
+    Cli.Result r = q.ok("quickstart");
+    assertThat(r.out()).contains("Cached read-only copy of the merged version: ");
+    java.util.regex.Matcher show = java.util.regex.Pattern.compile("show --id ([0-9a-f]{8})").matcher(r.out());
+    assertThat(show.find()).as(r.out()).isTrue();
+    Map<String, Object> merged = q.ok("show", "--id", show.group(1), "--json").obj();
+    assertThat((List<?>) merged.get("parents")).hasSize(2);
+    assertThat(merged).containsEntry("state", "final");
+    assertThat(q.ok("fsck").out()).contains("0 errors");
+  }
+
+  @Test
   void onlyCommandsThatStoreVersionsMakeARepository() throws IOException {
     Path typo = tmp.resolve("typo/repo");
     Cli t = new Cli(typo);
