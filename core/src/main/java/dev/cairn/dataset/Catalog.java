@@ -311,34 +311,28 @@ public final class Catalog {
    * @throws DatasetLockedException if another live process keeps it past the wait
    */
   public Lock lock(String id) throws IOException {
-    Path file = locks.resolve(id + ".lock");
-    String token = processToken();
     long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
     while (true) {
-      try {
-        create(file, token);
-        return new Lock(file, token);
-      } catch (FileAlreadyExistsException e) {
+      Lock lock = tryLock(id);
+      if (lock != null) {
+        return lock;
+      }
+      Path file = locks.resolve(id + ".lock");
+      if (System.currentTimeMillis() > deadline) {
         String holder;
         try {
           holder = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException gone) {
+        } catch (NoSuchFileException released) {
           continue;
         }
-        if (isStale(holder)) {
-          breakLock(file, holder);
-          continue;
-        }
-        if (System.currentTimeMillis() > deadline) {
-          throw new DatasetLockedException("Cannot change dataset version " + id + ": process "
-              + holder.split(" ")[0] + " is changing it (if no cairn runs there, delete " + file + ")");
-        }
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
-        }
+        throw new DatasetLockedException("Cannot change dataset version " + id + ": process "
+            + holder.split(" ")[0] + " is changing it (if no cairn runs there, delete " + file + ")");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
       }
     }
   }

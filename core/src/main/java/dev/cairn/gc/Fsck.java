@@ -15,7 +15,6 @@ import dev.cairn.manifest.TreeFormat;
 import dev.cairn.manifest.TreeNode;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
-import dev.cairn.object.ObjectType;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
 import java.io.IOException;
@@ -119,16 +118,8 @@ public final class Fsck {
 
   /** Closed versions whose record file is gone though their version object is here (repair rebuilds them). */
   private void checkLostRecords(PackScan scan, ScanReader reader, List<Problem> problems) throws IOException {
-    for (Map.Entry<ObjectId, PackScan.Place> e : scan.intact.entrySet()) {
-      if (e.getValue().entry().type() != ObjectType.VERSION) {
-        continue;
-      }
-      Version v;
-      try {
-        v = VersionFormat.decode(reader.open(e.getKey()).bytes(), e.getKey());
-      } catch (IOException bad) {
-        continue; // reported with the packs
-      }
+    for (Map.Entry<ObjectId, Version> e : scan.versions(reader).entrySet()) {
+      Version v = e.getValue();
       String id = RecordRecovery.datasetId(v);
       // An unreadable record is reported as such above.
       if (id == null || repo.catalog().exists(id) || !RecordRecovery.isLost(repo, v)) {

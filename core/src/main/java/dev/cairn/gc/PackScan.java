@@ -9,6 +9,10 @@ import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFile;
 import dev.cairn.internal.pack.PackFormat;
+import dev.cairn.object.ObjectType;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +140,20 @@ final class PackScan {
   Set<ObjectId> lost() {
     Set<ObjectId> out = new HashSet<>(damaged);
     out.removeAll(intact.keySet());
+    return out;
+  }
+  /** The intact version objects that decode, by id (one that does not is reported as corrupt elsewhere). */
+  Map<ObjectId, Version> versions(ObjectReader reader) throws IOException {
+    Map<ObjectId, Version> out = new TreeMap<>();
+    for (Map.Entry<ObjectId, Place> e : intact.entrySet()) {
+      if (e.getValue().entry().type() == ObjectType.VERSION) {
+        try {
+          out.put(e.getKey(), VersionFormat.decode(reader.open(e.getKey()).bytes(), e.getKey()));
+        } catch (IOException bad) {
+          // left out
+        }
+      }
+    }
     return out;
   }
 }

@@ -9,9 +9,7 @@ import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.internal.pack.PackWriter;
-import dev.cairn.object.ObjectType;
 import dev.cairn.object.Version;
-import dev.cairn.object.VersionFormat;
 import dev.cairn.store.ObjectLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,16 +80,8 @@ public final class Repair {
   }
 
   private void recoverRecords(PackScan scan, ScanReader reader, List<String> actions) throws IOException {
-    for (Map.Entry<ObjectId, PackScan.Place> e : scan.intact.entrySet()) {
-      if (e.getValue().entry().type() != ObjectType.VERSION) {
-        continue;
-      }
-      Version v;
-      try {
-        v = VersionFormat.decode(reader.open(e.getKey()).bytes(), e.getKey());
-      } catch (IOException bad) {
-        continue;
-      }
+    for (Map.Entry<ObjectId, Version> e : scan.versions(reader).entrySet()) {
+      Version v = e.getValue();
       try (var r = repo.repository().objects().newReader()) {
         if (RecordRecovery.recover(repo, e.getKey(), v, r)) {
           actions.add("recovered the record of version " + RecordRecovery.datasetId(v) + " from its version object");
