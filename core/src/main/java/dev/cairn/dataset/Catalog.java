@@ -442,10 +442,24 @@ public final class Catalog {
 
   /** {@code <pid>@<host> <token>}: this process, as a lock's holder names it; see {@link #isStale}. */
   public static String processToken() {
-    return ProcessHandle.current().pid() + "@" + host() + " " + newId();
+    return processName() + " " + newId();
   }
 
+  /** {@code <pid>@<host>}: this process, the first word of its tokens. */
+  static String processName() {
+    return ProcessHandle.current().pid() + "@" + host();
+  }
+
+  /** This host's name, looked up once (a lookup may ask DNS; locks are taken at every change). */
   static String host() {
+    return HostName.NAME;
+  }
+
+  private static final class HostName {
+    static final String NAME = lookUp();
+  }
+
+  private static String lookUp() {
     String h = System.getenv("HOSTNAME");
     if (h == null || h.isBlank()) {
       try {

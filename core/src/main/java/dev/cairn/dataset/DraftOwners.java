@@ -29,7 +29,7 @@ public final class DraftOwners {
 
   /** Whether {@code owner} names this process. */
   static boolean isThisProcess(String owner) {
-    return owner.split(" ")[0].equals(Catalog.processToken().split(" ")[0]);
+    return owner.split(" ")[0].equals(Catalog.processName());
   }
 
   /** Ends every token this process took: called when a command ends in a process that runs more. */
