@@ -5,6 +5,7 @@ import dev.cairn.internal.concurrent.TaskWindow;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.fs.Writeback;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
@@ -160,7 +161,8 @@ public final class LocalCache {
     ExecutorService pool = Workers.pool("cairn-get", threads);
     try (ObjectReader reader = repo.objects().newReader();
         ObjectReader manifestReader = repo.objects().newReader();
-        ExternalFiles links = new ExternalFiles(storageConf.get(), repo.objects().algorithm())) {
+        ExternalFiles links = new ExternalFiles(storageConf.get(), repo.objects().algorithm());
+        Writeback writeback = new Writeback(threads * 16)) {
       Manifest manifest = new Manifest(new NodeLoader(manifestReader), root);
       Selection.Totals totals = selection.totals(manifest);
       progress.start("writing " + Text.count(totals.files(), "file"), totals.bytes());
@@ -171,7 +173,7 @@ public final class LocalCache {
           Path dest = dir.resolve(e.path());
           folders.ensure(dest.getParent());
           if (linked) {
-            Path cached = ensureCached(reader, links, folders, e);
+            Path cached = ensureCached(reader, links, folders, e, writeback);
             try {
               Files.createLink(dest, cached);
             } catch (UnsupportedOperationException | IOException noLinks) {
@@ -180,12 +182,14 @@ public final class LocalCache {
           } else {
             // Created with its mode (less the umask, as git and cp do): no chmod per file.
             writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
+            writeback.submit(dest, e.size());
           }
           progress.advance(e.size());
         });
         return true;
       });
       tasks.finish();
+      writeback.finish();
       return folders.under(dir);
     } finally {
       pool.shutdownNow();
@@ -233,7 +237,8 @@ public final class LocalCache {
     }
   }
 
-  private Path ensureCached(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e) throws IOException {
+  private Path ensureCached(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e, Writeback writeback)
+      throws IOException {
     String hex = e.digest().hex();
     Path p = files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
     if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
@@ -245,6 +250,7 @@ public final class LocalCache {
       writeContent(reader, links, e, tmp, REGULAR);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      writeback.submit(p, e.size());
     } finally {
       Files.deleteIfExists(tmp);
     }
