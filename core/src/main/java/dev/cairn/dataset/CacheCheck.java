@@ -129,10 +129,22 @@ public final class CacheCheck {
           } else if (paths.contains(e.path()) && !linksTo(folder.resolve(e.path()), e, intact)) {
             wrong.add(e.path()); // a link to intact content, but another file's
           }
-          if (name.equals(id) && !paths.contains(e.path())) {
-            missing++;
-            firstMissing = firstMissing == null ? e.path() : firstMissing;
-          }
+        }
+        // A whole version's folder, or a part's, must hold every file of its selection. A
+        // filtered folder's name keeps only a hash of its patterns: its selection is not known.
+        Selection selection = Selection.ofKey(name.substring(id.length()));
+        if (selection != null) {
+          long[] count = new long[1];
+          String[] first = new String[1];
+          selection.forEach(new Manifest(new NodeLoader(reader), root), e -> {
+            if (!paths.contains(e.path())) {
+              count[0]++;
+              first[0] = first[0] == null ? e.path() : first[0];
+            }
+            return true;
+          });
+          missing = count[0];
+          firstMissing = first[0];
         }
       }
       wrong.addAll(suspects.keySet()); // not in the version at all

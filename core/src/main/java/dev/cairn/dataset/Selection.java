@@ -57,6 +57,23 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   }
 
   /**
+   * The selection whose {@link #key()} is {@code key}, or null if the key names filters (whose
+   * patterns it holds only as a hash) or is not a key.
+   */
+  static Selection ofKey(String key) {
+    if (key.isEmpty()) {
+      return ALL;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.part-(\\d{1,9})-of-(\\d{1,9})").matcher(key);
+    if (!m.matches()) {
+      return null;
+    }
+    int part = Integer.parseInt(m.group(1));
+    int numParts = Integer.parseInt(m.group(2));
+    return numParts > 1 && part < numParts ? part(part, numParts) : null;
+  }
+
+  /**
    * Whether the file at position {@code cumulativeBefore} (bytes of all earlier files) of
    * {@code size} bytes, or the {@code index}-th file when the version has no bytes, is in this
    * selection's part.

@@ -23,4 +23,18 @@ class SelectionTest {
     assertThat(new Selection(0, 1, List.of(Glob.of("*.txt"))).isAll()).isFalse();
     assertThat(Selection.part(1, 3).key()).isEqualTo(".part-1-of-3");
   }
+
+  @Test
+  void aPartIsReadBackFromItsKeyAndAFilterIsNot() {
+    for (int n = 1; n <= 9; n++) {
+      for (int k = 0; k < n; k++) {
+        assertThat(Selection.ofKey(Selection.part(k, n).key())).isEqualTo(Selection.part(k, n));
+      }
+    }
+    assertThat(Selection.ofKey("")).isEqualTo(Selection.ALL);
+    assertThat(Selection.ofKey(new Selection(0, 2, List.of(Glob.of("*.txt"))).key())).isNull();
+    assertThat(Selection.ofKey(".part-3-of-3")).isNull();
+    assertThat(Selection.ofKey(".part-0-of-1")).isNull(); // never made: a whole version has no key
+    assertThat(Selection.ofKey("-copy")).isNull();
+  }
 }

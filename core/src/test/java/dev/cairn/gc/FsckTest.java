@@ -81,6 +81,27 @@ class FsckTest {
   }
 
   @Test
+  void aPartsFolderMissingOneOfItsFilesIsFound() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 6, 20_000));
+      Path part = v.getLocalCopy(1, 2);
+      List<Path> held;
+      try (var s = Files.list(part)) {
+        held = s.sorted().toList();
+      }
+      assertThat(held).hasSizeBetween(1, 5);
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      Files.delete(held.get(0));
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
+          .satisfies(p -> assertThat(p.where()).isEqualTo(part.toString()))
+          .satisfies(p -> assertThat(p.message()).contains("1 file of the version missing, first '" + held.get(0).getFileName() + "'"));
+      new Repair(repo, Progress.NONE).run();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(v.getLocalCopy(1, 2).resolve(held.get(0).getFileName())).exists();
+    }
+  }
+
+  @Test
   void everyDamagedObjectIsFoundAndUndamagedVersionsStayReadable() throws IOException {
     Path dir = tmp.resolve("r");
     String goodId;
