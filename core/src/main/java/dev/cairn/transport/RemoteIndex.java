@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,15 +21,52 @@ import java.util.zip.CRC32C;
 /**
  * What objects a remote holds and where: read from the index sections at the end of its packs
  * (two ranged reads per pack), cached locally by pack name since packs never change.
+ *
+ * <p>Held compactly, for remotes of millions of objects under a small heap: each pack's section
+ * as read (entries sorted by id, {@link PackFormat#ENTRY_SIZE} bytes each) and one array of
+ * {@code long}s naming every distinct id's entry in id order, about 61 bytes an object, where
+ * objects and maps of them took about 170. Lookups are binary searches.
  */
 final class RemoteIndex {
   /** An object's place on the remote. */
   record Location(String pack, PackEntry entry) {}
 
-  private final Map<ObjectId, Location> objects = new HashMap<>();
-  /** pack → block offset → the objects in that block. */
-  private final Map<String, Map<Long, List<PackEntry>>> blocks = new HashMap<>();
+  /** One pack's index section: {@code count} entries sorted by id. */
+  private static final class PackIndex {
+    final String name;
+    final byte[] section;
+    final int count;
+    /** Entry numbers in block order, made on the first {@link RemoteIndex#block} call. */
+    int[] byBlock;
+
+    PackIndex(String name, byte[] section) {
+      this.name = name;
+      this.section = section;
+      this.count = (section.length - PackFormat.INDEX_HEADER_SIZE) / PackFormat.ENTRY_SIZE;
+    }
+
+    static int offset(int i) {
+      return PackFormat.INDEX_HEADER_SIZE + i * PackFormat.ENTRY_SIZE;
+    }
+
+    long blockOffset(int i) {
+      return Bytes.u64(section, offset(i) + 33);
+    }
+
+    PackEntry entry(int i) {
+      int p = offset(i);
+      return new PackEntry(ObjectId.fromBytes(section, p), ObjectType.fromCode(section[p + 32] & 0xFF), Bytes.u64(section, p + 33),
+          (int) Bytes.u32(section, p + 41), (int) Bytes.u32(section, p + 45), (int) Bytes.u32(section, p + 49));
+    }
+  }
+
+  private final List<PackIndex> packs = new ArrayList<>();
+  private final Map<String, PackIndex> packsByName = new HashMap<>();
   private final Map<String, Long> packSizes = new HashMap<>();
+  /** Every distinct id of the loaded packs once, in id order: pack number << 32 | entry number. */
+  private long[] sorted = new long[0];
+  /** Objects of the packs uploaded since the load and not in a loaded one. */
+  private final Map<ObjectId, Location> uploaded = new HashMap<>();
 
   private RemoteIndex() {}
 
@@ -41,13 +79,14 @@ final class RemoteIndex {
     RemoteIndex idx = new RemoteIndex();
     for (RemoteFile f : storage.list(RemoteLayout.PACKS)) {
       String name = RemoteLayout.packName(f.name());
-      if (name == null) {
+      if (name == null || idx.packsByName.containsKey(name)) {
         continue;
       }
       idx.packSizes.put(name, f.size());
       byte[] section = cachedSection(storage, f, name, cacheDir);
       idx.add(name, section, f.name());
     }
+    idx.sortIds();
     forgetGonePacks(cacheDir, idx.packSizes.keySet());
     return idx;
   }
@@ -106,6 +145,7 @@ final class RemoteIndex {
         && Bytes.u32(section, 4) * PackFormat.ENTRY_SIZE == section.length - PackFormat.INDEX_HEADER_SIZE;
   }
 
+  /** Checks a pack's section entry by entry: its types known, its ids strictly increasing. */
   private void add(String pack, byte[] section, String where) throws CorruptObjectException {
     if (section.length < PackFormat.INDEX_HEADER_SIZE || section[0] != 'C' || section[1] != 'R' || section[2] != 'N' || section[3] != 'I') {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, where, "bad remote index");
@@ -115,51 +155,146 @@ final class RemoteIndex {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, where, "remote index count mismatch");
     }
     for (int i = 0; i < count; i++) {
-      int p = PackFormat.INDEX_HEADER_SIZE + i * PackFormat.ENTRY_SIZE;
-      ObjectId id = ObjectId.fromBytes(section, p);
-      ObjectType type = ObjectType.fromCode(section[p + 32] & 0xFF);
-      if (type == null) {
-        throw new CorruptObjectException(id, CorruptObjectException.Reason.MALFORMED, where, "unknown type");
+      int p = PackIndex.offset(i);
+      if (ObjectType.fromCode(section[p + 32] & 0xFF) == null) {
+        throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where, "unknown type");
       }
-      PackEntry e = new PackEntry(id, type, Bytes.u64(section, p + 33), (int) Bytes.u32(section, p + 41),
-          (int) Bytes.u32(section, p + 45), (int) Bytes.u32(section, p + 49));
-      objects.putIfAbsent(id, new Location(pack, e));
-      blocks.computeIfAbsent(pack, k -> new HashMap<>()).computeIfAbsent(e.blockOffset(), k -> new java.util.ArrayList<>()).add(e);
+      if (i > 0 && ObjectId.compareRaw(section, p - PackFormat.ENTRY_SIZE, section, p) >= 0) {
+        throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where, "remote index not sorted");
+      }
     }
+    PackIndex pi = new PackIndex(pack, section);
+    packs.add(pi);
+    packsByName.put(pack, pi);
   }
 
-  /** Every object stored in the block at {@code offset} of {@code pack}. */
+  /**
+   * Merges the packs' sorted sections into {@link #sorted}; of an id in several packs, the first
+   * pack listed keeps it.
+   */
+  private void sortIds() {
+    long total = 0;
+    for (PackIndex p : packs) {
+      total += p.count;
+    }
+    long[] out = new long[(int) Math.min(Integer.MAX_VALUE - 8, total)];
+    int n = 0;
+    java.util.PriorityQueue<int[]> heads = new java.util.PriorityQueue<>((a, b) -> {
+      int c = ObjectId.compareRaw(packs.get(a[0]).section, PackIndex.offset(a[1]), packs.get(b[0]).section, PackIndex.offset(b[1]));
+      return c != 0 ? c : Integer.compare(a[0], b[0]);
+    });
+    for (int k = 0; k < packs.size(); k++) {
+      if (packs.get(k).count > 0) {
+        heads.add(new int[] {k, 0});
+      }
+    }
+    while (!heads.isEmpty()) {
+      int[] h = heads.poll();
+      long ref = (long) h[0] << 32 | h[1];
+      if (n == 0 || compare(out[n - 1], ref) != 0) {
+        out[n++] = ref;
+      }
+      if (++h[1] < packs.get(h[0]).count) {
+        heads.add(h);
+      }
+    }
+    sorted = java.util.Arrays.copyOf(out, n);
+  }
+
+  private int compare(long a, long b) {
+    return ObjectId.compareRaw(packs.get((int) (a >>> 32)).section, PackIndex.offset((int) a),
+        packs.get((int) (b >>> 32)).section, PackIndex.offset((int) b));
+  }
+
+  /** The position of {@code id} in {@link #sorted}, or -1. */
+  private int find(ObjectId id) {
+    byte[] raw = id.toBytes();
+    int lo = 0;
+    int hi = sorted.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      long ref = sorted[mid];
+      int c = ObjectId.compareRaw(packs.get((int) (ref >>> 32)).section, PackIndex.offset((int) ref), raw, 0);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
+
+  /** Every object stored in the block at {@code offset} of {@code pack} (a loaded pack). */
   List<PackEntry> block(String pack, long offset) {
-    return blocks.getOrDefault(pack, Map.of()).getOrDefault(offset, List.of());
+    PackIndex p = packsByName.get(pack);
+    if (p == null) {
+      return List.of();
+    }
+    int[] order = byBlock(p);
+    int lo = 0;
+    int hi = order.length;
+    while (lo < hi) { // the first entry whose block is at offset or later
+      int mid = (lo + hi) >>> 1;
+      if (p.blockOffset(order[mid]) < offset) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    List<PackEntry> out = new ArrayList<>();
+    for (int i = lo; i < order.length && p.blockOffset(order[i]) == offset; i++) {
+      out.add(p.entry(order[i]));
+    }
+    return out;
+  }
+
+  private static synchronized int[] byBlock(PackIndex p) {
+    if (p.byBlock == null) {
+      p.byBlock = java.util.stream.IntStream.range(0, p.count).boxed()
+          .sorted(java.util.Comparator.comparingLong(p::blockOffset)).mapToInt(Integer::intValue).toArray();
+    }
+    return p.byBlock;
   }
 
   boolean has(ObjectId id) {
-    return objects.containsKey(id);
+    return find(id) >= 0 || uploaded.containsKey(id);
   }
 
   Location locate(ObjectId id) {
-    return objects.get(id);
+    int at = find(id);
+    if (at < 0) {
+      return uploaded.get(id);
+    }
+    long ref = sorted[at];
+    PackIndex p = packs.get((int) (ref >>> 32));
+    return new Location(p.name, p.entry((int) ref));
   }
 
   /** Marks objects of a pack just uploaded as present. */
   void addUploaded(String pack, List<PackEntry> entries) {
     for (PackEntry e : entries) {
-      objects.putIfAbsent(e.id(), new Location(pack, e));
+      if (find(e.id()) < 0) {
+        uploaded.putIfAbsent(e.id(), new Location(pack, e));
+      }
     }
   }
 
   int size() {
-    return objects.size();
+    return sorted.length + uploaded.size();
   }
 
-  /** Names of the packs indexed, with their entries. */
+  /** Names of the packs loaded, with their entries. */
   Map<String, List<PackEntry>> packs() {
     Map<String, List<PackEntry>> out = new java.util.TreeMap<>();
-    blocks.forEach((pack, byOffset) -> {
-      List<PackEntry> all = new java.util.ArrayList<>();
-      byOffset.values().forEach(all::addAll);
-      out.put(pack, all);
-    });
+    for (PackIndex p : packs) {
+      List<PackEntry> all = new ArrayList<>(p.count);
+      for (int i = 0; i < p.count; i++) {
+        all.add(p.entry(i));
+      }
+      out.put(p.name, all);
+    }
     return out;
   }
 
