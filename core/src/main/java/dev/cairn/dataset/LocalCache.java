@@ -168,26 +168,39 @@ public final class LocalCache {
       progress.start("writing " + Text.count(totals.files(), "file"), totals.bytes());
       Folders folders = new Folders();
       TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
-      selection.forEach(manifest, e -> {
-        tasks.submit(() -> {
-          Path dest = dir.resolve(e.path());
-          folders.ensure(dest.getParent());
-          if (linked) {
-            Path cached = ensureCached(reader, links, folders, e, writeback);
-            try {
-              Files.createLink(dest, cached);
-            } catch (UnsupportedOperationException | IOException noLinks) {
-              Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-          } else {
-            // Created with its mode (less the umask, as git and cp do): no chmod per file.
-            writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
-            writeback.submit(dest, e.size());
+      EntryWriter writer = e -> {
+        Path dest = dir.resolve(e.path());
+        folders.ensure(dest.getParent());
+        if (linked) {
+          Path cached = ensureCached(reader, links, folders, e, writeback);
+          try {
+            Files.createLink(dest, cached);
+          } catch (UnsupportedOperationException | IOException noLinks) {
+            Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
           }
-          progress.advance(e.size());
-        });
+        } else {
+          // Created with its mode (less the umask, as git and cp do): no chmod per file.
+          writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
+          writeback.submit(dest, e.size());
+        }
+        progress.advance(e.size());
+      };
+      // A task writes a run of files of one folder, so that the threads mostly create files in
+      // different folders: files created in one folder at once wait for its lock, and on Linux
+      // the waiting thread spins while the other allocates an inode.
+      List<FileEntry> run = new ArrayList<>();
+      long[] runBytes = new long[1];
+      selection.forEach(manifest, e -> {
+        if (!run.isEmpty() && (!sameFolder(run.get(run.size() - 1), e) || run.size() >= RUN_FILES || runBytes[0] + e.size() > RUN_BYTES)) {
+          submitRun(tasks, writer, run);
+          run.clear();
+          runBytes[0] = 0;
+        }
+        run.add(e);
+        runBytes[0] += e.size();
         return true;
       });
+      submitRun(tasks, writer, run);
       tasks.finish();
       writeback.finish();
       return folders.under(dir);
@@ -195,6 +208,33 @@ public final class LocalCache {
       pool.shutdownNow();
       progress.finish();
     }
+  }
+
+  /** Files, and their bytes, that one task of {@link #writeFiles} writes at most. */
+  private static final int RUN_FILES = 4096;
+  private static final long RUN_BYTES = 64L << 20;
+
+  /** Writes one file of a version. */
+  @FunctionalInterface
+  private interface EntryWriter {
+    void write(FileEntry e) throws IOException;
+  }
+
+  private static void submitRun(TaskWindow tasks, EntryWriter writer, List<FileEntry> run) throws IOException {
+    if (run.isEmpty()) {
+      return;
+    }
+    List<FileEntry> files = List.copyOf(run);
+    tasks.submit(() -> {
+      for (FileEntry e : files) {
+        writer.write(e);
+      }
+    });
+  }
+
+  private static boolean sameFolder(FileEntry a, FileEntry b) {
+    int slash = a.path().lastIndexOf('/');
+    return slash == b.path().lastIndexOf('/') && a.path().regionMatches(0, b.path(), 0, Math.max(0, slash));
   }
 
   /**
