@@ -41,10 +41,10 @@ public final class Writeback implements AutoCloseable {
   }
 
   /**
-   * Starts the writeback of {@code file}, whose {@code size} bytes are written, in the background;
-   * does nothing if it is smaller than {@link #MIN_SIZE}, or in the background if the hint is not
-   * {@link #available()}.
-   * Waits while {@code window} files wait already.
+   * Starts the writeback of {@code file}, whose {@code size} bytes are written, in the background
+   * (where the hint is not {@link #available()}, the background thread finds that and does
+   * nothing); does nothing at all if {@code size} is less than {@link #MIN_SIZE}. Waits while
+   * {@code window} files wait already.
    */
   public void submit(Path file, long size) throws IOException {
     if (size >= MIN_SIZE) {
