@@ -45,18 +45,15 @@ final class RemoteIndex {
       this.count = (section.length - PackFormat.INDEX_HEADER_SIZE) / PackFormat.ENTRY_SIZE;
     }
 
-    static int offset(int i) {
-      return PackFormat.INDEX_HEADER_SIZE + i * PackFormat.ENTRY_SIZE;
-    }
-
     long blockOffset(int i) {
-      return Bytes.u64(section, offset(i) + 33);
+      return Bytes.u64(section, PackFormat.entryOffset(i) + PackFormat.ENTRY_BLOCK_OFFSET);
     }
 
     PackEntry entry(int i) {
-      int p = offset(i);
-      return new PackEntry(ObjectId.fromBytes(section, p), ObjectType.fromCode(section[p + 32] & 0xFF), Bytes.u64(section, p + 33),
-          (int) Bytes.u32(section, p + 41), (int) Bytes.u32(section, p + 45), (int) Bytes.u32(section, p + 49));
+      int p = PackFormat.entryOffset(i);
+      return new PackEntry(ObjectId.fromBytes(section, p), ObjectType.fromCode(section[p + PackFormat.ENTRY_TYPE] & 0xFF),
+          Bytes.u64(section, p + PackFormat.ENTRY_BLOCK_OFFSET), (int) Bytes.u32(section, p + PackFormat.ENTRY_BLOCK_LENGTH),
+          (int) Bytes.u32(section, p + PackFormat.ENTRY_OFFSET_IN_BLOCK), (int) Bytes.u32(section, p + PackFormat.ENTRY_LENGTH));
     }
   }
 
@@ -155,8 +152,8 @@ final class RemoteIndex {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, where, "remote index count mismatch");
     }
     for (int i = 0; i < count; i++) {
-      int p = PackIndex.offset(i);
-      if (ObjectType.fromCode(section[p + 32] & 0xFF) == null) {
+      int p = PackFormat.entryOffset(i);
+      if (ObjectType.fromCode(section[p + PackFormat.ENTRY_TYPE] & 0xFF) == null) {
         throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where, "unknown type");
       }
       if (i > 0 && ObjectId.compareRaw(section, p - PackFormat.ENTRY_SIZE, section, p) >= 0) {
@@ -180,7 +177,7 @@ final class RemoteIndex {
     long[] out = new long[(int) Math.min(Integer.MAX_VALUE - 8, total)];
     int n = 0;
     java.util.PriorityQueue<int[]> heads = new java.util.PriorityQueue<>((a, b) -> {
-      int c = ObjectId.compareRaw(packs.get(a[0]).section, PackIndex.offset(a[1]), packs.get(b[0]).section, PackIndex.offset(b[1]));
+      int c = ObjectId.compareRaw(packs.get(a[0]).section, PackFormat.entryOffset(a[1]), packs.get(b[0]).section, PackFormat.entryOffset(b[1]));
       return c != 0 ? c : Integer.compare(a[0], b[0]);
     });
     for (int k = 0; k < packs.size(); k++) {
@@ -202,8 +199,8 @@ final class RemoteIndex {
   }
 
   private int compare(long a, long b) {
-    return ObjectId.compareRaw(packs.get((int) (a >>> 32)).section, PackIndex.offset((int) a),
-        packs.get((int) (b >>> 32)).section, PackIndex.offset((int) b));
+    return ObjectId.compareRaw(packs.get((int) (a >>> 32)).section, PackFormat.entryOffset((int) a),
+        packs.get((int) (b >>> 32)).section, PackFormat.entryOffset((int) b));
   }
 
   /** The position of {@code id} in {@link #sorted}, or -1. */
@@ -214,7 +211,7 @@ final class RemoteIndex {
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       long ref = sorted[mid];
-      int c = ObjectId.compareRaw(packs.get((int) (ref >>> 32)).section, PackIndex.offset((int) ref), raw, 0);
+      int c = ObjectId.compareRaw(packs.get((int) (ref >>> 32)).section, PackFormat.entryOffset((int) ref), raw, 0);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {

@@ -153,13 +153,13 @@ public final class PackFile implements AutoCloseable {
     List<PackEntry> out = new ArrayList<>(entryCount);
     ObjectId previous = null;
     for (int i = 0; i < entryCount; i++) {
-      int p = PackFormat.INDEX_HEADER_SIZE + i * PackFormat.ENTRY_SIZE;
+      int p = PackFormat.entryOffset(i);
       ObjectId id = ObjectId.fromBytes(index, p);
-      ObjectType type = ObjectType.fromCode(index[p + 32] & 0xFF);
-      long blockOffset = Bytes.u64(index, p + 33);
-      long blockLength = Bytes.u32(index, p + 41);
-      long offsetInBlock = Bytes.u32(index, p + 45);
-      long len = Bytes.u32(index, p + 49);
+      ObjectType type = ObjectType.fromCode(index[p + PackFormat.ENTRY_TYPE] & 0xFF);
+      long blockOffset = Bytes.u64(index, p + PackFormat.ENTRY_BLOCK_OFFSET);
+      long blockLength = Bytes.u32(index, p + PackFormat.ENTRY_BLOCK_LENGTH);
+      long offsetInBlock = Bytes.u32(index, p + PackFormat.ENTRY_OFFSET_IN_BLOCK);
+      long len = Bytes.u32(index, p + PackFormat.ENTRY_LENGTH);
       String where = path + " index entry " + i;
       if (previous != null && previous.compareTo(id) >= 0) {
         throw new CorruptObjectException(id, Reason.MALFORMED, where, "index not sorted");

@@ -27,6 +27,18 @@ public final class PackFormat {
   public static final int ENTRY_SIZE = 32 + 1 + 8 + 4 + 4 + 4;
   public static final int TRAILER_SIZE = 8 + 4 + 4 + 4;
 
+  /** Where the fields of an index entry start, from the entry's first byte (its id). */
+  public static final int ENTRY_TYPE = 32;
+  public static final int ENTRY_BLOCK_OFFSET = 33;
+  public static final int ENTRY_BLOCK_LENGTH = 41;
+  public static final int ENTRY_OFFSET_IN_BLOCK = 45;
+  public static final int ENTRY_LENGTH = 49;
+
+  /** Where entry {@code i} starts in an index section. */
+  public static int entryOffset(int i) {
+    return INDEX_HEADER_SIZE + i * ENTRY_SIZE;
+  }
+
   /** Block codec: bytes stored as they are. */
   public static final int CODEC_STORED = 0;
   /** Block codec: one zstd frame. */
