@@ -176,8 +176,9 @@ final class RemoteIndex {
     }
     long[] out = new long[(int) Math.min(Integer.MAX_VALUE - 8, total)];
     int n = 0;
+    // Heads of the packs' sections as {pack, entry}; of equal ids, the earlier pack's comes first.
     java.util.PriorityQueue<int[]> heads = new java.util.PriorityQueue<>((a, b) -> {
-      int c = ObjectId.compareRaw(packs.get(a[0]).section, PackFormat.entryOffset(a[1]), packs.get(b[0]).section, PackFormat.entryOffset(b[1]));
+      int c = compare(ref(a[0], a[1]), ref(b[0], b[1]));
       return c != 0 ? c : Integer.compare(a[0], b[0]);
     });
     for (int k = 0; k < packs.size(); k++) {
@@ -187,7 +188,7 @@ final class RemoteIndex {
     }
     while (!heads.isEmpty()) {
       int[] h = heads.poll();
-      long ref = (long) h[0] << 32 | h[1];
+      long ref = ref(h[0], h[1]);
       if (n == 0 || compare(out[n - 1], ref) != 0) {
         out[n++] = ref;
       }
@@ -196,6 +197,11 @@ final class RemoteIndex {
       }
     }
     sorted = java.util.Arrays.copyOf(out, n);
+  }
+
+  /** Names entry {@code entry} of pack number {@code pack}, as {@link #sorted} holds it. */
+  private static long ref(int pack, int entry) {
+    return (long) pack << 32 | entry;
   }
 
   private int compare(long a, long b) {
