@@ -210,6 +210,22 @@ public final class Catalog {
     }
   }
 
+  /** The highest version string reserved for a project and name, or null. */
+  String highestReservedVersion(String project, String name) throws IOException {
+    Path dir = versionDir(project, name);
+    if (!Files.isDirectory(dir)) {
+      return null;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).max(VersionStrings.ORDER).orElse(null);
+    }
+  }
+
+  /** Whether a version string is reserved for a project and name. */
+  boolean isReserved(String project, String name, String version) {
+    return !version.startsWith(".") && Files.exists(versionDir(project, name).resolve(version));
+  }
+
   /**
    * Reserves a version string for {@code id}: {@code requested} if given (failing if taken), else
    * the next after the highest reserved one, retrying if another process takes it first.
@@ -226,8 +242,8 @@ public final class Catalog {
       return requested;
     }
     for (int attempt = 0; attempt < 1000; attempt++) {
-      List<String> taken = reservedVersions(project, name);
-      String next = taken.isEmpty() ? VersionStrings.FIRST : VersionStrings.bump(taken.get(taken.size() - 1));
+      String highest = highestReservedVersion(project, name);
+      String next = highest == null ? VersionStrings.FIRST : VersionStrings.bump(highest);
       if (AtomicFiles.createIfAbsent(dir.resolve(next), content, tmp)) {
         return next;
       }

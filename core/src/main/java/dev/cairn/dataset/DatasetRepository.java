@@ -188,8 +188,8 @@ public final class DatasetRepository implements AutoCloseable {
             + " each hold one; give the project too");
       }
     }
-    matches.sort(Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
-    return matches.get(matches.size() - 1);
+    return java.util.Collections.max(matches,
+        Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
   }
 
   /** The newest version carrying every one of {@code tags}. */

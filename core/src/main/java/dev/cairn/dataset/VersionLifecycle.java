@@ -201,7 +201,7 @@ final class VersionLifecycle {
       } catch (IllegalArgumentException e) {
         throw new InvalidInputException("Cannot create version: " + e.getMessage());
       }
-      if (repo.catalog().reservedVersions(o.project(), o.name()).contains(o.version())) {
+      if (repo.catalog().isReserved(o.project(), o.name(), o.version())) {
         throw new InvalidInputException("Cannot create version: version " + o.version() + " of " + o.project() + "/" + o.name()
             + " already exists");
       }
@@ -221,9 +221,9 @@ final class VersionLifecycle {
         if (candidate == null) {
           List<String> taken = new ArrayList<>(repo.catalog().reservedVersions(o.project(), o.name()));
           taken.addAll(remote.reservedVersions(o.project(), o.name()));
-          taken.removeIf(v -> !VersionStrings.isValid(v)); // anything else a store lists there
-          taken.sort(VersionStrings.ORDER);
-          candidate = taken.isEmpty() ? VersionStrings.FIRST : VersionStrings.bump(taken.get(taken.size() - 1));
+          String highest = taken.stream().filter(VersionStrings::isValid) // anything else a store lists there
+              .max(VersionStrings.ORDER).orElse(null);
+          candidate = highest == null ? VersionStrings.FIRST : VersionStrings.bump(highest);
           if (lastTried != null && VersionStrings.compare(candidate, lastTried) <= 0) {
             // Never retry a string found taken, even if a listing does not show it yet.
             candidate = VersionStrings.bump(lastTried);

@@ -1,6 +1,8 @@
 package dev.cairn.dataset;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -38,24 +40,46 @@ public final class VersionStrings {
   public static final Comparator<String> ORDER = VersionStrings::compare;
 
   public static int compare(String a, String b) {
-    String[] x = a.split("[.+_-]");
-    String[] y = b.split("[.+_-]");
-    for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      int c = comparePart(x[i], y[i]);
+    List<String> x = parts(a);
+    List<String> y = parts(b);
+    for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
+      int c = comparePart(x.get(i), y.get(i));
       if (c != 0) {
         return c;
       }
     }
-    int c = Integer.compare(x.length, y.length);
+    int c = Integer.compare(x.size(), y.size());
     return c != 0 ? c : a.compareTo(b);
   }
 
+  /** The parts of {@code v} between the separators {@code . + _ -}, trailing empty parts left out. */
+  private static List<String> parts(String v) {
+    List<String> out = new ArrayList<>(4);
+    int start = 0;
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if (ch == '.' || ch == '+' || ch == '_' || ch == '-') {
+        out.add(v.substring(start, i));
+        start = i + 1;
+      }
+    }
+    if (out.isEmpty()) {
+      return List.of(v);
+    }
+    out.add(v.substring(start));
+    int n = out.size();
+    while (n > 0 && out.get(n - 1).isEmpty()) {
+      n--;
+    }
+    return out.subList(0, n);
+  }
+
   private static int comparePart(String a, String b) {
-    boolean na = a.chars().allMatch(Character::isDigit) && !a.isEmpty();
-    boolean nb = b.chars().allMatch(Character::isDigit) && !b.isEmpty();
+    boolean na = isNumber(a);
+    boolean nb = isNumber(b);
     if (na && nb) {
-      String ta = a.replaceFirst("^0+(?=.)", "");
-      String tb = b.replaceFirst("^0+(?=.)", "");
+      String ta = a.substring(leadingZeros(a));
+      String tb = b.substring(leadingZeros(b));
       int c = Integer.compare(ta.length(), tb.length());
       return c != 0 ? c : ta.compareTo(tb);
     }
@@ -63,6 +87,24 @@ public final class VersionStrings {
       return na ? 1 : -1;
     }
     return a.compareTo(b);
+  }
+
+  private static boolean isNumber(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return !s.isEmpty();
+  }
+
+  /** Leading zeros of a number, its last digit never counted. */
+  private static int leadingZeros(String digits) {
+    int n = 0;
+    while (n < digits.length() - 1 && digits.charAt(n) == '0') {
+      n++;
+    }
+    return n;
   }
 
   /** The version after {@code v}: its last number plus one ({@code 1.0.9} → {@code 1.0.10}). */

@@ -1,0 +1,63 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/** Version order: numeric parts compare as numbers, and the order is total and consistent. */
+class VersionStringsTest {
+  @Test
+  void numbersCompareAsNumbers() {
+    List<String> sorted = new ArrayList<>(List.of("1.0.10", "1.0.9", "1.0.0", "2.0", "1.0.09", "1.0.0-rc1", "1.0.a", "1.1"));
+    sorted.sort(VersionStrings.ORDER);
+    // a part that is text sorts before any number; equal numbers fall back to the text
+    assertThat(sorted).containsExactly("1.0.a", "1.0.0", "1.0.0-rc1", "1.0.09", "1.0.9", "1.0.10", "1.1", "2.0");
+  }
+
+  /** The comparison agrees with a plain model built on {@code String.split} and regular expressions. */
+  @Property(tries = 3000)
+  void agreesWithASplitModel(@ForAll("versions") String a, @ForAll("versions") String b) {
+    assertThat(Integer.signum(VersionStrings.compare(a, b))).as("%s vs %s", a, b).isEqualTo(Integer.signum(model(a, b)));
+    assertThat(Integer.signum(VersionStrings.compare(a, b))).isEqualTo(-Integer.signum(VersionStrings.compare(b, a)));
+  }
+
+  @Provide
+  Arbitrary<String> versions() {
+    return Arbitraries.strings().withChars("0019a.-_+").ofMinLength(1).ofMaxLength(9);
+  }
+
+  private static int model(String a, String b) {
+    String[] x = a.split("[.+_-]");
+    String[] y = b.split("[.+_-]");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      int c = modelPart(x[i], y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    int c = Integer.compare(x.length, y.length);
+    return c != 0 ? c : a.compareTo(b);
+  }
+
+  private static int modelPart(String a, String b) {
+    boolean na = a.matches("[0-9]+");
+    boolean nb = b.matches("[0-9]+");
+    if (na && nb) {
+      String ta = a.replaceFirst("^0+(?=.)", "");
+      String tb = b.replaceFirst("^0+(?=.)", "");
+      int c = Integer.compare(ta.length(), tb.length());
+      return c != 0 ? c : ta.compareTo(tb);
+    }
+    if (na != nb) {
+      return na ? 1 : -1;
+    }
+    return a.compareTo(b);
+  }
+}
