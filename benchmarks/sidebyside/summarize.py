@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Turns a side-by-side run (benchmarks/results/sidebyside/<run>/) into markdown tables.
 
-    python3 benchmarks/sidebyside/summarize.py RUN_DIR[:SECTION] [...] [--write-results benchmarks/RESULTS.md]
+    python3 benchmarks/sidebyside/summarize.py RUN_DIR[:SECTION[=TOOLS]] [...] [--write-results benchmarks/RESULTS.md]
 
 Several run directories are merged into one set of tables (e.g. a --no-mixed run of a million
 tiny files beside a --tiny-files 0 run of the mixed set); each keeps its machine block. RUN_DIR:mixed
-or RUN_DIR:tiny takes only that part of a run (the in-process figures belong to the tiny part). Reads raw.tsv (one row per timed command), machine.txt, inprocess.txt and log.txt. Every figure
+or RUN_DIR:tiny takes only that part of a run (the in-process figures belong to the tiny part), and
+RUN_DIR:tiny=restic,borg,git only those tools' rows of it (the in-process figures come with "cairn"),
+so that a newer run of Cairn alone can stand beside an older run's peers. Reads raw.tsv (one row
+per timed command), machine.txt, inprocess.txt and log.txt. Every figure
 is the median over repetitions. Ratios are Cairn / peer: below 1 means Cairn is faster (or
 smaller). With --write-results, replaces the text between the side-by-side markers in RESULTS.md.
 """
@@ -294,20 +297,28 @@ def targets(run, ops):
     return out
 
 
+def parse_spec(spec):
+    """RUN_DIR[:SECTION[=TOOL,...]] as (run dir, section or None, tools or None)."""
+    m = re.match(r"^(.*):(mixed|tiny)(?:=([\w,]+))?$", spec)
+    if not m:
+        return spec, None, None
+    return m.group(1), m.group(2), m.group(3).split(",") if m.group(3) else None
+
+
 def render(specs):
-    parts = [(spec.rsplit(":", 1) if spec.endswith((":mixed", ":tiny")) else (spec, None)) for spec in specs]
-    run_dirs = [d for d, _ in parts]
-    run = Run([r for d, section in parts for r in load(d) if section in (None, r["section"])])
+    parts = [parse_spec(spec) for spec in specs]
+    run = Run([r for d, section, tools in parts for r in load(d)
+               if section in (None, r["section"]) and (tools is None or r["tool"] in tools)])
     ops = {}
-    for d, section in parts:
-        if section in (None, "tiny"):
+    for d, section, tools in parts:
+        if section in (None, "tiny") and (tools is None or "cairn" in tools):
             for op, xs in inprocess(d).items():
                 ops.setdefault(op, []).extend(xs)
     loads = [num(r["other_load"]) for r in run.rows]
     loads = [x for x in loads if x is not None]
     out = []
     quick = False
-    for run_dir, section in parts:
+    for run_dir, section, tools in parts:
         machine = open(os.path.join(run_dir, "machine.txt")).read().strip() if os.path.exists(
             os.path.join(run_dir, "machine.txt")) else ""
         meta = dict(re.findall(r"(\w+)=(\S+)", machine.splitlines()[0])) if machine else {}
@@ -315,7 +326,8 @@ def render(specs):
         out += [f"Run `{os.path.basename(run_dir)}` ({meta.get('mode', '?')} mode: mixed set {meta.get('mixed_bytes', '?')}, "
                 f"{meta.get('reps', '?')} repetitions; {meta.get('tiny_files', '?')} tiny files; "
                 f"page cache dropped before each command: {'yes' if meta.get('drop_caches') == '1' else 'no'}). "
-                + (f"Only its {section} part is used here. " if section else "")
+                + (f"Only its {section} part is used here" + (f", for {', '.join(tools)}" if tools else "") + ". "
+                   if section else "")
                 + f"Raw rows: `{run_dir}/raw.tsv`.", "",
                 "```", machine, "```", ""]
     out += [f"Load from other processes during the timed commands (share of the {os.cpu_count()} cores): "

@@ -770,13 +770,15 @@ class SpecVectorsTest {
           assertThat(reader.open(k.getKey()).bytes()).isEqualTo(k.getValue());
         }
       }
-      // ... until merged into objects (id -> u32 pack number, u8 type, u64 block offset, u32 block
-      // length, u32 offset in block, u32 length), packs (name -> u32 number), pack-numbers (number -> name).
-      repo.packs().index().mergePending();
+      // ... until merged (by way of object-runs, whose bytes core's ObjectRunsTest checks) into objects
+      // (id -> u32 pack number, u8 type, u64 block offset, u32 block length, u32 offset in block,
+      // u32 length), packs (name -> u32 number), pack-numbers (number -> name).
+      repo.packs().index().mergeAll();
       List<String> dbNames = env.getDbiNames().stream().map(n -> new String(n, StandardCharsets.US_ASCII)).toList();
-      assertThat(dbNames).contains("objects", "packs", "pack-numbers", "pending-packs");
+      assertThat(dbNames).contains("objects", "packs", "pack-numbers", "pending-packs", "object-runs");
       try (Txn<java.nio.ByteBuffer> txn = env.txnRead()) {
         assertThat(pending.stat(txn).entries).isZero();
+        assertThat(repo.indexEnvironment().dbi("object-runs").stat(txn).entries).isZero();
       }
       Dbi<java.nio.ByteBuffer> objects = repo.indexEnvironment().dbi("objects");
       Dbi<java.nio.ByteBuffer> packs = repo.indexEnvironment().dbi("packs");

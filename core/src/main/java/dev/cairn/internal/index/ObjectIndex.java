@@ -8,6 +8,7 @@ import dev.cairn.object.ObjectType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,14 +27,16 @@ import org.lmdbjava.Txn;
  * number) and {@code pack-numbers} (uint32 number → pack name), and in {@code meta} the key
  * {@code next-pack-number}. Pack numbers are never reused, not even across rebuilds, so a number
  * cached by any reader keeps naming the same pack. Small packs first wait in
- * {@code pending-packs} ({@link PendingPacks}) and are merged into the others later; every lookup
- * sees both. A small pack may also be {@linkplain #registerLater registered later}: this process
+ * {@code pending-packs} ({@link PendingPacks}), are gathered later into sorted runs in
+ * {@code object-runs} ({@link ObjectRuns}), and reach {@code objects} in bulk; every lookup sees all
+ * three. A small pack may also be {@linkplain #registerLater registered later}: this process
  * sees it at once, the others once it is written (or once they {@linkplain
  * dev.cairn.internal.pack.PackObjectDatabase#refresh() find it} themselves). See
  * spec/repository.md.
  */
 public final class ObjectIndex {
-  private static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
+  /** Size of an {@code objects} value. */
+  static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
 
   private final Env<ByteBuffer> env;
   private final Dbi<ByteBuffer> objects;
@@ -43,6 +46,7 @@ public final class ObjectIndex {
   private static final byte[] NEXT_PACK = "next-pack-number".getBytes(StandardCharsets.US_ASCII);
   private final Map<Integer, String> nameCache = new ConcurrentHashMap<>();
   private final PendingPacks pending;
+  private final ObjectRuns runs;
   private final DeferredPacks deferred = new DeferredPacks();
 
   /** Reads the entries of a published pack from its file. */
@@ -54,47 +58,66 @@ public final class ObjectIndex {
 
   /** {@code packEntries} reads a pending pack's entries from its file. */
   public ObjectIndex(IndexEnvironment environment, PackEntrySource packEntries) {
+    this(environment, packEntries, ObjectRuns.MIN_TREE_MERGE);
+  }
+
+  /** As above, with runs merged into {@code objects} past {@code minTreeMerge} records (for tests). */
+  ObjectIndex(IndexEnvironment environment, PackEntrySource packEntries, long minTreeMerge) {
     this.env = environment.env();
     this.objects = environment.dbi("objects");
     this.packs = environment.dbi("packs");
     this.packNumbers = environment.dbi("pack-numbers");
     this.meta = environment.dbi("meta");
     this.pending = new PendingPacks(environment.dbi("pending-packs"), packEntries);
+    this.runs = new ObjectRuns(environment.dbi("object-runs"), minTreeMerge);
   }
 
   /** Where {@code id} is stored, or null if the index does not know it. */
   public ObjectLocation lookup(ObjectId id) {
-    byte[] v;
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      v = Lmdb.get(objects, txn, id.toBytes());
-      if (v == null) {
-        ObjectLocation p = pending.in(txn).locations().get(id);
-        return p != null ? p : deferred.get(id);
+      ByteBuffer v = objects.get(txn, Lmdb.key(id.toBytes()));
+      if (v != null) {
+        return location(txn, v.duplicate(), 0);
       }
-      int pack = (int) Bytes.u32(v, 0);
-      String name = nameCache.get(pack);
-      if (name == null) {
-        byte[] n = Lmdb.get(packNumbers, txn, u32(pack));
-        if (n == null) {
-          return null;
+      for (ObjectRuns.Run run : runs.in(txn)) {
+        int at = ObjectRuns.find(run.records(), id);
+        if (at >= 0) {
+          return location(txn, run.records(), at + ObjectId.LENGTH);
         }
-        name = new String(n, StandardCharsets.US_ASCII);
-        nameCache.put(pack, name);
       }
-      return new ObjectLocation(
-          name,
-          ObjectType.fromCode(v[4] & 0xFF),
-          Bytes.u64(v, 5),
-          (int) Bytes.u32(v, 13),
-          (int) Bytes.u32(v, 17),
-          (int) Bytes.u32(v, 21));
+      ObjectLocation p = pending.in(txn).locations().get(id);
+      return p != null ? p : deferred.get(id);
     }
+  }
+
+  /** The place an {@code objects} value at {@code offset} of {@code v} names; null if its pack is unknown. */
+  private ObjectLocation location(Txn<ByteBuffer> txn, ByteBuffer v, int offset) {
+    String name = packName(txn, v.getInt(offset));
+    return name == null ? null : decode(name, v, offset);
+  }
+
+  private static ObjectLocation decode(String packName, ByteBuffer v, int offset) {
+    return new ObjectLocation(packName, ObjectType.fromCode(v.get(offset + 4) & 0xFF), v.getLong(offset + 5),
+        v.getInt(offset + 13), v.getInt(offset + 17), v.getInt(offset + 21));
+  }
+
+  private String packName(Txn<ByteBuffer> txn, int number) {
+    String name = nameCache.get(number);
+    if (name == null) {
+      byte[] n = Lmdb.get(packNumbers, txn, u32(number));
+      if (n == null) {
+        return null;
+      }
+      name = new String(n, StandardCharsets.US_ASCII);
+      nameCache.put(number, name);
+    }
+    return name;
   }
 
   /** Whether the index knows {@code id}. */
   public boolean contains(ObjectId id) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      return has(txn, id);
+      return has(txn, runs.in(txn), id);
     }
   }
 
@@ -102,26 +125,51 @@ public final class ObjectIndex {
   public boolean[] containsEach(List<ObjectId> ids) {
     boolean[] out = new boolean[ids.size()];
     try (Txn<ByteBuffer> txn = env.txnRead()) {
+      List<ObjectRuns.Run> waitingRuns = runs.in(txn);
       for (int i = 0; i < out.length; i++) {
-        out[i] = has(txn, ids.get(i));
+        out[i] = has(txn, waitingRuns, ids.get(i));
       }
     }
     return out;
   }
 
-  private boolean has(Txn<ByteBuffer> txn, ObjectId id) {
-    return Lmdb.get(objects, txn, id.toBytes()) != null || pending.in(txn).locations().containsKey(id)
-        || deferred.get(id) != null;
+  private boolean has(Txn<ByteBuffer> txn, List<ObjectRuns.Run> waitingRuns, ObjectId id) {
+    if (objects.get(txn, Lmdb.key(id.toBytes())) != null) {
+      return true;
+    }
+    for (ObjectRuns.Run run : waitingRuns) {
+      if (ObjectRuns.find(run.records(), id) >= 0) {
+        return true;
+      }
+    }
+    return pending.in(txn).locations().containsKey(id) || deferred.get(id) != null;
   }
 
   /** Whether a pack of this name is registered. */
   public boolean hasPack(String name) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      if (Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null || pending.contains(txn, name)) {
+      if (registered(txn, name)) {
         return true;
       }
     }
     return deferred.holds(name);
+  }
+
+  /** Whether {@code packs}, a run's list or {@code pending-packs} names the pack, as of {@code txn}. */
+  private boolean registered(Txn<ByteBuffer> txn, String name) {
+    if (Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null || pending.contains(txn, name)) {
+      return true;
+    }
+    List<ObjectRuns.Run> waitingRuns = runs.in(txn);
+    if (!waitingRuns.isEmpty() && ObjectId.isId(name)) {
+      byte[] raw = java.util.HexFormat.of().parseHex(name);
+      for (ObjectRuns.Run run : waitingRuns) {
+        if (run.packNumber(raw) >= 0) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Names of every registered pack, sorted. */
@@ -132,6 +180,11 @@ public final class ObjectIndex {
         out.add(new String(Lmdb.key(c), StandardCharsets.US_ASCII));
       }
       out.addAll(pending.names(txn));
+      for (ObjectRuns.Run run : runs.in(txn)) {
+        for (int at = 0; at < run.packs().limit(); at += ObjectRuns.PACK_SIZE) {
+          out.add(java.util.HexFormat.of().formatHex(run.name(at)));
+        }
+      }
     }
     out.addAll(deferred.names());
     return new ArrayList<>(out);
@@ -144,31 +197,19 @@ public final class ObjectIndex {
     }
   }
 
-  /** Number of objects the index knows. */
+  /** Number of objects the index knows (a walk of all of them). */
   public long objectCount() {
-    try (Txn<ByteBuffer> txn = env.txnRead()) {
-      long n = objects.stat(txn).entries;
-      Map<ObjectId, ObjectLocation> waiting = pending.in(txn).locations();
-      for (ObjectId id : waiting.keySet()) {
-        if (Lmdb.get(objects, txn, id.toBytes()) == null) {
-          n++;
-        }
-      }
-      for (ObjectId id : deferred.locations().keySet()) {
-        if (!waiting.containsKey(id) && Lmdb.get(objects, txn, id.toBytes()) == null) {
-          n++;
-        }
-      }
-      return n;
-    }
+    long[] n = {0};
+    forEach((id, where) -> n[0]++);
+    return n[0];
   }
 
   /**
    * Registers a published pack's objects in one transaction, together with every pack this
    * process {@linkplain #registerLater registered later} and has not written yet. Objects already
    * known keep their current place; registering a pack twice changes nothing. A small pack waits
-   * among the pending packs; a large one, or one that finds {@link PendingPacks#MAX_PACKS}
-   * waiting, is written to the object table together with every pending pack.
+   * among the pending packs; one that finds {@link PendingPacks#MAX_PACKS} waiting first gathers
+   * them into a run ({@link ObjectRuns}); a large one does too, then goes into the object table.
    */
   public void register(String packName, List<PackEntry> entries) {
     registerAll(Map.of(packName, entries));
@@ -224,27 +265,104 @@ public final class ObjectIndex {
     for (Map.Entry<String, List<PackEntry>> p : packsToWrite.entrySet()) {
       String packName = p.getKey();
       List<PackEntry> entries = p.getValue();
-      if (Lmdb.get(packs, txn, packName.getBytes(StandardCharsets.US_ASCII)) == null && !pending.contains(txn, packName)) {
+      if (!registered(txn, packName)) {
+        if (!pending.accepts(txn, entries.size())) {
+          foldPending(txn);
+        }
         if (pending.accepts(txn, entries.size())) {
           pending.add(txn, packName, entries);
         } else {
-          mergePending(txn);
           registerIn(txn, packName, entries);
         }
       }
     }
   }
 
-  /** Writes every pending pack into the object table, in one transaction. */
-  public void mergePending() {
-    writeWithDeferred(this::mergePending);
+  /** Writes every pending pack and every run into the object table, in one transaction. */
+  public void mergeAll() {
+    writeWithDeferred(this::mergeAll);
   }
 
-  private void mergePending(Txn<ByteBuffer> txn) {
-    pending.takeAll(txn).forEach((name, entries) -> registerIn(txn, name, entries));
+  private void mergeAll(Txn<ByteBuffer> txn) {
+    foldPending(txn);
+    mergeRuns(txn);
   }
 
-  private void registerIn(Txn<ByteBuffer> txn, String packName, List<PackEntry> entries) {
+  /**
+   * Gives every pending pack its number and gathers them, with their objects that the object table
+   * lacks, into a new run, in the write transaction {@code txn}; merges the runs into the table
+   * when due. The packs enter {@code pack-numbers} now (its keys only grow, so that is one page)
+   * and {@code packs} with the run's records.
+   */
+  private void foldPending(Txn<ByteBuffer> txn) {
+    java.util.TreeMap<ObjectId, byte[]> records = new java.util.TreeMap<>();
+    Map<String, List<PackEntry>> taken = pending.takeAll(txn);
+    byte[] packList = new byte[taken.size() * ObjectRuns.PACK_SIZE];
+    int[] p = {0};
+    taken.forEach((name, entries) -> { // in name order, the order of the raw names too
+      int number = nextPackNumber(txn);
+      Lmdb.put(packNumbers, txn, u32(number), name.getBytes(StandardCharsets.US_ASCII));
+      System.arraycopy(java.util.HexFormat.of().parseHex(name), 0, packList, p[0], 32);
+      Bytes.putU32(packList, p[0] + 32, number);
+      p[0] += ObjectRuns.PACK_SIZE;
+      for (PackEntry e : entries) {
+        if (!records.containsKey(e.id()) && objects.get(txn, Lmdb.key(e.id().toBytes())) == null) {
+          records.put(e.id(), value(number, e));
+        }
+      }
+    });
+    byte[] run = new byte[records.size() * ObjectRuns.RECORD_SIZE];
+    int at = 0;
+    for (Map.Entry<ObjectId, byte[]> r : records.entrySet()) {
+      r.getKey().copyTo(run, at);
+      System.arraycopy(r.getValue(), 0, run, at + ObjectId.LENGTH, VALUE_SIZE);
+      at += ObjectRuns.RECORD_SIZE;
+    }
+    runs.add(txn, packList, run);
+    if (runs.due(runs.records(txn), objects.stat(txn).entries)) {
+      mergeRuns(txn);
+    }
+  }
+
+  /**
+   * Moves every run's packs into the {@code packs} table and its records into the object table, in
+   * order, in the write transaction {@code txn}.
+   */
+  private void mergeRuns(Txn<ByteBuffer> txn) {
+    ObjectRuns.Taken taken = runs.takeAll(txn);
+    registerRunPacks(txn, taken.packs());
+    byte[] all = taken.records();
+    byte[] key = new byte[ObjectId.LENGTH];
+    byte[] value = new byte[VALUE_SIZE];
+    for (int at = 0; at < all.length; at += ObjectRuns.RECORD_SIZE) {
+      System.arraycopy(all, at, key, 0, key.length);
+      System.arraycopy(all, at + key.length, value, 0, value.length);
+      Lmdb.put(objects, txn, key, value, PutFlags.MDB_NOOVERWRITE);
+    }
+  }
+
+  /** Puts the packs of a run's list into the {@code packs} table, in the write transaction {@code txn}. */
+  private void registerRunPacks(Txn<ByteBuffer> txn, byte[] packList) {
+    for (int at = 0; at < packList.length; at += ObjectRuns.PACK_SIZE) {
+      byte[] name = java.util.HexFormat.of().formatHex(packList, at, at + 32).getBytes(StandardCharsets.US_ASCII);
+      Lmdb.put(packs, txn, name, Arrays.copyOfRange(packList, at + 32, at + 36), PutFlags.MDB_NOOVERWRITE);
+    }
+  }
+
+  /** The {@code objects} value placing {@code e} in pack {@code number}. */
+  private static byte[] value(int number, PackEntry e) {
+    byte[] value = new byte[VALUE_SIZE];
+    Bytes.putU32(value, 0, number);
+    value[4] = (byte) e.type().code();
+    Bytes.putU64(value, 5, e.blockOffset());
+    Bytes.putU32(value, 13, e.blockLength());
+    Bytes.putU32(value, 17, e.offsetInBlock());
+    Bytes.putU32(value, 21, e.length());
+    return value;
+  }
+
+  /** Registers one pack in full in the write transaction {@code txn}; returns its number. */
+  private int registerIn(Txn<ByteBuffer> txn, String packName, List<PackEntry> entries) {
     byte[] nameKey = packName.getBytes(StandardCharsets.US_ASCII);
     byte[] existing = Lmdb.get(packs, txn, nameKey);
     int number;
@@ -255,16 +373,10 @@ public final class ObjectIndex {
       Lmdb.put(packs, txn, nameKey, u32(number));
       Lmdb.put(packNumbers, txn, u32(number), nameKey);
     }
-    byte[] value = new byte[VALUE_SIZE];
-    Bytes.putU32(value, 0, number);
     for (PackEntry e : entries) {
-      value[4] = (byte) e.type().code();
-      Bytes.putU64(value, 5, e.blockOffset());
-      Bytes.putU32(value, 13, e.blockLength());
-      Bytes.putU32(value, 17, e.offsetInBlock());
-      Bytes.putU32(value, 21, e.length());
-      Lmdb.put(objects, txn, e.id().toBytes(), value, PutFlags.MDB_NOOVERWRITE);
+      Lmdb.put(objects, txn, e.id().toBytes(), value(number, e), PutFlags.MDB_NOOVERWRITE);
     }
+    return number;
   }
 
   private int nextPackNumber(Txn<ByteBuffer> txn) {
@@ -287,6 +399,7 @@ public final class ObjectIndex {
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
       objects.drop(txn);
       pending.clear(txn);
+      registerRunPacks(txn, runs.takeAll(txn).packs()); // their numbers stay theirs
       List<byte[]> gone = new ArrayList<>();
       try (Cursor<ByteBuffer> c = packs.openCursor(txn)) {
         for (boolean ok = c.first(); ok; ok = c.next()) {
@@ -321,7 +434,7 @@ public final class ObjectIndex {
   }
 
   private void dropPacksIn(Txn<ByteBuffer> txn, java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
-    mergePending(txn);
+    mergeAll(txn);
     for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
       registerIn(txn, e.getKey(), List.of());
     }
@@ -336,14 +449,7 @@ public final class ObjectIndex {
     for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
       int number = (int) Bytes.u32(Lmdb.get(packs, txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
       for (PackEntry pe : e.getValue()) {
-        byte[] value = new byte[VALUE_SIZE];
-        Bytes.putU32(value, 0, number);
-        value[4] = (byte) pe.type().code();
-        Bytes.putU64(value, 5, pe.blockOffset());
-        Bytes.putU32(value, 13, pe.blockLength());
-        Bytes.putU32(value, 17, pe.offsetInBlock());
-        Bytes.putU32(value, 21, pe.length());
-        moved.put(pe.id(), value);
+        moved.put(pe.id(), value(number, pe));
       }
     }
     List<byte[]> toDelete = new ArrayList<>();
@@ -376,32 +482,104 @@ public final class ObjectIndex {
     }
   }
 
-  /** Receives every indexed object, in id order, from one consistent snapshot. */
+  /**
+   * Receives every indexed object once, in id order, from one consistent snapshot. An object whose
+   * pack number names no pack comes with a null pack name.
+   */
   public void forEach(java.util.function.BiConsumer<ObjectId, ObjectLocation> consumer) {
-    Map<Integer, String> names = new java.util.HashMap<>();
-    try (Txn<ByteBuffer> txn = env.txnRead()) {
-      try (Cursor<ByteBuffer> c = packNumbers.openCursor(txn)) {
-        for (boolean ok = c.first(); ok; ok = c.next()) {
-          names.put((int) Bytes.u32(Lmdb.key(c), 0), new String(Lmdb.value(c), StandardCharsets.US_ASCII));
-        }
-      }
+    try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = objects.openCursor(txn)) {
       java.util.TreeMap<ObjectId, ObjectLocation> waiting = new java.util.TreeMap<>(pending.in(txn).locations());
       deferred.locations().forEach(waiting::putIfAbsent);
-      try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
-        for (boolean ok = c.first(); ok; ok = c.next()) {
-          ObjectId id = ObjectId.fromBytes(Lmdb.key(c));
-          for (var w = waiting.firstEntry(); w != null && w.getKey().compareTo(id) <= 0; w = waiting.firstEntry()) {
-            waiting.pollFirstEntry();
-            if (!w.getKey().equals(id)) {
-              consumer.accept(w.getKey(), w.getValue());
-            }
+      List<Sorted> sources = new ArrayList<>();
+      sources.add(new Sorted() { // the object table first: where two sources hold an id, it wins
+        boolean ok = c.first();
+
+        public ObjectId id() {
+          return ok ? ObjectId.fromBytes(Lmdb.key(c)) : null;
+        }
+
+        public ObjectLocation location() {
+          ByteBuffer v = c.val().duplicate();
+          return decode(packName(txn, v.getInt(0)), v, 0);
+        }
+
+        public void next() {
+          ok = c.next();
+        }
+      });
+      for (ObjectRuns.Run r : runs.in(txn)) {
+        ByteBuffer run = r.records();
+        sources.add(new Sorted() {
+          int at;
+
+          public ObjectId id() {
+            return at < run.limit() ? ObjectRuns.id(run, at) : null;
           }
-          byte[] v = Lmdb.value(c);
-          consumer.accept(id, new ObjectLocation(names.get((int) Bytes.u32(v, 0)),
-              ObjectType.fromCode(v[4] & 0xFF), Bytes.u64(v, 5), (int) Bytes.u32(v, 13), (int) Bytes.u32(v, 17), (int) Bytes.u32(v, 21)));
+
+          public ObjectLocation location() {
+            int v = at + ObjectId.LENGTH;
+            return decode(packName(txn, run.getInt(v)), run, v);
+          }
+
+          public void next() {
+            at += ObjectRuns.RECORD_SIZE;
+          }
+        });
+      }
+      var rest = waiting.entrySet().iterator();
+      sources.add(new Sorted() {
+        Map.Entry<ObjectId, ObjectLocation> head = rest.hasNext() ? rest.next() : null;
+
+        public ObjectId id() {
+          return head == null ? null : head.getKey();
+        }
+
+        public ObjectLocation location() {
+          return head.getValue();
+        }
+
+        public void next() {
+          head = rest.hasNext() ? rest.next() : null;
+        }
+      });
+      mergeSorted(sources, consumer);
+    }
+  }
+
+  /** One sorted source of index records for {@link #forEach}. */
+  private interface Sorted {
+    /** The current id, or null past the end. */
+    ObjectId id();
+
+    ObjectLocation location();
+
+    void next();
+  }
+
+  /** Hands on each id of the sorted {@code sources} once, with its place in the first source that holds it. */
+  private static void mergeSorted(List<Sorted> sources, java.util.function.BiConsumer<ObjectId, ObjectLocation> consumer) {
+    ObjectId[] heads = new ObjectId[sources.size()];
+    for (int i = 0; i < heads.length; i++) {
+      heads[i] = sources.get(i).id();
+    }
+    while (true) {
+      int min = -1;
+      for (int i = 0; i < heads.length; i++) {
+        if (heads[i] != null && (min < 0 || heads[i].compareTo(heads[min]) < 0)) {
+          min = i;
         }
       }
-      waiting.forEach(consumer);
+      if (min < 0) {
+        return;
+      }
+      ObjectId id = heads[min];
+      consumer.accept(id, sources.get(min).location());
+      for (int i = 0; i < heads.length; i++) {
+        if (id.equals(heads[i])) {
+          sources.get(i).next();
+          heads[i] = sources.get(i).id();
+        }
+      }
     }
   }
 
@@ -416,6 +594,16 @@ public final class ObjectIndex {
           break;
         }
         out.add(id);
+      }
+      for (ObjectRuns.Run r : runs.in(txn)) {
+        ByteBuffer run = r.records();
+        for (int at = ObjectRuns.lowerBound(run, prefix.lowerBound()); at < run.limit(); at += ObjectRuns.RECORD_SIZE) {
+          ObjectId id = ObjectRuns.id(run, at);
+          if (!prefix.matches(id)) {
+            break;
+          }
+          out.add(id);
+        }
       }
       for (ObjectId id : pending.in(txn).locations().keySet()) {
         if (prefix.matches(id)) {

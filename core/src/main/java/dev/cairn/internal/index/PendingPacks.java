@@ -18,7 +18,7 @@ import org.lmdbjava.Txn;
 
 /**
  * Small packs registered by name only, found through their own pack index until enough of them
- * gather to be merged into the {@code objects} table in one transaction.
+ * gather to be written as one sorted run ({@link ObjectRuns}) in one transaction.
  *
  * <p>Adding a handful of objects to the {@code objects} B-tree copies a leaf and its branch pages
  * per object (random ids land on different leaves): a one-file commit wrote about 150 KiB of LMDB
@@ -30,7 +30,7 @@ import org.lmdbjava.Txn;
 final class PendingPacks {
   /** Packs with more entries go straight into {@code objects}. */
   static final int MAX_PACK_ENTRIES = 512;
-  /** Registering a pack when this many are pending merges them all. */
+  /** Registering a pack when this many are pending gathers them all into a run. */
   static final int MAX_PACKS = 64;
 
   /** The pending packs as of one committed LMDB transaction, with their objects' places. */
@@ -112,7 +112,7 @@ final class PendingPacks {
 
   /**
    * Takes every pending pack out of the table in the write transaction {@code txn} and returns
-   * their entries, in name order, for the caller to register in full. A pack whose file is gone is
+   * their entries, in name order, for the caller to gather into a run. A pack whose file is gone is
    * dropped; one that cannot be read now stays pending (a rebuild of the index settles it).
    */
   Map<String, List<PackEntry>> takeAll(Txn<ByteBuffer> txn) {
@@ -120,7 +120,7 @@ final class PendingPacks {
     for (String name : names(txn)) {
       List<PackEntry> es;
       try {
-        entries.remove(name); // read the file again: it must still be there to be merged
+        entries.remove(name); // read the file again: it must still be there to be gathered
         es = load(name);
       } catch (IOException | RuntimeException unreadable) {
         continue;

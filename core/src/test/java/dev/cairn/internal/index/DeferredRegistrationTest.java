@@ -147,7 +147,7 @@ class DeferredRegistrationTest {
     Path dir = tmp.resolve("repo");
     try (Repository writer = TestRepos.create(dir); Repository other = Repository.open(dir)) {
       List<ObjectId> a = insertDeferred(writer, 2, 70);
-      writer.packs().index().mergePending();
+      writer.packs().index().mergeAll();
       assertThat(writer.packs().index().hasDeferred()).isFalse();
       assertThat(other.packs().index().pendingPackNames()).isEmpty();
       assertThat(other.packs().index().containsEach(a)).containsOnly(true);
