@@ -277,7 +277,14 @@ daemon_up() {
   DAEMON_LOG=$(sed -n 's/.*, log \(.*\))$/\1/p' <<< "$status")
   [ -n "$DAEMON_PID" ] || { echo "cairn daemon did not start" >&2; exit 1; }
 }
-daemon_down() { [ -n "$DAEMON_PID" ] && bin/cairn daemon stop > /dev/null; DAEMON_PID=; }
+# Stops the daemon only while it is still the one this run started: another run of the harness
+# may have replaced it since (and a stop would end that run's daemon under it).
+daemon_down() {
+  if [ -n "$DAEMON_PID" ] && bin/cairn daemon status 2>/dev/null | grep -q "(pid $DAEMON_PID,"; then
+    bin/cairn daemon stop > /dev/null
+  fi
+  DAEMON_PID=
+}
 daemon_ticks() { awk '{print $14 + $15}' "/proc/$DAEMON_PID/stat" 2>/dev/null || echo 0; }
 daemon_io() { awk '/^write_bytes/{print $2}' "/proc/$DAEMON_PID/io" 2>/dev/null || echo 0; }
 
