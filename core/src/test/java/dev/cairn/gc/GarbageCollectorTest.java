@@ -121,6 +121,60 @@ class GarbageCollectorTest {
     }
   }
 
+  /**
+   * Enough one-file commits that the index gathers their small packs into sorted runs
+   * (spec/repository.md, "Runs"): a rebuild and a collection see everything the runs hold.
+   */
+  @Test
+  void theIndexRunsOfManySmallCommitsSurviveARebuildAndACollection() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      String keep = null;
+      String drop = null;
+      java.util.List<String> dropped = new java.util.ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        boolean kept = i % 2 == 0;
+        Path f = Files.createDirectories(tmp.resolve("c" + i)).resolve("f" + (i / 2) + ".txt");
+        Files.writeString(f, "commit " + i + " " + "x".repeat(i * 37));
+        String parent = kept ? keep : drop;
+        Dataset ds = Dataset.create(repo, CreateOptions.of("gc", kept ? "keep" : "drop")
+            .parents(parent == null ? new String[0] : new String[] {parent}).build());
+        ds.addFiles(dev.cairn.dataset.AddOptions.of(f));
+        ds.close();
+        if (kept) {
+          keep = ds.id();
+        } else {
+          drop = ds.id();
+          dropped.add(0, drop);
+        }
+      }
+      var env = repo.repository().indexEnvironment();
+      try (var txn = env.env().txnRead()) {
+        assertThat(env.dbi("object-runs").stat(txn).entries).as("runs were written").isPositive();
+      }
+      var index = repo.repository().packs().index();
+      java.util.Map<dev.cairn.id.ObjectId, String> before = new java.util.TreeMap<>();
+      index.forEach((id, where) -> before.put(id, where.packName()));
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+
+      assertThat(repo.repository().rebuildIndex()).isEmpty();
+      java.util.Map<dev.cairn.id.ObjectId, String> after = new java.util.TreeMap<>();
+      index.forEach((id, where) -> after.put(id, where.packName()));
+      assertThat(after.keySet()).isEqualTo(before.keySet());
+      try (var txn = env.env().txnRead()) {
+        assertThat(env.dbi("object-runs").stat(txn).entries).isZero();
+      }
+
+      for (String id : dropped) {
+        repo.get(id).delete(false);
+      }
+      assertThat(new GarbageCollector(repo, 0, 10, Progress.NONE).run().objectsDeleted()).isPositive();
+      Dataset last = repo.get(keep);
+      assertThat(last.verify()).isEmpty();
+      assertThat(snapshot(last.getLocalCopy())).hasSize(40).containsKey("f39.txt");
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
   @Test
   void smallPacksAreMergedWithoutLosingAnything() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
