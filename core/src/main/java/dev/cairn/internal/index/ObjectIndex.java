@@ -79,8 +79,9 @@ public final class ObjectIndex {
       if (v != null) {
         return location(txn, v.duplicate(), 0);
       }
+      long[] key = ObjectRuns.key(id);
       for (ObjectRuns.Run run : runs.in(txn)) {
-        int at = ObjectRuns.find(run.records(), id);
+        int at = ObjectRuns.find(run.records(), key);
         if (at >= 0) {
           return location(txn, run.records(), at + ObjectId.LENGTH);
         }
@@ -137,9 +138,12 @@ public final class ObjectIndex {
     if (objects.get(txn, Lmdb.key(id.toBytes())) != null) {
       return true;
     }
-    for (ObjectRuns.Run run : waitingRuns) {
-      if (ObjectRuns.find(run.records(), id) >= 0) {
-        return true;
+    if (!waitingRuns.isEmpty()) {
+      long[] key = ObjectRuns.key(id);
+      for (ObjectRuns.Run run : waitingRuns) {
+        if (ObjectRuns.find(run.records(), key) >= 0) {
+          return true;
+        }
       }
     }
     return pending.in(txn).locations().containsKey(id) || deferred.get(id) != null;

@@ -91,16 +91,15 @@ final class ObjectRuns {
     return out;
   }
 
-  /** Offset of {@code id}'s record in a run's {@code records}, or -1. */
-  static int find(ByteBuffer run, ObjectId id) {
-    long[] key = words(id);
+  /** Offset of the record of the id {@code key} ({@link #key}) in a run's {@code records}, or -1. */
+  static int find(ByteBuffer run, long[] key) {
     int at = lowerBound(run, key);
     return at < run.limit() && compare(run, at, key) == 0 ? at : -1;
   }
 
   /** Offset of the first record in {@code run} whose id is not below {@code id} (the limit if none). */
   static int lowerBound(ByteBuffer run, ObjectId id) {
-    return lowerBound(run, words(id));
+    return lowerBound(run, key(id));
   }
 
   private static int lowerBound(ByteBuffer run, long[] key) {
@@ -117,8 +116,8 @@ final class ObjectRuns {
     return lo * RECORD_SIZE;
   }
 
-  /** The id as four big-endian words, the order of its bytes. */
-  private static long[] words(ObjectId id) {
+  /** The id as four big-endian words, the order of its bytes: what {@link #find} looks for. */
+  static long[] key(ObjectId id) {
     ByteBuffer b = ByteBuffer.wrap(id.toBytes());
     return new long[] {b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24)};
   }
