@@ -201,23 +201,22 @@ public final class Catalog {
 
   /** Version strings reserved for a project and name, in version order. */
   List<String> reservedVersions(String project, String name) throws IOException {
+    return reservedNames(project, name).stream().sorted(VersionStrings.ORDER).toList();
+  }
+
+  /** The highest version string reserved for a project and name, or null. */
+  String highestReservedVersion(String project, String name) throws IOException {
+    return reservedNames(project, name).stream().max(VersionStrings.ORDER).orElse(null);
+  }
+
+  /** Version strings reserved for a project and name, in no order. */
+  private List<String> reservedNames(String project, String name) throws IOException {
     Path dir = versionDir(project, name);
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted(VersionStrings.ORDER).toList();
-    }
-  }
-
-  /** The highest version string reserved for a project and name, or null. */
-  String highestReservedVersion(String project, String name) throws IOException {
-    Path dir = versionDir(project, name);
-    if (!Files.isDirectory(dir)) {
-      return null;
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).max(VersionStrings.ORDER).orElse(null);
+      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
     }
   }
 
