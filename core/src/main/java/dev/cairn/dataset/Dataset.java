@@ -181,7 +181,7 @@ public final class Dataset {
     }
     requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {
-      FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, o.rehash()).ingest(found, ins);
+      FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, o.rehash()).ingest(found, ins, m);
       return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
     });
   }

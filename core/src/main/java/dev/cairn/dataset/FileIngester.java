@@ -1,12 +1,20 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.io.Text;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.object.FileObject;
+import dev.cairn.object.FileObjectFormat;
 import dev.cairn.store.FileContent;
 import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectInserter;
+import dev.cairn.store.ObjectReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +50,16 @@ final class FileIngester {
   record Result(List<FileEntry> entries, long filesRead, long bytesRead) {}
 
   Result ingest(List<SourceFile> files, ObjectInserter inserter) throws IOException {
-    return ingest(files, inserter, null);
+    return ingest(files, inserter, null, null);
+  }
+
+  /**
+   * Like {@link #ingest(List, ObjectInserter)} into the draft {@code draft}: what it holds at the
+   * path of a file that must be read guides the file's chunking (an edited file is cut again only
+   * around its edits). Looked up for those files only.
+   */
+  Result ingest(List<SourceFile> files, ObjectInserter inserter, Manifest draft) throws IOException {
+    return ingest(files, inserter, null, draft);
   }
 
   /**
@@ -52,6 +69,11 @@ final class FileIngester {
    * unchanged files then looks up none).
    */
   Result ingest(List<SourceFile> files, ObjectInserter inserter, List<FileEntry> current) throws IOException {
+    return ingest(files, inserter, current, null);
+  }
+
+  private Result ingest(List<SourceFile> files, ObjectInserter inserter, List<FileEntry> current, Manifest draft)
+      throws IOException {
     List<FileEntry> out = new ArrayList<>(files.size());
     List<Integer> toRead = new ArrayList<>();
     List<FileContent> known = rehash ? java.util.Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
@@ -97,7 +119,8 @@ final class FileIngester {
         List<Future<FileContent>> futures = new ArrayList<>();
         for (int i : toRead.subList(from, Math.min(toRead.size(), from + BATCH))) {
           SourceFile f = files.get(i);
-          futures.add(pool.submit(() -> store(f, inserter)));
+          FileEntry before = current != null ? current.get(i) : draft != null ? draft.lookup(f.datasetPath()) : null;
+          futures.add(pool.submit(() -> store(f, inserter, before)));
         }
         contents.addAll(Workers.getAll(futures, "adding files"));
       }
@@ -116,10 +139,11 @@ final class FileIngester {
     return new Result(out, toRead.size(), total);
   }
 
-  private FileContent store(SourceFile f, ObjectInserter inserter) throws IOException {
+  private FileContent store(SourceFile f, ObjectInserter inserter, FileEntry before) throws IOException {
+    FileObject previous = chunksOf(before, inserter);
     FileContent c;
     try (InputStream in = new CountingStream(Files.newInputStream(f.file()))) {
-      c = inserter.insertFile(in, f.size());
+      c = inserter.insertFile(in, f.size(), previous);
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
     }
@@ -131,6 +155,22 @@ final class FileIngester {
       throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");
     }
     return c;
+  }
+
+  /**
+   * The chunks of what the draft held at the file's path, if that was a file of several chunks:
+   * the chunks an edit left in place are then checked by hash instead of being cut again. Only a
+   * hint, so a file object that cannot be read counts as none (fsck reports it).
+   */
+  private static FileObject chunksOf(FileEntry before, ObjectInserter inserter) throws IOException {
+    if (before == null || before.kind() != EntryKind.FILE || !before.chunked()) {
+      return null;
+    }
+    try (ObjectReader reader = inserter.newReader()) {
+      return FileObjectFormat.decode(reader.open(before.content()).bytes(), before.content());
+    } catch (MissingObjectException | CorruptObjectException | UnsupportedFormatVersionException e) {
+      return null;
+    }
   }
 
   /** Reports bytes read to the progress listener. */

@@ -1,6 +1,7 @@
 package dev.cairn.store;
 
 import dev.cairn.id.ObjectId;
+import dev.cairn.object.FileObject;
 import dev.cairn.object.ObjectType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,16 @@ public interface ObjectInserter extends AutoCloseable {
    */
   default FileContent insertFile(InputStream in, long expectedSize) throws IOException {
     return insertFile(in);
+  }
+
+  /**
+   * {@link #insertFile(InputStream, long)} for a stream whose previous content was {@code
+   * previous} (null: unknown), as when a file of a dataset was edited. Where a previous chunk may
+   * lie again, its bytes are hashed and compared instead of being cut again (see {@link
+   * dev.cairn.chunk.ChunkReader}). The result is the same as without {@code previous}.
+   */
+  default FileContent insertFile(InputStream in, long expectedSize, FileObject previous) throws IOException {
+    return insertFile(in, expectedSize);
   }
 
   /**

@@ -122,6 +122,53 @@ class ObjectStoreTest {
   }
 
   @Test
+  void anEditedFileGuidedByItsPreviousChunksIsStoredAsWithout() throws Exception {
+    byte[] before = TestRepos.random(21, 1_000_000);
+    byte[] after = before.clone();
+    System.arraycopy(TestRepos.random(22, 5_000), 0, after, 400_000, 5_000);
+    try (Repository guided = TestRepos.create(tmp.resolve("guided"));
+        Repository plain = TestRepos.create(tmp.resolve("plain"));
+        ObjectInserter gi = guided.objects().newInserter();
+        ObjectInserter pi = plain.objects().newInserter();
+        ObjectReader reader = guided.objects().newReader()) {
+      FileContent first = gi.insertFile(new ByteArrayInputStream(before));
+      gi.flush();
+      dev.cairn.object.FileObject previous =
+          dev.cairn.object.FileObjectFormat.decode(reader.open(first.content()).bytes(), first.content());
+      long writtenBefore = gi.stats().objectsWritten();
+      FileContent edited = gi.insertFile(new ByteArrayInputStream(after), after.length, previous);
+      gi.flush();
+      assertThat(edited).isEqualTo(pi.insertFile(new ByteArrayInputStream(after)));
+      assertThat(edited.digest()).isEqualTo(HashAlgorithm.SHA256.hash(after));
+      assertThat(readAll(reader, edited)).isEqualTo(after);
+      // Only the chunks around the edit and the file object are new.
+      assertThat(gi.stats().objectsWritten() - writtenBefore).isBetween(2L, 6L);
+    }
+  }
+
+  @Test
+  void aGuidingChunkMissingFromTheStoreIsStored() throws Exception {
+    // The previous content was stored elsewhere (as in a repository that fetched only metadata).
+    byte[] data = TestRepos.random(23, 800_000);
+    dev.cairn.object.FileObject previous;
+    try (Repository other = TestRepos.create(tmp.resolve("other"));
+        ObjectInserter ins = other.objects().newInserter();
+        ObjectReader reader = other.objects().newReader()) {
+      FileContent c = ins.insertFile(new ByteArrayInputStream(data));
+      ins.flush();
+      previous = dev.cairn.object.FileObjectFormat.decode(reader.open(c.content()).bytes(), c.content());
+    }
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      FileContent c = ins.insertFile(new ByteArrayInputStream(data), data.length, previous);
+      ins.flush();
+      assertThat(c.content()).isEqualTo(HashAlgorithm.SHA256.hash(dev.cairn.object.FileObjectFormat.encode(previous)));
+      assertThat(readAll(reader, c)).isEqualTo(data);
+    }
+  }
+
+  @Test
   void copyContentWritesWhatOpenContentReads() throws Exception {
     try (Repository repo = TestRepos.create(tmp.resolve("r"));
         ObjectInserter ins = repo.objects().newInserter();

@@ -1,5 +1,6 @@
 package dev.cairn.internal.pack;
 
+import dev.cairn.chunk.ChunkGuide;
 import dev.cairn.chunk.ChunkReader;
 import dev.cairn.chunk.FastCdcChunker;
 import dev.cairn.id.Hasher;
@@ -22,6 +23,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -245,32 +247,47 @@ final class PackInserter implements ObjectInserter {
 
   @Override
   public FileContent insertFile(InputStream in, long expectedSize) throws IOException {
+    return insertFile(in, expectedSize, null);
+  }
+
+  @Override
+  public FileContent insertFile(InputStream in, long expectedSize, FileObject previous) throws IOException {
     ensureOpen();
     ChunkReader chunks = new ChunkReader(chunker, in, expectedSize);
-    byte[] first = chunks.next();
+    List<ChunkRef> before = previous == null ? List.of() : previous.chunks();
+    if (previous != null) {
+      chunks.guide(new ChunkGuide(before.stream().mapToLong(ChunkRef::size).toArray(), expectedSize));
+    }
+    // The first two chunks are copied: whether the file has more than one is known only then.
+    Cut first = next(chunks, before, null);
     if (first == null) {
       return new FileContent(0, db.algorithm().hash(new byte[0]), db.algorithm().hash(new byte[0]));
     }
-    byte[] second = chunks.next();
+    Cut second = next(chunks, before, null);
     if (second == null) {
-      ObjectId id = insert(ObjectType.CHUNK, first);
-      return new FileContent(first.length, id, id);
+      ObjectId id = first.store();
+      return new FileContent(first.size(), id, id);
     }
     // Several chunks: this thread reads, cuts and hashes the whole file while workers hash,
     // compress and append each chunk.
     Hasher whole = db.algorithm().newHasher();
+    whole.update(first.bytes());
+    whole.update(second.bytes());
     Semaphore inFlight = new Semaphore(MAX_CHUNKS_IN_FLIGHT);
     List<Future<ChunkRef>> refs = new ArrayList<>();
     long size = 0;
     try {
-      for (byte[] c = first; c != null; c = (c == first ? second : chunks.next())) {
-        whole.update(c);
-        size += c.length;
+      for (Cut c = first; c != null; c = (c == first ? second : next(chunks, before, whole))) {
+        size += c.size();
+        if (c.bytes() == null) {
+          refs.add(CompletableFuture.completedFuture(new ChunkRef(c.id(), c.size())));
+          continue;
+        }
         inFlight.acquire();
-        byte[] chunk = c;
+        Cut chunk = c;
         refs.add(db.workers().submit(() -> {
           try {
-            return new ChunkRef(insert(ObjectType.CHUNK, chunk), chunk.length);
+            return new ChunkRef(chunk.store(), chunk.size());
           } finally {
             inFlight.release();
           }
@@ -288,6 +305,76 @@ final class PackInserter implements ObjectInserter {
       refs.forEach(f -> f.cancel(true));
       throw e;
     }
+  }
+
+  /**
+   * A chunk cut from a file: its bytes unless it is already stored, and its id if known (a
+   * previous chunk whose hash was checked).
+   */
+  private final class Cut {
+    private final byte[] bytes;
+    private final ObjectId id;
+    private final int size;
+
+    Cut(byte[] bytes, ObjectId id, int size) {
+      this.bytes = bytes;
+      this.id = id;
+      this.size = size;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    ObjectId id() {
+      return id;
+    }
+
+    int size() {
+      return size;
+    }
+
+    ObjectId store() throws IOException {
+      if (id == null) {
+        return insert(ObjectType.CHUNK, bytes);
+      }
+      insertHashed(id, ObjectType.CHUNK, bytes, 0, size);
+      return id;
+    }
+  }
+
+  /**
+   * The next chunk of {@code chunks}, null at the end, fed to {@code whole} if not null. A
+   * proposed previous chunk is hashed in place: kept if it is the previous chunk (and not copied
+   * at all if stored and {@code whole} took it), else refused and cut again.
+   */
+  private Cut next(ChunkReader chunks, List<ChunkRef> before, Hasher whole) throws IOException {
+    while (chunks.step()) {
+      byte[] buf = chunks.array();
+      int off = chunks.offset();
+      int len = chunks.length();
+      int k = chunks.proposed();
+      ObjectId id = null;
+      if (k >= 0) {
+        Hasher h = hasher.get();
+        h.update(buf, off, len);
+        id = h.digest();
+        if (!id.equals(before.get(k).id())) {
+          chunks.refuse();
+          continue;
+        }
+      }
+      if (whole != null) {
+        whole.update(buf, off, len);
+        if (id != null && (pending.contains(id) || isStoredFreshening(id))) {
+          objectsSkipped.incrementAndGet();
+          rawSkipped.addAndGet(len);
+          return new Cut(null, id, len);
+        }
+      }
+      return new Cut(chunks.copy(), id, len);
+    }
+    return null;
   }
 
   @Override
