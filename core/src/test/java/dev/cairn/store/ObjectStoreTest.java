@@ -147,6 +147,23 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aFileOfAFewChunksIsStoredAlikeByTheCallingThreadAndByTheWorkers() throws Exception {
+    // 60,000 bytes with 16 KiB chunks at most: within the size stored without the workers.
+    byte[] data = TestRepos.random(24, 60_000);
+    try (Repository a = TestRepos.create(tmp.resolve("a"));
+        Repository b = TestRepos.create(tmp.resolve("b"));
+        ObjectInserter inline = a.objects().newInserter();
+        ObjectInserter workers = b.objects().newInserter();
+        ObjectReader reader = a.objects().newReader()) {
+      FileContent c = inline.insertFile(new ByteArrayInputStream(data), data.length);
+      inline.flush();
+      assertThat(c.chunked()).isTrue();
+      assertThat(c).isEqualTo(workers.insertFile(new ByteArrayInputStream(data)));
+      assertThat(readAll(reader, c)).isEqualTo(data);
+    }
+  }
+
+  @Test
   void aGuidingChunkMissingFromTheStoreIsStored() throws Exception {
     // The previous content was stored elsewhere (as in a repository that fetched only metadata).
     byte[] data = TestRepos.random(23, 800_000);

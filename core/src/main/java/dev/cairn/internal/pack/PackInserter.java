@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PackInserter implements ObjectInserter {
   /** Chunks of one file being hashed and compressed at once, bounding memory to a few chunks. */
   private static final int MAX_CHUNKS_IN_FLIGHT = 8;
+  /** Files expected to hold at most this many maximum-size chunks are stored without the workers. */
+  private static final int INLINE_CHUNKS = 4;
 
   private final PackObjectDatabase db;
   private final PackSettings settings;
@@ -269,7 +271,9 @@ final class PackInserter implements ObjectInserter {
       return new FileContent(first.size(), id, id);
     }
     // Several chunks: this thread reads, cuts and hashes the whole file while workers hash,
-    // compress and append each chunk.
+    // compress and append each chunk. A file of a few chunks is stored by this thread alone:
+    // waking workers for them cost more than it saved, and callers store many such files at once.
+    boolean inline = expectedSize >= 0 && expectedSize <= INLINE_CHUNKS * (long) chunker.params().maxSize();
     Hasher whole = db.algorithm().newHasher();
     whole.update(first.bytes());
     whole.update(second.bytes());
@@ -279,8 +283,8 @@ final class PackInserter implements ObjectInserter {
     try {
       for (Cut c = first; c != null; c = (c == first ? second : next(chunks, before, whole))) {
         size += c.size();
-        if (c.bytes() == null) {
-          refs.add(CompletableFuture.completedFuture(new ChunkRef(c.id(), c.size())));
+        if (c.bytes() == null || inline) {
+          refs.add(CompletableFuture.completedFuture(new ChunkRef(c.bytes() == null ? c.id() : c.store(), c.size())));
           continue;
         }
         inFlight.acquire();
