@@ -129,16 +129,28 @@ public final class GarbageCollector {
         continue;
       }
       Path file = db.packDirectory().resolve(PackFormat.fileName(c.name()));
-      if (Files.getLastModifiedTime(file).toMillis() > c.mtime()) {
-        // Reused by a writer while we worked: keep it, indexed as before.
-        try (PackFile p = PackFile.open(file)) {
-          db.index().register(c.name(), p.entries());
+      // Taken out of packs/ by an atomic rename before its time is checked: a writer that
+      // publishes the same pack again (a new file, newer) either does so before the rename, and
+      // the check sees it, or after, and its file is not the one deleted.
+      Path doomed = repo.repository().tmpDirectory().resolve("gc-" + c.name() + "-" + System.nanoTime() + ".pack");
+      if (Files.getLastModifiedTime(file).toMillis() > c.mtime() || !moveAside(file, doomed)) {
+        keep(db, c.name(), file);
+        continue;
+      }
+      if (Files.getLastModifiedTime(doomed).toMillis() > c.mtime()) {
+        // Published again between the check and the rename: put it back, unless another copy
+        // (the same bytes, as the name says) took its place meanwhile.
+        if (Files.exists(file)) {
+          Files.delete(doomed);
+        } else {
+          AtomicFiles.move(doomed, file, true);
         }
+        keep(db, c.name(), file);
         continue;
       }
       db.closePack(c.name());
-      freed += Files.size(file);
-      Files.delete(file);
+      freed += Files.size(doomed);
+      Files.delete(doomed);
       deletedPacks++;
     }
     // Freed: what the deleted packs held, less the live objects written again.
@@ -147,6 +159,25 @@ public final class GarbageCollector {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
     return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers);
+  }
+
+  /** A dropped pack that a writer reused or published again: indexed as before. */
+  private static void keep(PackObjectDatabase db, String name, Path file) throws IOException {
+    if (Files.exists(file)) {
+      try (PackFile p = PackFile.open(file)) {
+        db.index().register(name, p.entries());
+      }
+    }
+  }
+
+  /** Renames {@code from} to the new name {@code to} atomically; false if {@code from} is gone. */
+  private static boolean moveAside(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
   }
 
   private void settle() throws IOException {

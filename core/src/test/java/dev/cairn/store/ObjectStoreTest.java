@@ -147,6 +147,31 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aPackPublishedAgainUnderItsNameLooksNewToGc() throws Exception {
+    // gc drops a pack of dead objects from the index, waits, and deletes it unless its time moved.
+    // A writer that stores those objects again meanwhile writes a pack of the very same bytes and
+    // name: it must replace the file, not keep the old one, whose time would say "unused".
+    byte[] data = TestRepos.random(25, 50_000);
+    try (Repository repo = TestRepos.create(tmp.resolve("r"))) {
+      try (ObjectInserter ins = repo.objects().newInserter()) {
+        ins.insert(ObjectType.CHUNK, data);
+        ins.flush();
+      }
+      Path pack = repo.packs().packFiles().get(0);
+      long old = 1_000_000_000_000L;
+      Files.setLastModifiedTime(pack, java.nio.file.attribute.FileTime.fromMillis(old));
+      String name = dev.cairn.internal.pack.PackFormat.nameOf(pack.getFileName().toString());
+      repo.packs().index().dropPacks(java.util.Set.of(name), java.util.Map.of());
+      try (ObjectInserter ins = repo.objects().newInserter()) {
+        ins.insert(ObjectType.CHUNK, data);
+        ins.flush();
+      }
+      assertThat(repo.packs().packFiles()).containsExactly(pack);
+      assertThat(Files.getLastModifiedTime(pack).toMillis()).isGreaterThan(old);
+    }
+  }
+
+  @Test
   void aFileOfAFewChunksIsStoredAlikeByTheCallingThreadAndByTheWorkers() throws Exception {
     // 60,000 bytes with 16 KiB chunks at most: within the size stored without the workers.
     byte[] data = TestRepos.random(24, 60_000);

@@ -113,12 +113,10 @@ public final class PackWriter implements AutoCloseable {
       out.close();
       String name = algorithm.hash(index).hex();
       Path target = packDir.resolve(PackFormat.fileName(name));
-      if (Files.exists(target)) {
-        // Another writer published the very same objects under the same name.
-        Files.delete(tmp);
-      } else {
-        AtomicFiles.move(tmp, target, false);
-      }
+      // A pack of this name holds the very same objects (another writer published them, or gc is
+      // about to delete a pack whose dead objects this one wrote again). It is replaced, not kept:
+      // the new file's modification time tells gc that the pack is in use again.
+      AtomicFiles.move(tmp, target, Files.exists(target));
       return new PackInfo(name, target, List.copyOf(unique), size);
     } catch (IOException | RuntimeException e) {
       abort(e);
