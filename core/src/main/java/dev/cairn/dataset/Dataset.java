@@ -181,7 +181,7 @@ public final class Dataset {
     }
     requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {
-      FileIngester.Result r = new FileIngester(repo.repository().objects(), repo.statCache(), progress, o.rehash()).ingest(found, ins, m);
+      FileIngester.Result r = new FileIngester(repo.statCache(), progress, o.rehash()).ingest(found, ins, m);
       return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
     });
   }
@@ -395,7 +395,7 @@ public final class Dataset {
           throw DraftChanges.fileAndFolder(df + "/…", above);
         }
       }
-      FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), progress, false);
+      FileIngester ingester = new FileIngester(repo.statCache(), progress, false);
       DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()));
       List<SourceFile> batch = new ArrayList<>();
       long[] filesRead = {0};

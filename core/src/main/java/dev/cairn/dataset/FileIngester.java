@@ -12,7 +12,6 @@ import dev.cairn.manifest.Manifest;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.store.FileContent;
-import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
 import java.io.FilterInputStream;
@@ -34,13 +33,11 @@ final class FileIngester {
   /** Files handed to the worker threads at a time. */
   private static final int BATCH = 4096;
 
-  private final ObjectDatabase db;
   private final StatCache statCache;
   private final Progress progress;
   private final boolean rehash;
 
-  FileIngester(ObjectDatabase db, StatCache statCache, Progress progress, boolean rehash) {
-    this.db = db;
+  FileIngester(StatCache statCache, Progress progress, boolean rehash) {
     this.statCache = statCache;
     this.progress = progress;
     this.rehash = rehash;
@@ -94,7 +91,7 @@ final class FileIngester {
         toRead.add(i);
       }
     }
-    boolean[] stored = db.hasEach(unsure.stream().map(i -> known.get(i).content()).toList());
+    boolean[] stored = reuse(unsure.stream().map(known::get).toList(), inserter);
     for (int k = 0; k < stored.length; k++) {
       if (!stored[k]) {
         out.set(unsure.get(k), null);
@@ -155,6 +152,36 @@ final class FileIngester {
       throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");
     }
     return c;
+  }
+
+  /**
+   * Whether each remembered content is stored, every chunk of it included. What is found counts
+   * as reused ({@link ObjectInserter#reuseEach}): a gc running meanwhile keeps its packs (or this
+   * command fails cleanly at flush), as when a file is read and its chunks found stored.
+   */
+  private static boolean[] reuse(List<FileContent> contents, ObjectInserter inserter) throws IOException {
+    boolean[] out = new boolean[contents.size()];
+    if (contents.isEmpty()) {
+      return out;
+    }
+    try (ObjectReader reader = inserter.newReader()) {
+      for (int k = 0; k < out.length; k++) {
+        FileContent c = contents.get(k);
+        boolean ok = inserter.reuseEach(List.of(c.content()))[0];
+        if (ok && c.chunked()) {
+          try {
+            FileObject f = FileObjectFormat.decode(reader.open(c.content()).bytes(), c.content());
+            for (boolean held : inserter.reuseEach(f.chunks().stream().map(dev.cairn.object.ChunkRef::id).toList())) {
+              ok &= held;
+            }
+          } catch (MissingObjectException | CorruptObjectException | UnsupportedFormatVersionException e) {
+            ok = false;
+          }
+        }
+        out[k] = ok;
+      }
+    }
+    return out;
   }
 
   /**

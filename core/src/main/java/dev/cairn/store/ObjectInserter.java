@@ -54,6 +54,22 @@ public interface ObjectInserter extends AutoCloseable {
   }
 
   /**
+   * Whether each object is stored, for a caller that is about to reference them without inserting
+   * them again (a file whose content the stat cache remembers). Those stored count as reused, as if
+   * inserted again and found: a concurrent gc is told that their packs are in use, and {@link
+   * #flush()} fails if gc removed one meanwhile.
+   */
+  default boolean[] reuseEach(java.util.List<ObjectId> ids) throws IOException {
+    boolean[] out = new boolean[ids.size()];
+    try (ObjectReader r = newReader()) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = r.has(ids.get(i));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Publishes everything inserted so far: finishes the open pack (fsync, atomic rename) and adds
    * its objects to the index, together with any pack this process {@linkplain
    * #flushDeferringIndex() left out of the index} (if this inserter inserted anything). Durable

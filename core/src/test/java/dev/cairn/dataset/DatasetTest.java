@@ -715,7 +715,7 @@ class DatasetTest {
     SourceFile scanned = new SourceFile(stale.datasetPath(), stale.file(), stale.size(), stale.mtimeNanos(), stale.ctimeNanos(),
         stale.inode(), stale.device(), false);
     try (var ins = repo.repository().objects().newInserter()) {
-      FileIngester ingester = new FileIngester(repo.repository().objects(), repo.statCache(), Progress.NONE, true);
+      FileIngester ingester = new FileIngester(repo.statCache(), Progress.NONE, true);
       assertThatThrownBy(() -> ingester.ingest(List.of(scanned), ins))
           .isInstanceOf(InvalidInputException.class).hasMessageContaining("changed while");
     }

@@ -192,6 +192,44 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void filesTheStatCacheRemembersRefreshTheirPacksWhenReused() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      // More than a pack's worth of chunks (256 KiB here): most lie in packs of their own.
+      Path s = folder(tmp.resolve("s"), 5, 20, 60_000);
+      Thread.sleep(2_100); // older than the stat cache's racy window (StatCache.RACY_MILLIS)
+      version(repo, "gone", s).delete(false);
+      // gc, running from here on, would see every pack unchanged since its start...
+      long old = 1_000_000_000_000L;
+      for (Path p : repo.repository().packs().packFiles()) {
+        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(old));
+      }
+      // ...while a writer adds the same files, which the stat cache remembers: nothing is read,
+      // the stored chunks and file objects are reused as they are.
+      Dataset again = Dataset.create(repo, CreateOptions.of("gc", "again").build());
+      assertThat(again.syncFolder(s).filesRead()).isZero();
+      again.close();
+      // Every pack that holds the new version's file contents tells gc it is in use again.
+      var packs = repo.repository().packs();
+      java.util.Set<String> used = new java.util.TreeSet<>();
+      try (var reader = repo.repository().objects().newReader()) {
+        for (var e : again.listFiles()) {
+          used.add(packs.index().lookup(e.content()).packName());
+          if (e.chunked()) {
+            for (var c : dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+              used.add(packs.index().lookup(c.id()).packName());
+            }
+          }
+        }
+      }
+      assertThat(used).isNotEmpty();
+      for (String name : used) {
+        Path p = packs.packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(name));
+        assertThat(Files.getLastModifiedTime(p).toMillis()).as("time of %s", p.getFileName()).isGreaterThan(old);
+      }
+    }
+  }
+
+  @Test
   void aPackReusedDuringCollectionIsKept() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Path s = folder(tmp.resolve("s"), 4, 3, 30_000);

@@ -131,16 +131,21 @@ public abstract class AbstractRemoteStorageContractTest {
     storage.createIfAbsent("locks/push-stays", "1".getBytes(StandardCharsets.UTF_8));
     java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
     ExecutorService pool = Executors.newSingleThreadExecutor();
+    java.util.concurrent.CountDownLatch churning = new java.util.concurrent.CountDownLatch(1);
     Future<Integer> churn = pool.submit(() -> {
       int n = 0;
-      while (!done.get()) {
+      do {
         String name = "locks/push-" + n++;
         storage.createIfAbsent(name, "x".getBytes(StandardCharsets.UTF_8));
         storage.delete(name);
-      }
+        churning.countDown();
+      } while (!done.get());
       return n;
     });
     try {
+      // The listings start once the churn has: on a loaded machine the listings of a fast store
+      // could otherwise all finish before the other thread first ran.
+      assertThat(churning.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < listRounds(); i++) {
         assertThat(storage.list("locks/push-")).extracting(RemoteFile::name).contains("locks/push-stays");
       }

@@ -167,6 +167,16 @@ final class PackInserter implements ObjectInserter {
     appendGroup(group.add(id, type, data, off, len));
   }
 
+  @Override
+  public boolean[] reuseEach(List<ObjectId> ids) throws IOException {
+    ensureOpen();
+    boolean[] out = new boolean[ids.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = pending.contains(ids.get(i)) || isStoredFreshening(ids.get(i));
+    }
+    return out;
+  }
+
   /**
    * Whether {@code id} is already stored. If so, its pack's modification time is refreshed (once per
    * pack), which tells a concurrent gc that the pack is in use again, and the id is remembered so
