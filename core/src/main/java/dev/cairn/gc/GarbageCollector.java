@@ -53,6 +53,9 @@ import java.util.stream.Stream;
  * Also removes leftovers: temporary files and cached folders of deleted versions.
  */
 public final class GarbageCollector {
+  /** Name prefix of a pack set aside in tmp/ before deletion. */
+  private static final String ASIDE_PREFIX = "gc-";
+  private static final java.util.regex.Pattern ASIDE = java.util.regex.Pattern.compile("gc-([0-9a-f]+)-(\\d+)-\\d+\\.pack");
   /** Packs smaller than this fraction of the target size are merged. */
   private static final int SMALL_FRACTION = 8;
 
@@ -81,8 +84,8 @@ public final class GarbageCollector {
     long now = System.currentTimeMillis();
     long oldestLock = repo.catalog().oldestLiveLockMillis();
     long start = oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - 1_000 + graceMillis);
-    int leftovers = removeLeftovers(start);
     PackObjectDatabase db = repo.repository().packs();
+    int leftovers = recoverSetAside(db) + removeLeftovers(start);
     Set<ObjectId> live = mark(db);
     List<Candidate> candidates = candidates(db, live, start);
     if (candidates.isEmpty()) {
@@ -132,8 +135,8 @@ public final class GarbageCollector {
       // Taken out of packs/ by an atomic rename before its time is checked: a writer that
       // publishes the same pack again (a new file, newer) either does so before the rename, and
       // the check sees it, or after, and its file is not the one deleted.
-      Path doomed = repo.repository().tmpDirectory().resolve("gc-" + c.name() + "-" + System.nanoTime() + ".pack");
-      if (Files.getLastModifiedTime(file).toMillis() > c.mtime() || !moveAside(file, doomed)) {
+      Path doomed = repo.repository().tmpDirectory().resolve(ASIDE_PREFIX + c.name() + "-" + c.mtime() + "-" + System.nanoTime() + ".pack");
+      if (newerThan(file, c.mtime()) || !moveAside(file, doomed)) {
         keep(db, c.name(), file);
         continue;
       }
@@ -159,6 +162,42 @@ public final class GarbageCollector {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
     return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers);
+  }
+
+  /** Whether {@code file} was modified after {@code millis}; false if it is gone. */
+  private static boolean newerThan(Path file, long millis) throws IOException {
+    try {
+      return Files.getLastModifiedTime(file).toMillis() > millis;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Packs a collection that stopped midway left set aside in {@code tmp/} (named {@code
+   * gc-<name>-<time when chosen>-<nanos>.pack}): one published again since it was chosen (newer)
+   * goes back into {@code packs/} and the index, unless a copy is there; the others were dead and
+   * are deleted.
+   */
+  private int recoverSetAside(PackObjectDatabase db) throws IOException {
+    int n = 0;
+    try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {
+      for (Path p : s.toList()) {
+        java.util.regex.Matcher m = ASIDE.matcher(p.getFileName().toString());
+        if (!m.matches()) {
+          continue;
+        }
+        Path file = db.packDirectory().resolve(PackFormat.fileName(m.group(1)));
+        if (newerThan(p, Long.parseLong(m.group(2))) && !Files.exists(file)) {
+          AtomicFiles.move(p, file, true);
+          keep(db, m.group(1), file);
+        } else {
+          Files.deleteIfExists(p);
+        }
+        n++;
+      }
+    }
+    return n;
   }
 
   /** A dropped pack that a writer reused or published again: indexed as before. */

@@ -192,6 +192,31 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void packsAStoppedCollectionSetAsideAreRecoveredOrDeleted() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "v", folder(tmp.resolve("s"), 6, 3, 30_000));
+      var packs = repo.repository().packs();
+      Path tmpDir = repo.repository().tmpDirectory();
+      // As if a collection had stopped after setting every pack aside, each chosen before a writer
+      // published it again (the file is newer than the time in its name)...
+      java.util.List<Path> before = packs.packFiles();
+      for (Path p : before) {
+        String name = dev.cairn.internal.pack.PackFormat.nameOf(p.getFileName().toString());
+        Files.move(p, tmpDir.resolve("gc-" + name + "-1000000000000-1.pack"));
+      }
+      // ...and one dead pack, unchanged since it was chosen.
+      Path dead = tmpDir.resolve("gc-" + "ab".repeat(32) + "-" + (System.currentTimeMillis() + 86_400_000L) + "-2.pack");
+      Files.write(dead, new byte[100]);
+      new GarbageCollector(repo, 3_600_000, 0, Progress.NONE).run(); // a grace that repacks nothing
+      assertThat(packs.packFiles()).containsExactlyInAnyOrderElementsOf(before);
+      try (var left = Files.list(tmpDir)) {
+        assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("gc-"))).isEmpty();
+      }
+      assertThat(repo.get(v.id()).verify()).isEmpty();
+    }
+  }
+
+  @Test
   void filesTheStatCacheRemembersRefreshTheirPacksWhenReused() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       // More than a pack's worth of chunks (256 KiB here): most lie in packs of their own.

@@ -187,8 +187,10 @@ final class PackInserter implements ObjectInserter {
     if (loc == null) {
       return false;
     }
-    if (freshened.add(loc.packName())) {
-      db.freshen(loc.packName());
+    if (freshened.add(loc.packName()) && !db.freshen(loc.packName())) {
+      // gc is deleting that pack: the object is written again.
+      freshened.remove(loc.packName());
+      return false;
     }
     reused.add(id);
     return true;

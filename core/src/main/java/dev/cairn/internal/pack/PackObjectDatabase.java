@@ -202,11 +202,13 @@ public final class PackObjectDatabase implements ObjectDatabase {
   }
 
   /** Refreshes a pack's modification time: gc keeps recently used packs. */
-  void freshen(String packName) {
+  /** Sets a pack's modification time to now; false if the pack is gone (gc is deleting it). */
+  boolean freshen(String packName) {
     try {
       Files.setLastModifiedTime(packDir.resolve(PackFormat.fileName(packName)), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+      return true;
     } catch (IOException e) {
-      // A pack being deleted by gc: flush() notices that its objects left the index.
+      return false;
     }
   }
 
@@ -270,8 +272,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
         continue;
       }
       List<PackEntry> entries = checkedEntries(path); // null: gone, or damaged (fsck reports it)
-      if (entries != null) {
-        freshen(name);
+      if (entries != null && freshen(name)) { // not one gc has just taken out of packs/
         found.put(name, entries);
       }
     }

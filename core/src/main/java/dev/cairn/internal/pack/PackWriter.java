@@ -116,7 +116,7 @@ public final class PackWriter implements AutoCloseable {
       // A pack of this name holds the very same objects (another writer published them, or gc is
       // about to delete a pack whose dead objects this one wrote again). It is replaced, not kept:
       // the new file's modification time tells gc that the pack is in use again.
-      AtomicFiles.move(tmp, target, Files.exists(target));
+      AtomicFiles.move(tmp, target, true);
       return new PackInfo(name, target, List.copyOf(unique), size);
     } catch (IOException | RuntimeException e) {
       abort(e);
