@@ -42,6 +42,8 @@ public final class ChunkReader {
   private int proposed = -1;
   /** The previous chunk to propose next without a search: the one after the last accepted. */
   private int nextGuess = -1;
+  /** Whether an accepted proposal was checked against the cut rule in full already. */
+  private boolean guideChecked;
   /** A position where a proposal was refused: the chunker cuts there. */
   private long refusedAt = -1;
   /** Bytes handed out as accepted proposals, which the chunker did not scan. */
@@ -149,6 +151,30 @@ public final class ChunkReader {
     // end may have cut): only where the stream ends right after it.
     boolean endCut = len <= p.minSize() || (k == guide.count() - 1 && len < p.maxSize());
     return endCut && !(eof && len == available) ? -1 : k;
+  }
+
+  /**
+   * Tells the reader that the last chunk, a proposal, holds the previous chunk's bytes. Returns
+   * whether it stands as a chunk: the previous chunks may have been cut with other parameters (a
+   * file object fetched from another repository), so the first accepted proposal, and any that the
+   * end of the stream cuts, are checked against the cut rule in full, the others at their end
+   * ({@link Chunker#endsAt}). On a mismatch the guide is dropped, the chunk taken back as by
+   * {@link #refuse()}, and false returned.
+   */
+  public boolean accept() {
+    if (proposed < 0) {
+      throw new IllegalStateException("the last chunk was not a proposal");
+    }
+    int from = start - length;
+    ChunkerParams p = chunker.params();
+    boolean endCut = length <= p.minSize() || (proposed == guide.count() - 1 && length < p.maxSize());
+    boolean stands = endCut || !guideChecked ? chunker.cut(buf, from, end - from) == length : chunker.endsAt(buf, from, length);
+    guideChecked = true;
+    if (!stands) {
+      refuse();
+      guide = null;
+    }
+    return stands;
   }
 
   /**

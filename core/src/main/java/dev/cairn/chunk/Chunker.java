@@ -14,6 +14,14 @@ public interface Chunker {
    */
   int cut(byte[] buf, int off, int len);
 
+  /**
+   * Whether a chunk of {@code len} bytes starting at {@code off} ends where the cut rule would end
+   * it if no boundary came earlier: the length is the maximum, or the boundary test holds after
+   * its last byte. Looks at the chunk's last bytes only; {@link #cut} alone also rules out an
+   * earlier boundary.
+   */
+  boolean endsAt(byte[] buf, int off, int len);
+
   /** The parameters this chunker was built with. */
   ChunkerParams params();
 }

@@ -41,6 +41,24 @@ public final class FastCdcChunker implements Chunker {
   }
 
   @Override
+  public boolean endsAt(byte[] buf, int off, int len) {
+    if (len == params.maxSize()) {
+      return true;
+    }
+    if (len <= params.minSize() || len > params.maxSize()) {
+      return false;
+    }
+    // The hash after byte i holds the gear values of the last 64 bytes only (older ones are
+    // shifted out), counted from minSize: rolled again from there, it is the same.
+    int last = off + len - 1;
+    long h = 0;
+    for (int i = Math.max(off + params.minSize(), last - 63); i <= last; i++) {
+      h = (h << 1) + gear[buf[i] & 0xFF];
+    }
+    return (h & (len - 1 < params.avgSize() ? maskSmall : maskLarge)) == 0;
+  }
+
+  @Override
   public int cut(byte[] buf, int off, int len) {
     int n = Math.min(len, params.maxSize());
     if (n <= params.minSize()) {

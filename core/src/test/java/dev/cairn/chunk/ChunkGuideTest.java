@@ -56,6 +56,9 @@ class ChunkGuideTest {
         r.refuse();
         continue;
       }
+      if (k >= 0 && !r.accept()) {
+        continue;
+      }
       out.add(c);
     }
     return out;
@@ -155,6 +158,47 @@ class ChunkGuideTest {
     ChunkReader r = new ChunkReader(chunker, new ByteArrayInputStream(longer)).guide(guideTo(old, longer.length));
     assertThat(sizes(guided(r, old))).isEqualTo(sizes(cut(chunker, new ByteArrayInputStream(longer))));
     assertThat(r.reusedBytes()).isEqualTo(data.length - old.get(old.size() - 1).length);
+  }
+
+  @Test
+  void aGuideCutWithOtherParametersGivesValidChunks() throws IOException {
+    // File objects fetched from repositories that cut chunks half or twice as large, then edited
+    // in a repository whose chunker is this one.
+    FastCdcChunker smaller = new FastCdcChunker(new ChunkerParams(256, 1024, 4096, 1));
+    FastCdcChunker larger = new FastCdcChunker(new ChunkerParams(1024, 4096, 16384, 1));
+    for (long seed = 20; seed < 30; seed++) {
+      byte[] data = data(seed, 300_000);
+      byte[] edited = data.clone();
+      edited[150_000] ^= 1;
+      for (FastCdcChunker other : List.of(smaller, larger)) {
+        List<byte[]> old = cut(other, new ByteArrayInputStream(data));
+        ChunkReader r = new ChunkReader(chunker, new ByteArrayInputStream(edited)).guide(guideTo(old, edited.length));
+        List<byte[]> got = guided(r, old);
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        for (byte[] c : got) {
+          assertThat(c.length).isBetween(1, SMALL.maxSize());
+          joined.write(c);
+        }
+        assertThat(joined.toByteArray()).isEqualTo(edited);
+        if (other == smaller) {
+          // Its boundaries do not pass this chunker's test: the cut is the rule's own.
+          assertThat(sizes(got)).isEqualTo(sizes(cut(chunker, new ByteArrayInputStream(edited))));
+        }
+      }
+    }
+  }
+
+  @Test
+  void endsAtIsTheCutRuleAtTheChunksEnd() throws IOException {
+    byte[] data = data(31, 400_000);
+    int off = 0;
+    for (byte[] c : cut(chunker, new ByteArrayInputStream(data))) {
+      if (off + c.length < data.length) { // not the last chunk, which the end cut
+        assertThat(chunker.endsAt(data, off, c.length)).isTrue();
+        assertThat(chunker.endsAt(data, off, c.length - 1)).isFalse();
+      }
+      off += c.length;
+    }
   }
 
   @Test

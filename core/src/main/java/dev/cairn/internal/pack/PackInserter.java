@@ -379,6 +379,9 @@ final class PackInserter implements ObjectInserter {
           chunks.refuse();
           continue;
         }
+        if (!chunks.accept()) {
+          continue; // the previous chunks were cut otherwise
+        }
       }
       if (whole != null) {
         whole.update(buf, off, len);
