@@ -169,14 +169,8 @@ final class FileIngester {
         FileContent c = contents.get(k);
         boolean ok = inserter.reuseEach(List.of(c.content()))[0];
         if (ok && c.chunked()) {
-          try {
-            FileObject f = FileObjectFormat.decode(reader.open(c.content()).bytes(), c.content());
-            for (boolean held : inserter.reuseEach(f.chunks().stream().map(dev.cairn.object.ChunkRef::id).toList())) {
-              ok &= held;
-            }
-          } catch (MissingObjectException | CorruptObjectException | UnsupportedFormatVersionException e) {
-            ok = false;
-          }
+          FileObject f = fileObject(reader, c.content());
+          ok = f != null && allStored(inserter.reuseEach(f.chunks().stream().map(dev.cairn.object.ChunkRef::id).toList()));
         }
         out[k] = ok;
       }
@@ -194,7 +188,23 @@ final class FileIngester {
       return null;
     }
     try (ObjectReader reader = inserter.newReader()) {
-      return FileObjectFormat.decode(reader.open(before.content()).bytes(), before.content());
+      return fileObject(reader, before.content());
+    }
+  }
+
+  private static boolean allStored(boolean[] stored) {
+    for (boolean b : stored) {
+      if (!b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** File object {@code id}, or null if it cannot be read (missing, or damaged: fsck reports it). */
+  private static FileObject fileObject(ObjectReader reader, dev.cairn.id.ObjectId id) throws IOException {
+    try {
+      return FileObjectFormat.decode(reader.open(id).bytes(), id);
     } catch (MissingObjectException | CorruptObjectException | UnsupportedFormatVersionException e) {
       return null;
     }

@@ -279,7 +279,7 @@ final class PackInserter implements ObjectInserter {
     }
     Cut second = next(chunks, before, null);
     if (second == null) {
-      ObjectId id = first.store();
+      ObjectId id = store(first);
       return new FileContent(first.size(), id, id);
     }
     // Several chunks: this thread reads, cuts and hashes the whole file while workers hash,
@@ -296,14 +296,14 @@ final class PackInserter implements ObjectInserter {
       for (Cut c = first; c != null; c = (c == first ? second : next(chunks, before, whole))) {
         size += c.size();
         if (c.bytes() == null || inline) {
-          refs.add(CompletableFuture.completedFuture(new ChunkRef(c.bytes() == null ? c.id() : c.store(), c.size())));
+          refs.add(CompletableFuture.completedFuture(new ChunkRef(store(c), c.size())));
           continue;
         }
         inFlight.acquire();
         Cut chunk = c;
         refs.add(db.workers().submit(() -> {
           try {
-            return new ChunkRef(chunk.store(), chunk.size());
+            return new ChunkRef(store(chunk), chunk.size());
           } finally {
             inFlight.release();
           }
@@ -324,39 +324,21 @@ final class PackInserter implements ObjectInserter {
   }
 
   /**
-   * A chunk cut from a file: its bytes unless it is already stored, and its id if known (a
-   * previous chunk whose hash was checked).
+   * A chunk cut from a file: its bytes (null when it is known to be stored), and its id if known
+   * (a previous chunk whose hash was checked).
    */
-  private final class Cut {
-    private final byte[] bytes;
-    private final ObjectId id;
-    private final int size;
+  private record Cut(byte[] bytes, ObjectId id, int size) {}
 
-    Cut(byte[] bytes, ObjectId id, int size) {
-      this.bytes = bytes;
-      this.id = id;
-      this.size = size;
+  /** Stores a chunk unless it is known to be stored; returns its id. */
+  private ObjectId store(Cut c) throws IOException {
+    if (c.bytes() == null) {
+      return c.id();
     }
-
-    byte[] bytes() {
-      return bytes;
+    if (c.id() == null) {
+      return insert(ObjectType.CHUNK, c.bytes());
     }
-
-    ObjectId id() {
-      return id;
-    }
-
-    int size() {
-      return size;
-    }
-
-    ObjectId store() throws IOException {
-      if (id == null) {
-        return insert(ObjectType.CHUNK, bytes);
-      }
-      insertHashed(id, ObjectType.CHUNK, bytes, 0, size);
-      return id;
-    }
+    insertHashed(c.id(), ObjectType.CHUNK, c.bytes(), 0, c.size());
+    return c.id();
   }
 
   /**
