@@ -40,11 +40,6 @@ public final class ChunkGuide {
     return starts[k + 1] - starts[k];
   }
 
-  /** Offset of previous chunk {@code k} in the previous content. */
-  public long start(int k) {
-    return starts[k];
-  }
-
   /**
    * The previous chunk that may start at {@code position} of the new stream: the one that started
    * there, else the one that started {@code position - shift}; -1 if none.

@@ -143,14 +143,21 @@ public final class ChunkReader {
       return -1;
     }
     long len = guide.length(k);
-    ChunkerParams p = chunker.params();
-    if (len > available || len > p.maxSize()) {
+    if (len > available || len > chunker.params().maxSize()) {
       return -1;
     }
-    // Shorter than the chunker ever cuts before the end, or the previous last chunk (which the
-    // end may have cut): only where the stream ends right after it.
-    boolean endCut = len <= p.minSize() || (k == guide.count() - 1 && len < p.maxSize());
-    return endCut && !(eof && len == available) ? -1 : k;
+    // One the end of the stream may have cut: only where the stream ends right after it.
+    return endCut(k) && !(eof && len == available) ? -1 : k;
+  }
+
+  /**
+   * Whether previous chunk {@code k} may have been cut by the end of its stream: shorter than the
+   * chunker ever cuts before the end, or the previous last chunk not of the maximum size.
+   */
+  private boolean endCut(int k) {
+    long len = guide.length(k);
+    ChunkerParams p = chunker.params();
+    return len <= p.minSize() || (k == guide.count() - 1 && len < p.maxSize());
   }
 
   /**
@@ -166,9 +173,7 @@ public final class ChunkReader {
       throw new IllegalStateException("the last chunk was not a proposal");
     }
     int from = start - length;
-    ChunkerParams p = chunker.params();
-    boolean endCut = length <= p.minSize() || (proposed == guide.count() - 1 && length < p.maxSize());
-    boolean stands = endCut || !guideChecked ? chunker.cut(buf, from, end - from) == length : chunker.endsAt(buf, from, length);
+    boolean stands = endCut(proposed) || !guideChecked ? chunker.cut(buf, from, end - from) == length : chunker.endsAt(buf, from, length);
     guideChecked = true;
     if (!stands) {
       refuse();

@@ -53,8 +53,7 @@ import java.util.stream.Stream;
  * Also removes leftovers: temporary files and cached folders of deleted versions.
  */
 public final class GarbageCollector {
-  /** Name prefix of a pack set aside in tmp/ before deletion. */
-  private static final String ASIDE_PREFIX = "gc-";
+  /** A pack set aside in tmp/ before deletion: gc-NAME-TIME_WHEN_CHOSEN-NANOS.pack. */
   private static final java.util.regex.Pattern ASIDE = java.util.regex.Pattern.compile("gc-([0-9a-f]+)-(\\d+)-\\d+\\.pack");
   /** Packs smaller than this fraction of the target size are merged. */
   private static final int SMALL_FRACTION = 8;
@@ -135,20 +134,13 @@ public final class GarbageCollector {
       // Taken out of packs/ by an atomic rename before its time is checked: a writer that
       // publishes the same pack again (a new file, newer) either does so before the rename, and
       // the check sees it, or after, and its file is not the one deleted.
-      Path doomed = repo.repository().tmpDirectory().resolve(ASIDE_PREFIX + c.name() + "-" + c.mtime() + "-" + System.nanoTime() + ".pack");
+      Path doomed = repo.repository().tmpDirectory().resolve("gc-" + c.name() + "-" + c.mtime() + "-" + System.nanoTime() + ".pack");
       if (newerThan(file, c.mtime()) || !moveAside(file, doomed)) {
         keep(db, c.name(), file);
         continue;
       }
-      if (Files.getLastModifiedTime(doomed).toMillis() > c.mtime()) {
-        // Published again between the check and the rename: put it back, unless another copy
-        // (the same bytes, as the name says) took its place meanwhile.
-        if (Files.exists(file)) {
-          Files.delete(doomed);
-        } else {
-          AtomicFiles.move(doomed, file, true);
-        }
-        keep(db, c.name(), file);
+      if (newerThan(doomed, c.mtime())) {
+        putBack(db, c.name(), doomed, file); // published again between the check and the rename
         continue;
       }
       db.closePack(c.name());
@@ -188,9 +180,8 @@ public final class GarbageCollector {
           continue;
         }
         Path file = db.packDirectory().resolve(PackFormat.fileName(m.group(1)));
-        if (newerThan(p, Long.parseLong(m.group(2))) && !Files.exists(file)) {
-          AtomicFiles.move(p, file, true);
-          keep(db, m.group(1), file);
+        if (newerThan(p, Long.parseLong(m.group(2)))) {
+          putBack(db, m.group(1), p, file);
         } else {
           Files.deleteIfExists(p);
         }
@@ -198,6 +189,19 @@ public final class GarbageCollector {
       }
     }
     return n;
+  }
+
+  /**
+   * Puts a pack set aside at {@code aside} back at {@code file}, unless another copy (the same
+   * bytes, as the name says) took its place meanwhile, and indexes it as before.
+   */
+  private static void putBack(PackObjectDatabase db, String name, Path aside, Path file) throws IOException {
+    if (Files.exists(file)) {
+      Files.delete(aside);
+    } else {
+      AtomicFiles.move(aside, file, true);
+    }
+    keep(db, name, file);
   }
 
   /** A dropped pack that a writer reused or published again: indexed as before. */
