@@ -97,8 +97,9 @@ public final class ArchiveIo {
     }
     Path dir = output.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    removeAbandoned(dir, "." + output.getFileName() + "-");
     Path tmp = AtomicFiles.tempPath(dir, "." + output.getFileName() + "-");
-    try {
+    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(tmp)) {
       try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
         write(repo, root, format, file, timeMillis, progress);
       }
@@ -119,6 +120,21 @@ public final class ArchiveIo {
       AtomicFiles.fsyncDirectory(dir);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Deletes the hidden partial archives that earlier exports to the same name left in {@code dir}
+   * when they were killed (a Ctrl-C'd one deletes its own): those whose process no longer runs.
+   */
+  private static void removeAbandoned(Path dir, String prefix) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.filter(x -> x.getFileName().toString().startsWith(prefix + "p") && x.getFileName().toString().endsWith(".tmp"))
+          .toList()) {
+        if (!AtomicFiles.ownerAlive(p.getFileName().toString())) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 

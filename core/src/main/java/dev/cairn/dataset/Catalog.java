@@ -423,7 +423,7 @@ public final class Catalog {
   public static boolean isStale(String holder) {
     String who = holder.split(" ")[0];
     int at = who.indexOf('@');
-    if (at < 0 || !who.substring(at + 1).equals(host())) {
+    if (at < 0 || !who.substring(at + 1).equals(hostName())) {
       // Empty (a writer died between create and write) or another host's lock.
       return holder.isEmpty();
     }
@@ -462,11 +462,11 @@ public final class Catalog {
 
   /** {@code <pid>@<host>}: this process, the first word of its tokens. */
   static String processName() {
-    return ProcessHandle.current().pid() + "@" + host();
+    return ProcessHandle.current().pid() + "@" + hostName();
   }
 
-  /** This host's name, looked up once (a lookup may ask DNS; locks are taken at every change). */
-  static String host() {
+  /** This host's name, as locks record it; looked up once (a lookup may ask DNS; locks are taken at every change). */
+  public static String hostName() {
     return HostName.NAME;
   }
 

@@ -188,6 +188,13 @@ public final class DatasetRepository implements AutoCloseable {
             + " each hold one; give the project too");
       }
     }
+    if (version != null && matches.size() > 1) {
+      // Two versions made apart (one here, one fetched from a remote where another machine had
+      // reserved the string first): neither is "the" version.
+      throw new InvalidInputException("Cannot tell which version is meant: " + matches.get(0).project() + "/" + name + " version "
+          + version + " is held by " + matches.stream().map(r -> r.id().substring(0, 8)).sorted()
+              .collect(java.util.stream.Collectors.joining(" and ")) + "; give --id");
+    }
     return java.util.Collections.max(matches,
         Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
   }

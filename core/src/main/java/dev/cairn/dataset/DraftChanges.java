@@ -225,6 +225,16 @@ final class DraftChanges {
   }
 
   /** Entries of {@code m} inside {@code folder} ("" = all), in order. */
+  /**
+   * Whether {@code pattern} names a file or folder of the dataset as it is written: then it is that
+   * path, not a pattern (a file called {@code [x].jpg} is removed, not {@code x.jpg}), as
+   * {@code add} takes a file that exists under its own name.
+   */
+  private static boolean isPath(Manifest m, String pattern) throws IOException {
+    return DatasetPaths.problem(pattern) == null && (m.lookup(pattern) != null || m.iterator(pattern + "/").hasNext()
+        && DatasetPaths.isUnder(m.iterator(pattern + "/").next().path(), pattern));
+  }
+
   static List<FileEntry> under(Manifest m, String folder) throws IOException {
     List<FileEntry> out = new ArrayList<>();
     String from = folder.isEmpty() ? "" : folder + "/";
@@ -255,7 +265,7 @@ final class DraftChanges {
       if (pattern.isEmpty()) {
         throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
       }
-      if (Glob.hasWildcard(pattern)) {
+      if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
         // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
         Glob g = recursive ? Glob.parseFilter("pattern", pattern) : Glob.parse("pattern", pattern);
         for (FileEntry e : m) {

@@ -42,9 +42,11 @@ import java.util.stream.Stream;
  * <pre>
  *   cache/files/&lt;ab&gt;/&lt;digest&gt;[.x]   one read-only file per distinct content (".x": executable)
  *   cache/versions/&lt;id&gt;[&lt;selection&gt;]/   a version's folder: hard links into cache/files
+ *   cache/stamps/&lt;id&gt;[&lt;selection&gt;]     what that folder held when built ({@link FolderStamp})
  * </pre>
  * A folder is built under {@code tmp/} and renamed into place when complete, so it exists only
- * whole; a second get of the same version returns it at once. Content shared by several versions
+ * whole; a second get of the same version returns it after one walk of stats that finds it as
+ * it was built (else it is built again). Content shared by several versions
  * is stored once. With {@code cache.maxSize} set in the config, the least recently used folders
  * are evicted, then the files no folder links to any more.
  */
@@ -60,6 +62,8 @@ public final class LocalCache {
   private final Repository repo;
   private final Path files;
   private final Path versions;
+  /** What each version folder held when built ({@link FolderStamp}), by folder name. */
+  private final Path stamps;
   private final long maxSizeBytes;
   private final long graceMillis;
   private final java.util.function.Supplier<java.util.Map<String, String>> storageConf;
@@ -70,8 +74,10 @@ public final class LocalCache {
     Path cache = repo.directory().resolve("cache");
     this.files = cache.resolve("files");
     this.versions = cache.resolve("versions");
+    this.stamps = cache.resolve("stamps");
     Files.createDirectories(files);
     Files.createDirectories(versions);
+    Files.createDirectories(stamps);
     this.maxSizeBytes = parseSize(repo.config().get(MAX_SIZE_KEY, "0"));
     this.graceMillis = Long.parseLong(repo.config().get(EVICTION_GRACE_KEY, "60000").trim());
   }
@@ -113,14 +119,18 @@ public final class LocalCache {
     String key = label + selection.key();
     Path target = versions.resolve(key);
     if (Files.isDirectory(target)) {
-      touch(target);
-      return target;
+      if (FolderStamp.read(stamps, key).matches(target)) {
+        touch(target);
+        return target;
+      }
+      dropChanged(target, root, selection);
     }
     Path build = repo.tmpDirectory().resolve(AtomicFiles.tempName("get-"));
     Files.createDirectories(build);
     java.util.Set<Path> folders;
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
       folders = writeFiles(root, selection, build, true, progress);
+      FolderStamp.of(build).write(stamps, key, repo.tmpDirectory());
       try {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (java.nio.file.FileSystemException e) {
@@ -148,6 +158,44 @@ public final class LocalCache {
     touch(target);
     evictIfNeeded(target);
     return target;
+  }
+
+  /**
+   * Deletes a cached folder that was changed after it was built, and every content file changed
+   * through it (a file written in place, which root may do despite its read-only mode, is the
+   * content file itself: other folders linking it are found changed when they are next used).
+   * The next build then writes the version's files from the repository again.
+   */
+  private void dropChanged(Path folder, ObjectId root, Selection selection) throws IOException {
+    long builtAt = FolderStamp.read(stamps, folder.getFileName().toString()).builtAtMillis();
+    try (ObjectReader reader = repo.objects().newReader()) {
+      Manifest manifest = new Manifest(new NodeLoader(reader), root);
+      List<IOException> failed = new ArrayList<>();
+      selection.forEach(manifest, e -> {
+        if (e.kind() != EntryKind.FILE) {
+          return true;
+        }
+        Path copy = folder.resolve(e.path());
+        Path content = contentPath(e);
+        try {
+          java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(copy, java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          boolean changed = a.size() != e.size() || a.lastModifiedTime().toMillis() > builtAt;
+          if (changed && Files.exists(content) && Files.isSameFile(copy, content)) {
+            Files.deleteIfExists(content);
+          }
+        } catch (NoSuchFileException gone) {
+          // deleted from the folder: its content file, if any, is as it was
+        } catch (IOException ex) {
+          failed.add(ex);
+        }
+        return true;
+      });
+      if (!failed.isEmpty()) {
+        throw failed.get(0);
+      }
+    }
+    deleteTree(folder);
   }
 
   /**
@@ -277,10 +325,15 @@ public final class LocalCache {
     }
   }
 
+  /** The content file of an entry: {@code cache/files/<ab>/<digest>[.x]}. */
+  private Path contentPath(FileEntry e) {
+    String hex = e.digest().hex();
+    return files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
+  }
+
   private Path ensureCached(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e, Writeback writeback)
       throws IOException {
-    String hex = e.digest().hex();
-    Path p = files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
+    Path p = contentPath(e);
     if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
       return p;
     }
@@ -289,6 +342,8 @@ public final class LocalCache {
     try {
       writeContent(reader, links, e, tmp, REGULAR);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
+      // Dated before the folder's build ends (FolderStamp): a write to it, however soon, is newer.
+      Files.setLastModifiedTime(tmp, FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderStamp.MARGIN_MILLIS));
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       writeback.submit(p, e.size());
     } finally {
@@ -370,6 +425,7 @@ public final class LocalCache {
     }
     for (Path p : folders) {
       deleteTree(p);
+      Files.deleteIfExists(stamps.resolve(p.getFileName().toString()));
     }
     if (!folders.isEmpty()) {
       removeOrphans();
@@ -403,6 +459,7 @@ public final class LocalCache {
         continue;
       }
       deleteTree(f);
+      Files.deleteIfExists(stamps.resolve(f.getFileName().toString()));
       removeOrphans();
     }
   }

@@ -49,6 +49,36 @@ public final class RecordRecovery {
   }
 
   /**
+   * Whether every tree node and every file content of the manifest {@code root} is stored. A
+   * version object without its data is what a fetch that stopped part way leaves (it stores the
+   * version object with the manifest's first nodes, and the record last): garbage for the next
+   * gc, not a record to bring back.
+   */
+  public static boolean dataHere(ObjectReader reader, ObjectId root) throws IOException {
+    try {
+      for (dev.cairn.manifest.FileEntry e : new Manifest(new NodeLoader(reader), root)) {
+        if (e.kind() != dev.cairn.manifest.EntryKind.FILE || e.size() == 0) {
+          continue;
+        }
+        if (!reader.has(e.content())) {
+          return false;
+        }
+        if (e.chunked()) {
+          for (dev.cairn.object.ChunkRef c : dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content())
+              .chunks()) {
+            if (!reader.has(c.id())) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    } catch (dev.cairn.errors.MissingObjectException missingNode) {
+      return false;
+    }
+  }
+
+  /**
    * Whether the version's version string is still reserved for it: a lost record whose
    * reservation is intact was lost, not deleted (a delete by a build older than the deletion mark
    * released the reservation too).
@@ -71,7 +101,7 @@ public final class RecordRecovery {
    * @return whether a record was written
    */
   public static boolean recover(DatasetRepository repo, ObjectId vid, Version v, ObjectReader reader) throws IOException {
-    if (!isLost(repo, v)) {
+    if (!isLost(repo, v) || !dataHere(reader, v.root())) {
       return false;
     }
     String id = datasetId(v);

@@ -126,7 +126,11 @@ public final class Fsck {
         continue;
       }
       String where = repo.repository().directory().resolve("refs/datasets").resolve(id + ".json").toString();
-      if (RecordRecovery.stillReserved(repo, v)) {
+      if (!RecordRecovery.dataHere(reader, v.root())) {
+        problems.add(Problem.warning(id, where, "version object " + e.getKey().abbreviate(12) + " here without its record or all its"
+            + " data: left by a fetch that stopped part way (get it again with cairn get --id " + id.substring(0, 8)
+            + " --storage URI; gc removes what is left)"));
+      } else if (RecordRecovery.stillReserved(repo, v)) {
         problems.add(Problem.error(id, where, "record missing, its version string still reserved and version object "
             + e.getKey().abbreviate(12) + " here (fsck --repair recovers it)"));
       } else {

@@ -7,6 +7,7 @@ import dev.cairn.dataset.Usage;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
@@ -101,11 +102,14 @@ public final class GarbageCollector {
       // a pack's entries are taken in block order, so that each block's objects come together.
       // An object is taken off the live set once copied: a second stored copy of it is dropped.
       BlockCopier copier = new BlockCopier(db, reader, out, true);
+      Set<String> candidateNames = new HashSet<>();
+      candidates.forEach(c -> candidateNames.add(c.name()));
       for (Candidate c : candidates) {
         List<PackEntry> byBlock = new ArrayList<>(c.entries());
         byBlock.sort(Comparator.comparingLong(PackEntry::blockOffset));
         for (PackEntry e : byBlock) {
-          if (live.remove(e.id())) {
+          // A live object the index finds in a pack that stays needs no copy: this one is spare.
+          if (live.contains(e.id()) && !keptElsewhere(db, e.id(), candidateNames) && live.remove(e.id())) {
             copier.add(e.id());
             kept++;
           } else {
@@ -250,7 +254,7 @@ public final class GarbageCollector {
         continue; // fsck reports it; gc does not touch damaged packs
       }
       Candidate c = new Candidate(PackFormat.nameOf(file.getFileName().toString()), entries, mtime);
-      if (entries.stream().anyMatch(e -> !live.contains(e.id()))) {
+      if (entries.stream().anyMatch(e -> !live.contains(e.id())) || holdsSpareCopies(db, c)) {
         out.add(c);
       } else if (Files.size(file) < smallLimit) {
         small.add(c);
@@ -260,6 +264,26 @@ public final class GarbageCollector {
       out.addAll(small);
     }
     return out;
+  }
+
+  /**
+   * Whether the index finds some of the pack's objects in another pack: copies a collection that
+   * was killed after publishing its new packs, and before deleting the old ones, left behind.
+   */
+  private static boolean holdsSpareCopies(PackObjectDatabase db, Candidate c) throws IOException {
+    for (PackEntry e : c.entries()) {
+      ObjectLocation at = db.index().lookup(e.id());
+      if (at != null && !at.packName().equals(c.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the index finds {@code id} in a pack that is not being rewritten. */
+  private static boolean keptElsewhere(PackObjectDatabase db, ObjectId id, Set<String> rewritten) throws IOException {
+    ObjectLocation at = db.index().lookup(id);
+    return at != null && !rewritten.contains(at.packName());
   }
 
   /** Every object reachable from records and run lock roots. */

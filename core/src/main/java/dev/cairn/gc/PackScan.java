@@ -60,15 +60,15 @@ final class PackScan {
       }
       scan.packs++;
       scan.bytes += Files.size(f);
-      scan.check(f, name, algorithm);
+      scan.check(f, name, algorithm, f.toString());
       progress.advance(Files.size(f));
     }
     progress.finish();
     return scan;
   }
 
-  private void check(Path file, String name, HashAlgorithm algorithm) throws IOException {
-    String where = file.toString();
+  /** Checks one pack; {@code where} names it in problems. */
+  void check(Path file, String name, HashAlgorithm algorithm, String where) throws IOException {
     List<PackEntry> entries;
     try (PackFile pack = PackFile.open(file)) {
       if (pack.algorithm() != algorithm) {

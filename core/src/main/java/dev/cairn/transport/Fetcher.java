@@ -198,7 +198,7 @@ public final class Fetcher {
     for (ObjectId id : ids) {
       RemoteIndex.Location loc = index.locate(id);
       if (loc == null) {
-        throw new MissingObjectException(id, "object on remote " + remote.storage().uri());
+        throw new MissingObjectException(id, "object on remote " + remote.storage().uri() + index.damageNote(remote.storage().uri().toString()));
       }
       blocks.computeIfAbsent(loc.pack(), k -> new TreeMap<>()).put(loc.entry().blockOffset(), loc.entry().blockLength());
     }

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,17 +116,21 @@ public final class Pusher {
     DatasetRecord remoteRecord = b.build();
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
-          + " already exists on " + uri + " as another version");
+          + " already exists on " + uri + " as another version (another repository reserved that string there first, as "
+          + "'create --storage' would have; a closed version's string cannot change)");
     }
     RemoteIndex index = remote.index();
-    if (!index.has(r.versionObject())) {
-      uploadObjects(r, index, totals);
+    // A remote that lost objects (a damaged pack, or one deleted by hand) breaks the rule that
+    // makes skipping sound: every object is then looked up, and a version there is completed.
+    boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
+    if (!index.has(r.versionObject()) || lookUpEach) {
+      uploadObjects(r, index, totals, lookUpEach);
     }
     remote.appendRecord(remoteRecord);
     totals[0]++;
   }
 
-  private void uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals) throws IOException {
+  private void uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach) throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging);
@@ -133,14 +138,18 @@ public final class Pusher {
         PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack(),
             uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);
-      Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit());
+      Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit(), lookUpEach);
       collect(loader, reader, r.root(), index, missing);
       // The base (the parents merged) too, so that a fetched version can show its change-set:
       // mostly the parents' nodes, already there; a merge of several parents adds a few.
       if (r.base() != null && repo.repository().objects().has(r.base())) {
         collect(loader, reader, r.base(), index, missing);
       }
-      int objects = missing.count() + 1;
+      boolean versionThere = index.has(r.versionObject());
+      int objects = missing.count() + (versionThere ? 0 : 1);
+      if (objects == 0) {
+        return; // checked object by object: the remote has all of it
+      }
       progress.start("uploading " + Text.count(objects, "object") + " to " + remote.storage().uri(), missing.chunkBytes);
       // Each layer is uploaded whole before the next is packed; within the first two, packs go up
       // while the next ones are written, and the sets are emptied as they go (the remote's index
@@ -161,8 +170,10 @@ public final class Pusher {
         copier.repack(id); // in order: children before parents
       }
       packs.cut();
-      copier.repack(r.versionObject());
-      packs.cut();
+      if (!versionThere) {
+        copier.repack(r.versionObject());
+        packs.cut();
+      }
       progress.finish();
       totals[1] += objects;
       totals[2] += uploads.bytes;
@@ -224,6 +235,11 @@ public final class Pusher {
     }
 
     private void upload(PackInfo p) throws IOException {
+      if (index.damaged().containsKey(p.name())) {
+        // The same objects sent again make the same pack, under the damaged one's name; publishing
+        // leaves an existing name alone, so the damaged copy goes first (it holds nothing usable).
+        remote.storage().delete(RemoteLayout.pack(p.name()));
+      }
       remote.storage().publish(RemoteLayout.pack(p.name()), p.path());
       synchronized (index) {
         index.addUploaded(p.name(), p.entries());
@@ -265,8 +281,16 @@ public final class Pusher {
     /** Tree nodes, children before parents. */
     final Set<ObjectId> nodes = new LinkedHashSet<>();
 
-    Missing(int smallLimit) {
+    /**
+     * Whether each object is looked up rather than vouched for by the node above it, and then the
+     * nodes already looked at (present ones included).
+     */
+    final boolean lookUpEach;
+    final Set<ObjectId> seen = new HashSet<>();
+
+    Missing(int smallLimit, boolean lookUpEach) {
       this.smallLimit = smallLimit;
+      this.lookUpEach = lookUpEach;
     }
 
     int count() {
@@ -286,7 +310,8 @@ public final class Pusher {
   /** Objects under {@code node} the remote lacks. */
   private static void collect(NodeLoader loader, ObjectReader reader, ObjectId node, RemoteIndex index, Missing missing)
       throws IOException {
-    if (index.has(node) || missing.nodes.contains(node)) {
+    boolean there = index.has(node);
+    if (missing.lookUpEach ? !missing.seen.add(node) : there || missing.nodes.contains(node)) {
       return;
     }
     TreeNode n = loader.load(node);
@@ -296,11 +321,17 @@ public final class Pusher {
       }
     } else {
       for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
-        if (e.kind() != EntryKind.FILE || e.size() == 0 || index.has(e.content()) || missing.files.contains(e.content())) {
-          continue; // an empty file, or content the remote has or this push already takes
+        if (e.kind() != EntryKind.FILE || e.size() == 0 || missing.files.contains(e.content())) {
+          continue; // an empty file, or content this push already takes
+        }
+        boolean contentThere = index.has(e.content());
+        if (missing.lookUpEach ? !missing.seen.add(e.content()) : contentThere) {
+          continue; // content the remote has, or that was looked at already
         }
         if (!e.chunked()) {
-          missing.addChunk(e.content(), e.size());
+          if (!contentThere) {
+            missing.addChunk(e.content(), e.size());
+          }
           continue;
         }
         FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
@@ -309,9 +340,13 @@ public final class Pusher {
             missing.addChunk(c.id(), c.size());
           }
         }
-        missing.files.add(e.content());
+        if (!contentThere) {
+          missing.files.add(e.content());
+        }
       }
     }
-    missing.nodes.add(node);
+    if (!there) {
+      missing.nodes.add(node);
+    }
   }
 }

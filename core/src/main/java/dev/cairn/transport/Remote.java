@@ -109,19 +109,11 @@ public final class Remote implements AutoCloseable {
 
   /** The newest entry of a version's log, or null if there is none; a tombstone has a null record. */
   Latest latest(String id) throws IOException {
-    List<RemoteFile> files = storage.list(RemoteLayout.VERSIONS + id + "/");
-    long best = -1;
-    String bestName = null;
-    for (RemoteFile f : files) {
-      long seq = RemoteLayout.recordSeq(f.name());
-      if (seq > best) {
-        best = seq;
-        bestName = f.name();
-      }
-    }
-    if (bestName == null) {
+    long best = newestSeq(id);
+    if (best < 0) {
       return null;
     }
+    String bestName = RemoteLayout.record(id, best);
     String text;
     try (InputStream in = storage.open(bestName)) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -130,6 +122,15 @@ public final class Remote implements AutoCloseable {
       return new Latest(null, best);
     }
     return new Latest(RecordFormat.decode(text, storage.uri() + "/" + bestName), best);
+  }
+
+  /** The sequence number of a version's newest log entry, or -1 if it has none. */
+  private long newestSeq(String id) throws IOException {
+    long best = -1;
+    for (RemoteFile f : storage.list(RemoteLayout.VERSIONS + id + "/")) {
+      best = Math.max(best, RemoteLayout.recordSeq(f.name()));
+    }
+    return best;
   }
 
   private static boolean isTombstone(String text) {
@@ -205,7 +206,12 @@ public final class Remote implements AutoCloseable {
   void appendRecord(DatasetRecord r) throws IOException {
     byte[] data = RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < 100; attempt++) {
-      Latest l = latest(r.id());
+      Latest l;
+      try {
+        l = latest(r.id());
+      } catch (CorruptObjectException damaged) {
+        l = new Latest(null, newestSeq(r.id())); // a damaged newest entry: this one supersedes it
+      }
       if (l != null && l.record() != null && RecordFormat.encode(l.record()).equals(RecordFormat.encode(r))) {
         return;
       }

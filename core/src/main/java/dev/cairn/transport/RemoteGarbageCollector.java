@@ -63,6 +63,11 @@ public final class RemoteGarbageCollector {
     remote.checkMarker();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
       RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      if (!index.damaged().isEmpty()) {
+        // Its objects are unknown: whatever a live object in it names could look dead.
+        throw new dev.cairn.errors.CairnException("Cannot collect " + remote.storage().uri() + ": " + index.describeDamage()
+            + "; repair it first with cairn fsck --storage " + remote.storage().uri() + " --repair");
+      }
       return sweep(index, mark(index));
     }
   }

@@ -64,6 +64,8 @@ final class RemoteIndex {
   private long[] sorted = new long[0];
   /** Objects of the packs uploaded since the load and not in a loaded one. */
   private final Map<ObjectId, Location> uploaded = new HashMap<>();
+  /** Packs whose index section cannot be read (cut short, overwritten), with what is wrong. */
+  private final Map<String, String> damaged = new java.util.TreeMap<>();
 
   private RemoteIndex() {}
 
@@ -80,8 +82,12 @@ final class RemoteIndex {
         continue;
       }
       idx.packSizes.put(name, f.size());
-      byte[] section = cachedSection(storage, f, name, cacheDir);
-      idx.add(name, section, f.name());
+      try {
+        idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
+      } catch (CorruptObjectException e) {
+        // Its objects count as absent: what other packs hold stays readable, pushes send it again.
+        idx.damaged.put(name, e.getMessage().replaceFirst("^Cannot read (data|object \\p{XDigit}+): ", "").replace(" (" + f.name() + ")", ""));
+      }
     }
     idx.sortIds();
     forgetGonePacks(cacheDir, idx.packSizes.keySet());
@@ -142,8 +148,11 @@ final class RemoteIndex {
         && Bytes.u32(section, 4) * PackFormat.ENTRY_SIZE == section.length - PackFormat.INDEX_HEADER_SIZE;
   }
 
-  /** Checks a pack's section entry by entry: its types known, its ids strictly increasing. */
-  private void add(String pack, byte[] section, String where) throws CorruptObjectException {
+  /**
+   * Checks a pack's section entry by entry: its types known, its ids strictly increasing, its
+   * blocks within the pack's {@code size} as listed now (a cached section outlives a pack cut short).
+   */
+  private void add(String pack, byte[] section, String where, long size) throws CorruptObjectException {
     if (section.length < PackFormat.INDEX_HEADER_SIZE || section[0] != 'C' || section[1] != 'R' || section[2] != 'N' || section[3] != 'I') {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, where, "bad remote index");
     }
@@ -155,6 +164,10 @@ final class RemoteIndex {
       int p = PackFormat.entryOffset(i);
       if (ObjectType.fromCode(section[p + PackFormat.ENTRY_TYPE] & 0xFF) == null) {
         throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where, "unknown type");
+      }
+      long blockEnd = Bytes.u64(section, p + PackFormat.ENTRY_BLOCK_OFFSET) + Bytes.u32(section, p + PackFormat.ENTRY_BLOCK_LENGTH);
+      if (blockEnd > size - PackFormat.TRAILER_SIZE - section.length) {
+        throw new CorruptObjectException(null, CorruptObjectException.Reason.TRUNCATED, where, "pack shorter than its index says");
       }
       if (i > 0 && ObjectId.compareRaw(section, p - PackFormat.ENTRY_SIZE, section, p) >= 0) {
         throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where, "remote index not sorted");
@@ -299,6 +312,26 @@ final class RemoteIndex {
       out.put(p.name, all);
     }
     return out;
+  }
+
+  /** Packs left out because their index section is damaged, with what is wrong; sorted by name. */
+  Map<String, String> damaged() {
+    return java.util.Collections.unmodifiableMap(damaged);
+  }
+
+  /**
+   * A note for a missing object's message when damaged packs were left out: the object may be in
+   * one of them. Empty when there are none.
+   */
+  String damageNote(String uri) {
+    return damaged.isEmpty() ? "" : " (" + describeDamage() + "; check it with cairn fsck --storage " + uri + ")";
+  }
+
+  /** "pack P is damaged: what" or "3 packs are damaged, P first: what"; only when some are. */
+  String describeDamage() {
+    String first = damaged.keySet().iterator().next();
+    return (damaged.size() == 1 ? "pack " + first + " is damaged" : damaged.size() + " packs are damaged, " + first + " first") + ": "
+        + damaged.get(first);
   }
 
   /** Size of a pack in bytes, as listed. */

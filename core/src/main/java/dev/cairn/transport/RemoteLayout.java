@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  *   versions/&lt;id&gt;/&lt;seq&gt;.json           a version's record log; the highest seq is current
  *   names/&lt;key&gt;/&lt;version&gt;               version-string reservations (content: the id)
  *   locks/push-, gc-, sweeping          uploads and collections running (RemoteLocks)
+ *   locks/incomplete                    versions there lack objects (RemoteFsck)
+ *   lost-found/pack-&lt;name&gt;.pack        damaged packs a repair took out of packs/
  * </pre>
  * Every mutable fact is a new file created only if absent; nothing is ever renamed or overwritten.
  */
@@ -19,6 +21,8 @@ public final class RemoteLayout {
   public static final String PACKS = "packs/";
   public static final String VERSIONS = "versions/";
   public static final String NAMES = "names/";
+  /** Damaged packs that {@code fsck --storage --repair} replaced, kept for inspection. */
+  public static final String LOST_FOUND = "lost-found/";
   /** Remote format version this build reads and writes. */
   public static final int FORMAT = 1;
 

@@ -25,6 +25,12 @@ final class RemoteLocks {
   static final long STALE_MILLIS = 3_600_000;
   /** Present while a collection deletes packs, and after one that died doing so. */
   static final String SWEEPING = PREFIX + "sweeping";
+  /**
+   * Present while the remote lacks objects its versions need (left by {@code fsck --storage
+   * --repair}, which removed a damaged pack, or found objects gone): pushes then look up every
+   * object instead of trusting a node for what it names.
+   */
+  static final String INCOMPLETE = PREFIX + "incomplete";
 
   private RemoteLocks() {}
 
@@ -110,7 +116,7 @@ final class RemoteLocks {
 
   private static Held create(RemoteStorage storage, String kind) throws IOException {
     String name = PREFIX + kind + UUID.randomUUID();
-    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + "\n";
+    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.Catalog.hostName() + "\n";
     if (!storage.createIfAbsent(name, body.getBytes(StandardCharsets.US_ASCII))) {
       throw new IOException("Cannot take lock " + name + " on " + storage.uri() + ": name taken");
     }
@@ -132,13 +138,30 @@ final class RemoteLocks {
         long taken = Long.parseLong(body[0]);
         if (now - taken < STALE_MILLIS) {
           return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
-              + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "");
+              + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "") + holder(body);
         }
       } catch (IOException | RuntimeException gone) {
         // released (or unreadable) meanwhile: not active
       }
     }
     return null;
+  }
+
+  /**
+   * Where the lock's process ran, as far as this host can tell. A lock is never broken on that
+   * evidence (another container may share the host name but not the process table); the user,
+   * told that its process is gone, may delete it.
+   */
+  private static String holder(String[] body) {
+    if (body.length < 3) {
+      return ""; // written by a release before 2026-12: no host
+    }
+    if (!body[2].equals(dev.cairn.dataset.Catalog.hostName())) {
+      return " on " + body[2];
+    }
+    boolean alive = ProcessHandle.of(Long.parseLong(body[1])).map(ProcessHandle::isAlive).orElse(false);
+    return alive ? " on this host" : " on this host, which no longer runs it (delete the lock if no other machine shares this"
+        + " host name)";
   }
 
   private static void sleep(long millis) throws IOException {

@@ -608,7 +608,7 @@ class DatasetTest {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     for (Dataset d : drafts) {
-      repo.catalog().write(d.record().toBuilder().owner(gone.pid() + "@" + Catalog.host() + " " + Catalog.newId()).build());
+      repo.catalog().write(d.record().toBuilder().owner(gone.pid() + "@" + Catalog.hostName() + " " + Catalog.newId()).build());
     }
   }
 
@@ -677,6 +677,13 @@ class DatasetTest {
     assertThat(paths(copy.listFiles())).containsExactly("flat/sub/c.bin", "other/d.bin");
     assertThat(ds.removeFiles("flat/*").summary().removed()).isEqualTo(3);
     assertThat(paths(ds.listFiles())).containsExactly("other/d.bin");
+    // A name that exists as written is that file (or folder), not a pattern.
+    ds.addFiles(AddOptions.of(folder("br", Map.of("[x].jpg", "1", "x.jpg", "2", "[d]/in.txt", "3", "d/in.txt", "4"))));
+    assertThat(ds.removeFiles("[x].jpg").summary().removed()).isEqualTo(1);
+    assertThat(ds.removeFiles("[d]").summary().removed()).isEqualTo(1);
+    assertThat(paths(ds.listFiles())).containsExactly("d/in.txt", "other/d.bin", "x.jpg");
+    assertThat(ds.removeFiles("[x].jpg").summary().removed()).as("no such name now: the pattern").isEqualTo(1);
+    assertThat(paths(ds.listFiles())).containsExactly("d/in.txt", "other/d.bin");
   }
 
   @Test
@@ -745,6 +752,38 @@ class DatasetTest {
     assertThat(Files.exists(folders.get(3))).isTrue();
     // An evicted version is simply built again.
     assertThat(Files.readAllBytes(versions.get(0).getLocalCopy().resolve("data"))).isEqualTo(TestRepos.random(0, 15_000));
+  }
+
+  @Test
+  void aCachedFolderChangedInPlaceIsRebuiltAndSoAreOthersSharingItsFiles() throws IOException {
+    Dataset first = Dataset.create(repo, CreateOptions.of("p", "first").build());
+    first.addFiles(AddOptions.of(folder("s1", Map.of("a.txt", "alpha", "b.txt", "beta", "c.txt", "gamma"))));
+    first.close();
+    Dataset other = Dataset.create(repo, CreateOptions.of("p", "other").build());
+    other.addFiles(AddOptions.of(folder("s2", Map.of("a.txt", "alpha"))));
+    other.close();
+    Path copy = first.getLocalCopy();
+    Path otherCopy = other.getLocalCopy();
+    assertThat(first.getLocalCopy()).as("found again, untouched").isEqualTo(copy);
+    Object inode = Files.getAttribute(copy.resolve("b.txt"), "unix:ino");
+
+    // As root may, despite the read-only modes: a file written in place is the shared content file.
+    copy.resolve("a.txt").toFile().setWritable(true);
+    Files.writeString(copy.resolve("a.txt"), "ALPHA");
+    assertThat(Files.readString(otherCopy.resolve("a.txt"))).isEqualTo("ALPHA");
+    assertThat(Files.readString(first.getLocalCopy().resolve("a.txt"))).isEqualTo("alpha");
+    assertThat(Files.readString(other.getLocalCopy().resolve("a.txt"))).as("shared the changed file: rebuilt too").isEqualTo("alpha");
+    assertThat(Files.getAttribute(first.getLocalCopy().resolve("b.txt"), "unix:ino")).as("unchanged content is linked again")
+        .isEqualTo(inode);
+
+    // A file deleted from the folder, or one added to it.
+    copy.toFile().setWritable(true);
+    Files.delete(copy.resolve("c.txt"));
+    assertThat(Files.readString(first.getLocalCopy().resolve("c.txt"))).isEqualTo("gamma");
+    copy.toFile().setWritable(true);
+    Files.writeString(copy.resolve("stray.txt"), "x");
+    assertThat(first.getLocalCopy().resolve("stray.txt")).doesNotExist();
+    assertThat(first.verify()).isEmpty();
   }
 
   @Test

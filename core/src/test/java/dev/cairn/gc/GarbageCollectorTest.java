@@ -192,6 +192,35 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void spareCopiesAKilledCollectionLeftAreDeleted() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "v", folder(tmp.resolve("s"), 7, 3, 40_000));
+      var packs = repo.repository().packs();
+      Path big = packs.packFiles().stream().max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      // As a collection killed between publishing its new pack and deleting the old one leaves it:
+      // the same objects in a second pack (in another order, so under another name), indexed there.
+      try (var old = dev.cairn.internal.pack.PackFile.open(big); var reader = packs.newReader();
+          var w = new dev.cairn.internal.pack.PackWriter(packs.algorithm(), packs.packDirectory(), repo.repository().tmpDirectory())) {
+        java.util.List<dev.cairn.internal.pack.PackEntry> entries = new java.util.ArrayList<>(old.entries());
+        java.util.Collections.reverse(entries);
+        for (var e : entries) {
+          byte[] raw = reader.open(e.id()).bytes();
+          w.appendBlock(dev.cairn.internal.pack.BlockCodec.local().encode(raw, 0, raw.length, 1),
+              java.util.List.of(new dev.cairn.internal.pack.PackWriter.Member(e.id(), e.type(), 0, raw.length)));
+        }
+        packs.publish(w.finish());
+      }
+      long before = packBytes(repo);
+      int packCount = packs.packFiles().size();
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(packBytes(repo)).as("one of the two copies is gone").isLessThan(before - 100_000);
+      assertThat(packs.packFiles().size()).isLessThan(packCount);
+      assertThat(repo.get(v.id()).verify()).isEmpty();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void packsAStoppedCollectionSetAsideAreRecoveredOrDeleted() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "v", folder(tmp.resolve("s"), 6, 3, 30_000));

@@ -11,6 +11,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
+import dev.cairn.gc.Fsck;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.storage.CountingStorage;
 import dev.cairn.storage.RemoteFile;
@@ -508,6 +509,117 @@ public abstract class AbstractRemoteContractTest {
     drop.upload(location, null, Progress.NONE);
     assertEveryRecordIsComplete("after the second collection");
     assertEveryObjectHasWhatItNames("after the second collection");
+  }
+
+  @Test
+  void aDamagedPackIsFoundRepairedAndItsVersionCompletedByUploadingItAgain() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Path hurtSrc = folder("hurt", Map.of("h.bin", TestRepos.random(90, 400_000), "h.txt", TestRepos.text(91, 3000)));
+    Dataset hurt = version(a, "hurt", hurtSrc);
+    hurt.upload(location, null, Progress.NONE);
+    String pack = largestPack();
+    Dataset fine = version(a, "fine", folder("fine", Map.of("f.bin", TestRepos.random(92, 300_000))));
+    fine.upload(location, null, Progress.NONE);
+    rewrite(pack, bytes -> bytes[bytes.length / 3] ^= 0x40); // one byte inside a chunk's block
+
+    RemoteFsck.Outcome quick;
+    RemoteFsck.Outcome full;
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      quick = new RemoteFsck(r, a.repository(), Progress.NONE).check(false);
+      full = new RemoteFsck(r, a.repository(), Progress.NONE).check(true);
+    }
+    assertThat(quick.report().ok()).as("the indexes and what versions reach are intact: only reading the data finds it").isTrue();
+    assertThat(full.report().ok()).isFalse();
+    assertThat(full.report().errors()).anySatisfy(p -> assertThat(p.where()).contains(pack));
+
+    RemoteFsck.Outcome repaired;
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      repaired = new RemoteFsck(r, a.repository(), Progress.NONE).repair();
+    }
+    assertThat(repaired.incomplete()).containsExactly(hurt.id());
+    assertThat(repaired.repairs()).anySatisfy(x -> assertThat(x).contains("moved damaged pack " + RemoteLayout.packName(pack)));
+    try (RemoteStorage st = openStorage()) {
+      assertThat(st.size(pack)).as("out of packs/").isNegative();
+      assertThat(st.size(RemoteLayout.LOST_FOUND + pack.substring(RemoteLayout.PACKS.length()))).isPositive();
+      assertThat(st.size(RemoteLocks.INCOMPLETE)).as("pushes now look up every object").isNotNegative();
+    }
+    // The other version is untouched; the damaged one is completed by uploading it again.
+    assertThat(snapshot(repo("b").fetch(fine.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+        .containsOnlyKeys("f.bin");
+    hurt.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).isEmpty();
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).repair().incomplete()).isEmpty();
+    }
+    try (RemoteStorage st = openStorage()) {
+      assertThat(st.size(RemoteLocks.INCOMPLETE)).as("whole again: the mark is gone").isNegative();
+    }
+    Path copy = repo("c").fetch(hurt.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy();
+    assertThat(snapshot(copy)).isEqualTo(snapshot(hurtSrc));
+    assertEveryObjectHasWhatItNames("after the repair");
+  }
+
+  @Test
+  void aPackCutShortHidesOnlyItsOwnObjects() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset hurt = version(a, "hurt", folder("hurt", Map.of("h.bin", TestRepos.random(93, 400_000))));
+    hurt.upload(location, null, Progress.NONE);
+    String pack = largestPack();
+    Dataset fine = version(a, "fine", folder("fine", Map.of("f.bin", TestRepos.random(94, 300_000))));
+    fine.upload(location, null, Progress.NONE);
+    rewrite(pack, null);
+
+    // A repository that read the pack's index before it was cut short (its cache) sees it too.
+    for (DatasetRepository reader : List.of(repo("b"), a)) {
+      try (Remote r = new Remote(openStorage(), reader.repository())) {
+        Fsck.Report report = new RemoteFsck(r, reader.repository(), Progress.NONE).check(false).report();
+        assertThat(report.errors()).anySatisfy(p -> assertThat(p.message()).contains("pack index unreadable"));
+        assertThat(report.errors()).anySatisfy(p -> assertThat(p.message()).contains("version lacks"));
+      }
+    }
+    DatasetRepository b = repo("b2");
+    assertThat(snapshot(b.fetch(fine.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).containsOnlyKeys("f.bin");
+    try {
+      b.fetch(hurt.id(), Selection.ALL, location, null, Progress.NONE);
+      fail("the cut pack's objects are missing");
+    } catch (dev.cairn.errors.MissingObjectException e) {
+      assertThat(e.getMessage()).contains("is damaged").contains("fsck --storage");
+    }
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+      fail("a collection must not guess what a damaged pack holds");
+    } catch (dev.cairn.errors.CairnException e) {
+      assertThat(e.getMessage()).contains("--repair");
+    }
+    // An upload of the version sends what the pack held, though the nodes above it are there.
+    hurt.upload(location, null, Progress.NONE);
+    assertThat(snapshot(repo("c").fetch(hurt.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+        .containsOnlyKeys("h.bin");
+  }
+
+  /** The name (a remote path) of the largest pack on the remote. */
+  private String largestPack() throws IOException {
+    try (RemoteStorage st = openStorage()) {
+      return st.list(RemoteLayout.PACKS).stream().max(java.util.Comparator.comparingLong(RemoteFile::size)).orElseThrow().name();
+    }
+  }
+
+  /** Replaces a remote file by a damaged copy: {@code damage} applied, or cut to half its length when null. */
+  private void rewrite(String name, java.util.function.Consumer<byte[]> damage) throws IOException {
+    try (RemoteStorage st = openStorage()) {
+      byte[] bytes = st.read(name, 0, (int) st.size(name));
+      if (damage != null) {
+        damage.accept(bytes);
+      } else {
+        bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+      }
+      Path copy = tmp.resolve("damaged-" + System.nanoTime());
+      Files.write(copy, bytes);
+      st.delete(name);
+      st.publish(name, copy);
+    }
   }
 
   /** Lets {@code allowed} deletes of packs through and fails the next ones. */

@@ -1,9 +1,7 @@
 package dev.cairn.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.pack.PackEntry;
@@ -110,8 +108,30 @@ class RemoteIndexTest {
       System.arraycopy(section, first + size, section, first, size); // swap the first two entries
       System.arraycopy(a, 0, section, first + size, size);
       Files.write(cached, section);
-      assertThatThrownBy(() -> RemoteIndex.load(storage, tmp.resolve("cache")))
-          .isInstanceOf(CorruptObjectException.class).hasMessageContaining("not sorted");
+      RemoteIndex index = RemoteIndex.load(storage, tmp.resolve("cache"));
+      assertThat(index.damaged()).containsOnlyKeys(info.name());
+      assertThat(index.damaged().get(info.name())).contains("not sorted");
+      assertThat(index.has(info.entries().get(0).id())).as("the damaged pack's objects count as absent").isFalse();
+    }
+  }
+
+  @Test
+  void aPackCutShortAfterItsSectionWasCachedIsLeftOutAndTheOthersStay() throws IOException {
+    Random random = new Random(4);
+    PackInfo cut = writePack(random, 20, List.of(), new ArrayList<>());
+    PackInfo whole = writePack(random, 20, List.of(), new ArrayList<>());
+    try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
+      assertThat(RemoteIndex.load(storage, tmp.resolve("cache")).damaged()).isEmpty();
+      Path file = tmp.resolve("remote").resolve(RemoteLayout.pack(cut.name()));
+      byte[] bytes = Files.readAllBytes(file);
+      Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      for (String cache : List.of("cache", "fresh-cache")) { // from the cached section, and read anew
+        RemoteIndex index = RemoteIndex.load(storage, tmp.resolve(cache));
+        assertThat(index.damaged()).containsOnlyKeys(cut.name());
+        assertThat(index.has(cut.entries().get(0).id())).isFalse();
+        assertThat(whole.entries()).allSatisfy(e -> assertThat(index.has(e.id())).isTrue());
+        assertThat(index.damageNote("file:/r")).contains(cut.name()).contains("fsck --storage file:/r");
+      }
     }
   }
 

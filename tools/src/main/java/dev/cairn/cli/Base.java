@@ -48,7 +48,7 @@ abstract class Base implements Callable<Integer> {
           repo = DatasetRepository.openExisting(dir);
         } catch (dev.cairn.errors.RepositoryNotFoundException e) {
           throw new dev.cairn.errors.RepositoryNotFoundException(dir.toAbsolutePath().normalize(),
-              "the first create, sync or get makes one; check --repo or CAIRN_HOME");
+              "the first create, sync, or get from a remote makes one; check --repo or CAIRN_HOME");
         }
       }
       repo.setStorageConf(top.conf);
@@ -156,6 +156,24 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** A progress bar on a terminal; nothing when output is piped or JSON is asked for. */
+  /**
+   * Uploads a version this command has just closed to {@code target}. A failure, or an interruption,
+   * leaves it closed here, and the message names the {@code upload} that finishes the job.
+   *
+   * @param storageFlag the {@code --storage} the user gave, or null
+   */
+  dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag) throws IOException {
+    String retry = "cairn upload --id " + ds.id().substring(0, 8) + (storageFlag != null ? " --storage " + storageFlag : "");
+    Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
+    try {
+      // A handle of its own, so that the log says "upload URI" rather than a second "close".
+      return repo().get(ds.id()).upload(target, null, progress());
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e)
+          + "; run '" + retry + "' to try again", e);
+    }
+  }
+
   dev.cairn.dataset.Progress progress() {
     return json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
   }

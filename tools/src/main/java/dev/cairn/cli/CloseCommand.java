@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 final class CloseCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Remote to upload to before closing.")
+  @Option(names = "--storage", paramLabel = "URI", description = "Remote to upload to once closed (default: the version's storage, $CAIRN_STORAGE or remote.default).")
   String storage;
 
   @Option(names = "--disable-upload", description = "Close without uploading to a remote.")
@@ -25,13 +25,7 @@ final class CloseCommand extends Base {
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
-      // A handle of its own, so that the log says "upload URI" rather than a second "close".
-      try {
-        pushed = repo().get(ds.id()).upload(target, null, progress());
-      } catch (java.io.IOException | RuntimeException e) {
-        throw new java.io.IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e)
-            + "; run 'cairn upload --id " + ds.id().substring(0, 8) + "' to try again", e);
-      }
+      pushed = uploadClosed(ds, target, storage);
     }
     DatasetRecord r = ds.record();
     if (json) {

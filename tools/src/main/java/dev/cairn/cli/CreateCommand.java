@@ -30,7 +30,8 @@ final class CreateCommand extends Base {
   @Option(names = "--description", paramLabel = "D", description = "Description.")
   String description;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Remote storage for this version.")
+  @Option(names = "--storage", paramLabel = "URI", description = "Remote of this version: its version string is reserved there, and close uploads to it "
+      + "(default: $CAIRN_STORAGE or remote.default).")
   String storage;
 
   @Option(names = "--fail-on-conflict", description = "Refuse to create the version if parents disagree about a path.")
@@ -52,7 +53,7 @@ final class CreateCommand extends Base {
       proj = repo().get(ps.get(ps.size() - 1)).project();
     }
     Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(ps).tags(tags)
-        .description(description).storage(storage).failOnConflict(failOnConflict).build());
+        .description(description).storage(storage != null ? storage : repo().defaultStorage()).failOnConflict(failOnConflict).build());
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -12,18 +12,49 @@ import picocli.CommandLine.Option;
 
 @Command(name = "fsck", description = {
     "Check every pack byte, object hash, index entry, record and what it reaches.",
+    "With --storage, check a remote: its pack indexes, its records and that every object its versions",
+    "reach is there (--read-data: every pack byte too).",
     "Exits non-zero when data is damaged or missing; --repair rebuilds what is derived."})
 final class FsckCommand extends Base {
-  @Option(names = "--repair", description = "Rebuild the index, salvage intact objects of damaged packs, recover lost records of closed versions.")
+  @Option(names = "--repair", description = "Rebuild the index, salvage intact objects of damaged packs, recover lost records of closed"
+      + " versions. With --storage: replace each damaged pack by its intact objects (reads every pack) and mark the remote incomplete"
+      + " until the versions that lack data are uploaded again.")
   boolean repair;
+
+  @Option(names = "--storage", paramLabel = "URI", description = "Check this remote instead of the local repository.")
+  String storage;
+
+  @Option(names = "--read-data", description = "With --storage: read every pack in full and check every object's hash"
+      + " (downloads the whole remote).")
+  boolean readData;
+
+  @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
 
   @Override
   int run() throws Exception {
-    List<String> actions = List.of();
-    if (repair) {
-      actions = new Repair(repo(), progress()).run();
+    if (readData && storage == null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot use --read-data without --storage: a local fsck always reads every byte");
     }
-    Fsck.Report report = new Fsck(repo(), progress()).check();
+    List<String> actions = List.of();
+    Fsck.Report report;
+    List<String> incomplete = List.of();
+    if (storage != null) {
+      try (var remote = repo().openRemote(storage)) {
+        dev.cairn.transport.RemoteFsck check = new dev.cairn.transport.RemoteFsck(remote, repo().repository(), progress());
+        dev.cairn.transport.RemoteFsck.Outcome o = repair ? check.repair() : check.check(readData);
+        report = o.report();
+        actions = o.repairs();
+        incomplete = o.incomplete();
+      }
+    } else {
+      if (repair) {
+        actions = new Repair(repo(), progress()).run();
+      }
+      report = new Fsck(repo(), progress()).check();
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("ok", report.ok());
@@ -32,6 +63,10 @@ final class FsckCommand extends Base {
       m.put("versions", report.versions());
       m.put("bytes", report.bytes());
       m.put("repairs", actions);
+      if (storage != null) {
+        m.put("storage", storage);
+        m.put("incomplete_versions", incomplete);
+      }
       m.put("problems", report.problems().stream().map(p -> {
         Map<String, Object> x = new LinkedHashMap<>();
         x.put("severity", p.severity().name().toLowerCase(Locale.ROOT));

@@ -52,13 +52,24 @@ final class GetCommand extends Base {
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's highest version.")
   String storage;
 
+  /**
+   * Only a get that may fetch from a remote (a fresh machine's first step) makes the repository:
+   * otherwise a mistyped {@code --repo} would leave an empty one behind and blame the version.
+   */
   @Override
   boolean createsRepository() {
-    return true;
+    String env = System.getenv("CAIRN_STORAGE");
+    return storage != null || lock != null || (env != null && !env.isBlank());
   }
 
   @Override
   int run() throws Exception {
+    if (overwrite && copy == null && link == null) {
+      throw new InvalidInputException("Cannot use --overwrite without --copy or --link: the cached folder is never overwritten");
+    }
+    if (lock != null && (selector.id != null || selector.name != null || selector.project != null || selector.version != null)) {
+      throw new InvalidInputException("Cannot get: --lock names the versions to get; it excludes --id, --project, --name and --version");
+    }
     if (run != null && alias == null) {
       throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");
     }

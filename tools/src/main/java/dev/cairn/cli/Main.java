@@ -8,12 +8,14 @@ public final class Main {
 
   /** Set once the command has returned: a shutdown before then is an interruption (Ctrl-C). */
   private static volatile boolean returned;
+  /** What the interruption message tells the user to run, once a command has done part of its work. */
+  private static volatile String resumeHint = "run the command again to finish it";
 
   public static void main(String[] args) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (!returned) {
         // What the command had not published is discarded by the other hooks and the next gc.
-        System.err.println("cairn: interrupted; nothing half-written is visible, run the command again to finish it");
+        System.err.println("cairn: interrupted; nothing half-written is visible, " + resumeHint);
         System.err.flush();
       }
     }, "cairn-interrupted"));
@@ -30,6 +32,14 @@ public final class Main {
     System.out.flush();
     System.err.printf("cairn-timing jvm_start_ms=%d command_ms=%.1f exit=%d%n", jvmStartMs, (System.nanoTime() - t0) / 1e6, exit);
     System.exit(exit);
+  }
+
+  /**
+   * Sets what an interruption from now on tells the user to run, e.g. once {@code close} has closed
+   * a version and goes on to upload it, where running {@code close} again would be refused.
+   */
+  static void onInterruptSuggest(String hint) {
+    resumeHint = hint;
   }
 
   /** For commands that run until Ctrl-C ({@code serve}): their end is not an interruption. */

@@ -43,6 +43,13 @@ final class SyncCommand extends Base {
   @Option(names = "--skip-close", description = "Leave the new version a draft.")
   boolean skipClose;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Remote of the new version: its version string is reserved there, "
+      + "and it is uploaded once closed (default: $CAIRN_STORAGE or remote.default).")
+  String storage;
+
+  @Option(names = "--disable-upload", description = "Close the new version without uploading it to a remote.")
+  boolean disableUpload;
+
   @Override
   boolean createsRepository() {
     return true;
@@ -51,6 +58,11 @@ final class SyncCommand extends Base {
   @Override
   int run() throws Exception {
     boolean createNew = id == null && (name != null || !parents.isEmpty());
+    if (!createNew && (storage != null || disableUpload)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --storage and --disable-upload apply to a new version (--name or "
+          + "--parents); a draft is uploaded by 'cairn close'");
+    }
+    String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
     String resumed = null;
     Dataset ds;
     Dataset.Change c;
@@ -75,7 +87,7 @@ final class SyncCommand extends Base {
         proj = repo().get(ps.get(ps.size() - 1)).project();
       }
       Dataset.NewVersion nv = Dataset.syncNewVersion(repo(),
-          CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build(), folder, datasetFolder, progress(), "sync", argv());
+          CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build(), folder, datasetFolder, progress(), "sync", argv());
       ds = nv.draft();
       c = nv.change();
       resumed = nv.resumed();
@@ -90,6 +102,7 @@ final class SyncCommand extends Base {
     }
     boolean unchanged = createNew && ds == null;
     boolean closed = createNew && ds != null && !skipClose;
+    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage) : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());
@@ -101,6 +114,7 @@ final class SyncCommand extends Base {
       m.put("closed", closed);
       m.put("reverted", unchanged);
       m.put("resumed", resumed);
+      m.put("storage", pushed == null ? null : ds.record().storage());
       printJson(m);
     } else {
       if (resumed != null) {
@@ -113,6 +127,10 @@ final class SyncCommand extends Base {
         out().println("No change: no new version was created");
       } else if (closed) {
         out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
+        if (pushed != null) {
+          out().printf("Uploaded to %s: %s, %s%n", ds.record().storage(), Format.count(pushed.objectsUploaded(), "object"),
+              Format.bytes(pushed.bytesUploaded()));
+        }
       } else if (createNew) {
         out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
             ds.id().substring(0, 8));

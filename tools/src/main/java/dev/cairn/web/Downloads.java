@@ -92,8 +92,16 @@ final class Downloads {
    * part from a remote): a download cut short after its length was announced is no answer.
    */
   private static void requireStored(ObjectReader reader, FileEntry e, String path) throws IOException {
-    if (e.size() == 0) {
-      return;
+    if (!stored(reader, e)) {
+      throw HttpProblem.notFound("Cannot download '" + path + "': its content is not in this repository (the version was fetched"
+          + " in part); fetch it whole with cairn get --id ID --storage URI");
+    }
+  }
+
+  /** Whether all of a file's content is here (a link's lives elsewhere and counts as here). */
+  private static boolean stored(ObjectReader reader, FileEntry e) throws IOException {
+    if (e.kind() != EntryKind.FILE || e.size() == 0) {
+      return true;
     }
     boolean stored = reader.has(e.content());
     if (stored && e.chunked()) {
@@ -101,15 +109,29 @@ final class Downloads {
         stored &= reader.has(c.id());
       }
     }
-    if (!stored) {
-      throw HttpProblem.notFound("Cannot download '" + path + "': its content is not in this repository (the version was fetched"
-          + " in part); fetch it whole with cairn get --id ID --storage URI");
+    return stored;
+  }
+
+  /**
+   * Refuses, before any header is sent, an archive of a version whose files are not all here: an
+   * archive cut short after its first bytes went out would reach the user as a damaged file.
+   */
+  private void requireAllStored(DatasetRecord r) throws IOException {
+    try (ObjectReader reader = site.newReader()) {
+      for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
+        if (!stored(reader, e)) {
+          throw HttpProblem.notFound("Cannot download " + r.name() + " " + r.version() + " as an archive: the content of '" + e.path()
+              + "' (and perhaps more) is not in this repository (the version was fetched in part); fetch it whole with cairn get --id "
+              + r.id().substring(0, 8) + " --storage URI");
+        }
+      }
     }
   }
 
   /** {@code GET /versions/{id}/download.zip} and {@code .tar}. */
   void archive(Context ctx, ArchiveIo.Format format) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    requireAllStored(r);
     String ext = format.name().toLowerCase(Locale.ROOT);
     ctx.header("Content-Type", format == ArchiveIo.Format.ZIP ? "application/zip" : "application/x-tar");
     ctx.header("Content-Disposition", disposition("attachment", safeName(r.name() + "-" + r.version()) + "." + ext));

@@ -65,6 +65,7 @@ public final class WebServer implements AutoCloseable {
       config.http.compressionStrategy = CompressionStrategy.GZIP;
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
       config.routes.before(WebServer::securityHeaders);
+      config.routes.before(WebServer::requireWellFormedQuery);
       if (isLoopback(host)) {
         config.routes.before(ctx -> requireLoopbackHost(ctx, host));
       }
@@ -143,6 +144,29 @@ public final class WebServer implements AutoCloseable {
 
   private static io.javalin.http.Handler json(JsonEndpoint endpoint) {
     return ctx -> ctx.contentType("application/json; charset=utf-8").result(Json.pretty(endpoint.render(ctx)));
+  }
+
+  /**
+   * Refuses a query string with a malformed {@code %} escape, which the query parser would drop
+   * silently: {@code ?filter=a%ZZ} must not list every file as if no filter had been given.
+   */
+  static void requireWellFormedQuery(Context ctx) {
+    String q = ctx.queryString();
+    int at = q == null ? -1 : badEscape(q);
+    if (at >= 0) {
+      throw HttpProblem.badRequest("Cannot read the query: '" + q.substring(at, Math.min(q.length(), at + 3))
+          + "' is not a %-escape (a % followed by two hex digits)");
+    }
+  }
+
+  /** The index of the first {@code %} not followed by two hex digits in {@code s}, or -1. */
+  static int badEscape(String s) {
+    for (int i = s.indexOf('%'); i >= 0; i = s.indexOf('%', i + 1)) {
+      if (i + 2 >= s.length() || Character.digit(s.charAt(i + 1), 16) < 0 || Character.digit(s.charAt(i + 2), 16) < 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /**

@@ -73,6 +73,17 @@ class CliMessagesTest {
   }
 
   @Test
+  void aGetThatCannotFetchLeavesAMistypedRepositoryUnmade() throws IOException {
+    Path typo = tmp.resolve("typo-repo");
+    assertThat(new Cli(typo).fails("get", "--id", "deadbeef").err()).contains("no Cairn repository").contains("--repo");
+    assertThat(typo).doesNotExist();
+    Path a = file("src/a.txt", "a");
+    cli.ok("sync", "--name", "g", "--folder", a.getParent().toString());
+    assertThat(cli.fails("get", "--overwrite").err()).contains("--overwrite without --copy or --link");
+    assertThat(cli.fails("get", "--lock", tmp.resolve("x.lock").toString(), "--name", "g").err()).contains("excludes --id");
+  }
+
+  @Test
   void exportRefusesAnExistingFileUnlessToldToOverwrite() throws IOException {
     Path a = file("src/a.txt", "a");
     cli.ok("create", "--project", "p", "--name", "export");
@@ -85,7 +96,13 @@ class CliMessagesTest {
     cli.ok("export", "--output", out.toString(), "--overwrite");
     assertThat(Files.size(out)).isGreaterThan(512);
     Path fresh = tmp.resolve("out/fresh.tar");
+    // Partial archives of exports killed earlier: a dead process's goes, a running one's stays.
+    Path abandoned = file("out/.fresh.tar-p" + Integer.MAX_VALUE + "-01234567-89ab-cdef-0123-456789abcdef.tmp", "partial");
+    Path running = file("out/.fresh.tar-p" + ProcessHandle.current().pid() + "-01234567-89ab-cdef-0123-456789abcdef.tmp", "partial");
     cli.ok("export", "--output", fresh.toString());
+    assertThat(abandoned).doesNotExist();
+    assertThat(running).exists();
+    Files.delete(running);
     assertThat(Files.readAllBytes(fresh)).isEqualTo(Files.readAllBytes(out));
     Path folder = Files.createDirectories(tmp.resolve("out/folder.tar"));
     assertThat(cli.fails("export", "--output", folder.toString(), "--overwrite").err())

@@ -89,6 +89,70 @@ class CliRemoteTest {
   }
 
   @Test
+  void aDefaultRemoteReservesVersionStringsAndTakesUploads() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/a.txt"), "a");
+    write(tmp.resolve("src2/b.txt"), "b");
+    Cli other = new Cli(tmp.resolve("other"));
+    other.ok("sync", "--project", "p", "--name", "ds", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    Cli a = new Cli(tmp.resolve("a"));
+    a.ok("init");
+    Files.writeString(tmp.resolve("a/config"), "remote.default = " + remote + "\n", java.nio.file.StandardOpenOption.APPEND);
+
+    // Reserved there: 1.0.0 is the other repository's, so this one is 1.0.1, and uploaded.
+    Map<String, Object> synced = a.ok("sync", "--project", "p", "--name", "ds", "--folder", tmp.resolve("src2").toString(), "--json").obj();
+    assertThat(synced.get("storage")).asString().contains("remote");
+    String id = (String) synced.get("id");
+    assertThat(a.ok("search", "--ids", id, "--json").array()).extracting(m -> m.get("version")).containsExactly("1.0.1");
+    assertThat(a.ok("create", "--project", "p", "--name", "ds", "--json").obj().get("version")).isEqualTo("1.0.2");
+    assertThat(other.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("version"))
+        .containsExactly("1.0.0", "1.0.1");
+    // --disable-upload keeps a new version local; the flags are refused for an existing draft.
+    Map<String, Object> local = a.ok("sync", "--project", "p", "--name", "solo", "--folder", tmp.resolve("src").toString(),
+        "--disable-upload", "--json").obj();
+    assertThat(local.get("storage")).isNull();
+    assertThat(other.ok("search", "--storage", remote, "--json").array()).hasSize(2);
+    Cli.Result refused = a.fails("sync", "--id", id, "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    assertThat(refused.err()).contains("apply to a new version").hasLineCount(1);
+  }
+
+  @Test
+  void fsckOfARemoteFindsWhatADeletedPackTookAndUploadCompletesIt() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Path remote = tmp.resolve("remote");
+    write(tmp.resolve("src/a.txt"), "alpha");
+    write(tmp.resolve("src/b.txt"), "beta");
+    String id = (String) a.ok("sync", "--name", "ds", "--folder", tmp.resolve("src").toString(), "--storage", remote.toString(),
+        "--json").obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    Map<String, Object> clean = b.ok("fsck", "--storage", remote.toString(), "--read-data", "--json").obj();
+    assertThat(clean.get("ok")).isEqualTo(true);
+    assertThat(clean.get("versions")).isEqualTo(1L);
+    // Every pack deleted by hand: the record still names what they held.
+    List<Path> all;
+    try (var packs = Files.list(remote.resolve("packs"))) {
+      all = packs.toList();
+    }
+    for (Path p : all) {
+      Files.delete(p);
+    }
+    Cli.Result found = b.run("fsck", "--storage", remote.toString());
+    assertThat(found.exit()).isEqualTo(1);
+    assertThat(found.out()).contains("missing version object").contains("cairn upload --id " + id.substring(0, 8))
+        .contains("--repair").contains("DAMAGED");
+    Cli.Result repaired = b.run("fsck", "--storage", remote.toString(), "--repair");
+    assertThat(repaired.exit()).isEqualTo(1);
+    assertThat(repaired.out()).contains("marked the remote incomplete");
+    assertThat(Files.exists(remote.resolve("locks/incomplete"))).isTrue();
+    a.ok("upload", "--id", id);
+    assertThat(b.ok("fsck", "--storage", remote.toString(), "--repair").out()).contains("whole again").startsWith("repaired");
+    assertThat(Files.exists(remote.resolve("locks/incomplete"))).isFalse();
+    Path copy = Path.of(b.ok("get", "--id", id, "--storage", remote.toString()).lastLine());
+    assertThat(Files.readString(copy.resolve("b.txt"))).isEqualTo("beta");
+    assertThat(a.fails("fsck", "--read-data").err()).contains("without --storage");
+  }
+
+  @Test
   void aCloseWhoseUploadFailsSaysTheVersionIsClosedAndHowToRetry() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     Path remote = tmp.resolve("remote");

@@ -28,6 +28,7 @@ class WebDownloadFailureTest {
   void anArchiveThatFailsMidStreamIsCutShortNotEndedCleanly() throws Exception {
     List<String> log = new ArrayList<>();
     Path packFile;
+    long zBlock;
     String v2id;
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.RepositoryConfig.DEFAULT)) {
       Path first = tmp.resolve("first");
@@ -45,11 +46,16 @@ class WebDownloadFailureTest {
       v2.addFiles(AddOptions.of(second));
       v2.close();
       FileEntry z = v2.listFiles().stream().filter(e -> e.path().equals("z.txt")).findFirst().orElseThrow();
-      String pack = repo.repository().packs().index().lookup(z.content()).packName();
-      packFile = repo.repository().packs().packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(pack));
+      var at = repo.repository().packs().index().lookup(z.content());
+      packFile = repo.repository().packs().packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(at.packName()));
+      zBlock = at.blockOffset();
       v2id = v2.id();
     }
-    Files.delete(packFile); // after closing the repository, which held it open
+    // Damaged where z.txt's block is (after closing the repository, which held the pack open): the
+    // archive fails when it reaches it, past the first file's bytes.
+    try (var ch = java.nio.channels.FileChannel.open(packFile, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55}), zBlock + 4);
+    }
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
       try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, log::add)) {
         for (String ext : List.of("zip", "tar")) {
@@ -59,6 +65,42 @@ class WebDownloadFailureTest {
         }
       }
       assertThat(log).anyMatch(l -> l.contains("failed mid-stream"));
+    }
+  }
+
+  @Test
+  void anArchiveOfAVersionFetchedInPartIsRefusedBeforeItStarts() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String id;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      Path src = tmp.resolve("src");
+      Files.createDirectories(src);
+      Files.writeString(src.resolve("here.txt"), "fetched");
+      byte[] big = new byte[1 << 20]; // blocks of its own: a fetch of the other file leaves it there
+      new java.util.Random(5).nextBytes(big);
+      Files.write(src.resolve("there.bin"), big);
+      Dataset v = Dataset.create(a, CreateOptions.of("w", "part").build());
+      v.addFiles(AddOptions.of(src));
+      v.close();
+      v.upload(remote.toString(), null, dev.cairn.dataset.Progress.NONE);
+      id = v.id();
+    }
+    List<String> log = new ArrayList<>();
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      b.fetch(id, new dev.cairn.dataset.Selection(0, 1, List.of(dev.cairn.dataset.Glob.of("here.txt"))), remote.toString(), null,
+          dev.cairn.dataset.Progress.NONE);
+      try (WebServer server = WebServer.start(b, "127.0.0.1", 0, log::add)) {
+        for (String ext : List.of("zip", "tar")) {
+          HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + server.port() + "/versions/" + id + "/download." + ext)).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).as(ext).isEqualTo(404);
+          assertThat(r.headers().firstValue("Content-Disposition")).as("no attachment of a page").isEmpty();
+          assertThat(r.body()).contains("fetched in part").contains("there.bin");
+        }
+        HttpResponse<String> one = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/versions/" + id + "/file?path=here.txt")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(one.body()).isEqualTo("fetched");
+      }
     }
   }
 }

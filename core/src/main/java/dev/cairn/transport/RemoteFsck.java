@@ -1,0 +1,357 @@
+package dev.cairn.transport;
+
+import dev.cairn.Repository;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Progress;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.gc.Fsck;
+import dev.cairn.gc.PackCheck;
+import dev.cairn.gc.Problem;
+import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
+import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackFile;
+import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.internal.pack.PackWriter;
+import dev.cairn.manifest.ChildRef;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.TreeFormat;
+import dev.cairn.manifest.TreeNode;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.storage.RemoteFile;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a remote (spec/remote.md, "Checking and repairing a remote"), as {@code fsck} checks a
+ * repository: every pack's index section, every version's newest record, and that every object a
+ * version there reaches is in a pack, which is what lets a push trust a node for all it names;
+ * with {@code readData}, every byte of every pack (each is copied to a temporary file and checked
+ * as a local pack is).
+ *
+ * <p>{@link #repair} runs under the collection lock: it copies the intact objects of each damaged
+ * pack into a new pack, keeps the damaged pack under {@code lost-found/}, deletes it from
+ * {@code packs/}, and marks the remote {@link RemoteLocks#INCOMPLETE} while versions there lack
+ * objects, so that pushes look up every object and an upload of such a version completes it.
+ */
+public final class RemoteFsck {
+  /** Missing objects listed one by one per version; the rest are counted. */
+  private static final int LISTED_PER_VERSION = 10;
+
+  private final Remote remote;
+  private final Repository local;
+  private final Progress progress;
+  private final String uri;
+
+  public RemoteFsck(Remote remote, Repository local, Progress progress) {
+    this.remote = remote;
+    this.local = local;
+    this.progress = progress;
+    this.uri = remote.storage().uri().toString();
+  }
+
+  /** What a check found; {@code versions} are the versions whose data the remote does not hold whole. */
+  public record Outcome(Fsck.Report report, List<String> incomplete, List<String> repairs) {}
+
+  /** Checks the remote; with {@code readData}, reads every pack in full. */
+  public Outcome check(boolean readData) throws IOException {
+    remote.checkMarker();
+    RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+    List<Problem> problems = new ArrayList<>();
+    indexDamage(index, problems);
+    if (readData) {
+      readPacks(index, problems, null);
+    }
+    return finish(index, problems, List.of());
+  }
+
+  /**
+   * Reads every pack, replaces each damaged one by a pack of its intact objects (the damaged one
+   * kept under {@code lost-found/}), then checks what every version reaches and marks the remote
+   * incomplete, or whole again.
+   */
+  public Outcome repair() throws IOException {
+    remote.checkMarker();
+    List<String> actions = new ArrayList<>();
+    try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
+      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      List<Problem> found = new ArrayList<>();
+      indexDamage(index, found);
+      Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-repair-"));
+      Files.createDirectories(staging);
+      try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging)) {
+        readPacks(index, found, new Salvage(staging, actions));
+      } finally {
+        dev.cairn.internal.fs.Trees.deleteQuietly(staging);
+      }
+      index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      List<Problem> problems = new ArrayList<>();
+      indexDamage(index, problems);
+      Outcome o = finish(index, problems, actions);
+      if (o.incomplete().isEmpty() && index.damaged().isEmpty()) {
+        if (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
+          remote.storage().delete(RemoteLocks.INCOMPLETE);
+          actions.add("every version there is whole again: uploads trust what the remote holds once more");
+        }
+      } else if (remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE,
+          (System.currentTimeMillis() + " " + o.incomplete().size() + "\n").getBytes(StandardCharsets.US_ASCII))) {
+        actions.add("marked the remote incomplete: until a repair finds it whole, uploads look up every object they send");
+      }
+      return o;
+    }
+  }
+
+  /** Where damaged packs go: their intact objects into a new pack, the pack itself to lost-found. */
+  private final class Salvage {
+    final Path staging;
+    final List<String> actions;
+    boolean sweeping;
+
+    Salvage(Path staging, List<String> actions) {
+      this.staging = staging;
+      this.actions = actions;
+    }
+
+    void replace(String name, Path copy, List<PackEntry> intact) throws IOException {
+      if (!intact.isEmpty()) {
+        try (PackFile pack = PackFile.open(copy); PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
+          for (PackEntry e : intact) {
+            byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(pack.readBlock(e.blockOffset(), e.blockLength()));
+            byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(raw, e.offsetInBlock(), e.length(),
+                local.config().pack().zstdLevel());
+            w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, e.length())));
+          }
+          PackInfo info = w.finish();
+          remote.storage().publish(RemoteLayout.pack(info.name()), info.path());
+          actions.add("copied " + Text.count(intact.size(), "intact object") + " of damaged pack " + name + " into pack " + info.name());
+        } catch (dev.cairn.internal.pack.BlockCodec.BlockException e) {
+          throw new CorruptObjectException(null, e.reason(), copy.toString(), e.getMessage()); // checked intact a moment ago
+        }
+      }
+      // Marked before the first deletion: from then on the remote lacks objects.
+      if (remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE, (System.currentTimeMillis() + "\n").getBytes(StandardCharsets.US_ASCII))) {
+        actions.add("marked the remote incomplete: until a repair finds it whole, uploads look up every object they send");
+      }
+      if (!sweeping) {
+        RemoteLocks.beginSweep(remote.storage());
+        sweeping = true;
+      }
+      remote.storage().publish(RemoteLayout.LOST_FOUND + "pack-" + name + ".pack", copy);
+      remote.storage().delete(RemoteLayout.pack(name));
+      actions.add("moved damaged pack " + name + " to " + uri + "/" + RemoteLayout.LOST_FOUND);
+    }
+
+    void done() throws IOException {
+      if (sweeping) {
+        RemoteLocks.endSweep(remote.storage());
+      }
+    }
+  }
+
+  private void indexDamage(RemoteIndex index, List<Problem> problems) {
+    index.damaged().forEach((name, why) -> problems.add(error(null, uri + "/" + RemoteLayout.pack(name), "pack index unreadable: " + why)));
+  }
+
+  /** Copies every pack to a temporary file and checks it in full; a salvage, if given, replaces damaged ones. */
+  private void readPacks(RemoteIndex index, List<Problem> problems, Salvage salvage) throws IOException {
+    List<RemoteFile> packs = new ArrayList<>();
+    long total = 0;
+    for (RemoteFile f : remote.storage().list(RemoteLayout.PACKS)) {
+      if (RemoteLayout.packName(f.name()) != null) {
+        packs.add(f);
+        total += f.size();
+      }
+    }
+    progress.start("reading " + Text.count(packs.size(), "pack") + " from " + uri, total);
+    Path dir = Files.createDirectories(local.tmpDirectory());
+    try {
+      for (RemoteFile f : packs) {
+        String name = RemoteLayout.packName(f.name());
+        Path copy = Files.createTempFile(dir, "remote-pack-", ".tmp");
+        try {
+          try (InputStream in = remote.storage().open(f.name())) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+          }
+          PackCheck.Result r = PackCheck.run(copy, name, local.objects().algorithm(), uri + "/" + f.name());
+          if (!index.damaged().containsKey(name)) {
+            problems.addAll(r.problems()); // a damaged index section is reported once, above
+          }
+          if (r.damaged() && salvage != null) {
+            salvage.replace(name, copy, r.intact());
+          }
+        } finally {
+          Files.deleteIfExists(copy);
+        }
+        progress.advance(f.size());
+      }
+      if (salvage != null) {
+        salvage.done();
+      }
+    } finally {
+      progress.finish();
+    }
+  }
+
+  /** Checks the records and what each version reaches; the report of it all. */
+  private Outcome finish(RemoteIndex index, List<Problem> problems, List<String> actions) throws IOException {
+    Map<String, Integer> incomplete = new LinkedHashMap<>();
+    int versions = 0;
+    progress.start("checking what the remote's versions reach", -1);
+    try (ObjectReader localReader = local.objects().newReader();
+        RemoteObjectReader remoteReader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm())) {
+      Walk walk = new Walk(index, localReader, remoteReader, problems);
+      for (String id : remote.versionIds()) {
+        DatasetRecord r;
+        try {
+          Remote.Latest l = remote.latest(id);
+          if (l == null || l.record() == null) {
+            continue; // deleted there (its log ends in a tombstone)
+          }
+          r = l.record();
+        } catch (CorruptObjectException e) {
+          problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "newest record unreadable: " + e.getMessage()
+              + "; upload the version again from a repository that holds it"));
+          continue;
+        }
+        versions++;
+        int missing = walk.version(r);
+        if (missing > 0) {
+          incomplete.put(id, missing);
+        }
+      }
+    } finally {
+      progress.finish();
+    }
+    for (Map.Entry<String, Integer> e : incomplete.entrySet()) {
+      problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there: upload it again from a"
+          + " repository that holds it (cairn upload --id " + e.getKey().substring(0, 8) + " --storage " + uri + ")"
+          + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : ", after cairn fsck --storage " + uri + " --repair")));
+    }
+    long bytes = 0;
+    int packs = 0;
+    for (String p : index.packs().keySet()) {
+      bytes += index.packSize(p);
+      packs++;
+    }
+    Fsck.Report report = new Fsck.Report(problems, packs + index.damaged().size(), index.size(), versions, bytes);
+    return new Outcome(report, List.copyOf(incomplete.keySet()), actions);
+  }
+
+  /** Walks versions, each object once, counting per version what the remote lacks. */
+  private final class Walk {
+    final RemoteIndex index;
+    final ObjectReader localReader;
+    final RemoteObjectReader remoteReader;
+    final List<Problem> problems;
+    /** Objects looked at, and those found missing (a version sharing one lacks it too). */
+    final Set<ObjectId> seen = new HashSet<>();
+    final Set<ObjectId> missing = new HashSet<>();
+    String version;
+    int lacking;
+
+    Walk(RemoteIndex index, ObjectReader localReader, RemoteObjectReader remoteReader, List<Problem> problems) {
+      this.index = index;
+      this.localReader = localReader;
+      this.remoteReader = remoteReader;
+      this.problems = problems;
+    }
+
+    int version(DatasetRecord r) throws IOException {
+      version = r.id();
+      lacking = 0;
+      if (r.versionObject() != null && present(r.versionObject(), "version object")) {
+        try {
+          Version v = VersionFormat.decode(read(r.versionObject()), r.versionObject());
+          tree(v.root());
+        } catch (CorruptObjectException e) {
+          damaged(r.versionObject(), e);
+        }
+      }
+      if (r.base() != null && index.has(r.base())) {
+        tree(r.base()); // sent with the version when its repository had it; whole if there at all
+      }
+      return lacking;
+    }
+
+    private void tree(ObjectId node) throws IOException {
+      if (!present(node, "tree node")) {
+        return;
+      }
+      if (!seen.add(node)) {
+        return;
+      }
+      TreeNode n;
+      try {
+        n = TreeFormat.decode(read(node), node);
+      } catch (CorruptObjectException e) {
+        damaged(node, e);
+        return;
+      }
+      if (n instanceof TreeNode.Inner in) {
+        for (ChildRef c : in.children()) {
+          tree(c.id());
+        }
+        return;
+      }
+      for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
+        if (e.kind() != EntryKind.FILE || e.size() == 0) {
+          continue;
+        }
+        if (!present(e.content(), e.chunked() ? "file object of " + e.path() : "content of " + e.path()) || !e.chunked()
+            || !seen.add(e.content())) {
+          continue;
+        }
+        try {
+          for (ChunkRef c : FileObjectFormat.decode(read(e.content()), e.content()).chunks()) {
+            present(c.id(), "chunk of " + e.path());
+          }
+        } catch (CorruptObjectException bad) {
+          damaged(e.content(), bad);
+        }
+      }
+    }
+
+    /** Whether the remote holds {@code id}; if not, counts it against the version (and lists the first few). */
+    private boolean present(ObjectId id, String what) {
+      if (index.has(id) && !missing.contains(id)) {
+        return true;
+      }
+      missing.add(id);
+      if (++lacking <= LISTED_PER_VERSION) {
+        problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), "missing " + what
+            + (lacking == LISTED_PER_VERSION ? " (further missing objects of this version are counted, not listed)" : "")));
+      }
+      return false;
+    }
+
+    private void damaged(ObjectId id, CorruptObjectException e) {
+      missing.add(id);
+      lacking++;
+      problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), e.getMessage()));
+    }
+
+    /** An object's bytes: from the local repository when it holds them (the same bytes, by their id), else the remote. */
+    private byte[] read(ObjectId id) throws IOException {
+      return localReader.has(id) ? localReader.open(id).bytes() : remoteReader.open(id).bytes();
+    }
+  }
+
+  private static Problem error(String what, String where, String message) {
+    return new Problem(Problem.Severity.ERROR, what, where, message);
+  }
+}
