@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param tags tag names (no null)
  * @param metadata user keys and values; a key with a null value is left out, as
  *     {@link Dataset#setMetadata} removes it (a new version starts with no keys)
+ * @param description free text shown with the version (null: none)
+ * @param storage the version's remote (a URI, or a folder), or null: its version string is
+ *     reserved there first, so that repositories sharing the remote never give two versions the
+ *     same string, and it is recorded as the version's storage. Nothing is uploaded until
+ *     {@link Dataset#upload(String, Map, dev.cairn.dataset.Progress)} is called.
  * @param failOnConflict refuse to create the version if parents disagree about a path
  */
 public record CreateOptions(

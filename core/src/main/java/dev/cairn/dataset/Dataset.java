@@ -110,6 +110,7 @@ public final class Dataset {
     return VersionLifecycle.squash(repo, project, name, ids);
   }
 
+  /** The version's id: 32 lower-case hex digits, fixed at create (clearml's {@code dataset.id}). */
   public String id() {
     return id;
   }
@@ -119,30 +120,37 @@ public final class Dataset {
     return repo.catalog().read(id);
   }
 
+  /** The project the version belongs to ("" for none). */
   public String project() throws IOException {
     return record().project();
   }
 
+  /** The dataset's name, which its versions share. */
   public String name() throws IOException {
     return record().name();
   }
 
+  /** The version string, unique among the dataset's versions ({@link VersionStrings} orders them). */
   public String version() throws IOException {
     return record().version();
   }
 
+  /** Whether the version is a draft or closed (final). */
   public DatasetState state() throws IOException {
     return record().state();
   }
 
+  /** The version's tags, in the order given. */
   public List<String> tags() throws IOException {
     return record().tags();
   }
 
+  /** The version's metadata: free-form key-value pairs (see {@link #setMetadata}). */
   public Map<String, String> metadata() throws IOException {
     return record().metadata();
   }
 
+  /** The repository holding the version. */
   public DatasetRepository repository() {
     return repo;
   }
@@ -168,6 +176,9 @@ public final class Dataset {
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress progress) throws IOException {
     java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
+    if (o.sources().isEmpty()) {
+      throw new InvalidInputException("Cannot add: no file or folder given (AddOptions.of(paths))");
+    }
     List<Glob> globs = new ArrayList<>();
     for (String w : o.wildcards()) {
       globs.add(Glob.parse("wildcard", w));
@@ -548,7 +559,8 @@ public final class Dataset {
 
   /**
    * Finalizes the draft: writes its version object and fixes its content forever. (clearml's
-   * {@code close}/{@code finalize}.)
+   * {@code close}/{@code finalize}.) It uploads nothing, even for a version created with a
+   * storage: call {@link #upload(String, Map, Progress)} next, as {@code cairn close} does.
    */
   public Dataset close() throws IOException {
     VersionLifecycle.close(this, repo);
@@ -731,6 +743,11 @@ public final class Dataset {
     return getMutableLocalCopy(target, overwrite, Selection.part(part, numParts), Progress.NONE);
   }
 
+  /**
+   * Writes an independent, writable copy of the whole version into {@code target} (clearml's
+   * {@code get_mutable_local_copy}); {@code overwrite} replaces what {@code target} holds, else it
+   * must be empty or absent.
+   */
   public Path getMutableLocalCopy(Path target, boolean overwrite) throws IOException {
     return getMutableLocalCopy(target, overwrite, Selection.ALL, Progress.NONE);
   }
@@ -838,14 +855,17 @@ public final class Dataset {
     return diff(r.base(), r.root());
   }
 
+  /** The files this version added to its parents' merge (its change-set's additions). */
   public List<FileEntry> listAddedFiles() throws IOException {
     return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.ADDED).map(DiffEntry::newEntry).toList();
   }
 
+  /** The files of its parents' merge this version changed, as they are now. */
   public List<FileEntry> listModifiedFiles() throws IOException {
     return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.MODIFIED).map(DiffEntry::newEntry).toList();
   }
 
+  /** The files of its parents' merge this version removed, as they were. */
   public List<FileEntry> listRemovedFiles() throws IOException {
     return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.REMOVED).map(DiffEntry::oldEntry).toList();
   }

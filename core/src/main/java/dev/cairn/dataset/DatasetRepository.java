@@ -427,9 +427,14 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** The versions a remote holds, oldest first. */
   public List<DatasetRecord> listRemote(String storage, java.util.Map<String, String> conf) throws IOException {
+    return readRemote(storage, conf).records();
+  }
+
+  /** As {@link #listRemote}, with the ids of the versions there whose newest record does not parse. */
+  public VersionListing readRemote(String storage, java.util.Map<String, String> conf) throws IOException {
     try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
       remote.checkMarker(); // a mistyped location is refused, not listed as empty
-      return remote.records();
+      return remote.readRecords();
     }
   }
 

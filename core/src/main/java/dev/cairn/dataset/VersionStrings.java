@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Version strings such as {@code 1.0.0}: compared numerically part by part (so {@code 1.0.10}
- * follows {@code 1.0.9}); the next version bumps the last numeric part.
+ * follows {@code 1.0.9}), a pre-release before its release ({@link #ORDER}); the next version
+ * bumps the last numeric part.
  */
 public final class VersionStrings {
   /** The first version of a dataset. */
@@ -36,29 +37,57 @@ public final class VersionStrings {
     return VALID.matcher(v).matches();
   }
 
-  /** Orders versions by their numeric parts, then as text. */
+  /**
+   * Orders versions as semantic versions do: {@code release[-prerelease][+build]}, the release's
+   * parts (between {@code .} and {@code _}) compared one by one, numerically where both are numbers
+   * (a number follows a word); then a release without a pre-release follows the same release with
+   * one ({@code 2.0.0-rc1} comes before {@code 2.0.0}), and pre-releases compare part by part
+   * (between {@code . _ -}); then the build (between {@code . _ - +}); then the text.
+   */
   public static final Comparator<String> ORDER = VersionStrings::compare;
 
   public static int compare(String a, String b) {
-    List<String> x = parts(a);
-    List<String> y = parts(b);
+    Split x = Split.of(a);
+    Split y = Split.of(b);
+    int c = compareParts(parts(x.release, "._"), parts(y.release, "._"));
+    if (c == 0) {
+      c = x.pre == null ? (y.pre == null ? 0 : 1) : y.pre == null ? -1 : compareParts(parts(x.pre, "._-"), parts(y.pre, "._-"));
+    }
+    if (c == 0) {
+      c = compareParts(parts(x.build, "._-+"), parts(y.build, "._-+"));
+    }
+    return c != 0 ? c : a.compareTo(b);
+  }
+
+  /** A version's release, pre-release (after the first {@code -}; null if none) and build (after the first {@code +}). */
+  private record Split(String release, String pre, String build) {
+    static Split of(String v) {
+      int plus = v.indexOf('+');
+      String build = plus < 0 ? "" : v.substring(plus + 1);
+      String head = plus < 0 ? v : v.substring(0, plus);
+      int dash = head.indexOf('-');
+      String pre = dash < 0 || dash == head.length() - 1 ? null : head.substring(dash + 1);
+      return new Split(dash < 0 ? head : head.substring(0, dash), pre, build);
+    }
+  }
+
+  private static int compareParts(List<String> x, List<String> y) {
     for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
       int c = comparePart(x.get(i), y.get(i));
       if (c != 0) {
         return c;
       }
     }
-    int c = Integer.compare(x.size(), y.size());
-    return c != 0 ? c : a.compareTo(b);
+    return Integer.compare(x.size(), y.size());
   }
 
-  /** The parts of {@code v} between the separators {@code . + _ -}, trailing empty parts left out. */
-  private static List<String> parts(String v) {
+  /** The parts of {@code v} between any of the {@code separators}, trailing empty parts left out. */
+  private static List<String> parts(String v, String separators) {
     List<String> out = new ArrayList<>(4);
     int start = 0;
     for (int i = 0; i < v.length(); i++) {
       char ch = v.charAt(i);
-      if (ch == '.' || ch == '+' || ch == '_' || ch == '-') {
+      if (separators.indexOf(ch) >= 0) {
         out.add(v.substring(start, i));
         start = i + 1;
       }

@@ -32,6 +32,11 @@ public final class Storages {
     if (t.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
       try {
         URI u = new URI(t);
+        if ("file".equalsIgnoreCase(u.getScheme()) && u.getAuthority() != null && !u.getAuthority().isEmpty()
+            && !u.getAuthority().equalsIgnoreCase("localhost")) {
+          throw new InvalidInputException("Cannot use storage location '" + t + "': file URIs name a folder as file:///path (three"
+              + " slashes) or file:/path; '" + u.getAuthority() + "' reads as a host");
+        }
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;
       } catch (URISyntaxException e) {

@@ -184,7 +184,13 @@ public final class Remote implements AutoCloseable {
 
   /** Every version's newest record. */
   public List<DatasetRecord> records() throws IOException {
+    return readRecords().records();
+  }
+
+  /** Every version's newest record, oldest first, and the ids of versions whose newest record does not parse. */
+  public dev.cairn.dataset.VersionListing readRecords() throws IOException {
     List<DatasetRecord> out = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     for (String id : versionIds()) {
       try {
         DatasetRecord r = record(id);
@@ -192,11 +198,11 @@ public final class Remote implements AutoCloseable {
           out.add(r);
         }
       } catch (CorruptObjectException e) {
-        // a damaged record is reported by fsck, not listed
+        unreadable.add(id); // reported by fsck --storage; listed by no one
       }
     }
     out.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
-    return out;
+    return new dev.cairn.dataset.VersionListing(out, unreadable);
   }
 
   /**

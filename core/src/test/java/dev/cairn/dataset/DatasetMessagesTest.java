@@ -58,6 +58,13 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void addingNothingIsRefused() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "nothing").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of())).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+        .hasMessageContaining("no file or folder given");
+  }
+
+  @Test
   void publishingADraftSaysItIsADraft() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "draft").build());
     assertThatThrownBy(ds::publish).isInstanceOf(DatasetStateException.class)

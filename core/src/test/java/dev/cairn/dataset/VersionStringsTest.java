@@ -11,14 +11,25 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** Version order: numeric parts compare as numbers, and the order is total and consistent. */
+/** Version order: numeric parts compare as numbers, pre-releases before releases, and the order is total and consistent. */
 class VersionStringsTest {
   @Test
   void numbersCompareAsNumbers() {
-    List<String> sorted = new ArrayList<>(List.of("1.0.10", "1.0.9", "1.0.0", "2.0", "1.0.09", "1.0.0-rc1", "1.0.a", "1.1"));
+    List<String> sorted = new ArrayList<>(List.of("1.0.10", "1.0.9", "1.0.0", "2.0", "1.0.09", "1.0.a", "1.1"));
     sorted.sort(VersionStrings.ORDER);
     // a part that is text sorts before any number; equal numbers fall back to the text
-    assertThat(sorted).containsExactly("1.0.a", "1.0.0", "1.0.0-rc1", "1.0.09", "1.0.9", "1.0.10", "1.1", "2.0");
+    assertThat(sorted).containsExactly("1.0.a", "1.0.0", "1.0.09", "1.0.9", "1.0.10", "1.1", "2.0");
+  }
+
+  @Test
+  void aPreReleaseComesBeforeItsReleaseAsInSemanticVersioning() {
+    List<String> sorted = new ArrayList<>(List.of("2.0.0", "2.0.0-rc.10", "2.0.0-rc.2", "2.0.0-alpha", "2.0.0+build.5",
+        "2.0.1-beta-2", "1.9.9", "2.0.0-rc.2+b1", "2024-01-15", "2024-02-01"));
+    sorted.sort(VersionStrings.ORDER);
+    assertThat(sorted).containsExactly("1.9.9", "2.0.0-alpha", "2.0.0-rc.2", "2.0.0-rc.2+b1", "2.0.0-rc.10", "2.0.0", "2.0.0+build.5",
+        "2.0.1-beta-2", "2024-01-15", "2024-02-01");
+    assertThat(sorted.stream().max(VersionStrings.ORDER)).contains("2024-02-01");
+    assertThat(VersionStrings.bump("2.0.0-rc1")).isEqualTo("2.0.0-rc2");
   }
 
   /** The comparison agrees with a plain model built on {@code String.split} and regular expressions. */
@@ -34,16 +45,34 @@ class VersionStringsTest {
   }
 
   private static int model(String a, String b) {
-    String[] x = a.split("[.+_-]");
-    String[] y = b.split("[.+_-]");
+    String[] x = modelSplit(a);
+    String[] y = modelSplit(b);
+    int c = modelParts(x[0].split("[._]"), y[0].split("[._]"));
+    if (c == 0) {
+      c = x[1] == null ? (y[1] == null ? 0 : 1) : y[1] == null ? -1 : modelParts(x[1].split("[._-]"), y[1].split("[._-]"));
+    }
+    if (c == 0) {
+      c = modelParts(x[2].split("[._+-]"), y[2].split("[._+-]"));
+    }
+    return c != 0 ? c : a.compareTo(b);
+  }
+
+  /** Release, pre-release (null if none or empty) and build, by regular expressions. */
+  private static String[] modelSplit(String v) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^+-]*)(?:-([^+]*))?(?:\\+(.*))?").matcher(v);
+    assertThat(m.matches()).isTrue();
+    String pre = m.group(2) == null || m.group(2).isEmpty() ? null : m.group(2);
+    return new String[] {m.group(1), pre, m.group(3) == null ? "" : m.group(3)};
+  }
+
+  private static int modelParts(String[] x, String[] y) {
     for (int i = 0; i < Math.min(x.length, y.length); i++) {
       int c = modelPart(x[i], y[i]);
       if (c != 0) {
         return c;
       }
     }
-    int c = Integer.compare(x.length, y.length);
-    return c != 0 ? c : a.compareTo(b);
+    return Integer.compare(x.length, y.length);
   }
 
   private static int modelPart(String a, String b) {

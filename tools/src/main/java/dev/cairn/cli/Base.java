@@ -67,7 +67,13 @@ abstract class Base implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     try {
-      return run();
+      int exit = run();
+      out().flush();
+      if (out().checkError()) {
+        // A PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass.
+        throw new IOException("Cannot write the output: the output stream failed (disk full, or a closed pipe?)");
+      }
+      return exit;
     } finally {
       // The drafts this command owns are left to the next command (the daemon runs many).
       dev.cairn.dataset.DraftOwners.endAll();

@@ -6,8 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "delete", description = {"Delete a version (its data goes at the next gc).",
-    "Name it: --id, or --name (and --project, --version); delete never takes the last version used by default."})
+@Command(name = "delete", description = {"Delete a version; the next gc frees the data no remaining version needs",
+    "(a child keeps its parents' data: its id names its whole history, as a Git commit's does).",
+    "Name it: --id, or --name (and --project, --version); unlike other commands, delete never",
+    "falls back to the last version used."})
 final class DeleteCommand extends Base {
   @Mixin VersionSelector selector;
 

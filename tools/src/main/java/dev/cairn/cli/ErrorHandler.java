@@ -57,7 +57,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
-      cl.getErr().println("cairn: " + oneLine(ex) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+      String message = oneLine(ex);
+      if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() == null
+          && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        message = "'" + u.getUnmatched().get(0) + "' is not a cairn command";
+      }
+      cl.getErr().println("cairn: " + message + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;
     }

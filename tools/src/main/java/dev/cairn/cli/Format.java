@@ -40,6 +40,11 @@ final class Format {
     return dev.cairn.internal.io.Text.count(n, noun);
   }
 
+  /** Pads to a column width; a longer value is printed whole (a path cut short could not be found or grepped). */
+  static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+
   /** Pads or cuts to a column width. */
   static String col(String s, int width) {
     if (s.length() > width) {

@@ -102,7 +102,7 @@ final class ListCommand extends Base {
     String nl = System.lineSeparator();
     files.forEach(e -> {
       String size = Long.toString(e.size());
-      block.append(Format.col(e.path(), width)).append(" | ").append(" ".repeat(Math.max(0, 12 - size.length()))).append(size)
+      block.append(Format.pad(e.path(), width)).append(" | ").append(" ".repeat(Math.max(0, 12 - size.length()))).append(size)
           .append(" | ").append(e.digest().hex()).append(nl);
       if (block.length() >= 1 << 16) {
         out.write(block.toString());

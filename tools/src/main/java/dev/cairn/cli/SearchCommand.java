@@ -40,9 +40,15 @@ final class SearchCommand extends Base {
     }
     List<DatasetRecord> found;
     if (storage != null) {
-      found = new ArrayList<>(repo().listRemote(storage, null));
+      dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);
+      found = new ArrayList<>(listing.records());
       found.removeIf(r -> (project != null && !r.project().equals(project)) || (p != null && !p.matcher(r.name()).find())
           || !r.tags().containsAll(tags));
+      int unreadable = listing.unreadable().size();
+      if (unreadable > 0) {
+        err().printf("cairn: warning: %s on %s could not be read and %s left out; run cairn fsck --storage %s%n",
+            Format.count(unreadable, "version record"), storage, unreadable == 1 ? "is" : "are", storage);
+      }
     } else {
       dev.cairn.dataset.VersionListing listing = repo().search(project, name, tags);
       found = new ArrayList<>(listing.records());

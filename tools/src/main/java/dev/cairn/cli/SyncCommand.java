@@ -57,6 +57,10 @@ final class SyncCommand extends Base {
 
   @Override
   int run() throws Exception {
+    if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty() || skipClose)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
+          + " --parents, --tags and --skip-close make a new version instead: give one or the other");
+    }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
     if (!createNew && (storage != null || disableUpload)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot sync: --storage and --disable-upload apply to a new version (--name or "

@@ -232,6 +232,9 @@ public final class WebServer implements AutoCloseable {
     while (t.getCause() != null) {
       t = t.getCause();
     }
+    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+      return "the host name does not resolve to an address of this machine";
+    }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 

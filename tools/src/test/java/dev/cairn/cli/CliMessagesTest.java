@@ -84,6 +84,19 @@ class CliMessagesTest {
   }
 
   @Test
+  void mistakesOfFormGetOneLineThatNamesThem() throws IOException {
+    assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command");
+    assertThat(cli.fails("search", "--storage", "file://tmp/x").err()).contains("three slashes").contains("'tmp' reads as a host");
+    Path deep = file("src/" + "long-folder-name/".repeat(6) + "file.txt", "x");
+    cli.ok("sync", "--name", "paths", "--folder", tmp.resolve("src").toString());
+    String listed = cli.ok("list").out();
+    assertThat(listed).as("a long path is printed whole").contains(tmp.resolve("src").relativize(deep).toString());
+    String id = cli.ok("search", "--json").array().get(0).get("id").toString();
+    assertThat(cli.fails("sync", "--id", id, "--name", "other", "--folder", tmp.resolve("src").toString()).err())
+        .contains("give one or the other");
+  }
+
+  @Test
   void exportRefusesAnExistingFileUnlessToldToOverwrite() throws IOException {
     Path a = file("src/a.txt", "a");
     cli.ok("create", "--project", "p", "--name", "export");

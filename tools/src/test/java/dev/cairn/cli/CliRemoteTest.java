@@ -126,6 +126,18 @@ class CliRemoteTest {
         "--json").obj().get("id");
     Cli b = new Cli(tmp.resolve("b"));
     Map<String, Object> clean = b.ok("fsck", "--storage", remote.toString(), "--read-data", "--json").obj();
+    // A damaged record: search leaves the version out and says so; an upload supersedes it.
+    Path record;
+    try (var logs = Files.list(remote.resolve("versions").resolve(id))) {
+      record = logs.max(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+    Files.writeString(record, "garbage");
+    Cli.Result listed = b.ok("search", "--storage", remote.toString(), "--json");
+    assertThat(listed.array()).isEmpty();
+    assertThat(listed.err()).contains("1 version record on").contains("fsck --storage");
+    assertThat(b.run("fsck", "--storage", remote.toString()).out()).contains("newest record unreadable");
+    a.ok("upload", "--id", id);
+    assertThat(b.ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     assertThat(clean.get("ok")).isEqualTo(true);
     assertThat(clean.get("versions")).isEqualTo(1L);
     // Every pack deleted by hand: the record still names what they held.

@@ -169,6 +169,11 @@ class WebServerTest {
       assertThat(raw).as(target).startsWith("HTTP/1.1 40").doesNotContain("Exception", "\tat ", "Caused by");
     }
     assertThat(get("/versions/" + fixture.v1 + "/changes?type=renamed").statusCode()).isEqualTo(400);
+    // A malformed escape in the query is refused, never dropped (which would list everything).
+    for (String q : List.of("?filter=a%ZZ", "?limit=1%ZZ", "?filter=a%2")) {
+      assertThat(rawGet("/versions/" + fixture.v1 + "/files" + q)).as(q).startsWith("HTTP/1.1 400").contains("is not a %-escape");
+    }
+    assertThat(get("/versions/" + fixture.v1 + "/files?filter=%2A.csv").statusCode()).isEqualTo(200);
     assertThat(serverLog).isEmpty();
   }
 
