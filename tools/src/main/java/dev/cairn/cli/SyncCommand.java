@@ -40,7 +40,7 @@ final class SyncCommand extends Base {
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Tags of the new version (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--skip-close", description = "Leave the new version a draft.")
+  @Option(names = "--skip-close", description = "Leave the new version a draft (made even when the folder brings no change).")
   boolean skipClose;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Remote of the new version: its version string is reserved there, "
@@ -90,11 +90,15 @@ final class SyncCommand extends Base {
       if (proj == null && !ps.isEmpty()) {
         proj = repo().get(ps.get(ps.size() - 1)).project();
       }
-      Dataset.NewVersion nv = Dataset.syncNewVersion(repo(),
-          CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build(), folder, datasetFolder, progress(), "sync", argv());
+      CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
+      Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, folder, datasetFolder, progress(), "sync", argv());
       ds = nv.draft();
       c = nv.change();
       resumed = nv.resumed();
+      if (ds == null && skipClose) {
+        // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it.
+        ds = Dataset.create(repo(), options).invokedAs("sync", argv());
+      }
       if (ds != null && !skipClose) {
         ds.close();
       } else if (ds != null) {

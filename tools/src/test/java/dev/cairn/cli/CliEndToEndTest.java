@@ -229,6 +229,23 @@ class CliEndToEndTest {
   }
 
   @Test
+  void syncSkipCloseWithNothingChangedStillLeavesADraftToGoOnWith() throws IOException {
+    Path src = tmp.resolve("keep-src");
+    write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    String first = (String) cli.ok("sync", "--name", "k", "--folder", src.toString(), "--json").obj().get("id");
+    Map<String, Object> kept = cli.ok("sync", "--name", "k", "--folder", src.toString(), "--skip-close", "--json").obj();
+    assertThat(kept.get("id")).isNotNull().isNotEqualTo(first);
+    assertThat(kept.get("reverted")).isEqualTo(false);
+    assertThat(kept.get("added")).isEqualTo(0L);
+    write(tmp.resolve("later.txt"), "later".getBytes(StandardCharsets.UTF_8));
+    cli.ok("add", "--files", tmp.resolve("later.txt").toString());
+    assertThat(cli.ok("close", "--json").obj().get("id")).isEqualTo(kept.get("id"));
+    // Without --skip-close, nothing changed makes nothing.
+    assertThat(cli.ok("sync", "--name", "k", "--folder", src.toString(), "--json").obj().get("removed")).isEqualTo(1L);
+    assertThat(cli.ok("sync", "--name", "k", "--folder", src.toString(), "--json").obj().get("reverted")).isEqualTo(true);
+  }
+
+  @Test
   void quickstartRunsTheWholeDemoAndItsSuggestionsWork() throws IOException {
     Cli q = new Cli(tmp.resolve("qs"));
     Cli.Result r = q.ok("quickstart");
