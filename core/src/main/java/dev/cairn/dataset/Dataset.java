@@ -723,7 +723,13 @@ public final class Dataset {
       throw new DatasetStateException("Cannot get a cached copy of draft " + id
           + ": close it first, or get a writable copy with --copy");
     }
-    return repo.cache().materialize(id, r.root(), selection, progress);
+    Path folder = repo.cache().materialize(id, r.root(), selection, progress);
+    if (!repo.catalog().exists(id)) {
+      // Deleted while the folder was built: the delete found no folder to drop, so this one goes.
+      repo.cache().dropVersion(id);
+      throw new dev.cairn.errors.DatasetNotFoundException("Cannot get " + id + ": it was deleted while its folder was being built");
+    }
+    return folder;
   }
 
   /**

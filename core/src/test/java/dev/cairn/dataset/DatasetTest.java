@@ -787,6 +787,32 @@ class DatasetTest {
   }
 
   @Test
+  void aVersionDeletedWhileItsFolderIsBuiltLeavesNoFolder() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "racing").build());
+    ds.addFiles(AddOptions.of(folder("race", Map.of("a.txt", "alpha"))));
+    ds.close();
+    boolean[] deleted = {false};
+    Progress deleteMidway = new Progress() {
+      @Override
+      public void advance(long bytes) {
+        if (!deleted[0]) {
+          deleted[0] = true;
+          try {
+            repo.get(ds.id()).delete(true); // another process's delete, between the check and the rename
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+    assertThatThrownBy(() -> ds.getLocalCopy(Selection.ALL, deleteMidway)).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class)
+        .hasMessageContaining("deleted while");
+    try (var left = Files.list(repo.repository().directory().resolve("cache/versions"))) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void mutableCopyPartsAndOverwrite() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
     ds.addFiles(AddOptions.of(folder("s", Map.of("1", "one", "2", "two", "3", "three", "4", "four"))));
