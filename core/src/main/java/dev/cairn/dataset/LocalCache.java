@@ -119,7 +119,8 @@ public final class LocalCache {
     String key = label + selection.key();
     Path target = versions.resolve(key);
     if (Files.isDirectory(target)) {
-      if (FolderStamp.read(stamps, key).matches(target)) {
+      FolderStamp stamp = FolderStamp.read(stamps, key);
+      if (stamp != null && stamp.matches(target)) {
         touch(target);
         return target;
       }
@@ -166,21 +167,25 @@ public final class LocalCache {
    * content file itself: other folders linking it are found changed when they are next used).
    * The next build then writes the version's files from the repository again.
    */
-  private void dropChanged(Path folder, ObjectId root, Selection selection) throws IOException {
-    long builtAt = FolderStamp.read(stamps, folder.getFileName().toString()).builtAtMillis();
+  private void dropChanged(Path target, ObjectId root, Selection selection) throws IOException {
+    // Renamed aside first, atomically: of several processes that found it changed, one handles
+    // it, and none deletes a folder another has just built in its place.
+    Path folder = repo.tmpDirectory().resolve(AtomicFiles.tempName("stale-"));
+    try {
+      Files.move(target, folder, StandardCopyOption.ATOMIC_MOVE);
+    } catch (NoSuchFileException takenAlready) {
+      return;
+    }
     try (ObjectReader reader = repo.objects().newReader()) {
       Manifest manifest = new Manifest(new NodeLoader(reader), root);
       List<IOException> failed = new ArrayList<>();
       selection.forEach(manifest, e -> {
-        if (e.kind() != EntryKind.FILE) {
-          return true;
-        }
         Path copy = folder.resolve(e.path());
         Path content = contentPath(e);
         try {
           java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(copy, java.nio.file.attribute.BasicFileAttributes.class,
               java.nio.file.LinkOption.NOFOLLOW_LINKS);
-          boolean changed = a.size() != e.size() || a.lastModifiedTime().toMillis() > builtAt;
+          boolean changed = a.size() != e.size() || !FolderStamp.isSentinel(a.lastModifiedTime());
           if (changed && Files.exists(content) && Files.isSameFile(copy, content)) {
             Files.deleteIfExists(content);
           }
@@ -334,16 +339,21 @@ public final class LocalCache {
   private Path ensureCached(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e, Writeback writeback)
       throws IOException {
     Path p = contentPath(e);
-    if (Files.isRegularFile(p) && Files.size(p) == e.size()) {
-      return p;
+    try {
+      java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+      if (a.isRegularFile() && a.size() == e.size() && FolderStamp.isSentinel(a.lastModifiedTime())) {
+        return p; // as written: a write to it would have moved its time
+      }
+    } catch (NoSuchFileException absent) {
+      // written below
     }
     folders.ensure(p.getParent());
     Path tmp = repo.tmpDirectory().resolve(AtomicFiles.tempName("cache-"));
     try {
       writeContent(reader, links, e, tmp, REGULAR);
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
-      // Dated before the folder's build ends (FolderStamp): a write to it, however soon, is newer.
-      Files.setLastModifiedTime(tmp, FileTime.fromMillis(System.currentTimeMillis() - 2 * FolderStamp.MARGIN_MILLIS));
+      // A time no write leaves behind (FolderStamp): one written to since is known by its time.
+      Files.setLastModifiedTime(tmp, FolderStamp.SENTINEL);
       Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       writeback.submit(p, e.size());
     } finally {

@@ -64,6 +64,18 @@ public final class RecordFormat {
   }
 
   /**
+   * Whether {@code text} is a record in a format newer than this build reads: not damage, and
+   * never to be superseded or collected by this build.
+   */
+  public static boolean isNewerFormat(String text) {
+    try {
+      return JsonObject.parse(text).number("format") > FORMAT;
+    } catch (JsonException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * Parses a record.
    *
    * @param where the file, named in errors

@@ -63,6 +63,8 @@ public final class GarbageCollector {
   private final long graceMillis;
   private final long settleMillis;
   private final Progress progress;
+  /** Packs that failed to open when the candidates were read. */
+  private final Set<String> unreadable = new HashSet<>();
 
   /**
    * @param graceMillis packs and temporary files younger than this are kept
@@ -242,21 +244,24 @@ public final class GarbageCollector {
     List<Candidate> out = new ArrayList<>();
     List<Candidate> small = new ArrayList<>();
     long smallLimit = repo.repository().config().pack().packTargetBytes() / SMALL_FRACTION;
+    // Every old pack opened first: whether a copy elsewhere can stand for one depends on them all.
+    Map<Candidate, Long> opened = new LinkedHashMap<>();
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
       if (start - mtime < graceMillis) {
         continue;
       }
-      List<PackEntry> entries;
       try (PackFile p = PackFile.open(file)) {
-        entries = p.entries();
+        opened.put(new Candidate(PackFormat.nameOf(file.getFileName().toString()), p.entries(), mtime), Files.size(file));
       } catch (IOException damaged) {
-        continue; // fsck reports it; gc does not touch damaged packs
+        unreadable.add(PackFormat.nameOf(file.getFileName().toString())); // fsck reports it; gc does not touch it
       }
-      Candidate c = new Candidate(PackFormat.nameOf(file.getFileName().toString()), entries, mtime);
-      if (entries.stream().anyMatch(e -> !live.contains(e.id())) || holdsSpareCopies(db, c)) {
+    }
+    for (Map.Entry<Candidate, Long> o : opened.entrySet()) {
+      Candidate c = o.getKey();
+      if (c.entries().stream().anyMatch(e -> !live.contains(e.id())) || holdsSpareCopies(db, c)) {
         out.add(c);
-      } else if (Files.size(file) < smallLimit) {
+      } else if (o.getValue() < smallLimit) {
         small.add(c);
       }
     }
@@ -270,10 +275,9 @@ public final class GarbageCollector {
    * Whether the index finds some of the pack's objects in another pack: copies a collection that
    * was killed after publishing its new packs, and before deleting the old ones, left behind.
    */
-  private static boolean holdsSpareCopies(PackObjectDatabase db, Candidate c) throws IOException {
+  private boolean holdsSpareCopies(PackObjectDatabase db, Candidate c) throws IOException {
     for (PackEntry e : c.entries()) {
-      ObjectLocation at = db.index().lookup(e.id());
-      if (at != null && !at.packName().equals(c.name())) {
+      if (elsewhere(db, db.index().lookup(e.id()), Set.of(c.name()))) {
         return true;
       }
     }
@@ -281,9 +285,18 @@ public final class GarbageCollector {
   }
 
   /** Whether the index finds {@code id} in a pack that is not being rewritten. */
-  private static boolean keptElsewhere(PackObjectDatabase db, ObjectId id, Set<String> rewritten) throws IOException {
-    ObjectLocation at = db.index().lookup(id);
-    return at != null && !rewritten.contains(at.packName());
+  private boolean keptElsewhere(PackObjectDatabase db, ObjectId id, Set<String> rewritten) throws IOException {
+    return elsewhere(db, db.index().lookup(id), rewritten);
+  }
+
+  /**
+   * Whether {@code at} is a place outside the packs {@code excluded} that can stand for the
+   * object: a pack file that is there and opened cleanly when the candidates were read (or is too
+   * young to have been read). Never a damaged pack: its copy may be the one that is lost.
+   */
+  private boolean elsewhere(PackObjectDatabase db, ObjectLocation at, Set<String> excluded) {
+    return at != null && !excluded.contains(at.packName()) && !unreadable.contains(at.packName())
+        && Files.isRegularFile(db.packDirectory().resolve(PackFormat.fileName(at.packName())));
   }
 
   /** Every object reachable from records and run lock roots. */

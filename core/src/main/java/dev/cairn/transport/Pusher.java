@@ -103,8 +103,14 @@ public final class Pusher {
     }
     for (String p : r.parents()) {
       // A parent deleted there (its log ends in a tombstone) stays deleted: only a push of that
-      // version itself brings it back.
-      if (remote.latest(p) == null) {
+      // version itself brings it back. One whose newest record is damaged is pushed (superseding it).
+      boolean there;
+      try {
+        there = remote.latest(p) != null;
+      } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
+        there = false;
+      }
+      if (!there) {
         pushVersion(p, null, totals, visiting);
       }
     }
@@ -236,9 +242,12 @@ public final class Pusher {
 
     private void upload(PackInfo p) throws IOException {
       if (index.damaged().containsKey(p.name())) {
-        // The same objects sent again make the same pack, under the damaged one's name; publishing
-        // leaves an existing name alone, so the damaged copy goes first (it holds nothing usable).
-        remote.storage().delete(RemoteLayout.pack(p.name()));
+        // The same objects sent again make the same pack, under the damaged one's name, and
+        // publishing leaves an existing name alone. Replacing a pack is the repair's to do, under
+        // the collection lock: a push that deleted it could race another push, or die in between.
+        String uri = remote.storage().uri().toString();
+        throw new dev.cairn.errors.CairnException("Cannot upload to " + uri + ": the objects to send make pack " + p.name()
+            + ", which is there and damaged; run cairn fsck --storage " + uri + " --repair, then upload again");
       }
       remote.storage().publish(RemoteLayout.pack(p.name()), p.path());
       synchronized (index) {
@@ -333,6 +342,9 @@ public final class Pusher {
             missing.addChunk(e.content(), e.size());
           }
           continue;
+        }
+        if (contentThere && !reader.has(e.content())) {
+          continue; // fetched in part: the remote's file object is one this repository never had, nor its chunks
         }
         FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
         for (ChunkRef c : f.chunks()) {

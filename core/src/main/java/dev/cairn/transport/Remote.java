@@ -216,7 +216,16 @@ public final class Remote implements AutoCloseable {
       try {
         l = latest(r.id());
       } catch (CorruptObjectException damaged) {
-        l = new Latest(null, newestSeq(r.id())); // a damaged newest entry: this one supersedes it
+        long seq = newestSeq(r.id());
+        String text;
+        try (InputStream in = storage.open(RemoteLayout.record(r.id(), seq))) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (RecordFormat.isNewerFormat(text)) {
+          throw new dev.cairn.errors.CairnException("Cannot upload " + r.id() + ": a newer Cairn wrote its record on " + storage.uri()
+              + "; upgrade Cairn to change it");
+        }
+        l = new Latest(null, seq); // a damaged newest entry: this one supersedes it
       }
       if (l != null && l.record() != null && RecordFormat.encode(l.record()).equals(RecordFormat.encode(r))) {
         return;

@@ -50,6 +50,8 @@ import java.util.Set;
  * objects, so that pushes look up every object and an upload of such a version completes it.
  */
 public final class RemoteFsck {
+  /** In the map of incomplete versions: one whose newest record cannot be read. */
+  private static final int UNREADABLE = -1;
   /** Missing objects listed one by one per version; the rest are counted. */
   private static final int LISTED_PER_VERSION = 10;
 
@@ -156,9 +158,16 @@ public final class RemoteFsck {
       actions.add("moved damaged pack " + name + " to " + uri + "/" + RemoteLayout.LOST_FOUND);
     }
 
-    void done() throws IOException {
+    /**
+     * Leaves {@code locks/sweeping} in place: dead objects (of no version) may name what the
+     * damaged packs held, and only a collection, which deletes them, makes trusting a node safe
+     * again. Until then uploads run only while the remote is marked incomplete, looking up every
+     * object.
+     */
+    void done() {
       if (sweeping) {
-        RemoteLocks.endSweep(remote.storage());
+        actions.add("a collection must run once the remote is whole (cairn gc --storage " + uri + "): until then only uploads"
+            + " that complete versions run");
       }
     }
   }
@@ -184,15 +193,16 @@ public final class RemoteFsck {
         String name = RemoteLayout.packName(f.name());
         Path copy = Files.createTempFile(dir, "remote-pack-", ".tmp");
         try {
-          try (InputStream in = remote.storage().open(f.name())) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-          }
-          PackCheck.Result r = PackCheck.run(copy, name, local.objects().algorithm(), uri + "/" + f.name());
+          PackCheck.Result r = download(f, copy);
           if (!index.damaged().containsKey(name)) {
             problems.addAll(r.problems()); // a damaged index section is reported once, above
           }
+          // Replaced only on the word of two downloads that agree: a read cut short must not cost a good pack.
           if (r.damaged() && salvage != null) {
-            salvage.replace(name, copy, r.intact());
+            PackCheck.Result again = download(f, copy);
+            if (again.damaged()) {
+              salvage.replace(name, copy, again.intact());
+            }
           }
         } finally {
           Files.deleteIfExists(copy);
@@ -205,6 +215,22 @@ public final class RemoteFsck {
     } finally {
       progress.finish();
     }
+  }
+
+  /**
+   * Copies a pack into {@code copy} and checks it.
+   *
+   * @throws IOException if fewer or more bytes arrive than the listing gave
+   */
+  private PackCheck.Result download(RemoteFile f, Path copy) throws IOException {
+    try (InputStream in = remote.storage().open(f.name())) {
+      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (Files.size(copy) != f.size()) {
+      throw new IOException("Cannot check " + uri + "/" + f.name() + ": read " + Files.size(copy) + " bytes of the " + f.size()
+          + " listed; nothing was changed, run the command again");
+    }
+    return PackCheck.run(copy, RemoteLayout.packName(f.name()), local.objects().algorithm(), uri + "/" + f.name());
   }
 
   /** Checks the records and what each version reaches; the report of it all. */
@@ -226,6 +252,7 @@ public final class RemoteFsck {
         } catch (CorruptObjectException e) {
           problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "newest record unreadable: " + e.getMessage()
               + "; upload the version again from a repository that holds it"));
+          incomplete.put(id, UNREADABLE); // what it reaches is unknown: the remote is not whole
           continue;
         }
         versions++;
@@ -238,6 +265,9 @@ public final class RemoteFsck {
       progress.finish();
     }
     for (Map.Entry<String, Integer> e : incomplete.entrySet()) {
+      if (e.getValue() == UNREADABLE) {
+        continue; // reported above
+      }
       problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there: upload it again from a"
           + " repository that holds it (cairn upload --id " + e.getKey().substring(0, 8) + " --storage " + uri + ")"
           + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : ", after cairn fsck --storage " + uri + " --repair")));
@@ -258,8 +288,9 @@ public final class RemoteFsck {
     final ObjectReader localReader;
     final RemoteObjectReader remoteReader;
     final List<Problem> problems;
-    /** Objects looked at, and those found missing (a version sharing one lacks it too). */
-    final Set<ObjectId> seen = new HashSet<>();
+    /** Tree nodes and file contents looked at, with how many objects the remote lacks under each. */
+    final Map<ObjectId, Integer> lackingUnder = new java.util.HashMap<>();
+    /** Objects found missing or damaged. */
     final Set<ObjectId> missing = new HashSet<>();
     String version;
     int lacking;
@@ -288,34 +319,47 @@ public final class RemoteFsck {
       return lacking;
     }
 
+    /**
+     * Counts against the version what the remote lacks under {@code node}. What a node lacks is
+     * remembered, so that another version sharing the node counts it too without walking it again.
+     */
     private void tree(ObjectId node) throws IOException {
-      if (!present(node, "tree node")) {
+      Integer known = lackingUnder.get(node);
+      if (known != null) {
+        lacking += known;
         return;
       }
-      if (!seen.add(node)) {
-        return;
-      }
-      TreeNode n;
-      try {
-        n = TreeFormat.decode(read(node), node);
-      } catch (CorruptObjectException e) {
-        damaged(node, e);
-        return;
-      }
-      if (n instanceof TreeNode.Inner in) {
-        for (ChildRef c : in.children()) {
-          tree(c.id());
+      int before = lacking;
+      if (present(node, "tree node")) {
+        try {
+          TreeNode n = TreeFormat.decode(read(node), node);
+          if (n instanceof TreeNode.Inner in) {
+            for (ChildRef c : in.children()) {
+              tree(c.id());
+            }
+          } else {
+            for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
+              file(e);
+            }
+          }
+        } catch (CorruptObjectException e) {
+          damaged(node, e);
         }
+      }
+      lackingUnder.put(node, lacking - before);
+    }
+
+    private void file(FileEntry e) throws IOException {
+      if (e.kind() != EntryKind.FILE || e.size() == 0) {
         return;
       }
-      for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
-        if (e.kind() != EntryKind.FILE || e.size() == 0) {
-          continue;
-        }
-        if (!present(e.content(), e.chunked() ? "file object of " + e.path() : "content of " + e.path()) || !e.chunked()
-            || !seen.add(e.content())) {
-          continue;
-        }
+      Integer known = lackingUnder.get(e.content());
+      if (known != null) {
+        lacking += known;
+        return;
+      }
+      int before = lacking;
+      if (present(e.content(), e.chunked() ? "file object of " + e.path() : "content of " + e.path()) && e.chunked()) {
         try {
           for (ChunkRef c : FileObjectFormat.decode(read(e.content()), e.content()).chunks()) {
             present(c.id(), "chunk of " + e.path());
@@ -324,6 +368,7 @@ public final class RemoteFsck {
           damaged(e.content(), bad);
         }
       }
+      lackingUnder.put(e.content(), lacking - before);
     }
 
     /** Whether the remote holds {@code id}; if not, counts it against the version (and lists the first few). */

@@ -63,10 +63,23 @@ public final class RemoteGarbageCollector {
     remote.checkMarker();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
       RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      String uri = remote.storage().uri().toString();
       if (!index.damaged().isEmpty()) {
         // Its objects are unknown: whatever a live object in it names could look dead.
-        throw new dev.cairn.errors.CairnException("Cannot collect " + remote.storage().uri() + ": " + index.describeDamage()
-            + "; repair it first with cairn fsck --storage " + remote.storage().uri() + " --repair");
+        throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": " + index.describeDamage()
+            + "; repair it first with cairn fsck --storage " + uri + " --repair");
+      }
+      if (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
+        // What a lost node named looks dead, and repositories that hold the node could restore it cheaply.
+        throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": versions there lack objects (locks/incomplete);"
+            + " upload them again, then cairn fsck --storage " + uri + " --repair finds the remote whole and allows it");
+      }
+      java.util.List<String> unreadable = remote.readRecords().unreadable();
+      if (!unreadable.isEmpty()) {
+        // Its version would look deleted, and everything only it needs dead.
+        throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": the newest record of " + unreadable.get(0)
+            + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more)" : "") + " cannot be read (damaged, or"
+            + " written by a newer Cairn); upload the version again, or check with cairn fsck --storage " + uri);
       }
       return sweep(index, mark(index));
     }

@@ -85,8 +85,17 @@ final class RemoteIndex {
       try {
         idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
       } catch (CorruptObjectException e) {
+        CorruptObjectException why = e;
+        if (Files.deleteIfExists(cacheDir.resolve(name + ".idx"))) {
+          try { // perhaps the cached copy that is damaged: the pack's own section, read once more
+            idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
+            continue;
+          } catch (CorruptObjectException again) {
+            why = again;
+          }
+        }
         // Its objects count as absent: what other packs hold stays readable, pushes send it again.
-        idx.damaged.put(name, e.getMessage().replaceFirst("^Cannot read (data|object \\p{XDigit}+): ", "").replace(" (" + f.name() + ")", ""));
+        idx.damaged.put(name, why.getMessage().replaceFirst("^Cannot read (data|object \\p{XDigit}+): ", "").replace(" (" + f.name() + ")", ""));
       }
     }
     idx.sortIds();

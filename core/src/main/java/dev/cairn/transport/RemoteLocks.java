@@ -73,7 +73,9 @@ final class RemoteLocks {
     while (true) {
       Held h = create(storage, "push-");
       if (activeLock(storage, "gc-", null) == null) {
-        if (storage.size(SWEEPING) >= 0) {
+        // Unless the remote is marked incomplete: then a push looks up every object, trusting no
+        // node for what it names, which is what a stopped collection made unsafe.
+        if (storage.size(SWEEPING) >= 0 && storage.size(INCOMPLETE) < 0) {
           h.close();
           throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection there stopped part way;"
               + " collect it again (cairn gc --storage URI) to finish");

@@ -771,6 +771,11 @@ class DatasetTest {
     copy.resolve("a.txt").toFile().setWritable(true);
     Files.writeString(copy.resolve("a.txt"), "ALPHA");
     assertThat(Files.readString(otherCopy.resolve("a.txt"))).isEqualTo("ALPHA");
+    // A folder built now, before either is used again, does not take the changed content file.
+    Dataset third = Dataset.create(repo, CreateOptions.of("p", "third").build());
+    third.addFiles(AddOptions.of(folder("s3", Map.of("a.txt", "alpha"))));
+    third.close();
+    assertThat(Files.readString(third.getLocalCopy().resolve("a.txt"))).isEqualTo("alpha");
     assertThat(Files.readString(first.getLocalCopy().resolve("a.txt"))).isEqualTo("alpha");
     assertThat(Files.readString(other.getLocalCopy().resolve("a.txt"))).as("shared the changed file: rebuilt too").isEqualTo("alpha");
     assertThat(Files.getAttribute(first.getLocalCopy().resolve("b.txt"), "unix:ino")).as("unchanged content is linked again")

@@ -557,7 +557,20 @@ public abstract class AbstractRemoteContractTest {
     }
     Path copy = repo("c").fetch(hurt.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy();
     assertThat(snapshot(copy)).isEqualTo(snapshot(hurtSrc));
-    assertEveryObjectHasWhatItNames("after the repair");
+    // Dead objects may still name what the damaged pack held: new data waits for a collection.
+    Dataset next = version(a, "next", folder("next", Map.of("n.bin", TestRepos.random(95, 50_000))));
+    try {
+      next.upload(location, null, Progress.NONE);
+      fail("an upload that trusts nodes must wait for a collection after a repair deleted a pack");
+    } catch (IOException refused) {
+      assertThat(refused.getMessage()).contains("collect it again");
+    }
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+    }
+    next.upload(location, null, Progress.NONE);
+    assertEveryRecordIsComplete("after the repair and a collection");
+    assertEveryObjectHasWhatItNames("after the repair and a collection");
   }
 
   @Test
@@ -593,7 +606,15 @@ public abstract class AbstractRemoteContractTest {
     } catch (dev.cairn.errors.CairnException e) {
       assertThat(e.getMessage()).contains("--repair");
     }
-    // An upload of the version sends what the pack held, though the nodes above it are there.
+    // The repair takes the pack out; an upload of the version then sends what it held, though
+    // the nodes above it are there.
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).repair().incomplete()).containsExactly(hurt.id());
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+      fail("a collection must not run while versions lack objects");
+    } catch (dev.cairn.errors.CairnException e) {
+      assertThat(e.getMessage()).contains("lack objects");
+    }
     hurt.upload(location, null, Progress.NONE);
     assertThat(snapshot(repo("c").fetch(hurt.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
         .containsOnlyKeys("h.bin");

@@ -71,7 +71,7 @@ abstract class Base implements Callable<Integer> {
       out().flush();
       if (out().checkError()) {
         // A PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass.
-        throw new IOException("Cannot write the output: the output stream failed (disk full, or a closed pipe?)");
+        throw new IOException("Cannot write all of the output: the disk is full, or its reader stopped early (as head does)");
       }
       return exit;
     } finally {

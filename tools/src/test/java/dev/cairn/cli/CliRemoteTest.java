@@ -136,6 +136,7 @@ class CliRemoteTest {
     assertThat(listed.array()).isEmpty();
     assertThat(listed.err()).contains("1 version record on").contains("fsck --storage");
     assertThat(b.run("fsck", "--storage", remote.toString()).out()).contains("newest record unreadable");
+    assertThat(b.fails("gc", "--storage", remote.toString()).err()).contains("cannot be read");
     a.ok("upload", "--id", id);
     assertThat(b.ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     assertThat(clean.get("ok")).isEqualTo(true);
