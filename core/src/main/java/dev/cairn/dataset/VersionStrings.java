@@ -42,19 +42,21 @@ public final class VersionStrings {
    * parts (between {@code .} and {@code _}) compared one by one, numerically where both are numbers
    * (a number follows a word); then a release without a pre-release follows the same release with
    * one ({@code 2.0.0-rc1} comes before {@code 2.0.0}), and pre-releases compare part by part
-   * (between {@code . _ -}); then the build (between {@code . _ - +}); then the text.
+   * (between {@code . _ -}; there a number comes before a word, as semantic versioning says); then
+   * the build (between {@code . _ - +}); then the text. Within a word, runs of digits compare as
+   * numbers ({@code rc9} before {@code rc10}, which {@link #bump} makes of it).
    */
   public static final Comparator<String> ORDER = VersionStrings::compare;
 
   public static int compare(String a, String b) {
     Split x = Split.of(a);
     Split y = Split.of(b);
-    int c = compareParts(parts(x.release, "._"), parts(y.release, "._"));
+    int c = compareParts(parts(x.release, "._"), parts(y.release, "._"), false);
     if (c == 0) {
-      c = x.pre == null ? (y.pre == null ? 0 : 1) : y.pre == null ? -1 : compareParts(parts(x.pre, "._-"), parts(y.pre, "._-"));
+      c = x.pre == null ? (y.pre == null ? 0 : 1) : y.pre == null ? -1 : compareParts(parts(x.pre, "._-"), parts(y.pre, "._-"), true);
     }
     if (c == 0) {
-      c = compareParts(parts(x.build, "._-+"), parts(y.build, "._-+"));
+      c = compareParts(parts(x.build, "._-+"), parts(y.build, "._-+"), false);
     }
     return c != 0 ? c : a.compareTo(b);
   }
@@ -71,9 +73,10 @@ public final class VersionStrings {
     }
   }
 
-  private static int compareParts(List<String> x, List<String> y) {
+  /** @param numbersFirst a number before a word (semantic versioning's rule for pre-releases), else after */
+  private static int compareParts(List<String> x, List<String> y, boolean numbersFirst) {
     for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
-      int c = comparePart(x.get(i), y.get(i));
+      int c = comparePart(x.get(i), y.get(i), numbersFirst);
       if (c != 0) {
         return c;
       }
@@ -103,19 +106,58 @@ public final class VersionStrings {
     return out.subList(0, n);
   }
 
-  private static int comparePart(String a, String b) {
+  private static int comparePart(String a, String b, boolean numbersFirst) {
     boolean na = isNumber(a);
     boolean nb = isNumber(b);
     if (na && nb) {
-      String ta = a.substring(leadingZeros(a));
-      String tb = b.substring(leadingZeros(b));
-      int c = Integer.compare(ta.length(), tb.length());
-      return c != 0 ? c : ta.compareTo(tb);
+      return compareNumbers(a, b);
     }
     if (na != nb) {
-      return na ? 1 : -1;
+      return na == numbersFirst ? -1 : 1;
     }
-    return a.compareTo(b);
+    return compareWords(a, b);
+  }
+
+  /** Two numbers of any length, leading zeros aside. */
+  private static int compareNumbers(String a, String b) {
+    String ta = a.substring(leadingZeros(a));
+    String tb = b.substring(leadingZeros(b));
+    int c = Integer.compare(ta.length(), tb.length());
+    return c != 0 ? c : ta.compareTo(tb);
+  }
+
+  /**
+   * Two words, run by run: runs of digits as numbers, other runs as text ({@code rc9} before
+   * {@code rc10}, as a person reads them), then the one with fewer runs first.
+   */
+  private static int compareWords(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ei = runEnd(a, i);
+      int ej = runEnd(b, j);
+      String ra = a.substring(i, ei);
+      String rb = b.substring(j, ej);
+      boolean da = Character.isDigit(a.charAt(i));
+      boolean db = Character.isDigit(b.charAt(j));
+      int c = da && db ? compareNumbers(ra, rb) : ra.compareTo(rb);
+      if (c != 0) {
+        return c;
+      }
+      i = ei;
+      j = ej;
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  /** The end of the run of digits, or of other characters, that starts at {@code from}. */
+  private static int runEnd(String s, int from) {
+    boolean digit = Character.isDigit(s.charAt(from));
+    int k = from + 1;
+    while (k < s.length() && Character.isDigit(s.charAt(k)) == digit) {
+      k++;
+    }
+    return k;
   }
 
   private static boolean isNumber(String s) {

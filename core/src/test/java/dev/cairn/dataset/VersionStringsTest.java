@@ -30,6 +30,11 @@ class VersionStringsTest {
         "2.0.1-beta-2", "2024-01-15", "2024-02-01");
     assertThat(sorted.stream().max(VersionStrings.ORDER)).contains("2024-02-01");
     assertThat(VersionStrings.bump("2.0.0-rc1")).isEqualTo("2.0.0-rc2");
+    // In a pre-release a number comes before a word (semantic versioning); within a word, digits
+    // compare as numbers, so that the version after rc9 is higher.
+    assertThat(VersionStrings.compare("1.0.0-1", "1.0.0-alpha")).isNegative();
+    assertThat(VersionStrings.compare(VersionStrings.bump("2.0.0-rc9"), "2.0.0-rc9")).isPositive();
+    assertThat(VersionStrings.compare("1.0.0-rc10", "1.0.0-rc9")).isPositive();
   }
 
   /** The comparison agrees with a plain model built on {@code String.split} and regular expressions. */
@@ -41,18 +46,18 @@ class VersionStringsTest {
 
   @Provide
   Arbitrary<String> versions() {
-    return Arbitraries.strings().withChars("0019a.-_+").ofMinLength(1).ofMaxLength(9);
+    return Arbitraries.strings().withChars("0019ab.-_+").ofMinLength(1).ofMaxLength(9);
   }
 
   private static int model(String a, String b) {
     String[] x = modelSplit(a);
     String[] y = modelSplit(b);
-    int c = modelParts(x[0].split("[._]"), y[0].split("[._]"));
+    int c = modelParts(x[0].split("[._]"), y[0].split("[._]"), false);
     if (c == 0) {
-      c = x[1] == null ? (y[1] == null ? 0 : 1) : y[1] == null ? -1 : modelParts(x[1].split("[._-]"), y[1].split("[._-]"));
+      c = x[1] == null ? (y[1] == null ? 0 : 1) : y[1] == null ? -1 : modelParts(x[1].split("[._-]"), y[1].split("[._-]"), true);
     }
     if (c == 0) {
-      c = modelParts(x[2].split("[._+-]"), y[2].split("[._+-]"));
+      c = modelParts(x[2].split("[._+-]"), y[2].split("[._+-]"), false);
     }
     return c != 0 ? c : a.compareTo(b);
   }
@@ -65,9 +70,9 @@ class VersionStringsTest {
     return new String[] {m.group(1), pre, m.group(3) == null ? "" : m.group(3)};
   }
 
-  private static int modelParts(String[] x, String[] y) {
+  private static int modelParts(String[] x, String[] y, boolean numbersFirst) {
     for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      int c = modelPart(x[i], y[i]);
+      int c = modelPart(x[i], y[i], numbersFirst);
       if (c != 0) {
         return c;
       }
@@ -75,18 +80,30 @@ class VersionStringsTest {
     return Integer.compare(x.length, y.length);
   }
 
-  private static int modelPart(String a, String b) {
+  private static int modelPart(String a, String b, boolean numbersFirst) {
     boolean na = a.matches("[0-9]+");
     boolean nb = b.matches("[0-9]+");
     if (na && nb) {
-      String ta = a.replaceFirst("^0+(?=.)", "");
-      String tb = b.replaceFirst("^0+(?=.)", "");
-      int c = Integer.compare(ta.length(), tb.length());
-      return c != 0 ? c : ta.compareTo(tb);
+      return modelNumbers(a, b);
     }
     if (na != nb) {
-      return na ? 1 : -1;
+      return na == numbersFirst ? -1 : 1;
     }
-    return a.compareTo(b);
+    String[] x = a.split("(?<=[0-9])(?=[^0-9])|(?<=[^0-9])(?=[0-9])");
+    String[] y = b.split("(?<=[0-9])(?=[^0-9])|(?<=[^0-9])(?=[0-9])");
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      int c = x[i].matches("[0-9]+") && y[i].matches("[0-9]+") ? modelNumbers(x[i], y[i]) : x[i].compareTo(y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(x.length, y.length);
+  }
+
+  private static int modelNumbers(String a, String b) {
+    String ta = a.replaceFirst("^0+(?=.)", "");
+    String tb = b.replaceFirst("^0+(?=.)", "");
+    int c = Integer.compare(ta.length(), tb.length());
+    return c != 0 ? c : ta.compareTo(tb);
   }
 }
