@@ -224,7 +224,6 @@ final class DraftChanges {
     }
   }
 
-  /** Entries of {@code m} inside {@code folder} ("" = all), in order. */
   /**
    * Whether {@code pattern} names a file or folder of the dataset as it is written: then it is that
    * path, not a pattern (a file called {@code [x].jpg} is removed, not {@code x.jpg}), as
@@ -235,6 +234,7 @@ final class DraftChanges {
         && DatasetPaths.isUnder(m.iterator(pattern + "/").next().path(), pattern));
   }
 
+  /** Entries of {@code m} inside {@code folder} ("" = all), in order. */
   static List<FileEntry> under(Manifest m, String folder) throws IOException {
     List<FileEntry> out = new ArrayList<>();
     String from = folder.isEmpty() ? "" : folder + "/";
