@@ -178,8 +178,14 @@ public final class VersionStrings {
     return n;
   }
 
-  /** The version after {@code v}: its last number plus one ({@code 1.0.9} → {@code 1.0.10}). */
-  public static String bump(String v) {
+  /**
+   * The version after {@code v}: its last number plus one ({@code 1.0.9} → {@code 1.0.10}), as
+   * many digits at least as it had ({@code 2024-02-01} → {@code 2024-02-02}); build metadata is
+   * left off ({@code 1.0.0+build} → {@code 1.0.1}), since it names a build, not a version.
+   */
+  public static String bump(String version) {
+    int plus = version.indexOf('+');
+    String v = plus > 0 ? version.substring(0, plus) : version;
     int end = v.length();
     while (end > 0 && !Character.isDigit(v.charAt(end - 1))) {
       end--;
@@ -193,6 +199,9 @@ public final class VersionStrings {
     }
     String digits = v.substring(start, end);
     String next = new java.math.BigInteger(digits).add(java.math.BigInteger.ONE).toString();
+    if (next.length() < digits.length()) {
+      next = "0".repeat(digits.length() - next.length()) + next;
+    }
     return v.substring(0, start) + next + v.substring(end);
   }
 }

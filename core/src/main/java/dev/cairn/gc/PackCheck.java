@@ -18,8 +18,9 @@ public final class PackCheck {
    *
    * @param intact the entries whose objects read back intact
    * @param damaged whether anything in the pack is damaged (then only {@code intact} can be kept)
+   * @param damagedObjects the objects whose bytes are damaged (a pack that does not open names none)
    */
-  public record Result(List<Problem> problems, List<PackEntry> intact, boolean damaged) {}
+  public record Result(List<Problem> problems, List<PackEntry> intact, boolean damaged, java.util.Set<dev.cairn.id.ObjectId> damagedObjects) {}
 
   /**
    * Checks {@code file}, a pack named {@code name} (its id).
@@ -31,8 +32,9 @@ public final class PackCheck {
     scan.check(file, name, algorithm, where);
     List<PackEntry> damagedPackIntact = scan.damagedPacks.get(name);
     if (damagedPackIntact != null) {
-      return new Result(List.copyOf(scan.problems), List.copyOf(damagedPackIntact), true);
+      return new Result(List.copyOf(scan.problems), List.copyOf(damagedPackIntact), true, java.util.Set.copyOf(scan.damaged));
     }
-    return new Result(List.copyOf(scan.problems), scan.intact.values().stream().map(PackScan.Place::entry).toList(), false);
+    return new Result(List.copyOf(scan.problems), scan.intact.values().stream().map(PackScan.Place::entry).toList(), false,
+        java.util.Set.copyOf(scan.damaged));
   }
 }

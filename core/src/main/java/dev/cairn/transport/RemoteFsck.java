@@ -73,13 +73,27 @@ public final class RemoteFsck {
   /** Checks the remote; with {@code readData}, reads every pack in full. */
   public Outcome check(boolean readData) throws IOException {
     remote.checkMarker();
-    RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+    RemoteIndex index = freshIndex();
     List<Problem> problems = new ArrayList<>();
     indexDamage(index, problems);
+    Set<ObjectId> damaged = new HashSet<>();
     if (readData) {
-      readPacks(index, problems, null);
+      readPacks(index, problems, null, damaged);
     }
-    return finish(index, problems, List.of());
+    return finish(index, problems, List.of(), damaged);
+  }
+
+  /**
+   * The remote's index read from the packs themselves, not from this repository's cache of their
+   * sections: a check must see a section damaged since it was cached.
+   */
+  private RemoteIndex freshIndex() throws IOException {
+    Path dir = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-index-"));
+    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(dir)) {
+      return RemoteIndex.load(remote.storage(), dir);
+    } finally {
+      dev.cairn.internal.fs.Trees.deleteQuietly(dir);
+    }
   }
 
   /**
@@ -91,20 +105,23 @@ public final class RemoteFsck {
     remote.checkMarker();
     List<String> actions = new ArrayList<>();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
-      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      RemoteIndex index = freshIndex();
+      // What this repository cached of the packs' sections: where a damaged pack's objects lay.
+      RemoteIndex cached = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
       List<Problem> found = new ArrayList<>();
       indexDamage(index, found);
       Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-repair-"));
       Files.createDirectories(staging);
       try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging)) {
-        readPacks(index, found, new Salvage(staging, actions));
+        readPacks(index, found, new Salvage(staging, actions, index, cached), new HashSet<>());
       } finally {
         dev.cairn.internal.fs.Trees.deleteQuietly(staging);
       }
-      index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      index = freshIndex();
       List<Problem> problems = new ArrayList<>();
       indexDamage(index, problems);
-      Outcome o = finish(index, problems, actions);
+      repairReservations(actions);
+      Outcome o = finish(index, problems, actions, Set.of());
       if (o.incomplete().isEmpty() && index.damaged().isEmpty()) {
         if (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
           remote.storage().delete(RemoteLocks.INCOMPLETE);
@@ -122,18 +139,30 @@ public final class RemoteFsck {
   private final class Salvage {
     final Path staging;
     final List<String> actions;
+    final RemoteIndex index;
+    final RemoteIndex cached;
     boolean sweeping;
 
-    Salvage(Path staging, List<String> actions) {
+    Salvage(Path staging, List<String> actions, RemoteIndex index, RemoteIndex cached) {
       this.staging = staging;
       this.actions = actions;
+      this.index = index;
+      this.cached = cached;
     }
 
-    void replace(String name, Path copy, List<PackEntry> intact) throws IOException {
+    void replace(String name, Path copy, List<PackEntry> checked) throws IOException {
+      List<PackEntry> intact = checked;
+      if (intact.isEmpty()) {
+        // The pack did not open (a damaged magic or trailer): its objects are found where its index
+        // section, as read now or as cached here, says they lie, each block's CRC and each hash checked.
+        List<PackEntry> listed = index.entries(name).isEmpty() ? cached.entries(name) : index.entries(name);
+        intact = verified(copy, listed);
+      }
       if (!intact.isEmpty()) {
-        try (PackFile pack = PackFile.open(copy); PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
+        try (java.nio.channels.FileChannel pack = java.nio.channels.FileChannel.open(copy);
+            PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
           for (PackEntry e : intact) {
-            byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(pack.readBlock(e.blockOffset(), e.blockLength()));
+            byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
             byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(raw, e.offsetInBlock(), e.length(),
                 local.config().pack().zstdLevel());
             w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, e.length())));
@@ -153,9 +182,10 @@ public final class RemoteFsck {
         RemoteLocks.beginSweep(remote.storage());
         sweeping = true;
       }
-      remote.storage().publish(RemoteLayout.LOST_FOUND + "pack-" + name + ".pack", copy);
+      String kept = RemoteLayout.LOST_FOUND + "pack-" + name + "-" + System.currentTimeMillis() + ".pack"; // never one kept before
+      remote.storage().publish(kept, copy);
       remote.storage().delete(RemoteLayout.pack(name));
-      actions.add("moved damaged pack " + name + " to " + uri + "/" + RemoteLayout.LOST_FOUND);
+      actions.add("moved damaged pack " + name + " to " + uri + "/" + kept);
     }
 
     /**
@@ -164,6 +194,25 @@ public final class RemoteFsck {
      * again. Until then uploads run only while the remote is marked incomplete, looking up every
      * object.
      */
+    /** The entries whose block decodes (its CRC checked) and whose bytes hash to their id. */
+    private List<PackEntry> verified(Path copy, List<PackEntry> listed) throws IOException {
+      List<PackEntry> out = new ArrayList<>();
+      try (java.nio.channels.FileChannel pack = java.nio.channels.FileChannel.open(copy)) {
+        for (PackEntry e : listed) {
+          try {
+            byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
+            if ((long) e.offsetInBlock() + e.length() <= raw.length
+                && local.objects().algorithm().hash(raw, e.offsetInBlock(), e.length()).equals(e.id())) {
+              out.add(e);
+            }
+          } catch (dev.cairn.internal.pack.BlockCodec.BlockException | IOException unreadable) {
+            // lost with the pack
+          }
+        }
+      }
+      return out;
+    }
+
     void done() {
       if (sweeping) {
         actions.add("a collection must run once the remote is whole (cairn gc --storage " + uri + "): until then only uploads"
@@ -172,12 +221,71 @@ public final class RemoteFsck {
     }
   }
 
+  /**
+   * What is wrong with the reservation of a version's string on the remote ({@code
+   * names/<key>/<version>} holding its id), or null.
+   */
+  private String reservationProblem(DatasetRecord r) throws IOException {
+    String file = RemoteLayout.nameReservation(r.project(), r.name(), r.version());
+    String what = (r.project().isEmpty() ? "" : r.project() + "/") + r.name() + " " + r.version();
+    long size = remote.storage().size(file);
+    if (size < 0) {
+      return "version string " + what + " is not reserved for it: another repository could take it (--repair reserves it)";
+    }
+    String holder = size > 64 ? "" : new String(remote.storage().read(file, 0, (int) size), StandardCharsets.US_ASCII).trim();
+    if (holder.equals(r.id())) {
+      return null;
+    }
+    if (holder.length() == 32 && ObjectId.isHex(holder)) {
+      return "version string " + what + " is reserved for another version, " + holder + ": two versions there share it";
+    }
+    return "the reservation of " + what + " is damaged (--repair writes it again)";
+  }
+
+  /** Reserves again the strings of versions whose reservation is missing or damaged (not those another version holds). */
+  private void repairReservations(List<String> actions) throws IOException {
+    for (String id : remote.versionIds()) {
+      DatasetRecord r;
+      try {
+        Remote.Latest l = remote.latest(id);
+        if (l == null || l.record() == null || !l.record().id().equals(id)) {
+          continue;
+        }
+        r = l.record();
+      } catch (CorruptObjectException unreadable) {
+        continue;
+      }
+      String problem = reservationProblem(r);
+      if (problem == null || problem.contains("another version")) {
+        continue;
+      }
+      String file = RemoteLayout.nameReservation(r.project(), r.name(), r.version());
+      if (problem.contains("damaged")) {
+        remote.storage().delete(file);
+      }
+      if (remote.storage().createIfAbsent(file, id.getBytes(StandardCharsets.US_ASCII))) {
+        actions.add("reserved " + r.name() + " " + r.version() + " for " + id + " again");
+      }
+    }
+  }
+
+  /** {@code length} bytes at {@code offset} of a file; an IOException if the file ends first. */
+  private static byte[] readRange(java.nio.channels.FileChannel ch, long offset, int length) throws IOException {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(length);
+    while (b.hasRemaining()) {
+      if (ch.read(b, offset + b.position()) < 0) {
+        throw new IOException("pack ends before its block at " + offset);
+      }
+    }
+    return b.array();
+  }
+
   private void indexDamage(RemoteIndex index, List<Problem> problems) {
     index.damaged().forEach((name, why) -> problems.add(error(null, uri + "/" + RemoteLayout.pack(name), "pack index unreadable: " + why)));
   }
 
   /** Copies every pack to a temporary file and checks it in full; a salvage, if given, replaces damaged ones. */
-  private void readPacks(RemoteIndex index, List<Problem> problems, Salvage salvage) throws IOException {
+  private void readPacks(RemoteIndex index, List<Problem> problems, Salvage salvage, Set<ObjectId> damaged) throws IOException {
     List<RemoteFile> packs = new ArrayList<>();
     long total = 0;
     for (RemoteFile f : remote.storage().list(RemoteLayout.PACKS)) {
@@ -196,6 +304,13 @@ public final class RemoteFsck {
           PackCheck.Result r = download(f, copy);
           if (!index.damaged().containsKey(name)) {
             problems.addAll(r.problems()); // a damaged index section is reported once, above
+          }
+          if (r.damaged()) {
+            // Counted against the versions that need them: all the pack lists but what read back intact.
+            Set<ObjectId> good = new HashSet<>();
+            r.intact().forEach(e -> good.add(e.id()));
+            index.entries(name).stream().map(PackEntry::id).filter(id -> !good.contains(id)).forEach(damaged::add);
+            damaged.addAll(r.damagedObjects());
           }
           // Replaced only on the word of two downloads that agree: a read cut short must not cost a good pack.
           if (r.damaged() && salvage != null) {
@@ -234,13 +349,13 @@ public final class RemoteFsck {
   }
 
   /** Checks the records and what each version reaches; the report of it all. */
-  private Outcome finish(RemoteIndex index, List<Problem> problems, List<String> actions) throws IOException {
+  private Outcome finish(RemoteIndex index, List<Problem> problems, List<String> actions, Set<ObjectId> damaged) throws IOException {
     Map<String, Integer> incomplete = new LinkedHashMap<>();
     int versions = 0;
     progress.start("checking what the remote's versions reach", -1);
     try (ObjectReader localReader = local.objects().newReader();
         RemoteObjectReader remoteReader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm())) {
-      Walk walk = new Walk(index, localReader, remoteReader, problems);
+      Walk walk = new Walk(index, localReader, remoteReader, problems, damaged);
       for (String id : remote.versionIds()) {
         DatasetRecord r;
         try {
@@ -255,6 +370,16 @@ public final class RemoteFsck {
           incomplete.put(id, UNREADABLE); // what it reaches is unknown: the remote is not whole
           continue;
         }
+        if (!r.id().equals(id)) {
+          problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "the record names another version, " + r.id()
+              + "; upload the version again from a repository that holds it"));
+          incomplete.put(id, UNREADABLE);
+          continue;
+        }
+        String reservation = reservationProblem(r);
+        if (reservation != null) {
+          problems.add(error(id, uri + "/" + RemoteLayout.nameReservation(r.project(), r.name(), r.version()), reservation));
+        }
         versions++;
         int missing = walk.version(r);
         if (missing > 0) {
@@ -268,7 +393,8 @@ public final class RemoteFsck {
       if (e.getValue() == UNREADABLE) {
         continue; // reported above
       }
-      problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there: upload it again from a"
+      problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there"
+          + (e.getValue() > LISTED_PER_VERSION ? " (the first " + LISTED_PER_VERSION + " listed)" : "") + ": upload it again from a"
           + " repository that holds it (cairn upload --id " + e.getKey().substring(0, 8) + " --storage " + uri + ")"
           + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : ", after cairn fsck --storage " + uri + " --repair")));
     }
@@ -292,10 +418,13 @@ public final class RemoteFsck {
     final Map<ObjectId, Integer> lackingUnder = new java.util.HashMap<>();
     /** Objects found missing or damaged. */
     final Set<ObjectId> missing = new HashSet<>();
+    /** Objects that reading the packs found damaged. */
+    final Set<ObjectId> damaged;
     String version;
     int lacking;
 
-    Walk(RemoteIndex index, ObjectReader localReader, RemoteObjectReader remoteReader, List<Problem> problems) {
+    Walk(RemoteIndex index, ObjectReader localReader, RemoteObjectReader remoteReader, List<Problem> problems, Set<ObjectId> damaged) {
+      this.damaged = damaged;
       this.index = index;
       this.localReader = localReader;
       this.remoteReader = remoteReader;
@@ -373,13 +502,13 @@ public final class RemoteFsck {
 
     /** Whether the remote holds {@code id}; if not, counts it against the version (and lists the first few). */
     private boolean present(ObjectId id, String what) {
-      if (index.has(id) && !missing.contains(id)) {
+      boolean there = index.has(id);
+      if (there && !missing.contains(id) && !damaged.contains(id)) {
         return true;
       }
       missing.add(id);
       if (++lacking <= LISTED_PER_VERSION) {
-        problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), "missing " + what
-            + (lacking == LISTED_PER_VERSION ? " (further missing objects of this version are counted, not listed)" : "")));
+        problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), (there ? "damaged " : "missing ") + what));
       }
       return false;
     }

@@ -343,6 +343,19 @@ final class RemoteIndex {
         + damaged.get(first);
   }
 
+  /** The entries of a loaded pack, or an empty list. */
+  List<PackEntry> entries(String pack) {
+    PackIndex p = packsByName.get(pack);
+    if (p == null) {
+      return List.of();
+    }
+    List<PackEntry> all = new ArrayList<>(p.count);
+    for (int i = 0; i < p.count; i++) {
+      all.add(p.entry(i));
+    }
+    return all;
+  }
+
   /** Size of a pack in bytes, as listed. */
   long packSize(String pack) {
     return packSizes.getOrDefault(pack, 0L);

@@ -23,6 +23,7 @@ import java.util.UUID;
 final class RemoteLocks {
   static final String PREFIX = "locks/";
   static final long STALE_MILLIS = 3_600_000;
+  private static final String NO_LONGER_RUNS = "which no longer runs it";
   /** Present while a collection deletes packs, and after one that died doing so. */
   static final String SWEEPING = PREFIX + "sweeping";
   /**
@@ -72,7 +73,12 @@ final class RemoteLocks {
     long deadline = System.currentTimeMillis() + waitMillis;
     while (true) {
       Held h = create(storage, "push-");
-      if (activeLock(storage, "gc-", null) == null) {
+      String collection = activeLock(storage, "gc-", null);
+      if (collection != null && collection.contains(NO_LONGER_RUNS)) {
+        h.close(); // no use waiting an hour for a process that is gone
+        throw new CairnException("Cannot upload to " + storage.uri() + ": " + collection);
+      }
+      if (collection == null) {
         // Unless the remote is marked incomplete: then a push looks up every object, trusting no
         // node for what it names, which is what a stopped collection made unsafe.
         if (storage.size(SWEEPING) >= 0 && storage.size(INCOMPLETE) < 0) {
@@ -162,7 +168,7 @@ final class RemoteLocks {
       return " on " + body[2];
     }
     boolean alive = ProcessHandle.of(Long.parseLong(body[1])).map(ProcessHandle::isAlive).orElse(false);
-    return alive ? " on this host" : " on this host, which no longer runs it (delete the lock if no other machine shares this"
+    return alive ? " on this host" : " on this host, " + NO_LONGER_RUNS + " (delete the lock if no other machine shares this"
         + " host name)";
   }
 

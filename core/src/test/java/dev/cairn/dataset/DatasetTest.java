@@ -788,6 +788,11 @@ class DatasetTest {
     copy.toFile().setWritable(true);
     Files.writeString(copy.resolve("stray.txt"), "x");
     assertThat(first.getLocalCopy().resolve("stray.txt")).doesNotExist();
+    // Renamed: same files, bytes and times, another name.
+    copy.toFile().setWritable(true);
+    Files.move(copy.resolve("b.txt"), copy.resolve("z.txt"));
+    assertThat(first.getLocalCopy().resolve("b.txt")).exists();
+    assertThat(first.getLocalCopy().resolve("z.txt")).doesNotExist();
     assertThat(first.verify()).isEmpty();
   }
 

@@ -35,6 +35,13 @@ class VersionStringsTest {
     assertThat(VersionStrings.compare("1.0.0-1", "1.0.0-alpha")).isNegative();
     assertThat(VersionStrings.compare(VersionStrings.bump("2.0.0-rc9"), "2.0.0-rc9")).isPositive();
     assertThat(VersionStrings.compare("1.0.0-rc10", "1.0.0-rc9")).isPositive();
+    assertThat(VersionStrings.bump("2024-02-01")).isEqualTo("2024-02-02");
+    assertThat(VersionStrings.bump("1.0.09")).isEqualTo("1.0.10");
+    assertThat(VersionStrings.bump("1.0.0+build")).isEqualTo("1.0.1");
+    assertThat(VersionStrings.bump("2.0.0+b2")).isEqualTo("2.0.1");
+    for (String v : List.of("1.0.9", "2024-02-01", "1.0.0+build.7", "2.0.0-rc9", "v9", "0.0.099")) {
+      assertThat(VersionStrings.compare(VersionStrings.bump(v), v)).as(v).isPositive();
+    }
   }
 
   /** The comparison agrees with a plain model built on {@code String.split} and regular expressions. */

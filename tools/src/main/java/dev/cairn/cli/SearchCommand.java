@@ -72,10 +72,13 @@ final class SearchCommand extends Base {
       printJson(found.stream().map(Views::version).toList());
       return 0;
     }
-    out().printf("%-16s | %-20s | %-9s | %-9s | %-16s | %-19s | %s%n", "project", "name", "version", "state", "tags", "created", "id");
+    // A version string is printed whole: two that begin alike must not look the same.
+    int versionWidth = Math.max(9, found.stream().mapToInt(r -> r.version().length()).max().orElse(0));
+    out().printf("%-16s | %-20s | %s | %-9s | %-16s | %-19s | %s%n", "project", "name", Format.pad("version", versionWidth), "state",
+        "tags", "created", "id");
     for (DatasetRecord r : found) {
       out().printf("%s | %s | %s | %s | %s | %s | %s%n", Format.col(r.project(), 16), Format.col(r.name(), 20),
-          Format.col(r.version(), 9), Format.col(r.state().label(), 9), Format.col(String.join(",", r.tags()), 16),
+          Format.pad(r.version(), versionWidth), Format.col(r.state().label(), 9), Format.col(String.join(",", r.tags()), 16),
           Format.time(r.createdMillis()), r.id());
     }
     return 0;

@@ -139,6 +139,15 @@ class CliRemoteTest {
     assertThat(b.fails("gc", "--storage", remote.toString()).err()).contains("cannot be read");
     a.ok("upload", "--id", id);
     assertThat(b.ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
+    // A lost reservation: found, and made again by the repair.
+    try (var names = Files.walk(remote.resolve("names"))) {
+      for (Path n : names.filter(Files::isRegularFile).toList()) {
+        Files.delete(n);
+      }
+    }
+    assertThat(b.run("fsck", "--storage", remote.toString()).out()).contains("is not reserved for it");
+    assertThat(b.ok("fsck", "--storage", remote.toString(), "--repair").out()).contains("reserved ds 1.0.0 for " + id + " again")
+        .contains("ok:");
     assertThat(clean.get("ok")).isEqualTo(true);
     assertThat(clean.get("versions")).isEqualTo(1L);
     // Every pack deleted by hand: the record still names what they held.
