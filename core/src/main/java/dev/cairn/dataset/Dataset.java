@@ -603,6 +603,19 @@ public final class Dataset {
     return VersionLifecycle.rename(repo, record(), newProject, null);
   }
 
+  /**
+   * Gives the version another version string, as {@code rename} gives the dataset another name:
+   * the record changes, the version object (a snapshot of the record at close) does not. For a
+   * version another repository's upload beat to its string on a remote: once renumbered, it can
+   * be uploaded. Refused for a version already uploaded (its remote record keeps the old string).
+   *
+   * @throws InvalidInputException if the string is malformed or another version of the dataset holds it
+   */
+  public void setVersion(String newVersion) throws IOException {
+    java.util.Objects.requireNonNull(newVersion, "newVersion must not be null: give the new version string");
+    VersionLifecycle.setVersion(repo, id, newVersion);
+  }
+
   /** Sets the description ("" for none). */
   public void setDescription(String description) throws IOException {
     java.util.Objects.requireNonNull(description, "description must not be null: give \"\" for none");

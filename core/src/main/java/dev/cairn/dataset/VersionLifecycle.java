@@ -388,6 +388,34 @@ final class VersionLifecycle {
     return versions.size();
   }
 
+  static void setVersion(DatasetRepository repo, String id, String newVersion) throws IOException {
+    try {
+      VersionStrings.check(newVersion);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException("Cannot set the version: " + e.getMessage());
+    }
+    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+      DatasetRecord r = repo.catalog().read(id);
+      if (r.version().equals(newVersion)) {
+        return;
+      }
+      java.util.Optional<LogEntry> upload = r.log().stream().filter(e -> e.command().equals("upload")).findFirst();
+      if (upload.isPresent()) {
+        throw new DatasetStateException("Cannot set the version of " + id + ": it was uploaded to "
+            + String.join(" ", upload.get().arguments()) + " as " + r.version() + ", where it keeps that string");
+      }
+      try {
+        repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id);
+      } catch (IllegalArgumentException taken) {
+        throw new InvalidInputException("Cannot set the version of " + id + ": " + r.name() + " already has version " + newVersion);
+      }
+      repo.catalog().write(r.toBuilder().version(newVersion)
+          .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))
+          .build());
+      repo.catalog().releaseVersion(r.project(), r.name(), r.version(), id);
+    }
+  }
+
   static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
     if (ids.size() < 1) {
       throw new InvalidInputException("Cannot squash: give at least one version id");

@@ -122,8 +122,8 @@ public final class Pusher {
     DatasetRecord remoteRecord = b.build();
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
-          + " already exists on " + uri + " as another version (another repository reserved that string there first, as "
-          + "'create --storage' would have; a closed version's string cannot change)");
+          + " already exists on " + uri + " as another version (another repository reserved that string there first); give this"
+          + " one another with cairn set-version --id " + id.substring(0, 8) + " --new-version V, then upload it");
     }
     RemoteIndex index = remote.index();
     // A remote that lost objects (a damaged pack, or one deleted by hand) breaks the rule that

@@ -117,6 +117,30 @@ class CliRemoteTest {
   }
 
   @Test
+  void aVersionWhoseStringAnotherRepositoryTookFirstIsRenumberedAndUploaded() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/a.txt"), "a");
+    Cli a = new Cli(tmp.resolve("a"));
+    String mine = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", tmp.resolve("src").toString(), "--json")
+        .obj().get("id");
+    new Cli(tmp.resolve("b")).ok("sync", "--project", "p", "--name", "ds", "--folder", tmp.resolve("src").toString(),
+        "--storage", remote);
+    assertThat(a.fails("upload", "--id", mine, "--storage", remote).err()).contains("already exists on")
+        .contains("cairn set-version --id " + mine.substring(0, 8) + " --new-version V");
+    write(tmp.resolve("src/b.txt"), "b");
+    a.ok("create", "--project", "p", "--name", "ds", "--version", "1.0.1"); // a draft holds 1.0.1 here
+    assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.1").err()).contains("already has version 1.0.1");
+    assertThat(a.fails("set-version", "--id", mine, "--new-version", "bad version").err()).contains("invalid version");
+    Map<String, Object> renumbered = a.ok("set-version", "--id", mine, "--new-version", "1.0.5", "--json").obj();
+    assertThat(renumbered).containsEntry("old_version", "1.0.0").containsEntry("version", "1.0.5");
+    a.ok("upload", "--id", mine, "--storage", remote);
+    assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("version"))
+        .containsExactlyInAnyOrder("1.0.0", "1.0.5");
+    assertThat(a.ok("log", "--id", mine, "--json").array()).extracting(m -> m.get("command")).contains("set-version");
+    assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.6").err()).contains("was uploaded to");
+  }
+
+  @Test
   void fsckOfARemoteFindsWhatADeletedPackTookAndUploadCompletesIt() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
