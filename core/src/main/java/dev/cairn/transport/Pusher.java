@@ -127,11 +127,11 @@ public final class Pusher {
     }
     RemoteIndex index = remote.index();
     // A remote that lost objects (a damaged pack, or one deleted by hand) breaks the rule that
-    // makes skipping sound: every object is then looked up, and a version there is completed.
-    boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
-    if (!index.has(r.versionObject()) || lookUpEach) {
-      uploadObjects(r, index, totals, lookUpEach);
-    }
+    // makes skipping sound: every object is then looked up, and a version there is completed. So
+    // is a version uploaded again, whose objects are there: a second upload checks the first.
+    boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0
+        || index.has(r.versionObject());
+    uploadObjects(r, index, totals, lookUpEach);
     remote.appendRecord(remoteRecord);
     totals[0]++;
   }
@@ -322,6 +322,9 @@ public final class Pusher {
     boolean there = index.has(node);
     if (missing.lookUpEach ? !missing.seen.add(node) : there || missing.nodes.contains(node)) {
       return;
+    }
+    if (there && !reader.has(node)) {
+      return; // known here from the remote alone: nothing below it can be sent from here
     }
     TreeNode n = loader.load(node);
     if (n instanceof TreeNode.Inner in) {

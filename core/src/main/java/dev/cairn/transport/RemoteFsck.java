@@ -280,8 +280,13 @@ public final class RemoteFsck {
     return b.array();
   }
 
-  private void indexDamage(RemoteIndex index, List<Problem> problems) {
+  private void indexDamage(RemoteIndex index, List<Problem> problems) throws IOException {
     index.damaged().forEach((name, why) -> problems.add(error(null, uri + "/" + RemoteLayout.pack(name), "pack index unreadable: " + why)));
+    for (RemoteFile f : remote.storage().list(RemoteLayout.PACKS)) {
+      if (RemoteLayout.packName(f.name()) == null) {
+        problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + f.name(), "file in packs/ that is not a pack (left alone)"));
+      }
+    }
   }
 
   /** Copies every pack to a temporary file and checks it in full; a salvage, if given, replaces damaged ones. */

@@ -141,6 +141,29 @@ class CliRemoteTest {
   }
 
   @Test
+  void uploadingAVersionAgainChecksItAndSendsWhatAPackDeletedByHandTook() throws IOException {
+    Path remote = tmp.resolve("remote");
+    byte[] big = new byte[600_000];
+    new java.util.Random(7).nextBytes(big);
+    Files.createDirectories(tmp.resolve("src"));
+    Files.write(tmp.resolve("src/big.bin"), big);
+    Cli a = new Cli(tmp.resolve("a"));
+    String id = (String) a.ok("sync", "--name", "again", "--folder", tmp.resolve("src").toString(), "--storage", remote.toString(),
+        "--json").obj().get("id");
+    assertThat(a.ok("upload", "--id", id, "--json").obj().get("objects")).as("nothing missing: nothing sent").isEqualTo(0L);
+    Path largest;
+    try (var packs = Files.list(remote.resolve("packs"))) {
+      largest = packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    Files.delete(largest);
+    Files.writeString(remote.resolve("packs/notes.txt"), "stray");
+    assertThat(a.ok("upload", "--id", id, "--json").obj().get("objects")).asString().isNotEqualTo("0");
+    Path copy = Path.of(new Cli(tmp.resolve("b")).ok("get", "--id", id, "--storage", remote.toString()).lastLine());
+    assertThat(Files.readAllBytes(copy.resolve("big.bin"))).isEqualTo(big);
+    assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).contains("not a pack").startsWith("warning");
+  }
+
+  @Test
   void fsckOfARemoteFindsWhatADeletedPackTookAndUploadCompletesIt() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
