@@ -43,7 +43,11 @@ record FolderStamp(long files, long bytes, long layout) {
    */
   boolean matches(Path folder) throws IOException {
     Walk w = new Walk(folder);
-    Files.walkFileTree(folder, w);
+    try {
+      Files.walkFileTree(folder, w);
+    } catch (NoSuchFileException goneMidWalk) {
+      return false; // evicted or rebuilt by another process meanwhile: not as stamped
+    }
     return !w.written && w.files == files && w.bytes == bytes && w.layout == layout;
   }
 

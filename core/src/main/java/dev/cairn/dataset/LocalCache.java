@@ -142,6 +142,8 @@ public final class LocalCache {
           throw e;
         }
         deleteTree(build);
+        // Its stamp, written before the rename, was this build's: the winner's folder stamps it.
+        FolderStamp.of(target).write(stamps, key, repo.tmpDirectory());
       }
     } catch (IOException | RuntimeException e) {
       try {
@@ -354,7 +356,18 @@ public final class LocalCache {
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
       // A time no write leaves behind (FolderStamp): one written to since is known by its time.
       Files.setLastModifiedTime(tmp, FolderStamp.SENTINEL);
-      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        // Create-if-absent: of two builds writing the same content, both link the first one's
+        // file, so that their folders are alike (and one's stamp holds for the other's folder).
+        Files.createLink(p, tmp);
+      } catch (java.nio.file.FileAlreadyExistsException written) {
+        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        if (!(a.size() == e.size() && FolderStamp.isSentinel(a.lastModifiedTime()))) {
+          Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // a changed one: replaced
+        }
+      } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+        Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
       writeback.submit(p, e.size());
     } finally {
       Files.deleteIfExists(tmp);

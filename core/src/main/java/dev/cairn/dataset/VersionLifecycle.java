@@ -400,14 +400,17 @@ final class VersionLifecycle {
         return;
       }
       java.util.Optional<LogEntry> upload = r.log().stream().filter(e -> e.command().equals("upload")).findFirst();
-      if (upload.isPresent()) {
-        throw new DatasetStateException("Cannot set the version of " + id + ": it was uploaded to "
-            + String.join(" ", upload.get().arguments()) + " as " + r.version() + ", where it keeps that string");
+      if (upload.isPresent() || r.storage() != null) {
+        // Its string is on a remote (uploaded, or reserved there by create): it stays what it is.
+        throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
+            + (upload.isPresent() ? String.join(" ", upload.get().arguments()) : r.storage()) + ", where that string is reserved for it");
       }
       try {
         repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id);
       } catch (IllegalArgumentException taken) {
-        throw new InvalidInputException("Cannot set the version of " + id + ": " + r.name() + " already has version " + newVersion);
+        if (!id.equals(repo.catalog().reservationHolder(r.project(), r.name(), newVersion))) { // ours: a run that stopped
+          throw new InvalidInputException("Cannot set the version of " + id + ": " + r.name() + " already has version " + newVersion);
+        }
       }
       repo.catalog().write(r.toBuilder().version(newVersion)
           .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))

@@ -183,7 +183,7 @@ public final class VersionStrings {
    * many digits at least as it had ({@code 2024-02-01} → {@code 2024-02-02}); build metadata is
    * left off ({@code 1.0.0+build} → {@code 1.0.1}), since it names a build, not a version.
    */
-  public static String bump(String version) {
+  public static String bump(String version) throws dev.cairn.errors.InvalidInputException {
     int plus = version.indexOf('+');
     String v = plus > 0 ? version.substring(0, plus) : version;
     int end = v.length();
@@ -195,13 +195,22 @@ public final class VersionStrings {
       start--;
     }
     if (start == end) {
-      return v + ".1";
+      String base = v.replaceAll("[^0-9A-Za-z]+$", ""); // "a-" is a-(empty pre-release): a.1 follows it
+      return checkedNext(version, base + ".1");
     }
     String digits = v.substring(start, end);
     String next = new java.math.BigInteger(digits).add(java.math.BigInteger.ONE).toString();
     if (next.length() < digits.length()) {
       next = "0".repeat(digits.length() - next.length()) + next;
     }
-    return v.substring(0, start) + next + v.substring(end);
+    return checkedNext(version, v.substring(0, start) + next + v.substring(end));
+  }
+
+  /** {@code next}, if it is a valid version string after {@code version}. */
+  private static String checkedNext(String version, String next) throws dev.cairn.errors.InvalidInputException {
+    if (!isValid(next) || compare(next, version) <= 0) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot choose the version after " + version + ": give one with --version");
+    }
+    return next;
   }
 }

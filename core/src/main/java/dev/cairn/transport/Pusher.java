@@ -115,6 +115,16 @@ public final class Pusher {
       }
     }
     String uri = remote.storage().uri().toString();
+    try {
+      Remote.Latest there = remote.latest(id);
+      if (there != null && there.record() != null && !there.record().version().equals(r.version())) {
+        // Renumbered here (set-version) after it reached the remote under its first string.
+        throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + there.record().version() + " on " + uri
+            + " and " + r.version() + " here; a version keeps the string it was uploaded with");
+      }
+    } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
+      // superseded below
+    }
     DatasetRecord.Builder b = r.toBuilder().storage(uri);
     if (uploadEntry != null) {
       b.appendLog(uploadEntry);
@@ -341,7 +351,7 @@ public final class Pusher {
           continue; // content the remote has, or that was looked at already
         }
         if (!e.chunked()) {
-          if (!contentThere) {
+          if (!contentThere && (!missing.lookUpEach || reader.has(e.content()))) {
             missing.addChunk(e.content(), e.size());
           }
           continue;
@@ -351,7 +361,8 @@ public final class Pusher {
         }
         FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
         for (ChunkRef c : f.chunks()) {
-          if (!index.has(c.id())) {
+          // Checking a version already there: a chunk a partial fetch never brought cannot be sent from here.
+          if (!index.has(c.id()) && (!missing.lookUpEach || reader.has(c.id()))) {
             missing.addChunk(c.id(), c.size());
           }
         }

@@ -127,9 +127,12 @@ public final class RemoteFsck {
           remote.storage().delete(RemoteLocks.INCOMPLETE);
           actions.add("every version there is whole again: uploads trust what the remote holds once more");
         }
-      } else if (remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE,
-          (System.currentTimeMillis() + " " + o.incomplete().size() + "\n").getBytes(StandardCharsets.US_ASCII))) {
-        actions.add("marked the remote incomplete: until a repair finds it whole, uploads look up every object they send");
+      } else {
+        markIncomplete(actions);
+        // Objects lost some other way (a pack deleted by hand) may be named by dead objects too.
+        RemoteLocks.beginSweep(remote.storage());
+        actions.add("once the remote is whole, a collection must run (cairn gc --storage " + uri + "): until then only uploads"
+            + " that complete versions run");
       }
       return o;
     }
@@ -158,42 +161,51 @@ public final class RemoteFsck {
         List<PackEntry> listed = index.entries(name).isEmpty() ? cached.entries(name) : index.entries(name);
         intact = verified(copy, listed);
       }
-      if (!intact.isEmpty()) {
-        try (java.nio.channels.FileChannel pack = java.nio.channels.FileChannel.open(copy);
-            PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
-          for (PackEntry e : intact) {
-            byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
-            byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(raw, e.offsetInBlock(), e.length(),
-                local.config().pack().zstdLevel());
-            w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, e.length())));
-          }
-          PackInfo info = w.finish();
-          remote.storage().publish(RemoteLayout.pack(info.name()), info.path());
-          actions.add("copied " + Text.count(intact.size(), "intact object") + " of damaged pack " + name + " into pack " + info.name());
-        } catch (dev.cairn.internal.pack.BlockCodec.BlockException e) {
-          throw new CorruptObjectException(null, e.reason(), copy.toString(), e.getMessage()); // checked intact a moment ago
-        }
-      }
+      PackInfo salvaged = intact.isEmpty() ? null : salvage(copy, intact);
       // Marked before the first deletion: from then on the remote lacks objects.
-      if (remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE, (System.currentTimeMillis() + "\n").getBytes(StandardCharsets.US_ASCII))) {
-        actions.add("marked the remote incomplete: until a repair finds it whole, uploads look up every object they send");
-      }
+      markIncomplete(actions);
       if (!sweeping) {
         RemoteLocks.beginSweep(remote.storage());
         sweeping = true;
       }
       String kept = RemoteLayout.LOST_FOUND + "pack-" + name + "-" + System.currentTimeMillis() + ".pack"; // never one kept before
       remote.storage().publish(kept, copy);
+      boolean sameName = salvaged != null && salvaged.name().equals(name);
+      if (salvaged != null && !sameName) {
+        remote.storage().publish(RemoteLayout.pack(salvaged.name()), salvaged.path());
+      }
       remote.storage().delete(RemoteLayout.pack(name));
+      if (sameName) {
+        // The intact objects, packed again as they were, make the very same name: published once
+        // the damaged file is gone (publishing leaves an existing name alone).
+        remote.storage().publish(RemoteLayout.pack(name), salvaged.path());
+        if (remote.storage().size(RemoteLayout.pack(name)) != Files.size(salvaged.path())) {
+          throw new IOException("Cannot replace pack " + name + " on " + uri + ": the copy published is not whole; its objects are in "
+              + uri + "/" + kept + ", run the repair again");
+        }
+      }
+      if (salvaged != null) {
+        actions.add("copied " + Text.count(intact.size(), "intact object") + " of damaged pack " + name + " into pack " + salvaged.name());
+      }
       actions.add("moved damaged pack " + name + " to " + uri + "/" + kept);
     }
 
-    /**
-     * Leaves {@code locks/sweeping} in place: dead objects (of no version) may name what the
-     * damaged packs held, and only a collection, which deletes them, makes trusting a node safe
-     * again. Until then uploads run only while the remote is marked incomplete, looking up every
-     * object.
-     */
+    /** A new pack, in the staging folder, of the intact objects of the local copy of a damaged pack. */
+    private PackInfo salvage(Path copy, List<PackEntry> intact) throws IOException {
+      try (java.nio.channels.FileChannel pack = java.nio.channels.FileChannel.open(copy);
+          PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
+        for (PackEntry e : intact) {
+          byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
+          byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(raw, e.offsetInBlock(), e.length(),
+              local.config().pack().zstdLevel());
+          w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, e.length())));
+        }
+        return w.finish();
+      } catch (dev.cairn.internal.pack.BlockCodec.BlockException e) {
+        throw new CorruptObjectException(null, e.reason(), copy.toString(), e.getMessage()); // checked intact a moment ago
+      }
+    }
+
     /** The entries whose block decodes (its CRC checked) and whose bytes hash to their id. */
     private List<PackEntry> verified(Path copy, List<PackEntry> listed) throws IOException {
       List<PackEntry> out = new ArrayList<>();
@@ -213,6 +225,12 @@ public final class RemoteFsck {
       return out;
     }
 
+    /**
+     * Leaves {@code locks/sweeping} in place: dead objects (of no version) may name what the
+     * damaged packs held, and only a collection, which deletes them, makes trusting a node safe
+     * again. Until then uploads run only while the remote is marked incomplete, looking up every
+     * object.
+     */
     void done() {
       if (sweeping) {
         actions.add("a collection must run once the remote is whole (cairn gc --storage " + uri + "): until then only uploads"
@@ -261,11 +279,21 @@ public final class RemoteFsck {
       }
       String file = RemoteLayout.nameReservation(r.project(), r.name(), r.version());
       if (problem.contains("damaged")) {
+        if (remote.storage().size(file) <= 0) {
+          continue; // empty: perhaps another repository's create still being written; left alone
+        }
         remote.storage().delete(file);
       }
       if (remote.storage().createIfAbsent(file, id.getBytes(StandardCharsets.US_ASCII))) {
         actions.add("reserved " + r.name() + " " + r.version() + " for " + id + " again");
       }
+    }
+  }
+
+  /** Creates {@code locks/incomplete} unless it is there. */
+  private void markIncomplete(List<String> actions) throws IOException {
+    if (remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE, (System.currentTimeMillis() + "\n").getBytes(StandardCharsets.US_ASCII))) {
+      actions.add("marked the remote incomplete: until a repair finds it whole, uploads look up every object they send");
     }
   }
 

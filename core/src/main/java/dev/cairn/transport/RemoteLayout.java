@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  *   names/&lt;key&gt;/&lt;version&gt;               version-string reservations (content: the id)
  *   locks/push-, gc-, sweeping          uploads and collections running (RemoteLocks)
  *   locks/incomplete                    versions there lack objects (RemoteFsck)
- *   lost-found/pack-&lt;name&gt;.pack        damaged packs a repair took out of packs/
+ *   lost-found/pack-&lt;name&gt;-&lt;millis&gt;.pack damaged packs a repair took out of packs/
  * </pre>
  * Every mutable fact is a new file created only if absent; nothing is ever renamed or overwritten.
  */

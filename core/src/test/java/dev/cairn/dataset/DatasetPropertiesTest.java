@@ -111,7 +111,7 @@ class DatasetPropertiesTest {
 
   @Property
   void bumpingGivesAStrictlyGreaterVersion(@ForAll @IntRange(min = 0, max = 5000) int a, @ForAll @IntRange(min = 0, max = 50) int b,
-      @ForAll @IntRange(min = 0, max = 50) int c) {
+      @ForAll @IntRange(min = 0, max = 50) int c) throws Exception {
     String v = a + "." + b + "." + c;
     String next = VersionStrings.bump(v);
     assertThat(VersionStrings.compare(next, v)).isPositive();

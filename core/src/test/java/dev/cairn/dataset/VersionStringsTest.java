@@ -22,7 +22,7 @@ class VersionStringsTest {
   }
 
   @Test
-  void aPreReleaseComesBeforeItsReleaseAsInSemanticVersioning() {
+  void aPreReleaseComesBeforeItsReleaseAsInSemanticVersioning() throws Exception {
     List<String> sorted = new ArrayList<>(List.of("2.0.0", "2.0.0-rc.10", "2.0.0-rc.2", "2.0.0-alpha", "2.0.0+build.5",
         "2.0.1-beta-2", "1.9.9", "2.0.0-rc.2+b1", "2024-01-15", "2024-02-01"));
     sorted.sort(VersionStrings.ORDER);
@@ -39,9 +39,11 @@ class VersionStringsTest {
     assertThat(VersionStrings.bump("1.0.09")).isEqualTo("1.0.10");
     assertThat(VersionStrings.bump("1.0.0+build")).isEqualTo("1.0.1");
     assertThat(VersionStrings.bump("2.0.0+b2")).isEqualTo("2.0.1");
-    for (String v : List.of("1.0.9", "2024-02-01", "1.0.0+build.7", "2.0.0-rc9", "v9", "0.0.099")) {
+    for (String v : List.of("1.0.9", "2024-02-01", "1.0.0+build.7", "2.0.0-rc9", "v9", "0.0.099", "a-", "abc")) {
       assertThat(VersionStrings.compare(VersionStrings.bump(v), v)).as(v).isPositive();
     }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> VersionStrings.bump("9".repeat(64)))
+        .isInstanceOf(dev.cairn.errors.InvalidInputException.class).hasMessageContaining("give one with --version");
   }
 
   /** The comparison agrees with a plain model built on {@code String.split} and regular expressions. */

@@ -137,7 +137,17 @@ class CliRemoteTest {
     assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("version"))
         .containsExactlyInAnyOrder("1.0.0", "1.0.5");
     assertThat(a.ok("log", "--id", mine, "--json").array()).extracting(m -> m.get("command")).contains("set-version");
-    assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.6").err()).contains("was uploaded to");
+    assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.6").err()).contains("where that string is reserved for it");
+    // A version that reached the remote as a child's parent keeps its first string there, even if
+    // renumbered here afterwards.
+    String parent = (String) a.ok("sync", "--name", "ds2", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    String child = (String) a.ok("create", "--name", "ds2", "--parents", parent, "--json").obj().get("id");
+    write(tmp.resolve("more/c.txt"), "c");
+    a.ok("add", "--files", tmp.resolve("more").toString());
+    a.ok("close");
+    a.ok("upload", "--id", child, "--storage", remote);
+    a.ok("set-version", "--id", parent, "--new-version", "3.0.0");
+    assertThat(a.fails("upload", "--id", parent, "--storage", remote).err()).contains("is ds2 1.0.0 on").contains("3.0.0 here");
   }
 
   @Test
