@@ -516,12 +516,10 @@ public abstract class AbstractRemoteContractTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
     Path hurtSrc = folder("hurt", Map.of("h.bin", TestRepos.random(90, 400_000), "h.txt", TestRepos.text(91, 3000)));
-    Dataset hurt = version(a, "hurt", hurtSrc);
-    hurt.upload(location, null, Progress.NONE);
-    String pack = largestPack();
-    Dataset fine = version(a, "fine", folder("fine", Map.of("f.bin", TestRepos.random(92, 300_000))));
-    fine.upload(location, null, Progress.NONE);
-    rewrite(pack, bytes -> bytes[bytes.length / 3] ^= 0x40); // one byte inside a chunk's block
+    Damage d = hurtAndFine(a, hurtSrc, 92, bytes -> bytes[bytes.length / 3] ^= 0x40); // one byte inside a chunk's block
+    Dataset hurt = d.hurt();
+    Dataset fine = d.fine();
+    String pack = d.pack();
 
     RemoteFsck.Outcome quick;
     RemoteFsck.Outcome full;
@@ -579,12 +577,10 @@ public abstract class AbstractRemoteContractTest {
   void aPackCutShortHidesOnlyItsOwnObjects() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
-    Dataset hurt = version(a, "hurt", folder("hurt", Map.of("h.bin", TestRepos.random(93, 400_000))));
-    hurt.upload(location, null, Progress.NONE);
-    String pack = largestPack();
-    Dataset fine = version(a, "fine", folder("fine", Map.of("f.bin", TestRepos.random(94, 300_000))));
-    fine.upload(location, null, Progress.NONE);
-    rewrite(pack, null);
+    Damage d = hurtAndFine(a, folder("hurt", Map.of("h.bin", TestRepos.random(93, 400_000))), 94, null);
+    Dataset hurt = d.hurt();
+    Dataset fine = d.fine();
+    String pack = d.pack();
 
     // A repository that read the pack's index before it was cut short (its cache) sees it too.
     for (DatasetRepository reader : List.of(repo("b"), a)) {
@@ -658,6 +654,21 @@ public abstract class AbstractRemoteContractTest {
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).repair().incomplete()).isEmpty();
     }
     assertThat(snapshot(repo("c").fetch(v.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy())).isEqualTo(snapshot(src));
+  }
+
+  /** Two versions on the remote, and the largest pack of the first, damaged after both were uploaded. */
+  private record Damage(Dataset hurt, Dataset fine, String pack) {}
+
+  /** See {@link Damage}; {@code damage} as {@link #rewrite} takes it. */
+  private Damage hurtAndFine(DatasetRepository a, Path hurtSrc, long fineSeed, java.util.function.Consumer<byte[]> damage)
+      throws IOException {
+    Dataset hurt = version(a, "hurt", hurtSrc);
+    hurt.upload(location, null, Progress.NONE);
+    String pack = largestPack();
+    Dataset fine = version(a, "fine", folder("fine", Map.of("f.bin", TestRepos.random(fineSeed, 300_000))));
+    fine.upload(location, null, Progress.NONE);
+    rewrite(pack, damage);
+    return new Damage(hurt, fine, pack);
   }
 
   /** The name (a remote path) of the largest pack on the remote. */
