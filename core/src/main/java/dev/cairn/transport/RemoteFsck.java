@@ -67,7 +67,7 @@ public final class RemoteFsck {
     this.uri = remote.storage().uri().toString();
   }
 
-  /** What a check found; {@code versions} are the versions whose data the remote does not hold whole. */
+  /** What a check found; {@code incomplete}: the versions whose data the remote does not hold whole (or whose record it cannot read). */
   public record Outcome(Fsck.Report report, List<String> incomplete, List<String> repairs) {}
 
   /** Checks the remote; with {@code readData}, reads every pack in full. */
