@@ -66,6 +66,8 @@ final class RemoteIndex {
   private final Map<ObjectId, Location> uploaded = new HashMap<>();
   /** Packs whose index section cannot be read (cut short, overwritten), with what is wrong. */
   private final Map<String, String> damaged = new java.util.TreeMap<>();
+  /** Of damaged packs, the sections cached before the damage: where their objects lay. */
+  private final Map<String, byte[]> cachedOnly = new HashMap<>();
 
   private RemoteIndex() {}
 
@@ -86,12 +88,23 @@ final class RemoteIndex {
         idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
       } catch (CorruptObjectException e) {
         CorruptObjectException why = e;
-        if (Files.deleteIfExists(cacheDir.resolve(name + ".idx"))) {
+        Path cachedFile = cacheDir.resolve(name + ".idx");
+        byte[] kept = Files.exists(cachedFile) ? Files.readAllBytes(cachedFile) : null;
+        if (kept != null) {
+          Files.delete(cachedFile);
           try { // perhaps the cached copy that is damaged: the pack's own section, read once more
             idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
             continue;
           } catch (CorruptObjectException again) {
             why = again;
+            if (wellFormed(kept)) {
+              // The pack is what is damaged (cut short, say): the cached section stays, the best map
+              // left of where its objects lay, for a repair to salvage what is still there.
+              Path tmp = cacheDir.resolve(name + ".idx." + ProcessHandle.current().pid() + ".tmp");
+              Files.write(tmp, kept);
+              Files.move(tmp, cachedFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              idx.cachedOnly.put(name, kept);
+            }
           }
         }
         // Its objects count as absent: what other packs hold stays readable, pushes send it again.
@@ -343,9 +356,15 @@ final class RemoteIndex {
         + damaged.get(first);
   }
 
-  /** The entries of a loaded pack, or an empty list. */
+  /**
+   * The entries of a loaded pack; of a damaged one, those of the section cached before the damage
+   * (not checked against the pack: a repair checks each object it salvages); else an empty list.
+   */
   List<PackEntry> entries(String pack) {
     PackIndex p = packsByName.get(pack);
+    if (p == null && cachedOnly.containsKey(pack)) {
+      p = new PackIndex(pack, cachedOnly.get(pack));
+    }
     if (p == null) {
       return List.of();
     }

@@ -607,7 +607,10 @@ public abstract class AbstractRemoteContractTest {
     // The repair takes the pack out; an upload of the version then sends what it held, though
     // the nodes above it are there.
     try (Remote r = new Remote(openStorage(), a.repository())) {
-      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).repair().incomplete()).containsExactly(hurt.id());
+      RemoteFsck.Outcome repaired = new RemoteFsck(r, a.repository(), Progress.NONE).repair();
+      assertThat(repaired.incomplete()).containsExactly(hurt.id());
+      // The blocks before the cut, found where the section this repository cached says they lie.
+      assertThat(repaired.repairs()).anySatisfy(x -> assertThat(x).startsWith("copied ").contains(RemoteLayout.packName(pack)));
       new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
       fail("a collection must not run while versions lack objects");
     } catch (dev.cairn.errors.CairnException e) {
