@@ -403,23 +403,7 @@ public final class DatasetRepository implements AutoCloseable {
       return false;
     }
     try (dev.cairn.store.ObjectReader reader = db.newReader()) {
-      dev.cairn.manifest.Manifest m = new dev.cairn.manifest.Manifest(new NodeLoader(reader), r.root());
-      boolean[] complete = {true};
-      selection.forEach(m, e -> {
-        if (e.kind() == dev.cairn.manifest.EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
-          return complete[0] = false;
-        }
-        if (e.chunked()) {
-          var f = dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
-          for (var c : f.chunks()) {
-            if (!db.has(c.id())) {
-              return complete[0] = false;
-            }
-          }
-        }
-        return true;
-      });
-      return complete[0];
+      return StoredContent.firstMissing(reader, r.root(), selection) == null;
     } catch (dev.cairn.errors.MissingObjectException | java.io.UncheckedIOException e) {
       return false;
     }

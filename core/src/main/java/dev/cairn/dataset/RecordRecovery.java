@@ -56,23 +56,7 @@ public final class RecordRecovery {
    */
   public static boolean dataHere(ObjectReader reader, ObjectId root) throws IOException {
     try {
-      for (dev.cairn.manifest.FileEntry e : new Manifest(new NodeLoader(reader), root)) {
-        if (e.kind() != dev.cairn.manifest.EntryKind.FILE || e.size() == 0) {
-          continue;
-        }
-        if (!reader.has(e.content())) {
-          return false;
-        }
-        if (e.chunked()) {
-          for (dev.cairn.object.ChunkRef c : dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content())
-              .chunks()) {
-            if (!reader.has(c.id())) {
-              return false;
-            }
-          }
-        }
-      }
-      return true;
+      return StoredContent.firstMissing(reader, root, Selection.ALL) == null;
     } catch (dev.cairn.errors.MissingObjectException missingNode) {
       return false;
     }

@@ -92,24 +92,10 @@ final class Downloads {
    * part from a remote): a download cut short after its length was announced is no answer.
    */
   private static void requireStored(ObjectReader reader, FileEntry e, String path) throws IOException {
-    if (!stored(reader, e)) {
+    if (!dev.cairn.dataset.StoredContent.of(reader, e)) {
       throw HttpProblem.notFound("Cannot download '" + path + "': its content is not in this repository (the version was fetched"
           + " in part); fetch it whole with cairn get --id ID --storage URI");
     }
-  }
-
-  /** Whether all of a file's content is here (a link's lives elsewhere and counts as here). */
-  private static boolean stored(ObjectReader reader, FileEntry e) throws IOException {
-    if (e.kind() != EntryKind.FILE || e.size() == 0) {
-      return true;
-    }
-    boolean stored = reader.has(e.content());
-    if (stored && e.chunked()) {
-      for (dev.cairn.object.ChunkRef c : dev.cairn.object.FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
-        stored &= reader.has(c.id());
-      }
-    }
-    return stored;
   }
 
   /**
@@ -118,12 +104,11 @@ final class Downloads {
    */
   private void requireAllStored(DatasetRecord r) throws IOException {
     try (ObjectReader reader = site.newReader()) {
-      for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
-        if (!stored(reader, e)) {
-          throw HttpProblem.notFound("Cannot download " + r.name() + " " + r.version() + " as an archive: the content of '" + e.path()
-              + "' (and perhaps more) is not in this repository (the version was fetched in part); fetch it whole with cairn get --id "
-              + r.id().substring(0, 8) + " --storage URI");
-        }
+      FileEntry e = dev.cairn.dataset.StoredContent.firstMissing(reader, r.root(), dev.cairn.dataset.Selection.ALL);
+      if (e != null) {
+        throw HttpProblem.notFound("Cannot download " + r.name() + " " + r.version() + " as an archive: the content of '" + e.path()
+            + "' (and perhaps more) is not in this repository (the version was fetched in part); fetch it whole with cairn get --id "
+            + r.id().substring(0, 8) + " --storage URI");
       }
     }
   }

@@ -1,0 +1,54 @@
+package dev.cairn.dataset;
+
+import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.object.ChunkRef;
+import dev.cairn.object.FileObjectFormat;
+import dev.cairn.store.ObjectReader;
+import java.io.IOException;
+
+/**
+ * Whether a version's files are all here: a version fetched in part, or whose fetch stopped, has
+ * its manifest and only some of its files' contents.
+ */
+public final class StoredContent {
+  private StoredContent() {}
+
+  /** Whether all of a file's content is stored (an empty file's, and a link's, which lives elsewhere, count as stored). */
+  public static boolean of(ObjectReader reader, FileEntry e) throws IOException {
+    if (e.kind() != EntryKind.FILE || e.size() == 0) {
+      return true;
+    }
+    if (!reader.has(e.content())) {
+      return false;
+    }
+    if (e.chunked()) {
+      for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+        if (!reader.has(c.id())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The first selected file of the manifest {@code root} whose content is not all stored, or null.
+   *
+   * @throws dev.cairn.errors.MissingObjectException if a node of the manifest is not stored
+   */
+  public static FileEntry firstMissing(ObjectReader reader, ObjectId root, Selection selection) throws IOException {
+    FileEntry[] missing = {null};
+    selection.forEach(new Manifest(new NodeLoader(reader), root), e -> {
+      if (!of(reader, e)) {
+        missing[0] = e;
+        return false;
+      }
+      return true;
+    });
+    return missing[0];
+  }
+}
