@@ -238,30 +238,29 @@ public final class GarbageCollector {
     }
   }
 
-  private record Candidate(String name, List<PackEntry> entries, long mtime) {}
+  private record Candidate(String name, List<PackEntry> entries, long mtime, long size) {}
 
   private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long start) throws IOException {
     List<Candidate> out = new ArrayList<>();
     List<Candidate> small = new ArrayList<>();
     long smallLimit = repo.repository().config().pack().packTargetBytes() / SMALL_FRACTION;
     // Every old pack opened first: whether a copy elsewhere can stand for one depends on them all.
-    Map<Candidate, Long> opened = new LinkedHashMap<>();
+    List<Candidate> opened = new ArrayList<>();
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
       if (start - mtime < graceMillis) {
         continue;
       }
       try (PackFile p = PackFile.open(file)) {
-        opened.put(new Candidate(PackFormat.nameOf(file.getFileName().toString()), p.entries(), mtime), Files.size(file));
+        opened.add(new Candidate(PackFormat.nameOf(file.getFileName().toString()), p.entries(), mtime, Files.size(file)));
       } catch (IOException damaged) {
         unreadable.add(PackFormat.nameOf(file.getFileName().toString())); // fsck reports it; gc does not touch it
       }
     }
-    for (Map.Entry<Candidate, Long> o : opened.entrySet()) {
-      Candidate c = o.getKey();
+    for (Candidate c : opened) {
       if (c.entries().stream().anyMatch(e -> !live.contains(e.id())) || holdsSpareCopies(db, c)) {
         out.add(c);
-      } else if (o.getValue() < smallLimit) {
+      } else if (c.size() < smallLimit) {
         small.add(c);
       }
     }
