@@ -252,12 +252,13 @@ public final class Pusher {
 
     private void upload(PackInfo p) throws IOException {
       if (index.damaged().containsKey(p.name())) {
-        // The same objects sent again make the same pack, under the damaged one's name, and
-        // publishing leaves an existing name alone. Replacing a pack is the repair's to do, under
-        // the collection lock: a push that deleted it could race another push, or die in between.
-        String uri = remote.storage().uri().toString();
-        throw new dev.cairn.errors.CairnException("Cannot upload to " + uri + ": the objects to send make pack " + p.name()
-            + ", which is there and damaged; run cairn fsck --storage " + uri + " --repair, then upload again");
+        // The same objects sent again make the same pack, under the damaged one's name (a push cut
+        // short by a fault may leave one), and publishing leaves an existing name alone: the damaged
+        // file goes first. The remote is marked incomplete before, so that if this push dies in
+        // between, or races another over the name, later pushes look up every object and gc waits.
+        remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE, (System.currentTimeMillis() + "\n").getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII));
+        remote.storage().delete(RemoteLayout.pack(p.name()));
       }
       remote.storage().publish(RemoteLayout.pack(p.name()), p.path());
       synchronized (index) {
