@@ -166,7 +166,7 @@ public final class Dataset {
    * that does not exist but holds wildcard characters ({@code data/a/*.jpg}) adds the matching
    * files of its leading folder, relative to it (see spec/datasets.md, "Adding files").
    *
-   * @throws InvalidInputException for missing sources, patterns that match no file, refused
+   * @throws InvalidInputException for missing sources, patterns or wildcards that match no file, refused
    *     names or links, files that change while read; the draft is then left as it was
    */
   public Change addFiles(AddOptions o) throws IOException {
@@ -190,11 +190,19 @@ public final class Dataset {
       found.addAll(pattern == null ? scanner.scan(p, o.datasetFolder(), o.recursive(), globs)
           : pattern.scan(scanner, o.datasetFolder(), o.recursive(), globs));
     }
+    if (found.isEmpty() && !globs.isEmpty()) {
+      throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches --wildcard "
+          + String.join(" ", o.wildcards().stream().map(w -> "'" + w + "'").toList()) + "; nothing was added");
+    }
     requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {
       FileIngester.Result r = new FileIngester(repo.statCache(), progress, o.rehash()).ingest(found, ins, m);
       return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
     });
+  }
+
+  private static String sourcesText(List<Path> sources) {
+    return sources.size() == 1 ? sources.get(0).toString() : sources.size() + " sources";
   }
 
   /**
@@ -934,8 +942,7 @@ public final class Dataset {
    * {@linkplain VerifyProblem.Kind#NOT_FETCHED not fetched} from the version's remote: intact).
    */
   public List<VerifyProblem> verify() throws IOException {
-    DatasetRecord r = record();
-    return Verifier.verifyStored(repo, r.root(), r.storage());
+    return Verifier.verifyStored(repo, record());
   }
 
   /** Compares {@code folder} with the version; returns every differing path. */
@@ -950,8 +957,7 @@ public final class Dataset {
    * Finds lost and truncated data, not bytes damaged in place.
    */
   public List<VerifyProblem> verifySizes() throws IOException {
-    DatasetRecord r = record();
-    return Verifier.verifyStoredSizes(repo, r.root(), r.storage());
+    return Verifier.verifyStoredSizes(repo, record());
   }
 
   /** A fast {@link #verify(Path)}: which files are missing, unexpected or of another size; reads no file. */

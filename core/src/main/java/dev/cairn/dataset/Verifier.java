@@ -9,6 +9,8 @@ import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.object.ChunkRef;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
 import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -32,8 +34,8 @@ final class Verifier {
    * version with a remote ({@code storage} not null), a file whose objects are absent was not
    * fetched; without one, it is damage.
    */
-  static List<VerifyProblem> verifyStored(DatasetRepository repo, ObjectId root, String storage) throws IOException {
-    return walk(repo, root, storage, (reader, links, e, problems) -> {
+  static List<VerifyProblem> verifyStored(DatasetRepository repo, DatasetRecord r) throws IOException {
+    return walk(repo, r, (reader, links, e, problems) -> {
       if (e.kind() == EntryKind.LINK) {
         checkLink(repo, links, e, problems);
         return;
@@ -54,9 +56,10 @@ final class Verifier {
    * must exist with their recorded size. A missing object is {@code NOT_FETCHED} as for
    * {@link #verifyStored}.
    */
-  static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, ObjectId root, String storage) throws IOException {
+  static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, DatasetRecord r) throws IOException {
     ObjectDatabase db = repo.repository().objects();
-    return walk(repo, root, storage, (reader, links, e, problems) -> {
+    String storage = r.storage();
+    return walk(repo, r, (reader, links, e, problems) -> {
       if (e.kind() == EntryKind.LINK) {
         checkLinkSize(links, e, problems);
         return;
@@ -75,16 +78,18 @@ final class Verifier {
   }
 
   /**
-   * Runs {@code check} on every entry of the manifest {@code root}: an object missing for one
-   * entry is not fetched (with a remote) or damage, other damage is reported against its entry,
-   * and a manifest that cannot be read is one problem.
+   * Checks the version object of {@code r}, then runs {@code check} on every entry of its
+   * manifest: an object missing for one entry is not fetched (with a remote) or damage, other
+   * damage is reported against its entry, and a manifest that cannot be read is one problem.
    */
-  private static List<VerifyProblem> walk(DatasetRepository repo, ObjectId root, String storage, EntryCheck check) throws IOException {
+  private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, EntryCheck check) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
+    String storage = r.storage();
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
+      checkVersionObject(reader, r, problems);
       try {
-        for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
+        for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
           try {
             check.check(reader, links, e, problems);
           } catch (dev.cairn.errors.MissingObjectException ex) {
@@ -100,6 +105,29 @@ final class Verifier {
       problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getMessage()));
     }
     return problems;
+  }
+
+  /**
+   * A closed version's object (what its children and remotes name it by) must be here, whole, and
+   * point to the manifest the record names; a draft has none yet.
+   */
+  private static void checkVersionObject(ObjectReader reader, DatasetRecord r, List<VerifyProblem> problems) throws IOException {
+    ObjectId id = r.versionObject();
+    if (id == null) {
+      return;
+    }
+    String what = "version object " + id.abbreviate(16);
+    try {
+      Version v = VersionFormat.decode(reader.open(id).bytes(), id);
+      if (!v.root().equals(r.root())) {
+        problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + " names manifest " + v.root().abbreviate(16)
+            + ", the record " + r.root().abbreviate(16)));
+      }
+    } catch (dev.cairn.errors.MissingObjectException e) {
+      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + " is missing"));
+    } catch (CairnException e) {
+      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + ": " + e.getMessage()));
+    }
   }
 
   /** What is wrong with the sizes of the chunks of {@code e}, or null. */

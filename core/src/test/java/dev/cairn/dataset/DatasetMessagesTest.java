@@ -85,6 +85,18 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aWildcardThatMatchesNoFileIsRefusedAndAddsNothing() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "nomatch").build());
+    Path src = Files.createDirectories(tmp.resolve("nomatch"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("*.jpg", "*.png")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot add: no file of " + src + " matches --wildcard '*.jpg' '*.png'; nothing was added");
+    assertThat(ds.listFiles()).isEmpty();
+    assertThat(ds.addFiles(AddOptions.of(src).wildcard("*.jpg", "*.txt")).summary().added()).isEqualTo(1);
+  }
+
+  @Test
   void malformedPatternsAreInvalidInput() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "globs").build());
     Path src = Files.createDirectories(tmp.resolve("globs"));

@@ -46,6 +46,34 @@ class DatasetVerifySizesTest {
   }
 
   @Test
+  void bothChecksReportADamagedVersionObject() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "version").build());
+      ds.addFiles(AddOptions.of(folder()));
+      ds.close();
+      dev.cairn.id.ObjectId versionObject = ds.record().versionObject();
+      for (Path pack : repo.repository().packs().packFiles()) {
+        try (var pf = dev.cairn.internal.pack.PackFile.open(pack)) {
+          for (var e : pf.entries()) {
+            if (e.id().equals(versionObject)) {
+              byte[] b = Files.readAllBytes(pack);
+              b[(int) e.blockOffset() + e.blockLength() / 2] ^= 0x40;
+              Files.write(pack, b);
+            }
+          }
+        }
+      }
+      for (List<VerifyProblem> found : List.of(ds.verify(), ds.verifySizes())) {
+        // (the block may hold the manifest's nodes too, which are then reported as well)
+        assertThat(found).anySatisfy(p -> {
+          assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.DAMAGED);
+          assertThat(p.detail()).startsWith("version object " + versionObject.abbreviate(16) + ": ");
+        });
+      }
+    }
+  }
+
+  @Test
   void storedSizesFindObjectsThatAreNotHere() throws IOException {
     Path remote = tmp.resolve("remote");
     String id;

@@ -21,10 +21,10 @@ final class AddCommand extends Base {
       "leading folder (data/a), relative to it, as --wildcard would."})
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files whose relative path or name matches.")
+  @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files whose relative path or name matches; an error if no file does.")
   List<String> wildcards = new ArrayList<>();
 
-  @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to add under (default: the root).")
+  @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to add under (default: the root); a leading / also means the dataset's root.")
   String datasetFolder = "";
 
   @Option(names = "--non-recursive", description = "Do not descend into subfolders.")

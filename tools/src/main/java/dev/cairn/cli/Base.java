@@ -161,7 +161,6 @@ abstract class Base implements Callable<Integer> {
     return ds;
   }
 
-  /** A progress bar on a terminal; nothing when output is piped or JSON is asked for. */
   /**
    * Uploads a version this command has just closed to {@code target}. A failure, or an interruption,
    * leaves it closed here, and the message names the {@code upload} that finishes the job.
@@ -180,6 +179,7 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /** A progress bar on a terminal; nothing when output is piped or JSON is asked for. */
   dev.cairn.dataset.Progress progress() {
     return json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
   }

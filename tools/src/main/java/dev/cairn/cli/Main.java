@@ -6,10 +6,14 @@ import picocli.CommandLine;
 public final class Main {
   private Main() {}
 
+  /** What an interruption tells the user to run until a command says otherwise. */
+  public static final String DEFAULT_HINT = "run the command again to finish it";
   /** Set once the command has returned: a shutdown before then is an interruption (Ctrl-C). */
   private static volatile boolean returned;
   /** What the interruption message tells the user to run, once a command has done part of its work. */
-  private static volatile String resumeHint = "run the command again to finish it";
+  private static volatile String resumeHint = DEFAULT_HINT;
+  /** Where hints go as well: the daemon relays them to its client, which prints the last on Ctrl-C. */
+  private static volatile java.util.function.Consumer<String> hintRelay = hint -> {};
 
   public static void main(String[] args) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -40,6 +44,15 @@ public final class Main {
    */
   static void onInterruptSuggest(String hint) {
     resumeHint = hint;
+    hintRelay.accept(hint);
+  }
+
+  /**
+   * Hands every hint from now on to {@code relay} as well (the daemon, which runs commands for a
+   * client that the user interrupts, not for its own JVM); null stops that.
+   */
+  public static void relayHints(java.util.function.Consumer<String> relay) {
+    hintRelay = relay == null ? hint -> {} : relay;
   }
 
   /** For commands that run until Ctrl-C ({@code serve}): their end is not an interruption. */

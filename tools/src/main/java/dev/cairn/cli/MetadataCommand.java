@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.DatasetPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "metadata", description = "Show or set a version's metadata (key=value pairs).")
+@Command(name = "metadata", description = {"Show or set a version's metadata (key=value pairs).",
+    "Each key prints on a line of its own, control characters (a newline) as \\xNN; --json prints values exactly."})
 final class MetadataCommand extends Base {
   @Mixin VersionSelector selector;
 
@@ -40,7 +42,8 @@ final class MetadataCommand extends Base {
       m.put("metadata", md);
       printJson(m);
     } else {
-      md.forEach((k, v) -> out().printf("%s=%s%n", k, v));
+      // One line a key: control characters (a newline in a value) print as \xNN; --json gives values exactly.
+      md.forEach((k, v) -> out().printf("%s=%s%n", DatasetPaths.printable(k), DatasetPaths.printable(v)));
     }
     return 0;
   }

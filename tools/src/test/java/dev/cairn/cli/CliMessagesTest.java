@@ -51,8 +51,18 @@ class CliMessagesTest {
     cli.ok("create", "--project", "p", "--name", "globs");
     assertThat(cli.fails("add", "--files", a.getParent().toString(), "--wildcard", "[").err())
         .isEqualTo("cairn: Cannot use wildcard '[': unclosed '['\n");
+    assertThat(cli.fails("add", "--files", a.getParent().toString(), "--wildcard", "*.jpg").err())
+        .isEqualTo("cairn: Cannot add: no file of " + a.getParent() + " matches --wildcard '*.jpg'; nothing was added\n");
     cli.ok("add", "--files", a.toString());
     assertThat(cli.fails("list", "--filter", "x[").err()).isEqualTo("cairn: Cannot use filter 'x[': unclosed '['\n");
+  }
+
+  @Test
+  void metadataPrintsAKeyALineWhateverItsValueHolds() {
+    cli.ok("create", "--project", "p", "--name", "meta");
+    assertThat(cli.ok("metadata", "--set", "note=two\nlines", "--set", "path=C:\\data").out())
+        .isEqualTo("note=two\\x0alines\npath=C:\\data\n");
+    assertThat(cli.ok("metadata", "--json").out()).contains("\"note\": \"two\\nlines\"");
   }
 
   @Test

@@ -32,8 +32,10 @@ import java.util.TreeMap;
  * <p>Reply, daemon to client: one byte, {@link #ACCEPTED} or {@link #DECLINED} (then a reason
  * string, and nothing else: the client runs the command in a JVM of its own). After
  * {@code ACCEPTED}, frames of one type byte and an int: {@link #STDOUT} and {@link #STDERR} with that
- * many bytes, and {@link #EXIT} whose int is the exit code and which ends the reply. A client that
- * closes its end before {@code EXIT} (Ctrl-C) stops the daemon at once, as it would stop its own JVM.
+ * many bytes, {@link #HINT} with that many bytes of what to run if the command is interrupted from
+ * now on (the client prints the last one it got on Ctrl-C), and {@link #EXIT} whose int is the exit
+ * code and which ends the reply. A client that closes its end before {@code EXIT} (Ctrl-C) stops the
+ * daemon at once, as it would stop its own JVM.
  * The format is spelled out again in {@code bin/cairn-client}, and {@code DaemonTest} runs that
  * script against this class.
  */
@@ -43,6 +45,7 @@ final class DaemonProtocol {
   static final byte DECLINED = 'D';
   static final byte STDOUT = 'O';
   static final byte STDERR = 'E';
+  static final byte HINT = 'H';
   static final byte EXIT = 'X';
 
   /** Exit code of the client when the daemon declined or could not be reached: run the command in a JVM of its own. */

@@ -298,6 +298,8 @@ public final class DaemonServer {
     long t0 = System.nanoTime();
     int code;
     boolean damaged = false;
+    frames.hint(Main.DEFAULT_HINT, err);
+    Main.relayHints(hint -> frames.hint(hint, err));
     try {
       code = Main.runOrThrow(out, err, r.terminal, r.args);
     } catch (OutOfMemoryError e) {
@@ -310,6 +312,7 @@ public final class DaemonServer {
       code = 1;
       damaged = true;
     }
+    Main.relayHints(null);
     out.flush();
     err.flush();
     done.set(true);
@@ -432,6 +435,17 @@ public final class DaemonServer {
 
     OutputStream stream(byte type) {
       return DaemonProtocol.slices((b, off, len) -> frame(type, len, b, off));
+    }
+
+    /** Sends what the client prints if the command is interrupted from now on; err is flushed first, to keep their order. */
+    void hint(String hint, PrintWriter err) {
+      err.flush();
+      byte[] b = hint.getBytes(Charset.defaultCharset());
+      try {
+        frame(DaemonProtocol.HINT, b.length, b, 0);
+      } catch (IOException gone) {
+        // the client went away: the hang-up watch stops the daemon
+      }
     }
 
     void exit(int code) throws IOException {

@@ -3,6 +3,7 @@ package dev.cairn.cli.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cli.Main;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -214,6 +215,39 @@ class DaemonTest {
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(inProcess("--repo", repo.toString(), "verify", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString()).exit())
         .isZero();
+  }
+
+  @Test
+  void relaysWhatAnInterruptionShouldSuggest() throws Exception {
+    Path repo = work.resolve("repo");
+    Path remote = work.resolve("remote");
+    String storage = remote.toUri().toString();
+    List<String> hints = new ArrayList<>();
+    int exit;
+    try (SocketChannel ch = request("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder",
+        work.resolve("data").toString(), "--storage", storage)) {
+      assertThat(answer(ch)).isEqualTo(DaemonProtocol.ACCEPTED);
+      DataInputStream in = new DataInputStream(DaemonProtocol.input(ch));
+      while (true) {
+        byte type = in.readByte();
+        int n = in.readInt();
+        if (type == DaemonProtocol.EXIT) {
+          exit = n;
+          break;
+        }
+        byte[] b = in.readNBytes(n);
+        if (type == DaemonProtocol.HINT) {
+          hints.add(new String(b, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    assertThat(exit).as(log()).isZero();
+    // First what any command suggests, then, once the version is closed and its upload begins,
+    // the upload that finishes the job (running the sync again would find no change).
+    assertThat(hints).hasSize(2);
+    assertThat(hints.get(0)).isEqualTo(Main.DEFAULT_HINT);
+    assertThat(hints.get(1)).matches("but (\\p{XDigit}{8}) is closed: run 'cairn upload --id \\1 --storage "
+        + java.util.regex.Pattern.quote(storage) + "' to finish uploading it");
   }
 
   /** Sends a request as the client does, from this JVM (same user, folder, environment). */
