@@ -632,15 +632,51 @@ public final class Dataset {
 
   /** Replaces the tags; each is checked as {@code create} checks them (not empty, no control characters). */
   public void setTags(List<String> tags) throws IOException {
-    java.util.Objects.requireNonNull(tags, "tags must not be null: give an empty list for none");
+    List<String> copy = checkedTags(tags);
+    update("tags", copy, r -> r.toBuilder().tags(copy));
+  }
+
+  /** Adds tags (clearml's {@code add_tags}); those the version carries already stay where they are. */
+  public void addTags(List<String> tags) throws IOException {
+    List<String> added = checkedTags(tags);
+    update("tags", prefixed("+", added), r -> {
+      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.tags());
+      all.addAll(added);
+      return r.toBuilder().tags(List.copyOf(all));
+    });
+  }
+
+  /**
+   * Removes tags.
+   *
+   * @throws InvalidInputException if the version does not carry one of them; nothing is removed then
+   */
+  public void removeTags(List<String> tags) throws IOException {
+    List<String> removed = checkedTags(tags);
+    update("tags", prefixed("-", removed), r -> {
+      for (String t : removed) {
+        if (!r.tags().contains(t)) {
+          throw new InvalidInputException("Cannot remove tag '" + t + "': version " + id + " does not carry it ("
+              + (r.tags().isEmpty() ? "it has no tags" : "its tags: " + String.join(", ", r.tags())) + ")");
+        }
+      }
+      return r.toBuilder().tags(r.tags().stream().filter(t -> !removed.contains(t)).toList());
+    });
+  }
+
+  private static List<String> checkedTags(List<String> tags) throws InvalidInputException {
+    java.util.Objects.requireNonNull(tags, "tags must not be null: give a list of tags");
     for (String t : tags) {
       if (t == null) {
         throw new InvalidInputException("Cannot use a null tag");
       }
       VersionLifecycle.checkName("tag", t, false);
     }
-    List<String> copy = List.copyOf(tags);
-    update("tags", copy, r -> r.toBuilder().tags(copy));
+    return List.copyOf(tags);
+  }
+
+  private static List<String> prefixed(String sign, List<String> tags) {
+    return tags.stream().map(t -> sign + t).toList();
   }
 
   /** Sets (or, with a null value, removes) metadata keys. */

@@ -75,31 +75,41 @@ public final class DatasetRepository implements AutoCloseable {
     return Path.of(System.getProperty("user.home"), ".cairn");
   }
 
+  /**
+   * The object store underneath.
+   *
+   * @throws IllegalStateException once this is closed, as every accessor here (and so every
+   *     method of a {@link Dataset} of this repository) does
+   */
   public Repository repository() {
-    if (closed) {
-      throw new IllegalStateException("Cannot use the repository at " + repo.directory() + ": it was closed");
-    }
-    return repo;
+    return requireOpen(repo);
   }
 
   private volatile boolean closed;
 
+  private <T> T requireOpen(T part) {
+    if (closed) {
+      throw new IllegalStateException("Cannot use the repository at " + repo.directory() + ": it was closed");
+    }
+    return part;
+  }
+
   public Catalog catalog() {
-    return catalog;
+    return requireOpen(catalog);
   }
 
   /** The stat cache, opened on first use. */
   StatCache statCache() throws IOException {
-    return statCache.get();
+    return requireOpen(statCache).get();
   }
 
   LocalCache cache() {
-    return cache;
+    return requireOpen(cache);
   }
 
   /** Which runs used which versions. */
   public Usage usage() {
-    return usage;
+    return requireOpen(usage);
   }
 
   /** A node loader over a fresh reader; the caller closes the reader. */
@@ -118,7 +128,7 @@ public final class DatasetRepository implements AutoCloseable {
    * @throws DatasetNotFoundException if there is none
    */
   public Dataset get(String idOrPrefix) throws IOException {
-    return new Dataset(this, catalog.resolve(idOrPrefix));
+    return new Dataset(this, catalog().resolve(idOrPrefix));
   }
 
   /**
@@ -138,7 +148,7 @@ public final class DatasetRepository implements AutoCloseable {
    * highest version that is closed (a draft cannot be read as a whole yet).
    */
   public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
-    List<DatasetRecord> all = catalog.all();
+    List<DatasetRecord> all = catalog().all();
     if (project == null) {
       highest(all, null, name, version); // refuses a name several projects hold, drafts included
     }
@@ -210,7 +220,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** The version last created or used in this repository, or null. */
   public Dataset current() throws IOException {
-    String id = catalog.current();
+    String id = catalog().current();
     return id == null ? null : new Dataset(this, id);
   }
 
@@ -239,7 +249,7 @@ public final class DatasetRepository implements AutoCloseable {
       }
     }
     List<DatasetRecord> out = new ArrayList<>();
-    VersionListing all = catalog.readAll();
+    VersionListing all = catalog().readAll();
     for (DatasetRecord r : all.records()) {
       if (project != null && !project.isEmpty() && !r.project().equals(project)) {
         continue;
@@ -270,13 +280,13 @@ public final class DatasetRepository implements AutoCloseable {
       return LocalCopies.mutableCopy(this, use.root(), copyTarget, overwrite, selection, progress);
     }
     String label = "root-" + use.root().hex();
-    if (catalog.exists(use.id())) {
-      DatasetRecord r = catalog.read(use.id());
+    if (catalog().exists(use.id())) {
+      DatasetRecord r = catalog().read(use.id());
       if (!r.isDraft() && r.root().equals(use.root())) {
         label = r.id();
       }
     }
-    return cache.materialize(label, use.root(), selection, progress);
+    return cache().materialize(label, use.root(), selection, progress);
   }
 
   /**
@@ -284,18 +294,18 @@ public final class DatasetRepository implements AutoCloseable {
    * here. Its version string is reserved locally when free.
    */
   public void importRecord(DatasetRecord r) throws IOException {
-    if (catalog.exists(r.id())) {
+    if (catalog().exists(r.id())) {
       return;
     }
     try {
-      catalog.reserveVersion(r.project(), r.name(), r.version(), r.id());
+      catalog().reserveVersion(r.project(), r.name(), r.version(), r.id());
     } catch (IllegalArgumentException taken) {
       // a local version holds that string; the remote one keeps it all the same
     }
     try {
-      catalog.create(r);
+      catalog().create(r);
     } catch (IOException e) {
-      if (!catalog.exists(r.id())) {
+      if (!catalog().exists(r.id())) {
         throw e;
       }
     }
@@ -369,12 +379,12 @@ public final class DatasetRepository implements AutoCloseable {
     dev.cairn.transport.Fetcher f = new dev.cairn.transport.Fetcher(this, remote, progress);
     String id;
     try {
-      id = catalog.resolve(idOrPrefix);
+      id = catalog().resolve(idOrPrefix);
     } catch (DatasetNotFoundException e) {
       id = f.resolve(idOrPrefix);
     }
     DatasetRecord r = f.fetch(id, selection);
-    if (!catalog.exists(id)) {
+    if (!catalog().exists(id)) {
       importRecord(r);
     }
     return new Dataset(this, id);
@@ -384,11 +394,11 @@ public final class DatasetRepository implements AutoCloseable {
   private Dataset completeLocally(String idOrPrefix, Selection selection) throws IOException {
     String localId;
     try {
-      localId = catalog.resolve(idOrPrefix);
+      localId = catalog().resolve(idOrPrefix);
     } catch (DatasetNotFoundException e) {
       return null;
     }
-    return isComplete(catalog.read(localId), selection) ? new Dataset(this, localId) : null;
+    return isComplete(catalog().read(localId), selection) ? new Dataset(this, localId) : null;
   }
 
   /** Whether the version's manifest and the selected files' data are all stored locally. */
@@ -424,7 +434,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Projects that hold at least one version, sorted. */
   public List<String> projects() throws IOException {
-    return catalog.all().stream().map(DatasetRecord::project).distinct().sorted(Comparator.comparing(s -> s.toLowerCase(Locale.ROOT))).toList();
+    return catalog().all().stream().map(DatasetRecord::project).distinct().sorted(Comparator.comparing(s -> s.toLowerCase(Locale.ROOT))).toList();
   }
 
   @Override

@@ -85,6 +85,34 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void tagsAreAddedOnceAndOnlyCarriedTagsAreRemoved() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "tagged").tags("raw").build());
+    ds.addTags(List.of("gold", "raw", "v2"));
+    assertThat(ds.tags()).containsExactly("raw", "gold", "v2");
+    assertThatThrownBy(() -> ds.removeTags(List.of("v2", "silver")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot remove tag 'silver': version " + ds.id() + " does not carry it (its tags: raw, gold, v2)");
+    assertThat(ds.tags()).as("nothing removed").containsExactly("raw", "gold", "v2");
+    ds.removeTags(List.of("raw", "v2"));
+    assertThat(ds.tags()).containsExactly("gold");
+    assertThat(ds.record().log()).extracting(LogEntry::command).contains("tags");
+    assertThatThrownBy(() -> ds.addTags(List.of("a,b"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("commas");
+  }
+
+  @Test
+  void aClosedRepositoryRefusesEveryUseOfItsVersions() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "after-close").build());
+    repo.close();
+    String closed = "Cannot use the repository at " + tmp.resolve("repo") + ": it was closed";
+    for (org.assertj.core.api.ThrowableAssert.ThrowingCallable use : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+        ds::record, ds::tags, ds::listFiles, ds::getLocalCopy, ds::close, () -> ds.setDescription("x"),
+        () -> Dataset.list(repo, null, null, List.of()), () -> Dataset.get(repo, ds.id()), repo::projects)) {
+      assertThatThrownBy(use).isInstanceOf(IllegalStateException.class).hasMessage(closed);
+    }
+    assertThat(ds.id()).as("what the handle holds stays readable").hasSize(32);
+  }
+
+  @Test
   void aWildcardThatMatchesNoFileIsRefusedAndAddsNothing() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "nomatch").build());
     Path src = Files.createDirectories(tmp.resolve("nomatch"));

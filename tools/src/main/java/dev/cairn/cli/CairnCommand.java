@@ -65,7 +65,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
       InitCommand.class, CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
       PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
       CompareCommand.class, SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
-      SetDescriptionCommand.class, SetVersionCommand.class, LogCommand.class, MetadataCommand.class, ExportCommand.class,
+      SetDescriptionCommand.class, SetVersionCommand.class, LogCommand.class, MetadataCommand.class, TagsCommand.class, ExportCommand.class,
       UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
       ServeCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 

@@ -37,7 +37,7 @@ final class ChangesPage {
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
       Provenance provenance = new Provenance(site, loader);
-      h.raw(table(r.id(), page, d -> provenance.introducer(r, d)));
+      h.raw(table(r, page, d -> provenance.introducer(r, d), StoredFiles.of(r, reader)));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
@@ -77,7 +77,8 @@ final class ChangesPage {
   }
 
   /** One row per change: kind, path, size, hash, previous size and hash, where it is stored. */
-  static Html table(String versionId, ChangePage page, StoredIn storedIn) throws IOException {
+  static Html table(DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored) throws IOException {
+    String versionId = version.id();
     Html h = new Html();
     if (page.rows().isEmpty()) {
       return h.el("div", page.matching() == 0 && page.summary().isEmpty() ? "No changes." : "No changes of this kind.", "class",
@@ -107,7 +108,7 @@ final class ChangesPage {
       h.open("td").raw(Widgets.storedIn(where)).close("td");
       h.open("td");
       if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
-        h.link(Links.download(versionId, d.path()), "download", "download", true);
+        Widgets.download(h, version, d.newEntry(), stored.has(d.newEntry()));
       }
       h.close("td").close("tr");
     }

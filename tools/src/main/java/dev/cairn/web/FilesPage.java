@@ -44,7 +44,7 @@ final class FilesPage {
       if (filter == null) {
         h.raw(pager);
       }
-      table(h, r, page, new Provenance(site, loader));
+      table(h, r, page, new Provenance(site, loader), StoredFiles.of(r, reader));
       if (filter == null) {
         h.raw(pager);
       } else {
@@ -72,7 +72,7 @@ final class FilesPage {
     h.close("form");
   }
 
-  private static void table(Html h, DatasetRecord r, FilePage page, Provenance provenance) throws IOException {
+  private static void table(Html h, DatasetRecord r, FilePage page, Provenance provenance, StoredFiles stored) throws IOException {
     if (page.files().isEmpty()) {
       String none = page.filter() != null ? "No file matches."
           : page.total() > 0 ? "No files past number " + page.offset() + ": the version holds " + page.total() + "."
@@ -96,7 +96,7 @@ final class FilesPage {
       h.open("td").raw(Widgets.storedIn(where)).close("td");
       h.open("td");
       if (e.kind() == EntryKind.FILE) {
-        h.link(Links.download(r.id(), e.path()), "download", "download", true);
+        Widgets.download(h, r, e, stored.has(e));
       }
       h.close("td").close("tr");
     }

@@ -43,8 +43,11 @@ final class PreviewPage {
       if (e == null) {
         h.el("div", "This version holds no files.", "class", "card empty");
       } else {
-        fileCard(h, r, e, new Provenance(site, loader).introducer(r, e), next(m, e));
-        h.open("div", "class", "card preview-body").raw(body(reader, r.id(), e)).close("div");
+        boolean stored = StoredFiles.of(r, reader).has(e);
+        fileCard(h, r, e, new Provenance(site, loader).introducer(r, e), next(m, e), stored);
+        h.open("div", "class", "card preview-body")
+            .raw(stored ? body(reader, r.id(), e) : new Html().el("p", Widgets.notFetched(r) + ".", "class", "muted", "id", "not-fetched"))
+            .close("div");
       }
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
@@ -76,15 +79,17 @@ final class PreviewPage {
     return null;
   }
 
-  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry next) {
+  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry next, boolean stored) {
     h.open("div", "class", "card").open("div", "class", "title-row");
     h.el("h2", e.path(), "class", "path", "id", "preview-path");
     h.open("div", "class", "actions");
     if (next != null) {
       h.link(Links.preview(r.id(), next.path()), "Next file →", "class", "button secondary", "rel", "next");
     }
-    if (e.kind() == EntryKind.FILE) {
+    if (e.kind() == EntryKind.FILE && stored) {
       h.link(Links.download(r.id(), e.path()), "Download", "class", "button", "download", true, "id", "download-file");
+    } else if (e.kind() == EntryKind.FILE) {
+      h.el("span", "Download", "class", "button disabled", "title", Widgets.notFetched(r), "aria-disabled", "true", "id", "download-file");
     }
     h.close("div").close("div");
     h.open("dl", "class", "props");

@@ -49,7 +49,7 @@ final class VersionHeader {
     return r.name() + " " + r.version() + (tab == Tab.OVERVIEW ? "" : " · " + tab.label);
   }
 
-  static Html render(Site site, DatasetRecord r, Tab active) {
+  static Html render(Site site, DatasetRecord r, Tab active) throws java.io.IOException {
     Html h = new Html().open("div", "class", "title-row").open("div");
     h.open("h1").text(r.name()).text(" ").el("span", r.version(), "class", "version").close("h1");
     h.open("div", "class", "actions").raw(Widgets.state(r)).raw(Widgets.tags(r.tags())).raw(Widgets.id(r.id())).close("div");
@@ -61,8 +61,16 @@ final class VersionHeader {
         break;
       }
     }
-    h.link(Links.archive(r.id(), "zip"), "Download .zip", "class", "button", "download", true);
-    h.link(Links.archive(r.id(), "tar"), "Download .tar", "class", "button secondary", "download", true);
+    String missing = StoredFiles.firstMissing(site, r);
+    if (missing == null) {
+      h.link(Links.archive(r.id(), "zip"), "Download .zip", "class", "button", "download", true);
+      h.link(Links.archive(r.id(), "tar"), "Download .tar", "class", "button secondary", "download", true);
+    } else {
+      String why = (missing.isEmpty() ? "Its manifest is not here" : "Not all its files are here ('" + missing + "' is not)")
+          + ": the version was fetched in part. Fetch it whole with cairn get --id " + r.id().substring(0, 8) + " --storage " + r.storage();
+      h.el("span", "Download .zip", "class", "button disabled", "title", why, "aria-disabled", "true", "id", "archive-unavailable");
+      h.el("span", "Download .tar", "class", "button secondary disabled", "title", why, "aria-disabled", "true");
+    }
     h.close("div").close("div");
     h.open("nav", "class", "tabs");
     for (Tab t : Tab.values()) {

@@ -58,6 +58,16 @@ class CliMessagesTest {
   }
 
   @Test
+  void tagsAreShownAddedAndRemoved() {
+    cli.ok("create", "--project", "p", "--name", "tagged", "--tags", "raw");
+    assertThat(cli.ok("tags", "--add", "gold,v2").out()).isEqualTo("raw\ngold\nv2\n");
+    assertThat(cli.fails("tags", "--remove", "silver").err()).startsWith("cairn: Cannot remove tag 'silver': version ")
+        .endsWith(" does not carry it (its tags: raw, gold, v2)\n");
+    assertThat(cli.fails("tags", "--add", "x", "--remove", "x").err()).isEqualTo("cairn: Cannot both add and remove tag 'x'\n");
+    assertThat(cli.ok("tags", "--remove", "raw", "gold", "v2").out()).endsWith(" has no tags\n");
+  }
+
+  @Test
   void metadataPrintsAKeyALineWhateverItsValueHolds() {
     cli.ok("create", "--project", "p", "--name", "meta");
     assertThat(cli.ok("metadata", "--set", "note=two\nlines", "--set", "path=C:\\data").out())

@@ -100,7 +100,28 @@ class WebDownloadFailureTest {
         HttpResponse<String> one = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + server.port() + "/versions/" + id + "/file?path=here.txt")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(one.body()).isEqualTo("fetched");
+        // The pages offer downloads only of what is here: no archive buttons, and no link to there.bin.
+        String files = page(server, "/versions/" + id + "/files");
+        assertThat(files).contains("id=\"archive-unavailable\"").doesNotContain("download.zip")
+            .contains("file?path=here.txt").doesNotContain("file?path=there.bin").contains("not fetched");
+        assertThat(page(server, "/versions/" + id + "/preview?path=there.bin")).doesNotContain("file?path=there.bin")
+            .contains("aria-disabled=\"true\" id=\"download-file\"");
+        assertThat(page(server, "/versions/" + id + "/changes")).doesNotContain("file?path=there.bin").contains("file?path=here.txt");
       }
     }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), dev.cairn.RepositoryConfig.DEFAULT);
+        WebServer server = WebServer.start(a, "127.0.0.1", 0, log::add)) {
+      // The uploading repository holds it all: the same pages offer every download.
+      String files = page(server, "/versions/" + id + "/files");
+      assertThat(files).contains("download.zip").contains("download.tar").doesNotContain("archive-unavailable")
+          .contains("file?path=there.bin").doesNotContain("not fetched");
+    }
+  }
+
+  private static String page(WebServer server, String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    return r.body();
   }
 }

@@ -1,0 +1,52 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Dataset;
+import dev.cairn.errors.InvalidInputException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "tags", description = {"Show, add or remove a version's tags (the web UI's Add Tag).",
+    "Changed after an upload, they reach the remote with the next upload of the version."})
+final class TagsCommand extends Base {
+  @Mixin VersionSelector selector;
+
+  @Option(names = "--add", paramLabel = "T", arity = "1..*", split = ",", description = "Tags to add (space- or comma-separated).")
+  List<String> add = new ArrayList<>();
+
+  @Option(names = "--remove", paramLabel = "T", arity = "1..*", split = ",",
+      description = "Tags to remove; an error, changing nothing, if the version lacks one.")
+  List<String> remove = new ArrayList<>();
+
+  @Override
+  int run() throws Exception {
+    Dataset ds = select(selector);
+    for (String t : add) {
+      if (remove.contains(t)) {
+        throw new InvalidInputException("Cannot both add and remove tag '" + t + "'");
+      }
+    }
+    if (!remove.isEmpty()) {
+      ds.removeTags(remove);
+    }
+    if (!add.isEmpty()) {
+      ds.addTags(add);
+    }
+    List<String> tags = ds.tags();
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("tags", tags);
+      printJson(m);
+    } else if (tags.isEmpty()) {
+      out().printf("%s has no tags%n", ds.id());
+    } else {
+      tags.forEach(t -> out().println(t));
+    }
+    return 0;
+  }
+}
