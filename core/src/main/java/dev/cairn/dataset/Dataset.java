@@ -89,6 +89,35 @@ public final class Dataset {
     return repo.get(project, name, version);
   }
 
+  /**
+   * The version with this id or prefix, fetched from {@code storage} if it is not here (clearml's
+   * {@code Dataset.get} against its server). Only its record and manifest are fetched; its files
+   * come with {@link #getLocalCopy}, which fetches what is missing from the version's remote.
+   *
+   * @param storage the remote to look in, or null for this repository only
+   */
+  public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
+    java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
+    try {
+      return repo.get(idOrPrefix);
+    } catch (dev.cairn.errors.DatasetNotFoundException notHere) {
+      if (storage == null) {
+        throw notHere;
+      }
+      return repo.fetch(idOrPrefix, Selection.NONE, storage, null, Progress.NONE);
+    }
+  }
+
+  /**
+   * The given version of a dataset on {@code storage}, or the highest version there when
+   * {@code version} is null (which may be newer than any here), with its record and manifest
+   * fetched as by {@link #get(DatasetRepository, String, String)}.
+   */
+  public static Dataset get(DatasetRepository repo, String project, String name, String version, String storage) throws IOException {
+    java.util.Objects.requireNonNull(storage, "storage must not be null: use get(repo, project, name, version) for this repository only");
+    return get(repo, repo.resolveRemote(storage, null, project, name, version), storage);
+  }
+
   /** The newest version carrying all of {@code tags}. */
   public static Dataset getByTags(DatasetRepository repo, List<String> tags) throws IOException {
     return repo.getByTags(tags);
@@ -773,14 +802,28 @@ public final class Dataset {
     return getLocalCopy(Selection.part(part, numParts), Progress.NONE);
   }
 
-  /** The cached, read-only folder of the selected files. */
+  /**
+   * The cached, read-only folder of the selected files. Data of a version with a remote that is not
+   * here (it was fetched in part, or only its record) is fetched from that remote first; data here
+   * is never fetched again.
+   */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
     DatasetRecord r = record();
     if (r.isDraft()) {
       throw new DatasetStateException("Cannot get a cached copy of draft " + id
           + ": close it first, or get a writable copy with --copy");
     }
-    Path folder = repo.cache().materialize(id, r.root(), selection, progress);
+    Path folder;
+    try {
+      folder = repo.cache().materialize(id, r.root(), selection, progress);
+    } catch (dev.cairn.errors.MissingObjectException notFetched) {
+      if (r.storage() == null) {
+        throw notFetched;
+      }
+      // Fetched in part (or only its record): what is missing comes from the version's remote.
+      repo.fetch(id, selection, r.storage(), null, progress);
+      folder = repo.cache().materialize(id, r.root(), selection, progress);
+    }
     if (!repo.catalog().exists(id)) {
       // Deleted while the folder was built: the delete found no folder to drop, so this one goes.
       repo.cache().dropVersion(id);
@@ -798,7 +841,11 @@ public final class Dataset {
     java.util.Objects.requireNonNull(target, "target must not be null: give the folder to copy into");
     java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
     java.util.Objects.requireNonNull(progress, "progress must not be null: use Progress.NONE");
-    return LocalCopies.mutableCopy(repo, record().root(), target, overwrite, selection, progress);
+    DatasetRecord r = record();
+    if (r.storage() != null) {
+      repo.fetch(id, selection, r.storage(), null, progress); // nothing, unless it was fetched in part
+    }
+    return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
   }
 
   /** Writes an independent, writable copy of part {@code part} of {@code numParts} into {@code target}. */
