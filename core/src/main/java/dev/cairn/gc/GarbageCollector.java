@@ -109,9 +109,11 @@ public final class GarbageCollector {
       for (Candidate c : candidates) {
         List<PackEntry> byBlock = new ArrayList<>(c.entries());
         byBlock.sort(Comparator.comparingLong(PackEntry::blockOffset));
-        for (PackEntry e : byBlock) {
+        ObjectLocation[] indexed = db.index().lookupEach(byBlock.stream().map(PackEntry::id).toList());
+        for (int i = 0; i < indexed.length; i++) {
+          PackEntry e = byBlock.get(i);
           // A live object the index finds in a pack that stays needs no copy: this one is spare.
-          if (live.contains(e.id()) && !keptElsewhere(db, e.id(), candidateNames) && live.remove(e.id())) {
+          if (live.contains(e.id()) && !elsewhere(db, indexed[i], candidateNames) && live.remove(e.id())) {
             copier.add(e.id());
             kept++;
           } else {
@@ -275,17 +277,13 @@ public final class GarbageCollector {
    * was killed after publishing its new packs, and before deleting the old ones, left behind.
    */
   private boolean holdsSpareCopies(PackObjectDatabase db, Candidate c) throws IOException {
-    for (PackEntry e : c.entries()) {
-      if (elsewhere(db, db.index().lookup(e.id()), Set.of(c.name()))) {
+    Set<String> itself = Set.of(c.name());
+    for (ObjectLocation at : db.index().lookupEach(c.entries().stream().map(PackEntry::id).toList())) {
+      if (elsewhere(db, at, itself)) {
         return true;
       }
     }
     return false;
-  }
-
-  /** Whether the index finds {@code id} in a pack that is not being rewritten. */
-  private boolean keptElsewhere(PackObjectDatabase db, ObjectId id, Set<String> rewritten) throws IOException {
-    return elsewhere(db, db.index().lookup(id), rewritten);
   }
 
   /**

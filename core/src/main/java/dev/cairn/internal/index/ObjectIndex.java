@@ -75,20 +75,41 @@ public final class ObjectIndex {
   /** Where {@code id} is stored, or null if the index does not know it. */
   public ObjectLocation lookup(ObjectId id) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
-      ByteBuffer v = objects.get(txn, Lmdb.key(id.toBytes()));
-      if (v != null) {
-        return location(txn, v.duplicate(), 0);
+      return locate(txn, runs.in(txn), id);
+    }
+  }
+
+  /**
+   * {@link #lookup} for many ids, in one read transaction: one snapshot, and none of the cost of
+   * a transaction an object (a collection asks about every object of every old pack).
+   */
+  public ObjectLocation[] lookupEach(List<ObjectId> ids) {
+    ObjectLocation[] out = new ObjectLocation[ids.size()];
+    try (Txn<ByteBuffer> txn = env.txnRead()) {
+      List<ObjectRuns.Run> waitingRuns = runs.in(txn);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = locate(txn, waitingRuns, ids.get(i));
       }
+    }
+    return out;
+  }
+
+  private ObjectLocation locate(Txn<ByteBuffer> txn, List<ObjectRuns.Run> waitingRuns, ObjectId id) {
+    ByteBuffer v = objects.get(txn, Lmdb.key(id.toBytes()));
+    if (v != null) {
+      return location(txn, v.duplicate(), 0);
+    }
+    if (!waitingRuns.isEmpty()) {
       long[] key = ObjectRuns.key(id);
-      for (ObjectRuns.Run run : runs.in(txn)) {
+      for (ObjectRuns.Run run : waitingRuns) {
         int at = ObjectRuns.find(run.records(), key);
         if (at >= 0) {
           return location(txn, run.records(), at + ObjectId.LENGTH);
         }
       }
-      ObjectLocation p = pending.in(txn).locations().get(id);
-      return p != null ? p : deferred.get(id);
     }
+    ObjectLocation p = pending.in(txn).locations().get(id);
+    return p != null ? p : deferred.get(id);
   }
 
   /** The place an {@code objects} value at {@code offset} of {@code v} names; null if its pack is unknown. */

@@ -100,6 +100,12 @@ class ObjectRunsTest {
           .anyMatch(e -> e.id().equals(id) && e.blockOffset() == where.blockOffset() && e.length() == where.length());
     }
     assertThat(index.containsEach(ids)).containsOnly(true);
+    // One transaction for all: the same places as one lookup each, and null for an id not indexed.
+    List<ObjectId> withUnknown = new ArrayList<>(ids);
+    withUnknown.add(id(-7));
+    List<ObjectLocation> one = new ArrayList<>();
+    withUnknown.forEach(id -> one.add(index.lookup(id)));
+    assertThat(index.lookupEach(withUnknown)).containsExactlyElementsOf(one).endsWith((ObjectLocation) null);
   }
 
   @Test
