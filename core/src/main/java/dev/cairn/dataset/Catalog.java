@@ -220,6 +220,21 @@ public final class Catalog {
     }
   }
 
+  /**
+   * The version strings of a project and name reserved for {@code id}: normally one, the string of
+   * its record (a version renumbered by set-version holds its new string, not the one it was
+   * closed with).
+   */
+  List<String> reservationsHeldBy(String project, String name, String id) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String version : reservedNames(project, name)) {
+      if (id.equals(reservationHolder(project, name, version))) {
+        out.add(version);
+      }
+    }
+    return out;
+  }
+
   /** Whether a version string is reserved for a project and name. */
   boolean isReserved(String project, String name, String version) {
     return !version.startsWith(".") && Files.exists(versionDir(project, name).resolve(version));

@@ -30,7 +30,8 @@ public final class RecordRecovery {
 
   /**
    * Whether the record of the version object's version is missing or unreadable and was not
-   * deleted on purpose: neither marked deleted, nor its version string now another version's.
+   * deleted on purpose: neither marked deleted, nor its version string now another version's
+   * (unless the version holds another string, which set-version gave it).
    * {@link #recover} writes such records again; {@code fsck} reports them.
    */
   public static boolean isLost(DatasetRepository repo, Version v) throws IOException {
@@ -45,7 +46,7 @@ public final class RecordRecovery {
       // lost, unless its version string went to another version (the record went with a delete)
     }
     String holder = holder(repo, v);
-    return holder == null || holder.equals(id);
+    return holder == null || holder.equals(id) || reservedVersion(repo, v) != null;
   }
 
   /**
@@ -68,14 +69,37 @@ public final class RecordRecovery {
    * released the reservation too).
    */
   public static boolean stillReserved(DatasetRepository repo, Version v) throws IOException {
-    String id = datasetId(v);
-    return id != null && id.equals(holder(repo, v));
+    return datasetId(v) != null && reservedVersion(repo, v) != null;
   }
 
   private static String holder(DatasetRepository repo, Version v) throws IOException {
+    return repo.catalog().reservationHolder(project(v), name(v), closedAs(v));
+  }
+
+  /**
+   * The version string reserved for the version: the one it was closed with, or the one
+   * set-version gave it since (the version object keeps the first); null if it holds none.
+   */
+  private static String reservedVersion(DatasetRepository repo, Version v) throws IOException {
     String id = datasetId(v);
-    return repo.catalog().reservationHolder(v.properties().getOrDefault("dataset.project", ""),
-        v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)), v.properties().getOrDefault("dataset.version", "0.0.0"));
+    if (id.equals(holder(repo, v))) {
+      return closedAs(v);
+    }
+    List<String> held = repo.catalog().reservationsHeldBy(project(v), name(v), id);
+    return held.size() == 1 ? held.get(0) : null;
+  }
+
+  private static String project(Version v) {
+    return v.properties().getOrDefault("dataset.project", "");
+  }
+
+  private static String name(Version v) {
+    return v.properties().getOrDefault("dataset.name", "recovered-" + datasetId(v).substring(0, 8));
+  }
+
+  /** The version string the version object keeps: the one it was closed with. */
+  private static String closedAs(Version v) {
+    return v.properties().getOrDefault("dataset.version", "0.0.0");
   }
 
   /**
@@ -123,11 +147,12 @@ public final class RecordRecovery {
       // keep what else can be recovered
     }
     List<LogEntry> log = log(v);
+    String reserved = reservedVersion(repo, v);
     DatasetRecord r = new DatasetRecord.Builder()
         .id(id)
-        .project(v.properties().getOrDefault("dataset.project", ""))
-        .name(v.properties().getOrDefault("dataset.name", "recovered-" + id.substring(0, 8)))
-        .version(v.properties().getOrDefault("dataset.version", "0.0.0"))
+        .project(project(v))
+        .name(name(v))
+        .version(reserved != null ? reserved : closedAs(v))
         .state(DatasetState.FINAL)
         .parents(parents)
         .tags(strings(v.property("dataset.tags")))

@@ -215,6 +215,29 @@ class FsckTest {
   }
 
   @Test
+  void aLostRecordOfARenumberedVersionComesBackWithItsNewVersionString() throws IOException {
+    Path dir = tmp.resolve("r");
+    Dataset v1;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      v1.setVersion("2.0.0");
+      // The string it was closed with is free again, and another version takes it.
+      Dataset other = Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("1.0.0").build());
+      other.syncFolder(folder(tmp.resolve("t"), 2, 2, 5000));
+      other.close();
+    }
+    Files.delete(dir.resolve("refs/datasets/" + v1.id() + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      assertThat(new Fsck(repo, Progress.NONE).check().errors())
+          .anySatisfy(p -> assertThat(p.message()).contains("record missing").contains("fsck --repair recovers it"));
+      assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.contains("recovered the record of version " + v1.id()));
+      assertThat(repo.catalog().read(v1.id()).version()).isEqualTo("2.0.0");
+      assertThat(repo.get("gc", "d", "2.0.0").id()).isEqualTo(v1.id());
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void aVersionDeletedOnPurposeStaysDeletedThroughRepair() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
