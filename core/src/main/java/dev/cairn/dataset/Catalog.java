@@ -6,6 +6,7 @@ import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -434,9 +435,15 @@ public final class Catalog {
     }
   }
 
-  /** Whether a lock holder line ({@code <pid>@<host> <token>}) names a process that died on this host. */
+  /**
+   * Whether a lock holder line ({@code <pid>@<host> <token> <identity>}) names a process that died
+   * on this host: the same host name and process table, and no process of that pid and start time
+   * ({@link ProcessIdentity}; a line of an older release, without the identity, is judged by its
+   * pid alone).
+   */
   public static boolean isStale(String holder) {
-    String who = holder.split(" ")[0];
+    String[] words = holder.split(" ");
+    String who = words[0];
     int at = who.indexOf('@');
     if (at < 0 || !who.substring(at + 1).equals(hostName())) {
       // Empty (a writer died between create and write) or another host's lock.
@@ -444,7 +451,7 @@ public final class Catalog {
     }
     try {
       long pid = Long.parseLong(who.substring(0, at));
-      return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+      return ProcessIdentity.of(pid, words.length > 2 ? words[2] : null) == ProcessIdentity.Verdict.GONE;
     } catch (NumberFormatException e) {
       return true;
     }
@@ -470,9 +477,9 @@ public final class Catalog {
     Files.deleteIfExists(moved);
   }
 
-  /** {@code <pid>@<host> <token>}: this process, as a lock's holder names it; see {@link #isStale}. */
+  /** {@code <pid>@<host> <token> <identity>}: this process, as a lock's holder names it; see {@link #isStale}. */
   public static String processToken() {
-    return processName() + " " + newId();
+    return processName() + " " + newId() + " " + ProcessIdentity.current();
   }
 
   /** {@code <pid>@<host>}: this process, the first word of its tokens. */

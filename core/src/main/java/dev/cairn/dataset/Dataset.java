@@ -694,7 +694,7 @@ public final class Dataset {
   }
 
   private static List<String> checkedTags(List<String> tags) throws InvalidInputException {
-    java.util.Objects.requireNonNull(tags, "tags must not be null: give a list of tags");
+    java.util.Objects.requireNonNull(tags, "tags must not be null: give an empty list for none");
     for (String t : tags) {
       if (t == null) {
         throw new InvalidInputException("Cannot use a null tag");

@@ -1,6 +1,7 @@
 package dev.cairn.transport;
 
 import dev.cairn.errors.CairnException;
+import dev.cairn.internal.proc.ProcessIdentity;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import java.io.IOException;
@@ -124,7 +125,8 @@ final class RemoteLocks {
 
   private static Held create(RemoteStorage storage, String kind) throws IOException {
     String name = PREFIX + kind + UUID.randomUUID();
-    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.Catalog.hostName() + "\n";
+    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.Catalog.hostName()
+        + " " + ProcessIdentity.current() + "\n";
     if (!storage.createIfAbsent(name, body.getBytes(StandardCharsets.US_ASCII))) {
       throw new IOException("Cannot take lock " + name + " on " + storage.uri() + ": name taken");
     }
@@ -156,9 +158,9 @@ final class RemoteLocks {
   }
 
   /**
-   * Where the lock's process ran, as far as this host can tell. A lock is never broken on that
-   * evidence (another container may share the host name but not the process table); the user,
-   * told that its process is gone, may delete it.
+   * Where the lock's process ran, as far as this host can tell: with the same host name, process
+   * table and boot ({@link ProcessIdentity}), whether it still runs. A lock is never broken on that
+   * evidence; the user, told that its process is gone, may delete it.
    */
   private static String holder(String[] body) {
     if (body.length < 3) {
@@ -167,9 +169,12 @@ final class RemoteLocks {
     if (!body[2].equals(dev.cairn.dataset.Catalog.hostName())) {
       return " on " + body[2];
     }
-    boolean alive = ProcessHandle.of(Long.parseLong(body[1])).map(ProcessHandle::isAlive).orElse(false);
-    return alive ? " on this host" : " on this host, " + NO_LONGER_RUNS + " (delete the lock if no other machine shares this"
-        + " host name)";
+    String identity = body.length > 3 ? body[3] : null;
+    return switch (ProcessIdentity.of(Long.parseLong(body[1]), identity)) {
+      case RUNS -> " on this host";
+      case ELSEWHERE -> " on " + body[2] + " (another machine or container of this host name)";
+      case GONE -> " on this host, " + NO_LONGER_RUNS + (identity == null ? " (delete the lock if no other machine shares this host name)" : "");
+    };
   }
 
   private static void sleep(long millis) throws IOException {
