@@ -236,6 +236,46 @@ public final class Catalog {
     return out;
   }
 
+  /** A version string's reservation: its file, and the id that holds it. */
+  public record Reservation(Path file, String holder) {}
+
+  /**
+   * Reservations held by an id that has no record and was not deleted on purpose: the version
+   * string of a draft whose record was lost (a closed version's lost record is recovered from its
+   * version object instead), or of a create that is writing its record right now.
+   */
+  public List<Reservation> orphanReservations() throws IOException {
+    List<Reservation> out = new ArrayList<>();
+    if (!Files.isDirectory(versions)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(versions, 2)) {
+      for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        String holder;
+        try {
+          holder = Files.readString(f, StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException released) {
+          continue;
+        }
+        if (isFullId(holder) && !exists(holder) && !wasDeleted(holder)) {
+          out.add(new Reservation(f, holder));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Releases {@code r} unless its holder changed or its record appeared meanwhile. */
+  public void release(Reservation r) throws IOException {
+    try {
+      if (Files.readString(r.file(), StandardCharsets.US_ASCII).trim().equals(r.holder()) && !exists(r.holder())) {
+        Files.delete(r.file());
+      }
+    } catch (NoSuchFileException gone) {
+      // released already
+    }
+  }
+
   /** Whether a version string is reserved for a project and name. */
   boolean isReserved(String project, String name, String version) {
     return !version.startsWith(".") && Files.exists(versionDir(project, name).resolve(version));

@@ -42,7 +42,7 @@ public record CreateOptions(
     if (tags != null && tags.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("tags must not contain null: give tag names");
     }
-    tags = List.copyOf(tags == null ? List.of() : tags);
+    tags = List.copyOf(new java.util.LinkedHashSet<>(tags == null ? List.<String>of() : tags)); // each once, in order
     description = description == null ? "" : description;
     metadata = withoutNullValues(metadata);
   }

@@ -90,22 +90,17 @@ public final class Dataset {
   }
 
   /**
-   * The version with this id or prefix, fetched from {@code storage} if it is not here (clearml's
-   * {@code Dataset.get} against its server). Only its record and manifest are fetched; its files
-   * come with {@link #getLocalCopy}, which fetches what is missing from the version's remote.
+   * The version with this id or prefix, from {@code storage} if it is not here, or only its record
+   * is (an ancestor of a version fetched): clearml's {@code Dataset.get} against its server. What
+   * is fetched is the version's record and its ancestors', its version object and its manifest
+   * (and its parents' merged manifest, for its change-set); its files come with
+   * {@link #getLocalCopy}, which fetches what is missing from the version's remote.
    *
    * @param storage the remote to look in, or null for this repository only
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
     java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
-    try {
-      return repo.get(idOrPrefix);
-    } catch (dev.cairn.errors.DatasetNotFoundException notHere) {
-      if (storage == null) {
-        throw notHere;
-      }
-      return repo.fetch(idOrPrefix, Selection.NONE, storage, null, Progress.NONE);
-    }
+    return storage == null ? repo.get(idOrPrefix) : repo.fetch(idOrPrefix, Selection.NONE, storage, null, Progress.NONE);
   }
 
   /**
@@ -221,7 +216,8 @@ public final class Dataset {
     }
     if (found.isEmpty() && !globs.isEmpty()) {
       throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches --wildcard "
-          + String.join(" ", o.wildcards().stream().map(w -> "'" + w + "'").toList()) + "; nothing was added");
+          + String.join(" ", o.wildcards().stream().map(w -> "'" + dev.cairn.manifest.DatasetPaths.printable(w) + "'").toList())
+          + "; nothing was added");
     }
     requireOneFilePerPath(found);
     return modify("add", describe(o), progress, (m, ins, ed) -> {
@@ -231,7 +227,7 @@ public final class Dataset {
   }
 
   private static String sourcesText(List<Path> sources) {
-    return sources.size() == 1 ? sources.get(0).toString() : sources.size() + " sources";
+    return sources.size() == 1 ? dev.cairn.manifest.DatasetPaths.printable(sources.get(0).toString()) : sources.size() + " sources";
   }
 
   /**
@@ -667,12 +663,7 @@ public final class Dataset {
 
   /** Adds tags (clearml's {@code add_tags}); those the version carries already stay where they are. */
   public void addTags(List<String> tags) throws IOException {
-    List<String> added = checkedTags(tags);
-    update("tags", prefixed("+", added), r -> {
-      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.tags());
-      all.addAll(added);
-      return r.toBuilder().tags(List.copyOf(all));
-    });
+    editTags(tags, List.of());
   }
 
   /**
@@ -681,15 +672,36 @@ public final class Dataset {
    * @throws InvalidInputException if the version does not carry one of them; nothing is removed then
    */
   public void removeTags(List<String> tags) throws IOException {
-    List<String> removed = checkedTags(tags);
-    update("tags", prefixed("-", removed), r -> {
+    editTags(List.of(), tags);
+  }
+
+  /**
+   * Adds and removes tags in one change of the record: all of it or, on an error, none.
+   *
+   * @throws InvalidInputException if a tag is refused (as by {@link #setTags}), is both added and
+   *     removed, or is removed but not carried
+   */
+  public void editTags(List<String> add, List<String> remove) throws IOException {
+    List<String> added = checkedTags(add);
+    List<String> removed = checkedTags(remove);
+    for (String t : added) {
+      if (removed.contains(t)) {
+        throw new InvalidInputException("Cannot both add and remove tag '" + t + "'");
+      }
+    }
+    List<String> args = new ArrayList<>(prefixed("+", added));
+    args.addAll(prefixed("-", removed));
+    update("tags", args, r -> {
       for (String t : removed) {
         if (!r.tags().contains(t)) {
           throw new InvalidInputException("Cannot remove tag '" + t + "': version " + id + " does not carry it ("
               + (r.tags().isEmpty() ? "it has no tags" : "its tags: " + String.join(", ", r.tags())) + ")");
         }
       }
-      return r.toBuilder().tags(r.tags().stream().filter(t -> !removed.contains(t)).toList());
+      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.tags());
+      all.removeAll(removed);
+      all.addAll(added);
+      return r.toBuilder().tags(List.copyOf(all));
     });
   }
 
@@ -701,7 +713,7 @@ public final class Dataset {
       }
       VersionLifecycle.checkName("tag", t, false);
     }
-    return List.copyOf(tags);
+    return List.copyOf(new java.util.LinkedHashSet<>(tags)); // each once, in order
   }
 
   private static List<String> prefixed(String sign, List<String> tags) {
@@ -803,9 +815,9 @@ public final class Dataset {
   }
 
   /**
-   * The cached, read-only folder of the selected files. Data of a version with a remote that is not
-   * here (it was fetched in part, or only its record) is fetched from that remote first; data here
-   * is never fetched again.
+   * The cached, read-only folder of the selected files. Data of a version with a remote (its own,
+   * or an ancestor's: {@link DatasetRepository#contentStorage}) that is not here (it was fetched in
+   * part, or only its record) is fetched from that remote first; data here is never fetched again.
    */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
     DatasetRecord r = record();
@@ -817,11 +829,7 @@ public final class Dataset {
     try {
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     } catch (dev.cairn.errors.MissingObjectException notFetched) {
-      if (r.storage() == null) {
-        throw notFetched;
-      }
-      // Fetched in part (or only its record): what is missing comes from the version's remote.
-      repo.fetch(id, selection, r.storage(), null, progress);
+      fetchFor(r, selection, progress, notFetched);
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     }
     if (!repo.catalog().exists(id)) {
@@ -842,10 +850,48 @@ public final class Dataset {
     java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
     java.util.Objects.requireNonNull(progress, "progress must not be null: use Progress.NONE");
     DatasetRecord r = record();
-    if (r.storage() != null) {
-      repo.fetch(id, selection, r.storage(), null, progress); // nothing, unless it was fetched in part
+    if (repo.contentStorage(r) != null) {
+      LocalCopies.requireUsableTarget(repo, target, overwrite); // before a fetch that may be long
+      fetchWhatIsMissing(r, selection, progress);
     }
     return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
+  }
+
+  /** Fetches from the version's remote what the selection needs and this repository lacks, if anything. */
+  private void fetchWhatIsMissing(DatasetRecord r, Selection selection, Progress progress) throws IOException {
+    dev.cairn.errors.MissingObjectException missing;
+    try (dev.cairn.store.ObjectReader reader = repo.repository().objects().newReader()) {
+      dev.cairn.manifest.FileEntry gap = StoredContent.firstMissing(reader, r.root(), selection);
+      if (gap == null) {
+        return;
+      }
+      missing = new dev.cairn.errors.MissingObjectException(gap.content(),
+          "the content of '" + dev.cairn.manifest.DatasetPaths.printable(gap.path()) + "'");
+    } catch (dev.cairn.errors.MissingObjectException node) {
+      missing = node;
+    }
+    fetchFor(r, selection, progress, missing);
+  }
+
+  /**
+   * Fetches the selection from the version's remote, having found {@code missing} not here (a
+   * version fetched in part, or only its record). Without a remote, or when the fetch fails,
+   * {@code missing} is thrown, saying what the fetch met.
+   */
+  private void fetchFor(DatasetRecord r, Selection selection, Progress progress, dev.cairn.errors.MissingObjectException missing)
+      throws IOException {
+    String from = repo.contentStorage(r);
+    if (from == null) {
+      throw missing;
+    }
+    try {
+      repo.fetch(id, selection, from, null, progress);
+    } catch (IOException | RuntimeException failed) {
+      dev.cairn.errors.MissingObjectException e = new dev.cairn.errors.MissingObjectException(missing,
+          "fetching it from " + from + " failed: " + failed.getMessage());
+      e.addSuppressed(failed);
+      throw e;
+    }
   }
 
   /** Writes an independent, writable copy of part {@code part} of {@code numParts} into {@code target}. */
@@ -1059,7 +1105,8 @@ public final class Dataset {
 
   /**
    * Streams the version into an archive, written next to {@code output} and renamed to it when
-   * complete; the format follows the file name's extension.
+   * complete; the format follows the file name's extension. Data not here is fetched from the
+   * version's remote, as by {@link #getLocalCopy(Selection, Progress)}.
    *
    * @param overwrite whether an existing file at {@code output} is replaced
    * @throws InvalidInputException if {@code output} exists and {@code overwrite} is false, or
@@ -1068,7 +1115,14 @@ public final class Dataset {
   public void export(Path output, boolean overwrite, Progress progress) throws IOException {
     java.util.Objects.requireNonNull(output, "output must not be null: give the archive's path");
     DatasetRecord r = record();
-    ArchiveIo.write(repo, r.root(), output, overwrite, r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis(), progress);
+    long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
+    try {
+      ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);
+    } catch (dev.cairn.errors.MissingObjectException notFetched) {
+      // Fetched in part: what is missing comes from the version's remote (the partial archive is gone).
+      fetchFor(r, Selection.ALL, progress, notFetched);
+      ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);
+    }
   }
 
   @Override

@@ -78,8 +78,9 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * The object store underneath.
    *
-   * @throws IllegalStateException once this is closed, as every accessor here (and so every
-   *     method of a {@link Dataset} of this repository) does
+   * @throws IllegalStateException once this is closed, as the catalog's, the caches' and the run
+   *     records' accessors do (and so every method of a {@link Dataset} of this repository that
+   *     reads its record)
    */
   public Repository repository() {
     return requireOpen(repo);
@@ -311,6 +312,33 @@ public final class DatasetRepository implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces the record {@code ours} by {@code theirs}, a copy from a remote whose log extends it
+   * (the version renamed, tagged or published elsewhere since): unless the local record changed
+   * meanwhile. A new name or project takes its version string there, as a rename does.
+   */
+  public void fastForward(DatasetRecord ours, DatasetRecord theirs) throws IOException {
+    try (Catalog.Lock lock = catalog().lock(ours.id())) {
+      DatasetRecord now = catalog().read(ours.id());
+      if (!now.log().equals(ours.log())) {
+        return;
+      }
+      boolean moved = !now.project().equals(theirs.project()) || !now.name().equals(theirs.name())
+          || !now.version().equals(theirs.version());
+      if (moved) {
+        try {
+          catalog().reserveVersion(theirs.project(), theirs.name(), theirs.version(), theirs.id());
+        } catch (IllegalArgumentException taken) {
+          // a local version holds that string; the remote's keeps it all the same, as a fetch does
+        }
+      }
+      catalog().write(theirs);
+      if (moved) {
+        catalog().releaseVersion(now.project(), now.name(), now.version(), now.id());
+      }
+    }
+  }
+
   // ---- remotes ---------------------------------------------------------------------------------
 
   /** Config key of the default remote (also {@code $CAIRN_STORAGE}). */
@@ -383,11 +411,61 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (DatasetNotFoundException e) {
       id = f.resolve(idOrPrefix);
     }
+    if (catalog().exists(id)) {
+      DatasetRecord ours = catalog().read(id);
+      if (ours.isDraft() || ours.storage() == null) {
+        // Made here, on top of a version fetched in part: not on the remote itself, but the data
+        // of the files it shares with that version is.
+        f.fetchContent(ours.root(), selection);
+        return new Dataset(this, id);
+      }
+    }
     DatasetRecord r = f.fetch(id, selection);
     if (!catalog().exists(id)) {
       importRecord(r);
+    } else {
+      // Renamed, tagged or published elsewhere since this copy was taken: this one catches up.
+      DatasetRecord ours = catalog().read(id);
+      if (!ours.isDraft() && isBehind(ours.log(), r.log())) {
+        fastForward(ours, r);
+      }
     }
     return new Dataset(this, id);
+  }
+
+  /**
+   * Where the data of {@code r} that is not here can be fetched from: its own remote once it is
+   * closed, else its nearest ancestor's (a version made here on top of one fetched in part shares
+   * that one's files and their data's remote), else null: whatever is missing is lost.
+   */
+  public String contentStorage(DatasetRecord r) throws IOException {
+    if (!r.isDraft() && r.storage() != null) {
+      return r.storage();
+    }
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(r.parents());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    while (!queue.isEmpty()) {
+      String p = queue.poll();
+      if (!seen.add(p) || !catalog().exists(p)) {
+        continue;
+      }
+      DatasetRecord pr;
+      try {
+        pr = catalog().read(p);
+      } catch (dev.cairn.errors.CorruptObjectException unreadable) {
+        continue;
+      }
+      if (pr.storage() != null) {
+        return pr.storage();
+      }
+      queue.addAll(pr.parents());
+    }
+    return null;
+  }
+
+  /** Whether {@code theirs} extends {@code ours}: the same entries, and more after them. */
+  private static boolean isBehind(List<LogEntry> ours, List<LogEntry> theirs) {
+    return theirs.size() > ours.size() && theirs.subList(0, ours.size()).equals(ours);
   }
 
   /** The local version if it and the selected data are all here, else null. */

@@ -22,27 +22,39 @@ final class LocalCopies {
       Progress progress) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     removeDeadCopies(target);
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
-      }
-      boolean empty;
+    if (!requireUsableTarget(repo, target, overwrite)) {
       try (Stream<Path> s = Files.list(target)) {
-        empty = s.findAny().isEmpty();
-      }
-      if (!empty) {
-        if (!overwrite) {
-          throw new InvalidInputException("Cannot copy into " + target + ": the folder is not empty (use --overwrite to replace its contents)");
-        }
-        try (Stream<Path> s = Files.list(target)) {
-          for (Path p : s.toList()) {
-            LocalCache.deleteTree(p);
-          }
+        for (Path p : s.toList()) {
+          LocalCache.deleteTree(p);
         }
       }
     }
     writeWhole(repo, root, selection, target, progress);
     return target;
+  }
+
+  /**
+   * Refuses a target inside the repository, one that is not a folder, and a folder that holds
+   * files unless {@code overwrite}; changes nothing.
+   *
+   * @return whether the target is empty or absent
+   */
+  static boolean requireUsableTarget(DatasetRepository repo, Path target, boolean overwrite) throws IOException {
+    requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      return true;
+    }
+    if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
+    }
+    boolean empty;
+    try (Stream<Path> s = Files.list(target)) {
+      empty = s.findAny().isEmpty();
+    }
+    if (!empty && !overwrite) {
+      throw new InvalidInputException("Cannot copy into " + target + ": the folder is not empty (use --overwrite to replace its contents)");
+    }
+    return empty;
   }
 
   /**

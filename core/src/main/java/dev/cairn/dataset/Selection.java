@@ -105,18 +105,25 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   /**
    * Visits the entries of {@code m} in this selection, in path order, holding one manifest node
    * at a time, until the visitor returns false.
+   *
+   * @throws dev.cairn.errors.MissingObjectException if a node of the manifest is not stored (the
+   *     manifest's iterator reports it unchecked; it is given back as it was thrown)
    */
   public void forEach(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws java.io.IOException {
     long totalBytes = m.totalBytes();
     long count = m.entryCount();
     long before = 0;
     long index = 0;
-    for (FileEntry e : m) {
-      if (inPart(before, e.size(), totalBytes, index, count) && matches(e) && !visitor.visit(e)) {
-        return;
+    try {
+      for (FileEntry e : m) {
+        if (inPart(before, e.size(), totalBytes, index, count) && matches(e) && !visitor.visit(e)) {
+          return;
+        }
+        before += e.size();
+        index++;
       }
-      before += e.size();
-      index++;
+    } catch (java.io.UncheckedIOException nodeUnreadable) {
+      throw nodeUnreadable.getCause();
     }
   }
 

@@ -41,13 +41,22 @@ public final class StoredContent {
    * @throws dev.cairn.errors.MissingObjectException if a node of the manifest is not stored
    */
   public static FileEntry firstMissing(ObjectReader reader, ObjectId root, Selection selection) throws IOException {
+    return firstMissing(reader, root, selection, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #firstMissing(ObjectReader, ObjectId, Selection)}, looking at the first {@code limit}
+   * selected files only: null also when those are all stored and later ones are not.
+   */
+  public static FileEntry firstMissing(ObjectReader reader, ObjectId root, Selection selection, long limit) throws IOException {
     FileEntry[] missing = {null};
+    long[] looked = {0};
     selection.forEach(new Manifest(new NodeLoader(reader), root), e -> {
       if (!of(reader, e)) {
         missing[0] = e;
         return false;
       }
-      return true;
+      return ++looked[0] < limit;
     });
     return missing[0];
   }

@@ -31,8 +31,8 @@ final class Verifier {
 
   /**
    * Reads every node, file object and chunk of the version, checking hashes and digests. For a
-   * version with a remote ({@code storage} not null), a file whose objects are absent was not
-   * fetched; without one, it is damage.
+   * version whose data has a remote ({@link DatasetRepository#contentStorage}: its own, or an
+   * ancestor's), a file whose objects are absent was not fetched; without one, it is damage.
    */
   static List<VerifyProblem> verifyStored(DatasetRepository repo, DatasetRecord r) throws IOException {
     return walk(repo, r, (reader, links, e, problems) -> {
@@ -58,7 +58,7 @@ final class Verifier {
    */
   static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, DatasetRecord r) throws IOException {
     ObjectDatabase db = repo.repository().objects();
-    String storage = r.storage();
+    String storage = repo.contentStorage(r);
     return walk(repo, r, (reader, links, e, problems) -> {
       if (e.kind() == EntryKind.LINK) {
         checkLinkSize(links, e, problems);
@@ -84,7 +84,7 @@ final class Verifier {
    */
   private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, EntryCheck check) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
-    String storage = r.storage();
+    String storage = repo.contentStorage(r);
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       checkVersionObject(reader, r, problems);
@@ -99,10 +99,10 @@ final class Verifier {
           }
         }
       } catch (UncheckedIOException ex) {
-        problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getCause().getMessage()));
+        problems.add(manifestProblem(ex.getCause(), storage));
       }
     } catch (CairnException ex) {
-      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + ex.getMessage()));
+      problems.add(manifestProblem(ex, storage));
     }
     return problems;
   }
@@ -124,10 +124,17 @@ final class Verifier {
             + ", the record " + r.root().abbreviate(16)));
       }
     } catch (dev.cairn.errors.MissingObjectException e) {
-      problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + " is missing"));
+      // Known from its remote only (the ancestor of a version fetched): not damage.
+      problems.add(missing("", r.storage(), what + " is missing")); // on its remote, if it has one
     } catch (CairnException e) {
       problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + ": " + e.getMessage()));
     }
+  }
+
+  /** A manifest that cannot be read: not fetched when its node is missing and the version has a remote, else damage. */
+  private static VerifyProblem manifestProblem(IOException e, String storage) {
+    return e instanceof dev.cairn.errors.MissingObjectException ? missing("", storage, "manifest: " + e.getMessage())
+        : new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + e.getMessage());
   }
 
   /** What is wrong with the sizes of the chunks of {@code e}, or null. */

@@ -41,6 +41,9 @@ final class VersionLifecycle {
     if (what.equals("tag") && value.indexOf(',') >= 0) {
       throw new InvalidInputException("Cannot use tag '" + value + "': tags hold no commas (lists of tags are written with commas)");
     }
+    if (what.equals("tag") && !value.equals(value.strip())) {
+      throw new InvalidInputException("Cannot use tag '" + value + "': " + (value.isBlank() ? "it is only spaces" : "it begins or ends with spaces"));
+    }
   }
 
   static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
@@ -429,7 +432,18 @@ final class VersionLifecycle {
       if (r.isDraft()) {
         throw new DatasetStateException("Cannot squash draft " + r.id() + ": close it first");
       }
+      if (sources.stream().anyMatch(s -> s.id().equals(r.id()))) {
+        throw new InvalidInputException("Cannot squash: version " + r.id() + " is given twice");
+      }
       sources.add(r);
+    }
+    // The squash stands alone, with no parent to fetch from later: a source fetched in part is
+    // fetched whole first.
+    for (DatasetRecord r : sources) {
+      String from = repo.contentStorage(r);
+      if (from != null && !repo.isComplete(r, Selection.ALL)) {
+        repo.fetch(r.id(), Selection.ALL, from, null, Progress.NONE);
+      }
     }
     String proj = project != null ? project : sources.get(sources.size() - 1).project();
     Dataset ds = create(repo, CreateOptions.of(proj, name).description("squash of " + String.join(", ", sources.stream().map(DatasetRecord::id).toList())).build());

@@ -15,6 +15,12 @@ public class MissingObjectException extends CairnException {
     this(id, "object");
   }
 
+  /** {@code missing}'s object, with what was tried to get it ("...; fetching it from X failed: ..."). */
+  public MissingObjectException(MissingObjectException missing, String tried) {
+    super(missing.getMessage() + "; " + tried, missing);
+    this.id = missing.id;
+  }
+
   /** The id that was asked for. */
   public ObjectId objectId() {
     return id;

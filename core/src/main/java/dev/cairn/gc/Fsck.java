@@ -1,5 +1,6 @@
 package dev.cairn.gc;
 
+import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
@@ -62,9 +63,11 @@ public final class Fsck {
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       Reachability reach = new Reachability(reader, scan);
       for (DatasetRecord r : records) {
-        reach.checkVersion(r, problems);
+        reach.checkVersion(r, repo.contentStorage(r) != null, problems);
       }
+      reach.report(problems);
       checkLostRecords(scan, reader, problems);
+      checkOrphanReservations(closedVersions(scan, reader), problems);
     }
     checkLeftovers(problems);
     for (dev.cairn.dataset.CacheCheck.Damage d : new dev.cairn.dataset.CacheCheck(repo, progress).run()) {
@@ -141,6 +144,32 @@ public final class Fsck {
     }
   }
 
+  /** The ids of the versions whose version objects the packs hold. */
+  static Set<String> closedVersions(PackScan scan, ScanReader reader) throws IOException {
+    Set<String> ids = new HashSet<>();
+    for (Version v : scan.versions(reader).values()) {
+      String id = RecordRecovery.datasetId(v);
+      if (id != null) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Version strings reserved for an id with no record and no version object: a draft's lost
+   * record (or a create writing its record right now). Nothing can bring the draft back; the
+   * string stays taken until the repair releases it.
+   */
+  private void checkOrphanReservations(Set<String> closed, List<Problem> problems) throws IOException {
+    for (Catalog.Reservation r : repo.catalog().orphanReservations()) {
+      if (!closed.contains(r.holder())) {
+        problems.add(Problem.warning(r.holder(), r.file().toString(), "version string " + r.file().getFileName()
+            + " reserved for a version with no record and no version object (a draft whose record was lost); fsck --repair releases it"));
+      }
+    }
+  }
+
   private List<DatasetRecord> checkRecords(List<Problem> problems) throws IOException {
     Path dir = repo.repository().directory().resolve("refs").resolve("datasets");
     List<DatasetRecord> out = new ArrayList<>();
@@ -195,18 +224,37 @@ public final class Fsck {
     }
   }
 
-  /** Walks versions down to every chunk, each shared subtree once. */
+  /**
+   * Walks versions down to every chunk, each shared subtree once: what is wrong below a node is
+   * kept with the node, so that every version reaching a damaged or missing object is named.
+   */
   static final class Reachability {
+    /** A problem below a node, without the versions that reach it. */
+    private record Finding(String what, String message) {}
+
+    /** What a file object found: its chunks that are not intact, or why it could not be read. */
+    private record FileCheck(List<ObjectId> notIntact, String unreadable) {}
+
     private final ScanReader reader;
     private final PackScan scan;
-    private final Set<ObjectId> checked = new HashSet<>();
+    /** Findings below each node walked, for versions whose data has no remote, and for those whose has. */
+    private final Map<ObjectId, List<Finding>> whole = new HashMap<>();
+    private final Map<ObjectId, List<Finding>> partial = new HashMap<>();
+    private final Map<ObjectId, FileCheck> files = new HashMap<>();
+    /** Every finding, with the versions that reach it, in the order found. */
+    private final Map<Finding, Set<String>> found = new java.util.LinkedHashMap<>();
 
     Reachability(ScanReader reader, PackScan scan) {
       this.reader = reader;
       this.scan = scan;
     }
 
-    void checkVersion(DatasetRecord r, List<Problem> problems) {
+    /**
+     * Checks what version {@code r} reaches; with {@code partial}, its data has a remote (its own,
+     * or an ancestor's: a version made here on top of one fetched in part), and what is missing
+     * here was not fetched. Problems of its data are given by {@link #report}.
+     */
+    void checkVersion(DatasetRecord r, boolean partial, List<Problem> problems) {
       String version = r.id();
       if (!r.isDraft() && r.storage() != null && r.versionObject() != null && !stored(r.versionObject())) {
         // Known from its remote only (an ancestor of a version fetched; its manifest may be here
@@ -223,14 +271,32 @@ public final class Fsck {
           problems.add(Problem.error(r.versionObject().hex(), "version " + version, "version object: " + e.getMessage()));
         }
       }
-      // A version that is on a remote may hold here only the files a get selected (a part, a
-      // filter): its missing data is not damage. Damaged data still is.
-      boolean partial = !r.isDraft() && r.storage() != null;
-      tree(r.root(), version, partial, problems);
+      // A version whose data is on a remote may hold here only the files a get selected (a part,
+      // a filter): its missing data is not damage. Damaged data still is.
+      reached(tree(r.root(), partial), version);
       // A closed version's base is derived from its parents; a version fetched from a remote
       // comes without it.
       if (r.isDraft() || stored(r.base())) {
-        tree(r.base(), version, partial, problems);
+        reached(tree(r.base(), partial), version);
+      }
+    }
+
+    /** Adds one problem per finding, naming every version that reaches it. */
+    void report(List<Problem> problems) {
+      found.forEach((f, versions) -> problems.add(Problem.error(f.what(), where(versions), f.message())));
+    }
+
+    private static String where(Set<String> versions) {
+      if (versions.size() == 1) {
+        return "version " + versions.iterator().next();
+      }
+      List<String> first = versions.stream().limit(5).toList();
+      return "versions " + String.join(", ", first) + (versions.size() > 5 ? " and " + (versions.size() - 5) + " more" : "");
+    }
+
+    private void reached(List<Finding> findings, String version) {
+      for (Finding f : findings) {
+        found.computeIfAbsent(f, k -> new java.util.LinkedHashSet<>()).add(version);
       }
     }
 
@@ -238,46 +304,71 @@ public final class Fsck {
       return scan.intact.containsKey(id) || scan.damaged.contains(id);
     }
 
-    private void tree(ObjectId node, String version, boolean partial, List<Problem> problems) {
-      if (!checked.add(node)) {
-        return;
+    private List<Finding> tree(ObjectId node, boolean partialData) {
+      Map<ObjectId, List<Finding>> memo = partialData ? partial : whole;
+      List<Finding> known = memo.get(node);
+      if (known != null) {
+        return known;
       }
+      List<Finding> out = new ArrayList<>();
       TreeNode n;
       try {
         n = TreeFormat.decode(reader.open(node).bytes(), node);
       } catch (IOException e) {
-        problems.add(Problem.error(node.hex(), "version " + version, "manifest node: " + e.getMessage()));
-        return;
+        n = null;
+        out.add(new Finding(node.hex(), "manifest node: " + e.getMessage()));
       }
       if (n instanceof TreeNode.Inner in) {
         for (ChildRef c : in.children()) {
-          tree(c.id(), version, partial, problems);
+          out.addAll(tree(c.id(), partialData));
+        }
+      } else if (n instanceof TreeNode.Leaf leaf) {
+        for (FileEntry e : leaf.entries()) {
+          if (e.kind() == EntryKind.FILE && e.size() > 0) {
+            content(e, partialData, out);
+          }
+        }
+      }
+      List<Finding> result = out.isEmpty() ? List.of() : List.copyOf(out);
+      memo.put(node, result);
+      return result;
+    }
+
+    private void content(FileEntry e, boolean partialData, List<Finding> out) {
+      ObjectId id = e.content();
+      if (partialData && !stored(id)) {
+        return; // not fetched
+      }
+      if (!e.chunked()) {
+        if (!scan.intact.containsKey(id)) {
+          out.add(new Finding(id.hex(), (scan.damaged.contains(id) ? "damaged" : "missing") + " content of " + e.path()));
         }
         return;
       }
-      for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
-        if (e.kind() != EntryKind.FILE || e.size() == 0 || !checked.add(e.content())) {
-          continue;
+      FileCheck check = files.computeIfAbsent(id, this::checkFile);
+      if (check.unreadable() != null) {
+        out.add(new Finding(id.hex(), "file object of " + e.path() + ": " + check.unreadable()));
+        return;
+      }
+      for (ObjectId c : check.notIntact()) {
+        boolean damaged = scan.damaged.contains(c);
+        if (!partialData || damaged) {
+          out.add(new Finding(c.hex(), (damaged ? "damaged" : "missing") + " chunk of " + e.path()));
         }
-        if (partial && !stored(e.content())) {
-          checked.remove(e.content()); // not fetched; a local version naming it is checked again
-          continue;
-        }
-        if (!e.chunked()) {
-          if (!scan.intact.containsKey(e.content())) {
-            problems.add(Problem.error(e.content().hex(), "version " + version, (scan.damaged.contains(e.content()) ? "damaged" : "missing") + " content of " + e.path()));
+      }
+    }
+
+    private FileCheck checkFile(ObjectId id) {
+      try {
+        List<ObjectId> bad = new ArrayList<>();
+        for (ChunkRef c : FileObjectFormat.decode(reader.open(id).bytes(), id).chunks()) {
+          if (!scan.intact.containsKey(c.id())) {
+            bad.add(c.id());
           }
-          continue;
         }
-        try {
-          for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
-            if (!scan.intact.containsKey(c.id()) && (!partial || scan.damaged.contains(c.id()))) {
-              problems.add(Problem.error(c.id().hex(), "version " + version, (scan.damaged.contains(c.id()) ? "damaged" : "missing") + " chunk of " + e.path()));
-            }
-          }
-        } catch (IOException ex) {
-          problems.add(Problem.error(e.content().hex(), "version " + version, "file object of " + e.path() + ": " + ex.getMessage()));
-        }
+        return new FileCheck(bad.isEmpty() ? List.of() : bad, null);
+      } catch (IOException ex) {
+        return new FileCheck(List.of(), ex.getMessage());
       }
     }
   }

@@ -46,6 +46,7 @@ public final class Repair {
       actions.add("rebuilt the index from " + Text.count(scan.packs - scan.damagedPacks.size(), "pack")
           + (skipped.isEmpty() ? "" : " (" + Text.count(skipped.size(), "unreadable pack") + " left out)"));
       recoverRecords(scan, reader, actions);
+      releaseOrphanReservations(Fsck.closedVersions(scan, reader), actions);
     }
     removeStaleLocks(actions);
     dev.cairn.dataset.CacheCheck cache = new dev.cairn.dataset.CacheCheck(repo, progress);
@@ -53,6 +54,19 @@ public final class Repair {
     cache.dropDamaged(damaged);
     damaged.forEach(d -> actions.add("deleted damaged cached copy " + d.path() + " (" + d.what() + ")"));
     return actions;
+  }
+
+  /** How old a reservation without a record must be to be released: a create writes its record at once. */
+  static final long ORPHAN_RESERVATION_AGE_MILLIS = 3_600_000;
+
+  private void releaseOrphanReservations(java.util.Set<String> closed, List<String> actions) throws IOException {
+    long now = System.currentTimeMillis();
+    for (dev.cairn.dataset.Catalog.Reservation r : repo.catalog().orphanReservations()) {
+      if (!closed.contains(r.holder()) && now - Files.getLastModifiedTime(r.file()).toMillis() > ORPHAN_RESERVATION_AGE_MILLIS) {
+        repo.catalog().release(r);
+        actions.add("released version string " + r.file().getFileName() + " reserved for " + r.holder() + ", which has no record");
+      }
+    }
   }
 
   private void salvage(PackScan scan, ScanReader reader, Path packDir, List<String> actions) throws IOException {

@@ -123,11 +123,28 @@ public final class Fetcher {
       }
       frontier = next;
     }
+    fetchContent(r.root(), selection, index);
+    return r;
+  }
+
+  /**
+   * Fetches the data of the selected files of the local manifest {@code root} that this repository
+   * lacks: a version made here on top of one fetched in part shares files whose data is on the
+   * remote its ancestor came from, though the version itself is not there.
+   */
+  public void fetchContent(ObjectId root, Selection selection) throws IOException {
+    remote.checkMarker();
+    fetchContent(root, selection, remote.index());
+  }
+
+  private void fetchContent(ObjectId root, Selection selection, RemoteIndex index) throws IOException {
+    PackObjectDatabase db = repo.repository().packs();
+    Set<ObjectId> wanted = new LinkedHashSet<>();
     // File objects, then chunks, of the selected files: the manifest is read twice rather than
     // held, and what is wanted is fetched every FETCH_BATCH ids, so that a version of a million
     // files does not hold a million entries.
     try (ObjectReader manifestReader = repo.repository().objects().newReader()) {
-      Manifest manifest = new Manifest(new NodeLoader(manifestReader), r.root());
+      Manifest manifest = new Manifest(new NodeLoader(manifestReader), root);
       Set<ObjectId> fileObjects = new LinkedHashSet<>();
       selection.forEach(manifest, e -> {
         if (e.kind() == EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
@@ -153,7 +170,6 @@ public final class Fetcher {
       }
     }
     fetchObjects(wanted, index);
-    return r;
   }
 
   /** Ids gathered before their objects are fetched in one go. */
@@ -168,7 +184,7 @@ public final class Fetcher {
 
   /** Copies the version's record and its ancestors' records into the local catalog. */
   private DatasetRecord fetchRecords(String id) throws IOException {
-    DatasetRecord r = remote.record(id);
+    DatasetRecord r = fetchedRecord(id);
     if (r == null) {
       throw new DatasetNotFoundException("Cannot find dataset version " + id + " on " + remote.storage().uri());
     }
@@ -179,13 +195,23 @@ public final class Fetcher {
       if (!seen.add(p) || repo.catalog().exists(p)) {
         continue;
       }
-      DatasetRecord pr = remote.record(p);
+      DatasetRecord pr = fetchedRecord(p);
       if (pr != null) {
         repo.importRecord(pr);
         queue.addAll(pr.parents());
       }
     }
     return r;
+  }
+
+  /**
+   * The remote's record of {@code id} as this repository keeps it, or null: its storage is the
+   * remote as this repository reached it, which may not be the address the uploader used (another
+   * mount point, another scheme), so that what is missing later is fetched from where it was.
+   */
+  private DatasetRecord fetchedRecord(String id) throws IOException {
+    DatasetRecord r = remote.record(id);
+    return r == null ? null : r.toBuilder().storage(remote.storage().uri().toString()).build();
   }
 
   /** Fetches objects by ranged reads of the blocks that hold them and stores the blocks locally. */

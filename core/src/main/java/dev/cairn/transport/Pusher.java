@@ -115,11 +115,13 @@ public final class Pusher {
       }
     }
     String uri = remote.storage().uri().toString();
+    DatasetRecord theirs = null;
     try {
       Remote.Latest there = remote.latest(id);
-      if (there != null && there.record() != null && !there.record().version().equals(r.version())) {
+      theirs = there == null ? null : there.record(); // null too after a tombstone: a push brings it back
+      if (theirs != null && !theirs.version().equals(r.version())) {
         // Renumbered here (set-version) after it reached the remote under its first string.
-        throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + there.record().version() + " on " + uri
+        throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + theirs.version() + " on " + uri
             + " and " + r.version() + " here; a version keeps the string it was uploaded with");
       }
     } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
@@ -130,6 +132,13 @@ public final class Pusher {
       b.appendLog(uploadEntry);
     }
     DatasetRecord remoteRecord = b.build();
+    // Compared without this upload's own entry, which is no change of the version.
+    RecordHistory history = theirs == null ? RecordHistory.OURS_AHEAD : RecordHistory.of(r.log(), theirs.log());
+    if (history == RecordHistory.DIVERGED) {
+      throw new InvalidInputException("Cannot upload " + id + ": its record was changed here (" + RecordHistory.since(theirs.log(), r.log())
+          + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log()) + ") since the two last agreed;"
+          + " Cairn does not merge records, and publishing this one would undo the remote's changes");
+    }
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
           + " already exists on " + uri + " as another version (another repository reserved that string there first); give this"
@@ -142,7 +151,13 @@ public final class Pusher {
     boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0
         || index.has(r.versionObject());
     uploadObjects(r, index, totals, lookUpEach);
-    remote.appendRecord(remoteRecord);
+    if (history == RecordHistory.THEIRS_AHEAD) {
+      // This repository's copy is older (renamed, tagged or published elsewhere since it was
+      // fetched): publishing it would undo that. It takes the remote's instead.
+      repo.fastForward(r, theirs.toBuilder().storage(uri).build());
+    } else {
+      remote.appendRecord(remoteRecord);
+    }
     totals[0]++;
   }
 

@@ -53,7 +53,7 @@ class DatasetFromRemoteTest {
 
       assertThat(snapshot(ds.getLocalCopy())).isEqualTo(snapshot(src));
       assertThat(ds.verify()).isEmpty();
-      // Here now: the remote is not needed again.
+      // Here now: the remote is not needed again (the cached folder, and a copy read from the objects).
       try (Stream<Path> all = Files.walk(remote)) {
         for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
           Files.delete(f);
@@ -76,6 +76,86 @@ class DatasetFromRemoteTest {
       Dataset highest = Dataset.get(d, "p", "n", null, remote.toString());
       assertThat(highest.id()).isEqualTo(id);
       assertThat(snapshot(highest.getLocalCopy(Selection.part(0, 1), Progress.NONE))).isEqualTo(snapshot(src));
+    }
+  }
+
+  @Test
+  void theRemoteIsReachedWhereThisRepositoryFoundItAndAnAncestorKnownFromItIsNotDamaged() throws IOException {
+    String child;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset c = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
+      Files.writeString(tmp.resolve("more.txt"), "more\n");
+      c.addFiles(AddOptions.of(tmp.resolve("more.txt")));
+      c.close();
+      c.upload(remote.toString(), null, Progress.NONE);
+      child = c.id();
+    }
+    // The remote reached under another address than the uploader's (another mount point).
+    Path moved = Files.move(remote, tmp.resolve("moved"));
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.get(b, child, moved.toString());
+      assertThat(ds.record().storage()).isEqualTo(moved.toUri().toString().replaceAll("/$", ""));
+      Map<String, String> expected = new TreeMap<>(snapshot(src));
+      expected.put("more.txt", dev.cairn.id.HashAlgorithm.SHA256.hash("more\n".getBytes()).hex());
+      assertThat(snapshot(ds.getLocalCopy())).isEqualTo(expected);
+      // The parent came as a record only: what it lacks is not damage.
+      Dataset parent = b.get(id);
+      assertThat(parent.verify()).isNotEmpty().allMatch(p -> p.kind() == VerifyProblem.Kind.NOT_FETCHED);
+      assertThat(parent.verifySizes()).isNotEmpty().allMatch(p -> p.kind() == VerifyProblem.Kind.NOT_FETCHED);
+      // And Dataset.get with the remote fetches its manifest.
+      assertThat(Dataset.get(b, id, moved.toString()).listFiles()).hasSize(3);
+    }
+  }
+
+  @Test
+  void aFetchThatFailsSaysWhatWasMissingAndWhy() throws IOException {
+    try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
+      Dataset part = c.fetch(id, new Selection(0, 1, java.util.List.of(Glob.of("a.txt"))), remote.toString(), null, Progress.NONE);
+      Files.move(remote, tmp.resolve("gone"));
+      assertThatThrownBy(part::getLocalCopy).isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+          .hasMessageContaining("object is missing").hasMessageContaining("; fetching it from " + part.record().storage() + " failed: ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      Files.createDirectories(tmp.resolve("full"));
+      Files.writeString(tmp.resolve("full/x"), "x");
+      assertThatThrownBy(() -> part.getMutableLocalCopy(tmp.resolve("full"), false))
+          .as("the target is checked before any fetch").isInstanceOf(dev.cairn.errors.InvalidInputException.class);
+      assertThatThrownBy(() -> part.getMutableLocalCopy(tmp.resolve("empty"), false))
+          .isInstanceOf(dev.cairn.errors.MissingObjectException.class).hasMessageContaining("the content of '");
+    }
+  }
+
+  @Test
+  void versionsMadeHereOnAVersionFetchedInPartFetchWhatTheyShareWithIt() throws IOException {
+    Selection onlyA = new Selection(0, 1, java.util.List.of(Glob.of("a.txt")));
+    Files.writeString(tmp.resolve("new.txt"), "new\n");
+    Map<String, String> withNew = new TreeMap<>(snapshot(src));
+    withNew.put("new.txt", dev.cairn.id.HashAlgorithm.SHA256.hash("new\n".getBytes()).hex());
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      b.fetch(id, onlyA, remote.toString(), null, Progress.NONE);
+      Dataset child = Dataset.create(b, CreateOptions.of("p", "n").parents(id).build());
+      child.addFiles(AddOptions.of(tmp.resolve("new.txt")));
+      child.close();
+      assertThat(child.record().storage()).isNull();
+      assertThat(b.contentStorage(child.record())).isEqualTo(b.get(id).record().storage());
+      // What it shares with its parent and lacks here is not damage, for verify and fsck alike.
+      assertThat(child.verify()).extracting(VerifyProblem::kind).containsOnly(VerifyProblem.Kind.NOT_FETCHED).hasSize(2);
+      assertThat(new dev.cairn.gc.Fsck(b, Progress.NONE).check().errors()).isEmpty();
+      assertThat(snapshot(child.getLocalCopy())).isEqualTo(withNew);
+      assertThat(child.verify()).isEmpty();
+    }
+    try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
+      c.fetch(id, onlyA, remote.toString(), null, Progress.NONE);
+      // A squash stands alone: its sources are fetched whole first.
+      Dataset flat = Dataset.squash(c, "p", "flat", java.util.List.of(id));
+      assertThat(flat.verify()).isEmpty();
+      assertThat(snapshot(flat.getMutableLocalCopy(tmp.resolve("flat"), false))).isEqualTo(snapshot(src));
+    }
+    try (DatasetRepository d = DatasetRepository.open(tmp.resolve("d"), TestRepos.SMALL)) {
+      Dataset part = d.fetch(id, onlyA, remote.toString(), null, Progress.NONE);
+      part.export(tmp.resolve("v.tar"), Progress.NONE);
+      Dataset back = Dataset.create(d, CreateOptions.of("p", "back").build());
+      back.addArchive(tmp.resolve("v.tar"), "", Progress.NONE);
+      assertThat(back.listFiles()).extracting(dev.cairn.manifest.FileEntry::path).containsExactly("a.txt", "big.bin", "sub/small.bin");
     }
   }
 

@@ -96,7 +96,17 @@ class DatasetMessagesTest {
     ds.removeTags(List.of("raw", "v2"));
     assertThat(ds.tags()).containsExactly("gold");
     assertThat(ds.record().log()).extracting(LogEntry::command).contains("tags");
+    // One change: a refused removal adds nothing either.
+    assertThatThrownBy(() -> ds.editTags(List.of("x"), List.of("absent"))).isInstanceOf(InvalidInputException.class);
+    assertThat(ds.tags()).containsExactly("gold");
+    ds.editTags(List.of("x"), List.of("gold"));
+    assertThat(ds.tags()).containsExactly("x");
     assertThatThrownBy(() -> ds.addTags(List.of("a,b"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("commas");
+    assertThatThrownBy(() -> ds.addTags(List.of(" gold "))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot use tag ' gold ': it begins or ends with spaces");
+    assertThatThrownBy(() -> ds.addTags(List.of("   "))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot use tag '   ': it is only spaces");
+    assertThat(Dataset.create(repo, CreateOptions.of("p", "twice").tags("a", "b", "a").build()).tags()).containsExactly("a", "b");
   }
 
   @Test

@@ -136,6 +136,26 @@ class FsckTest {
     }
   }
 
+  @Test
+  void aDamagedObjectIsReportedWithEveryVersionThatReachesIt() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path src = folder(tmp.resolve("s"), 4, 4, 20_000);
+      Dataset v1 = version(repo, "shared", src);
+      Files.writeString(src.resolve("extra.txt"), "one more");
+      Dataset v2 = version(repo, "shared", src, v1.id()); // the four files again, and one more
+      Dataset other = version(repo, "other", src); // the same files, in a dataset of its own
+      Path victim = largestPackOf(repo, v1);
+      byte[] b = Files.readAllBytes(victim);
+      b[b.length / 3] ^= 0x40;
+      Files.write(victim, b);
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      List<Problem> data = r.errors().stream().filter(p -> p.where() != null && p.where().startsWith("version")).toList();
+      assertThat(data).isNotEmpty().allSatisfy(p -> assertThat(p.where()).startsWith("versions ")
+          .contains(v1.id()).contains(v2.id()).contains(other.id()));
+      assertThat(data).extracting(Problem::what).doesNotHaveDuplicates();
+    }
+  }
+
   static Path largestPackOf(DatasetRepository repo, Dataset ds) throws IOException {
     List<Path> packs = repo.repository().packs().packFiles();
     Path best = null;
@@ -234,6 +254,32 @@ class FsckTest {
       assertThat(repo.catalog().read(v1.id()).version()).isEqualTo("2.0.0");
       assertThat(repo.get("gc", "d", "2.0.0").id()).isEqualTo(v1.id());
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void theVersionStringOfADraftWhoseRecordWasLostIsReleasedOnceItIsOld() throws IOException {
+    Path dir = tmp.resolve("r");
+    String draft;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      draft = Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("2.0.0").build()).id();
+    }
+    Files.delete(dir.resolve("refs/datasets/" + draft + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).singleElement().satisfies(p -> {
+        assertThat(p.what()).isEqualTo(draft);
+        assertThat(p.message()).startsWith("version string 2.0.0 reserved for a version with no record");
+      });
+      // A reservation this young may be a create about to write its record: left alone.
+      assertThat(new Repair(repo, Progress.NONE).run()).noneMatch(a -> a.contains("released"));
+      Path reservation;
+      try (var s = Files.walk(dir.resolve("refs/versions"))) {
+        reservation = s.filter(p -> p.getFileName().toString().equals("2.0.0")).findFirst().orElseThrow();
+      }
+      Files.setLastModifiedTime(reservation, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000));
+      assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.startsWith("released version string 2.0.0 reserved for " + draft));
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("2.0.0").build()).version()).isEqualTo("2.0.0");
     }
   }
 

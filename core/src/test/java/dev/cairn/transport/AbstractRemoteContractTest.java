@@ -1,6 +1,7 @@
 package dev.cairn.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.cairn.dataset.AddOptions;
@@ -385,6 +386,57 @@ public abstract class AbstractRemoteContractTest {
     try (RemoteStorage s = openStorage()) {
       assertThat(s.list(RemoteLayout.VERSIONS + v.id() + "/")).hasSize(2);
     }
+  }
+
+  @Test
+  void anOlderCopyOfARecordNeverUndoesTheRemotesChangesAndCatchesUpInstead() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "records", folder("rec", Map.of("r.txt", TestRepos.text(90, 3_000))));
+    v.upload(location, null, Progress.NONE);
+    DatasetRepository b = repo("b");
+    Dataset copy = b.fetch(v.id(), Selection.NONE, location, null, Progress.NONE);
+    // Changed where it was made, and uploaded again; b's copy is now older.
+    v.rename("records-renamed");
+    v.addTags(List.of("gold"));
+    v.publish();
+    v.upload(location, null, Progress.NONE);
+    java.util.function.Supplier<List<String>> recordFiles = () -> {
+      try (RemoteStorage s = openStorage()) {
+        return s.list(RemoteLayout.VERSIONS + v.id() + "/").stream().map(RemoteFile::name).toList();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    List<String> before = recordFiles.get();
+
+    copy.upload(location, null, Progress.NONE);
+
+    assertThat(recordFiles.get()).as("nothing published over the newer record").isEqualTo(before);
+    assertThat(b.listRemote(location, null)).singleElement().satisfies(r -> {
+      assertThat(r.name()).isEqualTo("records-renamed");
+      assertThat(r.tags()).containsExactly("gold");
+    });
+    assertThat(copy.record().name()).as("the older copy caught up").isEqualTo("records-renamed");
+    assertThat(copy.record().state()).isEqualTo(v.record().state());
+    assertThat(b.get("contract", "records-renamed", null).id()).isEqualTo(v.id());
+
+    // Changed on both sides since they last agreed: refused, and the remote keeps its record.
+    copy.setDescription("from b");
+    v.setMetadata(Map.of("k", "a"));
+    v.upload(location, null, Progress.NONE);
+    List<String> diverged = recordFiles.get();
+    assertThatThrownBy(() -> copy.upload(location, null, Progress.NONE)).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+        .hasMessageContaining("its record was changed here (set-description) and on ").hasMessageContaining(" (metadata) since");
+    assertThat(recordFiles.get()).isEqualTo(diverged);
+
+    // A fetch that brings data takes the remote's newer record too.
+    DatasetRepository c = repo("c");
+    Dataset early = c.fetch(v.id(), Selection.NONE, location, null, Progress.NONE);
+    v.addTags(List.of("silver"));
+    v.upload(location, null, Progress.NONE);
+    c.fetch(v.id(), Selection.ALL, location, null, Progress.NONE);
+    assertThat(early.tags()).containsExactly("gold", "silver");
   }
 
   @Test

@@ -24,7 +24,7 @@ final class CreateCommand extends Base {
   @Option(names = "--parents", paramLabel = "ID", arity = "1..*", split = ",", description = "Parent versions (space- or comma-separated), merged in order: three-way against their nearest common ancestor (a change on one side wins, deletions too), else as a union; where both sides changed a path, the later parent wins.")
   List<String> parents = new ArrayList<>();
 
-  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Tags (space- or comma-separated).")
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Tags (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--description", paramLabel = "D", description = "Description.")

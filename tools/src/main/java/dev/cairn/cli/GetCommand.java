@@ -155,8 +155,9 @@ final class GetCommand extends Base {
         if (remote == null) {
           throw e(id);
         }
-      } else if (repo().get(id).record().storage() != null) {
-        remote = repo().get(id).record().storage();
+      } else {
+        // Its own remote, or, for a version made here on top of one fetched in part, that one's.
+        remote = repo().contentStorage(repo().get(id).record());
       }
     }
     Dataset ds = repo().fetch(id, sel, remote, null, progress());

@@ -37,7 +37,7 @@ final class SyncCommand extends Base {
   @Option(names = "--parents", paramLabel = "ID", arity = "1..*", split = ",", description = "Parents of the new version, space- or comma-separated (default: the latest closed version of the dataset).")
   List<String> parents = new ArrayList<>();
 
-  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", description = "Tags of the new version (space- or comma-separated).")
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Tags of the new version (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--skip-close", description = "Leave the new version a draft (made even when the folder brings no change).")

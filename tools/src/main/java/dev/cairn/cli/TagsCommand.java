@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
-import dev.cairn.errors.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,26 +14,18 @@ import picocli.CommandLine.Option;
 final class TagsCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--add", paramLabel = "T", arity = "1..*", split = ",", description = "Tags to add (space- or comma-separated).")
+  @Option(names = "--add", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Tags to add (space- or comma-separated).")
   List<String> add = new ArrayList<>();
 
-  @Option(names = "--remove", paramLabel = "T", arity = "1..*", split = ",",
+  @Option(names = "--remove", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class,
       description = "Tags to remove; an error, changing nothing, if the version lacks one.")
   List<String> remove = new ArrayList<>();
 
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    for (String t : add) {
-      if (remove.contains(t)) {
-        throw new InvalidInputException("Cannot both add and remove tag '" + t + "'");
-      }
-    }
-    if (!remove.isEmpty()) {
-      ds.removeTags(remove);
-    }
-    if (!add.isEmpty()) {
-      ds.addTags(add);
+    if (!add.isEmpty() || !remove.isEmpty()) {
+      ds.editTags(add, remove);
     }
     List<String> tags = ds.tags();
     if (json) {

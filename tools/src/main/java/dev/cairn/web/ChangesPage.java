@@ -37,7 +37,7 @@ final class ChangesPage {
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
       Provenance provenance = new Provenance(site, loader);
-      h.raw(table(r, page, d -> provenance.introducer(r, d), StoredFiles.of(r, reader)));
+      h.raw(table(r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader)));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
@@ -108,7 +108,7 @@ final class ChangesPage {
       h.open("td").raw(Widgets.storedIn(where)).close("td");
       h.open("td");
       if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
-        Widgets.download(h, version, d.newEntry(), stored.has(d.newEntry()));
+        Widgets.download(h, version, d.newEntry(), stored);
       }
       h.close("td").close("tr");
     }

@@ -79,7 +79,7 @@ final class ComparePage {
       h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0, limit)));
       Provenance provenance = new Provenance(site, loader);
       h.raw(ChangesPage.table(target, page, d -> d.newEntry() != null
-          ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry()), StoredFiles.of(target, reader)));
+          ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry()), StoredFiles.of(site, target, reader)));
       String t = ChangesPage.label(type);
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.compare(source.id(), target.id(), t, o, limit)));
     }

@@ -44,7 +44,7 @@ final class FilesPage {
       if (filter == null) {
         h.raw(pager);
       }
-      table(h, r, page, new Provenance(site, loader), StoredFiles.of(r, reader));
+      table(h, r, page, new Provenance(site, loader), StoredFiles.of(site, r, reader));
       if (filter == null) {
         h.raw(pager);
       } else {
@@ -96,7 +96,7 @@ final class FilesPage {
       h.open("td").raw(Widgets.storedIn(where)).close("td");
       h.open("td");
       if (e.kind() == EntryKind.FILE) {
-        Widgets.download(h, r, e, stored.has(e));
+        Widgets.download(h, r, e, stored);
       }
       h.close("td").close("tr");
     }

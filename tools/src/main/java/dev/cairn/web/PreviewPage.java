@@ -43,10 +43,11 @@ final class PreviewPage {
       if (e == null) {
         h.el("div", "This version holds no files.", "class", "card empty");
       } else {
-        boolean stored = StoredFiles.of(r, reader).has(e);
-        fileCard(h, r, e, new Provenance(site, loader).introducer(r, e), next(m, e), stored);
+        StoredFiles files = StoredFiles.of(site, r, reader);
+        boolean stored = files.has(e);
+        fileCard(h, r, e, new Provenance(site, loader).introducer(r, e), next(m, e), stored ? null : files.notFetched());
         h.open("div", "class", "card preview-body")
-            .raw(stored ? body(reader, r.id(), e) : new Html().el("p", Widgets.notFetched(r) + ".", "class", "muted", "id", "not-fetched"))
+            .raw(stored ? body(reader, r.id(), e) : new Html().el("p", files.notFetched() + ".", "class", "muted", "id", "not-fetched"))
             .close("div");
       }
     }
@@ -79,17 +80,18 @@ final class PreviewPage {
     return null;
   }
 
-  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry next, boolean stored) {
+  /** The file's card; {@code notFetched}, why its content is not here, or null when it is. */
+  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry next, String notFetched) {
     h.open("div", "class", "card").open("div", "class", "title-row");
     h.el("h2", e.path(), "class", "path", "id", "preview-path");
     h.open("div", "class", "actions");
     if (next != null) {
       h.link(Links.preview(r.id(), next.path()), "Next file →", "class", "button secondary", "rel", "next");
     }
-    if (e.kind() == EntryKind.FILE && stored) {
+    if (e.kind() == EntryKind.FILE && notFetched == null) {
       h.link(Links.download(r.id(), e.path()), "Download", "class", "button", "download", true, "id", "download-file");
     } else if (e.kind() == EntryKind.FILE) {
-      h.el("span", "Download", "class", "button disabled", "title", Widgets.notFetched(r), "aria-disabled", "true", "id", "download-file");
+      h.el("span", "Download", "class", "button disabled", "title", notFetched, "aria-disabled", "true", "id", "download-file");
     }
     h.close("div").close("div");
     h.open("dl", "class", "props");

@@ -1,14 +1,13 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.StoredContent;
-import dev.cairn.manifest.EntryKind;
+import dev.cairn.errors.CairnException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.manifest.FileEntry;
-import dev.cairn.manifest.Manifest;
-import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * Which files of a version have their content here, so that pages offer downloads only of those: a
@@ -21,17 +20,22 @@ final class StoredFiles {
    * check would slow every page of a large version, and the download itself still refuses, before
    * its first byte, a version that is not all here.
    */
-  static final int HEADER_CHECK_LIMIT = 20_000;
+  static final int HEADER_CHECK_LIMIT = 10_000;
 
+  private final DatasetRecord version;
+  private final String storage;
   private final ObjectReader reader;
 
-  private StoredFiles(ObjectReader reader) {
+  private StoredFiles(DatasetRecord version, String storage, ObjectReader reader) {
+    this.version = version;
+    this.storage = storage;
     this.reader = reader;
   }
 
-  /** The files of {@code r}, looked up through {@code reader} if {@code r} has a remote. */
-  static StoredFiles of(DatasetRecord r, ObjectReader reader) {
-    return new StoredFiles(r.storage() == null ? null : reader);
+  /** The files of {@code r}, looked up through {@code reader} if its data has a remote. */
+  static StoredFiles of(Site site, DatasetRecord r, ObjectReader reader) throws IOException {
+    String storage = site.repository().contentStorage(r);
+    return new StoredFiles(r, storage, storage == null ? null : reader);
   }
 
   /** Whether a download of {@code e} can be served from this repository. */
@@ -39,27 +43,32 @@ final class StoredFiles {
     return reader == null || StoredContent.of(reader, e);
   }
 
+  /** Why a file not here cannot be downloaded, and how to get it. */
+  String notFetched() {
+    return notFetched(version, storage);
+  }
+
+  private static String notFetched(DatasetRecord r, String storage) {
+    return "Not in this repository: its data is on " + storage + " (fetch it with cairn get --id " + r.id().substring(0, 8) + ")";
+  }
+
   /**
-   * A file of {@code r} whose content is not here, found among its first
-   * {@link #HEADER_CHECK_LIMIT} files, or null. A manifest not here counts as nothing stored.
+   * Why the archive of {@code r} cannot be downloaded, or null: a file not here among its first
+   * {@link #HEADER_CHECK_LIMIT}, its manifest not here, or its data unreadable.
    */
-  static String firstMissing(Site site, DatasetRecord r) throws IOException {
-    if (r.storage() == null) {
+  static String archiveUnavailable(Site site, DatasetRecord r) throws IOException {
+    String storage = site.repository().contentStorage(r);
+    if (storage == null) {
       return null;
     }
+    String fetch = ". " + notFetched(r, storage);
     try (ObjectReader reader = site.newReader()) {
-      int checked = 0;
-      for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
-        if (e.kind() == EntryKind.FILE && !StoredContent.of(reader, e)) {
-          return e.path();
-        }
-        if (++checked >= HEADER_CHECK_LIMIT) {
-          return null;
-        }
-      }
-      return null;
-    } catch (dev.cairn.errors.MissingObjectException | UncheckedIOException e) {
-      return "";
+      FileEntry e = StoredContent.firstMissing(reader, r.root(), Selection.ALL, HEADER_CHECK_LIMIT);
+      return e == null ? null : "Not all its files are here ('" + e.path() + "' is not)" + fetch;
+    } catch (MissingObjectException e) {
+      return "Its manifest is not here" + fetch;
+    } catch (CairnException e) {
+      return "Its data cannot be read (" + e.getMessage() + "); cairn fsck tells more";
     }
   }
 }

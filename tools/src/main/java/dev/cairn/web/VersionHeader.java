@@ -61,13 +61,11 @@ final class VersionHeader {
         break;
       }
     }
-    String missing = StoredFiles.firstMissing(site, r);
-    if (missing == null) {
+    String why = StoredFiles.archiveUnavailable(site, r);
+    if (why == null) {
       h.link(Links.archive(r.id(), "zip"), "Download .zip", "class", "button", "download", true);
       h.link(Links.archive(r.id(), "tar"), "Download .tar", "class", "button secondary", "download", true);
     } else {
-      String why = (missing.isEmpty() ? "Its manifest is not here" : "Not all its files are here ('" + missing + "' is not)")
-          + ": the version was fetched in part. Fetch it whole with cairn get --id " + r.id().substring(0, 8) + " --storage " + r.storage();
       h.el("span", "Download .zip", "class", "button disabled", "title", why, "aria-disabled", "true", "id", "archive-unavailable");
       h.el("span", "Download .tar", "class", "button secondary disabled", "title", why, "aria-disabled", "true");
     }

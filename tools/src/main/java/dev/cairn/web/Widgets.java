@@ -11,18 +11,12 @@ final class Widgets {
   private Widgets() {}
 
   /** A file's download link, or, when its content is not here, a note that says why. */
-  static void download(Html h, DatasetRecord r, dev.cairn.manifest.FileEntry e, boolean stored) {
-    if (stored) {
+  static void download(Html h, DatasetRecord r, dev.cairn.manifest.FileEntry e, StoredFiles stored) throws java.io.IOException {
+    if (stored.has(e)) {
       h.link(Links.download(r.id(), e.path()), "download", "download", true);
     } else {
-      h.el("span", "not fetched", "class", "muted", "title", notFetched(r));
+      h.el("span", "not fetched", "class", "muted", "title", stored.notFetched());
     }
-  }
-
-  /** Why a file of {@code r} cannot be downloaded here. */
-  static String notFetched(DatasetRecord r) {
-    return "Not in this repository: the version was fetched in part. Fetch it with cairn get --id " + r.id().substring(0, 8)
-        + " --storage " + r.storage();
   }
 
   static Html state(DatasetRecord r) {

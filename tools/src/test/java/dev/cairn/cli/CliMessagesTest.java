@@ -65,6 +65,10 @@ class CliMessagesTest {
         .endsWith(" does not carry it (its tags: raw, gold, v2)\n");
     assertThat(cli.fails("tags", "--add", "x", "--remove", "x").err()).isEqualTo("cairn: Cannot both add and remove tag 'x'\n");
     assertThat(cli.ok("tags", "--remove", "raw", "gold", "v2").out()).endsWith(" has no tags\n");
+    // Spaces around the tags of a list are dropped; a tag given twice is kept once.
+    assertThat(cli.ok("tags", "--add", " gold , silver,gold").out()).isEqualTo("gold\nsilver\n");
+    assertThat(cli.fails("tags", "--add", "   ").err()).isEqualTo("cairn: Cannot use an empty tag\n");
+    assertThat(cli.ok("tags", "--json").out()).contains("\"tags\": [").contains("\"gold\"").contains("\"silver\"");
   }
 
   @Test

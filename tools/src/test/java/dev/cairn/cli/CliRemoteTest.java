@@ -21,6 +21,34 @@ class CliRemoteTest {
   }
 
   @Test
+  void aVersionMadeOnAParentFetchedInPartGetsTheRestFromTheParentsRemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    Path src = tmp.resolve("src");
+    write(src.resolve("a/one.txt"), "one");
+    byte[] two = new byte[1 << 20]; // blocks of its own: a fetch of a/ leaves it on the remote
+    new java.util.Random(2).nextBytes(two);
+    Files.createDirectories(src.resolve("b"));
+    Files.write(src.resolve("b/two.bin"), two);
+    String parent = (String) a.ok("sync", "--project", "p", "--name", "part", "--folder", src.toString(), "--storage", remote, "--json")
+        .obj().get("id");
+    b.ok("get", "--id", parent, "--storage", remote, "--filter", "a/*");
+    write(tmp.resolve("more/three.txt"), "three");
+    String child = (String) b.ok("create", "--name", "part", "--parents", parent, "--json").obj().get("id");
+    b.ok("add", "--files", tmp.resolve("more").toString());
+    b.ok("close");
+    // Its parent's file not here is not damage, and get, a copy and export fetch it from there.
+    assertThat(b.ok("verify", "--id", child).out()).contains("not_fetched").contains("b/two.bin").doesNotContain("damaged");
+    assertThat(b.ok("fsck").exit()).isZero();
+    Path copy = tmp.resolve("copy");
+    b.ok("get", "--id", child, "--copy", copy.toString());
+    assertThat(Files.readAllBytes(copy.resolve("b/two.bin"))).isEqualTo(two);
+    assertThat(Files.readString(copy.resolve("three.txt"))).isEqualTo("three");
+    assertThat(b.ok("verify", "--id", child).out()).contains("Verified: no differences");
+  }
+
+  @Test
   void pushFromOneRepositoryGetFromAnother() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
