@@ -476,10 +476,10 @@ public final class Catalog {
   }
 
   /**
-   * Whether a lock holder line ({@code <pid>@<host> <token> <identity>}) names a process that died
-   * on this host: the same host name and process table, and no process of that pid and start time
-   * ({@link ProcessIdentity}; a line of an older release, without the identity, is judged by its
-   * pid alone).
+   * Whether a lock holder line ({@code <pid>@<host> <token> <identity>}) names a process of this
+   * host that is gone: it ran before this boot, or no process of that pid runs, or, in this pid
+   * namespace, the one that does started at another time ({@link ProcessIdentity}; a line of an
+   * older release, without the identity, is judged by its pid alone).
    */
   public static boolean isStale(String holder) {
     String[] words = holder.split(" ");

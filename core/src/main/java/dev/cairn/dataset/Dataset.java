@@ -683,7 +683,8 @@ public final class Dataset {
    */
   public void editTags(List<String> add, List<String> remove) throws IOException {
     List<String> added = checkedTags(add);
-    List<String> removed = checkedTags(remove);
+    java.util.Objects.requireNonNull(remove, "tags must not be null: give an empty list for none");
+    List<String> removed = List.copyOf(new java.util.LinkedHashSet<>(remove));
     for (String t : added) {
       if (removed.contains(t)) {
         throw new InvalidInputException("Cannot both add and remove tag '" + t + "'");
@@ -692,14 +693,14 @@ public final class Dataset {
     List<String> args = new ArrayList<>(prefixed("+", added));
     args.addAll(prefixed("-", removed));
     update("tags", args, r -> {
+      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.tags());
       for (String t : removed) {
-        if (!r.tags().contains(t)) {
+        // A tag an older release kept with spaces around it is removed by its name without them.
+        if (!all.removeIf(c -> c.equals(t) || c.strip().equals(t))) {
           throw new InvalidInputException("Cannot remove tag '" + t + "': version " + id + " does not carry it ("
               + (r.tags().isEmpty() ? "it has no tags" : "its tags: " + String.join(", ", r.tags())) + ")");
         }
       }
-      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.tags());
-      all.removeAll(removed);
       all.addAll(added);
       return r.toBuilder().tags(List.copyOf(all));
     });

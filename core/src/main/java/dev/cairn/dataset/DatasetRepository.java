@@ -426,7 +426,7 @@ public final class DatasetRepository implements AutoCloseable {
     } else {
       // Renamed, tagged or published elsewhere since this copy was taken: this one catches up.
       DatasetRecord ours = catalog().read(id);
-      if (!ours.isDraft() && isBehind(ours.log(), r.log())) {
+      if (!ours.isDraft() && RecordHistory.of(ours.log(), r.log()) == RecordHistory.THEIRS_AHEAD) {
         fastForward(ours, r);
       }
     }
@@ -435,37 +435,11 @@ public final class DatasetRepository implements AutoCloseable {
 
   /**
    * Where the data of {@code r} that is not here can be fetched from: its own remote once it is
-   * closed, else its nearest ancestor's (a version made here on top of one fetched in part shares
-   * that one's files and their data's remote), else null: whatever is missing is lost.
+   * closed, else its nearest ancestor's ({@link RemoteAncestors}), else null.
    */
   public String contentStorage(DatasetRecord r) throws IOException {
-    if (!r.isDraft() && r.storage() != null) {
-      return r.storage();
-    }
-    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(r.parents());
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    while (!queue.isEmpty()) {
-      String p = queue.poll();
-      if (!seen.add(p) || !catalog().exists(p)) {
-        continue;
-      }
-      DatasetRecord pr;
-      try {
-        pr = catalog().read(p);
-      } catch (dev.cairn.errors.CorruptObjectException unreadable) {
-        continue;
-      }
-      if (pr.storage() != null) {
-        return pr.storage();
-      }
-      queue.addAll(pr.parents());
-    }
-    return null;
-  }
-
-  /** Whether {@code theirs} extends {@code ours}: the same entries, and more after them. */
-  private static boolean isBehind(List<LogEntry> ours, List<LogEntry> theirs) {
-    return theirs.size() > ours.size() && theirs.subList(0, ours.size()).equals(ours);
+    DatasetRecord a = new RemoteAncestors(catalog()).of(r);
+    return a == null ? null : a.storage();
   }
 
   /** The local version if it and the selected data are all here, else null. */

@@ -27,9 +27,10 @@ public final class DraftOwners {
     return Catalog.isStale(owner) || isThisProcess(owner) && !ACTIVE.contains(owner);
   }
 
-  /** Whether {@code owner} names this process. */
+  /** Whether {@code owner} names this process (its pid and host, and its identity when it has one: not another container's pid 1). */
   static boolean isThisProcess(String owner) {
-    return owner.split(" ")[0].equals(Catalog.processName());
+    String[] words = owner.split(" ");
+    return words[0].equals(Catalog.processName()) && (words.length < 3 || dev.cairn.internal.proc.ProcessIdentity.isCurrent(words[2]));
   }
 
   /** Ends every token this process took: called when a command ends in a process that runs more. */

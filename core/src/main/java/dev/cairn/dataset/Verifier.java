@@ -30,9 +30,9 @@ final class Verifier {
   private Verifier() {}
 
   /**
-   * Reads every node, file object and chunk of the version, checking hashes and digests. For a
-   * version whose data has a remote ({@link DatasetRepository#contentStorage}: its own, or an
-   * ancestor's), a file whose objects are absent was not fetched; without one, it is damage.
+   * Reads every node, file object and chunk of the version, checking hashes and digests. A file
+   * whose objects are absent was not fetched when the version's remote, or its remote ancestor's,
+   * holds it ({@link RemoteAncestors}); otherwise it is damage.
    */
   static List<VerifyProblem> verifyStored(DatasetRepository repo, DatasetRecord r) throws IOException {
     return walk(repo, r, (reader, links, e, problems) -> {
@@ -58,13 +58,12 @@ final class Verifier {
    */
   static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, DatasetRecord r) throws IOException {
     ObjectDatabase db = repo.repository().objects();
-    String storage = repo.contentStorage(r);
     return walk(repo, r, (reader, links, e, problems) -> {
       if (e.kind() == EntryKind.LINK) {
         checkLinkSize(links, e, problems);
         return;
       }
-      VerifyProblem problem = sizeProblem(db, e, reader.chunksOf(e.fileContent()), storage);
+      VerifyProblem problem = sizeProblem(db, e, reader.chunksOf(e.fileContent()));
       if (problem != null) {
         problems.add(problem);
       }
@@ -79,12 +78,15 @@ final class Verifier {
 
   /**
    * Checks the version object of {@code r}, then runs {@code check} on every entry of its
-   * manifest: an object missing for one entry is not fetched (with a remote) or damage, other
-   * damage is reported against its entry, and a manifest that cannot be read is one problem.
+   * manifest: an object missing for one entry is not fetched when its data is on the version's
+   * remote or its remote ancestor's ({@link RemoteAncestors#onRemote}), else damage; other damage
+   * is reported against its entry, and a manifest that cannot be read is one problem.
    */
   private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, EntryCheck check) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
-    String storage = repo.contentStorage(r);
+    DatasetRecord remote = new RemoteAncestors(repo.catalog()).of(r);
+    // The manifest's nodes come whole with a fetch: missing ones are not fetched only when the version itself is on a remote.
+    String storage = remote != null && remote.id().equals(r.id()) ? remote.storage() : null;
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       checkVersionObject(reader, r, problems);
@@ -93,7 +95,8 @@ final class Verifier {
           try {
             check.check(reader, links, e, problems);
           } catch (dev.cairn.errors.MissingObjectException ex) {
-            problems.add(missing(e.path(), storage, ex.getMessage()));
+            problems.add(RemoteAncestors.onRemote(e, r, remote, reader) ? missing(e.path(), remote.storage(), ex.getMessage())
+                : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
           } catch (CairnException ex) {
             problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
           }
@@ -138,12 +141,12 @@ final class Verifier {
   }
 
   /** What is wrong with the sizes of the chunks of {@code e}, or null. */
-  private static VerifyProblem sizeProblem(ObjectDatabase db, FileEntry e, List<ChunkRef> chunks, String storage) throws IOException {
+  private static VerifyProblem sizeProblem(ObjectDatabase db, FileEntry e, List<ChunkRef> chunks) throws IOException {
     long total = 0;
     for (ChunkRef ref : chunks) {
       long n = db.sizeOf(ref.id());
       if (n < 0) {
-        return missing(e.path(), storage, "chunk " + ref.id().abbreviate(16) + " is missing");
+        throw new dev.cairn.errors.MissingObjectException(ref.id(), "chunk " + ref.id().abbreviate(16));
       }
       if (n != ref.size()) {
         return new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED,

@@ -62,8 +62,9 @@ public final class Fsck {
     List<DatasetRecord> records = checkRecords(problems);
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       Reachability reach = new Reachability(reader, scan);
+      dev.cairn.dataset.RemoteAncestors remotes = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
       for (DatasetRecord r : records) {
-        reach.checkVersion(r, repo.contentStorage(r) != null, problems);
+        reach.checkVersion(r, remotes.of(r), problems);
       }
       reach.report(problems);
       checkLostRecords(scan, reader, problems);
@@ -229,8 +230,15 @@ public final class Fsck {
    * kept with the node, so that every version reaching a damaged or missing object is named.
    */
   static final class Reachability {
-    /** A problem below a node, without the versions that reach it. */
-    private record Finding(String what, String message) {}
+    /**
+     * A problem below a node, without the versions that reach it; for a file's data, its path and
+     * content, and whether it is missing (rather than damaged).
+     */
+    private record Finding(String what, String message, String path, ObjectId content, boolean missing) {
+      Finding(String what, String message) {
+        this(what, message, null, null, false);
+      }
+    }
 
     /** What a file object found: its chunks that are not intact, or why it could not be read. */
     private record FileCheck(List<ObjectId> notIntact, String unreadable) {}
@@ -241,8 +249,22 @@ public final class Fsck {
     private final Map<ObjectId, List<Finding>> whole = new HashMap<>();
     private final Map<ObjectId, List<Finding>> partial = new HashMap<>();
     private final Map<ObjectId, FileCheck> files = new HashMap<>();
-    /** Every finding, with the versions that reach it, in the order found. */
-    private final Map<Finding, Set<String>> found = new java.util.LinkedHashMap<>();
+    /** Every finding, with the versions that reach it (the first few, and how many), in the order found. */
+    private final Map<Finding, Reached> found = new java.util.LinkedHashMap<>();
+
+    /** The first versions that reach a finding, and their number: bounded, whatever the damage. */
+    private static final class Reached {
+      static final int NAMED = 5;
+      final List<String> first = new ArrayList<>(NAMED);
+      int count;
+
+      void add(String version) {
+        if (first.size() < NAMED) {
+          first.add(version);
+        }
+        count++;
+      }
+    }
 
     Reachability(ScanReader reader, PackScan scan) {
       this.reader = reader;
@@ -250,11 +272,12 @@ public final class Fsck {
     }
 
     /**
-     * Checks what version {@code r} reaches; with {@code partial}, its data has a remote (its own,
-     * or an ancestor's: a version made here on top of one fetched in part), and what is missing
-     * here was not fetched. Problems of its data are given by {@link #report}.
+     * Checks what version {@code r} reaches. With {@code remote}, the version (or the ancestor)
+     * whose remote holds its data (see {@link dev.cairn.dataset.RemoteAncestors}): what is missing
+     * here of the files it shares with that one was not fetched. Problems of its data are given by
+     * {@link #report}.
      */
-    void checkVersion(DatasetRecord r, boolean partial, List<Problem> problems) {
+    void checkVersion(DatasetRecord r, DatasetRecord remote, List<Problem> problems) {
       String version = r.id();
       if (!r.isDraft() && r.storage() != null && r.versionObject() != null && !stored(r.versionObject())) {
         // Known from its remote only (an ancestor of a version fetched; its manifest may be here
@@ -271,14 +294,36 @@ public final class Fsck {
           problems.add(Problem.error(r.versionObject().hex(), "version " + version, "version object: " + e.getMessage()));
         }
       }
-      // A version whose data is on a remote may hold here only the files a get selected (a part,
-      // a filter): its missing data is not damage. Damaged data still is.
-      reached(tree(r.root(), partial), version);
+      // A version on a remote may hold here only the files a get selected (a part, a filter): its
+      // missing data is not damage. Damaged data still is. A version made here on top of one
+      // fetched in part lacks only what it shares with that one.
+      boolean own = remote != null && remote.id().equals(r.id());
+      Set<Finding> findings = new java.util.LinkedHashSet<>(notFetchedLeftOut(tree(r.root(), own), r, remote, own));
       // A closed version's base is derived from its parents; a version fetched from a remote
       // comes without it.
       if (r.isDraft() || stored(r.base())) {
-        reached(tree(r.base(), partial), version);
+        findings.addAll(notFetchedLeftOut(tree(r.base(), own), r, remote, own));
       }
+      for (Finding f : findings) {
+        found.computeIfAbsent(f, k -> new Reached()).add(version);
+      }
+    }
+
+    private List<Finding> notFetchedLeftOut(List<Finding> findings, DatasetRecord r, DatasetRecord remote, boolean own) {
+      if (remote == null || own || findings.isEmpty()) {
+        return findings;
+      }
+      List<Finding> kept = new ArrayList<>();
+      for (Finding f : findings) {
+        try {
+          if (!f.missing() || f.path() == null || !dev.cairn.dataset.RemoteAncestors.onRemote(f.path(), f.content(), r, remote, reader)) {
+            kept.add(f);
+          }
+        } catch (IOException unreadable) {
+          kept.add(f);
+        }
+      }
+      return kept;
     }
 
     /** Adds one problem per finding, naming every version that reaches it. */
@@ -286,19 +331,14 @@ public final class Fsck {
       found.forEach((f, versions) -> problems.add(Problem.error(f.what(), where(versions), f.message())));
     }
 
-    private static String where(Set<String> versions) {
-      if (versions.size() == 1) {
-        return "version " + versions.iterator().next();
+    private static String where(Reached versions) {
+      if (versions.count == 1) {
+        return "version " + versions.first.get(0);
       }
-      List<String> first = versions.stream().limit(5).toList();
-      return "versions " + String.join(", ", first) + (versions.size() > 5 ? " and " + (versions.size() - 5) + " more" : "");
+      return "versions " + String.join(", ", versions.first)
+          + (versions.count > versions.first.size() ? " and " + (versions.count - versions.first.size()) + " more" : "");
     }
 
-    private void reached(List<Finding> findings, String version) {
-      for (Finding f : findings) {
-        found.computeIfAbsent(f, k -> new java.util.LinkedHashSet<>()).add(version);
-      }
-    }
 
     private boolean stored(ObjectId id) {
       return scan.intact.containsKey(id) || scan.damaged.contains(id);
@@ -341,19 +381,20 @@ public final class Fsck {
       }
       if (!e.chunked()) {
         if (!scan.intact.containsKey(id)) {
-          out.add(new Finding(id.hex(), (scan.damaged.contains(id) ? "damaged" : "missing") + " content of " + e.path()));
+          boolean damaged = scan.damaged.contains(id);
+          out.add(new Finding(id.hex(), (damaged ? "damaged" : "missing") + " content of " + e.path(), e.path(), id, !damaged));
         }
         return;
       }
       FileCheck check = files.computeIfAbsent(id, this::checkFile);
       if (check.unreadable() != null) {
-        out.add(new Finding(id.hex(), "file object of " + e.path() + ": " + check.unreadable()));
+        out.add(new Finding(id.hex(), "file object of " + e.path() + ": " + check.unreadable(), e.path(), id, !stored(id)));
         return;
       }
       for (ObjectId c : check.notIntact()) {
         boolean damaged = scan.damaged.contains(c);
         if (!partialData || damaged) {
-          out.add(new Finding(c.hex(), (damaged ? "damaged" : "missing") + " chunk of " + e.path()));
+          out.add(new Finding(c.hex(), (damaged ? "damaged" : "missing") + " chunk of " + e.path(), e.path(), id, !damaged));
         }
       }
     }

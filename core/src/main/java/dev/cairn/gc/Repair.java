@@ -62,7 +62,13 @@ public final class Repair {
   private void releaseOrphanReservations(java.util.Set<String> closed, List<String> actions) throws IOException {
     long now = System.currentTimeMillis();
     for (dev.cairn.dataset.Catalog.Reservation r : repo.catalog().orphanReservations()) {
-      if (!closed.contains(r.holder()) && now - Files.getLastModifiedTime(r.file()).toMillis() > ORPHAN_RESERVATION_AGE_MILLIS) {
+      long age;
+      try {
+        age = now - Files.getLastModifiedTime(r.file()).toMillis();
+      } catch (java.nio.file.NoSuchFileException released) {
+        continue;
+      }
+      if (!closed.contains(r.holder()) && age > ORPHAN_RESERVATION_AGE_MILLIS) {
         repo.catalog().release(r);
         actions.add("released version string " + r.file().getFileName() + " reserved for " + r.holder() + ", which has no record");
       }

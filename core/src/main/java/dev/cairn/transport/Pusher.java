@@ -4,6 +4,7 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordHistory;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
@@ -116,28 +117,30 @@ public final class Pusher {
     }
     String uri = remote.storage().uri().toString();
     DatasetRecord theirs = null;
+    long theirsSeq = 0; // the newest record's sequence number, 0 for none
     try {
       Remote.Latest there = remote.latest(id);
       theirs = there == null ? null : there.record(); // null too after a tombstone: a push brings it back
+      theirsSeq = there == null ? 0 : there.seq();
       if (theirs != null && !theirs.version().equals(r.version())) {
         // Renumbered here (set-version) after it reached the remote under its first string.
         throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + theirs.version() + " on " + uri
             + " and " + r.version() + " here; a version keeps the string it was uploaded with");
       }
     } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
-      // superseded below
+      theirsSeq = -1; // superseded below, whatever its number
     }
     DatasetRecord.Builder b = r.toBuilder().storage(uri);
     if (uploadEntry != null) {
       b.appendLog(uploadEntry);
     }
     DatasetRecord remoteRecord = b.build();
-    // Compared without this upload's own entry, which is no change of the version.
     RecordHistory history = theirs == null ? RecordHistory.OURS_AHEAD : RecordHistory.of(r.log(), theirs.log());
     if (history == RecordHistory.DIVERGED) {
-      throw new InvalidInputException("Cannot upload " + id + ": its record was changed here (" + RecordHistory.since(theirs.log(), r.log())
-          + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log()) + ") since the two last agreed;"
-          + " Cairn does not merge records, and publishing this one would undo the remote's changes");
+      throw new dev.cairn.errors.ConflictException("Cannot upload " + id + ": its record was changed here ("
+          + RecordHistory.since(theirs.log(), r.log()) + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log())
+          + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (cairn delete --id "
+          + id.substring(0, 8) + "; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
     }
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
@@ -155,8 +158,10 @@ public final class Pusher {
       // This repository's copy is older (renamed, tagged or published elsewhere since it was
       // fetched): publishing it would undo that. It takes the remote's instead.
       repo.fastForward(r, theirs.toBuilder().storage(uri).build());
-    } else {
-      remote.appendRecord(remoteRecord);
+    } else if (history == RecordHistory.OURS_AHEAD) {
+      // Published only if the newest record is still the one compared: one published meanwhile
+      // by another push may hold changes this one would undo.
+      remote.appendRecord(remoteRecord, theirsSeq);
     }
     totals[0]++;
   }

@@ -206,10 +206,15 @@ public final class Remote implements AutoCloseable {
   }
 
   /**
-   * Appends a record to a version's log: the next sequence number, created only if absent, retried
-   * past entries other writers added meanwhile. Only called once the data it names is stored.
+   * Appends a record to a version's log: the next sequence number, created only if absent. Only
+   * called once the data it names is stored.
+   *
+   * @param comparedSeq the sequence number of the newest record the caller compared its record
+   *     with (0: none), or -1 to append past whatever is there (a damaged newest record)
+   * @throws dev.cairn.errors.ConflictException if another record was published since that one: it
+   *     may hold changes this one would undo
    */
-  void appendRecord(DatasetRecord r) throws IOException {
+  void appendRecord(DatasetRecord r, long comparedSeq) throws IOException {
     byte[] data = RecordFormat.encode(r).getBytes(StandardCharsets.UTF_8);
     for (int attempt = 0; attempt < 100; attempt++) {
       Latest l;
@@ -230,7 +235,12 @@ public final class Remote implements AutoCloseable {
       if (l != null && l.record() != null && RecordFormat.encode(l.record()).equals(RecordFormat.encode(r))) {
         return;
       }
-      long seq = l == null ? 1 : l.seq() + 1;
+      long newest = l == null ? 0 : l.seq();
+      if (comparedSeq >= 0 && newest != comparedSeq) {
+        throw new dev.cairn.errors.ConflictException("Cannot upload " + r.id() + ": its record on " + storage.uri()
+            + " changed while this upload ran; run the upload again");
+      }
+      long seq = newest + 1;
       if (storage.createIfAbsent(RemoteLayout.record(r.id(), seq), data)) {
         return;
       }

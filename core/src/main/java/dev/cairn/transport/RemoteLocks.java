@@ -158,9 +158,9 @@ final class RemoteLocks {
   }
 
   /**
-   * Where the lock's process ran, as far as this host can tell: with the same host name, process
-   * table and boot ({@link ProcessIdentity}), whether it still runs. A lock is never broken on that
-   * evidence; the user, told that its process is gone, may delete it.
+   * Where the lock's process ran, as far as this host can tell: with the same host name, whether
+   * it still runs ({@link ProcessIdentity}). A lock is never broken on that evidence; the user, told
+   * that its process is gone, may delete it.
    */
   private static String holder(String[] body) {
     if (body.length < 3) {
@@ -172,8 +172,7 @@ final class RemoteLocks {
     String identity = body.length > 3 ? body[3] : null;
     return switch (ProcessIdentity.of(Long.parseLong(body[1]), identity)) {
       case RUNS -> " on this host";
-      case ELSEWHERE -> " on " + body[2] + " (another machine or container of this host name)";
-      case GONE -> " on this host, " + NO_LONGER_RUNS + (identity == null ? " (delete the lock if no other machine shares this host name)" : "");
+      case GONE -> " on this host, " + NO_LONGER_RUNS + " (delete the lock if no other machine or container shares this host name)";
     };
   }
 

@@ -159,6 +159,39 @@ class DatasetFromRemoteTest {
     }
   }
 
+  @Test
+  void whatAVersionMadeHereAddedItselfIsDamageWhenLostWhateverItsAncestorsRemote() throws IOException {
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Files.write(tmp.resolve("own.bin"), TestRepos.random(9, 300_000));
+      Dataset child = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
+      child.addFiles(AddOptions.of(tmp.resolve("own.bin")));
+      Files.writeString(tmp.resolve("later.txt"), "later"); // a second change: the manifest's final nodes go to another pack
+      child.addFiles(AddOptions.of(tmp.resolve("later.txt")));
+      child.close();
+      dev.cairn.id.ObjectId own = child.listFiles().stream().filter(f -> f.path().equals("own.bin")).findFirst().orElseThrow().content();
+      // The pack of the child's own file is lost: its parent is on a remote, the file never was.
+      for (Path pack : a.repository().packs().packFiles()) {
+        boolean holds;
+        try (var pf = dev.cairn.internal.pack.PackFile.open(pack)) {
+          holds = pf.entries().stream().anyMatch(e -> e.id().equals(own));
+        }
+        if (holds) {
+          Files.delete(pack);
+        }
+      }
+      a.repository().rebuildIndex();
+      assertThat(child.verify()).anySatisfy(p -> {
+        assertThat(p.path()).isEqualTo("own.bin");
+        assertThat(p.kind()).isEqualTo(VerifyProblem.Kind.DAMAGED);
+      });
+      assertThat(new dev.cairn.gc.Fsck(a, Progress.NONE).check().errors())
+          .anySatisfy(p -> {
+            assertThat(p.message()).contains("own.bin");
+            assertThat(p.where()).isEqualTo("version " + child.id());
+          });
+    }
+  }
+
   static Map<String, String> snapshot(Path root) throws IOException {
     Map<String, String> m = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {

@@ -426,9 +426,21 @@ public abstract class AbstractRemoteContractTest {
     v.setMetadata(Map.of("k", "a"));
     v.upload(location, null, Progress.NONE);
     List<String> diverged = recordFiles.get();
-    assertThatThrownBy(() -> copy.upload(location, null, Progress.NONE)).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
-        .hasMessageContaining("its record was changed here (set-description) and on ").hasMessageContaining(" (metadata) since");
+    assertThatThrownBy(() -> copy.upload(location, null, Progress.NONE)).isInstanceOf(dev.cairn.errors.ConflictException.class)
+        .hasMessageContaining("its record was changed here (set-description) and on ").hasMessageContaining(" (metadata) since")
+        .hasMessageContaining("cairn get --id " + v.id().substring(0, 8) + " --storage ");
     assertThat(recordFiles.get()).isEqualTo(diverged);
+
+    // Uploads to other remotes are no changes of the version: after one, a remote change still
+    // fast-forwards the uploading repository instead of conflicting with it.
+    Path elsewhere = tmp.resolve("elsewhere-remote");
+    v.upload(elsewhere.toString(), null, Progress.NONE);
+    DatasetRepository d = repo("d");
+    Dataset third = d.fetch(v.id(), Selection.NONE, location, null, Progress.NONE);
+    third.addTags(List.of("bronze"));
+    third.upload(location, null, Progress.NONE);
+    v.upload(location, null, Progress.NONE);
+    assertThat(v.tags()).contains("bronze");
 
     // A fetch that brings data takes the remote's newer record too.
     DatasetRepository c = repo("c");
@@ -436,7 +448,7 @@ public abstract class AbstractRemoteContractTest {
     v.addTags(List.of("silver"));
     v.upload(location, null, Progress.NONE);
     c.fetch(v.id(), Selection.ALL, location, null, Progress.NONE);
-    assertThat(early.tags()).containsExactly("gold", "silver");
+    assertThat(early.tags()).containsExactly("gold", "bronze", "silver");
   }
 
   @Test

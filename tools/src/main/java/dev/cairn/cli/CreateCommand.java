@@ -62,12 +62,16 @@ final class CreateCommand extends Base {
       m.put("name", r.name());
       m.put("version", r.version());
       m.put("parents", r.parents());
+      m.put("tags", r.tags());
       m.put("conflicts", r.conflicts().size());
       printJson(m);
     } else {
       out().printf("New dataset created id=%s%n", r.id());
       out().printf("%s%s version %s, %s from %s%n", r.project().isEmpty() ? "" : r.project() + " / ", r.name(),
           r.version(), Format.count(r.fileCount(), "file"), r.parents().isEmpty() ? "no parent" : Format.count(r.parents().size(), "parent"));
+      if (!r.tags().isEmpty()) {
+        out().printf("tagged %s%n", String.join(", ", r.tags()));
+      }
       if (!r.conflicts().isEmpty()) {
         out().printf("%s between parents; the later parent won (see 'cairn show --id %s')%n",
             Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));

@@ -58,8 +58,17 @@ class CliMessagesTest {
   }
 
   @Test
+  void aRemoteThatIsAFileIsRefusedSayingSo() throws IOException {
+    Path f = file("not-a-folder", "x");
+    cli.ok("create", "--project", "p", "--name", "r");
+    cli.ok("close");
+    assertThat(cli.fails("upload", "--storage", f.toString()).err()).isEqualTo("cairn: Cannot use remote " + f + ": it is a file, not a folder\n");
+  }
+
+  @Test
   void tagsAreShownAddedAndRemoved() {
-    cli.ok("create", "--project", "p", "--name", "tagged", "--tags", "raw");
+    assertThat(cli.ok("create", "--project", "p", "--name", "tagged", "--tags", "raw , gold,raw").out()).contains("tagged raw, gold\n");
+    cli.ok("tags", "--remove", "gold");
     assertThat(cli.ok("tags", "--add", "gold,v2").out()).isEqualTo("raw\ngold\nv2\n");
     assertThat(cli.fails("tags", "--remove", "silver").err()).startsWith("cairn: Cannot remove tag 'silver': version ")
         .endsWith(" does not carry it (its tags: raw, gold, v2)\n");

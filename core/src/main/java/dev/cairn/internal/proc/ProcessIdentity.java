@@ -4,21 +4,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Optional;
 
 /**
  * What tells a process apart beyond its pid and host name, so that a lock's holder is judged gone
- * only on evidence: {@code <boot>.<pidns>.<start>}, the kernel's boot id (first 8 hex digits), the
- * inode of the process's pid namespace, and its start time in milliseconds. Two containers that
- * share a host name differ in their pid namespace (or boot id), and a pid used again by another
- * process differs in its start time. On a system without {@code /proc}, the fields it lacks are
- * {@code -} and only the pid and host name count (spec/datasets.md, "Locks").
+ * on better evidence: {@code <boot>.<pidns>.<start>}, the kernel's boot id (first 8 hex digits),
+ * the inode of the process's pid namespace, and its start time in clock ticks since boot (field 22
+ * of {@code /proc/<pid>/stat}: exact, and unmoved by changes of the wall clock). A lock of an
+ * earlier boot is gone; in this boot and pid namespace, a pid that runs with another start time was
+ * used again by another process; a lock of another pid namespace of this boot (another container,
+ * or this one restarted) is judged by its pid alone, as locks without an identity are. On a system
+ * without {@code /proc} the fields are {@code -} and the pid alone counts (spec/datasets.md,
+ * "Locks").
  */
 public final class ProcessIdentity {
   private static final String UNKNOWN = "-";
-  private static final String TABLE = bootId() + "." + pidNamespace();
-  private static final String CURRENT = TABLE + "." + startMillis(ProcessHandle.current());
+  private static final String BOOT = bootId();
+  private static final String TABLE = BOOT + "." + pidNamespace();
+  private static final String CURRENT = TABLE + "." + startTicks("self");
 
   private ProcessIdentity() {}
 
@@ -29,33 +31,43 @@ public final class ProcessIdentity {
 
   /** What an identity says of its process, seen from this one. */
   public enum Verdict {
-    /** Its process runs, here. */
+    /** A process of that pid runs (and, where it can be told, is the one that recorded it). */
     RUNS,
-    /** Its process table is this one's, and the process in it is gone (or the pid is another's now). */
-    GONE,
-    /** Another machine, container or boot: nothing can be told from here. */
-    ELSEWHERE
+    /** No such process runs: it ended, or it ran before this boot, or its pid is another's now. */
+    GONE
   }
 
   /** Judges the process {@code pid} that recorded {@code identity} (null or blank: an older release's lock, the pid alone counts). */
   public static Verdict of(long pid, String identity) {
-    Optional<ProcessHandle> h = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-    if (identity == null || identity.isBlank()) {
-      return h.isPresent() ? Verdict.RUNS : Verdict.GONE;
+    boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    String[] parts = identity == null ? new String[0] : identity.split("\\.");
+    if (parts.length != 3) {
+      return alive ? Verdict.RUNS : Verdict.GONE;
     }
-    int last = identity.lastIndexOf('.');
-    if (last < 0 || !identity.substring(0, last).equals(TABLE)) {
-      return Verdict.ELSEWHERE;
+    if (!parts[0].equals(UNKNOWN) && !BOOT.equals(UNKNOWN) && !parts[0].equals(BOOT)) {
+      return Verdict.GONE; // recorded before the machine started again
     }
-    if (h.isEmpty()) {
+    if (!alive) {
       return Verdict.GONE;
     }
-    String start = identity.substring(last + 1);
-    return start.equals(UNKNOWN) || start.equals(startMillis(h.get())) ? Verdict.RUNS : Verdict.GONE;
+    if (!(parts[0] + "." + parts[1]).equals(TABLE) || parts[2].equals(UNKNOWN)) {
+      return Verdict.RUNS; // another pid namespace: its pids are not ours to look up
+    }
+    String start = startTicks(Long.toString(pid));
+    return start.equals(UNKNOWN) || start.equals(parts[2]) ? Verdict.RUNS : Verdict.GONE;
   }
 
-  private static String startMillis(ProcessHandle h) {
-    return h.info().startInstant().map(Instant::toEpochMilli).map(String::valueOf).orElse(UNKNOWN);
+  /** Field 22 of {@code /proc/<pid>/stat}: the process's start, in clock ticks since boot. */
+  private static String startTicks(String pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
+      // "pid (comm) state ppid ...": the command name may hold spaces and parentheses; fields
+      // after its closing parenthesis start at field 3.
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return fields.length > 19 ? fields[19] : UNKNOWN;
+    } catch (IOException | RuntimeException e) {
+      return UNKNOWN;
+    }
   }
 
   private static String bootId() {
@@ -76,5 +88,10 @@ public final class ProcessIdentity {
     } catch (IOException | RuntimeException e) {
       return UNKNOWN;
     }
+  }
+
+  /** Whether {@code identity} is this process's own (an identity of an older release's lock is not). */
+  public static boolean isCurrent(String identity) {
+    return CURRENT.equals(identity);
   }
 }

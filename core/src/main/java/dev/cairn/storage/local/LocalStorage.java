@@ -33,9 +33,16 @@ public final class LocalStorage implements RemoteStorage {
 
   private final Path root;
 
-  /** Opens the folder {@code root}; nothing is created until something is written. */
+  /**
+   * Opens the folder {@code root}; nothing is created until something is written.
+   *
+   * @throws dev.cairn.errors.InvalidConfigException if {@code root} is something else than a folder
+   */
   public LocalStorage(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
+    if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+      throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + this.root + ": it is a file, not a folder");
+    }
   }
 
   /** The folder of temporary files, created on first use. */
