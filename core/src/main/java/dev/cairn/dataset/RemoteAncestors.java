@@ -6,7 +6,6 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -16,11 +15,12 @@ import java.util.Set;
  * Where the data of a version that is not here may be: a closed version with a remote has its own
  * data there; a version made here on top of one fetched in part shares that one's files, whose
  * data is on that one's remote, though it has none itself. Answers are remembered, so that asking
- * about every version of a long lineage (fsck) reads each record once.
+ * about every version of a long lineage (fsck, the web's pages) reads each record once: an instance
+ * serves while records do not change. Thread-safe.
  */
 public final class RemoteAncestors {
   private final Catalog catalog;
-  private final Map<String, Optional<DatasetRecord>> memo = new HashMap<>();
+  private final Map<String, Optional<DatasetRecord>> memo = new java.util.concurrent.ConcurrentHashMap<>();
 
   public RemoteAncestors(Catalog catalog) {
     this.catalog = catalog;

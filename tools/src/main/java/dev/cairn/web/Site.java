@@ -23,6 +23,9 @@ final class Site {
       Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis);
 
   private final DatasetRepository repo;
+  /** Remote ancestors, remembered while no record changes (each is written by a rename into its folder, which moves the folder's time). */
+  private dev.cairn.dataset.RemoteAncestors ancestors;
+  private java.nio.file.attribute.FileTime ancestorsAsOf;
 
   Site(DatasetRepository repo) {
     this.repo = repo;
@@ -30,6 +33,22 @@ final class Site {
 
   DatasetRepository repository() {
     return repo;
+  }
+
+  /** Where the data of {@code r} not here is ({@link DatasetRepository#contentStorage}), without reading a long lineage at every page. */
+  String contentStorage(DatasetRecord r) throws IOException {
+    DatasetRecord a = remoteAncestors().of(r);
+    return a == null ? null : a.storage();
+  }
+
+  private synchronized dev.cairn.dataset.RemoteAncestors remoteAncestors() throws IOException {
+    java.nio.file.attribute.FileTime now = java.nio.file.Files.getLastModifiedTime(
+        repo.repository().directory().resolve("refs").resolve("datasets"));
+    if (ancestors == null || !now.equals(ancestorsAsOf)) {
+      ancestors = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
+      ancestorsAsOf = now;
+    }
+    return ancestors;
   }
 
   List<String> projects() throws IOException {

@@ -34,7 +34,7 @@ final class StoredFiles {
 
   /** The files of {@code r}, looked up through {@code reader} if its data has a remote. */
   static StoredFiles of(Site site, DatasetRecord r, ObjectReader reader) throws IOException {
-    String storage = site.repository().contentStorage(r);
+    String storage = site.contentStorage(r);
     return new StoredFiles(r, storage, storage == null ? null : reader);
   }
 
@@ -57,7 +57,7 @@ final class StoredFiles {
    * {@link #HEADER_CHECK_LIMIT}, its manifest not here, or its data unreadable.
    */
   static String archiveUnavailable(Site site, DatasetRecord r) throws IOException {
-    String storage = site.repository().contentStorage(r);
+    String storage = site.contentStorage(r);
     if (storage == null) {
       return null;
     }
