@@ -434,6 +434,30 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
+   * Takes {@code storage}'s newer record of version {@code id} when the remote's log extends the
+   * local one (the version was renamed, tagged or published elsewhere since), as a fetch that
+   * brings data does; one read of the remote, no data.
+   *
+   * @return whether the local record changed
+   */
+  public boolean catchUp(String id, String storage) throws IOException {
+    DatasetRecord ours = catalog().read(id);
+    if (ours.isDraft()) {
+      return false;
+    }
+    try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+      DatasetRecord theirs = remote.record(id);
+      if (theirs == null || RecordHistory.of(ours.log(), theirs.log()) != RecordHistory.THEIRS_AHEAD) {
+        return false;
+      }
+      fastForward(ours, theirs.toBuilder().storage(remote.storage().uri().toString()).build());
+      return !catalog().read(id).log().equals(ours.log());
+    } catch (dev.cairn.errors.CorruptObjectException damagedThere) {
+      return false; // fsck --storage reports it
+    }
+  }
+
+  /**
    * Where the data of {@code r} that is not here can be fetched from: its own remote once it is
    * closed, else its nearest ancestor's ({@link RemoteAncestors}), else null.
    */

@@ -49,6 +49,26 @@ class CliRemoteTest {
   }
 
   @Test
+  void aGetFromARemoteTakesItsNewerRecordEvenWhenNoDataComes() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "first", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    b.ok("get", "--id", id, "--storage", remote);
+    a.ok("rename", "--project", "p", "--name", "first", "--new-name", "second");
+    a.ok("tags", "--id", id, "--add", "gold");
+    a.ok("upload", "--id", id);
+    assertThat(b.ok("show", "--id", id).out()).contains("first");
+    b.ok("get", "--id", id); // the version's own remote is not asked: nothing changes
+    assertThat(b.ok("tags", "--id", id, "--json").obj().get("tags")).asList().isEmpty();
+    b.ok("get", "--id", id, "--storage", remote);
+    assertThat(b.ok("tags", "--id", id, "--json").obj().get("tags")).asList().containsExactly("gold");
+    assertThat(b.ok("search", "--name", "second", "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
+  }
+
+  @Test
   void pushFromOneRepositoryGetFromAnother() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
