@@ -118,10 +118,16 @@ public final class Pusher {
     String uri = remote.storage().uri().toString();
     DatasetRecord theirs = null;
     long theirsSeq = 0; // the newest record's sequence number, 0 for none
+    boolean deletedThere = false;
     try {
       Remote.Latest there = remote.latest(id);
-      theirs = there == null ? null : there.record(); // null too after a tombstone: a push brings it back
+      theirs = there == null ? null : there.record();
       theirsSeq = there == null ? 0 : there.seq();
+      if (there != null && theirs == null) {
+        // Deleted there: a push brings it back, but not as an older copy than the one deleted.
+        deletedThere = true;
+        theirs = remote.latestLive(id);
+      }
       if (theirs != null && !theirs.version().equals(r.version())) {
         // Renumbered here (set-version) after it reached the remote under its first string.
         throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + theirs.version() + " on " + uri
@@ -140,7 +146,7 @@ public final class Pusher {
       throw new dev.cairn.errors.ConflictException("Cannot upload " + id + ": its record was changed here ("
           + RecordHistory.since(theirs.log(), r.log()) + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log())
           + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (cairn delete --id "
-          + id.substring(0, 8) + "; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
+          + id.substring(0, 8) + " --force; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
     }
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
@@ -156,9 +162,14 @@ public final class Pusher {
     uploadObjects(r, index, totals, lookUpEach);
     if (history == RecordHistory.THEIRS_AHEAD) {
       // This repository's copy is older (renamed, tagged or published elsewhere since it was
-      // fetched): publishing it would undo that. It takes the remote's instead.
-      repo.fastForward(r, theirs.toBuilder().storage(uri).build());
-    } else if (history == RecordHistory.OURS_AHEAD) {
+      // fetched): publishing it would undo that. It takes the remote's instead, and a version
+      // deleted there comes back as it was deleted.
+      DatasetRecord newer = theirs.toBuilder().storage(uri).build();
+      if (deletedThere) {
+        remote.appendRecord(newer, theirsSeq);
+      }
+      repo.fastForward(r, newer);
+    } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
       // Published only if the newest record is still the one compared: one published meanwhile
       // by another push may hold changes this one would undo.
       remote.appendRecord(remoteRecord, theirsSeq);

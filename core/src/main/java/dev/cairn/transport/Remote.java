@@ -124,6 +124,36 @@ public final class Remote implements AutoCloseable {
     return new Latest(RecordFormat.decode(text, storage.uri() + "/" + bestName), best);
   }
 
+  /**
+   * The newest record of a version that is not a tombstone, or null: what a version deleted there
+   * held before its deletion (a damaged entry is passed over too).
+   */
+  DatasetRecord latestLive(String id) throws IOException {
+    List<Long> seqs = new ArrayList<>();
+    for (RemoteFile f : storage.list(RemoteLayout.VERSIONS + id + "/")) {
+      seqs.add(RemoteLayout.recordSeq(f.name()));
+    }
+    seqs.sort(java.util.Comparator.reverseOrder());
+    for (long seq : seqs) {
+      String name = RemoteLayout.record(id, seq);
+      String text;
+      try (InputStream in = storage.open(name)) {
+        text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException gone) {
+        continue;
+      }
+      if (isTombstone(text)) {
+        continue;
+      }
+      try {
+        return RecordFormat.decode(text, storage.uri() + "/" + name);
+      } catch (CorruptObjectException damaged) {
+        // an older entry may still parse
+      }
+    }
+    return null;
+  }
+
   /** The sequence number of a version's newest log entry, or -1 if it has none. */
   private long newestSeq(String id) throws IOException {
     long best = -1;

@@ -442,13 +442,26 @@ public abstract class AbstractRemoteContractTest {
     v.upload(location, null, Progress.NONE);
     assertThat(v.tags()).contains("bronze");
 
+    // Deleted there, then pushed from an older copy: it comes back as it was deleted, not older.
+    DatasetRepository e = repo("e");
+    Dataset stale = e.fetch(v.id(), Selection.NONE, location, null, Progress.NONE);
+    v.addTags(List.of("iron"));
+    v.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.deleteVersion(v.id(), true)).isTrue();
+    }
+    stale.upload(location, null, Progress.NONE);
+    assertThat(b.listRemote(location, null)).filteredOn(r -> r.id().equals(v.id())).singleElement()
+        .satisfies(r -> assertThat(r.tags()).contains("iron"));
+    assertThat(stale.tags()).contains("iron");
+
     // A fetch that brings data takes the remote's newer record too.
     DatasetRepository c = repo("c");
     Dataset early = c.fetch(v.id(), Selection.NONE, location, null, Progress.NONE);
     v.addTags(List.of("silver"));
     v.upload(location, null, Progress.NONE);
     c.fetch(v.id(), Selection.ALL, location, null, Progress.NONE);
-    assertThat(early.tags()).containsExactly("gold", "bronze", "silver");
+    assertThat(early.tags()).containsExactly("gold", "bronze", "iron", "silver");
   }
 
   @Test

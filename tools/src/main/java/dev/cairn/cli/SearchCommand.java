@@ -19,7 +19,7 @@ final class SearchCommand extends Base {
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only versions carrying all these tags (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", description = "Only these versions (ids or prefixes; space- or comma-separated).")
+  @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only these versions (ids or prefixes; space- or comma-separated).")
   List<String> ids = new ArrayList<>();
 
   @Option(names = "--storage", paramLabel = "URI", description = "Search the versions on this remote instead of the local ones.")

@@ -16,7 +16,7 @@ final class SquashCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Project (default: that of the last id).")
   String project;
 
-  @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", required = true, description = "Versions to merge, in order (space- or comma-separated).")
+  @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", converter = Trimmed.class, required = true, description = "Versions to merge, in order (space- or comma-separated).")
   List<String> ids;
 
   @Override

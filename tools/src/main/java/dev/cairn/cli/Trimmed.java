@@ -3,8 +3,8 @@ package dev.cairn.cli;
 import picocli.CommandLine;
 
 /**
- * A tag as typed in a list ({@code --tags "raw, gold"}): without the spaces around it, which a tag
- * never holds (an all-space tag becomes empty, and is refused as such).
+ * An item of a list as typed ({@code --tags "raw, gold"}, {@code --ids "A, B"}): without the spaces
+ * around it, which no tag or id holds (an all-space tag becomes empty, and is refused as such).
  */
 final class Trimmed implements CommandLine.ITypeConverter<String> {
   @Override

@@ -63,7 +63,7 @@ final class Downloads {
       if (e.kind() != EntryKind.FILE) {
         throw HttpProblem.notFound("Cannot download '" + path + "': it stays outside the repository, at " + e.uri());
       }
-      requireStored(reader, e, path);
+      requireStored(reader, r, e, "'" + path + "'");
       String etag = "\"" + e.digest().hex() + "\"";
       if (etag.equals(ctx.header("If-None-Match"))) {
         ctx.status(304);
@@ -91,11 +91,17 @@ final class Downloads {
    * Refuses, before any header is sent, a file whose content is not all here (a version fetched in
    * part from a remote): a download cut short after its length was announced is no answer.
    */
-  private static void requireStored(ObjectReader reader, FileEntry e, String path) throws IOException {
-    if (!dev.cairn.dataset.StoredContent.of(reader, e)) {
-      throw HttpProblem.notFound("Cannot download '" + path + "': its content is not in this repository (the version was fetched"
-          + " in part); fetch it whole with cairn get --id ID --storage URI");
+  private void requireStored(ObjectReader reader, DatasetRecord r, FileEntry e, String what) throws IOException {
+    if (dev.cairn.dataset.StoredContent.of(reader, e)) {
+      return;
     }
+    DatasetRecord remote = site.remoteAncestor(r);
+    if (dev.cairn.dataset.RemoteAncestors.onRemote(e, r, remote, reader)) {
+      throw HttpProblem.notFound("Cannot download " + what + ": the content of '" + e.path() + "' is not in this repository (fetched in"
+          + " part); its data is on " + remote.storage() + ": fetch it with cairn get --id " + r.id().substring(0, 8));
+    }
+    throw HttpProblem.damaged("Cannot download " + what + ": the content of '" + e.path() + "' is lost or damaged in this repository;"
+        + " cairn fsck tells more");
   }
 
   /**
@@ -106,9 +112,7 @@ final class Downloads {
     try (ObjectReader reader = site.newReader()) {
       FileEntry e = dev.cairn.dataset.StoredContent.firstMissing(reader, r.root(), dev.cairn.dataset.Selection.ALL);
       if (e != null) {
-        throw HttpProblem.notFound("Cannot download " + r.name() + " " + r.version() + " as an archive: the content of '" + e.path()
-            + "' (and perhaps more) is not in this repository (the version was fetched in part); fetch it whole with cairn get --id "
-            + r.id().substring(0, 8) + " --storage URI");
+        requireStored(reader, r, e, r.name() + " " + r.version() + " as an archive");
       }
     }
   }

@@ -2,7 +2,7 @@ package dev.cairn.web;
 
 /**
  * A request the server answers with an error status and a one-line message for the user: an
- * unknown dataset or file (404), a malformed parameter or path (400). Never carries a stack trace
+ * unknown dataset or file (404), a malformed parameter or path (400), lost or damaged data (500). Never carries a stack trace
  * to the user.
  */
 final class HttpProblem extends RuntimeException {
@@ -17,6 +17,11 @@ final class HttpProblem extends RuntimeException {
 
   static HttpProblem notFound(String message) {
     return new HttpProblem(404, message);
+  }
+
+  /** Data the repository should hold and does not: damage, which fsck tells more of (500). */
+  static HttpProblem damaged(String message) {
+    return new HttpProblem(500, message);
   }
 
   static HttpProblem badRequest(String message) {

@@ -37,8 +37,13 @@ final class Site {
 
   /** Where the data of {@code r} not here is ({@link DatasetRepository#contentStorage}), without reading a long lineage at every page. */
   String contentStorage(DatasetRecord r) throws IOException {
-    DatasetRecord a = remoteAncestors().of(r);
+    DatasetRecord a = remoteAncestor(r);
     return a == null ? null : a.storage();
+  }
+
+  /** The version, or ancestor, whose remote holds the data of {@code r} not here; null if none. */
+  DatasetRecord remoteAncestor(DatasetRecord r) throws IOException {
+    return remoteAncestors().of(r);
   }
 
   private synchronized dev.cairn.dataset.RemoteAncestors remoteAncestors() throws IOException {

@@ -118,6 +118,44 @@ class WebDownloadFailureTest {
     }
   }
 
+  @Test
+  void dataLostInARepositoryWithoutARemoteIsDamageNotDataNotFetched() throws Exception {
+    String id;
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("local"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      Path src = tmp.resolve("lost");
+      Files.createDirectories(src);
+      Files.writeString(src.resolve("kept.txt"), "kept");
+      Dataset v = Dataset.create(repo, CreateOptions.of("w", "lost").build());
+      v.addFiles(AddOptions.of(src));
+      Files.writeString(src.resolve("gone.txt"), "gone"); // a second change: its own pack
+      v.addFiles(AddOptions.of(src.resolve("gone.txt")));
+      Files.writeString(src.resolve("last.txt"), "last"); // a third: the manifest's final nodes go to yet another pack
+      v.addFiles(AddOptions.of(src.resolve("last.txt")));
+      v.close();
+      id = v.id();
+      FileEntry gone = v.listFiles().stream().filter(e -> e.path().equals("gone.txt")).findFirst().orElseThrow();
+      for (Path pack : repo.repository().packs().packFiles()) {
+        boolean holds;
+        try (var pf = dev.cairn.internal.pack.PackFile.open(pack)) {
+          holds = pf.entries().stream().anyMatch(e -> e.id().equals(gone.content()));
+        }
+        if (holds) {
+          Files.delete(pack);
+        }
+      }
+      repo.repository().rebuildIndex();
+    }
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("local"), dev.cairn.RepositoryConfig.DEFAULT);
+        WebServer server = WebServer.start(repo, "127.0.0.1", 0, l -> { })) {
+      for (String path : List.of("/versions/" + id + "/file?path=gone.txt", "/versions/" + id + "/download.zip")) {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(500);
+        assertThat(r.body()).as(path).contains("gone.txt").contains("lost or damaged").contains("cairn fsck").doesNotContain("fetched in part");
+      }
+    }
+  }
+
   private static String page(WebServer server, String path) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
