@@ -68,8 +68,20 @@ public final class Pusher {
     this.progress = progress;
   }
 
-  /** What a push did. */
-  public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded) {}
+  /**
+   * What a push did.
+   *
+   * @param versionsPushed versions for which an object or a record was published
+   * @param recordTaken whether the remote's record of the version was newer than this
+   *     repository's, which took it instead of publishing its own (a fast-forward)
+   */
+  public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken) {
+
+    /** Whether the remote had the version and its record already: nothing was published. */
+    public boolean upToDate() {
+      return versionsPushed == 0 && !recordTaken;
+    }
+  }
 
   /** Pushes version {@code id} (and its missing ancestors). */
   public Result push(String id) throws IOException {
@@ -83,11 +95,11 @@ public final class Pusher {
    */
   public Result push(String id, LogEntry uploadEntry) throws IOException {
     remote.ensureInitialized();
-    long[] totals = new long[3];
+    long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
     }
-    return new Result((int) totals[0], totals[1], totals[2]);
+    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0);
   }
 
   /** How long a push waits for a garbage collection of the remote to finish. */
@@ -159,7 +171,7 @@ public final class Pusher {
     // is a version uploaded again, whose objects are there: a second upload checks the first.
     boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0
         || index.has(r.versionObject());
-    uploadObjects(r, index, totals, lookUpEach);
+    boolean published = uploadObjects(r, index, totals, lookUpEach);
     if (history == RecordHistory.THEIRS_AHEAD) {
       // This repository's copy is older (renamed, tagged or published elsewhere since it was
       // fetched): publishing it would undo that. It takes the remote's instead, and a version
@@ -167,17 +179,23 @@ public final class Pusher {
       DatasetRecord newer = theirs.toBuilder().storage(uri).build();
       if (deletedThere) {
         remote.appendRecord(newer, theirsSeq);
+        published = true;
       }
       repo.fastForward(r, newer);
+      totals[3]++;
     } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
       // Published only if the newest record is still the one compared: one published meanwhile
       // by another push may hold changes this one would undo.
       remote.appendRecord(remoteRecord, theirsSeq);
+      published = true;
     }
-    totals[0]++;
+    if (published) {
+      totals[0]++;
+    }
   }
 
-  private void uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach) throws IOException {
+  /** Uploads what the remote lacks of {@code r}'s objects; returns whether there was any. */
+  private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach) throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging);
@@ -195,7 +213,7 @@ public final class Pusher {
       boolean versionThere = index.has(r.versionObject());
       int objects = missing.count() + (versionThere ? 0 : 1);
       if (objects == 0) {
-        return; // checked object by object: the remote has all of it
+        return false; // checked object by object: the remote has all of it
       }
       progress.start("uploading " + Text.count(objects, "object") + " to " + remote.storage().uri(), missing.chunkBytes);
       // Each layer is uploaded whole before the next is packed; within the first two, packs go up
@@ -224,6 +242,7 @@ public final class Pusher {
       progress.finish();
       totals[1] += objects;
       totals[2] += uploads.bytes;
+      return true;
     } finally {
       dev.cairn.internal.fs.Trees.deleteQuietly(staging);
     }

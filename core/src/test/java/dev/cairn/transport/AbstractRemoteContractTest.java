@@ -410,9 +410,12 @@ public abstract class AbstractRemoteContractTest {
     };
     List<String> before = recordFiles.get();
 
-    copy.upload(location, null, Progress.NONE);
+    Pusher.Result caughtUp = copy.upload(location, null, Progress.NONE);
 
+    assertThat(caughtUp.recordTaken()).isTrue();
+    assertThat(caughtUp.versionsPushed()).as("nothing of it published").isZero();
     assertThat(recordFiles.get()).as("nothing published over the newer record").isEqualTo(before);
+    assertThat(copy.upload(location, null, Progress.NONE).upToDate()).isTrue();
     assertThat(b.listRemote(location, null)).singleElement().satisfies(r -> {
       assertThat(r.name()).isEqualTo("records-renamed");
       assertThat(r.tags()).containsExactly("gold");

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
@@ -31,10 +32,23 @@ final class UploadCommand extends Base {
       m.put("versions", r.versionsPushed());
       m.put("objects", r.objectsUploaded());
       m.put("bytes", r.bytesUploaded());
+      m.put("up_to_date", r.upToDate());
+      m.put("record_taken", r.recordTaken());
       printJson(m);
-    } else {
-      out().printf("Uploaded %s to %s: %s, %s, %s%n", ds.id(), ds.record().storage(), Format.count(r.versionsPushed(), "version"),
+      return 0;
+    }
+    String where = ds.record().storage();
+    if (r.upToDate()) {
+      out().printf("%s is up to date on %s: nothing to upload%n", ds.id(), where);
+    }
+    if (r.versionsPushed() > 0) {
+      out().printf("Uploaded %s to %s: %s, %s, %s%n", ds.id(), where, Format.count(r.versionsPushed(), "version"),
           Format.count(r.objectsUploaded(), "object"), Format.bytes(r.bytesUploaded()));
+    }
+    if (r.recordTaken()) {
+      DatasetRecord now = ds.record();
+      out().printf("The record of %s on %s is newer than this copy (it changed there since this copy was fetched): taken here,"
+          + " now %s/%s %s%n", ds.id(), where, now.project(), now.name(), now.version());
     }
     return 0;
   }

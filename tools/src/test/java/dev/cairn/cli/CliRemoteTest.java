@@ -69,6 +69,24 @@ class CliRemoteTest {
   }
 
   @Test
+  void anUploadOfAnOlderCopySaysItTookTheRemotesRecord() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "first", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    b.ok("get", "--id", id, "--storage", remote);
+    a.ok("rename", "--project", "p", "--name", "first", "--new-name", "second");
+    a.ok("upload", "--id", id);
+
+    assertThat(b.ok("upload", "--id", id).out()).doesNotContain("Uploaded")
+        .contains("The record of " + id + " on ").contains("is newer than this copy").contains("now p/second 1.0.0");
+    Map<String, Object> again = b.ok("upload", "--id", id, "--json").obj();
+    assertThat(again).containsEntry("up_to_date", true).containsEntry("record_taken", false).containsEntry("versions", 0L);
+  }
+
+  @Test
   void pushFromOneRepositoryGetFromAnother() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
@@ -109,6 +127,8 @@ class CliRemoteTest {
     b.ok("close", "--id", child, "--disable-upload");
     Map<String, Object> up = b.ok("upload", "--id", child, "--storage", remote, "--json").obj();
     assertThat(up.get("versions")).isEqualTo(1L);
+    assertThat(b.ok("upload", "--id", child, "--storage", remote).out()).startsWith(child + " is up to date on ")
+        .doesNotContain("Uploaded");
     Path childCopy = Path.of(a.ok("get", "--id", child, "--storage", remote).lastLine());
     assertThat(Files.readString(childCopy.resolve("z.txt"))).isEqualTo("zed");
 
