@@ -291,6 +291,8 @@ public final class Fsck {
           if (!v.root().equals(r.root())) {
             problems.add(Problem.error(version, null, "record root differs from its version object's root"));
           }
+        } catch (dev.cairn.errors.MissingObjectException e) {
+          problems.add(Problem.error(r.versionObject().hex(), "version " + version, "missing version object"));
         } catch (IOException e) {
           problems.add(Problem.error(r.versionObject().hex(), "version " + version, "version object: " + e.getMessage()));
         }

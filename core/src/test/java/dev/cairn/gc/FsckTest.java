@@ -137,6 +137,29 @@ class FsckTest {
   }
 
   @Test
+  void aLostVersionObjectIsReportedOnceByItsId() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
+      dev.cairn.id.ObjectId versionObject = v.record().versionObject();
+      for (Path p : repo.repository().packs().packFiles()) {
+        boolean holds;
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          holds = pf.entries().stream().anyMatch(e -> e.id().equals(versionObject));
+        }
+        if (holds) {
+          Files.delete(p);
+        }
+      }
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      assertThat(r.errors()).filteredOn(p -> p.message().contains("version object")).singleElement().satisfies(p -> {
+        assertThat(p.message()).isEqualTo("missing version object");
+        assertThat(p.toString()).as("the id named once").containsOnlyOnce(versionObject.hex()).contains(v.id());
+        assertThat(p.what()).isEqualTo(versionObject.hex());
+      });
+    }
+  }
+
+  @Test
   void aDamagedObjectIsReportedWithEveryVersionThatReachesIt() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Path src = folder(tmp.resolve("s"), 4, 4, 20_000);
