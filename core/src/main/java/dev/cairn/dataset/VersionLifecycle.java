@@ -406,7 +406,7 @@ final class VersionLifecycle {
       if (upload.isPresent() || r.storage() != null) {
         // Its string is on a remote (uploaded, or reserved there by create): it stays what it is.
         throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
-            + (upload.isPresent() ? String.join(" ", upload.get().arguments()) : r.storage()) + ", where that string is reserved for it");
+            + (r.storage() != null ? r.storage() : "the remote it was uploaded to") + ", where that string is reserved for it");
       }
       try {
         repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id);

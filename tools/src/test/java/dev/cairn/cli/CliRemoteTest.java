@@ -205,7 +205,9 @@ class CliRemoteTest {
     assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("version"))
         .containsExactlyInAnyOrder("1.0.0", "1.0.5");
     assertThat(a.ok("log", "--id", mine, "--json").array()).extracting(m -> m.get("command")).contains("set-version");
-    assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.6").err()).contains("where that string is reserved for it");
+    assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.6").err())
+        .contains(": it is 1.0.5 on " + Path.of(remote).toUri().toString().replaceAll("/$", "")).contains("where that string is reserved for it")
+        .doesNotContain("--storage");
     // A version that reached the remote as a child's parent keeps its first string there, even if
     // renumbered here afterwards.
     String parent = (String) a.ok("sync", "--name", "ds2", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
