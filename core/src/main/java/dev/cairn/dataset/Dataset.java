@@ -607,13 +607,25 @@ public final class Dataset {
   }
 
   /**
-   * Deletes this version's record (its objects go at the next gc).
+   * What {@link #delete} did beyond this repository: a version never uploaded that reserved its
+   * version string on a remote (created with a storage) gives that string back there.
+   *
+   * @param storage the remote asked, or null if there was none to ask
+   * @param released whether the string was released there
+   * @param problem why the remote could not be asked (unreachable, say), or null; the string
+   *     then stays reserved there, and the dataset's next version there skips it
+   */
+  public record Deletion(String storage, boolean released, String problem) {}
+
+  /**
+   * Deletes this version's record (its objects go at the next gc). A version never uploaded
+   * releases the version string it reserved on its remote, when the remote can be reached.
    *
    * @throws DatasetStateException if it is published, or other versions have it as a parent, and
    *     {@code force} is false; or if a draft has it as a parent, whatever {@code force}
    */
-  public void delete(boolean force) throws IOException {
-    VersionLifecycle.delete(this, repo, force);
+  public Deletion delete(boolean force) throws IOException {
+    return VersionLifecycle.delete(this, repo, force);
   }
 
   /**

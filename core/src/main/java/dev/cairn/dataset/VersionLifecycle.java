@@ -320,36 +320,54 @@ final class VersionLifecycle {
     }
   }
 
-  static void delete(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
+  static Dataset.Deletion delete(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
+    DatasetRecord r;
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
-      DatasetRecord r = ds.record();
-      List<String> children = new ArrayList<>();
-      String draftChild = null;
-      for (DatasetRecord other : repo.catalog().all()) {
-        if (other.parents().contains(r.id())) {
-          children.add(other.id());
-          if (other.isDraft()) {
-            draftChild = other.id();
-          }
+      r = deleteLocally(ds, repo, force);
+    }
+    boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
+    if (r.storage() == null || uploaded) {
+      return new Dataset.Deletion(null, false, null);
+    }
+    // Its version string was reserved on its remote when it was created there; never uploaded,
+    // it would leave a gap in that dataset's versions for good.
+    try (dev.cairn.transport.Remote remote = repo.openRemote(r.storage())) {
+      return new Dataset.Deletion(r.storage(), remote.releaseName(r.project(), r.name(), r.version(), r.id()), null);
+    } catch (IOException | RuntimeException e) {
+      return new Dataset.Deletion(r.storage(), false, e.getMessage());
+    }
+  }
+
+  /** Deletes the record here, refusing as {@link Dataset#delete} says; returns the record deleted. */
+  private static DatasetRecord deleteLocally(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
+    DatasetRecord r = ds.record();
+    List<String> children = new ArrayList<>();
+    String draftChild = null;
+    for (DatasetRecord other : repo.catalog().all()) {
+      if (other.parents().contains(r.id())) {
+        children.add(other.id());
+        if (other.isDraft()) {
+          draftChild = other.id();
         }
       }
-      if (draftChild != null) {
-        // Closing a draft writes its parents' version objects into its own: it needs them.
-        throw new DatasetStateException("Cannot delete " + r.id() + ": the draft " + draftChild
-            + " has it as a parent and could not be closed without it; close or delete that draft first");
-      }
-      if (r.state() == DatasetState.PUBLISHED && !force) {
-        throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); use --force to delete it anyway");
-      }
-      if (!children.isEmpty() && !force) {
-        throw new DatasetStateException("Cannot delete " + r.id() + ": " + Text.count(children.size(), "version")
-            + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
-            + "); use --force to delete it anyway");
-      }
-      repo.catalog().delete(r.id());
-      repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
-      repo.cache().dropVersion(r.id());
     }
+    if (draftChild != null) {
+      // Closing a draft writes its parents' version objects into its own: it needs them.
+      throw new DatasetStateException("Cannot delete " + r.id() + ": the draft " + draftChild
+          + " has it as a parent and could not be closed without it; close or delete that draft first");
+    }
+    if (r.state() == DatasetState.PUBLISHED && !force) {
+      throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); use --force to delete it anyway");
+    }
+    if (!children.isEmpty() && !force) {
+      throw new DatasetStateException("Cannot delete " + r.id() + ": " + Text.count(children.size(), "version")
+          + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
+          + "); use --force to delete it anyway");
+    }
+    repo.catalog().delete(r.id());
+    repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
+    repo.cache().dropVersion(r.id());
+    return r;
   }
 
   /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */

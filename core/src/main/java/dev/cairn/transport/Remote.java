@@ -308,6 +308,26 @@ public final class Remote implements AutoCloseable {
     }
   }
 
+  /**
+   * Releases {@code version} of a dataset if {@code id} holds it and the remote has no record of
+   * {@code id}: the string of a version deleted before it was ever uploaded (a draft created
+   * against this remote), which would otherwise be skipped by every later version.
+   *
+   * @return whether it was released
+   */
+  public boolean releaseName(String project, String name, String version, String id) throws IOException {
+    if (!storage.list(RemoteLayout.VERSIONS + id + "/").isEmpty()) {
+      return false; // uploaded, by whichever repository: the string is the version's for good
+    }
+    String file = RemoteLayout.nameReservation(project, name, version);
+    long size = storage.size(file);
+    if (size != id.length() || !new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).equals(id)) {
+      return false;
+    }
+    storage.delete(file);
+    return true;
+  }
+
   /** Version strings reserved on the remote for a dataset. */
   public List<String> reservedVersions(String project, String name) throws IOException {
     String dir = RemoteLayout.nameReservation(project, name, "");

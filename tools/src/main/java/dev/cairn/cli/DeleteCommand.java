@@ -52,11 +52,20 @@ final class DeleteCommand extends Base {
     }
     // Not made the current version: deleting is not using it (and a refused delete changes nothing).
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
-    ds.delete(force);
+    String version = ds.record().version();
+    Dataset.Deletion d = ds.delete(force);
+    if (d.problem() != null) {
+      err().printf("warning: could not give version %s back to %s (%s); the next version made there will skip it%n", version,
+          d.storage(), d.problem());
+    }
     if (json) {
-      printJson(Map.of("id", ds.id(), "deleted", true));
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("id", ds.id());
+      m.put("deleted", true);
+      m.put("released_on", d.released() ? d.storage() : null);
+      printJson(m);
     } else {
-      out().printf("Dataset version %s deleted%n", ds.id());
+      out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
     }
     return 0;
   }

@@ -87,6 +87,29 @@ class CliRemoteTest {
   }
 
   @Test
+  void aVersionDeletedBeforeItsUploadGivesItsStringBackToTheRemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Path remote = tmp.resolve("remote");
+    String draft = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
+    assertThat(a.ok("delete", "--id", draft).out()).contains("version 1.0.0 is free again on ");
+    write(tmp.resolve("src/x.txt"), "x");
+    String kept = (String) a.ok("sync", "--project", "p", "--name", "d", "--folder", tmp.resolve("src").toString(), "--storage",
+        remote.toString(), "--json").obj().get("id");
+    assertThat(a.ok("show", "--id", kept, "--json").obj()).containsEntry("version", "1.0.0");
+    // Uploaded: the string is the version's on the remote for good.
+    assertThat(a.ok("delete", "--id", kept, "--json").obj()).containsEntry("released_on", null);
+    assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
+        .containsExactly(kept);
+    // A remote that cannot be reached: deleted here all the same, with a warning.
+    String lost = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
+    Files.move(remote, tmp.resolve("moved"));
+    Files.writeString(remote, "not a folder");
+    Cli.Result gone = a.ok("delete", "--id", lost);
+    assertThat(gone.err()).contains("warning: could not give version 1.0.1 back to ").contains("the next version made there will skip it");
+    assertThat(a.fails("show", "--id", lost).err()).contains("was deleted");
+  }
+
+  @Test
   void pushFromOneRepositoryGetFromAnother() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
