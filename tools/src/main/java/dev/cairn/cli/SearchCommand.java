@@ -38,6 +38,7 @@ final class SearchCommand extends Base {
     } catch (java.util.regex.PatternSyntaxException e) {
       throw new InvalidInputException("Cannot use --name '" + name + "': not a regular expression (" + e.getDescription() + ")");
     }
+    tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
     List<DatasetRecord> found;
     if (storage != null) {
       dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);

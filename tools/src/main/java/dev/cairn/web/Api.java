@@ -71,7 +71,7 @@ final class Api {
   /** {@code GET /api/datasets?project=&q=&tag=}. */
   Object datasets(Context ctx) throws IOException {
     List<Object> out = new ArrayList<>();
-    for (DatasetSummary d : site.datasets(Params.string(ctx, "project"), Params.string(ctx, "q"), Params.string(ctx, "tag"))) {
+    for (DatasetSummary d : site.datasets(Params.string(ctx, "project"), Params.string(ctx, "q"), Params.joined(ctx, "tag"))) {
       out.add(dataset(d, false));
     }
     return out;
@@ -103,7 +103,7 @@ final class Api {
 
   /** {@code GET /api/versions?project=&q=&tag=}: oldest first. */
   Object versions(Context ctx) throws IOException {
-    return site.repository().list(Params.string(ctx, "project"), Params.string(ctx, "q"), Site.tagList(Params.string(ctx, "tag")))
+    return site.repository().list(Params.string(ctx, "project"), Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag")))
         .stream().map(Views::version).toList();
   }
 

@@ -18,7 +18,7 @@ final class HomePage {
   String render(Context ctx) throws IOException {
     String project = Params.string(ctx, "project");
     String name = Params.string(ctx, "q");
-    String tag = Params.string(ctx, "tag");
+    String tag = Params.joined(ctx, "tag");
     List<DatasetSummary> datasets = site.datasets(project, name, tag);
     Html h = new Html();
     h.el("h1", project == null ? "Datasets" : "Datasets in " + project);

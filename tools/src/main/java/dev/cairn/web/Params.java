@@ -17,6 +17,15 @@ final class Params {
     return v == null || v.isBlank() ? null : v.trim();
   }
 
+  /**
+   * Every value of a repeated parameter, joined by commas and trimmed, or null when there is none
+   * that is not blank: {@code ?tag=a&tag=b} and {@code ?tag=a,b} ask for the same.
+   */
+  static String joined(Context ctx, String name) {
+    String v = String.join(",", ctx.queryParams(name)).trim();
+    return v.replace(",", "").isBlank() ? null : v;
+  }
+
   /** The parameter as given (not trimmed: paths may start or end with spaces), or null. */
   static String exact(Context ctx, String name) {
     String v = ctx.queryParam(name);

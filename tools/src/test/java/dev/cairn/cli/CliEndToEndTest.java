@@ -126,6 +126,8 @@ class CliEndToEndTest {
     assertThat(cli.ok("search", "--tags", "raw", "--json").array()).hasSize(1);
     Object split = cli.ok("create", "--project", "p", "--name", "tagged", "--tags", "a,b", "c", "--json").obj().get("id");
     assertThat(cli.ok("search", "--tags", "a,c", "--json").array()).extracting(m -> m.get("id")).containsExactly(split);
+    assertThat(cli.ok("search", "--tags", "a,,c", "--json").array()).extracting(m -> m.get("id")).containsExactly(split);
+    assertThat(cli.ok("search", "--tags", "", "--json").array()).as("no tag is empty: no filter").hasSize(3);
     // --project/--name picks the highest version; --version picks one.
     assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--json").array()).hasSize(2);
     assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--version", "1.0.0", "--json").array()).extracting(m -> m.get("path"))

@@ -104,6 +104,10 @@ class WebServerTest {
     assertThat(page("/")).contains("pets", "pets-extra", "pets-merged", "vision");
     assertThat(page("/?q=extra")).contains("pets-extra").doesNotContain(">pets-merged<");
     assertThat(page("/?tag=clean")).contains(">pets<").doesNotContain("pets-extra");
+    // A repeated tag asks for versions carrying all of them, as the command line's --tags a --tags b.
+    assertThat(page("/?tag=clean&tag=")).contains(">pets<").doesNotContain("pets-extra");
+    assertThat(page("/?tag=clean&tag=raw")).doesNotContain(">pets<");
+    assertThat(page("/?tag=+")).contains("pets-extra");
     assertThat(page("/dataset?project=vision&name=pets")).contains("1.0.0", "1.0.1", "Size of files", "File count", "Stored bytes");
     String v2 = fixture.v2;
     assertThat(page("/versions/" + v2)).contains("size of the files", "size stored", "run-42", "train", "Changes against parents");
