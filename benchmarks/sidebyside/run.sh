@@ -27,7 +27,8 @@
 # QUIET_PCT (busy share of the machine that counts as quiet, default 15), QUIET_SAMPLE (seconds
 # the load is sampled for, default 5; 1 in quick mode), SETTLE_MAX (longest wait, in seconds, for
 # the file system to settle after trees were deleted: default 180, 30 in quick mode).
-# Build first: mvn -B -q -DskipTests -pl tools,benchmarks -am package
+# It builds tools/target/cairn.jar and benchmarks/target/benchmarks.jar first when they are missing
+# or older than the sources (mvn -B -q -DskipTests -pl tools,benchmarks -am package).
 set -uo pipefail
 ARGV="$*"; T_BEGIN=$(date +%s)
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -67,9 +68,13 @@ fi
 CAIRN_JAR=tools/target/cairn.jar
 
 BENCH_JAR=benchmarks/target/benchmarks.jar
-for f in "$CAIRN_JAR" "$BENCH_JAR"; do
-  [ -e "$f" ] || { echo "missing $f: build with mvn -B -q -DskipTests -pl tools,benchmarks -am package" >&2; exit 1; }
-done
+# Built when missing or older than the sources, as bin/cairn does: one command runs it all.
+if [ ! -e "$CAIRN_JAR" ] || [ ! -e "$BENCH_JAR" ] || [ -n "$(find core/src/main storage-hadoop/src/main tools/src/main \
+    benchmarks/src/main pom.xml core/pom.xml storage-hadoop/pom.xml tools/pom.xml benchmarks/pom.xml \
+    -newer "$CAIRN_JAR" -type f -print -quit 2>/dev/null)" ]; then
+  echo "building $CAIRN_JAR and $BENCH_JAR ..." >&2
+  mvn -B -q -DskipTests -pl tools,benchmarks -am package >&2 || { echo "build failed" >&2; exit 1; }
+fi
 OPENS=(--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/sun.nio.fs=ALL-UNNAMED)
 GEN=(java -cp "$BENCH_JAR" dev.cairn.benchmarks.sidebyside.DataGenerator)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
