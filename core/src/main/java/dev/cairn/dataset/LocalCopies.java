@@ -135,7 +135,11 @@ final class LocalCopies {
    * there, let alone emptying it first, would destroy versions.
    */
   private static void requireApartFromRepository(DatasetRepository repo, Path t, Path target, String verb) throws IOException {
-    Path repoDir = repo.repository().directory().toRealPath();
+    requireApartFromRepository(repo.repository().directory(), t, target, verb);
+  }
+
+  private static void requireApartFromRepository(Path repository, Path t, Path target, String verb) throws IOException {
+    Path repoDir = repository.toRealPath();
     if (t.startsWith(repoDir)) {
       throw new InvalidInputException("Cannot " + verb + " " + target + ": it lies inside the repository " + repoDir);
     }
@@ -147,6 +151,11 @@ final class LocalCopies {
   /** Refuses {@code target} (resolved here) if it is, holds or lies inside the repository. */
   static void requireApartFromRepository(DatasetRepository repo, Path target, String verb) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, verb);
+  }
+
+  /** Refuses {@code target} (resolved here) if it is, holds or lies inside the repository at {@code repoDir}. */
+  static void requireApartFromRepository(Path repoDir, Path target, String verb) throws IOException {
+    requireApartFromRepository(repoDir, realPathOfMaybeMissing(target), target, verb);
   }
 
   /** The real path of {@code p}, or of its nearest existing ancestor with the rest appended. */

@@ -29,11 +29,13 @@ public final class Usage {
   /** Format of lock files written by {@link #lockFile}. */
   public static final int LOCK_FORMAT = 1;
 
+  private final Path repoDir;
   private final Path runs;
   private final Path tmp;
   private final Catalog catalog;
 
   Usage(Path repoDir, Catalog catalog) throws IOException {
+    this.repoDir = repoDir;
     this.runs = repoDir.resolve("runs");
     this.tmp = repoDir.resolve("tmp");
     this.catalog = catalog;
@@ -164,6 +166,28 @@ public final class Usage {
     }
     doc.put("datasets", datasets);
     return Json.pretty(doc) + "\n";
+  }
+
+  /**
+   * Writes the {@link #lockFile lock file} of a run to {@code output}, atomically: never inside the
+   * repository (a lock file over its config would break it), and over an existing file only with
+   * {@code overwrite}.
+   *
+   * @return how many versions it names
+   */
+  public int writeLockFile(String run, Path output, boolean overwrite) throws IOException {
+    String text = lockFile(run);
+    Path abs = output.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      throw new InvalidInputException("Cannot write the lock file to " + output + ": it is a folder; give a file name");
+    }
+    LocalCopies.requireApartFromRepository(repoDir, output, "write the lock file to");
+    if (!overwrite && Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (use --overwrite to replace it)");
+    }
+    Files.createDirectories(abs.getParent());
+    dev.cairn.internal.fs.AtomicFiles.write(abs, text.getBytes(StandardCharsets.UTF_8), abs.getParent());
+    return run(run).size();
   }
 
   /**

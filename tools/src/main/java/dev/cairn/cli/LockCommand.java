@@ -1,8 +1,5 @@
 package dev.cairn.cli;
 
-import dev.cairn.internal.fs.AtomicFiles;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,17 +14,16 @@ final class LockCommand extends Base {
   @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file.")
   Path output;
 
+  @Option(names = "--overwrite", description = "Replace the file at --output if there is one (without it, an existing file is refused).")
+  boolean overwrite;
+
   @Override
   int run() throws Exception {
     String r = run != null ? run : System.getenv("CAIRN_RUN_ID");
     if (r == null || r.isBlank()) {
       throw new dev.cairn.errors.InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
     }
-    String text = repo().usage().lockFile(r);
-    Path dir = output.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    AtomicFiles.write(output.toAbsolutePath(), text.getBytes(StandardCharsets.UTF_8), dir);
-    int n = repo().usage().run(r).size();
+    int n = repo().usage().writeLockFile(r, output, overwrite);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("path", output.toAbsolutePath().toString());

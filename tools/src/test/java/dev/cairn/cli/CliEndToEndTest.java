@@ -401,6 +401,14 @@ class CliEndToEndTest {
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
     cli.fails("lock", "--run", "never-ran", "--output", tmp.resolve("x.lock").toString());
+    // Never over a file unasked, never inside the repository (over its config, say).
+    assertThat(cli.fails("lock", "--run", "run-1", "--output", lock.toString()).err()).contains("it exists (use --overwrite");
+    cli.ok("lock", "--run", "run-1", "--output", lock.toString(), "--overwrite");
+    Path config = cli.repo.resolve("config");
+    String before = Files.readString(config);
+    assertThat(cli.fails("lock", "--run", "run-1", "--output", config.toString(), "--overwrite").err()).contains("lies inside the repository");
+    assertThat(Files.readString(config)).isEqualTo(before);
+    assertThat(cli.fails("lock", "--run", "run-1", "--output", tmp.toString()).err()).contains("it is a folder");
   }
 
   @Test
