@@ -351,6 +351,22 @@ public final class Catalog {
     AtomicFiles.write(refs.resolve("CURRENT"), (id + "\n").getBytes(StandardCharsets.US_ASCII), tmp);
   }
 
+  /**
+   * As {@link #setCurrent}, for commands that only read: a user who may read the repository but
+   * not write to it (a shared one) reads it all the same, and the current version stays as it was.
+   */
+  public void rememberCurrent(String id) throws IOException {
+    try {
+      setCurrent(id);
+    } catch (java.nio.file.AccessDeniedException | java.nio.file.ReadOnlyFileSystemException e) {
+      // not ours to write: nothing to remember
+    } catch (java.nio.file.FileSystemException e) {
+      if (e.getReason() == null || !e.getReason().contains("Read-only file system")) {
+        throw e;
+      }
+    }
+  }
+
   // ---- locks ------------------------------------------------------------------------------
 
   /** An exclusive hold on one version; release by closing. */

@@ -133,7 +133,7 @@ abstract class Base implements Callable<Integer> {
   Dataset select(VersionSelector s) throws IOException {
     Dataset ds = s.resolve(repo());
     if (s.id != null || s.name != null) {
-      repo().catalog().setCurrent(ds.id());
+      repo().catalog().rememberCurrent(ds.id());
     }
     return ds.invokedAs(spec.name(), argv());
   }

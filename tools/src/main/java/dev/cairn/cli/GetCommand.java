@@ -166,7 +166,7 @@ final class GetCommand extends Base {
       // when no data had to come, as git fetch updates what it was asked for.
       repo().catchUp(ds.id(), storage);
     }
-    repo().catalog().setCurrent(ds.id());
+    repo().catalog().rememberCurrent(ds.id());
     return ds.invokedAs("get", argv());
   }
 
