@@ -174,7 +174,7 @@ abstract class Base implements Callable<Integer> {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
       return repo().get(ds.id()).upload(target, null, progress());
     } catch (IOException | RuntimeException e) {
-      throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e)
+      throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e, false)
           + "; run '" + retry + "' to try again", e);
     }
   }

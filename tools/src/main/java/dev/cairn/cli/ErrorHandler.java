@@ -29,8 +29,18 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return FAILED;
   }
 
+  /** {@code t} as one line, with what to do next when the command changed nothing. */
   static String oneLine(Throwable t) {
+    return oneLine(t, true);
+  }
+
+  /**
+   * {@code t} as one line; {@code changedNothing} says that the failed command left everything as
+   * it was (false for a step that failed after others took effect, a close's upload say).
+   */
+  static String oneLine(Throwable t, boolean changedNothing) {
     String msg = t.getMessage();
+    String full = changedNothing ? "; nothing was changed, free some space and run the command again" : "; free some space";
     if (t instanceof java.nio.file.NoSuchFileException) {
       msg = "no such file or folder: " + msg;
     } else if (t instanceof java.nio.file.AccessDeniedException) {
@@ -40,9 +50,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (t instanceof java.nio.file.NotDirectoryException) {
       msg = "not a folder: " + msg;
     } else if (t instanceof java.nio.file.FileSystemException fse && msg != null && msg.contains("No space left")) {
-      msg = "disk full" + (fse.getFile() == null ? "" : ": " + fse.getFile()) + "; nothing was changed, free some space and run the command again";
+      // A copy names its source first; the space ran out where it was writing to.
+      String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
+      msg = "disk full" + (where == null ? "" : ": " + where) + full;
     } else if (t instanceof java.io.IOException && msg != null && msg.contains("No space left")) {
-      msg = "disk full; nothing was changed, free some space and run the command again";
+      msg = "disk full" + full;
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
     } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)

@@ -17,6 +17,12 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device")))
         .startsWith("disk full: /r/p.tmp; nothing was changed");
     assertThat(ErrorHandler.oneLine(new IOException("No space left on device"))).startsWith("disk full; nothing was changed");
+    // A copy names its source, then its target: the space ran out at the target.
+    assertThat(ErrorHandler.oneLine(new FileSystemException("/local/p.pack", "/remote/.tmp/p.tmp", "No space left on device")))
+        .startsWith("disk full: /remote/.tmp/p.tmp;");
+    // A step that failed after others took effect (a close's upload) does not say nothing changed.
+    assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device"), false))
+        .isEqualTo("disk full: /r/p.tmp; free some space");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
   }
 }
