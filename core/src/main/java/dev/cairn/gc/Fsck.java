@@ -291,10 +291,8 @@ public final class Fsck {
           if (!v.root().equals(r.root())) {
             problems.add(Problem.error(version, null, "record root differs from its version object's root"));
           }
-        } catch (dev.cairn.errors.MissingObjectException e) {
-          problems.add(Problem.error(r.versionObject().hex(), "version " + version, "missing version object"));
         } catch (IOException e) {
-          problems.add(Problem.error(r.versionObject().hex(), "version " + version, "version object: " + e.getMessage()));
+          problems.add(Problem.error(r.versionObject().hex(), "version " + version, unreadable("version object", e)));
         }
       }
       // A version on a remote may hold here only the files a get selected (a part, a filter): its
@@ -359,7 +357,7 @@ public final class Fsck {
         n = TreeFormat.decode(reader.open(node).bytes(), node);
       } catch (IOException e) {
         n = null;
-        out.add(new Finding(node.hex(), "manifest node: " + e.getMessage()));
+        out.add(new Finding(node.hex(), unreadable("manifest node", e)));
       }
       if (n instanceof TreeNode.Inner in) {
         for (ChildRef c : in.children()) {
@@ -415,5 +413,10 @@ public final class Fsck {
         return new FileCheck(List.of(), ex.getMessage());
       }
     }
+  }
+
+  /** Why {@code what} could not be read, without its id (a problem names it once, by itself). */
+  static String unreadable(String what, IOException e) {
+    return e instanceof dev.cairn.errors.MissingObjectException ? "missing " + what : what + ": " + e.getMessage();
   }
 }

@@ -147,8 +147,12 @@ abstract class Base implements Callable<Integer> {
     if (r.isDraft() || r.root() == null || repo().repository().objects().has(r.root())) {
       return ds;
     }
-    throw new dev.cairn.errors.DatasetStateException("Cannot read version " + r.id() + ": only its record is local"
-        + (r.storage() == null ? "" : "; fetch it with: cairn get --id " + r.id() + " --storage " + r.storage()));
+    if (r.storage() == null) {
+      // Made here and never uploaded: nothing else ever held its manifest.
+      throw new dev.cairn.errors.MissingObjectException(r.root(), "version " + r.id() + "'s manifest, lost or damaged here (run cairn fsck)");
+    }
+    throw new dev.cairn.errors.DatasetStateException("Cannot read version " + r.id() + ": only its record is local; fetch it with: cairn get"
+        + " --id " + r.id() + " --storage " + r.storage());
   }
 
   static Dataset requireCurrent(DatasetRepository repo) throws IOException {

@@ -40,6 +40,23 @@ class CliMessagesTest {
   }
 
   @Test
+  void aVersionMadeHereWhoseManifestIsLostIsDamageNotARecordFromARemote() throws IOException {
+    file("src/x.txt", "x");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
+        .get("id");
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        Files.delete(p);
+      }
+    }
+    org.assertj.core.util.Files.delete(cli.repo.resolve("index").toFile()); // derived: rebuilt from what packs are left
+    assertThat(cli.fails("list", "--id", id).err()).contains("Cannot read version " + id + "'s manifest, lost or damaged here (run cairn fsck)")
+        .doesNotContain("only its record");
+    Cli.Result fsck = cli.run("fsck");
+    assertThat(fsck.out()).contains("error: missing manifest node (").doesNotContain("object is missing");
+  }
+
+  @Test
   void publishingADraftSaysItIsADraft() {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
