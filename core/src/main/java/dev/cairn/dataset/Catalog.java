@@ -4,6 +4,7 @@ import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.proc.ProcessIdentity;
@@ -61,6 +62,26 @@ public final class Catalog {
     byte[] b = new byte[16];
     RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
+  }
+
+  /** Whether {@code s} is a version id or a prefix of one that commands accept (8 to 32 hex digits, lower case). */
+  static boolean isIdForm(String s) {
+    return s.length() >= 8 && s.length() <= 32 && dev.cairn.id.ObjectId.isHex(s);
+  }
+
+  private static String notAnId(String s) {
+    return "'" + s + "' is not an id or an id prefix of at least 8 hex digits";
+  }
+
+  /**
+   * Refuses what cannot name a version, before anything is looked up (here or on a remote).
+   *
+   * @throws InvalidInputException unless {@code idOrPrefix} is 8 to 32 hex digits
+   */
+  public static void requireIdForm(String idOrPrefix) throws InvalidInputException {
+    if (!isIdForm(idOrPrefix.trim().toLowerCase(Locale.ROOT))) {
+      throw new InvalidInputException("Cannot find dataset version: " + notAnId(idOrPrefix));
+    }
   }
 
   /** Whether {@code s} looks like a full version id. */
@@ -126,9 +147,8 @@ public final class Catalog {
    */
   public String resolve(String idOrPrefix) throws IOException {
     String p = idOrPrefix.trim().toLowerCase(Locale.ROOT);
-    if (p.length() < 8 || p.length() > 32 || !dev.cairn.id.ObjectId.isHex(p)) {
-      throw new DatasetNotFoundException("Cannot find dataset version: '" + idOrPrefix
-          + "' is not an id or an id prefix of at least 8 hex digits");
+    if (!isIdForm(p)) {
+      throw new DatasetNotFoundException("Cannot find dataset version: " + notAnId(idOrPrefix));
     }
     if (p.length() == 32) {
       if (!exists(p)) {

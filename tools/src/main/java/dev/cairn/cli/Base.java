@@ -51,6 +51,12 @@ abstract class Base implements Callable<Integer> {
               "the first create, sync, or get from a remote makes one; check --repo or CAIRN_HOME");
         }
       }
+      for (String key : top.conf.keySet()) {
+        if (key.isBlank()) {
+          throw new dev.cairn.errors.InvalidInputException("Cannot use --conf '" + key + "=" + top.conf.get(key)
+              + "': the setting's name is empty; give KEY=VALUE");
+        }
+      }
       repo.setStorageConf(top.conf);
     }
     return repo;

@@ -69,7 +69,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
-      String message = oneLine(ex);
+      String message = oneLine(ex).replace("option option ", "option "); // picocli's wording for a map option
       if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() == null
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
         message = "'" + u.getUnmatched().get(0) + "' is not a cairn command";

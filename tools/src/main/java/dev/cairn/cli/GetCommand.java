@@ -121,6 +121,9 @@ final class GetCommand extends Base {
     selector.validate();
     String remote = storage;
     String id = selector.id;
+    if (id != null) {
+      dev.cairn.dataset.Catalog.requireIdForm(id);
+    }
     if (id == null && selector.name == null) {
       Dataset current = requireCurrent(repo());
       id = current.id();

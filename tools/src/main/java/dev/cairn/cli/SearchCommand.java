@@ -61,6 +61,9 @@ final class SearchCommand extends Base {
       }
     }
     if (!ids.isEmpty()) {
+      for (String id : ids) {
+        dev.cairn.dataset.Catalog.requireIdForm(id);
+      }
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
       for (String prefix : prefixes) {
         if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {

@@ -144,6 +144,12 @@ class CliMessagesTest {
     String id = cli.ok("search", "--json").array().get(0).get("id").toString();
     assertThat(cli.fails("sync", "--id", id, "--name", "other", "--folder", tmp.resolve("src").toString()).err())
         .contains("give one or the other");
+    // Too short to be an id: said so, before any remote is asked.
+    assertThat(cli.fails("get", "--id", "1234").err()).contains("'1234' is not an id or an id prefix of at least 8 hex digits");
+    assertThat(cli.fails("search", "--ids", id.substring(0, 4)).err()).contains("is not an id or an id prefix of at least 8 hex digits");
+    assertThat(cli.ok("search", "--ids", id.substring(0, 8), "--json").array()).hasSize(1);
+    assertThat(cli.fails("search", "--conf", "foo").err()).contains("Value for option '--conf'").doesNotContain("option option");
+    assertThat(cli.fails("search", "--conf", "=x").err()).contains("the setting's name is empty");
   }
 
   @Test
