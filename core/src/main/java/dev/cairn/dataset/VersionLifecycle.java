@@ -237,7 +237,9 @@ final class VersionLifecycle {
         }
         if (!remote.reserveName(o.project(), o.name(), candidate, id)) {
           if (o.version() != null) {
-            throw new IllegalArgumentException("version " + candidate + " of " + o.project() + "/" + o.name() + " already exists on " + o.storage());
+            String holder = remote.describeNameHolder(o.project(), o.name(), candidate);
+            throw new IllegalArgumentException("version " + candidate + " of " + o.project() + "/" + o.name() + " already exists on " + o.storage()
+                + (holder == null ? "" : ", held by " + holder));
           }
           continue;
         }

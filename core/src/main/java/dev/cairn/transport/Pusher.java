@@ -161,9 +161,11 @@ public final class Pusher {
           + id.substring(0, 8) + " --force; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
     }
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
+      String holder = remote.describeNameHolder(r.project(), r.name(), r.version());
       throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
-          + " already exists on " + uri + " as another version (another repository reserved that string there first); give this"
-          + " one another with cairn set-version --id " + id.substring(0, 8) + " --new-version V, then upload it");
+          + " already exists on " + uri + " as another version (" + (holder == null ? "another repository reserved that string there first"
+          : "held by " + holder) + "); give this one another with cairn set-version --id " + id.substring(0, 8)
+          + " --new-version V, then upload it");
     }
     RemoteIndex index = remote.index();
     // A remote that lost objects (a damaged pack, or one deleted by hand) breaks the rule that

@@ -328,6 +328,30 @@ public final class Remote implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Who holds {@code version} of a dataset on the remote, for a refusal to say: "version ID",
+   * with ", deleted there" or ", not uploaded yet" when no live record of it is there; null if
+   * the string is free (or its reservation unreadable).
+   */
+  public String describeNameHolder(String project, String name, String version) throws IOException {
+    String file = RemoteLayout.nameReservation(project, name, version);
+    long size = storage.size(file);
+    if (size < 0 || size > 64) {
+      return null;
+    }
+    String holder = new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).trim();
+    Latest l;
+    try {
+      l = latest(holder);
+    } catch (dev.cairn.errors.CorruptObjectException damaged) {
+      return "version " + holder;
+    }
+    if (l == null) {
+      return "version " + holder + ", not uploaded yet (a draft, or a version whose upload has not finished)";
+    }
+    return "version " + holder + (l.record() == null ? ", deleted there (an upload of it brings it back)" : "");
+  }
+
   /** Version strings reserved on the remote for a dataset. */
   public List<String> reservedVersions(String project, String name) throws IOException {
     String dir = RemoteLayout.nameReservation(project, name, "");

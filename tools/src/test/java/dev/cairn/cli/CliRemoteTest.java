@@ -100,12 +100,20 @@ class CliRemoteTest {
     assertThat(a.ok("delete", "--id", kept, "--json").obj()).containsEntry("released_on", null);
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(kept);
+    // A string held there says by what: a version deleted there, or one not uploaded yet.
+    a.ok("delete", "--id", kept, "--storage", remote.toString(), "--force");
+    assertThat(a.fails("create", "--project", "p", "--name", "d", "--version", "1.0.0", "--storage", remote.toString()).err())
+        .contains("already exists on").contains("held by version " + kept + ", deleted there");
+    String elsewhere = (String) new Cli(tmp.resolve("c")).ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(),
+        "--json").obj().get("id");
+    assertThat(a.fails("create", "--project", "p", "--name", "d", "--version", "1.0.1", "--storage", remote.toString()).err())
+        .contains("held by version " + elsewhere + ", not uploaded yet");
     // A remote that cannot be reached: deleted here all the same, with a warning.
     String lost = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
     Files.move(remote, tmp.resolve("moved"));
     Files.writeString(remote, "not a folder");
     Cli.Result gone = a.ok("delete", "--id", lost);
-    assertThat(gone.err()).contains("warning: could not give version 1.0.1 back to ").contains("the next version made there will skip it");
+    assertThat(gone.err()).contains("warning: could not give version 1.0.2 back to ").contains("the next version made there will skip it");
     assertThat(a.fails("show", "--id", lost).err()).contains("was deleted");
   }
 
