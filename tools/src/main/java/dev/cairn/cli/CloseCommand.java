@@ -20,6 +20,9 @@ final class CloseCommand extends Base {
 
   @Override
   int run() throws Exception {
+    if (disableUpload && storage != null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot close: --storage names where to upload, --disable-upload says not to; give one");
+    }
     Dataset ds = select(selector);
     ds.close();
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();

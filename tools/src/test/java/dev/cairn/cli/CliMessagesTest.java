@@ -150,6 +150,7 @@ class CliMessagesTest {
     assertThat(cli.ok("search", "--ids", id.substring(0, 8), "--json").array()).hasSize(1);
     assertThat(cli.fails("search", "--conf", "foo").err()).contains("Value for option '--conf'").doesNotContain("option option");
     assertThat(cli.fails("search", "--conf", "=x").err()).contains("the setting's name is empty");
+    assertThat(cli.fails("close", "--disable-upload", "--storage", tmp.resolve("r").toString()).err()).contains("give one");
   }
 
   @Test
