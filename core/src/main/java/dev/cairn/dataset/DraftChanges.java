@@ -267,7 +267,8 @@ final class DraftChanges {
       }
       if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
         // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
-        Glob g = recursive ? Glob.parseFilter("pattern", pattern) : Glob.parse("pattern", pattern);
+        String anchored = raw.startsWith("/") ? "/" + pattern : pattern; // at the root only, as list --filter reads it
+        Glob g = recursive ? Glob.parseFilter("pattern", anchored) : Glob.parse("pattern", anchored);
         for (FileEntry e : m) {
           if (g.matches(e.path())) {
             matchedExisting |= edits.containsKey(e.path());

@@ -9,7 +9,9 @@ import java.util.regex.PatternSyntaxException;
  * A shell-style pattern over {@code /}-separated paths: {@code *} matches within one name,
  * {@code **} across folders, {@code ?} one character, {@code [abc]} a set, {@code {a,b}}
  * alternatives. A pattern without {@code /} matches a path's file name as well as the whole
- * path, so {@code *.jpg} finds JPEGs at any depth, as in {@code clearml-data --wildcard}.
+ * path, so {@code *.jpg} finds JPEGs at any depth, as in {@code clearml-data --wildcard}. A
+ * leading {@code /} anchors a pattern at the dataset's root, as in a {@code .gitignore}:
+ * {@code /*.jpg} finds only the JPEGs at the top, and {@code /} alone matches every path.
  */
 public final class Glob {
   private final String pattern;
@@ -20,8 +22,10 @@ public final class Glob {
 
   private Glob(String pattern, boolean folders) {
     this.pattern = pattern;
-    this.regex = Pattern.compile(toRegex(pattern));
-    this.nameOnly = pattern.indexOf('/') < 0;
+    boolean anchored = pattern.startsWith("/");
+    String body = anchored ? pattern.replaceFirst("^/+", "") : pattern;
+    this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
+    this.nameOnly = !anchored && pattern.indexOf('/') < 0;
     this.folders = folders;
   }
 

@@ -57,6 +57,20 @@ class CliMessagesTest {
   }
 
   @Test
+  void aLeadingSlashAnchorsFiltersAndRemovalsAtTheRoot() throws IOException {
+    file("tree/a.txt", "a");
+    file("tree/sub/a.txt", "b");
+    file("tree/sub/s.txt", "s");
+    cli.ok("create", "--name", "anchored");
+    cli.ok("add", "--files", tmp.resolve("tree").toString());
+    assertThat(cli.ok("list", "--filter", "/sub/", "--json").array()).extracting(m -> m.get("path"))
+        .containsExactly("sub/a.txt", "sub/s.txt");
+    assertThat(cli.ok("list", "--filter", "/a.txt", "--json").array()).extracting(m -> m.get("path")).containsExactly("a.txt");
+    cli.ok("remove", "--files", "/*.txt");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("sub/a.txt", "sub/s.txt");
+  }
+
+  @Test
   void publishingADraftSaysItIsADraft() {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
