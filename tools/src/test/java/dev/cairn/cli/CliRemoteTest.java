@@ -48,15 +48,21 @@ class CliRemoteTest {
     assertThat(b.ok("verify", "--id", child).out()).contains("Verified: no differences");
   }
 
+  /** A version "p/first" made and uploaded by {@code a}, and fetched by {@code b}: its id. */
+  private String madeOnAFetchedOnB(Cli a, Cli b, String remote) throws IOException {
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "first", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    b.ok("get", "--id", id, "--storage", remote);
+    return id;
+  }
+
   @Test
   void aGetFromARemoteTakesItsNewerRecordEvenWhenNoDataComes() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
     String remote = tmp.resolve("remote").toString();
-    write(tmp.resolve("src/x.txt"), "x");
-    String id = (String) a.ok("sync", "--project", "p", "--name", "first", "--folder", tmp.resolve("src").toString(), "--storage", remote,
-        "--json").obj().get("id");
-    b.ok("get", "--id", id, "--storage", remote);
+    String id = madeOnAFetchedOnB(a, b, remote);
     a.ok("rename", "--project", "p", "--name", "first", "--new-name", "second");
     a.ok("tags", "--id", id, "--add", "gold");
     a.ok("upload", "--id", id);
@@ -73,10 +79,7 @@ class CliRemoteTest {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
     String remote = tmp.resolve("remote").toString();
-    write(tmp.resolve("src/x.txt"), "x");
-    String id = (String) a.ok("sync", "--project", "p", "--name", "first", "--folder", tmp.resolve("src").toString(), "--storage", remote,
-        "--json").obj().get("id");
-    b.ok("get", "--id", id, "--storage", remote);
+    String id = madeOnAFetchedOnB(a, b, remote);
     a.ok("rename", "--project", "p", "--name", "first", "--new-name", "second");
     a.ok("upload", "--id", id);
 
