@@ -158,6 +158,13 @@ public final class Json {
 
   private String string() throws JsonException {
     pos++;
+    // Most strings hold no escape: cut them out whole.
+    int end = s.indexOf('"', pos);
+    if (end >= 0 && plain(pos, end)) {
+      String v = s.substring(pos, end);
+      pos = end + 1;
+      return v;
+    }
     StringBuilder sb = new StringBuilder();
     while (true) {
       if (pos >= s.length()) {
@@ -199,6 +206,17 @@ public final class Json {
         default -> throw error("bad escape '\\" + e + "'");
       }
     }
+  }
+
+  /** Whether {@code s[from, to)} holds no backslash and no control character. */
+  private boolean plain(int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '\\' || c < 0x20) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Object number() throws JsonException {

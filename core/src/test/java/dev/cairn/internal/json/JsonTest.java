@@ -1,0 +1,30 @@
+package dev.cairn.internal.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+  @Property(tries = 500)
+  void anyStringSurvivesARoundTrip(@ForAll String s) throws JsonException {
+    assertThat(Json.parse(Json.write(List.of(s, Map.of("k", s))))).isEqualTo(List.of(s, Map.of("k", s)));
+  }
+
+  @Test
+  void stringsWithAndWithoutEscapesParse() throws JsonException {
+    assertThat(Json.parse("[\"plain\", \"a\\\"b\", \"tab\\there\", \"\\u00e9t\\u00e9\", \"\", \"x\\\\\"]"))
+        .isEqualTo(List.of("plain", "a\"b", "tab\there", "été", "", "x\\"));
+  }
+
+  @Test
+  void malformedStringsAreRefused() {
+    assertThatThrownBy(() -> Json.parse("\"raw\ttab\"")).isInstanceOf(JsonException.class).hasMessageContaining("control character");
+    assertThatThrownBy(() -> Json.parse("\"open")).isInstanceOf(JsonException.class).hasMessageContaining("unterminated");
+    assertThatThrownBy(() -> Json.parse("\"a\\q\"")).isInstanceOf(JsonException.class).hasMessageContaining("bad escape");
+  }
+}
