@@ -6,8 +6,15 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
-/** {@code /dataset?project=&name=}: a dataset's versions, charted and tabled, with a compare picker. */
+/**
+ * {@code /dataset?project=&name=}: a dataset's versions, charted and tabled, with a compare picker;
+ * the newest {@link #PAGE} at a time ({@code offset} counts back from the newest), so that a long
+ * history stays a page, not megabytes.
+ */
 final class DatasetPage {
+  /** Versions a page shows unless {@code limit} says otherwise. */
+  static final int PAGE = 100;
+
   private final Site site;
 
   DatasetPage(Site site) {
@@ -17,16 +24,30 @@ final class DatasetPage {
   String render(Context ctx) throws IOException {
     DatasetSummary d = site.dataset(Params.exact(ctx, "project"), Params.exact(ctx, "name"));
     List<DatasetRecord> versions = d.versions();
+    long offset = Params.nonNegative(ctx, "offset", 0);
+    int limit = Params.limit(ctx, PAGE);
+    int end = (int) (versions.size() - Math.min(offset, versions.size()));
+    List<DatasetRecord> shown = versions.subList(Math.max(0, end - limit), end);
     Html h = new Html();
     h.open("h1").text(d.name()).text(" ").el("span", "in " + Text.project(d.project()), "class", "version").close("h1");
     stats(h, versions);
-    h.open("div", "class", "grid charts");
-    h.open("div", "class", "card").raw(chart("Size of files", versions, DatasetRecord::totalBytes, true)).close("div");
-    h.open("div", "class", "card").raw(chart("File count", versions, DatasetRecord::fileCount, false)).close("div");
-    h.open("div", "class", "card").raw(chart("Stored bytes (change-set, packed)", versions, DatasetRecord::storedBytes, true)).close("div");
-    h.close("div");
+    if (!shown.isEmpty()) {
+      h.open("div", "class", "grid charts");
+      h.open("div", "class", "card").raw(chart("Size of files", shown, DatasetRecord::totalBytes, true)).close("div");
+      h.open("div", "class", "card").raw(chart("File count", shown, DatasetRecord::fileCount, false)).close("div");
+      h.open("div", "class", "card").raw(chart("Stored bytes (change-set, packed)", shown, DatasetRecord::storedBytes, true)).close("div");
+      h.close("div");
+    }
     h.el("h2", "Versions");
-    table(h, versions);
+    Html pager = Widgets.pager(offset, shown.size(), versions.size(), limit, o -> Links.dataset(d.project(), d.name(), o, limit));
+    boolean paged = versions.size() > limit || offset > 0;
+    if (paged) {
+      h.raw(pager);
+    }
+    table(h, versions, shown);
+    if (paged) {
+      h.raw(pager);
+    }
     List<Layout.Crumb> crumbs = List.of(new Layout.Crumb("Datasets", Links.home()),
         new Layout.Crumb(Text.project(d.project()), Links.project(d.project())), new Layout.Crumb(d.name(), null));
     return Layout.page(d.name(), crumbs, h);
@@ -53,7 +74,8 @@ final class DatasetPage {
     return BarChart.render(title, bars, bytes ? Text::bytes : Text::count);
   }
 
-  private static void table(Html h, List<DatasetRecord> versions) {
+  /** The table of {@code shown}, a run of {@code versions}; the newest two of all are preselected for a compare. */
+  private static void table(Html h, List<DatasetRecord> versions, List<DatasetRecord> shown) {
     String source = versions.size() > 1 ? versions.get(versions.size() - 2).id() : null;
     String target = versions.get(versions.size() - 1).id();
     h.open("form", "method", "get", "action", "/compare", "id", "compare-form");
@@ -66,8 +88,8 @@ final class DatasetPage {
       });
     }
     h.close("tr").close("thead").open("tbody");
-    for (int i = versions.size() - 1; i >= 0; i--) {
-      DatasetRecord r = versions.get(i);
+    for (int i = shown.size() - 1; i >= 0; i--) {
+      DatasetRecord r = shown.get(i);
       h.open("tr", "data-id", r.id());
       h.open("td").empty("input", "type", "radio", "name", "source", "value", r.id(), "checked", r.id().equals(source),
           "aria-label", "compare from " + r.version()).close("td");
@@ -89,7 +111,7 @@ final class DatasetPage {
       h.close("td").close("tr");
     }
     h.close("tbody").close("table").close("div");
-    if (versions.size() > 1) {
+    if (shown.size() > 1) {
       h.open("div", "class", "actions").el("button", "Compare selected versions", "type", "submit").close("div");
     }
     h.close("form");

@@ -29,6 +29,12 @@ final class Links {
     return "/dataset?project=" + encode(project) + "&name=" + encode(name);
   }
 
+  /** A page of a dataset's versions, {@code offset} versions back from the newest. */
+  static String dataset(String project, String name, long offset, int limit) {
+    String more = query("offset", offset(offset), "limit", limit(limit, DatasetPage.PAGE));
+    return dataset(project, name) + (more.isEmpty() ? "" : "&" + more.substring(1));
+  }
+
   static String version(String id) {
     return "/versions/" + id;
   }

@@ -100,6 +100,19 @@ class WebServerTest {
   }
 
   @Test
+  void aDatasetPageShowsItsNewestVersionsAPageAtATime() throws Exception {
+    String newest = page("/dataset?project=vision&name=pets&limit=1");
+    assertThat(newest).contains(fixture.v2).doesNotContain("data-id=\"" + fixture.v1).contains("Showing 1–1 of 2").contains("Next →")
+        .contains("2 ").contains("versions");
+    String older = page("/dataset?project=vision&name=pets&limit=1&offset=1");
+    assertThat(older).contains("data-id=\"" + fixture.v1).doesNotContain("data-id=\"" + fixture.v2).contains("Showing 2–2 of 2")
+        .contains("← Previous");
+    assertThat(page("/dataset?project=vision&name=pets")).contains("data-id=\"" + fixture.v1).contains("data-id=\"" + fixture.v2)
+        .doesNotContain("Showing");
+    assertThat(page("/dataset?project=vision&name=pets&offset=9")).contains("Past the end");
+  }
+
+  @Test
   void everyPageRenders() throws Exception {
     assertThat(page("/")).contains("pets", "pets-extra", "pets-merged", "vision");
     assertThat(page("/?q=extra")).contains("pets-extra").doesNotContain(">pets-merged<");
