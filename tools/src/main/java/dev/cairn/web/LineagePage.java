@@ -12,6 +12,9 @@ import java.io.IOException;
  * PLOTS).
  */
 final class LineagePage {
+  /** Versions the page draws unless {@code limit} says otherwise. */
+  static final int PAGE = 200;
+
   private final Site site;
 
   LineagePage(Site site) {
@@ -21,15 +24,43 @@ final class LineagePage {
   String render(Context ctx) throws IOException {
     Dataset ds = site.version(ctx.pathParam("id"));
     DatasetRecord r = ds.record();
-    Lineage lineage = Lineage.of(r.id(), ds.dependencyGraph(), site::recordOrNull, site::unreadable);
+    java.util.Map<String, java.util.List<String>> graph = ds.dependencyGraph();
+    int limit = Params.limit(ctx, PAGE);
+    Lineage lineage = Lineage.of(r.id(), nearest(graph, r.id(), limit), site::recordOrNull, site::unreadable);
     VersionHeader.Tab tab = VersionHeader.Tab.LINEAGE;
     Html h = new Html().raw(VersionHeader.render(site, r, tab));
-    h.el("p", Text.plural(lineage.nodes().size(), "version", "versions") + " in the lineage, oldest at the top. "
+    String shown = graph.size() > limit ? "The nearest " + Text.count(limit) + " of the " + Text.count(graph.size())
+        + " versions in the lineage (older ones are left out; /api/versions/" + r.id() + "/lineage lists them all), "
+        : Text.plural(lineage.nodes().size(), "version", "versions") + " in the lineage, ";
+    h.el("p", shown + "oldest at the top. "
         + "Each box shows the files its change-set added (+), modified (~) and removed (−); click one to open it.", "class", "muted");
     h.open("div", "class", "dag-wrap").raw(LineageSvg.render(lineage)).close("div");
     h.el("h2", "Genealogy");
     genealogy(h, lineage);
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  /**
+   * The first {@code max} versions of {@code graph} found walking up from {@code focus}, nearest
+   * first, each with the parents among them: a long history stays a drawing one can read.
+   */
+  static java.util.Map<String, java.util.List<String>> nearest(java.util.Map<String, java.util.List<String>> graph, String focus, int max) {
+    if (graph.size() <= max) {
+      return graph;
+    }
+    java.util.Set<String> kept = new java.util.LinkedHashSet<>();
+    java.util.Deque<String> queue = new java.util.ArrayDeque<>(java.util.List.of(focus));
+    while (!queue.isEmpty() && kept.size() < max) {
+      String id = queue.poll();
+      if (kept.add(id)) {
+        queue.addAll(graph.getOrDefault(id, java.util.List.of()));
+      }
+    }
+    java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+    for (String id : kept) {
+      out.put(id, graph.getOrDefault(id, java.util.List.of()).stream().filter(kept::contains).toList());
+    }
+    return out;
   }
 
   private static void genealogy(Html h, Lineage lineage) {

@@ -42,6 +42,17 @@ class WebLineageTest {
   }
 
   @Test
+  void aLongHistoryIsCutToTheNearestVersions() throws IOException {
+    // d's parents are c and x; c's is b; b's is a: the nearest three are d, c and x.
+    Map<String, List<String>> g = graph("d:c,x", "c:b", "x", "b:a", "a");
+    Map<String, List<String>> near = LineagePage.nearest(g, "d", 3);
+    assertThat(near).containsOnlyKeys("d", "c", "x");
+    assertThat(near.get("c")).as("a parent left out is not drawn").isEmpty();
+    assertThat(layout("d", near).nodes()).hasSize(3);
+    assertThat(LineagePage.nearest(g, "d", 5)).isSameAs(g);
+  }
+
+  @Test
   void aVersionWithoutParentsIsALoneNode() throws IOException {
     Lineage l = layout("a", graph("a"));
     assertThat(l.nodes()).singleElement().satisfies(n -> assertThat(n.layer()).isZero());

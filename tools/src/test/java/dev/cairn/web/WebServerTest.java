@@ -128,6 +128,7 @@ class WebServerTest {
     assertThat(page("/versions/" + v2 + "/changes")).contains("images/bird.png", "labels.csv", "data.bin");
     assertThat(page("/versions/" + v2 + "/files")).contains("images/cat.png", "notes/readme.txt");
     assertThat(page("/versions/" + fixture.merged + "/lineage")).contains("<svg", "Genealogy", "pets-extra");
+    assertThat(page("/versions/" + fixture.merged + "/lineage?limit=2")).contains("The nearest 2 of the ").contains("lists them all");
     assertThat(page("/versions/" + v2 + "/preview?path=labels.csv")).contains("<table", "bird");
     assertThat(page("/compare?source=" + fixture.v1 + "&target=" + v2)).contains("images/bird.png", "data.bin");
     assertThat(page("/compare")).contains("Pick a source");
