@@ -974,6 +974,8 @@ public final class Dataset {
           return;
         }
       }
+    } catch (java.io.UncheckedIOException nodeUnreadable) {
+      throw nodeUnreadable.getCause(); // a node missing or damaged, as typed as every other read's
     }
   }
 

@@ -102,6 +102,9 @@ final class Verifier {
           }
         }
       } catch (UncheckedIOException ex) {
+        if (!(ex.getCause() instanceof CairnException)) {
+          throw ex.getCause(); // the reading failed (interrupted, say): no finding about the data
+        }
         problems.add(manifestProblem(ex.getCause(), storage));
       }
     } catch (CairnException ex) {

@@ -8,7 +8,10 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.object.ObjectType;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,10 +22,15 @@ import java.util.zip.CRC32C;
 /**
  * An open, published pack. Opening checks the header, the trailer and the index checksum; reading a
  * block checks the block's checksum. Thread-safe: reads are positional.
+ *
+ * <p>A thread interrupted while it reads makes the JDK close the channel under every thread that
+ * shares it. The channel is then opened again: the interrupted read fails with an
+ * {@link InterruptedIOException}, and reads of other threads go on (see {@link #reading}).
  */
 public final class PackFile implements AutoCloseable {
   private final Path path;
-  private final FileChannel channel;
+  private volatile FileChannel channel;
+  private volatile boolean closed;
   private final long length;
   private final HashAlgorithm algorithm;
   private final long indexOffset;
@@ -149,7 +157,7 @@ public final class PackFile implements AutoCloseable {
    * pack's data section.
    */
   public List<PackEntry> entries() throws IOException {
-    byte[] index = readFully(channel, indexOffset, PackFormat.INDEX_HEADER_SIZE + entryCount * PackFormat.ENTRY_SIZE);
+    byte[] index = reading(ch -> readFully(ch, indexOffset, PackFormat.INDEX_HEADER_SIZE + entryCount * PackFormat.ENTRY_SIZE));
     List<PackEntry> out = new ArrayList<>(entryCount);
     ObjectId previous = null;
     for (int i = 0; i < entryCount; i++) {
@@ -180,7 +188,7 @@ public final class PackFile implements AutoCloseable {
 
   /** The raw index section, whose hash is the pack's name. */
   public byte[] indexSection() throws IOException {
-    return readFully(channel, indexOffset, PackFormat.INDEX_HEADER_SIZE + entryCount * PackFormat.ENTRY_SIZE);
+    return reading(ch -> readFully(ch, indexOffset, PackFormat.INDEX_HEADER_SIZE + entryCount * PackFormat.ENTRY_SIZE));
   }
 
   /**
@@ -191,7 +199,7 @@ public final class PackFile implements AutoCloseable {
     if (offset < PackFormat.HEADER_SIZE || offset + blockLength > indexOffset) {
       throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
     }
-    return readFully(channel, offset, blockLength);
+    return reading(ch -> readFully(ch, offset, blockLength));
   }
 
   /**
@@ -202,9 +210,8 @@ public final class PackFile implements AutoCloseable {
     if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset + blockLength > indexOffset) {
       throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
     }
-    byte[] header = readFully(channel, offset, PackFormat.BLOCK_HEADER_SIZE);
-    byte[] stored = readFully(channel, offset + PackFormat.BLOCK_HEADER_SIZE, blockLength - PackFormat.BLOCK_HEADER_SIZE);
-    return new byte[][] {header, stored};
+    return reading(ch -> new byte[][] {readFully(ch, offset, PackFormat.BLOCK_HEADER_SIZE),
+        readFully(ch, offset + PackFormat.BLOCK_HEADER_SIZE, blockLength - PackFormat.BLOCK_HEADER_SIZE)});
   }
 
   /**
@@ -216,18 +223,21 @@ public final class PackFile implements AutoCloseable {
     if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset + blockLength > indexOffset) {
       throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
     }
-    dst.clear().limit(blockLength);
-    while (dst.hasRemaining()) {
-      if (channel.read(dst, offset + dst.position()) < 0) {
-        throw new CorruptObjectException(null, Reason.TRUNCATED, path.toString(), "unexpected end of file at " + (offset + dst.position()));
+    reading(ch -> {
+      dst.clear().limit(blockLength);
+      while (dst.hasRemaining()) {
+        if (ch.read(dst, offset + dst.position()) < 0) {
+          throw new CorruptObjectException(null, Reason.TRUNCATED, path.toString(), "unexpected end of file at " + (offset + dst.position()));
+        }
       }
-    }
+      return null;
+    });
     dst.flip();
   }
 
   /** Reads {@code n} bytes at {@code offset}, for copying a pack's bytes elsewhere. */
   public byte[] read(long offset, int n) throws IOException {
-    return readFully(channel, offset, n);
+    return reading(ch -> readFully(ch, offset, n));
   }
 
   /**
@@ -242,9 +252,12 @@ public final class PackFile implements AutoCloseable {
     long end = length - 8;
     long pos = 0;
     while (pos < end) {
-      buf.clear();
-      buf.limit((int) Math.min(buf.capacity(), end - pos));
-      int r = channel.read(buf, pos);
+      long at = pos;
+      int r = reading(ch -> {
+        buf.clear();
+        buf.limit((int) Math.min(buf.capacity(), end - at));
+        return ch.read(buf, at);
+      });
       if (r < 0) {
         throw corrupt(Reason.TRUNCATED, path.toString(), "unexpected end of pack");
       }
@@ -252,14 +265,51 @@ public final class PackFile implements AutoCloseable {
       crc.update(buf);
       pos += r;
     }
-    byte[] stored = readFully(channel, end, 4);
+    byte[] stored = reading(ch -> readFully(ch, end, 4));
     if (crc.getValue() != Bytes.u32(stored, 0)) {
       throw corrupt(Reason.CHECKSUM_MISMATCH, path.toString(), "pack checksum mismatch");
     }
   }
 
+  /** A read of the channel. */
+  @FunctionalInterface
+  private interface Read<T> {
+    T from(FileChannel channel) throws IOException;
+  }
+
+  /**
+   * Runs {@code read} on the channel. If a thread's interrupt closed the channel, it is opened
+   * again: the interrupted thread gets an {@link InterruptedIOException}, the others read again.
+   */
+  private <T> T reading(Read<T> read) throws IOException {
+    while (true) {
+      FileChannel ch = channel;
+      try {
+        return read.from(ch);
+      } catch (ClosedChannelException e) {
+        if (closed) {
+          throw e;
+        }
+        reopen(ch);
+        if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+          InterruptedIOException stop = new InterruptedIOException("interrupted while reading " + path);
+          stop.initCause(e);
+          throw stop;
+        }
+      }
+    }
+  }
+
+  /** Replaces {@code lost}, closed by an interrupt, unless another thread did already. */
+  private synchronized void reopen(FileChannel lost) throws IOException {
+    if (channel == lost && !closed) {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    }
+  }
+
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
+    closed = true;
     channel.close();
   }
 }
