@@ -393,10 +393,12 @@ public final class Catalog {
   public final class Lock implements AutoCloseable {
     private final Path file;
     private final String token;
+    private final java.util.concurrent.locks.ReentrantLock inProcess;
 
-    private Lock(Path file, String token) {
+    private Lock(Path file, String token, java.util.concurrent.locks.ReentrantLock inProcess) {
       this.file = file;
       this.token = token;
+      this.inProcess = inProcess;
     }
 
     @Override
@@ -407,24 +409,65 @@ public final class Catalog {
         }
       } catch (NoSuchFileException e) {
         // broken by someone who thought we were dead; nothing to release
+      } finally {
+        inProcess.unlock();
       }
     }
   }
 
   /**
-   * Takes the lock of version {@code id}, waiting for another process to release it. A lock left by
-   * a process that no longer runs on this host is broken.
+   * The threads of this process take a version's lock in turn, in front of its file (which orders
+   * processes, and which every thread of one process would hold alike): a thread waits for another
+   * of this process for as long as it works, not {@link #LOCK_WAIT_MILLIS}. Keyed by the lock
+   * file, so that two repositories opened on one folder share them.
+   */
+  private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private java.util.concurrent.locks.ReentrantLock inProcess(String id, Path file) throws DatasetLockedException {
+    java.util.concurrent.locks.ReentrantLock l = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(),
+        k -> new java.util.concurrent.locks.ReentrantLock());
+    if (l.isHeldByCurrentThread()) {
+      // A change of the version from within a change of it (a Progress callback, say): the outer
+      // one would then write over what the inner one did.
+      throw new DatasetLockedException("Cannot change dataset version " + id + " while this thread is changing it already"
+          + " (from a callback of that change?); change it once that change returns");
+    }
+    return l;
+  }
+
+  /**
+   * Takes the lock of version {@code id}, waiting for another thread of this process as long as it
+   * holds it, and for another process up to {@link #LOCK_WAIT_MILLIS}. A lock left by a process
+   * that no longer runs on this host is broken.
    *
-   * @throws DatasetLockedException if another live process keeps it past the wait
+   * @throws DatasetLockedException if another live process keeps it past the wait, or this thread
+   *     holds it already
    */
   public Lock lock(String id) throws IOException {
+    Path file = locks.resolve(id + ".lock");
+    java.util.concurrent.locks.ReentrantLock ours = inProcess(id, file);
+    try {
+      ours.lockInterruptibly();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
+    }
+    try {
+      return lockFile(id, file, ours);
+    } catch (IOException | RuntimeException e) {
+      ours.unlock();
+      throw e;
+    }
+  }
+
+  private Lock lockFile(String id, Path file, java.util.concurrent.locks.ReentrantLock ours) throws IOException {
     long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
     while (true) {
-      Lock lock = tryLock(id);
+      Lock lock = tryLockFile(file, ours);
       if (lock != null) {
         return lock;
       }
-      Path file = locks.resolve(id + ".lock");
       if (System.currentTimeMillis() > deadline) {
         String holder;
         try {
@@ -450,11 +493,29 @@ public final class Catalog {
    */
   public Lock tryLock(String id) throws IOException {
     Path file = locks.resolve(id + ".lock");
+    java.util.concurrent.locks.ReentrantLock ours = inProcess(id, file);
+    if (!ours.tryLock()) {
+      return null; // another thread of this process holds it
+    }
+    try {
+      Lock lock = tryLockFile(file, ours);
+      if (lock == null) {
+        ours.unlock();
+      }
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      ours.unlock();
+      throw e;
+    }
+  }
+
+  /** The file lock, for a thread that holds {@code ours}; null at once if a live process holds it. */
+  private Lock tryLockFile(Path file, java.util.concurrent.locks.ReentrantLock ours) throws IOException {
     String token = processToken();
     while (true) {
       try {
         create(file, token);
-        return new Lock(file, token);
+        return new Lock(file, token, ours);
       } catch (FileAlreadyExistsException e) {
         String holder;
         try {

@@ -1,0 +1,85 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.DatasetLockedException;
+import dev.cairn.testing.TestRepos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Threads of one process change a version in turn, however long each takes. */
+class VersionLockTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aThreadWaitsForAnotherOfItsProcessPastTheWaitForOtherProcesses() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.write(src.resolve("a.bin"), TestRepos.random(1, 10_000));
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      CountDownLatch adding = new CountDownLatch(1);
+      Progress slow = new Progress() {
+        @Override
+        public void start(String task, long totalBytes) {
+          adding.countDown();
+          try {
+            Thread.sleep(Catalog.LOCK_WAIT_MILLIS + 2_000); // longer than a process waits for another
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      };
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<Dataset.Change> add = pool.submit(() -> ds.addFiles(AddOptions.of(src), slow));
+        assertThat(adding.await(30, TimeUnit.SECONDS)).isTrue();
+        Future<?> tag = pool.submit(() -> {
+          ds.addTags(List.of("gold"));
+          return null;
+        });
+        tag.get(2, TimeUnit.MINUTES);
+        assertThat(add.get()).isNotNull();
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(ds.tags()).containsExactly("gold");
+      assertThat(ds.listFiles()).extracting(e -> e.path()).containsExactly("a.bin");
+    }
+  }
+
+  @Test
+  void aChangeFromWithinAChangeOfTheSameVersionFailsAtOnce() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.write(src.resolve("a.bin"), TestRepos.random(2, 10_000));
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Throwable[] inner = new Throwable[1];
+      long[] took = new long[1];
+      ds.addFiles(AddOptions.of(src), new Progress() {
+        @Override
+        public void start(String task, long totalBytes) {
+          long t = System.nanoTime();
+          try {
+            ds.setMetadata(Map.of("k", "v"));
+          } catch (Throwable e) {
+            inner[0] = e;
+          }
+          took[0] = System.nanoTime() - t;
+        }
+      });
+      assertThat(inner[0]).isInstanceOf(DatasetLockedException.class).hasMessageContaining("while this thread is changing it already");
+      assertThat(TimeUnit.NANOSECONDS.toMillis(took[0])).as("not after the wait for another process").isLessThan(Catalog.LOCK_WAIT_MILLIS);
+      assertThat(ds.listFiles()).hasSize(1);
+    }
+  }
+}
