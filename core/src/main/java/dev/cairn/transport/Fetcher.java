@@ -75,6 +75,7 @@ public final class Fetcher {
       }
     }
     if (p.length() < 8 || matches.isEmpty()) {
+      remote.checkMarker(); // a mistyped location is said to be one, not a version missing there
       throw new DatasetNotFoundException("Cannot find dataset version " + idOrPrefix + " on " + remote.storage().uri());
     }
     if (matches.size() > 1) {

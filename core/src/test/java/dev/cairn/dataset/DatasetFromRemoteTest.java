@@ -46,6 +46,9 @@ class DatasetFromRemoteTest {
   void aVersionOnlyOnTheRemoteIsFoundThereAndItsFilesFetchedOnce() throws IOException {
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       assertThatThrownBy(() -> Dataset.get(b, id, null)).isInstanceOf(DatasetNotFoundException.class);
+      // A mistyped remote is said to be one, not a version missing there.
+      assertThatThrownBy(() -> Dataset.get(b, id, tmp.resolve("typo").toString())).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessageContaining("holds no Cairn data");
       Dataset ds = Dataset.get(b, id.substring(0, 8), remote.toString());
       assertThat(ds.id()).isEqualTo(id);
       assertThat(ds.listFiles()).extracting(dev.cairn.manifest.FileEntry::path).containsExactly("a.txt", "big.bin", "sub/small.bin");
