@@ -198,7 +198,8 @@ public final class Dataset {
   }
 
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
-  public Change addFiles(AddOptions o, Progress progress) throws IOException {
+  public Change addFiles(AddOptions o, Progress given) throws IOException {
+    Progress progress = Progress.orNone(given);
     java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
     if (o.sources().isEmpty()) {
       throw new InvalidInputException("Cannot add: no file or folder given (AddOptions.of(paths))");
@@ -277,6 +278,7 @@ public final class Dataset {
    * changed ones, removes those no longer there.
    */
   public Change syncFolder(Path folder, String datasetFolder, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     String df = AddOptions.normalizeFolder(datasetFolder);
     requireFolder(folder);
     return modify("sync", List.of(folder.toString(), df), progress, syncPlanner(repo, folder, df, progress));
@@ -310,6 +312,7 @@ public final class Dataset {
    */
   public static NewVersion syncNewVersion(DatasetRepository repo, CreateOptions o, Path folder, String datasetFolder,
       Progress progress, String command, List<String> argv) throws IOException {
+    progress = Progress.orNone(progress);
     String df = AddOptions.normalizeFolder(datasetFolder);
     requireFolder(folder);
     // Before the options are checked: the version string it asks for may be the unfinished one's.
@@ -477,7 +480,8 @@ public final class Dataset {
    * {@code hdfs://...}, a path); a folder URI adds every file under it. Each file is read once to
    * record its size and digest.
    */
-  public Change addLinks(List<String> uris, String datasetFolder, Progress progress) throws IOException {
+  public Change addLinks(List<String> uris, String datasetFolder, Progress given) throws IOException {
+    Progress progress = Progress.orNone(given);
     String df = AddOptions.normalizeFolder(datasetFolder);
     List<String> args = new ArrayList<>();
     uris.forEach(u -> args.add("--links=" + u));
@@ -493,7 +497,8 @@ public final class Dataset {
   }
 
   /** Adds the files of a {@code .zip}, {@code .tar}, {@code .tar.gz} or {@code .tar.zst} archive. */
-  public Change addArchive(Path archive, String datasetFolder, Progress progress) throws IOException {
+  public Change addArchive(Path archive, String datasetFolder, Progress given) throws IOException {
+    Progress progress = Progress.orNone(given);
     String df = AddOptions.normalizeFolder(datasetFolder);
     return modify("add", List.of("--archive", archive.toString()), progress,
         (m, ins, ed) -> new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(ArchiveIo.read(archive, df, ins, progress))), 0));
@@ -774,6 +779,7 @@ public final class Dataset {
    * {@code storage}; remembers it as the version's storage.
    */
   public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     try (dev.cairn.transport.Remote remote = conf == null ? repo.openRemote(storage) : repo.openRemote(storage, conf)) {
       return upload(remote, progress);
     }
@@ -781,6 +787,7 @@ public final class Dataset {
 
   /** Uploads this closed version to an open remote (see {@link #upload(String, Map, Progress)}). */
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     String uri = remote.storage().uri().toString();
     // The first upload to a storage is logged. The remote's record gets the same entry that the
     // local one gets after the push, so that the two stay equal and uploading again publishes no
@@ -833,6 +840,7 @@ public final class Dataset {
    * part, or only its record) is fetched from that remote first; data here is never fetched again.
    */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     DatasetRecord r = record();
     if (r.isDraft()) {
       throw new DatasetStateException("Cannot get a cached copy of draft " + id
@@ -859,9 +867,9 @@ public final class Dataset {
    * @throws InvalidInputException if {@code target} holds files and {@code overwrite} is false
    */
   public Path getMutableLocalCopy(Path target, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     java.util.Objects.requireNonNull(target, "target must not be null: give the folder to copy into");
     java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
-    java.util.Objects.requireNonNull(progress, "progress must not be null: use Progress.NONE");
     DatasetRecord r = record();
     if (repo.contentStorage(r) != null) {
       LocalCopies.requireUsableTarget(repo, target, overwrite); // before a fetch that may be long
@@ -923,6 +931,7 @@ public final class Dataset {
 
   /** Makes {@code link} a symbolic link to the cached read-only folder. */
   public Path linkLocalCopy(Path link, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     return LocalCopies.link(repo, getLocalCopy(selection, progress), link, overwrite);
   }
 
@@ -1115,6 +1124,7 @@ public final class Dataset {
    * existing file (as {@code export(output, false, progress)}).
    */
   public void export(Path output, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     export(output, false, progress);
   }
 
@@ -1128,6 +1138,7 @@ public final class Dataset {
    *     cannot be written; nothing is left behind
    */
   public void export(Path output, boolean overwrite, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     java.util.Objects.requireNonNull(output, "output must not be null: give the archive's path");
     DatasetRecord r = record();
     long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
@@ -1138,6 +1149,17 @@ public final class Dataset {
       fetchFor(r, Selection.ALL, progress, notFetched);
       ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);
     }
+  }
+
+  /** Two handles are equal when they name the same version of the same open repository. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Dataset d && d.repo == repo && d.id.equals(id);
+  }
+
+  @Override
+  public int hashCode() {
+    return id.hashCode();
   }
 
   @Override

@@ -273,6 +273,7 @@ public final class DatasetRepository implements AutoCloseable {
    * @param copyTarget a folder for a writable copy, or null for the cached read-only folder
    */
   public Path restore(Usage.Use use, Selection selection, Path copyTarget, boolean overwrite, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     if (!repo.objects().has(use.root())) {
       throw new dev.cairn.errors.MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
           + "); fetch it from its remote first");
@@ -386,6 +387,7 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public Dataset fetch(String idOrPrefix, Selection selection, String storage, java.util.Map<String, String> conf,
       Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     if (storage == null) {
       return get(idOrPrefix);
     }
@@ -400,6 +402,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Like {@link #fetch(String, Selection, String, java.util.Map, Progress)} from an open remote. */
   public Dataset fetch(String idOrPrefix, Selection selection, dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+    progress = Progress.orNone(progress);
     Dataset local = completeLocally(idOrPrefix, selection);
     if (local != null) {
       return local;

@@ -8,6 +8,11 @@ public interface Progress {
   /** Does nothing. */
   Progress NONE = new Progress() {};
 
+  /** {@code p}, or {@link #NONE} for null: every method that takes a progress takes null as none. */
+  static Progress orNone(Progress p) {
+    return p == null ? NONE : p;
+  }
+
   /** A phase starts: {@code totalBytes} of work (or -1 if unknown), described by {@code task}. */
   default void start(String task, long totalBytes) {}
 

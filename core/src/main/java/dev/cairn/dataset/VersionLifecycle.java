@@ -41,8 +41,10 @@ final class VersionLifecycle {
     if (what.equals("tag") && value.indexOf(',') >= 0) {
       throw new InvalidInputException("Cannot use tag '" + value + "': tags hold no commas (lists of tags are written with commas)");
     }
-    if (what.equals("tag") && !value.equals(value.strip())) {
-      throw new InvalidInputException("Cannot use tag '" + value + "': " + (value.isBlank() ? "it is only spaces" : "it begins or ends with spaces"));
+    if (!value.equals(value.strip())) {
+      // Unseen in every listing, and never what was meant: " m4" and "m4" would be two datasets.
+      throw new InvalidInputException("Cannot use " + what + " '" + value + "': " + (value.isBlank() ? "it is only spaces"
+          : "it begins or ends with spaces"));
     }
   }
 
@@ -197,6 +199,9 @@ final class VersionLifecycle {
     checkName("project", o.project(), true);
     for (String t : o.tags()) {
       checkName("tag", t, false);
+    }
+    for (String k : o.metadata().keySet()) {
+      checkName("metadata key", k, false); // as setMetadata checks them
     }
     if (o.version() != null) {
       try {

@@ -170,6 +170,31 @@ class DatasetMessagesTest {
         .isInstanceOf(NullPointerException.class).hasMessageStartingWith("ids must not be null");
     assertThatThrownBy(() -> ds.getMutableLocalCopy(null, false))
         .isInstanceOf(NullPointerException.class).hasMessageStartingWith("target must not be null");
+    // A null progress is none, in every method that takes one.
+    assertThat(ds.getLocalCopy(Selection.ALL, null)).isDirectory();
+    ds.export(tmp.resolve("nulls.tar"), null);
+    assertThat(tmp.resolve("nulls.tar")).isRegularFile();
+  }
+
+  @Test
+  void namesAndMetadataKeysAreCheckedAlikeEverywhere() throws IOException {
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", " m4").build())).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("begins or ends with spaces");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("   ", "n").build())).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("only spaces");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("", "v")).build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty metadata key");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("a\u0001", "v")).build()))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("no control characters");
+    assertThat(repo.list(null, null, null)).as("nothing made").isEmpty();
+  }
+
+  @Test
+  void twoHandlesOfOneVersionAreEqual() throws IOException {
+    Dataset ds = closedWithOneFile("equal");
+    assertThat(repo.get(ds.id())).isEqualTo(ds).hasSameHashCodeAs(ds);
+    assertThat(new java.util.HashSet<>(List.of(repo.get(ds.id()), repo.get(ds.id().substring(0, 8))))).hasSize(1);
+    assertThat(closedWithOneFile("other")).isNotEqualTo(ds);
   }
 
   @Test
