@@ -24,7 +24,8 @@ import java.util.Set;
  *   <li>a folder adds its contents, relative to it, under the dataset folder; a file adds itself
  *       under its name;
  *   <li>symbolic links are followed when they resolve inside the folder being added; a link that
- *       leads outside it, or nowhere, is refused with an error naming it;
+ *       leads outside it, or nowhere, is refused with an error naming it, unless it is not a folder
+ *       and the wildcards leave it out;
  *   <li>fifos, sockets and devices are skipped with a warning;
  *   <li>the repository's own folder, when it lies inside the folder being added, is skipped with a
  *       warning (as Git skips {@code .git}): its files change while they are read, and each
@@ -148,12 +149,19 @@ public final class FolderScanner {
       FileStat a = attributes.get(i);
       Path realChild = null;
       if (a.symbolicLink()) {
+        String childRel = rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName();
         try {
           realChild = child.toRealPath();
         } catch (NoSuchFileException e) {
+          if (leftOut(wildcards, childRel)) {
+            continue; // not a folder, and not a file the wildcards keep: nothing of it would be added
+          }
           throw new InvalidInputException("Cannot add " + child + ": symbolic link leads nowhere");
         }
         if (!realChild.startsWith(realRoot)) {
+          if (!Files.isDirectory(realChild) && leftOut(wildcards, childRel)) {
+            continue;
+          }
           throw new InvalidInputException("Cannot add " + child + ": symbolic link leads outside the folder (to "
               + realChild + ")");
         }
@@ -176,7 +184,7 @@ public final class FolderScanner {
           walk(c.path(), realChild, realRoot, childRel, true, wildcards, datasetFolder, sink, visiting);
         }
       } else if (a.regularFile()) {
-        if (!wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(childRel))) {
+        if (leftOut(wildcards, childRel)) {
           continue;
         }
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
@@ -189,6 +197,11 @@ public final class FolderScanner {
       }
     }
     visiting.remove(realDir);
+  }
+
+  /** Whether the wildcards, if any, leave out a file at {@code rel}. */
+  private static boolean leftOut(List<Glob> wildcards, String rel) {
+    return !wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(rel));
   }
 
   /**

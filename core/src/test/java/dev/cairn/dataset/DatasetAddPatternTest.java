@@ -95,4 +95,20 @@ class DatasetAddPatternTest {
   void syncTakesNoPattern() {
     assertThatThrownBy(() -> ds.syncFolder(data.resolve("a/*.jpg"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void aBrokenLinkTheWildcardsLeaveOutDoesNotStopTheAdd() throws IOException {
+    Files.createSymbolicLink(data.resolve("b/dangling"), tmp.resolve("nowhere"));
+    Files.writeString(tmp.resolve("outside.bin"), "out");
+    Files.createSymbolicLink(data.resolve("b/out.bin"), tmp.resolve("outside.bin"));
+    ds.addFiles(AddOptions.of(data.resolve("b")).wildcard("*.jpg"));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("w.jpg");
+    ds.addFiles(AddOptions.of(data.resolve("b/*.txt")));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("notes.txt", "w.jpg");
+    // One the wildcards keep, or no wildcard at all, is refused as before.
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(data.resolve("b")).wildcard("dang*"))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("leads nowhere");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(data.resolve("b")))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("symbolic link");
+  }
 }
