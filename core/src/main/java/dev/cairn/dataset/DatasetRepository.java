@@ -516,11 +516,18 @@ public final class DatasetRepository implements AutoCloseable {
     return catalog().all().stream().map(DatasetRecord::project).distinct().sorted(Comparator.comparing(s -> s.toLowerCase(Locale.ROOT))).toList();
   }
 
+  /**
+   * Closes the repository. Work in progress on other threads is waited for, up to ten seconds; a
+   * call begun after {@code close} is refused with an {@link IllegalStateException}.
+   */
   @Override
   public void close() throws IOException {
-    closed = true;
-    if (owned) {
-      repo.close();
+    try {
+      if (owned) {
+        repo.close(); // first: it waits for the readers and inserters in use, whose work may still need the rest
+      }
+    } finally {
+      closed = true;
     }
   }
 }

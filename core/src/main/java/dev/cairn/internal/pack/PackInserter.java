@@ -464,16 +464,23 @@ final class PackInserter implements ObjectInserter {
 
   @Override
   public void close() throws IOException {
-    closed = true;
-    synchronized (writeLock) {
-      if (writer != null) {
-        writer.close();
-        writer = null;
-      }
+    if (closed) {
+      return;
     }
-    dataGroup.take();
-    metadataGroup.take();
-    pending.clear();
-    pendingMetadata.clear();
+    closed = true;
+    try {
+      synchronized (writeLock) {
+        if (writer != null) {
+          writer.close();
+          writer = null;
+        }
+      }
+      dataGroup.take();
+      metadataGroup.take();
+      pending.clear();
+      pendingMetadata.clear();
+    } finally {
+      db.leave();
+    }
   }
 }

@@ -78,12 +78,57 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   @Override
   public ObjectInserter newInserter() {
+    enter();
     return new PackInserter(this);
   }
 
   @Override
   public ObjectReader newReader() {
+    enter();
     return new PackReader(this);
+  }
+
+  /** Readers and inserters not closed yet; {@link #close} waits for them (up to {@link #CLOSE_WAIT_MILLIS}). */
+  private int users;
+  private boolean closing;
+  private final Object usersLock = new Object();
+
+  /** How long {@link #close} waits for readers and inserters still in use on other threads. */
+  static final long CLOSE_WAIT_MILLIS = 10_000;
+
+  private void enter() {
+    synchronized (usersLock) {
+      if (closing) {
+        throw new IllegalStateException("Cannot read or write objects in " + packDir.getParent() + ": the repository was closed");
+      }
+      users++;
+    }
+  }
+
+  /** A reader or inserter is closed. */
+  void leave() {
+    synchronized (usersLock) {
+      users--;
+      usersLock.notifyAll();
+    }
+  }
+
+  /**
+   * Refuses new readers and inserters, then waits for those in use to be closed: closing the
+   * index under a thread that reads it would fail that thread in LMDB's terms, or worse.
+   */
+  private void awaitUsers() {
+    synchronized (usersLock) {
+      closing = true;
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+      try {
+        for (long left; users > 0 && (left = deadline - System.nanoTime()) > 0; ) {
+          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(usersLock, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // closed now, whatever runs
+      }
+    }
   }
 
   @Override
@@ -289,6 +334,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   @Override
   public void close() throws IOException {
+    awaitUsers();
     ExecutorService w = workers;
     if (w != null) {
       w.shutdownNow();

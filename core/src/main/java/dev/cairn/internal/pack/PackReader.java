@@ -167,5 +167,11 @@ final class PackReader implements ObjectReader {
   public void close() {
     lastBlock.remove();
     buffers.remove();
+    if (!closed) {
+      closed = true;
+      db.leave();
+    }
   }
+
+  private volatile boolean closed;
 }

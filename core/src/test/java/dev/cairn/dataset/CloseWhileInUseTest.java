@@ -1,0 +1,56 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.testing.TestRepos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Closing a repository while another thread works in it lets that work finish first. */
+class CloseWhileInUseTest {
+  @TempDir Path tmp;
+
+  @Test
+  void closeWaitsForAnAddInProgressAndLaterCallsAreRefused() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    for (int i = 0; i < 10; i++) {
+      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(i, 20_000));
+    }
+    DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+    CountDownLatch started = new CountDownLatch(1);
+    Progress slow = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        started.countDown();
+        try {
+          Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Dataset.Change> add = pool.submit(() -> ds.addFiles(AddOptions.of(src), slow));
+      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      repo.close();
+      assertThat(add.isDone()).as("close waited for the add").isTrue();
+      assertThat(add.get().summary().added()).isEqualTo(10);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThatThrownBy(ds::listFiles).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    try (DatasetRepository again = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      assertThat(again.get(ds.id()).listFiles()).hasSize(10);
+    }
+  }
+}
