@@ -634,6 +634,22 @@ public final class Dataset {
   }
 
   /**
+   * Deletes every version of a dataset (clearml's {@code Dataset.delete(..., entire_dataset=True,
+   * force=True)}): published ones too, and versions other datasets have as parents, as
+   * {@link #delete delete(true)} does each; refused, deleting nothing, while a draft of another
+   * dataset has one as a parent. Their data goes at the next gc.
+   *
+   * @param project the dataset's project ("" for none)
+   * @return what each deletion did, newest version first
+   * @throws dev.cairn.errors.DatasetNotFoundException if the dataset has no version here
+   */
+  public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
+    java.util.Objects.requireNonNull(project, "project must not be null: give \"\" for none");
+    java.util.Objects.requireNonNull(name, "name must not be null: give the dataset's name");
+    return VersionLifecycle.deleteDataset(repo, project, name);
+  }
+
+  /**
    * Renames every version of this dataset (same project and name).
    *
    * @return how many versions were renamed (0 when {@code newName} is the current name)

@@ -345,6 +345,33 @@ final class VersionLifecycle {
     }
   }
 
+  /**
+   * Deletes every version of {@code project}/{@code name}, newest first (children before their
+   * parents), after checking that no draft of another dataset has one as a parent: nothing is
+   * deleted when one does.
+   */
+  static List<Dataset.Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
+    List<DatasetRecord> versions = new ArrayList<>(repo.catalog().all().stream()
+        .filter(r -> r.project().equals(project) && r.name().equals(name)).toList());
+    if (versions.isEmpty()) {
+      throw new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset " + (project.isEmpty() ? "" : project + "/") + name);
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    versions.forEach(v -> ids.add(v.id()));
+    for (DatasetRecord other : repo.catalog().all()) {
+      if (!ids.contains(other.id()) && other.isDraft() && other.parents().stream().anyMatch(ids::contains)) {
+        throw new DatasetStateException("Cannot delete " + name + ": the draft " + other.id() + " (" + other.name() + ") has one of its"
+            + " versions as a parent and could not be closed without it; close or delete that draft first");
+      }
+    }
+    versions.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id).reversed());
+    List<Dataset.Deletion> out = new ArrayList<>();
+    for (DatasetRecord v : versions) {
+      out.add(delete(new Dataset(repo, v.id()), repo, true));
+    }
+    return out;
+  }
+
   /** Deletes the record here, refusing as {@link Dataset#delete} says; returns the record deleted. */
   private static DatasetRecord deleteLocally(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
     DatasetRecord r = ds.record();

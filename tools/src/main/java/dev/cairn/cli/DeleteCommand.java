@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,6 +20,9 @@ final class DeleteCommand extends Base {
   @Option(names = "--storage", paramLabel = "URI", description = "Delete the version from this remote (its data goes at the remote's next gc).")
   String storage;
 
+  @Option(names = "--entire-dataset", description = "Delete every version of the dataset named (by --name, or by the version --id names); needs --force.")
+  boolean entireDataset;
+
   @Override
   boolean createsRepository() {
     return storage != null;
@@ -28,6 +32,9 @@ final class DeleteCommand extends Base {
   int run() throws Exception {
     selector.validate();
     if (storage != null) {
+      if (entireDataset) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset from a remote: delete its versions with --id");
+      }
       if (selector.id == null) {
         throw new dev.cairn.errors.InvalidInputException("Cannot delete from a remote: give --id ID");
       }
@@ -50,6 +57,9 @@ final class DeleteCommand extends Base {
     if (selector.id == null && selector.name == null) {
       throw new dev.cairn.errors.InvalidInputException("Cannot delete: name the version with --id ID (or --name N); delete never takes the last version used");
     }
+    if (entireDataset) {
+      return deleteDataset();
+    }
     // Not made the current version: deleting is not using it (and a refused delete changes nothing).
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     String version = ds.record().version();
@@ -66,6 +76,34 @@ final class DeleteCommand extends Base {
       printJson(m);
     } else {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
+    }
+    return 0;
+  }
+
+  /** {@code --entire-dataset}: every version of the dataset, newest first. */
+  private int deleteDataset() throws Exception {
+    if (!force) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset without --force: every one of its versions goes");
+    }
+    if (selector.version != null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset of one version: leave out --version");
+    }
+    dev.cairn.dataset.DatasetRecord named = selector.resolve(repo()).record();
+    List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
+    for (Dataset.Deletion d : done) {
+      if (d.problem() != null) {
+        err().printf("warning: could not give a version string back to %s (%s)%n", d.storage(), d.problem());
+      }
+    }
+    if (json) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("project", named.project());
+      m.put("name", named.name());
+      m.put("deleted", done.size());
+      printJson(m);
+    } else {
+      out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), named.project().isEmpty() ? named.name()
+          : named.project() + "/" + named.name());
     }
     return 0;
   }

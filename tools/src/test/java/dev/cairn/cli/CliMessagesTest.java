@@ -71,6 +71,28 @@ class CliMessagesTest {
   }
 
   @Test
+  void anEntireDatasetIsDeletedWithForceAndNothingElse() throws IOException {
+    file("src/a.txt", "a");
+    String v1 = (String) cli.ok("sync", "--project", "p", "--name", "gone", "--folder", tmp.resolve("src").toString(), "--json").obj()
+        .get("id");
+    file("src/b.txt", "b");
+    cli.ok("sync", "--project", "p", "--name", "gone", "--folder", tmp.resolve("src").toString());
+    cli.ok("publish", "--id", v1);
+    String other = (String) cli.ok("create", "--project", "p", "--name", "kept", "--json").obj().get("id");
+    cli.ok("close", "--id", other);
+    assertThat(cli.fails("delete", "--project", "p", "--name", "gone", "--entire-dataset").err()).contains("without --force");
+    assertThat(cli.ok("delete", "--project", "p", "--name", "gone", "--entire-dataset", "--force").out())
+        .contains("Deleted 2 versions of p/gone");
+    assertThat(cli.ok("search", "--json").array()).extracting(m -> m.get("id")).containsExactly(other);
+    // A draft of another dataset built on one of its versions keeps it: nothing goes.
+    cli.ok("sync", "--project", "p", "--name", "base", "--folder", tmp.resolve("src").toString());
+    cli.ok("create", "--project", "p", "--name", "child", "--parents", (String) cli.ok("search", "--name", "base", "--json").array()
+        .get(0).get("id"));
+    assertThat(cli.fails("delete", "--name", "base", "--entire-dataset", "--force").err()).contains("has one of its versions as a parent");
+    assertThat(cli.ok("search", "--name", "base", "--json").array()).hasSize(1);
+  }
+
+  @Test
   void publishingADraftSaysItIsADraft() {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
