@@ -20,6 +20,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -393,9 +396,9 @@ public final class Catalog {
   public final class Lock implements AutoCloseable {
     private final Path file;
     private final String token;
-    private final java.util.concurrent.locks.ReentrantLock inProcess;
+    private final ReentrantLock inProcess;
 
-    private Lock(Path file, String token, java.util.concurrent.locks.ReentrantLock inProcess) {
+    private Lock(Path file, String token, ReentrantLock inProcess) {
       this.file = file;
       this.token = token;
       this.inProcess = inProcess;
@@ -421,12 +424,12 @@ public final class Catalog {
    * of this process for as long as it works, not {@link #LOCK_WAIT_MILLIS}. Keyed by the lock
    * file, so that two repositories opened on one folder share them.
    */
-  private static final java.util.concurrent.ConcurrentMap<Path, java.util.concurrent.locks.ReentrantLock> IN_PROCESS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS =
+      new ConcurrentHashMap<>();
 
-  private java.util.concurrent.locks.ReentrantLock inProcess(String id, Path file) throws DatasetLockedException {
-    java.util.concurrent.locks.ReentrantLock l = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(),
-        k -> new java.util.concurrent.locks.ReentrantLock());
+  private ReentrantLock inProcess(String id, Path file) throws DatasetLockedException {
+    ReentrantLock l = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(),
+        k -> new ReentrantLock());
     if (l.isHeldByCurrentThread()) {
       // A change of the version from within a change of it (a Progress callback, say): the outer
       // one would then write over what the inner one did.
@@ -446,7 +449,7 @@ public final class Catalog {
    */
   public Lock lock(String id) throws IOException {
     Path file = locks.resolve(id + ".lock");
-    java.util.concurrent.locks.ReentrantLock ours = inProcess(id, file);
+    ReentrantLock ours = inProcess(id, file);
     try {
       ours.lockInterruptibly();
     } catch (InterruptedException ie) {
@@ -461,7 +464,7 @@ public final class Catalog {
     }
   }
 
-  private Lock lockFile(String id, Path file, java.util.concurrent.locks.ReentrantLock ours) throws IOException {
+  private Lock lockFile(String id, Path file, ReentrantLock ours) throws IOException {
     long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
     while (true) {
       Lock lock = tryLockFile(file, ours);
@@ -493,7 +496,7 @@ public final class Catalog {
    */
   public Lock tryLock(String id) throws IOException {
     Path file = locks.resolve(id + ".lock");
-    java.util.concurrent.locks.ReentrantLock ours = inProcess(id, file);
+    ReentrantLock ours = inProcess(id, file);
     if (!ours.tryLock()) {
       return null; // another thread of this process holds it
     }
@@ -510,7 +513,7 @@ public final class Catalog {
   }
 
   /** The file lock, for a thread that holds {@code ours}; null at once if a live process holds it. */
-  private Lock tryLockFile(Path file, java.util.concurrent.locks.ReentrantLock ours) throws IOException {
+  private Lock tryLockFile(Path file, ReentrantLock ours) throws IOException {
     String token = processToken();
     while (true) {
       try {

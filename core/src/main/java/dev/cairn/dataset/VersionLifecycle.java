@@ -332,6 +332,11 @@ final class VersionLifecycle {
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
       r = deleteLocally(ds, repo, force);
     }
+    return releaseRemoteString(repo, r);
+  }
+
+  /** What a deleted version's remote does with the version string it reserved there (see {@link Dataset.Deletion}). */
+  private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r) {
     boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
     if (r.storage() == null || uploaded) {
       return new Dataset.Deletion(null, false, null);
@@ -351,14 +356,14 @@ final class VersionLifecycle {
    * deleted when one does.
    */
   static List<Dataset.Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
-    List<DatasetRecord> versions = new ArrayList<>(repo.catalog().all().stream()
-        .filter(r -> r.project().equals(project) && r.name().equals(name)).toList());
+    List<DatasetRecord> all = repo.catalog().all();
+    List<DatasetRecord> versions = new ArrayList<>(all.stream().filter(r -> r.project().equals(project) && r.name().equals(name)).toList());
     if (versions.isEmpty()) {
       throw new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset " + (project.isEmpty() ? "" : project + "/") + name);
     }
     java.util.Set<String> ids = new java.util.HashSet<>();
     versions.forEach(v -> ids.add(v.id()));
-    for (DatasetRecord other : repo.catalog().all()) {
+    for (DatasetRecord other : all) {
       if (!ids.contains(other.id()) && other.isDraft() && other.parents().stream().anyMatch(ids::contains)) {
         throw new DatasetStateException("Cannot delete " + name + ": the draft " + other.id() + " (" + other.name() + ") has one of its"
             + " versions as a parent and could not be closed without it; close or delete that draft first");
@@ -367,7 +372,11 @@ final class VersionLifecycle {
     versions.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id).reversed());
     List<Dataset.Deletion> out = new ArrayList<>();
     for (DatasetRecord v : versions) {
-      out.add(delete(new Dataset(repo, v.id()), repo, true));
+      // Checked above, all at once: no scan of every record per version.
+      try (Catalog.Lock lock = repo.catalog().lock(v.id())) {
+        removeRecord(repo, v);
+      }
+      out.add(releaseRemoteString(repo, v));
     }
     return out;
   }
@@ -398,10 +407,15 @@ final class VersionLifecycle {
           + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
           + "); use --force to delete it anyway");
     }
+    removeRecord(repo, r);
+    return r;
+  }
+
+  /** Deletes {@code r} here: its record, its version string, its cached folders. */
+  private static void removeRecord(DatasetRepository repo, DatasetRecord r) throws IOException {
     repo.catalog().delete(r.id());
     repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
     repo.cache().dropVersion(r.id());
-    return r;
   }
 
   /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */
