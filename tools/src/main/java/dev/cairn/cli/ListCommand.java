@@ -93,7 +93,7 @@ final class ListCommand extends Base {
       return;
     }
     int[] longest = {9};
-    files.forEach(e -> longest[0] = Math.max(longest[0], e.path().length()));
+    files.forEach(e -> longest[0] = Math.max(longest[0], shown(e.path()).length()));
     int width = Math.min(80, longest[0]);
     out.printf("%s | %12s | %s%n", Format.col("file name", width), "size", "hash");
     long[] total = {0, 0};
@@ -102,7 +102,7 @@ final class ListCommand extends Base {
     String nl = System.lineSeparator();
     files.forEach(e -> {
       String size = Long.toString(e.size());
-      block.append(Format.pad(e.path(), width)).append(" | ").append(" ".repeat(Math.max(0, 12 - size.length()))).append(size)
+      block.append(Format.pad(shown(e.path()), width)).append(" | ").append(" ".repeat(Math.max(0, 12 - size.length()))).append(size)
           .append(" | ").append(e.digest().hex()).append(nl);
       if (block.length() >= 1 << 16) {
         out.write(block.toString());
@@ -113,5 +113,15 @@ final class ListCommand extends Base {
     });
     out.write(block.toString());
     out.printf("Total %s, %s%n", Format.count(total[0], "file"), Format.count(total[1], "byte"));
+  }
+
+  /** A path as the table shows it: quoted when a name in it begins or ends with a space, which a column would hide. */
+  static String shown(String path) {
+    for (String name : path.split("/", -1)) {
+      if (!name.isEmpty() && (name.charAt(0) == ' ' || name.charAt(name.length() - 1) == ' ')) {
+        return "\"" + path + "\"";
+      }
+    }
+    return path;
   }
 }

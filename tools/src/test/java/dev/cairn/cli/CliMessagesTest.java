@@ -93,6 +93,17 @@ class CliMessagesTest {
   }
 
   @Test
+  void theListTableQuotesANameThatBeginsOrEndsWithASpace() throws IOException {
+    file("spaced/ lead.txt", "a");
+    file("spaced/trail.txt ", "b");
+    file("spaced/plain.txt", "c");
+    cli.ok("create", "--name", "spaced");
+    cli.ok("add", "--files", tmp.resolve("spaced").toString());
+    assertThat(cli.ok("list").out()).contains("\" lead.txt\"").contains("\"trail.txt \"").contains("\nplain.txt ");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).contains(" lead.txt", "trail.txt ");
+  }
+
+  @Test
   void publishingADraftSaysItIsADraft() {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
