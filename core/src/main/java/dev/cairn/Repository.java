@@ -205,14 +205,14 @@ public final class Repository implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    IndexEnvironment env;
-    synchronized (this) {
-      closed = true;
-      env = indexEnvironment;
-    }
     try {
-      objects.close();
+      objects.close(); // first: it waits for readers and inserters in use, which may still open the index
     } finally {
+      IndexEnvironment env;
+      synchronized (this) {
+        closed = true;
+        env = indexEnvironment;
+      }
       if (env != null) {
         env.close();
       }

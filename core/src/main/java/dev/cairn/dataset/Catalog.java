@@ -397,6 +397,7 @@ public final class Catalog {
     private final Path file;
     private final String token;
     private final ReentrantLock inProcess;
+    private boolean released;
 
     private Lock(Path file, String token, ReentrantLock inProcess) {
       this.file = file;
@@ -404,8 +405,20 @@ public final class Catalog {
       this.inProcess = inProcess;
     }
 
+    /**
+     * Releases the lock; a second call does nothing.
+     *
+     * @throws IllegalStateException on a thread other than the one that took it (which still holds it)
+     */
     @Override
     public void close() throws IOException {
+      if (released) {
+        return;
+      }
+      if (!inProcess.isHeldByCurrentThread()) {
+        throw new IllegalStateException("Cannot release the lock " + file + " from a thread that did not take it");
+      }
+      released = true;
       try {
         if (Files.readString(file, StandardCharsets.UTF_8).equals(token)) {
           Files.delete(file);

@@ -615,12 +615,13 @@ public final class Dataset {
    * What {@link #delete} did beyond this repository: a version never uploaded that reserved its
    * version string on a remote (created with a storage) gives that string back there.
    *
+   * @param version the version string of the version deleted
    * @param storage the remote asked, or null if there was none to ask
    * @param released whether the string was released there
    * @param problem why the remote could not be asked (unreachable, say), or null; the string
-   *     then stays reserved there, and the dataset's next version there skips it
+   *     may then stay reserved there, and the dataset's next version there skip it
    */
-  public record Deletion(String storage, boolean released, String problem) {}
+  public record Deletion(String version, String storage, boolean released, String problem) {}
 
   /**
    * Deletes this version's record (its objects go at the next gc). A version never uploaded
@@ -761,7 +762,9 @@ public final class Dataset {
       if (k == null) {
         throw new InvalidInputException("Cannot use a null metadata key");
       }
-      VersionLifecycle.checkName("metadata key", k, false);
+      if (changes.get(k) != null) {
+        VersionLifecycle.checkName("metadata key", k, false); // any key there may go, one an older release let in too
+      }
     }
     List<String> args = new ArrayList<>();
     changes.forEach((k, v) -> args.add(k + "=" + (v == null ? "" : v)));

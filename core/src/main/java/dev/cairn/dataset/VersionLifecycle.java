@@ -174,18 +174,20 @@ final class VersionLifecycle {
 
     @Override
     public void close() throws IOException {
-      IOException first = null;
+      Exception first = null;
       for (int i = held.size() - 1; i >= 0; i--) {
         try {
           held.get(i).close();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
           if (first == null) {
             first = e;
           }
         }
       }
-      if (first != null) {
-        throw first;
+      if (first instanceof IOException io) {
+        throw io;
+      } else if (first != null) {
+        throw (RuntimeException) first;
       }
     }
   }
@@ -332,21 +334,36 @@ final class VersionLifecycle {
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
       r = deleteLocally(ds, repo, force);
     }
-    return releaseRemoteString(repo, r);
+    Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
+    try {
+      return releaseRemoteString(repo, r, remotes);
+    } finally {
+      for (dev.cairn.transport.Remote remote : remotes.values()) {
+        remote.close();
+      }
+    }
   }
 
-  /** What a deleted version's remote does with the version string it reserved there (see {@link Dataset.Deletion}). */
-  private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r) {
+  /**
+   * What a deleted version's remote does with the version string it reserved there (see
+   * {@link Dataset.Deletion}); remotes are opened once into {@code remotes}, which the caller closes.
+   */
+  private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r, Map<String, dev.cairn.transport.Remote> remotes) {
     boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
     if (r.storage() == null || uploaded) {
-      return new Dataset.Deletion(null, false, null);
+      return new Dataset.Deletion(r.version(), null, false, null);
     }
     // Its version string was reserved on its remote when it was created there; never uploaded,
     // it would leave a gap in that dataset's versions for good.
-    try (dev.cairn.transport.Remote remote = repo.openRemote(r.storage())) {
-      return new Dataset.Deletion(r.storage(), remote.releaseName(r.project(), r.name(), r.version(), r.id()), null);
+    try {
+      dev.cairn.transport.Remote remote = remotes.get(r.storage());
+      if (remote == null) {
+        remote = repo.openRemote(r.storage());
+        remotes.put(r.storage(), remote);
+      }
+      return new Dataset.Deletion(r.version(), r.storage(), remote.releaseName(r.project(), r.name(), r.version(), r.id()), null);
     } catch (IOException | RuntimeException e) {
-      return new Dataset.Deletion(r.storage(), false, e.getMessage());
+      return new Dataset.Deletion(r.version(), r.storage(), false, e.getMessage());
     }
   }
 
@@ -356,29 +373,49 @@ final class VersionLifecycle {
    * deleted when one does.
    */
   static List<Dataset.Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
-    List<DatasetRecord> all = repo.catalog().all();
-    List<DatasetRecord> versions = new ArrayList<>(all.stream().filter(r -> r.project().equals(project) && r.name().equals(name)).toList());
-    if (versions.isEmpty()) {
-      throw new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset " + (project.isEmpty() ? "" : project + "/") + name);
+    String shown = (project.isEmpty() ? "" : project + "/") + name;
+    List<String> ids = repo.catalog().all().stream().filter(r -> r.project().equals(project) && r.name().equals(name))
+        .map(DatasetRecord::id).toList();
+    if (ids.isEmpty()) {
+      throw new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset " + shown);
     }
-    java.util.Set<String> ids = new java.util.HashSet<>();
-    versions.forEach(v -> ids.add(v.id()));
-    for (DatasetRecord other : all) {
-      if (!ids.contains(other.id()) && other.isDraft() && other.parents().stream().anyMatch(ids::contains)) {
-        throw new DatasetStateException("Cannot delete " + name + ": the draft " + other.id() + " (" + other.name() + ") has one of its"
-            + " versions as a parent and could not be closed without it; close or delete that draft first");
+    List<DatasetRecord> deleted = new ArrayList<>();
+    // Under every version's lock, which create takes on its parents: a draft made on one of them
+    // meanwhile is seen here, and a lock that cannot be had stops the delete before it begins.
+    try (ParentLocks locks = ParentLocks.take(repo.catalog(), ids)) {
+      java.util.Set<String> set = new java.util.HashSet<>(ids);
+      List<DatasetRecord> versions = new ArrayList<>();
+      for (DatasetRecord r : repo.catalog().all()) {
+        if (set.contains(r.id())) {
+          versions.add(r); // as it is now: renamed or renumbered meanwhile, it goes under its present name
+        } else if (r.isDraft() && r.parents().stream().anyMatch(set::contains)) {
+          throw new DatasetStateException("Cannot delete " + shown + ": the draft " + r.id() + " (" + r.name() + ") has one of its"
+              + " versions as a parent and could not be closed without it; close or delete that draft first");
+        }
       }
-    }
-    versions.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id).reversed());
-    List<Dataset.Deletion> out = new ArrayList<>();
-    for (DatasetRecord v : versions) {
-      // Checked above, all at once: no scan of every record per version.
-      try (Catalog.Lock lock = repo.catalog().lock(v.id())) {
+      versions.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id).reversed());
+      for (DatasetRecord v : versions) {
         removeRecord(repo, v);
+        deleted.add(v);
       }
-      out.add(releaseRemoteString(repo, v));
     }
-    return out;
+    // Version strings reserved on remotes are given back once all is deleted here, each remote opened once.
+    Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
+    try {
+      List<Dataset.Deletion> out = new ArrayList<>();
+      for (DatasetRecord v : deleted) {
+        out.add(releaseRemoteString(repo, v, remotes));
+      }
+      return out;
+    } finally {
+      for (dev.cairn.transport.Remote r : remotes.values()) {
+        try {
+          r.close();
+        } catch (IOException ignored) {
+          // nothing was written through it that a close would lose
+        }
+      }
+    }
   }
 
   /** Deletes the record here, refusing as {@link Dataset#delete} says; returns the record deleted. */

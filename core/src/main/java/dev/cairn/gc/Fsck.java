@@ -278,7 +278,7 @@ public final class Fsck {
      * here of the files it shares with that one was not fetched. Problems of its data are given by
      * {@link #report}.
      */
-    void checkVersion(DatasetRecord r, DatasetRecord remote, List<Problem> problems) {
+    void checkVersion(DatasetRecord r, DatasetRecord remote, List<Problem> problems) throws IOException {
       String version = r.id();
       if (!r.isDraft() && r.storage() != null && r.versionObject() != null && !stored(r.versionObject())) {
         // Known from its remote only (an ancestor of a version fetched; its manifest may be here
@@ -345,7 +345,7 @@ public final class Fsck {
       return scan.intact.containsKey(id) || scan.damaged.contains(id);
     }
 
-    private List<Finding> tree(ObjectId node, boolean partialData) {
+    private List<Finding> tree(ObjectId node, boolean partialData) throws IOException {
       Map<ObjectId, List<Finding>> memo = partialData ? partial : whole;
       List<Finding> known = memo.get(node);
       if (known != null) {
@@ -416,7 +416,10 @@ public final class Fsck {
   }
 
   /** Why {@code what} could not be read, without its id (a problem names it once, by itself). */
-  static String unreadable(String what, IOException e) {
+  static String unreadable(String what, IOException e) throws IOException {
+    if (e instanceof java.io.InterruptedIOException || e instanceof java.nio.channels.ClosedChannelException) {
+      throw e; // the check was stopped, not the data found damaged
+    }
     return e instanceof dev.cairn.errors.MissingObjectException ? "missing " + what : what + ": " + e.getMessage();
   }
 }

@@ -325,6 +325,11 @@ public final class Remote implements AutoCloseable {
       return false;
     }
     storage.delete(file);
+    if (!storage.list(RemoteLayout.VERSIONS + id + "/").isEmpty()) {
+      // Uploaded meanwhile, by an upload that had reserved the string before: it is the version's again.
+      storage.createIfAbsent(file, id.getBytes(StandardCharsets.US_ASCII));
+      return false;
+    }
     return true;
   }
 
@@ -333,7 +338,15 @@ public final class Remote implements AutoCloseable {
    * with ", deleted there" or ", not uploaded yet" when no live record of it is there; null if
    * the string is free (or its reservation unreadable).
    */
-  public String describeNameHolder(String project, String name, String version) throws IOException {
+  public String describeNameHolder(String project, String name, String version) {
+    try {
+      return nameHolder(project, name, version);
+    } catch (IOException e) {
+      return null; // the refusal it explains stands without it
+    }
+  }
+
+  private String nameHolder(String project, String name, String version) throws IOException {
     String file = RemoteLayout.nameReservation(project, name, version);
     long size = storage.size(file);
     if (size < 0 || size > 64) {

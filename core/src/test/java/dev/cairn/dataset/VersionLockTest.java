@@ -82,4 +82,71 @@ class VersionLockTest {
       assertThat(ds.listFiles()).hasSize(1);
     }
   }
+
+  @Test
+  void aLockIsReleasedOnceAndOnlyByItsThread() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Catalog.Lock lock = repo.catalog().lock(ds.id());
+      Thread other = new Thread(() -> assertThatThrownBy(lock::close).isInstanceOf(IllegalStateException.class));
+      other.start();
+      other.join();
+      lock.close();
+      lock.close(); // a second close does nothing
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        pool.submit(() -> {
+          ds.addTags(List.of("after"));
+          return null;
+        }).get(30, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(ds.tags()).containsExactly("after");
+    }
+  }
+
+  @Test
+  void aDraftMadeOnAVersionWhileItsDatasetIsDeletedKeepsItsParentOrIsNotMade() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.write(src.resolve("a.bin"), TestRepos.random(3, 10_000));
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "gone").build());
+      v1.syncFolder(src);
+      v1.close();
+      Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "gone").parents(v1.id()).build()).close();
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        Future<List<Dataset.Deletion>> deleting;
+        Future<Dataset> child;
+        try (Catalog.Lock held = repo.catalog().lock(v2.id())) { // the delete waits for it
+          deleting = pool.submit(() -> Dataset.deleteDataset(repo, "p", "gone"));
+          Thread.sleep(300);
+          child = pool.submit(() -> Dataset.create(repo, CreateOptions.of("p", "other").parents(v1.id()).build()));
+          Thread.sleep(300);
+        }
+        Throwable deleteFailure = null;
+        try {
+          deleting.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          deleteFailure = e.getCause();
+        }
+        Dataset draft = null;
+        try {
+          draft = child.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).hasMessageContaining("deleted");
+        }
+        if (draft != null) {
+          assertThat(repo.catalog().exists(v1.id())).as("a draft's parent is never deleted under it").isTrue();
+          assertThat(deleteFailure).as("the delete was refused, deleting nothing").isInstanceOf(dev.cairn.errors.DatasetStateException.class);
+          assertThat(repo.catalog().exists(v2.id())).isTrue();
+        } else {
+          assertThat(deleteFailure).isNull();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
 }

@@ -65,8 +65,8 @@ final class DeleteCommand extends Base {
     String version = ds.record().version();
     Dataset.Deletion d = ds.delete(force);
     if (d.problem() != null) {
-      err().printf("warning: could not give version %s back to %s (%s); the next version made there will skip it%n", version,
-          d.storage(), d.problem());
+      err().printf("warning: could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it%n",
+          d.storage(), d.problem(), version);
     }
     if (json) {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
@@ -92,7 +92,7 @@ final class DeleteCommand extends Base {
     List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
     for (Dataset.Deletion d : done) {
       if (d.problem() != null) {
-        err().printf("warning: could not give a version string back to %s (%s)%n", d.storage(), d.problem());
+        err().printf("warning: could not ask %s (%s): version %s may stay reserved there%n", d.storage(), d.problem(), d.version());
       }
     }
     if (json) {

@@ -39,6 +39,9 @@ final class SearchCommand extends Base {
       throw new InvalidInputException("Cannot use --name '" + name + "': not a regular expression (" + e.getDescription() + ")");
     }
     tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
+    for (String id : ids) {
+      dev.cairn.dataset.Catalog.requireIdForm(id); // before any remote is asked
+    }
     List<DatasetRecord> found;
     if (storage != null) {
       dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);
@@ -61,9 +64,6 @@ final class SearchCommand extends Base {
       }
     }
     if (!ids.isEmpty()) {
-      for (String id : ids) {
-        dev.cairn.dataset.Catalog.requireIdForm(id);
-      }
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
       for (String prefix : prefixes) {
         if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {

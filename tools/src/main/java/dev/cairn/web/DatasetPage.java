@@ -44,7 +44,7 @@ final class DatasetPage {
     if (paged) {
       h.raw(pager);
     }
-    table(h, versions, shown);
+    table(h, shown);
     if (paged) {
       h.raw(pager);
     }
@@ -74,10 +74,10 @@ final class DatasetPage {
     return BarChart.render(title, bars, bytes ? Text::bytes : Text::count);
   }
 
-  /** The table of {@code shown}, a run of {@code versions}; the newest two of all are preselected for a compare. */
-  private static void table(Html h, List<DatasetRecord> versions, List<DatasetRecord> shown) {
-    String source = versions.size() > 1 ? versions.get(versions.size() - 2).id() : null;
-    String target = versions.get(versions.size() - 1).id();
+  /** The table of {@code shown}, a run of the versions; its newest two are preselected for a compare. */
+  private static void table(Html h, List<DatasetRecord> shown) {
+    String source = shown.size() > 1 ? shown.get(shown.size() - 2).id() : null;
+    String target = shown.isEmpty() ? null : shown.get(shown.size() - 1).id();
     h.open("form", "method", "get", "action", "/compare", "id", "compare-form");
     h.open("div", "class", "table-wrap").open("table", "id", "versions").open("thead").open("tr");
     for (String c : new String[] {"Source", "Target", "Version", "Id", "State", "Tags", "Files", "Size", "Stored", "Changes",

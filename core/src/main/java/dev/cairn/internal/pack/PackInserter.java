@@ -464,10 +464,12 @@ final class PackInserter implements ObjectInserter {
 
   @Override
   public void close() throws IOException {
-    if (closed) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
     try {
       synchronized (writeLock) {
         if (writer != null) {

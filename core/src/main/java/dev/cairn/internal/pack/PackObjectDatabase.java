@@ -79,13 +79,23 @@ public final class PackObjectDatabase implements ObjectDatabase {
   @Override
   public ObjectInserter newInserter() {
     enter();
-    return new PackInserter(this);
+    try {
+      return new PackInserter(this);
+    } catch (RuntimeException | Error e) {
+      leave();
+      throw e;
+    }
   }
 
   @Override
   public ObjectReader newReader() {
     enter();
-    return new PackReader(this);
+    try {
+      return new PackReader(this);
+    } catch (RuntimeException | Error e) {
+      leave();
+      throw e;
+    }
   }
 
   /** Readers and inserters not closed yet; {@link #close} waits for them (up to {@link #CLOSE_WAIT_MILLIS}). */

@@ -167,11 +167,10 @@ final class PackReader implements ObjectReader {
   public void close() {
     lastBlock.remove();
     buffers.remove();
-    if (!closed) {
-      closed = true;
+    if (closed.compareAndSet(false, true)) {
       db.leave();
     }
   }
 
-  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 }
