@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,22 +25,11 @@ class CloseWhileInUseTest {
     }
     DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL);
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
-    CountDownLatch started = new CountDownLatch(1);
-    Progress slow = new Progress() {
-      @Override
-      public void start(String task, long totalBytes) {
-        started.countDown();
-        try {
-          Thread.sleep(1_500);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+    SlowStart slow = new SlowStart(1_500);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<Dataset.Change> add = pool.submit(() -> ds.addFiles(AddOptions.of(src), slow));
-      assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(slow.started.await(30, TimeUnit.SECONDS)).isTrue();
       repo.close();
       assertThat(add.isDone()).as("close waited for the add").isTrue();
       assertThat(add.get().summary().added()).isEqualTo(10);

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,22 +26,11 @@ class VersionLockTest {
     Files.write(src.resolve("a.bin"), TestRepos.random(1, 10_000));
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
-      CountDownLatch adding = new CountDownLatch(1);
-      Progress slow = new Progress() {
-        @Override
-        public void start(String task, long totalBytes) {
-          adding.countDown();
-          try {
-            Thread.sleep(Catalog.LOCK_WAIT_MILLIS + 2_000); // longer than a process waits for another
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      };
+      SlowStart slow = new SlowStart(Catalog.LOCK_WAIT_MILLIS + 2_000); // longer than a process waits for another
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
         Future<Dataset.Change> add = pool.submit(() -> ds.addFiles(AddOptions.of(src), slow));
-        assertThat(adding.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(slow.started.await(30, TimeUnit.SECONDS)).isTrue();
         Future<?> tag = pool.submit(() -> {
           ds.addTags(List.of("gold"));
           return null;

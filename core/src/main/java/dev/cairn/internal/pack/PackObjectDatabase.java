@@ -78,20 +78,19 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   @Override
   public ObjectInserter newInserter() {
-    enter();
-    try {
-      return new PackInserter(this);
-    } catch (RuntimeException | Error e) {
-      leave();
-      throw e;
-    }
+    return counted(() -> new PackInserter(this));
   }
 
   @Override
   public ObjectReader newReader() {
+    return counted(() -> new PackReader(this));
+  }
+
+  /** A new reader or inserter, counted as in use until it is closed. */
+  private <T> T counted(java.util.function.Supplier<T> make) {
     enter();
     try {
-      return new PackReader(this);
+      return make.get();
     } catch (RuntimeException | Error e) {
       leave();
       throw e;
