@@ -55,6 +55,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       msg = "disk full" + (where == null ? "" : ": " + where) + full;
     } else if (t instanceof java.io.IOException && msg != null && msg.contains("No space left")) {
       msg = "disk full" + full;
+    } else if ((t instanceof dev.cairn.errors.MissingObjectException || t instanceof dev.cairn.errors.CorruptObjectException)
+        && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
+      // Data lost or damaged here (what a remote holds is fetched before it comes to this): say what finds it all.
+      msg = msg + "; cairn fsck checks the whole repository";
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
     } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)

@@ -24,5 +24,10 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device"), false))
         .isEqualTo("disk full: /r/p.tmp; free some space");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
+    // Lost or damaged data points to the check of the whole repository, unless the message already says what to run.
+    dev.cairn.id.ObjectId id = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
+    assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(id))).endsWith("; cairn fsck checks the whole repository");
+    assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(new dev.cairn.errors.MissingObjectException(id),
+        "fetching it from /r failed: gone"))).doesNotContain("cairn fsck");
   }
 }
