@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -58,7 +60,11 @@ public final class CacheCheck {
         if (actual == null) {
           continue; // removed meanwhile (no folder linked it any more)
         }
-        if (actual.hex().equals(expected)) {
+        String mode = changedMode(f.path(), name.endsWith(".x"));
+        if (mode != null) {
+          damage.add(new Damage(f.path(), "cached file's mode changed to " + mode + " (the cache writes "
+              + PosixFilePermissions.toString(name.endsWith(".x") ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY) + ")"));
+        } else if (actual.hex().equals(expected)) {
           intact.put(key(f.path()), expected);
         } else {
           damage.add(new Damage(f.path(), "cached content changed: it hashes to " + actual.abbreviate(16)));
@@ -186,6 +192,19 @@ public final class CacheCheck {
       return null; // fsck reports the record
     }
     return root != null && repo.repository().objects().has(root) ? root : null;
+  }
+
+  /** The mode of a content file if it is not the one the cache gives it, else null (or where modes are not kept). */
+  private static String changedMode(Path p, boolean executable) throws IOException {
+    try {
+      BasicFileAttributes a = FolderStamp.attributes(p);
+      if (a instanceof PosixFileAttributes posix && !posix.permissions().equals(executable ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY)) {
+        return PosixFilePermissions.toString(posix.permissions());
+      }
+      return null;
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return null;
+    }
   }
 
   private ObjectId digestOrNull(Path p) throws IOException {

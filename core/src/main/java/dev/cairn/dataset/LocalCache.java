@@ -185,9 +185,8 @@ public final class LocalCache {
         Path copy = folder.resolve(e.path());
         Path content = contentPath(e);
         try {
-          java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(copy, java.nio.file.attribute.BasicFileAttributes.class,
-              java.nio.file.LinkOption.NOFOLLOW_LINKS);
-          boolean changed = a.size() != e.size() || !FolderStamp.isSentinel(a.lastModifiedTime());
+          java.nio.file.attribute.BasicFileAttributes a = FolderStamp.attributes(copy);
+          boolean changed = a.size() != e.size() || !FolderStamp.asWritten(a, e.executable());
           if (changed && Files.exists(content) && Files.isSameFile(copy, content)) {
             Files.deleteIfExists(content);
           }
@@ -342,9 +341,9 @@ public final class LocalCache {
       throws IOException {
     Path p = contentPath(e);
     try {
-      java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-      if (a.isRegularFile() && a.size() == e.size() && FolderStamp.isSentinel(a.lastModifiedTime())) {
-        return p; // as written: a write to it would have moved its time
+      java.nio.file.attribute.BasicFileAttributes a = FolderStamp.attributes(p);
+      if (a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable())) {
+        return p; // as written: a write to it would have moved its time, a chmod changed its mode
       }
     } catch (NoSuchFileException absent) {
       // written below
@@ -353,7 +352,7 @@ public final class LocalCache {
     Path tmp = repo.tmpDirectory().resolve(AtomicFiles.tempName("cache-"));
     try {
       writeContent(reader, links, e, tmp, REGULAR);
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(e.executable() ? "r-xr-xr-x" : "r--r--r--"));
+      Files.setPosixFilePermissions(tmp, e.executable() ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY);
       // A time no write leaves behind (FolderStamp): one written to since is known by its time.
       Files.setLastModifiedTime(tmp, FolderStamp.SENTINEL);
       try {
@@ -361,8 +360,8 @@ public final class LocalCache {
         // file, so that their folders are alike (and one's stamp holds for the other's folder).
         Files.createLink(p, tmp);
       } catch (java.nio.file.FileAlreadyExistsException written) {
-        java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-        if (!(a.size() == e.size() && FolderStamp.isSentinel(a.lastModifiedTime()))) {
+        java.nio.file.attribute.BasicFileAttributes a = FolderStamp.attributes(p);
+        if (!(a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable()))) {
           Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // a changed one: replaced
         }
       } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -793,6 +794,31 @@ class DatasetTest {
     Files.move(copy.resolve("b.txt"), copy.resolve("z.txt"));
     assertThat(first.getLocalCopy().resolve("b.txt")).exists();
     assertThat(first.getLocalCopy().resolve("z.txt")).doesNotExist();
+    assertThat(first.verify()).isEmpty();
+  }
+
+  @Test
+  void aCachedFileGivenAnotherModeIsWrittenAgainForEveryFolderSharingIt() throws IOException {
+    Dataset first = Dataset.create(repo, CreateOptions.of("p", "first").build());
+    first.addFiles(AddOptions.of(folder("m1", Map.of("a.txt", "alpha", "b.txt", "beta"))));
+    first.close();
+    Dataset other = Dataset.create(repo, CreateOptions.of("p", "other").build());
+    other.addFiles(AddOptions.of(folder("m2", Map.of("a.txt", "alpha"))));
+    other.close();
+    Path copy = first.getLocalCopy();
+    Path otherCopy = other.getLocalCopy();
+    Object inode = Files.getAttribute(copy.resolve("a.txt"), "unix:ino");
+
+    // A chmod leaves the time alone; a+x looks like an executable's mode, u+w like nothing cached.
+    Files.setPosixFilePermissions(copy.resolve("a.txt"), PosixFilePermissions.fromString("r-xr-xr-x"));
+    Files.setPosixFilePermissions(copy.resolve("b.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+    Path again = first.getLocalCopy();
+    assertThat(Files.getPosixFilePermissions(again.resolve("a.txt"))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+    assertThat(Files.getPosixFilePermissions(again.resolve("b.txt"))).isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+    assertThat(Files.getAttribute(again.resolve("a.txt"), "unix:ino")).as("the content file was written again").isNotEqualTo(inode);
+    assertThat(Files.getPosixFilePermissions(other.getLocalCopy().resolve("a.txt"))).as("shared the changed file: rebuilt too")
+        .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
+    assertThat(otherCopy.resolve("a.txt")).hasContent("alpha");
     assertThat(first.verify()).isEmpty();
   }
 

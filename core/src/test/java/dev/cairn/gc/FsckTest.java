@@ -65,6 +65,15 @@ class FsckTest {
       Files.delete(copied);
       Files.write(copied, same);
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      // A chmod of a cached file (its time unchanged) changes what every folder linking it hands out.
+      Path chmodded = v1.getLocalCopy().resolve("f2.bin");
+      Files.setPosixFilePermissions(chmodded, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr--r--"));
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).extracting(Problem::message)
+          .anySatisfy(m -> assertThat(m).contains("mode changed to rwxr--r--"));
+      new Repair(repo, Progress.NONE).run();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(Files.getPosixFilePermissions(v2.getLocalCopy().resolve("f2.bin")))
+          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
       // A link to intact content, but another path's.
       Path swapped = v1.getLocalCopy();
       Files.delete(swapped.resolve("f0.bin"));
