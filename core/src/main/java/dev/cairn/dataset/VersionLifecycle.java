@@ -361,10 +361,38 @@ final class VersionLifecycle {
         remote = repo.openRemote(r.storage());
         remotes.put(r.storage(), remote);
       }
-      return new Dataset.Deletion(r.version(), r.storage(), remote.releaseName(r.project(), r.name(), r.version(), r.id()), null);
+      boolean released = false;
+      for (List<String> dataset : namesHeld(r)) {
+        released |= remote.releaseName(dataset.get(0), dataset.get(1), r.version(), r.id());
+      }
+      return new Dataset.Deletion(r.version(), r.storage(), released, null);
     } catch (IOException | RuntimeException e) {
       return new Dataset.Deletion(r.version(), r.storage(), false, e.getMessage());
     }
+  }
+
+  /**
+   * The datasets, as [project, name], under which a version may hold its string on its remote:
+   * the one it was created in (where {@code create} reserved it) and each one a rename or move
+   * gave it since (an upload reserves it under the name of the moment), the current one last.
+   */
+  private static java.util.Set<List<String>> namesHeld(DatasetRecord r) {
+    java.util.Set<List<String>> out = new java.util.LinkedHashSet<>();
+    for (LogEntry e : r.log()) {
+      List<String> a = e.arguments();
+      if (e.command().equals("create")) {
+        int p = a.indexOf("--project");
+        int n = a.indexOf("--name");
+        if (n >= 0 && n + 1 < a.size()) {
+          out.add(List.of(p >= 0 && p + 1 < a.size() ? a.get(p + 1) : "", a.get(n + 1)));
+        }
+      } else if ((e.command().equals("rename") || e.command().equals("move")) && a.size() == 2) {
+        out.add(List.of(a.get(0), a.get(1)));
+      }
+    }
+    out.remove(List.of(r.project(), r.name()));
+    out.add(List.of(r.project(), r.name()));
+    return out;
   }
 
   /**

@@ -95,6 +95,11 @@ class CliRemoteTest {
     Path remote = tmp.resolve("remote");
     String draft = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
     assertThat(a.ok("delete", "--id", draft).out()).contains("version 1.0.0 is free again on ");
+    // Renamed, then moved, before its upload: the string is given back where create reserved it.
+    String renamed = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
+    a.ok("rename", "--project", "p", "--name", "d", "--new-name", "e");
+    a.ok("move", "--project", "p", "--name", "e", "--new-project", "q");
+    assertThat(a.ok("delete", "--id", renamed).out()).contains("version 1.0.0 is free again on ");
     write(tmp.resolve("src/x.txt"), "x");
     String kept = (String) a.ok("sync", "--project", "p", "--name", "d", "--folder", tmp.resolve("src").toString(), "--storage",
         remote.toString(), "--json").obj().get("id");
