@@ -978,6 +978,28 @@ public final class Dataset {
     });
   }
 
+  /**
+   * Which version brought each file matching {@code globs} (as {@link #forEachFile}; all when
+   * empty), in path order: the id of the nearest version, this one or an ancestor, whose own
+   * change-set added or modified the file to the content it holds here (clearml's
+   * {@code parent_dataset_id}). Null where the lineage cannot be followed: an ancestor deleted, or
+   * whose manifest is on a remote only. Reads manifests only; the work grows with the changes
+   * along the lineage.
+   */
+  public Map<String, String> fileOrigins(List<String> globs) throws IOException {
+    List<String> paths = new ArrayList<>();
+    visitMatching(globs, e -> paths.add(e.path()));
+    Map<String, String> found;
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      found = new FileOrigins(repo, new NodeLoader(reader)).of(record(), paths);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String p : paths) {
+      out.put(p, found.get(p));
+    }
+    return out;
+  }
+
   /** Whether any file matches one of {@code globs} (as {@link #forEachFile}); stops at the first. */
   public boolean anyFileMatches(List<String> globs) throws IOException {
     boolean[] found = {false};

@@ -19,6 +19,9 @@ final class ListCommand extends Base {
   @Option(names = "--modified", description = "Only the change-set: files this version added or modified.")
   boolean modified;
 
+  @Option(names = "--origin", description = "Also show which version brought each file: the nearest one, this or an ancestor, whose own change-set added or modified it to its present content.")
+  boolean origin;
+
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's manifest from this remote if it is not local; with --name, the remote's highest version.")
   String storage;
 
@@ -41,6 +44,7 @@ final class ListCommand extends Base {
     for (String f : filters) {
       patterns.add(f.endsWith("/") ? f + "**" : f);
     }
+    origins = origin ? new Origins(ds.fileOrigins(patterns)) : null;
     if (modified) {
       List<FileEntry> files = new ArrayList<>();
       List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
@@ -73,6 +77,44 @@ final class ListCommand extends Base {
     return 0;
   }
 
+  /** Which version brought each file listed, with --origin; else null. */
+  private Origins origins;
+
+  /** The versions that brought the files, as the table and the JSON name them. */
+  private final class Origins {
+    final java.util.Map<String, String> byPath;
+    final java.util.Map<String, String> versionById = new java.util.HashMap<>();
+
+    Origins(java.util.Map<String, String> byPath) {
+      this.byPath = byPath;
+    }
+
+    String id(FileEntry e) {
+      return byPath.get(e.path());
+    }
+
+    /** The version string of {@code id}, or null if its record cannot be read now. */
+    String version(String id) {
+      return id == null ? null : versionById.computeIfAbsent(id, i -> {
+        try {
+          return repo().catalog().read(i).version();
+        } catch (java.io.IOException | RuntimeException gone) {
+          return null;
+        }
+      });
+    }
+
+    /** {@code 1.0.3 (a366c3f1)}, or {@code -} where the lineage could not be followed. */
+    String shown(FileEntry e) {
+      String id = id(e);
+      if (id == null) {
+        return "-";
+      }
+      String v = version(id);
+      return (v == null ? "" : v + " ") + "(" + id.substring(0, 8) + ")";
+    }
+  }
+
   /** Files to print, visited once per pass. */
   private interface Files {
     void forEach(Dataset.FileVisitor visitor) throws java.io.IOException;
@@ -86,7 +128,12 @@ final class ListCommand extends Base {
       files.forEach(e -> {
         out.print(first[0] ? "\n  " : ",\n  ");
         first[0] = false;
-        out.print(dev.cairn.internal.json.Json.pretty(Views.file(e), 1));
+        java.util.Map<String, Object> m = Views.file(e);
+        if (origins != null) {
+          m.put("origin", origins.id(e));
+          m.put("origin_version", origins.version(origins.id(e)));
+        }
+        out.print(dev.cairn.internal.json.Json.pretty(m, 1));
       });
       out.println(first[0] ? "]" : "\n]");
       out.flush();
@@ -95,7 +142,8 @@ final class ListCommand extends Base {
     int[] longest = {9};
     files.forEach(e -> longest[0] = Math.max(longest[0], shown(e.path()).length()));
     int width = Math.min(80, longest[0]);
-    out.printf("%s | %12s | %s%n", Format.col("file name", width), "size", "hash");
+    out.printf("%s | %12s | %s%s%n", Format.col("file name", width), "size", origins == null ? "hash" : Format.col("hash", 64),
+        origins == null ? "" : " | origin");
     long[] total = {0, 0};
     // Lines are gathered and written in blocks: printf would flush the terminal writer per line.
     StringBuilder block = new StringBuilder(1 << 16);
@@ -103,7 +151,11 @@ final class ListCommand extends Base {
     files.forEach(e -> {
       String size = Long.toString(e.size());
       block.append(Format.pad(shown(e.path()), width)).append(" | ").append(" ".repeat(Math.max(0, 12 - size.length()))).append(size)
-          .append(" | ").append(e.digest().hex()).append(nl);
+          .append(" | ").append(e.digest().hex());
+      if (origins != null) {
+        block.append(" | ").append(origins.shown(e));
+      }
+      block.append(nl);
       if (block.length() >= 1 << 16) {
         out.write(block.toString());
         block.setLength(0);

@@ -145,7 +145,7 @@ final class Api {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), Params.changeType(ctx),
           Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ChangesPage.PAGE));
-      Provenance provenance = new Provenance(site, loader);
+      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
       return changes(page, d -> provenance.introducer(r, d));
     }
   }
@@ -163,7 +163,7 @@ final class Api {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, source.root(), target.root(), Params.changeType(ctx),
           Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ComparePage.PAGE));
-      Provenance provenance = new Provenance(site, loader);
+      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", Views.version(source));
       m.put("target", Views.version(target));
@@ -200,7 +200,7 @@ final class Api {
       NodeLoader loader = new NodeLoader(reader);
       Manifest manifest = new Manifest(loader, r.root());
       FilePage page = filter == null ? FilePage.unfiltered(manifest, offset, limit) : FilePage.filtered(manifest, filter, after, limit);
-      Provenance provenance = new Provenance(site, loader);
+      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("total", page.total());
       if (filter == null) {

@@ -36,7 +36,7 @@ final class ChangesPage {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
-      Provenance provenance = new Provenance(site, loader);
+      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
       h.raw(table(r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader)));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }

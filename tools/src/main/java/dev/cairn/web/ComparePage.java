@@ -77,7 +77,7 @@ final class ComparePage {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, source.root(), target.root(), type, offset, limit);
       h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0, limit)));
-      Provenance provenance = new Provenance(site, loader);
+      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
       h.raw(ChangesPage.table(target, page, d -> d.newEntry() != null
           ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry()), StoredFiles.of(site, target, reader)));
       String t = ChangesPage.label(type);

@@ -44,7 +44,7 @@ final class FilesPage {
       if (filter == null) {
         h.raw(pager);
       }
-      table(h, r, page, new Provenance(site, loader), StoredFiles.of(site, r, reader));
+      table(h, r, page, new dev.cairn.dataset.FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
       if (filter == null) {
         h.raw(pager);
       } else {
@@ -72,7 +72,7 @@ final class FilesPage {
     h.close("form");
   }
 
-  private static void table(Html h, DatasetRecord r, FilePage page, Provenance provenance, StoredFiles stored) throws IOException {
+  private static void table(Html h, DatasetRecord r, FilePage page, dev.cairn.dataset.FileOrigins provenance, StoredFiles stored) throws IOException {
     if (page.files().isEmpty()) {
       String none = page.filter() != null ? "No file matches."
           : page.total() > 0 ? "No files past number " + page.offset() + ": the version holds " + page.total() + "."

@@ -45,7 +45,7 @@ final class PreviewPage {
       } else {
         StoredFiles files = StoredFiles.of(site, r, reader);
         boolean stored = files.has(e);
-        fileCard(h, r, e, new Provenance(site, loader).introducer(r, e), next(m, e), stored ? null : files.notFetched());
+        fileCard(h, r, e, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e), next(m, e), stored ? null : files.notFetched());
         h.open("div", "class", "card preview-body")
             .raw(stored ? body(reader, r.id(), e) : new Html().el("p", files.notFetched() + ".", "class", "muted", "id", "not-fetched"))
             .close("div");

@@ -41,13 +41,14 @@ final class Widgets {
   }
 
   /**
-   * Where a file's content is stored ({@link Provenance}): a link to the version, or, when the
-   * trail of parents leads to a version that was deleted, that it was (the content is still
-   * stored: this version holds it).
+   * Where a file's content is stored ({@link dev.cairn.dataset.FileOrigins}): a link to the version, or, when the
+   * trail of parents leads to a version that was deleted (or whose manifest is only on a remote),
+   * that it does (the content is still stored: this version holds it).
    */
   static Html storedIn(DatasetRecord where) {
     return where != null ? versionLink(where)
-        : new Html().el("span", "a deleted version", "class", "muted", "title", "the version that stored this content was deleted");
+        : new Html().el("span", "a deleted version", "class", "muted", "title",
+            "the trail of parents reaches a version that was deleted, or whose manifest is only on a remote");
   }
 
   /** "+3 ~1 −2", coloured. */

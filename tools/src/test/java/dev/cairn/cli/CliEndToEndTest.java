@@ -95,6 +95,23 @@ class CliEndToEndTest {
   }
 
   @Test
+  void listOriginNamesTheVersionThatBroughtEachFile() throws IOException {
+    Path src = tmp.resolve("o");
+    write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    write(src.resolve("b.txt"), "b".getBytes(StandardCharsets.UTF_8));
+    String v1 = (String) cli.ok("sync", "--project", "p", "--name", "o", "--folder", src.toString(), "--json").obj().get("id");
+    write(src.resolve("b.txt"), "B".getBytes(StandardCharsets.UTF_8));
+    String v2 = (String) cli.ok("sync", "--project", "p", "--name", "o", "--folder", src.toString(), "--json").obj().get("id");
+
+    List<Map<String, Object>> files = cli.ok("list", "--id", v2, "--origin", "--json").array();
+    assertThat(files).extracting(m -> m.get("path") + " " + m.get("origin") + " " + m.get("origin_version"))
+        .containsExactly("a.txt " + v1 + " 1.0.0", "b.txt " + v2 + " 1.0.1");
+    String table = cli.ok("list", "--id", v2, "--origin", "--filter", "a.txt").out();
+    assertThat(table).contains("| origin").contains("a.txt").contains("| 1.0.0 (" + v1.substring(0, 8) + ")").doesNotContain("b.txt");
+    assertThat(cli.ok("list", "--id", v2).out()).doesNotContain("origin");
+  }
+
+  @Test
   void childVersionsCompareAndSearch() throws IOException {
     Path src = tmp.resolve("v");
     write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
