@@ -75,7 +75,7 @@ final class DatasetPage {
   }
 
   /** The table of {@code shown}, a run of the versions; its newest two are preselected for a compare. */
-  private static void table(Html h, List<DatasetRecord> shown) {
+  private void table(Html h, List<DatasetRecord> shown) {
     String source = shown.size() > 1 ? shown.get(shown.size() - 2).id() : null;
     String target = shown.isEmpty() ? null : shown.get(shown.size() - 1).id();
     h.open("form", "method", "get", "action", "/compare", "id", "compare-form");
@@ -106,7 +106,7 @@ final class DatasetPage {
       h.el("td", Text.time(r.createdMillis()), "class", "muted");
       h.open("td");
       for (String p : r.parents()) {
-        h.link(Links.version(p), Text.shortId(p), "class", "mono", "title", p).text(" ");
+        h.raw(Widgets.parentId(site, p)).text(" ");
       }
       h.close("td").close("tr");
     }

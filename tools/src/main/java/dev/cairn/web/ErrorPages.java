@@ -55,6 +55,11 @@ final class ErrorPages {
       render(ctx, 404, e.getMessage() + "; fetch the version from its remote (cairn get --id ID --storage URI)");
     } else if (e instanceof AmbiguousIdException) {
       render(ctx, 400, e.getMessage() + "; give more digits");
+    } else if (e instanceof dev.cairn.errors.CorruptObjectException c) {
+      // Damage, not a bug of the server: said in one line, without the server's paths.
+      String m = c.where() == null ? c.getMessage() : c.getMessage().replace(" (" + c.where() + ")", "");
+      log.accept("Request " + ctx.method() + " " + ctx.path() + " read damaged data: " + c.getMessage());
+      render(ctx, 500, m + "; cairn fsck on the server tells more");
     } else {
       log.accept("Request " + ctx.method() + " " + ctx.path() + " failed: " + describe(e) + "\n" + trace(e));
       render(ctx, 500, "Something went wrong while reading the repository: " + oneLine(e));
@@ -77,6 +82,11 @@ final class ErrorPages {
 
   private void render(Context ctx, int status, String message) {
     ctx.attribute(RENDERED, Boolean.TRUE);
+    // A download that failed before its first bytes went out: none of it, nor its file name, may
+    // reach the client with the error page.
+    ctx.res().resetBuffer();
+    ctx.res().setHeader("Content-Disposition", null);
+    ctx.res().setHeader("ETag", null);
     ctx.status(status);
     if (ctx.path().startsWith("/api")) {
       Map<String, Object> doc = new LinkedHashMap<>();

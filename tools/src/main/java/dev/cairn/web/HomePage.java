@@ -16,12 +16,12 @@ final class HomePage {
   }
 
   String render(Context ctx) throws IOException {
-    String project = Params.string(ctx, "project");
+    String project = Params.presentOrNull(ctx, "project"); // ?project= is the unnamed project
     String name = Params.string(ctx, "q");
     String tag = Params.joined(ctx, "tag");
     List<DatasetSummary> datasets = site.datasets(project, name, tag);
     Html h = new Html();
-    h.el("h1", project == null ? "Datasets" : "Datasets in " + project);
+    h.el("h1", project == null ? "Datasets" : "Datasets in " + Text.project(project));
     h.open("div", "class", "layout");
     projects(h, project);
     h.open("div");
@@ -29,8 +29,8 @@ final class HomePage {
     table(h, datasets, project != null || name != null || tag != null);
     h.close("div").close("div");
     List<Layout.Crumb> crumbs = project == null ? List.of()
-        : List.of(new Layout.Crumb("Datasets", Links.home()), new Layout.Crumb(project, null));
-    return Layout.page(project == null ? "Datasets" : project, crumbs, h);
+        : List.of(new Layout.Crumb("Datasets", Links.home()), new Layout.Crumb(Text.project(project), null));
+    return Layout.page(project == null ? "Datasets" : Text.project(project), crumbs, h);
   }
 
   private void projects(Html h, String selected) throws IOException {

@@ -63,7 +63,7 @@ final class LineagePage {
     return out;
   }
 
-  private static void genealogy(Html h, Lineage lineage) {
+  private void genealogy(Html h, Lineage lineage) {
     h.open("div", "class", "table-wrap").open("table", "id", "genealogy").open("thead").open("tr");
     h.el("th", "Version").el("th", "Id").el("th", "Parents");
     for (String c : new String[] {"Added", "Added bytes", "Modified", "Modified bytes", "Removed", "Removed bytes", "Files", "Size",
@@ -82,7 +82,7 @@ final class LineagePage {
       h.open("td").raw(Widgets.versionLink(r)).close("td");
       h.open("td").raw(Widgets.id(n.id())).close("td");
       h.open("td");
-      n.parents().forEach(p -> h.link(Links.version(p), Text.shortId(p), "class", "mono", "title", p).text(" "));
+      n.parents().forEach(p -> h.raw(Widgets.parentId(site, p)).text(" "));
       h.close("td");
       ChangeSummary s = r.summary();
       h.el("td", Text.count(s.added()), "class", "num added").el("td", Text.bytes(s.addedBytes()), "class", "num");

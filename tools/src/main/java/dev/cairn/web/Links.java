@@ -16,8 +16,9 @@ final class Links {
   }
 
   /** The home page filtered to one project. */
+  /** The datasets of a project; the unnamed one too ({@code ?project=}). */
   static String project(String project) {
-    return "/" + query("project", project);
+    return "/?project=" + encode(project);
   }
 
   static String search(String project, String name, String tag) {

@@ -154,7 +154,16 @@ final class PreviewPage {
     if (rows.isEmpty()) {
       return h.el("p", "No rows.", "class", "muted");
     }
-    h.el("p", "The first " + Text.plural(rows.size() - 1, "row", "rows") + " (the first line is taken as the header):", "class", "muted");
+    int shown = rows.size() - 1;
+    String from = head.truncated() ? ", from the first " + Text.bytes(head.length()) + " of the file" : "";
+    if (shown == 0 && head.truncated()) {
+      h.el("p", "Only the header fits in the first " + Text.bytes(head.length()) + " of the file, which the preview reads;"
+          + " download the file to see its rows.", "class", "muted");
+    } else if (shown == 0) {
+      h.el("p", "No rows below the header:", "class", "muted");
+    } else {
+      h.el("p", "The first " + Text.plural(shown, "row", "rows") + from + " (the first line is taken as the header):", "class", "muted");
+    }
     h.open("div", "class", "table-wrap").open("table", "id", "preview-table").open("thead").open("tr");
     rows.get(0).forEach(c -> h.el("th", c));
     h.close("tr").close("thead").open("tbody");

@@ -70,6 +70,9 @@ final class Site {
   List<DatasetSummary> datasets(String project, String name, String tags) throws IOException {
     Map<List<String>, List<DatasetRecord>> groups = new LinkedHashMap<>();
     for (DatasetRecord r : repo.list(blankToNull(project), blankToNull(name), tagList(tags))) {
+      if (project != null && project.isEmpty() && !r.project().isEmpty()) {
+        continue; // "" asks for the unnamed project, as ?project= does
+      }
       groups.computeIfAbsent(List.of(r.project(), r.name()), k -> new ArrayList<>()).add(r);
     }
     List<DatasetSummary> out = new ArrayList<>();
@@ -131,6 +134,11 @@ final class Site {
     } catch (dev.cairn.errors.CorruptObjectException e) {
       return null;
     }
+  }
+
+  /** Whether version {@code id}'s record is here (readable or not): its pages exist. */
+  boolean recordPresent(String id) {
+    return repo.catalog().exists(id);
   }
 
   /** Whether version {@code id}'s record is there but cannot be read (fsck reports it). */

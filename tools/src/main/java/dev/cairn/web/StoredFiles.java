@@ -56,7 +56,39 @@ final class StoredFiles {
    * Why the archive of {@code r} cannot be downloaded, or null: a file not here among its first
    * {@link #HEADER_CHECK_LIMIT}, its manifest not here, or its data unreadable.
    */
+  /**
+   * The first file of the version that stays outside the repository (added with --links), among
+   * its first {@code limit} files, or null. The server reads nothing outside the repository: such
+   * a version is not offered as an archive, as such a file is not offered for download.
+   */
+  static FileEntry firstLink(ObjectReader reader, DatasetRecord r, long limit) throws IOException {
+    FileEntry[] found = {null};
+    long[] looked = {0};
+    Selection.ALL.forEach(new dev.cairn.manifest.Manifest(new dev.cairn.manifest.NodeLoader(reader), r.root()), e -> {
+      if (e.kind() == dev.cairn.manifest.EntryKind.LINK) {
+        found[0] = e;
+        return false;
+      }
+      return ++looked[0] < limit;
+    });
+    return found[0];
+  }
+
+  /** Why a version holding external files is not served as an archive. */
+  static String archiveOfLinks(DatasetRecord r, FileEntry link) {
+    return "Cannot download " + r.name() + " " + r.version() + " as an archive: '" + link.path() + "' stays outside the repository, at "
+        + link.uri() + " (the server reads nothing outside it); cairn export writes an archive with it";
+  }
+
   static String archiveUnavailable(Site site, DatasetRecord r) throws IOException {
+    try (ObjectReader reader = site.newReader()) {
+      FileEntry link = firstLink(reader, r, HEADER_CHECK_LIMIT);
+      if (link != null) {
+        return archiveOfLinks(r, link);
+      }
+    } catch (CairnException unreadable) {
+      // said below, or by the page
+    }
     String storage = site.contentStorage(r);
     if (storage == null) {
       return null;

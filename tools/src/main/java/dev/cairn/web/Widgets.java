@@ -41,6 +41,17 @@ final class Widgets {
   }
 
   /**
+   * A parent named by its short id in a table: a link while its record is here, else said to be
+   * deleted (or its record unreadable), as the version page says, instead of a link to a 404.
+   */
+  static Html parentId(Site site, String id) {
+    if (site.recordPresent(id)) {
+      return new Html().link(Links.version(id), Text.shortId(id), "class", "mono", "title", id);
+    }
+    return new Html().el("span", Text.shortId(id) + " (deleted)", "class", "mono muted", "title", id + " was deleted");
+  }
+
+  /**
    * Where a file's content is stored ({@link dev.cairn.dataset.FileOrigins}): a link to the version, or, when the
    * trail of parents leads to a version that was deleted (or whose manifest is only on a remote),
    * that it does (the content is still stored: this version holds it).

@@ -1,0 +1,127 @@
+package dev.cairn.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.dataset.AddOptions;
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a new user found at the edges of the web UI: external files, the unnamed project, deleted parents, damage. */
+class WebEdgesTest {
+  @TempDir Path tmp;
+  DatasetRepository repo;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void open() throws Exception {
+    repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.RepositoryConfig.DEFAULT);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    repo.close();
+  }
+
+  Dataset version(String project, String name, String file, String content, String... parents) throws Exception {
+    Path dir = tmp.resolve("src-" + project + "-" + name + "-" + System.nanoTime());
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(file), content);
+    Dataset ds = Dataset.create(repo, CreateOptions.of(project, name).parents(parents).build());
+    ds.addFiles(AddOptions.of(dir));
+    return ds.close();
+  }
+
+  HttpResponse<String> get(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aVersionHoldingExternalFilesIsNotOfferedAsAnArchive() throws Exception {
+    Path outside = tmp.resolve("outside.txt");
+    Files.writeString(outside, "read by nobody here");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("links", "l").build());
+    ds.addLinks(List.of(outside.toString()), null, null);
+    ds.close();
+    Files.writeString(outside, "changed since");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (String ext : List.of("zip", "tar")) {
+        HttpResponse<String> r = get(base + "/versions/" + ds.id() + "/download." + ext);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Disposition")).isEmpty();
+        assertThat(r.body()).startsWith("<!doctype html>").contains("stays outside the repository").contains("cairn export");
+      }
+      assertThat(get(base + "/versions/" + ds.id()).body()).contains("stays outside the repository");
+    }
+  }
+
+  @Test
+  void theUnnamedProjectHasAPageOfItsOwn() throws Exception {
+    version("", "loose", "a.txt", "a");
+    version("named", "kept", "a.txt", "a");
+    assertThat(Links.project("")).isEqualTo("/?project=");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      String unnamed = get(base + "/?project=").body();
+      assertThat(unnamed).contains("Datasets in (no project)").contains("loose").doesNotContain(">kept<");
+      assertThat(get(base + "/").body()).contains("loose").contains("kept").contains("href=\"/?project=\"");
+    }
+  }
+
+  @Test
+  void aDeletedParentIsNamedNotLinked() throws Exception {
+    Dataset v1 = version("p", "d", "a.txt", "1");
+    Dataset v2 = version("p", "d", "b.txt", "2", v1.id());
+    Dataset v3 = version("p", "d", "c.txt", "3", v2.id());
+    v2.delete(true);
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (String page : List.of(Links.dataset("p", "d"), "/versions/" + v3.id() + "/lineage")) {
+        String html = get(base + page).body();
+        assertThat(html).as(page).contains(v2.id().substring(0, 8) + " (deleted)").doesNotContain("href=\"/versions/" + v2.id() + "\"");
+      }
+    }
+  }
+
+  @Test
+  void aDamagedRecordIsAnErrorPageThatKeepsTheServersPathsToItself() throws Exception {
+    Dataset v = version("p", "d", "a.txt", "1");
+    Files.writeString(tmp.resolve("repo/refs/datasets/" + v.id() + ".json"), "{\"garbage");
+    StringBuilder log = new StringBuilder();
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, log::append)) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (String page : List.of("/versions/" + v.id(), "/api/versions/" + v.id())) {
+        HttpResponse<String> r = get(base + page);
+        assertThat(r.statusCode()).as(page).isEqualTo(500);
+        assertThat(r.body()).as(page).contains("bad dataset record").contains("cairn fsck").doesNotContain(tmp.toString());
+      }
+      assertThat(log.toString()).doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void aTablePreviewSaysWhenItsRowsDoNotFit() throws Exception {
+    Path dir = tmp.resolve("wide");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("wide.csv"), "a,b\n" + "x".repeat(300_000) + ",y\n");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "wide").build());
+    ds.addFiles(AddOptions.of(dir));
+    ds.close();
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String html = get("http://127.0.0.1:" + server.port() + Links.preview(ds.id(), "wide.csv")).body();
+      assertThat(html).contains("Only the header fits").doesNotContain("The first 0 rows");
+    }
+  }
+}
