@@ -229,7 +229,8 @@ public final class DatasetRepository implements AutoCloseable {
    * Versions matching the filters, oldest first.
    *
    * @param project exact project, or null for any
-   * @param name a regular expression found in the name (case-insensitive), or null for any
+   * @param name a regular expression found in the name, or the name's text as typed (both
+   *     case-insensitive), or null for any
    * @param tags tags every result carries
    */
   public List<DatasetRecord> list(String project, String name, List<String> tags) throws IOException {
@@ -241,21 +242,14 @@ public final class DatasetRepository implements AutoCloseable {
    * not have matched, so a caller can say that the listing may be incomplete.
    */
   public VersionListing search(String project, String name, List<String> tags) throws IOException {
-    Pattern p = null;
-    if (name != null && !name.isEmpty()) {
-      try {
-        p = Pattern.compile(name, Pattern.CASE_INSENSITIVE);
-      } catch (PatternSyntaxException e) {
-        p = Pattern.compile(Pattern.quote(name), Pattern.CASE_INSENSITIVE);
-      }
-    }
+    java.util.function.Predicate<String> named = nameFilter(name);
     List<DatasetRecord> out = new ArrayList<>();
     VersionListing all = catalog().readAll();
     for (DatasetRecord r : all.records()) {
       if (project != null && !project.isEmpty() && !r.project().equals(project)) {
         continue;
       }
-      if (p != null && !p.matcher(r.name()).find()) {
+      if (!named.test(r.name())) {
         continue;
       }
       if (tags != null && !r.tags().containsAll(tags)) {
@@ -264,6 +258,25 @@ public final class DatasetRepository implements AutoCloseable {
       out.add(r);
     }
     return new VersionListing(out, all.unreadable());
+  }
+
+  /**
+   * What a name search matches ({@link #search}): a name in which {@code query} is found as a
+   * regular expression, or as the text typed ({@code c++}, {@code pets (v2)}), both
+   * case-insensitive; every name when {@code query} is null or empty.
+   */
+  public static java.util.function.Predicate<String> nameFilter(String query) {
+    if (query == null || query.isEmpty()) {
+      return n -> true;
+    }
+    String text = query.toLowerCase(Locale.ROOT);
+    Pattern p;
+    try {
+      p = Pattern.compile(query, Pattern.CASE_INSENSITIVE);
+    } catch (PatternSyntaxException notAnExpression) {
+      return n -> n.toLowerCase(Locale.ROOT).contains(text);
+    }
+    return n -> p.matcher(n).find() || n.toLowerCase(Locale.ROOT).contains(text);
   }
 
   /**

@@ -13,7 +13,7 @@ final class SearchCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Only this project.")
   String project;
 
-  @Option(names = "--name", paramLabel = "N", description = "Only names matching this regular expression (case-insensitive).")
+  @Option(names = "--name", paramLabel = "N", description = "Only names matching this regular expression, or holding it as typed (case-insensitive).")
   String name;
 
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only versions carrying all these tags (space- or comma-separated).")
@@ -32,12 +32,7 @@ final class SearchCommand extends Base {
 
   @Override
   int run() throws Exception {
-    java.util.regex.Pattern p;
-    try {
-      p = name == null ? null : java.util.regex.Pattern.compile(name, java.util.regex.Pattern.CASE_INSENSITIVE);
-    } catch (java.util.regex.PatternSyntaxException e) {
-      throw new InvalidInputException("Cannot use --name '" + name + "': not a regular expression (" + e.getDescription() + ")");
-    }
+    java.util.function.Predicate<String> named = dev.cairn.dataset.DatasetRepository.nameFilter(name);
     tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
     for (String id : ids) {
       dev.cairn.dataset.Catalog.requireIdForm(id); // before any remote is asked
@@ -46,7 +41,7 @@ final class SearchCommand extends Base {
     if (storage != null) {
       dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);
       found = new ArrayList<>(listing.records());
-      found.removeIf(r -> (project != null && !r.project().equals(project)) || (p != null && !p.matcher(r.name()).find())
+      found.removeIf(r -> (project != null && !r.project().equals(project)) || !named.test(r.name())
           || !r.tags().containsAll(tags));
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {

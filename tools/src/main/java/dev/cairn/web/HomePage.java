@@ -51,7 +51,7 @@ final class HomePage {
     if (project != null) {
       h.empty("input", "type", "hidden", "name", "project", "value", project);
     }
-    h.empty("input", "type", "search", "name", "q", "value", name, "placeholder", "name (regular expression)", "data-focus-key", true,
+    h.empty("input", "type", "search", "name", "q", "value", name, "placeholder", "name, or a regular expression", "data-focus-key", true,
         "aria-label", "Dataset name");
     h.empty("input", "type", "text", "name", "tag", "value", tag, "placeholder", "tags, comma-separated", "aria-label", "Tags");
     h.el("button", "Search", "type", "submit");

@@ -112,6 +112,20 @@ class CliEndToEndTest {
   }
 
   @Test
+  void aNameSearchFindsTheTextAsTypedAsWellAsTheExpression() throws IOException {
+    for (String name : List.of("c++", "pets (v2", "pets v2", "cats")) {
+      cli.ok("create", "--project", "p", "--name", name);
+    }
+    java.util.function.Function<String, List<Object>> names = q -> cli.ok("search", "--name", q, "--json").array().stream()
+        .map(m -> m.get("name")).sorted().toList();
+    assertThat(names.apply("c++")).containsExactly("c++", "cats"); // the text, and the expression ("c" once or more)
+    assertThat(names.apply("s v")).containsExactly("pets v2");
+    assertThat(names.apply("pets (v2")).containsExactly("pets (v2"); // no expression at all
+    assertThat(names.apply("^pets")).containsExactly("pets (v2", "pets v2");
+    assertThat(names.apply("CATS")).containsExactly("cats");
+  }
+
+  @Test
   void childVersionsCompareAndSearch() throws IOException {
     Path src = tmp.resolve("v");
     write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
@@ -480,7 +494,7 @@ class CliEndToEndTest {
     cli.ok("list", "--id", (String) cli.ok("search", "--name", "links", "--json").array().get(0).get("id")); // now the last used
     cli.ok("delete", "--name", "links");
     assertThat(cli.fails("list").err()).contains("the last one used").contains("was deleted");
-    assertThat(cli.fails("search", "--name", "[").err()).contains("not a regular expression");
+    assertThat(cli.ok("search", "--name", "[", "--json").array()).isEmpty(); // not an expression: the text as typed
     assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
