@@ -23,9 +23,10 @@ final class Widgets {
     return new Html().el("span", r.state().label(), "class", "badge " + r.state().label());
   }
 
+  /** Tags, each a link to the datasets carrying it. */
   static Html tags(Collection<String> tags) {
     Html h = new Html();
-    tags.forEach(t -> h.el("span", t, "class", "tag"));
+    tags.forEach(t -> h.link(Links.search(null, null, t), t, "class", "tag", "title", "datasets tagged " + t));
     return h;
   }
 

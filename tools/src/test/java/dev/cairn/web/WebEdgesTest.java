@@ -69,7 +69,7 @@ class WebEdgesTest {
 
   @Test
   void theUnnamedProjectHasAPageOfItsOwn() throws Exception {
-    version("", "loose", "a.txt", "a");
+    version("", "loose", "a.txt", "a").addTags(List.of("raw data"));
     version("named", "kept", "a.txt", "a");
     assertThat(Links.project("")).isEqualTo("/?project=");
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
@@ -77,6 +77,9 @@ class WebEdgesTest {
       String unnamed = get(base + "/?project=").body();
       assertThat(unnamed).contains("Datasets in (no project)").contains("loose").doesNotContain(">kept<");
       assertThat(get(base + "/").body()).contains("loose").contains("kept").contains("href=\"/?project=\"");
+      // A tag is a link to the datasets carrying it.
+      assertThat(get(base + "/").body()).contains("<a href=\"/?tag=raw%20data\" class=\"tag\"");
+      assertThat(get(base + "/?tag=raw%20data").body()).contains("loose").doesNotContain(">kept<");
     }
   }
 
