@@ -79,7 +79,7 @@ final class Api {
 
   /** {@code GET /api/dataset?project=&name=}. */
   Object dataset(Context ctx) throws IOException {
-    return dataset(site.dataset(Params.exact(ctx, "project"), Params.exact(ctx, "name")), true);
+    return dataset(site.dataset(Params.presentOrNull(ctx, "project"), Params.exact(ctx, "name")), true);
   }
 
   private static Map<String, Object> dataset(DatasetSummary d, boolean allVersions) {

@@ -22,7 +22,7 @@ final class DatasetPage {
   }
 
   String render(Context ctx) throws IOException {
-    DatasetSummary d = site.dataset(Params.exact(ctx, "project"), Params.exact(ctx, "name"));
+    DatasetSummary d = site.dataset(Params.presentOrNull(ctx, "project"), Params.exact(ctx, "name"));
     List<DatasetRecord> versions = d.versions();
     long offset = Params.nonNegative(ctx, "offset", 0);
     int limit = Params.limit(ctx, PAGE);

@@ -85,26 +85,35 @@ final class Site {
   }
 
   /**
-   * Every version of one dataset.
+   * A dataset and every version of it.
    *
-   * @throws HttpProblem 404 if there is none
+   * @param project its project ("" for the unnamed one), or null for whichever single project
+   *     holds a dataset of that name
+   * @throws HttpProblem 404 if there is none, 400 if no project is given and several hold the name
    */
   DatasetSummary dataset(String project, String name) throws IOException {
     if (name == null) {
       throw HttpProblem.badRequest("Cannot show a dataset: give its name (and project)");
     }
-    project = project == null ? "" : project;
     List<DatasetRecord> versions = new ArrayList<>();
+    java.util.Set<String> projects = new java.util.TreeSet<>();
     for (DatasetRecord r : repo.list(null, null, null)) {
-      if (r.project().equals(project) && r.name().equals(name)) {
+      if ((project == null || r.project().equals(project)) && r.name().equals(name)) {
         versions.add(r);
+        projects.add(r.project());
       }
     }
     if (versions.isEmpty()) {
-      throw HttpProblem.notFound("Cannot find dataset: no dataset named '" + name + "' in project '" + project + "'");
+      throw HttpProblem.notFound("Cannot find dataset: no dataset named '" + name + "'"
+          + (project == null ? "" : project.isEmpty() ? " without a project" : " in project '" + project + "'"));
+    }
+    if (projects.size() > 1) {
+      // No project given (?project= names the unnamed one), and the name is in several.
+      throw HttpProblem.badRequest("Cannot tell which dataset '" + name + "' is meant: projects "
+          + String.join(", ", projects.stream().map(p -> "'" + p + "'").toList()) + " each hold one; give the project too (?project=P)");
     }
     versions.sort(VERSION_ORDER);
-    return new DatasetSummary(project, name, versions);
+    return new DatasetSummary(projects.iterator().next(), name, versions);
   }
 
   /**

@@ -84,6 +84,23 @@ class WebEdgesTest {
   }
 
   @Test
+  void aDatasetPageWithoutItsProjectFindsTheOneProjectHoldingTheName() throws Exception {
+    version("vision", "pets", "a.txt", "a");
+    version("", "shared", "a.txt", "a");
+    version("audio", "shared", "a.txt", "a");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertThat(get(base + "/dataset?name=pets").body()).contains("pets").contains("vision");
+      HttpResponse<String> several = get(base + "/dataset?name=shared");
+      assertThat(several.statusCode()).isEqualTo(400);
+      assertThat(several.body()).contains("projects &#39;&#39;, &#39;audio&#39; each hold one");
+      assertThat(get(base + "/dataset?project=&name=shared").statusCode()).isEqualTo(200);
+      assertThat(get(base + "/api/dataset?name=pets").body()).contains("\"project\": \"vision\"");
+      assertThat(get(base + "/dataset?project=&name=pets").body()).contains("no dataset named &#39;pets&#39; without a project");
+    }
+  }
+
+  @Test
   void aDeletedParentIsNamedNotLinked() throws Exception {
     Dataset v1 = version("p", "d", "a.txt", "1");
     Dataset v2 = version("p", "d", "b.txt", "2", v1.id());
