@@ -15,6 +15,11 @@
     });
   });
 
+  // A chart wider than its card starts scrolled to its right end: the newest versions.
+  document.querySelectorAll('figure.chart').forEach(function (chart) {
+    chart.scrollLeft = chart.scrollWidth;
+  });
+
   // The compare form's "swap" button exchanges source and target.
   var swap = document.getElementById('swap');
   if (swap) {
