@@ -105,6 +105,33 @@ final class ContentInputStream extends InputStream {
     }
   }
 
+  /** Skips whole chunks unread (a download resumed at an offset reads only from the chunk holding it). */
+  @Override
+  public long skip(long n) throws IOException {
+    long skipped = 0;
+    while (skipped < n) {
+      if (pos < current.length) {
+        int k = (int) Math.min(n - skipped, current.length - pos);
+        pos += k;
+        delivered += k;
+        skipped += k;
+        continue;
+      }
+      if (chunks == null) {
+        chunks = chunks(reader, content);
+      }
+      while (nextChunk < chunks.size() && chunks.get(nextChunk).size() <= n - skipped) {
+        int size = chunks.get(nextChunk++).size();
+        delivered += size;
+        skipped += size;
+      }
+      if (skipped == n || !advance()) {
+        break;
+      }
+    }
+    return skipped;
+  }
+
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];

@@ -122,6 +122,34 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aSkipLandsOnTheRightByteWhateverChunkItFallsIn() throws Exception {
+    try (Repository repo = TestRepos.create(tmp.resolve("r"));
+        ObjectInserter ins = repo.objects().newInserter();
+        ObjectReader reader = repo.objects().newReader()) {
+      byte[] big = TestRepos.random(11, 300_000);
+      FileContent c = ins.insertFile(new ByteArrayInputStream(big));
+      ins.flush();
+      assertThat(reader.chunksOf(c)).hasSizeGreaterThan(10);
+      java.util.Random random = new java.util.Random(5);
+      for (int round = 0; round < 200; round++) {
+        long first = round == 0 ? 0 : random.nextInt(big.length + 10);
+        long second = random.nextInt(20_000);
+        try (InputStream in = reader.openContent(c)) {
+          long a = in.skip(first);
+          assertThat(a).isEqualTo(Math.min(first, big.length));
+          int one = in.read();
+          long b = in.skip(second);
+          long at = a + (one < 0 ? 0 : 1);
+          assertThat(b).isEqualTo(Math.min(second, big.length - at));
+          byte[] rest = in.readAllBytes();
+          assertThat(one).isEqualTo(a < big.length ? big[(int) a] & 0xFF : -1);
+          assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(big, (int) Math.min(big.length, at + b), big.length));
+        }
+      }
+    }
+  }
+
+  @Test
   void anEditedFileGuidedByItsPreviousChunksIsStoredAsWithout() throws Exception {
     byte[] before = TestRepos.random(21, 1_000_000);
     byte[] after = before.clone();

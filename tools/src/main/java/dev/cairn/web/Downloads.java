@@ -72,15 +72,34 @@ final class Downloads {
       String imageType = "1".equals(ctx.queryParam("inline")) ? PreviewKind.imageType(path) : null;
       ctx.header("Content-Type", imageType != null ? imageType : "application/octet-stream");
       ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(path)));
-      ctx.header("Content-Length", Long.toString(e.size()));
       ctx.header("ETag", etag);
+      ctx.header("Accept-Ranges", "bytes");
       if (imageType != null) {
         ctx.header("Content-Security-Policy", SANDBOX);
       }
+      // A download resumed: the range asked, unless it was asked of another content (If-Range).
+      String ifRange = ctx.header("If-Range");
+      ByteRange range;
+      try {
+        range = ifRange == null || ifRange.equals(etag) ? ByteRange.parse(ctx.header("Range"), e.size()) : null;
+      } catch (HttpProblem unsatisfiable) {
+        ctx.header("Content-Range", "bytes */" + e.size());
+        throw unsatisfiable;
+      }
+      if (range != null) {
+        ctx.status(206);
+        ctx.header("Content-Range", range.contentRange(e.size()));
+      }
+      ctx.header("Content-Length", Long.toString(range == null ? e.size() : range.length()));
       if (!"HEAD".equals(ctx.method().name())) {
         try (InputStream in = reader.openContent(e.fileContent())) {
           OutputStream out = ctx.res().getOutputStream();
-          in.transferTo(out);
+          if (range == null) {
+            in.transferTo(out);
+          } else {
+            in.skipNBytes(range.first()); // whole chunks before it are not read
+            copy(in, out, range.length());
+          }
           out.flush();
         }
       }
@@ -137,6 +156,18 @@ final class Downloads {
       long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
       ArchiveIo.write(site.repository(), r.root(), format, out, time, Progress.NONE);
       out.flush();
+    }
+  }
+
+  private static void copy(InputStream in, OutputStream out, long n) throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    while (n > 0) {
+      int k = in.read(buf, 0, (int) Math.min(buf.length, n));
+      if (k < 0) {
+        throw new java.io.EOFException("the file ended " + n + " bytes before the range did");
+      }
+      out.write(buf, 0, k);
+      n -= k;
     }
   }
 

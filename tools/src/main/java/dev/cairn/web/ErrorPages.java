@@ -115,6 +115,7 @@ final class ErrorPages {
       case 404 -> "Not found";
       case 405 -> "Not allowed";
       case 414 -> "Address too long";
+      case 416 -> "Range not satisfiable";
       case 500 -> "Server error";
       default -> "Error " + status;
     };

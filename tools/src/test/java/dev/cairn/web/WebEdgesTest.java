@@ -132,6 +132,46 @@ class WebEdgesTest {
   }
 
   @Test
+  void aDownloadResumesFromTheByteAsked() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; text.length() < 3_000_000; i++) {
+      text.append(i).append('\n');
+    }
+    String content = text.toString();
+    Dataset ds = version("p", "big", "big.txt", content);
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String url = "http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/file?path=big.txt";
+      java.util.function.BiFunction<String, String, HttpResponse<String>> ranged = (range, ifRange) -> {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Range", range);
+        if (ifRange != null) {
+          b.header("If-Range", ifRange);
+        }
+        try {
+          return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      int size = content.length();
+      HttpResponse<String> middle = ranged.apply("bytes=1500000-1500999", null);
+      assertThat(middle.statusCode()).isEqualTo(206);
+      assertThat(middle.headers().firstValue("Content-Range")).hasValue("bytes 1500000-1500999/" + size);
+      assertThat(middle.body()).isEqualTo(content.substring(1_500_000, 1_501_000));
+      assertThat(ranged.apply("bytes=2999990-", null).body()).isEqualTo(content.substring(2_999_990));
+      assertThat(ranged.apply("bytes=-7", null).body()).isEqualTo(content.substring(size - 7));
+      assertThat(ranged.apply("bytes=0-99999999", null).body()).isEqualTo(content);
+      HttpResponse<String> past = ranged.apply("bytes=" + size + "-", null);
+      assertThat(past.statusCode()).isEqualTo(416);
+      assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */" + size);
+      // Asked of another content, or as several ranges: the whole file.
+      assertThat(ranged.apply("bytes=10-20", "\"0000\"").statusCode()).isEqualTo(200);
+      assertThat(ranged.apply("bytes=0-1,5-6", null).body()).isEqualTo(content);
+      String etag = get(url).headers().firstValue("ETag").orElseThrow();
+      assertThat(ranged.apply("bytes=10-20", etag).body()).isEqualTo(content.substring(10, 21));
+    }
+  }
+
+  @Test
   void aTablePreviewSaysWhenItsRowsDoNotFit() throws Exception {
     Path dir = tmp.resolve("wide");
     Files.createDirectories(dir);
