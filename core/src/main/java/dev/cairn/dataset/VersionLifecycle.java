@@ -577,22 +577,42 @@ final class VersionLifecycle {
       }
     }
     String proj = project != null ? project : sources.get(sources.size() - 1).project();
-    Dataset ds = create(repo, CreateOptions.of(proj, name).description("squash of " + String.join(", ", sources.stream().map(DatasetRecord::id).toList())).build());
-    try (Catalog.Lock lock = repo.catalog().lock(ds.id());
-        ObjectInserter ins = repo.repository().objects().newInserter();
-        ObjectReader reader = ins.newReader()) {
-      NodeLoader loader = new NodeLoader(reader);
-      ParentMerge.Result merged = ParentMerge.merge(sources.stream().map(DatasetRecord::id).toList(),
-          sources.stream().map(DatasetRecord::root).toList(), loader, ins);
-      ObjectId empty = new TreeBuilder(ins).finish();
-      ins.flush();
-      Manifest m = new Manifest(loader, merged.root());
-      DatasetRecord r = ds.record();
-      repo.catalog().write(r.toBuilder().base(empty).root(merged.root()).conflicts(merged.conflicts())
-          .fileCount(m.entryCount()).totalBytes(m.totalBytes())
-          .appendLog(new LogEntry(System.currentTimeMillis(), "squash", ids, summary(loader, empty, merged.root()), 0)).build());
+    List<String> sourceIds = sources.stream().map(DatasetRecord::id).toList();
+    CreateOptions o = CreateOptions.of(proj, name).description("squash of " + String.join(", ", sourceIds)).build();
+    // A squash killed part way left its draft, owned by a process that ended: the same squash
+    // run again finishes that draft instead of leaving it beside a second version.
+    Dataset ds = UnfinishedSync.take(repo, o, "squash", sourceIds);
+    if (ds == null) {
+      ds = create(repo, o, "squash", sourceIds);
     }
-    ds.close();
+    try {
+      try (Catalog.Lock lock = repo.catalog().lock(ds.id());
+          ObjectInserter ins = repo.repository().objects().newInserter();
+          ObjectReader reader = ins.newReader()) {
+        NodeLoader loader = new NodeLoader(reader);
+        ParentMerge.Result merged = ParentMerge.merge(sourceIds, sources.stream().map(DatasetRecord::root).toList(), loader, ins);
+        ObjectId empty = new TreeBuilder(ins).finish();
+        ins.flush();
+        Manifest m = new Manifest(loader, merged.root());
+        DatasetRecord r = ds.record();
+        // One log entry, the create's, now with the squash's changes (a run taken over writes it again).
+        List<LogEntry> log = new ArrayList<>(r.log().subList(0, r.log().size() - 1));
+        log.add(new LogEntry(r.log().get(r.log().size() - 1).timeMillis(), "squash", sourceIds, summary(loader, empty, merged.root()), 0));
+        repo.catalog().write(r.toBuilder().base(empty).root(merged.root()).conflicts(merged.conflicts())
+            .fileCount(m.entryCount()).totalBytes(m.totalBytes()).log(log).build());
+      }
+      ds.close();
+    } catch (IOException | RuntimeException e) {
+      // Not left behind half made: a squash either closes its version or makes none.
+      try {
+        if (ds.record().isDraft()) {
+          ds.delete(true);
+        }
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
     return ds;
   }
 

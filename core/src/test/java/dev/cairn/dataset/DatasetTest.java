@@ -580,6 +580,31 @@ class DatasetTest {
   }
 
   @Test
+  void aSquashKilledPartWayIsFinishedByTheSameSquashAndAFailedOneLeavesNothing() throws Exception {
+    Dataset v1 = closedVersion("p", "one", Map.of("a", "1"));
+    Dataset v2 = closedVersion("p", "two", Map.of("b", "2"));
+    List<String> ids = List.of(v1.id(), v2.id());
+    // What a squash killed after making its draft leaves: a draft of no files, its owner ended.
+    Dataset left = VersionLifecycle.create(repo, CreateOptions.of("p", "flat").description("squash of " + String.join(", ", ids)).build(),
+        "squash", ids);
+    DraftOwners.endAll();
+    Dataset sq = Dataset.squash(repo, "p", "flat", ids);
+    assertThat(sq.id()).isEqualTo(left.id());
+    assertThat(sq.record().isDraft()).isFalse();
+    assertThat(sq.version()).isEqualTo("1.0.0");
+    assertThat(paths(sq.listFiles())).containsExactly("a", "b");
+    assertThat(sq.record().log()).extracting(LogEntry::command).containsExactly("squash", "close");
+    assertThat(sq.record().log().get(0).changes().added()).isEqualTo(2);
+    assertThat(Dataset.list(repo, "p", "flat", List.of())).hasSize(1);
+
+    // A squash that fails after making its draft (here: a source's manifest is not stored) deletes it.
+    repo.catalog().write(v2.record().toBuilder().root(dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[] {7})).build());
+    assertThatThrownBy(() -> Dataset.squash(repo, "p", "flat2", List.of(v1.id(), v2.id())))
+        .isInstanceOf(dev.cairn.errors.MissingObjectException.class);
+    assertThat(Dataset.list(repo, "p", "flat2", List.of())).isEmpty();
+  }
+
+  @Test
   void aDraftTheDaemonsEarlierCommandLeftIsFinishedButOneKeptOpenOnPurposeIsNot() throws Exception {
     Path src = folder("s", Map.of("a.txt", "alpha"));
     List<String> argv = List.of("--project", "p", "--name", "d", "--folder", src.toString());
