@@ -53,7 +53,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       // A copy names its source first; the space ran out where it was writing to.
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
       msg = "disk full" + (where == null ? "" : ": " + where) + full;
-    } else if (t instanceof java.io.IOException && msg != null && msg.contains("No space left")) {
+    } else if (diskFull(t)) {
+      // Also the index's own (LMDB reports ENOSPC from a commit as a native error, not an IOException).
       msg = "disk full" + full;
     } else if ((t instanceof dev.cairn.errors.MissingObjectException || t instanceof dev.cairn.errors.CorruptObjectException)
         && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
@@ -66,6 +67,17 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       msg = t.getClass().getSimpleName() + ": " + msg;
     }
     return msg.lines().findFirst().orElse(msg);
+  }
+
+  /** Whether {@code t} or a cause says the disk is full. */
+  private static boolean diskFull(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      String m = c.getMessage();
+      if (m != null && (m.contains("No space left") || m.contains("ENOSPC"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Bad command lines: one line naming the problem and where to find help. */

@@ -23,6 +23,10 @@ class ErrorHandlerTest {
     // A step that failed after others took effect (a close's upload) does not say nothing changed.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device"), false))
         .isEqualTo("disk full: /r/p.tmp; free some space");
+    // The index's own: LMDB reports a commit on a full disk as a native error (lmdbjava's wording), maybe wrapped.
+    RuntimeException lmdb = new RuntimeException("Platform constant error code: ENOSPC No space left on device (28)");
+    assertThat(ErrorHandler.oneLine(lmdb)).isEqualTo("disk full; nothing was changed, free some space and run the command again");
+    assertThat(ErrorHandler.oneLine(new IOException("Cannot rebuild the index", lmdb))).startsWith("disk full;");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
     // Lost or damaged data points to the check of the whole repository, unless the message already says what to run.
     dev.cairn.id.ObjectId id = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
