@@ -80,6 +80,10 @@ public final class RemoteFsck {
     if (readData) {
       readPacks(index, problems, null, damaged);
     }
+    for (String lock : RemoteLocks.describeActive(remote.storage())) {
+      // Not damage; but one left by a process that died holds off collections for an hour.
+      problems.add(new Problem(Problem.Severity.WARNING, null, uri, lock));
+    }
     return finish(index, problems, List.of(), damaged);
   }
 

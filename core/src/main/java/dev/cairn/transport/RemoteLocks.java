@@ -6,6 +6,7 @@ import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -134,25 +135,48 @@ final class RemoteLocks {
   }
 
   /**
+   * Every live upload and collection lock, described as a refusal names them, for a check to
+   * report: one left by a process that died blocks collections until it goes stale (an hour).
+   */
+  static List<String> describeActive(RemoteStorage storage) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    for (String kind : new String[] {"push-", "gc-"}) {
+      for (RemoteFile f : storage.list(PREFIX + kind)) {
+        String d = describe(storage, f, kind, System.currentTimeMillis());
+        if (d != null) {
+          out.add(d);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The first live lock of {@code kind} other than {@code self}, described ("an upload holds
    * locks/push-…, taken 3 min ago by pid 123"), or null if there is none.
    */
   private static String activeLock(RemoteStorage storage, String kind, String self) throws IOException {
     long now = System.currentTimeMillis();
     for (RemoteFile f : storage.list(PREFIX + kind)) {
-      if (f.name().equals(self)) {
-        continue;
+      String d = f.name().equals(self) ? null : describe(storage, f, kind, now);
+      if (d != null) {
+        return d;
       }
-      try {
-        String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
-        long taken = Long.parseLong(body[0]);
-        if (now - taken < STALE_MILLIS) {
-          return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
-              + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "") + holder(body);
-        }
-      } catch (IOException | RuntimeException gone) {
-        // released (or unreadable) meanwhile: not active
+    }
+    return null;
+  }
+
+  /** A lock of {@code kind}, described, or null if it is stale, released or unreadable. */
+  private static String describe(RemoteStorage storage, RemoteFile f, String kind, long now) {
+    try {
+      String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
+      long taken = Long.parseLong(body[0]);
+      if (now - taken < STALE_MILLIS) {
+        return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
+            + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "") + holder(body);
       }
+    } catch (IOException | RuntimeException gone) {
+      // released (or unreadable) meanwhile: not active
     }
     return null;
   }
