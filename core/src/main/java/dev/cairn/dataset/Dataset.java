@@ -987,11 +987,12 @@ public final class Dataset {
    * along the lineage.
    */
   public Map<String, String> fileOrigins(List<String> globs) throws IOException {
+    DatasetRecord r = record(); // one reading: a draft changed meanwhile is seen whole or not at all
     List<String> paths = new ArrayList<>();
-    visitMatching(globs, e -> paths.add(e.path()));
+    visitMatching(r, globs, e -> paths.add(e.path()));
     Map<String, String> found;
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      found = new FileOrigins(repo, new NodeLoader(reader)).of(record(), paths);
+      found = new FileOrigins(repo, new NodeLoader(reader)).of(r, paths);
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (String p : paths) {
@@ -1012,6 +1013,10 @@ public final class Dataset {
 
   /** Visits matching files in path order while {@code visitor} returns true. */
   private void visitMatching(List<String> globs, FileCheck visitor) throws IOException {
+    visitMatching(record(), globs, visitor);
+  }
+
+  private void visitMatching(DatasetRecord r, List<String> globs, FileCheck visitor) throws IOException {
     java.util.Objects.requireNonNull(globs, "globs must not be null: give an empty list for every file");
     List<Glob> gs = new ArrayList<>();
     for (String g : globs) {
@@ -1019,7 +1024,7 @@ public final class Dataset {
       gs.add(Glob.parseFilter("filter", g));
     }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      for (FileEntry e : new Manifest(new NodeLoader(reader), record().root())) {
+      for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
         if ((gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) && !visitor.visit(e)) {
           return;
         }

@@ -35,9 +35,6 @@ import java.util.Set;
  * Not thread-safe.
  */
 public final class FileOrigins {
-  /** Longest chain of ancestors one file is followed through (a guard against a damaged catalog). */
-  private static final int MAX_STEPS = 100_000;
-
   private final DatasetRepository repo;
   private final NodeLoader loader;
   private final Map<String, DatasetRecord> records = new HashMap<>();
@@ -47,25 +44,44 @@ public final class FileOrigins {
     this.loader = loader;
   }
 
-  /** Paths still to place, and the version whose entries they hold. */
-  private record Step(DatasetRecord version, Set<String> paths) {}
-
   /**
    * The origin of each of {@code paths} (files of {@code version}): a version id, or null where
    * the lineage cannot be followed (an ancestor deleted, or its manifest not fetched here).
+   *
+   * <p>The versions of the lineage are visited children first (Kahn's order over the lineage's
+   * records), each once with every path its children passed on to it, so that a version reached
+   * by two routes is compared with its parents once; a version that is its own ancestor (a
+   * damaged catalog) is never reached, and the paths waiting at it have no answer.
    */
   public Map<String, String> of(DatasetRecord version, Collection<String> paths) throws IOException {
+    // The lineage: each readable version, and how many of its children are in it.
+    Map<String, Integer> children = new HashMap<>();
+    Deque<DatasetRecord> walk = new ArrayDeque<>(List.of(version));
+    Set<String> seen = new HashSet<>(Set.of(version.id()));
+    while (!walk.isEmpty()) {
+      for (String p : walk.poll().parents()) {
+        DatasetRecord parent = readableWithManifest(p);
+        if (parent != null) {
+          children.merge(p, 1, Integer::sum);
+          if (seen.add(p)) {
+            walk.add(parent);
+          }
+        }
+      }
+    }
     Map<String, String> origin = new HashMap<>();
-    Deque<Step> steps = new ArrayDeque<>();
-    steps.add(new Step(version, new HashSet<>(paths)));
+    Map<String, Set<String>> waiting = new HashMap<>();
+    waiting.put(version.id(), new HashSet<>(paths));
+    Deque<DatasetRecord> ready = new ArrayDeque<>(List.of(version));
     ManifestDiff diff = new ManifestDiff(loader);
     try {
-      while (!steps.isEmpty()) {
-        DatasetRecord v = steps.peek().version();
-        Set<String> pending = steps.poll().paths();
+      while (!ready.isEmpty()) {
+        DatasetRecord v = ready.poll();
+        Set<String> pending = waiting.remove(v.id());
+        pending = pending == null ? new HashSet<>() : pending;
         // Its own change-set first: what it added or modified is its own, whatever its parents hold.
         boolean baseKnown = has(v.base());
-        if (baseKnown) {
+        if (baseKnown && !pending.isEmpty()) {
           Set<String> changed = new HashSet<>();
           Set<String> lookingFor = pending;
           diff.diff(v.base(), v.root(), d -> {
@@ -77,30 +93,40 @@ public final class FileOrigins {
           changed.forEach(p -> origin.put(p, v.id()));
         }
         boolean unknownParent = false;
-        for (int i = v.parents().size() - 1; i >= 0 && !pending.isEmpty(); i--) {
-          DatasetRecord parent = record(v.parents().get(i));
-          if (parent == null || !has(parent.root())) {
+        for (int i = v.parents().size() - 1; i >= 0; i--) {
+          DatasetRecord parent = readableWithManifest(v.parents().get(i));
+          if (parent == null) {
             unknownParent = true;
             continue;
           }
-          if (baseKnown && v.parents().size() == 1 && v.base().equals(parent.root())) {
-            steps.add(new Step(parent, pending)); // the rest is the parent's as it was: no comparison needed
-            pending = Set.of();
-            break;
-          }
-          Set<String> differ = new HashSet<>();
-          Set<String> lookingFor = pending;
-          diff.diff(parent.root(), v.root(), d -> {
-            if (!sameContent(d.oldEntry(), d.newEntry()) && lookingFor.contains(d.path())) {
-              differ.add(d.path());
-            }
-          });
-          // What the parent holds alike came from it; the rest is looked for in earlier parents.
-          pending.removeAll(differ);
           if (!pending.isEmpty()) {
-            steps.add(new Step(parent, pending));
+            Set<String> alike;
+            if (baseKnown && v.parents().size() == 1 && v.base().equals(parent.root())) {
+              alike = pending; // the rest is the parent's as it was: no comparison needed
+              pending = new HashSet<>();
+            } else {
+              Set<String> differ = new HashSet<>();
+              Set<String> lookingFor = pending;
+              diff.diff(parent.root(), v.root(), d -> {
+                if (!sameContent(d.oldEntry(), d.newEntry()) && lookingFor.contains(d.path())) {
+                  differ.add(d.path());
+                }
+              });
+              // What the parent holds alike came from it; the rest is looked for in earlier parents.
+              pending.removeAll(differ);
+              alike = pending;
+              pending = differ;
+            }
+            if (!alike.isEmpty()) {
+              waiting.merge(parent.id(), alike, (a, b) -> {
+                a.addAll(b);
+                return a;
+              });
+            }
           }
-          pending = differ;
+          if (children.merge(parent.id(), -1, Integer::sum) == 0) {
+            ready.add(parent); // every child has passed on its paths
+          }
         }
         // Left: held by no parent alike (a merge's own making), or by a parent that cannot be read.
         String own = unknownParent ? null : v.id();
@@ -109,17 +135,26 @@ public final class FileOrigins {
     } catch (java.io.UncheckedIOException nodeUnreadable) {
       throw nodeUnreadable.getCause();
     }
+    // Paths waiting at versions never reached: a cycle in a damaged catalog.
+    waiting.values().forEach(left -> left.forEach(p -> origin.put(p, null)));
     return origin;
+  }
+
+  /** A version's record if it is here and readable and its manifest is stored here, else null. */
+  private DatasetRecord readableWithManifest(String id) throws IOException {
+    DatasetRecord r = record(id);
+    return r != null && has(r.root()) ? r : null;
   }
 
   /**
    * The version that brought {@code entry} as {@code version} holds it, or null if the trail
-   * leads to a deleted version (or one whose manifest is not here). Past {@link #MAX_STEPS} it
-   * stops at the furthest version reached, which holds the content too.
+   * leads to a deleted version (or one whose manifest is not here), or round a cycle of a damaged
+   * catalog.
    */
   public DatasetRecord introducer(DatasetRecord version, FileEntry entry) throws IOException {
     DatasetRecord at = version;
-    for (int step = 0; step < MAX_STEPS; step++) {
+    Set<String> passed = new HashSet<>();
+    while (passed.add(at.id())) { // a version met again: a damaged catalog's cycle, no answer
       if (has(at.base()) && !sameContent(lookup(at.base(), entry.path()), entry)) {
         return at; // its own change-set brought it
       }
@@ -138,7 +173,7 @@ public final class FileOrigins {
       }
       at = holder;
     }
-    return at;
+    return null;
   }
 
   /**
@@ -146,6 +181,9 @@ public final class FileOrigins {
    * for additions and modifications, the ancestor that brought the old content for removals.
    */
   public DatasetRecord introducer(DatasetRecord version, DiffEntry change) throws IOException {
+    if (change.type() == DiffEntry.ChangeType.MODIFIED && sameContent(change.oldEntry(), change.newEntry())) {
+      return introducer(version, change.newEntry()); // its executable bit alone: the bytes stay where they were
+    }
     if (change.type() != DiffEntry.ChangeType.REMOVED) {
       return version;
     }
