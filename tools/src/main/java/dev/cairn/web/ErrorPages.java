@@ -82,11 +82,18 @@ final class ErrorPages {
 
   private void render(Context ctx, int status, String message) {
     ctx.attribute(RENDERED, Boolean.TRUE);
-    // A download that failed before its first bytes went out: none of it, nor its file name, may
-    // reach the client with the error page.
-    ctx.res().resetBuffer();
-    ctx.res().setHeader("Content-Disposition", null);
-    ctx.res().setHeader("ETag", null);
+    // A download that failed before its first bytes went out: none of it, nor any header it set
+    // (its name, length, range, policy), may reach the client with the error page.
+    String allow = ctx.res().getHeader("Allow");
+    String range = status == 416 ? ctx.res().getHeader("Content-Range") : null; // the size a 416 names
+    ctx.res().reset();
+    WebServer.securityHeaders(ctx);
+    if (allow != null) {
+      ctx.header("Allow", allow);
+    }
+    if (range != null) {
+      ctx.header("Content-Range", range);
+    }
     ctx.status(status);
     if (ctx.path().startsWith("/api")) {
       Map<String, Object> doc = new LinkedHashMap<>();

@@ -15,8 +15,7 @@ final class Links {
     return "/";
   }
 
-  /** The home page filtered to one project. */
-  /** The datasets of a project; the unnamed one too ({@code ?project=}). */
+  /** The home page filtered to one project; the unnamed one too ({@code ?project=}). */
   static String project(String project) {
     return "/?project=" + encode(project);
   }

@@ -26,13 +26,13 @@ final class Params {
     return v.replace(",", "").isBlank() ? null : v;
   }
 
-  /** The parameter as given (not trimmed: paths may start or end with spaces), or null. */
   /** A parameter trimmed, empty when given empty, null when absent (where "given empty" means something). */
   static String presentOrNull(Context ctx, String name) {
     String v = ctx.queryParam(name);
     return v == null ? null : v.trim();
   }
 
+  /** The parameter as given (not trimmed: paths may start or end with spaces), or null. */
   static String exact(Context ctx, String name) {
     String v = ctx.queryParam(name);
     return v == null || v.isEmpty() ? null : v;

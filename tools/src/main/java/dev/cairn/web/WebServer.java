@@ -213,7 +213,8 @@ public final class WebServer implements AutoCloseable {
     return n.equals("localhost") || n.endsWith(".localhost") || LOOPBACK_V4.matcher(n).matches();
   }
 
-  private static void securityHeaders(Context ctx) {
+  /** The headers every answer carries; also set again on an error page after a reset. */
+  static void securityHeaders(Context ctx) {
     SECURITY_HEADERS.forEach(ctx::header);
   }
 

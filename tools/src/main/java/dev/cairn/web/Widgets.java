@@ -59,7 +59,7 @@ final class Widgets {
    */
   static Html storedIn(DatasetRecord where) {
     return where != null ? versionLink(where)
-        : new Html().el("span", "a deleted version", "class", "muted", "title",
+        : new Html().el("span", "an ancestor not here", "class", "muted", "title",
             "the trail of parents reaches a version that was deleted, or whose manifest is only on a remote");
   }
 

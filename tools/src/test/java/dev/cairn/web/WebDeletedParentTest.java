@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Content that came from a parent deleted since: still shown, and said to come from a deleted version. */
+/** Content that came from a parent deleted since: still shown, and said to come from an ancestor no longer here. */
 class WebDeletedParentTest {
   @TempDir Path tmp;
 
@@ -47,10 +47,10 @@ class WebDeletedParentTest {
         Map<String, Object> storedIn = new TreeMap<>();
         ((List<Map<String, Object>>) listing.get("files")).forEach(f -> storedIn.put((String) f.get("path"), f.get("stored_in")));
         assertThat(storedIn).containsEntry("kept.txt", null).containsEntry("new.txt", child.id());
-        assertThat(get(http, base + Links.files(child.id(), null, 0))).contains("a deleted version").doesNotContain("unknown");
-        assertThat(get(http, base + Links.preview(child.id(), "kept.txt"))).contains("a deleted version");
+        assertThat(get(http, base + Links.files(child.id(), null, 0))).contains("an ancestor not here").doesNotContain("unknown");
+        assertThat(get(http, base + Links.preview(child.id(), "kept.txt"))).contains("an ancestor not here");
         // the child's change-set: the removed file's content was stored in the deleted parent
-        assertThat(get(http, base + Links.changes(child.id(), "removed", 0))).contains("gone.txt").contains("a deleted version");
+        assertThat(get(http, base + Links.changes(child.id(), "removed", 0))).contains("gone.txt").contains("an ancestor not here");
       }
     }
   }

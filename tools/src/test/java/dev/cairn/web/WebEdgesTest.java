@@ -172,6 +172,35 @@ class WebEdgesTest {
   }
 
   @Test
+  void aDownloadOfDamagedDataIsAnErrorPageNotACutFile() throws Exception {
+    byte[] random = new byte[300_000];
+    new java.util.Random(3).nextBytes(random);
+    Path dir = tmp.resolve("damaged");
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("big.bin"), random);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "damaged").build());
+    ds.addFiles(AddOptions.of(dir));
+    ds.close();
+    Path pack;
+    try (var packs = Files.walk(tmp.resolve("repo/packs"))) {
+      pack = packs.filter(p -> p.toString().endsWith(".pack")).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(pack);
+    for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
+      bytes[i] ^= 0x5a;
+    }
+    pack.toFile().setWritable(true);
+    Files.write(pack, bytes);
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      HttpResponse<String> r = get("http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/file?path=big.bin");
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).contains("cairn fsck").doesNotContain(tmp.toString());
+      assertThat(r.headers().firstValue("Content-Disposition")).isEmpty();
+      assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    }
+  }
+
+  @Test
   void aTablePreviewSaysWhenItsRowsDoNotFit() throws Exception {
     Path dir = tmp.resolve("wide");
     Files.createDirectories(dir);
