@@ -362,7 +362,7 @@ final class VersionLifecycle {
         remotes.put(r.storage(), remote);
       }
       boolean released = false;
-      for (List<String> dataset : namesHeld(r)) {
+      for (List<String> dataset : namesHeld(repo, r)) {
         released |= remote.releaseName(dataset.get(0), dataset.get(1), r.version(), r.id());
       }
       return new Dataset.Deletion(r.version(), r.storage(), released, null);
@@ -373,26 +373,61 @@ final class VersionLifecycle {
 
   /**
    * The datasets, as [project, name], under which a version may hold its string on its remote:
-   * the one it was created in (where {@code create} reserved it) and each one a rename or move
-   * gave it since (an upload reserves it under the name of the moment), the current one last.
+   * the one it was made in (where {@code create} or {@code sync --storage} reserved it: the
+   * project and name its first log entry was given, or its parents' project when it named none)
+   * and each one a rename or move gave it since, crossed, since a log entry names only what it
+   * changed. Releasing under a dataset that holds no reservation of the version does nothing.
    */
-  private static java.util.Set<List<String>> namesHeld(DatasetRecord r) {
-    java.util.Set<List<String>> out = new java.util.LinkedHashSet<>();
+  private static java.util.Set<List<String>> namesHeld(DatasetRepository repo, DatasetRecord r) throws IOException {
+    java.util.Set<String> projects = new java.util.LinkedHashSet<>();
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
     for (LogEntry e : r.log()) {
       List<String> a = e.arguments();
-      if (e.command().equals("create")) {
-        int p = a.indexOf("--project");
-        int n = a.indexOf("--name");
-        if (n >= 0 && n + 1 < a.size()) {
-          out.add(List.of(p >= 0 && p + 1 < a.size() ? a.get(p + 1) : "", a.get(n + 1)));
+      if (e == r.log().get(0) && (e.command().equals("create") || e.command().equals("sync"))) {
+        String p = option(a, "--project");
+        String n = option(a, "--name");
+        if (p != null) {
+          projects.add(p);
+        } else {
+          projects.add("");
+          for (String parent : r.parents()) {
+            try {
+              projects.add(repo.catalog().read(parent).project());
+            } catch (dev.cairn.errors.CairnException goneOrUnreadable) {
+              // its own project, and the moves', are tried still
+            }
+          }
+        }
+        if (n != null) {
+          names.add(n);
         }
       } else if ((e.command().equals("rename") || e.command().equals("move")) && a.size() == 2) {
-        out.add(List.of(a.get(0), a.get(1)));
+        projects.add(a.get(0));
+        names.add(a.get(1));
       }
     }
-    out.remove(List.of(r.project(), r.name()));
-    out.add(List.of(r.project(), r.name()));
+    projects.add(r.project());
+    names.add(r.name());
+    java.util.Set<List<String>> out = new java.util.LinkedHashSet<>();
+    for (String p : projects) {
+      for (String n : names) {
+        out.add(List.of(p, n));
+      }
+    }
     return out;
+  }
+
+  /** The value of {@code --name V} or {@code --name=V} in a command's arguments, or null. */
+  private static String option(List<String> args, String name) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(name) && i + 1 < args.size()) {
+        return args.get(i + 1);
+      }
+      if (args.get(i).startsWith(name + "=")) {
+        return args.get(i).substring(name.length() + 1);
+      }
+    }
+    return null;
   }
 
   /**

@@ -100,6 +100,12 @@ class CliRemoteTest {
     a.ok("rename", "--project", "p", "--name", "d", "--new-name", "e");
     a.ok("move", "--project", "p", "--name", "e", "--new-project", "q");
     assertThat(a.ok("delete", "--id", renamed).out()).contains("version 1.0.0 is free again on ");
+    // So does a draft a sync made (its log names the sync's own arguments).
+    write(tmp.resolve("early/x.txt"), "x");
+    String synced = (String) a.ok("sync", "--project", "p", "--name", "d", "--folder", tmp.resolve("early").toString(), "--storage",
+        remote.toString(), "--skip-close", "--json").obj().get("id");
+    a.ok("rename", "--project", "p", "--name", "d", "--new-name", "f");
+    assertThat(a.ok("delete", "--id", synced).out()).contains("version 1.0.0 is free again on ");
     write(tmp.resolve("src/x.txt"), "x");
     String kept = (String) a.ok("sync", "--project", "p", "--name", "d", "--folder", tmp.resolve("src").toString(), "--storage",
         remote.toString(), "--json").obj().get("id");
