@@ -105,9 +105,14 @@ public final class CacheCheck {
     String id = name.length() >= 32 && Catalog.isFullId(name.substring(0, 32)) ? name.substring(0, 32) : null;
     Set<String> paths = new HashSet<>();
     java.util.Map<String, Path> suspects = new java.util.TreeMap<>();
+    // Where the file system keeps modes: the files with an executable's, and those with neither
+    // the cache's read-only mode nor that (a chmod, through this folder or another sharing the file).
+    boolean modesKept = false;
+    Set<String> executableMode = new HashSet<>();
+    Set<String> otherMode = new HashSet<>();
     try (Stream<Path> s = Files.walk(folder)) {
       for (Path p : s.toList()) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes a = FolderStamp.attributes(p);
         if (a.isDirectory()) {
           continue;
         }
@@ -115,6 +120,14 @@ public final class CacheCheck {
         paths.add(rel);
         if (!a.isRegularFile() || !intact.containsKey(a.fileKey())) {
           suspects.put(rel, a.isRegularFile() ? p : null);
+        }
+        if (a instanceof PosixFileAttributes posix && a.isRegularFile()) {
+          modesKept = true;
+          if (posix.permissions().equals(FolderStamp.EXECUTABLE)) {
+            executableMode.add(rel);
+          } else if (!posix.permissions().equals(FolderStamp.READ_ONLY)) {
+            otherMode.add(rel);
+          }
         }
       }
     } catch (java.nio.file.NoSuchFileException evicted) {
@@ -134,6 +147,10 @@ public final class CacheCheck {
             }
           } else if (paths.contains(e.path()) && !linksTo(folder.resolve(e.path()), e, intact)) {
             wrong.add(e.path()); // a link to intact content, but another file's
+          }
+          if (modesKept && paths.contains(e.path()) && !wrong.contains(e.path())
+              && (otherMode.contains(e.path()) || e.executable() != executableMode.contains(e.path()))) {
+            wrong.add(e.path()); // the right bytes under another mode than the version gives the file
           }
         }
         // A whole version's folder, or a part's, must hold every file of its selection. A

@@ -64,14 +64,20 @@ class FsckTest {
       byte[] same = Files.readAllBytes(copied);
       Files.delete(copied);
       Files.write(copied, same);
+      Files.setPosixFilePermissions(copied, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--")); // as a copy keeps it
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
-      // A chmod of a cached file (its time unchanged) changes what every folder linking it hands out.
-      Path chmodded = v1.getLocalCopy().resolve("f2.bin");
-      Files.setPosixFilePermissions(chmodded, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr--r--"));
-      assertThat(new Fsck(repo, Progress.NONE).check().errors()).extracting(Problem::message)
-          .anySatisfy(m -> assertThat(m).contains("mode changed to rwxr--r--"));
-      new Repair(repo, Progress.NONE).run();
-      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      // A chmod of a cached file (its time unchanged) changes what every folder linking it hands out:
+      // the content file and both folders are reported, and the repair leaves none of them so.
+      for (String mode : List.of("rwxr--r--", "r-xr-xr-x")) {
+        Path chmodded = v1.getLocalCopy().resolve("f2.bin");
+        v2.getLocalCopy();
+        Files.setPosixFilePermissions(chmodded, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        List<Problem> modeFound = new Fsck(repo, Progress.NONE).check().errors();
+        assertThat(modeFound).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("mode changed to " + mode));
+        assertThat(modeFound).extracting(Problem::where).contains(c1.toString(), c2.toString());
+        new Repair(repo, Progress.NONE).run();
+        assertThat(new Fsck(repo, Progress.NONE).check().problems()).as(mode).isEmpty();
+      }
       assertThat(Files.getPosixFilePermissions(v2.getLocalCopy().resolve("f2.bin")))
           .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
       // A link to intact content, but another path's.
