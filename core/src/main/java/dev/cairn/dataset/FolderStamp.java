@@ -45,11 +45,11 @@ record FolderStamp(long files, long bytes, long layout) {
    * alone, and would change what every folder linking the file hands out).
    */
   static boolean asWritten(BasicFileAttributes a) {
-    if (!isSentinel(a.lastModifiedTime())) {
-      return false;
-    }
-    Set<PosixFilePermission> mode = mode(a);
-    return mode == null || mode.equals(READ_ONLY) || mode.equals(EXECUTABLE);
+    return asWritten(a.lastModifiedTime(), mode(a));
+  }
+
+  private static boolean asWritten(FileTime time, Set<PosixFilePermission> mode) {
+    return isSentinel(time) && (mode == null || mode.equals(READ_ONLY) || mode.equals(EXECUTABLE));
   }
 
   /** As {@link #asWritten}, and executable exactly when {@code executable} (where modes are kept). */
@@ -127,10 +127,10 @@ record FolderStamp(long files, long bytes, long layout) {
     private boolean visit(Path file, BasicFileAttributes a) {
       files++;
       bytes += a.size();
-      Set<PosixFilePermission> mode = mode(a);
+      Set<PosixFilePermission> mode = mode(a); // a new set at each call: read once
       layout += mix(root.relativize(file) + "\u0000" + a.fileKey() + "\u0000" + a.size()
           + (mode == null ? "" : "\u0000" + PosixFilePermissions.toString(mode)));
-      return asWritten(a);
+      return asWritten(a.lastModifiedTime(), mode);
     }
   }
 
