@@ -69,16 +69,26 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return msg.lines().findFirst().orElse(msg);
   }
 
-  /** Whether {@code t} or a cause says the disk is full. */
+  /**
+   * Whether {@code t} or a cause is the file system's or the index's own report of a full disk: an
+   * I/O error saying "No space left", or an LMDB error with ENOSPC's code. (Not any message with
+   * those words: a dataset or file may be named so.)
+   */
   private static boolean diskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = c.getMessage();
-      if (m != null && (m.contains("No space left") || m.contains("ENOSPC"))) {
+      if (c instanceof java.io.IOException && m != null && m.contains("No space left")) {
+        return true;
+      }
+      if (c instanceof org.lmdbjava.LmdbNativeException n && n.getResultCode() == ENOSPC) {
         return true;
       }
     }
     return false;
   }
+
+  /** The C library's code for a full disk, as LMDB returns it. */
+  private static final int ENOSPC = 28;
 
   /** Bad command lines: one line naming the problem and where to find help. */
   static final class Parameters implements IParameterExceptionHandler {

@@ -25,8 +25,8 @@ record ByteRange(long first, long last) {
    * @throws HttpProblem 416 when the range starts past the end of the file
    */
   static ByteRange parse(String header, long size) {
-    if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
-      return null;
+    if (header == null || !header.regionMatches(true, 0, "bytes=", 0, 6) || header.indexOf(',') >= 0) {
+      return null; // units are case-insensitive (RFC 9110 section 14.1)
     }
     String spec = header.substring("bytes=".length()).trim();
     int dash = spec.indexOf('-');
@@ -40,14 +40,14 @@ record ByteRange(long first, long last) {
         return null;
       }
       if (a.isEmpty()) { // the last N bytes
-        long n = Long.parseLong(b);
+        long n = number(b);
         if (n <= 0) {
           throw unsatisfiable(size);
         }
         return size == 0 ? null : new ByteRange(Math.max(0, size - n), size - 1);
       }
-      long first = Long.parseLong(a);
-      long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
+      long first = number(a); // past any file when too long for a long
+      long last = b.isEmpty() ? Long.MAX_VALUE : number(b);
       if (first < 0 || last < first) {
         return null; // not a range: ignored
       }
@@ -57,6 +57,15 @@ record ByteRange(long first, long last) {
       return new ByteRange(first, Math.min(last, size - 1));
     } catch (NumberFormatException notANumber) {
       return null;
+    }
+  }
+
+  /** Digits as a number, {@link Long#MAX_VALUE} when too large for one. */
+  private static long number(String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException tooLong) {
+      return Long.MAX_VALUE;
     }
   }
 

@@ -81,7 +81,9 @@ final class Downloads {
       String ifRange = ctx.header("If-Range");
       ByteRange range;
       try {
-        range = ifRange == null || ifRange.equals(etag) ? ByteRange.parse(ctx.header("Range"), e.size()) : null;
+        // Range is for GET alone (RFC 9110 section 14.2): a HEAD describes the whole file.
+        range = "GET".equals(ctx.method().name()) && (ifRange == null || ifRange.equals(etag))
+            ? ByteRange.parse(ctx.header("Range"), e.size()) : null;
       } catch (HttpProblem unsatisfiable) {
         ctx.header("Content-Range", "bytes */" + e.size());
         throw unsatisfiable;

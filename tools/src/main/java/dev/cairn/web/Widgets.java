@@ -60,7 +60,8 @@ final class Widgets {
   static Html storedIn(DatasetRecord where) {
     return where != null ? versionLink(where)
         : new Html().el("span", "an ancestor not here", "class", "muted", "title",
-            "the trail of parents reaches a version that was deleted, or whose manifest is only on a remote");
+            "the trail of parents reaches a version that was deleted, or whose manifest is only on a remote, or goes round a"
+                + " cycle of a damaged catalog (cairn fsck)");
   }
 
   /** "+3 ~1 −2", coloured. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The one line a failure prints: what went wrong in words, not an exception's bare text. */
 class ErrorHandlerTest {
   @Test
-  void fileSystemFailuresSayWhatWentWrong() {
+  void fileSystemFailuresSayWhatWentWrong() throws ReflectiveOperationException {
     assertThat(ErrorHandler.oneLine(new FileAlreadyExistsException("/r/remote"))).isEqualTo("something else is in the way: /r/remote");
     assertThat(ErrorHandler.oneLine(new NotDirectoryException("/r/x"))).isEqualTo("not a folder: /r/x");
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device")))
@@ -23,10 +23,16 @@ class ErrorHandlerTest {
     // A step that failed after others took effect (a close's upload) does not say nothing changed.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device"), false))
         .isEqualTo("disk full: /r/p.tmp; free some space");
-    // The index's own: LMDB reports a commit on a full disk as a native error (lmdbjava's wording), maybe wrapped.
-    RuntimeException lmdb = new RuntimeException("Platform constant error code: ENOSPC No space left on device (28)");
+    // The index's own: LMDB reports a commit on a full disk as a native error, maybe wrapped.
+    var made = org.lmdbjava.LmdbNativeException.ConstantDerivedException.class.getDeclaredConstructor(int.class, String.class);
+    made.setAccessible(true); // lmdbjava makes them itself only
+    RuntimeException lmdb = made.newInstance(28, "Platform constant error code: ENOSPC No space left on device");
     assertThat(ErrorHandler.oneLine(lmdb)).isEqualTo("disk full; nothing was changed, free some space and run the command again");
     assertThat(ErrorHandler.oneLine(new IOException("Cannot rebuild the index", lmdb))).startsWith("disk full;");
+    // Not a message that merely holds the words: a dataset or a file may be named so.
+    assertThat(ErrorHandler.oneLine(new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version: no q/ENOSPC")))
+        .isEqualTo("Cannot find dataset version: no q/ENOSPC");
+    assertThat(ErrorHandler.oneLine(new IllegalArgumentException("Unmatched argument: '/tmp/No space left'"))).doesNotContain("disk full");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
     // Lost or damaged data points to the check of the whole repository, unless the message already says what to run.
     dev.cairn.id.ObjectId id = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);

@@ -166,6 +166,12 @@ class WebEdgesTest {
       // Asked of another content, or as several ranges: the whole file.
       assertThat(ranged.apply("bytes=10-20", "\"0000\"").statusCode()).isEqualTo(200);
       assertThat(ranged.apply("bytes=0-1,5-6", null).body()).isEqualTo(content);
+      assertThat(ranged.apply("Bytes=10-20", null).body()).as("units are case-insensitive").isEqualTo(content.substring(10, 21));
+      assertThat(ranged.apply("bytes=99999999999999999999-", null).statusCode()).isEqualTo(416);
+      HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers.noBody())
+          .header("Range", "bytes=0-9").build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(head.statusCode()).as("Range is for GET alone").isEqualTo(200);
+      assertThat(head.headers().firstValue("Content-Length")).hasValue(Integer.toString(size));
       String etag = get(url).headers().firstValue("ETag").orElseThrow();
       assertThat(ranged.apply("bytes=10-20", etag).body()).isEqualTo(content.substring(10, 21));
     }
