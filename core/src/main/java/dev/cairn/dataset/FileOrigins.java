@@ -54,21 +54,7 @@ public final class FileOrigins {
    * damaged catalog) is never reached, and the paths waiting at it have no answer.
    */
   public Map<String, String> of(DatasetRecord version, Collection<String> paths) throws IOException {
-    // The lineage: each readable version, and how many of its children are in it.
-    Map<String, Integer> children = new HashMap<>();
-    Deque<DatasetRecord> walk = new ArrayDeque<>(List.of(version));
-    Set<String> seen = new HashSet<>(Set.of(version.id()));
-    while (!walk.isEmpty()) {
-      for (String p : walk.poll().parents()) {
-        DatasetRecord parent = readableWithManifest(p);
-        if (parent != null) {
-          children.merge(p, 1, Integer::sum);
-          if (seen.add(p)) {
-            walk.add(parent);
-          }
-        }
-      }
-    }
+    Map<String, Integer> children = null; // read when a path first goes past the version itself
     Map<String, String> origin = new HashMap<>();
     Map<String, Set<String>> waiting = new HashMap<>();
     waiting.put(version.id(), new HashSet<>(paths));
@@ -91,6 +77,12 @@ public final class FileOrigins {
           });
           pending.removeAll(changed);
           changed.forEach(p -> origin.put(p, v.id()));
+        }
+        if (pending.isEmpty() && waiting.isEmpty()) {
+          break; // every path placed: the rest of the lineage is not read
+        }
+        if (children == null) {
+          children = childCounts(version);
         }
         boolean unknownParent = false;
         for (int i = v.parents().size() - 1; i >= 0; i--) {
@@ -138,6 +130,25 @@ public final class FileOrigins {
     // Paths waiting at versions never reached: a cycle in a damaged catalog.
     waiting.values().forEach(left -> left.forEach(p -> origin.put(p, null)));
     return origin;
+  }
+
+  /** The readable versions of {@code version}'s lineage, each with how many of its children are in it. */
+  private Map<String, Integer> childCounts(DatasetRecord version) throws IOException {
+    Map<String, Integer> children = new HashMap<>();
+    Deque<DatasetRecord> walk = new ArrayDeque<>(List.of(version));
+    Set<String> seen = new HashSet<>(Set.of(version.id()));
+    while (!walk.isEmpty()) {
+      for (String p : walk.poll().parents()) {
+        DatasetRecord parent = readableWithManifest(p);
+        if (parent != null) {
+          children.merge(p, 1, Integer::sum);
+          if (seen.add(p)) {
+            walk.add(parent);
+          }
+        }
+      }
+    }
+    return children;
   }
 
   /** A version's record if it is here and readable and its manifest is stored here, else null. */
