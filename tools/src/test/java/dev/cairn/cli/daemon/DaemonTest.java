@@ -210,7 +210,8 @@ class DaemonTest {
     assertThat(socket).doesNotExist();
 
     // Whatever the interrupted sync left, the repository is sound and the sync can be run again.
-    assertThat(inProcess("--repo", repo.toString(), "fsck").exit()).isZero();
+    Result checked = inProcess("--repo", repo.toString(), "fsck");
+    assertThat(checked.exit()).as(checked.out() + checked.err()).isZero();
     Result again = inProcess("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString());
     assertThat(again.exit()).as(again.err()).isZero();
     assertThat(inProcess("--repo", repo.toString(), "verify", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString()).exit())
