@@ -38,6 +38,9 @@ public final class DatasetRepository implements AutoCloseable {
     this.statCache = new Lazy<>(() -> new StatCache(repo.indexEnvironment()));
     this.cache = new LocalCache(repo, () -> storageConf);
     this.usage = new Usage(repo.directory(), catalog);
+    // What commands of this host killed part way left (a partial folder of a get, a pack being
+    // written): no process can use it, and it may be large.
+    dev.cairn.internal.fs.AtomicFiles.sweepEnded(repo.tmpDirectory());
   }
 
   /** Opens the repository in {@code dir}, creating it with default settings if there is none. */

@@ -70,6 +70,38 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void whatAnEndedProcessOfThisMachineLeftIsSweptWhenTheRepositoryIsOpened() throws Exception {
+    Path dir = tmp.resolve("swept");
+    DatasetRepository.open(dir, TestRepos.SMALL).close();
+    Path tmpDir = dir.resolve("tmp");
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    long me = ProcessHandle.current().pid();
+    String ours = dev.cairn.internal.fs.AtomicFiles.tempName("get-");
+    assertThat(ours).as("this system tells its pid table").matches("get-p" + me + "t[0-9a-f]{8}-.*");
+    String tag = ours.substring(("get-p" + me).length(), ("get-p" + me).length() + 9);
+    // A killed get's partial folder and a killed writer's pack, made here: nothing can use them.
+    Path folder = tmpDir.resolve("get-p" + ended.pid() + tag + "-" + java.util.UUID.randomUUID());
+    Files.createDirectories(folder.resolve("sub"));
+    Files.write(folder.resolve("sub/part.bin"), new byte[100]);
+    Path pack = tmpDir.resolve("pack-p" + ended.pid() + tag + "-" + java.util.UUID.randomUUID() + ".tmp");
+    Files.write(pack, new byte[100]);
+    // Kept: a live process's, another machine's or container's, and an older release's (gc's, after its grace).
+    Path live = tmpDir.resolve(ours);
+    Path elsewhere = tmpDir.resolve("pack-p" + ended.pid() + "t00000000-" + java.util.UUID.randomUUID() + ".tmp");
+    Path older = tmpDir.resolve("pack-p" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".tmp");
+    for (Path p : java.util.List.of(live, elsewhere, older)) {
+      Files.write(p, new byte[10]);
+    }
+    DatasetRepository.open(dir, TestRepos.SMALL).close();
+    assertThat(folder).doesNotExist();
+    assertThat(pack).doesNotExist();
+    assertThat(live).exists();
+    assertThat(elsewhere).exists();
+    assertThat(older).exists();
+  }
+
+  @Test
   void whatARunningCommandWritesIsKeptWhateverTheGrace() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       // A temporary file of this live process, and one of a process that has ended.

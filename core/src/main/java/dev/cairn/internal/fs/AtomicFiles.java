@@ -19,7 +19,22 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   private static final long PID = ProcessHandle.current().pid();
-  private static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("p(\\d+)-[0-9a-f]{8}-[0-9a-f]{4}-");
+  /**
+   * 8 hex digits naming this process's pid table (the kernel's boot id, random at each boot of each
+   * machine, and the pid namespace), or null where they cannot be told: in a temporary name, they
+   * say that its pid can be looked up here.
+   */
+  private static final String TABLE = tableTag();
+  private static final java.util.regex.Pattern OWNER =
+      java.util.regex.Pattern.compile("p(\\d+)(?:t([0-9a-f]{8}))?-[0-9a-f]{8}-[0-9a-f]{4}-");
+
+  private static String tableTag() {
+    String table = dev.cairn.internal.proc.ProcessIdentity.pidTable();
+    if (table == null) {
+      return null;
+    }
+    return dev.cairn.id.HashAlgorithm.SHA256.hash(table.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).hex().substring(0, 8);
+  }
 
   /** A fresh, unused temporary path in {@code tmpDir}. */
   public static Path tempPath(Path tmpDir, String prefix) {
@@ -27,11 +42,55 @@ public final class AtomicFiles {
   }
 
   /**
-   * A fresh name for a temporary file or folder: {@code prefix}, this process's id and a random
-   * part, so that a collection can leave a running process's temporary files alone.
+   * A fresh name for a temporary file or folder: {@code prefix}, this process's id, a tag of its
+   * pid table, and a random part ({@code <prefix>p<pid>t<tag>-<uuid>}), so that a collection can
+   * leave a running process's temporary files alone, and a process of the same pid table can tell
+   * that the one which made a name has ended ({@link #sweepEnded}).
    */
   public static String tempName(String prefix) {
-    return prefix + "p" + PID + "-" + UUID.randomUUID();
+    return prefix + "p" + PID + (TABLE == null ? "" : "t" + TABLE) + "-" + UUID.randomUUID();
+  }
+
+  /**
+   * Whether {@code name} was made by {@link #tempName} in a process of this pid table (this boot
+   * of this machine, this pid namespace) that no longer runs: nothing can use it any more. (A name
+   * of another host, another container, or of a release before the tag, cannot be judged so:
+   * {@code gc} removes it after its grace.)
+   */
+  public static boolean madeByEndedProcessHere(String name) {
+    java.util.regex.Matcher m = OWNER.matcher(name);
+    if (TABLE == null || !m.find() || !TABLE.equals(m.group(2))) {
+      return false;
+    }
+    try {
+      return !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Deletes what ended processes of this pid table (killed part way, say) left in {@code tmpDir}
+   * ({@link #madeByEndedProcessHere}); what cannot be deleted now (another user's) stays for
+   * {@code gc}. Returns how many entries went.
+   */
+  public static int sweepEnded(Path tmpDir) {
+    int removed = 0;
+    try (java.util.stream.Stream<Path> s = Files.list(tmpDir)) {
+      for (Path p : s.toList()) {
+        if (madeByEndedProcessHere(p.getFileName().toString())) {
+          try {
+            Trees.delete(p);
+            removed++;
+          } catch (IOException notNow) {
+            // gc removes it once past its grace
+          }
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException unreadable) {
+      // no tmp folder, or not ours to list: nothing to sweep
+    }
+    return removed;
   }
 
   /** Whether {@code name} was made by {@link #tempName} in a process that still runs. */

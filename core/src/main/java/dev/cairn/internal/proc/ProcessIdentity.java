@@ -90,6 +90,14 @@ public final class ProcessIdentity {
     }
   }
 
+  /**
+   * This process's pid table, {@code <boot>.<pidns>}: the processes whose pids it can look up. Null
+   * where {@code /proc} does not tell it, so that nothing is judged on the pid alone.
+   */
+  public static String pidTable() {
+    return TABLE.contains(UNKNOWN) ? null : TABLE;
+  }
+
   /** Whether {@code identity} is this process's own (an identity of an older release's lock is not). */
   public static boolean isCurrent(String identity) {
     return CURRENT.equals(identity);
