@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -53,6 +54,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       // A copy names its source first; the space ran out where it was writing to.
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
       msg = "disk full" + (where == null ? "" : ": " + where) + full;
+    } else if (t instanceof java.nio.file.FileSystemException fse && "Read-only file system".equals(fse.getReason())) {
+      String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
+      Path folder = where == null ? null : Path.of(where).getParent();
+      msg = "cannot write to " + (folder == null ? "a read-only file system" : folder + ": the file system is read-only");
     } else if (diskFull(t)) {
       // Also the index's own (LMDB reports ENOSPC from a commit as a native error, not an IOException).
       msg = "disk full" + full;

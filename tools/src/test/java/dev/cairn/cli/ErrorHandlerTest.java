@@ -33,6 +33,8 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version: no q/ENOSPC")))
         .isEqualTo("Cannot find dataset version: no q/ENOSPC");
     assertThat(ErrorHandler.oneLine(new IllegalArgumentException("Unmatched argument: '/tmp/No space left'"))).doesNotContain("disk full");
+    assertThat(ErrorHandler.oneLine(new FileSystemException("/remote/.tmp/p1-x.tmp", null, "Read-only file system")))
+        .isEqualTo("cannot write to /remote/.tmp: the file system is read-only");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
     // Lost or damaged data points to the check of the whole repository, unless the message already says what to run.
     dev.cairn.id.ObjectId id = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
