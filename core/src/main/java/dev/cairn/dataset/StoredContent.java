@@ -49,15 +49,29 @@ public final class StoredContent {
    * selected files only: null also when those are all stored and later ones are not.
    */
   public static FileEntry firstMissing(ObjectReader reader, ObjectId root, Selection selection, long limit) throws IOException {
-    FileEntry[] missing = {null};
+    return first(reader, root, selection, limit, e -> !of(reader, e));
+  }
+
+  /**
+   * The first selected file of the manifest {@code root}, among the first {@code limit}, that
+   * {@code test} picks, or null (one walk of the manifest, however many things are looked for).
+   */
+  public static FileEntry first(ObjectReader reader, ObjectId root, Selection selection, long limit, EntryTest test) throws IOException {
+    FileEntry[] found = {null};
     long[] looked = {0};
     selection.forEach(new Manifest(new NodeLoader(reader), root), e -> {
-      if (!of(reader, e)) {
-        missing[0] = e;
+      if (test.picks(e)) {
+        found[0] = e;
         return false;
       }
       return ++looked[0] < limit;
     });
-    return missing[0];
+    return found[0];
+  }
+
+  /** Picks files for {@link #first}. */
+  @FunctionalInterface
+  public interface EntryTest {
+    boolean picks(FileEntry e) throws IOException;
   }
 }

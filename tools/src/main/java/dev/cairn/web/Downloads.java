@@ -131,11 +131,10 @@ final class Downloads {
    */
   private void requireAllStored(DatasetRecord r) throws IOException {
     try (ObjectReader reader = site.newReader()) {
-      FileEntry link = StoredFiles.firstLink(reader, r, Long.MAX_VALUE);
-      if (link != null) {
-        throw HttpProblem.notFound(StoredFiles.archiveOfLinks(r, link));
+      FileEntry e = StoredFiles.firstUnservable(reader, r, Long.MAX_VALUE);
+      if (e != null && e.kind() == EntryKind.LINK) {
+        throw HttpProblem.notFound(StoredFiles.archiveOfLinks(r, e));
       }
-      FileEntry e = dev.cairn.dataset.StoredContent.firstMissing(reader, r.root(), dev.cairn.dataset.Selection.ALL);
       if (e != null) {
         requireStored(reader, r, e, r.name() + " " + r.version() + " as an archive");
       }

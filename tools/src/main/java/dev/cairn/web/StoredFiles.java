@@ -53,25 +53,14 @@ final class StoredFiles {
   }
 
   /**
-   * Why the archive of {@code r} cannot be downloaded, or null: a file not here among its first
-   * {@link #HEADER_CHECK_LIMIT}, its manifest not here, or its data unreadable.
+   * The first file of the version, among its first {@code limit}, that cannot go into an archive
+   * here: one that stays outside the repository (added with --links: the server reads nothing
+   * outside it, as it serves no such file alone), or one whose content is not all here. Null if
+   * none; one walk of the manifest.
    */
-  /**
-   * The first file of the version that stays outside the repository (added with --links), among
-   * its first {@code limit} files, or null. The server reads nothing outside the repository: such
-   * a version is not offered as an archive, as such a file is not offered for download.
-   */
-  static FileEntry firstLink(ObjectReader reader, DatasetRecord r, long limit) throws IOException {
-    FileEntry[] found = {null};
-    long[] looked = {0};
-    Selection.ALL.forEach(new dev.cairn.manifest.Manifest(new dev.cairn.manifest.NodeLoader(reader), r.root()), e -> {
-      if (e.kind() == dev.cairn.manifest.EntryKind.LINK) {
-        found[0] = e;
-        return false;
-      }
-      return ++looked[0] < limit;
-    });
-    return found[0];
+  static FileEntry firstUnservable(ObjectReader reader, DatasetRecord r, long limit) throws IOException {
+    return StoredContent.first(reader, r.root(), Selection.ALL, limit,
+        e -> e.kind() == dev.cairn.manifest.EntryKind.LINK || !StoredContent.of(reader, e));
   }
 
   /** Why a version holding external files is not served as an archive. */
@@ -80,25 +69,25 @@ final class StoredFiles {
         + link.uri() + " (the server reads nothing outside it); cairn export writes an archive with it";
   }
 
+  /**
+   * Why the archive of {@code r} cannot be downloaded, or null: a file outside the repository or
+   * not here among its first {@link #HEADER_CHECK_LIMIT}, its manifest not here, or its data
+   * unreadable.
+   */
   static String archiveUnavailable(Site site, DatasetRecord r) throws IOException {
-    try (ObjectReader reader = site.newReader()) {
-      FileEntry link = firstLink(reader, r, HEADER_CHECK_LIMIT);
-      if (link != null) {
-        return archiveOfLinks(r, link);
-      }
-    } catch (CairnException unreadable) {
-      // said below, or by the page
-    }
     String storage = site.contentStorage(r);
-    if (storage == null) {
-      return null;
-    }
-    String fetch = ". " + notFetched(r, storage);
+    String fetch = storage == null ? "" : ". " + notFetched(r, storage);
     try (ObjectReader reader = site.newReader()) {
-      FileEntry e = StoredContent.firstMissing(reader, r.root(), Selection.ALL, HEADER_CHECK_LIMIT);
+      // Content missing with no remote to fetch it from is damage, which the download itself
+      // reports: without a remote, only external files are looked for.
+      FileEntry e = StoredContent.first(reader, r.root(), Selection.ALL, HEADER_CHECK_LIMIT,
+          f -> f.kind() == dev.cairn.manifest.EntryKind.LINK || (storage != null && !StoredContent.of(reader, f)));
+      if (e != null && e.kind() == dev.cairn.manifest.EntryKind.LINK) {
+        return archiveOfLinks(r, e);
+      }
       return e == null ? null : "Not all its files are here ('" + e.path() + "' is not)" + fetch;
     } catch (MissingObjectException e) {
-      return "Its manifest is not here" + fetch;
+      return storage == null ? null : "Its manifest is not here" + fetch;
     } catch (CairnException e) {
       return "Its data cannot be read (" + e.getMessage() + "); cairn fsck tells more";
     }
