@@ -43,8 +43,23 @@ public final class Fsck {
     this.progress = progress;
   }
 
-  /** What a check found. */
-  public record Report(List<Problem> problems, long packs, long objects, long versions, long bytes) {
+  /**
+   * What a check found.
+   *
+   * @param damagedVersions the ids of the versions whose version object, manifest or file data is
+   *     damaged or missing here, in catalog order (a local check; a remote's check lists none)
+   */
+  public record Report(List<Problem> problems, long packs, long objects, long versions, long bytes,
+      List<String> damagedVersions) {
+    public Report {
+      problems = List.copyOf(problems);
+      damagedVersions = List.copyOf(damagedVersions);
+    }
+
+    public Report(List<Problem> problems, long packs, long objects, long versions, long bytes) {
+      this(problems, packs, objects, versions, bytes, List.of());
+    }
+
     public List<Problem> errors() {
       return problems.stream().filter(p -> p.severity() == Problem.Severity.ERROR).toList();
     }
@@ -60,6 +75,7 @@ public final class Fsck {
     List<Problem> problems = new ArrayList<>(scan.problems);
     checkIndex(scan, problems);
     List<DatasetRecord> records = checkRecords(problems);
+    List<String> damaged;
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       Reachability reach = new Reachability(reader, scan);
       dev.cairn.dataset.RemoteAncestors remotes = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
@@ -67,6 +83,7 @@ public final class Fsck {
         reach.checkVersion(r, remotes.of(r), problems);
       }
       reach.report(problems);
+      damaged = reach.damagedVersions();
       checkLostRecords(scan, reader, problems);
       checkOrphanReservations(closedVersions(scan, reader), problems);
     }
@@ -74,7 +91,7 @@ public final class Fsck {
     for (dev.cairn.dataset.CacheCheck.Damage d : new dev.cairn.dataset.CacheCheck(repo, progress).run()) {
       problems.add(Problem.error(null, d.path().toString(), d.what() + " (fsck --repair deletes it; get builds it again)"));
     }
-    return new Report(problems, scan.packs, scan.intact.size() + scan.lost().size(), records.size(), scan.bytes);
+    return new Report(problems, scan.packs, scan.intact.size() + scan.lost().size(), records.size(), scan.bytes, damaged);
   }
 
   /** Runs the pack scan alone, for repairs. */
@@ -252,6 +269,8 @@ public final class Fsck {
     private final Map<ObjectId, FileCheck> files = new HashMap<>();
     /** Every finding, with the versions that reach it (the first few, and how many), in the order found. */
     private final Map<Finding, Reached> found = new java.util.LinkedHashMap<>();
+    /** Every version with a problem of its own data, in the order checked. */
+    private final Set<String> damaged = new java.util.LinkedHashSet<>();
 
     /** The first versions that reach a finding, and their number: bounded, whatever the damage. */
     private static final class Reached {
@@ -290,9 +309,11 @@ public final class Fsck {
           Version v = VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
           if (!v.root().equals(r.root())) {
             problems.add(Problem.error(version, null, "record root differs from its version object's root"));
+            damaged.add(version);
           }
         } catch (IOException e) {
           problems.add(Problem.error(r.versionObject().hex(), "version " + version, unreadable("version object", e)));
+          damaged.add(version);
         }
       }
       // A version on a remote may hold here only the files a get selected (a part, a filter): its
@@ -307,6 +328,7 @@ public final class Fsck {
       }
       for (Finding f : findings) {
         found.computeIfAbsent(f, k -> new Reached()).add(version);
+        damaged.add(version);
       }
     }
 
@@ -325,6 +347,10 @@ public final class Fsck {
         }
       }
       return kept;
+    }
+
+    List<String> damagedVersions() {
+      return List.copyOf(damaged);
     }
 
     /** Adds one problem per finding, naming every version that reaches it. */

@@ -3,6 +3,8 @@ package dev.cairn.cli;
 import dev.cairn.gc.Fsck;
 import dev.cairn.gc.Problem;
 import dev.cairn.gc.Repair;
+import dev.cairn.dataset.DatasetRecord;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -66,6 +68,17 @@ final class FsckCommand extends Base {
       if (storage != null) {
         m.put("storage", storage);
         m.put("incomplete_versions", incomplete);
+      } else {
+        m.put("damaged_versions", damaged(report).stream().map(r -> {
+          Map<String, Object> x = new LinkedHashMap<>();
+          x.put("id", r.id());
+          x.put("project", r.project());
+          x.put("name", r.name());
+          x.put("version", r.version());
+          x.put("state", r.state().name().toLowerCase(Locale.ROOT));
+          x.put("storage", r.storage());
+          return x;
+        }).toList());
       }
       m.put("problems", report.problems().stream().map(p -> {
         Map<String, Object> x = new LinkedHashMap<>();
@@ -85,7 +98,49 @@ final class FsckCommand extends Base {
           Format.count(report.packs(), "pack"), Format.bytes(report.bytes()), Format.count(report.objects(), "object"),
           Format.count(report.versions(), "version"), Format.count(report.errors().size(), "error"),
           Format.count(report.problems().size() - report.errors().size(), "warning"));
+      printWayForward(damaged(report));
     }
     return report.ok() ? 0 : 1;
   }
+
+  /** The records of the versions whose data the check found damaged or missing. */
+  private List<DatasetRecord> damaged(Fsck.Report report) throws java.io.IOException {
+    List<DatasetRecord> records = new ArrayList<>();
+    for (String id : report.damagedVersions()) {
+      if (repo().catalog().exists(id)) {
+        records.add(repo().catalog().read(id));
+      }
+    }
+    return records;
+  }
+
+  /**
+   * What a user can do about each version whose data is damaged here: fetch it again from the
+   * remote it was uploaded to, or, with no copy elsewhere, delete it (its files' sources may still
+   * be at hand to make it again).
+   */
+  private void printWayForward(List<DatasetRecord> damaged) {
+    if (damaged.isEmpty()) {
+      return;
+    }
+    out().println(Format.count(damaged.size(), "version") + " lack" + (damaged.size() == 1 ? "s" : "")
+        + " data here" + (repair ? ":" : "; after cairn fsck --repair (which keeps every intact object):"));
+    int shown = 0;
+    for (DatasetRecord r : damaged) {
+      if (shown++ == WAY_FORWARD_LINES) {
+        out().println("  ... and " + Format.count(damaged.size() - WAY_FORWARD_LINES, "more version"));
+        break;
+      }
+      String id = r.id().substring(0, 8);
+      String what = "  " + id + " (" + r.project() + "/" + r.name() + " " + r.version() + "): ";
+      if (r.storage() != null && !r.isDraft()) {
+        out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
+      } else {
+        out().println(what + (r.isDraft() ? "a draft, never uploaded" : "never uploaded") + ", so no copy is known:"
+            + " cairn delete --id " + id + " removes it (then make it again from its source files)");
+      }
+    }
+  }
+
+  private static final int WAY_FORWARD_LINES = 10;
 }

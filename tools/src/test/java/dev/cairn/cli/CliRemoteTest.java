@@ -48,6 +48,51 @@ class CliRemoteTest {
     assertThat(b.ok("verify", "--id", child).out()).contains("Verified: no differences");
   }
 
+  @Test
+  @SuppressWarnings("unchecked")
+  void fsckSaysHowToGetDamagedDataBackOrThatNoCopyIsKnown() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String remote = tmp.resolve("remote").toString();
+    java.util.Random random = new java.util.Random(6);
+    byte[] bytes = new byte[1 << 20]; // packs of their own, apart from the small manifests and records
+    random.nextBytes(bytes);
+    Files.createDirectories(tmp.resolve("up"));
+    Files.write(tmp.resolve("up/u.bin"), bytes);
+    random.nextBytes(bytes);
+    Files.createDirectories(tmp.resolve("here"));
+    Files.write(tmp.resolve("here/h.bin"), bytes);
+    String up = (String) cli.ok("sync", "--project", "p", "--name", "up", "--folder", tmp.resolve("up").toString(), "--storage", remote,
+        "--json").obj().get("id").toString().substring(0, 8);
+    String here = cli.ok("sync", "--project", "p", "--name", "here", "--folder", tmp.resolve("here").toString(), "--json").obj()
+        .get("id").toString().substring(0, 8);
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        if (Files.size(p) > 100_000) {
+          try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55}), Files.size(p) / 2);
+          }
+        }
+      }
+    }
+    Cli.Result fsck = cli.run("fsck");
+    assertThat(fsck.exit()).isEqualTo(1);
+    assertThat(fsck.out()).contains("2 versions lack data here; after cairn fsck --repair (which keeps every intact object):\n")
+        .contains("  " + up + " (p/up 1.0.0): get it again from its remote: cairn get --id " + up + " --storage ")
+        .contains("  " + here + " (p/here 1.0.0): never uploaded, so no copy is known: cairn delete --id " + here);
+    List<Map<String, Object>> damaged = (List<Map<String, Object>>) cli.run("fsck", "--json").obj().get("damaged_versions");
+    assertThat(damaged).extracting(m -> m.get("id").toString().substring(0, 8) + " " + m.get("name") + " " + m.get("storage"))
+        .containsExactlyInAnyOrder(up + " up " + Path.of(remote).toUri().toString().replaceFirst("/$", ""), here + " here null");
+
+    // After the repair, what the uploaded version lacks is left for its remote to give (as a version
+    // fetched in part); following the advice for the other leaves a healthy repository.
+    assertThat(cli.run("fsck", "--repair").out()).contains("1 version lacks data here:\n  " + here + " (p/here 1.0.0)")
+        .doesNotContain(up + " (");
+    cli.ok("get", "--id", up, "--storage", remote, "--copy", tmp.resolve("copy").toString());
+    assertThat(Files.readAllBytes(tmp.resolve("copy/u.bin"))).isEqualTo(Files.readAllBytes(tmp.resolve("up/u.bin")));
+    cli.ok("delete", "--id", here);
+    assertThat(cli.ok("fsck").out()).startsWith("ok: ").doesNotContain("lack");
+  }
+
   /** A version "p/first" made and uploaded by {@code a}, and fetched by {@code b}: its id. */
   private String madeOnAFetchedOnB(Cli a, Cli b, String remote) throws IOException {
     write(tmp.resolve("src/x.txt"), "x");
