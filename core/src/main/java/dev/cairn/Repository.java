@@ -1,5 +1,6 @@
 package dev.cairn;
 
+import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.index.IndexEnvironment;
@@ -47,6 +48,7 @@ public final class Repository implements AutoCloseable {
   public static Repository create(Path dir, RepositoryConfig config) throws IOException {
     Path d = dir.toAbsolutePath().normalize();
     requireNoForeignFiles(d);
+    requireNoDataWithoutConfig(d);
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
       Files.createDirectories(d.resolve(sub));
     }
@@ -81,6 +83,30 @@ public final class Repository implements AutoCloseable {
   }
 
   /**
+   * Refuses a folder that holds packs or records but no config: a repository whose config was lost,
+   * not a new one. A config made again with the defaults could give its new objects other ids than
+   * its data's (another object format, other chunker parameters). A creation interrupted before its
+   * config leaves its directories empty, and is made again.
+   */
+  private static void requireNoDataWithoutConfig(Path d) throws IOException {
+    for (String sub : new String[] {"packs", "refs"}) {
+      Path p = d.resolve(sub);
+      if (!Files.isDirectory(p)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+        if (s.anyMatch(Files::isRegularFile)) {
+          throw new InvalidConfigException("Cannot open the repository at " + d + ": its " + CONFIG + " file is missing, but it holds "
+              + (sub.equals("refs") ? "records" : sub) + "; put the file back (its settings are in spec/repository.md, \"Config file\"): a new one might not match"
+              + " its data");
+        }
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
+      }
+    }
+  }
+
+  /**
    * Opens an existing repository.
    *
    * @throws RepositoryNotFoundException if {@code dir} holds none
@@ -89,6 +115,7 @@ public final class Repository implements AutoCloseable {
     Path d = dir.toAbsolutePath().normalize();
     Path configFile = d.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
+      requireNoDataWithoutConfig(d);
       throw new RepositoryNotFoundException(d);
     }
     RepositoryConfig config = RepositoryConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8));

@@ -44,6 +44,36 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aRepositoryWhoseConfigIsLostIsNotMadeAgainOverItsData() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "kept").build());
+    ds.addFiles(AddOptions.of(src));
+    ds.close();
+    repo.close();
+    Path dir = tmp.resolve("repo");
+    Files.delete(dir.resolve("config"));
+    // Opened with other settings it would hash new data differently (here, smaller chunks): refused.
+    for (org.assertj.core.api.ThrowableAssert.ThrowingCallable open : List.<org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+        () -> DatasetRepository.open(dir, TestRepos.SMALL).close(), () -> DatasetRepository.openExisting(dir).close())) {
+      assertThatThrownBy(open).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessage("Cannot open the repository at " + dir + ": its config file is missing, but it holds packs; put the file back"
+              + " (its settings are in spec/repository.md, \"Config file\"): a new one might not match its data");
+    }
+    assertThat(dir.resolve("config")).doesNotExist();
+    // A creation stopped before its config left empty folders only: the next open makes it.
+    Path interrupted = tmp.resolve("interrupted");
+    for (String sub : List.of("packs", "index", "refs", "tmp")) {
+      Files.createDirectories(interrupted.resolve(sub));
+    }
+    Files.writeString(interrupted.resolve("tmp/.config-left.tmp"), "half");
+    DatasetRepository.open(interrupted).close();
+    assertThat(interrupted.resolve("config")).isRegularFile();
+    repo = DatasetRepository.open(interrupted);
+  }
+
+  @Test
   void progressCountsOneFileInTheSingular() throws IOException {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
