@@ -205,6 +205,31 @@ final class Verifier {
    * Compares every file of {@code folder} with the version: presence, size, then (unless
    * {@code sizesOnly}, which reads no file) digest and executable bit.
    */
+  /**
+   * The files below {@code dir}, as a sync reads them: a link to a folder is followed (but not one
+   * to a folder above it), any other link is a file; {@code skipped} (the repository, when it lies
+   * inside) is left out.
+   */
+  private static void listFiles(Path dir, String prefix, Path skipped, Set<Path> walked, List<String> out) throws IOException {
+    List<Path> children;
+    try (Stream<Path> s = Files.list(dir)) {
+      children = s.toList();
+    }
+    for (Path child : children) {
+      String rel = prefix + child.getFileName().toString();
+      boolean link = Files.isSymbolicLink(child);
+      if (Files.isDirectory(child)) { // a link to a folder included
+        Path real = child.toRealPath();
+        if ((skipped == null || !real.startsWith(skipped)) && walked.add(real)) {
+          listFiles(child, rel + "/", skipped, walked, out);
+          walked.remove(real); // the folders above: a link back to one of them is not followed
+        }
+      } else if (link || Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
+        out.add(rel);
+      }
+    }
+  }
+
   static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Path folder, boolean sizesOnly) throws IOException {
     if (!Files.isDirectory(folder)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot verify " + folder + ": not a folder");
@@ -245,13 +270,11 @@ final class Verifier {
     Path folderReal = folder.toRealPath();
     Path repoReal = repo.repository().directory().toRealPath();
     boolean repoInside = repoReal.startsWith(folderReal) && !repoReal.equals(folderReal);
-    try (Stream<Path> s = Files.walk(folder)) {
-      for (Path p : s.filter(x -> Files.isRegularFile(x, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(x))
-          .filter(x -> !repoInside || !folderReal.resolve(folder.relativize(x)).startsWith(repoReal)).sorted().toList()) {
-        String rel = folder.relativize(p).toString().replace('\\', '/');
-        if (!expected.contains(rel)) {
-          problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, "not in the version"));
-        }
+    List<String> found = new ArrayList<>();
+    listFiles(folder, "", repoInside ? repoReal : null, new HashSet<>(List.of(folderReal)), found);
+    for (String rel : found) {
+      if (!expected.contains(rel)) {
+        problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, "not in the version"));
       }
     }
     problems.sort(java.util.Comparator.comparing(VerifyProblem::path, dev.cairn.manifest.DatasetPaths::compare));

@@ -73,6 +73,16 @@ final class VersionLifecycle {
       parents.add(r);
     }
     String id = Catalog.newId();
+    // Held from the first object written to the record that references it: a collection keeps
+    // what was written since the oldest lock a live command holds, whatever its grace.
+    try (Catalog.Lock own = repo.catalog().lock(id)) {
+      return create(repo, o, command, argv, id, parents);
+    }
+  }
+
+  /** The rest of a create, under the new version's lock. */
+  private static Dataset create(DatasetRepository repo, CreateOptions o, String command, List<String> argv, String id,
+      List<DatasetRecord> parents) throws IOException {
     ParentMerge.Result merged;
     ChangeSummary summary;
     long files;

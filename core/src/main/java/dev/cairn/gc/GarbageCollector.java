@@ -83,13 +83,15 @@ public final class GarbageCollector {
   public Result run() throws IOException {
     // What is younger than the grace period is kept, and so is whatever was written since the
     // oldest lock a live command holds on a version: it may not be referenced yet.
-    long now = System.currentTimeMillis();
+    long now = fileSystemNow();
     long oldestLock = repo.catalog().oldestLiveLockMillis();
-    long start = oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - 1_000 + graceMillis);
     PackObjectDatabase db = repo.repository().packs();
-    int leftovers = recoverSetAside(db) + removeLeftovers(start);
+    int leftovers = recoverSetAside(db) + removeLeftovers(start(now, oldestLock));
     Set<ObjectId> live = mark(db);
-    List<Candidate> candidates = candidates(db, live, start);
+    // A command whose record the marks missed held its lock from before its first write: one taken
+    // while the records were read counts too.
+    oldestLock = Math.min(oldestLock, repo.catalog().oldestLiveLockMillis());
+    List<Candidate> candidates = candidates(db, live, start(now, oldestLock));
     if (candidates.isEmpty()) {
       return new Result(0, 0, live.size(), 0, 0, leftovers);
     }
@@ -162,6 +164,30 @@ public final class GarbageCollector {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
     return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers);
+  }
+
+  /**
+   * Now, on the clock of the file system that holds the packs: the modification time of a file
+   * written for the purpose. Its times are coarse (a kernel tick: a pack written a few
+   * milliseconds after {@link System#currentTimeMillis} may carry an earlier time); a pack written
+   * since has a time at least this one, and a pack of the same tick counts as young.
+   */
+  private long fileSystemNow() throws IOException {
+    Path marker = AtomicFiles.tempPath(repo.repository().tmpDirectory(), "gc-start-");
+    Files.write(marker, new byte[0]);
+    try {
+      return Files.getLastModifiedTime(marker).toMillis();
+    } finally {
+      Files.delete(marker);
+    }
+  }
+
+  /**
+   * The time from which the grace period is counted back: now, or a second before the oldest lock
+   * a live command holds (file times are coarse) plus the grace, if earlier.
+   */
+  private long start(long now, long oldestLock) {
+    return oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - 1_000 + graceMillis);
   }
 
   /** Whether {@code file} was modified after {@code millis}; false if it is gone. */
@@ -250,8 +276,8 @@ public final class GarbageCollector {
     List<Candidate> opened = new ArrayList<>();
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
-      if (start - mtime < graceMillis) {
-        continue;
+      if (start - mtime <= graceMillis) {
+        continue; // young: written since the start, or within the grace before it
       }
       try (PackFile p = PackFile.open(file)) {
         opened.add(new Candidate(PackFormat.nameOf(file.getFileName().toString()), p.entries(), mtime, Files.size(file)));

@@ -58,6 +58,23 @@ class DatasetTest {
   }
 
   @Test
+  void aFolderWithALinkToAFolderVerifiesAsItWasSynced() throws IOException {
+    Path src = tmp.resolve("linked");
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/a.txt"), "a");
+    Files.createSymbolicLink(src.resolve("dirlink"), src.resolve("sub"));
+    Files.createSymbolicLink(src.resolve("sub/up"), src); // a loop: not followed by either
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "links").build());
+    assertThatThrownBy(() -> ds.syncFolder(src)).hasMessageContaining("loop");
+    Files.delete(src.resolve("sub/up"));
+    ds.syncFolder(src);
+    assertThat(paths(ds.listFiles())).containsExactly("dirlink/a.txt", "sub/a.txt");
+    assertThat(ds.verify(src)).isEmpty();
+    Files.writeString(src.resolve("sub/new.txt"), "new");
+    assertThat(ds.verify(src)).extracting(VerifyProblem::path).containsExactly("dirlink/new.txt", "sub/new.txt");
+  }
+
+  @Test
   void aPathIsNeverBothAFileAndAFolder() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
     ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));

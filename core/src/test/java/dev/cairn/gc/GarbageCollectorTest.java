@@ -48,6 +48,72 @@ class GarbageCollectorTest {
     }
   }
 
+  /**
+   * Collections without grace in a loop, while other threads create, fill, close and delete
+   * versions and read stable ones: no write loses what it references (a create writes its first
+   * manifest before its record), and no read fails because its pack was moved under it.
+   */
+  @Test
+  void collectionsWithoutGraceLoseNothingOfConcurrentCreatesAndReads() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      java.util.List<Dataset> stable = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        Dataset v = version(repo, "v" + i, folder(tmp.resolve("s" + i), 10 + i, 1, 60_000));
+        if (i % 2 == 0) {
+          v.delete(true); // dead objects among the live: packs to rewrite
+        } else {
+          stable.add(v);
+        }
+      }
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        java.util.List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+          int writer = w;
+          writers.add(pool.submit(() -> {
+            String previous = null;
+            for (int j = 0; j < 30; j++) {
+              Path src = folder(tmp.resolve("c" + writer + "-" + j), 100 + writer * 100 + j, 3, 8_000);
+              Dataset v = previous == null ? version(repo, "churn" + writer, src) : version(repo, "churn" + writer, src, previous);
+              assertThat(v.verify()).isEmpty();
+              if (previous != null && j % 3 != 0) {
+                Dataset.get(repo, previous).delete(true); // its objects die, but for what the child shares
+              }
+              previous = v.id();
+            }
+            return null;
+          }));
+        }
+        java.util.concurrent.Future<?> reader = pool.submit(() -> {
+          while (!stop.get()) {
+            for (Dataset v : stable) {
+              v.export(tmp.resolve("x.tar"), true, Progress.NONE);
+              assertThat(v.verify()).isEmpty();
+            }
+          }
+          return null;
+        });
+        java.util.concurrent.Future<?> gc = pool.submit(() -> {
+          while (!stop.get()) {
+            new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+          }
+          return null;
+        });
+        for (java.util.concurrent.Future<?> w : writers) {
+          w.get();
+        }
+        stop.set(true);
+        reader.get();
+        gc.get();
+      } finally {
+        stop.set(true);
+        pool.shutdownNow();
+      }
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+    }
+  }
+
   @Test
   void youngPacksAndDraftsAreKept() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {

@@ -271,6 +271,11 @@ public final class PackFile implements AutoCloseable {
     }
   }
 
+  /** Whether this was closed: by its repository, or by a collection that deleted the pack. */
+  boolean isClosed() {
+    return closed;
+  }
+
   /** A read of the channel. */
   @FunctionalInterface
   private interface Read<T> {

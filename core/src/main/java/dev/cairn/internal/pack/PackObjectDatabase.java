@@ -185,8 +185,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
           try {
             p = PackFile.open(packDir.resolve(PackFormat.fileName(name)));
           } catch (NoSuchFileException e) {
-            throw new CorruptObjectException(null, CorruptObjectException.Reason.TRUNCATED,
-                packDir.resolve(PackFormat.fileName(name)).toString(), "indexed pack file is missing");
+            throw new MissingPackException(packDir.resolve(PackFormat.fileName(name)));
           }
           if (p.algorithm() != algorithm) {
             p.close();

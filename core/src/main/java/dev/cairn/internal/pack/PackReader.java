@@ -34,18 +34,19 @@ final class PackReader implements ObjectReader {
 
   @Override
   public ObjectLoader open(ObjectId id) throws IOException {
-    Located at = locate(id);
-    byte[] raw = rawBlock(at.pack(), at.loc(), id, at.where());
-    ObjectLocation loc = at.loc();
-    verify(id, at, ByteBuffer.wrap(raw, 0, raw.length));
-    byte[] bytes;
-    if (loc.offsetInBlock() == 0 && loc.length() == raw.length) {
-      bytes = raw;
-    } else {
-      bytes = new byte[loc.length()];
-      System.arraycopy(raw, loc.offsetInBlock(), bytes, 0, loc.length());
-    }
-    return new ObjectLoader(id, loc.type(), bytes);
+    return read(id, at -> {
+      byte[] raw = rawBlock(at.pack(), at.loc(), id, at.where());
+      ObjectLocation loc = at.loc();
+      verify(id, at, ByteBuffer.wrap(raw, 0, raw.length));
+      byte[] bytes;
+      if (loc.offsetInBlock() == 0 && loc.length() == raw.length) {
+        bytes = raw;
+      } else {
+        bytes = new byte[loc.length()];
+        System.arraycopy(raw, loc.offsetInBlock(), bytes, 0, loc.length());
+      }
+      return new ObjectLoader(id, loc.type(), bytes);
+    });
   }
 
   /**
@@ -55,16 +56,49 @@ final class PackReader implements ObjectReader {
    */
   @Override
   public ByteBuffer openTransient(ObjectId id) throws IOException {
-    Located at = locate(id);
-    ByteBuffer raw = buffers.get().decoded(at.pack(), at.loc(), id, at.where());
-    verify(id, at, raw);
-    return raw.slice(at.loc().offsetInBlock(), at.loc().length());
+    return read(id, at -> {
+      ByteBuffer raw = buffers.get().decoded(at.pack(), at.loc(), id, at.where());
+      verify(id, at, raw);
+      return raw.slice(at.loc().offsetInBlock(), at.loc().length());
+    });
   }
+
+  /** A read of an object at the place the index gives. */
+  @FunctionalInterface
+  private interface ReadAt<T> {
+    T from(Located at) throws IOException;
+  }
+
+  /**
+   * Runs {@code read} where the index finds the object. A collection in this process may have
+   * moved it meanwhile: copied it to a new pack, indexed there, then deleted (and closed) the pack
+   * the lookup gave. Then the object is looked up again and read from its new place; an error on a
+   * pack the index still names is the pack's own.
+   */
+  private <T> T read(ObjectId id, ReadAt<T> read) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      ObjectLocation loc = lookup(id);
+      PackFile pack = null;
+      try {
+        pack = db.pack(loc.packName());
+        return read.from(new Located(loc, pack, pack.path() + " block " + loc.blockOffset()));
+      } catch (MissingPackException | java.nio.channels.ClosedChannelException e) {
+        boolean gone = e instanceof MissingPackException || pack.isClosed();
+        ObjectLocation now = gone && attempt < MOVES_FOLLOWED ? db.index().lookup(id) : null;
+        if (now == null || now.packName().equals(loc.packName())) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** How many moves of one object during its read are followed: a collection moves it once. */
+  private static final int MOVES_FOLLOWED = 3;
 
   /** Where an object is: its index entry, its open pack, and how errors name the place. */
   private record Located(ObjectLocation loc, PackFile pack, String where) {}
 
-  private Located locate(ObjectId id) throws IOException {
+  private ObjectLocation lookup(ObjectId id) throws IOException {
     ObjectLocation loc = db.index().lookup(id);
     if (loc == null && db.refresh()) {
       loc = db.index().lookup(id);
@@ -72,8 +106,7 @@ final class PackReader implements ObjectReader {
     if (loc == null) {
       throw new MissingObjectException(id);
     }
-    PackFile pack = db.pack(loc.packName());
-    return new Located(loc, pack, pack.path() + " block " + loc.blockOffset());
+    return loc;
   }
 
   /** Checks that the object's range of its decoded block (from 0 to the limit) hashes to its id. */
