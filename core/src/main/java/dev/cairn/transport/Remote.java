@@ -229,6 +229,10 @@ public final class Remote implements AutoCloseable {
         }
       } catch (CorruptObjectException e) {
         unreadable.add(id); // reported by fsck --storage; listed by no one
+      } catch (java.io.InterruptedIOException e) {
+        throw e;
+      } catch (IOException e) {
+        unreadable.add(id); // a file this user may not read, say: the other records still list
       }
     }
     out.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));

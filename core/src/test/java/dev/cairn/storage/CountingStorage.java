@@ -13,9 +13,17 @@ public final class CountingStorage implements RemoteStorage {
   public final AtomicLong calls = new AtomicLong();
   public final AtomicLong bytesRead = new AtomicLong();
   public final AtomicLong publishes = new AtomicLong();
+  /** Names whose reads fail as a file this user may not read would (tests run as root). */
+  public volatile java.util.function.Predicate<String> denied = name -> false;
 
   public CountingStorage(RemoteStorage inner) {
     this.inner = inner;
+  }
+
+  private void deny(String name) throws IOException {
+    if (denied.test(name)) {
+      throw new java.nio.file.AccessDeniedException(name);
+    }
   }
 
   @Override
@@ -39,12 +47,14 @@ public final class CountingStorage implements RemoteStorage {
   public byte[] read(String name, long offset, int length) throws IOException {
     calls.incrementAndGet();
     bytesRead.addAndGet(length);
+    deny(name);
     return inner.read(name, offset, length);
   }
 
   @Override
   public InputStream open(String name) throws IOException {
     calls.incrementAndGet();
+    deny(name);
     return inner.open(name);
   }
 

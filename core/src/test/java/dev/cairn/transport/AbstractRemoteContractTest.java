@@ -178,6 +178,24 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aRecordThatCannotBeReadIsLeftOutOfListingsAndReportedByFsck() throws IOException {
+    DatasetRepository a = repo("a");
+    Dataset hidden = version(a, "hidden", folder("h", Map.of("h.txt", TestRepos.text(1, 100))));
+    hidden.upload(location, null, Progress.NONE);
+    version(a, "shown", folder("s", Map.of("s.txt", TestRepos.text(2, 100)))).upload(location, null, Progress.NONE);
+    CountingStorage storage = new CountingStorage(openStorage());
+    storage.denied = name -> name.startsWith(RemoteLayout.VERSIONS + hidden.id() + "/");
+    try (Remote r = new Remote(storage, a.repository())) {
+      dev.cairn.dataset.VersionListing listing = r.readRecords();
+      assertThat(listing.records()).extracting(DatasetRecord::name).containsExactly("shown");
+      assertThat(listing.unreadable()).containsExactly(hidden.id());
+      RemoteFsck.Outcome checked = new RemoteFsck(r, a.repository(), Progress.NONE).check(false);
+      assertThat(checked.report().errors()).extracting(dev.cairn.gc.Problem::message)
+          .anySatisfy(m -> assertThat(m).startsWith("newest record unreadable"));
+    }
+  }
+
+  @Test
   void aSecondGetReadsNothingFromTheRemote() throws IOException {
     DatasetRepository a = repo("a");
     Dataset v1 = version(a, "twice", folder("src", Map.of("f.bin", TestRepos.random(20, 300_000))));
