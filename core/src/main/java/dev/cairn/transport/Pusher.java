@@ -173,7 +173,15 @@ public final class Pusher {
     // is a version uploaded again, whose objects are there: a second upload checks the first.
     boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0
         || index.has(r.versionObject());
-    boolean published = uploadObjects(r, index, totals, lookUpEach);
+    boolean published;
+    try {
+      published = uploadObjects(r, index, totals, lookUpEach);
+    } catch (NotWholeHere e) {
+      // Fetched in part, or known here by its record alone (an ancestor of a version fetched): its
+      // own remote gives the rest, as it does to a get or an export, before anything is sent.
+      completeFromItsRemote(r, uri, e);
+      published = uploadObjects(r, index, totals, lookUpEach);
+    }
     if (history == RecordHistory.THEIRS_AHEAD) {
       // This repository's copy is older (renamed, tagged or published elsewhere since it was
       // fetched): publishing it would undo that. It takes the remote's instead, and a version
@@ -196,6 +204,31 @@ public final class Pusher {
     }
   }
 
+  /** Objects a push must send that this repository does not hold; nothing was sent. */
+  private static final class NotWholeHere extends IOException {
+    final long objects;
+
+    NotWholeHere(long objects, ObjectId first) {
+      super(Text.count(objects, "object") + " of it, " + first.abbreviate(12) + " first, are not in this repository");
+      this.objects = objects;
+    }
+  }
+
+  /** Fetches what version {@code r} lacks here from the remote it came from. */
+  private void completeFromItsRemote(DatasetRecord r, String target, NotWholeHere lacking) throws IOException {
+    String from = r.storage();
+    String why = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage()
+        + " (a version fetched in part, or known here by its record only)";
+    if (from == null || from.equals(target)) {
+      throw new dev.cairn.errors.CairnException(why + ", and no other remote is known to hold them");
+    }
+    try (Remote source = repo.openRemote(from)) {
+      repo.fetch(r.id(), dev.cairn.dataset.Selection.ALL, source, progress);
+    } catch (IOException e) {
+      throw new dev.cairn.errors.CairnException(why + ", and fetching them from " + from + " failed: " + e.getMessage(), e);
+    }
+  }
+
   /** Uploads what the remote lacks of {@code r}'s objects; returns whether there was any. */
   private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach) throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
@@ -213,6 +246,12 @@ public final class Pusher {
         collect(loader, reader, r.base(), index, missing);
       }
       boolean versionThere = index.has(r.versionObject());
+      if (!versionThere && !reader.has(r.versionObject())) {
+        missing.absent(r.versionObject());
+      }
+      if (missing.absentCount > 0) {
+        throw new NotWholeHere(missing.absentCount, missing.firstAbsent);
+      }
       int objects = missing.count() + (versionThere ? 0 : 1);
       if (objects == 0) {
         return false; // checked object by object: the remote has all of it
@@ -365,8 +404,18 @@ public final class Pusher {
       this.lookUpEach = lookUpEach;
     }
 
+    /** Objects the remote lacks that this repository does not hold either: how many, and the first. */
+    long absentCount;
+    ObjectId firstAbsent;
+
     int count() {
       return chunks.size() + smallChunks.size() + files.size() + nodes.size();
+    }
+
+    void absent(ObjectId id) {
+      if (absentCount++ == 0) {
+        firstAbsent = id;
+      }
     }
 
     /** Adds a chunk (or single-chunk file content) of {@code size} bytes, once. */
@@ -379,6 +428,18 @@ public final class Pusher {
     }
   }
 
+  /**
+   * A chunk the remote lacks: to send if held here; else, checking a version already there (a
+   * chunk a partial fetch never brought), passed over, and otherwise counted as absent.
+   */
+  private static void addOrAbsent(ObjectReader reader, ObjectId id, long size, Missing missing) throws IOException {
+    if (reader.has(id)) {
+      missing.addChunk(id, size);
+    } else if (!missing.lookUpEach) {
+      missing.absent(id);
+    }
+  }
+
   /** Objects under {@code node} the remote lacks. */
   private static void collect(NodeLoader loader, ObjectReader reader, ObjectId node, RemoteIndex index, Missing missing)
       throws IOException {
@@ -386,8 +447,11 @@ public final class Pusher {
     if (missing.lookUpEach ? !missing.seen.add(node) : there || missing.nodes.contains(node)) {
       return;
     }
-    if (there && !reader.has(node)) {
-      return; // known here from the remote alone: nothing below it can be sent from here
+    if (!reader.has(node)) {
+      if (!there) {
+        missing.absent(node);
+      }
+      return; // there: known here from the remote alone, nothing below it can be sent from here
     }
     TreeNode n = loader.load(node);
     if (n instanceof TreeNode.Inner in) {
@@ -404,19 +468,22 @@ public final class Pusher {
           continue; // content the remote has, or that was looked at already
         }
         if (!e.chunked()) {
-          if (!contentThere && (!missing.lookUpEach || reader.has(e.content()))) {
-            missing.addChunk(e.content(), e.size());
+          if (!contentThere) {
+            addOrAbsent(reader, e.content(), e.size(), missing);
           }
           continue;
         }
-        if (contentThere && !reader.has(e.content())) {
+        if (!reader.has(e.content())) {
+          if (!contentThere && !missing.lookUpEach) {
+            missing.absent(e.content());
+          }
           continue; // fetched in part: the remote's file object is one this repository never had, nor its chunks
         }
         FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
         for (ChunkRef c : f.chunks()) {
           // Checking a version already there: a chunk a partial fetch never brought cannot be sent from here.
-          if (!index.has(c.id()) && (!missing.lookUpEach || reader.has(c.id()))) {
-            missing.addChunk(c.id(), c.size());
+          if (!index.has(c.id())) {
+            addOrAbsent(reader, c.id(), c.size(), missing);
           }
         }
         if (!contentThere) {

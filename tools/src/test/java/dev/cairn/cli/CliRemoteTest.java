@@ -93,6 +93,55 @@ class CliRemoteTest {
     assertThat(cli.ok("fsck").out()).startsWith("ok: ").doesNotContain("lack");
   }
 
+  @Test
+  void aVersionWhoseHistoryIsHereInPartIsUploadedWholeToAnotherRemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String first = tmp.resolve("first").toString();
+    java.util.Random random = new java.util.Random(9);
+    Path src = tmp.resolve("src");
+    for (int i = 0; i < 4; i++) {
+      byte[] bytes = new byte[300_000];
+      random.nextBytes(bytes);
+      Files.createDirectories(src);
+      Files.write(src.resolve("f" + i + ".bin"), bytes);
+    }
+    a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first);
+    b.ok("get", "--project", "p", "--name", "ds", "--storage", first);
+    Files.delete(src.resolve("f0.bin"));
+    write(src.resolve("f4.txt"), "four");
+    b.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first);
+    write(src.resolve("f5.txt"), "five");
+    String last = (String) b.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json").obj()
+        .get("id");
+
+    // c knows the first two versions by their records, and holds a part of the last one only.
+    Cli c = new Cli(tmp.resolve("c"));
+    c.ok("get", "--id", last, "--storage", first, "--part", "1", "--num-parts", "4");
+    String second = tmp.resolve("second").toString();
+    Cli.Result up = c.run("upload", "--id", last, "--storage", second);
+    assertThat(up.exit()).as(up.err()).isZero();
+    assertThat(c.ok("fsck", "--storage", second).out()).startsWith("ok: ");
+    Cli d = new Cli(tmp.resolve("d"));
+    Path copy = tmp.resolve("copy");
+    d.ok("get", "--id", last, "--storage", second, "--copy", copy.toString());
+    assertThat(GcLikeSnapshot.of(copy)).isEqualTo(GcLikeSnapshot.of(src));
+    assertThat(d.ok("search", "--storage", second, "--json").array()).hasSize(3);
+  }
+
+  /** Every file under a folder and its bytes' hash. */
+  static final class GcLikeSnapshot {
+    static Map<String, Integer> of(Path root) throws IOException {
+      Map<String, Integer> m = new java.util.TreeMap<>();
+      try (var s = Files.walk(root)) {
+        for (Path p : s.filter(Files::isRegularFile).toList()) {
+          m.put(root.relativize(p).toString(), java.util.Arrays.hashCode(Files.readAllBytes(p)));
+        }
+      }
+      return m;
+    }
+  }
+
   /** A version "p/first" made and uploaded by {@code a}, and fetched by {@code b}: its id. */
   private String madeOnAFetchedOnB(Cli a, Cli b, String remote) throws IOException {
     write(tmp.resolve("src/x.txt"), "x");
