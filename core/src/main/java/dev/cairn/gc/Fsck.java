@@ -218,7 +218,8 @@ public final class Fsck {
         // A parent deleted on purpose (delete --force) is no problem: the child keeps its content.
         if (!ids.contains(parent) && !repo.catalog().wasDeleted(parent)) {
           problems.add(Problem.warning(r.id(), null, "parent " + parent
-              + (repo.catalog().exists(parent) ? " has an unreadable record" : "'s record is missing (fsck --repair recovers it from its version object)")));
+              + (repo.catalog().exists(parent) ? " has an unreadable record" : "'s record is not here (deleted on the remote this version"
+              + " came from, or lost: fsck --repair recovers a lost one from its version object, if that is here)")));
         }
       }
     }

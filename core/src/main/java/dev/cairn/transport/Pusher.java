@@ -115,6 +115,11 @@ public final class Pusher {
       throw new DatasetStateException("Cannot upload " + id + ": it is a draft; close it first");
     }
     for (String p : r.parents()) {
+      if (!repo.catalog().exists(p)) {
+        // Deleted here, or on the remote this copy came from, before it was fetched: the child
+        // goes alone (its manifest is whole), as it stays after a delete --force of its parent.
+        continue;
+      }
       // A parent deleted there (its log ends in a tombstone) stays deleted: only a push of that
       // version itself brings it back. One whose newest record is damaged is pushed (superseding it).
       boolean there;

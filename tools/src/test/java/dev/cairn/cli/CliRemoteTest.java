@@ -129,6 +129,32 @@ class CliRemoteTest {
     assertThat(d.ok("search", "--storage", second, "--json").array()).hasSize(3);
   }
 
+  @Test
+  void aVersionWhoseParentWasDeletedOnItsRemoteIsUploadedElsewhereAlone() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String first = tmp.resolve("first").toString();
+    Path src = tmp.resolve("src");
+    write(src.resolve("one.txt"), "one");
+    a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first);
+    write(src.resolve("two.txt"), "two");
+    String middle = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json")
+        .obj().get("id");
+    write(src.resolve("three.txt"), "three");
+    String last = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json")
+        .obj().get("id");
+    a.ok("delete", "--id", middle, "--storage", first, "--force");
+
+    Cli c = new Cli(tmp.resolve("c"));
+    c.ok("get", "--id", last, "--storage", first);
+    String second = tmp.resolve("second").toString();
+    Cli.Result up = c.run("upload", "--id", last, "--storage", second);
+    assertThat(up.exit()).as(up.err()).isZero();
+    Path copy = tmp.resolve("copy");
+    new Cli(tmp.resolve("d")).ok("get", "--id", last, "--storage", second, "--copy", copy.toString());
+    assertThat(GcLikeSnapshot.of(copy)).isEqualTo(GcLikeSnapshot.of(src));
+    assertThat(c.run("fsck").out()).contains("parent " + middle + "'s record is not here (deleted on the remote");
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
