@@ -538,13 +538,14 @@ final class VersionLifecycle {
       return 0;
     }
     List<DatasetRecord> versions = repo.list(r.project(), null, null).stream().filter(x -> x.name().equals(r.name())).toList();
+    String verb = name.equals(r.name()) ? "move " + r.name() + " to project " + project : "rename " + r.name() + " to " + name;
+    reserveOnRemotes(repo, versions, project, name, verb);
     List<DatasetRecord> done = new ArrayList<>();
     try {
       for (DatasetRecord v : versions) {
         try {
           repo.catalog().reserveVersion(project, name, v.version(), v.id());
         } catch (IllegalArgumentException e) {
-          String verb = name.equals(r.name()) ? "move " + r.name() + " to project " + project : "rename " + r.name() + " to " + name;
           throw new InvalidInputException("Cannot " + verb + ": " + project + "/" + name + " already has version " + v.version());
         }
         done.add(v);
@@ -565,6 +566,50 @@ final class VersionLifecycle {
       repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
     }
     return versions.size();
+  }
+
+  /**
+   * Takes the versions' strings under the new name on every remote they were uploaded to (or
+   * created against), before anything changes here: a name another dataset uses there would
+   * otherwise merge the two there once uploaded, and leave this one's versions refused. Every
+   * string is checked first, so that a refusal reserves nothing.
+   */
+  private static void reserveOnRemotes(DatasetRepository repo, List<DatasetRecord> versions, String project, String name,
+      String verb) throws IOException {
+    Map<String, List<DatasetRecord>> byStorage = new LinkedHashMap<>();
+    for (DatasetRecord v : versions) {
+      if (v.storage() != null) {
+        byStorage.computeIfAbsent(v.storage(), k -> new ArrayList<>()).add(v);
+      }
+    }
+    for (Map.Entry<String, List<DatasetRecord>> e : byStorage.entrySet()) {
+      try (dev.cairn.transport.Remote remote = repo.openRemote(e.getKey())) {
+        try {
+          remote.checkMarker();
+        } catch (dev.cairn.errors.InvalidConfigException noneThere) {
+          continue; // no Cairn data there (any more): no name to collide with
+        }
+        for (DatasetRecord v : e.getValue()) {
+          String holder = remote.nameHolderId(project, name, v.version());
+          if (holder != null && !holder.equals(v.id())) {
+            throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " already has version "
+                + v.version() + " on " + e.getKey() + " (" + remote.describeNameHolder(project, name, v.version())
+                + "); pick a name no dataset there uses");
+          }
+        }
+        for (DatasetRecord v : e.getValue()) {
+          if (!remote.reserveName(project, name, v.version(), v.id())) {
+            throw new InvalidInputException("Cannot " + verb + ": version " + v.version() + " of " + name + " was taken on " + e.getKey()
+                + " meanwhile; pick another name");
+          }
+        }
+      } catch (dev.cairn.errors.CairnException refused) {
+        throw refused;
+      } catch (IOException unreachable) {
+        throw new dev.cairn.errors.CairnException("Cannot " + verb + ": its versions are on " + e.getKey()
+            + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);
+      }
+    }
   }
 
   static void setVersion(DatasetRepository repo, String id, String newVersion) throws IOException {

@@ -350,13 +350,24 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  private String nameHolder(String project, String name, String version) throws IOException {
+  /** The id of the version holding {@code version} of a dataset on the remote, or null if the string is free. */
+  public String nameHolderId(String project, String name, String version) throws IOException {
     String file = RemoteLayout.nameReservation(project, name, version);
     long size = storage.size(file);
-    if (size < 0 || size > 64) {
+    if (size < 0) {
       return null;
     }
-    String holder = new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).trim();
+    if (size > 64) {
+      return "(unreadable reservation)";
+    }
+    return new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).trim();
+  }
+
+  private String nameHolder(String project, String name, String version) throws IOException {
+    String holder = nameHolderId(project, name, version);
+    if (holder == null || holder.startsWith("(")) {
+      return null;
+    }
     Latest l;
     try {
       l = latest(holder);

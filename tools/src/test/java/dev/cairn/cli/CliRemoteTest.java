@@ -155,6 +155,27 @@ class CliRemoteTest {
     assertThat(c.run("fsck").out()).contains("parent " + middle + "'s record is not here (deleted on the remote");
   }
 
+  @Test
+  void aRenameToANameAnotherDatasetUsesOnTheRemoteIsRefused() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli carol = new Cli(tmp.resolve("carol"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("cats/c.txt"), "cat");
+    write(tmp.resolve("pets/p.txt"), "pet");
+    carol.ok("sync", "--project", "vision", "--name", "cats", "--folder", tmp.resolve("cats").toString(), "--storage", remote);
+    String pets = (String) alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(), "--storage",
+        remote, "--json").obj().get("id");
+    assertThat(alice.fails("rename", "--project", "vision", "--name", "pets", "--new-name", "cats").err())
+        .startsWith("cairn: Cannot rename pets to cats: vision/cats already has version 1.0.0 on ").contains("pick a name");
+    assertThat(alice.ok("show", "--id", pets, "--json").obj()).containsEntry("name", "pets");
+    // A free name is taken there at once, so that no one else takes it before the upload.
+    alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
+    assertThat(carol.fails("create", "--project", "vision", "--name", "animals", "--version", "1.0.0", "--storage", remote).err())
+        .contains("held by version " + pets);
+    alice.ok("upload", "--id", pets, "--storage", remote);
+    assertThat(carol.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("name")).containsExactly("cats", "animals");
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
