@@ -55,9 +55,25 @@ public final class Remote implements AutoCloseable {
 
   /** Checks the marker of an existing remote. */
   public void checkMarker() throws IOException {
+    Map<String, String> kv = marker(storage);
+    if (kv == null) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it holds no Cairn data (no " + RemoteLayout.MARKER + ")");
+    }
+    if (!String.valueOf(RemoteLayout.FORMAT).equals(kv.get("format"))) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": remote format " + kv.get("format") + " is not supported");
+    }
+    String format = local.config().objectFormat().configName();
+    if (!format.equals(kv.get("objectFormat"))) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
+          + ", this repository uses " + format);
+    }
+  }
+
+  /** The settings of the remote's marker file, or null if it has none (no Cairn data there). */
+  private static Map<String, String> marker(RemoteStorage storage) throws IOException {
     long size = storage.size(RemoteLayout.MARKER);
     if (size < 0) {
-      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it holds no Cairn data (no " + RemoteLayout.MARKER + ")");
+      return null;
     }
     String got = new String(storage.read(RemoteLayout.MARKER, 0, (int) size), StandardCharsets.UTF_8);
     Map<String, String> kv = new TreeMap<>();
@@ -67,13 +83,25 @@ public final class Remote implements AutoCloseable {
         kv.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
       }
     }
-    if (!String.valueOf(RemoteLayout.FORMAT).equals(kv.get("format"))) {
-      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": remote format " + kv.get("format") + " is not supported");
+    return kv;
+  }
+
+  /**
+   * The object format of the remote at {@code storage}, read before any repository is opened (a
+   * repository made for it must use the same), or null if it holds no Cairn data.
+   *
+   * @throws InvalidConfigException if its marker names a format this build does not know
+   */
+  public static dev.cairn.id.HashAlgorithm objectFormatOf(RemoteStorage storage) throws IOException {
+    Map<String, String> kv = marker(storage);
+    if (kv == null) {
+      return null;
     }
-    String format = local.config().objectFormat().configName();
-    if (!format.equals(kv.get("objectFormat"))) {
+    try {
+      return dev.cairn.id.HashAlgorithm.fromConfigName(String.valueOf(kv.get("objectFormat")));
+    } catch (IllegalArgumentException e) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
-          + ", this repository uses " + format);
+          + ", which this build does not know");
     }
   }
 

@@ -42,7 +42,7 @@ abstract class Base implements Callable<Integer> {
     if (repo == null) {
       java.nio.file.Path dir = top.repositoryDirectory();
       if (createsRepository()) {
-        repo = DatasetRepository.open(dir);
+        repo = DatasetRepository.open(dir, newRepositoryConfig(dir));
       } else {
         try {
           repo = DatasetRepository.openExisting(dir);
@@ -60,6 +60,43 @@ abstract class Base implements Callable<Integer> {
       repo.setStorageConf(top.conf);
     }
     return repo;
+  }
+
+  /**
+   * The settings of a repository this command makes: the defaults, with the object format of the
+   * remote it works with, if that holds Cairn data already (a repository of another format could
+   * not use it). A command that only reads the remote makes no repository for a remote that holds
+   * no Cairn data or cannot be reached: it fails first, leaving nothing behind.
+   */
+  private dev.cairn.RepositoryConfig newRepositoryConfig(java.nio.file.Path dir) throws IOException {
+    String storage = remoteOfNewRepository();
+    if (storage == null || java.nio.file.Files.isRegularFile(dir.resolve(dev.cairn.Repository.CONFIG))) {
+      return dev.cairn.RepositoryConfig.DEFAULT;
+    }
+    dev.cairn.id.HashAlgorithm format;
+    try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage), top.conf)) {
+      format = dev.cairn.transport.Remote.objectFormatOf(remote);
+      if (format == null && readsRemoteOnly()) {
+        throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + remote.uri() + ": it holds no Cairn data (no "
+            + dev.cairn.transport.RemoteLayout.MARKER + ")");
+      }
+    } catch (IOException e) {
+      if (readsRemoteOnly()) {
+        throw e;
+      }
+      return dev.cairn.RepositoryConfig.DEFAULT; // the command itself says what is wrong with the remote
+    }
+    return format == null ? dev.cairn.RepositoryConfig.DEFAULT : dev.cairn.RepositoryConfig.DEFAULT.withObjectFormat(format);
+  }
+
+  /** The remote this command works with, whose object format a repository it makes takes; null for none. */
+  String remoteOfNewRepository() {
+    return null;
+  }
+
+  /** Whether this command only reads {@link #remoteOfNewRepository()} (a get, a listing, a check). */
+  boolean readsRemoteOnly() {
+    return false;
   }
 
   /**

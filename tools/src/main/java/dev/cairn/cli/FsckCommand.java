@@ -34,6 +34,16 @@ final class FsckCommand extends Base {
   boolean createsRepository() {
     return storage != null;
   }
+  @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean readsRemoteOnly() {
+    return true;
+  }
+
 
   @Override
   int run() throws Exception {

@@ -61,6 +61,17 @@ final class GetCommand extends Base {
     String env = System.getenv("CAIRN_STORAGE");
     return storage != null || lock != null || (env != null && !env.isBlank());
   }
+  @Override
+  String remoteOfNewRepository() {
+    String env = System.getenv("CAIRN_STORAGE");
+    return storage != null ? storage : env != null && !env.isBlank() ? env : null;
+  }
+
+  @Override
+  boolean readsRemoteOnly() {
+    return true;
+  }
+
 
   @Override
   int run() throws Exception {

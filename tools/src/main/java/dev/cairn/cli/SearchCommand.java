@@ -29,6 +29,16 @@ final class SearchCommand extends Base {
   boolean createsRepository() {
     return storage != null;
   }
+  @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean readsRemoteOnly() {
+    return true;
+  }
+
 
   @Override
   int run() throws Exception {

@@ -176,6 +176,25 @@ class CliRemoteTest {
     assertThat(carol.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("name")).containsExactly("cats", "animals");
   }
 
+  @Test
+  void aRepositoryMadeForARemoteTakesItsObjectFormatAndNoneIsMadeForAMissingRemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    a.ok("init", "--object-format", "blake3");
+    write(tmp.resolve("src/x.txt"), "x");
+    a.ok("sync", "--project", "p", "--name", "b3", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    for (String[] first : List.of(new String[] {"get", "--project", "p", "--name", "b3", "--storage", remote},
+        new String[] {"sync", "--project", "p", "--name", "b3", "--folder", tmp.resolve("src").toString(), "--storage", remote})) {
+      Cli fresh = new Cli(tmp.resolve("fresh-" + first[0]));
+      fresh.ok(first);
+      assertThat(Files.readString(fresh.repo.resolve("config"))).contains("core.objectFormat = blake3");
+    }
+    Cli none = new Cli(tmp.resolve("none"));
+    assertThat(none.fails("get", "--project", "p", "--name", "b3", "--storage", tmp.resolve("typo").toString()).err())
+        .contains("holds no Cairn data");
+    assertThat(none.repo).doesNotExist();
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
