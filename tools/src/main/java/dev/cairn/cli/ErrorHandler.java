@@ -30,6 +30,20 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return FAILED;
   }
 
+  /** The remote a damaged object was read from ({@code URI/packs/...}), or null for a local file. */
+  static String remoteOf(String where) {
+    if (where == null || !where.contains("://")) {
+      return null;
+    }
+    for (String part : new String[] {"/packs/", "/versions/", "/names/"}) {
+      int at = where.lastIndexOf(part);
+      if (at > 0) {
+        return where.substring(0, at);
+      }
+    }
+    return where;
+  }
+
   /** {@code t} as one line, with what to do next when the command changed nothing. */
   static String oneLine(Throwable t) {
     return oneLine(t, true);
@@ -63,8 +77,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       msg = "disk full" + full;
     } else if ((t instanceof dev.cairn.errors.MissingObjectException || t instanceof dev.cairn.errors.CorruptObjectException)
         && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
-      // Data lost or damaged here (what a remote holds is fetched before it comes to this): say what finds it all.
-      msg = msg + "; cairn fsck checks the whole repository";
+      // Data lost or damaged here, or on a remote read: say what finds it all.
+      String remote = t instanceof dev.cairn.errors.CorruptObjectException c ? remoteOf(c.where()) : null;
+      msg = msg + (remote == null ? "; cairn fsck checks the whole repository"
+          : "; cairn fsck --storage " + remote + " --read-data checks that remote");
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
     } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)

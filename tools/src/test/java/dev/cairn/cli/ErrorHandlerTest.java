@@ -41,5 +41,12 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(id))).endsWith("; cairn fsck checks the whole repository");
     assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(new dev.cairn.errors.MissingObjectException(id),
         "fetching it from /r failed: gone"))).doesNotContain("cairn fsck");
+    // Damage read from a remote points to the check of that remote.
+    var remote = new dev.cairn.errors.CorruptObjectException(id, dev.cairn.errors.CorruptObjectException.Reason.CHECKSUM_MISMATCH,
+        "s3a://bucket/data/packs/pack-ab.pack", "block checksum mismatch");
+    assertThat(ErrorHandler.oneLine(remote)).endsWith("; cairn fsck --storage s3a://bucket/data --read-data checks that remote");
+    var local = new dev.cairn.errors.CorruptObjectException(id, dev.cairn.errors.CorruptObjectException.Reason.CHECKSUM_MISMATCH,
+        "/home/me/.cairn/packs/pack-ab.pack", "block checksum mismatch");
+    assertThat(ErrorHandler.oneLine(local)).endsWith("; cairn fsck checks the whole repository");
   }
 }
