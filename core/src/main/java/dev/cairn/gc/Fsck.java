@@ -155,9 +155,11 @@ public final class Fsck {
         problems.add(Problem.error(id, where, "record missing, its version string still reserved and version object "
             + e.getKey().abbreviate(12) + " here (fsck --repair recovers it)"));
       } else {
-        // Its version string free: most likely deleted by an older cairn, which left no mark.
+        // Its version string free: a get stopped before it took the record (the data comes first),
+        // or a delete by an older cairn, which left no mark.
         problems.add(Problem.warning(id, where, "no record and no version string, but version object " + e.getKey().abbreviate(12)
-            + " here: deleted by an older cairn, or lost with its reservation (fsck --repair would bring it back)"));
+            + " and its data here: left by a get that stopped before its end (run it again), deleted by an older cairn,"
+            + " or lost with its reservation (fsck --repair would bring it back; gc removes it)"));
       }
     }
   }
