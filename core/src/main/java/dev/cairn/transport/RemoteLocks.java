@@ -14,7 +14,8 @@ import java.util.UUID;
  * by creating a file {@code locks/push-<uuid>} or {@code locks/gc-<uuid>} (create-if-absent), then
  * lists the other kind; whoever finds the other steps back. Since both create before they look, at
  * least one of two racers sees the other. Pushes may run together; a collection runs alone. A lock
- * older than {@link #STALE_MILLIS} was left by a process that died and is ignored.
+ * older than {@link #STALE_MILLIS} was left by a process that died and is ignored, and so is one
+ * whose process this host can tell has ended (same host name, boot and pid namespace).
  *
  * <p>A collection also creates {@link #SWEEPING} before it deletes its first pack and removes it
  * after its last. A collection that dies between the two may have deleted objects that dead objects
@@ -171,7 +172,7 @@ final class RemoteLocks {
     try {
       String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
       long taken = Long.parseLong(body[0]);
-      if (now - taken < STALE_MILLIS) {
+      if (now - taken < STALE_MILLIS && !endedHere(body)) {
         return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
             + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "") + holder(body);
       }
@@ -179,6 +180,17 @@ final class RemoteLocks {
       // released (or unreadable) meanwhile: not active
     }
     return null;
+  }
+
+  /**
+   * Whether the lock's process is known to have ended: it recorded this host's name and this very
+   * pid table (same boot, same pid namespace), where its pid now runs no process, or another one.
+   * Such a lock (a command killed with kill -9) is passed over at once, not after an hour.
+   */
+  private static boolean endedHere(String[] body) {
+    String table = ProcessIdentity.pidTable();
+    return body.length > 3 && table != null && body[2].equals(dev.cairn.dataset.Catalog.hostName())
+        && body[3].startsWith(table + ".") && ProcessIdentity.of(Long.parseLong(body[1]), body[3]) == ProcessIdentity.Verdict.GONE;
   }
 
   /**
