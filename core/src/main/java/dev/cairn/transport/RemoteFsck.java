@@ -84,7 +84,17 @@ public final class RemoteFsck {
       // Not damage; but one left by a process that died holds off collections for an hour.
       problems.add(new Problem(Problem.Severity.WARNING, null, uri, lock));
     }
-    return finish(index, problems, List.of(), damaged);
+    Outcome o = finish(index, problems, List.of(), damaged);
+    if (o.incomplete().isEmpty() && o.report().ok() && remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
+      // Completed by uploads since a repair marked it: only a repair, which checks again, lifts the mark.
+      List<Problem> all = new ArrayList<>(o.report().problems());
+      all.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + RemoteLocks.INCOMPLETE, "the remote is still marked incomplete,"
+          + " though no version there lacks anything now; cairn fsck --storage " + uri + " --repair lifts the mark, which"
+          + " collections wait for"));
+      Fsck.Report r = o.report();
+      o = new Outcome(new Fsck.Report(all, r.packs(), r.objects(), r.versions(), r.bytes()), o.incomplete(), o.repairs());
+    }
+    return o;
   }
 
   /**

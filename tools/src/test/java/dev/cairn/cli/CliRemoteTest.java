@@ -510,6 +510,8 @@ class CliRemoteTest {
     assertThat(repaired.out()).contains("marked the remote incomplete");
     assertThat(Files.exists(remote.resolve("locks/incomplete"))).isTrue();
     a.ok("upload", "--id", id);
+    assertThat(b.ok("fsck", "--storage", remote.toString()).out()).contains("still marked incomplete")
+        .contains("--repair lifts the mark").contains("ok: ");
     assertThat(b.ok("fsck", "--storage", remote.toString(), "--repair").out()).contains("whole again").startsWith("repaired");
     assertThat(Files.exists(remote.resolve("locks/incomplete"))).isFalse();
     Path copy = Path.of(b.ok("get", "--id", id, "--storage", remote.toString()).lastLine());
