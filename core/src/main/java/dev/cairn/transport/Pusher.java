@@ -74,8 +74,10 @@ public final class Pusher {
    * @param versionsPushed versions for which an object or a record was published
    * @param recordTaken whether the remote's record of the version was newer than this
    *     repository's, which took it instead of publishing its own (a fast-forward)
+   * @param remoteCreated whether the remote was made by this push: its location held no Cairn data
+   *     (a new remote, or a mistyped address)
    */
-  public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken) {
+  public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken, boolean remoteCreated) {
 
     /** Whether the remote had the version and its record already: nothing was published. */
     public boolean upToDate() {
@@ -94,12 +96,12 @@ public final class Pusher {
    * local record, so that both stay equal and the next push of the version publishes nothing.
    */
   public Result push(String id, LogEntry uploadEntry) throws IOException {
-    remote.ensureInitialized();
+    boolean created = remote.ensureInitialized();
     long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
     }
-    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0);
+    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created);
   }
 
   /** How long a push waits for a garbage collection of the remote to finish. */

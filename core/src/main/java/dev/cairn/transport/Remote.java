@@ -44,13 +44,16 @@ public final class Remote implements AutoCloseable {
   /**
    * Creates the marker on first use and checks that the remote uses this repository's object
    * format.
+   *
+   * @return whether the remote was made now (the location held no Cairn data)
    */
-  public void ensureInitialized() throws IOException {
+  public boolean ensureInitialized() throws IOException {
     String text = "format = " + RemoteLayout.FORMAT + "\nobjectFormat = " + local.config().objectFormat().configName() + "\n";
     if (storage.createIfAbsent(RemoteLayout.MARKER, text.getBytes(StandardCharsets.UTF_8))) {
-      return;
+      return true;
     }
     checkMarker();
+    return false;
   }
 
   /** Checks the marker of an existing remote. */

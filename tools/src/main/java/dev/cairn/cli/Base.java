@@ -89,6 +89,24 @@ abstract class Base implements Callable<Integer> {
     return format == null ? dev.cairn.RepositoryConfig.DEFAULT : dev.cairn.RepositoryConfig.DEFAULT.withObjectFormat(format);
   }
 
+  /**
+   * Whether the location {@code storage} holds Cairn data (true when that cannot be told: the
+   * command then says what is wrong).
+   */
+  boolean holdsCairnData(String storage) {
+    try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage), top.conf)) {
+      return dev.cairn.transport.Remote.objectFormatOf(remote) != null;
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Says on stderr that a command made a remote where no Cairn data was: a new one, or a mistyped address. */
+  void noteNewRemote(String storage) {
+    err().println("cairn: note: " + storage + " held no Cairn data: a new remote was made there (if you meant an existing one,"
+        + " check the address)");
+  }
+
   /** The remote this command works with, whose object format a repository it makes takes; null for none. */
   String remoteOfNewRepository() {
     return null;
@@ -219,7 +237,11 @@ abstract class Base implements Callable<Integer> {
     Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
-      return repo().get(ds.id()).upload(target, null, progress());
+      dev.cairn.transport.Pusher.Result pushed = repo().get(ds.id()).upload(target, null, progress());
+      if (pushed.remoteCreated()) {
+        noteNewRemote(target);
+      }
+      return pushed;
     } catch (IOException | RuntimeException e) {
       throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e, false)
           + "; run '" + retry + "' to try again", e);

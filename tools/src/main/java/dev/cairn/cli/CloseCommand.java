@@ -42,6 +42,8 @@ final class CloseCommand extends Base {
       m.put("stored_bytes", r.storedBytes());
       m.put("changes", new java.util.TreeMap<>(r.summary().toJson()));
       m.put("storage", pushed == null ? null : r.storage());
+      m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
+      m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
     } else {
       out().printf("Dataset closed id=%s (%s version %s): %s, %s; %d added, %d modified, %d removed; %s stored%n",

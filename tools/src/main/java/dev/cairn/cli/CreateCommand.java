@@ -57,8 +57,13 @@ final class CreateCommand extends Base {
     if (proj == null && !ps.isEmpty()) {
       proj = repo().get(ps.get(ps.size() - 1)).project();
     }
+    String remote = storage != null ? storage : repo().defaultStorage();
+    boolean remoteExisted = remote == null || holdsCairnData(remote);
     Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(ps).tags(tags)
-        .description(description).storage(storage != null ? storage : repo().defaultStorage()).failOnConflict(failOnConflict).build());
+        .description(description).storage(remote).failOnConflict(failOnConflict).build());
+    if (!remoteExisted) {
+      noteNewRemote(remote);
+    }
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -96,7 +96,11 @@ final class SyncCommand extends Base {
         proj = repo().get(ps.get(ps.size() - 1)).project();
       }
       CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
+      boolean remoteExisted = remote == null || holdsCairnData(remote);
       Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, folder, datasetFolder, progress(), "sync", argv());
+      if (!remoteExisted && holdsCairnData(remote)) {
+        noteNewRemote(remote);
+      }
       ds = nv.draft();
       c = nv.change();
       resumed = nv.resumed();
@@ -128,6 +132,8 @@ final class SyncCommand extends Base {
       m.put("reverted", unchanged);
       m.put("resumed", resumed);
       m.put("storage", pushed == null ? null : ds.record().storage());
+      m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
+      m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
     } else {
       if (resumed != null) {

@@ -195,6 +195,27 @@ class CliRemoteTest {
     assertThat(none.repo).doesNotExist();
   }
 
+  @Test
+  void aRemoteMadeWhereNoCairnDataWasIsNoted() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    String typo = tmp.resolve("remtoe").toString();
+    Cli.Result first = a.ok("upload", "--id", id, "--storage", typo, "--json");
+    assertThat(first.obj()).containsEntry("remote_created", true);
+    assertThat(first.err()).contains("note: " + typo + " held no Cairn data: a new remote was made there");
+    Cli.Result again = a.ok("upload", "--id", id, "--storage", typo, "--json");
+    assertThat(again.obj()).containsEntry("remote_created", false);
+    assertThat(again.err()).doesNotContain("note:");
+    String other = tmp.resolve("other").toString();
+    assertThat(a.ok("create", "--project", "p", "--name", "m", "--storage", other).err()).contains("note: " + other + " held no Cairn data");
+    assertThat(a.ok("create", "--project", "p", "--name", "m2", "--storage", other).err()).doesNotContain("note:");
+    write(tmp.resolve("src/y.txt"), "y");
+    Map<String, Object> synced = a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", typo,
+        "--json").obj();
+    assertThat((Long) synced.get("uploaded_objects")).isPositive();
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
