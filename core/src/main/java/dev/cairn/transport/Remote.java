@@ -216,7 +216,13 @@ public final class Remote implements AutoCloseable {
       return false;
     }
     if (!force) {
-      for (DatasetRecord r : records()) {
+      dev.cairn.dataset.VersionListing listing = readRecords();
+      if (!listing.unreadable().isEmpty()) {
+        throw new dev.cairn.errors.CairnException("Cannot delete " + id + " from " + storage.uri() + ": the newest record of "
+            + listing.unreadable().get(0) + " there cannot be read, so whether it has " + id + " as a parent is unknown; use --force"
+            + " to delete it anyway, or check with cairn fsck --storage " + storage.uri());
+      }
+      for (DatasetRecord r : listing.records()) {
         if (r.parents().contains(id)) {
           throw new dev.cairn.errors.DatasetStateException("Cannot delete " + id + " from " + storage.uri() + ": version "
               + r.id() + " there has it as a parent; use --force to delete it anyway");
@@ -260,10 +266,8 @@ public final class Remote implements AutoCloseable {
         }
       } catch (CorruptObjectException e) {
         unreadable.add(id); // reported by fsck --storage; listed by no one
-      } catch (java.io.InterruptedIOException e) {
-        throw e;
-      } catch (IOException e) {
-        unreadable.add(id); // a file this user may not read, say: the other records still list
+      } catch (java.nio.file.AccessDeniedException e) {
+        unreadable.add(id); // a file this user may not read: the other records still list
       }
     }
     out.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));

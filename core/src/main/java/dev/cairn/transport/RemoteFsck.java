@@ -411,9 +411,7 @@ public final class RemoteFsck {
             continue; // deleted there (its log ends in a tombstone)
           }
           r = l.record();
-        } catch (java.io.InterruptedIOException e) {
-          throw e;
-        } catch (IOException e) { // damaged, or a file this user may not read
+        } catch (CorruptObjectException | java.nio.file.AccessDeniedException e) { // damaged, or a file this user may not read
           problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "newest record unreadable: " + e.getMessage()
               + "; upload the version again from a repository that holds it"));
           incomplete.put(id, UNREADABLE); // what it reaches is unknown: the remote is not whole

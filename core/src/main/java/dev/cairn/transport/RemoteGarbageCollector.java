@@ -74,23 +74,26 @@ public final class RemoteGarbageCollector {
         throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": versions there lack objects (locks/incomplete);"
             + " upload them again, then cairn fsck --storage " + uri + " --repair finds the remote whole and allows it");
       }
-      java.util.List<String> unreadable = remote.readRecords().unreadable();
+      // One listing, for the check and the marks: a record unreadable on a second reading would
+      // make its version look deleted.
+      dev.cairn.dataset.VersionListing listing = remote.readRecords();
+      java.util.List<String> unreadable = listing.unreadable();
       if (!unreadable.isEmpty()) {
         // Its version would look deleted, and everything only it needs dead.
         throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": the newest record of " + unreadable.get(0)
             + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more)" : "") + " cannot be read (damaged, or"
-            + " written by a newer Cairn); upload the version again, or check with cairn fsck --storage " + uri);
+            + " written by a newer Cairn, or not readable by this user); upload the version again, or check with cairn fsck --storage " + uri);
       }
-      return sweep(index, mark(index));
+      return sweep(index, mark(index, listing.records()));
     }
   }
 
-  private Set<ObjectId> mark(RemoteIndex index) throws IOException {
+  private Set<ObjectId> mark(RemoteIndex index, List<DatasetRecord> records) throws IOException {
     Set<ObjectId> live = new HashSet<>();
     progress.start("marking what the remote's versions need", -1);
     try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm())) {
       List<ObjectId> versions = new ArrayList<>();
-      for (DatasetRecord r : remote.records()) {
+      for (DatasetRecord r : records) {
         if (r.versionObject() != null) {
           versions.add(r.versionObject());
         }

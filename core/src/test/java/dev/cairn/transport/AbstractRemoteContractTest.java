@@ -182,7 +182,8 @@ public abstract class AbstractRemoteContractTest {
     DatasetRepository a = repo("a");
     Dataset hidden = version(a, "hidden", folder("h", Map.of("h.txt", TestRepos.text(1, 100))));
     hidden.upload(location, null, Progress.NONE);
-    version(a, "shown", folder("s", Map.of("s.txt", TestRepos.text(2, 100)))).upload(location, null, Progress.NONE);
+    Dataset shown = version(a, "shown", folder("s", Map.of("s.txt", TestRepos.text(2, 100))));
+    shown.upload(location, null, Progress.NONE);
     CountingStorage storage = new CountingStorage(openStorage());
     storage.denied = name -> name.startsWith(RemoteLayout.VERSIONS + hidden.id() + "/");
     try (Remote r = new Remote(storage, a.repository())) {
@@ -192,7 +193,16 @@ public abstract class AbstractRemoteContractTest {
       RemoteFsck.Outcome checked = new RemoteFsck(r, a.repository(), Progress.NONE).check(false);
       assertThat(checked.report().errors()).extracting(dev.cairn.gc.Problem::message)
           .anySatisfy(m -> assertThat(m).startsWith("newest record unreadable"));
+      // A collection would take the version for deleted, and its data for dead: it refuses.
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> new RemoteGarbageCollector(r, a.repository(), 0, Progress.NONE).run())
+          .hasMessageContaining("cannot be read");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.deleteVersion(shown.id(), false)).hasMessageContaining("cannot be read");
     }
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.records()).hasSize(2); // nothing was collected or deleted
+      new RemoteGarbageCollector(r, a.repository(), 0, Progress.NONE).run();
+    }
+    repo("b").fetch(hidden.id(), Selection.ALL, location, null, Progress.NONE).verify();
   }
 
   @Test
@@ -647,8 +657,11 @@ public abstract class AbstractRemoteContractTest {
         .containsOnlyKeys("f.bin");
     hurt.upload(location, null, Progress.NONE);
     try (Remote r = new Remote(openStorage(), a.repository())) {
-      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).isEmpty();
+      // Whole again, but still marked so until a repair checks: a warning says so.
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).singleElement()
+          .satisfies(p -> assertThat(p.message()).contains("still marked incomplete"));
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).repair().incomplete()).isEmpty();
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).isEmpty();
     }
     try (RemoteStorage st = openStorage()) {
       assertThat(st.size(RemoteLocks.INCOMPLETE)).as("whole again: the mark is gone").isNegative();
