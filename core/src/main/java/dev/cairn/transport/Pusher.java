@@ -131,7 +131,12 @@ public final class Pusher {
         there = false;
       }
       if (!there) {
-        pushVersion(p, null, totals, visiting);
+        try {
+          pushVersion(p, null, totals, visiting);
+        } catch (CannotComplete gone) {
+          // Not whole here, and its remote cannot give the rest (deleted there since this copy was
+          // fetched, say): the child goes alone, as above; what it needs of its own is checked below.
+        }
       }
     }
     String uri = remote.storage().uri().toString();
@@ -186,8 +191,11 @@ public final class Pusher {
     } catch (NotWholeHere e) {
       // Fetched in part, or known here by its record alone (an ancestor of a version fetched): its
       // own remote gives the rest, as it does to a get or an export, before anything is sent.
+      // Then the push starts again: the fetch may have taken a newer record.
       completeFromItsRemote(r, uri, e);
-      published = uploadObjects(r, index, totals, lookUpEach);
+      visiting.remove(id);
+      pushVersion(id, uploadEntry, totals, visiting);
+      return;
     }
     if (history == RecordHistory.THEIRS_AHEAD) {
       // This repository's copy is older (renamed, tagged or published elsewhere since it was
@@ -213,26 +221,39 @@ public final class Pusher {
 
   /** Objects a push must send that this repository does not hold; nothing was sent. */
   private static final class NotWholeHere extends IOException {
-    final long objects;
-
     NotWholeHere(long objects, ObjectId first) {
-      super(Text.count(objects, "object") + " of it, " + first.abbreviate(12) + " first, are not in this repository");
-      this.objects = objects;
+      super(Text.count(objects, "object") + " of it " + (objects == 1 ? "is" : "are") + " not in this repository ("
+          + first.abbreviate(12) + (objects == 1 ? ")" : " first)"));
     }
   }
+
+  /** A version whose missing objects could not be fetched from its own remote. */
+  private static final class CannotComplete extends dev.cairn.errors.CairnException {
+    CannotComplete(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Versions this push fetched whole already: a second lack is not fetched again. */
+  private final Set<String> completed = new HashSet<>();
 
   /** Fetches what version {@code r} lacks here from the remote it came from. */
   private void completeFromItsRemote(DatasetRecord r, String target, NotWholeHere lacking) throws IOException {
     String from = r.storage();
     String why = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage()
-        + " (a version fetched in part, or known here by its record only)";
+        + ", as in a version fetched in part or known here by its record only";
     if (from == null || from.equals(target)) {
-      throw new dev.cairn.errors.CairnException(why + ", and no other remote is known to hold them");
+      throw new CannotComplete(why + ", and no other remote is known to hold it all", lacking);
+    }
+    if (!completed.add(r.id())) {
+      throw new CannotComplete(why + ", even after a get of it from " + from, lacking);
     }
     try (Remote source = repo.openRemote(from)) {
       repo.fetch(r.id(), dev.cairn.dataset.Selection.ALL, source, progress);
+    } catch (java.io.InterruptedIOException e) {
+      throw e;
     } catch (IOException e) {
-      throw new dev.cairn.errors.CairnException(why + ", and fetching them from " + from + " failed: " + e.getMessage(), e);
+      throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -246,13 +267,23 @@ public final class Pusher {
             uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);
       Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit(), lookUpEach);
+      boolean versionThere = index.has(r.versionObject());
+      // A version already there may lack here what a partial fetch never brought: it is not sent.
+      missing.passOverAbsent = versionThere;
       collect(loader, reader, r.root(), index, missing);
       // The base (the parents merged) too, so that a fetched version can show its change-set:
-      // mostly the parents' nodes, already there; a merge of several parents adds a few.
+      // mostly the parents' nodes, already there; a merge of several parents adds a few. Optional,
+      // and sent only whole (a node vouches for all below it): not when a partial fetch left out
+      // some of the parents' files.
       if (r.base() != null && repo.repository().objects().has(r.base())) {
-        collect(loader, reader, r.base(), index, missing);
+        Missing base = new Missing(missing.smallLimit, lookUpEach);
+        base.passOverAbsent = versionThere;
+        base.nodes.addAll(missing.nodes); // what the version sends already
+        collect(loader, reader, r.base(), index, base);
+        if (base.absentCount == 0) {
+          missing.takeAll(base);
+        }
       }
-      boolean versionThere = index.has(r.versionObject());
       if (!versionThere && !reader.has(r.versionObject())) {
         missing.absent(r.versionObject());
       }
@@ -414,9 +445,23 @@ public final class Pusher {
     /** Objects the remote lacks that this repository does not hold either: how many, and the first. */
     long absentCount;
     ObjectId firstAbsent;
+    /** Whether such objects are passed over (a version already there, or its optional base) rather than counted. */
+    boolean passOverAbsent;
 
     int count() {
       return chunks.size() + smallChunks.size() + files.size() + nodes.size();
+    }
+
+    /**
+     * Adds what {@code other} found, which started from this one's nodes (its bytes may count a
+     * chunk both found again: they size the progress bar only).
+     */
+    void takeAll(Missing other) {
+      chunks.addAll(other.chunks);
+      smallChunks.addAll(other.smallChunks);
+      chunkBytes += other.chunkBytes;
+      files.addAll(other.files);
+      nodes.addAll(other.nodes);
     }
 
     void absent(ObjectId id) {
@@ -436,13 +481,13 @@ public final class Pusher {
   }
 
   /**
-   * A chunk the remote lacks: to send if held here; else, checking a version already there (a
-   * chunk a partial fetch never brought), passed over, and otherwise counted as absent.
+   * A chunk the remote lacks: to send if held here; else passed over (see {@link
+   * Missing#passOverAbsent}) or counted as absent.
    */
   private static void addOrAbsent(ObjectReader reader, ObjectId id, long size, Missing missing) throws IOException {
     if (reader.has(id)) {
       missing.addChunk(id, size);
-    } else if (!missing.lookUpEach) {
+    } else if (!missing.passOverAbsent) {
       missing.absent(id);
     }
   }
@@ -455,7 +500,7 @@ public final class Pusher {
       return;
     }
     if (!reader.has(node)) {
-      if (!there) {
+      if (!there && !missing.passOverAbsent) {
         missing.absent(node);
       }
       return; // there: known here from the remote alone, nothing below it can be sent from here
@@ -481,7 +526,7 @@ public final class Pusher {
           continue;
         }
         if (!reader.has(e.content())) {
-          if (!contentThere && !missing.lookUpEach) {
+          if (!contentThere && !missing.passOverAbsent) {
             missing.absent(e.content());
           }
           continue; // fetched in part: the remote's file object is one this repository never had, nor its chunks

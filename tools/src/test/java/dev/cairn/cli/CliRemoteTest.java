@@ -119,9 +119,11 @@ class CliRemoteTest {
     Cli c = new Cli(tmp.resolve("c"));
     c.ok("get", "--id", last, "--storage", first, "--part", "1", "--num-parts", "4");
     String second = tmp.resolve("second").toString();
+    // Marked incomplete (as a repair leaves it), where every object is looked up: still sent whole.
+    write(tmp.resolve("second/locks/incomplete"), "1\n");
     Cli.Result up = c.run("upload", "--id", last, "--storage", second);
     assertThat(up.exit()).as(up.err()).isZero();
-    assertThat(c.ok("fsck", "--storage", second).out()).startsWith("ok: ");
+    assertThat(c.ok("fsck", "--storage", second).out()).contains("ok: ").contains("; 0 errors");
     Cli d = new Cli(tmp.resolve("d"));
     Path copy = tmp.resolve("copy");
     d.ok("get", "--id", last, "--storage", second, "--copy", copy.toString());
@@ -140,18 +142,26 @@ class CliRemoteTest {
     String middle = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json")
         .obj().get("id");
     write(src.resolve("three.txt"), "three");
+    write(src.resolve("two.txt"), "two, changed"); // the base (the parent) holds what the version replaced
     String last = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json")
         .obj().get("id");
+    // b fetched the last version before its parent was deleted there and collected; c after.
+    Cli b = new Cli(tmp.resolve("b"));
+    b.ok("get", "--id", last, "--storage", first);
     a.ok("delete", "--id", middle, "--storage", first, "--force");
-
+    a.ok("gc", "--storage", first);
     Cli c = new Cli(tmp.resolve("c"));
     c.ok("get", "--id", last, "--storage", first);
-    String second = tmp.resolve("second").toString();
-    Cli.Result up = c.run("upload", "--id", last, "--storage", second);
-    assertThat(up.exit()).as(up.err()).isZero();
-    Path copy = tmp.resolve("copy");
-    new Cli(tmp.resolve("d")).ok("get", "--id", last, "--storage", second, "--copy", copy.toString());
-    assertThat(GcLikeSnapshot.of(copy)).isEqualTo(GcLikeSnapshot.of(src));
+    int n = 0;
+    for (Cli holder : List.of(b, c)) {
+      String second = tmp.resolve("second-" + n++).toString();
+      Cli.Result up = holder.run("upload", "--id", last, "--storage", second);
+      assertThat(up.exit()).as(up.err()).isZero();
+      Path copy = tmp.resolve("copy-" + n);
+      new Cli(tmp.resolve("d-" + n)).ok("get", "--id", last, "--storage", second, "--copy", copy.toString());
+      assertThat(GcLikeSnapshot.of(copy)).isEqualTo(GcLikeSnapshot.of(src));
+      assertThat(holder.ok("fsck", "--storage", second).out()).startsWith("ok: ");
+    }
     assertThat(c.run("fsck").out()).contains("parent " + middle + "'s record is not here (deleted on the remote");
   }
 
