@@ -89,6 +89,9 @@ public final class Repository implements AutoCloseable {
    * config leaves its directories empty, and is made again.
    */
   private static void requireNoDataWithoutConfig(Path d) throws IOException {
+    if (Files.isRegularFile(d.resolve(CONFIG))) {
+      return; // a repository (made meanwhile, perhaps, by another process)
+    }
     for (String sub : new String[] {"packs", "refs"}) {
       Path p = d.resolve(sub);
       if (!Files.isDirectory(p)) {

@@ -202,10 +202,6 @@ final class Verifier {
   }
 
   /**
-   * Compares every file of {@code folder} with the version: presence, size, then (unless
-   * {@code sizesOnly}, which reads no file) digest and executable bit.
-   */
-  /**
    * The files below {@code dir}, as a sync reads them: a link to a folder is followed (but not one
    * to a folder above it), any other link is a file; {@code skipped} (the repository, when it lies
    * inside) is left out.
@@ -230,6 +226,10 @@ final class Verifier {
     }
   }
 
+  /**
+   * Compares every file of {@code folder} with the version: presence, size, then (unless
+   * {@code sizesOnly}, which reads no file) digest and executable bit.
+   */
   static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Path folder, boolean sizesOnly) throws IOException {
     if (!Files.isDirectory(folder)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot verify " + folder + ": not a folder");

@@ -539,9 +539,10 @@ final class VersionLifecycle {
     }
     List<DatasetRecord> versions = repo.list(r.project(), null, null).stream().filter(x -> x.name().equals(r.name())).toList();
     String verb = name.equals(r.name()) ? "move " + r.name() + " to project " + project : "rename " + r.name() + " to " + name;
-    reserveOnRemotes(repo, versions, project, name, verb);
     List<DatasetRecord> done = new ArrayList<>();
     try {
+      // Here first (a refusal here is undone without a trace), then on the remotes, which check
+      // every string before they reserve any.
       for (DatasetRecord v : versions) {
         try {
           repo.catalog().reserveVersion(project, name, v.version(), v.id());
@@ -550,6 +551,7 @@ final class VersionLifecycle {
         }
         done.add(v);
       }
+      reserveOnRemotes(repo, versions, project, name, verb);
     } catch (IOException e) {
       for (DatasetRecord v : done) {
         repo.catalog().releaseVersion(project, name, v.version(), v.id());

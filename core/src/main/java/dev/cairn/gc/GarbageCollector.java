@@ -88,9 +88,9 @@ public final class GarbageCollector {
     PackObjectDatabase db = repo.repository().packs();
     int leftovers = recoverSetAside(db) + removeLeftovers(start(now, oldestLock));
     Set<ObjectId> live = mark(db);
-    // A command whose record the marks missed held its lock from before its first write: one taken
-    // while the records were read counts too.
-    oldestLock = Math.min(oldestLock, repo.catalog().oldestLiveLockMillis());
+    // A command whose record the marks missed held its lock from before its first write: if it took
+    // it before the locks were read, the lock's time keeps what it wrote; if after, all it wrote is
+    // younger than now.
     List<Candidate> candidates = candidates(db, live, start(now, oldestLock));
     if (candidates.isEmpty()) {
       return new Result(0, 0, live.size(), 0, 0, leftovers);

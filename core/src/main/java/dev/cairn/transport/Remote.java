@@ -385,7 +385,10 @@ public final class Remote implements AutoCloseable {
     }
   }
 
-  /** The id of the version holding {@code version} of a dataset on the remote, or null if the string is free. */
+  /**
+   * What holds {@code version} of a dataset on the remote: the id a reservation holds, or the
+   * empty string for a reservation too long to be one (damaged); null if the string is free.
+   */
   public String nameHolderId(String project, String name, String version) throws IOException {
     String file = RemoteLayout.nameReservation(project, name, version);
     long size = storage.size(file);
@@ -393,14 +396,14 @@ public final class Remote implements AutoCloseable {
       return null;
     }
     if (size > 64) {
-      return "(unreadable reservation)";
+      return "";
     }
     return new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).trim();
   }
 
   private String nameHolder(String project, String name, String version) throws IOException {
     String holder = nameHolderId(project, name, version);
-    if (holder == null || holder.startsWith("(")) {
+    if (holder == null || holder.isEmpty()) {
       return null;
     }
     Latest l;

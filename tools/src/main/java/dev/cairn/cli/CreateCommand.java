@@ -41,11 +41,11 @@ final class CreateCommand extends Base {
   boolean createsRepository() {
     return true;
   }
+
   @Override
   String remoteOfNewRepository() {
     return storage;
   }
-
 
   @Override
   int run() throws Exception {

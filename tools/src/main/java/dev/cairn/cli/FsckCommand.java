@@ -34,6 +34,7 @@ final class FsckCommand extends Base {
   boolean createsRepository() {
     return storage != null;
   }
+
   @Override
   String remoteOfNewRepository() {
     return storage;
@@ -43,7 +44,6 @@ final class FsckCommand extends Base {
   boolean readsRemoteOnly() {
     return true;
   }
-
 
   @Override
   int run() throws Exception {

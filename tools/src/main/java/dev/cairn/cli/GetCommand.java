@@ -61,6 +61,7 @@ final class GetCommand extends Base {
     String env = System.getenv("CAIRN_STORAGE");
     return storage != null || lock != null || (env != null && !env.isBlank());
   }
+
   @Override
   String remoteOfNewRepository() {
     String env = System.getenv("CAIRN_STORAGE");
@@ -71,7 +72,6 @@ final class GetCommand extends Base {
   boolean readsRemoteOnly() {
     return true;
   }
-
 
   @Override
   int run() throws Exception {

@@ -29,6 +29,7 @@ final class SearchCommand extends Base {
   boolean createsRepository() {
     return storage != null;
   }
+
   @Override
   String remoteOfNewRepository() {
     return storage;
@@ -38,7 +39,6 @@ final class SearchCommand extends Base {
   boolean readsRemoteOnly() {
     return true;
   }
-
 
   @Override
   int run() throws Exception {

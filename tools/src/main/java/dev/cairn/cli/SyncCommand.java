@@ -54,11 +54,11 @@ final class SyncCommand extends Base {
   boolean createsRepository() {
     return true;
   }
+
   @Override
   String remoteOfNewRepository() {
     return storage;
   }
-
 
   @Override
   int run() throws Exception {

@@ -178,6 +178,12 @@ class CliRemoteTest {
     assertThat(alice.fails("rename", "--project", "vision", "--name", "pets", "--new-name", "cats").err())
         .startsWith("cairn: Cannot rename pets to cats: vision/cats already has version 1.0.0 on ").contains("pick a name");
     assertThat(alice.ok("show", "--id", pets, "--json").obj()).containsEntry("name", "pets");
+    // A name taken here is refused before the remote is asked: nothing is reserved there.
+    write(tmp.resolve("mine/m.txt"), "mine");
+    alice.ok("sync", "--project", "vision", "--name", "mine", "--folder", tmp.resolve("mine").toString());
+    assertThat(alice.fails("rename", "--project", "vision", "--name", "pets", "--new-name", "mine").err())
+        .contains("vision/mine already has version 1.0.0");
+    carol.ok("create", "--project", "vision", "--name", "mine", "--version", "1.0.0", "--storage", remote);
     // A free name is taken there at once, so that no one else takes it before the upload.
     alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
     assertThat(carol.fails("create", "--project", "vision", "--name", "animals", "--version", "1.0.0", "--storage", remote).err())

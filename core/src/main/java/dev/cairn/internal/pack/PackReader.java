@@ -83,7 +83,7 @@ final class PackReader implements ObjectReader {
         pack = db.pack(loc.packName());
         return read.from(new Located(loc, pack, pack.path() + " block " + loc.blockOffset()));
       } catch (MissingPackException | java.nio.channels.ClosedChannelException e) {
-        boolean gone = e instanceof MissingPackException || pack.isClosed();
+        boolean gone = e instanceof MissingPackException || pack != null && pack.isClosed();
         ObjectLocation now = gone && attempt < MOVES_FOLLOWED ? db.index().lookup(id) : null;
         if (now == null || now.packName().equals(loc.packName())) {
           throw e;
@@ -92,7 +92,10 @@ final class PackReader implements ObjectReader {
     }
   }
 
-  /** How many moves of one object during its read are followed: a collection moves it once. */
+  /**
+   * How many reads of one object are tried: a collection moves it once, so one look again is
+   * enough; a second covers a collection that ran meanwhile too.
+   */
   private static final int MOVES_FOLLOWED = 3;
 
   /** Where an object is: its index entry, its open pack, and how errors name the place. */
