@@ -126,7 +126,7 @@ class StatCacheTest {
       first.syncFolder(src);
       first.close();
       first.delete(true);
-      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      TestRepos.collect(repo, 10);
 
       // The stat cache still remembers both files; the draft holds neither, the store neither.
       Dataset second = Dataset.create(repo, CreateOptions.of("p", "d").build());

@@ -37,14 +37,14 @@ class GarbageCollectorTest {
       Dataset drop = version(repo, "drop", folder(tmp.resolve("s2"), 2, 5, 40_000));
       long before = packBytes(repo);
       drop.delete(false);
-      GarbageCollector.Result r = new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      GarbageCollector.Result r = TestRepos.collect(repo, 10);
       assertThat(r.objectsDeleted()).isPositive();
       assertThat(r.bytesFreed()).isPositive();
       assertThat(packBytes(repo)).isLessThan(before - 150_000);
       assertThat(snapshot(keep.getLocalCopy())).isEqualTo(snapshot(s1));
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       // A second run finds nothing more to do.
-      assertThat(new GarbageCollector(repo, 0, 10, Progress.NONE).run().objectsDeleted()).isZero();
+      assertThat(TestRepos.collect(repo, 10).objectsDeleted()).isZero();
     }
   }
 
@@ -128,7 +128,7 @@ class GarbageCollectorTest {
       GarbageCollector.Result r = new GarbageCollector(repo, 3_600_000, 10, Progress.NONE).run();
       assertThat(r.objectsDeleted()).isZero();
       assertThat(repo.repository().objects().has(orphan)).isTrue();
-      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      TestRepos.collect(repo, 10);
       assertThat(repo.repository().objects().has(orphan)).isFalse();
       draft.close();
       assertThat(draft.verify()).isEmpty();
@@ -186,11 +186,11 @@ class GarbageCollectorTest {
           ins.insert(ObjectType.CHUNK, TestRepos.random(78, 5000));
           ins.flush();
         }
-        new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+        TestRepos.collect(repo, 10);
         assertThat(repo.repository().objects().has(orphan)).isTrue();
       }
       assertThat(mine).exists();
-      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      TestRepos.collect(repo, 10);
       assertThat(repo.repository().objects().has(orphan)).isFalse();
       assertThat(mine).exists();
       assertThat(dead).doesNotExist();
@@ -207,7 +207,7 @@ class GarbageCollectorTest {
       assertThat(writer.repository().packs().index().hasDeferred()).isTrue();
       try (DatasetRepository other = DatasetRepository.open(dir)) {
         // no grace: only the draft's record tells gc that the unindexed pack is live
-        new GarbageCollector(other, 0, 10, Progress.NONE).run();
+        TestRepos.collect(other, 10);
         assertThat(new Fsck(other, Progress.NONE).check().problems()).isEmpty();
       }
       draft.close();
@@ -265,7 +265,7 @@ class GarbageCollectorTest {
       for (String id : dropped) {
         repo.get(id).delete(false);
       }
-      assertThat(new GarbageCollector(repo, 0, 10, Progress.NONE).run().objectsDeleted()).isPositive();
+      assertThat(TestRepos.collect(repo, 10).objectsDeleted()).isPositive();
       Dataset last = repo.get(keep);
       assertThat(last.verify()).isEmpty();
       assertThat(snapshot(last.getLocalCopy())).hasSize(40).containsKey("f39.txt");
@@ -282,7 +282,7 @@ class GarbageCollectorTest {
         last = version(repo, "small", s, last == null ? new String[0] : new String[] {last.id()});
       }
       int packsBefore = repo.repository().packs().packFiles().size();
-      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      TestRepos.collect(repo, 10);
       assertThat(repo.repository().packs().packFiles().size()).isLessThan(packsBefore);
       assertThat(last.verify()).isEmpty();
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
@@ -310,7 +310,7 @@ class GarbageCollectorTest {
       }
       long before = packBytes(repo);
       int packCount = packs.packFiles().size();
-      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      TestRepos.collect(repo, 10);
       assertThat(packBytes(repo)).as("one of the two copies is gone").isLessThan(before - 100_000);
       assertThat(packs.packFiles().size()).isLessThan(packCount);
       assertThat(repo.get(v.id()).verify()).isEmpty();
