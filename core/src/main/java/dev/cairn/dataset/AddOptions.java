@@ -29,6 +29,10 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
   }
 
   public AddOptions wildcard(String... globs) {
+    java.util.Objects.requireNonNull(globs, "globs must not be null: give none to add every file");
+    for (String g : globs) {
+      java.util.Objects.requireNonNull(g, "a wildcard must not be null: give patterns such as \"*.jpg\"");
+    }
     return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash);
   }
 

@@ -124,7 +124,12 @@ public final class Dataset {
   }
 
   /**
-   * A new, closed version without parents holding the merge of {@code ids} in order (later wins).
+   * A new, closed version without parents holding the merge of {@code ids} in order (later wins),
+   * as clearml's {@code Dataset.squash} does: every path of every version, the later version's
+   * content where two hold one path. Unlike a child of several parents ({@link #create}), which
+   * merges three ways against their common ancestor, a squash does not know what one version
+   * deleted or changed after another: a file one version removed comes back if an earlier one
+   * holds it, and an earlier version's edit is kept only if no later one holds the path.
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
     java.util.Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");

@@ -191,8 +191,8 @@ public final class DatasetRepository implements AutoCloseable {
       }
     }
     if (matches.isEmpty()) {
-      throw new DatasetNotFoundException("Cannot find dataset version: no " + (project == null ? "" : project + "/") + name
-          + (version == null ? "" : " version " + version));
+      throw new DatasetNotFoundException("Cannot find dataset version: no " + (project == null || project.isEmpty() ? "" : project + "/")
+          + name + (project != null && project.isEmpty() ? " without a project" : "") + (version == null ? "" : " version " + version));
     }
     if (project == null) {
       List<String> projects = matches.stream().map(DatasetRecord::project).distinct().sorted().toList();
@@ -231,7 +231,8 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * Versions matching the filters, oldest first.
    *
-   * @param project exact project, or null for any
+   * @param project exact project, or null or empty for any (unlike {@link #get(String, String,
+   *     String)}, where empty is the unnamed project: a listing filters, a get names one version)
    * @param name a regular expression found in the name, or the name's text as typed (both
    *     case-insensitive), or null for any
    * @param tags tags every result carries

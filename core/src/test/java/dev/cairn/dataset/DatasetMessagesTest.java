@@ -44,6 +44,14 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void nullWildcardsAndTheUnnamedProjectAreNamedInMessages() {
+    assertThatThrownBy(() -> AddOptions.of(tmp).wildcard((String) null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("a wildcard must not be null");
+    assertThatThrownBy(() -> Dataset.get(repo, "", "d", null)).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class)
+        .hasMessage("Cannot find dataset version: no d without a project");
+  }
+
+  @Test
   void aRepositoryWhoseConfigIsLostIsNotMadeAgainOverItsData() throws IOException {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
