@@ -73,7 +73,8 @@ public final class Catalog {
   }
 
   private static String notAnId(String s) {
-    return "'" + s + "' is not an id or an id prefix of at least 8 hex digits";
+    return "'" + s + "' is not an id or an id prefix of at least 8 hex digits"
+        + (s.startsWith("-") ? " (an option this command does not have, taken for an id?)" : "");
   }
 
   /**

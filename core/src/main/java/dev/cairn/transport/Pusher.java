@@ -76,8 +76,14 @@ public final class Pusher {
    *     repository's, which took it instead of publishing its own (a fast-forward)
    * @param remoteCreated whether the remote was made by this push: its location held no Cairn data
    *     (a new remote, or a mistyped address)
+   * @param restored the versions deleted on the remote that this push brought back there
    */
-  public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken, boolean remoteCreated) {
+  public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken, boolean remoteCreated,
+      List<String> restored) {
+    public Result {
+      restored = List.copyOf(restored);
+    }
+
 
     /** Whether the remote had the version and its record already: nothing was published. */
     public boolean upToDate() {
@@ -101,8 +107,11 @@ public final class Pusher {
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
     }
-    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created);
+    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created, restored);
   }
+
+  /** Versions deleted on the remote that this push brought back. */
+  private final List<String> restored = new ArrayList<>();
 
   /** How long a push waits for a garbage collection of the remote to finish. */
   static final long LOCK_WAIT_MILLIS = 600_000;
@@ -216,6 +225,9 @@ public final class Pusher {
     }
     if (published) {
       totals[0]++;
+    }
+    if (deletedThere) {
+      restored.add(id);
     }
   }
 

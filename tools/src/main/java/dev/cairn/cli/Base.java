@@ -101,6 +101,21 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /** A remote as every command's output names it: its URI ({@code file:///...} for a folder), as records hold it. */
+  static String uriOf(String storage) throws dev.cairn.errors.InvalidInputException {
+    return dev.cairn.storage.Storages.parse(storage).toString();
+  }
+
+  /** Says on stderr what a push did besides uploading: made a new remote, brought back deleted versions. */
+  void notePush(dev.cairn.transport.Pusher.Result pushed, String target) {
+    if (pushed.remoteCreated()) {
+      noteNewRemote(target);
+    }
+    for (String id : pushed.restored()) {
+      err().println("cairn: note: " + id.substring(0, 8) + " had been deleted on " + target + "; this upload brought it back there");
+    }
+  }
+
   /** Says on stderr that a command made a remote where no Cairn data was: a new one, or a mistyped address. */
   void noteNewRemote(String storage) {
     err().println("cairn: note: " + storage + " held no Cairn data: a new remote was made there (if you meant an existing one,"
@@ -238,9 +253,7 @@ abstract class Base implements Callable<Integer> {
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
       dev.cairn.transport.Pusher.Result pushed = repo().get(ds.id()).upload(target, null, progress());
-      if (pushed.remoteCreated()) {
-        noteNewRemote(target);
-      }
+      notePush(pushed, target);
       return pushed;
     } catch (IOException | RuntimeException e) {
       throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e, false)

@@ -11,9 +11,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "gc", description = {
     "Delete objects no version needs and repack small packs; safe while other commands run.",
-    "Packs and temporary files younger than --grace are kept."})
+    "Packs and temporary files younger than --grace are kept (on a remote, temporary files only:",
+    "uploads wait while it runs, so its packs need no grace)."})
 final class GcCommand extends Base {
-  @Option(names = "--grace", paramLabel = "DURATION", description = "Keep what is younger than this (default 1h; e.g. 30m, 2h, 0s).")
+  @Option(names = "--grace", paramLabel = "DURATION", description = "Keep what is younger than this (default 1h; e.g. 30m, 2h, 0s):"
+      + " packs and temporary files here, temporary files on a remote.")
   String grace = "1h";
 
   @Option(names = "--storage", paramLabel = "URI", description = "Collect this remote instead of the local repository (runs alone: uploads wait for it).")
@@ -55,7 +57,7 @@ final class GcCommand extends Base {
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("storage", storage);
+      m.put("storage", uriOf(storage));
       m.put("packs_deleted", r.packsDeleted());
       m.put("packs_written", r.packsWritten());
       m.put("objects_kept", r.objectsKept());

@@ -25,9 +25,7 @@ final class UploadCommand extends Base {
       throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
     }
     Pusher.Result r = ds.upload(target, null, progress());
-    if (r.remoteCreated()) {
-      noteNewRemote(target);
-    }
+    notePush(r, target);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
@@ -38,6 +36,7 @@ final class UploadCommand extends Base {
       m.put("up_to_date", r.upToDate());
       m.put("record_taken", r.recordTaken());
       m.put("remote_created", r.remoteCreated());
+      m.put("restored", r.restored());
       printJson(m);
       return 0;
     }

@@ -32,7 +32,9 @@ final class VerifyCommand extends Base {
     List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
         : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
-    long notFetched = problems.size() - differences;
+    // Not fetched: files (with a path), or the version's own object (an ancestor of a version fetched).
+    long notFetched = problems.stream().filter(p -> !p.kind().isDifference() && !p.path().isEmpty()).count();
+    boolean recordOnly = problems.stream().anyMatch(p -> !p.kind().isDifference() && p.path().isEmpty());
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
@@ -42,9 +44,10 @@ final class VerifyCommand extends Base {
       printJson(m);
     } else {
       for (VerifyProblem p : problems) {
-        out().printf("%-10s %s: %s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path(), p.detail());
+        out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : p.path() + ": ", p.detail());
       }
-      String fetched = notFetched == 0 ? "" : " (" + Format.count(notFetched, "file") + " not fetched: their data is on the version's remote)";
+      String fetched = recordOnly ? " (its version object was not fetched: it is on the version's remote)"
+          : notFetched == 0 ? "" : " (" + Format.count(notFetched, "file") + " not fetched: their data is on the version's remote)";
       out().println((differences == 0 ? "Verified: no differences" : Format.count(differences, "differing path")) + fetched);
     }
     return differences == 0 ? 0 : 1;

@@ -232,6 +232,23 @@ class CliRemoteTest {
     assertThat((Long) synced.get("uploaded_objects")).isPositive();
   }
 
+  @Test
+  void anUploadThatBringsBackAVersionDeletedThereSaysSo() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    Map<String, Object> deleted = a.ok("delete", "--id", id, "--storage", remote, "--json").obj();
+    assertThat(deleted.get("storage")).isEqualTo(Path.of(remote).toUri().toString().replaceFirst("/$", ""));
+    Cli.Result up = a.ok("upload", "--id", id, "--storage", remote, "--json");
+    assertThat(up.obj()).containsEntry("restored", List.of(id));
+    assertThat(up.err()).contains("note: " + id.substring(0, 8) + " had been deleted on " + remote + "; this upload brought it back");
+    assertThat(a.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
+    assertThat(a.fails("create", "--name", "x", "--parents", id, "--disable-upload").err())
+        .contains("'--disable-upload' is not an id").contains("an option this command does not have");
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
