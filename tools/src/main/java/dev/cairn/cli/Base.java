@@ -215,6 +215,22 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
+   * The version {@code s} names, read here; with {@code storage}, fetched from there first (its
+   * record and manifest, no file data) unless it is here whole: by id, or by name the remote's
+   * version (its highest without {@code --version}).
+   */
+  Dataset selectOrFetch(VersionSelector s, String storage) throws IOException {
+    s.validate();
+    String remoteId = storage == null ? null
+        : s.id != null ? s.id
+        : s.name != null ? repo().resolveRemote(storage, null, s.project, s.name, s.version)
+        : null;
+    return remoteId != null
+        ? repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv())
+        : requireLocal(select(s));
+  }
+
+  /**
    * {@code ds}, if its manifest is local: refuses, with the command that fetches it, a version
    * whose record alone is (an ancestor of a version fetched from a remote).
    */

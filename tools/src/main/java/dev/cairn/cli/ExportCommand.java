@@ -17,9 +17,28 @@ final class ExportCommand extends Base {
   @Option(names = "--overwrite", description = "Replace the file at --output if there is one (without it, an existing file is refused).")
   boolean overwrite;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's record and manifest from this remote if they are not"
+      + " local (its files come as needed); with --name, the remote's highest version.")
+  String storage;
+
+  @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean readsRemoteOnly() {
+    return true;
+  }
+
   @Override
   int run() throws Exception {
-    Dataset ds = requireLocal(select(selector));
+    Dataset ds = selectOrFetch(selector, storage);
     ds.export(output, overwrite, progress());
     if (json) {
       printJson(Map.of("id", ds.id(), "path", output.toAbsolutePath().toString()));

@@ -42,14 +42,7 @@ final class ListCommand extends Base {
 
   @Override
   int run() throws Exception {
-    selector.validate();
-    String remoteId = storage == null ? null
-        : selector.id != null ? selector.id
-        : selector.name != null ? repo().resolveRemote(storage, null, selector.project, selector.name, selector.version)
-        : null;
-    Dataset ds = remoteId != null
-        ? repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs("list", argv())
-        : requireLocal(select(selector));
+    Dataset ds = selectOrFetch(selector, storage);
     List<String> patterns = new ArrayList<>();
     for (String f : filters) {
       patterns.add(f.endsWith("/") ? f + "**" : f);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * One version's record, whole: what {@code GET /api/versions/{id}} returns, as {@code git show}
@@ -19,9 +20,28 @@ import picocli.CommandLine.Mixin;
 final class ShowCommand extends Base {
   @Mixin VersionSelector selector;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's record and manifest from this remote if they are not"
+      + " local (its files come as needed); with --name, the remote's highest version.")
+  String storage;
+
+  @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean readsRemoteOnly() {
+    return true;
+  }
+
   @Override
   int run() throws Exception {
-    Dataset ds = select(selector);
+    Dataset ds = storage == null ? select(selector) : selectOrFetch(selector, storage);
     DatasetRecord r = ds.record();
     Set<String> deleted = ds.conflictsResolvedByDeletion();
     if (json) {

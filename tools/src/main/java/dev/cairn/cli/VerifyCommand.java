@@ -26,9 +26,28 @@ final class VerifyCommand extends Base {
   @Option(names = "--filesize", description = "Check only presence and sizes, reading no file content (fast).")
   boolean filesize;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's record and manifest from this remote if they are not"
+      + " local (its files come as needed); with --name, the remote's highest version.")
+  String storage;
+
+  @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean readsRemoteOnly() {
+    return true;
+  }
+
   @Override
   int run() throws Exception {
-    Dataset ds = requireLocal(select(selector));
+    Dataset ds = selectOrFetch(selector, storage);
     List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
         : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();

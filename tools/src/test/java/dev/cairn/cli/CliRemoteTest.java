@@ -249,6 +249,26 @@ class CliRemoteTest {
         .contains("'--disable-upload' is not an id").contains("an option this command does not have");
   }
 
+  @Test
+  void exportShowAndVerifyReadAVersionOnlyARemoteHolds() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.ok("show", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("version", "1.0.0");
+    assertThat(b.ok("verify", "--project", "p", "--name", "n", "--storage", remote).lastLine()).startsWith("Verified: no differences");
+    Path archive = tmp.resolve("out.zip");
+    b.ok("export", "--project", "p", "--name", "n", "--storage", remote, "--output", archive.toString());
+    try (var zip = new java.util.zip.ZipFile(archive.toFile())) {
+      assertThat(new String(zip.getInputStream(zip.getEntry("x.txt")).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("x");
+    }
+    Cli c = new Cli(tmp.resolve("c"));
+    assertThat(c.fails("export", "--project", "p", "--name", "n", "--storage", tmp.resolve("typo").toString(), "--output",
+        tmp.resolve("o.zip").toString()).err()).contains("holds no Cairn data");
+    assertThat(c.repo).doesNotExist();
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
