@@ -461,14 +461,16 @@ public final class RemoteFsck {
     final ObjectReader localReader;
     final RemoteObjectReader remoteReader;
     final List<Problem> problems;
-    /** Tree nodes and file contents looked at, with how many objects the remote lacks under each. */
-    final Map<ObjectId, Integer> lackingUnder = new java.util.HashMap<>();
+    /** Tree nodes and file contents looked at, with the objects the remote lacks under each (mostly none). */
+    final Map<ObjectId, Set<ObjectId>> lackingUnder = new java.util.HashMap<>();
     /** Objects found missing or damaged. */
     final Set<ObjectId> missing = new HashSet<>();
     /** Objects that reading the packs found damaged. */
     final Set<ObjectId> damaged;
     String version;
-    int lacking;
+    /** What the version being walked lacks: each object once, whether reached by its root or its base. */
+    Set<ObjectId> lacking;
+    int listed;
 
     Walk(RemoteIndex index, ObjectReader localReader, RemoteObjectReader remoteReader, List<Problem> problems, Set<ObjectId> damaged) {
       this.damaged = damaged;
@@ -480,89 +482,101 @@ public final class RemoteFsck {
 
     int version(DatasetRecord r) throws IOException {
       version = r.id();
-      lacking = 0;
-      if (r.versionObject() != null && present(r.versionObject(), "version object")) {
+      lacking = new HashSet<>();
+      listed = 0;
+      Set<ObjectId> below = new HashSet<>();
+      if (r.versionObject() != null && present(r.versionObject(), "version object", below)) {
         try {
           Version v = VersionFormat.decode(read(r.versionObject()), r.versionObject());
           tree(v.root());
         } catch (CorruptObjectException e) {
-          damaged(r.versionObject(), e);
+          damaged(r.versionObject(), e, below);
         }
       }
       if (r.base() != null && index.has(r.base())) {
         tree(r.base()); // sent with the version when its repository had it; whole if there at all
       }
-      return lacking;
+      return lacking.size();
     }
 
     /**
-     * Counts against the version what the remote lacks under {@code node}. What a node lacks is
-     * remembered, so that another version sharing the node counts it too without walking it again.
+     * Counts against the version what the remote lacks under {@code node}, and returns it. What a
+     * node lacks is remembered, so that another version sharing the node counts it too without
+     * walking it again.
      */
-    private void tree(ObjectId node) throws IOException {
-      Integer known = lackingUnder.get(node);
+    private Set<ObjectId> tree(ObjectId node) throws IOException {
+      Set<ObjectId> known = lackingUnder.get(node);
       if (known != null) {
-        lacking += known;
-        return;
+        lacking.addAll(known);
+        return known;
       }
-      int before = lacking;
-      if (present(node, "tree node")) {
+      Set<ObjectId> below = new HashSet<>();
+      if (present(node, "tree node", below)) {
         try {
           TreeNode n = TreeFormat.decode(read(node), node);
           if (n instanceof TreeNode.Inner in) {
             for (ChildRef c : in.children()) {
-              tree(c.id());
+              below.addAll(tree(c.id()));
             }
           } else {
             for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
-              file(e);
+              below.addAll(file(e));
             }
           }
         } catch (CorruptObjectException e) {
-          damaged(node, e);
+          damaged(node, e, below);
         }
       }
-      lackingUnder.put(node, lacking - before);
+      Set<ObjectId> result = below.isEmpty() ? Set.of() : Set.copyOf(below);
+      lackingUnder.put(node, result);
+      return result;
     }
 
-    private void file(FileEntry e) throws IOException {
+    private Set<ObjectId> file(FileEntry e) throws IOException {
       if (e.kind() != EntryKind.FILE || e.size() == 0) {
-        return;
+        return Set.of();
       }
-      Integer known = lackingUnder.get(e.content());
+      Set<ObjectId> known = lackingUnder.get(e.content());
       if (known != null) {
-        lacking += known;
-        return;
+        lacking.addAll(known);
+        return known;
       }
-      int before = lacking;
-      if (present(e.content(), e.chunked() ? "file object of " + e.path() : "content of " + e.path()) && e.chunked()) {
+      Set<ObjectId> below = new HashSet<>();
+      if (present(e.content(), e.chunked() ? "file object of " + e.path() : "content of " + e.path(), below) && e.chunked()) {
         try {
           for (ChunkRef c : FileObjectFormat.decode(read(e.content()), e.content()).chunks()) {
-            present(c.id(), "chunk of " + e.path());
+            present(c.id(), "chunk of " + e.path(), below);
           }
         } catch (CorruptObjectException bad) {
-          damaged(e.content(), bad);
+          damaged(e.content(), bad, below);
         }
       }
-      lackingUnder.put(e.content(), lacking - before);
+      Set<ObjectId> result = below.isEmpty() ? Set.of() : Set.copyOf(below);
+      lackingUnder.put(e.content(), result);
+      return result;
     }
 
-    /** Whether the remote holds {@code id}; if not, counts it against the version (and lists the first few). */
-    private boolean present(ObjectId id, String what) {
+    /**
+     * Whether the remote holds {@code id}; if not, counts it against the version and adds it to
+     * {@code below} (and lists the first few).
+     */
+    private boolean present(ObjectId id, String what, Set<ObjectId> below) {
       boolean there = index.has(id);
       if (there && !missing.contains(id) && !damaged.contains(id)) {
         return true;
       }
       missing.add(id);
-      if (++lacking <= LISTED_PER_VERSION) {
+      below.add(id);
+      if (lacking.add(id) && ++listed <= LISTED_PER_VERSION) {
         problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), (there ? "damaged " : "missing ") + what));
       }
       return false;
     }
 
-    private void damaged(ObjectId id, CorruptObjectException e) {
+    private void damaged(ObjectId id, CorruptObjectException e, Set<ObjectId> below) {
       missing.add(id);
-      lacking++;
+      below.add(id);
+      lacking.add(id);
       problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), e.getMessage()));
     }
 

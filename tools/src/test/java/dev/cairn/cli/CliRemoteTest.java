@@ -269,6 +269,29 @@ class CliRemoteTest {
     assertThat(c.repo).doesNotExist();
   }
 
+  @Test
+  void fsckOfARemoteCountsWhatAVersionLacksOnce() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Path remote = tmp.resolve("remote");
+    byte[] big = new byte[600_000]; // a pack of its own on the remote
+    new java.util.Random(3).nextBytes(big);
+    Files.createDirectories(tmp.resolve("src"));
+    Files.write(tmp.resolve("src/big.bin"), big);
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote.toString());
+    write(tmp.resolve("src/copy/twice.bin"), "small");
+    Files.write(tmp.resolve("src/copy/big.bin"), big); // the same content under a second path
+    String child = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage",
+        remote.toString(), "--json").obj().get("id");
+    Path largest;
+    try (var packs = Files.list(remote.resolve("packs"))) {
+      largest = packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    Files.delete(largest);
+    // The child reaches big.bin's two chunks by two paths and again through its base: two objects lacking.
+    assertThat(a.run("fsck", "--storage", remote.toString()).out())
+        .contains("version lacks 2 objects there: upload it again from a repository that holds it (cairn upload --id " + child.substring(0, 8));
+  }
+
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
