@@ -68,6 +68,11 @@ final class VerifyCommand extends Base {
       String fetched = recordOnly ? " (its version object was not fetched: it is on the version's remote)"
           : notFetched == 0 ? "" : " (" + Format.count(notFetched, "file") + " not fetched: their data is on the version's remote)";
       out().println((differences == 0 ? "Verified: no differences" : Format.count(differences, "differing path")) + fetched);
+      if (folder == null && problems.stream().anyMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED)) {
+        // Adding the intact file again would not help while the damaged copy is stored: its id is taken.
+        out().println("Damaged data is stored here: cairn fsck --repair sets it aside (keeping every intact object); then get the version"
+            + " again from its remote, or add the intact files to a new version");
+      }
     }
     return differences == 0 ? 0 : 1;
   }

@@ -57,6 +57,29 @@ class CliMessagesTest {
   }
 
   @Test
+  void verifyOfDamagedDataSaysHowToRepairItAndAddingTheFileAgainThenStoresIt() throws IOException {
+    byte[] bytes = new byte[400_000];
+    new java.util.Random(4).nextBytes(bytes);
+    Files.createDirectories(tmp.resolve("src"));
+    Files.write(tmp.resolve("src/big.bin"), bytes);
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      Path largest = packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      try (var ch = java.nio.channels.FileChannel.open(largest, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), Files.size(largest) / 2);
+      }
+    }
+    Cli.Result verify = cli.run("verify");
+    assertThat(verify.exit()).isEqualTo(1);
+    assertThat(verify.out()).contains("damaged").contains("cairn fsck --repair sets it aside");
+    cli.run("fsck", "--repair");
+    Files.write(tmp.resolve("src/big.bin"), bytes); // touched: read again
+    String again = (String) cli.ok("sync", "--project", "p", "--name", "again", "--folder", tmp.resolve("src").toString(), "--json")
+        .obj().get("id");
+    assertThat(cli.ok("verify", "--id", again).lastLine()).isEqualTo("Verified: no differences");
+  }
+
+  @Test
   void aLeadingSlashAnchorsFiltersAndRemovalsAtTheRoot() throws IOException {
     file("tree/a.txt", "a");
     file("tree/sub/a.txt", "b");
