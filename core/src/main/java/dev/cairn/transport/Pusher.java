@@ -283,6 +283,7 @@ public final class Pusher {
       // A version already there may lack here what a partial fetch never brought: it is not sent.
       missing.passOverAbsent = versionThere;
       collect(loader, reader, r.root(), index, missing);
+      missing.checkChunksHeld(repo.repository().objects());
       // The base (the parents merged) too, so that a fetched version can show its change-set:
       // mostly the parents' nodes, already there; a merge of several parents adds a few. Optional,
       // and sent only whole (a node vouches for all below it): not when a partial fetch left out
@@ -292,6 +293,7 @@ public final class Pusher {
         base.passOverAbsent = versionThere;
         base.nodes.addAll(missing.nodes); // what the version sends already
         collect(loader, reader, r.base(), index, base);
+        base.checkChunksHeld(repo.repository().objects());
         if (base.absentCount == 0) {
           missing.takeAll(base);
         }
@@ -476,6 +478,25 @@ public final class Pusher {
       nodes.addAll(other.nodes);
     }
 
+    /**
+     * Looks up, in one pass, whether this repository holds the chunks found (the walk took them on
+     * the nodes' word): one it lacks is passed over or counted absent, as {@link #passOverAbsent} says.
+     */
+    void checkChunksHeld(dev.cairn.store.ObjectDatabase here) throws IOException {
+      for (Set<ObjectId> layer : List.of(chunks, smallChunks)) {
+        List<ObjectId> ids = new ArrayList<>(layer);
+        boolean[] held = here.hasEach(ids);
+        for (int i = 0; i < held.length; i++) {
+          if (!held[i]) {
+            layer.remove(ids.get(i));
+            if (!passOverAbsent) {
+              absent(ids.get(i));
+            }
+          }
+        }
+      }
+    }
+
     void absent(ObjectId id) {
       if (absentCount++ == 0) {
         firstAbsent = id;
@@ -492,18 +513,6 @@ public final class Pusher {
     }
   }
 
-  /**
-   * A chunk the remote lacks: to send if held here; else passed over (see {@link
-   * Missing#passOverAbsent}) or counted as absent.
-   */
-  private static void addOrAbsent(ObjectReader reader, ObjectId id, long size, Missing missing) throws IOException {
-    if (reader.has(id)) {
-      missing.addChunk(id, size);
-    } else if (!missing.passOverAbsent) {
-      missing.absent(id);
-    }
-  }
-
   /** Objects under {@code node} the remote lacks. */
   private static void collect(NodeLoader loader, ObjectReader reader, ObjectId node, RemoteIndex index, Missing missing)
       throws IOException {
@@ -511,13 +520,15 @@ public final class Pusher {
     if (missing.lookUpEach ? !missing.seen.add(node) : there || missing.nodes.contains(node)) {
       return;
     }
-    if (!reader.has(node)) {
+    TreeNode n;
+    try {
+      n = loader.load(node);
+    } catch (dev.cairn.errors.MissingObjectException notHere) {
       if (!there && !missing.passOverAbsent) {
         missing.absent(node);
       }
       return; // there: known here from the remote alone, nothing below it can be sent from here
     }
-    TreeNode n = loader.load(node);
     if (n instanceof TreeNode.Inner in) {
       for (ChildRef c : in.children()) {
         collect(loader, reader, c.id(), index, missing);
@@ -533,21 +544,23 @@ public final class Pusher {
         }
         if (!e.chunked()) {
           if (!contentThere) {
-            addOrAbsent(reader, e.content(), e.size(), missing);
+            missing.addChunk(e.content(), e.size()); // held here or not: Missing#checkChunksHeld tells
           }
           continue;
         }
-        if (!reader.has(e.content())) {
+        FileObject f;
+        try {
+          f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
+        } catch (dev.cairn.errors.MissingObjectException notHere) {
           if (!contentThere && !missing.passOverAbsent) {
             missing.absent(e.content());
           }
           continue; // fetched in part: the remote's file object is one this repository never had, nor its chunks
         }
-        FileObject f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
         for (ChunkRef c : f.chunks()) {
           // Checking a version already there: a chunk a partial fetch never brought cannot be sent from here.
           if (!index.has(c.id())) {
-            addOrAbsent(reader, c.id(), c.size(), missing);
+            missing.addChunk(c.id(), c.size());
           }
         }
         if (!contentThere) {
