@@ -34,7 +34,8 @@ final class GetCommand extends Base {
   @Option(names = "--part", paramLabel = "K", description = "Get only part K (0-based) of --num-parts.")
   Integer part;
 
-  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version into N parts of about equal bytes.")
+  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version into N parts of about equal bytes, contiguous in path order"
+      + " (a file belongs to the part holding its middle byte: next to a file larger than a part, a part may be empty).")
   Integer numParts;
 
   @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths (a folder's name, with or without /, gets what it holds).")
