@@ -69,7 +69,7 @@ final class Downloads {
         ctx.status(304);
         return;
       }
-      String imageType = "1".equals(ctx.queryParam("inline")) ? PreviewKind.imageType(path) : null;
+      String imageType = "1".equals(Params.one(ctx, "inline")) ? PreviewKind.imageType(path) : null;
       ctx.header("Content-Type", imageType != null ? imageType : "application/octet-stream");
       ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(path)));
       ctx.header("ETag", etag);

@@ -2,6 +2,7 @@ package dev.cairn.web;
 
 import dev.cairn.manifest.DiffEntry;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Locale;
 
 /** Reads query parameters, turning malformed ones into 400 answers. */
@@ -11,9 +12,28 @@ final class Params {
 
   private Params() {}
 
+  /**
+   * The one value of a parameter, or null when absent. A parameter given twice with different
+   * values is a 400: {@code ?limit=1&limit=2} asks for two things, and taking either would answer
+   * a question the client did not ask. Repeating the same value is harmless.
+   */
+  static String one(Context ctx, String name) {
+    List<String> all = ctx.queryParams(name);
+    if (all.isEmpty()) {
+      return null;
+    }
+    String first = all.get(0);
+    for (String v : all) {
+      if (!v.equals(first)) {
+        throw HttpProblem.badRequest("Cannot use " + name + " twice with different values ('" + first + "' and '" + v + "'): give it once");
+      }
+    }
+    return first;
+  }
+
   /** The trimmed parameter, or null when absent or blank. */
   static String string(Context ctx, String name) {
-    String v = ctx.queryParam(name);
+    String v = one(ctx, name);
     return v == null || v.isBlank() ? null : v.trim();
   }
 
@@ -28,13 +48,13 @@ final class Params {
 
   /** A parameter trimmed, empty when given empty, null when absent (where "given empty" means something). */
   static String presentOrNull(Context ctx, String name) {
-    String v = ctx.queryParam(name);
+    String v = one(ctx, name);
     return v == null ? null : v.trim();
   }
 
   /** The parameter as given (not trimmed: paths may start or end with spaces), or null. */
   static String exact(Context ctx, String name) {
-    String v = ctx.queryParam(name);
+    String v = one(ctx, name);
     return v == null || v.isEmpty() ? null : v;
   }
 

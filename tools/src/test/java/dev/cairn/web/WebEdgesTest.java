@@ -101,6 +101,22 @@ class WebEdgesTest {
   }
 
   @Test
+  void aParameterGivenTwiceWithDifferentValuesIsRefused() throws Exception {
+    version("p", "d", "a.txt", "1");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (String page : List.of("/api/datasets?project=p&project=q", "/?project=p&project=q", "/dataset?project=p&name=d&limit=1&limit=2")) {
+        HttpResponse<String> r = get(base + page);
+        assertThat(r.statusCode()).as(page).isEqualTo(400);
+        assertThat(r.body()).as(page).contains("twice with different values");
+      }
+      assertThat(get(base + "/dataset?project=p&name=d&limit=2&limit=2").statusCode()).isEqualTo(200);
+      // Tags are the one parameter meant to repeat: ?tag=a&tag=b asks for both.
+      assertThat(get(base + "/?tag=a&tag=b").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aDeletedParentIsNamedNotLinked() throws Exception {
     Dataset v1 = version("p", "d", "a.txt", "1");
     Dataset v2 = version("p", "d", "b.txt", "2", v1.id());
