@@ -131,7 +131,7 @@ final class Verifier {
       }
     } catch (dev.cairn.errors.MissingObjectException e) {
       // Known from its remote only (the ancestor of a version fetched): not damage.
-      problems.add(missing("", r.storage(), what + " is missing")); // on its remote, if it has one
+      problems.add(missing("", r.storage(), what + " is missing", what + ": ")); // on its remote, if it has one
     } catch (CairnException e) {
       problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + ": " + e.getMessage()));
     }
@@ -139,7 +139,7 @@ final class Verifier {
 
   /** A manifest that cannot be read: not fetched when its node is missing and the version has a remote, else damage. */
   private static VerifyProblem manifestProblem(IOException e, String storage) {
-    return e instanceof dev.cairn.errors.MissingObjectException ? missing("", storage, "manifest: " + e.getMessage())
+    return e instanceof dev.cairn.errors.MissingObjectException ? missing("", storage, "manifest: " + e.getMessage(), "manifest: ")
         : new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + e.getMessage());
   }
 
@@ -162,8 +162,13 @@ final class Verifier {
   }
 
   private static VerifyProblem missing(String path, String storage, String detail) {
+    return missing(path, storage, detail, "");
+  }
+
+  /** As above; {@code what} names an object that has no path (the version object, the manifest). */
+  private static VerifyProblem missing(String path, String storage, String detail, String what) {
     return storage != null
-        ? new VerifyProblem(path, VerifyProblem.Kind.NOT_FETCHED, "its data is on " + storage + ", not here")
+        ? new VerifyProblem(path, VerifyProblem.Kind.NOT_FETCHED, what + "its data is on " + storage + ", not here")
         : new VerifyProblem(path, VerifyProblem.Kind.DAMAGED, detail);
   }
 

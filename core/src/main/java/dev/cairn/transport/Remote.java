@@ -211,6 +211,7 @@ public final class Remote implements AutoCloseable {
    * @return false if the remote does not hold the version
    */
   public boolean deleteVersion(String id, boolean force) throws IOException {
+    checkMarker(); // a remote of another object format names other versions
     Latest l = latest(id);
     if (l == null || l.record() == null) {
       return false;

@@ -76,12 +76,12 @@ abstract class Base implements Callable<Integer> {
     dev.cairn.id.HashAlgorithm format;
     try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage), top.conf)) {
       format = dev.cairn.transport.Remote.objectFormatOf(remote);
-      if (format == null && readsRemoteOnly()) {
+      if (format == null && remoteMustExist()) {
         throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + remote.uri() + ": it holds no Cairn data (no "
             + dev.cairn.transport.RemoteLayout.MARKER + ")");
       }
     } catch (IOException e) {
-      if (readsRemoteOnly()) {
+      if (remoteMustExist()) {
         throw e;
       }
       return dev.cairn.RepositoryConfig.DEFAULT; // the command itself says what is wrong with the remote
@@ -127,8 +127,12 @@ abstract class Base implements Callable<Integer> {
     return null;
   }
 
-  /** Whether this command only reads {@link #remoteOfNewRepository()} (a get, a listing, a check). */
-  boolean readsRemoteOnly() {
+  /**
+   * Whether this command works only with a {@link #remoteOfNewRepository()} that holds Cairn data
+   * already (a get, a listing, a check, a delete or collection there): for a location without, it
+   * makes no repository.
+   */
+  boolean remoteMustExist() {
     return false;
   }
 
@@ -220,13 +224,18 @@ abstract class Base implements Callable<Integer> {
    * version (its highest without {@code --version}).
    */
   Dataset selectOrFetch(VersionSelector s, String storage) throws IOException {
+    return selectOrFetch(s, storage, dev.cairn.dataset.Selection.NONE);
+  }
+
+  /** As {@link #selectOrFetch(VersionSelector, String)}, fetching also the data of the files {@code files} selects. */
+  Dataset selectOrFetch(VersionSelector s, String storage, dev.cairn.dataset.Selection files) throws IOException {
     s.validate();
     String remoteId = storage == null ? null
         : s.id != null ? s.id
         : s.name != null ? repo().resolveRemote(storage, null, s.project, s.name, s.version)
-        : null;
+        : select(s).id(); // the version last used, completed from the remote if it is here in part
     return remoteId != null
-        ? repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv())
+        ? repo().fetch(remoteId, files, storage, null, progress()).invokedAs(spec.name(), argv())
         : requireLocal(select(s));
   }
 

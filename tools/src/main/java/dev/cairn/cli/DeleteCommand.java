@@ -29,6 +29,16 @@ final class DeleteCommand extends Base {
   }
 
   @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean remoteMustExist() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     selector.validate();
     if (storage != null) {

@@ -27,6 +27,16 @@ final class GcCommand extends Base {
   }
 
   @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean remoteMustExist() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     if (storage != null) {
       return collectRemote();

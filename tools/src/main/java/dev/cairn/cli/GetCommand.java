@@ -70,7 +70,7 @@ final class GetCommand extends Base {
   }
 
   @Override
-  boolean readsRemoteOnly() {
+  boolean remoteMustExist() {
     return true;
   }
 

@@ -36,7 +36,7 @@ final class ListCommand extends Base {
   }
 
   @Override
-  boolean readsRemoteOnly() {
+  boolean remoteMustExist() {
     return true;
   }
 

@@ -36,7 +36,7 @@ final class SearchCommand extends Base {
   }
 
   @Override
-  boolean readsRemoteOnly() {
+  boolean remoteMustExist() {
     return true;
   }
 

@@ -35,7 +35,7 @@ final class ShowCommand extends Base {
   }
 
   @Override
-  boolean readsRemoteOnly() {
+  boolean remoteMustExist() {
     return true;
   }
 

@@ -26,8 +26,9 @@ final class VerifyCommand extends Base {
   @Option(names = "--filesize", description = "Check only presence and sizes, reading no file content (fast).")
   boolean filesize;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's record and manifest from this remote if they are not"
-      + " local (its files come as needed); with --name, the remote's highest version.")
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch from this remote what the check needs and is not here: the"
+      + " version's record and manifest, and, without --folder, its files' data (kept, as a get keeps it), so that every byte is"
+      + " checked; with --name, the remote's highest version.")
   String storage;
 
   @Override
@@ -41,13 +42,13 @@ final class VerifyCommand extends Base {
   }
 
   @Override
-  boolean readsRemoteOnly() {
+  boolean remoteMustExist() {
     return true;
   }
 
   @Override
   int run() throws Exception {
-    Dataset ds = selectOrFetch(selector, storage);
+    Dataset ds = selectOrFetch(selector, storage, folder == null ? dev.cairn.dataset.Selection.ALL : dev.cairn.dataset.Selection.NONE);
     List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
         : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
@@ -65,13 +66,21 @@ final class VerifyCommand extends Base {
       for (VerifyProblem p : problems) {
         out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : p.path() + ": ", p.detail());
       }
-      String fetched = recordOnly ? " (its version object was not fetched: it is on the version's remote)"
-          : notFetched == 0 ? "" : " (" + Format.count(notFetched, "file") + " not fetched: their data is on the version's remote)";
+      List<String> absent = new java.util.ArrayList<>();
+      if (recordOnly) {
+        absent.add("its version object");
+      }
+      if (notFetched > 0) {
+        absent.add("the data of " + Format.count(notFetched, "file"));
+      }
+      String fetched = absent.isEmpty() ? ""
+          : " (" + String.join(" and ", absent) + " not fetched, so not checked: " + (storage == null
+              ? "cairn verify --storage URI fetches what is on the version's remote" : "the remote does not hold it") + ")";
       out().println((differences == 0 ? "Verified: no differences" : Format.count(differences, "differing path")) + fetched);
       if (folder == null && problems.stream().anyMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED)) {
-        // Adding the intact file again would not help while the damaged copy is stored: its id is taken.
-        out().println("Damaged data is stored here: cairn fsck --repair sets it aside (keeping every intact object); then get the version"
-            + " again from its remote, or add the intact files to a new version");
+        // fsck knows, for each version, whether a remote holds it: its last lines say how to get it back.
+        out().println("Stored data is missing or damaged: cairn fsck says how to get each version that lacks it back (with --repair,"
+            + " it first sets damaged data aside)");
       }
     }
     return differences == 0 ? 0 : 1;

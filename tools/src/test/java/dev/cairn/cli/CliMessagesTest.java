@@ -71,7 +71,7 @@ class CliMessagesTest {
     }
     Cli.Result verify = cli.run("verify");
     assertThat(verify.exit()).isEqualTo(1);
-    assertThat(verify.out()).contains("damaged").contains("cairn fsck --repair sets it aside");
+    assertThat(verify.out()).contains("damaged").contains("cairn fsck says how to get each version that lacks it back");
     cli.run("fsck", "--repair");
     Files.write(tmp.resolve("src/big.bin"), bytes); // touched: read again
     String again = (String) cli.ok("sync", "--project", "p", "--name", "again", "--folder", tmp.resolve("src").toString(), "--json")

@@ -205,10 +205,22 @@ class CliRemoteTest {
       fresh.ok(first);
       assertThat(Files.readString(fresh.repo.resolve("config"))).contains("core.objectFormat = blake3");
     }
+    Cli collector = new Cli(tmp.resolve("fresh-gc"));
+    collector.ok("gc", "--storage", remote);
+    assertThat(Files.readString(collector.repo.resolve("config"))).contains("core.objectFormat = blake3");
+    // A repository of the other format cannot delete there: ids of one format name nothing in the other.
+    Cli sha = new Cli(tmp.resolve("sha"));
+    sha.ok("init");
+    String id = (String) a.ok("show", "--json").obj().get("id");
+    assertThat(sha.fails("delete", "--id", id, "--storage", remote).err()).contains("it uses object format blake3");
     Cli none = new Cli(tmp.resolve("none"));
-    assertThat(none.fails("get", "--project", "p", "--name", "b3", "--storage", tmp.resolve("typo").toString()).err())
-        .contains("holds no Cairn data");
-    assertThat(none.repo).doesNotExist();
+    String typo = tmp.resolve("typo").toString();
+    for (String[] args : List.of(new String[] {"get", "--project", "p", "--name", "b3", "--storage", typo},
+        new String[] {"gc", "--storage", typo}, new String[] {"delete", "--id", id, "--storage", typo})) {
+      assertThat(none.fails(args).err()).as(args[0]).contains("holds no Cairn data");
+      assertThat(none.repo).as(args[0]).doesNotExist();
+    }
+    assertThat(tmp.resolve("typo")).doesNotExist();
   }
 
   @Test
@@ -257,7 +269,20 @@ class CliRemoteTest {
     a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote);
     Cli b = new Cli(tmp.resolve("b"));
     assertThat(b.ok("show", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("version", "1.0.0");
-    assertThat(b.ok("verify", "--project", "p", "--name", "n", "--storage", remote).lastLine()).startsWith("Verified: no differences");
+    // verify --storage fetches the files' data too: every byte is checked, and kept as a get keeps it.
+    assertThat(b.ok("verify", "--project", "p", "--name", "n", "--storage", remote).out()).isEqualTo("Verified: no differences\n");
+    assertThat(b.ok("verify", "--project", "p", "--name", "n").out()).isEqualTo("Verified: no differences\n");
+    // A parent known here by its record alone (a child fetched in part): both what is absent are named.
+    write(tmp.resolve("src/y.txt"), "y");
+    String parent = (String) a.ok("show", "--json").obj().get("id");
+    String child = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    Cli d = new Cli(tmp.resolve("d"));
+    d.ok("get", "--id", child, "--storage", remote, "--filter", "y.txt");
+    assertThat(d.ok("verify", "--id", parent).out())
+        .contains("not_fetched version object ")
+        .contains("(its version object and the data of 1 file not fetched, so not checked: cairn verify --storage URI fetches");
+    assertThat(d.ok("verify", "--id", parent, "--storage", remote).out()).isEqualTo("Verified: no differences\n");
     Path archive = tmp.resolve("out.zip");
     b.ok("export", "--project", "p", "--name", "n", "--storage", remote, "--output", archive.toString());
     try (var zip = new java.util.zip.ZipFile(archive.toFile())) {
@@ -407,7 +432,8 @@ class CliRemoteTest {
         .containsExactly("data/x.csv", "y.txt");
     // Listed only (its manifest fetched): verify says what is not here, and that it is no damage.
     Cli.Result listedOnly = b.ok("verify", "--id", id);
-    assertThat(listedOnly.out()).contains("not_fetched").contains("2 files not fetched").doesNotContain("damaged");
+    assertThat(listedOnly.out()).contains("not_fetched").contains("the data of 2 files not fetched, so not checked: cairn verify --storage URI")
+        .doesNotContain("damaged");
     assertThat(b.ok("verify", "--id", id, "--json").obj().get("ok")).isEqualTo(true);
     Path copy = Path.of(b.ok("get", "--id", id.substring(0, 8), "--storage", remote).lastLine());
     assertThat(b.ok("verify", "--id", id).out()).contains("Verified: no differences").doesNotContain("not fetched");
