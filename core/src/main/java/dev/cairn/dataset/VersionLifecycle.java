@@ -574,7 +574,8 @@ final class VersionLifecycle {
    * Takes the versions' strings under the new name on every remote they were uploaded to (or
    * created against), before anything changes here: a name another dataset uses there would
    * otherwise merge the two there once uploaded, and leave this one's versions refused. Every
-   * string is checked first, so that a refusal reserves nothing.
+   * string on every remote is checked first, and a refusal met while reserving (a string taken
+   * meanwhile, a remote gone) takes back what this call reserved: a refused rename reserves nothing.
    */
   private static void reserveOnRemotes(DatasetRepository repo, List<DatasetRecord> versions, String project, String name,
       String verb) throws IOException {
@@ -584,8 +585,15 @@ final class VersionLifecycle {
         byStorage.computeIfAbsent(v.storage(), k -> new ArrayList<>()).add(v);
       }
     }
-    for (Map.Entry<String, List<DatasetRecord>> e : byStorage.entrySet()) {
-      try (dev.cairn.transport.Remote remote = repo.openRemote(e.getKey())) {
+    record Target(String storage, dev.cairn.transport.Remote remote, List<DatasetRecord> free) {}
+    List<Target> targets = new ArrayList<>();
+    List<Runnable> undo = new ArrayList<>();
+    String at = null;
+    try {
+      for (Map.Entry<String, List<DatasetRecord>> e : byStorage.entrySet()) {
+        at = e.getKey();
+        dev.cairn.transport.Remote remote = repo.openRemote(at);
+        targets.add(new Target(at, remote, new ArrayList<>()));
         try {
           remote.checkMarker();
         } catch (dev.cairn.errors.InvalidConfigException noneThere) {
@@ -593,23 +601,45 @@ final class VersionLifecycle {
         }
         for (DatasetRecord v : e.getValue()) {
           String holder = remote.nameHolderId(project, name, v.version());
-          if (holder != null && !holder.equals(v.id())) {
+          if (holder == null) {
+            targets.get(targets.size() - 1).free().add(v);
+          } else if (!holder.equals(v.id())) {
             throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " already has version "
-                + v.version() + " on " + e.getKey() + " (" + remote.describeNameHolder(project, name, v.version())
+                + v.version() + " on " + at + " (" + remote.describeNameHolder(project, name, v.version())
                 + "); pick a name no dataset there uses");
           }
         }
-        for (DatasetRecord v : e.getValue()) {
-          if (!remote.reserveName(project, name, v.version(), v.id())) {
-            throw new InvalidInputException("Cannot " + verb + ": version " + v.version() + " of " + name + " was taken on " + e.getKey()
+      }
+      for (Target t : targets) {
+        at = t.storage();
+        for (DatasetRecord v : t.free()) {
+          if (!t.remote().reserveName(project, name, v.version(), v.id())) {
+            throw new InvalidInputException("Cannot " + verb + ": version " + v.version() + " of " + name + " was taken on " + at
                 + " meanwhile; pick another name");
           }
+          undo.add(() -> {
+            try {
+              t.remote().takeBackName(project, name, v.version(), v.id());
+            } catch (IOException stays) {
+              // the string stays taken there for a version that does not carry the name
+            }
+          });
         }
-      } catch (dev.cairn.errors.CairnException refused) {
-        throw refused;
-      } catch (IOException unreachable) {
-        throw new dev.cairn.errors.CairnException("Cannot " + verb + ": its versions are on " + e.getKey()
-            + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);
+      }
+    } catch (dev.cairn.errors.CairnException refused) {
+      undo.forEach(Runnable::run);
+      throw refused;
+    } catch (IOException unreachable) {
+      undo.forEach(Runnable::run);
+      throw new dev.cairn.errors.CairnException("Cannot " + verb + ": its versions are on " + at
+          + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);
+    } finally {
+      for (Target t : targets) {
+        try {
+          t.remote().close();
+        } catch (IOException ignored) {
+          // nothing of the rename depends on it
+        }
       }
     }
   }

@@ -374,6 +374,19 @@ public final class Remote implements AutoCloseable {
   }
 
   /**
+   * Takes back a reservation this process has just made for a version under a name it does not
+   * carry yet (a rename refused on another remote): deleted if it still holds {@code id}, even
+   * though the version is uploaded here (under its old name, which keeps its own reservation).
+   */
+  public void takeBackName(String project, String name, String version, String id) throws IOException {
+    String file = RemoteLayout.nameReservation(project, name, version);
+    long size = storage.size(file);
+    if (size == id.length() && new String(storage.read(file, 0, (int) size), StandardCharsets.US_ASCII).equals(id)) {
+      storage.delete(file);
+    }
+  }
+
+  /**
    * Who holds {@code version} of a dataset on the remote, for a refusal to say: "version ID",
    * with ", deleted there" or ", not uploaded yet" when no live record of it is there; null if
    * the string is free (or its reservation unreadable).

@@ -166,6 +166,23 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRenameRefusedOnOneRemoteReservesNothingOnAnother() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli carol = new Cli(tmp.resolve("carol"));
+    String first = tmp.resolve("first").toString();
+    String second = tmp.resolve("second").toString();
+    write(tmp.resolve("pets/p.txt"), "pet");
+    alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(), "--storage", first);
+    write(tmp.resolve("pets/q.txt"), "more");
+    alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(), "--storage", second);
+    carol.ok("create", "--project", "vision", "--name", "cats", "--version", "1.0.1", "--storage", second);
+    assertThat(alice.fails("rename", "--project", "vision", "--name", "pets", "--new-name", "cats").err())
+        .contains("vision/cats already has version 1.0.1 on " + Path.of(second).toUri().toString().replaceFirst("/$", ""));
+    // 1.0.0 of cats on the first remote, checked free there, was not taken by the refused rename.
+    carol.ok("create", "--project", "vision", "--name", "cats", "--version", "1.0.0", "--storage", first);
+  }
+
+  @Test
   void aRenameToANameAnotherDatasetUsesOnTheRemoteIsRefused() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli carol = new Cli(tmp.resolve("carol"));
