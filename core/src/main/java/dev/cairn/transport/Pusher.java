@@ -289,8 +289,7 @@ public final class Pusher {
       // and sent only whole (a node vouches for all below it): not when a partial fetch left out
       // some of the parents' files.
       if (r.base() != null && repo.repository().objects().has(r.base())) {
-        Missing base = new Missing(missing.smallLimit, lookUpEach);
-        base.passOverAbsent = versionThere;
+        Missing base = new Missing(missing.smallLimit, lookUpEach); // never passes over: a hole keeps the base here
         base.nodes.addAll(missing.nodes); // what the version sends already
         collect(loader, reader, r.base(), index, base);
         base.checkChunksHeld(repo.repository().objects());

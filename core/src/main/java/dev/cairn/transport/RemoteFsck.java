@@ -398,6 +398,7 @@ public final class RemoteFsck {
   /** Checks the records and what each version reaches; the report of it all. */
   private Outcome finish(RemoteIndex index, List<Problem> problems, List<String> actions, Set<ObjectId> damaged) throws IOException {
     Map<String, Integer> incomplete = new LinkedHashMap<>();
+    Map<String, Integer> shown = new java.util.HashMap<>(); // of what each lacks, how many were listed for it
     int versions = 0;
     progress.start("checking what the remote's versions reach", -1);
     try (ObjectReader localReader = local.objects().newReader();
@@ -431,6 +432,7 @@ public final class RemoteFsck {
         int missing = walk.version(r);
         if (missing > 0) {
           incomplete.put(id, missing);
+          shown.put(id, Math.min(walk.listed, LISTED_PER_VERSION));
         }
       }
     } finally {
@@ -440,8 +442,10 @@ public final class RemoteFsck {
       if (e.getValue() == UNREADABLE) {
         continue; // reported above
       }
+      int listed = shown.get(e.getKey());
       problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there"
-          + (e.getValue() > LISTED_PER_VERSION ? " (the first " + LISTED_PER_VERSION + " listed)" : "") + ": upload it again from a"
+          + (listed == e.getValue() ? "" : listed > 0 ? " (" + listed + " listed)" : " (listed for a version above: it shares them)")
+          + ": upload it again from a"
           + " repository that holds it (cairn upload --id " + e.getKey().substring(0, 8) + " --storage " + uri + ")"
           + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : ", after cairn fsck --storage " + uri + " --repair")));
     }
@@ -576,8 +580,9 @@ public final class RemoteFsck {
     private void damaged(ObjectId id, CorruptObjectException e, Set<ObjectId> below) {
       missing.add(id);
       below.add(id);
-      lacking.add(id);
-      problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), e.getMessage()));
+      if (lacking.add(id) && ++listed <= LISTED_PER_VERSION) {
+        problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), e.getMessage()));
+      }
     }
 
     /** An object's bytes: from the local repository when it holds them (the same bytes, by their id), else the remote. */

@@ -155,9 +155,19 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return loc == null ? -1 : loc.length();
   }
 
+  /** From the index; when some are not there, looked for once more after packs published since are indexed. */
   @Override
   public boolean[] hasEach(java.util.List<ObjectId> ids) throws IOException {
-    return ids.isEmpty() ? new boolean[0] : index().containsEach(ids);
+    if (ids.isEmpty()) {
+      return new boolean[0];
+    }
+    boolean[] held = index().containsEach(ids);
+    for (boolean h : held) {
+      if (!h) {
+        return refresh() ? index().containsEach(ids) : held;
+      }
+    }
+    return held;
   }
 
   /** Threads that hash and compress chunks while the inserting thread reads and cuts. */
