@@ -204,11 +204,65 @@ public final class Dataset {
 
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress given) throws IOException {
-    Progress progress = Progress.orNone(given);
     java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
-    if (o.sources().isEmpty()) {
+    return add(o, null, List.of(), o.datasetFolder(), given);
+  }
+
+  /**
+   * Adds in one change files and folders ({@code files}, as {@link #addFiles(AddOptions)}), the
+   * files of an {@code archive} (as {@link #addArchive}) and external files ({@code links}, as
+   * {@link #addLinks}), the last two under {@code datasetFolder}: all of them, or, when any source
+   * fails, none. Where two sources give one path, the later in that order wins.
+   *
+   * @param files files and folders, or null
+   * @param archive an archive, or null
+   * @param links URIs or paths of external files, possibly empty
+   */
+  public Change add(AddOptions files, Path archive, List<String> links, String datasetFolder, Progress given) throws IOException {
+    Progress progress = Progress.orNone(given);
+    java.util.Objects.requireNonNull(links, "links must not be null: give an empty list");
+    if (files != null && files.sources().isEmpty()) {
       throw new InvalidInputException("Cannot add: no file or folder given (AddOptions.of(paths))");
     }
+    if (files == null && archive == null && links.isEmpty()) {
+      throw new InvalidInputException("Cannot add: give files, an archive or links");
+    }
+    String df = AddOptions.normalizeFolder(datasetFolder);
+    List<SourceFile> found = files == null ? List.of() : scan(files, progress);
+    List<String> args = new ArrayList<>();
+    if (files != null) {
+      args.addAll(describe(files));
+    }
+    if (archive != null) {
+      args.addAll(List.of("--archive", archive.toString()));
+    }
+    links.forEach(u -> args.add("--links=" + u));
+    return modify("add", args, progress, (m, ins, ed) -> {
+      List<FileEntry> entries = new ArrayList<>();
+      long read = 0;
+      if (!found.isEmpty()) {
+        FileIngester.Result r = new FileIngester(repo.statCache(), progress, files.rehash()).ingest(found, ins, m);
+        entries.addAll(r.entries());
+        read += r.filesRead();
+      }
+      if (archive != null) {
+        entries.addAll(ArchiveIo.read(archive, df, ins, progress));
+      }
+      if (!links.isEmpty()) {
+        try (ExternalFiles external = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
+          for (String u : links) {
+            List<FileEntry> scanned = external.scan(u, df, progress);
+            entries.addAll(scanned);
+            read += scanned.size();
+          }
+        }
+      }
+      return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(entries)), read);
+    });
+  }
+
+  /** The files {@code o} names, checked: a wildcard must match, and a path comes from one file. */
+  private List<SourceFile> scan(AddOptions o, Progress progress) throws IOException {
     List<Glob> globs = new ArrayList<>();
     for (String w : o.wildcards()) {
       globs.add(Glob.parse("wildcard", w));
@@ -226,10 +280,7 @@ public final class Dataset {
           + "; nothing was added");
     }
     requireOneFilePerPath(found);
-    return modify("add", describe(o), progress, (m, ins, ed) -> {
-      FileIngester.Result r = new FileIngester(repo.statCache(), progress, o.rehash()).ingest(found, ins, m);
-      return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(r.entries())), r.filesRead());
-    });
+    return found;
   }
 
   private static String sourcesText(List<Path> sources) {
@@ -486,27 +537,13 @@ public final class Dataset {
    * record its size and digest.
    */
   public Change addLinks(List<String> uris, String datasetFolder, Progress given) throws IOException {
-    Progress progress = Progress.orNone(given);
-    String df = AddOptions.normalizeFolder(datasetFolder);
-    List<String> args = new ArrayList<>();
-    uris.forEach(u -> args.add("--links=" + u));
-    return modify("add", args, progress, (m, ins, ed) -> {
-      List<FileEntry> entries = new ArrayList<>();
-      try (ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
-        for (String u : uris) {
-          entries.addAll(links.scan(u, df, progress));
-        }
-      }
-      return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(entries)), entries.size());
-    });
+    return add(null, null, uris, datasetFolder, given);
   }
 
   /** Adds the files of a {@code .zip}, {@code .tar}, {@code .tar.gz} or {@code .tar.zst} archive. */
   public Change addArchive(Path archive, String datasetFolder, Progress given) throws IOException {
-    Progress progress = Progress.orNone(given);
-    String df = AddOptions.normalizeFolder(datasetFolder);
-    return modify("add", List.of("--archive", archive.toString()), progress,
-        (m, ins, ed) -> new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(ArchiveIo.read(archive, df, ins, progress))), 0));
+    java.util.Objects.requireNonNull(archive, "archive must not be null: give the archive's path");
+    return add(null, archive, List.of(), datasetFolder, given);
   }
 
   /**

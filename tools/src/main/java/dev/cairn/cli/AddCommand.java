@@ -45,26 +45,15 @@ final class AddCommand extends Base {
     if (files.isEmpty() && archive == null && links.isEmpty()) {
       throw new InvalidInputException("Cannot add: give --files PATH ..., --links URI ... or --archive FILE");
     }
+    if (files.isEmpty() && (!wildcards.isEmpty() || nonRecursive || rehash)) {
+      throw new InvalidInputException("Cannot add: --wildcard, --non-recursive and --rehash apply to --files, and none was given");
+    }
     Dataset ds = select(selector);
-    Dataset.Change c = null;
-    if (!files.isEmpty()) {
-      c = ds.addFiles(new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), progress());
-    }
-    if (archive != null) {
-      Dataset.Change a = ds.addArchive(archive, datasetFolder, progress());
-      c = c == null ? a : new Dataset.Change(sum(c.summary(), a.summary()), c.filesRead(), c.storedBytes() + a.storedBytes());
-    }
-    if (!links.isEmpty()) {
-      Dataset.Change l = ds.addLinks(links, datasetFolder, progress());
-      c = c == null ? l : new Dataset.Change(sum(c.summary(), l.summary()), c.filesRead() + l.filesRead(), c.storedBytes() + l.storedBytes());
-    }
+    // One change: when a source fails, the draft keeps none of the others either.
+    Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), archive, links,
+        datasetFolder, progress());
     print(this, ds, c);
     return 0;
-  }
-
-  static dev.cairn.dataset.ChangeSummary sum(dev.cairn.dataset.ChangeSummary a, dev.cairn.dataset.ChangeSummary b) {
-    return new dev.cairn.dataset.ChangeSummary(a.added() + b.added(), a.modified() + b.modified(), a.removed() + b.removed(),
-        a.addedBytes() + b.addedBytes(), a.modifiedBytes() + b.modifiedBytes(), a.removedBytes() + b.removedBytes());
   }
 
   static void print(Base cmd, Dataset ds, Dataset.Change c) throws java.io.IOException {

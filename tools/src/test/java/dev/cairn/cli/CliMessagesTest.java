@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +78,24 @@ class CliMessagesTest {
     String again = (String) cli.ok("sync", "--project", "p", "--name", "again", "--folder", tmp.resolve("src").toString(), "--json")
         .obj().get("id");
     assertThat(cli.ok("verify", "--id", again).lastLine()).isEqualTo("Verified: no differences");
+  }
+
+  @Test
+  void anAddWhoseLaterSourceFailsChangesNothing() throws IOException {
+    file("src/a.txt", "a");
+    cli.ok("create", "--name", "n");
+    for (String[] bad : List.of(new String[] {"--archive", tmp.resolve("missing.zip").toString()},
+        new String[] {"--links", tmp.resolve("nowhere").toString()})) {
+      List<String> args = new java.util.ArrayList<>(List.of("add", "--files", tmp.resolve("src").toString()));
+      args.addAll(List.of(bad));
+      Cli.Result r = cli.fails(args.toArray(String[]::new));
+      assertThat(r.err().lines()).as(bad[0]).hasSize(1);
+      assertThat(cli.ok("list", "--json").array()).as(bad[0]).isEmpty();
+    }
+    assertThat(cli.ok("log", "--json").array()).extracting(m -> m.get("command")).containsExactly("create");
+    assertThat(cli.fails("add", "--archive", tmp.resolve("missing.zip").toString(), "--wildcard", "*.txt").err())
+        .contains("apply to --files");
+    assertThat(cli.ok("add", "--files", tmp.resolve("src").toString(), "--json").obj()).containsEntry("added", 1L);
   }
 
   @Test
