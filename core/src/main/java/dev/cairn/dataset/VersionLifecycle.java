@@ -539,6 +539,12 @@ final class VersionLifecycle {
     }
     List<DatasetRecord> versions = repo.list(r.project(), null, null).stream().filter(x -> x.name().equals(r.name())).toList();
     String verb = name.equals(r.name()) ? "move " + r.name() + " to project " + project : "rename " + r.name() + " to " + name;
+    long others = repo.list(project, null, null).stream().filter(x -> x.name().equals(name)).count();
+    if (others > 0) {
+      // As git branch -m refuses an existing branch: the two lineages would become one dataset.
+      throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " is another dataset ("
+          + Text.count(others, "version") + "); pick a name no dataset uses, or delete that one first");
+    }
     List<DatasetRecord> done = new ArrayList<>();
     try {
       // Here first (a refusal here is undone without a trace), then on the remotes, which check
@@ -547,7 +553,8 @@ final class VersionLifecycle {
         try {
           repo.catalog().reserveVersion(project, name, v.version(), v.id());
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("Cannot " + verb + ": " + project + "/" + name + " already has version " + v.version());
+          throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " already has version "
+              + v.version());
         }
         done.add(v);
       }

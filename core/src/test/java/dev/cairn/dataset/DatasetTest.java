@@ -949,6 +949,10 @@ class DatasetTest {
     v1.moveToProject("q");
     assertThat(v2.project()).isEqualTo("q");
     assertThat(repo.get("q", "renamed", null).id()).isEqualTo(v2.id());
+    // Onto another dataset's name (as git branch -m): refused, though no version string collides.
+    Dataset other = Dataset.create(repo, CreateOptions.of("q", "other").version("7.0.0").build());
+    assertThatThrownBy(() -> v2.rename("other")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot rename renamed to other: q/other is another dataset (1 version); pick a name no dataset uses, or delete that one first");
     v2.setMetadata(Map.of("k", "v"));
     assertThat(v2.metadata()).containsEntry("k", "v");
     Dataset sq = Dataset.squash(repo, "q", "flat", List.of(v1.id(), v2.id()));

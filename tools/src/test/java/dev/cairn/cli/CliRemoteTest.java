@@ -199,7 +199,7 @@ class CliRemoteTest {
     write(tmp.resolve("mine/m.txt"), "mine");
     alice.ok("sync", "--project", "vision", "--name", "mine", "--folder", tmp.resolve("mine").toString());
     assertThat(alice.fails("rename", "--project", "vision", "--name", "pets", "--new-name", "mine").err())
-        .contains("vision/mine already has version 1.0.0");
+        .contains("vision/mine is another dataset (1 version)");
     carol.ok("create", "--project", "vision", "--name", "mine", "--version", "1.0.0", "--storage", remote);
     // A free name is taken there at once, so that no one else takes it before the upload.
     alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
