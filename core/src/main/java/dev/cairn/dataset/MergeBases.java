@@ -13,6 +13,8 @@ import java.util.Map;
  * after the first, the nearest version that is an ancestor of it and of a parent before it, found
  * through the records' parents. Nearest is the least sum of the two distances (a parent is its own
  * ancestor at distance 0). Two as near (criss-cross merges) give no base: the merge is a union.
+ * A deleted version ends its line of ancestry, but is still a base when a child that had it as
+ * its only parent tells its manifest (that child's {@code base}).
  */
 final class MergeBases {
   /** Ancestors read per parent at most: past it, older ones are not considered. */
@@ -22,6 +24,20 @@ final class MergeBases {
 
   /** What the search keeps of a record: a long history's logs stay on disk. */
   private record Ancestor(List<String> parents, ObjectId root) {}
+
+  /**
+   * The manifests of deleted versions, known from a child whose only parent each was: that child's
+   * {@code base} (its parents merged) is the parent's manifest.
+   */
+  private static final class Orphans {
+    final Map<String, ObjectId> roots = new HashMap<>();
+
+    void noteChildOf(DatasetRecord child) {
+      if (child.parents().size() == 1 && child.base() != null) {
+        roots.putIfAbsent(child.parents().get(0), child.base());
+      }
+    }
+  }
 
   /**
    * @return one entry per parent: null for the first, and for a parent with no common ancestor
@@ -39,6 +55,7 @@ final class MergeBases {
     // yet found is at least L + 1 from one side, so a parent whose best is below that is done: a
     // sibling's base costs two levels, not the whole history.
     Map<String, Ancestor> records = new HashMap<>();
+    Orphans orphans = new Orphans();
     List<Map<String, Integer>> reached = new ArrayList<>();
     List<Map<String, Integer>> seen = new ArrayList<>();
     List<List<String>> frontier = new ArrayList<>();
@@ -57,9 +74,9 @@ final class MergeBases {
       for (int k = 0; k < n; k++) {
         List<String> next = new ArrayList<>();
         for (String id : frontier.get(k)) {
-          Ancestor a = read(repo, id, records);
+          Ancestor a = read(repo, id, records, orphans);
           if (a == null) {
-            continue; // deleted or unreadable: neither a base nor a way to older ones
+            continue; // deleted or unreadable, its manifest unknown: neither a base nor a way to older ones
           }
           reached.get(k).put(id, level);
           for (int m = 0; m < n; m++) { // found from both sides: a candidate for the later one
@@ -110,8 +127,12 @@ final class MergeBases {
     return true;
   }
 
-  /** The parents and root of version {@code id}; null if it was deleted or its record is unreadable. */
-  private static Ancestor read(DatasetRepository repo, String id, Map<String, Ancestor> records) throws IOException {
+  /**
+   * The parents and root of version {@code id}; for a version deleted (or whose record is
+   * unreadable) no parents, and the root a child that had it as its only parent knows, if any; else
+   * null.
+   */
+  private static Ancestor read(DatasetRepository repo, String id, Map<String, Ancestor> records, Orphans orphans) throws IOException {
     if (records.containsKey(id)) {
       return records.get(id);
     }
@@ -119,12 +140,18 @@ final class MergeBases {
     if (repo.catalog().exists(id)) {
       try {
         DatasetRecord full = repo.catalog().read(id);
+        orphans.noteChildOf(full);
         a = new Ancestor(full.parents(), full.root());
       } catch (CairnException unreadable) {
         // as if deleted
       }
     }
-    records.put(id, a);
+    if (a == null && orphans.roots.containsKey(id)) {
+      a = new Ancestor(List.of(), orphans.roots.get(id)); // the line of ancestry ends here
+    }
+    if (a != null) {
+      records.put(id, a); // not a miss: a child read later may still tell a deleted version's manifest
+    }
     return a;
   }
 }

@@ -167,6 +167,20 @@ class DatasetTest {
   }
 
   @Test
+  void aDeletedCommonParentIsStillTheBaseThroughAChildOfItAlone() throws IOException {
+    Dataset base = closedVersion("m", "gone", Map.of("keep", "1", "gone", "2"));
+    Dataset a = childOf(base, "gone-a", Map.of(), "gone");
+    Dataset b = childOf(base, "gone-b", Map.of("new", "n"));
+    Map<String, String> expected = Map.of("keep", "1", "new", "n");
+    assertThat(contents(merge("before", a, b).close())).isEqualTo(expected);
+    base.delete(true);
+    // a's base is base's manifest: the deletion a made is kept, as before the delete.
+    Dataset after = merge("after", a, b).close();
+    assertThat(contents(after)).isEqualTo(expected);
+    assertThat(after.record().conflicts()).isEmpty();
+  }
+
+  @Test
   void theBaseIsTheNearestCommonAncestorHoweverDeepTheHistory() throws IOException {
     Dataset v = closedVersion("m", "deep", Map.of("f", "0", "g", "g"));
     Dataset fork = null;
