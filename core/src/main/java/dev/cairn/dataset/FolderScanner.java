@@ -115,9 +115,12 @@ public final class FolderScanner {
       String rel = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
       if (wildcards.isEmpty() || wildcards.stream().anyMatch(g -> g.matches(name))) {
         SourceFile f = describe(source, rel);
-        if (f != null) {
-          sink.accept(f);
+        if (f == null) {
+          // Named alone, as git add refuses it: inside a folder, such a file is skipped with a warning.
+          throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString())
+              + ": not a regular file (a fifo, socket or device)");
         }
+        sink.accept(f);
       }
     }
   }

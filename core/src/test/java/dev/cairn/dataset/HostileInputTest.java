@@ -117,6 +117,9 @@ class HostileInputTest {
     ds.addFiles(AddOptions.of(src), p);
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("regular.txt");
     assertThat(warnings).anyMatch(w -> w.contains("pipe") && w.contains("not a regular file"));
+    // Named alone, it is refused, as git add refuses it.
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src.resolve("pipe")))).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("pipe: not a regular file (a fifo, socket or device)");
     Path secret = src.resolve("secret.txt");
     Files.writeString(secret, "no");
     Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));

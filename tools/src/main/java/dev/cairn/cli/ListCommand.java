@@ -74,8 +74,11 @@ final class ListCommand extends Base {
     }
     dev.cairn.dataset.DatasetRecord r = ds.record();
     if (!r.conflicts().isEmpty()) {
-      out().println(ConflictLines.header(r));
-      ConflictLines.print(out(), r, ds.conflictsResolvedByDeletion());
+      // A note beside the listing: scripts read the table, and its last line is the total.
+      out().flush();
+      err().println(ConflictLines.header(r));
+      ConflictLines.print(err(), r, ds.conflictsResolvedByDeletion());
+      err().flush();
     }
     return 0;
   }

@@ -201,7 +201,10 @@ class CliEndToEndTest {
     String m = (String) cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json").obj().get("id");
     // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
     assertThat(cli.ok("list", "--id", m, "--json").array()).extracting(e -> e.get("path")).containsExactly("f2");
-    assertThat(cli.ok("list", "--id", m).out()).contains("1 path conflicted").contains("f3 (versions " + a.substring(0, 8) + ", "
+    // On stderr: the listing's last line stays its total.
+    Cli.Result listed = cli.ok("list", "--id", m);
+    assertThat(listed.lastLine()).startsWith("Total 1 file");
+    assertThat(listed.err()).contains("1 path conflicted").contains("f3 (versions " + a.substring(0, 8) + ", "
         + b.substring(0, 8) + "; took " + b.substring(0, 8) + ", which deleted it)");
     // show lists them too, and as JSON, each with whether the winner deleted the path.
     Map<String, Object> shown = cli.ok("show", "--id", m, "--json").obj();
