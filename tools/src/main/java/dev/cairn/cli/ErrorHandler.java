@@ -58,6 +58,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     String full = changedNothing ? "; nothing was changed, free some space and run the command again" : "; free some space";
     if (t instanceof java.nio.file.NoSuchFileException) {
       msg = "no such file or folder: " + msg;
+    } else if (t instanceof java.nio.file.AccessDeniedException denied && denied.getFile() != null
+        && dev.cairn.internal.fs.AtomicFiles.isTempName(java.nio.file.Path.of(denied.getFile()).getFileName().toString())) {
+      // A file written under a temporary name first: the user knows the folder, not that name.
+      java.nio.file.Path parent = java.nio.file.Path.of(denied.getFile()).getParent();
+      msg = "permission denied: cannot write in " + (parent == null ? "the current folder" : parent);
     } else if (t instanceof java.nio.file.AccessDeniedException) {
       msg = "permission denied: " + msg;
     } else if (t instanceof java.nio.file.FileAlreadyExistsException) {

@@ -36,6 +36,11 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new FileSystemException("/remote/.tmp/p1-x.tmp", null, "Read-only file system")))
         .isEqualTo("cannot write to /remote/.tmp: the file system is read-only");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
+    // A file written under a temporary name first: the folder is named, not that name.
+    String temp = dev.cairn.internal.fs.AtomicFiles.tempName(".x.cairn-copy-");
+    assertThat(ErrorHandler.oneLine(new java.nio.file.AccessDeniedException("/w/ro/" + temp)))
+        .isEqualTo("permission denied: cannot write in /w/ro");
+    assertThat(ErrorHandler.oneLine(new java.nio.file.AccessDeniedException("/w/ro/data.lock"))).isEqualTo("permission denied: /w/ro/data.lock");
     // Lost or damaged data points to the check of the whole repository, unless the message already says what to run.
     dev.cairn.id.ObjectId id = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
     assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(id))).endsWith("; cairn fsck checks the whole repository");

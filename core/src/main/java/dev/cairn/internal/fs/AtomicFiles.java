@@ -51,6 +51,11 @@ public final class AtomicFiles {
     return prefix + "p" + PID + (TABLE == null ? "" : "t" + TABLE) + "-" + UUID.randomUUID();
   }
 
+  /** Whether {@code name} (a file name, or a path ending in one) was made by {@link #tempName}. */
+  public static boolean isTempName(String name) {
+    return OWNER.matcher(name).find();
+  }
+
   /**
    * Whether {@code name} was made by {@link #tempName} in a process of this pid table (this boot
    * of this machine, this pid namespace) that no longer runs: nothing can use it any more. (A name
