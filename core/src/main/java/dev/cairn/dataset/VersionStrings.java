@@ -181,7 +181,8 @@ public final class VersionStrings {
   /**
    * The version after {@code v}: its last number plus one ({@code 1.0.9} → {@code 1.0.10}), as
    * many digits at least as it had ({@code 2024-02-01} → {@code 2024-02-02}); build metadata is
-   * left off ({@code 1.0.0+build} → {@code 1.0.1}), since it names a build, not a version.
+   * left off ({@code 1.0.0+build} → {@code 1.0.1}), since it names a build, not a version. A
+   * pre-release without a number goes on with one ({@code 2.1.0-beta} → {@code 2.1.0-beta.1}).
    */
   public static String bump(String version) throws dev.cairn.errors.InvalidInputException {
     int plus = version.indexOf('+');
@@ -194,7 +195,10 @@ public final class VersionStrings {
     while (start > 0 && Character.isDigit(v.charAt(start - 1))) {
       start--;
     }
-    if (start == end) {
+    int dash = v.indexOf('-');
+    if (start == end || (dash >= 0 && end <= dash)) {
+      // No number, or none in the pre-release (2.1.0-beta): the pre-release goes on (2.1.0-beta.1,
+      // which follows it), rather than a release being bumped under it (2.1.1-beta).
       String base = v.replaceAll("[^0-9A-Za-z]+$", ""); // "a-" is a-(empty pre-release): a.1 follows it
       return checkedNext(version, base + ".1");
     }

@@ -39,7 +39,10 @@ class VersionStringsTest {
     assertThat(VersionStrings.bump("1.0.09")).isEqualTo("1.0.10");
     assertThat(VersionStrings.bump("1.0.0+build")).isEqualTo("1.0.1");
     assertThat(VersionStrings.bump("2.0.0+b2")).isEqualTo("2.0.1");
-    for (String v : List.of("1.0.9", "2024-02-01", "1.0.0+build.7", "2.0.0-rc9", "v9", "0.0.099", "a-", "abc")) {
+    // A pre-release without a number goes on with one; its release is not bumped under it.
+    assertThat(VersionStrings.bump("2.1.0-b")).isEqualTo("2.1.0-b.1");
+    assertThat(VersionStrings.bump("2.1.0-b+7")).isEqualTo("2.1.0-b.1");
+    for (String v : List.of("1.0.9", "2024-02-01", "1.0.0+build.7", "2.0.0-rc9", "v9", "0.0.099", "a-", "abc", "2.1.0-beta", "1-x")) {
       assertThat(VersionStrings.compare(VersionStrings.bump(v), v)).as(v).isPositive();
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> VersionStrings.bump("9".repeat(64)))
