@@ -267,7 +267,9 @@ final class DraftChanges {
       }
       if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
         // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
-        String anchored = raw.startsWith("/") ? "/" + pattern : pattern; // at the root only, as list --filter reads it
+        // At the root only: as list --filter reads a leading /, and without recursion (as clearml-data's
+        // remove_files(recursive=False) matches the whole path: img?.jpg is not flat/img3.jpg).
+        String anchored = raw.startsWith("/") || !recursive ? "/" + pattern : pattern;
         Glob g = recursive ? Glob.parseFilter("pattern", anchored) : Glob.parse("pattern", anchored);
         for (FileEntry e : m) {
           if (g.matches(e.path())) {

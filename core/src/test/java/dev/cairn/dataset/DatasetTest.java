@@ -732,6 +732,14 @@ class DatasetTest {
     copy.addFiles(AddOptions.of(tmp.resolve("f")));
     assertThat(copy.removeFiles(List.of("flat/*"), false).summary().removed()).isEqualTo(2);
     assertThat(paths(copy.listFiles())).containsExactly("flat/sub/c.bin", "other/d.bin");
+    // Not recursive, a name pattern is matched from the root, as clearml-data matches the whole path.
+    copy.addFiles(AddOptions.of(folder("top", Map.of("c.bin", "top"))));
+    assertThat(copy.removeFiles(List.of("c.bin"), false).summary().removed()).isEqualTo(1);
+    copy.addFiles(AddOptions.of(folder("top2", Map.of("c1.bin", "top"))));
+    assertThat(copy.removeFiles(List.of("c?.bin"), false).summary().removed()).isEqualTo(1);
+    assertThat(paths(copy.listFiles())).containsExactly("flat/sub/c.bin", "other/d.bin");
+    assertThatThrownBy(() -> copy.removeFiles(List.of("d.*"), false)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no file in the dataset matches");
     assertThat(ds.removeFiles("flat/*").summary().removed()).isEqualTo(3);
     assertThat(paths(ds.listFiles())).containsExactly("other/d.bin");
     // A name that exists as written is that file (or folder), not a pattern.

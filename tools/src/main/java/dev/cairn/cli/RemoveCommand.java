@@ -16,7 +16,8 @@ final class RemoveCommand extends Base {
       description = "Paths, folders or patterns inside the dataset (data/*.jpg, data/jsons).")
   List<String> files;
 
-  @Option(names = "--non-recursive", description = "A folder removes only its direct files, and a pattern only the files it matches itself (not those in folders it matches).")
+  @Option(names = "--non-recursive", description = "A folder removes only its direct files, and a pattern only the files it matches itself, from the dataset's root"
+      + " (img?.jpg is not flat/img3.jpg; not the files of folders it matches).")
   boolean nonRecursive;
 
   @Override
