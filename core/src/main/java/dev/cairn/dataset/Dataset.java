@@ -1138,6 +1138,18 @@ public final class Dataset {
     return changes().stream().filter(d -> d.type() == DiffEntry.ChangeType.REMOVED).map(DiffEntry::oldEntry).toList();
   }
 
+  /**
+   * What changed in this version since {@code earlier}, a record of it read before (as a command
+   * that lists what it did reads one first): a draft's edits since then.
+   */
+  public List<DiffEntry> changesSince(DatasetRecord earlier) throws IOException {
+    java.util.Objects.requireNonNull(earlier, "earlier must not be null: give a record of this version read before");
+    if (!earlier.id().equals(id)) {
+      throw new IllegalArgumentException("earlier is a record of " + earlier.id() + ", not of " + id);
+    }
+    return diff(earlier.root(), record().root());
+  }
+
   /** What changed from {@code source} (the baseline) to this version. */
   public List<DiffEntry> compare(Dataset source) throws IOException {
     java.util.Objects.requireNonNull(source, "source must not be null: give the version to compare with");

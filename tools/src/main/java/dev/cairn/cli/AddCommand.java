@@ -40,6 +40,9 @@ final class AddCommand extends Base {
       description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, wasb://, paths).")
   List<String> links = new ArrayList<>();
 
+  @Option(names = "--verbose", description = "List each path the add changed (--json: changes).")
+  boolean verbose;
+
   @Override
   int run() throws Exception {
     if (files.isEmpty() && archive == null && links.isEmpty()) {
@@ -49,14 +52,16 @@ final class AddCommand extends Base {
       throw new InvalidInputException("Cannot add: --wildcard, --non-recursive and --rehash apply to --files, and none was given");
     }
     Dataset ds = select(selector);
+    dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     // One change: when a source fails, the draft keeps none of the others either.
     Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), archive, links,
         datasetFolder, progress());
-    print(this, ds, c);
+    print(this, ds, c, before == null ? null : ds.changesSince(before));
     return 0;
   }
 
-  static void print(Base cmd, Dataset ds, Dataset.Change c) throws java.io.IOException {
+  /** @param paths what changed path by path, or null when not asked for */
+  static void print(Base cmd, Dataset ds, Dataset.Change c, List<dev.cairn.manifest.DiffEntry> paths) throws java.io.IOException {
     if (cmd.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
@@ -66,8 +71,14 @@ final class AddCommand extends Base {
       m.put("files_read", c.filesRead());
       m.put("stored_bytes", c.storedBytes());
       m.put("files", ds.record().fileCount());
+      if (paths != null) {
+        m.put("changes", changesJson(paths));
+      }
       cmd.printJson(m);
     } else {
+      if (paths != null) {
+        cmd.printPaths(paths);
+      }
       cmd.out().printf("%s added, %d modified, %d removed (%s read, %s newly stored); version now holds %s%n",
           Format.count(c.summary().added(), "file"), c.summary().modified(), c.summary().removed(),
           Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()), Format.count(ds.record().fileCount(), "file"));

@@ -218,6 +218,26 @@ abstract class Base implements Callable<Integer> {
     return ds.invokedAs(spec.name(), argv());
   }
 
+  /** {@code diff} for a command's JSON ({@code changes}: what compare --json gives for each path). */
+  static List<Object> changesJson(List<dev.cairn.manifest.DiffEntry> diff) {
+    List<Object> out = new ArrayList<>(diff.size());
+    diff.forEach(d -> out.add(Views.change(d)));
+    return out;
+  }
+
+  /** One line a changed path, removed ones first, then modified, then added (as compare --verbose lists them). */
+  void printPaths(List<dev.cairn.manifest.DiffEntry> diff) {
+    for (dev.cairn.manifest.DiffEntry.ChangeType type : List.of(dev.cairn.manifest.DiffEntry.ChangeType.REMOVED,
+        dev.cairn.manifest.DiffEntry.ChangeType.MODIFIED, dev.cairn.manifest.DiffEntry.ChangeType.ADDED)) {
+      String label = String.format("%-9s", type.name().toLowerCase(java.util.Locale.ROOT));
+      for (dev.cairn.manifest.DiffEntry d : diff) {
+        if (d.type() == type) {
+          out().println(label + d.path());
+        }
+      }
+    }
+  }
+
   /**
    * The version {@code s} names, read here; with {@code storage}, fetched from there first (its
    * record and manifest, no file data) unless it is here whole: by id, or by name the remote's

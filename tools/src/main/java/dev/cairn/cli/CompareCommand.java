@@ -43,22 +43,14 @@ final class CompareCommand extends Base {
       printJson(m);
       return 0;
     }
-    List<String> added = new ArrayList<>();
-    List<String> modified = new ArrayList<>();
-    List<String> removed = new ArrayList<>();
-    for (DiffEntry d : diff) {
-      switch (d.type()) {
-        case ADDED -> added.add(d.path());
-        case MODIFIED -> modified.add(d.path());
-        case REMOVED -> removed.add(d.path());
-      }
-    }
     if (verbose) {
-      removed.forEach(p -> out().println("removed  " + p));
-      modified.forEach(p -> out().println("modified " + p));
-      added.forEach(p -> out().println("added    " + p));
+      printPaths(diff);
     }
-    out().printf("%d removed, %d modified, %d added%n", removed.size(), modified.size(), added.size());
+    ChangeSummary summary = ChangeSummary.EMPTY;
+    for (DiffEntry d : diff) {
+      summary = summary.plus(d);
+    }
+    out().printf("%d removed, %d modified, %d added%n", summary.removed(), summary.modified(), summary.added());
     return 0;
   }
 }

@@ -20,17 +20,28 @@ final class RemoveCommand extends Base {
       + " (img?.jpg is not flat/img3.jpg; not the files of folders it matches).")
   boolean nonRecursive;
 
+  @Option(names = "--verbose", description = "List each path removed (--json: changes).")
+  boolean verbose;
+
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
+    dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     Dataset.Change c = ds.removeFiles(files, !nonRecursive);
+    List<dev.cairn.manifest.DiffEntry> paths = before == null ? null : ds.changesSince(before);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
       m.put("removed", c.summary().removed());
       m.put("files", ds.record().fileCount());
+      if (paths != null) {
+        m.put("changes", changesJson(paths));
+      }
       printJson(m);
     } else {
+      if (paths != null) {
+        printPaths(paths);
+      }
       out().printf("%s removed; version now holds %s%n", Format.count(c.summary().removed(), "file"),
           Format.count(ds.record().fileCount(), "file"));
     }

@@ -50,6 +50,9 @@ final class SyncCommand extends Base {
   @Option(names = "--disable-upload", description = "Close the new version without uploading it to a remote.")
   boolean disableUpload;
 
+  @Option(names = "--verbose", description = "List each path the sync changed (--json: changes); for a new version, its change-set.")
+  boolean verbose;
+
   @Override
   boolean createsRepository() {
     return true;
@@ -73,6 +76,7 @@ final class SyncCommand extends Base {
     }
     String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
     String resumed = null;
+    dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
     Dataset ds;
     Dataset.Change c;
     if (createNew) {
@@ -115,8 +119,11 @@ final class SyncCommand extends Base {
       }
     } else {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
+      before = verbose ? ds.record() : null;
       c = ds.syncFolder(folder, datasetFolder, progress());
     }
+    List<dev.cairn.manifest.DiffEntry> paths = !verbose ? null : ds == null ? List.of()
+        : before != null ? ds.changesSince(before) : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = createNew && ds != null && !skipClose;
     dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage) : null;
@@ -134,8 +141,14 @@ final class SyncCommand extends Base {
       m.put("storage", pushed == null ? null : ds.record().storage());
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
+      if (paths != null) {
+        m.put("changes", changesJson(paths));
+      }
       printJson(m);
     } else {
+      if (paths != null) {
+        printPaths(paths);
+      }
       if (resumed != null) {
         out().printf(ds != null ? "Finished draft %s, which an earlier run of this command had left unfinished%n"
             : "Deleted draft %s, which an earlier run of this command had left unfinished: the folder brings no change%n", resumed);

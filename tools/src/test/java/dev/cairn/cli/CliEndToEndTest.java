@@ -112,6 +112,31 @@ class CliEndToEndTest {
   }
 
   @Test
+  void verboseListsEachPathAChangeTouched() throws IOException {
+    Path src = tmp.resolve("vb");
+    write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    write(src.resolve("b.txt"), "b".getBytes(StandardCharsets.UTF_8));
+    cli.ok("create", "--project", "p", "--name", "vb");
+    assertThat(cli.ok("add", "--files", src.toString(), "--verbose").out())
+        .startsWith("added    a.txt\nadded    b.txt\n2 files added");
+    // Only what this add changed: b.txt again is no change.
+    write(tmp.resolve("more/c.txt"), "c".getBytes(StandardCharsets.UTF_8));
+    assertThat(cli.ok("add", "--files", tmp.resolve("more").toString(), src.resolve("b.txt").toString(), "--verbose").out())
+        .startsWith("added    c.txt\n1 file added");
+    assertThat(cli.ok("remove", "--files", "c.txt", "--verbose").out()).startsWith("removed  c.txt\n1 file removed");
+    cli.ok("close");
+    write(src.resolve("a.txt"), "A".getBytes(StandardCharsets.UTF_8));
+    Files.delete(src.resolve("b.txt"));
+    write(src.resolve("d.txt"), "d".getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> synced = cli.ok("sync", "--project", "p", "--name", "vb", "--folder", src.toString(), "--verbose", "--json").obj();
+    assertThat((List<Map<String, Object>>) synced.get("changes")).extracting(m -> m.get("change") + " " + m.get("path"))
+        .containsExactly("modified a.txt", "removed b.txt", "added d.txt");
+    write(src.resolve("e.txt"), "e".getBytes(StandardCharsets.UTF_8));
+    assertThat(cli.ok("sync", "--project", "p", "--name", "vb", "--folder", src.toString(), "--verbose").out())
+        .startsWith("added    e.txt\n1 added, 0 modified, 0 removed");
+  }
+
+  @Test
   void aNameSearchFindsTheTextAsTypedAsWellAsTheExpression() throws IOException {
     for (String name : List.of("c++", "pets (v2", "pets v2", "cats")) {
       cli.ok("create", "--project", "p", "--name", name);
