@@ -8,7 +8,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "squash", description = "Create a closed version without parents holding the merge of versions (later wins).")
+@Command(name = "squash", description = {"Create a closed version without parents holding the merge of versions (later wins),", "uploaded, as close does, to --storage or the default remote."})
 final class SquashCommand extends Base {
   @Option(names = "--name", paramLabel = "N", required = true, description = "Name of the new version.")
   String name;
@@ -19,9 +19,22 @@ final class SquashCommand extends Base {
   @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", converter = Trimmed.class, required = true, description = "Versions to merge, in order (space- or comma-separated).")
   List<String> ids;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Upload the new version to this remote (default: $CAIRN_STORAGE or"
+      + " remote.default), as close does.")
+  String storage;
+
+  @Option(names = "--disable-upload", description = "Keep the new version here, even with a default remote.")
+  boolean disableUpload;
+
   @Override
   int run() throws Exception {
+    if (storage != null && disableUpload) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot squash: --storage uploads the new version, --disable-upload keeps it here;"
+          + " give one or the other");
+    }
+    String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
     Dataset ds = Dataset.squash(repo(), project, name, ids);
+    dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage);
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -30,9 +43,16 @@ final class SquashCommand extends Base {
       m.put("name", r.name());
       m.put("version", r.version());
       m.put("files", r.fileCount());
+      m.put("storage", pushed == null ? null : r.storage());
+      m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
+      m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
     } else {
       out().printf("Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
+      if (pushed != null) {
+        out().printf("Uploaded to %s: %s, %s%n", r.storage(), Format.count(pushed.objectsUploaded(), "object"),
+            Format.bytes(pushed.bytesUploaded()));
+      }
     }
     return 0;
   }

@@ -166,6 +166,22 @@ class CliRemoteTest {
   }
 
   @Test
+  void aSquashUploadsToTheRemoteItIsGiven() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("x/x.txt"), "x");
+    write(tmp.resolve("y/y.txt"), "y");
+    String x = (String) a.ok("sync", "--project", "p", "--name", "x", "--folder", tmp.resolve("x").toString(), "--json").obj().get("id");
+    String y = (String) a.ok("sync", "--project", "p", "--name", "y", "--folder", tmp.resolve("y").toString(), "--json").obj().get("id");
+    Map<String, Object> squashed = a.ok("squash", "--name", "xy", "--ids", x, y, "--storage", remote, "--json").obj();
+    assertThat((Long) squashed.get("uploaded_objects")).isPositive();
+    Cli b = new Cli(tmp.resolve("b"));
+    Path copy = Path.of(b.ok("get", "--project", "p", "--name", "xy", "--storage", remote).lastLine());
+    assertThat(Files.readString(copy.resolve("x.txt")) + Files.readString(copy.resolve("y.txt"))).isEqualTo("xy");
+    assertThat(a.fails("squash", "--name", "xy2", "--ids", x, y, "--storage", remote, "--disable-upload").err()).contains("one or the other");
+  }
+
+  @Test
   void aRenameRefusedOnOneRemoteReservesNothingOnAnother() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli carol = new Cli(tmp.resolve("carol"));
