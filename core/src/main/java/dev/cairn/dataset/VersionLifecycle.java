@@ -35,8 +35,12 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot use " + what + " '" + value + "': it holds U+FFFD (bytes that were not valid UTF-8)");
     }
     if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-      throw new InvalidInputException("Cannot use " + what + " '" + value.replaceAll("\\p{Cntrl}", "?")
-          + "': at most 255 characters, no control characters");
+      String shown = value.replaceAll("\\p{Cntrl}", "?");
+      if (shown.length() > 80) { // a name of thousands of characters is not echoed whole
+        shown = shown.codePoints().limit(60).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            + "... (" + value.length() + " characters)";
+      }
+      throw new InvalidInputException("Cannot use " + what + " '" + shown + "': at most 255 characters, no control characters");
     }
     if (what.equals("tag") && value.indexOf(',') >= 0) {
       throw new InvalidInputException("Cannot use tag '" + value + "': tags hold no commas (lists of tags are written with commas)");

@@ -44,6 +44,13 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aVeryLongNameIsNotEchoedWhole() {
+    String name = "n".repeat(5000);
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", name).build())).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot use name '" + "n".repeat(60) + "... (5000 characters)': at most 255 characters, no control characters");
+  }
+
+  @Test
   void nullWildcardsAndTheUnnamedProjectAreNamedInMessages() {
     assertThatThrownBy(() -> AddOptions.of(tmp).wildcard((String) null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("a wildcard must not be null");

@@ -88,8 +88,11 @@ final class GetCommand extends Base {
     if (copy != null && link != null) {
       throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
     }
+    if (numParts != null && numParts < 1) {
+      throw new InvalidInputException("Cannot split a version into " + numParts + " parts: give --num-parts 1 or more");
+    }
     if ((part == null) != (numParts == null)) {
-      throw new InvalidInputException("Cannot get: --part and --num-parts go together");
+      throw new InvalidInputException("Cannot get: --part K takes part K of --num-parts N; give both (for example --part 0 --num-parts 4)");
     }
     List<Glob> globs = new ArrayList<>();
     for (String f : filters) {

@@ -81,6 +81,14 @@ class CliMessagesTest {
   }
 
   @Test
+  void partsAreAskedForWithBothOptions() throws IOException {
+    file("src/a.txt", "a");
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
+    assertThat(cli.fails("get", "--num-parts", "0").err()).isEqualTo("cairn: Cannot split a version into 0 parts: give --num-parts 1 or more\n");
+    assertThat(cli.fails("get", "--part", "1").err()).contains("give both (for example --part 0 --num-parts 4)");
+  }
+
+  @Test
   void anAddWhoseLaterSourceFailsChangesNothing() throws IOException {
     file("src/a.txt", "a");
     cli.ok("create", "--name", "n");
