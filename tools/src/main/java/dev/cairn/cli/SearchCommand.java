@@ -10,8 +10,17 @@ import picocli.CommandLine.Option;
 @Command(name = "search", description = {"List dataset versions, oldest first.",
     "A version whose record cannot be read is left out, with a warning on stderr (run cairn fsck)."})
 final class SearchCommand extends Base {
-  @Option(names = "--project", paramLabel = "P", description = "Only this project.")
+  @Option(names = "--project", paramLabel = "P", description = "Only this project and its subprojects (P/...), as clearml-data searches.")
   String project;
+
+  @Option(names = "--non-recursive-project-search", description = "Only the project itself, not its subprojects.")
+  boolean nonRecursiveProject;
+
+  @Option(names = "--only-completed", description = "Only closed versions, no drafts.")
+  boolean onlyCompleted;
+
+  @Option(names = "--not-only-completed", hidden = true, description = "Drafts too: the default (clearml-data's flag, accepted for its scripts).")
+  boolean notOnlyCompleted;
 
   @Option(names = "--name", paramLabel = "N", description = "Only names matching this regular expression, or holding it as typed (case-insensitive).")
   String name;
@@ -51,15 +60,14 @@ final class SearchCommand extends Base {
     if (storage != null) {
       dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);
       found = new ArrayList<>(listing.records());
-      found.removeIf(r -> (project != null && !r.project().equals(project)) || !named.test(r.name())
-          || !r.tags().containsAll(tags));
+      found.removeIf(r -> !named.test(r.name()) || !r.tags().containsAll(tags));
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {
         err().printf("cairn: warning: %s on %s could not be read and %s left out; run cairn fsck --storage %s%n",
             Format.count(unreadable, "version record"), storage, unreadable == 1 ? "is" : "are", storage);
       }
     } else {
-      dev.cairn.dataset.VersionListing listing = repo().search(project, name, tags);
+      dev.cairn.dataset.VersionListing listing = repo().search(nonRecursiveProject ? project : null, name, tags);
       found = new ArrayList<>(listing.records());
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {
@@ -68,6 +76,12 @@ final class SearchCommand extends Base {
             Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are");
       }
     }
+    if (onlyCompleted && notOnlyCompleted) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
+    }
+    boolean byProject = project != null && !project.isEmpty();
+    found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
+        || (onlyCompleted && r.isDraft()));
     if (!ids.isEmpty()) {
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
       for (String prefix : prefixes) {

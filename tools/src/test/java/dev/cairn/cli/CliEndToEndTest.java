@@ -184,6 +184,14 @@ class CliEndToEndTest {
     assertThat(cli.ok("search", "--tags", "a,c", "--json").array()).extracting(m -> m.get("id")).containsExactly(split);
     assertThat(cli.ok("search", "--tags", "a,,c", "--json").array()).extracting(m -> m.get("id")).containsExactly(split);
     assertThat(cli.ok("search", "--tags", "", "--json").array()).as("no tag is empty: no filter").hasSize(3);
+    // Drafts are listed unless --only-completed; a project's subprojects too, as clearml-data searches.
+    assertThat(cli.ok("search", "--project", "p", "--only-completed", "--json").array()).extracting(m -> m.get("id"))
+        .containsExactly(v1, v2);
+    assertThat(cli.ok("search", "--project", "p", "--not-only-completed", "--json").array()).hasSize(3);
+    Object sub = cli.ok("create", "--project", "p/sub", "--name", "deeper", "--json").obj().get("id");
+    cli.ok("create", "--project", "p2", "--name", "beside");
+    assertThat(cli.ok("search", "--project", "p", "--json").array()).extracting(m -> m.get("id")).hasSize(4).contains(sub);
+    assertThat(cli.ok("search", "--project", "p", "--non-recursive-project-search", "--json").array()).hasSize(3);
     // --project/--name picks the highest version; --version picks one.
     assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--json").array()).hasSize(2);
     assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--version", "1.0.0", "--json").array()).extracting(m -> m.get("path"))
