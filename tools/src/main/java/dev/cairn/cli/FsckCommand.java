@@ -104,10 +104,12 @@ final class FsckCommand extends Base {
       for (Problem p : report.problems()) {
         out().println(p);
       }
-      out().printf("%s: %s (%s), %s, %s; %s, %s%n", report.ok() ? "ok" : "DAMAGED",
-          Format.count(report.packs(), "pack"), Format.bytes(report.bytes()), Format.count(report.objects(), "object"),
-          Format.count(report.versions(), "version"), Format.count(report.errors().size(), "error"),
-          Format.count(report.problems().size() - report.errors().size(), "warning"));
+      String checked = Format.count(report.packs(), "pack") + " (" + Format.bytes(report.bytes()) + "), "
+          + Format.count(report.objects(), "object") + ", " + Format.count(report.versions(), "version");
+      String found = Format.count(report.errors().size(), "error") + ", "
+          + Format.count(report.problems().size() - report.errors().size(), "warning");
+      // Damaged: the errors first, so that the counts of what was checked do not read as counts of damage.
+      out().println(report.ok() ? "ok: " + checked + "; " + found : "DAMAGED: " + found + "; checked " + checked);
       printWayForward(damaged(report));
     }
     return report.ok() ? 0 : 1;

@@ -664,7 +664,7 @@ class CliRemoteTest {
     Cli.Result found = b.run("fsck", "--storage", remote.toString());
     assertThat(found.exit()).isEqualTo(1);
     assertThat(found.out()).contains("missing version object").contains("cairn upload --id " + id.substring(0, 8))
-        .contains("--repair").contains("DAMAGED");
+        .contains("--repair").containsPattern("DAMAGED: \\d+ errors?, \\d+ warnings?; checked \\d+ packs? ");
     Cli.Result repaired = b.run("fsck", "--storage", remote.toString(), "--repair");
     assertThat(repaired.exit()).isEqualTo(1);
     assertThat(repaired.out()).contains("marked the remote incomplete");
