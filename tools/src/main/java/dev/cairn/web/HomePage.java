@@ -68,7 +68,7 @@ final class HomePage {
       return;
     }
     h.open("div", "class", "table-wrap").open("table", "id", "datasets").open("thead").open("tr");
-    for (String c : new String[] {"Project", "Dataset", "Versions", "Latest", "Tags", "Files", "Size", "Updated"}) {
+    for (String c : new String[] {"Project", "Dataset", "Versions", "Latest", "Tags (any version)", "Files", "Size", "Updated"}) {
       h.el("th", c, "class", c.equals("Versions") || c.equals("Files") || c.equals("Size") ? "num" : null);
     }
     h.close("tr").close("thead").open("tbody");
