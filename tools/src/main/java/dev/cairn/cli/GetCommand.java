@@ -47,7 +47,8 @@ final class GetCommand extends Base {
   @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias (default: $CAIRN_RUN_ID).")
   String run;
 
-  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names.")
+  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names, fetching what is not here from --storage, the"
+      + " version's own remote or the default one.")
   Path lock;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's highest version.")
@@ -60,7 +61,7 @@ final class GetCommand extends Base {
   @Override
   boolean createsRepository() {
     String env = System.getenv("CAIRN_STORAGE");
-    return storage != null || lock != null || (env != null && !env.isBlank());
+    return storage != null || (env != null && !env.isBlank());
   }
 
   @Override
@@ -200,6 +201,18 @@ final class GetCommand extends Base {
     List<Object> results = new ArrayList<>();
     List<Path> paths = new ArrayList<>();
     for (Usage.Use u : uses) {
+      // From --storage, else the remote the version came from, else the default one: a lock
+      // file names versions, not where they are (nothing is read from a remote when all is here).
+      String from = storage;
+      if (from == null && repo().catalog().exists(u.id())) {
+        from = repo().catalog().read(u.id()).storage();
+      }
+      if (from == null) {
+        from = repo().defaultStorage();
+      }
+      if (from != null) {
+        repo().fetch(u.id(), sel, from, null, progress());
+      }
       Path p = repo().restore(u, sel, copy == null ? null : uses.size() == 1 ? copy : copy.resolve(u.alias()),
           overwrite, progress());
       paths.add(p);

@@ -166,6 +166,29 @@ class CliRemoteTest {
   }
 
   @Test
+  void aLockFileIsRestoredOnAnotherMachineFromTheRemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    a.ok("get", "--id", id, "--alias", "train", "--run", "r1");
+    Path lock = tmp.resolve("data.lock");
+    a.ok("lock", "--run", "r1", "--output", lock.toString());
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.fails("get", "--lock", lock.toString()).err()).contains("no Cairn repository").contains("get from a remote makes one");
+    assertThat(b.repo).doesNotExist();
+    Path restored = Path.of(b.ok("get", "--lock", lock.toString(), "--storage", remote).lastLine());
+    assertThat(Files.readString(restored.resolve("x.txt"))).isEqualTo("x");
+    // Once its record is here, the version's own remote serves a copy of data not fetched yet.
+    Cli c = new Cli(tmp.resolve("c"));
+    c.ok("list", "--id", id, "--storage", remote);
+    Path copy = tmp.resolve("copy");
+    c.ok("get", "--lock", lock.toString(), "--copy", copy.toString());
+    assertThat(Files.readString(copy.resolve("x.txt"))).isEqualTo("x");
+  }
+
+  @Test
   void aSquashUploadsToTheRemoteItIsGiven() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
