@@ -97,10 +97,25 @@ final class MergeBases {
         open |= bestDistance[i] >= level + 1 && !(frontier.get(i).isEmpty() && allEmpty(frontier, i));
       }
     }
+    // A deleted version one side reached before the child that tells its manifest was read (on
+    // the other side, say): a candidate too, at the distances each side first met it.
+    // (Offered again when it was met as a candidate already: at the same distance, it stays what it was.)
+    for (String id : orphans.roots.keySet()) {
+      for (int k = 0; k < n; k++) {
+        for (int m = k + 1; m < n; m++) {
+          Integer dk = seen.get(k).get(id);
+          Integer dm = seen.get(m).get(id);
+          if (dk != null && dm != null) {
+            offer(m, id, dk + dm, best, bestDistance, tied);
+          }
+        }
+      }
+    }
     bases.add(null);
     for (int i = 1; i < n; i++) {
       // Two bases as near (criss-cross merges): neither tells what both sides changed; a union.
-      ObjectId root = best[i] == null || tied[i] ? null : records.get(best[i]).root();
+      ObjectId root = best[i] == null || tied[i] ? null
+          : records.containsKey(best[i]) ? records.get(best[i]).root() : orphans.roots.get(best[i]);
       bases.add(root != null && repo.repository().objects().has(root) ? root : null);
     }
     return bases;

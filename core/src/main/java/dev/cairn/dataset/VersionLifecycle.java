@@ -38,7 +38,7 @@ final class VersionLifecycle {
       String shown = value.replaceAll("\\p{Cntrl}", "?");
       if (shown.length() > 80) { // a name of thousands of characters is not echoed whole
         shown = shown.codePoints().limit(60).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            + "... (" + value.length() + " characters)";
+            + "... (" + value.codePointCount(0, value.length()) + " characters)";
       }
       throw new InvalidInputException("Cannot use " + what + " '" + shown + "': at most 255 characters, no control characters");
     }
@@ -541,9 +541,12 @@ final class VersionLifecycle {
     if (project.equals(r.project()) && name.equals(r.name())) {
       return 0;
     }
-    List<DatasetRecord> versions = repo.list(r.project(), null, null).stream().filter(x -> x.name().equals(r.name())).toList();
-    String verb = name.equals(r.name()) ? "move " + r.name() + " to project " + project : "rename " + r.name() + " to " + name;
-    long others = repo.list(project, null, null).stream().filter(x -> x.name().equals(name)).count();
+    // Listed by exact project: list("") means any project, and the unnamed one is a project of its own here.
+    List<DatasetRecord> all = repo.list(null, null, null);
+    List<DatasetRecord> versions = all.stream().filter(x -> x.project().equals(r.project()) && x.name().equals(r.name())).toList();
+    String verb = name.equals(r.name()) ? "move " + r.name() + " to " + (project.isEmpty() ? "no project" : "project " + project)
+        : "rename " + r.name() + " to " + name;
+    long others = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).count();
     if (others > 0) {
       // As git branch -m refuses an existing branch: the two lineages would become one dataset.
       throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " is another dataset ("

@@ -181,6 +181,22 @@ class DatasetTest {
   }
 
   @Test
+  void aDeletedCommonParentReachedFirstThroughAMergeIsStillTheBaseInEitherOrder() throws IOException {
+    Dataset x = closedVersion("m", "x", Map.of("keep", "1", "gone", "2"));
+    Dataset z = closedVersion("m", "z", Map.of("z", "z"));
+    // a: x and z merged, gone removed; c: a child of x alone; b: c's child.
+    Dataset a = Dataset.create(repo, CreateOptions.of("m", "xa").parents(x.id(), z.id()).build());
+    a.removeFiles(List.of("gone"), false);
+    a.close();
+    Dataset c = childOf(x, "xc", Map.of("c", "c"));
+    Dataset b = childOf(c, "xb", Map.of("b", "b"));
+    x.delete(true);
+    Map<String, String> expected = Map.of("keep", "1", "z", "z", "c", "c", "b", "b");
+    assertThat(contents(merge("ab", a, b).close())).isEqualTo(expected);
+    assertThat(contents(merge("ba", b, a).close())).isEqualTo(expected);
+  }
+
+  @Test
   void theBaseIsTheNearestCommonAncestorHoweverDeepTheHistory() throws IOException {
     Dataset v = closedVersion("m", "deep", Map.of("f", "0", "g", "g"));
     Dataset fork = null;
@@ -975,6 +991,14 @@ class DatasetTest {
     Dataset other = Dataset.create(repo, CreateOptions.of("q", "other").version("7.0.0").build());
     assertThatThrownBy(() -> v2.rename("other")).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot rename renamed to other: q/other is another dataset (1 version); pick a name no dataset uses, or delete that one first");
+    // The unnamed project is a project of its own, not "any project".
+    Dataset loose = Dataset.create(repo, CreateOptions.of("", "loose").build());
+    Dataset.create(repo, CreateOptions.of("elsewhere", "loose").version("2.0.0").build());
+    Dataset.create(repo, CreateOptions.of("elsewhere", "taken").build());
+    assertThat(loose.rename("taken")).isEqualTo(1);
+    assertThat(repo.get("elsewhere", "loose", null).project()).isEqualTo("elsewhere");
+    assertThat(loose.moveToProject("q")).isEqualTo(1);
+    assertThat(loose.moveToProject("")).isEqualTo(1);
     v2.setMetadata(Map.of("k", "v"));
     assertThat(v2.metadata()).containsEntry("k", "v");
     Dataset sq = Dataset.squash(repo, "q", "flat", List.of(v1.id(), v2.id()));

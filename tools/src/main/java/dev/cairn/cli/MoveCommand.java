@@ -22,10 +22,10 @@ final class MoveCommand extends Base {
     int versions = ds.moveToProject(newProject);
     if (json) {
       printJson(RenameCommand.result(oldProject, name, ds, versions));
-    } else if (versions == 0) {
-      out().printf("%s is already in project %s: nothing moved%n", name, newProject);
     } else {
-      out().printf("Moved %s to project %s (%s)%n", name, newProject, Format.count(versions, "version"));
+      String where = newProject.isEmpty() ? "no project" : "project " + newProject;
+      out().println(versions == 0 ? name + " is already in " + where + ": nothing moved"
+          : "Moved " + name + " to " + where + " (" + Format.count(versions, "version") + ")");
     }
     return 0;
   }
