@@ -132,11 +132,20 @@ public final class Dataset {
    * holds it, and an earlier version's edit is kept only if no later one holds the path.
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
+    return squash(repo, project, name, ids, null);
+  }
+
+  /**
+   * As {@link #squash(DatasetRepository, String, String, List)}, for a version to be uploaded to
+   * {@code storage}: its version string is reserved there first, as {@link CreateOptions.Builder#storage}
+   * does for a created version (uploading it stays the caller's step, as after {@link #close}).
+   */
+  public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage) throws IOException {
     java.util.Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
     if (ids.stream().anyMatch(java.util.Objects::isNull)) {
       throw new NullPointerException("ids must not contain null: give the versions to squash");
     }
-    return VersionLifecycle.squash(repo, project, name, ids);
+    return VersionLifecycle.squash(repo, project, name, ids, storage);
   }
 
   /** The version's id: 32 lower-case hex digits, fixed at create (clearml's {@code dataset.id}). */

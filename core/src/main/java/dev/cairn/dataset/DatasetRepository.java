@@ -205,7 +205,7 @@ public final class DatasetRepository implements AutoCloseable {
     if (version != null && matches.size() > 1) {
       // Two versions made apart (one here, one fetched from a remote where another machine had
       // reserved the string first): neither is "the" version.
-      throw new InvalidInputException("Cannot tell which version is meant: " + matches.get(0).project() + "/" + name + " version "
+      throw new InvalidInputException("Cannot tell which version is meant: " + label(matches.get(0).project(), name) + " version "
           + version + " is held by " + matches.stream().map(r -> r.id().substring(0, 8)).sorted()
               .collect(java.util.stream.Collectors.joining(" and ")) + "; give --id");
     }
@@ -237,6 +237,11 @@ public final class DatasetRepository implements AutoCloseable {
    *     case-insensitive), or null for any
    * @param tags tags every result carries
    */
+  /** A dataset as messages name it: {@code project/name}, or {@code name} alone in the unnamed project. */
+  public static String label(String project, String name) {
+    return project == null || project.isEmpty() ? name : project + "/" + name;
+  }
+
   public List<DatasetRecord> list(String project, String name, List<String> tags) throws IOException {
     return search(project, name, tags).records();
   }

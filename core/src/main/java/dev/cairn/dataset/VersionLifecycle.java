@@ -226,7 +226,7 @@ final class VersionLifecycle {
         throw new InvalidInputException("Cannot create version: " + e.getMessage());
       }
       if (repo.catalog().isReserved(o.project(), o.name(), o.version())) {
-        throw new InvalidInputException("Cannot create version: version " + o.version() + " of " + o.project() + "/" + o.name()
+        throw new InvalidInputException("Cannot create version: version " + o.version() + " of " + DatasetRepository.label(o.project(), o.name())
             + " already exists");
       }
     }
@@ -259,7 +259,7 @@ final class VersionLifecycle {
         if (!remote.reserveName(o.project(), o.name(), candidate, id)) {
           if (o.version() != null) {
             String holder = remote.describeNameHolder(o.project(), o.name(), candidate);
-            throw new IllegalArgumentException("version " + candidate + " of " + o.project() + "/" + o.name() + " already exists on " + o.storage()
+            throw new IllegalArgumentException("version " + candidate + " of " + DatasetRepository.label(o.project(), o.name()) + " already exists on " + o.storage()
                 + (holder == null ? "" : ", held by " + holder));
           }
           continue;
@@ -272,7 +272,7 @@ final class VersionLifecycle {
           }
         }
       }
-      throw new IOException("Cannot reserve a version string for " + o.project() + "/" + o.name() + ": too much contention (last tried "
+      throw new IOException("Cannot reserve a version string for " + DatasetRepository.label(o.project(), o.name()) + ": too much contention (last tried "
           + lastTried + ")");
     }
   }
@@ -450,7 +450,7 @@ final class VersionLifecycle {
    * deleted when one does.
    */
   static List<Dataset.Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
-    String shown = (project.isEmpty() ? "" : project + "/") + name;
+    String shown = DatasetRepository.label(project, name);
     List<String> ids = repo.catalog().all().stream().filter(r -> r.project().equals(project) && r.name().equals(name))
         .map(DatasetRecord::id).toList();
     if (ids.isEmpty()) {
@@ -549,7 +549,7 @@ final class VersionLifecycle {
     long others = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).count();
     if (others > 0) {
       // As git branch -m refuses an existing branch: the two lineages would become one dataset.
-      throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " is another dataset ("
+      throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " is another dataset ("
           + Text.count(others, "version") + "); pick a name no dataset uses, or delete that one first");
     }
     List<DatasetRecord> done = new ArrayList<>();
@@ -560,7 +560,7 @@ final class VersionLifecycle {
         try {
           repo.catalog().reserveVersion(project, name, v.version(), v.id());
         } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " already has version "
+          throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " already has version "
               + v.version());
         }
         done.add(v);
@@ -618,7 +618,7 @@ final class VersionLifecycle {
           if (holder == null) {
             targets.get(targets.size() - 1).free().add(v);
           } else if (!holder.equals(v.id())) {
-            throw new InvalidInputException("Cannot " + verb + ": " + project + (project.isEmpty() ? "" : "/") + name + " already has version "
+            throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " already has version "
                 + v.version() + " on " + at + " (" + remote.describeNameHolder(project, name, v.version())
                 + "); pick a name no dataset there uses");
           }
@@ -689,7 +689,7 @@ final class VersionLifecycle {
     }
   }
 
-  static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids) throws IOException {
+  static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage) throws IOException {
     if (ids.size() < 1) {
       throw new InvalidInputException("Cannot squash: give at least one version id");
     }
@@ -714,7 +714,7 @@ final class VersionLifecycle {
     }
     String proj = project != null ? project : sources.get(sources.size() - 1).project();
     List<String> sourceIds = sources.stream().map(DatasetRecord::id).toList();
-    CreateOptions o = CreateOptions.of(proj, name).description("squash of " + String.join(", ", sourceIds)).build();
+    CreateOptions o = CreateOptions.of(proj, name).description("squash of " + String.join(", ", sourceIds)).storage(storage).build();
     // A squash killed part way left its draft, owned by a process that ended: the same squash
     // run again finishes that draft instead of leaving it beside a second version.
     Dataset ds = UnfinishedSync.take(repo, o, "squash", sourceIds);

@@ -183,7 +183,7 @@ public final class Pusher {
     }
     if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
       String holder = remote.describeNameHolder(r.project(), r.name(), r.version());
-      throw new InvalidInputException("Cannot upload " + id + ": " + r.project() + "/" + r.name() + " version " + r.version()
+      throw new InvalidInputException("Cannot upload " + id + ": " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " version " + r.version()
           + " already exists on " + uri + " as another version (" + (holder == null ? "another repository reserved that string there first"
           : "held by " + holder) + "); give this one another with cairn set-version --id " + id.substring(0, 8)
           + " --new-version V, then upload it");

@@ -259,7 +259,7 @@ public final class RemoteFsck {
    */
   private String reservationProblem(DatasetRecord r) throws IOException {
     String file = RemoteLayout.nameReservation(r.project(), r.name(), r.version());
-    String what = (r.project().isEmpty() ? "" : r.project() + "/") + r.name() + " " + r.version();
+    String what = dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version();
     long size = remote.storage().size(file);
     if (size < 0) {
       return "version string " + what + " is not reserved for it: another repository could take it (--repair reserves it)";

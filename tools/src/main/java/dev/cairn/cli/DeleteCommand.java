@@ -112,8 +112,8 @@ final class DeleteCommand extends Base {
       m.put("deleted", done.size());
       printJson(m);
     } else {
-      out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), named.project().isEmpty() ? named.name()
-          : named.project() + "/" + named.name());
+      out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), dev.cairn.dataset.DatasetRepository.label(named.project(),
+          named.name()));
     }
     return 0;
   }

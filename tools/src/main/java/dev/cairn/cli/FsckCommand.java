@@ -144,7 +144,7 @@ final class FsckCommand extends Base {
         break;
       }
       String id = r.id().substring(0, 8);
-      String what = "  " + id + " (" + r.project() + "/" + r.name() + " " + r.version() + "): ";
+      String what = "  " + id + " (" + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
       if (r.storage() != null && !r.isDraft()) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
       } else {

@@ -33,7 +33,7 @@ final class SquashCommand extends Base {
           + " give one or the other");
     }
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
-    Dataset ds = Dataset.squash(repo(), project, name, ids);
+    Dataset ds = Dataset.squash(repo(), project, name, ids, remote);
     dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage);
     DatasetRecord r = ds.record();
     if (json) {

@@ -51,7 +51,7 @@ final class UploadCommand extends Base {
     if (r.recordTaken()) {
       DatasetRecord now = ds.record();
       out().printf("The record of %s on %s is newer than this copy (it changed there since this copy was fetched): taken here,"
-          + " now %s %s%n", ds.id(), where, now.project().isEmpty() ? now.name() : now.project() + "/" + now.name(), now.version());
+          + " now %s %s%n", ds.id(), where, dev.cairn.dataset.DatasetRepository.label(now.project(), now.name()), now.version());
     }
     return 0;
   }

@@ -196,8 +196,11 @@ class CliRemoteTest {
     write(tmp.resolve("y/y.txt"), "y");
     String x = (String) a.ok("sync", "--project", "p", "--name", "x", "--folder", tmp.resolve("x").toString(), "--json").obj().get("id");
     String y = (String) a.ok("sync", "--project", "p", "--name", "y", "--folder", tmp.resolve("y").toString(), "--json").obj().get("id");
+    // Another repository took xy's first string there: the squash takes the next, as create does.
+    new Cli(tmp.resolve("c")).ok("create", "--project", "p", "--name", "xy", "--storage", remote);
     Map<String, Object> squashed = a.ok("squash", "--name", "xy", "--ids", x, y, "--storage", remote, "--json").obj();
     assertThat((Long) squashed.get("uploaded_objects")).isPositive();
+    assertThat(squashed).containsEntry("version", "1.0.1");
     Cli b = new Cli(tmp.resolve("b"));
     Path copy = Path.of(b.ok("get", "--project", "p", "--name", "xy", "--storage", remote).lastLine());
     assertThat(Files.readString(copy.resolve("x.txt")) + Files.readString(copy.resolve("y.txt"))).isEqualTo("xy");
