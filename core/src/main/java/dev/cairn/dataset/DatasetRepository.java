@@ -191,8 +191,9 @@ public final class DatasetRepository implements AutoCloseable {
       }
     }
     if (matches.isEmpty()) {
-      throw new DatasetNotFoundException("Cannot find dataset version: no " + (project == null || project.isEmpty() ? "" : project + "/")
-          + name + (project != null && project.isEmpty() ? " without a project" : "") + (version == null ? "" : " version " + version));
+      throw new DatasetNotFoundException("Cannot find dataset version: no dataset " + (project == null || project.isEmpty() ? "" : project + "/")
+          + name + (project != null && project.isEmpty() ? " without a project" : "") + (version == null ? "" : " version " + version)
+          + " here");
     }
     if (project == null) {
       List<String> projects = matches.stream().map(DatasetRecord::project).distinct().sorted().toList();

@@ -296,7 +296,7 @@ final class DraftChanges {
         }
       }
       if (edits.size() == before && !matchedExisting) {
-        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches");
+        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches; nothing was removed");
       }
     }
     return new ArrayList<>(edits.values());

@@ -55,7 +55,7 @@ class DatasetMessagesTest {
     assertThatThrownBy(() -> AddOptions.of(tmp).wildcard((String) null)).isInstanceOf(NullPointerException.class)
         .hasMessageContaining("a wildcard must not be null");
     assertThatThrownBy(() -> Dataset.get(repo, "", "d", null)).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class)
-        .hasMessage("Cannot find dataset version: no d without a project");
+        .hasMessage("Cannot find dataset version: no dataset d without a project here");
   }
 
   @Test

@@ -22,10 +22,29 @@ final class CompareCommand extends Base {
   @Option(names = "--verbose", description = "List the paths, not only the counts.")
   boolean verbose;
 
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch from this remote the records and manifests of the versions that are"
+      + " not here (no file data).")
+  String storage;
+
+  @Override
+  boolean createsRepository() {
+    return storage != null;
+  }
+
+  @Override
+  String remoteOfNewRepository() {
+    return storage;
+  }
+
+  @Override
+  boolean remoteMustExist() {
+    return true;
+  }
+
   @Override
   int run() throws Exception {
-    Dataset src = requireLocal(repo().get(source));
-    Dataset dst = requireLocal(repo().get(target));
+    Dataset src = versionFor(source);
+    Dataset dst = versionFor(target);
     List<DiffEntry> diff = dst.compare(src);
     if (json) {
       // The fields of the web's /api/compare, every change at once (no paging, no stored_in).
@@ -52,5 +71,11 @@ final class CompareCommand extends Base {
     }
     out().printf("%d removed, %d modified, %d added%n", summary.removed(), summary.modified(), summary.added());
     return 0;
+  }
+
+  private Dataset versionFor(String id) throws java.io.IOException {
+    dev.cairn.dataset.Catalog.requireIdForm(id);
+    return storage == null ? requireLocal(repo().get(id))
+        : repo().fetch(id, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
   }
 }

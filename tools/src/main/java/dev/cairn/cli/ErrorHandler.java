@@ -44,6 +44,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return where;
   }
 
+  /** How a read from a remote names it: "Cannot read object on remote URI: ...". */
+  private static final java.util.regex.Pattern ON_REMOTE = java.util.regex.Pattern.compile("on remote (\\S+): ");
+
+  /** How the catalog says that no local version has an id. */
+  private static final java.util.regex.Pattern NO_ID = java.util.regex.Pattern.compile("no version (?:id starts with|with id) ([0-9a-f]+)$");
+
   /** {@code t} as one line, with what to do next when the command changed nothing. */
   static String oneLine(Throwable t) {
     return oneLine(t, true);
@@ -84,8 +90,17 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
       // Data lost or damaged here, or on a remote read: say what finds it all.
       String remote = t instanceof dev.cairn.errors.CorruptObjectException c ? remoteOf(c.where()) : null;
+      java.util.regex.Matcher onRemote = ON_REMOTE.matcher(msg);
+      if (remote == null && onRemote.find()) {
+        remote = onRemote.group(1);
+      }
       msg = msg + (remote == null ? "; cairn fsck checks the whole repository"
           : "; cairn fsck --storage " + remote + " --read-data checks that remote");
+    } else if (t instanceof dev.cairn.errors.DatasetNotFoundException && msg != null && NO_ID.matcher(msg).find() && !msg.contains("--storage")) {
+      java.util.regex.Matcher m = NO_ID.matcher(msg);
+      m.find();
+      String prefix = m.group(1);
+      msg = msg + " here (a version only a remote holds is fetched with cairn get --id " + prefix + " --storage URI)";
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
     } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
  * [--version V]} (highest version without {@code --version}), else the version last created or used.
  */
 final class VersionSelector {
-  @Option(names = "--id", paramLabel = "ID", description = "Version id, or a unique prefix of 8+ hex digits (default: the last version created or used).")
+  @Option(names = "--id", paramLabel = "ID", description = "Version id, or a unique prefix of 8+ hex digits (default, except for delete: the last version created or used).")
   String id;
 
   @Option(names = "--project", paramLabel = "P", description = "Project of the dataset (with --name).")

@@ -342,6 +342,11 @@ class CliRemoteTest {
         .contains("not_fetched version object ")
         .contains("(its version object and the data of 1 file not fetched, so not checked: cairn verify --storage URI fetches");
     assertThat(d.ok("verify", "--id", parent, "--storage", remote).out()).isEqualTo("Verified: no differences\n");
+    // compare reads versions only the remote holds with --storage; without, it says how to get them.
+    Cli e = new Cli(tmp.resolve("e"));
+    e.ok("init");
+    assertThat(e.fails("compare", "--source", parent, "--target", child).err()).contains("is fetched with cairn get --id " + parent);
+    assertThat(e.ok("compare", "--source", parent, "--target", child, "--storage", remote).lastLine()).isEqualTo("0 removed, 0 modified, 1 added");
     Path archive = tmp.resolve("out.zip");
     b.ok("export", "--project", "p", "--name", "n", "--storage", remote, "--output", archive.toString());
     try (var zip = new java.util.zip.ZipFile(archive.toFile())) {

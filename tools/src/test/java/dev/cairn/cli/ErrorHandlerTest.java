@@ -36,6 +36,12 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new FileSystemException("/remote/.tmp/p1-x.tmp", null, "Read-only file system")))
         .isEqualTo("cannot write to /remote/.tmp: the file system is read-only");
     assertThat(ErrorHandler.oneLine(new IOException("first line\nsecond"))).isEqualTo("first line");
+    // A version not here may be on a remote; an object missing on a remote points to that remote's check.
+    assertThat(ErrorHandler.oneLine(new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version: no version id starts with 56f41da1")))
+        .isEqualTo("Cannot find dataset version: no version id starts with 56f41da1 here (a version only a remote holds is fetched with"
+            + " cairn get --id 56f41da1 --storage URI)");
+    assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]),
+        "object on remote file:///r/rem3"))).endsWith("; cairn fsck --storage file:///r/rem3 --read-data checks that remote");
     // A file written under a temporary name first: the folder is named, not that name.
     String temp = dev.cairn.internal.fs.AtomicFiles.tempName(".x.cairn-copy-");
     assertThat(ErrorHandler.oneLine(new java.nio.file.AccessDeniedException("/w/ro/" + temp)))
