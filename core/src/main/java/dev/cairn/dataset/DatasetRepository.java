@@ -176,7 +176,7 @@ public final class DatasetRepository implements AutoCloseable {
     try {
       return highest(listRemote(storage, conf), project, name, version).id();
     } catch (DatasetNotFoundException e) {
-      throw new DatasetNotFoundException(e.getMessage() + " on " + storage);
+      throw new DatasetNotFoundException(e.getMessage().replaceFirst(" here$", "") + " on " + storage);
     }
   }
 
@@ -472,6 +472,7 @@ public final class DatasetRepository implements AutoCloseable {
       return false;
     }
     try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+      remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote without the version
       DatasetRecord theirs = remote.record(id);
       if (theirs == null || RecordHistory.of(ours.log(), theirs.log()) != RecordHistory.THEIRS_AHEAD) {
         return false;

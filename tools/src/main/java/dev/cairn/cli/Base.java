@@ -218,6 +218,18 @@ abstract class Base implements Callable<Integer> {
     return ds.invokedAs(spec.name(), argv());
   }
 
+  /**
+   * After a change to a closed version's record here (publish, tags, metadata, description): its
+   * remote keeps the record as it was until the next upload, which a note on stderr says.
+   */
+  void noteRecordChangedHere(Dataset ds) throws IOException {
+    dev.cairn.dataset.DatasetRecord r = ds.record();
+    if (!r.isDraft() && r.storage() != null) {
+      String id = r.id().substring(0, 8);
+      err().println("cairn: note: " + r.storage() + " keeps " + id + "'s record as it was until cairn upload --id " + id);
+    }
+  }
+
   /** {@code diff} for a command's JSON ({@code changes}: what compare --json gives for each path). */
   static List<Object> changesJson(List<dev.cairn.manifest.DiffEntry> diff) {
     List<Object> out = new ArrayList<>(diff.size());
@@ -254,9 +266,14 @@ abstract class Base implements Callable<Integer> {
         : s.id != null ? s.id
         : s.name != null ? repo().resolveRemote(storage, null, s.project, s.name, s.version)
         : select(s).id(); // the version last used, completed from the remote if it is here in part
-    return remoteId != null
-        ? repo().fetch(remoteId, files, storage, null, progress()).invokedAs(spec.name(), argv())
-        : requireLocal(select(s));
+    if (remoteId == null) {
+      return requireLocal(select(s));
+    }
+    Dataset ds = repo().fetch(remoteId, files, storage, null, progress()).invokedAs(spec.name(), argv());
+    // As get --storage: the remote's newer record (renamed, tagged, published there) is taken,
+    // even when nothing else had to come.
+    repo().catchUp(ds.id(), storage);
+    return ds;
   }
 
   /**

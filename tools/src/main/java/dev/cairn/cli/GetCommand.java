@@ -180,7 +180,7 @@ final class GetCommand extends Base {
       }
     }
     Dataset ds = repo().fetch(id, sel, remote, null, progress());
-    if (storage != null && ds.record().storage() != null) {
+    if (storage != null) {
       // Asked of a remote by name: its newer record (renamed, tagged elsewhere) is taken even
       // when no data had to come, as git fetch updates what it was asked for.
       repo().catchUp(ds.id(), storage);

@@ -34,6 +34,7 @@ final class MetadataCommand extends Base {
         changes.put(kv.substring(0, eq), v.isEmpty() ? null : v);
       }
       ds.setMetadata(changes);
+      noteRecordChangedHere(ds);
     }
     Map<String, String> md = new TreeMap<>(ds.metadata());
     if (json) {

@@ -13,6 +13,7 @@ final class PublishCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     ds.publish();
+    noteRecordChangedHere(ds);
     if (json) {
       printJson(Map.of("id", ds.id(), "state", ds.state().label()));
     } else {

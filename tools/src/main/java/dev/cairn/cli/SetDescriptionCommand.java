@@ -17,6 +17,7 @@ final class SetDescriptionCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     ds.setDescription(description);
+    noteRecordChangedHere(ds);
     if (json) {
       printJson(Map.of("id", ds.id(), "description", description));
     } else {

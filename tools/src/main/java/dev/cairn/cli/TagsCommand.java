@@ -26,6 +26,7 @@ final class TagsCommand extends Base {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
       ds.editTags(add, remove);
+      noteRecordChangedHere(ds);
     }
     List<String> tags = ds.tags();
     if (json) {

@@ -189,6 +189,30 @@ class CliRemoteTest {
   }
 
   @Test
+  void aChangeToAnUploadedRecordSaysTheRemoteKeepsTheOldOneUntilTheNextUpload() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    b.ok("get", "--id", id, "--storage", remote); // b's copy of the record is the first one
+    String note = "keeps " + id.substring(0, 8) + "'s record as it was until cairn upload --id " + id.substring(0, 8);
+    for (String[] change : List.of(new String[] {"publish"}, new String[] {"tags", "--add", "gold"},
+        new String[] {"metadata", "--set", "k=v"}, new String[] {"set-description", "--description", "d"})) {
+      assertThat(a.ok(change).err()).as(change[0]).contains(note);
+    }
+    assertThat(a.ok("tags").err()).as("a listing changes nothing").doesNotContain("note:");
+    a.ok("upload", "--id", id);
+    // show --storage takes the remote's newer record, as get --storage does.
+    assertThat(b.ok("show", "--id", id, "--json").obj()).containsEntry("state", "final");
+    assertThat(b.ok("show", "--id", id, "--storage", remote, "--json").obj())
+        .containsEntry("state", "published").containsEntry("tags", List.of("gold"));
+    // A mistyped remote is said to be one, though all the data is here.
+    assertThat(b.fails("get", "--id", id, "--storage", tmp.resolve("remot").toString()).err()).contains("holds no Cairn data");
+  }
+
+  @Test
   void aSquashUploadsToTheRemoteItIsGiven() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
@@ -538,7 +562,7 @@ class CliRemoteTest {
         .isEqualTo(child);
     assertThat(new Cli(tmp.resolve("by-name")).ok("get", "--name", "shared", "--version", "1.0.0", "--storage", remote, "--json")
         .obj().get("id")).isEqualTo(id);
-    assertThat(a.fails("get", "--name", "absent", "--storage", remote).err()).contains("no absent on");
+    assertThat(a.fails("get", "--name", "absent", "--storage", remote).err()).contains("no dataset absent on");
     assertThat(c.ok("list", "--name", "shared", "--storage", remote, "--json").array()).extracting(m -> m.get("path"))
         .contains("z.txt");
 
