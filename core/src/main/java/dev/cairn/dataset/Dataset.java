@@ -846,7 +846,8 @@ public final class Dataset {
 
   /**
    * Uploads this closed version, and whatever ancestors and data the remote lacks, to
-   * {@code storage}; remembers it as the version's storage.
+   * {@code storage}; remembers it as the version's storage if it had none (a version keeps the
+   * first remote it was uploaded to or created against as its own).
    */
   public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
@@ -863,12 +864,16 @@ public final class Dataset {
     // local one gets after the push, so that the two stay equal and uploading again publishes no
     // second record.
     DatasetRecord before = record();
-    boolean logged = isStorage(uri, before.storage()) && before.log().stream().anyMatch(e -> e.command().equals("upload"));
+    boolean logged = before.log().stream().anyMatch(e -> e.command().equals("upload")
+        && (isStorage(uri, before.storage()) || (!e.arguments().isEmpty() && isStorage(uri, e.arguments().get(0)))));
     LogEntry entry = logged ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
     dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id, entry);
     if (entry != null) {
       try (Catalog.Lock lock = repo.catalog().lock(id)) {
-        repo.catalog().write(record().toBuilder().storage(uri).appendLog(entry).build());
+        DatasetRecord now = record();
+        // The first remote stays the version's own (where a plain upload, and a get of what is not
+        // here, go): an upload elsewhere makes a copy there, not a move.
+        repo.catalog().write(now.toBuilder().storage(now.storage() != null ? now.storage() : uri).appendLog(entry).build());
       }
     }
     return result;

@@ -356,7 +356,8 @@ public final class DatasetRepository implements AutoCloseable {
           // a local version holds that string; the remote's keeps it all the same, as a fetch does
         }
       }
-      catalog().write(theirs);
+      // The remote's record names itself as the storage; the version keeps its own.
+      catalog().write(now.storage() != null ? theirs.toBuilder().storage(now.storage()).build() : theirs);
       if (moved) {
         catalog().releaseVersion(now.project(), now.name(), now.version(), now.id());
       }

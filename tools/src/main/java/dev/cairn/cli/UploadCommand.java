@@ -26,10 +26,16 @@ final class UploadCommand extends Base {
     }
     Pusher.Result r = ds.upload(target, null, progress());
     notePush(r, target);
+    String where = dev.cairn.storage.Storages.parse(target).toString().replaceFirst("/$", "");
+    String own = ds.record().storage();
+    if (own != null && !dev.cairn.storage.Storages.parse(own).toString().replaceFirst("/$", "").equals(where)) {
+      err().println("cairn: note: " + ds.id().substring(0, 8) + "'s own remote stays " + own + " (where a plain upload, and a get of"
+          + " what is not here, go); " + target + " holds a copy");
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
-      m.put("storage", ds.record().storage());
+      m.put("storage", where);
       m.put("versions", r.versionsPushed());
       m.put("objects", r.objectsUploaded());
       m.put("bytes", r.bytesUploaded());
@@ -40,7 +46,6 @@ final class UploadCommand extends Base {
       printJson(m);
       return 0;
     }
-    String where = ds.record().storage();
     if (r.upToDate()) {
       out().printf("%s is up to date on %s: nothing to upload%n", ds.id(), where);
     }

@@ -213,6 +213,26 @@ class CliRemoteTest {
   }
 
   @Test
+  void anUploadToASecondRemoteMakesACopyThereAndTheFirstStaysTheVersionsOwn() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String first = tmp.resolve("first").toString();
+    String second = tmp.resolve("second").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", first,
+        "--json").obj().get("id");
+    Cli.Result copied = a.ok("upload", "--id", id, "--storage", second, "--json");
+    assertThat(copied.err()).contains("own remote stays " + Path.of(first).toUri().toString().replaceFirst("/$", ""));
+    assertThat(copied.obj().get("storage")).isEqualTo(Path.of(second).toUri().toString().replaceFirst("/$", ""));
+    assertThat((String) a.ok("show", "--id", id, "--json").obj().get("storage")).contains("first");
+    // Uploading again to the second remote publishes nothing new: its upload is logged once.
+    assertThat(a.ok("upload", "--id", id, "--storage", second, "--json").obj()).containsEntry("up_to_date", true);
+    a.ok("metadata", "--id", id, "--set", "k=v");
+    assertThat(a.ok("upload", "--id", id).out()).contains("first");
+    Map<String, Object> there = new Cli(tmp.resolve("b")).ok("show", "--id", id, "--storage", first, "--json").obj();
+    assertThat((Map<String, Object>) there.get("metadata")).containsEntry("k", "v");
+  }
+
+  @Test
   void aSquashUploadsToTheRemoteItIsGiven() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
