@@ -65,6 +65,7 @@ final class CreateCommand extends Base {
       noteNewRemote(remote);
     }
     DatasetRecord r = ds.record();
+    noteMergeDrops(ds, r);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", r.id());
@@ -88,6 +89,30 @@ final class CreateCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /**
+   * A merge of parents that share an ancestor keeps what each side deleted since it, as Git's
+   * does: train and val splits of one set merge to little. A note says how many files a parent
+   * holds that the merge left out, and what lays the versions over each other instead.
+   */
+  private void noteMergeDrops(Dataset ds, DatasetRecord r) throws java.io.IOException {
+    if (r.parents().size() < 2) {
+      return;
+    }
+    java.util.Set<String> dropped = new java.util.HashSet<>();
+    for (String p : r.parents()) {
+      for (dev.cairn.manifest.DiffEntry d : ds.compare(repo().get(p))) {
+        if (d.type() == dev.cairn.manifest.DiffEntry.ChangeType.REMOVED) {
+          dropped.add(d.path());
+        }
+      }
+    }
+    if (!dropped.isEmpty()) {
+      err().println("cairn: note: the merge leaves out " + Format.count(dropped.size(), "file") + " that a parent holds: deleted on"
+          + " another side since their common ancestor, as a Git merge keeps a deletion; cairn squash --ids "
+          + String.join(" ", r.parents().stream().map(p -> p.substring(0, 8)).toList()) + " lays the versions over each other instead");
+    }
   }
 
   /**

@@ -231,7 +231,10 @@ class CliEndToEndTest {
     cli.ok("remove", "--id", b, "--files", "f3");
     cli.ok("add", "--id", b, "--files", tmp.resolve("b-side/f2").toString());
     cli.ok("close", "--id", b);
-    String m = (String) cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json").obj().get("id");
+    Cli.Result made = cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json");
+    String m = (String) made.obj().get("id");
+    // f1 (deleted by a) and f3 (deleted by b) are held by a parent: the note says the merge left them out.
+    assertThat(made.err()).contains("the merge leaves out 2 files that a parent holds").contains("cairn squash --ids " + a.substring(0, 8));
     // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
     assertThat(cli.ok("list", "--id", m, "--json").array()).extracting(e -> e.get("path")).containsExactly("f2");
     // On stderr: the listing's last line stays its total.
