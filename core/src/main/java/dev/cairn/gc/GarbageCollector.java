@@ -77,8 +77,19 @@ public final class GarbageCollector {
     this.progress = progress;
   }
 
-  /** What a collection did. */
-  public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved) {}
+  /**
+   * What a collection did.
+   *
+   * @param youngPacks packs left alone because they are younger than the grace period (a delete
+   *     just made frees nothing until its packs are that old)
+   * @param youngBytes their size
+   */
+  public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved,
+      int youngPacks, long youngBytes) {}
+
+  /** Packs {@link #candidates} left alone as young, and their bytes. */
+  private int youngPacks;
+  private long youngBytes;
 
   public Result run() throws IOException {
     // What is younger than the grace period is kept, and so is whatever was written since the
@@ -93,7 +104,7 @@ public final class GarbageCollector {
     // younger than now.
     List<Candidate> candidates = candidates(db, live, start(now, oldestLock));
     if (candidates.isEmpty()) {
-      return new Result(0, 0, live.size(), 0, 0, leftovers);
+      return new Result(0, 0, live.size(), 0, 0, leftovers, youngPacks, youngBytes);
     }
     // Rewrite the live objects of the candidates into new packs, published and indexed.
     Map<String, List<PackEntry>> replacements = new LinkedHashMap<>();
@@ -163,7 +174,7 @@ public final class GarbageCollector {
     for (String name : replacements.keySet()) {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
-    return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers);
+    return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers, youngPacks, youngBytes);
   }
 
   /**
@@ -277,6 +288,8 @@ public final class GarbageCollector {
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
       if (start - mtime <= graceMillis) {
+        youngPacks++;
+        youngBytes += Files.size(file);
         continue; // young: written since the start, or within the grace before it
       }
       try (PackFile p = PackFile.open(file)) {

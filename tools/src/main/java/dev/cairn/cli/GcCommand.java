@@ -51,11 +51,18 @@ final class GcCommand extends Base {
       m.put("objects_deleted", r.objectsDeleted());
       m.put("bytes_freed", r.bytesFreed());
       m.put("leftovers_removed", r.leftoversRemoved());
+      m.put("young_packs", r.youngPacks());
+      m.put("young_bytes", r.youngBytes());
       printJson(m);
     } else {
       out().printf("Deleted %s (%s freed): %s removed, %d written with the live objects they held; removed %s%n",
           Format.count(r.objectsDeleted(), "object"), Format.bytes(r.bytesFreed()), Format.count(r.packsDeleted(), "pack"),
           r.packsWritten(), Format.count(r.leftoversRemoved(), "leftover"));
+      if (r.youngPacks() > 0) {
+        // What a delete just made frees: nothing yet, when its data is in packs this young.
+        out().printf("Left alone: %s (%s) younger than the grace of %s; what they hold no version needs goes at a gc after that"
+            + " (or now with --grace 0s, when no other command runs)%n", Format.count(r.youngPacks(), "pack"), Format.bytes(r.youngBytes()), grace);
+      }
     }
     return 0;
   }

@@ -81,6 +81,16 @@ class CliMessagesTest {
   }
 
   @Test
+  void aGcThatFreesNothingSaysWhatTheGraceKept() throws IOException {
+    file("src/a.txt", "a");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    cli.ok("delete", "--id", id, "--force");
+    Cli.Result gc = cli.ok("gc");
+    assertThat(gc.out()).contains("Deleted 0 objects").containsPattern("Left alone: \\d+ packs? \\(.*\\) younger than the grace of 1h");
+    assertThat((Long) cli.ok("gc", "--json").obj().get("young_packs")).isPositive();
+  }
+
+  @Test
   void partsAreAskedForWithBothOptions() throws IOException {
     file("src/a.txt", "a");
     cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
