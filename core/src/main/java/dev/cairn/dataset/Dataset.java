@@ -246,6 +246,9 @@ public final class Dataset {
       args.addAll(List.of("--archive", archive.toString()));
     }
     links.forEach(u -> args.add("--links=" + u));
+    if (files == null && !df.isEmpty()) {
+      args.add("--dataset-folder=" + df); // with files, describe() says it
+    }
     return modify("add", args, progress, (m, ins, ed) -> {
       List<FileEntry> entries = new ArrayList<>();
       long read = 0;

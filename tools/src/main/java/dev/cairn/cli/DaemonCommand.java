@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
  * {@code cairn daemon start|stop|status}: listed here for help; {@code bin/cairn} runs it, since
  * starting the daemon means starting a JVM with the launcher's options (tools/README.md).
  */
-@Command(name = "daemon", description = {"Keep a warm cairn for the commands run from this folder (start|stop|status).",
-    "Run through bin/cairn, which starts the daemon's JVM; see tools/README.md."})
+@Command(name = "daemon", description = "Keep a warm cairn for the commands run from this folder (start|stop|status). Run through "
+    + "bin/cairn, which starts the daemon's JVM; see tools/README.md.")
 final class DaemonCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin HelpOption help;
 

@@ -7,10 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "delete", description = {"Delete a version; the next gc frees the data no remaining version needs.",
-    "A child keeps its parents' data: its id names its whole history, as a Git commit's does.",
-    "Name it: --id, or --name (and --project, --version); unlike other commands, delete never",
-    "falls back to the last version used."})
+@Command(name = "delete", description = "Delete a version; the next gc frees the data no remaining version needs. A child keeps its "
+    + "parents' data: its id names its whole history, as a Git commit's does. Name it: --id, or --name "
+    + "(and --project, --version); unlike other commands, delete never falls back to the last version "
+    + "used.")
 final class DeleteCommand extends Base {
   @Mixin VersionSelector selector;
 

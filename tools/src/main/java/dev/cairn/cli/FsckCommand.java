@@ -12,11 +12,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "fsck", description = {
-    "Check every pack byte, object hash, index entry, record and what it reaches.",
-    "With --storage, check a remote: its pack indexes, its records and that every object its versions",
-    "reach is there (--read-data: every pack byte too).",
-    "Exits non-zero when data is damaged or missing; --repair rebuilds what is derived."})
+@Command(name = "fsck", description = "Check every pack byte, object hash, index entry, record and what it reaches. With --storage, "
+    + "check a remote: its pack indexes, its records and that every object its versions reach is there "
+    + "(--read-data: every pack byte too). Exits non-zero when data is damaged or missing; --repair "
+    + "rebuilds what is derived.")
 final class FsckCommand extends Base {
   @Option(names = "--repair", description = "Rebuild the index, salvage intact objects of damaged packs, recover lost records of closed"
       + " versions. With --storage: replace each damaged pack by its intact objects (reads every pack) and mark the remote incomplete"

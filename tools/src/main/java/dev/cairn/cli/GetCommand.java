@@ -16,9 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "get", description = {
-    "Get a local copy of a version; prints its folder as the last line.",
-    "Without --copy: the cached read-only folder (built once, then returned at once)."})
+@Command(name = "get", description = "Get a local copy of a version; prints its folder as the last line. Without --copy: the cached "
+    + "read-only folder (built once, then returned at once).")
 final class GetCommand extends Base {
   @Mixin VersionSelector selector;
 
@@ -205,7 +204,7 @@ final class GetCommand extends Base {
       // file names versions, not where they are (nothing is read from a remote when all is here).
       String from = storage;
       if (from == null && repo().catalog().exists(u.id())) {
-        from = repo().catalog().read(u.id()).storage();
+        from = repo().contentStorage(repo().catalog().read(u.id())); // its own, or the remote its data came from
       }
       if (from == null) {
         from = repo().defaultStorage();

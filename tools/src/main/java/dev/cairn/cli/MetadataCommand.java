@@ -12,8 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "metadata", description = {"Show or set a version's metadata (key=value pairs).",
-    "Each key prints on a line of its own, control characters (a newline) as \\xNN; --json prints values exactly."})
+@Command(name = "metadata", description = "Show or set a version's metadata (key=value pairs). Each key prints on a line of its own, "
+    + "control characters (a newline) as \\xNN; --json prints values exactly.")
 final class MetadataCommand extends Base {
   @Mixin VersionSelector selector;
 

@@ -4,7 +4,8 @@ import dev.cairn.dataset.Dataset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "move", description = {"Move a dataset (all its versions) to another project.", "Refused when a dataset of that project has its name, here or, by version, on its remotes."})
+@Command(name = "move", description = "Move a dataset (all its versions) to another project. Refused when a dataset of that project has "
+    + "its name, here or, by version, on its remotes.")
 final class MoveCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Current project.")
   String project;

@@ -23,9 +23,10 @@ import picocli.CommandLine.Spec;
  * {@code cairn quickstart}: the whole workflow on an embedded demo repository, nothing to start:
  * a version, a child with edits, a second parent, a merged version, their comparison and lineage.
  */
-@Command(name = "quickstart", description = {"Run a demo: versions, a child, a merge, a compare and the lineage, on a demo repository.",
-    "The demo repository is cairn-quickstart in the temporary folder (/tmp), made anew at each run; $CAIRN_HOME",
-    "is not used. With --repo, the demo's four versions are added to that repository instead, at each run."})
+@Command(name = "quickstart", description = "Run a demo: versions, a child, a merge, a compare and the lineage, on a demo repository. The "
+    + "demo repository is cairn-quickstart in the temporary folder (/tmp), made anew at each run; "
+    + "$CAIRN_HOME is not used. With --repo, the demo's four versions are added to that repository "
+    + "instead, at each run.")
 final class QuickstartCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin HelpOption help;
 

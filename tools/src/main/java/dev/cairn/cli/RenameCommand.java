@@ -6,7 +6,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "rename", description = {"Rename a dataset (all its versions).", "Refused when another dataset of the project has the new name, here or, by version, on its remotes."})
+@Command(name = "rename", description = "Rename a dataset (all its versions). Refused when another dataset of the project has the new "
+    + "name, here or, by version, on its remotes.")
 final class RenameCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Project of the dataset.")
   String project;

@@ -7,8 +7,8 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "search", description = {"List dataset versions, oldest first.",
-    "A version whose record cannot be read is left out, with a warning on stderr (run cairn fsck)."})
+@Command(name = "search", description = "List dataset versions, oldest first. A version whose record cannot be read is left out, with a "
+    + "warning on stderr (run cairn fsck).")
 final class SearchCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Only this project and its subprojects (P/...), as clearml-data searches.")
   String project;

@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "set-version", description = {"Give a version that was never uploaded another version string.",
-    "For a version whose string another repository took first on a remote. Its record changes; the",
-    "snapshot taken at close keeps the old string, as after rename."})
+@Command(name = "set-version", description = "Give a version that was never uploaded another version string. For a version whose string "
+    + "another repository took first on a remote. Its record changes; the snapshot taken at close keeps "
+    + "the old string, as after rename.")
 final class SetVersionCommand extends Base {
   @Mixin VersionSelector selector;
 

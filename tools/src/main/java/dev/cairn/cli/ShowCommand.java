@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  * shows a commit. The only place besides the web UI where a merge's conflicting paths are listed as
  * JSON.
  */
-@Command(name = "show", description = {"Show a version's record: state, parents, size, change-set, conflicts, metadata.",
-    "With --json: the version detail of the web API (tools/README.md)."})
+@Command(name = "show", description = "Show a version's record: state, parents, size, change-set, conflicts, metadata. With --json: the "
+    + "version detail of the web API (tools/README.md).")
 final class ShowCommand extends Base {
   @Mixin VersionSelector selector;
 

@@ -8,7 +8,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "squash", description = {"Create a closed version without parents holding the merge of versions (later wins),", "uploaded, as close does, to --storage or the default remote."})
+@Command(name = "squash", description = "Create a closed version without parents holding the merge of versions (later wins), uploaded, as "
+    + "close does, to --storage or the default remote.")
 final class SquashCommand extends Base {
   @Option(names = "--name", paramLabel = "N", required = true, description = "Name of the new version.")
   String name;

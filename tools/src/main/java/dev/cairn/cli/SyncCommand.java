@@ -10,11 +10,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "sync", description = {
-    "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones.",
-    "With --project/--name (or --parents): create a new version, sync it and close it in one go;",
-    "if the folder brings no change, no version is created. Run again after an interruption, the same",
-    "command finishes the draft the interrupted run had left."})
+@Command(name = "sync", description = "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones. With "
+    + "--project/--name (or --parents): create a new version, sync it and close it in one go; if the "
+    + "folder brings no change, no version is created. Run again after an interruption, the same "
+    + "command finishes the draft the interrupted run had left.")
 final class SyncCommand extends Base {
   @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
   String id;

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tags", description = {"Show, add or remove a version's tags (the web UI's Add Tag).",
-    "Changed after an upload, they reach the remote with the next upload of the version."})
+@Command(name = "tags", description = "Show, add or remove a version's tags (the web UI's Add Tag). Changed after an upload, they reach "
+    + "the remote with the next upload of the version.")
 final class TagsCommand extends Base {
   @Mixin VersionSelector selector;
 
