@@ -47,7 +47,16 @@ final class VerifyCommand extends Base {
 
   @Override
   int run() throws Exception {
-    Dataset ds = selectOrFetch(selector, storage, folder == null ? dev.cairn.dataset.Selection.ALL : dev.cairn.dataset.Selection.NONE);
+    Dataset ds = selectOrFetch(selector, storage);
+    String remoteDamage = null;
+    if (storage != null && folder == null) {
+      try {
+        repo().fetch(ds.id(), dev.cairn.dataset.Selection.ALL, storage, null, progress());
+      } catch (dev.cairn.errors.MissingObjectException | dev.cairn.errors.CorruptObjectException damaged) {
+        // The remote's copy lacks data: what it could give is checked below, the rest listed as not fetched.
+        remoteDamage = ErrorHandler.oneLine(damaged, false);
+      }
+    }
     List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
         : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
@@ -57,7 +66,8 @@ final class VerifyCommand extends Base {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
-      m.put("ok", differences == 0);
+      m.put("ok", differences == 0 && remoteDamage == null);
+      m.put("remote_problem", remoteDamage);
       m.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
           "detail", p.detail())).toList());
       printJson(m);
@@ -82,6 +92,9 @@ final class VerifyCommand extends Base {
             + " it first sets damaged data aside)");
       }
     }
-    return differences == 0 ? 0 : 1;
+    if (remoteDamage != null) {
+      err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage);
+    }
+    return differences == 0 && remoteDamage == null ? 0 : 1;
   }
 }

@@ -403,6 +403,26 @@ class CliRemoteTest {
   }
 
   @Test
+  void verifyOfARemoteThatLostDataSaysSoAndChecksTheRest() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Path remote = tmp.resolve("remote");
+    byte[] big = new byte[600_000]; // a pack of its own on the remote
+    new java.util.Random(5).nextBytes(big);
+    Files.createDirectories(tmp.resolve("src"));
+    Files.write(tmp.resolve("src/big.bin"), big);
+    write(tmp.resolve("src/small.txt"), "small");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage",
+        remote.toString(), "--json").obj().get("id");
+    try (var packs = Files.list(remote.resolve("packs"))) {
+      Files.delete(packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow());
+    }
+    Cli.Result r = new Cli(tmp.resolve("b")).run("verify", "--id", id, "--storage", remote.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("not_fetched big.bin");
+    assertThat(r.err()).contains("could not give all of " + id.substring(0, 8) + "'s data").contains("fsck --storage");
+  }
+
+  @Test
   void fsckOfARemoteCountsWhatAVersionLacksOnce() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
