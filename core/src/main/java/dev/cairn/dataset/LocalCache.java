@@ -223,6 +223,10 @@ public final class LocalCache {
       Folders folders = new Folders();
       TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
       EntryWriter writer = e -> {
+        if (dev.cairn.internal.fs.ExitCleanup.exiting()) {
+          // Ctrl-C: the folder being written is being deleted; making its folders again would leave them.
+          throw new java.io.InterruptedIOException("exiting: not writing " + e.path());
+        }
         Path dest = dir.resolve(e.path());
         folders.ensure(dest.getParent());
         if (linked) {

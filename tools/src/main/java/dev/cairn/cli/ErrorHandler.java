@@ -22,6 +22,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       debug |= p.hasMatchedOption("--debug");
     }
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+    if (dev.cairn.internal.fs.ExitCleanup.exiting() && !debug) {
+      return FAILED; // interrupted: the interruption's own line says what happened, not what failed after it
+    }
     cl.getErr().println("cairn: " + oneLine(t));
     if (debug) {
       e.printStackTrace(cl.getErr());

@@ -25,7 +25,8 @@ public final class Main {
     }, "cairn-interrupted"));
     if (System.getenv("CAIRN_TIMING") == null) {
       int exit = run(args);
-      returned = true;
+      // A command that ended because Ctrl-C took its temporary folders away has not returned of itself.
+      returned = !dev.cairn.internal.fs.ExitCleanup.exiting();
       System.exit(exit);
     }
     // For benchmarks: how much of a command's time is JVM start, how much the command.
