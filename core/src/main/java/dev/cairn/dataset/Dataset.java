@@ -1129,6 +1129,31 @@ public final class Dataset {
     return deleted;
   }
 
+  /**
+   * The conflicting paths whose file was changed, added or removed in this version since its
+   * parents were merged: resolved by hand, the merge's choice no longer what the version holds.
+   */
+  public java.util.Set<String> conflictsChangedSinceMerge() throws IOException {
+    DatasetRecord r = record();
+    java.util.Set<String> changed = new java.util.TreeSet<>();
+    if (r.conflicts().isEmpty() || r.parents().isEmpty() || r.base().equals(r.root()) || !repo.repository().objects().has(r.base())) {
+      return changed;
+    }
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      Manifest merged = new Manifest(loader, r.base());
+      Manifest now = new Manifest(loader, r.root());
+      for (Conflict c : r.conflicts()) {
+        FileEntry then = merged.lookup(c.path());
+        FileEntry current = now.lookup(c.path());
+        if (!java.util.Objects.equals(then, current)) {
+          changed.add(c.path());
+        }
+      }
+    }
+    return changed;
+  }
+
   /** The change-set against the merged parents, in path order. Reads no file content. */
   public List<DiffEntry> changes() throws IOException {
     DatasetRecord r = record();

@@ -15,12 +15,15 @@ final class ConflictLines {
     return Format.count(r.conflicts().size(), "path") + " conflicted between " + between + "; the later one won:";
   }
 
-  /** One line a path: which versions held it, which one's side was taken, whether that side deleted it. */
-  static void print(PrintWriter out, DatasetRecord r, Set<String> deletedByWinner) {
+  /**
+   * One line a path: which versions held it, which one's side was taken, whether that side deleted
+   * it, and whether the version changed it since (resolved by hand).
+   */
+  static void print(PrintWriter out, DatasetRecord r, Set<String> deletedByWinner, Set<String> changedSince) {
     for (Conflict c : r.conflicts()) {
-      out.printf("  %s (versions %s; took %s%s)%n", c.path(),
+      out.printf("  %s (versions %s; took %s%s%s)%n", c.path(),
           String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
-          deletedByWinner.contains(c.path()) ? ", which deleted it" : "");
+          deletedByWinner.contains(c.path()) ? ", which deleted it" : "", changedSince.contains(c.path()) ? "; changed here since" : "");
     }
   }
 }

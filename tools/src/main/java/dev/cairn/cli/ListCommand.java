@@ -73,11 +73,12 @@ final class ListCommand extends Base {
       return 0;
     }
     dev.cairn.dataset.DatasetRecord r = ds.record();
-    if (!r.conflicts().isEmpty()) {
-      // A note beside the listing: scripts read the table, and its last line is the total.
+    // A note beside the listing (scripts read the table, whose last line is the total), while a
+    // conflict stands: once every path was changed since the merge, they were resolved by hand.
+    if (!r.conflicts().isEmpty() && ds.conflictsChangedSinceMerge().size() < r.conflicts().size()) {
       out().flush();
       err().println(ConflictLines.header(r));
-      ConflictLines.print(err(), r, ds.conflictsResolvedByDeletion());
+      ConflictLines.print(err(), r, ds.conflictsResolvedByDeletion(), ds.conflictsChangedSinceMerge());
       err().flush();
     }
     return 0;

@@ -76,7 +76,7 @@ final class ShowCommand extends Base {
     }
     if (!r.conflicts().isEmpty()) {
       line("conflicts", ConflictLines.header(r));
-      ConflictLines.print(out(), r, deleted);
+      ConflictLines.print(out(), r, deleted, ds.conflictsChangedSinceMerge());
     }
     return 0;
   }

@@ -258,6 +258,11 @@ class CliEndToEndTest {
         .contains("conflicted between the versions it was made from; the later one won:").doesNotContain("which deleted it");
     assertThat((List<Map<String, Object>>) cli.ok("show", "--id", sq, "--json").obj().get("conflicts"))
         .allSatisfy(c -> assertThat(c).containsEntry("deleted", false));
+    // Resolved by hand (f3 added back): show marks it, and list no longer repeats the note.
+    write(tmp.resolve("fix/f3"), "mine".getBytes(StandardCharsets.UTF_8));
+    cli.ok("add", "--id", m, "--files", tmp.resolve("fix/f3").toString());
+    assertThat(cli.ok("show", "--id", m).out()).contains("which deleted it; changed here since)");
+    assertThat(cli.ok("list", "--id", m).err()).doesNotContain("conflicted");
     cli.ok("close", "--id", m);
     cli.ok("delete", "--id", a, "--force");
     assertThat(cli.fails("show", "--id", a).err()).contains("version " + a + " was deleted");
