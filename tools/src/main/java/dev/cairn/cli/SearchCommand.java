@@ -51,6 +51,12 @@ final class SearchCommand extends Base {
 
   @Override
   int run() throws Exception {
+    if (onlyCompleted && notOnlyCompleted) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
+    }
+    if (project != null && project.length() > 1 && project.endsWith("/")) {
+      project = project.substring(0, project.length() - 1); // "a/" is project a, as a folder path would be
+    }
     java.util.function.Predicate<String> named = dev.cairn.dataset.DatasetRepository.nameFilter(name);
     tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
     for (String id : ids) {
@@ -75,9 +81,6 @@ final class SearchCommand extends Base {
         err().printf("cairn: warning: %s could not be read and %s left out; run cairn fsck%n",
             Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are");
       }
-    }
-    if (onlyCompleted && notOnlyCompleted) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
     }
     boolean byProject = project != null && !project.isEmpty();
     found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
