@@ -122,9 +122,19 @@ abstract class Base implements Callable<Integer> {
         + " check the address)");
   }
 
+  /**
+   * The remote (its {@code --storage}) of a command that works with one holding Cairn data already
+   * (a listing, a check, a delete or collection there), or null: given one, the command makes the
+   * repository if there is none, of that remote's object format, and none for a location without
+   * Cairn data.
+   */
+  String existingRemote() {
+    return null;
+  }
+
   /** The remote this command works with, whose object format a repository it makes takes; null for none. */
   String remoteOfNewRepository() {
-    return null;
+    return existingRemote();
   }
 
   /**
@@ -133,7 +143,7 @@ abstract class Base implements Callable<Integer> {
    * makes no repository.
    */
   boolean remoteMustExist() {
-    return false;
+    return existingRemote() != null;
   }
 
   /**
@@ -141,7 +151,7 @@ abstract class Base implements Callable<Integer> {
    * those that read a remote, whose index the repository caches); the others refuse.
    */
   boolean createsRepository() {
-    return false;
+    return existingRemote() != null;
   }
 
   @Override

@@ -24,18 +24,8 @@ final class DeleteCommand extends Base {
   boolean entireDataset;
 
   @Override
-  boolean createsRepository() {
-    return storage != null;
-  }
-
-  @Override
-  String remoteOfNewRepository() {
+  String existingRemote() {
     return storage;
-  }
-
-  @Override
-  boolean remoteMustExist() {
-    return true;
   }
 
   @Override

@@ -30,18 +30,8 @@ final class FsckCommand extends Base {
   boolean readData;
 
   @Override
-  boolean createsRepository() {
-    return storage != null;
-  }
-
-  @Override
-  String remoteOfNewRepository() {
+  String existingRemote() {
     return storage;
-  }
-
-  @Override
-  boolean remoteMustExist() {
-    return true;
   }
 
   @Override

@@ -21,18 +21,8 @@ final class GcCommand extends Base {
   String storage;
 
   @Override
-  boolean createsRepository() {
-    return storage != null;
-  }
-
-  @Override
-  String remoteOfNewRepository() {
+  String existingRemote() {
     return storage;
-  }
-
-  @Override
-  boolean remoteMustExist() {
-    return true;
   }
 
   @Override

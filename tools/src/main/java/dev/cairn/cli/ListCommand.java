@@ -26,18 +26,8 @@ final class ListCommand extends Base {
   String storage;
 
   @Override
-  boolean createsRepository() {
-    return storage != null;
-  }
-
-  @Override
-  String remoteOfNewRepository() {
+  String existingRemote() {
     return storage;
-  }
-
-  @Override
-  boolean remoteMustExist() {
-    return true;
   }
 
   @Override

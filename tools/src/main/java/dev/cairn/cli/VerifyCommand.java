@@ -31,18 +31,8 @@ final class VerifyCommand extends Base {
   String storage;
 
   @Override
-  boolean createsRepository() {
-    return storage != null;
-  }
-
-  @Override
-  String remoteOfNewRepository() {
+  String existingRemote() {
     return storage;
-  }
-
-  @Override
-  boolean remoteMustExist() {
-    return true;
   }
 
   @Override
