@@ -849,8 +849,8 @@ public final class Dataset {
 
   /**
    * Uploads this closed version, and whatever ancestors and data the remote lacks, to
-   * {@code storage}; remembers it as the version's storage if it had none (a version keeps the
-   * first remote it was uploaded to or created against as its own).
+   * {@code storage}; remembers it as the version's storage unless it was uploaded before (a version
+   * keeps the first remote it was uploaded to as its own).
    */
   public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
@@ -867,16 +867,19 @@ public final class Dataset {
     // local one gets after the push, so that the two stay equal and uploading again publishes no
     // second record.
     DatasetRecord before = record();
-    boolean logged = before.log().stream().anyMatch(e -> e.command().equals("upload")
-        && (isStorage(uri, before.storage()) || (!e.arguments().isEmpty() && isStorage(uri, e.arguments().get(0)))));
+    // Logged already: uploaded before to its own remote, or to this one by a command naming it.
+    boolean uploadedBefore = before.log().stream().anyMatch(e -> e.command().equals("upload"));
+    boolean logged = uploadedBefore && (isStorage(uri, before.storage()) || before.log().stream()
+        .anyMatch(e -> e.command().equals("upload") && e.arguments().stream().anyMatch(a -> isStorage(uri, a))));
     LogEntry entry = logged ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
     dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id, entry);
     if (entry != null) {
       try (Catalog.Lock lock = repo.catalog().lock(id)) {
         DatasetRecord now = record();
-        // The first remote stays the version's own (where a plain upload, and a get of what is not
-        // here, go): an upload elsewhere makes a copy there, not a move.
-        repo.catalog().write(now.toBuilder().storage(now.storage() != null ? now.storage() : uri).appendLog(entry).build());
+        // The first remote it was uploaded to stays the version's own (where a plain upload, and a
+        // get of what is not here, go): an upload elsewhere makes a copy there, not a move. Before
+        // its first upload, the remote it was created against held only its version string.
+        repo.catalog().write(now.toBuilder().storage(uploadedBefore && now.storage() != null ? now.storage() : uri).appendLog(entry).build());
       }
     }
     return result;
@@ -1144,14 +1147,22 @@ public final class Dataset {
       Manifest merged = new Manifest(loader, r.base());
       Manifest now = new Manifest(loader, r.root());
       for (Conflict c : r.conflicts()) {
-        FileEntry then = merged.lookup(c.path());
-        FileEntry current = now.lookup(c.path());
-        if (!java.util.Objects.equals(then, current)) {
+        if (!java.util.Objects.equals(shape(merged, c.path()), shape(now, c.path()))) {
           changed.add(c.path());
         }
       }
     }
     return changed;
+  }
+
+  /** What {@code m} holds at {@code path}: its file entry, "folder" for a folder, or null. */
+  private static Object shape(Manifest m, String path) throws IOException {
+    FileEntry e = m.lookup(path);
+    if (e != null) {
+      return e;
+    }
+    java.util.Iterator<FileEntry> under = m.iterator(path + "/");
+    return under.hasNext() && dev.cairn.manifest.DatasetPaths.isUnder(under.next().path(), path) ? "folder" : null;
   }
 
   /** The change-set against the merged parents, in path order. Reads no file content. */

@@ -80,8 +80,8 @@ public final class GarbageCollector {
   /**
    * What a collection did.
    *
-   * @param youngPacks packs left alone because they are younger than the grace period (a delete
-   *     just made frees nothing until its packs are that old)
+   * @param youngPacks packs left alone because they are younger than the grace period, though they
+   *     hold objects no version needs (a delete just made frees nothing until its packs are that old)
    * @param youngBytes their size
    */
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved,
@@ -279,6 +279,18 @@ public final class GarbageCollector {
 
   private record Candidate(String name, List<PackEntry> entries, long mtime, long size) {}
 
+  /** Counts a young pack left alone that holds objects no version needs (what a later gc frees). */
+  private void countIfDead(Path file, Set<ObjectId> live) {
+    try (PackFile p = PackFile.open(file)) {
+      if (p.entries().stream().anyMatch(e -> !live.contains(e.id()))) {
+        youngPacks++;
+        youngBytes += Files.size(file);
+      }
+    } catch (IOException unreadable) {
+      // damaged, or taken by another gc: fsck reports the one, the other is gone
+    }
+  }
+
   private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long start) throws IOException {
     List<Candidate> out = new ArrayList<>();
     List<Candidate> small = new ArrayList<>();
@@ -288,8 +300,7 @@ public final class GarbageCollector {
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
       if (start - mtime <= graceMillis) {
-        youngPacks++;
-        youngBytes += Files.size(file);
+        countIfDead(file, live);
         continue; // young: written since the start, or within the grace before it
       }
       try (PackFile p = PackFile.open(file)) {

@@ -197,6 +197,17 @@ class DatasetTest {
   }
 
   @Test
+  void aConflictBetweenAFileAndAFolderIsChangedSinceTheMergeOnceTheFolderGoes() throws IOException {
+    Dataset a = closedVersion("m", "shape-a", Map.of("d", "file", "f", "1"));
+    Dataset b = closedVersion("m", "shape-b", Map.of("d/x", "in a folder", "f", "2"));
+    Dataset m = merge("shape-m", a, b);
+    assertThat(m.record().conflicts()).extracting(Conflict::path).containsExactly("d", "f");
+    assertThat(m.conflictsChangedSinceMerge()).isEmpty();
+    m.removeFiles(List.of("d/x"), true);
+    assertThat(m.conflictsChangedSinceMerge()).containsExactly("d");
+  }
+
+  @Test
   void theBaseIsTheNearestCommonAncestorHoweverDeepTheHistory() throws IOException {
     Dataset v = closedVersion("m", "deep", Map.of("f", "0", "g", "g"));
     Dataset fork = null;

@@ -107,12 +107,26 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** Says on stderr what a push did besides uploading: made a new remote, brought back deleted versions. */
-  void notePush(dev.cairn.transport.Pusher.Result pushed, String target) {
+  void notePush(Dataset ds, dev.cairn.transport.Pusher.Result pushed, String target) throws IOException {
     if (pushed.remoteCreated()) {
       noteNewRemote(target);
     }
+    String own = ds.record().storage();
+    if (own != null && !uri(own).equals(uri(target))) {
+      err().println("cairn: note: " + ds.id().substring(0, 8) + "'s own remote stays " + own + " (where a plain upload, and a get of"
+          + " what is not here, go); " + target + " holds a copy");
+    }
     for (String id : pushed.restored()) {
       err().println("cairn: note: " + id.substring(0, 8) + " had been deleted on " + target + "; this upload brought it back there");
+    }
+  }
+
+  /** A remote's address as records name it: a URI (a local folder's absolute {@code file:} URI), without a trailing slash. */
+  static String uri(String storage) {
+    try {
+      return dev.cairn.storage.Storages.parse(storage).toString().replaceFirst("/$", "");
+    } catch (dev.cairn.errors.InvalidInputException e) {
+      return storage;
     }
   }
 
@@ -234,7 +248,7 @@ abstract class Base implements Callable<Integer> {
    */
   void noteRecordChangedHere(Dataset ds) throws IOException {
     dev.cairn.dataset.DatasetRecord r = ds.record();
-    if (!r.isDraft() && r.storage() != null) {
+    if (!r.isDraft() && r.storage() != null && r.log().stream().anyMatch(e -> e.command().equals("upload"))) {
       String id = r.id().substring(0, 8);
       err().println("cairn: note: " + r.storage() + " keeps " + id + "'s record as it was until cairn upload --id " + id);
     }
@@ -280,10 +294,22 @@ abstract class Base implements Callable<Integer> {
       return requireLocal(select(s));
     }
     Dataset ds = repo().fetch(remoteId, files, storage, null, progress()).invokedAs(spec.name(), argv());
-    // As get --storage: the remote's newer record (renamed, tagged, published there) is taken,
-    // even when nothing else had to come.
-    repo().catchUp(ds.id(), storage);
+    catchUpFrom(ds, storage);
     return ds;
+  }
+
+  /**
+   * Takes the remote's newer record of {@code ds} (renamed, tagged, published there), as a get
+   * from it does even when no data had to come. A remote that cannot be read (offline, or a
+   * location without Cairn data) leaves the local record, with a note: what is here still answers.
+   */
+  void catchUpFrom(Dataset ds, String storage) {
+    try {
+      repo().catchUp(ds.id(), storage);
+    } catch (IOException | RuntimeException e) {
+      err().println("cairn: note: could not read " + ds.id().substring(0, 8) + "'s record on " + storage + " (" + ErrorHandler.oneLine(e, false)
+          + "); the local one is used");
+    }
   }
 
   /**
@@ -325,7 +351,7 @@ abstract class Base implements Callable<Integer> {
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
       dev.cairn.transport.Pusher.Result pushed = repo().get(ds.id()).upload(target, null, progress());
-      notePush(pushed, target);
+      notePush(ds, pushed, target);
       return pushed;
     } catch (IOException | RuntimeException e) {
       throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e, false)

@@ -41,7 +41,7 @@ final class CloseCommand extends Base {
       m.put("bytes", r.totalBytes());
       m.put("stored_bytes", r.storedBytes());
       m.put("changes", new java.util.TreeMap<>(r.summary().toJson()));
-      m.put("storage", pushed == null ? null : r.storage());
+      m.put("storage", pushed == null ? null : uri(target));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
@@ -50,7 +50,7 @@ final class CloseCommand extends Base {
           r.id(), r.name(), r.version(), Format.count(r.fileCount(), "file"), Format.bytes(r.totalBytes()), r.summary().added(),
           r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
       if (pushed != null) {
-        out().printf("Uploaded to %s: %s, %s%n", r.storage(), Format.count(pushed.objectsUploaded(), "object"),
+        out().printf("Uploaded to %s: %s, %s%n", uri(target), Format.count(pushed.objectsUploaded(), "object"),
             Format.bytes(pushed.bytesUploaded()));
       }
     }

@@ -103,7 +103,9 @@ final class CreateCommand extends Base {
     java.util.Set<String> dropped = new java.util.HashSet<>();
     for (String p : r.parents()) {
       for (dev.cairn.manifest.DiffEntry d : ds.compare(repo().get(p))) {
-        if (d.type() == dev.cairn.manifest.DiffEntry.ChangeType.REMOVED) {
+        // The losing side of a conflict (a file against a folder, say) is reported as a conflict, not here.
+        if (d.type() == dev.cairn.manifest.DiffEntry.ChangeType.REMOVED
+            && r.conflicts().stream().noneMatch(c -> dev.cairn.manifest.DatasetPaths.isUnder(d.path(), c.path()))) {
           dropped.add(d.path());
         }
       }

@@ -180,9 +180,9 @@ final class GetCommand extends Base {
     }
     Dataset ds = repo().fetch(id, sel, remote, null, progress());
     if (storage != null) {
-      // Asked of a remote by name: its newer record (renamed, tagged elsewhere) is taken even
-      // when no data had to come, as git fetch updates what it was asked for.
-      repo().catchUp(ds.id(), storage);
+      // Asked of a remote: its newer record (renamed, tagged elsewhere) is taken even when no data
+      // had to come, as git fetch updates what it was asked for.
+      catchUpFrom(ds, storage);
     }
     repo().catalog().rememberCurrent(ds.id());
     return ds.invokedAs("get", argv());

@@ -44,14 +44,14 @@ final class SquashCommand extends Base {
       m.put("name", r.name());
       m.put("version", r.version());
       m.put("files", r.fileCount());
-      m.put("storage", pushed == null ? null : r.storage());
+      m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
     } else {
       out().printf("Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
       if (pushed != null) {
-        out().printf("Uploaded to %s: %s, %s%n", r.storage(), Format.count(pushed.objectsUploaded(), "object"),
+        out().printf("Uploaded to %s: %s, %s%n", uri(remote), Format.count(pushed.objectsUploaded(), "object"),
             Format.bytes(pushed.bytesUploaded()));
       }
     }

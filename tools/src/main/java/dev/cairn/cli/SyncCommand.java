@@ -137,7 +137,7 @@ final class SyncCommand extends Base {
       m.put("closed", closed);
       m.put("reverted", unchanged);
       m.put("resumed", resumed);
-      m.put("storage", pushed == null ? null : ds.record().storage());
+      m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       if (paths != null) {
@@ -159,7 +159,7 @@ final class SyncCommand extends Base {
       } else if (closed) {
         out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
         if (pushed != null) {
-          out().printf("Uploaded to %s: %s, %s%n", ds.record().storage(), Format.count(pushed.objectsUploaded(), "object"),
+          out().printf("Uploaded to %s: %s, %s%n", uri(remote), Format.count(pushed.objectsUploaded(), "object"),
               Format.bytes(pushed.bytesUploaded()));
         }
       } else if (createNew) {

@@ -25,13 +25,8 @@ final class UploadCommand extends Base {
       throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
     }
     Pusher.Result r = ds.upload(target, null, progress());
-    notePush(r, target);
-    String where = dev.cairn.storage.Storages.parse(target).toString().replaceFirst("/$", "");
-    String own = ds.record().storage();
-    if (own != null && !dev.cairn.storage.Storages.parse(own).toString().replaceFirst("/$", "").equals(where)) {
-      err().println("cairn: note: " + ds.id().substring(0, 8) + "'s own remote stays " + own + " (where a plain upload, and a get of"
-          + " what is not here, go); " + target + " holds a copy");
-    }
+    notePush(ds, r, target);
+    String where = uri(target);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());

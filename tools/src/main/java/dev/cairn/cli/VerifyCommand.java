@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "verify", description = "Check a version's stored objects, or a folder against the version. Exits non-zero and names "
     + "every differing path. Files of a version fetched in part from its remote are listed as "
-    + "not_fetched: not damage, and the exit status stays zero. With --filesize, no file content is "
+    + "not_fetched: not damage, and the exit status stays zero (with --storage, they are fetched, and "
+    + "data the remote cannot give makes it non-zero). With --filesize, no file content is "
     + "read: with --folder, files missing, unexpected or of another size; without, stored objects "
     + "missing or of another size (not bytes damaged in place).")
 final class VerifyCommand extends Base {

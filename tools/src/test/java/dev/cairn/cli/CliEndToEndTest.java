@@ -233,8 +233,8 @@ class CliEndToEndTest {
     cli.ok("close", "--id", b);
     Cli.Result made = cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json");
     String m = (String) made.obj().get("id");
-    // f1 (deleted by a) and f3 (deleted by b) are held by a parent: the note says the merge left them out.
-    assertThat(made.err()).contains("the merge leaves out 2 files that a parent holds").contains("cairn squash --ids " + a.substring(0, 8));
+    // f1, deleted by a, is held by b: the note says the merge left it out (f3 is a conflict, said as one).
+    assertThat(made.err()).contains("the merge leaves out 1 file that a parent holds").contains("cairn squash --ids " + a.substring(0, 8));
     // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
     assertThat(cli.ok("list", "--id", m, "--json").array()).extracting(e -> e.get("path")).containsExactly("f2");
     // On stderr: the listing's last line stays its total.

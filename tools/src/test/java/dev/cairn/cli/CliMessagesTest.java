@@ -84,9 +84,11 @@ class CliMessagesTest {
   void aGcThatFreesNothingSaysWhatTheGraceKept() throws IOException {
     file("src/a.txt", "a");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    assertThat(cli.ok("gc").out()).as("young packs of live objects are no news").doesNotContain("Left alone");
     cli.ok("delete", "--id", id, "--force");
     Cli.Result gc = cli.ok("gc");
-    assertThat(gc.out()).contains("Deleted 0 objects").containsPattern("Left alone: \\d+ packs? \\(.*\\) younger than the grace of 1h");
+    assertThat(gc.out()).contains("Deleted 0 objects")
+        .containsPattern("Left alone: \\d+ packs? \\(.*\\) holding objects no version needs, younger than the grace of 1h");
     assertThat((Long) cli.ok("gc", "--json").obj().get("young_packs")).isPositive();
   }
 

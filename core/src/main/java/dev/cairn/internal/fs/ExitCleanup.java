@@ -24,6 +24,9 @@ public final class ExitCleanup {
     hooked = true;
     try {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (FOLDERS.isEmpty()) {
+          return; // a normal exit: every registration was closed
+        }
         exiting = true;
         FOLDERS.forEach(Trees::deleteQuietly);
         // Threads that were writing into a folder run on while the hooks do, and may have made a
