@@ -214,7 +214,7 @@ public final class Dataset {
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress given) throws IOException {
     java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
-    return add(o, null, List.of(), o.datasetFolder(), given);
+    return add(o, null, LinkOptions.NONE, o.datasetFolder(), given);
   }
 
   /**
@@ -225,16 +225,20 @@ public final class Dataset {
    *
    * @param files files and folders, or null
    * @param archive an archive, or null
-   * @param links URIs or paths of external files, possibly empty
+   * @param links external files ({@link LinkOptions#NONE} for none)
    */
-  public Change add(AddOptions files, Path archive, List<String> links, String datasetFolder, Progress given) throws IOException {
+  public Change add(AddOptions files, Path archive, LinkOptions links, String datasetFolder, Progress given) throws IOException {
     Progress progress = Progress.orNone(given);
-    java.util.Objects.requireNonNull(links, "links must not be null: give an empty list");
+    java.util.Objects.requireNonNull(links, "links must not be null: give LinkOptions.NONE");
     if (files != null && files.sources().isEmpty()) {
       throw new InvalidInputException("Cannot add: no file or folder given (AddOptions.of(paths))");
     }
-    if (files == null && archive == null && links.isEmpty()) {
+    if (files == null && archive == null && links.uris().isEmpty()) {
       throw new InvalidInputException("Cannot add: give files, an archive or links");
+    }
+    List<Glob> linkGlobs = new ArrayList<>();
+    for (String w : links.wildcards()) {
+      linkGlobs.add(Glob.parse("wildcard", w));
     }
     String df = AddOptions.normalizeFolder(datasetFolder);
     List<SourceFile> found = files == null ? List.of() : scan(files, progress);
@@ -245,9 +249,15 @@ public final class Dataset {
     if (archive != null) {
       args.addAll(List.of("--archive", archive.toString()));
     }
-    links.forEach(u -> args.add("--links=" + u));
-    if (files == null && !df.isEmpty()) {
-      args.add("--dataset-folder=" + df); // with files, describe() says it
+    links.uris().forEach(u -> args.add("--links=" + u));
+    if (files == null) { // with files, describe() says these
+      links.wildcards().forEach(w -> args.add("--wildcard=" + w));
+      if (!links.uris().isEmpty() && !links.recursive()) {
+        args.add("--non-recursive");
+      }
+      if (!df.isEmpty()) {
+        args.add("--dataset-folder=" + df);
+      }
     }
     return modify("add", args, progress, (m, ins, ed) -> {
       List<FileEntry> entries = new ArrayList<>();
@@ -260,14 +270,21 @@ public final class Dataset {
       if (archive != null) {
         entries.addAll(ArchiveIo.read(archive, df, ins, progress));
       }
-      if (!links.isEmpty()) {
+      if (!links.uris().isEmpty()) {
+        long linked = 0;
         try (ExternalFiles external = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
-          for (String u : links) {
-            List<FileEntry> scanned = external.scan(u, df, progress);
+          for (String u : links.uris()) {
+            List<FileEntry> scanned = external.scan(u, df, linkGlobs, links.recursive(), progress);
             entries.addAll(scanned);
-            read += scanned.size();
+            linked += scanned.size();
           }
         }
+        if (linked == 0 && !linkGlobs.isEmpty()) {
+          throw new InvalidInputException("Cannot add: no linked file matches --wildcard "
+              + String.join(" ", links.wildcards().stream().map(w -> "'" + dev.cairn.manifest.DatasetPaths.printable(w) + "'").toList())
+              + "; nothing was added");
+        }
+        read += linked;
       }
       return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(entries)), read);
     });
@@ -549,13 +566,13 @@ public final class Dataset {
    * record its size and digest.
    */
   public Change addLinks(List<String> uris, String datasetFolder, Progress given) throws IOException {
-    return add(null, null, uris, datasetFolder, given);
+    return add(null, null, LinkOptions.of(uris), datasetFolder, given);
   }
 
   /** Adds the files of a {@code .zip}, {@code .tar}, {@code .tar.gz} or {@code .tar.zst} archive. */
   public Change addArchive(Path archive, String datasetFolder, Progress given) throws IOException {
     java.util.Objects.requireNonNull(archive, "archive must not be null: give the archive's path");
-    return add(null, archive, List.of(), datasetFolder, given);
+    return add(null, archive, LinkOptions.NONE, datasetFolder, given);
   }
 
   /**

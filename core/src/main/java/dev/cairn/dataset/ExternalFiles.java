@@ -65,6 +65,14 @@ final class ExternalFiles implements AutoCloseable {
    * under {@code datasetFolder}.
    */
   List<FileEntry> scan(String given, String datasetFolder, Progress progress) throws IOException {
+    return scan(given, datasetFolder, List.of(), true, progress);
+  }
+
+  /**
+   * As above, keeping of a folder only the files whose relative path or name one of {@code
+   * wildcards} matches (all when there is none), and only its direct files unless {@code recursive}.
+   */
+  List<FileEntry> scan(String given, String datasetFolder, List<Glob> wildcards, boolean recursive, Progress progress) throws IOException {
     // A local path becomes an absolute file: URI (a folder's with a trailing slash, dropped here).
     String uri = Storages.parse(given).toString();
     if (given.endsWith("/") && !uri.endsWith("/")) {
@@ -75,7 +83,9 @@ final class ExternalFiles implements AutoCloseable {
     List<FileEntry> out = new ArrayList<>();
     long size = s.size(loc.name());
     if (size >= 0 && !uri.endsWith("/")) {
-      out.add(entry(s, loc.name(), join(datasetFolder, loc.name()), fileUri(loc.folder(), loc.name())));
+      if (kept(wildcards, loc.name())) {
+        out.add(entry(s, loc.name(), join(datasetFolder, loc.name()), fileUri(loc.folder(), loc.name())));
+      }
     } else {
       String prefix = loc.name() + "/";
       List<RemoteFile> files = s.list(prefix);
@@ -84,11 +94,17 @@ final class ExternalFiles implements AutoCloseable {
       }
       for (RemoteFile f : files) {
         String rel = f.name().substring(prefix.length());
-        out.add(entry(s, f.name(), join(datasetFolder, rel), fileUri(loc.folder(), f.name())));
+        if ((recursive || rel.indexOf('/') < 0) && kept(wildcards, rel)) { // left out before its size and digest are read
+          out.add(entry(s, f.name(), join(datasetFolder, rel), fileUri(loc.folder(), f.name())));
+        }
         progress.advance(f.size());
       }
     }
     return out;
+  }
+
+  private static boolean kept(List<Glob> wildcards, String rel) {
+    return wildcards.isEmpty() || wildcards.stream().anyMatch(g -> g.matches(rel));
   }
 
   private static String join(String folder, String rel) throws InvalidInputException {

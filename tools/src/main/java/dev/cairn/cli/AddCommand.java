@@ -21,13 +21,13 @@ final class AddCommand extends Base {
       "leading folder (data/a), relative to it, as --wildcard would."})
   List<Path> files = new ArrayList<>();
 
-  @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files whose relative path or name matches; an error if no file does.")
+  @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files (of --files and --links) whose relative path or name matches; an error if no file does.")
   List<String> wildcards = new ArrayList<>();
 
   @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to add under (default: the root); a leading / also means the dataset's root.")
   String datasetFolder = "";
 
-  @Option(names = "--non-recursive", description = "Do not descend into subfolders.")
+  @Option(names = "--non-recursive", description = "Do not descend into subfolders (of --files and --links).")
   boolean nonRecursive;
 
   @Option(names = "--archive", paramLabel = "FILE", description = "Import the files of a .zip, .tar, .tar.gz or .tar.zst archive.")
@@ -48,14 +48,17 @@ final class AddCommand extends Base {
     if (files.isEmpty() && archive == null && links.isEmpty()) {
       throw new InvalidInputException("Cannot add: give --files PATH ..., --links URI ... or --archive FILE");
     }
-    if (files.isEmpty() && (!wildcards.isEmpty() || nonRecursive || rehash)) {
-      throw new InvalidInputException("Cannot add: --wildcard, --non-recursive and --rehash apply to --files, and none was given");
+    if (files.isEmpty() && links.isEmpty() && (!wildcards.isEmpty() || nonRecursive)) {
+      throw new InvalidInputException("Cannot add: --wildcard and --non-recursive apply to --files and --links, and neither was given");
+    }
+    if (files.isEmpty() && rehash) {
+      throw new InvalidInputException("Cannot add: --rehash applies to --files, and none was given");
     }
     Dataset ds = select(selector);
     dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     // One change: when a source fails, the draft keeps none of the others either.
-    Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), archive, links,
-        datasetFolder, progress());
+    Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), archive,
+        new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
     print(this, ds, c, before == null ? null : ds.changesSince(before));
     return 0;
   }

@@ -93,6 +93,21 @@ class CliMessagesTest {
   }
 
   @Test
+  void linksAreFilteredByWildcardAndRecursionAsFilesAre() throws IOException {
+    file("ext/a.txt", "a");
+    file("ext/b.csv", "b");
+    file("ext/sub/c.txt", "c");
+    cli.ok("create", "--name", "links");
+    cli.ok("add", "--links", tmp.resolve("ext").toString(), "--wildcard", "*.txt", "--non-recursive");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("a.txt");
+    cli.ok("add", "--links", tmp.resolve("ext").toString(), "--wildcard", "*.txt");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("a.txt", "sub/c.txt");
+    assertThat(cli.fails("add", "--links", tmp.resolve("ext").toString(), "--wildcard", "*.png").err())
+        .contains("no linked file matches --wildcard '*.png'; nothing was added");
+    assertThat(cli.ok("log", "--json").array().get(1).get("arguments")).asList().contains("--non-recursive");
+  }
+
+  @Test
   void partsAreAskedForWithBothOptions() throws IOException {
     file("src/a.txt", "a");
     cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
@@ -114,7 +129,7 @@ class CliMessagesTest {
     }
     assertThat(cli.ok("log", "--json").array()).extracting(m -> m.get("command")).containsExactly("create");
     assertThat(cli.fails("add", "--archive", tmp.resolve("missing.zip").toString(), "--wildcard", "*.txt").err())
-        .contains("apply to --files");
+        .contains("apply to --files and --links");
     assertThat(cli.ok("add", "--files", tmp.resolve("src").toString(), "--json").obj()).containsEntry("added", 1L);
   }
 
