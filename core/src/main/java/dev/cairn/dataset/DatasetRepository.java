@@ -154,7 +154,7 @@ public final class DatasetRepository implements AutoCloseable {
   public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
     List<DatasetRecord> all = catalog().all();
     if (project == null) {
-      highest(all, null, name, version); // refuses a name several projects hold, drafts included
+      highest(all, null, name, version, "here"); // refuses a name several projects hold, drafts included
     }
     if (onlyClosed && version == null) {
       List<DatasetRecord> closed = all.stream().filter(r -> !r.isDraft()).toList();
@@ -162,7 +162,7 @@ public final class DatasetRepository implements AutoCloseable {
         all = closed;
       }
     }
-    return new Dataset(this, highest(all, project, name, version).id());
+    return new Dataset(this, highest(all, project, name, version, "here").id());
   }
 
   /**
@@ -173,15 +173,11 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public String resolveRemote(String storage, java.util.Map<String, String> conf, String project, String name, String version)
       throws IOException {
-    try {
-      return highest(listRemote(storage, conf), project, name, version).id();
-    } catch (DatasetNotFoundException e) {
-      throw new DatasetNotFoundException(e.getMessage().replaceFirst(" here$", "") + " on " + storage);
-    }
+    return highest(listRemote(storage, conf), project, name, version, "on " + storage).id();
   }
 
-  /** The highest version (then the latest created) among {@code records} that matches. */
-  private static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version)
+  /** The highest version (then the latest created) among {@code records} (held {@code where}: "here", "on URI") that matches. */
+  private static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version, String where)
       throws DatasetNotFoundException, InvalidInputException {
     List<DatasetRecord> matches = new ArrayList<>();
     for (DatasetRecord r : records) {
@@ -193,7 +189,7 @@ public final class DatasetRepository implements AutoCloseable {
     if (matches.isEmpty()) {
       throw new DatasetNotFoundException("Cannot find dataset version: no dataset " + (project == null || project.isEmpty() ? "" : project + "/")
           + name + (project != null && project.isEmpty() ? " without a project" : "") + (version == null ? "" : " version " + version)
-          + " here");
+          + " " + where);
     }
     if (project == null) {
       List<String> projects = matches.stream().map(DatasetRecord::project).distinct().sorted().toList();

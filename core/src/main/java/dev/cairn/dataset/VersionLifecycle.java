@@ -599,9 +599,8 @@ final class VersionLifecycle {
         byStorage.computeIfAbsent(v.storage(), k -> new ArrayList<>()).add(v);
       }
     }
-    record Target(String storage, dev.cairn.transport.Remote remote, List<DatasetRecord> free) {}
     List<Target> targets = new ArrayList<>();
-    List<Runnable> undo = new ArrayList<>();
+    List<Map.Entry<Target, DatasetRecord>> taken = new ArrayList<>();
     String at = null;
     try {
       for (Map.Entry<String, List<DatasetRecord>> e : byStorage.entrySet()) {
@@ -631,20 +630,14 @@ final class VersionLifecycle {
             throw new InvalidInputException("Cannot " + verb + ": version " + v.version() + " of " + name + " was taken on " + at
                 + " meanwhile; pick another name");
           }
-          undo.add(() -> {
-            try {
-              t.remote().takeBackName(project, name, v.version(), v.id());
-            } catch (IOException stays) {
-              // the string stays taken there for a version that does not carry the name
-            }
-          });
+          taken.add(Map.entry(t, v));
         }
       }
     } catch (dev.cairn.errors.CairnException refused) {
-      undo.forEach(Runnable::run);
+      takeBack(taken, project, name);
       throw refused;
     } catch (IOException unreachable) {
-      undo.forEach(Runnable::run);
+      takeBack(taken, project, name);
       throw new dev.cairn.errors.CairnException("Cannot " + verb + ": its versions are on " + at
           + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);
     } finally {
@@ -686,6 +679,20 @@ final class VersionLifecycle {
           .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))
           .build());
       repo.catalog().releaseVersion(r.project(), r.name(), r.version(), id);
+    }
+  }
+
+  /** A remote a rename reserves on, and the versions whose strings are free there under the new name. */
+  private record Target(String storage, dev.cairn.transport.Remote remote, List<DatasetRecord> free) {}
+
+  /** Gives back the reservations a refused rename made (best effort: one that stays blocks only that string). */
+  private static void takeBack(List<Map.Entry<Target, DatasetRecord>> taken, String project, String name) {
+    for (Map.Entry<Target, DatasetRecord> e : taken) {
+      try {
+        e.getKey().remote().takeBackName(project, name, e.getValue().version(), e.getValue().id());
+      } catch (IOException stays) {
+        // the string stays taken there for a version that does not carry the name
+      }
     }
   }
 

@@ -101,11 +101,6 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
-  /** A remote as every command's output names it: its URI ({@code file:///...} for a folder), as records hold it. */
-  static String uriOf(String storage) throws dev.cairn.errors.InvalidInputException {
-    return dev.cairn.storage.Storages.parse(storage).toString();
-  }
-
   /** Says on stderr what a push did besides uploading: made a new remote, brought back deleted versions. */
   void notePush(Dataset ds, dev.cairn.transport.Pusher.Result pushed, String target) throws IOException {
     if (pushed.remoteCreated()) {
@@ -280,11 +275,6 @@ abstract class Base implements Callable<Integer> {
    * version (its highest without {@code --version}).
    */
   Dataset selectOrFetch(VersionSelector s, String storage) throws IOException {
-    return selectOrFetch(s, storage, dev.cairn.dataset.Selection.NONE);
-  }
-
-  /** As {@link #selectOrFetch(VersionSelector, String)}, fetching also the data of the files {@code files} selects. */
-  Dataset selectOrFetch(VersionSelector s, String storage, dev.cairn.dataset.Selection files) throws IOException {
     s.validate();
     String remoteId = storage == null ? null
         : s.id != null ? s.id
@@ -293,7 +283,7 @@ abstract class Base implements Callable<Integer> {
     if (remoteId == null) {
       return requireLocal(select(s));
     }
-    Dataset ds = repo().fetch(remoteId, files, storage, null, progress()).invokedAs(spec.name(), argv());
+    Dataset ds = repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
     catchUpFrom(ds, storage);
     return ds;
   }

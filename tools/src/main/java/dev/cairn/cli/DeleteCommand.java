@@ -48,7 +48,7 @@ final class DeleteCommand extends Base {
         throw new dev.cairn.errors.DatasetNotFoundException("Cannot delete " + selector.id + ": " + storage + " does not hold it");
       }
       if (json) {
-        printJson(Map.of("id", id, "storage", uriOf(storage), "deleted", true));
+        printJson(Map.of("id", id, "storage", uri(storage), "deleted", true));
       } else {
         out().printf("Dataset version %s deleted from %s%n", id, storage);
       }

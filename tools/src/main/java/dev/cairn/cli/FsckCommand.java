@@ -65,7 +65,7 @@ final class FsckCommand extends Base {
       m.put("bytes", report.bytes());
       m.put("repairs", actions);
       if (storage != null) {
-        m.put("storage", uriOf(storage));
+        m.put("storage", uri(storage));
         m.put("incomplete_versions", incomplete);
       } else {
         m.put("damaged_versions", damaged(report).stream().map(r -> {

@@ -63,7 +63,7 @@ final class GcCommand extends Base {
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("storage", uriOf(storage));
+      m.put("storage", uri(storage));
       m.put("packs_deleted", r.packsDeleted());
       m.put("packs_written", r.packsWritten());
       m.put("objects_kept", r.objectsKept());
