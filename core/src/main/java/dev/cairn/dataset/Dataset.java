@@ -870,14 +870,29 @@ public final class Dataset {
    * keeps the first remote it was uploaded to as its own).
    */
   public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
+    return upload(storage, conf, 0, progress);
+  }
+
+  /**
+   * Uploads as {@link #upload(String, Map, Progress)} does, in packs of about
+   * {@code packTargetBytes} (clearml's chunk size; 0: the repository's {@code pack.targetSize};
+   * {@link Long#MAX_VALUE}: as few packs as the upload can make).
+   */
+  public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, long packTargetBytes, Progress progress)
+      throws IOException {
     progress = Progress.orNone(progress);
     try (dev.cairn.transport.Remote remote = conf == null ? repo.openRemote(storage) : repo.openRemote(storage, conf)) {
-      return upload(remote, progress);
+      return upload(remote, packTargetBytes, progress);
     }
   }
 
   /** Uploads this closed version to an open remote (see {@link #upload(String, Map, Progress)}). */
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+    return upload(remote, 0, progress);
+  }
+
+  /** Uploads this closed version to an open remote, in packs of about {@code packTargetBytes} (0: the repository's). */
+  public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
     String uri = remote.storage().uri().toString();
     // The first upload to a storage is logged. The remote's record gets the same entry that the
@@ -889,7 +904,7 @@ public final class Dataset {
     boolean logged = uploadedBefore && (isStorage(uri, before.storage()) || before.log().stream()
         .anyMatch(e -> e.command().equals("upload") && e.arguments().stream().anyMatch(a -> isStorage(uri, a))));
     LogEntry entry = logged ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
-    dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress).push(id, entry);
+    dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
     if (entry != null) {
       try (Catalog.Lock lock = repo.catalog().lock(id)) {
         DatasetRecord now = record();

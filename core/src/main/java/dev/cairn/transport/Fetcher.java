@@ -241,12 +241,13 @@ public final class Fetcher {
     for (Map.Entry<String, TreeMap<Long, Integer>> e : blocks.entrySet()) {
       ranges.addAll(ranges(e.getKey(), e.getValue()));
     }
-    java.util.concurrent.ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", PARALLEL_READS);
+    int readers = dev.cairn.internal.concurrent.Workers.upTo(PARALLEL_READS);
+    java.util.concurrent.ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
     try (PackWriter writer = db.newPackWriter()) {
       // A window of reads in flight at a time; blocks are appended in order as they arrive.
-      for (int start = 0; start < ranges.size(); start += 2 * PARALLEL_READS) {
+      for (int start = 0; start < ranges.size(); start += 2 * readers) {
         List<java.util.concurrent.Future<byte[]>> window = new ArrayList<>();
-        List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * PARALLEL_READS));
+        List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * readers));
         for (Range r : batch) {
           window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
         }

@@ -61,11 +61,34 @@ public final class Pusher {
   private final DatasetRepository repo;
   private final Remote remote;
   private final Progress progress;
+  private final long packTargetBytes;
 
   public Pusher(DatasetRepository repo, Remote remote, Progress progress) {
+    this(repo, remote, progress, 0);
+  }
+
+  /**
+   * A push whose packs are closed once they reach {@code packTargetBytes} (clearml's chunk size):
+   * fewer, larger files on the remote, or more, smaller ones. 0 takes the repository's
+   * {@code pack.targetSize}; {@link Long#MAX_VALUE} makes one pack of each layer of the push.
+   */
+  public Pusher(DatasetRepository repo, Remote remote, Progress progress, long packTargetBytes) {
+    if (packTargetBytes != 0 && packTargetBytes < MIN_PACK_TARGET) {
+      throw new IllegalArgumentException("pack size must be at least " + MIN_PACK_TARGET + " bytes (or 0 for the repository's): " + packTargetBytes);
+    }
     this.repo = repo;
     this.remote = remote;
     this.progress = progress;
+    this.packTargetBytes = packTargetBytes;
+  }
+
+  /** The smallest pack size a push may be given. */
+  public static final long MIN_PACK_TARGET = 1 << 20;
+
+  private dev.cairn.internal.pack.PackSettings packSettings() {
+    dev.cairn.internal.pack.PackSettings s = repo.repository().config().pack();
+    return packTargetBytes == 0 ? s
+        : new dev.cairn.internal.pack.PackSettings(packTargetBytes, s.blockTargetBytes(), s.smallObjectLimit(), s.zstdLevel());
   }
 
   /**
@@ -275,7 +298,7 @@ public final class Pusher {
     Files.createDirectories(staging);
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging);
         ObjectReader reader = repo.repository().objects().newReader(); Uploads uploads = new Uploads(index);
-        PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, repo.repository().config().pack(),
+        PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, packSettings(),
             uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);
       Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit(), lookUpEach);
@@ -346,7 +369,7 @@ public final class Pusher {
    */
   private final class Uploads implements AutoCloseable {
     private final RemoteIndex index;
-    private final ExecutorService pool = Workers.pool("cairn-upload", PARALLEL_UPLOADS);
+    private final ExecutorService pool = Workers.pool("cairn-upload", Workers.upTo(PARALLEL_UPLOADS));
     private final List<Future<Object>> pending = new ArrayList<>();
     private boolean inOrder;
     long bytes;

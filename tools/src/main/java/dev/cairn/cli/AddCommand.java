@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "add", description = "Add files or folders (or an archive) to a draft version.")
 final class AddCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin WorkersOption workers;
 
   @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = {"Files or folders; a folder adds its contents.",
       "A quoted pattern ('data/a/*.jpg') that no file is named after adds the matching files of its",

@@ -165,7 +165,7 @@ abstract class Base implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    try {
+    try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec)) {
       int exit = run();
       out().flush();
       if (out().checkError()) {
@@ -192,8 +192,8 @@ abstract class Base implements Callable<Integer> {
 
   /**
    * The arguments this command was given, for the execution log: its own (not its name, nor the
-   * global --repo, --conf and --debug), without --json (how it printed is not what it did), each
-   * {@code --option=value} as {@code --option value}. Two runs of the same command line log the
+   * global --repo, --conf and --debug), without --json, --max-workers and --chunk-size (how it
+   * printed, or worked, is not what it did), each {@code --option=value} as {@code --option value}. Two runs of the same command line log the
    * same list, which is how a {@code sync} run again knows its interrupted draft.
    */
   List<String> argv() {
@@ -217,6 +217,11 @@ abstract class Base implements Callable<Integer> {
       options &= !a.equals("--");
       int eq = a.indexOf('=');
       if (options && a.equals("--json")) {
+        continue;
+      } else if (options && (a.equals(WorkersOption.NAME) || a.equals(ChunkSizeOption.NAME))) {
+        i++; // and its value
+        continue;
+      } else if (options && (a.startsWith(WorkersOption.NAME + "=") || a.startsWith(ChunkSizeOption.NAME + "="))) {
         continue;
       } else if (options && a.startsWith("--") && eq > 2 && spec.findOption(a.substring(0, eq)) != null) {
         own.add(a.substring(0, eq));
@@ -334,13 +339,14 @@ abstract class Base implements Callable<Integer> {
    * leaves it closed here, and the message names the {@code upload} that finishes the job.
    *
    * @param storageFlag the {@code --storage} the user gave, or null
+   * @param packTargetBytes the size of the packs to upload ({@link ChunkSizeOption}: read before the close, which checks it)
    */
-  dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag) throws IOException {
+  dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes) throws IOException {
     String retry = "cairn upload --id " + ds.id().substring(0, 8) + (storageFlag != null ? " --storage " + storageFlag : "");
     Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
-      dev.cairn.transport.Pusher.Result pushed = repo().get(ds.id()).upload(target, null, progress());
+      dev.cairn.transport.Pusher.Result pushed = repo().get(ds.id()).upload(target, null, packTargetBytes, progress());
       notePush(ds, pushed, target);
       return pushed;
     } catch (IOException | RuntimeException e) {

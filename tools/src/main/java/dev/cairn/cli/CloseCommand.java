@@ -11,6 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "close", description = "Finalize a draft: its content is fixed from now on.")
 final class CloseCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin WorkersOption workers;
+  @Mixin ChunkSizeOption chunkSize;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Remote to upload to once closed (default: the version's storage, $CAIRN_STORAGE or remote.default).")
   String storage;
@@ -20,15 +22,17 @@ final class CloseCommand extends Base {
 
   @Override
   int run() throws Exception {
-    if (disableUpload && storage != null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot close: --storage names where to upload, --disable-upload says not to; give one");
+    if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot close: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+          + " to upload, --disable-upload says not to; give one");
     }
+    long packBytes = chunkSize.packTargetBytes();
     Dataset ds = select(selector);
     ds.close();
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
-      pushed = uploadClosed(ds, target, storage);
+      pushed = uploadClosed(ds, target, storage, packBytes);
     }
     DatasetRecord r = ds.record();
     if (json) {

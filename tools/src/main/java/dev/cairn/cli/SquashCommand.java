@@ -11,6 +11,9 @@ import picocli.CommandLine.Option;
 @Command(name = "squash", description = "Create a closed version without parents holding the merge of versions (later wins), uploaded, as "
     + "close does, to --storage or the default remote.")
 final class SquashCommand extends Base {
+  @picocli.CommandLine.Mixin WorkersOption workers;
+  @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
+
   @Option(names = "--name", paramLabel = "N", required = true, description = "Name of the new version.")
   String name;
 
@@ -29,13 +32,14 @@ final class SquashCommand extends Base {
 
   @Override
   int run() throws Exception {
-    if (storage != null && disableUpload) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot squash: --storage uploads the new version, --disable-upload keeps it here;"
-          + " give one or the other");
+    if ((storage != null || chunkSize.megabytes != null) && disableUpload) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot squash: " + (storage != null ? "--storage" : "--chunk-size")
+          + " uploads the new version, --disable-upload keeps it here; give one or the other");
     }
+    long packBytes = chunkSize.packTargetBytes();
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote);
-    dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage);
+    dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage, packBytes);
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -15,6 +15,9 @@ import picocli.CommandLine.Option;
     + "folder brings no change, no version is created. Run again after an interruption, the same "
     + "command finishes the draft the interrupted run had left.")
 final class SyncCommand extends Base {
+  @picocli.CommandLine.Mixin WorkersOption workers;
+  @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
+
   @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
   String id;
 
@@ -69,10 +72,11 @@ final class SyncCommand extends Base {
           + " --parents, --tags and --skip-close make a new version instead: give one or the other");
     }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
-    if (!createNew && (storage != null || disableUpload)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --storage and --disable-upload apply to a new version (--name or "
-          + "--parents); a draft is uploaded by 'cairn close'");
+    if (!createNew && (storage != null || disableUpload || chunkSize.megabytes != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --storage, --disable-upload and --chunk-size apply to a new version"
+          + " (--name or --parents); a draft is uploaded by 'cairn close'");
     }
+    long packBytes = chunkSize.packTargetBytes();
     String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
     String resumed = null;
     dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
@@ -125,7 +129,7 @@ final class SyncCommand extends Base {
         : before != null ? ds.changesSince(before) : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = createNew && ds != null && !skipClose;
-    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage) : null;
+    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes) : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());

@@ -13,18 +13,21 @@ import picocli.CommandLine.Option;
 @Command(name = "upload", description = "Upload a closed version (and what its remote lacks of its lineage) to a remote.")
 final class UploadCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin WorkersOption workers;
+  @Mixin ChunkSizeOption chunkSize;
 
   @Option(names = "--storage", paramLabel = "URI", description = "The remote (default: the version's storage, $CAIRN_STORAGE or remote.default).")
   String storage;
 
   @Override
   int run() throws Exception {
+    long packBytes = chunkSize.packTargetBytes();
     Dataset ds = select(selector);
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     if (target == null) {
       throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
     }
-    Pusher.Result r = ds.upload(target, null, progress());
+    Pusher.Result r = ds.upload(target, null, packBytes, progress());
     notePush(ds, r, target);
     String where = uri(target);
     if (json) {

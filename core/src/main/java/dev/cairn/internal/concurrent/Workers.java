@@ -22,9 +22,42 @@ public final class Workers {
     });
   }
 
-  /** Up to {@code max} threads, at most one per core. */
+  /**
+   * The most threads an operation started on this thread may use at once, or null for no cap. It
+   * is inherited by the threads this thread starts, so that the pools of an operation's workers see
+   * it too.
+   */
+  private static final InheritableThreadLocal<Integer> CAP = new InheritableThreadLocal<>();
+
+  /** Up to {@code max} threads, at most one per core and at most the cap. */
   public static int perCore(int max) {
-    return Math.max(1, Math.min(max, Runtime.getRuntime().availableProcessors()));
+    return upTo(Math.min(max, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Up to {@code max} threads, and at most the cap. */
+  public static int upTo(int max) {
+    Integer cap = CAP.get();
+    return Math.max(1, cap == null ? max : Math.min(max, cap));
+  }
+
+  /** Whether operations on this thread are capped to one thread: no work may be handed to another. */
+  public static boolean single() {
+    Integer cap = CAP.get();
+    return cap != null && cap == 1;
+  }
+
+  /** Sets this thread's cap (null: none) and returns the one it replaces. */
+  public static Integer cap(Integer threads) {
+    if (threads != null && threads < 1) {
+      throw new IllegalArgumentException("the number of workers must be at least 1: " + threads);
+    }
+    Integer before = CAP.get();
+    if (threads == null) {
+      CAP.remove();
+    } else {
+      CAP.set(threads);
+    }
+    return before;
   }
 
   /**

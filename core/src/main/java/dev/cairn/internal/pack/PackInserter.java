@@ -285,7 +285,8 @@ final class PackInserter implements ObjectInserter {
     // Several chunks: this thread reads, cuts and hashes the whole file while workers hash,
     // compress and append each chunk. A file of a few chunks is stored by this thread alone:
     // waking workers for them cost more than it saved, and callers store many such files at once.
-    boolean inline = expectedSize >= 0 && expectedSize <= INLINE_CHUNKS * (long) chunker.params().maxSize();
+    // So is every file when the caller allows one thread (Workers.cap).
+    boolean inline = expectedSize >= 0 && expectedSize <= INLINE_CHUNKS * (long) chunker.params().maxSize() || Workers.single();
     Hasher whole = db.algorithm().newHasher();
     whole.update(first.bytes());
     whole.update(second.bytes());

@@ -1,0 +1,30 @@
+package dev.cairn.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --chunk-size}, as clearml-data takes it: clearml uploads zip files of that many MB, Cairn
+ * packs of about that size.
+ */
+final class ChunkSizeOption {
+  static final String NAME = "--chunk-size";
+
+  @Option(names = NAME, paramLabel = "MB", description = "Upload in packs of about MB MiB each (-1: as few packs as"
+      + " possible; default: 64, or the repository's pack.targetSize).")
+  Long megabytes;
+
+  /** The pack size to give a push: 0 for the repository's, {@link Long#MAX_VALUE} for -1. */
+  long packTargetBytes() throws java.io.IOException {
+    if (megabytes == null) {
+      return 0;
+    }
+    if (megabytes == -1) {
+      return Long.MAX_VALUE;
+    }
+    if (megabytes < 1 || megabytes > (Long.MAX_VALUE >> 20)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + NAME + " " + megabytes + ": give a size in MiB of 1 or more, or -1"
+          + " for as few packs as possible");
+    }
+    return megabytes << 20;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** clearml-data's --max-workers and --chunk-size, as Cairn takes them. */
+class CliWorkersAndChunkSizeTest {
+  @TempDir Path tmp;
+
+  private Path folderOf(int files, int bytesEach, long seed) throws IOException {
+    Path dir = tmp.resolve("src-" + seed);
+    Files.createDirectories(dir);
+    Random random = new Random(seed);
+    for (int i = 0; i < files; i++) {
+      byte[] b = new byte[bytesEach];
+      random.nextBytes(b);
+      Files.write(dir.resolve("f" + i + ".bin"), b);
+    }
+    return dir;
+  }
+
+  private static long packsOn(Path remote) throws IOException {
+    try (Stream<Path> s = Files.list(remote.resolve("packs"))) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".pack")).count();
+    }
+  }
+
+  @Test
+  void chunkSizeSetsTheSizeOfTheUploadedPacks() throws IOException {
+    Path src = folderOf(6, 1 << 20, 1); // 6 MiB that does not compress
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path small = tmp.resolve("small");
+    Path whole = tmp.resolve("whole");
+    cli.ok("create", "--project", "p", "--name", "d");
+    cli.ok("add", "--files", src.toString(), "--max-workers", "1");
+    cli.ok("close", "--storage", small.toString(), "--chunk-size", "1");
+    cli.ok("upload", "--storage", whole.toString(), "--chunk-size=-1");
+    // Packs of about 1 MiB hold the 6 MiB of chunks in five or more; one pack per layer holds them in one.
+    assertThat(packsOn(small)).isGreaterThanOrEqualTo(5 + 2);
+    assertThat(packsOn(whole)).isLessThanOrEqualTo(4);
+    // Both hold the same version, whole.
+    Cli other = new Cli(tmp.resolve("other"));
+    for (Path remote : new Path[] {small, whole}) {
+      Path copy = tmp.resolve("copy-" + remote.getFileName());
+      other.ok("get", "--project", "p", "--name", "d", "--storage", remote.toString(), "--copy", copy.toString(), "--max-workers", "2");
+      for (int i = 0; i < 6; i++) {
+        assertThat(Files.readAllBytes(copy.resolve("f" + i + ".bin"))).isEqualTo(Files.readAllBytes(src.resolve("f" + i + ".bin")));
+      }
+    }
+  }
+
+  @Test
+  void badValuesAreRefusedBeforeAnythingChanges() throws IOException {
+    Path src = folderOf(2, 1000, 2);
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String id = (String) cli.ok("create", "--project", "p", "--name", "d", "--json").obj().get("id");
+    Cli.Result bad = cli.run("add", "--files", src.toString(), "--max-workers", "0");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err().strip()).isEqualTo("cairn: Cannot use --max-workers 0: give 1 or more threads");
+    assertThat(cli.ok("list", "--id", id, "--json").array()).isEmpty();
+    cli.ok("add", "--files", src.toString());
+    Path remote = tmp.resolve("remote");
+    for (String size : new String[] {"0", "-2"}) {
+      Cli.Result r = cli.run("close", "--storage", remote.toString(), "--chunk-size", size);
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.err().strip()).isEqualTo("cairn: Cannot use --chunk-size " + size
+          + ": give a size in MiB of 1 or more, or -1 for as few packs as possible");
+    }
+    Cli.Result both = cli.run("close", "--disable-upload", "--chunk-size", "8");
+    assertThat(both.err().strip()).isEqualTo("cairn: Cannot close: --chunk-size says how to upload, --disable-upload says not to;"
+        + " give one");
+    assertThat(cli.ok("show", "--id", id, "--json").obj().get("state")).isEqualTo("draft");
+    assertThat(Files.exists(remote)).isFalse();
+    Cli.Result syncDraft = cli.run("sync", "--id", id, "--folder", src.toString(), "--chunk-size", "8");
+    assertThat(syncDraft.err()).contains("--storage, --disable-upload and --chunk-size apply to a new version");
+  }
+
+  @Test
+  void howACommandWorkedIsNotLoggedAsWhatItDid() throws IOException {
+    Path src = folderOf(3, 1000, 3);
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "d", "--folder", src.toString(), "--max-workers", "1",
+        "--chunk-size=4", "--storage", tmp.resolve("remote").toString(), "--json").obj().get("id");
+    String log = cli.ok("log", "--id", id).out();
+    assertThat(log).contains("sync").contains("--folder").doesNotContain("--max-workers").doesNotContain("--chunk-size")
+        .doesNotContain(" 4 ");
+  }
+}
