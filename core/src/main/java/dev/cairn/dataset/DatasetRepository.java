@@ -269,7 +269,9 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * What a name search matches ({@link #search}): a name in which {@code query} is found as a
    * regular expression, or as the text typed ({@code c++}, {@code pets (v2)}), both
-   * case-insensitive; every name when {@code query} is null or empty.
+   * case-insensitive; every name when {@code query} is null or empty. The predicate throws
+   * {@link dev.cairn.errors.PatternTooCostlyException} for an expression that takes far too many
+   * steps to match a name.
    */
   public static java.util.function.Predicate<String> nameFilter(String query) {
     if (query == null || query.isEmpty()) {
@@ -282,7 +284,8 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (PatternSyntaxException notAnExpression) {
       return n -> n.toLowerCase(Locale.ROOT).contains(text);
     }
-    return n -> p.matcher(n).find() || n.toLowerCase(Locale.ROOT).contains(text);
+    return n -> n.toLowerCase(Locale.ROOT).contains(text)
+        || p.matcher(new dev.cairn.internal.io.BoundedText(n, () -> "name search '" + query + "'")).find();
   }
 
   /**

@@ -113,7 +113,12 @@ public final class Glob {
     return false;
   }
 
-  /** Whether {@code path} matches. */
+  /**
+   * Whether {@code path} matches.
+   *
+   * @throws dev.cairn.errors.PatternTooCostlyException if matching takes far more steps than a
+   *     pattern a person means ever needs ({@code **a**a**a**b} against a long path)
+   */
   public boolean matches(String path) {
     if (matchesOne(path)) {
       return true;
@@ -129,18 +134,33 @@ public final class Glob {
   }
 
   private boolean matchesOne(String path) {
-    if (regex.matcher(path).matches()) {
+    if (matchesWhole(path)) {
       return true;
     }
     if (nameOnly) {
       int slash = path.lastIndexOf('/');
-      return slash >= 0 && regex.matcher(path.substring(slash + 1)).matches();
+      return slash >= 0 && matchesWhole(path.substring(slash + 1));
     }
     return false;
   }
 
+  /**
+   * Whether the regex matches all of {@code text}, in a bounded number of steps.
+   *
+   * @throws dev.cairn.errors.PatternTooCostlyException if the match takes far more steps than a
+   *     pattern a person means ever needs
+   */
+  private boolean matchesWhole(String text) {
+    return regex.matcher(new dev.cairn.internal.io.BoundedText(text, () -> "pattern '" + pattern + "'")).matches();
+  }
+
   public String pattern() {
     return pattern;
+  }
+
+  /** Whether a path under a folder that matches matches too ({@link #filter}), not only the paths that match ({@link #of}). */
+  public boolean selectsFolders() {
+    return folders;
   }
 
   private static String toRegex(String g) {

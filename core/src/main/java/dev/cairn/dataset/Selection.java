@@ -50,7 +50,10 @@ public record Selection(int part, int numParts, List<Glob> filters) {
       sb.append(".part-").append(part).append("-of-").append(numParts);
     }
     if (!filters.isEmpty()) {
-      String joined = String.join("\u0000", filters.stream().map(Glob::pattern).toList());
+      // A pattern that selects paths only (Glob.of) is keyed apart from the same text as a filter,
+      // which also selects the contents of the folders it matches: an empty pattern (none can be
+      // empty) comes before it.
+      String joined = String.join("\u0000", filters.stream().map(g -> g.selectsFolders() ? g.pattern() : "\u0000" + g.pattern()).toList());
       sb.append(".filter-").append(dev.cairn.id.HashAlgorithm.SHA256.hash(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8)).abbreviate(12));
     }
     return sb.toString();

@@ -1024,4 +1024,18 @@ class DatasetTest {
           .containsExactlyElementsOf(sq.listFiles().stream().map(e -> org.assertj.core.groups.Tuple.tuple(e.path(), e.digest(), e.executable())).toList());
     }
   }
+
+  @Test
+  void aPatternAndAFilterOfTheSameTextGetFoldersOfTheirOwn() throws IOException {
+    Dataset ds = closedVersion("p", "globs", Map.of("d1/a.txt", "a", "d1/b.txt", "b", "c.txt", "c"));
+    // Glob.of("d1") selects a path named d1 (none); Glob.filter("d1") the folder's contents. The
+    // cached folder was named from the text alone: whichever came first was given to both.
+    Path none = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.of("d1"))), null);
+    Path folder = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.filter("d1"))), null);
+    assertThat(folder).isNotEqualTo(none);
+    assertThat(Files.exists(none.resolve("d1"))).isFalse();
+    assertThat(Files.readString(folder.resolve("d1/a.txt"))).isEqualTo("a");
+    assertThat(Files.readString(folder.resolve("d1/b.txt"))).isEqualTo("b");
+    assertThat(Files.exists(folder.resolve("c.txt"))).isFalse();
+  }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,5 +28,26 @@ class GlobTest {
     assertThat(selected(Glob.of("/sub/*.csv"))).containsExactly("sub/c.csv");
     assertThat(selected(Glob.filter("/"))).containsExactlyElementsOf(PATHS);
     assertThat(selected(Glob.of("/**/*.txt"))).containsExactly("b.txt", "other/sub/e.txt");
+  }
+
+  @Test
+  void aPatternThatBacktracksWithoutEndIsRefusedInsteadOfRun() {
+    String path = "d".repeat(150) + "/" + "e".repeat(150) + "/f.txt";
+    // Before the bound, this match ran for longer than anyone waited.
+    assertThatThrownBy(() -> Glob.filter("**d**d**d**d**d**d**d**d**x").matches(path))
+        .isInstanceOf(dev.cairn.errors.PatternTooCostlyException.class).hasMessageContaining("pattern '**d**d**d**d**d**d**d**d**x'")
+        .hasMessageContaining("too many steps");
+    // Patterns a person means stay well within it, on long paths too.
+    assertThat(Glob.filter("**/e*/*.txt").matches(path)).isTrue();
+    assertThat(Glob.of("{d,x}*d/**/*.{txt,csv}").matches(path)).isTrue();
+    assertThat(Glob.of("**d**e**f.txt").matches(path)).isTrue();
+  }
+
+  @Test
+  void aNameSearchThatBacktracksWithoutEndIsRefused() {
+    var filter = DatasetRepository.nameFilter("((n+)+)+1");
+    assertThatThrownBy(() -> filter.test("n".repeat(158))).isInstanceOf(dev.cairn.errors.PatternTooCostlyException.class)
+        .hasMessageContaining("name search '((n+)+)+1'");
+    assertThat(filter.test("nnn1")).isTrue();
   }
 }

@@ -192,6 +192,9 @@ class WebServerTest {
       assertThat(rawGet("/versions/" + fixture.v1 + "/files" + q)).as(q).startsWith("HTTP/1.1 400").contains("is not a %-escape");
     }
     assertThat(get("/versions/" + fixture.v1 + "/files?filter=%2A.csv").statusCode()).isEqualTo(200);
+    // A pattern whose matching backtracks without end is refused, not left to spin a thread.
+    String costly = java.net.URLEncoder.encode("**?".repeat(12) + "**x", StandardCharsets.UTF_8);
+    assertThat(error("/api/versions/" + fixture.v1 + "/files?filter=" + costly, 400)).contains("too many steps");
     assertThat(serverLog).isEmpty();
   }
 

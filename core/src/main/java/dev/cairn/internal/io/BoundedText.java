@@ -1,0 +1,58 @@
+package dev.cairn.internal.io;
+
+import dev.cairn.errors.PatternTooCostlyException;
+import java.util.function.Supplier;
+
+/**
+ * A text that a regular expression may read a bounded number of characters of: the JDK's matcher
+ * backtracks, and some patterns take time exponential in their stars on a long enough text. Every
+ * character read counts; past the budget, the match stops with a {@link PatternTooCostlyException}.
+ */
+public final class BoundedText implements CharSequence {
+  /**
+   * Characters a match may read: a thousand times a long path's length. A pattern a person means
+   * reads each character of a path a few times.
+   */
+  public static final long BUDGET = 1_000_000;
+
+  private final CharSequence text;
+  private final Supplier<String> what;
+  private long left;
+
+  /**
+   * @param what names the pattern for the message: "wildcard '**a**b'"
+   */
+  public BoundedText(CharSequence text, Supplier<String> what) {
+    this(text, what, BUDGET);
+  }
+
+  BoundedText(CharSequence text, Supplier<String> what, long budget) {
+    this.text = text;
+    this.what = what;
+    this.left = budget;
+  }
+
+  @Override
+  public char charAt(int index) {
+    if (--left < 0) {
+      throw new PatternTooCostlyException("Cannot use " + what.get() + ": matching it takes too many steps (stars that can match the same"
+          + " text many ways, as in **a**a**b); use fewer wildcards");
+    }
+    return text.charAt(index);
+  }
+
+  @Override
+  public int length() {
+    return text.length();
+  }
+
+  @Override
+  public CharSequence subSequence(int start, int end) {
+    return text.subSequence(start, end);
+  }
+
+  @Override
+  public String toString() {
+    return text.toString();
+  }
+}
