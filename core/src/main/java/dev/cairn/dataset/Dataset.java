@@ -113,7 +113,7 @@ public final class Dataset {
     return get(repo, repo.resolveRemote(storage, null, project, name, version), storage);
   }
 
-  /** The newest version carrying all of {@code tags}. */
+  /** The newest version the tags ask for: carrying any of them, or all after a leading {@code __$all} ({@link TagQuery}). */
   public static Dataset getByTags(DatasetRepository repo, List<String> tags) throws IOException {
     return repo.getByTags(tags);
   }

@@ -210,11 +210,21 @@ public final class DatasetRepository implements AutoCloseable {
         Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
   }
 
-  /** The newest version carrying every one of {@code tags}. */
+  /**
+   * The newest version the tags ask for, read as {@link #list} reads them: carrying any of them
+   * (all of them after a leading {@code __$all}), as clearml's {@code Dataset.get(dataset_tags=...)}.
+   *
+   * @throws InvalidInputException if no tag is given
+   * @throws DatasetNotFoundException if no version is tagged so
+   */
   public Dataset getByTags(List<String> tags) throws IOException {
+    TagQuery query = TagQuery.parse(tags);
+    if (query.isEmpty()) {
+      throw new InvalidInputException("Cannot find a version by its tags: give at least one tag");
+    }
     List<DatasetRecord> all = list(null, null, tags);
     if (all.isEmpty()) {
-      throw new DatasetNotFoundException("Cannot find dataset version: none tagged " + String.join(", ", tags));
+      throw new DatasetNotFoundException("Cannot find dataset version: none tagged " + query);
     }
     return new Dataset(this, all.get(all.size() - 1).id());
   }
@@ -225,6 +235,11 @@ public final class DatasetRepository implements AutoCloseable {
     return id == null ? null : new Dataset(this, id);
   }
 
+  /** A dataset as messages name it: {@code project/name}, or {@code name} alone in the unnamed project. */
+  public static String label(String project, String name) {
+    return project == null || project.isEmpty() ? name : project + "/" + name;
+  }
+
   /**
    * Versions matching the filters, oldest first.
    *
@@ -232,13 +247,10 @@ public final class DatasetRepository implements AutoCloseable {
    *     String)}, where empty is the unnamed project: a listing filters, a get names one version)
    * @param name a regular expression found in the name, or the name's text as typed (both
    *     case-insensitive), or null for any
-   * @param tags tags every result carries
+   * @param tags as clearml reads them ({@link TagQuery}): versions carrying any of them, or all of
+   *     them after a leading {@code __$all}, and none of those written {@code -t}; null for any
+   * @throws InvalidInputException if {@code tags} holds an operator that {@link TagQuery} does not read
    */
-  /** A dataset as messages name it: {@code project/name}, or {@code name} alone in the unnamed project. */
-  public static String label(String project, String name) {
-    return project == null || project.isEmpty() ? name : project + "/" + name;
-  }
-
   public List<DatasetRecord> list(String project, String name, List<String> tags) throws IOException {
     return search(project, name, tags).records();
   }
@@ -249,6 +261,7 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public VersionListing search(String project, String name, List<String> tags) throws IOException {
     java.util.function.Predicate<String> named = nameFilter(name);
+    TagQuery tagged = TagQuery.parse(tags);
     List<DatasetRecord> out = new ArrayList<>();
     VersionListing all = catalog().readAll();
     for (DatasetRecord r : all.records()) {
@@ -258,7 +271,7 @@ public final class DatasetRepository implements AutoCloseable {
       if (!named.test(r.name())) {
         continue;
       }
-      if (tags != null && !r.tags().containsAll(tags)) {
+      if (!tagged.matches(r.tags())) {
         continue;
       }
       out.add(r);

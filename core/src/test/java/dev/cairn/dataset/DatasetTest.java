@@ -1038,4 +1038,19 @@ class DatasetTest {
     assertThat(Files.readString(folder.resolve("d1/b.txt"))).isEqualTo("b");
     assertThat(Files.exists(folder.resolve("c.txt"))).isFalse();
   }
+
+  @Test
+  void getByTagsTakesTheNewestVersionCarryingAnyOfThemAndNeedsOne() throws IOException {
+    Dataset gold = closedVersion("p", "gold", Map.of("a", "1"));
+    gold.addTags(List.of("gold", "train"));
+    Dataset raw = closedVersion("p", "raw", Map.of("b", "2"));
+    raw.addTags(List.of("raw"));
+    assertThat(Dataset.getByTags(repo, List.of("gold", "raw")).id()).isEqualTo(raw.id());
+    assertThat(Dataset.getByTags(repo, List.of("__$all", "gold", "train")).id()).isEqualTo(gold.id());
+    assertThat(Dataset.getByTags(repo, List.of("-raw")).id()).isEqualTo(gold.id());
+    assertThatThrownBy(() -> Dataset.getByTags(repo, List.of("__$all", "gold", "raw"))).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class)
+        .hasMessageContaining("none tagged all of [gold, raw]");
+    assertThatThrownBy(() -> Dataset.getByTags(repo, List.of())).isInstanceOf(InvalidInputException.class).hasMessageContaining("give at least one tag");
+    assertThatThrownBy(() -> Dataset.getByTags(repo, null)).isInstanceOf(InvalidInputException.class);
+  }
 }

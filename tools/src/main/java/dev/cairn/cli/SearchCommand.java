@@ -16,16 +16,17 @@ final class SearchCommand extends Base {
   @Option(names = "--non-recursive-project-search", description = "Only the project itself, not its subprojects.")
   boolean nonRecursiveProject;
 
-  @Option(names = "--only-completed", description = "Only closed versions, no drafts.")
-  boolean onlyCompleted;
-
-  @Option(names = "--not-only-completed", hidden = true, description = "Drafts too: the default (clearml-data's flag, accepted for its scripts).")
+  @Option(names = "--not-only-completed", description = "Drafts too (by default, as in clearml-data, only closed versions are listed).")
   boolean notOnlyCompleted;
+
+  @Option(names = "--only-completed", hidden = true, description = "Only closed versions: the default (accepted for older scripts).")
+  boolean onlyCompleted;
 
   @Option(names = "--name", paramLabel = "N", description = "Only names matching this regular expression, or holding it as typed (case-insensitive).")
   String name;
 
-  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only versions carrying all these tags (space- or comma-separated).")
+  @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only versions carrying any of these tags (space- or comma-separated), as clearml-data reads them: all of them after a"
+      + " first __$all, and none of those written -T.")
   List<String> tags = new ArrayList<>();
 
   @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only these versions (ids or prefixes; space- or comma-separated).")
@@ -49,6 +50,7 @@ final class SearchCommand extends Base {
     }
     java.util.function.Predicate<String> named = dev.cairn.dataset.DatasetRepository.nameFilter(name);
     tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
+    dev.cairn.dataset.TagQuery tagged = dev.cairn.dataset.TagQuery.parse(tags);
     for (String id : ids) {
       dev.cairn.dataset.Catalog.requireIdForm(id); // before any remote is asked
     }
@@ -56,7 +58,7 @@ final class SearchCommand extends Base {
     if (storage != null) {
       dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);
       found = new ArrayList<>(listing.records());
-      found.removeIf(r -> !named.test(r.name()) || !r.tags().containsAll(tags));
+      found.removeIf(r -> !named.test(r.name()) || !tagged.matches(r.tags()));
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {
         err().printf("cairn: warning: %s on %s could not be read and %s left out; run cairn fsck --storage %s%n",
@@ -74,12 +76,14 @@ final class SearchCommand extends Base {
     }
     boolean byProject = project != null && !project.isEmpty();
     found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
-        || (onlyCompleted && r.isDraft()));
+        || (!notOnlyCompleted && r.isDraft()));
     if (!ids.isEmpty()) {
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
       for (String prefix : prefixes) {
         if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {
-          throw new dev.cairn.errors.DatasetNotFoundException("Cannot find a version with id " + prefix + " among those searched");
+          // A filter that matches nothing, as clearml-data lists it: not an error, but said.
+          err().println("cairn: note: no version " + (notOnlyCompleted ? "" : "closed ") + "with id " + prefix + " among those searched"
+              + (notOnlyCompleted ? "" : " (--not-only-completed lists drafts too)"));
         }
       }
       found.removeIf(r -> prefixes.stream().noneMatch(r.id()::startsWith));

@@ -141,7 +141,7 @@ class CliEndToEndTest {
     for (String name : List.of("c++", "pets (v2", "pets v2", "cats")) {
       cli.ok("create", "--project", "p", "--name", name);
     }
-    java.util.function.Function<String, List<Object>> names = q -> cli.ok("search", "--name", q, "--json").array().stream()
+    java.util.function.Function<String, List<Object>> names = q -> cli.ok("search", "--name", q, "--not-only-completed", "--json").array().stream()
         .map(m -> m.get("name")).sorted().toList();
     assertThat(names.apply("c++")).containsExactly("c++", "cats"); // the text, and the expression ("c" once or more)
     assertThat(names.apply("s v")).containsExactly("pets v2");
@@ -181,17 +181,25 @@ class CliEndToEndTest {
     assertThat(found.get(1)).containsEntry("parents", List.of(v1)).containsEntry("state", "final");
     assertThat(cli.ok("search", "--tags", "raw", "--json").array()).hasSize(1);
     Object split = cli.ok("create", "--project", "p", "--name", "tagged", "--tags", "a,b", "c", "--json").obj().get("id");
-    assertThat(cli.ok("search", "--tags", "a,c", "--json").array()).extracting(m -> m.get("id")).containsExactly(split);
-    assertThat(cli.ok("search", "--tags", "a,,c", "--json").array()).extracting(m -> m.get("id")).containsExactly(split);
-    assertThat(cli.ok("search", "--tags", "", "--json").array()).as("no tag is empty: no filter").hasSize(3);
-    // Drafts are listed unless --only-completed; a project's subprojects too, as clearml-data searches.
+    // Tags as clearml reads them: any of them; all of them after __$all; none of those written -T.
+    assertThat(cli.ok(searchAll("--tags", "a,c")).array()).extracting(m -> m.get("id")).containsExactly(split);
+    assertThat(cli.ok(searchAll("--tags", "a,,zz")).array()).extracting(m -> m.get("id")).containsExactly(split);
+    assertThat(cli.ok(searchAll("--tags", "raw", "a")).array()).hasSize(2);
+    assertThat(cli.ok(searchAll("--tags", "__$all", "a", "zz")).array()).isEmpty();
+    assertThat(cli.ok(searchAll("--tags", "__$all", "a", "c")).array()).extracting(m -> m.get("id")).containsExactly(split);
+    assertThat(cli.ok(searchAll("--tags", "-a")).array()).hasSize(2).extracting(m -> m.get("id")).doesNotContain(split);
+    assertThat(cli.ok(searchAll("--tags", "a", "__$not", "b")).array()).isEmpty();
+    assertThat(cli.fails("search", "--tags", "a", "__$all").err()).contains("__$all is understood only first");
+    assertThat(cli.ok(searchAll("--tags", "")).array()).as("no tag is empty: no filter").hasSize(3);
+    // Only closed versions unless --not-only-completed, as clearml-data searches; a project's subprojects too.
+    assertThat(cli.ok("search", "--project", "p", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1, v2);
     assertThat(cli.ok("search", "--project", "p", "--only-completed", "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(v1, v2);
     assertThat(cli.ok("search", "--project", "p", "--not-only-completed", "--json").array()).hasSize(3);
     Object sub = cli.ok("create", "--project", "p/sub", "--name", "deeper", "--json").obj().get("id");
     cli.ok("create", "--project", "p2", "--name", "beside");
-    assertThat(cli.ok("search", "--project", "p", "--json").array()).extracting(m -> m.get("id")).hasSize(4).contains(sub);
-    assertThat(cli.ok("search", "--project", "p", "--non-recursive-project-search", "--json").array()).hasSize(3);
+    assertThat(cli.ok(searchAll("--project", "p")).array()).extracting(m -> m.get("id")).hasSize(4).contains(sub);
+    assertThat(cli.ok(searchAll("--project", "p", "--non-recursive-project-search")).array()).hasSize(3);
     // --project/--name picks the highest version; --version picks one.
     assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--json").array()).hasSize(2);
     assertThat(cli.ok("list", "--project", "p", "--name", "ds", "--version", "1.0.0", "--json").array()).extracting(m -> m.get("path"))
@@ -295,7 +303,7 @@ class CliEndToEndTest {
     String[] keep = {"sync", "--project", "s", "--name", "n", "--folder=" + src, "--skip-close"};
     Cli.Result first = cli.ok(keep);
     assertThat(first.out()).contains("left open (--skip-close); close it with: cairn close --id ");
-    String kept = (String) cli.ok("search", "--project", "s", "--name", "^n$", "--json").array().get(1).get("id");
+    String kept = (String) cli.ok("search", "--project", "s", "--name", "^n$", "--not-only-completed", "--json").array().get(1).get("id");
     List<String> withJson = new java.util.ArrayList<>(List.of(keep));
     withJson.add("--json");
     Map<String, Object> again = cli.ok(withJson.toArray(String[]::new)).obj();
@@ -383,7 +391,7 @@ class CliEndToEndTest {
     Map<String, Object> next = cli.ok("sync", "--project", "p", "--name", "drafty", "--folder", src.toString(), "--json").obj();
     assertThat(next).containsEntry("closed", true).containsEntry("added", 2L);
     assertThat(cli.ok("search", "--ids", (String) next.get("id"), "--json").array().get(0).get("parents")).asList().isEmpty();
-    assertThat(cli.ok("search", "--ids", draft, "--json").array().get(0).get("state")).isEqualTo("draft");
+    assertThat(cli.ok("search", "--ids", draft, "--not-only-completed", "--json").array().get(0).get("state")).isEqualTo("draft");
   }
 
   @Test
@@ -535,11 +543,13 @@ class CliEndToEndTest {
     assertThat(cli.fails("add", "--files", withLink.toString()).err()).contains("outside");
     cli.ok("delete", "--id", id);
     cli.fails("get", "--id", id);
-    cli.ok("list", "--id", (String) cli.ok("search", "--name", "links", "--json").array().get(0).get("id")); // now the last used
+    cli.ok("list", "--id", (String) cli.ok("search", "--name", "links", "--not-only-completed", "--json").array().get(0).get("id")); // now the last used
     cli.ok("delete", "--name", "links");
     assertThat(cli.fails("list").err()).contains("the last one used").contains("was deleted");
     assertThat(cli.ok("search", "--name", "[", "--json").array()).isEmpty(); // not an expression: the text as typed
-    assertThat(cli.fails("search", "--ids", "0badc0de0badc0de").err()).contains("0badc0de0badc0de");
+    Cli.Result none = cli.ok("search", "--ids", "0badc0de0badc0de", "--json"); // a filter matching nothing, as in clearml-data
+    assertThat(none.array()).isEmpty();
+    assertThat(none.err()).contains("no version closed with id 0badc0de0badc0de among those searched (--not-only-completed lists drafts too)");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
     // The daemon is the launcher's: after a global option the command says how to run it.
@@ -586,5 +596,13 @@ class CliEndToEndTest {
     List<String> log = new ArrayList<>();
     cli.ok("log", "--json").array().forEach(m -> log.add((String) m.get("command")));
     assertThat(log).containsExactly("create", "add", "metadata", "set-description", "close");
+  }
+
+  /** A search of closed versions and drafts alike, as JSON. */
+  static String[] searchAll(String... args) {
+    List<String> all = new java.util.ArrayList<>(List.of("search"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--not-only-completed", "--json"));
+    return all.toArray(String[]::new);
   }
 }

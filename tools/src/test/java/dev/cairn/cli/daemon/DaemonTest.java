@@ -131,7 +131,7 @@ class DaemonTest {
         StandardCharsets.UTF_8);
     Result create = run(List.of("sh", script.toString()), work, utf8);
     assertThat(create.exit()).as(create.err()).isZero();
-    Result search = inProcess("--repo", repo.toString(), "search", "--json");
+    Result search = inProcess("--repo", repo.toString(), "search", "--not-only-completed", "--json");
     assertThat(search.out()).contains("Été 2026 \\\"q\\\" 'x' $HOME end").contains("\"a b\"").contains("\"ü\"");
     // Declined when only the client is in another locale: its arguments would decode otherwise.
     assertNotServed(client(Map.of("LANG", "C.UTF-8"), "--version"));
