@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Which files of a version to get: one part of a deterministic split and/or the paths matching
- * some patterns. Parts cut the files, in path order, into {@code numParts} contiguous runs of
- * about equal bytes: the parts of a version are disjoint and together hold every file.
+ * some patterns. Parts cut the files the patterns select (all, without patterns), in path order,
+ * into {@code numParts} contiguous runs of about equal bytes: the parts are disjoint and together
+ * hold every selected file.
  *
  * @param part the part to take, from 0 to {@code numParts - 1}
  * @param numParts how many parts (1 = the whole version)
@@ -113,21 +114,43 @@ public record Selection(int part, int numParts, List<Glob> filters) {
    *     manifest's iterator reports it unchecked; it is given back as it was thrown)
    */
   public void forEach(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws java.io.IOException {
-    long totalBytes = m.totalBytes();
-    long count = m.entryCount();
-    long before = 0;
-    long index = 0;
-    try {
-      for (FileEntry e : m) {
-        if (inPart(before, e.size(), totalBytes, index, count) && matches(e) && !visitor.visit(e)) {
-          return;
-        }
+    // Parts split the files the filters select: a first walk sums them.
+    Totals matching = numParts > 1 && !filters.isEmpty() ? walk(m, e -> true) : new Totals(m.entryCount(), m.totalBytes());
+    walk(m, new EntryVisitor() {
+      long before;
+      long index;
+
+      @Override
+      public boolean visit(FileEntry e) throws java.io.IOException {
+        boolean in = inPart(before, e.size(), matching.bytes(), index, matching.files());
         before += e.size();
         index++;
+        return !in || visitor.visit(e);
+      }
+    });
+  }
+
+  /**
+   * Visits the entries of {@code m} that pass the filters until the visitor returns false, and
+   * returns how many it visited and their bytes.
+   */
+  private Totals walk(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws java.io.IOException {
+    long files = 0;
+    long bytes = 0;
+    try {
+      for (FileEntry e : m) {
+        if (matches(e)) {
+          files++;
+          bytes += e.size();
+          if (!visitor.visit(e)) {
+            break;
+          }
+        }
       }
     } catch (java.io.UncheckedIOException nodeUnreadable) {
       throw nodeUnreadable.getCause();
     }
+    return new Totals(files, bytes);
   }
 
   /** The files and bytes of this selection of {@code m}: from its root when all, else by a walk. */

@@ -19,7 +19,9 @@ public final class Storages {
 
   /**
    * Parses what a user typed: a URI with a scheme ({@code s3a://bucket/data}) or a local path
-   * ({@code /mnt/share/cairn}, {@code ../remote}).
+   * ({@code /mnt/share/cairn}, {@code ../remote}). clearml's {@code s3://bucket/data} reads as
+   * {@code s3a://bucket/data}, the name Hadoop gives S3; its {@code azure://} form is refused with
+   * the names Hadoop gives Azure.
    */
   public static URI parse(String text) throws InvalidInputException {
     if (text == null) {
@@ -30,6 +32,13 @@ public final class Storages {
       throw new InvalidInputException("Cannot use an empty storage location");
     }
     if (t.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      String scheme = t.substring(0, t.indexOf(':')).toLowerCase(java.util.Locale.ROOT);
+      if (scheme.equals("s3")) {
+        t = "s3a" + t.substring(2);
+      } else if (scheme.equals("azure")) {
+        throw new InvalidInputException("Cannot use storage location '" + t + "': Hadoop names an Azure container as"
+            + " abfs://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH (or wasb://CONTAINER@ACCOUNT.blob.core.windows.net/PATH)");
+      }
       try {
         URI u = new URI(t);
         if ("file".equalsIgnoreCase(u.getScheme()) && u.getAuthority() != null && !u.getAuthority().isEmpty()
@@ -63,6 +72,7 @@ public final class Storages {
       }
     }
     throw new InvalidInputException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme()
-        + "' (local folders work everywhere; hdfs, s3a, wasb, abfs and gs need the cairn-storage-hadoop module)");
+        + "' (local folders work everywhere; hdfs, webhdfs, viewfs, s3a, wasb, abfs and gs need the cairn-storage-hadoop module, which"
+        + " the cairn command line has)");
   }
 }

@@ -1053,4 +1053,25 @@ class DatasetTest {
     assertThatThrownBy(() -> Dataset.getByTags(repo, List.of())).isInstanceOf(InvalidInputException.class).hasMessageContaining("give at least one tag");
     assertThatThrownBy(() -> Dataset.getByTags(repo, null)).isInstanceOf(InvalidInputException.class);
   }
+
+  @Test
+  void partsOfAFilteredSubsetSplitTheSubset() throws IOException {
+    Map<String, String> files = new java.util.TreeMap<>();
+    for (int i = 0; i < 8; i++) {
+      files.put("a/" + i + ".txt", "x".repeat(100)); // the first half of the bytes
+      files.put("sub/" + i + ".txt", "y".repeat(100));
+    }
+    Dataset ds = closedVersion("p", "split", files);
+    List<String> seen = new java.util.ArrayList<>();
+    for (int part = 0; part < 2; part++) {
+      Path copy = ds.getMutableLocalCopy(tmp.resolve("part" + part), false, new Selection(part, 2, List.of(Glob.filter("sub"))), null);
+      try (var walk = Files.walk(copy)) {
+        List<String> got = walk.filter(Files::isRegularFile).map(p -> copy.relativize(p).toString()).sorted().toList();
+        // Cut over the whole version, part 0 held none of sub/ and part 1 all of it.
+        assertThat(got).hasSize(4).allMatch(p -> p.startsWith("sub/"));
+        seen.addAll(got);
+      }
+    }
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(files.keySet().stream().filter(p -> p.startsWith("sub/")).toList());
+  }
 }

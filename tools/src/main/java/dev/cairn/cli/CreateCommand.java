@@ -30,7 +30,7 @@ final class CreateCommand extends Base {
   @Option(names = "--description", paramLabel = "D", description = "Description.")
   String description;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Remote of this version: its version string is reserved there, and close uploads to it "
+  @Option(names = {"--storage", "--output-uri"}, paramLabel = "URI", description = "Remote of this version: its version string is reserved there, and close uploads to it "
       + "(default: $CAIRN_STORAGE or remote.default).")
   String storage;
 

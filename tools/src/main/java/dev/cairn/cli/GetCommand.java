@@ -34,8 +34,9 @@ final class GetCommand extends Base {
   @Option(names = "--part", paramLabel = "K", description = "Get only part K (0-based) of --num-parts.")
   Integer part;
 
-  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version into N parts of about equal bytes, contiguous in path order"
-      + " (a file belongs to the part holding its middle byte: next to a file larger than a part, a part may be empty).")
+  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version (with --filter, the files it selects) into N parts of about equal"
+      + " bytes, contiguous in path order (a file belongs to the part holding its middle byte: next to a file larger than a part, a part"
+      + " may be empty).")
   Integer numParts;
 
   @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths (a folder's name, with or without /, gets what it holds).")
@@ -125,6 +126,10 @@ final class GetCommand extends Base {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
       m.put("path", path.toAbsolutePath().toString());
+      m.put("mode", copy != null ? "copy" : link != null ? "link" : "cached");
+      m.put("part", part);
+      m.put("num_parts", numParts);
+      m.put("filters", filters);
       printJson(m);
     } else {
       out().println(path.toAbsolutePath());

@@ -48,12 +48,17 @@ final class SquashCommand extends Base {
       m.put("name", r.name());
       m.put("version", r.version());
       m.put("files", r.fileCount());
+      m.put("conflicts", r.conflicts().size());
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
     } else {
       out().printf("Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
+      if (!r.conflicts().isEmpty()) {
+        out().printf("%s between the versions squashed; the later one won (see 'cairn show --id %s')%n",
+            Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));
+      }
       if (pushed != null) {
         out().printf("Uploaded to %s: %s, %s%n", uri(remote), Format.count(pushed.objectsUploaded(), "object"),
             Format.bytes(pushed.bytesUploaded()));

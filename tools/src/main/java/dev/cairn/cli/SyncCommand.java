@@ -45,7 +45,7 @@ final class SyncCommand extends Base {
   @Option(names = "--skip-close", description = "Leave the new version a draft (made even when the folder brings no change).")
   boolean skipClose;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Remote of the new version: its version string is reserved there, "
+  @Option(names = {"--storage", "--output-uri"}, paramLabel = "URI", description = "Remote of the new version: its version string is reserved there, "
       + "and it is uploaded once closed (default: $CAIRN_STORAGE or remote.default).")
   String storage;
 
@@ -133,6 +133,7 @@ final class SyncCommand extends Base {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());
+      m.put("version", ds == null ? null : ds.version());
       m.put("added", c.summary().added());
       m.put("modified", c.summary().modified());
       m.put("removed", c.summary().removed());

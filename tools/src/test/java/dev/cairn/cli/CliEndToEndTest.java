@@ -131,6 +131,7 @@ class CliEndToEndTest {
     Map<String, Object> synced = cli.ok("sync", "--project", "p", "--name", "vb", "--folder", src.toString(), "--verbose", "--json").obj();
     assertThat((List<Map<String, Object>>) synced.get("changes")).extracting(m -> m.get("change") + " " + m.get("path"))
         .containsExactly("modified a.txt", "removed b.txt", "added d.txt");
+    assertThat(synced).containsEntry("version", "1.0.1");
     write(src.resolve("e.txt"), "e".getBytes(StandardCharsets.UTF_8));
     assertThat(cli.ok("sync", "--project", "p", "--name", "vb", "--folder", src.toString(), "--verbose").out())
         .startsWith("added    e.txt\n1 added, 0 modified, 0 removed");
@@ -219,7 +220,8 @@ class CliEndToEndTest {
     assertThat(cli.fails("list", "--name", "ds").err()).contains("projects 'p', 'q'");
     // get by name takes the highest closed version, not a draft above it.
     cli.ok("create", "--project", "p", "--name", "ds", "--parents", v2);
-    assertThat(cli.ok("get", "--project", "p", "--name", "ds", "--json").obj()).containsEntry("id", v2);
+    assertThat(cli.ok("get", "--project", "p", "--name", "ds", "--json").obj()).containsEntry("id", v2).containsEntry("mode", "cached")
+        .containsEntry("part", null).containsEntry("filters", List.of());
   }
 
   @Test
@@ -261,7 +263,11 @@ class CliEndToEndTest {
         .contains("  f3 (versions " + a.substring(0, 8) + ", " + b.substring(0, 8) + "; took " + b.substring(0, 8) + ", which deleted it)");
     // A squash of a and b conflicts on f3 too, but has no parents (nor a base that is theirs):
     // b's side is simply taken, and show says what the paths conflicted between.
-    String sq = (String) cli.ok("squash", "--project", "m", "--name", "flat", "--ids", a, b, "--json").obj().get("id");
+    Map<String, Object> squashed = cli.ok("squash", "--project", "m", "--name", "flat", "--ids", a, b, "--json").obj();
+    String sq = (String) squashed.get("id");
+    assertThat(squashed).containsEntry("conflicts", 1L);
+    assertThat(cli.ok("squash", "--project", "m", "--name", "flat2", "--ids", a, b).out())
+        .contains("1 conflicting path between the versions squashed; the later one won (see 'cairn show --id ");
     assertThat(cli.ok("show", "--id", sq).out()).contains("parents:     none")
         .contains("conflicted between the versions it was made from; the later one won:").doesNotContain("which deleted it");
     assertThat((List<Map<String, Object>>) cli.ok("show", "--id", sq, "--json").obj().get("conflicts"))

@@ -1,0 +1,22 @@
+package dev.cairn.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.InvalidInputException;
+import org.junit.jupiter.api.Test;
+
+class StoragesParseTest {
+  @Test
+  void clearmlsS3FormIsHadoopsS3a() throws InvalidInputException {
+    assertThat(Storages.parse("s3://bucket/data/").toString()).isEqualTo("s3a://bucket/data");
+    assertThat(Storages.parse("S3://bucket/x").toString()).isEqualTo("s3a://bucket/x");
+    assertThat(Storages.parse("s3a://bucket/x").toString()).isEqualTo("s3a://bucket/x");
+  }
+
+  @Test
+  void clearmlsAzureFormIsRefusedWithHadoopsNames() {
+    assertThatThrownBy(() -> Storages.parse("azure://account.blob.core.windows.net/container/x")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("abfs://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH");
+  }
+}
