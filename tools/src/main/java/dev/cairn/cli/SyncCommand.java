@@ -10,10 +10,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "sync", description = "Make a draft equal to a folder: add new files, replace changed ones, remove missing ones. With "
-    + "--project/--name (or --parents): create a new version, sync it and close it in one go; if the "
-    + "folder brings no change, no version is created. Run again after an interruption, the same "
-    + "command finishes the draft the interrupted run had left.")
+@Command(name = "sync", description = "Make a draft equal to a folder (add new files, replace changed ones, remove missing ones), then "
+    + "close it and upload it as close does, unless --skip-close. With --project/--name (or --parents): create a new version first; if "
+    + "the folder brings no change, none is created. Run again after an interruption, the same command finishes the draft the "
+    + "interrupted run had left.")
 final class SyncCommand extends Base {
   @picocli.CommandLine.Mixin WorkersOption workers;
   @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
@@ -42,14 +42,14 @@ final class SyncCommand extends Base {
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Tags of the new version (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--skip-close", description = "Leave the new version a draft (made even when the folder brings no change).")
+  @Option(names = "--skip-close", description = "Leave the version a draft (a new one is made even when the folder brings no change).")
   boolean skipClose;
 
-  @Option(names = {"--storage", "--output-uri"}, paramLabel = "URI", description = "Remote of the new version: its version string is reserved there, "
-      + "and it is uploaded once closed (default: $CAIRN_STORAGE or remote.default).")
+  @Option(names = {"--storage", "--output-uri"}, paramLabel = "URI", description = "Remote to upload to once closed (default: the draft's storage,"
+      + " $CAIRN_STORAGE or remote.default); a new version's version string is reserved there first.")
   String storage;
 
-  @Option(names = "--disable-upload", description = "Close the new version without uploading it to a remote.")
+  @Option(names = "--disable-upload", description = "Close the version without uploading it to a remote.")
   boolean disableUpload;
 
   @Option(names = "--verbose", description = "List each path the sync changed (--json: changes); for a new version, its change-set.")
@@ -67,14 +67,18 @@ final class SyncCommand extends Base {
 
   @Override
   int run() throws Exception {
-    if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty() || skipClose)) {
+    if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty())) {
       throw new dev.cairn.errors.InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
-          + " --parents, --tags and --skip-close make a new version instead: give one or the other");
+          + " --parents and --tags make a new version instead: give one or the other");
+    }
+    if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+          + " to upload, --disable-upload says not to; give one");
     }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
-    if (!createNew && (storage != null || disableUpload || chunkSize.megabytes != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --storage, --disable-upload and --chunk-size apply to a new version"
-          + " (--name or --parents); a draft is uploaded by 'cairn close'");
+    if (!createNew && skipClose && (storage != null || disableUpload || chunkSize.megabytes != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --skip-close leaves the draft open, and --storage, --disable-upload"
+          + " and --chunk-size say how to upload it once closed; 'cairn close' takes them");
     }
     long packBytes = chunkSize.packTargetBytes();
     String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
@@ -124,11 +128,17 @@ final class SyncCommand extends Base {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
       before = verbose ? ds.record() : null;
       c = ds.syncFolder(folder, datasetFolder, progress());
+      if (!skipClose) {
+        // As clearml-data's sync: the draft is closed, and uploaded as close uploads it.
+        ds.close();
+        String own = ds.record().storage();
+        remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
+      }
     }
     List<dev.cairn.manifest.DiffEntry> paths = !verbose ? null : ds == null ? List.of()
         : before != null ? ds.changesSince(before) : ds.changes();
     boolean unchanged = createNew && ds == null;
-    boolean closed = createNew && ds != null && !skipClose;
+    boolean closed = ds != null && !skipClose;
     dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes) : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -167,7 +177,7 @@ final class SyncCommand extends Base {
           out().printf("Uploaded to %s: %s, %s%n", uri(remote), Format.count(pushed.objectsUploaded(), "object"),
               Format.bytes(pushed.bytesUploaded()));
         }
-      } else if (createNew) {
+      } else if (ds != null) {
         out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
             ds.id().substring(0, 8));
       }

@@ -591,8 +591,7 @@ class CliRemoteTest {
     write(src.resolve("z.txt"), "zed");
     String child = (String) b.ok("create", "--name", "shared", "--parents", id, "--storage", remote, "--json").obj().get("id");
     assertThat(b.ok("search", "--name", "shared", "--not-only-completed", "--json").array()).extracting(m -> m.get("version")).contains("1.0.1");
-    b.ok("sync", "--id", child, "--folder", src.toString());
-    b.ok("close", "--id", child, "--disable-upload");
+    b.ok("sync", "--id", child, "--folder", src.toString(), "--disable-upload"); // closes it, as clearml-data's sync does
     Map<String, Object> up = b.ok("upload", "--id", child, "--storage", remote, "--json").obj();
     assertThat(up.get("versions")).isEqualTo(1L);
     assertThat(b.ok("upload", "--id", child, "--storage", remote).out()).startsWith(child + " is up to date on ")
@@ -625,6 +624,27 @@ class CliRemoteTest {
   }
 
   @Test
+  void syncIntoADraftClosesItAndUploadsItAsCloseDoes() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/a.txt"), "a");
+    Cli a = new Cli(tmp.resolve("a"));
+    String id = (String) a.ok("create", "--project", "p", "--name", "ds", "--storage", remote, "--json").obj().get("id");
+    Map<String, Object> synced = a.ok("sync", "--folder", tmp.resolve("src").toString(), "--json").obj();
+    assertThat(synced).containsEntry("id", id).containsEntry("closed", true).containsEntry("added", 1L).containsEntry("version", "1.0.0");
+    assertThat(synced.get("storage")).asString().contains("remote");
+    assertThat(a.ok("show", "--id", id, "--json").obj().get("state")).isEqualTo("final");
+    Path copy = Path.of(new Cli(tmp.resolve("b")).ok("get", "--id", id, "--storage", remote).lastLine());
+    assertThat(Files.readString(copy.resolve("a.txt"))).isEqualTo("a");
+    // --skip-close leaves it open; a plain sync of a closed version is refused, as an add is.
+    String next = (String) a.ok("create", "--name", "ds", "--parents", id, "--json").obj().get("id");
+    write(tmp.resolve("src/b.txt"), "b");
+    Cli.Result open = a.ok("sync", "--id", next, "--folder", tmp.resolve("src").toString(), "--skip-close");
+    assertThat(open.out()).contains("left open (--skip-close)");
+    assertThat(a.ok("show", "--id", next, "--json").obj().get("state")).isEqualTo("draft");
+    assertThat(a.fails("sync", "--id", id, "--folder", tmp.resolve("src").toString()).err()).contains(id.substring(0, 8));
+  }
+
+  @Test
   void aDefaultRemoteReservesVersionStringsAndTakesUploads() throws IOException {
     String remote = tmp.resolve("remote").toString();
     write(tmp.resolve("src/a.txt"), "a");
@@ -643,13 +663,13 @@ class CliRemoteTest {
     assertThat(a.ok("create", "--project", "p", "--name", "ds", "--json").obj().get("version")).isEqualTo("1.0.2");
     assertThat(other.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("version"))
         .containsExactly("1.0.0", "1.0.1");
-    // --disable-upload keeps a new version local; the flags are refused for an existing draft.
+    // --disable-upload keeps a new version local; with --skip-close, the flags that say how to upload are refused.
     Map<String, Object> local = a.ok("sync", "--project", "p", "--name", "solo", "--folder", tmp.resolve("src").toString(),
         "--disable-upload", "--json").obj();
     assertThat(local.get("storage")).isNull();
     assertThat(other.ok("search", "--storage", remote, "--json").array()).hasSize(2);
-    Cli.Result refused = a.fails("sync", "--id", id, "--folder", tmp.resolve("src").toString(), "--storage", remote);
-    assertThat(refused.err()).contains("apply to a new version").hasLineCount(1);
+    Cli.Result refused = a.fails("sync", "--id", id, "--folder", tmp.resolve("src").toString(), "--skip-close", "--storage", remote);
+    assertThat(refused.err()).contains("--skip-close leaves the draft open").hasLineCount(1);
   }
 
   @Test

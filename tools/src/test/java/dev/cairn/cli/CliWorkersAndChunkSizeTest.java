@@ -78,8 +78,8 @@ class CliWorkersAndChunkSizeTest {
         + " give one");
     assertThat(cli.ok("show", "--id", id, "--json").obj().get("state")).isEqualTo("draft");
     assertThat(Files.exists(remote)).isFalse();
-    Cli.Result syncDraft = cli.run("sync", "--id", id, "--folder", src.toString(), "--chunk-size", "8");
-    assertThat(syncDraft.err()).contains("--storage, --disable-upload and --chunk-size apply to a new version");
+    Cli.Result syncDraft = cli.run("sync", "--id", id, "--folder", src.toString(), "--skip-close", "--chunk-size", "8");
+    assertThat(syncDraft.err()).contains("--skip-close leaves the draft open");
   }
 
   @Test

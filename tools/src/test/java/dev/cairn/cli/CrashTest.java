@@ -62,7 +62,7 @@ class CrashTest {
 
       killDuring("add", "add", "--id", id, "--files", src.resolve("a").toString(), "--dataset-folder", "a");
       mutate(src, round);
-      killDuring("sync", "sync", "--id", id, "--folder", src.toString());
+      killDuring("sync", "sync", "--id", id, "--folder", src.toString(), "--skip-close");
       killDuring("close", "close", "--id", id, "--disable-upload");
       closed.put(id, snapshot(src));
       killDuring("upload", "upload", "--id", id, "--storage", remote.toString());
