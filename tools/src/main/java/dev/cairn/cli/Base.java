@@ -355,8 +355,14 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
-  /** A progress bar on a terminal; nothing when output is piped or JSON is asked for. */
+  /**
+   * A progress bar on a terminal; nothing when output is piped or JSON is asked for; each step on
+   * its own lines when the command's {@link StepsOption --verbose} is given.
+   */
   dev.cairn.dataset.Progress progress() {
+    if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof StepsOption s && s.verbose)) {
+      return new StepLog(err());
+    }
     return json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
   }
 }

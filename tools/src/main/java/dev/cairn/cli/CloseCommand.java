@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "close", description = "Finalize a draft: its content is fixed from now on.")
 final class CloseCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin StepsOption steps;
   @Mixin WorkersOption workers;
   @Mixin ChunkSizeOption chunkSize;
 

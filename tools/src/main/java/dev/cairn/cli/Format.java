@@ -25,6 +25,11 @@ final class Format {
     return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
+  /** 420 → "420 ms", 1530 → "1.5 s". */
+  static String duration(long millis) {
+    return millis < 1000 ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+  }
+
   /** Epoch millis as "2026-11-25 10:00:00" (UTC); "-" for 0. */
   static String time(long millis) {
     return millis <= 0 ? "-" : TIME.format(Instant.ofEpochMilli(millis));

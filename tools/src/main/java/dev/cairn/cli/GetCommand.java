@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     + "read-only folder (built once, then returned at once).")
 final class GetCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin StepsOption steps;
   @Mixin WorkersOption workers;
 
   @Option(names = "--copy", paramLabel = "DIR", description = "Write an independent, writable copy into DIR (with --lock naming several versions: DIR/<alias> each).")

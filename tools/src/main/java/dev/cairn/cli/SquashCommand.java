@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 final class SquashCommand extends Base {
   @picocli.CommandLine.Mixin WorkersOption workers;
   @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
+  @picocli.CommandLine.Mixin StepsOption steps;
 
   @Option(names = "--name", paramLabel = "N", required = true, description = "Name of the new version.")
   String name;

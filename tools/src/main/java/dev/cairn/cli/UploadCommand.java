@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 @Command(name = "upload", description = "Upload a closed version (and what its remote lacks of its lineage) to a remote.")
 final class UploadCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin StepsOption steps;
   @Mixin WorkersOption workers;
   @Mixin ChunkSizeOption chunkSize;
 

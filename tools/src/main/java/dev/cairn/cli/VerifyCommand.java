@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
     + "missing or of another size (not bytes damaged in place).")
 final class VerifyCommand extends Base {
   @Mixin VersionSelector selector;
+  @Mixin StepsOption steps;
 
   @Option(names = "--folder", paramLabel = "DIR", description = "Compare this folder (for example a copy) with the version.")
   Path folder;
@@ -48,8 +49,13 @@ final class VerifyCommand extends Base {
         remoteDamage = ErrorHandler.oneLine(damaged, false);
       }
     }
+    dev.cairn.dataset.Progress steps = progress();
+    dev.cairn.dataset.DatasetRecord checked = ds.record();
+    steps.start("checking " + (filesize ? "the sizes of " : "") + Format.count(checked.fileCount(), "file")
+        + (folder == null ? " as stored" : " in " + folder), filesize ? -1 : checked.totalBytes());
     List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
         : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
+    steps.finish();
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
     // Not fetched: files (with a path), or the version's own object (an ancestor of a version fetched).
     long notFetched = problems.stream().filter(p -> !p.kind().isDifference() && !p.path().isEmpty()).count();

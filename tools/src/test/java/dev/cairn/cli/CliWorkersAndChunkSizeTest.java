@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** clearml-data's --max-workers and --chunk-size, as Cairn takes them. */
+/** clearml-data's --max-workers, --chunk-size and --verbose, as Cairn takes them. */
 class CliWorkersAndChunkSizeTest {
   @TempDir Path tmp;
 
@@ -91,5 +91,24 @@ class CliWorkersAndChunkSizeTest {
     String log = cli.ok("log", "--id", id).out();
     assertThat(log).contains("sync").contains("--folder").doesNotContain("--max-workers").doesNotContain("--chunk-size")
         .doesNotContain(" 4 ");
+  }
+
+  @Test
+  void verboseSaysEachStepWithItsSizeAndTime() throws IOException {
+    Path src = folderOf(3, 100_000, 4);
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String remote = tmp.resolve("remote").toString();
+    String id = (String) cli.ok("create", "--project", "p", "--name", "d", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    Cli.Result closed = cli.ok("close", "--storage", remote, "--verbose");
+    assertThat(closed.err()).containsPattern("cairn: uploading \\d+ objects to file:\\S+ \\(293.0 KiB\\) \\.\\.\\.\\n")
+        .containsPattern("cairn: uploading \\d+ objects to file:\\S+: done in \\d+(\\.\\d)? m?s, 293.0 KiB\\n");
+    assertThat(cli.ok("verify", "--id", id, "--verbose").err()).contains("cairn: checking 3 files as stored (293.0 KiB) ...")
+        .containsPattern("cairn: checking 3 files as stored: done in \\d+(\\.\\d)? m?s");
+    Cli other = new Cli(tmp.resolve("other"));
+    assertThat(other.ok("get", "--id", id, "--storage", remote, "--verbose").err()).contains("cairn: downloading ")
+        .contains("cairn: writing 3 files (293.0 KiB) ...");
+    assertThat(other.ok("upload", "--id", id, "--storage", tmp.resolve("second").toString(), "--verbose").err())
+        .contains("cairn: uploading ");
   }
 }
