@@ -344,12 +344,11 @@ final class VersionLifecycle {
   }
 
   static Dataset.Deletion delete(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
-    DatasetRecord r;
-    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
-      r = deleteLocally(ds, repo, force);
-    }
     Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
-    try {
+    // The string goes back under the version's lock, as an upload publishes a record under it
+    // (Pusher): an upload running meanwhile either finds the version gone or its record is seen.
+    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+      DatasetRecord r = deleteLocally(ds, repo, force);
       return releaseRemoteString(repo, r, remotes);
     } finally {
       for (dev.cairn.transport.Remote remote : remotes.values()) {
@@ -475,21 +474,22 @@ final class VersionLifecycle {
         removeRecord(repo, v);
         deleted.add(v);
       }
-    }
-    // Version strings reserved on remotes are given back once all is deleted here, each remote opened once.
-    Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
-    try {
-      List<Dataset.Deletion> out = new ArrayList<>();
-      for (DatasetRecord v : deleted) {
-        out.add(releaseRemoteString(repo, v, remotes));
-      }
-      return out;
-    } finally {
-      for (dev.cairn.transport.Remote r : remotes.values()) {
-        try {
-          r.close();
-        } catch (IOException ignored) {
-          // nothing was written through it that a close would lose
+      // Version strings reserved on remotes are given back once all is deleted here, each remote
+      // opened once, and under the locks, as delete gives one back (an upload publishes under them).
+      Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
+      try {
+        List<Dataset.Deletion> out = new ArrayList<>();
+        for (DatasetRecord v : deleted) {
+          out.add(releaseRemoteString(repo, v, remotes));
+        }
+        return out;
+      } finally {
+        for (dev.cairn.transport.Remote r : remotes.values()) {
+          try {
+            r.close();
+          } catch (IOException ignored) {
+            // nothing was written through it that a close would lose
+          }
         }
       }
     }

@@ -235,7 +235,7 @@ public final class Pusher {
       // deleted there comes back as it was deleted.
       DatasetRecord newer = theirs.toBuilder().storage(uri).build();
       if (deletedThere) {
-        remote.appendRecord(newer, theirsSeq);
+        appendRecord(id, newer, theirsSeq);
         published = true;
       }
       repo.fastForward(r, newer);
@@ -243,7 +243,7 @@ public final class Pusher {
     } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
       // Published only if the newest record is still the one compared: one published meanwhile
       // by another push may hold changes this one would undo.
-      remote.appendRecord(remoteRecord, theirsSeq);
+      appendRecord(id, remoteRecord, theirsSeq);
       published = true;
     }
     if (published) {
@@ -251,6 +251,23 @@ public final class Pusher {
     }
     if (deletedThere) {
       restored.add(id);
+    }
+  }
+
+  /**
+   * Publishes a record of version {@code id} on the remote under the version's lock, once the
+   * version is known to be here still: a delete, which gives back a string the version reserved
+   * on the remote under the same lock, then either comes first (and nothing is published) or
+   * finds the record there (and gives nothing back). Otherwise a delete racing an upload could
+   * free the string of a version the upload then publishes, for another to take.
+   */
+  private void appendRecord(String id, DatasetRecord record, long afterSeq) throws IOException {
+    try (dev.cairn.dataset.Catalog.Lock lock = repo.catalog().lock(id)) {
+      if (!repo.catalog().exists(id)) {
+        throw new dev.cairn.errors.DatasetNotFoundException("Cannot upload " + id + ": it was deleted here while it was being uploaded;"
+            + " what was sent of it goes at the next cairn gc --storage " + remote.storage().uri());
+      }
+      remote.appendRecord(record, afterSeq);
     }
   }
 
