@@ -78,8 +78,13 @@ final class LocalCopies {
       repo.cache().writeFiles(root, selection, build, false, progress);
       if (exists) {
         List<Path> moved = new ArrayList<>();
+        Path journal = abs.resolve(build.getFileName() + MOVING);
         try (Stream<Path> s = Files.list(build)) {
-          for (Path p : s.toList()) {
+          List<Path> entries = s.toList();
+          // Named before the first is moved: a copy killed part way leaves the list, and the next
+          // copy into the folder takes out what was moved (removeDeadCopies).
+          writeJournal(journal, entries);
+          for (Path p : entries) {
             Files.move(p, abs.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             moved.add(p.getFileName());
           }
@@ -91,8 +96,10 @@ final class LocalCopies {
               e.addSuppressed(again);
             }
           }
+          Files.deleteIfExists(journal);
           throw e;
         }
+        Files.delete(journal); // the copy is in place: from here, a kill leaves only the empty hidden folder
         Files.delete(build);
       } else {
         Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
@@ -107,13 +114,51 @@ final class LocalCopies {
     }
   }
 
+  /** The suffix of the list of entries a copy into an existing folder moves in, beside its hidden folder. */
+  private static final String MOVING = ".moving";
+
+  private static void writeJournal(Path journal, List<Path> entries) throws IOException {
+    StringBuilder names = new StringBuilder();
+    for (Path p : entries) {
+      names.append(p.getFileName()).append('\0'); // no name holds NUL
+    }
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(journal, java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(names.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+  }
+
   /**
    * Deletes the hidden folders of copies into or beside {@code target} whose process died (a copy
    * stopped by Ctrl-C while its threads still wrote may leave one), so that they neither make the
-   * folder look not empty nor stay forever.
+   * folder look not empty nor stay forever. A copy into an existing folder killed (or stopped by
+   * Ctrl-C) while it moved its entries in leaves the list of them: those already moved are deleted
+   * too, which leaves the folder as that copy found it (empty, or emptied by --overwrite).
    */
   private static void removeDeadCopies(Path target) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
+      List<Path> journals;
+      try (Stream<Path> s = Files.list(abs)) {
+        journals = s.filter(p -> {
+          String n = p.getFileName().toString();
+          return n.startsWith(".cairn-copy-") && n.endsWith(MOVING) && !AtomicFiles.ownerAlive(n);
+        }).toList();
+      }
+      for (Path journal : journals) {
+        // Its copy stopped before it was in place (the list goes once every entry is moved in).
+        for (String name : Files.readString(journal, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
+          if (!name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..")) {
+            Trees.delete(abs.resolve(name));
+          }
+        }
+        Files.delete(journal);
+      }
+    }
     List<Path> dead = new ArrayList<>();
     for (Path dir : new Path[] {abs, abs.getParent()}) {
       if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -121,7 +166,8 @@ final class LocalCopies {
       }
       String prefix = dir.equals(abs) ? ".cairn-copy-" : "." + abs.getFileName() + ".cairn-copy-";
       try (Stream<Path> s = Files.list(dir)) {
-        s.filter(p -> p.getFileName().toString().startsWith(prefix) && !AtomicFiles.ownerAlive(p.getFileName().toString()))
+        s.filter(p -> p.getFileName().toString().startsWith(prefix) && !p.getFileName().toString().endsWith(MOVING)
+            && !AtomicFiles.ownerAlive(p.getFileName().toString()))
             .forEach(dead::add);
       }
     }

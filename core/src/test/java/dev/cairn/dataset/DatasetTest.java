@@ -1074,4 +1074,32 @@ class DatasetTest {
     }
     assertThat(seen).containsExactlyInAnyOrderElementsOf(files.keySet().stream().filter(p -> p.startsWith("sub/")).toList());
   }
+
+  @Test
+  void aCopyKilledWhileMovingIntoAnExistingFolderIsUndoneByTheNextOne() throws IOException {
+    Dataset ds = closedVersion("p", "moved", Map.of("a.txt", "a", "b/c.txt", "c"));
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out);
+    // What a copy killed part way leaves: one entry moved in, the other still in its hidden
+    // folder, and the list of both. Before, the folder looked not empty and the copy was refused.
+    String dead = ".cairn-copy-p999999999-" + java.util.UUID.randomUUID();
+    Files.createDirectories(out.resolve(dead + "/b"));
+    Files.writeString(out.resolve(dead + "/b/c.txt"), "c");
+    Files.writeString(out.resolve("a.txt"), "a");
+    Files.writeString(out.resolve(dead + ".moving"), "a.txt\0b\0");
+    ds.getMutableLocalCopy(out, false);
+    try (var walk = Files.walk(out)) {
+      assertThat(walk.map(p -> out.relativize(p).toString()).sorted().toList()).containsExactly("", "a.txt", "b", "b/c.txt");
+    }
+    // A copy stopped by Ctrl-C while moving in has no hidden folder left, only the list.
+    Path again = tmp.resolve("again");
+    Files.createDirectories(again);
+    Files.writeString(again.resolve("a.txt"), "a");
+    Files.writeString(again.resolve(dead + ".moving"), "a.txt\0b\0");
+    ds.getMutableLocalCopy(again, false);
+    assertThat(Files.readString(again.resolve("b/c.txt"))).isEqualTo("c");
+    try (var list = Files.list(again)) {
+      assertThat(list.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("a.txt", "b");
+    }
+  }
 }
