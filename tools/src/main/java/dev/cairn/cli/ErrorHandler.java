@@ -64,7 +64,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
    */
   static String oneLine(Throwable t, boolean changedNothing) {
     String msg = t.getMessage();
-    String full = changedNothing ? "; nothing was changed, free some space and run the command again" : "; free some space";
+    String full = changedNothing ? "; no version was changed (what it stored before the disk filled is freed by cairn gc), free some space"
+        + " and run the command again" : "; free some space";
     if (t instanceof java.nio.file.NoSuchFileException) {
       msg = "no such file or folder: " + msg;
     } else if (t instanceof java.nio.file.AccessDeniedException denied && denied.getFile() != null
@@ -89,6 +90,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (diskFull(t)) {
       // Also the index's own (LMDB reports ENOSPC from a commit as a native error, not an IOException).
       msg = "disk full" + full;
+    } else if (t.getClass().getName().startsWith("org.lmdbjava.") || t.getClass().getName().startsWith("jnr.")) {
+      // The index's own error (an I/O error from its native library, say): it names no file.
+      msg = "the index (LMDB) failed: " + msg + "; cairn fsck checks it (an index is rebuilt from the packs by cairn fsck --repair)";
     } else if ((t instanceof dev.cairn.errors.MissingObjectException || t instanceof dev.cairn.errors.CorruptObjectException)
         && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
       // Data lost or damaged here, or on a remote read: say what finds it all.

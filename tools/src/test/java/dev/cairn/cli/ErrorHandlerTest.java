@@ -15,8 +15,8 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new FileAlreadyExistsException("/r/remote"))).isEqualTo("something else is in the way: /r/remote");
     assertThat(ErrorHandler.oneLine(new NotDirectoryException("/r/x"))).isEqualTo("not a folder: /r/x");
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device")))
-        .startsWith("disk full: /r/p.tmp; nothing was changed");
-    assertThat(ErrorHandler.oneLine(new IOException("No space left on device"))).startsWith("disk full; nothing was changed");
+        .startsWith("disk full: /r/p.tmp; no version was changed (what it stored before the disk filled is freed by cairn gc)");
+    assertThat(ErrorHandler.oneLine(new IOException("No space left on device"))).startsWith("disk full; no version was changed");
     // A copy names its source, then its target: the space ran out at the target.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/local/p.pack", "/remote/.tmp/p.tmp", "No space left on device")))
         .startsWith("disk full: /remote/.tmp/p.tmp;");
@@ -27,7 +27,12 @@ class ErrorHandlerTest {
     var made = org.lmdbjava.LmdbNativeException.ConstantDerivedException.class.getDeclaredConstructor(int.class, String.class);
     made.setAccessible(true); // lmdbjava makes them itself only
     RuntimeException lmdb = made.newInstance(28, "Platform constant error code: ENOSPC No space left on device");
-    assertThat(ErrorHandler.oneLine(lmdb)).isEqualTo("disk full; nothing was changed, free some space and run the command again");
+    assertThat(ErrorHandler.oneLine(lmdb)).isEqualTo("disk full; no version was changed (what it stored before the disk filled is freed"
+        + " by cairn gc), free some space and run the command again");
+    // Its other native errors name no file: said as the index's.
+    RuntimeException eio = made.newInstance(5, "EIO Input/output error");
+    assertThat(ErrorHandler.oneLine(eio)).isEqualTo("the index (LMDB) failed: Platform constant error code: EIO Input/output error (5);"
+        + " cairn fsck checks it (an index is rebuilt from the packs by cairn fsck --repair)");
     assertThat(ErrorHandler.oneLine(new IOException("Cannot rebuild the index", lmdb))).startsWith("disk full;");
     // Not a message that merely holds the words: a dataset or a file may be named so.
     assertThat(ErrorHandler.oneLine(new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version: no q/ENOSPC")))
