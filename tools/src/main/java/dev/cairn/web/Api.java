@@ -71,7 +71,8 @@ final class Api {
   /** {@code GET /api/datasets?project=&q=&tag=}. */
   Object datasets(Context ctx) throws IOException {
     List<Object> out = new ArrayList<>();
-    for (DatasetSummary d : site.datasets(Params.string(ctx, "project"), Params.string(ctx, "q"), Params.joined(ctx, "tag"))) {
+    // ?project= alone is the unnamed project, as on the datasets page.
+    for (DatasetSummary d : site.datasets(Params.presentOrNull(ctx, "project"), Params.string(ctx, "q"), Params.joined(ctx, "tag"))) {
       out.add(dataset(d, false));
     }
     return out;
@@ -101,10 +102,11 @@ final class Api {
     return m;
   }
 
-  /** {@code GET /api/versions?project=&q=&tag=}: oldest first. */
+  /** {@code GET /api/versions?project=&q=&tag=}: oldest first; {@code ?project=} alone is the unnamed project. */
   Object versions(Context ctx) throws IOException {
-    return site.repository().list(Params.string(ctx, "project"), Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag")))
-        .stream().map(Views::version).toList();
+    String project = Params.presentOrNull(ctx, "project");
+    return site.repository().list(project, Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag"))).stream()
+        .filter(r -> project == null || r.project().equals(project)).map(Views::version).toList();
   }
 
   /** {@code GET /api/versions/{id}}. */

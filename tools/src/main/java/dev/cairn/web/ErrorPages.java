@@ -53,7 +53,7 @@ final class ErrorPages {
     } else if (e instanceof dev.cairn.errors.MissingObjectException) {
       // Not stored here: a version known from its remote, or fetched in part.
       render(ctx, 404, e.getMessage() + "; fetch the version from its remote (cairn get --id ID --storage URI)");
-    } else if (e instanceof dev.cairn.errors.PatternTooCostlyException) {
+    } else if (e instanceof dev.cairn.errors.PatternTooCostlyException || e instanceof dev.cairn.errors.InvalidInputException) {
       render(ctx, 400, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {
       render(ctx, 400, e.getMessage() + "; give more digits");

@@ -68,8 +68,11 @@ final class Site {
    * @param tags comma-separated tags every matching version carries, or null/empty
    */
   List<DatasetSummary> datasets(String project, String name, String tags) throws IOException {
+    // Tags pick datasets (one of whose versions carries them, as clearml reads a list of tags); a
+    // dataset picked is shown whole, with all its versions.
+    dev.cairn.dataset.TagQuery tagged = dev.cairn.dataset.TagQuery.parse(tagList(tags));
     Map<List<String>, List<DatasetRecord>> groups = new LinkedHashMap<>();
-    for (DatasetRecord r : repo.list(blankToNull(project), blankToNull(name), tagList(tags))) {
+    for (DatasetRecord r : repo.list(blankToNull(project), blankToNull(name), null)) {
       if (project != null && project.isEmpty() && !r.project().isEmpty()) {
         continue; // "" asks for the unnamed project, as ?project= does
       }
@@ -77,8 +80,10 @@ final class Site {
     }
     List<DatasetSummary> out = new ArrayList<>();
     groups.forEach((k, v) -> {
-      v.sort(VERSION_ORDER);
-      out.add(new DatasetSummary(k.get(0), k.get(1), v));
+      if (tagged.isEmpty() || v.stream().anyMatch(r -> tagged.matches(r.tags()))) {
+        v.sort(VERSION_ORDER);
+        out.add(new DatasetSummary(k.get(0), k.get(1), v));
+      }
     });
     out.sort(Comparator.comparingLong(DatasetSummary::updatedMillis).reversed());
     return out;

@@ -80,6 +80,10 @@ class WebEdgesTest {
       // A tag is a link to the datasets carrying it.
       assertThat(get(base + "/").body()).contains("<a href=\"/?tag=raw%20data\" class=\"tag\"");
       assertThat(get(base + "/?tag=raw%20data").body()).contains("loose").doesNotContain(">kept<");
+      // The API reads ?project= alone as the page does: the unnamed project.
+      assertThat(get(base + "/api/datasets?project=").body()).contains("\"loose\"").doesNotContain("\"kept\"");
+      assertThat(get(base + "/api/versions?project=").body()).contains("\"loose\"").doesNotContain("\"kept\"");
+      assertThat(get(base + "/api/versions").body()).contains("\"loose\"").contains("\"kept\"");
     }
   }
 

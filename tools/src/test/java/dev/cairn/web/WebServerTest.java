@@ -117,9 +117,15 @@ class WebServerTest {
     assertThat(page("/")).contains("pets", "pets-extra", "pets-merged", "vision");
     assertThat(page("/?q=extra")).contains("pets-extra").doesNotContain(">pets-merged<");
     assertThat(page("/?tag=clean")).contains(">pets<").doesNotContain("pets-extra");
-    // A repeated tag asks for versions carrying all of them, as the command line's --tags a --tags b.
+    // Several tags ask for any of them, as the command line's --tags a b and clearml read them; all
+    // of them (on one version) after __$all.
     assertThat(page("/?tag=clean&tag=")).contains(">pets<").doesNotContain("pets-extra");
-    assertThat(page("/?tag=clean&tag=raw")).doesNotContain(">pets<");
+    assertThat(page("/?tag=clean&tag=raw")).contains(">pets<");
+    assertThat(page("/?tag=__%24all,clean,raw")).doesNotContain(">pets<");
+    // A dataset a tag picks is shown whole: all its versions, its latest, every tag.
+    String raw = new String(get("/api/datasets?tag=raw").body(), StandardCharsets.UTF_8);
+    assertThat(raw).contains("\"versions\": 2").contains("\"version\": \"1.0.1\"").contains("\"clean\"");
+    assertThat(get("/?tag=__%24nor,raw").statusCode()).isEqualTo(400);
     assertThat(page("/?tag=+")).contains("pets-extra");
     assertThat(page("/dataset?project=vision&name=pets")).contains("1.0.0", "1.0.1", "Size of files", "File count", "Stored bytes");
     String v2 = fixture.v2;
