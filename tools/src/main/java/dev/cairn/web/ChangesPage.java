@@ -62,7 +62,7 @@ final class ChangesPage {
   /** The summary table (counts and bytes per kind), each kind linking to its filtered rows. */
   static Html summary(ChangeSummary s, DiffEntry.ChangeType active, FilterLink link) {
     Html h = new Html().open("div", "class", "card").open("div", "class", "stats");
-    filterStat(h, "all changes", s.total(), s.addedBytes() + s.modifiedBytes(), link.to(null), active == null);
+    filterStat(h, "all changes", s.total(), s.addedBytes() + s.modifiedBytes() + s.removedBytes(), link.to(null), active == null);
     filterStat(h, "added", s.added(), s.addedBytes(), link.to("added"), active == DiffEntry.ChangeType.ADDED);
     filterStat(h, "modified", s.modified(), s.modifiedBytes(), link.to("modified"), active == DiffEntry.ChangeType.MODIFIED);
     filterStat(h, "removed", s.removed(), s.removedBytes(), link.to("removed"), active == DiffEntry.ChangeType.REMOVED);
@@ -81,8 +81,10 @@ final class ChangesPage {
     String versionId = version.id();
     Html h = new Html();
     if (page.rows().isEmpty()) {
-      return h.el("div", page.matching() == 0 && page.summary().isEmpty() ? "No changes." : "No changes of this kind.", "class",
-          "card empty");
+      String empty = page.matching() == 0 && page.summary().isEmpty() ? "No changes."
+          : page.matching() == 0 ? "No changes of this kind."
+          : "No changes past number " + page.offset() + ": there " + (page.matching() == 1 ? "is 1." : "are " + page.matching() + ".");
+      return h.el("div", empty, "class", "card empty");
     }
     h.open("div", "class", "table-wrap").open("table", "id", "changes").open("thead").open("tr");
     h.el("th", "Change").el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Before")

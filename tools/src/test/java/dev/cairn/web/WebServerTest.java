@@ -132,6 +132,8 @@ class WebServerTest {
     assertThat(page("/versions/" + v2)).contains("size of the files", "size stored", "run-42", "train", "Changes against parents");
     assertThat(page("/versions/" + v2 + "/log")).contains("cairn sync", "cairn create");
     assertThat(page("/versions/" + v2 + "/changes")).contains("images/bird.png", "labels.csv", "data.bin");
+    assertThat(page("/versions/" + v2 + "/changes?offset=1500")).contains("No changes past number 1500: there are ");
+    assertThat(page("/versions/" + v2 + "/changes?type=added")).contains("images/bird.png");
     assertThat(page("/versions/" + v2 + "/files")).contains("images/cat.png", "notes/readme.txt");
     assertThat(page("/versions/" + fixture.merged + "/lineage")).contains("<svg", "Genealogy", "pets-extra");
     assertThat(page("/versions/" + fixture.merged + "/lineage?limit=2")).contains("The nearest 2 of the ").contains("lists them all");
