@@ -54,15 +54,53 @@ final class LineageSvg {
     return MARGIN + n.layer() * (BOX_H + GAP_Y);
   }
 
-  /** A curve from the bottom of {@code parent} to the top of {@code child}, entering {@code shift} px off centre. */
+  /**
+   * A curve from the bottom of {@code parent} to the top of {@code child}, entering {@code shift} px
+   * off centre. An edge that skips layers runs down a free lane between the boxes of the layers it
+   * skips (or beside them all), so that it never crosses a box and reads as an edge of that box.
+   */
   private static void edge(Html svg, Lineage lineage, Lineage.Node parent, Lineage.Node child, int shift) {
     int x1 = x(lineage, parent) + BOX_W / 2;
     int y1 = y(parent) + BOX_H;
     int x2 = x(lineage, child) + BOX_W / 2 + shift;
     int y2 = y(child) - 2;
-    int mid = (y1 + y2) / 2;
-    svg.empty("path", "class", "dag-edge", "marker-end", "url(#arrow)",
-        "d", "M " + x1 + " " + y1 + " C " + x1 + " " + mid + ", " + x2 + " " + mid + ", " + x2 + " " + y2);
+    String d;
+    if (child.layer() - parent.layer() <= 1) {
+      int mid = (y1 + y2) / 2;
+      d = "M " + x1 + " " + y1 + " C " + x1 + " " + mid + ", " + x2 + " " + mid + ", " + x2 + " " + y2;
+    } else {
+      int lane = lane(lineage, parent.layer() + 1, child.layer() - 1, (x1 + x2) / 2);
+      int down = y1 + GAP_Y / 2; // the middle of the gap below the parent's layer
+      int up = y(child) - GAP_Y / 2; // and of the gap above the child's
+      d = "M " + x1 + " " + y1 + " C " + x1 + " " + down + ", " + lane + " " + down + ", " + lane + " " + (down + GAP_Y / 3)
+          + " L " + lane + " " + (up - GAP_Y / 3) + " C " + lane + " " + up + ", " + x2 + " " + up + ", " + x2 + " " + y2;
+    }
+    svg.empty("path", "class", "dag-edge", "marker-end", "url(#arrow)", "d", d);
+  }
+
+  /**
+   * The x of a vertical lane that no box of layers {@code from} to {@code to} covers, nearest to
+   * {@code near}: the middle of a gap between two boxes, or the margin beside them all.
+   */
+  private static int lane(Lineage lineage, int from, int to, int near) {
+    int cols = Math.max(1, lineage.width());
+    int width = MARGIN * 2 + cols * BOX_W + (cols - 1) * GAP_X;
+    java.util.List<Integer> candidates = new java.util.ArrayList<>(java.util.List.of(MARGIN / 2, width - MARGIN / 2));
+    for (Lineage.Node n : lineage.nodes()) {
+      if (n.layer() >= from && n.layer() <= to) {
+        candidates.add(x(lineage, n) - GAP_X / 2);
+        candidates.add(x(lineage, n) + BOX_W + GAP_X / 2);
+      }
+    }
+    int best = candidates.get(0);
+    for (int c : candidates) {
+      boolean free = lineage.nodes().stream().noneMatch(n -> n.layer() >= from && n.layer() <= to
+          && c > x(lineage, n) - GAP_X / 4 && c < x(lineage, n) + BOX_W + GAP_X / 4);
+      if (free && Math.abs(c - near) < Math.abs(best - near)) {
+        best = c;
+      }
+    }
+    return best;
   }
 
   private static void node(Html svg, Lineage lineage, Lineage.Node n) {

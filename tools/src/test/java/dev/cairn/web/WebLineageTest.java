@@ -71,4 +71,69 @@ class WebLineageTest {
   void aCycleIsReportedNotLooped() {
     assertThatThrownBy(() -> layout("a", graph("a:b", "b:a"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("cycle");
   }
+
+  @Test
+  void anEdgeThatSkipsLayersCrossesNoBox() throws IOException {
+    // g3's parent is g0 (not g1); g5's parents are g4, o and g3: both skip layers of boxes.
+    Lineage l = layout("g5", graph("g5:g4,o,g3", "g4:g3", "g3:g2,g0", "g2:g1", "g1:g0", "g0", "o"));
+    String svg = LineageSvg.render(l).toString();
+    List<int[]> boxes = new java.util.ArrayList<>();
+    java.util.regex.Matcher rect = java.util.regex.Pattern.compile("<rect x=\"(\\d+)\" y=\"(\\d+)\" width=\"(\\d+)\" height=\"(\\d+)\"")
+        .matcher(svg);
+    while (rect.find()) {
+      boxes.add(new int[] {Integer.parseInt(rect.group(1)), Integer.parseInt(rect.group(2)), Integer.parseInt(rect.group(3)),
+          Integer.parseInt(rect.group(4))});
+    }
+    assertThat(boxes).hasSize(7);
+    java.util.regex.Matcher path = java.util.regex.Pattern.compile("class=\"dag-edge\"[^>]* d=\"([^\"]+)\"").matcher(svg);
+    int edges = 0;
+    int lanes = 0;
+    while (path.find()) {
+      edges++;
+      lanes += path.group(1).contains(" L ") ? 1 : 0;
+      for (int[] p : sample(path.group(1))) {
+        for (int[] b : boxes) {
+          assertThat(p[0] > b[0] && p[0] < b[0] + b[2] && p[1] > b[1] && p[1] < b[1] + b[3])
+              .as("edge %s passes through the box at %d,%d", path.group(1), b[0], b[1]).isFalse();
+        }
+      }
+    }
+    assertThat(edges).isEqualTo(8);
+    assertThat(lanes).as("g0 -> g3 and g3 -> g5 skip layers").isEqualTo(2);
+  }
+
+  /** Points along an SVG path of M, C and L commands, every twentieth of each segment. */
+  private static List<int[]> sample(String d) {
+    String[] t = d.replace(",", " ").trim().split("\\s+");
+    List<int[]> out = new java.util.ArrayList<>();
+    double x = 0;
+    double y = 0;
+    for (int k = 0; k < t.length; ) {
+      String cmd = t[k++];
+      if (cmd.equals("M")) {
+        x = Double.parseDouble(t[k++]);
+        y = Double.parseDouble(t[k++]);
+        continue;
+      }
+      double[] c = new double[cmd.equals("C") ? 6 : 2];
+      for (int n = 0; n < c.length; n++) {
+        c[n] = Double.parseDouble(t[k++]);
+      }
+      for (int step = 1; step < 20; step++) {
+        double u = step / 20.0;
+        if (cmd.equals("L")) {
+          out.add(new int[] {(int) (x + (c[0] - x) * u), (int) (y + (c[1] - y) * u)});
+        } else {
+          double a = (1 - u) * (1 - u) * (1 - u);
+          double b = 3 * (1 - u) * (1 - u) * u;
+          double e = 3 * (1 - u) * u * u;
+          double f = u * u * u;
+          out.add(new int[] {(int) (a * x + b * c[0] + e * c[2] + f * c[4]), (int) (a * y + b * c[1] + e * c[3] + f * c[5])});
+        }
+      }
+      x = c[c.length - 2];
+      y = c[c.length - 1];
+    }
+    return out;
+  }
 }
