@@ -39,11 +39,11 @@ final class PreviewPage {
       Manifest m = new Manifest(loader, r.root());
       String path = Params.exact(ctx, "path");
       pathForm(h, r.id(), path);
-      FileEntry e = path != null ? Downloads.entry(m, path) : defaultEntry(m);
+      StoredFiles files = StoredFiles.of(site, r, reader);
+      FileEntry e = path != null ? Downloads.entry(m, path) : defaultEntry(m, files);
       if (e == null) {
         h.el("div", "This version holds no files.", "class", "card empty");
       } else {
-        StoredFiles files = StoredFiles.of(site, r, reader);
         boolean stored = files.has(e);
         fileCard(h, r, e, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e), next(m, e), stored ? null : files.notFetched());
         h.open("div", "class", "card preview-body")
@@ -63,10 +63,19 @@ final class PreviewPage {
     h.close("form");
   }
 
-  private static FileEntry defaultEntry(Manifest m) throws IOException {
+  /** The first file that can be previewed, preferring one whose data is here (a version fetched in part). */
+  private static FileEntry defaultEntry(Manifest m, StoredFiles files) throws IOException {
     List<FileEntry> first = m.page(0, DEFAULT_SEARCH);
-    return first.stream().filter(e -> PreviewKind.of(e) != PreviewKind.NONE).findFirst()
-        .orElse(first.isEmpty() ? null : first.get(0));
+    FileEntry previewable = null;
+    for (FileEntry e : first) {
+      if (PreviewKind.of(e) != PreviewKind.NONE) {
+        if (files.has(e)) {
+          return e;
+        }
+        previewable = previewable == null ? e : previewable;
+      }
+    }
+    return previewable != null ? previewable : first.isEmpty() ? null : first.get(0);
   }
 
   private static FileEntry next(Manifest m, FileEntry e) {
@@ -132,10 +141,11 @@ final class PreviewPage {
       }
       default -> {
         FileHead head = FileHead.read(reader, e, TEXT_BYTES);
-        if (kind == PreviewKind.TEXT || PreviewKind.looksLikeText(head.bytes(), head.length())) {
+        if (PreviewKind.looksLikeText(head.bytes(), head.length())) {
           return text(head);
         }
-        return h.el("p", "No preview for this kind of file; download it to open it.", "class", "muted");
+        return h.el("p", kind == PreviewKind.TEXT ? "This file is named as text but holds binary data; download it to open it."
+            : "No preview for this kind of file; download it to open it.", "class", "muted");
       }
     }
   }

@@ -17,7 +17,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A file named as a table that holds binary data is not shown as a table of replacement characters. */
+/** A file named as a table or as text that holds binary data is not shown as replacement characters. */
 class WebPreviewBinaryTableTest {
   @TempDir Path tmp;
 
@@ -28,6 +28,7 @@ class WebPreviewBinaryTableTest {
     new Random(5).nextBytes(random);
     Files.write(src.resolve("rand.csv"), random);
     Files.writeString(src.resolve("real.csv"), "a,b\n1,2\n");
+    Files.write(src.resolve("bin.txt"), java.util.Arrays.copyOf(random, 2560));
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("w", "tables").build());
       ds.addFiles(AddOptions.of(src));
@@ -39,6 +40,33 @@ class WebPreviewBinaryTableTest {
         assertThat(binary).contains("holds binary data").doesNotContain("<table").doesNotContain("\uFFFD");
         String real = http.send(HttpRequest.newBuilder(URI.create(base + "real.csv")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(real).contains("<table");
+        String text = http.send(HttpRequest.newBuilder(URI.create(base + "bin.txt")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(text).contains("named as text but holds binary data").doesNotContain("preview-text").doesNotContain("\uFFFD");
+      }
+    }
+  }
+
+  @Test
+  void withoutAPathThePreviewPicksAFileWhoseDataIsHere() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a.txt"), "not fetched\n".repeat(30_000)); // a block of its own: left on the remote
+    Files.writeString(src.resolve("z.csv"), "a,b\n1,2\n");
+    String remote = tmp.resolve("remote").toString();
+    String id;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      Dataset ds = Dataset.create(a, CreateOptions.of("w", "part").build());
+      ds.addFiles(AddOptions.of(src));
+      ds.close();
+      ds.upload(remote, null, null);
+      id = ds.id();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"))) {
+      Dataset.get(b, id, remote).getLocalCopy(new dev.cairn.dataset.Selection(0, 1, java.util.List.of(dev.cairn.dataset.Glob.filter("z.csv"))),
+          null);
+      try (WebServer server = WebServer.start(b, "127.0.0.1", 0, new ArrayList<String>()::add)) {
+        String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/versions/"
+            + id + "/preview")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(page).contains("<table").doesNotContain("id=\"not-fetched\"");
       }
     }
   }
