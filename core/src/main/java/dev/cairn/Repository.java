@@ -46,6 +46,7 @@ public final class Repository implements AutoCloseable {
    * it. If another process creates it at the same moment, one config wins and both open it.
    */
   public static Repository create(Path dir, RepositoryConfig config) throws IOException {
+    dev.cairn.internal.index.NioAccess.require(); // before anything is made
     Path d = dir.toAbsolutePath().normalize();
     requireNoForeignFiles(d);
     requireNoDataWithoutConfig(d);
@@ -115,6 +116,7 @@ public final class Repository implements AutoCloseable {
    * @throws RepositoryNotFoundException if {@code dir} holds none
    */
   public static Repository open(Path dir) throws IOException {
+    dev.cairn.internal.index.NioAccess.require();
     Path d = dir.toAbsolutePath().normalize();
     Path configFile = d.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {

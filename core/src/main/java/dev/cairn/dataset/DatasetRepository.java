@@ -19,7 +19,10 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Datasets in one local repository: the entry point of the Dataset API. Opens (or creates) the
  * repository, and gives access to its catalog, caches and run records. Thread-safe; several
- * processes may use one repository at once.
+ * processes may use one repository at once. The JVM must be started with
+ * {@code --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED}
+ * (LMDB and zstd-jni read direct buffers): without them, opening a repository throws
+ * {@link dev.cairn.errors.InvalidConfigException}, which says so.
  */
 public final class DatasetRepository implements AutoCloseable {
   private final Repository repo;

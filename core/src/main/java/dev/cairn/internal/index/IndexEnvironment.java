@@ -36,6 +36,7 @@ public final class IndexEnvironment implements AutoCloseable {
    * @param mapSizeBytes the largest size the database may grow to (address space, not disk)
    */
   public static IndexEnvironment open(Path dir, long mapSizeBytes) throws IOException {
+    NioAccess.require();
     Path key = dir.toAbsolutePath().normalize();
     synchronized (OPEN) {
       IndexEnvironment shared = OPEN.get(key);
