@@ -335,6 +335,7 @@ public final class Dataset {
 
   /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */
   public Change addFiles(Path path, String glob, String datasetPath, boolean recursive) throws IOException {
+    java.util.Objects.requireNonNull(path, "path must not be null: give the file or folder to add");
     AddOptions o = new AddOptions(List.of(path), glob == null ? List.of() : List.of(glob), datasetPath, recursive, false);
     return addFiles(o);
   }
@@ -953,6 +954,7 @@ public final class Dataset {
    * part, or only its record) is fetched from that remote first; data here is never fetched again.
    */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
     progress = Progress.orNone(progress);
     DatasetRecord r = record();
     if (r.isDraft()) {
@@ -1044,6 +1046,8 @@ public final class Dataset {
 
   /** Makes {@code link} a symbolic link to the cached read-only folder. */
   public Path linkLocalCopy(Path link, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(link, "link must not be null: give the path of the link to make");
+    java.util.Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
     progress = Progress.orNone(progress);
     return LocalCopies.link(repo, getLocalCopy(selection, progress), link, overwrite);
   }

@@ -48,6 +48,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Opens the repository in {@code dir}, creating it with default settings if there is none. */
   public static DatasetRepository open(Path dir) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
     return new DatasetRepository(Repository.openOrCreate(dir, RepositoryConfig.DEFAULT), true);
   }
 
@@ -57,11 +58,14 @@ public final class DatasetRepository implements AutoCloseable {
    * @throws dev.cairn.errors.RepositoryNotFoundException if there is none
    */
   public static DatasetRepository openExisting(Path dir) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
     return new DatasetRepository(Repository.open(dir), true);
   }
 
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
   public static DatasetRepository open(Path dir, RepositoryConfig config) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
+    java.util.Objects.requireNonNull(config, "config must not be null: give RepositoryConfig.DEFAULT for the defaults");
     return new DatasetRepository(Repository.openOrCreate(dir, config), true);
   }
 

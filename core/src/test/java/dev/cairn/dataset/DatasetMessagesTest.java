@@ -208,6 +208,10 @@ class DatasetMessagesTest {
         .isInstanceOf(NullPointerException.class).hasMessageContaining("metadata keys");
     Dataset ds = closedWithOneFile("nulls");
     assertThatThrownBy(() -> ds.compare(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("source must not be null");
+    assertThatThrownBy(() -> ds.getLocalCopy(null, null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("selection must");
+    assertThatThrownBy(() -> ds.linkLocalCopy(null, false, Selection.ALL, null)).hasMessageStartingWith("link must not be null");
+    assertThatThrownBy(() -> ds.addFiles(null, null, null, true)).hasMessageStartingWith("path must not be null");
+    assertThatThrownBy(() -> DatasetRepository.open(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("dir must");
     assertThatThrownBy(() -> ds.listFiles(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not be null");
     assertThatThrownBy(() -> ds.listFiles(java.util.Arrays.asList("a.txt", null)))
         .isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not contain null");
