@@ -50,6 +50,14 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot use " + what + " '" + value + "': " + (value.isBlank() ? "it is only spaces"
           : "it begins or ends with spaces"));
     }
+    // A project is a path of subprojects (a/b), searched as one: "p/" would be found as p and
+    // listed as another. A name is one part of such a path: "a/b" would read as project a's b.
+    if (what.equals("project") && !value.isEmpty() && (value.startsWith("/") || value.endsWith("/") || value.contains("//"))) {
+      throw new InvalidInputException("Cannot use project '" + value + "': a project is a path of subprojects (a/b) without empty parts");
+    }
+    if (what.equals("name") && value.indexOf('/') >= 0) {
+      throw new InvalidInputException("Cannot use name '" + value + "': a dataset's name holds no '/' (its project may: --project a/b)");
+    }
   }
 
   static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {

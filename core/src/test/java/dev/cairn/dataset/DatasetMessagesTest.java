@@ -235,7 +235,17 @@ class DatasetMessagesTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty metadata key");
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("a\u0001", "v")).build()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("no control characters");
+    // A project is a path without empty parts; a name is one part.
+    for (String project : List.of("p/", "/p", "x//y")) {
+      assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of(project, "n").build())).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("without empty parts");
+    }
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "a/b").build())).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("a dataset's name holds no '/'");
     assertThat(repo.list(null, null, null)).as("nothing made").isEmpty();
+    Dataset ok = Dataset.create(repo, CreateOptions.of("a/b", "n").build());
+    assertThatThrownBy(() -> ok.rename("c/d")).isInstanceOf(InvalidInputException.class).hasMessageContaining("no '/'");
+    assertThatThrownBy(() -> ok.moveToProject("x//y")).isInstanceOf(InvalidInputException.class).hasMessageContaining("empty parts");
   }
 
   @Test
