@@ -23,9 +23,10 @@ import java.util.Set;
  * <ul>
  *   <li>a folder adds its contents, relative to it, under the dataset folder; a file adds itself
  *       under its name;
- *   <li>symbolic links are followed when they resolve inside the folder being added; a link that
- *       leads outside it, or nowhere, is refused with an error naming it, unless it is not a folder
- *       and the wildcards leave it out;
+ *   <li>symbolic links are followed, inside the folder being added or outside it (a loop of
+ *       links to folders is refused); a link that leads nowhere is skipped with a warning, and
+ *       one that leads into the repository is refused, unless it is not a folder and the
+ *       wildcards leave it out;
  *   <li>fifos, sockets and devices are skipped with a warning;
  *   <li>the repository's own folder, when it lies inside the folder being added, is skipped with a
  *       warning (as Git skips {@code .git}): its files change while they are read, and each
@@ -109,7 +110,7 @@ public final class FolderScanner {
     }
     checkName(source.getFileName() == null ? "" : source.getFileName().toString(), source);
     if (Files.isDirectory(real)) {
-      walk(source, real, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
+      walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
     } else {
       String name = source.getFileName().toString();
       String rel = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
@@ -133,7 +134,7 @@ public final class FolderScanner {
     }
   }
 
-  private void walk(Path dir, Path realDir, Path realRoot, String rel, boolean recursive, List<Glob> wildcards,
+  private void walk(Path dir, Path realDir, String rel, boolean recursive, List<Glob> wildcards,
       String datasetFolder, Sink sink, Set<Path> visiting) throws IOException {
     if (!visiting.add(realDir)) {
       throw new InvalidInputException("Cannot add " + dir + ": symbolic links form a loop");
@@ -156,18 +157,22 @@ public final class FolderScanner {
         try {
           realChild = child.toRealPath();
         } catch (NoSuchFileException e) {
-          if (leftOut(wildcards, childRel)) {
-            continue; // not a folder, and not a file the wildcards keep: nothing of it would be added
+          if (!leftOut(wildcards, childRel)) {
+            // As a fifo is: nothing to read (clearml-data passes such links over too).
+            progress.warn("skipped " + child + ": symbolic link leads nowhere");
           }
-          throw new InvalidInputException("Cannot add " + child + ": symbolic link leads nowhere");
+          continue;
         }
-        if (!realChild.startsWith(realRoot)) {
+        if (skipped != null && realChild.startsWith(skipped) && !realChild.equals(skipped) // itself: skipped below
+            && !realChild.startsWith(skipped.resolve("cache").resolve("versions"))) {
           if (!Files.isDirectory(realChild) && leftOut(wildcards, childRel)) {
             continue;
           }
-          throw new InvalidInputException("Cannot add " + child + ": symbolic link leads outside the folder (to "
-              + realChild + ")");
+          throw new InvalidInputException("Cannot add " + child + ": symbolic link leads into the repository " + skipped
+              + ", which changes as it is written");
         }
+        // Inside the folder or outside it (a folder of links into a shared store, say), its
+        // target is what is added, as cp -L, tar -h and clearml-data take it.
         a = FileStat.of(realChild);
       }
       children.add(new Child(child, child.getFileName().toString(), realChild, a));
@@ -184,7 +189,7 @@ public final class FolderScanner {
         } else if (recursive) {
           checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(normalized, c.name(), datasetFolder, childRel);
-          walk(c.path(), realChild, realRoot, childRel, true, wildcards, datasetFolder, sink, visiting);
+          walk(c.path(), realChild, childRel, true, wildcards, datasetFolder, sink, visiting);
         }
       } else if (a.regularFile()) {
         if (leftOut(wildcards, childRel)) {

@@ -208,8 +208,8 @@ final class Verifier {
 
   /**
    * The files below {@code dir}, as a sync reads them: a link to a folder is followed (but not one
-   * to a folder above it), any other link is a file; {@code skipped} (the repository, when it lies
-   * inside) is left out.
+   * to a folder above it), a link to a file is a file, one that leads nowhere is left out, and so
+   * is {@code skipped} (the repository, when it lies inside).
    */
   private static void listFiles(Path dir, String prefix, Path skipped, Set<Path> walked, List<String> out) throws IOException {
     List<Path> children;
@@ -218,14 +218,13 @@ final class Verifier {
     }
     for (Path child : children) {
       String rel = prefix + child.getFileName().toString();
-      boolean link = Files.isSymbolicLink(child);
       if (Files.isDirectory(child)) { // a link to a folder included
         Path real = child.toRealPath();
         if ((skipped == null || !real.startsWith(skipped)) && walked.add(real)) {
           listFiles(child, rel + "/", skipped, walked, out);
           walked.remove(real); // the folders above: a link back to one of them is not followed
         }
-      } else if (link || Files.isRegularFile(child, LinkOption.NOFOLLOW_LINKS)) {
+      } else if (Files.isRegularFile(child)) { // a link to a file included; one that leads nowhere is skipped, as a sync skips it
         out.add(rel);
       }
     }

@@ -109,9 +109,9 @@ class DatasetTest {
     assertThat(repo.catalog().current()).isEqualTo(first.id());
     Path bad = tmp.resolve("bad");
     Files.createDirectories(bad);
-    Files.createSymbolicLink(bad.resolve("out"), tmp.resolve("ok/a"));
+    Files.createSymbolicLink(bad.resolve("in"), tmp.resolve("repo/packs"));
     assertThatThrownBy(() -> Dataset.syncNewVersion(repo, CreateOptions.of("c", "fresh").build(), bad, "", Progress.NONE, null, null))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("outside");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("leads into the repository");
     assertThat(repo.catalog().current()).isEqualTo(first.id());
   }
 

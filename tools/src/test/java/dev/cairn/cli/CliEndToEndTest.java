@@ -540,13 +540,21 @@ class CliEndToEndTest {
     cli.fails("create", "--name", "x", "--parents", "ffffffffffff");
     cli.fails("export", "--id", id, "--output", tmp.resolve("x.rar").toString());
     assertThat(cli.ok("list", "--id", id, "--json").array()).hasSize(1);
+    // A link leading outside the folder adds its target, as clearml-data does; one leading nowhere
+    // is passed over with a warning; one into the repository is refused.
     Path outside = tmp.resolve("outside.txt");
-    Files.writeString(outside, "secret");
+    Files.writeString(outside, "shared");
     Path withLink = tmp.resolve("withlink");
     Files.createDirectories(withLink);
     Files.createSymbolicLink(withLink.resolve("escape"), outside);
+    Files.createSymbolicLink(withLink.resolve("broken"), tmp.resolve("nowhere"));
     cli.ok("create", "--name", "links");
-    assertThat(cli.fails("add", "--files", withLink.toString()).err()).contains("outside");
+    Cli.Result linked = cli.ok("add", "--files", withLink.toString());
+    assertThat(linked.err()).contains("skipped " + withLink.resolve("broken") + ": symbolic link leads nowhere");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("escape");
+    Files.delete(withLink.resolve("broken"));
+    Files.createSymbolicLink(withLink.resolve("into"), cli.repo.resolve("packs"));
+    assertThat(cli.fails("add", "--files", withLink.toString()).err()).contains("symbolic link leads into the repository");
     cli.ok("delete", "--id", id);
     cli.fails("get", "--id", id);
     cli.ok("list", "--id", (String) cli.ok("search", "--name", "links", "--not-only-completed", "--json").array().get(0).get("id")); // now the last used
