@@ -167,7 +167,19 @@ final class ExternalFiles implements AutoCloseable {
     Hasher h = algorithm.newHasher();
     long size = 0;
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = open(link)) {
+    InputStream opened;
+    try {
+      opened = open(link);
+    } catch (dev.cairn.storage.StorageException gone) {
+      if (size(link) >= 0) {
+        throw gone;
+      }
+      // A linked file stays where it was: the storage's "no such file on the remote" would send
+      // the user to Cairn's remote.
+      throw new InvalidInputException("Cannot " + action + " " + link.path() + ": the linked file " + link.uri() + " is gone (it was"
+          + " deleted or moved since it was added)");
+    }
+    try (InputStream in = opened) {
       for (int n; (n = in.read(buf)) > 0; ) {
         if (size + n > link.size()) {
           size += n; // grew: refused below

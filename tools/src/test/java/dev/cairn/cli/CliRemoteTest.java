@@ -843,6 +843,12 @@ class CliRemoteTest {
     Cli.Result bad = cli.run("verify", "--id", id);
     assertThat(bad.exit()).isEqualTo(1);
     assertThat(bad.out()).contains("ext/one.csv");
+    // Gone from where it was linked: said so, not as a file missing on Cairn's remote.
+    write(outside.resolve("one.csv"), "1,2");
+    Files.delete(outside.resolve("images/sub/b.jpg"));
+    assertThat(cli.fails("get", "--id", id, "--copy", tmp.resolve("gone").toString()).err())
+        .contains("Cannot get ext/sub/b.jpg: the linked file ").contains("images/sub/b.jpg is gone (it was deleted or moved since it was added)");
+    write(outside.resolve("images/sub/b.jpg"), "BBBB");
 
     // A folder given as a local path (with or without a slash) or a file: URI without a slash.
     cli.ok("create", "--name", "links-forms");
