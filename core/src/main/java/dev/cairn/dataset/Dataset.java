@@ -1280,6 +1280,16 @@ public final class Dataset {
   }
 
   /**
+   * The cached read-only folders of this version ({@link #getLocalCopy}) that were changed after
+   * they were built (a file written to, replaced, added or removed; told by sizes, times and
+   * modes, as {@code get} tells it), in which the version's files are not what it holds: the next
+   * {@link #getLocalCopy} builds each again. {@link #verify(Path)} says what differs in one.
+   */
+  public List<Path> changedCachedFolders() throws IOException {
+    return repo.cache().changedFolders(id);
+  }
+
+  /**
    * Checks every stored object of the version; returns the problems found (none, or only files
    * {@linkplain VerifyProblem.Kind#NOT_FETCHED not fetched} from the version's remote: intact).
    */

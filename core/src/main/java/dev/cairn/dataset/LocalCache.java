@@ -458,6 +458,30 @@ public final class LocalCache {
     }
   }
 
+  /**
+   * The cached folders of version {@code id} (whole, parts, filtered) that were changed after they
+   * were built, told as {@code get} tells them (by their stamp: sizes, times and modes); the next
+   * get of each builds it again.
+   */
+  List<Path> changedFolders(String id) throws IOException {
+    List<Path> folders;
+    try (Stream<Path> s = Files.list(versions)) {
+      folders = s.filter(x -> x.getFileName().toString().equals(id) || x.getFileName().toString().startsWith(id + ".")).sorted().toList();
+    }
+    List<Path> changed = new ArrayList<>();
+    for (Path p : folders) {
+      FolderStamp stamp = FolderStamp.read(stamps, p.getFileName().toString());
+      try {
+        if (stamp == null || !stamp.matches(p)) {
+          changed.add(p);
+        }
+      } catch (NoSuchFileException evicted) {
+        // deleted meanwhile: nothing to report
+      }
+    }
+    return changed;
+  }
+
   /** Bytes of content held by the cache. */
   long sizeBytes() throws IOException {
     long sum = 0;

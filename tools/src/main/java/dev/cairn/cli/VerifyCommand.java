@@ -60,11 +60,16 @@ final class VerifyCommand extends Base {
     // Not fetched: files (with a path), or the version's own object (an ancestor of a version fetched).
     long notFetched = problems.stream().filter(p -> !p.kind().isDifference() && !p.path().isEmpty()).count();
     boolean recordOnly = problems.stream().anyMatch(p -> !p.kind().isDifference() && p.path().isEmpty());
+    // The folders get hands out are copies too (clearml-data's verify checks its cache folder):
+    // one written to since it was built no longer holds the version.
+    List<java.nio.file.Path> changedCopies = folder == null ? ds.changedCachedFolders() : List.of();
+    boolean ok = differences == 0 && remoteDamage == null && changedCopies.isEmpty();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
-      m.put("ok", differences == 0 && remoteDamage == null);
+      m.put("ok", ok);
       m.put("remote_problem", remoteDamage);
+      m.put("changed_cached_folders", changedCopies.stream().map(p -> p.toAbsolutePath().toString()).toList());
       m.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
           "detail", p.detail())).toList());
       printJson(m);
@@ -88,10 +93,14 @@ final class VerifyCommand extends Base {
         out().println("Stored data is missing or damaged: cairn fsck says how to get each version that lacks it back (with --repair,"
             + " it first sets damaged data aside)");
       }
+      for (java.nio.file.Path p : changedCopies) {
+        out().println("The cached folder " + p.toAbsolutePath() + " was changed after get built it (the next get builds it again;"
+            + " cairn verify --folder " + p.toAbsolutePath() + " says what differs)");
+      }
     }
     if (remoteDamage != null) {
       err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage);
     }
-    return differences == 0 && remoteDamage == null ? 0 : 1;
+    return ok ? 0 : 1;
   }
 }

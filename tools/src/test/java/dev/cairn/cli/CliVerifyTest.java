@@ -42,4 +42,27 @@ class CliVerifyTest {
     assertThat(r.out()).contains("size       b.txt: 1 byte, expected 4").doesNotContain("a.txt");
     assertThat(cli.ok("verify", "--help").out()).contains("--filesize");
   }
+
+  @Test
+  void aCachedFolderChangedSinceGetBuiltItIsReported() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("t.csv"), "a,b\n1,2\n");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "cached", "--folder", src.toString(), "--json").obj().get("id");
+    Path folder = Path.of(cli.ok("get", "--id", id).lastLine());
+    assertThat(cli.ok("verify", "--id", id).lastLine()).isEqualTo("Verified: no differences");
+    // Written to in place (root, or after a chmod): the stored data is intact, the copy get hands out is not.
+    Path file = folder.resolve("t.csv");
+    file.toFile().setWritable(true);
+    Files.writeString(file, "BAD");
+    Cli.Result r = cli.run("verify", "--id", id);
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("Verified: no differences\nThe cached folder " + folder.toAbsolutePath()
+        + " was changed after get built it (the next get builds it again; cairn verify --folder ");
+    assertThat(cli.run("verify", "--id", id, "--json").obj().get("changed_cached_folders")).asList()
+        .containsExactly(folder.toAbsolutePath().toString());
+    // The next get builds it again, and it is found as built.
+    assertThat(Files.readString(Path.of(cli.ok("get", "--id", id).lastLine()).resolve("t.csv"))).isEqualTo("a,b\n1,2\n");
+    assertThat(cli.ok("verify", "--id", id).exit()).isZero();
+  }
 }
