@@ -868,7 +868,10 @@ public final class Dataset {
   /**
    * Uploads this closed version, and whatever ancestors and data the remote lacks, to
    * {@code storage}; remembers it as the version's storage unless it was uploaded before (a version
-   * keeps the first remote it was uploaded to as its own).
+   * keeps the first remote it was uploaded to as its own). Of a draft, as clearml-data's
+   * {@code upload}: its files' data goes now, and the rest (its manifest, its version, its record)
+   * with the upload at its close, to this remote unless the draft was made against another;
+   * nothing is listed there until then ({@link dev.cairn.transport.Pusher#pushData}).
    */
   public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
     return upload(storage, conf, 0, progress);
@@ -896,6 +899,18 @@ public final class Dataset {
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
     String uri = remote.storage().uri().toString();
+    if (record().isDraft()) {
+      // clearml-data's upload of a draft: its files' data goes now, the rest at its close, which
+      // uploads to this remote unless the draft was made against another.
+      dev.cairn.transport.Pusher.Result sent = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).pushData(id);
+      try (Catalog.Lock lock = repo.catalog().lock(id)) {
+        DatasetRecord now = record();
+        if (now.isDraft() && now.storage() == null) {
+          repo.catalog().write(now.toBuilder().storage(uri).build());
+        }
+      }
+      return sent;
+    }
     // The first upload to a storage is logged. The remote's record gets the same entry that the
     // local one gets after the push, so that the two stay equal and uploading again publishes no
     // second record.

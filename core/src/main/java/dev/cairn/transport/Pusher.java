@@ -309,8 +309,40 @@ public final class Pusher {
     }
   }
 
+  /**
+   * Uploads the data a draft holds now, the chunks and file objects of its files, so that the
+   * upload at its close sends only the rest (its manifest nodes and version object), as
+   * clearml-data's {@code upload} sends a draft's files before its {@code close}. No record is
+   * published: the remote lists the version once it is closed and uploaded. Data no version
+   * reaches is collected by a remote gc after its grace, as any.
+   */
+  public Result pushData(String id) throws IOException {
+    DatasetRecord r = repo.catalog().read(id);
+    if (!r.isDraft()) {
+      throw new DatasetStateException("Cannot upload the data of " + id + " alone: it is closed; upload the version");
+    }
+    boolean created = remote.ensureInitialized();
+    long[] totals = new long[4];
+    try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
+      RemoteIndex index = remote.index();
+      boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
+      uploadObjects(r, index, totals, lookUpEach, true);
+    }
+    return new Result(0, totals[1], totals[2], false, created, List.of());
+  }
+
   /** Uploads what the remote lacks of {@code r}'s objects; returns whether there was any. */
   private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach) throws IOException {
+    return uploadObjects(r, index, totals, lookUpEach, false);
+  }
+
+  /**
+   * Uploads what the remote lacks of {@code r}'s objects, or with {@code dataOnly} (a draft) of its
+   * files' data alone, passing over what is not here (its close completes it); returns whether
+   * there was any.
+   */
+  private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach, boolean dataOnly)
+      throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging);
@@ -319,16 +351,19 @@ public final class Pusher {
             uploads::finished)) {
       NodeLoader loader = new NodeLoader(reader, 64);
       Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit(), lookUpEach);
-      boolean versionThere = index.has(r.versionObject());
+      boolean versionThere = dataOnly || index.has(r.versionObject());
       // A version already there may lack here what a partial fetch never brought: it is not sent.
       missing.passOverAbsent = versionThere;
       collect(loader, reader, r.root(), index, missing);
       missing.checkChunksHeld(repo.repository().objects());
+      if (dataOnly) {
+        missing.nodes.clear(); // a draft's nodes change with its next edit: they go at its close
+      }
       // The base (the parents merged) too, so that a fetched version can show its change-set:
       // mostly the parents' nodes, already there; a merge of several parents adds a few. Optional,
       // and sent only whole (a node vouches for all below it): not when a partial fetch left out
       // some of the parents' files.
-      if (r.base() != null && repo.repository().objects().has(r.base())) {
+      if (!dataOnly && r.base() != null && repo.repository().objects().has(r.base())) {
         Missing base = new Missing(missing.smallLimit, lookUpEach); // never passes over: a hole keeps the base here
         base.nodes.addAll(missing.nodes); // what the version sends already
         collect(loader, reader, r.base(), index, base);

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "upload", description = "Upload a closed version (and what its remote lacks of its lineage) to a remote.")
+@Command(name = "upload", description = "Upload a closed version (and what its remote lacks of its lineage) to a remote; of a draft, as"
+    + " clearml-data's upload, its files' data now and the rest with the upload at its close.")
 final class UploadCommand extends Base {
   @Mixin VersionSelector selector;
   @Mixin StepsOption steps;
@@ -28,13 +29,37 @@ final class UploadCommand extends Base {
     if (target == null) {
       throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
     }
+    boolean draft = ds.record().isDraft();
     Pusher.Result r = ds.upload(target, null, packBytes, progress());
-    notePush(ds, r, target);
     String where = uri(target);
+    if (draft) {
+      // clearml-data's upload of a draft: its files' data now, the rest at its close.
+      if (r.remoteCreated()) {
+        noteNewRemote(target);
+      }
+      String own = ds.record().storage();
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", ds.id());
+        m.put("storage", where);
+        m.put("draft", true);
+        m.put("objects", r.objectsUploaded());
+        m.put("bytes", r.bytesUploaded());
+        m.put("remote_created", r.remoteCreated());
+        m.put("close_uploads_to", own == null ? null : uri(own));
+        printJson(m);
+      } else {
+        out().printf("Uploaded the data of draft %s to %s: %s, %s; close uploads the rest (its manifest and version) to %s%n", ds.id(),
+            where, Format.count(r.objectsUploaded(), "object"), Format.bytes(r.bytesUploaded()), own == null ? where : uri(own));
+      }
+      return 0;
+    }
+    notePush(ds, r, target);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
       m.put("storage", where);
+      m.put("draft", false);
       m.put("versions", r.versionsPushed());
       m.put("objects", r.objectsUploaded());
       m.put("bytes", r.bytesUploaded());

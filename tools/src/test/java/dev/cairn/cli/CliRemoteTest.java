@@ -624,6 +624,34 @@ class CliRemoteTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void uploadOfADraftSendsItsDataAndItsCloseTheRest() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    byte[] big = new byte[2 << 20];
+    new java.util.Random(9).nextBytes(big);
+    Files.write(src.resolve("big.bin"), big);
+    write(src.resolve("a.txt"), "a");
+    Cli a = new Cli(tmp.resolve("a"));
+    // clearml-data's order: create, add, upload, close.
+    String id = (String) a.ok("create", "--project", "p", "--name", "early", "--json").obj().get("id");
+    a.ok("add", "--files", src.toString());
+    Map<String, Object> up = a.ok("upload", "--storage", remote, "--json").obj();
+    assertThat(up).containsEntry("draft", true).containsEntry("remote_created", true);
+    assertThat((Long) up.get("bytes")).isGreaterThan(2L << 20);
+    assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--not-only-completed", "--json").array())
+        .as("no version listed before its close").isEmpty();
+    Map<String, Object> closed = a.ok("close", "--json").obj();
+    assertThat(closed.get("storage")).asString().contains("remote");
+    assertThat((Long) closed.get("uploaded_bytes")).as("only its manifest and version").isLessThan(100_000L);
+    Path copy = Path.of(new Cli(tmp.resolve("b")).ok("get", "--id", id, "--storage", remote).lastLine());
+    assertThat(Files.readAllBytes(copy.resolve("big.bin"))).isEqualTo(big);
+    assertThat(a.ok("log", "--id", id, "--json").array()).extracting(m -> m.get("command")).containsExactly("create", "add", "close",
+        "upload");
+  }
+
+  @Test
   void syncIntoADraftClosesItAndUploadsItAsCloseDoes() throws IOException {
     String remote = tmp.resolve("remote").toString();
     write(tmp.resolve("src/a.txt"), "a");
