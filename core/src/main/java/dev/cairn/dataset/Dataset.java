@@ -546,7 +546,7 @@ public final class Dataset {
           batch.clear();
         }
       };
-      new FolderScanner(progress, repo.repository().directory()).scan(folder, df, true, List.of(), flush);
+      FolderScanner.forSync(progress, repo.repository().directory()).scan(folder, df, true, List.of(), flush);
       flush.accept(null);
       return new Planned(List.of(), merge.finish(), filesRead[0]);
     };
@@ -923,6 +923,9 @@ public final class Dataset {
     dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
     if (entry != null) {
       try (Catalog.Lock lock = repo.catalog().lock(id)) {
+        if (!repo.catalog().exists(id)) {
+          return result; // deleted here once its record was on the remote: the upload itself is done
+        }
         DatasetRecord now = record();
         // The first remote it was uploaded to stays the version's own (where a plain upload, and a
         // get of what is not here, go): an upload elsewhere makes a copy there, not a move. Before
@@ -1002,6 +1005,8 @@ public final class Dataset {
     java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
     DatasetRecord r = record();
     if (repo.contentStorage(r) != null) {
+      LocalCopies.requireApartFromRepository(repo, target, "copy into");
+      LocalCopies.removeDeadCopies(target); // what a killed copy left does not make it look taken
       LocalCopies.requireUsableTarget(repo, target, overwrite); // before a fetch that may be long
       fetchWhatIsMissing(r, selection, progress);
     }

@@ -171,7 +171,14 @@ final class ExternalFiles implements AutoCloseable {
     try {
       opened = open(link);
     } catch (dev.cairn.storage.StorageException gone) {
-      if (size(link) >= 0) {
+      long now;
+      try {
+        now = size(link);
+      } catch (IOException unknown) {
+        gone.addSuppressed(unknown);
+        throw gone; // whether it is there cannot be told: the first failure says what happened
+      }
+      if (now >= 0) {
         throw gone;
       }
       // A linked file stays where it was: the storage's "no such file on the remote" would send

@@ -52,9 +52,25 @@ public final class FolderScanner {
    * a scan comes across it.
    */
   public FolderScanner(Progress progress, Path repository) {
+    this(progress, repository, false);
+  }
+
+  private FolderScanner(Progress progress, Path repository, boolean refuseBrokenLinks) {
     this.progress = progress;
     this.skipped = repository == null ? null : realOrNull(repository);
+    this.refuseBrokenLinks = refuseBrokenLinks;
   }
+
+  /**
+   * A scanner for a sync, which refuses a link that leads nowhere instead of passing it over: a
+   * sync removes from the version what the folder does not hold, and a share that is not mounted
+   * would empty it.
+   */
+  public static FolderScanner forSync(Progress progress, Path repository) {
+    return new FolderScanner(progress, repository, true);
+  }
+
+  private final boolean refuseBrokenLinks;
 
   private static Path realOrNull(Path p) {
     try {
@@ -157,6 +173,10 @@ public final class FolderScanner {
         try {
           realChild = child.toRealPath();
         } catch (NoSuchFileException e) {
+          if (refuseBrokenLinks) {
+            throw new InvalidInputException("Cannot sync " + child + ": symbolic link leads nowhere, and the sync would remove its file"
+                + " from the version (mount what it leads to, or delete the link)");
+          }
           if (!leftOut(wildcards, childRel)) {
             // As a fifo is: nothing to read (clearml-data passes such links over too).
             progress.warn("skipped " + child + ": symbolic link leads nowhere");

@@ -117,10 +117,15 @@ final class LocalCopies {
   /** The suffix of the list of entries a copy into an existing folder moves in, beside its hidden folder. */
   private static final String MOVING = ".moving";
 
+  /**
+   * Writes, synced, each entry's name and identity (its file key: device and inode, which a rename
+   * keeps), NUL-terminated (no name holds NUL): a recovery deletes only the very entries moved, not
+   * a file of the user's that took one of their names since.
+   */
   private static void writeJournal(Path journal, List<Path> entries) throws IOException {
     StringBuilder names = new StringBuilder();
     for (Path p : entries) {
-      names.append(p.getFileName()).append('\0'); // no name holds NUL
+      names.append(p.getFileName()).append('\0').append(identity(p)).append('\0');
     }
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(journal, java.nio.file.StandardOpenOption.CREATE_NEW,
         java.nio.file.StandardOpenOption.WRITE)) {
@@ -130,6 +135,13 @@ final class LocalCopies {
       }
       ch.force(true);
     }
+    AtomicFiles.fsyncDirectory(journal.getParent()); // the list is there before the first move is
+  }
+
+  /** An entry's file key as text ("" where the file system has none: such an entry is never deleted by a recovery). */
+  private static String identity(Path p) throws IOException {
+    Object key = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    return key == null ? "" : key.toString();
   }
 
   /**
@@ -139,7 +151,7 @@ final class LocalCopies {
    * Ctrl-C) while it moved its entries in leaves the list of them: those already moved are deleted
    * too, which leaves the folder as that copy found it (empty, or emptied by --overwrite).
    */
-  private static void removeDeadCopies(Path target) throws IOException {
+  static void removeDeadCopies(Path target) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     if (Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS)) {
       List<Path> journals;
@@ -150,10 +162,21 @@ final class LocalCopies {
         }).toList();
       }
       for (Path journal : journals) {
-        // Its copy stopped before it was in place (the list goes once every entry is moved in).
-        for (String name : Files.readString(journal, java.nio.charset.StandardCharsets.UTF_8).split("\0")) {
-          if (!name.isEmpty() && !name.contains("/") && !name.equals(".") && !name.equals("..")) {
-            Trees.delete(abs.resolve(name));
+        // Its copy stopped before it was in place (the list goes once every entry is moved in):
+        // what it moved in goes, if it is still the very entry it moved.
+        String[] fields = Files.readString(journal, java.nio.charset.StandardCharsets.UTF_8).split("\0");
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+          String name = fields[i];
+          if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") || fields[i + 1].isEmpty()) {
+            continue;
+          }
+          Path moved = abs.resolve(name);
+          try {
+            if (identity(moved).equals(fields[i + 1])) {
+              Trees.delete(moved);
+            }
+          } catch (java.nio.file.NoSuchFileException notMovedOrGone) {
+            // nothing of it to take out
           }
         }
         Files.delete(journal);

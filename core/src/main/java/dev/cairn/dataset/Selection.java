@@ -55,6 +55,11 @@ public record Selection(int part, int numParts, List<Glob> filters) {
       // which also selects the contents of the folders it matches: an empty pattern (none can be
       // empty) comes before it.
       String joined = String.join("\u0000", filters.stream().map(g -> g.selectsFolders() ? g.pattern() : "\u0000" + g.pattern()).toList());
+      if (numParts > 1) {
+        // Parts of a filtered subset split the subset, no longer the whole version: a folder built
+        // by a release that split the version must not be taken for one of these.
+        joined = "parts of the selected files\u0000" + joined;
+      }
       sb.append(".filter-").append(dev.cairn.id.HashAlgorithm.SHA256.hash(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8)).abbreviate(12));
     }
     return sb.toString();

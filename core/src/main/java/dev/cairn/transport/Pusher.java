@@ -204,7 +204,7 @@ public final class Pusher {
           + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (cairn delete --id "
           + id.substring(0, 8) + " --force; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
     }
-    if (!remote.reserveName(r.project(), r.name(), r.version(), r.id())) {
+    if (!reserveName(r)) {
       String holder = remote.describeNameHolder(r.project(), r.name(), r.version());
       throw new InvalidInputException("Cannot upload " + id + ": " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " version " + r.version()
           + " already exists on " + uri + " as another version (" + (holder == null ? "another repository reserved that string there first"
@@ -255,6 +255,25 @@ public final class Pusher {
   }
 
   /**
+   * Reserves the version's string on the remote under the version's lock, once the version is
+   * known to be here still, as {@link #appendRecord} publishes: a delete that gave the string
+   * back meanwhile is not undone by a reservation nobody would release.
+   */
+  private boolean reserveName(DatasetRecord r) throws IOException {
+    try (dev.cairn.dataset.Catalog.Lock lock = repo.catalog().lock(r.id())) {
+      requireHere(r.id());
+      return remote.reserveName(r.project(), r.name(), r.version(), r.id());
+    }
+  }
+
+  private void requireHere(String id) throws IOException {
+    if (!repo.catalog().exists(id)) {
+      throw new dev.cairn.errors.DatasetNotFoundException("Cannot upload " + id + ": it was deleted here while it was being uploaded;"
+          + " what was sent of it goes at the next cairn gc --storage " + remote.storage().uri());
+    }
+  }
+
+  /**
    * Publishes a record of version {@code id} on the remote under the version's lock, once the
    * version is known to be here still: a delete, which gives back a string the version reserved
    * on the remote under the same lock, then either comes first (and nothing is published) or
@@ -263,10 +282,7 @@ public final class Pusher {
    */
   private void appendRecord(String id, DatasetRecord record, long afterSeq) throws IOException {
     try (dev.cairn.dataset.Catalog.Lock lock = repo.catalog().lock(id)) {
-      if (!repo.catalog().exists(id)) {
-        throw new dev.cairn.errors.DatasetNotFoundException("Cannot upload " + id + ": it was deleted here while it was being uploaded;"
-            + " what was sent of it goes at the next cairn gc --storage " + remote.storage().uri());
-      }
+      requireHere(id);
       remote.appendRecord(record, afterSeq);
     }
   }

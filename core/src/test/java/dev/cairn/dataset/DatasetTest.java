@@ -1078,15 +1078,17 @@ class DatasetTest {
   @Test
   void aCopyKilledWhileMovingIntoAnExistingFolderIsUndoneByTheNextOne() throws IOException {
     Dataset ds = closedVersion("p", "moved", Map.of("a.txt", "a", "b/c.txt", "c"));
+    ds.upload(tmp.resolve("remote").toString(), null, Progress.NONE); // a version with a remote takes the other path
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
     // What a copy killed part way leaves: one entry moved in, the other still in its hidden
-    // folder, and the list of both. Before, the folder looked not empty and the copy was refused.
+    // folder, and the list of both with their identities. Before, the folder looked not empty and
+    // the copy was refused.
     String dead = ".cairn-copy-p999999999-" + java.util.UUID.randomUUID();
     Files.createDirectories(out.resolve(dead + "/b"));
     Files.writeString(out.resolve(dead + "/b/c.txt"), "c");
     Files.writeString(out.resolve("a.txt"), "a");
-    Files.writeString(out.resolve(dead + ".moving"), "a.txt\0b\0");
+    Files.writeString(out.resolve(dead + ".moving"), "a.txt\0" + key(out.resolve("a.txt")) + "\0b\0" + key(out.resolve(dead + "/b")) + "\0");
     ds.getMutableLocalCopy(out, false);
     try (var walk = Files.walk(out)) {
       assertThat(walk.map(p -> out.relativize(p).toString()).sorted().toList()).containsExactly("", "a.txt", "b", "b/c.txt");
@@ -1095,11 +1097,51 @@ class DatasetTest {
     Path again = tmp.resolve("again");
     Files.createDirectories(again);
     Files.writeString(again.resolve("a.txt"), "a");
-    Files.writeString(again.resolve(dead + ".moving"), "a.txt\0b\0");
+    Files.writeString(again.resolve(dead + ".moving"), "a.txt\0" + key(again.resolve("a.txt")) + "\0");
     ds.getMutableLocalCopy(again, false);
     assertThat(Files.readString(again.resolve("b/c.txt"))).isEqualTo("c");
     try (var list = Files.list(again)) {
       assertThat(list.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("a.txt", "b");
     }
+    // A file of the user's that took a listed name since (the folder emptied by hand, the list,
+    // hidden, left) is not the entry moved: it stays, and the folder is refused as not empty.
+    Path mine = tmp.resolve("mine");
+    Files.createDirectories(mine);
+    Files.writeString(mine.resolve(dead + ".moving"), "a.txt\0(dev=1,ino=1)\0");
+    Files.writeString(mine.resolve("a.txt"), "my own");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(mine, false)).isInstanceOf(InvalidInputException.class).hasMessageContaining("not empty");
+    assertThat(Files.readString(mine.resolve("a.txt"))).isEqualTo("my own");
+  }
+
+  private static String key(Path p) throws IOException {
+    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey()
+        .toString();
+  }
+
+
+  @Test
+  void aLinkLeadingNowhereIsPassedOverByAnAddButStopsASync() throws IOException {
+    Path share = tmp.resolve("share");
+    Files.createDirectories(share);
+    Files.writeString(share.resolve("img.bin"), "pixels");
+    Path links = tmp.resolve("links");
+    Files.createDirectories(links);
+    Files.createSymbolicLink(links.resolve("img.bin"), share.resolve("img.bin")); // outside the folder: followed
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "linked").build());
+    ds.syncFolder(links);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
+    // The share is gone (not mounted): a sync would empty the version, so it stops; an add passes it over.
+    Files.delete(share.resolve("img.bin"));
+    assertThatThrownBy(() -> ds.syncFolder(links)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("leads nowhere, and the sync would remove its file");
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
+    List<String> warnings = new java.util.ArrayList<>();
+    ds.addFiles(AddOptions.of(links), new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    });
+    assertThat(warnings).singleElement().asString().contains("symbolic link leads nowhere");
   }
 }

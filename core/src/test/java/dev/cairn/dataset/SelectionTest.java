@@ -37,4 +37,13 @@ class SelectionTest {
     assertThat(Selection.ofKey(".part-0-of-1")).isNull(); // never made: a whole version has no key
     assertThat(Selection.ofKey("-copy")).isNull();
   }
+
+  @Test
+  void aPartOfAFilteredSubsetIsKeyedApartFromTheOldSplitOfTheWholeVersion() {
+    String oldKey = ".part-0-of-2.filter-" + dev.cairn.id.HashAlgorithm.SHA256.hash("x".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .abbreviate(12);
+    assertThat(new Selection(0, 2, List.of(Glob.filter("x"))).key()).startsWith(".part-0-of-2.filter-").isNotEqualTo(oldKey);
+    // Without parts, a filter keeps the key it had: folders built before are still good.
+    assertThat(new Selection(0, 1, List.of(Glob.filter("x"))).key()).isEqualTo(".filter-" + oldKey.substring(".part-0-of-2.filter-".length()));
+  }
 }

@@ -224,8 +224,10 @@ abstract class Base implements Callable<Integer> {
       } else if (options && (a.startsWith(WorkersOption.NAME + "=") || a.startsWith(ChunkSizeOption.NAME + "="))) {
         continue;
       } else if (options && a.startsWith("--") && eq > 2 && spec.findOption(a.substring(0, eq)) != null) {
-        own.add(a.substring(0, eq));
+        own.add(spec.findOption(a.substring(0, eq)).names()[0]); // an alias (--output-uri) as the option's name (--storage)
         own.add(a.substring(eq + 1));
+      } else if (options && a.startsWith("--") && spec.findOption(a) != null) {
+        own.add(spec.findOption(a).names()[0]);
       } else {
         own.add(a);
       }

@@ -76,12 +76,16 @@ final class SyncCommand extends Base {
           + " to upload, --disable-upload says not to; give one");
     }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
-    if (!createNew && skipClose && (storage != null || disableUpload || chunkSize.megabytes != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --skip-close leaves the draft open, and --storage, --disable-upload"
-          + " and --chunk-size say how to upload it once closed; 'cairn close' takes them");
+    if (skipClose && ((!createNew && storage != null) || disableUpload || chunkSize.megabytes != null)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
+          ? "--disable-upload" : chunkSize.megabytes != null ? "--chunk-size" : "--storage") + " says how to upload it once closed;"
+          + " 'cairn close' takes it");
     }
     long packBytes = chunkSize.packTargetBytes();
     String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
+    if (createNew && !skipClose && remote == null && chunkSize.megabytes != null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync:" + " --chunk-size sizes an upload, and there is no remote to upload to (give --storage, or set CAIRN_STORAGE)");
+    }
     String resumed = null;
     dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
     Dataset ds;
@@ -126,13 +130,17 @@ final class SyncCommand extends Base {
       }
     } else {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
+      String own = ds.record().storage();
+      if (!skipClose) {
+        remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
+        if (remote == null && chunkSize.megabytes != null) {
+          throw new dev.cairn.errors.InvalidInputException("Cannot sync:" + " --chunk-size sizes an upload, and there is no remote to upload to (give --storage, or set CAIRN_STORAGE)");
+        }
+      }
       before = verbose ? ds.record() : null;
       c = ds.syncFolder(folder, datasetFolder, progress());
       if (!skipClose) {
-        // As clearml-data's sync: the draft is closed, and uploaded as close uploads it.
-        ds.close();
-        String own = ds.record().storage();
-        remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
+        ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
       }
     }
     List<dev.cairn.manifest.DiffEntry> paths = !verbose ? null : ds == null ? List.of()

@@ -49,13 +49,17 @@ final class VerifyCommand extends Base {
         remoteDamage = ErrorHandler.oneLine(damaged, false);
       }
     }
-    dev.cairn.dataset.Progress steps = progress();
+    // The check itself reports no progress: it is said as a step with --verbose only (no bar that never moves).
+    dev.cairn.dataset.Progress check = steps.verbose ? progress() : dev.cairn.dataset.Progress.NONE;
     dev.cairn.dataset.DatasetRecord checked = ds.record();
-    steps.start("checking " + (filesize ? "the sizes of " : "") + Format.count(checked.fileCount(), "file")
-        + (folder == null ? " as stored" : " in " + folder), filesize ? -1 : checked.totalBytes());
-    List<VerifyProblem> problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify())
-        : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
-    steps.finish();
+    check.start("checking " + (filesize ? "the sizes of " : "") + Format.count(checked.fileCount(), "file")
+        + (folder == null ? " as stored" : " in " + folder) + (filesize ? "" : ", " + Format.bytes(checked.totalBytes())), -1);
+    List<VerifyProblem> problems;
+    try {
+      problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify()) : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
+    } finally {
+      check.finish();
+    }
     long differences = problems.stream().filter(p -> p.kind().isDifference()).count();
     // Not fetched: files (with a path), or the version's own object (an ancestor of a version fetched).
     long notFetched = problems.stream().filter(p -> !p.kind().isDifference() && !p.path().isEmpty()).count();

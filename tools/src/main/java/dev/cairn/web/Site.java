@@ -63,9 +63,10 @@ final class Site {
   /**
    * Datasets with at least one version matching the filters, most recently updated first.
    *
-   * @param project exact project, or null/empty for all
+   * @param project exact project, "" for the unnamed one, or null for all
    * @param name a regular expression found in the name (case-insensitive), or null/empty
-   * @param tags comma-separated tags every matching version carries, or null/empty
+   * @param tags comma-separated tags as {@link dev.cairn.dataset.TagQuery} reads them: a dataset
+   *     one of whose versions they ask for is listed whole, or null/empty for all
    */
   List<DatasetSummary> datasets(String project, String name, String tags) throws IOException {
     // Tags pick datasets (one of whose versions carries them, as clearml reads a list of tags); a

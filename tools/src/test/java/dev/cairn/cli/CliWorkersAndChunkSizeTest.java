@@ -76,6 +76,11 @@ class CliWorkersAndChunkSizeTest {
     Cli.Result both = cli.run("close", "--disable-upload", "--chunk-size", "8");
     assertThat(both.err().strip()).isEqualTo("cairn: Cannot close: --chunk-size says how to upload, --disable-upload says not to;"
         + " give one");
+    Cli.Result nowhere = cli.run("close", "--chunk-size", "8");
+    assertThat(nowhere.err().strip()).isEqualTo("cairn: Cannot close: --chunk-size sizes an upload, and there is no remote to upload to"
+        + " (give --storage, or set CAIRN_STORAGE)");
+    assertThat(cli.run("sync", "--project", "p", "--name", "other", "--folder", src.toString(), "--skip-close", "--chunk-size", "8").err())
+        .contains("--skip-close leaves the draft open, and --chunk-size says how to upload it once closed");
     assertThat(cli.ok("show", "--id", id, "--json").obj().get("state")).isEqualTo("draft");
     assertThat(Files.exists(remote)).isFalse();
     Cli.Result syncDraft = cli.run("sync", "--id", id, "--folder", src.toString(), "--skip-close", "--chunk-size", "8");
@@ -91,6 +96,11 @@ class CliWorkersAndChunkSizeTest {
     String log = cli.ok("log", "--id", id).out();
     assertThat(log).contains("sync").contains("--folder").doesNotContain("--max-workers").doesNotContain("--chunk-size")
         .doesNotContain(" 4 ");
+    // clearml-data's --output-uri is --storage, and logged as it, so that a run again with either finishes the other's draft.
+    Path more = folderOf(2, 1000, 5);
+    String other = (String) cli.ok("sync", "--project", "p", "--name", "o", "--folder", more.toString(), "--output-uri",
+        tmp.resolve("remote").toString(), "--json").obj().get("id");
+    assertThat(cli.ok("log", "--id", other).out()).contains("--storage").doesNotContain("--output-uri");
   }
 
   @Test
@@ -103,8 +113,8 @@ class CliWorkersAndChunkSizeTest {
     Cli.Result closed = cli.ok("close", "--storage", remote, "--verbose");
     assertThat(closed.err()).containsPattern("cairn: uploading \\d+ objects to file:\\S+ \\(293.0 KiB\\) \\.\\.\\.\\n")
         .containsPattern("cairn: uploading \\d+ objects to file:\\S+: done in \\d+(\\.\\d)? m?s, 293.0 KiB\\n");
-    assertThat(cli.ok("verify", "--id", id, "--verbose").err()).contains("cairn: checking 3 files as stored (293.0 KiB) ...")
-        .containsPattern("cairn: checking 3 files as stored: done in \\d+(\\.\\d)? m?s");
+    assertThat(cli.ok("verify", "--id", id, "--verbose").err()).contains("cairn: checking 3 files as stored, 293.0 KiB ...")
+        .containsPattern("cairn: checking 3 files as stored, 293.0 KiB: done in \\d+(\\.\\d)? m?s");
     Cli other = new Cli(tmp.resolve("other"));
     assertThat(other.ok("get", "--id", id, "--storage", remote, "--verbose").err()).contains("cairn: downloading ")
         .contains("cairn: writing 3 files (293.0 KiB) ...");

@@ -290,7 +290,8 @@ final class PackInserter implements ObjectInserter {
     Hasher whole = db.algorithm().newHasher();
     whole.update(first.bytes());
     whole.update(second.bytes());
-    Semaphore inFlight = new Semaphore(MAX_CHUNKS_IN_FLIGHT);
+    // At most the caller's cap of chunks in the workers' hands at once (Workers.cap, --max-workers).
+    Semaphore inFlight = new Semaphore(Workers.upTo(MAX_CHUNKS_IN_FLIGHT));
     List<Future<ChunkRef>> refs = new ArrayList<>();
     long size = 0;
     try {
