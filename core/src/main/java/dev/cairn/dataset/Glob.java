@@ -17,6 +17,12 @@ public final class Glob {
   private final String pattern;
   private final Pattern regex;
   private final boolean nameOnly;
+  /**
+   * Whether matches are bounded ({@link dev.cairn.internal.io.BoundedText}): with three runs of
+   * stars or more, a backtracking match can take time of the path's length to that power; with
+   * fewer it stays within a square of it, and the bound's cost (a fifth of a match) is not paid.
+   */
+  private final boolean bounded;
   /** Whether a path under a matching folder matches too. */
   private final boolean folders;
 
@@ -26,6 +32,7 @@ public final class Glob {
     String body = anchored ? pattern.replaceFirst("^/+", "") : pattern;
     this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
+    this.bounded = body.split("\\*+", -1).length - 1 >= 3;
     this.folders = folders;
   }
 
@@ -151,7 +158,7 @@ public final class Glob {
    *     pattern a person means ever needs
    */
   private boolean matchesWhole(String text) {
-    return regex.matcher(new dev.cairn.internal.io.BoundedText(text, () -> "pattern '" + pattern + "'")).matches();
+    return regex.matcher(bounded ? new dev.cairn.internal.io.BoundedText(text, () -> "pattern '" + pattern + "'") : text).matches();
   }
 
   public String pattern() {
