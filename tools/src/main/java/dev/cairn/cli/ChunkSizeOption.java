@@ -27,4 +27,12 @@ final class ChunkSizeOption {
     }
     return megabytes << 20;
   }
+
+  /** Refuses a size given for an upload that will not happen: {@code remote} is where the command uploads, or null. */
+  void requireRemote(String verb, String remote) throws java.io.IOException {
+    if (megabytes != null && remote == null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot " + verb + ": " + NAME + " sizes an upload, and there is no remote to"
+          + " upload to (give --storage, or set CAIRN_STORAGE)");
+    }
+  }
 }

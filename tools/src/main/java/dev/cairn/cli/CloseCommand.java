@@ -30,9 +30,7 @@ final class CloseCommand extends Base {
     long packBytes = chunkSize.packTargetBytes();
     Dataset ds = select(selector);
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
-    if (target == null && chunkSize.megabytes != null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot close:" + " --chunk-size sizes an upload, and there is no remote to upload to (give --storage, or set CAIRN_STORAGE)");
-    }
+    chunkSize.requireRemote("close", disableUpload ? null : target);
     ds.close();
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {

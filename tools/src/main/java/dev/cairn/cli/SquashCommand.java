@@ -39,9 +39,7 @@ final class SquashCommand extends Base {
     }
     long packBytes = chunkSize.packTargetBytes();
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
-    if (remote == null && chunkSize.megabytes != null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot squash:" + " --chunk-size sizes an upload, and there is no remote to upload to (give --storage, or set CAIRN_STORAGE)");
-    }
+    chunkSize.requireRemote("squash", remote);
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote);
     dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage, packBytes);
     DatasetRecord r = ds.record();

@@ -83,8 +83,8 @@ final class SyncCommand extends Base {
     }
     long packBytes = chunkSize.packTargetBytes();
     String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
-    if (createNew && !skipClose && remote == null && chunkSize.megabytes != null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync:" + " --chunk-size sizes an upload, and there is no remote to upload to (give --storage, or set CAIRN_STORAGE)");
+    if (createNew && !skipClose) {
+      chunkSize.requireRemote("sync", remote);
     }
     String resumed = null;
     dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
@@ -133,9 +133,7 @@ final class SyncCommand extends Base {
       String own = ds.record().storage();
       if (!skipClose) {
         remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
-        if (remote == null && chunkSize.megabytes != null) {
-          throw new dev.cairn.errors.InvalidInputException("Cannot sync:" + " --chunk-size sizes an upload, and there is no remote to upload to (give --storage, or set CAIRN_STORAGE)");
-        }
+        chunkSize.requireRemote("sync", remote);
       }
       before = verbose ? ds.record() : null;
       c = ds.syncFolder(folder, datasetFolder, progress());
