@@ -123,7 +123,13 @@ public final class Repository implements AutoCloseable {
       requireNoDataWithoutConfig(d);
       throw new RepositoryNotFoundException(d);
     }
-    RepositoryConfig config = RepositoryConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8));
+    RepositoryConfig config;
+    try {
+      config = RepositoryConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8));
+    } catch (InvalidConfigException e) {
+      // "Cannot read config: line 1 is not ..." names no file: the user needs to know which one.
+      throw new InvalidConfigException(e.getMessage().replaceFirst("^Cannot read config:", "Cannot read " + configFile + ":"));
+    }
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
       Files.createDirectories(d.resolve(sub));
     }
