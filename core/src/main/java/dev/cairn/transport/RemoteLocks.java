@@ -207,7 +207,7 @@ final class RemoteLocks {
     }
     String identity = body.length > 3 ? body[3] : null;
     return switch (ProcessIdentity.of(Long.parseLong(body[1]), identity)) {
-      case RUNS -> " on this host";
+      case RUNS -> " on this host, where it still runs";
       case GONE -> " on this host, " + NO_LONGER_RUNS + " (delete the lock if no other machine or container shares this host name)";
     };
   }
