@@ -141,7 +141,7 @@ final class ListCommand extends Base {
     int width = Math.min(80, longest[0]);
     out.printf("%s | %12s | %s%s%n", Format.col("file name", width), "size", origins == null ? "hash" : Format.col("hash", 64),
         origins == null ? "" : " | origin");
-    long[] total = {0, 0};
+    long[] total = {0, 0, 0};
     // Lines are gathered and written in blocks: printf would flush the terminal writer per line.
     StringBuilder block = new StringBuilder(1 << 16);
     String nl = System.lineSeparator();
@@ -152,6 +152,10 @@ final class ListCommand extends Base {
       if (origins != null) {
         block.append(" | ").append(origins.shown(e));
       }
+      if (e.kind() == dev.cairn.manifest.EntryKind.LINK) {
+        block.append(" -> ").append(e.uri()); // an external file: it stays where it is
+        total[2]++;
+      }
       block.append(nl);
       if (block.length() >= 1 << 16) {
         out.write(block.toString());
@@ -161,7 +165,8 @@ final class ListCommand extends Base {
       total[1] += e.size();
     });
     out.write(block.toString());
-    out.printf("Total %s, %s%n", Format.count(total[0], "file"), Format.count(total[1], "byte"));
+    out.printf("Total %s%s, %s%n", Format.count(total[0], "file"), total[2] == 0 ? "" : " (" + Format.count(total[2], "external link") + ")",
+        Format.count(total[1], "byte"));
   }
 
   /** A path as the table shows it: quoted when a name in it begins or ends with a space, which a column would hide. */

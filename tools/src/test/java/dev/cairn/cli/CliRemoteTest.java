@@ -868,6 +868,9 @@ class CliRemoteTest {
     List<Map<String, Object>> files = cli.ok("list", "--json").array();
     assertThat(files).extracting(m -> m.get("path")).containsExactly("ext/a.jpg", "ext/one.csv", "ext/sub/b.jpg");
     assertThat(files.get(0).get("link")).asString().endsWith("images/a.jpg");
+    Cli.Result listed = cli.ok("list");
+    assertThat(listed.out()).containsPattern("ext/a\\.jpg .* -> file:/\\S+/images/a\\.jpg\\n");
+    assertThat(listed.lastLine()).isEqualTo("Total 3 files (3 external links), 10 bytes");
     cli.ok("close");
     Path copy = Path.of(cli.ok("get", "--id", id).lastLine());
     assertThat(Files.readString(copy.resolve("ext/sub/b.jpg"))).isEqualTo("BBBB");
