@@ -241,7 +241,31 @@ abstract class Base implements Callable<Integer> {
     if (s.id != null || s.name != null) {
       repo().catalog().rememberCurrent(ds.id());
     }
+    noteDraftByName(s, ds);
     return ds.invokedAs(spec.name(), argv());
+  }
+
+  /**
+   * Whether this command only reads the version it is given ({@code list}, {@code show}, ...):
+   * picked by name, a draft is then said to be one, since {@code get} takes the highest closed
+   * version of the same name.
+   */
+  boolean readsOnly() {
+    return false;
+  }
+
+  private void noteDraftByName(VersionSelector s, Dataset ds) throws IOException {
+    if (!readsOnly() || s.name == null || s.version != null || !ds.record().isDraft()) {
+      return;
+    }
+    String closed;
+    try {
+      closed = repo().get(s.project, s.name, null, true).version();
+    } catch (DatasetNotFoundException | dev.cairn.errors.InvalidInputException none) {
+      closed = null;
+    }
+    err().println("cairn: note: the highest version of " + DatasetRepository.label(ds.project(), ds.name()) + ", " + ds.version()
+        + ", is a draft" + (closed == null ? "" : "; get takes the highest closed one, " + closed + " (--version picks one)"));
   }
 
   /**

@@ -27,6 +27,11 @@ final class ExportCommand extends Base {
   }
 
   @Override
+  boolean readsOnly() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
     ds.export(output, overwrite, progress());

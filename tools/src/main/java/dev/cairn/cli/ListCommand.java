@@ -31,6 +31,11 @@ final class ListCommand extends Base {
   }
 
   @Override
+  boolean readsOnly() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
     List<String> patterns = new ArrayList<>();

@@ -11,6 +11,11 @@ final class LogCommand extends Base {
   @Mixin VersionSelector selector;
 
   @Override
+  boolean readsOnly() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = select(selector);
     List<LogEntry> log = ds.record().log();

@@ -30,6 +30,11 @@ final class ShowCommand extends Base {
   }
 
   @Override
+  boolean readsOnly() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = storage == null ? select(selector) : selectOrFetch(selector, storage);
     DatasetRecord r = ds.record();

@@ -38,6 +38,11 @@ final class VerifyCommand extends Base {
   }
 
   @Override
+  boolean readsOnly() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
     String remoteDamage = null;

@@ -65,4 +65,20 @@ class CliVerifyTest {
     assertThat(Files.readString(Path.of(cli.ok("get", "--id", id).lastLine()).resolve("t.csv"))).isEqualTo("a,b\n1,2\n");
     assertThat(cli.ok("verify", "--id", id).exit()).isZero();
   }
+
+  @Test
+  void aDraftPickedByNameIsSaidToBeOneWhereGetTakesAnother() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    cli.ok("sync", "--project", "sv", "--name", "s", "--folder", src.toString());
+    cli.ok("create", "--project", "sv", "--name", "s"); // 1.0.1, a draft
+    Cli.Result listed = cli.ok("list", "--project", "sv", "--name", "s");
+    assertThat(listed.err()).contains("cairn: note: the highest version of sv/s, 1.0.1, is a draft; get takes the highest closed one,"
+        + " 1.0.0 (--version picks one)");
+    assertThat(listed.lastLine()).isEqualTo("Total 0 files, 0 bytes"); // the draft, made without parents
+    assertThat(cli.ok("list", "--project", "sv", "--name", "s", "--version", "1.0.0").err()).isEmpty();
+    assertThat(cli.ok("add", "--project", "sv", "--name", "s", "--files", src.toString()).err()).as("a command that edits the draft")
+        .doesNotContain("note");
+  }
 }
