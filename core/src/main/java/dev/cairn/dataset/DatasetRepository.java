@@ -561,8 +561,12 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * Closes the repository. Work in progress on other threads is waited for, up to ten seconds; a
-   * call begun after {@code close} is refused with an {@link IllegalStateException}.
+   * Closes the repository: close it once the work that uses it is done. The object store's readers
+   * and writers in use on other threads are waited for, up to ten seconds, so that no pack is left
+   * half written; an operation is not: one that goes on past {@code close} (to its next step), and
+   * any call begun after it, fails with an {@link IllegalStateException}. What an operation cut
+   * so had written stays as a crash would leave it (spec/guarantees.md): sound, and finished or
+   * cleaned up by the next run.
    */
   @Override
   public void close() throws IOException {
