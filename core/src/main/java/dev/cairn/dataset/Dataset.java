@@ -286,9 +286,13 @@ public final class Dataset {
         }
         read += linked;
       }
-      return new Planned(DraftChanges.puts(m, DraftChanges.sortUnique(entries)), read);
+      List<Edit> edits = DraftChanges.puts(m, DraftChanges.sortUnique(entries));
+      return links.uris().isEmpty() ? new Planned(edits, read) : new Planned(edits, null, read, 0, EXTERNAL_FILES_TAG);
     });
   }
+
+  /** The tag a draft gets when external files are added to it, as clearml's {@code add_external_files} gives. */
+  public static final String EXTERNAL_FILES_TAG = "external files";
 
   /** The files {@code o} names, checked: a wildcard must match, and a path comes from one file. */
   private List<SourceFile> scan(AddOptions o, Progress progress) throws IOException {
@@ -467,7 +471,7 @@ public final class Dataset {
           NodeLoader loader = new NodeLoader(reader);
           p = syncPlanner(repo, folder, df, progress).plan(new Manifest(loader, parent.root()), ins, new ManifestEditor(loader, ins));
           ins.flushDeferringIndex(); // indexed with the version's close (or when the store closes)
-          p = new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten());
+          p = new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten(), null);
         }
         if (p.root().equals(parent.root())) {
           return new NewVersion(null, new Change(ChangeSummary.EMPTY, p.filesRead(), p.storedBefore()));
@@ -587,15 +591,16 @@ public final class Dataset {
 
   /**
    * Edits to apply, or (when {@code root} is set) the draft's manifest with them applied;
-   * {@code storedBefore} counts bytes stored for them before the draft was modified.
+   * {@code storedBefore} counts bytes stored for them before the draft was modified; {@code tag},
+   * if not null, is a tag the draft gets with the change.
    */
-  record Planned(List<Edit> edits, ObjectId root, long filesRead, long storedBefore) {
+  record Planned(List<Edit> edits, ObjectId root, long filesRead, long storedBefore, String tag) {
     Planned(List<Edit> edits, long filesRead) {
-      this(edits, null, filesRead, 0);
+      this(edits, null, filesRead, 0, null);
     }
 
     Planned(List<Edit> edits, ObjectId root, long filesRead) {
-      this(edits, root, filesRead, 0);
+      this(edits, root, filesRead, 0, null);
     }
   }
 
@@ -623,7 +628,13 @@ public final class Dataset {
         }
         long stored = ins.stats().storedBytesWritten() + p.storedBefore();
         Manifest after = new Manifest(loader, root);
-        DatasetRecord updated = r.toBuilder()
+        DatasetRecord.Builder b = r.toBuilder();
+        if (p.tag() != null && !r.tags().contains(p.tag())) {
+          List<String> tags = new ArrayList<>(r.tags());
+          tags.add(p.tag());
+          b.tags(tags);
+        }
+        DatasetRecord updated = b
             .root(root)
             .fileCount(after.entryCount())
             .totalBytes(after.totalBytes())

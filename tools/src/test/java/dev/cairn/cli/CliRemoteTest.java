@@ -871,6 +871,9 @@ class CliRemoteTest {
     Cli.Result listed = cli.ok("list");
     assertThat(listed.out()).containsPattern("ext/a\\.jpg .* -> file:/\\S+/images/a\\.jpg\\n");
     assertThat(listed.lastLine()).isEqualTo("Total 3 files (3 external links), 10 bytes");
+    // Tagged as clearml-data tags such a version, once however many links come in.
+    cli.ok("add", "--links", outside.resolve("one.csv").toString(), "--dataset-folder", "again");
+    assertThat(cli.ok("show", "--json").obj().get("tags")).isEqualTo(List.of("external files"));
     cli.ok("close");
     Path copy = Path.of(cli.ok("get", "--id", id).lastLine());
     assertThat(Files.readString(copy.resolve("ext/sub/b.jpg"))).isEqualTo("BBBB");
