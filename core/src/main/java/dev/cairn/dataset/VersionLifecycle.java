@@ -321,6 +321,18 @@ final class VersionLifecycle {
 
   /** What a version object records about its dataset, fixed at close (spec/datasets.md). */
   static Map<String, String> versionProperties(DatasetRecord r, ChangeSummary summary) {
+    return versionProperties(r, summary, LOG_KEYS);
+  }
+
+  /** The keys of a {@code dataset.log} entry, in the order they are written. */
+  static final List<String> LOG_KEYS = List.of("time", "command", "arguments");
+
+  /**
+   * {@link #versionProperties(DatasetRecord, ChangeSummary)} with the keys of log entries in
+   * {@code logKeys}' order (earlier builds wrote them in an order that changed from run to run;
+   * {@link VersionObjectRecovery} tries each).
+   */
+  static Map<String, String> versionProperties(DatasetRecord r, ChangeSummary summary, List<String> logKeys) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("dataset.id", r.id());
     p.put("dataset.project", r.project());
@@ -333,7 +345,15 @@ final class VersionLifecycle {
     p.put("dataset.summary", Json.write(new java.util.TreeMap<>(summary.toJson())));
     List<Object> log = new ArrayList<>();
     for (LogEntry e : r.log()) {
-      log.add(Map.of("time", e.timeMillis(), "command", e.command(), "arguments", e.arguments()));
+      Map<String, Object> entry = new LinkedHashMap<>();
+      for (String key : logKeys) {
+        entry.put(key, switch (key) {
+          case "time" -> e.timeMillis();
+          case "command" -> e.command();
+          default -> e.arguments();
+        });
+      }
+      log.add(entry);
     }
     p.put("dataset.log", Json.write(log));
     return p;

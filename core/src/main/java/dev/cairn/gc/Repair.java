@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * {@code fsck --repair}: rebuilds what is derived. Intact objects of damaged packs are copied into a
  * new pack and the damaged pack is moved to {@code lost-found/}; the index is rebuilt from the packs;
- * records of closed versions that are lost or unreadable are recovered from their version objects;
+ * records of closed versions that are lost or unreadable are recovered from their version objects,
+ * and lost version objects from their records;
  * locks left by dead processes are removed. Primary data that is damaged everywhere cannot be
  * repaired here: fetch it again from a remote.
  */
@@ -46,6 +47,7 @@ public final class Repair {
       actions.add("rebuilt the index from " + Text.count(scan.packs - scan.damagedPacks.size(), "pack")
           + (skipped.isEmpty() ? "" : " (" + Text.count(skipped.size(), "unreadable pack") + " left out)"));
       recoverRecords(scan, reader, actions);
+      rebuildVersionObjects(actions);
       releaseOrphanReservations(Fsck.closedVersions(scan, reader), actions);
     }
     removeStaleLocks(actions);
@@ -108,6 +110,15 @@ public final class Repair {
         }
       } catch (IOException failed) {
         actions.add("could not recover the record of " + RecordRecovery.datasetId(v) + ": " + failed.getMessage());
+      }
+    }
+  }
+
+  /** The inverse of {@link #recoverRecords}: version objects lost with their pack, made again from their records. */
+  private void rebuildVersionObjects(List<String> actions) throws IOException {
+    for (dev.cairn.dataset.DatasetRecord r : repo.catalog().all()) {
+      if (dev.cairn.dataset.VersionObjectRecovery.rebuild(repo, r)) {
+        actions.add("rebuilt the version object of " + r.id() + " from its record");
       }
     }
   }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +172,42 @@ class FsckTest {
         assertThat(p.toString()).as("the id named once").containsOnlyOnce(versionObject.hex()).contains(v.id());
         assertThat(p.what()).isEqualTo(versionObject.hex());
       });
+    }
+  }
+
+  @Test
+  void aVersionObjectLostWithItsPackIsRebuiltFromItsRecordUnlessTheRecordChangedSinceClose() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
+      Dataset v2 = version(repo, "d", folder(tmp.resolve("t"), 2, 2, 10_000), v1.id());
+      Dataset tagged = version(repo, "e", folder(tmp.resolve("u"), 3, 2, 10_000));
+      tagged.addTags(List.of("gold")); // the record no longer says what the object held
+      Path copy = v2.getLocalCopy();
+      Map<String, String> before = snapshot(copy);
+      List<dev.cairn.id.ObjectId> lost = List.of(v1.record().versionObject(), v2.record().versionObject(), tagged.record().versionObject());
+      for (Path p : repo.repository().packs().packFiles()) {
+        List<dev.cairn.id.ObjectId> held;
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          held = pf.entries().stream().map(dev.cairn.internal.pack.PackEntry::id).toList();
+        }
+        if (lost.containsAll(held)) { // close writes its version object into a pack of its own
+          Files.delete(p);
+        }
+      }
+      assertThat(new Fsck(repo, Progress.NONE).check().damagedVersions()).containsExactlyInAnyOrder(v1.id(), v2.id(), tagged.id());
+
+      List<String> actions = new Repair(repo, Progress.NONE).run();
+      assertThat(actions).contains("rebuilt the version object of " + v1.id() + " from its record",
+          "rebuilt the version object of " + v2.id() + " from its record");
+      assertThat(actions).noneMatch(a -> a.contains(tagged.id()));
+      Fsck.Report after = new Fsck(repo, Progress.NONE).check();
+      assertThat(after.damagedVersions()).containsExactly(tagged.id());
+      try (var reader = repo.repository().objects().newReader()) {
+        dev.cairn.object.Version v = dev.cairn.object.VersionFormat.decode(reader.open(v2.record().versionObject()).bytes(), v2.record().versionObject());
+        assertThat(v.parents()).containsExactly(v1.record().versionObject());
+      }
+      Dataset child = Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").parents(v2.id()).build());
+      assertThat(snapshot(child.close().getLocalCopy())).isEqualTo(before);
     }
   }
 

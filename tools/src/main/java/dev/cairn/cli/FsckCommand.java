@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
     + "rebuilds what is derived.")
 final class FsckCommand extends Base {
   @Option(names = "--repair", description = "Rebuild the index, salvage intact objects of damaged packs, recover lost records of closed"
-      + " versions. With --storage: replace each damaged pack by its intact objects (reads every pack) and mark the remote incomplete"
+      + " versions from their version objects and lost version objects from their records, remove stale locks and damaged"
+      + " cached copies. With --storage: replace each damaged pack by its intact objects (reads every pack) and mark the remote incomplete"
       + " until the versions that lack data are uploaded again.")
   boolean repair;
 
@@ -120,7 +121,7 @@ final class FsckCommand extends Base {
    * remote it was uploaded to, or, with no copy elsewhere, delete it (its files' sources may still
    * be at hand to make it again).
    */
-  private void printWayForward(List<DatasetRecord> damaged) {
+  private void printWayForward(List<DatasetRecord> damaged) throws java.io.IOException {
     if (damaged.isEmpty()) {
       return;
     }
@@ -134,7 +135,9 @@ final class FsckCommand extends Base {
       }
       String id = r.id().substring(0, 8);
       String what = "  " + id + " (" + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
-      if (r.storage() != null && !r.isDraft()) {
+      if (!repair && dev.cairn.dataset.VersionObjectRecovery.canRebuild(repo(), r)) {
+        out().println(what + "its lost version object can be rebuilt from its record: cairn fsck --repair");
+      } else if (r.storage() != null && !r.isDraft()) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
       } else {
         out().println(what + (r.isDraft() ? "a draft, never uploaded" : "never uploaded") + ", so no copy is known:"

@@ -94,6 +94,35 @@ class CliRemoteTest {
   }
 
   @Test
+  void fsckSaysALostVersionObjectComesBackFromItsRecordAndRepairBringsItBack() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    write(tmp.resolve("src/a.txt"), "alpha");
+    String id = (String) cli.ok("sync", "--name", "solo", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    String versionObject = (String) cli.ok("show", "--id", id, "--json").obj().get("version_object");
+    int dropped = 0;
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      for (Path p : packs.filter(p -> p.toString().endsWith(".pack")).toList()) {
+        boolean onlyIt;
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          onlyIt = pf.entries().stream().allMatch(e -> e.id().hex().equals(versionObject));
+        }
+        if (onlyIt) {
+          Files.delete(p);
+          dropped++;
+        }
+      }
+    }
+    assertThat(dropped).isEqualTo(1);
+    Cli.Result fsck = cli.run("fsck");
+    assertThat(fsck.exit()).isEqualTo(1);
+    assertThat(fsck.out()).contains("  " + id.substring(0, 8) + " (solo 1.0.0): its lost version object can be rebuilt from its record: cairn fsck --repair");
+    Cli.Result repaired = cli.run("fsck", "--repair");
+    assertThat(repaired.exit()).isZero();
+    assertThat(repaired.out()).contains("repaired: rebuilt the version object of " + id + " from its record").doesNotContain("lack");
+    assertThat(cli.ok("fsck").out()).startsWith("ok: ");
+  }
+
+  @Test
   void aVersionWhoseHistoryIsHereInPartIsUploadedWholeToAnotherRemote() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
