@@ -19,20 +19,25 @@ public final class StoredContent {
 
   /** Whether all of a file's content is stored (an empty file's, and a link's, which lives elsewhere, count as stored). */
   public static boolean of(ObjectReader reader, FileEntry e) throws IOException {
+    return missingObject(reader, e) == null;
+  }
+
+  /** The first object of a file's content that is not stored ({@code e}'s file object, or one of its chunks), or null. */
+  public static ObjectId missingObject(ObjectReader reader, FileEntry e) throws IOException {
     if (e.kind() != EntryKind.FILE || e.size() == 0) {
-      return true;
+      return null;
     }
     if (!reader.has(e.content())) {
-      return false;
+      return e.content();
     }
     if (e.chunked()) {
       for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
         if (!reader.has(c.id())) {
-          return false;
+          return c.id();
         }
       }
     }
-    return true;
+    return null;
   }
 
   /**

@@ -747,6 +747,7 @@ final class VersionLifecycle {
         repo.fetch(r.id(), Selection.ALL, from, null, Progress.NONE);
       }
     }
+    requireStored(repo, sources);
     String proj = project != null ? project : sources.get(sources.size() - 1).project();
     List<String> sourceIds = sources.stream().map(DatasetRecord::id).toList();
     CreateOptions o = CreateOptions.of(proj, name).description("squash of " + String.join(", ", sourceIds)).storage(storage).build();
@@ -785,6 +786,22 @@ final class VersionLifecycle {
       throw e;
     }
     return ds;
+  }
+
+  /**
+   * Refuses to squash versions whose data is not all here (damaged, or from a remote that could
+   * not give it): the squash, which has no parent to fetch from, would lack it from the start.
+   */
+  private static void requireStored(DatasetRepository repo, List<DatasetRecord> sources) throws IOException {
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      for (DatasetRecord r : sources) {
+        dev.cairn.manifest.FileEntry lacking = StoredContent.firstMissing(reader, r.root(), Selection.ALL);
+        if (lacking != null) {
+          throw new dev.cairn.errors.MissingObjectException(StoredContent.missingObject(reader, lacking),
+              "'" + dev.cairn.manifest.DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", so it cannot be squashed");
+        }
+      }
+    }
   }
 
   /** Paths of the change-set as diff entries (for callers that only need types). */

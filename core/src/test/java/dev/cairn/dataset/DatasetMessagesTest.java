@@ -44,6 +44,25 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aVersionWhoseDataIsNotHereIsNotSquashedIntoADamagedOne() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.write(src.resolve("big.bin"), TestRepos.random(7, 300_000));
+    Dataset v = Dataset.create(repo, CreateOptions.of("p", "d").build());
+    v.syncFolder(src);
+    v.close();
+    for (Path p : repo.repository().packs().packFiles()) {
+      if (Files.size(p) > 100_000) { // the file's chunks, apart from the small manifest and version packs
+        Files.delete(p);
+      }
+    }
+    repo.repository().rebuildIndex();
+    assertThatThrownBy(() -> Dataset.squash(repo, "p", "flat", List.of(v.id()))).isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+        .hasMessageStartingWith("Cannot read 'big.bin' of version " + v.id() + ", so it cannot be squashed: object is missing (");
+    assertThat(repo.catalog().all()).extracting(DatasetRecord::id).containsExactly(v.id());
+  }
+
+  @Test
   void aVeryLongNameIsNotEchoedWhole() {
     String name = "n".repeat(5000);
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", name).build())).isInstanceOf(InvalidInputException.class)
