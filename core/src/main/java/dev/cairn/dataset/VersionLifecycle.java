@@ -324,13 +324,13 @@ final class VersionLifecycle {
     return versionProperties(r, summary, LOG_KEYS);
   }
 
-  /** The keys of a {@code dataset.log} entry, in the order they are written. */
-  static final List<String> LOG_KEYS = List.of("time", "command", "arguments");
+  /** The keys of a {@code dataset.log} entry, in the order they are written: sorted, as every JSON property's. */
+  static final List<String> LOG_KEYS = List.of("arguments", "command", "time");
 
   /**
    * {@link #versionProperties(DatasetRecord, ChangeSummary)} with the keys of log entries in
-   * {@code logKeys}' order (earlier builds wrote them in an order that changed from run to run;
-   * {@link VersionObjectRecovery} tries each).
+   * {@code logKeys}' order (earlier builds took the order of {@code Map.of}, which the JVM does
+   * not fix; {@link VersionObjectRecovery} tries each).
    */
   static Map<String, String> versionProperties(DatasetRecord r, ChangeSummary summary, List<String> logKeys) {
     Map<String, String> p = new LinkedHashMap<>();
