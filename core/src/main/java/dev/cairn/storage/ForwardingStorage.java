@@ -30,6 +30,11 @@ public class ForwardingStorage implements RemoteStorage {
   }
 
   @Override
+  public List<RemoteFile> list(String prefix, int limit) throws IOException {
+    return inner.list(prefix, limit);
+  }
+
+  @Override
   public long size(String name) throws IOException {
     return inner.size(name);
   }

@@ -28,6 +28,15 @@ public interface RemoteStorage extends AutoCloseable {
   /** Files whose names start with {@code prefix}, in name order. */
   List<RemoteFile> list(String prefix) throws IOException;
 
+  /**
+   * At most {@code limit} files whose names start with {@code prefix}, in no set order: a glance
+   * at what a location holds, where a store may stop listing early.
+   */
+  default List<RemoteFile> list(String prefix, int limit) throws IOException {
+    List<RemoteFile> all = list(prefix);
+    return all.size() <= limit ? all : all.subList(0, limit);
+  }
+
   /** The file's size, or -1 if it does not exist. */
   long size(String name) throws IOException;
 

@@ -49,11 +49,46 @@ public final class Remote implements AutoCloseable {
    */
   public boolean ensureInitialized() throws IOException {
     String text = "format = " + RemoteLayout.FORMAT + "\nobjectFormat = " + local.config().objectFormat().configName() + "\n";
+    if (storage.size(RemoteLayout.MARKER) < 0) {
+      requireNoForeignFiles();
+    }
     if (storage.createIfAbsent(RemoteLayout.MARKER, text.getBytes(StandardCharsets.UTF_8))) {
       return true;
     }
     checkMarker();
     return false;
+  }
+
+  /** The top-level names a remote holds (spec/remote.md, "Layout"); anything else is someone else's. */
+  private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(RemoteLayout.MARKER, "packs", "versions", "names", "locks",
+      "lost-found");
+
+  /**
+   * Refuses to make a remote where other files are: a mistyped {@code --storage} must not scatter
+   * a remote among someone's files, and a repository given as a remote would take the remote's
+   * packs for its own (and its gc delete them). A repository is known by its own files; anything
+   * else by a glance at the first files listed.
+   */
+  private void requireNoForeignFiles() throws IOException {
+    String foreign = null;
+    if (storage.size(dev.cairn.Repository.CONFIG) >= 0) {
+      if (!storage.list("refs/", 1).isEmpty() || !storage.list("index/", 1).isEmpty()) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it is a Cairn repository,"
+            + " not a remote (a repository is given as --repo)");
+      }
+      foreign = dev.cairn.Repository.CONFIG;
+    }
+    for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
+      int slash = f.name().indexOf('/');
+      String top = slash < 0 ? f.name() : f.name().substring(0, slash);
+      if (foreign == null && !OWN_NAMES.contains(top)) {
+        foreign = top;
+      }
+    }
+    if (foreign != null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it holds no Cairn data but"
+          + " other files (" + foreign + "); give a new or empty location, or an existing remote");
+    }
   }
 
   /** Checks the marker of an existing remote. */
@@ -206,8 +241,8 @@ public final class Remote implements AutoCloseable {
    * Deletes a version from the remote: appends a tombstone to its record log, so that it is no
    * longer listed or fetched; its data goes at the remote's next garbage collection.
    *
-   * @throws dev.cairn.errors.DatasetStateException if other versions there have it as a parent and
-   *     {@code force} is false
+   * @throws dev.cairn.errors.DatasetStateException if it is published there, or other versions
+   *     there have it as a parent, and {@code force} is false (as a local delete)
    * @return false if the remote does not hold the version
    */
   public boolean deleteVersion(String id, boolean force) throws IOException {
@@ -215,6 +250,10 @@ public final class Remote implements AutoCloseable {
     Latest l = latest(id);
     if (l == null || l.record() == null) {
       return false;
+    }
+    if (!force && l.record().state() == dev.cairn.dataset.DatasetState.PUBLISHED) {
+      throw new dev.cairn.errors.DatasetStateException("Cannot delete " + id + " from " + storage.uri()
+          + ": it is published there (others may rely on it); use --force to delete it anyway");
     }
     if (!force) {
       dev.cairn.dataset.VersionListing listing = readRecords();

@@ -364,6 +364,35 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRepositoryOrAFolderOfOtherFilesIsNotMadeARemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    b.ok("sync", "--project", "p", "--name", "b", "--folder", tmp.resolve("src").toString());
+    java.util.Set<Path> packsBefore;
+    try (var s = Files.list(b.repo.resolve("packs"))) {
+      packsBefore = s.collect(java.util.stream.Collectors.toSet());
+    }
+    // Taken as a remote, b's own packs would pass for the remote's, and b's gc would delete what came in.
+    Cli.Result refused = a.fails("upload", "--id", id, "--storage", b.repo.toString());
+    assertThat(refused.err()).isEqualTo("cairn: Cannot use " + b.repo.toUri().toString().replaceFirst("/$", "")
+        + " as a remote: it is a Cairn repository, not a remote (a repository is given as --repo)\n");
+    try (var s = Files.list(b.repo.resolve("packs"))) {
+      assertThat(s.collect(java.util.stream.Collectors.toSet())).isEqualTo(packsBefore);
+    }
+    assertThat(b.repo.resolve("cairn-remote")).doesNotExist();
+    assertThat(b.ok("fsck").out()).startsWith("ok: ");
+    // Someone's folder, the same; an empty one becomes a remote.
+    write(tmp.resolve("photos/2024/me.jpg"), "jpeg");
+    assertThat(a.fails("create", "--project", "p", "--name", "m", "--storage", tmp.resolve("photos").toString()).err())
+        .contains("as a remote: it holds no Cairn data but other files (2024); give a new or empty location, or an existing remote");
+    assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
+    Files.createDirectories(tmp.resolve("empty"));
+    assertThat(a.ok("upload", "--id", id, "--storage", tmp.resolve("empty").toString(), "--json").obj()).containsEntry("remote_created", true);
+  }
+
+  @Test
   void aRemoteMadeWhereNoCairnDataWasIsNoted() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     write(tmp.resolve("src/x.txt"), "x");
@@ -391,7 +420,12 @@ class CliRemoteTest {
     write(tmp.resolve("src/x.txt"), "x");
     String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
         "--json").obj().get("id");
-    Map<String, Object> deleted = a.ok("delete", "--id", id, "--storage", remote, "--json").obj();
+    // Published there, as here, it needs --force.
+    a.ok("publish", "--id", id);
+    a.ok("upload", "--id", id, "--storage", remote);
+    assertThat(a.fails("delete", "--id", id, "--storage", remote).err()).isEqualTo("cairn: Cannot delete " + id + " from "
+        + Path.of(remote).toUri().toString().replaceFirst("/$", "") + ": it is published there (others may rely on it); use --force to delete it anyway\n");
+    Map<String, Object> deleted = a.ok("delete", "--id", id, "--storage", remote, "--force", "--json").obj();
     assertThat(deleted.get("storage")).isEqualTo(Path.of(remote).toUri().toString().replaceFirst("/$", ""));
     Cli.Result up = a.ok("upload", "--id", id, "--storage", remote, "--json");
     assertThat(up.obj()).containsEntry("restored", List.of(id));

@@ -24,14 +24,19 @@ public final class Trees {
 
   /** The regular files under {@code root}, in no particular order; none if it does not exist. */
   public static List<FileEntry> regularFiles(Path root) throws IOException {
+    return regularFiles(root, p -> true, Integer.MAX_VALUE);
+  }
+
+  /** The first {@code limit} regular files under {@code root} that {@code keep} accepts, where the walk stops. */
+  public static List<FileEntry> regularFiles(Path root, java.util.function.Predicate<Path> keep, int limit) throws IOException {
     List<FileEntry> out = new ArrayList<>();
     Files.walkFileTree(root, new Walker() {
       @Override
       public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-        if (attrs.isRegularFile()) {
+        if (attrs.isRegularFile() && keep.test(p)) {
           out.add(new FileEntry(p, attrs.size()));
         }
-        return FileVisitResult.CONTINUE;
+        return out.size() < limit ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
       }
     });
     return out;

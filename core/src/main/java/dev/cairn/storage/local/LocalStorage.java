@@ -95,20 +95,30 @@ public final class LocalStorage implements RemoteStorage {
 
   @Override
   public List<RemoteFile> list(String prefix) throws IOException {
+    List<RemoteFile> out = list(prefix, Integer.MAX_VALUE);
+    out.sort(Comparator.comparing(RemoteFile::name));
+    return out;
+  }
+
+  @Override
+  public List<RemoteFile> list(String prefix, int limit) throws IOException {
     List<RemoteFile> out = new ArrayList<>();
     int slash = prefix.lastIndexOf('/');
     Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
     if (!Files.isDirectory(start)) {
       return out;
     }
-    for (Trees.FileEntry f : Trees.regularFiles(start)) {
-      String name = root.relativize(f.path()).toString().replace('\\', '/');
-      if (name.startsWith(prefix) && !name.startsWith(TMP + "/")) {
-        out.add(new RemoteFile(name, f.size()));
-      }
+    for (Trees.FileEntry f : Trees.regularFiles(start, p -> {
+      String name = nameOf(p);
+      return name.startsWith(prefix) && !name.startsWith(TMP + "/");
+    }, limit)) {
+      out.add(new RemoteFile(nameOf(f.path()), f.size()));
     }
-    out.sort(Comparator.comparing(RemoteFile::name));
     return out;
+  }
+
+  private String nameOf(Path p) {
+    return root.relativize(p).toString().replace('\\', '/');
   }
 
   @Override

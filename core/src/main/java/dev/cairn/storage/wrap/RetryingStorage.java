@@ -78,6 +78,11 @@ public final class RetryingStorage implements RemoteStorage {
   }
 
   @Override
+  public List<RemoteFile> list(String prefix, int limit) throws IOException {
+    return retry("list " + prefix, () -> inner.list(prefix, limit));
+  }
+
+  @Override
   public long size(String name) throws IOException {
     return retry("size " + name, () -> inner.size(name));
   }

@@ -133,9 +133,16 @@ public final class HadoopStorage implements RemoteStorage {
 
   @Override
   public List<RemoteFile> list(String prefix) throws IOException {
+    List<RemoteFile> out = list(prefix, Integer.MAX_VALUE);
+    out.sort(Comparator.comparing(RemoteFile::name));
+    return out;
+  }
+
+  @Override
+  public List<RemoteFile> list(String prefix, int limit) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return listOnce(prefix);
+        return listOnce(prefix, limit);
       } catch (RuntimeException vanished) {
         // Hadoop's local file system stats each entry while listing (running ls for permissions)
         // and throws unchecked when one is deleted meanwhile: list again.
@@ -146,13 +153,13 @@ public final class HadoopStorage implements RemoteStorage {
     }
   }
 
-  private List<RemoteFile> listOnce(String prefix) throws IOException {
+  private List<RemoteFile> listOnce(String prefix, int limit) throws IOException {
     int slash = prefix.lastIndexOf('/');
     Path dir = slash <= 0 ? root : new Path(root, prefix.substring(0, slash));
     List<RemoteFile> out = new ArrayList<>();
     try {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-      while (it.hasNext()) {
+      while (out.size() < limit && it.hasNext()) {
         LocatedFileStatus s = it.next();
         String name = nameOf(s.getPath());
         if (name != null && s.isFile() && name.startsWith(prefix) && !name.startsWith(TMP + "/")) {
@@ -164,7 +171,6 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (IOException e) {
       throw HadoopErrors.translate("list " + prefix, uri, e);
     }
-    out.sort(Comparator.comparing(RemoteFile::name));
     return out;
   }
 
