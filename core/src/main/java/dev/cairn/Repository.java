@@ -48,6 +48,7 @@ public final class Repository implements AutoCloseable {
   public static Repository create(Path dir, RepositoryConfig config) throws IOException {
     dev.cairn.internal.index.NioAccess.require(); // before anything is made
     Path d = dir.toAbsolutePath().normalize();
+    requireNotARemote(d);
     requireNoForeignFiles(d);
     requireNoDataWithoutConfig(d);
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
@@ -80,6 +81,14 @@ public final class Repository implements AutoCloseable {
         throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it holds no repository but other files ("
             + foreign.getFileName() + "); give a new or empty folder, or the folder of an existing repository");
       }
+    }
+  }
+
+  /** Refuses a remote's folder (spec/remote.md) given where a repository was meant. */
+  private static void requireNotARemote(Path d) throws IOException {
+    if (Files.isRegularFile(d.resolve(dev.cairn.transport.RemoteLayout.MARKER)) && !Files.isRegularFile(d.resolve(CONFIG))) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it is a Cairn remote, not a repository"
+          + " (a remote is given as --storage)");
     }
   }
 
@@ -120,6 +129,7 @@ public final class Repository implements AutoCloseable {
     Path d = dir.toAbsolutePath().normalize();
     Path configFile = d.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
+      requireNotARemote(d);
       requireNoDataWithoutConfig(d);
       throw new RepositoryNotFoundException(d);
     }

@@ -390,6 +390,12 @@ class CliRemoteTest {
     assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
     Files.createDirectories(tmp.resolve("empty"));
     assertThat(a.ok("upload", "--id", id, "--storage", tmp.resolve("empty").toString(), "--json").obj()).containsEntry("remote_created", true);
+    // And the other way round: a remote given as --repo.
+    for (String[] args : List.of(new String[] {"search"}, new String[] {"init"}, new String[] {"create", "--name", "x"})) {
+      assertThat(new Cli(tmp.resolve("empty")).fails(args).err()).as(args[0]).isEqualTo("cairn: Cannot use " + tmp.resolve("empty")
+          + " as a repository: it is a Cairn remote, not a repository (a remote is given as --storage)\n");
+    }
+    assertThat(tmp.resolve("empty/config")).doesNotExist();
   }
 
   @Test
