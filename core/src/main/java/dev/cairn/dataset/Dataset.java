@@ -926,10 +926,8 @@ public final class Dataset {
     // local one gets after the push, so that the two stay equal and uploading again publishes no
     // second record.
     DatasetRecord before = record();
-    // Logged already: uploaded before to its own remote, or to this one by a command naming it.
     boolean uploadedBefore = before.log().stream().anyMatch(e -> e.command().equals("upload"));
-    boolean logged = uploadedBefore && (isStorage(uri, before.storage()) || before.log().stream()
-        .anyMatch(e -> e.command().equals("upload") && e.arguments().stream().anyMatch(a -> isStorage(uri, a))));
+    boolean logged = uploadLogged(before, uri);
     LogEntry entry = logged ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
     dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
     if (entry != null) {
@@ -945,6 +943,23 @@ public final class Dataset {
       }
     }
     return result;
+  }
+
+  /**
+   * Whether an upload of this closed version to {@code storage} finished here: its log says so (an
+   * upload is logged once the remote has it all). False for a draft.
+   */
+  public boolean isUploadedTo(String storage) throws IOException {
+    java.util.Objects.requireNonNull(storage, "storage must not be null");
+    DatasetRecord r = record();
+    return !r.isDraft() && uploadLogged(r, dev.cairn.storage.Storages.parse(storage).toString());
+  }
+
+  /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
+  private static boolean uploadLogged(DatasetRecord r, String uri) {
+    boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
+    return uploaded && (isStorage(uri, r.storage()) || r.log().stream()
+        .anyMatch(e -> e.command().equals("upload") && e.arguments().stream().anyMatch(a -> isStorage(uri, a))));
   }
 
   /** Whether a recorded storage (as typed, or from an older release) names the remote at {@code uri}. */

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "sync", description = "Make a draft equal to a folder (add new files, replace changed ones, remove missing ones), then "
     + "close it and upload it as close does, unless --skip-close. With --project/--name (or --parents): create a new version first; if "
-    + "the folder brings no change, none is created. Run again after an interruption, the same command finishes the draft the "
-    + "interrupted run had left.")
+    + "the folder brings no change, none is created (but the version it equals is uploaded if it was not). Run again after an "
+    + "interruption, the same command finishes the draft, or the upload, the interrupted run had left.")
 final class SyncCommand extends Base {
   @picocli.CommandLine.Mixin WorkersOption workers;
   @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
@@ -87,6 +87,7 @@ final class SyncCommand extends Base {
       chunkSize.requireRemote("sync", remote);
     }
     String resumed = null;
+    Dataset unuploaded = null; // the version equal to the folder, closed by an earlier run that did not upload it
     dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
     Dataset ds;
     Dataset.Change c;
@@ -127,6 +128,10 @@ final class SyncCommand extends Base {
         ds.close();
       } else if (ds != null) {
         ds.disown(); // left open on purpose: not a draft for the next run to finish
+      } else if (remote != null && ps.size() == 1 && !repo().get(ps.get(0)).isUploadedTo(remote)) {
+        // The folder is this version already, but a run stopped before its upload ended (or it was
+        // synced without one): the same command finishes what that run left.
+        unuploaded = repo().get(ps.get(0));
       }
     } else {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
@@ -145,7 +150,8 @@ final class SyncCommand extends Base {
         : before != null ? ds.changesSince(before) : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
-    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes) : null;
+    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes)
+        : unuploaded != null ? uploadClosed(unuploaded, remote, storage, packBytes) : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());
@@ -158,6 +164,7 @@ final class SyncCommand extends Base {
       m.put("closed", closed);
       m.put("reverted", unchanged);
       m.put("resumed", resumed);
+      m.put("uploaded_version", unuploaded == null ? null : unuploaded.id());
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
@@ -177,6 +184,10 @@ final class SyncCommand extends Base {
           c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
       if (unchanged) {
         out().println("No change: no new version was created");
+        if (pushed != null) {
+          out().printf("Uploaded %s (%s), which the folder equals, to %s: %s, %s%n", unuploaded.id(), unuploaded.version(), uri(remote),
+              Format.count(pushed.objectsUploaded(), "object"), Format.bytes(pushed.bytesUploaded()));
+        }
       } else if (closed) {
         out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
         if (pushed != null) {

@@ -399,6 +399,22 @@ class CliRemoteTest {
   }
 
   @Test
+  void aSyncThatBringsNoChangeUploadsTheVersionItEqualsIfARunStoppedBeforeItsUpload() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    // Closed and not uploaded, as a run killed between its close and the end of its upload leaves it.
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--json").obj().get("id");
+    Cli.Result again = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote);
+    assertThat(again.out()).contains("No change: no new version was created\nUploaded " + id + " (1.0.0), which the folder equals, to ");
+    assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
+    Map<String, Object> third = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj();
+    assertThat(third).containsEntry("reverted", true).containsEntry("uploaded_version", null).containsEntry("uploaded_objects", null);
+  }
+
+  @Test
   void aRemoteMadeWhereNoCairnDataWasIsNoted() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     write(tmp.resolve("src/x.txt"), "x");
