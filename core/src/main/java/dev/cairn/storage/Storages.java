@@ -46,6 +46,14 @@ public final class Storages {
           throw new InvalidInputException("Cannot use storage location '" + t + "': file URIs name a folder as file:///path (three"
               + " slashes) or file:/path; '" + u.getAuthority() + "' reads as a host");
         }
+        if ("file".equalsIgnoreCase(u.getScheme())) {
+          // One spelling per folder (file:/x, file:///x, file://localhost/x/): one remote, one cache.
+          if (u.getPath() == null || !u.getPath().startsWith("/")) {
+            throw new InvalidInputException("Cannot use storage location '" + t + "': a file URI names a folder by its absolute path"
+                + " (file:///path)");
+          }
+          return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(u.getPath()));
+        }
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;
       } catch (URISyntaxException e) {

@@ -19,4 +19,15 @@ class StoragesParseTest {
     assertThatThrownBy(() -> Storages.parse("azure://account.blob.core.windows.net/container/x")).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("abfs://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH");
   }
+
+  @Test
+  void everySpellingOfALocalFolderIsOneUri() throws InvalidInputException {
+    for (String form : new String[] {"/tmp/rt/remote", "/tmp/rt/remote/", "file:/tmp/rt/remote", "file:///tmp/rt/remote/",
+        "file://localhost/tmp/rt/remote", "FILE:/tmp/rt/./remote"}) {
+      assertThat(Storages.parse(form).toString()).as(form).isEqualTo("file:///tmp/rt/remote");
+    }
+    assertThat(Storages.parse("file:///tmp/a%20b").toString()).isEqualTo("file:///tmp/a%20b");
+    assertThatThrownBy(() -> Storages.parse("file:relative/x")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("a file URI names a folder by its absolute path");
+  }
 }
