@@ -127,7 +127,7 @@ public final class Pusher {
   public Result push(String id, LogEntry uploadEntry) throws IOException {
     boolean created = remote.ensureInitialized();
     long[] totals = new long[4];
-    try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
+    try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
     }
     return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created, restored);
@@ -135,6 +135,10 @@ public final class Pusher {
 
   /** Versions deleted on the remote that this push brought back. */
   private final List<String> restored = new ArrayList<>();
+
+  /** Records published by other pushes while this one compared (see {@link #pushVersion}); past the most, the race is given up. */
+  private int recordRaces;
+  private static final int MAX_RECORD_RACES = 8;
 
   /** How long a push waits for a garbage collection of the remote to finish. */
   static final long LOCK_WAIT_MILLIS = 600_000;
@@ -229,22 +233,33 @@ public final class Pusher {
       pushVersion(id, uploadEntry, totals, visiting);
       return;
     }
-    if (history == RecordHistory.THEIRS_AHEAD) {
-      // This repository's copy is older (renamed, tagged or published elsewhere since it was
-      // fetched): publishing it would undo that. It takes the remote's instead, and a version
-      // deleted there comes back as it was deleted.
-      DatasetRecord newer = theirs.toBuilder().storage(uri).build();
-      if (deletedThere) {
-        appendRecord(id, newer, theirsSeq);
+    try {
+      if (history == RecordHistory.THEIRS_AHEAD) {
+        // This repository's copy is older (renamed, tagged or published elsewhere since it was
+        // fetched): publishing it would undo that. It takes the remote's instead, and a version
+        // deleted there comes back as it was deleted.
+        DatasetRecord newer = theirs.toBuilder().storage(uri).build();
+        if (deletedThere) {
+          appendRecord(id, newer, theirsSeq);
+          published = true;
+        }
+        repo.fastForward(r, newer);
+        totals[3]++;
+      } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
+        // Published only if the newest record is still the one compared: one published meanwhile
+        // by another push may hold changes this one would undo.
+        appendRecord(id, remoteRecord, theirsSeq);
         published = true;
       }
-      repo.fastForward(r, newer);
-      totals[3]++;
-    } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
-      // Published only if the newest record is still the one compared: one published meanwhile
-      // by another push may hold changes this one would undo.
-      appendRecord(id, remoteRecord, theirsSeq);
-      published = true;
+    } catch (Remote.RecordChangedException raced) {
+      // Another push published a record meanwhile: compared again with that one, this record is
+      // published after it, or the remote's taken, or the two found diverged (and said so).
+      if (++recordRaces > MAX_RECORD_RACES) {
+        throw raced;
+      }
+      visiting.remove(id);
+      pushVersion(id, uploadEntry, totals, visiting);
+      return;
     }
     if (published) {
       totals[0]++;
@@ -339,7 +354,7 @@ public final class Pusher {
     }
     boolean created = remote.ensureInitialized();
     long[] totals = new long[4];
-    try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS)) {
+    try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       RemoteIndex index = remote.index();
       boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
       uploadObjects(r, index, totals, lookUpEach, true);

@@ -278,6 +278,13 @@ public final class Remote implements AutoCloseable {
     throw new IOException("Cannot delete " + id + " from " + storage.uri() + ": too much contention");
   }
 
+  /** A version's newest record on the remote is not the one a record to append was compared with. */
+  public static final class RecordChangedException extends dev.cairn.errors.ConflictException {
+    RecordChangedException(String message) {
+      super(message);
+    }
+  }
+
   /** The newest record of a version, or null. */
   public DatasetRecord record(String id) throws IOException {
     Latest l = latest(id);
@@ -346,7 +353,7 @@ public final class Remote implements AutoCloseable {
       }
       long newest = l == null ? 0 : l.seq();
       if (comparedSeq >= 0 && newest != comparedSeq) {
-        throw new dev.cairn.errors.ConflictException("Cannot upload " + r.id() + ": its record on " + storage.uri()
+        throw new RecordChangedException("Cannot upload " + r.id() + ": its record on " + storage.uri()
             + " changed while this upload ran; run the upload again");
       }
       long seq = newest + 1;

@@ -73,7 +73,13 @@ final class RemoteLocks {
 
   /** Takes a push lock, waiting up to {@code waitMillis} for a running collection to finish. */
   static Held push(RemoteStorage storage, long waitMillis) throws IOException {
+    return push(storage, waitMillis, message -> { });
+  }
+
+  /** As {@link #push(RemoteStorage, long)}, telling {@code waiting} once when it starts waiting, and for whom. */
+  static Held push(RemoteStorage storage, long waitMillis, java.util.function.Consumer<String> waiting) throws IOException {
     long deadline = System.currentTimeMillis() + waitMillis;
+    boolean told = false;
     while (true) {
       Held h = create(storage, "push-");
       String collection = activeLock(storage, "gc-", null);
@@ -94,6 +100,11 @@ final class RemoteLocks {
       h.close();
       if (System.currentTimeMillis() > deadline) {
         throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection is running there; try again later");
+      }
+      if (!told) {
+        waiting.accept("waiting for a garbage collection of " + storage.uri() + " to end (up to " + waitMillis / 60_000 + " min): "
+            + collection);
+        told = true;
       }
       sleep(1000);
     }
