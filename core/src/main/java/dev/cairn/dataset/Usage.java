@@ -81,6 +81,8 @@ public final class Usage {
     if (alias == null || alias.isBlank()) {
       throw new InvalidInputException("Cannot record usage: empty alias");
     }
+    checkRun(run);
+    checkAlias(alias);
     Path file = runFile(run);
     try (Catalog.Lock lock = catalog.lock("run-" + file.getFileName())) {
       List<Use> uses = new ArrayList<>(readRun(file, run));
@@ -206,11 +208,44 @@ public final class Usage {
       for (Object d : o.list("datasets")) {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) d;
-        out.add(Use.fromJson(new JsonObject(m), run));
+        Use u = Use.fromJson(new JsonObject(m), run);
+        if (!isAlias(u.alias())) { // a folder's name under the copy: never a path out of it
+          throw new JsonException("alias '" + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "' is not a folder's name");
+        }
+        out.add(u);
+      }
+      if (out.isEmpty()) {
+        throw new JsonException("it names no dataset");
       }
       return out;
     } catch (JsonException | ClassCastException | IllegalArgumentException e) {
       throw new InvalidInputException("Cannot read lock file " + where + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Checks an alias, which {@code get --lock --copy DIR} makes a folder of under {@code DIR}: a
+   * name, not a path (no {@code /}, {@code \}, {@code .} or {@code ..}), of printable characters.
+   */
+  public static String checkAlias(String alias) throws InvalidInputException {
+    if (!isAlias(alias)) {
+      throw new InvalidInputException("Cannot use alias '" + dev.cairn.manifest.DatasetPaths.printable(alias)
+          + "': an alias names a folder, so it holds no / or \\ and is not . or .. (up to 255 characters, none a control character)");
+    }
+    return alias;
+  }
+
+  private static boolean isAlias(String alias) {
+    return !alias.isEmpty() && alias.length() <= 255 && !alias.equals(".") && !alias.equals("..") && alias.indexOf('/') < 0
+        && alias.indexOf('\\') < 0 && alias.chars().noneMatch(Character::isISOControl);
+  }
+
+  /** Checks a run id: up to 1024 characters, none a control character (runs are listed a line each). */
+  public static String checkRun(String run) throws InvalidInputException {
+    if (run.length() > 1024 || run.chars().anyMatch(Character::isISOControl)) {
+      throw new InvalidInputException("Cannot use run id '" + dev.cairn.manifest.DatasetPaths.printable(run)
+          + "': up to 1024 characters, none a control character");
+    }
+    return run;
   }
 }

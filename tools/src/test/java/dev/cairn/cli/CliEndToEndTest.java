@@ -498,6 +498,19 @@ class CliEndToEndTest {
     assertThat(cli.fails("lock", "--run", "run-1", "--output", config.toString(), "--overwrite").err()).contains("lies inside the repository");
     assertThat(Files.readString(config)).isEqualTo(before);
     assertThat(cli.fails("lock", "--run", "run-1", "--output", tmp.toString()).err()).contains("it is a folder");
+    // An alias names a folder under --copy: never a path out of it, given or read from a lock file.
+    for (String alias : List.of("../victim", "/tmp/abs", "a/b", "..", "new\nline")) {
+      assertThat(cli.fails("get", "--id", id, "--alias", alias, "--run", "run-2").err()).as(alias).contains("Cannot use alias '")
+          .contains("an alias names a folder");
+    }
+    assertThat(cli.fails("get", "--id", id, "--alias", "x", "--run", "bad\u001b[31mrun").err()).contains("Cannot use run id '");
+    write(tmp.resolve("victim/thesis.txt"), "mine".getBytes(StandardCharsets.UTF_8));
+    Path evil = tmp.resolve("evil.lock");
+    Files.writeString(evil, Files.readString(lock).replace("\"alias\": \"train\"", "\"alias\": \"../victim\""));
+    assertThat(Files.readString(evil)).contains("../victim");
+    assertThat(cli.fails("get", "--lock", evil.toString(), "--copy", tmp.resolve("lc").toString(), "--overwrite").err())
+        .contains("Cannot read lock file " + evil + ": alias '../victim' is not a folder's name");
+    assertThat(Files.readString(tmp.resolve("victim/thesis.txt"))).isEqualTo("mine");
   }
 
   @Test
