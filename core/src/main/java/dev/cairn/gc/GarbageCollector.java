@@ -351,7 +351,15 @@ public final class GarbageCollector {
     Set<ObjectId> live = new HashSet<>();
     List<ObjectId> roots = new ArrayList<>();
     List<ObjectId> versions = new ArrayList<>();
-    for (DatasetRecord r : repo.catalog().all()) {
+    dev.cairn.dataset.VersionListing listing = repo.catalog().readAll();
+    if (!listing.unreadable().isEmpty()) {
+      // Its version's objects would look dead, and with them what fsck --repair recovers it from.
+      List<String> ids = listing.unreadable();
+      throw new dev.cairn.errors.CairnException("Cannot collect garbage: the record of " + ids.get(0)
+          + (ids.size() > 1 ? " (and " + (ids.size() - 1) + " more)" : "") + " cannot be read, so what it needs would look"
+          + " unused; recover it first with cairn fsck --repair");
+    }
+    for (DatasetRecord r : listing.records()) {
       roots.add(r.root());
       roots.add(r.base());
       if (r.versionObject() != null) {

@@ -4,6 +4,7 @@ import static dev.cairn.gc.GcFixtures.folder;
 import static dev.cairn.gc.GcFixtures.snapshot;
 import static dev.cairn.gc.GcFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
@@ -45,6 +46,23 @@ class GarbageCollectorTest {
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       // A second run finds nothing more to do.
       assertThat(TestRepos.collect(repo, 10).objectsDeleted()).isZero();
+    }
+  }
+
+  @Test
+  void anUnreadableRecordStopsTheCollectionBeforeItsVersionsDataLooksUnused() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path s1 = folder(tmp.resolve("s1"), 1, 3, 40_000);
+      Dataset hurt = version(repo, "hurt", s1);
+      Path record = repo.repository().directory().resolve("refs/datasets/" + hurt.id() + ".json");
+      Files.writeString(record, "{broken");
+      long before = packBytes(repo);
+      assertThatThrownBy(() -> TestRepos.collect(repo, 0)).isInstanceOf(dev.cairn.errors.CairnException.class)
+          .hasMessage("Cannot collect garbage: the record of " + hurt.id() + " cannot be read, so what it needs would look unused;"
+              + " recover it first with cairn fsck --repair");
+      assertThat(packBytes(repo)).isEqualTo(before);
+      assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.contains("recovered the record of version " + hurt.id()));
+      assertThat(snapshot(repo.get(hurt.id()).getLocalCopy())).isEqualTo(snapshot(s1));
     }
   }
 
