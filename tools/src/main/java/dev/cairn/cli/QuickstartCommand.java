@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * a version, a child with edits, a second parent, a merged version, their comparison and lineage.
  */
 @Command(name = "quickstart", description = "Run a demo: versions, a child, a merge, a compare and the lineage, on a demo repository. The "
-    + "demo repository is cairn-quickstart in the temporary folder (/tmp), made anew at each run; "
+    + "demo repository is cairn-quickstart in the temporary folder (/tmp), made anew at each run (a folder there that is not "
+    + "a Cairn repository is refused, never deleted); "
     + "$CAIRN_HOME is not used. With --repo, the demo's four versions are added to that repository "
     + "instead, at each run.")
 final class QuickstartCommand implements Callable<Integer> {
@@ -38,11 +39,12 @@ final class QuickstartCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean own = parent.repo == null;
     Path repoDir = own ? Path.of(System.getProperty("java.io.tmpdir"), "cairn-quickstart") : parent.repo;
-    Path work = repoDir.toAbsolutePath().resolveSibling(repoDir.getFileName() + "-work");
     if (own) {
+      requireDemoOrAbsent(repoDir);
       dev.cairn.internal.fs.Trees.delete(repoDir);
     }
-    dev.cairn.internal.fs.Trees.delete(work);
+    // The demo's source files, in a folder of its own, gone at the end.
+    Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cairn-quickstart-work-");
     try (DatasetRepository repo = DatasetRepository.open(repoDir)) {
       out.printf("Demo repository: %s%n%n", repo.repository().directory());
 
@@ -105,8 +107,28 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf("   bin/cairn %s log --id %s%n", r, v2.id().substring(0, 8));
       out.printf("   bin/cairn %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
       out.printf("   bin/cairn %s serve        # the web UI%n", r);
+    } finally {
+      dev.cairn.internal.fs.Trees.delete(work);
     }
     return 0;
+  }
+
+  /**
+   * Refuses to make the demo anew in a folder that is not an earlier demo's: one holding
+   * anything but a Cairn repository is someone's, and is never deleted.
+   */
+  private static void requireDemoOrAbsent(Path dir) throws IOException {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    boolean empty;
+    try (var s = Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.list(dir) : null) {
+      empty = s != null && s.findAny().isEmpty();
+    }
+    if (!empty && (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(dir.resolve("config")))) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot make the demo repository at " + dir + ": something that is not a"
+          + " Cairn repository is there; move it away, or give another place with --repo");
+    }
   }
 
   private static void step(PrintWriter out, String title, Dataset ds) throws IOException {

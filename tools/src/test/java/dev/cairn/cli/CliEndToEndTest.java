@@ -339,7 +339,9 @@ class CliEndToEndTest {
   @Test
   void quickstartRunsTheWholeDemoAndItsSuggestionsWork() throws IOException {
     Cli q = new Cli(tmp.resolve("qs"));
+    write(tmp.resolve("qs-work/notes.txt"), "mine".getBytes(StandardCharsets.UTF_8)); // where its source files once went
     Cli.Result r = q.ok("quickstart");
+    assertThat(tmp.resolve("qs-work/notes.txt")).hasContent("mine");
     assertThat(r.out()).contains("Cached read-only copy of the merged version: ");
     java.util.regex.Matcher show = java.util.regex.Pattern.compile("show --id ([0-9a-f]{8})").matcher(r.out());
     assertThat(show.find()).as(r.out()).isTrue();
@@ -347,6 +349,30 @@ class CliEndToEndTest {
     assertThat((List<?>) merged.get("parents")).hasSize(2);
     assertThat(merged).containsEntry("state", "final");
     assertThat(q.ok("fsck").out()).contains("0 errors");
+  }
+
+  @Test
+  void quickstartNeverDeletesAFolderThatIsNotAnEarlierDemo() throws IOException {
+    String tmpdir = System.getProperty("java.io.tmpdir");
+    Path t = tmp.resolve("t");
+    write(t.resolve("cairn-quickstart/notes.txt"), "important".getBytes(StandardCharsets.UTF_8));
+    System.setProperty("java.io.tmpdir", t.toString());
+    try {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"quickstart"})).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo("cairn: Cannot make the demo repository at " + t.resolve("cairn-quickstart")
+          + ": something that is not a Cairn repository is there; move it away, or give another place with --repo\n");
+      assertThat(t.resolve("cairn-quickstart/notes.txt")).hasContent("important");
+      Files.delete(t.resolve("cairn-quickstart/notes.txt"));
+      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"quickstart"})).isZero();
+      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"quickstart"})).as("again, over its own").isZero();
+      try (var left = Files.list(t)) {
+        assertThat(left.map(p -> p.getFileName().toString())).as("its source files gone").noneMatch(n -> n.startsWith("cairn-quickstart-work"));
+      }
+    } finally {
+      System.setProperty("java.io.tmpdir", tmpdir);
+    }
   }
 
   @Test
