@@ -126,7 +126,12 @@ public final class FolderScanner {
     }
     checkName(source.getFileName() == null ? "" : source.getFileName().toString(), source);
     if (Files.isDirectory(real)) {
-      walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
+      try {
+        walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
+      } catch (StackOverflowError tooDeep) {
+        // A folder per level of the walk: thousands of nested folders outrun the thread's stack.
+        throw new InvalidInputException("Cannot add " + source + ": its folders nest too deep to follow (thousands of levels)");
+      }
     } else {
       String name = source.getFileName().toString();
       String rel = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
