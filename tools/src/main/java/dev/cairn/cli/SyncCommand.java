@@ -76,6 +76,11 @@ final class SyncCommand extends Base {
           + " to upload, --disable-upload says not to; give one");
     }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
+    if (!createNew && id == null && (project != null || version != null || !tags.isEmpty())) {
+      // Else they would be dropped, and the current draft synced and closed as it is.
+      throw new dev.cairn.errors.InvalidInputException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
+          : "--tags") + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft");
+    }
     if (skipClose && ((!createNew && storage != null) || disableUpload || chunkSize.megabytes != null)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
           ? "--disable-upload" : chunkSize.megabytes != null ? "--chunk-size" : "--storage") + " says how to upload it once closed;"

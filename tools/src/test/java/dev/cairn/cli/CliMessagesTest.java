@@ -41,6 +41,19 @@ class CliMessagesTest {
   }
 
   @Test
+  void syncRefusesFlagsOfANewVersionWithoutItsNameRatherThanClosingTheCurrentDraft() throws IOException {
+    file("data/a.txt", "a");
+    String draft = (String) cli.ok("create", "--project", "a", "--name", "draftA", "--json").obj().get("id");
+    for (String[] flags : List.of(new String[] {"--project", "other"}, new String[] {"--version", "5.0.0"}, new String[] {"--tags", "t1"})) {
+      List<String> args = new java.util.ArrayList<>(List.of("sync", "--folder", tmp.resolve("data").toString()));
+      args.addAll(List.of(flags));
+      assertThat(cli.fails(args.toArray(String[]::new)).err()).as(flags[0]).isEqualTo("cairn: Cannot sync: " + flags[0]
+          + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft\n");
+    }
+    assertThat(cli.ok("show", "--id", draft, "--json").obj()).containsEntry("state", "draft").containsEntry("files", 0L);
+  }
+
+  @Test
   void aVersionMadeHereWhoseManifestIsLostIsDamageNotARecordFromARemote() throws IOException {
     file("src/x.txt", "x");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
