@@ -134,9 +134,18 @@ public final class Repository implements AutoCloseable {
       throw new RepositoryNotFoundException(d);
     }
     RepositoryConfig config;
+    String text;
     try {
-      config = RepositoryConfig.parse(Files.readString(configFile, StandardCharsets.UTF_8));
+      text = Files.readString(configFile, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException binary) {
+      throw Files.isDirectory(d.resolve("packs")) ? new InvalidConfigException("Cannot read " + configFile + ": it is not text") : notCairns(d);
+    }
+    try {
+      config = RepositoryConfig.parse(text);
     } catch (InvalidConfigException e) {
+      if (!text.contains(RepositoryConfig.FORMAT_VERSION_KEY) && !Files.isDirectory(d.resolve("packs"))) {
+        throw notCairns(d); // a git or restic repository has a config file too
+      }
       // "Cannot read config: line 1 is not ..." names no file: the user needs to know which one.
       throw new InvalidConfigException(e.getMessage().replaceFirst("^Cannot read config:", "Cannot read " + configFile + ":"));
     }
@@ -144,6 +153,11 @@ public final class Repository implements AutoCloseable {
       Files.createDirectories(d.resolve(sub));
     }
     return new Repository(d, config);
+  }
+
+  private static InvalidConfigException notCairns(Path d) {
+    return new InvalidConfigException("Cannot open " + d + " as a repository: its " + CONFIG + " file is not Cairn's (the folder of"
+        + " another tool?); give a Cairn repository, or a new or empty folder");
   }
 
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
