@@ -383,6 +383,13 @@ class CliRemoteTest {
     }
     assertThat(b.repo.resolve("cairn-remote")).doesNotExist();
     assertThat(b.ok("fsck").out()).startsWith("ok: ");
+    // Nor a folder inside the repository itself.
+    for (Path inside : List.of(a.repo, a.repo.resolve("packs"), a.repo.resolve("new/remote"))) {
+      assertThat(a.fails("upload", "--id", id, "--storage", inside.toString()).err()).as(inside.toString())
+          .contains("as a remote: it lies inside the repository " + a.repo + "; give a folder outside it");
+    }
+    assertThat(a.repo.resolve("new")).doesNotExist();
+    assertThat(a.ok("fsck").out()).startsWith("ok: ");
     // Someone's folder, the same; an empty one becomes a remote.
     write(tmp.resolve("photos/2024/me.jpg"), "jpeg");
     assertThat(a.fails("create", "--project", "p", "--name", "m", "--storage", tmp.resolve("photos").toString()).err())
