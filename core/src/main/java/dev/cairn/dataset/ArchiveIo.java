@@ -230,7 +230,8 @@ public final class ArchiveIo {
    */
   static List<FileEntry> read(Path archiveFile, String datasetFolder, ObjectInserter inserter, Progress progress) throws IOException {
     if (!Files.isRegularFile(archiveFile)) {
-      throw new InvalidInputException("Cannot import " + archiveFile + ": no such file");
+      throw new InvalidInputException("Cannot import " + archiveFile + ": " + (Files.isDirectory(archiveFile) ? "it is a folder, not an archive"
+          : Files.exists(archiveFile) ? "it is not a regular file" : "no such file"));
     }
     Format format = Format.of(archiveFile);
     requireLooksWhole(archiveFile, format);

@@ -187,6 +187,12 @@ public final class FolderScanner {
             progress.warn("skipped " + child + ": symbolic link leads nowhere");
           }
           continue;
+        } catch (java.nio.file.FileSystemException loop) {
+          // ELOOP: links that lead to each other hold nothing to read, mounted or not.
+          if (!leftOut(wildcards, childRel)) {
+            progress.warn("skipped " + child + ": symbolic links form a loop");
+          }
+          continue;
         }
         if (skipped != null && realChild.startsWith(skipped) && !realChild.equals(skipped) // itself: skipped below
             && !realChild.startsWith(skipped.resolve("cache").resolve("versions"))) {

@@ -98,7 +98,9 @@ public final class Remote implements AutoCloseable {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it holds no Cairn data (no " + RemoteLayout.MARKER + ")");
     }
     if (!String.valueOf(RemoteLayout.FORMAT).equals(kv.get("format"))) {
-      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": remote format " + kv.get("format") + " is not supported");
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": " + (kv.get("format") == null
+          ? "its " + RemoteLayout.MARKER + " file is damaged (no 'format = 1' line)"
+          : "remote format " + kv.get("format") + " is not supported (a newer Cairn made it?)"));
     }
     String format = local.config().objectFormat().configName();
     if (!format.equals(kv.get("objectFormat"))) {

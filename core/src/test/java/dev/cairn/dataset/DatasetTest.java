@@ -1143,5 +1143,23 @@ class DatasetTest {
       }
     });
     assertThat(warnings).singleElement().asString().contains("symbolic link leads nowhere");
+    // Links that lead to each other: passed over with a warning by both, as they hold nothing.
+    Files.writeString(share.resolve("img.bin"), "pixels");
+    Files.createSymbolicLink(links.resolve("loop1"), links.resolve("loop2"));
+    Files.createSymbolicLink(links.resolve("loop2"), links.resolve("loop1"));
+    warnings.clear();
+    ds.syncFolder(links, "", new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    });
+    assertThat(warnings).containsExactly("skipped " + links.resolve("loop1") + ": symbolic links form a loop",
+        "skipped " + links.resolve("loop2") + ": symbolic links form a loop");
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
+    Path folder = tmp.resolve("not-an-archive.zip");
+    Files.createDirectories(folder);
+    assertThatThrownBy(() -> ds.addArchive(folder, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot import " + folder + ": it is a folder, not an archive");
   }
 }

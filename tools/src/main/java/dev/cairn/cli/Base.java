@@ -260,12 +260,14 @@ abstract class Base implements Callable<Integer> {
     }
     String closed;
     try {
-      closed = repo().get(s.project, s.name, null, true).version();
+      Dataset c = repo().get(s.project, s.name, null, true);
+      closed = c.record().isDraft() ? null : c.version(); // with no closed version, the draft comes back
     } catch (DatasetNotFoundException | dev.cairn.errors.InvalidInputException none) {
       closed = null;
     }
     err().println("cairn: note: the highest version of " + DatasetRepository.label(ds.project(), ds.name()) + ", " + ds.version()
-        + ", is a draft" + (closed == null ? "" : "; get takes the highest closed one, " + closed + " (--version picks one)"));
+        + ", is a draft" + (closed == null ? "; none is closed yet, so get has none to take"
+            : "; get takes the highest closed one, " + closed + " (--version picks one)"));
   }
 
   /**

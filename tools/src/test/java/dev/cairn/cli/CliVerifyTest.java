@@ -80,5 +80,9 @@ class CliVerifyTest {
     assertThat(cli.ok("list", "--project", "sv", "--name", "s", "--version", "1.0.0").err()).isEmpty();
     assertThat(cli.ok("add", "--project", "sv", "--name", "s", "--files", src.toString()).err()).as("a command that edits the draft")
         .doesNotContain("note");
+    // A dataset of drafts only: the draft is not named as the one get takes.
+    cli.ok("create", "--project", "sv", "--name", "only-drafts");
+    assertThat(cli.ok("list", "--project", "sv", "--name", "only-drafts").err())
+        .isEqualTo("cairn: note: the highest version of sv/only-drafts, 1.0.0, is a draft; none is closed yet, so get has none to take\n");
   }
 }
