@@ -22,8 +22,8 @@ final class ChunkSizeOption {
       return Long.MAX_VALUE;
     }
     if (megabytes < 1 || megabytes > (Long.MAX_VALUE >> 20)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + NAME + " " + megabytes + ": give a size in MiB of 1 or more, or -1"
-          + " for as few packs as possible");
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + NAME + " " + megabytes + ": give a size in MiB from 1 to "
+          + (Long.MAX_VALUE >> 20) + ", or -1 for as few packs as possible");
     }
     return megabytes << 20;
   }

@@ -28,8 +28,8 @@ final class VersionSelector {
       throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
     }
     if (name == null && (project != null || version != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by " + (version != null ? "--version" : "--project")
-          + " alone: add --name N");
+      throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by " + (project != null && version != null
+          ? "--project and --version" : version != null ? "--version" : "--project") + " without --name: add --name N");
     }
   }
 

@@ -299,10 +299,12 @@ class CliEndToEndTest {
     // Options that pick a version either way, or that pick nothing alone, are refused.
     assertThat(cli.fails("show", "--id", v1, "--name", "n").err()).contains("by --id and by --project/--name/--version at once");
     assertThat(cli.fails("delete", "--id", v1, "--version", "1.0.0").err()).contains("at once");
-    assertThat(cli.fails("show", "--version", "1.0.0").err()).contains("by --version alone: add --name N");
-    assertThat(cli.fails("show", "--project", "s").err()).contains("by --project alone");
+    assertThat(cli.fails("show", "--version", "1.0.0").err()).contains("by --version without --name: add --name N");
+    assertThat(cli.fails("delete", "--project", "p", "--version", "1.0.0").err())
+        .contains("by --project and --version without --name: add --name N");
+    assertThat(cli.fails("show", "--project", "s").err()).contains("by --project without --name");
     assertThat(cli.fails("get", "--id", v1, "--name", "n").err()).contains("at once");
-    assertThat(cli.fails("list", "--version", "1.0.0", "--storage", tmp.resolve("nowhere").toString()).err()).contains("alone");
+    assertThat(cli.fails("list", "--version", "1.0.0", "--storage", tmp.resolve("nowhere").toString()).err()).contains("without --name");
     // --skip-close names the draft it leaves open; the same command again makes another draft
     // (the first one's run had finished), and the log keeps the command line without --json.
     write(src.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));

@@ -67,11 +67,11 @@ class CliWorkersAndChunkSizeTest {
     assertThat(cli.ok("list", "--id", id, "--json").array()).isEmpty();
     cli.ok("add", "--files", src.toString());
     Path remote = tmp.resolve("remote");
-    for (String size : new String[] {"0", "-2"}) {
+    for (String size : new String[] {"0", "-2", "99999999999999"}) {
       Cli.Result r = cli.run("close", "--storage", remote.toString(), "--chunk-size", size);
       assertThat(r.exit()).isNotZero();
       assertThat(r.err().strip()).isEqualTo("cairn: Cannot use --chunk-size " + size
-          + ": give a size in MiB of 1 or more, or -1 for as few packs as possible");
+          + ": give a size in MiB from 1 to 8796093022207, or -1 for as few packs as possible");
     }
     Cli.Result both = cli.run("close", "--disable-upload", "--chunk-size", "8");
     assertThat(both.err().strip()).isEqualTo("cairn: Cannot close: --chunk-size says how to upload, --disable-upload says not to;"
