@@ -76,9 +76,16 @@ final class ShowCommand extends Base {
     return 0;
   }
 
-  /** "label:      value", a value of several lines indented under its first. */
+  /**
+   * "label:      value", a value of several lines indented under its first; other control
+   * characters (an escape sequence in a description) print as {@code \xNN}.
+   */
   private void line(String label, String value) {
-    out().printf("%-12s %s%n", label + ":", value.replace("\n", "\n" + " ".repeat(13)));
+    String[] lines = value.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      lines[i] = dev.cairn.manifest.DatasetPaths.printable(lines[i]);
+    }
+    out().printf("%-12s %s%n", label + ":", String.join("\n" + " ".repeat(13), lines));
   }
 
   /** A parent's name and version, or why it cannot be given. */

@@ -84,7 +84,8 @@ final class VerifyCommand extends Base {
       printJson(m);
     } else {
       for (VerifyProblem p : problems) {
-        out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : p.path() + ": ", p.detail());
+        out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : printable(p.path()) + ": ",
+            printable(p.detail()));
       }
       List<String> absent = new java.util.ArrayList<>();
       if (recordOnly) {
@@ -111,5 +112,10 @@ final class VerifyCommand extends Base {
       err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage);
     }
     return ok ? 0 : 1;
+  }
+
+  /** A path or detail as one line: a name found in a folder may hold any character but NUL and /. */
+  private static String printable(String s) {
+    return dev.cairn.manifest.DatasetPaths.printable(s);
   }
 }

@@ -85,4 +85,19 @@ class CliVerifyTest {
     assertThat(cli.ok("list", "--project", "sv", "--name", "only-drafts").err())
         .isEqualTo("cairn: note: the highest version of sv/only-drafts, 1.0.0, is a draft; none is closed yet, so get has none to take\n");
   }
+
+  @Test
+  void namesAndTextsWithEscapeSequencesPrintAsEscapes() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    String id = (String) cli.ok("create", "--name", "esc", "--description", "line one\n\u001b[31mred", "--json").obj().get("id");
+    cli.ok("sync", "--folder", src.toString());
+    Path copy = tmp.resolve("copy");
+    cli.ok("get", "--id", id, "--copy", copy.toString());
+    Files.writeString(copy.resolve("bad\u001b[31mRED"), "x"); // a name a folder may hold, never a dataset path
+    assertThat(cli.run("verify", "--id", id, "--folder", copy.toString()).out()).contains("unexpected bad\\x1b[31mRED: not in the version")
+        .doesNotContain("\u001b");
+    assertThat(cli.ok("show", "--id", id).out()).contains("description: line one\n             \\x1b[31mred\n").doesNotContain("\u001b");
+  }
 }
