@@ -348,8 +348,9 @@ abstract class Base implements Callable<Integer> {
       // Made here and never uploaded: nothing else ever held its manifest.
       throw new dev.cairn.errors.MissingObjectException(r.root(), "version " + r.id() + "'s manifest, lost or damaged here (run cairn fsck)");
     }
-    throw new dev.cairn.errors.DatasetStateException("Cannot read version " + r.id() + ": only its record is local; fetch it with: cairn get"
-        + " --id " + r.id() + " --storage " + r.storage());
+    // Every command that calls this takes --storage, which fetches the manifest alone.
+    throw new dev.cairn.errors.DatasetStateException("Cannot read version " + r.id() + ": only its record is local; add --storage "
+        + r.storage() + " to read its manifest from there");
   }
 
   static Dataset requireCurrent(DatasetRepository repo) throws IOException {

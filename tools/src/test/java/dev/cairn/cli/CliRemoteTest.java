@@ -422,6 +422,25 @@ class CliRemoteTest {
   }
 
   @Test
+  void aParentKnownHereByItsRecordAloneIsReadWithStorage() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String parent = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    write(tmp.resolve("src/y.txt"), "y");
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    write(tmp.resolve("src/z.txt"), "z");
+    String grandchild = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage",
+        remote, "--json").obj().get("id");
+    b.ok("get", "--id", grandchild, "--storage", remote); // its lineage's records come with it, its grandparent's manifest not
+    assertThat(b.fails("list", "--id", parent).err()).isEqualTo("cairn: Cannot read version " + parent + ": only its record is local;"
+        + " add --storage " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + " to read its manifest from there\n");
+    assertThat(b.ok("list", "--id", parent, "--storage", remote).lastLine()).isEqualTo("Total 1 file, 1 byte");
+  }
+
+  @Test
   void aRemoteMadeWhereNoCairnDataWasIsNoted() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     write(tmp.resolve("src/x.txt"), "x");
