@@ -87,6 +87,16 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aProcFileThatSaysItIsEmptyIsRefusedForWhatItIs() throws IOException {
+    Path proc = Path.of("/proc/self/status");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(proc) && Files.size(proc) == 0, "a Linux /proc");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "proc").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(proc))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot add " + proc + ": its size says empty but it holds data (a /proc or /sys file?); copy it to a regular file first");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
   void aVeryLongNameIsNotEchoedWhole() {
     String name = "n".repeat(5000);
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", name).build())).isInstanceOf(InvalidInputException.class)
