@@ -141,11 +141,21 @@ public final class Dataset {
    * does for a created version (uploading it stays the caller's step, as after {@link #close}).
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage) throws IOException {
+    return squash(repo, project, name, ids, storage, Progress.NONE);
+  }
+
+  /**
+   * As {@link #squash(DatasetRepository, String, String, List, String)}, telling {@code progress}
+   * what it fetches: a version fetched from a remote in part (or known here by its record alone)
+   * is fetched whole first, since the squash has no parent to fetch from later.
+   */
+  public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage, Progress progress)
+      throws IOException {
     java.util.Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
     if (ids.stream().anyMatch(java.util.Objects::isNull)) {
       throw new NullPointerException("ids must not contain null: give the versions to squash");
     }
-    return VersionLifecycle.squash(repo, project, name, ids, storage);
+    return VersionLifecycle.squash(repo, project, name, ids, storage, Progress.orNone(progress));
   }
 
   /** The version's id: 32 lower-case hex digits, fixed at create (clearml's {@code dataset.id}). */

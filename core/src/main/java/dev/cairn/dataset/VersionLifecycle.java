@@ -724,7 +724,8 @@ final class VersionLifecycle {
     }
   }
 
-  static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage) throws IOException {
+  static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage, Progress progress)
+      throws IOException {
     if (ids.size() < 1) {
       throw new InvalidInputException("Cannot squash: give at least one version id");
     }
@@ -744,7 +745,7 @@ final class VersionLifecycle {
     for (DatasetRecord r : sources) {
       String from = repo.contentStorage(r);
       if (from != null && !repo.isComplete(r, Selection.ALL)) {
-        repo.fetch(r.id(), Selection.ALL, from, null, Progress.NONE);
+        repo.fetch(r.id(), Selection.ALL, from, null, progress);
       }
     }
     requireStored(repo, sources);

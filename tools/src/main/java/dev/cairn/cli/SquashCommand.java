@@ -40,7 +40,7 @@ final class SquashCommand extends Base {
     long packBytes = chunkSize.packTargetBytes();
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
     chunkSize.requireRemote("squash", remote);
-    Dataset ds = Dataset.squash(repo(), project, name, ids, remote);
+    Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());
     dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage, packBytes);
     DatasetRecord r = ds.record();
     if (json) {

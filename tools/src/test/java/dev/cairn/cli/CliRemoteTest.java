@@ -286,6 +286,13 @@ class CliRemoteTest {
     Path copy = Path.of(b.ok("get", "--project", "p", "--name", "xy", "--storage", remote).lastLine());
     assertThat(Files.readString(copy.resolve("x.txt")) + Files.readString(copy.resolve("y.txt"))).isEqualTo("xy");
     assertThat(a.fails("squash", "--name", "xy2", "--ids", x, y, "--storage", remote, "--disable-upload").err()).contains("one or the other");
+    // Squashing a version d holds by its record and manifest alone fetches it whole first, and --verbose says so.
+    Cli d = new Cli(tmp.resolve("d"));
+    String xy = (String) d.ok("show", "--project", "p", "--name", "xy", "--storage", remote, "--json").obj().get("id");
+    Cli.Result again = d.ok("squash", "--name", "flat", "--ids", xy, "--disable-upload", "--verbose");
+    assertThat(again.err()).contains("downloading ");
+    Path flat = Path.of(d.ok("get", "--name", "flat").lastLine());
+    assertThat(Files.readString(flat.resolve("x.txt")) + Files.readString(flat.resolve("y.txt"))).isEqualTo("xy");
   }
 
   @Test
