@@ -510,6 +510,7 @@ public final class DatasetRepository implements AutoCloseable {
    * brings data does; one read of the remote, no data.
    *
    * @return whether the local record changed
+   * @throws DatasetNotFoundException if the version was deleted from {@code storage} (the local copy stays)
    */
   public boolean catchUp(String id, String storage) throws IOException {
     DatasetRecord ours = catalog().read(id);
@@ -519,6 +520,9 @@ public final class DatasetRepository implements AutoCloseable {
     try (dev.cairn.transport.Remote remote = openRemote(storage)) {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote without the version
       DatasetRecord theirs = remote.record(id);
+      if (theirs == null && remote.wasDeleted(id)) {
+        throw new DatasetNotFoundException(id + " was deleted there");
+      }
       if (theirs == null || RecordHistory.of(ours.log(), theirs.log()) != RecordHistory.THEIRS_AHEAD) {
         return false;
       }

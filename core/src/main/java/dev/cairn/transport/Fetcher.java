@@ -187,7 +187,8 @@ public final class Fetcher {
   private DatasetRecord fetchRecords(String id) throws IOException {
     DatasetRecord r = fetchedRecord(id);
     if (r == null) {
-      throw new DatasetNotFoundException("Cannot find dataset version " + id + " on " + remote.storage().uri());
+      throw new DatasetNotFoundException("Cannot find dataset version " + id + " on " + remote.storage().uri()
+          + (remote.wasDeleted(id) ? ": it was deleted there" : ""));
     }
     List<String> queue = new ArrayList<>(r.parents());
     Set<String> seen = new HashSet<>();

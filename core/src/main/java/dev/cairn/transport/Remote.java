@@ -287,6 +287,12 @@ public final class Remote implements AutoCloseable {
     }
   }
 
+  /** Whether the version's newest log entry there is a tombstone: it was deleted from this remote. */
+  public boolean wasDeleted(String id) throws IOException {
+    Latest l = latest(id);
+    return l != null && l.record() == null;
+  }
+
   /** The newest record of a version, or null. */
   public DatasetRecord record(String id) throws IOException {
     Latest l = latest(id);

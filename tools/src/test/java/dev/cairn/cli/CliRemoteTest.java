@@ -482,6 +482,11 @@ class CliRemoteTest {
         + Path.of(remote).toUri().toString().replaceFirst("/$", "") + ": it is published there (others may rely on it); use --force to delete it anyway\n");
     Map<String, Object> deleted = a.ok("delete", "--id", id, "--storage", remote, "--force", "--json").obj();
     assertThat(deleted.get("storage")).isEqualTo(Path.of(remote).toUri().toString().replaceFirst("/$", ""));
+    // Deleted there: a copy held here is still given, with a note; a repository without one is told why it is not found.
+    assertThat(a.ok("get", "--id", id, "--storage", remote).err())
+        .contains("cairn: note: could not read " + id.substring(0, 8) + "'s record on " + remote + " (" + id + " was deleted there); the local one is used");
+    assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--id", id, "--storage", remote).err())
+        .contains("Cannot find dataset version " + id + " on ").contains(": it was deleted there");
     Cli.Result up = a.ok("upload", "--id", id, "--storage", remote, "--json");
     assertThat(up.obj()).containsEntry("restored", List.of(id));
     assertThat(up.err()).contains("note: " + id.substring(0, 8) + " had been deleted on " + remote + "; this upload brought it back");
