@@ -99,10 +99,12 @@ public final class Fsck {
     return PackScan.run(repo.repository().packs().packDirectory(), repo.repository().objects().algorithm(), progress);
   }
 
-  private void checkIndex(PackScan scan, List<Problem> problems) {
+  private void checkIndex(PackScan scan, List<Problem> problems) throws java.nio.file.AccessDeniedException {
     Map<ObjectId, ObjectLocation> indexed = new HashMap<>();
     try {
       repo.repository().packs().index().forEach(indexed::put);
+    } catch (java.nio.file.AccessDeniedException notOurs) {
+      throw notOurs; // a user who may only read the repository: not damage, and nothing fsck can say about it
     } catch (IOException | RuntimeException e) {
       problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
       return;
