@@ -244,7 +244,7 @@ public final class Fetcher {
     }
     int readers = dev.cairn.internal.concurrent.Workers.upTo(PARALLEL_READS);
     java.util.concurrent.ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
-    try (PackWriter writer = db.newPackWriter()) {
+    try (FetchPacks packs = new FetchPacks(db, repo.repository().config().pack().packTargetBytes())) {
       // A window of reads in flight at a time; blocks are appended in order as they arrive.
       for (int start = 0; start < ranges.size(); start += 2 * readers) {
         List<java.util.concurrent.Future<byte[]>> window = new ArrayList<>();
@@ -254,13 +254,10 @@ public final class Fetcher {
         }
         List<byte[]> data = dev.cairn.internal.concurrent.Workers.getAll(window, "downloading");
         for (int i = 0; i < batch.size(); i++) {
-          store(batch.get(i), data.get(i), index, writer);
+          store(batch.get(i), data.get(i), index, packs);
         }
       }
-      PackInfo info = writer.finish();
-      if (info != null) {
-        db.publish(info);
-      }
+      packs.finish();
     } finally {
       pool.shutdownNow();
       progress.finish();
@@ -269,6 +266,47 @@ public final class Fetcher {
       if (!db.has(id)) {
         throw new MissingObjectException(id, "object fetched from " + remote.storage().uri());
       }
+    }
+  }
+
+  /**
+   * The packs a fetch writes, each published once it reaches the target size: a get stopped part
+   * way keeps what it fetched (its records came first, so gc keeps that too), and run again
+   * fetches only the rest. Closing discards the unfinished one.
+   */
+  private static final class FetchPacks implements AutoCloseable {
+    private final PackObjectDatabase db;
+    private final long targetBytes;
+    private PackWriter writer;
+
+    FetchPacks(PackObjectDatabase db, long targetBytes) throws IOException {
+      this.db = db;
+      this.targetBytes = targetBytes;
+      this.writer = db.newPackWriter();
+    }
+
+    void append(byte[] block, List<PackWriter.Member> members) throws IOException {
+      writer.appendBlock(block, members);
+      if (writer.size() >= targetBytes) {
+        publishCurrent();
+        writer = db.newPackWriter();
+      }
+    }
+
+    void finish() throws IOException {
+      publishCurrent();
+    }
+
+    private void publishCurrent() throws IOException {
+      PackInfo info = writer.finish();
+      if (info != null) {
+        db.publish(info);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      writer.close();
     }
   }
 
@@ -295,7 +333,7 @@ public final class Fetcher {
     return out;
   }
 
-  private void store(Range r, byte[] data, RemoteIndex index, PackWriter writer) throws IOException {
+  private void store(Range r, byte[] data, RemoteIndex index, FetchPacks writer) throws IOException {
     bytesFetched += data.length;
     String file = RemoteLayout.pack(r.pack());
     for (Map.Entry<Long, Integer> b : r.blocks()) {
@@ -306,7 +344,7 @@ public final class Fetcher {
     }
   }
 
-  private void storeBlock(String pack, long offset, byte[] block, RemoteIndex index, PackWriter writer, String file) throws IOException {
+  private void storeBlock(String pack, long offset, byte[] block, RemoteIndex index, FetchPacks writer, String file) throws IOException {
     byte[] raw;
     try {
       raw = BlockCodec.local().decode(block);
@@ -325,6 +363,6 @@ public final class Fetcher {
       }
       members.add(new PackWriter.Member(e.id(), e.type(), e.offsetInBlock(), e.length()));
     }
-    writer.appendBlock(block, members);
+    writer.append(block, members);
   }
 }
