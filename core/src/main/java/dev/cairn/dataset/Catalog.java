@@ -93,6 +93,11 @@ public final class Catalog {
     return s.length() == 32 && dev.cairn.id.ObjectId.isHex(s);
   }
 
+  /** The file of version {@code id}'s record (it may not exist). */
+  public Path recordFile(String id) {
+    return recordPath(id);
+  }
+
   private Path recordPath(String id) {
     return records.resolve(id + ".json");
   }

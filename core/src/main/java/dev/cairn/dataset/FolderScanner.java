@@ -187,8 +187,15 @@ public final class FolderScanner {
             progress.warn("skipped " + child + ": symbolic link leads nowhere");
           }
           continue;
-        } catch (java.nio.file.FileSystemException loop) {
-          // ELOOP: links that lead to each other hold nothing to read, mounted or not.
+        } catch (java.nio.file.FileSystemException e) {
+          if (e instanceof java.nio.file.AccessDeniedException || e.getReason() == null
+              || !e.getReason().contains("Too many levels of symbolic links")) {
+            throw e; // unreadable, not absent: never passed over (a sync would drop the file)
+          }
+          if (refuseBrokenLinks) {
+            throw new InvalidInputException("Cannot sync " + child + ": symbolic links form a loop, and the sync would remove its"
+                + " file from the version (delete the link, or make it lead to a file)");
+          }
           if (!leftOut(wildcards, childRel)) {
             progress.warn("skipped " + child + ": symbolic links form a loop");
           }

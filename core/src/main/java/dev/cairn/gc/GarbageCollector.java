@@ -355,9 +355,18 @@ public final class GarbageCollector {
     if (!listing.unreadable().isEmpty()) {
       // Its version's objects would look dead, and with them what fsck --repair recovers it from.
       List<String> ids = listing.unreadable();
-      throw new dev.cairn.errors.CairnException("Cannot collect garbage: the record of " + ids.get(0)
-          + (ids.size() > 1 ? " (and " + (ids.size() - 1) + " more)" : "") + " cannot be read, so what it needs would look"
-          + " unused; recover it first with cairn fsck --repair");
+      java.nio.file.Path file = repo.catalog().recordFile(ids.get(0));
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException | RuntimeException unreadable) {
+        text = "";
+      }
+      String what = "the record of " + ids.get(0) + (ids.size() > 1 ? " (and " + (ids.size() - 1) + " more)" : "");
+      throw new dev.cairn.errors.CairnException("Cannot collect garbage: " + what + (dev.cairn.dataset.RecordFormat.isNewerFormat(text)
+          ? " was written by a newer Cairn; collect with that one"
+          : " cannot be read, so what it needs would look unused; cairn fsck --repair brings back a closed version's record from"
+              + " its version object (a draft's cannot be: move " + file + " away to collect without that draft)"));
     }
     for (DatasetRecord r : listing.records()) {
       roots.add(r.root());

@@ -63,6 +63,10 @@ public final class Remote implements AutoCloseable {
   private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(RemoteLayout.MARKER, "packs", "versions", "names", "locks",
       "lost-found");
 
+  /** What file systems and desktops leave in a new volume or folder: not someone's files. */
+  private static final java.util.Set<String> VOLUME_NAMES = java.util.Set.of("lost+found", ".DS_Store", "$RECYCLE.BIN",
+      "System Volume Information", ".Trashes", ".fseventsd", ".Spotlight-V100");
+
   /**
    * Refuses to make a remote where other files are: a mistyped {@code --storage} must not scatter
    * a remote among someone's files, and a repository given as a remote would take the remote's
@@ -81,7 +85,7 @@ public final class Remote implements AutoCloseable {
     for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
       int slash = f.name().indexOf('/');
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
-      if (foreign == null && !OWN_NAMES.contains(top)) {
+      if (foreign == null && !OWN_NAMES.contains(top) && !VOLUME_NAMES.contains(top) && !top.startsWith(".Trash-")) {
         foreign = top;
       }
     }

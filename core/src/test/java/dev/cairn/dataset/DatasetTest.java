@@ -1143,12 +1143,13 @@ class DatasetTest {
       }
     });
     assertThat(warnings).singleElement().asString().contains("symbolic link leads nowhere");
-    // Links that lead to each other: passed over with a warning by both, as they hold nothing.
+    // Links that lead to each other: an add passes them over with a warning, a sync stops, as for
+    // a link that leads nowhere.
     Files.writeString(share.resolve("img.bin"), "pixels");
     Files.createSymbolicLink(links.resolve("loop1"), links.resolve("loop2"));
     Files.createSymbolicLink(links.resolve("loop2"), links.resolve("loop1"));
     warnings.clear();
-    ds.syncFolder(links, "", new Progress() {
+    ds.addFiles(AddOptions.of(links), new Progress() {
       @Override
       public void warn(String message) {
         warnings.add(message);
@@ -1156,6 +1157,8 @@ class DatasetTest {
     });
     assertThat(warnings).containsExactly("skipped " + links.resolve("loop1") + ": symbolic links form a loop",
         "skipped " + links.resolve("loop2") + ": symbolic links form a loop");
+    assertThatThrownBy(() -> ds.syncFolder(links)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("symbolic links form a loop, and the sync would remove its file");
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
     Path folder = tmp.resolve("not-an-archive.zip");
     Files.createDirectories(folder);

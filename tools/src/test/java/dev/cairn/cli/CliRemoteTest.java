@@ -402,6 +402,12 @@ class CliRemoteTest {
     assertThat(a.fails("create", "--project", "p", "--name", "m", "--storage", tmp.resolve("photos").toString()).err())
         .contains("as a remote: it holds no Cairn data but other files (2024); give a new or empty location, or an existing remote");
     assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
+    Files.createSymbolicLink(tmp.resolve("photos-link"), tmp.resolve("photos")); // through a link, the same
+    assertThat(a.fails("upload", "--id", id, "--storage", tmp.resolve("photos-link").toString()).err()).contains("other files (2024)");
+    assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
+    Files.createDirectories(tmp.resolve("volume/lost+found")); // a new volume's root is no one's files
+    Files.writeString(tmp.resolve("volume/.DS_Store"), "x");
+    a.ok("upload", "--id", id, "--storage", tmp.resolve("volume").toString());
     Files.createDirectories(tmp.resolve("empty"));
     assertThat(a.ok("upload", "--id", id, "--storage", tmp.resolve("empty").toString(), "--json").obj()).containsEntry("remote_created", true);
     // And the other way round: a remote given as --repo.

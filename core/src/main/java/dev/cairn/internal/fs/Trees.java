@@ -29,6 +29,15 @@ public final class Trees {
 
   /** The first {@code limit} regular files under {@code root} that {@code keep} accepts, where the walk stops. */
   public static List<FileEntry> regularFiles(Path root, java.util.function.Predicate<Path> keep, int limit) throws IOException {
+    return regularFiles(root, keep, limit, false);
+  }
+
+  /**
+   * As {@link #regularFiles(Path, java.util.function.Predicate, int)}; with {@code glance}, folders
+   * that cannot be read are passed over (a volume's root holds a {@code lost+found} only root reads).
+   */
+  public static List<FileEntry> regularFiles(Path root, java.util.function.Predicate<Path> keep, int limit, boolean glance)
+      throws IOException {
     List<FileEntry> out = new ArrayList<>();
     Files.walkFileTree(root, new Walker() {
       @Override
@@ -37,6 +46,11 @@ public final class Trees {
           out.add(new FileEntry(p, attrs.size()));
         }
         return out.size() < limit ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+        return glance && e instanceof java.nio.file.AccessDeniedException ? FileVisitResult.CONTINUE : super.visitFileFailed(p, e);
       }
     });
     return out;

@@ -103,21 +103,27 @@ public final class LocalStorage implements RemoteStorage {
   @Override
   public List<RemoteFile> list(String prefix, int limit) throws IOException {
     List<RemoteFile> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    // Walked from its real path: a root given through a symbolic link is otherwise seen as a link, empty.
+    Path real = root.toRealPath();
     int slash = prefix.lastIndexOf('/');
-    Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+    Path start = slash < 0 ? real : real.resolve(prefix.substring(0, slash));
     if (!Files.isDirectory(start)) {
       return out;
     }
+    boolean glance = limit != Integer.MAX_VALUE; // a look at what a location holds: unreadable folders are passed over
     for (Trees.FileEntry f : Trees.regularFiles(start, p -> {
-      String name = nameOf(p);
+      String name = nameOf(real, p);
       return name.startsWith(prefix) && !name.startsWith(TMP + "/");
-    }, limit)) {
-      out.add(new RemoteFile(nameOf(f.path()), f.size()));
+    }, limit, glance)) {
+      out.add(new RemoteFile(nameOf(real, f.path()), f.size()));
     }
     return out;
   }
 
-  private String nameOf(Path p) {
+  private static String nameOf(Path root, Path p) {
     return root.relativize(p).toString().replace('\\', '/');
   }
 
