@@ -371,6 +371,12 @@ abstract class Base implements Callable<Integer> {
    * @param packTargetBytes the size of the packs to upload ({@link ChunkSizeOption}: read before the close, which checks it)
    */
   dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes) throws IOException {
+    return uploadClosed(ds, target, storageFlag, packTargetBytes, true);
+  }
+
+  /** As {@link #uploadClosed(Dataset, String, String, long)}; {@code closedNow} false for a version an earlier run closed. */
+  dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes, boolean closedNow)
+      throws IOException {
     String retry = "cairn upload --id " + ds.id().substring(0, 8) + (storageFlag != null ? " --storage " + storageFlag : "");
     Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
     try {
@@ -379,8 +385,8 @@ abstract class Base implements Callable<Integer> {
       notePush(ds, pushed, target);
       return pushed;
     } catch (IOException | RuntimeException e) {
-      throw new IOException("Closed " + ds.id() + " here, but could not upload it to " + target + ": " + ErrorHandler.oneLine(e, false)
-          + "; run '" + retry + "' to try again", e);
+      throw new IOException((closedNow ? "Closed " + ds.id() + " here, but could not" : "Could not") + " upload " + (closedNow ? "it" : ds.id())
+          + " to " + target + ": " + ErrorHandler.oneLine(e, false) + "; run '" + retry + "' to try again", e);
     }
   }
 

@@ -133,9 +133,10 @@ final class SyncCommand extends Base {
         ds.close();
       } else if (ds != null) {
         ds.disown(); // left open on purpose: not a draft for the next run to finish
-      } else if (remote != null && ps.size() == 1 && !repo().get(ps.get(0)).isUploadedTo(remote)) {
-        // The folder is this version already, but a run stopped before its upload ended (or it was
-        // synced without one): the same command finishes what that run left.
+      } else if (remote != null && ps.size() == 1 && madeByThisCommand(repo().get(ps.get(0)))
+          && !repo().get(ps.get(0)).isUploadedTo(remote)) {
+        // The folder is this version already, but the run of this very command that made it
+        // stopped before its upload ended: run again, the command finishes what that run left.
         unuploaded = repo().get(ps.get(0));
       }
     } else {
@@ -156,7 +157,7 @@ final class SyncCommand extends Base {
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
     dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes)
-        : unuploaded != null ? uploadClosed(unuploaded, remote, storage, packBytes) : null;
+        : unuploaded != null ? uploadClosed(unuploaded, remote, storage, packBytes, false) : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());
@@ -205,6 +206,12 @@ final class SyncCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /** Whether every entry of {@code ds}'s log is this command with these arguments: a version one of its runs made and closed. */
+  private boolean madeByThisCommand(Dataset ds) throws java.io.IOException {
+    List<dev.cairn.dataset.LogEntry> log = ds.record().log();
+    return !log.isEmpty() && log.stream().allMatch(e -> e.command().equals("sync") && e.arguments().equals(argv()));
   }
 
   /**

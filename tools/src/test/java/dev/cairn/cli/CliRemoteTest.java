@@ -425,8 +425,19 @@ class CliRemoteTest {
     String remote = tmp.resolve("remote").toString();
     write(tmp.resolve("src/x.txt"), "x");
     String src = tmp.resolve("src").toString();
-    // Closed and not uploaded, as a run killed between its close and the end of its upload leaves it.
-    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--json").obj().get("id");
+    // Closed and not uploaded, as a run stopped between its close and the end of its upload leaves
+    // it: here the remote's packs/ is a file, so the upload fails after the close.
+    Files.createDirectories(Path.of(remote));
+    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
+    Files.writeString(Path.of(remote, "packs"), "in the way");
+    Cli.Result failed = a.run("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote);
+    assertThat(failed.exit()).isNotZero();
+    assertThat(failed.err()).contains("here, but could not upload it to");
+    String id = (String) a.ok("search", "--json").array().get(0).get("id");
+    Files.delete(Path.of(remote, "packs"));
+    // Another command's version is not uploaded by a sync that brings no change.
+    assertThat(a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--verbose").out())
+        .doesNotContain("Uploaded");
     Cli.Result again = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote);
     assertThat(again.out()).contains("No change: no new version was created\nUploaded " + id + " (1.0.0), which the folder equals, to ");
     assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
