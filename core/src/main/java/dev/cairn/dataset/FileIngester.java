@@ -145,13 +145,13 @@ final class FileIngester {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
     }
     SourceFile after = FolderScanner.describe(f.file(), f.datasetPath());
-    // The status-change time too: a writer that restores the modification time (rsync -t
-    // --inplace, touch -r) cannot restore it, and the bytes read may be half old, half new.
     if (f.size() == 0 && c.size() > 0 && after != null && after.size() == 0) {
       // /proc and /sys files say they are empty and hold text made as they are read.
       throw new InvalidInputException("Cannot add " + f.file() + ": its size says empty but it holds data (a /proc or /sys"
           + " file?); copy it to a regular file first");
     }
+    // The status-change time too: a writer that restores the modification time (rsync -t
+    // --inplace, touch -r) cannot restore it, and the bytes read may be half old, half new.
     if (after == null || c.size() != f.size() || after.size() != f.size() || after.mtimeNanos() != f.mtimeNanos()
         || after.ctimeNanos() != f.ctimeNanos() || after.inode() != f.inode()) {
       throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");

@@ -156,6 +156,12 @@ public final class Usage {
     if (uses.isEmpty()) {
       throw new InvalidInputException("Cannot write lock file: run '" + run + "' used no dataset version");
     }
+    for (Use u : uses) {
+      if (!isAlias(u.alias())) { // recorded by an older build: a lock file get --lock would refuse
+        throw new InvalidInputException("Cannot write lock file: run '" + run + "' used " + u.id() + " under alias '"
+            + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "', which is not a folder's name; record it again under another");
+      }
+    }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("cairn_lock", LOCK_FORMAT);
     doc.put("run", run);
@@ -230,13 +236,14 @@ public final class Usage {
   public static String checkAlias(String alias) throws InvalidInputException {
     if (!isAlias(alias)) {
       throw new InvalidInputException("Cannot use alias '" + dev.cairn.manifest.DatasetPaths.printable(alias)
-          + "': an alias names a folder, so it holds no / or \\ and is not . or .. (up to 255 characters, none a control character)");
+          + "': an alias names a folder, so it holds no / or \\ and is not . or .. (up to 255 bytes of UTF-8, no control character)");
     }
     return alias;
   }
 
   private static boolean isAlias(String alias) {
-    return !alias.isEmpty() && alias.length() <= 255 && !alias.equals(".") && !alias.equals("..") && alias.indexOf('/') < 0
+    return !alias.isEmpty() && alias.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255 && !alias.equals(".")
+        && !alias.equals("..") && alias.indexOf('/') < 0
         && alias.indexOf('\\') < 0 && alias.chars().noneMatch(Character::isISOControl);
   }
 

@@ -43,10 +43,13 @@ public final class VersionObjectRecovery {
     }
   }
 
-  /** Whether {@link #rebuild} would store {@code r}'s version object again. */
-  public static boolean canRebuild(DatasetRepository repo, DatasetRecord r) throws IOException {
+  /**
+   * Whether {@link #rebuild} would store {@code r}'s version object again and that is all the
+   * version lacks here (its manifest and every file's data are stored).
+   */
+  public static boolean canRebuildAllItLacks(DatasetRepository repo, DatasetRecord r) throws IOException {
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      return lostBytes(repo, r, reader) != null;
+      return lostBytes(repo, r, reader) != null && RecordRecovery.dataHere(reader, r.root());
     }
   }
 

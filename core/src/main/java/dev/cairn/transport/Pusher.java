@@ -253,8 +253,9 @@ public final class Pusher {
       }
     } catch (Remote.RecordChangedException raced) {
       // Another push published a record meanwhile: compared again with that one, this record is
-      // published after it, or the remote's taken, or the two found diverged (and said so).
-      if (++recordRaces > MAX_RECORD_RACES) {
+      // published after it, or the remote's taken, or the two found diverged (and said so). A
+      // delete there meanwhile is not undone by this push: it stops, as it did before.
+      if (++recordRaces > MAX_RECORD_RACES || remote.wasDeleted(id)) {
         throw raced;
       }
       visiting.remove(id);
@@ -325,7 +326,7 @@ public final class Pusher {
     String from = r.storage();
     String why = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage()
         + ", as in a version fetched in part or known here by its record only";
-    if (from == null || from.equals(target)) {
+    if (from == null || dev.cairn.storage.Storages.parse(from).equals(dev.cairn.storage.Storages.parse(target))) {
       throw new CannotComplete(why + ", and no other remote is known to hold it all", lacking);
     }
     if (!completed.add(r.id())) {

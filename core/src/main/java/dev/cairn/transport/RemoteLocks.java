@@ -102,8 +102,8 @@ final class RemoteLocks {
         throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection is running there; try again later");
       }
       if (!told) {
-        waiting.accept("waiting for a garbage collection of " + storage.uri() + " to end (up to " + waitMillis / 60_000 + " min): "
-            + collection);
+        waiting.accept("waiting for a garbage collection of " + storage.uri() + " to end (up to "
+            + (waitMillis >= 60_000 ? waitMillis / 60_000 + " min" : waitMillis / 1000 + " s") + "): " + collection);
         told = true;
       }
       sleep(1000);

@@ -266,7 +266,7 @@ abstract class Base implements Callable<Integer> {
       closed = null;
     }
     err().println("cairn: note: the highest version of " + DatasetRepository.label(ds.project(), ds.name()) + ", " + ds.version()
-        + ", is a draft" + (closed == null ? "; none is closed yet, so get has none to take"
+        + ", is a draft" + (closed == null ? "; none of its versions is closed yet"
             : "; get takes the highest closed one, " + closed + " (--version picks one)"));
   }
 
@@ -329,6 +329,8 @@ abstract class Base implements Callable<Integer> {
   void catchUpFrom(Dataset ds, String storage) {
     try {
       repo().catchUp(ds.id(), storage);
+    } catch (DatasetNotFoundException deletedThere) {
+      err().println("cairn: note: " + ds.id().substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
     } catch (IOException | RuntimeException e) {
       err().println("cairn: note: could not read " + ds.id().substring(0, 8) + "'s record on " + storage + " (" + ErrorHandler.oneLine(e, false)
           + "); the local one is used");

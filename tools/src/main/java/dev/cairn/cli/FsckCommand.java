@@ -135,7 +135,7 @@ final class FsckCommand extends Base {
       }
       String id = r.id().substring(0, 8);
       String what = "  " + id + " (" + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
-      if (!repair && dev.cairn.dataset.VersionObjectRecovery.canRebuild(repo(), r)) {
+      if (!repair && dev.cairn.dataset.VersionObjectRecovery.canRebuildAllItLacks(repo(), r)) {
         out().println(what + "its lost version object can be rebuilt from its record: cairn fsck --repair");
       } else if (r.storage() != null && !r.isDraft()) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());

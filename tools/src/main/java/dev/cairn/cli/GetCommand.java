@@ -88,6 +88,12 @@ final class GetCommand extends Base {
     if (run != null && alias == null) {
       throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");
     }
+    if (alias != null) { // before anything is fetched or copied
+      Usage.checkAlias(alias);
+      if (run != null) {
+        Usage.checkRun(run);
+      }
+    }
     if (copy != null && link != null) {
       throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
     }

@@ -108,9 +108,28 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf("   bin/cairn %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
       out.printf("   bin/cairn %s serve        # the web UI%n", r);
     } finally {
-      dev.cairn.internal.fs.Trees.delete(work);
+      dev.cairn.internal.fs.Trees.deleteQuietly(work); // never in place of the error that ended the demo
     }
     return 0;
+  }
+
+  /**
+   * Whether {@code dir} holds only what a Cairn repository holds, with a config of Cairn's if any
+   * (a demo killed before it wrote its config has none).
+   */
+  private static boolean isCairnsOnly(Path dir) throws IOException {
+    java.util.Set<String> own = java.util.Set.of("config", "packs", "index", "refs", "tmp", "cache", "runs", "remotes", "lost-found");
+    try (var s = Files.list(dir)) {
+      if (!s.allMatch(p -> own.contains(p.getFileName().toString()))) {
+        return false;
+      }
+    }
+    Path config = dir.resolve("config");
+    try {
+      return !Files.exists(config) || (Files.isRegularFile(config) && Files.readString(config).contains("core.formatVersion"));
+    } catch (java.nio.charset.CharacterCodingException notText) {
+      return false;
+    }
   }
 
   /**
@@ -125,7 +144,7 @@ final class QuickstartCommand implements Callable<Integer> {
     try (var s = Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.list(dir) : null) {
       empty = s != null && s.findAny().isEmpty();
     }
-    if (!empty && (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(dir.resolve("config")))) {
+    if (!empty && (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !isCairnsOnly(dir))) {
       throw new dev.cairn.errors.InvalidInputException("Cannot make the demo repository at " + dir + ": something that is not a"
           + " Cairn repository is there; move it away, or give another place with --repo");
     }

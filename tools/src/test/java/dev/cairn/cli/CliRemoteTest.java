@@ -501,7 +501,7 @@ class CliRemoteTest {
     assertThat(deleted.get("storage")).isEqualTo(Path.of(remote).toUri().toString().replaceFirst("/$", ""));
     // Deleted there: a copy held here is still given, with a note; a repository without one is told why it is not found.
     assertThat(a.ok("get", "--id", id, "--storage", remote).err())
-        .contains("cairn: note: could not read " + id.substring(0, 8) + "'s record on " + remote + " (" + id + " was deleted there); the local one is used");
+        .contains("cairn: note: " + id.substring(0, 8) + " was deleted on " + remote + "; the copy here is used");
     assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--id", id, "--storage", remote).err())
         .contains("Cannot find dataset version " + id + " on ").contains(": it was deleted there");
     Cli.Result up = a.ok("upload", "--id", id, "--storage", remote, "--json");

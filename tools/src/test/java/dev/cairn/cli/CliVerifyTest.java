@@ -83,7 +83,7 @@ class CliVerifyTest {
     // A dataset of drafts only: the draft is not named as the one get takes.
     cli.ok("create", "--project", "sv", "--name", "only-drafts");
     assertThat(cli.ok("list", "--project", "sv", "--name", "only-drafts").err())
-        .isEqualTo("cairn: note: the highest version of sv/only-drafts, 1.0.0, is a draft; none is closed yet, so get has none to take\n");
+        .isEqualTo("cairn: note: the highest version of sv/only-drafts, 1.0.0, is a draft; none of its versions is closed yet\n");
   }
 
   @Test
