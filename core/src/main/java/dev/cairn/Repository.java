@@ -49,6 +49,11 @@ public final class Repository implements AutoCloseable {
     dev.cairn.internal.index.NioAccess.require(); // before anything is made
     Path d = dir.toAbsolutePath().normalize();
     requireNotARemote(d);
+    Path outer = d.getParent() == null ? null : enclosingRepository(d.getParent());
+    if (outer != null) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot make a repository at " + d + ": it lies inside the repository " + outer
+          + ", whose gc would delete it; give a folder outside it");
+    }
     requireNoForeignFiles(d);
     requireNoDataWithoutConfig(d);
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
@@ -81,6 +86,35 @@ public final class Repository implements AutoCloseable {
         throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it holds no repository but other files ("
             + foreign.getFileName() + "); give a new or empty folder, or the folder of an existing repository");
       }
+    }
+  }
+
+  /**
+   * The repository {@code p} lies in ({@code p} itself or the nearest folder above it that holds
+   * one), links resolved as far as {@code p} exists; null if none. A repository's gc deletes
+   * what it does not know under its folder, so nothing else may live there.
+   */
+  public static Path enclosingRepository(Path p) {
+    for (Path a = realOrAsIs(p); a != null; a = a.getParent()) {
+      if (Files.isRegularFile(a.resolve(CONFIG)) && Files.isDirectory(a.resolve("refs")) && Files.isDirectory(a.resolve("packs"))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** {@code p} with links resolved as far as it exists (what it names may not exist yet). */
+  private static Path realOrAsIs(Path p) {
+    Path existing = p.toAbsolutePath().normalize();
+    Path rest = existing.getFileSystem().getPath("");
+    while (existing != null && !Files.exists(existing)) {
+      rest = existing.getFileName().resolve(rest);
+      existing = existing.getParent();
+    }
+    try {
+      return existing == null ? p.toAbsolutePath().normalize() : existing.toRealPath().resolve(rest);
+    } catch (IOException e) {
+      return p.toAbsolutePath().normalize();
     }
   }
 

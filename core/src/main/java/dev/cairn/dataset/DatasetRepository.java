@@ -423,28 +423,18 @@ public final class DatasetRepository implements AutoCloseable {
       // A remote inside the repository would be written by both; its own gc and fsck would take
       // the remote's files for leftovers.
       java.nio.file.Path folder = java.nio.file.Path.of(uri);
-      java.nio.file.Path here = repo.directory();
-      if (realOrAsIs(folder).startsWith(realOrAsIs(here))) {
-        throw new InvalidInputException("Cannot use " + uri + " as a remote: it lies inside the repository " + here
-            + "; give a folder outside it");
+      java.nio.file.Path inside = dev.cairn.Repository.enclosingRepository(folder);
+      if (inside != null && java.nio.file.Files.exists(folder) && java.nio.file.Files.isSameFile(inside, folder)
+          && !inside.equals(repo.directory())) {
+        throw new InvalidInputException("Cannot use " + uri + " as a remote: it is a Cairn repository, not a remote (a repository is"
+            + " given as --repo)");
+      }
+      if (inside != null) {
+        throw new InvalidInputException("Cannot use " + uri + " as a remote: it lies inside the repository " + inside
+            + (inside.equals(repo.directory()) ? "" : ", whose gc would delete it") + "; give a folder outside it");
       }
     }
     return new dev.cairn.transport.Remote(dev.cairn.storage.Storages.open(uri, conf), repo);
-  }
-
-  /** {@code p} with links resolved as far as it exists (a remote folder may not exist yet). */
-  private static java.nio.file.Path realOrAsIs(java.nio.file.Path p) {
-    java.nio.file.Path existing = p.toAbsolutePath().normalize();
-    java.nio.file.Path rest = existing.getFileSystem().getPath("");
-    while (existing != null && !java.nio.file.Files.exists(existing)) {
-      rest = existing.getFileName().resolve(rest);
-      existing = existing.getParent();
-    }
-    try {
-      return existing == null ? p : existing.toRealPath().resolve(rest);
-    } catch (IOException e) {
-      return p;
-    }
   }
 
   /**

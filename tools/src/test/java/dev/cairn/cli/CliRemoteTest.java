@@ -396,6 +396,11 @@ class CliRemoteTest {
           .contains("as a remote: it lies inside the repository " + a.repo + "; give a folder outside it");
     }
     assertThat(a.repo.resolve("new")).doesNotExist();
+    // Nor inside another repository, whose gc would delete it; nor a repository inside one.
+    assertThat(a.fails("upload", "--id", id, "--storage", b.repo.resolve("cache/versions/remote").toString()).err())
+        .contains("it lies inside the repository " + b.repo + ", whose gc would delete it");
+    assertThat(new Cli(b.repo.resolve("cache/inner")).fails("init").err())
+        .contains("Cannot make a repository at " + b.repo.resolve("cache/inner") + ": it lies inside the repository " + b.repo);
     assertThat(a.ok("fsck").out()).startsWith("ok: ");
     // Someone's folder, the same; an empty one becomes a remote.
     write(tmp.resolve("photos/2024/me.jpg"), "jpeg");
