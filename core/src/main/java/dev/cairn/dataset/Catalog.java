@@ -134,13 +134,19 @@ public final class Catalog {
     List<String> unreadable = new ArrayList<>();
     try (Stream<Path> s = Files.list(records)) {
       for (Path p : s.filter(x -> x.getFileName().toString().endsWith(".json")).toList()) {
+        String name = p.getFileName().toString();
+        String fileId = name.substring(0, name.length() - ".json".length());
         try {
-          out.add(RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString()));
+          DatasetRecord r = RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString());
+          if (!r.id().equals(fileId)) {
+            unreadable.add(fileId); // another version's record under this one's name: fsck reports it
+            continue;
+          }
+          out.add(r);
         } catch (NoSuchFileException e) {
           // deleted meanwhile: not listed
         } catch (CorruptObjectException | java.nio.charset.CharacterCodingException e) {
-          String name = p.getFileName().toString();
-          unreadable.add(name.substring(0, name.length() - ".json".length()));
+          unreadable.add(fileId);
         }
       }
     }

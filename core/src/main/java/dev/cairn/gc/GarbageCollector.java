@@ -106,6 +106,7 @@ public final class GarbageCollector {
     if (candidates.isEmpty()) {
       return new Result(0, 0, live.size(), 0, 0, leftovers, youngPacks, youngBytes);
     }
+    requireNoLostRecords(db, live, candidates);
     // Rewrite the live objects of the candidates into new packs, published and indexed.
     Map<String, List<PackEntry>> replacements = new LinkedHashMap<>();
     long kept = 0;
@@ -344,6 +345,35 @@ public final class GarbageCollector {
   private boolean elsewhere(PackObjectDatabase db, ObjectLocation at, Set<String> excluded) {
     return at != null && !excluded.contains(at.packName()) && !unreadable.contains(at.packName())
         && Files.isRegularFile(db.packDirectory().resolve(PackFormat.fileName(at.packName())));
+  }
+
+  /**
+   * Refuses to delete the version object of a closed version whose record file is missing while
+   * its data and version string are here: {@code fsck --repair} brings such a record back from
+   * that object (a fetch that stopped part way leaves objects without data or string: those go).
+   */
+  private void requireNoLostRecords(PackObjectDatabase db, Set<ObjectId> live, List<Candidate> candidates) throws IOException {
+    try (ObjectReader reader = db.newReader()) {
+      for (Candidate c : candidates) {
+        for (PackEntry e : c.entries()) {
+          if (e.type() != dev.cairn.object.ObjectType.VERSION || live.contains(e.id())) {
+            continue;
+          }
+          dev.cairn.object.Version v;
+          try {
+            v = VersionFormat.decode(reader.open(e.id()).bytes(), e.id());
+          } catch (IOException damagedOrNotAVersion) {
+            continue; // fsck reports damage; bytes another type shares are not a version's
+          }
+          String id = dev.cairn.dataset.RecordRecovery.datasetId(v);
+          if (id != null && !repo.catalog().exists(id) && dev.cairn.dataset.RecordRecovery.isLost(repo, v)
+              && dev.cairn.dataset.RecordRecovery.stillReserved(repo, v) && dev.cairn.dataset.RecordRecovery.dataHere(reader, v.root())) {
+            throw new dev.cairn.errors.CairnException("Cannot collect garbage: the record of " + id + " is missing while its version"
+                + " object and data are here, which gc would delete; recover it first with cairn fsck --repair");
+          }
+        }
+      }
+    }
   }
 
   /** Every object reachable from records and run lock roots. */

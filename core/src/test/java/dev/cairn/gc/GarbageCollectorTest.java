@@ -66,6 +66,29 @@ class GarbageCollectorTest {
     }
   }
 
+  @Test
+  void aMissingOrMisplacedRecordStopsTheCollectionToo() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path s1 = folder(tmp.resolve("s1"), 1, 3, 40_000);
+      Dataset a = version(repo, "a", s1);
+      Dataset b = version(repo, "b", folder(tmp.resolve("s2"), 2, 3, 40_000));
+      Path records = repo.repository().directory().resolve("refs/datasets");
+      // b's record copied over a's: a's own record is gone, and its file holds another id.
+      Files.copy(records.resolve(b.id() + ".json"), records.resolve(a.id() + ".json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      long before = packBytes(repo);
+      assertThatThrownBy(() -> TestRepos.collect(repo, 0)).hasMessageStartingWith("Cannot collect garbage: the record of " + a.id());
+      // Gone altogether: its version object and data are here, and its version string still reserved.
+      Files.delete(records.resolve(a.id() + ".json"));
+      assertThatThrownBy(() -> TestRepos.collect(repo, 0)).hasMessage("Cannot collect garbage: the record of " + a.id() + " is missing"
+          + " while its version object and data are here, which gc would delete; recover it first with cairn fsck --repair");
+      assertThat(packBytes(repo)).isEqualTo(before);
+      new Repair(repo, Progress.NONE).run();
+      assertThat(snapshot(repo.get(a.id()).getLocalCopy())).isEqualTo(snapshot(s1));
+      TestRepos.collect(repo, 0);
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+    }
+  }
+
   /**
    * Collections without grace in a loop, while other threads create, fill, close and delete
    * versions and read stable ones: no write loses what it references (a create writes its first
