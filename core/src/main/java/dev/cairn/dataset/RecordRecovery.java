@@ -89,6 +89,33 @@ public final class RecordRecovery {
     return held.size() == 1 ? held.get(0) : null;
   }
 
+  /**
+   * Moves an unreadable record file to {@code lost-found/records/} before a recovered one takes
+   * its place: it may hold tags or metadata given after close, which the version object does not.
+   * A record this build cannot read because a newer Cairn wrote it, or that this user may not
+   * read, is no damage: it stays, and nothing is recovered over it.
+   *
+   * @return whether the record's place is free for a recovered record
+   */
+  private static boolean setAsideUnreadable(DatasetRepository repo, String id) throws IOException {
+    java.nio.file.Path file = repo.catalog().recordFile(id);
+    String text;
+    try {
+      text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return true;
+    } catch (java.nio.file.AccessDeniedException notOurs) {
+      return false;
+    }
+    if (RecordFormat.isNewerFormat(text)) {
+      return false;
+    }
+    java.nio.file.Path lostFound = repo.repository().directory().resolve("lost-found").resolve("records");
+    java.nio.file.Files.createDirectories(lostFound);
+    java.nio.file.Files.move(file, lostFound.resolve(id + ".json-" + System.currentTimeMillis()));
+    return true;
+  }
+
   private static String project(Version v) {
     return v.properties().getOrDefault("dataset.project", "");
   }
@@ -109,7 +136,7 @@ public final class RecordRecovery {
    * @return whether a record was written
    */
   public static boolean recover(DatasetRepository repo, ObjectId vid, Version v, ObjectReader reader) throws IOException {
-    if (!isLost(repo, v) || !dataHere(reader, v.root())) {
+    if (!isLost(repo, v) || !dataHere(reader, v.root()) || !setAsideUnreadable(repo, datasetId(v))) {
       return false;
     }
     String id = datasetId(v);

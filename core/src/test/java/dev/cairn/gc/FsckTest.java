@@ -212,6 +212,24 @@ class FsckTest {
   }
 
   @Test
+  void aRecoveredRecordKeepsTheUnreadableOneAsideAndANewerCairnsRecordIsLeftAlone() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 2, 10_000));
+      Dataset w = version(repo, "e", folder(tmp.resolve("t"), 2, 2, 10_000));
+      Path records = repo.repository().directory().resolve("refs/datasets");
+      Files.writeString(records.resolve(v.id() + ".json"), "{\"format\": 1, \"id\": \"" + v.id() + "\", \"tags\": [\"gold\"");
+      String newer = "{\"format\": 9, \"id\": \"" + w.id() + "\"}\n";
+      Files.writeString(records.resolve(w.id() + ".json"), newer);
+      List<String> actions = new Repair(repo, Progress.NONE).run();
+      assertThat(actions).anyMatch(a -> a.contains("recovered the record of version " + v.id())).noneMatch(a -> a.contains(w.id()));
+      try (var kept = Files.list(repo.repository().directory().resolve("lost-found/records"))) {
+        assertThat(kept.map(p -> p.getFileName().toString())).singleElement().asString().startsWith(v.id() + ".json-");
+      }
+      assertThat(Files.readString(records.resolve(w.id() + ".json"))).isEqualTo(newer);
+    }
+  }
+
+  @Test
   void aDamagedObjectIsReportedWithEveryVersionThatReachesIt() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Path src = folder(tmp.resolve("s"), 4, 4, 20_000);
