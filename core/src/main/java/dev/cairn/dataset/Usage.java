@@ -218,6 +218,9 @@ public final class Usage {
         if (!isAlias(u.alias())) { // a folder's name under the copy: never a path out of it
           throw new JsonException("alias '" + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "' is not a folder's name");
         }
+        if (out.stream().anyMatch(earlier -> earlier.alias().equals(u.alias()))) {
+          throw new JsonException("alias '" + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "' is given twice");
+        }
         out.add(u);
       }
       if (out.isEmpty()) {
@@ -236,14 +239,15 @@ public final class Usage {
   public static String checkAlias(String alias) throws InvalidInputException {
     if (!isAlias(alias)) {
       throw new InvalidInputException("Cannot use alias '" + dev.cairn.manifest.DatasetPaths.printable(alias)
-          + "': an alias names a folder, so it holds no / or \\ and is not . or .. (up to 255 bytes of UTF-8, no control character)");
+          + "': an alias names a folder: up to 200 bytes of UTF-8, no / or \\, no control character, not starting with .");
     }
     return alias;
   }
 
   private static boolean isAlias(String alias) {
-    return !alias.isEmpty() && alias.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 255 && !alias.equals(".")
-        && !alias.equals("..") && alias.indexOf('/') < 0
+    // 200 bytes: a copy is staged under a longer hidden name beside it, within the 255 a name may have.
+    return !alias.isEmpty() && alias.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 200 && !alias.startsWith(".")
+        && alias.indexOf('/') < 0
         && alias.indexOf('\\') < 0 && alias.chars().noneMatch(Character::isISOControl);
   }
 

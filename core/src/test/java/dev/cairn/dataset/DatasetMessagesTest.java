@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
@@ -94,6 +95,15 @@ class DatasetMessagesTest {
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(proc))).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot add " + proc + ": its size says empty but it holds data (a /proc or /sys file?); copy it to a regular file first");
     assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
+  void aLockFileWithOneAliasTwiceIsRefusedWhole() {
+    String use = "{\"alias\": \"train\", \"id\": \"" + "a".repeat(32) + "\", \"root\": \"" + "b".repeat(64) + "\"}";
+    assertThatThrownBy(() -> Usage.parseLockFile("{\"cairn_lock\": 1, \"run\": \"r\", \"datasets\": [" + use + ", " + use + "]}", "x.lock"))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot read lock file x.lock: alias 'train' is given twice");
+    assertThat(catchThrowable(() -> Usage.parseLockFile("{\"cairn_lock\": 1, \"run\": \"r\", \"datasets\": [" + use + "]}", "x.lock")))
+        .isNull();
   }
 
   @Test

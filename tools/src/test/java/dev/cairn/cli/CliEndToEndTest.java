@@ -527,7 +527,7 @@ class CliEndToEndTest {
     assertThat(Files.readString(config)).isEqualTo(before);
     assertThat(cli.fails("lock", "--run", "run-1", "--output", tmp.toString()).err()).contains("it is a folder");
     // An alias names a folder under --copy: never a path out of it, given or read from a lock file.
-    for (String alias : List.of("../victim", "/tmp/abs", "a/b", "..", "new\nline")) {
+    for (String alias : List.of("../victim", "/tmp/abs", "a/b", "..", "new\nline", ".hidden", "x".repeat(201))) {
       assertThat(cli.fails("get", "--id", id, "--alias", alias, "--run", "run-2").err()).as(alias).contains("Cannot use alias '")
           .contains("an alias names a folder");
     }
