@@ -53,6 +53,14 @@ public final class VersionObjectRecovery {
     }
   }
 
+  /** Whether {@code r}'s version object is all it lacks here: its manifest and every file's data are stored. */
+  public static boolean onlyVersionObjectLost(DatasetRepository repo, DatasetRecord r) throws IOException {
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      return !r.isDraft() && r.versionObject() != null && !reader.has(r.versionObject()) && reader.has(r.root())
+          && RecordRecovery.dataHere(reader, r.root());
+    }
+  }
+
   /** The bytes of {@code r}'s version object if it is lost and can be rebuilt (see {@link #rebuild}), else null. */
   private static byte[] lostBytes(DatasetRepository repo, DatasetRecord r, ObjectReader reader) throws IOException {
     if (r.isDraft() || r.versionObject() == null || reader.has(r.versionObject()) || !reader.has(r.root())) {

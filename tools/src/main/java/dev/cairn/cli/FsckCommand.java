@@ -137,6 +137,9 @@ final class FsckCommand extends Base {
       String what = "  " + id + " (" + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
       if (!repair && dev.cairn.dataset.VersionObjectRecovery.canRebuildAllItLacks(repo(), r)) {
         out().println(what + "its lost version object can be rebuilt from its record: cairn fsck --repair");
+      } else if (r.storage() == null && dev.cairn.dataset.VersionObjectRecovery.onlyVersionObjectLost(repo(), r)) {
+        out().println(what + "only its version object is lost, and its record changed since close, so it cannot be rebuilt; its"
+            + " files are intact: copy them out (cairn get --id " + id + " --copy DIR), then delete it and make it again");
       } else if (r.storage() != null && !r.isDraft()) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
       } else {

@@ -120,6 +120,21 @@ class CliRemoteTest {
     assertThat(repaired.exit()).isZero();
     assertThat(repaired.out()).contains("repaired: rebuilt the version object of " + id + " from its record").doesNotContain("lack");
     assertThat(cli.ok("fsck").out()).startsWith("ok: ");
+    // Tagged since close: the record no longer gives the object back, and fsck says what can be done.
+    cli.ok("tags", "--id", id, "--add", "gold");
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      for (Path p : packs.filter(p -> p.toString().endsWith(".pack")).toList()) {
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          if (pf.entries().stream().anyMatch(e -> e.id().hex().equals(versionObject))) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+    cli.run("fsck", "--repair"); // the index forgets the object
+    assertThat(cli.run("fsck").out()).contains("  " + id.substring(0, 8) + " (solo 1.0.0): only its version object is lost, and its"
+        + " record changed since close, so it cannot be rebuilt; its files are intact: copy them out (cairn get --id " + id.substring(0, 8)
+        + " --copy DIR), then delete it and make it again");
   }
 
   @Test
