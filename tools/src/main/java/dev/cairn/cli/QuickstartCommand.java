@@ -50,14 +50,14 @@ final class QuickstartCommand implements Callable<Integer> {
 
       Path images = work.resolve("images");
       writeImages(images, 0, 40);
-      Dataset v1 = Dataset.create(repo, CreateOptions.of("demo", "pets").tags("raw").description("40 generated images and labels").build());
+      Dataset v1 = Dataset.create(repo, CreateOptions.of(DEMO_PROJECT, "pets").tags("raw").description("40 generated images and labels").build());
       v1.addFiles(AddOptions.of(images).datasetFolder("images"));
       Files.writeString(work.resolve("labels.csv"), labels(0, 40), StandardCharsets.UTF_8);
       v1.addFiles(AddOptions.of(work.resolve("labels.csv")));
       v1.close();
       step(out, "1. created pets " + v1.version(), v1);
 
-      Dataset v2 = Dataset.create(repo, CreateOptions.of("demo", "pets").parents(v1.id()).description("10 more images, one relabelled, one dropped").build());
+      Dataset v2 = Dataset.create(repo, CreateOptions.of(DEMO_PROJECT, "pets").parents(v1.id()).description("10 more images, one relabelled, one dropped").build());
       writeImages(images, 40, 50);
       Files.delete(images.resolve("img007.bin"));
       Files.writeString(work.resolve("labels.csv"), labels(0, 50).replace("img003.bin,cat", "img003.bin,dog"), StandardCharsets.UTF_8);
@@ -69,12 +69,12 @@ final class QuickstartCommand implements Callable<Integer> {
       Path extra = work.resolve("extra");
       writeImages(extra.resolve("images"), 100, 110);
       Files.writeString(extra.resolve("labels.csv"), labels(100, 110), StandardCharsets.UTF_8);
-      Dataset other = Dataset.create(repo, CreateOptions.of("demo", "pets-extra").description("a second source").build());
+      Dataset other = Dataset.create(repo, CreateOptions.of(DEMO_PROJECT, "pets-extra").description("a second source").build());
       other.addFiles(AddOptions.of(extra));
       other.close();
       step(out, "3. second parent pets-extra " + other.version(), other);
 
-      Dataset merged = Dataset.create(repo, CreateOptions.of("demo", "pets-merged").parents(v2.id(), other.id()).build());
+      Dataset merged = Dataset.create(repo, CreateOptions.of(DEMO_PROJECT, "pets-merged").parents(v2.id(), other.id()).build());
       merged.close();
       step(out, "4. merged version of both parents", merged);
       if (!merged.record().conflicts().isEmpty()) {
@@ -117,6 +117,8 @@ final class QuickstartCommand implements Callable<Integer> {
    * Whether {@code dir} holds only what a Cairn repository holds, with a config of Cairn's if any
    * (a demo killed before it wrote its config has none).
    */
+  private static final String DEMO_PROJECT = "demo";
+
   private static boolean isCairnsOnly(Path dir) throws IOException {
     java.util.Set<String> own = java.util.Set.of("config", "packs", "index", "refs", "tmp", "cache", "runs", "remotes", "lost-found");
     try (var s = Files.list(dir)) {
@@ -126,8 +128,23 @@ final class QuickstartCommand implements Callable<Integer> {
     }
     Path config = dir.resolve("config");
     try {
-      return !Files.exists(config) || (Files.isRegularFile(config) && Files.readString(config).contains("core.formatVersion"));
-    } catch (java.nio.charset.CharacterCodingException notText) {
+      if (Files.exists(config) && !(Files.isRegularFile(config) && Files.readString(config).contains("core.formatVersion"))) {
+        return false;
+      }
+      // And only the demo's datasets: a repository someone keeps there is theirs.
+      Path records = dir.resolve("refs").resolve("datasets");
+      if (Files.isDirectory(records)) {
+        try (var s = Files.list(records)) {
+          for (Path r : s.toList()) {
+            if (!r.toString().endsWith(".json")
+                || !dev.cairn.dataset.RecordFormat.decode(Files.readString(r), r.toString()).project().equals(DEMO_PROJECT)) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
+    } catch (java.nio.charset.CharacterCodingException | dev.cairn.errors.CorruptObjectException notTheDemos) {
       return false;
     }
   }

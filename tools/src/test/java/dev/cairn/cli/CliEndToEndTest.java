@@ -369,6 +369,10 @@ class CliEndToEndTest {
       Files.delete(t.resolve("cairn-quickstart/notes.txt"));
       assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"quickstart"})).isZero();
       assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"quickstart"})).as("again, over its own").isZero();
+      // A repository someone keeps there, with datasets of theirs, is not the demo's: refused too.
+      new Cli(t.resolve("cairn-quickstart")).ok("create", "--project", "mine", "--name", "x");
+      assertThat(Main.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"quickstart"})).isEqualTo(1);
+      assertThat(new Cli(t.resolve("cairn-quickstart")).ok("search", "--project", "mine", "--not-only-completed", "--json").array()).hasSize(1);
       try (var left = Files.list(t)) {
         assertThat(left.map(p -> p.getFileName().toString())).as("its source files gone").noneMatch(n -> n.startsWith("cairn-quickstart-work"));
       }
