@@ -99,7 +99,7 @@ public final class Remote implements AutoCloseable {
   public void checkMarker() throws IOException {
     Map<String, String> kv = marker(storage);
     if (kv == null) {
-      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it holds no Cairn data (no " + RemoteLayout.MARKER + ")");
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": " + withoutMarker(storage));
     }
     if (!String.valueOf(RemoteLayout.FORMAT).equals(kv.get("format"))) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": " + (kv.get("format") == null
@@ -111,6 +111,14 @@ public final class Remote implements AutoCloseable {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
           + ", this repository uses " + format);
     }
+  }
+
+  /** What a location without a marker is, said to someone who took it for a remote. */
+  public static String withoutMarker(RemoteStorage storage) throws IOException {
+    if (storage.size(dev.cairn.Repository.CONFIG) >= 0 && (!storage.list("refs/", 1).isEmpty() || !storage.list("packs/", 1).isEmpty())) {
+      return "it is a Cairn repository, not a remote (a repository is given as --repo)";
+    }
+    return "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
   }
 
   /** The settings of the remote's marker file, or null if it has none (no Cairn data there). */

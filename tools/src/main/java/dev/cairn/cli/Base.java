@@ -77,8 +77,8 @@ abstract class Base implements Callable<Integer> {
     try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage), top.conf)) {
       format = dev.cairn.transport.Remote.objectFormatOf(remote);
       if (format == null && remoteMustExist()) {
-        throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + remote.uri() + ": it holds no Cairn data (no "
-            + dev.cairn.transport.RemoteLayout.MARKER + ")");
+        throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + remote.uri() + ": "
+            + dev.cairn.transport.Remote.withoutMarker(remote));
       }
     } catch (IOException e) {
       if (remoteMustExist()) {

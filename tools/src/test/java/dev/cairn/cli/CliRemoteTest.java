@@ -405,6 +405,9 @@ class CliRemoteTest {
     }
     assertThat(b.repo.resolve("cairn-remote")).doesNotExist();
     assertThat(b.ok("fsck").out()).startsWith("ok: ");
+    // Read as a remote, it is said to be a repository, not a location without Cairn data.
+    assertThat(new Cli(tmp.resolve("reader")).fails("search", "--storage", b.repo.toString()).err())
+        .contains("it is a Cairn repository, not a remote (a repository is given as --repo)");
     // Nor a folder inside the repository itself.
     for (Path inside : List.of(a.repo, a.repo.resolve("packs"), a.repo.resolve("new/remote"))) {
       assertThat(a.fails("upload", "--id", id, "--storage", inside.toString()).err()).as(inside.toString())
