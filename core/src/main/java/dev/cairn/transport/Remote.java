@@ -74,14 +74,10 @@ public final class Remote implements AutoCloseable {
    * else by a glance at the first files listed.
    */
   private void requireNoForeignFiles() throws IOException {
-    String foreign = null;
-    if (storage.size(dev.cairn.Repository.CONFIG) >= 0) {
-      if (!storage.list("refs/", 1).isEmpty() || !storage.list("index/", 1).isEmpty()) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it is a Cairn repository,"
-            + " not a remote (a repository is given as --repo)");
-      }
-      foreign = dev.cairn.Repository.CONFIG;
+    if (isRepository(storage)) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
     }
+    String foreign = storage.size(dev.cairn.Repository.CONFIG) >= 0 ? dev.cairn.Repository.CONFIG : null;
     for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
       int slash = f.name().indexOf('/');
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
@@ -115,10 +111,14 @@ public final class Remote implements AutoCloseable {
 
   /** What a location without a marker is, said to someone who took it for a remote. */
   public static String withoutMarker(RemoteStorage storage) throws IOException {
-    if (storage.size(dev.cairn.Repository.CONFIG) >= 0 && (!storage.list("refs/", 1).isEmpty() || !storage.list("packs/", 1).isEmpty())) {
-      return "it is a Cairn repository, not a remote (a repository is given as --repo)";
-    }
-    return "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
+    return isRepository(storage) ? REPOSITORY : "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
+  }
+
+  private static final String REPOSITORY = "it is a Cairn repository, not a remote (a repository is given as --repo)";
+
+  /** Whether the location holds a local repository (spec/repository.md): its config, with records or an index. */
+  private static boolean isRepository(RemoteStorage storage) throws IOException {
+    return storage.size(dev.cairn.Repository.CONFIG) >= 0 && (!storage.list("refs/", 1).isEmpty() || !storage.list("index/", 1).isEmpty());
   }
 
   /** The settings of the remote's marker file, or null if it has none (no Cairn data there). */
