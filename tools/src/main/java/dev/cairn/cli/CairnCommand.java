@@ -51,6 +51,14 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
       if (repo.toString().isBlank()) {
         throw new dev.cairn.errors.InvalidInputException("Cannot use --repo '': give the repository's folder");
       }
+      String text = repo.toString();
+      if (text.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) { // a URI, not a folder named "file:" or "s3a:"
+        if (!text.toLowerCase(java.util.Locale.ROOT).startsWith("file:")) {
+          throw new dev.cairn.errors.InvalidInputException("Cannot use --repo " + text + ": a repository is a local folder (a remote"
+              + " is given as --storage)");
+        }
+        return Path.of(dev.cairn.storage.Storages.parse(text));
+      }
       return repo;
     }
     String env = System.getenv("CAIRN_HOME");

@@ -260,6 +260,15 @@ class CliMessagesTest {
   }
 
   @Test
+  void aRepositoryGivenAsAFileUriIsThatFolderAndARemoteUriIsRefused() throws IOException {
+    Path folder = tmp.resolve("as-uri");
+    assertThat(new Cli(Path.of(folder.toUri().toString())).ok("init", "--json").obj()).containsEntry("created", true);
+    assertThat(folder.resolve("config")).exists();
+    assertThat(new Cli(Path.of("s3a://bucket/x")).fails("search").err())
+        .isEqualTo("cairn: Cannot use --repo s3a:/bucket/x: a repository is a local folder (a remote is given as --storage)\n");
+  }
+
+  @Test
   void aGetThatCannotFetchLeavesAMistypedRepositoryUnmade() throws IOException {
     Path typo = tmp.resolve("typo-repo");
     assertThat(new Cli(typo).fails("get", "--id", "deadbeef").err()).contains("no Cairn repository").contains("--repo");
