@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "sync", description = "Make a draft equal to a folder (add new files, replace changed ones, remove missing ones), then "
     + "close it and upload it as close does, unless --skip-close. With --project/--name (or --parents): create a new version first; if "
-    + "the folder brings no change, none is created (but the version it equals is uploaded if it was not). Run again after an "
-    + "interruption, the same command finishes the draft, or the upload, the interrupted run had left.")
+    + "the folder brings no change, none is created. Run again after an interruption, the same command finishes the draft, or "
+    + "the upload of the version, that the interrupted run had left.")
 final class SyncCommand extends Base {
   @picocli.CommandLine.Mixin WorkersOption workers;
   @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
