@@ -388,14 +388,23 @@ public final class DatasetRepository implements AutoCloseable {
   /** Config key of the default remote (also {@code $CAIRN_STORAGE}). */
   public static final String DEFAULT_REMOTE_KEY = "remote.default";
 
-  /** The default remote: {@code $CAIRN_STORAGE}, else {@code remote.default} in the config, else null. */
+  /**
+   * The default remote: {@code $CAIRN_STORAGE}, else {@code remote.default} in the config (a
+   * relative folder there is relative to the repository, as Git reads a relative remote), else null.
+   */
   public String defaultStorage() {
     String env = System.getenv("CAIRN_STORAGE");
     if (env != null && !env.isBlank()) {
       return env.trim();
     }
     String c = repo.config().get(DEFAULT_REMOTE_KEY, "").trim();
-    return c.isEmpty() ? null : c;
+    if (c.isEmpty()) {
+      return null;
+    }
+    if (!c.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !java.nio.file.Path.of(c).isAbsolute()) {
+      return repo.directory().resolve(c).normalize().toString(); // not wherever a command happens to run
+    }
+    return c;
   }
 
   /**

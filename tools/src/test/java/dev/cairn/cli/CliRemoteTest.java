@@ -861,6 +861,14 @@ class CliRemoteTest {
     assertThat(other.ok("search", "--storage", remote, "--json").array()).hasSize(2);
     Cli.Result refused = a.fails("sync", "--id", id, "--folder", tmp.resolve("src").toString(), "--skip-close", "--storage", remote);
     assertThat(refused.err()).contains("--skip-close leaves the draft open").hasLineCount(1);
+    // A relative folder in the config is relative to the repository, wherever the command runs.
+    Cli c = new Cli(tmp.resolve("c"));
+    c.ok("init");
+    Files.writeString(tmp.resolve("c/config"), "remote.default = ../beside\n", java.nio.file.StandardOpenOption.APPEND);
+    String beside = (String) c.ok("sync", "--project", "p", "--name", "rel", "--folder", tmp.resolve("src").toString(), "--json").obj()
+        .get("id");
+    assertThat(other.ok("search", "--storage", tmp.resolve("beside").toString(), "--json").array()).extracting(m -> m.get("id"))
+        .containsExactly(beside);
   }
 
   @Test
