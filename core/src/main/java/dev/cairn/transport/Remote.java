@@ -81,11 +81,14 @@ public final class Remote implements AutoCloseable {
     for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
       int slash = f.name().indexOf('/');
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
-      if (foreign == null && !OWN_NAMES.contains(top) && !VOLUME_NAMES.contains(top) && !top.startsWith(".Trash-")) {
+      // A store may stage the marker that a concurrent first push is creating beside it (S3's
+      // conditional put through S3Proxy shows cairn-remote-<uuid> for a moment).
+      boolean ours = OWN_NAMES.contains(top) || top.startsWith(RemoteLayout.MARKER + "-");
+      if (foreign == null && !ours && !VOLUME_NAMES.contains(top) && !top.startsWith(".Trash-")) {
         foreign = top;
       }
     }
-    if (foreign != null) {
+    if (foreign != null && storage.size(RemoteLayout.MARKER) < 0) { // a marker made meanwhile: a remote after all
       throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it holds no Cairn data but"
           + " other files (" + foreign + "); give a new or empty location, or an existing remote");
     }
