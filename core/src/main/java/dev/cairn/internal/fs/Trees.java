@@ -24,17 +24,13 @@ public final class Trees {
 
   /** The regular files under {@code root}, in no particular order; none if it does not exist. */
   public static List<FileEntry> regularFiles(Path root) throws IOException {
-    return regularFiles(root, p -> true, Integer.MAX_VALUE);
-  }
-
-  /** The first {@code limit} regular files under {@code root} that {@code keep} accepts, where the walk stops. */
-  public static List<FileEntry> regularFiles(Path root, java.util.function.Predicate<Path> keep, int limit) throws IOException {
-    return regularFiles(root, keep, limit, false);
+    return regularFiles(root, p -> true, Integer.MAX_VALUE, false);
   }
 
   /**
-   * As {@link #regularFiles(Path, java.util.function.Predicate, int)}; with {@code glance}, folders
-   * that cannot be read are passed over (a volume's root holds a {@code lost+found} only root reads).
+   * The first {@code limit} regular files under {@code root} that {@code keep} accepts, where the
+   * walk stops; with {@code glance}, folders that cannot be read are passed over (a volume's root
+   * holds a {@code lost+found} only root reads).
    */
   public static List<FileEntry> regularFiles(Path root, java.util.function.Predicate<Path> keep, int limit, boolean glance)
       throws IOException {
