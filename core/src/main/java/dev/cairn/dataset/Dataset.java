@@ -388,10 +388,17 @@ public final class Dataset {
    * A sync into a new version: the new draft, or null when the folder brought no change;
    * {@code resumed}, the id of the draft an earlier run of the same command had left unfinished,
    * finished now (it is {@code draft}) or deleted because the folder brings no change; else null.
+   * {@code sameAs}: when no version was made because the folder equals a closed version that an
+   * earlier run of the same command made (with the same parents, or as the one parent), its id;
+   * else null.
    */
-  public record NewVersion(Dataset draft, Change change, String resumed) {
+  public record NewVersion(Dataset draft, Change change, String resumed, String sameAs) {
     public NewVersion(Dataset draft, Change change) {
-      this(draft, change, null);
+      this(draft, change, null, null);
+    }
+
+    public NewVersion(Dataset draft, Change change, String resumed) {
+      this(draft, change, resumed, null);
     }
   }
 
@@ -406,7 +413,10 @@ public final class Dataset {
    * <p>A draft that the same command (same {@code command} and arguments) created with the same
    * parents in a process that has ended without closing it (interrupted, say) is finished instead
    * of being left beside a new one: the folder is synced into it and it is returned with the
-   * change-set it holds now, or deleted if that is empty.
+   * change-set it holds now, or deleted if that is empty. And when the newest closed version
+   * that the same command made with the same parents (or as the one parent) holds what the folder
+   * holds, nothing is made, whatever version string the options ask for: the command was run
+   * again, after it had finished or after an interruption of its upload ({@link NewVersion#sameAs}).
    *
    * @param command the command name and arguments to record in the new version's log (null: none)
    */
@@ -432,12 +442,24 @@ public final class Dataset {
       }
       return new NewVersion(null, all, r.id());
     }
+    DatasetRecord earlier = command == null ? null : UnfinishedSync.newestClosed(repo, o, command, argv);
+    Planned againstEarlier = null;
+    if (earlier != null) {
+      againstEarlier = planAgainst(repo, folder, df, progress, earlier);
+      if (againstEarlier.root().equals(earlier.root())) {
+        return new NewVersion(null, new Change(ChangeSummary.EMPTY, againstEarlier.filesRead(), againstEarlier.storedBefore()), null,
+            earlier.id());
+      }
+      if (o.parents().size() != 1 || !repo.catalog().resolve(o.parents().get(0)).equals(earlier.id())) {
+        againstEarlier = null; // planned against another version than the new one's parent
+      }
+    }
     VersionLifecycle.checkOptions(repo, o);
     // A draft deleted again (failed, or nothing changed) leaves the current version as it was.
     String before = repo.catalog().current();
     NewVersion v;
     try {
-      v = syncIntoNewDraft(repo, o, folder, df, progress, command, argv);
+      v = syncIntoNewDraft(repo, o, folder, df, progress, command, argv, againstEarlier);
     } catch (Throwable e) {
       restoreCurrent(repo, before);
       throw e;
@@ -469,29 +491,24 @@ public final class Dataset {
     }
   }
 
+  /**
+   * @param planned the folder already planned against the one parent, or null
+   */
   private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, Path folder, String df, Progress progress,
-      String command, List<String> argv) throws IOException {
+      String command, List<String> argv, Planned planned) throws IOException {
     List<String> args = List.of(folder.toString(), df);
     if (o.parents().size() == 1) {
       DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
       if (!parent.isDraft()) {
-        Planned p;
-        try (ObjectInserter ins = repo.repository().objects().newInserter();
-            ObjectReader reader = ins.newReader()) {
-          NodeLoader loader = new NodeLoader(reader);
-          p = syncPlanner(repo, folder, df, progress).plan(new Manifest(loader, parent.root()), ins, new ManifestEditor(loader, ins));
-          ins.flushDeferringIndex(); // indexed with the version's close (or when the store closes)
-          p = new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten(), null);
-        }
+        Planned p = planned != null ? planned : planAgainst(repo, folder, df, progress, parent);
         if (p.root().equals(parent.root())) {
           return new NewVersion(null, new Change(ChangeSummary.EMPTY, p.filesRead(), p.storedBefore()));
         }
         Dataset ds = createLogged(repo, o, command, argv);
-        Planned planned = p;
         // The draft starts as its parent, so the planned tree applies as it is; a draft that does
         // not (never seen) is synced from scratch.
         return new NewVersion(ds, ds.modifyOrDelete(args, progress, (m, ins, editor) -> m.root().equals(parent.root())
-            ? planned : syncPlanner(repo, folder, df, progress).plan(m, ins, editor)));
+            ? p : syncPlanner(repo, folder, df, progress).plan(m, ins, editor)));
       }
     }
     Dataset ds = createLogged(repo, o, command, argv);
@@ -501,6 +518,21 @@ public final class Dataset {
       return new NewVersion(null, c);
     }
     return new NewVersion(ds, c);
+  }
+
+  /**
+   * The tree {@code folder} makes of the closed version {@code base}, its new objects stored
+   * (indexed with the next close, or when the store closes); nothing is written to the catalog.
+   */
+  private static Planned planAgainst(DatasetRepository repo, Path folder, String df, Progress progress, DatasetRecord base)
+      throws IOException {
+    try (ObjectInserter ins = repo.repository().objects().newInserter();
+        ObjectReader reader = ins.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      Planned p = syncPlanner(repo, folder, df, progress).plan(new Manifest(loader, base.root()), ins, new ManifestEditor(loader, ins));
+      ins.flushDeferringIndex();
+      return new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten(), null);
+    }
   }
 
   /** A sync of a new draft; the draft is deleted if it fails. */

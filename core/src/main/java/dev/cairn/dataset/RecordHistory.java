@@ -22,6 +22,11 @@ public enum RecordHistory {
 
   private static final Set<String> NOT_CHANGES = Set.of("upload", "fsck --repair");
 
+  /** Whether {@code e} records a change to the version (an upload or a repair does not). */
+  static boolean isChange(LogEntry e) {
+    return !NOT_CHANGES.contains(e.command());
+  }
+
   /** How {@code ours} relates to {@code theirs}. */
   public static RecordHistory of(List<LogEntry> ours, List<LogEntry> theirs) {
     List<Change> a = changes(ours);
@@ -43,7 +48,7 @@ public enum RecordHistory {
   private record Change(long timeMillis, String command, List<String> arguments) {}
 
   private static List<Change> changes(List<LogEntry> log) {
-    return log.stream().filter(e -> !NOT_CHANGES.contains(e.command())).map(e -> new Change(e.timeMillis(), e.command(), e.arguments())).toList();
+    return log.stream().filter(RecordHistory::isChange).map(e -> new Change(e.timeMillis(), e.command(), e.arguments())).toList();
   }
 
   private static int common(List<Change> a, List<Change> b) {

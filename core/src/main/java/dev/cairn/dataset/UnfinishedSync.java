@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Finds and takes the draft an interrupted {@code sync --project --name} left, for the same
- * command run again (spec/datasets.md, "Adding files").
+ * Finds what an earlier run of a {@code sync --project --name} left, for the same command run
+ * again (spec/datasets.md, "Adding files"): the draft an interrupted run left, to take and finish,
+ * or the version a run closed, which the folder may still equal.
  */
 final class UnfinishedSync {
   private UnfinishedSync() {}
@@ -21,10 +22,7 @@ final class UnfinishedSync {
    * draft one takes it and the other makes a version of its own.
    */
   static Dataset take(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
-    List<String> parents = new ArrayList<>();
-    for (String p : o.parents()) {
-      parents.add(repo.catalog().resolve(p));
-    }
+    List<String> parents = resolved(repo, o);
     List<DatasetRecord> left = new ArrayList<>();
     for (DatasetRecord r : repo.list(o.project(), "^" + Pattern.quote(o.name()) + "$", List.of())) {
       if (isLeft(r, o, parents, command, argv)) {
@@ -52,9 +50,42 @@ final class UnfinishedSync {
     return null;
   }
 
+  /**
+   * The newest closed version of {@code o}'s dataset that {@code command} with these arguments
+   * made and changed alone (its log says so; uploads and repairs aside) and whose parents are {@code o}'s, or which is
+   * {@code o}'s one parent; null if there is none. What a run of the same command closed: the
+   * command is being run again.
+   */
+  static DatasetRecord newestClosed(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
+    List<String> parents = resolved(repo, o);
+    DatasetRecord newest = null;
+    for (DatasetRecord r : repo.list(o.project(), "^" + Pattern.quote(o.name()) + "$", List.of())) {
+      if (!r.isDraft() && r.project().equals(o.project()) && r.name().equals(o.name())
+          && (r.parents().equals(parents) || parents.equals(List.of(r.id())))
+          && r.log().stream().anyMatch(RecordHistory::isChange)
+          && r.log().stream().filter(RecordHistory::isChange).allMatch(e -> e.command().equals(command) && e.arguments().equals(argv))
+          && (newest == null || r.createdMillis() > newest.createdMillis())) {
+        newest = r;
+      }
+    }
+    return newest;
+  }
+
+  private static List<String> resolved(DatasetRepository repo, CreateOptions o) throws IOException {
+    List<String> parents = new ArrayList<>();
+    for (String p : o.parents()) {
+      parents.add(repo.catalog().resolve(p));
+    }
+    return parents;
+  }
+
+  private static boolean onlyBy(DatasetRecord r, String command, List<String> argv) {
+    return r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv));
+  }
+
   private static boolean isLeft(DatasetRecord r, CreateOptions o, List<String> parents, String command, List<String> argv) {
     return r.isDraft() && r.owner() != null && DraftOwners.ended(r.owner()) && r.project().equals(o.project())
         && r.name().equals(o.name()) && r.parents().equals(parents)
-        && r.log().stream().allMatch(e -> e.command().equals(command) && e.arguments().equals(argv));
+        && onlyBy(r, command, argv);
   }
 }

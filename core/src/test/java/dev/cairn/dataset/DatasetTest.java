@@ -687,6 +687,31 @@ class DatasetTest {
     assertThat(Dataset.syncNewVersion(repo, CreateOptions.of("p", "d").build(), src, "", Progress.NONE, "sync", argv).resumed()).isNull();
   }
 
+  @Test
+  void theSameSyncRunAgainMakesNothingWhileTheFolderEqualsTheVersionItClosed() throws Exception {
+    Dataset base = closedVersion("p", "d", Map.of("a.txt", "alpha"));
+    Path src = folder("s", Map.of("a.txt", "alpha", "b.txt", "beta"));
+    List<String> argv = List.of("--parents", base.id(), "--version", "2.0");
+    CreateOptions o = CreateOptions.of("p", "d").parents(base.id()).version("2.0").build();
+    Dataset child = Dataset.syncNewVersion(repo, o, src, "", Progress.NONE, "sync", argv).draft();
+    child.close();
+    Dataset.NewVersion again = Dataset.syncNewVersion(repo, o, src, "", Progress.NONE, "sync", argv);
+    assertThat(again.draft()).isNull();
+    assertThat(again.sameAs()).isEqualTo(child.id());
+    assertThat(again.change().summary().isEmpty()).isTrue();
+    // Another command's version, or other arguments, are not taken for it: a new version is made.
+    CreateOptions next = CreateOptions.of("p", "d").parents(base.id()).build();
+    Dataset.NewVersion other = Dataset.syncNewVersion(repo, next, src, "", Progress.NONE, "sync", List.of("--parents", base.id()));
+    assertThat(other.sameAs()).isNull();
+    assertThat(other.draft().record().parents()).containsExactly(base.id());
+    other.draft().close();
+    // A changed folder is a change, against the parent named.
+    Files.writeString(src.resolve("c.txt"), "gamma");
+    Dataset.NewVersion changed = Dataset.syncNewVersion(repo, next, src, "", Progress.NONE, "sync", List.of("--parents", base.id()));
+    assertThat(changed.sameAs()).isNull();
+    assertThat(changed.change().summary().added()).isEqualTo(2);
+  }
+
   /** Gives the drafts' records the owner a process that has ended would have left. */
   private void ownedByADeadProcess(Dataset... drafts) throws Exception {
     Process gone = new ProcessBuilder("true").start();

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", description = "Make a draft equal to a folder (add new files, replace changed ones, remove missing ones), then "
     + "close it and upload it as close does, unless --skip-close. With --project/--name (or --parents): create a new version first; if "
     + "the folder brings no change, none is created. Run again after an interruption, the same command finishes the draft, or "
-    + "the upload of the version, that the interrupted run had left.")
+    + "the upload of the version, that the interrupted run had left; run again after it finished, it makes nothing new while the "
+    + "folder equals the version it made.")
 final class SyncCommand extends Base {
   @picocli.CommandLine.Mixin WorkersOption workers;
   @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
@@ -92,7 +93,8 @@ final class SyncCommand extends Base {
       chunkSize.requireRemote("sync", remote);
     }
     String resumed = null;
-    Dataset unuploaded = null; // the version equal to the folder, closed by an earlier run that did not upload it
+    Dataset sameAs = null; // the version equal to the folder that an earlier run of this command closed
+    Dataset unuploaded = null; // that version, when that run did not upload it
     dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
     Dataset ds;
     Dataset.Change c;
@@ -133,11 +135,13 @@ final class SyncCommand extends Base {
         ds.close();
       } else if (ds != null) {
         ds.disown(); // left open on purpose: not a draft for the next run to finish
-      } else if (remote != null && ps.size() == 1 && madeByThisCommand(repo().get(ps.get(0)))
-          && !repo().get(ps.get(0)).isUploadedTo(remote)) {
-        // The folder is this version already, but the run of this very command that made it
-        // stopped before its upload ended: run again, the command finishes what that run left.
-        unuploaded = repo().get(ps.get(0));
+      } else if (nv.sameAs() != null) {
+        sameAs = repo().get(nv.sameAs());
+        if (remote != null && !sameAs.isUploadedTo(remote)) {
+          // The folder is this version already, but the run of this very command that made it
+          // stopped before its upload ended: run again, the command finishes what that run left.
+          unuploaded = sameAs;
+        }
       }
     } else {
       ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
@@ -170,6 +174,7 @@ final class SyncCommand extends Base {
       m.put("closed", closed);
       m.put("reverted", unchanged);
       m.put("resumed", resumed);
+      m.put("same_as", sameAs == null ? null : sameAs.id());
       m.put("uploaded_version", unuploaded == null ? null : unuploaded.id());
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
@@ -189,7 +194,12 @@ final class SyncCommand extends Base {
       out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
           c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
       if (unchanged) {
-        out().println("No change: no new version was created");
+        if (sameAs != null) {
+          out().printf("No change: the folder equals version %s (%s), which this same command made; no new version was created%n",
+              sameAs.id(), sameAs.version());
+        } else {
+          out().println("No change: no new version was created");
+        }
         if (pushed != null) {
           out().printf("Uploaded %s (%s), which the folder equals, to %s: %s, %s%n", unuploaded.id(), unuploaded.version(), uri(remote),
               Format.count(pushed.objectsUploaded(), "object"), Format.bytes(pushed.bytesUploaded()));
@@ -206,12 +216,6 @@ final class SyncCommand extends Base {
       }
     }
     return 0;
-  }
-
-  /** Whether every entry of {@code ds}'s log is this command with these arguments: a version one of its runs made and closed. */
-  private boolean madeByThisCommand(Dataset ds) throws java.io.IOException {
-    List<dev.cairn.dataset.LogEntry> log = ds.record().log();
-    return !log.isEmpty() && log.stream().allMatch(e -> e.command().equals("sync") && e.arguments().equals(argv()));
   }
 
   /**

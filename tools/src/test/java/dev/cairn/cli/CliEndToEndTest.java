@@ -412,7 +412,11 @@ class CliEndToEndTest {
     Map<String, Object> again = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
     assertThat(again).containsEntry("reverted", true).containsEntry("closed", false).containsEntry("id", null);
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString()).out())
-        .contains("0 added, 0 modified, 0 removed").contains("No change: no new version was created");
+        .contains("0 added, 0 modified, 0 removed")
+        .contains("No change: the folder equals version " + first.get("id") + " (1.0.0), which this same command made");
+    // A run of other arguments does not name the version.
+    assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--disable-upload").out())
+        .contains("No change: no new version was created");
     write(src.resolve("y"), "2".getBytes(StandardCharsets.UTF_8));
     Map<String, Object> third = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
     assertThat(third).containsEntry("closed", true).containsEntry("added", 1L);

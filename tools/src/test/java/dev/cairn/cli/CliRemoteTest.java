@@ -462,10 +462,55 @@ class CliRemoteTest {
     assertThat(a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--verbose").out())
         .doesNotContain("Uploaded");
     Cli.Result again = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote);
-    assertThat(again.out()).contains("No change: no new version was created\nUploaded " + id + " (1.0.0), which the folder equals, to ");
+    assertThat(again.out()).contains("No change: the folder equals version " + id + " (1.0.0), which this same command made; no new"
+        + " version was created\nUploaded " + id + " (1.0.0), which the folder equals, to ");
     assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     Map<String, Object> third = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj();
-    assertThat(third).containsEntry("reverted", true).containsEntry("uploaded_version", null).containsEntry("uploaded_objects", null);
+    assertThat(third).containsEntry("reverted", true).containsEntry("same_as", id).containsEntry("uploaded_version", null)
+        .containsEntry("uploaded_objects", null);
+  }
+
+  @Test
+  void aSyncWithParentsOrAVersionStringRunAgainMakesNothingNewAndFinishesItsUpload() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload");
+    String base = (String) a.ok("search", "--json").array().get(0).get("id");
+    write(tmp.resolve("src/y.txt"), "y");
+    // The upload of the child fails after its close (the remote's packs/ is a file).
+    Files.createDirectories(Path.of(remote));
+    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
+    Files.writeString(Path.of(remote, "packs"), "in the way");
+    String[] sync = {"sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--parents", base, "--version", "2.0"};
+    assertThat(a.run(sync).err()).contains("here, but could not upload it to");
+    String child = (String) a.ok("search", "--json").array().stream().filter(m -> m.get("version").equals("2.0")).findFirst()
+        .orElseThrow().get("id");
+    Files.delete(Path.of(remote, "packs"));
+    // Run again: the folder is the child already; its version string is not refused, its upload is finished.
+    Map<String, Object> again = a.ok(withJson(sync)).obj();
+    assertThat(again).containsEntry("id", null).containsEntry("reverted", true).containsEntry("same_as", child)
+        .containsEntry("uploaded_version", child);
+    assertThat(a.ok("search", "--json").array()).hasSize(2);
+    assertThat(a.ok(withJson(sync)).obj()).containsEntry("same_as", child).containsEntry("uploaded_version", null);
+    // Without the version string, the same: a new child of the same parent would hold the same files.
+    String[] plain = {"sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--parents", base};
+    String third = (String) a.ok(withJson(plain)).obj().get("id");
+    assertThat(a.ok(plain).out()).contains("No change: the folder equals version " + third);
+    // A changed folder makes a new child of the parent it names, and a version string in use is refused.
+    write(tmp.resolve("src/z.txt"), "z");
+    assertThat(a.fails(sync).err()).isEqualTo("cairn: Cannot create version: version 2.0 of p/n already exists\n");
+    Map<String, Object> fourth = a.ok(withJson(plain)).obj();
+    assertThat(fourth).containsEntry("added", 2L).containsEntry("same_as", null);
+    assertThat(a.ok("show", "--id", (String) fourth.get("id"), "--json").obj().get("parents")).isEqualTo(List.of(base));
+    assertThat(a.ok("search", "--json").array()).hasSize(4);
+  }
+
+  private static String[] withJson(String[] args) {
+    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+    out[args.length] = "--json";
+    return out;
   }
 
   @Test
