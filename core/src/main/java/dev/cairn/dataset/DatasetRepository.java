@@ -447,6 +447,17 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
+   * Checks, without writing anything, that {@code storage} can be pushed to: an existing remote of
+   * this repository's object format, or a location that holds no one's files
+   * ({@link dev.cairn.transport.Remote#checkUsable}).
+   */
+  public void checkRemote(String storage) throws IOException {
+    try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+      remote.checkUsable();
+    }
+  }
+
+  /**
    * Makes version {@code idOrPrefix} available locally, fetching from {@code storage} only what is
    * missing: nothing at all when the version and the selected files' data are already here.
    *

@@ -59,6 +59,18 @@ public final class Remote implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Checks, without writing anything, that a push could use this location: an existing remote of
+   * this repository's object format, or a location that holds no one's files.
+   */
+  public void checkUsable() throws IOException {
+    if (storage.size(RemoteLayout.MARKER) < 0) {
+      requireNoForeignFiles();
+    } else {
+      checkMarker();
+    }
+  }
+
   /** The top-level names a remote holds (spec/remote.md, "Layout"); anything else is someone else's. */
   private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(RemoteLayout.MARKER, "packs", "versions", "names", "locks",
       "lost-found");

@@ -376,6 +376,22 @@ abstract class Base implements Callable<Integer> {
     return uploadClosed(ds, target, storageFlag, packTargetBytes, true);
   }
 
+  /**
+   * Checks, before {@code ds} is closed, that the remote its upload will go to can take it: a
+   * close is not undone when the upload after it fails.
+   */
+  void requireRemoteBeforeClose(Dataset ds, String target) throws IOException {
+    try {
+      repo().checkRemote(target);
+    } catch (IOException | RuntimeException e) {
+      String why = ErrorHandler.oneLine(e, false);
+      if (why.startsWith("Cannot ")) {
+        why = "c" + why.substring(1);
+      }
+      throw new IOException("Did not close " + ds.id() + ": " + why + "; or close it with --disable-upload and upload it later", e);
+    }
+  }
+
   /** As {@link #uploadClosed(Dataset, String, String, long)}; {@code closedNow} false for a version an earlier run closed. */
   dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes, boolean closedNow)
       throws IOException {

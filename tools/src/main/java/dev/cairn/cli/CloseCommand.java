@@ -31,6 +31,9 @@ final class CloseCommand extends Base {
     Dataset ds = select(selector);
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     chunkSize.requireRemote("close", disableUpload ? null : target);
+    if (target != null && !disableUpload && ds.record().isDraft()) {
+      requireRemoteBeforeClose(ds, target);
+    }
     ds.close();
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {

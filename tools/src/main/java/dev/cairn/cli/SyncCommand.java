@@ -149,6 +149,9 @@ final class SyncCommand extends Base {
       if (!skipClose) {
         remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
         chunkSize.requireRemote("sync", remote);
+        if (remote != null) {
+          requireRemoteBeforeClose(ds, remote);
+        }
       }
       before = verbose ? ds.record() : null;
       c = ds.syncFolder(folder, datasetFolder, progress());

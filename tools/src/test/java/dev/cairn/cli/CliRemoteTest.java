@@ -507,6 +507,26 @@ class CliRemoteTest {
     assertThat(a.ok("search", "--json").array()).hasSize(4);
   }
 
+  @Test
+  void aCloseOrSyncWhoseRemoteCannotTakeTheUploadLeavesTheDraftOpen() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    write(tmp.resolve("src/x.txt"), "x");
+    write(tmp.resolve("photos/me.jpg"), "jpeg");
+    String photos = tmp.resolve("photos").toString();
+    String id = (String) a.ok("create", "--project", "p", "--name", "n", "--json").obj().get("id");
+    a.ok("add", "--files", tmp.resolve("src").toString());
+    assertThat(a.fails("close", "--storage", photos).err()).isEqualTo("cairn: Did not close " + id + ": cannot use " + tmp.toUri()
+        + "photos as a remote: it holds no Cairn data but other files (me.jpg); give a new or empty location, or an existing remote;"
+        + " or close it with --disable-upload and upload it later\n");
+    assertThat(a.fails("sync", "--folder", tmp.resolve("src").toString(), "--storage", "nosuch://x").err())
+        .startsWith("cairn: Did not close " + id + ": cannot open storage nosuch://x: no support for scheme 'nosuch'");
+    assertThat(a.ok("show", "--id", id, "--json").obj()).containsEntry("state", "draft");
+    assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
+    String remote = tmp.resolve("remote").toString();
+    assertThat(a.ok("close", "--storage", remote, "--json").obj()).containsEntry("state", "final").containsEntry("storage",
+        Path.of(remote).toUri().toString().replaceAll("/$", ""));
+  }
+
   private static String[] withJson(String[] args) {
     String[] out = java.util.Arrays.copyOf(args, args.length + 1);
     out[args.length] = "--json";
