@@ -47,6 +47,14 @@ class LocalStorageContractTest extends AbstractRemoteStorageContractTest {
       assertThat(live).exists();
       assertThat(young).exists();
       assertThat(s.list("")).extracting(RemoteFile::name).containsExactly("x");
+      // A file Cairn did not name is someone's: never removed, and a glance sees it.
+      Path mine = tmpDir.resolve("notes.txt");
+      Files.write(mine, new byte[10]);
+      Files.setLastModifiedTime(mine, old);
+      assertThat(s.removeStaleTemporaryFiles(3_600_000)).isZero();
+      assertThat(mine).exists();
+      assertThat(s.list("")).extracting(RemoteFile::name).containsExactly("x");
+      assertThat(s.list("", 64)).extracting(RemoteFile::name).containsExactlyInAnyOrder("x", ".tmp/notes.txt");
     }
   }
 

@@ -428,6 +428,8 @@ class CliRemoteTest {
     Files.createSymbolicLink(tmp.resolve("photos-link"), tmp.resolve("photos")); // through a link, the same
     assertThat(a.fails("upload", "--id", id, "--storage", tmp.resolve("photos-link").toString()).err()).contains("other files (2024)");
     assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
+    write(tmp.resolve("hidden/.tmp/notes.txt"), "mine"); // a folder named as a remote's temporary one is someone's too
+    assertThat(a.fails("upload", "--id", id, "--storage", tmp.resolve("hidden").toString()).err()).contains("other files (.tmp)");
     Files.createDirectories(tmp.resolve("volume/lost+found")); // a new volume's root is no one's files
     Files.writeString(tmp.resolve("volume/.DS_Store"), "x");
     a.ok("upload", "--id", id, "--storage", tmp.resolve("volume").toString());
@@ -1078,13 +1080,15 @@ class CliRemoteTest {
     write(tmp.resolve("src/a.txt"), "a");
     String id = (String) cli.ok("create", "--name", "up", "--storage", remote.toString(), "--json").obj().get("id");
     cli.ok("add", "--files", tmp.resolve("src").toString());
-    Files.walk(remote).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    write(remote, "not a folder");
+    if (Files.exists(remote.resolve("packs"))) {
+      Files.walk(remote.resolve("packs")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    write(remote.resolve("packs"), "in the way"); // the remote is fine, but its upload fails
     String err = cli.fails("close").err();
     assertThat(err).contains("Closed " + id + " here, but could not upload it to").contains("cairn upload --id " + id.substring(0, 8));
     assertThat(err.lines().count()).isEqualTo(1);
     assertThat(cli.fails("close").err()).contains("already").contains("upload");
-    Files.delete(remote);
+    Files.delete(remote.resolve("packs"));
     cli.ok("upload");
     assertThat(new Cli(tmp.resolve("other")).ok("search", "--storage", remote.toString(), "--json").array())
         .extracting(m -> m.get("id")).containsExactly(id);

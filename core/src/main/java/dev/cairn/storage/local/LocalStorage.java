@@ -116,7 +116,8 @@ public final class LocalStorage implements RemoteStorage {
     boolean glance = limit != Integer.MAX_VALUE; // a look at what a location holds: unreadable folders are passed over
     for (Trees.FileEntry f : Trees.regularFiles(start, p -> {
       String name = nameOf(real, p);
-      return name.startsWith(prefix) && !name.startsWith(TMP + "/");
+      // Cairn's temporary files are not listed; a glance sees someone's files in a .tmp/ folder.
+      return name.startsWith(prefix) && (!name.startsWith(TMP + "/") || glance && !AtomicFiles.isTempName(name));
     }, limit, glance)) {
       out.add(new RemoteFile(nameOf(real, f.path()), f.size()));
     }
@@ -236,8 +237,9 @@ public final class LocalStorage implements RemoteStorage {
     int removed = 0;
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
-        // A writer of this machine that still runs keeps its file, however old.
-        if (!AtomicFiles.ownerAlive(p.getFileName().toString())
+        // A writer of this machine that still runs keeps its file, however old; a name Cairn did
+        // not make is someone's file, kept too.
+        if (AtomicFiles.isTempName(p.getFileName().toString()) && !AtomicFiles.ownerAlive(p.getFileName().toString())
             && now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis && Files.deleteIfExists(p)) {
           removed++;
         }

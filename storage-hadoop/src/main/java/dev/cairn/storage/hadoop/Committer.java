@@ -55,6 +55,17 @@ abstract class Committer {
     return new Path(tmpDir, UUID.randomUUID() + ".tmp");
   }
 
+  private static final java.util.regex.Pattern TEMP_NAME =
+      java.util.regex.Pattern.compile("(^|/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$");
+
+  /**
+   * Whether {@code name} (a file name, or a path ending in one) is one {@link #newTemp} makes, or
+   * the lock of {@link LeaseCommitter}.
+   */
+  static boolean isTempName(String name) {
+    return TEMP_NAME.matcher(name).find() || name.equals(LeaseCommitter.LOCK_NAME) || name.endsWith("/" + LeaseCommitter.LOCK_NAME);
+  }
+
   /** Writes a temporary file whole, synced to storage where the stream can. */
   protected void writeTemp(Path tmp, Content content) throws IOException {
     try (FSDataOutputStream out = fs.create(tmp, true)) {

@@ -162,7 +162,10 @@ public final class HadoopStorage implements RemoteStorage {
       while (out.size() < limit && it.hasNext()) {
         LocatedFileStatus s = it.next();
         String name = nameOf(s.getPath());
-        if (name != null && s.isFile() && name.startsWith(prefix) && !name.startsWith(TMP + "/")) {
+        // Cairn's temporary files are not listed; a glance (a limited listing) sees someone's files
+        // in a .tmp/ folder.
+        boolean hidden = name != null && name.startsWith(TMP + "/") && (limit == Integer.MAX_VALUE || Committer.isTempName(name));
+        if (name != null && s.isFile() && name.startsWith(prefix) && !hidden) {
           out.add(new RemoteFile(name, s.getLen()));
         }
       }
@@ -258,7 +261,9 @@ public final class HadoopStorage implements RemoteStorage {
     int removed = 0;
     try {
       for (FileStatus s : fs.listStatus(dir)) {
-        if (s.isFile() && now - s.getModificationTime() >= olderThanMillis && fs.delete(s.getPath(), false)) {
+        // A name Cairn did not make is someone's file: kept.
+        if (s.isFile() && Committer.isTempName(s.getPath().getName()) && now - s.getModificationTime() >= olderThanMillis
+            && fs.delete(s.getPath(), false)) {
           removed++;
         }
       }

@@ -15,13 +15,16 @@ import org.apache.hadoop.fs.azure.SelfRenewingLease;
  * holder dies, so a crashed writer delays others by at most a minute.
  */
 final class LeaseCommitter extends Committer {
+  /** The blob whose lease creators of names hold, in the temporary folder. */
+  static final String LOCK_NAME = "create.lock";
+
   private final NativeAzureFileSystem wasb;
   private final Path lock;
 
   LeaseCommitter(FileSystem fs, Path tmpDir) {
     super(fs, tmpDir);
     this.wasb = (NativeAzureFileSystem) fs;
-    this.lock = new Path(tmpDir, "create.lock");
+    this.lock = new Path(tmpDir, LOCK_NAME);
   }
 
   @Override
