@@ -133,6 +133,21 @@ abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageCo
     }
   }
 
+  @Test
+  void aFileCairnDidNotNameUnderTmpIsKeptAndSeenByAGlance() throws Exception {
+    storage.createIfAbsent("x", new byte[] {1});
+    var fs = hadoop().fileSystem();
+    Path notes = new Path(new Path(fs.makeQualified(new Path(lastRoot)), ".tmp"), "notes.txt");
+    try (var out = fs.create(notes, true)) {
+      out.write(new byte[10]);
+    }
+    assertThat(storage.removeStaleTemporaryFiles(0)).isZero();
+    assertThat(fs.exists(notes)).isTrue();
+    assertThat(storage.list("")).extracting(RemoteFile::name).containsExactly("x");
+    assertThat(storage.list("", 64)).extracting(RemoteFile::name).containsExactlyInAnyOrder("x", ".tmp/notes.txt");
+    assertThat(Committer.isTempName(UUID.randomUUID() + ".tmp")).isTrue();
+  }
+
   private static boolean onlyLock(org.apache.hadoop.fs.FileSystem fs, Path tmpDir) throws java.io.IOException {
     var it = fs.listFiles(tmpDir, true);
     while (it.hasNext()) {
