@@ -95,9 +95,9 @@ public final class Remote implements AutoCloseable {
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
       // A store may stage the marker that a concurrent first push is creating beside it (S3's
       // conditional put through S3Proxy shows cairn-remote-<uuid> for a moment).
-      boolean ours = OWN_NAMES.contains(top) || top.startsWith(RemoteLayout.MARKER + "-");
+      boolean ours = RemoteLayout.isOwnName(f.name());
       if (foreign == null && !ours && !VOLUME_NAMES.contains(top) && !top.startsWith(".Trash-")) {
-        foreign = top;
+        foreign = OWN_NAMES.contains(top) ? f.name() : top;
       }
     }
     if (foreign != null && storage.size(RemoteLayout.MARKER) < 0) { // a marker made meanwhile: a remote after all

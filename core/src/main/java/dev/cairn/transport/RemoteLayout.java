@@ -59,6 +59,19 @@ public final class RemoteLayout {
     }
   }
 
+  private static final java.util.regex.Pattern OWN_NAME = java.util.regex.Pattern.compile(
+      "cairn-remote(-.*)?|packs/pack-[0-9a-f]+\\.pack|versions/[^/]+/[0-9]{10}\\.json|names/[^/]+/[^/]+|locks/[^/]+"
+          + "|lost-found/pack-[0-9a-f]+-[0-9]+\\.pack");
+
+  /**
+   * Whether a file of this name could be one a remote holds (the layout above, with the marker
+   * that a store may stage beside {@link #MARKER} while a first push creates it): a file under
+   * {@code packs/} not named as a pack, say, is someone else's.
+   */
+  public static boolean isOwnName(String file) {
+    return OWN_NAME.matcher(file).matches();
+  }
+
   public static String nameReservation(String project, String name, String version) {
     String key = HashAlgorithm.SHA256.hash((project + "\u0000" + name).getBytes(StandardCharsets.UTF_8)).abbreviate(32);
     return NAMES + key + "/" + version;

@@ -428,6 +428,8 @@ class CliRemoteTest {
     Files.createSymbolicLink(tmp.resolve("photos-link"), tmp.resolve("photos")); // through a link, the same
     assertThat(a.fails("upload", "--id", id, "--storage", tmp.resolve("photos-link").toString()).err()).contains("other files (2024)");
     assertThat(tmp.resolve("photos/cairn-remote")).doesNotExist();
+    write(tmp.resolve("album/packs/holiday.jpg"), "jpeg"); // named as a remote's folder, but not its files
+    assertThat(a.fails("upload", "--id", id, "--storage", tmp.resolve("album").toString()).err()).contains("other files (packs/holiday.jpg)");
     write(tmp.resolve("hidden/.tmp/notes.txt"), "mine"); // a folder named as a remote's temporary one is someone's too
     assertThat(a.fails("upload", "--id", id, "--storage", tmp.resolve("hidden").toString()).err()).contains("other files (.tmp)");
     Files.createDirectories(tmp.resolve("volume/lost+found")); // a new volume's root is no one's files
