@@ -22,14 +22,8 @@ final class LocalCopies {
       Progress progress) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     removeDeadCopies(target);
-    if (!requireUsableTarget(repo, target, overwrite)) {
-      try (Stream<Path> s = Files.list(target)) {
-        for (Path p : s.toList()) {
-          LocalCache.deleteTree(p);
-        }
-      }
-    }
-    writeWhole(repo, root, selection, target, progress);
+    boolean replace = !requireUsableTarget(repo, target, overwrite);
+    writeWhole(repo, root, selection, target, replace, progress);
     return target;
   }
 
@@ -59,13 +53,15 @@ final class LocalCopies {
 
   /**
    * Writes the copy under a hidden name and gives it its place only once every file is whole: a
-   * copy that fails or is interrupted leaves no file cut short where the user looks, and
-   * {@code target} as it was (missing, or empty). A missing target is built beside it and renamed
-   * into place; an existing one (perhaps a mount point) gets its entries moved in from a hidden
-   * folder inside it.
+   * copy that fails or is interrupted while it writes leaves no file cut short where the user
+   * looks, and {@code target} as it was. A missing target is built beside it and renamed into
+   * place; an existing one (perhaps a mount point) gets its entries moved in from a hidden folder
+   * inside it, after what it held is deleted when {@code replace}: only once the copy is whole, so
+   * that a copy that cannot be made (a linked file gone, or read from the very folder replaced)
+   * destroys nothing.
    */
-  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, Progress progress)
-      throws IOException {
+  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean replace,
+      Progress progress) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
     if (!exists) {
@@ -76,6 +72,15 @@ final class LocalCopies {
     Files.createDirectory(build);
     try (var atExit = ExitCleanup.register(build)) {
       repo.cache().writeFiles(root, selection, build, false, progress);
+      if (exists && replace) {
+        try (Stream<Path> s = Files.list(abs)) {
+          for (Path p : s.toList()) {
+            if (!p.equals(build)) {
+              LocalCache.deleteTree(p);
+            }
+          }
+        }
+      }
       if (exists) {
         List<Path> moved = new ArrayList<>();
         Path journal = abs.resolve(build.getFileName() + MOVING);

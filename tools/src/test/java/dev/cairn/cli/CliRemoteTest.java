@@ -1097,6 +1097,30 @@ class CliRemoteTest {
   }
 
   @Test
+  void aCopyWithOverwriteDeletesWhatTheFolderHeldOnlyOnceTheCopyIsWhole() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path ext = tmp.resolve("ext");
+    write(ext.resolve("l1.txt"), "one");
+    write(ext.resolve("l2.txt"), "two");
+    String id = (String) cli.ok("create", "--name", "links", "--json").obj().get("id");
+    cli.ok("add", "--links", ext.toString());
+    cli.ok("close");
+    // The copy replaces the very folder the linked files are read from: read first, then replaced.
+    cli.ok("get", "--id", id, "--copy", ext.toString(), "--overwrite");
+    assertThat(Files.readString(ext.resolve("l1.txt"))).isEqualTo("one");
+    assertThat(Files.readString(ext.resolve("l2.txt"))).isEqualTo("two");
+    // A linked file changed since: the copy fails, and the folder it would replace keeps its files.
+    Path precious = tmp.resolve("out/precious");
+    write(precious.resolve("mywork.txt"), "mine");
+    write(ext.resolve("l2.txt"), "TWO!");
+    assertThat(cli.fails("get", "--id", id, "--copy", precious.toString(), "--overwrite").err()).contains("changed since it was added");
+    try (var left = Files.list(precious)) {
+      assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("mywork.txt");
+    }
+    assertThat(Files.readString(precious.resolve("mywork.txt"))).isEqualTo("mine");
+  }
+
+  @Test
   void externalLinksStayWhereTheyAreAndAreChecked() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     Path outside = tmp.resolve("bucket");
