@@ -555,9 +555,20 @@ public final class Dataset {
     return command == null ? ds : ds.invokedAs(command, argv);
   }
 
+  /**
+   * Refuses a source that is neither a folder nor a wildcard pattern in one ({@code data/*.jpg},
+   * as clearml-data's sync takes it: the dataset folder then holds the files that match).
+   */
   private static void requireFolder(Path folder) throws InvalidInputException {
-    if (!Files.isDirectory(folder)) {
+    if (Files.isDirectory(folder)) {
+      return;
+    }
+    SourcePattern pattern = SourcePattern.of(folder);
+    if (pattern == null) {
       throw new InvalidInputException("Cannot sync " + folder + ": not a folder");
+    }
+    if (!Files.isDirectory(pattern.folder())) {
+      throw new InvalidInputException("Cannot sync '" + folder + "': " + pattern.folder() + " is not a folder");
     }
   }
 
@@ -567,6 +578,10 @@ public final class Dataset {
    * applied to the tree at once: memory holds neither the files nor the changes.
    */
   private static Planner syncPlanner(DatasetRepository repo, Path folder, String df, Progress progress) {
+    SourcePattern pattern = Files.isDirectory(folder) ? null : SourcePattern.of(folder);
+    Path source = pattern == null ? folder : pattern.folder();
+    List<Glob> wildcards = pattern == null ? List.of() : List.of(pattern.glob());
+    int prefix = df.isEmpty() ? 0 : df.length() + 1;
     return (m, ins, editor) -> {
       // The dataset folder, and each folder above it, must not be a file of the dataset.
       for (String above = df; !above.isEmpty(); above = above.substring(0, Math.max(0, above.lastIndexOf('/')))) {
@@ -578,9 +593,14 @@ public final class Dataset {
       DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()));
       List<SourceFile> batch = new ArrayList<>();
       long[] filesRead = {0};
+      long[] matched = {0};
       FolderScanner.Sink flush = f -> {
+        if (f != null && pattern != null && !pattern.glob().matches(f.datasetPath().substring(prefix))) {
+          return; // a file of the pattern's folder that the pattern does not select
+        }
         if (f != null) {
           batch.add(f);
+          matched[0]++;
         }
         if (f == null || batch.size() >= SYNC_BATCH) {
           List<FileEntry> current = merge.current(batch.stream().map(SourceFile::datasetPath).toList());
@@ -592,7 +612,11 @@ public final class Dataset {
           batch.clear();
         }
       };
-      FolderScanner.forSync(progress, repo.repository().directory()).scan(folder, df, true, List.of(), flush);
+      FolderScanner.forSync(progress, repo.repository().directory()).scan(source, df, true, wildcards, flush);
+      if (pattern != null && matched[0] == 0) {
+        // Most likely a mistyped pattern: syncing to nothing would remove every file.
+        throw new InvalidInputException("Cannot sync '" + folder + "': no file matches (to empty the dataset folder, sync an empty folder)");
+      }
       flush.accept(null);
       return new Planned(List.of(), merge.finish(), filesRead[0]);
     };

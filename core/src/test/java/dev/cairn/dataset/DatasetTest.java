@@ -712,6 +712,21 @@ class DatasetTest {
     assertThat(changed.change().summary().added()).isEqualTo(2);
   }
 
+  @Test
+  void aSyncOfAWildcardPatternMakesTheDatasetFolderHoldTheFilesThatMatch() throws Exception {
+    Path src = folder("w", Map.of("a/x.jpg", "1", "a/y.txt", "2", "a/sub/z.jpg", "3", "b/w.jpg", "4"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "w").build());
+    ds.addFiles(AddOptions.of(folder("old", Map.of("stale.jpg", "0"))));
+    Dataset.Change c = ds.syncFolder(src.resolve("a/*.jpg"), "", Progress.NONE);
+    assertThat(c.summary()).isEqualTo(new ChangeSummary(2, 0, 1, 2, 0, 1));
+    assertThat(paths(ds.listFiles())).containsExactly("sub/z.jpg", "x.jpg");
+    assertThatThrownBy(() -> ds.syncFolder(src.resolve("a/*.png"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("no file matches (to empty the dataset folder, sync an empty folder)");
+    assertThatThrownBy(() -> ds.syncFolder(src.resolve("nope/*.png"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("nope is not a folder");
+    assertThat(paths(ds.listFiles())).as("a refused sync changes nothing").containsExactly("sub/z.jpg", "x.jpg");
+  }
+
   /** Gives the drafts' records the owner a process that has ended would have left. */
   private void ownedByADeadProcess(Dataset... drafts) throws Exception {
     Process gone = new ProcessBuilder("true").start();

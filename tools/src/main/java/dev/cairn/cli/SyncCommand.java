@@ -22,7 +22,8 @@ final class SyncCommand extends Base {
   @Option(names = "--id", paramLabel = "ID", description = "Draft to sync (default: the last version created or used).")
   String id;
 
-  @Option(names = "--folder", paramLabel = "DIR", required = true, description = "The folder that is the source of truth.")
+  @Option(names = "--folder", paramLabel = "DIR", required = true, description = "The folder that is the source of truth, or a wildcard pattern in one, quoted ('data/*.jpg', as add --files reads"
+      + " it): the dataset folder then holds the files that match.")
   Path folder;
 
   @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to sync (default: the root).")
