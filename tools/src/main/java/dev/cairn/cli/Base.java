@@ -282,6 +282,25 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /**
+   * After a rename or move of {@code ds}'s dataset here: each remote keeps the records of its
+   * versions uploaded there under the old name until they are uploaded again, which a note on
+   * stderr says, one a remote.
+   */
+  void noteDatasetChangedHere(Dataset ds) throws IOException {
+    java.util.Map<String, List<String>> byRemote = new java.util.TreeMap<>();
+    for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + java.util.regex.Pattern.quote(ds.name()) + "$", List.of())) {
+      if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft() && r.storage() != null
+          && r.log().stream().anyMatch(e -> e.command().equals("upload"))) {
+        byRemote.computeIfAbsent(r.storage(), k -> new ArrayList<>()).add(r.id().substring(0, 8));
+      }
+    }
+    byRemote.forEach((remote, ids) -> err().println("cairn: note: " + remote + (ids.size() == 1
+        ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0)
+        : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each is uploaded"
+            + " again: cairn upload --id ID")));
+  }
+
   /** {@code diff} for a command's JSON ({@code changes}: what compare --json gives for each path). */
   static List<Object> changesJson(List<dev.cairn.manifest.DiffEntry> diff) {
     List<Object> out = new ArrayList<>(diff.size());

@@ -21,6 +21,9 @@ final class MoveCommand extends Base {
     Dataset ds = repo().get(project, name, null);
     String oldProject = ds.project();
     int versions = ds.moveToProject(newProject);
+    if (versions > 0) {
+      noteDatasetChangedHere(ds);
+    }
     if (json) {
       printJson(RenameCommand.result(oldProject, name, ds, versions));
     } else {

@@ -23,6 +23,9 @@ final class RenameCommand extends Base {
     Dataset ds = repo().get(project, name, null);
     String oldProject = ds.project();
     int versions = ds.rename(newName);
+    if (versions > 0) {
+      noteDatasetChangedHere(ds);
+    }
     if (json) {
       printJson(result(oldProject, name, ds, versions));
     } else if (versions == 0) {

@@ -347,11 +347,18 @@ class CliRemoteTest {
         .contains("vision/mine is another dataset (1 version)");
     carol.ok("create", "--project", "vision", "--name", "mine", "--version", "1.0.0", "--storage", remote);
     // A free name is taken there at once, so that no one else takes it before the upload.
-    alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
+    String id8 = pets.substring(0, 8);
+    assertThat(alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals").err()).isEqualTo("cairn: note: "
+        + Path.of(remote).toUri().toString().replaceFirst("/$", "") + " keeps " + id8 + "'s record as it was until cairn upload --id " + id8
+        + "\n");
     assertThat(carol.fails("create", "--project", "vision", "--name", "animals", "--version", "1.0.0", "--storage", remote).err())
         .contains("held by version " + pets);
     alice.ok("upload", "--id", pets, "--storage", remote);
     assertThat(carol.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("name")).containsExactly("cats", "animals");
+    write(tmp.resolve("pets/q.txt"), "more");
+    alice.ok("sync", "--project", "vision", "--name", "animals", "--folder", tmp.resolve("pets").toString(), "--storage", remote);
+    assertThat(alice.ok("move", "--project", "vision", "--name", "animals", "--new-project", "zoo").err())
+        .contains(" keeps the records of 2 versions (").contains(") as they were until each is uploaded again: cairn upload --id ID\n");
   }
 
   @Test
