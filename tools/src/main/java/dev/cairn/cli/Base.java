@@ -283,6 +283,29 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
+   * After {@code ds} was closed without a remote to upload to (none given, none by default): when
+   * a parent of it is on a remote, a note on stderr says that this version stays here, since a
+   * user of clearml-data expects every closed version to reach storage.
+   */
+  void noteStaysLocal(Dataset ds) throws IOException {
+    for (String parent : ds.record().parents()) {
+      dev.cairn.dataset.DatasetRecord r;
+      try {
+        r = repo().get(parent).record();
+      } catch (DatasetNotFoundException gone) {
+        continue;
+      }
+      if (r.storage() != null && r.log().stream().anyMatch(e -> e.command().equals("upload"))) {
+        String id = ds.id().substring(0, 8);
+        err().println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
+            + " its parent " + parent.substring(0, 8) + " is on " + r.storage() + "; cairn upload --id " + id + " --storage "
+            + r.storage() + " sends it there");
+        return;
+      }
+    }
+  }
+
+  /**
    * After a rename or move of {@code ds}'s dataset here: each remote keeps the records of its
    * versions uploaded there under the old name until they are uploaded again, which a note on
    * stderr says, one a remote.

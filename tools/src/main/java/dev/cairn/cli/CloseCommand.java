@@ -38,6 +38,8 @@ final class CloseCommand extends Base {
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
       pushed = uploadClosed(ds, target, storage, packBytes);
+    } else if (!disableUpload) {
+      noteStaysLocal(ds);
     }
     DatasetRecord r = ds.record();
     if (json) {

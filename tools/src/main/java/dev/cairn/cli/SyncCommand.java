@@ -166,6 +166,9 @@ final class SyncCommand extends Base {
     boolean closed = ds != null && !skipClose;
     dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes)
         : unuploaded != null ? uploadClosed(unuploaded, remote, storage, packBytes, false) : null;
+    if (closed && remote == null && !disableUpload) {
+      noteStaysLocal(ds);
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());

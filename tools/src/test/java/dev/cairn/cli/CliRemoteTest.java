@@ -538,6 +538,27 @@ class CliRemoteTest {
         Path.of(remote).toUri().toString().replaceAll("/$", ""));
   }
 
+  @Test
+  void aVersionClosedWithoutARemoteWhoseParentIsOnOneSaysItStaysHere() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    String parent = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj().get("id");
+    write(tmp.resolve("src/y.txt"), "y");
+    Cli.Result child = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json");
+    String id8 = ((String) child.obj().get("id")).substring(0, 8);
+    assertThat(child.err()).isEqualTo("cairn: note: " + id8 + " stays here: no remote was given (--storage, $CAIRN_STORAGE or"
+        + " remote.default), though its parent " + parent.substring(0, 8) + " is on " + uri + "; cairn upload --id " + id8
+        + " --storage " + uri + " sends it there\n");
+    write(tmp.resolve("src/z.txt"), "z");
+    // Kept local on purpose: nothing to say.
+    assertThat(a.ok("sync", "--project", "p", "--name", "other", "--parents", parent, "--folder", src, "--disable-upload").err()).isEmpty();
+    a.ok("create", "--project", "p", "--name", "n", "--parents", parent);
+    assertThat(a.ok("close").err()).contains(" stays here: no remote was given");
+  }
+
   private static String[] withJson(String[] args) {
     String[] out = java.util.Arrays.copyOf(args, args.length + 1);
     out[args.length] = "--json";
