@@ -190,20 +190,56 @@ public final class Fetcher {
       throw new DatasetNotFoundException("Cannot find dataset version " + id + " on " + remote.storage().uri()
           + (remote.wasDeleted(id) ? ": it was deleted there" : ""));
     }
-    List<String> queue = new ArrayList<>(r.parents());
+    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(r.parents());
     Set<String> seen = new HashSet<>();
+    Map<String, DatasetRecord> missing = new java.util.LinkedHashMap<>();
     while (!queue.isEmpty()) {
-      String p = queue.remove(0);
+      String p = queue.poll();
       if (!seen.add(p) || repo.catalog().exists(p)) {
         continue;
       }
       DatasetRecord pr = fetchedRecord(p);
       if (pr != null) {
-        repo.importRecord(pr);
+        missing.put(p, pr);
         queue.addAll(pr.parents());
       }
     }
+    // Ancestors before descendants: a fetch stopped part way leaves no record here whose
+    // ancestors are not, so that the walk above, run again, may stop at any record it finds.
+    for (DatasetRecord pr : parentsFirst(missing)) {
+      repo.importRecord(pr);
+    }
     return r;
+  }
+
+  /** {@code records} ordered so that each comes after those of its parents among them. */
+  static List<DatasetRecord> parentsFirst(Map<String, DatasetRecord> records) {
+    List<DatasetRecord> order = new ArrayList<>(records.size());
+    Set<String> placed = new HashSet<>();
+    for (String start : records.keySet()) {
+      // An explicit stack, not recursion: a history may be thousands of versions deep.
+      java.util.ArrayDeque<java.util.Iterator<String>> stack = new java.util.ArrayDeque<>();
+      java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
+      if (!placed.add(start)) {
+        continue;
+      }
+      path.push(start);
+      stack.push(records.get(start).parents().iterator());
+      while (!stack.isEmpty()) {
+        java.util.Iterator<String> parents = stack.peek();
+        if (parents.hasNext()) {
+          String p = parents.next();
+          if (records.containsKey(p) && placed.add(p)) {
+            path.push(p);
+            stack.push(records.get(p).parents().iterator());
+          }
+        } else {
+          stack.pop();
+          order.add(records.get(path.pop()));
+        }
+      }
+    }
+    return order;
   }
 
   /**

@@ -46,6 +46,62 @@ class FetchResumeTest {
   }
 
   @Test
+  void aFetchStoppedWhileItCopiesRecordsLeavesNoRecordWithoutItsAncestors() throws Exception {
+    Path remote = tmp.resolve("remote");
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      for (int i = 0; i < 3; i++) {
+        Dataset v = Dataset.create(a, CreateOptions.of("p", "n").parents(ids.isEmpty() ? java.util.List.of() : java.util.List.of(ids.get(i - 1))).build());
+        v.addFiles(AddOptions.of(Files.writeString(Files.createDirectories(tmp.resolve("s" + i)).resolve("f" + i), "v" + i)));
+        ids.add(v.close().id());
+        v.upload(remote.toString(), null, Progress.NONE);
+      }
+    }
+    String oldest = ids.get(0);
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      // The remote fails when the oldest version's record is read: the fetch of the newest stops.
+      dev.cairn.storage.RemoteStorage failing = new dev.cairn.storage.ForwardingStorage(new dev.cairn.storage.local.LocalStorage(remote)) {
+        @Override
+        public java.util.List<dev.cairn.storage.RemoteFile> list(String prefix) throws java.io.IOException {
+          if (prefix.contains(oldest)) {
+            throw new java.io.IOException("stopped");
+          }
+          return super.list(prefix);
+        }
+      };
+      try (Remote r = new Remote(failing, b.repository())) {
+        assertThatThrownBy(() -> b.fetch(ids.get(2), Selection.ALL, r, Progress.NONE)).hasMessageContaining("stopped");
+      }
+      assertThat(b.catalog().exists(ids.get(1))).as("not before its parent").isFalse();
+      b.fetch(ids.get(2), Selection.ALL, remote.toString(), null, Progress.NONE);
+      for (String id : ids) {
+        assertThat(b.catalog().exists(id)).as(id).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void recordsAreImportedParentsFirst() {
+    // d's parents are c and x; c's is b; x's is y, whose parent b is also c's grandparent.
+    java.util.Map<String, dev.cairn.dataset.DatasetRecord> records = new java.util.LinkedHashMap<>();
+    String[][] graph = {{"c", "b"}, {"x", "y"}, {"b"}, {"y", "b"}};
+    for (String[] g : graph) {
+      records.put(g[0], record(g[0], java.util.List.of(g).subList(1, g.length)));
+    }
+    java.util.List<String> order = Fetcher.parentsFirst(records).stream().map(dev.cairn.dataset.DatasetRecord::id).toList();
+    assertThat(order).containsExactlyInAnyOrder("b", "c", "x", "y");
+    assertThat(order.indexOf("b")).isLessThan(order.indexOf("c"));
+    assertThat(order.indexOf("b")).isLessThan(order.indexOf("y"));
+    assertThat(order.indexOf("y")).isLessThan(order.indexOf("x"));
+  }
+
+  private static dev.cairn.dataset.DatasetRecord record(String id, java.util.List<String> parents) {
+    dev.cairn.id.ObjectId empty = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
+    return new dev.cairn.dataset.DatasetRecord.Builder().id(id).project("p").name("n").version("1.0.0")
+        .state(dev.cairn.dataset.DatasetState.FINAL).parents(parents).base(empty).root(empty).build();
+  }
+
+  @Test
   void aFetchStoppedPartWayIsResumedNotStartedOver() throws Exception {
     Path remote = tmp.resolve("remote");
     Path src = tmp.resolve("src");
