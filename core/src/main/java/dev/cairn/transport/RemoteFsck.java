@@ -80,9 +80,18 @@ public final class RemoteFsck {
     if (readData) {
       readPacks(index, problems, null, damaged);
     }
-    for (String lock : RemoteLocks.describeActive(remote.storage())) {
+    List<String> active = RemoteLocks.describeActive(remote.storage());
+    for (String lock : active) {
       // Not damage; but one left by a process that died holds off collections for an hour.
       problems.add(new Problem(Problem.Severity.WARNING, null, uri, lock));
+    }
+    for (String lock : RemoteLocks.leftBehind(remote.storage())) {
+      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + lock, "lock left by a process that ended (or over an hour"
+          + " ago): passed over by uploads and collections; cairn gc --storage " + uri + " removes it"));
+    }
+    if (remote.storage().size(RemoteLocks.SWEEPING) >= 0 && active.stream().noneMatch(l -> l.startsWith("a collection"))) {
+      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + RemoteLocks.SWEEPING, "a garbage collection stopped part"
+          + " way: uploads are refused until cairn gc --storage " + uri + " runs again"));
     }
     Outcome o = finish(index, problems, List.of(), damaged);
     if (o.incomplete().isEmpty() && o.report().ok() && remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {

@@ -164,6 +164,29 @@ final class RemoteLocks {
   }
 
   /**
+   * The upload and collection locks that everyone passes over: taken over {@link #STALE_MILLIS}
+   * ago, or by a process this host can tell has ended. A process that dies holding one (kill -9)
+   * leaves it; a collection removes them ({@link RemoteGarbageCollector}).
+   */
+  static List<String> leftBehind(RemoteStorage storage) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (String kind : new String[] {"push-", "gc-"}) {
+      for (RemoteFile f : storage.list(PREFIX + kind)) {
+        try {
+          String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
+          if (now - Long.parseLong(body[0]) >= STALE_MILLIS || endedHere(body)) {
+            out.add(f.name());
+          }
+        } catch (IOException | RuntimeException goneOrUnreadable) {
+          // released meanwhile, or not a lock this release wrote: left alone
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
    * The first live lock of {@code kind} other than {@code self}, described ("an upload holds
    * locks/push-…, taken 3 min ago by pid 123"), or null if there is none.
    */

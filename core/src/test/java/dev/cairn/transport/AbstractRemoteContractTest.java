@@ -602,6 +602,17 @@ public abstract class AbstractRemoteContractTest {
     } catch (IOException expected) {
       // stopped part way
     }
+    // And an upload killed two hours ago left its lock.
+    String left = "locks/push-" + java.util.UUID.randomUUID();
+    try (dev.cairn.storage.RemoteStorage st = openStorage()) {
+      st.createIfAbsent(left, ((System.currentTimeMillis() - 7_200_000) + " 1 elsewhere\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      List<String> warnings = new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems().stream()
+          .map(p -> p.where() + ": " + p.message()).toList();
+      assertThat(warnings).anyMatch(w -> w.contains("locks/sweeping: a garbage collection stopped part way"));
+      assertThat(warnings).anyMatch(w -> w.contains(left + ": lock left by a process that ended"));
+    }
     Dataset next = version(a, "next", folder("next", Map.of("n.bin", TestRepos.random(80, 50_000))));
     try {
       next.upload(location, null, Progress.NONE);
@@ -611,6 +622,8 @@ public abstract class AbstractRemoteContractTest {
     }
     try (Remote r = new Remote(openStorage(), a.repository())) {
       new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+      assertThat(r.storage().size(left)).as("the collection removes what a killed process left").isNegative();
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems()).isEmpty();
     }
     next.upload(location, null, Progress.NONE);
     // The dropped version's data is gone, so pushing it again uploads all of it.
