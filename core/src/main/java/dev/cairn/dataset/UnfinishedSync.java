@@ -71,6 +71,25 @@ final class UnfinishedSync {
     return newest;
   }
 
+  /**
+   * The newest closed version of {@code o}'s dataset, without parents, that a squash of
+   * {@code sources} made and that nothing but its close changed since (uploads and repairs aside);
+   * null if there is none.
+   */
+  static DatasetRecord closedSquash(DatasetRepository repo, CreateOptions o, List<String> sources) throws IOException {
+    DatasetRecord newest = null;
+    for (DatasetRecord r : repo.list(o.project(), "^" + Pattern.quote(o.name()) + "$", List.of())) {
+      List<LogEntry> changes = r.log().stream().filter(RecordHistory::isChange).toList();
+      if (!r.isDraft() && r.project().equals(o.project()) && r.name().equals(o.name()) && r.parents().isEmpty() && !changes.isEmpty()
+          && changes.get(0).command().equals("squash") && changes.get(0).arguments().equals(sources)
+          && changes.stream().skip(1).allMatch(e -> e.command().equals("close"))
+          && (newest == null || r.createdMillis() > newest.createdMillis())) {
+        newest = r;
+      }
+    }
+    return newest;
+  }
+
   private static List<String> resolved(DatasetRepository repo, CreateOptions o) throws IOException {
     List<String> parents = new ArrayList<>();
     for (String p : o.parents()) {

@@ -752,6 +752,12 @@ final class VersionLifecycle {
     String proj = project != null ? project : sources.get(sources.size() - 1).project();
     List<String> sourceIds = sources.stream().map(DatasetRecord::id).toList();
     CreateOptions o = CreateOptions.of(proj, name).description("squash of " + String.join(", ", sourceIds)).storage(storage).build();
+    // A squash killed between its close and the end of its upload: the same squash run again
+    // uploads that version instead of making a second one.
+    DatasetRecord closed = storage == null ? null : UnfinishedSync.closedSquash(repo, o, sourceIds);
+    if (closed != null && !repo.get(closed.id()).isUploadedTo(storage)) {
+      return repo.get(closed.id());
+    }
     // A squash killed part way left its draft, owned by a process that ended: the same squash
     // run again finishes that draft instead of leaving it beside a second version.
     Dataset ds = UnfinishedSync.take(repo, o, "squash", sourceIds);

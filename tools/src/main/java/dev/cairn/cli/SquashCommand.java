@@ -40,7 +40,10 @@ final class SquashCommand extends Base {
     long packBytes = chunkSize.packTargetBytes();
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
     chunkSize.requireRemote("squash", remote);
+    long started = System.currentTimeMillis();
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());
+    // Closed before this run: an earlier run of this squash made it and stopped before its upload ended.
+    boolean earlier = ds.record().closedMillis() < started;
     dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage, packBytes);
     DatasetRecord r = ds.record();
     if (json) {
@@ -51,12 +54,14 @@ final class SquashCommand extends Base {
       m.put("version", r.version());
       m.put("files", r.fileCount());
       m.put("conflicts", r.conflicts().size());
+      m.put("made_earlier", earlier);
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printJson(m);
     } else {
-      out().printf("Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
+      out().printf(earlier ? "Squashed dataset id=%s (%s), made by an earlier run of this squash that did not upload it%n"
+          : "Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
       if (!r.conflicts().isEmpty()) {
         out().printf("%s between the versions squashed; the later one won (see 'cairn show --id %s')%n",
             Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));

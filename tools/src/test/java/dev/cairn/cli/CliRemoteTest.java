@@ -559,6 +559,29 @@ class CliRemoteTest {
     assertThat(a.ok("close").err()).contains(" stays here: no remote was given");
   }
 
+  @Test
+  void aSquashRunAgainAfterItsUploadFailedUploadsTheVersionItMade() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("x/x.txt"), "x");
+    write(tmp.resolve("y/y.txt"), "y");
+    String x = (String) a.ok("sync", "--project", "p", "--name", "x", "--folder", tmp.resolve("x").toString(), "--json").obj().get("id");
+    String y = (String) a.ok("sync", "--project", "p", "--name", "y", "--folder", tmp.resolve("y").toString(), "--json").obj().get("id");
+    Files.createDirectories(Path.of(remote));
+    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
+    Files.writeString(Path.of(remote, "packs"), "in the way");
+    String[] squash = {"squash", "--name", "flat", "--ids", x, y, "--storage", remote, "--json"};
+    assertThat(a.run(squash).err()).contains("here, but could not upload it to");
+    String made = (String) a.ok("search", "--name", "flat", "--json").array().get(0).get("id");
+    Files.delete(Path.of(remote, "packs"));
+    assertThat(a.ok(squash).obj()).containsEntry("id", made).containsEntry("made_earlier", true);
+    assertThat(a.ok("search", "--name", "flat", "--json").array()).hasSize(1);
+    assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id"))
+        .containsExactly(made);
+    // Uploaded, the same squash makes a version of its own, as before.
+    assertThat(a.ok(squash).obj()).containsEntry("made_earlier", false);
+  }
+
   private static String[] withJson(String[] args) {
     String[] out = java.util.Arrays.copyOf(args, args.length + 1);
     out[args.length] = "--json";
