@@ -71,10 +71,20 @@ public final class Fsck {
 
   public Report check() throws IOException {
     Path packDir = repo.repository().packs().packDirectory();
+    // The index and the records are read before the packs are listed: a command that runs
+    // meanwhile publishes a pack before it indexes it and before a record names it, so what they
+    // name is in the listing, and a running sync is not taken for damage.
+    List<Problem> indexProblems = new ArrayList<>();
+    Map<ObjectId, ObjectLocation> indexed = readIndex(indexProblems);
+    List<Problem> recordProblems = new ArrayList<>();
+    List<DatasetRecord> records = checkRecords(recordProblems);
     PackScan scan = PackScan.run(packDir, repo.repository().objects().algorithm(), progress);
     List<Problem> problems = new ArrayList<>(scan.problems);
-    checkIndex(scan, problems);
-    List<DatasetRecord> records = checkRecords(problems);
+    problems.addAll(indexProblems);
+    if (indexed != null) {
+      checkIndex(scan, indexed, problems);
+    }
+    problems.addAll(recordProblems);
     List<String> damaged;
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       Reachability reach = new Reachability(reader, scan);
@@ -99,7 +109,8 @@ public final class Fsck {
     return PackScan.run(repo.repository().packs().packDirectory(), repo.repository().objects().algorithm(), progress);
   }
 
-  private void checkIndex(PackScan scan, List<Problem> problems) throws java.nio.file.AccessDeniedException {
+  /** Every entry of the object index, or null (and an error) if it cannot be read. */
+  private Map<ObjectId, ObjectLocation> readIndex(List<Problem> problems) throws java.nio.file.AccessDeniedException {
     Map<ObjectId, ObjectLocation> indexed = new HashMap<>();
     try {
       repo.repository().packs().index().forEach(indexed::put);
@@ -107,8 +118,12 @@ public final class Fsck {
       throw notOurs; // a user who may only read the repository: not damage, and nothing fsck can say about it
     } catch (IOException | RuntimeException e) {
       problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
-      return;
+      return null;
     }
+    return indexed;
+  }
+
+  private void checkIndex(PackScan scan, Map<ObjectId, ObjectLocation> indexed, List<Problem> problems) {
     String where = repo.repository().directory().resolve("index").toString();
     int wrong = 0;
     for (Map.Entry<ObjectId, ObjectLocation> e : indexed.entrySet()) {

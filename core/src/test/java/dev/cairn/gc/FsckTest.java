@@ -36,6 +36,34 @@ class FsckTest {
   }
 
   @Test
+  void aVersionClosedWhileTheCheckRunsIsNotTakenForDamage() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 5, 30_000));
+      Path more = folder(tmp.resolve("t"), 2, 3, 10_000);
+      // Once the packs are listed, another command closes a version: its packs, index entries and
+      // record appear while the check runs.
+      Progress meanwhile = new Progress() {
+        boolean done;
+
+        @Override
+        public void start(String task, long totalBytes) {
+          if (!done && task.startsWith("checking")) {
+            done = true;
+            try {
+              version(repo, "d", more, v1.id());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        }
+      };
+      Fsck.Report r = new Fsck(repo, meanwhile).check();
+      assertThat(r.errors()).isEmpty();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void aCachedCopyChangedInPlaceIsFoundAndRebuiltByRepair() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Path src = folder(tmp.resolve("s"), 1, 3, 20_000);
