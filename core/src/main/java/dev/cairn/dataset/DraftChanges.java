@@ -256,12 +256,66 @@ final class DraftChanges {
    *
    * @throws InvalidInputException if a pattern matches nothing (nothing is removed then)
    */
+  private static final String STARS = "CAIRNSTARS0";
+  private static final String STAR = "CAIRNSTAR0";
+  private static final String ONE = "CAIRNONE0";
+
+  /** Whether a pattern given to remove is a link's address ({@code s3a://b/x.jpg}, {@code file:/data/x}), not a dataset path. */
+  private static boolean isLinkAddress(String raw) {
+    return raw.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*") || raw.startsWith("file:/");
+  }
+
+  /**
+   * A link address in one form whatever way it was typed: {@code file:///x} and {@code file:/x}
+   * are the same file.
+   */
+  static String canonicalLink(String uri) {
+    try {
+      java.net.URI u = new java.net.URI(uri).normalize();
+      if ("file".equals(u.getScheme()) && (u.getAuthority() == null || u.getAuthority().isEmpty())) {
+        return "file:" + u.getPath();
+      }
+      return u.toString();
+    } catch (java.net.URISyntaxException e) {
+      return uri;
+    }
+  }
+
+  /**
+   * The links a remove pattern names: the address itself, what lies under it (a folder's links),
+   * and, with {@code *} (within one path element), {@code **} (across them) and {@code ?}, those
+   * it matches.
+   */
+  private static java.util.regex.Pattern linkPattern(String raw) {
+    // Wildcards stand aside as words a URI takes while the address is put in its one form.
+    String canon = canonicalLink(raw.replace("**", STARS).replace("*", STAR).replace("?", ONE));
+    String base = java.util.Arrays.stream(canon.split("((?<=" + STARS + ")|(?=" + STARS + ")|(?<=" + STAR + ")|(?=" + STAR + ")|(?<="
+        + ONE + ")|(?=" + ONE + "))")).map(t -> t.equals(STARS) ? ".*" : t.equals(STAR) ? "[^/]*" : t.equals(ONE) ? "[^/]"
+        : t.isEmpty() ? "" : java.util.regex.Pattern.quote(t)).collect(java.util.stream.Collectors.joining());
+    return java.util.regex.Pattern.compile(base + "|" + (canon.endsWith("/") ? base + ".*" : base + "/.*"));
+  }
+
   static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive) throws IOException {
     Map<String, Edit> edits = new LinkedHashMap<>();
     for (String raw : patterns) {
       String pattern = AddOptions.normalizeFolder(raw);
       int before = edits.size();
       boolean matchedExisting = false;
+      if (isLinkAddress(raw)) {
+        // An external file named by its link, as clearml-data's remove_files takes one.
+        java.util.regex.Pattern address = linkPattern(raw);
+        for (FileEntry e : m) {
+          if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
+            matchedExisting |= edits.containsKey(e.path());
+            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+          }
+        }
+        if (edits.size() == before && !matchedExisting) {
+          throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no external file of the dataset links"
+              + " there; nothing was removed");
+        }
+        continue;
+      }
       if (pattern.isEmpty()) {
         throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
       }

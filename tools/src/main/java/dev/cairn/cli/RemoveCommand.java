@@ -13,7 +13,8 @@ final class RemoveCommand extends Base {
   @Mixin VersionSelector selector;
 
   @Option(names = "--files", paramLabel = "GLOB", arity = "1..*", required = true,
-      description = "Paths, folders or patterns inside the dataset (data/*.jpg, data/jsons).")
+      description = "Paths, folders or patterns inside the dataset (data/*.jpg, data/jsons), or the links of external files"
+          + " (s3a://bucket/raw/*.jpg).")
   List<String> files;
 
   @Option(names = "--non-recursive", description = "A folder removes only its direct files, and a pattern only the files it matches itself, from the dataset's root"

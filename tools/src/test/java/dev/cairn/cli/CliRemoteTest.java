@@ -1172,6 +1172,25 @@ class CliRemoteTest {
   }
 
   @Test
+  void anExternalFileIsRemovedByItsLinkAsClearmlRemovesIt() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path ext = tmp.resolve("ext");
+    for (String f : List.of("a.txt", "b.txt", "sub/c.txt", "d.csv")) {
+      write(ext.resolve(f), f);
+    }
+    cli.ok("create", "--name", "links");
+    cli.ok("add", "--links", ext.toString());
+    String uri = ext.toUri().toString().replaceFirst("/$", ""); // file:///...
+    assertThat(cli.ok("remove", "--files", uri + "/a.txt").out()).startsWith("1 file removed");
+    assertThat(cli.ok("remove", "--files", "file:" + ext + "/*.txt").out()).as("file:/x is file:///x; * stays in its folder")
+        .startsWith("1 file removed");
+    assertThat(cli.ok("remove", "--files", uri + "/sub").out()).as("a folder's links").startsWith("1 file removed");
+    assertThat(cli.fails("remove", "--files", uri + "/nope").err())
+        .isEqualTo("cairn: Cannot remove '" + uri + "/nope': no external file of the dataset links there; nothing was removed\n");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("d.csv");
+  }
+
+  @Test
   void externalLinksStayWhereTheyAreAndAreChecked() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     Path outside = tmp.resolve("bucket");
