@@ -361,8 +361,8 @@ public final class GarbageCollector {
           }
           dev.cairn.object.Version v;
           try {
-            v = VersionFormat.decode(reader.open(e.id()).bytes(), e.id());
-          } catch (IOException damagedOrNotAVersion) {
+            v = VersionFormat.decode(readFromCandidate(db, c, e), e.id());
+          } catch (IOException | dev.cairn.internal.pack.BlockCodec.BlockException damagedOrNotAVersion) {
             continue; // fsck reports damage; bytes another type shares are not a version's
           }
           String id = dev.cairn.dataset.RecordRecovery.datasetId(v);
@@ -373,6 +373,23 @@ public final class GarbageCollector {
           }
         }
       }
+    }
+  }
+
+  /**
+   * An object of a candidate pack, read from that pack's file: not through the index, which a
+   * collection stopped after taking the pack out of it no longer lists it in, so that a reader
+   * would look for it by registering the packs it does not know, and so freshen their times,
+   * which would then keep them from being deleted as packs in use.
+   */
+  private static byte[] readFromCandidate(PackObjectDatabase db, Candidate c, PackEntry e)
+      throws IOException, dev.cairn.internal.pack.BlockCodec.BlockException {
+    try (dev.cairn.internal.pack.PackFile pack = dev.cairn.internal.pack.PackFile.open(db.packDirectory().resolve(PackFormat.fileName(c.name())))) {
+      byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(pack.readBlock(e.blockOffset(), e.blockLength()));
+      if (e.offsetInBlock() < 0 || e.offsetInBlock() + e.length() > raw.length) {
+        throw new IOException("entry outside its block");
+      }
+      return java.util.Arrays.copyOfRange(raw, (int) e.offsetInBlock(), (int) (e.offsetInBlock() + e.length()));
     }
   }
 

@@ -156,6 +156,32 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void aCollectionStoppedAfterItTookPacksOutOfTheIndexIsFinishedByTheNextOne() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset keep = version(repo, "keep", folder(tmp.resolve("k"), 1, 3, 20_000));
+      java.util.Set<Path> before = new java.util.HashSet<>(repo.repository().packs().packFiles());
+      Dataset drop = version(repo, "drop", folder(tmp.resolve("d"), 2, 3, 200_000));
+      java.util.Set<String> dropPacks = new java.util.HashSet<>();
+      for (Path p : repo.repository().packs().packFiles()) {
+        if (!before.contains(p)) {
+          dropPacks.add(dev.cairn.internal.pack.PackFormat.nameOf(p.getFileName().toString()));
+        }
+      }
+      drop.delete(true);
+      // What a collection killed between taking the dead packs out of the index and deleting them leaves.
+      repo.repository().packs().index().dropPacks(dropPacks, java.util.Map.of());
+      GarbageCollector.Result r = TestRepos.collect(repo, 10);
+      for (String name : dropPacks) {
+        assertThat(repo.repository().packs().packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(name)))
+            .as("deleted by this run, not kept as a pack in use").doesNotExist();
+      }
+      assertThat(r.bytesFreed()).isPositive();
+      assertThat(keep.verify()).isEmpty();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void youngPacksAndDraftsAreKept() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset draft = Dataset.create(repo, CreateOptions.of("gc", "draft").build());

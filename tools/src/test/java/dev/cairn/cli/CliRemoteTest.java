@@ -1062,8 +1062,11 @@ class CliRemoteTest {
     // One that recorded this very pid table (same boot and pid namespace) is known ended: passed over.
     Files.writeString(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000"), System.currentTimeMillis() + " 999999999 "
         + dev.cairn.dataset.Catalog.hostName() + " " + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n");
-    assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).doesNotContain("locks/push-0b2c3d4e");
+    assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).doesNotContain("an upload holds")
+        .contains("lock left by a process that ended (or over an hour ago): passed over by uploads and collections; cairn gc"
+            + " --storage ");
     a.ok("gc", "--storage", remote.toString());
+    assertThat(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000")).as("removed by the collection").doesNotExist();
   }
 
   @Test
