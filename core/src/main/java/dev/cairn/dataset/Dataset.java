@@ -1028,6 +1028,12 @@ public final class Dataset {
         .anyMatch(e -> e.command().equals("upload") && e.arguments().stream().anyMatch(a -> isStorage(uri, a))));
   }
 
+  /** Whether {@code r} was created against {@code storage} (its recorded remote names it) and was never uploaded anywhere. */
+  static boolean madeForAndNotUploaded(DatasetRecord r, String storage) throws InvalidInputException {
+    return isStorage(dev.cairn.storage.Storages.parse(storage).toString(), r.storage())
+        && r.log().stream().noneMatch(e -> e.command().equals("upload"));
+  }
+
   /** Whether a recorded storage (as typed, or from an older release) names the remote at {@code uri}. */
   private static boolean isStorage(String uri, String recorded) {
     if (recorded == null) {

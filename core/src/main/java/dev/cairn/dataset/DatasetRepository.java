@@ -492,6 +492,19 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (DatasetNotFoundException e) {
       id = f.resolve(idOrPrefix);
     }
+    try (FetchLock lock = FetchLock.take(repo.tmpDirectory(), id, progress)) {
+      // Another get of it may have ended while this one waited: then all is here.
+      Dataset done = completeLocally(id, selection);
+      return done != null ? done : fetchLocked(f, id, selection);
+    }
+  }
+
+  /** Whether a file of {@code tmp/} is the lock of fetches, which stays there: not a leftover. */
+  public static boolean isLockFileOfTmp(String name) {
+    return name.equals(FetchLock.FILE_NAME);
+  }
+
+  private Dataset fetchLocked(dev.cairn.transport.Fetcher f, String id, Selection selection) throws IOException {
     if (catalog().exists(id)) {
       DatasetRecord ours = catalog().read(id);
       if (ours.isDraft() || ours.storage() == null) {

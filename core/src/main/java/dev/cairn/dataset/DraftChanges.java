@@ -271,7 +271,7 @@ final class DraftChanges {
    */
   static String canonicalLink(String uri) {
     try {
-      java.net.URI u = new java.net.URI(uri).normalize();
+      java.net.URI u = new java.net.URI(uri.replace(" ", "%20")).normalize(); // as typed, a space; as stored, %20
       if ("file".equals(u.getScheme()) && (u.getAuthority() == null || u.getAuthority().isEmpty())) {
         return "file:" + u.getPath();
       }
@@ -310,11 +310,14 @@ final class DraftChanges {
             edits.putIfAbsent(e.path(), Edit.remove(e.path()));
           }
         }
-        if (edits.size() == before && !matchedExisting) {
+        if (edits.size() > before || matchedExisting) {
+          continue;
+        }
+        if (DatasetPaths.problem(pattern) != null || (m.lookup(pattern) == null && under(m, pattern).isEmpty())) {
           throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no external file of the dataset links"
               + " there; nothing was removed");
         }
-        continue;
+        // else a dataset path that looks like an address (a folder named "file:"): removed as a path, below
       }
       if (pattern.isEmpty()) {
         throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");

@@ -755,7 +755,7 @@ final class VersionLifecycle {
     // A squash killed between its close and the end of its upload: the same squash run again
     // uploads that version instead of making a second one.
     DatasetRecord closed = storage == null ? null : UnfinishedSync.closedSquash(repo, o, sourceIds);
-    if (closed != null && !repo.get(closed.id()).isUploadedTo(storage)) {
+    if (closed != null && Dataset.madeForAndNotUploaded(closed, storage)) {
       return repo.get(closed.id());
     }
     // A squash killed part way left its draft, owned by a process that ended: the same squash

@@ -248,7 +248,7 @@ public final class Fsck {
   private void checkLeftovers(List<Problem> problems) throws IOException {
     Path tmp = repo.repository().tmpDirectory();
     try (Stream<Path> s = Files.list(tmp)) {
-      long n = s.count();
+      long n = s.filter(p -> !dev.cairn.dataset.DatasetRepository.isLockFileOfTmp(p.getFileName().toString())).count();
       if (n > 0) {
         problems.add(Problem.warning(null, tmp.toString(), Text.count(n, "leftover temporary file") + " of interrupted commands (gc removes them once older than its --grace, 1h by default)"));
       }

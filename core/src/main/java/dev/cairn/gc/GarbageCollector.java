@@ -477,8 +477,8 @@ public final class GarbageCollector {
     int removed = 0;
     try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {
       for (Path p : s.toList()) {
-        if (AtomicFiles.ownerAlive(p.getFileName().toString())) {
-          continue; // a running command's, whatever its age
+        if (AtomicFiles.ownerAlive(p.getFileName().toString()) || DatasetRepository.isLockFileOfTmp(p.getFileName().toString())) {
+          continue; // a running command's, whatever its age; or the fetches' lock, which stays
         }
         if (now - Files.getLastModifiedTime(p).toMillis() >= graceMillis) {
           Trees.delete(p);

@@ -85,13 +85,20 @@ public final class RemoteFsck {
       // Not damage; but one left by a process that died holds off collections for an hour.
       problems.add(new Problem(Problem.Severity.WARNING, null, uri, lock));
     }
-    for (String lock : RemoteLocks.leftBehind(remote.storage())) {
-      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + lock, "lock left by a process that ended (or over an hour"
-          + " ago): passed over by uploads and collections; cairn gc --storage " + uri + " removes it"));
+    for (String lock : RemoteLocks.leftBehind(remote.storage(), false)) {
+      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + lock, "lock left by a process of this host that ended:"
+          + " passed over by uploads and collections; the next cairn gc --storage " + uri + " removes it"));
     }
-    if (remote.storage().size(RemoteLocks.SWEEPING) >= 0 && active.stream().noneMatch(l -> l.startsWith("a collection"))) {
-      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + RemoteLocks.SWEEPING, "a garbage collection stopped part"
-          + " way: uploads are refused until cairn gc --storage " + uri + " runs again"));
+    for (String lock : RemoteLocks.leftBehind(remote.storage(), true)) {
+      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + lock, "lock taken over an hour ago by a process of another"
+          + " host or container: passed over as stale; if that upload still runs, wait for it before a collection, then delete the"
+          + " lock"));
+    }
+    if (remote.storage().size(RemoteLocks.SWEEPING) >= 0 && remote.storage().size(RemoteLocks.INCOMPLETE) < 0
+        && active.stream().noneMatch(l -> l.startsWith("a collection"))) {
+      problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + RemoteLocks.SWEEPING, "packs were deleted without a"
+          + " collection's end (a collection stopped part way, or a repair): uploads are refused until cairn gc --storage " + uri
+          + " runs"));
     }
     Outcome o = finish(index, problems, List.of(), damaged);
     if (o.incomplete().isEmpty() && o.report().ok() && remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {

@@ -201,8 +201,8 @@ public final class RemoteGarbageCollector {
     }
     RemoteLocks.endSweep(remote.storage());
     int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
-    for (String lock : RemoteLocks.leftBehind(remote.storage())) {
-      remote.storage().delete(lock); // passed over by everyone already: what a killed process left
+    for (String lock : RemoteLocks.leftBehind(remote.storage(), false)) {
+      remote.storage().delete(lock); // its process ended here (kill -9): passed over by everyone already
     }
     // Freed: what the deleted packs held, less the live objects written again.
     return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary);

@@ -100,7 +100,7 @@ final class RemoteIndex {
             if (wellFormed(kept)) {
               // The pack is what is damaged (cut short, say): the cached section stays, the best map
               // left of where its objects lay, for a repair to salvage what is still there.
-              Path tmp = cacheDir.resolve(name + ".idx." + ProcessHandle.current().pid() + ".tmp");
+              Path tmp = cacheDir.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(name + ".idx.") + ".tmp");
               Files.write(tmp, kept);
               Files.move(tmp, cachedFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
               idx.cachedOnly.put(name, kept);
@@ -158,7 +158,8 @@ final class RemoteIndex {
     if (crc.getValue() != Bytes.u32(trailer, 8)) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.CHECKSUM_MISMATCH, f.name(), "remote pack index checksum mismatch");
     }
-    Path tmp = cacheDir.resolve(name + ".idx." + ProcessHandle.current().pid() + ".tmp");
+    // A name of its own for each writer: two threads of one process (the daemon) may cache the same section.
+    Path tmp = cacheDir.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(name + ".idx.") + ".tmp");
     Files.write(tmp, section);
     Files.move(tmp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     return section;

@@ -164,18 +164,21 @@ final class RemoteLocks {
   }
 
   /**
-   * The upload and collection locks that everyone passes over: taken over {@link #STALE_MILLIS}
-   * ago, or by a process this host can tell has ended. A process that dies holding one (kill -9)
-   * leaves it; a collection removes them ({@link RemoteGarbageCollector}).
+   * The upload and collection locks of processes this host can tell have ended (same host name,
+   * boot and pid namespace): what a kill -9 left, passed over by everyone; a collection removes
+   * them ({@link RemoteGarbageCollector}). With {@code stale}, instead, those taken over
+   * {@link #STALE_MILLIS} ago whose process cannot be judged so: passed over too, though the
+   * process may still run (a long upload elsewhere), so they are only reported.
    */
-  static List<String> leftBehind(RemoteStorage storage) throws IOException {
+  static List<String> leftBehind(RemoteStorage storage, boolean stale) throws IOException {
     List<String> out = new java.util.ArrayList<>();
     long now = System.currentTimeMillis();
     for (String kind : new String[] {"push-", "gc-"}) {
       for (RemoteFile f : storage.list(PREFIX + kind)) {
         try {
           String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
-          if (now - Long.parseLong(body[0]) >= STALE_MILLIS || endedHere(body)) {
+          boolean ended = endedHere(body);
+          if (stale ? !ended && now - Long.parseLong(body[0]) >= STALE_MILLIS : ended) {
             out.add(f.name());
           }
         } catch (IOException | RuntimeException goneOrUnreadable) {

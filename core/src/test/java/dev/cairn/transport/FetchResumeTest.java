@@ -81,6 +81,94 @@ class FetchResumeTest {
   }
 
   @Test
+  void twoGetsOfOneVersionAtOnceDownloadItsDataOnce() throws Exception {
+    Path remote = tmp.resolve("remote");
+    Path src = Files.createDirectories(tmp.resolve("src2"));
+    for (int i = 0; i < 4; i++) {
+      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(60 + i, 500_000));
+    }
+    String id;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a2"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(a, CreateOptions.of("p", "n").build());
+      v.addFiles(AddOptions.of(src));
+      id = v.close().id();
+      v.upload(remote.toString(), null, Progress.NONE);
+    }
+    long alone;
+    try (DatasetRepository one = DatasetRepository.open(tmp.resolve("one"), TestRepos.SMALL)) {
+      dev.cairn.storage.CountingStorage counting = new dev.cairn.storage.CountingStorage(new dev.cairn.storage.local.LocalStorage(remote));
+      try (Remote r = new Remote(counting, one.repository())) {
+        one.fetch(id, Selection.ALL, r, Progress.NONE);
+      }
+      alone = counting.bytesRead.get();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b2"), TestRepos.SMALL)) {
+      dev.cairn.storage.CountingStorage counting = new dev.cairn.storage.CountingStorage(new dev.cairn.storage.local.LocalStorage(remote));
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.List<java.util.concurrent.Future<Dataset>> gets = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          gets.add(pool.submit(() -> {
+            go.await();
+            try (Remote r = new Remote(counting, b.repository())) {
+              return b.fetch(id, Selection.ALL, r, Progress.NONE);
+            }
+          }));
+        }
+        go.countDown();
+        for (java.util.concurrent.Future<Dataset> g : gets) {
+          assertThat(g.get().verify()).isEmpty();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      // The second waits for the first, then finds the data here: a few small reads more at most
+      // (the remote's records and indexes), never the data again.
+      assertThat(counting.bytesRead.get()).isLessThan(alone + alone / 2);
+    }
+  }
+
+  @Test
+  void twoGetsOfTwoVersionsOfOneRemoteAtOnceBothSucceed() throws Exception {
+    Path remote = tmp.resolve("remote3");
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a3"), TestRepos.SMALL)) {
+      for (int i = 0; i < 2; i++) {
+        Path src = Files.createDirectories(tmp.resolve("src3-" + i));
+        for (int j = 0; j < 3; j++) {
+          Files.write(src.resolve("f" + j + ".bin"), TestRepos.random(100 * i + j, 300_000));
+        }
+        Dataset v = Dataset.create(a, CreateOptions.of("p", "n" + i).build());
+        v.addFiles(AddOptions.of(src));
+        ids.add(v.close().id());
+        v.upload(remote.toString(), null, Progress.NONE);
+      }
+    }
+    for (int round = 0; round < 3; round++) {
+      try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b3-" + round), TestRepos.SMALL)) {
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+          java.util.List<java.util.concurrent.Future<Dataset>> gets = new java.util.ArrayList<>();
+          for (String id : ids) {
+            gets.add(pool.submit(() -> {
+              go.await();
+              return b.fetch(id, Selection.ALL, remote.toString(), null, Progress.NONE);
+            }));
+          }
+          go.countDown();
+          for (java.util.concurrent.Future<Dataset> g : gets) {
+            assertThat(g.get().verify()).isEmpty();
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    }
+  }
+
+  @Test
   void recordsAreImportedParentsFirst() {
     // d's parents are c and x; c's is b; x's is y, whose parent b is also c's grandparent.
     java.util.Map<String, dev.cairn.dataset.DatasetRecord> records = new java.util.LinkedHashMap<>();

@@ -202,7 +202,7 @@ final class SyncCommand extends Base {
           c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
       if (unchanged) {
         if (sameAs != null) {
-          out().printf("No change: the folder equals version %s (%s), which this same command made; no new version was created%n",
+          out().printf("No change: the folder equals version %s (%s), made by this same sync command line; no new version was created%n",
               sameAs.id(), sameAs.version());
         } else {
           out().println("No change: no new version was created");

@@ -413,7 +413,7 @@ class CliEndToEndTest {
     assertThat(again).containsEntry("reverted", true).containsEntry("closed", false).containsEntry("id", null);
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString()).out())
         .contains("0 added, 0 modified, 0 removed")
-        .contains("No change: the folder equals version " + first.get("id") + " (1.0.0), which this same command made");
+        .contains("No change: the folder equals version " + first.get("id") + " (1.0.0), made by this same sync command line");
     // A run of other arguments does not name the version.
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--disable-upload").out())
         .contains("No change: no new version was created");

@@ -473,7 +473,7 @@ class CliRemoteTest {
     assertThat(a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--verbose").out())
         .doesNotContain("Uploaded");
     Cli.Result again = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote);
-    assertThat(again.out()).contains("No change: the folder equals version " + id + " (1.0.0), which this same command made; no new"
+    assertThat(again.out()).contains("No change: the folder equals version " + id + " (1.0.0), made by this same sync command line; no new"
         + " version was created\nUploaded " + id + " (1.0.0), which the folder equals, to ");
     assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     Map<String, Object> third = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj();
@@ -578,8 +578,10 @@ class CliRemoteTest {
     assertThat(a.ok("search", "--name", "flat", "--json").array()).hasSize(1);
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(made);
-    // Uploaded, the same squash makes a version of its own, as before.
+    // Uploaded, the same squash makes a version of its own, as before; so it does after one kept here on purpose.
     assertThat(a.ok(squash).obj()).containsEntry("made_earlier", false);
+    a.ok("squash", "--name", "kept", "--ids", x, y, "--disable-upload");
+    assertThat(a.ok("squash", "--name", "kept", "--ids", x, y, "--storage", remote, "--json").obj()).containsEntry("made_earlier", false);
   }
 
   private static String[] withJson(String[] args) {
@@ -1063,7 +1065,7 @@ class CliRemoteTest {
     Files.writeString(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000"), System.currentTimeMillis() + " 999999999 "
         + dev.cairn.dataset.Catalog.hostName() + " " + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n");
     assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).doesNotContain("an upload holds")
-        .contains("lock left by a process that ended (or over an hour ago): passed over by uploads and collections; cairn gc"
+        .contains("lock left by a process of this host that ended: passed over by uploads and collections; the next cairn gc"
             + " --storage ");
     a.ok("gc", "--storage", remote.toString());
     assertThat(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000")).as("removed by the collection").doesNotExist();
@@ -1178,7 +1180,7 @@ class CliRemoteTest {
   void anExternalFileIsRemovedByItsLinkAsClearmlRemovesIt() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     Path ext = tmp.resolve("ext");
-    for (String f : List.of("a.txt", "b.txt", "sub/c.txt", "d.csv")) {
+    for (String f : List.of("a.txt", "b.txt", "sub/c.txt", "d.csv", "my dir/e f.txt")) {
       write(ext.resolve(f), f);
     }
     cli.ok("create", "--name", "links");
@@ -1188,6 +1190,7 @@ class CliRemoteTest {
     assertThat(cli.ok("remove", "--files", "file:" + ext + "/*.txt").out()).as("file:/x is file:///x; * stays in its folder")
         .startsWith("1 file removed");
     assertThat(cli.ok("remove", "--files", uri + "/sub").out()).as("a folder's links").startsWith("1 file removed");
+    assertThat(cli.ok("remove", "--files", uri + "/my dir/e f.txt").out()).as("typed with its spaces").startsWith("1 file removed");
     assertThat(cli.fails("remove", "--files", uri + "/nope").err())
         .isEqualTo("cairn: Cannot remove '" + uri + "/nope': no external file of the dataset links there; nothing was removed\n");
     assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("d.csv");

@@ -45,6 +45,15 @@ public final class LocalStorage implements RemoteStorage {
     }
   }
 
+  /** Names of temporary files that releases before 2026-12-01 wrote: {@code <prefix><uuid>.tmp}. */
+  private static final java.util.regex.Pattern OLDER_TEMP =
+      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$");
+
+  /** Whether a name under {@code .tmp/} (or a path ending in one) is one Cairn writes there. */
+  private static boolean isOwnTemp(String name) {
+    return AtomicFiles.isTempName(name) || OLDER_TEMP.matcher(name).find();
+  }
+
   /** The folder of temporary files, created on first use. */
   private Path tmpDir() throws IOException {
     return Files.createDirectories(root.resolve(TMP));
@@ -117,7 +126,7 @@ public final class LocalStorage implements RemoteStorage {
     for (Trees.FileEntry f : Trees.regularFiles(start, p -> {
       String name = nameOf(real, p);
       // Cairn's temporary files are not listed; a glance sees someone's files in a .tmp/ folder.
-      return name.startsWith(prefix) && (!name.startsWith(TMP + "/") || glance && !AtomicFiles.isTempName(name));
+      return name.startsWith(prefix) && (!name.startsWith(TMP + "/") || glance && !isOwnTemp(name));
     }, limit, glance)) {
       out.add(new RemoteFile(nameOf(real, f.path()), f.size()));
     }
@@ -239,7 +248,7 @@ public final class LocalStorage implements RemoteStorage {
       for (Path p : s.toList()) {
         // A writer of this machine that still runs keeps its file, however old; a name Cairn did
         // not make is someone's file, kept too.
-        if (AtomicFiles.isTempName(p.getFileName().toString()) && !AtomicFiles.ownerAlive(p.getFileName().toString())
+        if (isOwnTemp(p.getFileName().toString()) && !AtomicFiles.ownerAlive(p.getFileName().toString())
             && now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis && Files.deleteIfExists(p)) {
           removed++;
         }

@@ -1,0 +1,98 @@
+package dev.cairn.dataset;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps two fetches of one version apart, so that its data is downloaded once: the second waits
+ * for the first, then finds what it needs here (spec/remote.md, "Fetch"). An advisory lock of the
+ * operating system on one byte of {@code tmp/fetch.lock}, at an offset the version's id gives,
+ * which ends with its process however that ends (nothing stale is left to break), in front of a
+ * lock of this process's threads. The file stays: a waiter may be locking it.
+ */
+final class FetchLock implements AutoCloseable {
+  private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+  private final ReentrantLock inProcess;
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private FetchLock(ReentrantLock inProcess, FileChannel channel, FileLock lock) {
+    this.inProcess = inProcess;
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /** Takes the lock of version {@code id}, telling {@code progress} when it must wait for another fetch. */
+  static FetchLock take(Path tmpDir, String id, Progress progress) throws IOException {
+    Path file = Files.createDirectories(tmpDir).resolve(FILE_NAME).toAbsolutePath().normalize();
+    ReentrantLock ours = IN_PROCESS.computeIfAbsent(file.resolve(id), k -> new ReentrantLock());
+    boolean waited = false;
+    if (!ours.tryLock()) {
+      waited = waiting(progress, id);
+      try {
+        ours.lockInterruptibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for another fetch of " + id);
+      }
+    }
+    if (ours.getHoldCount() > 1) {
+      return new FetchLock(ours, null, null); // a fetch within a fetch of the same version: its file lock is held
+    }
+    FileChannel ch = null;
+    try {
+      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      long at = offset(id);
+      FileLock l = ch.tryLock(at, 1, false);
+      if (l == null) {
+        if (!waited) {
+          waited = waiting(progress, id);
+        }
+        l = ch.lock(at, 1, false);
+      }
+      if (waited) {
+        progress.finish();
+      }
+      return new FetchLock(ours, ch, l);
+    } catch (IOException | RuntimeException e) {
+      if (ch != null) {
+        ch.close();
+      }
+      ours.unlock();
+      throw e;
+    }
+  }
+
+  /** The lock file's name in {@code tmp/}: not a leftover, though it stays. */
+  static final String FILE_NAME = "fetch.lock";
+
+  /** The byte of the lock file that stands for version {@code id}: two versions rarely share one, and then wait in turn. */
+  private static long offset(String id) {
+    return id.hashCode() & 0x7fffffffL;
+  }
+
+  private static boolean waiting(Progress progress, String id) {
+    progress.start("waiting for another get of " + id.substring(0, Math.min(8, id.length())) + " to finish", -1);
+    return true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      if (channel != null) {
+        lock.release();
+        channel.close();
+      }
+    } finally {
+      inProcess.unlock();
+    }
+  }
+}
