@@ -259,6 +259,7 @@ final class DraftChanges {
   private static final String STARS = "CAIRNSTARS0";
   private static final String STAR = "CAIRNSTAR0";
   private static final String ONE = "CAIRNONE0";
+  private static final java.util.regex.Pattern WILDCARD = java.util.regex.Pattern.compile(STARS + "|" + STAR + "|" + ONE);
 
   /** Whether a pattern given to remove is a link's address ({@code s3a://b/x.jpg}, {@code file:/data/x}), not a dataset path. */
   private static boolean isLinkAddress(String raw) {
@@ -289,9 +290,15 @@ final class DraftChanges {
   private static java.util.regex.Pattern linkPattern(String raw) {
     // Wildcards stand aside as words a URI takes while the address is put in its one form.
     String canon = canonicalLink(raw.replace("**", STARS).replace("*", STAR).replace("?", ONE));
-    String base = java.util.Arrays.stream(canon.split("((?<=" + STARS + ")|(?=" + STARS + ")|(?<=" + STAR + ")|(?=" + STAR + ")|(?<="
-        + ONE + ")|(?=" + ONE + "))")).map(t -> t.equals(STARS) ? ".*" : t.equals(STAR) ? "[^/]*" : t.equals(ONE) ? "[^/]"
-        : t.isEmpty() ? "" : java.util.regex.Pattern.quote(t)).collect(java.util.stream.Collectors.joining());
+    StringBuilder re = new StringBuilder();
+    java.util.regex.Matcher w = WILDCARD.matcher(canon);
+    int done = 0;
+    while (w.find()) {
+      re.append(java.util.regex.Pattern.quote(canon.substring(done, w.start())))
+          .append(w.group().equals(STARS) ? ".*" : w.group().equals(STAR) ? "[^/]*" : "[^/]");
+      done = w.end();
+    }
+    String base = re.append(java.util.regex.Pattern.quote(canon.substring(done))).toString();
     return java.util.regex.Pattern.compile(base + "|" + (canon.endsWith("/") ? base + ".*" : base + "/.*"));
   }
 

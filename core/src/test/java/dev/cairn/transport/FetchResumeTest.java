@@ -19,6 +19,24 @@ import org.junit.jupiter.api.io.TempDir;
 class FetchResumeTest {
   @TempDir Path tmp;
 
+  /**
+   * Uploads to {@code remote} a version of dataset {@code name} (made in a repository of its own)
+   * holding {@code files} random files of {@code size} bytes, from {@code seed} on; its id.
+   */
+  private String uploaded(Path remote, String name, int seed, int files, int size) throws java.io.IOException {
+    Path src = Files.createDirectories(tmp.resolve("src-" + name));
+    for (int i = 0; i < files; i++) {
+      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(seed + i, size));
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("up-" + name), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(a, CreateOptions.of("p", name).build());
+      v.addFiles(AddOptions.of(src));
+      String id = v.close().id();
+      v.upload(remote.toString(), null, Progress.NONE);
+      return id;
+    }
+  }
+
   /** Counts the bytes a fetch announces, and stops it after {@code stopAfter} bytes came. */
   private static final class Download implements Progress {
     final long stopAfter;
@@ -83,17 +101,7 @@ class FetchResumeTest {
   @Test
   void twoGetsOfOneVersionAtOnceDownloadItsDataOnce() throws Exception {
     Path remote = tmp.resolve("remote");
-    Path src = Files.createDirectories(tmp.resolve("src2"));
-    for (int i = 0; i < 4; i++) {
-      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(60 + i, 500_000));
-    }
-    String id;
-    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a2"), TestRepos.SMALL)) {
-      Dataset v = Dataset.create(a, CreateOptions.of("p", "n").build());
-      v.addFiles(AddOptions.of(src));
-      id = v.close().id();
-      v.upload(remote.toString(), null, Progress.NONE);
-    }
+    String id = uploaded(remote, "n", 60, 4, 500_000);
     long alone;
     try (DatasetRepository one = DatasetRepository.open(tmp.resolve("one"), TestRepos.SMALL)) {
       dev.cairn.storage.CountingStorage counting = new dev.cairn.storage.CountingStorage(new dev.cairn.storage.local.LocalStorage(remote));
@@ -132,19 +140,7 @@ class FetchResumeTest {
   @Test
   void twoGetsOfTwoVersionsOfOneRemoteAtOnceBothSucceed() throws Exception {
     Path remote = tmp.resolve("remote3");
-    java.util.List<String> ids = new java.util.ArrayList<>();
-    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a3"), TestRepos.SMALL)) {
-      for (int i = 0; i < 2; i++) {
-        Path src = Files.createDirectories(tmp.resolve("src3-" + i));
-        for (int j = 0; j < 3; j++) {
-          Files.write(src.resolve("f" + j + ".bin"), TestRepos.random(100 * i + j, 300_000));
-        }
-        Dataset v = Dataset.create(a, CreateOptions.of("p", "n" + i).build());
-        v.addFiles(AddOptions.of(src));
-        ids.add(v.close().id());
-        v.upload(remote.toString(), null, Progress.NONE);
-      }
-    }
+    java.util.List<String> ids = java.util.List.of(uploaded(remote, "n0", 100, 3, 300_000), uploaded(remote, "n1", 200, 3, 300_000));
     for (int round = 0; round < 3; round++) {
       try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b3-" + round), TestRepos.SMALL)) {
         java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
@@ -192,18 +188,7 @@ class FetchResumeTest {
   @Test
   void aFetchStoppedPartWayIsResumedNotStartedOver() throws Exception {
     Path remote = tmp.resolve("remote");
-    Path src = tmp.resolve("src");
-    Files.createDirectories(src);
-    for (int i = 0; i < 6; i++) {
-      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(40 + i, 400_000));
-    }
-    String id;
-    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
-      Dataset v = Dataset.create(a, CreateOptions.of("p", "n").build());
-      v.addFiles(AddOptions.of(src));
-      id = v.close().id();
-      v.upload(remote.toString(), null, Progress.NONE);
-    }
+    String id = uploaded(remote, "n", 40, 6, 400_000);
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       Download first = new Download(1_500_000); // packs of 256 KiB here: several are finished by then
       assertThatThrownBy(() -> b.fetch(id, Selection.ALL, remote.toString(), null, first)).hasMessageContaining("stopped");

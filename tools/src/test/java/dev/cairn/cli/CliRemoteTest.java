@@ -461,9 +461,7 @@ class CliRemoteTest {
     String src = tmp.resolve("src").toString();
     // Closed and not uploaded, as a run stopped between its close and the end of its upload leaves
     // it: here the remote's packs/ is a file, so the upload fails after the close.
-    Files.createDirectories(Path.of(remote));
-    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
-    Files.writeString(Path.of(remote, "packs"), "in the way");
+    blockUploads(remote);
     Cli.Result failed = a.run("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote);
     assertThat(failed.exit()).isNotZero();
     assertThat(failed.err()).contains("here, but could not upload it to");
@@ -491,9 +489,7 @@ class CliRemoteTest {
     String base = (String) a.ok("search", "--json").array().get(0).get("id");
     write(tmp.resolve("src/y.txt"), "y");
     // The upload of the child fails after its close (the remote's packs/ is a file).
-    Files.createDirectories(Path.of(remote));
-    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
-    Files.writeString(Path.of(remote, "packs"), "in the way");
+    blockUploads(remote);
     String[] sync = {"sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--parents", base, "--version", "2.0"};
     assertThat(a.run(sync).err()).contains("here, but could not upload it to");
     String child = (String) a.ok("search", "--json").array().stream().filter(m -> m.get("version").equals("2.0")).findFirst()
@@ -567,9 +563,7 @@ class CliRemoteTest {
     write(tmp.resolve("y/y.txt"), "y");
     String x = (String) a.ok("sync", "--project", "p", "--name", "x", "--folder", tmp.resolve("x").toString(), "--json").obj().get("id");
     String y = (String) a.ok("sync", "--project", "p", "--name", "y", "--folder", tmp.resolve("y").toString(), "--json").obj().get("id");
-    Files.createDirectories(Path.of(remote));
-    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
-    Files.writeString(Path.of(remote, "packs"), "in the way");
+    blockUploads(remote);
     String[] squash = {"squash", "--name", "flat", "--ids", x, y, "--storage", remote, "--json"};
     assertThat(a.run(squash).err()).contains("here, but could not upload it to");
     String made = (String) a.ok("search", "--name", "flat", "--json").array().get(0).get("id");
@@ -582,6 +576,13 @@ class CliRemoteTest {
     assertThat(a.ok(squash).obj()).containsEntry("made_earlier", false);
     a.ok("squash", "--name", "kept", "--ids", x, y, "--disable-upload");
     assertThat(a.ok("squash", "--name", "kept", "--ids", x, y, "--storage", remote, "--json").obj()).containsEntry("made_earlier", false);
+  }
+
+  /** Makes {@code remote} a remote whose uploads fail once a version is closed: its packs/ is a file. */
+  private static void blockUploads(String remote) throws IOException {
+    Files.createDirectories(Path.of(remote));
+    Files.writeString(Path.of(remote, "cairn-remote"), "format = 1\nobjectFormat = sha256\n");
+    Files.writeString(Path.of(remote, "packs"), "in the way");
   }
 
   private static String[] withJson(String[] args) {
