@@ -92,8 +92,13 @@ class DatasetAddPatternTest {
   }
 
   @Test
-  void syncTakesNoPattern() {
-    assertThatThrownBy(() -> ds.syncFolder(data.resolve("a/*.jpg"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class);
+  void syncTakesAPatternAsAddDoes() throws IOException {
+    ds.syncFolder(data.resolve("a/*.jpg"), "", Progress.NONE);
+    assertThat(paths()).containsExactly("sub/z.jpg", "x.jpg");
+    // An existing file with wildcards in its name is not a pattern: it is no folder, and is refused.
+    Files.writeString(data.resolve("a/*.png"), "literal");
+    assertThatThrownBy(() -> ds.syncFolder(data.resolve("a/*.png"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("not a folder");
   }
 
   @Test
