@@ -141,7 +141,7 @@ abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageCo
     try (var out = fs.create(notes, true)) {
       out.write(new byte[10]);
     }
-    assertThat(storage.removeStaleTemporaryFiles(0)).isZero();
+    storage.removeStaleTemporaryFiles(0); // Cairn's own (Azure's lease blob, say) may go
     assertThat(fs.exists(notes)).isTrue();
     assertThat(storage.list("")).extracting(RemoteFile::name).containsExactly("x");
     assertThat(storage.list("", 64)).extracting(RemoteFile::name).containsExactlyInAnyOrder("x", ".tmp/notes.txt");
