@@ -306,22 +306,38 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
-   * After a rename or move of {@code ds}'s dataset here: each remote keeps the records of its
-   * versions uploaded there under the old name until they are uploaded again, which a note on
+   * After a rename or move of {@code ds}'s dataset here: each remote its versions were uploaded to
+   * keeps their records under the old name until they are uploaded there again, which a note on
    * stderr says, one a remote.
    */
   void noteDatasetChangedHere(Dataset ds) throws IOException {
     java.util.Map<String, List<String>> byRemote = new java.util.TreeMap<>();
     for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + java.util.regex.Pattern.quote(ds.name()) + "$", List.of())) {
-      if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft() && r.storage() != null
-          && r.log().stream().anyMatch(e -> e.command().equals("upload"))) {
-        byRemote.computeIfAbsent(r.storage(), k -> new ArrayList<>()).add(r.id().substring(0, 8));
+      if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft()) {
+        // Every remote its log says it was uploaded to: its own, and copies (upload --storage OTHER).
+        r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
+            .filter(java.util.Objects::nonNull).distinct()
+            .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(r.id().substring(0, 8)));
       }
     }
     byRemote.forEach((remote, ids) -> err().println("cairn: note: " + remote + (ids.size() == 1
         ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0)
         : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each is uploaded"
             + " again: cairn upload --id ID")));
+  }
+
+  /**
+   * The remote an upload log entry names, as a URI: its {@code --storage} (an {@code upload}
+   * command's arguments), its one argument (an upload after close or sync), else {@code own}.
+   */
+  private static String uploadTarget(List<String> args, String own) {
+    int at = args.indexOf("--storage");
+    String target = at >= 0 && at + 1 < args.size() ? args.get(at + 1) : args.size() == 1 && !args.get(0).startsWith("-") ? args.get(0) : own;
+    try {
+      return target == null ? null : dev.cairn.storage.Storages.parse(target).toString();
+    } catch (dev.cairn.errors.InvalidInputException e) {
+      return target;
+    }
   }
 
   /** {@code diff} for a command's JSON ({@code changes}: what compare --json gives for each path). */

@@ -357,8 +357,12 @@ class CliRemoteTest {
     assertThat(carol.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("name")).containsExactly("cats", "animals");
     write(tmp.resolve("pets/q.txt"), "more");
     alice.ok("sync", "--project", "vision", "--name", "animals", "--folder", tmp.resolve("pets").toString(), "--storage", remote);
-    assertThat(alice.ok("move", "--project", "vision", "--name", "animals", "--new-project", "zoo").err())
-        .contains(" keeps the records of 2 versions (").contains(") as they were until each is uploaded again: cairn upload --id ID\n");
+    String copy = tmp.resolve("copy").toString();
+    alice.ok("upload", "--id", pets, "--storage", copy);
+    String moved = alice.ok("move", "--project", "vision", "--name", "animals", "--new-project", "zoo").err();
+    assertThat(moved).contains(" keeps the records of 2 versions (").contains(") as they were until each is uploaded again: cairn upload --id ID\n");
+    assertThat(moved).as("a copy elsewhere too").contains("cairn: note: " + Path.of(copy).toUri().toString().replaceFirst("/$", "") + " keeps "
+        + id8 + "'s record as it was until cairn upload --id " + id8 + "\n");
   }
 
   @Test
