@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (host.isBlank()) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
+          + " this machine only; 0.0.0.0 for every interface)");
+    }
     Main.endsWithInterrupt();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();

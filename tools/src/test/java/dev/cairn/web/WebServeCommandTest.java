@@ -74,6 +74,17 @@ class WebServeCommandTest {
   }
 
   @Test
+  void refusesAnEmptyHostInOneLine() throws IOException {
+    WebFixture fixture = WebFixture.build(tmp);
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
+        "serve", "--host", "", "--port", "0");
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("cairn: Cannot serve: --host is empty; give an address (127.0.0.1, the default, for this"
+        + " machine only; 0.0.0.0 for every interface)\n");
+  }
+
+  @Test
   void knowsWhatLoopbackIs() {
     assertThat(WebServer.isLoopback("127.0.0.1")).isTrue();
     assertThat(WebServer.isLoopback("localhost")).isTrue();
