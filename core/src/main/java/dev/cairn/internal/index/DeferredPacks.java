@@ -22,10 +22,21 @@ final class DeferredPacks {
 
   private final Map<String, List<PackEntry>> packs = new LinkedHashMap<>();
   private volatile Map<ObjectId, ObjectLocation> locations = Map.of();
+  /** How many times packs were dropped: raised before their objects leave {@link #locations}. */
+  private volatile long forgets;
 
   /** Where a waiting pack holds {@code id}, or null. */
   ObjectLocation get(ObjectId id) {
     return locations.get(id);
+  }
+
+  /**
+   * A count that changes before packs are dropped (once their write has committed): a reader that
+   * missed an object in a snapshot of the index and then here, and sees this count changed since
+   * before that snapshot, looks in a new snapshot.
+   */
+  long forgets() {
+    return forgets;
   }
 
   /** The objects of every waiting pack (an immutable snapshot). */
@@ -73,6 +84,7 @@ final class DeferredPacks {
   /** Drops packs that were written to the index. */
   synchronized void forget(Collection<String> written) {
     if (packs.keySet().removeAll(written)) {
+      forgets++;
       Map<ObjectId, ObjectLocation> next = new HashMap<>();
       packs.forEach((name, es) -> es.forEach(e -> next.putIfAbsent(e.id(), location(name, e))));
       locations = next.isEmpty() ? Map.of() : next;

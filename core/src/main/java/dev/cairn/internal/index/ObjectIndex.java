@@ -74,6 +74,17 @@ public final class ObjectIndex {
 
   /** Where {@code id} is stored, or null if the index does not know it. */
   public ObjectLocation lookup(ObjectId id) {
+    long forgets = deferred.forgets();
+    ObjectLocation loc = lookupWritten(id);
+    if (loc == null) {
+      loc = deferred.get(id);
+    }
+    // A pack registered later is forgotten only once its write has committed: missed by the
+    // snapshot above and gone from the deferred ones since, it is in a new snapshot.
+    return loc == null && deferred.forgets() != forgets ? lookupWritten(id) : loc;
+  }
+
+  private ObjectLocation lookupWritten(ObjectId id) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       return locate(txn, runs.in(txn), id);
     }
@@ -85,10 +96,28 @@ public final class ObjectIndex {
    */
   public ObjectLocation[] lookupEach(List<ObjectId> ids) {
     ObjectLocation[] out = new ObjectLocation[ids.size()];
+    long forgets = deferred.forgets();
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       List<ObjectRuns.Run> waitingRuns = runs.in(txn);
       for (int i = 0; i < out.length; i++) {
         out[i] = locate(txn, waitingRuns, ids.get(i));
+      }
+    }
+    boolean missed = false;
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == null) {
+        out[i] = deferred.get(ids.get(i));
+        missed |= out[i] == null;
+      }
+    }
+    if (missed && deferred.forgets() != forgets) { // as lookup does: what was forgotten meanwhile is written
+      try (Txn<ByteBuffer> txn = env.txnRead()) {
+        List<ObjectRuns.Run> waitingRuns = runs.in(txn);
+        for (int i = 0; i < out.length; i++) {
+          if (out[i] == null) {
+            out[i] = locate(txn, waitingRuns, ids.get(i));
+          }
+        }
       }
     }
     return out;
@@ -108,8 +137,7 @@ public final class ObjectIndex {
         }
       }
     }
-    ObjectLocation p = pending.in(txn).locations().get(id);
-    return p != null ? p : deferred.get(id);
+    return pending.in(txn).locations().get(id);
   }
 
   /** The place an {@code objects} value at {@code offset} of {@code v} names; null if its pack is unknown. */
@@ -138,18 +166,37 @@ public final class ObjectIndex {
 
   /** Whether the index knows {@code id}. */
   public boolean contains(ObjectId id) {
+    long forgets = deferred.forgets(); // as lookup does
+    return hasWritten(id) || deferred.get(id) != null || (deferred.forgets() != forgets && hasWritten(id));
+  }
+
+  private boolean hasWritten(ObjectId id) {
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       return has(txn, runs.in(txn), id);
     }
   }
 
-  /** {@link #contains} for many ids, in one read transaction. */
+  /** {@link #contains} for many ids, in one read transaction (and a second when packs registered later were written meanwhile). */
   public boolean[] containsEach(List<ObjectId> ids) {
     boolean[] out = new boolean[ids.size()];
+    long forgets = deferred.forgets();
     try (Txn<ByteBuffer> txn = env.txnRead()) {
       List<ObjectRuns.Run> waitingRuns = runs.in(txn);
       for (int i = 0; i < out.length; i++) {
         out[i] = has(txn, waitingRuns, ids.get(i));
+      }
+    }
+    boolean missed = false;
+    for (int i = 0; i < out.length; i++) {
+      out[i] = out[i] || deferred.get(ids.get(i)) != null;
+      missed |= !out[i];
+    }
+    if (missed && deferred.forgets() != forgets) { // as lookup does
+      try (Txn<ByteBuffer> txn = env.txnRead()) {
+        List<ObjectRuns.Run> waitingRuns = runs.in(txn);
+        for (int i = 0; i < out.length; i++) {
+          out[i] = out[i] || has(txn, waitingRuns, ids.get(i));
+        }
       }
     }
     return out;
@@ -167,7 +214,7 @@ public final class ObjectIndex {
         }
       }
     }
-    return pending.in(txn).locations().containsKey(id) || deferred.get(id) != null;
+    return pending.in(txn).locations().containsKey(id);
   }
 
   /** Whether a pack of this name is registered. */
