@@ -288,10 +288,8 @@ class CliRemoteTest {
   void aSquashUploadsToTheRemoteItIsGiven() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
-    write(tmp.resolve("x/x.txt"), "x");
-    write(tmp.resolve("y/y.txt"), "y");
-    String x = (String) a.ok("sync", "--project", "p", "--name", "x", "--folder", tmp.resolve("x").toString(), "--json").obj().get("id");
-    String y = (String) a.ok("sync", "--project", "p", "--name", "y", "--folder", tmp.resolve("y").toString(), "--json").obj().get("id");
+    String x = syncedVersion(a, "x");
+    String y = syncedVersion(a, "y");
     // Another repository took xy's first string there: the squash takes the next, as create does.
     new Cli(tmp.resolve("c")).ok("create", "--project", "p", "--name", "xy", "--storage", remote);
     Map<String, Object> squashed = a.ok("squash", "--name", "xy", "--ids", x, y, "--storage", remote, "--json").obj();
@@ -563,10 +561,8 @@ class CliRemoteTest {
   void aSquashRunAgainAfterItsUploadFailedUploadsTheVersionItMade() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
-    write(tmp.resolve("x/x.txt"), "x");
-    write(tmp.resolve("y/y.txt"), "y");
-    String x = (String) a.ok("sync", "--project", "p", "--name", "x", "--folder", tmp.resolve("x").toString(), "--json").obj().get("id");
-    String y = (String) a.ok("sync", "--project", "p", "--name", "y", "--folder", tmp.resolve("y").toString(), "--json").obj().get("id");
+    String x = syncedVersion(a, "x");
+    String y = syncedVersion(a, "y");
     blockUploads(remote);
     String[] squash = {"squash", "--name", "flat", "--ids", x, y, "--storage", remote, "--json"};
     assertThat(a.run(squash).err()).contains("here, but could not upload it to");
@@ -580,6 +576,12 @@ class CliRemoteTest {
     assertThat(a.ok(squash).obj()).containsEntry("made_earlier", false);
     a.ok("squash", "--name", "kept", "--ids", x, y, "--disable-upload");
     assertThat(a.ok("squash", "--name", "kept", "--ids", x, y, "--storage", remote, "--json").obj()).containsEntry("made_earlier", false);
+  }
+
+  /** The id of a new version of dataset p/{@code name}, synced from a folder holding {@code <name>.txt}. */
+  private String syncedVersion(Cli a, String name) throws IOException {
+    write(tmp.resolve(name + "/" + name + ".txt"), name);
+    return (String) a.ok("sync", "--project", "p", "--name", name, "--folder", tmp.resolve(name).toString(), "--json").obj().get("id");
   }
 
   /** Makes {@code remote} a remote whose uploads fail once a version is closed: its packs/ is a file. */
