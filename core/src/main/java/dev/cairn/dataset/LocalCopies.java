@@ -4,6 +4,7 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
 import java.nio.file.StandardCopyOption;
@@ -56,9 +57,10 @@ final class LocalCopies {
    * copy that fails or is interrupted while it writes leaves no file cut short where the user
    * looks, and {@code target} as it was. A missing target is built beside it and renamed into
    * place; an existing one (perhaps a mount point) gets its entries moved in from a hidden folder
-   * inside it, after what it held is deleted when {@code replace}: only once the copy is whole, so
-   * that a copy that cannot be made (a linked file gone, or read from the very folder replaced)
-   * destroys nothing.
+   * inside it. With {@code replace}, what it held is first moved aside into another hidden folder
+   * inside it, and deleted once the copy is in place: a copy that cannot be made (a linked file
+   * gone, or read from the very folder replaced) destroys nothing, nor does an entry that cannot
+   * be moved (a folder of another user's, say): what was moved aside goes back.
    */
   private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean replace,
       Progress progress) throws IOException {
@@ -72,15 +74,7 @@ final class LocalCopies {
     Files.createDirectory(build);
     try (var atExit = ExitCleanup.register(build)) {
       repo.cache().writeFiles(root, selection, build, false, progress);
-      if (exists && replace) {
-        try (Stream<Path> s = Files.list(abs)) {
-          for (Path p : s.toList()) {
-            if (!p.equals(build)) {
-              LocalCache.deleteTree(p);
-            }
-          }
-        }
-      }
+      Path old = exists && replace ? setAside(abs, build) : null;
       if (exists) {
         List<Path> moved = new ArrayList<>();
         Path journal = abs.resolve(build.getFileName() + MOVING);
@@ -102,10 +96,16 @@ final class LocalCopies {
             }
           }
           Files.deleteIfExists(journal);
+          if (old != null) {
+            putBack(old, abs, e);
+          }
           throw e;
         }
         Files.delete(journal); // the copy is in place: from here, a kill leaves only the empty hidden folder
         Files.delete(build);
+        if (old != null) {
+          deleteSetAside(old, target);
+        }
       } else {
         Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
       }
@@ -116,6 +116,75 @@ final class LocalCopies {
         e.addSuppressed(cleanup);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Moves every entry of {@code folder} but {@code build} into a new hidden folder inside it, named
+   * as a copy's hidden folder is (a copy killed after this leaves it to {@link #removeDeadCopies},
+   * as it left the folder emptied before). An entry that cannot be moved puts back those moved
+   * before it, and the copy fails with the folder as it was.
+   *
+   * @return the hidden folder holding what {@code folder} held
+   */
+  private static Path setAside(Path folder, Path build) throws IOException {
+    Path old = folder.resolve(AtomicFiles.tempName(".cairn-copy-"));
+    Files.createDirectory(old);
+    List<Path> entries;
+    try (Stream<Path> s = Files.list(folder)) {
+      entries = s.filter(p -> !p.equals(build) && !p.equals(old)).toList();
+    }
+    for (Path p : entries) {
+      try {
+        moveAside(p, old.resolve(p.getFileName()));
+      } catch (IOException e) {
+        IOException refused = new IOException("Cannot replace what " + folder + " holds: " + p.getFileName() + " cannot be moved ("
+            + IoErrors.reason(e) + "); the folder is left as it was");
+        putBack(old, folder, refused);
+        throw refused;
+      }
+    }
+    return old;
+  }
+
+  /**
+   * Moves {@code p} (a file, link or folder) to {@code to}. Moving a folder to another parent
+   * writes its {@code ..} entry: a read-only folder of the owner's is made writable first (it is to
+   * be deleted).
+   */
+  private static void moveAside(Path p, Path to) throws IOException {
+    try {
+      Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AccessDeniedException e) {
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw e;
+      }
+      Trees.makeOwnerWritable(p);
+      Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
+    }
+  }
+
+  /** Moves back into {@code folder} what {@link #setAside} moved out of it, then deletes the hidden folder. */
+  private static void putBack(Path old, Path folder, Exception failure) {
+    try {
+      try (Stream<Path> s = Files.list(old)) {
+        for (Path p : s.toList()) {
+          Files.move(p, folder.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
+      }
+      Files.delete(old);
+    } catch (IOException again) {
+      failure.addSuppressed(again);
+    }
+  }
+
+  /** Deletes what the folder held before the copy; a part that cannot be deleted is named, and stays in the hidden folder. */
+  private static void deleteSetAside(Path old, Path target) throws IOException {
+    try {
+      LocalCache.deleteTree(old);
+    } catch (IOException e) {
+      throw new IOException("Copied into " + target + ", but part of what it held before could not be deleted (" + IoErrors.reason(e)
+          + "); it is left in " + old, e);
     }
   }
 

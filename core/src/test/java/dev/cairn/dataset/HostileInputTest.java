@@ -373,4 +373,60 @@ class HostileInputTest {
       assertThat(s.map(x -> x.getFileName().toString())).anyMatch(n -> n.startsWith("index.damaged-"));
     }
   }
+  /** Runs {@code chattr} (root on a file system that has the immutable attribute); whether it did. */
+  private static boolean chattr(String flag, Path p) {
+    try {
+      Process proc = new ProcessBuilder("chattr", flag, p.toString()).redirectErrorStream(true).start();
+      proc.getInputStream().readAllBytes();
+      return proc.waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Test
+  void aCopyWithOverwriteThatCannotMoveAnEntryAsideLeavesTheFolderAsItWas() throws IOException {
+    Path target = tmp.resolve("work");
+    Files.createDirectories(target.resolve("a"));
+    Files.writeString(target.resolve("a/f1"), "one");
+    Files.writeString(target.resolve("top"), "top");
+    Path stuck = Files.createDirectories(target.resolve("m"));
+    Files.writeString(stuck.resolve("f2"), "two");
+    Files.writeString(target.resolve("zz"), "zz");
+    // An entry that can be neither moved nor emptied: an immutable folder (root only; a folder of
+    // another user's refuses in the same way).
+    assumeTrue(chattr("+i", stuck), "chattr +i needs root and a file system that has it");
+    try {
+      assertThatThrownBy(() -> stable.getMutableLocalCopy(target, true)).isInstanceOf(IOException.class)
+          .hasMessageContaining("m cannot be moved").hasMessageContaining("left as it was");
+    } finally {
+      chattr("-i", stuck);
+    }
+    try (var left = Files.walk(target)) {
+      assertThat(left.filter(Files::isRegularFile).map(p -> target.relativize(p).toString()))
+          .containsExactlyInAnyOrder("a/f1", "top", "m/f2", "zz");
+    }
+    assertThat(Files.readString(target.resolve("top"))).isEqualTo("top");
+    // Once it can be moved, the copy replaces it all.
+    stable.getMutableLocalCopy(target, true);
+    try (var left = Files.list(target)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
+    }
+  }
+
+  @Test
+  void aCopyWithOverwriteReplacesReadOnlyFoldersOfTheOwner() throws IOException {
+    Path target = tmp.resolve("work");
+    Path ro = Files.createDirectories(target.resolve("ro/deeper"));
+    Files.writeString(ro.resolve("f"), "f");
+    Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    Files.setPosixFilePermissions(ro.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    stable.getMutableLocalCopy(target, true);
+    try (var left = Files.list(target)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
+    }
+  }
 }

@@ -87,7 +87,8 @@ public final class Trees {
     });
   }
 
-  private static void makeOwnerWritable(Path dir) throws IOException {
+  /** Gives the owner write permission on {@code dir} (a read-only folder about to be deleted or moved). */
+  public static void makeOwnerWritable(Path dir) throws IOException {
     java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
     perms.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     Files.setPosixFilePermissions(dir, perms);
