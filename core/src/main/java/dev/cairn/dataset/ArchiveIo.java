@@ -237,6 +237,11 @@ public final class ArchiveIo {
     requireLooksWhole(archiveFile, format);
     Map<String, FileEntry> files = new LinkedHashMap<>();
     Map<String, String> symlinks = new LinkedHashMap<>();
+    // Tar names in their own bytes (not PAX) are read as UTF-8 with '?' for a byte that is not:
+    // the entries (by their place) whose names hold a '?' are read again to tell.
+    Map<Integer, String> questioned = new java.util.HashMap<>();
+    int index = -1;
+    List<CrcCheck> crcs = new ArrayList<>();
     // A zip keeps its entries' Unix modes (executable bit, links) in its central directory, at
     // its end, which the streaming reader below never sees.
     Map<String, Integer> zipModes = format == Format.ZIP ? zipModes(archiveFile) : Map.of();
@@ -251,6 +256,12 @@ public final class ArchiveIo {
             ? new ZipArchiveInputStream(decompressed)
             : new TarArchiveInputStream(decompressed)) {
       for (ArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
+        index++;
+        if (entry instanceof ZipArchiveEntry ze) {
+          requireUtf8Name(archiveFile, ze);
+        } else if (entry instanceof TarArchiveEntry te && (te.getName() + linkName(te)).indexOf('?') >= 0) {
+          questioned.put(index, te.getName() + "\0" + linkName(te));
+        }
         if (entry.isDirectory()) {
           continue;
         }
@@ -259,6 +270,12 @@ public final class ArchiveIo {
           continue;
         }
         String path = datasetPath(archiveFile, datasetFolder, entry.getName());
+        if (files.containsKey(path) || symlinks.containsKey(path)) {
+          progress.warn(archiveFile.getFileName() + " holds '" + DatasetPaths.printable(path) + "' more than once: the last one is kept"
+              + " (as tar -x keeps it)");
+          files.remove(path);
+          symlinks.remove(path);
+        }
         if (entry instanceof TarArchiveEntry te && te.isSymbolicLink()) {
           symlinks.put(path, te.getLinkName());
           continue;
@@ -284,12 +301,16 @@ public final class ArchiveIo {
         }
         boolean exec = entry instanceof TarArchiveEntry te ? (te.getMode() & 0100) != 0
             : (zipMode & 0100) != 0;
-        FileContent c = inserter.insertFile(new FilterInputStream(archive) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        FileContent c = inserter.insertFile(new java.util.zip.CheckedInputStream(archive, crc) {
           @Override
           public void close() {
             // the archive stays open for the next entry
           }
         });
+        if (entry instanceof ZipArchiveEntry ze) {
+          crcs.add(new CrcCheck(ze, crc.getValue()));
+        }
         files.put(path, FileEntry.file(path, c, exec));
         progress.advance(Math.max(0, c.size()));
       }
@@ -303,10 +324,126 @@ public final class ArchiveIo {
     } finally {
       progress.finish();
     }
+    for (CrcCheck check : crcs) {
+      check.require(archiveFile);
+    }
+    if (!questioned.isEmpty()) {
+      requireUtf8TarNames(archiveFile, format, questioned);
+    }
     for (Map.Entry<String, String> link : symlinks.entrySet()) {
       files.put(link.getKey(), resolveSymlink(archiveFile, link.getKey(), link.getValue(), files, symlinks));
     }
+    requireNoNormalizationTwins(archiveFile, files.keySet());
     return new ArrayList<>(files.values());
+  }
+
+  /**
+   * Refuses a zip entry whose name is not valid UTF-8 (the reader would have read such bytes as
+   * '?', and two names as one), unless the entry carries its name in Unicode in an extra field.
+   * A folder's name that is not UTF-8 is refused in the same way (spec/datasets.md).
+   */
+  private static void requireUtf8Name(Path archiveFile, ZipArchiveEntry e) throws InvalidInputException {
+    if (e.getNameSource() == ZipArchiveEntry.NameSource.UNICODE_EXTRA_FIELD || strictUtf8(e.getRawName()) != null) {
+      return;
+    }
+    throw notUtf8(archiveFile, e.getRawName());
+  }
+
+  /** {@code bytes} read as UTF-8, or null if they are not valid UTF-8. */
+  private static String strictUtf8(byte[] bytes) {
+    try {
+      return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static InvalidInputException notUtf8(Path archiveFile, byte[] name) {
+    StringBuilder shown = new StringBuilder(); // printable ASCII as it is, any other byte as \xNN
+    for (byte b : name) {
+      if (b >= 0x20 && b < 0x7f && b != '\\') {
+        shown.append((char) b);
+      } else {
+        shown.append(String.format("\\x%02x", b & 0xff));
+      }
+    }
+    return new InvalidInputException("Cannot import " + archiveFile + ": entry '" + shown
+        + "' has a name that is not valid UTF-8 (a file would be stored under another name)");
+  }
+
+  /**
+   * Reads the names (and link targets) of the entries at the keys of {@code read} again, each byte
+   * a character (ISO-8859-1), and refuses one whose bytes are not valid UTF-8. A name read from a
+   * PAX header is text already, the same in both readings ({@code read}'s value), and passes.
+   */
+  private static void requireUtf8TarNames(Path archiveFile, Format format, Map<Integer, String> read) throws IOException {
+    Map<Integer, String> wanted = new java.util.HashMap<>(read);
+    String latin1 = java.nio.charset.StandardCharsets.ISO_8859_1.name();
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
+        InputStream decompressed = switch (format) {
+          case TAR_GZ -> GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
+          case TAR_ZST -> new ZstdCompressorInputStream(raw);
+          default -> raw;
+        };
+        TarArchiveInputStream tar = new TarArchiveInputStream(decompressed, latin1)) {
+      int index = 0;
+      for (TarArchiveEntry e = tar.getNextEntry(); e != null && !wanted.isEmpty(); e = tar.getNextEntry(), index++) {
+        String first = wanted.remove(index);
+        if (first != null && !first.equals(e.getName() + "\0" + linkName(e))) {
+          for (String name : new String[] {e.getName(), linkName(e)}) {
+            byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (strictUtf8(bytes) == null) {
+              throw notUtf8(archiveFile, bytes);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A zip entry's CRC-32 and the one of the data read, checked once the archive is read: the
+   * streaming reader checks neither, and reads the CRC of an entry followed by a data descriptor
+   * only after its data.
+   */
+  private record CrcCheck(ZipArchiveEntry entry, long read) {
+    void require(Path archiveFile) throws InvalidInputException {
+      if (entry.getCrc() != -1 && entry.getCrc() != read) {
+        throw new InvalidInputException("Cannot import " + archiveFile + ": entry '" + DatasetPaths.printable(entry.getName())
+            + "' is damaged (its CRC-32 is " + String.format("%08x", entry.getCrc()) + ", its data's " + String.format("%08x", read) + ")");
+      }
+    }
+  }
+
+  /** The name a link entry leads to, or "" for another entry. */
+  private static String linkName(TarArchiveEntry e) {
+    return e.isLink() || e.isSymbolicLink() ? e.getLinkName() : "";
+  }
+
+  /**
+   * Refuses two paths (or folders on them) that differ only by Unicode normalization, as a folder
+   * add does: they would collide on many systems.
+   */
+  private static void requireNoNormalizationTwins(Path archiveFile, java.util.Collection<String> paths) throws InvalidInputException {
+    Map<String, String> seen = new java.util.HashMap<>();
+    for (String p : paths) {
+      if (p.chars().allMatch(c -> c < 0x80)) {
+        continue;
+      }
+      for (int end = p.indexOf('/'); ; end = p.indexOf('/', end + 1)) {
+        String prefix = end < 0 ? p : p.substring(0, end);
+        String nfc = java.text.Normalizer.normalize(prefix, java.text.Normalizer.Form.NFC);
+        String other = seen.putIfAbsent(nfc, prefix);
+        if (other != null && !other.equals(prefix)) {
+          throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(prefix) + "' differs from '"
+              + DatasetPaths.printable(other) + "' only by Unicode normalization, and the two would collide on many systems");
+        }
+        if (end < 0) {
+          break;
+        }
+      }
+    }
   }
 
   /** The Unix mode of each entry of a zip, by name, from its central directory. */

@@ -429,4 +429,115 @@ class HostileInputTest {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
     }
   }
+  /** A tar of the given raw names (in their own header bytes, no PAX) and contents. */
+  private Path rawTar(String file, byte[][] names, String... contents) throws IOException {
+    Path t = tmp.resolve(file);
+    // Latin-1 writes each char as the byte of its code: the names' bytes exactly.
+    try (OutputStream os = Files.newOutputStream(t); TarArchiveOutputStream out = new TarArchiveOutputStream(os, "ISO-8859-1")) {
+      for (int i = 0; i < names.length; i++) {
+        byte[] b = contents[i].getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(new String(names[i], StandardCharsets.ISO_8859_1), true);
+        e.setSize(b.length);
+        out.putArchiveEntry(e);
+        out.write(b);
+        out.closeArchiveEntry();
+      }
+    }
+    return t;
+  }
+
+  @Test
+  void archiveNamesThatAreNotUtf8AreRefusedNotReadAsQuestionMarks() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "names").build());
+    var before = ds.record().root();
+    // caf\xe9 and caf\xe8 (Latin-1) would both read as "caf?", one file lost.
+    Path latin = rawTar("latin.tar", new byte[][] {{'c', 'a', 'f', (byte) 0xe9}, {'c', 'a', 'f', (byte) 0xe8}}, "acute", "grave");
+    assertThatThrownBy(() -> ds.addArchive(latin, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'caf\\xe9' has a name that is not valid UTF-8");
+    // A zip's name without the UTF-8 flag, in the bytes of code page 437.
+    Path zip = tmp.resolve("cp437.zip");
+    try (var out = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(zip.toFile())) {
+      out.setEncoding("IBM437");
+      out.setUseLanguageEncodingFlag(false);
+      out.setCreateUnicodeExtraFields(org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream.UnicodeExtraFieldPolicy.NEVER);
+      var e = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("caf\u00e9");
+      out.putArchiveEntry(e);
+      out.write("x".getBytes(StandardCharsets.UTF_8));
+      out.closeArchiveEntry();
+    }
+    assertThatThrownBy(() -> ds.addArchive(zip, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not valid UTF-8");
+    assertThat(ds.record().root()).as("refused whole").isEqualTo(before);
+    // Real question marks, in UTF-8 bytes and in a PAX name of Latin-1 letters, are names like any other.
+    Path fine = rawTar("fine.tar", new byte[][] {"\u00e7a?".getBytes(StandardCharsets.UTF_8), "why?".getBytes(StandardCharsets.UTF_8)}, "1", "2");
+    ds.addArchive(fine, "raw", Progress.NONE);
+    ds.addArchive(tar("caf\u00e9?", "plain"), "pax", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactlyInAnyOrder("raw/\u00e7a?", "raw/why?", "pax/caf\u00e9?", "pax/plain");
+  }
+
+  @Test
+  void aZipEntryWhoseDataDoesNotMatchItsCrcIsRefused() throws IOException {
+    Path zip = tmp.resolve("crc.zip");
+    for (int method : new int[] {java.util.zip.ZipEntry.STORED, java.util.zip.ZipEntry.DEFLATED}) {
+      byte[] data = "hello world ".repeat(10).getBytes(StandardCharsets.UTF_8);
+      try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+        var e = new java.util.zip.ZipEntry("f");
+        e.setMethod(method);
+        if (method == java.util.zip.ZipEntry.STORED) {
+          var crc = new java.util.zip.CRC32();
+          crc.update(data);
+          e.setSize(data.length);
+          e.setCrc(crc.getValue());
+        }
+        out.putNextEntry(e);
+        out.write(data);
+        out.closeEntry();
+      }
+      byte[] b = Files.readAllBytes(zip);
+      int at = method == java.util.zip.ZipEntry.STORED ? indexOf(b, "hello".getBytes(StandardCharsets.UTF_8)) : 40;
+      b[at] ^= 1; // the first byte of the data (stored), or one inside the deflate stream
+      Files.write(zip, b);
+      Dataset ds = Dataset.create(repo, CreateOptions.of("h", "crc" + method).build());
+      assertThatThrownBy(() -> ds.addArchive(zip, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("entry 'f' is damaged (its CRC-32 is");
+      assertThat(ds.listFiles()).isEmpty();
+      ds.delete(false);
+    }
+  }
+
+  private static int indexOf(byte[] b, byte[] what) {
+    outer:
+    for (int i = 0; i + what.length <= b.length; i++) {
+      for (int j = 0; j < what.length; j++) {
+        if (b[i + j] != what[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  @Test
+  void archiveNamesThatDifferOnlyByNormalizationAreRefusedAsInAFolder() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "nfc").build());
+    String nfc = "caf\u00e9";
+    String nfd = "cafe\u0301";
+    assertThatThrownBy(() -> ds.addArchive(tar(nfc, nfd), "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("only by Unicode normalization");
+    assertThatThrownBy(() -> ds.addArchive(tar(nfc + "/a", nfd + "/b"), "", Progress.NONE)).as("as folders")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("only by Unicode normalization");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
+  void anArchiveEntryGivenTwiceKeepsTheLastWithAWarning() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "twice").build());
+    Path t = rawTar("twice.tar", new byte[][] {"x".getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8)}, "first", "second");
+    List<String> warnings = new ArrayList<>();
+    ds.addArchive(t, "", warningsInto(warnings));
+    assertThat(warnings).singleElement().asString().contains("holds 'x' more than once");
+    ds.close();
+    assertThat(Files.readString(ds.getLocalCopy().resolve("x"))).isEqualTo("second");
+  }
 }
