@@ -49,7 +49,43 @@ final class LocalCopies {
     if (!empty && !overwrite) {
       throw new InvalidInputException("Cannot copy into " + target + ": the folder is not empty (use --overwrite to replace its contents)");
     }
+    if (!empty) {
+      requireNoCairnData(target, "copy into");
+    }
     return empty;
+  }
+
+  /**
+   * Refuses to replace a folder that is, or holds, a Cairn repository or remote (another one than
+   * this repository, which is refused already): its versions would go with what it held. Each
+   * folder of the tree costs a {@code stat} or two, as its deletion would.
+   */
+  static void requireNoCairnData(Path target, String verb) throws IOException {
+    Path[] found = new Path[1];
+    Files.walkFileTree(target, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+        boolean remote = Files.exists(dir.resolve(dev.cairn.transport.RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
+        boolean repository = Files.isRegularFile(dir.resolve(dev.cairn.Repository.CONFIG), LinkOption.NOFOLLOW_LINKS)
+            && (Files.isDirectory(dir.resolve("refs"), LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(dir.resolve("index"), LinkOption.NOFOLLOW_LINKS));
+        if (remote || repository) {
+          found[0] = dir;
+          return java.nio.file.FileVisitResult.TERMINATE;
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+        return java.nio.file.FileVisitResult.CONTINUE; // what cannot be read is refused by the move, if it comes to it
+      }
+    });
+    if (found[0] != null) {
+      boolean remote = Files.exists(found[0].resolve(dev.cairn.transport.RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
+      String what = remote ? "a Cairn remote" : "a Cairn repository";
+      throw new InvalidInputException("Cannot " + verb + " " + target + " with --overwrite: "
+          + (found[0].equals(target) ? "it is " + what : "it holds " + what + " (" + found[0] + ")") + ", which would be deleted");
+    }
   }
 
   /**
@@ -335,6 +371,9 @@ final class LocalCopies {
       }
       if (!empty && !overwrite) {
         throw new InvalidInputException("Cannot link " + link + ": it exists (use --overwrite to replace it)");
+      }
+      if (!empty && Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS)) {
+        requireNoCairnData(link, "link");
       }
       LocalCache.deleteTree(link);
     }

@@ -540,4 +540,24 @@ class HostileInputTest {
     ds.close();
     assertThat(Files.readString(ds.getLocalCopy().resolve("x"))).isEqualTo("second");
   }
+  @Test
+  void aCopyOrLinkWithOverwriteRefusesToReplaceARemoteOrAnotherRepository() throws IOException {
+    Path remote = tmp.resolve("remote");
+    stable.upload(remote.toString(), null, Progress.NONE);
+    Path other = tmp.resolve("other-repo");
+    DatasetRepository.open(other, TestRepos.SMALL).close();
+    Path holder = tmp.resolve("holder");
+    Files.createDirectories(holder.resolve("deep"));
+    stable.upload(holder.resolve("deep/remote").toString(), null, Progress.NONE);
+    for (Path target : List.of(remote, other, holder)) {
+      assertThatThrownBy(() -> stable.getMutableLocalCopy(target, true)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("which would be deleted");
+      assertThatThrownBy(() -> stable.linkLocalCopy(target, true, Selection.ALL, Progress.NONE)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("which would be deleted");
+    }
+    assertThat(Files.exists(remote.resolve("cairn-remote"))).isTrue();
+    assertThat(Files.exists(holder.resolve("deep/remote/cairn-remote"))).isTrue();
+    assertThat(Files.exists(other.resolve("config"))).isTrue();
+    assertThat(repo.listRemote(remote.toString(), null)).extracting(DatasetRecord::id).contains(stable.id());
+  }
 }
