@@ -31,6 +31,7 @@ final class BarChart {
     int width = Math.max(220, LEFT * 2 + bars.size() * (BAR_W + GAP));
     Html h = new Html().open("figure", "class", "chart");
     h.el("figcaption", title);
+    h.open("div", "class", "chart-scroll");
     h.open("svg", "xmlns", "http://www.w3.org/2000/svg", "width", width, "height", HEIGHT, "viewBox",
         "0 0 " + width + " " + HEIGHT, "role", "img", "aria-label", title);
     h.empty("line", "x1", 0, "y1", PLOT_BOTTOM, "x2", width, "y2", PLOT_BOTTOM, "class", "axis");
@@ -45,10 +46,15 @@ final class BarChart {
       h.el("text", cut(b.label()), "x", x + BAR_W / 2, "y", PLOT_BOTTOM + 16, "class", "label");
       h.close("a");
     }
-    return h.close("svg").close("figure");
+    return h.close("svg").close("div").close("figure");
   }
 
-  private static String cut(String s) {
-    return s.length() <= 7 ? s : s.substring(0, 6) + "…";
+  /**
+   * A label that fits under its bar: its last characters, where versions differ ({@code 10.20.300}
+   * and {@code 10.20.301} read {@code …0.300} and {@code …0.301}); the tooltip holds it whole.
+   */
+  static String cut(String s) {
+    int n = s.codePointCount(0, s.length());
+    return n <= 7 ? s : "…" + s.substring(s.offsetByCodePoints(0, n - 6));
   }
 }

@@ -57,7 +57,9 @@ final class ComparePage {
     for (DatasetSummary d : datasets) {
       h.open("optgroup", "label", Text.project(d.project()) + " / " + d.name());
       for (DatasetRecord r : d.versions()) {
-        h.el("option", r.name() + " " + r.version() + " (" + Text.shortId(r.id()) + ")", "value", r.id(),
+        // The whole name in the option: a closed select shows the option alone, not its group.
+        String dataset = r.project().isEmpty() ? r.name() : r.project() + " / " + r.name();
+        h.el("option", dataset + " " + r.version() + " (" + Text.shortId(r.id()) + ")", "value", r.id(),
             "selected", chosen != null && chosen.id().equals(r.id()));
       }
       h.close("optgroup");

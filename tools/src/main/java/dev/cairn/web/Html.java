@@ -93,10 +93,35 @@ final class Html {
     return this;
   }
 
-  /** Escaped text. */
+  /**
+   * Escaped text, with the characters that reorder text around them (bidirectional overrides,
+   * embeddings, isolates and marks) shown as {@code \u202E}: a file named
+   * {@code report\u202Egpj.exe} would read as {@code reportexe.jpg}.
+   */
   Html text(Object value) {
-    sb.append(escape(value));
+    String s = escape(value);
+    for (int i = 0; i < s.length(); i++) {
+      if (isBidiControl(s.charAt(i))) {
+        StringBuilder shown = new StringBuilder(s.length() + 16).append(s, 0, i);
+        for (int j = i; j < s.length(); j++) {
+          char c = s.charAt(j);
+          if (isBidiControl(c)) {
+            shown.append(String.format("\\u%04X", (int) c));
+          } else {
+            shown.append(c);
+          }
+        }
+        s = shown.toString();
+        break;
+      }
+    }
+    sb.append(s);
     return this;
+  }
+
+  /** U+061C, U+200E-U+200F, U+202A-U+202E and U+2066-U+2069: the characters that change the direction of text. */
+  static boolean isBidiControl(char c) {
+    return c == '\u061C' || c == '\u200E' || c == '\u200F' || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
   }
 
   /** An element holding only escaped text. */

@@ -14,7 +14,8 @@ import java.util.Map;
  * The lineage DAG of a version laid out in layers: the version itself in the last layer and every
  * ancestor as close above its children as it can be (its layer is set by its longest path down to
  * the version), so edges stay short. Within a layer, nodes are ordered by the mean position of
- * their parents (which keeps crossings few), then by creation time.
+ * their parents (which keeps crossings few), then as their children list them (a merge's parents
+ * left to right in merge order), then by creation time.
  */
 final class Lineage {
   /**
@@ -80,10 +81,12 @@ final class Lineage {
       recs.put(id, records.get(id));
     }
     Map<String, Integer> slots = new HashMap<>();
+    Map<String, Integer> order = parentOrder(focus, graph);
     List<Node> nodes = new ArrayList<>();
     for (int layer = 0; layer <= depth; layer++) {
       List<String> row = rows.get(layer);
       row.sort(Comparator.comparingDouble((String id) -> meanSlot(graph.get(id), slots))
+          .thenComparingInt(id -> order.getOrDefault(id, Integer.MAX_VALUE))
           .thenComparingLong(id -> recs.get(id) == null ? Long.MAX_VALUE : recs.get(id).createdMillis())
           .thenComparing(id -> id));
       for (int slot = 0; slot < row.size(); slot++) {
@@ -128,6 +131,25 @@ final class Lineage {
       throw new IllegalStateException("Cannot lay out the lineage of " + focus + ": its parent links form a cycle");
     }
     return ranks;
+  }
+
+  /**
+   * Each version's place in a walk from the focus that visits every version's parents in the order
+   * they are listed: parents of one merge then sit left to right in merge order (the last one
+   * wins), where their own parents do not decide.
+   */
+  private static Map<String, Integer> parentOrder(String focus, Map<String, List<String>> graph) {
+    Map<String, Integer> order = new HashMap<>();
+    Deque<String> queue = new ArrayDeque<>(List.of(focus));
+    order.put(focus, 0);
+    while (!queue.isEmpty()) {
+      for (String p : graph.getOrDefault(queue.poll(), List.of())) {
+        if (graph.containsKey(p) && order.putIfAbsent(p, order.size()) == null) {
+          queue.add(p);
+        }
+      }
+    }
+    return order;
   }
 
   private static double meanSlot(List<String> parents, Map<String, Integer> slots) {

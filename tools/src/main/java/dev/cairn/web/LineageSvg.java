@@ -33,7 +33,11 @@ final class LineageSvg {
     for (Lineage.Node child : lineage.nodes()) {
       List<Lineage.Node> parents = child.parents().stream().map(lineage::node).filter(Objects::nonNull).toList();
       for (int i = 0; i < parents.size(); i++) {
-        edge(svg, lineage, parents.get(i), child, (int) Math.round((i - (parents.size() - 1) / 2.0) * 18));
+        int shift = (int) Math.round((i - (parents.size() - 1) / 2.0) * 18);
+        edge(svg, lineage, parents.get(i), child, shift);
+        if (parents.size() > 1) { // the merge order, where each edge enters: the last one won
+          svg.el("text", i + 1, "x", x(lineage, child) + BOX_W / 2 + shift + 7, "y", y(child) - 6, "class", "dag-order");
+        }
       }
     }
     for (Lineage.Node n : lineage.nodes()) {
@@ -137,7 +141,8 @@ final class LineageSvg {
     svg.close("text");
   }
 
-  private static String cut(String s) {
-    return s.length() <= NAME_CHARS ? s : s.substring(0, NAME_CHARS - 1) + "…";
+  static String cut(String s) {
+    int n = s.codePointCount(0, s.length()); // cut between characters, not inside a surrogate pair
+    return n <= NAME_CHARS ? s : s.substring(0, s.offsetByCodePoints(0, NAME_CHARS - 1)) + "…";
   }
 }

@@ -27,13 +27,13 @@ final class VersionPage {
     h.open("div", "class", "grid");
     properties(h, r);
     size(h, r);
-    changes(h, r.summary(), r.conflicts().size());
+    changes(h, r.summary(), r.conflicts().size(), r.parents().isEmpty());
     h.close("div");
     h.el("h2", "Description");
     boolean none = r.description().isBlank();
     h.el("p", none ? "No description." : r.description(), "class", none ? "muted" : "description");
     metadata(h, r.metadata());
-    conflicts(h, r.conflicts(), site.version(r.id()).conflictsResolvedByDeletion());
+    conflicts(h, r, site.version(r.id()).conflictsResolvedByDeletion());
     runs(h, site.repository().usage().usesOf(r.id()));
     return Layout.page(VersionHeader.title(r, VersionHeader.Tab.OVERVIEW), VersionHeader.crumbs(r, VersionHeader.Tab.OVERVIEW), h);
   }
@@ -108,7 +108,7 @@ final class VersionPage {
             + " deduplication, within the version and against content already in the repository.";
   }
 
-  private static void changes(Html h, ChangeSummary s, int conflicts) {
+  private static void changes(Html h, ChangeSummary s, int conflicts, boolean squashed) {
     h.open("div", "class", "card").el("h2", "Changes against parents");
     h.open("table", "class", "summary").open("tbody");
     row(h, "added", s.added(), s.addedBytes());
@@ -116,7 +116,7 @@ final class VersionPage {
     row(h, "removed", s.removed(), s.removedBytes());
     h.close("tbody").close("table");
     if (conflicts > 0) {
-      h.el("p", Text.plural(conflicts, "conflict", "conflicts") + " between parents (the last parent won).", "class", "notice");
+      h.el("p", Text.plural(conflicts, "conflict", "conflicts") + " between " + mergedFrom(squashed) + " (the last one won).", "class", "notice");
     }
     h.close("div");
   }
@@ -142,23 +142,42 @@ final class VersionPage {
     h.close("tbody").close("table").close("div");
   }
 
-  private static void conflicts(Html h, List<Conflict> conflicts, java.util.Set<String> deleted) {
+  /**
+   * What a version's files were merged from: its parents, or, for a version without parents that
+   * has conflicts (a squash), the versions it was made from.
+   */
+  private static String mergedFrom(boolean squashed) {
+    return squashed ? "the versions it was made from" : "parents";
+  }
+
+  /**
+   * The paths the merged versions disagreed on: each one's versions in merge order (the ones that
+   * held it, or deleted it, differently), and the one taken; a deleted version is named, not linked.
+   */
+  private void conflicts(Html h, DatasetRecord r, java.util.Set<String> deleted) {
+    List<Conflict> conflicts = r.conflicts();
     if (conflicts.isEmpty()) {
       return;
     }
-    h.el("h2", "Conflicts of the parent merge");
-    h.open("div", "class", "table-wrap").open("table").open("thead").open("tr").el("th", "Path").el("th", "Parents holding it")
-        .el("th", "Taken from").close("tr").close("thead").open("tbody");
+    boolean squashed = r.parents().isEmpty();
+    h.el("h2", squashed ? "Conflicts between the versions it was made from" : "Conflicts of the parent merge");
+    h.open("div", "class", "table-wrap").open("table").open("thead").open("tr").el("th", "Path")
+        .el("th", squashed ? "Versions in conflict" : "Parents in conflict").el("th", "Taken from").close("tr").close("thead").open("tbody");
     for (Conflict c : conflicts) {
       h.open("tr").el("td", c.path(), "class", "path").open("td");
-      c.parents().forEach(p -> h.raw(Widgets.id(p)).text(" "));
-      h.close("td").open("td").raw(Widgets.id(c.winner()));
+      c.parents().forEach(p -> h.raw(conflictId(p)).text(" "));
+      h.close("td").open("td").raw(conflictId(c.winner()));
       if (deleted.contains(c.path())) {
         h.text(" (deleted there)");
       }
       h.close("td").close("tr");
     }
     h.close("tbody").close("table").close("div");
+  }
+
+  /** A version of a conflict: with its copy button while its record is here, else said to be deleted. */
+  private Html conflictId(String id) {
+    return site.recordPresent(id) ? Widgets.id(id) : Widgets.parentId(site, id);
   }
 
   private static void runs(Html h, List<Usage.Use> uses) {

@@ -86,6 +86,50 @@ class WebDeletedParentTest {
     }
   }
 
+  /** A folder holding {@code pathThenContent} pairs. */
+  private Path folder(String name, String... pathThenContent) throws java.io.IOException {
+    Path f = Files.createDirectories(tmp.resolve(name));
+    for (int i = 0; i < pathThenContent.length; i += 2) {
+      Files.writeString(f.resolve(pathThenContent[i]), pathThenContent[i + 1]);
+    }
+    return f;
+  }
+
+  private static Dataset version(DatasetRepository repo, Path folder, String... parents) throws java.io.IOException {
+    Dataset d = Dataset.create(repo, CreateOptions.of("p", "m").parents(parents).build());
+    d.syncFolder(folder);
+    d.close();
+    return d;
+  }
+
+  @Test
+  void conflictsNameADeletedParentWithoutALinkAndASquashSaysWhatItWasMadeFrom() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      Dataset v = version(repo, folder("v", "README.txt", "v", "labels.csv", "v", "\u202Eevil.txt", "x"));
+      Dataset a = version(repo, folder("a", "labels.csv", "a", "\u202Eevil.txt", "x"), v.id()); // deletes README.txt
+      Dataset b = version(repo, folder("b", "README.txt", "b", "labels.csv", "b", "\u202Eevil.txt", "x"), v.id());
+      Dataset merge = Dataset.create(repo, CreateOptions.of("p", "m").parents(a.id(), b.id()).build());
+      merge.close();
+      Dataset flat = Dataset.squash(repo, "p", "flat", List.of(a.id(), b.id()));
+      a.delete(true);
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + server.port();
+        String page = get(http, base + Links.version(merge.id()));
+        assertThat(page).contains("Conflicts of the parent merge").contains("Parents in conflict")
+            .contains(Text.shortId(a.id()) + " (deleted)").doesNotContain("href=\"" + Links.version(a.id()) + "\"")
+            .contains("href=\"" + Links.version(b.id()) + "\"");
+        String squashed = get(http, base + Links.version(flat.id()));
+        assertThat(squashed).contains("Conflicts between the versions it was made from").contains("Versions in conflict")
+            .contains("between the versions it was made from (the last one won)").doesNotContain("between parents");
+        // A name that reverses the text after it is shown with its control visible.
+        String files = get(http, base + Links.files(v.id(), null, 0));
+        assertThat(files).contains("\\u202Eevil.txt");
+        assertThat(files.replaceAll("<[^>]*>", "")).as("the text shown, attributes left out").doesNotContain("\u202E");
+      }
+    }
+  }
+
   private static String get(HttpClient http, String url) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(url).isEqualTo(200);

@@ -136,4 +136,27 @@ class WebLineageTest {
     }
     return out;
   }
+  @Test
+  void aMergesParentsSitInMergeOrderAndTheirEdgesAreNumbered() throws IOException {
+    // Five roots merged in the order e, d, c, b, a: whatever their ids or times, drawn left to right so.
+    Lineage l = layout("m", graph("m:e,d,c,b,a", "a", "b", "c", "d", "e"));
+    assertThat(List.of("e", "d", "c", "b", "a")).extracting(id -> l.node(id).slot()).containsExactly(0, 1, 2, 3, 4);
+    String svg = LineageSvg.render(l).toString();
+    assertThat(svg.split("class=\"dag-order\"", -1)).hasSize(6);
+    // Two branches of one version: the later (winning) parent on the right.
+    Lineage branches = layout("m", graph("m:z,y", "z:v", "y:v", "v"));
+    assertThat(branches.node("z").slot()).isLessThan(branches.node("y").slot());
+  }
+
+  @Test
+  void aLongNameIsCutBetweenCharactersNotInsideASurrogatePair() throws IOException {
+    String name = "\uD83D\uDE00".repeat(30);
+    String cut = LineageSvg.cut(name);
+    assertThat(cut).endsWith("…").doesNotContain("\uFFFD");
+    assertThat(Character.isHighSurrogate(cut.charAt(cut.length() - 2))).isFalse();
+    assertThat(cut.codePointCount(0, cut.length())).isEqualTo(26);
+    assertThat(BarChart.cut("10.20.300")).isEqualTo("…20.300");
+    assertThat(BarChart.cut("10.20.301")).isNotEqualTo(BarChart.cut("10.20.300"));
+    assertThat(BarChart.cut("1.0.0")).isEqualTo("1.0.0");
+  }
 }

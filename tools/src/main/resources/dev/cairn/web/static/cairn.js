@@ -16,7 +16,7 @@
   });
 
   // A chart wider than its card starts scrolled to its right end: the newest versions.
-  document.querySelectorAll('figure.chart').forEach(function (chart) {
+  document.querySelectorAll('figure.chart .chart-scroll').forEach(function (chart) {
     chart.scrollLeft = chart.scrollWidth;
   });
 
