@@ -186,7 +186,10 @@ public final class Repository implements AutoCloseable {
     for (String sub : new String[] {"packs", "index", "refs", "tmp"}) {
       Files.createDirectories(d.resolve(sub));
     }
-    return new Repository(d, config);
+    // Its real path: one repository reached through a symbolic link (macOS's /tmp, say) is one
+    // repository, whose index (LMDB allows one environment a file in a process) and in-process
+    // locks are shared by every opening of it.
+    return new Repository(d.toRealPath(), config);
   }
 
   private static InvalidConfigException notCairns(Path d) {

@@ -390,6 +390,30 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aRepositoryOpenedThroughASymbolicLinkSharesItsIndexWithTheOtherOpening() throws IOException {
+    Path dir = tmp.resolve("r");
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), dir.getFileName());
+    Repository a = TestRepos.create(dir);
+    try (Repository b = Repository.open(link)) {
+      assertThat(b.directory()).isEqualTo(dir.toRealPath());
+      ObjectId first;
+      try (ObjectInserter ins = b.objects().newInserter()) {
+        first = ins.insert(ObjectType.CHUNK, new byte[] {1, 2, 3});
+        ins.flush();
+      }
+      assertThat(a.objects().has(first)).isTrue();
+      a.close(); // the other opening's index stays open: one environment, counted twice
+      ObjectId second;
+      try (ObjectInserter ins = b.objects().newInserter()) {
+        second = ins.insert(ObjectType.CHUNK, new byte[] {4, 5, 6});
+        ins.flush();
+      }
+      assertThat(b.objects().has(first)).isTrue();
+      assertThat(b.objects().has(second)).isTrue();
+    }
+  }
+
+  @Test
   void configRoundTripsAndRejectsNewerFormats() throws Exception {
     RepositoryConfig c = TestRepos.SMALL.with("cache.maxSize", "123");
     assertThat(RepositoryConfig.parse(c.format())).isEqualTo(c);

@@ -37,11 +37,11 @@ public final class IndexEnvironment implements AutoCloseable {
    */
   public static IndexEnvironment open(Path dir, long mapSizeBytes) throws IOException {
     NioAccess.require();
-    Path key = dir.toAbsolutePath().normalize();
+    // Keyed by its real path: LMDB allows one environment a file in a process, however it is named.
+    Path key = Files.createDirectories(dir.toAbsolutePath().normalize()).toRealPath();
     synchronized (OPEN) {
       IndexEnvironment shared = OPEN.get(key);
       if (shared == null) {
-        Files.createDirectories(key);
         LmdbFileCheck.check(key.resolve("data.mdb"));
         try {
           Env<java.nio.ByteBuffer> env = Env.create()
