@@ -39,7 +39,7 @@ public final class CacheCheck {
 
   public CacheCheck(DatasetRepository repo, Progress progress) {
     this.repo = repo;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
     Path cache = repo.repository().directory().resolve("cache");
     this.files = cache.resolve("files");
     this.versions = cache.resolve("versions");

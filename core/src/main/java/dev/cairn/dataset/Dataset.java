@@ -80,12 +80,15 @@ public final class Dataset {
 
   /** The version with this id or unique id prefix. */
   public static Dataset get(DatasetRepository repo, String idOrPrefix) throws IOException {
+    java.util.Objects.requireNonNull(repo, "repo must not be null");
     java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
     return repo.get(idOrPrefix);
   }
 
   /** The given version of a dataset, or its highest version when {@code version} is null. */
   public static Dataset get(DatasetRepository repo, String project, String name, String version) throws IOException {
+    java.util.Objects.requireNonNull(repo, "repo must not be null");
+    java.util.Objects.requireNonNull(name, "name must not be null: give the dataset's name");
     return repo.get(project, name, version);
   }
 
@@ -362,6 +365,9 @@ public final class Dataset {
   public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
     if (patterns == null || patterns.stream().anyMatch(java.util.Objects::isNull)) {
       throw new NullPointerException("patterns must not be null: give dataset paths or globs");
+    }
+    if (patterns.isEmpty()) {
+      throw new InvalidInputException("Cannot remove from " + id + ": no path or pattern given"); // as addFiles refuses no source
     }
     List<String> args = new ArrayList<>(patterns);
     return modify("remove", args, Progress.NONE, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
@@ -1079,9 +1085,11 @@ public final class Dataset {
     }
     Path folder;
     try {
+      requireSomeFileFiltered(r, selection);
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     } catch (dev.cairn.errors.MissingObjectException notFetched) {
       fetchFor(r, selection, progress, notFetched);
+      requireSomeFileFiltered(r, selection);
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     }
     if (!repo.catalog().exists(id)) {
@@ -1108,7 +1116,29 @@ public final class Dataset {
       LocalCopies.requireUsableTarget(repo, target, overwrite); // before a fetch that may be long
       fetchWhatIsMissing(r, selection, progress);
     }
+    requireSomeFileFiltered(r, selection);
     return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
+  }
+
+  /**
+   * Refuses filters that select no file of the version (spec/datasets.md): a mistyped filter would
+   * otherwise give an empty folder. A part may be empty; the files its filters select may not.
+   */
+  private void requireSomeFileFiltered(DatasetRecord r, Selection selection) throws IOException {
+    if (selection.filters().isEmpty() || selection.equals(Selection.NONE)) {
+      return;
+    }
+    boolean[] found = {false};
+    try (dev.cairn.store.ObjectReader reader = repo.repository().objects().newReader()) {
+      new Selection(0, 1, selection.filters()).forEach(new dev.cairn.manifest.Manifest(new NodeLoader(reader), r.root()), e -> {
+        found[0] = true;
+        return false;
+      });
+    }
+    if (!found[0]) {
+      throw new InvalidInputException("Cannot get " + id + ": no file matches the filter " + String.join(" ",
+          selection.filters().stream().map(Glob::pattern).toList()));
+    }
   }
 
   /** Fetches from the version's remote what the selection needs and this repository lacks, if anything. */

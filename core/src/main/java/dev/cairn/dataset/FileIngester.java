@@ -39,7 +39,7 @@ final class FileIngester {
 
   FileIngester(StatCache statCache, Progress progress, boolean rehash) {
     this.statCache = statCache;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
     this.rehash = rehash;
   }
 

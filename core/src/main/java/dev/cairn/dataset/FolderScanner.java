@@ -56,7 +56,7 @@ public final class FolderScanner {
   }
 
   private FolderScanner(Progress progress, Path repository, boolean refuseBrokenLinks) {
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
     this.skipped = repository == null ? null : realOrNull(repository);
     this.refuseBrokenLinks = refuseBrokenLinks;
   }

@@ -86,7 +86,7 @@ public final class RecordFormat {
       JsonObject o = JsonObject.parse(text);
       long format = o.number("format");
       if (format != FORMAT) {
-        throw new JsonException("unsupported record format " + format);
+        throw new JsonException("unsupported record format " + format + (format > FORMAT ? " (written by a newer Cairn: upgrade to read it)" : ""));
       }
       List<Conflict> conflicts = new ArrayList<>();
       for (Object c : o.list("conflicts")) {

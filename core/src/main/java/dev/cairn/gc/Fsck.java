@@ -40,7 +40,7 @@ public final class Fsck {
 
   public Fsck(DatasetRepository repo, Progress progress) {
     this.repo = repo;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
   }
 
   /**

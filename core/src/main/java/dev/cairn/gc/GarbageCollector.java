@@ -74,7 +74,7 @@ public final class GarbageCollector {
     this.repo = repo;
     this.graceMillis = graceMillis;
     this.settleMillis = settleMillis;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
   }
 
   /**

@@ -33,7 +33,7 @@ public final class Repair {
 
   public Repair(DatasetRepository repo, Progress progress) {
     this.repo = repo;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
   }
 
   /** Repairs and returns what was done, one line per action. */

@@ -57,7 +57,7 @@ public final class Fetcher {
   public Fetcher(DatasetRepository repo, Remote remote, Progress progress) {
     this.repo = repo;
     this.remote = remote;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
   }
 
   /** Bytes read from the remote so far. */

@@ -78,7 +78,7 @@ public final class Pusher {
     }
     this.repo = repo;
     this.remote = remote;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
     this.packTargetBytes = packTargetBytes;
   }
 

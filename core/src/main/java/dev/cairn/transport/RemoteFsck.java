@@ -63,7 +63,7 @@ public final class RemoteFsck {
   public RemoteFsck(Remote remote, Repository local, Progress progress) {
     this.remote = remote;
     this.local = local;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
     this.uri = remote.storage().uri().toString();
   }
 

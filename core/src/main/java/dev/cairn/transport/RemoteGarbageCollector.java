@@ -52,7 +52,7 @@ public final class RemoteGarbageCollector {
     this.remote = remote;
     this.local = local;
     this.temporaryGraceMillis = temporaryGraceMillis;
-    this.progress = progress;
+    this.progress = Progress.orNone(progress);
   }
 
   /** What a collection did. */

@@ -980,6 +980,35 @@ class DatasetTest {
   }
 
   @Test
+  void filtersThatSelectNothingAreRefusedByTheLibraryToo() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "f").build());
+    ds.addFiles(AddOptions.of(folder("s", Map.of("a.txt", "a", "b.csv", "b"))));
+    ds.close();
+    Selection none = new Selection(0, 1, List.of(Glob.filter("nomatch")));
+    assertThatThrownBy(() -> ds.getLocalCopy(none, null)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("no file matches the filter nomatch");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(tmp.resolve("c"), false, none, null)).isInstanceOf(InvalidInputException.class);
+    assertThat(Files.exists(tmp.resolve("c"))).isFalse();
+    try (var left = Files.list(repo.repository().directory().resolve("cache/versions"))) {
+      assertThat(left).as("no empty folder cached").isEmpty();
+    }
+    // A filter that selects something, in a part that holds none of it, is an empty part, as before.
+    Path some = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.filter("*.csv"))), null);
+    assertThat(some.resolve("b.csv")).exists();
+  }
+
+  @Test
+  void aNullProgressIsNoProgressForFsckAndGcToo() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+    ds.close();
+    assertThat(new dev.cairn.gc.Fsck(repo, null).check().errors()).isEmpty();
+    new dev.cairn.gc.GarbageCollector(repo, 0, 0, null).run();
+    assertThatThrownBy(() -> ds.removeFiles(List.of(), true)).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> Dataset.get(repo, "p", null, null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("name must not be null");
+  }
+
+  @Test
   void mutableCopyPartsAndOverwrite() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
     ds.addFiles(AddOptions.of(folder("s", Map.of("1", "one", "2", "two", "3", "three", "4", "four"))));
@@ -1068,15 +1097,18 @@ class DatasetTest {
   @Test
   void aPatternAndAFilterOfTheSameTextGetFoldersOfTheirOwn() throws IOException {
     Dataset ds = closedVersion("p", "globs", Map.of("d1/a.txt", "a", "d1/b.txt", "b", "c.txt", "c"));
-    // Glob.of("d1") selects a path named d1 (none); Glob.filter("d1") the folder's contents. The
-    // cached folder was named from the text alone: whichever came first was given to both.
-    Path none = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.of("d1"))), null);
+    // Glob.of("d1") selects a path named d1 (none: refused); Glob.filter("d1") the folder's
+    // contents. The cached folder was named from the text alone: whichever came first was given to
+    // both: a pattern and a filter of one text still get a folder each.
+    assertThatThrownBy(() -> ds.getLocalCopy(new Selection(0, 1, List.of(Glob.of("d1"))), null)).isInstanceOf(InvalidInputException.class);
     Path folder = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.filter("d1"))), null);
-    assertThat(folder).isNotEqualTo(none);
-    assertThat(Files.exists(none.resolve("d1"))).isFalse();
     assertThat(Files.readString(folder.resolve("d1/a.txt"))).isEqualTo("a");
     assertThat(Files.readString(folder.resolve("d1/b.txt"))).isEqualTo("b");
     assertThat(Files.exists(folder.resolve("c.txt"))).isFalse();
+    Path top = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.of("*.txt"))), null);
+    Path everywhere = ds.getLocalCopy(new Selection(0, 1, List.of(Glob.filter("*.txt"))), null);
+    assertThat(top).isNotEqualTo(everywhere);
+    assertThat(Files.readString(everywhere.resolve("d1/a.txt"))).isEqualTo("a");
   }
 
   @Test
