@@ -139,7 +139,7 @@ final class FileIngester {
   private FileContent store(SourceFile f, ObjectInserter inserter, FileEntry before) throws IOException {
     FileObject previous = chunksOf(before, inserter);
     FileContent c;
-    try (InputStream in = new CountingStream(Files.newInputStream(f.file()))) {
+    try (InputStream in = new CountingStream(open(f), f)) {
       c = inserter.insertFile(in, f.size(), previous);
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
@@ -215,15 +215,36 @@ final class FileIngester {
     }
   }
 
-  /** Reports bytes read to the progress listener. */
+  /** Opens a file to add; one deleted since the scan is said to be. */
+  private static InputStream open(SourceFile f) throws IOException {
+    try {
+      return Files.newInputStream(f.file());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new InvalidInputException("Cannot add " + f.file() + ": it was deleted while the files were being added; try again");
+    }
+  }
+
+  /**
+   * Reports bytes read to the progress listener, and names the file in a read error (an I/O error
+   * of a failing disk says only "Input/output error"), which is then told from a write error of the
+   * repository.
+   */
   private final class CountingStream extends FilterInputStream {
-    CountingStream(InputStream in) {
+    private final SourceFile file;
+
+    CountingStream(InputStream in, SourceFile file) {
       super(in);
+      this.file = file;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (IOException e) {
+        throw new IOException("Cannot add " + file.file() + ": reading it failed (" + dev.cairn.internal.fs.IoErrors.reason(e) + ")", e);
+      }
       if (n > 0) {
         progress.advance(n);
       }

@@ -560,4 +560,16 @@ class HostileInputTest {
     assertThat(Files.exists(other.resolve("config"))).isTrue();
     assertThat(repo.listRemote(remote.toString(), null)).extracting(DatasetRecord::id).contains(stable.id());
   }
+  @Test
+  void aFileThatCannotBeReadIsNamedInTheError() throws IOException {
+    Path mem = Path.of("/proc/self/mem");
+    assumeTrue(Files.isRegularFile(mem), "Linux's /proc");
+    Path src = Files.createDirectories(tmp.resolve("pv"));
+    Files.writeString(src.resolve("ok"), "ok");
+    Files.createSymbolicLink(src.resolve("mem"), mem); // reading its first bytes fails: Input/output error
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "io").build());
+    assertThatThrownBy(() -> ds.syncFolder(src)).isInstanceOf(IOException.class)
+        .hasMessageContaining("Cannot add " + src.resolve("mem") + ": reading it failed (");
+    assertThat(ds.listFiles()).isEmpty();
+  }
 }
