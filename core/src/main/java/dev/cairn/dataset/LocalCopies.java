@@ -102,12 +102,21 @@ final class LocalCopies {
       Progress progress) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
-    if (!exists) {
-      Files.createDirectories(abs.getParent());
-    }
     Path build = exists ? abs.resolve(AtomicFiles.tempName(".cairn-copy-"))
         : abs.getParent().resolve(AtomicFiles.tempName("." + abs.getFileName() + ".cairn-copy-"));
-    Files.createDirectory(build);
+    try {
+      if (!exists) {
+        Files.createDirectories(abs.getParent());
+      }
+      Files.createDirectory(build);
+    } catch (java.nio.file.FileSystemException e) {
+      // Named as the user gave it, not by the hidden folder's name.
+      String why = e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException
+          ? e.getFile() + " is not a folder"
+          : e instanceof java.nio.file.NoSuchFileException ? build.getParent() + " cannot hold new folders"
+          : IoErrors.reason(e) + " in " + build.getParent();
+      throw new InvalidInputException("Cannot copy into " + target + ": " + why, e);
+    }
     try (var atExit = ExitCleanup.register(build)) {
       repo.cache().writeFiles(root, selection, build, false, progress);
       Path old = exists && replace ? setAside(abs, build) : null;

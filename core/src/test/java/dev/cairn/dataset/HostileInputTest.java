@@ -572,4 +572,14 @@ class HostileInputTest {
         .hasMessageContaining("Cannot add " + src.resolve("mem") + ": reading it failed (");
     assertThat(ds.listFiles()).isEmpty();
   }
+  @Test
+  void aCopyIntoAPathThatCannotBeAFolderNamesThePathGiven() throws IOException {
+    Path file = Files.writeString(tmp.resolve("afile"), "x");
+    assertThatThrownBy(() -> stable.getMutableLocalCopy(file.resolve("x"), false)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot copy into " + file.resolve("x") + ": " + file + " is not a folder");
+    Path proc = Path.of("/proc/cairn-copy-test");
+    assumeTrue(Files.isDirectory(proc.getParent()), "Linux's /proc");
+    assertThatThrownBy(() -> stable.getMutableLocalCopy(proc, false)).isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Cannot copy into " + proc + ": ").hasMessageNotContaining("cairn-copy-p");
+  }
 }

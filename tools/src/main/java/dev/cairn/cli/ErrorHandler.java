@@ -64,6 +64,14 @@ final class ErrorHandler implements IExecutionExceptionHandler {
    */
   static String oneLine(Throwable t, boolean changedNothing) {
     String msg = t.getMessage();
+    if (t instanceof java.nio.file.FileSystemException fse && msg != null) {
+      for (String file : new String[] {fse.getFile(), fse.getOtherFile()}) {
+        if (file != null && file.length() > LONG_PATH) { // "File name too long" would print the whole of it
+          msg = msg.replace(file, file.substring(0, LONG_PATH / 2) + "…" + file.substring(file.length() - LONG_PATH / 4)
+              + " (" + file.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes)");
+        }
+      }
+    }
     String full = changedNothing ? "; no version was changed (what it stored before the disk filled is freed by cairn gc), free some space"
         + " and run the command again" : "; free some space";
     if (t instanceof java.nio.file.NoSuchFileException) {
@@ -134,6 +142,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
     return false;
   }
+
+  /** Paths longer than this are shown cut in the middle. */
+  private static final int LONG_PATH = 240;
 
   /** The C library's code for a full disk, as LMDB returns it. */
   private static final int ENOSPC = 28;

@@ -41,6 +41,22 @@ class CliMessagesTest {
   }
 
   @Test
+  void aPathTooLongForTheSystemIsShownCutNotWhole() throws IOException {
+    // A dataset path of about 4,000 bytes is valid; under the repository's folder it is too long to write.
+    Path deep = tmp.resolve("odd");
+    for (int i = 0; i < 16; i++) {
+      deep = deep.resolve("d".repeat(250));
+    }
+    Files.createDirectories(deep);
+    Files.writeString(deep.resolve("f"), "x");
+    cli.ok("sync", "--project", "p", "--name", "odd", "--folder", tmp.resolve("odd").toString());
+    String err = cli.fails("get").err();
+    assertThat(err).contains("File name too long").contains("…").contains(" bytes)");
+    assertThat(err.length()).isLessThan(600);
+    assertThat(err.lines().count()).isEqualTo(1);
+  }
+
+  @Test
   void syncRefusesFlagsOfANewVersionWithoutItsNameRatherThanClosingTheCurrentDraft() throws IOException {
     file("data/a.txt", "a");
     String draft = (String) cli.ok("create", "--project", "a", "--name", "draftA", "--json").obj().get("id");
