@@ -96,11 +96,21 @@ public final class Repository implements AutoCloseable {
    */
   public static Path enclosingRepository(Path p) {
     for (Path a = realOrAsIs(p); a != null; a = a.getParent()) {
-      if (Files.isRegularFile(a.resolve(CONFIG)) && Files.isDirectory(a.resolve("refs")) && Files.isDirectory(a.resolve("packs"))) {
+      if (looksLikeRepository(a)) {
         return a;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether folder {@code dir} holds a repository's own files: its config, {@code refs/} and
+   * {@code packs/} (a git repository has the first two, restic's the config).
+   */
+  public static boolean looksLikeRepository(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && Files.isDirectory(dir.resolve("refs"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && Files.isDirectory(dir.resolve("packs"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
 
   /** {@code p} with links resolved as far as it exists (what it names may not exist yet). */

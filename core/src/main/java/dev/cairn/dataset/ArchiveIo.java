@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
@@ -254,7 +255,7 @@ public final class ArchiveIo {
         };
         ArchiveInputStream<? extends ArchiveEntry> archive = format == Format.ZIP
             ? new ZipArchiveInputStream(decompressed)
-            : new TarArchiveInputStream(decompressed)) {
+            : new TarArchiveInputStream(decompressed, java.nio.charset.StandardCharsets.UTF_8.name())) { // whatever the locale
       for (ArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
         index++;
         if (entry instanceof ZipArchiveEntry ze) {
@@ -328,7 +329,13 @@ public final class ArchiveIo {
       check.require(archiveFile);
     }
     if (!questioned.isEmpty()) {
-      requireUtf8TarNames(archiveFile, format, questioned);
+      try {
+        requireUtf8TarNames(archiveFile, format, questioned);
+      } catch (dev.cairn.errors.CairnException e) {
+        throw e;
+      } catch (IOException e) {
+        throw new InvalidInputException("Cannot import " + archiveFile + ": " + IoErrors.reason(e), e);
+      }
     }
     for (Map.Entry<String, String> link : symlinks.entrySet()) {
       files.put(link.getKey(), resolveSymlink(archiveFile, link.getKey(), link.getValue(), files, symlinks));
@@ -490,7 +497,8 @@ public final class ArchiveIo {
       name = name.substring(2);
     }
     String path = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
-    String problem = DatasetPaths.problem(path);
+    // A PAX name's bytes that are not UTF-8 are read as U+FFFD, as a folder's are refused for.
+    String problem = name.indexOf('\uFFFD') >= 0 ? "not valid UTF-8" : DatasetPaths.problem(path);
     if (problem != null) {
       throw new InvalidInputException("Cannot import " + archiveFile + ": entry '" + DatasetPaths.printable(entryName)
           + "' is not a valid dataset path (" + problem + ")");

@@ -66,8 +66,7 @@ final class LocalCopies {
       @Override
       public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
         boolean remote = Files.exists(dir.resolve(dev.cairn.transport.RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
-        boolean repository = Files.isRegularFile(dir.resolve(dev.cairn.Repository.CONFIG), LinkOption.NOFOLLOW_LINKS)
-            && (Files.isDirectory(dir.resolve("refs"), LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(dir.resolve("index"), LinkOption.NOFOLLOW_LINKS));
+        boolean repository = dev.cairn.Repository.looksLikeRepository(dir); // not git's or restic's, which have a config too
         if (remote || repository) {
           found[0] = dir;
           return java.nio.file.FileVisitResult.TERMINATE;
@@ -114,12 +113,13 @@ final class LocalCopies {
       String why = e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException
           ? e.getFile() + " is not a folder"
           : e instanceof java.nio.file.NoSuchFileException ? build.getParent() + " cannot hold new folders"
-          : IoErrors.reason(e) + " in " + build.getParent();
+          : IoErrors.reason(e) + " in " + (e.getFile() == null || e.getFile().equals(build.toString()) ? build.getParent() : e.getFile());
       throw new InvalidInputException("Cannot copy into " + target + ": " + why, e);
     }
     try (var atExit = ExitCleanup.register(build)) {
       repo.cache().writeFiles(root, selection, build, false, progress);
-      Path old = exists && replace ? setAside(abs, build) : null;
+      String token = build.getFileName().toString().substring(COPY.length());
+      SetAside old = exists && replace ? SetAside.of(abs, token) : null;
       if (exists) {
         List<Path> moved = new ArrayList<>();
         Path journal = abs.resolve(build.getFileName() + MOVING);
@@ -141,16 +141,17 @@ final class LocalCopies {
             }
           }
           Files.deleteIfExists(journal);
-          if (old != null) {
-            putBack(old, abs, e);
+          String left = old == null ? null : old.putBack();
+          if (left != null) {
+            throw new IOException("Cannot copy into " + target + ": " + e.getMessage() + "; " + left, e);
           }
           throw e;
         }
+        if (old != null) {
+          old.discard(target); // the commit: from here, a kill keeps the new entries
+        }
         Files.delete(journal); // the copy is in place: from here, a kill leaves only the empty hidden folder
         Files.delete(build);
-        if (old != null) {
-          deleteSetAside(old, target);
-        }
       } else {
         Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
       }
@@ -164,77 +165,11 @@ final class LocalCopies {
     }
   }
 
-  /**
-   * Moves every entry of {@code folder} but {@code build} into a new hidden folder inside it, named
-   * as a copy's hidden folder is (a copy killed after this leaves it to {@link #removeDeadCopies},
-   * as it left the folder emptied before). An entry that cannot be moved puts back those moved
-   * before it, and the copy fails with the folder as it was.
-   *
-   * @return the hidden folder holding what {@code folder} held
-   */
-  private static Path setAside(Path folder, Path build) throws IOException {
-    Path old = folder.resolve(AtomicFiles.tempName(".cairn-copy-"));
-    Files.createDirectory(old);
-    List<Path> entries;
-    try (Stream<Path> s = Files.list(folder)) {
-      entries = s.filter(p -> !p.equals(build) && !p.equals(old)).toList();
-    }
-    for (Path p : entries) {
-      try {
-        moveAside(p, old.resolve(p.getFileName()));
-      } catch (IOException e) {
-        IOException refused = new IOException("Cannot replace what " + folder + " holds: " + p.getFileName() + " cannot be moved ("
-            + IoErrors.reason(e) + "); the folder is left as it was");
-        putBack(old, folder, refused);
-        throw refused;
-      }
-    }
-    return old;
-  }
-
-  /**
-   * Moves {@code p} (a file, link or folder) to {@code to}. Moving a folder to another parent
-   * writes its {@code ..} entry: a read-only folder of the owner's is made writable first (it is to
-   * be deleted).
-   */
-  private static void moveAside(Path p, Path to) throws IOException {
-    try {
-      Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.AccessDeniedException e) {
-      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        throw e;
-      }
-      Trees.makeOwnerWritable(p);
-      Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
-    }
-  }
-
-  /** Moves back into {@code folder} what {@link #setAside} moved out of it, then deletes the hidden folder. */
-  private static void putBack(Path old, Path folder, Exception failure) {
-    try {
-      try (Stream<Path> s = Files.list(old)) {
-        for (Path p : s.toList()) {
-          Files.move(p, folder.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-        }
-      }
-      Files.delete(old);
-    } catch (IOException again) {
-      failure.addSuppressed(again);
-    }
-  }
-
-  /** Deletes what the folder held before the copy; a part that cannot be deleted is named, and stays in the hidden folder. */
-  private static void deleteSetAside(Path old, Path target) throws IOException {
-    try {
-      LocalCache.deleteTree(old);
-    } catch (IOException e) {
-      throw new IOException("Copied into " + target + ", but part of what it held before could not be deleted (" + IoErrors.reason(e)
-          + "); it is left in " + old, e);
-    }
-  }
-
   /** The suffix of the list of entries a copy into an existing folder moves in, beside its hidden folder. */
   private static final String MOVING = ".moving";
+
+  /** The start of the name of a copy's hidden folder inside an existing folder. */
+  private static final String COPY = ".cairn-copy-";
 
   /**
    * Writes, synced, each entry's name and identity (its file key: device and inode, which a rename
@@ -281,6 +216,11 @@ final class LocalCopies {
         }).toList();
       }
       for (Path journal : journals) {
+        String list = journal.getFileName().toString();
+        if (SetAside.committed(abs, list.substring(COPY.length(), list.length() - MOVING.length()))) {
+          Files.delete(journal); // killed after its commit: the new entries stay, its trash goes below
+          continue;
+        }
         // Its copy stopped before it was in place (the list goes once every entry is moved in):
         // what it moved in goes, if it is still the very entry it moved.
         String[] fields = Files.readString(journal, java.nio.charset.StandardCharsets.UTF_8).split("\0");
@@ -300,6 +240,7 @@ final class LocalCopies {
         }
         Files.delete(journal);
       }
+      SetAside.recover(abs); // what the dead copies set aside: back, or deleted once committed
     }
     List<Path> dead = new ArrayList<>();
     for (Path dir : new Path[] {abs, abs.getParent()}) {
@@ -367,7 +308,8 @@ final class LocalCopies {
     if (Files.isSymbolicLink(link)) {
       // A link made by an earlier get is replaced; any other link only with overwrite.
       Path to = Files.readSymbolicLink(link);
-      if (!overwrite && !(to.isAbsolute() && to.startsWith(repo.repository().directory().toAbsolutePath()))) {
+      // By real paths: one made through a linked repository path (macOS's /tmp) is the repository's too.
+      if (!overwrite && !(to.isAbsolute() && realPathOfMaybeMissing(to).startsWith(repo.repository().directory().toRealPath()))) {
         throw new InvalidInputException("Cannot link " + link + ": it is a link to " + to + " (use --overwrite to replace it)");
       }
       Files.delete(link);

@@ -256,12 +256,17 @@ final class Verifier {
         if (sizesOnly) {
           continue;
         }
+        ObjectId d;
         try (InputStream in = Files.newInputStream(f)) {
-          ObjectId d = digest(repo, in);
-          if (!d.equals(e.digest())) {
-            problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "hash " + d.abbreviate(16) + ", expected " + e.digest().abbreviate(16)));
-            continue;
-          }
+          d = digest(repo, in);
+        } catch (java.nio.file.AccessDeniedException | java.nio.file.NoSuchFileException opening) {
+          throw opening; // named by the error itself
+        } catch (IOException reading) { // a failing disk says only "Input/output error"
+          throw new IOException("Cannot verify " + f + ": reading it failed (" + dev.cairn.internal.fs.IoErrors.reason(reading) + ")", reading);
+        }
+        if (!d.equals(e.digest())) {
+          problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "hash " + d.abbreviate(16) + ", expected " + e.digest().abbreviate(16)));
+          continue;
         }
         boolean executable = dev.cairn.internal.fs.FileStat.of(f).executable();
         if (executable != e.executable()) {

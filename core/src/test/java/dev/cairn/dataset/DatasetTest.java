@@ -1185,6 +1185,64 @@ class DatasetTest {
     assertThat(Files.readString(mine.resolve("a.txt"))).isEqualTo("my own");
   }
 
+  @Test
+  void aCopyWithOverwriteKilledAtAnyStepLeavesTheOldContentsOrTheNewOnes() throws IOException {
+    Dataset ds = closedVersion("p", "aside", Map.of("new.txt", "new"));
+    String token = "p999999999-" + java.util.UUID.randomUUID(); // a process that no longer runs
+    // Killed while setting aside (or before its list was written): the old contents come back.
+    Path aside = tmp.resolve("killed-aside");
+    Files.createDirectories(aside.resolve(".cairn-old-" + token + "/dir"));
+    Files.writeString(aside.resolve(".cairn-old-" + token + "/dir/mine.txt"), "mine");
+    Files.writeString(aside.resolve("top.txt"), "top"); // not yet moved aside
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(aside, false)).as("the old contents are back: not empty")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not empty");
+    try (var walk = Files.walk(aside)) {
+      assertThat(walk.map(p -> aside.relativize(p).toString()).sorted().toList()).containsExactly("", "dir", "dir/mine.txt", "top.txt");
+    }
+    // Killed while moving the new entries in: they go, the old ones come back.
+    Path moving = tmp.resolve("killed-moving");
+    Files.createDirectories(moving.resolve(".cairn-old-" + token));
+    Files.writeString(moving.resolve(".cairn-old-" + token + "/mine.txt"), "mine");
+    Files.writeString(moving.resolve("new.txt"), "new");
+    Files.writeString(moving.resolve(".cairn-copy-" + token + ".moving"), "new.txt\0" + key(moving.resolve("new.txt")) + "\0");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(moving, false)).isInstanceOf(InvalidInputException.class);
+    try (var list = Files.list(moving)) {
+      assertThat(list.map(p -> p.getFileName().toString())).containsExactly("mine.txt");
+    }
+    // Killed after its commit (the old contents are trash), before its list went: the new entries stay.
+    Path committed = tmp.resolve("killed-committed");
+    Files.createDirectories(committed.resolve(".cairn-trash-" + token));
+    Files.writeString(committed.resolve(".cairn-trash-" + token + "/mine.txt"), "mine");
+    Files.writeString(committed.resolve("new.txt"), "new");
+    Files.writeString(committed.resolve(".cairn-copy-" + token + ".moving"), "new.txt\0" + key(committed.resolve("new.txt")) + "\0");
+    ds.getMutableLocalCopy(committed, true);
+    try (var list = Files.list(committed)) {
+      assertThat(list.map(p -> p.getFileName().toString())).containsExactly("new.txt");
+    }
+    // A name taken again since stays the user's; what could not go back is left in sight.
+    Path taken = tmp.resolve("killed-taken");
+    Files.createDirectories(taken.resolve(".cairn-old-" + token));
+    Files.writeString(taken.resolve(".cairn-old-" + token + "/mine.txt"), "old");
+    Files.writeString(taken.resolve("mine.txt"), "newer");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(taken, false)).isInstanceOf(InvalidInputException.class);
+    assertThat(Files.readString(taken.resolve("mine.txt"))).isEqualTo("newer");
+    assertThat(Files.readString(taken.resolve("cairn-replaced-" + token + "/mine.txt"))).isEqualTo("old");
+  }
+
+  @Test
+  void aCopyWithOverwriteLeavesAConcurrentCopysHiddenFolderAndGitRepositoriesAlone() throws IOException {
+    Dataset ds = closedVersion("p", "live", Map.of("new.txt", "new"));
+    Path out = tmp.resolve("live-out");
+    // A live copy's hidden folder (this process's) is not the old contents to replace.
+    Path live = Files.createDirectories(out.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-copy-")));
+    Files.createDirectories(out.resolve("work/.git/refs"));
+    Files.writeString(out.resolve("work/.git/config"), "[core]\n");
+    ds.getMutableLocalCopy(out, true);
+    try (var list = Files.list(out)) {
+      assertThat(list.map(p -> p.getFileName().toString()).sorted()).containsExactly(live.getFileName().toString(), "new.txt");
+    }
+  }
+
   private static String key(Path p) throws IOException {
     return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey()
         .toString();

@@ -582,4 +582,61 @@ class HostileInputTest {
     assertThatThrownBy(() -> stable.getMutableLocalCopy(proc, false)).isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("Cannot copy into " + proc + ": ").hasMessageNotContaining("cairn-copy-p");
   }
+  /** A ustar header block: name, size, type, with its checksum. */
+  private static byte[] tarHeader(String name, long size, char type) {
+    byte[] h = new byte[512];
+    byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(n, 0, h, 0, n.length);
+    put(h, 100, "0000644\0");
+    put(h, 108, "0000000\0");
+    put(h, 116, "0000000\0");
+    put(h, 124, String.format("%011o\0", size));
+    put(h, 136, "00000000000\0");
+    put(h, 148, "        ");
+    h[156] = (byte) type;
+    put(h, 257, "ustar\0");
+    put(h, 263, "00");
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    put(h, 148, String.format("%06o\0 ", sum));
+    return h;
+  }
+
+  private static void put(byte[] h, int at, String s) {
+    byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, h, at, b.length);
+  }
+
+  /** Bytes padded to whole 512-byte blocks. */
+  private static byte[] blocks(byte[] b) {
+    return java.util.Arrays.copyOf(b, (b.length + 511) / 512 * 512);
+  }
+
+  @Test
+  void aPaxNameThatIsNotUtf8IsRefusedNotReadAsAReplacementCharacter() throws IOException {
+    // PAX path records of raw bytes (as hdrcharset=BINARY writes them): caf\xe9 and caf\xe8.
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    for (byte last : new byte[] {(byte) 0xe9, (byte) 0xe8}) {
+      byte[] value = {'c', 'a', 'f', last};
+      byte[] key = " path=".getBytes(StandardCharsets.US_ASCII);
+      int len = key.length + value.length + 1 + 2; // two digits of length
+      java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+      record.writeBytes(Integer.toString(len).getBytes(StandardCharsets.US_ASCII));
+      record.writeBytes(key);
+      record.writeBytes(value);
+      record.write('\n');
+      tar.writeBytes(tarHeader("PaxHeaders/f", record.size(), 'x'));
+      tar.writeBytes(blocks(record.toByteArray()));
+      tar.writeBytes(tarHeader("f", 1, '0'));
+      tar.writeBytes(blocks(new byte[] {last}));
+    }
+    tar.writeBytes(new byte[1024]);
+    Path t = Files.write(tmp.resolve("pax-binary.tar"), tar.toByteArray());
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "pax").build());
+    assertThatThrownBy(() -> ds.addArchive(t, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not valid UTF-8");
+    assertThat(ds.listFiles()).isEmpty();
+  }
 }

@@ -67,7 +67,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (t instanceof java.nio.file.FileSystemException fse && msg != null) {
       for (String file : new String[] {fse.getFile(), fse.getOtherFile()}) {
         if (file != null && file.length() > LONG_PATH) { // "File name too long" would print the whole of it
-          msg = msg.replace(file, file.substring(0, LONG_PATH / 2) + "…" + file.substring(file.length() - LONG_PATH / 4)
+          int head = file.offsetByCodePoints(0, file.codePointCount(0, LONG_PATH / 2)); // not inside a surrogate pair
+          int tail = file.offsetByCodePoints(0, file.codePointCount(0, file.length() - LONG_PATH / 4));
+          msg = msg.replace(file, file.substring(0, head) + "…" + file.substring(tail)
               + " (" + file.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes)");
         }
       }
