@@ -169,6 +169,16 @@ public final class CacheCheck {
           missing = count[0];
           firstMissing = first[0];
         }
+      } catch (dev.cairn.errors.MissingObjectException | dev.cairn.errors.CorruptObjectException damagedManifest) {
+        // The version's own damage is reported by the object check; its folder cannot be judged,
+        // and is kept: it may hold the last good copy of its files.
+        return null;
+      } catch (java.io.UncheckedIOException walking) { // the same, met by the manifest's iterator
+        if (walking.getCause() instanceof dev.cairn.errors.MissingObjectException
+            || walking.getCause() instanceof dev.cairn.errors.CorruptObjectException) {
+          return null;
+        }
+        throw walking.getCause();
       }
       wrong.addAll(suspects.keySet()); // not in the version at all
     } else {

@@ -359,6 +359,16 @@ final class DraftChanges {
           }
         }
       }
+      if (edits.size() == before && !matchedExisting && raw.startsWith("/")) {
+        // No dataset path: the local path of external files, as add --links took it (file:/path).
+        java.util.regex.Pattern address = linkPattern("file:" + raw);
+        for (FileEntry e : m) {
+          if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
+            matchedExisting |= edits.containsKey(e.path());
+            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+          }
+        }
+      }
       if (edits.size() == before && !matchedExisting) {
         throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches; nothing was removed");
       }

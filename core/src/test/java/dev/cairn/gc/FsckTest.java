@@ -277,6 +277,33 @@ class FsckTest {
     }
   }
 
+  @Test
+  void aDamagedManifestOfAVersionWithACachedFolderIsReportedAndItsFolderKept() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "cached", folder(tmp.resolve("s"), 2, 3, 5_000));
+      Path cached = v.getLocalCopy();
+      dev.cairn.id.ObjectId root = v.record().root();
+      boolean hit = false;
+      for (Path p : repo.repository().packs().packFiles()) {
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          for (var e : pf.entries()) {
+            if (e.id().equals(root)) {
+              byte[] b = Files.readAllBytes(p);
+              b[(int) (e.blockOffset() + e.blockLength() / 2)] ^= 0x40; // inside the block holding the manifest's root
+              Files.write(p, b);
+              hit = true;
+            }
+          }
+        }
+      }
+      assertThat(hit).isTrue();
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check(); // threw: "Cannot read object ...: checksum mismatch"
+      assertThat(r.errors()).isNotEmpty().anySatisfy(p -> assertThat(p.where()).contains(v.id()));
+      new Repair(repo, Progress.NONE).run();
+      assertThat(cached).as("the folder may hold the last good copy of the files").isDirectory();
+    }
+  }
+
   static Path largestPackOf(DatasetRepository repo, Dataset ds) throws IOException {
     List<Path> packs = repo.repository().packs().packFiles();
     Path best = null;

@@ -276,10 +276,18 @@ abstract class Base implements Callable<Integer> {
    */
   void noteRecordChangedHere(Dataset ds) throws IOException {
     dev.cairn.dataset.DatasetRecord r = ds.record();
-    if (!r.isDraft() && r.storage() != null && r.log().stream().anyMatch(e -> e.command().equals("upload"))) {
+    if (!r.isDraft()) {
       String id = r.id().substring(0, 8);
-      err().println("cairn: note: " + r.storage() + " keeps " + id + "'s record as it was until cairn upload --id " + id);
+      for (String remote : uploadedTo(r)) {
+        err().println("cairn: note: " + remote + " keeps " + id + "'s record as it was until cairn upload --id " + id + " --storage " + remote);
+      }
     }
+  }
+
+  /** Every remote a closed version's log says it was uploaded to: its own, and copies (upload --storage OTHER). */
+  private static List<String> uploadedTo(dev.cairn.dataset.DatasetRecord r) {
+    return r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
+        .filter(java.util.Objects::nonNull).distinct().toList();
   }
 
   /**
@@ -314,16 +322,13 @@ abstract class Base implements Callable<Integer> {
     java.util.Map<String, List<String>> byRemote = new java.util.TreeMap<>();
     for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + java.util.regex.Pattern.quote(ds.name()) + "$", List.of())) {
       if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft()) {
-        // Every remote its log says it was uploaded to: its own, and copies (upload --storage OTHER).
-        r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
-            .filter(java.util.Objects::nonNull).distinct()
-            .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(r.id().substring(0, 8)));
+        uploadedTo(r).forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(r.id().substring(0, 8)));
       }
     }
     byRemote.forEach((remote, ids) -> err().println("cairn: note: " + remote + (ids.size() == 1
-        ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0)
+        ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote
         : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each is uploaded"
-            + " again: cairn upload --id ID")));
+            + " again: cairn upload --id ID --storage " + remote)));
   }
 
   /**

@@ -132,14 +132,14 @@ final class GetCommand extends Base {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
-      m.put("path", path.toAbsolutePath().toString());
+      m.put("path", path.toAbsolutePath().normalize().toString());
       m.put("mode", copy != null ? "copy" : link != null ? "link" : "cached");
       m.put("part", part);
       m.put("num_parts", numParts);
       m.put("filters", filters);
       printJson(m);
     } else {
-      out().println(path.toAbsolutePath());
+      out().println(path.toAbsolutePath().normalize()); // ./work as /cwd/work
     }
     return 0;
   }

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
  * {@code ~/.cairn}), choosing its object format. {@code create}, {@code sync} and {@code get} make
  * one with the defaults when there is none; every other command needs one.
  */
-@Command(name = "init", description = "Create the repository (create, sync and get make one with the defaults when needed). Running it "
-    + "again on a repository changes nothing.")
+@Command(name = "init", description = "Create the repository (the first create or sync makes one with the defaults, and so does the first"
+    + " command given --storage: a get, list, ... of a remote). Running it again on a repository changes nothing.")
 final class InitCommand extends Base {
   @Option(names = "--object-format", paramLabel = "FORMAT", defaultValue = "sha256",
       description = "Hash that names every object: sha256 (default; the CPU accelerates it) or blake3. Fixed for the repository's life.")

@@ -97,7 +97,9 @@ final class VerifyCommand extends Base {
       String fetched = absent.isEmpty() ? ""
           : " (" + String.join(" and ", absent) + " not fetched, so not checked: " + (storage == null
               ? "cairn verify --storage URI fetches what is on the version's remote" : "the remote does not hold it") + ")";
-      out().println((differences == 0 ? "Verified: no differences" : Format.count(differences, "differing path")) + fetched);
+      // "Verified" only when all is: a changed cached folder fails the check (exit 1), said below.
+      String stored = changedCopies.isEmpty() ? "Verified: no differences" : "Stored data: no differences";
+      out().println((differences == 0 ? stored : Format.count(differences, "differing path")) + fetched);
       if (folder == null && problems.stream().anyMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED)) {
         // fsck knows, for each version, whether a remote holds it: its last lines say how to get it back.
         out().println("Stored data is missing or damaged: cairn fsck says how to get each version that lacks it back (with --repair,"

@@ -348,7 +348,7 @@ class CliRemoteTest {
     String id8 = pets.substring(0, 8);
     assertThat(alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals").err()).isEqualTo("cairn: note: "
         + Path.of(remote).toUri().toString().replaceFirst("/$", "") + " keeps " + id8 + "'s record as it was until cairn upload --id " + id8
-        + "\n");
+        + " --storage " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + "\n");
     assertThat(carol.fails("create", "--project", "vision", "--name", "animals", "--version", "1.0.0", "--storage", remote).err())
         .contains("held by version " + pets);
     alice.ok("upload", "--id", pets, "--storage", remote);
@@ -358,9 +358,15 @@ class CliRemoteTest {
     String copy = tmp.resolve("copy").toString();
     alice.ok("upload", "--id", pets, "--storage", copy);
     String moved = alice.ok("move", "--project", "vision", "--name", "animals", "--new-project", "zoo").err();
-    assertThat(moved).contains(" keeps the records of 2 versions (").contains(") as they were until each is uploaded again: cairn upload --id ID\n");
-    assertThat(moved).as("a copy elsewhere too").contains("cairn: note: " + Path.of(copy).toUri().toString().replaceFirst("/$", "") + " keeps "
-        + id8 + "'s record as it was until cairn upload --id " + id8 + "\n");
+    assertThat(moved).contains(" keeps the records of 2 versions (").contains(") as they were until each is uploaded again: cairn upload --id ID"
+        + " --storage " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + "\n");
+    // A copy elsewhere too, which only an upload to it updates (a plain upload goes to the version's own remote).
+    String copyUri = Path.of(copy).toUri().toString().replaceFirst("/$", "");
+    assertThat(moved).as("a copy elsewhere too").contains("cairn: note: " + copyUri + " keeps "
+        + id8 + "'s record as it was until cairn upload --id " + id8 + " --storage " + copyUri + "\n");
+    alice.ok("upload", "--id", id8, "--storage", copyUri);
+    assertThat(new Cli(tmp.resolve("reader")).ok("search", "--storage", copy, "--json").array()).extracting(m -> m.get("project"))
+        .containsExactly("zoo");
   }
 
   @Test
@@ -1201,6 +1207,22 @@ class CliRemoteTest {
     assertThat(cli.fails("remove", "--files", uri + "/nope").err())
         .isEqualTo("cairn: Cannot remove '" + uri + "/nope': no external file of the dataset links there; nothing was removed\n");
     assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("d.csv");
+  }
+
+  @Test
+  void anExternalFileAddedByItsLocalPathIsRemovedByIt() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path raw = tmp.resolve("raw");
+    for (String f : List.of("r1.jpg", "r2.jpg", "r3.txt", "sub/r4.jpg")) {
+      write(raw.resolve(f), f);
+    }
+    cli.ok("create", "--name", "local-links");
+    cli.ok("add", "--links", raw + "/");
+    assertThat(cli.ok("remove", "--files", raw.resolve("r1.jpg").toString()).out()).startsWith("1 file removed");
+    assertThat(cli.ok("remove", "--files", raw + "/*.jpg").out()).startsWith("1 file removed");
+    assertThat(cli.ok("remove", "--files", raw.resolve("sub").toString()).out()).startsWith("1 file removed");
+    assertThat(cli.fails("remove", "--files", raw.resolve("nope").toString()).err()).contains("no file in the dataset matches");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).containsExactly("r3.txt");
   }
 
   @Test

@@ -57,7 +57,7 @@ class CliVerifyTest {
     Files.writeString(file, "BAD");
     Cli.Result r = cli.run("verify", "--id", id);
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).contains("Verified: no differences\nThe cached folder " + folder.toAbsolutePath()
+    assertThat(r.out()).contains("Stored data: no differences\nThe cached folder " + folder.toAbsolutePath()
         + " was changed after get built it (the next get builds it again; cairn verify --folder ");
     assertThat(cli.run("verify", "--id", id, "--json").obj().get("changed_cached_folders")).asList()
         .containsExactly(folder.toAbsolutePath().toString());
