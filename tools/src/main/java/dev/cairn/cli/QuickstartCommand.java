@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * a version, a child with edits, a second parent, a merged version, their comparison and lineage.
  */
 @Command(name = "quickstart", description = "Run a demo: versions, a child, a merge, a compare and the lineage, on a demo repository. The "
-    + "demo repository is cairn-quickstart in the temporary folder (/tmp), made anew at each run (a folder there that is not "
+    + "demo repository is cairn-quickstart in Java's temporary folder (java.io.tmpdir, /tmp by default), made anew at each run (a folder there that is not "
     + "a Cairn repository is refused, never deleted); "
     + "$CAIRN_HOME is not used. With --repo, the demo's four versions are added to that repository "
     + "instead, at each run.")
@@ -76,20 +76,20 @@ final class QuickstartCommand implements Callable<Integer> {
 
       Dataset merged = Dataset.create(repo, CreateOptions.of(DEMO_PROJECT, "pets-merged").parents(v2.id(), other.id()).build());
       merged.close();
-      step(out, "4. merged version of both parents", merged);
+      step(out, "4. merged version of both parents (its change-set is counted against the parents merged: nothing new)", merged);
       if (!merged.record().conflicts().isEmpty()) {
         out.printf("   %s, the later parent won: %s%n", Format.count(merged.record().conflicts().size(), "conflict"),
             merged.record().conflicts().get(0).path());
       }
 
       out.printf("%nCompare pets %s -> %s:%n", v1.version(), v2.version());
-      int shown = 0;
-      for (DiffEntry d : v2.compare(v1)) {
-        if (shown++ < 8) {
-          out.printf("   %-8s %s%n", d.type().name().toLowerCase(java.util.Locale.ROOT), d.path());
-        }
+      // Modifications and removals first: the few that tell the story, before the run of additions.
+      List<DiffEntry> changes = new java.util.ArrayList<>(v2.compare(v1));
+      changes.sort(java.util.Comparator.comparing((DiffEntry d) -> d.type() == DiffEntry.ChangeType.ADDED));
+      for (DiffEntry d : changes.subList(0, Math.min(SHOWN, changes.size()))) {
+        out.printf("   %-8s %s%n", d.type().name().toLowerCase(java.util.Locale.ROOT), d.path());
       }
-      out.printf("   (%s)%n", Format.count(v2.compare(v1).size(), "change"));
+      out.printf("   (%s%s)%n", changes.size() > SHOWN ? "the first " + SHOWN + " of " : "", Format.count(changes.size(), "change"));
 
       out.printf("%nLineage of the merged version:%n");
       for (Map.Entry<String, List<String>> e : merged.dependencyGraph().entrySet()) {
@@ -99,14 +99,15 @@ final class QuickstartCommand implements Callable<Integer> {
       }
       Path copy = merged.getLocalCopy();
       out.printf("%nCached read-only copy of the merged version: %s%n", copy);
-      String r = "--repo " + repo.repository().directory();
+      // The command as it was run (bin/cairn names itself), so that the lines work from any folder.
+      String r = System.getProperty("cairn.launcher", "cairn") + " --repo " + repo.repository().directory();
       out.printf("%nLook around:%n");
-      out.printf("   bin/cairn %s search%n", r);
-      out.printf("   bin/cairn %s list --id %s%n", r, merged.id().substring(0, 8));
-      out.printf("   bin/cairn %s show --id %s%n", r, merged.id().substring(0, 8));
-      out.printf("   bin/cairn %s log --id %s%n", r, v2.id().substring(0, 8));
-      out.printf("   bin/cairn %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
-      out.printf("   bin/cairn %s serve        # the web UI%n", r);
+      out.printf("   %s search%n", r);
+      out.printf("   %s list --id %s%n", r, merged.id().substring(0, 8));
+      out.printf("   %s show --id %s%n", r, merged.id().substring(0, 8));
+      out.printf("   %s log --id %s%n", r, v2.id().substring(0, 8));
+      out.printf("   %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
+      out.printf("   %s serve        # the web UI%n", r);
     } finally {
       dev.cairn.internal.fs.Trees.deleteQuietly(work); // never in place of the error that ended the demo
     }
@@ -166,6 +167,9 @@ final class QuickstartCommand implements Callable<Integer> {
           + " Cairn repository is there; move it away, or give another place with --repo");
     }
   }
+
+  /** Changes of the comparison printed. */
+  private static final int SHOWN = 8;
 
   private static void step(PrintWriter out, String title, Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
