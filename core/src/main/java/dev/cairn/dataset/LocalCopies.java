@@ -42,6 +42,7 @@ final class LocalCopies {
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
     }
+    requireNoOtherCopy(target, target, null);
     boolean empty;
     try (Stream<Path> s = Files.list(target)) {
       empty = s.findAny().isEmpty();
@@ -50,9 +51,27 @@ final class LocalCopies {
       throw new InvalidInputException("Cannot copy into " + target + ": the folder is not empty (use --overwrite to replace its contents)");
     }
     if (!empty) {
+      requireNothingLeftOver(target);
       requireNoCairnData(target, "copy into");
     }
     return empty;
+  }
+
+  /**
+   * Refuses to replace a folder holding what an interrupted copy could not put back
+   * ({@code cairn-replaced-<token>}, see {@link SetAside}): the user has not seen it yet.
+   */
+  private static void requireNothingLeftOver(Path target) throws IOException {
+    try (Stream<Path> s = Files.list(target)) {
+      java.util.Optional<Path> left = s.filter(p -> {
+        String n = p.getFileName().toString();
+        return n.startsWith(SetAside.REPLACED) && AtomicFiles.isTempName(n);
+      }).findFirst();
+      if (left.isPresent()) {
+        throw new InvalidInputException("Cannot copy into " + target + " with --overwrite: it holds " + left.get().getFileName()
+            + ", what an interrupted copy could not put back; move out of it what you want to keep, then delete it");
+      }
+    }
   }
 
   /**
@@ -116,52 +135,116 @@ final class LocalCopies {
           : IoErrors.reason(e) + " in " + (e.getFile() == null || e.getFile().equals(build.toString()) ? build.getParent() : e.getFile());
       throw new InvalidInputException("Cannot copy into " + target + ": " + why, e);
     }
+    // Deleted on failure while still registered: on Ctrl-C, the exit deletes it too, and the
+    // process does not end part way through this thread's deletion.
     try (var atExit = ExitCleanup.register(build)) {
-      repo.cache().writeFiles(root, selection, build, false, progress);
-      String token = build.getFileName().toString().substring(COPY.length());
-      SetAside old = exists && replace ? SetAside.of(abs, token) : null;
-      if (exists) {
-        List<Path> moved = new ArrayList<>();
-        Path journal = abs.resolve(build.getFileName() + MOVING);
-        try (Stream<Path> s = Files.list(build)) {
-          List<Path> entries = s.toList();
-          // Named before the first is moved: a copy killed part way leaves the list, and the next
-          // copy into the folder takes out what was moved (removeDeadCopies).
-          writeJournal(journal, entries);
-          for (Path p : entries) {
-            Files.move(p, abs.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            moved.add(p.getFileName());
-          }
-        } catch (IOException | RuntimeException e) {
-          for (Path name : moved) { // back where they were, to be deleted with the rest
-            try {
-              Files.move(abs.resolve(name), build.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException again) {
-              e.addSuppressed(again);
-            }
-          }
-          Files.deleteIfExists(journal);
-          String left = old == null ? null : old.putBack();
-          if (left != null) {
-            throw new IOException("Cannot copy into " + target + ": " + e.getMessage() + "; " + left, e);
-          }
-          throw e;
-        }
-        if (old != null) {
-          old.discard(target); // the commit: from here, a kill keeps the new entries
-        }
-        Files.delete(journal); // the copy is in place: from here, a kill leaves only the empty hidden folder
-        Files.delete(build);
-      } else {
-        Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
-      }
-    } catch (IOException | RuntimeException e) {
       try {
-        Trees.delete(build);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
+        repo.cache().writeFiles(root, selection, build, false, progress);
+        // From here to the commit, Ctrl-C waits for this thread, which undoes what it did: the exit
+        // deleting the hidden folder while its entries are moved in would publish part of the copy.
+        try (ExitCleanup.Step step = ExitCleanup.step("copying into " + target)) {
+          if (exists) {
+            moveIn(abs, build, target, replace, step);
+          } else {
+            publishBeside(abs, build, target);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        try {
+          Trees.delete(build);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Renames the copy built beside a missing target into its place. */
+  private static void publishBeside(Path abs, Path build, Path target) throws IOException {
+    try {
+      Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.FileSystemException e) {
+      if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) { // a rename onto a folder that holds files fails (ENOTEMPTY)
+        throw new InvalidInputException("Cannot copy into " + target + ": it was made by something else while this copy ran; it is left as it is", e);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Moves the entries of {@code build} (a hidden folder inside the existing target) into the
+   * target, with {@code replace} after moving aside what it held; each move is undone if one
+   * fails or the process exits before the commit.
+   */
+  private static void moveIn(Path abs, Path build, Path target, boolean replace, ExitCleanup.Step step) throws IOException {
+    // Checked again now that the copy is written: another copy into the folder may have started,
+    // or files have appeared in what was empty. A rename would replace them without a word.
+    requireNoOtherCopy(abs, target, build.getFileName().toString());
+    if (!replace && !entriesOtherThanCopies(abs).isEmpty()) {
+      throw new InvalidInputException("Cannot copy into " + target + ": files appeared in it while the copy was written; "
+          + "it is left as it is (use --overwrite to replace them)");
+    }
+    String token = build.getFileName().toString().substring(COPY.length());
+    SetAside old = replace ? SetAside.of(abs, token, step) : null;
+    List<Path> moved = new ArrayList<>();
+    Path journal = abs.resolve(build.getFileName() + MOVING);
+    try (Stream<Path> s = Files.list(build)) {
+      List<Path> entries = s.toList();
+      // Named before the first is moved: a copy killed part way leaves the list, and the next
+      // copy into the folder takes out what was moved (removeDeadCopies).
+      writeJournal(journal, entries);
+      for (Path p : entries) {
+        step.stopIfExiting();
+        Path to = abs.resolve(p.getFileName());
+        if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+          throw new InvalidInputException("Cannot copy into " + target + ": " + p.getFileName() + " appeared in it while the copy was written");
+        }
+        Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
+        moved.add(p.getFileName());
+      }
+      step.stopIfExiting(); // the last moment to undo; from the commit on, the copy stands
+    } catch (IOException | RuntimeException e) {
+      for (Path name : moved) { // back where they were, to be deleted with the rest
+        try {
+          Files.move(abs.resolve(name), build.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException again) {
+          e.addSuppressed(again);
+        }
+      }
+      Files.deleteIfExists(journal);
+      String left = old == null ? null : old.putBack();
+      if (left != null) {
+        throw new IOException("Cannot copy into " + target + ": " + e.getMessage() + "; " + left, e);
+      }
+      throw e;
+    }
+    if (old != null) {
+      old.discard(target); // the commit: from here, a kill keeps the new entries
+    }
+    Files.delete(journal); // the copy is in place: from here, a kill leaves only the empty hidden folder
+    Files.delete(build);
+  }
+
+  /** The entries of {@code folder} but the hidden folders and lists of copies into it. */
+  private static List<Path> entriesOtherThanCopies(Path folder) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(p -> !SetAside.isCopyEntry(p.getFileName().toString())).toList();
+    }
+  }
+
+  /**
+   * Refuses a folder another running copy is writing into (its hidden folder or list is there,
+   * and its process runs): the two would replace each other's entries. {@code own} is this copy's
+   * hidden folder, if it has one yet.
+   */
+  private static void requireNoOtherCopy(Path folder, Path target, String own) throws IOException {
+    try (Stream<Path> s = Files.list(folder)) {
+      boolean other = s.map(p -> p.getFileName().toString())
+          .anyMatch(n -> SetAside.isCopyEntry(n) && (own == null || !n.startsWith(own)) && AtomicFiles.ownerAlive(n));
+      if (other) {
+        throw new InvalidInputException("Cannot copy into " + target + ": another copy into it is running; it is left as it is (run again once that one ended)");
+      }
     }
   }
 

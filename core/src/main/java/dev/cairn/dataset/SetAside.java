@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
@@ -44,11 +45,12 @@ final class SetAside {
   /**
    * Moves every entry of {@code folder} into {@code .cairn-old-<token>} inside it, but the hidden
    * folders and lists of copies (this one's, or a concurrent copy's). An entry that cannot be moved
-   * (a folder of another user's, an immutable one) puts back those moved before it.
+   * (a folder of another user's, an immutable one) puts back those moved before it, as does an
+   * exit ({@code step} sees it) before the last is moved.
    *
    * @throws IOException naming the entry, once the others are back
    */
-  static SetAside of(Path folder, String token) throws IOException {
+  static SetAside of(Path folder, String token, ExitCleanup.Step step) throws IOException {
     SetAside aside = new SetAside(folder, token);
     Files.createDirectory(aside.dir);
     List<Path> entries;
@@ -57,7 +59,11 @@ final class SetAside {
     }
     for (Path p : entries) {
       try {
+        step.stopIfExiting();
         aside.move(p);
+      } catch (java.io.InterruptedIOException e) {
+        aside.putBack();
+        throw e;
       } catch (IOException e) {
         String left = aside.putBack();
         throw new IOException("Cannot replace what " + folder + " holds: " + p.getFileName() + " cannot be moved (" + IoErrors.reason(e)

@@ -1227,20 +1227,57 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.getMutableLocalCopy(taken, false)).isInstanceOf(InvalidInputException.class);
     assertThat(Files.readString(taken.resolve("mine.txt"))).isEqualTo("newer");
     assertThat(Files.readString(taken.resolve("cairn-replaced-" + token + "/mine.txt"))).isEqualTo("old");
+    // The user has not looked at it yet: an --overwrite does not delete it with the rest.
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(taken, true)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot copy into " + taken + " with --overwrite: it holds cairn-replaced-" + token
+            + ", what an interrupted copy could not put back; move out of it what you want to keep, then delete it");
+    assertThat(Files.readString(taken.resolve("cairn-replaced-" + token + "/mine.txt"))).isEqualTo("old");
   }
 
   @Test
-  void aCopyWithOverwriteLeavesAConcurrentCopysHiddenFolderAndGitRepositoriesAlone() throws IOException {
+  void aCopyIntoAFolderAnotherCopyIsWritingIntoIsRefusedAndGitRepositoriesAreNotTakenForCairns() throws IOException {
     Dataset ds = closedVersion("p", "live", Map.of("new.txt", "new"));
     Path out = tmp.resolve("live-out");
-    // A live copy's hidden folder (this process's) is not the old contents to replace.
-    Path live = Files.createDirectories(out.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-copy-")));
     Files.createDirectories(out.resolve("work/.git/refs"));
     Files.writeString(out.resolve("work/.git/config"), "[core]\n");
+    Files.writeString(out.resolve("new.txt"), "the other copy's");
+    // A live copy's hidden folder (this process's): the two would replace each other's entries.
+    Path live = Files.createDirectories(out.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-copy-")));
+    for (boolean overwrite : new boolean[] {true, false}) {
+      assertThatThrownBy(() -> ds.getMutableLocalCopy(out, overwrite)).isInstanceOf(InvalidInputException.class)
+          .hasMessage("Cannot copy into " + out + ": another copy into it is running; it is left as it is (run again once that one ended)");
+    }
+    assertThat(Files.readString(out.resolve("new.txt"))).isEqualTo("the other copy's");
+    // Once it ended, the copy replaces what the folder holds, a git repository with the rest.
+    Files.delete(live);
     ds.getMutableLocalCopy(out, true);
     try (var list = Files.list(out)) {
-      assertThat(list.map(p -> p.getFileName().toString()).sorted()).containsExactly(live.getFileName().toString(), "new.txt");
+      assertThat(list.map(p -> p.getFileName().toString()).sorted()).containsExactly("new.txt");
     }
+    assertThat(Files.readString(out.resolve("new.txt"))).isEqualTo("new");
+  }
+
+  @Test
+  void filesThatAppearInTheFolderWhileTheCopyIsWrittenAreNotReplaced() throws IOException {
+    Dataset ds = closedVersion("p", "appear", Map.of("a.txt", "new", "b.txt", "new"));
+    Path out = Files.createDirectories(tmp.resolve("appear-out"));
+    Progress user = new Progress() {
+      @Override
+      public void finish() {
+        try { // the user saves a file into the empty folder while the copy is written
+          Files.writeString(out.resolve("b.txt"), "the user's");
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(out, false, Selection.ALL, user)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot copy into " + out + ": files appeared in it while the copy was written; it is left as it is "
+            + "(use --overwrite to replace them)");
+    try (var list = Files.list(out)) {
+      assertThat(list.map(p -> p.getFileName().toString())).containsExactly("b.txt");
+    }
+    assertThat(Files.readString(out.resolve("b.txt"))).isEqualTo("the user's");
   }
 
   private static String key(Path p) throws IOException {

@@ -342,6 +342,8 @@ public final class DaemonServer {
       }
       if (!done.get()) {
         log("the client went away during its command: stopping now");
+        // What Ctrl-C does to a command in its own JVM: its steps undone, its temporary folders deleted.
+        dev.cairn.internal.fs.ExitCleanup.cleanUpNow();
         removeFiles();
         Runtime.getRuntime().halt(130);
       }
