@@ -132,7 +132,8 @@ public final class LocalCache {
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
       folders = writeFiles(root, selection, build, true, progress);
       FolderStamp.of(build).write(stamps, key, repo.tmpDirectory());
-      try {
+      // A step: Ctrl-C does not delete the folder's files while it is renamed into the cache.
+      try (var step = dev.cairn.internal.fs.ExitCleanup.step("caching " + label)) {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (java.nio.file.FileSystemException e) {
         // Another process built it first; theirs is as good as ours. (Linux refuses to rename a
