@@ -88,27 +88,37 @@ public final class RemoteGarbageCollector {
     }
   }
 
+  /**
+   * The objects the remote's versions need. An object of a version that the remote lacks (a pack
+   * deleted by hand or by a lifecycle rule) stops the collection: what only it named would look
+   * dead. The base of a record is optional (sent only whole): an absent base root is passed over.
+   */
   private Set<ObjectId> mark(RemoteIndex index, List<DatasetRecord> records) throws IOException {
     Set<ObjectId> live = new HashSet<>();
     progress.start("marking what the remote's versions need", -1);
     try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm())) {
-      List<ObjectId> versions = new ArrayList<>();
+      // Each version with the record that reached it first: a lack is told as that record's.
+      List<Map.Entry<ObjectId, DatasetRecord>> versions = new ArrayList<>();
       for (DatasetRecord r : records) {
         if (r.versionObject() != null) {
-          versions.add(r.versionObject());
+          require(index, r.versionObject(), r);
+          versions.add(Map.entry(r.versionObject(), r));
         }
-        if (r.base() != null) {
-          markTree(reader, index, r.base(), live); // for the change-set; mostly the parents' nodes
+        if (r.base() != null && index.has(r.base())) {
+          markTree(reader, index, r.base(), live, r); // for the change-set; mostly the parents' nodes
         }
       }
       while (!versions.isEmpty()) {
-        ObjectId v = versions.remove(versions.size() - 1);
+        Map.Entry<ObjectId, DatasetRecord> next = versions.remove(versions.size() - 1);
+        ObjectId v = next.getKey();
         if (!live.add(v) || !index.has(v)) {
-          continue;
+          continue; // a parent the remote never held: its own record, if any, was checked above
         }
         Version version = VersionFormat.decode(reader.open(v).bytes(), v);
-        versions.addAll(version.parents());
-        markTree(reader, index, version.root(), live);
+        for (ObjectId parent : version.parents()) {
+          versions.add(Map.entry(parent, next.getValue()));
+        }
+        markTree(reader, index, version.root(), live, next.getValue());
       }
     } finally {
       progress.finish();
@@ -116,14 +126,25 @@ public final class RemoteGarbageCollector {
     return live;
   }
 
-  private static void markTree(RemoteObjectReader reader, RemoteIndex index, ObjectId node, Set<ObjectId> live) throws IOException {
-    if (!live.add(node) || !index.has(node)) {
+  private void require(RemoteIndex index, ObjectId id, DatasetRecord r) throws IOException {
+    if (!index.has(id)) {
+      String uri = remote.storage().uri().toString();
+      throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": it lacks object " + id.hex()
+          + " of version " + r.id() + " (" + r.name() + " " + r.version() + ")"
+          + " (a pack deleted or lost?): what only it named would look unused; check with cairn fsck --storage " + uri
+          + ", and upload the versions again from a repository that holds them");
+    }
+  }
+
+  private void markTree(RemoteObjectReader reader, RemoteIndex index, ObjectId node, Set<ObjectId> live, DatasetRecord r) throws IOException {
+    if (!live.add(node)) {
       return;
     }
+    require(index, node, r);
     TreeNode n = TreeFormat.decode(reader.open(node).bytes(), node);
     if (n instanceof TreeNode.Inner in) {
       for (ChildRef c : in.children()) {
-        markTree(reader, index, c.id(), live);
+        markTree(reader, index, c.id(), live, r);
       }
       return;
     }
@@ -131,7 +152,8 @@ public final class RemoteGarbageCollector {
       if (e.kind() != EntryKind.FILE || e.size() == 0 || !live.add(e.content())) {
         continue;
       }
-      if (e.chunked() && index.has(e.content())) {
+      if (e.chunked()) {
+        require(index, e.content(), r);
         for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
           live.add(c.id());
         }

@@ -396,6 +396,32 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void garbageCollectionStopsWhenAPackOfALiveVersionIsGone() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "lost", folder("lost", Map.of("big.bin", TestRepos.random(64, 400_000), "s.txt", TestRepos.text(65, 2_000))));
+    v.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      // A pack of the version's tree nodes deleted by hand (or a lifecycle rule): the chunks only
+      // they named must not look unused.
+      Map<String, List<dev.cairn.internal.pack.PackEntry>> packs = r.index().packs();
+      String nodes = packs.entrySet().stream()
+          .filter(e -> e.getValue().stream().anyMatch(x -> x.type() == dev.cairn.object.ObjectType.TREE)).findFirst().orElseThrow().getKey();
+      r.storage().delete(RemoteLayout.pack(nodes));
+      Set<String> left = new HashSet<>(packs.keySet());
+      left.remove(nodes);
+      assertThatThrownBy(() -> new RemoteGarbageCollector(r, a.repository(), 0, Progress.NONE).run())
+          .hasMessageContaining("Cannot collect " + r.storage().uri() + ": it lacks object ")
+          .hasMessageContaining(" of version " + v.id() + " (lost ").hasMessageContaining("check with cairn fsck --storage");
+      Set<String> onRemote = new HashSet<>();
+      for (RemoteFile f : r.storage().list(RemoteLayout.PACKS)) {
+        onRemote.add(RemoteLayout.packName(f.name()));
+      }
+      assertThat(onRemote).as("packs after the refused collection").isEqualTo(left);
+    }
+  }
+
+  @Test
   void uploadingAnUnchangedVersionAgainPublishesNoSecondRecord() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
