@@ -90,6 +90,7 @@ public final class Remote implements AutoCloseable {
       throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
     }
     String foreign = storage.size(dev.cairn.Repository.CONFIG) >= 0 ? dev.cairn.Repository.CONFIG : null;
+    String data = null;
     for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
       int slash = f.name().indexOf('/');
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
@@ -99,8 +100,16 @@ public final class Remote implements AutoCloseable {
       if (foreign == null && !ours && !VOLUME_NAMES.contains(top) && !top.startsWith(".Trash-")) {
         foreign = OWN_NAMES.contains(top) ? f.name() : top;
       }
+      if (data == null && ours && (f.name().startsWith(RemoteLayout.PACKS) || f.name().startsWith("versions/"))) {
+        data = f.name(); // a first push writes its marker before any pack or record
+      }
     }
-    if (foreign != null && storage.size(RemoteLayout.MARKER) < 0) { // a marker made meanwhile: a remote after all
+    if ((foreign != null || data != null) && storage.size(RemoteLayout.MARKER) < 0) { // a marker made meanwhile: a remote after all
+      if (data != null) {
+        // A remote that lost its marker: made again, perhaps in another object format, it would
+        // refuse its own repositories and serve data under ids of the wrong hash.
+        throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + lostMarker(data));
+      }
       throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it holds no Cairn data but"
           + " other files (" + foreign + "); give a new or empty location, or an existing remote");
     }
@@ -126,7 +135,22 @@ public final class Remote implements AutoCloseable {
 
   /** What a location without a marker is, said to someone who took it for a remote. */
   public static String withoutMarker(RemoteStorage storage) throws IOException {
-    return isRepository(storage) ? REPOSITORY : "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
+    if (isRepository(storage)) {
+      return REPOSITORY;
+    }
+    List<dev.cairn.storage.RemoteFile> files = storage.list("", 64);
+    for (dev.cairn.storage.RemoteFile f : files) {
+      if (RemoteLayout.isOwnName(f.name()) && (f.name().startsWith(RemoteLayout.PACKS) || f.name().startsWith("versions/"))) {
+        return lostMarker(f.name());
+      }
+    }
+    return files.isEmpty() ? "nothing is there (no " + RemoteLayout.MARKER + "; a mistyped or moved location?)"
+        : "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
+  }
+
+  private static String lostMarker(String data) {
+    return "it holds a remote's data (" + data + ") but no " + RemoteLayout.MARKER + " (deleted?); restore that file, two lines: 'format = "
+        + RemoteLayout.FORMAT + "' and 'objectFormat = ' with the object format of the repositories that wrote it (sha256 or blake3)";
   }
 
   private static final String REPOSITORY = "it is a Cairn repository, not a remote (a repository is given as --repo)";

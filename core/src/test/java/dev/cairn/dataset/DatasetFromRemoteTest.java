@@ -43,12 +43,33 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void aRemoteThatLostItsMarkerIsNotMadeAgain() throws IOException {
+    Files.delete(remote.resolve("cairn-remote"));
+    try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
+      String lost = "it holds a remote's data (";
+      String restore = ") but no cairn-remote (deleted?); restore that file, two lines: 'format = 1' and 'objectFormat = ' with the"
+          + " object format of the repositories that wrote it (sha256 or blake3)";
+      assertThatThrownBy(() -> Dataset.get(c, id, remote.toString())).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessageContaining(lost).hasMessageEndingWith(restore);
+      // An upload there would make a new remote over the data, perhaps in another object format.
+      Path src = Files.createDirectories(tmp.resolve("other"));
+      Files.writeString(src.resolve("o.txt"), "o");
+      Dataset v = Dataset.create(c, CreateOptions.of("p", "other").build());
+      v.addFiles(AddOptions.of(src));
+      v.close();
+      assertThatThrownBy(() -> v.upload(remote.toString(), null, Progress.NONE)).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+          .hasMessageContaining("Cannot use " + remote.toUri().toString().replaceAll("/$", "")).hasMessageContaining(lost).hasMessageEndingWith(restore);
+      assertThat(remote.resolve("cairn-remote")).doesNotExist();
+    }
+  }
+
+  @Test
   void aVersionOnlyOnTheRemoteIsFoundThereAndItsFilesFetchedOnce() throws IOException {
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       assertThatThrownBy(() -> Dataset.get(b, id, null)).isInstanceOf(DatasetNotFoundException.class);
       // A mistyped remote is said to be one, not a version missing there.
       assertThatThrownBy(() -> Dataset.get(b, id, tmp.resolve("typo").toString())).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
-          .hasMessageContaining("holds no Cairn data");
+          .hasMessageContaining("nothing is there (no cairn-remote");
       Dataset ds = Dataset.get(b, id.substring(0, 8), remote.toString());
       assertThat(ds.id()).isEqualTo(id);
       assertThat(ds.listFiles()).extracting(dev.cairn.manifest.FileEntry::path).containsExactly("a.txt", "big.bin", "sub/small.bin");

@@ -254,7 +254,7 @@ class CliRemoteTest {
         .containsEntry("state", "published").containsEntry("tags", List.of("gold"));
     // A mistyped (or unreachable) remote is said to be one; what is here still answers.
     assertThat(b.ok("get", "--id", id, "--storage", tmp.resolve("remot").toString()).err())
-        .contains("could not read " + id.substring(0, 8) + "'s record on").contains("holds no Cairn data").contains("the local one is used");
+        .contains("could not read " + id.substring(0, 8) + "'s record on").contains("nothing is there (no cairn-remote; a mistyped or moved location?)").contains("the local one is used");
   }
 
   @Test
@@ -394,7 +394,7 @@ class CliRemoteTest {
     String typo = tmp.resolve("typo").toString();
     for (String[] args : List.of(new String[] {"get", "--project", "p", "--name", "b3", "--storage", typo},
         new String[] {"gc", "--storage", typo}, new String[] {"delete", "--id", id, "--storage", typo})) {
-      assertThat(none.fails(args).err()).as(args[0]).contains("holds no Cairn data");
+      assertThat(none.fails(args).err()).as(args[0]).contains("nothing is there (no cairn-remote");
       assertThat(none.repo).as(args[0]).doesNotExist();
     }
     assertThat(tmp.resolve("typo")).doesNotExist();
@@ -704,7 +704,7 @@ class CliRemoteTest {
     }
     Cli c = new Cli(tmp.resolve("c"));
     assertThat(c.fails("export", "--project", "p", "--name", "n", "--storage", tmp.resolve("typo").toString(), "--output",
-        tmp.resolve("o.zip").toString()).err()).contains("holds no Cairn data");
+        tmp.resolve("o.zip").toString()).err()).contains("nothing is there (no cairn-remote");
     assertThat(c.repo).doesNotExist();
   }
 
