@@ -180,7 +180,16 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public String resolveRemote(String storage, java.util.Map<String, String> conf, String project, String name, String version)
       throws IOException {
-    return highest(listRemote(storage, conf), project, name, version, "on " + storage).id();
+    VersionListing listing = readRemote(storage, conf);
+    if (version == null && !listing.unreadable().isEmpty()) {
+      // The newest version may be the one whose record is damaged: an older one is not "the newest".
+      List<String> ids = listing.unreadable();
+      throw new dev.cairn.errors.CairnException("Cannot tell which version of " + label(project, name) + " is the newest on " + storage
+          + ": the newest record of version " + ids.get(0) + (ids.size() > 1 ? " (and of " + (ids.size() - 1) + " more)" : "")
+          + " there cannot be read (damaged, or written by a newer Cairn), and may be of it; give the version (or the id) wanted,"
+          + " or check the remote with cairn fsck --storage " + storage);
+    }
+    return highest(listing.records(), project, name, version, "on " + storage).id();
   }
 
   /** The highest version (then the latest created) among {@code records} (held {@code where}: "here", "on URI") that matches. */

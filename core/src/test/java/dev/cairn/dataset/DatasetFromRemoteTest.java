@@ -43,6 +43,31 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void theNewestVersionOnARemoteIsNotGuessedPastADamagedRecord() throws IOException {
+    String newer;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset v2 = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
+      v2.removeFiles("a.txt");
+      v2.close();
+      v2.upload(remote.toString(), null, Progress.NONE);
+      newer = v2.id();
+    }
+    Path record;
+    try (Stream<Path> s = Files.list(remote.resolve("versions").resolve(newer))) {
+      record = s.max(java.util.Comparator.naturalOrder()).orElseThrow();
+    }
+    Files.write(record, new byte[] {'{'});
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      assertThatThrownBy(() -> Dataset.get(b, "p", "n", null, remote.toString())).isInstanceOf(dev.cairn.errors.CairnException.class)
+          .hasMessageStartingWith("Cannot tell which version of p/n is the newest on " + remote + ": the newest record of version " + newer
+              + " there cannot be read");
+      // Asked for by its version string, the older one is found.
+      String older = Dataset.get(b, id, remote.toString()).record().version();
+      assertThat(Dataset.get(b, "p", "n", older, remote.toString()).id()).isEqualTo(id);
+    }
+  }
+
+  @Test
   void aRemoteThatLostItsMarkerIsNotMadeAgain() throws IOException {
     Files.delete(remote.resolve("cairn-remote"));
     try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
