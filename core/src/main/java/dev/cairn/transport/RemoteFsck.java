@@ -126,6 +126,12 @@ public final class RemoteFsck {
     }
   }
 
+  /** What a repair that deleted packs, or found objects lacking, says must follow. */
+  private String collectionNeeded() {
+    return "once the remote is whole, a collection must run (cairn gc --storage " + uri + "): until then only uploads"
+        + " that complete versions run";
+  }
+
   /**
    * Reads every pack, replaces each damaged one by a pack of its intact objects (the damaged one
    * kept under {@code lost-found/}), then checks what every version reaches and marks the remote
@@ -155,14 +161,19 @@ public final class RemoteFsck {
       if (o.incomplete().isEmpty() && index.damaged().isEmpty()) {
         if (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
           remote.storage().delete(RemoteLocks.INCOMPLETE);
-          actions.add("every version there is whole again: uploads trust what the remote holds once more");
+          actions.add(remote.storage().size(RemoteLocks.SWEEPING) >= 0
+              ? "every version there is whole again; uploads of new data are refused until a collection runs (cairn gc --storage "
+                  + uri + "), which the repair's deletions need"
+              : "every version there is whole again: uploads trust what the remote holds once more");
         }
       } else {
         markIncomplete(actions);
         // Objects lost some other way (a pack deleted by hand) may be named by dead objects too.
         RemoteLocks.beginSweep(remote.storage());
-        actions.add("once the remote is whole, a collection must run (cairn gc --storage " + uri + "): until then only uploads"
-            + " that complete versions run");
+        String next = collectionNeeded();
+        if (!actions.contains(next)) {
+          actions.add(next);
+        }
       }
       return o;
     }
@@ -263,8 +274,7 @@ public final class RemoteFsck {
      */
     void done() {
       if (sweeping) {
-        actions.add("a collection must run once the remote is whole (cairn gc --storage " + uri + "): until then only uploads"
-            + " that complete versions run");
+        actions.add(collectionNeeded());
       }
     }
   }

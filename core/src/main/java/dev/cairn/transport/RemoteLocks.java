@@ -92,8 +92,8 @@ final class RemoteLocks {
         // node for what it names, which is what a stopped collection made unsafe.
         if (storage.size(SWEEPING) >= 0 && storage.size(INCOMPLETE) < 0) {
           h.close();
-          throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection there stopped part way;"
-              + " collect it again (cairn gc --storage URI) to finish");
+          throw new CairnException("Cannot upload to " + storage.uri() + ": packs there were deleted by a collection that stopped part"
+              + " way, or by a repair; run cairn gc --storage " + storage.uri() + " to finish, then upload again");
         }
         return h;
       }

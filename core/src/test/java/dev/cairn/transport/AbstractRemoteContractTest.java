@@ -644,7 +644,7 @@ public abstract class AbstractRemoteContractTest {
       next.upload(location, null, Progress.NONE);
       fail("a push after an unfinished collection should be refused");
     } catch (IOException refused) {
-      assertThat(refused.getMessage()).contains("garbage collection").contains("stopped part way");
+      assertThat(refused.getMessage()).contains("packs there were deleted by a collection that stopped part way");
     }
     try (Remote r = new Remote(openStorage(), a.repository())) {
       new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
@@ -701,7 +701,11 @@ public abstract class AbstractRemoteContractTest {
       // Whole again, but still marked so until a repair checks: a warning says so.
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).singleElement()
           .satisfies(p -> assertThat(p.message()).contains("still marked incomplete"));
-      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).repair().incomplete()).isEmpty();
+      RemoteFsck.Outcome again = new RemoteFsck(r, a.repository(), Progress.NONE).repair();
+      assertThat(again.incomplete()).isEmpty();
+      // It says that new data still waits for a collection (it said uploads were trusted again).
+      assertThat(again.repairs()).anySatisfy(x -> assertThat(x).startsWith("every version there is whole again; uploads of new data are"
+          + " refused until a collection runs (cairn gc --storage " + r.storage().uri() + ")"));
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).singleElement()
           .satisfies(p -> assertThat(p.message()).contains("uploads are refused until cairn gc --storage"));
     }
@@ -716,7 +720,8 @@ public abstract class AbstractRemoteContractTest {
       next.upload(location, null, Progress.NONE);
       fail("an upload that trusts nodes must wait for a collection after a repair deleted a pack");
     } catch (IOException refused) {
-      assertThat(refused.getMessage()).contains("collect it again");
+      assertThat(refused.getMessage()).contains("by a collection that stopped part way, or by a repair; run cairn gc --storage ")
+          .endsWith(" to finish, then upload again");
     }
     try (Remote r = new Remote(openStorage(), a.repository())) {
       new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
