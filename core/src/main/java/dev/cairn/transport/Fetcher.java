@@ -124,6 +124,10 @@ public final class Fetcher {
       }
       frontier = next;
     }
+    // Recorded once its manifest is here, before its files' data: a fetch stopped part way leaves
+    // a version fetched in part (as a fetch of a part does), whose data gc keeps and a rerun
+    // completes, not data of no version here, which gc would delete.
+    repo.importRecord(r);
     fetchContent(r.root(), selection, index);
     return r;
   }
