@@ -96,9 +96,11 @@ final class VerifyCommand extends Base {
       }
       String fetched = absent.isEmpty() ? ""
           : " (" + String.join(" and ", absent) + " not fetched, so not checked: " + (storage == null
-              ? "cairn verify --storage URI fetches what is on the version's remote" : "the remote does not hold it") + ")";
-      // "Verified" only when all is: a changed cached folder fails the check (exit 1), said below.
-      String stored = changedCopies.isEmpty() ? "Verified: no differences" : "Stored data: no differences";
+              ? "cairn verify --storage URI fetches what is on the version's remote"
+              : remoteDamage != null ? "the remote could not give it whole, see below" : "the remote does not hold it") + ")";
+      // "Verified" only when all is: a changed cached folder, or a remote that could not give
+      // what it should hold, fails the check (exit 1), said below.
+      String stored = changedCopies.isEmpty() && remoteDamage == null ? "Verified: no differences" : "Stored data: no differences";
       out().println((differences == 0 ? stored : Format.count(differences, "differing path")) + fetched);
       if (folder == null && problems.stream().anyMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED)) {
         // fsck knows, for each version, whether a remote holds it: its last lines say how to get it back.
@@ -111,7 +113,8 @@ final class VerifyCommand extends Base {
       }
     }
     if (remoteDamage != null) {
-      err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage);
+      err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage
+          + "; cairn fsck --storage " + storage + " says what is damaged there");
     }
     return ok ? 0 : 1;
   }

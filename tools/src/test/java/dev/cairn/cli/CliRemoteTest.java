@@ -724,8 +724,10 @@ class CliRemoteTest {
     }
     Cli.Result r = new Cli(tmp.resolve("b")).run("verify", "--id", id, "--storage", remote.toString());
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).contains("not_fetched big.bin");
-    assertThat(r.err()).contains("could not give all of " + id.substring(0, 8) + "'s data").contains("fsck --storage");
+    assertThat(r.out()).contains("not_fetched big.bin").doesNotContain("Verified")
+        .contains("not fetched, so not checked: the remote could not give it whole, see below)");
+    assertThat(r.err()).contains("could not give all of " + id.substring(0, 8) + "'s data")
+        .contains("; cairn fsck --storage " + remote + " says what is damaged there");
   }
 
   @Test
