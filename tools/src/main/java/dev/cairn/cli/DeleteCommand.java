@@ -20,7 +20,7 @@ final class DeleteCommand extends Base {
   @Option(names = "--storage", paramLabel = "URI", description = "Delete the version from this remote (its data goes at the remote's next gc).")
   String storage;
 
-  @Option(names = "--entire-dataset", description = "Delete every version of the dataset named (by --name, or by the version --id names); needs --force.")
+  @Option(names = "--entire-dataset", description = "Delete every version of the dataset named (by --name, or by the version --id names); needs --force. Not with --storage.")
   boolean entireDataset;
 
   @Override
@@ -33,19 +33,23 @@ final class DeleteCommand extends Base {
     selector.validate();
     if (storage != null) {
       if (entireDataset) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset from a remote: delete its versions with --id");
+        throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset from a remote: delete its versions one by one"
+            + " (--id, or --name with --version)");
       }
-      if (selector.id == null) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot delete from a remote: give --id ID");
+      if (selector.id == null && selector.name == null) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot delete from a remote: name the version with --id ID (or --name N);"
+            + " delete never takes the last version used");
       }
+      // By name, the version the remote holds (its highest without --version), as get --storage finds it.
+      String wanted = selector.id != null ? selector.id : repo().resolveRemote(storage, null, selector.project, selector.name, selector.version);
       boolean deleted;
       String id;
       try (var remote = repo().openRemote(storage)) {
-        id = new dev.cairn.transport.Fetcher(repo(), remote, dev.cairn.dataset.Progress.NONE).resolve(selector.id);
+        id = new dev.cairn.transport.Fetcher(repo(), remote, dev.cairn.dataset.Progress.NONE).resolve(wanted);
         deleted = remote.deleteVersion(id, force);
       }
       if (!deleted) {
-        throw new dev.cairn.errors.DatasetNotFoundException("Cannot delete " + selector.id + ": " + storage + " does not hold it");
+        throw new dev.cairn.errors.DatasetNotFoundException("Cannot delete " + wanted + ": " + storage + " does not hold it");
       }
       if (json) {
         printJson(Map.of("id", id, "storage", uri(storage), "deleted", true));

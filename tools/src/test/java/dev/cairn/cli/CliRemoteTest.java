@@ -915,7 +915,8 @@ class CliRemoteTest {
 
     // Deleting on the remote: the parent is refused without --force; then the remote is collected.
     assertThat(a.fails("delete", "--id", id, "--storage", remote).err()).contains("parent");
-    a.ok("delete", "--id", child, "--storage", remote);
+    // By name, the remote's highest version of it (the child), as get --storage finds it.
+    assertThat(a.ok("delete", "--name", "shared", "--storage", remote).out()).startsWith("Dataset version " + child + " deleted from ");
     assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
     Map<String, Object> gc = a.ok("gc", "--storage", remote, "--json").obj();
     assertThat((Long) gc.get("objects_deleted")).isPositive();
