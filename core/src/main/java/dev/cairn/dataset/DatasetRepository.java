@@ -543,6 +543,8 @@ public final class DatasetRepository implements AutoCloseable {
    *
    * @return whether the local record changed
    * @throws DatasetNotFoundException if the version was deleted from {@code storage} (the local copy stays)
+   * @throws dev.cairn.errors.ConflictException if both records changed since they last agreed (the
+   *     local one stays: records are not merged)
    */
   public boolean catchUp(String id, String storage) throws IOException {
     DatasetRecord ours = catalog().read(id);
@@ -555,7 +557,15 @@ public final class DatasetRepository implements AutoCloseable {
       if (theirs == null && remote.wasDeleted(id)) {
         throw new DatasetNotFoundException(id + " was deleted there");
       }
-      if (theirs == null || RecordHistory.of(ours.log(), theirs.log()) != RecordHistory.THEIRS_AHEAD) {
+      RecordHistory history = theirs == null ? RecordHistory.SAME : RecordHistory.of(ours.log(), theirs.log());
+      if (history == RecordHistory.DIVERGED) {
+        String uri = remote.storage().uri().toString();
+        throw new dev.cairn.errors.ConflictException("The record of " + id + " was changed here (" + RecordHistory.since(theirs.log(), ours.log())
+            + ") and on " + uri + " (" + RecordHistory.since(ours.log(), theirs.log()) + ") since the two last agreed; the one here is kept"
+            + " (records are not merged; to take the remote's, cairn delete --id " + id.substring(0, 8) + " --force, then cairn get --id "
+            + id.substring(0, 8) + " --storage " + uri + ")");
+      }
+      if (history != RecordHistory.THEIRS_AHEAD) {
         return false;
       }
       fastForward(ours, theirs.toBuilder().storage(remote.storage().uri().toString()).build());

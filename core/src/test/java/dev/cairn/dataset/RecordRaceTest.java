@@ -62,6 +62,11 @@ class RecordRaceTest {
           .hasMessageContaining("its record was changed here").hasMessageContaining("Cairn does not merge records")
           .hasMessageNotContaining("run the upload again");
       assertThat(tasks).isNotEmpty();
+      // Asked for the remote's record, b is told that both changed, and keeps its own.
+      assertThatThrownBy(() -> b.catchUp(id, second.toString())).isInstanceOf(ConflictException.class)
+          .hasMessageStartingWith("The record of " + id + " was changed here (tags) and on ").hasMessageContaining(" (tags) since the two"
+              + " last agreed; the one here is kept (records are not merged; to take the remote's, cairn delete --id " + id.substring(0, 8));
+      assertThat(b.get(id).record().tags()).containsExactly("from-b");
     }
   }
 }

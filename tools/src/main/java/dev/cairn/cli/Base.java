@@ -394,6 +394,8 @@ abstract class Base implements Callable<Integer> {
       repo().catchUp(ds.id(), storage);
     } catch (DatasetNotFoundException deletedThere) {
       err().println("cairn: note: " + ds.id().substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
+    } catch (dev.cairn.errors.ConflictException diverged) {
+      err().println("cairn: note: " + diverged.getMessage());
     } catch (IOException | RuntimeException e) {
       err().println("cairn: note: could not read " + ds.id().substring(0, 8) + "'s record on " + storage + " (" + ErrorHandler.oneLine(e, false)
           + "); the local one is used");
