@@ -227,6 +227,8 @@ public final class RemoteFsck {
       }
       if (salvaged != null) {
         actions.add("copied " + Text.count(intact.size(), "intact object") + " of damaged pack " + name + " into pack " + salvaged.name());
+      } else {
+        actions.add("no object of damaged pack " + name + " could be saved");
       }
       actions.add("moved damaged pack " + name + " to " + uri + "/" + kept);
     }
@@ -480,6 +482,9 @@ public final class RemoteFsck {
     for (String p : index.packs().keySet()) {
       bytes += index.packSize(p);
       packs++;
+    }
+    for (String p : index.damaged().keySet()) {
+      bytes += index.packSize(p); // checked too: counted with the rest
     }
     Fsck.Report report = new Fsck.Report(problems, packs + index.damaged().size(), index.size(), versions, bytes);
     return new Outcome(report, List.copyOf(incomplete.keySet()), actions);
