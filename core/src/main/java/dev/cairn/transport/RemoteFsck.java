@@ -506,6 +506,8 @@ public final class RemoteFsck {
     /** What the version being walked lacks: each object once, whether reached by its root or its base. */
     Set<ObjectId> lacking;
     int listed;
+    /** Whether the walk is under the version's base (its parents' files merged, for its change-set), not its own files. */
+    boolean inBase;
 
     Walk(RemoteIndex index, ObjectReader localReader, RemoteObjectReader remoteReader, List<Problem> problems, Set<ObjectId> damaged) {
       this.damaged = damaged;
@@ -529,7 +531,12 @@ public final class RemoteFsck {
         }
       }
       if (r.base() != null && index.has(r.base())) {
-        tree(r.base()); // sent with the version when its repository had it; whole if there at all
+        inBase = true; // what is found missing here may be a file the version deleted: said so
+        try {
+          tree(r.base()); // sent with the version when its repository had it; whole if there at all
+        } finally {
+          inBase = false;
+        }
       }
       return lacking.size();
     }
@@ -603,7 +610,7 @@ public final class RemoteFsck {
       missing.add(id);
       below.add(id);
       if (lacking.add(id) && ++listed <= LISTED_PER_VERSION) {
-        problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), (there ? "damaged " : "missing ") + what));
+        problems.add(error(id.hex(), where(), (there ? "damaged " : "missing ") + what));
       }
       return false;
     }
@@ -612,8 +619,12 @@ public final class RemoteFsck {
       missing.add(id);
       below.add(id);
       if (lacking.add(id) && ++listed <= LISTED_PER_VERSION) {
-        problems.add(error(id.hex(), uri + " version " + version.substring(0, 8), e.getMessage()));
+        problems.add(error(id.hex(), where(), e.getMessage()));
       }
+    }
+
+    private String where() {
+      return uri + " version " + version.substring(0, 8) + (inBase ? " (its parents' files, kept for its change-set)" : "");
     }
 
     /** An object's bytes: from the local repository when it holds them (the same bytes, by their id), else the remote. */

@@ -396,6 +396,28 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aFileLostFromAVersionsBaseIsSaidToBeItsParentsNotItsOwn() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Path src = folder("based", Map.of("gone.bin", TestRepos.random(66, 400_000), "kept.txt", TestRepos.text(67, 2_000)));
+    Dataset parent = version(a, "based", src);
+    dev.cairn.id.ObjectId gone = parent.listFiles().stream().filter(e -> e.path().equals("gone.bin")).findFirst().orElseThrow().content();
+    Files.delete(src.resolve("gone.bin"));
+    Dataset child = version(a, "based", src, parent.id());
+    child.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.deleteVersion(parent.id(), true)).isTrue(); // the child alone reaches gone.bin, through its base
+      String pack = r.index().packs().entrySet().stream().filter(e -> e.getValue().stream().anyMatch(x -> x.id().equals(gone)))
+          .findFirst().orElseThrow().getKey();
+      r.storage().delete(RemoteLayout.pack(pack));
+      List<dev.cairn.gc.Problem> problems = new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems();
+      assertThat(problems).filteredOn(p -> p.message().endsWith("of gone.bin")).isNotEmpty()
+          .allSatisfy(p -> assertThat(p.where()).endsWith(" version " + child.id().substring(0, 8)
+              + " (its parents' files, kept for its change-set)"));
+    }
+  }
+
+  @Test
   void garbageCollectionStopsWhenAPackOfALiveVersionIsGone() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
