@@ -61,6 +61,8 @@ public final class Pusher {
   private final DatasetRepository repo;
   private final Remote remote;
   private final Progress progress;
+  /** Whether the remote's damage was told already (a push of several versions tells it once). */
+  private boolean damageTold;
   private final long packTargetBytes;
 
   public Pusher(DatasetRepository repo, Remote remote, Progress progress) {
@@ -216,6 +218,11 @@ public final class Pusher {
           + " --new-version V, then upload it");
     }
     RemoteIndex index = remote.index();
+    if (!index.damaged().isEmpty() && !damageTold) {
+      damageTold = true;
+      progress.warn(uri + ": " + index.describeDamage() + "; this upload looks up every object it needs, but other versions there"
+          + " may lack data: check with cairn fsck --storage " + uri);
+    }
     // A remote that lost objects (a damaged pack, or one deleted by hand) breaks the rule that
     // makes skipping sound: every object is then looked up, and a version there is completed. So
     // is a version uploaded again, whose objects are there: a second upload checks the first.

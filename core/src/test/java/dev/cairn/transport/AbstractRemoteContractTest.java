@@ -418,6 +418,30 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void anUploadToARemoteWithADamagedPackSaysSo() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    version(a, "told", folder("told", Map.of("t.bin", TestRepos.random(68, 50_000)))).upload(location, null, Progress.NONE);
+    String uri;
+    List<String> packs;
+    try (RemoteStorage st = openStorage()) {
+      uri = st.uri().toString();
+      packs = st.list(RemoteLayout.PACKS).stream().map(RemoteFile::name).toList();
+    }
+    rewrite(packs.get(0), bytes -> bytes[bytes.length - 30] ^= 0x01); // inside the index section, under the trailer
+    Dataset other = version(repo("b"), "other", folder("other", Map.of("o.bin", TestRepos.random(69, 50_000))));
+    List<String> warnings = new ArrayList<>();
+    other.upload(location, null, new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    });
+    assertThat(warnings).singleElement().satisfies(m -> assertThat(m).startsWith(uri + ": pack ").contains(" is damaged")
+        .endsWith("other versions there may lack data: check with cairn fsck --storage " + uri));
+  }
+
+  @Test
   void garbageCollectionStopsWhenAPackOfALiveVersionIsGone() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
