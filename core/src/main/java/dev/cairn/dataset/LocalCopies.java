@@ -23,8 +23,8 @@ final class LocalCopies {
       Progress progress) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     removeDeadCopies(target);
-    boolean replace = !requireUsableTarget(repo, target, overwrite);
-    writeWhole(repo, root, selection, target, replace, progress);
+    requireUsableTarget(repo, target, overwrite);
+    writeWhole(repo, root, selection, target, overwrite, progress);
     return target;
   }
 
@@ -37,12 +37,13 @@ final class LocalCopies {
   static boolean requireUsableTarget(DatasetRepository repo, Path target, boolean overwrite) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      requireNoOtherCopy(target, null);
       return true;
     }
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
     }
-    requireNoOtherCopy(target, target, null);
+    requireNoOtherCopy(target, null);
     boolean empty;
     try (Stream<Path> s = Files.list(target)) {
       empty = s.findAny().isEmpty();
@@ -63,10 +64,7 @@ final class LocalCopies {
    */
   private static void requireNothingLeftOver(Path target) throws IOException {
     try (Stream<Path> s = Files.list(target)) {
-      java.util.Optional<Path> left = s.filter(p -> {
-        String n = p.getFileName().toString();
-        return n.startsWith(SetAside.REPLACED) && AtomicFiles.isTempName(n);
-      }).findFirst();
+      java.util.Optional<Path> left = s.filter(p -> SetAside.isLeftOver(p.getFileName().toString())).findFirst();
       if (left.isPresent()) {
         throw new InvalidInputException("Cannot copy into " + target + " with --overwrite: it holds " + left.get().getFileName()
             + ", what an interrupted copy could not put back; move out of it what you want to keep, then delete it");
@@ -111,12 +109,12 @@ final class LocalCopies {
    * copy that fails or is interrupted while it writes leaves no file cut short where the user
    * looks, and {@code target} as it was. A missing target is built beside it and renamed into
    * place; an existing one (perhaps a mount point) gets its entries moved in from a hidden folder
-   * inside it. With {@code replace}, what it held is first moved aside into another hidden folder
-   * inside it, and deleted once the copy is in place: a copy that cannot be made (a linked file
-   * gone, or read from the very folder replaced) destroys nothing, nor does an entry that cannot
-   * be moved (a folder of another user's, say): what was moved aside goes back.
+   * inside it. With {@code overwrite}, what it held is first moved aside into another hidden
+   * folder inside it, and deleted once the copy is in place: a copy that cannot be made (a linked
+   * file gone, or read from the very folder replaced) destroys nothing, nor does an entry that
+   * cannot be moved (a folder of another user's, say): what was moved aside goes back.
    */
-  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean replace,
+  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean overwrite,
       Progress progress) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
@@ -135,21 +133,31 @@ final class LocalCopies {
           : IoErrors.reason(e) + " in " + (e.getFile() == null || e.getFile().equals(build.toString()) ? build.getParent() : e.getFile());
       throw new InvalidInputException("Cannot copy into " + target + ": " + why, e);
     }
-    // Deleted on failure while still registered: on Ctrl-C, the exit deletes it too, and the
-    // process does not end part way through this thread's deletion.
+    // Deleted on failure while still registered: on Ctrl-C, the exit deletes it too.
     try (var atExit = ExitCleanup.register(build)) {
       try {
         repo.cache().writeFiles(root, selection, build, false, progress);
-        // From here to the commit, Ctrl-C waits for this thread, which undoes what it did: the exit
-        // deleting the hidden folder while its entries are moved in would publish part of the copy.
+        if (exists) {
+          requireStillUsable(abs, target, build, overwrite);
+        }
+        // From the set-aside to the commit, Ctrl-C waits for this thread, which undoes what it
+        // did: the exit deleting the hidden folder while its entries are moved in would publish
+        // part of the copy.
+        SetAside committed = null;
         try (ExitCleanup.Step step = ExitCleanup.step("copying into " + target)) {
           if (exists) {
-            moveIn(abs, build, target, replace, step);
+            committed = moveIn(abs, build, target, overwrite, step);
           } else {
             publishBeside(abs, build, target);
           }
         }
-      } catch (IOException | RuntimeException e) {
+        if (committed != null) {
+          committed.deleteTrash(target); // after the commit: a kill now leaves only trash, which the next copy deletes
+        }
+        if (exists) {
+          Files.delete(build);
+        }
+      } catch (Throwable e) {
         try {
           Trees.delete(build);
         } catch (IOException cleanup) {
@@ -173,20 +181,32 @@ final class LocalCopies {
   }
 
   /**
-   * Moves the entries of {@code build} (a hidden folder inside the existing target) into the
-   * target, with {@code replace} after moving aside what it held; each move is undone if one
-   * fails or the process exits before the commit.
+   * Checks again, now that the copy is written, what was checked before: another copy into the
+   * folder may have started, files may have appeared in what was empty (a rename would replace
+   * them without a word), or a repository, or what an interrupted copy could not put back.
    */
-  private static void moveIn(Path abs, Path build, Path target, boolean replace, ExitCleanup.Step step) throws IOException {
-    // Checked again now that the copy is written: another copy into the folder may have started,
-    // or files have appeared in what was empty. A rename would replace them without a word.
-    requireNoOtherCopy(abs, target, build.getFileName().toString());
-    if (!replace && !entriesOtherThanCopies(abs).isEmpty()) {
-      throw new InvalidInputException("Cannot copy into " + target + ": files appeared in it while the copy was written; "
-          + "it is left as it is (use --overwrite to replace them)");
+  private static void requireStillUsable(Path abs, Path target, Path build, boolean overwrite) throws IOException {
+    requireNoOtherCopy(target, build.getFileName().toString());
+    if (!entriesOtherThanCopies(abs).isEmpty()) {
+      if (!overwrite) {
+        throw new InvalidInputException("Cannot copy into " + target + ": files appeared in it while the copy was written; "
+            + "it is left as it is (use --overwrite to replace them)");
+      }
+      requireNothingLeftOver(target);
+      requireNoCairnData(target, "copy into");
     }
+  }
+
+  /**
+   * Moves the entries of {@code build} (a hidden folder inside the existing target) into the
+   * target, with {@code overwrite} after moving aside what it held; each move is undone if one
+   * fails or the process exits before the commit.
+   *
+   * @return what was moved aside, committed (its trash to delete), or null
+   */
+  private static SetAside moveIn(Path abs, Path build, Path target, boolean overwrite, ExitCleanup.Step step) throws IOException {
     String token = build.getFileName().toString().substring(COPY.length());
-    SetAside old = replace ? SetAside.of(abs, token, step) : null;
+    SetAside old = overwrite ? SetAside.of(abs, token, step) : null;
     List<Path> moved = new ArrayList<>();
     Path journal = abs.resolve(build.getFileName() + MOVING);
     try (Stream<Path> s = Files.list(build)) {
@@ -204,26 +224,33 @@ final class LocalCopies {
         moved.add(p.getFileName());
       }
       step.stopIfExiting(); // the last moment to undo; from the commit on, the copy stands
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
+      boolean allBack = true;
       for (Path name : moved) { // back where they were, to be deleted with the rest
         try {
           Files.move(abs.resolve(name), build.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException again) {
+          allBack = false;
           e.addSuppressed(again);
         }
       }
-      Files.deleteIfExists(journal);
+      if (allBack) {
+        Files.deleteIfExists(journal); // else kept: once this process ends, the next copy takes out what stayed
+      }
       String left = old == null ? null : old.putBack();
       if (left != null) {
         throw new IOException("Cannot copy into " + target + ": " + e.getMessage() + "; " + left, e);
       }
       throw e;
     }
+    // The commit: the set-aside becomes trash (synced), then the list goes (synced), so that a
+    // kill at any point leaves either the commit's mark beside the list, or no list.
     if (old != null) {
-      old.discard(target); // the commit: from here, a kill keeps the new entries
+      old.commit();
     }
-    Files.delete(journal); // the copy is in place: from here, a kill leaves only the empty hidden folder
-    Files.delete(build);
+    Files.delete(journal);
+    AtomicFiles.fsyncDirectory(abs);
+    return old;
   }
 
   /** The entries of {@code folder} but the hidden folders and lists of copies into it. */
@@ -234,16 +261,38 @@ final class LocalCopies {
   }
 
   /**
-   * Refuses a folder another running copy is writing into (its hidden folder or list is there,
-   * and its process runs): the two would replace each other's entries. {@code own} is this copy's
-   * hidden folder, if it has one yet.
+   * Refuses a target another copy is writing into: its hidden folder or list is in the target (or
+   * beside a missing one), and its process runs, or cannot be looked up (another host, another
+   * container, or before a restart). The two would replace each other's entries. {@code own} is
+   * this copy's hidden folder, if it has one yet.
    */
-  private static void requireNoOtherCopy(Path folder, Path target, String own) throws IOException {
+  private static void requireNoOtherCopy(Path target, String own) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    boolean inside = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
+    Path folder = inside ? abs : abs.getParent();
+    if (folder == null || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    String beside = "." + abs.getFileName() + ".cairn-copy-";
+    List<Path> others;
     try (Stream<Path> s = Files.list(folder)) {
-      boolean other = s.map(p -> p.getFileName().toString())
-          .anyMatch(n -> SetAside.isCopyEntry(n) && (own == null || !n.startsWith(own)) && AtomicFiles.ownerAlive(n));
-      if (other) {
+      others = s.filter(p -> {
+        String n = p.getFileName().toString();
+        boolean ours = inside ? SetAside.isCopyEntry(n) : n.startsWith(beside) && AtomicFiles.isTempName(n);
+        return ours && (own == null || !n.startsWith(own));
+      }).toList();
+    }
+    for (Path p : others) {
+      AtomicFiles.Owner owner = AtomicFiles.owner(p);
+      if (owner == AtomicFiles.Owner.RUNS) {
         throw new InvalidInputException("Cannot copy into " + target + ": another copy into it is running; it is left as it is (run again once that one ended)");
+      }
+      if (owner == AtomicFiles.Owner.UNKNOWN) {
+        String n = p.getFileName().toString();
+        throw new InvalidInputException("Cannot copy into " + target + ": it holds " + p + ", left by a copy made on another host, in another"
+            + " container or before a restart, which may still run; if none runs, "
+            + (n.startsWith(SetAside.OLD) ? "move what it holds back into " + target + " (what that copy replaced), then delete it"
+                : "delete it") + ", and run again");
       }
     }
   }
@@ -295,7 +344,7 @@ final class LocalCopies {
       try (Stream<Path> s = Files.list(abs)) {
         journals = s.filter(p -> {
           String n = p.getFileName().toString();
-          return n.startsWith(".cairn-copy-") && n.endsWith(MOVING) && !AtomicFiles.ownerAlive(n);
+          return n.startsWith(".cairn-copy-") && n.endsWith(MOVING) && AtomicFiles.owner(p) == AtomicFiles.Owner.ENDED;
         }).toList();
       }
       for (Path journal : journals) {
@@ -333,7 +382,7 @@ final class LocalCopies {
       String prefix = dir.equals(abs) ? ".cairn-copy-" : "." + abs.getFileName() + ".cairn-copy-";
       try (Stream<Path> s = Files.list(dir)) {
         s.filter(p -> p.getFileName().toString().startsWith(prefix) && !p.getFileName().toString().endsWith(MOVING)
-            && !AtomicFiles.ownerAlive(p.getFileName().toString()))
+            && AtomicFiles.owner(p) == AtomicFiles.Owner.ENDED)
             .forEach(dead::add);
       }
     }

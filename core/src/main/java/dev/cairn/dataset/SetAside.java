@@ -55,7 +55,8 @@ final class SetAside {
     Files.createDirectory(aside.dir);
     List<Path> entries;
     try (Stream<Path> s = Files.list(folder)) {
-      entries = s.filter(p -> !isCopyEntry(p.getFileName().toString())).toList();
+      // Nor what an interrupted copy could not put back: the user has not seen it yet.
+      entries = s.filter(p -> !isCopyEntry(p.getFileName().toString()) && !isLeftOver(p.getFileName().toString())).toList();
     }
     for (Path p : entries) {
       try {
@@ -71,6 +72,11 @@ final class SetAside {
       }
     }
     return aside;
+  }
+
+  /** Whether a name is that of what an interrupted copy could not put back ({@code cairn-replaced-<token>}). */
+  static boolean isLeftOver(String name) {
+    return name.startsWith(REPLACED) && AtomicFiles.isTempName(name);
   }
 
   /** Whether a name is one a copy gives its hidden folders and lists (made by this or another process). */
@@ -147,13 +153,18 @@ final class SetAside {
   }
 
   /**
-   * The copy is in place: the set-aside becomes trash (from here a recovery keeps the new entries)
-   * and is deleted. A part that cannot be deleted is named, and stays in the trash folder.
+   * The copy is in place: the set-aside becomes trash, synced with the folder (from here a
+   * recovery keeps the new entries). The trash is deleted by {@link #deleteTrash}, once the list
+   * of moved entries is gone.
    */
-  void discard(Path target) throws IOException {
+  void commit() throws IOException {
+    Files.move(dir, folder.resolve(TRASH + token), StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.fsyncDirectory(folder);
+  }
+
+  /** Deletes the committed set-aside; a part that cannot be deleted is named, and stays in the trash folder. */
+  void deleteTrash(Path target) throws IOException {
     Path trash = folder.resolve(TRASH + token);
-    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-    AtomicFiles.fsyncDirectory(folder); // the commit is durable before the list of moved entries goes
     try {
       Trees.delete(trash);
     } catch (IOException e) {
@@ -177,13 +188,18 @@ final class SetAside {
     try (Stream<Path> s = Files.list(folder)) {
       dead = s.filter(p -> {
         String n = p.getFileName().toString();
-        return (n.startsWith(OLD) || n.startsWith(TRASH)) && AtomicFiles.isTempName(n) && !AtomicFiles.ownerAlive(n);
+        return (n.startsWith(OLD) || n.startsWith(TRASH)) && AtomicFiles.isTempName(n) && AtomicFiles.owner(p) == AtomicFiles.Owner.ENDED;
       }).toList();
     }
     for (Path p : dead) {
       String n = p.getFileName().toString();
       if (n.startsWith(TRASH)) {
-        Trees.delete(p);
+        try {
+          Trees.delete(p);
+        } catch (IOException e) {
+          throw new IOException("Cannot copy into " + folder + ": " + p + ", what an earlier copy replaced, cannot be deleted ("
+              + IoErrors.reason(e) + "); delete it, then run again", e);
+        }
       } else {
         putBack(folder, p, n.substring(OLD.length()), Map.of());
       }

@@ -180,8 +180,8 @@ class HostileInputTest {
     // hidden folders, inside the folder and beside it.
     Process ended = new ProcessBuilder("true").start();
     ended.waitFor();
-    Files.createDirectories(empty.resolve(".cairn-copy-p" + ended.pid() + "-x/sub"));
-    Files.createDirectories(tmp.resolve("out/.fresh.cairn-copy-p" + ended.pid() + "-y"));
+    Files.createDirectories(empty.resolve(".cairn-copy-p" + ended.pid() + "-" + java.util.UUID.randomUUID() + "/sub"));
+    Files.createDirectories(tmp.resolve("out/.fresh.cairn-copy-p" + ended.pid() + "-" + java.util.UUID.randomUUID()));
     for (Path target : List.of(fresh, empty)) {
       ds.getMutableLocalCopy(target, false, Selection.ALL, Progress.NONE);
       try (var files = Files.walk(target)) {
@@ -414,6 +414,74 @@ class HostileInputTest {
     stable.getMutableLocalCopy(target, true);
     try (var left = Files.list(target)) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
+    }
+  }
+
+  @Test
+  void oldContentsThatCannotBeDeletedAfterTheCopyLeaveNoListThatWouldUndoIt() throws IOException {
+    Path target = tmp.resolve("work");
+    Path stuck = Files.createDirectories(target.resolve("m"));
+    Path locked = Files.writeString(stuck.resolve("locked"), "old");
+    // A file that cannot be deleted, in a folder that can be moved: the copy is in place before
+    // the old contents fail to go (root only; a file of another user's in a sticky folder alike).
+    assumeTrue(chattr("+i", locked), "chattr +i needs root and a file system that has it");
+    Path trash = null;
+    try {
+      assertThatThrownBy(() -> stable.getMutableLocalCopy(target, true)).isInstanceOf(IOException.class)
+          .hasMessageStartingWith("Copied into " + target + ", but part of what it held before could not be deleted (")
+          .hasMessageContaining("it is left in " + target.resolve(".cairn-trash-"));
+      try (var list = Files.list(target)) {
+        List<String> names = list.map(p -> p.getFileName().toString()).sorted().toList();
+        assertThat(names).as("the copy, and the trash: no list of moved entries").hasSize(2).contains("keep.bin")
+            .noneMatch(n -> n.endsWith(".moving"));
+        trash = target.resolve(names.stream().filter(n -> n.startsWith(".cairn-trash-")).findFirst().orElseThrow());
+      }
+    } finally {
+      chattr("-i", trash == null ? locked : trash.resolve("m/locked"));
+      try (var walk = Files.walk(target)) { // wherever it went, for the folder's cleanup
+        walk.filter(p -> p.getFileName().toString().equals("locked")).forEach(p -> chattr("-i", p));
+      }
+    }
+    // The user edits the copy and deletes the trash as told; a later copy into the folder, refused
+    // as it is not empty, takes nothing out of it (a list left behind made it delete the copy).
+    Files.writeString(target.resolve("keep.bin"), "edited");
+    dev.cairn.internal.fs.Trees.delete(trash);
+    assertThatThrownBy(() -> stable.getMutableLocalCopy(target, false)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not empty");
+    assertThat(Files.readString(target.resolve("keep.bin"))).isEqualTo("edited");
+  }
+
+  @Test
+  void aCopyNeitherUndoesNorIgnoresTheHiddenFolderOfACopyWhoseProcessCannotBeLookedUp() throws IOException {
+    Path target = Files.createDirectories(tmp.resolve("work"));
+    // Another host's (or container's, or an earlier boot's) copy, which set aside the user's file.
+    Path aside = Files.createDirectories(target.resolve(".cairn-old-p1t0badbeef-" + java.util.UUID.randomUUID()));
+    Files.writeString(aside.resolve("mine.txt"), "mine");
+    for (boolean overwrite : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> stable.getMutableLocalCopy(target, overwrite)).isInstanceOf(InvalidInputException.class)
+          .hasMessage("Cannot copy into " + target + ": it holds " + aside + ", left by a copy made on another host, in another container"
+              + " or before a restart, which may still run; if none runs, move what it holds back into " + target
+              + " (what that copy replaced), then delete it, and run again");
+    }
+    assertThat(Files.readString(aside.resolve("mine.txt"))).isEqualTo("mine");
+  }
+
+  @Test
+  void theHiddenFolderOfACopyWhosePidNowNamesALaterProcessIsTakenForDead() throws Exception {
+    Process later = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path target = Files.createDirectories(tmp.resolve("work"));
+      String own = dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-copy-");
+      // This machine's name, with the pid of a process that started long after the folder was last changed.
+      Path dead = Files.createDirectories(target.resolve(own.replace("-p" + ProcessHandle.current().pid() + "t", "-p" + later.pid() + "t")));
+      assertThat(dead.getFileName().toString()).contains("-p" + later.pid() + "t");
+      Files.setLastModifiedTime(dead, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+      stable.getMutableLocalCopy(target, false);
+      try (var list = Files.list(target)) {
+        assertThat(list.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
+      }
+    } finally {
+      later.destroy();
     }
   }
 

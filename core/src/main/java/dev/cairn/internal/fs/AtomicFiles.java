@@ -98,6 +98,62 @@ public final class AtomicFiles {
     return removed;
   }
 
+  /** What can be told of the process that made an entry named by {@link #tempName}. */
+  public enum Owner {
+    /** A process of its pid runs here, and started before the entry was last changed. */
+    RUNS,
+    /** No process of its pid runs here, or the one that does started after the entry was last changed (the pid was used again). */
+    ENDED,
+    /** Made on another host, in another container, or before this machine started: its process cannot be looked up. */
+    UNKNOWN
+  }
+
+  /**
+   * Slack between a process's start and an entry's time: a process that made an entry started
+   * before it, but the wall clock may be stepped forward while it runs (a process start is read
+   * against the boot time, which moves with the clock). Wide, because a live copy judged ended
+   * would be undone under it; a pid is seldom used again within it.
+   */
+  private static final long START_SLACK_MILLIS = 10 * 60_000;
+
+  /**
+   * Judges the maker of {@code entry} (a path whose name {@link #tempName} made): by its pid
+   * table's tag where the name has one, by its pid, and by the start of the process of that pid
+   * against the entry's last change (which catches a pid used again).
+   */
+  public static Owner owner(Path entry) {
+    java.util.regex.Matcher m = OWNER.matcher(entry.getFileName().toString());
+    if (!m.find()) {
+      return Owner.UNKNOWN;
+    }
+    String tag = m.group(2);
+    if (tag != null && !tag.equals(TABLE)) {
+      return Owner.UNKNOWN;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      return Owner.UNKNOWN;
+    }
+    java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (p.isEmpty()) {
+      return Owner.ENDED;
+    }
+    java.util.Optional<java.time.Instant> start = p.get().info().startInstant();
+    if (start.isPresent() && pid != PID) {
+      try {
+        long changed = Files.getLastModifiedTime(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis();
+        if (start.get().toEpochMilli() > changed + START_SLACK_MILLIS) {
+          return Owner.ENDED;
+        }
+      } catch (IOException gone) {
+        return Owner.ENDED; // nothing left to judge, or to keep
+      }
+    }
+    return Owner.RUNS;
+  }
+
   /** Whether {@code name} was made by {@link #tempName} in a process that still runs. */
   public static boolean ownerAlive(String name) {
     java.util.regex.Matcher m = OWNER.matcher(name);
