@@ -225,17 +225,20 @@ final class LocalCopies {
       }
       step.stopIfExiting(); // the last moment to undo; from the commit on, the copy stands
     } catch (Throwable e) {
-      boolean allBack = true;
+      List<Path> stuck = new ArrayList<>();
       for (Path name : moved) { // back where they were, to be deleted with the rest
         try {
           Files.move(abs.resolve(name), build.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException again) {
-          allBack = false;
+          stuck.add(abs.resolve(name));
           e.addSuppressed(again);
         }
       }
-      if (allBack) {
-        Files.deleteIfExists(journal); // else kept: once this process ends, the next copy takes out what stayed
+      Files.deleteIfExists(journal);
+      if (!stuck.isEmpty()) {
+        // Listed again, those alone: once this process ends, the next copy takes them out, and no
+        // entry that went back (whose name and freed inode a file of the user's may take) is named.
+        writeJournal(journal, stuck);
       }
       String left = old == null ? null : old.putBack();
       if (left != null) {

@@ -100,9 +100,9 @@ public final class Remote implements AutoCloseable {
       if (foreign == null && !ours && !VOLUME_NAMES.contains(top) && !top.startsWith(".Trash-")) {
         foreign = OWN_NAMES.contains(top) ? f.name() : top;
       }
-      if (data == null && ours && (f.name().startsWith(RemoteLayout.PACKS) || f.name().startsWith("versions/"))) {
-        data = f.name(); // a first push writes its marker before any pack or record
-      }
+    }
+    if (foreign == null) {
+      data = remoteData(storage); // a first push writes its marker before any pack or record
     }
     if ((foreign != null || data != null) && storage.size(RemoteLayout.MARKER) < 0) { // a marker made meanwhile: a remote after all
       if (data != null) {
@@ -138,14 +138,29 @@ public final class Remote implements AutoCloseable {
     if (isRepository(storage)) {
       return REPOSITORY;
     }
-    List<dev.cairn.storage.RemoteFile> files = storage.list("", 64);
-    for (dev.cairn.storage.RemoteFile f : files) {
-      if (RemoteLayout.isOwnName(f.name()) && (f.name().startsWith(RemoteLayout.PACKS) || f.name().startsWith("versions/"))) {
-        return lostMarker(f.name());
-      }
+    String data = remoteData(storage);
+    if (data != null) {
+      return lostMarker(data);
     }
+    List<dev.cairn.storage.RemoteFile> files = storage.list("", 1);
     return files.isEmpty() ? "nothing is there (no " + RemoteLayout.MARKER + "; a mistyped or moved location?)"
         : "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
+  }
+
+  /**
+   * A pack or a record of a remote, if the location holds one (each looked for by itself: in a
+   * listing of the whole location, the reservations under {@code names/} of a remote of many
+   * versions come first).
+   */
+  private static String remoteData(RemoteStorage storage) throws IOException {
+    for (String folder : List.of(RemoteLayout.PACKS, "versions/")) {
+      for (dev.cairn.storage.RemoteFile f : storage.list(folder, 16)) {
+        if (RemoteLayout.isOwnName(f.name())) {
+          return f.name();
+        }
+      }
+    }
+    return null;
   }
 
   private static String lostMarker(String data) {

@@ -89,36 +89,42 @@ public final class RemoteGarbageCollector {
   }
 
   /**
-   * The objects the remote's versions need. An object of a version that the remote lacks (a pack
-   * deleted by hand or by a lifecycle rule) stops the collection: what only it named would look
-   * dead. The base of a record is optional (sent only whole): an absent base root is passed over.
+   * The objects the remote's versions need. An object of a recorded version's own tree that the
+   * remote lacks (a pack deleted by hand or by a lifecycle rule) stops the collection: what only it
+   * named would look dead. What is there of the rest is marked, and what is not is passed over: a
+   * record's base (optional, for its change-set) and the trees of parents reached only through a
+   * version's lineage (their own records gone) are needed by no version's files.
    */
   private Set<ObjectId> mark(RemoteIndex index, List<DatasetRecord> records) throws IOException {
     Set<ObjectId> live = new HashSet<>();
     progress.start("marking what the remote's versions need", -1);
     try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm())) {
-      // Each version with the record that reached it first: a lack is told as that record's.
-      List<Map.Entry<ObjectId, DatasetRecord>> versions = new ArrayList<>();
+      // The records' own trees first, every one: a node reached first by a lenient walk would not
+      // be walked strictly again.
+      List<ObjectId> versions = new ArrayList<>();
       for (DatasetRecord r : records) {
         if (r.versionObject() != null) {
           require(index, r.versionObject(), r);
-          versions.add(Map.entry(r.versionObject(), r));
+          if (live.add(r.versionObject())) {
+            Version version = VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
+            versions.addAll(version.parents());
+            markTree(reader, index, version.root(), live, r);
+          }
         }
-        if (r.base() != null && index.has(r.base())) {
-          markTree(reader, index, r.base(), live, r); // for the change-set; mostly the parents' nodes
+      }
+      for (DatasetRecord r : records) {
+        if (r.base() != null) {
+          markTree(reader, index, r.base(), live, null); // for the change-set; mostly the parents' nodes
         }
       }
       while (!versions.isEmpty()) {
-        Map.Entry<ObjectId, DatasetRecord> next = versions.remove(versions.size() - 1);
-        ObjectId v = next.getKey();
+        ObjectId v = versions.remove(versions.size() - 1);
         if (!live.add(v) || !index.has(v)) {
-          continue; // a parent the remote never held: its own record, if any, was checked above
+          continue; // a parent the remote does not hold: its own record, if any, was checked above
         }
         Version version = VersionFormat.decode(reader.open(v).bytes(), v);
-        for (ObjectId parent : version.parents()) {
-          versions.add(Map.entry(parent, next.getValue()));
-        }
-        markTree(reader, index, version.root(), live, next.getValue());
+        versions.addAll(version.parents());
+        markTree(reader, index, version.root(), live, null);
       }
     } finally {
       progress.finish();
@@ -136,11 +142,19 @@ public final class RemoteGarbageCollector {
     }
   }
 
+  /**
+   * Marks what is under {@code node}. With {@code r}, the tree of that record's version: a lacking
+   * object stops the collection; without, what is lacking is passed over.
+   */
   private void markTree(RemoteObjectReader reader, RemoteIndex index, ObjectId node, Set<ObjectId> live, DatasetRecord r) throws IOException {
+    if (r != null) {
+      require(index, node, r);
+    } else if (!index.has(node)) {
+      return;
+    }
     if (!live.add(node)) {
       return;
     }
-    require(index, node, r);
     TreeNode n = TreeFormat.decode(reader.open(node).bytes(), node);
     if (n instanceof TreeNode.Inner in) {
       for (ChildRef c : in.children()) {
@@ -153,7 +167,11 @@ public final class RemoteGarbageCollector {
         continue;
       }
       if (e.chunked()) {
-        require(index, e.content(), r);
+        if (r != null) {
+          require(index, e.content(), r);
+        } else if (!index.has(e.content())) {
+          continue;
+        }
         for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
           live.add(c.id());
         }

@@ -1156,7 +1156,7 @@ class DatasetTest {
     // What a copy killed part way leaves: one entry moved in, the other still in its hidden
     // folder, and the list of both with their identities. Before, the folder looked not empty and
     // the copy was refused.
-    String dead = ".cairn-copy-p999999999-" + java.util.UUID.randomUUID();
+    String dead = dev.cairn.testing.TestRepos.tempNameOfProcess(".cairn-copy-", 999999999);
     Files.createDirectories(out.resolve(dead + "/b"));
     Files.writeString(out.resolve(dead + "/b/c.txt"), "c");
     Files.writeString(out.resolve("a.txt"), "a");
@@ -1188,7 +1188,7 @@ class DatasetTest {
   @Test
   void aCopyWithOverwriteKilledAtAnyStepLeavesTheOldContentsOrTheNewOnes() throws IOException {
     Dataset ds = closedVersion("p", "aside", Map.of("new.txt", "new"));
-    String token = "p999999999-" + java.util.UUID.randomUUID(); // a process that no longer runs
+    String token = dev.cairn.testing.TestRepos.tempNameOfProcess("", 999999999); // a process that no longer runs
     // Killed while setting aside (or before its list was written): the old contents come back.
     Path aside = tmp.resolve("killed-aside");
     Files.createDirectories(aside.resolve(".cairn-old-" + token + "/dir"));

@@ -180,8 +180,8 @@ class HostileInputTest {
     // hidden folders, inside the folder and beside it.
     Process ended = new ProcessBuilder("true").start();
     ended.waitFor();
-    Files.createDirectories(empty.resolve(".cairn-copy-p" + ended.pid() + "-" + java.util.UUID.randomUUID() + "/sub"));
-    Files.createDirectories(tmp.resolve("out/.fresh.cairn-copy-p" + ended.pid() + "-" + java.util.UUID.randomUUID()));
+    Files.createDirectories(empty.resolve(TestRepos.tempNameOfProcess(".cairn-copy-", ended.pid()) + "/sub"));
+    Files.createDirectories(tmp.resolve("out").resolve(TestRepos.tempNameOfProcess(".fresh.cairn-copy-", ended.pid())));
     for (Path target : List.of(fresh, empty)) {
       ds.getMutableLocalCopy(target, false, Selection.ALL, Progress.NONE);
       try (var files = Files.walk(target)) {

@@ -21,6 +21,12 @@ public final class TestRepos {
     return Repository.create(dir, SMALL);
   }
 
+  /** A name as {@code AtomicFiles.tempName(prefix)} makes it in this machine's pid table, but for process {@code pid}. */
+  public static String tempNameOfProcess(String prefix, long pid) {
+    String own = dev.cairn.internal.fs.AtomicFiles.tempName(prefix);
+    return prefix + own.substring(prefix.length()).replaceFirst("^p" + ProcessHandle.current().pid(), "p" + pid);
+  }
+
   public static byte[] random(long seed, int n) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);

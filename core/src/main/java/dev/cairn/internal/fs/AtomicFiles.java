@@ -127,7 +127,9 @@ public final class AtomicFiles {
       return Owner.UNKNOWN;
     }
     String tag = m.group(2);
-    if (tag != null && !tag.equals(TABLE)) {
+    if (tag == null ? TABLE != null : !tag.equals(TABLE)) {
+      // Another pid table; or no tag where this host gives one: a host without /proc (on a
+      // shared folder), or an older release: its pid is not this machine's to look up.
       return Owner.UNKNOWN;
     }
     long pid;
