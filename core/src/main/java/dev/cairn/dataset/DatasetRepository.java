@@ -183,13 +183,42 @@ public final class DatasetRepository implements AutoCloseable {
     VersionListing listing = readRemote(storage, conf);
     if (version == null && !listing.unreadable().isEmpty()) {
       // The newest version may be the one whose record is damaged: an older one is not "the newest".
-      List<String> ids = listing.unreadable();
-      throw new dev.cairn.errors.CairnException("Cannot tell which version of " + label(project, name) + " is the newest on " + storage
-          + ": the newest record of version " + ids.get(0) + (ids.size() > 1 ? " (and of " + (ids.size() - 1) + " more)" : "")
-          + " there cannot be read (damaged, or written by a newer Cairn), and may be of it; give the version (or the id) wanted,"
-          + " or check the remote with cairn fsck --storage " + storage);
+      List<String> ids = unreadableOf(storage, conf, listing, project, name);
+      if (!ids.isEmpty()) {
+        throw new dev.cairn.errors.CairnException("Cannot tell which version of " + label(project, name) + " is the newest on " + storage
+            + ": the newest record of version " + ids.get(0) + (ids.size() > 1 ? " (and of " + (ids.size() - 1) + " more)" : "")
+            + " there cannot be read (damaged, or written by a newer Cairn), and may be of it; give the version (or the id) wanted,"
+            + " or check the remote with cairn fsck --storage " + storage);
+      }
     }
     return highest(listing.records(), project, name, version, "on " + storage).id();
+  }
+
+  /**
+   * Of the versions on {@code storage} whose record cannot be read, those that may be of dataset
+   * {@code name}: those its version strings are reserved for, in its project (or in each project
+   * whose readable records hold that name); all of them when no project is known.
+   */
+  private List<String> unreadableOf(String storage, java.util.Map<String, String> conf, VersionListing listing, String project,
+      String name) throws IOException {
+    List<String> projects = project != null ? List.of(project)
+        : listing.records().stream().filter(r -> r.name().equals(name)).map(DatasetRecord::project).distinct().toList();
+    if (projects.isEmpty()) {
+      return listing.unreadable();
+    }
+    java.util.Set<String> unreadable = new java.util.HashSet<>(listing.unreadable());
+    List<String> ours = new ArrayList<>();
+    try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
+      for (String p : projects) {
+        for (String v : remote.reservedVersions(p, name)) {
+          String holder = remote.nameHolderId(p, name, v);
+          if (holder != null && unreadable.contains(holder) && !ours.contains(holder)) {
+            ours.add(holder);
+          }
+        }
+      }
+    }
+    return ours;
   }
 
   /** The highest version (then the latest created) among {@code records} (held {@code where}: "here", "on URI") that matches. */

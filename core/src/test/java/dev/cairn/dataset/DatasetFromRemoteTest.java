@@ -51,6 +51,9 @@ class DatasetFromRemoteTest {
       v2.close();
       v2.upload(remote.toString(), null, Progress.NONE);
       newer = v2.id();
+      Dataset other = Dataset.create(a, CreateOptions.of("q", "other").parents(id).build());
+      other.close();
+      other.upload(remote.toString(), null, Progress.NONE);
     }
     Path record;
     try (Stream<Path> s = Files.list(remote.resolve("versions").resolve(newer))) {
@@ -61,6 +64,9 @@ class DatasetFromRemoteTest {
       assertThatThrownBy(() -> Dataset.get(b, "p", "n", null, remote.toString())).isInstanceOf(dev.cairn.errors.CairnException.class)
           .hasMessageStartingWith("Cannot tell which version of p/n is the newest on " + remote + ": the newest record of version " + newer
               + " there cannot be read");
+      // Another dataset's newest is told apart: the damaged record holds none of its version strings.
+      assertThat(Dataset.get(b, "q", "other", null, remote.toString()).record().name()).isEqualTo("other");
+      assertThat(Dataset.get(b, null, "other", null, remote.toString()).record().project()).isEqualTo("q");
       // Asked for by its version string, the older one is found.
       String older = Dataset.get(b, id, remote.toString()).record().version();
       assertThat(Dataset.get(b, "p", "n", older, remote.toString()).id()).isEqualTo(id);
