@@ -28,10 +28,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -554,6 +556,11 @@ public final class Pusher {
     long chunkBytes;
     /** File objects: they name chunks. */
     final Set<ObjectId> files = new LinkedHashSet<>();
+    /**
+     * With {@link #passOverAbsent}, the chunks of each file object to send that the remote lacks: a
+     * file object goes only with all of them, since once there it vouches for them.
+     */
+    final Map<ObjectId, List<ObjectId>> fileChunks = new HashMap<>();
     /** Tree nodes, children before parents. */
     final Set<ObjectId> nodes = new LinkedHashSet<>();
 
@@ -596,17 +603,28 @@ public final class Pusher {
      * the nodes' word): one it lacks is passed over or counted absent, as {@link #passOverAbsent} says.
      */
     void checkChunksHeld(dev.cairn.store.ObjectDatabase here) throws IOException {
+      Set<ObjectId> lacking = new HashSet<>();
       for (Set<ObjectId> layer : List.of(chunks, smallChunks)) {
         List<ObjectId> ids = new ArrayList<>(layer);
         boolean[] held = here.hasEach(ids);
         for (int i = 0; i < held.length; i++) {
           if (!held[i]) {
             layer.remove(ids.get(i));
+            lacking.add(ids.get(i));
             if (!passOverAbsent) {
               absent(ids.get(i));
             }
           }
         }
+      }
+      if (!lacking.isEmpty()) {
+        // A file object whose chunks are passed over stays here too (a fetch stopped between the
+        // two left it): sent alone, it would tell later pushes that the remote has the file.
+        fileChunks.forEach((file, named) -> {
+          if (named.stream().anyMatch(lacking::contains)) {
+            files.remove(file);
+          }
+        });
       }
     }
 
@@ -670,14 +688,19 @@ public final class Pusher {
           }
           continue; // fetched in part: the remote's file object is one this repository never had, nor its chunks
         }
+        List<ObjectId> lacked = new ArrayList<>();
         for (ChunkRef c : f.chunks()) {
           // Checking a version already there: a chunk a partial fetch never brought cannot be sent from here.
           if (!index.has(c.id())) {
             missing.addChunk(c.id(), c.size());
+            lacked.add(c.id());
           }
         }
         if (!contentThere) {
           missing.files.add(e.content());
+          if (missing.passOverAbsent && !lacked.isEmpty()) {
+            missing.fileChunks.put(e.content(), lacked);
+          }
         }
       }
     }

@@ -186,6 +186,53 @@ class FetchResumeTest {
   }
 
   @Test
+  void aDraftOnAVersionFetchedWithoutItsChunksSendsNoFileObjectWithoutThem() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String id = uploaded(remote, "half", 70, 3, 400_000); // files of several chunks: file objects name them
+    Path second = tmp.resolve("second");
+    String child;
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      java.util.List<dev.cairn.id.ObjectId> fileObjects = new java.util.ArrayList<>();
+      Progress chunksStop = new Progress() {
+        @Override
+        public void start(String task, long totalBytes) {
+          try {
+            if (fileObjects.isEmpty() && b.catalog().exists(id)) {
+              for (dev.cairn.manifest.FileEntry e : b.get(id).listFiles()) {
+                fileObjects.add(e.content());
+              }
+            }
+            // The file objects are here: the chunks come next, and the fetch stops (as a kill would).
+            if (task.startsWith("downloading") && !fileObjects.isEmpty() && fileObjects.stream().allMatch(f -> {
+              try {
+                return b.repository().objects().has(f);
+              } catch (java.io.IOException ex) {
+                throw new java.io.UncheckedIOException(ex);
+              }
+            })) {
+              throw new IllegalStateException("stopped before the chunks");
+            }
+          } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+          }
+        }
+      };
+      assertThatThrownBy(() -> b.fetch(id, Selection.ALL, remote.toString(), null, chunksStop)).hasMessageContaining("stopped before the chunks");
+      Dataset draft = Dataset.create(b, CreateOptions.of("p", "half-child").parents(id).build());
+      draft.upload(second.toString(), null, Progress.NONE); // the draft's data alone: none of the parent's file objects without chunks
+      draft.close();
+      draft.upload(second.toString(), null, Progress.NONE); // completed from the parent's remote first
+      child = draft.id();
+    }
+    try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
+      Path copy = c.fetch(child, Selection.ALL, second.toString(), null, Progress.NONE).getLocalCopy();
+      for (int i = 0; i < 3; i++) {
+        assertThat(Files.readAllBytes(copy.resolve("f" + i + ".bin"))).isEqualTo(TestRepos.random(70 + i, 400_000));
+      }
+    }
+  }
+
+  @Test
   void aFetchStoppedPartWayIsResumedNotStartedOver() throws Exception {
     Path remote = tmp.resolve("remote");
     String id = uploaded(remote, "n", 40, 6, 400_000);
