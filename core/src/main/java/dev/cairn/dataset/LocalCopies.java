@@ -29,21 +29,18 @@ final class LocalCopies {
   }
 
   /**
-   * Refuses a target inside the repository, one that is not a folder, and a folder that holds
-   * files unless {@code overwrite}; changes nothing.
-   *
-   * @return whether the target is empty or absent
+   * Refuses a target inside the repository, one another copy is writing into, one that is not a
+   * folder, and a folder that holds files unless {@code overwrite}; changes nothing.
    */
-  static boolean requireUsableTarget(DatasetRepository repo, Path target, boolean overwrite) throws IOException {
+  static void requireUsableTarget(DatasetRepository repo, Path target, boolean overwrite) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
+    requireNoOtherCopy(target, null);
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      requireNoOtherCopy(target, null);
-      return true;
+      return;
     }
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
     }
-    requireNoOtherCopy(target, null);
     boolean empty;
     try (Stream<Path> s = Files.list(target)) {
       empty = s.findAny().isEmpty();
@@ -55,7 +52,6 @@ final class LocalCopies {
       requireNothingLeftOver(target);
       requireNoCairnData(target, "copy into");
     }
-    return empty;
   }
 
   /**

@@ -90,7 +90,6 @@ public final class Remote implements AutoCloseable {
       throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
     }
     String foreign = storage.size(dev.cairn.Repository.CONFIG) >= 0 ? dev.cairn.Repository.CONFIG : null;
-    String data = null;
     for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
       int slash = f.name().indexOf('/');
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
@@ -101,9 +100,7 @@ public final class Remote implements AutoCloseable {
         foreign = OWN_NAMES.contains(top) ? f.name() : top;
       }
     }
-    if (foreign == null) {
-      data = remoteData(storage); // a first push writes its marker before any pack or record
-    }
+    String data = foreign == null ? remoteData(storage) : null; // a first push writes its marker before any pack or record
     if ((foreign != null || data != null) && storage.size(RemoteLayout.MARKER) < 0) { // a marker made meanwhile: a remote after all
       if (data != null) {
         // A remote that lost its marker: made again, perhaps in another object format, it would
@@ -153,7 +150,7 @@ public final class Remote implements AutoCloseable {
    * versions come first).
    */
   private static String remoteData(RemoteStorage storage) throws IOException {
-    for (String folder : List.of(RemoteLayout.PACKS, "versions/")) {
+    for (String folder : List.of(RemoteLayout.PACKS, RemoteLayout.VERSIONS)) {
       for (dev.cairn.storage.RemoteFile f : storage.list(folder, 16)) {
         if (RemoteLayout.isOwnName(f.name())) {
           return f.name();
