@@ -284,23 +284,34 @@ public final class Fetcher {
     }
     int readers = dev.cairn.internal.concurrent.Workers.upTo(PARALLEL_READS);
     java.util.concurrent.ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
+    CorruptObjectException damaged = null;
     try (FetchPacks packs = new FetchPacks(db, repo.repository().config().pack().packTargetBytes())) {
-      // A window of reads in flight at a time; blocks are appended in order as they arrive.
-      for (int start = 0; start < ranges.size(); start += 2 * readers) {
-        List<java.util.concurrent.Future<byte[]>> window = new ArrayList<>();
-        List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * readers));
-        for (Range r : batch) {
-          window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
+      try {
+        // A window of reads in flight at a time; blocks are appended in order as they arrive.
+        for (int start = 0; start < ranges.size(); start += 2 * readers) {
+          List<java.util.concurrent.Future<byte[]>> window = new ArrayList<>();
+          List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * readers));
+          for (Range r : batch) {
+            window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
+          }
+          List<byte[]> data = dev.cairn.internal.concurrent.Workers.getAll(window, "downloading");
+          for (int i = 0; i < batch.size(); i++) {
+            damaged = store(batch.get(i), data.get(i), index, packs, damaged);
+          }
         }
-        List<byte[]> data = dev.cairn.internal.concurrent.Workers.getAll(window, "downloading");
-        for (int i = 0; i < batch.size(); i++) {
-          store(batch.get(i), data.get(i), index, packs);
-        }
+      } catch (IOException | RuntimeException e) {
+        // Every block appended was checked: keep them, so that a get run again (or once the
+        // remote is repaired) fetches only the rest.
+        packs.finishQuietly(e);
+        throw e;
       }
       packs.finish();
     } finally {
       pool.shutdownNow();
       progress.finish();
+    }
+    if (damaged != null) {
+      throw damaged;
     }
     for (ObjectId id : ids) {
       if (!db.has(id)) {
@@ -335,6 +346,15 @@ public final class Fetcher {
 
     void finish() throws IOException {
       publishCurrent();
+    }
+
+    /** Publishes what was appended before {@code failure}; a failure to do so is added to it. */
+    void finishQuietly(Throwable failure) {
+      try {
+        publishCurrent();
+      } catch (IOException | RuntimeException e) {
+        failure.addSuppressed(e);
+      }
     }
 
     private void publishCurrent() throws IOException {
@@ -373,15 +393,28 @@ public final class Fetcher {
     return out;
   }
 
-  private void store(Range r, byte[] data, RemoteIndex index, FetchPacks writer) throws IOException {
+  /**
+   * Stores the blocks of a read. A damaged block is left out and the others stored, so that one bad
+   * block costs no more than itself; the first damage met ({@code damaged}, else this read's) is
+   * returned, for the fetch to throw once it has stored the rest.
+   */
+  private CorruptObjectException store(Range r, byte[] data, RemoteIndex index, FetchPacks writer, CorruptObjectException damaged)
+      throws IOException {
     bytesFetched += data.length;
     String file = RemoteLayout.pack(r.pack());
     for (Map.Entry<Long, Integer> b : r.blocks()) {
       int from = (int) (b.getKey() - r.start());
       byte[] block = java.util.Arrays.copyOfRange(data, from, from + b.getValue());
-      storeBlock(r.pack(), b.getKey(), block, index, writer, file);
+      try {
+        storeBlock(r.pack(), b.getKey(), block, index, writer, file);
+      } catch (CorruptObjectException e) {
+        if (damaged == null) {
+          damaged = e;
+        }
+      }
       progress.advance(b.getValue());
     }
+    return damaged;
   }
 
   private void storeBlock(String pack, long offset, byte[] block, RemoteIndex index, FetchPacks writer, String file) throws IOException {

@@ -249,4 +249,29 @@ class FetchResumeTest {
       assertThat(b.get(id).verify()).isEmpty();
     }
   }
+
+  @Test
+  void aFetchThatMeetsADamagedBlockKeepsEveryBlockItVerified() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String id = uploaded(remote, "n", 80, 6, 400_000);
+    Path pack;
+    try (java.util.stream.Stream<Path> s = Files.list(remote.resolve(RemoteLayout.PACKS))) {
+      pack = s.filter(p -> p.toString().endsWith(".pack")).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    byte[] good = Files.readAllBytes(pack);
+    byte[] bad = good.clone();
+    bad[bad.length * 2 / 5] ^= 0x55;
+    Files.write(pack, bad);
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Download first = new Download(Long.MAX_VALUE);
+      assertThatThrownBy(() -> b.fetch(id, Selection.ALL, remote.toString(), null, first))
+          .isInstanceOf(dev.cairn.errors.CorruptObjectException.class);
+      Files.write(pack, good); // the remote repaired (an upload from a copy that has the data)
+      Download second = new Download(Long.MAX_VALUE);
+      b.fetch(id, Selection.ALL, remote.toString(), null, second);
+      // Only the damaged block again: the blocks before and after it were kept.
+      assertThat(second.announced).isLessThan(first.announced / 4);
+      assertThat(b.get(id).verify()).isEmpty();
+    }
+  }
 }
