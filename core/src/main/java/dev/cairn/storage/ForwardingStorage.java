@@ -65,6 +65,11 @@ public class ForwardingStorage implements RemoteStorage {
   }
 
   @Override
+  public URI enclosing(String name) throws IOException {
+    return inner.enclosing(name);
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     inner.delete(name);
   }

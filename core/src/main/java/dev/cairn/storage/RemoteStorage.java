@@ -77,6 +77,15 @@ public interface RemoteStorage extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * The nearest location above this one (its parent folder, then the parent's, up to the top of
+   * the file system or bucket) that holds a file {@code name}, or null if none does. Stores that
+   * cannot look above their location keep this default, null.
+   */
+  default URI enclosing(String name) throws IOException {
+    return null;
+  }
+
   @Override
   void close() throws IOException;
 }

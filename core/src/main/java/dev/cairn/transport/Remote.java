@@ -83,11 +83,18 @@ public final class Remote implements AutoCloseable {
    * Refuses to make a remote where other files are: a mistyped {@code --storage} must not scatter
    * a remote among someone's files, and a repository given as a remote would take the remote's
    * packs for its own (and its gc delete them). A repository is known by its own files; anything
-   * else by a glance at the first files listed.
+   * else by a glance at the first files listed. A location inside another remote is refused too.
    */
   private void requireNoForeignFiles() throws IOException {
     if (isRepository(storage)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
+    }
+    java.net.URI outer = storage.enclosing(RemoteLayout.MARKER);
+    if (outer != null) {
+      // Its files would lie among another remote's, where that remote's checks and collections
+      // take them for its own (or for strays).
+      throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it lies inside remote " + outer
+          + "; give a location outside it");
     }
     String foreign = storage.size(dev.cairn.Repository.CONFIG) >= 0 ? dev.cairn.Repository.CONFIG : null;
     for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {

@@ -133,6 +133,23 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aRemoteIsNotMadeInsideAnother() throws IOException {
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "outer", folder("src", Map.of("a.txt", TestRepos.text(5, 100))));
+    v.upload(location, null, Progress.NONE);
+    Dataset w = version(a, "inner", folder("src2", Map.of("b.txt", TestRepos.text(6, 100))));
+    for (String inside : List.of(location + "/packs", location + "/team/data")) {
+      assertThatThrownBy(() -> w.upload(inside, null, Progress.NONE)).as(inside)
+          .isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+          .hasMessageContaining("inside remote ").hasMessageEndingWith("give a location outside it");
+    }
+    try (RemoteStorage s = openStorage()) {
+      assertThat(s.list("team/")).isEmpty();
+    }
+    assertThat(a.listRemote(location, null)).extracting(DatasetRecord::id).containsExactly(v.id());
+  }
+
+  @Test
   void roundTripBetweenTwoFreshRepositories() throws IOException {
     DatasetRepository a = repo("a");
     Path src = folder("src", Map.of("x/a.bin", TestRepos.random(1, 200_000), "b.txt", TestRepos.text(2, 5000),

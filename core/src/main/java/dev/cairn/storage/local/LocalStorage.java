@@ -137,6 +137,27 @@ public final class LocalStorage implements RemoteStorage {
     return root.relativize(p).toString().replace('\\', '/');
   }
 
+  /** Walks the folders above the root, as written and as they resolve (through links). */
+  @Override
+  public URI enclosing(String name) throws IOException {
+    Path existing = root;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    List<Path> starts = new java.util.ArrayList<>(List.of(root));
+    if (existing != null) {
+      starts.add(existing.toRealPath().resolve(existing.relativize(root)));
+    }
+    for (Path start : starts) {
+      for (Path p = start.getParent(); p != null; p = p.getParent()) {
+        if (Files.isRegularFile(p.resolve(name))) {
+          return uriOf(p);
+        }
+      }
+    }
+    return null;
+  }
+
   @Override
   public long size(String name) throws IOException {
     try {

@@ -136,6 +136,11 @@ public final class RetryingStorage implements RemoteStorage {
   }
 
   @Override
+  public java.net.URI enclosing(String name) throws IOException {
+    return retry("look above", () -> inner.enclosing(name));
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     retry("delete " + name, () -> {
       inner.delete(name);

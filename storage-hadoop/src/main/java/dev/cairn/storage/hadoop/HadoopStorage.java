@@ -191,6 +191,25 @@ public final class HadoopStorage implements RemoteStorage {
   }
 
   @Override
+  public URI enclosing(String name) throws IOException {
+    for (Path p = root.getParent(); p != null; p = p.getParent()) {
+      try {
+        if (fs.getFileStatus(new Path(p, name)).isFile()) {
+          return p.toUri();
+        }
+      } catch (FileNotFoundException e) {
+        // not here: one level up
+      } catch (IOException e) {
+        // A level this user may not read (a bucket policy that grants one prefix): a guard, not a
+        // need, so the look stops here.
+        LOG.debug("Stopped looking above {} at {}: {}", HadoopErrors.redactUri(uri), p.toUri().getPath(), e.toString());
+        return null;
+      }
+    }
+    return null;
+  }
+
+  @Override
   public byte[] read(String name, long offset, int length) throws IOException {
     Path p = path(name);
     byte[] out = new byte[length];
