@@ -147,6 +147,7 @@ final class LocalCopies {
             publishBeside(abs, build, target);
           }
         }
+        Progress.orNone(progress).committed("the copy in " + target + " is complete");
         if (committed != null) {
           committed.deleteTrash(target); // after the commit: a kill now leaves only trash, which the next copy deletes
         }

@@ -24,4 +24,10 @@ public interface Progress {
 
   /** Something skipped that the user should hear about (a special file, a broken link). */
   default void warn(String message) {}
+
+  /**
+   * What the operation set out to do now stands ({@code result}, e.g. "the copy in DIR is
+   * complete"): what follows is cleanup, which an interruption may cut short without undoing it.
+   */
+  default void committed(String result) {}
 }

@@ -46,4 +46,10 @@ final class StepLog implements Progress {
     err.println("cairn: warning: " + message);
     err.flush();
   }
+
+  /** From now on, an interruption says that the result stands, not that the command is to be run again. */
+  @Override
+  public void committed(String result) {
+    Main.onInterruptSuggest("but " + result + ": there is nothing to run again");
+  }
 }

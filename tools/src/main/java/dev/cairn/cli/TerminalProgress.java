@@ -71,6 +71,12 @@ final class TerminalProgress implements Progress {
     err.flush();
   }
 
+  /** From now on, an interruption says that the result stands, not that the command is to be run again. */
+  @Override
+  public void committed(String result) {
+    Main.onInterruptSuggest("but " + result + ": there is nothing to run again");
+  }
+
   private void redraw(boolean force) {
     if (!draw) {
       return;

@@ -229,25 +229,10 @@ class DaemonTest {
     Path repo = work.resolve("repo");
     Path remote = work.resolve("remote");
     String storage = remote.toUri().toString();
-    List<String> hints = new ArrayList<>();
-    int exit;
-    try (SocketChannel ch = request("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder",
-        work.resolve("data").toString(), "--storage", storage)) {
-      assertThat(answer(ch)).isEqualTo(DaemonProtocol.ACCEPTED);
-      DataInputStream in = new DataInputStream(DaemonProtocol.input(ch));
-      while (true) {
-        byte type = in.readByte();
-        int n = in.readInt();
-        if (type == DaemonProtocol.EXIT) {
-          exit = n;
-          break;
-        }
-        byte[] b = in.readNBytes(n);
-        if (type == DaemonProtocol.HINT) {
-          hints.add(new String(b, StandardCharsets.UTF_8));
-        }
-      }
-    }
+    Hints run = hintsOf("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder",
+        work.resolve("data").toString(), "--storage", storage);
+    List<String> hints = run.hints();
+    int exit = run.exit();
     assertThat(exit).as(log()).isZero();
     // First what any command suggests, then, once the version is closed and its upload begins,
     // the upload that finishes the job (running the sync again would find no change).
@@ -255,6 +240,43 @@ class DaemonTest {
     assertThat(hints.get(0)).isEqualTo(Main.DEFAULT_HINT);
     assertThat(hints.get(1)).matches("but (\\p{XDigit}{8}) is closed: run 'cairn upload --id \\1 --storage "
         + java.util.regex.Pattern.quote(storage) + "' to finish uploading it");
+  }
+
+  @Test
+  void relaysThatACopyStandsOnceItIsCommitted() throws Exception {
+    Path repo = work.resolve("repo");
+    assertThat(inProcess("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString())
+        .exit()).isZero();
+    Path into = Files.createDirectories(work.resolve("into"));
+    Files.writeString(into.resolve("old.txt"), "old");
+    Hints run = hintsOf("--repo", repo.toString(), "get", "--project", "p", "--name", "n", "--copy", into.toString(), "--overwrite");
+    assertThat(run.exit()).as(log()).isZero();
+    // A Ctrl-C while the old contents are deleted must not ask for the copy to be made again.
+    assertThat(run.hints()).containsExactly(Main.DEFAULT_HINT, "but the copy in " + into + " is complete: there is nothing to run again");
+    assertThat(into.resolve("a.txt")).hasContent("alpha\n");
+    assertThat(into.resolve("old.txt")).doesNotExist();
+  }
+
+  /** The hints a command relayed, in order, and its exit code. */
+  private record Hints(List<String> hints, int exit) {}
+
+  private Hints hintsOf(String... args) throws IOException {
+    List<String> hints = new ArrayList<>();
+    try (SocketChannel ch = request(args)) {
+      assertThat(answer(ch)).isEqualTo(DaemonProtocol.ACCEPTED);
+      DataInputStream in = new DataInputStream(DaemonProtocol.input(ch));
+      while (true) {
+        byte type = in.readByte();
+        int n = in.readInt();
+        if (type == DaemonProtocol.EXIT) {
+          return new Hints(hints, n);
+        }
+        byte[] b = in.readNBytes(n);
+        if (type == DaemonProtocol.HINT) {
+          hints.add(new String(b, StandardCharsets.UTF_8));
+        }
+      }
+    }
   }
 
   /** Sends a request as the client does, from this JVM (same user, folder, environment). */
