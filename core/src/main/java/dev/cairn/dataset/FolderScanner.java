@@ -317,7 +317,11 @@ public final class FolderScanner {
   private static void checkPath(String datasetPath, Path where) throws InvalidInputException {
     String problem = DatasetPaths.problem(datasetPath);
     if (problem != null) {
-      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(where.toString()) + ": " + problem);
+      // Said of a name on disk, which the user can rename: the path rules' advice is for paths typed.
+      String what = problem.startsWith("name ") ? "a " + problem
+          : "a " + (problem.startsWith("backslash") ? "backslash" : problem) + " in its name";
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(where.toString()) + ": " + what
+          + ", which a dataset path cannot hold; rename it, or move it out of the folder");
     }
   }
 

@@ -88,6 +88,21 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aNameThatNoDatasetPathCanHoldIsRefusedWithWhatToDo() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("odd"));
+    Path newline = Files.writeString(src.resolve("a\nb.csv"), "x");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "odd").build());
+    assertThatThrownBy(() -> ds.syncFolder(src)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot add " + src + "/a\\x0ab.csv: a control character in its name, which a dataset path cannot hold;"
+            + " rename it, or move it out of the folder");
+    Files.delete(newline);
+    Files.writeString(src.resolve("a\\b.csv"), "x");
+    assertThatThrownBy(() -> ds.syncFolder(src)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(": a backslash in its name, which");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
   void aProcFileThatSaysItIsEmptyIsRefusedForWhatItIs() throws IOException {
     Path proc = Path.of("/proc/self/status");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(proc) && Files.size(proc) == 0, "a Linux /proc");
