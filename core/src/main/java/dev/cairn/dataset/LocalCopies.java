@@ -114,8 +114,51 @@ final class LocalCopies {
       Progress progress) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
-    Path build = exists ? abs.resolve(AtomicFiles.tempName(".cairn-copy-"))
-        : abs.getParent().resolve(AtomicFiles.tempName("." + abs.getFileName() + ".cairn-copy-"));
+    Path build = exists ? abs.resolve(AtomicFiles.tempName(COPY))
+        : abs.getParent().resolve(AtomicFiles.tempName("." + abs.getFileName() + COPY));
+    String token = tokenOf(build.getFileName().toString());
+    RUNNING.add(token);
+    try {
+      writeWhole(repo, root, selection, target, overwrite, progress, abs, exists, build);
+    } finally {
+      RUNNING.remove(token);
+    }
+  }
+
+  /**
+   * The tokens of the copies this process is making (its hidden folder's name after
+   * {@code .cairn-copy-}, which its set-aside, trash and list share). An entry of this process's
+   * pid whose token is not here was left by a copy of this process that ended (a daemon's, or a
+   * library's, whose undo failed), not by one that runs.
+   */
+  private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private static String tokenOf(String name) {
+    int at = name.indexOf(COPY);
+    String token = at < 0 ? name : name.substring(at + COPY.length());
+    return token.endsWith(MOVING) ? token.substring(0, token.length() - MOVING.length()) : token;
+  }
+
+  /**
+   * {@link AtomicFiles#owner}, but for this process's own entries, which are judged by
+   * {@link #RUNNING}: a copy of this process that ended is no longer running.
+   */
+  static AtomicFiles.Owner owner(Path entry) {
+    AtomicFiles.Owner owner = AtomicFiles.owner(entry);
+    String name = entry.getFileName().toString();
+    if (owner != AtomicFiles.Owner.RUNS || !AtomicFiles.madeByThisProcess(name)) {
+      return owner;
+    }
+    for (String token : RUNNING) {
+      if (name.endsWith(token) || name.endsWith(token + MOVING)) {
+        return AtomicFiles.Owner.RUNS;
+      }
+    }
+    return AtomicFiles.Owner.ENDED;
+  }
+
+  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean overwrite,
+      Progress progress, Path abs, boolean exists, Path build) throws IOException {
     try {
       if (!exists) {
         Files.createDirectories(abs.getParent());
@@ -283,7 +326,7 @@ final class LocalCopies {
       }).toList();
     }
     for (Path p : others) {
-      AtomicFiles.Owner owner = AtomicFiles.owner(p);
+      AtomicFiles.Owner owner = owner(p);
       if (owner == AtomicFiles.Owner.RUNS) {
         throw new InvalidInputException("Cannot copy into " + target + ": another copy into it is running; it is left as it is (run again once that one ended)");
       }
@@ -344,7 +387,7 @@ final class LocalCopies {
       try (Stream<Path> s = Files.list(abs)) {
         journals = s.filter(p -> {
           String n = p.getFileName().toString();
-          return n.startsWith(".cairn-copy-") && n.endsWith(MOVING) && AtomicFiles.owner(p) == AtomicFiles.Owner.ENDED;
+          return n.startsWith(".cairn-copy-") && n.endsWith(MOVING) && owner(p) == AtomicFiles.Owner.ENDED;
         }).toList();
       }
       for (Path journal : journals) {
@@ -382,7 +425,7 @@ final class LocalCopies {
       String prefix = dir.equals(abs) ? ".cairn-copy-" : "." + abs.getFileName() + ".cairn-copy-";
       try (Stream<Path> s = Files.list(dir)) {
         s.filter(p -> p.getFileName().toString().startsWith(prefix) && !p.getFileName().toString().endsWith(MOVING)
-            && AtomicFiles.owner(p) == AtomicFiles.Owner.ENDED)
+            && owner(p) == AtomicFiles.Owner.ENDED)
             .forEach(dead::add);
       }
     }

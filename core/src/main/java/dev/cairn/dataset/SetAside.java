@@ -188,7 +188,7 @@ final class SetAside {
     try (Stream<Path> s = Files.list(folder)) {
       dead = s.filter(p -> {
         String n = p.getFileName().toString();
-        return (n.startsWith(OLD) || n.startsWith(TRASH)) && AtomicFiles.isTempName(n) && AtomicFiles.owner(p) == AtomicFiles.Owner.ENDED;
+        return (n.startsWith(OLD) || n.startsWith(TRASH)) && AtomicFiles.isTempName(n) && LocalCopies.owner(p) == AtomicFiles.Owner.ENDED;
       }).toList();
     }
     for (Path p : dead) {

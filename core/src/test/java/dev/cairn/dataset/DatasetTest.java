@@ -1186,6 +1186,28 @@ class DatasetTest {
   }
 
   @Test
+  void whatAnEndedCopyOfThisVeryProcessLeftIsUndoneByTheNextOne() throws IOException {
+    // A daemon, or a program embedding the library, lives on after a copy whose undo failed: the
+    // list it kept, under this process's pid, is not a copy that runs.
+    Dataset ds = closedVersion("p", "own", Map.of("new.txt", "new"));
+    Path out = Files.createDirectories(tmp.resolve("own-out"));
+    String token = dev.cairn.internal.fs.AtomicFiles.tempName("");
+    Files.writeString(out.resolve("stuck.txt"), "half a copy");
+    Files.writeString(out.resolve(".cairn-copy-" + token + ".moving"), "stuck.txt\0" + key(out.resolve("stuck.txt")) + "\0");
+    Files.createDirectories(out.resolve(".cairn-old-" + token));
+    Files.writeString(out.resolve(".cairn-old-" + token + "/mine.txt"), "mine");
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(out, false)).as("the old contents are back: not empty")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("not empty");
+    try (var list = Files.list(out)) {
+      assertThat(list.map(p -> p.getFileName().toString())).containsExactly("mine.txt");
+    }
+    ds.getMutableLocalCopy(out, true);
+    try (var list = Files.list(out)) {
+      assertThat(list.map(p -> p.getFileName().toString())).containsExactly("new.txt");
+    }
+  }
+
+  @Test
   void aCopyWithOverwriteKilledAtAnyStepLeavesTheOldContentsOrTheNewOnes() throws IOException {
     Dataset ds = closedVersion("p", "aside", Map.of("new.txt", "new"));
     String token = dev.cairn.testing.TestRepos.tempNameOfProcess("", 999999999); // a process that no longer runs
@@ -1235,21 +1257,26 @@ class DatasetTest {
   }
 
   @Test
-  void aCopyIntoAFolderAnotherCopyIsWritingIntoIsRefusedAndGitRepositoriesAreNotTakenForCairns() throws IOException {
+  void aCopyIntoAFolderAnotherCopyIsWritingIntoIsRefusedAndGitRepositoriesAreNotTakenForCairns() throws Exception {
     Dataset ds = closedVersion("p", "live", Map.of("new.txt", "new"));
     Path out = tmp.resolve("live-out");
     Files.createDirectories(out.resolve("work/.git/refs"));
     Files.writeString(out.resolve("work/.git/config"), "[core]\n");
     Files.writeString(out.resolve("new.txt"), "the other copy's");
-    // A live copy's hidden folder (this process's): the two would replace each other's entries.
-    Path live = Files.createDirectories(out.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-copy-")));
-    for (boolean overwrite : new boolean[] {true, false}) {
-      assertThatThrownBy(() -> ds.getMutableLocalCopy(out, overwrite)).isInstanceOf(InvalidInputException.class)
-          .hasMessage("Cannot copy into " + out + ": another copy into it is running; it is left as it is (run again once that one ended)");
+    // A live copy's hidden folder (another process's): the two would replace each other's entries.
+    Process other = new ProcessBuilder("sleep", "300").start();
+    try {
+      Path live = Files.createDirectories(out.resolve(dev.cairn.testing.TestRepos.tempNameOfProcess(".cairn-copy-", other.pid())));
+      for (boolean overwrite : new boolean[] {true, false}) {
+        assertThatThrownBy(() -> ds.getMutableLocalCopy(out, overwrite)).isInstanceOf(InvalidInputException.class)
+            .hasMessage("Cannot copy into " + out + ": another copy into it is running; it is left as it is (run again once that one ended)");
+      }
+      assertThat(Files.readString(out.resolve("new.txt"))).isEqualTo("the other copy's");
+      assertThat(live).isDirectory();
+    } finally {
+      other.destroyForcibly().waitFor();
     }
-    assertThat(Files.readString(out.resolve("new.txt"))).isEqualTo("the other copy's");
     // Once it ended, the copy replaces what the folder holds, a git repository with the rest.
-    Files.delete(live);
     ds.getMutableLocalCopy(out, true);
     try (var list = Files.list(out)) {
       assertThat(list.map(p -> p.getFileName().toString()).sorted()).containsExactly("new.txt");

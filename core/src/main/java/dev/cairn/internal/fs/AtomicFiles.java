@@ -98,6 +98,12 @@ public final class AtomicFiles {
     return removed;
   }
 
+  /** Whether {@code name} was made by {@link #tempName} in this very process. */
+  public static boolean madeByThisProcess(String name) {
+    java.util.regex.Matcher m = OWNER.matcher(name);
+    return m.find() && m.group(1).equals(Long.toString(PID)) && java.util.Objects.equals(m.group(2), TABLE);
+  }
+
   /** What can be told of the process that made an entry named by {@link #tempName}. */
   public enum Owner {
     /** A process of its pid runs here, and started before the entry was last changed. */
