@@ -4,19 +4,34 @@ import dev.cairn.dataset.Progress;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A one-line progress bar on stderr, redrawn at most ten times a second. Warnings always print. */
+/**
+ * A one-line progress bar on stderr, redrawn at most ten times a second. Off a terminal (a log, a
+ * CI job), a phase that runs long says how far it is on a line of its own, every
+ * {@link #LOG_EVERY_MILLIS}. Warnings always print.
+ */
 final class TerminalProgress implements Progress {
+  /** How often a long phase is logged off a terminal: a short command prints nothing more. */
+  static final long LOG_EVERY_MILLIS = 30_000;
+
   private final PrintWriter err;
   private final boolean draw;
+  /** Off a terminal, how often a phase logs a line (0: never). */
+  private final long logEvery;
   private final AtomicLong done = new AtomicLong();
   private volatile long total = -1;
   private volatile String task = "";
   private volatile long lastDraw;
   private volatile boolean drawn;
+  private volatile long lastLog;
 
   private TerminalProgress(PrintWriter err, boolean draw) {
+    this(err, draw, 0);
+  }
+
+  TerminalProgress(PrintWriter err, boolean draw, long logEvery) {
     this.err = err;
     this.draw = draw;
+    this.logEvery = logEvery;
   }
 
   /** Whether stderr ends on a terminal, when the JVM's own console does not tell (the daemon's commands). */
@@ -34,7 +49,8 @@ final class TerminalProgress implements Progress {
   static Progress forTerminal(PrintWriter err) {
     Boolean assumed = ASSUMED_TERMINAL.get();
     boolean terminal = assumed != null ? assumed : System.console() != null;
-    return new TerminalProgress(err, terminal && System.getenv("CAIRN_NO_PROGRESS") == null);
+    boolean wanted = System.getenv("CAIRN_NO_PROGRESS") == null;
+    return new TerminalProgress(err, terminal && wanted, !terminal && wanted ? LOG_EVERY_MILLIS : 0);
   }
 
   static Progress quiet(PrintWriter err) {
@@ -46,6 +62,7 @@ final class TerminalProgress implements Progress {
     this.task = task;
     this.total = totalBytes;
     done.set(0);
+    lastLog = System.currentTimeMillis();
     redraw(true);
   }
 
@@ -53,6 +70,25 @@ final class TerminalProgress implements Progress {
   public void advance(long bytes) {
     done.addAndGet(bytes);
     redraw(false);
+    log();
+  }
+
+  /** Off a terminal: a line saying how far the phase is, once it ran {@link #logEvery} since the last. */
+  private void log() {
+    if (logEvery <= 0 || System.currentTimeMillis() - lastLog < logEvery) {
+      return;
+    }
+    synchronized (this) {
+      long now = System.currentTimeMillis();
+      if (now - lastLog < logEvery) {
+        return;
+      }
+      lastLog = now;
+      long d = done.get();
+      long t = total;
+      err.println("cairn: " + task + ": " + Format.bytes(d) + (t > 0 ? " of " + Format.bytes(t) + " (" + Math.min(100, d * 100 / t) + "%)" : ""));
+      err.flush();
+    }
   }
 
   @Override
