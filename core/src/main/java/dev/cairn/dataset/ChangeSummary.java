@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.internal.json.Json;
 import dev.cairn.manifest.DiffEntry;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ public record ChangeSummary(long added, long modified, long removed, long addedB
   }
 
   public Map<String, Object> toJson() {
-    return Map.of("added", added, "modified", modified, "removed", removed,
+    return Json.object("added", added, "modified", modified, "removed", removed,
         "added_bytes", addedBytes, "modified_bytes", modifiedBytes, "removed_bytes", removedBytes);
   }
 }

@@ -38,7 +38,7 @@ public final class RecordFormat {
     m.put("version_object", r.versionObject() == null ? null : r.versionObject().hex());
     List<Object> conflicts = new ArrayList<>();
     for (Conflict c : r.conflicts()) {
-      conflicts.add(Map.of("path", c.path(), "parents", c.parents()));
+      conflicts.add(Json.object("path", c.path(), "parents", c.parents()));
     }
     m.put("conflicts", conflicts);
     List<Object> log = new ArrayList<>();

@@ -94,13 +94,19 @@ public final class DatasetPaths {
     return path;
   }
 
-  /** A form of {@code path} safe to print on one line. */
+  /**
+   * A form of {@code path} safe to print on one line: control characters (C0, DEL, and C1, which a
+   * terminal may take for the start of an escape sequence) as {@code \xNN}, the Unicode line and
+   * paragraph separators as {@code \u2028} and {@code \u2029}.
+   */
   public static String printable(String path) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
-      if (c < 0x20 || c == 0x7F) {
+      if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
         sb.append(String.format("\\x%02x", (int) c));
+      } else if (c == 0x2028 || c == 0x2029) {
+        sb.append(String.format("\\u%04x", (int) c));
       } else {
         sb.append(c);
       }

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.internal.json.Json;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ final class DeleteCommand extends Base {
         throw new dev.cairn.errors.DatasetNotFoundException("Cannot delete " + wanted + ": " + storage + " does not hold it");
       }
       if (json) {
-        printJson(Map.of("id", id, "storage", uri(storage), "deleted", true));
+        printJson(Json.object("id", id, "storage", uri(storage), "deleted", true));
       } else {
         out().printf("Dataset version %s deleted from %s%n", id, storage);
       }

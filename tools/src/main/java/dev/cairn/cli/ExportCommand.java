@@ -1,8 +1,8 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.internal.json.Json;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +36,7 @@ final class ExportCommand extends Base {
     Dataset ds = selectOrFetch(selector, storage);
     ds.export(output, overwrite, progress());
     if (json) {
-      printJson(Map.of("id", ds.id(), "path", output.toAbsolutePath().toString()));
+      printJson(Json.object("id", ds.id(), "path", output.toAbsolutePath().toString()));
     } else {
       out().println(output.toAbsolutePath());
     }

@@ -26,8 +26,13 @@ final class LogCommand extends Base {
     for (LogEntry e : log) {
       String changes = e.changes().isEmpty() ? "" : String.format("  (+%d ~%d -%d, %s stored)", e.changes().added(),
           e.changes().modified(), e.changes().removed(), Format.bytes(e.storedBytes()));
-      out().printf("%s  %-15s %s%s%n", Format.time(e.timeMillis()), e.command(), String.join(" ", e.arguments()), changes);
+      out().printf("%s  %-15s %s%s%n", Format.time(e.timeMillis()), e.command(), printable(e.arguments()), changes);
     }
     return 0;
+  }
+
+  /** The arguments on one line: a control character in a value (a newline) would start a line that looks like an entry. */
+  private static String printable(List<String> arguments) {
+    return String.join(" ", arguments.stream().map(dev.cairn.manifest.DatasetPaths::printable).toList());
   }
 }

@@ -1,7 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
-import java.util.Map;
+import dev.cairn.internal.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -15,7 +15,7 @@ final class PublishCommand extends Base {
     ds.publish();
     noteRecordChangedHere(ds);
     if (json) {
-      printJson(Map.of("id", ds.id(), "state", ds.state().label()));
+      printJson(Json.object("id", ds.id(), "state", ds.state().label()));
     } else {
       out().printf("Dataset published id=%s%n", ds.id());
     }

@@ -1,7 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
-import java.util.Map;
+import dev.cairn.internal.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +19,7 @@ final class SetDescriptionCommand extends Base {
     ds.setDescription(description);
     noteRecordChangedHere(ds);
     if (json) {
-      printJson(Map.of("id", ds.id(), "description", description));
+      printJson(Json.object("id", ds.id(), "description", description));
     } else {
       out().printf("Description set for %s%n", ds.id());
     }

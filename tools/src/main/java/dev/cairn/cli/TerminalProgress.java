@@ -32,6 +32,7 @@ final class TerminalProgress implements Progress {
     this.err = err;
     this.draw = draw;
     this.logEvery = logEvery;
+    this.lastLog = System.currentTimeMillis(); // bytes counted before a phase starts are not a phase that ran long
   }
 
   /** Whether stderr ends on a terminal, when the JVM's own console does not tell (the daemon's commands). */
@@ -75,7 +76,7 @@ final class TerminalProgress implements Progress {
 
   /** Off a terminal: a line saying how far the phase is, once it ran {@link #logEvery} since the last. */
   private void log() {
-    if (logEvery <= 0 || System.currentTimeMillis() - lastLog < logEvery) {
+    if (logEvery <= 0 || task.isEmpty() || System.currentTimeMillis() - lastLog < logEvery) {
       return;
     }
     synchronized (this) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.VerifyProblem;
+import dev.cairn.internal.json.Json;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,7 @@ final class VerifyCommand extends Base {
       m.put("ok", ok);
       m.put("remote_problem", remoteDamage);
       m.put("changed_cached_folders", changedCopies.stream().map(p -> p.toAbsolutePath().toString()).toList());
-      m.put("problems", problems.stream().map(p -> Map.of("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
+      m.put("problems", problems.stream().map(p -> Json.object("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
           "detail", p.detail())).toList());
       printJson(m);
     } else {

@@ -137,6 +137,21 @@ class CliMessagesTest {
   }
 
   @Test
+  void aValueHoldingANewlinePrintsOnOneLineOfTheLogAndJsonKeepsItsOrder() throws IOException {
+    cli.ok("create", "--name", "odd");
+    String id = (String) cli.ok("metadata", "--set", "k=line1\n2026-12-04 10:00:00  publish  --id x", "--json").obj().get("id");
+    String log = cli.ok("log").out();
+    assertThat(log.lines()).hasSize(2).noneMatch(l -> l.startsWith("2026-12-04 10:00:00"));
+    assertThat(log).contains("k=line1\\x0a2026-12-04");
+    cli.ok("set-description", "--description", "d\u2028e\u0085f");
+    assertThat(cli.ok("show").out()).contains("d\\u2028e\\x85f");
+    for (int i = 0; i < 3; i++) {
+      assertThat(cli.ok("set-description", "--description", "x", "--json").out()).as("same keys, same order, every run")
+          .isEqualTo("{\n  \"id\": \"" + id + "\",\n  \"description\": \"x\"\n}\n");
+    }
+  }
+
+  @Test
   void partsAreAskedForWithBothOptions() throws IOException {
     file("src/a.txt", "a");
     cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());

@@ -261,6 +261,32 @@ public final class Json {
     return sb.toString();
   }
 
+  /** An object of the given keys and values, in that order: {@code object("id", id, "state", s)}. */
+  public static Map<String, Object> object(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException("keys and values come in pairs");
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
+  /**
+   * A map's entries as written: in its own order where it keeps one (insertion, sorted), else by
+   * key, so that the same map prints the same bytes in every run ({@code Map.of} and
+   * {@code HashMap} iterate in an order the JVM does not promise).
+   */
+  private static Iterable<? extends Map.Entry<?, ?>> inStableOrder(Map<?, ?> m) {
+    if (m.size() < 2 || m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap) {
+      return m.entrySet();
+    }
+    List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
+    entries.sort(java.util.Comparator.comparing(e -> String.valueOf(e.getKey())));
+    return entries;
+  }
+
   private static void write(StringBuilder sb, Object v, int indent, int level) {
     if (v == null) {
       sb.append("null");
@@ -278,7 +304,7 @@ public final class Json {
     } else if (v instanceof Map<?, ?> m) {
       sb.append('{');
       boolean first = true;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
+      for (Map.Entry<?, ?> e : inStableOrder(m)) {
         if (!first) {
           sb.append(',');
         }

@@ -16,6 +16,14 @@ class JsonTest {
   }
 
   @Test
+  void aMapWithoutAnOrderOfItsOwnIsWrittenByKeySoEveryRunPrintsTheSameBytes() {
+    // Map.of iterates in an order salted per JVM run: a command printed its keys shuffled.
+    assertThat(Json.write(Map.of("state", "final", "id", "ab", "description", "x", "zeta", 1)))
+        .isEqualTo("{\"description\":\"x\",\"id\":\"ab\",\"state\":\"final\",\"zeta\":1}");
+    assertThat(Json.write(Json.object("state", "final", "id", "ab", "none", null))).isEqualTo("{\"state\":\"final\",\"id\":\"ab\",\"none\":null}");
+  }
+
+  @Test
   void stringsWithAndWithoutEscapesParse() throws JsonException {
     assertThat(Json.parse("[\"plain\", \"a\\\"b\", \"tab\\there\", \"\\u00e9t\\u00e9\", \"\", \"x\\\\\"]"))
         .isEqualTo(List.of("plain", "a\"b", "tab\there", "été", "", "x\\"));
