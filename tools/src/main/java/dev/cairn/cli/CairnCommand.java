@@ -102,6 +102,10 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
       }
       return java.nio.file.Path.of(s);
     });
+    // Lists (--tags a,b) split at every comma: a quote inside a value is a character of it, not
+    // the start of a quoted part (whose half-open form made picocli print warnings of its own).
+    @SuppressWarnings("deprecation")
+    CommandLine split = cl.setSplitQuotedStrings(true);
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
     return cl;

@@ -152,6 +152,13 @@ class CliMessagesTest {
   }
 
   @Test
+  void aQuoteInAListValueIsACharacterOfIt() {
+    Cli.Result r = cli.ok("create", "--name", "q", "--tags", "ta\"g,b");
+    assertThat(r.err()).doesNotContain("picocli");
+    assertThat(cli.ok("show", "--json").obj().get("tags")).asList().containsExactly("ta\"g", "b");
+  }
+
+  @Test
   void partsAreAskedForWithBothOptions() throws IOException {
     file("src/a.txt", "a");
     cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
