@@ -181,7 +181,9 @@ public final class Catalog {
           .forEach(matches::add);
     }
     if (matches.isEmpty()) {
-      throw new DatasetNotFoundException("Cannot find dataset version: no version id starts with " + p);
+      List<String> deleted = deletedStartingWith(p);
+      throw new DatasetNotFoundException("Cannot find dataset version: " + (deleted.size() == 1 ? "version " + deleted.get(0) + " was deleted"
+          : "no version id starts with " + p + (deleted.isEmpty() ? "" : " (" + deleted.size() + " deleted ones did)")));
     }
     if (matches.size() > 1) {
       throw new AmbiguousIdException(p, matches);
@@ -217,6 +219,15 @@ public final class Catalog {
   /** Whether version {@code id} was deleted on purpose (its record is gone, not lost). */
   public boolean wasDeleted(String id) {
     return Files.exists(refs.resolve("deleted").resolve(id));
+  }
+
+  /** The ids of versions deleted here that start with {@code prefix}, sorted. */
+  private List<String> deletedStartingWith(String prefix) throws IOException {
+    try (Stream<Path> s = Files.list(refs.resolve("deleted"))) {
+      return s.map(x -> x.getFileName().toString()).filter(n -> n.startsWith(prefix) && isIdForm(n) && n.length() == 32).sorted().toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    }
   }
 
   /** The id holding a version string, or null if none does. */
