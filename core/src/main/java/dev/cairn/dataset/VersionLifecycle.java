@@ -58,6 +58,11 @@ final class VersionLifecycle {
     if (what.equals("name") && value.indexOf('/') >= 0) {
       throw new InvalidInputException("Cannot use name '" + value + "': a dataset's name holds no '/' (its project may: --project a/b)");
     }
+    // As in a folder path: "a/./b" would be listed as a subproject "." of a, ".." as one above it.
+    if ((what.equals("project") || what.equals("name")) && java.util.Arrays.stream(value.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+      throw new InvalidInputException("Cannot use " + what + " '" + value + "': " + (what.equals("name") ? "a name" : "a part of a project")
+          + " is not '.' or '..'");
+    }
   }
 
   static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {

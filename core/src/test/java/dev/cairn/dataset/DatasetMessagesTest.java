@@ -309,6 +309,12 @@ class DatasetMessagesTest {
         .hasMessageContaining("begins or ends with spaces");
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("   ", "n").build())).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("only spaces");
+    for (String project : new String[] {"..", "a/./b", "a/.."}) {
+      assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of(project, "n").build())).isInstanceOf(InvalidInputException.class)
+          .hasMessage("Cannot use project '" + project + "': a part of a project is not '.' or '..'");
+    }
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "..").build())).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot use name '..': a name is not '.' or '..'");
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("", "v")).build()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty metadata key");
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("a\u0001", "v")).build()))
