@@ -782,8 +782,12 @@ final class VersionLifecycle {
         // One log entry, the create's, now with the squash's changes (a run taken over writes it again).
         List<LogEntry> log = new ArrayList<>(r.log().subList(0, r.log().size() - 1));
         log.add(new LogEntry(r.log().get(r.log().size() - 1).timeMillis(), "squash", sourceIds, summary(loader, empty, merged.root()), 0));
+        List<String> tags = new ArrayList<>(r.tags());
+        if (!tags.contains(Dataset.EXTERNAL_FILES_TAG) && holdsLinks(sources, m)) {
+          tags.add(Dataset.EXTERNAL_FILES_TAG); // as a draft that external files were added to
+        }
         repo.catalog().write(r.toBuilder().base(empty).root(merged.root()).conflicts(merged.conflicts())
-            .fileCount(m.entryCount()).totalBytes(m.totalBytes()).log(log).build());
+            .fileCount(m.entryCount()).totalBytes(m.totalBytes()).log(log).tags(tags).build());
       }
       ds.close();
     } catch (IOException | RuntimeException e) {
@@ -798,6 +802,22 @@ final class VersionLifecycle {
       throw e;
     }
     return ds;
+  }
+
+  /**
+   * Whether the squash holds external files: looked for only when a source was tagged for them
+   * (a later source may have replaced them all).
+   */
+  private static boolean holdsLinks(List<DatasetRecord> sources, Manifest m) {
+    if (sources.stream().noneMatch(s -> s.tags().contains(Dataset.EXTERNAL_FILES_TAG))) {
+      return false;
+    }
+    for (java.util.Iterator<dev.cairn.manifest.FileEntry> it = m.iterator(); it.hasNext();) {
+      if (it.next().kind() == dev.cairn.manifest.EntryKind.LINK) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

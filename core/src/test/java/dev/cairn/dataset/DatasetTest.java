@@ -1095,6 +1095,21 @@ class DatasetTest {
   }
 
   @Test
+  void aSquashThatHoldsExternalFilesIsTaggedForThem() throws IOException {
+    Path ext = Files.createDirectories(tmp.resolve("ext-sq"));
+    Files.writeString(ext.resolve("e.txt"), "e");
+    Dataset linked = Dataset.create(repo, CreateOptions.of("p", "linked").build());
+    linked.addLinks(List.of(ext.toString()), "", Progress.NONE);
+    linked.close();
+    assertThat(linked.record().tags()).containsExactly(Dataset.EXTERNAL_FILES_TAG);
+    Dataset plain = closedVersion("p", "plain", Map.of("a.txt", "a"));
+    assertThat(Dataset.squash(repo, "p", "sq", List.of(plain.id(), linked.id())).record().tags()).containsExactly(Dataset.EXTERNAL_FILES_TAG);
+    // A later source that replaces every link: nothing external is left, nor is the tag.
+    Dataset over = closedVersion("p", "over", Map.of("e.txt", "mine"));
+    assertThat(Dataset.squash(repo, "p", "sq2", List.of(linked.id(), over.id())).record().tags()).isEmpty();
+  }
+
+  @Test
   void aPatternAndAFilterOfTheSameTextGetFoldersOfTheirOwn() throws IOException {
     Dataset ds = closedVersion("p", "globs", Map.of("d1/a.txt", "a", "d1/b.txt", "b", "c.txt", "c"));
     // Glob.of("d1") selects a path named d1 (none: refused); Glob.filter("d1") the folder's
