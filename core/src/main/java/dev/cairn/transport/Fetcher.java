@@ -266,7 +266,16 @@ public final class Fetcher {
     for (ObjectId id : ids) {
       RemoteIndex.Location loc = index.locate(id);
       if (loc == null) {
-        throw new MissingObjectException(id, "object on remote " + remote.storage().uri() + index.damageNote(remote.storage().uri().toString()));
+        String uri = remote.storage().uri().toString();
+        String note = index.damageNote(uri);
+        MissingObjectException missing = new MissingObjectException(id, "object on remote " + uri + note);
+        if (!note.isEmpty()) {
+          throw missing;
+        }
+        // No damage seen: the remote never had it, or lost it with a version deleted there.
+        throw new MissingObjectException(missing, "no pack of that remote holds it (a version deleted there takes its data with it"
+            + " at the remote's next gc; cairn search --storage " + uri + " lists the versions it holds, cairn fsck --storage " + uri
+            + " checks it)");
       }
       blocks.computeIfAbsent(loc.pack(), k -> new TreeMap<>()).put(loc.entry().blockOffset(), loc.entry().blockLength());
     }

@@ -274,4 +274,23 @@ class FetchResumeTest {
       assertThat(b.get(id).verify()).isEmpty();
     }
   }
+
+  @Test
+  void dataAVersionDeletedOnItsRemoteTookWithItIsSaidToBeGoneFromThereNotDamaged() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String id = uploaded(remote, "n", 90, 4, 300_000);
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      b.fetch(id, Selection.part(0, 4), remote.toString(), null, Progress.NONE);
+      Dataset child = Dataset.create(b, CreateOptions.of("p", "child").parents(id).build());
+      child.close();
+      try (DatasetRepository a = DatasetRepository.open(tmp.resolve("up-n"), TestRepos.SMALL);
+          Remote r = new Remote(new dev.cairn.storage.local.LocalStorage(remote), a.repository())) {
+        r.deleteVersion(id, false);
+        new RemoteGarbageCollector(r, a.repository(), 0, Progress.NONE).run();
+      }
+      assertThatThrownBy(() -> child.getMutableLocalCopy(tmp.resolve("copy"), false))
+          .isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+          .hasMessageContaining("no pack of that remote holds it (a version deleted there takes its data with it");
+    }
+  }
 }
