@@ -82,9 +82,15 @@ public final class Views {
     m.put("path", d.path());
     m.put("size", d.entry().size());
     m.put("hash", d.entry().digest().hex());
+    if (d.entry().executable()) {
+      m.put("executable", true);
+    }
     if (d.oldEntry() != null && d.newEntry() != null) {
       m.put("old_size", d.oldEntry().size());
       m.put("old_hash", d.oldEntry().digest().hex());
+      if (d.oldEntry().executable()) {
+        m.put("old_executable", true); // with equal hashes, a change of mode alone
+      }
     }
     return m;
   }

@@ -481,6 +481,14 @@ class CliEndToEndTest {
     Cli.Result v = cli.run("verify", "--id", nid, "--folder", copy.toString());
     assertThat(v.exit()).isEqualTo(1);
     assertThat(v.out()).contains("mode").contains("other");
+    // A change of mode alone: compare says which way, the hashes being equal.
+    String moded = (String) cli.ok("sync", "--name", "nested", "--folder", copy.toString(), "--json").obj().get("id");
+    Map<String, Object> change = cli.ok("compare", "--source", nid, "--target", moded, "--json").obj();
+    assertThat(change.get("changes")).asList().singleElement().satisfies(c -> assertThat(castMap(c))
+        .containsEntry("change", "modified").containsEntry("path", "other").containsEntry("executable", true)
+        .doesNotContainKey("old_executable"));
+    assertThat(cli.ok("compare", "--source", moded, "--target", nid, "--json").obj().get("changes")).asList().singleElement()
+        .satisfies(c -> assertThat(castMap(c)).containsEntry("old_executable", true).doesNotContainKey("executable"));
   }
 
   @Test
@@ -669,5 +677,10 @@ class CliEndToEndTest {
     all.addAll(List.of(args));
     all.addAll(List.of("--not-only-completed", "--json"));
     return all.toArray(String[]::new);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Object o) {
+    return (Map<String, Object>) o;
   }
 }
