@@ -319,9 +319,11 @@ public final class FolderScanner {
     if (problem != null) {
       // Said of a name on disk, which the user can rename: the path rules' advice is for paths typed.
       String what = problem.startsWith("name ") ? "a " + problem
-          : "a " + (problem.startsWith("backslash") ? "backslash" : problem) + " in its name";
-      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(where.toString()) + ": " + what
-          + ", which a dataset path cannot hold; rename it, or move it out of the folder");
+          : problem.startsWith("backslash") ? "a backslash in its name"
+          : problem.equals("invalid Unicode") ? "invalid Unicode in its name"
+          : problem.endsWith(" character") ? "a " + problem + " in its name" : null;
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(where.toString()) + ": " + (what == null ? problem
+          : what + ", which a dataset path cannot hold; rename it, or move it out of the folder"));
     }
   }
 

@@ -265,6 +265,8 @@ public final class LocalCache {
       return folders.under(dir);
     } finally {
       pool.shutdownNow();
+      // A failure leaves tasks running: they stop before the caller deletes the folder they write into.
+      Workers.awaitQuietly(pool, 10);
       progress.finish();
     }
   }

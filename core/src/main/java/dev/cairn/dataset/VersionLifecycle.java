@@ -569,8 +569,13 @@ final class VersionLifecycle {
   static int rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
     String project = newProject != null ? newProject : r.project();
     String name = newName != null ? newName : r.name();
-    checkName("name", name, false);
-    checkName("project", project, true);
+    // What changes is checked: a dataset an older release named otherwise can still be renamed or moved.
+    if (!name.equals(r.name())) {
+      checkName("name", name, false);
+    }
+    if (!project.equals(r.project())) {
+      checkName("project", project, true);
+    }
     if (project.equals(r.project()) && name.equals(r.name())) {
       return 0;
     }

@@ -274,8 +274,8 @@ public final class Fetcher {
         }
         // No damage seen: the remote never had it, or lost it with a version deleted there.
         throw new MissingObjectException(missing, "no pack of that remote holds it (a version deleted there takes its data with it"
-            + " at the remote's next gc; cairn search --storage " + uri + " lists the versions it holds, cairn fsck --storage " + uri
-            + " checks it)");
+            + " at the remote's next gc, and so does a pack removed by hand; cairn search --storage " + uri + " lists the versions it"
+            + " holds, cairn fsck --storage " + uri + " checks it)");
       }
       blocks.computeIfAbsent(loc.pack(), k -> new TreeMap<>()).put(loc.entry().blockOffset(), loc.entry().blockLength());
     }
@@ -338,6 +338,8 @@ public final class Fetcher {
     private final PackObjectDatabase db;
     private final long targetBytes;
     private PackWriter writer;
+    /** Set when a write of the current pack failed: its file may hold bytes it does not count. */
+    private boolean broken;
 
     FetchPacks(PackObjectDatabase db, long targetBytes) throws IOException {
       this.db = db;
@@ -346,23 +348,37 @@ public final class Fetcher {
     }
 
     void append(byte[] block, List<PackWriter.Member> members) throws IOException {
+      broken = true;
       writer.appendBlock(block, members);
       if (writer.size() >= targetBytes) {
         publishCurrent();
         writer = db.newPackWriter();
       }
+      broken = false;
     }
 
     void finish() throws IOException {
       publishCurrent();
     }
 
-    /** Publishes what was appended before {@code failure}; a failure to do so is added to it. */
+    /**
+     * Publishes what was appended before {@code failure}, unless the failure was a write of this
+     * pack's (which is then discarded); a failure to publish is added to it. An interruption is
+     * held back meanwhile: the channel would close under the publication.
+     */
     void finishQuietly(Throwable failure) {
+      if (broken) {
+        return;
+      }
+      boolean interrupted = Thread.interrupted();
       try {
         publishCurrent();
       } catch (IOException | RuntimeException e) {
         failure.addSuppressed(e);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 

@@ -315,6 +315,13 @@ class DatasetMessagesTest {
     }
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "..").build())).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot use name '..': a name is not '.' or '..'");
+    // A dataset an older release put in such a project can still be renamed, and moved out of it.
+    Dataset old = Dataset.create(repo, CreateOptions.of("p", "old").build());
+    repo.catalog().write(old.record().toBuilder().project("a/..").build());
+    assertThat(repo.get(old.id()).rename("renamed")).isEqualTo(1);
+    assertThat(repo.get(old.id()).moveToProject("a")).isEqualTo(1);
+    assertThatThrownBy(() -> repo.get(old.id()).moveToProject("a/.")).isInstanceOf(InvalidInputException.class);
+    repo.get(old.id()).delete(true);
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("", "v")).build()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty metadata key");
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("a\u0001", "v")).build()))

@@ -81,4 +81,9 @@ public final class CountingStorage implements RemoteStorage {
   public void close() throws IOException {
     inner.close();
   }
+
+  @Override
+  public java.net.URI enclosing(String name) throws IOException {
+    return inner.enclosing(name);
+  }
 }

@@ -474,8 +474,9 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
-   * A progress bar on a terminal; nothing when output is piped or JSON is asked for; each step on
-   * its own lines when the command's {@link StepsOption --verbose} is given.
+   * A progress bar on a terminal; when stderr is not one, a line now and then for a step that runs
+   * long; nothing when JSON is asked for; each step on its own lines when the command's
+   * {@link StepsOption --verbose} is given.
    */
   dev.cairn.dataset.Progress progress() {
     if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof StepsOption s && s.verbose)) {

@@ -119,7 +119,8 @@ final class GetCommand extends Base {
     }
     Path path;
     if (copy != null) {
-      path = ds.getMutableLocalCopy(copy, overwrite, sel, progress());
+      // With an alias to record after it, the copy's commit is not the command's end.
+      path = ds.getMutableLocalCopy(copy, overwrite, sel, alias == null ? progress() : withoutCommit(progress()));
     } else if (link != null) {
       path = ds.linkLocalCopy(link, overwrite, sel, progress());
     } else {
@@ -225,8 +226,9 @@ final class GetCommand extends Base {
       if (from != null) {
         repo().fetch(u.id(), sel, from, null, progress());
       }
+      // One copy of several: its commit is not the command's end.
       Path p = repo().restore(u, sel, copy == null ? null : uses.size() == 1 ? copy : copy.resolve(u.alias()),
-          overwrite, progress());
+          overwrite, uses.size() == 1 ? progress() : withoutCommit(progress()));
       paths.add(p);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("alias", u.alias());
@@ -250,5 +252,30 @@ final class GetCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /** {@code p}, but for {@link dev.cairn.dataset.Progress#committed}, which it does not pass on. */
+  private static dev.cairn.dataset.Progress withoutCommit(dev.cairn.dataset.Progress p) {
+    return new dev.cairn.dataset.Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        p.start(task, totalBytes);
+      }
+
+      @Override
+      public void advance(long bytes) {
+        p.advance(bytes);
+      }
+
+      @Override
+      public void finish() {
+        p.finish();
+      }
+
+      @Override
+      public void warn(String message) {
+        p.warn(message);
+      }
+    };
   }
 }

@@ -23,16 +23,19 @@ final class TerminalProgress implements Progress {
   private volatile long lastDraw;
   private volatile boolean drawn;
   private volatile long lastLog;
+  /** Milliseconds, for the log's intervals (a test's own clock). */
+  private final java.util.function.LongSupplier clock;
 
   private TerminalProgress(PrintWriter err, boolean draw) {
-    this(err, draw, 0);
+    this(err, draw, 0, System::currentTimeMillis);
   }
 
-  TerminalProgress(PrintWriter err, boolean draw, long logEvery) {
+  TerminalProgress(PrintWriter err, boolean draw, long logEvery, java.util.function.LongSupplier clock) {
     this.err = err;
     this.draw = draw;
     this.logEvery = logEvery;
-    this.lastLog = System.currentTimeMillis(); // bytes counted before a phase starts are not a phase that ran long
+    this.clock = clock;
+    this.lastLog = clock.getAsLong(); // bytes counted before a phase starts are not a phase that ran long
   }
 
   /** Whether stderr ends on a terminal, when the JVM's own console does not tell (the daemon's commands). */
@@ -51,7 +54,7 @@ final class TerminalProgress implements Progress {
     Boolean assumed = ASSUMED_TERMINAL.get();
     boolean terminal = assumed != null ? assumed : System.console() != null;
     boolean wanted = System.getenv("CAIRN_NO_PROGRESS") == null;
-    return new TerminalProgress(err, terminal && wanted, !terminal && wanted ? LOG_EVERY_MILLIS : 0);
+    return new TerminalProgress(err, terminal && wanted, !terminal && wanted ? LOG_EVERY_MILLIS : 0, System::currentTimeMillis);
   }
 
   static Progress quiet(PrintWriter err) {
@@ -63,7 +66,7 @@ final class TerminalProgress implements Progress {
     this.task = task;
     this.total = totalBytes;
     done.set(0);
-    lastLog = System.currentTimeMillis();
+    lastLog = clock.getAsLong();
     redraw(true);
   }
 
@@ -76,11 +79,11 @@ final class TerminalProgress implements Progress {
 
   /** Off a terminal: a line saying how far the phase is, once it ran {@link #logEvery} since the last. */
   private void log() {
-    if (logEvery <= 0 || task.isEmpty() || System.currentTimeMillis() - lastLog < logEvery) {
+    if (logEvery <= 0 || task.isEmpty() || clock.getAsLong() - lastLog < logEvery) {
       return;
     }
     synchronized (this) {
-      long now = System.currentTimeMillis();
+      long now = clock.getAsLong();
       if (now - lastLog < logEvery) {
         return;
       }
@@ -94,6 +97,11 @@ final class TerminalProgress implements Progress {
 
   @Override
   public synchronized void finish() {
+    task = ""; // a late advance is of no phase
+    clearBar();
+  }
+
+  private synchronized void clearBar() {
     if (draw && drawn) {
       err.print("\r\033[K");
       err.flush();
@@ -103,7 +111,7 @@ final class TerminalProgress implements Progress {
 
   @Override
   public synchronized void warn(String message) {
-    finish();
+    clearBar();
     err.println("cairn: warning: " + message);
     err.flush();
   }

@@ -29,6 +29,18 @@ public final class Workers {
    */
   private static final InheritableThreadLocal<Integer> CAP = new InheritableThreadLocal<>();
 
+  /**
+   * Waits up to {@code seconds} for a pool that was shut down to end its tasks; an interruption
+   * ends the wait and is kept.
+   */
+  public static void awaitQuietly(ExecutorService pool, long seconds) {
+    try {
+      pool.awaitTermination(seconds, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Up to {@code max} threads, at most one per core and at most the cap. */
   public static int perCore(int max) {
     return upTo(Math.min(max, Runtime.getRuntime().availableProcessors()));

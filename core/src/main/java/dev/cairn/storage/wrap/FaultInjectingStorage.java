@@ -202,6 +202,11 @@ public final class FaultInjectingStorage implements RemoteStorage {
   }
 
   @Override
+  public java.net.URI enclosing(String name) throws IOException {
+    return inner.enclosing(name);
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     Fault f = next();
     if (f == Fault.FAIL_BEFORE) {

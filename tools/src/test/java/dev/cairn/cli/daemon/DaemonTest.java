@@ -255,6 +255,11 @@ class DaemonTest {
     assertThat(run.hints()).containsExactly(Main.DEFAULT_HINT, "but the copy in " + into + " is complete: there is nothing to run again");
     assertThat(into.resolve("a.txt")).hasContent("alpha\n");
     assertThat(into.resolve("old.txt")).doesNotExist();
+    // With an alias to record once the copy is made, the copy is not the command's end.
+    Hints aliased = hintsOf("--repo", repo.toString(), "get", "--project", "p", "--name", "n", "--copy", into.toString(), "--overwrite",
+        "--alias", "train", "--run", "r1");
+    assertThat(aliased.exit()).as(log()).isZero();
+    assertThat(aliased.hints()).containsExactly(Main.DEFAULT_HINT);
   }
 
   /** The hints a command relayed, in order, and its exit code. */
