@@ -633,6 +633,31 @@ public final class Catalog {
     }
   }
 
+  /**
+   * Breaks the locks that processes of this host left when they ended (killed): a lock of a
+   * version whose record was never written is taken by no one again, and would stay for good.
+   * Returns how many went; a lock that cannot be read or moved (another user's) is left alone.
+   */
+  public int breakStaleLocks() {
+    int broken = 0;
+    try (java.util.stream.Stream<Path> s = Files.list(locks)) {
+      for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".lock")).toList()) {
+        try {
+          String holder = Files.readString(f, StandardCharsets.UTF_8);
+          if (isStale(holder)) {
+            breakLock(f, holder);
+            broken++;
+          }
+        } catch (IOException | java.io.UncheckedIOException notNow) {
+          // released meanwhile, or not ours to break: the next taker judges it
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException unreadable) {
+      // no locks folder, or not ours to list
+    }
+    return broken;
+  }
+
   /** Removes a stale lock unless someone replaced it meanwhile. */
   private void breakLock(Path file, String staleHolder) throws IOException {
     Path moved = tmp.resolve("." + file.getFileName() + "-" + newId());

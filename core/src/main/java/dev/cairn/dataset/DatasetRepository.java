@@ -44,6 +44,7 @@ public final class DatasetRepository implements AutoCloseable {
     // What commands of this host killed part way left (a partial folder of a get, a pack being
     // written): no process can use it, and it may be large.
     dev.cairn.internal.fs.AtomicFiles.sweepEnded(repo.tmpDirectory());
+    catalog.breakStaleLocks();
   }
 
   /** Opens the repository in {@code dir}, creating it with default settings if there is none. */

@@ -46,6 +46,27 @@ class VersionLockTest {
   }
 
   @Test
+  void locksThatEndedProcessesOfThisHostLeftAreBrokenWhenTheRepositoryOpens() throws Exception {
+    Path dir = tmp.resolve("r");
+    DatasetRepository.open(dir, TestRepos.SMALL).close();
+    Path locks = dir.resolve("refs/locks");
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    // A command killed between taking a new version's lock and writing its record: nothing
+    // locks that id again, and the lock stayed for good (fsck warned of it every time).
+    String stale = ended.pid() + "@" + Catalog.processName().split("@", 2)[1] + " token";
+    Files.writeString(locks.resolve("0123456789abcdef0123456789abcdef.lock"), stale);
+    String live = Catalog.processToken();
+    Files.writeString(locks.resolve("fedcba9876543210fedcba9876543210.lock"), live);
+    Files.writeString(locks.resolve("00000000000000000000000000000000.lock"), "1@another-host token");
+    DatasetRepository.open(dir, TestRepos.SMALL).close();
+    try (var list = Files.list(locks)) {
+      assertThat(list.map(p -> p.getFileName().toString()).sorted())
+          .containsExactly("00000000000000000000000000000000.lock", "fedcba9876543210fedcba9876543210.lock");
+    }
+  }
+
+  @Test
   void aChangeFromWithinAChangeOfTheSameVersionFailsAtOnce() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.write(src.resolve("a.bin"), TestRepos.random(2, 10_000));
