@@ -87,7 +87,7 @@ public final class RemoteFsck {
     }
     for (String lock : RemoteLocks.leftBehind(remote.storage(), false)) {
       problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + lock, "lock left by a process of this host that ended:"
-          + " passed over by uploads and collections; the next cairn gc --storage " + uri + " removes it"));
+          + " passed over by uploads and collections; the next upload from this host, or cairn gc --storage " + uri + ", removes it"));
     }
     for (String lock : RemoteLocks.leftBehind(remote.storage(), true)) {
       problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + lock, "lock taken over an hour ago by a process of another"

@@ -95,6 +95,7 @@ final class RemoteLocks {
           throw new CairnException("Cannot upload to " + storage.uri() + ": packs there were deleted by a collection that stopped part"
               + " way, or by a repair; run cairn gc --storage " + storage.uri() + " to finish, then upload again");
         }
+        removeEndedHere(storage);
         return h;
       }
       h.close();
@@ -187,6 +188,20 @@ final class RemoteLocks {
       }
     }
     return out;
+  }
+
+  /**
+   * Deletes the locks this host's ended processes left (a kill -9 of an upload): passed over here
+   * already, they would keep another host's collection waiting for their hour.
+   */
+  private static void removeEndedHere(RemoteStorage storage) {
+    try {
+      for (String lock : leftBehind(storage, false)) {
+        storage.delete(lock);
+      }
+    } catch (IOException | RuntimeException notNow) {
+      // the next upload, or collection, removes them
+    }
   }
 
   /**

@@ -150,6 +150,29 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void anUploadRemovesTheLocksUploadsOfThisHostLeftWhenKilled() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.cairn.internal.proc.ProcessIdentity.pidTable() != null, "a host with /proc");
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "locks", folder("src", Map.of("a.txt", TestRepos.text(7, 100))));
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    String mine = "locks/push-" + java.util.UUID.randomUUID();
+    String elsewhere = "locks/push-" + java.util.UUID.randomUUID();
+    try (RemoteStorage st = openStorage()) {
+      st.createIfAbsent(RemoteLayout.MARKER, ("format = 1\nobjectFormat = " + a.repository().config().objectFormat().configName() + "\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // A kill -9 of an upload here: passed over at once, but another host would wait an hour for it.
+      st.createIfAbsent(mine, (System.currentTimeMillis() + " " + ended.pid() + " " + dev.cairn.dataset.Catalog.hostName() + " "
+          + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      st.createIfAbsent(elsewhere, (System.currentTimeMillis() + " 1 another-host x.1\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    v.upload(location, null, Progress.NONE);
+    try (RemoteStorage st = openStorage()) {
+      assertThat(st.list("locks/")).extracting(RemoteFile::name).containsExactly(elsewhere);
+    }
+  }
+
+  @Test
   void roundTripBetweenTwoFreshRepositories() throws IOException {
     DatasetRepository a = repo("a");
     Path src = folder("src", Map.of("x/a.bin", TestRepos.random(1, 200_000), "b.txt", TestRepos.text(2, 5000),

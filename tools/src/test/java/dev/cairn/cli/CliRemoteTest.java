@@ -1081,8 +1081,8 @@ class CliRemoteTest {
     Files.writeString(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000"), System.currentTimeMillis() + " 999999999 "
         + dev.cairn.dataset.Catalog.hostName() + " " + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n");
     assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).doesNotContain("an upload holds")
-        .contains("lock left by a process of this host that ended: passed over by uploads and collections; the next cairn gc"
-            + " --storage ");
+        .contains("lock left by a process of this host that ended: passed over by uploads and collections; the next upload from"
+            + " this host, or cairn gc --storage ");
     a.ok("gc", "--storage", remote.toString());
     assertThat(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000")).as("removed by the collection").doesNotExist();
   }
