@@ -185,7 +185,7 @@ final class LocalCopies {
         SetAside committed = null;
         try (ExitCleanup.Step step = ExitCleanup.step("copying into " + target)) {
           if (exists) {
-            committed = moveIn(abs, build, target, overwrite, step);
+            committed = moveIn(abs, build, target, overwrite, step, Progress.orNone(progress));
           } else {
             publishBeside(abs, build, target);
           }
@@ -244,7 +244,8 @@ final class LocalCopies {
    *
    * @return what was moved aside, committed (its trash to delete), or null
    */
-  private static SetAside moveIn(Path abs, Path build, Path target, boolean overwrite, ExitCleanup.Step step) throws IOException {
+  private static SetAside moveIn(Path abs, Path build, Path target, boolean overwrite, ExitCleanup.Step step, Progress progress)
+      throws IOException {
     String token = build.getFileName().toString().substring(COPY.length());
     SetAside old = overwrite ? SetAside.of(abs, token, step) : null;
     List<Path> moved = new ArrayList<>();
@@ -282,6 +283,11 @@ final class LocalCopies {
       }
       String left = old == null ? null : old.putBack();
       if (left != null) {
+        if (ExitCleanup.exiting()) {
+          // An exit hushes the errors that follow it (its own line speaks): not this one, which
+          // names old contents only the user can put back.
+          progress.warn("the copy into " + target + " was undone, but " + left);
+        }
         throw new IOException("Cannot copy into " + target + ": " + e.getMessage() + "; " + left, e);
       }
       throw e;
