@@ -96,6 +96,8 @@ public final class ArchiveIo {
     if (!overwrite && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw exists(output);
     }
+    output = AtomicFiles.replaceTarget(output, "export to");
+    LocalCopies.requireApartFromRepository(repo, output, "export to"); // where a link leads, too
     Path dir = output.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     removeAbandoned(dir, "." + output.getFileName() + "-");

@@ -193,6 +193,8 @@ public final class Usage {
     if (!overwrite && Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (use --overwrite to replace it)");
     }
+    abs = dev.cairn.internal.fs.AtomicFiles.replaceTarget(abs, "write the lock file to");
+    LocalCopies.requireApartFromRepository(repoDir, abs, "write the lock file to"); // where a link leads, too
     Files.createDirectories(abs.getParent());
     dev.cairn.internal.fs.AtomicFiles.write(abs, text.getBytes(StandardCharsets.UTF_8), abs.getParent());
     return run(run).size();

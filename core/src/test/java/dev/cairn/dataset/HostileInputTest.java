@@ -339,6 +339,33 @@ class HostileInputTest {
   }
 
   @Test
+  void anOverwritingExportWritesThroughALinkAndNeverIntoTheRepository() throws IOException {
+    // As a shell's > does: the file the link names is replaced, the link stays a link.
+    Path archives = Files.createDirectories(tmp.resolve("archives"));
+    Path real = Files.writeString(archives.resolve("real.tar"), "old archive");
+    Path link = Files.createSymbolicLink(tmp.resolve("latest.tar"), real);
+    assertThatThrownBy(() -> stable.export(link, false, Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("give --overwrite");
+    stable.export(link, true, Progress.NONE);
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.size(real)).isGreaterThan(50_000);
+    try (var names = Files.list(archives)) {
+      assertThat(names.map(p -> p.getFileName().toString())).containsExactly("real.tar"); // no partial left
+    }
+    Path dangling = Files.createSymbolicLink(tmp.resolve("gone.tar"), archives.resolve("gone.tar"));
+    assertThatThrownBy(() -> stable.export(dangling, true, Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("which does not exist");
+    assertThat(Files.exists(archives.resolve("gone.tar"))).isFalse();
+    // A link into the repository is refused for where it leads.
+    Path config = tmp.resolve("repo").resolve("config");
+    byte[] before = Files.readAllBytes(config);
+    Path intoRepo = Files.createSymbolicLink(tmp.resolve("sneaky.tar"), config);
+    assertThatThrownBy(() -> stable.export(intoRepo, true, Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("repository");
+    assertThat(Files.readAllBytes(config)).isEqualTo(before);
+  }
+
+  @Test
   void aFullDiskFailsCleanlyAndTheCommandCompletesOnceThereIsRoom() throws IOException {
     Path src = tmp.resolve("big");
     Files.createDirectories(src);

@@ -14,7 +14,7 @@ final class ExportCommand extends Base {
   @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format.")
   Path output;
 
-  @Option(names = "--overwrite", description = "Replace the file at --output if there is one (without it, an existing file is refused).")
+  @Option(names = "--overwrite", description = "Replace the file at --output if there is one (through a symbolic link: the file it names; without it, an existing file is refused).")
   boolean overwrite;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's record and manifest from this remote if they are not"

@@ -14,7 +14,7 @@ final class LockCommand extends Base {
   @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file.")
   Path output;
 
-  @Option(names = "--overwrite", description = "Replace the file at --output if there is one (without it, an existing file is refused).")
+  @Option(names = "--overwrite", description = "Replace the file at --output if there is one (through a symbolic link: the file it names; without it, an existing file is refused).")
   boolean overwrite;
 
   @Override

@@ -175,6 +175,26 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * The file that a write replacing {@code output} should replace: {@code output} itself, or the
+   * file it links to when it is a symbolic link (as a shell's {@code >} writes through a link;
+   * renaming over the link would replace the link and leave the file it names as it was).
+   *
+   * @param what what the write makes, for the message ("export to")
+   * @throws dev.cairn.errors.InvalidInputException if {@code output} is a link to nothing
+   */
+  public static Path replaceTarget(Path output, String what) throws IOException {
+    if (!Files.isSymbolicLink(output)) {
+      return output;
+    }
+    try {
+      return output.toRealPath();
+    } catch (java.nio.file.NoSuchFileException dangling) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot " + what + " " + output + ": it is a link to "
+          + Files.readSymbolicLink(output) + ", which does not exist");
+    }
+  }
+
   /** Writes {@code data} to {@code target} atomically, replacing any existing file. */
   public static void write(Path target, byte[] data, Path tmpDir) throws IOException {
     Path tmp = tempPath(tmpDir, "." + target.getFileName() + "-");
