@@ -78,18 +78,41 @@ public final class Dataset {
     return VersionLifecycle.create(repo, o);
   }
 
-  /** The version with this id or unique id prefix. */
+  /**
+   * The version with this id or unique id prefix (8+ hex digits).
+   *
+   * @throws dev.cairn.errors.DatasetNotFoundException if there is none
+   * @throws dev.cairn.errors.AmbiguousIdException if the prefix names several versions
+   */
   public static Dataset get(DatasetRepository repo, String idOrPrefix) throws IOException {
     java.util.Objects.requireNonNull(repo, "repo must not be null");
     java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
     return repo.get(idOrPrefix);
   }
 
-  /** The given version of a dataset, or its highest version when {@code version} is null. */
+  /**
+   * The given version of a dataset, or its highest version when {@code version} is null, a draft
+   * included (as clearml's {@code Dataset.get} without {@code only_completed}); a draft has no
+   * read-only copy ({@link #getLocalCopy()} refuses it): to read the highest closed version, use
+   * {@link #get(DatasetRepository, String, String, String, boolean)}, as {@code cairn get} does.
+   *
+   * @param project null for any project, if only one holds a dataset of that name
+   * @throws dev.cairn.errors.DatasetNotFoundException if there is none
+   * @throws dev.cairn.errors.InvalidInputException if {@code project} is null and several projects hold the name
+   */
   public static Dataset get(DatasetRepository repo, String project, String name, String version) throws IOException {
+    return get(repo, project, name, version, false);
+  }
+
+  /**
+   * As {@link #get(DatasetRepository, String, String, String)}; with {@code onlyClosed} and no
+   * {@code version}, the highest version that is closed (clearml's {@code only_completed}).
+   */
+  public static Dataset get(DatasetRepository repo, String project, String name, String version, boolean onlyClosed)
+      throws IOException {
     java.util.Objects.requireNonNull(repo, "repo must not be null");
     java.util.Objects.requireNonNull(name, "name must not be null: give the dataset's name");
-    return repo.get(project, name, version);
+    return repo.get(project, name, version, onlyClosed);
   }
 
   /**
@@ -99,11 +122,30 @@ public final class Dataset {
    * (and its parents' merged manifest, for its change-set); its files come with
    * {@link #getLocalCopy}, which fetches what is missing from the version's remote.
    *
+   * A version that is here already takes the remote's newer record, if the version was renamed,
+   * tagged or published there since; a remote that cannot be read leaves the local one.
+   *
    * @param storage the remote to look in, or null for this repository only
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
+    return getFrom(repo, idOrPrefix, storage, Progress.NONE);
+  }
+
+  /**
+   * As {@link #get(DatasetRepository, String, String)}, telling {@code progress} what it fetches,
+   * and warning it when the local record is kept although the remote could not be read, the
+   * version was deleted there, or both records changed since they last agreed.
+   */
+  public static Dataset getFrom(DatasetRepository repo, String idOrPrefix, String storage, Progress progress) throws IOException {
+    java.util.Objects.requireNonNull(repo, "repo must not be null");
     java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
-    return storage == null ? repo.get(idOrPrefix) : repo.fetch(idOrPrefix, Selection.NONE, storage, null, Progress.NONE);
+    Progress p = Progress.orNone(progress);
+    if (storage == null) {
+      return repo.get(idOrPrefix);
+    }
+    Dataset ds = repo.fetch(idOrPrefix, Selection.NONE, storage, null, p);
+    repo.catchUpOrNote(ds.id(), storage, p::warn);
+    return ds;
   }
 
   /**

@@ -606,6 +606,30 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
+   * {@link #catchUp} that never fails: the remote's newer record is taken when there is one, and
+   * what keeps the local record (the version deleted there, records changed on both sides, a
+   * remote that cannot be read) is told to {@code note} in a sentence; what is here still answers.
+   */
+  public void catchUpOrNote(String id, String storage, java.util.function.Consumer<String> note) {
+    catchUpOrNote(id, storage, note,
+        e -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""));
+  }
+
+  /** As {@link #catchUpOrNote(String, String, java.util.function.Consumer)}, with the failures to read put in words by {@code describe}. */
+  public void catchUpOrNote(String id, String storage, java.util.function.Consumer<String> note,
+      java.util.function.Function<Exception, String> describe) {
+    try {
+      catchUp(id, storage);
+    } catch (DatasetNotFoundException deletedThere) {
+      note.accept(id.substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
+    } catch (dev.cairn.errors.ConflictException diverged) {
+      note.accept(diverged.getMessage());
+    } catch (IOException | RuntimeException e) {
+      note.accept("could not read " + id.substring(0, 8) + "'s record on " + storage + " (" + describe.apply(e) + "); the local one is used");
+    }
+  }
+
+  /**
    * Where the data of {@code r} that is not here can be fetched from: its own remote once it is
    * closed, else its nearest ancestor's ({@link RemoteAncestors}), else null.
    */

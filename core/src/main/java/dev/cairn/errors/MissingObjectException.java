@@ -21,6 +21,12 @@ public class MissingObjectException extends CairnException {
     this.id = missing.id;
   }
 
+  /** For a subclass that says in its own words which object is missing and why (the first of several, say). */
+  protected MissingObjectException(ObjectId id, String message, Throwable cause) {
+    super(message, cause);
+    this.id = id;
+  }
+
   /** The id that was asked for. */
   public ObjectId objectId() {
     return id;

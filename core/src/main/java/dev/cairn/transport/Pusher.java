@@ -314,16 +314,22 @@ public final class Pusher {
 
   /** Objects a push must send that this repository does not hold; nothing was sent. */
   private static final class NotWholeHere extends IOException {
+    private final ObjectId first;
+
     NotWholeHere(long objects, ObjectId first) {
       super(Text.count(objects, "object") + " of it " + (objects == 1 ? "is" : "are") + " not in this repository ("
           + first.abbreviate(12) + (objects == 1 ? ")" : " first)"));
+      this.first = first;
     }
   }
 
-  /** A version whose missing objects could not be fetched from its own remote. */
-  private static final class CannotComplete extends dev.cairn.errors.CairnException {
-    CannotComplete(String message, Throwable cause) {
-      super(message, cause);
+  /**
+   * A version whose missing objects could not be fetched from its own remote; a
+   * {@link dev.cairn.errors.MissingObjectException} (of the first) to callers.
+   */
+  private static final class CannotComplete extends dev.cairn.errors.MissingObjectException {
+    CannotComplete(String message, NotWholeHere lacking, Throwable cause) {
+      super(lacking.first, message, cause);
     }
   }
 
@@ -333,20 +339,24 @@ public final class Pusher {
   /** Fetches what version {@code r} lacks here from the remote it came from. */
   private void completeFromItsRemote(DatasetRecord r, String target, NotWholeHere lacking) throws IOException {
     String from = r.storage();
-    String why = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage()
-        + ", as in a version fetched in part or known here by its record only";
-    if (from == null || dev.cairn.storage.Storages.parse(from).equals(dev.cairn.storage.Storages.parse(target))) {
-      throw new CannotComplete(why + ", and no other remote is known to hold it all", lacking);
+    String cannot = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage();
+    if (from == null || r.log().stream().noneMatch(e -> e.command().equals("upload"))) {
+      // Made here and never uploaded anywhere: nothing else ever held what it lacks.
+      throw new CannotComplete(cannot + ", lost or damaged here (run cairn fsck)", lacking, lacking);
+    }
+    String why = cannot + ", as in a version fetched in part or known here by its record only";
+    if (dev.cairn.storage.Storages.parse(from).equals(dev.cairn.storage.Storages.parse(target))) {
+      throw new CannotComplete(why + ", and no other remote is known to hold it all", lacking, lacking);
     }
     if (!completed.add(r.id())) {
-      throw new CannotComplete(why + ", even after a get of it from " + from, lacking);
+      throw new CannotComplete(why + ", even after a get of it from " + from, lacking, lacking);
     }
     try (Remote source = repo.openRemote(from)) {
       repo.fetch(r.id(), dev.cairn.dataset.Selection.ALL, source, progress);
     } catch (java.io.InterruptedIOException e) {
       throw e;
     } catch (IOException e) {
-      throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), e);
+      throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), lacking, e);
     }
   }
 

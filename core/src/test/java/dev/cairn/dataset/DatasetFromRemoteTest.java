@@ -8,6 +8,7 @@ import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -244,6 +245,35 @@ class DatasetFromRemoteTest {
             assertThat(p.message()).contains("own.bin");
             assertThat(p.where()).isEqualTo("version " + child.id());
           });
+      // An upload says so too, as a missing object: no remote ever held the file.
+      assertThatThrownBy(() -> child.upload(tmp.resolve("other").toString(), null, Progress.NONE))
+          .isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+          .hasMessageContaining("is not in this repository").hasMessageEndingWith("lost or damaged here (run cairn fsck)");
+    }
+  }
+
+  @Test
+  void aVersionGotAgainFromItsRemoteTakesTheRecordChangedThere() throws IOException {
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset.get(b, id, remote.toString());
+      try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+        Dataset v = Dataset.get(a, id);
+        v.addTags(List.of("reviewed"));
+        v.upload(remote.toString(), null, Progress.NONE);
+      }
+      assertThat(Dataset.get(b, id).tags()).doesNotContain("reviewed");
+      assertThat(Dataset.get(b, id, remote.toString()).tags()).contains("reviewed");
+      // A remote that cannot be read leaves the local record, and says so.
+      List<String> warnings = new java.util.ArrayList<>();
+      Dataset again = Dataset.getFrom(b, id, tmp.resolve("nothing-here").toString(), new Progress() {
+        @Override
+        public void warn(String message) {
+          warnings.add(message);
+        }
+      });
+      assertThat(again.tags()).contains("reviewed");
+      assertThat(warnings).singleElement().asString().startsWith("could not read " + id.substring(0, 8) + "'s record on")
+          .endsWith("the local one is used");
     }
   }
 

@@ -1374,4 +1374,13 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.addArchive(folder, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot import " + folder + ": it is a folder, not an archive");
   }
+
+  @Test
+  void byNameTheHighestVersionIsADraftUnlessOnlyClosedOnesAreAskedFor() throws IOException {
+    Dataset closed = closedVersion("p", "d", Map.of("a.txt", "a"));
+    Dataset draft = Dataset.create(repo, CreateOptions.of("p", "d").parents(closed.id()).build());
+    assertThat(Dataset.get(repo, "p", "d", null)).isEqualTo(draft);
+    assertThat(Dataset.get(repo, "p", "d", null, true)).isEqualTo(closed);
+    assertThat(Dataset.get(repo, "p", "d", null, true).getLocalCopy().resolve("a.txt")).hasContent("a");
+  }
 }

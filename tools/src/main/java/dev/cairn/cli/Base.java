@@ -389,17 +389,8 @@ abstract class Base implements Callable<Integer> {
    * from it does even when no data had to come. A remote that cannot be read (offline, or a
    * location without Cairn data) leaves the local record, with a note: what is here still answers.
    */
-  void catchUpFrom(Dataset ds, String storage) {
-    try {
-      repo().catchUp(ds.id(), storage);
-    } catch (DatasetNotFoundException deletedThere) {
-      err().println("cairn: note: " + ds.id().substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
-    } catch (dev.cairn.errors.ConflictException diverged) {
-      err().println("cairn: note: " + diverged.getMessage());
-    } catch (IOException | RuntimeException e) {
-      err().println("cairn: note: could not read " + ds.id().substring(0, 8) + "'s record on " + storage + " (" + ErrorHandler.oneLine(e, false)
-          + "); the local one is used");
-    }
+  void catchUpFrom(Dataset ds, String storage) throws IOException {
+    repo().catchUpOrNote(ds.id(), storage, note -> err().println("cairn: note: " + note), e -> ErrorHandler.oneLine(e, false));
   }
 
   /**
