@@ -105,8 +105,8 @@ final class Api {
   /** {@code GET /api/versions?project=&q=&tag=}: oldest first; {@code ?project=} alone is the unnamed project. */
   Object versions(Context ctx) throws IOException {
     String project = Params.presentOrNull(ctx, "project");
-    return site.repository().list(project, Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag"))).stream()
-        .filter(r -> project == null || r.project().equals(project)).map(Views::version).toList();
+    return site.repository().list(null, Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag"))).stream()
+        .filter(r -> Site.inProject(r.project(), project)).map(Views::version).toList();
   }
 
   /** {@code GET /api/versions/{id}}. */

@@ -104,6 +104,10 @@ final class ChangesPage {
       h.open("td");
       if (d.type() == DiffEntry.ChangeType.MODIFIED) {
         h.text(Text.bytes(d.oldEntry().size())).text(" ").raw(hash(d.oldEntry()));
+        if (d.oldEntry().executable() != d.newEntry().executable()) {
+          // Otherwise a change of mode alone would show two equal sides.
+          h.text(" ").el("span", d.newEntry().executable() ? "now executable" : "no longer executable", "class", "badge");
+        }
       }
       h.close("td");
       DatasetRecord where = storedIn.of(d);

@@ -28,8 +28,19 @@ record DatasetSummary(String project, String name, List<DatasetRecord> versions)
     return tags;
   }
 
-  /** When the newest version was created. */
+  /**
+   * When the dataset last changed: a version created, edited, closed, tagged, renamed... (the
+   * newest entry of its versions' logs, each of which records such a change).
+   */
   long updatedMillis() {
-    return versions.stream().mapToLong(DatasetRecord::createdMillis).max().orElse(0);
+    return versions.stream().mapToLong(DatasetSummary::changedMillis).max().orElse(0);
+  }
+
+  private static long changedMillis(DatasetRecord r) {
+    long t = r.createdMillis();
+    for (dev.cairn.dataset.LogEntry e : r.log()) {
+      t = Math.max(t, e.timeMillis());
+    }
+    return t;
   }
 }

@@ -98,13 +98,18 @@ final class ErrorPages {
     }
     ctx.status(status);
     if (ctx.path().startsWith("/api")) {
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("status", status);
-      doc.put("error", message);
-      ctx.contentType("application/json; charset=utf-8").result(Json.pretty(doc));
+      ctx.contentType("application/json; charset=utf-8").result(json(status, message));
       return;
     }
     ctx.contentType("text/html; charset=utf-8").result(page(status, message));
+  }
+
+  /** The API's error document: {@code {"status", "error"}} (also for Jetty's own errors, {@link JettyErrors}). */
+  static String json(int status, String message) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("status", status);
+    doc.put("error", message);
+    return Json.pretty(doc);
   }
 
   /** The error page: its status, a title and the one-line message (also for Jetty's own errors, {@link JettyErrors}). */
@@ -125,6 +130,7 @@ final class ErrorPages {
       case 405 -> "Not allowed";
       case 414 -> "Address too long";
       case 416 -> "Range not satisfiable";
+      case 431 -> "Request headers too large";
       case 500 -> "Server error";
       default -> "Error " + status;
     };

@@ -34,15 +34,26 @@ final class HomePage {
   }
 
   private void projects(Html h, String selected) throws IOException {
-    Map<String, Integer> counts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    // A project counts the datasets of its subprojects too (a/b is in a), as its page lists them;
+    // a subproject shows under its parent, by its last part. Projects differing by case stay apart.
+    Map<String, Integer> counts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER.thenComparing(java.util.Comparator.naturalOrder()));
     for (DatasetSummary d : site.datasets(null, null, null)) {
-      counts.merge(d.project(), 1, Integer::sum);
+      String p = d.project();
+      counts.merge(p, 1, Integer::sum);
+      for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+        counts.merge(p.substring(0, slash), 1, Integer::sum);
+      }
     }
     h.open("aside", "class", "card").el("h2", "Projects");
     h.open("ul", "class", "projects");
     h.open("li").link(Links.home(), "All projects", "class", selected == null ? "active" : null).close("li");
-    counts.forEach((p, n) -> h.open("li").link(Links.project(p), Text.project(p), "class", p.equals(selected) ? "active" : null)
-        .text(" ").el("span", Integer.toString(n), "class", "muted").close("li"));
+    counts.forEach((p, n) -> {
+      int depth = Math.min(3, (int) p.chars().filter(c -> c == '/').count());
+      String label = depth == 0 ? Text.project(p) : p.substring(p.lastIndexOf('/') + 1);
+      h.open("li", "class", depth == 0 ? null : "sub" + depth, "title", depth == 0 ? null : p)
+          .link(Links.project(p), label, "class", p.equals(selected) ? "active" : null)
+          .text(" ").el("span", Integer.toString(n), "class", "muted").close("li");
+    });
     h.close("ul").close("aside");
   }
 

@@ -44,11 +44,15 @@ final class JettyErrors extends ErrorHandler {
   }
 
   private static ByteBuffer body(int status, String reason) {
-    String message = switch (status) {
+    return ByteBuffer.wrap(ErrorPages.page(status, message(status, reason)).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String message(int status, String reason) {
+    return switch (status) {
       case 400 -> "Cannot read the request: its address is malformed";
       case 414 -> "Cannot read the request: its address is too long";
+      case 431 -> "Cannot read the request: its headers are too large";
       default -> "Cannot read the request: " + (reason == null || reason.isBlank() ? HttpStatus.getMessage(status) : reason);
     };
-    return ByteBuffer.wrap(ErrorPages.page(status, message).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -58,6 +58,17 @@ final class Params {
     return v == null || v.isEmpty() ? null : v;
   }
 
+  /**
+   * Plain ASCII digits as a number: not the other scripts' digits or the leading sign that
+   * {@link Long#parseLong} takes (a {@code +} in a query is a space, so "+5" was " 5" to the user).
+   */
+  private static long decimal(String v) {
+    if (v.isEmpty() || v.length() > 18 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new NumberFormatException(v);
+    }
+    return Long.parseLong(v);
+  }
+
   /** A non-negative number, {@code fallback} when absent. */
   static long nonNegative(Context ctx, String name, long fallback) {
     String v = string(ctx, name);
@@ -65,7 +76,7 @@ final class Params {
       return fallback;
     }
     try {
-      long n = Long.parseLong(v);
+      long n = decimal(v);
       if (n >= 0) {
         return n;
       }
@@ -85,7 +96,7 @@ final class Params {
       return fallback;
     }
     try {
-      long n = Long.parseLong(v);
+      long n = decimal(v);
       if (n >= 1 && n <= MAX_LIMIT) {
         return (int) n;
       }

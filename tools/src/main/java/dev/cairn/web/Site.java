@@ -73,9 +73,9 @@ final class Site {
     // dataset picked is shown whole, with all its versions.
     dev.cairn.dataset.TagQuery tagged = dev.cairn.dataset.TagQuery.parse(tagList(tags));
     Map<List<String>, List<DatasetRecord>> groups = new LinkedHashMap<>();
-    for (DatasetRecord r : repo.list(blankToNull(project), blankToNull(name), null)) {
-      if (project != null && project.isEmpty() && !r.project().isEmpty()) {
-        continue; // "" asks for the unnamed project, as ?project= does
+    for (DatasetRecord r : repo.list(null, blankToNull(name), null)) {
+      if (!inProject(r.project(), project)) {
+        continue;
       }
       groups.computeIfAbsent(List.of(r.project(), r.name()), k -> new ArrayList<>()).add(r);
     }
@@ -159,6 +159,22 @@ final class Site {
   /** Whether version {@code id}'s record is there but cannot be read (fsck reports it). */
   boolean unreadable(String id) {
     return repo.catalog().exists(id);
+  }
+
+  /**
+   * Whether a version of {@code project} is in what {@code asked} names: every project for null,
+   * the unnamed project for "" (as {@code ?project=} alone), else that project and its subprojects
+   * ({@code asked/...}), as {@code cairn search --project} reads it; a trailing slash is dropped.
+   */
+  static boolean inProject(String project, String asked) {
+    if (asked == null) {
+      return true;
+    }
+    if (asked.isEmpty()) {
+      return project.isEmpty();
+    }
+    String p = asked.length() > 1 && asked.endsWith("/") ? asked.substring(0, asked.length() - 1) : asked;
+    return project.equals(p) || project.startsWith(p + "/");
   }
 
   private static String blankToNull(String s) {

@@ -46,6 +46,19 @@ final class Text {
     return project.isEmpty() ? "(no project)" : project;
   }
 
+  /**
+   * A value shown with its line breaks (in an element whose text wraps as written): every other
+   * control character as {@code \xNN}, as the command line prints it, not dropped or garbled.
+   */
+  static String multiline(String value) {
+    StringBuilder sb = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      sb.append(c == '\n' || c == '\t' ? String.valueOf(c) : dev.cairn.manifest.DatasetPaths.printable(String.valueOf(c)));
+    }
+    return sb.toString();
+  }
+
   /** "3 files" / "1 file". */
   static String plural(long n, String one, String many) {
     return count(n) + " " + (n == 1 ? one : many);

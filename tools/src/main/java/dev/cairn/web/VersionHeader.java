@@ -49,16 +49,30 @@ final class VersionHeader {
     return r.name() + " " + r.version() + (tab == Tab.OVERVIEW ? "" : " · " + tab.label);
   }
 
+  /** Compare buttons of a merge: one for each of its first parents. */
+  private static final int MAX_PARENT_BUTTONS = 4;
+
   static Html render(Site site, DatasetRecord r, Tab active) throws java.io.IOException {
     Html h = new Html().open("div", "class", "title-row").open("div");
     h.open("h1").text(r.name()).text(" ").el("span", r.version(), "class", "version").close("h1");
     h.open("div", "class", "actions").raw(Widgets.state(r)).raw(Widgets.tags(r.tags())).raw(Widgets.id(r.id())).close("div");
     h.close("div").open("div", "class", "actions");
-    // The last parent still here (a parent deleted with --force leaves its id in the lineage).
-    for (int i = r.parents().size() - 1; i >= 0; i--) {
-      if (site.repository().catalog().exists(r.parents().get(i))) {
-        h.link(Links.compare(r.parents().get(i), r.id()), "Compare with parent", "class", "button secondary");
-        break;
+    // The parents still here (a parent deleted with --force leaves its id in the lineage); of a
+    // merge, each by its place among the parents (the change-set tab compares with them merged).
+    int shown = 0;
+    for (int i = 0; i < r.parents().size() && shown < MAX_PARENT_BUTTONS; i++) {
+      String p = r.parents().get(i);
+      if (site.repository().catalog().exists(p)) {
+        String title;
+        try {
+          DatasetRecord pr = site.repository().catalog().read(p);
+          title = pr.name() + " " + pr.version();
+        } catch (dev.cairn.errors.CairnException unreadable) {
+          title = p;
+        }
+        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with parent " + (i + 1);
+        h.link(Links.compare(p, r.id()), label, "class", "button secondary", "title", title);
+        shown++;
       }
     }
     String why = StoredFiles.archiveUnavailable(site, r);

@@ -31,7 +31,7 @@ final class VersionPage {
     h.close("div");
     h.el("h2", "Description");
     boolean none = r.description().isBlank();
-    h.el("p", none ? "No description." : r.description(), "class", none ? "muted" : "description");
+    h.el("p", none ? "No description." : Text.multiline(r.description()), "class", none ? "muted" : "description");
     metadata(h, r.metadata());
     conflicts(h, r, site.version(r.id()).conflictsResolvedByDeletion());
     runs(h, site.repository().usage().usesOf(r.id()));
@@ -138,7 +138,8 @@ final class VersionPage {
     }
     h.open("div", "class", "table-wrap").open("table", "id", "metadata").open("thead").open("tr").el("th", "Key").el("th", "Value")
         .close("tr").close("thead").open("tbody");
-    metadata.forEach((k, v) -> h.open("tr").el("td", k, "class", "mono").el("td", v).close("tr"));
+    metadata.forEach((k, v) -> h.open("tr").el("td", dev.cairn.manifest.DatasetPaths.printable(k), "class", "mono")
+        .el("td", Text.multiline(v), "class", "written").close("tr"));
     h.close("tbody").close("table").close("div");
   }
 

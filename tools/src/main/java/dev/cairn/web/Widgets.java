@@ -87,9 +87,13 @@ final class Widgets {
    * "Showing 101–200 of 2,000 (page 2 of 20)" with first, previous, next and last links. The
    * links go to page boundaries (multiples of {@code pageSize}) even when {@code offset} is not
    * one: previous to the boundary before it (the last page when past the end), next to the one
-   * after it. A page that straddles two boundaries says so ("pages 1–2 of 2").
+   * after it. A page that straddles two boundaries says so ("pages 1–2 of 2"). Nothing at all
+   * on the first page of nothing.
    */
   static Html pager(long offset, int shown, long total, int pageSize, PageLink link) {
+    if (total == 0 && offset == 0) {
+      return new Html(); // nothing to page through: the table's own empty state says so, once
+    }
     Html h = new Html().open("div", "class", "pager");
     long pages = (total + pageSize - 1) / pageSize;
     if (total == 0 || shown == 0) {

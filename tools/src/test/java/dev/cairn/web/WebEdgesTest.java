@@ -239,4 +239,58 @@ class WebEdgesTest {
       assertThat(html).contains("Only the header fits").doesNotContain("The first 0 rows");
     }
   }
+
+  @Test
+  void aProjectTakesItsSubprojectsAsSearchDoes() throws Exception {
+    version("team/sub proj", "nested", "a.txt", "a");
+    version("teams", "other", "a.txt", "a");
+    version("Team", "cased", "a.txt", "a");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      String versions = get(base + "/api/versions?project=team").body();
+      assertThat(versions).contains("\"nested\"").doesNotContain("\"other\"", "\"cased\"");
+      assertThat(get(base + "/api/datasets?project=team/").body()).contains("\"nested\"").doesNotContain("\"other\"");
+      String home = get(base + "/?project=team").body();
+      assertThat(home).contains(">nested<").doesNotContain(">other<");
+      // The sidebar: the parent (counting its subproject), the subproject under it, and Team apart from team.
+      String all = get(base + "/").body();
+      assertThat(all).contains("href=\"/?project=team\"", "class=\"sub1\" title=\"team/sub proj\"", ">sub proj</a>",
+          "href=\"/?project=Team\"");
+    }
+  }
+
+  @Test
+  void aChangeOfModeAloneIsSaidAndValuesKeepTheirLines() throws Exception {
+    Path dir = tmp.resolve("modes");
+    Files.createDirectories(dir);
+    Path script = Files.writeString(dir.resolve("run.sh"), "echo hi\n");
+    Dataset first = Dataset.create(repo, CreateOptions.of("m", "modes").build());
+    first.syncFolder(dir);
+    first.close();
+    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Dataset second = Dataset.create(repo, CreateOptions.of("m", "modes").parents(first.id()).build());
+    second.syncFolder(dir);
+    second.setMetadata(java.util.Map.of("notes", "line1\nline2\u0001\u001b[31m"));
+    second.close();
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertThat(get(base + "/versions/" + second.id() + "/changes").body()).contains("now executable");
+      assertThat(get(base + "/versions/" + first.id() + "/changes").body()).doesNotContain("executable");
+      String page = get(base + "/versions/" + second.id()).body();
+      assertThat(page).contains("<td class=\"written\">line1\nline2\\x01\\x1b[31m</td>").doesNotContain("\uFFFD");
+    }
+  }
+
+  @Test
+  void numbersInParametersArePlainDigits() throws Exception {
+    Dataset ds = version("p", "n", "a.txt", "a");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (String limit : List.of("%D9%A1%D9%A0", "%EF%BC%91%EF%BC%90", "-1", "1e3")) {
+        HttpResponse<String> r = get(base + "/api/versions/" + ds.id() + "/files?limit=" + limit);
+        assertThat(r.statusCode()).as(limit).isEqualTo(400);
+      }
+      assertThat(get(base + "/api/versions/" + ds.id() + "/files?limit=10").statusCode()).isEqualTo(200);
+    }
+  }
 }

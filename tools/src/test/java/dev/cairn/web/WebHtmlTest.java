@@ -79,6 +79,7 @@ class WebHtmlTest {
         "href=\"/p?o=100\" class=\"button secondary\" rel=\"prev\"");
     assertThat(Widgets.pager(300, 0, 300, 100, link).toString()).contains("href=\"/p?o=200\" class=\"button secondary\" rel=\"prev\"");
     assertThat(Widgets.pager(50, 0, 0, 100, link).toString()).contains("Nothing to show", "href=\"/p?o=0\" class=\"button secondary\" rel=\"prev\"");
+    assertThat(Widgets.pager(0, 0, 0, 100, link).toString()).as("the table says it is empty").isEmpty();
   }
 
   @Test
