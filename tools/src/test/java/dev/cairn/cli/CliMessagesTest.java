@@ -307,6 +307,16 @@ class CliMessagesTest {
   }
 
   @Test
+  void aRemoteWhoseHadoopClientCannotLoadIsRefusedInALine() {
+    // The command line leaves out Hadoop's Jetty 9, which the WASB driver loads: a line, not a
+    // stack trace followed by "interrupted".
+    Cli.Result r = cli.fails("search", "--storage", "wasb://c@acct.blob.core.windows.net/x");
+    assertThat(r.err()).startsWith("cairn: Cannot open storage on wasb://c@acct.blob.core.windows.net/x: the Hadoop client for wasb://"
+        + " lacks a class in this build (org.eclipse.jetty.util").contains("use abfss://").doesNotContain("\tat ", "interrupted");
+    assertThat(r.err().lines()).hasSize(1);
+  }
+
+  @Test
   void aGetThatCannotFetchLeavesAMistypedRepositoryUnmade() throws IOException {
     Path typo = tmp.resolve("typo-repo");
     assertThat(new Cli(typo).fails("get", "--id", "deadbeef").err()).contains("no Cairn repository").contains("--repo");
