@@ -70,6 +70,8 @@ public final class Main {
       return CairnCommand.commandLine(args).execute(args);
     } catch (OutOfMemoryError e) {
       return outOfMemory(new java.io.PrintWriter(System.err, true), e);
+    } catch (LinkageError e) {
+      return brokenBuild(new java.io.PrintWriter(System.err, true), e);
     }
   }
 
@@ -79,7 +81,21 @@ public final class Main {
       return runOrThrow(out, err, false, args);
     } catch (OutOfMemoryError e) {
       return outOfMemory(err, e);
+    } catch (LinkageError e) {
+      return brokenBuild(err, e);
     }
+  }
+
+  /**
+   * Says on {@code err} that this build lacks a class a command needed (a library left out of the
+   * jar, or a jar changed under the running JVM), in a line rather than a stack trace that would end
+   * in "interrupted"; returns the failed command's exit code.
+   */
+  static int brokenBuild(java.io.PrintWriter err, LinkageError e) {
+    err.println("cairn: this build lacks a class the command needs (" + String.valueOf(e.getMessage()).replace('/', '.')
+        + "); nothing half-written is visible. Rebuild cairn (mvn install), and report it if that does not help");
+    err.flush();
+    return 1;
   }
 
   /**

@@ -65,4 +65,13 @@ class ErrorHandlerTest {
         "/home/me/.cairn/packs/pack-ab.pack", "block checksum mismatch");
     assertThat(ErrorHandler.oneLine(local)).endsWith("; cairn fsck checks the whole repository");
   }
+
+  @Test
+  void aClassMissingFromTheBuildIsALineNotAnInterruption() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = Main.brokenBuild(new java.io.PrintWriter(err), new NoClassDefFoundError("org/example/Gone"));
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("cairn: this build lacks a class the command needs (org.example.Gone); nothing half-written"
+        + " is visible. Rebuild cairn (mvn install), and report it if that does not help" + System.lineSeparator());
+  }
 }
