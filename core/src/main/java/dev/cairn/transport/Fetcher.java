@@ -96,8 +96,9 @@ public final class Fetcher {
     PackObjectDatabase db = repo.repository().packs();
     Set<ObjectId> wanted = new LinkedHashSet<>();
     if (!db.has(r.versionObject())) {
-      wanted.add(r.versionObject());
+      fetchObjects(Set.of(r.versionObject()), index);
     }
+    requireAsItsVersionObject(r, db);
     // Manifest nodes, one level at a time: the version's, and its base's (its parents merged,
     // which its change-set is read against) when the remote has it.
     List<ObjectId> frontier = r.base() != null && !r.base().equals(r.root()) && index.has(r.base())
@@ -130,6 +131,28 @@ public final class Fetcher {
     repo.importRecord(r);
     fetchContent(r.root(), selection, index);
     return r;
+  }
+
+  /**
+   * Refuses a record whose manifest root or number of parents is not its version object's: a
+   * record can be rewritten on a remote (it is a file of its own, not an object named by its
+   * hash), the version object it names cannot. Without this check a get of such a record would
+   * hand out another version's files under this version's name.
+   */
+  private void requireAsItsVersionObject(DatasetRecord r, PackObjectDatabase db) throws IOException {
+    dev.cairn.object.Version v;
+    try (ObjectReader reader = db.newReader()) {
+      v = dev.cairn.object.VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
+    }
+    String differs = !v.root().equals(r.root()) ? "its manifest root (" + r.root().abbreviate(12) + ") is not its version object's ("
+        + v.root().abbreviate(12) + ")"
+        : v.parents().size() != r.parents().size() ? "it names " + Text.count(r.parents().size(), "parent") + ", its version object "
+        + v.parents().size() : null;
+    if (differs != null) {
+      throw new CorruptObjectException(r.versionObject(), CorruptObjectException.Reason.MALFORMED, remote.storage().uri().toString(),
+          "the record of version " + r.id() + " there was changed: " + differs + "; nothing of it was taken (check with cairn fsck --storage "
+          + remote.storage().uri() + ")");
+    }
   }
 
   /**

@@ -192,6 +192,12 @@ public final class Pusher {
         deletedThere = true;
         theirs = remote.latestLive(id);
       }
+      if (theirs != null && (!theirs.root().equals(r.root()) || !java.util.Objects.equals(theirs.versionObject(), r.versionObject()))) {
+        // Rewritten there (a record is a file, not an object named by its hash): superseded as a
+        // damaged one is, by this repository's copy, whose root its version object vouches for.
+        theirs = null;
+        theirsSeq = -1;
+      }
       if (theirs != null && !theirs.version().equals(r.version())) {
         // Renumbered here (set-version) after it reached the remote under its first string.
         throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + theirs.version() + " on " + uri

@@ -525,6 +525,9 @@ public final class RemoteFsck {
       if (r.versionObject() != null && present(r.versionObject(), "version object", below)) {
         try {
           Version v = VersionFormat.decode(read(r.versionObject()), r.versionObject());
+          if (!v.root().equals(r.root()) || v.parents().size() != r.parents().size()) {
+            recordDiffers(r, v);
+          }
           tree(v.root());
         } catch (CorruptObjectException e) {
           damaged(r.versionObject(), e, below);
@@ -621,6 +624,14 @@ public final class RemoteFsck {
       if (lacking.add(id) && ++listed <= LISTED_PER_VERSION) {
         problems.add(error(id.hex(), where(), e.getMessage()));
       }
+    }
+
+    /** A record whose root or parents are not its version object's: rewritten there, and not to be trusted. */
+    private void recordDiffers(DatasetRecord r, Version v) {
+      String what = !v.root().equals(r.root()) ? "its manifest root " + r.root().abbreviate(12) + " is not its version object's ("
+          + v.root().abbreviate(12) + ")" : "it names " + Text.count(r.parents().size(), "parent") + ", its version object " + v.parents().size();
+      problems.add(error(r.id(), uri + "/" + RemoteLayout.VERSIONS + r.id(), "the record was changed there: " + what
+          + "; a get refuses it: upload the version again from a repository that holds it"));
     }
 
     private String where() {

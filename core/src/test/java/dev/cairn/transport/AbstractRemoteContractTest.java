@@ -482,6 +482,34 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aRecordRewrittenOnTheRemoteIsRefusedReportedAndSupersededByAnUpload() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset one = version(a, "one", folder("one", Map.of("one.txt", TestRepos.text(90, 1_000))));
+    Dataset two = version(a, "two", folder("two", Map.of("two.txt", TestRepos.text(91, 1_000))));
+    one.upload(location, null, Progress.NONE);
+    two.upload(location, null, Progress.NONE);
+    // Someone points two's record at one's files: a newer record, readable, wrong.
+    try (RemoteStorage s = openStorage()) {
+      DatasetRecord forged = two.record().toBuilder().root(one.record().root()).storage(null).build();
+      assertThat(s.createIfAbsent(RemoteLayout.record(two.id(), 2),
+          dev.cairn.dataset.RecordFormat.encode(forged).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+    }
+    DatasetRepository b = repo("b");
+    assertThatThrownBy(() -> Dataset.get(b, two.id(), location).getLocalCopy())
+        .isInstanceOf(dev.cairn.errors.CorruptObjectException.class)
+        .hasMessageContaining("the record of version " + two.id() + " there was changed: its manifest root");
+    assertThat(b.list(null, null, null)).extracting(DatasetRecord::id).doesNotContain(two.id());
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems())
+          .anySatisfy(p -> assertThat(p.message()).startsWith("the record was changed there: its manifest root"));
+    }
+    // The advice works: an upload from a repository holding the version supersedes the record.
+    two.upload(location, null, Progress.NONE);
+    assertThat(Dataset.get(b, two.id(), location).getLocalCopy().resolve("two.txt")).exists();
+  }
+
+  @Test
   void garbageCollectionStopsWhenAPackOfALiveVersionIsGone() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");

@@ -17,6 +17,13 @@ final class HadoopConf {
   /** S3A's switch for {@code If-None-Match} creates (hadoop-aws 3.4.2 and later). */
   static final String S3A_CONDITIONAL_CREATE = "fs.s3a.create.conditional.enabled";
 
+  /** Settings Cairn gives when neither Hadoop's site files nor {@code --conf} set them. */
+  static final Map<String, String> CAIRN_DEFAULTS = Map.of(
+      "fs.s3a.retry.limit", "2",
+      "fs.s3a.retry.interval", "250ms",
+      "fs.s3a.attempts.maximum", "2",
+      "fs.s3a.connection.establish.timeout", "10s");
+
   private HadoopConf() {}
 
   static Configuration build(Map<String, String> settings) {
@@ -36,6 +43,16 @@ final class HadoopConf {
     if (conf.get(S3A_CONDITIONAL_CREATE) == null) {
       conf.setBoolean(S3A_CONDITIONAL_CREATE, true);
     }
+    // Cairn retries every storage call itself (RetryingStorage: 6 attempts, 100 ms to 5 s apart).
+    // Under it, S3A's own retries (7 of its attempts, each of up to 5 of the AWS SDK's) multiplied
+    // into a quarter of an hour before a store that refuses connections was said to be down; a
+    // little of each is kept, throttling's retries (their own settings) as they are.
+    CAIRN_DEFAULTS.forEach((key, value) -> {
+      if (conf.get(key) == null || conf.getPropertySources(key) == null
+          || java.util.Arrays.stream(conf.getPropertySources(key)).allMatch(src -> src.endsWith("-default.xml"))) {
+        conf.set(key, value);
+      }
+    });
     settings.forEach(conf::set);
     return conf;
   }

@@ -62,4 +62,33 @@ class HadoopStorageProviderTest {
     assertThat(conf.get("cairn.test.b")).isEqualTo("from-map");
     assertThat(conf.getBoolean(HadoopConf.S3A_CONDITIONAL_CREATE, false)).isTrue();
   }
+
+  @Test
+  void s3aRetriesLittleUnderCairnsOwnUnlessSettingsSayOtherwise() throws Exception {
+    var conf = HadoopConf.build(Map.of(), null);
+    assertThat(conf.getInt("fs.s3a.retry.limit", -1)).isEqualTo(2);
+    assertThat(conf.getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(2);
+    assertThat(HadoopConf.build(Map.of("fs.s3a.retry.limit", "9"), null).getInt("fs.s3a.retry.limit", -1)).isEqualTo(9);
+    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("site"));
+    java.nio.file.Files.writeString(dir.resolve("core-site.xml"), """
+        <configuration><property><name>fs.s3a.attempts.maximum</name><value>7</value></property></configuration>
+        """);
+    assertThat(HadoopConf.build(Map.of(), dir.toString()).getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(7);
+  }
+
+  /**
+   * A store that refuses connections is said to be down after Cairn's retries, not after S3A's
+   * inside each of them (a quarter of an hour before). The timeout only keeps a regression from
+   * holding the suite; it measures nothing.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void anS3EndpointThatRefusesConnectionsFailsWithAStorageError() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (RemoteStorage s = Storages.open(URI.create("s3a://bucket/x"), Map.of("fs.s3a.endpoint", "http://127.0.0.1:1",
+          "fs.s3a.access.key", "AK", "fs.s3a.secret.key", "SK", "fs.s3a.path.style.access", "true"))) {
+        s.size("cairn-remote");
+      }
+    }).isInstanceOf(dev.cairn.storage.StorageException.class).hasMessageContaining("Connection refused");
+  }
 }
