@@ -128,7 +128,7 @@ public final class Dataset {
    * @param storage the remote to look in, or null for this repository only
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
-    return getFrom(repo, idOrPrefix, storage, Progress.NONE);
+    return getFrom(repo, idOrPrefix, storage, Progress.LOGGED);
   }
 
   /**
@@ -186,7 +186,7 @@ public final class Dataset {
    * does for a created version (uploading it stays the caller's step, as after {@link #close}).
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage) throws IOException {
-    return squash(repo, project, name, ids, storage, Progress.NONE);
+    return squash(repo, project, name, ids, storage, Progress.LOGGED);
   }
 
   /**
@@ -263,7 +263,7 @@ public final class Dataset {
    *     names or links, files that change while read; the draft is then left as it was
    */
   public Change addFiles(AddOptions o) throws IOException {
-    return addFiles(o, Progress.NONE);
+    return addFiles(o, Progress.LOGGED);
   }
 
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
@@ -412,7 +412,7 @@ public final class Dataset {
       throw new InvalidInputException("Cannot remove from " + id + ": no path or pattern given"); // as addFiles refuses no source
     }
     List<String> args = new ArrayList<>(patterns);
-    return modify("remove", args, Progress.NONE, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
+    return modify("remove", args, Progress.LOGGED, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
   }
 
   /** Removes paths matching {@code glob}. */
@@ -676,7 +676,7 @@ public final class Dataset {
   /** Makes the whole draft equal to {@code folder}. */
   public Change syncFolder(Path folder) throws IOException {
     java.util.Objects.requireNonNull(folder, "folder must not be null");
-    return syncFolder(folder, "", Progress.NONE);
+    return syncFolder(folder, "", Progress.LOGGED);
   }
 
   /**
@@ -1104,12 +1104,12 @@ public final class Dataset {
 
   /** The cached, read-only folder of the whole version (built on first use). */
   public Path getLocalCopy() throws IOException {
-    return getLocalCopy(Selection.ALL, Progress.NONE);
+    return getLocalCopy(Selection.ALL, Progress.LOGGED);
   }
 
   /** The cached, read-only folder of part {@code part} of {@code numParts}. */
   public Path getLocalCopy(int part, int numParts) throws IOException {
-    return getLocalCopy(Selection.part(part, numParts), Progress.NONE);
+    return getLocalCopy(Selection.part(part, numParts), Progress.LOGGED);
   }
 
   /**
@@ -1222,7 +1222,7 @@ public final class Dataset {
 
   /** Writes an independent, writable copy of part {@code part} of {@code numParts} into {@code target}. */
   public Path getMutableLocalCopy(Path target, boolean overwrite, int part, int numParts) throws IOException {
-    return getMutableLocalCopy(target, overwrite, Selection.part(part, numParts), Progress.NONE);
+    return getMutableLocalCopy(target, overwrite, Selection.part(part, numParts), Progress.LOGGED);
   }
 
   /**
@@ -1231,7 +1231,7 @@ public final class Dataset {
    * must be empty or absent.
    */
   public Path getMutableLocalCopy(Path target, boolean overwrite) throws IOException {
-    return getMutableLocalCopy(target, overwrite, Selection.ALL, Progress.NONE);
+    return getMutableLocalCopy(target, overwrite, Selection.ALL, Progress.LOGGED);
   }
 
   /** Makes {@code link} a symbolic link to the cached read-only folder. */

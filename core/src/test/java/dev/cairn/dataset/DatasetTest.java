@@ -1383,4 +1383,34 @@ class DatasetTest {
     assertThat(Dataset.get(repo, "p", "d", null, true)).isEqualTo(closed);
     assertThat(Dataset.get(repo, "p", "d", null, true).getLocalCopy().resolve("a.txt")).hasContent("a");
   }
+
+  @Test
+  void withoutAProgressWhatAnAddSkipsIsLoggedNotDropped() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("with-a-broken-link"));
+    Files.writeString(dir.resolve("a.txt"), "a");
+    Files.createSymbolicLink(dir.resolve("broken"), tmp.resolve("nowhere"));
+    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.cairn");
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        logged.add(r.getLevel() + " " + r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    jul.addHandler(handler);
+    try {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "logged").build());
+      ds.addFiles(AddOptions.of(dir));
+      assertThat(paths(ds.listFiles())).containsExactly("a.txt");
+      assertThat(logged).singleElement().asString().startsWith("WARNING ").contains("broken");
+    } finally {
+      jul.removeHandler(handler);
+    }
+  }
 }
