@@ -134,6 +134,28 @@ public final class Fetcher {
   }
 
   /**
+   * {@code failure}, said as what it most likely was when a pack this fetch read has left the
+   * remote since its index was read: a collection there (it deletes the packs of deleted versions
+   * and repacks the others), which a run again, reading the index anew, gets past.
+   */
+  private IOException goneMeanwhile(Set<String> packNames, IOException failure) {
+    for (String name : packNames) {
+      try {
+        if (remote.storage().size(RemoteLayout.pack(name)) < 0) {
+          String uri = remote.storage().uri().toString();
+          return new dev.cairn.storage.StorageException("Cannot fetch from " + uri + ": pack " + name.substring(0, 12) + " left it while"
+              + " this command read it (a cairn gc --storage there deletes the packs of deleted versions and repacks the others);"
+              + " what was fetched is kept: run the command again", false, failure);
+        }
+      } catch (IOException unreadable) {
+        failure.addSuppressed(unreadable);
+        return failure;
+      }
+    }
+    return failure;
+  }
+
+  /**
    * Refuses a record whose manifest root or number of parents is not its version object's: a
    * record can be rewritten on a remote (it is a file of its own, not an object named by its
    * hash), the version object it names cannot. Without this check a get of such a record would
@@ -335,6 +357,9 @@ public final class Fetcher {
         // Every block appended was checked: keep them, so that a get run again (or once the
         // remote is repaired) fetches only the rest.
         packs.finishQuietly(e);
+        if (e instanceof IOException io && !(e instanceof java.io.InterruptedIOException)) {
+          throw goneMeanwhile(blocks.keySet(), io);
+        }
         throw e;
       }
       packs.finish();

@@ -293,6 +293,20 @@ public final class Remote implements AutoCloseable {
   }
 
   /** The sequence number of a version's newest log entry, or -1 if it has none. */
+  /**
+   * Whether the newest record of {@code id}, which does not parse, was written by a newer Cairn
+   * (a format this build does not read) rather than damaged.
+   */
+  public boolean newestRecordIsNewerFormat(String id) throws IOException {
+    long seq = newestSeq(id);
+    if (seq < 0) {
+      return false;
+    }
+    try (InputStream in = storage.open(RemoteLayout.record(id, seq))) {
+      return RecordFormat.isNewerFormat(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
   private long newestSeq(String id) throws IOException {
     long best = -1;
     for (RemoteFile f : storage.list(RemoteLayout.VERSIONS + id + "/")) {
@@ -416,11 +430,7 @@ public final class Remote implements AutoCloseable {
         l = latest(r.id());
       } catch (CorruptObjectException damaged) {
         long seq = newestSeq(r.id());
-        String text;
-        try (InputStream in = storage.open(RemoteLayout.record(r.id(), seq))) {
-          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        if (RecordFormat.isNewerFormat(text)) {
+        if (newestRecordIsNewerFormat(r.id())) {
           throw new dev.cairn.errors.CairnException("Cannot upload " + r.id() + ": a newer Cairn wrote its record on " + storage.uri()
               + "; upgrade Cairn to change it");
         }

@@ -441,8 +441,10 @@ public final class RemoteFsck {
           }
           r = l.record();
         } catch (CorruptObjectException | java.nio.file.AccessDeniedException e) { // damaged, or a file this user may not read
-          problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "newest record unreadable: " + e.getMessage()
-              + "; upload the version again from a repository that holds it"));
+          String advice = e instanceof CorruptObjectException && remote.newestRecordIsNewerFormat(id)
+              ? "; a newer Cairn wrote it, not damage: check this remote with that Cairn (upgrade this one)"
+              : "; upload the version again from a repository that holds it";
+          problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "newest record unreadable: " + e.getMessage() + advice));
           incomplete.put(id, UNREADABLE); // what it reaches is unknown: the remote is not whole
           continue;
         }

@@ -510,6 +510,22 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aRecordOfANewerFormatIsNotCalledDamage() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "future", folder("future", Map.of("f.txt", TestRepos.text(92, 500))));
+    v.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      String text = dev.cairn.dataset.RecordFormat.encode(v.record()).replace("\"format\": 1,", "\"format\": 2,");
+      assertThat(text).contains("\"format\": 2,");
+      r.storage().createIfAbsent(RemoteLayout.record(v.id(), 2), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems())
+          .anySatisfy(p -> assertThat(p.message()).startsWith("newest record unreadable: ").endsWith("a newer Cairn wrote it, not damage:"
+              + " check this remote with that Cairn (upgrade this one)"));
+    }
+  }
+
+  @Test
   void garbageCollectionStopsWhenAPackOfALiveVersionIsGone() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");

@@ -99,6 +99,31 @@ class FetchResumeTest {
   }
 
   @Test
+  void aPackThatLeavesTheRemoteDuringAFetchIsSaidToHaveGoneWithAdvice() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String id = uploaded(remote, "gone", 70, 2, 300_000);
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      // A collection there deletes the pack between the index's read and the block's.
+      dev.cairn.storage.RemoteStorage collected = new dev.cairn.storage.ForwardingStorage(new dev.cairn.storage.local.LocalStorage(remote)) {
+        @Override
+        public byte[] read(String name, long offset, int length) throws java.io.IOException {
+          if (name.startsWith(RemoteLayout.PACKS) && offset < 64) { // a block's read (the data starts at 8), not the index's
+            delete(name);
+          }
+          return super.read(name, offset, length);
+        }
+      };
+      try (Remote r = new Remote(collected, b.repository())) {
+        assertThatThrownBy(() -> b.fetch(id, Selection.ALL, r, Progress.NONE))
+            .isInstanceOf(dev.cairn.storage.StorageException.class)
+            .hasMessageStartingWith("Cannot fetch from " + collected.uri() + ": pack ")
+            .hasMessageEndingWith("left it while this command read it (a cairn gc --storage there deletes the packs of deleted"
+                + " versions and repacks the others); what was fetched is kept: run the command again");
+      }
+    }
+  }
+
+  @Test
   void twoGetsOfOneVersionAtOnceDownloadItsDataOnce() throws Exception {
     Path remote = tmp.resolve("remote");
     String id = uploaded(remote, "n", 60, 4, 500_000);
