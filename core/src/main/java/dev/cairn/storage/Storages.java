@@ -79,8 +79,10 @@ public final class Storages {
         return new RetryingStorage(p.open(uri, conf), RetryingStorage.Policy.DEFAULT);
       }
     }
-    throw new InvalidInputException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme()
-        + "' (local folders work everywhere; hdfs, webhdfs, viewfs, s3a, wasb, abfs and gs need the cairn-storage-hadoop module, which"
-        + " the cairn command line has)");
+    boolean hadoopHere = providers.size() > 1; // the local folders' provider is always there
+    throw new InvalidInputException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme() + "'; a remote is a"
+        + " local or network folder (a path, or file://), or an hdfs://, webhdfs://, viewfs://, s3a:// (s3:// reads as s3a://), abfs://,"
+        + " abfss://, wasb://, wasbs:// or gs:// location" + (hadoopHere ? "" : ", which need the cairn-storage-hadoop module on the"
+        + " classpath (the cairn command line has it)"));
   }
 }

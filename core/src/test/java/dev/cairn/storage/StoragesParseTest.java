@@ -30,4 +30,13 @@ class StoragesParseTest {
     assertThatThrownBy(() -> Storages.parse("file:relative/x")).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("a file URI names a folder by its absolute path");
   }
+
+  @Test
+  void anUnknownSchemeNamesTheOnesThereAreAndWhatTheyNeed() {
+    // core alone: only local folders open; the message says what the other schemes need.
+    assertThatThrownBy(() -> Storages.open(java.net.URI.create("http://example/x"), java.util.Map.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Cannot open storage http://example/x: no support for scheme 'http'; a remote is a local or network folder")
+        .hasMessageEndingWith("which need the cairn-storage-hadoop module on the classpath (the cairn command line has it)");
+  }
 }
