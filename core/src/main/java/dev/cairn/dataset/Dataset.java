@@ -1159,7 +1159,11 @@ public final class Dataset {
       fetchWhatIsMissing(r, selection, progress);
     }
     requireSomeFileFiltered(r, selection);
-    return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
+    try {
+      return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
+    } catch (dev.cairn.errors.MissingObjectException lost) {
+      throw namingTheFile(r, selection, lost);
+    }
   }
 
   /**
@@ -1208,7 +1212,7 @@ public final class Dataset {
       throws IOException {
     String from = repo.contentStorage(r);
     if (from == null) {
-      throw missing;
+      throw namingTheFile(r, selection, missing);
     }
     try {
       repo.fetch(id, selection, from, null, progress);
@@ -1217,6 +1221,28 @@ public final class Dataset {
           "fetching it from " + from + " failed: " + failed.getMessage());
       e.addSuppressed(failed);
       throw e;
+    }
+  }
+
+  /**
+   * {@code missing}, said of the first selected file of {@code r} whose data is not here (lost or
+   * damaged: no remote holds the version), or as it was if no file can be named.
+   */
+  private dev.cairn.errors.MissingObjectException namingTheFile(DatasetRecord r, Selection selection,
+      dev.cairn.errors.MissingObjectException missing) {
+    try (dev.cairn.store.ObjectReader reader = repo.repository().objects().newReader()) {
+      dev.cairn.manifest.FileEntry lacking = StoredContent.firstMissing(reader, r.root(), selection);
+      dev.cairn.id.ObjectId object = lacking == null ? null : StoredContent.missingObject(reader, lacking);
+      if (object == null) {
+        return missing;
+      }
+      dev.cairn.errors.MissingObjectException named = new dev.cairn.errors.MissingObjectException(object,
+          "'" + dev.cairn.manifest.DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", lost or damaged here (run cairn fsck)");
+      named.addSuppressed(missing);
+      return named;
+    } catch (IOException | RuntimeException unreadable) {
+      missing.addSuppressed(unreadable);
+      return missing;
     }
   }
 

@@ -1413,4 +1413,27 @@ class DatasetTest {
       jul.removeHandler(handler);
     }
   }
+
+  @Test
+  void aCopyOfAVersionWhoseDataWasLostNamesTheFile() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("to-lose"));
+    Files.write(dir.resolve("big.bin"), TestRepos.random(77, 300_000));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "lost").build());
+    ds.addFiles(AddOptions.of(dir));
+    ds.close();
+    // The packs of its data alone: the manifest (with the file's object) stays readable.
+    for (Path pack : repo.repository().packs().packFiles()) {
+      boolean dataOnly;
+      try (var pf = dev.cairn.internal.pack.PackFile.open(pack)) {
+        dataOnly = pf.entries().stream().allMatch(e -> e.type() == dev.cairn.object.ObjectType.CHUNK);
+      }
+      if (dataOnly) {
+        Files.delete(pack);
+      }
+    }
+    repo.repository().rebuildIndex();
+    assertThatThrownBy(() -> ds.getMutableLocalCopy(tmp.resolve("copy"), false))
+        .isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+        .hasMessageStartingWith("Cannot read 'big.bin' of version " + ds.id() + ", lost or damaged here (run cairn fsck)");
+  }
 }
