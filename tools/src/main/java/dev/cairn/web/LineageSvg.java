@@ -125,9 +125,12 @@ final class LineageSvg {
       svg.el("text", n.missingLabel(), "x", x + 12, "y", y + 26, "class", "dag-name");
       svg.el("text", Text.shortId(n.id()), "x", x + 12, "y", y + 46, "class", "dag-meta");
     } else {
-      svg.el("text", cut(r.name()), "x", x + 12, "y", y + 22, "class", "dag-name");
-      svg.el("text", "v" + r.version() + " · " + Text.shortId(n.id()) + " · " + r.state().label(), "x", x + 12, "y", y + 40,
-          "class", "dag-meta");
+      String name = cut(r.name());
+      String meta = "v" + r.version() + " · " + Text.shortId(n.id()) + " · " + r.state().label();
+      svg.el("text", name, "x", x + 12, "y", y + 22, "class", "dag-name", "textLength", fitted(name, 18), "lengthAdjust",
+          fitted(name, 18) == null ? null : "spacingAndGlyphs");
+      svg.el("text", meta, "x", x + 12, "y", y + 40, "class", "dag-meta", "textLength", fitted(meta, 32), "lengthAdjust",
+          fitted(meta, 32) == null ? null : "spacingAndGlyphs");
       counts(svg, r.summary(), x + 12, y + 57);
     }
     svg.close(r != null ? "a" : "g");
@@ -139,6 +142,15 @@ final class LineageSvg {
     svg.el("tspan", "  ~" + Text.count(s.modified()), "class", "modified");
     svg.el("tspan", "  −" + Text.count(s.removed()), "class", "removed");
     svg.close("text");
+  }
+
+  /**
+   * The width a label of more than {@code roomy} characters is squeezed into (the box's, less its
+   * margins), or null for one that fits as it is: a wide or bold face would run a long one past
+   * the box's edge.
+   */
+  private static Integer fitted(String label, int roomy) {
+    return label.codePointCount(0, label.length()) > roomy ? BOX_W - 24 : null;
   }
 
   static String cut(String s) {

@@ -293,4 +293,15 @@ class WebEdgesTest {
       assertThat(get(base + "/api/versions/" + ds.id() + "/files?limit=10").statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void aLongNameIsSqueezedIntoItsLineageBoxAShortOneIsNot() throws Exception {
+    Dataset parent = version("p", "short", "a.txt", "a");
+    Dataset child = version("p", "a_very_long_dataset_name_without_any_spaces_at_all", "b.txt", "b", parent.id());
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String svg = get("http://127.0.0.1:" + server.port() + Links.tab(child.id(), "lineage")).body();
+      assertThat(svg).contains("class=\"dag-name\" textLength=\"186\" lengthAdjust=\"spacingAndGlyphs\">a_very_long_dataset_name_w…<")
+          .contains("class=\"dag-name\">short<");
+    }
+  }
 }

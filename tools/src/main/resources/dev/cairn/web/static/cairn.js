@@ -2,16 +2,51 @@
 (function () {
   'use strict';
 
-  // "copy" buttons next to ids: put the full id on the clipboard.
+  // "copy" buttons next to ids: put the full id on the clipboard. The clipboard API exists only
+  // in secure contexts (https, or this machine's own address); elsewhere (a server bound to
+  // another address and read over http) the id is copied from a hidden text box, and if even that
+  // is refused it is shown, selected, for the user to copy.
+  function flash(button, text) {
+    var label = button.textContent;
+    button.textContent = text;
+    setTimeout(function () { button.textContent = label; }, 1200);
+  }
+
+  function copyByHand(button, text) {
+    var area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'offscreen';
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try {
+      copied = document.execCommand('copy');
+    } catch (e) {
+      copied = false;
+    }
+    document.body.removeChild(area);
+    if (copied) {
+      flash(button, 'copied');
+    } else {
+      window.prompt('Copy it with Ctrl+C:', text);
+    }
+  }
+
   document.addEventListener('click', function (event) {
     var button = event.target.closest('button.copy');
-    if (!button || !navigator.clipboard) {
+    if (!button) {
       return;
     }
-    navigator.clipboard.writeText(button.getAttribute('data-copy')).then(function () {
-      var label = button.textContent;
-      button.textContent = 'copied';
-      setTimeout(function () { button.textContent = label; }, 1200);
+    var text = button.getAttribute('data-copy');
+    if (!navigator.clipboard) {
+      copyByHand(button, text);
+      return;
+    }
+    navigator.clipboard.writeText(text).then(function () {
+      flash(button, 'copied');
+    }, function () {
+      copyByHand(button, text);
     });
   });
 
