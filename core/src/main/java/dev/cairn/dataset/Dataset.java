@@ -228,7 +228,7 @@ public final class Dataset {
     return record().version();
   }
 
-  /** Whether the version is a draft or closed (final). */
+  /** Whether the version is a draft, closed (final), or closed and published. */
   public DatasetState state() throws IOException {
     return record().state();
   }
@@ -236,6 +236,11 @@ public final class Dataset {
   /** The version's tags, in the order given. */
   public List<String> tags() throws IOException {
     return record().tags();
+  }
+
+  /** The version's description ("" for none). */
+  public String description() throws IOException {
+    return record().description();
   }
 
   /** The version's metadata: free-form key-value pairs (see {@link #setMetadata}). */
@@ -796,6 +801,8 @@ public final class Dataset {
    * Finalizes the draft: writes its version object and fixes its content forever. (clearml's
    * {@code close}/{@code finalize}.) It uploads nothing, even for a version created with a
    * storage: call {@link #upload(String, Map, Progress)} next, as {@code cairn close} does.
+   *
+   * @throws DatasetStateException if the version is closed already, or a parent is not
    */
   public Dataset close() throws IOException {
     VersionLifecycle.close(this, repo);
@@ -1116,6 +1123,10 @@ public final class Dataset {
    * The cached, read-only folder of the selected files. Data of a version with a remote (its own,
    * or an ancestor's: {@link DatasetRepository#contentStorage}) that is not here (it was fetched in
    * part, or only its record) is fetched from that remote first; data here is never fetched again.
+   *
+   * @throws DatasetStateException for a draft, whose content may still change: it has a writable
+   *     copy only ({@link #getMutableLocalCopy(Path, boolean)})
+   * @throws dev.cairn.errors.MissingObjectException if data is neither here nor on a remote
    */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
     java.util.Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");

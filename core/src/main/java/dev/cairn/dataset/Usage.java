@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
@@ -74,6 +75,19 @@ public final class Usage {
    * Records that {@code run} used {@code version} under {@code alias}; a later use of the same alias
    * by the same run replaces the earlier one.
    */
+  /**
+   * Refuses to record a use of a draft: a run pins content (a lock file names its manifest root),
+   * and a draft's changes with its next edit, whose old root gc may then delete.
+   *
+   * @throws DatasetStateException if {@code version} is a draft
+   */
+  public static void requireClosed(DatasetRecord version, String run) throws DatasetStateException {
+    if (version.isDraft()) {
+      throw new DatasetStateException("Cannot record a use of " + version.id() + (run == null || run.isBlank() ? "" : " by run " + run)
+          + ": it is a draft, whose content may still change; close it first, or get it without an alias");
+    }
+  }
+
   public void record(String run, String alias, DatasetRecord version) throws IOException {
     if (run == null || run.isBlank()) {
       throw new InvalidInputException("Cannot record usage: no run id (pass --run or set CAIRN_RUN_ID)");
@@ -83,6 +97,7 @@ public final class Usage {
     }
     checkRun(run);
     checkAlias(alias);
+    requireClosed(version, run);
     Path file = runFile(run);
     try (Catalog.Lock lock = catalog.lock("run-" + file.getFileName())) {
       List<Use> uses = new ArrayList<>(readRun(file, run));

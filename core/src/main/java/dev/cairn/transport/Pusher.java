@@ -78,7 +78,8 @@ public final class Pusher {
    */
   public Pusher(DatasetRepository repo, Remote remote, Progress progress, long packTargetBytes) {
     if (packTargetBytes != 0 && packTargetBytes < MIN_PACK_TARGET) {
-      throw new IllegalArgumentException("pack size must be at least " + MIN_PACK_TARGET + " bytes (or 0 for the repository's): " + packTargetBytes);
+      throw new IllegalArgumentException("pack size must be at least " + MIN_PACK_TARGET + " bytes (0 for the repository's, Long.MAX_VALUE"
+          + " for packs as large as they come, clearml's chunk_size -1): " + packTargetBytes);
     }
     this.repo = repo;
     this.remote = remote;

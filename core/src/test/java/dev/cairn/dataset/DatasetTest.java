@@ -1436,4 +1436,13 @@ class DatasetTest {
         .isInstanceOf(dev.cairn.errors.MissingObjectException.class)
         .hasMessageStartingWith("Cannot read 'big.bin' of version " + ds.id() + ", lost or damaged here (run cairn fsck)");
   }
+
+  @Test
+  void aRunCannotPinADraft() throws Exception {
+    Dataset draft = Dataset.create(repo, CreateOptions.of("p", "pinned").build());
+    assertThatThrownBy(() -> draft.alias("train", "run-1")).isInstanceOf(dev.cairn.errors.DatasetStateException.class)
+        .hasMessageContaining("it is a draft, whose content may still change");
+    assertThat(repo.usage().run("run-1")).isEmpty();
+    assertThat(draft.description()).isEmpty();
+  }
 }

@@ -117,6 +117,9 @@ final class GetCommand extends Base {
         throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
       }
     }
+    if (alias != null) { // before the copy, not after it
+      dev.cairn.dataset.Usage.requireClosed(ds.record(), run != null ? run : System.getenv("CAIRN_RUN_ID"));
+    }
     Path path;
     if (copy != null) {
       // With an alias to record after it, the copy's commit is not the command's end.

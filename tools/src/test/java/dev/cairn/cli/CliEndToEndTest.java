@@ -557,6 +557,14 @@ class CliEndToEndTest {
     assertThat(cli.fails("get", "--lock", evil.toString(), "--copy", tmp.resolve("lc").toString(), "--overwrite").err())
         .contains("Cannot read lock file " + evil + ": alias '../victim' is not a folder's name");
     assertThat(Files.readString(tmp.resolve("victim/thesis.txt"))).isEqualTo("mine");
+    // A run pins content: a draft's is refused, before any copy is made.
+    String draft = (String) cli.ok("create", "--name", "used", "--parents", id, "--json").obj().get("id");
+    Path draftCopy = tmp.resolve("draft-copy");
+    assertThat(cli.fails("get", "--id", draft, "--copy", draftCopy.toString(), "--alias", "d", "--run", "run-3").err())
+        .isEqualTo("cairn: Cannot record a use of " + draft + " by run run-3: it is a draft, whose content may still change; close it"
+            + " first, or get it without an alias\n");
+    assertThat(draftCopy).doesNotExist();
+    assertThat(cli.ok("runs", "--run", "run-1", "--json").array()).hasSize(1);
   }
 
   @Test
