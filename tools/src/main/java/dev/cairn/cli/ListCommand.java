@@ -43,6 +43,14 @@ final class ListCommand extends Base {
       patterns.add(f.endsWith("/") ? f + "**" : f);
     }
     origins = origin ? new Origins(ds.fileOrigins(patterns)) : null;
+    if (origins != null) {
+      long unknown = origins.byPath.values().stream().filter(java.util.Objects::isNull).count();
+      if (unknown > 0) {
+        // Stderr, so that the listing (and --json, where it is null) stays as it is.
+        err().printf("cairn: note: the origin of %s is not known here (shown as -): the lineage passes an ancestor that was deleted,"
+            + " or whose manifest is on a remote only (a get of that ancestor with --storage brings it)%n", Format.count(unknown, "file"));
+      }
+    }
     if (modified) {
       List<FileEntry> files = new ArrayList<>();
       List<dev.cairn.dataset.Glob> gs = new ArrayList<>();

@@ -109,6 +109,13 @@ class CliEndToEndTest {
     String table = cli.ok("list", "--id", v2, "--origin", "--filter", "a.txt").out();
     assertThat(table).contains("| origin").contains("a.txt").contains("| 1.0.0 (" + v1.substring(0, 8) + ")").doesNotContain("b.txt");
     assertThat(cli.ok("list", "--id", v2).out()).doesNotContain("origin");
+    assertThat(cli.ok("list", "--id", v2, "--origin").err()).isEmpty();
+    // The parent deleted: what it brought has no known origin, and a note says why.
+    cli.ok("delete", "--id", v1, "--force");
+    Cli.Result orphan = cli.ok("list", "--id", v2, "--origin", "--json");
+    assertThat(orphan.array()).extracting(m -> m.get("path") + " " + m.get("origin")).containsExactly("a.txt null", "b.txt " + v2);
+    assertThat(orphan.err()).startsWith("cairn: note: the origin of 1 file is not known here (shown as -): the lineage passes an"
+        + " ancestor that was deleted");
   }
 
   @Test
