@@ -141,6 +141,7 @@ final class GetCommand extends Base {
       m.put("part", part);
       m.put("num_parts", numParts);
       m.put("filters", filters);
+      m.put("downloaded_bytes", downloaded.get());
       printJson(m);
     } else {
       out().println(path.toAbsolutePath().normalize()); // ./work as /cwd/work
@@ -244,6 +245,7 @@ final class GetCommand extends Base {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("datasets", results);
       doc.put("path", paths.get(paths.size() - 1).toAbsolutePath().toString());
+      doc.put("downloaded_bytes", downloaded.get());
       printJson(doc);
     } else {
       for (int i = 0; i < uses.size(); i++) {
@@ -255,6 +257,47 @@ final class GetCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /** Bytes of blocks this command read from remotes, for {@code --json}'s {@code downloaded_bytes}. */
+  private final java.util.concurrent.atomic.AtomicLong downloaded = new java.util.concurrent.atomic.AtomicLong();
+
+  /** The command's progress, counting what it downloads (the phases a fetch names "downloading ..."). */
+  @Override
+  dev.cairn.dataset.Progress progress() {
+    dev.cairn.dataset.Progress p = super.progress();
+    return new dev.cairn.dataset.Progress() {
+      private volatile boolean downloading;
+
+      @Override
+      public void start(String task, long totalBytes) {
+        downloading = task.startsWith("downloading");
+        p.start(task, totalBytes);
+      }
+
+      @Override
+      public void advance(long bytes) {
+        if (downloading) {
+          downloaded.addAndGet(bytes);
+        }
+        p.advance(bytes);
+      }
+
+      @Override
+      public void finish() {
+        p.finish();
+      }
+
+      @Override
+      public void warn(String message) {
+        p.warn(message);
+      }
+
+      @Override
+      public void committed(String result) {
+        p.committed(result);
+      }
+    };
   }
 
   /** {@code p}, but for {@link dev.cairn.dataset.Progress#committed}, which it does not pass on. */

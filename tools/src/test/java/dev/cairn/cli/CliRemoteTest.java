@@ -233,6 +233,22 @@ class CliRemoteTest {
   }
 
   @Test
+  void getJsonSaysWhatItDownloadedAndASecondGetDownloadsNothing() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    Files.createDirectories(tmp.resolve("dl"));
+    byte[] big = new byte[200_000];
+    new java.util.Random(5).nextBytes(big); // incompressible: what is downloaded is about its size
+    Files.write(tmp.resolve("dl/big.bin"), big);
+    String id = (String) a.ok("sync", "--project", "p", "--name", "dl", "--folder", tmp.resolve("dl").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat((Long) b.ok("get", "--id", id, "--storage", remote, "--json").obj().get("downloaded_bytes")).isGreaterThan(150_000L);
+    assertThat(b.ok("get", "--id", id, "--storage", remote, "--json").obj()).containsEntry("downloaded_bytes", 0L);
+    assertThat(b.ok("get", "--id", id, "--copy", tmp.resolve("c").toString(), "--json").obj()).containsEntry("downloaded_bytes", 0L);
+  }
+
+  @Test
   void aChangeToAnUploadedRecordSaysTheRemoteKeepsTheOldOneUntilTheNextUpload() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
