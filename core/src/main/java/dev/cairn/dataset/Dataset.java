@@ -106,7 +106,8 @@ public final class Dataset {
 
   /**
    * As {@link #get(DatasetRepository, String, String, String)}; with {@code onlyClosed} and no
-   * {@code version}, the highest version that is closed (clearml's {@code only_completed}).
+   * {@code version}, the highest version that is closed (clearml's {@code only_completed}), or the
+   * highest draft when none is closed (whose read-only copy is then refused, saying so).
    */
   public static Dataset get(DatasetRepository repo, String project, String name, String version, boolean onlyClosed)
       throws IOException {
@@ -1101,7 +1102,12 @@ public final class Dataset {
     }
   }
 
-  /** Records that {@code run} used this version under {@code alias}. */
+  /**
+   * Records that {@code run} used this version under {@code alias}.
+   *
+   * @throws DatasetStateException if the version is a draft: a run pins content, which a draft's
+   *     next edit would change
+   */
   public Dataset alias(String alias, String run) throws IOException {
     repo.usage().record(run, alias, record());
     return this;

@@ -400,6 +400,14 @@ public final class DatasetRepository implements AutoCloseable {
    * meanwhile. A new name or project takes its version string there, as a rename does.
    */
   public void fastForward(DatasetRecord ours, DatasetRecord theirs) throws IOException {
+    if (!theirs.id().equals(ours.id()) || !java.util.Objects.equals(theirs.root(), ours.root())
+        || !java.util.Objects.equals(theirs.versionObject(), ours.versionObject()) || !theirs.parents().equals(ours.parents())) {
+      // What a closed version holds never changes: a newer record saying otherwise was rewritten
+      // where it came from (a record is a file), and is not taken.
+      throw new dev.cairn.errors.CorruptObjectException(ours.versionObject(), dev.cairn.errors.CorruptObjectException.Reason.MALFORMED,
+          theirs.storage(), "the newer record of version " + ours.id() + " there names other content than this one; the local"
+          + " one is kept (check the remote with cairn fsck --storage)");
+    }
     try (Catalog.Lock lock = catalog().lock(ours.id())) {
       DatasetRecord now = catalog().read(ours.id());
       if (!now.log().equals(ours.log())) {

@@ -72,10 +72,6 @@ public final class Usage {
   }
 
   /**
-   * Records that {@code run} used {@code version} under {@code alias}; a later use of the same alias
-   * by the same run replaces the earlier one.
-   */
-  /**
    * Refuses to record a use of a draft: a run pins content (a lock file names its manifest root),
    * and a draft's changes with its next edit, whose old root gc may then delete.
    *
@@ -88,6 +84,12 @@ public final class Usage {
     }
   }
 
+  /**
+   * Records that {@code run} used {@code version} under {@code alias}; a later use of the same alias
+   * by the same run replaces the earlier one.
+   *
+   * @throws DatasetStateException if {@code version} is a draft ({@link #requireClosed})
+   */
   public void record(String run, String alias, DatasetRecord version) throws IOException {
     if (run == null || run.isBlank()) {
       throw new InvalidInputException("Cannot record usage: no run id (pass --run or set CAIRN_RUN_ID)");

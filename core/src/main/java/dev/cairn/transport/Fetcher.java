@@ -166,10 +166,7 @@ public final class Fetcher {
     try (ObjectReader reader = db.newReader()) {
       v = dev.cairn.object.VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
     }
-    String differs = !v.root().equals(r.root()) ? "its manifest root (" + r.root().abbreviate(12) + ") is not its version object's ("
-        + v.root().abbreviate(12) + ")"
-        : v.parents().size() != r.parents().size() ? "it names " + Text.count(r.parents().size(), "parent") + ", its version object "
-        + v.parents().size() : null;
+    String differs = Remote.recordMismatch(r, v);
     if (differs != null) {
       throw new CorruptObjectException(r.versionObject(), CorruptObjectException.Reason.MALFORMED, remote.storage().uri().toString(),
           "the record of version " + r.id() + " there was changed: " + differs + "; nothing of it was taken (check with cairn fsck --storage "

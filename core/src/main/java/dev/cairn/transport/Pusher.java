@@ -193,7 +193,8 @@ public final class Pusher {
         deletedThere = true;
         theirs = remote.latestLive(id);
       }
-      if (theirs != null && (!theirs.root().equals(r.root()) || !java.util.Objects.equals(theirs.versionObject(), r.versionObject()))) {
+      if (theirs != null && (!theirs.root().equals(r.root()) || !java.util.Objects.equals(theirs.versionObject(), r.versionObject())
+          || !theirs.parents().equals(r.parents()))) {
         // Rewritten there (a record is a file, not an object named by its hash): superseded as a
         // damaged one is, by this repository's copy, whose root its version object vouches for.
         theirs = null;
@@ -347,13 +348,16 @@ public final class Pusher {
   private void completeFromItsRemote(DatasetRecord r, String target, NotWholeHere lacking) throws IOException {
     String from = r.storage();
     String cannot = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage();
-    if (from == null || r.log().stream().noneMatch(e -> e.command().equals("upload"))) {
-      // Made here and never uploaded anywhere: nothing else ever held what it lacks.
-      throw new CannotComplete(cannot + ", lost or damaged here (run cairn fsck)", lacking, lacking);
+    // Made here and never uploaded: nothing else ever held what it lacks. (A version uploaded with
+    // its child has no upload entry either, but its remote holds it: that is found by trying.)
+    boolean madeHere = r.log().stream().noneMatch(e -> e.command().equals("upload"));
+    String lost = cannot + ", lost or damaged here (run cairn fsck)";
+    if (from == null) {
+      throw new CannotComplete(lost, lacking, lacking);
     }
     String why = cannot + ", as in a version fetched in part or known here by its record only";
     if (dev.cairn.storage.Storages.parse(from).equals(dev.cairn.storage.Storages.parse(target))) {
-      throw new CannotComplete(why + ", and no other remote is known to hold it all", lacking, lacking);
+      throw new CannotComplete(madeHere ? lost : why + ", and no other remote is known to hold it all", lacking, lacking);
     }
     if (!completed.add(r.id())) {
       throw new CannotComplete(why + ", even after a get of it from " + from, lacking, lacking);
@@ -362,6 +366,8 @@ public final class Pusher {
       repo.fetch(r.id(), dev.cairn.dataset.Selection.ALL, source, progress);
     } catch (java.io.InterruptedIOException e) {
       throw e;
+    } catch (dev.cairn.errors.DatasetNotFoundException notThere) {
+      throw new CannotComplete(madeHere ? lost : why + ", and " + from + " does not hold it", lacking, notThere);
     } catch (IOException e) {
       throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), lacking, e);
     }

@@ -292,7 +292,25 @@ public final class Remote implements AutoCloseable {
     return null;
   }
 
-  /** The sequence number of a version's newest log entry, or -1 if it has none. */
+  /**
+   * What makes record {@code r} not the record of version object {@code v}, or null when nothing
+   * does: its manifest root, its number of parents, or the id the version object was closed as. A
+   * record is a file, rewritable on a remote; the version object is named by its hash.
+   */
+  public static String recordMismatch(DatasetRecord r, dev.cairn.object.Version v) {
+    if (!v.root().equals(r.root())) {
+      return "its manifest root (" + r.root().abbreviate(12) + ") is not its version object's (" + v.root().abbreviate(12) + ")";
+    }
+    if (v.parents().size() != r.parents().size()) {
+      return "it names " + dev.cairn.internal.io.Text.count(r.parents().size(), "parent") + ", its version object " + v.parents().size();
+    }
+    String closedAs = v.properties().get("dataset.id");
+    if (closedAs != null && !closedAs.equals(r.id())) {
+      return "its version object is version " + closedAs + "'s";
+    }
+    return null;
+  }
+
   /**
    * Whether the newest record of {@code id}, which does not parse, was written by a newer Cairn
    * (a format this build does not read) rather than damaged.
@@ -307,6 +325,7 @@ public final class Remote implements AutoCloseable {
     }
   }
 
+  /** The sequence number of a version's newest log entry, or -1 if it has none. */
   private long newestSeq(String id) throws IOException {
     long best = -1;
     for (RemoteFile f : storage.list(RemoteLayout.VERSIONS + id + "/")) {

@@ -441,7 +441,7 @@ public final class RemoteFsck {
           }
           r = l.record();
         } catch (CorruptObjectException | java.nio.file.AccessDeniedException e) { // damaged, or a file this user may not read
-          String advice = e instanceof CorruptObjectException && remote.newestRecordIsNewerFormat(id)
+          String advice = e instanceof CorruptObjectException && newerFormat(id)
               ? "; a newer Cairn wrote it, not damage: check this remote with that Cairn (upgrade this one)"
               : "; upload the version again from a repository that holds it";
           problems.add(error(id, uri + "/" + RemoteLayout.VERSIONS + id, "newest record unreadable: " + e.getMessage() + advice));
@@ -527,8 +527,9 @@ public final class RemoteFsck {
       if (r.versionObject() != null && present(r.versionObject(), "version object", below)) {
         try {
           Version v = VersionFormat.decode(read(r.versionObject()), r.versionObject());
-          if (!v.root().equals(r.root()) || v.parents().size() != r.parents().size()) {
-            recordDiffers(r, v);
+          String mismatch = Remote.recordMismatch(r, v);
+          if (mismatch != null) {
+            recordDiffers(r, mismatch);
           }
           tree(v.root());
         } catch (CorruptObjectException e) {
@@ -629,9 +630,7 @@ public final class RemoteFsck {
     }
 
     /** A record whose root or parents are not its version object's: rewritten there, and not to be trusted. */
-    private void recordDiffers(DatasetRecord r, Version v) {
-      String what = !v.root().equals(r.root()) ? "its manifest root " + r.root().abbreviate(12) + " is not its version object's ("
-          + v.root().abbreviate(12) + ")" : "it names " + Text.count(r.parents().size(), "parent") + ", its version object " + v.parents().size();
+    private void recordDiffers(DatasetRecord r, String what) {
       problems.add(error(r.id(), uri + "/" + RemoteLayout.VERSIONS + r.id(), "the record was changed there: " + what
           + "; a get refuses it: upload the version again from a repository that holds it"));
     }
@@ -643,6 +642,15 @@ public final class RemoteFsck {
     /** An object's bytes: from the local repository when it holds them (the same bytes, by their id), else the remote. */
     private byte[] read(ObjectId id) throws IOException {
       return localReader.has(id) ? localReader.open(id).bytes() : remoteReader.open(id).bytes();
+    }
+  }
+
+  /** Whether the newest record of {@code id} is of a newer format; false if that cannot be read either. */
+  private boolean newerFormat(String id) {
+    try {
+      return remote.newestRecordIsNewerFormat(id);
+    } catch (IOException | RuntimeException unreadable) {
+      return false;
     }
   }
 

@@ -363,6 +363,13 @@ class HostileInputTest {
     assertThatThrownBy(() -> stable.export(intoRepo, true, Progress.NONE))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("repository");
     assertThat(Files.readAllBytes(config)).isEqualTo(before);
+    // A lock file the same way.
+    stable.alias("train", "run-1");
+    Path lockTarget = Files.writeString(archives.resolve("data.lock"), "old");
+    Path lockLink = Files.createSymbolicLink(tmp.resolve("data.lock"), lockTarget);
+    repo.usage().writeLockFile("run-1", lockLink, true);
+    assertThat(Files.isSymbolicLink(lockLink)).isTrue();
+    assertThat(Files.readString(lockTarget)).contains("\"cairn_lock\"").contains(stable.id());
   }
 
   @Test

@@ -489,9 +489,13 @@ public abstract class AbstractRemoteContractTest {
     Dataset two = version(a, "two", folder("two", Map.of("two.txt", TestRepos.text(91, 1_000))));
     one.upload(location, null, Progress.NONE);
     two.upload(location, null, Progress.NONE);
-    // Someone points two's record at one's files: a newer record, readable, wrong.
+    DatasetRepository c = repo("c");
+    dev.cairn.id.ObjectId rootInC = Dataset.get(c, two.id(), location).record().root();
+    // Someone points two's record at one's files: a newer record (its log ahead), readable, wrong.
     try (RemoteStorage s = openStorage()) {
-      DatasetRecord forged = two.record().toBuilder().root(one.record().root()).storage(null).build();
+      DatasetRecord forged = two.record().toBuilder().root(one.record().root()).storage(null)
+          .appendLog(new LogEntry(System.currentTimeMillis(), "tags", List.of("--add", "x"), dev.cairn.dataset.ChangeSummary.EMPTY, 0))
+          .build();
       assertThat(s.createIfAbsent(RemoteLayout.record(two.id(), 2),
           dev.cairn.dataset.RecordFormat.encode(forged).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
     }
@@ -500,6 +504,8 @@ public abstract class AbstractRemoteContractTest {
         .isInstanceOf(dev.cairn.errors.CorruptObjectException.class)
         .hasMessageContaining("the record of version " + two.id() + " there was changed: its manifest root");
     assertThat(b.list(null, null, null)).extracting(DatasetRecord::id).doesNotContain(two.id());
+    // A repository that holds the version does not take the forged record as a newer one.
+    assertThat(Dataset.get(c, two.id(), location).record().root()).isEqualTo(rootInC);
     try (Remote r = new Remote(openStorage(), a.repository())) {
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems())
           .anySatisfy(p -> assertThat(p.message()).startsWith("the record was changed there: its manifest root"));

@@ -70,7 +70,7 @@ public final class Main {
       return CairnCommand.commandLine(args).execute(args);
     } catch (OutOfMemoryError e) {
       return outOfMemory(new java.io.PrintWriter(System.err, true), e);
-    } catch (LinkageError e) {
+    } catch (NoClassDefFoundError e) {
       return brokenBuild(new java.io.PrintWriter(System.err, true), e);
     }
   }
@@ -81,7 +81,7 @@ public final class Main {
       return runOrThrow(out, err, false, args);
     } catch (OutOfMemoryError e) {
       return outOfMemory(err, e);
-    } catch (LinkageError e) {
+    } catch (NoClassDefFoundError e) {
       return brokenBuild(err, e);
     }
   }
@@ -91,7 +91,8 @@ public final class Main {
    * jar, or a jar changed under the running JVM), in a line rather than a stack trace that would end
    * in "interrupted"; returns the failed command's exit code.
    */
-  static int brokenBuild(java.io.PrintWriter err, LinkageError e) {
+  static int brokenBuild(java.io.PrintWriter err, NoClassDefFoundError e) {
+    // As after any failure, what the command had not published stays invisible (atomic writes).
     err.println("cairn: this build lacks a class the command needs (" + String.valueOf(e.getMessage()).replace('/', '.')
         + "); nothing half-written is visible. Rebuild cairn (mvn install), and report it if that does not help");
     err.flush();

@@ -104,7 +104,7 @@ final class ErrorPages {
     ctx.contentType("text/html; charset=utf-8").result(page(status, message));
   }
 
-  /** The API's error document: {@code {"status", "error"}} (also for Jetty's own errors, {@link JettyErrors}). */
+  /** The API's error document: {@code {"status", "error"}}. */
   static String json(int status, String message) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("status", status);

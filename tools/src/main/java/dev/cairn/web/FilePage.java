@@ -90,7 +90,8 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
   private static Predicate<String> matcher(String filter) {
     if (Glob.hasWildcard(filter)) {
       try {
-        Glob g = Glob.parse("filter", filter);
+        // As cairn list --filter reads it: a folder matched selects everything under it.
+        Glob g = Glob.parseFilter("filter", filter);
         return g::matches;
       } catch (InvalidInputException e) {
         throw HttpProblem.badRequest(e.getMessage());

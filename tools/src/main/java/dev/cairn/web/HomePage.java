@@ -33,10 +33,26 @@ final class HomePage {
     return Layout.page(project == null ? "Datasets" : Text.project(project), crumbs, h);
   }
 
+  /**
+   * Projects in the order of their parts (a/b right after a, before a-b and a.b, which sort before
+   * '/'), case-insensitively first; projects differing by case stay apart.
+   */
+  static final java.util.Comparator<String> BY_PARTS = (a, b) -> {
+    String[] x = a.split("/", -1);
+    String[] y = b.split("/", -1);
+    for (int i = 0; i < Math.min(x.length, y.length); i++) {
+      int c = String.CASE_INSENSITIVE_ORDER.thenComparing(java.util.Comparator.<String>naturalOrder()).compare(x[i], y[i]);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(x.length, y.length);
+  };
+
   private void projects(Html h, String selected) throws IOException {
     // A project counts the datasets of its subprojects too (a/b is in a), as its page lists them;
     // a subproject shows under its parent, by its last part. Projects differing by case stay apart.
-    Map<String, Integer> counts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER.thenComparing(java.util.Comparator.naturalOrder()));
+    Map<String, Integer> counts = new TreeMap<>(BY_PARTS);
     for (DatasetSummary d : site.datasets(null, null, null)) {
       String p = d.project();
       counts.merge(p, 1, Integer::sum);
@@ -86,8 +102,8 @@ final class HomePage {
     for (DatasetSummary d : datasets) {
       DatasetRecord latest = d.latest();
       h.open("tr");
-      h.open("td").link(Links.project(d.project()), Text.project(d.project()), "class", "muted").close("td");
-      h.open("td").link(Links.dataset(d.project(), d.name()), d.name(), "class", "dataset-link").close("td");
+      h.open("td", "class", "name").link(Links.project(d.project()), Text.project(d.project()), "class", "muted").close("td");
+      h.open("td", "class", "name").link(Links.dataset(d.project(), d.name()), d.name(), "class", "dataset-link").close("td");
       h.el("td", Text.count(d.versions().size()), "class", "num");
       h.open("td").link(Links.version(latest.id()), latest.version()).text(" ").raw(Widgets.state(latest)).close("td");
       h.open("td").raw(Widgets.tags(d.tags())).close("td");

@@ -79,7 +79,7 @@ final class LineagePage {
         h.open("td", "colspan", 9).close("td").close("tr");
         continue;
       }
-      h.open("td").raw(Widgets.versionLink(r)).close("td");
+      h.open("td", "class", "name").raw(Widgets.versionLink(r)).close("td");
       h.open("td").raw(Widgets.id(n.id())).close("td");
       h.open("td");
       n.parents().forEach(p -> h.raw(Widgets.parentId(site, p)).text(" "));

@@ -54,6 +54,9 @@ final class Text {
     StringBuilder sb = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
+      if (c == '\r' && i + 1 < value.length() && value.charAt(i + 1) == '\n') {
+        continue; // a CRLF line break is a line break
+      }
       sb.append(c == '\n' || c == '\t' ? String.valueOf(c) : dev.cairn.manifest.DatasetPaths.printable(String.valueOf(c)));
     }
     return sb.toString();

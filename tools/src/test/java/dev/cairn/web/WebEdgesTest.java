@@ -245,6 +245,7 @@ class WebEdgesTest {
     version("team/sub proj", "nested", "a.txt", "a");
     version("teams", "other", "a.txt", "a");
     version("Team", "cased", "a.txt", "a");
+    version("team-v2", "dashed", "a.txt", "a");
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String base = "http://127.0.0.1:" + server.port();
       String versions = get(base + "/api/versions?project=team").body();
@@ -256,6 +257,8 @@ class WebEdgesTest {
       String all = get(base + "/").body();
       assertThat(all).contains("href=\"/?project=team\"", "class=\"sub1\" title=\"team/sub proj\"", ">sub proj</a>",
           "href=\"/?project=Team\"");
+      // The subproject right under its parent, not under team-v2 (which sorts before '/').
+      assertThat(all.indexOf(">sub proj</a>")).isBetween(all.indexOf("href=\"/?project=team\""), all.indexOf("href=\"/?project=team-v2\""));
     }
   }
 
@@ -300,7 +303,7 @@ class WebEdgesTest {
     Dataset child = version("p", "a_very_long_dataset_name_without_any_spaces_at_all", "b.txt", "b", parent.id());
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String svg = get("http://127.0.0.1:" + server.port() + Links.tab(child.id(), "lineage")).body();
-      assertThat(svg).contains("class=\"dag-name\" textLength=\"186\" lengthAdjust=\"spacingAndGlyphs\">a_very_long_dataset_name_w…<")
+      assertThat(svg).contains("class=\"dag-name\" textLength=\"186\" lengthAdjust=\"spacingAndGlyphs\">a_very_long_dataset_name_…<")
           .contains("class=\"dag-name\">short<");
     }
   }

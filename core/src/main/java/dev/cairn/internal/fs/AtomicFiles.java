@@ -178,7 +178,8 @@ public final class AtomicFiles {
   /**
    * The file that a write replacing {@code output} should replace: {@code output} itself, or the
    * file it links to when it is a symbolic link (as a shell's {@code >} writes through a link;
-   * renaming over the link would replace the link and leave the file it names as it was).
+   * renaming over the link would replace the link and leave the file it names as it was). Unlike
+   * the shell, a link to nothing is refused rather than followed to a new file.
    *
    * @param what what the write makes, for the message ("export to")
    * @throws dev.cairn.errors.InvalidInputException if {@code output} is a link to nothing

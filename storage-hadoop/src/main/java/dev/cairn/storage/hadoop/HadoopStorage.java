@@ -80,14 +80,14 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (RuntimeException e) {
       throw new StorageException("Cannot open storage on " + HadoopErrors.redactUri(uri) + ": "
           + HadoopErrors.redact(String.valueOf(e.getMessage())), false, HadoopErrors.safeCause(e));
-    } catch (LinkageError e) {
+    } catch (NoClassDefFoundError e) {
       // A client built without a library it needs (the command line leaves out Hadoop's Jetty 9,
       // which the WASB driver loads, for its web UI's Jetty 12): said in a line, never retried.
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
       String advice = scheme.startsWith("wasb") ? "; the cairn command line cannot load Hadoop's WASB driver (it needs Jetty 9):"
           + " use abfss:// on an account with a hierarchical namespace, or the cairn-storage-hadoop library in a program of your own" : "";
       throw new StorageException("Cannot open storage on " + HadoopErrors.redactUri(uri) + ": the Hadoop client for " + scheme
-          + ":// lacks a class in this build (" + String.valueOf(e.getMessage()).replace('/', '.') + ")" + advice, false, null);
+          + ":// lacks a class in this build (" + String.valueOf(e.getMessage()).replace('/', '.') + ")" + advice, false, e);
     }
     if (fs instanceof LocalFileSystem local) {
       // The checksummed local file system writes .crc side files; the raw one is plain folders.
