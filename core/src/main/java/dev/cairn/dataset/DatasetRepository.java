@@ -63,6 +63,34 @@ public final class DatasetRepository implements AutoCloseable {
     return new DatasetRepository(Repository.open(dir), true);
   }
 
+  /**
+   * Opens the repository in {@code dir} to work with the remote {@code storage}, creating it if
+   * there is none with that remote's object format (a repository of another format cannot use
+   * it), as {@code cairn get --storage} does in a new repository. A remote without Cairn data yet,
+   * or one that cannot be read now, leaves the defaults.
+   *
+   * @param conf storage settings (Hadoop keys), or null
+   */
+  public static DatasetRepository openFor(Path dir, String storage, java.util.Map<String, String> conf) throws IOException {
+    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
+    java.util.Objects.requireNonNull(storage, "storage must not be null: use open(dir) for a repository without a remote");
+    RepositoryConfig config = RepositoryConfig.DEFAULT;
+    if (!java.nio.file.Files.isRegularFile(dir.resolve(Repository.CONFIG))) {
+      try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage),
+          conf == null ? java.util.Map.of() : conf)) {
+        dev.cairn.id.HashAlgorithm format = dev.cairn.transport.Remote.objectFormatOf(remote);
+        if (format != null) {
+          config = config.withObjectFormat(format);
+        }
+      } catch (dev.cairn.errors.InvalidConfigException unknownFormat) {
+        throw unknownFormat;
+      } catch (IOException unreachable) {
+        // the defaults: the first use of the remote says what is wrong with it
+      }
+    }
+    return open(dir, config);
+  }
+
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
   public static DatasetRepository open(Path dir, RepositoryConfig config) throws IOException {
     java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");

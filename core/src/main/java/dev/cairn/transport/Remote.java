@@ -133,7 +133,8 @@ public final class Remote implements AutoCloseable {
     String format = local.config().objectFormat().configName();
     if (!format.equals(kv.get("objectFormat"))) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
-          + ", this repository uses " + format);
+          + ", this repository uses " + format + " (a repository made for it takes its format: cairn get --storage with a new --repo,"
+          + " or DatasetRepository.openFor from Java)");
     }
   }
 

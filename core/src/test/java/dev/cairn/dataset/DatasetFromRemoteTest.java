@@ -277,6 +277,26 @@ class DatasetFromRemoteTest {
     }
   }
 
+  @Test
+  void aRepositoryMadeForARemoteTakesItsObjectFormat() throws IOException {
+    Path blake = tmp.resolve("blake3-remote");
+    String id3;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a3"),
+        dev.cairn.RepositoryConfig.DEFAULT.withObjectFormat(dev.cairn.id.HashAlgorithm.BLAKE3))) {
+      Dataset v = Dataset.create(a, CreateOptions.of("p", "b3").build());
+      v.addFiles(AddOptions.of(src));
+      id3 = v.close().id();
+      v.upload(blake.toString(), null, Progress.NONE);
+    }
+    try (DatasetRepository plain = DatasetRepository.open(tmp.resolve("plain"))) {
+      assertThatThrownBy(() -> Dataset.get(plain, id3, blake.toString())).hasMessageContaining("DatasetRepository.openFor");
+    }
+    try (DatasetRepository made = DatasetRepository.openFor(tmp.resolve("made"), blake.toString(), null)) {
+      assertThat(made.repository().config().objectFormat()).isEqualTo(dev.cairn.id.HashAlgorithm.BLAKE3);
+      assertThat(snapshot(Dataset.get(made, id3, blake.toString()).getLocalCopy())).isEqualTo(snapshot(src));
+    }
+  }
+
   static Map<String, String> snapshot(Path root) throws IOException {
     Map<String, String> m = new TreeMap<>();
     try (Stream<Path> s = Files.walk(root)) {
