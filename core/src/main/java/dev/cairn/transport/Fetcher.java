@@ -190,41 +190,61 @@ public final class Fetcher {
     // File objects, then chunks, of the selected files: the manifest is read twice rather than
     // held, and what is wanted is fetched every FETCH_BATCH ids, so that a version of a million
     // files does not hold a million entries.
+    // What the remote cannot give (a damaged or lost pack) does not stop the fetch of the rest:
+    // the first such failure is thrown at the end, and the files it spares are all here.
+    IOException[] failed = {null};
     try (ObjectReader manifestReader = repo.repository().objects().newReader()) {
       Manifest manifest = new Manifest(new NodeLoader(manifestReader), root);
       Set<ObjectId> fileObjects = new LinkedHashSet<>();
       selection.forEach(manifest, e -> {
         if (e.kind() == EntryKind.FILE && e.size() > 0 && !db.has(e.content())) {
           (e.chunked() ? fileObjects : wanted).add(e.content());
-          fetchIfFull(fileObjects, index);
-          fetchIfFull(wanted, index);
+          fetchIfFull(fileObjects, index, failed);
+          fetchIfFull(wanted, index, failed);
         }
         return true;
       });
-      fetchObjects(fileObjects, index);
+      fetchGoingOn(fileObjects, index, failed);
       try (ObjectReader reader = db.newReader()) {
         selection.forEach(manifest, e -> {
-          if (e.kind() == EntryKind.FILE && e.chunked()) {
+          if (e.kind() == EntryKind.FILE && e.chunked() && db.has(e.content())) {
             for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
               if (!db.has(c.id())) {
                 wanted.add(c.id());
               }
             }
-            fetchIfFull(wanted, index);
+            fetchIfFull(wanted, index, failed);
           }
           return true;
         });
       }
     }
-    fetchObjects(wanted, index);
+    fetchGoingOn(wanted, index, failed);
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+  }
+
+  /**
+   * {@link #fetchObjects}, going on past what the remote cannot give (missing or damaged there):
+   * the first such failure is kept in {@code failed[0]}; any other stops the fetch.
+   */
+  private void fetchGoingOn(Set<ObjectId> ids, RemoteIndex index, IOException[] failed) throws IOException {
+    try {
+      fetchObjects(ids, index);
+    } catch (MissingObjectException | CorruptObjectException notFromThere) {
+      if (failed[0] == null) {
+        failed[0] = notFromThere;
+      }
+    }
   }
 
   /** Ids gathered before their objects are fetched in one go. */
   static final int FETCH_BATCH = 65_536;
 
-  private void fetchIfFull(Set<ObjectId> ids, RemoteIndex index) throws IOException {
+  private void fetchIfFull(Set<ObjectId> ids, RemoteIndex index, IOException[] failed) throws IOException {
     if (ids.size() >= FETCH_BATCH) {
-      fetchObjects(ids, index);
+      fetchGoingOn(ids, index, failed);
       ids.clear();
     }
   }
@@ -298,6 +318,20 @@ public final class Fetcher {
     return r == null ? null : r.toBuilder().storage(remote.storage().uri().toString()).build();
   }
 
+  /** Object {@code id}, which no pack of the remote's index holds, as missing there, with what may explain it. */
+  private MissingObjectException notThere(ObjectId id, RemoteIndex index) {
+    String uri = remote.storage().uri().toString();
+    String note = index.damageNote(uri);
+    MissingObjectException missing = new MissingObjectException(id, "object on remote " + uri + note);
+    if (!note.isEmpty()) {
+      return missing;
+    }
+    // No damage seen: the remote never had it, or lost it with a version deleted there.
+    return new MissingObjectException(missing, "no pack of that remote holds it (a version deleted there takes its data with it"
+        + " at the remote's next gc, and so does a pack removed by hand; cairn search --storage " + uri + " lists the versions it"
+        + " holds, cairn fsck --storage " + uri + " checks it)");
+  }
+
   /** Fetches objects by ranged reads of the blocks that hold them and stores the blocks locally. */
   private void fetchObjects(Set<ObjectId> ids, RemoteIndex index) throws IOException {
     if (ids.isEmpty()) {
@@ -305,19 +339,15 @@ public final class Fetcher {
     }
     // pack → block offset → block length
     Map<String, TreeMap<Long, Integer>> blocks = new TreeMap<>();
+    // What the remote cannot give is said once the rest is fetched: kept, it is not asked again.
+    MissingObjectException unlocated = null;
     for (ObjectId id : ids) {
       RemoteIndex.Location loc = index.locate(id);
       if (loc == null) {
-        String uri = remote.storage().uri().toString();
-        String note = index.damageNote(uri);
-        MissingObjectException missing = new MissingObjectException(id, "object on remote " + uri + note);
-        if (!note.isEmpty()) {
-          throw missing;
+        if (unlocated == null) {
+          unlocated = notThere(id, index);
         }
-        // No damage seen: the remote never had it, or lost it with a version deleted there.
-        throw new MissingObjectException(missing, "no pack of that remote holds it (a version deleted there takes its data with it"
-            + " at the remote's next gc, and so does a pack removed by hand; cairn search --storage " + uri + " lists the versions it"
-            + " holds, cairn fsck --storage " + uri + " checks it)");
+        continue;
       }
       blocks.computeIfAbsent(loc.pack(), k -> new TreeMap<>()).put(loc.entry().blockOffset(), loc.entry().blockLength());
     }
@@ -366,6 +396,9 @@ public final class Fetcher {
     }
     if (damaged != null) {
       throw damaged;
+    }
+    if (unlocated != null) {
+      throw unlocated;
     }
     for (ObjectId id : ids) {
       if (!db.has(id)) {

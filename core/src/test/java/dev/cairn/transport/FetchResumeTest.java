@@ -124,6 +124,49 @@ class FetchResumeTest {
   }
 
   @Test
+  void aPackLostOnTheRemoteStopsOnlyTheFilesItHeld() throws Exception {
+    Path remote = tmp.resolve("remote");
+    // Two uploads, so two sets of packs: the parent's file in one, the child's in the other.
+    String parent;
+    String child;
+    java.util.Set<String> parentPacks;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Path one = Files.createDirectories(tmp.resolve("one"));
+      Files.write(one.resolve("old.bin"), TestRepos.random(91, 300_000));
+      Dataset p = Dataset.create(a, CreateOptions.of("p", "holed").build());
+      p.addFiles(AddOptions.of(one));
+      parent = p.close().id();
+      p.upload(remote.toString(), null, Progress.NONE);
+      try (Remote r = new Remote(new dev.cairn.storage.local.LocalStorage(remote), a.repository())) {
+        parentPacks = new java.util.HashSet<>(r.index().packs().keySet());
+      }
+      Path two = Files.createDirectories(tmp.resolve("two"));
+      Files.write(two.resolve("new.bin"), TestRepos.random(92, 300_000));
+      Dataset c = Dataset.create(a, CreateOptions.of("p", "holed").parents(parent).build());
+      c.addFiles(AddOptions.of(two));
+      child = c.close().id();
+      c.upload(remote.toString(), null, Progress.NONE);
+    }
+    try (Remote r = new Remote(new dev.cairn.storage.local.LocalStorage(remote), null)) {
+      for (String pack : parentPacks) {
+        r.storage().delete(RemoteLayout.pack(pack)); // the parent's data, and its manifest, lost
+      }
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      assertThatThrownBy(() -> b.fetch(child, Selection.ALL, remote.toString(), null, Progress.NONE))
+          .isInstanceOf(dev.cairn.errors.MissingObjectException.class);
+      // The child's own file came all the same: only what the lost packs held is missing.
+      try (dev.cairn.store.ObjectReader reader = b.repository().objects().newReader()) {
+        java.util.Map<String, Boolean> whole = new java.util.TreeMap<>();
+        for (dev.cairn.manifest.FileEntry f : Dataset.get(b, child).listFiles()) {
+          whole.put(f.path(), dev.cairn.dataset.StoredContent.of(reader, f));
+        }
+        assertThat(whole).containsExactly(java.util.Map.entry("new.bin", true), java.util.Map.entry("old.bin", false));
+      }
+    }
+  }
+
+  @Test
   void twoGetsOfOneVersionAtOnceDownloadItsDataOnce() throws Exception {
     Path remote = tmp.resolve("remote");
     String id = uploaded(remote, "n", 60, 4, 500_000);
