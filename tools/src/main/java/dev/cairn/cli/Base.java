@@ -278,8 +278,13 @@ abstract class Base implements Callable<Integer> {
     dev.cairn.dataset.DatasetRecord r = ds.record();
     if (!r.isDraft()) {
       String id = r.id().substring(0, 8);
-      for (String remote : uploadedTo(r)) {
+      List<String> remotes = uploadedTo(r);
+      if (remotes.size() == 1) {
+        String remote = remotes.get(0);
         err().println("cairn: note: " + remote + " keeps " + id + "'s record as it was until cairn upload --id " + id + " --storage " + remote);
+      } else if (remotes.size() > 1) { // one line, not one a remote
+        err().println("cairn: note: " + remotes.size() + " remotes (" + String.join(", ", remotes) + ") keep " + id + "'s record as it"
+            + " was until cairn upload --id " + id + " --storage R to each");
       }
     }
   }
@@ -287,7 +292,16 @@ abstract class Base implements Callable<Integer> {
   /** Every remote a closed version's log says it was uploaded to: its own, and copies (upload --storage OTHER). */
   private static List<String> uploadedTo(dev.cairn.dataset.DatasetRecord r) {
     return r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
-        .filter(java.util.Objects::nonNull).distinct().toList();
+        .filter(java.util.Objects::nonNull).map(Base::canonicalStorage).distinct().toList();
+  }
+
+  /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
+  private static String canonicalStorage(String storage) {
+    try {
+      return dev.cairn.storage.Storages.parse(storage).toString();
+    } catch (dev.cairn.errors.InvalidInputException unparsable) {
+      return storage;
+    }
   }
 
   /**

@@ -264,6 +264,14 @@ class CliRemoteTest {
     }
     assertThat(a.ok("tags").err()).as("a listing changes nothing").doesNotContain("note:");
     a.ok("upload", "--id", id);
+    // A copy on a second remote: one note names both.
+    String second = tmp.resolve("second").toString();
+    a.ok("upload", "--id", id, "--storage", second);
+    assertThat(a.ok("tags", "--add", "copied").err().lines().filter(l -> l.startsWith("cairn: note:")).toList()).singleElement()
+        .asString().startsWith("cairn: note: 2 remotes (").contains(Path.of(second).toUri().toString().replaceFirst("/$", ""))
+        .endsWith("keep " + id.substring(0, 8) + "'s record as it was until cairn upload --id " + id.substring(0, 8) + " --storage R to each");
+    a.ok("tags", "--remove", "copied");
+    a.ok("upload", "--id", id);
     // show --storage takes the remote's newer record, as get --storage does.
     assertThat(b.ok("show", "--id", id, "--json").obj()).containsEntry("state", "final");
     assertThat(b.ok("show", "--id", id, "--storage", remote, "--json").obj())
