@@ -82,8 +82,10 @@ final class SearchCommand extends Base {
       for (String prefix : prefixes) {
         if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {
           // A filter that matches nothing, as clearml-data lists it: not an error, but said.
-          err().println("cairn: note: no version " + (notOnlyCompleted ? "" : "closed ") + "with id " + prefix + " among those searched"
-              + (notOnlyCompleted ? "" : " (--not-only-completed lists drafts too)"));
+          // A remote holds no drafts: there, drafts are not why.
+          boolean draftsAside = !notOnlyCompleted && storage == null;
+          err().println("cairn: note: no version " + (draftsAside ? "closed " : "") + "with id " + prefix + " among those searched"
+              + (storage != null ? " on " + storage : draftsAside ? " (--not-only-completed lists drafts too)" : ""));
         }
       }
       found.removeIf(r -> prefixes.stream().noneMatch(r.id()::startsWith));

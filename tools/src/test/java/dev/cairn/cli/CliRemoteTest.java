@@ -377,6 +377,8 @@ class CliRemoteTest {
         .contains("held by version " + pets);
     alice.ok("upload", "--id", pets, "--storage", remote);
     assertThat(carol.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("name")).containsExactly("cats", "animals");
+    assertThat(carol.ok("search", "--storage", remote, "--ids", "0badc0de").err())
+        .isEqualTo("cairn: note: no version with id 0badc0de among those searched on " + remote + "\n");
     write(tmp.resolve("pets/q.txt"), "more");
     alice.ok("sync", "--project", "vision", "--name", "animals", "--folder", tmp.resolve("pets").toString(), "--storage", remote);
     String copy = tmp.resolve("copy").toString();
