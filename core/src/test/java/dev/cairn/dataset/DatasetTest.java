@@ -1445,4 +1445,28 @@ class DatasetTest {
     assertThat(repo.usage().run("run-1")).isEmpty();
     assertThat(draft.description()).isEmpty();
   }
+
+  @Test
+  void anObjectOfAPackWhoseTableOfContentsIsDamagedIsNotJustMissing() throws Exception {
+    Dataset ds = closedVersion("p", "toc", Map.of("a.txt", "alpha"));
+    dev.cairn.id.ObjectId content = ds.listFiles().get(0).content();
+    Path holder = null;
+    for (Path pack : repo.repository().packs().packFiles()) {
+      try (var pf = dev.cairn.internal.pack.PackFile.open(pack)) {
+        if (pf.entries().stream().anyMatch(e -> e.id().equals(content))) {
+          holder = pack;
+        }
+      }
+    }
+    Path root = tmp.resolve("repo");
+    repo.close();
+    byte[] bytes = Files.readAllBytes(holder);
+    bytes[bytes.length - 30] ^= 0x01; // inside the index section, under the trailer
+    Files.write(holder, bytes);
+    repo = DatasetRepository.open(root, TestRepos.SMALL);
+    Dataset again = Dataset.get(repo, ds.id());
+    assertThatThrownBy(() -> again.getMutableLocalCopy(tmp.resolve("out"), false))
+        .isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+        .hasStackTraceContaining("which may hold it, cannot be read").hasStackTraceContaining("cairn fsck --repair");
+  }
 }

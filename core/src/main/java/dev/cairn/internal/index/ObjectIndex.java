@@ -227,6 +227,14 @@ public final class ObjectIndex {
     return deferred.holds(name);
   }
 
+  /**
+   * Packs waiting outside the object table whose file could not be read (damaged), with why: their
+   * objects cannot be found until {@code fsck --repair} salvages what it can of them.
+   */
+  public Map<String, String> unreadablePendingPacks() {
+    return pending.unreadable();
+  }
+
   /** Whether {@code packs}, a run's list or {@code pending-packs} names the pack, as of {@code txn}. */
   private boolean registered(Txn<ByteBuffer> txn, String name) {
     if (Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII)) != null || pending.contains(txn, name)) {

@@ -39,6 +39,8 @@ final class PendingPacks {
   private final Dbi<ByteBuffer> dbi;
   private final ObjectIndex.PackEntrySource source;
   private final Map<String, List<PackEntry>> entries = new ConcurrentHashMap<>();
+  /** Pending packs whose file could not be read when last looked at, and why: their objects seem missing. */
+  private final Map<String, String> unreadable = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot = new Snapshot(-1, List.of(), Map.of());
 
   PendingPacks(Dbi<ByteBuffer> dbi, ObjectIndex.PackEntrySource source) {
@@ -66,7 +68,9 @@ final class PendingPacks {
         List<PackEntry> es;
         try {
           es = load(name);
-        } catch (IOException | RuntimeException unreadable) {
+          unreadable.remove(name);
+        } catch (IOException | RuntimeException damaged) {
+          unreadable.put(name, String.valueOf(damaged.getMessage()));
           continue;
         }
         if (es != null) {
@@ -80,6 +84,14 @@ final class PendingPacks {
     Snapshot fresh = new Snapshot(id, names, locations);
     snapshot = fresh;
     return fresh;
+  }
+
+  /**
+   * The pending packs that could not be read when last looked at, with why: a reader that misses
+   * an object says so (the object may be in one of them).
+   */
+  Map<String, String> unreadable() {
+    return Map.copyOf(unreadable);
   }
 
   /** Names of the pending packs, sorted. */

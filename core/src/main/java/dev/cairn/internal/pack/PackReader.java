@@ -10,6 +10,7 @@ import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.util.Map;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -107,6 +108,13 @@ final class PackReader implements ObjectReader {
       loc = db.index().lookup(id);
     }
     if (loc == null) {
+      Map<String, String> unreadable = db.index().unreadablePendingPacks();
+      if (!unreadable.isEmpty()) {
+        Map.Entry<String, String> first = unreadable.entrySet().iterator().next();
+        throw new MissingObjectException(id, "object (pack " + first.getKey().substring(0, 12) + (unreadable.size() > 1
+            ? " and " + (unreadable.size() - 1) + " more" : "") + ", which may hold it, cannot be read: " + first.getValue()
+            + "; cairn fsck --repair saves what can be saved of it)");
+      }
       throw new MissingObjectException(id);
     }
     return loc;
