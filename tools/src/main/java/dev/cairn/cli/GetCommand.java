@@ -265,14 +265,13 @@ final class GetCommand extends Base {
   /** The command's progress, counting what it downloads (the phases a fetch names "downloading ..."). */
   @Override
   dev.cairn.dataset.Progress progress() {
-    dev.cairn.dataset.Progress p = super.progress();
-    return new dev.cairn.dataset.Progress() {
+    return new ForwardingProgress(super.progress()) {
       private volatile boolean downloading;
 
       @Override
       public void start(String task, long totalBytes) {
         downloading = task.startsWith("downloading");
-        p.start(task, totalBytes);
+        super.start(task, totalBytes);
       }
 
       @Override
@@ -280,47 +279,17 @@ final class GetCommand extends Base {
         if (downloading) {
           downloaded.addAndGet(bytes);
         }
-        p.advance(bytes);
-      }
-
-      @Override
-      public void finish() {
-        p.finish();
-      }
-
-      @Override
-      public void warn(String message) {
-        p.warn(message);
-      }
-
-      @Override
-      public void committed(String result) {
-        p.committed(result);
+        super.advance(bytes);
       }
     };
   }
 
   /** {@code p}, but for {@link dev.cairn.dataset.Progress#committed}, which it does not pass on. */
   private static dev.cairn.dataset.Progress withoutCommit(dev.cairn.dataset.Progress p) {
-    return new dev.cairn.dataset.Progress() {
+    return new ForwardingProgress(p) {
       @Override
-      public void start(String task, long totalBytes) {
-        p.start(task, totalBytes);
-      }
-
-      @Override
-      public void advance(long bytes) {
-        p.advance(bytes);
-      }
-
-      @Override
-      public void finish() {
-        p.finish();
-      }
-
-      @Override
-      public void warn(String message) {
-        p.warn(message);
+      public void committed(String result) {
+        // the command goes on: its end is said later
       }
     };
   }
