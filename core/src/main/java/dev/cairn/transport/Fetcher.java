@@ -96,13 +96,14 @@ public final class Fetcher {
     PackObjectDatabase db = repo.repository().packs();
     Set<ObjectId> wanted = new LinkedHashSet<>();
     if (!db.has(r.versionObject())) {
-      fetchObjects(Set.of(r.versionObject()), index);
+      wanted.add(r.versionObject());
     }
-    requireAsItsVersionObject(r, db);
     // Manifest nodes, one level at a time: the version's, and its base's (its parents merged,
-    // which its change-set is read against) when the remote has it.
+    // which its change-set is read against) when the remote has it. The version object comes
+    // with the first level, and the record is checked against it before any level below.
     List<ObjectId> frontier = r.base() != null && !r.base().equals(r.root()) && index.has(r.base())
         ? List.of(r.root(), r.base()) : List.of(r.root());
+    boolean checked = false;
     while (!frontier.isEmpty()) {
       boolean[] held = db.hasEach(frontier);
       for (int i = 0; i < held.length; i++) {
@@ -110,7 +111,18 @@ public final class Fetcher {
           wanted.add(frontier.get(i));
         }
       }
-      fetchObjects(wanted, index);
+      try {
+        fetchObjects(wanted, index);
+      } catch (MissingObjectException | CorruptObjectException e) {
+        if (!checked && db.has(r.versionObject())) {
+          requireAsItsVersionObject(r, db); // a record naming a root the remote lacks: said as what it is
+        }
+        throw e;
+      }
+      if (!checked) {
+        requireAsItsVersionObject(r, db);
+        checked = true;
+      }
       wanted.clear();
       List<ObjectId> next = new ArrayList<>();
       try (ObjectReader reader = db.newReader()) {

@@ -510,6 +510,14 @@ public abstract class AbstractRemoteContractTest {
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems())
           .anySatisfy(p -> assertThat(p.message()).startsWith("the record was changed there: its manifest root"));
     }
+    // A root the remote does not hold at all (a digit changed): the same refusal, not "missing".
+    try (RemoteStorage s = openStorage()) {
+      DatasetRecord flipped = two.record().toBuilder().root(dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[] {1})).storage(null).build();
+      assertThat(s.createIfAbsent(RemoteLayout.record(two.id(), 3),
+          dev.cairn.dataset.RecordFormat.encode(flipped).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+    }
+    assertThatThrownBy(() -> Dataset.get(repo("d"), two.id(), location)).isInstanceOf(dev.cairn.errors.CorruptObjectException.class)
+        .hasMessageContaining("the record of version " + two.id() + " there was changed: its manifest root");
     // The advice works: an upload from a repository holding the version supersedes the record.
     two.upload(location, null, Progress.NONE);
     assertThat(Dataset.get(b, two.id(), location).getLocalCopy().resolve("two.txt")).exists();
