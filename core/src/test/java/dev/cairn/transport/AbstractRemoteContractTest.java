@@ -481,6 +481,13 @@ public abstract class AbstractRemoteContractTest {
         .endsWith("other versions there may lack data: check with cairn fsck --storage " + uri));
   }
 
+  /** Writes record number {@code seq} of version {@code id} on the remote as given, as someone editing it there would. */
+  private void writeRecordThere(String id, long seq, String text) throws IOException {
+    try (RemoteStorage s = openStorage()) {
+      assertThat(s.createIfAbsent(RemoteLayout.record(id, seq), text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+    }
+  }
+
   @Test
   void aRecordRewrittenOnTheRemoteIsRefusedReportedAndSupersededByAnUpload() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
@@ -492,13 +499,10 @@ public abstract class AbstractRemoteContractTest {
     DatasetRepository c = repo("c");
     dev.cairn.id.ObjectId rootInC = Dataset.get(c, two.id(), location).record().root();
     // Someone points two's record at one's files: a newer record (its log ahead), readable, wrong.
-    try (RemoteStorage s = openStorage()) {
-      DatasetRecord forged = two.record().toBuilder().root(one.record().root()).storage(null)
-          .appendLog(new LogEntry(System.currentTimeMillis(), "tags", List.of("--add", "x"), dev.cairn.dataset.ChangeSummary.EMPTY, 0))
-          .build();
-      assertThat(s.createIfAbsent(RemoteLayout.record(two.id(), 2),
-          dev.cairn.dataset.RecordFormat.encode(forged).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
-    }
+    DatasetRecord forged = two.record().toBuilder().root(one.record().root()).storage(null)
+        .appendLog(new LogEntry(System.currentTimeMillis(), "tags", List.of("--add", "x"), dev.cairn.dataset.ChangeSummary.EMPTY, 0))
+        .build();
+    writeRecordThere(two.id(), 2, dev.cairn.dataset.RecordFormat.encode(forged));
     DatasetRepository b = repo("b");
     assertThatThrownBy(() -> Dataset.get(b, two.id(), location).getLocalCopy())
         .isInstanceOf(dev.cairn.errors.CorruptObjectException.class)
@@ -511,11 +515,8 @@ public abstract class AbstractRemoteContractTest {
           .anySatisfy(p -> assertThat(p.message()).startsWith("the record was changed there: its manifest root"));
     }
     // A root the remote does not hold at all (a digit changed): the same refusal, not "missing".
-    try (RemoteStorage s = openStorage()) {
-      DatasetRecord flipped = two.record().toBuilder().root(dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[] {1})).storage(null).build();
-      assertThat(s.createIfAbsent(RemoteLayout.record(two.id(), 3),
-          dev.cairn.dataset.RecordFormat.encode(flipped).getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
-    }
+    DatasetRecord flipped = two.record().toBuilder().root(dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[] {1})).storage(null).build();
+    writeRecordThere(two.id(), 3, dev.cairn.dataset.RecordFormat.encode(flipped));
     assertThatThrownBy(() -> Dataset.get(repo("d"), two.id(), location)).isInstanceOf(dev.cairn.errors.CorruptObjectException.class)
         .hasMessageContaining("the record of version " + two.id() + " there was changed: its manifest root");
     // The advice works: an upload from a repository holding the version supersedes the record.
@@ -529,10 +530,10 @@ public abstract class AbstractRemoteContractTest {
     DatasetRepository a = repo("a");
     Dataset v = version(a, "future", folder("future", Map.of("f.txt", TestRepos.text(92, 500))));
     v.upload(location, null, Progress.NONE);
+    String text = dev.cairn.dataset.RecordFormat.encode(v.record()).replace("\"format\": 1,", "\"format\": 2,");
+    assertThat(text).contains("\"format\": 2,");
+    writeRecordThere(v.id(), 2, text);
     try (Remote r = new Remote(openStorage(), a.repository())) {
-      String text = dev.cairn.dataset.RecordFormat.encode(v.record()).replace("\"format\": 1,", "\"format\": 2,");
-      assertThat(text).contains("\"format\": 2,");
-      r.storage().createIfAbsent(RemoteLayout.record(v.id(), 2), text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems())
           .anySatisfy(p -> assertThat(p.message()).startsWith("newest record unreadable: ").endsWith("a newer Cairn wrote it, not damage:"
               + " check this remote with that Cairn (upgrade this one)"));
