@@ -84,6 +84,27 @@ public record RepositoryConfig(
     return extra.getOrDefault(key, fallback);
   }
 
+  /**
+   * An extra key's value as a non-negative whole number, or {@code fallback} when it is not set.
+   *
+   * @throws InvalidConfigException naming the key when its value is not one
+   */
+  public long getNonNegative(String key, long fallback) throws InvalidConfigException {
+    String v = extra.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v.strip());
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidConfigException("Cannot read config: " + key + " = " + v + " is not a whole number of 0 or more");
+  }
+
   /** The config file's text. */
   public String format() {
     StringBuilder sb = new StringBuilder("# Cairn repository configuration (spec/repository.md)\n");

@@ -38,7 +38,10 @@ import java.util.stream.Stream;
  * Thread-safe and safe across processes.
  */
 public final class Catalog {
-  /** Longest wait for another process to release a version. */
+  /** The config key of the longest wait for another process to release a version (spec/repository.md). */
+  public static final String LOCK_WAIT_KEY = "lock.waitMillis";
+
+  /** That wait when the key is not set. */
   static final long LOCK_WAIT_MILLIS = 30_000;
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,8 +51,10 @@ public final class Catalog {
   private final Path versions;
   private final Path locks;
   private final Path tmp;
+  private final long lockWaitMillis;
 
-  Catalog(Path repoDir) throws IOException {
+  Catalog(Path repoDir, long lockWaitMillis) throws IOException {
+    this.lockWaitMillis = lockWaitMillis;
     this.refs = repoDir.resolve("refs");
     this.records = refs.resolve("datasets");
     this.versions = refs.resolve("versions");
@@ -477,7 +482,7 @@ public final class Catalog {
 
   /**
    * Takes the lock of version {@code id}, waiting for another thread of this process as long as it
-   * holds it, and for another process up to {@link #LOCK_WAIT_MILLIS}. A lock left by a process
+   * holds it, and for another process up to {@link #LOCK_WAIT_KEY} (30 s by default). A lock left by a process
    * that no longer runs on this host is broken.
    *
    * @throws DatasetLockedException if another live process keeps it past the wait, or this thread
@@ -501,7 +506,7 @@ public final class Catalog {
   }
 
   private Lock lockFile(String id, Path file, ReentrantLock ours) throws IOException {
-    long deadline = System.currentTimeMillis() + LOCK_WAIT_MILLIS;
+    long deadline = System.currentTimeMillis() + lockWaitMillis;
     while (true) {
       Lock lock = tryLockFile(file, ours);
       if (lock != null) {

@@ -37,7 +37,7 @@ public final class DatasetRepository implements AutoCloseable {
   private DatasetRepository(Repository repo, boolean owned) throws IOException {
     this.repo = repo;
     this.owned = owned;
-    this.catalog = new Catalog(repo.directory());
+    this.catalog = new Catalog(repo.directory(), repo.config().getNonNegative(Catalog.LOCK_WAIT_KEY, Catalog.LOCK_WAIT_MILLIS));
     this.statCache = new Lazy<>(() -> new StatCache(repo.indexEnvironment()));
     this.cache = new LocalCache(repo, () -> storageConf);
     this.usage = new Usage(repo.directory(), catalog);

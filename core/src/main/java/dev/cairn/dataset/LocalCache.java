@@ -79,7 +79,7 @@ public final class LocalCache {
     Files.createDirectories(versions);
     Files.createDirectories(stamps);
     this.maxSizeBytes = parseSize(repo.config().get(MAX_SIZE_KEY, "0"));
-    this.graceMillis = Long.parseLong(repo.config().get(EVICTION_GRACE_KEY, "60000").trim());
+    this.graceMillis = repo.config().getNonNegative(EVICTION_GRACE_KEY, 60_000);
   }
 
   /** Parses {@code 123}, {@code 10K}, {@code 5M}, {@code 2G} or {@code 1T} (binary multiples). */

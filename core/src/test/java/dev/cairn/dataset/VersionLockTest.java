@@ -24,9 +24,9 @@ class VersionLockTest {
   void aThreadWaitsForAnotherOfItsProcessPastTheWaitForOtherProcesses() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.write(src.resolve("a.bin"), TestRepos.random(1, 10_000));
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "1000"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
-      SlowStart slow = new SlowStart(Catalog.LOCK_WAIT_MILLIS + 2_000); // longer than a process waits for another
+      SlowStart slow = new SlowStart(3_000); // longer than a process waits for another
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
         Future<Dataset.Change> add = pool.submit(() -> ds.addFiles(AddOptions.of(src), slow));
@@ -64,6 +64,38 @@ class VersionLockTest {
       assertThat(list.map(p -> p.getFileName().toString()).sorted())
           .containsExactly("00000000000000000000000000000000.lock", "fedcba9876543210fedcba9876543210.lock");
     }
+  }
+
+  @Test
+  void anotherProcessKeepingTheLockPastTheConfiguredWaitFailsTheChangeNamingIt() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "300"))) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      // A process of another host: this one cannot tell whether it still runs, so it waits.
+      Files.writeString(tmp.resolve("r/refs/locks/" + ds.id() + ".lock"), "77@another-host token");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> tag = pool.submit(() -> {
+          ds.addTags(List.of("gold"));
+          return null;
+        });
+        // Well before the default wait of 30 s: the configured one is what it waited.
+        assertThatThrownBy(() -> tag.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(DatasetLockedException.class)
+            .cause().hasMessageContaining("process 77@another-host is changing it");
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(ds.tags()).isEmpty();
+    }
+  }
+
+  @Test
+  void aLockWaitThatIsNotANumberIsRefusedNamingTheKey() throws Exception {
+    DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL).close();
+    Path config = tmp.resolve("r/config");
+    Files.writeString(config, Files.readString(config) + Catalog.LOCK_WAIT_KEY + " = 30s\n");
+    assertThatThrownBy(() -> DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL))
+        .isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+        .hasMessage("Cannot read config: lock.waitMillis = 30s is not a whole number of 0 or more");
   }
 
   @Test

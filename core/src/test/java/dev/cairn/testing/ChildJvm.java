@@ -17,6 +17,10 @@ public final class ChildJvm {
     cmd.add("java.base/java.nio=ALL-UNNAMED");
     cmd.add("--add-opens");
     cmd.add("java.base/sun.nio.ch=ALL-UNNAMED");
+    // Short-lived children: the C1 compiler and the serial collector start fastest and leave the
+    // test machine's two cores to the work itself.
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:+UseSerialGC");
     cmd.add("-Xmx256m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
