@@ -393,9 +393,26 @@ public final class GarbageCollector {
     }
   }
 
-  /** Every object reachable from records and run lock roots. */
+  /**
+   * Every object reachable from records and run lock roots. A node or version object the index
+   * lacks may be in a pack no index lists yet: one a command wrote and named in its record, then
+   * ended (or was killed) before its index write, its version lock released. Unseen, all it reaches
+   * would look unused; so a mark that misses objects indexes such packs (as any reader that misses
+   * one does) and marks again.
+   */
   private Set<ObjectId> mark(PackObjectDatabase db) throws IOException {
+    Marks marks = markOnce(db);
+    if (marks.missed() && db.refresh()) {
+      marks = markOnce(db);
+    }
+    return marks.live();
+  }
+
+  private record Marks(Set<ObjectId> live, boolean missed) {}
+
+  private Marks markOnce(PackObjectDatabase db) throws IOException {
     Set<ObjectId> live = new HashSet<>();
+    boolean[] missed = {false};
     List<ObjectId> roots = new ArrayList<>();
     List<ObjectId> versions = new ArrayList<>();
     dev.cairn.dataset.VersionListing listing = repo.catalog().readAll();
@@ -433,7 +450,11 @@ public final class GarbageCollector {
       NodeLoader loader = new NodeLoader(reader, 256);
       while (!versions.isEmpty()) {
         ObjectId v = versions.remove(versions.size() - 1);
-        if (!live.add(v) || !reader.has(v)) {
+        if (!live.add(v)) {
+          continue;
+        }
+        if (!reader.has(v)) {
+          missed[0] = true;
           continue;
         }
         var version = VersionFormat.decode(reader.open(v).bytes(), v);
@@ -441,22 +462,27 @@ public final class GarbageCollector {
         versions.addAll(version.parents());
       }
       for (ObjectId root : roots) {
-        markTree(loader, reader, root, live);
+        markTree(loader, reader, root, live, missed);
       }
     } finally {
       progress.finish();
     }
-    return live;
+    return new Marks(live, missed[0]);
   }
 
-  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live) throws IOException {
-    if (!live.add(node) || !reader.has(node)) {
+  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live, boolean[] missed)
+      throws IOException {
+    if (!live.add(node)) {
+      return;
+    }
+    if (!reader.has(node)) {
+      missed[0] = true;
       return;
     }
     TreeNode n = loader.load(node);
     if (n instanceof TreeNode.Inner in) {
       for (ChildRef c : in.children()) {
-        markTree(loader, reader, c.id(), live);
+        markTree(loader, reader, c.id(), live, missed);
       }
       return;
     }
@@ -464,10 +490,15 @@ public final class GarbageCollector {
       if (e.kind() != EntryKind.FILE || e.size() == 0 || !live.add(e.content())) {
         continue;
       }
-      if (e.chunked() && reader.has(e.content())) {
-        for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
-          live.add(c.id());
-        }
+      if (!e.chunked()) {
+        continue;
+      }
+      if (!reader.has(e.content())) {
+        missed[0] = true; // or not fetched: a version got in part has no other file objects
+        continue;
+      }
+      for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {
+        live.add(c.id());
       }
     }
   }

@@ -49,6 +49,48 @@ class GarbageCollectorTest {
     }
   }
 
+  /**
+   * A command killed after its draft's record named what it added, and before its pack reached
+   * the index: the collection indexes the packs no index lists before it marks, or the draft's
+   * new tree would look missing and all it reaches (older packs too) unused.
+   */
+  @Test
+  void aDraftWhosePackAKilledCommandLeftOutOfTheIndexKeepsAllItsData() throws Exception {
+    Path dir = tmp.resolve("r");
+    Path s1 = folder(tmp.resolve("s1"), 1, 4, 40_000);
+    Path s2 = folder(tmp.resolve("s2"), 2, 4, 40_000);
+    try (var files = Files.list(s2)) {
+      for (Path f : files.toList()) {
+        Files.move(f, f.resolveSibling("second-" + f.getFileName()));
+      }
+    }
+    String id;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Dataset draft = Dataset.create(repo, CreateOptions.of("p", "crashed").build());
+      draft.addFiles(dev.cairn.dataset.AddOptions.of(s1));
+      id = draft.id();
+    }
+    Process child = dev.cairn.testing.ChildJvm.start(AddThenDieMain.class, tmp.resolve("child.log"), dir.toString(), id, s2.toString());
+    assertThat(child.waitFor()).as(Files.readString(tmp.resolve("child.log"))).isZero();
+    assertThat(Files.readString(tmp.resolve("child.log"))).contains("added");
+    // Everything older than the grace: the first add's packs and the killed one's.
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * 3_600_000L);
+    try (var packs = Files.list(dir.resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        Files.setLastModifiedTime(p, old);
+      }
+    }
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      new GarbageCollector(repo, 3_600_000L, 10, Progress.NONE).run();
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+      Dataset draft = repo.get(id);
+      assertThat(draft.listFiles()).hasSize(8);
+      java.util.Map<String, String> both = new java.util.TreeMap<>(snapshot(s1));
+      both.putAll(snapshot(s2));
+      assertThat(snapshot(draft.close().getLocalCopy())).isEqualTo(both);
+    }
+  }
+
   @Test
   void anUnreadableRecordStopsTheCollectionBeforeItsVersionsDataLooksUnused() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
