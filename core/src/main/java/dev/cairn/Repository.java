@@ -271,15 +271,8 @@ public final class Repository implements AutoCloseable {
   private IndexEnvironment openIndex() throws IOException {
     try {
       return IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
-    } catch (IOException damaged) {
-      // A read-only index is not a damaged one: say so, and touch nothing.
-      Path index = dir.resolve("index");
-      for (Path p : new Path[] {dir, index, index.resolve("data.mdb"), index.resolve("lock.mdb")}) {
-        if (Files.exists(p) && !Files.isWritable(p)) {
-          throw new java.nio.file.AccessDeniedException(p.toString(), null,
-              "the repository's index must be writable, even to read (LMDB records its readers there)");
-        }
-      }
+    } catch (dev.cairn.internal.index.DamagedIndexException damaged) {
+      requireWritableIndex();
       // The index is derived data: set a damaged one aside and rebuild it from the packs.
       Path aside = dir.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
       try {
@@ -295,6 +288,20 @@ public final class Repository implements AutoCloseable {
         throw e;
       }
       return env;
+    } catch (IOException notDamage) {
+      requireWritableIndex();
+      throw notDamage;
+    }
+  }
+
+  /** A read-only index is not a damaged one: say so, and touch nothing. */
+  private void requireWritableIndex() throws java.nio.file.AccessDeniedException {
+    Path index = dir.resolve("index");
+    for (Path p : new Path[] {dir, index, index.resolve("data.mdb"), index.resolve("lock.mdb")}) {
+      if (Files.exists(p) && !Files.isWritable(p)) {
+        throw new java.nio.file.AccessDeniedException(p.toString(), null,
+            "the repository's index must be writable, even to read (LMDB records its readers there)");
+      }
     }
   }
 

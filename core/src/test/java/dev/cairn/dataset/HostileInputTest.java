@@ -407,6 +407,51 @@ class HostileInputTest {
       assertThat(s.map(x -> x.getFileName().toString())).anyMatch(n -> n.startsWith("index.damaged-"));
     }
   }
+  @Test
+  void anIndexThatIsNotLmdbsIsSetAsideAndRebuilt() throws IOException {
+    Path dir = repo.repository().directory();
+    String id = stable.id();
+    repo.close();
+    Path data = dir.resolve("index").resolve("data.mdb");
+    byte[] b = Files.readAllBytes(data);
+    java.util.Arrays.fill(b, 0, 8192, (byte) 0x5a); // both meta pages
+    Files.write(data, b);
+    repo = DatasetRepository.open(dir, TestRepos.SMALL);
+    stable = repo.get(id);
+    assertThat(stable.verify()).isEmpty();
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(x -> x.getFileName().toString())).anyMatch(n -> n.startsWith("index.damaged-"));
+    }
+  }
+
+  /**
+   * An index that cannot be mapped (the process's address space is short of index.mapSize, as a
+   * cluster's memory limit makes it) is not damaged: it is left as it is, and the message says
+   * what to change. Before, it was set aside, and processes that had it open went on writing into
+   * the copy set aside.
+   */
+  @Test
+  void anIndexThatCannotBeMappedIsLeftAsItIsAndTheErrorSaysWhy() throws IOException {
+    Path dir = repo.repository().directory();
+    String id = stable.id();
+    repo.close();
+    Path config = dir.resolve("config");
+    String good = Files.readString(config);
+    // 2^47 bytes: more than a 64-bit Linux process's whole address space.
+    Files.writeString(config, good.replaceAll("(?m)^index\\.mapSize = .*$", "index.mapSize = 140737488355328"));
+    repo = DatasetRepository.open(dir, TestRepos.SMALL);
+    assertThatThrownBy(() -> repo.get(id).verify()).isInstanceOf(IOException.class)
+        .hasMessageContaining("no address space to map its 140737488355328 bytes (index.mapSize)");
+    repo.close();
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith("index.damaged-"));
+    }
+    Files.writeString(config, good);
+    repo = DatasetRepository.open(dir, TestRepos.SMALL);
+    stable = repo.get(id);
+    assertThat(stable.verify()).isEmpty();
+  }
+
   /** Runs {@code chattr} (root on a file system that has the immutable attribute); whether it did. */
   private static boolean chattr(String flag, Path p) {
     try {

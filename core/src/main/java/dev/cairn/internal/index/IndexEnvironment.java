@@ -52,13 +52,32 @@ public final class IndexEnvironment implements AutoCloseable {
           env.readerCheck();
           shared = new IndexEnvironment(key, env);
         } catch (LmdbException e) {
-          throw new IOException("Cannot open index: " + e.getMessage() + " (" + key + ")", e);
+          throw openFailure(e, key, mapSizeBytes);
         }
         OPEN.put(key, shared);
       }
       shared.references++;
       return shared;
     }
+  }
+
+  /**
+   * What a failure to open the environment says: damage ({@link DamagedIndexException}) only for
+   * LMDB's own signs of it; an error of the system (no address space for the map, no permission, a
+   * full disk) is not, and leaves the index as it is.
+   */
+  private static IOException openFailure(LmdbException e, Path dir, long mapSizeBytes) {
+    String what = "Cannot open index " + dir + ": ";
+    if (e instanceof Env.FileInvalidException || e instanceof Env.VersionMismatchException
+        || e instanceof org.lmdbjava.LmdbNativeException.PageCorruptedException
+        || e instanceof org.lmdbjava.LmdbNativeException.PageNotFoundException) {
+      return new DamagedIndexException(what + e.getMessage(), e);
+    }
+    if (String.valueOf(e.getMessage()).contains("ENOMEM")) {
+      return new IOException(what + "no address space to map its " + mapSizeBytes + " bytes (index.mapSize): raise the"
+          + " process's limit (ulimit -v) or lower index.mapSize in the repository's config", e);
+    }
+    return new IOException(what + e.getMessage(), e);
   }
 
   /**

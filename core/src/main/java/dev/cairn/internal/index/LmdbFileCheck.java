@@ -23,7 +23,7 @@ final class LmdbFileCheck {
   private LmdbFileCheck() {}
 
   /**
-   * @throws IOException naming the file if it cannot be a whole LMDB environment
+   * @throws DamagedIndexException naming the file if it cannot be a whole LMDB environment
    */
   static void check(Path dataFile) throws IOException {
     if (!Files.exists(dataFile)) {
@@ -66,8 +66,8 @@ final class LmdbFileCheck {
       // after the meta pages is never too small for them, even while another process writes.
       long size = ch.size();
       if (size < (bestLastPage + 1) * pageSize) {
-        throw new IOException("Cannot open index: " + dataFile + " is truncated (" + size + " bytes, needs "
-            + (bestLastPage + 1) * pageSize + ")");
+        throw new DamagedIndexException("Cannot open index: " + dataFile + " is truncated (" + size + " bytes, needs "
+            + (bestLastPage + 1) * pageSize + ")", null);
       }
     }
   }
