@@ -279,6 +279,7 @@ public final class Fsck {
     }
 
     /** What a file object found: its chunks that are not intact, or why it could not be read. */
+    /** @param unreadable why the file object could not be read ({@code ""}: it is missing), or null */
     private record FileCheck(List<ObjectId> notIntact, String unreadable) {}
 
     private final ScanReader reader;
@@ -435,7 +436,8 @@ public final class Fsck {
       }
       FileCheck check = files.computeIfAbsent(id, this::checkFile);
       if (check.unreadable() != null) {
-        out.add(new Finding(id.hex(), "file object of " + e.path() + ": " + check.unreadable(), e.path(), id, !stored(id)));
+        String why = check.unreadable().isEmpty() ? "missing file object of " + e.path() : "file object of " + e.path() + ": " + check.unreadable();
+        out.add(new Finding(id.hex(), why, e.path(), id, !stored(id)));
         return;
       }
       for (ObjectId c : check.notIntact()) {
@@ -455,6 +457,8 @@ public final class Fsck {
           }
         }
         return new FileCheck(bad.isEmpty() ? List.of() : bad, null);
+      } catch (dev.cairn.errors.MissingObjectException ex) {
+        return new FileCheck(List.of(), ""); // missing: the finding names its id
       } catch (IOException ex) {
         return new FileCheck(List.of(), ex.getMessage());
       }

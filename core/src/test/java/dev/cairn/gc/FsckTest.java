@@ -181,6 +181,31 @@ class FsckTest {
   }
 
   @Test
+  void aLostFileObjectIsReportedOnceByItsId() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      // Big enough for several packs: the first file's object is not in the last one, the node's.
+      Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 4, 300_000));
+      var entry = v.listFiles().get(0);
+      assertThat(entry.chunked()).as("a file of several chunks has a file object").isTrue();
+      for (Path p : repo.repository().packs().packFiles()) {
+        boolean holds;
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          holds = pf.entries().stream().anyMatch(e -> e.id().equals(entry.content()));
+        }
+        if (holds) {
+          Files.delete(p);
+        }
+      }
+      repo.repository().rebuildIndex();
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      assertThat(r.errors()).as(r.errors().toString()).filteredOn(p -> p.message().contains("file object of " + entry.path())).singleElement().satisfies(p -> {
+        assertThat(p.message()).isEqualTo("missing file object of " + entry.path());
+        assertThat(p.toString()).as("the id named once").containsOnlyOnce(entry.content().hex()).contains(v.id());
+      });
+    }
+  }
+
+  @Test
   void aLostVersionObjectIsReportedOnceByItsId() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
