@@ -567,10 +567,9 @@ public final class Catalog {
         } catch (NoSuchFileException gone) {
           continue;
         }
-        if (!isStale(holder)) {
-          return null;
+        if (!isStaleLock(file, holder) || !breakLock(file, holder)) {
+          return null; // held, or another process is breaking it: the caller waits and tries again
         }
-        breakLock(file, holder);
       }
     }
   }
@@ -584,7 +583,7 @@ public final class Catalog {
     try (java.util.stream.Stream<Path> s = Files.list(locks)) {
       for (Path f : s.toList()) {
         try {
-          if (!isStale(Files.readString(f, StandardCharsets.UTF_8))) {
+          if (!isStaleLock(f, Files.readString(f, StandardCharsets.UTF_8))) {
             oldest = Math.min(oldest, Files.getLastModifiedTime(f).toMillis());
           }
         } catch (NoSuchFileException released) {
@@ -641,17 +640,17 @@ public final class Catalog {
   /**
    * Breaks the locks that processes of this host left when they ended (killed): a lock of a
    * version whose record was never written is taken by no one again, and would stay for good.
-   * Returns how many went; a lock that cannot be read or moved (another user's) is left alone.
+   * Returns the names of the lock files that went; a lock that cannot be read or removed (another
+   * user's) is left alone.
    */
-  public int breakStaleLocks() {
-    int broken = 0;
+  public java.util.List<String> breakStaleLocks() {
+    java.util.List<String> broken = new java.util.ArrayList<>();
     try (java.util.stream.Stream<Path> s = Files.list(locks)) {
       for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".lock")).toList()) {
         try {
           String holder = Files.readString(f, StandardCharsets.UTF_8);
-          if (isStale(holder)) {
-            breakLock(f, holder);
-            broken++;
+          if (isStaleLock(f, holder) && breakLock(f, holder)) {
+            broken.add(f.getFileName().toString());
           }
         } catch (IOException | java.io.UncheckedIOException notNow) {
           // released meanwhile, or not ours to break: the next taker judges it
@@ -663,24 +662,69 @@ public final class Catalog {
     return broken;
   }
 
-  /** Removes a stale lock unless someone replaced it meanwhile. */
-  private void breakLock(Path file, String staleHolder) throws IOException {
-    Path moved = tmp.resolve("." + file.getFileName() + "-" + newId());
+  /**
+   * Removes a stale lock unless someone replaced it meanwhile. Breakers take turns through a guard
+   * file ({@code tmp/.<id>.lock.break}): under it, the lock still holding the stale line can only
+   * be that one (its holder is dead, and no one takes a lock that exists), so reading then deleting
+   * it is safe. Without the guard, two breakers of one stale lock could each remove it, the second
+   * removing the fresh lock a third process had just taken. A guard older than
+   * {@link #BREAK_GUARD_STALE_MILLIS} is a breaker's that died; it is removed.
+   *
+   * @return false if another process is breaking it now (try again later)
+   */
+  private boolean breakLock(Path file, String staleHolder) throws IOException {
+    Path guard = tmp.resolve("." + file.getFileName() + ".break");
     try {
-      Files.move(file, moved, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (NoSuchFileException e) {
-      return;
+      create(guard, processToken());
+    } catch (FileAlreadyExistsException busy) {
+      removeIfOlder(guard, BREAK_GUARD_STALE_MILLIS);
+      return false;
     }
-    String taken = Files.readString(moved, StandardCharsets.UTF_8);
-    if (!taken.equals(staleHolder)) {
-      // We took a fresh lock by mistake: put it back if the slot is still free.
+    try {
+      String now;
       try {
-        Files.createLink(file, moved);
-      } catch (FileAlreadyExistsException e) {
-        // both writers now believe they hold it; cannot happen unless two break at once
+        now = Files.readString(file, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException gone) {
+        return true;
       }
+      if (now.equals(staleHolder)) {
+        Files.deleteIfExists(file); // lost in a crash, it is found stale and broken again
+      }
+      return true;
+    } finally {
+      Files.deleteIfExists(guard);
     }
-    Files.deleteIfExists(moved);
+  }
+
+  /** How long breaking a lock may take before its guard counts as a dead breaker's. */
+  static final long BREAK_GUARD_STALE_MILLIS = 10_000;
+
+  /**
+   * An empty lock is one being written on a file system without hard links (created, then
+   * filled) or one whose writer died in between: it is stale once older than this.
+   */
+  static final long EMPTY_LOCK_STALE_MILLIS = 10_000;
+
+  /** Whether the lock {@code file}, holding {@code holder}, was left by a process that is gone. */
+  private static boolean isStaleLock(Path file, String holder) throws IOException {
+    if (!holder.isEmpty()) {
+      return isStale(holder);
+    }
+    try {
+      return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > EMPTY_LOCK_STALE_MILLIS;
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
+  }
+
+  private static void removeIfOlder(Path file, long millis) throws IOException {
+    try {
+      if (System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > millis) {
+        Files.deleteIfExists(file);
+      }
+    } catch (NoSuchFileException gone) {
+      // its breaker finished
+    }
   }
 
   /** {@code <pid>@<host> <token> <identity>}: this process, as a lock's holder names it; see {@link #isStale}. */

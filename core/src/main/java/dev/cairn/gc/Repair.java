@@ -123,19 +123,11 @@ public final class Repair {
     }
   }
 
-  private void removeStaleLocks(List<String> actions) throws IOException {
-    Path locks = repo.repository().directory().resolve("refs").resolve("locks");
-    if (!Files.isDirectory(locks)) {
-      return;
-    }
-    try (var s = Files.list(locks)) {
-      for (Path p : s.toList()) {
-        String holder = Files.readString(p);
-        if (dev.cairn.dataset.Catalog.isStale(holder)) {
-          Files.deleteIfExists(p);
-          actions.add("removed lock " + p.getFileName() + " left by a process that died");
-        }
-      }
+  /** Stale locks go as a command breaks them: never one that a live process took meanwhile. */
+  private void removeStaleLocks(List<String> actions) {
+    for (String lock : repo.catalog().breakStaleLocks()) {
+      actions.add("removed lock " + lock + " left by a process that died");
     }
   }
+
 }

@@ -88,6 +88,55 @@ class VersionLockTest {
     }
   }
 
+  /**
+   * On a file system without hard links a lock is created, then filled: an empty lock is a writer
+   * between the two (or one that died there), broken only once older than that can take.
+   */
+  @Test
+  void anEmptyLockIsBrokenOnlyOnceOlderThanItsWriterCanTake() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
+      Files.writeString(lock, "");
+      assertThat(repo.catalog().tryLock(ds.id())).as("a lock being written is held").isNull();
+      assertThat(repo.catalog().breakStaleLocks()).isEmpty();
+      assertThat(lock).exists();
+      Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Catalog.EMPTY_LOCK_STALE_MILLIS - 5_000));
+      try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
+        assertThat(taken).as("one left empty long ago is stale").isNotNull();
+      }
+    }
+  }
+
+  /**
+   * Breakers of one stale lock take turns through a guard: while one breaks it, another waits
+   * (else the second could remove the fresh lock a third process took after the first broke it);
+   * a guard older than breaking takes is a dead breaker's, and goes.
+   */
+  @Test
+  void aStaleLockIsBrokenByOneBreakerAtATime() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Process ended = new ProcessBuilder("true").start();
+      ended.waitFor();
+      Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
+      Files.writeString(lock, ended.pid() + "@" + Catalog.hostName() + " token");
+      Path guard = tmp.resolve("r/tmp/." + ds.id() + ".lock.break");
+      Files.writeString(guard, Catalog.processToken());
+      assertThat(repo.catalog().tryLock(ds.id())).as("another process is breaking it").isNull();
+      assertThat(lock).exists();
+      assertThat(guard).as("a live breaker's guard stays").exists();
+      Files.setLastModifiedTime(guard, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Catalog.BREAK_GUARD_STALE_MILLIS - 5_000));
+      assertThat(repo.catalog().tryLock(ds.id())).as("the old guard goes first").isNull();
+      assertThat(guard).doesNotExist();
+      try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
+        assertThat(taken).isNotNull();
+        assertThat(Files.readString(lock)).startsWith(ProcessHandle.current().pid() + "@");
+      }
+      assertThat(lock).doesNotExist();
+    }
+  }
+
   @Test
   void aLockWaitThatIsNotANumberIsRefusedNamingTheKey() throws Exception {
     DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL).close();
