@@ -322,6 +322,10 @@ public final class Dataset {
     }
     return modify("add", args, progress, (m, ins, ed) -> {
       List<FileEntry> entries = new ArrayList<>();
+      // Which input each path comes from: two inputs for one path (a file and an archive's entry,
+      // two links) are refused as two files are, not one silently dropped.
+      Map<String, String> from = new HashMap<>();
+      found.forEach(f -> from.put(f.datasetPath(), f.file().toString()));
       long read = 0;
       if (!found.isEmpty()) {
         FileIngester.Result r = new FileIngester(repo.statCache(), progress, files.rehash()).ingest(found, ins, m);
@@ -329,13 +333,19 @@ public final class Dataset {
         read += r.filesRead();
       }
       if (archive != null) {
-        entries.addAll(ArchiveIo.read(archive, df, ins, progress));
+        for (FileEntry e : ArchiveIo.read(archive, df, ins, progress)) {
+          claim(from, e.path(), "archive " + archive);
+          entries.add(e);
+        }
       }
       if (!links.uris().isEmpty()) {
         long linked = 0;
         try (ExternalFiles external = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
-          for (String u : links.uris()) {
+          for (String u : new java.util.LinkedHashSet<>(links.uris())) { // a link named twice is added once
             List<FileEntry> scanned = external.scan(u, df, linkGlobs, links.recursive(), progress);
+            for (FileEntry e : scanned) {
+              claim(from, e.path(), "link " + e.uri());
+            }
             entries.addAll(scanned);
             linked += scanned.size();
           }
@@ -375,6 +385,15 @@ public final class Dataset {
     }
     requireOneFilePerPath(found);
     return found;
+  }
+
+  /** Records that {@code path} comes from {@code source}, refusing a second source for it. */
+  private static void claim(Map<String, String> from, String path, String source) throws InvalidInputException {
+    String other = from.putIfAbsent(path, source);
+    if (other != null && !other.equals(source)) {
+      throw new InvalidInputException("Cannot add '" + dev.cairn.manifest.DatasetPaths.printable(path) + "' from both " + other
+          + " and " + source + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+    }
   }
 
   private static String sourcesText(List<Path> sources) {

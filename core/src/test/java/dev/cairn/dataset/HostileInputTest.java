@@ -256,6 +256,27 @@ class HostileInputTest {
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("x.txt");
   }
 
+  /** Files, an archive and links in one add: a path from two of them is refused, as from two files. */
+  @Test
+  void onePathFromTwoKindsOfInputInOneAddIsRefused() throws IOException {
+    Path file = Files.writeString(Files.createDirectories(tmp.resolve("mix")).resolve("x.txt"), "from the file");
+    Path other = Files.writeString(Files.createDirectories(tmp.resolve("mix/other")).resolve("x.txt"), "from a link");
+    Path archive = tar("x.txt");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "mixed").build());
+    AddOptions files = AddOptions.of(file);
+    assertThatThrownBy(() -> ds.add(files, archive, LinkOptions.NONE, "", Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot add 'x.txt' from both " + file + " and archive " + archive
+            + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+    assertThatThrownBy(() -> ds.add(files, null, LinkOptions.of(List.of(other.toUri().toString())), "", Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x.txt' from both " + file + " and link file:");
+    assertThatThrownBy(() -> ds.add(null, null, LinkOptions.of(List.of(file.toUri().toString(), other.toUri().toString())), "", Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x.txt' from both link file:");
+    assertThat(ds.listFiles()).isEmpty();
+    // One link named twice is one file.
+    ds.add(null, null, LinkOptions.of(List.of(other.toUri().toString(), other.toUri().toString())), "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("x.txt");
+  }
+
   @Test
   void archiveLinksHoldWhatTheyLeadToAndLinksOutOfTheArchiveAreRefused() throws IOException {
     Path t = tmp.resolve("links.tar");
