@@ -685,7 +685,24 @@ public final class Dataset {
           batch.clear();
         }
       };
-      FolderScanner.forSync(progress, repo.repository().directory()).scan(source, df, true, wildcards, flush);
+      FolderScanner.Removals removals = path -> {
+        // The version's file at path, or its first one under path/ that the pattern selects.
+        FileEntry at = m.lookup(path);
+        if (at != null && (pattern == null || pattern.glob().matches(path.substring(prefix)))) {
+          return true;
+        }
+        for (java.util.Iterator<FileEntry> it = m.iterator(path + "/"); it.hasNext(); ) {
+          FileEntry e = it.next();
+          if (!e.path().startsWith(path + "/")) {
+            return false;
+          }
+          if (pattern == null || pattern.glob().matches(e.path().substring(prefix))) {
+            return true;
+          }
+        }
+        return false;
+      };
+      FolderScanner.forSync(progress, repo.repository().directory(), removals).scan(source, df, true, wildcards, flush);
       if (pattern != null && matched[0] == 0) {
         // Most likely a mistyped pattern: syncing to nothing would remove every file.
         throw new InvalidInputException("Cannot sync '" + folder + "': no file matches (to empty the dataset folder, sync an empty folder)");

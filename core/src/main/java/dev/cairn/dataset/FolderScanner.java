@@ -52,25 +52,34 @@ public final class FolderScanner {
    * a scan comes across it.
    */
   public FolderScanner(Progress progress, Path repository) {
-    this(progress, repository, false);
+    this(progress, repository, (Removals) null);
   }
 
-  private FolderScanner(Progress progress, Path repository, boolean refuseBrokenLinks) {
+  private FolderScanner(Progress progress, Path repository, Removals removals) {
     this.progress = Progress.orNone(progress);
     this.skipped = repository == null ? null : realOrNull(repository);
-    this.refuseBrokenLinks = refuseBrokenLinks;
+    this.removals = removals;
+  }
+
+  /** What a sync would remove from its version for a path of the folder it cannot read. */
+  @FunctionalInterface
+  public interface Removals {
+    /** Whether the version holds a file the sync selects at {@code datasetPath} or under it. */
+    boolean any(String datasetPath) throws IOException;
   }
 
   /**
-   * A scanner for a sync, which refuses a link that leads nowhere instead of passing it over: a
-   * sync removes from the version what the folder does not hold, and a share that is not mounted
-   * would empty it.
+   * A scanner for a sync, which refuses a link that leads nowhere (or into a loop) instead of
+   * passing it over when the version holds what the sync would then remove: a sync removes what
+   * the folder does not hold, and a share that is not mounted would empty it. A link in place of
+   * nothing the version holds is passed over, with a warning, as add passes it.
    */
-  public static FolderScanner forSync(Progress progress, Path repository) {
-    return new FolderScanner(progress, repository, true);
+  public static FolderScanner forSync(Progress progress, Path repository, Removals removals) {
+    return new FolderScanner(progress, repository, java.util.Objects.requireNonNull(removals));
   }
 
-  private final boolean refuseBrokenLinks;
+  /** A sync's (null for an add). */
+  private final Removals removals;
 
   private static Path realOrNull(Path p) {
     try {
@@ -178,7 +187,7 @@ public final class FolderScanner {
         try {
           realChild = child.toRealPath();
         } catch (NoSuchFileException e) {
-          if (refuseBrokenLinks) {
+          if (removals != null && removals.any(datasetPath(datasetFolder, childRel))) {
             throw new InvalidInputException("Cannot sync " + child + ": symbolic link leads nowhere, and the sync would remove its file"
                 + " from the version (mount what it leads to, or delete the link)");
           }
@@ -192,7 +201,7 @@ public final class FolderScanner {
               || !e.getReason().contains("Too many levels of symbolic links")) {
             throw e; // unreadable, not absent: never passed over (a sync would drop the file)
           }
-          if (refuseBrokenLinks) {
+          if (removals != null && removals.any(datasetPath(datasetFolder, childRel))) {
             throw new InvalidInputException("Cannot sync " + child + ": symbolic links form a loop, and the sync would remove its"
                 + " file from the version (delete the link, or make it lead to a file)");
           }
@@ -246,6 +255,10 @@ public final class FolderScanner {
   }
 
   /** Whether the wildcards, if any, leave out a file at {@code rel}. */
+  private static String datasetPath(String datasetFolder, String rel) {
+    return datasetFolder.isEmpty() ? rel : datasetFolder + "/" + rel;
+  }
+
   private static boolean leftOut(List<Glob> wildcards, String rel) {
     return !wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(rel));
   }

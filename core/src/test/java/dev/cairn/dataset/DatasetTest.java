@@ -1328,6 +1328,39 @@ class DatasetTest {
   }
 
 
+  /**
+   * A sync stops at a link leading nowhere only for what it would remove: a link where the
+   * version holds nothing, or one the sync's pattern leaves out, is passed over with a warning.
+   */
+  @Test
+  void aSyncPassesOverALinkLeadingNowhereWhereItWouldRemoveNothing() throws IOException {
+    Path src = tmp.resolve("gs");
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    Files.writeString(src.resolve("sub/b.txt"), "b");
+    Files.createSymbolicLink(src.resolve("top.bin"), tmp.resolve("nowhere"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "glob").build());
+    ds.syncFolder(src.resolve("*.txt"), "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("a.txt", "sub/b.txt");
+    ds.syncFolder(src, "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("a.txt", "sub/b.txt");
+    // A folder the version holds files under, now a link to nowhere: its files would go.
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("c.txt"), "c");
+    Files.createSymbolicLink(src.resolve("mounted"), data);
+    ds.syncFolder(src, "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("a.txt", "mounted/c.txt", "sub/b.txt");
+    Files.delete(data.resolve("c.txt"));
+    Files.delete(data);
+    assertThatThrownBy(() -> ds.syncFolder(src, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot sync " + src.resolve("mounted") + ": symbolic link leads nowhere, and the sync would remove its file"
+            + " from the version (mount what it leads to, or delete the link)");
+    // Unless the pattern leaves those files out: a sync of a.* makes the version those files
+    // alone, whatever the link would lead to.
+    ds.syncFolder(src.resolve("a.*"), "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("a.txt");
+  }
+
   @Test
   void aLinkLeadingNowhereIsPassedOverByAnAddButStopsASync() throws IOException {
     Path share = tmp.resolve("share");
@@ -1366,9 +1399,22 @@ class DatasetTest {
     });
     assertThat(warnings).containsExactly("skipped " + links.resolve("loop1") + ": symbolic links form a loop",
         "skipped " + links.resolve("loop2") + ": symbolic links form a loop");
+    // The version holds nothing where the links are: a sync would remove nothing for them either.
+    warnings.clear();
+    ds.syncFolder(links, "", new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    });
+    assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w).endsWith(": symbolic links form a loop"));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
+    // Once it holds a file there, the sync would remove it: it stops.
+    Path held = Files.writeString(Files.createDirectories(tmp.resolve("held")).resolve("loop1"), "held");
+    ds.addFiles(AddOptions.of(held));
     assertThatThrownBy(() -> ds.syncFolder(links)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("symbolic links form a loop, and the sync would remove its file");
-    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin", "loop1");
     Path folder = tmp.resolve("not-an-archive.zip");
     Files.createDirectories(folder);
     assertThatThrownBy(() -> ds.addArchive(folder, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
