@@ -492,12 +492,19 @@ public final class ArchiveIo {
     }
   }
 
-  /** The entry's dataset path, refused if it is not a valid one. */
+  /**
+   * The entry's dataset path, refused if it is not a valid one. Empty and {@code .} segments
+   * ({@code ./a}, {@code x//y}, {@code sub/./d}) are dropped, as tar and unzip extract them;
+   * {@code ..} is refused.
+   */
   private static String datasetPath(Path archiveFile, String datasetFolder, String entryName) throws InvalidInputException {
-    String name = entryName;
-    while (name.startsWith("./")) {
-      name = name.substring(2);
+    StringBuilder kept = new StringBuilder();
+    for (String segment : entryName.split("/", -1)) {
+      if (!segment.isEmpty() && !segment.equals(".")) {
+        kept.append(kept.length() == 0 ? "" : "/").append(segment);
+      }
     }
+    String name = entryName.startsWith("/") ? entryName : kept.toString(); // an absolute path is refused as it is
     String path = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
     // A PAX name's bytes that are not UTF-8 are read as U+FFFD, as a folder's are refused for.
     String problem = name.indexOf('\uFFFD') >= 0 ? "not valid UTF-8" : DatasetPaths.problem(path);

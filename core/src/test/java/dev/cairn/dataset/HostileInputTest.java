@@ -81,13 +81,22 @@ class HostileInputTest {
   void archiveEntriesThatEscapeOrAreInvalidAreRefusedWhole() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "archives").build());
     List<String> hostile = List.of("../escape.txt", "/etc/passwd", "a/../../b", "dir\\evil.txt", "x".repeat(256) + ".txt",
-        "ctrl\u0001char", "a//b");
+        "ctrl\u0001char", "a/./../../b");
     for (String name : hostile) {
       Path archive = tar("fine.txt", name);
       assertThatThrownBy(() -> ds.addArchive(archive, "", Progress.NONE))
           .as(name).isInstanceOf(InvalidInputException.class).hasMessageContaining("not a valid dataset path");
     }
     assertThat(ds.listFiles()).isEmpty();
+  }
+
+  /** As tar and unzip extract them: empty and '.' segments are dropped. */
+  @Test
+  void archiveEntriesWithEmptyOrDotSegmentsTakeTheirPlainPaths() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "dots").build());
+    ds.addArchive(tar("x//y.txt", "./sub/./d.txt", "./top.txt"), "in", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("in/sub/d.txt", "in/top.txt", "in/x/y.txt");
+    assertThat(Files.readString(ds.close().getLocalCopy().resolve("in/x/y.txt"))).isEqualTo("x//y.txt");
   }
 
   @Test
