@@ -72,15 +72,18 @@ final class ConditionalPutCommitter extends Committer {
     }
   }
 
-  /** Drops an upload that failed part way, so that nothing appears. */
+  /**
+   * Drops an upload that failed part way, so that nothing appears. A stream that cannot abort
+   * (the GCS connector's) is left unclosed: its close would complete the upload with the bytes it
+   * had, an object cut short under its final name. The store discards an upload never completed.
+   */
   private static void abort(FSDataOutputStream out, Exception cause) {
+    if (!out.hasCapability("fs.capability.outputstream.abortable")) {
+      return;
+    }
     try {
-      if (out.hasCapability("fs.capability.outputstream.abortable")) {
-        out.abort();
-      } else {
-        out.close();
-      }
-    } catch (IOException | RuntimeException e) {
+      out.abort();
+    } catch (RuntimeException e) {
       cause.addSuppressed(e);
     }
   }

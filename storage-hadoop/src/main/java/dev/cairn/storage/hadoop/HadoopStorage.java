@@ -260,12 +260,17 @@ public final class HadoopStorage implements RemoteStorage {
 
   @Override
   public void publish(String name, java.nio.file.Path source) throws IOException {
+    publish(name, out -> Files.copy(source, out));
+  }
+
+  /** {@link #publish(String, java.nio.file.Path)} of what {@code content} writes. */
+  void publish(String name, Committer.Content content) throws IOException {
     Path p = path(name);
     try {
       if (fs.exists(p)) {
         return;
       }
-      committer.publish(p, out -> Files.copy(source, out));
+      committer.publish(p, content);
     } catch (IOException e) {
       throw HadoopErrors.translate("publish " + name, uri, e);
     }

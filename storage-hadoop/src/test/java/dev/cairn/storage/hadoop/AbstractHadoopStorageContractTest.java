@@ -106,6 +106,21 @@ abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageCo
     }
   }
 
+  /**
+   * A publish whose source fails part way leaves nothing under the name: on an object store whose
+   * stream cannot abort an upload, the upload is left unfinished, never completed by a close with
+   * what it had (a pack cut short under its final name).
+   */
+  @Test
+  void aPublishWhoseSourceFailsPartWayLeavesNothing() throws Exception {
+    assertThatThrownBy(() -> hadoop().publish("packs/pack-failed.pack", out -> {
+      out.write(new byte[100_000]);
+      throw new java.io.IOException("the source failed");
+    })).hasMessageContaining("the source failed");
+    assertThat(storage.list("packs/")).noneMatch(f -> f.name().equals("packs/pack-failed.pack"));
+    assertThat(storage.size("packs/pack-failed.pack")).isEqualTo(-1);
+  }
+
   @Test
   void missingFilesArePermanentFailures() {
     assertThatThrownBy(() -> storage.read("packs/missing.pack", 0, 4))
