@@ -120,6 +120,24 @@ class DatasetFromRemoteTest {
     }
   }
 
+  /**
+   * A collection with a grace shorter than a fetch in progress may take the version object and
+   * nodes the fetch brought before it recorded the version: the next get fetches them again.
+   */
+  @Test
+  void aVersionWhoseFetchedManifestWasCollectedIsFetchedAgainByTheNextGet() throws IOException {
+    try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
+      Dataset ds = c.fetch(id, Selection.ALL, remote.toString(), null, Progress.NONE);
+      for (Path p : c.repository().packs().packFiles()) {
+        Files.delete(p);
+      }
+      c.repository().rebuildIndex();
+      Dataset again = Dataset.get(c, id, remote.toString());
+      assertThat(snapshot(again.getLocalCopy())).isEqualTo(snapshot(src));
+      assertThat(again.verify()).isEmpty();
+    }
+  }
+
   @Test
   void aVersionFetchedInPartGetsTheRestWhenACopyNeedsIt() throws IOException {
     try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
