@@ -45,6 +45,11 @@ final class VersionLifecycle {
     if (what.equals("tag") && value.indexOf(',') >= 0) {
       throw new InvalidInputException("Cannot use tag '" + value + "': tags hold no commas (lists of tags are written with commas)");
     }
+    if (what.equals("tag") && (value.startsWith("-") || value.startsWith("__$"))) {
+      // search --tags reads -t as "not tagged t", and __$... as an operator: never found by itself.
+      throw new InvalidInputException("Cannot use tag '" + value + "': a tag beginning with '" + (value.startsWith("-") ? "-" : "__$")
+          + "' could never be searched for (search --tags reads -t as 'not tagged t', and __$all, __$not, ... as operators)");
+    }
     if (!value.equals(value.strip())) {
       // Unseen in every listing, and never what was meant: " m4" and "m4" would be two datasets.
       throw new InvalidInputException("Cannot use " + what + " '" + value + "': " + (value.isBlank() ? "it is only spaces"

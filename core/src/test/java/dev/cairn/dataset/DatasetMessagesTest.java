@@ -229,6 +229,12 @@ class DatasetMessagesTest {
         .hasMessage("Cannot use tag ' gold ': it begins or ends with spaces");
     assertThatThrownBy(() -> ds.addTags(List.of("   "))).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot use tag '   ': it is only spaces");
+    // A tag search --tags could never find: read there as an exclusion or an operator.
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").tags("-neg").build()))
+        .hasMessage("Cannot use tag '-neg': a tag beginning with '-' could never be searched for (search --tags reads -t as"
+            + " 'not tagged t', and __$all, __$not, ... as operators)");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").tags("__$all").build()))
+        .hasMessageStartingWith("Cannot use tag '__$all': a tag beginning with '__$' could never be searched for");
     assertThat(Dataset.create(repo, CreateOptions.of("p", "twice").tags("a", "b", "a").build()).tags()).containsExactly("a", "b");
   }
 
