@@ -556,8 +556,11 @@ public final class ArchiveIo {
       }
       String next = symlinks.get(resolved);
       if (next == null) {
+        String folder = resolved + "/";
+        boolean isFolder = resolved.isEmpty() || files.keySet().stream().anyMatch(k -> k.startsWith(folder));
         throw new InvalidInputException("Cannot import " + archiveFile + ": symbolic link '" + DatasetPaths.printable(path)
-            + "' leads to '" + DatasetPaths.printable(target) + "', which is no file of the archive");
+            + "' leads to '" + DatasetPaths.printable(target) + "', which is " + (isFolder
+                ? "a folder of the archive (a link in an archive may lead to a file only)" : "no file of the archive"));
       }
       at = resolved;
       to = next;
