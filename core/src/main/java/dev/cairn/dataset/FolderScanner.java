@@ -181,6 +181,11 @@ public final class FolderScanner {
     for (int i = 0; i < paths.size(); i++) {
       Path child = paths.get(i);
       FileStat a = attributes.get(i);
+      if (a == null) {
+        // As tar says "file removed before we read it": the folder is taken as it is now.
+        progress.warn("skipped " + child + ": deleted while the folder was read");
+        continue;
+      }
       Path realChild = null;
       if (a.symbolicLink()) {
         String childRel = rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName();
@@ -288,17 +293,18 @@ public final class FolderScanner {
    * most of a sync of many unchanged files (about 2 us each, in the kernel), so a large folder's
    * entries are read by all cores at once.
    */
+  /** The children's attributes; null for one deleted since the folder was listed. */
   private static List<FileStat> statAll(List<Path> children) throws IOException {
     FileStat[] out = new FileStat[children.size()];
     if (out.length < PARALLEL_STAT_MIN) {
       for (int i = 0; i < out.length; i++) {
-        out[i] = FileStat.of(children.get(i), LinkOption.NOFOLLOW_LINKS);
+        out[i] = statIfThere(children.get(i));
       }
     } else {
       try {
         java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
           try {
-            out[i] = FileStat.of(children.get(i), LinkOption.NOFOLLOW_LINKS);
+            out[i] = statIfThere(children.get(i));
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -308,6 +314,14 @@ public final class FolderScanner {
       }
     }
     return java.util.Arrays.asList(out);
+  }
+
+  private static FileStat statIfThere(Path child) throws IOException {
+    try {
+      return FileStat.of(child, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException deleted) {
+      return null;
+    }
   }
 
   /** What the JVM puts for bytes of a file name that are not valid UTF-8. */

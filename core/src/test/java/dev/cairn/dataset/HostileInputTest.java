@@ -90,6 +90,44 @@ class HostileInputTest {
     assertThat(ds.listFiles()).isEmpty();
   }
 
+  /**
+   * Files deleted while an add reads their folder: those gone before they were looked at are
+   * passed over with a warning, a file deleted before it was read fails the add saying so; never
+   * a bare "no such file".
+   */
+  @Test
+  void filesDeletedWhileTheirFolderIsAddedArePassedOverOrNamed() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("vanishing"));
+    int n = 4000;
+    for (int i = 0; i < n; i++) {
+      Files.writeString(src.resolve("f" + i), "file " + i);
+    }
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "vanishing").build());
+    Thread deleter = new Thread(() -> {
+      for (int i = n - 1; i >= 0; i--) {
+        try {
+          Files.deleteIfExists(src.resolve("f" + i));
+        } catch (IOException ignored) {
+          // the test checks the add
+        }
+      }
+    });
+    List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    deleter.start();
+    try {
+      ds.addFiles(AddOptions.of(src), warningsInto(warnings));
+      assertThat(warnings).allMatch(w -> w.endsWith(": deleted while the folder was read"));
+      for (FileEntry e : ds.listFiles()) {
+        assertThat(e.path()).matches("f[0-9]+");
+      }
+    } catch (InvalidInputException e) {
+      assertThat(e.getMessage()).matches("Cannot add .*: (it was deleted while the files were being added|the file changed while it was"
+          + " being added); try again");
+    } finally {
+      deleter.join();
+    }
+  }
+
   /** As tar and unzip extract them: empty and '.' segments are dropped. */
   @Test
   void archiveEntriesWithEmptyOrDotSegmentsTakeTheirPlainPaths() throws IOException {
