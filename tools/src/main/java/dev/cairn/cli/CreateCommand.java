@@ -72,9 +72,10 @@ final class CreateCommand extends Base {
       m.put("project", r.project());
       m.put("name", r.name());
       m.put("version", r.version());
+      m.put("state", r.state().label());
       m.put("parents", r.parents());
       m.put("tags", r.tags());
-      m.put("conflicts", r.conflicts().size());
+      m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? java.util.Set.of() : ds.conflictsResolvedByDeletion()));
       printJson(m);
     } else {
       out().printf("New dataset created id=%s%n", r.id());

@@ -52,8 +52,9 @@ final class SquashCommand extends Base {
       m.put("project", r.project());
       m.put("name", r.name());
       m.put("version", r.version());
+      m.put("state", r.state().label());
       m.put("files", r.fileCount());
-      m.put("conflicts", r.conflicts().size());
+      m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? java.util.Set.of() : ds.conflictsResolvedByDeletion()));
       m.put("made_earlier", earlier);
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());

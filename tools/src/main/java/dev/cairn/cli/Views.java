@@ -47,6 +47,16 @@ public final class Views {
     m.put("version_object", r.versionObject() == null ? null : r.versionObject().hex());
     m.put("storage", r.storage());
     m.put("changes", new TreeMap<>(r.summary().toJson()));
+    m.put("conflicts", conflicts(r, deletedConflicts));
+    return m;
+  }
+
+  /**
+   * The paths a version's parents (or the versions squashed) conflicted on, as {@code show},
+   * {@code create} and {@code squash} print them: each with the versions, the one taken, and
+   * whether it had deleted the path.
+   */
+  public static List<Object> conflicts(DatasetRecord r, java.util.Set<String> deletedConflicts) {
     List<Object> conflicts = new ArrayList<>();
     for (Conflict c : r.conflicts()) {
       Map<String, Object> cm = new LinkedHashMap<>();
@@ -56,8 +66,7 @@ public final class Views {
       cm.put("deleted", deletedConflicts.contains(c.path()));
       conflicts.add(cm);
     }
-    m.put("conflicts", conflicts);
-    return m;
+    return conflicts;
   }
 
   /** A file as {@code list} prints it. */

@@ -250,6 +250,9 @@ class CliEndToEndTest {
     cli.ok("close", "--id", b);
     Cli.Result made = cli.ok("create", "--project", "m", "--name", "merged", "--parents", a + "," + b, "--json");
     String m = (String) made.obj().get("id");
+    assertThat(made.obj()).containsEntry("state", "draft");
+    assertThat((List<Map<String, Object>>) made.obj().get("conflicts")).singleElement().satisfies(c -> assertThat(c)
+        .containsEntry("path", "f3").containsEntry("winner", b).containsEntry("deleted", true));
     // f1, deleted by a, is held by b: the note says the merge left it out (f3 is a conflict, said as one).
     assertThat(made.err()).contains("the merge leaves out 1 file that a parent holds").contains("cairn squash --ids " + a.substring(0, 8));
     // f1: deleted by a only, stays deleted; f2: changed by b only, taken; f3: changed by a, deleted by b.
@@ -272,7 +275,11 @@ class CliEndToEndTest {
     // b's side is simply taken, and show says what the paths conflicted between.
     Map<String, Object> squashed = cli.ok("squash", "--project", "m", "--name", "flat", "--ids", a, b, "--json").obj();
     String sq = (String) squashed.get("id");
-    assertThat(squashed).containsEntry("conflicts", 1L);
+    // As show prints them (and create --json too).
+    // Without a base, the squash sees a's f2 (the base's) and b's changed one as a conflict.
+    assertThat(squashed).containsEntry("state", "final");
+    assertThat((List<Map<String, Object>>) squashed.get("conflicts")).singleElement().satisfies(c -> assertThat(c)
+        .containsEntry("path", "f2").containsEntry("parents", List.of(a, b)).containsEntry("winner", b).containsEntry("deleted", false));
     assertThat(cli.ok("squash", "--project", "m", "--name", "flat2", "--ids", a, b).out())
         .contains("1 conflicting path between the versions squashed; the later one won (see 'cairn show --id ");
     assertThat(cli.ok("show", "--id", sq).out()).contains("parents:     none")
