@@ -305,74 +305,92 @@ final class DraftChanges {
   static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive) throws IOException {
     Map<String, Edit> edits = new LinkedHashMap<>();
     for (String raw : patterns) {
-      String pattern = AddOptions.normalizeFolder(raw);
-      int before = edits.size();
-      boolean matchedExisting = false;
-      if (isLinkAddress(raw)) {
-        // An external file named by its link, as clearml-data's remove_files takes one.
-        java.util.regex.Pattern address = linkPattern(raw);
-        for (FileEntry e : m) {
-          if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
-            matchedExisting |= edits.containsKey(e.path());
-            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
-          }
-        }
-        if (edits.size() > before || matchedExisting) {
-          continue;
-        }
-        if (DatasetPaths.problem(pattern) != null || (m.lookup(pattern) == null && under(m, pattern).isEmpty())) {
-          throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no external file of the dataset links"
-              + " there; nothing was removed");
-        }
-        // else a dataset path that looks like an address (a folder named "file:"): removed as a path, below
+      if (removeMatching(m, raw, recursive, edits)) {
+        continue;
       }
-      if (pattern.isEmpty()) {
-        throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
-      }
-      if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
-        // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
-        // At the root only: as list --filter reads a leading /, and without recursion (as clearml-data's
-        // remove_files(recursive=False) matches the whole path: img?.jpg is not flat/img3.jpg).
-        String anchored = raw.startsWith("/") || !recursive ? "/" + pattern : pattern;
-        Glob g = recursive ? Glob.parseFilter("pattern", anchored) : Glob.parse("pattern", anchored);
-        for (FileEntry e : m) {
-          if (g.matches(e.path())) {
-            matchedExisting |= edits.containsKey(e.path());
-            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
-          }
-        }
-      } else {
-        String problem = DatasetPaths.problem(pattern);
-        if (problem != null) {
-          throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': " + problem);
-        }
-        FileEntry exact = m.lookup(pattern);
-        if (exact != null) {
-          matchedExisting |= edits.containsKey(pattern);
-          edits.putIfAbsent(pattern, Edit.remove(pattern));
-        }
-        for (FileEntry e : under(m, pattern)) {
-          String rest = e.path().substring(pattern.length() + 1);
-          if (recursive || rest.indexOf('/') < 0) {
-            matchedExisting |= edits.containsKey(e.path());
-            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
-          }
+      // The same name in the other Unicode form (typed on a system that decomposes names, say):
+      // an add refuses such a twin, so it can only mean the dataset's file.
+      boolean found = false;
+      for (java.text.Normalizer.Form form : List.of(java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD)) {
+        String other = java.text.Normalizer.normalize(raw, form);
+        if (!other.equals(raw) && removeMatching(m, other, recursive, edits)) {
+          found = true;
+          break;
         }
       }
-      if (edits.size() == before && !matchedExisting && raw.startsWith("/")) {
-        // No dataset path: the local path of external files, as add --links took it (file:/path).
-        java.util.regex.Pattern address = linkPattern("file:" + raw);
-        for (FileEntry e : m) {
-          if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
-            matchedExisting |= edits.containsKey(e.path());
-            edits.putIfAbsent(e.path(), Edit.remove(e.path()));
-          }
-        }
-      }
-      if (edits.size() == before && !matchedExisting) {
+      if (!found) {
         throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches; nothing was removed");
       }
     }
     return new ArrayList<>(edits.values());
+  }
+
+  /** Adds to {@code edits} the removals {@code raw} asks for; whether it matched any file. */
+  private static boolean removeMatching(Manifest m, String raw, boolean recursive, Map<String, Edit> edits) throws IOException {
+    String pattern = AddOptions.normalizeFolder(raw);
+    int before = edits.size();
+    boolean matchedExisting = false;
+    if (isLinkAddress(raw)) {
+      // An external file named by its link, as clearml-data's remove_files takes one.
+      java.util.regex.Pattern address = linkPattern(raw);
+      for (FileEntry e : m) {
+        if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
+          matchedExisting |= edits.containsKey(e.path());
+          edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+        }
+      }
+      if (edits.size() > before || matchedExisting) {
+        return true;
+      }
+      if (DatasetPaths.problem(pattern) != null || (m.lookup(pattern) == null && under(m, pattern).isEmpty())) {
+        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no external file of the dataset links"
+            + " there; nothing was removed");
+      }
+      // else a dataset path that looks like an address (a folder named "file:"): removed as a path, below
+    }
+    if (pattern.isEmpty()) {
+      throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
+    }
+    if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
+      // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
+      // At the root only: as list --filter reads a leading /, and without recursion (as clearml-data's
+      // remove_files(recursive=False) matches the whole path: img?.jpg is not flat/img3.jpg).
+      String anchored = raw.startsWith("/") || !recursive ? "/" + pattern : pattern;
+      Glob g = recursive ? Glob.parseFilter("pattern", anchored) : Glob.parse("pattern", anchored);
+      for (FileEntry e : m) {
+        if (g.matches(e.path())) {
+          matchedExisting |= edits.containsKey(e.path());
+          edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+        }
+      }
+    } else {
+      String problem = DatasetPaths.problem(pattern);
+      if (problem != null) {
+        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': " + problem);
+      }
+      FileEntry exact = m.lookup(pattern);
+      if (exact != null) {
+        matchedExisting |= edits.containsKey(pattern);
+        edits.putIfAbsent(pattern, Edit.remove(pattern));
+      }
+      for (FileEntry e : under(m, pattern)) {
+        String rest = e.path().substring(pattern.length() + 1);
+        if (recursive || rest.indexOf('/') < 0) {
+          matchedExisting |= edits.containsKey(e.path());
+          edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+        }
+      }
+    }
+    if (edits.size() == before && !matchedExisting && raw.startsWith("/")) {
+      // No dataset path: the local path of external files, as add --links took it (file:/path).
+      java.util.regex.Pattern address = linkPattern("file:" + raw);
+      for (FileEntry e : m) {
+        if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
+          matchedExisting |= edits.containsKey(e.path());
+          edits.putIfAbsent(e.path(), Edit.remove(e.path()));
+        }
+      }
+    }
+    return edits.size() != before || matchedExisting;
   }
 }

@@ -40,7 +40,16 @@ final class ListCommand extends Base {
     Dataset ds = selectOrFetch(selector, storage);
     List<String> patterns = new ArrayList<>();
     for (String f : filters) {
-      patterns.add(f.endsWith("/") ? f + "**" : f);
+      String p = f.endsWith("/") ? f + "**" : f;
+      patterns.add(p);
+      // The same names in the other Unicode form (as a system that decomposes names types them):
+      // an add refuses two names that differ so, so the other form can only mean the same files.
+      for (java.text.Normalizer.Form form : List.of(java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD)) {
+        String other = java.text.Normalizer.normalize(p, form);
+        if (!patterns.contains(other)) {
+          patterns.add(other);
+        }
+      }
     }
     origins = origin ? new Origins(ds.fileOrigins(patterns)) : null;
     if (origins != null) {

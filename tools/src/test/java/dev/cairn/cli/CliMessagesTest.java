@@ -27,6 +27,24 @@ class CliMessagesTest {
     return f;
   }
 
+  /**
+   * A name typed in the other Unicode form than the dataset holds (a system that decomposes names
+   * types NFD): list --filter and remove find the file, as add refuses a twin of it.
+   */
+  @Test
+  void aNameInTheOtherUnicodeFormFindsTheFile() throws IOException {
+    String nfc = java.text.Normalizer.normalize("café.txt", java.text.Normalizer.Form.NFC);
+    String nfd = java.text.Normalizer.normalize("café.txt", java.text.Normalizer.Form.NFD);
+    Path f = file("uni/" + nfc, "coffee");
+    file("uni/other.txt", "tea");
+    cli.ok("create", "--project", "p", "--name", "uni");
+    cli.ok("add", "--files", f.getParent().toString());
+    assertThat(cli.ok("list", "--filter", nfd, "--json").array()).extracting(e -> e.get("path")).containsExactly(nfc);
+    assertThat(cli.ok("remove", "--files", nfd).lastLine()).isEqualTo("1 file removed; version now holds 1 file");
+    assertThat(cli.ok("list", "--json").array()).extracting(e -> e.get("path")).containsExactly("other.txt");
+    assertThat(cli.fails("remove", "--files", nfd).err()).contains("no file in the dataset matches");
+  }
+
   @Test
   void oneOfSomethingIsSingular() throws IOException {
     Path a = file("src/a.txt", "a");
