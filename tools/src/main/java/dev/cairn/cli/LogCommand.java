@@ -31,8 +31,12 @@ final class LogCommand extends Base {
     return 0;
   }
 
-  /** The arguments on one line: a control character in a value (a newline) would start a line that looks like an entry. */
+  /**
+   * The arguments on one line, as a shell would need them typed (a value with a space is one
+   * argument, quoted); a control character in a value (a newline) would start a line that looks
+   * like an entry, and is escaped.
+   */
   private static String printable(List<String> arguments) {
-    return String.join(" ", arguments.stream().map(dev.cairn.manifest.DatasetPaths::printable).toList());
+    return String.join(" ", arguments.stream().map(a -> dev.cairn.manifest.DatasetPaths.printable(ShellWords.quote(a))).toList());
   }
 }

@@ -28,7 +28,7 @@ final class LogPage {
         h.open("tr").el("td", Integer.toString(i++), "class", "num muted").el("td", Text.time(e.timeMillis()), "class", "muted");
         h.open("td").open("code").text("cairn " + e.command());
         for (String a : e.arguments()) {
-          h.text(" ").text(quote(a));
+          h.text(" ").text(dev.cairn.cli.ShellWords.quote(a));
         }
         h.close("code").close("td");
         h.open("td").raw(Widgets.counts(e.changes())).close("td");
@@ -37,13 +37,5 @@ final class LogPage {
       h.close("tbody").close("table").close("div");
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
-  }
-
-  /** An argument as a shell would need it typed. */
-  static String quote(String arg) {
-    if (!arg.isEmpty() && arg.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./=:,+@%".indexOf(c) >= 0)) {
-      return arg;
-    }
-    return "'" + arg.replace("'", "'\\''") + "'";
   }
 }

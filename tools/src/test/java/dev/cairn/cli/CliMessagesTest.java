@@ -160,7 +160,11 @@ class CliMessagesTest {
     String id = (String) cli.ok("metadata", "--set", "k=line1\n2026-12-04 10:00:00  publish  --id x", "--json").obj().get("id");
     String log = cli.ok("log").out();
     assertThat(log.lines()).hasSize(2).noneMatch(l -> l.startsWith("2026-12-04 10:00:00"));
-    assertThat(log).contains("k=line1\\x0a2026-12-04");
+    assertThat(log).contains("'k=line1\\x0a2026-12-04 10:00:00  publish  --id x'");
+    // An argument holding spaces is one, quoted as a shell would need it typed.
+    Path spaced = file("with space/it's.txt", "x");
+    cli.ok("add", "--files", spaced.toString());
+    assertThat(cli.ok("log").out()).contains("add             --files '" + spaced.toString().replace("'", "'\\''") + "'");
     cli.ok("set-description", "--description", "d\u2028e\u0085f");
     assertThat(cli.ok("show").out()).contains("d\\u2028e\\x85f");
     for (int i = 0; i < 3; i++) {

@@ -40,8 +40,8 @@ class WebHtmlTest {
     assertThat(Text.bytes(300L << 20)).isEqualTo("300 MiB");
     assertThat(Text.count(1234567)).isEqualTo("1,234,567");
     assertThat(Text.time(0)).isEqualTo("–");
-    assertThat(LogPage.quote("--files")).isEqualTo("--files");
-    assertThat(LogPage.quote("a b's")).isEqualTo("'a b'\\''s'");
+    assertThat(dev.cairn.cli.ShellWords.quote("--files")).isEqualTo("--files");
+    assertThat(dev.cairn.cli.ShellWords.quote("a b's")).isEqualTo("'a b'\\''s'");
   }
 
   @Test
