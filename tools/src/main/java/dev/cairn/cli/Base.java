@@ -373,7 +373,7 @@ abstract class Base implements Callable<Integer> {
       String label = String.format("%-9s", type.name().toLowerCase(java.util.Locale.ROOT));
       for (dev.cairn.manifest.DiffEntry d : diff) {
         if (d.type() == type) {
-          out().println(label + d.path());
+          out().println(label + Format.path(d.path()));
         }
       }
     }

@@ -57,4 +57,18 @@ final class Format {
     }
     return s + " ".repeat(width - s.length());
   }
+
+  /**
+   * A dataset path as tables and lists show it: as it is, unless a name in it begins or ends with
+   * a space (which a column would hide), or it holds a {@code "} or a {@code |} (which would read
+   * as quoting or a column's edge). Then it is in double quotes, a {@code "} or {@code \} in it
+   * escaped with a {@code \}: a shown path that begins with {@code "} is always a quoted one.
+   */
+  static String path(String path) {
+    boolean quote = path.indexOf('"') >= 0 || path.indexOf('|') >= 0;
+    for (String name : path.split("/", -1)) {
+      quote |= !name.isEmpty() && (name.charAt(0) == ' ' || name.charAt(name.length() - 1) == ' ');
+    }
+    return quote ? "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : path;
+  }
 }

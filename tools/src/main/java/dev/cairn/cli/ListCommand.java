@@ -191,13 +191,7 @@ final class ListCommand extends Base {
         Format.count(total[1], "byte"));
   }
 
-  /** A path as the table shows it: quoted when a name in it begins or ends with a space, which a column would hide. */
   static String shown(String path) {
-    for (String name : path.split("/", -1)) {
-      if (!name.isEmpty() && (name.charAt(0) == ' ' || name.charAt(name.length() - 1) == ' ')) {
-        return "\"" + path + "\"";
-      }
-    }
-    return path;
+    return Format.path(path);
   }
 }

@@ -243,14 +243,23 @@ class CliMessagesTest {
   }
 
   @Test
-  void theListTableQuotesANameThatBeginsOrEndsWithASpace() throws IOException {
+  void theListTableQuotesANameThatBeginsOrEndsWithASpaceOrHoldsAQuoteOrABar() throws IOException {
     file("spaced/ lead.txt", "a");
     file("spaced/trail.txt ", "b");
     file("spaced/plain.txt", "c");
+    // Shown unquoted, these two would look the same; and a bar would read as a column's edge.
+    file("spaced/\"trail.txt \"", "d");
+    file("spaced/a | 99 | fake.txt", "e");
     cli.ok("create", "--name", "spaced");
-    cli.ok("add", "--files", tmp.resolve("spaced").toString());
-    assertThat(cli.ok("list").out()).contains("\" lead.txt\"").contains("\"trail.txt \"").contains("\nplain.txt ");
-    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).contains(" lead.txt", "trail.txt ");
+    String added = cli.ok("add", "--files", tmp.resolve("spaced").toString(), "--verbose").out();
+    String list = cli.ok("list").out();
+    for (String out : List.of(added, list)) {
+      assertThat(out).contains("\" lead.txt\"").contains("\"trail.txt \"").contains("\"\\\"trail.txt \\\"\"")
+          .contains("\"a | 99 | fake.txt\"");
+    }
+    assertThat(list).contains("\nplain.txt ");
+    assertThat(added).contains("added    plain.txt\n");
+    assertThat(cli.ok("list", "--json").array()).extracting(m -> m.get("path")).contains(" lead.txt", "trail.txt ", "\"trail.txt \"");
   }
 
   @Test
