@@ -285,6 +285,9 @@ final class VersionLifecycle {
         try {
           return repo.catalog().reserveVersion(o.project(), o.name(), candidate, id);
         } catch (IllegalArgumentException takenLocally) {
+          // The string this new version just took on the remote is not its own: give it back,
+          // or the remote would keep it for a version that never carries it.
+          remote.takeBackName(o.project(), o.name(), candidate, id);
           if (o.version() != null) {
             throw takenLocally;
           }
