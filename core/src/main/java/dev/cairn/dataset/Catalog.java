@@ -506,7 +506,8 @@ public final class Catalog {
   }
 
   private Lock lockFile(String id, Path file, ReentrantLock ours) throws IOException {
-    long deadline = System.currentTimeMillis() + lockWaitMillis;
+    long now = System.currentTimeMillis();
+    long deadline = lockWaitMillis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + lockWaitMillis; // a huge wait: for ever
     while (true) {
       Lock lock = tryLockFile(file, ours);
       if (lock != null) {
@@ -519,8 +520,9 @@ public final class Catalog {
         } catch (NoSuchFileException released) {
           continue;
         }
-        throw new DatasetLockedException("Cannot change dataset version " + id + ": process "
-            + holder.split(" ")[0] + " is changing it (if no cairn runs there, delete " + file + ")");
+        throw new DatasetLockedException("Cannot change dataset version " + id + ": " + (holder.isEmpty()
+            ? "another process is taking its lock (an empty lock, stale once " + EMPTY_LOCK_STALE_MILLIS / 1000 + " s old)"
+            : "process " + holder.split(" ")[0] + " is changing it") + " (if no cairn runs there, delete " + file + ")");
       }
       try {
         Thread.sleep(20);
@@ -567,7 +569,7 @@ public final class Catalog {
         } catch (NoSuchFileException gone) {
           continue;
         }
-        if (!isStaleLock(file, holder) || !breakLock(file, holder)) {
+        if (!isStaleLock(file, holder) || breakLock(file, holder) == Break.BUSY) {
           return null; // held, or another process is breaking it: the caller waits and tries again
         }
       }
@@ -597,7 +599,8 @@ public final class Catalog {
   /**
    * Creates {@code file} holding {@code token}, or fails if it exists. The token is written to a
    * temporary file first and hard-linked into place, so that no one ever reads a lock without its
-   * holder (an empty lock counts as stale and would be broken while its writer still runs).
+   * holder (on a file system without hard links, where it is created then filled, an empty lock
+   * counts as held until {@link #EMPTY_LOCK_STALE_MILLIS} old).
    */
   private void create(Path file, String token) throws IOException {
     Path t = dev.cairn.internal.fs.AtomicFiles.tempPath(tmp, "." + file.getFileName() + "-");
@@ -649,7 +652,7 @@ public final class Catalog {
       for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".lock")).toList()) {
         try {
           String holder = Files.readString(f, StandardCharsets.UTF_8);
-          if (isStaleLock(f, holder) && breakLock(f, holder)) {
+          if (isStaleLock(f, holder) && breakLock(f, holder) == Break.REMOVED) {
             broken.add(f.getFileName().toString());
           }
         } catch (IOException | java.io.UncheckedIOException notNow) {
@@ -670,30 +673,42 @@ public final class Catalog {
    * removing the fresh lock a third process had just taken. A guard older than
    * {@link #BREAK_GUARD_STALE_MILLIS} is a breaker's that died; it is removed.
    *
-   * @return false if another process is breaking it now (try again later)
+   * @return what it did (another process may be breaking it now)
    */
-  private boolean breakLock(Path file, String staleHolder) throws IOException {
+  private Break breakLock(Path file, String staleHolder) throws IOException {
     Path guard = tmp.resolve("." + file.getFileName() + ".break");
     try {
       create(guard, processToken());
     } catch (FileAlreadyExistsException busy) {
       removeIfOlder(guard, BREAK_GUARD_STALE_MILLIS);
-      return false;
+      return Break.BUSY;
     }
     try {
       String now;
       try {
         now = Files.readString(file, StandardCharsets.UTF_8);
       } catch (NoSuchFileException gone) {
-        return true;
+        return Break.GONE;
       }
-      if (now.equals(staleHolder)) {
+      // An empty lock may be a new one, created and not yet filled: judged again by its own age.
+      if (now.equals(staleHolder) && (!now.isEmpty() || isStaleLock(file, now))) {
         Files.deleteIfExists(file); // lost in a crash, it is found stale and broken again
+        return Break.REMOVED;
       }
-      return true;
+      return Break.GONE;
     } finally {
       Files.deleteIfExists(guard);
     }
+  }
+
+  /** What {@link #breakLock} did. */
+  private enum Break {
+    /** Another process is breaking it: try again later. */
+    BUSY,
+    /** It was released, or taken again, meanwhile: try to take it now. */
+    GONE,
+    /** The stale lock was deleted. */
+    REMOVED
   }
 
   /** How long breaking a lock may take before its guard counts as a dead breaker's. */

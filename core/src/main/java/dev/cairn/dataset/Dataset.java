@@ -324,8 +324,12 @@ public final class Dataset {
       List<FileEntry> entries = new ArrayList<>();
       // Which input each path comes from: two inputs for one path (a file and an archive's entry,
       // two links) are refused as two files are, not one silently dropped.
-      Map<String, String> from = new HashMap<>();
-      found.forEach(f -> from.put(f.datasetPath(), f.file().toString()));
+      Map<String, String[]> from = new HashMap<>();
+      if (archive != null || !links.uris().isEmpty()) { // files alone were checked by scan()
+        for (SourceFile f : found) {
+          from.put(nfc(f.datasetPath()), new String[] {f.datasetPath(), f.file().toString()});
+        }
+      }
       long read = 0;
       if (!found.isEmpty()) {
         FileIngester.Result r = new FileIngester(repo.statCache(), progress, files.rehash()).ingest(found, ins, m);
@@ -387,12 +391,14 @@ public final class Dataset {
     return found;
   }
 
-  /** Records that {@code path} comes from {@code source}, refusing a second source for it. */
-  private static void claim(Map<String, String> from, String path, String source) throws InvalidInputException {
-    String other = from.putIfAbsent(path, source);
-    if (other != null && !other.equals(source)) {
-      throw new InvalidInputException("Cannot add '" + dev.cairn.manifest.DatasetPaths.printable(path) + "' from both " + other
-          + " and " + source + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+  /**
+   * Records that {@code path} comes from {@code source}, refusing a second source for it or for a
+   * twin of it (the same name in another Unicode form).
+   */
+  private static void claim(Map<String, String[]> from, String path, String source) throws InvalidInputException {
+    String[] other = from.putIfAbsent(nfc(path), new String[] {path, source});
+    if (other != null && !other[1].equals(source)) {
+      throw twoSources(path, other[0], other[1], source);
     }
   }
 
@@ -408,13 +414,28 @@ public final class Dataset {
   private static void requireOneFilePerPath(List<SourceFile> found) throws InvalidInputException {
     Map<String, SourceFile> byPath = new HashMap<>(found.size() * 2);
     for (SourceFile f : found) {
-      SourceFile other = byPath.putIfAbsent(f.datasetPath(), f);
+      SourceFile other = byPath.putIfAbsent(nfc(f.datasetPath()), f);
       if (other == null || other.file().equals(f.file()) || (f.inode() != 0 && other.inode() == f.inode() && other.device() == f.device())) {
         continue;
       }
-      throw new InvalidInputException("Cannot add '" + f.datasetPath() + "' from both " + other.file() + " and " + f.file()
-          + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+      throw twoSources(f.datasetPath(), other.datasetPath(), other.file().toString(), f.file().toString());
     }
+  }
+
+  /** A path and its twin that differs from it only by Unicode normalization share this key. */
+  private static String nfc(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) >= 0x80) {
+        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC);
+      }
+    }
+    return path; // ASCII: normalized already
+  }
+
+  private static InvalidInputException twoSources(String path, String otherPath, String otherSource, String source) {
+    String twin = path.equals(otherPath) ? "" : " (the names differ only by Unicode normalization, and would collide on many systems)";
+    return new InvalidInputException("Cannot add '" + dev.cairn.manifest.DatasetPaths.printable(path) + "' from both " + otherSource
+        + " and " + source + twin + ": add them under different --dataset-folder, or in two commands to replace one by the other");
   }
 
   /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */

@@ -174,6 +174,13 @@ public final class FolderScanner {
       ds.forEach(paths::add);
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + dir + ": permission denied");
+    } catch (NoSuchFileException deleted) {
+      if (!rel.isEmpty()) { // a subfolder deleted since its parent was listed; the folder named is required
+        progress.warn("skipped " + dir + ": deleted while the folder was read");
+        visiting.remove(realDir);
+        return;
+      }
+      throw deleted;
     }
     paths.sort(null);
     List<FileStat> attributes = statAll(paths);
@@ -183,7 +190,9 @@ public final class FolderScanner {
       FileStat a = attributes.get(i);
       if (a == null) {
         // As tar says "file removed before we read it": the folder is taken as it is now.
-        progress.warn("skipped " + child + ": deleted while the folder was read");
+        if (!leftOut(wildcards, rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName())) {
+          progress.warn("skipped " + child + ": deleted while the folder was read");
+        }
         continue;
       }
       Path realChild = null;
@@ -259,11 +268,11 @@ public final class FolderScanner {
     visiting.remove(realDir);
   }
 
-  /** Whether the wildcards, if any, leave out a file at {@code rel}. */
   private static String datasetPath(String datasetFolder, String rel) {
     return datasetFolder.isEmpty() ? rel : datasetFolder + "/" + rel;
   }
 
+  /** Whether the wildcards, if any, leave out a file at {@code rel}. */
   private static boolean leftOut(List<Glob> wildcards, String rel) {
     return !wildcards.isEmpty() && wildcards.stream().noneMatch(g -> g.matches(rel));
   }
@@ -291,9 +300,8 @@ public final class FolderScanner {
   /**
    * The attributes of every entry of a folder, not following links. The {@code stat} calls are
    * most of a sync of many unchanged files (about 2 us each, in the kernel), so a large folder's
-   * entries are read by all cores at once.
+   * entries are read by all cores at once. Null for an entry deleted since the folder was listed.
    */
-  /** The children's attributes; null for one deleted since the folder was listed. */
   private static List<FileStat> statAll(List<Path> children) throws IOException {
     FileStat[] out = new FileStat[children.size()];
     if (out.length < PARALLEL_STAT_MIN) {

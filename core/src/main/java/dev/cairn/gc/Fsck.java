@@ -278,8 +278,11 @@ public final class Fsck {
       }
     }
 
-    /** What a file object found: its chunks that are not intact, or why it could not be read. */
-    /** @param unreadable why the file object could not be read ({@code ""}: it is missing), or null */
+    /**
+     * What a file object found: its chunks that are not intact, or why it could not be read.
+     *
+     * @param unreadable why the file object could not be read ({@code ""}: it is missing), or null
+     */
     private record FileCheck(List<ObjectId> notIntact, String unreadable) {}
 
     private final ScanReader reader;

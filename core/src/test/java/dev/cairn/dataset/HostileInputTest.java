@@ -149,6 +149,17 @@ class HostileInputTest {
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("Unicode normalization");
     assertThat(ds.listFiles()).isEmpty();
+    // The two forms from two inputs of one add: two folders, a folder and an archive.
+    Path one = Files.createDirectories(tmp.resolve("u1"));
+    Path two = Files.createDirectories(tmp.resolve("u2"));
+    Files.writeString(one.resolve(composed), "one");
+    Files.writeString(two.resolve(decomposed), "two");
+    assertThatThrownBy(() -> ds.addFiles(new AddOptions(List.of(one, two), List.of(), "", true, false)))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("from both " + one.resolve(composed) + " and "
+            + two.resolve(decomposed) + " (the names differ only by Unicode normalization");
+    assertThatThrownBy(() -> ds.add(AddOptions.of(one), tar(decomposed), LinkOptions.NONE, "", Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("the names differ only by Unicode normalization");
+    assertThat(ds.listFiles()).isEmpty();
   }
 
   @Test

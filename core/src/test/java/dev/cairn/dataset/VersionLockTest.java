@@ -137,6 +137,40 @@ class VersionLockTest {
     }
   }
 
+  /** A wait too long to add to the clock is a wait for ever, not none. */
+  @Test
+  void theLongestLockWaitWaits() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, String.valueOf(Long.MAX_VALUE)))) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
+      Files.writeString(lock, "77@another-host token");
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> tag = pool.submit(() -> {
+          ds.addTags(List.of("gold"));
+          return null;
+        });
+        Thread.sleep(500);
+        assertThat(tag.isDone()).as("still waiting").isFalse();
+        Files.delete(lock);
+        tag.get(30, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(ds.tags()).containsExactly("gold");
+    }
+  }
+
+  @Test
+  void anEmptyLockHeldPastTheWaitIsSaidToBeOne() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "200"))) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Files.writeString(tmp.resolve("r/refs/locks/" + ds.id() + ".lock"), "");
+      assertThatThrownBy(() -> ds.addTags(List.of("gold"))).isInstanceOf(DatasetLockedException.class)
+          .hasMessageContaining(": another process is taking its lock (an empty lock, stale once 10 s old)");
+    }
+  }
+
   @Test
   void aLockWaitThatIsNotANumberIsRefusedNamingTheKey() throws Exception {
     DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL).close();
