@@ -459,21 +459,29 @@ public final class Catalog {
     }
   }
 
+  /** A lock that tells its owner. */
+  private static final class OwnedLock extends ReentrantLock {
+    Thread owner() {
+      return getOwner();
+    }
+  }
+
   /**
    * The threads of this process take a version's lock in turn, in front of its file (which orders
    * processes, and which every thread of one process would hold alike): a thread waits for another
    * of this process for as long as it works, not {@link #LOCK_WAIT_MILLIS}. Keyed by the lock
    * file, so that two repositories opened on one folder share them.
    */
-  private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS =
+  private static final ConcurrentMap<Path, OwnedLock> IN_PROCESS =
       new ConcurrentHashMap<>();
 
   private ReentrantLock inProcess(String id, Path file) throws DatasetLockedException {
-    ReentrantLock l = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(),
-        k -> new ReentrantLock());
-    if (l.isHeldByCurrentThread()) {
-      // A change of the version from within a change of it (a Progress callback, say): the outer
-      // one would then write over what the inner one did.
+    OwnedLock l = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new OwnedLock());
+    Thread operation = dev.cairn.internal.concurrent.Workers.workingFor();
+    if (l.isHeldByCurrentThread() || (operation != null && l.owner() == operation)) {
+      // A change of the version from within a change of it (a Progress callback, say, run here or
+      // on one of the change's workers): the outer one would then write over what the inner one
+      // did, or, waited for, never end.
       throw new DatasetLockedException("Cannot change dataset version " + id + " while this thread is changing it already"
           + " (from a callback of that change?); change it once that change returns");
     }

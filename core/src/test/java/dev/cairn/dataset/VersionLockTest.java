@@ -207,6 +207,44 @@ class VersionLockTest {
     }
   }
 
+  /** The same from a callback on one of the change's workers: refused at once, not waited for without end. */
+  @Test
+  void aChangeFromACallbackOnAWorkerOfAChangeOfTheSameVersionFailsAtOnce() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    for (int i = 0; i < 64; i++) {
+      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(10 + i, 20_000));
+    }
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      List<Throwable> inner = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread caller = Thread.currentThread();
+      ExecutorService pool = Executors.newSingleThreadExecutor();
+      try {
+        pool.submit(() -> ds.addFiles(AddOptions.of(src), new Progress() {
+          @Override
+          public void advance(long bytes) {
+            threads.add(Thread.currentThread().getName());
+            if (inner.size() < 3) {
+              try {
+                ds.setMetadata(Map.of("k", "v"));
+              } catch (Throwable e) {
+                inner.add(e);
+              }
+            }
+          }
+        })).get(60, TimeUnit.SECONDS);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(threads).as("callbacks ran on the add's workers").anyMatch(n -> !n.equals(caller.getName()) && n.startsWith("cairn-"));
+      assertThat(inner).isNotEmpty().allSatisfy(e -> assertThat(e).isInstanceOf(DatasetLockedException.class)
+          .hasMessageContaining("while this thread is changing it already"));
+      assertThat(ds.listFiles()).hasSize(64);
+      assertThat(ds.metadata()).isEmpty();
+    }
+  }
+
   @Test
   void aLockIsReleasedOnceAndOnlyByItsThread() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {

@@ -13,13 +13,31 @@ import java.util.concurrent.Future;
 public final class Workers {
   private Workers() {}
 
-  /** A fixed pool of {@code threads} daemon threads named {@code name}. */
+  /**
+   * A fixed pool of {@code threads} daemon threads named {@code name}, working for the thread that
+   * makes it ({@link #workingFor}).
+   */
   public static ExecutorService pool(String name, int threads) {
+    Thread operation = workingFor() != null ? workingFor() : Thread.currentThread();
     return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-      Thread t = new Thread(r, name);
+      Thread t = new Thread(() -> {
+        WORKING_FOR.set(operation);
+        r.run();
+      }, name);
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** The thread whose operation a pool thread works for. */
+  private static final ThreadLocal<Thread> WORKING_FOR = new ThreadLocal<>();
+
+  /**
+   * The thread whose operation this one works for, if it is a worker of {@link #pool}: what a
+   * callback run here does is done from within that operation (a lock it holds is held here too).
+   */
+  public static Thread workingFor() {
+    return WORKING_FOR.get();
   }
 
   /**
