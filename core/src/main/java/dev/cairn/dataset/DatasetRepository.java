@@ -188,7 +188,8 @@ public final class DatasetRepository implements AutoCloseable {
    * highest version that is closed (a draft cannot be read as a whole yet).
    */
   public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
-    List<DatasetRecord> all = catalog().all();
+    VersionListing listing = catalog().readAll();
+    List<DatasetRecord> all = listing.records();
     if (project == null) {
       highest(all, null, name, version, "here"); // refuses a name several projects hold, drafts included
     }
@@ -198,7 +199,27 @@ public final class DatasetRepository implements AutoCloseable {
         all = closed;
       }
     }
-    return new Dataset(this, highest(all, project, name, version, "here").id());
+    DatasetRecord found = highest(all, project, name, version, "here");
+    if (version == null && !listing.unreadable().isEmpty()) {
+      requireNoNewerUnreadable(listing, found);
+    }
+    return new Dataset(this, found.id());
+  }
+
+  /**
+   * Refuses "the newest version" when a higher version string of that dataset is held by a
+   * version whose record cannot be read: the newest may be that one, and an older one is not it.
+   */
+  private void requireNoNewerUnreadable(VersionListing listing, DatasetRecord found) throws IOException {
+    java.util.Set<String> unreadable = new java.util.HashSet<>(listing.unreadable());
+    for (String v : catalog().reservedVersions(found.project(), found.name())) {
+      String holder = catalog().reservationHolder(found.project(), found.name(), v);
+      if (holder != null && unreadable.contains(holder) && VersionStrings.compare(v, found.version()) > 0) {
+        throw new dev.cairn.errors.CairnException("Cannot tell which version of " + label(found.project(), found.name())
+            + " is the newest here: the record of version " + holder + ", which holds version " + v + ", cannot be read (damaged,"
+            + " or written by a newer Cairn); give the version (or the id) wanted, or recover the record with cairn fsck --repair");
+      }
+    }
   }
 
   /**

@@ -44,6 +44,25 @@ class DatasetMessagesTest {
     }
   }
 
+  /** "The newest" is refused while a higher version's record cannot be read: an older one is not it. */
+  @Test
+  void theNewestVersionIsNotGuessedPastAnUnreadableRecord() throws IOException {
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "n").build()).close();
+    Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "n").parents(v1.id()).build()).close();
+    Path record = tmp.resolve("repo/refs/datasets/" + v2.id() + ".json");
+    String good = Files.readString(record);
+    Files.writeString(record, "{\"truncated");
+    assertThatThrownBy(() -> Dataset.get(repo, "p", "n", null, true)).isInstanceOf(dev.cairn.errors.CairnException.class)
+        .hasMessage("Cannot tell which version of p/n is the newest here: the record of version " + v2.id() + ", which holds version"
+            + " 1.0.1, cannot be read (damaged, or written by a newer Cairn); give the version (or the id) wanted, or recover the"
+            + " record with cairn fsck --repair");
+    assertThat(Dataset.get(repo, "p", "n", "1.0.0", true).id()).isEqualTo(v1.id());
+    // An older version's damaged record does not stand in the way of the newest.
+    Files.writeString(record, good);
+    Files.writeString(tmp.resolve("repo/refs/datasets/" + v1.id() + ".json"), "{\"truncated");
+    assertThat(Dataset.get(repo, "p", "n", null, true).id()).isEqualTo(v2.id());
+  }
+
   @Test
   void aVersionWhoseDataIsNotHereIsNotSquashedIntoADamagedOne() throws IOException {
     Path src = tmp.resolve("src");
