@@ -541,7 +541,14 @@ final class VersionLifecycle {
     DatasetRecord r = ds.record();
     List<String> children = new ArrayList<>();
     String draftChild = null;
-    for (DatasetRecord other : repo.catalog().all()) {
+    VersionListing listing = repo.catalog().readAll();
+    if (!listing.unreadable().isEmpty() && !force) {
+      // Its children would lose their parent without a word, as on a remote (Remote.delete).
+      throw new DatasetStateException("Cannot delete " + r.id() + ": the record of version " + listing.unreadable().get(0)
+          + " here cannot be read, so whether it has " + r.id() + " as a parent is unknown; recover it with cairn fsck --repair,"
+          + " or use --force");
+    }
+    for (DatasetRecord other : listing.records()) {
       if (other.parents().contains(r.id())) {
         children.add(other.id());
         if (other.isDraft()) {

@@ -44,6 +44,20 @@ class DatasetMessagesTest {
     }
   }
 
+  /** A version whose children cannot all be read is not deleted without --force: one may be its child. */
+  @Test
+  void aDeleteIsRefusedWhileARecordThatMayNameItAsParentCannotBeRead() throws IOException {
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build()).close();
+    Dataset child = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build()).close();
+    Files.writeString(tmp.resolve("repo/refs/datasets/" + child.id() + ".json"), "{\"truncated");
+    assertThatThrownBy(() -> v1.delete(false)).isInstanceOf(DatasetStateException.class)
+        .hasMessage("Cannot delete " + v1.id() + ": the record of version " + child.id() + " here cannot be read, so whether it has "
+            + v1.id() + " as a parent is unknown; recover it with cairn fsck --repair, or use --force");
+    assertThat(repo.catalog().exists(v1.id())).isTrue();
+    new dev.cairn.gc.Repair(repo, Progress.NONE).run();
+    assertThatThrownBy(() -> v1.delete(false)).hasMessageContaining("1 version uses it as a parent");
+  }
+
   /** "The newest" is refused while a higher version's record cannot be read: an older one is not it. */
   @Test
   void theNewestVersionIsNotGuessedPastAnUnreadableRecord() throws IOException {
