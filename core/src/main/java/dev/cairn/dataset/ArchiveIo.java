@@ -165,29 +165,32 @@ public final class ArchiveIo {
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       Manifest m = new Manifest(new NodeLoader(reader), root);
       progress.start("exporting " + Text.count(m.entryCount(), "file"), m.totalBytes());
-      OutputStream compressed = switch (format) {
-        case TAR_GZ -> new GzipCompressorOutputStream(out);
-        case TAR_ZST -> ZstdCompressorOutputStream.builder().setOutputStream(out).setLevel(3).get();
-        default -> out;
-      };
-      ArchiveOutputStream<? extends ArchiveEntry> archive = format == Format.ZIP ? zip(compressed) : tar(compressed);
-      for (FileEntry e : m) {
-        putEntry(archive, e, timeMillis);
-        if (e.kind() == EntryKind.LINK) {
-          links.copyChecked(e, archive, "export");
-        } else {
-          try (InputStream in = reader.openContent(e.fileContent())) {
-            in.transferTo(archive);
+      try {
+        OutputStream compressed = switch (format) {
+          case TAR_GZ -> new GzipCompressorOutputStream(out);
+          case TAR_ZST -> ZstdCompressorOutputStream.builder().setOutputStream(out).setLevel(3).get();
+          default -> out;
+        };
+        ArchiveOutputStream<? extends ArchiveEntry> archive = format == Format.ZIP ? zip(compressed) : tar(compressed);
+        for (FileEntry e : m) {
+          putEntry(archive, e, timeMillis);
+          if (e.kind() == EntryKind.LINK) {
+            links.copyChecked(e, archive, "export");
+          } else {
+            try (InputStream in = reader.openContent(e.fileContent())) {
+              in.transferTo(archive);
+            }
           }
+          archive.closeArchiveEntry();
+          progress.advance(e.size());
         }
-        archive.closeArchiveEntry();
-        progress.advance(e.size());
+        archive.finish();
+        if (compressed != out) {
+          compressed.close();
+        }
+      } finally {
+        progress.finish(); // on a failure too: a progress bar is never left open
       }
-      archive.finish();
-      if (compressed != out) {
-        compressed.close();
-      }
-      progress.finish();
     }
   }
 

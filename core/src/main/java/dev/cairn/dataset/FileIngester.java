@@ -106,10 +106,10 @@ final class FileIngester {
     if (toRead.isEmpty()) {
       return new Result(out, 0, 0);
     }
-    progress.start("hashing and storing " + Text.count(toRead.size(), "file"), total);
     ExecutorService pool = Workers.pool("cairn-ingest", Workers.perCore(4));
     List<StatCache.Hashed> hashed = new ArrayList<>();
     try {
+      progress.start("hashing and storing " + Text.count(toRead.size(), "file"), total);
       // In batches, so that a million files to read never mean a million queued tasks.
       List<FileContent> contents = new ArrayList<>(toRead.size());
       for (int from = 0; from < toRead.size(); from += BATCH) {

@@ -447,30 +447,33 @@ public final class Pusher {
         return false; // checked object by object: the remote has all of it
       }
       progress.start("uploading " + Text.count(objects, "object") + " to " + remote.storage().uri(), missing.chunkBytes);
-      // Each layer is uploaded whole before the next is packed; within the first two, packs go up
-      // while the next ones are written, and the sets are emptied as they go (the remote's index
-      // grows meanwhile: a million tiny files must fit in a small heap).
-      BlockCopier copier = new BlockCopier(repo.repository().packs(), reader, packs, false);
-      copyDraining(missing.chunks, copier);
-      for (Iterator<ObjectId> it = missing.smallChunks.iterator(); it.hasNext(); ) {
-        copier.repack(it.next()); // stored in shared blocks: compressed anew, without looking up their block
-        it.remove();
-      }
-      packs.cut();
-      uploads.awaitAll();
-      copyDraining(missing.files, copier);
-      packs.cut();
-      uploads.awaitAll();
-      uploads.inOrder();
-      for (ObjectId id : missing.nodes) {
-        copier.repack(id); // in order: children before parents
-      }
-      packs.cut();
-      if (!versionThere) {
-        copier.repack(r.versionObject());
+      try {
+        // Each layer is uploaded whole before the next is packed; within the first two, packs go up
+        // while the next ones are written, and the sets are emptied as they go (the remote's index
+        // grows meanwhile: a million tiny files must fit in a small heap).
+        BlockCopier copier = new BlockCopier(repo.repository().packs(), reader, packs, false);
+        copyDraining(missing.chunks, copier);
+        for (Iterator<ObjectId> it = missing.smallChunks.iterator(); it.hasNext(); ) {
+          copier.repack(it.next()); // stored in shared blocks: compressed anew, without looking up their block
+          it.remove();
+        }
         packs.cut();
+        uploads.awaitAll();
+        copyDraining(missing.files, copier);
+        packs.cut();
+        uploads.awaitAll();
+        uploads.inOrder();
+        for (ObjectId id : missing.nodes) {
+          copier.repack(id); // in order: children before parents
+        }
+        packs.cut();
+        if (!versionThere) {
+          copier.repack(r.versionObject());
+          packs.cut();
+        }
+      } finally {
+        progress.finish(); // on a failure too: a progress bar is never left open
       }
-      progress.finish();
       totals[1] += objects;
       totals[2] += uploads.bytes;
       return true;

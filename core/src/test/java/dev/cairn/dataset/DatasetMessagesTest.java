@@ -44,6 +44,45 @@ class DatasetMessagesTest {
     }
   }
 
+  /** A phase a failure ends still finishes: a caller's progress bar is never left open. */
+  @Test
+  void progressIsFinishedWhenAnExportOrUploadFails() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("prog"));
+    Files.write(src.resolve("big.bin"), TestRepos.random(3, 400_000));
+    Dataset v = Dataset.create(repo, CreateOptions.of("p", "prog").build());
+    v.addFiles(AddOptions.of(src));
+    v.close();
+    Path biggest = null;
+    for (Path p : repo.repository().packs().packFiles()) {
+      if (biggest == null || Files.size(p) > Files.size(biggest)) {
+        biggest = p;
+      }
+    }
+    byte[] b = Files.readAllBytes(biggest);
+    b[b.length / 2] ^= 0x55; // inside a block of the file's data
+    Files.write(biggest, b);
+    int[] startFinish = new int[2];
+    Progress counting = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        startFinish[0]++;
+      }
+
+      @Override
+      public void finish() {
+        startFinish[1]++;
+      }
+    };
+    assertThatThrownBy(() -> v.export(tmp.resolve("out.tar"), counting)).isInstanceOf(IOException.class);
+    assertThat(startFinish[0]).as("export started").isPositive();
+    assertThat(startFinish[1]).as("every phase started is finished").isEqualTo(startFinish[0]);
+    startFinish[0] = 0;
+    startFinish[1] = 0;
+    assertThatThrownBy(() -> v.upload(tmp.resolve("remote").toString(), null, counting)).isInstanceOf(IOException.class);
+    assertThat(startFinish[0]).as("upload started").isPositive();
+    assertThat(startFinish[1]).as("every phase started is finished").isEqualTo(startFinish[0]);
+  }
+
   /** A version whose children cannot all be read is not deleted without --force: one may be its child. */
   @Test
   void aDeleteIsRefusedWhileARecordThatMayNameItAsParentCannotBeRead() throws IOException {
