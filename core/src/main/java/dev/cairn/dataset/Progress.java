@@ -35,7 +35,10 @@ public interface Progress {
   /** {@code bytes} more of the current phase are done. */
   default void advance(long bytes) {}
 
-  /** The current phase is over. */
+  /**
+   * The current phase is over, done or failed: every {@link #start} gets its {@code finish}, also
+   * when the operation throws (from a callback too).
+   */
   default void finish() {}
 
   /** Something skipped that the user should hear about (a special file, a broken link). */
