@@ -52,25 +52,28 @@ public final class CacheCheck {
     if (Files.isDirectory(files)) {
       List<Trees.FileEntry> all = Trees.regularFiles(files);
       progress.start("checking " + Text.count(all.size(), "cached file"), all.stream().mapToLong(Trees.FileEntry::size).sum());
-      for (Trees.FileEntry f : all) {
-        progress.advance(f.size());
-        String name = f.path().getFileName().toString();
-        String expected = name.endsWith(".x") ? name.substring(0, name.length() - 2) : name;
-        ObjectId actual = digestOrNull(f.path());
-        if (actual == null) {
-          continue; // removed meanwhile (no folder linked it any more)
+      try {
+        for (Trees.FileEntry f : all) {
+          progress.advance(f.size());
+          String name = f.path().getFileName().toString();
+          String expected = name.endsWith(".x") ? name.substring(0, name.length() - 2) : name;
+          ObjectId actual = digestOrNull(f.path());
+          if (actual == null) {
+            continue; // removed meanwhile (no folder linked it any more)
+          }
+          String mode = changedMode(f.path(), name.endsWith(".x"));
+          if (mode != null) {
+            damage.add(new Damage(f.path(), "cached file's mode changed to " + mode + " (the cache writes "
+                + PosixFilePermissions.toString(name.endsWith(".x") ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY) + ")"));
+          } else if (actual.hex().equals(expected)) {
+            intact.put(key(f.path()), expected);
+          } else {
+            damage.add(new Damage(f.path(), "cached content changed: it hashes to " + actual.abbreviate(16)));
+          }
         }
-        String mode = changedMode(f.path(), name.endsWith(".x"));
-        if (mode != null) {
-          damage.add(new Damage(f.path(), "cached file's mode changed to " + mode + " (the cache writes "
-              + PosixFilePermissions.toString(name.endsWith(".x") ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY) + ")"));
-        } else if (actual.hex().equals(expected)) {
-          intact.put(key(f.path()), expected);
-        } else {
-          damage.add(new Damage(f.path(), "cached content changed: it hashes to " + actual.abbreviate(16)));
-        }
+      } finally {
+        progress.finish();
       }
-      progress.finish();
     }
     if (Files.isDirectory(versions)) {
       try (Stream<Path> s = Files.list(versions)) {

@@ -41,6 +41,7 @@ final class FetchLock implements AutoCloseable {
         ours.lockInterruptibly();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        progress.finish(); // the wait it started
         throw new java.io.InterruptedIOException("interrupted while waiting for another fetch of " + id);
       }
     }
@@ -59,10 +60,14 @@ final class FetchLock implements AutoCloseable {
         l = ch.lock(at, 1, false);
       }
       if (waited) {
+        waited = false;
         progress.finish();
       }
       return new FetchLock(ours, ch, l);
     } catch (IOException | RuntimeException e) {
+      if (waited) {
+        progress.finish();
+      }
       if (ch != null) {
         ch.close();
       }

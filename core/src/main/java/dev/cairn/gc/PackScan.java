@@ -52,18 +52,21 @@ final class PackScan {
       total += Files.size(f);
     }
     progress.start("checking " + Text.count(files.size(), "pack"), total);
-    for (Path f : files) {
-      String name = PackFormat.nameOf(f.getFileName().toString());
-      if (name == null) {
-        scan.problems.add(Problem.warning(null, f.toString(), "file in packs/ that is not a pack"));
-        continue;
+    try {
+      for (Path f : files) {
+        String name = PackFormat.nameOf(f.getFileName().toString());
+        if (name == null) {
+          scan.problems.add(Problem.warning(null, f.toString(), "file in packs/ that is not a pack"));
+          continue;
+        }
+        scan.packs++;
+        scan.bytes += Files.size(f);
+        scan.check(f, name, algorithm, f.toString());
+        progress.advance(Files.size(f));
       }
-      scan.packs++;
-      scan.bytes += Files.size(f);
-      scan.check(f, name, algorithm, f.toString());
-      progress.advance(Files.size(f));
+    } finally {
+      progress.finish();
     }
-    progress.finish();
     return scan;
   }
 
