@@ -39,7 +39,13 @@ public final class PackWriter implements AutoCloseable {
     this.out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     ByteWriter header = new ByteWriter(PackFormat.HEADER_SIZE);
     header.ascii(PackFormat.MAGIC).u8(PackFormat.VERSION).u8(algorithm.code()).u16(0);
-    write(header.toByteArray());
+    try {
+      write(header.toByteArray());
+    } catch (IOException | RuntimeException e) {
+      // Interrupted (the channel closes then), say: no one holds this writer to close it.
+      abort(e);
+      throw e;
+    }
   }
 
   /** One object inside a block being appended. */

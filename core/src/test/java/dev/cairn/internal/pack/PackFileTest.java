@@ -26,6 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
 class PackFileTest {
   @TempDir Path tmp;
 
+  /** A writer interrupted while it writes the header leaves no temporary file: no one holds it to close. */
+  @Test
+  void aWriterInterruptedAtItsStartLeavesNoTemporaryFile() throws Exception {
+    Path packs = Files.createDirectories(tmp.resolve("packs"));
+    Path tmpDir = Files.createDirectories(tmp.resolve("tmp"));
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> new PackWriter(dev.cairn.id.HashAlgorithm.SHA256, packs, tmpDir))
+          .isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+    } finally {
+      Thread.interrupted();
+    }
+    try (var files = Files.list(tmpDir)) {
+      assertThat(files.toList()).isEmpty();
+    }
+  }
+
   /** Writes a pack of the given objects, grouping those under 256 bytes into shared blocks. */
   static PackInfo writePack(Path dir, HashAlgorithm algorithm, Map<ObjectId, byte[]> objects) throws IOException {
     Files.createDirectories(dir);
