@@ -78,11 +78,21 @@ public final class LocalCache {
     Files.createDirectories(files);
     Files.createDirectories(versions);
     Files.createDirectories(stamps);
-    this.maxSizeBytes = parseSize(repo.config().get(MAX_SIZE_KEY, "0"));
+    String max = repo.config().get(MAX_SIZE_KEY, "0");
+    try {
+      this.maxSizeBytes = parseSize(max);
+    } catch (IllegalArgumentException e) {
+      throw new dev.cairn.errors.InvalidConfigException("Cannot read config: " + MAX_SIZE_KEY + " = " + max
+          + " is not a size (bytes, or a number with K, M, G or T)");
+    }
     this.graceMillis = repo.config().getNonNegative(EVICTION_GRACE_KEY, 60_000);
   }
 
-  /** Parses {@code 123}, {@code 10K}, {@code 5M}, {@code 2G} or {@code 1T} (binary multiples). */
+  /**
+   * Parses {@code 123}, {@code 10K}, {@code 5M}, {@code 2G} or {@code 1T} (binary multiples).
+   *
+   * @throws IllegalArgumentException for anything else: a negative size, or one past a long
+   */
   public static long parseSize(String s) {
     String t = s.trim().toUpperCase(java.util.Locale.ROOT);
     if (t.endsWith("B")) {
@@ -97,8 +107,12 @@ public final class LocalCache {
       t = t.substring(0, t.length() - 1);
     }
     try {
-      return Long.parseLong(t.trim()) * mult;
-    } catch (NumberFormatException e) {
+      long n = Long.parseLong(t.trim());
+      if (n < 0) {
+        throw new IllegalArgumentException("not a size: " + s);
+      }
+      return Math.multiplyExact(n, mult);
+    } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("not a size: " + s);
     }
   }

@@ -44,6 +44,21 @@ class DatasetMessagesTest {
     }
   }
 
+  /** A cache limit that is not a size is refused naming the key, never taken as no limit. */
+  @Test
+  void aCacheLimitThatIsNotASizeIsRefusedNamingTheKey() throws IOException {
+    Path dir = tmp.resolve("limits");
+    DatasetRepository.open(dir, TestRepos.SMALL).close();
+    String good = Files.readString(dir.resolve("config"));
+    for (String bad : List.of("lots", "-5", "99999999999T")) {
+      Files.writeString(dir.resolve("config"), good + "cache.maxSize = " + bad + "\n");
+      assertThatThrownBy(() -> DatasetRepository.open(dir, TestRepos.SMALL)).as(bad).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessage("Cannot read config: cache.maxSize = " + bad + " is not a size (bytes, or a number with K, M, G or T)");
+    }
+    Files.writeString(dir.resolve("config"), good + "cache.maxSize = 20G\n");
+    DatasetRepository.open(dir, TestRepos.SMALL).close();
+  }
+
   /** A phase a failure ends still finishes: a caller's progress bar is never left open. */
   @Test
   void progressIsFinishedWhenAnExportOrUploadFails() throws IOException {
