@@ -14,6 +14,10 @@ import java.util.List;
  */
 public record AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash) {
   public AddOptions {
+    java.util.Objects.requireNonNull(sources, "sources must not be null: give the files or folders to add");
+    for (Path p : sources) {
+      java.util.Objects.requireNonNull(p, "a source must not be null: give the files or folders to add");
+    }
     sources = List.copyOf(sources);
     wildcards = List.copyOf(wildcards == null ? List.of() : wildcards);
     datasetFolder = normalizeFolder(datasetFolder);

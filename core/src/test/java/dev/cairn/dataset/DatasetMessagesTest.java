@@ -44,6 +44,14 @@ class DatasetMessagesTest {
     }
   }
 
+  @Test
+  void addOptionsWithoutSourcesSayWhatIsMissing() {
+    assertThatThrownBy(() -> new AddOptions(null, List.of(), "", true, false)).isInstanceOf(NullPointerException.class)
+        .hasMessage("sources must not be null: give the files or folders to add");
+    assertThatThrownBy(() -> new AddOptions(java.util.Arrays.asList(tmp, null), List.of(), "", true, false))
+        .hasMessage("a source must not be null: give the files or folders to add");
+  }
+
   /** A cache limit that is not a size is refused naming the key, never taken as no limit. */
   @Test
   void aCacheLimitThatIsNotASizeIsRefusedNamingTheKey() throws IOException {
