@@ -144,7 +144,12 @@ final class FileIngester {
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
     }
-    SourceFile after = FolderScanner.describe(f.file(), f.datasetPath());
+    SourceFile after;
+    try {
+      after = FolderScanner.describe(f.file(), f.datasetPath());
+    } catch (java.nio.file.NoSuchFileException deleted) {
+      throw deletedMeanwhile(f);
+    }
     if (f.size() == 0 && c.size() > 0 && after != null && after.size() == 0) {
       // /proc and /sys files say they are empty and hold text made as they are read.
       throw new InvalidInputException("Cannot add " + f.file() + ": its size says empty but it holds data (a /proc or /sys"
@@ -220,8 +225,12 @@ final class FileIngester {
     try {
       return Files.newInputStream(f.file());
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new InvalidInputException("Cannot add " + f.file() + ": it was deleted while the files were being added; try again");
+      throw deletedMeanwhile(f);
     }
+  }
+
+  private static InvalidInputException deletedMeanwhile(SourceFile f) {
+    return new InvalidInputException("Cannot add " + f.file() + ": it was deleted while the files were being added; try again");
   }
 
   /**

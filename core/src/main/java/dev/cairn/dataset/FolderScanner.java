@@ -234,7 +234,11 @@ public final class FolderScanner {
         }
         // Inside the folder or outside it (a folder of links into a shared store, say), its
         // target is what is added, as cp -L, tar -h and clearml-data take it.
-        a = FileStat.of(realChild);
+        a = statIfThere(realChild);
+        if (a == null) { // deleted since the link was resolved: as if before the listing
+          progress.warn("skipped " + child + ": deleted while the folder was read");
+          continue;
+        }
       }
       children.add(new Child(child, child.getFileName().toString(), realChild, a));
     }
