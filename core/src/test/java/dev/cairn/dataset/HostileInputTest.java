@@ -521,11 +521,11 @@ class HostileInputTest {
     repo.close();
     Path config = dir.resolve("config");
     String good = Files.readString(config);
-    // 2^47 bytes: more than a 64-bit Linux process's whole address space.
-    Files.writeString(config, good.replaceAll("(?m)^index\\.mapSize = .*$", "index.mapSize = 140737488355328"));
+    // 2^62 bytes: more than any 64-bit process's whole address space (47 or 48 bits of it, 57 at most).
+    Files.writeString(config, good.replaceAll("(?m)^index\\.mapSize = .*$", "index.mapSize = 4611686018427387904"));
     repo = DatasetRepository.open(dir, TestRepos.SMALL);
     assertThatThrownBy(() -> repo.get(id).verify()).isInstanceOf(IOException.class)
-        .hasMessageContaining("no address space to map its 140737488355328 bytes (index.mapSize)");
+        .hasMessageContaining("no address space to map its 4611686018427387904 bytes (index.mapSize)");
     repo.close();
     try (var s = Files.list(dir)) {
       assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith("index.damaged-"));
