@@ -1087,7 +1087,18 @@ public final class Dataset {
 
   /** Uploads this closed version to an open remote, in packs of about {@code packTargetBytes} (0: the repository's). */
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress) throws IOException {
-    progress = Progress.orNone(progress);
+    try {
+      return uploadTo(remote, packTargetBytes, Progress.orNone(progress));
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      // A file channel closed by the thread's interruption: said as every interrupted operation is.
+      java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException("interrupted while uploading " + id);
+      interrupted.initCause(e);
+      throw interrupted;
+    }
+  }
+
+  private dev.cairn.transport.Pusher.Result uploadTo(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress)
+      throws IOException {
     String uri = remote.storage().uri().toString();
     if (record().isDraft()) {
       // clearml-data's upload of a draft: its files' data goes now, the rest at its close, which

@@ -44,6 +44,32 @@ class DatasetMessagesTest {
     }
   }
 
+  /** An upload cancelled by an interruption says so, as every interrupted operation does. */
+  @Test
+  void anInterruptedUploadIsSaidToBeOne() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("up"));
+    Files.write(src.resolve("big.bin"), TestRepos.random(5, 300_000));
+    Dataset v = Dataset.create(repo, CreateOptions.of("p", "up").build());
+    v.addFiles(AddOptions.of(src));
+    v.close();
+    try (dev.cairn.transport.Remote remote = repo.openRemote(tmp.resolve("remote").toString())) {
+      Thread caller = Thread.currentThread();
+      Progress cancelling = new Progress() { // cancelled once the data starts to go: mid-read of a pack
+        @Override
+        public void start(String task, long totalBytes) {
+          caller.interrupt();
+        }
+      };
+      try {
+        assertThatThrownBy(() -> v.upload(remote, cancelling)).isInstanceOf(java.io.InterruptedIOException.class)
+            .hasMessageStartingWith("interrupted");
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(v.upload(remote, Progress.NONE).objectsUploaded()).as("it completes once run again").isPositive();
+    }
+  }
+
   @Test
   void addOptionsWithoutSourcesSayWhatIsMissing() {
     assertThatThrownBy(() -> new AddOptions(null, List.of(), "", true, false)).isInstanceOf(NullPointerException.class)

@@ -115,10 +115,17 @@ public final class Workers {
 
   /**
    * Throws a worker's failure as it was thrown: an {@link IOException}, unchecked exception or
-   * error as itself, anything else wrapped in an {@code IOException}. Declared to return one so
+   * error as itself (a channel closed by an interruption as an {@link InterruptedIOException}),
+   * anything else wrapped in an {@code IOException}. Declared to return one so
    * that callers can write {@code throw rethrow(t)}.
    */
   static IOException rethrow(Throwable t) throws IOException {
+    if (t instanceof java.nio.channels.ClosedByInterruptException closed) {
+      // A worker's channel closed by its interruption (the operation was cancelled): said as one.
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted");
+      interrupted.initCause(closed);
+      throw interrupted;
+    }
     if (t instanceof IOException io) {
       throw io;
     }
