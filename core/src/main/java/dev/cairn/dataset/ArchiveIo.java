@@ -445,7 +445,7 @@ public final class ArchiveIo {
       }
       for (int end = p.indexOf('/'); ; end = p.indexOf('/', end + 1)) {
         String prefix = end < 0 ? p : p.substring(0, end);
-        String nfc = java.text.Normalizer.normalize(prefix, java.text.Normalizer.Form.NFC);
+        String nfc = DatasetPaths.nfc(prefix);
         String other = seen.putIfAbsent(nfc, prefix);
         if (other != null && !other.equals(prefix)) {
           throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(prefix) + "' differs from '"

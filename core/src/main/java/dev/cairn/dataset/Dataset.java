@@ -4,6 +4,7 @@ import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -327,7 +328,7 @@ public final class Dataset {
       Map<String, String[]> from = new HashMap<>();
       if (archive != null || !links.uris().isEmpty()) { // files alone were checked by scan()
         for (SourceFile f : found) {
-          from.put(nfc(f.datasetPath()), new String[] {f.datasetPath(), f.file().toString()});
+          from.put(DatasetPaths.nfc(f.datasetPath()), new String[] {f.datasetPath(), f.file().toString()});
         }
       }
       long read = 0;
@@ -356,7 +357,7 @@ public final class Dataset {
         }
         if (linked == 0 && !linkGlobs.isEmpty()) {
           throw new InvalidInputException("Cannot add: no linked file matches --wildcard "
-              + String.join(" ", links.wildcards().stream().map(w -> "'" + dev.cairn.manifest.DatasetPaths.printable(w) + "'").toList())
+              + String.join(" ", links.wildcards().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
               + "; nothing was added");
         }
         read += linked;
@@ -384,7 +385,7 @@ public final class Dataset {
     }
     if (found.isEmpty() && !globs.isEmpty()) {
       throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches --wildcard "
-          + String.join(" ", o.wildcards().stream().map(w -> "'" + dev.cairn.manifest.DatasetPaths.printable(w) + "'").toList())
+          + String.join(" ", o.wildcards().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
           + "; nothing was added");
     }
     requireOneFilePerPath(found);
@@ -396,14 +397,14 @@ public final class Dataset {
    * twin of it (the same name in another Unicode form).
    */
   private static void claim(Map<String, String[]> from, String path, String source) throws InvalidInputException {
-    String[] other = from.putIfAbsent(nfc(path), new String[] {path, source});
+    String[] other = from.putIfAbsent(DatasetPaths.nfc(path), new String[] {path, source});
     if (other != null && !other[1].equals(source)) {
       throw twoSources(path, other[0], other[1], source);
     }
   }
 
   private static String sourcesText(List<Path> sources) {
-    return sources.size() == 1 ? dev.cairn.manifest.DatasetPaths.printable(sources.get(0).toString()) : sources.size() + " sources";
+    return sources.size() == 1 ? DatasetPaths.printable(sources.get(0).toString()) : sources.size() + " sources";
   }
 
   /**
@@ -414,7 +415,7 @@ public final class Dataset {
   private static void requireOneFilePerPath(List<SourceFile> found) throws InvalidInputException {
     Map<String, SourceFile> byPath = new HashMap<>(found.size() * 2);
     for (SourceFile f : found) {
-      SourceFile other = byPath.putIfAbsent(nfc(f.datasetPath()), f);
+      SourceFile other = byPath.putIfAbsent(DatasetPaths.nfc(f.datasetPath()), f);
       if (other == null || other.file().equals(f.file()) || (f.inode() != 0 && other.inode() == f.inode() && other.device() == f.device())) {
         continue;
       }
@@ -422,19 +423,9 @@ public final class Dataset {
     }
   }
 
-  /** A path and its twin that differs from it only by Unicode normalization share this key. */
-  private static String nfc(String path) {
-    for (int i = 0; i < path.length(); i++) {
-      if (path.charAt(i) >= 0x80) {
-        return java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC);
-      }
-    }
-    return path; // ASCII: normalized already
-  }
-
   private static InvalidInputException twoSources(String path, String otherPath, String otherSource, String source) {
     String twin = path.equals(otherPath) ? "" : " (the names differ only by Unicode normalization, and would collide on many systems)";
-    return new InvalidInputException("Cannot add '" + dev.cairn.manifest.DatasetPaths.printable(path) + "' from both " + otherSource
+    return new InvalidInputException("Cannot add '" + DatasetPaths.printable(path) + "' from both " + otherSource
         + " and " + source + twin + ": add them under different --dataset-folder, or in two commands to replace one by the other");
   }
 
@@ -1281,7 +1272,7 @@ public final class Dataset {
         return;
       }
       missing = new dev.cairn.errors.MissingObjectException(gap.content(),
-          "the content of '" + dev.cairn.manifest.DatasetPaths.printable(gap.path()) + "'");
+          "the content of '" + DatasetPaths.printable(gap.path()) + "'");
     } catch (dev.cairn.errors.MissingObjectException node) {
       missing = node;
     }
@@ -1322,7 +1313,7 @@ public final class Dataset {
         return missing;
       }
       dev.cairn.errors.MissingObjectException named = new dev.cairn.errors.MissingObjectException(object,
-          "'" + dev.cairn.manifest.DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", lost or damaged here (run cairn fsck)");
+          "'" + DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", lost or damaged here (run cairn fsck)");
       named.addSuppressed(missing);
       return named;
     } catch (IOException | RuntimeException unreadable) {
@@ -1460,7 +1451,7 @@ public final class Dataset {
       Manifest merged = new Manifest(new NodeLoader(reader), r.base());
       for (Conflict c : r.conflicts()) {
         java.util.Iterator<FileEntry> under = merged.iterator(c.path() + "/");
-        boolean folder = under.hasNext() && dev.cairn.manifest.DatasetPaths.isUnder(under.next().path(), c.path());
+        boolean folder = under.hasNext() && DatasetPaths.isUnder(under.next().path(), c.path());
         if (merged.lookup(c.path()) == null && !folder) {
           deleted.add(c.path());
         }
@@ -1499,7 +1490,7 @@ public final class Dataset {
       return e;
     }
     java.util.Iterator<FileEntry> under = m.iterator(path + "/");
-    return under.hasNext() && dev.cairn.manifest.DatasetPaths.isUnder(under.next().path(), path) ? "folder" : null;
+    return under.hasNext() && DatasetPaths.isUnder(under.next().path(), path) ? "folder" : null;
   }
 
   /** The change-set against the merged parents, in path order. Reads no file content. */

@@ -71,12 +71,8 @@ final class DraftChanges {
    * letters beyond ASCII is looked up in both forms.
    */
   private static void requireNoNormalizationTwin(Manifest m, String p) throws IOException {
-    if (p.chars().allMatch(c -> c < 0x80)) {
-      return;
-    }
-    for (java.text.Normalizer.Form form : new java.text.Normalizer.Form[] {java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD}) {
-      String twin = java.text.Normalizer.normalize(p, form);
-      if (!twin.equals(p) && m.lookup(twin) != null) {
+    for (String twin : DatasetPaths.otherForms(p)) {
+      if (m.lookup(twin) != null) {
         throw new InvalidInputException("Cannot add '" + DatasetPaths.printable(p) + "': it differs from '" + DatasetPaths.printable(twin)
             + "', which the version holds, only by Unicode normalization, and the two would collide on many systems");
       }
@@ -311,9 +307,8 @@ final class DraftChanges {
       // The same name in the other Unicode form (typed on a system that decomposes names, say):
       // an add refuses such a twin, so it can only mean the dataset's file.
       boolean found = false;
-      for (java.text.Normalizer.Form form : List.of(java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD)) {
-        String other = java.text.Normalizer.normalize(raw, form);
-        if (!other.equals(raw) && removeMatching(m, other, recursive, edits)) {
+      for (String other : DatasetPaths.otherForms(raw)) {
+        if (removeMatching(m, other, recursive, edits)) {
           found = true;
           break;
         }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -288,7 +287,7 @@ public final class FolderScanner {
    */
   private static void checkNormalization(Map<String, String> siblings, String name, String datasetFolder, String childRel)
       throws InvalidInputException {
-    String nfc = Normalizer.normalize(name, Normalizer.Form.NFC);
+    String nfc = DatasetPaths.nfc(name);
     String other = siblings.putIfAbsent(nfc, name);
     if (other != null && !other.equals(name)) {
       String parent = childRel.substring(0, childRel.length() - name.length());

@@ -115,6 +115,38 @@ public final class DatasetPaths {
   }
 
   /**
+   * {@code path} in Unicode's composed form (NFC): a path and its twin that differs from it only
+   * by normalization (the same name composed and decomposed, as macOS and Linux write it) share it.
+   */
+  public static String nfc(String path) {
+    return isAscii(path) ? path : java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC);
+  }
+
+  /** The composed (NFC) and decomposed (NFD) forms of {@code path} that differ from it: none for ASCII. */
+  public static java.util.List<String> otherForms(String path) {
+    if (isAscii(path)) {
+      return java.util.List.of();
+    }
+    java.util.List<String> out = new java.util.ArrayList<>(2);
+    for (java.text.Normalizer.Form form : new java.text.Normalizer.Form[] {java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD}) {
+      String other = java.text.Normalizer.normalize(path, form);
+      if (!other.equals(path) && !out.contains(other)) {
+        out.add(other);
+      }
+    }
+    return out;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Compares paths by Unicode code point, which is the order of their UTF-8 bytes (Java's
    * {@link String#compareTo} differs for characters beyond U+FFFF).
    */

@@ -44,14 +44,19 @@ class DatasetMessagesTest {
     }
   }
 
+  /** A closed version p/{@code name} holding one random file of {@code size} bytes, big.bin. */
+  private Dataset closedVersionOfOneFile(String name, int size) throws IOException {
+    Path src = Files.createDirectories(tmp.resolve(name));
+    Files.write(src.resolve("big.bin"), TestRepos.random(size, size));
+    Dataset v = Dataset.create(repo, CreateOptions.of("p", name).build());
+    v.addFiles(AddOptions.of(src));
+    return v.close();
+  }
+
   /** An upload cancelled by an interruption says so, as every interrupted operation does. */
   @Test
   void anInterruptedUploadIsSaidToBeOne() throws IOException {
-    Path src = Files.createDirectories(tmp.resolve("up"));
-    Files.write(src.resolve("big.bin"), TestRepos.random(5, 300_000));
-    Dataset v = Dataset.create(repo, CreateOptions.of("p", "up").build());
-    v.addFiles(AddOptions.of(src));
-    v.close();
+    Dataset v = closedVersionOfOneFile("up", 300_000);
     try (dev.cairn.transport.Remote remote = repo.openRemote(tmp.resolve("remote").toString())) {
       Thread caller = Thread.currentThread();
       Progress cancelling = new Progress() { // cancelled once the data starts to go: mid-read of a pack
@@ -96,11 +101,7 @@ class DatasetMessagesTest {
   /** A phase a failure ends still finishes: a caller's progress bar is never left open. */
   @Test
   void progressIsFinishedWhenAnExportOrUploadFails() throws IOException {
-    Path src = Files.createDirectories(tmp.resolve("prog"));
-    Files.write(src.resolve("big.bin"), TestRepos.random(3, 400_000));
-    Dataset v = Dataset.create(repo, CreateOptions.of("p", "prog").build());
-    v.addFiles(AddOptions.of(src));
-    v.close();
+    Dataset v = closedVersionOfOneFile("prog", 400_000);
     Path biggest = null;
     for (Path p : repo.repository().packs().packFiles()) {
       if (biggest == null || Files.size(p) > Files.size(biggest)) {

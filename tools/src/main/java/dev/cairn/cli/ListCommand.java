@@ -44,8 +44,7 @@ final class ListCommand extends Base {
       patterns.add(p);
       // The same names in the other Unicode form (as a system that decomposes names types them):
       // an add refuses two names that differ so, so the other form can only mean the same files.
-      for (java.text.Normalizer.Form form : List.of(java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD)) {
-        String other = java.text.Normalizer.normalize(p, form);
+      for (String other : dev.cairn.manifest.DatasetPaths.otherForms(p)) {
         if (!patterns.contains(other)) {
           patterns.add(other);
         }
