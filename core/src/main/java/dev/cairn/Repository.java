@@ -8,9 +8,18 @@ import dev.cairn.internal.index.ObjectIndex;
 import dev.cairn.internal.pack.PackObjectDatabase;
 import dev.cairn.store.ObjectDatabase;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A local Cairn repository: a directory laid out like a Git repository (spec/repository.md).
@@ -66,7 +75,7 @@ public final class Repository implements AutoCloseable {
   }
 
   /** What a repository's folder holds (spec/repository.md); anything else is someone else's. */
-  private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(CONFIG, "packs", "index", "refs", "tmp", "cache", "runs",
+  private static final Set<String> OWN_NAMES = Set.of(CONFIG, "packs", "index", "refs", "tmp", "cache", "runs",
       "remotes", "lost-found");
 
   /**
@@ -80,7 +89,7 @@ public final class Repository implements AutoCloseable {
     if (!Files.isDirectory(d)) {
       return;
     }
-    try (java.util.stream.Stream<Path> s = Files.list(d)) {
+    try (Stream<Path> s = Files.list(d)) {
       Path foreign = s.filter(p -> !OWN_NAMES.contains(p.getFileName().toString())).findFirst().orElse(null);
       if (foreign != null) {
         throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it holds no repository but other files ("
@@ -108,9 +117,9 @@ public final class Repository implements AutoCloseable {
    * {@code packs/} (a git repository has the first two, restic's the config).
    */
   public static boolean looksLikeRepository(Path dir) {
-    return Files.isRegularFile(dir.resolve(CONFIG), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-        && Files.isDirectory(dir.resolve("refs"), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-        && Files.isDirectory(dir.resolve("packs"), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    return Files.isRegularFile(dir.resolve(CONFIG), LinkOption.NOFOLLOW_LINKS)
+        && Files.isDirectory(dir.resolve("refs"), LinkOption.NOFOLLOW_LINKS)
+        && Files.isDirectory(dir.resolve("packs"), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** {@code p} with links resolved as far as it exists (what it names may not exist yet). */
@@ -151,13 +160,13 @@ public final class Repository implements AutoCloseable {
       if (!Files.isDirectory(p)) {
         continue;
       }
-      try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+      try (Stream<Path> s = Files.walk(p)) {
         if (s.anyMatch(Files::isRegularFile)) {
           throw new InvalidConfigException("Cannot open the repository at " + d + ": its " + CONFIG + " file is missing, but it holds "
               + (sub.equals("refs") ? "records" : sub) + "; put the file back (its settings are in spec/repository.md, \"Config file\"): a new one might not match"
               + " its data");
         }
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         throw e.getCause();
       }
     }
@@ -181,7 +190,7 @@ public final class Repository implements AutoCloseable {
     String text;
     try {
       text = Files.readString(configFile, StandardCharsets.UTF_8);
-    } catch (java.nio.charset.CharacterCodingException binary) {
+    } catch (CharacterCodingException binary) {
       throw Files.isDirectory(d.resolve("packs")) ? new InvalidConfigException("Cannot read " + configFile + ": it is not text") : notCairns(d);
     }
     try {
@@ -264,7 +273,7 @@ public final class Repository implements AutoCloseable {
     }
   }
 
-  private java.util.List<dev.cairn.internal.pack.PackEntry> packEntries(String packName) throws IOException {
+  private List<dev.cairn.internal.pack.PackEntry> packEntries(String packName) throws IOException {
     return objects.packEntries(packName);
   }
 
@@ -277,7 +286,7 @@ public final class Repository implements AutoCloseable {
       Path aside = dir.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
       try {
         Files.move(dir.resolve("index"), aside);
-      } catch (java.nio.file.NoSuchFileException | java.nio.file.FileAlreadyExistsException otherProcessDidIt) {
+      } catch (NoSuchFileException | FileAlreadyExistsException otherProcessDidIt) {
         // set aside by another process at the same moment
       }
       IndexEnvironment env = IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
@@ -295,11 +304,11 @@ public final class Repository implements AutoCloseable {
   }
 
   /** A read-only index is not a damaged one: say so, and touch nothing. */
-  private void requireWritableIndex() throws java.nio.file.AccessDeniedException {
+  private void requireWritableIndex() throws AccessDeniedException {
     Path index = dir.resolve("index");
     for (Path p : new Path[] {dir, index, index.resolve("data.mdb"), index.resolve("lock.mdb")}) {
       if (Files.exists(p) && !Files.isWritable(p)) {
-        throw new java.nio.file.AccessDeniedException(p.toString(), null,
+        throw new AccessDeniedException(p.toString(), null,
             "the repository's index must be writable, even to read (LMDB records its readers there)");
       }
     }
@@ -315,7 +324,7 @@ public final class Repository implements AutoCloseable {
    *
    * @return packs that could not be read and were left out
    */
-  public java.util.List<Path> rebuildIndex() throws IOException {
+  public List<Path> rebuildIndex() throws IOException {
     return objects.rebuildIndex();
   }
 

@@ -6,6 +6,7 @@ import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.pack.PackSettings;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,7 +36,7 @@ public record RepositoryConfig(
   static final String PACK_SMALL = "pack.smallObjectLimit";
   static final String PACK_ZSTD = "pack.zstdLevel";
   static final String INDEX_MAP_SIZE = "index.mapSize";
-  private static final java.util.Set<String> KNOWN_KEYS = java.util.Set.of(FORMAT_VERSION_KEY, OBJECT_FORMAT_KEY,
+  private static final Set<String> KNOWN_KEYS = Set.of(FORMAT_VERSION_KEY, OBJECT_FORMAT_KEY,
       CHUNKER_MIN, CHUNKER_AVG, CHUNKER_MAX, CHUNKER_NORMALIZATION, PACK_TARGET, PACK_BLOCK, PACK_SMALL, PACK_ZSTD, INDEX_MAP_SIZE);
 
   /** The defaults: SHA-256, the benchmarked chunker sizes, 64 MiB packs, zstd level 1. */

@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What to add to a draft ({@code Dataset.addFiles}).
@@ -14,9 +15,9 @@ import java.util.List;
  */
 public record AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash) {
   public AddOptions {
-    java.util.Objects.requireNonNull(sources, "sources must not be null: give the files or folders to add");
+    Objects.requireNonNull(sources, "sources must not be null: give the files or folders to add");
     for (Path p : sources) {
-      java.util.Objects.requireNonNull(p, "a source must not be null: give the files or folders to add");
+      Objects.requireNonNull(p, "a source must not be null: give the files or folders to add");
     }
     sources = List.copyOf(sources);
     wildcards = List.copyOf(wildcards == null ? List.of() : wildcards);
@@ -25,17 +26,17 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
 
   /** Adds {@code source} recursively at the dataset root. */
   public static AddOptions of(Path... source) {
-    java.util.Objects.requireNonNull(source, "source must not be null: give the files or folders to add");
+    Objects.requireNonNull(source, "source must not be null: give the files or folders to add");
     for (Path p : source) {
-      java.util.Objects.requireNonNull(p, "a source must not be null: give the files or folders to add");
+      Objects.requireNonNull(p, "a source must not be null: give the files or folders to add");
     }
     return new AddOptions(List.of(source), List.of(), "", true, false);
   }
 
   public AddOptions wildcard(String... globs) {
-    java.util.Objects.requireNonNull(globs, "globs must not be null: give none to add every file");
+    Objects.requireNonNull(globs, "globs must not be null: give none to add every file");
     for (String g : globs) {
-      java.util.Objects.requireNonNull(g, "a wildcard must not be null: give patterns such as \"*.jpg\"");
+      Objects.requireNonNull(g, "a wildcard must not be null: give patterns such as \"*.jpg\"");
     }
     return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash);
   }

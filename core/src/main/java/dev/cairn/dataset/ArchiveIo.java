@@ -19,6 +19,11 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -28,12 +33,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.ArchiveOutputStream;
@@ -106,7 +118,7 @@ public final class ArchiveIo {
       try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
         write(repo, root, format, file, timeMillis, progress);
       }
-      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true); // whole on disk before it has its name
       }
       if (overwrite) {
@@ -116,7 +128,7 @@ public final class ArchiveIo {
           Files.createLink(output, tmp); // atomic: refuses an existing file, even one made while this export ran
         } catch (FileAlreadyExistsException e) {
           throw exists(output);
-        } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+        } catch (UnsupportedOperationException | FileSystemException noLinks) {
           Files.move(tmp, output); // no hard links here: a check, then a rename
         }
       }
@@ -131,7 +143,7 @@ public final class ArchiveIo {
    * when they were killed (a Ctrl-C'd one deletes its own): those whose process no longer runs.
    */
   private static void removeAbandoned(Path dir, String prefix) throws IOException {
-    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(x -> x.getFileName().toString().startsWith(prefix + "p") && x.getFileName().toString().endsWith(".tmp"))
           .toList()) {
         if (!AtomicFiles.ownerAlive(p.getFileName().toString())) {
@@ -245,7 +257,7 @@ public final class ArchiveIo {
     Map<String, String> symlinks = new LinkedHashMap<>();
     // Tar names in their own bytes (not PAX) are read as UTF-8 with '?' for a byte that is not:
     // the entries (by their place) whose names hold a '?' are read again to tell.
-    Map<Integer, String> questioned = new java.util.HashMap<>();
+    Map<Integer, String> questioned = new HashMap<>();
     int index = -1;
     List<CrcCheck> crcs = new ArrayList<>();
     // A zip keeps its entries' Unix modes (executable bit, links) in its central directory, at
@@ -260,7 +272,7 @@ public final class ArchiveIo {
         };
         ArchiveInputStream<? extends ArchiveEntry> archive = format == Format.ZIP
             ? new ZipArchiveInputStream(decompressed)
-            : new TarArchiveInputStream(decompressed, java.nio.charset.StandardCharsets.UTF_8.name())) { // whatever the locale
+            : new TarArchiveInputStream(decompressed, StandardCharsets.UTF_8.name())) { // whatever the locale
       for (ArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
         index++;
         if (entry instanceof ZipArchiveEntry ze) {
@@ -288,7 +300,7 @@ public final class ArchiveIo {
         }
         int zipMode = zipModes.getOrDefault(entry.getName(), 0);
         if (entry instanceof ZipArchiveEntry && (zipMode & 0170000) == 0120000) {
-          symlinks.put(path, new String(archive.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+          symlinks.put(path, new String(archive.readAllBytes(), StandardCharsets.UTF_8));
           continue;
         }
         if (entry instanceof TarArchiveEntry te && te.isLink()) {
@@ -307,8 +319,8 @@ public final class ArchiveIo {
         }
         boolean exec = entry instanceof TarArchiveEntry te ? (te.getMode() & 0100) != 0
             : (zipMode & 0100) != 0;
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        FileContent c = inserter.insertFile(new java.util.zip.CheckedInputStream(archive, crc) {
+        CRC32 crc = new CRC32();
+        FileContent c = inserter.insertFile(new CheckedInputStream(archive, crc) {
           @Override
           public void close() {
             // the archive stays open for the next entry
@@ -364,9 +376,9 @@ public final class ArchiveIo {
   /** {@code bytes} read as UTF-8, or null if they are not valid UTF-8. */
   private static String strictUtf8(byte[] bytes) {
     try {
-      return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
       return null;
     }
   }
@@ -390,8 +402,8 @@ public final class ArchiveIo {
    * PAX header is text already, the same in both readings ({@code read}'s value), and passes.
    */
   private static void requireUtf8TarNames(Path archiveFile, Format format, Map<Integer, String> read) throws IOException {
-    Map<Integer, String> wanted = new java.util.HashMap<>(read);
-    String latin1 = java.nio.charset.StandardCharsets.ISO_8859_1.name();
+    Map<Integer, String> wanted = new HashMap<>(read);
+    String latin1 = StandardCharsets.ISO_8859_1.name();
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
         InputStream decompressed = switch (format) {
           case TAR_GZ -> GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
@@ -404,7 +416,7 @@ public final class ArchiveIo {
         String first = wanted.remove(index);
         if (first != null && !first.equals(e.getName() + "\0" + linkName(e))) {
           for (String name : new String[] {e.getName(), linkName(e)}) {
-            byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            byte[] bytes = name.getBytes(StandardCharsets.ISO_8859_1);
             if (strictUtf8(bytes) == null) {
               throw notUtf8(archiveFile, bytes);
             }
@@ -437,8 +449,8 @@ public final class ArchiveIo {
    * Refuses two paths (or folders on them) that differ only by Unicode normalization, as a folder
    * add does: they would collide on many systems.
    */
-  private static void requireNoNormalizationTwins(Path archiveFile, java.util.Collection<String> paths) throws InvalidInputException {
-    Map<String, String> seen = new java.util.HashMap<>();
+  private static void requireNoNormalizationTwins(Path archiveFile, Collection<String> paths) throws InvalidInputException {
+    Map<String, String> seen = new HashMap<>();
     for (String p : paths) {
       if (p.chars().allMatch(c -> c < 0x80)) {
         continue;
@@ -460,10 +472,10 @@ public final class ArchiveIo {
 
   /** The Unix mode of each entry of a zip, by name, from its central directory. */
   private static Map<String, Integer> zipModes(Path archiveFile) throws IOException {
-    Map<String, Integer> modes = new java.util.HashMap<>();
+    Map<String, Integer> modes = new HashMap<>();
     try (org.apache.commons.compress.archivers.zip.ZipFile zip =
         org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(archiveFile).get()) {
-      for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
+      for (ZipArchiveEntry e : Collections.list(zip.getEntries())) {
         modes.put(e.getName(), e.getUnixMode());
       }
     } catch (IOException e) {
@@ -528,7 +540,7 @@ public final class ArchiveIo {
         throw leadsOutside(archiveFile, path, target);
       }
       int slash = at.lastIndexOf('/');
-      java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+      ArrayDeque<String> parts = new ArrayDeque<>();
       if (slash > 0) {
         for (String p : at.substring(0, slash).split("/")) {
           parts.addLast(p);

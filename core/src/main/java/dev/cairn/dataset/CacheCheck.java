@@ -9,16 +9,21 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +53,7 @@ public final class CacheCheck {
   /** Hashes every content file and walks every version folder; returns what is damaged. */
   public List<Damage> run() throws IOException {
     List<Damage> damage = new ArrayList<>();
-    java.util.Map<Object, String> intact = new java.util.HashMap<>(); // file key -> the digest it holds
+    Map<Object, String> intact = new HashMap<>(); // file key -> the digest it holds
     if (Files.isDirectory(files)) {
       List<Trees.FileEntry> all = Trees.regularFiles(files);
       progress.start("checking " + Text.count(all.size(), "cached file"), all.stream().mapToLong(Trees.FileEntry::size).sum());
@@ -100,14 +105,14 @@ public final class CacheCheck {
    * fine at once; any other (a copy, a file linked since the content files were hashed, a file
    * added or changed by hand) is hashed and compared with the version's entry for its path.
    */
-  private String folderProblem(Path folder, java.util.Map<Object, String> intact) throws IOException {
+  private String folderProblem(Path folder, Map<Object, String> intact) throws IOException {
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return Files.exists(folder, LinkOption.NOFOLLOW_LINKS) ? "not a folder" : null;
     }
     String name = folder.getFileName().toString();
     String id = name.length() >= 32 && Catalog.isFullId(name.substring(0, 32)) ? name.substring(0, 32) : null;
     Set<String> paths = new HashSet<>();
-    java.util.Map<String, Path> suspects = new java.util.TreeMap<>();
+    Map<String, Path> suspects = new TreeMap<>();
     // Where the file system keeps modes: the files with an executable's, and those with neither
     // the cache's read-only mode nor that (a chmod, through this folder or another sharing the file).
     boolean modesKept = false;
@@ -133,7 +138,7 @@ public final class CacheCheck {
           }
         }
       }
-    } catch (java.nio.file.NoSuchFileException evicted) {
+    } catch (NoSuchFileException evicted) {
       return null; // deleted meanwhile (eviction, a delete): nothing left to be wrong
     }
     ObjectId root = id == null ? null : rootOf(id);
@@ -176,7 +181,7 @@ public final class CacheCheck {
         // The version's own damage is reported by the object check; its folder cannot be judged,
         // and is kept: it may hold the last good copy of its files.
         return null;
-      } catch (java.io.UncheckedIOException walking) { // the same, met by the manifest's iterator
+      } catch (UncheckedIOException walking) { // the same, met by the manifest's iterator
         if (walking.getCause() instanceof dev.cairn.errors.MissingObjectException
             || walking.getCause() instanceof dev.cairn.errors.CorruptObjectException) {
           return null;
@@ -186,7 +191,7 @@ public final class CacheCheck {
       wrong.addAll(suspects.keySet()); // not in the version at all
     } else {
       // A lock's restore ("root-..."), or a version gone: fine if it holds content the cache has.
-      for (java.util.Map.Entry<String, Path> e : suspects.entrySet()) {
+      for (Map.Entry<String, Path> e : suspects.entrySet()) {
         ObjectId d = e.getValue() == null ? null : digestOrNull(e.getValue());
         if (d == null || !Files.exists(files.resolve(d.hex().substring(0, 2)).resolve(d.hex()))
             && !Files.exists(files.resolve(d.hex().substring(0, 2)).resolve(d.hex() + ".x"))) {
@@ -202,10 +207,10 @@ public final class CacheCheck {
   }
 
   /** Whether {@code p} is a link to the intact content file of entry {@code e}. */
-  private static boolean linksTo(Path p, FileEntry e, java.util.Map<Object, String> intact) throws IOException {
+  private static boolean linksTo(Path p, FileEntry e, Map<Object, String> intact) throws IOException {
     try {
       return e.digest().hex().equals(intact.get(key(p)));
-    } catch (java.nio.file.NoSuchFileException gone) {
+    } catch (NoSuchFileException gone) {
       return true; // deleted meanwhile with its folder
     }
   }
@@ -232,7 +237,7 @@ public final class CacheCheck {
         return PosixFilePermissions.toString(posix.permissions());
       }
       return null;
-    } catch (java.nio.file.NoSuchFileException gone) {
+    } catch (NoSuchFileException gone) {
       return null;
     }
   }
@@ -240,7 +245,7 @@ public final class CacheCheck {
   private ObjectId digestOrNull(Path p) throws IOException {
     try (InputStream in = Files.newInputStream(p)) {
       return Verifier.digest(repo, in);
-    } catch (java.nio.file.NoSuchFileException gone) {
+    } catch (NoSuchFileException gone) {
       return null;
     }
   }

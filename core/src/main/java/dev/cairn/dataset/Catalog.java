@@ -9,11 +9,19 @@ import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -118,7 +126,7 @@ public final class Catalog {
       return RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString());
     } catch (NoSuchFileException e) {
       throw new DatasetNotFoundException("Cannot find dataset version: no version with id " + id);
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.toString(), "bad dataset record: not UTF-8");
     }
   }
@@ -150,7 +158,7 @@ public final class Catalog {
           out.add(r);
         } catch (NoSuchFileException e) {
           // deleted meanwhile: not listed
-        } catch (CorruptObjectException | java.nio.charset.CharacterCodingException e) {
+        } catch (CorruptObjectException | CharacterCodingException e) {
           unreadable.add(fileId);
         }
       }
@@ -409,9 +417,9 @@ public final class Catalog {
   public void rememberCurrent(String id) throws IOException {
     try {
       setCurrent(id);
-    } catch (java.nio.file.AccessDeniedException | java.nio.file.ReadOnlyFileSystemException e) {
+    } catch (AccessDeniedException | ReadOnlyFileSystemException e) {
       // not ours to write: nothing to remember
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       if (e.getReason() == null || !e.getReason().contains("Read-only file system")) {
         throw e;
       }
@@ -503,7 +511,7 @@ public final class Catalog {
       ours.lockInterruptibly();
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
+      throw new InterruptedIOException("interrupted while waiting for " + file);
     }
     try {
       return lockFile(id, file, ours);
@@ -536,7 +544,7 @@ public final class Catalog {
         Thread.sleep(20);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while waiting for " + file);
+        throw new InterruptedIOException("interrupted while waiting for " + file);
       }
     }
   }
@@ -590,7 +598,7 @@ public final class Catalog {
    */
   public long oldestLiveLockMillis() throws IOException {
     long oldest = Long.MAX_VALUE;
-    try (java.util.stream.Stream<Path> s = Files.list(locks)) {
+    try (Stream<Path> s = Files.list(locks)) {
       for (Path f : s.toList()) {
         try {
           if (!isStaleLock(f, Files.readString(f, StandardCharsets.UTF_8))) {
@@ -617,10 +625,10 @@ public final class Catalog {
       Files.createLink(file, t);
     } catch (FileAlreadyExistsException taken) {
       throw taken;
-    } catch (UnsupportedOperationException | java.nio.file.FileSystemException noHardLinks) {
+    } catch (UnsupportedOperationException | FileSystemException noHardLinks) {
       // A file system without hard links: create, then write (a reader may see it empty a moment).
-      Files.writeString(file, token, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-          java.nio.file.StandardOpenOption.WRITE);
+      Files.writeString(file, token, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE);
     } finally {
       Files.deleteIfExists(t);
     }
@@ -654,20 +662,20 @@ public final class Catalog {
    * Returns the names of the lock files that went; a lock that cannot be read or removed (another
    * user's) is left alone.
    */
-  public java.util.List<String> breakStaleLocks() {
-    java.util.List<String> broken = new java.util.ArrayList<>();
-    try (java.util.stream.Stream<Path> s = Files.list(locks)) {
+  public List<String> breakStaleLocks() {
+    List<String> broken = new ArrayList<>();
+    try (Stream<Path> s = Files.list(locks)) {
       for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".lock")).toList()) {
         try {
           String holder = Files.readString(f, StandardCharsets.UTF_8);
           if (isStaleLock(f, holder) && breakLock(f, holder) == Break.REMOVED) {
             broken.add(f.getFileName().toString());
           }
-        } catch (IOException | java.io.UncheckedIOException notNow) {
+        } catch (IOException | UncheckedIOException notNow) {
           // released meanwhile, or not ours to break: the next taker judges it
         }
       }
-    } catch (IOException | java.io.UncheckedIOException unreadable) {
+    } catch (IOException | UncheckedIOException unreadable) {
       // no locks folder, or not ours to list
     }
     return broken;
@@ -773,7 +781,7 @@ public final class Catalog {
     String h = System.getenv("HOSTNAME");
     if (h == null || h.isBlank()) {
       try {
-        h = java.net.InetAddress.getLocalHost().getHostName();
+        h = InetAddress.getLocalHost().getHostName();
       } catch (IOException e) {
         h = "localhost";
       }

@@ -1,6 +1,8 @@
 package dev.cairn.dataset;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -42,7 +44,7 @@ public record CreateOptions(
     if (tags != null && tags.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("tags must not contain null: give tag names");
     }
-    tags = List.copyOf(new java.util.LinkedHashSet<>(tags == null ? List.<String>of() : tags)); // each once, in order
+    tags = List.copyOf(new LinkedHashSet<>(tags == null ? List.<String>of() : tags)); // each once, in order
     description = description == null ? "" : description;
     metadata = withoutNullValues(metadata);
   }
@@ -87,9 +89,9 @@ public record CreateOptions(
 
     public Builder version(String v) { version = v; return this; }
     public Builder parents(List<String> v) { parents = v; return this; }
-    public Builder parents(String... v) { parents = v == null ? List.of() : java.util.Arrays.asList(v); return this; }
+    public Builder parents(String... v) { parents = v == null ? List.of() : Arrays.asList(v); return this; }
     public Builder tags(List<String> v) { tags = v; return this; }
-    public Builder tags(String... v) { tags = v == null ? List.of() : java.util.Arrays.asList(v); return this; }
+    public Builder tags(String... v) { tags = v == null ? List.of() : Arrays.asList(v); return this; }
     public Builder description(String v) { description = v; return this; }
     public Builder metadata(Map<String, String> v) { metadata = v; return this; }
     public Builder storage(String v) { storage = v; return this; }

@@ -15,13 +15,21 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One dataset version: Cairn's counterpart of {@code clearml.Dataset}. A handle: every call reads
@@ -74,8 +82,8 @@ public final class Dataset {
    * @throws DatasetStateException if a parent is still a draft
    */
   public static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
-    java.util.Objects.requireNonNull(repo, "repo must not be null");
-    java.util.Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
+    Objects.requireNonNull(repo, "repo must not be null");
+    Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
     return VersionLifecycle.create(repo, o);
   }
 
@@ -86,8 +94,8 @@ public final class Dataset {
    * @throws dev.cairn.errors.AmbiguousIdException if the prefix names several versions
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix) throws IOException {
-    java.util.Objects.requireNonNull(repo, "repo must not be null");
-    java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
+    Objects.requireNonNull(repo, "repo must not be null");
+    Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
     return repo.get(idOrPrefix);
   }
 
@@ -112,8 +120,8 @@ public final class Dataset {
    */
   public static Dataset get(DatasetRepository repo, String project, String name, String version, boolean onlyClosed)
       throws IOException {
-    java.util.Objects.requireNonNull(repo, "repo must not be null");
-    java.util.Objects.requireNonNull(name, "name must not be null: give the dataset's name");
+    Objects.requireNonNull(repo, "repo must not be null");
+    Objects.requireNonNull(name, "name must not be null: give the dataset's name");
     return repo.get(project, name, version, onlyClosed);
   }
 
@@ -139,8 +147,8 @@ public final class Dataset {
    * version was deleted there, or both records changed since they last agreed.
    */
   public static Dataset getFrom(DatasetRepository repo, String idOrPrefix, String storage, Progress progress) throws IOException {
-    java.util.Objects.requireNonNull(repo, "repo must not be null");
-    java.util.Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
+    Objects.requireNonNull(repo, "repo must not be null");
+    Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
     Progress p = Progress.orNone(progress);
     if (storage == null) {
       return repo.get(idOrPrefix);
@@ -156,7 +164,7 @@ public final class Dataset {
    * fetched as by {@link #get(DatasetRepository, String, String)}.
    */
   public static Dataset get(DatasetRepository repo, String project, String name, String version, String storage) throws IOException {
-    java.util.Objects.requireNonNull(storage, "storage must not be null: use get(repo, project, name, version) for this repository only");
+    Objects.requireNonNull(storage, "storage must not be null: use get(repo, project, name, version) for this repository only");
     return get(repo, repo.resolveRemote(storage, null, project, name, version), storage);
   }
 
@@ -198,8 +206,8 @@ public final class Dataset {
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage, Progress progress)
       throws IOException {
-    java.util.Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
-    if (ids.stream().anyMatch(java.util.Objects::isNull)) {
+    Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
+    if (ids.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("ids must not contain null: give the versions to squash");
     }
     return VersionLifecycle.squash(repo, project, name, ids, storage, Progress.orNone(progress));
@@ -275,7 +283,7 @@ public final class Dataset {
 
   /** Like {@link #addFiles(AddOptions)}, reporting progress. */
   public Change addFiles(AddOptions o, Progress given) throws IOException {
-    java.util.Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
+    Objects.requireNonNull(o, "options must not be null: use AddOptions.of(paths)");
     return add(o, null, LinkOptions.NONE, o.datasetFolder(), given);
   }
 
@@ -291,7 +299,7 @@ public final class Dataset {
    */
   public Change add(AddOptions files, Path archive, LinkOptions links, String datasetFolder, Progress given) throws IOException {
     Progress progress = Progress.orNone(given);
-    java.util.Objects.requireNonNull(links, "links must not be null: give LinkOptions.NONE");
+    Objects.requireNonNull(links, "links must not be null: give LinkOptions.NONE");
     if (files != null && files.sources().isEmpty()) {
       throw new InvalidInputException("Cannot add: no file or folder given (AddOptions.of(paths))");
     }
@@ -346,7 +354,7 @@ public final class Dataset {
       if (!links.uris().isEmpty()) {
         long linked = 0;
         try (ExternalFiles external = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
-          for (String u : new java.util.LinkedHashSet<>(links.uris())) { // a link named twice is added once
+          for (String u : new LinkedHashSet<>(links.uris())) { // a link named twice is added once
             List<FileEntry> scanned = external.scan(u, df, linkGlobs, links.recursive(), progress);
             for (FileEntry e : scanned) {
               claim(from, e.path(), "link " + e.uri());
@@ -431,7 +439,7 @@ public final class Dataset {
 
   /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */
   public Change addFiles(Path path, String glob, String datasetPath, boolean recursive) throws IOException {
-    java.util.Objects.requireNonNull(path, "path must not be null: give the file or folder to add");
+    Objects.requireNonNull(path, "path must not be null: give the file or folder to add");
     AddOptions o = new AddOptions(List.of(path), glob == null ? List.of() : List.of(glob), datasetPath, recursive, false);
     return addFiles(o);
   }
@@ -442,7 +450,7 @@ public final class Dataset {
    * @throws InvalidInputException if a pattern matches nothing; nothing is removed then
    */
   public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
-    if (patterns == null || patterns.stream().anyMatch(java.util.Objects::isNull)) {
+    if (patterns == null || patterns.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("patterns must not be null: give dataset paths or globs");
     }
     if (patterns.isEmpty()) {
@@ -454,7 +462,7 @@ public final class Dataset {
 
   /** Removes paths matching {@code glob}. */
   public Change removeFiles(String glob) throws IOException {
-    java.util.Objects.requireNonNull(glob, "glob must not be null: give a dataset path or glob");
+    Objects.requireNonNull(glob, "glob must not be null: give a dataset path or glob");
     return removeFiles(List.of(glob), true);
   }
 
@@ -703,7 +711,7 @@ public final class Dataset {
         if (at != null && (pattern == null || pattern.glob().matches(path.substring(prefix)))) {
           return true;
         }
-        for (java.util.Iterator<FileEntry> it = m.iterator(path + "/"); it.hasNext(); ) {
+        for (Iterator<FileEntry> it = m.iterator(path + "/"); it.hasNext(); ) {
           FileEntry e = it.next();
           if (!e.path().startsWith(path + "/")) {
             return false;
@@ -729,7 +737,7 @@ public final class Dataset {
 
   /** Makes the whole draft equal to {@code folder}. */
   public Change syncFolder(Path folder) throws IOException {
-    java.util.Objects.requireNonNull(folder, "folder must not be null");
+    Objects.requireNonNull(folder, "folder must not be null");
     return syncFolder(folder, "", Progress.LOGGED);
   }
 
@@ -744,7 +752,7 @@ public final class Dataset {
 
   /** Adds the files of a {@code .zip}, {@code .tar}, {@code .tar.gz} or {@code .tar.zst} archive. */
   public Change addArchive(Path archive, String datasetFolder, Progress given) throws IOException {
-    java.util.Objects.requireNonNull(archive, "archive must not be null: give the archive's path");
+    Objects.requireNonNull(archive, "archive must not be null: give the archive's path");
     return add(null, archive, LinkOptions.NONE, datasetFolder, given);
   }
 
@@ -898,8 +906,8 @@ public final class Dataset {
    * @throws dev.cairn.errors.DatasetNotFoundException if the dataset has no version here
    */
   public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
-    java.util.Objects.requireNonNull(project, "project must not be null: give \"\" for none");
-    java.util.Objects.requireNonNull(name, "name must not be null: give the dataset's name");
+    Objects.requireNonNull(project, "project must not be null: give \"\" for none");
+    Objects.requireNonNull(name, "name must not be null: give the dataset's name");
     return VersionLifecycle.deleteDataset(repo, project, name);
   }
 
@@ -909,7 +917,7 @@ public final class Dataset {
    * @return how many versions were renamed (0 when {@code newName} is the current name)
    */
   public int rename(String newName) throws IOException {
-    java.util.Objects.requireNonNull(newName, "newName must not be null: give the dataset's new name");
+    Objects.requireNonNull(newName, "newName must not be null: give the dataset's new name");
     return VersionLifecycle.rename(repo, record(), null, newName);
   }
 
@@ -919,7 +927,7 @@ public final class Dataset {
    * @return how many versions were moved (0 when {@code newProject} is the current project)
    */
   public int moveToProject(String newProject) throws IOException {
-    java.util.Objects.requireNonNull(newProject, "newProject must not be null: give a project name (\"\" for none)");
+    Objects.requireNonNull(newProject, "newProject must not be null: give a project name (\"\" for none)");
     return VersionLifecycle.rename(repo, record(), newProject, null);
   }
 
@@ -932,13 +940,13 @@ public final class Dataset {
    * @throws InvalidInputException if the string is malformed or another version of the dataset holds it
    */
   public void setVersion(String newVersion) throws IOException {
-    java.util.Objects.requireNonNull(newVersion, "newVersion must not be null: give the new version string");
+    Objects.requireNonNull(newVersion, "newVersion must not be null: give the new version string");
     VersionLifecycle.setVersion(repo, id, newVersion);
   }
 
   /** Sets the description ("" for none). */
   public void setDescription(String description) throws IOException {
-    java.util.Objects.requireNonNull(description, "description must not be null: give \"\" for none");
+    Objects.requireNonNull(description, "description must not be null: give \"\" for none");
     update("set-description", List.of(description), r -> r.toBuilder().description(description));
   }
 
@@ -970,8 +978,8 @@ public final class Dataset {
    */
   public void editTags(List<String> add, List<String> remove) throws IOException {
     List<String> added = checkedTags(add);
-    java.util.Objects.requireNonNull(remove, "tags must not be null: give an empty list for none");
-    List<String> removed = List.copyOf(new java.util.LinkedHashSet<>(remove));
+    Objects.requireNonNull(remove, "tags must not be null: give an empty list for none");
+    List<String> removed = List.copyOf(new LinkedHashSet<>(remove));
     for (String t : added) {
       if (removed.contains(t)) {
         throw new InvalidInputException("Cannot both add and remove tag '" + t + "'");
@@ -980,7 +988,7 @@ public final class Dataset {
     List<String> args = new ArrayList<>(prefixed("+", added));
     args.addAll(prefixed("-", removed));
     update("tags", args, r -> {
-      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.tags());
+      LinkedHashSet<String> all = new LinkedHashSet<>(r.tags());
       for (String t : removed) {
         // A tag an older release kept with spaces around it is removed by its name without them.
         if (!all.removeIf(c -> c.equals(t) || c.strip().equals(t))) {
@@ -994,14 +1002,14 @@ public final class Dataset {
   }
 
   private static List<String> checkedTags(List<String> tags) throws InvalidInputException {
-    java.util.Objects.requireNonNull(tags, "tags must not be null: give an empty list for none");
+    Objects.requireNonNull(tags, "tags must not be null: give an empty list for none");
     for (String t : tags) {
       if (t == null) {
         throw new InvalidInputException("Cannot use a null tag");
       }
       VersionLifecycle.checkName("tag", t, false);
     }
-    return List.copyOf(new java.util.LinkedHashSet<>(tags)); // each once, in order
+    return List.copyOf(new LinkedHashSet<>(tags)); // each once, in order
   }
 
   private static List<String> prefixed(String sign, List<String> tags) {
@@ -1010,7 +1018,7 @@ public final class Dataset {
 
   /** Sets (or, with a null value, removes) metadata keys. */
   public void setMetadata(Map<String, String> changes) throws IOException {
-    java.util.Objects.requireNonNull(changes, "changes must not be null: a map of keys to values (null values remove keys)");
+    Objects.requireNonNull(changes, "changes must not be null: a map of keys to values (null values remove keys)");
     for (String k : changes.keySet()) {
       if (k == null) {
         throw new InvalidInputException("Cannot use a null metadata key");
@@ -1080,9 +1088,9 @@ public final class Dataset {
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress) throws IOException {
     try {
       return uploadTo(remote, packTargetBytes, Progress.orNone(progress));
-    } catch (java.nio.channels.ClosedByInterruptException e) {
+    } catch (ClosedByInterruptException e) {
       // A file channel closed by the thread's interruption: said as every interrupted operation is.
-      java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException("interrupted while uploading " + id);
+      InterruptedIOException interrupted = new InterruptedIOException("interrupted while uploading " + id);
       interrupted.initCause(e);
       throw interrupted;
     }
@@ -1131,7 +1139,7 @@ public final class Dataset {
    * upload is logged once the remote has it all). False for a draft.
    */
   public boolean isUploadedTo(String storage) throws IOException {
-    java.util.Objects.requireNonNull(storage, "storage must not be null");
+    Objects.requireNonNull(storage, "storage must not be null");
     DatasetRecord r = record();
     return !r.isDraft() && uploadLogged(r, dev.cairn.storage.Storages.parse(storage).toString());
   }
@@ -1194,7 +1202,7 @@ public final class Dataset {
    * @throws dev.cairn.errors.MissingObjectException if data is neither here nor on a remote
    */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
-    java.util.Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
+    Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
     progress = Progress.orNone(progress);
     DatasetRecord r = record();
     if (r.isDraft()) {
@@ -1225,8 +1233,8 @@ public final class Dataset {
    */
   public Path getMutableLocalCopy(Path target, boolean overwrite, Selection selection, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
-    java.util.Objects.requireNonNull(target, "target must not be null: give the folder to copy into");
-    java.util.Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
+    Objects.requireNonNull(target, "target must not be null: give the folder to copy into");
+    Objects.requireNonNull(selection, "selection must not be null: use Selection.ALL for every file");
     DatasetRecord r = record();
     if (repo.contentStorage(r) != null) {
       LocalCopies.requireApartFromRepository(repo, target, "copy into");
@@ -1338,8 +1346,8 @@ public final class Dataset {
 
   /** Makes {@code link} a symbolic link to the cached read-only folder. */
   public Path linkLocalCopy(Path link, boolean overwrite, Selection selection, Progress progress) throws IOException {
-    java.util.Objects.requireNonNull(link, "link must not be null: give the path of the link to make");
-    java.util.Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
+    Objects.requireNonNull(link, "link must not be null: give the path of the link to make");
+    Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
     progress = Progress.orNone(progress);
     return LocalCopies.link(repo, getLocalCopy(selection, progress), link, overwrite);
   }
@@ -1407,10 +1415,10 @@ public final class Dataset {
   }
 
   private void visitMatching(DatasetRecord r, List<String> globs, FileCheck visitor) throws IOException {
-    java.util.Objects.requireNonNull(globs, "globs must not be null: give an empty list for every file");
+    Objects.requireNonNull(globs, "globs must not be null: give an empty list for every file");
     List<Glob> gs = new ArrayList<>();
     for (String g : globs) {
-      java.util.Objects.requireNonNull(g, "globs must not contain null: give paths or patterns inside the dataset");
+      Objects.requireNonNull(g, "globs must not contain null: give paths or patterns inside the dataset");
       gs.add(Glob.parseFilter("filter", g));
     }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
@@ -1419,7 +1427,7 @@ public final class Dataset {
           return;
         }
       }
-    } catch (java.io.UncheckedIOException nodeUnreadable) {
+    } catch (UncheckedIOException nodeUnreadable) {
       throw nodeUnreadable.getCause(); // a node missing or damaged, as typed as every other read's
     }
   }
@@ -1440,9 +1448,9 @@ public final class Dataset {
    * side deleted them (in a three-way merge, one parent changed a path the other deleted): the
    * merged parents do not hold them.
    */
-  public java.util.Set<String> conflictsResolvedByDeletion() throws IOException {
+  public Set<String> conflictsResolvedByDeletion() throws IOException {
     DatasetRecord r = record();
-    java.util.Set<String> deleted = new java.util.TreeSet<>();
+    Set<String> deleted = new TreeSet<>();
     // A squash's base is empty (it has no parents); a base not stored here cannot be read.
     if (r.conflicts().isEmpty() || r.parents().isEmpty() || !repo.repository().objects().has(r.base())) {
       return deleted;
@@ -1450,7 +1458,7 @@ public final class Dataset {
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       Manifest merged = new Manifest(new NodeLoader(reader), r.base());
       for (Conflict c : r.conflicts()) {
-        java.util.Iterator<FileEntry> under = merged.iterator(c.path() + "/");
+        Iterator<FileEntry> under = merged.iterator(c.path() + "/");
         boolean folder = under.hasNext() && DatasetPaths.isUnder(under.next().path(), c.path());
         if (merged.lookup(c.path()) == null && !folder) {
           deleted.add(c.path());
@@ -1464,9 +1472,9 @@ public final class Dataset {
    * The conflicting paths whose file was changed, added or removed in this version since its
    * parents were merged: resolved by hand, the merge's choice no longer what the version holds.
    */
-  public java.util.Set<String> conflictsChangedSinceMerge() throws IOException {
+  public Set<String> conflictsChangedSinceMerge() throws IOException {
     DatasetRecord r = record();
-    java.util.Set<String> changed = new java.util.TreeSet<>();
+    Set<String> changed = new TreeSet<>();
     if (r.conflicts().isEmpty() || r.parents().isEmpty() || r.base().equals(r.root()) || !repo.repository().objects().has(r.base())) {
       return changed;
     }
@@ -1475,7 +1483,7 @@ public final class Dataset {
       Manifest merged = new Manifest(loader, r.base());
       Manifest now = new Manifest(loader, r.root());
       for (Conflict c : r.conflicts()) {
-        if (!java.util.Objects.equals(shape(merged, c.path()), shape(now, c.path()))) {
+        if (!Objects.equals(shape(merged, c.path()), shape(now, c.path()))) {
           changed.add(c.path());
         }
       }
@@ -1489,7 +1497,7 @@ public final class Dataset {
     if (e != null) {
       return e;
     }
-    java.util.Iterator<FileEntry> under = m.iterator(path + "/");
+    Iterator<FileEntry> under = m.iterator(path + "/");
     return under.hasNext() && DatasetPaths.isUnder(under.next().path(), path) ? "folder" : null;
   }
 
@@ -1524,7 +1532,7 @@ public final class Dataset {
    * that lists what it did reads one first): a draft's edits since then.
    */
   public List<DiffEntry> changesSince(DatasetRecord earlier) throws IOException {
-    java.util.Objects.requireNonNull(earlier, "earlier must not be null: give a record of this version read before");
+    Objects.requireNonNull(earlier, "earlier must not be null: give a record of this version read before");
     if (!earlier.id().equals(id)) {
       throw new IllegalArgumentException("earlier is a record of " + earlier.id() + ", not of " + id);
     }
@@ -1533,7 +1541,7 @@ public final class Dataset {
 
   /** What changed from {@code source} (the baseline) to this version. */
   public List<DiffEntry> compare(Dataset source) throws IOException {
-    java.util.Objects.requireNonNull(source, "source must not be null: give the version to compare with");
+    Objects.requireNonNull(source, "source must not be null: give the version to compare with");
     return diff(source.record().root(), record().root());
   }
 
@@ -1591,7 +1599,7 @@ public final class Dataset {
 
   /** Compares {@code folder} with the version; returns every differing path. */
   public List<VerifyProblem> verify(Path folder) throws IOException {
-    java.util.Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
+    Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
     return Verifier.verifyFolder(repo, record().root(), folder, false);
   }
 
@@ -1606,7 +1614,7 @@ public final class Dataset {
 
   /** A fast {@link #verify(Path)}: which files are missing, unexpected or of another size; reads no file. */
   public List<VerifyProblem> verifySizes(Path folder) throws IOException {
-    java.util.Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
+    Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
     return Verifier.verifyFolder(repo, record().root(), folder, true);
   }
 
@@ -1630,7 +1638,7 @@ public final class Dataset {
    */
   public void export(Path output, boolean overwrite, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
-    java.util.Objects.requireNonNull(output, "output must not be null: give the archive's path");
+    Objects.requireNonNull(output, "output must not be null: give the archive's path");
     DatasetRecord r = record();
     long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
     try {

@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.id.ObjectId;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +161,7 @@ public record DatasetRecord(
 
     /** Appends an entry to the execution log. */
     public Builder appendLog(LogEntry e) {
-      List<LogEntry> l = new java.util.ArrayList<>(log);
+      List<LogEntry> l = new ArrayList<>(log);
       l.add(e);
       log = l;
       return this;

@@ -8,13 +8,25 @@ import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /**
  * Datasets in one local repository: the entry point of the Dataset API. Opens (or creates) the
@@ -32,7 +44,7 @@ public final class DatasetRepository implements AutoCloseable {
   private final LocalCache cache;
   private final Usage usage;
   private final boolean owned;
-  private volatile java.util.Map<String, String> storageConf = java.util.Map.of();
+  private volatile Map<String, String> storageConf = Map.of();
 
   private DatasetRepository(Repository repo, boolean owned) throws IOException {
     this.repo = repo;
@@ -49,7 +61,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Opens the repository in {@code dir}, creating it with default settings if there is none. */
   public static DatasetRepository open(Path dir) throws IOException {
-    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
+    Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
     return new DatasetRepository(Repository.openOrCreate(dir, RepositoryConfig.DEFAULT), true);
   }
 
@@ -59,7 +71,7 @@ public final class DatasetRepository implements AutoCloseable {
    * @throws dev.cairn.errors.RepositoryNotFoundException if there is none
    */
   public static DatasetRepository openExisting(Path dir) throws IOException {
-    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
+    Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
     return new DatasetRepository(Repository.open(dir), true);
   }
 
@@ -71,13 +83,13 @@ public final class DatasetRepository implements AutoCloseable {
    *
    * @param conf storage settings (Hadoop keys), or null
    */
-  public static DatasetRepository openFor(Path dir, String storage, java.util.Map<String, String> conf) throws IOException {
-    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
-    java.util.Objects.requireNonNull(storage, "storage must not be null: use open(dir) for a repository without a remote");
+  public static DatasetRepository openFor(Path dir, String storage, Map<String, String> conf) throws IOException {
+    Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
+    Objects.requireNonNull(storage, "storage must not be null: use open(dir) for a repository without a remote");
     RepositoryConfig config = RepositoryConfig.DEFAULT;
-    if (!java.nio.file.Files.isRegularFile(dir.resolve(Repository.CONFIG))) {
+    if (!Files.isRegularFile(dir.resolve(Repository.CONFIG))) {
       try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage),
-          conf == null ? java.util.Map.of() : conf)) {
+          conf == null ? Map.of() : conf)) {
         dev.cairn.id.HashAlgorithm format = dev.cairn.transport.Remote.objectFormatOf(remote);
         if (format != null) {
           config = config.withObjectFormat(format);
@@ -93,8 +105,8 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Opens the repository in {@code dir}, creating it with {@code config} if there is none. */
   public static DatasetRepository open(Path dir, RepositoryConfig config) throws IOException {
-    java.util.Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
-    java.util.Objects.requireNonNull(config, "config must not be null: give RepositoryConfig.DEFAULT for the defaults");
+    Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
+    Objects.requireNonNull(config, "config must not be null: give RepositoryConfig.DEFAULT for the defaults");
     return new DatasetRepository(Repository.openOrCreate(dir, config), true);
   }
 
@@ -211,7 +223,7 @@ public final class DatasetRepository implements AutoCloseable {
    * version whose record cannot be read: the newest may be that one, and an older one is not it.
    */
   private void requireNoNewerUnreadable(VersionListing listing, DatasetRecord found) throws IOException {
-    java.util.Set<String> unreadable = new java.util.HashSet<>(listing.unreadable());
+    Set<String> unreadable = new HashSet<>(listing.unreadable());
     for (String v : catalog().reservedVersions(found.project(), found.name())) {
       String holder = catalog().reservationHolder(found.project(), found.name(), v);
       if (holder != null && unreadable.contains(holder) && VersionStrings.compare(v, found.version()) > 0) {
@@ -228,7 +240,7 @@ public final class DatasetRepository implements AutoCloseable {
    *
    * @throws DatasetNotFoundException if the remote holds no such version
    */
-  public String resolveRemote(String storage, java.util.Map<String, String> conf, String project, String name, String version)
+  public String resolveRemote(String storage, Map<String, String> conf, String project, String name, String version)
       throws IOException {
     VersionListing listing = readRemote(storage, conf);
     if (version == null && !listing.unreadable().isEmpty()) {
@@ -249,14 +261,14 @@ public final class DatasetRepository implements AutoCloseable {
    * {@code name}: those its version strings are reserved for, in its project (or in each project
    * whose readable records hold that name); all of them when no project is known.
    */
-  private List<String> unreadableOf(String storage, java.util.Map<String, String> conf, VersionListing listing, String project,
+  private List<String> unreadableOf(String storage, Map<String, String> conf, VersionListing listing, String project,
       String name) throws IOException {
     List<String> projects = project != null ? List.of(project)
         : listing.records().stream().filter(r -> r.name().equals(name)).map(DatasetRecord::project).distinct().toList();
     if (projects.isEmpty()) {
       return listing.unreadable();
     }
-    java.util.Set<String> unreadable = new java.util.HashSet<>(listing.unreadable());
+    Set<String> unreadable = new HashSet<>(listing.unreadable());
     List<String> ours = new ArrayList<>();
     try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
       for (String p : projects) {
@@ -290,7 +302,7 @@ public final class DatasetRepository implements AutoCloseable {
       List<String> projects = matches.stream().map(DatasetRecord::project).distinct().sorted().toList();
       if (projects.size() > 1) {
         throw new InvalidInputException("Cannot tell which dataset '" + name + "' is meant: projects "
-            + projects.stream().map(p -> "'" + p + "'").collect(java.util.stream.Collectors.joining(", "))
+            + projects.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "))
             + " each hold one; give the project too");
       }
     }
@@ -299,9 +311,9 @@ public final class DatasetRepository implements AutoCloseable {
       // reserved the string first): neither is "the" version.
       throw new InvalidInputException("Cannot tell which version is meant: " + label(matches.get(0).project(), name) + " version "
           + version + " is held by " + matches.stream().map(r -> r.id().substring(0, 8)).sorted()
-              .collect(java.util.stream.Collectors.joining(" and ")) + "; give --id");
+              .collect(Collectors.joining(" and ")) + "; give --id");
     }
-    return java.util.Collections.max(matches,
+    return Collections.max(matches,
         Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
   }
 
@@ -355,7 +367,7 @@ public final class DatasetRepository implements AutoCloseable {
    * not have matched, so a caller can say that the listing may be incomplete.
    */
   public VersionListing search(String project, String name, List<String> tags) throws IOException {
-    java.util.function.Predicate<String> named = nameFilter(name);
+    Predicate<String> named = nameFilter(name);
     TagQuery tagged = TagQuery.parse(tags);
     List<DatasetRecord> out = new ArrayList<>();
     VersionListing all = catalog().readAll();
@@ -381,7 +393,7 @@ public final class DatasetRepository implements AutoCloseable {
    * {@link dev.cairn.errors.PatternTooCostlyException} for an expression that takes far too many
    * steps to match a name.
    */
-  public static java.util.function.Predicate<String> nameFilter(String query) {
+  public static Predicate<String> nameFilter(String query) {
     if (query == null || query.isEmpty()) {
       return n -> true;
     }
@@ -449,8 +461,8 @@ public final class DatasetRepository implements AutoCloseable {
    * meanwhile. A new name or project takes its version string there, as a rename does.
    */
   public void fastForward(DatasetRecord ours, DatasetRecord theirs) throws IOException {
-    if (!theirs.id().equals(ours.id()) || !java.util.Objects.equals(theirs.root(), ours.root())
-        || !java.util.Objects.equals(theirs.versionObject(), ours.versionObject()) || !theirs.parents().equals(ours.parents())) {
+    if (!theirs.id().equals(ours.id()) || !Objects.equals(theirs.root(), ours.root())
+        || !Objects.equals(theirs.versionObject(), ours.versionObject()) || !theirs.parents().equals(ours.parents())) {
       // What a closed version holds never changes: a newer record saying otherwise was rewritten
       // where it came from (a record is a file), and is not taken.
       throw new dev.cairn.errors.CorruptObjectException(ours.versionObject(), dev.cairn.errors.CorruptObjectException.Reason.MALFORMED,
@@ -497,7 +509,7 @@ public final class DatasetRepository implements AutoCloseable {
     if (c.isEmpty()) {
       return null;
     }
-    if (!c.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !java.nio.file.Path.of(c).isAbsolute()) {
+    if (!c.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !Path.of(c).isAbsolute()) {
       return repo.directory().resolve(c).normalize().toString(); // not wherever a command happens to run
     }
     return c;
@@ -507,12 +519,12 @@ public final class DatasetRepository implements AutoCloseable {
    * Settings passed to every remote this repository opens (Hadoop keys such as
    * {@code fs.s3a.endpoint}), on top of the storage's own configuration files.
    */
-  public void setStorageConf(java.util.Map<String, String> conf) {
-    this.storageConf = java.util.Map.copyOf(conf);
+  public void setStorageConf(Map<String, String> conf) {
+    this.storageConf = Map.copyOf(conf);
   }
 
   /** The settings given to {@link #setStorageConf}. */
-  public java.util.Map<String, String> storageConf() {
+  public Map<String, String> storageConf() {
     return storageConf;
   }
 
@@ -522,14 +534,14 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /** Opens a remote ({@code s3a://...}, {@code hdfs://...}, a folder); the caller closes it. */
-  public dev.cairn.transport.Remote openRemote(String storage, java.util.Map<String, String> conf) throws IOException {
-    java.net.URI uri = dev.cairn.storage.Storages.parse(storage);
+  public dev.cairn.transport.Remote openRemote(String storage, Map<String, String> conf) throws IOException {
+    URI uri = dev.cairn.storage.Storages.parse(storage);
     if ("file".equals(uri.getScheme())) {
       // A remote inside the repository would be written by both; its own gc and fsck would take
       // the remote's files for leftovers.
-      java.nio.file.Path folder = java.nio.file.Path.of(uri);
-      java.nio.file.Path inside = dev.cairn.Repository.enclosingRepository(folder);
-      if (inside != null && java.nio.file.Files.exists(folder) && java.nio.file.Files.isSameFile(inside, folder)
+      Path folder = Path.of(uri);
+      Path inside = dev.cairn.Repository.enclosingRepository(folder);
+      if (inside != null && Files.exists(folder) && Files.isSameFile(inside, folder)
           && !inside.equals(repo.directory())) {
         throw new InvalidInputException("Cannot use " + uri + " as a remote: it is a Cairn repository, not a remote (a repository is"
             + " given as --repo)");
@@ -559,7 +571,7 @@ public final class DatasetRepository implements AutoCloseable {
    *
    * @param storage the remote to fetch from, or null to use only what is local
    */
-  public Dataset fetch(String idOrPrefix, Selection selection, String storage, java.util.Map<String, String> conf,
+  public Dataset fetch(String idOrPrefix, Selection selection, String storage, Map<String, String> conf,
       Progress progress) throws IOException {
     progress = Progress.orNone(progress);
     if (storage == null) {
@@ -574,7 +586,7 @@ public final class DatasetRepository implements AutoCloseable {
     }
   }
 
-  /** Like {@link #fetch(String, Selection, String, java.util.Map, Progress)} from an open remote. */
+  /** Like {@link #fetch(String, Selection, String, Map, Progress)} from an open remote. */
   public Dataset fetch(String idOrPrefix, Selection selection, dev.cairn.transport.Remote remote, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
     Dataset local = completeLocally(idOrPrefix, selection);
@@ -667,14 +679,14 @@ public final class DatasetRepository implements AutoCloseable {
    * what keeps the local record (the version deleted there, records changed on both sides, a
    * remote that cannot be read) is told to {@code note} in a sentence; what is here still answers.
    */
-  public void catchUpOrNote(String id, String storage, java.util.function.Consumer<String> note) {
+  public void catchUpOrNote(String id, String storage, Consumer<String> note) {
     catchUpOrNote(id, storage, note,
         e -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""));
   }
 
-  /** As {@link #catchUpOrNote(String, String, java.util.function.Consumer)}, with the failures to read put in words by {@code describe}. */
-  public void catchUpOrNote(String id, String storage, java.util.function.Consumer<String> note,
-      java.util.function.Function<Exception, String> describe) {
+  /** As {@link #catchUpOrNote(String, String, Consumer)}, with the failures to read put in words by {@code describe}. */
+  public void catchUpOrNote(String id, String storage, Consumer<String> note,
+      Function<Exception, String> describe) {
     try {
       catchUp(id, storage);
     } catch (DatasetNotFoundException deletedThere) {
@@ -719,18 +731,18 @@ public final class DatasetRepository implements AutoCloseable {
     }
     try (dev.cairn.store.ObjectReader reader = db.newReader()) {
       return StoredContent.firstMissing(reader, r.root(), selection) == null;
-    } catch (dev.cairn.errors.MissingObjectException | java.io.UncheckedIOException e) {
+    } catch (dev.cairn.errors.MissingObjectException | UncheckedIOException e) {
       return false;
     }
   }
 
   /** The versions a remote holds, oldest first. */
-  public List<DatasetRecord> listRemote(String storage, java.util.Map<String, String> conf) throws IOException {
+  public List<DatasetRecord> listRemote(String storage, Map<String, String> conf) throws IOException {
     return readRemote(storage, conf).records();
   }
 
   /** As {@link #listRemote}, with the ids of the versions there whose newest record does not parse. */
-  public VersionListing readRemote(String storage, java.util.Map<String, String> conf) throws IOException {
+  public VersionListing readRemote(String storage, Map<String, String> conf) throws IOException {
     try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
       remote.checkMarker(); // a mistyped location is refused, not listed as empty
       return remote.readRecords();

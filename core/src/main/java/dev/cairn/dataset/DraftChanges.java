@@ -1,19 +1,25 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
-import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Plans the edits that turn a draft's manifest into what the user asked for: puts for new or
@@ -39,11 +45,11 @@ final class DraftChanges {
    * once; a path new to {@code m} is checked for files under it.
    */
   static void requireFilesAndFoldersApart(Manifest m, List<FileEntry> sorted) throws IOException {
-    java.util.Set<String> paths = new java.util.HashSet<>(sorted.size() * 2);
+    Set<String> paths = new HashSet<>(sorted.size() * 2);
     for (FileEntry e : sorted) {
       paths.add(e.path());
     }
-    java.util.Set<String> folders = new java.util.HashSet<>();
+    Set<String> folders = new HashSet<>();
     boolean empty = m.entryCount() == 0;
     for (FileEntry e : sorted) {
       String p = e.path();
@@ -255,7 +261,7 @@ final class DraftChanges {
   private static final String STARS = "CAIRNSTARS0";
   private static final String STAR = "CAIRNSTAR0";
   private static final String ONE = "CAIRNONE0";
-  private static final java.util.regex.Pattern WILDCARD = java.util.regex.Pattern.compile(STARS + "|" + STAR + "|" + ONE);
+  private static final Pattern WILDCARD = Pattern.compile(STARS + "|" + STAR + "|" + ONE);
 
   /** Whether a pattern given to remove is a link's address ({@code s3a://b/x.jpg}, {@code file:/data/x}), not a dataset path. */
   private static boolean isLinkAddress(String raw) {
@@ -268,12 +274,12 @@ final class DraftChanges {
    */
   static String canonicalLink(String uri) {
     try {
-      java.net.URI u = new java.net.URI(uri.replace(" ", "%20")).normalize(); // as typed, a space; as stored, %20
+      URI u = new URI(uri.replace(" ", "%20")).normalize(); // as typed, a space; as stored, %20
       if ("file".equals(u.getScheme()) && (u.getAuthority() == null || u.getAuthority().isEmpty())) {
         return "file:" + u.getPath();
       }
       return u.toString();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return uri;
     }
   }
@@ -283,19 +289,19 @@ final class DraftChanges {
    * and, with {@code *} (within one path element), {@code **} (across them) and {@code ?}, those
    * it matches.
    */
-  private static java.util.regex.Pattern linkPattern(String raw) {
+  private static Pattern linkPattern(String raw) {
     // Wildcards stand aside as words a URI takes while the address is put in its one form.
     String canon = canonicalLink(raw.replace("**", STARS).replace("*", STAR).replace("?", ONE));
     StringBuilder re = new StringBuilder();
-    java.util.regex.Matcher w = WILDCARD.matcher(canon);
+    Matcher w = WILDCARD.matcher(canon);
     int done = 0;
     while (w.find()) {
-      re.append(java.util.regex.Pattern.quote(canon.substring(done, w.start())))
+      re.append(Pattern.quote(canon.substring(done, w.start())))
           .append(w.group().equals(STARS) ? ".*" : w.group().equals(STAR) ? "[^/]*" : "[^/]");
       done = w.end();
     }
-    String base = re.append(java.util.regex.Pattern.quote(canon.substring(done))).toString();
-    return java.util.regex.Pattern.compile(base + "|" + (canon.endsWith("/") ? base + ".*" : base + "/.*"));
+    String base = re.append(Pattern.quote(canon.substring(done))).toString();
+    return Pattern.compile(base + "|" + (canon.endsWith("/") ? base + ".*" : base + "/.*"));
   }
 
   static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive) throws IOException {
@@ -327,7 +333,7 @@ final class DraftChanges {
     boolean matchedExisting = false;
     if (isLinkAddress(raw)) {
       // An external file named by its link, as clearml-data's remove_files takes one.
-      java.util.regex.Pattern address = linkPattern(raw);
+      Pattern address = linkPattern(raw);
       for (FileEntry e : m) {
         if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
           matchedExisting |= edits.containsKey(e.path());
@@ -378,7 +384,7 @@ final class DraftChanges {
     }
     if (edits.size() == before && !matchedExisting && raw.startsWith("/")) {
       // No dataset path: the local path of external files, as add --links took it (file:/path).
-      java.util.regex.Pattern address = linkPattern("file:" + raw);
+      Pattern address = linkPattern("file:" + raw);
       for (FileEntry e : m) {
         if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
           matchedExisting |= edits.containsKey(e.path());

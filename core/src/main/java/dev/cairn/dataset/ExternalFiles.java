@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +48,7 @@ final class ExternalFiles implements AutoCloseable {
     try {
       URI folder = new URI(u.getScheme(), u.getAuthority(), folderPath, null, null);
       return new Location(folder, path.substring(slash + 1));
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new InvalidInputException("Cannot link " + uri + ": " + e.getMessage());
     }
   }
@@ -120,7 +122,7 @@ final class ExternalFiles implements AutoCloseable {
   static String fileUri(URI folder, String name) {
     String f = folder.toString();
     StringBuilder sb = new StringBuilder(f.endsWith("/") ? f : f + "/");
-    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xFF;
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/!$&'()*+,;=:@".indexOf(c) >= 0) {
         sb.append((char) c);

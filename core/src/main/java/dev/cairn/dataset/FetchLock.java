@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ final class FetchLock implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         progress.finish(); // the wait it started
-        throw new java.io.InterruptedIOException("interrupted while waiting for another fetch of " + id);
+        throw new InterruptedIOException("interrupted while waiting for another fetch of " + id);
       }
     }
     if (ours.getHoldCount() > 1) {

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -73,7 +75,7 @@ final class FileIngester {
       throws IOException {
     List<FileEntry> out = new ArrayList<>(files.size());
     List<Integer> toRead = new ArrayList<>();
-    List<FileContent> known = rehash ? java.util.Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
+    List<FileContent> known = rehash ? Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
     // A remembered content counts only while the store still holds it (gc may have removed it),
     // which is certain when the draft holds it at that path.
     List<Integer> unsure = new ArrayList<>();
@@ -98,7 +100,7 @@ final class FileIngester {
         toRead.add(unsure.get(k));
       }
     }
-    java.util.Collections.sort(toRead);
+    Collections.sort(toRead);
     long total = 0;
     for (int i : toRead) {
       total += files.get(i).size();
@@ -147,7 +149,7 @@ final class FileIngester {
     SourceFile after;
     try {
       after = FolderScanner.describe(f.file(), f.datasetPath());
-    } catch (java.nio.file.NoSuchFileException deleted) {
+    } catch (NoSuchFileException deleted) {
       throw deletedMeanwhile(f);
     }
     if (f.size() == 0 && c.size() > 0 && after != null && after.size() == 0) {
@@ -224,7 +226,7 @@ final class FileIngester {
   private static InputStream open(SourceFile f) throws IOException {
     try {
       return Files.newInputStream(f.file());
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       throw deletedMeanwhile(f);
     }
   }

@@ -8,6 +8,7 @@ import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestDiff;
 import dev.cairn.manifest.NodeLoader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -124,7 +125,7 @@ public final class FileOrigins {
         String own = unknownParent ? null : v.id();
         pending.forEach(p -> origin.put(p, own));
       }
-    } catch (java.io.UncheckedIOException nodeUnreadable) {
+    } catch (UncheckedIOException nodeUnreadable) {
       throw nodeUnreadable.getCause();
     }
     // Paths waiting at versions never reached: a cycle in a damaged catalog.

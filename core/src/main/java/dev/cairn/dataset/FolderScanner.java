@@ -4,18 +4,23 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.fs.FileStat;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Finds the files to add from a folder or a single file (spec/datasets.md, "Adding files"):
@@ -74,7 +79,7 @@ public final class FolderScanner {
    * nothing the version holds is passed over, with a warning, as add passes it.
    */
   public static FolderScanner forSync(Progress progress, Path repository, Removals removals) {
-    return new FolderScanner(progress, repository, java.util.Objects.requireNonNull(removals));
+    return new FolderScanner(progress, repository, Objects.requireNonNull(removals));
   }
 
   /** A sync's (null for an add). */
@@ -209,8 +214,8 @@ public final class FolderScanner {
             progress.warn("skipped " + child + ": symbolic link leads nowhere");
           }
           continue;
-        } catch (java.nio.file.FileSystemException e) {
-          if (e instanceof java.nio.file.AccessDeniedException || e.getReason() == null
+        } catch (FileSystemException e) {
+          if (e instanceof AccessDeniedException || e.getReason() == null
               || !e.getReason().contains("Too many levels of symbolic links")) {
             throw e; // unreadable, not absent: never passed over (a sync would drop the file)
           }
@@ -313,18 +318,18 @@ public final class FolderScanner {
       }
     } else {
       try {
-        java.util.stream.IntStream.range(0, out.length).parallel().forEach(i -> {
+        IntStream.range(0, out.length).parallel().forEach(i -> {
           try {
             out[i] = statIfThere(children.get(i));
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
         });
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         throw e.getCause();
       }
     }
-    return java.util.Arrays.asList(out);
+    return Arrays.asList(out);
   }
 
   private static FileStat statIfThere(Path child) throws IOException {

@@ -1,40 +1,51 @@
 package dev.cairn.dataset;
 
 import dev.cairn.Repository;
+import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.TaskWindow;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.fs.Writeback;
-import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -66,9 +77,9 @@ public final class LocalCache {
   private final Path stamps;
   private final long maxSizeBytes;
   private final long graceMillis;
-  private final java.util.function.Supplier<java.util.Map<String, String>> storageConf;
+  private final Supplier<Map<String, String>> storageConf;
 
-  LocalCache(Repository repo, java.util.function.Supplier<java.util.Map<String, String>> storageConf) throws IOException {
+  LocalCache(Repository repo, Supplier<Map<String, String>> storageConf) throws IOException {
     this.repo = repo;
     this.storageConf = storageConf;
     Path cache = repo.directory().resolve("cache");
@@ -94,7 +105,7 @@ public final class LocalCache {
    * @throws IllegalArgumentException for anything else: a negative size, or one past a long
    */
   public static long parseSize(String s) {
-    String t = s.trim().toUpperCase(java.util.Locale.ROOT);
+    String t = s.trim().toUpperCase(Locale.ROOT);
     if (t.endsWith("B")) {
       t = t.substring(0, t.length() - 1);
     }
@@ -142,14 +153,14 @@ public final class LocalCache {
     }
     Path build = repo.tmpDirectory().resolve(AtomicFiles.tempName("get-"));
     Files.createDirectories(build);
-    java.util.Set<Path> folders;
+    Set<Path> folders;
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
       folders = writeFiles(root, selection, build, true, progress);
       FolderStamp.of(build).write(stamps, key, repo.tmpDirectory());
       // A step: Ctrl-C does not delete the folder's files while it is renamed into the cache.
       try (var step = dev.cairn.internal.fs.ExitCleanup.step("caching " + label)) {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileSystemException e) {
+      } catch (FileSystemException e) {
         // Another process built it first; theirs is as good as ours. (Linux refuses to rename a
         // folder onto a non-empty one with ENOTEMPTY, which Java reports as a plain
         // FileSystemException, not DirectoryNotEmptyException.)
@@ -200,7 +211,7 @@ public final class LocalCache {
         Path copy = folder.resolve(e.path());
         Path content = contentPath(e);
         try {
-          java.nio.file.attribute.BasicFileAttributes a = FolderStamp.attributes(copy);
+          BasicFileAttributes a = FolderStamp.attributes(copy);
           boolean changed = a.size() != e.size() || !FolderStamp.asWritten(a, e.executable());
           if (changed && Files.exists(content) && Files.isSameFile(copy, content)) {
             Files.deleteIfExists(content);
@@ -225,7 +236,7 @@ public final class LocalCache {
    * they are written, a few at a time: a version of a million files needs no more memory than one
    * of ten.
    */
-  java.util.Set<Path> writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
+  Set<Path> writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
     int threads = Workers.perCore(4);
     ExecutorService pool = Workers.pool("cairn-get", threads);
     try (ObjectReader reader = repo.objects().newReader();
@@ -240,7 +251,7 @@ public final class LocalCache {
       EntryWriter writer = e -> {
         if (dev.cairn.internal.fs.ExitCleanup.exiting()) {
           // Ctrl-C: the folder being written is being deleted; making its folders again would leave them.
-          throw new java.io.InterruptedIOException("exiting: not writing " + e.path());
+          throw new InterruptedIOException("exiting: not writing " + e.path());
         }
         Path dest = dir.resolve(e.path());
         folders.ensure(dest.getParent());
@@ -317,11 +328,11 @@ public final class LocalCache {
    * (asking the file system again for each costs a failed {@code mkdir} and an exception).
    */
   private static final class Folders {
-    private final java.util.concurrent.ConcurrentHashMap<Path, Boolean> made = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Path, Boolean> made = new ConcurrentHashMap<>();
 
     /** The folders made under {@code dir}, relative to it, each with its parents (but {@code dir}). */
-    java.util.Set<Path> under(Path dir) {
-      java.util.Set<Path> out = new java.util.HashSet<>();
+    Set<Path> under(Path dir) {
+      Set<Path> out = new HashSet<>();
       for (Path f : made.keySet()) {
         if (f.startsWith(dir)) {
           for (Path r = dir.relativize(f); r != null && !r.toString().isEmpty(); r = r.getParent()) {
@@ -342,11 +353,11 @@ public final class LocalCache {
           try {
             Files.createDirectories(f);
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
           return Boolean.TRUE;
         });
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         throw e.getCause();
       }
     }
@@ -362,7 +373,7 @@ public final class LocalCache {
       throws IOException {
     Path p = contentPath(e);
     try {
-      java.nio.file.attribute.BasicFileAttributes a = FolderStamp.attributes(p);
+      BasicFileAttributes a = FolderStamp.attributes(p);
       if (a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable())) {
         return p; // as written: a write to it would have moved its time, a chmod changed its mode
       }
@@ -380,12 +391,12 @@ public final class LocalCache {
         // Create-if-absent: of two builds writing the same content, both link the first one's
         // file, so that their folders are alike (and one's stamp holds for the other's folder).
         Files.createLink(p, tmp);
-      } catch (java.nio.file.FileAlreadyExistsException written) {
-        java.nio.file.attribute.BasicFileAttributes a = FolderStamp.attributes(p);
+      } catch (FileAlreadyExistsException written) {
+        BasicFileAttributes a = FolderStamp.attributes(p);
         if (!(a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable()))) {
           Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // a changed one: replaced
         }
-      } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+      } catch (UnsupportedOperationException | FileSystemException noLinks) {
         Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
       writeback.submit(p, e.size());
@@ -400,7 +411,7 @@ public final class LocalCache {
   private static final FileAttribute<Set<PosixFilePermission>> EXECUTABLE =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"));
   private static final Set<StandardOpenOption> CREATE_NEW =
-      java.util.EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+      EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
 
   private void writeContent(ObjectReader reader, ExternalFiles links, FileEntry e, Path dest,
       FileAttribute<Set<PosixFilePermission>> mode) throws IOException {
@@ -442,7 +453,7 @@ public final class LocalCache {
   /** Downloads a linked file, checking that it is still what was added. */
   private void writeLink(ExternalFiles links, FileEntry e, Path dest) throws IOException {
     try (OutputStream out = Files.newOutputStream(dest, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      links.copyChecked(e, new java.io.FilterOutputStream(out) {
+      links.copyChecked(e, new FilterOutputStream(out) {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
           dev.cairn.internal.fs.WriteGuard.charge(len);

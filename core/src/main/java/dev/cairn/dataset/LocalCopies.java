@@ -7,12 +7,26 @@ import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /** Writable copies and symbolic links to cached copies. */
@@ -60,7 +74,7 @@ final class LocalCopies {
    */
   private static void requireNothingLeftOver(Path target) throws IOException {
     try (Stream<Path> s = Files.list(target)) {
-      java.util.Optional<Path> left = s.filter(p -> SetAside.isLeftOver(p.getFileName().toString())).findFirst();
+      Optional<Path> left = s.filter(p -> SetAside.isLeftOver(p.getFileName().toString())).findFirst();
       if (left.isPresent()) {
         throw new InvalidInputException("Cannot copy into " + target + " with --overwrite: it holds " + left.get().getFileName()
             + ", what an interrupted copy could not put back; move out of it what you want to keep, then delete it");
@@ -75,21 +89,21 @@ final class LocalCopies {
    */
   static void requireNoCairnData(Path target, String verb) throws IOException {
     Path[] found = new Path[1];
-    Files.walkFileTree(target, new java.nio.file.SimpleFileVisitor<>() {
+    Files.walkFileTree(target, new SimpleFileVisitor<>() {
       @Override
-      public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs) {
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
         boolean remote = Files.exists(dir.resolve(dev.cairn.transport.RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
         boolean repository = dev.cairn.Repository.looksLikeRepository(dir); // not git's or restic's, which have a config too
         if (remote || repository) {
           found[0] = dir;
-          return java.nio.file.FileVisitResult.TERMINATE;
+          return FileVisitResult.TERMINATE;
         }
-        return java.nio.file.FileVisitResult.CONTINUE;
+        return FileVisitResult.CONTINUE;
       }
 
       @Override
-      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
-        return java.nio.file.FileVisitResult.CONTINUE; // what cannot be read is refused by the move, if it comes to it
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE; // what cannot be read is refused by the move, if it comes to it
       }
     });
     if (found[0] != null) {
@@ -131,7 +145,7 @@ final class LocalCopies {
    * pid whose token is not here was left by a copy of this process that ended (a daemon's, or a
    * library's, whose undo failed), not by one that runs.
    */
-  private static final java.util.Set<String> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<String> RUNNING = ConcurrentHashMap.newKeySet();
 
   private static String tokenOf(String name) {
     int at = name.indexOf(COPY);
@@ -164,11 +178,11 @@ final class LocalCopies {
         Files.createDirectories(abs.getParent());
       }
       Files.createDirectory(build);
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       // Named as the user gave it, not by the hidden folder's name.
-      String why = e instanceof java.nio.file.FileAlreadyExistsException || e instanceof java.nio.file.NotDirectoryException
+      String why = e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException
           ? e.getFile() + " is not a folder"
-          : e instanceof java.nio.file.NoSuchFileException ? build.getParent() + " cannot hold new folders"
+          : e instanceof NoSuchFileException ? build.getParent() + " cannot hold new folders"
           : IoErrors.reason(e) + " in " + (e.getFile() == null || e.getFile().equals(build.toString()) ? build.getParent() : e.getFile());
       throw new InvalidInputException("Cannot copy into " + target + ": " + why, e);
     }
@@ -212,7 +226,7 @@ final class LocalCopies {
   private static void publishBeside(Path abs, Path build, Path target) throws IOException {
     try {
       Files.move(build, abs, StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.FileSystemException e) {
+    } catch (FileSystemException e) {
       if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) { // a rename onto a folder that holds files fails (ENOTEMPTY)
         throw new InvalidInputException("Cannot copy into " + target + ": it was made by something else while this copy ran; it is left as it is", e);
       }
@@ -362,9 +376,9 @@ final class LocalCopies {
     for (Path p : entries) {
       names.append(p.getFileName()).append('\0').append(identity(p)).append('\0');
     }
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(journal, java.nio.file.StandardOpenOption.CREATE_NEW,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(names.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(names.toString().getBytes(StandardCharsets.UTF_8));
       while (b.hasRemaining()) {
         ch.write(b);
       }
@@ -375,7 +389,7 @@ final class LocalCopies {
 
   /** An entry's file key as text ("" where the file system has none: such an entry is never deleted by a recovery). */
   private static String identity(Path p) throws IOException {
-    Object key = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+    Object key = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
     return key == null ? "" : key.toString();
   }
 
@@ -404,7 +418,7 @@ final class LocalCopies {
         }
         // Its copy stopped before it was in place (the list goes once every entry is moved in):
         // what it moved in goes, if it is still the very entry it moved.
-        String[] fields = Files.readString(journal, java.nio.charset.StandardCharsets.UTF_8).split("\0");
+        String[] fields = Files.readString(journal, StandardCharsets.UTF_8).split("\0");
         for (int i = 0; i + 1 < fields.length; i += 2) {
           String name = fields[i];
           if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") || fields[i + 1].isEmpty()) {
@@ -415,7 +429,7 @@ final class LocalCopies {
             if (identity(moved).equals(fields[i + 1])) {
               Trees.delete(moved);
             }
-          } catch (java.nio.file.NoSuchFileException notMovedOrGone) {
+          } catch (NoSuchFileException notMovedOrGone) {
             // nothing of it to take out
           }
         }

@@ -4,6 +4,7 @@ import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ final class MergeBases {
     String[] best = new String[n];
     boolean[] tied = new boolean[n];
     int[] bestDistance = new int[n];
-    java.util.Arrays.fill(bestDistance, Integer.MAX_VALUE);
+    Arrays.fill(bestDistance, Integer.MAX_VALUE);
     boolean open = true;
     for (int level = 0; open; level++) {
       open = false;

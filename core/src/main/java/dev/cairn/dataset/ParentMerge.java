@@ -12,9 +12,14 @@ import dev.cairn.manifest.TreeBuilder;
 import dev.cairn.store.ObjectInserter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Merges parent manifests in order, each into the merge of those before it. Without a common
@@ -36,7 +41,7 @@ public final class ParentMerge {
    * @param roots their manifest roots, in the same order
    */
   public static Result merge(List<String> parentIds, List<ObjectId> roots, NodeLoader loader, ObjectInserter inserter) throws IOException {
-    return merge(parentIds, roots, java.util.Collections.nCopies(roots.size(), null), loader, inserter);
+    return merge(parentIds, roots, Collections.nCopies(roots.size(), null), loader, inserter);
   }
 
   /**
@@ -99,7 +104,7 @@ public final class ParentMerge {
       // wins, and the path is a conflict, unless the earlier side held it as the base did (then
       // only this parent changed it).
       Manifest before = new Manifest(loader, merged);
-      java.util.Set<String> folders = new java.util.HashSet<>();
+      Set<String> folders = new HashSet<>();
       for (String p : added) {
         for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
           String folder = p.substring(0, s);
@@ -110,7 +115,7 @@ public final class ParentMerge {
               clash(folder, parent, providerBefore.getOrDefault(folder, parentIds.get(0)), holders, conflictOrder);
               // This parent's folder wins whole, with the files it kept as the base had them (the
               // earlier side's file had replaced them).
-              for (java.util.Iterator<FileEntry> kept = new Manifest(loader, roots.get(i)).iterator(folder + "/"); kept.hasNext(); ) {
+              for (Iterator<FileEntry> kept = new Manifest(loader, roots.get(i)).iterator(folder + "/"); kept.hasNext(); ) {
                 FileEntry k = kept.next();
                 if (!dev.cairn.manifest.DatasetPaths.isUnder(k.path(), folder)) {
                   break;
@@ -120,7 +125,7 @@ public final class ParentMerge {
             }
           }
         }
-        for (java.util.Iterator<FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
+        for (Iterator<FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
           FileEntry inFolder = under.next();
           String q = inFolder.path();
           if (!dev.cairn.manifest.DatasetPaths.isUnder(q, p)) {
@@ -139,7 +144,7 @@ public final class ParentMerge {
     }
     conflictOrder.sort(dev.cairn.manifest.DatasetPaths::compare);
     List<Conflict> conflicts = new ArrayList<>();
-    for (String p : new java.util.LinkedHashSet<>(conflictOrder)) {
+    for (String p : new LinkedHashSet<>(conflictOrder)) {
       conflicts.add(new Conflict(p, holders.get(p)));
     }
     return new Result(merged, conflicts);

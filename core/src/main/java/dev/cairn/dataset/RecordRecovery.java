@@ -10,6 +10,11 @@ import dev.cairn.object.Version;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,21 +103,21 @@ public final class RecordRecovery {
    * @return whether the record's place is free for a recovered record
    */
   private static boolean setAsideUnreadable(DatasetRepository repo, String id) throws IOException {
-    java.nio.file.Path file = repo.catalog().recordFile(id);
+    Path file = repo.catalog().recordFile(id);
     String text;
     try {
-      text = java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
-    } catch (java.nio.file.NoSuchFileException gone) {
+      text = Files.readString(file, StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException gone) {
       return true;
-    } catch (java.nio.file.AccessDeniedException notOurs) {
+    } catch (AccessDeniedException notOurs) {
       return false;
     }
     if (RecordFormat.isNewerFormat(text)) {
       return false;
     }
-    java.nio.file.Path lostFound = repo.repository().directory().resolve("lost-found").resolve("records");
-    java.nio.file.Files.createDirectories(lostFound);
-    java.nio.file.Files.move(file, lostFound.resolve(id + ".json-" + System.currentTimeMillis()));
+    Path lostFound = repo.repository().directory().resolve("lost-found").resolve("records");
+    Files.createDirectories(lostFound);
+    Files.move(file, lostFound.resolve(id + ".json-" + System.currentTimeMillis()));
     return true;
   }
 

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where the data of a version that is not here may be: a closed version with a remote has its own
@@ -20,7 +21,7 @@ import java.util.Set;
  */
 public final class RemoteAncestors {
   private final Catalog catalog;
-  private final Map<String, Optional<DatasetRecord>> memo = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Optional<DatasetRecord>> memo = new ConcurrentHashMap<>();
 
   public RemoteAncestors(Catalog catalog) {
     this.catalog = catalog;

@@ -1,7 +1,14 @@
 package dev.cairn.dataset;
 
 import dev.cairn.manifest.FileEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which files of a version to get: one part of a deterministic split and/or the paths matching
@@ -29,7 +36,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     if (part < 0 || part >= numParts) {
       throw new IllegalArgumentException("Cannot take part " + part + " of " + numParts + ": parts are numbered from 0 to " + (numParts - 1));
     }
-    filters = List.copyOf(java.util.Objects.requireNonNull(filters, "filters must not be null: give an empty list for all files"));
+    filters = List.copyOf(Objects.requireNonNull(filters, "filters must not be null: give an empty list for all files"));
   }
 
   /** A part of a split, without filters. */
@@ -60,7 +67,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
         // by a release that split the version must not be taken for one of these.
         joined = "parts of the selected files\u0000" + joined;
       }
-      sb.append(".filter-").append(dev.cairn.id.HashAlgorithm.SHA256.hash(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8)).abbreviate(12));
+      sb.append(".filter-").append(dev.cairn.id.HashAlgorithm.SHA256.hash(joined.getBytes(StandardCharsets.UTF_8)).abbreviate(12));
     }
     return sb.toString();
   }
@@ -73,7 +80,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     if (key.isEmpty()) {
       return ALL;
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\.part-(\\d{1,9})-of-(\\d{1,9})").matcher(key);
+    Matcher m = Pattern.compile("\\.part-(\\d{1,9})-of-(\\d{1,9})").matcher(key);
     if (!m.matches()) {
       return null;
     }
@@ -105,7 +112,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   /** Reads the entries of a selection one at a time; returns false to stop. */
   @FunctionalInterface
   public interface EntryVisitor {
-    boolean visit(FileEntry e) throws java.io.IOException;
+    boolean visit(FileEntry e) throws IOException;
   }
 
   /** How many files a selection holds, and their bytes. */
@@ -118,7 +125,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
    * @throws dev.cairn.errors.MissingObjectException if a node of the manifest is not stored (the
    *     manifest's iterator reports it unchecked; it is given back as it was thrown)
    */
-  public void forEach(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws java.io.IOException {
+  public void forEach(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws IOException {
     // Parts split the files the filters select: a first walk sums them.
     Totals matching = numParts > 1 && !filters.isEmpty() ? walk(m, e -> true) : new Totals(m.entryCount(), m.totalBytes());
     walk(m, new EntryVisitor() {
@@ -126,7 +133,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
       long index;
 
       @Override
-      public boolean visit(FileEntry e) throws java.io.IOException {
+      public boolean visit(FileEntry e) throws IOException {
         boolean in = inPart(before, e.size(), matching.bytes(), index, matching.files());
         before += e.size();
         index++;
@@ -139,7 +146,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
    * Visits the entries of {@code m} that pass the filters until the visitor returns false, and
    * returns how many it visited and their bytes.
    */
-  private Totals walk(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws java.io.IOException {
+  private Totals walk(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws IOException {
     long files = 0;
     long bytes = 0;
     try {
@@ -152,14 +159,14 @@ public record Selection(int part, int numParts, List<Glob> filters) {
           }
         }
       }
-    } catch (java.io.UncheckedIOException nodeUnreadable) {
+    } catch (UncheckedIOException nodeUnreadable) {
       throw nodeUnreadable.getCause();
     }
     return new Totals(files, bytes);
   }
 
   /** The files and bytes of this selection of {@code m}: from its root when all, else by a walk. */
-  public Totals totals(dev.cairn.manifest.Manifest m) throws java.io.IOException {
+  public Totals totals(dev.cairn.manifest.Manifest m) throws IOException {
     if (isAll()) {
       return new Totals(m.entryCount(), m.totalBytes());
     }
@@ -173,8 +180,8 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   }
 
   /** The entries of {@code m} in this selection, in path order (all in memory: see {@link #forEach}). */
-  public java.util.List<FileEntry> select(dev.cairn.manifest.Manifest m) throws java.io.IOException {
-    java.util.List<FileEntry> out = new java.util.ArrayList<>();
+  public List<FileEntry> select(dev.cairn.manifest.Manifest m) throws IOException {
+    List<FileEntry> out = new ArrayList<>();
     forEach(m, out::add);
     return out;
   }

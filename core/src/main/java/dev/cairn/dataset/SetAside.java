@@ -5,6 +5,8 @@ import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ final class SetAside {
       try {
         step.stopIfExiting();
         aside.move(p);
-      } catch (java.io.InterruptedIOException e) {
+      } catch (InterruptedIOException e) {
         aside.putBack();
         throw e;
       } catch (IOException e) {
@@ -94,7 +96,7 @@ final class SetAside {
     Path to = dir.resolve(p.getFileName());
     try {
       Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         throw e;
       }

@@ -4,6 +4,7 @@ import dev.cairn.errors.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,7 +40,7 @@ public final class TagQuery {
     List<String> excluded = new ArrayList<>();
     boolean all = false;
     for (int i = 0; i < tags.size(); i++) {
-      String t = java.util.Objects.requireNonNull(tags.get(i), "a tag must not be null");
+      String t = Objects.requireNonNull(tags.get(i), "a tag must not be null");
       if (t.equals("__$not")) {
         if (i + 1 == tags.size() || tags.get(i + 1).startsWith("__$")) {
           throw new InvalidInputException("Cannot use tags " + tags + ": __$not must come before a tag");

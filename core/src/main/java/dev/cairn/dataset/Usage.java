@@ -12,6 +12,7 @@ import dev.cairn.internal.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -207,7 +208,7 @@ public final class Usage {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it is a folder; give a file name");
     }
     LocalCopies.requireApartFromRepository(repoDir, output, "write the lock file to");
-    if (!overwrite && Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!overwrite && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (use --overwrite to replace it)");
     }
     abs = dev.cairn.internal.fs.AtomicFiles.replaceTarget(abs, "write the lock file to");
@@ -265,7 +266,7 @@ public final class Usage {
 
   private static boolean isAlias(String alias) {
     // 200 bytes: a copy is staged under a longer hidden name beside it, within the 255 a name may have.
-    return !alias.isEmpty() && alias.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 200 && !alias.startsWith(".")
+    return !alias.isEmpty() && alias.getBytes(StandardCharsets.UTF_8).length <= 200 && !alias.startsWith(".")
         && alias.indexOf('/') < 0
         && alias.indexOf('\\') < 0 && alias.chars().noneMatch(Character::isISOControl);
   }

@@ -16,10 +16,13 @@ import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -259,7 +262,7 @@ final class Verifier {
         ObjectId d;
         try (InputStream in = Files.newInputStream(f)) {
           d = digest(repo, in);
-        } catch (java.nio.file.AccessDeniedException | java.nio.file.NoSuchFileException opening) {
+        } catch (AccessDeniedException | NoSuchFileException opening) {
           throw opening; // named by the error itself
         } catch (IOException reading) { // a failing disk says only "Input/output error"
           throw new IOException("Cannot verify " + f + ": reading it failed (" + dev.cairn.internal.fs.IoErrors.reason(reading) + ")", reading);
@@ -286,7 +289,7 @@ final class Verifier {
         problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, "not in the version"));
       }
     }
-    problems.sort(java.util.Comparator.comparing(VerifyProblem::path, dev.cairn.manifest.DatasetPaths::compare));
+    problems.sort(Comparator.comparing(VerifyProblem::path, dev.cairn.manifest.DatasetPaths::compare));
     return problems;
   }
 }

@@ -19,9 +19,18 @@ import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Creating, closing, publishing, deleting and renaming versions. */
 final class VersionLifecycle {
@@ -64,7 +73,7 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot use name '" + value + "': a dataset's name holds no '/' (its project may: --project a/b)");
     }
     // As in a folder path: "a/./b" would be listed as a subproject "." of a, ".." as one above it.
-    if ((what.equals("project") || what.equals("name")) && java.util.Arrays.stream(value.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+    if ((what.equals("project") || what.equals("name")) && Arrays.stream(value.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
       throw new InvalidInputException("Cannot use " + what + " '" + value + "': " + (what.equals("name") ? "a name" : "a part of a project")
           + " is not '.' or '..'");
     }
@@ -355,7 +364,7 @@ final class VersionLifecycle {
     p.put("dataset.tags", Json.write(r.tags()));
     p.put("dataset.metadata", Json.write(r.metadata()));
     p.put("dataset.parents", Json.write(r.parents()));
-    p.put("dataset.summary", Json.write(new java.util.TreeMap<>(summary.toJson())));
+    p.put("dataset.summary", Json.write(new TreeMap<>(summary.toJson())));
     List<Object> log = new ArrayList<>();
     for (LogEntry e : r.log()) {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -385,7 +394,7 @@ final class VersionLifecycle {
   }
 
   static Dataset.Deletion delete(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
-    Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
+    Map<String, dev.cairn.transport.Remote> remotes = new HashMap<>();
     // The string goes back under the version's lock, as an upload publishes a record under it
     // (Pusher): an upload running meanwhile either finds the version gone or its record is seen.
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
@@ -432,9 +441,9 @@ final class VersionLifecycle {
    * and each one a rename or move gave it since, crossed, since a log entry names only what it
    * changed. Releasing under a dataset that holds no reservation of the version does nothing.
    */
-  private static java.util.Set<List<String>> namesHeld(DatasetRepository repo, DatasetRecord r) throws IOException {
-    java.util.Set<String> projects = new java.util.LinkedHashSet<>();
-    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+  private static Set<List<String>> namesHeld(DatasetRepository repo, DatasetRecord r) throws IOException {
+    Set<String> projects = new LinkedHashSet<>();
+    Set<String> names = new LinkedHashSet<>();
     for (LogEntry e : r.log()) {
       List<String> a = e.arguments();
       if (e == r.log().get(0) && (e.command().equals("create") || e.command().equals("sync"))) {
@@ -462,7 +471,7 @@ final class VersionLifecycle {
     }
     projects.add(r.project());
     names.add(r.name());
-    java.util.Set<List<String>> out = new java.util.LinkedHashSet<>();
+    Set<List<String>> out = new LinkedHashSet<>();
     for (String p : projects) {
       for (String n : names) {
         out.add(List.of(p, n));
@@ -500,7 +509,7 @@ final class VersionLifecycle {
     // Under every version's lock, which create takes on its parents: a draft made on one of them
     // meanwhile is seen here, and a lock that cannot be had stops the delete before it begins.
     try (ParentLocks locks = ParentLocks.take(repo.catalog(), ids)) {
-      java.util.Set<String> set = new java.util.HashSet<>(ids);
+      Set<String> set = new HashSet<>(ids);
       List<DatasetRecord> versions = new ArrayList<>();
       for (DatasetRecord r : repo.catalog().all()) {
         if (set.contains(r.id())) {
@@ -510,14 +519,14 @@ final class VersionLifecycle {
               + " versions as a parent and could not be closed without it; close or delete that draft first");
         }
       }
-      versions.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id).reversed());
+      versions.sort(Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id).reversed());
       for (DatasetRecord v : versions) {
         removeRecord(repo, v);
         deleted.add(v);
       }
       // Version strings reserved on remotes are given back once all is deleted here, each remote
       // opened once, and under the locks, as delete gives one back (an upload publishes under them).
-      Map<String, dev.cairn.transport.Remote> remotes = new java.util.HashMap<>();
+      Map<String, dev.cairn.transport.Remote> remotes = new HashMap<>();
       try {
         List<Dataset.Deletion> out = new ArrayList<>();
         for (DatasetRecord v : deleted) {
@@ -715,7 +724,7 @@ final class VersionLifecycle {
       if (r.version().equals(newVersion)) {
         return;
       }
-      java.util.Optional<LogEntry> upload = r.log().stream().filter(e -> e.command().equals("upload")).findFirst();
+      Optional<LogEntry> upload = r.log().stream().filter(e -> e.command().equals("upload")).findFirst();
       if (upload.isPresent() || r.storage() != null) {
         // Its string is on a remote (uploaded, or reserved there by create): it stays what it is.
         throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
@@ -832,7 +841,7 @@ final class VersionLifecycle {
     if (sources.stream().noneMatch(s -> s.tags().contains(Dataset.EXTERNAL_FILES_TAG))) {
       return false;
     }
-    for (java.util.Iterator<dev.cairn.manifest.FileEntry> it = m.iterator(); it.hasNext();) {
+    for (Iterator<dev.cairn.manifest.FileEntry> it = m.iterator(); it.hasNext();) {
       if (it.next().kind() == dev.cairn.manifest.EntryKind.LINK) {
         return true;
       }

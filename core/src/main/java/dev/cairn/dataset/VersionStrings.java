@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -203,7 +204,7 @@ public final class VersionStrings {
       return checkedNext(version, base + ".1");
     }
     String digits = v.substring(start, end);
-    String next = new java.math.BigInteger(digits).add(java.math.BigInteger.ONE).toString();
+    String next = new BigInteger(digits).add(BigInteger.ONE).toString();
     if (next.length() < digits.length()) {
       next = "0".repeat(digits.length() - next.length()) + next;
     }

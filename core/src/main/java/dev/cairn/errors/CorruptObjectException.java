@@ -1,6 +1,7 @@
 package dev.cairn.errors;
 
 import dev.cairn.id.ObjectId;
+import java.util.Locale;
 
 /**
  * Stored bytes are damaged: a checksum or hash does not match, or an encoding does not parse.
@@ -43,7 +44,7 @@ public class CorruptObjectException extends CairnException {
   private static String message(ObjectId id, Reason reason, String where, String detail) {
     StringBuilder sb = new StringBuilder("Cannot read ");
     sb.append(id == null ? "data" : "object " + id.hex());
-    sb.append(": ").append(reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    sb.append(": ").append(reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     if (detail != null && !detail.isEmpty()) {
       sb.append(", ").append(detail);
     }

@@ -19,11 +19,16 @@ import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -110,11 +115,11 @@ public final class Fsck {
   }
 
   /** Every entry of the object index, or null (and an error) if it cannot be read. */
-  private Map<ObjectId, ObjectLocation> readIndex(List<Problem> problems) throws java.nio.file.AccessDeniedException {
+  private Map<ObjectId, ObjectLocation> readIndex(List<Problem> problems) throws AccessDeniedException {
     Map<ObjectId, ObjectLocation> indexed = new HashMap<>();
     try {
       repo.repository().packs().index().forEach(indexed::put);
-    } catch (java.nio.file.AccessDeniedException notOurs) {
+    } catch (AccessDeniedException notOurs) {
       throw notOurs; // a user who may only read the repository: not damage, and nothing fsck can say about it
     } catch (IOException | RuntimeException e) {
       problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
@@ -292,9 +297,9 @@ public final class Fsck {
     private final Map<ObjectId, List<Finding>> partial = new HashMap<>();
     private final Map<ObjectId, FileCheck> files = new HashMap<>();
     /** Every finding, with the versions that reach it (the first few, and how many), in the order found. */
-    private final Map<Finding, Reached> found = new java.util.LinkedHashMap<>();
+    private final Map<Finding, Reached> found = new LinkedHashMap<>();
     /** Every version with a problem of its own data, in the order checked. */
-    private final Set<String> damaged = new java.util.LinkedHashSet<>();
+    private final Set<String> damaged = new LinkedHashSet<>();
 
     /** The first versions that reach a finding, and their number: bounded, whatever the damage. */
     private static final class Reached {
@@ -344,7 +349,7 @@ public final class Fsck {
       // missing data is not damage. Damaged data still is. A version made here on top of one
       // fetched in part lacks only what it shares with that one.
       boolean own = remote != null && remote.id().equals(r.id());
-      Set<Finding> findings = new java.util.LinkedHashSet<>(notFetchedLeftOut(tree(r.root(), own), r, remote, own));
+      Set<Finding> findings = new LinkedHashSet<>(notFetchedLeftOut(tree(r.root(), own), r, remote, own));
       // A closed version's base is derived from its parents; a version fetched from a remote
       // comes without it.
       if (r.isDraft() || stored(r.base())) {
@@ -470,7 +475,7 @@ public final class Fsck {
 
   /** Why {@code what} could not be read, without its id (a problem names it once, by itself). */
   static String unreadable(String what, IOException e) throws IOException {
-    if (e instanceof java.io.InterruptedIOException || e instanceof java.nio.channels.ClosedChannelException) {
+    if (e instanceof InterruptedIOException || e instanceof ClosedChannelException) {
       throw e; // the check was stopped, not the data found damaged
     }
     return e instanceof dev.cairn.errors.MissingObjectException ? "missing " + what : what + ": " + e.getMessage();

@@ -25,9 +25,13 @@ import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.VersionFormat;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -55,7 +61,7 @@ import java.util.stream.Stream;
  */
 public final class GarbageCollector {
   /** A pack set aside in tmp/ before deletion: gc-NAME-TIME_WHEN_CHOSEN-NANOS.pack. */
-  private static final java.util.regex.Pattern ASIDE = java.util.regex.Pattern.compile("gc-([0-9a-f]+)-(\\d+)-\\d+\\.pack");
+  private static final Pattern ASIDE = Pattern.compile("gc-([0-9a-f]+)-(\\d+)-\\d+\\.pack");
   /** Packs smaller than this fraction of the target size are merged. */
   private static final int SMALL_FRACTION = 8;
 
@@ -206,7 +212,7 @@ public final class GarbageCollector {
   private static boolean newerThan(Path file, long millis) throws IOException {
     try {
       return Files.getLastModifiedTime(file).toMillis() > millis;
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return false;
     }
   }
@@ -221,7 +227,7 @@ public final class GarbageCollector {
     int n = 0;
     try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {
       for (Path p : s.toList()) {
-        java.util.regex.Matcher m = ASIDE.matcher(p.getFileName().toString());
+        Matcher m = ASIDE.matcher(p.getFileName().toString());
         if (!m.matches()) {
           continue;
         }
@@ -262,9 +268,9 @@ public final class GarbageCollector {
   /** Renames {@code from} to the new name {@code to} atomically; false if {@code from} is gone. */
   private static boolean moveAside(Path from, Path to) throws IOException {
     try {
-      Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
       return true;
-    } catch (java.nio.file.NoSuchFileException e) {
+    } catch (NoSuchFileException e) {
       return false;
     }
   }
@@ -274,7 +280,7 @@ public final class GarbageCollector {
       Thread.sleep(settleMillis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("gc interrupted");
+      throw new InterruptedIOException("gc interrupted");
     }
   }
 
@@ -389,7 +395,7 @@ public final class GarbageCollector {
       if (e.offsetInBlock() < 0 || e.offsetInBlock() + e.length() > raw.length) {
         throw new IOException("entry outside its block");
       }
-      return java.util.Arrays.copyOfRange(raw, (int) e.offsetInBlock(), (int) (e.offsetInBlock() + e.length()));
+      return Arrays.copyOfRange(raw, (int) e.offsetInBlock(), (int) (e.offsetInBlock() + e.length()));
     }
   }
 
@@ -419,7 +425,7 @@ public final class GarbageCollector {
     if (!listing.unreadable().isEmpty()) {
       // Its version's objects would look dead, and with them what fsck --repair recovers it from.
       List<String> ids = listing.unreadable();
-      java.nio.file.Path file = repo.catalog().recordFile(ids.get(0));
+      Path file = repo.catalog().recordFile(ids.get(0));
       String text;
       try {
         text = Files.readString(file);

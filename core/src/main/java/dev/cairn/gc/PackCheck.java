@@ -5,6 +5,7 @@ import dev.cairn.internal.pack.PackEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks one pack file in full, as {@link Fsck} checks every local pack (checksums, name, every
@@ -20,7 +21,7 @@ public final class PackCheck {
    * @param damaged whether anything in the pack is damaged (then only {@code intact} can be kept)
    * @param damagedObjects the objects whose bytes are damaged (a pack that does not open names none)
    */
-  public record Result(List<Problem> problems, List<PackEntry> intact, boolean damaged, java.util.Set<dev.cairn.id.ObjectId> damagedObjects) {}
+  public record Result(List<Problem> problems, List<PackEntry> intact, boolean damaged, Set<dev.cairn.id.ObjectId> damagedObjects) {}
 
   /**
    * Checks {@code file}, a pack named {@code name} (its id).
@@ -32,9 +33,9 @@ public final class PackCheck {
     scan.check(file, name, algorithm, where);
     List<PackEntry> damagedPackIntact = scan.damagedPacks.get(name);
     if (damagedPackIntact != null) {
-      return new Result(List.copyOf(scan.problems), List.copyOf(damagedPackIntact), true, java.util.Set.copyOf(scan.damaged));
+      return new Result(List.copyOf(scan.problems), List.copyOf(damagedPackIntact), true, Set.copyOf(scan.damaged));
     }
     return new Result(List.copyOf(scan.problems), scan.intact.values().stream().map(PackScan.Place::entry).toList(), false,
-        java.util.Set.copyOf(scan.damaged));
+        Set.copyOf(scan.damaged));
   }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -129,7 +130,7 @@ final class PackScan {
         }
         if (why != null) {
           damaged.add(e.id());
-          problems.add(Problem.error(e.id().hex(), where + " block " + b.getKey(), "damaged " + e.type().name().toLowerCase(java.util.Locale.ROOT) + ": " + why));
+          problems.add(Problem.error(e.id().hex(), where + " block " + b.getKey(), "damaged " + e.type().name().toLowerCase(Locale.ROOT) + ": " + why));
         } else {
           good.add(e);
           intact.putIfAbsent(e.id(), new Place(name, e));

@@ -1,5 +1,7 @@
 package dev.cairn.gc;
 
+import java.util.Locale;
+
 /**
  * Something {@link Fsck} found.
  *
@@ -25,7 +27,7 @@ public record Problem(Severity severity, String what, String where, String messa
 
   @Override
   public String toString() {
-    return severity.name().toLowerCase(java.util.Locale.ROOT) + ": " + message + (what == null ? "" : " (" + what + ")")
+    return severity.name().toLowerCase(Locale.ROOT) + ": " + message + (what == null ? "" : " (" + what + ")")
         + (where == null ? "" : " in " + where);
   }
 }

@@ -13,11 +13,13 @@ import dev.cairn.object.Version;
 import dev.cairn.store.ObjectLoader;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code fsck --repair}: rebuilds what is derived. Intact objects of damaged packs are copied into a
@@ -61,13 +63,13 @@ public final class Repair {
   /** How old a reservation without a record must be to be released: a create writes its record at once. */
   static final long ORPHAN_RESERVATION_AGE_MILLIS = 3_600_000;
 
-  private void releaseOrphanReservations(java.util.Set<String> closed, List<String> actions) throws IOException {
+  private void releaseOrphanReservations(Set<String> closed, List<String> actions) throws IOException {
     long now = System.currentTimeMillis();
     for (dev.cairn.dataset.Catalog.Reservation r : repo.catalog().orphanReservations()) {
       long age;
       try {
         age = now - Files.getLastModifiedTime(r.file()).toMillis();
-      } catch (java.nio.file.NoSuchFileException released) {
+      } catch (NoSuchFileException released) {
         continue;
       }
       if (!closed.contains(r.holder()) && age > ORPHAN_RESERVATION_AGE_MILLIS) {

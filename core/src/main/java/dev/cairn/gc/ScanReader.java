@@ -11,6 +11,7 @@ import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class ScanReader implements ObjectReader {
     } catch (BlockCodec.BlockException e) {
       throw new CorruptObjectException(id, e.reason(), pack.path().toString(), e.getMessage());
     }
-    byte[] bytes = java.util.Arrays.copyOfRange(raw, p.entry().offsetInBlock(), p.entry().offsetInBlock() + p.entry().length());
+    byte[] bytes = Arrays.copyOfRange(raw, p.entry().offsetInBlock(), p.entry().offsetInBlock() + p.entry().length());
     return new ObjectLoader(id, p.entry().type(), bytes);
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.id;
 
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
@@ -98,7 +99,7 @@ public enum HashAlgorithm {
     }
 
     @Override
-    public void update(java.nio.ByteBuffer buf) {
+    public void update(ByteBuffer buf) {
       md.update(buf);
     }
 

@@ -1,5 +1,9 @@
 package dev.cairn.manifest;
 
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+
 
 /**
  * Rules for paths inside a dataset (spec/manifest.md): relative, {@code /}-separated, UTF-8; no
@@ -119,17 +123,17 @@ public final class DatasetPaths {
    * by normalization (the same name composed and decomposed, as macOS and Linux write it) share it.
    */
   public static String nfc(String path) {
-    return isAscii(path) ? path : java.text.Normalizer.normalize(path, java.text.Normalizer.Form.NFC);
+    return isAscii(path) ? path : Normalizer.normalize(path, Normalizer.Form.NFC);
   }
 
   /** The composed (NFC) and decomposed (NFD) forms of {@code path} that differ from it: none for ASCII. */
-  public static java.util.List<String> otherForms(String path) {
+  public static List<String> otherForms(String path) {
     if (isAscii(path)) {
-      return java.util.List.of();
+      return List.of();
     }
-    java.util.List<String> out = new java.util.ArrayList<>(2);
-    for (java.text.Normalizer.Form form : new java.text.Normalizer.Form[] {java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD}) {
-      String other = java.text.Normalizer.normalize(path, form);
+    List<String> out = new ArrayList<>(2);
+    for (Normalizer.Form form : new Normalizer.Form[] {Normalizer.Form.NFC, Normalizer.Form.NFD}) {
+      String other = Normalizer.normalize(path, form);
       if (!other.equals(path) && !out.contains(other)) {
         out.add(other);
       }

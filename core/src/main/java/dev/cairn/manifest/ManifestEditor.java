@@ -3,6 +3,7 @@ package dev.cairn.manifest;
 import dev.cairn.id.ObjectId;
 import dev.cairn.store.ObjectInserter;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -84,7 +85,7 @@ public final class ManifestEditor {
   public final class Session {
     private final TreeBuilder builder = new TreeBuilder(inserter, loader);
     /** The walk's position: one frame per level, the leaf's on top. */
-    private final java.util.ArrayDeque<Frame> stack = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Frame> stack = new ArrayDeque<>();
     private String last;
 
     /** A node being walked: its next child (or entry) to visit. */

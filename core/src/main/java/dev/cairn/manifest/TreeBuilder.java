@@ -5,7 +5,9 @@ import dev.cairn.object.ObjectType;
 import dev.cairn.store.ObjectInserter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a manifest tree from entries given in path order, writing each node as it closes; memory
@@ -27,9 +29,9 @@ public final class TreeBuilder {
   private long nodesWritten;
   private long bytesWritten;
   /** The last nodes written, so that finishing can look into them without reading the store. */
-  private final java.util.Map<ObjectId, TreeNode> recent = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+  private final Map<ObjectId, TreeNode> recent = new LinkedHashMap<>(64, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(java.util.Map.Entry<ObjectId, TreeNode> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<ObjectId, TreeNode> eldest) {
       return size() > 64;
     }
   };

@@ -6,6 +6,7 @@ import dev.cairn.internal.io.ByteReader;
 import dev.cairn.internal.io.ByteWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -105,8 +106,8 @@ public final class TreeFormat {
       if (shared < prev.length && keyBuf[shared] == prev[shared]) {
         throw r.malformed("key prefix not maximal");
       }
-      byte[] key = java.util.Arrays.copyOf(keyBuf, keyLen);
-      if (i > 0 && java.util.Arrays.compareUnsigned(prev, key) >= 0) {
+      byte[] key = Arrays.copyOf(keyBuf, keyLen);
+      if (i > 0 && Arrays.compareUnsigned(prev, key) >= 0) {
         throw r.malformed("keys not sorted and unique");
       }
       prev = key;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 
@@ -32,7 +33,7 @@ public final class Storages {
       throw new InvalidInputException("Cannot use an empty storage location");
     }
     if (t.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
-      String scheme = t.substring(0, t.indexOf(':')).toLowerCase(java.util.Locale.ROOT);
+      String scheme = t.substring(0, t.indexOf(':')).toLowerCase(Locale.ROOT);
       if (scheme.equals("s3")) {
         t = "s3a" + t.substring(2);
       } else if (scheme.equals("azure")) {

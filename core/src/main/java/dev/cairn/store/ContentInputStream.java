@@ -7,6 +7,9 @@ import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 
 /** Streams a file's chunks in order, one chunk in memory at a time. Not thread-safe. */
@@ -68,10 +71,10 @@ final class ContentInputStream extends InputStream {
   }
 
   /** {@link ObjectReader#copyContent}: each chunk through {@link ObjectReader#openTransient}. */
-  static long copy(ObjectReader reader, FileContent content, java.nio.channels.WritableByteChannel out) throws IOException {
+  static long copy(ObjectReader reader, FileContent content, WritableByteChannel out) throws IOException {
     long written = 0;
     for (ChunkRef ref : chunks(reader, content)) {
-      java.nio.ByteBuffer bytes = reader.openTransient(ref.id());
+      ByteBuffer bytes = reader.openTransient(ref.id());
       checkChunk(ref, bytes.remaining(), written, content);
       while (bytes.hasRemaining()) {
         out.write(bytes);
@@ -86,7 +89,7 @@ final class ContentInputStream extends InputStream {
 
   /** Writes the rest of the content to {@code out} a whole chunk at a time, without copying. */
   @Override
-  public long transferTo(java.io.OutputStream out) throws IOException {
+  public long transferTo(OutputStream out) throws IOException {
     long n = 0;
     while (true) {
       if (pos < current.length) {

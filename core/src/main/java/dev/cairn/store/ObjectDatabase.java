@@ -4,6 +4,7 @@ import dev.cairn.chunk.ChunkerParams;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * A content-addressed object store: chunks, file objects, manifest nodes and versions keyed by the
@@ -26,7 +27,7 @@ public interface ObjectDatabase extends AutoCloseable {
   boolean has(ObjectId id) throws IOException;
 
   /** {@link #has} for many ids at once (a store may answer them in one lookup transaction). */
-  default boolean[] hasEach(java.util.List<ObjectId> ids) throws IOException {
+  default boolean[] hasEach(List<ObjectId> ids) throws IOException {
     boolean[] out = new boolean[ids.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = has(ids.get(i));

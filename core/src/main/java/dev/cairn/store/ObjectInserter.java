@@ -5,6 +5,7 @@ import dev.cairn.object.FileObject;
 import dev.cairn.object.ObjectType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * Adds objects to a store. An object already stored (or already inserted here) is not written
@@ -59,7 +60,7 @@ public interface ObjectInserter extends AutoCloseable {
    * inserted again and found: a concurrent gc is told that their packs are in use, and {@link
    * #flush()} fails if gc removed one meanwhile.
    */
-  default boolean[] reuseEach(java.util.List<ObjectId> ids) throws IOException {
+  default boolean[] reuseEach(List<ObjectId> ids) throws IOException {
     boolean[] out = new boolean[ids.size()];
     try (ObjectReader r = newReader()) {
       for (int i = 0; i < out.length; i++) {

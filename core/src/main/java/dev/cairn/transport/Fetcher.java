@@ -24,15 +24,22 @@ import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Brings a version from a remote into the local repository (spec/remote.md, "Fetch"): its record
@@ -268,9 +275,9 @@ public final class Fetcher {
       throw new DatasetNotFoundException("Cannot find dataset version " + id + " on " + remote.storage().uri()
           + (remote.wasDeleted(id) ? ": it was deleted there" : ""));
     }
-    java.util.ArrayDeque<String> queue = new java.util.ArrayDeque<>(r.parents());
+    ArrayDeque<String> queue = new ArrayDeque<>(r.parents());
     Set<String> seen = new HashSet<>();
-    Map<String, DatasetRecord> missing = new java.util.LinkedHashMap<>();
+    Map<String, DatasetRecord> missing = new LinkedHashMap<>();
     while (!queue.isEmpty()) {
       String p = queue.poll();
       if (!seen.add(p) || repo.catalog().exists(p)) {
@@ -296,15 +303,15 @@ public final class Fetcher {
     Set<String> placed = new HashSet<>();
     for (String start : records.keySet()) {
       // An explicit stack, not recursion: a history may be thousands of versions deep.
-      java.util.ArrayDeque<java.util.Iterator<String>> stack = new java.util.ArrayDeque<>();
-      java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
+      ArrayDeque<Iterator<String>> stack = new ArrayDeque<>();
+      ArrayDeque<String> path = new ArrayDeque<>();
       if (!placed.add(start)) {
         continue;
       }
       path.push(start);
       stack.push(records.get(start).parents().iterator());
       while (!stack.isEmpty()) {
-        java.util.Iterator<String> parents = stack.peek();
+        Iterator<String> parents = stack.peek();
         if (parents.hasNext()) {
           String p = parents.next();
           if (records.containsKey(p) && placed.add(p)) {
@@ -376,13 +383,13 @@ public final class Fetcher {
       ranges.addAll(ranges(e.getKey(), e.getValue()));
     }
     int readers = dev.cairn.internal.concurrent.Workers.upTo(PARALLEL_READS);
-    java.util.concurrent.ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
+    ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
     CorruptObjectException damaged = null;
     try (FetchPacks packs = new FetchPacks(db, repo.repository().config().pack().packTargetBytes())) {
       try {
         // A window of reads in flight at a time; blocks are appended in order as they arrive.
         for (int start = 0; start < ranges.size(); start += 2 * readers) {
-          List<java.util.concurrent.Future<byte[]>> window = new ArrayList<>();
+          List<Future<byte[]>> window = new ArrayList<>();
           List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * readers));
           for (Range r : batch) {
             window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
@@ -396,7 +403,7 @@ public final class Fetcher {
         // Every block appended was checked: keep them, so that a get run again (or once the
         // remote is repaired) fetches only the rest.
         packs.finishQuietly(e);
-        if (e instanceof IOException io && !(e instanceof java.io.InterruptedIOException)) {
+        if (e instanceof IOException io && !(e instanceof InterruptedIOException)) {
           throw goneMeanwhile(blocks.keySet(), io);
         }
         throw e;
@@ -519,7 +526,7 @@ public final class Fetcher {
     String file = RemoteLayout.pack(r.pack());
     for (Map.Entry<Long, Integer> b : r.blocks()) {
       int from = (int) (b.getKey() - r.start());
-      byte[] block = java.util.Arrays.copyOfRange(data, from, from + b.getValue());
+      byte[] block = Arrays.copyOfRange(data, from, from + b.getValue());
       try {
         storeBlock(r.pack(), b.getKey(), block, index, writer, file);
       } catch (CorruptObjectException e) {

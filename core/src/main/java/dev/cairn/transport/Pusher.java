@@ -1,8 +1,8 @@
 package dev.cairn.transport;
 
 import dev.cairn.dataset.DatasetRecord;
-import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordHistory;
 import dev.cairn.errors.DatasetStateException;
@@ -17,14 +17,16 @@ import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
-import dev.cairn.manifest.TreeNode;
 import dev.cairn.manifest.NodeLoader;
+import dev.cairn.manifest.TreeNode;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.ObjectType;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -193,7 +196,7 @@ public final class Pusher {
         deletedThere = true;
         theirs = remote.latestLive(id);
       }
-      if (theirs != null && (!theirs.root().equals(r.root()) || !java.util.Objects.equals(theirs.versionObject(), r.versionObject())
+      if (theirs != null && (!theirs.root().equals(r.root()) || !Objects.equals(theirs.versionObject(), r.versionObject())
           || !theirs.parents().equals(r.parents()))) {
         // Rewritten there (a record is a file, not an object named by its hash): superseded as a
         // damaged one is, by this repository's copy, whose root its version object vouches for.
@@ -364,7 +367,7 @@ public final class Pusher {
     }
     try (Remote source = repo.openRemote(from)) {
       repo.fetch(r.id(), dev.cairn.dataset.Selection.ALL, source, progress);
-    } catch (java.io.InterruptedIOException e) {
+    } catch (InterruptedIOException e) {
       throw e;
     } catch (dev.cairn.errors.DatasetNotFoundException notThere) {
       throw new CannotComplete(madeHere ? lost : why + ", and " + from + " does not hold it", lacking, notThere);
@@ -541,7 +544,7 @@ public final class Pusher {
         // file goes first. The remote is marked incomplete before, so that if this push dies in
         // between, or races another over the name, later pushes look up every object and gc waits.
         remote.storage().createIfAbsent(RemoteLocks.INCOMPLETE, (System.currentTimeMillis() + "\n").getBytes(
-            java.nio.charset.StandardCharsets.US_ASCII));
+            StandardCharsets.US_ASCII));
         remote.storage().delete(RemoteLayout.pack(p.name()));
       }
       remote.storage().publish(RemoteLayout.pack(p.name()), p.path());

@@ -8,13 +8,20 @@ import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -72,11 +79,11 @@ public final class Remote implements AutoCloseable {
   }
 
   /** The top-level names a remote holds (spec/remote.md, "Layout"); anything else is someone else's. */
-  private static final java.util.Set<String> OWN_NAMES = java.util.Set.of(RemoteLayout.MARKER, "packs", "versions", "names", "locks",
+  private static final Set<String> OWN_NAMES = Set.of(RemoteLayout.MARKER, "packs", "versions", "names", "locks",
       "lost-found");
 
   /** What file systems and desktops leave in a new volume or folder: not someone's files. */
-  private static final java.util.Set<String> VOLUME_NAMES = java.util.Set.of("lost+found", ".DS_Store", "$RECYCLE.BIN",
+  private static final Set<String> VOLUME_NAMES = Set.of("lost+found", ".DS_Store", "$RECYCLE.BIN",
       "System Volume Information", ".Trashes", ".fseventsd", ".Spotlight-V100");
 
   /**
@@ -89,7 +96,7 @@ public final class Remote implements AutoCloseable {
     if (isRepository(storage)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
     }
-    java.net.URI outer = storage.enclosing(RemoteLayout.MARKER);
+    URI outer = storage.enclosing(RemoteLayout.MARKER);
     if (outer != null) {
       // Its files would lie among another remote's, where that remote's checks and collections
       // take them for its own (or for strays).
@@ -272,13 +279,13 @@ public final class Remote implements AutoCloseable {
     for (RemoteFile f : storage.list(RemoteLayout.VERSIONS + id + "/")) {
       seqs.add(RemoteLayout.recordSeq(f.name()));
     }
-    seqs.sort(java.util.Comparator.reverseOrder());
+    seqs.sort(Comparator.reverseOrder());
     for (long seq : seqs) {
       String name = RemoteLayout.record(id, seq);
       String text;
       try (InputStream in = storage.open(name)) {
         text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException gone) {
+      } catch (FileNotFoundException | NoSuchFileException gone) {
         continue;
       }
       if (isTombstone(text)) {
@@ -404,7 +411,7 @@ public final class Remote implements AutoCloseable {
   }
 
   /** Where this remote's local caches live (pack indexes). */
-  public java.nio.file.Path localCache() {
+  public Path localCache() {
     return cacheDir();
   }
 
@@ -425,11 +432,11 @@ public final class Remote implements AutoCloseable {
         }
       } catch (CorruptObjectException e) {
         unreadable.add(id); // reported by fsck --storage; listed by no one
-      } catch (java.nio.file.AccessDeniedException e) {
+      } catch (AccessDeniedException e) {
         unreadable.add(id); // a file this user may not read: the other records still list
       }
     }
-    out.sort(java.util.Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
+    out.sort(Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
     return new dev.cairn.dataset.VersionListing(out, unreadable);
   }
 
@@ -497,7 +504,7 @@ public final class Remote implements AutoCloseable {
         Thread.sleep(100L << look);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while reserving " + version);
+        throw new InterruptedIOException("interrupted while reserving " + version);
       }
     }
   }

@@ -26,11 +26,15 @@ import dev.cairn.storage.RemoteFile;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -235,7 +239,7 @@ public final class RemoteFsck {
 
     /** A new pack, in the staging folder, of the intact objects of the local copy of a damaged pack. */
     private PackInfo salvage(Path copy, List<PackEntry> intact) throws IOException {
-      try (java.nio.channels.FileChannel pack = java.nio.channels.FileChannel.open(copy);
+      try (FileChannel pack = FileChannel.open(copy);
           PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
         for (PackEntry e : intact) {
           byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
@@ -252,7 +256,7 @@ public final class RemoteFsck {
     /** The entries whose block decodes (its CRC checked) and whose bytes hash to their id. */
     private List<PackEntry> verified(Path copy, List<PackEntry> listed) throws IOException {
       List<PackEntry> out = new ArrayList<>();
-      try (java.nio.channels.FileChannel pack = java.nio.channels.FileChannel.open(copy)) {
+      try (FileChannel pack = FileChannel.open(copy)) {
         for (PackEntry e : listed) {
           try {
             byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
@@ -340,8 +344,8 @@ public final class RemoteFsck {
   }
 
   /** {@code length} bytes at {@code offset} of a file; an IOException if the file ends first. */
-  private static byte[] readRange(java.nio.channels.FileChannel ch, long offset, int length) throws IOException {
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(length);
+  private static byte[] readRange(FileChannel ch, long offset, int length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(length);
     while (b.hasRemaining()) {
       if (ch.read(b, offset + b.position()) < 0) {
         throw new IOException("pack ends before its block at " + offset);
@@ -426,7 +430,7 @@ public final class RemoteFsck {
   /** Checks the records and what each version reaches; the report of it all. */
   private Outcome finish(RemoteIndex index, List<Problem> problems, List<String> actions, Set<ObjectId> damaged) throws IOException {
     Map<String, Integer> incomplete = new LinkedHashMap<>();
-    Map<String, Integer> shown = new java.util.HashMap<>(); // of what each lacks, how many were listed for it
+    Map<String, Integer> shown = new HashMap<>(); // of what each lacks, how many were listed for it
     int versions = 0;
     progress.start("checking what the remote's versions reach", -1);
     try (ObjectReader localReader = local.objects().newReader();
@@ -440,7 +444,7 @@ public final class RemoteFsck {
             continue; // deleted there (its log ends in a tombstone)
           }
           r = l.record();
-        } catch (CorruptObjectException | java.nio.file.AccessDeniedException e) { // damaged, or a file this user may not read
+        } catch (CorruptObjectException | AccessDeniedException e) { // damaged, or a file this user may not read
           String advice = e instanceof CorruptObjectException && newerFormat(id)
               ? "; a newer Cairn wrote it, not damage: check this remote with that Cairn (upgrade this one)"
               : "; upload the version again from a repository that holds it";
@@ -499,7 +503,7 @@ public final class RemoteFsck {
     final RemoteObjectReader remoteReader;
     final List<Problem> problems;
     /** Tree nodes and file contents looked at, with the objects the remote lacks under each (mostly none). */
-    final Map<ObjectId, Set<ObjectId>> lackingUnder = new java.util.HashMap<>();
+    final Map<ObjectId, Set<ObjectId>> lackingUnder = new HashMap<>();
     /** Objects found missing or damaged. */
     final Set<ObjectId> missing = new HashSet<>();
     /** Objects that reading the packs found damaged. */

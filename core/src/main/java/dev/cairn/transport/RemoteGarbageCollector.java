@@ -1,5 +1,6 @@
 package dev.cairn.transport;
 
+import dev.cairn.Repository;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Progress;
 import dev.cairn.id.ObjectId;
@@ -16,7 +17,6 @@ import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
-import dev.cairn.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +77,7 @@ public final class RemoteGarbageCollector {
       // One listing, for the check and the marks: a record unreadable on a second reading would
       // make its version look deleted.
       dev.cairn.dataset.VersionListing listing = remote.readRecords();
-      java.util.List<String> unreadable = listing.unreadable();
+      List<String> unreadable = listing.unreadable();
       if (!unreadable.isEmpty()) {
         // Its version would look deleted, and everything only it needs dead.
         throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": the newest record of " + unreadable.get(0)

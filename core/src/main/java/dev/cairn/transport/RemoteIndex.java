@@ -12,10 +12,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 
 /**
@@ -65,7 +73,7 @@ final class RemoteIndex {
   /** Objects of the packs uploaded since the load and not in a loaded one. */
   private final Map<ObjectId, Location> uploaded = new HashMap<>();
   /** Packs whose index section cannot be read (cut short, overwritten), with what is wrong. */
-  private final Map<String, String> damaged = new java.util.TreeMap<>();
+  private final Map<String, String> damaged = new TreeMap<>();
   /** Of damaged packs, the sections cached before the damage: where their objects lay. */
   private final Map<String, byte[]> cachedOnly = new HashMap<>();
 
@@ -102,7 +110,7 @@ final class RemoteIndex {
               // left of where its objects lay, for a repair to salvage what is still there.
               Path tmp = cacheDir.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(name + ".idx.") + ".tmp");
               Files.write(tmp, kept);
-              Files.move(tmp, cachedFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+              Files.move(tmp, cachedFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
               idx.cachedOnly.put(name, kept);
             }
           }
@@ -121,7 +129,7 @@ final class RemoteIndex {
    * perhaps from another repository), so that the cache does not grow with every collection. A
    * pack published after the listing loses at most its cached index, read again next time.
    */
-  private static void forgetGonePacks(Path cacheDir, java.util.Set<String> listed) throws IOException {
+  private static void forgetGonePacks(Path cacheDir, Set<String> listed) throws IOException {
     try (var files = Files.list(cacheDir)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         String file = p.getFileName().toString();
@@ -161,7 +169,7 @@ final class RemoteIndex {
     // A name of its own for each writer: two threads of one process (the daemon) may cache the same section.
     Path tmp = cacheDir.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(name + ".idx.") + ".tmp");
     Files.write(tmp, section);
-    Files.move(tmp, cached, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return section;
   }
 
@@ -213,7 +221,7 @@ final class RemoteIndex {
     long[] out = new long[(int) Math.min(Integer.MAX_VALUE - 8, total)];
     int n = 0;
     // Heads of the packs' sections as {pack, entry}; of equal ids, the earlier pack's comes first.
-    java.util.PriorityQueue<int[]> heads = new java.util.PriorityQueue<>((a, b) -> {
+    PriorityQueue<int[]> heads = new PriorityQueue<>((a, b) -> {
       int c = compare(ref(a[0], a[1]), ref(b[0], b[1]));
       return c != 0 ? c : Integer.compare(a[0], b[0]);
     });
@@ -232,7 +240,7 @@ final class RemoteIndex {
         heads.add(h);
       }
     }
-    sorted = java.util.Arrays.copyOf(out, n);
+    sorted = Arrays.copyOf(out, n);
   }
 
   /** Names entry {@code entry} of pack number {@code pack}, as {@link #sorted} holds it. */
@@ -291,8 +299,8 @@ final class RemoteIndex {
 
   private static synchronized int[] byBlock(PackIndex p) {
     if (p.byBlock == null) {
-      p.byBlock = java.util.stream.IntStream.range(0, p.count).boxed()
-          .sorted(java.util.Comparator.comparingLong(p::blockOffset)).mapToInt(Integer::intValue).toArray();
+      p.byBlock = IntStream.range(0, p.count).boxed()
+          .sorted(Comparator.comparingLong(p::blockOffset)).mapToInt(Integer::intValue).toArray();
     }
     return p.byBlock;
   }
@@ -326,7 +334,7 @@ final class RemoteIndex {
 
   /** Names of the packs loaded, with their entries. */
   Map<String, List<PackEntry>> packs() {
-    Map<String, List<PackEntry>> out = new java.util.TreeMap<>();
+    Map<String, List<PackEntry>> out = new TreeMap<>();
     for (PackIndex p : packs) {
       List<PackEntry> all = new ArrayList<>(p.count);
       for (int i = 0; i < p.count; i++) {
@@ -339,7 +347,7 @@ final class RemoteIndex {
 
   /** Packs left out because their index section is damaged, with what is wrong; sorted by name. */
   Map<String, String> damaged() {
-    return java.util.Collections.unmodifiableMap(damaged);
+    return Collections.unmodifiableMap(damaged);
   }
 
   /**

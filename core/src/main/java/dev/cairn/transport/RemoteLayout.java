@@ -2,6 +2,7 @@ package dev.cairn.transport;
 
 import dev.cairn.id.HashAlgorithm;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Names of things on a remote (spec/remote.md):
@@ -59,7 +60,7 @@ public final class RemoteLayout {
     }
   }
 
-  private static final java.util.regex.Pattern OWN_NAME = java.util.regex.Pattern.compile(
+  private static final Pattern OWN_NAME = Pattern.compile(
       "cairn-remote(-.*)?|packs/pack-[0-9a-f]+\\.pack|versions/[^/]+/[0-9]{10}\\.json|names/[^/]+/[^/]+|locks/[^/]+"
           + "|lost-found/pack-[0-9a-f]+-[0-9]+\\.pack");
 

@@ -5,9 +5,14 @@ import dev.cairn.internal.proc.ProcessIdentity;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Keeps pushes and garbage collection of one remote apart, without any server: each takes a lock
@@ -39,7 +44,7 @@ final class RemoteLocks {
   private RemoteLocks() {}
 
   /** Locks this process holds, released by a shutdown hook if it is stopped (Ctrl-C) while holding them. */
-  private static final java.util.Set<Held> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final Set<Held> HELD = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,7 +82,7 @@ final class RemoteLocks {
   }
 
   /** As {@link #push(RemoteStorage, long)}, telling {@code waiting} once when it starts waiting, and for whom. */
-  static Held push(RemoteStorage storage, long waitMillis, java.util.function.Consumer<String> waiting) throws IOException {
+  static Held push(RemoteStorage storage, long waitMillis, Consumer<String> waiting) throws IOException {
     long deadline = System.currentTimeMillis() + waitMillis;
     boolean told = false;
     while (true) {
@@ -152,7 +157,7 @@ final class RemoteLocks {
    * report: one left by a process that died blocks collections until it goes stale (an hour).
    */
   static List<String> describeActive(RemoteStorage storage) throws IOException {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (String kind : new String[] {"push-", "gc-"}) {
       for (RemoteFile f : storage.list(PREFIX + kind)) {
         String d = describe(storage, f, kind, System.currentTimeMillis());
@@ -172,7 +177,7 @@ final class RemoteLocks {
    * process may still run (a long upload elsewhere), so they are only reported.
    */
   static List<String> leftBehind(RemoteStorage storage, boolean stale) throws IOException {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     long now = System.currentTimeMillis();
     for (String kind : new String[] {"push-", "gc-"}) {
       for (RemoteFile f : storage.list(PREFIX + kind)) {
@@ -269,7 +274,7 @@ final class RemoteLocks {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting for a lock");
+      throw new InterruptedIOException("interrupted while waiting for a lock");
     }
   }
 }

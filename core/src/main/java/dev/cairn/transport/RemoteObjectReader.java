@@ -6,10 +6,11 @@ import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.pack.BlockCodec;
+import dev.cairn.storage.RemoteStorage;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
-import dev.cairn.storage.RemoteStorage;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ final class RemoteObjectReader implements ObjectReader {
     if ((long) off + len > raw.length || !algorithm.hash(raw, off, len).equals(id)) {
       throw new CorruptObjectException(id, CorruptObjectException.Reason.HASH_MISMATCH, where, null);
     }
-    return new ObjectLoader(id, loc.entry().type(), java.util.Arrays.copyOfRange(raw, off, off + len));
+    return new ObjectLoader(id, loc.entry().type(), Arrays.copyOfRange(raw, off, off + len));
   }
 
   @Override

@@ -2,13 +2,14 @@ package dev.cairn.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -80,11 +81,11 @@ class FastCdcChunkerTest {
     System.arraycopy(patch, 0, edited, at, 100);
     Set<String> before = new HashSet<>();
     for (byte[] c : chunks(chunker, new ByteArrayInputStream(data))) {
-      before.add(java.util.HexFormat.of().formatHex(c, 0, Math.min(32, c.length)) + c.length);
+      before.add(HexFormat.of().formatHex(c, 0, Math.min(32, c.length)) + c.length);
     }
     int changed = 0;
     for (byte[] c : chunks(chunker, new ByteArrayInputStream(edited))) {
-      if (!before.contains(java.util.HexFormat.of().formatHex(c, 0, Math.min(32, c.length)) + c.length)) {
+      if (!before.contains(HexFormat.of().formatHex(c, 0, Math.min(32, c.length)) + c.length)) {
         changed++;
       }
     }
@@ -97,7 +98,7 @@ class FastCdcChunkerTest {
     FastCdcChunker chunker = new FastCdcChunker(ChunkerParams.DEFAULT);
     byte[] data = random(100, 100 << 20);
     List<byte[]> before = chunks(chunker, new ByteArrayInputStream(data));
-    java.util.Set<String> ids = new HashSet<>();
+    Set<String> ids = new HashSet<>();
     for (byte[] c : before) {
       ids.add(dev.cairn.id.HashAlgorithm.SHA256.hash(c).hex());
     }

@@ -8,6 +8,8 @@ import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,7 +60,7 @@ class DatasetFromRemoteTest {
     }
     Path record;
     try (Stream<Path> s = Files.list(remote.resolve("versions").resolve(newer))) {
-      record = s.max(java.util.Comparator.naturalOrder()).orElseThrow();
+      record = s.max(Comparator.naturalOrder()).orElseThrow();
     }
     Files.write(record, new byte[] {'{'});
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
@@ -111,7 +113,7 @@ class DatasetFromRemoteTest {
       assertThat(ds.verify()).isEmpty();
       // Here now: the remote is not needed again (the cached folder, and a copy read from the objects).
       try (Stream<Path> all = Files.walk(remote)) {
-        for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(f);
         }
       }
@@ -141,7 +143,7 @@ class DatasetFromRemoteTest {
   @Test
   void aVersionFetchedInPartGetsTheRestWhenACopyNeedsIt() throws IOException {
     try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
-      Dataset part = c.fetch(id, new Selection(0, 1, java.util.List.of(Glob.of("a.txt"))), remote.toString(), null, Progress.NONE);
+      Dataset part = c.fetch(id, new Selection(0, 1, List.of(Glob.of("a.txt"))), remote.toString(), null, Progress.NONE);
       assertThat(part.verify()).extracting(VerifyProblem::path).containsExactlyInAnyOrder("big.bin", "sub/small.bin");
       assertThat(snapshot(part.getMutableLocalCopy(tmp.resolve("copy"), false))).isEqualTo(snapshot(src));
       assertThat(part.verify()).isEmpty();
@@ -184,7 +186,7 @@ class DatasetFromRemoteTest {
   @Test
   void aFetchThatFailsSaysWhatWasMissingAndWhy() throws IOException {
     try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
-      Dataset part = c.fetch(id, new Selection(0, 1, java.util.List.of(Glob.of("a.txt"))), remote.toString(), null, Progress.NONE);
+      Dataset part = c.fetch(id, new Selection(0, 1, List.of(Glob.of("a.txt"))), remote.toString(), null, Progress.NONE);
       Files.move(remote, tmp.resolve("gone"));
       assertThatThrownBy(part::getLocalCopy).isInstanceOf(dev.cairn.errors.MissingObjectException.class)
           .hasMessageContaining("object is missing").hasMessageContaining("; fetching it from " + part.record().storage() + " failed: ")
@@ -200,7 +202,7 @@ class DatasetFromRemoteTest {
 
   @Test
   void versionsMadeHereOnAVersionFetchedInPartFetchWhatTheyShareWithIt() throws IOException {
-    Selection onlyA = new Selection(0, 1, java.util.List.of(Glob.of("a.txt")));
+    Selection onlyA = new Selection(0, 1, List.of(Glob.of("a.txt")));
     Files.writeString(tmp.resolve("new.txt"), "new\n");
     Map<String, String> withNew = new TreeMap<>(snapshot(src));
     withNew.put("new.txt", dev.cairn.id.HashAlgorithm.SHA256.hash("new\n".getBytes()).hex());
@@ -220,7 +222,7 @@ class DatasetFromRemoteTest {
     try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
       c.fetch(id, onlyA, remote.toString(), null, Progress.NONE);
       // A squash stands alone: its sources are fetched whole first.
-      Dataset flat = Dataset.squash(c, "p", "flat", java.util.List.of(id));
+      Dataset flat = Dataset.squash(c, "p", "flat", List.of(id));
       assertThat(flat.verify()).isEmpty();
       assertThat(snapshot(flat.getMutableLocalCopy(tmp.resolve("flat"), false))).isEqualTo(snapshot(src));
     }
@@ -282,7 +284,7 @@ class DatasetFromRemoteTest {
       assertThat(Dataset.get(b, id).tags()).doesNotContain("reviewed");
       assertThat(Dataset.get(b, id, remote.toString()).tags()).contains("reviewed");
       // A remote that cannot be read leaves the local record, and says so.
-      List<String> warnings = new java.util.ArrayList<>();
+      List<String> warnings = new ArrayList<>();
       Dataset again = Dataset.getFrom(b, id, tmp.resolve("nothing-here").toString(), new Progress() {
         @Override
         public void warn(String message) {

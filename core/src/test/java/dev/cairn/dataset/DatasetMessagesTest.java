@@ -8,9 +8,12 @@ import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,7 +69,7 @@ class DatasetMessagesTest {
         }
       };
       try {
-        assertThatThrownBy(() -> v.upload(remote, cancelling)).isInstanceOf(java.io.InterruptedIOException.class)
+        assertThatThrownBy(() -> v.upload(remote, cancelling)).isInstanceOf(InterruptedIOException.class)
             .hasMessageStartingWith("interrupted");
       } finally {
         Thread.interrupted();
@@ -79,7 +82,7 @@ class DatasetMessagesTest {
   void addOptionsWithoutSourcesSayWhatIsMissing() {
     assertThatThrownBy(() -> new AddOptions(null, List.of(), "", true, false)).isInstanceOf(NullPointerException.class)
         .hasMessage("sources must not be null: give the files or folders to add");
-    assertThatThrownBy(() -> new AddOptions(java.util.Arrays.asList(tmp, null), List.of(), "", true, false))
+    assertThatThrownBy(() -> new AddOptions(Arrays.asList(tmp, null), List.of(), "", true, false))
         .hasMessage("a source must not be null: give the files or folders to add");
   }
 
@@ -419,7 +422,7 @@ class DatasetMessagesTest {
     assertThatThrownBy(() -> ds.addFiles(null, null, null, true)).hasMessageStartingWith("path must not be null");
     assertThatThrownBy(() -> DatasetRepository.open(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("dir must");
     assertThatThrownBy(() -> ds.listFiles(null)).isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not be null");
-    assertThatThrownBy(() -> ds.listFiles(java.util.Arrays.asList("a.txt", null)))
+    assertThatThrownBy(() -> ds.listFiles(Arrays.asList("a.txt", null)))
         .isInstanceOf(NullPointerException.class).hasMessageStartingWith("globs must not contain null");
     assertThatThrownBy(() -> Dataset.squash(repo, "p", "flat", null))
         .isInstanceOf(NullPointerException.class).hasMessageStartingWith("ids must not be null");
@@ -471,7 +474,7 @@ class DatasetMessagesTest {
   void twoHandlesOfOneVersionAreEqual() throws IOException {
     Dataset ds = closedWithOneFile("equal");
     assertThat(repo.get(ds.id())).isEqualTo(ds).hasSameHashCodeAs(ds);
-    assertThat(new java.util.HashSet<>(List.of(repo.get(ds.id()), repo.get(ds.id().substring(0, 8))))).hasSize(1);
+    assertThat(new HashSet<>(List.of(repo.get(ds.id()), repo.get(ds.id().substring(0, 8))))).hasSize(1);
     assertThat(closedWithOneFile("other")).isNotEqualTo(ds);
   }
 

@@ -14,6 +14,7 @@ import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.memory.InMemoryObjectDatabase;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -89,7 +90,7 @@ class DatasetPropertiesTest {
       total += sizes[i];
     }
     int[] owner = new int[files];
-    java.util.Arrays.fill(owner, -1);
+    Arrays.fill(owner, -1);
     for (int k = 0; k < numParts; k++) {
       Selection s = Selection.part(k, numParts);
       long before = 0;

@@ -10,12 +10,27 @@ import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,7 +143,7 @@ class DatasetTest {
   }
 
   Map<String, String> contents(Dataset ds) throws IOException {
-    Map<String, String> m = new java.util.TreeMap<>();
+    Map<String, String> m = new TreeMap<>();
     Path copy = ds.getLocalCopy();
     for (FileEntry e : ds.listFiles()) {
       m.put(e.path(), Files.readString(copy.resolve(e.path())));
@@ -138,7 +153,7 @@ class DatasetTest {
 
   Dataset merge(String name, Dataset... parents) throws IOException {
     return Dataset.create(repo, CreateOptions.of("m", name)
-        .parents(java.util.Arrays.stream(parents).map(Dataset::id).toArray(String[]::new)).build());
+        .parents(Arrays.stream(parents).map(Dataset::id).toArray(String[]::new)).build());
   }
 
   @Test
@@ -292,13 +307,13 @@ class DatasetTest {
 
   @Test
   void aParentDeletedWhileItsChildIsCreatedNeverLeavesAnUnclosableDraft() throws Exception {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     int created = 0;
     int deleted = 0;
     try {
       for (int i = 0; i < 30; i++) {
         Dataset parent = closedVersion("race", "parent", Map.of("a", "1"));
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
         var child = pool.submit(() -> {
           go.await();
           return Dataset.create(repo, CreateOptions.of("race", "child").parents(parent.id()).build());
@@ -312,13 +327,13 @@ class DatasetTest {
         Dataset c = null;
         try {
           c = child.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           assertThat(e.getCause()).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class);
         }
         boolean gone;
         try {
           gone = delete.get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           assertThat(e.getCause()).isInstanceOf(DatasetStateException.class).hasMessageContaining("draft");
           gone = false;
         }
@@ -345,7 +360,7 @@ class DatasetTest {
   void threadsAddingToOneDraftAllLand() throws Exception {
     int threads = 8;
     for (int t = 0; t < threads; t++) {
-      java.util.Map<String, String> files = new java.util.TreeMap<>();
+      Map<String, String> files = new TreeMap<>();
       for (int i = 0; i < 20; i++) {
         files.put("f" + i, "thread " + t + " file " + i);
       }
@@ -353,9 +368,9 @@ class DatasetTest {
     }
     for (int round = 0; round < 4; round++) {
       Dataset d = Dataset.create(repo, CreateOptions.of("c", "threads").build());
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
-        List<java.util.concurrent.Future<Dataset.Change>> fs = new java.util.ArrayList<>();
+        List<Future<Dataset.Change>> fs = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           Path src = tmp.resolve("t" + t);
           String df = "t" + t;
@@ -373,7 +388,7 @@ class DatasetTest {
 
   @Test
   void threadsGettingOneVersionAtOnceAllGetIt() throws Exception {
-    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    Map<String, String> files = new TreeMap<>();
     for (int i = 0; i < 200; i++) {
       files.put("f" + i, "file " + i);
     }
@@ -383,9 +398,9 @@ class DatasetTest {
       d.addFiles(AddOptions.of(src));
       d.close();
       int threads = 6;
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
-        List<java.util.concurrent.Future<Path>> fs = new java.util.ArrayList<>();
+        List<Future<Path>> fs = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           fs.add(pool.submit(() -> d.getLocalCopy()));
         }
@@ -413,7 +428,7 @@ class DatasetTest {
   void settersRefuseWhatCreateRefuses() throws IOException {
     Dataset ds = closedVersion("p", "setters", Map.of("a", "1"));
     assertThatThrownBy(() -> ds.setTags(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("empty list");
-    assertThatThrownBy(() -> ds.setTags(java.util.Arrays.asList("a", null))).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> ds.setTags(Arrays.asList("a", null))).isInstanceOf(InvalidInputException.class);
     assertThatThrownBy(() -> ds.setTags(List.of("", "x"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("empty tag");
     assertThatThrownBy(() -> ds.setTags(List.of("x\ny"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("control");
     assertThatThrownBy(() -> ds.setDescription(null)).isInstanceOf(NullPointerException.class).hasMessageContaining("description");
@@ -469,9 +484,9 @@ class DatasetTest {
     Path copy = ds.getLocalCopy();
     assertThat(Files.readString(copy.resolve("sub/b.txt"))).isEqualTo("beta");
     assertThat(ds.getLocalCopy()).isEqualTo(copy);
-    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.resolve("a.txt")))).isEqualTo("r--r--r--");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.resolve("a.txt")))).isEqualTo("r--r--r--");
     for (Path folder : List.of(copy, copy.resolve("sub"), copy.resolve("sub/deeper"))) { // umask 022 here
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as(folder.toString())
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as(folder.toString())
           .isEqualTo("r-xr-xr-x");
     }
     assertThat(ds.verify()).isEmpty();
@@ -549,7 +564,7 @@ class DatasetTest {
 
   /** Every file under {@code dir} with its size and modification time. */
   static Map<String, String> snapshot(Path dir) throws IOException {
-    Map<String, String> out = new java.util.TreeMap<>();
+    Map<String, String> out = new TreeMap<>();
     try (var files = Files.walk(dir)) {
       for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
         out.put(dir.relativize(f).toString(), Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis());
@@ -674,7 +689,7 @@ class DatasetTest {
       try {
         repo.get(r.id()).delete(true);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     });
     DraftOwners.endAll(); // the command ended
@@ -865,7 +880,7 @@ class DatasetTest {
     repo.close();
     repo = DatasetRepository.open(tmp.resolve("small-cache"), TestRepos.SMALL.with(LocalCache.MAX_SIZE_KEY, "40K")
         .with(LocalCache.EVICTION_GRACE_KEY, "0"));
-    List<Dataset> versions = new java.util.ArrayList<>();
+    List<Dataset> versions = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       Path src = tmp.resolve("e" + i);
       Files.createDirectories(src);
@@ -875,7 +890,7 @@ class DatasetTest {
       ds.close();
       versions.add(ds);
     }
-    List<Path> folders = new java.util.ArrayList<>();
+    List<Path> folders = new ArrayList<>();
     for (Dataset ds : versions) {
       folders.add(ds.getLocalCopy());
     }
@@ -967,7 +982,7 @@ class DatasetTest {
           try {
             repo.get(ds.id()).delete(true); // another process's delete, between the check and the rename
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
           }
         }
       }
@@ -1056,7 +1071,7 @@ class DatasetTest {
   void renameMoveMetadataSquashAndExportImport() throws IOException {
     Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "d").build());
     Path s = folder("s", Map.of("a", "1", "run.sh", "#!/bin/sh"));
-    Files.setPosixFilePermissions(s.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(s.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
     v1.addFiles(AddOptions.of(s));
     v1.close();
     Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
@@ -1143,13 +1158,13 @@ class DatasetTest {
 
   @Test
   void partsOfAFilteredSubsetSplitTheSubset() throws IOException {
-    Map<String, String> files = new java.util.TreeMap<>();
+    Map<String, String> files = new TreeMap<>();
     for (int i = 0; i < 8; i++) {
       files.put("a/" + i + ".txt", "x".repeat(100)); // the first half of the bytes
       files.put("sub/" + i + ".txt", "y".repeat(100));
     }
     Dataset ds = closedVersion("p", "split", files);
-    List<String> seen = new java.util.ArrayList<>();
+    List<String> seen = new ArrayList<>();
     for (int part = 0; part < 2; part++) {
       Path copy = ds.getMutableLocalCopy(tmp.resolve("part" + part), false, new Selection(part, 2, List.of(Glob.filter("sub"))), null);
       try (var walk = Files.walk(copy)) {
@@ -1309,7 +1324,7 @@ class DatasetTest {
         try { // the user saves a file into the empty folder while the copy is written
           Files.writeString(out.resolve("b.txt"), "the user's");
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       }
     };
@@ -1323,7 +1338,7 @@ class DatasetTest {
   }
 
   private static String key(Path p) throws IOException {
-    return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey()
+    return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey()
         .toString();
   }
 
@@ -1377,7 +1392,7 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.syncFolder(links)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("leads nowhere, and the sync would remove its file");
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("img.bin");
-    List<String> warnings = new java.util.ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     ds.addFiles(AddOptions.of(links), new Progress() {
       @Override
       public void warn(String message) {
@@ -1435,11 +1450,11 @@ class DatasetTest {
     Path dir = Files.createDirectories(tmp.resolve("with-a-broken-link"));
     Files.writeString(dir.resolve("a.txt"), "a");
     Files.createSymbolicLink(dir.resolve("broken"), tmp.resolve("nowhere"));
-    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger jul = java.util.logging.Logger.getLogger("dev.cairn");
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Logger jul = Logger.getLogger("dev.cairn");
+    Handler handler = new Handler() {
       @Override
-      public void publish(java.util.logging.LogRecord r) {
+      public void publish(LogRecord r) {
         logged.add(r.getLevel() + " " + r.getMessage());
       }
 

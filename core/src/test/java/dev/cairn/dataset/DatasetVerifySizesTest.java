@@ -6,6 +6,7 @@ import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +108,7 @@ class DatasetVerifySizesTest {
       Files.write(copy.resolve("big.bin"), big);
       assertThat(kinds(ds.verify(copy))).containsExactly(VerifyProblem.Kind.CONTENT);
       assertThat(ds.verifySizes(copy)).isEmpty();
-      Files.write(copy.resolve("sub/small.bin"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+      Files.write(copy.resolve("sub/small.bin"), new byte[] {1}, StandardOpenOption.APPEND);
       Files.delete(copy.resolve("empty"));
       Files.writeString(copy.resolve("extra.txt"), "x");
       List<VerifyProblem> problems = ds.verifySizes(copy);

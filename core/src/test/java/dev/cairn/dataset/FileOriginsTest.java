@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +96,7 @@ class FileOriginsTest {
     Path dir = tmp.resolve("exec");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("run.sh"), "echo hi");
-    Files.setPosixFilePermissions(dir.resolve("run.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build());
     v2.addFiles(AddOptions.of(dir));
     v2.close();
@@ -128,12 +131,12 @@ class FileOriginsTest {
   @Test
   void theTwoWalksAgreeOnRandomLineages() throws IOException {
     for (int seed = 0; seed < 12; seed++) {
-      java.util.Random rnd = new java.util.Random(seed);
+      Random rnd = new Random(seed);
       try (DatasetRepository r = DatasetRepository.open(tmp.resolve("lineage" + seed), TestRepos.SMALL)) {
-        List<Dataset> closed = new java.util.ArrayList<>();
-        List<Dataset> all = new java.util.ArrayList<>();
+        List<Dataset> closed = new ArrayList<>();
+        List<Dataset> all = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-          List<String> parents = new java.util.ArrayList<>();
+          List<String> parents = new ArrayList<>();
           for (int k = rnd.nextInt(3); k > 0 && !closed.isEmpty(); k--) {
             String p = closed.get(rnd.nextInt(closed.size())).id();
             if (!parents.contains(p)) {
@@ -148,7 +151,7 @@ class FileOriginsTest {
             Files.createDirectories(f.getParent());
             Files.writeString(f, "c" + rnd.nextInt(3));
             if (rnd.nextInt(4) == 0) {
-              Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+              Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
           }
           ds.addFiles(AddOptions.of(dir));

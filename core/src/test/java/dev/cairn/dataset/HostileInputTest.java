@@ -9,15 +9,26 @@ import dev.cairn.gc.Fsck;
 import dev.cairn.internal.fs.WriteGuard;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.testing.TestRepos;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -112,7 +123,7 @@ class HostileInputTest {
         }
       }
     });
-    List<String> warnings = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     deleter.start();
     try {
       ds.addFiles(AddOptions.of(src), warningsInto(warnings));
@@ -180,7 +191,7 @@ class HostileInputTest {
         .hasMessageEndingWith("pipe: not a regular file (a fifo, socket or device)");
     Path secret = src.resolve("secret.txt");
     Files.writeString(secret, "no");
-    Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+    Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
     assumeTrue(!Files.isReadable(secret), "not running as root (root reads anything)");
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("permission denied");
@@ -388,15 +399,15 @@ class HostileInputTest {
         .hasMessageContaining("not a zip archive");
     byte[] whole = Files.readAllBytes(tar("a.txt", "b.txt"));
     Path cut = tmp.resolve("cut.tar");
-    Files.write(cut, java.util.Arrays.copyOf(whole, 1200));
+    Files.write(cut, Arrays.copyOf(whole, 1200));
     assertThatThrownBy(() -> ds.addArchive(cut, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("cut short");
     Path gz = tmp.resolve("cut.tar.gz");
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    try (var z = new java.util.zip.GZIPOutputStream(buf)) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (var z = new GZIPOutputStream(buf)) {
       z.write(whole);
     }
-    Files.write(gz, java.util.Arrays.copyOf(buf.toByteArray(), buf.size() / 2));
+    Files.write(gz, Arrays.copyOf(buf.toByteArray(), buf.size() / 2));
     assertThatThrownBy(() -> ds.addArchive(gz, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("Cannot import").hasMessageNotContaining("null");
     assertThat(ds.listFiles()).isEmpty();
@@ -478,19 +489,19 @@ class HostileInputTest {
   @Test
   void aTruncatedIndexIsSetAsideAndRebuilt() throws IOException {
     // The index is opened when first needed: reading the version sets it aside and rebuilds it.
-    damageIndexThenReadTheVersion(b -> java.util.Arrays.copyOf(b, b.length / 2));
+    damageIndexThenReadTheVersion(b -> Arrays.copyOf(b, b.length / 2));
   }
 
   @Test
   void anIndexThatIsNotLmdbsIsSetAsideAndRebuilt() throws IOException {
     damageIndexThenReadTheVersion(b -> {
-      java.util.Arrays.fill(b, 0, 8192, (byte) 0x5a); // both meta pages
+      Arrays.fill(b, 0, 8192, (byte) 0x5a); // both meta pages
       return b;
     });
   }
 
   /** Damages the closed index's data file, reopens, and checks the version reads back from an index set aside and rebuilt. */
-  private void damageIndexThenReadTheVersion(java.util.function.UnaryOperator<byte[]> damage) throws IOException {
+  private void damageIndexThenReadTheVersion(UnaryOperator<byte[]> damage) throws IOException {
     Path dir = repo.repository().directory();
     String id = stable.id();
     repo.close();
@@ -614,7 +625,7 @@ class HostileInputTest {
   void aCopyNeitherUndoesNorIgnoresTheHiddenFolderOfACopyWhoseProcessCannotBeLookedUp() throws IOException {
     Path target = Files.createDirectories(tmp.resolve("work"));
     // Another host's (or container's, or an earlier boot's) copy, which set aside the user's file.
-    Path aside = Files.createDirectories(target.resolve(".cairn-old-p1t0badbeef-" + java.util.UUID.randomUUID()));
+    Path aside = Files.createDirectories(target.resolve(".cairn-old-p1t0badbeef-" + UUID.randomUUID()));
     Files.writeString(aside.resolve("mine.txt"), "mine");
     for (boolean overwrite : new boolean[] {false, true}) {
       assertThatThrownBy(() -> stable.getMutableLocalCopy(target, overwrite)).isInstanceOf(InvalidInputException.class)
@@ -634,7 +645,7 @@ class HostileInputTest {
       // This machine's name, with the pid of a process that started long after the folder was last changed.
       Path dead = Files.createDirectories(target.resolve(own.replace("-p" + ProcessHandle.current().pid() + "t", "-p" + later.pid() + "t")));
       assertThat(dead.getFileName().toString()).contains("-p" + later.pid() + "t");
-      Files.setLastModifiedTime(dead, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+      Files.setLastModifiedTime(dead, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
       stable.getMutableLocalCopy(target, false);
       try (var list = Files.list(target)) {
         assertThat(list.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
@@ -649,8 +660,8 @@ class HostileInputTest {
     Path target = tmp.resolve("work");
     Path ro = Files.createDirectories(target.resolve("ro/deeper"));
     Files.writeString(ro.resolve("f"), "f");
-    Files.setPosixFilePermissions(ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
-    Files.setPosixFilePermissions(ro.getParent(), java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+    Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+    Files.setPosixFilePermissions(ro.getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
     stable.getMutableLocalCopy(target, true);
     try (var left = Files.list(target)) {
       assertThat(left.map(p -> p.getFileName().toString())).containsExactly("keep.bin");
@@ -705,13 +716,13 @@ class HostileInputTest {
   @Test
   void aZipEntryWhoseDataDoesNotMatchItsCrcIsRefused() throws IOException {
     Path zip = tmp.resolve("crc.zip");
-    for (int method : new int[] {java.util.zip.ZipEntry.STORED, java.util.zip.ZipEntry.DEFLATED}) {
+    for (int method : new int[] {ZipEntry.STORED, ZipEntry.DEFLATED}) {
       byte[] data = "hello world ".repeat(10).getBytes(StandardCharsets.UTF_8);
-      try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
-        var e = new java.util.zip.ZipEntry("f");
+      try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
+        var e = new ZipEntry("f");
         e.setMethod(method);
-        if (method == java.util.zip.ZipEntry.STORED) {
-          var crc = new java.util.zip.CRC32();
+        if (method == ZipEntry.STORED) {
+          var crc = new CRC32();
           crc.update(data);
           e.setSize(data.length);
           e.setCrc(crc.getValue());
@@ -721,7 +732,7 @@ class HostileInputTest {
         out.closeEntry();
       }
       byte[] b = Files.readAllBytes(zip);
-      int at = method == java.util.zip.ZipEntry.STORED ? indexOf(b, "hello".getBytes(StandardCharsets.UTF_8)) : 40;
+      int at = method == ZipEntry.STORED ? indexOf(b, "hello".getBytes(StandardCharsets.UTF_8)) : 40;
       b[at] ^= 1; // the first byte of the data (stored), or one inside the deflate stream
       Files.write(zip, b);
       Dataset ds = Dataset.create(repo, CreateOptions.of("h", "crc" + method).build());
@@ -838,18 +849,18 @@ class HostileInputTest {
 
   /** Bytes padded to whole 512-byte blocks. */
   private static byte[] blocks(byte[] b) {
-    return java.util.Arrays.copyOf(b, (b.length + 511) / 512 * 512);
+    return Arrays.copyOf(b, (b.length + 511) / 512 * 512);
   }
 
   @Test
   void aPaxNameThatIsNotUtf8IsRefusedNotReadAsAReplacementCharacter() throws IOException {
     // PAX path records of raw bytes (as hdrcharset=BINARY writes them): caf\xe9 and caf\xe8.
-    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
     for (byte last : new byte[] {(byte) 0xe9, (byte) 0xe8}) {
       byte[] value = {'c', 'a', 'f', last};
       byte[] key = " path=".getBytes(StandardCharsets.US_ASCII);
       int len = key.length + value.length + 1 + 2; // two digits of length
-      java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream record = new ByteArrayOutputStream();
       record.writeBytes(Integer.toString(len).getBytes(StandardCharsets.US_ASCII));
       record.writeBytes(key);
       record.writeBytes(value);

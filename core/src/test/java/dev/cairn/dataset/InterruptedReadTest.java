@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,7 +44,7 @@ class InterruptedReadTest {
       t.start();
       t.join();
       assertThat(failure.get()).as("the interrupted thread's own read fails")
-          .isInstanceOfAny(InterruptedIOException.class, java.nio.channels.ClosedByInterruptException.class);
+          .isInstanceOfAny(InterruptedIOException.class, ClosedByInterruptException.class);
 
       assertThat(ds.listFiles()).hasSize(20);
       assertThat(ds.verify()).as("an intact version is not reported damaged").isEmpty();

@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class SelectionTest {
 
   @Test
   void aPartOfAFilteredSubsetIsKeyedApartFromTheOldSplitOfTheWholeVersion() {
-    String oldKey = ".part-0-of-2.filter-" + dev.cairn.id.HashAlgorithm.SHA256.hash("x".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+    String oldKey = ".part-0-of-2.filter-" + dev.cairn.id.HashAlgorithm.SHA256.hash("x".getBytes(StandardCharsets.UTF_8))
         .abbreviate(12);
     assertThat(new Selection(0, 2, List.of(Glob.filter("x"))).key()).startsWith(".part-0-of-2.filter-").isNotEqualTo(oldKey);
     // Without parts, a filter keeps the key it had: folders built before are still good.

@@ -12,7 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lmdbjava.Dbi;
@@ -61,9 +67,9 @@ class StatCacheTest {
     // Three folders of 40 files; a scattered subset is remembered, with runs of absent keys both
     // shorter and longer than the cursor's steps. Lookups in path order step the cursor; in
     // reverse, shuffled or repeated order they search; both must give the same answers.
-    java.util.List<SourceFile> all = new java.util.ArrayList<>();
-    java.util.Map<SourceFile, FileContent> remembered = new java.util.HashMap<>();
-    java.util.List<StatCache.Hashed> hashed = new java.util.ArrayList<>();
+    List<SourceFile> all = new ArrayList<>();
+    Map<SourceFile, FileContent> remembered = new HashMap<>();
+    List<StatCache.Hashed> hashed = new ArrayList<>();
     for (String folder : List.of("a", "b", "c")) {
       for (int i = 0; i < 40; i++) {
         aged(tmp.resolve("data/" + folder + "/f" + (100 + i)), folder + i);
@@ -84,11 +90,11 @@ class StatCacheTest {
     try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
       StatCache cache = new StatCache(env);
       cache.remember(hashed);
-      java.util.List<SourceFile> reversed = new java.util.ArrayList<>(all);
-      java.util.Collections.reverse(reversed);
-      java.util.List<SourceFile> shuffled = new java.util.ArrayList<>(all);
-      java.util.Collections.shuffle(shuffled, new java.util.Random(7));
-      java.util.List<SourceFile> repeated = new java.util.ArrayList<>(all);
+      List<SourceFile> reversed = new ArrayList<>(all);
+      Collections.reverse(reversed);
+      List<SourceFile> shuffled = new ArrayList<>(all);
+      Collections.shuffle(shuffled, new Random(7));
+      List<SourceFile> repeated = new ArrayList<>(all);
       repeated.addAll(all.subList(20, 60));
       for (List<SourceFile> order : List.of(all, reversed, shuffled, repeated)) {
         List<FileContent> found = cache.lookupAll(order);
@@ -108,9 +114,9 @@ class StatCacheTest {
         dev.cairn.internal.index.Lmdb.put(old, txn, new byte[32], new byte[150]);
         txn.commit();
       }
-      assertThat(env.env().getDbiNames()).anyMatch(n -> java.util.Arrays.equals(n, oldName));
+      assertThat(env.env().getDbiNames()).anyMatch(n -> Arrays.equals(n, oldName));
       new StatCache(env);
-      assertThat(env.env().getDbiNames()).noneMatch(n -> java.util.Arrays.equals(n, oldName))
+      assertThat(env.env().getDbiNames()).noneMatch(n -> Arrays.equals(n, oldName))
           .anyMatch(n -> new String(n, StandardCharsets.US_ASCII).equals(StatCache.DATABASE));
     }
   }

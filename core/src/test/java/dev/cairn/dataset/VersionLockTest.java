@@ -7,8 +7,13 @@ import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,7 +106,7 @@ class VersionLockTest {
       assertThat(repo.catalog().tryLock(ds.id())).as("a lock being written is held").isNull();
       assertThat(repo.catalog().breakStaleLocks()).isEmpty();
       assertThat(lock).exists();
-      Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Catalog.EMPTY_LOCK_STALE_MILLIS - 5_000));
+      Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - Catalog.EMPTY_LOCK_STALE_MILLIS - 5_000));
       try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
         assertThat(taken).as("one left empty long ago is stale").isNotNull();
       }
@@ -126,7 +131,7 @@ class VersionLockTest {
       assertThat(repo.catalog().tryLock(ds.id())).as("another process is breaking it").isNull();
       assertThat(lock).exists();
       assertThat(guard).as("a live breaker's guard stays").exists();
-      Files.setLastModifiedTime(guard, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Catalog.BREAK_GUARD_STALE_MILLIS - 5_000));
+      Files.setLastModifiedTime(guard, FileTime.fromMillis(System.currentTimeMillis() - Catalog.BREAK_GUARD_STALE_MILLIS - 5_000));
       assertThat(repo.catalog().tryLock(ds.id())).as("the old guard goes first").isNull();
       assertThat(guard).doesNotExist();
       try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
@@ -216,8 +221,8 @@ class VersionLockTest {
     }
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
-      java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-      List<Throwable> inner = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Set<String> threads = ConcurrentHashMap.newKeySet();
+      List<Throwable> inner = new CopyOnWriteArrayList<>();
       Thread caller = Thread.currentThread();
       ExecutorService pool = Executors.newSingleThreadExecutor();
       try {
@@ -290,13 +295,13 @@ class VersionLockTest {
         Throwable deleteFailure = null;
         try {
           deleting.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           deleteFailure = e.getCause();
         }
         Dataset draft = null;
         try {
           draft = child.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           assertThat(e.getCause()).hasMessageContaining("deleted");
         }
         if (draft != null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -76,7 +78,7 @@ class VersionStringsTest {
 
   /** Release, pre-release (null if none or empty) and build, by regular expressions. */
   private static String[] modelSplit(String v) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^+-]*)(?:-([^+]*))?(?:\\+(.*))?").matcher(v);
+    Matcher m = Pattern.compile("([^+-]*)(?:-([^+]*))?(?:\\+(.*))?").matcher(v);
     assertThat(m.matches()).isTrue();
     String pre = m.group(2) == null || m.group(2).isEmpty() ? null : m.group(2);
     return new String[] {m.group(1), pre, m.group(3) == null ? "" : m.group(3)};

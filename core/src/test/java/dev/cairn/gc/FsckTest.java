@@ -12,8 +12,13 @@ import dev.cairn.dataset.Progress;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -52,7 +57,7 @@ class FsckTest {
             try {
               version(repo, "d", more, v1.id());
             } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
+              throw new UncheckedIOException(e);
             }
           }
         }
@@ -71,10 +76,10 @@ class FsckTest {
       Dataset v2 = version(repo, "d", src, v1.id()); // the same files: both folders link one content
       Path c1 = v1.getLocalCopy();
       Path c2 = v2.getLocalCopy();
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(c1))).doesNotContain("w"); // umask 022 here: no group write either
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(c1))).doesNotContain("w"); // umask 022 here: no group write either
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       // As root may: a cached file written to in place, a file added, a file deleted.
-      Files.write(c1.resolve("f0.bin"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+      Files.write(c1.resolve("f0.bin"), new byte[] {1}, StandardOpenOption.APPEND);
       Files.writeString(c2.resolve("extra.txt"), "mine");
       Files.delete(c2.resolve("f2.bin"));
       List<Problem> found = new Fsck(repo, Progress.NONE).check().errors();
@@ -93,14 +98,14 @@ class FsckTest {
       byte[] same = Files.readAllBytes(copied);
       Files.delete(copied);
       Files.write(copied, same);
-      Files.setPosixFilePermissions(copied, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--")); // as a copy keeps it
+      Files.setPosixFilePermissions(copied, PosixFilePermissions.fromString("r--r--r--")); // as a copy keeps it
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       // A chmod of a cached file (its time unchanged) changes what every folder linking it hands out:
       // the content file and both folders are reported, and the repair leaves none of them so.
       for (String mode : List.of("rwxr--r--", "r-xr-xr-x")) {
         Path chmodded = v1.getLocalCopy().resolve("f2.bin");
         v2.getLocalCopy();
-        Files.setPosixFilePermissions(chmodded, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+        Files.setPosixFilePermissions(chmodded, PosixFilePermissions.fromString(mode));
         List<Problem> modeFound = new Fsck(repo, Progress.NONE).check().errors();
         assertThat(modeFound).extracting(Problem::message).anySatisfy(m -> assertThat(m).contains("mode changed to " + mode));
         assertThat(modeFound).extracting(Problem::where).contains(c1.toString(), c2.toString());
@@ -108,7 +113,7 @@ class FsckTest {
         assertThat(new Fsck(repo, Progress.NONE).check().problems()).as(mode).isEmpty();
       }
       assertThat(Files.getPosixFilePermissions(v2.getLocalCopy().resolve("f2.bin")))
-          .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+          .isEqualTo(PosixFilePermissions.fromString("r--r--r--"));
       // A link to intact content, but another path's.
       Path swapped = v1.getLocalCopy();
       Files.delete(swapped.resolve("f0.bin"));
@@ -357,7 +362,7 @@ class FsckTest {
     try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
       v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
       v2 = version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), v1.id());
-      v2.setMetadata(java.util.Map.of("k", "v"));
+      v2.setMetadata(Map.of("k", "v"));
     }
     for (Path p : Files.list(dir.resolve("index")).toList()) {
       Files.delete(p);
@@ -449,7 +454,7 @@ class FsckTest {
       try (var s = Files.walk(dir.resolve("refs/versions"))) {
         reservation = s.filter(p -> p.getFileName().toString().equals("2.0.0")).findFirst().orElseThrow();
       }
-      Files.setLastModifiedTime(reservation, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000));
+      Files.setLastModifiedTime(reservation, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000));
       assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.startsWith("released version string 2.0.0 reserved for " + draft));
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       assertThat(Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("2.0.0").build()).version()).isEqualTo("2.0.0");
@@ -519,7 +524,7 @@ class FsckTest {
       byte[] original = Files.readAllBytes(victim);
       byte[] b = original.clone();
       if (trial % 3 == 0) {
-        b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length));
+        b = Arrays.copyOf(b, rnd.nextInt(b.length));
       } else {
         b[rnd.nextInt(b.length)] ^= (byte) (1 + rnd.nextInt(255));
       }

@@ -16,6 +16,22 @@ import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,7 +90,7 @@ class GarbageCollectorTest {
     assertThat(child.waitFor()).as(Files.readString(tmp.resolve("child.log"))).isZero();
     assertThat(Files.readString(tmp.resolve("child.log"))).contains("added");
     // Everything older than the grace: the first add's packs and the killed one's.
-    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3 * 3_600_000L);
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - 3 * 3_600_000L);
     try (var packs = Files.list(dir.resolve("packs"))) {
       for (Path p : packs.toList()) {
         Files.setLastModifiedTime(p, old);
@@ -85,7 +101,7 @@ class GarbageCollectorTest {
       assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
       Dataset draft = repo.get(id);
       assertThat(draft.listFiles()).hasSize(8);
-      java.util.Map<String, String> both = new java.util.TreeMap<>(snapshot(s1));
+      Map<String, String> both = new TreeMap<>(snapshot(s1));
       both.putAll(snapshot(s2));
       assertThat(snapshot(draft.close().getLocalCopy())).isEqualTo(both);
     }
@@ -116,7 +132,7 @@ class GarbageCollectorTest {
       Dataset b = version(repo, "b", folder(tmp.resolve("s2"), 2, 3, 40_000));
       Path records = repo.repository().directory().resolve("refs/datasets");
       // b's record copied over a's: a's own record is gone, and its file holds another id.
-      Files.copy(records.resolve(b.id() + ".json"), records.resolve(a.id() + ".json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(records.resolve(b.id() + ".json"), records.resolve(a.id() + ".json"), StandardCopyOption.REPLACE_EXISTING);
       long before = packBytes(repo);
       assertThatThrownBy(() -> TestRepos.collect(repo, 0)).hasMessageStartingWith("Cannot collect garbage: the record of " + a.id());
       // Gone altogether: its version object and data are here, and its version string still reserved.
@@ -139,7 +155,7 @@ class GarbageCollectorTest {
   @Test
   void collectionsWithoutGraceLoseNothingOfConcurrentCreatesAndReads() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
-      java.util.List<Dataset> stable = new java.util.ArrayList<>();
+      List<Dataset> stable = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         Dataset v = version(repo, "v" + i, folder(tmp.resolve("s" + i), 10 + i, 1, 60_000));
         if (i % 2 == 0) {
@@ -148,10 +164,10 @@ class GarbageCollectorTest {
           stable.add(v);
         }
       }
-      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      AtomicBoolean stop = new AtomicBoolean();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
-        java.util.List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+        List<Future<?>> writers = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
           int writer = w;
           writers.add(pool.submit(() -> {
@@ -168,7 +184,7 @@ class GarbageCollectorTest {
             return null;
           }));
         }
-        java.util.concurrent.Future<?> reader = pool.submit(() -> {
+        Future<?> reader = pool.submit(() -> {
           while (!stop.get()) {
             for (Dataset v : stable) {
               v.export(tmp.resolve("x.tar"), true, Progress.NONE);
@@ -177,13 +193,13 @@ class GarbageCollectorTest {
           }
           return null;
         });
-        java.util.concurrent.Future<?> gc = pool.submit(() -> {
+        Future<?> gc = pool.submit(() -> {
           while (!stop.get()) {
             new GarbageCollector(repo, 0, 0, Progress.NONE).run();
           }
           return null;
         });
-        for (java.util.concurrent.Future<?> w : writers) {
+        for (Future<?> w : writers) {
           w.get();
         }
         stop.set(true);
@@ -201,9 +217,9 @@ class GarbageCollectorTest {
   void aCollectionStoppedAfterItTookPacksOutOfTheIndexIsFinishedByTheNextOne() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset keep = version(repo, "keep", folder(tmp.resolve("k"), 1, 3, 20_000));
-      java.util.Set<Path> before = new java.util.HashSet<>(repo.repository().packs().packFiles());
+      Set<Path> before = new HashSet<>(repo.repository().packs().packFiles());
       Dataset drop = version(repo, "drop", folder(tmp.resolve("d"), 2, 3, 200_000));
-      java.util.Set<String> dropPacks = new java.util.HashSet<>();
+      Set<String> dropPacks = new HashSet<>();
       for (Path p : repo.repository().packs().packFiles()) {
         if (!before.contains(p)) {
           dropPacks.add(dev.cairn.internal.pack.PackFormat.nameOf(p.getFileName().toString()));
@@ -211,7 +227,7 @@ class GarbageCollectorTest {
       }
       drop.delete(true);
       // What a collection killed between taking the dead packs out of the index and deleting them leaves.
-      repo.repository().packs().index().dropPacks(dropPacks, java.util.Map.of());
+      repo.repository().packs().index().dropPacks(dropPacks, Map.of());
       GarbageCollector.Result r = TestRepos.collect(repo, 10);
       for (String name : dropPacks) {
         assertThat(repo.repository().packs().packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(name)))
@@ -256,16 +272,16 @@ class GarbageCollectorTest {
     assertThat(ours).as("this system tells its pid table").matches("get-p" + me + "t[0-9a-f]{8}-.*");
     String tag = ours.substring(("get-p" + me).length(), ("get-p" + me).length() + 9);
     // A killed get's partial folder and a killed writer's pack, made here: nothing can use them.
-    Path folder = tmpDir.resolve("get-p" + ended.pid() + tag + "-" + java.util.UUID.randomUUID());
+    Path folder = tmpDir.resolve("get-p" + ended.pid() + tag + "-" + UUID.randomUUID());
     Files.createDirectories(folder.resolve("sub"));
     Files.write(folder.resolve("sub/part.bin"), new byte[100]);
-    Path pack = tmpDir.resolve("pack-p" + ended.pid() + tag + "-" + java.util.UUID.randomUUID() + ".tmp");
+    Path pack = tmpDir.resolve("pack-p" + ended.pid() + tag + "-" + UUID.randomUUID() + ".tmp");
     Files.write(pack, new byte[100]);
     // Kept: a live process's, another machine's or container's, and an older release's (gc's, after its grace).
     Path live = tmpDir.resolve(ours);
-    Path elsewhere = tmpDir.resolve("pack-p" + ended.pid() + "t00000000-" + java.util.UUID.randomUUID() + ".tmp");
-    Path older = tmpDir.resolve("pack-p" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".tmp");
-    for (Path p : java.util.List.of(live, elsewhere, older)) {
+    Path elsewhere = tmpDir.resolve("pack-p" + ended.pid() + "t00000000-" + UUID.randomUUID() + ".tmp");
+    Path older = tmpDir.resolve("pack-p" + ended.pid() + "-" + UUID.randomUUID() + ".tmp");
+    for (Path p : List.of(live, elsewhere, older)) {
       Files.write(p, new byte[10]);
     }
     DatasetRepository.open(dir, TestRepos.SMALL).close();
@@ -285,7 +301,7 @@ class GarbageCollectorTest {
       Files.write(mine, new byte[10]);
       Process ended = new ProcessBuilder("true").start();
       ended.waitFor();
-      Path dead = tmpDir.resolve("pack-p" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".tmp");
+      Path dead = tmpDir.resolve("pack-p" + ended.pid() + "-" + UUID.randomUUID() + ".tmp");
       Files.write(dead, new byte[10]);
       // An object written while a command holds a version's lock, not referenced yet.
       Dataset draft = Dataset.create(repo, CreateOptions.of("gc", "running").build());
@@ -337,7 +353,7 @@ class GarbageCollectorTest {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       String keep = null;
       String drop = null;
-      java.util.List<String> dropped = new java.util.ArrayList<>();
+      List<String> dropped = new ArrayList<>();
       for (int i = 0; i < 80; i++) {
         boolean kept = i % 2 == 0;
         Path f = Files.createDirectories(tmp.resolve("c" + i)).resolve("f" + (i / 2) + ".txt");
@@ -359,12 +375,12 @@ class GarbageCollectorTest {
         assertThat(env.dbi("object-runs").stat(txn).entries).as("runs were written").isPositive();
       }
       var index = repo.repository().packs().index();
-      java.util.Map<dev.cairn.id.ObjectId, String> before = new java.util.TreeMap<>();
+      Map<dev.cairn.id.ObjectId, String> before = new TreeMap<>();
       index.forEach((id, where) -> before.put(id, where.packName()));
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
 
       assertThat(repo.repository().rebuildIndex()).isEmpty();
-      java.util.Map<dev.cairn.id.ObjectId, String> after = new java.util.TreeMap<>();
+      Map<dev.cairn.id.ObjectId, String> after = new TreeMap<>();
       index.forEach((id, where) -> after.put(id, where.packName()));
       assertThat(after.keySet()).isEqualTo(before.keySet());
       try (var txn = env.env().txnRead()) {
@@ -403,17 +419,17 @@ class GarbageCollectorTest {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "v", folder(tmp.resolve("s"), 7, 3, 40_000));
       var packs = repo.repository().packs();
-      Path big = packs.packFiles().stream().max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      Path big = packs.packFiles().stream().max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
       // As a collection killed between publishing its new pack and deleting the old one leaves it:
       // the same objects in a second pack (in another order, so under another name), indexed there.
       try (var old = dev.cairn.internal.pack.PackFile.open(big); var reader = packs.newReader();
           var w = new dev.cairn.internal.pack.PackWriter(packs.algorithm(), packs.packDirectory(), repo.repository().tmpDirectory())) {
-        java.util.List<dev.cairn.internal.pack.PackEntry> entries = new java.util.ArrayList<>(old.entries());
-        java.util.Collections.reverse(entries);
+        List<dev.cairn.internal.pack.PackEntry> entries = new ArrayList<>(old.entries());
+        Collections.reverse(entries);
         for (var e : entries) {
           byte[] raw = reader.open(e.id()).bytes();
           w.appendBlock(dev.cairn.internal.pack.BlockCodec.local().encode(raw, 0, raw.length, 1),
-              java.util.List.of(new dev.cairn.internal.pack.PackWriter.Member(e.id(), e.type(), 0, raw.length)));
+              List.of(new dev.cairn.internal.pack.PackWriter.Member(e.id(), e.type(), 0, raw.length)));
         }
         packs.publish(w.finish());
       }
@@ -435,7 +451,7 @@ class GarbageCollectorTest {
       Path tmpDir = repo.repository().tmpDirectory();
       // As if a collection had stopped after setting every pack aside, each chosen before a writer
       // published it again (the file is newer than the time in its name)...
-      java.util.List<Path> before = packs.packFiles();
+      List<Path> before = packs.packFiles();
       for (Path p : before) {
         String name = dev.cairn.internal.pack.PackFormat.nameOf(p.getFileName().toString());
         Files.move(p, tmpDir.resolve("gc-" + name + "-1000000000000-1.pack"));
@@ -462,7 +478,7 @@ class GarbageCollectorTest {
       // gc, running from here on, would see every pack unchanged since its start...
       long old = 1_000_000_000_000L;
       for (Path p : repo.repository().packs().packFiles()) {
-        Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(old));
+        Files.setLastModifiedTime(p, FileTime.fromMillis(old));
       }
       // ...while a writer adds the same files, which the stat cache remembers: nothing is read,
       // the stored chunks and file objects are reused as they are.
@@ -471,7 +487,7 @@ class GarbageCollectorTest {
       again.close();
       // Every pack that holds the new version's file contents tells gc it is in use again.
       var packs = repo.repository().packs();
-      java.util.Set<String> used = new java.util.TreeSet<>();
+      Set<String> used = new TreeSet<>();
       try (var reader = repo.repository().objects().newReader()) {
         for (var e : again.listFiles()) {
           used.add(packs.index().lookup(e.content()).packName());

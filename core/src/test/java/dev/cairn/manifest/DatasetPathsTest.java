@@ -3,6 +3,7 @@ package dev.cairn.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -73,7 +74,7 @@ class DatasetPathsTest {
     return Arbitraries.oneOf(shortPaths, longPaths);
   }
 
-  private static String join(java.util.List<Character> cs) {
+  private static String join(List<Character> cs) {
     StringBuilder b = new StringBuilder();
     cs.forEach(b::append);
     return b.toString();

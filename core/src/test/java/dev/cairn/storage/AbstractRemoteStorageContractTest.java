@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,14 +55,14 @@ public abstract class AbstractRemoteStorageContractTest {
   @Test
   void publishedFilesReadBackWholeAndByRange() throws Exception {
     byte[] data = new byte[300_000];
-    new java.util.Random(1).nextBytes(data);
+    new Random(1).nextBytes(data);
     storage.publish("packs/pack-a.pack", localFile("a", data));
     assertThat(storage.size("packs/pack-a.pack")).isEqualTo(data.length);
     try (InputStream in = storage.open("packs/pack-a.pack")) {
       assertThat(in.readAllBytes()).isEqualTo(data);
     }
-    assertThat(storage.read("packs/pack-a.pack", 1000, 5000)).isEqualTo(java.util.Arrays.copyOfRange(data, 1000, 6000));
-    assertThat(storage.read("packs/pack-a.pack", data.length - 7, 7)).isEqualTo(java.util.Arrays.copyOfRange(data, data.length - 7, data.length));
+    assertThat(storage.read("packs/pack-a.pack", 1000, 5000)).isEqualTo(Arrays.copyOfRange(data, 1000, 6000));
+    assertThat(storage.read("packs/pack-a.pack", data.length - 7, 7)).isEqualTo(Arrays.copyOfRange(data, data.length - 7, data.length));
     // Publishing the same name again is a no-op.
     storage.publish("packs/pack-a.pack", localFile("b", new byte[] {1}));
     assertThat(storage.size("packs/pack-a.pack")).isEqualTo(data.length);
@@ -129,9 +133,9 @@ public abstract class AbstractRemoteStorageContractTest {
   @Test
   void listingWhileFilesComeAndGoNeverFails() throws Exception {
     storage.createIfAbsent("locks/push-stays", "1".getBytes(StandardCharsets.UTF_8));
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean done = new AtomicBoolean();
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    java.util.concurrent.CountDownLatch churning = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch churning = new CountDownLatch(1);
     Future<Integer> churn = pool.submit(() -> {
       int n = 0;
       do {
@@ -145,7 +149,7 @@ public abstract class AbstractRemoteStorageContractTest {
     try {
       // The listings start once the churn has: on a loaded machine the listings of a fast store
       // could otherwise all finish before the other thread first ran.
-      assertThat(churning.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(churning.await(30, TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < listRounds(); i++) {
         assertThat(storage.list("locks/push-")).extracting(RemoteFile::name).contains("locks/push-stays");
       }

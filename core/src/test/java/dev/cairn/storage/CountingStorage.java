@@ -3,9 +3,11 @@ package dev.cairn.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /** Counts the calls made to a storage and the bytes read from it. */
 public final class CountingStorage implements RemoteStorage {
@@ -14,7 +16,7 @@ public final class CountingStorage implements RemoteStorage {
   public final AtomicLong bytesRead = new AtomicLong();
   public final AtomicLong publishes = new AtomicLong();
   /** Names whose reads fail as a file this user may not read would (tests run as root). */
-  public volatile java.util.function.Predicate<String> denied = name -> false;
+  public volatile Predicate<String> denied = name -> false;
 
   public CountingStorage(RemoteStorage inner) {
     this.inner = inner;
@@ -22,7 +24,7 @@ public final class CountingStorage implements RemoteStorage {
 
   private void deny(String name) throws IOException {
     if (denied.test(name)) {
-      throw new java.nio.file.AccessDeniedException(name);
+      throw new AccessDeniedException(name);
     }
   }
 
@@ -83,7 +85,7 @@ public final class CountingStorage implements RemoteStorage {
   }
 
   @Override
-  public java.net.URI enclosing(String name) throws IOException {
+  public URI enclosing(String name) throws IOException {
     return inner.enclosing(name);
   }
 }

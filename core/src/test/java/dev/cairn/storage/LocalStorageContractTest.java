@@ -7,6 +7,7 @@ import dev.cairn.storage.local.LocalStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class LocalStorageContractTest extends AbstractRemoteStorageContractTest {
@@ -33,9 +34,9 @@ class LocalStorageContractTest extends AbstractRemoteStorageContractTest {
       Path tmpDir = root.resolve(".tmp");
       Process ended = new ProcessBuilder("true").start();
       ended.waitFor();
-      Path dead = tmpDir.resolve("p" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".tmp");
+      Path dead = tmpDir.resolve("p" + ended.pid() + "-" + UUID.randomUUID() + ".tmp");
       Path live = AtomicFiles.tempPath(tmpDir, "");
-      Path young = tmpDir.resolve("p" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".tmp");
+      Path young = tmpDir.resolve("p" + ended.pid() + "-" + UUID.randomUUID() + ".tmp");
       for (Path p : new Path[] {dead, live, young}) {
         Files.write(p, new byte[100]);
       }

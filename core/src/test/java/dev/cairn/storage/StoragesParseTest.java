@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.InvalidInputException;
+import java.net.URI;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StoragesParseTest {
@@ -34,7 +36,7 @@ class StoragesParseTest {
   @Test
   void anUnknownSchemeNamesTheOnesThereAreAndWhatTheyNeed() {
     // core alone: only local folders open; the message says what the other schemes need.
-    assertThatThrownBy(() -> Storages.open(java.net.URI.create("http://example/x"), java.util.Map.of()))
+    assertThatThrownBy(() -> Storages.open(URI.create("http://example/x"), Map.of()))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("Cannot open storage http://example/x: no support for scheme 'http'; a remote is a local or network folder")
         .hasMessageEndingWith("which need the cairn-storage-hadoop module on the classpath (the cairn command line has it)");

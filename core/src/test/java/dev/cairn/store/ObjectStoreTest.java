@@ -12,12 +12,19 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.object.ObjectType;
 import dev.cairn.testing.TestRepos;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -130,7 +137,7 @@ class ObjectStoreTest {
       FileContent c = ins.insertFile(new ByteArrayInputStream(big));
       ins.flush();
       assertThat(reader.chunksOf(c)).hasSizeGreaterThan(10);
-      java.util.Random random = new java.util.Random(5);
+      Random random = new Random(5);
       for (int round = 0; round < 200; round++) {
         long first = round == 0 ? 0 : random.nextInt(big.length + 10);
         long second = random.nextInt(20_000);
@@ -143,7 +150,7 @@ class ObjectStoreTest {
           assertThat(b).isEqualTo(Math.min(second, big.length - at));
           byte[] rest = in.readAllBytes();
           assertThat(one).isEqualTo(a < big.length ? big[(int) a] & 0xFF : -1);
-          assertThat(rest).isEqualTo(java.util.Arrays.copyOfRange(big, (int) Math.min(big.length, at + b), big.length));
+          assertThat(rest).isEqualTo(Arrays.copyOfRange(big, (int) Math.min(big.length, at + b), big.length));
         }
       }
     }
@@ -187,9 +194,9 @@ class ObjectStoreTest {
       }
       Path pack = repo.packs().packFiles().get(0);
       long old = 1_000_000_000_000L;
-      Files.setLastModifiedTime(pack, java.nio.file.attribute.FileTime.fromMillis(old));
+      Files.setLastModifiedTime(pack, FileTime.fromMillis(old));
       String name = dev.cairn.internal.pack.PackFormat.nameOf(pack.getFileName().toString());
-      repo.packs().index().dropPacks(java.util.Set.of(name), java.util.Map.of());
+      repo.packs().index().dropPacks(Set.of(name), Map.of());
       try (ObjectInserter ins = repo.objects().newInserter()) {
         ins.insert(ObjectType.CHUNK, data);
         ins.flush();
@@ -253,8 +260,8 @@ class ObjectStoreTest {
       ins.flush();
       for (int round = 0; round < 2; round++) { // the second round reuses the reader's buffers
         for (int i = 0; i < files.size(); i++) {
-          java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-          long n = reader.copyContent(contents.get(i), java.nio.channels.Channels.newChannel(out));
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
+          long n = reader.copyContent(contents.get(i), Channels.newChannel(out));
           assertThat(n).isEqualTo(files.get(i).length);
           assertThat(out.toByteArray()).isEqualTo(files.get(i)).isEqualTo(readAll(reader, contents.get(i)));
         }
@@ -283,9 +290,9 @@ class ObjectStoreTest {
         damaged[pos] ^= 0x10;
         Files.write(pack, damaged);
         try (ObjectReader reader = repo.objects().newReader()) {
-          java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+          ByteArrayOutputStream out = new ByteArrayOutputStream();
           int at = pos;
-          assertThatThrownBy(() -> reader.copyContent(c, java.nio.channels.Channels.newChannel(out)))
+          assertThatThrownBy(() -> reader.copyContent(c, Channels.newChannel(out)))
               .as("damaged byte %d", at)
               .isInstanceOf(dev.cairn.errors.CorruptObjectException.class);
         }

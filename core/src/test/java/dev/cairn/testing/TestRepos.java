@@ -5,6 +5,9 @@ import dev.cairn.RepositoryConfig;
 import dev.cairn.chunk.ChunkerParams;
 import dev.cairn.internal.pack.PackSettings;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -41,7 +44,7 @@ public final class TestRepos {
     while (sb.length() < n) {
       sb.append(words[r.nextInt(words.length)]).append(' ');
     }
-    return sb.substring(0, n).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return sb.substring(0, n).getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -53,19 +56,19 @@ public final class TestRepos {
       throws IOException {
     long newest = 0;
     for (Path p : repo.repository().packs().packFiles()) {
-      newest = Math.max(newest, java.nio.file.Files.getLastModifiedTime(p).toMillis());
+      newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
     }
     Path probe = repo.repository().tmpDirectory().resolve("clock-probe");
     for (long t = 0; t <= newest; ) {
-      java.nio.file.Files.write(probe, new byte[0]);
-      t = java.nio.file.Files.getLastModifiedTime(probe).toMillis();
-      java.nio.file.Files.delete(probe);
+      Files.write(probe, new byte[0]);
+      t = Files.getLastModifiedTime(probe).toMillis();
+      Files.delete(probe);
       if (t <= newest) {
         try {
           Thread.sleep(2);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException();
+          throw new InterruptedIOException();
         }
       }
     }

@@ -23,15 +23,23 @@ import dev.cairn.storage.wrap.RetryingStorage;
 import dev.cairn.testing.ChildJvm;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,15 +164,15 @@ public abstract class AbstractRemoteContractTest {
     Dataset v = version(a, "locks", folder("src", Map.of("a.txt", TestRepos.text(7, 100))));
     Process ended = new ProcessBuilder("true").start();
     ended.waitFor();
-    String mine = "locks/push-" + java.util.UUID.randomUUID();
-    String elsewhere = "locks/push-" + java.util.UUID.randomUUID();
+    String mine = "locks/push-" + UUID.randomUUID();
+    String elsewhere = "locks/push-" + UUID.randomUUID();
     try (RemoteStorage st = openStorage()) {
       st.createIfAbsent(RemoteLayout.MARKER, ("format = 1\nobjectFormat = " + a.repository().config().objectFormat().configName() + "\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          .getBytes(StandardCharsets.US_ASCII));
       // A kill -9 of an upload here: passed over at once, but another host would wait an hour for it.
       st.createIfAbsent(mine, (System.currentTimeMillis() + " " + ended.pid() + " " + dev.cairn.dataset.Catalog.hostName() + " "
-          + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      st.createIfAbsent(elsewhere, (System.currentTimeMillis() + " 1 another-host x.1\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n").getBytes(StandardCharsets.US_ASCII));
+      st.createIfAbsent(elsewhere, (System.currentTimeMillis() + " 1 another-host x.1\n").getBytes(StandardCharsets.US_ASCII));
     }
     v.upload(location, null, Progress.NONE);
     try (RemoteStorage st = openStorage()) {
@@ -176,7 +184,7 @@ public abstract class AbstractRemoteContractTest {
   void roundTripBetweenTwoFreshRepositories() throws IOException {
     DatasetRepository a = repo("a");
     Path src = folder("src", Map.of("x/a.bin", TestRepos.random(1, 200_000), "b.txt", TestRepos.text(2, 5000),
-        "ünï cødé.txt", "ü".getBytes(java.nio.charset.StandardCharsets.UTF_8), "empty", new byte[0]));
+        "ünï cødé.txt", "ü".getBytes(StandardCharsets.UTF_8), "empty", new byte[0]));
     Dataset v1 = version(a, "rt", src);
     Path src2 = folder("src2", Map.of("c.bin", TestRepos.random(3, 70_000)));
     Dataset v2 = Dataset.create(a, CreateOptions.of("contract", "rt").parents(v1.id()).build());
@@ -484,7 +492,7 @@ public abstract class AbstractRemoteContractTest {
   /** Writes record number {@code seq} of version {@code id} on the remote as given, as someone editing it there would. */
   private void writeRecordThere(String id, long seq, String text) throws IOException {
     try (RemoteStorage s = openStorage()) {
-      assertThat(s.createIfAbsent(RemoteLayout.record(id, seq), text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).isTrue();
+      assertThat(s.createIfAbsent(RemoteLayout.record(id, seq), text.getBytes(StandardCharsets.UTF_8))).isTrue();
     }
   }
 
@@ -600,11 +608,11 @@ public abstract class AbstractRemoteContractTest {
     v.addTags(List.of("gold"));
     v.publish();
     v.upload(location, null, Progress.NONE);
-    java.util.function.Supplier<List<String>> recordFiles = () -> {
+    Supplier<List<String>> recordFiles = () -> {
       try (RemoteStorage s = openStorage()) {
         return s.list(RemoteLayout.VERSIONS + v.id() + "/").stream().map(RemoteFile::name).toList();
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     };
     List<String> before = recordFiles.get();
@@ -732,7 +740,7 @@ public abstract class AbstractRemoteContractTest {
 
   /** Fails the {@code n}-th upload of a pack, after a pause that lets uploads running beside it finish. */
   private static final class FailingPublish extends dev.cairn.storage.ForwardingStorage {
-    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger calls = new AtomicInteger();
     private final int n;
 
     FailingPublish(RemoteStorage inner, int n) {
@@ -774,9 +782,9 @@ public abstract class AbstractRemoteContractTest {
       // stopped part way
     }
     // And an upload killed two hours ago left its lock.
-    String left = "locks/push-" + java.util.UUID.randomUUID();
+    String left = "locks/push-" + UUID.randomUUID();
     try (dev.cairn.storage.RemoteStorage st = openStorage()) {
-      st.createIfAbsent(left, ((System.currentTimeMillis() - 7_200_000) + " 1 elsewhere\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      st.createIfAbsent(left, ((System.currentTimeMillis() - 7_200_000) + " 1 elsewhere\n").getBytes(StandardCharsets.US_ASCII));
     }
     try (Remote r = new Remote(openStorage(), a.repository())) {
       List<String> warnings = new RemoteFsck(r, a.repository(), Progress.NONE).check(false).report().problems().stream()
@@ -966,7 +974,7 @@ public abstract class AbstractRemoteContractTest {
   private record Damage(Dataset hurt, Dataset fine, String pack) {}
 
   /** See {@link Damage}; {@code damage} as {@link #rewrite} takes it. */
-  private Damage hurtAndFine(DatasetRepository a, Path hurtSrc, long fineSeed, java.util.function.Consumer<byte[]> damage)
+  private Damage hurtAndFine(DatasetRepository a, Path hurtSrc, long fineSeed, Consumer<byte[]> damage)
       throws IOException {
     Dataset hurt = version(a, "hurt", hurtSrc);
     hurt.upload(location, null, Progress.NONE);
@@ -980,18 +988,18 @@ public abstract class AbstractRemoteContractTest {
   /** The name (a remote path) of the largest pack on the remote. */
   private String largestPack() throws IOException {
     try (RemoteStorage st = openStorage()) {
-      return st.list(RemoteLayout.PACKS).stream().max(java.util.Comparator.comparingLong(RemoteFile::size)).orElseThrow().name();
+      return st.list(RemoteLayout.PACKS).stream().max(Comparator.comparingLong(RemoteFile::size)).orElseThrow().name();
     }
   }
 
   /** Replaces a remote file by a damaged copy: {@code damage} applied, or cut to half its length when null. */
-  private void rewrite(String name, java.util.function.Consumer<byte[]> damage) throws IOException {
+  private void rewrite(String name, Consumer<byte[]> damage) throws IOException {
     try (RemoteStorage st = openStorage()) {
       byte[] bytes = st.read(name, 0, (int) st.size(name));
       if (damage != null) {
         damage.accept(bytes);
       } else {
-        bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+        bytes = Arrays.copyOf(bytes, bytes.length / 2);
       }
       Path copy = tmp.resolve("damaged-" + System.nanoTime());
       Files.write(copy, bytes);

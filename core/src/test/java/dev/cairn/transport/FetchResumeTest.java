@@ -10,8 +10,23 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +38,7 @@ class FetchResumeTest {
    * Uploads to {@code remote} a version of dataset {@code name} (made in a repository of its own)
    * holding {@code files} random files of {@code size} bytes, from {@code seed} on; its id.
    */
-  private String uploaded(Path remote, String name, int seed, int files, int size) throws java.io.IOException {
+  private String uploaded(Path remote, String name, int seed, int files, int size) throws IOException {
     Path src = Files.createDirectories(tmp.resolve("src-" + name));
     for (int i = 0; i < files; i++) {
       Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(seed + i, size));
@@ -66,10 +81,10 @@ class FetchResumeTest {
   @Test
   void aFetchStoppedWhileItCopiesRecordsLeavesNoRecordWithoutItsAncestors() throws Exception {
     Path remote = tmp.resolve("remote");
-    java.util.List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
       for (int i = 0; i < 3; i++) {
-        Dataset v = Dataset.create(a, CreateOptions.of("p", "n").parents(ids.isEmpty() ? java.util.List.of() : java.util.List.of(ids.get(i - 1))).build());
+        Dataset v = Dataset.create(a, CreateOptions.of("p", "n").parents(ids.isEmpty() ? List.of() : List.of(ids.get(i - 1))).build());
         v.addFiles(AddOptions.of(Files.writeString(Files.createDirectories(tmp.resolve("s" + i)).resolve("f" + i), "v" + i)));
         ids.add(v.close().id());
         v.upload(remote.toString(), null, Progress.NONE);
@@ -80,9 +95,9 @@ class FetchResumeTest {
       // The remote fails when the oldest version's record is read: the fetch of the newest stops.
       dev.cairn.storage.RemoteStorage failing = new dev.cairn.storage.ForwardingStorage(new dev.cairn.storage.local.LocalStorage(remote)) {
         @Override
-        public java.util.List<dev.cairn.storage.RemoteFile> list(String prefix) throws java.io.IOException {
+        public List<dev.cairn.storage.RemoteFile> list(String prefix) throws IOException {
           if (prefix.contains(oldest)) {
-            throw new java.io.IOException("stopped");
+            throw new IOException("stopped");
           }
           return super.list(prefix);
         }
@@ -106,7 +121,7 @@ class FetchResumeTest {
       // A collection there deletes the pack between the index's read and the block's.
       dev.cairn.storage.RemoteStorage collected = new dev.cairn.storage.ForwardingStorage(new dev.cairn.storage.local.LocalStorage(remote)) {
         @Override
-        public byte[] read(String name, long offset, int length) throws java.io.IOException {
+        public byte[] read(String name, long offset, int length) throws IOException {
           if (name.startsWith(RemoteLayout.PACKS) && offset < 64) { // a block's read (the data starts at 8), not the index's
             delete(name);
           }
@@ -129,7 +144,7 @@ class FetchResumeTest {
     // Two uploads, so two sets of packs: the parent's file in one, the child's in the other.
     String parent;
     String child;
-    java.util.Set<String> parentPacks;
+    Set<String> parentPacks;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
       Path one = Files.createDirectories(tmp.resolve("one"));
       Files.write(one.resolve("old.bin"), TestRepos.random(91, 300_000));
@@ -138,7 +153,7 @@ class FetchResumeTest {
       parent = p.close().id();
       p.upload(remote.toString(), null, Progress.NONE);
       try (Remote r = new Remote(new dev.cairn.storage.local.LocalStorage(remote), a.repository())) {
-        parentPacks = new java.util.HashSet<>(r.index().packs().keySet());
+        parentPacks = new HashSet<>(r.index().packs().keySet());
       }
       Path two = Files.createDirectories(tmp.resolve("two"));
       Files.write(two.resolve("new.bin"), TestRepos.random(92, 300_000));
@@ -157,11 +172,11 @@ class FetchResumeTest {
           .isInstanceOf(dev.cairn.errors.MissingObjectException.class);
       // The child's own file came all the same: only what the lost packs held is missing.
       try (dev.cairn.store.ObjectReader reader = b.repository().objects().newReader()) {
-        java.util.Map<String, Boolean> whole = new java.util.TreeMap<>();
+        Map<String, Boolean> whole = new TreeMap<>();
         for (dev.cairn.manifest.FileEntry f : Dataset.get(b, child).listFiles()) {
           whole.put(f.path(), dev.cairn.dataset.StoredContent.of(reader, f));
         }
-        assertThat(whole).containsExactly(java.util.Map.entry("new.bin", true), java.util.Map.entry("old.bin", false));
+        assertThat(whole).containsExactly(Map.entry("new.bin", true), Map.entry("old.bin", false));
       }
     }
   }
@@ -180,10 +195,10 @@ class FetchResumeTest {
     }
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b2"), TestRepos.SMALL)) {
       dev.cairn.storage.CountingStorage counting = new dev.cairn.storage.CountingStorage(new dev.cairn.storage.local.LocalStorage(remote));
-      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+      CountDownLatch go = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
-        java.util.List<java.util.concurrent.Future<Dataset>> gets = new java.util.ArrayList<>();
+        List<Future<Dataset>> gets = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
           gets.add(pool.submit(() -> {
             go.await();
@@ -193,7 +208,7 @@ class FetchResumeTest {
           }));
         }
         go.countDown();
-        for (java.util.concurrent.Future<Dataset> g : gets) {
+        for (Future<Dataset> g : gets) {
           assertThat(g.get().verify()).isEmpty();
         }
       } finally {
@@ -208,13 +223,13 @@ class FetchResumeTest {
   @Test
   void twoGetsOfTwoVersionsOfOneRemoteAtOnceBothSucceed() throws Exception {
     Path remote = tmp.resolve("remote3");
-    java.util.List<String> ids = java.util.List.of(uploaded(remote, "n0", 100, 3, 300_000), uploaded(remote, "n1", 200, 3, 300_000));
+    List<String> ids = List.of(uploaded(remote, "n0", 100, 3, 300_000), uploaded(remote, "n1", 200, 3, 300_000));
     for (int round = 0; round < 3; round++) {
       try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b3-" + round), TestRepos.SMALL)) {
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-          java.util.List<java.util.concurrent.Future<Dataset>> gets = new java.util.ArrayList<>();
+          List<Future<Dataset>> gets = new ArrayList<>();
           for (String id : ids) {
             gets.add(pool.submit(() -> {
               go.await();
@@ -222,7 +237,7 @@ class FetchResumeTest {
             }));
           }
           go.countDown();
-          for (java.util.concurrent.Future<Dataset> g : gets) {
+          for (Future<Dataset> g : gets) {
             assertThat(g.get().verify()).isEmpty();
           }
         } finally {
@@ -235,19 +250,19 @@ class FetchResumeTest {
   @Test
   void recordsAreImportedParentsFirst() {
     // d's parents are c and x; c's is b; x's is y, whose parent b is also c's grandparent.
-    java.util.Map<String, dev.cairn.dataset.DatasetRecord> records = new java.util.LinkedHashMap<>();
+    Map<String, dev.cairn.dataset.DatasetRecord> records = new LinkedHashMap<>();
     String[][] graph = {{"c", "b"}, {"x", "y"}, {"b"}, {"y", "b"}};
     for (String[] g : graph) {
-      records.put(g[0], record(g[0], java.util.List.of(g).subList(1, g.length)));
+      records.put(g[0], record(g[0], List.of(g).subList(1, g.length)));
     }
-    java.util.List<String> order = Fetcher.parentsFirst(records).stream().map(dev.cairn.dataset.DatasetRecord::id).toList();
+    List<String> order = Fetcher.parentsFirst(records).stream().map(dev.cairn.dataset.DatasetRecord::id).toList();
     assertThat(order).containsExactlyInAnyOrder("b", "c", "x", "y");
     assertThat(order.indexOf("b")).isLessThan(order.indexOf("c"));
     assertThat(order.indexOf("b")).isLessThan(order.indexOf("y"));
     assertThat(order.indexOf("y")).isLessThan(order.indexOf("x"));
   }
 
-  private static dev.cairn.dataset.DatasetRecord record(String id, java.util.List<String> parents) {
+  private static dev.cairn.dataset.DatasetRecord record(String id, List<String> parents) {
     dev.cairn.id.ObjectId empty = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
     return new dev.cairn.dataset.DatasetRecord.Builder().id(id).project("p").name("n").version("1.0.0")
         .state(dev.cairn.dataset.DatasetState.FINAL).parents(parents).base(empty).root(empty).build();
@@ -260,7 +275,7 @@ class FetchResumeTest {
     Path second = tmp.resolve("second");
     String child;
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
-      java.util.List<dev.cairn.id.ObjectId> fileObjects = new java.util.ArrayList<>();
+      List<dev.cairn.id.ObjectId> fileObjects = new ArrayList<>();
       Progress chunksStop = new Progress() {
         @Override
         public void start(String task, long totalBytes) {
@@ -274,14 +289,14 @@ class FetchResumeTest {
             if (task.startsWith("downloading") && !fileObjects.isEmpty() && fileObjects.stream().allMatch(f -> {
               try {
                 return b.repository().objects().has(f);
-              } catch (java.io.IOException ex) {
-                throw new java.io.UncheckedIOException(ex);
+              } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
               }
             })) {
               throw new IllegalStateException("stopped before the chunks");
             }
-          } catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException(ex);
+          } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
           }
         }
       };
@@ -323,8 +338,8 @@ class FetchResumeTest {
     Path remote = tmp.resolve("remote");
     String id = uploaded(remote, "n", 80, 6, 400_000);
     Path pack;
-    try (java.util.stream.Stream<Path> s = Files.list(remote.resolve(RemoteLayout.PACKS))) {
-      pack = s.filter(p -> p.toString().endsWith(".pack")).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    try (Stream<Path> s = Files.list(remote.resolve(RemoteLayout.PACKS))) {
+      pack = s.filter(p -> p.toString().endsWith(".pack")).max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
     }
     byte[] good = Files.readAllBytes(pack);
     byte[] bad = good.clone();

@@ -10,6 +10,8 @@ import dev.cairn.dataset.Progress;
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.Storages;
 import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,8 +52,8 @@ class PushWaitTest {
         upload = CompletableFuture.runAsync(() -> {
           try {
             v.upload(remote.toString(), null, told);
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
         });
         long until = System.currentTimeMillis() + 30_000;

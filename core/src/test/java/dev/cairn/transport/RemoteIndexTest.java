@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ class RemoteIndexTest {
       byte[] section = Files.readAllBytes(cached);
       int first = dev.cairn.internal.pack.PackFormat.INDEX_HEADER_SIZE;
       int size = dev.cairn.internal.pack.PackFormat.ENTRY_SIZE;
-      byte[] a = java.util.Arrays.copyOfRange(section, first, first + size);
+      byte[] a = Arrays.copyOfRange(section, first, first + size);
       System.arraycopy(section, first + size, section, first, size); // swap the first two entries
       System.arraycopy(a, 0, section, first + size, size);
       Files.write(cached, section);
@@ -133,7 +134,7 @@ class RemoteIndexTest {
       assertThat(RemoteIndex.load(storage, tmp.resolve("cache")).damaged()).isEmpty();
       Path file = tmp.resolve("remote").resolve(RemoteLayout.pack(cut.name()));
       byte[] bytes = Files.readAllBytes(file);
-      Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
       for (String cache : List.of("cache", "fresh-cache")) { // from the cached section, and read anew
         RemoteIndex index = RemoteIndex.load(storage, tmp.resolve(cache));
         assertThat(index.damaged()).containsOnlyKeys(cut.name());

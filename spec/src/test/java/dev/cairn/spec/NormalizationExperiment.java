@@ -5,6 +5,7 @@ import dev.cairn.chunk.FastCdcChunker;
 import dev.cairn.chunk.SplitMix;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -50,7 +51,7 @@ public final class NormalizationExperiment {
           hist[Math.min(7, changed)]++;
         }
         System.out.printf(Locale.ROOT, "%-7d %-6d %-4d %-6.3f %s%n", avg, level, max, (double) sum / TRIALS,
-            java.util.Arrays.toString(hist));
+            Arrays.toString(hist));
       }
     }
   }

@@ -20,9 +20,9 @@ import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.index.Lmdb;
 import dev.cairn.internal.io.ByteReader;
 import dev.cairn.internal.io.ByteWriter;
-import dev.cairn.internal.index.Lmdb;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
@@ -56,6 +56,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -755,9 +756,9 @@ class SpecVectorsTest {
       }
       // LMDB: a small pack first waits in pending-packs (name -> u32 entry count), its objects
       // found through its own index ...
-      Env<java.nio.ByteBuffer> env = repo.indexEnvironment().env();
-      Dbi<java.nio.ByteBuffer> pending = repo.indexEnvironment().dbi("pending-packs");
-      try (Txn<java.nio.ByteBuffer> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
+      Env<ByteBuffer> env = repo.indexEnvironment().env();
+      Dbi<ByteBuffer> pending = repo.indexEnvironment().dbi("pending-packs");
+      try (Txn<ByteBuffer> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
         assertThat(pending.stat(txn).entries).isEqualTo(packFiles.size());
         for (Map.Entry<String, Path> p : byName.entrySet()) {
           byte[] count = Lmdb.get(pending, txn, p.getKey().getBytes(StandardCharsets.US_ASCII));
@@ -776,14 +777,14 @@ class SpecVectorsTest {
       repo.packs().index().mergeAll();
       List<String> dbNames = env.getDbiNames().stream().map(n -> new String(n, StandardCharsets.US_ASCII)).toList();
       assertThat(dbNames).contains("objects", "packs", "pack-numbers", "pending-packs", "object-runs");
-      try (Txn<java.nio.ByteBuffer> txn = env.txnRead()) {
+      try (Txn<ByteBuffer> txn = env.txnRead()) {
         assertThat(pending.stat(txn).entries).isZero();
         assertThat(repo.indexEnvironment().dbi("object-runs").stat(txn).entries).isZero();
       }
-      Dbi<java.nio.ByteBuffer> objects = repo.indexEnvironment().dbi("objects");
-      Dbi<java.nio.ByteBuffer> packs = repo.indexEnvironment().dbi("packs");
-      Dbi<java.nio.ByteBuffer> numbers = repo.indexEnvironment().dbi("pack-numbers");
-      try (Txn<java.nio.ByteBuffer> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
+      Dbi<ByteBuffer> objects = repo.indexEnvironment().dbi("objects");
+      Dbi<ByteBuffer> packs = repo.indexEnvironment().dbi("packs");
+      Dbi<ByteBuffer> numbers = repo.indexEnvironment().dbi("pack-numbers");
+      try (Txn<ByteBuffer> txn = env.txnRead(); ObjectReader reader = repo.objects().newReader()) {
         for (Map.Entry<ObjectId, byte[]> k : known.entrySet()) {
           byte[] v = Lmdb.get(objects, txn, k.getKey().toBytes());
           assertThat(v).as("indexed %s", k.getKey()).hasSize(25);

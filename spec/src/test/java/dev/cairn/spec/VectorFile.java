@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -192,7 +193,7 @@ final class VectorFile {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '%' || c == ' ' || c == '"' || c < 0x20 || c == 0x7F) {
-        sb.append('%').append(HEX.toHexDigits((byte) c).toUpperCase(java.util.Locale.ROOT));
+        sb.append('%').append(HEX.toHexDigits((byte) c).toUpperCase(Locale.ROOT));
       } else {
         sb.append(c);
       }

@@ -45,9 +45,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -410,7 +412,7 @@ public final class VectorGenerator {
         refs.add(new ChunkRef(id, n));
         o.kv("chunk", n + " " + id.hex());
         if (alg == HashAlgorithm.SHA256 && !path.equals("random.bin")) {
-          sampleObjects.put(id, java.util.Arrays.copyOfRange(data, off, off + n));
+          sampleObjects.put(id, Arrays.copyOfRange(data, off, off + n));
           sampleTypes.put(id, ObjectType.CHUNK);
           if (path.equals("data/labels.csv")) {
             csvChunks.add(id);
@@ -453,7 +455,7 @@ public final class VectorGenerator {
   }
 
   private static String entryLine(FileEntry e) {
-    return escape(e.path()) + " " + e.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + (e.executable() ? 1 : 0)
+    return escape(e.path()) + " " + e.kind().name().toLowerCase(Locale.ROOT) + " " + (e.executable() ? 1 : 0)
         + " " + e.size() + " " + e.digest().hex() + " " + (e.content() == null ? "-" : e.content().hex()) + " "
         + escape(e.uri());
   }
@@ -752,7 +754,7 @@ public final class VectorGenerator {
         .kv("pack-crc32c", HEX.formatHex(pack, pack.length - 8, pack.length - 4));
     blockLines.forEach(bl -> o.kv("block", bl));
     for (PackEntry e : info.entries()) {
-      o.kv("entry", e.id().hex() + " " + e.type().name().toLowerCase(java.util.Locale.ROOT) + " " + e.blockOffset() + " "
+      o.kv("entry", e.id().hex() + " " + e.type().name().toLowerCase(Locale.ROOT) + " " + e.blockOffset() + " "
           + e.blockLength() + " " + e.offsetInBlock() + " " + e.length());
     }
     o.write(dir.resolve("pack/golden-pack.txt"));
@@ -923,9 +925,9 @@ public final class VectorGenerator {
     bad(o, "file-empty-chunk", "file", fileObj("CRNF", 1, 10, d, 3, new long[] {4, 0, 6}, c1, c2, c1), "chunk of size 0", null);
     byte[] good = fileObj("CRNF", 1, 10, d, 2, new long[] {4, 6}, c1, c2);
     bad(o, "file-trailing-byte", "file", concat(good, new byte[] {0}), "one byte after the last chunk", null);
-    bad(o, "file-truncated", "file", java.util.Arrays.copyOf(good, good.length - 1), "ends inside the last chunk id", null);
+    bad(o, "file-truncated", "file", Arrays.copyOf(good, good.length - 1), "ends inside the last chunk id", null);
     bad(o, "file-size-not-shortest", "file", concat(HEX.parseHex("43524e4601"), HEX.parseHex("8a00"),
-        java.util.Arrays.copyOfRange(good, 6, good.length)), "size 10 written as 8a 00", null);
+        Arrays.copyOfRange(good, 6, good.length)), "size 10 written as 8a 00", null);
     bad(o, "file-count-beyond-data", "file", fileObj("CRNF", 1, 10, d, 200, new long[] {4, 6}, c1, c2), "count 200 but two chunks follow", null);
     {
       ByteWriter w = new ByteWriter().ascii("CRNF").u8(1).varint(10).id(d).varint(2);
@@ -1019,24 +1021,24 @@ public final class VectorGenerator {
     good(o, "tree-empty-file", "tree", leafItem("a", 1, 0, 0, x, null, null), "an empty file: size 0, content = digest");
     good(o, "tree-executable-link", "tree", leafItem("a", 2, 1, 1, x, null, ""),
         "a link with the executable flag and an empty URI: allowed by version 1");
-    bad(o, "tree-link-without-uri", "tree", java.util.Arrays.copyOf(leafItem("a", 2, 0, 1, x, null, "u"),
+    bad(o, "tree-link-without-uri", "tree", Arrays.copyOf(leafItem("a", 2, 0, 1, x, null, "u"),
         leafItem("a", 2, 0, 1, x, null, "u").length - 2), "link entry ends before its URI", null);
     bad(o, "tree-inner-without-children", "tree", HEX.parseHex("43524e54010100"), "inner node with no child", null);
     bad(o, "tree-count-above-1024", "tree", concat(HEX.parseHex("43524e5401008108"), new byte[0]), "count 1025", null);
     bad(o, "tree-trailing-byte", "tree", concat(leaf(new String[] {"a"}, null), new byte[] {0}), "a byte after the last entry", null);
-    bad(o, "tree-truncated-inner", "tree", java.util.Arrays.copyOf(inner("a", x), inner("a", x).length - 1), "ends inside the last child", null);
+    bad(o, "tree-truncated-inner", "tree", Arrays.copyOf(inner("a", x), inner("a", x).length - 1), "ends inside the last child", null);
     {
       byte[] l = leaf(new String[] {"a"}, null);
-      bad(o, "tree-count-aliased", "tree", concat(java.util.Arrays.copyOf(l, 6), TWO_TO_63_PLUS_1,
-          java.util.Arrays.copyOfRange(l, 7, l.length)), "count 2^63+1 exceeds 2^63-1 (an alias of 1)",
+      bad(o, "tree-count-aliased", "tree", concat(Arrays.copyOf(l, 6), TWO_TO_63_PLUS_1,
+          Arrays.copyOfRange(l, 7, l.length)), "count 2^63+1 exceeds 2^63-1 (an alias of 1)",
           "ByteReader.varintInt truncates to int: decodes as the one-entry leaf, a second encoding of the same node");
-      bad(o, "tree-count-negative", "tree", concat(java.util.Arrays.copyOf(l, 6), NEGATIVE_ONE_INT,
-          java.util.Arrays.copyOfRange(l, 7, l.length)), "count 2^63+2^32-1 exceeds 2^63-1",
+      bad(o, "tree-count-negative", "tree", concat(Arrays.copyOf(l, 6), NEGATIVE_ONE_INT,
+          Arrays.copyOfRange(l, 7, l.length)), "count 2^63+2^32-1 exceeds 2^63-1",
           "ByteReader.varintInt returns -1; new ArrayList<>(-1) throws IllegalArgumentException");
       byte[] two = leafRaw(new Object[][] {{0, "a"}, {0, "b"}});
       int second = indexOf(two, new byte[] {0, 1, 'b'});
-      bad(o, "tree-shared-negative", "tree", concat(java.util.Arrays.copyOf(two, second), NEGATIVE_ONE_INT,
-          java.util.Arrays.copyOfRange(two, second + 1, two.length)), "shared 2^63+2^32-1 exceeds 2^63-1",
+      bad(o, "tree-shared-negative", "tree", concat(Arrays.copyOf(two, second), NEGATIVE_ONE_INT,
+          Arrays.copyOfRange(two, second + 1, two.length)), "shared 2^63+2^32-1 exceeds 2^63-1",
           "ByteReader.varintInt returns -1; System.arraycopy throws IndexOutOfBoundsException");
     }
     o.write(dir.resolve("objects-invalid.txt"));

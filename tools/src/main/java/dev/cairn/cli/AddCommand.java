@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.AddOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.errors.InvalidInputException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class AddCommand extends Base {
   }
 
   /** @param paths what changed path by path, or null when not asked for */
-  static void print(Base cmd, Dataset ds, Dataset.Change c, List<dev.cairn.manifest.DiffEntry> paths) throws java.io.IOException {
+  static void print(Base cmd, Dataset ds, Dataset.Change c, List<dev.cairn.manifest.DiffEntry> paths) throws IOException {
     if (cmd.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());

@@ -6,9 +6,16 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.internal.json.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -40,7 +47,7 @@ abstract class Base implements Callable<Integer> {
    */
   DatasetRepository repo() throws IOException {
     if (repo == null) {
-      java.nio.file.Path dir = top.repositoryDirectory();
+      Path dir = top.repositoryDirectory();
       if (createsRepository()) {
         repo = DatasetRepository.open(dir, newRepositoryConfig(dir));
       } else {
@@ -68,9 +75,9 @@ abstract class Base implements Callable<Integer> {
    * not use it). A command that only reads the remote makes no repository for a remote that holds
    * no Cairn data or cannot be reached: it fails first, leaving nothing behind.
    */
-  private dev.cairn.RepositoryConfig newRepositoryConfig(java.nio.file.Path dir) throws IOException {
+  private dev.cairn.RepositoryConfig newRepositoryConfig(Path dir) throws IOException {
     String storage = remoteOfNewRepository();
-    if (storage == null || java.nio.file.Files.isRegularFile(dir.resolve(dev.cairn.Repository.CONFIG))) {
+    if (storage == null || Files.isRegularFile(dir.resolve(dev.cairn.Repository.CONFIG))) {
       return dev.cairn.RepositoryConfig.DEFAULT;
     }
     dev.cairn.id.HashAlgorithm format;
@@ -292,7 +299,7 @@ abstract class Base implements Callable<Integer> {
   /** Every remote a closed version's log says it was uploaded to: its own, and copies (upload --storage OTHER). */
   private static List<String> uploadedTo(dev.cairn.dataset.DatasetRecord r) {
     return r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
-        .filter(java.util.Objects::nonNull).map(Base::canonicalStorage).distinct().toList();
+        .filter(Objects::nonNull).map(Base::canonicalStorage).distinct().toList();
   }
 
   /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
@@ -333,8 +340,8 @@ abstract class Base implements Callable<Integer> {
    * stderr says, one a remote.
    */
   void noteDatasetChangedHere(Dataset ds) throws IOException {
-    java.util.Map<String, List<String>> byRemote = new java.util.TreeMap<>();
-    for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + java.util.regex.Pattern.quote(ds.name()) + "$", List.of())) {
+    Map<String, List<String>> byRemote = new TreeMap<>();
+    for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + Pattern.quote(ds.name()) + "$", List.of())) {
       if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft()) {
         uploadedTo(r).forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(r.id().substring(0, 8)));
       }
@@ -370,7 +377,7 @@ abstract class Base implements Callable<Integer> {
   void printPaths(List<dev.cairn.manifest.DiffEntry> diff) {
     for (dev.cairn.manifest.DiffEntry.ChangeType type : List.of(dev.cairn.manifest.DiffEntry.ChangeType.REMOVED,
         dev.cairn.manifest.DiffEntry.ChangeType.MODIFIED, dev.cairn.manifest.DiffEntry.ChangeType.ADDED)) {
-      String label = String.format("%-9s", type.name().toLowerCase(java.util.Locale.ROOT));
+      String label = String.format("%-9s", type.name().toLowerCase(Locale.ROOT));
       for (dev.cairn.manifest.DiffEntry d : diff) {
         if (d.type() == type) {
           out().println(label + Format.path(d.path()));

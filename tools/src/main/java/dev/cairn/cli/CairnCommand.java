@@ -1,6 +1,13 @@
 package dev.cairn.cli;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +25,7 @@ import picocli.CommandLine.Option;
     description = "Version ML datasets the way Git versions code.",
     // Subcommands are added by commandLine(args): only the one that runs, when it can be told.
     subcommands = {})
-public final class CairnCommand implements java.util.concurrent.Callable<Integer> {
+public final class CairnCommand implements Callable<Integer> {
   // Not the standard help mixin, whose -V/--version would clash with subcommands' --version.
   @CommandLine.Mixin HelpOption help;
 
@@ -33,7 +40,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Storage setting (Hadoop key), on top of core-site.xml and $HADOOP_CONF_DIR.",
       scope = CommandLine.ScopeType.INHERIT)
-  java.util.Map<String, String> conf = new java.util.LinkedHashMap<>();
+  Map<String, String> conf = new LinkedHashMap<>();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +60,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
       }
       String text = repo.toString();
       if (text.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) { // a URI, not a folder named "file:" or "s3a:"
-        if (!text.toLowerCase(java.util.Locale.ROOT).startsWith("file:")) {
+        if (!text.toLowerCase(Locale.ROOT).startsWith("file:")) {
           throw new dev.cairn.errors.InvalidInputException("Cannot use --repo " + text + ": a repository is a local folder (a remote"
               + " is given as --storage)");
         }
@@ -69,7 +76,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
   }
 
   /** Every subcommand, in the order help lists them. */
-  static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+  static final List<Class<?>> SUBCOMMANDS = List.of(
       InitCommand.class, CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
       PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
       CompareCommand.class, SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
@@ -78,7 +85,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
       ServeCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
   /** Global options that take a value in the next argument. */
-  private static final java.util.Set<String> OPTIONS_WITH_VALUE = java.util.Set.of("--repo", "--conf");
+  private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--repo", "--conf");
 
   /** The command line with every subcommand. */
   static CommandLine commandLine() {
@@ -96,11 +103,11 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
     }
     // An empty path would mean the working folder: refused rather than guessed (register after
     // the subcommands, so that they get the converter too).
-    cl.registerConverter(java.nio.file.Path.class, s -> {
+    cl.registerConverter(Path.class, s -> {
       if (s.isEmpty()) {
         throw new CommandLine.TypeConversionException("an empty path");
       }
-      return java.nio.file.Path.of(s);
+      return Path.of(s);
     });
     // Lists (--tags a,b) split at every comma: a quote inside a value is a character of it, not
     // the start of a quoted part (whose half-open form made picocli print warnings of its own).
@@ -116,7 +123,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
    * background would only compete with their own start (35 ms of a 240 ms {@code get}); the
    * first that needs the index loads it then.
    */
-  private static final java.util.Set<String> INDEX_FREE = java.util.Set.of("search", "log", "usage", "runs");
+  private static final Set<String> INDEX_FREE = Set.of("search", "log", "usage", "runs");
 
   /**
    * Whether {@code args} run a command that will soon open the object index: all but those of
@@ -130,7 +137,7 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
     }
     String name = c.getAnnotation(Command.class).name();
     if (name.equals("get")) {
-      return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--copy") || a.startsWith("--link") || a.startsWith("--storage"));
+      return Arrays.stream(args).anyMatch(a -> a.startsWith("--copy") || a.startsWith("--link") || a.startsWith("--storage"));
     }
     return !INDEX_FREE.contains(name);
   }

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,7 +15,7 @@ final class ChunkSizeOption {
   Long megabytes;
 
   /** The pack size to give a push: 0 for the repository's, {@link Long#MAX_VALUE} for -1. */
-  long packTargetBytes() throws java.io.IOException {
+  long packTargetBytes() throws IOException {
     if (megabytes == null) {
       return 0;
     }
@@ -29,7 +30,7 @@ final class ChunkSizeOption {
   }
 
   /** Refuses a size given for an upload that will not happen: {@code remote} is where the command uploads, or null. */
-  void requireRemote(String verb, String remote) throws java.io.IOException {
+  void requireRemote(String verb, String remote) throws IOException {
     if (megabytes != null && remote == null) {
       throw new dev.cairn.errors.InvalidInputException("Cannot " + verb + ": " + NAME + " sizes an upload, and there is no remote to"
           + " upload to (give --storage, or set CAIRN_STORAGE)");

@@ -4,6 +4,7 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +52,7 @@ final class CloseCommand extends Base {
       m.put("files", r.fileCount());
       m.put("bytes", r.totalBytes());
       m.put("stored_bytes", r.storedBytes());
-      m.put("changes", new java.util.TreeMap<>(r.summary().toJson()));
+      m.put("changes", new TreeMap<>(r.summary().toJson()));
       m.put("storage", pushed == null ? null : uri(target));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());

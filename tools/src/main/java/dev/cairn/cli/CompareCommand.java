@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.manifest.DiffEntry;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ final class CompareCommand extends Base {
     return 0;
   }
 
-  private Dataset versionFor(String id) throws java.io.IOException {
+  private Dataset versionFor(String id) throws IOException {
     dev.cairn.dataset.Catalog.requireIdForm(id);
     return storage == null ? requireLocal(repo().get(id))
         : repo().fetch(id, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());

@@ -3,10 +3,13 @@ package dev.cairn.cli;
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,7 +52,7 @@ final class CreateCommand extends Base {
 
   @Override
   int run() throws Exception {
-    List<String> ps = new java.util.ArrayList<>();
+    List<String> ps = new ArrayList<>();
     for (String p : parents) {
       ps.add(localOrFetched(p));
     }
@@ -75,7 +78,7 @@ final class CreateCommand extends Base {
       m.put("state", r.state().label());
       m.put("parents", r.parents());
       m.put("tags", r.tags());
-      m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? java.util.Set.of() : ds.conflictsResolvedByDeletion()));
+      m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? Set.of() : ds.conflictsResolvedByDeletion()));
       printJson(m);
     } else {
       out().printf("New dataset created id=%s%n", r.id());
@@ -97,11 +100,11 @@ final class CreateCommand extends Base {
    * does: train and val splits of one set merge to little. A note says how many files a parent
    * holds that the merge left out, and what lays the versions over each other instead.
    */
-  private void noteMergeDrops(Dataset ds, DatasetRecord r) throws java.io.IOException {
+  private void noteMergeDrops(Dataset ds, DatasetRecord r) throws IOException {
     if (r.parents().size() < 2) {
       return;
     }
-    java.util.Set<String> dropped = new java.util.HashSet<>();
+    Set<String> dropped = new HashSet<>();
     for (String p : r.parents()) {
       for (dev.cairn.manifest.DiffEntry d : ds.compare(repo().get(p))) {
         // The losing side of a conflict (a file against a folder, say) is reported as a conflict, not here.
@@ -122,7 +125,7 @@ final class CreateCommand extends Base {
    * A parent's id: local, else fetched (its record and manifest, as {@code list --storage} does)
    * from the new version's remote or the default one.
    */
-  private String localOrFetched(String parent) throws java.io.IOException {
+  private String localOrFetched(String parent) throws IOException {
     try {
       return repo().get(parent).id();
     } catch (dev.cairn.errors.DatasetNotFoundException notLocal) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.internal.json.Json;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -74,7 +75,7 @@ final class DeleteCommand extends Base {
           d.storage(), d.problem(), version);
     }
     if (json) {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
       m.put("deleted", true);
       m.put("released_on", d.released() ? d.storage() : null);
@@ -101,7 +102,7 @@ final class DeleteCommand extends Base {
       }
     }
     if (json) {
-      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      Map<String, Object> m = new LinkedHashMap<>();
       m.put("project", named.project());
       m.put("name", named.name());
       m.put("deleted", done.size());

@@ -1,7 +1,16 @@
 package dev.cairn.cli;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -48,10 +57,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   }
 
   /** How a read from a remote names it: "Cannot read object on remote URI: ...". */
-  private static final java.util.regex.Pattern ON_REMOTE = java.util.regex.Pattern.compile("on remote (\\S+): ");
+  private static final Pattern ON_REMOTE = Pattern.compile("on remote (\\S+): ");
 
   /** How the catalog says that no local version has an id. */
-  private static final java.util.regex.Pattern NO_ID = java.util.regex.Pattern.compile("no version (?:id starts with|with id) ([0-9a-f]+)$");
+  private static final Pattern NO_ID = Pattern.compile("no version (?:id starts with|with id) ([0-9a-f]+)$");
 
   /** {@code t} as one line, with what to do next when the command changed nothing. */
   static String oneLine(Throwable t) {
@@ -64,36 +73,36 @@ final class ErrorHandler implements IExecutionExceptionHandler {
    */
   static String oneLine(Throwable t, boolean changedNothing) {
     String msg = t.getMessage();
-    if (t instanceof java.nio.file.FileSystemException fse && msg != null) {
+    if (t instanceof FileSystemException fse && msg != null) {
       for (String file : new String[] {fse.getFile(), fse.getOtherFile()}) {
         if (file != null && file.length() > LONG_PATH) { // "File name too long" would print the whole of it
           int head = file.offsetByCodePoints(0, file.codePointCount(0, LONG_PATH / 2)); // not inside a surrogate pair
           int tail = file.offsetByCodePoints(0, file.codePointCount(0, file.length() - LONG_PATH / 4));
           msg = msg.replace(file, file.substring(0, head) + "…" + file.substring(tail)
-              + " (" + file.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes)");
+              + " (" + file.getBytes(StandardCharsets.UTF_8).length + " bytes)");
         }
       }
     }
     String full = changedNothing ? "; no version was changed (what it stored before the disk filled is freed by cairn gc), free some space"
         + " and run the command again" : "; free some space";
-    if (t instanceof java.nio.file.NoSuchFileException) {
+    if (t instanceof NoSuchFileException) {
       msg = "no such file or folder: " + msg;
-    } else if (t instanceof java.nio.file.AccessDeniedException denied && denied.getFile() != null
-        && dev.cairn.internal.fs.AtomicFiles.isTempName(java.nio.file.Path.of(denied.getFile()).getFileName().toString())) {
+    } else if (t instanceof AccessDeniedException denied && denied.getFile() != null
+        && dev.cairn.internal.fs.AtomicFiles.isTempName(Path.of(denied.getFile()).getFileName().toString())) {
       // A file written under a temporary name first: the user knows the folder, not that name.
-      java.nio.file.Path parent = java.nio.file.Path.of(denied.getFile()).getParent();
+      Path parent = Path.of(denied.getFile()).getParent();
       msg = "permission denied: cannot write in " + (parent == null ? "the current folder" : parent);
-    } else if (t instanceof java.nio.file.AccessDeniedException) {
+    } else if (t instanceof AccessDeniedException) {
       msg = "permission denied: " + msg;
-    } else if (t instanceof java.nio.file.FileAlreadyExistsException) {
+    } else if (t instanceof FileAlreadyExistsException) {
       msg = "something else is in the way: " + msg;
-    } else if (t instanceof java.nio.file.NotDirectoryException) {
+    } else if (t instanceof NotDirectoryException) {
       msg = "not a folder: " + msg;
-    } else if (t instanceof java.nio.file.FileSystemException fse && msg != null && msg.contains("No space left")) {
+    } else if (t instanceof FileSystemException fse && msg != null && msg.contains("No space left")) {
       // A copy names its source first; the space ran out where it was writing to.
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
       msg = "disk full" + (where == null ? "" : ": " + where) + full;
-    } else if (t instanceof java.nio.file.FileSystemException fse && "Read-only file system".equals(fse.getReason())) {
+    } else if (t instanceof FileSystemException fse && "Read-only file system".equals(fse.getReason())) {
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
       Path folder = where == null ? null : Path.of(where).getParent();
       msg = "cannot write to " + (folder == null ? "a read-only file system" : folder + ": the file system is read-only");
@@ -107,20 +116,20 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
       // Data lost or damaged here, or on a remote read: say what finds it all.
       String remote = t instanceof dev.cairn.errors.CorruptObjectException c ? remoteOf(c.where()) : null;
-      java.util.regex.Matcher onRemote = ON_REMOTE.matcher(msg);
+      Matcher onRemote = ON_REMOTE.matcher(msg);
       if (remote == null && onRemote.find()) {
         remote = onRemote.group(1);
       }
       msg = msg + (remote == null ? "; cairn fsck checks the whole repository"
           : "; cairn fsck --storage " + remote + " --read-data checks that remote");
     } else if (t instanceof dev.cairn.errors.DatasetNotFoundException && msg != null && NO_ID.matcher(msg).find() && !msg.contains("--storage")) {
-      java.util.regex.Matcher m = NO_ID.matcher(msg);
+      Matcher m = NO_ID.matcher(msg);
       m.find();
       String prefix = m.group(1);
       msg = msg + " here (a version only a remote holds is fetched with cairn get --id " + prefix + " --storage URI)";
     } else if (msg == null || msg.isBlank()) {
       msg = t.getClass().getSimpleName();
-    } else if (!(t instanceof java.io.IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)
+    } else if (!(t instanceof IOException) && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)
         && !(t instanceof ParameterException)) {
       msg = t.getClass().getSimpleName() + ": " + msg;
     }
@@ -135,7 +144,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   private static boolean diskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = c.getMessage();
-      if (c instanceof java.io.IOException && m != null && m.contains("No space left")) {
+      if (c instanceof IOException && m != null && m.contains("No space left")) {
         return true;
       }
       if (c instanceof org.lmdbjava.LmdbNativeException n && n.getResultCode() == ENOSPC) {

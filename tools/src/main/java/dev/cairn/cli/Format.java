@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Formatting for people. */
 final class Format {
@@ -22,12 +23,12 @@ final class Format {
       v /= 1024;
       u++;
     }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /** 420 → "420 ms", 1530 → "1.5 s". */
   static String duration(long millis) {
-    return millis < 1000 ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
   /** Epoch millis as "2026-11-25 10:00:00" (UTC); "-" for 0. */

@@ -1,9 +1,10 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.gc.Fsck;
 import dev.cairn.gc.Problem;
 import dev.cairn.gc.Repair;
-import dev.cairn.dataset.DatasetRecord;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,7 +107,7 @@ final class FsckCommand extends Base {
   }
 
   /** The records of the versions whose data the check found damaged or missing. */
-  private List<DatasetRecord> damaged(Fsck.Report report) throws java.io.IOException {
+  private List<DatasetRecord> damaged(Fsck.Report report) throws IOException {
     List<DatasetRecord> records = new ArrayList<>();
     for (String id : report.damagedVersions()) {
       if (repo().catalog().exists(id)) {
@@ -121,7 +122,7 @@ final class FsckCommand extends Base {
    * remote it was uploaded to, or, with no copy elsewhere, delete it (its files' sources may still
    * be at hand to make it again).
    */
-  private void printWayForward(List<DatasetRecord> damaged) throws java.io.IOException {
+  private void printWayForward(List<DatasetRecord> damaged) throws IOException {
     if (damaged.isEmpty()) {
       return;
     }

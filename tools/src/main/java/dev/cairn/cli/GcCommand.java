@@ -5,6 +5,7 @@ import dev.cairn.gc.GarbageCollector;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,7 +81,7 @@ final class GcCommand extends Base {
   }
 
   static long parseDuration(String s) throws InvalidInputException {
-    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    String t = s.trim().toLowerCase(Locale.ROOT);
     try {
       if (t.matches("\\d+(ms|s|m|h|d)")) {
         long n = Long.parseLong(t.replaceAll("\\D", ""));

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -260,7 +261,7 @@ final class GetCommand extends Base {
   }
 
   /** Bytes of blocks this command read from remotes, for {@code --json}'s {@code downloaded_bytes}. */
-  private final java.util.concurrent.atomic.AtomicLong downloaded = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong downloaded = new AtomicLong();
 
   /** The command's progress, counting what it downloads (the phases a fetch names "downloading ..."). */
   @Override

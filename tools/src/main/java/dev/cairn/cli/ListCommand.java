@@ -3,8 +3,13 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.FileEntry;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,7 +57,7 @@ final class ListCommand extends Base {
     }
     origins = origin ? new Origins(ds.fileOrigins(patterns)) : null;
     if (origins != null) {
-      long unknown = origins.byPath.values().stream().filter(java.util.Objects::isNull).count();
+      long unknown = origins.byPath.values().stream().filter(Objects::isNull).count();
       if (unknown > 0) {
         // Stderr, so that the listing (and --json, where it is null) stays as it is.
         err().printf("cairn: note: the origin of %s is not known here (shown as -): the lineage passes an ancestor that was deleted,"
@@ -100,10 +105,10 @@ final class ListCommand extends Base {
 
   /** The versions that brought the files, as the table and the JSON name them. */
   private final class Origins {
-    final java.util.Map<String, String> byPath;
-    final java.util.Map<String, String> versionById = new java.util.HashMap<>();
+    final Map<String, String> byPath;
+    final Map<String, String> versionById = new HashMap<>();
 
-    Origins(java.util.Map<String, String> byPath) {
+    Origins(Map<String, String> byPath) {
       this.byPath = byPath;
     }
 
@@ -116,7 +121,7 @@ final class ListCommand extends Base {
       return id == null ? null : versionById.computeIfAbsent(id, i -> {
         try {
           return repo().catalog().read(i).version();
-        } catch (java.io.IOException | RuntimeException gone) {
+        } catch (IOException | RuntimeException gone) {
           return null;
         }
       });
@@ -135,18 +140,18 @@ final class ListCommand extends Base {
 
   /** Files to print, visited once per pass. */
   private interface Files {
-    void forEach(Dataset.FileVisitor visitor) throws java.io.IOException;
+    void forEach(Dataset.FileVisitor visitor) throws IOException;
   }
 
-  private void print(Files files) throws java.io.IOException {
-    java.io.PrintWriter out = out();
+  private void print(Files files) throws IOException {
+    PrintWriter out = out();
     if (json) {
       boolean[] first = {true};
       out.print('[');
       files.forEach(e -> {
         out.print(first[0] ? "\n  " : ",\n  ");
         first[0] = false;
-        java.util.Map<String, Object> m = Views.file(e);
+        Map<String, Object> m = Views.file(e);
         if (origins != null) {
           m.put("origin", origins.id(e));
           m.put("origin_version", origins.version(origins.id(e)));

@@ -1,5 +1,8 @@
 package dev.cairn.cli;
 
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 
 /** Entry point of the {@code cairn} command line. */
@@ -13,7 +16,7 @@ public final class Main {
   /** What the interruption message tells the user to run, once a command has done part of its work. */
   private static volatile String resumeHint = DEFAULT_HINT;
   /** Where hints go as well: the daemon relays them to its client, which prints the last on Ctrl-C. */
-  private static volatile java.util.function.Consumer<String> hintRelay = hint -> {};
+  private static volatile Consumer<String> hintRelay = hint -> {};
 
   public static void main(String[] args) {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -30,7 +33,7 @@ public final class Main {
       System.exit(exit);
     }
     // For benchmarks: how much of a command's time is JVM start, how much the command.
-    long jvmStartMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+    long jvmStartMs = ManagementFactory.getRuntimeMXBean().getUptime();
     long t0 = System.nanoTime();
     int exit = run(args);
     returned = true;
@@ -52,7 +55,7 @@ public final class Main {
    * Hands every hint from now on to {@code relay} as well (the daemon, which runs commands for a
    * client that the user interrupts, not for its own JVM); null stops that.
    */
-  public static void relayHints(java.util.function.Consumer<String> relay) {
+  public static void relayHints(Consumer<String> relay) {
     hintRelay = relay == null ? hint -> {} : relay;
   }
 
@@ -69,14 +72,14 @@ public final class Main {
     try {
       return CairnCommand.commandLine(args).execute(args);
     } catch (OutOfMemoryError e) {
-      return outOfMemory(new java.io.PrintWriter(System.err, true), e);
+      return outOfMemory(new PrintWriter(System.err, true), e);
     } catch (NoClassDefFoundError e) {
-      return brokenBuild(new java.io.PrintWriter(System.err, true), e);
+      return brokenBuild(new PrintWriter(System.err, true), e);
     }
   }
 
   /** Runs a command line with the given output streams; for tests and embedding. */
-  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     try {
       return runOrThrow(out, err, false, args);
     } catch (OutOfMemoryError e) {
@@ -91,7 +94,7 @@ public final class Main {
    * jar, or a jar changed under the running JVM), in a line rather than a stack trace that would end
    * in "interrupted"; returns the failed command's exit code.
    */
-  static int brokenBuild(java.io.PrintWriter err, NoClassDefFoundError e) {
+  static int brokenBuild(PrintWriter err, NoClassDefFoundError e) {
     // As after any failure, what the command had not published stays invisible (atomic writes).
     err.println("cairn: this build lacks a class the command needs (" + String.valueOf(e.getMessage()).replace('/', '.')
         + "); nothing half-written is visible. Rebuild cairn (mvn install), and report it if that does not help");
@@ -104,7 +107,7 @@ public final class Main {
    * a console (progress bars, coloured help). An {@link OutOfMemoryError} is left to the caller, which
    * may have to stop (the resident daemon does).
    */
-  public static int runOrThrow(java.io.PrintWriter out, java.io.PrintWriter err, boolean terminal, String... args) {
+  public static int runOrThrow(PrintWriter out, PrintWriter err, boolean terminal, String... args) {
     CommandLine cl = CairnCommand.commandLine(args);
     cl.setOut(out);
     cl.setErr(err);
@@ -120,7 +123,7 @@ public final class Main {
   }
 
   /** Says on {@code err} what to do after running out of memory; returns the failed command's exit code. */
-  public static int outOfMemory(java.io.PrintWriter err, OutOfMemoryError e) {
+  public static int outOfMemory(PrintWriter err, OutOfMemoryError e) {
     // Nothing half-written is visible (every write path publishes atomically); say what to do.
     err.println("cairn: out of memory (" + e.getMessage() + "); give the JVM more heap, e.g. CAIRN_JAVA_OPTS=-Xmx"
         + Math.max(1, 2 * Runtime.getRuntime().maxMemory() >> 30) + "g, and run the command again");

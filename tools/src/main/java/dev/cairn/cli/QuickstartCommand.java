@@ -8,12 +8,18 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -84,10 +90,10 @@ final class QuickstartCommand implements Callable<Integer> {
 
       out.printf("%nCompare pets %s -> %s:%n", v1.version(), v2.version());
       // Modifications and removals first: the few that tell the story, before the run of additions.
-      List<DiffEntry> changes = new java.util.ArrayList<>(v2.compare(v1));
-      changes.sort(java.util.Comparator.comparing((DiffEntry d) -> d.type() == DiffEntry.ChangeType.ADDED));
+      List<DiffEntry> changes = new ArrayList<>(v2.compare(v1));
+      changes.sort(Comparator.comparing((DiffEntry d) -> d.type() == DiffEntry.ChangeType.ADDED));
       for (DiffEntry d : changes.subList(0, Math.min(SHOWN, changes.size()))) {
-        out.printf("   %-8s %s%n", d.type().name().toLowerCase(java.util.Locale.ROOT), d.path());
+        out.printf("   %-8s %s%n", d.type().name().toLowerCase(Locale.ROOT), d.path());
       }
       out.printf("   (%s%s)%n", changes.size() > SHOWN ? "the first " + SHOWN + " of " : "", Format.count(changes.size(), "change"));
 
@@ -121,7 +127,7 @@ final class QuickstartCommand implements Callable<Integer> {
   private static final String DEMO_PROJECT = "demo";
 
   private static boolean isCairnsOnly(Path dir) throws IOException {
-    java.util.Set<String> own = java.util.Set.of("config", "packs", "index", "refs", "tmp", "cache", "runs", "remotes", "lost-found");
+    Set<String> own = Set.of("config", "packs", "index", "refs", "tmp", "cache", "runs", "remotes", "lost-found");
     try (var s = Files.list(dir)) {
       if (!s.allMatch(p -> own.contains(p.getFileName().toString()))) {
         return false;
@@ -145,7 +151,7 @@ final class QuickstartCommand implements Callable<Integer> {
         }
       }
       return true;
-    } catch (java.nio.charset.CharacterCodingException | dev.cairn.errors.CorruptObjectException notTheDemos) {
+    } catch (CharacterCodingException | dev.cairn.errors.CorruptObjectException notTheDemos) {
       return false;
     }
   }
@@ -155,14 +161,14 @@ final class QuickstartCommand implements Callable<Integer> {
    * anything but a Cairn repository is someone's, and is never deleted.
    */
   private static void requireDemoOrAbsent(Path dir) throws IOException {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     boolean empty;
-    try (var s = Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Files.list(dir) : null) {
+    try (var s = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? Files.list(dir) : null) {
       empty = s != null && s.findAny().isEmpty();
     }
-    if (!empty && (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) || !isCairnsOnly(dir))) {
+    if (!empty && (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !isCairnsOnly(dir))) {
       throw new dev.cairn.errors.InvalidInputException("Cannot make the demo repository at " + dir + ": something that is not a"
           + " Cairn repository is there; move it away, or give another place with --repo");
     }

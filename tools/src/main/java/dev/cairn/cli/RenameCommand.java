@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -37,7 +38,7 @@ final class RenameCommand extends Base {
   }
 
   /** The JSON of a rename or move: where the dataset was, where it is, how many versions moved. */
-  static Map<String, Object> result(String oldProject, String oldName, Dataset ds, int versions) throws java.io.IOException {
+  static Map<String, Object> result(String oldProject, String oldName, Dataset ds, int versions) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("old_project", oldProject);
     m.put("old_name", oldName);

@@ -4,6 +4,8 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.errors.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,7 +50,7 @@ final class SearchCommand extends Base {
     if (project != null && project.length() > 1 && project.endsWith("/")) {
       project = project.substring(0, project.length() - 1); // "a/" is project a, as a folder path would be
     }
-    java.util.function.Predicate<String> named = dev.cairn.dataset.DatasetRepository.nameFilter(name);
+    Predicate<String> named = dev.cairn.dataset.DatasetRepository.nameFilter(name);
     tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
     dev.cairn.dataset.TagQuery tagged = dev.cairn.dataset.TagQuery.parse(tags);
     for (String id : ids) {
@@ -78,7 +80,7 @@ final class SearchCommand extends Base {
     found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
         || (!notOnlyCompleted && r.isDraft()));
     if (!ids.isEmpty()) {
-      List<String> prefixes = ids.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toList();
+      List<String> prefixes = ids.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
       for (String prefix : prefixes) {
         if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {
           // A filter that matches nothing, as clearml-data lists it: not an error, but said.

@@ -2,10 +2,12 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,7 +68,7 @@ final class ShowCommand extends Base {
     if (!r.description().isEmpty()) {
       line("description", r.description());
     }
-    for (Map.Entry<String, String> e : new java.util.TreeMap<>(r.metadata()).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(r.metadata()).entrySet()) {
       line("metadata", e.getKey() + "=" + e.getValue());
     }
     if (!r.conflicts().isEmpty()) {
@@ -89,14 +91,14 @@ final class ShowCommand extends Base {
   }
 
   /** A parent's name and version, or why it cannot be given. */
-  private String parentLabel(String id) throws java.io.IOException {
+  private String parentLabel(String id) throws IOException {
     if (!repo().catalog().exists(id)) {
       return repo().catalog().wasDeleted(id) ? "deleted" : "not in this repository";
     }
     try {
       DatasetRecord p = repo().catalog().read(id);
       return p.name() + " " + p.version();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unreadable record";
     }
   }

@@ -5,6 +5,7 @@ import dev.cairn.dataset.DatasetRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -54,7 +55,7 @@ final class SquashCommand extends Base {
       m.put("version", r.version());
       m.put("state", r.state().label());
       m.put("files", r.fileCount());
-      m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? java.util.Set.of() : ds.conflictsResolvedByDeletion()));
+      m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? Set.of() : ds.conflictsResolvedByDeletion()));
       m.put("made_earlier", earlier);
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());

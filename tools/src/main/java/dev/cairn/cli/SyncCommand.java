@@ -2,11 +2,13 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -230,12 +232,12 @@ final class SyncCommand extends Base {
    * version, so that one stray draft does not block every later sync; null for a dataset of drafts
    * only, whose next sync then starts a version without parents.
    */
-  private dev.cairn.dataset.DatasetRecord latestClosed(dev.cairn.dataset.DatasetRecord latest) throws java.io.IOException {
+  private dev.cairn.dataset.DatasetRecord latestClosed(dev.cairn.dataset.DatasetRecord latest) throws IOException {
     if (!latest.isDraft()) {
       return latest;
     }
     dev.cairn.dataset.DatasetRecord closed = null;
-    for (dev.cairn.dataset.DatasetRecord r : repo().list(latest.project(), "^" + java.util.regex.Pattern.quote(latest.name()) + "$",
+    for (dev.cairn.dataset.DatasetRecord r : repo().list(latest.project(), "^" + Pattern.quote(latest.name()) + "$",
         List.of())) {
       if (!r.isDraft() && r.name().equals(latest.name()) && r.project().equals(latest.project())
           && (closed == null || r.createdMillis() > closed.createdMillis())) {

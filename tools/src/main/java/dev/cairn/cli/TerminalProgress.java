@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Progress;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar on stderr, redrawn at most ten times a second. Off a terminal (a log, a
@@ -24,13 +25,13 @@ final class TerminalProgress implements Progress {
   private volatile boolean drawn;
   private volatile long lastLog;
   /** Milliseconds, for the log's intervals (a test's own clock). */
-  private final java.util.function.LongSupplier clock;
+  private final LongSupplier clock;
 
   private TerminalProgress(PrintWriter err, boolean draw) {
     this(err, draw, 0, System::currentTimeMillis);
   }
 
-  TerminalProgress(PrintWriter err, boolean draw, long logEvery, java.util.function.LongSupplier clock) {
+  TerminalProgress(PrintWriter err, boolean draw, long logEvery, LongSupplier clock) {
     this.err = err;
     this.draw = draw;
     this.logEvery = logEvery;

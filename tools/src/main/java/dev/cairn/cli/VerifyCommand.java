@@ -4,6 +4,7 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.VerifyProblem;
 import dev.cairn.internal.json.Json;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +73,7 @@ final class VerifyCommand extends Base {
     boolean recordOnly = problems.stream().anyMatch(p -> !p.kind().isDifference() && p.path().isEmpty());
     // The folders get hands out are copies too (clearml-data's verify checks its cache folder):
     // one written to since it was built no longer holds the version.
-    List<java.nio.file.Path> changedCopies = folder == null ? ds.changedCachedFolders() : List.of();
+    List<Path> changedCopies = folder == null ? ds.changedCachedFolders() : List.of();
     boolean ok = differences == 0 && remoteDamage == null && changedCopies.isEmpty();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -88,7 +89,7 @@ final class VerifyCommand extends Base {
         out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : printable(p.path()) + ": ",
             printable(p.detail()));
       }
-      List<String> absent = new java.util.ArrayList<>();
+      List<String> absent = new ArrayList<>();
       if (recordOnly) {
         absent.add("its version object");
       }
@@ -108,7 +109,7 @@ final class VerifyCommand extends Base {
         out().println("Stored data is missing or damaged: cairn fsck says how to get each version that lacks it back (with --repair,"
             + " it first sets damaged data aside)");
       }
-      for (java.nio.file.Path p : changedCopies) {
+      for (Path p : changedCopies) {
         out().println("The cached folder " + p.toAbsolutePath() + " was changed after get built it (the next get builds it again;"
             + " cairn verify --folder " + p.toAbsolutePath() + " says what differs)");
       }

@@ -8,7 +8,9 @@ import dev.cairn.manifest.FileEntry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** JSON shapes shared by the command line and the web API (documented in tools/README.md). */
@@ -36,7 +38,7 @@ public final class Views {
    * ({@code deletedConflicts}, from {@code Dataset.conflictsResolvedByDeletion}) has
    * {@code "deleted": true}.
    */
-  public static Map<String, Object> versionDetail(DatasetRecord r, java.util.Set<String> deletedConflicts) {
+  public static Map<String, Object> versionDetail(DatasetRecord r, Set<String> deletedConflicts) {
     Map<String, Object> m = version(r);
     m.put("description", r.description());
     m.put("metadata", new TreeMap<>(r.metadata()));
@@ -56,7 +58,7 @@ public final class Views {
    * {@code create} and {@code squash} print them: each with the versions, the one taken, and
    * whether it had deleted the path.
    */
-  public static List<Object> conflicts(DatasetRecord r, java.util.Set<String> deletedConflicts) {
+  public static List<Object> conflicts(DatasetRecord r, Set<String> deletedConflicts) {
     List<Object> conflicts = new ArrayList<>();
     for (Conflict c : r.conflicts()) {
       Map<String, Object> cm = new LinkedHashMap<>();
@@ -87,7 +89,7 @@ public final class Views {
   /** One change of a change-set. */
   public static Map<String, Object> change(DiffEntry d) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("change", d.type().name().toLowerCase(java.util.Locale.ROOT));
+    m.put("change", d.type().name().toLowerCase(Locale.ROOT));
     m.put("path", d.path());
     m.put("size", d.entry().size());
     m.put("hash", d.entry().digest().hex());

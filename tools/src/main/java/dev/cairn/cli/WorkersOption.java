@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import java.io.IOException;
 import picocli.CommandLine.Option;
 
 /** {@code --max-workers}, as clearml-data takes it: how many threads a command works with at once. */
@@ -14,7 +15,7 @@ final class WorkersOption {
    * The cap a command was given, set on its thread until closed; null when it takes no
    * {@code --max-workers} or was not given one. Refuses a number below 1.
    */
-  static dev.cairn.dataset.MaxWorkers capOf(picocli.CommandLine.Model.CommandSpec spec) throws java.io.IOException {
+  static dev.cairn.dataset.MaxWorkers capOf(picocli.CommandLine.Model.CommandSpec spec) throws IOException {
     picocli.CommandLine.Model.OptionSpec option = spec.findOption(NAME);
     Integer n = option == null ? null : option.getValue();
     if (n == null) {

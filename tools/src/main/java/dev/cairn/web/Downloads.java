@@ -10,6 +10,7 @@ import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import io.javalin.http.Context;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -165,7 +166,7 @@ final class Downloads {
     while (n > 0) {
       int k = in.read(buf, 0, (int) Math.min(buf.length, n));
       if (k < 0) {
-        throw new java.io.EOFException("the file ended " + n + " bytes before the range did");
+        throw new EOFException("the file ended " + n + " bytes before the range did");
       }
       out.write(buf, 0, k);
       n -= k;

@@ -3,6 +3,7 @@ package dev.cairn.web;
 import dev.cairn.dataset.DatasetRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,11 +38,11 @@ final class HomePage {
    * Projects in the order of their parts (a/b right after a, before a-b and a.b, which sort before
    * '/'), case-insensitively first; projects differing by case stay apart.
    */
-  static final java.util.Comparator<String> BY_PARTS = (a, b) -> {
+  static final Comparator<String> BY_PARTS = (a, b) -> {
     String[] x = a.split("/", -1);
     String[] y = b.split("/", -1);
     for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      int c = String.CASE_INSENSITIVE_ORDER.thenComparing(java.util.Comparator.<String>naturalOrder()).compare(x[i], y[i]);
+      int c = String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.<String>naturalOrder()).compare(x[i], y[i]);
       if (c != 0) {
         return c;
       }

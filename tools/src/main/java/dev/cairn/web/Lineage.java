@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The lineage DAG of a version laid out in layers: the version itself in the last layer and every
@@ -67,7 +68,7 @@ final class Lineage {
   }
 
   /** As above; {@code unreadable} tells a version whose record cannot be read from a deleted one. */
-  static Lineage of(String focus, Map<String, List<String>> graph, Records records, java.util.function.Predicate<String> unreadable)
+  static Lineage of(String focus, Map<String, List<String>> graph, Records records, Predicate<String> unreadable)
       throws IOException {
     Map<String, Integer> ranks = ranks(focus, graph);
     int depth = ranks.values().stream().mapToInt(Integer::intValue).max().orElse(0);

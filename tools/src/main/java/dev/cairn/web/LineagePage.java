@@ -5,6 +5,13 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code /versions/{id}/lineage}: the DAG of every ancestor (click a node to open it) and the
@@ -24,7 +31,7 @@ final class LineagePage {
   String render(Context ctx) throws IOException {
     Dataset ds = site.version(ctx.pathParam("id"));
     DatasetRecord r = ds.record();
-    java.util.Map<String, java.util.List<String>> graph = ds.dependencyGraph();
+    Map<String, List<String>> graph = ds.dependencyGraph();
     int limit = Params.limit(ctx, PAGE);
     Lineage lineage = Lineage.of(r.id(), nearest(graph, r.id(), limit), site::recordOrNull, site::unreadable);
     VersionHeader.Tab tab = VersionHeader.Tab.LINEAGE;
@@ -44,21 +51,21 @@ final class LineagePage {
    * The first {@code max} versions of {@code graph} found walking up from {@code focus}, nearest
    * first, each with the parents among them: a long history stays a drawing one can read.
    */
-  static java.util.Map<String, java.util.List<String>> nearest(java.util.Map<String, java.util.List<String>> graph, String focus, int max) {
+  static Map<String, List<String>> nearest(Map<String, List<String>> graph, String focus, int max) {
     if (graph.size() <= max) {
       return graph;
     }
-    java.util.Set<String> kept = new java.util.LinkedHashSet<>();
-    java.util.Deque<String> queue = new java.util.ArrayDeque<>(java.util.List.of(focus));
+    Set<String> kept = new LinkedHashSet<>();
+    Deque<String> queue = new ArrayDeque<>(List.of(focus));
     while (!queue.isEmpty() && kept.size() < max) {
       String id = queue.poll();
       if (kept.add(id)) {
-        queue.addAll(graph.getOrDefault(id, java.util.List.of()));
+        queue.addAll(graph.getOrDefault(id, List.of()));
       }
     }
-    java.util.Map<String, java.util.List<String>> out = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> out = new LinkedHashMap<>();
     for (String id : kept) {
-      out.put(id, graph.getOrDefault(id, java.util.List.of()).stream().filter(kept::contains).toList());
+      out.put(id, graph.getOrDefault(id, List.of()).stream().filter(kept::contains).toList());
     }
     return out;
   }

@@ -2,6 +2,7 @@ package dev.cairn.web;
 
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -89,7 +90,7 @@ final class LineageSvg {
   private static int lane(Lineage lineage, int from, int to, int near) {
     int cols = Math.max(1, lineage.width());
     int width = MARGIN * 2 + cols * BOX_W + (cols - 1) * GAP_X;
-    java.util.List<Integer> candidates = new java.util.ArrayList<>(java.util.List.of(MARGIN / 2, width - MARGIN / 2));
+    List<Integer> candidates = new ArrayList<>(List.of(MARGIN / 2, width - MARGIN / 2));
     for (Lineage.Node n : lineage.nodes()) {
       if (n.layer() >= from && n.layer() <= to) {
         candidates.add(x(lineage, n) - GAP_X / 2);

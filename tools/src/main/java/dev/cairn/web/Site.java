@@ -7,12 +7,16 @@ import dev.cairn.dataset.VersionStrings;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The read side of one repository as the pages and the API see it: datasets grouped from the
@@ -25,7 +29,7 @@ final class Site {
   private final DatasetRepository repo;
   /** Remote ancestors, remembered while no record changes (each is written by a rename into its folder, which moves the folder's time). */
   private dev.cairn.dataset.RemoteAncestors ancestors;
-  private java.nio.file.attribute.FileTime ancestorsAsOf;
+  private FileTime ancestorsAsOf;
 
   Site(DatasetRepository repo) {
     this.repo = repo;
@@ -47,7 +51,7 @@ final class Site {
   }
 
   private synchronized dev.cairn.dataset.RemoteAncestors remoteAncestors() throws IOException {
-    java.nio.file.attribute.FileTime now = java.nio.file.Files.getLastModifiedTime(
+    FileTime now = Files.getLastModifiedTime(
         repo.repository().directory().resolve("refs").resolve("datasets"));
     if (ancestors == null || !now.equals(ancestorsAsOf)) {
       ancestors = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
@@ -102,7 +106,7 @@ final class Site {
       throw HttpProblem.badRequest("Cannot show a dataset: give its name (and project)");
     }
     List<DatasetRecord> versions = new ArrayList<>();
-    java.util.Set<String> projects = new java.util.TreeSet<>();
+    Set<String> projects = new TreeSet<>();
     for (DatasetRecord r : repo.list(null, null, null)) {
       if ((project == null || r.project().equals(project)) && r.name().equals(name)) {
         versions.add(r);

@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,7 @@ final class VersionHeader {
   /** Compare buttons of a merge: one for each of its first parents. */
   private static final int MAX_PARENT_BUTTONS = 4;
 
-  static Html render(Site site, DatasetRecord r, Tab active) throws java.io.IOException {
+  static Html render(Site site, DatasetRecord r, Tab active) throws IOException {
     Html h = new Html().open("div", "class", "title-row").open("div");
     h.open("h1").text(r.name()).text(" ").el("span", r.version(), "class", "version").close("h1");
     h.open("div", "class", "actions").raw(Widgets.state(r)).raw(Widgets.tags(r.tags())).raw(Widgets.id(r.id())).close("div");

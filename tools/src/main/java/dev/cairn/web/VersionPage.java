@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code /versions/{id}}: what ClearML's version panel shows: metadata and description, size of
@@ -155,7 +156,7 @@ final class VersionPage {
    * The paths the merged versions disagreed on: each one's versions in merge order (the ones that
    * held it, or deleted it, differently), and the one taken; a deleted version is named, not linked.
    */
-  private void conflicts(Html h, DatasetRecord r, java.util.Set<String> deleted) {
+  private void conflicts(Html h, DatasetRecord r, Set<String> deleted) {
     List<Conflict> conflicts = r.conflicts();
     if (conflicts.isEmpty()) {
       return;

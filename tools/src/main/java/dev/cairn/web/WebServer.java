@@ -10,11 +10,14 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * The read-only web UI and JSON API over one repository ({@code cairn serve}): an embedded Javalin
@@ -197,7 +200,7 @@ public final class WebServer implements AutoCloseable {
     return colon < 0 ? h : h.substring(0, colon);
   }
 
-  private static final java.util.regex.Pattern LOOPBACK_V4 = java.util.regex.Pattern.compile("127(\\.\\d{1,3}){3}");
+  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
 
   /** A host without IPv6 brackets or a trailing dot, as names are compared. */
   private static String bare(String host) {
@@ -206,7 +209,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   private static boolean isLoopbackName(String name) {
-    String n = bare(name).toLowerCase(java.util.Locale.ROOT);
+    String n = bare(name).toLowerCase(Locale.ROOT);
     if (n.equals("::1") || n.equals("0:0:0:0:0:0:0:1")) {
       return true;
     }
@@ -233,7 +236,7 @@ public final class WebServer implements AutoCloseable {
     while (t.getCause() != null) {
       t = t.getCause();
     }
-    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+    if (t instanceof UnresolvedAddressException) {
       return "the host name does not resolve to an address of this machine";
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

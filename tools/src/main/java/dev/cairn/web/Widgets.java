@@ -3,6 +3,7 @@ package dev.cairn.web;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.manifest.DiffEntry;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.Locale;
 
@@ -11,7 +12,7 @@ final class Widgets {
   private Widgets() {}
 
   /** A file's download link, or, when its content is not here, a note that says why. */
-  static void download(Html h, DatasetRecord r, dev.cairn.manifest.FileEntry e, StoredFiles stored) throws java.io.IOException {
+  static void download(Html h, DatasetRecord r, dev.cairn.manifest.FileEntry e, StoredFiles stored) throws IOException {
     if (stored.has(e)) {
       h.link(Links.download(r.id(), e.path()), "download", "download", true);
     } else {

@@ -10,11 +10,15 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,7 +153,7 @@ class CliEndToEndTest {
     for (String name : List.of("c++", "pets (v2", "pets v2", "cats")) {
       cli.ok("create", "--project", "p", "--name", name);
     }
-    java.util.function.Function<String, List<Object>> names = q -> cli.ok("search", "--name", q, "--not-only-completed", "--json").array().stream()
+    Function<String, List<Object>> names = q -> cli.ok("search", "--name", q, "--not-only-completed", "--json").array().stream()
         .map(m -> m.get("name")).sorted().toList();
     assertThat(names.apply("c++")).containsExactly("c++", "cats"); // the text, and the expression ("c" once or more)
     assertThat(names.apply("s v")).containsExactly("pets v2");
@@ -328,7 +332,7 @@ class CliEndToEndTest {
     Cli.Result first = cli.ok(keep);
     assertThat(first.out()).contains("left open (--skip-close); close it with: cairn close --id ");
     String kept = (String) cli.ok("search", "--project", "s", "--name", "^n$", "--not-only-completed", "--json").array().get(1).get("id");
-    List<String> withJson = new java.util.ArrayList<>(List.of(keep));
+    List<String> withJson = new ArrayList<>(List.of(keep));
     withJson.add("--json");
     Map<String, Object> again = cli.ok(withJson.toArray(String[]::new)).obj();
     assertThat(again.get("resumed")).isNull();
@@ -361,7 +365,7 @@ class CliEndToEndTest {
     Cli.Result r = q.ok("quickstart");
     assertThat(tmp.resolve("qs-work/notes.txt")).hasContent("mine");
     assertThat(r.out()).contains("Cached read-only copy of the merged version: ");
-    java.util.regex.Matcher show = java.util.regex.Pattern.compile("show --id ([0-9a-f]{8})").matcher(r.out());
+    Matcher show = Pattern.compile("show --id ([0-9a-f]{8})").matcher(r.out());
     assertThat(show.find()).as(r.out()).isTrue();
     Map<String, Object> merged = q.ok("show", "--id", show.group(1), "--json").obj();
     assertThat((List<?>) merged.get("parents")).hasSize(2);
@@ -491,7 +495,7 @@ class CliEndToEndTest {
     // verify --folder sees the executable bit, as sync does.
     Path copy = tmp.resolve("nested-copy");
     cli.ok("get", "--id", nid, "--copy", copy.toString());
-    Files.setPosixFilePermissions(copy.resolve("other"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(copy.resolve("other"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Cli.Result v = cli.run("verify", "--id", nid, "--folder", copy.toString());
     assertThat(v.exit()).isEqualTo(1);
     assertThat(v.out()).contains("mode").contains("other");
@@ -695,7 +699,7 @@ class CliEndToEndTest {
 
   /** A search of closed versions and drafts alike, as JSON. */
   static String[] searchAll(String... args) {
-    List<String> all = new java.util.ArrayList<>(List.of("search"));
+    List<String> all = new ArrayList<>(List.of("search"));
     all.addAll(List.of(args));
     all.addAll(List.of("--not-only-completed", "--json"));
     return all.toArray(String[]::new);

@@ -3,9 +3,16 @@ package dev.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +40,8 @@ class CliMessagesTest {
    */
   @Test
   void aNameInTheOtherUnicodeFormFindsTheFile() throws IOException {
-    String nfc = java.text.Normalizer.normalize("café.txt", java.text.Normalizer.Form.NFC);
-    String nfd = java.text.Normalizer.normalize("café.txt", java.text.Normalizer.Form.NFD);
+    String nfc = Normalizer.normalize("café.txt", Normalizer.Form.NFC);
+    String nfd = Normalizer.normalize("café.txt", Normalizer.Form.NFD);
     Path f = file("uni/" + nfc, "coffee");
     file("uni/other.txt", "tea");
     cli.ok("create", "--project", "p", "--name", "uni");
@@ -79,7 +86,7 @@ class CliMessagesTest {
     file("data/a.txt", "a");
     String draft = (String) cli.ok("create", "--project", "a", "--name", "draftA", "--json").obj().get("id");
     for (String[] flags : List.of(new String[] {"--project", "other"}, new String[] {"--version", "5.0.0"}, new String[] {"--tags", "t1"})) {
-      List<String> args = new java.util.ArrayList<>(List.of("sync", "--folder", tmp.resolve("data").toString()));
+      List<String> args = new ArrayList<>(List.of("sync", "--folder", tmp.resolve("data").toString()));
       args.addAll(List.of(flags));
       assertThat(cli.fails(args.toArray(String[]::new)).err()).as(flags[0]).isEqualTo("cairn: Cannot sync: " + flags[0]
           + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft\n");
@@ -107,14 +114,14 @@ class CliMessagesTest {
   @Test
   void verifyOfDamagedDataSaysHowToRepairItAndAddingTheFileAgainThenStoresIt() throws IOException {
     byte[] bytes = new byte[400_000];
-    new java.util.Random(4).nextBytes(bytes);
+    new Random(4).nextBytes(bytes);
     Files.createDirectories(tmp.resolve("src"));
     Files.write(tmp.resolve("src/big.bin"), bytes);
     cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
     try (var packs = Files.list(cli.repo.resolve("packs"))) {
-      Path largest = packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
-      try (var ch = java.nio.channels.FileChannel.open(largest, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), Files.size(largest) / 2);
+      Path largest = packs.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      try (var ch = FileChannel.open(largest, StandardOpenOption.WRITE)) {
+        ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3, 4}), Files.size(largest) / 2);
       }
     }
     Cli.Result verify = cli.run("verify");
@@ -194,7 +201,7 @@ class CliMessagesTest {
     cli.ok("create", "--name", "n");
     for (String[] bad : List.of(new String[] {"--archive", tmp.resolve("missing.zip").toString()},
         new String[] {"--links", tmp.resolve("nowhere").toString()})) {
-      List<String> args = new java.util.ArrayList<>(List.of("add", "--files", tmp.resolve("src").toString()));
+      List<String> args = new ArrayList<>(List.of("add", "--files", tmp.resolve("src").toString()));
       args.addAll(List.of(bad));
       Cli.Result r = cli.fails(args.toArray(String[]::new));
       assertThat(r.err().lines()).as(bad[0]).hasSize(1);

@@ -3,11 +3,21 @@ package dev.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +38,7 @@ class CliRemoteTest {
     Path src = tmp.resolve("src");
     write(src.resolve("a/one.txt"), "one");
     byte[] two = new byte[1 << 20]; // blocks of its own: a fetch of a/ leaves it on the remote
-    new java.util.Random(2).nextBytes(two);
+    new Random(2).nextBytes(two);
     Files.createDirectories(src.resolve("b"));
     Files.write(src.resolve("b/two.bin"), two);
     String parent = (String) a.ok("sync", "--project", "p", "--name", "part", "--folder", src.toString(), "--storage", remote, "--json")
@@ -53,7 +63,7 @@ class CliRemoteTest {
   void fsckSaysHowToGetDamagedDataBackOrThatNoCopyIsKnown() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     String remote = tmp.resolve("remote").toString();
-    java.util.Random random = new java.util.Random(6);
+    Random random = new Random(6);
     byte[] bytes = new byte[1 << 20]; // packs of their own, apart from the small manifests and records
     random.nextBytes(bytes);
     Files.createDirectories(tmp.resolve("up"));
@@ -68,8 +78,8 @@ class CliRemoteTest {
     try (var packs = Files.list(cli.repo.resolve("packs"))) {
       for (Path p : packs.toList()) {
         if (Files.size(p) > 100_000) {
-          try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55}), Files.size(p) / 2);
+          try (var ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55}), Files.size(p) / 2);
           }
         }
       }
@@ -142,7 +152,7 @@ class CliRemoteTest {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
     String first = tmp.resolve("first").toString();
-    java.util.Random random = new java.util.Random(9);
+    Random random = new Random(9);
     Path src = tmp.resolve("src");
     for (int i = 0; i < 4; i++) {
       byte[] bytes = new byte[300_000];
@@ -238,7 +248,7 @@ class CliRemoteTest {
     String remote = tmp.resolve("remote").toString();
     Files.createDirectories(tmp.resolve("dl"));
     byte[] big = new byte[200_000];
-    new java.util.Random(5).nextBytes(big); // incompressible: what is downloaded is about its size
+    new Random(5).nextBytes(big); // incompressible: what is downloaded is about its size
     Files.write(tmp.resolve("dl/big.bin"), big);
     String id = (String) a.ok("sync", "--project", "p", "--name", "dl", "--folder", tmp.resolve("dl").toString(), "--storage", remote,
         "--json").obj().get("id");
@@ -433,16 +443,16 @@ class CliRemoteTest {
     write(tmp.resolve("src/x.txt"), "x");
     String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
     b.ok("sync", "--project", "p", "--name", "b", "--folder", tmp.resolve("src").toString());
-    java.util.Set<Path> packsBefore;
+    Set<Path> packsBefore;
     try (var s = Files.list(b.repo.resolve("packs"))) {
-      packsBefore = s.collect(java.util.stream.Collectors.toSet());
+      packsBefore = s.collect(Collectors.toSet());
     }
     // Taken as a remote, b's own packs would pass for the remote's, and b's gc would delete what came in.
     Cli.Result refused = a.fails("upload", "--id", id, "--storage", b.repo.toString());
     assertThat(refused.err()).isEqualTo("cairn: Cannot use " + b.repo.toUri().toString().replaceFirst("/$", "")
         + " as a remote: it is a Cairn repository, not a remote (a repository is given as --repo)\n");
     try (var s = Files.list(b.repo.resolve("packs"))) {
-      assertThat(s.collect(java.util.stream.Collectors.toSet())).isEqualTo(packsBefore);
+      assertThat(s.collect(Collectors.toSet())).isEqualTo(packsBefore);
     }
     assertThat(b.repo.resolve("cairn-remote")).doesNotExist();
     assertThat(b.ok("fsck").out()).startsWith("ok: ");
@@ -624,7 +634,7 @@ class CliRemoteTest {
   }
 
   private static String[] withJson(String[] args) {
-    String[] out = java.util.Arrays.copyOf(args, args.length + 1);
+    String[] out = Arrays.copyOf(args, args.length + 1);
     out[args.length] = "--json";
     return out;
   }
@@ -725,7 +735,7 @@ class CliRemoteTest {
     assertThat(e.ok("compare", "--source", parent, "--target", child, "--storage", remote).lastLine()).isEqualTo("0 removed, 0 modified, 1 added");
     Path archive = tmp.resolve("out.zip");
     b.ok("export", "--project", "p", "--name", "n", "--storage", remote, "--output", archive.toString());
-    try (var zip = new java.util.zip.ZipFile(archive.toFile())) {
+    try (var zip = new ZipFile(archive.toFile())) {
       assertThat(new String(zip.getInputStream(zip.getEntry("x.txt")).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("x");
     }
     Cli c = new Cli(tmp.resolve("c"));
@@ -739,14 +749,14 @@ class CliRemoteTest {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
     byte[] big = new byte[600_000]; // a pack of its own on the remote
-    new java.util.Random(5).nextBytes(big);
+    new Random(5).nextBytes(big);
     Files.createDirectories(tmp.resolve("src"));
     Files.write(tmp.resolve("src/big.bin"), big);
     write(tmp.resolve("src/small.txt"), "small");
     String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage",
         remote.toString(), "--json").obj().get("id");
     try (var packs = Files.list(remote.resolve("packs"))) {
-      Files.delete(packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow());
+      Files.delete(packs.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow());
     }
     Cli.Result r = new Cli(tmp.resolve("b")).run("verify", "--id", id, "--storage", remote.toString());
     assertThat(r.exit()).isEqualTo(1);
@@ -761,7 +771,7 @@ class CliRemoteTest {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
     byte[] big = new byte[600_000]; // a pack of its own on the remote
-    new java.util.Random(3).nextBytes(big);
+    new Random(3).nextBytes(big);
     Files.createDirectories(tmp.resolve("src"));
     Files.write(tmp.resolve("src/big.bin"), big);
     a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote.toString());
@@ -771,7 +781,7 @@ class CliRemoteTest {
         remote.toString(), "--json").obj().get("id");
     Path largest;
     try (var packs = Files.list(remote.resolve("packs"))) {
-      largest = packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      largest = packs.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
     }
     Files.delete(largest);
     // The child reaches big.bin's two chunks by two paths and again through its base: two objects
@@ -786,10 +796,10 @@ class CliRemoteTest {
   /** Every file under a folder and its bytes' hash. */
   static final class GcLikeSnapshot {
     static Map<String, Integer> of(Path root) throws IOException {
-      Map<String, Integer> m = new java.util.TreeMap<>();
+      Map<String, Integer> m = new TreeMap<>();
       try (var s = Files.walk(root)) {
         for (Path p : s.filter(Files::isRegularFile).toList()) {
-          m.put(root.relativize(p).toString(), java.util.Arrays.hashCode(Files.readAllBytes(p)));
+          m.put(root.relativize(p).toString(), Arrays.hashCode(Files.readAllBytes(p)));
         }
       }
       return m;
@@ -957,7 +967,7 @@ class CliRemoteTest {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
     byte[] big = new byte[2 << 20];
-    new java.util.Random(9).nextBytes(big);
+    new Random(9).nextBytes(big);
     Files.write(src.resolve("big.bin"), big);
     write(src.resolve("a.txt"), "a");
     Cli a = new Cli(tmp.resolve("a"));
@@ -1008,7 +1018,7 @@ class CliRemoteTest {
     other.ok("sync", "--project", "p", "--name", "ds", "--folder", tmp.resolve("src").toString(), "--storage", remote);
     Cli a = new Cli(tmp.resolve("a"));
     a.ok("init");
-    Files.writeString(tmp.resolve("a/config"), "remote.default = " + remote + "\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(tmp.resolve("a/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
 
     // Reserved there: 1.0.0 is the other repository's, so this one is 1.0.1, and uploaded.
     Map<String, Object> synced = a.ok("sync", "--project", "p", "--name", "ds", "--folder", tmp.resolve("src2").toString(), "--json").obj();
@@ -1028,7 +1038,7 @@ class CliRemoteTest {
     // A relative folder in the config is relative to the repository, wherever the command runs.
     Cli c = new Cli(tmp.resolve("c"));
     c.ok("init");
-    Files.writeString(tmp.resolve("c/config"), "remote.default = ../beside\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(tmp.resolve("c/config"), "remote.default = ../beside\n", StandardOpenOption.APPEND);
     String beside = (String) c.ok("sync", "--project", "p", "--name", "rel", "--folder", tmp.resolve("src").toString(), "--json").obj()
         .get("id");
     assertThat(other.ok("search", "--storage", tmp.resolve("beside").toString(), "--json").array()).extracting(m -> m.get("id"))
@@ -1075,7 +1085,7 @@ class CliRemoteTest {
   void uploadingAVersionAgainChecksItAndSendsWhatAPackDeletedByHandTook() throws IOException {
     Path remote = tmp.resolve("remote");
     byte[] big = new byte[600_000];
-    new java.util.Random(7).nextBytes(big);
+    new Random(7).nextBytes(big);
     Files.createDirectories(tmp.resolve("src"));
     Files.write(tmp.resolve("src/big.bin"), big);
     Cli a = new Cli(tmp.resolve("a"));
@@ -1084,7 +1094,7 @@ class CliRemoteTest {
     assertThat(a.ok("upload", "--id", id, "--json").obj().get("objects")).as("nothing missing: nothing sent").isEqualTo(0L);
     Path largest;
     try (var packs = Files.list(remote.resolve("packs"))) {
-      largest = packs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      largest = packs.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
     }
     Files.delete(largest);
     Files.writeString(remote.resolve("packs/notes.txt"), "stray");
@@ -1126,7 +1136,7 @@ class CliRemoteTest {
     // A damaged record: search leaves the version out and says so; an upload supersedes it.
     Path record;
     try (var logs = Files.list(remote.resolve("versions").resolve(id))) {
-      record = logs.max(java.util.Comparator.naturalOrder()).orElseThrow();
+      record = logs.max(Comparator.naturalOrder()).orElseThrow();
     }
     Files.writeString(record, "garbage");
     Cli.Result listed = b.ok("search", "--storage", remote.toString(), "--json");
@@ -1181,7 +1191,7 @@ class CliRemoteTest {
     String id = (String) cli.ok("create", "--name", "up", "--storage", remote.toString(), "--json").obj().get("id");
     cli.ok("add", "--files", tmp.resolve("src").toString());
     if (Files.exists(remote.resolve("packs"))) {
-      Files.walk(remote.resolve("packs")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      Files.walk(remote.resolve("packs")).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
     write(remote.resolve("packs"), "in the way"); // the remote is fine, but its upload fails
     String err = cli.fails("close").err();
@@ -1312,8 +1322,8 @@ class CliRemoteTest {
     // An export holds linked files too, read from where they stay.
     Path zip = tmp.resolve("odd.zip");
     cli.ok("export", "--id", oddId, "--output", zip.toString());
-    try (var z = new java.util.zip.ZipFile(zip.toFile())) {
-      assertThat(new String(z.getInputStream(z.getEntry("o/sub/caf\u00e9 2.txt")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+    try (var z = new ZipFile(zip.toFile())) {
+      assertThat(new String(z.getInputStream(z.getEntry("o/sub/caf\u00e9 2.txt")).readAllBytes(), StandardCharsets.UTF_8))
           .isEqualTo("accent");
       assertThat(z.size()).isEqualTo(2);
     }

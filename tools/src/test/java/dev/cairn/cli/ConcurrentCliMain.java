@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Random;
 
 /**
  * One of the processes of {@link ConcurrencyTest}: creates a version of the shared dataset, adds
@@ -18,7 +19,7 @@ public final class ConcurrentCliMain {
     Path src = Path.of(args[3]).resolve("writer-" + writer);
     Files.createDirectories(src);
     byte[] data = new byte[40_000 + writer];
-    new java.util.Random(writer).nextBytes(data);
+    new Random(writer).nextBytes(data);
     Files.write(src.resolve("w" + writer + ".bin"), data);
     String id = run("--repo", repo, "create", "--project", "shared", "--name", "ds", "--storage", remote, "--json")
         .replaceAll("(?s).*\"id\": \"([0-9a-f]{32})\".*", "$1");

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -227,7 +228,7 @@ class CrashTest {
         fail(when + ": fsck found " + errors);
       }
       List<String> ids = new ArrayList<>(closed.keySet());
-      java.util.Collections.sort(ids);
+      Collections.sort(ids);
       List<String> sample = new ArrayList<>();
       if (checkAll) {
         sample.addAll(ids);

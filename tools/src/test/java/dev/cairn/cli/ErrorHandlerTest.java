@@ -3,6 +3,9 @@ package dev.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NotDirectoryException;
@@ -49,9 +52,9 @@ class ErrorHandlerTest {
         "object on remote file:///r/rem3"))).endsWith("; cairn fsck --storage file:///r/rem3 --read-data checks that remote");
     // A file written under a temporary name first: the folder is named, not that name.
     String temp = dev.cairn.internal.fs.AtomicFiles.tempName(".x.cairn-copy-");
-    assertThat(ErrorHandler.oneLine(new java.nio.file.AccessDeniedException("/w/ro/" + temp)))
+    assertThat(ErrorHandler.oneLine(new AccessDeniedException("/w/ro/" + temp)))
         .isEqualTo("permission denied: cannot write in /w/ro");
-    assertThat(ErrorHandler.oneLine(new java.nio.file.AccessDeniedException("/w/ro/data.lock"))).isEqualTo("permission denied: /w/ro/data.lock");
+    assertThat(ErrorHandler.oneLine(new AccessDeniedException("/w/ro/data.lock"))).isEqualTo("permission denied: /w/ro/data.lock");
     // Lost or damaged data points to the check of the whole repository, unless the message already says what to run.
     dev.cairn.id.ObjectId id = dev.cairn.id.HashAlgorithm.SHA256.hash(new byte[0]);
     assertThat(ErrorHandler.oneLine(new dev.cairn.errors.MissingObjectException(id))).endsWith("; cairn fsck checks the whole repository");
@@ -68,8 +71,8 @@ class ErrorHandlerTest {
 
   @Test
   void aClassMissingFromTheBuildIsALineNotAnInterruption() {
-    java.io.StringWriter err = new java.io.StringWriter();
-    int exit = Main.brokenBuild(new java.io.PrintWriter(err), new NoClassDefFoundError("org/example/Gone"));
+    StringWriter err = new StringWriter();
+    int exit = Main.brokenBuild(new PrintWriter(err), new NoClassDefFoundError("org/example/Gone"));
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).isEqualTo("cairn: this build lacks a class the command needs (org.example.Gone); nothing half-written"
         + " is visible. Rebuild cairn (mvn install), and report it if that does not help" + System.lineSeparator());

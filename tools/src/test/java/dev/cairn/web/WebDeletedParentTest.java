@@ -7,6 +7,7 @@ import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.internal.json.Json;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,7 +88,7 @@ class WebDeletedParentTest {
   }
 
   /** A folder holding {@code pathThenContent} pairs. */
-  private Path folder(String name, String... pathThenContent) throws java.io.IOException {
+  private Path folder(String name, String... pathThenContent) throws IOException {
     Path f = Files.createDirectories(tmp.resolve(name));
     for (int i = 0; i < pathThenContent.length; i += 2) {
       Files.writeString(f.resolve(pathThenContent[i]), pathThenContent[i + 1]);
@@ -95,7 +96,7 @@ class WebDeletedParentTest {
     return f;
   }
 
-  private static Dataset version(DatasetRepository repo, Path folder, String... parents) throws java.io.IOException {
+  private static Dataset version(DatasetRepository repo, Path folder, String... parents) throws IOException {
     Dataset d = Dataset.create(repo, CreateOptions.of("p", "m").parents(parents).build());
     d.syncFolder(folder);
     d.close();

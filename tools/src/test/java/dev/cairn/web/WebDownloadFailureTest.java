@@ -13,10 +13,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +44,7 @@ class WebDownloadFailureTest {
       Path second = tmp.resolve("second");
       Files.createDirectories(second);
       byte[] random = new byte[3 << 20];
-      new java.util.Random(3).nextBytes(random);
+      new Random(3).nextBytes(random);
       Files.write(second.resolve("a.bin"), random); // first in the archive, past any buffer
       Dataset v2 = Dataset.create(repo, CreateOptions.of("w", "cut").parents(v1.id()).build());
       v2.addFiles(AddOptions.of(second));
@@ -53,8 +57,8 @@ class WebDownloadFailureTest {
     }
     // Damaged where z.txt's block is (after closing the repository, which held the pack open): the
     // archive fails when it reaches it, past the first file's bytes.
-    try (var ch = java.nio.channels.FileChannel.open(packFile, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55}), zBlock + 4);
+    try (var ch = FileChannel.open(packFile, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55}), zBlock + 4);
     }
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
       try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, log::add)) {
@@ -77,7 +81,7 @@ class WebDownloadFailureTest {
       Files.createDirectories(src);
       Files.writeString(src.resolve("here.txt"), "fetched");
       byte[] big = new byte[1 << 20]; // blocks of its own: a fetch of the other file leaves it there
-      new java.util.Random(5).nextBytes(big);
+      new Random(5).nextBytes(big);
       Files.write(src.resolve("there.bin"), big);
       Dataset v = Dataset.create(a, CreateOptions.of("w", "part").build());
       v.addFiles(AddOptions.of(src));

@@ -12,7 +12,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,7 +166,7 @@ class WebEdgesTest {
     Dataset ds = version("p", "big", "big.txt", content);
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String url = "http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/file?path=big.txt";
-      java.util.function.BiFunction<String, String, HttpResponse<String>> ranged = (range, ifRange) -> {
+      BiFunction<String, String, HttpResponse<String>> ranged = (range, ifRange) -> {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Range", range);
         if (ifRange != null) {
           b.header("If-Range", ifRange);
@@ -200,7 +205,7 @@ class WebEdgesTest {
   @Test
   void aDownloadOfDamagedDataIsAnErrorPageNotACutFile() throws Exception {
     byte[] random = new byte[300_000];
-    new java.util.Random(3).nextBytes(random);
+    new Random(3).nextBytes(random);
     Path dir = tmp.resolve("damaged");
     Files.createDirectories(dir);
     Files.write(dir.resolve("big.bin"), random);
@@ -209,7 +214,7 @@ class WebEdgesTest {
     ds.close();
     Path pack;
     try (var packs = Files.walk(tmp.resolve("repo/packs"))) {
-      pack = packs.filter(p -> p.toString().endsWith(".pack")).max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+      pack = packs.filter(p -> p.toString().endsWith(".pack")).max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
     }
     byte[] bytes = Files.readAllBytes(pack);
     for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
@@ -270,10 +275,10 @@ class WebEdgesTest {
     Dataset first = Dataset.create(repo, CreateOptions.of("m", "modes").build());
     first.syncFolder(dir);
     first.close();
-    Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     Dataset second = Dataset.create(repo, CreateOptions.of("m", "modes").parents(first.id()).build());
     second.syncFolder(dir);
-    second.setMetadata(java.util.Map.of("notes", "line1\nline2\u0001\u001b[31m"));
+    second.setMetadata(Map.of("notes", "line1\nline2\u0001\u001b[31m"));
     second.close();
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String base = "http://127.0.0.1:" + server.port();

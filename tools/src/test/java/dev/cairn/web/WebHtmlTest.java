@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class WebHtmlTest {
   void previewKindsFollowNamesAndBytes() {
     assertThat(PreviewKind.imageType("a/b.JPG")).isEqualTo("image/jpeg");
     assertThat(PreviewKind.imageType("a.txt")).isNull();
-    byte[] text = "hello\nworld\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] text = "hello\nworld\n".getBytes(StandardCharsets.UTF_8);
     assertThat(PreviewKind.looksLikeText(text, text.length)).isTrue();
     assertThat(PreviewKind.looksLikeText(new byte[] {1, 0, 2}, 3)).isFalse();
   }
@@ -116,7 +117,7 @@ class WebHtmlTest {
     byte[] bom = cs.equals(StandardCharsets.UTF_16LE) ? new byte[] {(byte) 0xFF, (byte) 0xFE}
         : cs.equals(StandardCharsets.UTF_16BE) ? new byte[] {(byte) 0xFE, (byte) 0xFF} : new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     byte[] body = text.getBytes(cs);
-    byte[] out = java.util.Arrays.copyOf(bom, bom.length + body.length);
+    byte[] out = Arrays.copyOf(bom, bom.length + body.length);
     System.arraycopy(body, 0, out, bom.length, body.length);
     return out;
   }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Layout of lineage DAGs: parents above children, the version last, edges drawn between nodes. */
@@ -77,15 +80,15 @@ class WebLineageTest {
     // g3's parent is g0 (not g1); g5's parents are g4, o and g3: both skip layers of boxes.
     Lineage l = layout("g5", graph("g5:g4,o,g3", "g4:g3", "g3:g2,g0", "g2:g1", "g1:g0", "g0", "o"));
     String svg = LineageSvg.render(l).toString();
-    List<int[]> boxes = new java.util.ArrayList<>();
-    java.util.regex.Matcher rect = java.util.regex.Pattern.compile("<rect x=\"(\\d+)\" y=\"(\\d+)\" width=\"(\\d+)\" height=\"(\\d+)\"")
+    List<int[]> boxes = new ArrayList<>();
+    Matcher rect = Pattern.compile("<rect x=\"(\\d+)\" y=\"(\\d+)\" width=\"(\\d+)\" height=\"(\\d+)\"")
         .matcher(svg);
     while (rect.find()) {
       boxes.add(new int[] {Integer.parseInt(rect.group(1)), Integer.parseInt(rect.group(2)), Integer.parseInt(rect.group(3)),
           Integer.parseInt(rect.group(4))});
     }
     assertThat(boxes).hasSize(7);
-    java.util.regex.Matcher path = java.util.regex.Pattern.compile("class=\"dag-edge\"[^>]* d=\"([^\"]+)\"").matcher(svg);
+    Matcher path = Pattern.compile("class=\"dag-edge\"[^>]* d=\"([^\"]+)\"").matcher(svg);
     int edges = 0;
     int lanes = 0;
     while (path.find()) {
@@ -105,7 +108,7 @@ class WebLineageTest {
   /** Points along an SVG path of M, C and L commands, every twentieth of each segment. */
   private static List<int[]> sample(String d) {
     String[] t = d.replace(",", " ").trim().split("\\s+");
-    List<int[]> out = new java.util.ArrayList<>();
+    List<int[]> out = new ArrayList<>();
     double x = 0;
     double y = 0;
     for (int k = 0; k < t.length; ) {

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +30,7 @@ class WebPreviewBinaryTableTest {
     new Random(5).nextBytes(random);
     Files.write(src.resolve("rand.csv"), random);
     Files.writeString(src.resolve("real.csv"), "a,b\n1,2\n");
-    Files.write(src.resolve("bin.txt"), java.util.Arrays.copyOf(random, 2560));
+    Files.write(src.resolve("bin.txt"), Arrays.copyOf(random, 2560));
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("w", "tables").build());
       ds.addFiles(AddOptions.of(src));
@@ -61,7 +63,7 @@ class WebPreviewBinaryTableTest {
       id = ds.id();
     }
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"))) {
-      Dataset.get(b, id, remote).getLocalCopy(new dev.cairn.dataset.Selection(0, 1, java.util.List.of(dev.cairn.dataset.Glob.filter("z.csv"))),
+      Dataset.get(b, id, remote).getLocalCopy(new dev.cairn.dataset.Selection(0, 1, List.of(dev.cairn.dataset.Glob.filter("z.csv"))),
           null);
       try (WebServer server = WebServer.start(b, "127.0.0.1", 0, new ArrayList<String>()::add)) {
         String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/versions/"

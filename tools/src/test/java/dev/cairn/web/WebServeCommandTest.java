@@ -9,6 +9,8 @@ import java.io.PipedReader;
 import java.io.PipedWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,7 +64,7 @@ class WebServeCommandTest {
   @Test
   void reportsAPortInUseInOneLine() throws IOException {
     WebFixture fixture = WebFixture.build(tmp);
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       StringWriter err = new StringWriter();
       int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
           "serve", "--port", Integer.toString(taken.getLocalPort()));

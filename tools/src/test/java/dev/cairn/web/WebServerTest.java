@@ -8,15 +8,21 @@ import dev.cairn.internal.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -64,7 +70,7 @@ class WebServerTest {
   }
 
   static String rawRequest(String request) throws IOException {
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
@@ -204,7 +210,7 @@ class WebServerTest {
     }
     assertThat(get("/versions/" + fixture.v1 + "/files?filter=%2A.csv").statusCode()).isEqualTo(200);
     // A pattern whose matching backtracks without end is refused, not left to spin a thread.
-    String costly = java.net.URLEncoder.encode("**?".repeat(12) + "**x", StandardCharsets.UTF_8);
+    String costly = URLEncoder.encode("**?".repeat(12) + "**x", StandardCharsets.UTF_8);
     assertThat(error("/api/versions/" + fixture.v1 + "/files?filter=" + costly, 400)).contains("too many steps");
     assertThat(serverLog).isEmpty();
   }
@@ -247,7 +253,7 @@ class WebServerTest {
     String longUrl = "/versions/" + "a".repeat(20_000);
     for (String target : List.of("/versions/%ZZ", "/../config", longUrl)) {
       String raw = rawGet(target);
-      String head = raw.substring(0, raw.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+      String head = raw.substring(0, raw.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
       assertThat(raw).as(target).startsWith(target.equals(longUrl) ? "HTTP/1.1 414" : "HTTP/1.1 400").contains("Cannot read the request");
       assertThat(head).as(target).contains("content-security-policy: default-src 'none'", "x-content-type-options: nosniff",
           "x-frame-options: deny", "content-type: text/html; charset=utf-8").doesNotContain("iso-8859-1");
@@ -302,7 +308,7 @@ class WebServerTest {
     Map<String, String> out = new TreeMap<>();
     try (in) {
       for (ArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        out.put(e.getName(), java.util.HexFormat.of().formatHex(sha256(in)));
+        out.put(e.getName(), HexFormat.of().formatHex(sha256(in)));
       }
     }
     return out;
@@ -311,20 +317,20 @@ class WebServerTest {
   static Map<String, String> hashes(Map<String, byte[]> files) throws IOException {
     Map<String, String> out = new TreeMap<>();
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
-      out.put(e.getKey(), java.util.HexFormat.of().formatHex(sha256(new ByteArrayInputStream(e.getValue()))));
+      out.put(e.getKey(), HexFormat.of().formatHex(sha256(new ByteArrayInputStream(e.getValue()))));
     }
     return out;
   }
 
   static byte[] sha256(InputStream in) throws IOException {
     try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[8192];
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         md.update(buf, 0, n);
       }
       return md.digest();
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
   }

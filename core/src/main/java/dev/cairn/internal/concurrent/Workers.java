@@ -2,12 +2,14 @@ package dev.cairn.internal.concurrent;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /** Thread pools of daemon workers, and waiting for their results with I/O errors passed through. */
 public final class Workers {
@@ -53,7 +55,7 @@ public final class Workers {
    */
   public static void awaitQuietly(ExecutorService pool, long seconds) {
     try {
-      pool.awaitTermination(seconds, java.util.concurrent.TimeUnit.SECONDS);
+      pool.awaitTermination(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -120,7 +122,7 @@ public final class Workers {
    * that callers can write {@code throw rethrow(t)}.
    */
   static IOException rethrow(Throwable t) throws IOException {
-    if (t instanceof java.nio.channels.ClosedByInterruptException closed) {
+    if (t instanceof ClosedByInterruptException closed) {
       // A worker's channel closed by its interruption (the operation was cancelled): said as one.
       InterruptedIOException interrupted = new InterruptedIOException("interrupted");
       interrupted.initCause(closed);

@@ -1,15 +1,25 @@
 package dev.cairn.internal.fs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The crash-safe write path: write a temporary file, fsync it, rename it into place, fsync the
@@ -25,15 +35,15 @@ public final class AtomicFiles {
    * say that its pid can be looked up here.
    */
   private static final String TABLE = tableTag();
-  private static final java.util.regex.Pattern OWNER =
-      java.util.regex.Pattern.compile("p(\\d+)(?:t([0-9a-f]{8}))?-[0-9a-f]{8}-[0-9a-f]{4}-");
+  private static final Pattern OWNER =
+      Pattern.compile("p(\\d+)(?:t([0-9a-f]{8}))?-[0-9a-f]{8}-[0-9a-f]{4}-");
 
   private static String tableTag() {
     String table = dev.cairn.internal.proc.ProcessIdentity.pidTable();
     if (table == null) {
       return null;
     }
-    return dev.cairn.id.HashAlgorithm.SHA256.hash(table.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).hex().substring(0, 8);
+    return dev.cairn.id.HashAlgorithm.SHA256.hash(table.getBytes(StandardCharsets.US_ASCII)).hex().substring(0, 8);
   }
 
   /** A fresh, unused temporary path in {@code tmpDir}. */
@@ -63,7 +73,7 @@ public final class AtomicFiles {
    * {@code gc} removes it after its grace.)
    */
   public static boolean madeByEndedProcessHere(String name) {
-    java.util.regex.Matcher m = OWNER.matcher(name);
+    Matcher m = OWNER.matcher(name);
     if (TABLE == null || !m.find() || !TABLE.equals(m.group(2))) {
       return false;
     }
@@ -81,7 +91,7 @@ public final class AtomicFiles {
    */
   public static int sweepEnded(Path tmpDir) {
     int removed = 0;
-    try (java.util.stream.Stream<Path> s = Files.list(tmpDir)) {
+    try (Stream<Path> s = Files.list(tmpDir)) {
       for (Path p : s.toList()) {
         if (madeByEndedProcessHere(p.getFileName().toString())) {
           try {
@@ -92,7 +102,7 @@ public final class AtomicFiles {
           }
         }
       }
-    } catch (IOException | java.io.UncheckedIOException unreadable) {
+    } catch (IOException | UncheckedIOException unreadable) {
       // no tmp folder, or not ours to list: nothing to sweep
     }
     return removed;
@@ -100,8 +110,8 @@ public final class AtomicFiles {
 
   /** Whether {@code name} was made by {@link #tempName} in this very process. */
   public static boolean madeByThisProcess(String name) {
-    java.util.regex.Matcher m = OWNER.matcher(name);
-    return m.find() && m.group(1).equals(Long.toString(PID)) && java.util.Objects.equals(m.group(2), TABLE);
+    Matcher m = OWNER.matcher(name);
+    return m.find() && m.group(1).equals(Long.toString(PID)) && Objects.equals(m.group(2), TABLE);
   }
 
   /** What can be told of the process that made an entry named by {@link #tempName}. */
@@ -128,7 +138,7 @@ public final class AtomicFiles {
    * against the entry's last change (which catches a pid used again).
    */
   public static Owner owner(Path entry) {
-    java.util.regex.Matcher m = OWNER.matcher(entry.getFileName().toString());
+    Matcher m = OWNER.matcher(entry.getFileName().toString());
     if (!m.find()) {
       return Owner.UNKNOWN;
     }
@@ -144,14 +154,14 @@ public final class AtomicFiles {
     } catch (NumberFormatException e) {
       return Owner.UNKNOWN;
     }
-    java.util.Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
     if (p.isEmpty()) {
       return Owner.ENDED;
     }
-    java.util.Optional<java.time.Instant> start = p.get().info().startInstant();
+    Optional<Instant> start = p.get().info().startInstant();
     if (start.isPresent() && pid != PID) {
       try {
-        long changed = Files.getLastModifiedTime(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS).toMillis();
+        long changed = Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis();
         if (start.get().toEpochMilli() > changed + START_SLACK_MILLIS) {
           return Owner.ENDED;
         }
@@ -164,7 +174,7 @@ public final class AtomicFiles {
 
   /** Whether {@code name} was made by {@link #tempName} in a process that still runs. */
   public static boolean ownerAlive(String name) {
-    java.util.regex.Matcher m = OWNER.matcher(name);
+    Matcher m = OWNER.matcher(name);
     if (!m.find()) {
       return false;
     }
@@ -190,7 +200,7 @@ public final class AtomicFiles {
     }
     try {
       return output.toRealPath();
-    } catch (java.nio.file.NoSuchFileException dangling) {
+    } catch (NoSuchFileException dangling) {
       throw new dev.cairn.errors.InvalidInputException("Cannot " + what + " " + output + ": it is a link to "
           + Files.readSymbolicLink(output) + ", which does not exist");
     }

@@ -1,6 +1,7 @@
 package dev.cairn.internal.fs;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,8 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Walking and deleting folder trees that other processes change meanwhile: a file or folder that
@@ -32,7 +38,7 @@ public final class Trees {
    * walk stops; with {@code glance}, folders that cannot be read are passed over (a volume's root
    * holds a {@code lost+found} only root reads).
    */
-  public static List<FileEntry> regularFiles(Path root, java.util.function.Predicate<Path> keep, int limit, boolean glance)
+  public static List<FileEntry> regularFiles(Path root, Predicate<Path> keep, int limit, boolean glance)
       throws IOException {
     List<FileEntry> out = new ArrayList<>();
     Files.walkFileTree(root, new Walker() {
@@ -46,7 +52,7 @@ public final class Trees {
 
       @Override
       public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
-        return glance && e instanceof java.nio.file.AccessDeniedException ? FileVisitResult.CONTINUE : super.visitFileFailed(p, e);
+        return glance && e instanceof AccessDeniedException ? FileVisitResult.CONTINUE : super.visitFileFailed(p, e);
       }
     });
     return out;
@@ -89,8 +95,8 @@ public final class Trees {
 
   /** Gives the owner write permission on {@code dir} (a read-only folder about to be deleted or moved). */
   public static void makeOwnerWritable(Path dir) throws IOException {
-    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-    perms.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+    perms.add(PosixFilePermission.OWNER_WRITE);
     Files.setPosixFilePermissions(dir, perms);
   }
 
@@ -100,17 +106,17 @@ public final class Trees {
    * group's write permission stays, so that the members of a shared repository's group can still
    * evict and delete. {@link #delete} gives the owner write permission back as it goes.
    */
-  public static void makeFoldersReadOnly(Path root, java.util.Collection<Path> folders) throws IOException {
-    List<Path> all = new java.util.ArrayList<>();
+  public static void makeFoldersReadOnly(Path root, Collection<Path> folders) throws IOException {
+    List<Path> all = new ArrayList<>();
     for (Path f : folders) {
       all.add(root.resolve(f));
     }
-    all.sort(java.util.Comparator.comparingInt(Path::getNameCount).reversed()); // deepest first
+    all.sort(Comparator.comparingInt(Path::getNameCount).reversed()); // deepest first
     all.add(root);
     for (Path dir : all) {
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-      perms.remove(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-      perms.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+      perms.remove(PosixFilePermission.OWNER_WRITE);
+      perms.remove(PosixFilePermission.OTHERS_WRITE);
       Files.setPosixFilePermissions(dir, perms);
     }
   }

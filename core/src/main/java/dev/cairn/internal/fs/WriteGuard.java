@@ -1,6 +1,7 @@
 package dev.cairn.internal.fs;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,7 +26,7 @@ public final class WriteGuard {
       return;
     }
     if (written.addAndGet(bytes) > limit) {
-      throw new java.nio.file.FileSystemException(null, null, "No space left on device");
+      throw new FileSystemException(null, null, "No space left on device");
     }
   }
 

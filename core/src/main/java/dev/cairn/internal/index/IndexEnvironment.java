@@ -1,6 +1,7 @@
 package dev.cairn.internal.index;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,11 +22,11 @@ public final class IndexEnvironment implements AutoCloseable {
   private static final Map<Path, IndexEnvironment> OPEN = new HashMap<>();
 
   private final Path dir;
-  private final Env<java.nio.ByteBuffer> env;
-  private final Map<String, Dbi<java.nio.ByteBuffer>> dbis = new ConcurrentHashMap<>();
+  private final Env<ByteBuffer> env;
+  private final Map<String, Dbi<ByteBuffer>> dbis = new ConcurrentHashMap<>();
   private int references;
 
-  private IndexEnvironment(Path dir, Env<java.nio.ByteBuffer> env) {
+  private IndexEnvironment(Path dir, Env<ByteBuffer> env) {
     this.dir = dir;
     this.env = env;
   }
@@ -44,7 +45,7 @@ public final class IndexEnvironment implements AutoCloseable {
       if (shared == null) {
         LmdbFileCheck.check(key.resolve("data.mdb"));
         try {
-          Env<java.nio.ByteBuffer> env = Env.create()
+          Env<ByteBuffer> env = Env.create()
               .setMapSize(mapSizeBytes)
               .setMaxDbs(16)
               .setMaxReaders(256)
@@ -98,7 +99,7 @@ public final class IndexEnvironment implements AutoCloseable {
   }
 
   /** The LMDB environment. */
-  public Env<java.nio.ByteBuffer> env() {
+  public Env<ByteBuffer> env() {
     return env;
   }
 
@@ -107,7 +108,7 @@ public final class IndexEnvironment implements AutoCloseable {
   }
 
   /** The named database, created if absent. */
-  public Dbi<java.nio.ByteBuffer> dbi(String name) {
+  public Dbi<ByteBuffer> dbi(String name) {
     return dbis.computeIfAbsent(name, n -> env.openDbi(n, DbiFlags.MDB_CREATE));
   }
 

@@ -1,6 +1,7 @@
 package dev.cairn.internal.index;
 
 import dev.cairn.errors.InvalidConfigException;
+import java.nio.Buffer;
 
 /**
  * Whether this JVM lets Cairn's native libraries read direct buffers: LMDB (through lmdbjava)
@@ -16,7 +17,7 @@ public final class NioAccess {
 
   /** @throws InvalidConfigException if {@code java.nio} is not open to Cairn */
   public static void require() throws InvalidConfigException {
-    if (!java.nio.Buffer.class.getModule().isOpen("java.nio", NioAccess.class.getModule())) {
+    if (!Buffer.class.getModule().isOpen("java.nio", NioAccess.class.getModule())) {
       throw new InvalidConfigException("Cannot use a Cairn repository in this JVM: start it with " + FLAGS
           + " (LMDB and zstd-jni read direct buffers)");
     }

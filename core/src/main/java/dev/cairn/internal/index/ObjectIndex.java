@@ -5,13 +5,23 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.object.ObjectType;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
@@ -53,7 +63,7 @@ public final class ObjectIndex {
   @FunctionalInterface
   public interface PackEntrySource {
     /** The pack's entries, or null if no pack of this name exists. */
-    List<PackEntry> entries(String packName) throws java.io.IOException;
+    List<PackEntry> entries(String packName) throws IOException;
   }
 
   /** {@code packEntries} reads a pending pack's entries from its file. */
@@ -242,7 +252,7 @@ public final class ObjectIndex {
     }
     List<ObjectRuns.Run> waitingRuns = runs.in(txn);
     if (!waitingRuns.isEmpty() && ObjectId.isId(name)) {
-      byte[] raw = java.util.HexFormat.of().parseHex(name);
+      byte[] raw = HexFormat.of().parseHex(name);
       for (ObjectRuns.Run run : waitingRuns) {
         if (run.packNumber(raw) >= 0) {
           return true;
@@ -254,7 +264,7 @@ public final class ObjectIndex {
 
   /** Names of every registered pack, sorted. */
   public List<String> packNames() {
-    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    TreeSet<String> out = new TreeSet<>();
     try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = packs.openCursor(txn)) {
       for (boolean ok = c.first(); ok; ok = c.next()) {
         out.add(new String(Lmdb.key(c), StandardCharsets.US_ASCII));
@@ -262,7 +272,7 @@ public final class ObjectIndex {
       out.addAll(pending.names(txn));
       for (ObjectRuns.Run run : runs.in(txn)) {
         for (int at = 0; at < run.packs().limit(); at += ObjectRuns.PACK_SIZE) {
-          out.add(java.util.HexFormat.of().formatHex(run.name(at)));
+          out.add(HexFormat.of().formatHex(run.name(at)));
         }
       }
     }
@@ -330,7 +340,7 @@ public final class ObjectIndex {
    * Runs {@code body} in one write transaction that first writes the packs registered later: every
    * write of this index takes them along, so that none is left behind a merge or a drop.
    */
-  private void writeWithDeferred(java.util.function.Consumer<Txn<ByteBuffer>> body) {
+  private void writeWithDeferred(Consumer<Txn<ByteBuffer>> body) {
     Map<String, List<PackEntry>> waiting = deferred.snapshot();
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
       registerAllIn(txn, waiting);
@@ -375,14 +385,14 @@ public final class ObjectIndex {
    * and {@code packs} with the run's records.
    */
   private void foldPending(Txn<ByteBuffer> txn) {
-    java.util.TreeMap<ObjectId, byte[]> records = new java.util.TreeMap<>();
+    TreeMap<ObjectId, byte[]> records = new TreeMap<>();
     Map<String, List<PackEntry>> taken = pending.takeAll(txn);
     byte[] packList = new byte[taken.size() * ObjectRuns.PACK_SIZE];
     int[] p = {0};
     taken.forEach((name, entries) -> { // in name order, the order of the raw names too
       int number = nextPackNumber(txn);
       Lmdb.put(packNumbers, txn, u32(number), name.getBytes(StandardCharsets.US_ASCII));
-      System.arraycopy(java.util.HexFormat.of().parseHex(name), 0, packList, p[0], 32);
+      System.arraycopy(HexFormat.of().parseHex(name), 0, packList, p[0], 32);
       Bytes.putU32(packList, p[0] + 32, number);
       p[0] += ObjectRuns.PACK_SIZE;
       for (PackEntry e : entries) {
@@ -424,7 +434,7 @@ public final class ObjectIndex {
   /** Puts the packs of a run's list into the {@code packs} table, in the write transaction {@code txn}. */
   private void registerRunPacks(Txn<ByteBuffer> txn, byte[] packList) {
     for (int at = 0; at < packList.length; at += ObjectRuns.PACK_SIZE) {
-      byte[] name = java.util.HexFormat.of().formatHex(packList, at, at + 32).getBytes(StandardCharsets.US_ASCII);
+      byte[] name = HexFormat.of().formatHex(packList, at, at + 32).getBytes(StandardCharsets.US_ASCII);
       Lmdb.put(packs, txn, name, Arrays.copyOfRange(packList, at + 32, at + 36), PutFlags.MDB_NOOVERWRITE);
     }
   }
@@ -509,23 +519,23 @@ public final class ObjectIndex {
    * (packs already published) hold too are pointed there; the others leave the index. Readers never
    * see an object vanish that a replacement holds.
    */
-  public void dropPacks(java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
+  public void dropPacks(Set<String> dropped, Map<String, List<PackEntry>> replacements) {
     writeWithDeferred(txn -> dropPacksIn(txn, dropped, replacements));
   }
 
-  private void dropPacksIn(Txn<ByteBuffer> txn, java.util.Set<String> dropped, Map<String, List<PackEntry>> replacements) {
+  private void dropPacksIn(Txn<ByteBuffer> txn, Set<String> dropped, Map<String, List<PackEntry>> replacements) {
     mergeAll(txn);
     for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
       registerIn(txn, e.getKey(), List.of());
     }
-    java.util.Set<Integer> droppedNumbers = new java.util.HashSet<>();
+    Set<Integer> droppedNumbers = new HashSet<>();
     for (String name : dropped) {
       byte[] n = Lmdb.get(packs, txn, name.getBytes(StandardCharsets.US_ASCII));
       if (n != null) {
         droppedNumbers.add((int) Bytes.u32(n, 0));
       }
     }
-    Map<ObjectId, byte[]> moved = new java.util.HashMap<>();
+    Map<ObjectId, byte[]> moved = new HashMap<>();
     for (Map.Entry<String, List<PackEntry>> e : replacements.entrySet()) {
       int number = (int) Bytes.u32(Lmdb.get(packs, txn, e.getKey().getBytes(StandardCharsets.US_ASCII)), 0);
       for (PackEntry pe : e.getValue()) {
@@ -533,7 +543,7 @@ public final class ObjectIndex {
       }
     }
     List<byte[]> toDelete = new ArrayList<>();
-    Map<byte[], byte[]> toPut = new java.util.LinkedHashMap<>();
+    Map<byte[], byte[]> toPut = new LinkedHashMap<>();
     try (Cursor<ByteBuffer> c = objects.openCursor(txn)) {
       for (boolean ok = c.first(); ok; ok = c.next()) {
         if (droppedNumbers.contains((int) Bytes.u32(Lmdb.value(c), 0))) {
@@ -566,9 +576,9 @@ public final class ObjectIndex {
    * Receives every indexed object once, in id order, from one consistent snapshot. An object whose
    * pack number names no pack comes with a null pack name.
    */
-  public void forEach(java.util.function.BiConsumer<ObjectId, ObjectLocation> consumer) {
+  public void forEach(BiConsumer<ObjectId, ObjectLocation> consumer) {
     try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = objects.openCursor(txn)) {
-      java.util.TreeMap<ObjectId, ObjectLocation> waiting = new java.util.TreeMap<>(pending.in(txn).locations());
+      TreeMap<ObjectId, ObjectLocation> waiting = new TreeMap<>(pending.in(txn).locations());
       deferred.locations().forEach(waiting::putIfAbsent);
       List<Sorted> sources = new ArrayList<>();
       sources.add(new Sorted() { // the object table first: where two sources hold an id, it wins
@@ -637,7 +647,7 @@ public final class ObjectIndex {
   }
 
   /** Hands on each id of the sorted {@code sources} once, with its place in the first source that holds it. */
-  private static void mergeSorted(List<Sorted> sources, java.util.function.BiConsumer<ObjectId, ObjectLocation> consumer) {
+  private static void mergeSorted(List<Sorted> sources, BiConsumer<ObjectId, ObjectLocation> consumer) {
     ObjectId[] heads = new ObjectId[sources.size()];
     for (int i = 0; i < heads.length; i++) {
       heads[i] = sources.get(i).id();
@@ -665,7 +675,7 @@ public final class ObjectIndex {
 
   /** Up to {@code limit} known ids that start with {@code prefix}, in order. */
   public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) {
-    java.util.TreeSet<ObjectId> out = new java.util.TreeSet<>();
+    TreeSet<ObjectId> out = new TreeSet<>();
     try (Txn<ByteBuffer> txn = env.txnRead(); Cursor<ByteBuffer> c = objects.openCursor(txn)) {
       byte[] start = prefix.lowerBound().toBytes();
       for (boolean ok = Lmdb.seek(c, start); ok && out.size() < limit; ok = c.next()) {

@@ -5,6 +5,7 @@ import dev.cairn.internal.io.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
@@ -60,7 +61,7 @@ final class ObjectRuns {
       int hi = packs.limit() / PACK_SIZE;
       while (lo < hi) {
         int mid = (lo + hi) >>> 1;
-        int c = java.util.Arrays.compareUnsigned(name(mid * PACK_SIZE), rawName);
+        int c = Arrays.compareUnsigned(name(mid * PACK_SIZE), rawName);
         if (c == 0) {
           return packs.getInt(mid * PACK_SIZE + 32);
         } else if (c < 0) {
@@ -237,7 +238,7 @@ final class ObjectRuns {
       }
       n += size;
     }
-    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
   private static byte[] u32(int v) {

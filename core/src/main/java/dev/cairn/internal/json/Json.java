@@ -2,9 +2,11 @@ package dev.cairn.internal.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 
 /**
  * A small, strict JSON reader and writer, so that core needs no JSON library. Values map to
@@ -279,11 +281,11 @@ public final class Json {
    * {@code HashMap} iterate in an order the JVM does not promise).
    */
   private static Iterable<? extends Map.Entry<?, ?>> inStableOrder(Map<?, ?> m) {
-    if (m.size() < 2 || m instanceof java.util.LinkedHashMap || m instanceof java.util.SortedMap) {
+    if (m.size() < 2 || m instanceof LinkedHashMap || m instanceof SortedMap) {
       return m.entrySet();
     }
     List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
-    entries.sort(java.util.Comparator.comparing(e -> String.valueOf(e.getKey())));
+    entries.sort(Comparator.comparing(e -> String.valueOf(e.getKey())));
     return entries;
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.internal.json;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ public final class JsonObject {
   }
 
   public List<String> strings(String key) throws JsonException {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (Object o : list(key)) {
       if (!(o instanceof String s)) {
         throw new JsonException("field '" + key + "' holds a non-string");

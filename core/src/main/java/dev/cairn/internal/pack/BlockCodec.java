@@ -6,6 +6,7 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import dev.cairn.internal.io.Bytes;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -222,7 +223,7 @@ public final class BlockCodec implements AutoCloseable {
       throw new BlockException("block checksum mismatch");
     }
     if (checkCodec(header) == PackFormat.CODEC_STORED) {
-      return off == 0 && len == buf.length ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
+      return off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len);
     }
     byte[] out = new byte[(int) Bytes.u32(header, 5)];
     long frame = Zstd.findFrameCompressedSize(buf, off, len);

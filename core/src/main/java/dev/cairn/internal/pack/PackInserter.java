@@ -16,12 +16,13 @@ import dev.cairn.store.InsertStats;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
-import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,7 +157,7 @@ final class PackInserter implements ObjectInserter {
     objectsWritten.incrementAndGet();
     rawWritten.addAndGet(len);
     if (type != ObjectType.CHUNK) {
-      pendingMetadata.put(id, new PendingObject(type, java.util.Arrays.copyOfRange(data, off, off + len)));
+      pendingMetadata.put(id, new PendingObject(type, Arrays.copyOfRange(data, off, off + len)));
     }
     if (len >= settings.smallObjectLimit()) {
       byte[] block = BlockCodec.local().encode(data, off, len, settings.zstdLevel());
@@ -407,7 +408,7 @@ final class PackInserter implements ObjectInserter {
           writeLock.wait();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("interrupted while waiting for a pack to be published");
+          throw new InterruptedIOException("interrupted while waiting for a pack to be published");
         }
       }
       if (publishFailure != null) {

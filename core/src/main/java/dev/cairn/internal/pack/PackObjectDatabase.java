@@ -16,12 +16,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -87,7 +91,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
   }
 
   /** A new reader or inserter, counted as in use until it is closed. */
-  private <T> T counted(java.util.function.Supplier<T> make) {
+  private <T> T counted(Supplier<T> make) {
     enter();
     try {
       return make.get();
@@ -129,10 +133,10 @@ public final class PackObjectDatabase implements ObjectDatabase {
   private void awaitUsers() {
     synchronized (usersLock) {
       closing = true;
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
       try {
         for (long left; users > 0 && (left = deadline - System.nanoTime()) > 0; ) {
-          java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(usersLock, left);
+          TimeUnit.NANOSECONDS.timedWait(usersLock, left);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt(); // closed now, whatever runs
@@ -157,7 +161,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   /** From the index; when some are not there, looked for once more after packs published since are indexed. */
   @Override
-  public boolean[] hasEach(java.util.List<ObjectId> ids) throws IOException {
+  public boolean[] hasEach(List<ObjectId> ids) throws IOException {
     if (ids.isEmpty()) {
       return new boolean[0];
     }
@@ -268,7 +272,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
   /** Sets a pack's modification time to now; false if the pack is gone (gc is deleting it). */
   boolean freshen(String packName) {
     try {
-      Files.setLastModifiedTime(packDir.resolve(PackFormat.fileName(packName)), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+      Files.setLastModifiedTime(packDir.resolve(PackFormat.fileName(packName)), FileTime.fromMillis(System.currentTimeMillis()));
       return true;
     } catch (IOException e) {
       return false;
@@ -327,7 +331,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
       return false;
     }
     ObjectIndex idx = index();
-    java.util.Set<String> known = new java.util.HashSet<>(idx.packNames());
+    Set<String> known = new HashSet<>(idx.packNames());
     Map<String, List<PackEntry>> found = new LinkedHashMap<>();
     for (Path path : packFiles()) {
       String name = PackFormat.nameOf(path.getFileName().toString());

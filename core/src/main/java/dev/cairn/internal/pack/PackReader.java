@@ -10,9 +10,11 @@ import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
-import java.util.Map;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads objects from packs. Keeps the last decoded block, so that reading the small objects of one
@@ -83,7 +85,7 @@ final class PackReader implements ObjectReader {
       try {
         pack = db.pack(loc.packName());
         return read.from(new Located(loc, pack, pack.path() + " block " + loc.blockOffset()));
-      } catch (MissingPackException | java.nio.channels.ClosedChannelException e) {
+      } catch (MissingPackException | ClosedChannelException e) {
         boolean gone = e instanceof MissingPackException || pack != null && pack.isClosed();
         ObjectLocation now = gone && attempt < MOVES_FOLLOWED ? db.index().lookup(id) : null;
         if (now == null || now.packName().equals(loc.packName())) {
@@ -216,5 +218,5 @@ final class PackReader implements ObjectReader {
     }
   }
 
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 }

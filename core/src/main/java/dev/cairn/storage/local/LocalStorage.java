@@ -17,10 +17,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A remote in a local or network folder. Files are written under {@code .tmp/}, fsynced, and
@@ -46,8 +50,8 @@ public final class LocalStorage implements RemoteStorage {
   }
 
   /** Names of temporary files that releases before 2026-12-01 wrote: {@code <prefix><uuid>.tmp}. */
-  private static final java.util.regex.Pattern OLDER_TEMP =
-      java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$");
+  private static final Pattern OLDER_TEMP =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$");
 
   /** Whether a name under {@code .tmp/} (or a path ending in one) is one Cairn writes there. */
   private static boolean isOwnTemp(String name) {
@@ -96,7 +100,7 @@ public final class LocalStorage implements RemoteStorage {
 
   private Path file(String name) throws StorageException {
     if (name.isEmpty() || name.startsWith("/") || name.contains("\\") || name.equals(TMP) || name.startsWith(TMP + "/")
-        || java.util.Arrays.asList(name.split("/")).contains("..")) {
+        || Arrays.asList(name.split("/")).contains("..")) {
       throw new StorageException("Cannot use remote name '" + name + "'", false);
     }
     return root.resolve(name);
@@ -144,7 +148,7 @@ public final class LocalStorage implements RemoteStorage {
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
-    List<Path> starts = new java.util.ArrayList<>(List.of(root));
+    List<Path> starts = new ArrayList<>(List.of(root));
     if (existing != null) {
       starts.add(existing.toRealPath().resolve(existing.relativize(root)));
     }
@@ -161,7 +165,7 @@ public final class LocalStorage implements RemoteStorage {
   @Override
   public long size(String name) throws IOException {
     try {
-      java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file(name), java.nio.file.attribute.BasicFileAttributes.class);
+      BasicFileAttributes a = Files.readAttributes(file(name), BasicFileAttributes.class);
       return a.isRegularFile() ? a.size() : -1;
     } catch (NoSuchFileException e) {
       return -1;
@@ -265,7 +269,7 @@ public final class LocalStorage implements RemoteStorage {
     }
     long now = System.currentTimeMillis();
     int removed = 0;
-    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+    try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
         // A writer of this machine that still runs keeps its file, however old; a name Cairn did
         // not make is someone's file, kept too.

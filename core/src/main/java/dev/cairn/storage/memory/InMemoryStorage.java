@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -55,7 +56,7 @@ public final class InMemoryStorage implements RemoteStorage {
     if (offset < 0 || offset + length > b.length) {
       throw new StorageException("Cannot read " + name + ": file ends before byte " + (offset + length), false);
     }
-    return java.util.Arrays.copyOfRange(b, (int) offset, (int) offset + length);
+    return Arrays.copyOfRange(b, (int) offset, (int) offset + length);
   }
 
   @Override

@@ -5,9 +5,11 @@ import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,7 +94,7 @@ public final class FaultInjectingStorage implements RemoteStorage {
       Thread.sleep(5);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException();
+      throw new InterruptedIOException();
     }
   }
 
@@ -140,7 +142,7 @@ public final class FaultInjectingStorage implements RemoteStorage {
     }
     byte[] b = inner.read(name, offset, length);
     if (f == Fault.TRUNCATE && b.length > 0) {
-      return java.util.Arrays.copyOf(b, b.length / 2);
+      return Arrays.copyOf(b, b.length / 2);
     }
     return b;
   }
@@ -165,7 +167,7 @@ public final class FaultInjectingStorage implements RemoteStorage {
       Path half = Files.createTempFile("cairn-fault", ".part");
       try {
         byte[] all = Files.readAllBytes(source);
-        Files.write(half, java.util.Arrays.copyOf(all, all.length / 2));
+        Files.write(half, Arrays.copyOf(all, all.length / 2));
       } finally {
         Files.deleteIfExists(half);
       }
@@ -202,7 +204,7 @@ public final class FaultInjectingStorage implements RemoteStorage {
   }
 
   @Override
-  public java.net.URI enclosing(String name) throws IOException {
+  public URI enclosing(String name) throws IOException {
     return inner.enclosing(name);
   }
 

@@ -136,7 +136,7 @@ public final class RetryingStorage implements RemoteStorage {
   }
 
   @Override
-  public java.net.URI enclosing(String name) throws IOException {
+  public URI enclosing(String name) throws IOException {
     return retry("look above", () -> inner.enclosing(name));
   }
 

@@ -22,6 +22,7 @@ import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,7 +93,7 @@ public final class InMemoryObjectDatabase implements ObjectDatabase {
     @Override
     public ObjectId insert(ObjectType type, byte[] data, int off, int len) {
       ObjectId id = algorithm.hash(data, off, len);
-      byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
+      byte[] copy = Arrays.copyOfRange(data, off, off + len);
       if (objects.containsKey(id) || pending.putIfAbsent(id, new Stored(type, copy)) != null) {
         skipped.incrementAndGet();
         rawSkipped.addAndGet(len);

@@ -2,6 +2,7 @@ package dev.cairn.internal.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ class ExitCleanupTest {
       try {
         step.stopIfExiting();
         Files.move(folder.resolve("2"), published.resolve("2"));
-      } catch (java.io.InterruptedIOException exiting) {
+      } catch (InterruptedIOException exiting) {
         Files.move(published.resolve("1"), folder.resolve("1")); // undone
       }
     }

@@ -67,7 +67,7 @@ class BlockCodecTest {
           .as("byte %d flipped", at)
           .isInstanceOf(BlockCodec.BlockException.class);
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BlockCodec.check(java.util.Arrays.copyOf(block, 12)))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> BlockCodec.check(Arrays.copyOf(block, 12)))
         .isInstanceOf(BlockCodec.BlockException.class);
   }
 }

@@ -15,9 +15,11 @@ import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +56,7 @@ class BlockCopierTest {
 
   private Copy copy(Repository repo, List<ObjectId> ids, boolean copyGroups) throws IOException {
     Path out = tmp.resolve("out-" + System.nanoTime());
-    java.nio.file.Files.createDirectories(out);
+    Files.createDirectories(out);
     try (ObjectReader reader = repo.objects().newReader();
         PackAssembler packs = new PackAssembler(repo.objects().algorithm(), out, out, repo.config().pack())) {
       BlockCopier copier = new BlockCopier(repo.packs(), reader, packs, copyGroups);
@@ -95,7 +97,7 @@ class BlockCopierTest {
     try (Repository repo = TestRepos.create(tmp.resolve("r"))) {
       Map<ObjectId, byte[]> objects = fill(repo);
       List<ObjectId> reversed = new ArrayList<>(objects.keySet());
-      java.util.Collections.reverse(reversed);
+      Collections.reverse(reversed);
 
       Copy c = copy(repo, reversed);
 

@@ -9,10 +9,13 @@ import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.object.ObjectType;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,7 @@ class PackFileTest {
     Thread.currentThread().interrupt();
     try {
       assertThatThrownBy(() -> new PackWriter(dev.cairn.id.HashAlgorithm.SHA256, packs, tmpDir))
-          .isInstanceOf(java.nio.channels.ClosedByInterruptException.class);
+          .isInstanceOf(ClosedByInterruptException.class);
     } finally {
       Thread.interrupted();
     }
@@ -48,7 +51,7 @@ class PackFileTest {
     Files.createDirectories(dir);
     try (PackWriter w = new PackWriter(algorithm, dir, dir)) {
       List<PackWriter.Member> group = new ArrayList<>();
-      java.io.ByteArrayOutputStream groupBytes = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream groupBytes = new ByteArrayOutputStream();
       for (Map.Entry<ObjectId, byte[]> e : objects.entrySet()) {
         byte[] b = e.getValue();
         if (b.length < 256) {
@@ -84,7 +87,7 @@ class PackFileTest {
         if (!actual.equals(e.id())) {
           throw new CorruptObjectException(e.id(), CorruptObjectException.Reason.HASH_MISMATCH, pack.toString(), null);
         }
-        out.put(e.id(), java.util.Arrays.copyOfRange(raw, e.offsetInBlock(), e.offsetInBlock() + e.length()));
+        out.put(e.id(), Arrays.copyOfRange(raw, e.offsetInBlock(), e.offsetInBlock() + e.length()));
       }
       p.verifyChecksum();
     }
@@ -100,7 +103,7 @@ class PackFileTest {
       if (r.nextBoolean()) {
         r.nextBytes(b);
       } else {
-        java.util.Arrays.fill(b, (byte) ('a' + r.nextInt(3)));
+        Arrays.fill(b, (byte) ('a' + r.nextInt(3)));
       }
       m.put(algorithm.hash(b), b);
     }
@@ -166,7 +169,7 @@ class PackFileTest {
     byte[] pristine = Files.readAllBytes(info.path());
     Path bad = tmp.resolve("short.pack");
     for (int len : new int[] {0, 7, 8, 40, pristine.length / 2, pristine.length - 1}) {
-      Files.write(bad, java.util.Arrays.copyOf(pristine, len));
+      Files.write(bad, Arrays.copyOf(pristine, len));
       assertThatThrownBy(() -> PackFile.open(bad).close()).isInstanceOf(CorruptObjectException.class);
     }
   }

@@ -3,6 +3,7 @@ package dev.cairn.storage.hadoop;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -55,8 +56,8 @@ abstract class Committer {
     return new Path(tmpDir, UUID.randomUUID() + ".tmp");
   }
 
-  private static final java.util.regex.Pattern TEMP_NAME =
-      java.util.regex.Pattern.compile("(^|/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$");
+  private static final Pattern TEMP_NAME =
+      Pattern.compile("(^|/)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$");
 
   /**
    * Whether {@code name} (a file name, or a path ending in one) is one {@link #newTemp} makes, or

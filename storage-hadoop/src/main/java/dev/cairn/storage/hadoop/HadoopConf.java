@@ -1,6 +1,7 @@
 package dev.cairn.storage.hadoop;
 
 import java.io.File;
+import java.util.Arrays;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -49,7 +50,7 @@ final class HadoopConf {
     // little of each is kept, throttling's retries (their own settings) as they are.
     CAIRN_DEFAULTS.forEach((key, value) -> {
       if (conf.get(key) == null || conf.getPropertySources(key) == null
-          || java.util.Arrays.stream(conf.getPropertySources(key)).allMatch(src -> src.endsWith("-default.xml"))) {
+          || Arrays.stream(conf.getPropertySources(key)).allMatch(src -> src.endsWith("-default.xml"))) {
         conf.set(key, value);
       }
     });

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.s3a.AWSApiCallTimeoutException;
@@ -64,7 +65,7 @@ final class HadoopErrors {
   /** Whether {@code e} says that a file or folder does not exist. */
   static boolean isNotFound(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FileNotFoundException || t instanceof java.nio.file.NoSuchFileException) {
+      if (t instanceof FileNotFoundException || t instanceof NoSuchFileException) {
         return true;
       }
       if (t instanceof RemoteException re && re.getClassName().equals(FileNotFoundException.class.getName())) {
@@ -85,7 +86,7 @@ final class HadoopErrors {
    */
   static boolean isTransient(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof FileNotFoundException || t instanceof java.nio.file.NoSuchFileException
+      if (t instanceof FileNotFoundException || t instanceof NoSuchFileException
           || t instanceof AccessDeniedException || t instanceof AccessControlException
           || t instanceof UnknownHostException || t instanceof AWSBadRequestException
           || t instanceof UnknownStoreException || t instanceof CredentialInitializationException

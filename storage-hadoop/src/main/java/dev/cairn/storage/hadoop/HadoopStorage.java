@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -83,7 +84,7 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (NoClassDefFoundError e) {
       // A client built without a library it needs (the command line leaves out Hadoop's Jetty 9,
       // which the WASB driver loads, for its web UI's Jetty 12): said in a line, never retried.
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       String advice = scheme.startsWith("wasb") ? "; the cairn command line cannot load Hadoop's WASB driver (it needs Jetty 9):"
           + " use abfss:// on an account with a hierarchical namespace, or the cairn-storage-hadoop library in a program of your own" : "";
       throw new StorageException("Cannot open storage on " + HadoopErrors.redactUri(uri) + ": the Hadoop client for " + scheme

@@ -2,6 +2,7 @@ package dev.cairn.storage.hadoop;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.HardLink;
 import org.apache.hadoop.fs.Path;
@@ -45,7 +46,7 @@ final class HardLinkCommitter extends Committer {
       try {
         HardLink.createHardLink(file, link);
         return true;
-      } catch (java.nio.file.FileAlreadyExistsException e) {
+      } catch (FileAlreadyExistsException e) {
         return false;
       }
     });

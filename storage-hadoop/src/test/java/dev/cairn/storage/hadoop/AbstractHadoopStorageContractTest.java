@@ -9,6 +9,7 @@ import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.StorageException;
 import dev.cairn.storage.Storages;
 import dev.cairn.storage.wrap.RetryingStorage;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageCo
   void aPublishWhoseSourceFailsPartWayLeavesNothing() throws Exception {
     assertThatThrownBy(() -> hadoop().publish("packs/pack-failed.pack", out -> {
       out.write(new byte[100_000]);
-      throw new java.io.IOException("the source failed");
+      throw new IOException("the source failed");
     })).hasMessageContaining("the source failed");
     assertThat(storage.list("packs/")).noneMatch(f -> f.name().equals("packs/pack-failed.pack"));
     assertThat(storage.size("packs/pack-failed.pack")).isEqualTo(-1);
@@ -163,7 +164,7 @@ abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageCo
     assertThat(Committer.isTempName(UUID.randomUUID() + ".tmp")).isTrue();
   }
 
-  private static boolean onlyLock(org.apache.hadoop.fs.FileSystem fs, Path tmpDir) throws java.io.IOException {
+  private static boolean onlyLock(org.apache.hadoop.fs.FileSystem fs, Path tmpDir) throws IOException {
     var it = fs.listFiles(tmpDir, true);
     while (it.hasNext()) {
       if (!it.next().getPath().getName().equals("create.lock")) {

@@ -2,6 +2,7 @@ package dev.cairn.storage.hadoop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class AzureStorageContractTest extends AbstractHadoopStorageContractTest {
             try (var out = fs.create(p, false)) {
               out.write("x".getBytes(StandardCharsets.UTF_8));
               return true;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
               return false;
             }
           }));

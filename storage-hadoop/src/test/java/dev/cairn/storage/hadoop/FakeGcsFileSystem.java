@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -162,7 +163,7 @@ public final class FakeGcsFileSystem extends FileSystem {
         }
       }
       try (Stream<java.nio.file.Path> s = Files.walk(p)) {
-        for (java.nio.file.Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        for (java.nio.file.Path q : s.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(q);
         }
       }

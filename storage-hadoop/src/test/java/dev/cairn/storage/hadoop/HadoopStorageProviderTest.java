@@ -8,9 +8,11 @@ import dev.cairn.storage.Storages;
 import dev.cairn.storage.local.LocalStorage;
 import dev.cairn.storage.wrap.RetryingStorage;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,8 +52,8 @@ class HadoopStorageProviderTest {
 
   @Test
   void settingsComeFromHadoopConfDirThenTheMap() throws Exception {
-    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("conf"));
-    java.nio.file.Files.writeString(dir.resolve("core-site.xml"), """
+    Path dir = Files.createDirectories(tmp.resolve("conf"));
+    Files.writeString(dir.resolve("core-site.xml"), """
         <configuration>
           <property><name>cairn.test.a</name><value>from-site</value></property>
           <property><name>cairn.test.b</name><value>from-site</value></property>
@@ -69,8 +71,8 @@ class HadoopStorageProviderTest {
     assertThat(conf.getInt("fs.s3a.retry.limit", -1)).isEqualTo(2);
     assertThat(conf.getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(2);
     assertThat(HadoopConf.build(Map.of("fs.s3a.retry.limit", "9"), null).getInt("fs.s3a.retry.limit", -1)).isEqualTo(9);
-    Path dir = java.nio.file.Files.createDirectories(tmp.resolve("site"));
-    java.nio.file.Files.writeString(dir.resolve("core-site.xml"), """
+    Path dir = Files.createDirectories(tmp.resolve("site"));
+    Files.writeString(dir.resolve("core-site.xml"), """
         <configuration><property><name>fs.s3a.attempts.maximum</name><value>7</value></property></configuration>
         """);
     assertThat(HadoopConf.build(Map.of(), dir.toString()).getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(7);
@@ -82,7 +84,7 @@ class HadoopStorageProviderTest {
    * holding the suite; it measures nothing.
    */
   @Test
-  @org.junit.jupiter.api.Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+  @org.junit.jupiter.api.Timeout(value = 5, unit = TimeUnit.MINUTES)
   void anS3EndpointThatRefusesConnectionsFailsWithAStorageError() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
       // S3A's client alone, under no retries of Cairn's (which add their own bounded 6 attempts).

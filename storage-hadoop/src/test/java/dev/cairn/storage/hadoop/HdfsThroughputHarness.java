@@ -7,12 +7,14 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.testing.TestRepos;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -49,12 +51,12 @@ class HdfsThroughputHarness {
     try (MiniHdfs hdfs = MiniHdfs.start("bench")) {
       Configuration conf = new Configuration();
       conf.setInt("io.file.buffer.size", BUFFER);
-      java.util.Map<String, String> storageConf = java.util.Map.of("io.file.buffer.size", String.valueOf(BUFFER));
+      Map<String, String> storageConf = Map.of("io.file.buffer.size", String.valueOf(BUFFER));
       List<Double> push = new ArrayList<>();
       List<Double> get = new ArrayList<>();
       List<Double> copyUp = new ArrayList<>();
       List<Double> copyDown = new ArrayList<>();
-      try (FileSystem dfs = FileSystem.newInstance(java.net.URI.create(hdfs.uri()), conf);
+      try (FileSystem dfs = FileSystem.newInstance(URI.create(hdfs.uri()), conf);
           FileSystem local = FileSystem.getLocal(conf).getRawFileSystem()) {
         for (int round = 0; round < ROUNDS; round++) {
           // Hadoop's copy, up and down.

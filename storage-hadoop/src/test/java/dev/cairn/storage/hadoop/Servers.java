@@ -1,24 +1,26 @@
 package dev.cairn.storage.hadoop;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /** Helpers for test servers started as child processes on loopback. */
 final class Servers {
   private Servers() {}
 
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
   static boolean portFree(int port) {
-    try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
       return s.isBound();
     } catch (IOException e) {
       return false;
@@ -58,7 +60,7 @@ final class Servers {
     }
     p.destroy();
     try {
-      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
       }
     } catch (InterruptedException e) {

@@ -10,9 +10,11 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -57,7 +59,7 @@ final class DaemonProtocol {
   private static final String[] PREFIXES = {"CAIRN_", "HADOOP_", "AWS_", "GOOGLE_", "AZURE_", "KRB5", "LC_", "CLICOLOR"};
 
   /** Single variables of the same kind. */
-  private static final java.util.Set<String> NAMES = java.util.Set.of("HOME", "USER", "TZ", "LANG", "HOSTNAME", "JAVA_HOME",
+  private static final Set<String> NAMES = Set.of("HOME", "USER", "TZ", "LANG", "HOSTNAME", "JAVA_HOME",
       "TMPDIR", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS", "NO_COLOR", "TERM", "http_proxy", "https_proxy",
       "no_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY");
 
@@ -106,7 +108,7 @@ final class DaemonProtocol {
    * kernel's peer credentials).
    */
   static boolean sameUser(SocketChannel ch, Path socket) throws IOException {
-    java.nio.file.attribute.UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
+    UserPrincipal peer = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user();
     return peer.equals(Files.getOwner(socket.toAbsolutePath().getParent()));
   }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,7 +156,7 @@ public final class DaemonServer {
 
   private static Object folderKey(Path p) {
     try {
-      return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
     } catch (IOException e) {
       return null;
     }

@@ -4,8 +4,11 @@ import dev.cairn.cli.Main;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
 
 /** The daemon's warm-up: what it runs before it serves, so that its first command is compiled. */
 final class DaemonWarmUp {
@@ -25,13 +28,13 @@ final class DaemonWarmUp {
     int commands = 0;
     try {
       Path data = dir.resolve("data");
-      java.util.Random random = new java.util.Random(42);
+      Random random = new Random(42);
       for (int i = 0; i < 500; i++) {
         Path f = data.resolve("d" + i % 16).resolve("f" + i + (i % 3 == 0 ? ".csv" : ".bin"));
         Files.createDirectories(f.getParent());
         byte[] b = new byte[64 + random.nextInt(4096)];
         if (i % 3 == 0) {
-          java.util.Arrays.fill(b, (byte) ('a' + i % 26));
+          Arrays.fill(b, (byte) ('a' + i % 26));
         } else {
           random.nextBytes(b);
         }
@@ -41,7 +44,7 @@ final class DaemonWarmUp {
       random.nextBytes(big);
       Files.write(data.resolve("big.bin"), big);
       String repo = dir.resolve("repo").toString();
-      PrintWriter sink = new PrintWriter(java.io.Writer.nullWriter());
+      PrintWriter sink = new PrintWriter(Writer.nullWriter());
       for (int round = 0; System.nanoTime() - t0 < budget && round < 200; round++) {
         if (round % 4 == 1) {
           Files.writeString(data.resolve("d1").resolve("f" + round + ".txt"), "round " + round);

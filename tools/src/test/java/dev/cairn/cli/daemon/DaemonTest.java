@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -239,7 +240,7 @@ class DaemonTest {
     assertThat(hints).hasSize(2);
     assertThat(hints.get(0)).isEqualTo(Main.DEFAULT_HINT);
     assertThat(hints.get(1)).matches("but (\\p{XDigit}{8}) is closed: run 'cairn upload --id \\1 --storage "
-        + java.util.regex.Pattern.quote(storage) + "' to finish uploading it");
+        + Pattern.quote(storage) + "' to finish uploading it");
   }
 
   @Test
