@@ -138,7 +138,7 @@ public final class Remote implements AutoCloseable {
           : "remote format " + kv.get("format") + " is not supported (a newer Cairn made it?)"));
     }
     String format = local.config().objectFormat().configName();
-    if (!format.equals(kv.get("objectFormat"))) {
+    if (objectFormat(kv) != local.config().objectFormat()) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
           + ", this repository uses " + format + " (a repository made for it takes its format: cairn get --storage with a new --repo,"
           + " or DatasetRepository.openFor from Java)");
@@ -210,16 +210,26 @@ public final class Remote implements AutoCloseable {
    *
    * @throws InvalidConfigException if its marker names a format this build does not know
    */
-  public static dev.cairn.id.HashAlgorithm objectFormatOf(RemoteStorage storage) throws IOException {
+  public static HashAlgorithm objectFormatOf(RemoteStorage storage) throws IOException {
     Map<String, String> kv = marker(storage);
     if (kv == null) {
       return null;
     }
-    try {
-      return dev.cairn.id.HashAlgorithm.fromConfigName(String.valueOf(kv.get("objectFormat")));
-    } catch (IllegalArgumentException e) {
+    HashAlgorithm format = objectFormat(kv);
+    if (format == null) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
           + ", which this build does not know");
+    }
+    return format;
+  }
+
+  /** The object format a marker names (case and {@code -} ignored, as in a config), or null if none this build knows. */
+  private static HashAlgorithm objectFormat(Map<String, String> marker) {
+    String name = marker.get("objectFormat");
+    try {
+      return name == null ? null : HashAlgorithm.fromConfigName(name);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -9,6 +9,7 @@ import dev.cairn.object.ObjectType;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -155,9 +156,12 @@ final class RemoteIndex {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.TRUNCATED, f.name(), "remote pack too short");
     }
     byte[] trailer = storage.read(f.name(), f.size() - PackFormat.TRAILER_SIZE, PackFormat.TRAILER_SIZE);
+    if (!PackFormat.END_MAGIC.equals(new String(trailer, PackFormat.TRAILER_SIZE - 4, 4, StandardCharsets.US_ASCII))) {
+      throw new CorruptObjectException(null, CorruptObjectException.Reason.TRUNCATED, f.name(), "remote pack has no end magic");
+    }
     long indexOffset = Bytes.u64(trailer, 0);
     long indexLength = f.size() - PackFormat.TRAILER_SIZE - indexOffset;
-    if (indexOffset < PackFormat.HEADER_SIZE || indexLength < PackFormat.INDEX_HEADER_SIZE || indexLength > Integer.MAX_VALUE) {
+    if (indexOffset < PackFormat.HEADER_SIZE || indexLength < PackFormat.INDEX_HEADER_SIZE || indexLength > PackFormat.MAX_INDEX_LENGTH) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, f.name(), "bad index offset");
     }
     byte[] section = storage.read(f.name(), indexOffset, (int) indexLength);

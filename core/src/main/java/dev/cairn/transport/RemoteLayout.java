@@ -1,6 +1,7 @@
 package dev.cairn.transport;
 
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.internal.pack.PackFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -39,7 +40,7 @@ public final class RemoteLayout {
       return null;
     }
     String n = file.substring(PACKS.length() + 5, file.length() - 5);
-    return dev.cairn.id.ObjectId.isId(n) ? n : null;
+    return PackFormat.isName(n) ? n : null;
   }
 
   public static String record(String id, long seq) {

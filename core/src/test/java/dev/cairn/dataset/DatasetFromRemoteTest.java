@@ -77,6 +77,26 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void aMarkerNamingItsObjectFormatInAnotherSpellingIsReadTheSameWayByEveryCommand() throws IOException {
+    // As a config: case and '-' ignored. An upload checked the marker by exact text, a get by name.
+    Files.writeString(remote.resolve("cairn-remote"), "format = 1\nobjectFormat = SHA-256\n");
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset v2 = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
+      v2.removeFiles("a.txt");
+      v2.close();
+      v2.upload(remote.toString(), null, Progress.NONE);
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      assertThat(Dataset.get(b, "p", "n", null, remote.toString()).getLocalCopy().resolve("a.txt")).doesNotExist();
+    }
+    Files.writeString(remote.resolve("cairn-remote"), "format = 1\nobjectFormat = blake3\n");
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      assertThatThrownBy(() -> Dataset.get(a, id).upload(remote.toString(), null, Progress.NONE))
+          .isInstanceOf(dev.cairn.errors.InvalidConfigException.class).hasMessageContaining("it uses object format blake3, this repository uses sha256");
+    }
+  }
+
+  @Test
   void aRemoteThatLostItsMarkerIsNotMadeAgain() throws IOException {
     Files.delete(remote.resolve("cairn-remote"));
     try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {

@@ -145,6 +145,22 @@ class RemoteIndexTest {
     }
   }
 
+  @Test
+  void aPackWithoutItsEndMagicIsLeftOutThoughItsIndexChecksumHolds() throws IOException {
+    Random random = new Random(5);
+    PackInfo info = writePack(random, 20, List.of(), new ArrayList<>());
+    Path file = tmp.resolve("remote").resolve(RemoteLayout.pack(info.name()));
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= 0x20; // 'CRNE' becomes 'CRNe': the index and its checksum are intact
+    Files.write(file, bytes);
+    try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
+      RemoteIndex index = RemoteIndex.load(storage, tmp.resolve("cache"));
+      assertThat(index.damaged()).containsOnlyKeys(info.name());
+      assertThat(index.damaged().get(info.name())).contains("end magic");
+      assertThat(index.has(info.entries().get(0).id())).isFalse();
+    }
+  }
+
   /** Writes a pack of about {@code objects} random chunks (and {@code alsoIds}) into the remote folder. */
   private PackInfo writePack(Random random, int objects, List<ObjectId> alsoIds, List<PackEntry> out) throws IOException {
     Path packs = tmp.resolve("remote").resolve("packs");

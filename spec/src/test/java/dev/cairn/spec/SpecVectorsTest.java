@@ -901,6 +901,9 @@ class SpecVectorsTest {
         boolean rejected = t instanceof RejectedException;
         knownBug(r, !rejected, t == null ? "accepted" : "threw " + t);
         assertThat(t).as(r.get("reason")).isInstanceOf(RejectedException.class);
+        Class<?> kind = r.has("error") && r.get("error").equals("unsupported-version") ? UnsupportedFormatVersionException.class
+            : CorruptObjectException.class;
+        assertThat(t.getCause()).as(r.get("reason")).isInstanceOf(kind);
       }
     }));
   }

@@ -911,14 +911,16 @@ public final class VectorGenerator {
   private void invalidObjects() throws IOException {
     Out o = new Out();
     o.comment("Encodings a decoder must reject with a corrupt-object error, or (expect: accept) must accept\n"
-        + "(spec/objects.md, spec/manifest.md). format: file | version | tree. known-core-bug: core does not\n"
-        + "behave as specified yet (see the report); the test skips instead of failing while that lasts.");
+        + "(spec/objects.md, spec/manifest.md). format: file | version | tree. error: unsupported-version for a\n"
+        + "version byte this format does not know (not a corrupt object); absent, a corrupt object.\n"
+        + "known-core-bug: core does not behave as specified yet (see the report); the test skips instead of\n"
+        + "failing while that lasts.");
     ObjectId d = sha("digest");
     ObjectId c1 = sha("chunk 1");
     ObjectId c2 = sha("chunk 2");
     // ---- file objects
     bad(o, "file-bad-magic", "file", fileObj("CRNX", 1, 10, d, 2, new long[] {4, 6}, c1, c2), "magic is not 'CRNF'", null);
-    bad(o, "file-unknown-version", "file", fileObj("CRNF", 2, 10, d, 2, new long[] {4, 6}, c1, c2), "version 2 is unknown", null);
+    unsupported(o, "file-unknown-version", "file", fileObj("CRNF", 2, 10, d, 2, new long[] {4, 6}, c1, c2), "version 2 is unknown", null);
     bad(o, "file-one-chunk", "file", fileObj("CRNF", 1, 10, d, 1, new long[] {10}, c1), "a file object lists at least two chunks", null);
     bad(o, "file-no-chunks", "file", fileObj("CRNF", 1, 0, d, 0, new long[] {}), "a file object lists at least two chunks", null);
     bad(o, "file-sizes-do-not-add-up", "file", fileObj("CRNF", 1, 11, d, 2, new long[] {4, 6}, c1, c2), "4 + 6 != 11", null);
@@ -953,7 +955,7 @@ public final class VectorGenerator {
     }
     // ---- versions
     ObjectId root = sha("root");
-    bad(o, "version-unknown-version", "version", version(2, root, List.of(), 5, new String[][] {}), "version 2 is unknown", null);
+    unsupported(o, "version-unknown-version", "version", version(2, root, List.of(), 5, new String[][] {}), "version 2 is unknown", null);
     bad(o, "version-properties-unsorted", "version", version(1, root, List.of(), 5, new String[][] {{"b", "1"}, {"a", "2"}}),
         "keys not in UTF-8 byte order", null);
     bad(o, "version-properties-utf16-order", "version",
@@ -980,7 +982,7 @@ public final class VectorGenerator {
     // ---- tree nodes
     ObjectId x = sha("x");
     ObjectId y = sha("y");
-    bad(o, "tree-unknown-version", "tree", HEX.parseHex("43524e54020000"), "version 2 is unknown", null);
+    unsupported(o, "tree-unknown-version", "tree", HEX.parseHex("43524e54020000"), "version 2 is unknown", null);
     bad(o, "tree-keys-unsorted", "tree", leaf(new String[] {"b", "a"}, null), "'a' after 'b'", null);
     bad(o, "tree-keys-duplicate", "tree", leaf(new String[] {"a", "a"}, null), "'a' twice", null);
     bad(o, "tree-keys-utf16-order", "tree", leaf(new String[] {"x/\uD83D\uDE00", "x/\uFF21"}, null),
@@ -1059,6 +1061,15 @@ public final class VectorGenerator {
 
   private void good(Out o, String name, String format, byte[] bytes, String reason) {
     o.kv("name", name).kv("format", format).hex("hex", bytes).kv("expect", "accept").kv("reason", reason).blank();
+  }
+
+  private void unsupported(Out o, String name, String format, byte[] bytes, String reason, String knownBug) {
+    o.kv("name", name).kv("format", format).hex("hex", bytes).kv("expect", "reject").kv("reason", reason)
+        .kv("error", "unsupported-version");
+    if (knownBug != null && KEEP_KNOWN_BUGS) {
+      o.kv("known-core-bug", knownBug);
+    }
+    o.blank();
   }
 
   private void bad(Out o, String name, String format, byte[] bytes, String reason, String knownBug) {

@@ -82,7 +82,7 @@ public final class PackFile implements AutoCloseable {
       }
       long indexOffset = Bytes.u64(trailer, 0);
       long indexLength = len - PackFormat.TRAILER_SIZE - indexOffset;
-      if (indexOffset < PackFormat.HEADER_SIZE || indexLength < PackFormat.INDEX_HEADER_SIZE
+      if (indexOffset < PackFormat.HEADER_SIZE || indexLength < PackFormat.INDEX_HEADER_SIZE || indexLength > PackFormat.MAX_INDEX_LENGTH
           || (indexLength - PackFormat.INDEX_HEADER_SIZE) % PackFormat.ENTRY_SIZE != 0) {
         throw corrupt(Reason.MALFORMED, where, "index offset " + indexOffset + " out of range");
       }

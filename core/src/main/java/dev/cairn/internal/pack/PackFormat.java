@@ -1,5 +1,7 @@
 package dev.cairn.internal.pack;
 
+import dev.cairn.id.ObjectId;
+
 /**
  * Byte layout of a pack file (spec/pack.md):
  * <pre>
@@ -24,6 +26,8 @@ public final class PackFormat {
   public static final int HEADER_SIZE = 8;
   public static final int BLOCK_HEADER_SIZE = 13;
   public static final int INDEX_HEADER_SIZE = 8;
+  /** The longest index section a reader takes (it is read whole into one array): a damaged trailer may claim more. */
+  public static final long MAX_INDEX_LENGTH = Integer.MAX_VALUE - 8;
   public static final int ENTRY_SIZE = 32 + 1 + 8 + 4 + 4 + 4;
   public static final int TRAILER_SIZE = 8 + 4 + 4 + 4;
 
@@ -59,6 +63,14 @@ public final class PackFormat {
       return null;
     }
     String name = fileName.substring(FILE_PREFIX.length(), fileName.length() - FILE_SUFFIX.length());
-    return dev.cairn.id.ObjectId.isId(name) ? name : null;
+    return isName(name) ? name : null;
+  }
+
+  /**
+   * Whether {@code name} is a pack name as writers make it: 64 lower-case hex digits. A file named
+   * with upper-case digits is not a pack (its name could not equal the hash of its index as written).
+   */
+  public static boolean isName(String name) {
+    return ObjectId.isId(name) && name.chars().noneMatch(c -> c >= 'A' && c <= 'F');
   }
 }

@@ -24,6 +24,15 @@ class JsonTest {
   }
 
   @Test
+  void stringsAndNumbersAreWrittenTheOneWaySpecDatasetsMdGives() {
+    // These bytes are hashed into version ids: each escape, and each one left out, is part of the format.
+    String s = "q\" b\\ n\n r\r t\t c\u0001\u001f ls\u2028 ps\u2029 lone\ud800 / del\u007f é 😀";
+    assertThat(Json.write(List.of(s))).isEqualTo(
+        "[\"q\\\" b\\\\ n\\n r\\r t\\t c\\u0001\\u001f ls\\u2028 ps\\u2029 lone\\ud800 / del\u007f é 😀\"]");
+    assertThat(Json.write(List.of(0L, -12L, 0.5, 1e21, Double.NaN, true, false))).isEqualTo("[0,-12,0.5,1.0E21,null,true,false]");
+  }
+
+  @Test
   void stringsWithAndWithoutEscapesParse() throws JsonException {
     assertThat(Json.parse("[\"plain\", \"a\\\"b\", \"tab\\there\", \"\\u00e9t\\u00e9\", \"\", \"x\\\\\"]"))
         .isEqualTo(List.of("plain", "a\"b", "tab\there", "été", "", "x\\"));

@@ -9,15 +9,20 @@ import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.object.ObjectType;
+import dev.cairn.transport.RemoteLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -27,6 +32,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PackFileTest {
+
+  @Test
+  void aTrailerClaimingAnIndexOfOverTwoGigabytesIsMalformedNotAnOverflow() throws IOException {
+    long length = (3L << 30) + 7;
+    while ((length - PackFormat.TRAILER_SIZE - 8 - PackFormat.INDEX_HEADER_SIZE) % PackFormat.ENTRY_SIZE != 0) {
+      length++; // an index length that a count of entries could have
+    }
+    Path pack = tmp.resolve("sparse.pack");
+    try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {'C', 'R', 'N', 'P', 1, 1, 0, 0}), 0);
+      ByteBuffer trailer = ByteBuffer.allocate(PackFormat.TRAILER_SIZE).putLong(8).putInt(0).putInt(0).put("CRNE".getBytes());
+      ch.write(trailer.flip(), length - PackFormat.TRAILER_SIZE);
+    }
+    assertThatThrownBy(() -> PackFile.open(pack).close()).isInstanceOf(CorruptObjectException.class)
+        .satisfies(e -> assertThat(((CorruptObjectException) e).reason()).isEqualTo(CorruptObjectException.Reason.MALFORMED));
+  }
+
+  @Test
+  void aPackFileNameIsSixtyFourLowerCaseHexDigits() {
+    String name = "0123456789abcdef".repeat(4);
+    assertThat(PackFormat.nameOf("pack-" + name + ".pack")).isEqualTo(name);
+    assertThat(RemoteLayout.packName("packs/pack-" + name + ".pack")).isEqualTo(name);
+    String upper = name.toUpperCase(Locale.ROOT);
+    assertThat(PackFormat.nameOf("pack-" + upper + ".pack")).as("not a name a writer makes").isNull();
+    assertThat(RemoteLayout.packName("packs/pack-" + upper + ".pack")).isNull();
+    assertThat(PackFormat.nameOf("pack-" + name.substring(1) + ".pack")).isNull();
+  }
   @TempDir Path tmp;
 
   /** A writer interrupted while it writes the header leaves no temporary file: no one holds it to close. */
