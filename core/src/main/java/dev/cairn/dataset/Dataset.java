@@ -1504,7 +1504,7 @@ public final class Dataset {
   /** The change-set against the merged parents, in path order. Reads no file content. */
   public List<DiffEntry> changes() throws IOException {
     DatasetRecord r = record();
-    if (!r.base().equals(r.root()) && !repo.repository().objects().has(r.base())) {
+    if (!r.base().equals(r.root()) && !NodeLoader.isEmptyTree(r.base()) && !repo.repository().objects().has(r.base())) {
       throw new dev.cairn.errors.MissingObjectException(r.base(), "the base of " + r.id() + " (its parents merged, which its"
           + " change-set is read against): fetched from a remote that lacks it (pushed by an older cairn); compare it with"
           + " its parent instead");

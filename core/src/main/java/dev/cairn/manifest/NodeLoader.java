@@ -1,16 +1,22 @@
 package dev.cairn.manifest;
 
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads and decodes tree nodes, keeping the most recently used ones. Thread-safe.
  */
 public final class NodeLoader {
   private static final int DEFAULT_CAPACITY = 2048;
+  private static final TreeNode.Leaf EMPTY = new TreeNode.Leaf(List.of());
 
   private final ObjectReader reader;
   private final Map<ObjectId, TreeNode> cache;
@@ -29,8 +35,23 @@ public final class NodeLoader {
     };
   }
 
+  /**
+   * The empty tree's id in each object format. Its node is known without reading it: a version
+   * fetched in part (or a repository that never stored the empty tree) still diffs against it.
+   */
+  private static final Set<ObjectId> EMPTY_TREES = Arrays.stream(HashAlgorithm.values())
+      .map(a -> a.hash(TreeFormat.encodeLeaf(List.of()))).collect(Collectors.toUnmodifiableSet());
+
+  /** Whether {@code id} is the empty tree (of either object format), which every repository can read. */
+  public static boolean isEmptyTree(ObjectId id) {
+    return EMPTY_TREES.contains(id);
+  }
+
   /** The node with this id. */
   public TreeNode load(ObjectId id) throws IOException {
+    if (isEmptyTree(id)) {
+      return EMPTY;
+    }
     synchronized (cache) {
       TreeNode n = cache.get(id);
       if (n != null) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.NodeLoader;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,6 +75,25 @@ class DatasetFromRemoteTest {
       // Asked for by its version string, the older one is found.
       String older = Dataset.get(b, id, remote.toString()).record().version();
       assertThat(Dataset.get(b, "p", "n", older, remote.toString()).id()).isEqualTo(id);
+    }
+  }
+
+  @Test
+  void theChangeSetOfAVersionWithoutParentsIsReadAfterAFetchOfAChildInPart() throws IOException {
+    String child;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset v2 = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
+      v2.removeFiles("a.txt");
+      v2.close();
+      v2.upload(remote.toString(), null, Progress.NONE);
+      child = v2.id();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      b.fetch(child, new Selection(0, 1, List.of(Glob.of("sub/*"))), remote.toString(), null, Progress.NONE);
+      Dataset parent = Dataset.get(b, id);
+      // Its base is the empty tree, which that fetch did not bring: known without being read.
+      assertThat(NodeLoader.isEmptyTree(parent.record().base())).isTrue();
+      assertThat(parent.changes()).extracting(DiffEntry::path).containsExactly("a.txt", "big.bin", "sub/small.bin");
     }
   }
 

@@ -69,6 +69,22 @@ class ManifestTest {
   }
 
   @Test
+  void theEmptyTreeOfEitherObjectFormatIsReadWithoutBeingStored() throws IOException {
+    // A version without parents is read against the empty tree; a fetch of a part may not bring it.
+    NodeLoader nothingStored = new NodeLoader(new InMemoryObjectDatabase(HashAlgorithm.SHA256, ChunkerParams.DEFAULT).newReader());
+    for (HashAlgorithm a : HashAlgorithm.values()) {
+      ObjectId empty = a.hash(TreeFormat.encodeLeaf(List.of()));
+      assertThat(NodeLoader.isEmptyTree(empty)).isTrue();
+      assertThat(list(new Manifest(nothingStored, empty))).isEmpty();
+    }
+    assertThat(build(List.of())).isEqualTo(HashAlgorithm.SHA256.hash(TreeFormat.encodeLeaf(List.of())));
+    List<FileEntry> es = entries(3, 40);
+    assertThat(new ManifestDiff(new NodeLoader(db.newReader())).diff(HashAlgorithm.SHA256.hash(TreeFormat.encodeLeaf(List.of())), build(es)))
+        .extracting(DiffEntry::path).containsExactlyElementsOf(es.stream().map(FileEntry::path).toList());
+    assertThat(NodeLoader.isEmptyTree(build(es))).isFalse();
+  }
+
+  @Test
   void emptyAndTinyManifests() throws IOException {
     Manifest empty = manifest(build(List.of()));
     assertThat(list(empty)).isEmpty();

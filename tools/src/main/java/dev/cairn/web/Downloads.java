@@ -52,6 +52,23 @@ final class Downloads {
     return e;
   }
 
+  /**
+   * Whether an {@code If-None-Match} header names {@code etag}: {@code *}, or a list of entity tags
+   * compared weakly (a {@code W/} prefix ignored), as RFC 9110 section 13.1.2 says.
+   */
+  static boolean anyTagMatches(String header, String etag) {
+    if (header == null) {
+      return false;
+    }
+    for (String tag : header.split(",")) {
+      String t = tag.strip();
+      if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** {@code GET /versions/{id}/file?path=[&inline=1]}. */
   void file(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
@@ -66,14 +83,16 @@ final class Downloads {
       }
       requireStored(reader, r, e, "'" + path + "'");
       String etag = "\"" + e.digest().hex() + "\"";
-      if (etag.equals(ctx.header("If-None-Match"))) {
+      ctx.header("ETag", etag);
+      // The bytes at a path of a version never change: a browser may keep them, asking again by ETag.
+      ctx.header("Cache-Control", "private, no-cache");
+      if (anyTagMatches(ctx.header("If-None-Match"), etag)) {
         ctx.status(304);
         return;
       }
       String imageType = "1".equals(Params.one(ctx, "inline")) ? PreviewKind.imageType(path) : null;
       ctx.header("Content-Type", imageType != null ? imageType : "application/octet-stream");
       ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(path)));
-      ctx.header("ETag", etag);
       ctx.header("Accept-Ranges", "bytes");
       if (imageType != null) {
         ctx.header("Content-Security-Policy", SANDBOX);

@@ -52,7 +52,9 @@ final class ErrorPages {
       render(ctx, 404, e.getMessage());
     } else if (e instanceof dev.cairn.errors.MissingObjectException) {
       // Not stored here: a version known from its remote, or fetched in part.
-      render(ctx, 404, e.getMessage() + "; fetch the version from its remote (cairn get --id ID --storage URI)");
+      String id = ctx.pathParamMap().get("id");
+      render(ctx, 404, e.getMessage() + (id == null ? "; fetch the version from its remote with cairn get"
+          : "; fetch the whole version from its remote: cairn get --id " + id));
     } else if (e instanceof dev.cairn.errors.PatternTooCostlyException || e instanceof dev.cairn.errors.InvalidInputException) {
       render(ctx, 400, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {

@@ -15,15 +15,17 @@ import java.util.function.Predicate;
 /**
  * One page of a version's full listing. Unfiltered pages are cut from the manifest tree by entry
  * counts, skipping whole subtrees, so any page of a million files costs a few node reads. A
- * filtered listing streams the tree in path order from a resume point and stops after a page of
- * matches or after {@link #SCAN_LIMIT} entries, whichever comes first; a glob whose start is a
+ * filtered listing streams the tree in path order from a resume point and stops at the first match
+ * past a page of them (so a next page is offered only when it holds one) or after
+ * {@link #SCAN_LIMIT} entries, whichever comes first; a glob whose start is a
  * literal folder ({@code images/*.png}) seeks straight to that folder and stops past it.
  *
  * @param files the entries on this page, in path order
  * @param offset index of the first entry (unfiltered listings only; 0 when filtered)
  * @param total entries in the version
  * @param filter the filter, or null
- * @param more whether more entries (or, filtered, possibly more matches) follow
+ * @param more whether more entries follow (filtered: more matches, or, when the scan ran out of
+ *     budget, entries not scanned yet)
  * @param resumeAfter the path a filtered listing's next page continues after, or null
  * @param scanCut whether the scan stopped at {@link #SCAN_LIMIT} before a page of matches was found
  * @param scanned entries read by a filtered scan
@@ -71,17 +73,21 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
       if (!prefix.isEmpty() && !e.path().startsWith(prefix)) {
         break;
       }
-      if (files.size() == limit) {
-        return new FilePage(files, 0, m.entryCount(), filter, true, last, false, scanned);
-      }
       scanned++;
-      last = e.path();
       if (matches.test(e.path())) {
+        if (files.size() == limit) {
+          // A match past a full page: only now is a next page sure to hold one. It resumes after
+          // the last entry scanned, not rescanning the misses between.
+          return new FilePage(files, 0, m.entryCount(), filter, true, last, false, scanned);
+        }
         files.add(e);
       }
-      if (scanned >= SCAN_LIMIT && files.size() < limit) {
+      last = e.path();
+      if (scanned >= SCAN_LIMIT) {
+        // Out of budget: matches may follow. A full page offers them; a short one says how far it got.
         boolean more = it.hasNext();
-        return new FilePage(files, 0, m.entryCount(), filter, more, more ? last : null, more, scanned);
+        boolean cut = more && files.size() < limit;
+        return new FilePage(files, 0, m.entryCount(), filter, more, more ? last : null, cut, scanned);
       }
     }
     return new FilePage(files, 0, m.entryCount(), filter, false, null, false, scanned);

@@ -228,6 +228,7 @@ public final class WebServer implements AutoCloseable {
     m.put("X-Frame-Options", "DENY");
     m.put("Content-Security-Policy", PAGE_POLICY);
     m.put("Cache-Control", "no-store");
+    m.put("Vary", "Accept-Encoding"); // answers may be gzipped: a shared cache must not mix the two
     return Collections.unmodifiableMap(m);
   }
 

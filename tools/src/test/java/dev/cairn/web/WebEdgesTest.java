@@ -203,6 +203,29 @@ class WebEdgesTest {
   }
 
   @Test
+  void aDownloadIsRevalidatedByItsEntityTag() throws Exception {
+    Dataset ds = version("p", "tagged", "a.txt", "alpha\n");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String url = "http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/file?path=a.txt";
+      HttpResponse<String> first = get(url);
+      String etag = first.headers().firstValue("ETag").orElseThrow();
+      assertThat(first.headers().firstValue("Cache-Control")).as("kept, but asked again each time").hasValue("private, no-cache");
+      assertThat(first.headers().firstValue("Vary")).hasValue("Accept-Encoding");
+      for (String ifNoneMatch : List.of(etag, "W/" + etag, "\"other\", W/" + etag, "*")) {
+        HttpResponse<String> again = http.send(HttpRequest.newBuilder(URI.create(url)).header("If-None-Match", ifNoneMatch).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).as(ifNoneMatch).isEqualTo(304);
+        assertThat(again.headers().firstValue("ETag")).as("a 304 names the tag it confirms").hasValue(etag);
+        assertThat(again.body()).isEmpty();
+      }
+      HttpResponse<String> changed = http.send(HttpRequest.newBuilder(URI.create(url)).header("If-None-Match", "\"other\"").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(changed.statusCode()).isEqualTo(200);
+      assertThat(changed.body()).isEqualTo("alpha\n");
+    }
+  }
+
+  @Test
   void aDownloadOfDamagedDataIsAnErrorPageNotACutFile() throws Exception {
     byte[] random = new byte[300_000];
     new Random(3).nextBytes(random);

@@ -94,13 +94,31 @@ class WebFilePageTest {
     FilePage page = FilePage.filtered(manifest(), "shard-777/*.jpg", null, 100);
     assertThat(page.files()).hasSize(100);
     assertThat(page.files().get(0).path()).isEqualTo(path(777_000));
-    assertThat(page.scanned()).isEqualTo(100);
+    assertThat(page.scanned()).as("the page and the next match, which shows that more follow").isEqualTo(101);
     assertThat(page.more()).isTrue();
     FilePage last = FilePage.filtered(manifest(), "shard-777/*.jpg", path(777_949), 100);
     assertThat(last.files()).hasSize(50);
     assertThat(last.files().get(49).path()).isEqualTo(path(777_999));
     assertThat(last.more()).isFalse();
     assertThat(last.scanned()).isEqualTo(50);
+  }
+
+  @Test
+  void aFullPageOffersMoreOnlyWhenAnotherMatchFollows() throws IOException {
+    // Ten matches, nine misses after each: 999900, 999910, ..., 999990.
+    String filter = "shard-999/file-09999?0.jpg";
+    FilePage first = FilePage.filtered(manifest(), filter, null, 5);
+    assertThat(first.files()).extracting(FileEntry::path)
+        .containsExactly(path(999_900), path(999_910), path(999_920), path(999_930), path(999_940));
+    assertThat(first.more()).isTrue();
+    assertThat(first.resumeAfter()).as("after the misses already scanned").isEqualTo(path(999_949));
+    FilePage second = FilePage.filtered(manifest(), filter, first.resumeAfter(), 5);
+    assertThat(second.files()).extracting(FileEntry::path)
+        .containsExactly(path(999_950), path(999_960), path(999_970), path(999_980), path(999_990));
+    assertThat(second.more()).as("a full page, but only misses follow: no empty next page is offered").isFalse();
+    FilePage exact = FilePage.filtered(manifest(), "file-0999995", path(999_990), 1);
+    assertThat(exact.files()).extracting(FileEntry::path).containsExactly(path(999_995));
+    assertThat(exact.more()).isFalse();
   }
 
   @Test
