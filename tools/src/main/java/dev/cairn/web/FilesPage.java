@@ -75,7 +75,7 @@ final class FilesPage {
   private static void table(Html h, DatasetRecord r, FilePage page, dev.cairn.dataset.FileOrigins provenance, StoredFiles stored) throws IOException {
     if (page.files().isEmpty()) {
       String none = page.filter() != null ? "No file matches."
-          : page.total() > 0 ? "No files past number " + page.offset() + ": the version holds " + page.total() + "."
+          : page.total() > 0 ? "No files past number " + Text.count(page.offset()) + ": the version holds " + Text.count(page.total()) + "."
           : "This version holds no files.";
       h.el("div", none, "class", "card empty");
       return;

@@ -43,6 +43,9 @@ class WebHtmlTest {
     assertThat(Text.time(0)).isEqualTo("–");
     assertThat(dev.cairn.cli.ShellWords.quote("--files")).isEqualTo("--files");
     assertThat(dev.cairn.cli.ShellWords.quote("a b's")).isEqualTo("'a b'\\''s'");
+    // A newline or tab would break the line, or show as a space in a page: ANSI-C quoted instead.
+    assertThat(dev.cairn.cli.ShellWords.quote("multi=line1\nline2")).isEqualTo("$'multi=line1\\nline2'");
+    assertThat(dev.cairn.cli.ShellWords.quote("it's\t\\\u0001")).isEqualTo("$'it\\'s\\t\\\\\\x01'");
   }
 
   @Test

@@ -194,7 +194,7 @@ class WebServerTest {
     assertThat(error.get("status")).isEqualTo(404L);
     assertThat((String) error.get("error")).startsWith("Cannot find dataset version");
     assertThat(get("/versions/" + fixture.v1 + "/files?offset=-3").statusCode()).isEqualTo(400);
-    assertThat(page("/versions/" + fixture.v1 + "/files?offset=100000")).contains("No files past number 100000").doesNotContain("holds no files");
+    assertThat(page("/versions/" + fixture.v1 + "/files?offset=100000")).contains("No files past number 100,000").doesNotContain("holds no files");
     assertThat(get("/api/versions/" + fixture.v1 + "/files?limit=0").statusCode()).isEqualTo(400);
     for (String target : List.of("/versions/%ZZ", "/../config", "/versions/" + fixture.v1 + "/%2e%2e/%2e%2e/config")) {
       String raw = rawGet(target);
