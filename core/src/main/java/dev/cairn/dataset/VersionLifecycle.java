@@ -164,6 +164,19 @@ final class VersionLifecycle {
       args.add("--parents");
       parents.forEach(p -> args.add(p.id()));
     }
+    if (!o.description().isEmpty()) {
+      args.addAll(List.of("--description", o.description()));
+    }
+    if (!o.tags().isEmpty()) {
+      args.add("--tags");
+      args.addAll(o.tags());
+    }
+    if (o.storage() != null) {
+      args.addAll(List.of("--storage", o.storage()));
+    }
+    if (o.failOnConflict()) {
+      args.add("--fail-on-conflict");
+    }
     DatasetRecord r = new DatasetRecord.Builder()
         .id(id).project(o.project()).name(o.name()).version(version).state(DatasetState.DRAFT)
         .parents(parents.stream().map(DatasetRecord::id).toList())

@@ -50,6 +50,17 @@ class DatasetTest {
     repo.close();
   }
 
+  @Test
+  void theLogOfACreateNamesEveryOptionGiven() throws IOException {
+    Dataset root = Dataset.create(repo, CreateOptions.of("p", "root").build());
+    root.close();
+    Dataset v = Dataset.create(repo, CreateOptions.of("p", "logged").version("2.0.0").parents(root.id()).description("first cut")
+        .tags("raw", "gold").failOnConflict(true).build());
+    assertThat(v.record().log()).singleElement().satisfies(e -> assertThat(e.arguments()).containsExactly("--project", "p",
+        "--name", "logged", "--version", "2.0.0", "--parents", root.id(), "--description", "first cut", "--tags", "raw", "gold",
+        "--fail-on-conflict"));
+  }
+
   Path folder(String name, Map<String, String> files) throws IOException {
     Path dir = tmp.resolve(name);
     for (Map.Entry<String, String> e : files.entrySet()) {
