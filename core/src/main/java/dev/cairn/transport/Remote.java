@@ -138,6 +138,9 @@ public final class Remote implements AutoCloseable {
           : "remote format " + kv.get("format") + " is not supported (a newer Cairn made it?)"));
     }
     String format = local.config().objectFormat().configName();
+    if (kv.get("objectFormat") == null) {
+      throw withoutObjectFormat(storage);
+    }
     if (objectFormat(kv) != local.config().objectFormat()) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
           + ", this repository uses " + format + " (a repository made for it takes its format: cairn get --storage with a new --repo,"
@@ -216,11 +219,19 @@ public final class Remote implements AutoCloseable {
       return null;
     }
     HashAlgorithm format = objectFormat(kv);
+    if (kv.get("objectFormat") == null) {
+      throw withoutObjectFormat(storage);
+    }
     if (format == null) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
           + ", which this build does not know");
     }
     return format;
+  }
+
+  private static InvalidConfigException withoutObjectFormat(RemoteStorage storage) {
+    return new InvalidConfigException("Cannot use remote " + storage.uri() + ": its " + RemoteLayout.MARKER
+        + " file is damaged (no 'objectFormat = ' line; add the object format of the repositories that wrote it, sha256 or blake3)");
   }
 
   /** The object format a marker names (case and {@code -} ignored, as in a config), or null if none this build knows. */

@@ -110,6 +110,15 @@ class DatasetFromRemoteTest {
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       assertThat(Dataset.get(b, "p", "n", null, remote.toString()).getLocalCopy().resolve("a.txt")).doesNotExist();
     }
+    Files.writeString(remote.resolve("cairn-remote"), "format = 1\n");
+    try (DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
+      assertThatThrownBy(() -> Dataset.get(c, "p", "n", null, remote.toString())).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessageContaining("its cairn-remote file is damaged (no 'objectFormat = ' line");
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      assertThatThrownBy(() -> Dataset.get(a, id).upload(remote.toString(), null, Progress.NONE))
+          .hasMessageContaining("its cairn-remote file is damaged (no 'objectFormat = ' line");
+    }
     Files.writeString(remote.resolve("cairn-remote"), "format = 1\nobjectFormat = blake3\n");
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
       assertThatThrownBy(() -> Dataset.get(a, id).upload(remote.toString(), null, Progress.NONE))

@@ -167,7 +167,7 @@ class CliMessagesTest {
     String id = (String) cli.ok("metadata", "--set", "k=line1\n2026-12-04 10:00:00  publish  --id x", "--json").obj().get("id");
     String log = cli.ok("log").out();
     assertThat(log.lines()).hasSize(2).noneMatch(l -> l.startsWith("2026-12-04 10:00:00"));
-    assertThat(log).contains("'k=line1\\x0a2026-12-04 10:00:00  publish  --id x'");
+    assertThat(log).as("as a shell reads it").contains("$'k=line1\\n2026-12-04 10:00:00  publish  --id x'");
     // An argument holding spaces is one, quoted as a shell would need it typed.
     Path spaced = file("with space/it's.txt", "x");
     cli.ok("add", "--files", spaced.toString());

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
@@ -67,13 +68,18 @@ abstract class Committer {
     return TEMP_NAME.matcher(name).find() || name.equals(LeaseCommitter.LOCK_NAME) || name.endsWith("/" + LeaseCommitter.LOCK_NAME);
   }
 
-  /** Writes a temporary file whole, synced to storage where the stream can. */
+  /**
+   * Writes a temporary file whole, synced to storage where the stream can. A local file system's
+   * {@link FSError} (a full disk) is thrown as the I/O error it carries.
+   */
   protected void writeTemp(Path tmp, Content content) throws IOException {
     try (FSDataOutputStream out = fs.create(tmp, true)) {
       content.writeTo(out);
       if (out.hasCapability(StreamCapabilities.HSYNC)) {
         out.hsync();
       }
+    } catch (FSError e) {
+      throw HadoopErrors.unwrap(e);
     }
   }
 

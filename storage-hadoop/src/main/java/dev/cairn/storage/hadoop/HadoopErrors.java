@@ -14,6 +14,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.s3a.AWSApiCallTimeoutException;
 import org.apache.hadoop.fs.s3a.AWSBadRequestException;
 import org.apache.hadoop.fs.s3a.AWSClientIOException;
@@ -57,13 +58,48 @@ final class HadoopErrors {
       return se;
     }
     boolean notFound = isNotFound(e);
-    String reason = notFound ? "no such file on the remote" : reason(e);
+    String refusal = localRefusal(e);
+    String reason = notFound ? "no such file on the remote" : refusal != null ? refusal : reason(e);
     String message = "Cannot " + action + " on " + redactUri(root) + ": " + reason;
     return new StorageException(message, !notFound && isTransient(e), safeCause(e));
   }
 
-  /** Whether {@code e} says that a file or folder does not exist. */
+  /**
+   * Why a local file system refused a file, said as a person would, or null. Java's file streams,
+   * which Hadoop's local file system uses, report a refused open as a {@link FileNotFoundException}
+   * whatever the cause, the cause only in the message: {@code "/r/.tmp/x.tmp (Permission denied)"}.
+   */
+  static String localRefusal(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t instanceof FileNotFoundException ? t.getMessage() : null;
+      if (m != null && m.endsWith(")")) {
+        if (m.endsWith("(Permission denied)")) {
+          return "permission denied";
+        } else if (m.endsWith("(Read-only file system)")) {
+          return "the file system is read-only";
+        } else if (m.endsWith("(Is a directory)")) {
+          return "a folder is in the way";
+        } else if (m.endsWith("(Not a directory)")) {
+          return "a file is in the way of a folder";
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A local file system's {@link FSError} (an {@link Error} that Hadoop throws for a failed local
+   * write or read, a full disk say) as the I/O error it carries.
+   */
+  static IOException unwrap(FSError e) {
+    return e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
+  }
+
+  /** Whether {@code e} says that a file or folder does not exist (not that it may not be opened). */
   static boolean isNotFound(Throwable e) {
+    if (localRefusal(e) != null) {
+      return false;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof FileNotFoundException || t instanceof NoSuchFileException) {
         return true;

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -239,6 +240,8 @@ public final class HadoopStorage implements RemoteStorage {
         throw StorageException.notFound(name);
       }
       throw HadoopErrors.translate("read " + name, uri, e);
+    } catch (FSError e) {
+      throw HadoopErrors.translate("read " + name, uri, HadoopErrors.unwrap(e));
     }
   }
 
@@ -274,6 +277,8 @@ public final class HadoopStorage implements RemoteStorage {
       committer.publish(p, content);
     } catch (IOException e) {
       throw HadoopErrors.translate("publish " + name, uri, e);
+    } catch (FSError e) {
+      throw HadoopErrors.translate("publish " + name, uri, HadoopErrors.unwrap(e));
     }
   }
 
@@ -284,6 +289,8 @@ public final class HadoopStorage implements RemoteStorage {
       return committer.createIfAbsent(p, out -> out.write(data));
     } catch (IOException e) {
       throw HadoopErrors.translate("create " + name, uri, e);
+    } catch (FSError e) {
+      throw HadoopErrors.translate("create " + name, uri, HadoopErrors.unwrap(e));
     }
   }
 
@@ -345,6 +352,8 @@ public final class HadoopStorage implements RemoteStorage {
         return super.read();
       } catch (IOException e) {
         throw HadoopErrors.translate("read " + name, uri, e);
+      } catch (FSError e) {
+        throw HadoopErrors.translate("read " + name, uri, HadoopErrors.unwrap(e));
       }
     }
 
@@ -354,6 +363,8 @@ public final class HadoopStorage implements RemoteStorage {
         return super.read(b, off, len);
       } catch (IOException e) {
         throw HadoopErrors.translate("read " + name, uri, e);
+      } catch (FSError e) {
+        throw HadoopErrors.translate("read " + name, uri, HadoopErrors.unwrap(e));
       }
     }
 
@@ -363,6 +374,8 @@ public final class HadoopStorage implements RemoteStorage {
         return super.skip(n);
       } catch (IOException e) {
         throw HadoopErrors.translate("read " + name, uri, e);
+      } catch (FSError e) {
+        throw HadoopErrors.translate("read " + name, uri, HadoopErrors.unwrap(e));
       }
     }
   }

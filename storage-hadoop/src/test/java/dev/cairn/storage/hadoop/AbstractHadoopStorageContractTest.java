@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * One subclass per store.
  */
 abstract class AbstractHadoopStorageContractTest extends AbstractRemoteStorageContractTest {
-  private URI lastRoot;
+  protected URI lastRoot;
 
   /** A root URI for a fresh remote. */
   protected abstract String newRoot() throws Exception;

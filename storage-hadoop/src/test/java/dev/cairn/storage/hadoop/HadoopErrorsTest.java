@@ -54,6 +54,30 @@ class HadoopErrorsTest {
   }
 
   @Test
+  void aLocalFileRefusedForAnotherCauseThanAbsenceIsNotCalledMissing() {
+    // Java's file streams (Hadoop's local file system) throw FileNotFoundException for every refused open.
+    StorageException denied = t(new FileNotFoundException("/r/.tmp/0b1c.tmp (Permission denied)"));
+    assertThat(denied.getMessage()).isEqualTo("Cannot read packs/p.pack on s3a://bucket/remote: permission denied");
+    assertThat(denied.isTransient()).isFalse();
+    assertThat(HadoopErrors.isNotFound(new FileNotFoundException("/r/x (Permission denied)"))).isFalse();
+    assertThat(t(new FileNotFoundException("/r/.tmp/0b1c.tmp (Read-only file system)")).getMessage())
+        .endsWith(": the file system is read-only");
+    assertThat(t(new IOException("wrapped", new FileNotFoundException("/r/packs (Is a directory)"))).getMessage())
+        .endsWith(": a folder is in the way");
+    assertThat(HadoopErrors.isNotFound(new FileNotFoundException("/r/packs/p.pack (No such file or directory)"))).isTrue();
+  }
+
+  @Test
+  void aLocalFileSystemErrorIsTheIoErrorItCarries() throws Exception {
+    var make = org.apache.hadoop.fs.FSError.class.getDeclaredConstructor(Throwable.class);
+    make.setAccessible(true);
+    IOException full = new IOException("No space left on device");
+    assertThat(HadoopErrors.unwrap(make.newInstance(full))).isSameAs(full);
+    assertThat(HadoopErrors.unwrap(make.newInstance(new IllegalStateException("odd")))).isInstanceOf(IOException.class)
+        .hasMessageContaining("odd");
+  }
+
+  @Test
   void notFoundSaysSo() {
     StorageException e = t(new FileNotFoundException("No such file or directory: s3a://bucket/remote/packs/p.pack"));
     assertThat(e.getMessage()).isEqualTo("Cannot read packs/p.pack on s3a://bucket/remote: no such file on the remote");
