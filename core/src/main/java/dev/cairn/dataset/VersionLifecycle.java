@@ -687,6 +687,7 @@ final class VersionLifecycle {
         } catch (dev.cairn.errors.InvalidConfigException noneThere) {
           continue; // no Cairn data there (any more): no name to collide with
         }
+        requireAllHere(remote, at, versions, verb);
         for (DatasetRecord v : e.getValue()) {
           String holder = remote.nameHolderId(project, name, v.version());
           if (holder == null) {
@@ -754,6 +755,33 @@ final class VersionLifecycle {
           .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))
           .build());
       repo.catalog().releaseVersion(r.project(), r.name(), r.version(), id);
+    }
+  }
+
+  /**
+   * Refuses a rename or move while {@code remote} holds versions of the dataset that this
+   * repository does not (another repository uploaded them): only the versions here change, so
+   * theirs would keep the old name there and the dataset would be split in two.
+   */
+  private static void requireAllHere(dev.cairn.transport.Remote remote, String at, List<DatasetRecord> versions, String verb)
+      throws IOException {
+    DatasetRecord any = versions.get(0);
+    Set<String> here = new HashSet<>();
+    versions.forEach(v -> here.add(v.version()));
+    List<String> elsewhere = new ArrayList<>();
+    for (String version : remote.reservedVersions(any.project(), any.name())) {
+      String holder = here.contains(version) ? null : remote.nameHolderId(any.project(), any.name(), version);
+      if (holder != null && !holder.isEmpty() && remote.record(holder) != null) { // uploaded, not deleted there
+        elsewhere.add(version);
+      }
+    }
+    if (!elsewhere.isEmpty()) {
+      elsewhere.sort(VersionStrings.ORDER);
+      throw new InvalidInputException("Cannot " + verb + ": " + at + " holds " + Text.count(elsewhere.size(), "version") + " of "
+          + DatasetRepository.label(any.project(), any.name()) + " that this repository does not (" + String.join(", ",
+              elsewhere.subList(0, Math.min(5, elsewhere.size()))) + (elsewhere.size() > 5 ? ", ..." : "") + "), which would keep"
+          + " the old name there: get them first (cairn get --storage " + at + (any.project().isEmpty() ? "" : " --project " + any.project())
+          + " --name " + any.name() + " --version V), so that every version changes");
     }
   }
 

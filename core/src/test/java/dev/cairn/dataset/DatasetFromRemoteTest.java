@@ -79,6 +79,28 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void aRenameIsRefusedWhileTheRemoteHoldsVersionsOfTheDatasetThatAreNotHere() throws IOException {
+    String theirs;
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset.get(b, id, remote.toString());
+      Dataset child = Dataset.create(b, CreateOptions.of("p", "n").parents(id).storage(remote.toString()).build());
+      child.removeFiles("a.txt");
+      child.close();
+      child.upload(remote.toString(), null, Progress.NONE);
+      theirs = child.id();
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      // Only a's version would change: b's 1.0.1 would stay "n" on the remote, a dataset split in two.
+      assertThatThrownBy(() -> Dataset.get(a, id).rename("renamed")).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+          .hasMessageContaining("/remote holds 1 version of p/n that this repository does not (1.0.1)")
+          .hasMessageContaining("/remote --project p --name n --version V)");
+      assertThat(Dataset.get(a, id).record().name()).isEqualTo("n");
+      Dataset.get(a, theirs, remote.toString());
+      assertThat(Dataset.get(a, id).rename("renamed")).isEqualTo(2);
+    }
+  }
+
+  @Test
   void theChangeSetOfAVersionWithoutParentsIsReadAfterAFetchOfAChildInPart() throws IOException {
     String child;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {

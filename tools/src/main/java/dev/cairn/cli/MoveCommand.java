@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "move", description = "Move a dataset (all its versions) to another project. Refused when a dataset of that project has "
-    + "its name, here or, by version, on its remotes.")
+    + "its name, here or, by version, on its remotes, and while a remote holds versions of it that are not here (get them first).")
 final class MoveCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Current project.")
   String project;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "rename", description = "Rename a dataset (all its versions). Refused when another dataset of the project has the new "
-    + "name, here or, by version, on its remotes.")
+    + "name, here or, by version, on its remotes, and while a remote holds versions of it that are not here (get them first).")
 final class RenameCommand extends Base {
   @Option(names = "--project", paramLabel = "P", description = "Project of the dataset.")
   String project;
