@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +106,7 @@ final class SyncCommand extends Base {
       List<String> ps = new ArrayList<>(parents);
       String proj = project;
       String nm = name;
+      boolean latestHere = ps.isEmpty();
       if (ps.isEmpty()) {
         try {
           dev.cairn.dataset.DatasetRecord parent = latestClosed(repo().get(project, name, null).record());
@@ -130,6 +132,9 @@ final class SyncCommand extends Base {
       ds = nv.draft();
       c = nv.change();
       resumed = nv.resumed();
+      if (latestHere && remote != null && ds != null) {
+        noteNewerOnRemote(ds.record(), remote);
+      }
       if (ds == null && skipClose) {
         // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it.
         ds = Dataset.create(repo(), options).invokedAs("sync", argv());
@@ -225,6 +230,39 @@ final class SyncCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /**
+   * Says when {@code remote} holds versions of the dataset newer than the parent this repository
+   * gave a new version (uploaded by another, not fetched here): the new one then makes a branch
+   * beside them, rather than follow the newest. Nothing is said if the remote cannot be read.
+   */
+  private void noteNewerOnRemote(dev.cairn.dataset.DatasetRecord made, String remote) {
+    String parent = made.parents().isEmpty() ? null : made.parents().get(made.parents().size() - 1);
+    try (dev.cairn.transport.Remote r = repo().openRemote(remote)) {
+      String parentVersion = parent == null ? null : repo().get(parent).version();
+      List<String> newer = new ArrayList<>();
+      for (String v : r.reservedVersions(made.project(), made.name())) {
+        if (v.equals(made.version()) || parentVersion != null && dev.cairn.dataset.VersionStrings.ORDER.compare(v, parentVersion) <= 0) {
+          continue;
+        }
+        String holder = r.nameHolderId(made.project(), made.name(), v);
+        if (holder != null && !holder.isEmpty() && !repo().catalog().exists(holder) && r.record(holder) != null) {
+          newer.add(v);
+        }
+      }
+      if (!newer.isEmpty()) {
+        newer.sort(dev.cairn.dataset.VersionStrings.ORDER);
+        String newest = newer.get(newer.size() - 1);
+        err().println("cairn: note: " + remote + " holds " + Format.count(newer.size(), "version") + " of "
+            + DatasetRepository.label(made.project(), made.name()) + " newer than " + (parentVersion == null ? "none" : parentVersion)
+            + ", the parent taken here (uploaded by another repository; the newest is " + newest + "): " + made.version()
+            + " branches off beside them. To build on the newest next time, get it first: cairn get --storage " + remote
+            + (made.project().isEmpty() ? "" : " --project " + ShellWords.quote(made.project())) + " --name " + ShellWords.quote(made.name()));
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // only a note: the version is made either way
+    }
   }
 
   /**

@@ -31,6 +31,31 @@ class CliRemoteTest {
   }
 
   @Test
+  void aSyncWhoseParentIsOlderThanTheRemotesNewestSaysSo() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    Path mine = tmp.resolve("mine");
+    write(mine.resolve("a.txt"), "a");
+    alice.ok("sync", "--project", "team", "--name", "ds", "--folder", mine.toString(), "--storage", remote);
+    bob.ok("get", "--project", "team", "--name", "ds", "--storage", remote);
+    Path theirs = tmp.resolve("theirs");
+    write(theirs.resolve("b.txt"), "b");
+    Cli.Result first = bob.ok("sync", "--project", "team", "--name", "ds", "--folder", theirs.toString(), "--storage", remote);
+    assertThat(first.err()).doesNotContain("newer than");
+    write(mine.resolve("c.txt"), "c");
+    // Alice's latest is 1.0.0; Bob's 1.0.1 is on the remote only: her 1.0.2 branches off beside it.
+    Cli.Result branched = alice.ok("sync", "--project", "team", "--name", "ds", "--folder", mine.toString(), "--storage", remote);
+    assertThat(branched.err()).contains("holds 1 version of team/ds newer than 1.0.0, the parent taken here")
+        .contains("the newest is 1.0.1): 1.0.2 branches off beside them")
+        .contains("cairn get --storage " + remote + " --project team --name ds");
+    alice.ok("get", "--project", "team", "--name", "ds", "--storage", remote);
+    write(mine.resolve("d.txt"), "d");
+    assertThat(alice.ok("sync", "--project", "team", "--name", "ds", "--folder", mine.toString(), "--storage", remote).err())
+        .as("built on the newest").doesNotContain("newer than");
+  }
+
+  @Test
   void aVersionMadeOnAParentFetchedInPartGetsTheRestFromTheParentsRemote() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Cli b = new Cli(tmp.resolve("b"));
