@@ -173,7 +173,8 @@ final class HadoopErrors {
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
     msg = redact(msg);
     if (msg.length() > 300) {
-      msg = msg.substring(0, 300) + "...";
+      int cut = msg.lastIndexOf(' ', 300); // between words, not inside one
+      msg = msg.substring(0, cut > 200 ? cut : 300) + " ...";
     }
     return msg + " (" + t.getClass().getSimpleName() + ")";
   }

@@ -78,6 +78,17 @@ class HadoopErrorsTest {
   }
 
   @Test
+  void aLongMessageIsCutBetweenWords() {
+    String words = "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain ".repeat(6);
+    String message = t(new IOException(words)).getMessage();
+    String reason = message.substring(message.indexOf(": ") + 2);
+    assertThat(reason).endsWith(" ... (IOException)");
+    String kept = reason.substring(0, reason.length() - " ... (IOException)".length());
+    assertThat(words).startsWith(kept + " ");
+    assertThat(kept.length()).isBetween(200, 300);
+  }
+
+  @Test
   void notFoundSaysSo() {
     StorageException e = t(new FileNotFoundException("No such file or directory: s3a://bucket/remote/packs/p.pack"));
     assertThat(e.getMessage()).isEqualTo("Cannot read packs/p.pack on s3a://bucket/remote: no such file on the remote");
