@@ -36,8 +36,9 @@ final class LineageSvg {
       for (int i = 0; i < parents.size(); i++) {
         int shift = (int) Math.round((i - (parents.size() - 1) / 2.0) * 18);
         edge(svg, lineage, parents.get(i), child, shift);
-        if (parents.size() > 1) { // the merge order, where each edge enters: the last one won
-          svg.el("text", i + 1, "x", x(lineage, child) + BOX_W / 2 + shift + 7, "y", y(child) - 6, "class", "dag-order");
+        if (parents.size() > 1) { // the merge order, on each edge above its arrowhead: the last one won
+          svg.el("text", i + 1, "x", x(lineage, child) + BOX_W / 2 + shift, "y", y(child) - 13, "class", "dag-order", "text-anchor",
+              "middle");
         }
       }
     }
