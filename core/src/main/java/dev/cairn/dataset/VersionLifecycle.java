@@ -767,21 +767,21 @@ final class VersionLifecycle {
       throws IOException {
     DatasetRecord any = versions.get(0);
     Set<String> here = new HashSet<>();
-    versions.forEach(v -> here.add(v.version()));
+    versions.forEach(v -> here.add(v.id()));
     List<String> elsewhere = new ArrayList<>();
-    for (String version : remote.reservedVersions(any.project(), any.name())) {
-      String holder = here.contains(version) ? null : remote.nameHolderId(any.project(), any.name(), version);
-      if (holder != null && !holder.isEmpty() && remote.record(holder) != null) { // uploaded, not deleted there
-        elsewhere.add(version);
+    remote.liveVersions(any.project(), any.name()).forEach((id, r) -> {
+      if (!here.contains(id)) {
+        elsewhere.add(r.version());
       }
-    }
+    });
     if (!elsewhere.isEmpty()) {
       elsewhere.sort(VersionStrings.ORDER);
       throw new InvalidInputException("Cannot " + verb + ": " + at + " holds " + Text.count(elsewhere.size(), "version") + " of "
           + DatasetRepository.label(any.project(), any.name()) + " that this repository does not (" + String.join(", ",
               elsewhere.subList(0, Math.min(5, elsewhere.size()))) + (elsewhere.size() > 5 ? ", ..." : "") + "), which would keep"
-          + " the old name there: get them first (cairn get --storage " + at + (any.project().isEmpty() ? "" : " --project " + any.project())
-          + " --name " + any.name() + " --version V), so that every version changes");
+          + " the old name there: get them first (for each, cairn get --storage '" + at + "'" + (any.project().isEmpty() ? ""
+              : " --project '" + any.project() + "'") + " --name '" + any.name() + "' --version " + elsewhere.get(0)
+          + "), so that every version changes");
     }
   }
 

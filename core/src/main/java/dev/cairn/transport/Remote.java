@@ -19,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -612,6 +613,32 @@ public final class Remote implements AutoCloseable {
       return "version " + holder + ", not uploaded yet (a draft, or a version whose upload has not finished)";
     }
     return "version " + holder + (l.record() == null ? ", deleted there (an upload of it brings it back)" : "");
+  }
+
+  /**
+   * The versions of a dataset on the remote: each one a string is reserved for under
+   * {@code project} and {@code name} whose newest record there is live (not deleted) and still
+   * carries that project and name (a string stays reserved for good, also after a rename), by id.
+   * A version whose record cannot be read is passed over.
+   */
+  public Map<String, DatasetRecord> liveVersions(String project, String name) throws IOException {
+    Map<String, DatasetRecord> out = new LinkedHashMap<>();
+    for (String version : reservedVersions(project, name)) {
+      String holder = nameHolderId(project, name, version);
+      if (holder == null || holder.isEmpty() || out.containsKey(holder)) {
+        continue;
+      }
+      DatasetRecord r;
+      try {
+        r = record(holder);
+      } catch (CorruptObjectException unreadable) {
+        continue; // fsck --storage names it; it decides nothing here
+      }
+      if (r != null && r.project().equals(project) && r.name().equals(name)) {
+        out.put(holder, r);
+      }
+    }
+    return out;
   }
 
   /** Version strings reserved on the remote for a dataset. */

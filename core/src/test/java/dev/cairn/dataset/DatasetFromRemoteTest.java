@@ -93,10 +93,27 @@ class DatasetFromRemoteTest {
       // Only a's version would change: b's 1.0.1 would stay "n" on the remote, a dataset split in two.
       assertThatThrownBy(() -> Dataset.get(a, id).rename("renamed")).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
           .hasMessageContaining("/remote holds 1 version of p/n that this repository does not (1.0.1)")
-          .hasMessageContaining("/remote --project p --name n --version V)");
+          .hasMessageContaining("/remote' --project 'p' --name 'n' --version 1.0.1)");
       assertThat(Dataset.get(a, id).record().name()).isEqualTo("n");
       Dataset.get(a, theirs, remote.toString());
       assertThat(Dataset.get(a, id).rename("renamed")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRenameIsNotRefusedForVersionsThatARenameElsewhereTookAwayFromTheName() throws IOException {
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset.get(b, id, remote.toString());
+      Dataset child = Dataset.create(b, CreateOptions.of("p", "n").parents(id).storage(remote.toString()).build());
+      child.close();
+      child.upload(remote.toString(), null, Progress.NONE);
+      assertThat(child.rename("m")).isEqualTo(2);
+      child.upload(remote.toString(), null, Progress.NONE); // the remote's records now say "m"
+      Dataset.get(b, id).upload(remote.toString(), null, Progress.NONE);
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      // The strings under "n" stay reserved for good, but no version there is named "n" any more.
+      assertThat(Dataset.get(a, id).rename("k")).isEqualTo(1);
     }
   }
 

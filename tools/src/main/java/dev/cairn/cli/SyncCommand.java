@@ -234,33 +234,31 @@ final class SyncCommand extends Base {
 
   /**
    * Says when {@code remote} holds versions of the dataset newer than the parent this repository
-   * gave a new version (uploaded by another, not fetched here): the new one then makes a branch
-   * beside them, rather than follow the newest. Nothing is said if the remote cannot be read.
+   * gave a new version (uploaded elsewhere, not here): the new one then branches off beside them,
+   * rather than follow the newest. Nothing is said if the remote cannot be read.
    */
   private void noteNewerOnRemote(dev.cairn.dataset.DatasetRecord made, String remote) {
     String parent = made.parents().isEmpty() ? null : made.parents().get(made.parents().size() - 1);
     try (dev.cairn.transport.Remote r = repo().openRemote(remote)) {
       String parentVersion = parent == null ? null : repo().get(parent).version();
       List<String> newer = new ArrayList<>();
-      for (String v : r.reservedVersions(made.project(), made.name())) {
-        if (v.equals(made.version()) || parentVersion != null && dev.cairn.dataset.VersionStrings.ORDER.compare(v, parentVersion) <= 0) {
-          continue;
-        }
-        String holder = r.nameHolderId(made.project(), made.name(), v);
-        if (holder != null && !holder.isEmpty() && !repo().catalog().exists(holder) && r.record(holder) != null) {
-          newer.add(v);
+      for (dev.cairn.dataset.DatasetRecord v : r.liveVersions(made.project(), made.name()).values()) {
+        boolean isNewer = parentVersion == null || dev.cairn.dataset.VersionStrings.ORDER.compare(v.version(), parentVersion) > 0;
+        if (isNewer && !v.id().equals(made.id()) && !repo().catalog().exists(v.id())) {
+          newer.add(v.version());
         }
       }
       if (!newer.isEmpty()) {
         newer.sort(dev.cairn.dataset.VersionStrings.ORDER);
         String newest = newer.get(newer.size() - 1);
-        err().println("cairn: note: " + remote + " holds " + Format.count(newer.size(), "version") + " of "
-            + DatasetRepository.label(made.project(), made.name()) + " newer than " + (parentVersion == null ? "none" : parentVersion)
-            + ", the parent taken here (uploaded by another repository; the newest is " + newest + "): " + made.version()
-            + " branches off beside them. To build on the newest next time, get it first: cairn get --storage " + remote
+        String label = DatasetRepository.label(made.project(), made.name());
+        err().println("cairn: note: " + remote + " holds " + Format.count(newer.size(), "version") + " of " + label
+            + (parentVersion == null ? ", though this repository has none, " : " newer than " + parentVersion + ", the parent taken here, ")
+            + "that are not in this repository (the newest is " + newest + "): " + made.version() + " branches off beside them."
+            + " To build on the newest next time, get it first: cairn get --storage " + remote
             + (made.project().isEmpty() ? "" : " --project " + ShellWords.quote(made.project())) + " --name " + ShellWords.quote(made.name()));
       }
-    } catch (IOException | RuntimeException unreadable) {
+    } catch (IOException unreadable) {
       // only a note: the version is made either way
     }
   }

@@ -46,8 +46,8 @@ class CliRemoteTest {
     write(mine.resolve("c.txt"), "c");
     // Alice's latest is 1.0.0; Bob's 1.0.1 is on the remote only: her 1.0.2 branches off beside it.
     Cli.Result branched = alice.ok("sync", "--project", "team", "--name", "ds", "--folder", mine.toString(), "--storage", remote);
-    assertThat(branched.err()).contains("holds 1 version of team/ds newer than 1.0.0, the parent taken here")
-        .contains("the newest is 1.0.1): 1.0.2 branches off beside them")
+    assertThat(branched.err()).contains("holds 1 version of team/ds newer than 1.0.0, the parent taken here, that are not in this"
+        + " repository (the newest is 1.0.1): 1.0.2 branches off beside them")
         .contains("cairn get --storage " + remote + " --project team --name ds");
     alice.ok("get", "--project", "team", "--name", "ds", "--storage", remote);
     write(mine.resolve("d.txt"), "d");
