@@ -31,6 +31,21 @@ class CliRemoteTest {
   }
 
   @Test
+  void closeRunAgainAfterItsUploadWasCutOffFinishesTheUpload() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/a.txt"), "a");
+    cli.ok("create", "--project", "p", "--name", "again", "--storage", remote);
+    cli.ok("add", "--files", tmp.resolve("src").toString());
+    cli.ok("close", "--disable-upload"); // as a close killed between its close and its upload leaves it
+    Cli.Result again = cli.ok("close");
+    assertThat(again.err()).contains("was closed already (by an interrupted close?); uploading it to ");
+    assertThat(again.out()).contains("Uploaded to ");
+    assertThat(new Cli(tmp.resolve("other")).ok("get", "--project", "p", "--name", "again", "--storage", remote).exit()).isZero();
+    assertThat(cli.fails("close").err()).as("nothing left to do").contains("Cannot close: ").contains("is final already");
+  }
+
+  @Test
   void aSyncWhoseParentIsOlderThanTheRemotesNewestSaysSo() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli bob = new Cli(tmp.resolve("bob"));
