@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -78,7 +81,7 @@ public final class BenchData {
       writeBytes(out, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
     byte[] all = out.toByteArray();
-    return all.length == size ? all : java.util.Arrays.copyOf(all, size);
+    return all.length == size ? all : Arrays.copyOf(all, size);
   }
 
   /** The header line of the CSV files. */
@@ -99,7 +102,7 @@ public final class BenchData {
   static void csvRow(SplittableRandom r, long row, StringBuilder sb) {
     long t = 1_704_067_200L + row * 7 + r.nextInt(7); // from 2024-01-01, every ~7 s
     sb.append(row).append(',');
-    sb.append(java.time.LocalDateTime.ofEpochSecond(t, 0, java.time.ZoneOffset.UTC)).append("Z,");
+    sb.append(LocalDateTime.ofEpochSecond(t, 0, ZoneOffset.UTC)).append("Z,");
     sb.append("st").append(r.nextInt(400)).append(',');
     sb.append(METRICS[r.nextInt(METRICS.length)]).append(',');
     int v = r.nextInt(2_000_000) - 1_000_000;

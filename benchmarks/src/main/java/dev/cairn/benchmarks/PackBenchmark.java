@@ -12,6 +12,7 @@ import dev.cairn.store.ObjectReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,7 +119,7 @@ public class PackBenchmark {
         ins.flush();
       }
       for (Path p : repo.packs().packFiles()) {
-        packBytes += java.nio.file.Files.size(p);
+        packBytes += Files.size(p);
       }
     }
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
@@ -122,7 +123,7 @@ public final class SweepDataset {
         shards.add(p);
       }
     }
-    Collections.shuffle(shards, new java.util.Random(r.nextLong()));
+    Collections.shuffle(shards, new Random(r.nextLong()));
     for (int s = 0; s < Math.min(2, shards.size()); s++) {
       byte[] b = files.get(shards.get(s));
       for (int e = 0; e < 3; e++) {
@@ -151,7 +152,7 @@ public final class SweepDataset {
         small.add(p);
       }
     }
-    Collections.shuffle(small, new java.util.Random(r.nextLong()));
+    Collections.shuffle(small, new Random(r.nextLong()));
     int delete = (int) Math.round(60 * scale);
     int rewrite = (int) Math.round(20 * scale);
     int add = (int) Math.round(100 * scale);

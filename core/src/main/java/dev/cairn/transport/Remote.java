@@ -139,10 +139,7 @@ public final class Remote implements AutoCloseable {
           : "remote format " + kv.get("format") + " is not supported (a newer Cairn made it?)"));
     }
     String format = local.config().objectFormat().configName();
-    if (kv.get("objectFormat") == null) {
-      throw withoutObjectFormat(storage);
-    }
-    if (objectFormat(kv) != local.config().objectFormat()) {
+    if (objectFormat(storage, kv) != local.config().objectFormat()) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
           + ", this repository uses " + format + " (a repository made for it takes its format: cairn get --storage with a new --repo,"
           + " or DatasetRepository.openFor from Java)");
@@ -219,29 +216,25 @@ public final class Remote implements AutoCloseable {
     if (kv == null) {
       return null;
     }
-    HashAlgorithm format = objectFormat(kv);
-    if (kv.get("objectFormat") == null) {
-      throw withoutObjectFormat(storage);
-    }
-    if (format == null) {
-      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + kv.get("objectFormat")
-          + ", which this build does not know");
-    }
-    return format;
+    return objectFormat(storage, kv);
   }
 
-  private static InvalidConfigException withoutObjectFormat(RemoteStorage storage) {
-    return new InvalidConfigException("Cannot use remote " + storage.uri() + ": its " + RemoteLayout.MARKER
-        + " file is damaged (no 'objectFormat = ' line; add the object format of the repositories that wrote it, sha256 or blake3)");
-  }
-
-  /** The object format a marker names (case and {@code -} ignored, as in a config), or null if none this build knows. */
-  private static HashAlgorithm objectFormat(Map<String, String> marker) {
+  /**
+   * The object format a marker names (case and {@code -} ignored, as in a config).
+   *
+   * @throws InvalidConfigException if it names none, or one this build does not know
+   */
+  private static HashAlgorithm objectFormat(RemoteStorage storage, Map<String, String> marker) throws InvalidConfigException {
     String name = marker.get("objectFormat");
+    if (name == null || name.isEmpty()) {
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": its " + RemoteLayout.MARKER
+          + " file is damaged (no 'objectFormat = ' line; add the object format of the repositories that wrote it, sha256 or blake3)");
+    }
     try {
-      return name == null ? null : HashAlgorithm.fromConfigName(name);
+      return HashAlgorithm.fromConfigName(name);
     } catch (IllegalArgumentException e) {
-      return null;
+      throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": it uses object format " + name
+          + ", which this build does not know");
     }
   }
 

@@ -26,7 +26,8 @@ public final class ShellWords {
         case '\'' -> sb.append("\\'");
         default -> {
           if (isControl(c)) {
-            sb.append(String.format("\\x%02x", c));
+            // Above 0x7f by its code point: a byte escape would write one byte, not the character.
+            sb.append(c < 0x80 ? String.format("\\x%02x", c) : String.format("\\u%04x", c));
           } else {
             sb.append((char) c);
           }
@@ -36,7 +37,8 @@ public final class ShellWords {
     return sb.append('\'').toString();
   }
 
+  /** C0 and C1 controls, DEL, and the line and paragraph separators: what a line of text must not hold as is. */
   private static boolean isControl(int c) {
-    return c < 0x20 || c == 0x7f;
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029;
   }
 }

@@ -53,8 +53,8 @@ final class ErrorPages {
     } else if (e instanceof dev.cairn.errors.MissingObjectException) {
       // Not stored here: a version known from its remote, or fetched in part.
       String id = ctx.pathParamMap().get("id");
-      render(ctx, 404, e.getMessage() + (id == null ? "; fetch the version from its remote with cairn get"
-          : "; fetch the whole version from its remote: cairn get --id " + id));
+      render(ctx, 404, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + (id == null ? "ID" : id)
+          + " (and --storage URI if it names no remote of its own)");
     } else if (e instanceof dev.cairn.errors.PatternTooCostlyException || e instanceof dev.cairn.errors.InvalidInputException) {
       render(ctx, 400, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {

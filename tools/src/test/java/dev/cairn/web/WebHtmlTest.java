@@ -46,6 +46,7 @@ class WebHtmlTest {
     // A newline or tab would break the line, or show as a space in a page: ANSI-C quoted instead.
     assertThat(dev.cairn.cli.ShellWords.quote("multi=line1\nline2")).isEqualTo("$'multi=line1\\nline2'");
     assertThat(dev.cairn.cli.ShellWords.quote("it's\t\\\u0001")).isEqualTo("$'it\\'s\\t\\\\\\x01'");
+    assertThat(dev.cairn.cli.ShellWords.quote("a\u0085b\u2028c")).isEqualTo("$'a\\u0085b\\u2028c'");
   }
 
   @Test

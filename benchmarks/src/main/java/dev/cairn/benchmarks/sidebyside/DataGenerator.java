@@ -4,13 +4,17 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -273,11 +277,11 @@ public final class DataGenerator {
       throw new IllegalArgumentException("--files N required");
     }
     int folders = (files + FILES_PER_FOLDER - 1) / FILES_PER_FOLDER;
-    long bytes = java.util.stream.IntStream.range(0, folders).parallel().mapToLong(d -> {
+    long bytes = IntStream.range(0, folders).parallel().mapToLong(d -> {
       try {
         return tinyFolder(out, d, Math.min(FILES_PER_FOLDER, files - d * FILES_PER_FOLDER), seed);
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     }).sum();
     System.out.printf("tiny files=%d folders=%d bytes=%d%n", files, folders, bytes);
@@ -318,7 +322,7 @@ public final class DataGenerator {
       folders = s.filter(Files::isDirectory).sorted().toList();
     }
     SplittableRandom r = new SplittableRandom(seed * 104_729L + step);
-    java.util.Set<Path> done = new java.util.LinkedHashSet<>();
+    Set<Path> done = new LinkedHashSet<>();
     while (done.size() < count) {
       Path folder = folders.get(r.nextInt(folders.size()));
       List<Path> fs;

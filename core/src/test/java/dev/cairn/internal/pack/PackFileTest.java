@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PackFileTest {
+  @TempDir Path tmp;
 
   @Test
   void aTrailerClaimingAnIndexOfOverTwoGigabytesIsMalformedNotAnOverflow() throws IOException {
@@ -60,7 +61,6 @@ class PackFileTest {
     assertThat(RemoteLayout.packName("packs/pack-" + upper + ".pack")).isNull();
     assertThat(PackFormat.nameOf("pack-" + name.substring(1) + ".pack")).isNull();
   }
-  @TempDir Path tmp;
 
   /** A writer interrupted while it writes the header leaves no temporary file: no one holds it to close. */
   @Test
