@@ -47,15 +47,20 @@ class DatasetFromRemoteTest {
     }
   }
 
+  /** Version 1.0.1 of p/n, made in {@code repo} from the uploaded one without a.txt, and uploaded; its id. */
+  private String uploadChild(DatasetRepository repo) throws IOException {
+    Dataset child = Dataset.create(repo, CreateOptions.of("p", "n").parents(id).build());
+    child.removeFiles("a.txt");
+    child.close();
+    child.upload(remote.toString(), null, Progress.NONE);
+    return child.id();
+  }
+
   @Test
   void theNewestVersionOnARemoteIsNotGuessedPastADamagedRecord() throws IOException {
     String newer;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
-      Dataset v2 = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
-      v2.removeFiles("a.txt");
-      v2.close();
-      v2.upload(remote.toString(), null, Progress.NONE);
-      newer = v2.id();
+      newer = uploadChild(a);
       Dataset other = Dataset.create(a, CreateOptions.of("q", "other").parents(id).build());
       other.close();
       other.upload(remote.toString(), null, Progress.NONE);
@@ -121,11 +126,7 @@ class DatasetFromRemoteTest {
   void theChangeSetOfAVersionWithoutParentsIsReadAfterAFetchOfAChildInPart() throws IOException {
     String child;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
-      Dataset v2 = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
-      v2.removeFiles("a.txt");
-      v2.close();
-      v2.upload(remote.toString(), null, Progress.NONE);
-      child = v2.id();
+      child = uploadChild(a);
     }
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       b.fetch(child, new Selection(0, 1, List.of(Glob.of("sub/*"))), remote.toString(), null, Progress.NONE);
@@ -141,10 +142,7 @@ class DatasetFromRemoteTest {
     // As a config: case and '-' ignored. An upload checked the marker by exact text, a get by name.
     Files.writeString(remote.resolve("cairn-remote"), "format = 1\nobjectFormat = SHA-256\n");
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
-      Dataset v2 = Dataset.create(a, CreateOptions.of("p", "n").parents(id).build());
-      v2.removeFiles("a.txt");
-      v2.close();
-      v2.upload(remote.toString(), null, Progress.NONE);
+      uploadChild(a);
     }
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       assertThat(Dataset.get(b, "p", "n", null, remote.toString()).getLocalCopy().resolve("a.txt")).doesNotExist();
