@@ -769,11 +769,7 @@ final class VersionLifecycle {
     Set<String> here = new HashSet<>();
     versions.forEach(v -> here.add(v.id()));
     List<String> elsewhere = new ArrayList<>();
-    remote.liveVersions(any.project(), any.name()).forEach((id, r) -> {
-      if (!here.contains(id)) {
-        elsewhere.add(r.version());
-      }
-    });
+    remote.liveVersions(any.project(), any.name(), here::contains).forEach((id, r) -> elsewhere.add(r.version()));
     if (!elsewhere.isEmpty()) {
       elsewhere.sort(VersionStrings.ORDER);
       throw new InvalidInputException("Cannot " + verb + ": " + at + " holds " + Text.count(elsewhere.size(), "version") + " of "

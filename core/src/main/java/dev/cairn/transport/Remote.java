@@ -612,13 +612,15 @@ public final class Remote implements AutoCloseable {
    * The versions of a dataset on the remote: each one a string is reserved for under
    * {@code project} and {@code name} whose newest record there is live (not deleted) and still
    * carries that project and name (a string stays reserved for good, also after a rename), by id.
-   * A version whose record cannot be read is passed over.
+   * A version whose record cannot be read is passed over, and so is every id {@code skip} accepts
+   * (those known already: each other one costs a read of its record).
    */
-  public Map<String, DatasetRecord> liveVersions(String project, String name) throws IOException {
+  public Map<String, DatasetRecord> liveVersions(String project, String name, java.util.function.Predicate<String> skip)
+      throws IOException {
     Map<String, DatasetRecord> out = new LinkedHashMap<>();
     for (String version : reservedVersions(project, name)) {
       String holder = nameHolderId(project, name, version);
-      if (holder == null || holder.isEmpty() || out.containsKey(holder)) {
+      if (holder == null || holder.isEmpty() || out.containsKey(holder) || skip.test(holder)) {
         continue;
       }
       DatasetRecord r;

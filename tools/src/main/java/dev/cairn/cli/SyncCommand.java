@@ -242,9 +242,9 @@ final class SyncCommand extends Base {
     try (dev.cairn.transport.Remote r = repo().openRemote(remote)) {
       String parentVersion = parent == null ? null : repo().get(parent).version();
       List<String> newer = new ArrayList<>();
-      for (dev.cairn.dataset.DatasetRecord v : r.liveVersions(made.project(), made.name()).values()) {
-        boolean isNewer = parentVersion == null || dev.cairn.dataset.VersionStrings.ORDER.compare(v.version(), parentVersion) > 0;
-        if (isNewer && !v.id().equals(made.id()) && !repo().catalog().exists(v.id())) {
+      dev.cairn.dataset.Catalog here = repo().catalog();
+      for (dev.cairn.dataset.DatasetRecord v : r.liveVersions(made.project(), made.name(), here::exists).values()) {
+        if (parentVersion == null || dev.cairn.dataset.VersionStrings.ORDER.compare(v.version(), parentVersion) > 0) {
           newer.add(v.version());
         }
       }
