@@ -38,15 +38,15 @@ final class CloseCommand extends Base {
     // Run again after an interruption during its upload, close finishes that upload; a version
     // closed with nothing left to upload is refused as before.
     boolean closedBefore = !ds.record().isDraft() && target != null && !disableUpload && !ds.isUploadedTo(target);
-    if (closedBefore) {
-      err().println("cairn: note: " + ds.id().substring(0, 8) + " was closed already (by an interrupted close?); uploading it to "
-          + uri(target));
-    } else {
+    if (!closedBefore) {
       ds.close();
     }
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
       pushed = uploadClosed(ds, target, storage, packBytes, !closedBefore);
+      if (closedBefore) {
+        err().println("cairn: note: " + ds.id().substring(0, 8) + " was closed already (by an interrupted close?): this close uploaded it");
+      }
     } else if (!disableUpload) {
       noteStaysLocal(ds);
     }
