@@ -77,17 +77,19 @@ final class SearchCommand extends Base {
       }
     }
     boolean byProject = project != null && !project.isEmpty();
+    List<String> draftIds = found.stream().filter(dev.cairn.dataset.DatasetRecord::isDraft).map(dev.cairn.dataset.DatasetRecord::id).toList();
     found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
         || (!notOnlyCompleted && r.isDraft()));
     if (!ids.isEmpty()) {
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
       for (String prefix : prefixes) {
         if (found.stream().noneMatch(r -> r.id().startsWith(prefix))) {
-          // A filter that matches nothing, as clearml-data lists it: not an error, but said.
-          // A remote holds no drafts: there, drafts are not why.
-          boolean draftsAside = !notOnlyCompleted && storage == null;
-          err().println("cairn: note: no version " + (draftsAside ? "closed " : "") + "with id " + prefix + " among those searched"
-              + (storage != null ? " on " + storage : draftsAside ? " (--not-only-completed lists drafts too)" : ""));
+          // A filter that matches nothing, as clearml-data lists it: not an error, but said, with
+          // the draft it names when that is why (a remote holds no drafts).
+          boolean aDraft = !notOnlyCompleted && draftIds.stream().anyMatch(d -> d.startsWith(prefix));
+          err().println("cairn: note: no version with id " + prefix + " among those searched"
+              + (storage != null ? " on " + storage : aDraft ? " (it is a draft: --not-only-completed lists drafts too)"
+                  : " (deleted, or only on a remote: search --storage URI lists a remote's)"));
         }
       }
       found.removeIf(r -> prefixes.stream().noneMatch(r.id()::startsWith));

@@ -648,7 +648,12 @@ class CliEndToEndTest {
     assertThat(cli.ok("search", "--name", "[", "--json").array()).isEmpty(); // not an expression: the text as typed
     Cli.Result none = cli.ok("search", "--ids", "0badc0de0badc0de", "--json"); // a filter matching nothing, as in clearml-data
     assertThat(none.array()).isEmpty();
-    assertThat(none.err()).contains("no version closed with id 0badc0de0badc0de among those searched (--not-only-completed lists drafts too)");
+    assertThat(none.err()).contains("no version with id 0badc0de0badc0de among those searched (deleted, or only on a remote: search"
+        + " --storage URI lists a remote's)");
+    // A draft is named as the reason only when the id is a draft's.
+    String draft = (String) cli.ok("create", "--name", "drafty", "--json").obj().get("id");
+    assertThat(cli.ok("search", "--ids", draft.substring(0, 10)).err())
+        .contains("no version with id " + draft.substring(0, 10) + " among those searched (it is a draft: --not-only-completed lists drafts too)");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
     // The daemon is the launcher's: after a global option the command says how to run it.
