@@ -1,5 +1,7 @@
 package dev.cairn.dataset;
 
+import dev.cairn.manifest.DatasetPaths;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -55,22 +57,6 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
 
   /** Strips leading and trailing slashes and a leading "./": "/a/b/" → "a/b", "." → "". */
   static String normalizeFolder(String f) {
-    if (f == null) {
-      return "";
-    }
-    String s = f.replaceAll("/+", "/"); // spaces are kept: they are legal in names, as on disk
-    while (s.startsWith("./")) {
-      s = s.substring(2);
-    }
-    if (s.equals(".") || s.equals("/")) {
-      return "";
-    }
-    if (s.startsWith("/")) {
-      s = s.substring(1);
-    }
-    if (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return s;
+    return f == null ? "" : DatasetPaths.withoutEmptyOrDotSegments(f); // spaces are kept: legal in names, as on disk
   }
 }

@@ -513,13 +513,8 @@ public final class ArchiveIo {
    * {@code ..} is refused.
    */
   private static String datasetPath(Path archiveFile, String datasetFolder, String entryName) throws InvalidInputException {
-    StringBuilder kept = new StringBuilder();
-    for (String segment : entryName.split("/", -1)) {
-      if (!segment.isEmpty() && !segment.equals(".")) {
-        kept.append(kept.length() == 0 ? "" : "/").append(segment);
-      }
-    }
-    String name = entryName.startsWith("/") ? entryName : kept.toString(); // an absolute path is refused as it is
+    // an absolute path is refused as it is
+    String name = entryName.startsWith("/") ? entryName : DatasetPaths.withoutEmptyOrDotSegments(entryName);
     String path = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
     // A PAX name's bytes that are not UTF-8 are read as U+FFFD, as a folder's are refused for.
     String problem = name.indexOf('\uFFFD') >= 0 ? "not valid UTF-8" : DatasetPaths.problem(path);

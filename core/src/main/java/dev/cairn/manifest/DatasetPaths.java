@@ -99,6 +99,21 @@ public final class DatasetPaths {
   }
 
   /**
+   * {@code path} without its empty and {@code .} segments ({@code ./a}, {@code x//y},
+   * {@code sub/./d}, a leading or trailing {@code /}), as tar and cp read such a path; {@code ..}
+   * is kept, for the checks to refuse.
+   */
+  public static String withoutEmptyOrDotSegments(String path) {
+    StringBuilder kept = new StringBuilder();
+    for (String segment : path.split("/", -1)) {
+      if (!segment.isEmpty() && !segment.equals(".")) {
+        kept.append(kept.length() == 0 ? "" : "/").append(segment);
+      }
+    }
+    return kept.toString();
+  }
+
+  /**
    * A form of {@code path} safe to print on one line: control characters (C0, DEL, and C1, which a
    * terminal may take for the start of an escape sequence) as {@code \xNN}, the Unicode line and
    * paragraph separators as {@code \u2028} and {@code \u2029}.

@@ -481,6 +481,16 @@ class DatasetTest {
   }
 
   @Test
+  void aDatasetFolderIsReadAsTarAndCpReadAPath() throws IOException {
+    Path src = folder("dotted", Map.of("f.txt", "x"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "dotted").build());
+    ds.addFiles(AddOptions.of(src).datasetFolder("./a/./b//c/"));
+    assertThat(paths(ds.listFiles())).containsExactly("a/b/c/f.txt");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).datasetFolder("a/../b"))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'..' segment");
+  }
+
+  @Test
   void createAddCloseGetRoundTrip() throws IOException {
     Path src = folder("src", Map.of("a.txt", "alpha", "sub/b.txt", "beta", "sub/deeper/c.bin", "gamma"));
     Dataset ds = Dataset.create(repo, CreateOptions.of("proj", "data").tags("raw").build());
