@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.fs.FileStat;
+import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,11 +140,18 @@ public final class FolderScanner {
     }
     checkName(source.getFileName() == null ? "" : source.getFileName().toString(), source);
     if (Files.isDirectory(real)) {
+      List<String> refused = new ArrayList<>();
       try {
-        walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>());
+        walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>(), refused);
       } catch (StackOverflowError tooDeep) {
         // A folder per level of the walk: thousands of nested folders outrun the thread's stack.
         throw new InvalidInputException("Cannot add " + source + ": its folders nest too deep to follow (thousands of levels)");
+      }
+      if (!refused.isEmpty()) {
+        // Every refused name at once, not one a run: each but the first as a warning, the first as the error.
+        refused.subList(1, refused.size()).forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "refused ")));
+        throw new InvalidInputException(refused.get(0) + (refused.size() == 1 ? ""
+            : " (and " + Text.count(refused.size() - 1, "more name") + " refused, each warned of above)"));
       }
     } else {
       String name = source.getFileName().toString();
@@ -168,8 +176,12 @@ public final class FolderScanner {
     }
   }
 
+  /**
+   * Walks one folder. A name refused ({@link #checkName}, {@link #checkPath}, a normalization twin)
+   * goes into {@code refused} and its file or folder is passed over, so that one scan names them all.
+   */
   private void walk(Path dir, Path realDir, String rel, boolean recursive, List<Glob> wildcards,
-      String datasetFolder, Sink sink, Set<Path> visiting) throws IOException {
+      String datasetFolder, Sink sink, Set<Path> visiting, List<String> refused) throws IOException {
     if (!visiting.add(realDir)) {
       throw new InvalidInputException("Cannot add " + dir + ": symbolic links form a loop");
     }
@@ -255,25 +267,46 @@ public final class FolderScanner {
         Path realChild = c.real() != null ? c.real() : realDir.resolve(c.name());
         if (realChild.equals(skipped)) {
           progress.warn("skipped " + c.path() + ": the repository itself");
-        } else if (recursive) {
+        } else if (recursive && !refuses(refused, () -> {
           checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(normalized, c.name(), datasetFolder, childRel);
-          walk(c.path(), realChild, childRel, true, wildcards, datasetFolder, sink, visiting);
+        })) {
+          walk(c.path(), realChild, childRel, true, wildcards, datasetFolder, sink, visiting, refused);
         }
       } else if (a.regularFile()) {
         if (leftOut(wildcards, childRel)) {
           continue;
         }
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
-        checkName(c.name(), c.path());
-        checkPath(datasetPath, c.path());
-        checkNormalization(normalized, c.name(), datasetFolder, childRel);
-        sink.accept(sourceFile(a, datasetPath, c.path()));
+        if (!refuses(refused, () -> {
+          checkName(c.name(), c.path());
+          checkPath(datasetPath, c.path());
+          checkNormalization(normalized, c.name(), datasetFolder, childRel);
+        })) {
+          sink.accept(sourceFile(a, datasetPath, c.path()));
+        }
       } else {
         progress.warn("skipped " + c.path() + ": not a regular file (fifo, socket or device)");
       }
     }
     visiting.remove(realDir);
+  }
+
+  /** Checks of a name, which refuse it by throwing. */
+  @FunctionalInterface
+  private interface NameChecks {
+    void run() throws InvalidInputException;
+  }
+
+  /** Runs {@code checks}; a refusal is added to {@code refused} (and true returned), so that the scan goes on. */
+  private static boolean refuses(List<String> refused, NameChecks checks) {
+    try {
+      checks.run();
+      return false;
+    } catch (InvalidInputException e) {
+      refused.add(e.getMessage());
+      return true;
+    }
   }
 
   private static String datasetPath(String datasetFolder, String rel) {

@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.errors.InvalidInputException;
@@ -273,6 +274,26 @@ class HostileInputTest {
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "args").build());
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(tmp.resolve("stable")).datasetFolder("z\uFFFD")))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("Cannot use dataset folder");
+  }
+
+  @Test
+  void oneAddNamesEveryRefusedNameNotOneARun() throws Exception {
+    Path src = tmp.resolve("many-bad");
+    Files.createDirectories(src.resolve("bad\\dir"));
+    Files.writeString(src.resolve("bad\\dir/inside.txt"), "x");
+    Files.writeString(src.resolve("back\\slash.txt"), "x");
+    Files.writeString(src.resolve("tab\there.txt"), "x");
+    Files.writeString(src.resolve("caf\u00e9.txt"), "x");
+    Files.writeString(src.resolve("cafe\u0301.txt"), "x");
+    Files.writeString(src.resolve("fine.txt"), "ok");
+    List<String> warnings = new ArrayList<>();
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "many").build());
+    Throwable refused = catchThrowable(() -> ds.addFiles(AddOptions.of(src), warningsInto(warnings)));
+    assertThat(refused).isInstanceOf(InvalidInputException.class).hasMessageContaining("(and 3 more names refused, each warned of above)");
+    assertThat(warnings).hasSize(3).allSatisfy(w -> assertThat(w).startsWith("refused "));
+    assertThat(refused.getMessage() + "\n" + String.join("\n", warnings))
+        .contains("back\\slash.txt", "bad\\dir/inside.txt", "tab\\x09here.txt", "only by Unicode normalization");
+    assertThat(ds.listFiles()).as("nothing added while a name is refused").isEmpty();
   }
 
   @Test
