@@ -77,8 +77,8 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
       if (matches.test(e.path())) {
         if (files.size() == limit) {
           // A match past a full page: only now is a next page sure to hold one. It resumes after
-          // the last entry scanned, not rescanning the misses between.
-          return new FilePage(files, 0, m.entryCount(), filter, true, last, false, scanned);
+          // the entry before it, not rescanning the misses between, and counts it as its own.
+          return new FilePage(files, 0, m.entryCount(), filter, true, last, false, scanned - 1);
         }
         files.add(e);
       }

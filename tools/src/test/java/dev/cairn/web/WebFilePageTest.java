@@ -94,7 +94,7 @@ class WebFilePageTest {
     FilePage page = FilePage.filtered(manifest(), "shard-777/*.jpg", null, 100);
     assertThat(page.files()).hasSize(100);
     assertThat(page.files().get(0).path()).isEqualTo(path(777_000));
-    assertThat(page.scanned()).as("the page and the next match, which shows that more follow").isEqualTo(101);
+    assertThat(page.scanned()).as("the next match, which shows that more follow, is the next page's").isEqualTo(100);
     assertThat(page.more()).isTrue();
     FilePage last = FilePage.filtered(manifest(), "shard-777/*.jpg", path(777_949), 100);
     assertThat(last.files()).hasSize(50);
