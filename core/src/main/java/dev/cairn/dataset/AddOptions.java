@@ -1,7 +1,6 @@
 package dev.cairn.dataset;
 
 import dev.cairn.manifest.DatasetPaths;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -55,7 +54,7 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     return new AddOptions(sources, wildcards, datasetFolder, recursive, r);
   }
 
-  /** Strips leading and trailing slashes and a leading "./": "/a/b/" → "a/b", "." → "". */
+  /** Drops empty and "." segments, as tar and cp read a path: "/a/./b/" → "a/b", "." → "". */
   static String normalizeFolder(String f) {
     return f == null ? "" : DatasetPaths.withoutEmptyOrDotSegments(f); // spaces are kept: legal in names, as on disk
   }
