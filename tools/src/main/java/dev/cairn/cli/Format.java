@@ -48,15 +48,47 @@ final class Format {
 
   /** Pads to a column width; a longer value is printed whole (a path cut short could not be found or grepped). */
   static String pad(String s, int width) {
-    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    int cells = cells(s);
+    return cells >= width ? s : s + " ".repeat(width - cells);
   }
 
   /** Pads or cuts to a column width. */
   static String col(String s, int width) {
-    if (s.length() > width) {
-      return s.substring(0, Math.max(0, width - 1)) + "…";
+    if (cells(s) <= width) {
+      return pad(s, width);
     }
-    return s + " ".repeat(width - s.length());
+    StringBuilder cut = new StringBuilder();
+    int used = 0;
+    for (int i = 0; i < s.length(); ) {
+      int cp = s.codePointAt(i);
+      if (used + cells(cp) > width - 1) {
+        break;
+      }
+      cut.appendCodePoint(cp);
+      used += cells(cp);
+      i += Character.charCount(cp);
+    }
+    return pad(cut.append('…').toString(), width);
+  }
+
+  /** The terminal cells {@code s} takes: a wide (CJK, fullwidth, emoji) character two, a combining mark none. */
+  static int cells(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i += Character.charCount(s.codePointAt(i))) {
+      n += cells(s.codePointAt(i));
+    }
+    return n;
+  }
+
+  private static int cells(int cp) {
+    int type = Character.getType(cp);
+    if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || cp == 0x200B) {
+      return 0;
+    }
+    boolean wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) || (cp >= 0xAC00 && cp <= 0xD7A3)
+        || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6)
+        || (cp >= 0x1F300 && cp <= 0x1F64F) || (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    return wide ? 2 : 1;
   }
 
   /**

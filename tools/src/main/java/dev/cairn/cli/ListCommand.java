@@ -163,7 +163,7 @@ final class ListCommand extends Base {
       return;
     }
     int[] longest = {9};
-    files.forEach(e -> longest[0] = Math.max(longest[0], shown(e.path()).length()));
+    files.forEach(e -> longest[0] = Math.max(longest[0], Format.cells(shown(e.path()))));
     int width = Math.min(80, longest[0]);
     out.printf("%s | %12s | %s%s%n", Format.col("file name", width), "size", origins == null ? "hash" : Format.col("hash", 64),
         origins == null ? "" : " | origin");
