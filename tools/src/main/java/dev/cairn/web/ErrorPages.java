@@ -128,6 +128,7 @@ final class ErrorPages {
   private static String title(int status) {
     return switch (status) {
       case 400 -> "Bad request";
+      case 403 -> "Forbidden";
       case 404 -> "Not found";
       case 405 -> "Not allowed";
       case 414 -> "Address too long";

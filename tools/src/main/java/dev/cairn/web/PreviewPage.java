@@ -171,6 +171,9 @@ final class PreviewPage {
           + " download the file to see its rows.", "class", "muted");
     } else if (shown == 0) {
       h.el("p", "No rows below the header:", "class", "muted");
+    } else if (!head.truncated() && shown < TABLE_ROWS) {
+      h.el("p", (shown == 1 ? "The one row" : "All " + Text.count(shown) + " rows") + " (the first line is taken as the header):",
+          "class", "muted");
     } else {
       h.el("p", "The first " + Text.plural(shown, "row", "rows") + from + " (the first line is taken as the header):", "class", "muted");
     }

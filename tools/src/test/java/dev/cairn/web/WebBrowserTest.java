@@ -194,6 +194,7 @@ class WebBrowserTest {
     open(Links.preview(fixture.v2, "labels.csv"));
     assertThat(all("#preview-table th")).extracting(WebElement::getText).containsExactly("image", "label", "note");
     assertThat(all("#preview-table tbody tr")).hasSize(3);
+    assertThat(browser.getPageSource()).as("the whole file, not its first rows").contains("All 3 rows (the first line is taken as the header)");
     screenshot("preview-csv");
     open(Links.preview(fixture.v2, "notes/readme.txt"));
     assertThat(one("#preview-text").getText()).isEqualTo("Pets dataset\nline two");

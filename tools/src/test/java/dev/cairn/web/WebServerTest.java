@@ -84,6 +84,8 @@ class WebServerTest {
       assertThat(r).as(host).startsWith("HTTP/1.1 403").contains("loopback names").doesNotContain(fixture.v1);
     }
     assertThat(rawRequest("GET /api/versions HTTP/1.0\r\n\r\n")).as("no Host header").startsWith("HTTP/1.1 403");
+    assertThat(rawRequest("GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n"))
+        .contains("<title>Forbidden · Cairn</title>");
     for (String host : List.of("127.0.0.1:" + server.port(), "localhost:" + server.port(), "LocalHost", "[::1]:" + server.port(), "127.0.0.2", "localhost.:" + server.port(), "[0:0:0:0:0:0:0:1]")) {
       String r = rawRequest("GET /api/versions HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
       assertThat(r).as(host).startsWith("HTTP/1.1 200").contains(fixture.v1);
