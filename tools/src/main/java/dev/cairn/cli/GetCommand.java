@@ -4,7 +4,9 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.Glob;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.InvalidInputException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -122,13 +124,17 @@ final class GetCommand extends Base {
       dev.cairn.dataset.Usage.requireClosed(ds.record(), run != null ? run : System.getenv("CAIRN_RUN_ID"));
     }
     Path path;
-    if (copy != null) {
-      // With an alias to record after it, the copy's commit is not the command's end.
-      path = ds.getMutableLocalCopy(copy, overwrite, sel, alias == null ? progress() : withoutCommit(progress()));
-    } else if (link != null) {
-      path = ds.linkLocalCopy(link, overwrite, sel, progress());
-    } else {
-      path = ds.getLocalCopy(sel, progress());
+    try {
+      if (copy != null) {
+        // With an alias to record after it, the copy's commit is not the command's end.
+        path = ds.getMutableLocalCopy(copy, overwrite, sel, alias == null ? progress() : withoutCommit(progress()));
+      } else if (link != null) {
+        path = ds.linkLocalCopy(link, overwrite, sel, progress());
+      } else {
+        path = ds.getLocalCopy(sel, progress());
+      }
+    } catch (CorruptObjectException damaged) {
+      throw withRemedy(damaged);
     }
     repo().catalog();
     if (alias != null) {
@@ -198,6 +204,7 @@ final class GetCommand extends Base {
       }
     }
     Dataset ds = repo().fetch(id, sel, remote, null, progress());
+    contentRemote = remote;
     if (storage != null) {
       // Asked of a remote: its newer record (renamed, tagged elsewhere) is taken even when no data
       // had to come, as git fetch updates what it was asked for.
@@ -205,6 +212,19 @@ final class GetCommand extends Base {
     }
     repo().catalog().rememberCurrent(ds.id());
     return ds.invokedAs("get", argv());
+  }
+
+  /**
+   * A local object found damaged while the version's remote holds it: the damage is set aside by a
+   * repair, after which the same get fetches what it lost. Said here, as the error handler knows
+   * no remote of a local pack.
+   */
+  private Exception withRemedy(CorruptObjectException damaged) {
+    if (contentRemote == null || ErrorHandler.remoteOf(damaged.where()) != null) {
+      return damaged;
+    }
+    return new IOException(damaged.getMessage() + "; " + contentRemote + " holds this version: cairn fsck --repair sets the damaged"
+        + " data aside, then this get fetches it again", damaged);
   }
 
   private static dev.cairn.errors.DatasetNotFoundException e(String id) {
@@ -259,6 +279,9 @@ final class GetCommand extends Base {
     }
     return 0;
   }
+
+  /** The remote that holds the version's data (null: none known), once it is resolved. */
+  private String contentRemote;
 
   /** Bytes of blocks this command read from remotes, for {@code --json}'s {@code downloaded_bytes}. */
   private final AtomicLong downloaded = new AtomicLong();

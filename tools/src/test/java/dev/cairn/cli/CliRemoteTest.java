@@ -124,6 +124,12 @@ class CliRemoteTest {
         }
       }
     }
+    // A get before the repair names the remote that holds the damaged data, and the way to it.
+    assertThat(cli.fails("get", "--id", up, "--copy", tmp.resolve("early").toString()).err())
+        .contains("checksum mismatch").contains(Path.of(remote).toUri().toString().replaceFirst("/$", "") + " holds this version: cairn fsck"
+            + " --repair sets the damaged data aside, then this get fetches it again")
+        .doesNotContain("fsck checks");
+    assertThat(cli.fails("get", "--id", here).err()).contains("; cairn fsck checks the whole repository").doesNotContain("holds this");
     Cli.Result fsck = cli.run("fsck");
     assertThat(fsck.exit()).isEqualTo(1);
     assertThat(fsck.out()).contains("2 versions lack data here; after cairn fsck --repair (which keeps every intact object):\n")
