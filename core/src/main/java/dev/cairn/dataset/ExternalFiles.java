@@ -7,6 +7,7 @@ import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.StorageException;
 import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Files that stay where they are (clearml-data's {@code add --links}): any URI a remote reaches.
+ * Files that stay where they are (clearml-data's {@code add --links}): any URI a remote reaches,
+ * and single files on web servers (http, https).
  * Adding one reads it once to record its size and digest; getting it downloads it and checks both.
  * Keeps the storages it opens until closed. Not thread-safe.
  */
@@ -28,6 +30,7 @@ final class ExternalFiles implements AutoCloseable {
   private final Map<String, String> conf;
   private final HashAlgorithm algorithm;
   private final Map<URI, RemoteStorage> open = new HashMap<>();
+  private final HttpLinks web = new HttpLinks();
 
   ExternalFiles(Map<String, String> conf, HashAlgorithm algorithm) {
     this.conf = conf;
@@ -76,7 +79,11 @@ final class ExternalFiles implements AutoCloseable {
    */
   List<FileEntry> scan(String given, String datasetFolder, List<Glob> wildcards, boolean recursive, Progress progress) throws IOException {
     // A local path becomes an absolute file: URI (a folder's with a trailing slash, dropped here).
-    String uri = Storages.parse(given).toString();
+    URI parsed = Storages.parse(given);
+    if (HttpLinks.handles(parsed)) {
+      return List.of(webFile(given, parsed, datasetFolder));
+    }
+    String uri = parsed.toString();
     if (given.endsWith("/") && !uri.endsWith("/")) {
       uri += "/";
     }
@@ -103,6 +110,35 @@ final class ExternalFiles implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** The one file a web URL names (a web server lists no folder), under its last path segment. */
+  private FileEntry webFile(String given, URI url, String datasetFolder) throws IOException {
+    String path = url.getPath();
+    if (url.getHost() == null || path == null || path.isEmpty() || path.endsWith("/") || given.strip().endsWith("/")) {
+      throw new InvalidInputException("Cannot link " + given + ": an http(s) link names one file (a web server lists no folder);"
+          + " give each file's URL");
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    Hasher h = algorithm.newHasher();
+    long size = 0;
+    byte[] buf = new byte[1 << 16];
+    InputStream opened;
+    try {
+      opened = web.open(url);
+    } catch (StorageException e) {
+      if (web.size(url) < 0) {
+        throw new InvalidInputException("Cannot link " + given + ": no such file on the server");
+      }
+      throw e;
+    }
+    try (InputStream in = opened) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        h.update(buf, 0, n);
+        size += n;
+      }
+    }
+    return FileEntry.link(join(datasetFolder, name), url.toString(), size, h.digest());
   }
 
   private static boolean kept(List<Glob> wildcards, String rel) {
@@ -148,12 +184,20 @@ final class ExternalFiles implements AutoCloseable {
 
   /** The current size of a linked file, or -1 if it is gone; reads none of its bytes. */
   long size(FileEntry link) throws IOException {
+    URI url = Storages.parse(link.uri());
+    if (HttpLinks.handles(url)) {
+      return web.size(url);
+    }
     Location loc = locate(link.uri());
     return storage(loc.folder()).size(loc.name());
   }
 
   /** Streams the current bytes of a linked file. */
   InputStream open(FileEntry link) throws IOException {
+    URI url = Storages.parse(link.uri());
+    if (HttpLinks.handles(url)) {
+      return web.open(url);
+    }
     Location loc = locate(link.uri());
     return storage(loc.folder()).open(loc.name());
   }
@@ -210,5 +254,6 @@ final class ExternalFiles implements AutoCloseable {
       s.close();
     }
     open.clear();
+    web.close();
   }
 }

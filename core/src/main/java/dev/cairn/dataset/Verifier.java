@@ -196,7 +196,17 @@ final class Verifier {
         problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "linked file " + e.uri() + " changed since it was added"));
       }
     } catch (IOException ex) {
-      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + ": " + ex.getMessage()));
+      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + (gone(links, e) ? " is gone"
+          : ": " + ex.getMessage())));
+    }
+  }
+
+  /** Whether a linked file that could not be read is no longer there (rather than unreachable). */
+  private static boolean gone(ExternalFiles links, FileEntry e) {
+    try {
+      return links.size(e) < 0;
+    } catch (IOException unknown) {
+      return false;
     }
   }
 

@@ -39,7 +39,8 @@ final class AddCommand extends Base {
   boolean rehash;
 
   @Option(names = "--links", paramLabel = "URI", arity = "1..*",
-      description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, wasb://, paths).")
+      description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, wasb://, paths; an"
+          + " http(s):// URL names one file).")
   List<String> links = new ArrayList<>();
 
   @Option(names = "--verbose", description = "List each path the add changed (--json: changes).")
