@@ -136,6 +136,8 @@ public final class Dataset {
    * tagged or published there since; a remote that cannot be read leaves the local one.
    *
    * @param storage the remote to look in, or null for this repository only
+   * @throws dev.cairn.errors.BadStorageLocationException if {@code storage} names no remote at all
+   *     (malformed, or of a scheme no provider supports), even with the version here
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
     return getFrom(repo, idOrPrefix, storage, Progress.LOGGED);
@@ -471,6 +473,7 @@ public final class Dataset {
    * changed ones, removes those no longer there.
    */
   public Change syncFolder(Path folder, String datasetFolder, Progress progress) throws IOException {
+    Objects.requireNonNull(folder, "folder must not be null");
     progress = Progress.orNone(progress);
     String df = AddOptions.normalizeFolder(datasetFolder);
     requireFolder(folder);
@@ -1172,11 +1175,13 @@ public final class Dataset {
   /**
    * Records that {@code run} used this version under {@code alias}.
    *
+   * @param run the run's id; null reads {@code $CAIRN_RUN_ID}, as the command line does
+   * @throws InvalidInputException if no run id is given either way, or the alias is empty
    * @throws DatasetStateException if the version is a draft: a run pins content, which a draft's
    *     next edit would change
    */
   public Dataset alias(String alias, String run) throws IOException {
-    repo.usage().record(run, alias, record());
+    repo.usage().record(run != null ? run : System.getenv("CAIRN_RUN_ID"), alias, record());
     return this;
   }
 
@@ -1344,7 +1349,12 @@ public final class Dataset {
     return getMutableLocalCopy(target, overwrite, Selection.ALL, Progress.LOGGED);
   }
 
-  /** Makes {@code link} a symbolic link to the cached read-only folder. */
+  /**
+   * Makes {@code link} a symbolic link to the cached read-only folder (clearml-data's {@code get
+   * --link}). A link an earlier call made is replaced. Anything else at {@code link}, a link to
+   * elsewhere or a folder with all it holds, is deleted first if {@code overwrite}, else refused;
+   * a folder that holds Cairn data is refused either way.
+   */
   public Path linkLocalCopy(Path link, boolean overwrite, Selection selection, Progress progress) throws IOException {
     Objects.requireNonNull(link, "link must not be null: give the path of the link to make");
     Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");

@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.concurrent.Lazy;
@@ -197,7 +198,8 @@ public final class DatasetRepository implements AutoCloseable {
 
   /**
    * As {@link #get(String, String, String)}; with {@code onlyClosed}, and no {@code version}, the
-   * highest version that is closed (a draft cannot be read as a whole yet).
+   * highest version that is closed (a draft cannot be read as a whole yet), or, when the dataset has
+   * no closed version, its highest draft.
    */
   public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
     VersionListing listing = catalog().readAll();
@@ -675,20 +677,26 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * {@link #catchUp} that never fails: the remote's newer record is taken when there is one, and
-   * what keeps the local record (the version deleted there, records changed on both sides, a
-   * remote that cannot be read) is told to {@code note} in a sentence; what is here still answers.
+   * {@link #catchUp} that fails only for a location that names no remote: the remote's newer
+   * record is taken when there is one, and what keeps the local record (the version deleted there,
+   * records changed on both sides, a remote that cannot be read) is told to {@code note} in a
+   * sentence; what is here still answers.
+   *
+   * @throws BadStorageLocationException if {@code storage} is malformed or of a scheme no provider
+   *     supports
    */
-  public void catchUpOrNote(String id, String storage, Consumer<String> note) {
+  public void catchUpOrNote(String id, String storage, Consumer<String> note) throws BadStorageLocationException {
     catchUpOrNote(id, storage, note,
         e -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""));
   }
 
   /** As {@link #catchUpOrNote(String, String, Consumer)}, with the failures to read put in words by {@code describe}. */
   public void catchUpOrNote(String id, String storage, Consumer<String> note,
-      Function<Exception, String> describe) {
+      Function<Exception, String> describe) throws BadStorageLocationException {
     try {
       catchUp(id, storage);
+    } catch (BadStorageLocationException typo) {
+      throw typo; // names no remote at all: no note would make the command right
     } catch (DatasetNotFoundException deletedThere) {
       note.accept(id.substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
     } catch (dev.cairn.errors.ConflictException diverged) {

@@ -93,7 +93,7 @@ public final class Usage {
    */
   public void record(String run, String alias, DatasetRecord version) throws IOException {
     if (run == null || run.isBlank()) {
-      throw new InvalidInputException("Cannot record usage: no run id (pass --run or set CAIRN_RUN_ID)");
+      throw new InvalidInputException("Cannot record usage: no run id (give one, --run on the command line, or set CAIRN_RUN_ID)");
     }
     if (alias == null || alias.isBlank()) {
       throw new InvalidInputException("Cannot record usage: empty alias");

@@ -1,6 +1,6 @@
 package dev.cairn.storage;
 
-import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.storage.local.LocalStorage;
 import dev.cairn.storage.wrap.RetryingStorage;
 import java.io.IOException;
@@ -24,33 +24,33 @@ public final class Storages {
    * {@code s3a://bucket/data}, the name Hadoop gives S3; its {@code azure://} form is refused with
    * the names Hadoop gives Azure.
    */
-  public static URI parse(String text) throws InvalidInputException {
+  public static URI parse(String text) throws BadStorageLocationException {
     if (text == null) {
-      throw new InvalidInputException("Cannot use a storage location: none given");
+      throw new BadStorageLocationException("Cannot use a storage location: none given");
     }
     String t = text.trim();
     if (t.isEmpty()) {
-      throw new InvalidInputException("Cannot use an empty storage location");
+      throw new BadStorageLocationException("Cannot use an empty storage location");
     }
     if (t.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
       String scheme = t.substring(0, t.indexOf(':')).toLowerCase(Locale.ROOT);
       if (scheme.equals("s3")) {
         t = "s3a" + t.substring(2);
       } else if (scheme.equals("azure")) {
-        throw new InvalidInputException("Cannot use storage location '" + t + "': Hadoop names an Azure container as"
+        throw new BadStorageLocationException("Cannot use storage location '" + t + "': Hadoop names an Azure container as"
             + " abfs://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH (or wasb://CONTAINER@ACCOUNT.blob.core.windows.net/PATH)");
       }
       try {
         URI u = new URI(t);
         if ("file".equalsIgnoreCase(u.getScheme()) && u.getAuthority() != null && !u.getAuthority().isEmpty()
             && !u.getAuthority().equalsIgnoreCase("localhost")) {
-          throw new InvalidInputException("Cannot use storage location '" + t + "': file URIs name a folder as file:///path (three"
+          throw new BadStorageLocationException("Cannot use storage location '" + t + "': file URIs name a folder as file:///path (three"
               + " slashes) or file:/path; '" + u.getAuthority() + "' reads as a host");
         }
         if ("file".equalsIgnoreCase(u.getScheme())) {
           // One spelling per folder (file:/x, file:///x, file://localhost/x/): one remote, one cache.
           if (u.getPath() == null || !u.getPath().startsWith("/")) {
-            throw new InvalidInputException("Cannot use storage location '" + t + "': a file URI names a folder by its absolute path"
+            throw new BadStorageLocationException("Cannot use storage location '" + t + "': a file URI names a folder by its absolute path"
                 + " (file:///path)");
           }
           return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(u.getPath()));
@@ -58,7 +58,7 @@ public final class Storages {
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;
       } catch (URISyntaxException e) {
-        throw new InvalidInputException("Cannot use storage location '" + t + "': " + e.getMessage());
+        throw new BadStorageLocationException("Cannot use storage location '" + t + "': " + e.getMessage());
       }
     }
     return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(t));
@@ -68,7 +68,7 @@ public final class Storages {
    * Opens the remote at {@code uri} with retries on transient failures. {@code file:} URIs open as
    * local folders unless a provider with a lower priority claims them.
    *
-   * @throws InvalidInputException if no provider supports the scheme
+   * @throws BadStorageLocationException if no provider supports the scheme
    */
   public static RemoteStorage open(URI uri, Map<String, String> conf) throws IOException {
     List<StorageProvider> providers = new ArrayList<>();
@@ -81,7 +81,7 @@ public final class Storages {
       }
     }
     boolean hadoopHere = providers.size() > 1; // the local folders' provider is always there
-    throw new InvalidInputException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme() + "'; a remote is a"
+    throw new BadStorageLocationException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme() + "'; a remote is a"
         + " local or network folder (a path, or file://), or an hdfs://, webhdfs://, viewfs://, s3a:// (s3:// reads as s3a://), abfs://,"
         + " abfss://, wasb://, wasbs:// or gs:// location" + (hadoopHere ? "" : ", which need the cairn-storage-hadoop module on the"
         + " classpath (the cairn command line has it)"));

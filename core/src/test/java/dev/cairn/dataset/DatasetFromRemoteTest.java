@@ -381,6 +381,11 @@ class DatasetFromRemoteTest {
       assertThat(again.tags()).contains("reviewed");
       assertThat(warnings).singleElement().asString().startsWith("could not read " + id.substring(0, 8) + "'s record on")
           .endsWith("the local one is used");
+      // A location that names no remote at all is a mistake to correct, not a remote to do without.
+      assertThatThrownBy(() -> Dataset.get(b, id, "file://host/x")).isInstanceOf(dev.cairn.errors.BadStorageLocationException.class)
+          .hasMessageContaining("'host' reads as a host");
+      assertThatThrownBy(() -> Dataset.get(b, id, "nosuch://x")).isInstanceOf(dev.cairn.errors.BadStorageLocationException.class)
+          .hasMessageContaining("no support for scheme 'nosuch'");
     }
   }
 
