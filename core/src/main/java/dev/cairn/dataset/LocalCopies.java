@@ -52,6 +52,11 @@ final class LocalCopies {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    if (Files.isSymbolicLink(target)) {
+      // The copy takes the target's place: a link would be replaced, not what it leads to filled.
+      throw new InvalidInputException("Cannot copy into " + target + ": it is a symbolic link (to " + Files.readSymbolicLink(target)
+          + "); give the folder itself");
+    }
     if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot copy into " + target + ": it is not a folder");
     }
@@ -348,7 +353,7 @@ final class LocalCopies {
     for (Path p : others) {
       AtomicFiles.Owner owner = owner(p);
       if (owner == AtomicFiles.Owner.RUNS) {
-        throw new InvalidInputException("Cannot copy into " + target + ": another copy into it is running; it is left as it is (run again once that one ended)");
+        throw new dev.cairn.errors.DatasetLockedException("Cannot copy into " + target + ": another copy into it is running; it is left as it is (run again once that one ended)");
       }
       if (owner == AtomicFiles.Owner.UNKNOWN) {
         String n = p.getFileName().toString();

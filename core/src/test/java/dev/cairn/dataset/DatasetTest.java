@@ -1056,6 +1056,13 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.getMutableLocalCopy(target, false)).isInstanceOf(InvalidInputException.class).hasMessageContaining("not empty");
     ds.getMutableLocalCopy(target, true);
     assertThat(Files.readString(target.resolve("1"))).isEqualTo("one");
+    // A link to a folder is not filled through: the copy would take the link's place.
+    Path viaLink = Files.createSymbolicLink(tmp.resolve("copy-link"), target);
+    for (boolean overwrite : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> ds.getMutableLocalCopy(viaLink, overwrite)).isInstanceOf(InvalidInputException.class)
+          .hasMessage("Cannot copy into " + viaLink + ": it is a symbolic link (to " + target + "); give the folder itself");
+    }
+    assertThat(Files.isSymbolicLink(viaLink)).isTrue();
     Path p0 = ds.getLocalCopy(0, 2);
     Path p1 = ds.getLocalCopy(1, 2);
     try (var a = Files.list(p0); var b = Files.list(p1)) {
@@ -1319,7 +1326,7 @@ class DatasetTest {
     try {
       Path live = Files.createDirectories(out.resolve(dev.cairn.testing.TestRepos.tempNameOfProcess(".cairn-copy-", other.pid())));
       for (boolean overwrite : new boolean[] {true, false}) {
-        assertThatThrownBy(() -> ds.getMutableLocalCopy(out, overwrite)).isInstanceOf(InvalidInputException.class)
+        assertThatThrownBy(() -> ds.getMutableLocalCopy(out, overwrite)).isInstanceOf(dev.cairn.errors.DatasetLockedException.class)
             .hasMessage("Cannot copy into " + out + ": another copy into it is running; it is left as it is (run again once that one ended)");
       }
       assertThat(Files.readString(out.resolve("new.txt"))).isEqualTo("the other copy's");
