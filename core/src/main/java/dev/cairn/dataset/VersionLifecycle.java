@@ -54,6 +54,10 @@ final class VersionLifecycle {
     if (what.equals("tag") && value.indexOf(',') >= 0) {
       throw new InvalidInputException("Cannot use tag '" + value + "': tags hold no commas (lists of tags are written with commas)");
     }
+    if (what.equals("metadata key") && value.indexOf('=') >= 0) {
+      // metadata --set reads K=V up to the first '=': such a key could never be set or removed there.
+      throw new InvalidInputException("Cannot use metadata key '" + value + "': keys hold no '=' (key=value pairs are written with it)");
+    }
     if (what.equals("tag") && (value.startsWith("-") || value.startsWith("__$"))) {
       // search --tags reads -t as "not tagged t", and __$... as an operator: never found by itself.
       throw new InvalidInputException("Cannot use tag '" + value + "': a tag beginning with '" + (value.startsWith("-") ? "-" : "__$")

@@ -457,6 +457,8 @@ class DatasetMessagesTest {
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("empty metadata key");
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("a\u0001", "v")).build()))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("no control characters");
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").metadata(Map.of("a=b", "v")).build()))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot use metadata key 'a=b': keys hold no '=' (key=value pairs are written with it)");
     // A project is a path without empty parts; a name is one part.
     for (String project : List.of("p/", "/p", "x//y")) {
       assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of(project, "n").build())).isInstanceOf(InvalidInputException.class)
