@@ -81,7 +81,13 @@ final class ExternalFiles implements AutoCloseable {
     // A local path becomes an absolute file: URI (a folder's with a trailing slash, dropped here).
     URI parsed = Storages.parse(given);
     if (HttpLinks.handles(parsed)) {
-      return List.of(webFile(given, parsed, datasetFolder));
+      String name = webName(given, parsed);
+      if (!kept(wildcards, name)) {
+        return List.of(); // left out before it is read, as a folder's files are
+      }
+      FileEntry e = webFile(given, parsed, join(datasetFolder, name));
+      progress.advance(e.size());
+      return List.of(e);
     }
     String uri = parsed.toString();
     if (given.endsWith("/") && !uri.endsWith("/")) {
@@ -112,14 +118,18 @@ final class ExternalFiles implements AutoCloseable {
     return out;
   }
 
-  /** The one file a web URL names (a web server lists no folder), under its last path segment. */
-  private FileEntry webFile(String given, URI url, String datasetFolder) throws IOException {
+  /** The name of the one file a web URL names (its last path segment): a web server lists no folder. */
+  private static String webName(String given, URI url) throws InvalidInputException {
     String path = url.getPath();
-    if (url.getHost() == null || path == null || path.isEmpty() || path.endsWith("/") || given.strip().endsWith("/")) {
+    if (url.getHost() == null || path == null || path.isEmpty() || path.endsWith("/")) {
       throw new InvalidInputException("Cannot link " + given + ": an http(s) link names one file (a web server lists no folder);"
           + " give each file's URL");
     }
-    String name = path.substring(path.lastIndexOf('/') + 1);
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** The entry of the web file at {@code url}, read once for its size and digest. */
+  private FileEntry webFile(String given, URI url, String datasetPath) throws IOException {
     Hasher h = algorithm.newHasher();
     long size = 0;
     byte[] buf = new byte[1 << 16];
@@ -138,7 +148,7 @@ final class ExternalFiles implements AutoCloseable {
         size += n;
       }
     }
-    return FileEntry.link(join(datasetFolder, name), url.toString(), size, h.digest());
+    return FileEntry.link(datasetPath, url.toString(), size, h.digest());
   }
 
   private static boolean kept(List<Glob> wildcards, String rel) {

@@ -42,6 +42,9 @@ public final class Storages {
       }
       try {
         URI u = new URI(t);
+        if (scheme.equals("http") || scheme.equals("https")) {
+          return u; // a web file's URL, query and all (a link, never a remote's root)
+        }
         if ("file".equalsIgnoreCase(u.getScheme()) && u.getAuthority() != null && !u.getAuthority().isEmpty()
             && !u.getAuthority().equalsIgnoreCase("localhost")) {
           throw new BadStorageLocationException("Cannot use storage location '" + t + "': file URIs name a folder as file:///path (three"

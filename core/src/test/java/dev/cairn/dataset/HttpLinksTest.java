@@ -140,5 +140,11 @@ class HttpLinksTest {
     assertThatThrownBy(() -> ds.addLinks(List.of("http://127.0.0.1:" + port + "/x"), "", Progress.NONE)).isInstanceOf(StorageException.class)
         .hasMessage("Cannot read http://127.0.0.1:" + port + "/x: cannot connect (refused, unreachable or unknown host)");
     assertThat(ds.listFiles()).isEmpty();
+    // A query (a signed URL's) stays part of the link; the name is the path's last segment.
+    files.put("/data/b.csv", "b".getBytes(StandardCharsets.UTF_8));
+    ds.add(null, null, new LinkOptions(List.of(base + "/data/b.csv?sig=x/y", base + "/data/a.txt"), List.of("*.csv"), true), "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path, FileEntry::uri).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("b.csv", base + "/data/b.csv?sig=x/y"));
+    assertThat(ds.verify()).isEmpty();
   }
 }
