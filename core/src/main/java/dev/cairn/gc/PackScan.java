@@ -9,6 +9,7 @@ import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFile;
 import dev.cairn.internal.pack.PackFormat;
+import dev.cairn.internal.pack.PackSalvage;
 import dev.cairn.object.ObjectType;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
@@ -38,6 +39,10 @@ final class PackScan {
   final Set<ObjectId> damaged = new HashSet<>();
   /** Packs that fail whole-file checks, with the objects they still hold intact. */
   final Map<String, List<PackEntry>> damagedPacks = new TreeMap<>();
+  /** The object format the packs were checked against (null before the first). */
+  HashAlgorithm algorithm;
+  /** Packs whose header names another object format than the repository's. */
+  final Map<String, HashAlgorithm> foreignPacks = new TreeMap<>();
   final List<Problem> problems = new ArrayList<>();
   long packs;
   long bytes;
@@ -73,11 +78,13 @@ final class PackScan {
 
   /** Checks one pack; {@code where} names it in problems. */
   void check(Path file, String name, HashAlgorithm algorithm, String where) throws IOException {
+    this.algorithm = algorithm;
     List<PackEntry> entries;
     try (PackFile pack = PackFile.open(file)) {
       if (pack.algorithm() != algorithm) {
         problems.add(Problem.error(null, where, "pack uses object format " + pack.algorithm().configName()));
         damagedPacks.put(name, List.of());
+        foreignPacks.put(name, pack.algorithm());
         return;
       }
       entries = pack.entries();
@@ -96,9 +103,31 @@ final class PackScan {
       if (!whole || good.size() != entries.size()) {
         damagedPacks.put(name, good);
       }
-    } catch (CorruptObjectException | UnsupportedFormatVersionException e) {
+    } catch (UnsupportedFormatVersionException e) {
       problems.add(Problem.error(null, where, "pack unreadable: " + e.getMessage()));
       damagedPacks.put(name, List.of());
+    } catch (CorruptObjectException e) {
+      problems.add(Problem.error(null, where, "pack unreadable: " + e.getMessage()));
+      damagedPacks.put(name, salvage(file, name, algorithm, where));
+    }
+  }
+
+  /**
+   * The intact objects of a pack that does not open (its index or header damaged), by the entries
+   * its index still lists: each is kept only if its block's checksum holds and it hashes to its id.
+   */
+  private List<PackEntry> salvage(Path file, String name, HashAlgorithm algorithm, String where) throws IOException {
+    PackSalvage.Found found;
+    try {
+      found = PackSalvage.open(file, algorithm);
+    } catch (CorruptObjectException unreadable) {
+      return List.of();
+    }
+    if (found == null) {
+      return List.of();
+    }
+    try (PackFile pack = found.pack()) {
+      return checkObjects(pack, found.entries(), name, where, algorithm);
     }
   }
 

@@ -3,6 +3,8 @@ package dev.cairn.gc;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordRecovery;
+import dev.cairn.errors.InvalidConfigException;
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.PackEntry;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * {@code fsck --repair}: rebuilds what is derived. Intact objects of damaged packs are copied into a
@@ -43,6 +47,7 @@ public final class Repair {
     List<String> actions = new ArrayList<>();
     Path packDir = repo.repository().packs().packDirectory();
     PackScan scan = new Fsck(repo, progress).scan();
+    requireConfigMatchesPacks(scan);
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       salvage(scan, reader, packDir, actions);
       List<Path> skipped = repo.repository().rebuildIndex();
@@ -58,6 +63,22 @@ public final class Repair {
     cache.dropDamaged(damaged);
     damaged.forEach(d -> actions.add("deleted damaged cached copy " + d.path() + " (" + d.what() + ")"));
     return actions;
+  }
+
+  /**
+   * Refuses to repair when every pack is of another object format than the config names: the
+   * config is what is wrong (edited by hand, or copied from another repository), and moving every
+   * pack aside would leave no data here.
+   */
+  private static void requireConfigMatchesPacks(PackScan scan) throws InvalidConfigException {
+    if (scan.packs == 0 || scan.foreignPacks.size() != scan.packs) {
+      return;
+    }
+    Set<HashAlgorithm> formats = new TreeSet<>(scan.foreignPacks.values());
+    String theirs = formats.stream().map(HashAlgorithm::configName).collect(Collectors.joining(" and "));
+    throw new InvalidConfigException("Cannot repair: every pack here (" + scan.packs + ") is of object format " + theirs + ", and the config"
+        + " says " + scan.algorithm.configName() + "; the config is wrong, not the packs" + (formats.size() == 1 ? ": set core.objectFormat = "
+        + theirs + " in it and check again" : "") + " (nothing was changed)");
   }
 
   /** How old a reservation without a record must be to be released: a create writes its record at once. */

@@ -7,6 +7,7 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackFile;
 import dev.cairn.internal.pack.PackFormat;
+import dev.cairn.internal.pack.PackSalvage;
 import dev.cairn.store.ObjectLoader;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -41,7 +42,17 @@ final class ScanReader implements ObjectReader {
     }
     PackFile pack = open.get(p.pack());
     if (pack == null) {
-      pack = PackFile.open(packDir.resolve(PackFormat.fileName(p.pack())));
+      Path file = packDir.resolve(PackFormat.fileName(p.pack()));
+      try {
+        pack = PackFile.open(file);
+      } catch (CorruptObjectException damagedIndex) {
+        // An object the scan salvaged from a pack whose index is damaged: read where that index said.
+        PackSalvage.Found found = PackSalvage.open(file, scan.algorithm);
+        if (found == null) {
+          throw damagedIndex;
+        }
+        pack = found.pack();
+      }
       open.put(p.pack(), pack);
     }
     byte[] raw;

@@ -186,6 +186,66 @@ class FsckTest {
   }
 
   @Test
+  void repairCopiesEveryIntactObjectOutOfAPackWhoseIndexOrTrailerIsDamaged() throws IOException {
+    Path dir = tmp.resolve("r");
+    String id;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      id = version(repo, "d", folder(tmp.resolve("s"), 3, 6, 40_000)).id();
+    }
+    // Each damage in turn, on a fresh copy: the trailer's index checksum, one byte of one index
+    // entry's id, the trailer's index offset.
+    for (String damage : List.of("index checksum", "entry id", "index offset")) {
+      Path copy = tmp.resolve("copy-" + damage.replace(' ', '-'));
+      TestRepos.copyRepository(dir, copy);
+      try (DatasetRepository repo = DatasetRepository.open(copy, TestRepos.SMALL)) {
+        Path victim = largestPackOf(repo, repo.get(id));
+        byte[] b = Files.readAllBytes(victim);
+        long indexOffset = java.nio.ByteBuffer.wrap(b, b.length - 20, 8).getLong();
+        switch (damage) {
+          case "index checksum" -> b[b.length - 12] ^= 1;
+          case "entry id" -> b[(int) indexOffset + 8 + 5] ^= 1; // the first entry's id
+          default -> b[b.length - 14] ^= 0x10; // the offset's low bytes
+        }
+        Files.write(victim, b);
+        assertThat(new Fsck(repo, Progress.NONE).check().ok()).as(damage).isFalse();
+        List<String> actions = new Repair(repo, Progress.NONE).run();
+        assertThat(actions).as(damage).anyMatch(a -> a.startsWith("copied ") && a.contains(" intact object"));
+        Fsck.Report after = new Fsck(repo, Progress.NONE).check();
+        if (damage.equals("entry id")) {
+          // The one object whose entry lost its id is lost with it, and named.
+          assertThat(after.errors()).as(damage).isNotEmpty().allMatch(p -> p.where() != null && p.where().contains(id));
+        } else {
+          assertThat(after.errors()).as(damage).isEmpty();
+          assertThat(snapshot(repo.get(id).getLocalCopy())).as(damage).isEqualTo(snapshot(tmp.resolve("s")));
+        }
+      }
+    }
+  }
+
+  @Test
+  void repairRefusesWhenEveryPackIsOfTheObjectFormatTheConfigDoesNotName() throws IOException {
+    Path dir = tmp.resolve("r");
+    String id;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      id = version(repo, "d", folder(tmp.resolve("s"), 4, 3, 10_000)).id();
+    }
+    Path config = dir.resolve("config");
+    String text = Files.readString(config);
+    Files.writeString(config, text.replace("core.objectFormat = sha256", "core.objectFormat = blake3"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      assertThatThrownBy(() -> new Repair(repo, Progress.NONE).run()).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessageContaining("is of object format sha256, and the config says blake3; the config is wrong, not the packs: set"
+              + " core.objectFormat = sha256");
+    }
+    assertThat(dir.resolve("lost-found")).doesNotExist();
+    Files.writeString(config, text);
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(snapshot(repo.get(id).getLocalCopy())).isEqualTo(snapshot(tmp.resolve("s")));
+    }
+  }
+
+  @Test
   void aLostFileObjectIsReportedOnceByItsId() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       // Big enough for several packs: the first file's object is not in the last one, the node's.

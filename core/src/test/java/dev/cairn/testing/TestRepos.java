@@ -74,4 +74,18 @@ public final class TestRepos {
     }
     return new dev.cairn.gc.GarbageCollector(repo, 0, settleMillis, dev.cairn.dataset.Progress.NONE).run();
   }
+
+  /** Copies a closed repository's folder, as a backup would (LMDB's lock file left out). */
+  public static void copyRepository(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else if (!p.getFileName().toString().equals("lock.mdb")) {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
 }

@@ -106,6 +106,15 @@ public final class PackFile implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a pack whose index is at {@code indexOffset} with {@code entryCount} entries, as
+   * {@link PackSalvage} found them, without the checks {@link #open} makes: for reading the blocks
+   * of a damaged pack whose objects are each checked by their block's checksum and their hash.
+   */
+  static PackFile openUnchecked(Path path, FileChannel channel, HashAlgorithm algorithm, long indexOffset, int entryCount) throws IOException {
+    return new PackFile(path, channel, channel.size(), algorithm, indexOffset, entryCount);
+  }
+
   private static CorruptObjectException corrupt(Reason reason, String where, String detail) {
     return new CorruptObjectException(null, reason, where, detail);
   }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +109,7 @@ class DeferredRegistrationTest {
     List<ObjectId> ids;
     try (Repository writer = TestRepos.create(dir)) {
       ids = insertDeferred(writer, 3, 4);
-      copyTree(dir, crashed); // the disk as a crash right now would leave it
+      dev.cairn.testing.TestRepos.copyRepository(dir, crashed); // the disk as a crash right now would leave it
     }
     try (Repository after = Repository.open(crashed)) {
       assertThat(after.packs().index().contains(ids.get(0))).isFalse();
@@ -156,19 +155,6 @@ class DeferredRegistrationTest {
       assertThat(writer.rebuildIndex()).isEmpty();
       assertThat(writer.packs().index().hasDeferred()).isFalse();
       assertThat(other.packs().index().containsEach(b)).containsOnly(true);
-    }
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else if (!p.getFileName().toString().equals("lock.mdb")) {
-          Files.copy(p, target);
-        }
-      }
     }
   }
 }
