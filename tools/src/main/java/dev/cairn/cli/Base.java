@@ -420,7 +420,10 @@ abstract class Base implements Callable<Integer> {
    */
   Dataset requireLocal(Dataset ds) throws IOException {
     dev.cairn.dataset.DatasetRecord r = ds.record();
-    if (r.isDraft() || r.root() == null || repo().repository().objects().has(r.root())) {
+    var objects = repo().repository().objects();
+    // Missing from the index is not yet lost: packs it does not list (a lost or rebuilt index, a
+    // writer that put off indexing) are looked through first.
+    if (r.isDraft() || r.root() == null || objects.has(r.root()) || (objects.refresh() && objects.has(r.root()))) {
       return ds;
     }
     if (r.storage() == null) {

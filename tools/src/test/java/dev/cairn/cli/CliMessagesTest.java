@@ -95,6 +95,19 @@ class CliMessagesTest {
   }
 
   @Test
+  void aLostIndexLosesNoVersionItsPacksHold() throws IOException {
+    file("src/x.txt", "x");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
+        .get("id");
+    for (String[] command : List.of(new String[] {"list", "--id", id}, new String[] {"verify", "--id", id},
+        new String[] {"compare", "--source", id, "--target", id})) {
+      org.assertj.core.util.Files.delete(cli.repo.resolve("index").toFile()); // derived: the packs still hold everything
+      assertThat(cli.run(command).exit()).as(command[0]).isZero();
+    }
+    assertThat(cli.ok("list", "--id", id).out()).contains("x.txt");
+  }
+
+  @Test
   void aVersionMadeHereWhoseManifestIsLostIsDamageNotARecordFromARemote() throws IOException {
     file("src/x.txt", "x");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
