@@ -387,12 +387,22 @@ public final class Catalog {
 
   /** The id of the version last created or used, even if it was deleted since; null if none. */
   public String lastUsed() throws IOException {
+    return readCurrent();
+  }
+
+  /**
+   * What {@code refs/CURRENT} names, or null when it names nothing: absent, empty, or damaged (not
+   * one version id: a later create or use writes it anew, as it is only a convenience).
+   */
+  private String readCurrent() throws IOException {
+    byte[] b;
     try {
-      String id = Files.readString(refs.resolve("CURRENT"), StandardCharsets.US_ASCII).trim();
-      return id.isEmpty() ? null : id;
+      b = Files.readAllBytes(refs.resolve("CURRENT"));
     } catch (NoSuchFileException e) {
       return null;
     }
+    String id = new String(b, StandardCharsets.ISO_8859_1).trim(); // any bytes decode; only an id's are kept
+    return id.matches("[0-9a-f]{32}") ? id : null;
   }
 
   /**
@@ -400,12 +410,8 @@ public final class Catalog {
    * already is (read-only commands name a version too, and need not fsync anything).
    */
   public void setCurrent(String id) throws IOException {
-    try {
-      if (Files.readString(refs.resolve("CURRENT"), StandardCharsets.US_ASCII).trim().equals(id)) {
-        return;
-      }
-    } catch (NoSuchFileException e) {
-      // the first version used
+    if (id.equals(readCurrent())) {
+      return;
     }
     AtomicFiles.write(refs.resolve("CURRENT"), (id + "\n").getBytes(StandardCharsets.US_ASCII), tmp);
   }

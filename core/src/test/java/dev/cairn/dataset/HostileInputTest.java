@@ -90,6 +90,19 @@ class HostileInputTest {
   }
 
   @Test
+  void aDamagedCurrentVersionFileNamesNoVersionAndTheNextCreateWritesItAnew() throws IOException {
+    Path current = tmp.resolve("repo/refs/CURRENT");
+    for (byte[] junk : List.of(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 'j', 'u', 'n', 'k'}, "zzzz\n".getBytes(StandardCharsets.US_ASCII))) {
+      Files.createDirectories(current.getParent());
+      Files.write(current, junk);
+      assertThat(repo.catalog().lastUsed()).isNull();
+      assertThat(repo.current()).isNull();
+      Dataset made = Dataset.create(repo, CreateOptions.of("p", "n" + junk.length).build());
+      assertThat(repo.current().id()).isEqualTo(made.id());
+    }
+  }
+
+  @Test
   void archiveEntriesThatEscapeOrAreInvalidAreRefusedWhole() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "archives").build());
     List<String> hostile = List.of("../escape.txt", "/etc/passwd", "a/../../b", "dir\\evil.txt", "x".repeat(256) + ".txt",
