@@ -435,6 +435,26 @@ abstract class Base implements Callable<Integer> {
         + r.storage() + " to read its manifest from there");
   }
 
+  /**
+   * {@code e} as the error of a command that writes outside the repository ({@code get --copy},
+   * {@code export}): when the disk filled, the place written to is named, where the repository's
+   * advice (its gc) would not help.
+   */
+  Exception namingDestination(Exception e, Path destination) throws IOException {
+    if (!ErrorHandler.diskFull(e)) {
+      return e;
+    }
+    return new DestinationFull("disk full while writing " + destination.toAbsolutePath().normalize() + "; free some space there (or where the"
+        + " repository is, " + repo().repository().directory() + ", if the command fetched data into it) and run the command again", e);
+  }
+
+  /** A full disk where a command wrote outside the repository: its message is the whole story. */
+  static final class DestinationFull extends IOException {
+    DestinationFull(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   static Dataset requireCurrent(DatasetRepository repo) throws IOException {
     Dataset ds = repo.current();
     if (ds == null) {

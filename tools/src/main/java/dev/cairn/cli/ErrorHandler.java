@@ -85,7 +85,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
     String full = changedNothing ? "; no version was changed (what it stored before the disk filled is freed by cairn gc), free some space"
         + " and run the command again" : "; free some space";
-    if (t instanceof NoSuchFileException) {
+    if (t instanceof Base.DestinationFull) {
+      // names the place that filled, and says what to do
+    } else if (t instanceof NoSuchFileException) {
       msg = "no such file or folder: " + msg;
     } else if (t instanceof AccessDeniedException denied && denied.getFile() != null
         && dev.cairn.internal.fs.AtomicFiles.isTempName(Path.of(denied.getFile()).getFileName().toString())) {
@@ -141,7 +143,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
    * I/O error saying "No space left", or an LMDB error with ENOSPC's code. (Not any message with
    * those words: a dataset or file may be named so.)
    */
-  private static boolean diskFull(Throwable t) {
+  static boolean diskFull(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       String m = c.getMessage();
       if (c instanceof IOException && m != null && m.contains("No space left")) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.internal.json.Json;
+import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,7 +35,11 @@ final class ExportCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
-    ds.export(output, overwrite, progress());
+    try {
+      ds.export(output, overwrite, progress());
+    } catch (IOException | RuntimeException e) {
+      throw namingDestination(e, output);
+    }
     if (json) {
       printJson(Json.object("id", ds.id(), "path", output.toAbsolutePath().toString()));
     } else {

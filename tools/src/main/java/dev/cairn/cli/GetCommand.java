@@ -135,6 +135,8 @@ final class GetCommand extends Base {
       }
     } catch (CorruptObjectException damaged) {
       throw withRemedy(damaged);
+    } catch (IOException | RuntimeException e) {
+      throw copy != null ? namingDestination(e, copy) : e;
     }
     repo().catalog();
     if (alias != null) {

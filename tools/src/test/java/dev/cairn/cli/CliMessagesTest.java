@@ -95,6 +95,26 @@ class CliMessagesTest {
   }
 
   @Test
+  void aDiskThatFillsWhereACopyIsWrittenIsNamedAndTheRepositoryNotBlamed() throws IOException {
+    byte[] big = new byte[200_000];
+    new java.util.Random(3).nextBytes(big);
+    Files.createDirectories(tmp.resolve("src"));
+    for (int i = 0; i < 4; i++) {
+      Files.write(tmp.resolve("src/f" + i + ".bin"), big);
+    }
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
+        .get("id");
+    Path copy = tmp.resolve("out/copy");
+    try {
+      dev.cairn.internal.fs.WriteGuard.limit(300_000); // counts what copies write (an export's archive is not counted)
+      assertThat(cli.fails("get", "--id", id, "--copy", copy.toString()).err())
+          .startsWith("cairn: disk full while writing " + copy + "; free some space there (or where the repository is, ").doesNotContain("gc");
+    } finally {
+      dev.cairn.internal.fs.WriteGuard.limit(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
   void aLostIndexLosesNoVersionItsPacksHold() throws IOException {
     file("src/x.txt", "x");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
