@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "gc", description = "Delete objects no version needs and repack small packs; safe while other commands run. Packs and "
     + "temporary files younger than --grace are kept (on a remote, temporary files only: uploads wait "
-    + "while it runs, so its packs need no grace).")
+    + "while it runs, so its packs need no grace). On a remote, what only a draft's upload sent is no version's yet, and goes: "
+    + "the draft's close sends it again.")
 final class GcCommand extends Base {
   @Option(names = "--grace", paramLabel = "DURATION", description = "Keep what is younger than this (default 1h; e.g. 30m, 2h, 0s):"
       + " packs and temporary files here, temporary files on a remote.")

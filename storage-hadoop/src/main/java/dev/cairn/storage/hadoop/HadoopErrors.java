@@ -59,7 +59,8 @@ final class HadoopErrors {
     }
     boolean notFound = isNotFound(e);
     String refusal = localRefusal(e);
-    String reason = notFound ? "no such file on the remote" : refusal != null ? refusal : reason(e);
+    String plain = notFound || refusal != null ? null : plainReason(root, e);
+    String reason = notFound ? "no such file on the remote" : refusal != null ? refusal : plain != null ? plain : reason(e);
     String message = "Cannot " + action + " on " + redactUri(root) + ": " + reason;
     return new StorageException(message, !notFound && isTransient(e), safeCause(e));
   }
@@ -157,6 +158,34 @@ final class HadoopErrors {
   }
 
   /** The HTTP status of an Azure storage SDK exception, or -1. */
+  /**
+   * The usual ways of failing to reach a remote at all, said with the setting to check, where the
+   * clients' own text (an SDK's exception, its request id, the same text twice) says it poorly;
+   * null for any other failure.
+   */
+  static String plainReason(URI root, Throwable e) {
+    boolean s3 = root.getScheme() != null && root.getScheme().toLowerCase(java.util.Locale.ROOT).startsWith("s3");
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String name = t.getClass().getName();
+      String msg = t.getMessage() == null ? "" : t.getMessage();
+      if (name.endsWith(".UnknownStoreException") || name.endsWith(".NoSuchBucketException") || msg.contains("NoSuchBucket")) {
+        return "no such bucket" + (s3 ? " (check the bucket in the address, and fs.s3a.endpoint)" : "");
+      }
+      if (s3 && (msg.contains("Status Code: 403") || msg.contains("(403)") || msg.contains("Forbidden"))) {
+        return "access denied (HTTP 403): check the credentials (fs.s3a.access.key and fs.s3a.secret.key, or"
+            + " fs.s3a.aws.credentials.provider) and the bucket's policy";
+      }
+      if (t instanceof java.net.UnknownHostException) {
+        return "unknown host " + msg.strip() + (s3 ? " (check fs.s3a.endpoint)" : "");
+      }
+      if (t instanceof java.net.ConnectException) {
+        return "cannot connect: connection refused (is the " + (s3 ? "endpoint, fs.s3a.endpoint," : "address") + " right, and the"
+            + " server up?)";
+      }
+    }
+    return null;
+  }
+
   private static int azureStatus(Throwable t) {
     if (t instanceof com.microsoft.azure.storage.StorageException se) {
       return se.getHttpStatusCode();
