@@ -172,8 +172,10 @@ abstract class Base implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    boolean ok = false;
     try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec)) {
       int exit = run();
+      ok = exit == 0;
       out().flush();
       if (out().checkError()) {
         // A PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass.
@@ -181,6 +183,9 @@ abstract class Base implements Callable<Integer> {
       }
       return exit;
     } finally {
+      if (stepLog != null) {
+        stepLog.commandEnded(ok);
+      }
       // The drafts this command owns are left to the next command (the daemon runs many).
       dev.cairn.dataset.DraftOwners.endAll();
       if (repo != null) {
@@ -513,9 +518,15 @@ abstract class Base implements Callable<Integer> {
    * long; nothing when JSON is asked for; each step on its own lines when the command's
    * {@link StepsOption --verbose} is given.
    */
+  /** The command's step log, once {@code --verbose} asked for one. */
+  private StepLog stepLog;
+
   dev.cairn.dataset.Progress progress() {
     if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof StepsOption s && s.verbose)) {
-      return new StepLog(err());
+      if (stepLog == null) {
+        stepLog = new StepLog(err()); // one for the command: it says how its last step ended
+      }
+      return stepLog;
     }
     return json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
   }

@@ -4,12 +4,19 @@ import dev.cairn.dataset.Progress;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A progress that says each step on its own lines, when it starts and when it ends ({@code --verbose}). */
+/**
+ * A progress that says each step on its own lines, when it starts and when it ends ({@code
+ * --verbose}). A step's end is said once it is known to have succeeded: when the next step starts,
+ * a warning is said, or the command ends well ({@link #commandEnded}); a step ended by a failure is
+ * said to have stopped (the core ends a step on a failure too, and cannot say which it was).
+ */
 final class StepLog implements Progress {
   private final PrintWriter err;
   private final AtomicLong done = new AtomicLong();
   private String task;
   private long startNanos;
+  /** The line saying the last step ended, until it is known how. */
+  private String ended;
 
   StepLog(PrintWriter err) {
     this.err = err;
@@ -18,6 +25,7 @@ final class StepLog implements Progress {
   @Override
   public synchronized void start(String task, long totalBytes) {
     finish(); // a step left open ends where the next begins
+    sayEnded("done in");
     this.task = task;
     this.startNanos = System.nanoTime();
     done.set(0);
@@ -35,14 +43,28 @@ final class StepLog implements Progress {
     if (task != null) {
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       long bytes = done.get();
-      err.printf("cairn: %s: done in %s%s%n", task, Format.duration(millis), bytes > 0 ? ", " + Format.bytes(bytes) : "");
-      err.flush();
+      ended = task + ": %s " + Format.duration(millis) + (bytes > 0 ? ", " + Format.bytes(bytes) : "");
       task = null;
+    }
+  }
+
+  /** The command ended: well ({@code ok}), its last step done; else that step stopped with it. */
+  synchronized void commandEnded(boolean ok) {
+    finish();
+    sayEnded(ok ? "done in" : "stopped after");
+  }
+
+  private void sayEnded(String how) {
+    if (ended != null) {
+      err.println("cairn: " + ended.replace("%s", how));
+      err.flush();
+      ended = null;
     }
   }
 
   @Override
   public synchronized void warn(String message) {
+    sayEnded("done in"); // a warning comes after a step that went on, not one that failed
     err.println("cairn: warning: " + message);
     err.flush();
   }

@@ -666,6 +666,20 @@ class CliRemoteTest {
     assertThat(a.ok("squash", "--name", "kept", "--ids", x, y, "--storage", remote, "--json").obj()).containsEntry("made_earlier", false);
   }
 
+  @Test
+  void aVerboseStepThatFailedIsSaidToHaveStoppedNotToBeDone() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    String x = syncedVersion(a, "x");
+    blockUploads(remote);
+    Cli.Result failed = a.run("upload", "--id", x, "--storage", remote, "--verbose");
+    assertThat(failed.exit()).isEqualTo(1);
+    assertThat(failed.err()).containsPattern("cairn: uploading [^\n]*: stopped after ").doesNotContain("done in");
+    Files.delete(Path.of(remote, "packs"));
+    assertThat(a.ok("upload", "--id", x, "--storage", remote, "--verbose").err()).containsPattern("cairn: uploading [^\n]*: done in ")
+        .doesNotContain("stopped");
+  }
+
   /** The id of a new version of dataset p/{@code name}, synced from a folder holding {@code <name>.txt}. */
   private String syncedVersion(Cli a, String name) throws IOException {
     write(tmp.resolve(name + "/" + name + ".txt"), name);
