@@ -145,7 +145,7 @@ public final class FolderScanner {
         walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>(), refused);
       } catch (StackOverflowError tooDeep) {
         // A folder per level of the walk: thousands of nested folders outrun the thread's stack.
-        throw new InvalidInputException("Cannot add " + source + ": its folders nest too deep to follow (thousands of levels)");
+        throw new InvalidInputException("Cannot add " + source + ": its folders nest too deep to follow (over about a thousand levels)");
       }
       if (!refused.isEmpty()) {
         // Every refused name at once, not one a run: each but the first as a warning, the first as the error.

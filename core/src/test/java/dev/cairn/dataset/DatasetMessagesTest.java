@@ -209,7 +209,7 @@ class DatasetMessagesTest {
     t.start();
     t.join();
     assertThat(thrown[0]).isInstanceOf(InvalidInputException.class)
-        .hasMessage("Cannot add " + deep + ": its folders nest too deep to follow (thousands of levels)");
+        .hasMessage("Cannot add " + deep + ": its folders nest too deep to follow (over about a thousand levels)");
   }
 
   @Test
