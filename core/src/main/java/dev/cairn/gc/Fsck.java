@@ -115,12 +115,14 @@ public final class Fsck {
   }
 
   /** Every entry of the object index, or null (and an error) if it cannot be read. */
-  private Map<ObjectId, ObjectLocation> readIndex(List<Problem> problems) throws AccessDeniedException {
+  private Map<ObjectId, ObjectLocation> readIndex(List<Problem> problems) throws IOException {
     Map<ObjectId, ObjectLocation> indexed = new HashMap<>();
     try {
       repo.repository().packs().index().forEach(indexed::put);
     } catch (AccessDeniedException notOurs) {
       throw notOurs; // a user who may only read the repository: not damage, and nothing fsck can say about it
+    } catch (dev.cairn.errors.ReadOnlyRepositoryException readOnly) {
+      throw readOnly; // nor is a read-only file system
     } catch (IOException | RuntimeException e) {
       problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
       return null;
