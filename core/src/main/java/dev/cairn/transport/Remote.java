@@ -605,7 +605,16 @@ public final class Remote implements AutoCloseable {
     if (l == null) {
       return "version " + holder + ", not uploaded yet (a draft, or a version whose upload has not finished)";
     }
-    return "version " + holder + (l.record() == null ? ", deleted there (an upload of it brings it back)" : "");
+    DatasetRecord r = l.record();
+    if (r == null) {
+      return "version " + holder + ", deleted there (an upload of it brings it back)";
+    }
+    if (!r.project().equals(project) || !r.name().equals(name)) {
+      // Renamed or moved since: the string stays its own for good, so that no version string is ever two versions'.
+      return "version " + holder + ", since renamed " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " "
+          + r.version() + " (a dataset's version strings stay reserved after a rename: give another --version)";
+    }
+    return "version " + holder;
   }
 
   /**

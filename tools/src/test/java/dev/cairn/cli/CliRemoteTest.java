@@ -389,6 +389,21 @@ class CliRemoteTest {
   }
 
   @Test
+  void aVersionStringKeptByARenamedDatasetIsSaidToBeIts() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("pets/p.txt"), "pet");
+    String id = (String) alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(), "--storage",
+        remote, "--json").obj().get("id");
+    alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
+    alice.ok("upload", "--id", id, "--storage", remote);
+    assertThat(bob.fails("create", "--project", "vision", "--name", "pets", "--version", "1.0.0", "--storage", remote).err())
+        .contains("version 1.0.0 of vision/pets already exists on ").contains(", held by version " + id + ", since renamed vision/animals"
+            + " 1.0.0 (a dataset's version strings stay reserved after a rename: give another --version)");
+  }
+
+  @Test
   void aRenameRefusedOnOneRemoteReservesNothingOnAnother() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli carol = new Cli(tmp.resolve("carol"));
