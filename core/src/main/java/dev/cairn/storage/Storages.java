@@ -86,7 +86,8 @@ public final class Storages {
     boolean hadoopHere = providers.size() > 1; // the local folders' provider is always there
     throw new BadStorageLocationException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme() + "'; a remote is a"
         + " local or network folder (a path, or file://), or an hdfs://, webhdfs://, viewfs://, s3a:// (s3:// reads as s3a://), abfs://,"
-        + " abfss://, wasb://, wasbs:// or gs:// location" + (hadoopHere ? "" : ", which need the cairn-storage-hadoop module on the"
-        + " classpath (the cairn command line has it)"));
+        + " abfss:// or gs:// location" + (hadoopHere ? "" : ", which need the cairn-storage-hadoop module on the"
+        + " classpath (the cairn command line has it)") + "; wasb:// and wasbs:// are read by that module in a program of"
+        + " one's own, not by the command line");
   }
 }
