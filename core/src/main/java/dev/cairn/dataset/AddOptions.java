@@ -13,8 +13,12 @@ import java.util.Objects;
  * @param datasetFolder where in the dataset to put them ("" = the root)
  * @param recursive whether folders are descended into
  * @param rehash read every file even if its size, times and inode are unchanged since last time
+ * @param skipRefused pass over a file or folder whose name cannot be a dataset path (invalid UTF-8,
+ *     a control character, a twin by Unicode normalization, ...), with a warning each, instead of
+ *     refusing the whole add
  */
-public record AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash) {
+public record AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash,
+    boolean skipRefused) {
   public AddOptions {
     Objects.requireNonNull(sources, "sources must not be null: give the files or folders to add");
     for (Path p : sources) {
@@ -23,6 +27,11 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     sources = List.copyOf(sources);
     wildcards = List.copyOf(wildcards == null ? List.of() : wildcards);
     datasetFolder = normalizeFolder(datasetFolder);
+  }
+
+  /** As the canonical constructor, refusing the add over a refused name. */
+  public AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash) {
+    this(sources, wildcards, datasetFolder, recursive, rehash, false);
   }
 
   /** Adds {@code source} recursively at the dataset root. */
@@ -39,19 +48,23 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     for (String g : globs) {
       Objects.requireNonNull(g, "a wildcard must not be null: give patterns such as \"*.jpg\"");
     }
-    return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash);
+    return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash, skipRefused);
   }
 
   public AddOptions datasetFolder(String folder) {
-    return new AddOptions(sources, wildcards, folder, recursive, rehash);
+    return new AddOptions(sources, wildcards, folder, recursive, rehash, skipRefused);
   }
 
   public AddOptions recursive(boolean r) {
-    return new AddOptions(sources, wildcards, datasetFolder, r, rehash);
+    return new AddOptions(sources, wildcards, datasetFolder, r, rehash, skipRefused);
   }
 
   public AddOptions rehash(boolean r) {
-    return new AddOptions(sources, wildcards, datasetFolder, recursive, r);
+    return new AddOptions(sources, wildcards, datasetFolder, recursive, r, skipRefused);
+  }
+
+  public AddOptions skipRefused(boolean skip) {
+    return new AddOptions(sources, wildcards, datasetFolder, recursive, rehash, skip);
   }
 
   /** Drops empty and "." segments, as tar and cp read a path: "/a/./b/" → "a/b", "." → "". */

@@ -387,7 +387,7 @@ public final class Dataset {
       globs.add(Glob.parse("wildcard", w));
     }
     List<SourceFile> found = new ArrayList<>();
-    FolderScanner scanner = new FolderScanner(progress, repo.repository().directory());
+    FolderScanner scanner = new FolderScanner(progress, repo.repository().directory()).skippingRefused(o.skipRefused());
     for (Path p : o.sources()) {
       SourcePattern pattern = SourcePattern.of(p);
       found.addAll(pattern == null ? scanner.scan(p, o.datasetFolder(), o.recursive(), globs)
@@ -842,6 +842,9 @@ public final class Dataset {
     }
     if (!o.recursive()) {
       args.add("--non-recursive");
+    }
+    if (o.skipRefused()) {
+      args.add("--skip-refused");
     }
     return args;
   }

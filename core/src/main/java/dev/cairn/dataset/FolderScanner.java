@@ -86,6 +86,18 @@ public final class FolderScanner {
   /** A sync's (null for an add). */
   private final Removals removals;
 
+  /** Whether a refused name is passed over with a warning rather than refusing the scan. */
+  private boolean skipRefused;
+
+  /**
+   * Passes over, each with a warning, the files and folders whose names a scan refuses (in a folder
+   * it walks; a source named itself is still refused), instead of failing the scan.
+   */
+  public FolderScanner skippingRefused(boolean skip) {
+    this.skipRefused = skip;
+    return this;
+  }
+
   private static Path realOrNull(Path p) {
     try {
       return p.toRealPath();
@@ -147,7 +159,9 @@ public final class FolderScanner {
         // A folder per level of the walk: thousands of nested folders outrun the thread's stack.
         throw new InvalidInputException("Cannot add " + source + ": its folders nest too deep to follow (over about a thousand levels)");
       }
-      if (!refused.isEmpty()) {
+      if (!refused.isEmpty() && skipRefused) {
+        refused.forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "passed over ")));
+      } else if (!refused.isEmpty()) {
         // Every refused name at once, not one a run: each but the first as a warning, the first as the error.
         refused.subList(1, refused.size()).forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "refused ")));
         throw new InvalidInputException(refused.get(0) + (refused.size() == 1 ? ""

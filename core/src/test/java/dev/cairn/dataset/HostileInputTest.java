@@ -307,6 +307,17 @@ class HostileInputTest {
     assertThat(refused.getMessage() + "\n" + String.join("\n", warnings))
         .contains("back\\slash.txt", "bad\\dir/inside.txt", "tab\\x09here.txt", "only by Unicode normalization");
     assertThat(ds.listFiles()).as("nothing added while a name is refused").isEmpty();
+
+    // Asked to, the add passes them over, each warned of, and adds the rest.
+    warnings.clear();
+    Dataset.Change added = ds.addFiles(AddOptions.of(src).skipRefused(true), warningsInto(warnings));
+    assertThat(warnings).hasSize(4).allSatisfy(w -> assertThat(w).startsWith("passed over "));
+    assertThat(String.join("\n", warnings)).contains("back\\slash.txt", "bad\\dir/inside.txt", "tab\\x09here.txt",
+        "only by Unicode normalization");
+    // Of two names that differ only by normalization, the one the walk met first is added.
+    assertThat(ds.listFiles()).extracting(FileEntry::path).hasSize(2).contains("fine.txt").anyMatch(p -> p.startsWith("caf"));
+    assertThat(added.summary().added()).isEqualTo(2);
+    assertThat(ds.record().log().get(ds.record().log().size() - 1).arguments()).contains("--skip-refused");
   }
 
   @Test

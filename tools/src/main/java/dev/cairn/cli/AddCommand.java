@@ -38,6 +38,10 @@ final class AddCommand extends Base {
   @Option(names = "--rehash", description = "Read every file, even those unchanged since they were last hashed.")
   boolean rehash;
 
+  @Option(names = "--skip-refused", description = "In the folders of --files, pass over each file or folder whose name cannot be a"
+      + " dataset path (invalid UTF-8, a control character, a Unicode-normalization twin), with a warning, instead of adding nothing.")
+  boolean skipRefused;
+
   @Option(names = "--links", paramLabel = "URI", arity = "1..*",
       description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, wasb://, paths; an"
           + " http(s):// URL names one file).")
@@ -54,13 +58,13 @@ final class AddCommand extends Base {
     if (files.isEmpty() && links.isEmpty() && (!wildcards.isEmpty() || nonRecursive)) {
       throw new InvalidInputException("Cannot add: --wildcard and --non-recursive apply to --files and --links, and neither was given");
     }
-    if (files.isEmpty() && rehash) {
-      throw new InvalidInputException("Cannot add: --rehash applies to --files, and none was given");
+    if (files.isEmpty() && (rehash || skipRefused)) {
+      throw new InvalidInputException("Cannot add: " + (rehash ? "--rehash" : "--skip-refused") + " applies to --files, and none was given");
     }
     Dataset ds = select(selector);
     dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     // One change: when a source fails, the draft keeps none of the others either.
-    Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash), archive,
+    Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused), archive,
         new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
     print(this, ds, c, before == null ? null : ds.changesSince(before));
     return 0;

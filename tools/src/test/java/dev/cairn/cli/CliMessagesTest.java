@@ -115,6 +115,19 @@ class CliMessagesTest {
   }
 
   @Test
+  void addSkipRefusedPassesOverBadNamesWithAWarningEach() throws IOException {
+    file("src/fine.txt", "ok");
+    file("src/tab\there.txt", "x");
+    cli.ok("create", "--project", "p", "--name", "n");
+    assertThat(cli.fails("add", "--files", tmp.resolve("src").toString()).err()).contains("tab\\x09here.txt");
+    Cli.Result r = cli.ok("add", "--files", tmp.resolve("src").toString(), "--skip-refused");
+    assertThat(r.err()).contains("cairn: warning: passed over ").contains("tab\\x09here.txt");
+    assertThat(cli.ok("list").out()).contains("fine.txt").doesNotContain("here.txt");
+    assertThat(cli.fails("add", "--archive", tmp.resolve("x.zip").toString(), "--skip-refused").err())
+        .contains("Cannot add: --skip-refused applies to --files, and none was given");
+  }
+
+  @Test
   void aLostIndexLosesNoVersionItsPacksHold() throws IOException {
     file("src/x.txt", "x");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
