@@ -130,9 +130,6 @@ final class ExternalFiles implements AutoCloseable {
 
   /** The entry of the web file at {@code url}, read once for its size and digest. */
   private FileEntry webFile(String given, URI url, String datasetPath) throws IOException {
-    Hasher h = algorithm.newHasher();
-    long size = 0;
-    byte[] buf = new byte[1 << 16];
     InputStream opened;
     try {
       opened = web.open(url);
@@ -142,13 +139,7 @@ final class ExternalFiles implements AutoCloseable {
       }
       throw e;
     }
-    try (InputStream in = opened) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        h.update(buf, 0, n);
-        size += n;
-      }
-    }
-    return FileEntry.link(datasetPath, url.toString(), size, h.digest());
+    return linkOf(opened, datasetPath, url.toString());
   }
 
   private static boolean kept(List<Glob> wildcards, String rel) {
@@ -180,10 +171,15 @@ final class ExternalFiles implements AutoCloseable {
   }
 
   private FileEntry entry(RemoteStorage s, String name, String datasetPath, String uri) throws IOException {
+    return linkOf(s.open(name), datasetPath, uri);
+  }
+
+  /** The link entry of what {@code opened} streams (closed here), read once for its size and digest. */
+  private FileEntry linkOf(InputStream opened, String datasetPath, String uri) throws IOException {
     Hasher h = algorithm.newHasher();
     long size = 0;
     byte[] buf = new byte[1 << 16];
-    try (InputStream in = s.open(name)) {
+    try (InputStream in = opened) {
       for (int n; (n = in.read(buf)) > 0; ) {
         h.update(buf, 0, n);
         size += n;
