@@ -384,20 +384,19 @@ public final class Fetcher {
     }
     int readers = dev.cairn.internal.concurrent.Workers.upTo(PARALLEL_READS);
     ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
-    CorruptObjectException damaged = null;
+    CorruptObjectException[] damaged = {null};
     try (FetchPacks packs = new FetchPacks(db, repo.repository().config().pack().packTargetBytes())) {
       try {
-        // A window of reads in flight at a time; blocks are appended in order as they arrive.
+        // A window of reads in flight at a time; blocks are appended in order as they arrive, so
+        // that a read failing keeps what the reads before it brought.
         for (int start = 0; start < ranges.size(); start += 2 * readers) {
           List<Future<byte[]>> window = new ArrayList<>();
           List<Range> batch = ranges.subList(start, Math.min(ranges.size(), start + 2 * readers));
           for (Range r : batch) {
             window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
           }
-          List<byte[]> data = dev.cairn.internal.concurrent.Workers.getAll(window, "downloading");
-          for (int i = 0; i < batch.size(); i++) {
-            damaged = store(batch.get(i), data.get(i), index, packs, damaged);
-          }
+          dev.cairn.internal.concurrent.Workers.getEach(window, "downloading",
+              (i, data) -> damaged[0] = store(batch.get(i), data, index, packs, damaged[0]));
         }
       } catch (IOException | RuntimeException e) {
         // Every block appended was checked: keep them, so that a get run again (or once the
@@ -413,8 +412,8 @@ public final class Fetcher {
       pool.shutdownNow();
       progress.finish();
     }
-    if (damaged != null) {
-      throw damaged;
+    if (damaged[0] != null) {
+      throw damaged[0];
     }
     if (unlocated != null) {
       throw unlocated;

@@ -139,6 +139,40 @@ class FetchResumeTest {
   }
 
   @Test
+  void aReadThatFailsKeepsWhatTheReadsBeforeItBrought() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String id = uploaded(remote, "cut", 80, 8, 250_000); // packs of 256 KiB: about eight reads, in one window
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      String last;
+      try (Remote r = new Remote(new dev.cairn.storage.local.LocalStorage(remote), b.repository())) {
+        // The last pack in name order that holds file data only (the manifests come first, in a fetch of their own).
+        last = r.index().packs().entrySet().stream()
+            .filter(e -> e.getValue().stream().allMatch(x -> x.type() == dev.cairn.object.ObjectType.CHUNK))
+            .map(Map.Entry::getKey).reduce((a, z) -> z).orElseThrow();
+      }
+      // The read of the last pack (in the order reads are handed over) fails, once.
+      dev.cairn.storage.RemoteStorage cut = new dev.cairn.storage.ForwardingStorage(new dev.cairn.storage.local.LocalStorage(remote)) {
+        @Override
+        public byte[] read(String name, long offset, int length) throws IOException {
+          if (name.equals(RemoteLayout.pack(last)) && offset < 64) {
+            throw new dev.cairn.storage.StorageException("Cannot read " + name + ": connection reset", false);
+          }
+          return super.read(name, offset, length);
+        }
+      };
+      try (Remote r = new Remote(cut, b.repository())) {
+        assertThatThrownBy(() -> b.fetch(id, Selection.ALL, r, Progress.NONE)).hasMessageContaining("connection reset");
+      }
+      dev.cairn.storage.CountingStorage counting = new dev.cairn.storage.CountingStorage(new dev.cairn.storage.local.LocalStorage(remote));
+      try (Remote r = new Remote(counting, b.repository())) {
+        assertThat(b.fetch(id, Selection.ALL, r, Progress.NONE).verify()).isEmpty();
+      }
+      // Run again, it reads the last pack's blocks (and the remote's indexes), not all eight files' again.
+      assertThat(counting.bytesRead.get()).isLessThan(3 * 250_000L);
+    }
+  }
+
+  @Test
   void aPackLostOnTheRemoteStopsOnlyTheFilesItHeld() throws Exception {
     Path remote = tmp.resolve("remote");
     // Two uploads, so two sets of packs: the parent's file in one, the child's in the other.

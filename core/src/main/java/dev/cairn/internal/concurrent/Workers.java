@@ -100,11 +100,28 @@ public final class Workers {
    */
   public static <T> List<T> getAll(List<Future<T>> futures, String what) throws IOException {
     List<T> out = new ArrayList<>(futures.size());
+    getEach(futures, what, (i, result) -> out.add(result));
+    return out;
+  }
+
+  /** What is done with each result of {@link #getEach}, in order. */
+  @FunctionalInterface
+  public interface Each<T> {
+    void accept(int index, T result) throws IOException;
+  }
+
+  /**
+   * Waits for every future, in order, handing each result to {@code each} as soon as it and those
+   * before it are there, so that what succeeded before a failure is used. If a future or
+   * {@code each} fails, the others are cancelled and the failure is rethrown as it was thrown.
+   *
+   * @param what what the workers were doing, for the message of an interruption
+   */
+  public static <T> void getEach(List<Future<T>> futures, String what, Each<T> each) throws IOException {
     try {
-      for (Future<T> f : futures) {
-        out.add(f.get());
+      for (int i = 0; i < futures.size(); i++) {
+        each.accept(i, futures.get(i).get());
       }
-      return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       futures.forEach(f -> f.cancel(true));
@@ -112,6 +129,9 @@ public final class Workers {
     } catch (ExecutionException e) {
       futures.forEach(f -> f.cancel(true));
       throw rethrow(e.getCause());
+    } catch (IOException | RuntimeException e) {
+      futures.forEach(f -> f.cancel(true));
+      throw e;
     }
   }
 
