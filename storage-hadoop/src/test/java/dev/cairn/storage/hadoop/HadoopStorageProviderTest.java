@@ -92,6 +92,7 @@ class HadoopStorageProviderTest {
           "fs.s3a.access.key", "AK", "fs.s3a.secret.key", "SK", "fs.s3a.path.style.access", "true"))) {
         s.size("cairn-remote");
       }
-    }).isInstanceOf(dev.cairn.storage.StorageException.class).hasMessageContaining("Connection refused");
+    }).isInstanceOf(dev.cairn.storage.StorageException.class)
+        .hasMessageContaining("cannot connect: connection refused (is the endpoint, fs.s3a.endpoint, right, and the server up?)");
   }
 }
