@@ -308,8 +308,8 @@ public final class Repository implements AutoCloseable {
     Path index = dir.resolve("index");
     if (Files.getFileStore(dir).isReadOnly()) {
       // Root may write anywhere but here: no permission to blame.
-      throw new dev.cairn.errors.ReadOnlyRepositoryException("Cannot open the repository " + dir + ": it is on a read-only file system, and its index (LMDB) records"
-          + " its readers even to read; copy it to a writable place (cp -a) to read or check it there");
+      throw new dev.cairn.errors.ReadOnlyRepositoryException("Cannot open the repository " + dir + ": it is on a read-only file system,"
+          + " and its index (LMDB) records its readers even to read; copy it to a writable place (cp -a) to read or check it there");
     }
     for (Path p : new Path[] {dir, index, index.resolve("data.mdb"), index.resolve("lock.mdb")}) {
       if (Files.exists(p) && !Files.isWritable(p)) {

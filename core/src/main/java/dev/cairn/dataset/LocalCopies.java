@@ -353,7 +353,8 @@ final class LocalCopies {
     for (Path p : others) {
       AtomicFiles.Owner owner = owner(p);
       if (owner == AtomicFiles.Owner.RUNS) {
-        throw new dev.cairn.errors.DatasetLockedException("Cannot copy into " + target + ": another copy into it is running; it is left as it is (run again once that one ended)");
+        throw new dev.cairn.errors.DatasetLockedException("Cannot copy into " + target + ": another copy into it is running; it is left as"
+            + " it is (run again once that one ended)");
       }
       if (owner == AtomicFiles.Owner.UNKNOWN) {
         String n = p.getFileName().toString();

@@ -76,9 +76,9 @@ public final class Repair {
     }
     Set<HashAlgorithm> formats = new TreeSet<>(scan.foreignPacks.values());
     String theirs = formats.stream().map(HashAlgorithm::configName).collect(Collectors.joining(" and "));
+    String fix = formats.size() == 1 ? ": set core.objectFormat = " + theirs + " in it and check again" : "";
     throw new InvalidConfigException("Cannot repair: every pack here (" + scan.packs + ") is of object format " + theirs + ", and the config"
-        + " says " + scan.algorithm.configName() + "; the config is wrong, not the packs" + (formats.size() == 1 ? ": set core.objectFormat = "
-        + theirs + " in it and check again" : "") + " (nothing was changed)");
+        + " says " + scan.algorithm.configName() + "; the config is wrong, not the packs" + fix + " (nothing was changed)");
   }
 
   /** How old a reservation without a record must be to be released: a create writes its record at once. */

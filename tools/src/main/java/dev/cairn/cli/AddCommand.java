@@ -64,8 +64,8 @@ final class AddCommand extends Base {
     Dataset ds = select(selector);
     dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     // One change: when a source fails, the draft keeps none of the others either.
-    Dataset.Change c = ds.add(files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused), archive,
-        new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
+    AddOptions given = files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused);
+    Dataset.Change c = ds.add(given, archive, new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
     print(this, ds, c, before == null ? null : ds.changesSince(before));
     return 0;
   }

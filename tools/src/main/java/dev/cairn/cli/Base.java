@@ -449,8 +449,8 @@ abstract class Base implements Callable<Integer> {
     if (!ErrorHandler.diskFull(e)) {
       return e;
     }
-    return new DestinationFull("disk full while writing " + destination.toAbsolutePath().normalize() + "; free some space there (or where the"
-        + " repository is, " + repo().repository().directory() + ", if the command fetched data into it) and run the command again", e);
+    return new DestinationFull("disk full while writing " + destination.toAbsolutePath().normalize() + "; free some space there (or where"
+        + " the repository is, " + repo().repository().directory() + ", if the command fetched data into it) and run the command again", e);
   }
 
   /** A full disk where a command wrote outside the repository: its message is the whole story. */
@@ -513,14 +513,14 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /** The command's step log, once {@code --verbose} asked for one. */
+  private StepLog stepLog;
+
   /**
    * A progress bar on a terminal; when stderr is not one, a line now and then for a step that runs
    * long; nothing when JSON is asked for; each step on its own lines when the command's
    * {@link StepsOption --verbose} is given.
    */
-  /** The command's step log, once {@code --verbose} asked for one. */
-  private StepLog stepLog;
-
   dev.cairn.dataset.Progress progress() {
     if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof StepsOption s && s.verbose)) {
       if (stepLog == null) {

@@ -15,8 +15,9 @@ final class StepLog implements Progress {
   private final AtomicLong done = new AtomicLong();
   private String task;
   private long startNanos;
-  /** The line saying the last step ended, until it is known how. */
-  private String ended;
+  /** The last step that ended, until it is known how: its name, and its time and bytes. */
+  private String endedTask;
+  private String endedFigures;
 
   StepLog(PrintWriter err) {
     this.err = err;
@@ -43,7 +44,8 @@ final class StepLog implements Progress {
     if (task != null) {
       long millis = (System.nanoTime() - startNanos) / 1_000_000;
       long bytes = done.get();
-      ended = task + ": %s " + Format.duration(millis) + (bytes > 0 ? ", " + Format.bytes(bytes) : "");
+      endedTask = task;
+      endedFigures = Format.duration(millis) + (bytes > 0 ? ", " + Format.bytes(bytes) : "");
       task = null;
     }
   }
@@ -55,10 +57,10 @@ final class StepLog implements Progress {
   }
 
   private void sayEnded(String how) {
-    if (ended != null) {
-      err.println("cairn: " + ended.replace("%s", how));
+    if (endedTask != null) {
+      err.println("cairn: " + endedTask + ": " + how + " " + endedFigures);
       err.flush();
-      ended = null;
+      endedTask = null;
     }
   }
 

@@ -111,7 +111,8 @@ public final class PackFile implements AutoCloseable {
    * {@link PackSalvage} found them, without the checks {@link #open} makes: for reading the blocks
    * of a damaged pack whose objects are each checked by their block's checksum and their hash.
    */
-  static PackFile openUnchecked(Path path, FileChannel channel, HashAlgorithm algorithm, long indexOffset, int entryCount) throws IOException {
+  static PackFile openUnchecked(Path path, FileChannel channel, HashAlgorithm algorithm, long indexOffset, int entryCount)
+      throws IOException {
     return new PackFile(path, channel, channel.size(), algorithm, indexOffset, entryCount);
   }
 

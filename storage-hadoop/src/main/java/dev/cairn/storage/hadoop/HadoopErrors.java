@@ -157,7 +157,6 @@ final class HadoopErrors {
     return true;
   }
 
-  /** The HTTP status of an Azure storage SDK exception, or -1. */
   /**
    * The usual ways of failing to reach a remote at all, said with the setting to check, where the
    * clients' own text (an SDK's exception, its request id, the same text twice) says it poorly;
@@ -186,6 +185,7 @@ final class HadoopErrors {
     return null;
   }
 
+  /** The HTTP status of an Azure storage SDK exception, or -1. */
   private static int azureStatus(Throwable t) {
     if (t instanceof com.microsoft.azure.storage.StorageException se) {
       return se.getHttpStatusCode();
