@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -153,12 +155,7 @@ public final class FolderScanner {
     checkName(source.getFileName() == null ? "" : source.getFileName().toString(), source);
     if (Files.isDirectory(real)) {
       List<String> refused = new ArrayList<>();
-      try {
-        walk(source, real, "", recursive, wildcards, datasetFolder, sink, new HashSet<>(), refused);
-      } catch (StackOverflowError tooDeep) {
-        // A folder per level of the walk: thousands of nested folders outrun the thread's stack.
-        throw new InvalidInputException("Cannot add " + source + ": its folders nest too deep to follow (over about a thousand levels)");
-      }
+      walk(source, real, recursive, wildcards, datasetFolder, sink, refused);
       if (!refused.isEmpty() && skipRefused) {
         refused.forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "passed over ")));
       } else if (!refused.isEmpty()) {
@@ -190,12 +187,81 @@ public final class FolderScanner {
     }
   }
 
+  /** A folder being walked: its entries, sorted, and how far the walk has gone through them. */
+  private static final class Frame {
+    final Path realDir;
+    final String rel;
+    final List<Child> children;
+    /** The NFC forms of the names taken so far, for {@link #checkNormalization}. */
+    final Map<String, String> normalized = new HashMap<>();
+    int next;
+
+    Frame(Path realDir, String rel, List<Child> children) {
+      this.realDir = realDir;
+      this.rel = rel;
+      this.children = children;
+    }
+  }
+
   /**
-   * Walks one folder. A name refused ({@link #checkName}, {@link #checkPath}, a normalization twin)
-   * goes into {@code refused} and its file or folder is passed over, so that one scan names them all.
+   * Walks a folder tree, depth first in dataset path order. The folders being walked are held in a
+   * stack of their own, not the thread's: a tree may nest as deep as a dataset path allows (two
+   * thousand levels of one-letter names). A name refused ({@link #checkName}, {@link #checkPath}, a
+   * normalization twin) goes into {@code refused} and its file or folder is passed over, so that one
+   * scan names them all.
    */
-  private void walk(Path dir, Path realDir, String rel, boolean recursive, List<Glob> wildcards,
-      String datasetFolder, Sink sink, Set<Path> visiting, List<String> refused) throws IOException {
+  private void walk(Path source, Path realSource, boolean recursive, List<Glob> wildcards, String datasetFolder,
+      Sink sink, List<String> refused) throws IOException {
+    Set<Path> visiting = new HashSet<>();
+    Deque<Frame> stack = new ArrayDeque<>();
+    stack.push(open(source, realSource, "", wildcards, datasetFolder, visiting));
+    while (!stack.isEmpty()) {
+      Frame f = stack.peek();
+      if (f.next == f.children.size()) {
+        visiting.remove(f.realDir);
+        stack.pop();
+        continue;
+      }
+      Child c = f.children.get(f.next++);
+      String childRel = f.rel.isEmpty() ? c.name() : f.rel + "/" + c.name();
+      FileStat a = c.attributes();
+      if (a.directory()) {
+        Path realChild = c.real() != null ? c.real() : f.realDir.resolve(c.name());
+        if (realChild.equals(skipped)) {
+          progress.warn("skipped " + c.path() + ": the repository itself");
+        } else if (recursive && !refuses(refused, () -> {
+          checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
+          checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
+        })) {
+          Frame sub = open(c.path(), realChild, childRel, wildcards, datasetFolder, visiting);
+          if (sub != null) {
+            stack.push(sub);
+          }
+        }
+      } else if (a.regularFile()) {
+        if (leftOut(wildcards, childRel)) {
+          continue;
+        }
+        String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
+        if (!refuses(refused, () -> {
+          checkName(c.name(), c.path());
+          checkPath(datasetPath, c.path());
+          checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
+        })) {
+          sink.accept(sourceFile(a, datasetPath, c.path()));
+        }
+      } else {
+        progress.warn("skipped " + c.path() + ": not a regular file (fifo, socket or device)");
+      }
+    }
+  }
+
+  /**
+   * Lists one folder for the walk: its entries with their attributes, links followed, in dataset
+   * path order. Null for a subfolder deleted since its parent was listed (passed over with a
+   * warning); the folder named itself is required.
+   */
+  private Frame open(Path dir, Path realDir, String rel, List<Glob> wildcards, String datasetFolder, Set<Path> visiting) throws IOException {
     if (!visiting.add(realDir)) {
       throw new InvalidInputException("Cannot add " + dir + ": symbolic links form a loop");
     }
@@ -205,10 +271,10 @@ public final class FolderScanner {
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + dir + ": permission denied");
     } catch (NoSuchFileException deleted) {
-      if (!rel.isEmpty()) { // a subfolder deleted since its parent was listed; the folder named is required
+      if (!rel.isEmpty()) {
         progress.warn("skipped " + dir + ": deleted while the folder was read");
         visiting.remove(realDir);
-        return;
+        return null;
       }
       throw deleted;
     }
@@ -273,37 +339,7 @@ public final class FolderScanner {
       children.add(new Child(child, child.getFileName().toString(), realChild, a));
     }
     children.sort((x, y) -> DatasetPaths.compare(x.sortKey(), y.sortKey()));
-    Map<String, String> normalized = new HashMap<>();
-    for (Child c : children) {
-      String childRel = rel.isEmpty() ? c.name() : rel + "/" + c.name();
-      FileStat a = c.attributes();
-      if (a.directory()) {
-        Path realChild = c.real() != null ? c.real() : realDir.resolve(c.name());
-        if (realChild.equals(skipped)) {
-          progress.warn("skipped " + c.path() + ": the repository itself");
-        } else if (recursive && !refuses(refused, () -> {
-          checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
-          checkNormalization(normalized, c.name(), datasetFolder, childRel);
-        })) {
-          walk(c.path(), realChild, childRel, true, wildcards, datasetFolder, sink, visiting, refused);
-        }
-      } else if (a.regularFile()) {
-        if (leftOut(wildcards, childRel)) {
-          continue;
-        }
-        String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
-        if (!refuses(refused, () -> {
-          checkName(c.name(), c.path());
-          checkPath(datasetPath, c.path());
-          checkNormalization(normalized, c.name(), datasetFolder, childRel);
-        })) {
-          sink.accept(sourceFile(a, datasetPath, c.path()));
-        }
-      } else {
-        progress.warn("skipped " + c.path() + ": not a regular file (fifo, socket or device)");
-      }
-    }
-    visiting.remove(realDir);
+    return new Frame(realDir, rel, children);
   }
 
   /** Checks of a name, which refuse it by throwing. */

@@ -189,30 +189,6 @@ class DatasetMessagesTest {
   }
 
   @Test
-  void aFolderTreeTooDeepToWalkIsRefusedInOneSentence() throws Exception {
-    Path deep = tmp.resolve("deep");
-    Path d = deep;
-    for (int i = 0; i < 300; i++) {
-      d = d.resolve("d");
-    }
-    Files.createDirectories(d);
-    Files.writeString(d.resolve("f"), "x");
-    // A small stack stands for a tree deeper than the default stack follows.
-    Throwable[] thrown = {null};
-    Thread t = new Thread(null, () -> {
-      try {
-        new FolderScanner(Progress.NONE).scan(deep, "", true, List.of());
-      } catch (Throwable e) {
-        thrown[0] = e;
-      }
-    }, "small-stack", 64 * 1024);
-    t.start();
-    t.join();
-    assertThat(thrown[0]).isInstanceOf(InvalidInputException.class)
-        .hasMessage("Cannot add " + deep + ": its folders nest too deep to follow (over about a thousand levels)");
-  }
-
-  @Test
   void aNameThatNoDatasetPathCanHoldIsRefusedWithWhatToDo() throws IOException {
     Path src = Files.createDirectories(tmp.resolve("odd"));
     Path newline = Files.writeString(src.resolve("a\nb.csv"), "x");
