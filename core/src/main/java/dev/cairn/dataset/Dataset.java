@@ -474,10 +474,18 @@ public final class Dataset {
    */
   public Change syncFolder(Path folder, String datasetFolder, Progress progress) throws IOException {
     Objects.requireNonNull(folder, "folder must not be null");
+    return syncFolder(SyncOptions.of(folder).datasetFolder(datasetFolder), progress);
+  }
+
+  /**
+   * Makes the draft's dataset folder equal to the folder of {@code o}: adds new files, replaces
+   * changed ones, removes those no longer there.
+   */
+  public Change syncFolder(SyncOptions o, Progress progress) throws IOException {
+    Objects.requireNonNull(o, "options must not be null: give SyncOptions.of(folder)");
     progress = Progress.orNone(progress);
-    String df = AddOptions.normalizeFolder(datasetFolder);
-    requireFolder(folder);
-    return modify("sync", List.of(folder.toString(), df), progress, syncPlanner(repo, folder, df, progress));
+    requireFolder(o.folder());
+    return modify("sync", List.of(o.folder().toString(), o.datasetFolder()), progress, syncPlanner(repo, o, progress));
   }
 
   /**
@@ -518,14 +526,21 @@ public final class Dataset {
    */
   public static NewVersion syncNewVersion(DatasetRepository repo, CreateOptions o, Path folder, String datasetFolder,
       Progress progress, String command, List<String> argv) throws IOException {
+    Objects.requireNonNull(folder, "folder must not be null");
+    return syncNewVersion(repo, o, SyncOptions.of(folder).datasetFolder(datasetFolder), progress, command, argv);
+  }
+
+  /** As {@link #syncNewVersion(DatasetRepository, CreateOptions, Path, String, Progress, String, List)}, with the sync's options. */
+  public static NewVersion syncNewVersion(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
+      String command, List<String> argv) throws IOException {
+    Objects.requireNonNull(sync, "sync options must not be null: give SyncOptions.of(folder)");
     progress = Progress.orNone(progress);
-    String df = AddOptions.normalizeFolder(datasetFolder);
-    requireFolder(folder);
+    requireFolder(sync.folder());
     // Before the options are checked: the version string it asks for may be the unfinished one's.
     Dataset unfinished = command == null ? null : UnfinishedSync.take(repo, o, command, argv);
     if (unfinished != null) {
       unfinished = unfinished.invokedAs(command, argv);
-      Change c = unfinished.syncFolder(folder, df, progress);
+      Change c = unfinished.syncFolder(sync, progress);
       DatasetRecord r = unfinished.record();
       Change all = new Change(r.summary(), c.filesRead(), c.storedBytes());
       if (!r.summary().isEmpty()) {
@@ -541,7 +556,7 @@ public final class Dataset {
     DatasetRecord earlier = command == null ? null : UnfinishedSync.newestClosed(repo, o, command, argv);
     Planned againstEarlier = null;
     if (earlier != null) {
-      againstEarlier = planAgainst(repo, folder, df, progress, earlier);
+      againstEarlier = planAgainst(repo, sync, progress, earlier);
       if (againstEarlier.root().equals(earlier.root())) {
         return new NewVersion(null, new Change(ChangeSummary.EMPTY, againstEarlier.filesRead(), againstEarlier.storedBefore()), null,
             earlier.id());
@@ -555,7 +570,7 @@ public final class Dataset {
     String before = repo.catalog().current();
     NewVersion v;
     try {
-      v = syncIntoNewDraft(repo, o, folder, df, progress, command, argv, againstEarlier);
+      v = syncIntoNewDraft(repo, o, sync, progress, command, argv, againstEarlier);
     } catch (Throwable e) {
       restoreCurrent(repo, before);
       throw e;
@@ -590,13 +605,13 @@ public final class Dataset {
   /**
    * @param planned the folder already planned against the one parent, or null
    */
-  private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, Path folder, String df, Progress progress,
+  private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
       String command, List<String> argv, Planned planned) throws IOException {
-    List<String> args = List.of(folder.toString(), df);
+    List<String> args = List.of(sync.folder().toString(), sync.datasetFolder());
     if (o.parents().size() == 1) {
       DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
       if (!parent.isDraft()) {
-        Planned p = planned != null ? planned : planAgainst(repo, folder, df, progress, parent);
+        Planned p = planned != null ? planned : planAgainst(repo, sync, progress, parent);
         if (p.root().equals(parent.root())) {
           return new NewVersion(null, new Change(ChangeSummary.EMPTY, p.filesRead(), p.storedBefore()));
         }
@@ -604,11 +619,11 @@ public final class Dataset {
         // The draft starts as its parent, so the planned tree applies as it is; a draft that does
         // not (never seen) is synced from scratch.
         return new NewVersion(ds, ds.modifyOrDelete(args, progress, (m, ins, editor) -> m.root().equals(parent.root())
-            ? p : syncPlanner(repo, folder, df, progress).plan(m, ins, editor)));
+            ? p : syncPlanner(repo, sync, progress).plan(m, ins, editor)));
       }
     }
     Dataset ds = createLogged(repo, o, command, argv);
-    Change c = ds.modifyOrDelete(args, progress, syncPlanner(repo, folder, df, progress));
+    Change c = ds.modifyOrDelete(args, progress, syncPlanner(repo, sync, progress));
     if (c.summary().isEmpty()) {
       ds.delete(true);
       return new NewVersion(null, c);
@@ -620,12 +635,12 @@ public final class Dataset {
    * The tree {@code folder} makes of the closed version {@code base}, its new objects stored
    * (indexed with the next close, or when the store closes); nothing is written to the catalog.
    */
-  private static Planned planAgainst(DatasetRepository repo, Path folder, String df, Progress progress, DatasetRecord base)
+  private static Planned planAgainst(DatasetRepository repo, SyncOptions sync, Progress progress, DatasetRecord base)
       throws IOException {
     try (ObjectInserter ins = repo.repository().objects().newInserter();
         ObjectReader reader = ins.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      Planned p = syncPlanner(repo, folder, df, progress).plan(new Manifest(loader, base.root()), ins, new ManifestEditor(loader, ins));
+      Planned p = syncPlanner(repo, sync, progress).plan(new Manifest(loader, base.root()), ins, new ManifestEditor(loader, ins));
       ins.flushDeferringIndex();
       return new Planned(List.of(), p.root(), p.filesRead(), ins.stats().storedBytesWritten(), null);
     }
@@ -669,11 +684,13 @@ public final class Dataset {
   }
 
   /**
-   * Plans a sync of {@code folder} into the dataset folder {@code df}. The folder is scanned in
+   * Plans a sync of the folder of {@code sync} into its dataset folder. The folder is scanned in
    * path order and merged with the manifest as it comes, a batch of files at a time, each change
    * applied to the tree at once: memory holds neither the files nor the changes.
    */
-  private static Planner syncPlanner(DatasetRepository repo, Path folder, String df, Progress progress) {
+  private static Planner syncPlanner(DatasetRepository repo, SyncOptions sync, Progress progress) {
+    Path folder = sync.folder();
+    String df = sync.datasetFolder();
     SourcePattern pattern = Files.isDirectory(folder) ? null : SourcePattern.of(folder);
     Path source = pattern == null ? folder : pattern.folder();
     List<Glob> wildcards = pattern == null ? List.of() : List.of(pattern.glob());
@@ -725,7 +742,8 @@ public final class Dataset {
         }
         return false;
       };
-      FolderScanner.forSync(progress, repo.repository().directory(), removals).scan(source, df, true, wildcards, flush);
+      FolderScanner.forSync(progress, repo.repository().directory(), removals).skippingRefused(sync.skipRefused())
+          .scan(source, df, true, wildcards, flush);
       if (pattern != null && matched[0] == 0) {
         // Most likely a mistyped pattern: syncing to nothing would remove every file.
         throw new InvalidInputException("Cannot sync '" + folder + "': no file matches (to empty the dataset folder, sync an empty folder)");

@@ -321,6 +321,34 @@ class HostileInputTest {
   }
 
   @Test
+  void aSyncAskedToPassesOverRefusedNamesAndRemovesNothingForThem() throws Exception {
+    Path src = tmp.resolve("sync-bad");
+    Files.createDirectories(src.resolve("bad\\dir"));
+    Files.writeString(src.resolve("bad\\dir/inside.txt"), "x");
+    Files.writeString(src.resolve("tab\there.txt"), "x");
+    Files.writeString(src.resolve("fine.txt"), "ok");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "sync-bad").build());
+    assertThatThrownBy(() -> ds.syncFolder(SyncOptions.of(src), Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("(and 1 more name refused, each warned of above)");
+    assertThat(ds.listFiles()).as("nothing synced while a name is refused").isEmpty();
+
+    List<String> warnings = new ArrayList<>();
+    ds.syncFolder(SyncOptions.of(src).skipRefused(true), warningsInto(warnings));
+    assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w).startsWith("passed over "));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("fine.txt");
+    ds.close();
+
+    // Into a new version: the same, and the file the version holds is not removed for the refused ones.
+    Files.writeString(src.resolve("more.txt"), "more");
+    Dataset.NewVersion next = Dataset.syncNewVersion(repo, CreateOptions.of("h", "sync-bad").parents(List.of(ds.id())).build(),
+        SyncOptions.of(src).skipRefused(true), Progress.NONE, null, null);
+    assertThat(next.change().summary().added()).isEqualTo(1);
+    assertThat(next.change().summary().removed()).isZero();
+    assertThat(next.draft().listFiles()).extracting(FileEntry::path).containsExactly("fine.txt", "more.txt");
+    next.draft().close();
+  }
+
+  @Test
   void aNameThatIsNotUtf8IsRefused() throws Exception {
     Path src = tmp.resolve("latin1");
     Files.createDirectories(src);

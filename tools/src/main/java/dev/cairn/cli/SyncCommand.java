@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.SyncOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,11 @@ final class SyncCommand extends Base {
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Tags of the new version (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
+  @Option(names = "--skip-refused", description = "Pass over each file or folder of --folder whose name cannot be a dataset path"
+      + " (not valid UTF-8, a control character, a twin by Unicode normalization, ...), warning of each, instead of refusing the"
+      + " sync; the version holds no such name, so the sync removes nothing for it.")
+  boolean skipRefused;
+
   @Option(names = "--skip-close", description = "Leave the version a draft (a new one is made even when the folder brings no change).")
   boolean skipClose;
 
@@ -68,6 +74,10 @@ final class SyncCommand extends Base {
   @Override
   String remoteOfNewRepository() {
     return storage;
+  }
+
+  private SyncOptions syncOptions() {
+    return SyncOptions.of(folder).datasetFolder(datasetFolder).skipRefused(skipRefused);
   }
 
   @Override
@@ -125,7 +135,7 @@ final class SyncCommand extends Base {
       }
       CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
       boolean remoteExisted = remote == null || holdsCairnData(remote);
-      Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, folder, datasetFolder, progress(), "sync", argv());
+      Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
       if (!remoteExisted && holdsCairnData(remote)) {
         noteNewRemote(remote);
       }
@@ -162,7 +172,7 @@ final class SyncCommand extends Base {
         }
       }
       before = verbose ? ds.record() : null;
-      c = ds.syncFolder(folder, datasetFolder, progress());
+      c = ds.syncFolder(syncOptions(), progress());
       if (!skipClose) {
         ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
       }

@@ -128,6 +128,22 @@ class CliMessagesTest {
   }
 
   @Test
+  void syncSkipRefusedPassesOverBadNamesWithAWarningEach() throws IOException {
+    file("src/fine.txt", "ok");
+    file("src/tab\there.txt", "x");
+    assertThat(cli.fails("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString()).err())
+        .contains("tab\\x09here.txt");
+    Cli.Result r = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--skip-refused");
+    assertThat(r.err()).contains("cairn: warning: passed over ").contains("tab\\x09here.txt");
+    assertThat(cli.ok("list").out()).contains("fine.txt").doesNotContain("here.txt");
+    // Into the current draft too.
+    cli.ok("create", "--project", "p", "--name", "n");
+    file("src/new.txt", "new");
+    assertThat(cli.ok("sync", "--folder", tmp.resolve("src").toString(), "--skip-refused").err()).contains("passed over ");
+    assertThat(cli.ok("list").out()).contains("fine.txt", "new.txt").doesNotContain("here.txt");
+  }
+
+  @Test
   void aLostIndexLosesNoVersionItsPacksHold() throws IOException {
     file("src/x.txt", "x");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
