@@ -277,15 +277,21 @@ public final class Repository implements AutoCloseable {
     return objects.packEntries(packName);
   }
 
+  /** How many times an index that reads as damaged is opened again before it is set aside. */
+  private static final int DAMAGED_INDEX_RETRIES = 3;
+
   private IndexEnvironment openIndex() throws IOException {
     try {
-      return IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
+      return openIndexRetryingDamage();
     } catch (dev.cairn.internal.index.DamagedIndexException damaged) {
       requireWritableIndex();
       // The index is derived data: set a damaged one aside and rebuild it from the packs.
       Path aside = dir.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
       try {
         Files.move(dir.resolve("index"), aside);
+        // Never silent: a process that has the index open goes on using the copy set aside.
+        System.getLogger("dev.cairn").log(System.Logger.Level.WARNING, damaged.getMessage() + "; set aside as " + aside
+            + " and rebuilt from the packs (a cairn serve or daemon that had it open should be restarted)");
       } catch (NoSuchFileException | FileAlreadyExistsException otherProcessDidIt) {
         // set aside by another process at the same moment
       }
@@ -300,6 +306,29 @@ public final class Repository implements AutoCloseable {
     } catch (IOException notDamage) {
       requireWritableIndex();
       throw notDamage;
+    }
+  }
+
+  /**
+   * Opens the index; one that reads as damaged is opened again a few times, a moment apart, before
+   * the damage is believed: another process may be writing it at that very moment, and an index
+   * set aside while other processes have it open leaves them writing into the copy set aside.
+   */
+  private IndexEnvironment openIndexRetryingDamage() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
+      } catch (dev.cairn.internal.index.DamagedIndexException damaged) {
+        if (attempt > DAMAGED_INDEX_RETRIES) {
+          throw damaged;
+        }
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw damaged;
+        }
+      }
     }
   }
 

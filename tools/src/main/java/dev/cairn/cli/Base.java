@@ -173,7 +173,7 @@ abstract class Base implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     boolean ok = false;
-    try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec)) {
+    try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(err())) {
       int exit = run();
       ok = exit == 0;
       out().flush();
@@ -277,9 +277,9 @@ abstract class Base implements Callable<Integer> {
     } catch (DatasetNotFoundException | dev.cairn.errors.InvalidInputException none) {
       closed = null;
     }
-    err().println("cairn: note: the highest version of " + DatasetRepository.label(ds.project(), ds.name()) + ", " + ds.version()
-        + ", is a draft" + (closed == null ? "; none of its versions is closed yet"
-            : "; get takes the highest closed one, " + closed + " (--version picks one)"));
+    err().println("cairn: note: this is the draft " + ds.version() + ", the highest version of "
+        + DatasetRepository.label(ds.project(), ds.name()) + (closed == null ? "; none of its versions is closed yet"
+            : "; get takes the highest closed one, " + closed + " (--version " + closed + " picks it here)"));
   }
 
   /**

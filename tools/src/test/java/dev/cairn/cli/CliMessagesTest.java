@@ -128,6 +128,21 @@ class CliMessagesTest {
   }
 
   @Test
+  void anIndexSetAsideAsDamagedIsWarnedOf() throws IOException {
+    file("src/a.txt", "a");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
+        .get("id");
+    Path data = tmp.resolve("repo/index/data.mdb");
+    byte[] bytes = Files.readAllBytes(data);
+    Files.write(data, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Cli.Result r = cli.ok("list", "--id", id);
+    assertThat(r.out()).contains("a.txt");
+    assertThat(r.err()).startsWith("cairn: warning: Cannot open index: " + data.toRealPath() + " is truncated")
+        .contains("; set aside as " + tmp.resolve("repo").toRealPath() + "/index.damaged-").contains("rebuilt from the packs");
+    assertThat(cli.ok("list", "--id", id).err()).as("once").isEmpty();
+  }
+
+  @Test
   void syncSkipRefusedPassesOverBadNamesWithAWarningEach() throws IOException {
     file("src/fine.txt", "ok");
     file("src/tab\there.txt", "x");

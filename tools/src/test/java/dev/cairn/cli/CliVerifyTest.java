@@ -74,8 +74,8 @@ class CliVerifyTest {
     cli.ok("sync", "--project", "sv", "--name", "s", "--folder", src.toString());
     cli.ok("create", "--project", "sv", "--name", "s"); // 1.0.1, a draft
     Cli.Result listed = cli.ok("list", "--project", "sv", "--name", "s");
-    assertThat(listed.err()).contains("cairn: note: the highest version of sv/s, 1.0.1, is a draft; get takes the highest closed one,"
-        + " 1.0.0 (--version picks one)");
+    assertThat(listed.err()).contains("cairn: note: this is the draft 1.0.1, the highest version of sv/s; get takes the highest"
+        + " closed one, 1.0.0 (--version 1.0.0 picks it here)");
     assertThat(listed.lastLine()).isEqualTo("Total 0 files, 0 bytes"); // the draft, made without parents
     assertThat(cli.ok("list", "--project", "sv", "--name", "s", "--version", "1.0.0").err()).isEmpty();
     assertThat(cli.ok("add", "--project", "sv", "--name", "s", "--files", src.toString()).err()).as("a command that edits the draft")
@@ -83,7 +83,7 @@ class CliVerifyTest {
     // A dataset of drafts only: the draft is not named as the one get takes.
     cli.ok("create", "--project", "sv", "--name", "only-drafts");
     assertThat(cli.ok("list", "--project", "sv", "--name", "only-drafts").err())
-        .isEqualTo("cairn: note: the highest version of sv/only-drafts, 1.0.0, is a draft; none of its versions is closed yet\n");
+        .isEqualTo("cairn: note: this is the draft 1.0.0, the highest version of sv/only-drafts; none of its versions is closed yet\n");
   }
 
   @Test
