@@ -28,8 +28,9 @@ public final class Glob {
 
   private Glob(String pattern, boolean folders) {
     this.pattern = pattern;
-    boolean anchored = pattern.startsWith("/");
-    String body = anchored ? pattern.replaceFirst("^/+", "") : pattern;
+    // "/x" and "./x" both name x at the root, "." the root itself (no dataset path holds a "." segment).
+    boolean anchored = pattern.startsWith("/") || pattern.startsWith("./") || pattern.equals(".");
+    String body = anchored ? pattern.replaceFirst("^(\\.?/+)+", "").replaceFirst("^\\.$", "") : pattern;
     this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
     this.bounded = body.split("\\*+", -1).length - 1 >= 3;

@@ -28,6 +28,12 @@ class GlobTest {
     assertThat(selected(Glob.of("/sub/*.csv"))).containsExactly("sub/c.csv");
     assertThat(selected(Glob.filter("/"))).containsExactlyElementsOf(PATHS);
     assertThat(selected(Glob.of("/**/*.txt"))).containsExactly("b.txt", "other/sub/e.txt");
+    // "./" too, as a shell's relative path reads.
+    assertThat(selected(Glob.filter("./sub"))).containsExactly("sub/c.csv", "sub/deep/d.csv");
+    assertThat(selected(Glob.filter("./sub/"))).containsExactly("sub/c.csv", "sub/deep/d.csv");
+    assertThat(selected(Glob.of("./*.csv"))).containsExactly("a.csv");
+    assertThat(selected(Glob.filter("./"))).containsExactlyElementsOf(PATHS);
+    assertThat(selected(Glob.of(".//./sub/*.csv"))).containsExactly("sub/c.csv");
   }
 
   @Test
