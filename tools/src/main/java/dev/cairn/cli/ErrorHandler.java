@@ -172,9 +172,34 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
         message = "'" + u.getUnmatched().get(0) + "' is not a cairn command";
       }
+      String unknown = ex instanceof picocli.CommandLine.MissingParameterException ? unknownOption(cl, args) : null;
+      if (unknown != null) {
+        // A mistyped option leaves the one it meant missing: the typo is the news, not the absence.
+        message = "Unknown option: '" + unknown + "'";
+      }
       cl.getErr().println("cairn: " + message + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;
+    }
+
+    /** The first argument that looks like an option but is none of the command's or its parents', or null. */
+    private static String unknownOption(CommandLine cl, String[] args) {
+      for (String a : args) {
+        if (a.equals("--")) {
+          return null;
+        }
+        if (a.startsWith("-") && a.length() > 1 && !Character.isDigit(a.charAt(1))) {
+          String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+          boolean known = false;
+          for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null && !known; spec = spec.parent()) {
+            known = spec.findOption(name) != null;
+          }
+          if (!known) {
+            return name;
+          }
+        }
+      }
+      return null;
     }
   }
 }

@@ -128,6 +128,15 @@ class CliMessagesTest {
   }
 
   @Test
+  void aMistypedOptionIsNamedRatherThanTheOneItLeftMissing() {
+    assertThat(cli.fails("create", "--project", "p", "--nmae", "x").err())
+        .isEqualTo("cairn: Unknown option: '--nmae' (see 'cairn create --help')\n");
+    assertThat(cli.fails("create", "--project", "p", "--nmae=x").err()).startsWith("cairn: Unknown option: '--nmae' ");
+    assertThat(cli.fails("create", "--project", "p").err()).as("nothing mistyped: the missing option")
+        .startsWith("cairn: Missing required option: '--name=N'");
+  }
+
+  @Test
   void anIndexSetAsideAsDamagedIsWarnedOf() throws IOException {
     file("src/a.txt", "a");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
