@@ -214,11 +214,13 @@ final class Api {
         m.put("resume_after", page.resumeAfter());
       }
       m.put("more", page.more());
+      StoredFiles stored = StoredFiles.of(site, r, reader);
       List<Object> files = new ArrayList<>();
       for (FileEntry e : page.files()) {
         Map<String, Object> f = Views.file(e);
         DatasetRecord where = provenance.introducer(r, e);
         f.put("stored_in", where == null ? null : where.id());
+        f.put("here", e.kind() == dev.cairn.manifest.EntryKind.FILE && stored.has(e));
         files.add(f);
       }
       m.put("files", files);

@@ -79,7 +79,7 @@ final class Downloads {
     try (ObjectReader reader = site.newReader()) {
       FileEntry e = entry(new Manifest(new NodeLoader(reader), r.root()), path);
       if (e.kind() != EntryKind.FILE) {
-        throw HttpProblem.notFound("Cannot download '" + path + "': it stays outside the repository, at " + e.uri());
+        throw HttpProblem.notHere("Cannot download '" + path + "': it stays outside the repository, at " + e.uri());
       }
       requireStored(reader, r, e, "'" + path + "'");
       String etag = "\"" + e.digest().hex() + "\"";
@@ -138,7 +138,7 @@ final class Downloads {
     }
     DatasetRecord remote = site.remoteAncestor(r);
     if (dev.cairn.dataset.RemoteAncestors.onRemote(e, r, remote, reader)) {
-      throw HttpProblem.notFound("Cannot download " + what + ": the content of '" + e.path() + "' is not in this repository (fetched in"
+      throw HttpProblem.notHere("Cannot download " + what + ": the content of '" + e.path() + "' is not in this repository (fetched in"
           + " part); its data is on " + remote.storage() + ": fetch it with cairn get --id " + r.id().substring(0, 8));
     }
     throw HttpProblem.damaged("Cannot download " + what + ": the content of '" + e.path() + "' is lost or damaged in this repository;"
@@ -153,7 +153,7 @@ final class Downloads {
     try (ObjectReader reader = site.newReader()) {
       FileEntry e = StoredFiles.firstUnservable(reader, r, Long.MAX_VALUE);
       if (e != null && e.kind() == EntryKind.LINK) {
-        throw HttpProblem.notFound(StoredFiles.archiveOfLinks(r, e));
+        throw HttpProblem.notHere(StoredFiles.archiveOfLinks(r, e));
       }
       if (e != null) {
         requireStored(reader, r, e, r.name() + " " + r.version() + " as an archive");

@@ -53,7 +53,7 @@ final class ErrorPages {
     } else if (e instanceof dev.cairn.errors.MissingObjectException) {
       // Not stored here: a version known from its remote, or fetched in part.
       String id = ctx.pathParamMap().get("id");
-      render(ctx, 404, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + (id == null ? "ID" : id)
+      render(ctx, HttpProblem.NOT_HERE, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + (id == null ? "ID" : id)
           + " (and --storage URI if it names no remote of its own)");
     } else if (e instanceof dev.cairn.errors.PatternTooCostlyException || e instanceof dev.cairn.errors.InvalidInputException) {
       render(ctx, 400, e.getMessage());
@@ -131,6 +131,7 @@ final class ErrorPages {
       case 403 -> "Forbidden";
       case 404 -> "Not found";
       case 405 -> "Not allowed";
+      case 409 -> "Not in this repository";
       case 414 -> "Address too long";
       case 416 -> "Range not satisfiable";
       case 431 -> "Request headers too large";

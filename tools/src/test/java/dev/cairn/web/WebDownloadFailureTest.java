@@ -97,13 +97,22 @@ class WebDownloadFailureTest {
         for (String ext : List.of("zip", "tar")) {
           HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
               URI.create("http://127.0.0.1:" + server.port() + "/versions/" + id + "/download." + ext)).build(), HttpResponse.BodyHandlers.ofString());
-          assertThat(r.statusCode()).as(ext).isEqualTo(404);
+          assertThat(r.statusCode()).as(ext).isEqualTo(409);
           assertThat(r.headers().firstValue("Content-Disposition")).as("no attachment of a page").isEmpty();
           assertThat(r.body()).contains("fetched in part").contains("there.bin");
         }
         HttpResponse<String> one = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + server.port() + "/versions/" + id + "/file?path=here.txt")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(one.body()).isEqualTo("fetched");
+        HttpResponse<String> notHere = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/versions/" + id + "/file?path=there.bin")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(notHere.statusCode()).as("in the version, only not here").isEqualTo(409);
+        assertThat(notHere.body()).contains("Not in this repository").contains("fetched in part");
+        String listing = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/api/versions/" + id + "/files")).build(), HttpResponse.BodyHandlers.ofString())
+            .body();
+        assertThat(listing.replace(" ", "")).containsPattern("\"path\":\"here.txt\"[^}]*\"here\":true")
+            .containsPattern("\"path\":\"there.bin\"[^}]*\"here\":false");
         // The pages offer downloads only of what is here: no archive buttons, and no link to there.bin.
         String files = page(server, "/versions/" + id + "/files");
         assertThat(files).contains("id=\"archive-unavailable\"").doesNotContain("download.zip")

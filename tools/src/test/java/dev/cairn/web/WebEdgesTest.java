@@ -64,7 +64,7 @@ class WebEdgesTest {
       String base = "http://127.0.0.1:" + server.port();
       for (String ext : List.of("zip", "tar")) {
         HttpResponse<String> r = get(base + "/versions/" + ds.id() + "/download." + ext);
-        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.statusCode()).isEqualTo(409);
         assertThat(r.headers().firstValue("Content-Disposition")).isEmpty();
         assertThat(r.body()).startsWith("<!doctype html>").contains("stays outside the repository").contains("cairn export");
       }
