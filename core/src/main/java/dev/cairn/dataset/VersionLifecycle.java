@@ -481,9 +481,9 @@ final class VersionLifecycle {
         if (n != null) {
           names.add(n);
         }
-      } else if ((e.command().equals("rename") || e.command().equals("move")) && a.size() == 2) {
-        projects.add(a.get(0));
-        names.add(a.get(1));
+      } else if (e.renamedTo() != null) {
+        projects.add(e.renamedTo().get(0));
+        names.add(e.renamedTo().get(1));
       }
     }
     projects.add(r.project());

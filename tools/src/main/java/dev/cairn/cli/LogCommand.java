@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -26,7 +27,9 @@ final class LogCommand extends Base {
     for (LogEntry e : log) {
       String changes = e.changes().isEmpty() ? "" : String.format("  (+%d ~%d -%d, %s stored)", e.changes().added(),
           e.changes().modified(), e.changes().removed(), Format.bytes(e.storedBytes()));
-      out().printf("%s  %-15s %s%s%n", Format.time(e.timeMillis()), e.command(), printable(e.arguments()), changes);
+      String arguments = e.renamedTo() == null ? printable(e.arguments())
+          : "to " + dev.cairn.manifest.DatasetPaths.printable(DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)));
+      out().printf("%s  %-15s %s%s%n", Format.time(e.timeMillis()), e.command(), arguments, changes);
     }
     return 0;
   }

@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -27,10 +28,15 @@ final class LogPage {
       for (LogEntry e : r.log()) {
         h.open("tr").el("td", Integer.toString(i++), "class", "num muted").el("td", Text.time(e.timeMillis()), "class", "muted");
         h.open("td").open("code").text("cairn " + e.command());
-        for (String a : e.arguments()) {
-          h.text(" ").text(dev.cairn.cli.ShellWords.quote(a));
+        if (e.renamedTo() != null) {
+          h.close("code").text(" ").el("span", "to " + DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)), "class", "muted");
+        } else {
+          for (String a : e.arguments()) {
+            h.text(" ").text(dev.cairn.cli.ShellWords.quote(a));
+          }
+          h.close("code");
         }
-        h.close("code").close("td");
+        h.close("td");
         h.open("td").raw(Widgets.counts(e.changes())).close("td");
         h.el("td", Text.bytes(e.storedBytes()), "class", "num").close("tr");
       }

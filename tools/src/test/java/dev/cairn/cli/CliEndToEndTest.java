@@ -551,6 +551,10 @@ class CliEndToEndTest {
         .isEqualTo("Moved renamed to project elsewhere (1 version)");
     assertThat(cli.ok("move", "--project", "elsewhere", "--name", "renamed", "--new-project", "elsewhere").lastLine())
         .isEqualTo("renamed is already in project elsewhere: nothing moved");
+    // The log records what each did, not a command line that would name the version by its old name.
+    List<String> log = cli.ok("log", "--id", id).out().lines().toList();
+    assertThat(log.get(log.size() - 2)).containsPattern("  rename +to renamed$");
+    assertThat(log.get(log.size() - 1)).containsPattern("  move +to elsewhere/renamed$");
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
     cli.fails("lock", "--run", "never-ran", "--output", tmp.resolve("x.lock").toString());

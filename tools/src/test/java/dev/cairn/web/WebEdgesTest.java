@@ -73,6 +73,17 @@ class WebEdgesTest {
   }
 
   @Test
+  void aRenameIsLoggedAsWhatItDidNotAsACommandLine() throws Exception {
+    Dataset v = version("scratch", "oldname", "a.txt", "a");
+    v.rename("newname");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String log = get("http://127.0.0.1:" + server.port() + "/versions/" + v.id() + "/log").body();
+      assertThat(log).contains("<code>cairn rename</code> <span class=\"muted\">to scratch/newname</span>")
+          .doesNotContain("cairn rename scratch");
+    }
+  }
+
+  @Test
   void theUnnamedProjectHasAPageOfItsOwn() throws Exception {
     version("", "loose", "a.txt", "a").addTags(List.of("raw data"));
     version("named", "kept", "a.txt", "a");
