@@ -50,7 +50,7 @@ final class VersionHeader {
     return r.name() + " " + r.version() + (tab == Tab.OVERVIEW ? "" : " · " + tab.label);
   }
 
-  /** Compare buttons of a merge: one for each of its first parents. */
+  /** Compare buttons of a merge: one for each of its first parents, the others in a menu. */
   private static final int MAX_PARENT_BUTTONS = 4;
 
   static Html render(Site site, DatasetRecord r, Tab active) throws IOException {
@@ -60,8 +60,11 @@ final class VersionHeader {
     h.close("div").open("div", "class", "actions");
     // The parents still here (a parent deleted with --force leaves its id in the lineage); of a
     // merge, each by its place among the parents (the change-set tab compares with them merged).
+    // Past the first few, the others are listed in a menu that opens on a click (no script).
     int shown = 0;
-    for (int i = 0; i < r.parents().size() && shown < MAX_PARENT_BUTTONS; i++) {
+    Html more = new Html();
+    int inMenu = 0;
+    for (int i = 0; i < r.parents().size(); i++) {
       String p = r.parents().get(i);
       if (site.repository().catalog().exists(p)) {
         String title;
@@ -72,9 +75,19 @@ final class VersionHeader {
           title = p;
         }
         String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with parent " + (i + 1);
-        h.link(Links.compare(p, r.id()), label, "class", "button secondary", "title", title);
-        shown++;
+        if (shown < MAX_PARENT_BUTTONS) {
+          h.link(Links.compare(p, r.id()), label, "class", "button secondary", "title", title);
+          shown++;
+        } else {
+          more.open("li").link(Links.compare(p, r.id()), label + " (" + title + ")").close("li");
+          inMenu++;
+        }
       }
+    }
+    if (inMenu > 0) {
+      h.open("details", "class", "more-parents", "id", "more-parents")
+          .el("summary", "Compare with " + dev.cairn.internal.io.Text.count(inMenu, "more parent"), "class", "button secondary")
+          .open("ul").raw(more).close("ul").close("details");
     }
     String why = StoredFiles.archiveUnavailable(site, r);
     if (why == null) {

@@ -73,6 +73,23 @@ class WebEdgesTest {
   }
 
   @Test
+  void aMergeOfManyParentsOffersToCompareWithEachOfThem() throws Exception {
+    List<String> parents = new java.util.ArrayList<>();
+    for (int i = 1; i <= 7; i++) {
+      parents.add(version("m", "p" + i, "f" + i + ".txt", "x" + i).id());
+    }
+    Dataset merge = version("m", "merge", "own.txt", "own", parents.toArray(String[]::new));
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String page = get("http://127.0.0.1:" + server.port() + "/versions/" + merge.id()).body();
+      for (int i = 1; i <= 7; i++) {
+        assertThat(page).as("parent " + i).contains(Links.compare(parents.get(i - 1), merge.id()).replace("&", "&amp;"))
+            .contains("Compare with parent " + i);
+      }
+      assertThat(page).contains("<summary class=\"button secondary\">Compare with 3 more parents</summary>");
+    }
+  }
+
+  @Test
   void aRenameIsLoggedAsWhatItDidNotAsACommandLine() throws Exception {
     Dataset v = version("scratch", "oldname", "a.txt", "a");
     v.rename("newname");
