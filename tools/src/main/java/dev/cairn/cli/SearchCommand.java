@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.errors.InvalidInputException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,18 @@ final class SearchCommand extends Base {
   @Override
   String existingRemote() {
     return storage;
+  }
+
+  /** Whether this repository holds a version whose id starts with {@code prefix}. */
+  private boolean heldHere(String prefix) throws IOException {
+    try {
+      repo().catalog().resolve(prefix);
+      return true;
+    } catch (dev.cairn.errors.DatasetNotFoundException none) {
+      return false;
+    } catch (dev.cairn.errors.AmbiguousIdException several) {
+      return true;
+    }
   }
 
   @Override
@@ -89,6 +102,7 @@ final class SearchCommand extends Base {
           boolean aDraft = !notOnlyCompleted && draftIds.stream().anyMatch(d -> d.startsWith(prefix));
           err().println("cairn: note: no version with id " + prefix + " among those searched"
               + (storage != null ? " on " + storage : aDraft ? " (it is a draft: --not-only-completed lists drafts too)"
+                  : heldHere(prefix) ? " (it is here, but --project, --name or --tags leave it out)"
                   : " (deleted, or only on a remote: search --storage URI lists a remote's)"));
         }
       }
