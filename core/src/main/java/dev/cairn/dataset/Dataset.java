@@ -452,14 +452,29 @@ public final class Dataset {
    * @throws InvalidInputException if a pattern matches nothing; nothing is removed then
    */
   public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
+    return removeFiles(patterns, recursive, false, Progress.LOGGED);
+  }
+
+  /**
+   * Removes paths matching the patterns, as {@link #removeFiles(List, boolean)}; with
+   * {@code ignoreUnmatched} (git rm's {@code --ignore-unmatch}), a pattern that matches nothing is
+   * passed over with a warning instead of refusing the removal, so that a script may remove what
+   * may not be there.
+   */
+  public Change removeFiles(List<String> patterns, boolean recursive, boolean ignoreUnmatched, Progress progress) throws IOException {
     if (patterns == null || patterns.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("patterns must not be null: give dataset paths or globs");
     }
     if (patterns.isEmpty()) {
       throw new InvalidInputException("Cannot remove from " + id + ": no path or pattern given"); // as addFiles refuses no source
     }
+    Progress p = Progress.orNone(progress);
     List<String> args = new ArrayList<>(patterns);
-    return modify("remove", args, Progress.LOGGED, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive), 0));
+    if (ignoreUnmatched) {
+      args.add("--ignore-unmatch");
+    }
+    return modify("remove", args, p, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive,
+        ignoreUnmatched ? p : null), 0));
   }
 
   /** Removes paths matching {@code glob}. */

@@ -304,7 +304,11 @@ final class DraftChanges {
     return Pattern.compile(base + "|" + (canon.endsWith("/") ? base + ".*" : base + "/.*"));
   }
 
-  static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive) throws IOException {
+  /**
+   * @param unmatched where a pattern that matches nothing is warned of, to be passed over; null to
+   *     refuse it
+   */
+  static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive, Progress unmatched) throws IOException {
     Map<String, Edit> edits = new LinkedHashMap<>();
     for (String raw : patterns) {
       if (removeMatching(m, raw, recursive, edits)) {
@@ -319,8 +323,11 @@ final class DraftChanges {
           break;
         }
       }
-      if (!found) {
-        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches; nothing was removed");
+      if (!found && unmatched != null) {
+        unmatched.warn("no file in the dataset matches '" + DatasetPaths.printable(raw) + "'; passed over");
+      } else if (!found) {
+        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches; nothing was"
+            + " removed");
       }
     }
     return new ArrayList<>(edits.values());

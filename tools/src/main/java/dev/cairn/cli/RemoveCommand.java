@@ -21,6 +21,10 @@ final class RemoveCommand extends Base {
       + " (img?.jpg is not flat/img3.jpg; not the files of folders it matches).")
   boolean nonRecursive;
 
+  @Option(names = "--ignore-unmatch", description = "Pass over a path or pattern that matches no file, with a warning, instead of"
+      + " removing nothing (as git rm's option; clearml-data removes what matches without a word).")
+  boolean ignoreUnmatch;
+
   @Option(names = "--verbose", description = "List each path removed (--json: changes).")
   boolean verbose;
 
@@ -28,7 +32,7 @@ final class RemoveCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
-    Dataset.Change c = ds.removeFiles(files, !nonRecursive);
+    Dataset.Change c = ds.removeFiles(files, !nonRecursive, ignoreUnmatch, progress());
     List<dev.cairn.manifest.DiffEntry> paths = before == null ? null : ds.changesSince(before);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -128,6 +128,22 @@ class CliMessagesTest {
   }
 
   @Test
+  void removeIgnoreUnmatchPassesOverPatternsThatMatchNothing() throws IOException {
+    file("src/a.txt", "a");
+    file("src/b.txt", "b");
+    cli.ok("create", "--project", "p", "--name", "n");
+    cli.ok("add", "--files", tmp.resolve("src").toString());
+    assertThat(cli.fails("remove", "--files", "a.txt", "gone.txt").err())
+        .contains("Cannot remove 'gone.txt': no file in the dataset matches; nothing was removed");
+    Cli.Result r = cli.ok("remove", "--files", "a.txt", "gone.txt", "--ignore-unmatch");
+    assertThat(r.err()).contains("cairn: warning: no file in the dataset matches 'gone.txt'; passed over");
+    assertThat(r.lastLine()).isEqualTo("1 file removed; version now holds 1 file");
+    Cli.Result none = cli.ok("remove", "--files", "gone.txt", "--ignore-unmatch", "--json");
+    assertThat(none.obj()).containsEntry("removed", 0L).containsEntry("files", 1L);
+    assertThat(cli.ok("list").out()).contains("b.txt").doesNotContain("a.txt");
+  }
+
+  @Test
   void aMistypedOptionIsNamedRatherThanTheOneItLeftMissing() {
     assertThat(cli.fails("create", "--project", "p", "--nmae", "x").err())
         .isEqualTo("cairn: Unknown option: '--nmae' (see 'cairn create --help')\n");
