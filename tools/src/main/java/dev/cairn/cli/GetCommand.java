@@ -46,7 +46,8 @@ final class GetCommand extends Base {
   @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths (a folder's name, with or without /, gets what it holds).")
   List<String> filters = new ArrayList<>();
 
-  @Option(names = "--alias", paramLabel = "NAME", description = "Record that a run used this version under NAME.")
+  @Option(names = "--alias", paramLabel = "NAME", description = "Record that a run (--run, or $CAIRN_RUN_ID) used this version under NAME;"
+      + " without a run, a warning says it was not recorded.")
   String alias;
 
   @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias (default: $CAIRN_RUN_ID).")
@@ -120,14 +121,21 @@ final class GetCommand extends Base {
         throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
       }
     }
-    if (alias != null) { // before the copy, not after it
-      dev.cairn.dataset.Usage.requireClosed(ds.record(), run != null ? run : System.getenv("CAIRN_RUN_ID"));
+    String usedBy = run != null ? run : System.getenv("CAIRN_RUN_ID");
+    if (alias != null && usedBy == null) {
+      // As clearml-data without a running task: the data is still got, the use not recorded.
+      err().println("cairn: warning: --alias " + alias + " not recorded: no run to record it for (give --run RUN, or set"
+          + " CAIRN_RUN_ID)");
+    }
+    boolean recordUse = alias != null && usedBy != null;
+    if (recordUse) { // before the copy, not after it
+      dev.cairn.dataset.Usage.requireClosed(ds.record(), usedBy);
     }
     Path path;
     try {
       if (copy != null) {
         // With an alias to record after it, the copy's commit is not the command's end.
-        path = ds.getMutableLocalCopy(copy, overwrite, sel, alias == null ? progress() : withoutCommit(progress()));
+        path = ds.getMutableLocalCopy(copy, overwrite, sel, !recordUse ? progress() : withoutCommit(progress()));
       } else if (link != null) {
         path = ds.linkLocalCopy(link, overwrite, sel, progress());
       } else {
@@ -139,8 +147,8 @@ final class GetCommand extends Base {
       throw copy != null ? namingDestination(e, copy) : e;
     }
     repo().catalog();
-    if (alias != null) {
-      ds.alias(alias, run != null ? run : System.getenv("CAIRN_RUN_ID"));
+    if (recordUse) {
+      ds.alias(alias, usedBy);
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

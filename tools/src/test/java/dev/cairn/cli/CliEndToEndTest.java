@@ -536,6 +536,13 @@ class CliEndToEndTest {
     String id = (String) cli.ok("create", "--name", "used", "--json").obj().get("id");
     cli.ok("add", "--files", src.toString());
     cli.ok("close");
+    if (System.getenv("CAIRN_RUN_ID") == null) {
+      // No run to record the use for: the data is still got, as clearml-data gets it outside a task.
+      Cli.Result unrecorded = cli.ok("get", "--id", id, "--alias", "train");
+      assertThat(unrecorded.err()).contains("cairn: warning: --alias train not recorded: no run to record it for");
+      assertThat(Path.of(unrecorded.lastLine())).isDirectory();
+      assertThat(cli.ok("usage", "--id", id, "--json").array()).isEmpty();
+    }
     cli.ok("get", "--id", id, "--alias", "train", "--run", "run-1");
     assertThat(cli.ok("usage", "--id", id, "--json").array()).extracting(m -> m.get("run")).containsExactly("run-1");
     List<Map<String, Object>> runs = cli.ok("runs", "--run", "run-1", "--json").array();
