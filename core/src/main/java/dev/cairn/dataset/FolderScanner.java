@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
  *   <li>a folder adds its contents, relative to it, under the dataset folder; a file adds itself
  *       under its name;
  *   <li>symbolic links are followed, inside the folder being added or outside it (a loop of
- *       links to folders is refused); a link that leads nowhere is skipped with a warning, and
+ *       links to folders is refused, as a refused name is); a link that leads nowhere is skipped with a warning, and
  *       one that leads into the repository is refused, unless it is not a folder and the
  *       wildcards leave it out;
  *   <li>fifos, sockets and devices are skipped with a warning;
@@ -233,6 +233,18 @@ public final class FolderScanner {
           checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
         })) {
+          if (visiting.contains(realChild)) {
+            // A folder the walk is inside already, reached again through a link: refused as a
+            // name is, so that --skip-refused passes it over; but never by a sync whose version
+            // holds files there, which passing it over would remove.
+            String loop = "Cannot add " + c.path() + ": symbolic links form a loop";
+            if (removals != null && removals.any(datasetPath(datasetFolder, childRel))) {
+              throw new InvalidInputException(loop + ", and the sync would remove its files from the version (delete the link,"
+                  + " or make it lead elsewhere)");
+            }
+            refused.add(loop);
+            continue;
+          }
           Frame sub = open(c.path(), realChild, childRel, wildcards, datasetFolder, visiting);
           if (sub != null) {
             stack.push(sub);

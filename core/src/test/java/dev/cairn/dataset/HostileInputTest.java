@@ -349,6 +349,30 @@ class HostileInputTest {
   }
 
   @Test
+  void aLinkBackToAFolderAboveIsRefusedOrPassedOverAsARefusedName() throws Exception {
+    Path src = tmp.resolve("looped");
+    Files.createDirectories(src.resolve("sub"));
+    Files.writeString(src.resolve("sub/a.txt"), "a");
+    Files.createSymbolicLink(src.resolve("sub/up"), src);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "looped").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot add " + src.resolve("sub/up") + ": symbolic links form a loop");
+    List<String> warnings = new ArrayList<>();
+    ds.addFiles(AddOptions.of(src).skipRefused(true), warningsInto(warnings));
+    assertThat(warnings).containsExactly("passed over " + src.resolve("sub/up") + ": symbolic links form a loop");
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("sub/a.txt");
+    ds.syncFolder(SyncOptions.of(src).skipRefused(true), Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("sub/a.txt");
+    // A sync whose version holds files where the loop is would remove them: refused, option or not.
+    Path held = Files.createDirectories(tmp.resolve("held/up"));
+    Files.writeString(held.resolve("kept.txt"), "kept");
+    ds.addFiles(AddOptions.of(held).datasetFolder("sub/up"));
+    assertThatThrownBy(() -> ds.syncFolder(SyncOptions.of(src).skipRefused(true), Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("symbolic links form a loop, and the sync would remove its files");
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("sub/a.txt", "sub/up/kept.txt");
+  }
+
+  @Test
   void aNameThatIsNotUtf8IsRefused() throws Exception {
     Path src = tmp.resolve("latin1");
     Files.createDirectories(src);
