@@ -58,8 +58,10 @@ final class DatasetPage {
     long stored = versions.stream().mapToLong(DatasetRecord::storedBytes).sum();
     h.open("div", "class", "card stats");
     stat(h, Text.count(versions.size()), "versions");
-    stat(h, Text.count(latest.fileCount()), "files in " + latest.version());
-    stat(h, Text.bytes(latest.totalBytes()), "size of " + latest.version());
+    // The highest version, a draft included (as the list of versions below shows it), named so.
+    String which = latest.version() + (latest.isDraft() ? " (draft)" : "");
+    stat(h, Text.count(latest.fileCount()), "files in " + which);
+    stat(h, Text.bytes(latest.totalBytes()), "size of " + which);
     stat(h, Text.bytes(stored), "stored for all versions");
     h.close("div");
   }

@@ -90,6 +90,16 @@ class WebEdgesTest {
   }
 
   @Test
+  void aDatasetWhoseHighestVersionIsADraftSaysSo() throws Exception {
+    Dataset closed = version("d", "drafty", "a.txt", "a");
+    Dataset.create(repo, CreateOptions.of("d", "drafty").parents(closed.id()).build());
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String page = get("http://127.0.0.1:" + server.port() + Links.dataset("d", "drafty")).body();
+      assertThat(page).contains("files in 1.0.1 (draft)").contains("size of 1.0.1 (draft)");
+    }
+  }
+
+  @Test
   void aRenameIsLoggedAsWhatItDidNotAsACommandLine() throws Exception {
     Dataset v = version("scratch", "oldname", "a.txt", "a");
     v.rename("newname");
