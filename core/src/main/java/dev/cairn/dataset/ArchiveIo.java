@@ -54,7 +54,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -259,21 +258,9 @@ public final class ArchiveIo {
     // the entries (by their place) whose names hold a '?' are read again to tell.
     Map<Integer, String> questioned = new HashMap<>();
     int index = -1;
-    List<CrcCheck> crcs = new ArrayList<>();
-    // A zip keeps its entries' Unix modes (executable bit, links) in its central directory, at
-    // its end, which the streaming reader below never sees.
-    Map<String, Integer> zipModes = format == Format.ZIP ? zipModes(archiveFile) : Map.of();
     progress.start("importing " + archiveFile.getFileName(), Files.size(archiveFile));
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
-        InputStream decompressed = switch (format) {
-          case TAR_GZ -> GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
-          case TAR_ZST -> new ZstdCompressorInputStream(raw);
-          default -> raw;
-        };
-        ArchiveInputStream<? extends ArchiveEntry> archive = format == Format.ZIP
-            ? new ZipArchiveInputStream(decompressed)
-            : new TarArchiveInputStream(decompressed, StandardCharsets.UTF_8.name())) { // whatever the locale
-      for (ArchiveEntry entry = archive.getNextEntry(); entry != null; entry = archive.getNextEntry()) {
+    try (Entries archive = format == Format.ZIP ? new ZipEntries(archiveFile) : new TarEntries(archiveFile, format)) {
+      for (ArchiveEntry entry = archive.next(); entry != null; entry = archive.next()) {
         index++;
         if (entry instanceof ZipArchiveEntry ze) {
           requireUtf8Name(archiveFile, ze);
@@ -298,9 +285,12 @@ public final class ArchiveIo {
           symlinks.put(path, te.getLinkName());
           continue;
         }
-        int zipMode = zipModes.getOrDefault(entry.getName(), 0);
+        // A zip keeps its entries' Unix modes (executable bit, links) in its central directory.
+        int zipMode = entry instanceof ZipArchiveEntry ze ? ze.getUnixMode() : 0;
         if (entry instanceof ZipArchiveEntry && (zipMode & 0170000) == 0120000) {
-          symlinks.put(path, new String(archive.readAllBytes(), StandardCharsets.UTF_8));
+          try (InputStream target = archive.data(entry)) {
+            symlinks.put(path, new String(target.readAllBytes(), StandardCharsets.UTF_8));
+          }
           continue;
         }
         if (entry instanceof TarArchiveEntry te && te.isLink()) {
@@ -320,14 +310,14 @@ public final class ArchiveIo {
         boolean exec = entry instanceof TarArchiveEntry te ? (te.getMode() & 0100) != 0
             : (zipMode & 0100) != 0;
         CRC32 crc = new CRC32();
-        FileContent c = inserter.insertFile(new CheckedInputStream(archive, crc) {
-          @Override
-          public void close() {
-            // the archive stays open for the next entry
-          }
-        });
-        if (entry instanceof ZipArchiveEntry ze) {
-          crcs.add(new CrcCheck(ze, crc.getValue()));
+        FileContent c;
+        try (InputStream data = new CheckedInputStream(archive.data(entry), crc)) {
+          c = inserter.insertFile(data);
+        }
+        if (entry instanceof ZipArchiveEntry ze && ze.getCrc() != -1 && ze.getCrc() != crc.getValue()) {
+          throw new InvalidInputException("Cannot import " + archiveFile + ": entry '" + DatasetPaths.printable(ze.getName())
+              + "' is damaged (its CRC-32 is " + String.format("%08x", ze.getCrc()) + ", its data's "
+              + String.format("%08x", crc.getValue()) + ")");
         }
         files.put(path, FileEntry.file(path, c, exec));
         progress.advance(Math.max(0, c.size()));
@@ -341,9 +331,6 @@ public final class ArchiveIo {
       throw new InvalidInputException("Cannot import " + archiveFile + ": " + why, e);
     } finally {
       progress.finish();
-    }
-    for (CrcCheck check : crcs) {
-      check.require(archiveFile);
     }
     if (!questioned.isEmpty()) {
       try {
@@ -426,20 +413,6 @@ public final class ArchiveIo {
     }
   }
 
-  /**
-   * A zip entry's CRC-32 and the one of the data read, checked once the archive is read: the
-   * streaming reader checks neither, and reads the CRC of an entry followed by a data descriptor
-   * only after its data.
-   */
-  private record CrcCheck(ZipArchiveEntry entry, long read) {
-    void require(Path archiveFile) throws InvalidInputException {
-      if (entry.getCrc() != -1 && entry.getCrc() != read) {
-        throw new InvalidInputException("Cannot import " + archiveFile + ": entry '" + DatasetPaths.printable(entry.getName())
-            + "' is damaged (its CRC-32 is " + String.format("%08x", entry.getCrc()) + ", its data's " + String.format("%08x", read) + ")");
-      }
-    }
-  }
-
   /** The name a link entry leads to, or "" for another entry. */
   private static String linkName(TarArchiveEntry e) {
     return e.isLink() || e.isSymbolicLink() ? e.getLinkName() : "";
@@ -470,38 +443,104 @@ public final class ArchiveIo {
     }
   }
 
-  /** The Unix mode of each entry of a zip, by name, from its central directory. */
-  private static Map<String, Integer> zipModes(Path archiveFile) throws IOException {
-    Map<String, Integer> modes = new HashMap<>();
-    try (org.apache.commons.compress.archivers.zip.ZipFile zip =
-        org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(archiveFile).get()) {
-      for (ZipArchiveEntry e : Collections.list(zip.getEntries())) {
-        modes.put(e.getName(), e.getUnixMode());
+  /** The entries of an archive in the order they lie in it, each with its data. */
+  private interface Entries extends java.io.Closeable {
+    /** The next entry, or null after the last. */
+    ArchiveEntry next() throws IOException;
+
+    /** The data of the entry {@link #next} returned last; the caller closes it. */
+    InputStream data(ArchiveEntry e) throws IOException;
+  }
+
+  /** A tar, compressed or not, read as a stream. */
+  private static final class TarEntries implements Entries {
+    private final TarArchiveInputStream tar;
+
+    TarEntries(Path archiveFile, Format format) throws IOException {
+      InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
+      try {
+        InputStream decompressed = switch (format) {
+          case TAR_GZ -> GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
+          case TAR_ZST -> new ZstdCompressorInputStream(raw);
+          default -> raw;
+        };
+        this.tar = new TarArchiveInputStream(decompressed, StandardCharsets.UTF_8.name()); // whatever the locale
+      } catch (IOException | RuntimeException e) {
+        raw.close();
+        throw e;
       }
-    } catch (IOException e) {
-      throw new InvalidInputException("Cannot import " + archiveFile + ": not a readable zip archive (" + e.getMessage() + ")", e);
     }
-    return modes;
+
+    @Override
+    public ArchiveEntry next() throws IOException {
+      return tar.getNextEntry();
+    }
+
+    @Override
+    public InputStream data(ArchiveEntry e) {
+      return new java.io.FilterInputStream(tar) {
+        @Override
+        public void close() {
+          // the archive stays open for the next entry
+        }
+      };
+    }
+
+    @Override
+    public void close() throws IOException {
+      tar.close();
+    }
   }
 
   /**
-   * Refuses what cannot be a whole archive of its format up front: streaming readers take a zip
-   * that is not one, or a tar cut short, for an archive that simply ends (compressed ones fail on
-   * their own when cut).
+   * A zip read by its central directory, as unzip reads it: the names, platforms and modes are
+   * the directory's (a local header may name an entry otherwise, and tells no platform: a name
+   * with a backslash would read as a DOS path), entries stored whole with a data descriptor read
+   * as any other, and a self-extracting zip's leading program is passed over. The entries are
+   * read in the order their data lies in the file.
+   */
+  private static final class ZipEntries implements Entries {
+    private final org.apache.commons.compress.archivers.zip.ZipFile zip;
+    private final java.util.Iterator<ZipArchiveEntry> entries;
+
+    ZipEntries(Path archiveFile) throws IOException {
+      try {
+        this.zip = org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(archiveFile).get();
+      } catch (IOException e) {
+        throw new InvalidInputException("Cannot import " + archiveFile + ": not a zip archive, or a damaged one (" + e.getMessage() + ")", e);
+      }
+      this.entries = Collections.list(zip.getEntriesInPhysicalOrder()).iterator();
+    }
+
+    @Override
+    public ArchiveEntry next() {
+      return entries.hasNext() ? entries.next() : null;
+    }
+
+    @Override
+    public InputStream data(ArchiveEntry e) throws IOException {
+      ZipArchiveEntry ze = (ZipArchiveEntry) e;
+      if (!zip.canReadEntryData(ze)) {
+        throw new IOException("entry '" + DatasetPaths.printable(ze.getName()) + "' uses a compression this reader lacks (method "
+            + ze.getMethod() + "); repack it with plain deflate (zip -r)");
+      }
+      return zip.getInputStream(ze);
+    }
+
+    @Override
+    public void close() throws IOException {
+      zip.close();
+    }
+  }
+
+  /**
+   * Refuses a tar cut short up front: the streaming reader takes it for an archive that simply
+   * ends (compressed ones fail on their own when cut; a zip is read by its central directory, at
+   * its end, which one cut short lacks).
    */
   private static void requireLooksWhole(Path archiveFile, Format format) throws IOException {
     long size = Files.size(archiveFile);
-    if (format == Format.ZIP) {
-      byte[] magic = new byte[4];
-      try (InputStream in = Files.newInputStream(archiveFile)) {
-        int n = in.readNBytes(magic, 0, 4);
-        boolean entries = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
-        boolean empty = n == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 5 && magic[3] == 6;
-        if (!entries && !empty) {
-          throw new InvalidInputException("Cannot import " + archiveFile + ": not a zip archive");
-        }
-      }
-    } else if (format == Format.TAR && size % 512 != 0) {
+    if (format == Format.TAR && size % 512 != 0) {
       throw new InvalidInputException("Cannot import " + archiveFile + ": not a tar archive, or cut short (" + size
           + " bytes, not a multiple of 512)");
     }

@@ -840,6 +840,71 @@ class HostileInputTest {
     }
   }
 
+  /**
+   * A zip of stored entries written byte by byte, as a Unix zip writes them (version made by 3.x,
+   * mode 644), each with a data descriptor (as zip writes to a pipe) when {@code descriptors}; an
+   * entry whose local header names it otherwise has a {@code localName} that is not null.
+   */
+  private static byte[] rawZip(byte[] preamble, boolean descriptors, String[] names, String[] localNames, byte[][] data) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 << 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put(preamble);
+    int[] offsets = new int[names.length];
+    long[] crcs = new long[names.length];
+    for (int i = 0; i < names.length; i++) {
+      CRC32 crc = new CRC32();
+      crc.update(data[i]);
+      crcs[i] = crc.getValue();
+      byte[] name = (localNames[i] != null ? localNames[i] : names[i]).getBytes(StandardCharsets.UTF_8);
+      offsets[i] = b.position();
+      b.putInt(0x04034b50).putShort((short) 20).putShort((short) (descriptors ? 8 : 0)).putShort((short) 0).putInt(0)
+          .putInt(descriptors ? 0 : (int) crcs[i]).putInt(descriptors ? 0 : data[i].length).putInt(descriptors ? 0 : data[i].length)
+          .putShort((short) name.length).putShort((short) 0).put(name).put(data[i]);
+      if (descriptors) {
+        b.putInt(0x08074b50).putInt((int) crcs[i]).putInt(data[i].length).putInt(data[i].length);
+      }
+    }
+    int directory = b.position();
+    for (int i = 0; i < names.length; i++) {
+      byte[] name = names[i].getBytes(StandardCharsets.UTF_8);
+      b.putInt(0x02014b50).putShort((short) 0x0314).putShort((short) 20).putShort((short) (descriptors ? 8 : 0)).putShort((short) 0)
+          .putInt(0).putInt((int) crcs[i]).putInt(data[i].length).putInt(data[i].length).putShort((short) name.length)
+          .putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0100644 << 16).putInt(offsets[i])
+          .put(name);
+    }
+    int end = b.position();
+    b.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) names.length).putShort((short) names.length)
+        .putInt(end - directory).putInt(directory).putShort((short) 0);
+    return Arrays.copyOf(b.array(), b.position());
+  }
+
+  @Test
+  void aZipIsReadByItsCentralDirectoryAsUnzipReadsIt() throws IOException {
+    byte[][] data = {"one".getBytes(StandardCharsets.UTF_8), "two".getBytes(StandardCharsets.UTF_8)};
+    // Stored entries followed by data descriptors (zip -0 to a pipe): read as any other.
+    Path piped = tmp.resolve("piped.zip");
+    Files.write(piped, rawZip(new byte[0], true, new String[] {"a.txt", "sub/b.txt"}, new String[2], data));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "zips").build());
+    ds.addArchive(piped, "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("a.txt", "sub/b.txt");
+    // A self-extracting zip: a program before the archive, the offsets counting it (zip -A).
+    Path sfx = tmp.resolve("sfx.zip");
+    Files.write(sfx, rawZip("#!/bin/sh\nexit 0\n".getBytes(StandardCharsets.UTF_8), false, new String[] {"c.txt"}, new String[1],
+        new byte[][] {data[0]}));
+    ds.addArchive(sfx, "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("a.txt", "c.txt", "sub/b.txt");
+    // The name is the central directory's, not the local header's.
+    Path twoNames = tmp.resolve("two-names.zip");
+    Files.write(twoNames, rawZip(new byte[0], false, new String[] {"good.txt"}, new String[] {"evil.txt"}, new byte[][] {data[1]}));
+    ds.addArchive(twoNames, "", Progress.NONE);
+    assertThat(ds.listFiles()).extracting(FileEntry::path).contains("good.txt").doesNotContain("evil.txt");
+    // A Unix zip's name with a backslash is a name with a backslash (refused), not a DOS path.
+    Path backslash = tmp.resolve("backslash.zip");
+    Files.write(backslash, rawZip(new byte[0], false, new String[] {"a\\b.txt"}, new String[1], new byte[][] {data[0]}));
+    assertThatThrownBy(() -> ds.addArchive(backslash, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'a\\b.txt' is not a valid dataset path");
+    assertThat(ds.listFiles()).extracting(FileEntry::path).doesNotContain("a/b.txt");
+  }
+
   private static int indexOf(byte[] b, byte[] what) {
     outer:
     for (int i = 0; i + what.length <= b.length; i++) {
