@@ -172,6 +172,7 @@ abstract class Base implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
+    requireReadableWorkingFolder();
     boolean ok = false;
     try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(err())) {
       int exit = run();
@@ -195,6 +196,20 @@ abstract class Base implements Callable<Integer> {
   }
 
   abstract int run() throws Exception;
+
+  /**
+   * Refuses to run in a folder whose path is not valid UTF-8: the JVM reads its bad bytes as
+   * U+FFFD, and every relative path would then name another folder, one that a copy or an export
+   * would create beside it.
+   */
+  static void requireReadableWorkingFolder() throws dev.cairn.errors.InvalidInputException {
+    String cwd = System.getProperty("user.dir", "");
+    if (cwd.indexOf('\uFFFD') >= 0) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot run in " + dev.cairn.manifest.DatasetPaths.printable(cwd)
+          + ": the path of the current folder is not valid UTF-8 as read (relative paths would name another folder); run cairn"
+          + " from another folder");
+    }
+  }
 
   /** Prints a JSON document. */
   void printJson(Object doc) {

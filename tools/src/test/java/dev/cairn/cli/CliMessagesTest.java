@@ -144,6 +144,20 @@ class CliMessagesTest {
   }
 
   @Test
+  void aWorkingFolderWhosePathIsNotUtf8IsRefusedNotReadAsAnother() {
+    String was = System.getProperty("user.dir");
+    try {
+      // As the JVM reads a folder named with the byte 0xff under a UTF-8 locale.
+      System.setProperty("user.dir", tmp.resolve("bad\uFFFD").toString());
+      assertThat(cli.fails("create", "--project", "p", "--name", "n").err())
+          .startsWith("cairn: Cannot run in " + tmp.resolve("bad") + "\uFFFD: the path of the current folder is not valid UTF-8");
+    } finally {
+      System.setProperty("user.dir", was);
+    }
+    assertThat(tmp.resolve("repo")).doesNotExist();
+  }
+
+  @Test
   void aMistypedOptionIsNamedRatherThanTheOneItLeftMissing() {
     assertThat(cli.fails("create", "--project", "p", "--nmae", "x").err())
         .isEqualTo("cairn: Unknown option: '--nmae' (see 'cairn create --help')\n");
