@@ -116,7 +116,8 @@ public final class DatasetPaths {
   /**
    * A form of {@code path} safe to print on one line: control characters (C0, DEL, and C1, which a
    * terminal may take for the start of an escape sequence) as {@code \xNN}, the Unicode line and
-   * paragraph separators as {@code \u2028} and {@code \u2029}.
+   * paragraph separators and the bidirectional overrides and isolates (which would show a name
+   * reversed) as a backslash, {@code u} and four hex digits.
    */
   public static String printable(String path) {
     StringBuilder sb = new StringBuilder();
@@ -124,7 +125,8 @@ public final class DatasetPaths {
       char c = path.charAt(i);
       if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
         sb.append(String.format("\\x%02x", (int) c));
-      } else if (c == 0x2028 || c == 0x2029) {
+      } else if (c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+        // Line separators, and the bidirectional overrides that would show a name reversed.
         sb.append(String.format("\\u%04x", (int) c));
       } else {
         sb.append(c);

@@ -96,12 +96,17 @@ final class Format {
    * a space (which a column would hide), or it holds a {@code "} or a {@code |} (which would read
    * as quoting or a column's edge). Then it is in double quotes, a {@code "} or {@code \} in it
    * escaped with a {@code \}: a shown path that begins with {@code "} is always a quoted one.
+   * Control characters and bidirectional overrides are escaped as {@link
+   * dev.cairn.manifest.DatasetPaths#printable} escapes them.
    */
   static String path(String path) {
     boolean quote = path.indexOf('"') >= 0 || path.indexOf('|') >= 0;
     for (String name : path.split("/", -1)) {
       quote |= !name.isEmpty() && (name.charAt(0) == ' ' || name.charAt(name.length() - 1) == ' ');
     }
-    return quote ? "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : path;
+    // Control characters (C1 ones included: U+009B starts a terminal's command) and bidirectional
+    // overrides are escaped (\x9b): a dataset path holds no backslash, so the escape cannot be a name.
+    String shown = dev.cairn.manifest.DatasetPaths.printable(quote ? path.replace("\\", "\\\\").replace("\"", "\\\"") : path);
+    return quote ? "\"" + shown + "\"" : shown;
   }
 }

@@ -158,6 +158,17 @@ class CliMessagesTest {
   }
 
   @Test
+  void namesWithTerminalControlsAreListedEscaped() throws IOException {
+    file("src/x\u009b2Jy", "c");
+    file("src/\u202etxt.exe", "e");
+    String verbose = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--verbose").out();
+    String listed = cli.ok("list").out();
+    for (String out : List.of(verbose, listed)) {
+      assertThat(out).contains("x\\x9b2Jy", "\\u202etxt.exe").doesNotContain("\u009b").doesNotContain("\u202e");
+    }
+  }
+
+  @Test
   void aMistypedOptionIsNamedRatherThanTheOneItLeftMissing() {
     assertThat(cli.fails("create", "--project", "p", "--nmae", "x").err())
         .isEqualTo("cairn: Unknown option: '--nmae' (see 'cairn create --help')\n");

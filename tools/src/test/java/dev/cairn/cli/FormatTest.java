@@ -22,4 +22,12 @@ class FormatTest {
     assertThat(Format.cells(Format.col("日本語ファイル", 8))).isEqualTo(8);
     assertThat(Format.col("abcdefgh", 5)).isEqualTo("abcd…");
   }
+
+  @Test
+  void pathsAreShownWithTheirControlCharactersAndOverridesEscaped() {
+    assertThat(Format.path("x\u009b2Jy")).as("C1 CSI, which a terminal takes as ESC [").isEqualTo("x\\x9b2Jy");
+    assertThat(Format.path("\u202etxt.exe")).as("right-to-left override").isEqualTo("\\u202etxt.exe");
+    assertThat(Format.path("a b/ c\u0085")).isEqualTo("\"a b/ c\\x85\"");
+    assertThat(Format.path("plain/caf\u00e9.txt")).isEqualTo("plain/caf\u00e9.txt");
+  }
 }
