@@ -363,7 +363,7 @@ final class DraftChanges {
       // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
       // At the root only: as list --filter reads a leading /, and without recursion (as clearml-data's
       // remove_files(recursive=False) matches the whole path: img?.jpg is not flat/img3.jpg).
-      String anchored = raw.startsWith("/") || !recursive ? "/" + pattern : pattern;
+      String anchored = Glob.isAnchored(raw) || !recursive ? "/" + pattern : pattern;
       Glob g = recursive ? Glob.parseFilter("pattern", anchored) : Glob.parse("pattern", anchored);
       for (FileEntry e : m) {
         if (g.matches(e.path())) {

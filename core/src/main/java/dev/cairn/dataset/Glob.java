@@ -28,13 +28,20 @@ public final class Glob {
 
   private Glob(String pattern, boolean folders) {
     this.pattern = pattern;
-    // "/x" and "./x" both name x at the root, "." the root itself (no dataset path holds a "." segment).
-    boolean anchored = pattern.startsWith("/") || pattern.startsWith("./") || pattern.equals(".");
+    boolean anchored = isAnchored(pattern);
     String body = anchored ? pattern.replaceFirst("^(\\.?/+)+", "").replaceFirst("^\\.$", "") : pattern;
     this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
     this.bounded = body.split("\\*+", -1).length - 1 >= 3;
     this.folders = folders;
+  }
+
+  /**
+   * Whether a pattern is anchored at the dataset's root: "/x" and "./x" both name x at the root,
+   * "." the root itself (no dataset path holds a "." segment); "x" matches a name at any depth.
+   */
+  static boolean isAnchored(String pattern) {
+    return pattern.startsWith("/") || pattern.startsWith("./") || pattern.equals(".");
   }
 
   /**

@@ -823,6 +823,12 @@ class DatasetTest {
   void removeWildcardsAndErrors() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
     ds.addFiles(AddOptions.of(folder("s", Map.of("img/1.jpg", "1", "img/2.jpg", "2", "img/n.txt", "n", "top.jpg", "t"))));
+    // Anchored at the root by a leading / or ./, as list --filter reads them: the top's only.
+    Dataset anchored = Dataset.create(repo, CreateOptions.of("p", "anchored").build());
+    anchored.addFiles(AddOptions.of(tmp.resolve("s")));
+    assertThat(anchored.removeFiles("./*.jpg").summary().removed()).isEqualTo(1);
+    assertThat(anchored.removeFiles("/img/1.jpg").summary().removed()).isEqualTo(1);
+    assertThat(paths(anchored.listFiles())).containsExactly("img/2.jpg", "img/n.txt");
     assertThat(ds.removeFiles("*.jpg").summary().removed()).isEqualTo(3);
     assertThat(paths(ds.listFiles())).containsExactly("img/n.txt");
     assertThatThrownBy(() -> ds.removeFiles("nothing/here")).isInstanceOf(InvalidInputException.class).hasMessageContaining("no file");
