@@ -500,7 +500,7 @@ public final class Dataset {
     Objects.requireNonNull(o, "options must not be null: give SyncOptions.of(folder)");
     progress = Progress.orNone(progress);
     requireFolder(o.folder());
-    return modify("sync", List.of(o.folder().toString(), o.datasetFolder()), progress, syncPlanner(repo, o, progress));
+    return modify("sync", o.logArguments(), progress, syncPlanner(repo, o, progress));
   }
 
   /**
@@ -622,7 +622,7 @@ public final class Dataset {
    */
   private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
       String command, List<String> argv, Planned planned) throws IOException {
-    List<String> args = List.of(sync.folder().toString(), sync.datasetFolder());
+    List<String> args = sync.logArguments();
     if (o.parents().size() == 1) {
       DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
       if (!parent.isDraft()) {

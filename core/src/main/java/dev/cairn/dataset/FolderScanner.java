@@ -229,7 +229,7 @@ public final class FolderScanner {
         Path realChild = c.real() != null ? c.real() : f.realDir.resolve(c.name());
         if (realChild.equals(skipped)) {
           progress.warn("skipped " + c.path() + ": the repository itself");
-        } else if (recursive && !refuses(refused, () -> {
+        } else if (recursive && !refusesHere(refused, datasetPath(datasetFolder, childRel), () -> {
           checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
         })) {
@@ -255,7 +255,7 @@ public final class FolderScanner {
           continue;
         }
         String datasetPath = datasetFolder.isEmpty() ? childRel : datasetFolder + "/" + childRel;
-        if (!refuses(refused, () -> {
+        if (!refusesHere(refused, datasetPath, () -> {
           checkName(c.name(), c.path());
           checkPath(datasetPath, c.path());
           checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
@@ -369,6 +369,22 @@ public final class FolderScanner {
       refused.add(e.getMessage());
       return true;
     }
+  }
+
+  /**
+   * As {@link #refuses}; but in a sync whose version holds something at {@code datasetPath} (the
+   * twin by normalization of a name on disk, say), a refusal stops the scan at once, whatever the
+   * options: passing the name over would remove what the version holds there.
+   */
+  private boolean refusesHere(List<String> refused, String datasetPath, NameChecks checks) throws IOException {
+    if (!refuses(refused, checks)) {
+      return false;
+    }
+    if (removals != null && removals.any(datasetPath)) {
+      throw new InvalidInputException(refused.remove(refused.size() - 1) + "; the version holds '"
+          + DatasetPaths.printable(datasetPath) + "', which the sync would remove (rename the file on disk)");
+    }
+    return true;
   }
 
   private static String datasetPath(String datasetFolder, String rel) {

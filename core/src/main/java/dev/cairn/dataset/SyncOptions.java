@@ -1,6 +1,8 @@
 package dev.cairn.dataset;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -30,5 +32,14 @@ public record SyncOptions(Path folder, String datasetFolder, boolean skipRefused
 
   public SyncOptions skipRefused(boolean skip) {
     return new SyncOptions(folder, datasetFolder, skip);
+  }
+
+  /** The arguments a sync writes to the version's log: the folder, the dataset folder, the options set. */
+  List<String> logArguments() {
+    List<String> args = new ArrayList<>(List.of(folder.toString(), datasetFolder));
+    if (skipRefused) {
+      args.add("--skip-refused");
+    }
+    return args;
   }
 }

@@ -336,6 +336,7 @@ class HostileInputTest {
     ds.syncFolder(SyncOptions.of(src).skipRefused(true), warningsInto(warnings));
     assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w).startsWith("passed over "));
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("fine.txt");
+    assertThat(ds.record().log().get(ds.record().log().size() - 1).arguments()).contains("--skip-refused");
     ds.close();
 
     // Into a new version: the same, and the file the version holds is not removed for the refused ones.
@@ -346,6 +347,19 @@ class HostileInputTest {
     assertThat(next.change().summary().removed()).isZero();
     assertThat(next.draft().listFiles()).extracting(FileEntry::path).containsExactly("fine.txt", "more.txt");
     next.draft().close();
+
+    // A twin by normalization of a name the version holds: passing the version's over would remove
+    // it, so the sync stops, option or not.
+    Path twins = Files.createDirectories(tmp.resolve("twins"));
+    Files.writeString(twins.resolve("caf\u00e9.txt"), "held");
+    Dataset held = Dataset.create(repo, CreateOptions.of("h", "twins").build());
+    held.syncFolder(SyncOptions.of(twins), Progress.NONE);
+    Files.writeString(twins.resolve("cafe\u0301.txt"), "twin"); // sorts first, so the version's is the one refused
+    assertThatThrownBy(() -> held.syncFolder(SyncOptions.of(twins).skipRefused(true), Progress.NONE))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("only by Unicode normalization")
+        .hasMessageContaining("the version holds 'caf\u00e9.txt', which the sync would remove");
+    assertThat(held.listFiles()).extracting(FileEntry::path).containsExactly("caf\u00e9.txt");
+    assertThat(Files.readString(held.getMutableLocalCopy(tmp.resolve("twins-copy"), false).resolve("caf\u00e9.txt"))).isEqualTo("held");
   }
 
   @Test
