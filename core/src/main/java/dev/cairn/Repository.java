@@ -287,11 +287,10 @@ public final class Repository implements AutoCloseable {
       requireWritableIndex();
       // The index is derived data: set a damaged one aside and rebuild it from the packs.
       Path aside = dir.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
+      boolean setAside = false;
       try {
         Files.move(dir.resolve("index"), aside);
-        // Never silent: a process that has the index open goes on using the copy set aside.
-        System.getLogger("dev.cairn").log(System.Logger.Level.WARNING, damaged.getMessage() + "; set aside as " + aside
-            + " and rebuilt from the packs (a cairn serve or daemon that had it open should be restarted)");
+        setAside = true;
       } catch (NoSuchFileException | FileAlreadyExistsException otherProcessDidIt) {
         // set aside by another process at the same moment
       }
@@ -301,6 +300,12 @@ public final class Repository implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         env.close();
         throw e;
+      }
+      if (setAside) {
+        // Never silent: a process that had the index open goes on using the copy set aside.
+        System.getLogger("dev.cairn").log(System.Logger.Level.WARNING, "the index was damaged ("
+            + damaged.getMessage().replaceFirst("^Cannot open index[^:]*: ", "") + "): set aside as " + aside
+            + " and rebuilt from the packs; restart any cairn serve or daemon that had it open");
       }
       return env;
     } catch (IOException notDamage) {

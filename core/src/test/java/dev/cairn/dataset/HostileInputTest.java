@@ -611,6 +611,39 @@ class HostileInputTest {
     });
   }
 
+  /**
+   * An index that reads as damaged for a moment (another process writing it, say) is opened again
+   * a moment later, not set aside: processes that have it open would go on writing into the copy.
+   */
+  @Test
+  void anIndexDamagedForAMomentIsNotSetAside() throws Exception {
+    Path dir = repo.repository().directory();
+    String id = stable.id();
+    repo.close();
+    Path data = dir.resolve("index").resolve("data.mdb");
+    byte[] whole = Files.readAllBytes(data);
+    Files.write(data, Arrays.copyOf(whole, whole.length / 2));
+    Thread mend = new Thread(() -> {
+      try {
+        Thread.sleep(250);
+        Files.write(data, whole);
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    mend.start();
+    try {
+      repo = DatasetRepository.open(dir, TestRepos.SMALL);
+      stable = repo.get(id);
+      assertThat(stable.verify()).isEmpty();
+    } finally {
+      mend.join();
+    }
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(x -> x.getFileName().toString())).noneMatch(n -> n.startsWith("index.damaged-"));
+    }
+  }
+
   /** Damages the closed index's data file, reopens, and checks the version reads back from an index set aside and rebuilt. */
   private void damageIndexThenReadTheVersion(UnaryOperator<byte[]> damage) throws IOException {
     Path dir = repo.repository().directory();

@@ -174,7 +174,7 @@ abstract class Base implements Callable<Integer> {
   public final Integer call() throws Exception {
     requireReadableWorkingFolder();
     boolean ok = false;
-    try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(err())) {
+    try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
       ok = exit == 0;
       out().flush();

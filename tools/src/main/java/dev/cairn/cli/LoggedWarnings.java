@@ -1,31 +1,32 @@
 package dev.cairn.cli;
 
-import java.io.PrintWriter;
+import dev.cairn.dataset.Progress;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Prints what the library logs to {@code dev.cairn} at WARNING or above (where it warns without a
- * progress to warn through: an index set aside, say) as the command's own warnings, for as long
- * as a command runs: {@code cairn: warning: ...} on its error stream, not the JDK's two-line format.
+ * Hands what the library logs to {@code dev.cairn} at WARNING or above (where it warns without a
+ * progress to warn through: an index set aside, say) to the command's progress, for as long as a
+ * command runs: its warnings then read as the command's own ({@code cairn: warning: ...}, a
+ * progress bar cleared first), not in the JDK's two-line format.
  */
 final class LoggedWarnings extends Handler implements AutoCloseable {
   private static final Logger LIBRARY = Logger.getLogger("dev.cairn");
 
-  private final PrintWriter err;
+  private final Progress progress;
   private final boolean usedParents;
 
-  private LoggedWarnings(PrintWriter err) {
-    this.err = err;
+  private LoggedWarnings(Progress progress) {
+    this.progress = progress;
     this.usedParents = LIBRARY.getUseParentHandlers();
     setLevel(Level.WARNING);
   }
 
-  /** Sends the library's warnings to {@code err} until closed. */
-  static LoggedWarnings to(PrintWriter err) {
-    LoggedWarnings h = new LoggedWarnings(err);
+  /** Sends the library's warnings to {@code progress} until closed. */
+  static LoggedWarnings to(Progress progress) {
+    LoggedWarnings h = new LoggedWarnings(progress);
     LIBRARY.addHandler(h);
     LIBRARY.setUseParentHandlers(false);
     return h;
@@ -34,14 +35,13 @@ final class LoggedWarnings extends Handler implements AutoCloseable {
   @Override
   public void publish(LogRecord r) {
     if (isLoggable(r)) {
-      err.println("cairn: warning: " + r.getMessage());
-      err.flush();
+      progress.warn(r.getMessage());
     }
   }
 
   @Override
   public void flush() {
-    err.flush();
+    // each warning is written whole
   }
 
   @Override

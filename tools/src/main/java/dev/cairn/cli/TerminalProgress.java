@@ -112,6 +112,11 @@ final class TerminalProgress implements Progress {
 
   @Override
   public synchronized void warn(String message) {
+    if (draw) {
+      // Whichever progress drew the bar on this line (a command may use several, one a step), the
+      // warning starts on a clean line.
+      drawn = true;
+    }
     clearBar();
     err.println("cairn: warning: " + message);
     err.flush();

@@ -187,8 +187,8 @@ class CliMessagesTest {
     Files.write(data, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     Cli.Result r = cli.ok("list", "--id", id);
     assertThat(r.out()).contains("a.txt");
-    assertThat(r.err()).startsWith("cairn: warning: Cannot open index: " + data.toRealPath() + " is truncated")
-        .contains("; set aside as " + tmp.resolve("repo").toRealPath() + "/index.damaged-").contains("rebuilt from the packs");
+    assertThat(r.err()).startsWith("cairn: warning: the index was damaged (" + data.toRealPath() + " is truncated")
+        .contains("): set aside as " + tmp.resolve("repo").toRealPath() + "/index.damaged-").contains("rebuilt from the packs");
     assertThat(cli.ok("list", "--id", id).err()).as("once").isEmpty();
   }
 
