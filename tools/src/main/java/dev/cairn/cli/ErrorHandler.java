@@ -182,21 +182,29 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       return USAGE;
     }
 
-    /** The first argument that looks like an option but is none of the command's or its parents', or null. */
+    /**
+     * The first argument that looks like an option but is none of the command's or its parents',
+     * or null. The values a known option takes are passed over ({@code --description -x}).
+     */
     private static String unknownOption(CommandLine cl, String[] args) {
-      for (String a : args) {
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
         if (a.equals("--")) {
           return null;
         }
-        if (a.startsWith("-") && a.length() > 1 && !Character.isDigit(a.charAt(1))) {
-          String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-          boolean known = false;
-          for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null && !known; spec = spec.parent()) {
-            known = spec.findOption(name) != null;
-          }
-          if (!known) {
-            return name;
-          }
+        if (!a.startsWith("-") || a.length() == 1 || Character.isDigit(a.charAt(1))) {
+          continue;
+        }
+        String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        CommandLine.Model.OptionSpec option = null;
+        for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null && option == null; spec = spec.parent()) {
+          option = spec.findOption(name);
+        }
+        if (option == null) {
+          return name;
+        }
+        if (!a.contains("=") && option.arity().max() > 0) {
+          i++; // its first value, whatever it looks like; further ones (arity 1..*) would not start with '-'
         }
       }
       return null;

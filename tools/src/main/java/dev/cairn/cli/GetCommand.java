@@ -122,6 +122,9 @@ final class GetCommand extends Base {
       }
     }
     String usedBy = run != null ? run : System.getenv("CAIRN_RUN_ID");
+    if (usedBy != null && usedBy.isBlank() && run == null) {
+      usedBy = null; // CAIRN_RUN_ID= (set, but to nothing) names no run
+    }
     if (alias != null && usedBy == null) {
       // As clearml-data without a running task: the data is still got, the use not recorded.
       err().println("cairn: warning: --alias " + alias + " not recorded: no run to record it for (give --run RUN, or set"
@@ -159,6 +162,9 @@ final class GetCommand extends Base {
       m.put("num_parts", numParts);
       m.put("filters", filters);
       m.put("downloaded_bytes", downloaded.get());
+      if (alias != null) {
+        m.put("alias_recorded", recordUse); // false without a run to record it for (warned of on stderr)
+      }
       printJson(m);
     } else {
       out().println(path.toAbsolutePath().normalize()); // ./work as /cwd/work

@@ -23,9 +23,11 @@ final class ErrorPages {
   private static final String RENDERED = "cairn.error.rendered";
 
   private final Consumer<String> log;
+  private final Site site;
 
-  ErrorPages(Consumer<String> log) {
+  ErrorPages(Consumer<String> log, Site site) {
     this.log = log;
+    this.site = site;
   }
 
   /** Maps an exception thrown by a handler. */
@@ -51,10 +53,15 @@ final class ErrorPages {
     } else if (e instanceof DatasetNotFoundException) {
       render(ctx, 404, e.getMessage());
     } else if (e instanceof dev.cairn.errors.MissingObjectException) {
-      // Not stored here: a version known from its remote, or fetched in part.
       String id = ctx.pathParamMap().get("id");
-      render(ctx, HttpProblem.NOT_HERE, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + (id == null ? "ID" : id)
-          + " (and --storage URI if it names no remote of its own)");
+      if (hasRemote(id)) {
+        // Not stored here: a version known from its remote, or fetched in part.
+        render(ctx, HttpProblem.NOT_HERE, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + id);
+      } else {
+        // Nowhere to fetch it from: data lost here, as a damaged object is.
+        log.accept("Request " + ctx.method() + " " + ctx.path() + " met a missing object: " + e.getMessage());
+        render(ctx, 500, e.getMessage() + "; cairn fsck on the server tells more");
+      }
     } else if (e instanceof dev.cairn.errors.PatternTooCostlyException || e instanceof dev.cairn.errors.InvalidInputException) {
       render(ctx, 400, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {
@@ -67,6 +74,18 @@ final class ErrorPages {
     } else {
       log.accept("Request " + ctx.method() + " " + ctx.path() + " failed: " + describe(e) + "\n" + trace(e));
       render(ctx, 500, "Something went wrong while reading the repository: " + oneLine(e));
+    }
+  }
+
+  /** Whether the version {@code id} names (null: none) has a remote its data not here can be fetched from. */
+  private boolean hasRemote(String id) {
+    if (id == null) {
+      return false;
+    }
+    try {
+      return site.contentStorage(site.version(id).record()) != null;
+    } catch (IOException | RuntimeException unreadable) {
+      return false;
     }
   }
 

@@ -56,7 +56,7 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(DatasetRepository repo, String host, int port, Consumer<String> log) throws IOException {
     Site site = new Site(repo);
-    ErrorPages errors = new ErrorPages(log);
+    ErrorPages errors = new ErrorPages(log, site);
     Assets assets = Assets.load();
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;

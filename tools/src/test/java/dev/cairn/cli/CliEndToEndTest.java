@@ -542,8 +542,9 @@ class CliEndToEndTest {
       assertThat(unrecorded.err()).contains("cairn: warning: --alias train not recorded: no run to record it for");
       assertThat(Path.of(unrecorded.lastLine())).isDirectory();
       assertThat(cli.ok("usage", "--id", id, "--json").array()).isEmpty();
+      assertThat(cli.ok("get", "--id", id, "--alias", "train", "--json").obj()).containsEntry("alias_recorded", false);
     }
-    cli.ok("get", "--id", id, "--alias", "train", "--run", "run-1");
+    assertThat(cli.ok("get", "--id", id, "--alias", "train", "--run", "run-1", "--json").obj()).containsEntry("alias_recorded", true);
     assertThat(cli.ok("usage", "--id", id, "--json").array()).extracting(m -> m.get("run")).containsExactly("run-1");
     List<Map<String, Object>> runs = cli.ok("runs", "--run", "run-1", "--json").array();
     assertThat(runs).hasSize(1);

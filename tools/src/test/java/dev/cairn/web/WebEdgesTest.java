@@ -100,6 +100,22 @@ class WebEdgesTest {
   }
 
   @Test
+  void dataLostWithNoRemoteToFetchItFromIsAServerErrorNotAConflict() throws Exception {
+    Dataset v = version("lost", "l", "a.txt", "a");
+    try (var packs = Files.list(repo.repository().directory().resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        Files.delete(p);
+      }
+    }
+    repo.repository().rebuildIndex();
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      HttpResponse<String> r = get("http://127.0.0.1:" + server.port() + "/versions/" + v.id() + "/files");
+      assertThat(r.statusCode()).isEqualTo(500);
+      assertThat(r.body()).contains("cairn fsck").doesNotContain("fetch the whole version");
+    }
+  }
+
+  @Test
   void aRenameIsLoggedAsWhatItDidNotAsACommandLine() throws Exception {
     Dataset v = version("scratch", "oldname", "a.txt", "a");
     v.rename("newname");
