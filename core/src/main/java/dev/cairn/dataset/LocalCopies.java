@@ -134,7 +134,7 @@ final class LocalCopies {
     Path abs = target.toAbsolutePath().normalize();
     boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
     Path build = exists ? abs.resolve(AtomicFiles.tempName(COPY))
-        : abs.getParent().resolve(AtomicFiles.tempName("." + abs.getFileName() + COPY));
+        : abs.getParent().resolve(AtomicFiles.tempName(besidePrefix(abs)));
     String token = tokenOf(build.getFileName().toString());
     RUNNING.add(token);
     try {
@@ -341,7 +341,7 @@ final class LocalCopies {
     if (folder == null || !Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    String beside = "." + abs.getFileName() + ".cairn-copy-";
+    String beside = besidePrefix(abs);
     List<Path> others;
     try (Stream<Path> s = Files.list(folder)) {
       others = s.filter(p -> {
@@ -371,6 +371,29 @@ final class LocalCopies {
 
   /** The start of the name of a copy's hidden folder inside an existing folder. */
   private static final String COPY = ".cairn-copy-";
+
+  /** The longest part of a target's name that the hidden folder built beside it repeats, in bytes. */
+  private static final int BESIDE_NAME_BYTES = 96;
+
+  /**
+   * The start of the name of the hidden folder a copy into the missing folder {@code abs} is
+   * built in, beside it: {@code .<name>.cairn-copy-}. A long name is cut, and a hash of it added,
+   * so that the hidden name stays within the 255 bytes a name may have.
+   */
+  private static String besidePrefix(Path abs) {
+    String name = abs.getFileName().toString();
+    byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+    if (utf8.length <= BESIDE_NAME_BYTES) {
+      return "." + name + COPY;
+    }
+    int end = BESIDE_NAME_BYTES;
+    while ((utf8[end] & 0xC0) == 0x80) {
+      end--; // not inside a character
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(utf8);
+    return "." + new String(utf8, 0, end, StandardCharsets.UTF_8) + "~" + String.format("%08x", crc.getValue()) + COPY;
+  }
 
   /**
    * Writes, synced, each entry's name and identity (its file key: device and inode, which a rename
@@ -448,7 +471,7 @@ final class LocalCopies {
       if (dir == null || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      String prefix = dir.equals(abs) ? ".cairn-copy-" : "." + abs.getFileName() + ".cairn-copy-";
+      String prefix = dir.equals(abs) ? COPY : besidePrefix(abs);
       try (Stream<Path> s = Files.list(dir)) {
         s.filter(p -> p.getFileName().toString().startsWith(prefix) && !p.getFileName().toString().endsWith(MOVING)
             && owner(p) == AtomicFiles.Owner.ENDED)

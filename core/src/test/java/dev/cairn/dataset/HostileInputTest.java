@@ -525,6 +525,18 @@ class HostileInputTest {
   }
 
   @Test
+  void aCopyIntoAMissingFolderWithALongNameIsBuiltBesideItUnderAShorterOne() throws IOException {
+    // The hidden folder beside it repeats its name: whole, it would pass the 255 bytes a name may have.
+    for (String name : List.of("D".repeat(200), "\u00e9".repeat(120))) {
+      Path target = tmp.resolve(name);
+      assertThat(stable.getMutableLocalCopy(target, false).resolve("keep.bin")).hasBinaryContent(TestRepos.random(1, 50_000));
+      try (var beside = Files.list(tmp)) {
+        assertThat(beside.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".cairn-copy-"));
+      }
+    }
+  }
+
+  @Test
   void aCopyOrLinkNeverLandsInOrOverTheRepository() throws IOException {
     Path repoDir = tmp.resolve("repo");
     for (Path target : List.of(tmp, repoDir, repoDir.resolve("cache"), repoDir.resolve("new"))) {
