@@ -232,6 +232,7 @@ public final class FolderScanner {
         } else if (recursive && !refusesHere(refused, datasetPath(datasetFolder, childRel), () -> {
           checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
+          checkRoomBelow(datasetPath(datasetFolder, childRel), c.path());
         })) {
           if (visiting.contains(realChild)) {
             // A folder the walk is inside already, reached again through a link: refused as a
@@ -274,9 +275,7 @@ public final class FolderScanner {
    * warning); the folder named itself is required.
    */
   private Frame open(Path dir, Path realDir, String rel, List<Glob> wildcards, String datasetFolder, Set<Path> visiting) throws IOException {
-    if (!visiting.add(realDir)) {
-      throw new InvalidInputException("Cannot add " + dir + ": symbolic links form a loop");
-    }
+    visiting.add(realDir); // a loop is refused before it is entered
     List<Path> paths = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       ds.forEach(paths::add);
@@ -465,6 +464,17 @@ public final class FolderScanner {
           + (charset.equalsIgnoreCase("UTF-8")
               ? "its name is not valid UTF-8 (or holds U+FFFD); rename it to add it"
               : "this JVM reads file names as " + charset + ", not UTF-8; run it with LC_ALL=C.UTF-8"));
+    }
+  }
+
+  /**
+   * Refuses, once, a folder below which no file can have a dataset path (its own path leaves no
+   * room for "/" and a name): walking it would only refuse each of its files, or find no end.
+   */
+  private static void checkRoomBelow(String folderPath, Path where) throws InvalidInputException {
+    if (folderPath.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 > DatasetPaths.MAX_PATH_BYTES) {
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(where.toString()) + ": a folder whose path leaves no room for"
+          + " its files (a dataset path holds at most " + DatasetPaths.MAX_PATH_BYTES + " bytes); move it up, or out of the folder");
     }
   }
 

@@ -73,6 +73,26 @@ class DeepTreeTest {
   }
 
   @Test
+  void aFolderWhosePathLeavesNoRoomForItsFilesIsRefusedOnceNotWalked() throws Exception {
+    Path src = tmp.resolve("room");
+    Path full = Files.createDirectories(src.resolve("s".repeat(200)));
+    for (int i = 0; i < 3; i++) {
+      Files.writeString(full.resolve("f" + i), "x");
+    }
+    Files.writeString(src.resolve("ok"), "y");
+    String datasetFolder = "d/".repeat(1950) + "d"; // 3901 bytes: "/" and the folder's 200 leave no room below it
+    List<String> warnings = new ArrayList<>();
+    List<SourceFile> found = new FolderScanner(new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    }).skippingRefused(true).scan(src, datasetFolder, true, List.of());
+    assertThat(found).extracting(SourceFile::datasetPath).containsExactly(datasetFolder + "/ok");
+    assertThat(warnings).singleElement().asString().startsWith("passed over " + full + ": a folder whose path leaves no room");
+  }
+
+  @Test
   void aDeepTreeIsAddedClosedCopiedAndComparedWhole() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
       Path src = tmp.resolve("s");
