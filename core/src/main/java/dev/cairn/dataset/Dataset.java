@@ -452,29 +452,29 @@ public final class Dataset {
    * @throws InvalidInputException if a pattern matches nothing; nothing is removed then
    */
   public Change removeFiles(List<String> patterns, boolean recursive) throws IOException {
-    return removeFiles(patterns, recursive, false, Progress.LOGGED);
-  }
-
-  /**
-   * Removes paths matching the patterns, as {@link #removeFiles(List, boolean)}; with
-   * {@code ignoreUnmatched} (git rm's {@code --ignore-unmatch}), a pattern that matches nothing is
-   * passed over with a warning instead of refusing the removal, so that a script may remove what
-   * may not be there.
-   */
-  public Change removeFiles(List<String> patterns, boolean recursive, boolean ignoreUnmatched, Progress progress) throws IOException {
     if (patterns == null || patterns.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("patterns must not be null: give dataset paths or globs");
     }
-    if (patterns.isEmpty()) {
+    return removeFiles(new RemoveOptions(patterns, recursive, false), Progress.LOGGED);
+  }
+
+  /**
+   * Removes what {@code o} names, as {@link #removeFiles(List, boolean)}; with
+   * {@link RemoveOptions#ignoreUnmatched}, a pattern that matches nothing is passed over with a
+   * warning instead of refusing the removal, so that a script may remove what may not be there.
+   */
+  public Change removeFiles(RemoveOptions o, Progress progress) throws IOException {
+    Objects.requireNonNull(o, "options must not be null: give RemoveOptions.of(patterns)");
+    if (o.patterns().isEmpty()) {
       throw new InvalidInputException("Cannot remove from " + id + ": no path or pattern given"); // as addFiles refuses no source
     }
     Progress p = Progress.orNone(progress);
-    List<String> args = new ArrayList<>(patterns);
-    if (ignoreUnmatched) {
+    List<String> args = new ArrayList<>(o.patterns());
+    if (o.ignoreUnmatched()) {
       args.add("--ignore-unmatch");
     }
-    return modify("remove", args, p, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, patterns, recursive,
-        ignoreUnmatched ? p : null), 0));
+    return modify("remove", args, p, (m, ins, ed) -> new Planned(DraftChanges.removalsMatching(m, o.patterns(), o.recursive(),
+        o.ignoreUnmatched() ? p : null), 0));
   }
 
   /** Removes paths matching {@code glob}. */

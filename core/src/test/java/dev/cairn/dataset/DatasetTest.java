@@ -832,6 +832,15 @@ class DatasetTest {
     assertThat(ds.removeFiles("*.jpg").summary().removed()).isEqualTo(3);
     assertThat(paths(ds.listFiles())).containsExactly("img/n.txt");
     assertThatThrownBy(() -> ds.removeFiles("nothing/here")).isInstanceOf(InvalidInputException.class).hasMessageContaining("no file");
+    List<String> warned = new ArrayList<>();
+    assertThat(ds.removeFiles(RemoveOptions.of("nothing/here", "img/n.txt").ignoreUnmatched(true), new Progress() {
+      @Override
+      public void warn(String message) {
+        warned.add(message);
+      }
+    }).summary().removed()).isEqualTo(1);
+    assertThat(warned).containsExactly("no file in the dataset matches 'nothing/here'; passed over");
+    ds.addFiles(AddOptions.of(tmp.resolve("s/img/n.txt")).datasetFolder("img"));
     assertThatThrownBy(() -> ds.removeFiles("../escape")).isInstanceOf(InvalidInputException.class);
     assertThat(ds.removeFiles("img").summary().removed()).isEqualTo(1);
     // A pattern that matches a folder removes it whole, as clearml-data's recursive remove does

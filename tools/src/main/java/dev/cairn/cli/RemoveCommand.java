@@ -32,7 +32,7 @@ final class RemoveCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
-    Dataset.Change c = ds.removeFiles(files, !nonRecursive, ignoreUnmatch, progress());
+    Dataset.Change c = ds.removeFiles(new dev.cairn.dataset.RemoveOptions(files, !nonRecursive, ignoreUnmatch), progress());
     List<dev.cairn.manifest.DiffEntry> paths = before == null ? null : ds.changesSince(before);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
