@@ -43,6 +43,21 @@ final class SearchCommand extends Base {
     return storage;
   }
 
+  /** The filters besides --ids that were given, as typed. */
+  private List<String> givenFilters() {
+    List<String> given = new ArrayList<>();
+    if (project != null && !project.isEmpty()) {
+      given.add("--project");
+    }
+    if (name != null) {
+      given.add("--name");
+    }
+    if (!tags.isEmpty()) {
+      given.add("--tags");
+    }
+    return given;
+  }
+
   /** Whether this repository holds a version whose id starts with {@code prefix}. */
   private boolean heldHere(String prefix) throws IOException {
     try {
@@ -102,7 +117,9 @@ final class SearchCommand extends Base {
           boolean aDraft = !notOnlyCompleted && draftIds.stream().anyMatch(d -> d.startsWith(prefix));
           err().println("cairn: note: no version with id " + prefix + " among those searched"
               + (storage != null ? " on " + storage : aDraft ? " (it is a draft: --not-only-completed lists drafts too)"
-                  : heldHere(prefix) ? " (it is here, but --project, --name or --tags leave it out)"
+                  : heldHere(prefix) ? (givenFilters().isEmpty() ? " (its record could not be read: cairn fsck)"
+                      : " (it is here, but " + String.join(", ", givenFilters()) + " leave" + (givenFilters().size() == 1 ? "s" : "")
+                      + " it out)")
                   : " (deleted, or only on a remote: search --storage URI lists a remote's)"));
         }
       }

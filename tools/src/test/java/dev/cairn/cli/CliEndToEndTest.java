@@ -668,8 +668,7 @@ class CliEndToEndTest {
         .contains("no version with id " + draft.substring(0, 10) + " among those searched (it is a draft: --not-only-completed lists drafts too)");
     // Here, but left out by another filter: said so, not "deleted".
     assertThat(cli.ok("search", "--ids", draft.substring(0, 10), "--not-only-completed", "--name", "nomatch").err())
-        .contains("no version with id " + draft.substring(0, 10) + " among those searched (it is here, but --project, --name or --tags"
-            + " leave it out)");
+        .contains("no version with id " + draft.substring(0, 10) + " among those searched (it is here, but --name leaves it out)");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
     // The daemon is the launcher's: after a global option the command says how to run it.
