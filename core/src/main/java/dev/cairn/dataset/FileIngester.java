@@ -153,9 +153,15 @@ final class FileIngester {
       throw deletedMeanwhile(f);
     }
     if (f.size() == 0 && c.size() > 0 && after != null && after.size() == 0) {
-      // /proc and /sys files say they are empty and hold text made as they are read.
+      // /proc files say they are empty and hold text made as they are read.
       throw new InvalidInputException("Cannot add " + f.file() + ": its size says empty but it holds data (a /proc or /sys"
           + " file?); copy it to a regular file first");
+    }
+    if (c.size() != f.size() && after != null && after.size() == f.size() && after.mtimeNanos() == f.mtimeNanos()
+        && after.ctimeNanos() == f.ctimeNanos() && after.inode() == f.inode() && isKernelMade(f.file())) {
+      // /sys files say they hold a page (4096 bytes) and hold what the kernel writes as they are read.
+      throw new InvalidInputException("Cannot add " + f.file() + ": its size says " + f.size() + " bytes but it holds " + c.size()
+          + " (a file the kernel makes as it is read, on " + fileSystemType(f.file()) + "); copy it to a regular file first");
     }
     // The status-change time too: a writer that restores the modification time (rsync -t
     // --inplace, touch -r) cannot restore it, and the bytes read may be half old, half new.
@@ -164,6 +170,21 @@ final class FileIngester {
       throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");
     }
     return c;
+  }
+
+  /** Whether {@code file} lies on a file system whose files the kernel makes as they are read. */
+  private static boolean isKernelMade(java.nio.file.Path file) {
+    String type = fileSystemType(file);
+    return type.equals("sysfs") || type.equals("proc") || type.equals("debugfs") || type.equals("securityfs")
+        || type.equals("cgroup") || type.equals("cgroup2") || type.equals("configfs") || type.equals("tracefs");
+  }
+
+  private static String fileSystemType(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.getFileStore(file).type();
+    } catch (IOException | SecurityException unknown) {
+      return "";
+    }
   }
 
   /**

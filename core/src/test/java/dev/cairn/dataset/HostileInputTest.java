@@ -525,6 +525,18 @@ class HostileInputTest {
   }
 
   @Test
+  void aSysFileIsNamedAsOneNotAsAFileThatChanged() throws IOException {
+    Path sys = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    assumeTrue(Files.isReadable(sys), "no such /sys file here");
+    Path src = Files.createDirectories(tmp.resolve("sysfs"));
+    Files.createSymbolicLink(src.resolve("thp"), sys);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "sysfs").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("(a file the kernel makes as it is read, on sysfs); copy it to a regular file first")
+        .hasMessageNotContaining("try again");
+  }
+
+  @Test
   void aCopyIntoAMissingFolderWithALongNameIsBuiltBesideItUnderAShorterOne() throws IOException {
     // The hidden folder beside it repeats its name: whole, it would pass the 255 bytes a name may have.
     for (String name : List.of("D".repeat(200), "\u00e9".repeat(120))) {
