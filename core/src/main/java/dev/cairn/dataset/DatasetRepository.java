@@ -677,6 +677,72 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
+   * What {@link #refreshRecords} did: the versions here it compared with the remote's, those whose
+   * record it took (renamed, moved, tagged, described or published there since), those deleted
+   * there (kept here), and those whose record changed on both sides (kept here, each a sentence
+   * saying how to take the remote's).
+   */
+  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<String> diverged) {
+    public Refresh {
+      updated = List.copyOf(updated);
+      deletedThere = List.copyOf(deletedThere);
+      diverged = List.copyOf(diverged);
+    }
+  }
+
+  /**
+   * Takes {@code storage}'s newer record of every closed version here that the remote holds, as
+   * {@link #catchUp} takes one's (one listing of the remote's records, no data): a machine that
+   * was not part of a rename, a tag or a publish learns of it without fetching each version
+   * again. Drafts, versions the remote does not hold and records changed on both sides stay as
+   * they are.
+   */
+  public Refresh refreshRecords(String storage) throws IOException {
+    List<String> updated = new ArrayList<>();
+    List<String> deletedThere = new ArrayList<>();
+    List<String> diverged = new ArrayList<>();
+    int compared = 0;
+    try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+      remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
+      String uri = remote.storage().uri().toString();
+      Map<String, DatasetRecord> theirs = new java.util.HashMap<>();
+      for (DatasetRecord r : remote.readRecords().records()) {
+        theirs.put(r.id(), r);
+      }
+      for (DatasetRecord ours : catalog().all()) {
+        if (ours.isDraft()) {
+          continue;
+        }
+        DatasetRecord there = theirs.get(ours.id());
+        if (there == null) {
+          // Asked only of the versions that live there: most versions here never went to it.
+          if (uri.equals(ours.storage()) && remote.wasDeleted(ours.id())) {
+            deletedThere.add(ours.id());
+          }
+          continue;
+        }
+        compared++;
+        RecordHistory history = RecordHistory.of(ours.log(), there.log());
+        if (history == RecordHistory.DIVERGED) {
+          diverged.add("the record of " + ours.id() + " was changed here (" + RecordHistory.since(there.log(), ours.log()) + ") and there ("
+              + RecordHistory.since(ours.log(), there.log()) + ") since the two last agreed; the one here is kept");
+        } else if (history == RecordHistory.THEIRS_AHEAD) {
+          try {
+            fastForward(ours, there.toBuilder().storage(uri).build());
+          } catch (dev.cairn.errors.CorruptObjectException rewritten) {
+            diverged.add(rewritten.getMessage());
+            continue;
+          }
+          if (!catalog().read(ours.id()).log().equals(ours.log())) {
+            updated.add(ours.id());
+          }
+        }
+      }
+    }
+    return new Refresh(compared, updated, deletedThere, diverged);
+  }
+
+  /**
    * {@link #catchUp} that fails only for a location that names no remote: the remote's newer
    * record is taken when there is one, and what keeps the local record (the version deleted there,
    * records changed on both sides, a remote that cannot be read) is told to {@code note} in a

@@ -78,7 +78,7 @@ public final class CairnCommand implements Callable<Integer> {
   /** Every subcommand, in the order help lists them. */
   static final List<Class<?>> SUBCOMMANDS = List.of(
       InitCommand.class, CreateCommand.class, AddCommand.class, RemoveCommand.class, SyncCommand.class, CloseCommand.class,
-      PublishCommand.class, UploadCommand.class, GetCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
+      PublishCommand.class, UploadCommand.class, GetCommand.class, RefreshCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
       CompareCommand.class, SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
       SetDescriptionCommand.class, SetVersionCommand.class, LogCommand.class, MetadataCommand.class, TagsCommand.class, ExportCommand.class,
       UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,

@@ -404,6 +404,44 @@ class CliRemoteTest {
   }
 
   @Test
+  void refreshTakesTheRemotesNewerRecordsOfEveryVersionHere() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("pets/p.txt"), "pet");
+    String v1 = (String) alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(),
+        "--storage", remote, "--json").obj().get("id");
+    write(tmp.resolve("pets/q.txt"), "more");
+    String v2 = (String) alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(),
+        "--storage", remote, "--json").obj().get("id");
+    bob.ok("get", "--id", v1, "--storage", remote);
+    bob.ok("get", "--id", v2, "--storage", remote);
+    // Alice renames the dataset and tags a version; both reach the remote with her uploads.
+    alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
+    alice.ok("tags", "--id", v2, "--add", "gold");
+    alice.ok("upload", "--id", v1, "--storage", remote);
+    alice.ok("upload", "--id", v2, "--storage", remote);
+    assertThat(bob.ok("show", "--id", v1, "--json").obj()).containsEntry("name", "pets");
+    // Bob learns of it without fetching either version again.
+    Cli.Result refreshed = bob.ok("refresh");
+    assertThat(refreshed.out()).contains("updated " + v1.substring(0, 8) + "  vision/animals 1.0.0",
+        "updated " + v2.substring(0, 8) + "  vision/animals 1.0.1").contains("2 versions on file://" + remote + ": 2 updated");
+    assertThat(bob.ok("show", "--id", v1, "--json").obj()).containsEntry("name", "animals");
+    assertThat(bob.ok("show", "--id", v2, "--json").obj()).containsEntry("name", "animals").containsEntry("tags", List.of("gold"));
+    // Again, nothing new; asked as JSON, the same in fields.
+    Map<String, Object> again = bob.ok("refresh", "--storage", remote, "--json").array().get(0);
+    assertThat(again).containsEntry("compared", 2L).containsEntry("updated", List.of());
+    // A record changed on both sides since they last agreed stays as it is here, said.
+    bob.ok("tags", "--id", v1, "--add", "mine");
+    alice.ok("tags", "--id", v1, "--add", "hers");
+    alice.ok("upload", "--id", v1, "--storage", remote);
+    Cli.Result diverged = bob.ok("refresh", "--storage", remote);
+    assertThat(diverged.err()).contains("cairn: warning: the record of " + v1 + " was changed here");
+    assertThat(bob.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("mine"));
+    assertThat(bob.fails("refresh", "--storage", tmp.resolve("nothing-there").toString()).err()).startsWith("cairn: ");
+  }
+
+  @Test
   void aRenameRefusedOnOneRemoteReservesNothingOnAnother() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli carol = new Cli(tmp.resolve("carol"));
