@@ -41,6 +41,8 @@ public final class Repository implements AutoCloseable {
   private final PackObjectDatabase objects;
   /** Opened on first use (see {@link #indexEnvironment()}). */
   private volatile IndexEnvironment indexEnvironment;
+  /** The identity (device and inode) of the index's data file this process opened, or null. */
+  private volatile Object indexFileKey;
   private boolean closed;
 
   private Repository(Path dir, RepositoryConfig config) {
@@ -268,6 +270,7 @@ public final class Repository implements AutoCloseable {
       }
       if (indexEnvironment == null) {
         indexEnvironment = openIndex();
+        indexFileKey = indexFileKey();
       }
       return indexEnvironment;
     }
@@ -335,6 +338,24 @@ public final class Repository implements AutoCloseable {
         }
       }
     }
+  }
+
+  private Object indexFileKey() {
+    try {
+      return Files.readAttributes(dir.resolve("index").resolve("data.mdb"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    } catch (IOException gone) {
+      return null;
+    }
+  }
+
+  /**
+   * Whether the index this process has open is no longer the repository's: another process set it
+   * aside (as damaged) and built a new one. This process then reads and writes the copy set aside
+   * until it opens the repository again; a long-running one (a server) should say so.
+   */
+  public boolean indexReplaced() {
+    Object opened = indexFileKey;
+    return opened != null && !opened.equals(indexFileKey());
   }
 
   /** A read-only index is not a damaged one: say so, and touch nothing. */

@@ -57,6 +57,7 @@ public final class WebServer implements AutoCloseable {
   public static WebServer start(DatasetRepository repo, String host, int port, Consumer<String> log) throws IOException {
     Site site = new Site(repo);
     ErrorPages errors = new ErrorPages(log, site);
+    StaleIndexWatch staleIndex = new StaleIndexWatch(repo.repository(), log);
     Assets assets = Assets.load();
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -67,6 +68,7 @@ public final class WebServer implements AutoCloseable {
       config.http.prefer405over404 = true;
       config.http.compressionStrategy = CompressionStrategy.GZIP;
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+      config.routes.before(ctx -> staleIndex.check());
       config.routes.before(WebServer::securityHeaders);
       config.routes.before(WebServer::requireWellFormedQuery);
       if (isLoopback(host)) {

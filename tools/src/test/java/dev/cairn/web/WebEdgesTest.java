@@ -116,6 +116,26 @@ class WebEdgesTest {
   }
 
   @Test
+  void anIndexSetAsideByAnotherProcessIsSaidOnTheServersLog() throws Exception {
+    Dataset v = version("stale", "s", "a.txt", "a");
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, log::add)) {
+      String page = "http://127.0.0.1:" + server.port() + "/versions/" + v.id() + "/files";
+      assertThat(get(page).statusCode()).isEqualTo(200); // the index is open now
+      // As another process does with an index it judged damaged: moved aside, a new one built.
+      Path index = repo.repository().directory().resolve("index");
+      Path aside = index.resolveSibling("index.damaged-1-1");
+      Files.move(index, aside);
+      Files.createDirectories(index);
+      Files.copy(aside.resolve("data.mdb"), index.resolve("data.mdb"));
+      assertThat(get(page).statusCode()).isEqualTo(200);
+      assertThat(log).singleElement().asString().startsWith("The index this server has open was set aside by another process");
+      get(page);
+      assertThat(log).as("said once").hasSize(1);
+    }
+  }
+
+  @Test
   void aRenameIsLoggedAsWhatItDidNotAsACommandLine() throws Exception {
     Dataset v = version("scratch", "oldname", "a.txt", "a");
     v.rename("newname");
