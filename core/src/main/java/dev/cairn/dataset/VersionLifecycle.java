@@ -36,6 +36,16 @@ import java.util.TreeMap;
 final class VersionLifecycle {
   private VersionLifecycle() {}
 
+  /**
+   * Whether a name may not hold {@code c}: a control character (C0, DEL, C1: U+009B starts a
+   * terminal's command), a line or paragraph separator, or a bidirectional override or isolate
+   * (which would show a name reversed). File names may; a name, project, tag or key is typed.
+   */
+  private static boolean isControl(int c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E)
+        || (c >= 0x2066 && c <= 0x2069);
+  }
+
   static void checkName(String what, String value, boolean allowEmpty) throws InvalidInputException {
     if (value.isEmpty() && !allowEmpty) {
       throw new InvalidInputException("Cannot use an empty " + what);
@@ -43,8 +53,8 @@ final class VersionLifecycle {
     if (value.indexOf('\uFFFD') >= 0) {
       throw new InvalidInputException("Cannot use " + what + " '" + value + "': it holds U+FFFD (bytes that were not valid UTF-8)");
     }
-    if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
-      String shown = value.replaceAll("\\p{Cntrl}", "?");
+    if (value.length() > 255 || value.chars().anyMatch(VersionLifecycle::isControl)) {
+      String shown = dev.cairn.manifest.DatasetPaths.printable(value);
       if (shown.length() > 80) { // a name of thousands of characters is not echoed whole
         shown = shown.codePoints().limit(60).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
             + "... (" + value.codePointCount(0, value.length()) + " characters)";

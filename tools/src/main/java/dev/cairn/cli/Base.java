@@ -173,6 +173,7 @@ abstract class Base implements Callable<Integer> {
   @Override
   public final Integer call() throws Exception {
     requireReadableWorkingFolder();
+    requireUtf8Arguments();
     boolean ok = false;
     try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
@@ -208,6 +209,20 @@ abstract class Base implements Callable<Integer> {
       throw new dev.cairn.errors.InvalidInputException("Cannot run in " + dev.cairn.manifest.DatasetPaths.printable(cwd)
           + ": the path of the current folder is not valid UTF-8 as read (relative paths would name another folder); run cairn"
           + " from another folder");
+    }
+  }
+
+  /**
+   * Refuses an argument that was not valid UTF-8: the JVM reads its bad bytes as U+FFFD, and a
+   * path so read names another file or folder, one that a copy, a link or an export would create
+   * (or, with --overwrite, empty) instead of the one typed.
+   */
+  private void requireUtf8Arguments() throws dev.cairn.errors.InvalidInputException {
+    for (String a : spec.commandLine().getParseResult().originalArgs()) {
+      if (a.indexOf('\uFFFD') >= 0) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot use '" + dev.cairn.manifest.DatasetPaths.printable(a) + "': it is not"
+            + " valid UTF-8 as given (as a path it would name another file or folder); rename what it names, or give it another way");
+      }
     }
   }
 

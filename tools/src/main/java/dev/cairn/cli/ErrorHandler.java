@@ -34,7 +34,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (dev.cairn.internal.fs.ExitCleanup.exiting() && !debug) {
       return FAILED; // interrupted: the interruption's own line says what happened, not what failed after it
     }
-    cl.getErr().println("cairn: " + oneLine(t));
+    // Whatever a message quotes of the user's input, no control character reaches the terminal.
+    cl.getErr().println("cairn: " + dev.cairn.manifest.DatasetPaths.printable(oneLine(t)));
     if (debug) {
       e.printStackTrace(cl.getErr());
     }
@@ -182,7 +183,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         // A mistyped option leaves the one it meant missing: the typo is the news, not the absence.
         message = "Unknown option: '" + unknown + "'";
       }
-      cl.getErr().println("cairn: " + message + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+      cl.getErr().println("cairn: " + dev.cairn.manifest.DatasetPaths.printable(message) + " (see '"
+          + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;
     }

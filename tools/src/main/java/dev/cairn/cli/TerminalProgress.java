@@ -118,7 +118,7 @@ final class TerminalProgress implements Progress {
       drawn = true;
     }
     clearBar();
-    err.println("cairn: warning: " + message);
+    err.println("cairn: warning: " + dev.cairn.manifest.DatasetPaths.printable(message));
     err.flush();
   }
 

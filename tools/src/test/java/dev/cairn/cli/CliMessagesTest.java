@@ -169,6 +169,31 @@ class CliMessagesTest {
   }
 
   @Test
+  void anArgumentThatWasNotUtf8IsRefusedNotReadAsAnotherPath() throws IOException {
+    file("src/a.txt", "a");
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
+    // As the JVM reads the byte 0xff of a path typed under a UTF-8 locale.
+    Path read = tmp.resolve("bad\uFFFDdir");
+    Files.createDirectories(read.resolve("copy"));
+    Files.writeString(read.resolve("copy/precious.txt"), "precious");
+    assertThat(cli.fails("get", "--project", "p", "--name", "n", "--copy", read.resolve("copy").toString(), "--overwrite").err())
+        .startsWith("cairn: Cannot use '" + read.resolve("copy") + "': it is not valid UTF-8 as given");
+    assertThat(read.resolve("copy/precious.txt")).hasContent("precious");
+    assertThat(cli.fails("export", "--project", "p", "--name", "n", "--output", read.resolve("x.tar").toString()).err())
+        .contains("it is not valid UTF-8 as given");
+    assertThat(read.resolve("x.tar")).doesNotExist();
+  }
+
+  @Test
+  void controlCharactersInNamesAreRefusedAndInMessagesEscaped() {
+    assertThat(cli.fails("create", "--project", "p", "--name", "n\u009bx").err())
+        .isEqualTo("cairn: Cannot use name 'n\\x9bx': at most 255 characters, no control characters\n");
+    assertThat(cli.fails("create", "--project", "pr\u202eoj", "--name", "n").err()).contains("'pr\\u202eoj'");
+    cli.ok("create", "--project", "p", "--name", "n");
+    assertThat(cli.fails("list", "--filter", "[\u001b").err()).contains("'[\\x1b'").doesNotContain("\u001b");
+  }
+
+  @Test
   void aMistypedOptionIsNamedRatherThanTheOneItLeftMissing() {
     assertThat(cli.fails("create", "--project", "p", "--nmae", "x").err())
         .isEqualTo("cairn: Unknown option: '--nmae' (see 'cairn create --help')\n");
