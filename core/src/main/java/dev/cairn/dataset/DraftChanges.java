@@ -311,14 +311,14 @@ final class DraftChanges {
   static List<Edit> removalsMatching(Manifest m, List<String> patterns, boolean recursive, Progress unmatched) throws IOException {
     Map<String, Edit> edits = new LinkedHashMap<>();
     for (String raw : patterns) {
-      if (removeMatching(m, raw, recursive, edits)) {
+      if (removeMatching(m, raw, recursive, edits, unmatched != null)) {
         continue;
       }
       // The same name in the other Unicode form (typed on a system that decomposes names, say):
       // an add refuses such a twin, so it can only mean the dataset's file.
       boolean found = false;
       for (String other : DatasetPaths.otherForms(raw)) {
-        if (removeMatching(m, other, recursive, edits)) {
+        if (removeMatching(m, other, recursive, edits, unmatched != null)) {
           found = true;
           break;
         }
@@ -333,8 +333,12 @@ final class DraftChanges {
     return new ArrayList<>(edits.values());
   }
 
-  /** Adds to {@code edits} the removals {@code raw} asks for; whether it matched any file. */
-  private static boolean removeMatching(Manifest m, String raw, boolean recursive, Map<String, Edit> edits) throws IOException {
+  /**
+   * Adds to {@code edits} the removals {@code raw} asks for; whether it matched any file. A link's
+   * address that matches none is refused here, unless {@code quietIfUnmatched} (the caller warns).
+   */
+  private static boolean removeMatching(Manifest m, String raw, boolean recursive, Map<String, Edit> edits, boolean quietIfUnmatched)
+      throws IOException {
     String pattern = AddOptions.normalizeFolder(raw);
     int before = edits.size();
     boolean matchedExisting = false;
@@ -351,6 +355,9 @@ final class DraftChanges {
         return true;
       }
       if (DatasetPaths.problem(pattern) != null || (m.lookup(pattern) == null && under(m, pattern).isEmpty())) {
+        if (quietIfUnmatched) {
+          return false;
+        }
         throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no external file of the dataset links"
             + " there; nothing was removed");
       }

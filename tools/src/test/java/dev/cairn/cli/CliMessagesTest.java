@@ -138,6 +138,8 @@ class CliMessagesTest {
     Cli.Result r = cli.ok("remove", "--files", "a.txt", "gone.txt", "--ignore-unmatch");
     assertThat(r.err()).contains("cairn: warning: no file in the dataset matches 'gone.txt'; passed over");
     assertThat(r.lastLine()).isEqualTo("1 file removed; version now holds 1 file");
+    assertThat(cli.ok("remove", "--files", "s3a://bucket/*", "--ignore-unmatch").err()).as("a link's address too")
+        .contains("cairn: warning: no file in the dataset matches 's3a://bucket/*'; passed over");
     Cli.Result none = cli.ok("remove", "--files", "gone.txt", "--ignore-unmatch", "--json");
     assertThat(none.obj()).containsEntry("removed", 0L).containsEntry("files", 1L);
     assertThat(cli.ok("list").out()).contains("b.txt").doesNotContain("a.txt");
