@@ -234,6 +234,9 @@ public final class FolderScanner {
           checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
           checkRoomBelow(datasetPath(datasetFolder, childRel), c.path());
         })) {
+          if (tooLongOnDisk(c.path(), refused, datasetPath(datasetFolder, childRel))) {
+            continue;
+          }
           if (visiting.contains(realChild)) {
             // A folder the walk is inside already, reached again through a link: refused as a
             // name is, so that --skip-refused passes it over; but never by a sync whose version
@@ -465,6 +468,25 @@ public final class FolderScanner {
               ? "its name is not valid UTF-8 (or holds U+FFFD); rename it to add it"
               : "this JVM reads file names as " + charset + ", not UTF-8; run it with LC_ALL=C.UTF-8"));
     }
+  }
+
+  /** The longest path the system takes in a call, in bytes (Linux's PATH_MAX, less its NUL). */
+  private static final int MAX_SYSTEM_PATH_BYTES = 4095;
+
+  /**
+   * Whether the folder {@code dir}'s path on disk leaves no room for its entries' within what the
+   * system takes in a call: it is then refused as a name is (its files cannot be read by that
+   * path), once, instead of failing the scan; a sync whose version holds files there stops.
+   */
+  private boolean tooLongOnDisk(Path dir, List<String> refused, String datasetPath) throws IOException {
+    if (dir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 <= MAX_SYSTEM_PATH_BYTES) {
+      return false;
+    }
+    return refusesHere(refused, datasetPath, () -> {
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(dir.toString()) + ": its path on disk is too long for the"
+          + " system to read its files (4096 bytes at most); sync or add the tree from a folder nearer to it (a relative --folder or"
+          + " --files from inside it)");
+    });
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.cairn.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.testing.TestRepos;
 import java.nio.file.Files;
@@ -90,6 +92,27 @@ class DeepTreeTest {
     }).skippingRefused(true).scan(src, datasetFolder, true, List.of());
     assertThat(found).extracting(SourceFile::datasetPath).containsExactly(datasetFolder + "/ok");
     assertThat(warnings).singleElement().asString().startsWith("passed over " + full + ": a folder whose path leaves no room");
+  }
+
+  @Test
+  void aFolderTooDeepForTheSystemToReadByItsPathIsRefusedOnceAsANameIs() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("deeper"));
+    Files.writeString(src.resolve("top"), "y");
+    // Deeper than a path the system takes in a call: made relative to the folder, as mkdir -p can.
+    Process p = new ProcessBuilder("mkdir", "-p", "a/".repeat(2100)).directory(src.toFile()).inheritIO().start();
+    assertThat(p.waitFor()).isZero();
+    FolderScanner strict = new FolderScanner(Progress.NONE);
+    assertThatThrownBy(() -> strict.scan(src, "", true, List.of())).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining(": its path on disk is too long for the system to read its files");
+    List<String> warnings = new ArrayList<>();
+    List<SourceFile> found = new FolderScanner(new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    }).skippingRefused(true).scan(src, "", true, List.of());
+    assertThat(found).extracting(SourceFile::datasetPath).containsExactly("top");
+    assertThat(warnings).singleElement().asString().contains(": its path on disk is too long");
   }
 
   @Test

@@ -108,8 +108,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (t instanceof FileSystemException fse && "File name too long".equals(fse.getReason())) {
       // A dataset path may take up to 4096 bytes, and the system allows no more for a whole path:
       // deep in a long folder (or the hidden one a copy is built in), a version does not fit.
-      msg = msg + "; the system allows 4096 bytes for a whole path, or 255 for a name: get it into a folder with a shorter path,"
-          + " or write an archive (cairn export) and extract it where it fits";
+      msg = msg + "; the system allows 4096 bytes for a whole path, or 255 for a name (a version too deep for a folder: get it into"
+          + " one with a shorter path, or write an archive with cairn export and extract it where it fits)";
     } else if (t instanceof FileSystemException fse && "Read-only file system".equals(fse.getReason())) {
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
       Path folder = where == null ? null : Path.of(where).getParent();

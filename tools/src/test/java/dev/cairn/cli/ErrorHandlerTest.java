@@ -26,7 +26,7 @@ class ErrorHandlerTest {
     // Too long a path: what the limits are, and the way around them.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/out/" + "d/".repeat(200) + "f", null, "File name too long")))
         .contains("(406 bytes): File name too long; the system allows 4096 bytes for a whole path, or 255 for a name")
-        .endsWith("or write an archive (cairn export) and extract it where it fits");
+        .endsWith("or write an archive with cairn export and extract it where it fits)");
     // A step that failed after others took effect (a close's upload) does not say nothing changed.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device"), false))
         .isEqualTo("disk full: /r/p.tmp; free some space");
