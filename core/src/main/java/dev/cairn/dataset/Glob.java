@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.DatasetPaths;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -29,7 +30,8 @@ public final class Glob {
   private Glob(String pattern, boolean folders) {
     this.pattern = pattern;
     boolean anchored = isAnchored(pattern);
-    String body = anchored ? pattern.replaceFirst("^(\\.?/+)+", "").replaceFirst("^\\.$", "") : pattern;
+    // Empty and "." segments go, as a path's do ("sub/./d", "x//y"; the leading "/" or "./" too).
+    String body = DatasetPaths.withoutEmptyOrDotSegments(pattern);
     this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
     this.bounded = body.split("\\*+", -1).length - 1 >= 3;

@@ -34,6 +34,9 @@ class GlobTest {
     assertThat(selected(Glob.of("./*.csv"))).containsExactly("a.csv");
     assertThat(selected(Glob.filter("./"))).containsExactlyElementsOf(PATHS);
     assertThat(selected(Glob.of(".//./sub/*.csv"))).containsExactly("sub/c.csv");
+    // Empty and "." segments inside, as a path's.
+    assertThat(selected(Glob.filter("sub/./deep"))).containsExactly("sub/deep/d.csv");
+    assertThat(selected(Glob.filter("sub//deep"))).containsExactly("sub/deep/d.csv");
   }
 
   @Test
