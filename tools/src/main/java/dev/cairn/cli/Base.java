@@ -234,8 +234,8 @@ abstract class Base implements Callable<Integer> {
 
   /**
    * The arguments this command was given, for the execution log: its own (not its name, nor the
-   * global --repo, --conf and --debug), without --json, --max-workers and --chunk-size (how it
-   * printed, or worked, is not what it did), each {@code --option=value} as {@code --option value}. Two runs of the same command line log the
+   * global --repo, --conf and --debug), without --json, --verbose, --max-workers and --chunk-size
+   * (how it printed, or worked, is not what it did), each {@code --option=value} as {@code --option value}. Two runs of the same command line log the
    * same list, which is how a {@code sync} run again knows its interrupted draft.
    */
   List<String> argv() {
@@ -258,7 +258,7 @@ abstract class Base implements Callable<Integer> {
       }
       options &= !a.equals("--");
       int eq = a.indexOf('=');
-      if (options && a.equals("--json")) {
+      if (options && (a.equals("--json") || a.equals("--verbose"))) {
         continue;
       } else if (options && (a.equals(WorkersOption.NAME) || a.equals(ChunkSizeOption.NAME))) {
         i++; // and its value
