@@ -178,7 +178,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
         message = "'" + u.getUnmatched().get(0) + "' is not a cairn command";
       }
-      String unknown = ex instanceof picocli.CommandLine.MissingParameterException ? unknownOption(cl, args) : null;
+      String unknown = ex instanceof picocli.CommandLine.MissingParameterException
+          || (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+              && u.getUnmatched().get(0).startsWith("-")) ? unknownOption(cl, args) : null;
       if (unknown != null) {
         // A mistyped option leaves the one it meant missing: the typo is the news, not the absence.
         message = "Unknown option: '" + unknown + "'";

@@ -202,6 +202,8 @@ class CliMessagesTest {
     assertThat(cli.fails("create", "--project", "p", "--nmae=x").err()).startsWith("cairn: Unknown option: '--nmae' ");
     assertThat(cli.fails("create", "--project", "p").err()).as("nothing mistyped: the missing option")
         .startsWith("cairn: Missing required option: '--name=N'");
+    assertThat(cli.fails("list", "--filtr", "a").err()).as("its value is not called an option")
+        .isEqualTo("cairn: Unknown option: '--filtr' (see 'cairn list --help')\n");
     assertThat(cli.fails("create", "--project", "p", "--description", "-x").err()).as("a value that starts with '-'")
         .startsWith("cairn: Missing required option: '--name=N'");
   }
