@@ -51,8 +51,9 @@ final class GcCommand extends Base {
           r.packsWritten(), Format.count(r.leftoversRemoved(), "leftover"));
       if (r.youngPacks() > 0) {
         // What a delete just made frees: nothing yet, when its data is in packs this young.
-        out().printf("Left alone: %s (%s) holding objects no version needs, younger than the grace of %s; they go at a gc after"
-            + " that (or now with --grace 0s, when no other command runs)%n", Format.count(r.youngPacks(), "pack"), Format.bytes(r.youngBytes()), grace);
+        out().printf("Left alone: %s (%s in all) holding objects no version needs, younger than the grace of %s; those objects go"
+            + " at a gc after that (or now with --grace 0s, when no other command runs)%n", Format.count(r.youngPacks(), "pack"),
+            Format.bytes(r.youngBytes()), grace);
       }
     }
     return 0;
