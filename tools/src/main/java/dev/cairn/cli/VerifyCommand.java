@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "verify", description = "Check a version's stored objects, or a folder against the version. Exits non-zero and names "
     + "every differing path. Files of a version fetched in part from its remote are listed as "
-    + "not_fetched: not damage, and the exit status stays zero (with --storage, they are fetched, and "
+    + "not_fetched (past ten, counted; --verbose lists them all): not damage, and the exit status stays zero (with --storage, they are fetched, and "
     + "data the remote cannot give makes it non-zero). With --filesize, no file content is "
     + "read: with --folder, files missing, unexpected or of another size; without, stored objects "
     + "missing or of another size (not bytes damaged in place).")
@@ -33,6 +33,9 @@ final class VerifyCommand extends Base {
       + " version's record and manifest, and, without --folder, its files' data (kept, as a get keeps it), so that every byte is"
       + " checked; with --name, the remote's highest version.")
   String storage;
+
+  /** Files not fetched listed a line each, at most, without --verbose. */
+  private static final int LISTED_NOT_FETCHED = 10;
 
   @Override
   String existingRemote() {
@@ -85,7 +88,13 @@ final class VerifyCommand extends Base {
           "detail", p.detail())).toList());
       printJson(m);
     } else {
+      // What is not here is no damage: a few are listed, many only counted (--verbose lists them),
+      // unless the remote could not give them.
+      boolean listAbsent = steps.verbose || remoteDamage != null || notFetched <= LISTED_NOT_FETCHED;
       for (VerifyProblem p : problems) {
+        if (!p.kind().isDifference() && !listAbsent) {
+          continue;
+        }
         out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : printable(p.path()) + ": ",
             printable(p.detail()));
       }
@@ -94,7 +103,7 @@ final class VerifyCommand extends Base {
         absent.add("its version object");
       }
       if (notFetched > 0) {
-        absent.add("the data of " + Format.count(notFetched, "file"));
+        absent.add("the data of " + Format.count(notFetched, "file") + (listAbsent ? "" : " (--verbose lists them)"));
       }
       String fetched = absent.isEmpty() ? ""
           : " (" + String.join(" and ", absent) + " not fetched, so not checked: " + (storage == null

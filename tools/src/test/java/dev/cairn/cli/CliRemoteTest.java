@@ -1076,6 +1076,16 @@ class CliRemoteTest {
     assertThat((Long) gc.get("objects_deleted")).isPositive();
     Path again = Path.of(new Cli(tmp.resolve("fresh")).ok("get", "--id", id, "--storage", remote).lastLine());
     assertThat(Files.readString(again.resolve("y.txt"))).isEqualTo("why");
+    // Many not here are counted, not listed a line each, unless asked.
+    for (int i = 0; i < 12; i++) {
+      write(tmp.resolve("many/f" + i + ".txt"), "f" + i);
+    }
+    String many = (String) a.ok("sync", "--project", "p", "--name", "many", "--folder", tmp.resolve("many").toString(), "--storage",
+        remote, "--json").obj().get("id");
+    b.ok("list", "--id", many, "--storage", remote); // its manifest only
+    assertThat(b.ok("verify", "--id", many).out()).doesNotContain("not_fetched")
+        .contains("the data of 12 files (--verbose lists them) not fetched, so not checked");
+    assertThat(b.ok("verify", "--id", many, "--verbose").out().lines().filter(l -> l.startsWith("not_fetched"))).hasSize(12);
   }
 
   @Test
