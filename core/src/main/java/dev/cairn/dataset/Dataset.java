@@ -348,10 +348,12 @@ public final class Dataset {
         read += r.filesRead();
       }
       if (archive != null) {
-        for (FileEntry e : ArchiveIo.read(archive, df, ins, progress)) {
+        List<FileEntry> extracted = ArchiveIo.read(archive, df, ins, progress);
+        for (FileEntry e : extracted) {
           claim(from, e.path(), "archive " + archive);
           entries.add(e);
         }
+        read += extracted.size(); // each entry's data was read from the archive
       }
       if (!links.uris().isEmpty()) {
         long linked = 0;

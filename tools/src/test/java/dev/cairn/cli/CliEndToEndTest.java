@@ -609,7 +609,8 @@ class CliEndToEndTest {
       Path archive = tmp.resolve("out." + ext);
       cli.ok("export", "--id", id, "--output", archive.toString());
       String imp = (String) cli.ok("create", "--name", "imp-" + ext, "--json").obj().get("id");
-      cli.ok("add", "--id", imp, "--archive", archive.toString());
+      assertThat(cli.ok("add", "--id", imp, "--archive", archive.toString()).out()).as("its entries were read")
+          .contains("(2 files read, ");
       assertThat(cli.ok("compare", "--source", id, "--target", imp, "--json").obj()).containsEntry("changes", List.of());
     }
   }
