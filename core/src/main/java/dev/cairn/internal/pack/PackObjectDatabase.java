@@ -40,6 +40,8 @@ public final class PackObjectDatabase implements ObjectDatabase {
   private final ChunkerParams chunkerParams;
   private final PackSettings settings;
   private final Map<String, PackFile> open = new ConcurrentHashMap<>();
+  /** When each open pack was last asked for ({@link System#nanoTime}), to close those another process deleted. */
+  private final Map<String, Long> lastUsed = new ConcurrentHashMap<>();
   private volatile ExecutorService workers;
 
   /** {@code index} opens the object index; it is called when the index is first needed. */
@@ -192,6 +194,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
   /** The open pack of this name, opened (and checked) on first use. */
   PackFile pack(String name) throws IOException {
     PackFile p = open.get(name);
+    lastUsed.put(name, System.nanoTime());
     if (p == null) {
       synchronized (open) {
         p = open.get(name);
@@ -207,10 +210,41 @@ public final class PackObjectDatabase implements ObjectDatabase {
                 "pack uses object format " + p.algorithm().configName() + ", repository uses " + algorithm.configName());
           }
           open.put(name, p);
+          closeDeletedPacks();
         }
       }
     }
     return p;
+  }
+
+  /** How long a pack deleted by another process (its gc) stays open after it was last read (tests shorten it). */
+  static volatile long deletedPackGraceNanos = 30_000_000_000L;
+
+  /** The names of the packs open now. */
+  java.util.Set<String> openPackNames() {
+    return java.util.Set.copyOf(open.keySet());
+  }
+
+  /**
+   * Closes the open packs that another process deleted (a gc that rewrote their objects into new
+   * packs, which the index now names) and that nothing asked for lately: a long-running process
+   * (a server) would otherwise keep each one open, holding its disk space and a file handle,
+   * until it ran out of them. Done as a new pack is opened, which is when such gcs are met.
+   */
+  private void closeDeletedPacks() {
+    long now = System.nanoTime();
+    for (Map.Entry<String, PackFile> e : open.entrySet()) {
+      Long used = lastUsed.get(e.getKey());
+      if ((used == null || now - used > deletedPackGraceNanos) && !Files.exists(e.getValue().path())
+          && open.remove(e.getKey(), e.getValue())) {
+        lastUsed.remove(e.getKey());
+        try {
+          e.getValue().close();
+        } catch (IOException | RuntimeException ignored) {
+          // a handle to a deleted file: nothing to keep
+        }
+      }
+    }
   }
 
   /**
@@ -281,6 +315,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   /** Forgets open handles to packs that gc removed. */
   public void closePack(String name) throws IOException {
+    lastUsed.remove(name);
     PackFile p = open.remove(name);
     if (p != null) {
       p.close();
@@ -383,6 +418,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
       }
     }
     open.clear();
+    lastUsed.clear();
     if (failure != null) {
       throw failure;
     }
