@@ -234,6 +234,9 @@ public final class Fsck {
           }
           out.add(r);
           ids.add(r.id());
+        } catch (dev.cairn.errors.DatasetNotFoundException deletedMeanwhile) {
+          // Listed, then deleted by another command before it was read: gone, not damaged.
+          continue;
         } catch (CairnException e) {
           problems.add(Problem.error(n.substring(0, n.length() - 5), p.toString(), "record unreadable: " + e.getMessage()));
         }
