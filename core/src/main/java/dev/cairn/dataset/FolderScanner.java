@@ -233,22 +233,11 @@ public final class FolderScanner {
           checkName(c.name(), c.path()); // only a name that is used: a folder descended into, a file kept
           checkNormalization(f.normalized, c.name(), datasetFolder, childRel);
           checkRoomBelow(datasetPath(datasetFolder, childRel), c.path());
+          checkReadableOnDisk(c.path());
+          if (visiting.contains(realChild)) { // reached again through a link: the walk would not end
+            throw new InvalidInputException("Cannot add " + c.path() + ": symbolic links form a loop");
+          }
         })) {
-          if (tooLongOnDisk(c.path(), refused, datasetPath(datasetFolder, childRel))) {
-            continue;
-          }
-          if (visiting.contains(realChild)) {
-            // A folder the walk is inside already, reached again through a link: refused as a
-            // name is, so that --skip-refused passes it over; but never by a sync whose version
-            // holds files there, which passing it over would remove.
-            String loop = "Cannot add " + c.path() + ": symbolic links form a loop";
-            if (removals != null && removals.any(datasetPath(datasetFolder, childRel))) {
-              throw new InvalidInputException(loop + ", and the sync would remove its files from the version (delete the link,"
-                  + " or make it lead elsewhere)");
-            }
-            refused.add(loop);
-            continue;
-          }
           Frame sub = open(c.path(), realChild, childRel, wildcards, datasetFolder, visiting);
           if (sub != null) {
             stack.push(sub);
@@ -375,16 +364,16 @@ public final class FolderScanner {
 
   /**
    * As {@link #refuses}; but in a sync whose version holds something at {@code datasetPath} (the
-   * twin by normalization of a name on disk, say), a refusal stops the scan at once, whatever the
-   * options: passing the name over would remove what the version holds there.
+   * twin by normalization of a name on disk, a loop of links where a folder was), a refusal stops
+   * the scan at once, whatever the options: passing it over would remove what the version holds.
    */
   private boolean refusesHere(List<String> refused, String datasetPath, NameChecks checks) throws IOException {
     if (!refuses(refused, checks)) {
       return false;
     }
     if (removals != null && removals.any(datasetPath)) {
-      throw new InvalidInputException(refused.remove(refused.size() - 1) + "; the version holds '"
-          + DatasetPaths.printable(datasetPath) + "', which the sync would remove (rename the file on disk)");
+      throw new InvalidInputException(refused.remove(refused.size() - 1) + ", and the sync would remove what the version holds at '"
+          + DatasetPaths.printable(datasetPath) + "'");
     }
     return true;
   }
@@ -474,19 +463,15 @@ public final class FolderScanner {
   private static final int MAX_SYSTEM_PATH_BYTES = 4095;
 
   /**
-   * Whether the folder {@code dir}'s path on disk leaves no room for its entries' within what the
-   * system takes in a call: it is then refused as a name is (its files cannot be read by that
-   * path), once, instead of failing the scan; a sync whose version holds files there stops.
+   * Refuses a folder whose path on disk leaves no room for its entries' within what the system
+   * takes in a call: its files cannot be read by their paths.
    */
-  private boolean tooLongOnDisk(Path dir, List<String> refused, String datasetPath) throws IOException {
-    if (dir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 <= MAX_SYSTEM_PATH_BYTES) {
-      return false;
-    }
-    return refusesHere(refused, datasetPath, () -> {
+  private static void checkReadableOnDisk(Path dir) throws InvalidInputException {
+    if (dir.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 2 > MAX_SYSTEM_PATH_BYTES) {
       throw new InvalidInputException("Cannot add " + DatasetPaths.printable(dir.toString()) + ": its path on disk is too long for the"
           + " system to read its files (4096 bytes at most); sync or add the tree from a folder nearer to it (a relative --folder or"
           + " --files from inside it)");
-    });
+    }
   }
 
   /**
