@@ -308,7 +308,7 @@ public final class Repository implements AutoCloseable {
         // Never silent: a process that had the index open goes on using the copy set aside.
         System.getLogger("dev.cairn").log(System.Logger.Level.WARNING, "the index was damaged ("
             + damaged.getMessage().replaceFirst("^Cannot open index[^:]*: ", "") + "): set aside as " + aside
-            + " and rebuilt from the packs; restart any cairn serve or daemon that had it open");
+            + " and rebuilt from the packs; restart any cairn serve that had it open");
       }
       return env;
     } catch (IOException notDamage) {

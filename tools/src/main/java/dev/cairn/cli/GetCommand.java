@@ -121,10 +121,8 @@ final class GetCommand extends Base {
         throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
       }
     }
-    String usedBy = run != null ? run : System.getenv("CAIRN_RUN_ID");
-    if (usedBy != null && usedBy.isBlank() && run == null) {
-      usedBy = null; // CAIRN_RUN_ID= (set, but to nothing) names no run
-    }
+    String env = System.getenv("CAIRN_RUN_ID");
+    String usedBy = run != null ? run : env == null || env.isBlank() ? null : env; // CAIRN_RUN_ID= names no run
     if (alias != null && usedBy == null) {
       // As clearml-data without a running task: the data is still got, the use not recorded.
       err().println("cairn: warning: --alias " + alias + " not recorded: no run to record it for (give --run RUN, or set"
