@@ -342,7 +342,36 @@ public final class FolderScanner {
       children.add(new Child(child, child.getFileName().toString(), realChild, a));
     }
     children.sort((x, y) -> DatasetPaths.compare(x.sortKey(), y.sortKey()));
-    return new Frame(realDir, rel, children);
+    Frame frame = new Frame(realDir, rel, children);
+    if (removals != null) {
+      keepTwinsTheVersionHolds(frame, datasetFolder);
+    }
+    return frame;
+  }
+
+  /**
+   * Of two names of a folder that differ only by Unicode normalization, a sync keeps the one its
+   * version holds, whichever sorts first: the other is the one refused (and passed over with
+   * --skip-refused), not the version's file replaced by its twin.
+   */
+  private void keepTwinsTheVersionHolds(Frame frame, String datasetFolder) throws IOException {
+    Map<String, List<String>> byForm = new HashMap<>();
+    for (Child c : frame.children) {
+      if (!c.name().chars().allMatch(ch -> ch < 0x80)) {
+        byForm.computeIfAbsent(DatasetPaths.nfc(c.name()), k -> new ArrayList<>()).add(c.name());
+      }
+    }
+    for (Map.Entry<String, List<String>> twins : byForm.entrySet()) {
+      if (twins.getValue().size() < 2) {
+        continue;
+      }
+      for (String name : twins.getValue()) {
+        if (removals.any(datasetPath(datasetFolder, frame.rel.isEmpty() ? name : frame.rel + "/" + name))) {
+          frame.normalized.put(twins.getKey(), name);
+          break;
+        }
+      }
+    }
   }
 
   /** Checks of a name, which refuse it by throwing. */
