@@ -679,14 +679,16 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * What {@link #refreshRecords} did: the versions here it compared with the remote's, those whose
    * record it took (renamed, moved, tagged, described or published there since), those deleted
-   * there (kept here), and those whose record changed on both sides (kept here, each a sentence
-   * saying how to take the remote's).
+   * there (kept here), and what it kept as it is here, each a sentence: records changed on both
+   * sides, records the remote holds damaged, and records taken that now share their name and
+   * version string with another version here.
    */
-  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<String> diverged) {
+  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<String> kept, List<String> clashes) {
     public Refresh {
       updated = List.copyOf(updated);
       deletedThere = List.copyOf(deletedThere);
-      diverged = List.copyOf(diverged);
+      kept = List.copyOf(kept);
+      clashes = List.copyOf(clashes);
     }
   }
 
@@ -694,26 +696,34 @@ public final class DatasetRepository implements AutoCloseable {
    * Takes {@code storage}'s newer record of every closed version here that the remote holds, as
    * {@link #catchUp} takes one's (one listing of the remote's records, no data): a machine that
    * was not part of a rename, a tag or a publish learns of it without fetching each version
-   * again. Drafts, versions the remote does not hold and records changed on both sides stay as
-   * they are.
+   * again. Drafts, versions the remote does not hold, records changed on both sides and records
+   * the remote holds damaged stay as they are.
    */
   public Refresh refreshRecords(String storage) throws IOException {
     List<String> updated = new ArrayList<>();
     List<String> deletedThere = new ArrayList<>();
-    List<String> diverged = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
+    List<String> clashes = new ArrayList<>();
     int compared = 0;
     try (dev.cairn.transport.Remote remote = openRemote(storage)) {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
       String uri = remote.storage().uri().toString();
+      VersionListing listing = remote.readRecords();
       Map<String, DatasetRecord> theirs = new java.util.HashMap<>();
-      for (DatasetRecord r : remote.readRecords().records()) {
+      for (DatasetRecord r : listing.records()) {
         theirs.put(r.id(), r);
       }
+      Set<String> unreadable = new HashSet<>(listing.unreadable());
       for (DatasetRecord ours : catalog().all()) {
         if (ours.isDraft()) {
           continue;
         }
         DatasetRecord there = theirs.get(ours.id());
+        if (unreadable.contains(ours.id())) {
+          kept.add("the record of " + ours.id() + " there could not be read; the one here is kept (cairn fsck --storage " + uri
+              + " checks it)");
+          continue;
+        }
         if (there == null) {
           // Asked only of the versions that live there: most versions here never went to it.
           if (uri.equals(ours.storage()) && remote.wasDeleted(ours.id())) {
@@ -724,22 +734,33 @@ public final class DatasetRepository implements AutoCloseable {
         compared++;
         RecordHistory history = RecordHistory.of(ours.log(), there.log());
         if (history == RecordHistory.DIVERGED) {
-          diverged.add("the record of " + ours.id() + " was changed here (" + RecordHistory.since(there.log(), ours.log()) + ") and there ("
+          kept.add("the record of " + ours.id() + " was changed here (" + RecordHistory.since(there.log(), ours.log()) + ") and there ("
               + RecordHistory.since(ours.log(), there.log()) + ") since the two last agreed; the one here is kept");
         } else if (history == RecordHistory.THEIRS_AHEAD) {
           try {
             fastForward(ours, there.toBuilder().storage(uri).build());
           } catch (dev.cairn.errors.CorruptObjectException rewritten) {
-            diverged.add(rewritten.getMessage());
+            kept.add(rewritten.getMessage());
             continue;
           }
-          if (!catalog().read(ours.id()).log().equals(ours.log())) {
+          DatasetRecord now = catalog().read(ours.id());
+          if (!now.log().equals(ours.log())) {
             updated.add(ours.id());
+            if (!now.project().equals(ours.project()) || !now.name().equals(ours.name())) {
+              clashWith(now).ifPresent(other -> clashes.add(now.id() + " is now " + label(now.project(), now.name()) + " " + now.version()
+                  + ", as " + other + " here is: give one of them another version string (cairn set-version)"));
+            }
           }
         }
       }
     }
-    return new Refresh(compared, updated, deletedThere, diverged);
+    return new Refresh(compared, updated, deletedThere, kept, clashes);
+  }
+
+  /** Another version here with the same project, name and version string as {@code r}, if any. */
+  private java.util.Optional<String> clashWith(DatasetRecord r) throws IOException {
+    return catalog().all().stream().filter(o -> !o.id().equals(r.id()) && o.project().equals(r.project()) && o.name().equals(r.name())
+        && o.version().equals(r.version())).map(DatasetRecord::id).findFirst();
   }
 
   /**

@@ -12,10 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "refresh", description = "Take the remote's newer records of the versions here (renamed, moved, tagged, described or"
-    + " published elsewhere since they were fetched or uploaded); no data is read. Without --storage, from every remote the"
-    + " versions here live on. A record changed both here and there is kept as it is here, and said.")
+    + " published elsewhere since they were fetched or uploaded); no data is read. Without --storage, from the own remote of each"
+    + " version here (a copy uploaded elsewhere: --storage names that remote). A record changed both here and there is kept as it"
+    + " is here, and said; a remote that cannot be read is said, the others are still read, and the exit status is non-zero.")
 final class RefreshCommand extends Base {
-  @Option(names = "--storage", paramLabel = "URI", description = "The remote to read (default: each remote a version here lives on).")
+  @Option(names = "--storage", paramLabel = "URI", description = "The remote to read (default: each version's own remote).")
   String storage;
 
   @Override
@@ -36,15 +37,37 @@ final class RefreshCommand extends Base {
       }
     }
     List<Object> results = new ArrayList<>();
+    boolean failed = false;
     for (String remote : remotes) {
-      DatasetRepository.Refresh r = repo().refreshRecords(remote);
+      DatasetRepository.Refresh r;
+      try {
+        r = repo().refreshRecords(remote);
+      } catch (dev.cairn.errors.BadStorageLocationException typo) {
+        throw typo; // names no remote at all
+      } catch (java.io.IOException | RuntimeException e) {
+        if (storage != null) {
+          throw e; // the one remote asked for: the command's error
+        }
+        failed = true;
+        String why = ErrorHandler.oneLine(e, false);
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("storage", uri(remote));
+          m.put("error", why);
+          results.add(m);
+        } else {
+          err().println("cairn: could not refresh from " + remote + ": " + why);
+        }
+        continue;
+      }
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("storage", uri(remote));
         m.put("compared", r.compared());
         m.put("updated", r.updated());
         m.put("deleted_there", r.deletedThere());
-        m.put("diverged", r.diverged());
+        m.put("kept", r.kept());
+        m.put("clashes", r.clashes());
         results.add(m);
         continue;
       }
@@ -56,8 +79,11 @@ final class RefreshCommand extends Base {
       for (String id : r.deletedThere()) {
         err().println("cairn: note: " + id.substring(0, 8) + " was deleted on " + remote + "; the copy here stays");
       }
-      for (String d : r.diverged()) {
-        err().println("cairn: warning: " + d);
+      for (String k : r.kept()) {
+        err().println("cairn: warning: " + k);
+      }
+      for (String c : r.clashes()) {
+        err().println("cairn: warning: " + c);
       }
       out().printf("%s on %s: %s updated%n", Format.count(r.compared(), "version"), remote, r.updated().size());
     }
@@ -66,6 +92,6 @@ final class RefreshCommand extends Base {
     } else if (remotes.isEmpty()) {
       out().println("No version here lives on a remote: nothing to refresh (--storage URI names one)");
     }
-    return 0;
+    return failed ? 1 : 0;
   }
 }

@@ -439,6 +439,33 @@ class CliRemoteTest {
     assertThat(diverged.err()).contains("cairn: warning: the record of " + v1 + " was changed here");
     assertThat(bob.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("mine"));
     assertThat(bob.fails("refresh", "--storage", tmp.resolve("nothing-there").toString()).err()).startsWith("cairn: ");
+    // A record taken that now shares its name and version string with a version of bob's: said.
+    write(tmp.resolve("whales/w.txt"), "whale");
+    String bobs = (String) bob.ok("sync", "--project", "sea", "--name", "whales", "--folder", tmp.resolve("whales").toString(),
+        "--version", "1.0.1", "--disable-upload", "--json").obj().get("id");
+    alice.ok("move", "--project", "vision", "--name", "animals", "--new-project", "sea");
+    alice.ok("rename", "--project", "sea", "--name", "animals", "--new-name", "whales");
+    alice.ok("upload", "--id", v2, "--storage", remote);
+    Cli.Result clash = bob.ok("refresh", "--storage", remote);
+    assertThat(clash.err()).contains(v2 + " is now sea/whales 1.0.1, as " + bobs + " here is: give one of them another version string");
+    // A record the remote holds damaged is said, and the others are still taken.
+    Path records = Path.of(remote, "versions", v1);
+    try (var files = Files.list(records)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+        Files.writeString(f, "garbage");
+      }
+    }
+    assertThat(bob.ok("refresh", "--storage", remote).err()).contains("the record of " + v1 + " there could not be read");
+    // A remote that cannot be read, among others, is said; the others are read; the exit status says it.
+    alice.ok("tags", "--id", v2, "--add", "silver");
+    alice.ok("upload", "--id", v2, "--storage", remote);
+    Path moved = tmp.resolve("remote-gone");
+    Files.move(Path.of(remote), moved);
+    Cli.Result gone = bob.run("refresh", "--json");
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.array()).singleElement().satisfies(m -> assertThat(m).containsKey("error"));
+    Files.move(moved, Path.of(remote));
+    assertThat(bob.ok("refresh").out()).contains("updated " + v2.substring(0, 8));
   }
 
   @Test
