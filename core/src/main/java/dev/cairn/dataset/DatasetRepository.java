@@ -714,7 +714,14 @@ public final class DatasetRepository implements AutoCloseable {
         theirs.put(r.id(), r);
       }
       Set<String> unreadable = new HashSet<>(listing.unreadable());
-      for (DatasetRecord ours : catalog().all()) {
+      List<DatasetRecord> here = catalog().all();
+      // Which version holds each project, name and version string here, kept up to date as records
+      // are taken: one listing of the catalog, not one for each record renamed.
+      Map<String, String> byLabel = new java.util.HashMap<>();
+      for (DatasetRecord r : here) {
+        byLabel.put(labelKey(r), r.id());
+      }
+      for (DatasetRecord ours : here) {
         if (ours.isDraft()) {
           continue;
         }
@@ -746,9 +753,13 @@ public final class DatasetRepository implements AutoCloseable {
           DatasetRecord now = catalog().read(ours.id());
           if (!now.log().equals(ours.log())) {
             updated.add(ours.id());
-            if (!now.project().equals(ours.project()) || !now.name().equals(ours.name())) {
-              clashWith(now).ifPresent(other -> clashes.add(now.id() + " is now " + label(now.project(), now.name()) + " " + now.version()
-                  + ", as " + other + " here is: give one of them another version string (cairn set-version)"));
+            if (!labelKey(now).equals(labelKey(ours))) {
+              byLabel.remove(labelKey(ours), ours.id());
+              String other = byLabel.putIfAbsent(labelKey(now), now.id());
+              if (other != null && !other.equals(now.id())) {
+                clashes.add(now.id() + " is now " + label(now.project(), now.name()) + " " + now.version() + ", as " + other
+                    + " here is: give one of them another version string (cairn set-version)");
+              }
             }
           }
         }
@@ -757,10 +768,8 @@ public final class DatasetRepository implements AutoCloseable {
     return new Refresh(compared, updated, deletedThere, kept, clashes);
   }
 
-  /** Another version here with the same project, name and version string as {@code r}, if any. */
-  private java.util.Optional<String> clashWith(DatasetRecord r) throws IOException {
-    return catalog().all().stream().filter(o -> !o.id().equals(r.id()) && o.project().equals(r.project()) && o.name().equals(r.name())
-        && o.version().equals(r.version())).map(DatasetRecord::id).findFirst();
+  private static String labelKey(DatasetRecord r) {
+    return r.project() + "\0" + r.name() + "\0" + r.version();
   }
 
   /**
