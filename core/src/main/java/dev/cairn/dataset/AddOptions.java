@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param skipRefused pass over a file or folder whose name cannot be a dataset path (invalid UTF-8,
  *     a control character, a twin by Unicode normalization, ...), with a warning each, instead of
  *     refusing the whole add
+ * @param excludes leave out each file or folder whose path relative to its source folder, or whose
+ *     name, matches one of these patterns; a folder so matched is not walked ({@link Glob#filter},
+ *     as restic's and rsync's {@code --exclude})
  */
 public record AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash,
-    boolean skipRefused) {
+    boolean skipRefused, List<String> excludes) {
   public AddOptions {
     Objects.requireNonNull(sources, "sources must not be null: give the files or folders to add");
     for (Path p : sources) {
@@ -27,9 +30,16 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     sources = List.copyOf(sources);
     wildcards = List.copyOf(wildcards == null ? List.of() : wildcards);
     datasetFolder = normalizeFolder(datasetFolder);
+    excludes = patterns(excludes);
   }
 
-  /** As the canonical constructor, refusing the add over a refused name. */
+  /** As the canonical constructor, excluding nothing. */
+  public AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash,
+      boolean skipRefused) {
+    this(sources, wildcards, datasetFolder, recursive, rehash, skipRefused, List.of());
+  }
+
+  /** As the canonical constructor, refusing the add over a refused name and excluding nothing. */
   public AddOptions(List<Path> sources, List<String> wildcards, String datasetFolder, boolean recursive, boolean rehash) {
     this(sources, wildcards, datasetFolder, recursive, rehash, false);
   }
@@ -48,23 +58,40 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     for (String g : globs) {
       Objects.requireNonNull(g, "a wildcard must not be null: give patterns such as \"*.jpg\"");
     }
-    return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash, skipRefused);
+    return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash, skipRefused, excludes);
   }
 
   public AddOptions datasetFolder(String folder) {
-    return new AddOptions(sources, wildcards, folder, recursive, rehash, skipRefused);
+    return new AddOptions(sources, wildcards, folder, recursive, rehash, skipRefused, excludes);
   }
 
   public AddOptions recursive(boolean r) {
-    return new AddOptions(sources, wildcards, datasetFolder, r, rehash, skipRefused);
+    return new AddOptions(sources, wildcards, datasetFolder, r, rehash, skipRefused, excludes);
   }
 
   public AddOptions rehash(boolean r) {
-    return new AddOptions(sources, wildcards, datasetFolder, recursive, r, skipRefused);
+    return new AddOptions(sources, wildcards, datasetFolder, recursive, r, skipRefused, excludes);
   }
 
   public AddOptions skipRefused(boolean skip) {
-    return new AddOptions(sources, wildcards, datasetFolder, recursive, rehash, skip);
+    return new AddOptions(sources, wildcards, datasetFolder, recursive, rehash, skip, excludes);
+  }
+
+  /** Leaves out the files and folders that match {@code patterns} (see {@link #excludes}). */
+  public AddOptions exclude(String... patterns) {
+    Objects.requireNonNull(patterns, "patterns must not be null: give none to exclude nothing");
+    return new AddOptions(sources, wildcards, datasetFolder, recursive, rehash, skipRefused, java.util.Arrays.asList(patterns));
+  }
+
+  /** The patterns, checked for nulls and copied. */
+  static List<String> patterns(List<String> patterns) {
+    if (patterns == null) {
+      return List.of();
+    }
+    for (String p : patterns) {
+      Objects.requireNonNull(p, "an exclude pattern must not be null: give patterns such as \"*.tmp\" or \".git\"");
+    }
+    return List.copyOf(patterns);
   }
 
   /** Drops empty and "." segments, as tar and cp read a path: "/a/./b/" → "a/b", "." → "". */

@@ -389,7 +389,8 @@ public final class Dataset {
       globs.add(Glob.parse("wildcard", w));
     }
     List<SourceFile> found = new ArrayList<>();
-    FolderScanner scanner = new FolderScanner(progress, repo.repository().directory()).skippingRefused(o.skipRefused());
+    FolderScanner scanner = new FolderScanner(progress, repo.repository().directory()).skippingRefused(o.skipRefused())
+        .excluding(excludes(o.excludes()));
     for (Path p : o.sources()) {
       SourcePattern pattern = SourcePattern.of(p);
       found.addAll(pattern == null ? scanner.scan(p, o.datasetFolder(), o.recursive(), globs)
@@ -402,6 +403,15 @@ public final class Dataset {
     }
     requireOneFilePerPath(found);
     return found;
+  }
+
+  /** Exclude patterns a person gave, compiled ({@link Glob#parseFilter}: a folder that matches, all it holds). */
+  private static List<Glob> excludes(List<String> patterns) throws InvalidInputException {
+    List<Glob> out = new ArrayList<>(patterns.size());
+    for (String p : patterns) {
+      out.add(Glob.parseFilter("exclude pattern", p));
+    }
+    return out;
   }
 
   /**
@@ -713,6 +723,10 @@ public final class Dataset {
     List<Glob> wildcards = pattern == null ? List.of() : List.of(pattern.glob());
     int prefix = df.isEmpty() ? 0 : df.length() + 1;
     return (m, ins, editor) -> {
+      List<Glob> excludes = excludes(sync.excludes());
+      // A path of the version the sync leaves alone: one that the pattern, if any, selects and no exclude pattern matches.
+      java.util.function.Predicate<String> selected = path -> (pattern == null || pattern.glob().matches(path.substring(prefix)))
+          && excludes.stream().noneMatch(g -> g.matches(path.substring(prefix)));
       // The dataset folder, and each folder above it, must not be a file of the dataset.
       for (String above = df; !above.isEmpty(); above = above.substring(0, Math.max(0, above.lastIndexOf('/')))) {
         if (m.lookup(above) != null) {
@@ -720,7 +734,8 @@ public final class Dataset {
         }
       }
       FileIngester ingester = new FileIngester(repo.statCache(), progress, false);
-      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()));
+      DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()),
+          path -> excludes.stream().anyMatch(g -> g.matches(path.substring(prefix))));
       List<SourceFile> batch = new ArrayList<>();
       long[] filesRead = {0};
       long[] matched = {0};
@@ -745,7 +760,7 @@ public final class Dataset {
       FolderScanner.Removals removals = path -> {
         // The version's file at path, or its first one under path/ that the pattern selects.
         FileEntry at = m.lookup(path);
-        if (at != null && (pattern == null || pattern.glob().matches(path.substring(prefix)))) {
+        if (at != null && selected.test(path)) {
           return true;
         }
         for (Iterator<FileEntry> it = m.iterator(path + "/"); it.hasNext(); ) {
@@ -753,14 +768,14 @@ public final class Dataset {
           if (!e.path().startsWith(path + "/")) {
             return false;
           }
-          if (pattern == null || pattern.glob().matches(e.path().substring(prefix))) {
+          if (selected.test(e.path())) {
             return true;
           }
         }
         return false;
       };
       FolderScanner.forSync(progress, repo.repository().directory(), removals).skippingRefused(sync.skipRefused())
-          .scan(source, df, true, wildcards, flush);
+          .excluding(excludes).scan(source, df, true, wildcards, flush);
       if (pattern != null && matched[0] == 0) {
         // Most likely a mistyped pattern: syncing to nothing would remove every file.
         throw new InvalidInputException("Cannot sync '" + folder + "': no file matches (to empty the dataset folder, sync an empty folder)");
@@ -881,6 +896,7 @@ public final class Dataset {
     if (o.skipRefused()) {
       args.add("--skip-refused");
     }
+    o.excludes().forEach(e -> args.add("--exclude=" + e));
     return args;
   }
 

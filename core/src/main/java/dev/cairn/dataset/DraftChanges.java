@@ -141,12 +141,28 @@ final class DraftChanges {
     private boolean exhausted;
     private String last;
 
+    /** What a path of the manifest that no file came for keeps it: one the sync was told to leave alone. */
+    private final java.util.function.Predicate<String> kept;
+
     /** Merges into {@code m}; {@code edits} is an edit session begun on {@code m}'s root. */
     FolderMerge(Manifest m, String folder, ManifestEditor.Session edits) throws IOException {
+      this(m, folder, edits, path -> false);
+    }
+
+    /** As {@link #FolderMerge(Manifest, String, ManifestEditor.Session)}, keeping the paths {@code kept} accepts when no file comes for them. */
+    FolderMerge(Manifest m, String folder, ManifestEditor.Session edits, java.util.function.Predicate<String> kept) throws IOException {
       this.manifest = m;
       this.folder = folder;
       this.edits = edits;
+      this.kept = kept;
       this.existing = m.iterator(folder.isEmpty() ? "" : folder + "/");
+    }
+
+    /** Removes the manifest's entry, unless it is one to keep. */
+    private void removeUnlessKept(FileEntry cur) throws IOException {
+      if (!kept.test(cur.path())) {
+        edit(Edit.remove(cur.path()));
+      }
     }
 
     private void edit(Edit e) throws IOException {
@@ -204,7 +220,7 @@ final class DraftChanges {
       last = e.path();
       FileEntry cur;
       while ((cur = peek(0)) != null && DatasetPaths.compare(cur.path(), e.path()) < 0) {
-        edit(Edit.remove(cur.path()));
+        removeUnlessKept(cur);
         consume();
       }
       if (cur != null && cur.path().equals(e.path())) {
@@ -220,7 +236,7 @@ final class DraftChanges {
     /** Once every file was given: removes what is left of the folder, returns the new root. */
     ObjectId finish() throws IOException {
       for (FileEntry cur; (cur = peek(0)) != null; consume()) {
-        edit(Edit.remove(cur.path()));
+        removeUnlessKept(cur);
       }
       return edited ? edits.finish() : manifest.root();
     }

@@ -35,6 +35,8 @@ import java.util.stream.IntStream;
  *       one that leads into the repository is refused, unless it is not a folder and the
  *       wildcards leave it out;
  *   <li>fifos, sockets and devices are skipped with a warning;
+ *   <li>files and folders that an exclude pattern matches ({@link #excluding}) are left out
+ *       unseen: a folder so matched is not walked, and nothing in it is refused or warned of;
  *   <li>the repository's own folder, when it lies inside the folder being added, is skipped with a
  *       warning (as Git skips {@code .git}): its files change while they are read, and each
  *       version would hold the one before;
@@ -98,6 +100,29 @@ public final class FolderScanner {
   public FolderScanner skippingRefused(boolean skip) {
     this.skipRefused = skip;
     return this;
+  }
+
+  /** The files and folders a scan leaves out, by their paths relative to the folder scanned. */
+  private List<Glob> excludes = List.of();
+
+  /**
+   * Leaves out each file or folder whose path relative to the folder scanned, or whose name,
+   * matches one of {@code patterns} ({@link Glob#filter}: a folder that matches is not walked at
+   * all), as restic's and rsync's {@code --exclude} do; a file named itself as a source is left out
+   * when its name matches. Nothing is said of what is left out: it is never looked at.
+   */
+  public FolderScanner excluding(List<Glob> patterns) {
+    this.excludes = List.copyOf(patterns);
+    return this;
+  }
+
+  private boolean excluded(String rel) {
+    for (Glob g : excludes) {
+      if (g.matches(rel)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Path realOrNull(Path p) {
@@ -167,6 +192,9 @@ public final class FolderScanner {
     } else {
       String name = source.getFileName().toString();
       String rel = datasetFolder.isEmpty() ? name : datasetFolder + "/" + name;
+      if (excluded(name)) {
+        return;
+      }
       if (wildcards.isEmpty() || wildcards.stream().anyMatch(g -> g.matches(name))) {
         SourceFile f = describe(source, rel);
         if (f == null) {
@@ -280,6 +308,10 @@ public final class FolderScanner {
         return null;
       }
       throw deleted;
+    }
+    if (!excludes.isEmpty()) {
+      // Before anything is asked of them: an excluded folder may be unreadable, a link broken.
+      paths.removeIf(child -> excluded(rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName()));
     }
     paths.sort(null);
     List<FileStat> attributes = statAll(paths);

@@ -26,6 +26,10 @@ final class AddCommand extends Base {
   @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files (of --files and --links) whose relative path or name matches; an error if no file does.")
   List<String> wildcards = new ArrayList<>();
 
+  @Option(names = "--exclude", paramLabel = "GLOB", arity = "1..*", description = "Leave out each file or folder (of --files) whose path"
+      + " relative to the folder given, or whose name, matches ('.git', '*.tmp', '/build'); a folder that matches is not read at all.")
+  List<String> excludes = new ArrayList<>();
+
   @Option(names = "--dataset-folder", paramLabel = "DIR", description = "Folder inside the dataset to add under (default: the root); a leading / also means the dataset's root.")
   String datasetFolder = "";
 
@@ -58,13 +62,14 @@ final class AddCommand extends Base {
     if (files.isEmpty() && links.isEmpty() && (!wildcards.isEmpty() || nonRecursive)) {
       throw new InvalidInputException("Cannot add: --wildcard and --non-recursive apply to --files and --links, and neither was given");
     }
-    if (files.isEmpty() && (rehash || skipRefused)) {
-      throw new InvalidInputException("Cannot add: " + (rehash ? "--rehash" : "--skip-refused") + " applies to --files, and none was given");
+    if (files.isEmpty() && (rehash || skipRefused || !excludes.isEmpty())) {
+      throw new InvalidInputException("Cannot add: " + (rehash ? "--rehash" : skipRefused ? "--skip-refused" : "--exclude")
+          + " applies to --files, and none was given");
     }
     Dataset ds = select(selector);
     dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     // One change: when a source fails, the draft keeps none of the others either.
-    AddOptions given = files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused);
+    AddOptions given = files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused, excludes);
     Dataset.Change c = ds.add(given, archive, new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
     print(this, ds, c, before == null ? null : ds.changesSince(before));
     return 0;

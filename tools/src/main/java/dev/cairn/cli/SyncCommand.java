@@ -48,6 +48,11 @@ final class SyncCommand extends Base {
   @Option(names = "--tags", paramLabel = "T", arity = "1..*", split = ",", converter = Trimmed.class, description = "Tags of the new version (space- or comma-separated).")
   List<String> tags = new ArrayList<>();
 
+  @Option(names = "--exclude", paramLabel = "GLOB", arity = "1..*", description = "Leave alone each file or folder whose path relative to"
+      + " --folder, or whose name, matches ('.git', '*.tmp', '/build'): it is not read, and what the version holds there is kept,"
+      + " as rsync --exclude --delete keeps it.")
+  List<String> excludes = new ArrayList<>();
+
   @Option(names = "--skip-refused", description = "Pass over each file or folder of --folder whose name cannot be a dataset path"
       + " (not valid UTF-8, a control character, a twin by Unicode normalization, ...), warning of each, instead of refusing the"
       + " sync; the version holds no such name, so the sync removes nothing for it.")
@@ -77,7 +82,7 @@ final class SyncCommand extends Base {
   }
 
   private SyncOptions syncOptions() {
-    return SyncOptions.of(folder).datasetFolder(datasetFolder).skipRefused(skipRefused);
+    return SyncOptions.of(folder).datasetFolder(datasetFolder).skipRefused(skipRefused).exclude(excludes.toArray(String[]::new));
   }
 
   @Override

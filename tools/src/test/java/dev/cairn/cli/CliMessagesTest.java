@@ -128,6 +128,33 @@ class CliMessagesTest {
   }
 
   @Test
+  void excludeLeavesFilesOutOfAnAddAndAloneInASync() throws IOException {
+    file("src/a.txt", "a");
+    file("src/a.tmp", "scratch");
+    file("src/.git/HEAD", "ref");
+    cli.ok("create", "--project", "p", "--name", "n");
+    Cli.Result r = cli.ok("add", "--files", tmp.resolve("src").toString(), "--exclude", ".git", "*.tmp");
+    assertThat(r.out()).startsWith("1 file added");
+    assertThat(cli.ok("list").out()).contains("a.txt").doesNotContain("a.tmp").doesNotContain(".git");
+    assertThat(cli.fails("add", "--archive", tmp.resolve("x.zip").toString(), "--exclude", "*.tmp").err())
+        .contains("Cannot add: --exclude applies to --files, and none was given");
+    assertThat(cli.fails("add", "--files", tmp.resolve("src").toString(), "--exclude", "[x").err())
+        .isEqualTo("cairn: Cannot use exclude pattern '[x': unclosed '['\n");
+
+    // A sync leaves the excluded files alone: a.tmp, added on its own, stays; .git is not added.
+    cli.ok("add", "--files", tmp.resolve("src/a.tmp").toString());
+    assertThat(cli.ok("sync", "--folder", tmp.resolve("src").toString(), "--exclude", "*.tmp", "--exclude=.git", "--disable-upload")
+        .out()).startsWith("0 added, 0 modified, 0 removed");
+    Files.delete(tmp.resolve("src/a.txt"));
+    Files.delete(tmp.resolve("src/a.tmp"));
+    file("src/b.txt", "b");
+    Cli.Result s = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--exclude", "*.tmp",
+        ".git", "--disable-upload");
+    assertThat(s.out()).startsWith("1 added, 0 modified, 1 removed");
+    assertThat(cli.ok("list").out()).contains("b.txt", "a.tmp").doesNotContain("a.txt").doesNotContain(".git");
+  }
+
+  @Test
   void removeIgnoreUnmatchPassesOverPatternsThatMatchNothing() throws IOException {
     file("src/a.txt", "a");
     file("src/b.txt", "b");
