@@ -411,7 +411,23 @@ public final class GarbageCollector {
     if (marks.missed() && db.refresh()) {
       marks = markOnce(db);
     }
+    requireReadablePendingPacks(db);
     return marks.live();
+  }
+
+  /**
+   * Refuses to collect while a pack not yet in the index cannot be read (damaged, unreadable to this
+   * user, or of a newer format): its objects would look missing, and all they reach unused, so the
+   * collection would delete data that {@code fsck --repair} could still have salvaged with it.
+   */
+  private static void requireReadablePendingPacks(PackObjectDatabase db) throws IOException {
+    for (Map.Entry<String, String> u : new java.util.TreeMap<>(db.index().unreadablePendingPacks()).entrySet()) {
+      Path file = db.packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(u.getKey()));
+      if (Files.exists(file)) { // one gone since it was listed was collected meanwhile: nothing of it to lose
+        throw new dev.cairn.errors.CairnException("Cannot collect garbage: pack " + file + " cannot be read (" + u.getValue()
+            + "), and what its objects reach would look unused; cairn fsck checks it, cairn fsck --repair salvages what it holds");
+      }
+    }
   }
 
   private record Marks(Set<ObjectId> live, boolean missed) {}

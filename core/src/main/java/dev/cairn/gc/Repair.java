@@ -6,6 +6,7 @@ import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFormat;
@@ -104,6 +105,22 @@ public final class Repair {
     Path lostFound = repo.repository().directory().resolve("lost-found");
     for (Map.Entry<String, List<PackEntry>> d : scan.damagedPacks.entrySet()) {
       List<PackEntry> good = d.getValue();
+      Path damaged = packDir.resolve(PackFormat.fileName(d.getKey()));
+      Path keptAside = lostFound.resolve(damaged.getFileName());
+      // Set aside before the salvage is written: a pack of one object per block (a version object's,
+      // say) salvages into the same bytes' index, hence the same name, and is published over it.
+      boolean setAside = Files.exists(damaged);
+      if (setAside) {
+        Files.createDirectories(lostFound);
+        Files.deleteIfExists(keptAside);
+        try {
+          Files.createLink(keptAside, damaged);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+          Files.copy(damaged, keptAside, StandardCopyOption.REPLACE_EXISTING);
+        }
+        AtomicFiles.fsyncDirectory(lostFound);
+      }
+      String salvagedInto = null;
       if (!good.isEmpty()) {
         try (PackWriter w = repo.repository().packs().newPackWriter()) {
           for (PackEntry e : good) {
@@ -112,13 +129,16 @@ public final class Repair {
             w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, o.size())));
           }
           PackInfo info = w.finish();
-          actions.add("copied " + Text.count(good.size(), "intact object") + " of damaged pack " + d.getKey() + " into pack " + info.name());
+          salvagedInto = info.name();
+          actions.add("copied " + Text.count(good.size(), "intact object") + " of damaged pack " + d.getKey() + " into pack " + info.name()
+              + (info.name().equals(d.getKey()) ? " (the same name: the new file replaced the damaged one)" : ""));
         }
       }
-      Files.createDirectories(lostFound);
-      Path damaged = packDir.resolve(PackFormat.fileName(d.getKey()));
-      if (Files.exists(damaged)) {
-        Files.move(damaged, lostFound.resolve(damaged.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      if (setAside) {
+        if (!d.getKey().equals(salvagedInto)) {
+          Files.deleteIfExists(damaged);
+          AtomicFiles.fsyncDirectory(packDir);
+        }
         actions.add("moved damaged pack " + d.getKey() + " to " + lostFound);
       }
     }

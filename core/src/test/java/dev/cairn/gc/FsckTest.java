@@ -294,6 +294,39 @@ class FsckTest {
   }
 
   @Test
+  void aPackWhoseSalvageHasItsOwnNameKeepsTheSalvageAndSetsTheDamagedBytesAside() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
+      v1.setDescription("changed after close"); // the version object can no longer be made again from the record
+      dev.cairn.id.ObjectId versionObject = v1.record().versionObject();
+      Path victim = null;
+      for (Path p : repo.repository().packs().packFiles()) {
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          if (pf.entries().size() == 1 && pf.entries().get(0).id().equals(versionObject)) {
+            victim = p; // close writes its version object into a pack of its own: one object, one block
+          }
+        }
+      }
+      assertThat(victim).isNotNull();
+      byte[] damagedBytes = Files.readAllBytes(victim);
+      damagedBytes[damagedBytes.length - 8] ^= 1; // the pack's checksum: every object in it is intact
+      Files.write(victim, damagedBytes);
+      assertThat(new Fsck(repo, Progress.NONE).check().ok()).isFalse();
+
+      List<String> actions = new Repair(repo, Progress.NONE).run();
+      String name = victim.getFileName().toString().replaceFirst("^pack-", "").replaceFirst("\\.pack$", "");
+      assertThat(actions).anyMatch(a -> a.startsWith("copied 1 intact object of damaged pack " + name + " into pack " + name));
+      assertThat(Files.readAllBytes(victim)).as("the salvage, in place").isNotEqualTo(damagedBytes);
+      assertThat(Files.readAllBytes(repo.repository().directory().resolve("lost-found").resolve(victim.getFileName())))
+          .as("the damaged bytes, kept aside").isEqualTo(damagedBytes);
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+      try (var reader = repo.repository().objects().newReader()) {
+        assertThat(reader.has(versionObject)).isTrue();
+      }
+    }
+  }
+
+  @Test
   void aVersionObjectLostWithItsPackIsRebuiltFromItsRecordUnlessTheRecordChangedSinceClose() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));

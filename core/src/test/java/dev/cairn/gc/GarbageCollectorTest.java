@@ -47,6 +47,51 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void aPendingPackThatCannotBeReadStopsTheCollectionBeforeWhatItReachesIsDeleted() throws IOException {
+    Path dir = tmp.resolve("r");
+    Path src = Files.createDirectories(tmp.resolve("pending-src"));
+    byte[] big = TestRepos.random(7, 3 << 20);
+    Files.write(src.resolve("big.bin"), big);
+    Files.writeString(src.resolve("small.txt"), "small");
+    Path victim;
+    String id;
+    try (DatasetRepository repo = DatasetRepository.open(dir)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      ds.addFiles(src.resolve("big.bin"), null, null, false);
+      Set<Path> before = new HashSet<>(repo.repository().packs().packFiles());
+      ds.addFiles(src.resolve("small.txt"), null, null, false); // its pack holds the manifest's new root
+      Set<Path> second = new HashSet<>(repo.repository().packs().packFiles());
+      second.removeAll(before);
+      id = ds.close().id();
+      victim = second.stream().filter(p -> {
+        try {
+          return repo.repository().packs().index().pendingPackNames().contains(
+              p.getFileName().toString().replaceFirst("^pack-", "").replaceFirst("\\.pack$", ""));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).findFirst().orElseThrow(() -> new AssertionError("the second add's pack is not pending"));
+      for (Path p : repo.repository().packs().packFiles()) {
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+      }
+    }
+    byte[] b = Files.readAllBytes(victim);
+    b[b.length - 1] ^= 1; // its end magic: the pack no longer opens, though every block in it is intact
+    Files.write(victim, b);
+    Files.setLastModifiedTime(victim, FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+    try (DatasetRepository repo = DatasetRepository.open(dir)) {
+      List<Path> packs = repo.repository().packs().packFiles();
+      assertThatThrownBy(() -> new GarbageCollector(repo, 3_600_000L, 10, Progress.NONE).run())
+          .isInstanceOf(dev.cairn.errors.CairnException.class).hasMessageStartingWith("Cannot collect garbage: pack " + victim)
+          .hasMessageContaining("cairn fsck --repair salvages what it holds");
+      assertThat(repo.repository().packs().packFiles()).containsExactlyInAnyOrderElementsOf(packs);
+      new Repair(repo, Progress.NONE).run();
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+      assertThat(Files.readAllBytes(repo.get(id).getLocalCopy().resolve("big.bin"))).isEqualTo(big);
+    }
+  }
+
+  @Test
   void deletedVersionsAreCollectedAndTheRestStaysReadable() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Path s1 = folder(tmp.resolve("s1"), 1, 5, 40_000);
