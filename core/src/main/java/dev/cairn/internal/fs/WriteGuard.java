@@ -26,8 +26,26 @@ public final class WriteGuard {
       return;
     }
     if (written.addAndGet(bytes) > limit) {
-      throw new FileSystemException(null, null, "No space left on device");
+      throw full();
     }
+  }
+
+  /**
+   * Accounts for {@code bytes} about to be written by a writer that can write part of them, as a
+   * full disk lets {@code write(2)} do: how many of them fit before the limit. The writer writes
+   * those, then fails with {@link #full()}.
+   */
+  public static long fits(long bytes) {
+    if (limit == Long.MAX_VALUE) {
+      return bytes;
+    }
+    long before = written.getAndAdd(bytes);
+    return Math.max(0, Math.min(bytes, limit - before));
+  }
+
+  /** The error of a write that found the disk full. */
+  public static IOException full() {
+    return new FileSystemException(null, null, "No space left on device");
   }
 
   /** Lets at most {@code bytes} more be written (for tests); {@link Long#MAX_VALUE} lifts the limit. */

@@ -30,6 +30,8 @@ public final class PackWriter implements AutoCloseable {
   private final List<PackEntry> entries = new ArrayList<>();
   private long size;
   private boolean done;
+  /** Why a failed write could not be undone: the file no longer ends where {@link #size} says. */
+  private Exception broken;
 
   /** Starts a pack in {@code tmpDir}; it will be published into {@code packDir}. */
   public PackWriter(HashAlgorithm algorithm, Path packDir, Path tmpDir) throws IOException {
@@ -75,14 +77,40 @@ public final class PackWriter implements AutoCloseable {
     return entries.size();
   }
 
+  /**
+   * Writes all of {@code b} at the end, or nothing: a write that fails part way (the disk filled)
+   * is cut off again, so that the next block is written where its entries will say it is. Were it
+   * not, the blocks after it would be indexed at offsets that hold other bytes.
+   */
   private void write(byte[] b) throws IOException {
-    WriteGuard.charge(b.length);
-    ByteBuffer buf = ByteBuffer.wrap(b);
-    while (buf.hasRemaining()) {
-      out.write(buf);
+    if (broken != null) {
+      throw new IOException("Cannot write to " + tmp + ": an earlier write to it failed and could not be undone", broken);
+    }
+    long fits = WriteGuard.fits(b.length);
+    ByteBuffer buf = ByteBuffer.wrap(b, 0, (int) fits);
+    try {
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+      if (fits < b.length) {
+        throw WriteGuard.full();
+      }
+    } catch (IOException | RuntimeException e) {
+      undoPartialWrite(e);
+      throw e;
     }
     crc.update(b, 0, b.length);
     size += b.length;
+  }
+
+  private void undoPartialWrite(Exception cause) {
+    try {
+      out.truncate(size);
+      out.position(size);
+    } catch (IOException | RuntimeException again) {
+      cause.addSuppressed(again);
+      broken = cause;
+    }
   }
 
   /**
