@@ -136,10 +136,16 @@ public final class Pusher {
     boolean created = remote.ensureInitialized();
     long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
+      this.lock = lock;
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
+    } finally {
+      this.lock = null;
     }
     return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created, restored);
   }
+
+  /** The push lock held while {@link #push} runs: checked before each record is published. */
+  private RemoteLocks.Held lock;
 
   /** Versions deleted on the remote that this push brought back. */
   private final List<String> restored = new ArrayList<>();
@@ -317,8 +323,12 @@ public final class Pusher {
    * free the string of a version the upload then publishes, for another to take.
    */
   private void appendRecord(String id, DatasetRecord record, long afterSeq) throws IOException {
-    try (dev.cairn.dataset.Catalog.Lock lock = repo.catalog().lock(id)) {
+    try (dev.cairn.dataset.Catalog.Lock versionLock = repo.catalog().lock(id)) {
       requireHere(id);
+      if (lock != null) {
+        // A collection that took this push's lock for a dead process's may have deleted what the record names.
+        lock.requireHeld("publish the record of " + id);
+      }
       remote.appendRecord(record, afterSeq);
     }
   }

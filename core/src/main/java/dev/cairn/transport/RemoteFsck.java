@@ -153,7 +153,7 @@ public final class RemoteFsck {
       Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-repair-"));
       Files.createDirectories(staging);
       try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging)) {
-        readPacks(index, found, new Salvage(staging, actions, index, cached), new HashSet<>());
+        readPacks(index, found, new Salvage(lock, staging, actions, index, cached), new HashSet<>());
       } finally {
         dev.cairn.internal.fs.Trees.deleteQuietly(staging);
       }
@@ -173,7 +173,7 @@ public final class RemoteFsck {
       } else {
         markIncomplete(actions);
         // Objects lost some other way (a pack deleted by hand) may be named by dead objects too.
-        RemoteLocks.beginSweep(remote.storage());
+        RemoteLocks.beginSweep(lock, remote.storage());
         String next = collectionNeeded();
         if (!actions.contains(next)) {
           actions.add(next);
@@ -185,13 +185,15 @@ public final class RemoteFsck {
 
   /** Where damaged packs go: their intact objects into a new pack, the pack itself to lost-found. */
   private final class Salvage {
+    final RemoteLocks.Held lock;
     final Path staging;
     final List<String> actions;
     final RemoteIndex index;
     final RemoteIndex cached;
     boolean sweeping;
 
-    Salvage(Path staging, List<String> actions, RemoteIndex index, RemoteIndex cached) {
+    Salvage(RemoteLocks.Held lock, Path staging, List<String> actions, RemoteIndex index, RemoteIndex cached) {
+      this.lock = lock;
       this.staging = staging;
       this.actions = actions;
       this.index = index;
@@ -210,7 +212,7 @@ public final class RemoteFsck {
       // Marked before the first deletion: from then on the remote lacks objects.
       markIncomplete(actions);
       if (!sweeping) {
-        RemoteLocks.beginSweep(remote.storage());
+        RemoteLocks.beginSweep(lock, remote.storage());
         sweeping = true;
       }
       String kept = RemoteLayout.LOST_FOUND + "pack-" + name + "-" + System.currentTimeMillis() + ".pack"; // never one kept before

@@ -84,7 +84,7 @@ public final class RemoteGarbageCollector {
             + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more)" : "") + " cannot be read (damaged, or"
             + " written by a newer Cairn, or not readable by this user); upload the version again, or check with cairn fsck --storage " + uri);
       }
-      return sweep(index, mark(index, listing.records()));
+      return sweep(lock, index, mark(index, listing.records()));
     }
   }
 
@@ -179,7 +179,7 @@ public final class RemoteGarbageCollector {
     }
   }
 
-  private Result sweep(RemoteIndex index, Set<ObjectId> live) throws IOException {
+  private Result sweep(RemoteLocks.Held lock, RemoteIndex index, Set<ObjectId> live) throws IOException {
     Map<String, List<PackEntry>> packs = index.packs();
     List<String> dead = new ArrayList<>();
     List<String> mixed = new ArrayList<>();
@@ -222,7 +222,7 @@ public final class RemoteGarbageCollector {
     }
     long freed = 0;
     if (!dead.isEmpty() || !mixed.isEmpty()) {
-      RemoteLocks.beginSweep(remote.storage());
+      RemoteLocks.beginSweep(lock, remote.storage());
     }
     for (String pack : dead) {
       freed += index.packSize(pack);
@@ -241,8 +241,8 @@ public final class RemoteGarbageCollector {
     }
     RemoteLocks.endSweep(remote.storage());
     int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
-    for (String lock : RemoteLocks.leftBehind(remote.storage(), false)) {
-      remote.storage().delete(lock); // its process ended here (kill -9): passed over by everyone already
+    for (String ended : RemoteLocks.leftBehind(remote.storage(), false)) {
+      remote.storage().delete(ended); // its process ended here (kill -9): passed over by everyone already
     }
     // Freed: what the deleted packs held, less the live objects written again.
     return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary);

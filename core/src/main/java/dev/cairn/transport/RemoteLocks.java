@@ -18,9 +18,13 @@ import java.util.function.Consumer;
  * Keeps pushes and garbage collection of one remote apart, without any server: each takes a lock
  * by creating a file {@code locks/push-<uuid>} or {@code locks/gc-<uuid>} (create-if-absent), then
  * lists the other kind; whoever finds the other steps back. Since both create before they look, at
- * least one of two racers sees the other. Pushes may run together; a collection runs alone. A lock
- * older than {@link #STALE_MILLIS} was left by a process that died and is ignored, and so is one
- * whose process this host can tell has ended (same host name, boot and pid namespace).
+ * least one of two racers sees the other. Pushes may run together; a collection runs alone. A held
+ * lock is renewed every {@link #renewMillis} (a new file is created, then the old one deleted, so
+ * that one is always there); a lock not renewed for {@link #STALE_MILLIS} was left by a process
+ * that died and is ignored, and so is one whose process this host can tell has ended (same host
+ * name, boot and pid namespace). A holder that could not renew its lock for that long may have
+ * been passed over: before it publishes (a record) or deletes (packs), it checks
+ * ({@link Held#requireHeld}).
  *
  * <p>A collection also creates {@link #SWEEPING} before it deletes its first pack and removes it
  * after its last. A collection that dies between the two may have deleted objects that dead objects
@@ -31,6 +35,10 @@ import java.util.function.Consumer;
 final class RemoteLocks {
   static final String PREFIX = "locks/";
   static final long STALE_MILLIS = 3_600_000;
+  /** How often a held lock is renewed; tests shorten it. */
+  static volatile long renewMillis = 600_000;
+  /** How long after its last renewal a holder stops trusting its lock: a renewal short of staleness. */
+  static final long TRUSTED_MILLIS = STALE_MILLIS - 600_000;
   private static final String NO_LONGER_RUNS = "which no longer runs it";
   /** Present while a collection deletes packs, and after one that died doing so. */
   static final String SWEEPING = PREFIX + "sweeping";
@@ -58,21 +66,87 @@ final class RemoteLocks {
     }, "cairn-remote-locks"));
   }
 
-  /** A held lock; closing deletes it. */
+  /** Renews the held locks; daemon threads, so that it never keeps a process alive. */
+  private static final java.util.concurrent.ScheduledExecutorService RENEWER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-remote-lock-renewal");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** A held lock, renewed while held; closing deletes it. */
   static final class Held implements AutoCloseable {
     private final RemoteStorage storage;
-    private final String name;
+    private final String kind;
+    private final long taken;
+    private String name;
+    /** This process's clock when the lock's current file was created. */
+    private long renewed;
+    private boolean closed;
+    private final java.util.concurrent.ScheduledFuture<?> renewal;
 
-    Held(RemoteStorage storage, String name) {
+    Held(RemoteStorage storage, String kind, String name, long taken) {
       this.storage = storage;
+      this.kind = kind;
       this.name = name;
+      this.taken = taken;
+      this.renewed = taken;
       HELD.add(this);
+      long every = renewMillis;
+      this.renewal = RENEWER.scheduleWithFixedDelay(this::renew, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The lock's file now. */
+    synchronized String name() {
+      return name;
+    }
+
+    /**
+     * Replaces the lock's file by a new one that says it was renewed now: created first, then the
+     * old one deleted, so that a collection or an upload looking meanwhile finds one of them. A
+     * failure leaves the old one, to be tried again at the next turn.
+     */
+    private synchronized void renew() {
+      if (closed) {
+        return;
+      }
+      try {
+        long now = System.currentTimeMillis();
+        String fresh = createFile(storage, kind, now, taken);
+        String old = name;
+        name = fresh;
+        renewed = now;
+        storage.delete(old);
+      } catch (IOException | RuntimeException notNow) {
+        // the remote could not be reached: the next turn tries again, and requireHeld tells the holder
+      }
+    }
+
+    /**
+     * Fails if the lock may no longer keep others away: not renewed for so long that it may look
+     * stale to them, or its file gone (deleted by hand, say). Called before an upload publishes its
+     * record and before a collection deletes: what the other side did meanwhile is not known.
+     */
+    synchronized void requireHeld(String action) throws IOException {
+      long since = System.currentTimeMillis() - renewed;
+      String why = since >= TRUSTED_MILLIS ? "its lock " + name + " could not be renewed for " + since / 60_000 + " min, and may have been"
+          + " taken for a dead process's" : storage.size(name) < 0 ? "its lock " + name + " was deleted meanwhile" : null;
+      if (why != null) {
+        throw new CairnException("Cannot " + action + " on " + storage.uri() + ": " + why + "; nothing was " + (kind.equals("push-")
+            ? "published, run the upload again" : "deleted, run the collection again"));
+      }
     }
 
     @Override
     public void close() throws IOException {
+      String last;
+      synchronized (this) {
+        closed = true;
+        last = name;
+      }
+      renewal.cancel(false);
       HELD.remove(this);
-      storage.delete(name);
+      storage.delete(last);
     }
   }
 
@@ -121,7 +195,7 @@ final class RemoteLocks {
     Held h = create(storage, "gc-");
     String other = activeLock(storage, "push-", null);
     if (other == null) {
-      other = activeLock(storage, "gc-", h.name);
+      other = activeLock(storage, "gc-", h.name());
     }
     if (other != null) {
       h.close();
@@ -131,8 +205,12 @@ final class RemoteLocks {
     return h;
   }
 
-  /** Marks the start of a collection's deletions (kept if one is marked already). */
-  static void beginSweep(RemoteStorage storage) throws IOException {
+  /**
+   * Marks the start of a collection's deletions (kept if one is marked already), once its lock
+   * {@code held} is known to keep uploads away still.
+   */
+  static void beginSweep(Held held, RemoteStorage storage) throws IOException {
+    held.requireHeld("delete packs");
     String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + "\n";
     storage.createIfAbsent(SWEEPING, body.getBytes(StandardCharsets.US_ASCII));
   }
@@ -143,13 +221,19 @@ final class RemoteLocks {
   }
 
   private static Held create(RemoteStorage storage, String kind) throws IOException {
+    long now = System.currentTimeMillis();
+    return new Held(storage, kind, createFile(storage, kind, now, now), now);
+  }
+
+  /** Creates a lock file renewed at {@code now}, first taken at {@code taken}; returns its name. */
+  private static String createFile(RemoteStorage storage, String kind, long now, long taken) throws IOException {
     String name = PREFIX + kind + UUID.randomUUID();
-    String body = System.currentTimeMillis() + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.Catalog.hostName()
-        + " " + ProcessIdentity.current() + "\n";
+    String body = now + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.Catalog.hostName()
+        + " " + ProcessIdentity.current() + " " + taken + "\n";
     if (!storage.createIfAbsent(name, body.getBytes(StandardCharsets.US_ASCII))) {
       throw new IOException("Cannot take lock " + name + " on " + storage.uri() + ": name taken");
     }
-    return new Held(storage, name);
+    return name;
   }
 
   /**
@@ -224,17 +308,26 @@ final class RemoteLocks {
     return null;
   }
 
-  /** A lock of {@code kind}, described, or null if it is stale, released or unreadable. */
+  /** A lock of {@code kind}, described, or null if it is stale or released; one that cannot be read counts as held. */
   private static String describe(RemoteStorage storage, RemoteFile f, String kind, long now) {
     try {
       String[] body = new String(storage.read(f.name(), 0, (int) f.size()), StandardCharsets.US_ASCII).trim().split(" ");
-      long taken = Long.parseLong(body[0]);
-      if (now - taken < STALE_MILLIS && !endedHere(body)) {
+      long renewed = Long.parseLong(body[0]);
+      long taken = body.length > 4 ? Long.parseLong(body[4]) : renewed;
+      if (now - renewed < STALE_MILLIS && !endedHere(body)) {
         return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
             + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "") + holder(body);
       }
-    } catch (IOException | RuntimeException gone) {
-      // released (or unreadable) meanwhile: not active
+    } catch (IOException | RuntimeException unreadable) {
+      try {
+        if (storage.size(f.name()) < 0) {
+          return null; // released meanwhile
+        }
+      } catch (IOException | RuntimeException alsoUnreadable) {
+        // as unreadable as its content: counted as held
+      }
+      // Taken for released, it would let a collection run beside the upload that holds it.
+      return "a lock that cannot be read, " + f.name() + " (" + unreadable.getMessage() + "), may be held; delete it if nothing runs";
     }
     return null;
   }
