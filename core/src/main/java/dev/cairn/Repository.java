@@ -1,6 +1,7 @@
 package dev.cairn;
 
 import dev.cairn.errors.InvalidConfigException;
+import dev.cairn.errors.ReadOnlyRepositoryException;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.index.IndexEnvironment;
@@ -9,6 +10,7 @@ import dev.cairn.internal.pack.PackObjectDatabase;
 import dev.cairn.store.ObjectDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -362,15 +365,37 @@ public final class Repository implements AutoCloseable {
   private void requireWritableIndex() throws IOException {
     Path index = dir.resolve("index");
     if (Files.getFileStore(dir).isReadOnly()) {
-      // Root may write anywhere but here: no permission to blame.
-      throw new dev.cairn.errors.ReadOnlyRepositoryException("Cannot open the repository " + dir + ": it is on a read-only file system,"
-          + " and its index (LMDB) records its readers even to read; copy it to a writable place (cp -a) to read or check it there");
+      throw readOnly(); // root may write anywhere but here: no permission to blame
     }
     for (Path p : new Path[] {dir, index, index.resolve("data.mdb"), index.resolve("lock.mdb")}) {
       if (Files.exists(p) && !Files.isWritable(p)) {
+        if (onReadOnlyFileSystem(p)) {
+          throw readOnly(); // a read-only bind mount, which the file store's flags do not show
+        }
         throw new AccessDeniedException(p.toString(), null,
             "the repository's index must be writable, even to read (LMDB records its readers there)");
       }
+    }
+  }
+
+  private ReadOnlyRepositoryException readOnly() {
+    return new ReadOnlyRepositoryException("Cannot open the repository " + dir + ": it is on a read-only file system, and its index"
+        + " (LMDB) records its readers even to read; copy it to a writable place (cp -a) to read or check it there");
+  }
+
+  /** Whether a write to {@code p} (a file opened for writing, a folder given a new file) fails for the file system's being read-only. */
+  private static boolean onReadOnlyFileSystem(Path p) {
+    try {
+      if (Files.isDirectory(p)) {
+        Files.delete(Files.createTempFile(p, ".write-check-", ".tmp"));
+      } else {
+        FileChannel.open(p, StandardOpenOption.WRITE).close();
+      }
+      return false;
+    } catch (java.nio.file.FileSystemException e) {
+      return "Read-only file system".equals(e.getReason());
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 

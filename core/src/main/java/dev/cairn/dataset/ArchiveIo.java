@@ -103,10 +103,11 @@ public final class ArchiveIo {
     if (Files.isDirectory(output)) {
       throw new InvalidInputException("Cannot export to " + output + ": it is a folder; give the archive's file name");
     }
+    Path through = AtomicFiles.replaceTarget(output, "export to"); // a link to nothing is said to be one, with or without --overwrite
     if (!overwrite && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
       throw exists(output);
     }
-    output = AtomicFiles.replaceTarget(output, "export to");
+    output = through;
     LocalCopies.requireApartFromRepository(repo, output, "export to"); // where a link leads, too
     Path dir = output.toAbsolutePath().getParent();
     Files.createDirectories(dir);

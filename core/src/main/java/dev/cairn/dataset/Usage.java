@@ -208,10 +208,11 @@ public final class Usage {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it is a folder; give a file name");
     }
     LocalCopies.requireApartFromRepository(repoDir, output, "write the lock file to");
+    Path through = dev.cairn.internal.fs.AtomicFiles.replaceTarget(abs, "write the lock file to"); // a link to nothing, said so
     if (!overwrite && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (use --overwrite to replace it)");
     }
-    abs = dev.cairn.internal.fs.AtomicFiles.replaceTarget(abs, "write the lock file to");
+    abs = through;
     LocalCopies.requireApartFromRepository(repoDir, abs, "write the lock file to"); // where a link leads, too
     Files.createDirectories(abs.getParent());
     dev.cairn.internal.fs.AtomicFiles.write(abs, text.getBytes(StandardCharsets.UTF_8), abs.getParent());

@@ -590,6 +590,8 @@ class HostileInputTest {
     Path dangling = Files.createSymbolicLink(tmp.resolve("gone.tar"), archives.resolve("gone.tar"));
     assertThatThrownBy(() -> stable.export(dangling, true, Progress.NONE))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("which does not exist");
+    assertThatThrownBy(() -> stable.export(dangling, false, Progress.NONE)) // not "the file exists"
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("it is a link to " + archives.resolve("gone.tar") + ", which does not exist");
     assertThat(Files.exists(archives.resolve("gone.tar"))).isFalse();
     // A link into the repository is refused for where it leads.
     Path config = tmp.resolve("repo").resolve("config");

@@ -47,7 +47,7 @@ final class AddCommand extends Base {
   boolean skipRefused;
 
   @Option(names = "--links", paramLabel = "URI", arity = "1..*",
-      description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, wasb://, paths; an"
+      description = "External files or folders that stay where they are (s3a://, hdfs://, gs://, abfss://, paths; an"
           + " http(s):// URL names one file).")
   List<String> links = new ArrayList<>();
 

@@ -9,6 +9,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -375,11 +377,31 @@ abstract class Base implements Callable<Integer> {
    * stderr says, one a remote.
    */
   void noteDatasetChangedHere(Dataset ds) throws IOException {
-    Map<String, List<String>> byRemote = new TreeMap<>();
+    Map<String, dev.cairn.dataset.DatasetRecord> versions = new LinkedHashMap<>();
     for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + Pattern.quote(ds.name()) + "$", List.of())) {
       if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft()) {
-        uploadedTo(r).forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(r.id().substring(0, 8)));
+        versions.put(r.id(), r);
       }
+    }
+    // An upload sends the version's missing ancestors too, with their records, and logs itself in
+    // the version's record alone: a remote holds each ancestor of a version uploaded there.
+    Map<String, java.util.Set<String>> remotesOf = new HashMap<>();
+    for (dev.cairn.dataset.DatasetRecord r : versions.values()) {
+      List<String> remotes = uploadedTo(r);
+      java.util.Deque<String> lineage = new java.util.ArrayDeque<>(List.of(r.id()));
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      while (!remotes.isEmpty() && !lineage.isEmpty()) {
+        String id = lineage.pop();
+        if (seen.add(id) && versions.containsKey(id)) {
+          remotesOf.computeIfAbsent(id, k -> new java.util.TreeSet<>()).addAll(remotes);
+          lineage.addAll(versions.get(id).parents());
+        }
+      }
+    }
+    Map<String, List<String>> byRemote = new TreeMap<>();
+    for (String id : versions.keySet()) {
+      remotesOf.getOrDefault(id, java.util.Set.of())
+          .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(id.substring(0, 8)));
     }
     byRemote.forEach((remote, ids) -> err().println("cairn: note: " + remote + (ids.size() == 1
         ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote

@@ -89,6 +89,10 @@ final class GetCommand extends Base {
     if (lock != null && (selector.id != null || selector.name != null || selector.project != null || selector.version != null)) {
       throw new InvalidInputException("Cannot get: --lock names the versions to get; it excludes --id, --project, --name and --version");
     }
+    if (lock != null && (alias != null || run != null)) {
+      throw new InvalidInputException("Cannot get: --lock gets the versions its file names under its own aliases; " + (alias != null
+          ? "--alias" : "--run") + " records a new use of one version (get it by --id or --name)");
+    }
     if (run != null && alias == null) {
       throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");
     }

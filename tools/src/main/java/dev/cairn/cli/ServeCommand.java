@@ -38,11 +38,23 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch closed = new CountDownLatch(1);
     try (Repository repository = Repository.open(top.repositoryDirectory());
-        DatasetRepository repo = DatasetRepository.of(repository);
-        WebServer server = WebServer.start(repo, host, port, message -> {
-          err.println("cairn serve: " + message);
-          err.flush();
-        })) {
+        DatasetRepository repo = DatasetRepository.of(repository)) {
+      // Opened now, not at the first request that reads data: one that cannot be (a read-only file
+      // system) is said here, once, rather than by a 500 for every page that shows files.
+      repository.packs().index();
+      serve(repository, repo, out, err, closed);
+    } finally {
+      closed.countDown();
+    }
+    return 0;
+  }
+
+  private void serve(Repository repository, DatasetRepository repo, PrintWriter out, PrintWriter err, CountDownLatch closed)
+      throws Exception {
+    try (WebServer server = WebServer.start(repo, host, port, message -> {
+      err.println("cairn serve: " + message);
+      err.flush();
+    })) {
       // Ctrl-C: stop the server, then give this thread a moment to close the repository.
       Thread stop = new Thread(() -> {
         server.close();
@@ -61,10 +73,7 @@ final class ServeCommand implements Callable<Integer> {
       } finally {
         removeQuietly(stop);
       }
-    } finally {
-      closed.countDown();
     }
-    return 0;
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

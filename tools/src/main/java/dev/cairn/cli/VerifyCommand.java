@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "verify", description = "Check a version's stored objects, or a folder against the version. Exits non-zero and names "
     + "every differing path. Files of a version fetched in part from its remote are listed as "
-    + "not_fetched (past ten, counted; --verbose lists them all): not damage, and the exit status stays zero (with --storage, they are fetched, and "
+    + "not_fetched (the first ten listed, the rest counted; --verbose lists them all): not damage, and the exit status stays zero (with --storage, they are fetched, and "
     + "data the remote cannot give makes it non-zero). With --filesize, no file content is "
     + "read: with --folder, files missing, unexpected or of another size; without, stored objects "
     + "missing or of another size (not bytes damaged in place).")
@@ -91,19 +91,23 @@ final class VerifyCommand extends Base {
       // What is not here is no damage: a few are listed, many only counted (--verbose lists them),
       // unless the remote could not give them.
       boolean listAbsent = steps.verbose || remoteDamage != null || notFetched <= LISTED_NOT_FETCHED;
+      long absentListed = 0;
       for (VerifyProblem p : problems) {
-        if (!p.kind().isDifference() && !listAbsent) {
+        if (!p.kind().isDifference() && !listAbsent && absentListed++ >= LISTED_NOT_FETCHED) {
           continue;
         }
         out().printf("%-10s %s%s%n", p.kind().name().toLowerCase(Locale.ROOT), p.path().isEmpty() ? "" : printable(p.path()) + ": ",
             printable(p.detail()));
+      }
+      if (!listAbsent) {
+        out().printf("%-10s ... and %d more%n", "not_fetched", notFetched - LISTED_NOT_FETCHED);
       }
       List<String> absent = new ArrayList<>();
       if (recordOnly) {
         absent.add("its version object");
       }
       if (notFetched > 0) {
-        absent.add("the data of " + Format.count(notFetched, "file") + (listAbsent ? "" : " (--verbose lists them)"));
+        absent.add("the data of " + Format.count(notFetched, "file") + (listAbsent ? "" : " (--verbose lists them all)"));
       }
       String fetched = absent.isEmpty() ? ""
           : " (" + String.join(" and ", absent) + " not fetched, so not checked: " + (storage == null
