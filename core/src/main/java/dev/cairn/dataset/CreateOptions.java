@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * @param version the version string, or null for the next one after the highest of this
  *     project and name ({@code 1.0.0} for the first)
- * @param parents version ids (or unique prefixes), in order: later parents win conflicts
+ * @param parents version ids (or unique prefixes), in order: later parents win conflicts (a path both sides changed)
  * @param tags tag names (no null)
  * @param metadata user keys and values; a key with a null value is left out, as
  *     {@link Dataset#setMetadata} removes it (a new version starts with no keys)

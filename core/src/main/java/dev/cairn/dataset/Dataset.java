@@ -75,8 +75,12 @@ public final class Dataset {
   // ---- lookup -------------------------------------------------------------------------------
 
   /**
-   * Creates a draft version. Its content starts as the merge of its parents (later parents win
-   * where they disagree; the disagreements are recorded as {@link Conflict}s).
+   * Creates a draft version. Its content starts as the merge of its parents, three-way against
+   * their common ancestor as Git merges (spec/datasets.md): a change one side made since that
+   * ancestor (an add, an edit or a removal) is kept; where both changed a path differently, the
+   * later parent wins and the disagreement is recorded as a {@link Conflict}. Parents without a
+   * common ancestor merge as a union, the later parent winning (a conflict too) where two hold a
+   * path with different content.
    *
    * @throws ConflictException if parents disagree and {@code failOnConflict} is set
    * @throws DatasetStateException if a parent is still a draft
@@ -172,11 +176,13 @@ public final class Dataset {
 
   /** The newest version the tags ask for: carrying any of them, or all after a leading {@code __$all} ({@link TagQuery}). */
   public static Dataset getByTags(DatasetRepository repo, List<String> tags) throws IOException {
-    return repo.getByTags(tags);
+    Objects.requireNonNull(repo, "repo must not be null");
+    return repo.getByTags(tags); // no tags (null or none) is refused there, as a command line without --tags
   }
 
   /** Versions matching the filters (see {@link DatasetRepository#list}). */
   public static List<DatasetRecord> list(DatasetRepository repo, String project, String name, List<String> tags) throws IOException {
+    Objects.requireNonNull(repo, "repo must not be null");
     return repo.list(project, name, tags);
   }
 
@@ -208,6 +214,7 @@ public final class Dataset {
    */
   public static Dataset squash(DatasetRepository repo, String project, String name, List<String> ids, String storage, Progress progress)
       throws IOException {
+    Objects.requireNonNull(repo, "repo must not be null");
     Objects.requireNonNull(ids, "ids must not be null: give the versions to squash");
     if (ids.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("ids must not contain null: give the versions to squash");
@@ -850,10 +857,9 @@ public final class Dataset {
           root = editor.apply(r.root(), p.edits());
         }
         ins.flushDeferringIndex(); // indexed with the version's close (or when the store closes)
-        if (!root.equals(r.root())) {
-          for (DiffEntry d : new ManifestDiff(loader).diff(r.root(), root)) {
-            changes = changes.plus(d);
-          }
+        List<DiffEntry> edit = root.equals(r.root()) ? List.of() : new ManifestDiff(loader).diff(r.root(), root);
+        for (DiffEntry d : edit) {
+          changes = changes.plus(d);
         }
         long stored = ins.stats().storedBytesWritten() + p.storedBefore();
         Manifest after = new Manifest(loader, root);
@@ -868,7 +874,7 @@ public final class Dataset {
             .fileCount(after.entryCount())
             .totalBytes(after.totalBytes())
             .storedBytes(r.storedBytes() + stored)
-            .summary(VersionLifecycle.summary(loader, r.base(), root))
+            .summary(ChangeSummary.afterEdit(r.summary(), new Manifest(loader, r.base()), edit))
             .appendLog(logEntry(defaultCommand, defaultArgs, changes, stored))
             .build();
         repo.catalog().write(updated);
@@ -1143,6 +1149,7 @@ public final class Dataset {
 
   /** Uploads this closed version to an open remote, in packs of about {@code packTargetBytes} (0: the repository's). */
   public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress) throws IOException {
+    Objects.requireNonNull(remote, "remote must not be null: give an open remote, or upload(storage, conf, progress) to open one");
     try {
       return uploadTo(remote, packTargetBytes, Progress.orNone(progress));
     } catch (ClosedByInterruptException e) {
@@ -1603,9 +1610,21 @@ public final class Dataset {
     return diff(earlier.root(), record().root());
   }
 
-  /** What changed from {@code source} (the baseline) to this version. */
+  /**
+   * What changed from {@code source} (the baseline) to this version.
+   *
+   * @param source a version of this repository (opened here, or through another handle on the same folder)
+   * @throws IllegalArgumentException if {@code source} is a version of another repository, whose
+   *     objects this one may not hold
+   */
   public List<DiffEntry> compare(Dataset source) throws IOException {
     Objects.requireNonNull(source, "source must not be null: give the version to compare with");
+    Path here = repo.repository().directory();
+    Path there = source.repo.repository().directory();
+    if (source.repo != repo && !here.toAbsolutePath().normalize().equals(there.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("Cannot compare " + id + " with " + source.id + ": it is a version of another repository ("
+          + there + "), and this one is " + here + "; fetch it here first");
+    }
     return diff(source.record().root(), record().root());
   }
 

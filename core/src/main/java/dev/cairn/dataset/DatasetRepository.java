@@ -95,8 +95,8 @@ public final class DatasetRepository implements AutoCloseable {
         if (format != null) {
           config = config.withObjectFormat(format);
         }
-      } catch (dev.cairn.errors.InvalidConfigException unknownFormat) {
-        throw unknownFormat;
+      } catch (dev.cairn.errors.InvalidConfigException | dev.cairn.errors.BadStorageLocationException unusable) {
+        throw unusable; // an unknown object format there, or a location that is no remote (a file)
       } catch (IOException unreachable) {
         // the defaults: the first use of the remote says what is wrong with it
       }

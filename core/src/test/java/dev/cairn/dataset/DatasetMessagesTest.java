@@ -79,6 +79,26 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aVersionOfAnotherRepositoryIsNotComparedWith() throws IOException {
+    Dataset here = closedVersionOfOneFile("here", 1000);
+    try (DatasetRepository other = DatasetRepository.open(tmp.resolve("other"), TestRepos.SMALL);
+        DatasetRepository sameFolder = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Path src = Files.createDirectories(tmp.resolve("other-src"));
+      Files.write(src.resolve("x.bin"), TestRepos.random(9, 500));
+      Dataset there = Dataset.create(other, CreateOptions.of("p", "there").build());
+      there.addFiles(AddOptions.of(src));
+      there.close();
+      // Its objects are not here: the diff would read as missing data, or as every file added.
+      assertThatThrownBy(() -> here.compare(there)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("Cannot compare " + here.id() + " with " + there.id() + ": it is a version of another repository");
+      // Another handle on this very repository is this repository.
+      assertThat(here.compare(sameFolder.get(here.id()))).isEmpty();
+      assertThatThrownBy(() -> Dataset.list(null, null, null, List.of())).isInstanceOf(NullPointerException.class)
+          .hasMessage("repo must not be null");
+    }
+  }
+
+  @Test
   void addOptionsWithoutSourcesSayWhatIsMissing() {
     assertThatThrownBy(() -> new AddOptions(null, List.of(), "", true, false)).isInstanceOf(NullPointerException.class)
         .hasMessage("sources must not be null: give the files or folders to add");

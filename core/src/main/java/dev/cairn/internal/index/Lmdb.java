@@ -34,7 +34,9 @@ public final class Lmdb {
   private static ByteBuffer value(byte[] value) {
     ByteBuffer b = VALUE.get();
     if (b.capacity() < value.length) {
-      b = ByteBuffer.allocateDirect(Integer.highestOneBit(value.length) << 1);
+      // The next power of two, for fewer reallocations; past 1 GiB (where it would overflow) the length itself.
+      int capacity = value.length > (1 << 30) ? value.length : Integer.highestOneBit(value.length - 1) << 1;
+      b = ByteBuffer.allocateDirect(Math.max(capacity, value.length));
       VALUE.set(b);
     }
     b.clear();

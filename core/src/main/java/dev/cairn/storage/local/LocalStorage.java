@@ -40,12 +40,12 @@ public final class LocalStorage implements RemoteStorage {
   /**
    * Opens the folder {@code root}; nothing is created until something is written.
    *
-   * @throws dev.cairn.errors.InvalidConfigException if {@code root} is something else than a folder
+   * @throws dev.cairn.errors.BadStorageLocationException if {@code root} is something else than a folder
    */
   public LocalStorage(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
-      throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + this.root + ": it is a file, not a folder");
+      throw new dev.cairn.errors.BadStorageLocationException("Cannot use remote " + this.root + ": it is a file, not a folder");
     }
   }
 
