@@ -279,10 +279,15 @@ abstract class Base implements Callable<Integer> {
     return own;
   }
 
-  /** The version the selector names, or the current one; the handle logs this command's arguments. */
+  /**
+   * The version the selector names, or the current one; the handle logs this command's arguments.
+   * A version named becomes the current one, unless this command only reads it: looking at
+   * another version ({@code list --id}, {@code show}) does not move the next {@code add} or
+   * {@code close} away from the draft being built.
+   */
   Dataset select(VersionSelector s) throws IOException {
     Dataset ds = s.resolve(repo());
-    if (s.id != null || s.name != null) {
+    if ((s.id != null || s.name != null) && !readsOnly()) {
       repo().catalog().rememberCurrent(ds.id());
     }
     noteDraftByName(s, ds);
@@ -340,7 +345,7 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
-  private static String canonicalStorage(String storage) {
+  static String canonicalStorage(String storage) {
     try {
       return dev.cairn.storage.Storages.parse(storage).toString();
     } catch (dev.cairn.errors.InvalidInputException unparsable) {

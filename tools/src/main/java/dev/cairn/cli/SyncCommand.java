@@ -81,6 +81,53 @@ final class SyncCommand extends Base {
     return storage;
   }
 
+  /** Options that say how the sync printed or worked, not what it did: left out of its log. */
+  private static final java.util.Set<String> NOT_LOGGED = java.util.Set.of("--json", "--verbose", WorkersOption.NAME,
+      ChunkSizeOption.NAME, "--repo", "--conf", "--debug");
+
+  /**
+   * The sync's arguments as its log keeps them, one list for every spelling of one command line,
+   * since a run again finds what the run before it left by them: options in the order of their
+   * names, each with its values; the folder as an absolute path ({@code ./data/} and
+   * {@code /home/me/data} are one), parents as full ids, the dataset folder without empty or
+   * {@code .} segments, the remote as a URI.
+   */
+  @Override
+  List<String> argv() {
+    Map<String, List<String>> byName = new java.util.TreeMap<>();
+    java.util.Set<picocli.CommandLine.Model.OptionSpec> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      String n = o.names()[0];
+      if (!seen.add(o) || NOT_LOGGED.contains(n)) {
+        continue; // an option given twice is matched twice, its values all at once
+      }
+      List<String> values = o.arity().max() == 0 ? List.of() : new ArrayList<>(o.stringValues());
+      switch (n) {
+        case "--folder" -> values = List.of(folder.toAbsolutePath().normalize().toString());
+        case "--dataset-folder" -> values = List.of(dev.cairn.manifest.DatasetPaths.withoutEmptyOrDotSegments(datasetFolder));
+        case "--storage" -> values = List.of(canonicalStorage(storage));
+        case "--parents" -> values = values.stream().map(this::fullId).toList();
+        default -> { }
+      }
+      byName.put(n, values);
+    }
+    List<String> out = new ArrayList<>();
+    byName.forEach((n, values) -> {
+      out.add(n);
+      out.addAll(values);
+    });
+    return out;
+  }
+
+  /** The full id a prefix names here, or the prefix as given (a version only a remote holds). */
+  private String fullId(String prefix) {
+    try {
+      return repo().get(prefix).id();
+    } catch (IOException | RuntimeException notHere) {
+      return prefix;
+    }
+  }
+
   private SyncOptions syncOptions() {
     return SyncOptions.of(folder).datasetFolder(datasetFolder).skipRefused(skipRefused).exclude(excludes.toArray(String[]::new));
   }

@@ -338,7 +338,7 @@ class CliEndToEndTest {
     assertThat(again.get("resumed")).isNull();
     assertThat(again.get("id")).isNotEqualTo(kept);
     assertThat(cli.ok("log", "--id", (String) again.get("id"), "--json").array().get(0).get("arguments"))
-        .isEqualTo(List.of("--project", "s", "--name", "n", "--folder", src.toString(), "--skip-close"));
+        .isEqualTo(List.of("--folder", src.toString(), "--name", "n", "--project", "s", "--skip-close")); // one spelling: by name
   }
 
   @Test
