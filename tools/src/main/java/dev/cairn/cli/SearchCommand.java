@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "search", description = "List dataset versions, oldest first. A version whose record cannot be read is left out, with a "
     + "warning on stderr (run cairn fsck).")
 final class SearchCommand extends Base {
-  @Option(names = "--project", paramLabel = "P", description = "Only this project and its subprojects (P/...), as clearml-data searches.")
+  @Option(names = "--project", paramLabel = "P", description = "Only this project and its subprojects (P/...), as clearml-data searches;"
+      + " '' for the versions of no project.")
   String project;
 
   @Option(names = "--non-recursive-project-search", description = "Only the project itself, not its subprojects.")
@@ -46,7 +47,7 @@ final class SearchCommand extends Base {
   /** The filters besides --ids that were given, as typed. */
   private List<String> givenFilters() {
     List<String> given = new ArrayList<>();
-    if (project != null && !project.isEmpty()) {
+    if (project != null) {
       given.add("--project");
     }
     if (name != null) {
@@ -104,7 +105,7 @@ final class SearchCommand extends Base {
             Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are");
       }
     }
-    boolean byProject = project != null && !project.isEmpty();
+    boolean byProject = project != null; // --project '' is the versions of no project, as the web UI's ?project=
     List<String> draftIds = found.stream().filter(dev.cairn.dataset.DatasetRecord::isDraft).map(dev.cairn.dataset.DatasetRecord::id).toList();
     found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
         || (!notOnlyCompleted && r.isDraft()));

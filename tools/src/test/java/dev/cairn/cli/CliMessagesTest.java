@@ -155,6 +155,15 @@ class CliMessagesTest {
   }
 
   @Test
+  void searchOfTheEmptyProjectListsTheVersionsOfNoProject() throws IOException {
+    file("src/a.txt", "a");
+    cli.ok("sync", "--name", "loose", "--folder", tmp.resolve("src").toString(), "--disable-upload");
+    cli.ok("sync", "--project", "p", "--name", "kept", "--folder", tmp.resolve("src").toString(), "--disable-upload");
+    assertThat(cli.ok("search", "--json").array()).hasSize(2);
+    assertThat(cli.ok("search", "--project", "", "--json").array()).extracting(m -> m.get("name")).containsExactly("loose");
+  }
+
+  @Test
   void removeIgnoreUnmatchPassesOverPatternsThatMatchNothing() throws IOException {
     file("src/a.txt", "a");
     file("src/b.txt", "b");
