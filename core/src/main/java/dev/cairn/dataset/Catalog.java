@@ -440,6 +440,8 @@ public final class Catalog {
     private final String token;
     private final ReentrantLock inProcess;
     private boolean released;
+    /** Whether its in-process entry goes when it is released: the lock of a fresh id, never taken again. */
+    private boolean forgetOnClose;
 
     private Lock(Path file, String token, ReentrantLock inProcess) {
       this.file = file;
@@ -469,8 +471,23 @@ public final class Catalog {
         // broken by someone who thought we were dead; nothing to release
       } finally {
         inProcess.unlock();
+        if (forgetOnClose) {
+          IN_PROCESS.remove(file.toAbsolutePath().normalize(), inProcess);
+        }
       }
     }
+  }
+
+  /**
+   * A lock of a fresh id, no version's, that tells a garbage collection to keep what this process
+   * writes from now on (gc keeps every pack written since the oldest live lock) until it is
+   * released: for work that stores objects before the version that will name them exists (a sync
+   * compared with its parent before its draft is made). Its in-process entry goes with it.
+   */
+  public Lock holdWrites() throws IOException {
+    Lock l = lock(newId());
+    l.forgetOnClose = true;
+    return l;
   }
 
   /** A lock that tells its owner. */

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,6 +11,8 @@ import java.util.Objects;
 /**
  * How to create a version ({@code Dataset.create}).
  *
+ * @param project the project; null or empty: the last parent's, as clearml infers it from the
+ *     parent datasets (none for a version without parents)
  * @param version the version string, or null for the next one after the highest of this
  *     project and name ({@code 1.0.0} for the first)
  * @param parents version ids (or unique prefixes), in order: later parents win conflicts (a path both sides changed)
@@ -47,6 +50,17 @@ public record CreateOptions(
     tags = List.copyOf(new LinkedHashSet<>(tags == null ? List.<String>of() : tags)); // each once, in order
     description = description == null ? "" : description;
     metadata = withoutNullValues(metadata);
+  }
+
+  /** These options, the project being the last parent's when none is given (and parents are). */
+  CreateOptions withParentsProject(DatasetRepository repo) throws IOException {
+    if (!project.isEmpty() || parents.isEmpty()) {
+      return this;
+    }
+    String last = repo.catalog().resolve(parents.get(parents.size() - 1));
+    String theirs = repo.catalog().read(last).project();
+    return theirs.isEmpty() ? this
+        : new CreateOptions(theirs, name, version, parents, tags, description, metadata, storage, failOnConflict);
   }
 
   private static Map<String, String> withoutNullValues(Map<String, String> metadata) {

@@ -88,7 +88,7 @@ public final class Dataset {
   public static Dataset create(DatasetRepository repo, CreateOptions o) throws IOException {
     Objects.requireNonNull(repo, "repo must not be null");
     Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
-    return VersionLifecycle.create(repo, o);
+    return VersionLifecycle.create(repo, o.withParentsProject(repo));
   }
 
   /**
@@ -568,6 +568,8 @@ public final class Dataset {
   public static NewVersion syncNewVersion(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
       String command, List<String> argv) throws IOException {
     Objects.requireNonNull(sync, "sync options must not be null: give SyncOptions.of(folder)");
+    Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
+    o = o.withParentsProject(repo);
     progress = Progress.orNone(progress);
     requireFolder(sync.folder());
     // Before the options are checked: the version string it asks for may be the unfinished one's.
@@ -587,6 +589,16 @@ public final class Dataset {
       }
       return new NewVersion(null, all, r.id());
     }
+    // What the comparisons with the parent store is named by no record until the draft is made:
+    // held from now, so that a collection running meanwhile keeps it.
+    try (Catalog.Lock writing = repo.catalog().holdWrites()) {
+      return syncAgainstParent(repo, o, sync, progress, command, argv);
+    }
+  }
+
+  /** {@link #syncNewVersion} once no unfinished draft was found to finish. */
+  private static NewVersion syncAgainstParent(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
+      String command, List<String> argv) throws IOException {
     DatasetRecord earlier = command == null ? null : UnfinishedSync.newestClosed(repo, o, command, argv);
     Planned againstEarlier = null;
     if (earlier != null) {
@@ -1131,8 +1143,11 @@ public final class Dataset {
 
   /**
    * Uploads as {@link #upload(String, Map, Progress)} does, in packs of about
-   * {@code packTargetBytes} (clearml's chunk size; 0: the repository's {@code pack.targetSize};
-   * {@link Long#MAX_VALUE}: as few packs as the upload can make).
+   * {@code packTargetBytes} (clearml's chunk size, in bytes here; 0: the repository's
+   * {@code pack.targetSize}; {@link Long#MAX_VALUE}: as few packs as the upload can make, clearml's
+   * -1).
+   *
+   * @throws IllegalArgumentException if {@code packTargetBytes} is neither 0 nor at least 1 MiB
    */
   public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, long packTargetBytes, Progress progress)
       throws IOException {

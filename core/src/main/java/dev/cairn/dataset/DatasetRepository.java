@@ -350,7 +350,10 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * Versions matching the filters, oldest first.
+   * Versions matching the filters, oldest first, drafts included (clearml's {@code list_datasets}
+   * lists closed ones only by default: keep those whose {@link DatasetRecord#isDraft} is false).
+   * The project is matched exactly, its subprojects left out ({@code cairn search} takes them too);
+   * {@code ^name$} matches one name exactly.
    *
    * @param project exact project, or null or empty for any (unlike {@link #get(String, String,
    *     String)}, where empty is the unnamed project: a listing filters, a get names one version)

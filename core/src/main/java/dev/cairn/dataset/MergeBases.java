@@ -13,7 +13,9 @@ import java.util.Map;
  * The bases of a merge of parents (spec/datasets.md, "Drafts and the change-set"): for each parent
  * after the first, the nearest version that is an ancestor of it and of a parent before it, found
  * through the records' parents. Nearest is the least sum of the two distances (a parent is its own
- * ancestor at distance 0). Two as near (criss-cross merges) give no base: the merge is a union.
+ * ancestor at distance 0). Two as near (criss-cross merges) give no base: the merge is a union;
+ * but a parent that descends from every parent before it takes the merge so far as its base
+ * ({@link ParentMerge#MERGED_SO_FAR}), and so gives itself.
  * A deleted version ends its line of ancestry, but is still a base when a child that had it as
  * its only parent tells its manifest (that child's {@code base}).
  */
@@ -114,12 +116,29 @@ final class MergeBases {
     }
     bases.add(null);
     for (int i = 1; i < n; i++) {
+      if (descendsFromAllBefore(i, parentIds, seen)) {
+        // The earlier parents are in its history (a merge of them, gone on since): their nearest
+        // common ancestors may tie, yet what it holds is what they came to.
+        bases.add(ParentMerge.MERGED_SO_FAR);
+        continue;
+      }
       // Two bases as near (criss-cross merges): neither tells what both sides changed; a union.
       ObjectId root = best[i] == null || tied[i] ? null
           : records.containsKey(best[i]) ? records.get(best[i]).root() : orphans.roots.get(best[i]);
       bases.add(root != null && repo.repository().objects().has(root) ? root : null);
     }
     return bases;
+  }
+
+  /** Whether the search from parent {@code i} met every parent before it among its ancestors. */
+  private static boolean descendsFromAllBefore(int i, List<String> parentIds, List<Map<String, Integer>> seen) {
+    for (int j = 0; j < i; j++) {
+      Integer d = seen.get(i).get(parentIds.get(j));
+      if (d == null || d == 0) {
+        return false; // not met, or the same version given twice
+      }
+    }
+    return true;
   }
 
   /** Keeps {@code id} as parent {@code i}'s base if it is nearer; notes a tie with another as near. */

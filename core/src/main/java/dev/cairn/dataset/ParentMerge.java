@@ -34,6 +34,13 @@ public final class ParentMerge {
   /** The merged root and the paths the parents disagreed on. */
   public record Result(ObjectId root, List<Conflict> conflicts) {}
 
+  /**
+   * The base of a step whose parent descends from every parent before it ({@link MergeBases}): the
+   * merge so far. That parent's history holds all they hold, so the step gives that parent, as Git
+   * fast-forwards; a path it deleted stays deleted. Told by identity, not by its bytes.
+   */
+  static final ObjectId MERGED_SO_FAR = ObjectId.fromBytes(new byte[32]);
+
   private ParentMerge() {}
 
   /**
@@ -65,7 +72,8 @@ public final class ParentMerge {
       String parent = parentIds.get(i);
       List<Edit> edits = new ArrayList<>();
       List<String> added = new ArrayList<>();
-      Manifest base = bases.get(i) == null ? null : new Manifest(loader, bases.get(i));
+      ObjectId baseRoot = bases.get(i) == MERGED_SO_FAR ? merged : bases.get(i);
+      Manifest base = baseRoot == null ? null : new Manifest(loader, baseRoot);
       Map<String, String> providerBefore = new HashMap<>(provider); // who held each path before this step
       differ.diff(merged, roots.get(i), d -> {
         String path = d.path();

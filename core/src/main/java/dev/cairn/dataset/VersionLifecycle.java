@@ -662,15 +662,30 @@ final class VersionLifecycle {
       throw e;
     }
     String command = newProject != null ? "move" : "rename";
+    int renamed = 0;
     for (DatasetRecord v : versions) {
       try (Catalog.Lock lock = repo.catalog().lock(v.id())) {
-        DatasetRecord cur = repo.catalog().read(v.id());
+        DatasetRecord cur;
+        try {
+          cur = repo.catalog().read(v.id());
+        } catch (dev.cairn.errors.DatasetNotFoundException deleted) {
+          cur = null;
+        }
+        if (cur == null || !cur.project().equals(v.project()) || !cur.name().equals(v.name()) || !cur.version().equals(v.version())) {
+          // Deleted, renamed, moved or given another version string since it was listed: left as
+          // it is now, and the string reserved for it under the new name given back. Renamed with
+          // its string now, it could share it with another version; the other's release would
+          // free a string still in use.
+          repo.catalog().releaseVersion(project, name, v.version(), v.id());
+          continue;
+        }
         repo.catalog().write(cur.toBuilder().project(project).name(name)
             .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
+        repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
+        renamed++;
       }
-      repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
     }
-    return versions.size();
+    return renamed;
   }
 
   /**

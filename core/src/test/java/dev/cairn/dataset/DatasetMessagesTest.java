@@ -99,6 +99,15 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aChildWithoutAProjectTakesItsLastParentsAsClearmlInfersIt() throws IOException {
+    Dataset parent = closedVersionOfOneFile("parent", 1000); // in project p
+    Dataset child = Dataset.create(repo, CreateOptions.of(null, "child").parents(parent.id().substring(0, 8)).build());
+    assertThat(child.project()).isEqualTo("p");
+    assertThat(Dataset.create(repo, CreateOptions.of("", "orphan").build()).project()).isEmpty();
+    assertThat(Dataset.create(repo, CreateOptions.of("q", "other").parents(parent.id()).build()).project()).isEqualTo("q");
+  }
+
+  @Test
   void addOptionsWithoutSourcesSayWhatIsMissing() {
     assertThatThrownBy(() -> new AddOptions(null, List.of(), "", true, false)).isInstanceOf(NullPointerException.class)
         .hasMessage("sources must not be null: give the files or folders to add");

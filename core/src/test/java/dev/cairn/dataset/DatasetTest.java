@@ -262,6 +262,26 @@ class DatasetTest {
   }
 
   @Test
+  void aParentThatDescendsFromEveryParentBeforeItIsTheMerge() throws IOException {
+    Dataset base = closedVersion("m", "ff", Map.of("a", "a", "b", "b", "s", "base"));
+    Dataset p1 = childOf(base, "ff-1", Map.of("c", "c", "s", "one"));
+    Dataset p2 = childOf(base, "ff-2", Map.of("d", "d", "s", "two"));
+    // p3 merged them (two won s), then deleted b and settled s as one had it.
+    Dataset p3 = merge("ff-3", p1, p2);
+    p3.removeFiles(List.of("b"), false);
+    p3.addFiles(AddOptions.of(folder("ff-3", Map.of("s", "one"))));
+    p3.close();
+    // p1 and p2 are both nearest common ancestors of p3 and the earlier parents: no single base,
+    // yet p3 holds what they came to. Nothing p3 deleted or settled comes back, and nothing clashes.
+    Dataset m = merge("ff-m", p1, p2, p3).close();
+    assertThat(contents(m)).isEqualTo(contents(p3)).isEqualTo(Map.of("a", "a", "c", "c", "d", "d", "s", "one"));
+    assertThat(m.record().conflicts()).extracting(Conflict::path).containsExactly("s"); // p1 and p2's, which p3 settled
+    Dataset m2 = merge("ff-m2", p2, p3).close();
+    assertThat(contents(m2)).isEqualTo(contents(p3));
+    assertThat(m2.record().conflicts()).isEmpty();
+  }
+
+  @Test
   void crissCrossMergesHaveNoSingleBaseAndTheLaterParentWins() throws IOException {
     Dataset base = closedVersion("m", "cc", Map.of("s", "base"));
     Dataset x = childOf(base, "cc-x", Map.of("s", "xs"));
