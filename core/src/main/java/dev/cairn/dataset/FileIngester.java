@@ -73,6 +73,7 @@ final class FileIngester {
 
   private Result ingest(List<SourceFile> files, ObjectInserter inserter, List<FileEntry> current, Manifest draft)
       throws IOException {
+    long readFrom = System.currentTimeMillis(); // no file of this batch is read before
     List<FileEntry> out = new ArrayList<>(files.size());
     List<Integer> toRead = new ArrayList<>();
     List<FileContent> known = rehash ? Collections.nCopies(files.size(), null) : statCache.lookupAll(files);
@@ -134,7 +135,7 @@ final class FileIngester {
       pool.shutdownNow();
       progress.finish();
     }
-    statCache.remember(hashed);
+    statCache.remember(hashed, readFrom);
     return new Result(out, toRead.size(), total);
   }
 

@@ -257,10 +257,18 @@ public final class LocalCache {
         folders.ensure(dest.getParent());
         if (linked) {
           Path cached = ensureCached(reader, links, folders, e, writeback);
-          try {
-            Files.createLink(dest, cached);
-          } catch (UnsupportedOperationException | IOException noLinks) {
-            Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
+          for (int attempt = 1; ; attempt++) {
+            try {
+              linkOrCopy(cached, dest);
+              break;
+            } catch (NoSuchFileException removed) {
+              if (attempt == 3 || Files.exists(cached, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw removed;
+              }
+              // Another process's delete or eviction removed the content file meanwhile (it had no
+              // other link yet): written again.
+              cached = ensureCached(reader, links, folders, e, writeback);
+            }
           }
         } else {
           // Created with its mode (less the umask, as git and cp do): no chmod per file.
@@ -360,6 +368,17 @@ public final class LocalCache {
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
+    }
+  }
+
+  /** Links {@code cached} as {@code dest}, or copies it where links cannot be made. */
+  private static void linkOrCopy(Path cached, Path dest) throws IOException {
+    try {
+      Files.createLink(dest, cached);
+    } catch (NoSuchFileException removed) {
+      throw removed;
+    } catch (UnsupportedOperationException | IOException noLinks) {
+      Files.copy(cached, dest, StandardCopyOption.COPY_ATTRIBUTES);
     }
   }
 

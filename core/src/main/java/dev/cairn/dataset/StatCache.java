@@ -27,9 +27,9 @@ import org.lmdbjava.Txn;
  * neighbours in the B-tree and a folder read in order reads the index in order: a sync of a
  * million files touches each index page once instead of once per file.
  *
- * <p>A file whose modification time is within {@link #RACY_MILLIS} of the moment it was hashed is
- * not remembered: it could change again within the file system's time granularity without its
- * attributes showing it. Thread-safe.
+ * <p>A file whose modification time is within {@link #RACY_MILLIS} of the moment it began to be read
+ * (or later) is not remembered: it could change again within the file system's time granularity
+ * without its attributes showing it. Thread-safe.
  */
 public final class StatCache {
   static final long RACY_MILLIS = 2_000;
@@ -145,14 +145,21 @@ public final class StatCache {
     return new FileContent(size, digest, chunked ? ObjectId.fromBytes(v, VALUE_FIXED) : digest);
   }
 
-  /** Remembers what the files hashed to, in one transaction. */
-  public void remember(List<Hashed> files) {
-    long now = System.currentTimeMillis();
+  /**
+   * Remembers what the files hashed to, in one transaction.
+   *
+   * @param readFrom when the first of them began to be read: one whose modification (or change)
+   *     time is not {@link #RACY_MILLIS} older than that may have changed again after it was read
+   *     within the same tick of a coarse clock (one second on many file systems), its attributes
+   *     the same; it is not remembered. (The time of this call would not do: it comes after the
+   *     whole batch, long after an early file was read.)
+   */
+  public void remember(List<Hashed> files, long readFrom) {
     Keys keys = new Keys();
     try (Txn<ByteBuffer> txn = env.txnWrite()) {
       for (Hashed h : files) {
         SourceFile f = h.file();
-        if (now - f.mtimeNanos() / 1_000_000 < RACY_MILLIS || now - f.ctimeNanos() / 1_000_000 < RACY_MILLIS) {
+        if (readFrom - f.mtimeNanos() / 1_000_000 < RACY_MILLIS || readFrom - f.ctimeNanos() / 1_000_000 < RACY_MILLIS) {
           Lmdb.delete(dbi, txn, keys.of(f));
           continue;
         }

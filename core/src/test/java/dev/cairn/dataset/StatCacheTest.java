@@ -51,7 +51,7 @@ class StatCacheTest {
       StatCache cache = new StatCache(env);
       SourceFile fa = FolderScanner.describe(a, "a/x.txt");
       SourceFile fb = FolderScanner.describe(b, "b/x.txt");
-      cache.remember(List.of(new StatCache.Hashed(fa, single("first")), new StatCache.Hashed(fb, chunked)));
+      cache.remember(List.of(new StatCache.Hashed(fa, single("first")), new StatCache.Hashed(fb, chunked)), System.currentTimeMillis());
       assertThat(cache.lookupAll(List.of(fa, fb))).containsExactly(single("first"), chunked);
 
       Files.writeString(a, "FIRST");
@@ -59,6 +59,24 @@ class StatCacheTest {
       assertThat(cache.lookup(fb)).isEqualTo(chunked);
       Files.move(b, tmp.resolve("data/a/y.txt"));
       assertThat(cache.lookup(FolderScanner.describe(tmp.resolve("data/a/y.txt"), "a/y.txt"))).as("renamed file").isNull();
+    }
+  }
+
+  @Test
+  void aFileWrittenJustBeforeItWasReadIsNotRememberedHoweverLongTheBatchTook() throws Exception {
+    Path f = tmp.resolve("data/late.txt");
+    Files.createDirectories(f.getParent());
+    Files.writeString(f, "v1");
+    long written = Files.getLastModifiedTime(f).toMillis();
+    Thread.sleep(StatCache.RACY_MILLIS + 500); // the batch went on long after this file was read
+    try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
+      StatCache cache = new StatCache(env);
+      SourceFile sf = FolderScanner.describe(f, "late.txt");
+      // Read a moment after it was written: on a one-second clock, a rewrite then would not show.
+      cache.remember(List.of(new StatCache.Hashed(sf, single("v1"))), written + 300);
+      assertThat(cache.lookup(sf)).isNull();
+      cache.remember(List.of(new StatCache.Hashed(sf, single("v1"))), written + StatCache.RACY_MILLIS + 300);
+      assertThat(cache.lookup(sf)).isEqualTo(single("v1"));
     }
   }
 
@@ -89,7 +107,7 @@ class StatCacheTest {
     }
     try (IndexEnvironment env = IndexEnvironment.open(tmp.resolve("index"), 1L << 30)) {
       StatCache cache = new StatCache(env);
-      cache.remember(hashed);
+      cache.remember(hashed, System.currentTimeMillis());
       List<SourceFile> reversed = new ArrayList<>(all);
       Collections.reverse(reversed);
       List<SourceFile> shuffled = new ArrayList<>(all);
