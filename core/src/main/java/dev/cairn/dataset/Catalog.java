@@ -324,6 +324,32 @@ public final class Catalog {
     return out;
   }
 
+  /**
+   * Version strings still reserved for versions deleted on purpose ({@code refs/deleted/}), whose
+   * record is gone: what a delete killed between removing the record and releasing the string left.
+   * They would stay taken for good.
+   */
+  public List<Reservation> reservationsOfDeleted() throws IOException {
+    List<Reservation> out = new ArrayList<>();
+    if (!Files.isDirectory(versions)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(versions, 2)) {
+      for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        String holder;
+        try {
+          holder = Files.readString(f, StandardCharsets.US_ASCII).trim();
+        } catch (NoSuchFileException released) {
+          continue;
+        }
+        if (isFullId(holder) && !exists(holder) && wasDeleted(holder)) {
+          out.add(new Reservation(f, holder));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Releases {@code r} unless its holder changed or its record appeared meanwhile. */
   public void release(Reservation r) throws IOException {
     try {

@@ -144,9 +144,11 @@ public final class LocalCache {
     String key = label + selection.key();
     Path target = versions.resolve(key);
     if (Files.isDirectory(target)) {
+      // Marked used before it is checked: an eviction by another process, which passes over
+      // folders used in the last minute, would otherwise pick it while the check reads it.
+      touch(target);
       FolderStamp stamp = FolderStamp.read(stamps, key);
       if (stamp != null && stamp.matches(target)) {
-        touch(target);
         return target;
       }
       dropChanged(target, root, selection);

@@ -213,6 +213,10 @@ public final class Fsck {
             + " once it is an hour old (a younger one may be a create about to write its record)"));
       }
     }
+    for (Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {
+      problems.add(Problem.warning(r.holder(), r.file().toString(), "version string " + r.file().getFileName()
+          + " still reserved for deleted version " + r.holder() + " (a delete stopped before it gave it back); fsck --repair releases it"));
+    }
   }
 
   private List<DatasetRecord> checkRecords(List<Problem> problems) throws IOException {

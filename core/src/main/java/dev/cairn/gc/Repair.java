@@ -99,6 +99,10 @@ public final class Repair {
         actions.add("released version string " + r.file().getFileName() + " reserved for " + r.holder() + ", which has no record");
       }
     }
+    for (dev.cairn.dataset.Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {
+      repo.catalog().release(r); // the delete meant to give it back
+      actions.add("released version string " + r.file().getFileName() + " of deleted version " + r.holder());
+    }
   }
 
   private void salvage(PackScan scan, ScanReader reader, Path packDir, List<String> actions) throws IOException {
