@@ -304,24 +304,7 @@ public final class Catalog {
    * version object instead), or of a create that is writing its record right now.
    */
   public List<Reservation> orphanReservations() throws IOException {
-    List<Reservation> out = new ArrayList<>();
-    if (!Files.isDirectory(versions)) {
-      return out;
-    }
-    try (Stream<Path> s = Files.walk(versions, 2)) {
-      for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-        String holder;
-        try {
-          holder = Files.readString(f, StandardCharsets.US_ASCII).trim();
-        } catch (NoSuchFileException released) {
-          continue;
-        }
-        if (isFullId(holder) && !exists(holder) && !wasDeleted(holder)) {
-          out.add(new Reservation(f, holder));
-        }
-      }
-    }
-    return out;
+    return reservationsWithoutRecord(false);
   }
 
   /**
@@ -330,6 +313,11 @@ public final class Catalog {
    * They would stay taken for good.
    */
   public List<Reservation> reservationsOfDeleted() throws IOException {
+    return reservationsWithoutRecord(true);
+  }
+
+  /** The reservations whose holder has no record, of versions deleted on purpose or of the others. */
+  private List<Reservation> reservationsWithoutRecord(boolean deleted) throws IOException {
     List<Reservation> out = new ArrayList<>();
     if (!Files.isDirectory(versions)) {
       return out;
@@ -342,7 +330,7 @@ public final class Catalog {
         } catch (NoSuchFileException released) {
           continue;
         }
-        if (isFullId(holder) && !exists(holder) && wasDeleted(holder)) {
+        if (isFullId(holder) && !exists(holder) && wasDeleted(holder) == deleted) {
           out.add(new Reservation(f, holder));
         }
       }
