@@ -11,8 +11,7 @@ import java.util.Objects;
 /**
  * How to create a version ({@code Dataset.create}).
  *
- * @param project the project; null or empty: the last parent's, as clearml infers it from the
- *     parent datasets (none for a version without parents)
+ * @param project the project ("" for none)
  * @param version the version string, or null for the next one after the highest of this
  *     project and name ({@code 1.0.0} for the first)
  * @param parents version ids (or unique prefixes), in order: later parents win conflicts (a path both sides changed)
@@ -25,6 +24,8 @@ import java.util.Objects;
  *     same string, and it is recorded as the version's storage. Nothing is uploaded until
  *     {@link Dataset#upload(String, Map, dev.cairn.dataset.Progress)} is called.
  * @param failOnConflict refuse to create the version if parents disagree about a path
+ * @param projectFromParents take the last parent's project, as clearml infers it from the parent
+ *     datasets: what {@code of(null, name)} asks for (a version without parents then has none)
  */
 public record CreateOptions(
     String project,
@@ -35,7 +36,14 @@ public record CreateOptions(
     String description,
     Map<String, String> metadata,
     String storage,
-    boolean failOnConflict) {
+    boolean failOnConflict,
+    boolean projectFromParents) {
+
+  /** As the canonical constructor, with the project as given (null: none). */
+  public CreateOptions(String project, String name, String version, List<String> parents, List<String> tags, String description,
+      Map<String, String> metadata, String storage, boolean failOnConflict) {
+    this(project, name, version, parents, tags, description, metadata, storage, failOnConflict, false);
+  }
 
   public CreateOptions {
     Objects.requireNonNull(name, "name must not be null: a version needs its dataset's name");
@@ -52,15 +60,14 @@ public record CreateOptions(
     metadata = withoutNullValues(metadata);
   }
 
-  /** These options, the project being the last parent's when none is given (and parents are). */
+  /** These options, the project being the last parent's when they ask for it ({@link #projectFromParents}). */
   CreateOptions withParentsProject(DatasetRepository repo) throws IOException {
-    if (!project.isEmpty() || parents.isEmpty()) {
+    if (!projectFromParents || parents.isEmpty()) {
       return this;
     }
     String last = repo.catalog().resolve(parents.get(parents.size() - 1));
-    String theirs = repo.catalog().read(last).project();
-    return theirs.isEmpty() ? this
-        : new CreateOptions(theirs, name, version, parents, tags, description, metadata, storage, failOnConflict);
+    return new CreateOptions(repo.catalog().read(last).project(), name, version, parents, tags, description, metadata, storage,
+        failOnConflict, false);
   }
 
   private static Map<String, String> withoutNullValues(Map<String, String> metadata) {
@@ -79,7 +86,10 @@ public record CreateOptions(
     return Map.copyOf(m);
   }
 
-  /** Options for a version of {@code project}/{@code name} with defaults elsewhere. */
+  /**
+   * Options for a version of {@code project}/{@code name} with defaults elsewhere; a null project
+   * is the last parent's, as clearml infers it ("" is none).
+   */
   public static Builder of(String project, String name) {
     return new Builder(project, name);
   }
@@ -111,8 +121,9 @@ public record CreateOptions(
     public Builder storage(String v) { storage = v; return this; }
     public Builder failOnConflict(boolean v) { failOnConflict = v; return this; }
 
+    /** The options; a null project (as {@code of(null, name)} gives) is the last parent's, or none without parents. */
     public CreateOptions build() {
-      return new CreateOptions(project, name, version, parents, tags, description, metadata, storage, failOnConflict);
+      return new CreateOptions(project, name, version, parents, tags, description, metadata, storage, failOnConflict, project == null);
     }
   }
 }

@@ -412,13 +412,32 @@ public final class Dataset {
     return found;
   }
 
-  /** Exclude patterns a person gave, compiled ({@link Glob#parseFilter}: a folder that matches, all it holds). */
+  /**
+   * Exclude patterns a person gave, compiled ({@link Glob#parseFilter}: a folder that matches, all
+   * it holds), in composed Unicode form (NFC): they are matched against paths so composed
+   * ({@link FolderScanner#excluding}), so that a name typed in either form matches a name on disk
+   * in either, as {@code list --filter} matches.
+   */
   private static List<Glob> excludes(List<String> patterns) throws InvalidInputException {
     List<Glob> out = new ArrayList<>(patterns.size());
     for (String p : patterns) {
-      out.add(Glob.parseFilter("exclude pattern", p));
+      out.add(Glob.parseFilter("exclude pattern", DatasetPaths.nfc(p)));
     }
     return out;
+  }
+
+  /** Whether an exclude pattern of {@link #excludes} matches {@code path}, in either Unicode form. */
+  static boolean excluded(List<Glob> excludes, String path) {
+    if (excludes.isEmpty()) {
+      return false;
+    }
+    String composed = DatasetPaths.nfc(path);
+    for (Glob g : excludes) {
+      if (g.matches(composed)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -745,7 +764,7 @@ public final class Dataset {
       List<Glob> excludes = excludes(sync.excludes());
       // A path of the version the sync leaves alone: one that the pattern, if any, selects and no exclude pattern matches.
       java.util.function.Predicate<String> selected = path -> (pattern == null || pattern.glob().matches(path.substring(prefix)))
-          && excludes.stream().noneMatch(g -> g.matches(path.substring(prefix)));
+          && !excluded(excludes, path.substring(prefix));
       // The dataset folder, and each folder above it, must not be a file of the dataset.
       for (String above = df; !above.isEmpty(); above = above.substring(0, Math.max(0, above.lastIndexOf('/')))) {
         if (m.lookup(above) != null) {
@@ -754,7 +773,7 @@ public final class Dataset {
       }
       FileIngester ingester = new FileIngester(repo.statCache(), progress, false);
       DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()),
-          path -> excludes.stream().anyMatch(g -> g.matches(path.substring(prefix))));
+          path -> excluded(excludes, path.substring(prefix)));
       List<SourceFile> batch = new ArrayList<>();
       long[] filesRead = {0};
       long[] matched = {0};
@@ -800,8 +819,31 @@ public final class Dataset {
         throw new InvalidInputException("Cannot sync '" + folder + "': no file matches (to empty the dataset folder, sync an empty folder)");
       }
       flush.accept(null);
-      return new Planned(List.of(), merge.finish(), filesRead[0]);
+      ObjectId synced = merge.finish();
+      requireNoFileAboveKept(new Manifest(m.loader(), synced), merge.keptPaths(), sync);
+      return new Planned(List.of(), synced, filesRead[0]);
     };
+  }
+
+  /**
+   * Refuses a sync that would leave a kept file (one an exclude pattern left alone) inside what is
+   * now a file: the folder on disk became a file (`a/b/c` kept, `a` a file now). A version never
+   * holds a path as both; rsync refuses such a folder as "cannot delete non-empty directory".
+   */
+  private static void requireNoFileAboveKept(Manifest after, List<String> kept, SyncOptions sync) throws IOException {
+    String last = null;
+    for (String k : kept) {
+      for (int s = k.indexOf('/'); s > 0; s = k.indexOf('/', s + 1)) {
+        String folder = k.substring(0, s);
+        if (!folder.equals(last) && after.lookup(folder) != null) {
+          throw new InvalidInputException("Cannot sync " + DatasetPaths.printable(sync.folder().toString()) + ": '"
+              + DatasetPaths.printable(folder) + "' is a file there now, and the version holds '" + DatasetPaths.printable(k)
+              + "' under it, which --exclude keeps; remove it from the version first (cairn remove --files '"
+              + DatasetPaths.printable(folder) + "'), or sync without that exclude pattern");
+        }
+      }
+      last = k.lastIndexOf('/') > 0 ? k.substring(0, k.lastIndexOf('/')) : null;
+    }
   }
 
   /** Files a sync hashes and merges at a time. */

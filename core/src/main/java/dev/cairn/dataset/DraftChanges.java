@@ -158,11 +158,21 @@ final class DraftChanges {
       this.existing = m.iterator(folder.isEmpty() ? "" : folder + "/");
     }
 
+    /** The entries kept by {@link #kept} that no file came for, in order. */
+    private final List<String> keptPaths = new ArrayList<>();
+
     /** Removes the manifest's entry, unless it is one to keep. */
     private void removeUnlessKept(FileEntry cur) throws IOException {
       if (!kept.test(cur.path())) {
         edit(Edit.remove(cur.path()));
+      } else {
+        keptPaths.add(cur.path());
       }
+    }
+
+    /** The paths kept although no file came for them. */
+    List<String> keptPaths() {
+      return keptPaths;
     }
 
     private void edit(Edit e) throws IOException {

@@ -108,7 +108,8 @@ public final class FolderScanner {
   /**
    * Leaves out each file or folder whose path relative to the folder scanned, or whose name,
    * matches one of {@code patterns} ({@link Glob#filter}: a folder that matches is not walked at
-   * all), as restic's and rsync's {@code --exclude} do; a file named itself as a source is left out
+   * all), as restic's and rsync's {@code --exclude} do (the name in composed Unicode form, NFC, as
+   * the patterns should be); a file named itself as a source is left out
    * when its name matches. Nothing is said of what is left out: it is never looked at.
    */
   public FolderScanner excluding(List<Glob> patterns) {
@@ -117,12 +118,7 @@ public final class FolderScanner {
   }
 
   private boolean excluded(String rel) {
-    for (Glob g : excludes) {
-      if (g.matches(rel)) {
-        return true;
-      }
-    }
-    return false;
+    return Dataset.excluded(excludes, rel);
   }
 
   private static Path realOrNull(Path p) {

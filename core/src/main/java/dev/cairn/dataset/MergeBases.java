@@ -15,7 +15,8 @@ import java.util.Map;
  * through the records' parents. Nearest is the least sum of the two distances (a parent is its own
  * ancestor at distance 0). Two as near (criss-cross merges) give no base: the merge is a union;
  * but a parent that descends from every parent before it takes the merge so far as its base
- * ({@link ParentMerge#MERGED_SO_FAR}), and so gives itself.
+ * ({@link ParentMerge#MERGED_SO_FAR}), and so gives itself, and a parent in the history of a parent
+ * before it is its own base, and so changes nothing.
  * A deleted version ends its line of ancestry, but is still a base when a child that had it as
  * its only parent tells its manifest (that child's {@code base}).
  */
@@ -122,6 +123,13 @@ final class MergeBases {
         bases.add(ParentMerge.MERGED_SO_FAR);
         continue;
       }
+      Ancestor self = records.get(parentIds.get(i));
+      if (self != null && isAncestorOfOneBefore(i, parentIds, seen)) {
+        // In the history of an earlier parent: it brings nothing that parent did not take (or
+        // delete) since, whatever ancestors tie with it. Itself as the base: the step changes nothing.
+        bases.add(repo.repository().objects().has(self.root()) ? self.root() : null);
+        continue;
+      }
       // Two bases as near (criss-cross merges): neither tells what both sides changed; a union.
       ObjectId root = best[i] == null || tied[i] ? null
           : records.containsKey(best[i]) ? records.get(best[i]).root() : orphans.roots.get(best[i]);
@@ -139,6 +147,17 @@ final class MergeBases {
       }
     }
     return true;
+  }
+
+  /** Whether the search from a parent before {@code i} met parent {@code i} among its ancestors. */
+  private static boolean isAncestorOfOneBefore(int i, List<String> parentIds, List<Map<String, Integer>> seen) {
+    for (int j = 0; j < i; j++) {
+      Integer d = seen.get(j).get(parentIds.get(i));
+      if (d != null && d > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Keeps {@code id} as parent {@code i}'s base if it is nearer; notes a tie with another as near. */

@@ -103,7 +103,8 @@ class DatasetMessagesTest {
     Dataset parent = closedVersionOfOneFile("parent", 1000); // in project p
     Dataset child = Dataset.create(repo, CreateOptions.of(null, "child").parents(parent.id().substring(0, 8)).build());
     assertThat(child.project()).isEqualTo("p");
-    assertThat(Dataset.create(repo, CreateOptions.of("", "orphan").build()).project()).isEmpty();
+    assertThat(Dataset.create(repo, CreateOptions.of("", "none").parents(parent.id()).build()).project()).as("none, asked for").isEmpty();
+    assertThat(Dataset.create(repo, CreateOptions.of(null, "orphan").build()).project()).isEmpty();
     assertThat(Dataset.create(repo, CreateOptions.of("q", "other").parents(parent.id()).build()).project()).isEqualTo("q");
   }
 

@@ -279,6 +279,16 @@ class DatasetTest {
     Dataset m2 = merge("ff-m2", p2, p3).close();
     assertThat(contents(m2)).isEqualTo(contents(p3));
     assertThat(m2.record().conflicts()).isEmpty();
+    // The other way round: parents in the history of the first change nothing, even when their
+    // nearest common ancestors with it tie (p2 is two steps up from p4, as base is from p1 and p2).
+    Dataset p4 = Dataset.create(repo, CreateOptions.of("m", "ff-4").parents(p3.id()).build());
+    p4.removeFiles(List.of("c"), false);
+    p4.close();
+    Dataset m3 = merge("ff-m3", p4, p1, p2).close();
+    assertThat(contents(m3)).isEqualTo(contents(p4)).doesNotContainKeys("b", "c");
+    assertThat(m3.record().conflicts()).isEmpty();
+    Dataset m4 = merge("ff-m4", p4, base, p1).close();
+    assertThat(contents(m4)).isEqualTo(contents(p4));
   }
 
   @Test

@@ -123,6 +123,32 @@ class ExcludeTest {
   }
 
   @Test
+  void aSyncRefusesToKeepAnExcludedFileUnderWhatIsNowAFile() throws Exception {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "shape").build());
+    ds.syncFolder(SyncOptions.of(src), Progress.NONE); // holds sub/build/out.bin
+    ds.close();
+    dev.cairn.internal.fs.Trees.delete(src.resolve("sub"));
+    Files.writeString(src.resolve("sub"), "now a file");
+    Dataset next = Dataset.create(repo, CreateOptions.of("p", "shape").parents(List.of(ds.id())).build());
+    assertThatThrownBy(() -> next.syncFolder(SyncOptions.of(src).exclude("sub/build"), Progress.NONE))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'sub' is a file there now, and the version holds 'sub/build/out.bin' under it, which --exclude keeps");
+    assertThat(paths(next)).isEqualTo(paths(ds));
+    // Without the pattern, the folder goes and the file takes its place.
+    next.syncFolder(SyncOptions.of(src), Progress.NONE);
+    assertThat(paths(next)).contains("sub").noneMatch(p -> p.startsWith("sub/"));
+  }
+
+  @Test
+  void aPatternMatchesANameInEitherUnicodeForm() throws Exception {
+    write("cafe\u0301/x.txt", "decomposed on disk");
+    write("na\u00efve/y.txt", "composed on disk");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "forms").build());
+    ds.addFiles(AddOptions.of(src).exclude("caf\u00e9", "nai\u0308ve")); // each typed in the other form
+    assertThat(paths(ds)).noneMatch(p -> p.contains("x.txt") || p.contains("y.txt")).contains("a.txt");
+  }
+
+  @Test
   void aPatternSyncKeepsExcludedFilesAndRemovesTheOthersItDoesNotSelect() throws Exception {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "pattern").build());
     ds.addFiles(AddOptions.of(src));

@@ -21,6 +21,11 @@ final class MetadataCommand extends Base {
   List<String> set = new ArrayList<>();
 
   @Override
+  boolean readsOnly() {
+    return set.isEmpty(); // only shown: the version stays the current one it was
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = select(selector);
     if (!set.isEmpty()) {

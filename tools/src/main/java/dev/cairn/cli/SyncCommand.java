@@ -88,8 +88,8 @@ final class SyncCommand extends Base {
   /**
    * The sync's arguments as its log keeps them, one list for every spelling of one command line,
    * since a run again finds what the run before it left by them: options in the order of their
-   * names, each with its values; the folder as an absolute path ({@code ./data/} and
-   * {@code /home/me/data} are one), parents as full ids, the dataset folder without empty or
+   * names, each with its values; the folder as the system reads it, links resolved ({@code ./data/}
+   * and {@code /home/me/data} are one), parents as full ids, the dataset folder without empty or
    * {@code .} segments, the remote as a URI.
    */
   @Override
@@ -103,7 +103,7 @@ final class SyncCommand extends Base {
       }
       List<String> values = o.arity().max() == 0 ? List.of() : new ArrayList<>(o.stringValues());
       switch (n) {
-        case "--folder" -> values = List.of(folder.toAbsolutePath().normalize().toString());
+        case "--folder" -> values = List.of(canonicalFolder());
         case "--dataset-folder" -> values = List.of(dev.cairn.manifest.DatasetPaths.withoutEmptyOrDotSegments(datasetFolder));
         case "--storage" -> values = List.of(canonicalStorage(storage));
         case "--parents" -> values = values.stream().map(this::fullId).toList();
@@ -117,6 +117,22 @@ final class SyncCommand extends Base {
       out.addAll(values);
     });
     return out;
+  }
+
+  /**
+   * The folder as the system reads it: links and {@code ..} resolved as the kernel resolves them
+   * ({@code a/link/../x} is where the link leads, not {@code a/x}); a pattern in a folder, or a
+   * folder not there, by its absolute path without {@code .} segments.
+   */
+  private String canonicalFolder() {
+    try {
+      if (java.nio.file.Files.isDirectory(folder)) {
+        return folder.toRealPath().toString();
+      }
+    } catch (IOException unreadable) {
+      // as written, below
+    }
+    return folder.toAbsolutePath().normalize().toString();
   }
 
   /** The full id a prefix names here, or the prefix as given (a version only a remote holds). */

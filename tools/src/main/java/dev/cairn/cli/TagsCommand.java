@@ -22,6 +22,11 @@ final class TagsCommand extends Base {
   List<String> remove = new ArrayList<>();
 
   @Override
+  boolean readsOnly() {
+    return add.isEmpty() && remove.isEmpty(); // only shown: the version stays the current one it was
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {

@@ -13,6 +13,11 @@ final class UsageCommand extends Base {
   @Mixin VersionSelector selector;
 
   @Override
+  boolean readsOnly() {
+    return true; // only shown: the version stays the current one it was
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = select(selector);
     List<Usage.Use> uses = repo().usage().usesOf(ds.id());

@@ -155,6 +155,21 @@ class CliMessagesTest {
   }
 
   @Test
+  void commandsThatOnlyShowAVersionLeaveTheCurrentDraftAsItIs() throws IOException {
+    file("src/a.txt", "a");
+    String closed = (String) cli.ok("sync", "--project", "p", "--name", "c", "--folder", tmp.resolve("src").toString(),
+        "--disable-upload", "--json").obj().get("id");
+    cli.ok("create", "--project", "p", "--name", "d");
+    for (String[] look : List.of(new String[] {"tags", "--id", closed}, new String[] {"metadata", "--id", closed},
+        new String[] {"usage", "--id", closed}, new String[] {"list", "--id", closed}, new String[] {"show", "--id", closed})) {
+      cli.ok(look);
+    }
+    assertThat(cli.ok("add", "--files", tmp.resolve("src/a.txt").toString()).out()).startsWith("1 file added");
+    cli.ok("tags", "--id", closed, "--add", "gold"); // a change: the version changed becomes the current one
+    assertThat(cli.fails("add", "--files", tmp.resolve("src/a.txt").toString()).err()).contains("is final");
+  }
+
+  @Test
   void searchOfTheEmptyProjectListsTheVersionsOfNoProject() throws IOException {
     file("src/a.txt", "a");
     cli.ok("sync", "--name", "loose", "--folder", tmp.resolve("src").toString(), "--disable-upload");

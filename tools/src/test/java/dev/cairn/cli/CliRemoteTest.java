@@ -696,8 +696,11 @@ class CliRemoteTest {
     String[] verbose = java.util.stream.Stream.concat(java.util.Arrays.stream(plain), java.util.stream.Stream.of("--verbose"))
         .toArray(String[]::new);
     assertThat(a.ok(verbose).out()).contains("No change: the folder equals version " + third);
-    // Nor is the parent's id, given by a prefix.
+    // Nor is the parent's id, given by a prefix, nor the folder reached through a link.
     assertThat(a.ok("sync", "--parents", base.substring(0, 8), "--project", "p", "--name", "n", "--folder", src, "--disable-upload").out())
+        .contains("No change: the folder equals version " + third);
+    Path link = Files.createSymbolicLink(tmp.resolve("via-link"), Path.of(src));
+    assertThat(a.ok("sync", "--project", "p", "--name", "n", "--folder", link.toString(), "--disable-upload", "--parents", base).out())
         .contains("No change: the folder equals version " + third);
     // A changed folder makes a new child of the parent it names, and a version string in use is refused.
     write(tmp.resolve("src/z.txt"), "z");
