@@ -6,6 +6,7 @@ import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.internal.concurrent.LockTable;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
@@ -28,9 +29,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -452,12 +450,10 @@ public final class Catalog {
   public final class Lock implements AutoCloseable {
     private final Path file;
     private final String token;
-    private final ReentrantLock inProcess;
+    private final LockTable.Entry<Path> inProcess;
     private boolean released;
-    /** Whether its in-process entry goes when it is released: the lock of a fresh id, never taken again. */
-    private boolean forgetOnClose;
 
-    private Lock(Path file, String token, ReentrantLock inProcess) {
+    private Lock(Path file, String token, LockTable.Entry<Path> inProcess) {
       this.file = file;
       this.token = token;
       this.inProcess = inProcess;
@@ -484,10 +480,7 @@ public final class Catalog {
       } catch (NoSuchFileException e) {
         // broken by someone who thought we were dead; nothing to release
       } finally {
-        inProcess.unlock();
-        if (forgetOnClose) {
-          IN_PROCESS.remove(file.toAbsolutePath().normalize(), inProcess);
-        }
+        inProcess.release();
       }
     }
   }
@@ -496,19 +489,10 @@ public final class Catalog {
    * A lock of a fresh id, no version's, that tells a garbage collection to keep what this process
    * writes from now on (gc keeps every pack written since the oldest live lock) until it is
    * released: for work that stores objects before the version that will name them exists (a sync
-   * compared with its parent before its draft is made). Its in-process entry goes with it.
+   * compared with its parent before its draft is made).
    */
   public Lock holdWrites() throws IOException {
-    Lock l = lock(newId());
-    l.forgetOnClose = true;
-    return l;
-  }
-
-  /** A lock that tells its owner. */
-  private static final class OwnedLock extends ReentrantLock {
-    Thread owner() {
-      return getOwner();
-    }
+    return lock(newId());
   }
 
   /**
@@ -517,13 +501,19 @@ public final class Catalog {
    * of this process for as long as it works, not {@link #LOCK_WAIT_MILLIS}. Keyed by the lock
    * file, so that two repositories opened on one folder share them.
    */
-  private static final ConcurrentMap<Path, OwnedLock> IN_PROCESS =
-      new ConcurrentHashMap<>();
+  private static final LockTable<Path> IN_PROCESS = new LockTable<>();
 
-  private ReentrantLock inProcess(String id, Path file) throws DatasetLockedException {
-    OwnedLock l = IN_PROCESS.computeIfAbsent(file.toAbsolutePath().normalize(), k -> new OwnedLock());
+  /** How many locks this process's threads hold or wait for, in every repository (for tests). */
+  static int inProcessLocks() {
+    return IN_PROCESS.size();
+  }
+
+  /** The entry of lock {@code file}, entered ({@link LockTable#enter}): the caller leaves it unless a {@link Lock} takes it over. */
+  private LockTable.Entry<Path> inProcess(String id, Path file) throws DatasetLockedException {
+    LockTable.Entry<Path> l = IN_PROCESS.enter(file.toAbsolutePath().normalize());
     Thread operation = dev.cairn.internal.concurrent.Workers.workingFor();
     if (l.isHeldByCurrentThread() || (operation != null && l.owner() == operation)) {
+      l.leave();
       // A change of the version from within a change of it (a Progress callback, say, run here or
       // on one of the change's workers): the outer one would then write over what the inner one
       // did, or, waited for, never end.
@@ -543,22 +533,23 @@ public final class Catalog {
    */
   public Lock lock(String id) throws IOException {
     Path file = locks.resolve(id + ".lock");
-    ReentrantLock ours = inProcess(id, file);
+    LockTable.Entry<Path> ours = inProcess(id, file);
     try {
       ours.lockInterruptibly();
     } catch (InterruptedException ie) {
+      ours.leave();
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for " + file);
     }
     try {
       return lockFile(id, file, ours);
     } catch (IOException | RuntimeException e) {
-      ours.unlock();
+      ours.release();
       throw e;
     }
   }
 
-  private Lock lockFile(String id, Path file, ReentrantLock ours) throws IOException {
+  private Lock lockFile(String id, Path file, LockTable.Entry<Path> ours) throws IOException {
     long now = System.currentTimeMillis();
     long deadline = lockWaitMillis > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + lockWaitMillis; // a huge wait: for ever
     while (true) {
@@ -592,24 +583,25 @@ public final class Catalog {
    */
   public Lock tryLock(String id) throws IOException {
     Path file = locks.resolve(id + ".lock");
-    ReentrantLock ours = inProcess(id, file);
+    LockTable.Entry<Path> ours = inProcess(id, file);
     if (!ours.tryLock()) {
+      ours.leave();
       return null; // another thread of this process holds it
     }
     try {
       Lock lock = tryLockFile(file, ours);
       if (lock == null) {
-        ours.unlock();
+        ours.release();
       }
       return lock;
     } catch (IOException | RuntimeException e) {
-      ours.unlock();
+      ours.release();
       throw e;
     }
   }
 
   /** The file lock, for a thread that holds {@code ours}; null at once if a live process holds it. */
-  private Lock tryLockFile(Path file, ReentrantLock ours) throws IOException {
+  private Lock tryLockFile(Path file, LockTable.Entry<Path> ours) throws IOException {
     String token = processToken();
     while (true) {
       try {

@@ -408,6 +408,12 @@ public final class Dataset {
           + String.join(" ", o.wildcards().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
           + "; nothing was added");
     }
+    if (found.isEmpty() && scanner.excludedCount() > 0) {
+      // As git add refuses paths that are all ignored: an add that leaves out all it was given is a mistake.
+      throw new InvalidInputException("Cannot add: every file of " + sourcesText(o.sources()) + " is excluded by --exclude "
+          + String.join(" ", o.excludes().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
+          + "; nothing was added");
+    }
     requireOneFilePerPath(found);
     return found;
   }
@@ -424,20 +430,6 @@ public final class Dataset {
       out.add(Glob.parseFilter("exclude pattern", DatasetPaths.nfc(p)));
     }
     return out;
-  }
-
-  /** Whether an exclude pattern of {@link #excludes} matches {@code path}, in either Unicode form. */
-  static boolean excluded(List<Glob> excludes, String path) {
-    if (excludes.isEmpty()) {
-      return false;
-    }
-    String composed = DatasetPaths.nfc(path);
-    for (Glob g : excludes) {
-      if (g.matches(composed)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -764,7 +756,7 @@ public final class Dataset {
       List<Glob> excludes = excludes(sync.excludes());
       // A path of the version the sync leaves alone: one that the pattern, if any, selects and no exclude pattern matches.
       java.util.function.Predicate<String> selected = path -> (pattern == null || pattern.glob().matches(path.substring(prefix)))
-          && !excluded(excludes, path.substring(prefix));
+          && !FolderScanner.excluded(excludes, path.substring(prefix));
       // The dataset folder, and each folder above it, must not be a file of the dataset.
       for (String above = df; !above.isEmpty(); above = above.substring(0, Math.max(0, above.lastIndexOf('/')))) {
         if (m.lookup(above) != null) {
@@ -773,7 +765,7 @@ public final class Dataset {
       }
       FileIngester ingester = new FileIngester(repo.statCache(), progress, false);
       DraftChanges.FolderMerge merge = new DraftChanges.FolderMerge(m, df, editor.begin(m.root()),
-          path -> excluded(excludes, path.substring(prefix)));
+          path -> FolderScanner.excluded(excludes, path.substring(prefix)));
       List<SourceFile> batch = new ArrayList<>();
       long[] filesRead = {0};
       long[] matched = {0};

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.internal.concurrent.LockTable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
@@ -7,9 +8,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps two fetches of one version apart, so that its data is downloaded once: the second waits
@@ -19,13 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock of this process's threads. The file stays: a waiter may be locking it.
  */
 final class FetchLock implements AutoCloseable {
-  private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+  private static final LockTable<Path> IN_PROCESS = new LockTable<>();
 
-  private final ReentrantLock inProcess;
+  private final LockTable.Entry<Path> inProcess;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private FetchLock(ReentrantLock inProcess, FileChannel channel, FileLock lock) {
+  private FetchLock(LockTable.Entry<Path> inProcess, FileChannel channel, FileLock lock) {
     this.inProcess = inProcess;
     this.channel = channel;
     this.lock = lock;
@@ -34,13 +32,14 @@ final class FetchLock implements AutoCloseable {
   /** Takes the lock of version {@code id}, telling {@code progress} when it must wait for another fetch. */
   static FetchLock take(Path tmpDir, String id, Progress progress) throws IOException {
     Path file = Files.createDirectories(tmpDir).resolve(FILE_NAME).toAbsolutePath().normalize();
-    ReentrantLock ours = IN_PROCESS.computeIfAbsent(file.resolve(id), k -> new ReentrantLock());
+    LockTable.Entry<Path> ours = IN_PROCESS.enter(file.resolve(id));
     boolean waited = false;
     if (!ours.tryLock()) {
       waited = waiting(progress, id);
       try {
         ours.lockInterruptibly();
       } catch (InterruptedException e) {
+        ours.leave();
         Thread.currentThread().interrupt();
         progress.finish(); // the wait it started
         throw new InterruptedIOException("interrupted while waiting for another fetch of " + id);
@@ -72,7 +71,7 @@ final class FetchLock implements AutoCloseable {
       if (ch != null) {
         ch.close();
       }
-      ours.unlock();
+      ours.release();
       throw e;
     }
   }
@@ -98,7 +97,7 @@ final class FetchLock implements AutoCloseable {
         channel.close();
       }
     } finally {
-      inProcess.unlock();
+      inProcess.release();
     }
   }
 }

@@ -117,8 +117,37 @@ public final class FolderScanner {
     return this;
   }
 
+  /** How many files and folders the scans so far left out by an exclude pattern. */
+  private long excludedCount;
+
+  /** How many files and folders the scans so far left out by an exclude pattern (a folder counts once). */
+  public long excludedCount() {
+    return excludedCount;
+  }
+
   private boolean excluded(String rel) {
-    return Dataset.excluded(excludes, rel);
+    if (excluded(excludes, rel)) {
+      excludedCount++;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether one of {@code patterns} matches {@code path} (relative to the folder scanned, or a
+   * name), compared in composed Unicode form so that a name in either form matches.
+   */
+  static boolean excluded(List<Glob> patterns, String path) {
+    if (patterns.isEmpty()) {
+      return false;
+    }
+    String composed = DatasetPaths.nfc(path);
+    for (Glob g : patterns) {
+      if (g.matches(composed)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Path realOrNull(Path p) {

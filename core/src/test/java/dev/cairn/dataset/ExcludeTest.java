@@ -95,6 +95,20 @@ class ExcludeTest {
   }
 
   @Test
+  void anAddThatExcludesAllItIsGivenIsRefusedAsGitAddRefusesIgnoredPaths() throws Exception {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "none").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src.resolve("sub")).exclude("*.txt", "*.pyc", "build")))
+        .isInstanceOf(InvalidInputException.class).hasMessage("Cannot add: every file of " + src.resolve("sub")
+            + " is excluded by --exclude '*.txt' '*.pyc' 'build'; nothing was added");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src.resolve("a.tmp")).exclude("*.tmp")))
+        .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("Cannot add: every file of ");
+    // An empty folder is not a mistake, nor an exclude that leaves something.
+    Files.createDirectories(tmp.resolve("empty"));
+    assertThat(ds.addFiles(AddOptions.of(tmp.resolve("empty")).exclude("*.tmp")).summary().added()).isZero();
+    assertThat(ds.addFiles(AddOptions.of(src.resolve("sub")).exclude("*.txt")).summary().added()).isEqualTo(2);
+  }
+
+  @Test
   void aSyncNeitherAddsNorRemovesWhatItExcludes() throws Exception {
     Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "sync").build());
     v1.syncFolder(SyncOptions.of(src), Progress.NONE);

@@ -251,6 +251,47 @@ class VersionLockTest {
   }
 
   @Test
+  void aLongRunningProcessKeepsNoEntryForALockNoThreadHoldsOrWaitsFor() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Catalog catalog = repo.catalog();
+      int before = Catalog.inProcessLocks();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> all = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          all.add(pool.submit(() -> {
+            for (int i = 0; i < 200; i++) {
+              try (Catalog.Lock shared = catalog.lock("shared"); Catalog.Lock own = catalog.holdWrites()) {
+                assertThat(Catalog.inProcessLocks()).isGreaterThanOrEqualTo(before + 2);
+              }
+              Catalog.Lock maybe = catalog.tryLock("shared" + (i % 3));
+              if (maybe != null) {
+                maybe.close();
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : all) {
+          f.get(2, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(Catalog.inProcessLocks()).isEqualTo(before);
+      // The entry of a lock still counts its holder after another thread's failed try.
+      try (Catalog.Lock held = catalog.lock("kept")) {
+        Future<Catalog.Lock> other = Executors.newSingleThreadExecutor().submit(() -> catalog.tryLock("kept"));
+        assertThat(other.get(1, TimeUnit.MINUTES)).isNull();
+        assertThat(Catalog.inProcessLocks()).isEqualTo(before + 1);
+        assertThatThrownBy(() -> catalog.lock("kept")).isInstanceOf(DatasetLockedException.class);
+        assertThat(Catalog.inProcessLocks()).isEqualTo(before + 1);
+      }
+      assertThat(Catalog.inProcessLocks()).isEqualTo(before);
+    }
+  }
+
+  @Test
   void aLockIsReleasedOnceAndOnlyByItsThread() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());

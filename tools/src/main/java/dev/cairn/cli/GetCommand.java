@@ -50,11 +50,11 @@ final class GetCommand extends Base {
       + " without a run, a warning says it was not recorded.")
   String alias;
 
-  @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias (default: $CAIRN_RUN_ID).")
+  @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias or --lock (default: $CAIRN_RUN_ID).")
   String run;
 
   @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names, fetching what is not here from --storage, the"
-      + " version's own remote or the default one.")
+      + " version's own remote or the default one; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
   Path lock;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's highest version.")
@@ -89,11 +89,11 @@ final class GetCommand extends Base {
     if (lock != null && (selector.id != null || selector.name != null || selector.project != null || selector.version != null)) {
       throw new InvalidInputException("Cannot get: --lock names the versions to get; it excludes --id, --project, --name and --version");
     }
-    if (lock != null && (alias != null || run != null)) {
-      throw new InvalidInputException("Cannot get: --lock gets the versions its file names under its own aliases; " + (alias != null
-          ? "--alias" : "--run") + " records a new use of one version (get it by --id or --name)");
+    if (lock != null && alias != null) {
+      throw new InvalidInputException("Cannot get: --lock gets the versions its file names under their own aliases; --alias records"
+          + " a new use of one version (get it by --id or --name)");
     }
-    if (run != null && alias == null) {
+    if (run != null && alias == null && lock == null) {
       throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");
     }
     if (alias != null) { // before anything is fetched or copied
@@ -125,8 +125,7 @@ final class GetCommand extends Base {
         throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
       }
     }
-    String env = System.getenv("CAIRN_RUN_ID");
-    String usedBy = run != null ? run : env == null || env.isBlank() ? null : env; // CAIRN_RUN_ID= names no run
+    String usedBy = usedBy();
     if (alias != null && usedBy == null) {
       // As clearml-data without a running task: the data is still got, the use not recorded.
       err().println("cairn: warning: --alias " + alias + " not recorded: no run to record it for (give --run RUN, or set"
@@ -249,11 +248,25 @@ final class GetCommand extends Base {
     return new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it)");
   }
 
+  /** The run that uses what this get gets: --run, else $CAIRN_RUN_ID (set empty, none); null for none. */
+  private String usedBy() {
+    String env = System.getenv("CAIRN_RUN_ID");
+    return run != null ? run : env == null || env.isBlank() ? null : env;
+  }
+
+  /**
+   * Restores the versions a lock file names, each under its alias; with a run (--run or
+   * $CAIRN_RUN_ID), records that the run used each under that alias, as a get by its alias would.
+   */
   private int fromLock(Selection sel) throws Exception {
     if (!Files.isRegularFile(lock)) {
       throw new InvalidInputException("Cannot read lock file " + lock + ": no such file");
     }
     List<Usage.Use> uses = Usage.parseLockFile(Files.readString(lock, StandardCharsets.UTF_8), lock.toString());
+    String usedBy = usedBy();
+    if (usedBy != null) {
+      Usage.checkRun(usedBy);
+    }
     List<Object> results = new ArrayList<>();
     List<Path> paths = new ArrayList<>();
     for (Usage.Use u : uses) {
@@ -271,8 +284,11 @@ final class GetCommand extends Base {
       }
       // One copy of several: its commit is not the command's end.
       Path p = repo().restore(u, sel, copy == null ? null : uses.size() == 1 ? copy : copy.resolve(u.alias()),
-          overwrite, uses.size() == 1 ? progress() : withoutCommit(progress()));
+          overwrite, uses.size() == 1 && usedBy == null ? progress() : withoutCommit(progress()));
       paths.add(p);
+      if (usedBy != null) {
+        repo().get(u.id()).alias(u.alias(), usedBy);
+      }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("alias", u.alias());
       m.put("id", u.id());
@@ -283,6 +299,7 @@ final class GetCommand extends Base {
     if (json) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("datasets", results);
+      doc.put("run", usedBy); // recorded as using each under its alias; null: none
       doc.put("path", paths.get(paths.size() - 1).toAbsolutePath().toString());
       doc.put("downloaded_bytes", downloaded.get());
       printJson(doc);

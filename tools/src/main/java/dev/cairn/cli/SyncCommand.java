@@ -90,7 +90,7 @@ final class SyncCommand extends Base {
    * since a run again finds what the run before it left by them: options in the order of their
    * names, each with its values; the folder as the system reads it, links resolved ({@code ./data/}
    * and {@code /home/me/data} are one), parents as full ids, the dataset folder without empty or
-   * {@code .} segments, the remote as a URI.
+   * {@code .} segments (the root as none), tags and exclude patterns as sets, the remote as a URI.
    */
   @Override
   List<String> argv() {
@@ -107,7 +107,12 @@ final class SyncCommand extends Base {
         case "--dataset-folder" -> values = List.of(dev.cairn.manifest.DatasetPaths.withoutEmptyOrDotSegments(datasetFolder));
         case "--storage" -> values = List.of(canonicalStorage(storage));
         case "--parents" -> values = values.stream().map(this::fullId).toList();
+        case "--tags" -> values = tags.stream().distinct().sorted().toList();
+        case "--exclude" -> values = excludes.stream().distinct().sorted().toList();
         default -> { }
+      }
+      if (n.equals("--dataset-folder") && values.get(0).isEmpty()) {
+        continue; // the root, as when it is not given
       }
       byName.put(n, values);
     }

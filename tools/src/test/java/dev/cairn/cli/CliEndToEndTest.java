@@ -565,6 +565,12 @@ class CliEndToEndTest {
     assertThat(log.get(log.size() - 1)).containsPattern("  move +to elsewhere/renamed$");
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
+    // A run that reproduces another from its lock file is recorded as using the same versions, under the same aliases.
+    assertThat(cli.ok("get", "--lock", lock.toString(), "--run", "run-again", "--json").obj()).containsEntry("run", "run-again");
+    assertThat(cli.ok("runs", "--run", "run-again", "--json").array()).singleElement()
+        .satisfies(m -> assertThat(m).containsEntry("alias", "train").containsEntry("id", id));
+    assertThat(cli.fails("get", "--lock", lock.toString(), "--alias", "x").err()).isEqualTo("cairn: Cannot get: --lock gets the versions"
+        + " its file names under their own aliases; --alias records a new use of one version (get it by --id or --name)\n");
     cli.fails("lock", "--run", "never-ran", "--output", tmp.resolve("x.lock").toString());
     // Never over a file unasked, never inside the repository (over its config, say).
     assertThat(cli.fails("lock", "--run", "run-1", "--output", lock.toString()).err()).contains("it exists (use --overwrite");

@@ -712,6 +712,19 @@ class CliRemoteTest {
   }
 
   @Test
+  void tagsAndExcludePatternsInAnotherOrderAndTheRootAsDatasetFolderAreTheSameSyncCommandLine() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    String first = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--tags", "b,a",
+        "--exclude", "*.y", "*.x", "--json").obj().get("id");
+    Cli.Result again = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--tags", "a", "--tags", "b",
+        "--exclude", "*.x", "--exclude", "*.y", "--exclude", "*.x", "--dataset-folder", "/");
+    assertThat(again.out()).contains("No change: the folder equals version " + first + " (1.0.0), made by this same sync command line");
+    assertThat(a.ok("search", "--json").array()).hasSize(1);
+  }
+
+  @Test
   void aCloseOrSyncWhoseRemoteCannotTakeTheUploadLeavesTheDraftOpen() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     write(tmp.resolve("src/x.txt"), "x");
