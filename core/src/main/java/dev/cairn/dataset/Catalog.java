@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -711,24 +714,34 @@ public final class Catalog {
   }
 
   /**
-   * Removes a stale lock unless someone replaced it meanwhile. Breakers take turns through a guard
-   * file ({@code tmp/.<id>.lock.break}): under it, the lock still holding the stale line can only
-   * be that one (its holder is dead, and no one takes a lock that exists), so reading then deleting
-   * it is safe. Without the guard, two breakers of one stale lock could each remove it, the second
-   * removing the fresh lock a third process had just taken. A guard older than
-   * {@link #BREAK_GUARD_STALE_MILLIS} is a breaker's that died; it is removed.
+   * Removes a stale lock unless someone replaced it meanwhile. Breakers take turns under a guard,
+   * a lock of the operating system on the whole of {@code tmp/lock-break.lock} (in front of a lock
+   * of this process's threads): under it, the lock still holding the stale line can only be that
+   * one (its holder is dead, and no one takes a lock that exists), so reading then deleting it is
+   * safe. Without the guard, two breakers of one stale lock could each remove it, the second
+   * removing the fresh lock a third process had just taken. The system releases the guard of a
+   * breaker that dies, and never that of one that is only slow.
    *
-   * @return what it did (another process may be breaking it now)
+   * @return what it did (another process, or thread, may be breaking it now)
    */
   private Break breakLock(Path file, String staleHolder) throws IOException {
-    Path guard = tmp.resolve("." + file.getFileName() + ".break");
-    try {
-      create(guard, processToken());
-    } catch (FileAlreadyExistsException busy) {
-      removeIfOlder(guard, BREAK_GUARD_STALE_MILLIS);
+    Path guardFile = Files.createDirectories(tmp).resolve(BREAK_LOCK_FILE).toAbsolutePath().normalize();
+    // One channel on the file at a time in this process: closing one releases every lock the process has on the file.
+    LockTable.Entry<Path> ours = BREAKERS.enter(guardFile);
+    if (!ours.tryLock()) {
+      ours.leave();
       return Break.BUSY;
     }
-    try {
+    try (FileChannel ch = FileChannel.open(guardFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock guard;
+      try {
+        guard = ch.tryLock();
+      } catch (OverlappingFileLockException inThisProcess) {
+        guard = null; // held through a channel this class did not open
+      }
+      if (guard == null) {
+        return Break.BUSY;
+      }
       String now;
       try {
         now = Files.readString(file, StandardCharsets.UTF_8);
@@ -742,9 +755,15 @@ public final class Catalog {
       }
       return Break.GONE;
     } finally {
-      Files.deleteIfExists(guard);
+      ours.release();
     }
   }
+
+  /** The file in {@code tmp/} whose lock of the operating system breakers of stale locks take in turn: not a leftover, though it stays. */
+  static final String BREAK_LOCK_FILE = "lock-break.lock";
+
+  /** The breakers of this process, one at a time for each repository's {@link #BREAK_LOCK_FILE}. */
+  private static final LockTable<Path> BREAKERS = new LockTable<>();
 
   /** What {@link #breakLock} did. */
   private enum Break {
@@ -755,9 +774,6 @@ public final class Catalog {
     /** The stale lock was deleted. */
     REMOVED
   }
-
-  /** How long breaking a lock may take before its guard counts as a dead breaker's. */
-  static final long BREAK_GUARD_STALE_MILLIS = 10_000;
 
   /**
    * An empty lock is one being written on a file system without hard links (created, then
@@ -774,16 +790,6 @@ public final class Catalog {
       return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > EMPTY_LOCK_STALE_MILLIS;
     } catch (NoSuchFileException gone) {
       return false;
-    }
-  }
-
-  private static void removeIfOlder(Path file, long millis) throws IOException {
-    try {
-      if (System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > millis) {
-        Files.deleteIfExists(file);
-      }
-    } catch (NoSuchFileException gone) {
-      // its breaker finished
     }
   }
 

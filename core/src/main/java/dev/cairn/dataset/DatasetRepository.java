@@ -612,9 +612,9 @@ public final class DatasetRepository implements AutoCloseable {
     }
   }
 
-  /** Whether a file of {@code tmp/} is the lock of fetches, which stays there: not a leftover. */
+  /** Whether a file of {@code tmp/} is the lock of fetches or of lock breakers, which stay there: not leftovers. */
   public static boolean isLockFileOfTmp(String name) {
-    return name.equals(FetchLock.FILE_NAME);
+    return name.equals(FetchLock.FILE_NAME) || name.equals(Catalog.BREAK_LOCK_FILE);
   }
 
   private Dataset fetchLocked(dev.cairn.transport.Fetcher f, String id, Selection selection) throws IOException {

@@ -115,30 +115,52 @@ class VersionLockTest {
 
   /**
    * Breakers of one stale lock take turns through a guard: while one breaks it, another waits
-   * (else the second could remove the fresh lock a third process took after the first broke it);
-   * a guard older than breaking takes is a dead breaker's, and goes.
+   * (else the second could remove the fresh lock a third process took after the first broke it),
+   * however long the first takes; the guard of a breaker that dies goes with it.
    */
   @Test
-  void aStaleLockIsBrokenByOneBreakerAtATime() throws Exception {
+  void aStaleLockIsBrokenByOneBreakerAtATimeHoweverLongABreakerTakes() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       Process ended = new ProcessBuilder("true").start();
       ended.waitFor();
       Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
       Files.writeString(lock, ended.pid() + "@" + Catalog.hostName() + " token");
-      Path guard = tmp.resolve("r/tmp/." + ds.id() + ".lock.break");
-      Files.writeString(guard, Catalog.processToken());
-      assertThat(repo.catalog().tryLock(ds.id())).as("another process is breaking it").isNull();
-      assertThat(lock).exists();
-      assertThat(guard).as("a live breaker's guard stays").exists();
-      Files.setLastModifiedTime(guard, FileTime.fromMillis(System.currentTimeMillis() - Catalog.BREAK_GUARD_STALE_MILLIS - 5_000));
-      assertThat(repo.catalog().tryLock(ds.id())).as("the old guard goes first").isNull();
-      assertThat(guard).doesNotExist();
+      // Another process breaking a lock, stalled there (for longer than any timeout would allow):
+      // it holds the guard, a lock of the operating system on tmp/lock-break.lock.
+      Path guard = tmp.resolve("r/tmp/" + Catalog.BREAK_LOCK_FILE);
+      Path holder = tmp.resolve("Hold.java");
+      Files.writeString(holder, """
+          import java.nio.channels.FileChannel;
+          import java.nio.file.*;
+          class Hold {
+            public static void main(String[] a) throws Exception {
+              try (FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                ch.lock();
+                System.out.println("held");
+                System.in.read();
+              }
+            }
+          }
+          """);
+      Process breaker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), holder.toString(),
+          guard.toString()).redirectErrorStream(true).start();
+      try {
+        assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(breaker.getInputStream())).readLine()).isEqualTo("held");
+        Files.setLastModifiedTime(guard, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        assertThat(repo.catalog().tryLock(ds.id())).as("another process is breaking it").isNull();
+        assertThat(repo.catalog().breakStaleLocks()).isEmpty();
+        assertThat(lock).exists();
+      } finally {
+        breaker.destroyForcibly().waitFor(); // killed as it breaks: the system releases its guard
+      }
       try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
         assertThat(taken).isNotNull();
         assertThat(Files.readString(lock)).startsWith(ProcessHandle.current().pid() + "@");
       }
       assertThat(lock).doesNotExist();
+      assertThat(guard).as("the guard's file stays, and is no leftover").exists();
+      assertThat(DatasetRepository.isLockFileOfTmp(guard.getFileName().toString())).isTrue();
     }
   }
 
