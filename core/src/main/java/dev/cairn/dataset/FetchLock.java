@@ -7,25 +7,25 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Keeps two fetches of one version apart, so that its data is downloaded once: the second waits
  * for the first, then finds what it needs here (spec/remote.md, "Fetch"). An advisory lock of the
  * operating system on one byte of {@code tmp/fetch.lock}, at an offset the version's id gives,
  * which ends with its process however that ends (nothing stale is left to break), in front of a
- * lock of this process's threads. The file stays: a waiter may be locking it.
+ * lock of this process's threads; one channel of this process on the file ({@link SharedLockFile}).
+ * The file stays: a waiter may be locking it.
  */
 final class FetchLock implements AutoCloseable {
   private static final LockTable<Path> IN_PROCESS = new LockTable<>();
 
   private final LockTable.Entry<Path> inProcess;
-  private final FileChannel channel;
+  private final SharedLockFile file;
   private final FileLock lock;
 
-  private FetchLock(LockTable.Entry<Path> inProcess, FileChannel channel, FileLock lock) {
+  private FetchLock(LockTable.Entry<Path> inProcess, SharedLockFile file, FileLock lock) {
     this.inProcess = inProcess;
-    this.channel = channel;
+    this.file = file;
     this.lock = lock;
   }
 
@@ -48,9 +48,10 @@ final class FetchLock implements AutoCloseable {
     if (ours.getHoldCount() > 1) {
       return new FetchLock(ours, null, null); // a fetch within a fetch of the same version: its file lock is held
     }
-    FileChannel ch = null;
+    SharedLockFile shared = null;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      shared = SharedLockFile.open(file);
+      FileChannel ch = shared.channel();
       long at = offset(id);
       FileLock l = ch.tryLock(at, 1, false);
       if (l == null) {
@@ -63,13 +64,13 @@ final class FetchLock implements AutoCloseable {
         waited = false;
         progress.finish();
       }
-      return new FetchLock(ours, ch, l);
+      return new FetchLock(ours, shared, l);
     } catch (IOException | RuntimeException e) {
       if (waited) {
         progress.finish();
       }
-      if (ch != null) {
-        ch.close();
+      if (shared != null) {
+        shared.release();
       }
       ours.release();
       throw e;
@@ -80,7 +81,7 @@ final class FetchLock implements AutoCloseable {
   static final String FILE_NAME = "fetch.lock";
 
   /** The byte of the lock file that stands for version {@code id}: two versions rarely share one, and then wait in turn. */
-  private static long offset(String id) {
+  static long offset(String id) {
     return id.hashCode() & 0x7fffffffL;
   }
 
@@ -92,9 +93,12 @@ final class FetchLock implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      if (channel != null) {
-        lock.release();
-        channel.close();
+      if (file != null) {
+        try {
+          lock.release();
+        } finally {
+          file.release();
+        }
       }
     } finally {
       inProcess.release();
