@@ -421,6 +421,7 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public Path restore(Usage.Use use, Selection selection, Path copyTarget, boolean overwrite, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
+    requireLockedRoot(use);
     if (!repo.objects().has(use.root())) {
       throw new dev.cairn.errors.MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
           + "); fetch it from its remote first");
@@ -436,6 +437,41 @@ public final class DatasetRepository implements AutoCloseable {
       }
     }
     return cache().materialize(label, use.root(), selection, progress);
+  }
+
+  /**
+   * Refuses a use whose version is here, closed, with another root than the one the use names: a
+   * closed version never changes, so the lock file was edited, or names another repository's
+   * version.
+   */
+  private void requireLockedRoot(Usage.Use use) throws IOException {
+    if (catalog().exists(use.id())) {
+      DatasetRecord r = catalog().read(use.id());
+      if (!r.isDraft() && !use.root().equals(r.root())) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot restore " + use.alias() + ": its lock names version " + use.id()
+            + " with root " + use.root().hex().substring(0, 12) + ", but that version's root is " + r.root().hex().substring(0, 12)
+            + " (the lock file was edited, or written for another version)");
+      }
+    }
+  }
+
+  /**
+   * Whether any file of the use's files matches {@code selection}'s filters (all do without
+   * filters); true when its manifest is not here, for {@link #restore} to say so.
+   */
+  public boolean anyFileMatches(Usage.Use use, Selection selection) throws IOException {
+    if (selection.filters().isEmpty() || !repo.objects().has(use.root())) {
+      return true;
+    }
+    Selection filtersOnly = new Selection(0, 1, selection.filters());
+    boolean[] found = {false};
+    try (dev.cairn.store.ObjectReader reader = repo.objects().newReader()) {
+      filtersOnly.forEach(new dev.cairn.manifest.Manifest(new dev.cairn.manifest.NodeLoader(reader), use.root()), e -> {
+        found[0] = true;
+        return false;
+      });
+    }
+    return found[0];
   }
 
   /**

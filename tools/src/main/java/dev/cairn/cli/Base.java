@@ -389,17 +389,24 @@ abstract class Base implements Callable<Integer> {
       }
     }
     // An upload sends the version's missing ancestors too, with their records, and logs itself in
-    // the version's record alone: a remote holds each ancestor of a version uploaded there.
+    // the version's record alone: a remote holds each ancestor of a version uploaded there, of
+    // this dataset or of another (a merge of it uploaded elsewhere).
+    Map<String, dev.cairn.dataset.DatasetRecord> all = new HashMap<>();
+    for (dev.cairn.dataset.DatasetRecord r : repo().catalog().all()) {
+      all.put(r.id(), r);
+    }
     Map<String, java.util.Set<String>> remotesOf = new HashMap<>();
-    for (dev.cairn.dataset.DatasetRecord r : versions.values()) {
-      List<String> remotes = uploadedTo(r);
+    for (dev.cairn.dataset.DatasetRecord r : all.values()) {
+      List<String> remotes = r.isDraft() ? List.of() : uploadedTo(r);
       java.util.Deque<String> lineage = new java.util.ArrayDeque<>(List.of(r.id()));
       java.util.Set<String> seen = new java.util.HashSet<>();
       while (!remotes.isEmpty() && !lineage.isEmpty()) {
         String id = lineage.pop();
-        if (seen.add(id) && versions.containsKey(id)) {
-          remotesOf.computeIfAbsent(id, k -> new java.util.TreeSet<>()).addAll(remotes);
-          lineage.addAll(versions.get(id).parents());
+        if (seen.add(id) && all.containsKey(id)) {
+          if (versions.containsKey(id)) {
+            remotesOf.computeIfAbsent(id, k -> new java.util.TreeSet<>()).addAll(remotes);
+          }
+          lineage.addAll(all.get(id).parents());
         }
       }
     }

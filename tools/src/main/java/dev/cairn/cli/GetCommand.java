@@ -282,6 +282,24 @@ final class GetCommand extends Base {
       if (from != null) {
         repo().fetch(u.id(), sel, from, null, progress());
       }
+    }
+    if (!filters.isEmpty()) {
+      // As a get of one version: a filter that matches nothing is an error; a version of several it
+      // matches nothing of is warned of (its folder is empty).
+      List<Usage.Use> unmatched = new ArrayList<>();
+      for (Usage.Use u : uses) {
+        if (!repo().anyFileMatches(u, sel)) {
+          unmatched.add(u);
+        }
+      }
+      if (unmatched.size() == uses.size()) {
+        throw new InvalidInputException("Cannot get: no file of " + (uses.size() == 1 ? uses.get(0).id() : "the " + uses.size()
+            + " versions of " + lock) + " matches --filter " + String.join(" ", filters));
+      }
+      unmatched.forEach(u -> err().println("cairn: warning: no file of " + u.alias() + " (" + u.id().substring(0, 8) + ") matches --filter "
+          + String.join(" ", filters) + ": its folder is empty"));
+    }
+    for (Usage.Use u : uses) {
       // One copy of several: its commit is not the command's end.
       Path p = repo().restore(u, sel, copy == null ? null : uses.size() == 1 ? copy : copy.resolve(u.alias()),
           overwrite, uses.size() == 1 && usedBy == null ? progress() : withoutCommit(progress()));

@@ -565,6 +565,14 @@ class CliEndToEndTest {
     assertThat(log.get(log.size() - 1)).containsPattern("  move +to elsewhere/renamed$");
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
+    assertThat(cli.fails("get", "--lock", lock.toString(), "--filter", "nothing*").err())
+        .isEqualTo("cairn: Cannot get: no file of " + id + " matches --filter nothing*\n");
+    String root = (String) runs.get(0).get("root");
+    Path edited = tmp.resolve("edited.lock");
+    Files.writeString(edited, Files.readString(lock).replace(root, "ab".repeat(32)));
+    assertThat(cli.fails("get", "--lock", edited.toString()).err()).isEqualTo("cairn: Cannot restore train: its lock names version " + id
+        + " with root abababababab, but that version's root is " + root.substring(0, 12) + " (the lock file was edited, or written for"
+        + " another version)\n");
     // A run that reproduces another from its lock file is recorded as using the same versions, under the same aliases.
     assertThat(cli.ok("get", "--lock", lock.toString(), "--run", "run-again", "--json").obj()).containsEntry("run", "run-again");
     assertThat(cli.ok("runs", "--run", "run-again", "--json").array()).singleElement()

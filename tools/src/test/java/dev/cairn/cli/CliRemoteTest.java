@@ -43,6 +43,14 @@ class CliRemoteTest {
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote, "--json").array()).hasSize(2);
     String note = a.ok("rename", "--project", "p", "--name", "n", "--new-name", "m").err();
     assertThat(note).contains(" keeps the records of 2 versions (").contains(v1.substring(0, 8)).contains(v2.substring(0, 8));
+    // And the ancestors of a version of another dataset: a merge uploaded sends its parents along.
+    write(tmp.resolve("e/z.txt"), "z");
+    String other = (String) a.ok("sync", "--project", "p", "--name", "o", "--folder", tmp.resolve("e").toString(), "--disable-upload",
+        "--json").obj().get("id");
+    String merge = (String) a.ok("create", "--project", "p", "--name", "merged", "--parents", other, v2, "--json").obj().get("id");
+    a.ok("close", "--id", merge, "--storage", remote);
+    String moved = a.ok("move", "--project", "p", "--name", "o", "--new-project", "q").err();
+    assertThat(moved).contains(" keeps " + other.substring(0, 8) + "'s record as it was until cairn upload --id " + other.substring(0, 8));
   }
 
   @Test
@@ -301,6 +309,17 @@ class CliRemoteTest {
     Path copy = tmp.resolve("copy");
     c.ok("get", "--lock", lock.toString(), "--copy", copy.toString());
     assertThat(Files.readString(copy.resolve("x.txt"))).isEqualTo("x");
+    // A filter that matches nothing of one version of several: warned of, the others got.
+    write(tmp.resolve("val/y.csv"), "y");
+    String val = (String) a.ok("sync", "--project", "p", "--name", "v", "--folder", tmp.resolve("val").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    a.ok("get", "--id", val, "--alias", "val", "--run", "r1");
+    Path two = tmp.resolve("two.lock");
+    a.ok("lock", "--run", "r1", "--output", two.toString());
+    Cli.Result csv = b.ok("get", "--lock", two.toString(), "--storage", remote, "--filter", "*.csv");
+    assertThat(csv.err()).isEqualTo("cairn: warning: no file of train (" + id.substring(0, 8) + ") matches --filter *.csv: its folder is"
+        + " empty\n");
+    assertThat(csv.out()).contains("val\t");
   }
 
   @Test
