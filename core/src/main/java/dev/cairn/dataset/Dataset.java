@@ -908,9 +908,17 @@ public final class Dataset {
           changes = changes.plus(d);
         }
         long stored = ins.stats().storedBytesWritten() + p.storedBefore();
+        boolean tagged = p.tag() != null && !r.tags().contains(p.tag());
+        if (root.equals(r.root()) && !tagged && !"sync".equals(command != null ? command : defaultCommand)) {
+          // Nothing changed (an add of what the version holds, a remove --ignore-unmatch that matched
+          // nothing): the log keeps the commands that changed the version. A sync's step is logged
+          // all the same: a run again finds what its first run left by its entries.
+          repo.catalog().setCurrent(id);
+          return new Change(changes, p.filesRead(), stored);
+        }
         Manifest after = new Manifest(loader, root);
         DatasetRecord.Builder b = r.toBuilder();
-        if (p.tag() != null && !r.tags().contains(p.tag())) {
+        if (tagged) {
           List<String> tags = new ArrayList<>(r.tags());
           tags.add(p.tag());
           b.tags(tags);
@@ -937,7 +945,7 @@ public final class Dataset {
 
   private static List<String> describe(AddOptions o) {
     List<String> args = new ArrayList<>();
-    o.sources().forEach(p -> args.add(p.toString()));
+    o.sources().forEach(p -> args.add(p.toAbsolutePath().normalize().toString())); // the log is read from anywhere
     o.wildcards().forEach(w -> args.add("--wildcard=" + w));
     if (!o.datasetFolder().isEmpty()) {
       args.add("--dataset-folder=" + o.datasetFolder());
@@ -1159,7 +1167,11 @@ public final class Dataset {
   void update(String defaultCommand, List<String> args, RecordChange change) throws IOException {
     try (Catalog.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
-      repo.catalog().write(change.apply(r).appendLog(logEntry(defaultCommand, args, ChangeSummary.EMPTY, 0)).build());
+      DatasetRecord changed = change.apply(r).build();
+      if (changed.equals(r)) {
+        return; // a tag it carries, a value a key holds: nothing to write, nor to log
+      }
+      repo.catalog().write(changed.toBuilder().appendLog(logEntry(defaultCommand, args, ChangeSummary.EMPTY, 0)).build());
     }
   }
 

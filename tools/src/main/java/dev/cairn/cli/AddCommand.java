@@ -43,7 +43,8 @@ final class AddCommand extends Base {
   boolean rehash;
 
   @Option(names = "--skip-refused", description = "In the folders of --files, pass over each file or folder whose name cannot be a"
-      + " dataset path (invalid UTF-8, a control character, a Unicode-normalization twin), with a warning, instead of adding nothing.")
+      + " dataset path (invalid UTF-8, a control character, a backslash, a Unicode-normalization twin, a name too long), with a warning,"
+      + " instead of adding nothing.")
   boolean skipRefused;
 
   @Option(names = "--links", paramLabel = "URI", arity = "1..*",
@@ -53,6 +54,27 @@ final class AddCommand extends Base {
 
   @Option(names = "--verbose", description = "List each path the add changed (--json: changes).")
   boolean verbose;
+
+  /**
+   * As {@link Base#argv}, with each file, folder and archive as an absolute path: the log is read
+   * from anywhere, and a sync logs its folder so too.
+   */
+  @Override
+  List<String> argv() {
+    List<String> out = new ArrayList<>();
+    String option = null;
+    for (String a : super.argv()) {
+      if (a.startsWith("--") && spec.findOption(a) != null) {
+        option = a;
+        out.add(a);
+      } else if (("--files".equals(option) || "--archive".equals(option)) && !a.isEmpty()) {
+        out.add(Path.of(a).toAbsolutePath().normalize().toString());
+      } else {
+        out.add(a);
+      }
+    }
+    return out;
+  }
 
   @Override
   int run() throws Exception {

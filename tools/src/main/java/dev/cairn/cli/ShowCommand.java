@@ -69,7 +69,8 @@ final class ShowCommand extends Base {
       line("description", r.description());
     }
     for (Map.Entry<String, String> e : new TreeMap<>(r.metadata()).entrySet()) {
-      line("metadata", e.getKey() + "=" + e.getValue());
+      // One line a key, escaped as the metadata command prints it (a newline as \x0a): a value never reads as another key.
+      line("metadata", dev.cairn.manifest.DatasetPaths.printable(e.getKey()) + "=" + dev.cairn.manifest.DatasetPaths.printable(e.getValue()));
     }
     if (!r.conflicts().isEmpty()) {
       line("conflicts", ConflictLines.header(r));

@@ -54,7 +54,7 @@ final class SyncCommand extends Base {
   List<String> excludes = new ArrayList<>();
 
   @Option(names = "--skip-refused", description = "Pass over each file or folder of --folder whose name cannot be a dataset path"
-      + " (not valid UTF-8, a control character, a twin by Unicode normalization, ...), warning of each, instead of refusing the"
+      + " (not valid UTF-8, a control character, a backslash, a twin by Unicode normalization, ...), warning of each, instead of refusing the"
       + " sync; the version holds no such name, so the sync removes nothing for it.")
   boolean skipRefused;
 

@@ -30,7 +30,13 @@ final class UploadCommand extends Base {
       throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
     }
     boolean draft = ds.record().isDraft();
-    Pusher.Result r = ds.upload(target, null, packBytes, progress());
+    Pusher.Result r;
+    try {
+      r = ds.upload(target, null, packBytes, progress());
+    } catch (java.nio.file.FileSystemException local) {
+      // A file of a folder remote, or of this repository: say which command, and where, failed.
+      throw new java.io.IOException("Cannot upload " + ds.id() + " to " + uri(target) + ": " + ErrorHandler.oneLine(local), local);
+    }
     String where = uri(target);
     if (draft) {
       // clearml-data's upload of a draft: its files' data now, the rest at its close.

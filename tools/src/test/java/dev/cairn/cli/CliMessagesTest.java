@@ -12,6 +12,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +195,24 @@ class CliMessagesTest {
     Cli.Result none = cli.ok("remove", "--files", "gone.txt", "--ignore-unmatch", "--json");
     assertThat(none.obj()).containsEntry("removed", 0L).containsEntry("files", 1L);
     assertThat(cli.ok("list").out()).contains("b.txt").doesNotContain("a.txt");
+    // The log keeps the commands that changed the version: not those that matched nothing, nor a
+    // tag added twice; the add's folder is logged as an absolute path, whatever was typed.
+    cli.ok("tags", "--add", "gold");
+    cli.ok("tags", "--add", "gold");
+    String relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("src")).toString();
+    cli.ok("add", "--files", relative);
+    List<Map<String, Object>> log = cli.ok("log", "--json").array();
+    assertThat(log).extracting(e -> e.get("command")).containsExactly("create", "add", "remove", "tags", "add");
+    assertThat(log.get(4).get("arguments")).isEqualTo(List.of("--files", tmp.resolve("src").toString()));
+  }
+
+  @Test
+  void anUploadThatCannotWriteItsRemoteSaysWhatFailedWhere() throws IOException {
+    file("src/a.txt", "a");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--disable-upload",
+        "--json").obj().get("id");
+    assertThat(cli.fails("upload", "--storage", "/proc/cairn-remote").err())
+        .isEqualTo("cairn: Cannot upload " + id + " to file:///proc/cairn-remote: no such file or folder: /proc/cairn-remote\n");
   }
 
   @Test
@@ -525,6 +544,7 @@ class CliMessagesTest {
     assertThat(cli.ok("metadata", "--set", "note=two\nlines", "--set", "path=C:\\data").out())
         .isEqualTo("note=two\\x0alines\npath=C:\\data\n");
     assertThat(cli.ok("metadata", "--json").out()).contains("\"note\": \"two\\nlines\"");
+    assertThat(cli.ok("show").out()).contains("metadata:    note=two\\x0alines\nmetadata:    path=C:\\data\n");
   }
 
   @Test

@@ -200,12 +200,30 @@ final class HadoopErrors {
       t = t.getCause();
     }
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
-    msg = redact(msg);
+    msg = JAVA_CLASS_PREFIX.matcher(redact(msg)).replaceAll("$1: "); // by its simple name: it may be all the message says (UnknownHost)
+    if (isMissingCredentials(e)) {
+      return msg + " (" + t.getClass().getSimpleName() + "); give credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
+          + " or --conf fs.s3a.access.key=... --conf fs.s3a.secret.key=...";
+    }
     if (msg.length() > 300) {
       int cut = msg.lastIndexOf(' ', 300); // between words, not inside one
       msg = msg.substring(0, cut > 200 ? cut : 300) + " ...";
     }
     return msg + " (" + t.getClass().getSimpleName() + ")";
+  }
+
+  /** A Java class's full name before a colon, as a wrapped exception's message begins ({@code org.apache.x.SomeException: }); group 1, its simple name. */
+  private static final Pattern JAVA_CLASS_PREFIX = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*(?:Exception|Error)): ");
+
+  /** Whether S3A found no credentials to sign with (its message names providers, not what to set). */
+  private static boolean isMissingCredentials(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals("NoAuthWithAWSException")
+          || (t.getMessage() != null && t.getMessage().contains("NoAuthWithAWSException"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Masks credentials that may appear in a message: signatures, keys, tokens, passwords in URIs. */
