@@ -1743,8 +1743,18 @@ public final class Dataset {
 
   /** Compares {@code folder} with the version; returns every differing path. */
   public List<VerifyProblem> verify(Path folder) throws IOException {
+    return verify(folder, Selection.ALL, false);
+  }
+
+  /**
+   * Compares {@code folder} with the files {@code selection} takes of the version (a part, or the
+   * files a filter matches, as {@link #getMutableLocalCopy(Path, boolean, Selection, Progress)}
+   * copies them); returns every differing path. With {@code sizesOnly}, reads no file.
+   */
+  public List<VerifyProblem> verify(Path folder, Selection selection, boolean sizesOnly) throws IOException {
     Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
-    return Verifier.verifyFolder(repo, record().root(), folder, false);
+    Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
+    return Verifier.verifyFolder(repo, record().root(), selection, folder, sizesOnly);
   }
 
   /**
@@ -1758,8 +1768,7 @@ public final class Dataset {
 
   /** A fast {@link #verify(Path)}: which files are missing, unexpected or of another size; reads no file. */
   public List<VerifyProblem> verifySizes(Path folder) throws IOException {
-    Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
-    return Verifier.verifyFolder(repo, record().root(), folder, true);
+    return verify(folder, Selection.ALL, true);
   }
 
   /**

@@ -247,14 +247,15 @@ final class Verifier {
    * Compares every file of {@code folder} with the version: presence, size, then (unless
    * {@code sizesOnly}, which reads no file) digest and executable bit.
    */
-  static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Path folder, boolean sizesOnly) throws IOException {
+  static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Selection selection, Path folder, boolean sizesOnly)
+      throws IOException {
     if (!Files.isDirectory(folder)) {
       throw new dev.cairn.errors.InvalidInputException("Cannot verify " + folder + ": not a folder");
     }
     List<VerifyProblem> problems = new ArrayList<>();
     Set<String> expected = new HashSet<>();
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      for (FileEntry e : new Manifest(new NodeLoader(reader), root)) {
+      for (FileEntry e : selection.select(new Manifest(new NodeLoader(reader), root))) {
         expected.add(e.path());
         Path f = folder.resolve(e.path());
         if (!Files.isRegularFile(f)) {

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
-import dev.cairn.dataset.Glob;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
 import dev.cairn.errors.CorruptObjectException;
@@ -35,16 +34,7 @@ final class GetCommand extends Base {
   @Option(names = "--overwrite", description = "With --copy or --link: replace what DIR holds.")
   boolean overwrite;
 
-  @Option(names = "--part", paramLabel = "K", description = "Get only part K (0-based) of --num-parts.")
-  Integer part;
-
-  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version (with --filter, the files it selects) into N parts of about equal"
-      + " bytes, contiguous in path order (a file belongs to the part holding its middle byte: next to a file larger than a part, a part"
-      + " may be empty).")
-  Integer numParts;
-
-  @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Get only matching paths (a folder's name, with or without /, gets what it holds).")
-  List<String> filters = new ArrayList<>();
+  @Mixin SelectionOptions selection;
 
   @Option(names = "--alias", paramLabel = "NAME", description = "Record that a run (--run, or $CAIRN_RUN_ID) used this version under NAME;"
       + " without a run, a warning says it was not recorded.")
@@ -105,17 +95,8 @@ final class GetCommand extends Base {
     if (copy != null && link != null) {
       throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
     }
-    if (numParts != null && numParts < 1) {
-      throw new InvalidInputException("Cannot split a version into " + numParts + " parts: give --num-parts 1 or more");
-    }
-    if ((part == null) != (numParts == null)) {
-      throw new InvalidInputException("Cannot get: --part K takes part K of --num-parts N; give both (for example --part 0 --num-parts 4)");
-    }
-    List<Glob> globs = new ArrayList<>();
-    for (String f : filters) {
-      globs.add(Glob.parseFilter("filter", f));
-    }
-    Selection sel = new Selection(part == null ? 0 : part, numParts == null ? 1 : numParts, globs);
+    Selection sel = selection.selection("get");
+    List<String> filters = selection.filters;
     if (lock != null) {
       return fromLock(sel);
     }
@@ -159,8 +140,8 @@ final class GetCommand extends Base {
       m.put("id", ds.id());
       m.put("path", path.toAbsolutePath().normalize().toString());
       m.put("mode", copy != null ? "copy" : link != null ? "link" : "cached");
-      m.put("part", part);
-      m.put("num_parts", numParts);
+      m.put("part", selection.part);
+      m.put("num_parts", selection.numParts);
       m.put("filters", filters);
       m.put("downloaded_bytes", downloaded.get());
       if (alias != null) {
@@ -283,7 +264,7 @@ final class GetCommand extends Base {
         repo().fetch(u.id(), sel, from, null, progress());
       }
     }
-    if (!filters.isEmpty()) {
+    if (!selection.filters.isEmpty()) {
       // As a get of one version: a filter that matches nothing is an error; a version of several it
       // matches nothing of is warned of (its folder is empty).
       List<Usage.Use> unmatched = new ArrayList<>();
@@ -294,10 +275,10 @@ final class GetCommand extends Base {
       }
       if (unmatched.size() == uses.size()) {
         throw new InvalidInputException("Cannot get: no file of " + (uses.size() == 1 ? uses.get(0).id() : "the " + uses.size()
-            + " versions of " + lock) + " matches --filter " + String.join(" ", filters));
+            + " versions of " + lock) + " matches --filter " + String.join(" ", selection.filters));
       }
       unmatched.forEach(u -> err().println("cairn: warning: no file of " + u.alias() + " (" + u.id().substring(0, 8) + ") matches --filter "
-          + String.join(" ", filters) + ": its folder is empty"));
+          + String.join(" ", selection.filters) + ": its folder is empty"));
     }
     for (Usage.Use u : uses) {
       // One copy of several: its commit is not the command's end.

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.VerifyProblem;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.json.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ final class VerifyCommand extends Base {
   @Option(names = "--filesize", description = "Check only presence and sizes, reading no file content (fast).")
   boolean filesize;
 
+  /** With --folder: the files a get --part/--filter copied, which the folder is compared with. */
+  @Mixin SelectionOptions selection;
+
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch from this remote what the check needs and is not here: the"
       + " version's record and manifest, and, without --folder, its files' data (kept, as a get keeps it), so that every byte is"
       + " checked; with --name, the remote's highest version.")
@@ -49,6 +53,11 @@ final class VerifyCommand extends Base {
 
   @Override
   int run() throws Exception {
+    if (selection.given() && folder == null) {
+      throw new InvalidInputException("Cannot verify: --part, --num-parts and --filter say which files a folder (--folder DIR) holds,"
+          + " as get --copy took them; without --folder, every stored file is checked");
+    }
+    dev.cairn.dataset.Selection sel = selection.selection("verify");
     Dataset ds = selectOrFetch(selector, storage);
     String remoteDamage = null;
     if (storage != null && folder == null) {
@@ -66,7 +75,7 @@ final class VerifyCommand extends Base {
         + (folder == null ? " as stored" : " in " + folder) + (filesize ? "" : ", " + Format.bytes(checked.totalBytes())), -1);
     List<VerifyProblem> problems;
     try {
-      problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify()) : (filesize ? ds.verifySizes(folder) : ds.verify(folder));
+      problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify()) : ds.verify(folder, sel, filesize);
     } finally {
       check.finish();
     }

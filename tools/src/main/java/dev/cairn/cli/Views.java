@@ -30,6 +30,8 @@ public final class Views {
     m.put("created", Format.iso(r.createdMillis()));
     m.put("files", r.fileCount());
     m.put("bytes", r.totalBytes());
+    m.put("description", r.description());
+    m.put("metadata", new TreeMap<>(r.metadata()));
     return m;
   }
 
@@ -40,8 +42,6 @@ public final class Views {
    */
   public static Map<String, Object> versionDetail(DatasetRecord r, Set<String> deletedConflicts) {
     Map<String, Object> m = version(r);
-    m.put("description", r.description());
-    m.put("metadata", new TreeMap<>(r.metadata()));
     m.put("closed", Format.iso(r.closedMillis()));
     m.put("published", Format.iso(r.publishedMillis()));
     m.put("stored_bytes", r.storedBytes());

@@ -189,7 +189,8 @@ class CliEndToEndTest {
         .containsExactly("removed a.txt", "modified b.txt", "added c.txt");
     List<Map<String, Object>> found = cli.ok("search", "--project", "p", "--json").array();
     assertThat(found).hasSize(2);
-    assertThat(found.get(1).keySet()).containsExactly("id", "project", "name", "version", "state", "tags", "parents", "created", "files", "bytes");
+    assertThat(found.get(1).keySet()).containsExactly("id", "project", "name", "version", "state", "tags", "parents", "created", "files", "bytes",
+        "description", "metadata");
     assertThat(found.get(1)).containsEntry("parents", List.of(v1)).containsEntry("state", "final");
     assertThat(cli.ok("search", "--tags", "raw", "--json").array()).hasSize(1);
     Object split = cli.ok("create", "--project", "p", "--name", "tagged", "--tags", "a,b", "c", "--json").obj().get("id");
@@ -481,6 +482,15 @@ class CliEndToEndTest {
         .isEqualTo("cairn: Cannot take part 3 of 3: parts are numbered from 0 to 2\n");
     Map<String, String> filtered = snapshot(Path.of(cli.ok("get", "--id", id, "--filter", "f1*").lastLine()));
     assertThat(filtered.keySet()).allMatch(p -> p.startsWith("f1")).hasSize(11);
+    // A copy of a part, or of the files a filter takes, is verified against them.
+    Path partCopy = tmp.resolve("part-copy");
+    cli.ok("get", "--id", id, "--part", "1", "--num-parts", "3", "--filter", "f1*", "f2*", "--copy", partCopy.toString());
+    assertThat(cli.ok("verify", "--id", id, "--folder", partCopy.toString(), "--part", "1", "--num-parts", "3", "--filter", "f1*", "f2*")
+        .lastLine()).isEqualTo("Verified: no differences");
+    assertThat(cli.run("verify", "--id", id, "--folder", partCopy.toString(), "--part", "0", "--num-parts", "3", "--filter", "f1*", "f2*")
+        .exit()).isEqualTo(1);
+    assertThat(cli.fails("verify", "--id", id, "--filter", "f1*").err()).startsWith("cairn: Cannot verify: --part, --num-parts and"
+        + " --filter say which files a folder (--folder DIR) holds");
     // A folder's name, with or without a slash, gets what it holds, as list shows; no match fails.
     Path nested = tmp.resolve("nested");
     write(nested.resolve("y/a"), "a".getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,48 @@
+package dev.cairn.cli;
+
+import dev.cairn.dataset.Glob;
+import dev.cairn.dataset.Selection;
+import dev.cairn.errors.InvalidInputException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code --part K --num-parts N --filter GLOB...}: which files of a version a command takes ({@link Selection}). */
+final class SelectionOptions {
+  @Option(names = "--part", paramLabel = "K", description = "Only part K (0-based) of --num-parts.")
+  Integer part;
+
+  @Option(names = "--num-parts", paramLabel = "N", description = "Split the version (with --filter, the files it selects) into N parts of about equal"
+      + " bytes, contiguous in path order (a file belongs to the part holding its middle byte: next to a file larger than a part, a part"
+      + " may be empty).")
+  Integer numParts;
+
+  @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Only matching paths (a folder's name, with or without /, takes what it holds).")
+  List<String> filters = new ArrayList<>();
+
+  /** Whether any of the options was given. */
+  boolean given() {
+    return part != null || numParts != null || !filters.isEmpty();
+  }
+
+  /**
+   * The selection the options make.
+   *
+   * @param command the command's name, for its errors
+   * @throws InvalidInputException for a part without a number of parts (or the other way round), too few parts, or a bad pattern
+   */
+  Selection selection(String command) throws InvalidInputException {
+    if (numParts != null && numParts < 1) {
+      throw new InvalidInputException("Cannot split a version into " + numParts + " parts: give --num-parts 1 or more");
+    }
+    if ((part == null) != (numParts == null)) {
+      throw new InvalidInputException("Cannot " + command + ": --part K takes part K of --num-parts N; give both (for example --part 0"
+          + " --num-parts 4)");
+    }
+    List<Glob> globs = new ArrayList<>();
+    for (String f : filters) {
+      globs.add(Glob.parseFilter("filter", f));
+    }
+    return new Selection(part == null ? 0 : part, numParts == null ? 1 : numParts, globs);
+  }
+}
