@@ -23,7 +23,7 @@ public final class DraftOwners {
   }
 
   /** Whether {@code owner} has ended: its process is gone, or it is this process's and no longer active. */
-  static boolean ended(String owner) {
+  public static boolean ended(String owner) {
     return Catalog.isStale(owner) || isThisProcess(owner) && !ACTIVE.contains(owner);
   }
 

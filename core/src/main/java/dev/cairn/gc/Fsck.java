@@ -247,6 +247,12 @@ public final class Fsck {
       }
     }
     for (DatasetRecord r : out) {
+      if (r.isDraft() && r.owner() != null && dev.cairn.dataset.DraftOwners.ended(r.owner())) {
+        // Found and finished by the same sync run again, unless the parents it would use have changed since.
+        problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(),
+            r.name()) + " was left by a sync that was interrupted (its process ended): the same sync run again finishes it, while its"
+            + " parents are still the newest; else cairn delete --id " + r.id().substring(0, 8) + " removes it"));
+      }
       for (String parent : r.parents()) {
         // A parent deleted on purpose (delete --force) is no problem: the child keeps its content.
         if (!ids.contains(parent) && !repo.catalog().wasDeleted(parent)) {
