@@ -32,6 +32,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -460,6 +461,8 @@ public final class Catalog {
       this.file = file;
       this.token = token;
       this.inProcess = inProcess;
+      HELD.put(file, token);
+      Renewer.ensureStarted();
     }
 
     /**
@@ -476,6 +479,7 @@ public final class Catalog {
         throw new IllegalStateException("Cannot release the lock " + file + " from a thread that did not take it");
       }
       released = true;
+      HELD.remove(file, token);
       try {
         if (Files.readString(file, StandardCharsets.UTF_8).equals(token)) {
           Files.delete(file);
@@ -569,6 +573,9 @@ public final class Catalog {
         }
         throw new DatasetLockedException("Cannot change dataset version " + id + ": " + (holder.isEmpty()
             ? "another process is taking its lock (an empty lock, stale once " + EMPTY_LOCK_STALE_MILLIS / 1000 + " s old)"
+            : judge(holder) == ProcessIdentity.Verdict.ELSEWHERE
+            ? "process " + holder.split(" ")[0] + " of another container (or of this one before it restarted) is changing it; its lock"
+                + " is taken for a dead process's once not renewed for " + LOCK_LEASE_MILLIS / 60_000 + " min"
             : "process " + holder.split(" ")[0] + " is changing it") + " (if no cairn runs there, delete " + file + ")");
       }
       try {
@@ -670,21 +677,27 @@ public final class Catalog {
    * Whether a lock holder line ({@code <pid>@<host> <token> <identity>}) names a process of this
    * host that is gone: it ran before this boot, or no process of that pid runs, or, in this pid
    * namespace, the one that does started at another time ({@link ProcessIdentity}; a line of an
-   * older release, without the identity, is judged by its pid alone).
+   * older release, without the identity, is judged by its pid alone). A process of another pid
+   * namespace of this boot is not judged: its lock goes by its lease ({@link #LOCK_LEASE_MILLIS}).
    */
   public static boolean isStale(String holder) {
+    return judge(holder) == ProcessIdentity.Verdict.GONE;
+  }
+
+  /** What a holder's line says of its process, seen from here: another host's, or one that cannot be read, runs. */
+  private static ProcessIdentity.Verdict judge(String holder) {
     String[] words = holder.split(" ");
     String who = words[0];
     int at = who.indexOf('@');
     if (at < 0 || !who.substring(at + 1).equals(hostName())) {
       // Empty (a writer died between create and write) or another host's lock.
-      return holder.isEmpty();
+      return holder.isEmpty() ? ProcessIdentity.Verdict.GONE : ProcessIdentity.Verdict.RUNS;
     }
     try {
       long pid = Long.parseLong(who.substring(0, at));
-      return ProcessIdentity.of(pid, words.length > 2 ? words[2] : null) == ProcessIdentity.Verdict.GONE;
+      return ProcessIdentity.of(pid, words.length > 2 ? words[2] : null);
     } catch (NumberFormatException e) {
-      return true;
+      return ProcessIdentity.Verdict.GONE;
     }
   }
 
@@ -781,16 +794,76 @@ public final class Catalog {
    */
   static final long EMPTY_LOCK_STALE_MILLIS = 10_000;
 
-  /** Whether the lock {@code file}, holding {@code holder}, was left by a process that is gone. */
+  /**
+   * Whether the lock {@code file}, holding {@code holder}, was left by a process that is gone: by
+   * its holder's line, or, for a process of another pid namespace of this boot (another container,
+   * or this one before a restart), whose pid says nothing here, by its lease: its holder renews it
+   * ({@link #renewHeldLocks}), so one not renewed for {@link #LOCK_LEASE_MILLIS} is a dead process's.
+   */
   private static boolean isStaleLock(Path file, String holder) throws IOException {
     if (!holder.isEmpty()) {
-      return isStale(holder);
+      ProcessIdentity.Verdict v = judge(holder);
+      return v == ProcessIdentity.Verdict.GONE || v == ProcessIdentity.Verdict.ELSEWHERE && olderThan(file, LOCK_LEASE_MILLIS);
     }
+    return olderThan(file, EMPTY_LOCK_STALE_MILLIS);
+  }
+
+  private static boolean olderThan(Path file, long millis) throws IOException {
     try {
-      return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > EMPTY_LOCK_STALE_MILLIS;
+      return System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > millis;
     } catch (NoSuchFileException gone) {
       return false;
     }
+  }
+
+  /**
+   * How long a lock of another pid namespace of this boot stays held without being renewed. Its
+   * holder renews it every {@link #LOCK_RENEW_MILLIS}; the clock compared is this machine's.
+   */
+  static final long LOCK_LEASE_MILLIS = 10 * 60_000;
+
+  /** How often a process renews the locks it holds (sets their modification time to now). */
+  static final long LOCK_RENEW_MILLIS = 60_000;
+
+  /** The locks this process holds, by file, with the line each holds: renewed while held. */
+  private static final java.util.Map<Path, String> HELD = new ConcurrentHashMap<>();
+
+  /** Renews the locks this process holds, once a {@link #LOCK_RENEW_MILLIS}, from a thread of its own started with the first. */
+  private static final class Renewer {
+    static final java.util.concurrent.ScheduledExecutorService THREAD = start();
+
+    private static java.util.concurrent.ScheduledExecutorService start() {
+      java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cairn-lock-renewal");
+        t.setDaemon(true);
+        return t;
+      });
+      s.scheduleWithFixedDelay(Catalog::renewHeldLocks, LOCK_RENEW_MILLIS, LOCK_RENEW_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      return s;
+    }
+
+    /** Starts the thread, once. */
+    static void ensureStarted() {
+      if (THREAD == null) {
+        throw new IllegalStateException("lock renewal did not start");
+      }
+    }
+  }
+
+  /**
+   * Sets the modification time of each lock this process holds to now, if it still holds its line
+   * (a lock broken meanwhile is another's now, and left alone).
+   */
+  static void renewHeldLocks() {
+    HELD.forEach((file, line) -> {
+      try {
+        if (Files.readString(file, StandardCharsets.UTF_8).equals(line)) {
+          Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        }
+      } catch (IOException | RuntimeException notNow) {
+        // released meanwhile, or a file system that keeps no times: the next round tries again
+      }
+    });
   }
 
   /** {@code <pid>@<host> <token> <identity>}: this process, as a lock's holder names it; see {@link #isStale}. */

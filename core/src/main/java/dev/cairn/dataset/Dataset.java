@@ -1531,6 +1531,16 @@ public final class Dataset {
     return out;
   }
 
+  /**
+   * The parents (after the first) whose step of this version's merge was a union though they share
+   * history with the parents before them: their nearest common ancestors tie (criss-cross merges),
+   * and none tells what each side changed, so a file one side deleted since may be back. Empty for
+   * most versions (spec/datasets.md, "Drafts and the change-set").
+   */
+  public List<String> parentsMergedAsUnion() throws IOException {
+    return MergeBases.tiedParents(repo, record().parents());
+  }
+
   /** Whether any file matches one of {@code globs} (as {@link #forEachFile}); stops at the first. */
   public boolean anyFileMatches(List<String> globs) throws IOException {
     boolean[] found = {false};

@@ -48,6 +48,22 @@ final class MergeBases {
    *     among those before it whose manifest is here; else that ancestor's manifest root
    */
   static List<ObjectId> of(DatasetRepository repo, List<String> parentIds) throws IOException {
+    return find(repo, parentIds, new ArrayList<>());
+  }
+
+  /**
+   * The parents (after the first) that share ancestors with the parents before them, but no single
+   * nearest one (criss-cross merges): their step of the merge is a union, which brings back what
+   * one side deleted since. Empty for most merges.
+   */
+  static List<String> tiedParents(DatasetRepository repo, List<String> parentIds) throws IOException {
+    List<String> tied = new ArrayList<>();
+    find(repo, parentIds, tied);
+    return tied;
+  }
+
+  /** As {@link #of}, adding to {@code tiedOut} each parent whose nearest common ancestors tie. */
+  private static List<ObjectId> find(DatasetRepository repo, List<String> parentIds, List<String> tiedOut) throws IOException {
     int n = parentIds.size();
     List<ObjectId> bases = new ArrayList<>();
     if (n < 2) {
@@ -131,6 +147,9 @@ final class MergeBases {
         continue;
       }
       // Two bases as near (criss-cross merges): neither tells what both sides changed; a union.
+      if (best[i] != null && tied[i]) {
+        tiedOut.add(parentIds.get(i));
+      }
       ObjectId root = best[i] == null || tied[i] ? null
           : records.containsKey(best[i]) ? records.get(best[i]).root() : orphans.roots.get(best[i]);
       bases.add(root != null && repo.repository().objects().has(root) ? root : null);

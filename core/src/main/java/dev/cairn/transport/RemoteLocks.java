@@ -358,6 +358,7 @@ final class RemoteLocks {
     String identity = body.length > 3 ? body[3] : null;
     return switch (ProcessIdentity.of(Long.parseLong(body[1]), identity)) {
       case RUNS -> " on this host, where it still runs";
+      case ELSEWHERE -> " on this host, in another container (or in this one before it restarted)";
       case GONE -> " on this host, " + NO_LONGER_RUNS + " (delete the lock if no other machine or container shares this host name)";
     };
   }

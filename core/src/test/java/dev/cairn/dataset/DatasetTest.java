@@ -304,6 +304,8 @@ class DatasetTest {
     Dataset m = merge("cc-m", m1, m2).close();
     assertThat(contents(m)).containsEntry("s", "xs");
     assertThat(m.record().conflicts()).extracting(Conflict::path).containsExactly("s");
+    assertThat(m.parentsMergedAsUnion()).containsExactly(m2.id());
+    assertThat(m1.parentsMergedAsUnion()).as("one nearest common ancestor").isEmpty();
   }
 
   @Test

@@ -164,6 +164,41 @@ class VersionLockTest {
     }
   }
 
+  /**
+   * A lock of another pid namespace of this boot (another container of this host name) names a pid
+   * of another table: it is judged by its lease, which its holder renews, not by that pid.
+   */
+  @Test
+  void aLockOfAnotherContainerIsHeldWhileRenewedAndBrokenOnceItsLeaseLapsed() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "100"))) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      Process ended = new ProcessBuilder("true").start();
+      ended.waitFor();
+      String me = dev.cairn.internal.proc.ProcessIdentity.current();
+      String otherContainer = ended.pid() + "@" + Catalog.hostName() + " token " + me.substring(0, me.indexOf('.')) + ".1.12345";
+      Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
+      Files.writeString(lock, otherContainer);
+      assertThat(repo.catalog().tryLock(ds.id())).as("its pid ran no process here, which says nothing of it there").isNull();
+      assertThat(repo.catalog().breakStaleLocks()).isEmpty();
+      assertThatThrownBy(() -> ds.addTags(List.of("x"))).isInstanceOf(DatasetLockedException.class)
+          .hasMessageContaining(" of another container (or of this one before it restarted) is changing it; its lock is taken for a"
+              + " dead process's once not renewed for 10 min");
+      Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - Catalog.LOCK_LEASE_MILLIS - 60_000));
+      try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
+        assertThat(taken).as("not renewed for longer than its lease").isNotNull();
+        // This process renews what it holds.
+        Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - Catalog.LOCK_LEASE_MILLIS - 60_000));
+        Catalog.renewHeldLocks();
+        assertThat(System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis()).isLessThan(Catalog.LOCK_LEASE_MILLIS / 2);
+      }
+      // Released, no longer renewed: a lock file of that name someone else wrote is left alone.
+      Files.writeString(lock, otherContainer);
+      Files.setLastModifiedTime(lock, FileTime.fromMillis(1_000_000));
+      Catalog.renewHeldLocks();
+      assertThat(Files.getLastModifiedTime(lock).toMillis()).isEqualTo(1_000_000);
+    }
+  }
+
   /** A wait too long to add to the clock is a wait for ever, not none. */
   @Test
   void theLongestLockWaitWaits() throws Exception {

@@ -207,6 +207,27 @@ class CliMessagesTest {
   }
 
   @Test
+  void aMergeWithoutASingleNearestAncestorSaysItWasAUnion() throws IOException {
+    file("base/s", "base");
+    String base = (String) cli.ok("sync", "--project", "p", "--name", "b", "--folder", tmp.resolve("base").toString(), "--json").obj()
+        .get("id");
+    String[] sides = new String[2];
+    for (int i = 0; i < 2; i++) {
+      sides[i] = (String) cli.ok("create", "--project", "p", "--name", "side" + i, "--parents", base, "--json").obj().get("id");
+      cli.ok("add", "--files", file("side" + i + "/s", "side " + i).toString());
+      cli.ok("close");
+    }
+    Cli.Result plain = cli.ok("create", "--project", "p", "--name", "m1", "--parents", sides[0], sides[1], "--json");
+    assertThat(plain.err()).doesNotContain("criss-cross");
+    String m1 = (String) plain.obj().get("id");
+    cli.ok("close");
+    String m2 = (String) cli.ok("create", "--project", "p", "--name", "m2", "--parents", sides[1], sides[0], "--json").obj().get("id");
+    cli.ok("close");
+    assertThat(cli.ok("create", "--project", "p", "--name", "m", "--parents", m1, m2).err()).contains("cairn: note: " + m2.substring(0, 8)
+        + " shares no single nearest ancestor with the parents before it (criss-cross merges): it was laid over them as a union");
+  }
+
+  @Test
   void anUploadThatCannotWriteItsRemoteSaysWhatFailedWhere() throws IOException {
     file("src/a.txt", "a");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--disable-upload",

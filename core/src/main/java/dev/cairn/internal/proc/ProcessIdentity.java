@@ -11,10 +11,10 @@ import java.nio.file.Path;
  * the inode of the process's pid namespace, and its start time in clock ticks since boot (field 22
  * of {@code /proc/<pid>/stat}: exact, and unmoved by changes of the wall clock). A lock of an
  * earlier boot is gone; in this boot and pid namespace, a pid that runs with another start time was
- * used again by another process; a lock of another pid namespace of this boot (another container,
- * or this one restarted) is judged by its pid alone, as locks without an identity are. On a system
- * without {@code /proc} the fields are {@code -} and the pid alone counts (spec/datasets.md,
- * "Locks").
+ * used again by another process; of another pid namespace of this boot (another container, or this
+ * one restarted), nothing can be told from here ({@link Verdict#ELSEWHERE}: its pids are not ours).
+ * A lock without an identity (an older release's) is judged by its pid alone. On a system without
+ * {@code /proc} the fields are {@code -} and the pid alone counts (spec/datasets.md, "Locks").
  */
 public final class ProcessIdentity {
   private static final String UNKNOWN = "-";
@@ -34,7 +34,12 @@ public final class ProcessIdentity {
     /** A process of that pid runs (and, where it can be told, is the one that recorded it). */
     RUNS,
     /** No such process runs: it ended, or it ran before this boot, or its pid is another's now. */
-    GONE
+    GONE,
+    /**
+     * A process of another pid namespace of this boot (another container, or this one before it
+     * restarted): whether it runs cannot be told from here, its pid being another table's.
+     */
+    ELSEWHERE
   }
 
   /** Judges the process {@code pid} that recorded {@code identity} (null or blank: an older release's lock, the pid alone counts). */
@@ -47,11 +52,15 @@ public final class ProcessIdentity {
     if (!parts[0].equals(UNKNOWN) && !BOOT.equals(UNKNOWN) && !parts[0].equals(BOOT)) {
       return Verdict.GONE; // recorded before the machine started again
     }
+    boolean sameTable = (parts[0] + "." + parts[1]).equals(TABLE);
+    if (!sameTable && !parts[1].equals(UNKNOWN) && !TABLE.endsWith("." + UNKNOWN)) {
+      return Verdict.ELSEWHERE; // another pid namespace: its pids are not ours to look up
+    }
     if (!alive) {
       return Verdict.GONE;
     }
-    if (!(parts[0] + "." + parts[1]).equals(TABLE) || parts[2].equals(UNKNOWN)) {
-      return Verdict.RUNS; // another pid namespace: its pids are not ours to look up
+    if (!sameTable || parts[2].equals(UNKNOWN)) {
+      return Verdict.RUNS;
     }
     String start = startTicks(Long.toString(pid));
     return start.equals(UNKNOWN) || start.equals(parts[2]) ? Verdict.RUNS : Verdict.GONE;

@@ -35,8 +35,8 @@ class ProcessIdentityTest {
     assertThat(ProcessIdentity.of(SELF, table + "." + (start + 7))).isEqualTo(Verdict.GONE);
     // Another boot: whatever runs under that pid now, it is not the process that took the lock.
     assertThat(ProcessIdentity.of(SELF, "00000000." + me.split("\\.")[1] + "." + start)).isEqualTo(Verdict.GONE);
-    // Another pid namespace of this boot (a container): judged by the pid alone.
-    assertThat(ProcessIdentity.of(SELF, me.split("\\.")[0] + ".1." + start)).isEqualTo(Verdict.RUNS);
+    // Another pid namespace of this boot (a container): its pids are not ours, nothing can be told.
+    assertThat(ProcessIdentity.of(SELF, me.split("\\.")[0] + ".1." + start)).isEqualTo(Verdict.ELSEWHERE);
     // An older release's lock, or one that does not parse: the pid alone.
     assertThat(ProcessIdentity.of(SELF, null)).isEqualTo(Verdict.RUNS);
     assertThat(ProcessIdentity.of(SELF, "garbage")).isEqualTo(Verdict.RUNS);
@@ -47,7 +47,7 @@ class ProcessIdentityTest {
     Process p = new ProcessBuilder("true").start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ProcessIdentity.of(p.pid(), table + ".12345")).isEqualTo(Verdict.GONE);
-    assertThat(ProcessIdentity.of(p.pid(), me.split("\\.")[0] + ".1.12345")).isEqualTo(Verdict.GONE);
+    assertThat(ProcessIdentity.of(p.pid(), me.split("\\.")[0] + ".1.12345")).as("no pid of ours tells").isEqualTo(Verdict.ELSEWHERE);
     assertThat(ProcessIdentity.of(p.pid(), null)).isEqualTo(Verdict.GONE);
   }
 
@@ -66,5 +66,7 @@ class ProcessIdentityTest {
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(Catalog.isStale(p.pid() + "@" + Catalog.hostName() + " " + words[1])).isTrue();
     assertThat(Catalog.isStale(p.pid() + "@another-host " + words[1] + " " + me)).as("another host's lock is never broken").isFalse();
+    assertThat(Catalog.isStale(p.pid() + "@" + Catalog.hostName() + " " + words[1] + " " + me.split("\\.")[0] + ".1.12345"))
+        .as("another container's, of a pid not running here: not judged by the pid").isFalse();
   }
 }
