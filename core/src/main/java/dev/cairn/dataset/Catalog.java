@@ -761,8 +761,9 @@ public final class Catalog {
       } catch (NoSuchFileException gone) {
         return Break.GONE;
       }
-      // An empty lock may be a new one, created and not yet filled: judged again by its own age.
-      if (now.equals(staleHolder) && (!now.isEmpty() || isStaleLock(file, now))) {
+      // Judged again under the guard: an empty lock may be a new one, created and not yet filled,
+      // and a lock judged by its lease may have been renewed since.
+      if (now.equals(staleHolder) && isStaleLock(file, now)) {
         Files.deleteIfExists(file); // lost in a crash, it is found stale and broken again
         return Break.REMOVED;
       }
