@@ -722,7 +722,19 @@ public final class DatasetRepository implements AutoCloseable {
    * sides, records the remote holds damaged, and records taken that now share their name and
    * version string with another version here.
    */
-  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<String> kept, List<String> clashes) {
+  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<Note> kept, List<Note> clashes) {
+    /**
+     * One version that {@link #refreshRecords} kept as it is here, or took into a clash.
+     *
+     * @param reason {@code diverged} (changed here and there since the two last agreed),
+     *     {@code unreadable} (the remote's record cannot be read), {@code damaged} (the remote's
+     *     record rewrites what a closed version holds), or {@code clash} (taken, it shares its
+     *     name and version string with {@code other})
+     * @param other for a clash, the version here that holds that name and version string; else null
+     * @param message the sentence the command line prints
+     */
+    public record Note(String id, String reason, String other, String message) {}
+
     public Refresh {
       updated = List.copyOf(updated);
       deletedThere = List.copyOf(deletedThere);
@@ -741,8 +753,8 @@ public final class DatasetRepository implements AutoCloseable {
   public Refresh refreshRecords(String storage) throws IOException {
     List<String> updated = new ArrayList<>();
     List<String> deletedThere = new ArrayList<>();
-    List<String> kept = new ArrayList<>();
-    List<String> clashes = new ArrayList<>();
+    List<Refresh.Note> kept = new ArrayList<>();
+    List<Refresh.Note> clashes = new ArrayList<>();
     int compared = 0;
     try (dev.cairn.transport.Remote remote = openRemote(storage)) {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
@@ -766,8 +778,8 @@ public final class DatasetRepository implements AutoCloseable {
         }
         DatasetRecord there = theirs.get(ours.id());
         if (unreadable.contains(ours.id())) {
-          kept.add("the record of " + ours.id() + " there could not be read; the one here is kept (cairn fsck --storage " + uri
-              + " checks it)");
+          kept.add(new Refresh.Note(ours.id(), "unreadable", null, "the record of " + ours.id() + " there could not be read; the one"
+              + " here is kept (cairn fsck --storage " + uri + " checks it)"));
           continue;
         }
         if (there == null) {
@@ -780,13 +792,14 @@ public final class DatasetRepository implements AutoCloseable {
         compared++;
         RecordHistory history = RecordHistory.of(ours.log(), there.log());
         if (history == RecordHistory.DIVERGED) {
-          kept.add("the record of " + ours.id() + " was changed here (" + RecordHistory.since(there.log(), ours.log()) + ") and there ("
-              + RecordHistory.since(ours.log(), there.log()) + ") since the two last agreed; the one here is kept");
+          kept.add(new Refresh.Note(ours.id(), "diverged", null, "the record of " + ours.id() + " was changed here ("
+              + RecordHistory.since(there.log(), ours.log()) + ") and there (" + RecordHistory.since(ours.log(), there.log())
+              + ") since the two last agreed; the one here is kept"));
         } else if (history == RecordHistory.THEIRS_AHEAD) {
           try {
             fastForward(ours, there.toBuilder().storage(uri).build());
           } catch (dev.cairn.errors.CorruptObjectException rewritten) {
-            kept.add(rewritten.getMessage());
+            kept.add(new Refresh.Note(ours.id(), "damaged", null, rewritten.getMessage()));
             continue;
           }
           DatasetRecord now = catalog().read(ours.id());
@@ -796,8 +809,9 @@ public final class DatasetRepository implements AutoCloseable {
               byLabel.remove(labelKey(ours), ours.id());
               String other = byLabel.putIfAbsent(labelKey(now), now.id());
               if (other != null && !other.equals(now.id())) {
-                clashes.add(now.id() + " is now " + label(now.project(), now.name()) + " " + now.version() + ", as " + other
-                    + " here is: give one of them another version string (cairn set-version)");
+                clashes.add(new Refresh.Note(now.id(), "clash", other, now.id() + " is now " + label(now.project(), now.name()) + " "
+                    + now.version() + ", as " + other
+                    + " here is: give one of them another version string (cairn set-version)"));
               }
             }
           }

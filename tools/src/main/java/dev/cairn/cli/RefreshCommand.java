@@ -66,8 +66,8 @@ final class RefreshCommand extends Base {
         m.put("compared", r.compared());
         m.put("updated", r.updated());
         m.put("deleted_there", r.deletedThere());
-        m.put("kept", r.kept());
-        m.put("clashes", r.clashes());
+        m.put("kept", notes(r.kept()));
+        m.put("clashes", notes(r.clashes()));
         results.add(m);
         continue;
       }
@@ -79,11 +79,11 @@ final class RefreshCommand extends Base {
       for (String id : r.deletedThere()) {
         err().println("cairn: note: " + id.substring(0, 8) + " was deleted on " + remote + "; the copy here stays");
       }
-      for (String k : r.kept()) {
-        err().println("cairn: warning: " + k);
+      for (DatasetRepository.Refresh.Note k : r.kept()) {
+        err().println("cairn: warning: " + k.message());
       }
-      for (String c : r.clashes()) {
-        err().println("cairn: warning: " + c);
+      for (DatasetRepository.Refresh.Note c : r.clashes()) {
+        err().println("cairn: warning: " + c.message());
       }
       out().printf("%s on %s: %s updated%n", Format.count(r.compared(), "version"), remote, r.updated().size());
     }
@@ -93,5 +93,19 @@ final class RefreshCommand extends Base {
       out().println("No version here lives on a remote: nothing to refresh (--storage URI names one)");
     }
     return failed ? 1 : 0;
+  }
+
+  /** Each note as fields: {@code id}, {@code reason}, {@code other} (a clash's), {@code message}. */
+  private static List<Object> notes(List<DatasetRepository.Refresh.Note> notes) {
+    List<Object> out = new ArrayList<>();
+    for (DatasetRepository.Refresh.Note n : notes) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", n.id());
+      m.put("reason", n.reason());
+      m.put("other", n.other());
+      m.put("message", n.message());
+      out.add(m);
+    }
+    return out;
   }
 }

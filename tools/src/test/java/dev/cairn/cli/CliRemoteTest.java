@@ -471,6 +471,10 @@ class CliRemoteTest {
     alice.ok("upload", "--id", v1, "--storage", remote);
     Cli.Result diverged = bob.ok("refresh", "--storage", remote);
     assertThat(diverged.err()).contains("cairn: warning: the record of " + v1 + " was changed here");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> kept = (List<Map<String, Object>>) bob.ok("refresh", "--storage", remote, "--json").array().get(0).get("kept");
+    assertThat(kept).singleElement().satisfies(k -> assertThat(k).containsEntry("id", v1).containsEntry("reason", "diverged")
+        .containsEntry("other", null));
     assertThat(bob.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("mine"));
     assertThat(bob.fails("refresh", "--storage", tmp.resolve("nothing-there").toString()).err()).startsWith("cairn: ");
     // A record taken that now shares its name and version string with a version of bob's: said.
