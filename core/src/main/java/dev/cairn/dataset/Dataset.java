@@ -12,6 +12,7 @@ import dev.cairn.manifest.ManifestDiff;
 import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
 import dev.cairn.manifest.NodeLoader;
+import dev.cairn.object.Version;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -1707,30 +1708,80 @@ public final class Dataset {
 
   /**
    * The lineage DAG: this version and every ancestor, each with its direct parents. An ancestor
-   * that was deleted, or whose record cannot be read ({@code fsck} reports it), ends its branch
-   * with no parents.
+   * that was deleted is followed through its version object, which a child's names (kept while a
+   * child's lineage needs it: spec/datasets.md, "Version objects"), so its older ancestors are
+   * still there; one whose record cannot be read ({@code fsck} reports it), or a deleted one whose
+   * version object is not here, ends its branch with no parents.
    */
   public Map<String, List<String>> dependencyGraph() throws IOException {
     Map<String, List<String>> graph = new LinkedHashMap<>();
-    graph.put(id, record().parents());
-    List<String> queue = new ArrayList<>(graph.get(id));
-    while (!queue.isEmpty()) {
-      String next = queue.remove(0);
-      if (graph.containsKey(next)) {
-        continue;
-      }
-      List<String> parents = List.of();
-      if (repo.catalog().exists(next)) {
-        try {
-          parents = repo.catalog().read(next).parents();
-        } catch (dev.cairn.errors.CorruptObjectException unreadable) {
-          // an end of the branch, like a deleted ancestor
+    // The version object of each deleted ancestor met, as its child's version object names it.
+    Map<String, ObjectId> deletedObjects = new HashMap<>();
+    List<String> queue = new ArrayList<>(List.of(id));
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      while (!queue.isEmpty()) {
+        String next = queue.remove(0);
+        if (graph.containsKey(next)) {
+          continue;
         }
+        List<String> parents = List.of();
+        if (repo.catalog().exists(next)) {
+          try {
+            DatasetRecord r = repo.catalog().read(next);
+            parents = r.parents();
+            if (r.versionObject() != null && parents.stream().anyMatch(p -> !repo.catalog().exists(p))) {
+              noteParentObjects(reader, r.versionObject(), parents, deletedObjects);
+            }
+          } catch (dev.cairn.errors.CorruptObjectException unreadable) {
+            // an end of the branch
+          }
+        } else if (deletedObjects.containsKey(next)) {
+          parents = parentsOf(reader, deletedObjects.get(next), deletedObjects);
+        }
+        graph.put(next, parents);
+        queue.addAll(parents);
       }
-      graph.put(next, parents);
-      queue.addAll(parents);
     }
     return graph;
+  }
+
+  /** Records the version objects a version object names as its parents', for those of {@code parents} deleted here. */
+  private void noteParentObjects(ObjectReader reader, ObjectId versionObject, List<String> parents, Map<String, ObjectId> out)
+      throws IOException {
+    Version v = readVersionObject(reader, versionObject);
+    if (v != null && v.parents().size() == parents.size()) {
+      for (int i = 0; i < parents.size(); i++) {
+        out.putIfAbsent(parents.get(i), v.parents().get(i));
+      }
+    }
+  }
+
+  /** The ids of a deleted version's parents, by its version object (each noted in {@code out}); none if it is not here. */
+  private List<String> parentsOf(ObjectReader reader, ObjectId versionObject, Map<String, ObjectId> out) throws IOException {
+    Version v = readVersionObject(reader, versionObject);
+    if (v == null) {
+      return List.of();
+    }
+    List<String> parents = new ArrayList<>();
+    for (ObjectId p : v.parents()) {
+      Version parent = readVersionObject(reader, p);
+      String pid = parent == null ? null : RecordRecovery.datasetId(parent);
+      if (pid == null || !Catalog.isFullId(pid)) {
+        return parents; // its history is not here past this point
+      }
+      parents.add(pid);
+      out.putIfAbsent(pid, p);
+    }
+    return parents;
+  }
+
+  /** A version object, or null when it is not here or cannot be read (fsck reports the latter). */
+  private static Version readVersionObject(ObjectReader reader, ObjectId id) throws IOException {
+    try {
+      return dev.cairn.object.VersionFormat.decode(reader.open(id).bytes(), id);
+    } catch (dev.cairn.errors.CairnException notHere) {
+      return null;
+    }
   }
 
   /**

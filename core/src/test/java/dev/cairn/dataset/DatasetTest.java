@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.ConflictException;
@@ -204,6 +205,20 @@ class DatasetTest {
     Dataset after = merge("after", a, b).close();
     assertThat(contents(after)).isEqualTo(expected);
     assertThat(after.record().conflicts()).isEmpty();
+  }
+
+  @Test
+  void theLineageGoesOnPastADeletedAncestorThroughItsVersionObject() throws IOException {
+    Dataset v1 = closedVersion("m", "chain", Map.of("a", "1"));
+    Dataset side = closedVersion("m", "side", Map.of("s", "s"));
+    Dataset v2 = childOf(v1, "chain2", Map.of("b", "2"));
+    Dataset v3 = Dataset.create(repo, CreateOptions.of("m", "chain3").parents(v2.id(), side.id()).build()).close();
+    Dataset v4 = childOf(v3, "chain4", Map.of("d", "4"));
+    v3.delete(true);
+    v2.delete(true);
+    new dev.cairn.gc.GarbageCollector(repo, 0, 0, Progress.NONE).run(); // a child's lineage keeps their version objects
+    assertThat(v4.dependencyGraph()).containsExactly(entry(v4.id(), List.of(v3.id())), entry(v3.id(), List.of(v2.id(), side.id())),
+        entry(v2.id(), List.of(v1.id())), entry(side.id(), List.of()), entry(v1.id(), List.of()));
   }
 
   @Test
