@@ -4,6 +4,8 @@ import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.Conflict;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Usage;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -28,7 +30,7 @@ final class VersionPage {
     h.open("div", "class", "grid");
     properties(h, r);
     size(h, r);
-    changes(h, r.summary(), r.conflicts().size(), r.parents().isEmpty());
+    changes(h, r.summary(), r.conflicts().size(), r.parents().isEmpty(), againstEachParent(r));
     h.close("div");
     h.el("h2", "Description");
     boolean none = r.description().isBlank();
@@ -109,7 +111,7 @@ final class VersionPage {
             + " deduplication, within the version and against content already in the repository.";
   }
 
-  private static void changes(Html h, ChangeSummary s, int conflicts, boolean squashed) {
+  private static void changes(Html h, ChangeSummary s, int conflicts, boolean squashed, Html eachParent) {
     h.open("div", "class", "card").el("h2", "Changes against parents");
     h.open("table", "class", "summary").open("tbody");
     row(h, "added", s.added(), s.addedBytes());
@@ -119,7 +121,38 @@ final class VersionPage {
     if (conflicts > 0) {
       h.el("p", Text.plural(conflicts, "conflict", "conflicts") + " between " + mergedFrom(squashed) + " (the last one won).", "class", "notice");
     }
+    if (eachParent != null) {
+      h.raw(eachParent);
+    }
     h.close("div");
+  }
+
+  /**
+   * Of a merge: what it holds against each parent, with a link to the comparison (the change-set
+   * above is against the parents merged, which may show nothing though each parent differs);
+   * null for a version of one parent or none.
+   */
+  private Html againstEachParent(DatasetRecord r) throws IOException {
+    if (r.parents().size() < 2) {
+      return null;
+    }
+    Html h = new Html().el("p", "Against each parent:", "class", "muted").open("table", "class", "summary", "id", "against-parents")
+        .open("tbody");
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      for (String p : r.parents()) {
+        DatasetRecord parent = site.recordOrNull(p);
+        h.open("tr").open("td").raw(Widgets.parentId(site, p)).close("td");
+        if (parent == null || parent.isDraft()) {
+          h.el("td", "", "class", "num").close("tr");
+          continue;
+        }
+        ChangeSummary s = ChangePage.read(loader, parent.root(), r.root(), null, 0, 0).summary();
+        h.open("td", "class", "num").open("a", "href", Links.compare(p, r.id()), "title", "compare with this parent")
+            .raw(Widgets.counts(s)).close("a").close("td").close("tr");
+      }
+    }
+    return h.close("tbody").close("table");
   }
 
   private static void row(Html h, String label, long count, long bytes) {

@@ -120,6 +120,8 @@ class WebDeletedParentTest {
         assertThat(page).contains("Conflicts of the parent merge").contains("Parents in conflict")
             .contains(Text.shortId(a.id()) + " (deleted)").doesNotContain("href=\"" + Links.version(a.id()) + "\"")
             .contains("href=\"" + Links.version(b.id()) + "\"");
+        // A merge's change-set is against the parents merged; each parent's difference is shown beside it.
+        assertThat(page).contains("Against each parent:").contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\"");
         String squashed = get(http, base + Links.version(flat.id()));
         assertThat(squashed).contains("Conflicts between the versions it was made from").contains("Versions in conflict")
             .contains("between the versions it was made from (the last one won)").doesNotContain("between parents");
