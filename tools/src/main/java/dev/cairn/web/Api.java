@@ -49,13 +49,24 @@ final class Api {
     return m;
   }
 
-  /** {@code GET /api/projects}. */
+  /**
+   * {@code GET /api/projects}: each project with its own datasets and versions, and its datasets
+   * with those of its subprojects (as the sidebar counts them); a project that holds only
+   * subprojects ({@code a} of {@code a/b}) is listed too.
+   */
   Object projects(Context ctx) throws IOException {
-    Map<String, long[]> counts = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    // Case-sensitive, as the catalog keeps projects: "Vision" and "vision" stay apart.
+    Map<String, long[]> counts = new TreeMap<>();
     for (DatasetSummary d : site.datasets(null, null, null)) {
-      long[] c = counts.computeIfAbsent(d.project(), k -> new long[2]);
+      long[] c = counts.computeIfAbsent(d.project(), k -> new long[3]);
       c[0]++;
       c[1] += d.versions().size();
+      for (String p = d.project(); ; p = p.substring(0, p.lastIndexOf('/'))) {
+        counts.computeIfAbsent(p, k -> new long[3])[2]++;
+        if (p.lastIndexOf('/') <= 0) {
+          break;
+        }
+      }
     }
     List<Object> out = new ArrayList<>();
     counts.forEach((project, c) -> {
@@ -63,6 +74,7 @@ final class Api {
       m.put("project", project);
       m.put("datasets", c[0]);
       m.put("versions", c[1]);
+      m.put("datasets_with_subprojects", c[2]);
       out.add(m);
     });
     return out;

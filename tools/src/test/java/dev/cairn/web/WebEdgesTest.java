@@ -147,6 +147,21 @@ class WebEdgesTest {
   }
 
   @Test
+  void apiProjectsCountsSubprojectsAsTheSidebarDoesAndKeepsProjectsOfAnotherCaseApart() throws Exception {
+    version("big proj/nested", "many", "a.txt", "a");
+    version("Vision", "a", "a.txt", "a");
+    version("vision", "b", "a.txt", "a");
+    version("vision", "c", "a.txt", "a");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String body = get("http://127.0.0.1:" + server.port() + "/api/projects").body();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> projects = (List<Map<String, Object>>) dev.cairn.internal.json.Json.parse(body);
+      assertThat(projects).extracting(p -> p.get("project") + " " + p.get("datasets") + " " + p.get("datasets_with_subprojects"))
+          .containsExactly("Vision 1 1", "big proj 0 1", "big proj/nested 1 1", "vision 2 2");
+    }
+  }
+
+  @Test
   void theUnnamedProjectHasAPageOfItsOwn() throws Exception {
     version("", "loose", "a.txt", "a").addTags(List.of("raw data"));
     version("named", "kept", "a.txt", "a");
