@@ -100,6 +100,7 @@ final class Api {
     m.put("project", d.project());
     m.put("name", d.name());
     m.put("tags", new ArrayList<>(d.tags()));
+    m.put("updated", Instant.ofEpochMilli(d.updatedMillis()).toString()); // what the list is sorted by, newest first
     m.put("latest", Views.version(d.latest()));
     if (allVersions) {
       m.put("versions", d.versions().stream().map(r -> {

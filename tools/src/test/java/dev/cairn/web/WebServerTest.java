@@ -347,6 +347,7 @@ class WebServerTest {
     assertThat(versions).extracting(v -> v.get("name")).containsExactly("pets", "pets", "pets-extra", "pets-merged");
     List<Map<String, Object>> datasets = json("/api/datasets?tag=raw");
     assertThat(datasets).extracting(d -> d.get("name")).containsExactly("pets");
+    assertThat((String) datasets.get(0).get("updated")).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
     Map<String, Object> dataset = json("/api/dataset?project=vision&name=pets");
     assertThat((List<Object>) dataset.get("versions")).hasSize(2);
     List<Map<String, Object>> projects = json("/api/projects");
