@@ -62,7 +62,8 @@ final class ChangesPage {
   /** The summary table (counts and bytes per kind), each kind linking to its filtered rows. */
   static Html summary(ChangeSummary s, DiffEntry.ChangeType active, FilterLink link) {
     Html h = new Html().open("div", "class", "card").open("div", "class", "stats");
-    filterStat(h, "all changes", s.total(), s.addedBytes() + s.modifiedBytes() + s.removedBytes(), link.to(null), active == null);
+    // No bytes for all of them: bytes added and bytes removed do not add up to anything.
+    filterStat(h, "all changes", s.total(), -1, link.to(null), active == null);
     filterStat(h, "added", s.added(), s.addedBytes(), link.to("added"), active == DiffEntry.ChangeType.ADDED);
     filterStat(h, "modified", s.modified(), s.modifiedBytes(), link.to("modified"), active == DiffEntry.ChangeType.MODIFIED);
     filterStat(h, "removed", s.removed(), s.removedBytes(), link.to("removed"), active == DiffEntry.ChangeType.REMOVED);
@@ -72,7 +73,7 @@ final class ChangesPage {
   private static void filterStat(Html h, String label, long count, long bytes, String href, boolean active) {
     h.open("a", "href", href, "class", "filter-stat" + (active ? " active" : ""), "data-filter", label);
     h.el("div", Text.count(count), "class", "stat " + label.replace("all changes", "all"));
-    h.el("div", label + " · " + Text.bytes(bytes), "class", "stat-label");
+    h.el("div", bytes < 0 ? label : label + " · " + Text.bytes(bytes), "class", "stat-label");
     h.close("a");
   }
 
@@ -88,7 +89,7 @@ final class ChangesPage {
     }
     h.open("div", "class", "table-wrap").open("table", "id", "changes").open("thead").open("tr");
     h.el("th", "Change").el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Before")
-        .el("th", "Stored in").el("th", "");
+        .el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "");
     h.close("tr").close("thead").open("tbody");
     for (DiffEntry d : page.rows()) {
       FileEntry e = d.entry();

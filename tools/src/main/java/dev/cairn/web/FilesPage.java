@@ -81,7 +81,7 @@ final class FilesPage {
       return;
     }
     h.open("div", "class", "table-wrap").open("table", "id", "files").open("thead").open("tr");
-    h.el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Stored in").el("th", "");
+    h.el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "");
     h.close("tr").close("thead").open("tbody");
     for (FileEntry e : page.files()) {
       h.open("tr", "data-path", e.path());

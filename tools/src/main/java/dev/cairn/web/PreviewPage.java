@@ -106,7 +106,7 @@ final class PreviewPage {
     h.open("dl", "class", "props");
     h.el("dt", "Size").el("dd", Text.bytes(e.size()) + " (" + Text.count(e.size()) + " bytes)");
     h.el("dt", "Hash").open("dd").el("code", e.digest().hex(), "class", "hash").close("dd");
-    h.el("dt", "Stored in").open("dd").raw(Widgets.storedIn(storedIn)).close("dd");
+    h.el("dt", "Added in", "title", Widgets.ADDED_IN).open("dd").raw(Widgets.storedIn(storedIn)).close("dd");
     if (e.executable()) {
       h.el("dt", "Mode").el("dd", "executable");
     }

@@ -53,6 +53,9 @@ final class Widgets {
     return new Html().el("span", Text.shortId(id) + " (deleted)", "class", "mono muted", "title", id + " was deleted");
   }
 
+  /** What the "Added in" column tells ({@link dev.cairn.dataset.FileOrigins}). */
+  static final String ADDED_IN = "the version whose change-set added this path with this content (renamed or copied bytes are stored once, with the version that first held them)";
+
   /**
    * Where a file's content is stored ({@link dev.cairn.dataset.FileOrigins}): a link to the version, or, when the
    * trail of parents leads to a version that was deleted (or whose manifest is only on a remote),
