@@ -34,7 +34,39 @@ record FileHead(byte[] bytes, int length, boolean truncated) {
    */
   String text() {
     String s = Bom.of(bytes, length).decode(bytes, length);
+    if (truncated) {
+      // A character the cut split decodes as replacement characters: not in the file.
+      int end = s.length();
+      while (end > 0 && s.length() - end < 3 && s.charAt(end - 1) == '\uFFFD') {
+        end--;
+      }
+      s = s.substring(0, end);
+    }
     int nl = s.lastIndexOf('\n');
     return truncated && nl >= 0 ? s.substring(0, nl + 1) : s;
+  }
+
+  /**
+   * Whether the bytes hold sequences that are not text in their encoding (Latin-1 read as UTF-8,
+   * say), which {@link #text} shows as U+FFFD: a character the file does not hold.
+   */
+  boolean hasUndecodable() {
+    String s = text();
+    if (s.indexOf('\uFFFD') < 0) {
+      return false;
+    }
+    // U+FFFD written in the file itself (EF BF BD in UTF-8) is a character like any other.
+    return Bom.of(bytes, length) == Bom.UTF_16LE || Bom.of(bytes, length) == Bom.UTF_16BE
+        || s.chars().filter(c -> c == 0xFFFD).count() > occurrences(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD});
+  }
+
+  private long occurrences(byte[] seq) {
+    long n = 0;
+    for (int i = 0; i + seq.length <= length; i++) {
+      if (bytes[i] == seq[0] && bytes[i + 1] == seq[1] && bytes[i + 2] == seq[2]) {
+        n++;
+      }
+    }
+    return n;
   }
 }

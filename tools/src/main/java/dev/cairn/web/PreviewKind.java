@@ -70,7 +70,8 @@ enum PreviewKind {
       if (c == 0) {
         return false;
       }
-      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x0C) {
+      // ESC starts the colour codes of terminal logs: text all the same.
+      if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x0C && c != 0x1B) {
         control++;
       }
     }

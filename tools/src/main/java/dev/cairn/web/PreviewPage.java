@@ -155,6 +155,9 @@ final class PreviewPage {
     if (head.truncated()) {
       h.el("p", "The first " + Text.bytes(head.length()) + " of the file:", "class", "muted");
     }
+    if (head.hasUndecodable()) {
+      h.el("p", "Some bytes are not UTF-8 text (another encoding, such as Latin-1?): each shows as \uFFFD.", "class", "muted");
+    }
     return h.el("pre", head.text(), "class", "head", "id", "preview-text");
   }
 
@@ -162,7 +165,8 @@ final class PreviewPage {
     List<List<String>> rows = DelimitedText.rows(head.text(), separator, TABLE_ROWS + 1, !head.truncated());
     Html h = new Html();
     if (rows.isEmpty()) {
-      return h.el("p", "No rows.", "class", "muted");
+      return h.el("p", head.truncated() ? "The first line is longer than the first " + Text.bytes(head.length())
+          + " of the file, which the preview reads; download the file to see it." : "No rows.", "class", "muted");
     }
     int shown = rows.size() - 1;
     String from = head.truncated() ? ", from the first " + Text.bytes(head.length()) + " of the file" : "";

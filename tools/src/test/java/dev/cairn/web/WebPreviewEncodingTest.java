@@ -46,4 +46,36 @@ class WebPreviewEncodingTest {
       }
     }
   }
+
+  @Test
+  void aCutCharacterLatin1TerminalColoursBlankCsvLinesAndAnOverlongHeaderAreShownForWhatTheyAre() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    // A two-byte character across the preview's cut, in a file of one line.
+    Files.writeString(src.resolve("long.txt"), "a".repeat(PreviewPage.TEXT_BYTES - 1) + "é and more");
+    Files.write(src.resolve("latin1.txt"), "caf\u00e9 cr\u00e8me\n".getBytes(StandardCharsets.ISO_8859_1));
+    Files.writeString(src.resolve("build.log"), "\u001b[32mok\u001b[0m step one\n\u001b[31mfail\u001b[0m step two\n".repeat(20));
+    Files.writeString(src.resolve("blank.csv"), "a,b\n1,2\n\n3,4\n\n");
+    Files.writeString(src.resolve("wide.csv"), "h".repeat(300 * 1024) + "\n1\n");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("w", "edges").build());
+      ds.addFiles(AddOptions.of(src));
+      ds.close();
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, new ArrayList<String>()::add)) {
+        String base = "http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/preview?path=";
+        HttpClient http = HttpClient.newHttpClient();
+        java.util.function.Function<String, String> page = name -> {
+          try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + name)).build(), HttpResponse.BodyHandlers.ofString()).body();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+        assertThat(page.apply("long.txt")).contains("The first 64.0 KiB of the file:").doesNotContain("\uFFFD");
+        assertThat(page.apply("latin1.txt")).contains("Some bytes are not UTF-8 text");
+        assertThat(page.apply("build.log")).contains("preview-text").doesNotContain("holds binary data");
+        assertThat(page.apply("blank.csv")).contains("All 2 rows").contains("<td>3</td>");
+        assertThat(page.apply("wide.csv")).contains("The first line is longer than the first").doesNotContain("No rows.");
+      }
+    }
+  }
 }
