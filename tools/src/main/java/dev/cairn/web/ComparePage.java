@@ -27,7 +27,7 @@ final class ComparePage {
     DatasetRecord source = sourceId == null ? null : site.version(sourceId).record();
     DatasetRecord target = targetId == null ? null : site.version(targetId).record();
     Html h = new Html().el("h1", "Compare versions");
-    picker(h, source, target);
+    picker(h, ctx, source, target);
     if (source != null && target != null) {
       comparison(h, ctx, source, target);
     } else {
@@ -39,7 +39,7 @@ final class ComparePage {
     return Layout.page(title, crumbs, h);
   }
 
-  private void picker(Html h, DatasetRecord source, DatasetRecord target) throws IOException {
+  private void picker(Html h, Context ctx, DatasetRecord source, DatasetRecord target) throws IOException {
     List<DatasetSummary> datasets = site.datasets(null, null, null);
     h.open("form", "class", "inline card", "method", "get", "action", "/compare", "id", "compare-picker");
     h.el("label", "From", "for", "source");
@@ -47,6 +47,13 @@ final class ComparePage {
     h.el("button", "⇄", "id", "swap", "class", "secondary", "type", "button", "title", "Swap source and target");
     h.el("label", "to", "for", "target");
     select(h, "target", datasets, target);
+    // The kind of change and the page size shown stay as they are across a new pick or a swap.
+    for (String kept : new String[] {"type", "limit"}) {
+      String v = Params.string(ctx, kept);
+      if (v != null && !v.isEmpty()) {
+        h.empty("input", "type", "hidden", "name", kept, "value", v);
+      }
+    }
     h.el("button", "Compare", "type", "submit");
     h.close("form");
   }

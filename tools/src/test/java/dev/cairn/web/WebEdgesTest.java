@@ -162,6 +162,16 @@ class WebEdgesTest {
   }
 
   @Test
+  void theCompareFormKeepsTheKindOfChangeAndThePageSize() throws Exception {
+    Dataset a = version("c", "a", "a.txt", "a");
+    Dataset b = version("c", "a", "b.txt", "b", a.id());
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String page = get("http://127.0.0.1:" + server.port() + Links.compare(a.id(), b.id(), "added", 0, 2)).body();
+      assertThat(page).contains("type=\"hidden\" name=\"type\" value=\"added\"").contains("type=\"hidden\" name=\"limit\" value=\"2\"");
+    }
+  }
+
+  @Test
   void theUnnamedProjectHasAPageOfItsOwn() throws Exception {
     version("", "loose", "a.txt", "a").addTags(List.of("raw data"));
     version("named", "kept", "a.txt", "a");
