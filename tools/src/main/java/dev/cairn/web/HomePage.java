@@ -27,7 +27,15 @@ final class HomePage {
     projects(h, project);
     h.open("div");
     searchForm(h, project, name, tag);
-    table(h, datasets, project != null || name != null || tag != null);
+    boolean noSuchProject = datasets.isEmpty() && project != null && site.datasets(project, null, null).isEmpty()
+        && !site.datasets(null, null, null).isEmpty();
+    if (noSuchProject) {
+      // No dataset at all in the project asked for: say so, rather than that none matches the search.
+      h.el("div", "No project " + Text.project(project) + " here (nor any project under it): pick one from the list.", "class",
+          "card empty");
+    } else {
+      table(h, datasets, project != null || name != null || tag != null);
+    }
     h.close("div").close("div");
     List<Layout.Crumb> crumbs = project == null ? List.of()
         : List.of(new Layout.Crumb("Datasets", Links.home()), new Layout.Crumb(Text.project(project), null));

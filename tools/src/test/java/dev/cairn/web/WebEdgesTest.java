@@ -178,6 +178,8 @@ class WebEdgesTest {
     assertThat(Links.project("")).isEqualTo("/?project=");
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String base = "http://127.0.0.1:" + server.port();
+      assertThat(get(base + "/?project=nope").body()).contains("No project nope here (nor any project under it)");
+      assertThat(get(base + "/?project=named&q=zzz").body()).contains("No dataset matches.");
       String unnamed = get(base + "/?project=").body();
       assertThat(unnamed).contains("Datasets in (no project)").contains("loose").doesNotContain(">kept<");
       assertThat(get(base + "/").body()).contains("loose").contains("kept").contains("href=\"/?project=\"");
