@@ -3,6 +3,7 @@ package dev.cairn.web;
 import dev.cairn.dataset.DatasetRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -48,8 +49,8 @@ final class DatasetPage {
     if (paged) {
       h.raw(pager);
     }
-    List<Layout.Crumb> crumbs = List.of(new Layout.Crumb("Datasets", Links.home()),
-        new Layout.Crumb(Text.project(d.project()), Links.project(d.project())), new Layout.Crumb(d.name(), null));
+    List<Layout.Crumb> crumbs = new ArrayList<>(Layout.projectCrumbs(d.project(), Links.project(d.project())));
+    crumbs.add(new Layout.Crumb(d.name(), null));
     return Layout.page(d.name(), crumbs, h);
   }
 

@@ -37,8 +37,7 @@ final class HomePage {
       table(h, datasets, project != null || name != null || tag != null);
     }
     h.close("div").close("div");
-    List<Layout.Crumb> crumbs = project == null ? List.of()
-        : List.of(new Layout.Crumb("Datasets", Links.home()), new Layout.Crumb(Text.project(project), null));
+    List<Layout.Crumb> crumbs = project == null ? List.of() : Layout.projectCrumbs(project, null);
     return Layout.page(project == null ? "Datasets" : Text.project(project), crumbs, h);
   }
 

@@ -1,11 +1,35 @@
 package dev.cairn.web;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The frame around every page: head, top bar with search, breadcrumbs and footer. */
 final class Layout {
   /** One step of the breadcrumb trail; the last has no link. */
   record Crumb(String label, String href) {}
+
+  /**
+   * "Datasets" and a crumb for each part of {@code project} ({@code a/b}: a, then b), each linking
+   * to its project, the last one to {@code lastHref} (null: not a link, the page itself).
+   */
+  static List<Crumb> projectCrumbs(String project, String lastHref) {
+    List<Crumb> out = new ArrayList<>();
+    out.add(new Crumb("Datasets", Links.home()));
+    if (project.isEmpty()) {
+      out.add(new Crumb(Text.project(project), lastHref));
+      return out;
+    }
+    int from = 0;
+    while (true) {
+      int slash = project.indexOf('/', from);
+      String prefix = slash < 0 ? project : project.substring(0, slash);
+      out.add(new Crumb(project.substring(from, slash < 0 ? project.length() : slash), slash < 0 ? lastHref : Links.project(prefix)));
+      if (slash < 0) {
+        return out;
+      }
+      from = slash + 1;
+    }
+  }
 
   private Layout() {}
 

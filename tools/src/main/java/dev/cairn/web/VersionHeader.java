@@ -34,11 +34,9 @@ final class VersionHeader {
 
   static List<Layout.Crumb> crumbs(DatasetRecord r, Tab tab) {
     Layout.Crumb version = new Layout.Crumb(r.version(), tab == Tab.OVERVIEW ? null : Links.version(r.id()));
-    List<Layout.Crumb> crumbs = new ArrayList<>(List.of(
-        new Layout.Crumb("Datasets", Links.home()),
-        new Layout.Crumb(Text.project(r.project()), Links.project(r.project())),
-        new Layout.Crumb(r.name(), Links.dataset(r.project(), r.name())),
-        version));
+    List<Layout.Crumb> crumbs = new ArrayList<>(Layout.projectCrumbs(r.project(), Links.project(r.project())));
+    crumbs.add(new Layout.Crumb(r.name(), Links.dataset(r.project(), r.name())));
+    crumbs.add(version);
     if (tab != Tab.OVERVIEW) {
       crumbs.add(new Layout.Crumb(tab.label, null));
     }

@@ -158,6 +158,11 @@ class WebEdgesTest {
       List<Map<String, Object>> projects = (List<Map<String, Object>>) dev.cairn.internal.json.Json.parse(body);
       assertThat(projects).extracting(p -> p.get("project") + " " + p.get("datasets") + " " + p.get("datasets_with_subprojects"))
           .containsExactly("Vision 1 1", "big proj 0 1", "big proj/nested 1 1", "vision 2 2");
+      // A subproject's pages have a crumb for each part of its name, each a link to its project.
+      String nested = get("http://127.0.0.1:" + server.port() + Links.dataset("big proj/nested", "many")).body();
+      assertThat(nested).contains("href=\"" + Links.project("big proj") + "\">big proj</a>")
+          .contains("href=\"" + Links.project("big proj/nested") + "\">nested</a>");
+
     }
   }
 
