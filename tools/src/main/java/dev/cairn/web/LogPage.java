@@ -26,7 +26,7 @@ final class LogPage {
           .close("tr").close("thead").open("tbody");
       int i = 1;
       for (LogEntry e : r.log()) {
-        h.open("tr").el("td", Integer.toString(i++), "class", "num muted").el("td", Text.time(e.timeMillis()), "class", "muted");
+        h.open("tr").el("td", Integer.toString(i++), "class", "num muted").el("td", Text.timeToSecond(e.timeMillis()), "class", "muted");
         h.open("td").open("code").text("cairn " + e.command());
         if (e.renamedTo() != null) {
           h.close("code").text(" ").el("span", "to " + DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)), "class", "muted");

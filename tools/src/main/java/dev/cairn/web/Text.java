@@ -8,6 +8,7 @@ import java.util.Locale;
 /** Numbers, sizes and times as people read them on the pages. */
 final class Text {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
   private Text() {}
@@ -34,6 +35,11 @@ final class Text {
   /** Epoch millis as "2026-11-25 10:00 UTC"; "–" for 0. */
   static String time(long millis) {
     return millis <= 0 ? "–" : TIME.format(Instant.ofEpochMilli(millis)) + " UTC";
+  }
+
+  /** As {@link #time}, to the second: for a log, whose steps are often a minute apart or less. */
+  static String timeToSecond(long millis) {
+    return millis <= 0 ? "–" : SECONDS.format(Instant.ofEpochMilli(millis)) + " UTC";
   }
 
   /** The first 8 hex digits of an id, as the command line shows them. */
