@@ -482,6 +482,7 @@ public final class Catalog {
       HELD.remove(file, token);
       try {
         if (Files.readString(file, StandardCharsets.UTF_8).equals(token)) {
+          Files.deleteIfExists(leaseOf(file)); // before the lock: a lease never outlives it for long
           Files.delete(file);
         }
       } catch (NoSuchFileException e) {
@@ -573,6 +574,9 @@ public final class Catalog {
         }
         throw new DatasetLockedException("Cannot change dataset version " + id + ": " + (holder.isEmpty()
             ? "another process is taking its lock (an empty lock, stale once " + EMPTY_LOCK_STALE_MILLIS / 1000 + " s old)"
+            : isStaleLock(file, holder)
+            ? "its lock, left by process " + holder.split(" ")[0] + ", which has ended, is being broken by another process (which"
+                + " holds " + tmp.resolve(BREAK_LOCK_FILE) + "): try again"
             : judge(holder) == ProcessIdentity.Verdict.ELSEWHERE
             ? "process " + holder.split(" ")[0] + " of another container (or of this one before it restarted) is changing it; its lock"
                 + " is taken for a dead process's once not renewed for " + LOCK_LEASE_MILLIS / 60_000 + " min"
@@ -638,7 +642,7 @@ public final class Catalog {
   public long oldestLiveLockMillis() throws IOException {
     long oldest = Long.MAX_VALUE;
     try (Stream<Path> s = Files.list(locks)) {
-      for (Path f : s.toList()) {
+      for (Path f : s.filter(p -> p.getFileName().toString().endsWith(".lock")).toList()) {
         try {
           if (!isStaleLock(f, Files.readString(f, StandardCharsets.UTF_8))) {
             oldest = Math.min(oldest, Files.getLastModifiedTime(f).toMillis());
@@ -764,6 +768,7 @@ public final class Catalog {
       // Judged again under the guard: an empty lock may be a new one, created and not yet filled,
       // and a lock judged by its lease may have been renewed since.
       if (now.equals(staleHolder) && isStaleLock(file, now)) {
+        Files.deleteIfExists(leaseOf(file));
         Files.deleteIfExists(file); // lost in a crash, it is found stale and broken again
         return Break.REMOVED;
       }
@@ -799,15 +804,30 @@ public final class Catalog {
    * Whether the lock {@code file}, holding {@code holder}, was left by a process that is gone: by
    * its holder's line, or, for a process of another pid namespace of this boot (another container,
    * or this one before a restart), whose pid says nothing here, by its lease: its holder renews it
-   * ({@link #renewHeldLocks}), so one not renewed for {@link #LOCK_LEASE_MILLIS} is a dead process's.
+   * ({@link #renewHeldLocks}), so one whose lock and lease file are both older than
+   * {@link #LOCK_LEASE_MILLIS} is a dead process's.
    */
   private static boolean isStaleLock(Path file, String holder) throws IOException {
     if (!holder.isEmpty()) {
       ProcessIdentity.Verdict v = judge(holder);
-      return v == ProcessIdentity.Verdict.GONE || v == ProcessIdentity.Verdict.ELSEWHERE && olderThan(file, LOCK_LEASE_MILLIS);
+      return v == ProcessIdentity.Verdict.GONE || v == ProcessIdentity.Verdict.ELSEWHERE && olderThan(file, LOCK_LEASE_MILLIS)
+          && (!Files.exists(leaseOf(file)) || olderThan(leaseOf(file), LOCK_LEASE_MILLIS));
     }
     return olderThan(file, EMPTY_LOCK_STALE_MILLIS);
   }
+
+  /**
+   * The lease of lock {@code file}: {@code refs/locks/<id>.lease}, whose modification time its
+   * holder sets to now once a {@link #LOCK_RENEW_MILLIS}. The lock file itself keeps the time it
+   * was taken, from which a garbage collection keeps what its holder writes.
+   */
+  static Path leaseOf(Path file) {
+    String name = file.getFileName().toString();
+    return file.resolveSibling(name.substring(0, name.length() - ".lock".length()) + LEASE_SUFFIX);
+  }
+
+  /** The name's end of a lock's lease file ({@link #leaseOf}). */
+  public static final String LEASE_SUFFIX = ".lease";
 
   private static boolean olderThan(Path file, long millis) throws IOException {
     try {
@@ -823,7 +843,7 @@ public final class Catalog {
    */
   static final long LOCK_LEASE_MILLIS = 10 * 60_000;
 
-  /** How often a process renews the locks it holds (sets their modification time to now). */
+  /** How often a process renews the locks it holds (sets their lease files' modification time to now). */
   static final long LOCK_RENEW_MILLIS = 60_000;
 
   /** The locks this process holds, by file, with the line each holds: renewed while held. */
@@ -852,14 +872,21 @@ public final class Catalog {
   }
 
   /**
-   * Sets the modification time of each lock this process holds to now, if it still holds its line
-   * (a lock broken meanwhile is another's now, and left alone).
+   * Sets the modification time of the lease of each lock this process holds to now (made if
+   * missing), if the lock still holds its line (a lock broken meanwhile is another's now, and left
+   * alone). The time is this machine's clock, as the lease is judged by: never a file server's.
    */
   static void renewHeldLocks() {
     HELD.forEach((file, line) -> {
       try {
         if (Files.readString(file, StandardCharsets.UTF_8).equals(line)) {
-          Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+          Path lease = leaseOf(file);
+          try {
+            Files.createFile(lease);
+          } catch (FileAlreadyExistsException renewed) {
+            // set below
+          }
+          Files.setLastModifiedTime(lease, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
         }
       } catch (IOException | RuntimeException notNow) {
         // released meanwhile, or a file system that keeps no times: the next round tries again

@@ -53,12 +53,19 @@ final class FetchLock implements AutoCloseable {
       shared = SharedLockFile.open(file);
       FileChannel ch = shared.channel();
       long at = offset(id);
-      FileLock l = ch.tryLock(at, 1, false);
-      if (l == null) {
+      // Polled, never a blocking lock(): an interrupt during one closes the channel, which every
+      // fetch of this process shares, and so releases all their locks.
+      FileLock l;
+      while ((l = tryLock(ch, at)) == null) {
         if (!waited) {
           waited = waiting(progress, id);
         }
-        l = ch.lock(at, 1, false);
+        try {
+          Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for another fetch of " + id);
+        }
       }
       if (waited) {
         waited = false;
@@ -74,6 +81,21 @@ final class FetchLock implements AutoCloseable {
       }
       ours.release();
       throw e;
+    }
+  }
+
+  /** How often a fetch that waits for another tries the lock again. */
+  private static final long POLL_MILLIS = 50;
+
+  /**
+   * The lock of the byte at {@code at}, or null while another process holds it, or another fetch of
+   * this process holds it for a version whose id gives the same byte (the two then take turns).
+   */
+  private static FileLock tryLock(FileChannel ch, long at) throws IOException {
+    try {
+      return ch.tryLock(at, 1, false);
+    } catch (java.nio.channels.OverlappingFileLockException sameByteInThisProcess) {
+      return null;
     }
   }
 

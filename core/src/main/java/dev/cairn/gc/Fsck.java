@@ -276,7 +276,7 @@ public final class Fsck {
     Path locks = repo.repository().directory().resolve("refs").resolve("locks");
     if (Files.isDirectory(locks)) {
       try (Stream<Path> s = Files.list(locks)) {
-        for (Path p : s.toList()) {
+        for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(dev.cairn.dataset.Catalog.LEASE_SUFFIX)).toList()) {
           problems.add(Problem.warning(p.getFileName().toString(), p.toString(), "lock held (or left by a process that died)"));
         }
       }

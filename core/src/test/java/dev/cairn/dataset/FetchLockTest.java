@@ -57,4 +57,33 @@ class FetchLockTest {
     assertThat(freeForAnotherProcess(file, a)).isTrue();
     assertThat(SharedLockFile.openFiles()).isZero();
   }
+
+  @Test
+  void twoVersionsOfOneByteTakeTurnsAndAnInterruptedWaitReleasesNothing() throws Exception {
+    // "Aa" and "BB" have one hash code: so have these two ids, whose locks are one byte of the file.
+    String first = "Aa" + "0".repeat(30);
+    String second = "BB" + "0".repeat(30);
+    assertThat(FetchLock.offset(first)).isEqualTo(FetchLock.offset(second));
+    Path file = tmp.resolve("tmp").resolve(FetchLock.FILE_NAME);
+    try (FetchLock held = FetchLock.take(tmp.resolve("tmp"), first, Progress.NONE)) {
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      Thread waiter = new Thread(() -> {
+        try (FetchLock other = FetchLock.take(tmp.resolve("tmp"), second, Progress.NONE)) {
+          failed.set(new AssertionError("taken while the other held the byte"));
+        } catch (IOException | RuntimeException e) {
+          failed.set(e);
+        }
+      });
+      waiter.start();
+      Thread.sleep(300);
+      assertThat(waiter.isAlive()).as("waits for its turn").isTrue();
+      waiter.interrupt();
+      waiter.join(30_000);
+      assertThat(failed.get()).isInstanceOf(java.io.InterruptedIOException.class);
+      assertThat(freeForAnotherProcess(file, first)).as("the interrupted wait released nothing").isFalse();
+    }
+    try (FetchLock later = FetchLock.take(tmp.resolve("tmp"), second, Progress.NONE)) {
+      assertThat(freeForAnotherProcess(file, second)).isFalse();
+    }
+  }
 }

@@ -120,7 +120,7 @@ class VersionLockTest {
    */
   @Test
   void aStaleLockIsBrokenByOneBreakerAtATimeHoweverLongABreakerTakes() throws Exception {
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "200"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       Process ended = new ProcessBuilder("true").start();
       ended.waitFor();
@@ -151,6 +151,9 @@ class VersionLockTest {
         assertThat(repo.catalog().tryLock(ds.id())).as("another process is breaking it").isNull();
         assertThat(repo.catalog().breakStaleLocks()).isEmpty();
         assertThat(lock).exists();
+        assertThatThrownBy(() -> ds.addTags(List.of("x"))).isInstanceOf(DatasetLockedException.class)
+            .hasMessageContaining("its lock, left by process " + ended.pid() + "@").hasMessageContaining(", which has ended, is being"
+                + " broken by another process (which holds " + guard);
       } finally {
         breaker.destroyForcibly().waitFor(); // killed as it breaks: the system releases its guard
       }
@@ -183,19 +186,28 @@ class VersionLockTest {
       assertThatThrownBy(() -> ds.addTags(List.of("x"))).isInstanceOf(DatasetLockedException.class)
           .hasMessageContaining(" of another container (or of this one before it restarted) is changing it; its lock is taken for a"
               + " dead process's once not renewed for 10 min");
-      Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - Catalog.LOCK_LEASE_MILLIS - 60_000));
+      long longAgo = System.currentTimeMillis() - Catalog.LOCK_LEASE_MILLIS - 60_000;
+      Files.setLastModifiedTime(lock, FileTime.fromMillis(longAgo));
+      // Its holder renewed its lease lately: held, however old the lock.
+      Path lease = Catalog.leaseOf(lock);
+      Files.createFile(lease);
+      assertThat(repo.catalog().tryLock(ds.id())).as("renewed lately").isNull();
+      Files.setLastModifiedTime(lease, FileTime.fromMillis(longAgo));
       try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
         assertThat(taken).as("not renewed for longer than its lease").isNotNull();
-        // This process renews what it holds.
-        Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - Catalog.LOCK_LEASE_MILLIS - 60_000));
+        assertThat(lease).as("broken with its lock").doesNotExist();
+        // This process renews what it holds: its lease, not the lock, whose time a gc keeps what it wrote since.
+        Files.setLastModifiedTime(lock, FileTime.fromMillis(longAgo));
         Catalog.renewHeldLocks();
-        assertThat(System.currentTimeMillis() - Files.getLastModifiedTime(lock).toMillis()).isLessThan(Catalog.LOCK_LEASE_MILLIS / 2);
+        assertThat(System.currentTimeMillis() - Files.getLastModifiedTime(lease).toMillis()).isLessThan(Catalog.LOCK_LEASE_MILLIS / 2);
+        assertThat(Files.getLastModifiedTime(lock).toMillis()).isEqualTo(longAgo);
+        assertThat(repo.catalog().oldestLiveLockMillis()).isEqualTo(longAgo);
       }
+      assertThat(lease).as("released with its lock").doesNotExist();
       // Released, no longer renewed: a lock file of that name someone else wrote is left alone.
       Files.writeString(lock, otherContainer);
-      Files.setLastModifiedTime(lock, FileTime.fromMillis(1_000_000));
       Catalog.renewHeldLocks();
-      assertThat(Files.getLastModifiedTime(lock).toMillis()).isEqualTo(1_000_000);
+      assertThat(lease).doesNotExist();
     }
   }
 
