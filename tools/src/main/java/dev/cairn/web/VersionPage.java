@@ -143,11 +143,18 @@ final class VersionPage {
       for (String p : r.parents()) {
         DatasetRecord parent = site.recordOrNull(p);
         h.open("tr").open("td").raw(Widgets.parentId(site, p)).close("td");
-        if (parent == null || parent.isDraft()) {
-          h.el("td", "", "class", "num").close("tr");
+        ChangeSummary s = null;
+        if (parent != null && !parent.isDraft()) {
+          try {
+            s = ChangePage.read(loader, parent.root(), r.root(), null, 0, 0).summary();
+          } catch (dev.cairn.errors.MissingObjectException notFetched) {
+            // a parent whose manifest is only on a remote (a version fetched without it): nothing to tell here
+          }
+        }
+        if (s == null) {
+          h.el("td", parent == null ? "" : "not here", "class", "num muted").close("tr");
           continue;
         }
-        ChangeSummary s = ChangePage.read(loader, parent.root(), r.root(), null, 0, 0).summary();
         h.open("td", "class", "num").open("a", "href", Links.compare(p, r.id()), "title", "compare with this parent")
             .raw(Widgets.counts(s)).close("a").close("td").close("tr");
       }

@@ -73,6 +73,34 @@ class WebDownloadFailureTest {
   }
 
   @Test
+  void theOverviewOfAMergeFetchedWithoutItsParentsManifestsStillShows() throws Exception {
+    Path remote = tmp.resolve("remote");
+    String merge;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      List<String> parents = new ArrayList<>();
+      for (String name : List.of("x", "y")) {
+        Path src = Files.createDirectories(tmp.resolve("src-" + name));
+        Files.writeString(src.resolve(name + ".txt"), name);
+        Dataset v = Dataset.create(a, CreateOptions.of("w", name).build());
+        v.addFiles(AddOptions.of(src));
+        parents.add(v.close().id());
+      }
+      Dataset m = Dataset.create(a, CreateOptions.of("w", "m").parents(parents.toArray(String[]::new)).build()).close();
+      m.upload(remote.toString(), null, dev.cairn.dataset.Progress.NONE);
+      merge = m.id();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), dev.cairn.RepositoryConfig.DEFAULT)) {
+      b.fetch(merge, dev.cairn.dataset.Selection.ALL, remote.toString(), null, dev.cairn.dataset.Progress.NONE);
+      try (WebServer server = WebServer.start(b, "127.0.0.1", 0, new ArrayList<String>()::add)) {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/versions/" + merge)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("Against each parent:").contains("not here");
+      }
+    }
+  }
+
+  @Test
   void anArchiveOfAVersionFetchedInPartIsRefusedBeforeItStarts() throws Exception {
     Path remote = tmp.resolve("remote");
     String id;
