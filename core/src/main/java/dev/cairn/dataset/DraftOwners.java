@@ -27,6 +27,25 @@ public final class DraftOwners {
     return Catalog.isStale(owner) || isThisProcess(owner) && !ACTIVE.contains(owner);
   }
 
+  /**
+   * Whether {@code owner} is a process of another pid namespace of this boot (another container of
+   * this host name, or this one before it restarted): whether it has ended cannot be told from here,
+   * so its draft is never taken ({@link #ended} is false).
+   */
+  public static boolean elsewhere(String owner) {
+    String[] words = owner.split(" ");
+    int at = words[0].indexOf('@');
+    if (words.length < 3 || at < 0 || !words[0].substring(at + 1).equals(Catalog.hostName())) {
+      return false;
+    }
+    try {
+      return dev.cairn.internal.proc.ProcessIdentity.of(Long.parseLong(words[0].substring(0, at)), words[2])
+          == dev.cairn.internal.proc.ProcessIdentity.Verdict.ELSEWHERE;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   /** Whether {@code owner} names this process (its pid and host, and its identity when it has one: not another container's pid 1). */
   static boolean isThisProcess(String owner) {
     String[] words = owner.split(" ");

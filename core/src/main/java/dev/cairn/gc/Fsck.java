@@ -252,6 +252,10 @@ public final class Fsck {
         problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(),
             r.name()) + " was left by a sync that was interrupted (its process ended): the same sync run again finishes it, while its"
             + " parents are still the newest; else cairn delete --id " + r.id().substring(0, 8) + " removes it"));
+      } else if (r.isDraft() && r.owner() != null && dev.cairn.dataset.DraftOwners.elsewhere(r.owner())) {
+        problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(),
+            r.name()) + " is being filled by a sync of another container (or of this one before it restarted), which cannot be"
+            + " told from here: no sync here takes it; if none runs there, cairn delete --id " + r.id().substring(0, 8) + " removes it"));
       }
       for (String parent : r.parents()) {
         // A parent deleted on purpose (delete --force) is no problem: the child keeps its content.

@@ -30,6 +30,12 @@ class LeftDraftFsckTest {
             .endsWith("cairn delete --id " + left.id().substring(0, 8) + " removes it");
       });
       assertThat(live.record().owner()).isNotNull();
+      // Owned by a process of another pid namespace: never taken, said so.
+      String me = dev.cairn.internal.proc.ProcessIdentity.current();
+      repo.catalog().write(left.record().toBuilder().owner(gone.pid() + "@" + Catalog.hostName() + " " + Catalog.newId() + " "
+          + me.substring(0, me.indexOf('.')) + ".1.12345").build());
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).singleElement().satisfies(p -> assertThat(p.message())
+          .contains("is being filled by a sync of another container (or of this one before it restarted)"));
     }
   }
 }
