@@ -295,9 +295,15 @@ final class Verifier {
     boolean repoInside = repoReal.startsWith(folderReal) && !repoReal.equals(folderReal);
     List<String> found = new ArrayList<>();
     listFiles(folder, "", repoInside ? repoReal : null, new HashSet<>(List.of(folderReal)), found);
-    for (String rel : found) {
-      if (!expected.contains(rel)) {
-        problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, "not in the version"));
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      Manifest version = new Manifest(new NodeLoader(reader), root);
+      for (String rel : found) {
+        if (!expected.contains(rel)) {
+          // Of a part or a filter: a file of the version that the selection leaves out is not "not in the version".
+          boolean inVersion = !selection.isAll() && version.lookup(rel) != null;
+          problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, inVersion
+              ? "in the version, but not among the files the part or filter takes" : "not in the version"));
+        }
       }
     }
     problems.sort(Comparator.comparing(VerifyProblem::path, dev.cairn.manifest.DatasetPaths::compare));

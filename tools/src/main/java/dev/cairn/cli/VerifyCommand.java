@@ -59,6 +59,9 @@ final class VerifyCommand extends Base {
     }
     dev.cairn.dataset.Selection sel = selection.selection("verify");
     Dataset ds = selectOrFetch(selector, storage);
+    if (!selection.filters.isEmpty() && !ds.anyFileMatches(selection.filters)) {
+      throw new InvalidInputException("Cannot verify: no file of " + ds.id() + " matches --filter " + String.join(" ", selection.filters));
+    }
     String remoteDamage = null;
     if (storage != null && folder == null) {
       try {

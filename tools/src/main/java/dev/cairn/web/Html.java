@@ -11,7 +11,9 @@ final class Html {
 
   /**
    * Escapes text for element content and double-quoted attribute values: {@code & < > " '}.
-   * Control characters other than tab and newline become U+FFFD so that no byte can end a tag.
+   * Control characters other than tab and newline become their symbols of Unicode's Control
+   * Pictures ({@code ␛} for ESC, {@code ␀} for NUL, {@code ␡} for DEL), so that none reaches the
+   * page, and none reads as a character the file holds (U+FFFD would: text that is not UTF-8).
    */
   static String escape(Object value) {
     String s = String.valueOf(value);
@@ -24,7 +26,7 @@ final class Html {
         case '>' -> "&gt;";
         case '"' -> "&quot;";
         case '\'' -> "&#39;";
-        default -> (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F ? "\uFFFD" : null;
+        default -> c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? String.valueOf((char) (0x2400 + c)) : c == 0x7F ? "\u2421" : null;
       };
       if (rep != null && out == null) {
         out = new StringBuilder(s.length() + 16).append(s, 0, i);

@@ -487,8 +487,12 @@ class CliEndToEndTest {
     cli.ok("get", "--id", id, "--part", "1", "--num-parts", "3", "--filter", "f1*", "f2*", "--copy", partCopy.toString());
     assertThat(cli.ok("verify", "--id", id, "--folder", partCopy.toString(), "--part", "1", "--num-parts", "3", "--filter", "f1*", "f2*")
         .lastLine()).isEqualTo("Verified: no differences");
-    assertThat(cli.run("verify", "--id", id, "--folder", partCopy.toString(), "--part", "0", "--num-parts", "3", "--filter", "f1*", "f2*")
-        .exit()).isEqualTo(1);
+    Cli.Result otherPart = cli.run("verify", "--id", id, "--folder", partCopy.toString(), "--part", "0", "--num-parts", "3", "--filter",
+        "f1*", "f2*");
+    assertThat(otherPart.exit()).isEqualTo(1);
+    assertThat(otherPart.out()).contains("in the version, but not among the files the part or filter takes").doesNotContain("not in the version");
+    assertThat(cli.fails("verify", "--id", id, "--folder", partCopy.toString(), "--filter", "nothing*").err())
+        .isEqualTo("cairn: Cannot verify: no file of " + id + " matches --filter nothing*\n");
     assertThat(cli.fails("verify", "--id", id, "--filter", "f1*").err()).startsWith("cairn: Cannot verify: --part, --num-parts and"
         + " --filter say which files a folder (--folder DIR) holds");
     // A folder's name, with or without a slash, gets what it holds, as list shows; no match fails.

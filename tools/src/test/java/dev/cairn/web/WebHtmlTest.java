@@ -15,7 +15,7 @@ class WebHtmlTest {
     assertThat(Html.escape("<img src=x onerror=alert(1)>")).isEqualTo("&lt;img src=x onerror=alert(1)&gt;");
     assertThat(Html.escape("a \"b\" & 'c'")).isEqualTo("a &quot;b&quot; &amp; &#39;c&#39;");
     assertThat(Html.escape("plain ✓ 日本")).isEqualTo("plain ✓ 日本");
-    assertThat(Html.escape("nul\u0000bell\u0007")).isEqualTo("nul\uFFFDbell\uFFFD");
+    assertThat(Html.escape("nul\u0000bell\u0007esc\u001bdel\u007f")).isEqualTo("nul\u2400bell\u2407esc\u241bdel\u2421");
     String h = new Html().link("/x?a=1&b=\"2\"", "<b>", "title", "'t'").toString();
     assertThat(h).isEqualTo("<a href=\"/x?a=1&amp;b=&quot;2&quot;\" title=\"&#39;t&#39;\">&lt;b&gt;</a>");
   }
