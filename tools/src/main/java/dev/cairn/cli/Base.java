@@ -396,17 +396,20 @@ abstract class Base implements Callable<Integer> {
       all.put(r.id(), r);
     }
     Map<String, java.util.Set<String>> remotesOf = new HashMap<>();
+    // Each remote's walk goes over each version once, however many uploads' lineages share it.
+    Map<String, java.util.Set<String>> walked = new HashMap<>();
     for (dev.cairn.dataset.DatasetRecord r : all.values()) {
-      List<String> remotes = r.isDraft() ? List.of() : uploadedTo(r);
-      java.util.Deque<String> lineage = new java.util.ArrayDeque<>(List.of(r.id()));
-      java.util.Set<String> seen = new java.util.HashSet<>();
-      while (!remotes.isEmpty() && !lineage.isEmpty()) {
-        String id = lineage.pop();
-        if (seen.add(id) && all.containsKey(id)) {
-          if (versions.containsKey(id)) {
-            remotesOf.computeIfAbsent(id, k -> new java.util.TreeSet<>()).addAll(remotes);
+      for (String remote : r.isDraft() ? List.<String>of() : uploadedTo(r)) {
+        java.util.Set<String> seen = walked.computeIfAbsent(remote, k -> new java.util.HashSet<>());
+        java.util.Deque<String> lineage = new java.util.ArrayDeque<>(List.of(r.id()));
+        while (!lineage.isEmpty()) {
+          String id = lineage.pop();
+          if (seen.add(id) && all.containsKey(id)) {
+            if (versions.containsKey(id)) {
+              remotesOf.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(remote);
+            }
+            lineage.addAll(all.get(id).parents());
           }
-          lineage.addAll(all.get(id).parents());
         }
       }
     }
