@@ -255,7 +255,8 @@ final class Verifier {
     List<VerifyProblem> problems = new ArrayList<>();
     Set<String> expected = new HashSet<>();
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      for (FileEntry e : selection.select(new Manifest(new NodeLoader(reader), root))) {
+      Manifest version = new Manifest(new NodeLoader(reader), root);
+      for (FileEntry e : selection.select(version)) {
         expected.add(e.path());
         Path f = folder.resolve(e.path());
         if (!Files.isRegularFile(f)) {
@@ -287,16 +288,13 @@ final class Verifier {
           problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MODE, executable ? "executable, expected not" : "not executable, expected executable"));
         }
       }
-    }
-    // The repository's own folder, if it lies inside, is not part of the data (FolderScanner skips
-    // it). A folder inside the repository (a cached copy) is checked whole.
-    Path folderReal = folder.toRealPath();
-    Path repoReal = repo.repository().directory().toRealPath();
-    boolean repoInside = repoReal.startsWith(folderReal) && !repoReal.equals(folderReal);
-    List<String> found = new ArrayList<>();
-    listFiles(folder, "", repoInside ? repoReal : null, new HashSet<>(List.of(folderReal)), found);
-    try (ObjectReader reader = repo.repository().objects().newReader()) {
-      Manifest version = new Manifest(new NodeLoader(reader), root);
+      // The repository's own folder, if it lies inside, is not part of the data (FolderScanner skips
+      // it). A folder inside the repository (a cached copy) is checked whole.
+      Path folderReal = folder.toRealPath();
+      Path repoReal = repo.repository().directory().toRealPath();
+      boolean repoInside = repoReal.startsWith(folderReal) && !repoReal.equals(folderReal);
+      List<String> found = new ArrayList<>();
+      listFiles(folder, "", repoInside ? repoReal : null, new HashSet<>(List.of(folderReal)), found);
       for (String rel : found) {
         if (!expected.contains(rel)) {
           // Of a part or a filter: a file of the version that the selection leaves out is not "not in the version".
