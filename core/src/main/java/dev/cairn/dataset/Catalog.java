@@ -913,15 +913,29 @@ public final class Catalog {
     static final String NAME = lookUp();
   }
 
+  /**
+   * $HOSTNAME, else the kernel's host name (Linux: {@code /proc/sys/kernel/hostname}, which needs
+   * no name lookup), else the JDK's, else {@code localhost}. The name a lookup cannot resolve is
+   * still the host's: falling back to {@code localhost} would give machines that share a
+   * repository one name, and each would judge the other's locks as its own.
+   */
   private static String lookUp() {
     String h = System.getenv("HOSTNAME");
-    if (h == null || h.isBlank()) {
-      try {
-        h = InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        h = "localhost";
-      }
+    if (h != null && !h.isBlank()) {
+      return h;
     }
-    return h;
+    try {
+      h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+      if (!h.isEmpty() && h.indexOf(' ') < 0) {
+        return h;
+      }
+    } catch (IOException | RuntimeException noProc) {
+      // not Linux: the JDK's
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
   }
 }

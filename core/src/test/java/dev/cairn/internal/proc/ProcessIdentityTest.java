@@ -43,6 +43,12 @@ class ProcessIdentityTest {
   }
 
   @Test
+  void theHostNameIsTheKernelsWithoutALookup() throws Exception {
+    Assumptions.assumeTrue(System.getenv("HOSTNAME") == null || System.getenv("HOSTNAME").isBlank(), "no $HOSTNAME");
+    assertThat(Catalog.hostName()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+  }
+
+  @Test
   void aProcessThatEndedIsGone() throws Exception {
     Process p = new ProcessBuilder("true").start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
