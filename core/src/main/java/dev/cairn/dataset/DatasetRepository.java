@@ -315,8 +315,17 @@ public final class DatasetRepository implements AutoCloseable {
           + version + " is held by " + matches.stream().map(r -> r.id().substring(0, 8)).sorted()
               .collect(Collectors.joining(" and ")) + "; give --id");
     }
-    return Collections.max(matches,
+    DatasetRecord top = Collections.max(matches,
         Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
+    List<DatasetRecord> tied = matches.stream().filter(r -> r.version().equals(top.version())).toList();
+    if (tied.size() > 1) {
+      // As for the version given: the newest string held twice (a version taken from a remote under
+      // a name that another version here holds) names neither.
+      throw new InvalidInputException("Cannot tell which version is the newest: " + label(top.project(), name) + " version "
+          + top.version() + " is held by " + tied.stream().map(r -> r.id().substring(0, 8)).sorted().collect(Collectors.joining(" and "))
+          + "; give --id (or one of them another version string: cairn set-version)");
+    }
+    return top;
   }
 
   /**

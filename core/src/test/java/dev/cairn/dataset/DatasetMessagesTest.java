@@ -510,6 +510,18 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void theNewestVersionStringHeldTwiceNamesNeither() throws IOException {
+    Dataset here = closedWithOneFile("twice");
+    // A record taken from a remote whose version string a version here holds (a refresh clash).
+    DatasetRecord taken = here.record().toBuilder().id(Catalog.newId()).build();
+    repo.importRecord(taken);
+    assertThatThrownBy(() -> Dataset.get(repo, "p", "twice", null)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot tell which version is the newest: p/twice version 1.0.0 is held by " + java.util.stream.Stream.of(here.id(),
+            taken.id()).map(i -> i.substring(0, 8)).sorted().collect(java.util.stream.Collectors.joining(" and "))
+            + "; give --id (or one of them another version string: cairn set-version)");
+  }
+
+  @Test
   void searchNamesTheRecordsItCannotRead() throws IOException {
     Dataset kept = closedWithOneFile("kept");
     Dataset broken = Dataset.create(repo, CreateOptions.of("p", "broken").build());
