@@ -277,7 +277,7 @@ public final class ArchiveIo {
         String path = datasetPath(archiveFile, datasetFolder, entry.getName());
         if (files.containsKey(path) || symlinks.containsKey(path)) {
           progress.warn(archiveFile.getFileName() + " holds '" + DatasetPaths.printable(path) + "' more than once: the last one is kept"
-              + " (as tar -x keeps it)");
+              + " (as extracting the archive would leave it)");
           files.remove(path);
           symlinks.remove(path);
         }
