@@ -11,7 +11,7 @@ final class LockCommand extends Base {
   @Option(names = "--run", paramLabel = "RUN", description = "The run (default: $CAIRN_RUN_ID).")
   String run;
 
-  @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file.")
+  @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file ('-': standard output).")
   Path output;
 
   @Option(names = "--overwrite", description = "Replace the file at --output if there is one (through a symbolic link: the file it names; without it, an existing file is refused).")
@@ -22,6 +22,12 @@ final class LockCommand extends Base {
     String r = run != null ? run : System.getenv("CAIRN_RUN_ID");
     if (r == null || r.isBlank()) {
       throw new dev.cairn.errors.InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
+    }
+    if (output.toString().equals("-")) {
+      // As other tools read "-": the lock file itself, which is JSON already, on standard output.
+      String text = repo().usage().lockFile(r);
+      out().print(text.endsWith("\n") ? text : text + "\n");
+      return 0;
     }
     int n = repo().usage().writeLockFile(r, output, overwrite);
     if (json) {

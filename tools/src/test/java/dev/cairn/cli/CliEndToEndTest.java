@@ -597,6 +597,9 @@ class CliEndToEndTest {
     // Never over a file unasked, never inside the repository (over its config, say).
     assertThat(cli.fails("lock", "--run", "run-1", "--output", lock.toString()).err()).contains("it exists (use --overwrite");
     cli.ok("lock", "--run", "run-1", "--output", lock.toString(), "--overwrite");
+    // "-" is standard output, not a file of that name.
+    assertThat(cli.ok("lock", "--run", "run-1", "--output", "-").out().strip()).isEqualTo(Files.readString(lock).strip());
+    assertThat(Path.of("-")).doesNotExist();
     Path config = cli.repo.resolve("config");
     String before = Files.readString(config);
     assertThat(cli.fails("lock", "--run", "run-1", "--output", config.toString(), "--overwrite").err()).contains("lies inside the repository");
