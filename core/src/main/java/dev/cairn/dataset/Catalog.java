@@ -26,13 +26,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -689,7 +694,7 @@ public final class Catalog {
   }
 
   /** What a holder's line says of its process, seen from here: another host's, or one that cannot be read, runs. */
-  private static ProcessIdentity.Verdict judge(String holder) {
+  static ProcessIdentity.Verdict judge(String holder) {
     String[] words = holder.split(" ");
     String who = words[0];
     int at = who.indexOf('@');
@@ -847,19 +852,19 @@ public final class Catalog {
   static final long LOCK_RENEW_MILLIS = 60_000;
 
   /** The locks this process holds, by file, with the line each holds: renewed while held. */
-  private static final java.util.Map<Path, String> HELD = new ConcurrentHashMap<>();
+  private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
 
   /** Renews the locks this process holds, once a {@link #LOCK_RENEW_MILLIS}, from a thread of its own started with the first. */
   private static final class Renewer {
-    static final java.util.concurrent.ScheduledExecutorService THREAD = start();
+    static final ScheduledExecutorService THREAD = start();
 
-    private static java.util.concurrent.ScheduledExecutorService start() {
-      java.util.concurrent.ScheduledExecutorService s = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private static ScheduledExecutorService start() {
+      ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cairn-lock-renewal");
         t.setDaemon(true);
         return t;
       });
-      s.scheduleWithFixedDelay(Catalog::renewHeldLocks, LOCK_RENEW_MILLIS, LOCK_RENEW_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+      s.scheduleWithFixedDelay(Catalog::renewHeldLocks, LOCK_RENEW_MILLIS, LOCK_RENEW_MILLIS, TimeUnit.MILLISECONDS);
       return s;
     }
 
@@ -886,7 +891,7 @@ public final class Catalog {
           } catch (FileAlreadyExistsException renewed) {
             // set below
           }
-          Files.setLastModifiedTime(lease, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+          Files.setLastModifiedTime(lease, FileTime.fromMillis(System.currentTimeMillis()));
         }
       } catch (IOException | RuntimeException notNow) {
         // released meanwhile, or a file system that keeps no times: the next round tries again

@@ -33,17 +33,7 @@ public final class DraftOwners {
    * so its draft is never taken ({@link #ended} is false).
    */
   public static boolean elsewhere(String owner) {
-    String[] words = owner.split(" ");
-    int at = words[0].indexOf('@');
-    if (words.length < 3 || at < 0 || !words[0].substring(at + 1).equals(Catalog.hostName())) {
-      return false;
-    }
-    try {
-      return dev.cairn.internal.proc.ProcessIdentity.of(Long.parseLong(words[0].substring(0, at)), words[2])
-          == dev.cairn.internal.proc.ProcessIdentity.Verdict.ELSEWHERE;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return Catalog.judge(owner) == dev.cairn.internal.proc.ProcessIdentity.Verdict.ELSEWHERE;
   }
 
   /** Whether {@code owner} names this process (its pid and host, and its identity when it has one: not another container's pid 1). */

@@ -47,17 +47,17 @@ record FileHead(byte[] bytes, int length, boolean truncated) {
   }
 
   /**
-   * Whether the bytes hold sequences that are not text in their encoding (Latin-1 read as UTF-8,
-   * say), which {@link #text} shows as U+FFFD: a character the file does not hold.
+   * Whether {@code shown}, this head's {@link #text}, holds U+FFFD for sequences that are not text
+   * in the bytes' encoding (Latin-1 read as UTF-8, say): a character the file does not hold.
    */
-  boolean hasUndecodable() {
-    String s = text();
-    if (s.indexOf('\uFFFD') < 0) {
+  boolean hasUndecodable(String shown) {
+    if (shown.indexOf('\uFFFD') < 0) {
       return false;
     }
     // U+FFFD written in the file itself (EF BF BD in UTF-8) is a character like any other.
-    return Bom.of(bytes, length) == Bom.UTF_16LE || Bom.of(bytes, length) == Bom.UTF_16BE
-        || s.chars().filter(c -> c == 0xFFFD).count() > occurrences(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD});
+    Bom bom = Bom.of(bytes, length);
+    return bom == Bom.UTF_16LE || bom == Bom.UTF_16BE
+        || shown.chars().filter(c -> c == 0xFFFD).count() > occurrences(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD});
   }
 
   private long occurrences(byte[] seq) {

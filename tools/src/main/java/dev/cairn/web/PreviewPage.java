@@ -155,10 +155,11 @@ final class PreviewPage {
     if (head.truncated()) {
       h.el("p", "The first " + Text.bytes(head.length()) + " of the file:", "class", "muted");
     }
-    if (head.hasUndecodable()) {
+    String text = head.text();
+    if (head.hasUndecodable(text)) {
       h.el("p", "Some bytes are not UTF-8 text (another encoding, such as Latin-1?): each shows as \uFFFD.", "class", "muted");
     }
-    return h.el("pre", head.text(), "class", "head", "id", "preview-text");
+    return h.el("pre", text, "class", "head", "id", "preview-text");
   }
 
   private static Html table(FileHead head, char separator) {
