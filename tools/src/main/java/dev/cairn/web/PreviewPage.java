@@ -130,6 +130,12 @@ final class PreviewPage {
         if (e.size() > IMAGE_BYTES) {
           return h.el("p", "The image is too large to show here (" + Text.bytes(e.size()) + "); download it instead.", "class", "muted");
         }
+        String type = PreviewKind.imageType(e.path());
+        FileHead head = FileHead.read(reader, e, ImageSignature.HEAD_BYTES);
+        if (!ImageSignature.matches(type, head.bytes(), head.length())) {
+          return h.el("p", "This file is named as " + article(ImageSignature.formatName(type)) + " image but its bytes are not one;"
+              + " download it to open it.", "class", "muted", "id", "not-an-image");
+        }
         return h.empty("img", "class", "preview", "src", Links.inline(id, e.path()), "alt", e.path());
       }
       case CSV, TSV -> {
@@ -148,6 +154,11 @@ final class PreviewPage {
             : "No preview for this kind of file; download it to open it.", "class", "muted");
       }
     }
+  }
+
+  /** "a PNG", "an SVG": the article as the letters' names are said. */
+  private static String article(String format) {
+    return ("AEFHILMNORSX".indexOf(format.charAt(0)) >= 0 ? "an " : "a ") + format;
   }
 
   private static Html text(FileHead head) {

@@ -49,6 +49,37 @@ class WebPreviewBinaryTableTest {
   }
 
   @Test
+  void aFileNamedAsAnImageThatIsNotOneIsSaidToBeSo() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.write(src.resolve("real.png"), WebFixture.png(java.awt.Color.RED));
+    Files.writeString(src.resolve("fake.png"), "not a picture\n");
+    Files.write(src.resolve("fake.jpg"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0}); // a PNG's start
+    Files.write(src.resolve("empty-ish.gif"), new byte[] {'G', 'I', 'F'});
+    Files.writeString(src.resolve("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("w", "images").build());
+      ds.addFiles(AddOptions.of(src));
+      ds.close();
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, new ArrayList<String>()::add)) {
+        String base = "http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/preview?path=";
+        HttpClient http = HttpClient.newHttpClient();
+        java.util.function.Function<String, String> page = path -> {
+          try {
+            return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+        assertThat(page.apply("real.png")).contains("<img").doesNotContain("not-an-image");
+        assertThat(page.apply("icon.svg")).contains("<img").doesNotContain("not-an-image");
+        assertThat(page.apply("fake.png")).contains("named as a PNG image but its bytes are not one").doesNotContain("<img");
+        assertThat(page.apply("fake.jpg")).contains("named as a JPEG image").doesNotContain("<img");
+        assertThat(page.apply("empty-ish.gif")).contains("named as a GIF image").doesNotContain("<img");
+      }
+    }
+  }
+
+  @Test
   void withoutAPathThePreviewPicksAFileWhoseDataIsHere() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.writeString(src.resolve("a.txt"), "not fetched\n".repeat(30_000)); // a block of its own: left on the remote
