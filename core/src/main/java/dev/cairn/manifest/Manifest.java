@@ -65,6 +65,33 @@ public final class Manifest implements Iterable<FileEntry> {
     return i >= 0 ? entries.get(i) : null;
   }
 
+  /** The last entry whose path comes before {@code path} in path order, or null if none does. */
+  public FileEntry before(String path) throws IOException {
+    return lastBefore(loader.load(root), path);
+  }
+
+  private FileEntry lastBefore(TreeNode node, String path) throws IOException {
+    if (node instanceof TreeNode.Leaf leaf) {
+      List<FileEntry> entries = leaf.entries();
+      int i = Collections.binarySearch(entries, null, (e, ignored) -> DatasetPaths.compare(e.path(), path));
+      int firstNotBefore = i >= 0 ? i : -i - 1;
+      return firstNotBefore == 0 ? null : entries.get(firstNotBefore - 1);
+    }
+    List<ChildRef> children = ((TreeNode.Inner) node).children();
+    int i = childFor(children, path);
+    FileEntry found = lastBefore(loader.load(children.get(i).id()), path);
+    if (found != null || i == 0) {
+      return found;
+    }
+    // Every entry of the child before it comes before the path (its successor's first key is at most the path).
+    TreeNode last = loader.load(children.get(i - 1).id());
+    while (last instanceof TreeNode.Inner in) {
+      last = loader.load(in.children().get(in.children().size() - 1).id());
+    }
+    List<FileEntry> entries = ((TreeNode.Leaf) last).entries();
+    return entries.isEmpty() ? null : entries.get(entries.size() - 1);
+  }
+
   /** Index of the last child whose first key is at most {@code key} (0 if none). */
   static int childFor(List<ChildRef> children, String key) {
     int lo = 0;

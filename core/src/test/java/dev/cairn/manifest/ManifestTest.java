@@ -84,6 +84,21 @@ class ManifestTest {
     assertThat(NodeLoader.isEmptyTree(build(es))).isFalse();
   }
 
+  @Property(tries = 20)
+  void beforeIsTheEntryThatPrecedesAPath(@ForAll long seed, @ForAll @IntRange(min = 0, max = 5000) int n) throws IOException {
+    List<FileEntry> es = entries(seed, n);
+    Manifest m = manifest(build(es));
+    assertThat(m.before("")).isNull();
+    assertThat(m.before("\uFFFF")).isEqualTo(es.isEmpty() ? null : es.get(es.size() - 1));
+    Random r = new Random(seed);
+    for (int k = 0; k < Math.min(n, 200); k++) {
+      int i = k == 0 ? 0 : r.nextInt(n); // the first entry, whose predecessor is none, always among them
+      assertThat(m.before(es.get(i).path())).isEqualTo(i == 0 ? null : es.get(i - 1));
+      // A path between two entries: just after entry i.
+      assertThat(m.before(es.get(i).path() + "\u0000")).isEqualTo(es.get(i));
+    }
+  }
+
   @Test
   void emptyAndTinyManifests() throws IOException {
     Manifest empty = manifest(build(List.of()));

@@ -45,7 +45,8 @@ final class PreviewPage {
         h.el("div", "This version holds no files.", "class", "card empty");
       } else {
         boolean stored = files.has(e);
-        fileCard(h, r, e, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e), next(m, e), stored ? null : files.notFetched());
+        fileCard(h, r, e, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e), m.before(e.path()), next(m, e),
+            stored ? null : files.notFetched());
         h.open("div", "class", "card preview-body")
             .raw(stored ? body(reader, r.id(), e) : new Html().el("p", files.notFetched() + ".", "class", "muted", "id", "not-fetched"))
             .close("div");
@@ -90,10 +91,14 @@ final class PreviewPage {
   }
 
   /** The file's card; {@code notFetched}, why its content is not here, or null when it is. */
-  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry next, String notFetched) {
+  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry previous, FileEntry next,
+      String notFetched) {
     h.open("div", "class", "card").open("div", "class", "title-row");
     h.el("h2", e.path(), "class", "path", "id", "preview-path");
     h.open("div", "class", "actions");
+    if (previous != null) {
+      h.link(Links.preview(r.id(), previous.path()), "← Previous file", "class", "button secondary", "rel", "prev");
+    }
     if (next != null) {
       h.link(Links.preview(r.id(), next.path()), "Next file →", "class", "button secondary", "rel", "next");
     }

@@ -145,7 +145,11 @@ class WebServerTest {
     assertThat(page("/versions/" + v2 + "/files")).contains("images/cat.png", "notes/readme.txt");
     assertThat(page("/versions/" + fixture.merged + "/lineage")).contains("<svg", "Genealogy", "pets-extra");
     assertThat(page("/versions/" + fixture.merged + "/lineage?limit=2")).contains("The nearest 2 of the ").contains("lists them all");
-    assertThat(page("/versions/" + v2 + "/preview?path=labels.csv")).contains("<table", "bird");
+    assertThat(page("/versions/" + v2 + "/preview?path=labels.csv")).contains("<table", "bird")
+        .contains("href=\"" + Links.preview(v2, "images/dog.png").replace("&", "&amp;") + "\" class=\"button secondary\" rel=\"prev\"")
+        .contains("href=\"" + Links.preview(v2, "notes/readme.txt").replace("&", "&amp;") + "\" class=\"button secondary\" rel=\"next\"");
+    assertThat(page("/versions/" + v2 + "/preview?path=" + Links.encode(WebFixture.HOSTILE_NAME))).doesNotContain("rel=\"prev\"")
+        .contains("rel=\"next\"");
     assertThat(page("/compare?source=" + fixture.v1 + "&target=" + v2)).contains("images/bird.png", "data.bin");
     assertThat(page("/compare")).contains("Pick a source");
     assertThat(serverLog).isEmpty();
