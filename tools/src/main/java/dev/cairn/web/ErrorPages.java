@@ -122,7 +122,23 @@ final class ErrorPages {
       ctx.contentType("application/json; charset=utf-8").result(json(status, message));
       return;
     }
-    ctx.contentType("text/html; charset=utf-8").result(page(status, message));
+    ctx.contentType("text/html; charset=utf-8").result(page(status, message, versionOf(ctx)));
+  }
+
+  /**
+   * The version the failed page belongs to (its full id), when the page's version itself was found
+   * (a file it does not hold, a page past its end), so that the error links back to it; else null.
+   */
+  private String versionOf(Context ctx) {
+    String id = ctx.pathParamMap().get("id");
+    if (id == null) {
+      return null;
+    }
+    try {
+      return site.version(id).record().id();
+    } catch (IOException | RuntimeException notFound) {
+      return null;
+    }
   }
 
   /** The API's error document: {@code {"status", "error"}}. */
@@ -135,11 +151,20 @@ final class ErrorPages {
 
   /** The error page: its status, a title and the one-line message (also for Jetty's own errors, {@link JettyErrors}). */
   static String page(int status, String message) {
+    return page(status, message, null);
+  }
+
+  /** The error page, linking back to the version {@code id} first if it is not null. */
+  private static String page(int status, String message, String id) {
     Html h = new Html().open("div", "class", "error-page");
     h.el("div", Integer.toString(status), "class", "code");
     h.el("h1", title(status));
     h.el("p", message, "id", "error-message");
-    h.open("p").link(Links.home(), "Back to the datasets").close("p");
+    h.open("p");
+    if (id != null) {
+      h.link(Links.version(id), "Back to the version", "id", "back-to-version").text(" · ");
+    }
+    h.link(Links.home(), "Back to the datasets").close("p");
     h.close("div");
     return Layout.page(title(status), List.of(), h);
   }

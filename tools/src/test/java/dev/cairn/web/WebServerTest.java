@@ -193,7 +193,11 @@ class WebServerTest {
       assertThat(r.statusCode()).as(p).isEqualTo(404);
       assertThat(r.headers().firstValue("Content-Type").orElse("")).as(p).startsWith("text/html");
       assertThat(body).as(p).contains("Not found", "Back to the datasets").doesNotContain("Exception", "\tat ", "dev.cairn.");
+      // A page of a version that exists links back to it; one of a version not found cannot.
+      assertThat(body.contains("id=\"back-to-version\"")).as(p).isEqualTo(p.contains(fixture.v1 + "/"));
     }
+    assertThat(error("/versions/" + fixture.v1.substring(0, 10) + "/preview?path=missing.txt", 404))
+        .contains("href=\"" + Links.version(fixture.v1) + "\" id=\"back-to-version\"");
     HttpResponse<byte[]> api = get("/api/versions/0123456789abcdef0123456789abcdef");
     assertThat(api.statusCode()).isEqualTo(404);
     Map<?, ?> error = (Map<?, ?>) Json.parse(new String(api.body(), StandardCharsets.UTF_8));
