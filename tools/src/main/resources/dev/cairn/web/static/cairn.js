@@ -55,6 +55,17 @@
     chart.scrollLeft = chart.scrollWidth;
   });
 
+  // A lineage wider than its card starts scrolled sideways to the version it is the lineage of.
+  document.querySelectorAll('.dag-wrap').forEach(function (wrap) {
+    var focus = wrap.querySelector('.dag-node.focus');
+    if (!focus || wrap.scrollWidth <= wrap.clientWidth) {
+      return;
+    }
+    var box = focus.getBoundingClientRect();
+    var view = wrap.getBoundingClientRect();
+    wrap.scrollLeft += (box.left + box.width / 2) - (view.left + wrap.clientLeft + wrap.clientWidth / 2);
+  });
+
   // The compare form's "swap" button exchanges source and target.
   var swap = document.getElementById('swap');
   if (swap) {

@@ -1,0 +1,66 @@
+package dev.cairn.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cairn.dataset.AddOptions;
+import dev.cairn.dataset.CreateOptions;
+import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+
+/** A lineage wider than the window opens scrolled to the version it is of, in a real Chromium (skipped without it). */
+class WebLineageScrollBrowserTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aWideLineageOpensWithItsVersionInView() throws Exception {
+    assumeTrue(Files.isExecutable(WebBrowserTest.CHROMIUM) && Files.isExecutable(WebBrowserTest.CHROMEDRIVER), "Chromium is not installed");
+    String merge;
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
+      List<String> roots = new ArrayList<>();
+      for (int i = 0; i < 7; i++) {
+        Path src = Files.createDirectories(tmp.resolve("src" + i));
+        Files.writeString(src.resolve("part" + i + ".txt"), "part " + i + "\n");
+        Dataset root = Dataset.create(repo, CreateOptions.of("wide", "root" + i).build());
+        root.addFiles(AddOptions.of(src));
+        root.close();
+        roots.add(root.id());
+      }
+      // A merge of all seven: seven boxes side by side above it, wider than a phone.
+      Dataset m = Dataset.create(repo, CreateOptions.of("wide", "all").parents(roots.toArray(String[]::new)).build());
+      m.close();
+      merge = m.id();
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, message -> {
+        throw new AssertionError("server failure: " + message);
+      })) {
+        WebDriver browser = WebBrowserTest.chromium(tmp.resolve("profile"), Files.createDirectories(tmp.resolve("downloads")));
+        try {
+          browser.manage().window().setSize(new Dimension(420, 900));
+          browser.get("http://127.0.0.1:" + server.port() + "/versions/" + merge + "/lineage");
+          @SuppressWarnings("unchecked")
+          Map<String, Object> view = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+              "var w = document.querySelector('.dag-wrap'), f = w.querySelector('.dag-node.focus');"
+              + "var a = w.getBoundingClientRect(), b = f.getBoundingClientRect();"
+              + "return {wide: w.scrollWidth > w.clientWidth, left: b.left - a.left, right: a.right - b.right, scrolled: w.scrollLeft};");
+          assertThat(view.get("wide")).as("the lineage is wider than the window").isEqualTo(true);
+          assertThat(((Number) view.get("left")).doubleValue()).as("focus box's left edge inside the card").isGreaterThanOrEqualTo(0);
+          assertThat(((Number) view.get("right")).doubleValue()).as("focus box's right edge inside the card").isGreaterThanOrEqualTo(0);
+          assertThat(browser.findElement(By.cssSelector("svg.dag .dag-node.focus")).getAttribute("data-id")).isEqualTo(merge);
+        } finally {
+          browser.quit();
+        }
+      }
+    }
+  }
+}
