@@ -88,7 +88,7 @@ final class ChangesPage {
       return h.el("div", empty, "class", "card empty");
     }
     h.open("div", "class", "table-wrap").open("table", "id", "changes").open("thead").open("tr");
-    h.el("th", "Change").el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash").el("th", "Before")
+    h.el("th", "Change").el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash", "class", Widgets.WIDE_ONLY).el("th", "Before", "class", Widgets.WIDE_ONLY)
         .el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "");
     h.close("tr").close("thead").open("tbody");
     for (DiffEntry d : page.rows()) {
@@ -101,8 +101,8 @@ final class ChangesPage {
         h.el("td", d.path(), "class", "path");
       }
       h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
-      h.open("td").raw(hash(e)).close("td");
-      h.open("td");
+      h.open("td", "class", Widgets.WIDE_ONLY).raw(hash(e)).close("td");
+      h.open("td", "class", Widgets.WIDE_ONLY);
       if (d.type() == DiffEntry.ChangeType.MODIFIED) {
         h.text(Text.bytes(d.oldEntry().size())).text(" ").raw(hash(d.oldEntry()));
         if (d.oldEntry().executable() != d.newEntry().executable()) {

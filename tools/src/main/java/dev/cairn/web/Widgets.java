@@ -9,6 +9,9 @@ import java.util.Locale;
 
 /** Small fragments the pages share: badges, tags, ids, change counts, pagers. */
 final class Widgets {
+  /** The class of table columns a phone's narrow window leaves out (the stylesheet hides them). */
+  static final String WIDE_ONLY = "wide-only";
+
   private Widgets() {}
 
   /** A file's download link, or, when its content is not here, a note that says why. */

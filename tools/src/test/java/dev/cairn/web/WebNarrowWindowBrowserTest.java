@@ -19,8 +19,11 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
-/** A lineage wider than the window opens scrolled to the version it is of, in a real Chromium (skipped without it). */
-class WebLineageScrollBrowserTest {
+/**
+ * Pages in a phone's window, in a real Chromium (skipped without it): a lineage wider than the
+ * window opens scrolled to the version it is of; file tables leave out their hash columns.
+ */
+class WebNarrowWindowBrowserTest {
   @TempDir Path tmp;
 
   @Test
@@ -57,6 +60,15 @@ class WebLineageScrollBrowserTest {
           assertThat(((Number) view.get("left")).doubleValue()).as("focus box's left edge inside the card").isGreaterThanOrEqualTo(0);
           assertThat(((Number) view.get("right")).doubleValue()).as("focus box's right edge inside the card").isGreaterThanOrEqualTo(0);
           assertThat(browser.findElement(By.cssSelector("svg.dag .dag-node.focus")).getAttribute("data-id")).isEqualTo(merge);
+
+          browser.get("http://127.0.0.1:" + server.port() + "/versions/" + merge + "/files");
+          assertThat(browser.findElements(By.cssSelector("#files tbody tr"))).hasSize(7);
+          assertThat(browser.findElement(By.cssSelector("#files thead th:nth-child(3)")).isDisplayed()).as("hash column").isFalse();
+          // "part0.txt" on one line: the path is not squeezed to a few letters a line.
+          assertThat(browser.findElement(By.cssSelector("#files tbody td.path a")).getSize().getHeight()).isLessThan(30);
+          browser.manage().window().setSize(new Dimension(1200, 900));
+          browser.get("http://127.0.0.1:" + server.port() + "/versions/" + merge + "/files");
+          assertThat(browser.findElement(By.cssSelector("#files thead th:nth-child(3)")).isDisplayed()).as("hash column, wide").isTrue();
         } finally {
           browser.quit();
         }
