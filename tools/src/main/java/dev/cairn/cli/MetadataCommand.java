@@ -35,8 +35,13 @@ final class MetadataCommand extends Base {
         if (eq <= 0) {
           throw new InvalidInputException("Cannot set metadata '" + kv + "': use KEY=VALUE");
         }
+        String k = kv.substring(0, eq);
         String v = kv.substring(eq + 1);
-        changes.put(kv.substring(0, eq), v.isEmpty() ? null : v);
+        if (changes.containsKey(k) && !java.util.Objects.equals(changes.get(k), v.isEmpty() ? null : v)) {
+          throw new InvalidInputException("Cannot set metadata: key '" + DatasetPaths.printable(k) + "' is given two values;"
+              + " give it one");
+        }
+        changes.put(k, v.isEmpty() ? null : v);
       }
       ds.setMetadata(changes);
       noteRecordChangedHere(ds);

@@ -565,6 +565,11 @@ class CliMessagesTest {
     assertThat(cli.ok("metadata", "--set", "note=two\nlines", "--set", "path=C:\\data").out())
         .isEqualTo("note=two\\x0alines\npath=C:\\data\n");
     assertThat(cli.ok("metadata", "--json").out()).contains("\"note\": \"two\\nlines\"");
+    // A key given two values is refused whole, not settled by the last one.
+    assertThat(cli.fails("metadata", "--set", "a=1", "--set", "a=2").err())
+        .isEqualTo("cairn: Cannot set metadata: key 'a' is given two values; give it one\n");
+    assertThat(cli.ok("metadata", "--json").out()).doesNotContain("\"a\"");
+    assertThat(cli.ok("metadata", "--set", "a=1", "a=1").out()).contains("a=1\n");
     assertThat(cli.ok("show").out()).contains("metadata:    note=two\\x0alines\nmetadata:    path=C:\\data\n");
   }
 
