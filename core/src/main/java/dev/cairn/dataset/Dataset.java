@@ -753,7 +753,7 @@ public final class Dataset {
     Path source = pattern == null ? folder : pattern.folder();
     List<Glob> wildcards = pattern == null ? List.of() : List.of(pattern.glob());
     int prefix = df.isEmpty() ? 0 : df.length() + 1;
-    return (m, ins, editor) -> {
+    Planner scanAndMerge = (m, ins, editor) -> {
       List<Glob> excludes = excludes(sync.excludes());
       // A path of the version the sync leaves alone: one that the pattern, if any, selects and no exclude pattern matches.
       java.util.function.Predicate<String> selected = path -> (pattern == null || pattern.glob().matches(path.substring(prefix)))
@@ -816,6 +816,27 @@ public final class Dataset {
       requireNoFileAboveKept(new Manifest(m.loader(), synced), merge.keptPaths(), sync);
       return new Planned(List.of(), synced, filesRead[0]);
     };
+    return (m, ins, editor) -> {
+      try {
+        return scanAndMerge.plan(m, ins, editor);
+      } catch (InvalidInputException e) {
+        throw asSyncRefusal(e);
+      }
+    };
+  }
+
+  /**
+   * A refusal of the scanner or the ingester, which an add shares and which say "Cannot add ...",
+   * worded for the sync that met it ("Cannot sync ...").
+   */
+  private static InvalidInputException asSyncRefusal(InvalidInputException e) {
+    String m = e.getMessage();
+    if (e.getClass() != InvalidInputException.class || m == null || !m.startsWith("Cannot add")) {
+      return e;
+    }
+    InvalidInputException reworded = new InvalidInputException("Cannot sync" + m.substring("Cannot add".length()), e.getCause());
+    reworded.setStackTrace(e.getStackTrace());
+    return reworded;
   }
 
   /**

@@ -224,7 +224,7 @@ class DatasetMessagesTest {
     Path newline = Files.writeString(src.resolve("a\nb.csv"), "x");
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "odd").build());
     assertThatThrownBy(() -> ds.syncFolder(src)).isInstanceOf(InvalidInputException.class)
-        .hasMessage("Cannot add " + src + "/a\\x0ab.csv: a control character in its name, which a dataset path cannot hold;"
+        .hasMessage("Cannot sync " + src + "/a\\x0ab.csv: a control character in its name, which a dataset path cannot hold;"
             + " rename it, or move it out of the folder");
     Files.delete(newline);
     Files.writeString(src.resolve("a\\b.csv"), "x");

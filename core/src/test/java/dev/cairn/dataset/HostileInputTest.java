@@ -375,6 +375,9 @@ class HostileInputTest {
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "looped").build());
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src))).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot add " + src.resolve("sub/up") + ": symbolic links form a loop");
+    // A sync meets it in the scan that an add shares, and says it is the sync that refuses.
+    assertThatThrownBy(() -> ds.syncFolder(SyncOptions.of(src), Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot sync " + src.resolve("sub/up") + ": symbolic links form a loop");
     List<String> warnings = new ArrayList<>();
     ds.addFiles(AddOptions.of(src).skipRefused(true), warningsInto(warnings));
     assertThat(warnings).containsExactly("passed over " + src.resolve("sub/up") + ": symbolic links form a loop");
