@@ -1,5 +1,6 @@
 package dev.cairn.internal.fs;
 
+import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -39,7 +40,7 @@ public final class AtomicFiles {
       Pattern.compile("p(\\d+)(?:t([0-9a-f]{8}))?-[0-9a-f]{8}-[0-9a-f]{4}-");
 
   private static String tableTag() {
-    String table = dev.cairn.internal.proc.ProcessIdentity.pidTable();
+    String table = ProcessIdentity.pidTable();
     if (table == null) {
       return null;
     }
@@ -78,7 +79,7 @@ public final class AtomicFiles {
       return false;
     }
     try {
-      return !ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+      return !ProcessIdentity.runs(Long.parseLong(m.group(1)));
     } catch (NumberFormatException e) {
       return false;
     }
@@ -154,7 +155,7 @@ public final class AtomicFiles {
     } catch (NumberFormatException e) {
       return Owner.UNKNOWN;
     }
-    Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(h -> ProcessIdentity.runs(h.pid()));
     if (p.isEmpty()) {
       return Owner.ENDED;
     }
@@ -179,7 +180,7 @@ public final class AtomicFiles {
       return false;
     }
     try {
-      return ProcessHandle.of(Long.parseLong(m.group(1))).map(ProcessHandle::isAlive).orElse(false);
+      return ProcessIdentity.runs(Long.parseLong(m.group(1)));
     } catch (NumberFormatException e) {
       return false;
     }

@@ -44,7 +44,7 @@ public final class ProcessIdentity {
 
   /** Judges the process {@code pid} that recorded {@code identity} (null or blank: an older release's lock, the pid alone counts). */
   public static Verdict of(long pid, String identity) {
-    boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    boolean alive = runs(pid);
     String[] parts = identity == null ? new String[0] : identity.split("\\.");
     if (parts.length != 3) {
       return alive ? Verdict.RUNS : Verdict.GONE;
@@ -66,16 +66,36 @@ public final class ProcessIdentity {
     return start.equals(UNKNOWN) || start.equals(parts[2]) ? Verdict.RUNS : Verdict.GONE;
   }
 
+  /**
+   * Whether a process of pid {@code pid} runs here. A zombie (killed, and not yet reaped by its
+   * parent: forever under a container's init that reaps nothing) has ended, though the JDK counts
+   * it alive.
+   */
+  public static boolean runs(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !hasEnded(Long.toString(pid));
+  }
+
   /** Field 22 of {@code /proc/<pid>/stat}: the process's start, in clock ticks since boot. */
   private static String startTicks(String pid) {
+    String[] fields = statFields(pid);
+    return fields.length > 19 ? fields[19] : UNKNOWN;
+  }
+
+  /** Whether field 3 of {@code /proc/<pid>/stat}, the state, says the process ended: a zombie ({@code Z}) or dead ({@code X}). */
+  private static boolean hasEnded(String pid) {
+    String[] fields = statFields(pid);
+    return fields.length > 0 && (fields[0].equals("Z") || fields[0].equals("X"));
+  }
+
+  /** The fields of {@code /proc/<pid>/stat} from the third (the state) on; none where it cannot be read. */
+  private static String[] statFields(String pid) {
     try {
       String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
       // "pid (comm) state ppid ...": the command name may hold spaces and parentheses; fields
       // after its closing parenthesis start at field 3.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return fields.length > 19 ? fields[19] : UNKNOWN;
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
-      return UNKNOWN;
+      return new String[0];
     }
   }
 

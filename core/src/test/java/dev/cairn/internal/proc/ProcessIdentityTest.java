@@ -58,6 +58,29 @@ class ProcessIdentityTest {
   }
 
   @Test
+  void aZombieIsGone() throws Exception {
+    // A child that ends under a parent that never waits for it stays a zombie, as a killed
+    // command does under a container's init that reaps nothing; the JDK calls it alive.
+    Process parent = new ProcessBuilder("sh", "-c", "sleep 0.1 & echo $!; exec sleep 60").start();
+    try {
+      long child = Long.parseLong(parent.inputReader().readLine().strip());
+      Path stat = Path.of("/proc", Long.toString(child), "stat");
+      String ticks = Files.readString(stat).substring(Files.readString(stat).lastIndexOf(')') + 2).split(" ")[19];
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.readString(stat).contains(") Z ") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(Files.readString(stat)).contains(") Z ");
+      assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("what the JDK says").hasValue(true);
+      assertThat(ProcessIdentity.of(child, table + "." + ticks)).isEqualTo(Verdict.GONE);
+      assertThat(ProcessIdentity.of(child, null)).isEqualTo(Verdict.GONE);
+      assertThat(Catalog.isStale(child + "@" + Catalog.hostName() + " token " + table + "." + ticks)).isTrue();
+    } finally {
+      parent.destroyForcibly();
+    }
+  }
+
+  @Test
   void locksAreStaleOnlyWhenTheirProcessIsGone() throws Exception {
     String token = Catalog.processToken();
     String[] words = token.split(" ");
