@@ -117,14 +117,18 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * The default repository directory: {@code $CAIRN_HOME}, else {@code ~/.cairn}.
+   * The default repository directory: {@code $CAIRN_HOME}, else {@code ~/.cairn}, where {@code ~}
+   * is {@code $HOME} as a shell reads it (the JDK's {@code user.home} comes from the password
+   * database, which a container or a CI job that sets {@code HOME} does not change), else {@code
+   * user.home}.
    */
   public static Path defaultDirectory() {
     String env = System.getenv("CAIRN_HOME");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
-    return Path.of(System.getProperty("user.home"), ".cairn");
+    String home = System.getenv("HOME");
+    return Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".cairn");
   }
 
   /**

@@ -68,11 +68,7 @@ public final class CairnCommand implements Callable<Integer> {
       }
       return repo;
     }
-    String env = System.getenv("CAIRN_HOME");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    return Path.of(System.getProperty("user.home"), ".cairn");
+    return dev.cairn.dataset.DatasetRepository.defaultDirectory();
   }
 
   /** Every subcommand, in the order help lists them. */
