@@ -86,6 +86,8 @@ public final class GarbageCollector {
   /**
    * What a collection did.
    *
+   * @param objectsKept the live objects the repository holds, each counted once (whether or not
+   *     their packs were rewritten)
    * @param youngPacks packs left alone because they are younger than the grace period, though they
    *     hold objects no version needs (a delete just made frees nothing until its packs are that old)
    * @param youngBytes their size
@@ -105,17 +107,17 @@ public final class GarbageCollector {
     PackObjectDatabase db = repo.repository().packs();
     int leftovers = recoverSetAside(db) + removeLeftovers(start(now, oldestLock));
     Set<ObjectId> live = mark(db);
+    long liveObjects = live.size(); // the set shrinks as the rewrite below takes its objects
     // A command whose record the marks missed held its lock from before its first write: if it took
     // it before the locks were read, the lock's time keeps what it wrote; if after, all it wrote is
     // younger than now.
     List<Candidate> candidates = candidates(db, live, start(now, oldestLock));
     if (candidates.isEmpty()) {
-      return new Result(0, 0, live.size(), 0, 0, leftovers, youngPacks, youngBytes);
+      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes);
     }
     requireNoLostRecords(db, live, candidates);
     // Rewrite the live objects of the candidates into new packs, published and indexed.
     Map<String, List<PackEntry>> replacements = new LinkedHashMap<>();
-    long kept = 0;
     long deleted = 0;
     try (ObjectReader reader = db.newReader();
         PackAssembler out = new PackAssembler(db.algorithm(), db.packDirectory(), repo.repository().tmpDirectory(),
@@ -135,7 +137,6 @@ public final class GarbageCollector {
           // A live object the index finds in a pack that stays needs no copy: this one is spare.
           if (live.contains(e.id()) && !elsewhere(db, indexed[i], candidateNames) && live.remove(e.id())) {
             copier.add(e.id());
-            kept++;
           } else {
             deleted++;
           }
@@ -181,7 +182,8 @@ public final class GarbageCollector {
     for (String name : replacements.keySet()) {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
-    return new Result(deletedPacks, replacements.size(), kept, deleted, Math.max(0, freed - rewritten), leftovers, youngPacks, youngBytes);
+    return new Result(deletedPacks, replacements.size(), liveObjects, deleted, Math.max(0, freed - rewritten), leftovers, youngPacks,
+        youngBytes);
   }
 
   /**

@@ -55,7 +55,7 @@ public final class RemoteGarbageCollector {
     this.progress = Progress.orNone(progress);
   }
 
-  /** What a collection did. */
+  /** What a collection did; {@code objectsKept}: the live objects the remote's packs hold, each counted once. */
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed,
       int temporaryFilesRemoved) {}
 
@@ -183,10 +183,16 @@ public final class RemoteGarbageCollector {
     Map<String, List<PackEntry>> packs = index.packs();
     List<String> dead = new ArrayList<>();
     List<String> mixed = new ArrayList<>();
-    long kept = 0;
+    Set<ObjectId> kept = new HashSet<>();
     long deleted = 0;
     for (Map.Entry<String, List<PackEntry>> p : packs.entrySet()) {
-      long liveHere = p.getValue().stream().filter(e -> live.contains(e.id())).count();
+      long liveHere = 0;
+      for (PackEntry e : p.getValue()) {
+        if (live.contains(e.id())) {
+          kept.add(e.id());
+          liveHere++;
+        }
+      }
       if (liveHere == 0) {
         dead.add(p.getKey());
         deleted += p.getValue().size();
@@ -207,7 +213,6 @@ public final class RemoteGarbageCollector {
           for (PackEntry e : packs.get(pack)) {
             if (live.contains(e.id()) && copied.add(e.id())) {
               out.add(e.id(), e.type(), reader.open(e.id()).bytes());
-              kept++;
             }
           }
         }
@@ -245,6 +250,6 @@ public final class RemoteGarbageCollector {
       remote.storage().delete(ended); // its process ended here (kill -9): passed over by everyone already
     }
     // Freed: what the deleted packs held, less the live objects written again.
-    return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary);
+    return new Result(dead.size() + mixed.size(), written, kept.size(), deleted, Math.max(0, freed - writtenBytes), temporary);
   }
 }
