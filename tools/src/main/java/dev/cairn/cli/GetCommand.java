@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "get", description = "Get a local copy of a version; prints its folder as the last line. Without --copy: the cached "
-    + "read-only folder (built once, then returned at once).")
+@Command(name = "get", description = "Get a local copy of a version; prints its folder as the last line (--lock naming several "
+    + "versions: a line <alias><TAB><folder> each). Without --copy: the cached read-only folder (built once, then returned at once).")
 final class GetCommand extends Base {
   @Mixin VersionSelector selector;
   @Mixin StepsOption steps;
@@ -299,7 +299,9 @@ final class GetCommand extends Base {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("datasets", results);
       doc.put("run", usedBy); // recorded as using each under its alias; null: none
-      doc.put("path", paths.get(paths.size() - 1).toAbsolutePath().toString());
+      // One version: its folder. Several: the folder holding theirs (--copy DIR), else none (each is in "datasets").
+      Path whole = uses.size() == 1 ? paths.get(0) : copy;
+      doc.put("path", whole == null ? null : whole.toAbsolutePath().toString());
       doc.put("downloaded_bytes", downloaded.get());
       printJson(doc);
     } else {

@@ -320,6 +320,11 @@ class CliRemoteTest {
     assertThat(csv.err()).isEqualTo("cairn: warning: no file of train (" + id.substring(0, 8) + ") matches --filter *.csv: its folder is"
         + " empty\n");
     assertThat(csv.out()).contains("val\t");
+    // Several versions: a line "alias<TAB>folder" each; --json's path is the folder holding them with --copy, else none.
+    assertThat(csv.out().lines()).hasSize(2).allMatch(l -> l.matches("(train|val)\t/.*"));
+    Map<String, Object> copied = b.ok("get", "--lock", two.toString(), "--copy", tmp.resolve("both").toString(), "--json").obj();
+    assertThat(copied).containsEntry("path", tmp.resolve("both").toAbsolutePath().toString());
+    assertThat(b.ok("get", "--lock", two.toString(), "--json").obj()).containsEntry("path", null);
   }
 
   @Test
