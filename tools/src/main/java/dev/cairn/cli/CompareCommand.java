@@ -20,7 +20,7 @@ final class CompareCommand extends Base {
   @Option(names = "--target", paramLabel = "ID", required = true, description = "The version compared with it.")
   String target;
 
-  @Option(names = "--verbose", description = "List the paths, not only the counts.")
+  @Option(names = "--verbose", description = "List the paths, not only the counts (--json lists them always).")
   boolean verbose;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch from this remote the records and manifests of the versions that are"
