@@ -184,7 +184,7 @@ final class Verifier {
             "linked file " + e.uri() + " has " + Text.count(size, "byte") + ", expected " + e.size()));
       }
     } catch (IOException ex) {
-      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + ": " + ex.getMessage()));
+      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.UNREACHABLE, "linked file " + e.uri() + ": " + ex.getMessage()));
     }
   }
 
@@ -195,8 +195,8 @@ final class Verifier {
         problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "linked file " + e.uri() + " changed since it was added"));
       }
     } catch (IOException ex) {
-      problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + (gone(links, e) ? " is gone"
-          : ": " + ex.getMessage())));
+      problems.add(gone(links, e) ? new VerifyProblem(e.path(), VerifyProblem.Kind.MISSING, "linked file " + e.uri() + " is gone")
+          : new VerifyProblem(e.path(), VerifyProblem.Kind.UNREACHABLE, "linked file " + e.uri() + ": " + ex.getMessage()));
     }
   }
 

@@ -22,6 +22,12 @@ public record VerifyProblem(String path, Kind kind, String detail) {
     /** Stored objects are missing or damaged. */
     DAMAGED,
     /**
+     * A linked file could not be read (its server or store is down, refused access, or timed out):
+     * whether it differs is not known. Counted as a difference, since the version cannot be
+     * checked.
+     */
+    UNREACHABLE,
+    /**
      * The file's data is not here because the version was fetched in part from its remote (a
      * filter, a part, or only its manifest): not damage, and not counted as a difference.
      */

@@ -123,6 +123,12 @@ class HttpLinksTest {
     assertThat(ds.verifySizes()).extracting(VerifyProblem::path).containsExactly("ext/rows");
     assertThatThrownBy(() -> ds.getMutableLocalCopy(tmp.resolve("copy2"), false)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("the linked file " + base + "/");
+
+    // The server down: not known to be gone or changed, only unreachable.
+    server.stop(0);
+    assertThat(ds.verify()).extracting(VerifyProblem::kind).hasSize(4).containsOnly(VerifyProblem.Kind.UNREACHABLE);
+    assertThat(ds.verifySizes()).extracting(VerifyProblem::kind).hasSize(4).containsOnly(VerifyProblem.Kind.UNREACHABLE);
+    assertThat(ds.verifySizes()).allSatisfy(p -> assertThat(p.detail()).contains("cannot connect"));
   }
 
   @Test
