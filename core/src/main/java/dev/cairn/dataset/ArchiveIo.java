@@ -276,7 +276,9 @@ public final class ArchiveIo {
         }
         String path = datasetPath(archiveFile, datasetFolder, entry.getName());
         if (files.containsKey(path) || symlinks.containsKey(path)) {
-          progress.warn(archiveFile.getFileName() + " holds '" + DatasetPaths.printable(path) + "' more than once: the last one is kept"
+          // Named as in the archive, without the dataset folder it goes to.
+          String inArchive = datasetFolder.isEmpty() ? path : path.substring(datasetFolder.length() + 1);
+          progress.warn(archiveFile.getFileName() + " holds '" + DatasetPaths.printable(inArchive) + "' more than once: the last one is kept"
               + " (as extracting the archive would leave it)");
           files.remove(path);
           symlinks.remove(path);

@@ -1018,8 +1018,13 @@ class HostileInputTest {
     List<String> warnings = new ArrayList<>();
     ds.addArchive(t, "", warningsInto(warnings));
     assertThat(warnings).singleElement().asString().contains("holds 'x' more than once");
+    // Into a dataset folder: the entry is named as the archive holds it, not by its path in the dataset.
+    warnings.clear();
+    ds.addArchive(t, "sub", warningsInto(warnings));
+    assertThat(warnings).singleElement().asString().contains("holds 'x' more than once").doesNotContain("sub/x");
     ds.close();
     assertThat(Files.readString(ds.getLocalCopy().resolve("x"))).isEqualTo("second");
+    assertThat(Files.readString(ds.getLocalCopy().resolve("sub/x"))).isEqualTo("second");
   }
   @Test
   void aCopyOrLinkWithOverwriteRefusesToReplaceARemoteOrAnotherRepository() throws IOException {
