@@ -39,7 +39,9 @@ final class CloseCommand extends Base {
     // closed with nothing left to upload is refused as before.
     boolean closedBefore = !ds.record().isDraft() && target != null && !disableUpload && !ds.isUploadedTo(target);
     if (!closedBefore) {
+      progress().start("closing " + ds.id().substring(0, 8) + ": writing its version object", 0);
       ds.close();
+      progress().finish();
     }
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {

@@ -120,5 +120,12 @@ class CliWorkersAndChunkSizeTest {
         .contains("cairn: writing 3 files (293.0 KiB) ...");
     assertThat(other.ok("upload", "--id", id, "--storage", tmp.resolve("second").toString(), "--verbose").err())
         .contains("cairn: uploading ");
+    // Without a remote, close and squash have steps to say too.
+    String local = (String) cli.ok("create", "--project", "p", "--name", "local", "--json").obj().get("id");
+    cli.ok("add", "--files", src.toString());
+    assertThat(cli.ok("close", "--disable-upload", "--verbose").err())
+        .containsPattern("cairn: closing " + local.substring(0, 8) + ": writing its version object: done in \\d+(\\.\\d)? m?s\\n");
+    assertThat(cli.ok("squash", "--name", "flat", "--ids", id, local, "--disable-upload", "--verbose").err())
+        .contains("cairn: merging the manifests of 2 versions ...").containsPattern("cairn: closing [0-9a-f]{8}: done in ");
   }
 }
