@@ -215,6 +215,11 @@ final class SyncCommand extends Base {
       ds = nv.draft();
       c = nv.change();
       resumed = nv.resumed();
+      if (ds != null && !ds.record().conflicts().isEmpty()) {
+        // As create says it; here the folder, synced over the merge, has the last word at those paths.
+        err().printf("cairn: note: %s between parents (cairn show --id %s lists them); the version holds the folder's files there%n",
+            Format.count(ds.record().conflicts().size(), "conflicting path"), ds.id().substring(0, 8));
+      }
       if (latestHere && remote != null && ds != null) {
         noteNewerOnRemote(ds.record(), remote);
       }

@@ -291,6 +291,11 @@ class CliEndToEndTest {
         .contains("conflicted between the versions it was made from; the later one won:").doesNotContain("which deleted it");
     assertThat((List<Map<String, Object>>) cli.ok("show", "--id", sq, "--json").obj().get("conflicts"))
         .allSatisfy(c -> assertThat(c).containsEntry("deleted", false));
+    // A sync with the same parents says the conflict too; the folder has the last word there.
+    write(tmp.resolve("synced/f3"), "folder".getBytes(StandardCharsets.UTF_8));
+    Cli.Result synced = cli.ok("sync", "--project", "m", "--name", "synced", "--parents", a, b, "--folder", tmp.resolve("synced").toString());
+    assertThat(synced.err()).contains("cairn: note: 1 conflicting path between parents (cairn show --id ")
+        .contains("the version holds the folder's files there");
     // Resolved by hand (f3 added back): show marks it, and list no longer repeats the note.
     write(tmp.resolve("fix/f3"), "mine".getBytes(StandardCharsets.UTF_8));
     cli.ok("add", "--id", m, "--files", tmp.resolve("fix/f3").toString());
