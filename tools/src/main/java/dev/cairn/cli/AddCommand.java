@@ -36,7 +36,7 @@ final class AddCommand extends Base {
   @Option(names = "--non-recursive", description = "Do not descend into subfolders (of --files and --links).")
   boolean nonRecursive;
 
-  @Option(names = "--archive", paramLabel = "FILE", description = "Import the files of a .zip, .tar, .tar.gz or .tar.zst archive.")
+  @Option(names = "--archive", paramLabel = "FILE", description = "Import the files of a .zip, .tar, .tar.gz (.tgz) or .tar.zst (.tzst) archive.")
   Path archive;
 
   @Option(names = "--rehash", description = "Read every file, even those unchanged since they were last hashed.")

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "export", description = "Write a version as a .zip, .tar, .tar.gz or .tar.zst archive (streamed).")
+@Command(name = "export", description = "Write a version as a .zip, .tar, .tar.gz (.tgz) or .tar.zst (.tzst) archive (streamed); the extension (of any letter case) picks the format.")
 final class ExportCommand extends Base {
   @Mixin VersionSelector selector;
 
