@@ -1736,10 +1736,9 @@ public final class Dataset {
    */
   public Map<String, List<String>> dependencyGraph() throws IOException {
     Map<String, List<String>> graph = new LinkedHashMap<>();
-    // The version object of each deleted ancestor met, as its child's version object names it.
-    Map<String, ObjectId> deletedObjects = new HashMap<>();
     List<String> queue = new ArrayList<>(List.of(id));
     try (ObjectReader reader = repo.repository().objects().newReader()) {
+      DeletedAncestors deleted = new DeletedAncestors(repo, reader);
       while (!queue.isEmpty()) {
         String next = queue.remove(0);
         if (graph.containsKey(next)) {
@@ -1750,59 +1749,19 @@ public final class Dataset {
           try {
             DatasetRecord r = repo.catalog().read(next);
             parents = r.parents();
-            if (r.versionObject() != null && parents.stream().anyMatch(p -> !repo.catalog().exists(p))) {
-              noteParentObjects(reader, r.versionObject(), parents, deletedObjects);
-            }
+            deleted.noteParentsOf(r);
           } catch (dev.cairn.errors.CorruptObjectException unreadable) {
             // an end of the branch
           }
-        } else if (deletedObjects.containsKey(next)) {
-          parents = parentsOf(reader, deletedObjects.get(next), deletedObjects);
+        } else {
+          Version v = deleted.of(next);
+          parents = v == null ? List.of() : deleted.parentsOf(v);
         }
         graph.put(next, parents);
         queue.addAll(parents);
       }
     }
     return graph;
-  }
-
-  /** Records the version objects a version object names as its parents', for those of {@code parents} deleted here. */
-  private void noteParentObjects(ObjectReader reader, ObjectId versionObject, List<String> parents, Map<String, ObjectId> out)
-      throws IOException {
-    Version v = readVersionObject(reader, versionObject);
-    if (v != null && v.parents().size() == parents.size()) {
-      for (int i = 0; i < parents.size(); i++) {
-        out.putIfAbsent(parents.get(i), v.parents().get(i));
-      }
-    }
-  }
-
-  /** The ids of a deleted version's parents, by its version object (each noted in {@code out}); none if it is not here. */
-  private List<String> parentsOf(ObjectReader reader, ObjectId versionObject, Map<String, ObjectId> out) throws IOException {
-    Version v = readVersionObject(reader, versionObject);
-    if (v == null) {
-      return List.of();
-    }
-    List<String> parents = new ArrayList<>();
-    for (ObjectId p : v.parents()) {
-      Version parent = readVersionObject(reader, p);
-      String pid = parent == null ? null : RecordRecovery.datasetId(parent);
-      if (pid == null || !Catalog.isFullId(pid)) {
-        return parents; // its history is not here past this point
-      }
-      parents.add(pid);
-      out.putIfAbsent(pid, p);
-    }
-    return parents;
-  }
-
-  /** A version object, or null when it is not here or cannot be read (fsck reports the latter). */
-  private static Version readVersionObject(ObjectReader reader, ObjectId id) throws IOException {
-    try {
-      return dev.cairn.object.VersionFormat.decode(reader.open(id).bytes(), id);
-    } catch (dev.cairn.errors.CairnException notHere) {
-      return null;
-    }
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.object.Version;
+import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +19,10 @@ import java.util.Map;
  * but a parent that descends from every parent before it takes the merge so far as its base
  * ({@link ParentMerge#MERGED_SO_FAR}), and so gives itself, and a parent in the history of a parent
  * before it is its own base, and so changes nothing.
- * A deleted version ends its line of ancestry, but is still a base when a child that had it as
- * its only parent tells its manifest (that child's {@code base}).
+ * A deleted version is followed through its version object, which a child's names ({@link
+ * DeletedAncestors}): its parents and its manifest, as if its record were here. One whose version
+ * object is not here ends its line of ancestry, but is still a base when a child that had it as its
+ * only parent tells its manifest (that child's {@code base}).
  */
 final class MergeBases {
   /** Ancestors read per parent at most: past it, older ones are not considered. */
@@ -70,6 +74,15 @@ final class MergeBases {
       parentIds.forEach(p -> bases.add(null));
       return bases;
     }
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      return find(repo, parentIds, tiedOut, new DeletedAncestors(repo, reader));
+    }
+  }
+
+  private static List<ObjectId> find(DatasetRepository repo, List<String> parentIds, List<String> tiedOut, DeletedAncestors deleted)
+      throws IOException {
+    int n = parentIds.size();
+    List<ObjectId> bases = new ArrayList<>();
     // Breadth first from every parent at once, a level at a time: ancestor a is "reached" by
     // parent k at distance d once its record was read. Once level L is read, a common ancestor not
     // yet found is at least L + 1 from one side, so a parent whose best is below that is done: a
@@ -94,7 +107,7 @@ final class MergeBases {
       for (int k = 0; k < n; k++) {
         List<String> next = new ArrayList<>();
         for (String id : frontier.get(k)) {
-          Ancestor a = read(repo, id, records, orphans);
+          Ancestor a = read(repo, id, records, orphans, deleted);
           if (a == null) {
             continue; // deleted or unreadable, its manifest unknown: neither a base nor a way to older ones
           }
@@ -202,10 +215,11 @@ final class MergeBases {
 
   /**
    * The parents and root of version {@code id}; for a version deleted (or whose record is
-   * unreadable) no parents, and the root a child that had it as its only parent knows, if any; else
-   * null.
+   * unreadable), those its version object names, if a child's named it and it is here; else no
+   * parents, and the root a child that had it as its only parent knows, if any; else null.
    */
-  private static Ancestor read(DatasetRepository repo, String id, Map<String, Ancestor> records, Orphans orphans) throws IOException {
+  private static Ancestor read(DatasetRepository repo, String id, Map<String, Ancestor> records, Orphans orphans,
+      DeletedAncestors deleted) throws IOException {
     if (records.containsKey(id)) {
       return records.get(id);
     }
@@ -214,10 +228,15 @@ final class MergeBases {
       try {
         DatasetRecord full = repo.catalog().read(id);
         orphans.noteChildOf(full);
+        deleted.noteParentsOf(full);
         a = new Ancestor(full.parents(), full.root());
       } catch (CairnException unreadable) {
         // as if deleted
       }
+    }
+    Version v = a == null ? deleted.of(id) : null;
+    if (v != null) {
+      a = new Ancestor(deleted.parentsOf(v), v.root()); // deleted here: its line goes on through its version object
     }
     if (a == null && orphans.roots.containsKey(id)) {
       a = new Ancestor(List.of(), orphans.roots.get(id)); // the line of ancestry ends here

@@ -208,6 +208,23 @@ class DatasetTest {
   }
 
   @Test
+  void aMergeFindsItsBasePastADeletedVersionInTheMiddleOfAHistory() throws IOException {
+    Dataset v1 = closedVersion("m", "mid", Map.of("f", "1", "g", "1", "h", "1"));
+    Dataset v2 = childOf(v1, "mid-2", Map.of("f", "2"));
+    Dataset v3 = childOf(v2, "mid-3", Map.of("h", "3"), "g");
+    Dataset side = childOf(v1, "mid-side", Map.of("s", "s"));
+    v2.delete(true);
+    new dev.cairn.gc.GarbageCollector(repo, 0, 0, Progress.NONE).run(); // v3's lineage keeps v2's version object
+    // v1, through the deleted v2, is the base: v3's edits and deletion stand, side's file joins; no conflict.
+    Dataset merged = merge("mid-merged", v3, side).close();
+    assertThat(contents(merged)).isEqualTo(Map.of("f", "2", "h", "3", "s", "s"));
+    assertThat(merged.record().conflicts()).isEmpty();
+    Dataset other = merge("mid-merged-2", side, v3).close();
+    assertThat(contents(other)).isEqualTo(Map.of("f", "2", "h", "3", "s", "s"));
+    assertThat(other.record().conflicts()).isEmpty();
+  }
+
+  @Test
   void theLineageGoesOnPastADeletedAncestorThroughItsVersionObject() throws IOException {
     Dataset v1 = closedVersion("m", "chain", Map.of("a", "1"));
     Dataset side = closedVersion("m", "side", Map.of("s", "s"));
