@@ -18,12 +18,20 @@ final class HadoopConf {
   /** S3A's switch for {@code If-None-Match} creates (hadoop-aws 3.4.2 and later). */
   static final String S3A_CONDITIONAL_CREATE = "fs.s3a.create.conditional.enabled";
 
+  /** Hadoop's switch for closing every file system at the JVM's exit. */
+  static final String AUTOMATIC_CLOSE = "fs.automatic.close";
+
   /** Settings Cairn gives when neither Hadoop's site files nor {@code --conf} set them. */
   static final Map<String, String> CAIRN_DEFAULTS = Map.of(
       "fs.s3a.retry.limit", "2",
       "fs.s3a.retry.interval", "250ms",
       "fs.s3a.attempts.maximum", "2",
-      "fs.s3a.connection.establish.timeout", "10s");
+      "fs.s3a.connection.establish.timeout", "10s",
+      // Hadoop closes every file system in a hook of its own when the JVM exits, beside Cairn's hook
+      // that deletes the remote's locks a command held when it was stopped (Ctrl-C): an S3A or HDFS
+      // client closed first failed that delete ("FileSystem is closed!"), and the lock stayed for
+      // an hour. Cairn closes each file system it opens itself.
+      AUTOMATIC_CLOSE, "false");
 
   private HadoopConf() {}
 
