@@ -329,7 +329,22 @@ public final class Pusher {
         // A collection that took this push's lock for a dead process's may have deleted what the record names.
         lock.requireHeld("publish the record of " + id);
       }
+      requireMarkerStill();
       remote.appendRecord(record, afterSeq);
+    }
+  }
+
+  /**
+   * Refuses to publish a record on a remote whose marker went while the push ran: its folder was
+   * deleted, or a share unmounted from under it, and the push's writes made the folders they
+   * needed again, unmarked. A record there would be a version uploaded to a remote no command can
+   * use.
+   */
+  private void requireMarkerStill() throws IOException {
+    if (remote.storage().size(RemoteLayout.MARKER) < 0) {
+      throw new dev.cairn.errors.InvalidConfigException("Cannot upload to " + remote.storage().uri() + ": its " + RemoteLayout.MARKER
+          + " file went while the upload ran (the folder deleted, or a share unmounted?); no version was published: restore the"
+          + " remote, or empty that location, and upload again");
     }
   }
 

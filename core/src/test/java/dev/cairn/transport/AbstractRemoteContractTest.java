@@ -702,6 +702,41 @@ public abstract class AbstractRemoteContractTest {
   }
 
   /** Lets packs through and fails every other write: a push interrupted before its record. */
+  @Test
+  void anUploadWhoseRemoteLostItsMarkerMeanwhilePublishesNoRecord() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset v = version(a, "unmarked", folder("unmarked", twelveFiles("u", 91)));
+    version(a, "first", folder("first", Map.of("f.txt", TestRepos.text(92, 100)))).upload(location, null, Progress.NONE); // the remote, marked
+    // The folder wiped (a share unmounted) once the first pack of the next upload is there.
+    try (Remote r = new Remote(new LosesMarkerAtFirstPack(openStorage()), a.repository())) {
+      assertThatThrownBy(() -> v.upload(r, Progress.NONE)).isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
+          .hasMessageContaining("cairn-remote file went while the upload ran").hasMessageContaining("no version was published");
+    }
+    try (RemoteStorage s = openStorage()) {
+      assertThat(s.list("versions/")).extracting(dev.cairn.storage.RemoteFile::name).noneMatch(n -> n.contains(v.id()));
+    }
+    assertThat(a.get(v.id()).isUploadedTo(location)).isFalse();
+  }
+
+  /** Deletes the remote's marker right after the first pack a push publishes. */
+  private static final class LosesMarkerAtFirstPack extends dev.cairn.storage.ForwardingStorage {
+    private boolean lost;
+
+    LosesMarkerAtFirstPack(RemoteStorage inner) {
+      super(inner);
+    }
+
+    @Override
+    public void publish(String name, Path source) throws IOException {
+      super.publish(name, source);
+      if (!lost && name.startsWith(RemoteLayout.PACKS)) {
+        lost = true;
+        delete(RemoteLayout.MARKER);
+      }
+    }
+  }
+
   private static final class PacksOnly extends dev.cairn.storage.ForwardingStorage {
     PacksOnly(RemoteStorage inner) {
       super(inner);
