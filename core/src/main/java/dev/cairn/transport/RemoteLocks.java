@@ -40,6 +40,8 @@ final class RemoteLocks {
   /** How long after its last renewal a holder stops trusting its lock: a renewal short of staleness. */
   static final long TRUSTED_MILLIS = STALE_MILLIS - 600_000;
   private static final String NO_LONGER_RUNS = "which no longer runs it";
+  /** What to do about a lock that cannot be read, which never goes stale by itself. */
+  private static final String UNREADABLE_ADVICE = "it never goes stale by itself: delete it if nothing runs";
   /** Present while a collection deletes packs, and after one that died doing so. */
   static final String SWEEPING = PREFIX + "sweeping";
   /**
@@ -179,7 +181,8 @@ final class RemoteLocks {
       }
       h.close();
       if (System.currentTimeMillis() > deadline) {
-        throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection is running there; try again later");
+        throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection is running there (" + collection + ")"
+            + (collection.endsWith(UNREADABLE_ADVICE) ? "" : "; try again later"));
       }
       if (!told) {
         waiting.accept("waiting for a garbage collection of " + storage.uri() + " to end (up to "
@@ -199,8 +202,8 @@ final class RemoteLocks {
     }
     if (other != null) {
       h.close();
-      throw new CairnException("Cannot collect " + storage.uri() + ": " + other + "; try again later (a lock left by a"
-          + " process that died goes stale after an hour, or delete it if nothing runs)");
+      throw new CairnException("Cannot collect " + storage.uri() + ": " + other + (other.endsWith(UNREADABLE_ADVICE) ? ""
+          : "; try again later (a lock left by a process that died goes stale after an hour, or delete it if nothing runs)"));
     }
     return h;
   }
@@ -327,7 +330,8 @@ final class RemoteLocks {
         // as unreadable as its content: counted as held
       }
       // Taken for released, it would let a collection run beside the upload that holds it.
-      return "a lock that cannot be read, " + f.name() + " (" + unreadable.getMessage() + "), may be held; delete it if nothing runs";
+      String why = unreadable instanceof IOException ? unreadable.getMessage() : "it does not hold a lock's line";
+      return "a lock that cannot be read, " + f.name() + " (" + why + "), may be held; " + UNREADABLE_ADVICE;
     }
     return null;
   }
