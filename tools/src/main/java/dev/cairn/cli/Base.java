@@ -567,7 +567,9 @@ abstract class Base implements Callable<Integer> {
   /** As {@link #uploadClosed(Dataset, String, String, long)}; {@code closedNow} false for a version an earlier run closed. */
   dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes, boolean closedNow)
       throws IOException {
-    String retry = "cairn upload --id " + ds.id().substring(0, 8) + (storageFlag != null ? " --storage " + storageFlag : "");
+    // The remote named unless the version's own: one from $CAIRN_STORAGE may not be set when the user runs the hint.
+    String again = storageFlag != null ? storageFlag : target.equals(ds.record().storage()) ? null : target;
+    String retry = "cairn upload --id " + ds.id().substring(0, 8) + (again != null ? " --storage " + ShellWords.quote(again) : "");
     Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".

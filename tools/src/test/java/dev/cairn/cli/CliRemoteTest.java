@@ -1414,7 +1414,7 @@ class CliRemoteTest {
     }
     write(remote.resolve("packs"), "in the way"); // the remote is fine, but its upload fails
     String err = cli.fails("close").err();
-    assertThat(err).contains("Closed " + id + " here, but could not upload it to").contains("cairn upload --id " + id.substring(0, 8));
+    assertThat(err).contains("Closed " + id + " here, but could not upload it to").contains("cairn upload --id " + id.substring(0, 8) + "'");
     assertThat(err.lines().count()).isEqualTo(1);
     // Run again, close tries the upload again (and says how to retry while it fails).
     assertThat(cli.fails("close").err()).contains("Could not upload " + id).contains("cairn upload --id " + id.substring(0, 8));
@@ -1422,6 +1422,16 @@ class CliRemoteTest {
     cli.ok("upload");
     assertThat(new Cli(tmp.resolve("other")).ok("search", "--storage", remote.toString(), "--json").array())
         .extracting(m -> m.get("id")).containsExactly(id);
+    // A remote that is not the version's own (the default one here; $CAIRN_STORAGE, set for the close alone, likewise) is named.
+    String other = (String) cli.ok("create", "--name", "elsewhere", "--json").obj().get("id");
+    cli.ok("add", "--files", tmp.resolve("src").toString());
+    Files.writeString(tmp.resolve("repo/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    if (Files.exists(remote.resolve("locks"))) {
+      Files.walk(remote.resolve("locks")).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    write(remote.resolve("locks"), "in the way"); // the upload cannot take its lock
+    assertThat(cli.fails("close").err()).contains("Closed " + other + " here, but could not upload it to")
+        .contains("cairn upload --id " + other.substring(0, 8) + " --storage ");
   }
 
   @Test
