@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Conflict;
 import dev.cairn.dataset.DatasetRecord;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Set;
 
 /** How {@code list} and {@code show} print the paths a version's parents disagreed on. */
@@ -20,7 +21,12 @@ final class ConflictLines {
    * it, and whether the version changed it since (resolved by hand).
    */
   static void print(PrintWriter out, DatasetRecord r, Set<String> deletedByWinner, Set<String> changedSince) {
-    for (Conflict c : r.conflicts()) {
+    print(out, r.conflicts(), deletedByWinner, changedSince);
+  }
+
+  /** As above, for {@code conflicts}, some of a version's. */
+  static void print(PrintWriter out, List<Conflict> conflicts, Set<String> deletedByWinner, Set<String> changedSince) {
+    for (Conflict c : conflicts) {
       out.printf("  %s (versions %s; took %s%s%s)%n", c.path(),
           String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
           deletedByWinner.contains(c.path()) ? ", which deleted it" : "", changedSince.contains(c.path()) ? "; changed here since" : "");

@@ -40,6 +40,9 @@ final class ListCommand extends Base {
     return true;
   }
 
+  /** How many conflicting paths the note beside a listing names at most. */
+  static final int LISTED_CONFLICTS = 20;
+
   @Override
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
@@ -92,10 +95,26 @@ final class ListCommand extends Base {
     // A note beside the listing (scripts read the table, whose last line is the total), while a
     // conflict stands: once every path was changed since the merge, they were resolved by hand.
     if (!r.conflicts().isEmpty() && ds.conflictsChangedSinceMerge().size() < r.conflicts().size()) {
-      out().flush();
-      err().println(ConflictLines.header(r));
-      ConflictLines.print(err(), r, ds.conflictsResolvedByDeletion(), ds.conflictsChangedSinceMerge());
-      err().flush();
+      // Those the filters select, the first few of them: show lists them all.
+      List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
+      for (String p : patterns) {
+        gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
+      }
+      List<dev.cairn.dataset.Conflict> selected = r.conflicts().stream()
+          .filter(c -> gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(c.path()))).toList();
+      if (!selected.isEmpty()) {
+        out().flush();
+        err().println(ConflictLines.header(r));
+        ConflictLines.print(err(), selected.subList(0, Math.min(selected.size(), LISTED_CONFLICTS)), ds.conflictsResolvedByDeletion(),
+            ds.conflictsChangedSinceMerge());
+        String all = "cairn show --id " + r.id().substring(0, 8) + " lists them all";
+        if (selected.size() > LISTED_CONFLICTS) {
+          err().printf("  ... and %d more%s; %s%n", selected.size() - LISTED_CONFLICTS, gs.isEmpty() ? "" : " matching --filter", all);
+        } else if (selected.size() < r.conflicts().size()) {
+          err().printf("  (those matching --filter; %s)%n", all);
+        }
+        err().flush();
+      }
     }
     return 0;
   }

@@ -237,6 +237,26 @@ class CliEndToEndTest {
   }
 
   @Test
+  void listNamesTheConflictsItsFilterSelectsAndAFewOfThem() throws IOException {
+    for (int i = 0; i < 25; i++) {
+      write(tmp.resolve("cx/f" + i), ("x" + i).getBytes(StandardCharsets.UTF_8));
+      write(tmp.resolve("cy/f" + i), ("y" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    String x = (String) cli.ok("sync", "--project", "c", "--name", "x", "--folder", tmp.resolve("cx").toString(), "--json").obj().get("id");
+    String y = (String) cli.ok("sync", "--project", "c", "--name", "y", "--folder", tmp.resolve("cy").toString(), "--json").obj().get("id");
+    String m = (String) cli.ok("create", "--project", "c", "--name", "xy", "--parents", x, y, "--json").obj().get("id");
+    String all = cli.ok("list", "--id", m).err();
+    assertThat(all).startsWith("25 paths conflicted between parents; the later one won:\n")
+        .endsWith("  ... and 5 more; cairn show --id " + m.substring(0, 8) + " lists them all\n");
+    assertThat(all.lines().filter(l -> l.startsWith("  f"))).hasSize(20);
+    assertThat(cli.ok("list", "--id", m, "--filter", "nothing*").err()).isEmpty();
+    String one = cli.ok("list", "--id", m, "--filter", "f7").err();
+    assertThat(one.lines().filter(l -> l.startsWith("  f"))).singleElement().asString().startsWith("  f7 (versions ");
+    assertThat(one).endsWith("  (those matching --filter; cairn show --id " + m.substring(0, 8) + " lists them all)\n");
+    assertThat(cli.ok("show", "--id", m).out().lines().filter(l -> l.startsWith("  f"))).hasSize(25);
+  }
+
+  @Test
   void branchesMergeThreeWaysAndADeletionThatWonIsSaid() throws IOException {
     Path src = tmp.resolve("mb");
     for (String f : List.of("f1", "f2", "f3")) {
