@@ -205,7 +205,7 @@ final class VersionPage {
     h.el("h2", squashed ? "Conflicts between the versions it was made from" : "Conflicts of the parent merge");
     h.open("div", "class", "table-wrap").open("table").open("thead").open("tr").el("th", "Path")
         .el("th", squashed ? "Versions in conflict" : "Parents in conflict").el("th", "Taken from").close("tr").close("thead").open("tbody");
-    for (Conflict c : conflicts) {
+    for (Conflict c : conflicts.subList(0, Math.min(conflicts.size(), LISTED_CONFLICTS))) {
       h.open("tr").el("td", c.path(), "class", "path").open("td");
       c.parents().forEach(p -> h.raw(conflictId(p)).text(" "));
       h.close("td").open("td").raw(conflictId(c.winner()));
@@ -215,7 +215,16 @@ final class VersionPage {
       h.close("td").close("tr");
     }
     h.close("tbody").close("table").close("div");
+    if (conflicts.size() > LISTED_CONFLICTS) {
+      // A merge of large unrelated versions may conflict on every path: the page stays small.
+      h.open("p", "class", "muted", "id", "more-conflicts").text("The first " + Text.count(LISTED_CONFLICTS) + " of "
+          + Text.plural(conflicts.size(), "conflicting path", "conflicting paths") + "; all of them: ")
+          .link("/api/versions/" + r.id(), "the version's JSON").text(", or cairn show --id " + r.id().substring(0, 8) + ".").close("p");
+    }
   }
+
+  /** Conflicting paths the page lists at most. */
+  static final int LISTED_CONFLICTS = 100;
 
   /** A version of a conflict: with its copy button while its record is here, else said to be deleted. */
   private Html conflictId(String id) {
