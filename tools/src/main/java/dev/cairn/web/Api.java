@@ -84,7 +84,8 @@ final class Api {
   Object datasets(Context ctx) throws IOException {
     List<Object> out = new ArrayList<>();
     // ?project= alone is the unnamed project, as on the datasets page.
-    for (DatasetSummary d : site.datasets(Params.presentOrNull(ctx, "project"), Params.string(ctx, "q"), Params.joined(ctx, "tag"))) {
+    for (DatasetSummary d : Params.slice(ctx, site.datasets(Params.presentOrNull(ctx, "project"), Params.string(ctx, "q"),
+        Params.joined(ctx, "tag")))) {
       out.add(dataset(d, false));
     }
     return out;
@@ -118,8 +119,8 @@ final class Api {
   /** {@code GET /api/versions?project=&q=&tag=}: oldest first; {@code ?project=} alone is the unnamed project. */
   Object versions(Context ctx) throws IOException {
     String project = Params.presentOrNull(ctx, "project");
-    return site.repository().list(null, Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag"))).stream()
-        .filter(r -> Site.inProject(r.project(), project)).map(Views::version).toList();
+    return Params.slice(ctx, site.repository().list(null, Params.string(ctx, "q"), Site.tagList(Params.joined(ctx, "tag"))).stream()
+        .filter(r -> Site.inProject(r.project(), project)).map(Views::version).toList());
   }
 
   /** {@code GET /api/versions/{id}}. */

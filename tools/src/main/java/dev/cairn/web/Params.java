@@ -107,6 +107,18 @@ final class Params {
   }
 
   /**
+   * The rows {@code offset} to {@code offset + limit} of a whole listing; all of them when neither
+   * is given (the listings of datasets and versions answer whole by default), a 400 for either out
+   * of range, as for every listing.
+   */
+  static <T> List<T> slice(Context ctx, List<T> all) {
+    long offset = nonNegative(ctx, "offset", 0);
+    int limit = limit(ctx, Integer.MAX_VALUE);
+    int from = (int) Math.min(offset, all.size());
+    return all.subList(from, (int) Math.min(all.size(), (long) from + limit));
+  }
+
+  /**
    * The {@code offset} of an unfiltered listing, 0 when absent; a 400 when {@code filter} is set,
    * since a filtered listing pages by {@code after} (a path) and could not honour an index.
    */

@@ -238,7 +238,8 @@ class WebServerTest {
   void limitsOutOfRangeAreRefusedOnPagesAndApiAlike() throws Exception {
     String v = fixture.merged;
     for (String limit : List.of("0", "1001", "5000", "99999999999", "-1", "ten")) {
-      for (String p : List.of("/api/versions/" + v + "/files", "/api/versions/" + v + "/changes", "/api/compare?source=" + fixture.v1
+      for (String p : List.of("/api/datasets", "/api/versions", "/api/versions/" + v + "/files", "/api/versions/" + v + "/changes",
+          "/api/compare?source=" + fixture.v1
           + "&target=" + v, "/versions/" + v + "/files", "/versions/" + v + "/changes", "/compare?source=" + fixture.v1 + "&target=" + v)) {
         String url = p + (p.contains("?") ? "&" : "?") + "limit=" + limit;
         assertThat(error(url, 400)).as(url).contains("give a limit of 1 to 1000");
@@ -249,6 +250,14 @@ class WebServerTest {
     String two = page("/versions/" + v + "/files?limit=2");
     assertThat(two).contains("Showing 1–2 of 9 (page 1 of 5)", "offset=2&amp;limit=2\" class=\"button secondary\" rel=\"next\"");
     assertThat(page("/versions/" + v + "/files?limit=2&filter=png")).contains("name=\"limit\" value=\"2\"");
+    // The listings of datasets and versions answer whole by default, a slice when asked.
+    List<?> versions = json("/api/versions");
+    assertThat(versions).hasSizeGreaterThan(3);
+    assertThat((List<?>) json("/api/versions?offset=1&limit=2")).isEqualTo(versions.subList(1, 3));
+    assertThat((List<?>) json("/api/versions?offset=99")).isEmpty();
+    List<?> datasets = json("/api/datasets");
+    assertThat((List<?>) json("/api/datasets?limit=1")).isEqualTo(datasets.subList(0, 1));
+    assertThat(error("/api/datasets?offset=-1", 400)).contains("offset");
   }
 
   @Test
