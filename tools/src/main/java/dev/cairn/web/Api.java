@@ -34,9 +34,9 @@ final class Api {
   Object index(Context ctx) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("projects", "/api/projects");
-    m.put("datasets", "/api/datasets?project=&q=&tag=");
+    m.put("datasets", "/api/datasets?project=&q=&tag=&offset=&limit=");
     m.put("dataset", "/api/dataset?project=&name=");
-    m.put("versions", "/api/versions?project=&q=&tag=");
+    m.put("versions", "/api/versions?project=&q=&tag=&offset=&limit=");
     m.put("version", "/api/versions/{id}");
     m.put("log", "/api/versions/{id}/log");
     m.put("changes", "/api/versions/{id}/changes?type=&offset=&limit=");
