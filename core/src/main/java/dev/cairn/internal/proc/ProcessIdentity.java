@@ -69,10 +69,24 @@ public final class ProcessIdentity {
   /**
    * Whether a process of pid {@code pid} runs here. A zombie (killed, and not yet reaped by its
    * parent: forever under a container's init that reaps nothing) has ended, though the JDK counts
-   * it alive.
+   * it alive; but only once every thread of it has: its main thread shows {@code Z} as soon as it
+   * dies, while another may still be finishing a write (a rename on a stalled NFS mount) that must
+   * not land after the process's lock was taken over.
    */
   public static boolean runs(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !hasEnded(Long.toString(pid));
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !allThreadsEnded(Long.toString(pid));
+  }
+
+  /** Whether the process's threads ({@code /proc/<pid>/task/*}) all ended; its main thread's state alone where they cannot be listed. */
+  private static boolean allThreadsEnded(String pid) {
+    if (!hasEnded(pid)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", pid, "task"))) {
+      return tasks.allMatch(t -> hasEnded(pid + "/task/" + t.getFileName()));
+    } catch (IOException | RuntimeException unlisted) {
+      return true;
+    }
   }
 
   /** Field 22 of {@code /proc/<pid>/stat}: the process's start, in clock ticks since boot. */
@@ -81,8 +95,15 @@ public final class ProcessIdentity {
     return fields.length > 19 ? fields[19] : UNKNOWN;
   }
 
-  /** Whether field 3 of {@code /proc/<pid>/stat}, the state, says the process ended: a zombie ({@code Z}) or dead ({@code X}). */
+  /**
+   * Whether field 3 of {@code /proc/<pid>/stat}, the state, says the process (or the thread
+   * {@code <pid>/task/<tid>}) ended: a zombie ({@code Z}) or dead ({@code X}); a thread gone since
+   * it was listed has ended too.
+   */
   private static boolean hasEnded(String pid) {
+    if (!Files.exists(Path.of("/proc", pid, "stat"))) {
+      return pid.contains("/task/"); // a thread gone; a process not found is judged by the JDK's answer
+    }
     String[] fields = statFields(pid);
     return fields.length > 0 && (fields[0].equals("Z") || fields[0].equals("X"));
   }

@@ -61,7 +61,8 @@ class ProcessIdentityTest {
   void aZombieIsGone() throws Exception {
     // A child that ends under a parent that never waits for it stays a zombie, as a killed
     // command does under a container's init that reaps nothing; the JDK calls it alive.
-    Process parent = new ProcessBuilder("sh", "-c", "sleep 0.1 & echo $!; exec sleep 60").start();
+    // The child sleeps a second: a shell that is bash reaps it itself if it is still running when the child ends.
+    Process parent = new ProcessBuilder("sh", "-c", "sleep 1 & echo $!; exec sleep 60").start();
     try {
       long child = Long.parseLong(parent.inputReader().readLine().strip());
       Path stat = Path.of("/proc", Long.toString(child), "stat");
@@ -77,6 +78,29 @@ class ProcessIdentityTest {
       assertThat(Catalog.isStale(child + "@" + Catalog.hostName() + " token " + table + "." + ticks)).isTrue();
     } finally {
       parent.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aProcessWhoseMainThreadEndedWhileAnotherGoesOnStillRuns() throws Exception {
+    // Its main thread shows Z at once; another thread may still be finishing a write.
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3, to end a main thread alone");
+    Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import threading, time, ctypes, os\n"
+        + "threading.Thread(target=time.sleep, args=(60,)).start()\n"
+        + "print(os.getpid(), flush=True)\n"
+        + "ctypes.CDLL(None).pthread_exit(None)\n").start();
+    try {
+      long pid = Long.parseLong(p.inputReader().readLine().strip());
+      Path stat = Path.of("/proc", Long.toString(pid), "stat");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!Files.readString(stat).contains(") Z ") && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(Files.readString(stat)).as("its main thread ended").contains(") Z ");
+      assertThat(ProcessIdentity.runs(pid)).isTrue();
+      assertThat(ProcessIdentity.of(pid, null)).isEqualTo(Verdict.RUNS);
+    } finally {
+      p.destroyForcibly();
     }
   }
 
