@@ -120,15 +120,21 @@ public final class DatasetRepository implements AutoCloseable {
    * The default repository directory: {@code $CAIRN_HOME}, else {@code ~/.cairn}, where {@code ~}
    * is {@code $HOME} as a shell reads it (the JDK's {@code user.home} comes from the password
    * database, which a container or a CI job that sets {@code HOME} does not change), else {@code
-   * user.home}.
+   * user.home}. Where {@code $HOME} differs from {@code user.home}, a repository that releases
+   * before this one made under {@code user.home} is still used while {@code $HOME} holds none.
    */
   public static Path defaultDirectory() {
     String env = System.getenv("CAIRN_HOME");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
+    Path passwd = Path.of(System.getProperty("user.home"), ".cairn");
     String home = System.getenv("HOME");
-    return Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home"), ".cairn");
+    if (home == null || !home.startsWith("/")) {
+      return passwd;
+    }
+    Path shell = Path.of(home, ".cairn");
+    return !Files.exists(shell) && Files.isDirectory(passwd.resolve("refs")) ? passwd : shell;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Where the repository is by default, read in a JVM of its own whose environment the test sets. */
+/**
+ * Where the repository is by default, read in a JVM of its own whose environment and {@code
+ * user.home} (the password database's home, as the JDK reads it) the test sets.
+ */
 class DefaultDirectoryTest {
   @TempDir Path tmp;
 
@@ -21,9 +25,9 @@ class DefaultDirectoryTest {
     }
   }
 
-  private String defaultDirectory(Map<String, String> env) throws Exception {
+  private String defaultDirectory(Path userHome, Map<String, String> env) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Print.class.getName()));
+        "-Duser.home=" + userHome, "-cp", System.getProperty("java.class.path"), Print.class.getName()));
     pb.environment().remove("CAIRN_HOME");
     pb.environment().remove("HOME");
     pb.environment().putAll(env);
@@ -36,14 +40,20 @@ class DefaultDirectoryTest {
 
   @Test
   void itIsCairnHomeElseDotCairnInHomeAsTheShellHasIt() throws Exception {
-    assertThat(defaultDirectory(Map.of("CAIRN_HOME", tmp.resolve("repo").toString(), "HOME", tmp.toString())))
+    Path passwd = Files.createDirectories(tmp.resolve("passwd-home"));
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    assertThat(defaultDirectory(passwd, Map.of("CAIRN_HOME", tmp.resolve("repo").toString(), "HOME", home.toString())))
         .isEqualTo(tmp.resolve("repo").toString());
     // $HOME, not the password database's home (which a container or CI job setting HOME leaves as it was).
-    assertThat(defaultDirectory(Map.of("HOME", tmp.toString()))).isEqualTo(tmp.resolve(".cairn").toString());
-    assertThat(defaultDirectory(Map.of("CAIRN_HOME", " ", "HOME", tmp.toString()))).isEqualTo(tmp.resolve(".cairn").toString());
-    // No HOME, or one that is not a path: the JDK's user.home.
-    String passwd = Path.of(System.getProperty("user.home"), ".cairn").toString();
-    assertThat(defaultDirectory(Map.of())).isEqualTo(passwd);
-    assertThat(defaultDirectory(Map.of("HOME", "relative/home"))).isEqualTo(passwd);
+    assertThat(defaultDirectory(passwd, Map.of("HOME", home.toString()))).isEqualTo(home.resolve(".cairn").toString());
+    assertThat(defaultDirectory(passwd, Map.of("CAIRN_HOME", " ", "HOME", home.toString()))).isEqualTo(home.resolve(".cairn").toString());
+    // No HOME, or one that is not a path: user.home.
+    assertThat(defaultDirectory(passwd, Map.of())).isEqualTo(passwd.resolve(".cairn").toString());
+    assertThat(defaultDirectory(passwd, Map.of("HOME", "relative/home"))).isEqualTo(passwd.resolve(".cairn").toString());
+    // A repository an older release made under user.home is still found while $HOME holds none.
+    Files.createDirectories(passwd.resolve(".cairn/refs"));
+    assertThat(defaultDirectory(passwd, Map.of("HOME", home.toString()))).isEqualTo(passwd.resolve(".cairn").toString());
+    Files.createDirectories(home.resolve(".cairn"));
+    assertThat(defaultDirectory(passwd, Map.of("HOME", home.toString()))).isEqualTo(home.resolve(".cairn").toString());
   }
 }
