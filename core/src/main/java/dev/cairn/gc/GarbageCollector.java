@@ -99,6 +99,28 @@ public final class GarbageCollector {
   private int youngPacks;
   private long youngBytes;
 
+  /**
+   * How many of {@code live} the repository holds: marking also takes in what a version fetched in
+   * part names but did not bring. Looked up in batches, one read transaction each.
+   */
+  private static long held(PackObjectDatabase db, Set<ObjectId> live) throws IOException {
+    long n = 0;
+    List<ObjectId> batch = new ArrayList<>(HELD_BATCH);
+    java.util.Iterator<ObjectId> it = live.iterator();
+    while (it.hasNext()) {
+      batch.add(it.next());
+      if (batch.size() == HELD_BATCH || !it.hasNext()) {
+        for (boolean h : db.index().containsEach(batch)) {
+          n += h ? 1 : 0;
+        }
+        batch.clear();
+      }
+    }
+    return n;
+  }
+
+  private static final int HELD_BATCH = 4096;
+
   public Result run() throws IOException {
     // What is younger than the grace period is kept, and so is whatever was written since the
     // oldest lock a live command holds on a version: it may not be referenced yet.
@@ -107,7 +129,7 @@ public final class GarbageCollector {
     PackObjectDatabase db = repo.repository().packs();
     int leftovers = recoverSetAside(db) + removeLeftovers(start(now, oldestLock));
     Set<ObjectId> live = mark(db);
-    long liveObjects = live.size(); // the set shrinks as the rewrite below takes its objects
+    long liveObjects = held(db, live); // counted first: the set shrinks as the rewrite below takes its objects
     // A command whose record the marks missed held its lock from before its first write: if it took
     // it before the locks were read, the lock's time keeps what it wrote; if after, all it wrote is
     // younger than now.

@@ -183,16 +183,9 @@ public final class RemoteGarbageCollector {
     Map<String, List<PackEntry>> packs = index.packs();
     List<String> dead = new ArrayList<>();
     List<String> mixed = new ArrayList<>();
-    Set<ObjectId> kept = new HashSet<>();
     long deleted = 0;
     for (Map.Entry<String, List<PackEntry>> p : packs.entrySet()) {
-      long liveHere = 0;
-      for (PackEntry e : p.getValue()) {
-        if (live.contains(e.id())) {
-          kept.add(e.id());
-          liveHere++;
-        }
-      }
+      long liveHere = p.getValue().stream().filter(e -> live.contains(e.id())).count();
       if (liveHere == 0) {
         dead.add(p.getKey());
         deleted += p.getValue().size();
@@ -250,6 +243,9 @@ public final class RemoteGarbageCollector {
       remote.storage().delete(ended); // its process ended here (kill -9): passed over by everyone already
     }
     // Freed: what the deleted packs held, less the live objects written again.
-    return new Result(dead.size() + mixed.size(), written, kept.size(), deleted, Math.max(0, freed - writtenBytes), temporary);
+    // Kept: the live objects the remote holds, each once (no second set of ids, which a remote of
+    // a hundred million chunks could not afford).
+    long kept = live.stream().filter(index::has).count();
+    return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary);
   }
 }

@@ -92,6 +92,25 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void objectsKeptCountsWhatTheRepositoryHoldsNotWhatAVersionFetchedInPartNames() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    String id;
+    long whole;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset v = version(a, "part", folder(tmp.resolve("part"), 3, 40, 20_000));
+      v.upload(remote, null, Progress.NONE);
+      id = v.id();
+      whole = TestRepos.collect(a, 10).objectsKept();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset.get(b, id, remote).getLocalCopy(new dev.cairn.dataset.Selection(0, 1, List.of(dev.cairn.dataset.Glob.filter("f1.bin"))),
+          null);
+      long part = TestRepos.collect(b, 10).objectsKept();
+      assertThat(part).isPositive().isLessThan(whole - 30); // 39 files' contents are named, not held
+    }
+  }
+
+  @Test
   void deletedVersionsAreCollectedAndTheRestStaysReadable() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Path s1 = folder(tmp.resolve("s1"), 1, 5, 40_000);
