@@ -50,7 +50,7 @@ final class DeletedAncestors {
 
   /**
    * The ids of the parents of a deleted version, by its version object {@code v} (each parent's
-   * version object noted, for a walk going on past it); as far as their version objects are here.
+   * version object noted, for a walk going on past it): those whose version objects are here.
    */
   List<String> parentsOf(Version v) throws IOException {
     List<String> parents = new ArrayList<>();
@@ -58,7 +58,7 @@ final class DeletedAncestors {
       Version parent = versionObject(p);
       String pid = parent == null ? null : RecordRecovery.datasetId(parent);
       if (pid == null || !Catalog.isFullId(pid)) {
-        return parents; // its history is not here past this point
+        continue; // this parent's history is not here; the others' still are
       }
       parents.add(pid);
       objects.putIfAbsent(pid, p);

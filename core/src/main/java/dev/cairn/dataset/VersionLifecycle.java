@@ -870,7 +870,12 @@ final class VersionLifecycle {
           ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
         progress.start("merging the manifests of " + sources.size() + (sources.size() == 1 ? " version" : " versions"), 0);
-        ParentMerge.Result merged = ParentMerge.merge(sourceIds, sources.stream().map(DatasetRecord::root).toList(), loader, ins);
+        ParentMerge.Result merged;
+        try {
+          merged = ParentMerge.merge(sourceIds, sources.stream().map(DatasetRecord::root).toList(), loader, ins);
+        } finally {
+          progress.finish();
+        }
         ObjectId empty = new TreeBuilder(ins).finish();
         ins.flush();
         Manifest m = new Manifest(loader, merged.root());
@@ -884,11 +889,13 @@ final class VersionLifecycle {
         }
         repo.catalog().write(r.toBuilder().base(empty).root(merged.root()).conflicts(merged.conflicts())
             .fileCount(m.entryCount()).totalBytes(m.totalBytes()).log(log).tags(tags).build());
-        progress.finish();
       }
       progress.start("closing " + ds.id().substring(0, 8), 0);
-      ds.close();
-      progress.finish();
+      try {
+        ds.close();
+      } finally {
+        progress.finish();
+      }
     } catch (IOException | RuntimeException e) {
       // Not left behind half made: a squash either closes its version or makes none.
       try {

@@ -164,7 +164,7 @@ final class RemoteLocks {
     while (true) {
       Held h = create(storage, "push-");
       String collection = activeLock(storage, "gc-", null);
-      if (collection != null && collection.contains(NO_LONGER_RUNS)) {
+      if (collection != null && (collection.contains(NO_LONGER_RUNS) || collection.endsWith(UNREADABLE_ADVICE))) {
         h.close(); // no use waiting an hour for a process that is gone
         throw new CairnException("Cannot upload to " + storage.uri() + ": " + collection);
       }
@@ -330,8 +330,10 @@ final class RemoteLocks {
         // as unreadable as its content: counted as held
       }
       // Taken for released, it would let a collection run beside the upload that holds it.
-      String why = unreadable instanceof IOException ? unreadable.getMessage() : "it does not hold a lock's line";
-      return "a lock that cannot be read, " + f.name() + " (" + why + "), may be held; " + UNREADABLE_ADVICE;
+      if (unreadable instanceof IOException) {
+        return "a lock that cannot be read now, " + f.name() + " (" + unreadable.getMessage() + "), may be held";
+      }
+      return "a lock that cannot be read, " + f.name() + " (it does not hold a lock's line), may be held; " + UNREADABLE_ADVICE;
     }
     return null;
   }

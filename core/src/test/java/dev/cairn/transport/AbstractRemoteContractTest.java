@@ -701,7 +701,6 @@ public abstract class AbstractRemoteContractTest {
         .isEqualTo(snapshot(childSrc));
   }
 
-  /** Lets packs through and fails every other write: a push interrupted before its record. */
   @Test
   void anUploadWhoseRemoteLostItsMarkerMeanwhilePublishesNoRecord() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
@@ -737,6 +736,7 @@ public abstract class AbstractRemoteContractTest {
     }
   }
 
+  /** Lets packs through and fails every other write: a push interrupted before its record. */
   private static final class PacksOnly extends dev.cairn.storage.ForwardingStorage {
     PacksOnly(RemoteStorage inner) {
       super(inner);

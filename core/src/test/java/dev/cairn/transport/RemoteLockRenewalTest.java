@@ -91,6 +91,14 @@ class RemoteLockRenewalTest {
       assertThatThrownBy(() -> RemoteLocks.gc(st)).isInstanceOf(CairnException.class)
           .hasMessageEndingWith("a lock that cannot be read, locks/push-garbled (it does not hold a lock's line), may be held;"
               + " it never goes stale by itself: delete it if nothing runs");
+      // An upload does not wait on a collection lock that never goes stale: it says so at once.
+      st.delete("locks/push-garbled");
+      st.createIfAbsent("locks/gc-garbled", "not a lock\n".getBytes(StandardCharsets.US_ASCII));
+      List<String> waited = new java.util.ArrayList<>();
+      assertThatThrownBy(() -> RemoteLocks.push(st, 600_000, waited::add)).isInstanceOf(CairnException.class)
+          .hasMessageContaining("locks/gc-garbled").hasMessageContaining("never goes stale by itself");
+      assertThat(waited).as("no wait").isEmpty();
+      assertThat(st.list("locks/push-")).isEmpty();
     }
   }
 

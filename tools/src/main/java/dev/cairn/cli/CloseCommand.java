@@ -40,8 +40,11 @@ final class CloseCommand extends Base {
     boolean closedBefore = !ds.record().isDraft() && target != null && !disableUpload && !ds.isUploadedTo(target);
     if (!closedBefore) {
       progress().start("closing " + ds.id().substring(0, 8) + ": writing its version object", 0);
-      ds.close();
-      progress().finish();
+      try {
+        ds.close();
+      } finally {
+        progress().finish();
+      }
     }
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {

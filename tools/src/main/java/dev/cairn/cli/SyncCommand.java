@@ -216,8 +216,9 @@ final class SyncCommand extends Base {
       c = nv.change();
       resumed = nv.resumed();
       if (ds != null && !ds.record().conflicts().isEmpty()) {
-        // As create says it; here the folder, synced over the merge, has the last word at those paths.
-        err().printf("cairn: note: %s between parents (cairn show --id %s lists them); the version holds the folder's files there%n",
+        // As create says it; the folder, synced over the merge, has the last word at the paths the sync covers.
+        err().printf("cairn: note: %s between parents (cairn show --id %s lists them); where the sync covers them, the version"
+            + " holds the folder's files, elsewhere the later parent's%n",
             Format.count(ds.record().conflicts().size(), "conflicting path"), ds.id().substring(0, 8));
       }
       if (latestHere && remote != null && ds != null) {

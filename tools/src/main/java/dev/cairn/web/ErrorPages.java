@@ -135,7 +135,8 @@ final class ErrorPages {
       return null;
     }
     try {
-      return site.version(id).record().id();
+      String full = site.version(id).record().id();
+      return ctx.path().equals(Links.version(full)) || ctx.path().equals(Links.version(id)) ? null : full; // not back to itself
     } catch (IOException | RuntimeException notFound) {
       return null;
     }

@@ -315,7 +315,7 @@ class CliEndToEndTest {
     write(tmp.resolve("synced/f3"), "folder".getBytes(StandardCharsets.UTF_8));
     Cli.Result synced = cli.ok("sync", "--project", "m", "--name", "synced", "--parents", a, b, "--folder", tmp.resolve("synced").toString());
     assertThat(synced.err()).contains("cairn: note: 1 conflicting path between parents (cairn show --id ")
-        .contains("the version holds the folder's files there");
+        .contains("where the sync covers them, the version holds the folder's files, elsewhere the later parent's");
     // Resolved by hand (f3 added back): show marks it, and list no longer repeats the note.
     write(tmp.resolve("fix/f3"), "mine".getBytes(StandardCharsets.UTF_8));
     cli.ok("add", "--id", m, "--files", tmp.resolve("fix/f3").toString());

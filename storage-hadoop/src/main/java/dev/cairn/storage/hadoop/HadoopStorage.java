@@ -48,14 +48,17 @@ public final class HadoopStorage implements RemoteStorage {
 
   private final URI uri;
   private final FileSystem fs;
+  /** What {@link #close} closes: {@link #fs}, or the checksummed local file system wrapped around it, which closes it too. */
+  private final FileSystem owned;
   private final Path root;
   private final String rootPrefix;
   private final CommitStyle style;
   private final Committer committer;
 
-  private HadoopStorage(URI uri, FileSystem fs) throws IOException {
+  private HadoopStorage(URI uri, FileSystem fs, FileSystem owned) throws IOException {
     this.uri = uri;
     this.fs = fs;
+    this.owned = owned;
     boolean bare = uri.getPath() == null || uri.getPath().isEmpty();
     this.root = fs.makeQualified(new Path(bare ? uri.resolve("/") : uri));
     String rootPath = root.toUri().getPath();
@@ -91,15 +94,17 @@ public final class HadoopStorage implements RemoteStorage {
       throw new StorageException("Cannot open storage on " + HadoopErrors.redactUri(uri) + ": the Hadoop client for " + scheme
           + ":// lacks a class in this build (" + String.valueOf(e.getMessage()).replace('/', '.') + ")" + advice, false, e);
     }
+    FileSystem owned = fs;
     if (fs instanceof LocalFileSystem local) {
       // The checksummed local file system writes .crc side files; the raw one is plain folders.
+      // The wrapper is what Hadoop's cache holds: closing it closes both and leaves the cache.
       fs = local.getRawFileSystem();
     }
     try {
-      return new HadoopStorage(uri, fs);
+      return new HadoopStorage(uri, fs, owned);
     } catch (IOException | RuntimeException e) {
       try {
-        fs.close();
+        owned.close();
       } catch (IOException closeFailure) {
         e.addSuppressed(closeFailure);
       }
@@ -329,7 +334,7 @@ public final class HadoopStorage implements RemoteStorage {
 
   @Override
   public void close() throws IOException {
-    fs.close();
+    owned.close();
   }
 
   @Override

@@ -49,10 +49,19 @@ class S3LockOnExitTest {
     try (HadoopStorage storage = HadoopStorage.open(URI.create(uri), s3.conf())) {
       BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       StringBuilder seen = new StringBuilder();
-      String line;
-      while ((line = out.readLine()) != null && !line.startsWith("held ")) {
-        seen.append(line).append('\n');
-      }
+      // Read on a thread of its own: a child that hangs before it holds the lock fails the test, not the build.
+      java.util.concurrent.CompletableFuture<String> held = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          String line;
+          while ((line = out.readLine()) != null && !line.startsWith("held ")) {
+            seen.append(line).append('\n');
+          }
+          return line;
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      });
+      String line = held.get(120, TimeUnit.SECONDS);
       assertThat(line).as(seen.toString()).isNotNull();
       String lock = line.substring("held ".length());
       assertThat(storage.list("locks/")).extracting(RemoteFile::name).containsExactly(lock);
