@@ -49,6 +49,16 @@ final class DeletedAncestors {
   }
 
   /**
+   * A record standing in for the deleted version {@code id} ({@link RecordRecovery#standIn}), if a
+   * child met before named its version object and that is here; else null.
+   */
+  DatasetRecord standIn(String id) throws IOException {
+    ObjectId vid = objects.get(id);
+    Version v = vid == null ? null : versionObject(vid);
+    return v == null ? null : RecordRecovery.standIn(v, vid, parentsOf(v));
+  }
+
+  /**
    * The ids of the parents of a deleted version, by its version object {@code v} (each parent's
    * version object noted, for a walk going on past it): those whose version objects are here.
    */

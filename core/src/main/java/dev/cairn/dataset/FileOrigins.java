@@ -25,8 +25,9 @@ import java.util.Set;
  *
  * <p>A version's entry either has other content than its merged parents' (then the version brought
  * it) or came from the last parent whose entry at that path has the same content (later parents
- * win a merge), and so on up the lineage; a lineage that reaches a deleted ancestor, or one whose
- * manifest is not here, ends without an answer. Two ways to the same answer: {@link #of} places
+ * win a merge), and so on up the lineage; a deleted ancestor is passed through its version object
+ * (the answer may be it: its content stays stored with it), and a lineage that reaches one whose
+ * version object or manifest is not here ends without an answer. Two ways to the same answer: {@link #of} places
  * many paths at once, one comparison of two manifest roots per version on the way (equal subtrees
  * are skipped unread, so the work grows with the changes along the lineage, not with the files);
  * {@link #introducer(DatasetRecord, FileEntry)} follows one file, a couple of lookups per version,
@@ -43,6 +44,25 @@ public final class FileOrigins {
   public FileOrigins(DatasetRepository repo, NodeLoader loader) {
     this.repo = repo;
     this.loader = loader;
+    this.deleted = new DeletedAncestors(repo, loader.reader());
+  }
+
+  /** Deleted ancestors, walked through their version objects ({@link #isDeletedHere}). */
+  private final DeletedAncestors deleted;
+
+  /** Versions whose deleted parents' version objects were looked up. */
+  private final Set<String> noted = new HashSet<>();
+
+  /** Notes where the version objects of {@code r}'s deleted parents are, once for each version. */
+  private void note(DatasetRecord r) throws IOException {
+    if (noted.add(r.id())) {
+      deleted.noteParentsOf(r);
+    }
+  }
+
+  /** Whether {@code r}, an origin this gave, stands for a version deleted here (no record: not to be linked to). */
+  public boolean isDeletedHere(DatasetRecord r) throws IOException {
+    return r != null && !repo.catalog().exists(r.id());
   }
 
   /**
@@ -55,6 +75,7 @@ public final class FileOrigins {
    * damaged catalog) is never reached, and the paths waiting at it have no answer.
    */
   public Map<String, String> of(DatasetRecord version, Collection<String> paths) throws IOException {
+    note(version);
     Map<String, Integer> children = null; // read when a path first goes past the version itself
     Map<String, String> origin = new HashMap<>();
     Map<String, Set<String>> waiting = new HashMap<>();
@@ -164,6 +185,7 @@ public final class FileOrigins {
    * catalog.
    */
   public DatasetRecord introducer(DatasetRecord version, FileEntry entry) throws IOException {
+    note(version);
     DatasetRecord at = version;
     Set<String> passed = new HashSet<>();
     while (passed.add(at.id())) { // a version met again: a damaged catalog's cycle, no answer
@@ -205,6 +227,7 @@ public final class FileOrigins {
 
   /** The last parent of {@code r} whose content holds {@code entry}, or null. */
   private DatasetRecord parentHolding(DatasetRecord r, FileEntry entry) throws IOException {
+    note(r);
     List<String> parents = r.parents();
     for (int i = parents.size() - 1; i >= 0; i--) {
       DatasetRecord p = record(parents.get(i));
@@ -223,16 +246,23 @@ public final class FileOrigins {
     return id != null && repo.repository().objects().has(id);
   }
 
-  /** A version's record, or null if it was deleted or cannot be read ({@code fsck} reports it). */
+  /**
+   * A version's record; for one deleted here, a record standing in for it, read from its version
+   * object, which its child's names (so the trail goes on past it); null if it cannot be read
+   * ({@code fsck} reports it) or its version object is not here.
+   */
   private DatasetRecord record(String id) throws IOException {
     if (!records.containsKey(id)) {
       DatasetRecord r = null;
       if (repo.catalog().exists(id)) {
         try {
           r = repo.catalog().read(id);
+          note(r);
         } catch (CairnException unreadable) {
-          // an end of the trail, like a deleted ancestor
+          // an end of the trail
         }
+      } else {
+        r = deleted.standIn(id);
       }
       records.put(id, r);
     }

@@ -121,6 +121,32 @@ public final class RecordRecovery {
     return true;
   }
 
+  /**
+   * A record that stands in, for a walk of a lineage, for a version deleted here whose version
+   * object {@code vid} is: its name, version string, parents and manifest; its base is its own
+   * manifest, so that nothing counts as its own change (its parents are looked at instead). Never
+   * written.
+   */
+  static DatasetRecord standIn(Version v, ObjectId vid, List<String> parents) {
+    return new DatasetRecord.Builder()
+        .id(datasetId(v))
+        .project(project(v))
+        .name(name(v))
+        .version(closedAs(v))
+        .state(DatasetState.FINAL)
+        .parents(parents)
+        .tags(List.of())
+        .metadata(Map.of())
+        .createdMillis(v.createdMillis())
+        .closedMillis(v.createdMillis())
+        .log(List.of())
+        .conflicts(List.of())
+        .base(v.root())
+        .root(v.root())
+        .versionObject(vid)
+        .build();
+  }
+
   private static String project(Version v) {
     return v.properties().getOrDefault("dataset.project", "");
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.cairn.testing.TestRepos;
+import dev.cairn.store.ObjectReader;
+import dev.cairn.manifest.NodeLoader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,11 +85,23 @@ class FileOriginsTest {
   }
 
   @Test
-  void aDeletedAncestorEndsTheLineage() throws IOException {
+  void aDeletedAncestorIsPassedThroughItsVersionObject() throws IOException {
     Dataset v1 = version(Map.of("a", "1"), List.of());
     Dataset v2 = version(Map.of("b", "2"), List.of(), v1.id());
-    v1.delete(true);
-    assertThat(v2.fileOrigins(List.of())).containsExactly(entry("a", null), entry("b", v2.id()));
+    Dataset v3 = version(Map.of("c", "3"), List.of(), v2.id());
+    v2.delete(true);
+    new dev.cairn.gc.GarbageCollector(repo, 0, 0, Progress.NONE).run(); // v3's lineage keeps v2's version object
+    // What the deleted v2 brought is its own still (its bytes stay stored with it); v1's, v1's.
+    assertThat(v3.fileOrigins(List.of())).containsExactly(entry("a", v1.id()), entry("b", v2.id()), entry("c", v3.id()));
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      FileOrigins origins = new FileOrigins(repo, new NodeLoader(reader));
+      DatasetRecord b = origins.introducer(v3.record(), v3.listFiles().stream().filter(e -> e.path().equals("b")).findFirst().orElseThrow());
+      assertThat(b.id()).isEqualTo(v2.id());
+      assertThat(origins.isDeletedHere(b)).isTrue();
+      DatasetRecord a = origins.introducer(v3.record(), v3.listFiles().get(0));
+      assertThat(a.id()).isEqualTo(v1.id());
+      assertThat(origins.isDeletedHere(a)).isFalse();
+    }
   }
 
   @Test

@@ -63,8 +63,9 @@ final class ListCommand extends Base {
       long unknown = origins.byPath.values().stream().filter(Objects::isNull).count();
       if (unknown > 0) {
         // Stderr, so that the listing (and --json, where it is null) stays as it is.
-        err().printf("cairn: note: the origin of %s is not known here (shown as -): the lineage passes an ancestor that was deleted,"
-            + " or whose manifest is on a remote only (a get of that ancestor with --storage brings it)%n", Format.count(unknown, "file"));
+        err().printf("cairn: note: the origin of %s is not known here (shown as -): the lineage passes an ancestor whose manifest is"
+            + " on a remote only (a get of that ancestor with --storage brings it), or one deleted whose version object is gone too%n",
+            Format.count(unknown, "file"));
       }
     }
     if (modified) {

@@ -37,7 +37,7 @@ final class ChangesPage {
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
       dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
-      h.raw(table(r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader)));
+      h.raw(table(site, r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader)));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
@@ -78,7 +78,7 @@ final class ChangesPage {
   }
 
   /** One row per change: kind, path, size, hash, previous size and hash, where it is stored. */
-  static Html table(DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored) throws IOException {
+  static Html table(Site site, DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored) throws IOException {
     String versionId = version.id();
     Html h = new Html();
     if (page.rows().isEmpty()) {
@@ -112,7 +112,7 @@ final class ChangesPage {
       }
       h.close("td");
       DatasetRecord where = storedIn.of(d);
-      h.open("td").raw(Widgets.storedIn(where)).close("td");
+      h.open("td").raw(Widgets.storedIn(site, where)).close("td");
       h.open("td");
       if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
         Widgets.download(h, version, d.newEntry(), stored);

@@ -87,7 +87,7 @@ final class ComparePage {
       ChangePage page = ChangePage.read(loader, source.root(), target.root(), type, offset, limit);
       h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0, limit)));
       dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
-      h.raw(ChangesPage.table(target, page, d -> d.newEntry() != null
+      h.raw(ChangesPage.table(site, target, page, d -> d.newEntry() != null
           ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry()), StoredFiles.of(site, target, reader)));
       String t = ChangesPage.label(type);
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.compare(source.id(), target.id(), t, o, limit)));

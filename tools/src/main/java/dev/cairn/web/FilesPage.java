@@ -44,7 +44,7 @@ final class FilesPage {
       if (filter == null) {
         h.raw(pager);
       }
-      table(h, r, page, new dev.cairn.dataset.FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
+      table(h, site, r, page, new dev.cairn.dataset.FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
       if (filter == null) {
         h.raw(pager);
       } else {
@@ -72,7 +72,8 @@ final class FilesPage {
     h.close("form");
   }
 
-  private static void table(Html h, DatasetRecord r, FilePage page, dev.cairn.dataset.FileOrigins provenance, StoredFiles stored) throws IOException {
+  private static void table(Html h, Site site, DatasetRecord r, FilePage page, dev.cairn.dataset.FileOrigins provenance, StoredFiles stored)
+      throws IOException {
     if (page.files().isEmpty()) {
       String none = page.filter() != null ? "No file matches."
           : page.total() > 0 ? "No files past number " + Text.count(page.offset()) + ": the version holds " + Text.count(page.total()) + "."
@@ -93,7 +94,7 @@ final class FilesPage {
       h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
       h.open("td", "class", Widgets.WIDE_ONLY).raw(ChangesPage.hash(e)).close("td");
       DatasetRecord where = provenance.introducer(r, e);
-      h.open("td").raw(Widgets.storedIn(where)).close("td");
+      h.open("td").raw(Widgets.storedIn(site, where)).close("td");
       h.open("td");
       if (e.kind() == EntryKind.FILE) {
         Widgets.download(h, r, e, stored);

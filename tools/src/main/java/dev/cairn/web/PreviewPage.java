@@ -45,8 +45,8 @@ final class PreviewPage {
         h.el("div", "This version holds no files.", "class", "card empty");
       } else {
         boolean stored = files.has(e);
-        fileCard(h, r, e, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e), m.before(e.path()), next(m, e),
-            stored ? null : files.notFetched());
+        fileCard(h, r, e, Widgets.storedIn(site, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e)),
+            m.before(e.path()), next(m, e), stored ? null : files.notFetched());
         h.open("div", "class", "card preview-body")
             .raw(stored ? body(reader, r.id(), e) : new Html().el("p", files.notFetched() + ".", "class", "muted", "id", "not-fetched"))
             .close("div");
@@ -91,7 +91,7 @@ final class PreviewPage {
   }
 
   /** The file's card; {@code notFetched}, why its content is not here, or null when it is. */
-  private static void fileCard(Html h, DatasetRecord r, FileEntry e, DatasetRecord storedIn, FileEntry previous, FileEntry next,
+  private static void fileCard(Html h, DatasetRecord r, FileEntry e, Html addedIn, FileEntry previous, FileEntry next,
       String notFetched) {
     h.open("div", "class", "card").open("div", "class", "title-row");
     h.el("h2", e.path(), "class", "path", "id", "preview-path");
@@ -111,7 +111,7 @@ final class PreviewPage {
     h.open("dl", "class", "props");
     h.el("dt", "Size").el("dd", Text.bytes(e.size()) + " (" + Text.count(e.size()) + " bytes)");
     h.el("dt", "Hash").open("dd").el("code", e.digest().hex(), "class", "hash").close("dd");
-    h.el("dt", "Added in", "title", Widgets.ADDED_IN).open("dd").raw(Widgets.storedIn(storedIn)).close("dd");
+    h.el("dt", "Added in", "title", Widgets.ADDED_IN).open("dd").raw(addedIn).close("dd");
     if (e.executable()) {
       h.el("dt", "Mode").el("dd", "executable");
     }

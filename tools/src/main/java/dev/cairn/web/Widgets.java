@@ -60,15 +60,20 @@ final class Widgets {
   static final String ADDED_IN = "the version whose change-set added this path with this content (renamed or copied bytes are stored once, with the version that first held them)";
 
   /**
-   * Where a file's content is stored ({@link dev.cairn.dataset.FileOrigins}): a link to the version, or, when the
-   * trail of parents leads to a version that was deleted (or whose manifest is only on a remote),
-   * that it does (the content is still stored: this version holds it).
+   * Where a file's content is stored ({@link dev.cairn.dataset.FileOrigins}): a link to the version;
+   * a version deleted here named, not linked; or, when the trail of parents cannot be followed,
+   * that it is not known (the content is still stored: this version holds it).
    */
-  static Html storedIn(DatasetRecord where) {
+  static Html storedIn(Site site, DatasetRecord where) {
+    if (where != null && !site.recordPresent(where.id())) {
+      // Deleted here, found through its version object: its content stays stored with it.
+      return new Html().el("span", where.name() + " " + where.version() + " (deleted)", "class", "muted", "title",
+          where.id() + " was deleted here; the bytes it brought are still stored");
+    }
     return where != null ? versionLink(where)
-        : new Html().el("span", "an ancestor not here", "class", "muted", "title",
-            "the trail of parents reaches a version that was deleted, or whose manifest is only on a remote, or goes round a"
-                + " cycle of a damaged catalog (cairn fsck)");
+        : new Html().el("span", "not known here", "class", "muted", "title",
+            "the trail of parents reaches a version whose manifest is only on a remote, or one deleted whose version object is not"
+                + " here either, or goes round a cycle of a damaged catalog (cairn fsck)");
   }
 
   /** "+3 ~1 −2", coloured. */

@@ -114,12 +114,13 @@ class CliEndToEndTest {
     assertThat(table).contains("| origin").contains("a.txt").contains("| 1.0.0 (" + v1.substring(0, 8) + ")").doesNotContain("b.txt");
     assertThat(cli.ok("list", "--id", v2).out()).doesNotContain("origin");
     assertThat(cli.ok("list", "--id", v2, "--origin").err()).isEmpty();
-    // The parent deleted: what it brought has no known origin, and a note says why.
+    // The parent deleted: what it brought is still its own, found through its version object (its record is gone).
     cli.ok("delete", "--id", v1, "--force");
     Cli.Result orphan = cli.ok("list", "--id", v2, "--origin", "--json");
-    assertThat(orphan.array()).extracting(m -> m.get("path") + " " + m.get("origin")).containsExactly("a.txt null", "b.txt " + v2);
-    assertThat(orphan.err()).startsWith("cairn: note: the origin of 1 file is not known here (shown as -): the lineage passes an"
-        + " ancestor that was deleted");
+    assertThat(orphan.array()).extracting(m -> m.get("path") + " " + m.get("origin") + " " + m.get("origin_version"))
+        .containsExactly("a.txt " + v1 + " null", "b.txt " + v2 + " 1.0.1");
+    assertThat(orphan.err()).isEmpty();
+    assertThat(cli.ok("list", "--id", v2, "--origin").out()).contains("| (" + v1.substring(0, 8) + ")");
   }
 
   @Test

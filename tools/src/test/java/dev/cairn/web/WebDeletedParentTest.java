@@ -47,11 +47,13 @@ class WebDeletedParentTest {
         Map<String, Object> listing = (Map<String, Object>) Json.parse(get(http, base + "/api/versions/" + child.id() + "/files"));
         Map<String, Object> storedIn = new TreeMap<>();
         ((List<Map<String, Object>>) listing.get("files")).forEach(f -> storedIn.put((String) f.get("path"), f.get("stored_in")));
-        assertThat(storedIn).containsEntry("kept.txt", null).containsEntry("new.txt", child.id());
-        assertThat(get(http, base + Links.files(child.id(), null, 0))).contains("an ancestor not here").doesNotContain("unknown");
-        assertThat(get(http, base + Links.preview(child.id(), "kept.txt"))).contains("an ancestor not here");
+        // Found through the deleted parent's version object: named, not linked (its page is gone).
+        assertThat(storedIn).containsEntry("kept.txt", parent.id()).containsEntry("new.txt", child.id());
+        assertThat(get(http, base + Links.files(child.id(), null, 0))).contains("d 1.0.0 (deleted)")
+            .doesNotContain("href=\"" + Links.version(parent.id()) + "\"").doesNotContain("not known here");
+        assertThat(get(http, base + Links.preview(child.id(), "kept.txt"))).contains("d 1.0.0 (deleted)");
         // the child's change-set: the removed file's content was stored in the deleted parent
-        assertThat(get(http, base + Links.changes(child.id(), "removed", 0))).contains("gone.txt").contains("an ancestor not here");
+        assertThat(get(http, base + Links.changes(child.id(), "removed", 0))).contains("gone.txt").contains("d 1.0.0 (deleted)");
       }
     }
   }
