@@ -89,7 +89,7 @@ final class ChangesPage {
     }
     h.open("div", "class", "table-wrap").open("table", "id", "changes").open("thead").open("tr");
     h.el("th", "Change").el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash", "class", Widgets.WIDE_ONLY).el("th", "Before", "class", Widgets.WIDE_ONLY)
-        .el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "");
+        .el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "", "class", Widgets.WIDE_ONLY);
     h.close("tr").close("thead").open("tbody");
     for (DiffEntry d : page.rows()) {
       FileEntry e = d.entry();
@@ -112,8 +112,8 @@ final class ChangesPage {
       }
       h.close("td");
       DatasetRecord where = storedIn.of(d);
-      h.open("td").raw(Widgets.storedIn(site, where)).close("td");
-      h.open("td");
+      h.open("td", "class", "added-in").raw(Widgets.storedIn(site, where)).close("td");
+      h.open("td", "class", Widgets.WIDE_ONLY); // a phone downloads from the preview
       if (d.newEntry() != null && d.newEntry().kind() == EntryKind.FILE) {
         Widgets.download(h, version, d.newEntry(), stored);
       }

@@ -82,7 +82,7 @@ final class FilesPage {
       return;
     }
     h.open("div", "class", "table-wrap").open("table", "id", "files").open("thead").open("tr");
-    h.el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash", "class", Widgets.WIDE_ONLY).el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "");
+    h.el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash", "class", Widgets.WIDE_ONLY).el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "", "class", Widgets.WIDE_ONLY);
     h.close("tr").close("thead").open("tbody");
     for (FileEntry e : page.files()) {
       h.open("tr", "data-path", e.path());
@@ -94,8 +94,8 @@ final class FilesPage {
       h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
       h.open("td", "class", Widgets.WIDE_ONLY).raw(ChangesPage.hash(e)).close("td");
       DatasetRecord where = provenance.introducer(r, e);
-      h.open("td").raw(Widgets.storedIn(site, where)).close("td");
-      h.open("td");
+      h.open("td", "class", "added-in").raw(Widgets.storedIn(site, where)).close("td");
+      h.open("td", "class", Widgets.WIDE_ONLY); // a phone downloads from the preview
       if (e.kind() == EntryKind.FILE) {
         Widgets.download(h, r, e, stored);
       }

@@ -72,12 +72,13 @@ final class VersionHeader {
         } catch (dev.cairn.errors.CairnException unreadable) {
           title = p;
         }
-        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with parent " + (i + 1);
+        // Several parents: each named (its version string, and its name when the merge is of other datasets').
+        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with " + shortLabel(title, r.name());
         if (shown < MAX_PARENT_BUTTONS) {
           h.link(Links.compare(p, r.id()), label, "class", "button secondary", "title", title);
           shown++;
         } else {
-          more.open("li").link(Links.compare(p, r.id()), label + " (" + title + ")").close("li");
+          more.open("li").link(Links.compare(p, r.id()), label, "title", title).close("li");
           inMenu++;
         }
       }
@@ -106,5 +107,11 @@ final class VersionHeader {
       h.link(t.href(r.id()), label, "class", t == active ? "active" : null, "data-tab", t.name().toLowerCase(Locale.ROOT));
     }
     return h.close("nav");
+  }
+
+  /** A parent's "name version" for a button: the version alone when it is of the merge's own dataset; at most 40 characters. */
+  private static String shortLabel(String nameAndVersion, String mergeName) {
+    String label = nameAndVersion.startsWith(mergeName + " ") ? nameAndVersion.substring(mergeName.length() + 1) : nameAndVersion;
+    return label.length() <= 40 ? label : label.substring(0, 39) + "…";
   }
 }

@@ -142,7 +142,7 @@ final class VersionPage {
       NodeLoader loader = new NodeLoader(reader);
       for (String p : r.parents()) {
         DatasetRecord parent = site.recordOrNull(p);
-        h.open("tr").open("td").raw(Widgets.parentId(site, p)).close("td");
+        h.open("tr").open("td").raw(parent != null ? Widgets.versionLink(parent) : Widgets.parentId(site, p)).close("td");
         ChangeSummary s = null;
         if (parent != null && !parent.isDraft()) {
           try {
@@ -226,9 +226,9 @@ final class VersionPage {
   /** Conflicting paths the page lists at most. */
   static final int LISTED_CONFLICTS = 100;
 
-  /** A version of a conflict: with its copy button while its record is here, else said to be deleted. */
+  /** A version of a conflict: named and linked while its record is here, else said to be deleted. */
   private Html conflictId(String id) {
-    return site.recordPresent(id) ? Widgets.id(id) : Widgets.parentId(site, id);
+    return Widgets.versionNamed(site, id);
   }
 
   private static void runs(Html h, List<Usage.Use> uses) {

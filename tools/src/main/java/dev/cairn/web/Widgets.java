@@ -45,6 +45,17 @@ final class Widgets {
     return new Html().link(Links.version(r.id()), r.name() + " " + r.version(), "title", r.id());
   }
 
+  /** A version named "name 1.2.0", linked, while its record can be read; else by its id ({@link #parentId}). */
+  static Html versionNamed(Site site, String id) {
+    DatasetRecord r;
+    try {
+      r = site.recordOrNull(id);
+    } catch (java.io.IOException unreadable) {
+      r = null;
+    }
+    return r != null ? versionLink(r) : parentId(site, id);
+  }
+
   /**
    * A parent named by its short id in a table: a link while its record is here, else said to be
    * deleted (or its record unreadable), as the version page says, instead of a link to a 404.

@@ -83,7 +83,7 @@ class WebEdgesTest {
       String page = get("http://127.0.0.1:" + server.port() + "/versions/" + merge.id()).body();
       for (int i = 1; i <= 7; i++) {
         assertThat(page).as("parent " + i).contains(Links.compare(parents.get(i - 1), merge.id()).replace("&", "&amp;"))
-            .contains("Compare with parent " + i);
+            .contains(">Compare with p" + i + " 1.0.0<");
       }
       assertThat(page).contains("<summary class=\"button secondary\">Compare with 3 more parents</summary>");
     }

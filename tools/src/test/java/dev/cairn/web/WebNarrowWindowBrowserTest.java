@@ -66,6 +66,13 @@ class WebNarrowWindowBrowserTest {
           assertThat(browser.findElement(By.cssSelector("#files thead th:nth-child(3)")).isDisplayed()).as("hash column").isFalse();
           // "part0.txt" on one line: the path is not squeezed to a few letters a line.
           assertThat(browser.findElement(By.cssSelector("#files tbody td.path a")).getSize().getHeight()).isLessThan(30);
+          // The home page and a preview fit the phone's width: a wide table scrolls in its own box.
+          for (String page : List.of("/", "/versions/" + merge + "/preview")) {
+            browser.get("http://127.0.0.1:" + server.port() + page);
+            Object pageWidth = ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth");
+            Object window = ((JavascriptExecutor) browser).executeScript("return document.documentElement.clientWidth");
+            assertThat(((Number) pageWidth).intValue()).as(page).isLessThanOrEqualTo(((Number) window).intValue());
+          }
           browser.manage().window().setSize(new Dimension(1200, 900));
           browser.get("http://127.0.0.1:" + server.port() + "/versions/" + merge + "/files");
           assertThat(browser.findElement(By.cssSelector("#files thead th:nth-child(3)")).isDisplayed()).as("hash column, wide").isTrue();

@@ -55,15 +55,22 @@
     chart.scrollLeft = chart.scrollWidth;
   });
 
-  // A lineage wider than its card starts scrolled sideways to the version it is the lineage of.
+  // A lineage taller than the window, or wider than its card, opens scrolled to the version it is
+  // the lineage of (the newest, drawn at the bottom).
   document.querySelectorAll('.dag-wrap').forEach(function (wrap) {
     var focus = wrap.querySelector('.dag-node.focus');
-    if (!focus || wrap.scrollWidth <= wrap.clientWidth) {
+    if (!focus) {
       return;
     }
     var box = focus.getBoundingClientRect();
-    var view = wrap.getBoundingClientRect();
-    wrap.scrollLeft += (box.left + box.width / 2) - (view.left + wrap.clientLeft + wrap.clientWidth / 2);
+    if (box.bottom > window.innerHeight) {
+      window.scrollBy(0, box.top + box.height / 2 - window.innerHeight / 2);
+    }
+    if (wrap.scrollWidth > wrap.clientWidth) {
+      box = focus.getBoundingClientRect();
+      var view = wrap.getBoundingClientRect();
+      wrap.scrollLeft += (box.left + box.width / 2) - (view.left + wrap.clientLeft + wrap.clientWidth / 2);
+    }
   });
 
   // The compare form's "swap" button exchanges source and target.
