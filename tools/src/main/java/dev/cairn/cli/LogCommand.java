@@ -24,7 +24,7 @@ final class LogCommand extends Base {
       printJson(log.stream().map(Views::log).toList());
       return 0;
     }
-    for (LogEntry e : LogEntry.collapsed(log)) { // a sync's three steps, one line
+    for (LogEntry e : log) {
       String changes = e.changes().isEmpty() ? "" : String.format("  (+%d ~%d -%d, %s stored)", e.changes().added(),
           e.changes().modified(), e.changes().removed(), Format.bytes(e.storedBytes()));
       String arguments = e.renamedTo() == null ? printable(e.arguments())

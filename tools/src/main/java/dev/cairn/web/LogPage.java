@@ -25,7 +25,7 @@ final class LogPage {
           .el("th", "#", "class", "num").el("th", "Time").el("th", "Command").el("th", "Changes").el("th", "Stored", "class", "num")
           .close("tr").close("thead").open("tbody");
       int i = 1;
-      for (LogEntry e : LogEntry.collapsed(r.log())) { // a sync's three steps, one row (the JSON API keeps each)
+      for (LogEntry e : r.log()) {
         h.open("tr").el("td", Integer.toString(i++), "class", "num muted").el("td", Text.timeToSecond(e.timeMillis()), "class", "muted");
         h.open("td").open("code").text("cairn " + e.command());
         if (e.renamedTo() != null) {

@@ -238,18 +238,6 @@ class CliEndToEndTest {
   }
 
   @Test
-  void logShowsASyncAsOneCommandThoughItLogsItsSteps() throws IOException {
-    write(tmp.resolve("steps/a.txt"), "a".getBytes(StandardCharsets.UTF_8));
-    String id = (String) cli.ok("sync", "--project", "l", "--name", "steps", "--folder", tmp.resolve("steps").toString(), "--json")
-        .obj().get("id");
-    assertThat(cli.ok("log", "--id", id, "--json").array()).extracting(m -> m.get("command")).containsExactly("sync", "sync", "sync");
-    List<String> lines = cli.ok("log", "--id", id).out().lines().toList();
-    assertThat(lines).singleElement().asString().contains("sync").contains("--name steps").contains("(+1 ~0 -0, ");
-    cli.ok("tags", "--id", id, "--add", "x");
-    assertThat(cli.ok("log", "--id", id).out().lines()).hasSize(2);
-  }
-
-  @Test
   void listNamesTheConflictsItsFilterSelectsAndAFewOfThem() throws IOException {
     for (int i = 0; i < 25; i++) {
       write(tmp.resolve("cx/f" + i), ("x" + i).getBytes(StandardCharsets.UTF_8));
