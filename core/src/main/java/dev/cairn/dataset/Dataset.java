@@ -1534,9 +1534,10 @@ public final class Dataset {
    * Which version brought each file matching {@code globs} (as {@link #forEachFile}; all when
    * empty), in path order: the id of the nearest version, this one or an ancestor, whose own
    * change-set added or modified the file to the content it holds here (clearml's
-   * {@code parent_dataset_id}). Null where the lineage cannot be followed: an ancestor deleted, or
-   * whose manifest is on a remote only. Reads manifests only; the work grows with the changes
-   * along the lineage.
+   * {@code parent_dataset_id}); an ancestor deleted here is passed through its version object, and
+   * may be the answer. Null where the lineage cannot be followed: an ancestor whose manifest is on a
+   * remote only, or one deleted whose version object is gone. Reads manifests only; the work grows
+   * with the changes along the lineage.
    */
   public Map<String, String> fileOrigins(List<String> globs) throws IOException {
     DatasetRecord r = record(); // one reading: a draft changed meanwhile is seen whole or not at all

@@ -55,20 +55,42 @@ final class DeletedAncestors {
   DatasetRecord standIn(String id) throws IOException {
     ObjectId vid = objects.get(id);
     Version v = vid == null ? null : versionObject(vid);
-    return v == null ? null : RecordRecovery.standIn(v, vid, parentsOf(v));
+    if (v == null || !id.equals(RecordRecovery.datasetId(v))) {
+      return null; // not here, or not the version it was taken for
+    }
+    List<String> parents = parentsOf(v);
+    // A parent it had that cannot be named would make it look like the first of its line, and the
+    // origin of what that parent brought: the trail ends here instead.
+    return parents.size() == v.parents().size() ? RecordRecovery.standIn(v, vid, parents) : null;
+  }
+
+  /** Whether a child met before named the version object of the deleted version {@code id}. */
+  boolean noted(String id) {
+    return objects.containsKey(id);
   }
 
   /**
    * The ids of the parents of a deleted version, by its version object {@code v} (each parent's
-   * version object noted, for a walk going on past it): those whose version objects are here.
+   * version object noted, for a walk going on past it): all of them as close wrote them; else those
+   * whose version objects are here.
    */
   List<String> parentsOf(Version v) throws IOException {
+    // Their ids as close wrote them, in the order of their version objects: a parent whose version
+    // object is not here is named all the same (its record may be).
+    List<String> written = RecordRecovery.parentIds(v);
+    if (written.size() == v.parents().size() && written.stream().allMatch(Catalog::isFullId)) {
+      for (int i = 0; i < written.size(); i++) {
+        objects.putIfAbsent(written.get(i), v.parents().get(i));
+      }
+      return written;
+    }
+    // Without that list (a version object it cannot be read from), each parent by its own version object.
     List<String> parents = new ArrayList<>();
     for (ObjectId p : v.parents()) {
       Version parent = versionObject(p);
       String pid = parent == null ? null : RecordRecovery.datasetId(parent);
       if (pid == null || !Catalog.isFullId(pid)) {
-        continue; // this parent's history is not here; the others' still are
+        continue; // not named here: the callers that need every parent see one missing
       }
       parents.add(pid);
       objects.putIfAbsent(pid, p);

@@ -66,8 +66,9 @@ public final class FileOrigins {
   }
 
   /**
-   * The origin of each of {@code paths} (files of {@code version}): a version id, or null where
-   * the lineage cannot be followed (an ancestor deleted, or its manifest not fetched here).
+   * The origin of each of {@code paths} (files of {@code version}): a version id (perhaps of a
+   * version deleted here, passed through its version object), or null where the lineage cannot be
+   * followed (an ancestor's manifest not fetched here, or one deleted whose version object is gone).
    *
    * <p>The versions of the lineage are visited children first (Kahn's order over the lineage's
    * records), each once with every path its children passed on to it, so that a version reached
@@ -180,9 +181,10 @@ public final class FileOrigins {
   }
 
   /**
-   * The version that brought {@code entry} as {@code version} holds it, or null if the trail
-   * leads to a deleted version (or one whose manifest is not here), or round a cycle of a damaged
-   * catalog.
+   * The version that brought {@code entry} as {@code version} holds it (a version deleted here is
+   * given as a record standing in for it: {@link #isDeletedHere}), or null if the trail leads to a
+   * version whose manifest is not here, or a deleted one whose version object is gone, or round a
+   * cycle of a damaged catalog.
    */
   public DatasetRecord introducer(DatasetRecord version, FileEntry entry) throws IOException {
     note(version);
@@ -263,6 +265,9 @@ public final class FileOrigins {
         }
       } else {
         r = deleted.standIn(id);
+        if (r == null && !deleted.noted(id)) {
+          return null; // not kept: a child met later may still name its version object
+        }
       }
       records.put(id, r);
     }

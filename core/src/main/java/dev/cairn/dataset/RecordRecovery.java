@@ -28,6 +28,11 @@ import java.util.TreeMap;
 public final class RecordRecovery {
   private RecordRecovery() {}
 
+  /** The dataset ids of the parents close wrote into the version object ({@code dataset.parents}), in order; empty if none. */
+  static List<String> parentIds(Version v) {
+    return strings(v.property("dataset.parents"));
+  }
+
   /** The dataset id a version object belongs to, or null if it names none. */
   public static String datasetId(Version v) {
     return v.property("dataset.id");
@@ -128,6 +133,9 @@ public final class RecordRecovery {
    * written.
    */
   static DatasetRecord standIn(Version v, ObjectId vid, List<String> parents) {
+    if (datasetId(v) == null) {
+      return null; // not a dataset's version object
+    }
     return new DatasetRecord.Builder()
         .id(datasetId(v))
         .project(project(v))

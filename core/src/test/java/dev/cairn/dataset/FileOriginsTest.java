@@ -105,6 +105,23 @@ class FileOriginsTest {
   }
 
   @Test
+  void aDeletedMergeIsPassedThroughToEachOfItsParents() throws IOException {
+    Dataset base = version(Map.of("a", "0"), List.of());
+    Dataset left = version(Map.of("l", "left"), List.of(), base.id());
+    Dataset right = version(Map.of("r", "right"), List.of(), base.id());
+    Dataset merge = Dataset.create(repo, CreateOptions.of("p", "d").parents(left.id(), right.id()).build());
+    Path own = Files.createDirectories(tmp.resolve("merge-own"));
+    Files.writeString(own.resolve("m"), "merge's own");
+    merge.addFiles(AddOptions.of(own));
+    merge.close();
+    Dataset child = version(Map.of("c", "child"), List.of(), merge.id());
+    merge.delete(true);
+    assertThat(child.fileOrigins(List.of())).containsExactly(entry("a", base.id()), entry("c", child.id()), entry("l", left.id()),
+        entry("m", merge.id()), entry("r", right.id()));
+    assertThat(child.dependencyGraph()).containsEntry(merge.id(), List.of(left.id(), right.id()));
+  }
+
+  @Test
   void anExecutableBitAloneDoesNotMoveWhereTheBytesAre() throws IOException {
     Dataset v1 = version(Map.of("run.sh", "echo hi"), List.of());
     Path dir = tmp.resolve("exec");

@@ -147,14 +147,23 @@ final class ListCommand extends Base {
       });
     }
 
-    /** {@code 1.0.3 (a366c3f1)}, or {@code -} where the lineage could not be followed. */
+    private boolean wasDeleted(String id) {
+      try {
+        return repo().catalog().wasDeleted(id);
+      } catch (IOException | RuntimeException unknown) {
+        return false;
+      }
+    }
+
+    /** {@code 1.0.3 (a366c3f1)}, {@code (a366c3f1, deleted)}, or {@code -} where the lineage could not be followed. */
     String shown(FileEntry e) {
       String id = id(e);
       if (id == null) {
         return "-";
       }
       String v = version(id);
-      return (v == null ? "" : v + " ") + "(" + id.substring(0, 8) + ")";
+      boolean deleted = v == null && wasDeleted(id); // found through its version object
+      return (v == null ? "" : v + " ") + "(" + id.substring(0, 8) + (deleted ? ", deleted" : "") + ")";
     }
   }
 

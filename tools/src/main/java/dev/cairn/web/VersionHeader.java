@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,8 @@ final class VersionHeader {
     h.open("div", "class", "actions").raw(Widgets.state(r)).raw(Widgets.tags(r.tags())).raw(Widgets.id(r.id())).close("div");
     h.close("div").open("div", "class", "actions");
     // The parents still here (a parent deleted with --force leaves its id in the lineage); of a
-    // merge, each by its place among the parents (the change-set tab compares with them merged).
-    // Past the first few, the others are listed in a menu that opens on a click (no script).
+    // merge, each by its version (the change-set tab compares with them merged). Past the first
+    // few, the others are listed in a menu that opens on a click (no script).
     int shown = 0;
     Html more = new Html();
     int inMenu = 0;
@@ -66,14 +67,18 @@ final class VersionHeader {
       String p = r.parents().get(i);
       if (site.repository().catalog().exists(p)) {
         String title;
+        String named;
         try {
           DatasetRecord pr = site.repository().catalog().read(p);
-          title = pr.name() + " " + pr.version();
+          title = DatasetRepository.label(pr.project(), pr.name()) + " " + pr.version();
+          // Its version string; its name too when it is of another dataset, and its project when of another one.
+          boolean sameProject = pr.project().equals(r.project());
+          named = sameProject && pr.name().equals(r.name()) ? pr.version() : sameProject ? pr.name() + " " + pr.version() : title;
         } catch (dev.cairn.errors.CairnException unreadable) {
           title = p;
+          named = Text.shortId(p);
         }
-        // Several parents: each named (its version string, and its name when the merge is of other datasets').
-        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with " + shortLabel(title, r.name());
+        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with " + shortLabel(named);
         if (shown < MAX_PARENT_BUTTONS) {
           h.link(Links.compare(p, r.id()), label, "class", "button secondary", "title", title);
           shown++;
@@ -109,9 +114,11 @@ final class VersionHeader {
     return h.close("nav");
   }
 
-  /** A parent's "name version" for a button: the version alone when it is of the merge's own dataset; at most 40 characters. */
-  private static String shortLabel(String nameAndVersion, String mergeName) {
-    String label = nameAndVersion.startsWith(mergeName + " ") ? nameAndVersion.substring(mergeName.length() + 1) : nameAndVersion;
-    return label.length() <= 40 ? label : label.substring(0, 39) + "…";
+  /** {@code label} cut to 40 characters (code points: an emoji is never split), with "…" where cut. */
+  private static String shortLabel(String label) {
+    if (label.codePointCount(0, label.length()) <= 40) {
+      return label;
+    }
+    return label.substring(0, label.offsetByCodePoints(0, 39)) + "…";
   }
 }

@@ -205,10 +205,11 @@ final class VersionPage {
     h.el("h2", squashed ? "Conflicts between the versions it was made from" : "Conflicts of the parent merge");
     h.open("div", "class", "table-wrap").open("table").open("thead").open("tr").el("th", "Path")
         .el("th", squashed ? "Versions in conflict" : "Parents in conflict").el("th", "Taken from").close("tr").close("thead").open("tbody");
+    java.util.Map<String, Html> named = new java.util.HashMap<>();
     for (Conflict c : conflicts.subList(0, Math.min(conflicts.size(), LISTED_CONFLICTS))) {
       h.open("tr").el("td", c.path(), "class", "path").open("td");
-      c.parents().forEach(p -> h.raw(conflictId(p)).text(" "));
-      h.close("td").open("td").raw(conflictId(c.winner()));
+      c.parents().forEach(p -> h.raw(conflictId(p, named)).text(" "));
+      h.close("td").open("td").raw(conflictId(c.winner(), named));
       if (deleted.contains(c.path())) {
         h.text(" (deleted there)");
       }
@@ -227,8 +228,9 @@ final class VersionPage {
   static final int LISTED_CONFLICTS = 100;
 
   /** A version of a conflict: named and linked while its record is here, else said to be deleted. */
-  private Html conflictId(String id) {
-    return Widgets.versionNamed(site, id);
+  private Html conflictId(String id, java.util.Map<String, Html> named) {
+    // A squash's rows may each name many versions: each record read once a page.
+    return named.computeIfAbsent(id, i -> Widgets.versionNamed(site, i));
   }
 
   private static void runs(Html h, List<Usage.Use> uses) {

@@ -120,7 +120,7 @@ class CliEndToEndTest {
     assertThat(orphan.array()).extracting(m -> m.get("path") + " " + m.get("origin") + " " + m.get("origin_version"))
         .containsExactly("a.txt " + v1 + " null", "b.txt " + v2 + " 1.0.1");
     assertThat(orphan.err()).isEmpty();
-    assertThat(cli.ok("list", "--id", v2, "--origin").out()).contains("| (" + v1.substring(0, 8) + ")");
+    assertThat(cli.ok("list", "--id", v2, "--origin").out()).contains("| (" + v1.substring(0, 8) + ", deleted)");
   }
 
   @Test

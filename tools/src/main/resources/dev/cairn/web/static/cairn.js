@@ -64,7 +64,8 @@
     }
     var box = focus.getBoundingClientRect();
     if (box.bottom > window.innerHeight) {
-      window.scrollBy(0, box.top + box.height / 2 - window.innerHeight / 2);
+      // Just into view at the bottom: the title, the tabs and the note above stay as far up as can be.
+      window.scrollBy(0, box.bottom - window.innerHeight + 24);
     }
     if (wrap.scrollWidth > wrap.clientWidth) {
       box = focus.getBoundingClientRect();
