@@ -45,7 +45,8 @@ final class DeletedAncestors {
   /** The version object of the deleted version {@code id}, if a child met before named it and it is here; else null. */
   Version of(String id) throws IOException {
     ObjectId vid = objects.get(id);
-    return vid == null ? null : versionObject(vid);
+    Version v = vid == null ? null : versionObject(vid);
+    return v != null && id.equals(RecordRecovery.datasetId(v)) ? v : null; // the version it was taken for, or none
   }
 
   /**
@@ -53,11 +54,11 @@ final class DeletedAncestors {
    * child met before named its version object and that is here; else null.
    */
   DatasetRecord standIn(String id) throws IOException {
-    ObjectId vid = objects.get(id);
-    Version v = vid == null ? null : versionObject(vid);
-    if (v == null || !id.equals(RecordRecovery.datasetId(v))) {
-      return null; // not here, or not the version it was taken for
+    Version v = of(id);
+    if (v == null) {
+      return null;
     }
+    ObjectId vid = objects.get(id);
     List<String> parents = parentsOf(v);
     // A parent it had that cannot be named would make it look like the first of its line, and the
     // origin of what that parent brought: the trail ends here instead.
