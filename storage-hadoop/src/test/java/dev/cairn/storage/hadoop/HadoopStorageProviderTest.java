@@ -70,7 +70,11 @@ class HadoopStorageProviderTest {
     var conf = HadoopConf.build(Map.of(), null);
     assertThat(conf.getInt("fs.s3a.retry.limit", -1)).isEqualTo(2);
     assertThat(conf.getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(2);
+    assertThat(conf.getTimeDuration("fs.s3a.connection.timeout", -1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(60);
+    assertThat(conf.getBoolean(HadoopConf.AUTOMATIC_CLOSE, true)).isFalse();
     assertThat(HadoopConf.build(Map.of("fs.s3a.retry.limit", "9"), null).getInt("fs.s3a.retry.limit", -1)).isEqualTo(9);
+    assertThat(HadoopConf.build(Map.of("fs.s3a.connection.timeout", "300s"), null)
+        .getTimeDuration("fs.s3a.connection.timeout", -1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(300);
     Path dir = Files.createDirectories(tmp.resolve("site"));
     Files.writeString(dir.resolve("core-site.xml"), """
         <configuration><property><name>fs.s3a.attempts.maximum</name><value>7</value></property></configuration>
