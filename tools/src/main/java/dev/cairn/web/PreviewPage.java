@@ -137,7 +137,7 @@ final class PreviewPage {
         }
         String type = PreviewKind.imageType(e.path());
         FileHead head = FileHead.read(reader, e, ImageSignature.HEAD_BYTES);
-        if (!ImageSignature.matches(type, head.bytes(), head.length())) {
+        if (!ImageSignature.matches(type, head.bytes(), head.length(), !head.truncated())) {
           return h.el("p", "This file is named as " + article(ImageSignature.formatName(type)) + " image but its bytes are not one;"
               + " download it to open it.", "class", "muted", "id", "not-an-image");
         }

@@ -55,6 +55,7 @@ class WebPreviewBinaryTableTest {
     Files.writeString(src.resolve("fake.png"), "not a picture\n");
     Files.write(src.resolve("fake.jpg"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0}); // a PNG's start
     Files.write(src.resolve("empty-ish.gif"), new byte[] {'G', 'I', 'F'});
+    Files.write(src.resolve("cut.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0});
     Files.writeString(src.resolve("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("w", "images").build());
@@ -75,6 +76,7 @@ class WebPreviewBinaryTableTest {
         assertThat(page.apply("fake.png")).contains("named as a PNG image but its bytes are not one").doesNotContain("<img");
         assertThat(page.apply("fake.jpg")).contains("named as a JPEG image").doesNotContain("<img");
         assertThat(page.apply("empty-ish.gif")).contains("named as a GIF image").doesNotContain("<img");
+        assertThat(page.apply("cut.jpg")).as("its first bytes only").contains("named as a JPEG image").doesNotContain("<img");
       }
     }
   }
