@@ -47,8 +47,14 @@ final class FilesPage {
       table(h, site, r, page, new dev.cairn.dataset.FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
       if (filter == null) {
         h.raw(pager);
-      } else {
-        h.open("div", "class", "pager").el("span", Text.plural(page.files().size(), "match", "matches") + " on this page");
+      } else if (!page.files().isEmpty() || after != null) {
+        // Paged by the path it stopped at, not by a count: a way back to the first page, not to the one before.
+        h.open("div", "class", "pager");
+        if (after != null) {
+          h.link(Links.files(r.id(), filter, 0, limit), "← First matches", "class", "button secondary", "rel", "first");
+        }
+        h.el("span", Text.plural(page.files().size(), "match", "matches") + " on this page"
+            + (after != null ? " (from " + after + " on)" : ""));
         if (page.more() && !page.scanCut()) {
           h.link(Links.filesAfter(r.id(), filter, page.resumeAfter(), limit), "More matches →", "class", "button secondary", "rel", "next");
         }

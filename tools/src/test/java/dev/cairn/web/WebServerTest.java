@@ -268,6 +268,13 @@ class WebServerTest {
       assertThat(get(p + "?filter=png&after=images%2Fcat.png").statusCode()).as(p).isEqualTo(200);
       assertThat(get(p + "?offset=2").statusCode()).as(p).isEqualTo(200);
     }
+    // A later page of a filtered listing leads back to its first; a filter matching nothing says so once.
+    String later = page("/versions/" + fixture.v1 + "/files?filter=png&after=images%2Fcat.png");
+    assertThat(later).contains("← First matches").contains("href=\"" + Links.files(fixture.v1, "png", 0).replace("&", "&amp;") + "\"")
+        .contains("(from images/cat.png on)");
+    assertThat(page("/versions/" + fixture.v1 + "/files?filter=png")).doesNotContain("First matches");
+    assertThat(page("/versions/" + fixture.v1 + "/files?filter=nothing-matches")).contains("No file matches.")
+        .doesNotContain("on this page");
   }
 
   @Test
