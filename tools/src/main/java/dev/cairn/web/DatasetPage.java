@@ -33,7 +33,8 @@ final class DatasetPage {
     h.open("h1").text(d.name()).text(" ").el("span", "in " + Text.project(d.project()), "class", "version").close("h1");
     stats(h, versions);
     if (!shown.isEmpty()) {
-      h.open("div", "class", "grid charts");
+      // Side by side they hold about six bars each: a longer history gets each chart a row of its own.
+      h.open("div", "class", shown.size() > CHARTS_SIDE_BY_SIDE ? "grid charts one-a-row" : "grid charts");
       h.open("div", "class", "card").raw(chart("Size of files", shown, DatasetRecord::totalBytes, true)).close("div");
       h.open("div", "class", "card").raw(chart("File count", shown, DatasetRecord::fileCount, false)).close("div");
       h.open("div", "class", "card").raw(chart("Stored bytes (change-set, packed)", shown, DatasetRecord::storedBytes, true)).close("div");
@@ -70,6 +71,9 @@ final class DatasetPage {
   static void stat(Html h, String value, String label) {
     h.open("div").el("div", value, "class", "stat").el("div", label, "class", "stat-label").close("div");
   }
+
+  /** Versions the three charts show side by side at most; past it, one a row. */
+  static final int CHARTS_SIDE_BY_SIDE = 6;
 
   private static Html chart(String title, List<DatasetRecord> versions, ToLongFunction<DatasetRecord> value, boolean bytes) {
     List<BarChart.Bar> bars = versions.stream()

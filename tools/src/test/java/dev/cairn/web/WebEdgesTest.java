@@ -90,6 +90,20 @@ class WebEdgesTest {
   }
 
   @Test
+  void aLongHistoryGetsEachChartARowOfItsOwn() throws Exception {
+    Dataset v = version("c", "short", "f.txt", "0");
+    Dataset w = version("c", "long", "f.txt", "0");
+    for (int i = 1; i <= DatasetPage.CHARTS_SIDE_BY_SIDE; i++) {
+      w = version("c", "long", "f.txt", Integer.toString(i), w.id());
+    }
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      assertThat(get(base + Links.dataset("c", "short")).body()).contains("class=\"grid charts\"");
+      assertThat(get(base + Links.dataset("c", "long")).body()).contains("class=\"grid charts one-a-row\"");
+    }
+  }
+
+  @Test
   void aDatasetWhoseHighestVersionIsADraftSaysSo() throws Exception {
     Dataset closed = version("d", "drafty", "a.txt", "a");
     Dataset.create(repo, CreateOptions.of("d", "drafty").parents(closed.id()).build());
