@@ -80,7 +80,8 @@ final class VersionPage {
     DatasetPage.stat(h, Text.count(r.fileCount()), r.fileCount() == 1 ? "file" : "files");
     h.close("div");
     h.raw(Widgets.meter(r.storedBytes(), r.totalBytes()));
-    h.el("p", storedSentence(r.storedBytes(), r.totalBytes(), !r.parents().isEmpty()), "class", "muted");
+    h.el("p", storedSentence(r.storedBytes(), r.totalBytes(), !r.parents().isEmpty(), r.summary().addedBytes() + r.summary().modifiedBytes()),
+        "class", "muted");
     h.close("div");
   }
 
@@ -90,6 +91,11 @@ final class VersionPage {
    * its ancestors" only for a version that has some.
    */
   static String storedSentence(long storedBytes, long totalBytes, boolean hasParents) {
+    return storedSentence(storedBytes, totalBytes, hasParents, -1);
+  }
+
+  /** As above; {@code changedBytes}, what the change-set added or modified (-1: not known), tells a small change's listing apart. */
+  static String storedSentence(long storedBytes, long totalBytes, boolean hasParents, long changedBytes) {
     String stored = Text.bytes(storedBytes);
     if (storedBytes == 0) {
       return hasParents ? "This version stored nothing new: all its content is shared with its ancestors."
@@ -105,6 +111,11 @@ final class VersionPage {
     }
     long pct = Math.round(100.0 * storedBytes / totalBytes);
     String share = (pct == 0 ? "under 1" : Long.toString(pct)) + "% of the files' size";
+    if (hasParents && changedBytes >= 0 && storedBytes > changedBytes) {
+      // A small change: what is stored is mostly the new listing of the files, not their bytes.
+      return "This version newly stored " + stored + " (" + share + "), more than the " + Text.bytes(changedBytes)
+          + " its change-set added or modified: mostly the new listing of its files; the rest is shared with its ancestors.";
+    }
     return hasParents
         ? "This version newly stored " + stored + " (" + share + ", after deduplication and compression); the rest is shared with its ancestors."
         : "This version stored " + stored + " (" + share + "): it has no parents; the rest was saved by compression and by"

@@ -95,6 +95,9 @@ class WebHtmlTest {
     assertThat(VersionPage.storedSentence(500, 1000, false)).contains("50% of the files' size", "no parents").doesNotContain("ancestors");
     assertThat(VersionPage.storedSentence(500, 1000, true)).contains("50% of the files' size", "the rest is shared with its ancestors");
     assertThat(VersionPage.storedSentence(1, 1 << 20, true)).contains("under 1% of the files' size");
+    assertThat(VersionPage.storedSentence(1600, 100_000, true, 6)).contains("more than the 6 B its change-set added or modified")
+        .contains("mostly the new listing of its files");
+    assertThat(VersionPage.storedSentence(1600, 100_000, true, 50_000)).doesNotContain("listing");
     assertThat(VersionPage.storedSentence(0, 1000, true)).isEqualTo("This version stored nothing new: all its content is shared with its ancestors.");
     assertThat(VersionPage.storedSentence(0, 1000, false)).doesNotContain("ancestors");
     assertThat(VersionPage.storedSentence(300, 0, false)).contains("the files themselves hold no bytes").doesNotContain("%");
