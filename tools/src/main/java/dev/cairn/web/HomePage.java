@@ -34,7 +34,7 @@ final class HomePage {
       h.el("div", "No project " + Text.project(project) + " here (nor any project under it): pick one from the list.", "class",
           "card empty");
     } else {
-      table(h, datasets, project != null || name != null || tag != null);
+      table(h, datasets, project != null || name != null || tag != null, dev.cairn.dataset.TagQuery.parse(Site.tagList(tag)));
     }
     h.close("div").close("div");
     List<Layout.Crumb> crumbs = project == null ? List.of() : Layout.projectCrumbs(project, null);
@@ -96,7 +96,11 @@ final class HomePage {
     h.close("form");
   }
 
-  private static void table(Html h, List<DatasetSummary> datasets, boolean filtered) {
+  /** How many of a dataset's versions a tag search names in its row at most. */
+  private static final int TAGGED_SHOWN = 5;
+
+  /** @param tags the tags searched for: each row names the versions that carry them, which picked the dataset */
+  private static void table(Html h, List<DatasetSummary> datasets, boolean filtered, dev.cairn.dataset.TagQuery tags) {
     if (datasets.isEmpty()) {
       h.el("div", filtered ? "No dataset matches." : "No datasets yet: create one with 'cairn create' (or try 'cairn quickstart').",
           "class", "card empty");
@@ -114,7 +118,16 @@ final class HomePage {
       h.open("td", "class", "name").link(Links.dataset(d.project(), d.name()), d.name(), "class", "dataset-link").close("td");
       h.el("td", Text.count(d.versions().size()), "class", "num");
       h.open("td").link(Links.version(latest.id()), latest.version()).text(" ").raw(Widgets.state(latest)).close("td");
-      h.open("td").raw(Widgets.tags(d.tags())).close("td");
+      h.open("td").raw(Widgets.tags(d.tags()));
+      if (!tags.isEmpty()) {
+        List<DatasetRecord> tagged = d.versions().stream().filter(v -> tags.matches(v.tags())).toList();
+        h.open("div", "class", "muted tagged").text("in ");
+        for (int i = 0; i < Math.min(tagged.size(), TAGGED_SHOWN); i++) {
+          h.text(i == 0 ? "" : ", ").link(Links.version(tagged.get(i).id()), tagged.get(i).version());
+        }
+        h.text(tagged.size() > TAGGED_SHOWN ? " and " + (tagged.size() - TAGGED_SHOWN) + " more" : "").close("div");
+      }
+      h.close("td");
       h.el("td", Text.count(latest.fileCount()), "class", "num");
       h.el("td", Text.bytes(latest.totalBytes()), "class", "num");
       h.el("td", Text.time(d.updatedMillis()), "class", "muted");

@@ -129,6 +129,9 @@ class WebServerTest {
     // of them (on one version) after __$all.
     assertThat(page("/?tag=clean&tag=")).contains(">pets<").doesNotContain("pets-extra");
     assertThat(page("/?tag=clean&tag=raw")).contains(">pets<");
+    // A tag search names the versions that carry the tag, which picked the dataset.
+    assertThat(page("/?tag=raw")).contains("<div class=\"muted tagged\">in <a href=\"" + Links.version(fixture.v1) + "\">1.0.0</a></div>");
+    assertThat(page("/")).doesNotContain("muted tagged");
     assertThat(page("/?tag=__%24all,clean,raw")).doesNotContain(">pets<");
     // A dataset a tag picks is shown whole: all its versions, its latest, every tag.
     String raw = new String(get("/api/datasets?tag=raw").body(), StandardCharsets.UTF_8);
