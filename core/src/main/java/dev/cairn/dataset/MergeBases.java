@@ -56,6 +56,19 @@ final class MergeBases {
   }
 
   /**
+   * The versions that are the nearest common ancestors of a merge of {@code parentIds} but whose
+   * manifests are not here (an ancestor of versions fetched from a remote, known by its record
+   * alone): fetched, they make the merge three-way; left so, it is a union.
+   */
+  static List<String> basesNotHere(DatasetRepository repo, List<String> parentIds) throws IOException {
+    List<String> notHere = new ArrayList<>();
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      find(repo, parentIds, new ArrayList<>(), new DeletedAncestors(repo, reader), notHere);
+    }
+    return notHere;
+  }
+
+  /**
    * The parents (after the first) that share ancestors with the parents before them, but no single
    * nearest one (criss-cross merges): their step of the merge is a union, which brings back what
    * one side deleted since. Empty for most merges.
@@ -75,12 +88,13 @@ final class MergeBases {
       return bases;
     }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      return find(repo, parentIds, tiedOut, new DeletedAncestors(repo, reader));
+      return find(repo, parentIds, tiedOut, new DeletedAncestors(repo, reader), new ArrayList<>());
     }
   }
 
-  private static List<ObjectId> find(DatasetRepository repo, List<String> parentIds, List<String> tiedOut, DeletedAncestors deleted)
-      throws IOException {
+  /** As above; adds to {@code notHereOut} each base found whose manifest is not here. */
+  private static List<ObjectId> find(DatasetRepository repo, List<String> parentIds, List<String> tiedOut, DeletedAncestors deleted,
+      List<String> notHereOut) throws IOException {
     int n = parentIds.size();
     List<ObjectId> bases = new ArrayList<>();
     // Breadth first from every parent at once, a level at a time: ancestor a is "reached" by
@@ -165,7 +179,11 @@ final class MergeBases {
       }
       ObjectId root = best[i] == null || tied[i] ? null
           : records.containsKey(best[i]) ? records.get(best[i]).root() : orphans.roots.get(best[i]);
-      bases.add(root != null && repo.repository().objects().has(root) ? root : null);
+      boolean here = root != null && repo.repository().objects().has(root);
+      if (root != null && !here && !notHereOut.contains(best[i])) {
+        notHereOut.add(best[i]);
+      }
+      bases.add(here ? root : null);
     }
     return bases;
   }

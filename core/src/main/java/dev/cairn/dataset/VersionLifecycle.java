@@ -117,11 +117,35 @@ final class VersionLifecycle {
       }
       parents.add(r);
     }
+    fetchBasesNotHere(repo, parents.stream().map(DatasetRecord::id).toList());
     String id = Catalog.newId();
     // Held from the first object written to the record that references it: a collection keeps
     // what was written since the oldest lock a live command holds, whatever its grace.
     try (Catalog.Lock own = repo.catalog().lock(id)) {
       return create(repo, o, command, argv, id, parents);
+    }
+  }
+
+  /**
+   * Fetches the manifests of the merge's bases that are not here (ancestors of versions fetched
+   * from a remote, known by their records alone) from their remotes, so that the merge is
+   * three-way, not a union that would undo one side's edits and bring back what it deleted. A base
+   * with no remote, or one that cannot give it, stays as it is (a union; spec/datasets.md).
+   */
+  private static void fetchBasesNotHere(DatasetRepository repo, List<String> parentIds) throws IOException {
+    if (parentIds.size() < 2) {
+      return;
+    }
+    for (String base : MergeBases.basesNotHere(repo, parentIds)) {
+      DatasetRecord r = repo.catalog().exists(base) ? repo.catalog().read(base) : null;
+      String from = r == null ? null : repo.contentStorage(r);
+      if (from != null) {
+        try {
+          repo.fetch(base, Selection.NONE, from, null, Progress.NONE);
+        } catch (IOException | RuntimeException unavailable) {
+          // the remote cannot give it now: merged without it, as before
+        }
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.testing.TestRepos;
+import dev.cairn.manifest.FileEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,46 @@ class DatasetFromRemoteTest {
       v.upload(remote.toString(), null, Progress.NONE);
       id = v.id();
     }
+  }
+
+  @Test
+  void aMergeOfVersionsFetchedFromARemoteFetchesTheManifestOfTheirBase() throws IOException {
+    String left;
+    String right;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      // Two branches of two versions each off the uploaded one, their base: on the left a.txt edited
+      // and sub/small.bin deleted, then l.txt added; on the right new.txt, then r.txt added.
+      String l1 = child(a, id, Map.of("a.txt", "alpha, edited\n"), "sub/small.bin");
+      left = child(a, l1, Map.of("l.txt", "l\n"));
+      String r1 = child(a, id, Map.of("new.txt", "new\n"));
+      right = child(a, r1, Map.of("r.txt", "r\n"));
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"))) {
+      // The ancestors' records come; the base's manifest does not (each version's base is its parent's).
+      b.fetch(left, Selection.ALL, remote.toString(), null, Progress.NONE);
+      b.fetch(right, Selection.ALL, remote.toString(), null, Progress.NONE);
+      assertThat(b.repository().objects().has(b.catalog().read(id).root())).as("the base's manifest, before the merge").isFalse();
+      Dataset m = Dataset.create(b, CreateOptions.of("p", "n").parents(left, right).build()).close();
+      assertThat(m.record().conflicts()).isEmpty();
+      assertThat(m.listFiles()).extracting(FileEntry::path).containsExactly("a.txt", "big.bin", "l.txt", "new.txt", "r.txt");
+      assertThat(Files.readString(m.getLocalCopy().resolve("a.txt"))).isEqualTo("alpha, edited\n");
+    }
+  }
+
+  /** A child of {@code parent} in {@code repo} with {@code files} added and {@code removed} removed, closed and uploaded; its id. */
+  private String child(DatasetRepository repo, String parent, Map<String, String> files, String... removed) throws IOException {
+    Dataset c = Dataset.create(repo, CreateOptions.of("p", "n").parents(parent).build());
+    Path dir = Files.createDirectories(tmp.resolve("child-" + System.nanoTime()));
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Files.writeString(dir.resolve(f.getKey()), f.getValue());
+    }
+    c.addFiles(AddOptions.of(dir));
+    for (String r : removed) {
+      c.removeFiles(r);
+    }
+    c.close();
+    c.upload(remote.toString(), null, Progress.NONE);
+    return c.id();
   }
 
   /** Version 1.0.1 of p/n, made in {@code repo} from the uploaded one without a.txt, and uploaded; its id. */
