@@ -23,9 +23,24 @@ import java.util.OptionalLong;
  */
 final class HttpLinks implements AutoCloseable {
   private static final Duration CONNECT = Duration.ofSeconds(30);
-  private static final Duration HEAD = Duration.ofSeconds(60);
+  /**
+   * How long a request waits for the server's answer (its status and headers; a body then streams
+   * for as long as it takes): a server that accepts connections and answers nothing (stopped, or
+   * wedged) is given up, not waited on for ever.
+   */
+  private static final Duration ANSWER = Duration.ofSeconds(60);
 
+  private final Duration answer;
   private HttpClient client;
+
+  HttpLinks() {
+    this(ANSWER);
+  }
+
+  /** With another wait for an answer (tests). */
+  HttpLinks(Duration answer) {
+    this.answer = answer;
+  }
 
   static boolean handles(URI uri) {
     String s = uri.getScheme();
@@ -41,7 +56,7 @@ final class HttpLinks implements AutoCloseable {
 
   /** The file's size, or -1 if the server says it is not there (404, 410). */
   long size(URI url) throws IOException {
-    HttpResponse<Void> head = send(HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(HEAD).build(),
+    HttpResponse<Void> head = send(HttpRequest.newBuilder(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(answer).build(),
         HttpResponse.BodyHandlers.discarding(), url);
     if (gone(head.statusCode())) {
       return -1;
@@ -70,7 +85,8 @@ final class HttpLinks implements AutoCloseable {
 
   /** Streams the whole file. */
   InputStream open(URI url) throws IOException {
-    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream(), url);
+    HttpResponse<InputStream> r = send(HttpRequest.newBuilder(url).GET().timeout(answer).build(), HttpResponse.BodyHandlers.ofInputStream(),
+        url);
     if (r.statusCode() == 200) {
       return r.body();
     }

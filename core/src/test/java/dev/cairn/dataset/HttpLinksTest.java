@@ -132,6 +132,32 @@ class HttpLinksTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(120) // before the fix, a wait without end: failed, not hung
+  void aServerThatAcceptsAndNeverAnswersIsGivenUp() throws Exception {
+    try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        HttpLinks links = new HttpLinks(java.time.Duration.ofMillis(500))) {
+      List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          while (true) {
+            accepted.add(silent.accept()); // and never a byte back
+          }
+        } catch (IOException closed) {
+          // the test is over
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      java.net.URI url = java.net.URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/a.txt");
+      assertThatThrownBy(() -> links.open(url)).isInstanceOf(IOException.class).hasMessageContaining("did not answer in time");
+      assertThatThrownBy(() -> links.size(url)).isInstanceOf(IOException.class).hasMessageContaining("did not answer in time");
+      for (java.net.Socket s : accepted) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
   void aWebFolderAMissingFileAndAnUnreachableServerAreRefusedWithNothingAdded() throws IOException {
     files.put("/data/a.txt", "a".getBytes(StandardCharsets.UTF_8));
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "web-bad").build());
