@@ -54,6 +54,10 @@ final class ErrorPages {
       render(ctx, 404, e.getMessage());
     } else if (e instanceof dev.cairn.errors.MissingObjectException) {
       String id = ctx.pathParamMap().get("id");
+      if (id == null) {
+        // A comparison names its versions in its query: the first known on a remote is the one to fetch.
+        id = hasRemote(ctx.queryParam("source")) ? ctx.queryParam("source") : ctx.queryParam("target");
+      }
       if (hasRemote(id)) {
         // Not stored here: a version known from its remote, or fetched in part.
         render(ctx, HttpProblem.NOT_HERE, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + id);
