@@ -1564,6 +1564,16 @@ public final class Dataset {
     return MergeBases.tiedParents(repo, record().parents());
   }
 
+  /**
+   * The nearest common ancestors of this version's parents whose manifests are not here (known by
+   * their records alone, their remotes unable to give them): the merge's step at each was a union,
+   * so a file one side deleted since may be back. Empty for most versions; {@link #create} fetches
+   * such a manifest from its remote when it can.
+   */
+  public List<String> mergeBasesNotHere() throws IOException {
+    return MergeBases.basesNotHere(repo, record().parents());
+  }
+
   /** Whether any file matches one of {@code globs} (as {@link #forEachFile}); stops at the first. */
   public boolean anyFileMatches(List<String> globs) throws IOException {
     boolean[] found = {false};

@@ -582,6 +582,22 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /**
+   * Says on stderr when a merge's base is known here by its record alone, its remote unable to give
+   * its manifest: that step of the merge was a union (spec/datasets.md), which may bring back
+   * what one side deleted.
+   */
+  void noteBasesNotHere(Dataset ds, dev.cairn.dataset.DatasetRecord r) throws IOException {
+    if (r.parents().size() < 2) {
+      return;
+    }
+    for (String base : ds.mergeBasesNotHere()) {
+      err().println("cairn: note: the parents' common ancestor " + base.substring(0, 8) + " is known here by its record alone, and its"
+          + " remote could not give its manifest: they were laid over each other as a union, so a file one side deleted may be back"
+          + " (cairn get --id " + base.substring(0, 8) + " --storage URI brings it; then create the merge again)");
+    }
+  }
+
   /** The command's step log, once {@code --verbose} asked for one. */
   private StepLog stepLog;
 

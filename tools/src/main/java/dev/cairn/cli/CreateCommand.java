@@ -69,6 +69,7 @@ final class CreateCommand extends Base {
     }
     DatasetRecord r = ds.record();
     noteMergeDrops(ds, r);
+    noteBasesNotHere(ds, r);
     for (String tied : r.parents().size() < 2 ? List.<String>of() : ds.parentsMergedAsUnion()) {
       err().println("cairn: note: " + tied.substring(0, 8) + " shares no single nearest ancestor with the parents before it (criss-cross"
           + " merges): it was laid over them as a union, so a file one side deleted since may be back (cairn show lists the conflicts)");

@@ -215,6 +215,9 @@ final class SyncCommand extends Base {
       ds = nv.draft();
       c = nv.change();
       resumed = nv.resumed();
+      if (ds != null) {
+        noteBasesNotHere(ds, ds.record());
+      }
       if (ds != null && !ds.record().conflicts().isEmpty()) {
         // As create says it; the folder, synced over the merge, has the last word at the paths the sync covers.
         err().printf("cairn: note: %s between parents (cairn show --id %s lists them); where the sync covers them, the version"

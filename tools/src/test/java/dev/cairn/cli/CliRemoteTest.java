@@ -1403,6 +1403,39 @@ class CliRemoteTest {
   }
 
   @Test
+  void aMergeWhoseBaseCannotBeFetchedSaysItWasAUnion() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    java.util.function.BiFunction<String, String, String> sync = (folder, parent) -> {
+      List<String> args = new java.util.ArrayList<>(List.of("sync", "--project", "p", "--name", "n", "--folder",
+          tmp.resolve(folder).toString(), "--storage", remote, "--json"));
+      if (parent != null) {
+        args.addAll(List.of("--parents", parent));
+      }
+      return (String) a.ok(args.toArray(String[]::new)).obj().get("id");
+    };
+    // Two branches two versions deep: fetching their tips brings the base's record, not its manifest.
+    write(tmp.resolve("v0/f"), "0");
+    for (String side : List.of("l", "r")) {
+      write(tmp.resolve(side + "0/f"), "0");
+      write(tmp.resolve(side + "0/" + side + "0"), side);
+      write(tmp.resolve(side + "1/f"), "0");
+      write(tmp.resolve(side + "1/" + side + "0"), side);
+      write(tmp.resolve(side + "1/" + side + "1"), side);
+    }
+    String base = sync.apply("v0", null);
+    String left = sync.apply("l1", sync.apply("l0", base));
+    String right = sync.apply("r1", sync.apply("r0", base));
+    Cli b = new Cli(tmp.resolve("b"));
+    b.ok("get", "--id", left, "--storage", remote);
+    b.ok("get", "--id", right, "--storage", remote);
+    Files.move(tmp.resolve("remote"), tmp.resolve("remote-gone"));
+    Cli.Result merged = b.ok("create", "--name", "m", "--parents", left, right);
+    assertThat(merged.err()).contains("cairn: note: the parents' common ancestor " + base.substring(0, 8) + " is known here by its"
+        + " record alone");
+  }
+
+  @Test
   void aCloseWhoseUploadFailsSaysTheVersionIsClosedAndHowToRetry() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     Path remote = tmp.resolve("remote");
