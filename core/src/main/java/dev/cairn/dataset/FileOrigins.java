@@ -47,7 +47,7 @@ public final class FileOrigins {
     this.deleted = new DeletedAncestors(repo, loader.reader());
   }
 
-  /** Deleted ancestors, walked through their version objects ({@link #isDeletedHere}). */
+  /** Deleted ancestors, walked through their version objects. */
   private final DeletedAncestors deleted;
 
   /** Versions whose deleted parents' version objects were looked up. */
@@ -60,10 +60,6 @@ public final class FileOrigins {
     }
   }
 
-  /** Whether {@code r}, an origin this gave, stands for a version deleted here (no record: not to be linked to). */
-  public boolean isDeletedHere(DatasetRecord r) throws IOException {
-    return r != null && !repo.catalog().exists(r.id());
-  }
 
   /**
    * The origin of each of {@code paths} (files of {@code version}): a version id (perhaps of a
@@ -182,7 +178,7 @@ public final class FileOrigins {
 
   /**
    * The version that brought {@code entry} as {@code version} holds it (a version deleted here is
-   * given as a record standing in for it: {@link #isDeletedHere}), or null if the trail leads to a
+   * given as a record standing in for it, whose id has no record in the catalog), or null if the trail leads to a
    * version whose manifest is not here, or a deleted one whose version object is gone, or round a
    * cycle of a damaged catalog.
    */

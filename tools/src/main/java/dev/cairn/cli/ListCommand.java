@@ -68,14 +68,15 @@ final class ListCommand extends Base {
             Format.count(unknown, "file"));
       }
     }
+    List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
+    for (String p : patterns) {
+      gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
+    }
+    java.util.function.Predicate<String> selected = path -> gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(path));
     if (modified) {
       List<FileEntry> files = new ArrayList<>();
-      List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
-      for (String p : patterns) {
-        gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
-      }
       for (DiffEntry d : ds.changes()) {
-        if (d.type() != DiffEntry.ChangeType.REMOVED && (gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(d.path())))) {
+        if (d.type() != DiffEntry.ChangeType.REMOVED && selected.test(d.path())) {
           files.add(d.newEntry());
         }
       }
@@ -97,21 +98,16 @@ final class ListCommand extends Base {
     // conflict stands: once every path was changed since the merge, they were resolved by hand.
     if (!r.conflicts().isEmpty() && ds.conflictsChangedSinceMerge().size() < r.conflicts().size()) {
       // Those the filters select, the first few of them: show lists them all.
-      List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
-      for (String p : patterns) {
-        gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
-      }
-      List<dev.cairn.dataset.Conflict> selected = r.conflicts().stream()
-          .filter(c -> gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(c.path()))).toList();
-      if (!selected.isEmpty()) {
+      List<dev.cairn.dataset.Conflict> shown = r.conflicts().stream().filter(c -> selected.test(c.path())).toList();
+      if (!shown.isEmpty()) {
         out().flush();
         err().println(ConflictLines.header(r));
-        ConflictLines.print(err(), selected.subList(0, Math.min(selected.size(), LISTED_CONFLICTS)), ds.conflictsResolvedByDeletion(),
+        ConflictLines.print(err(), shown.subList(0, Math.min(shown.size(), LISTED_CONFLICTS)), ds.conflictsResolvedByDeletion(),
             ds.conflictsChangedSinceMerge());
         String all = "cairn show --id " + r.id().substring(0, 8) + " lists them all";
-        if (selected.size() > LISTED_CONFLICTS) {
-          err().printf("  ... and %d more%s; %s%n", selected.size() - LISTED_CONFLICTS, gs.isEmpty() ? "" : " matching --filter", all);
-        } else if (selected.size() < r.conflicts().size()) {
+        if (shown.size() > LISTED_CONFLICTS) {
+          err().printf("  ... and %d more%s; %s%n", shown.size() - LISTED_CONFLICTS, gs.isEmpty() ? "" : " matching --filter", all);
+        } else if (shown.size() < r.conflicts().size()) {
           err().printf("  (those matching --filter; %s)%n", all);
         }
         err().flush();
