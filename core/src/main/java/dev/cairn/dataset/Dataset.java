@@ -1540,16 +1540,28 @@ public final class Dataset {
    * with the changes along the lineage.
    */
   public Map<String, String> fileOrigins(List<String> globs) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    fileOriginRecords(globs).forEach((p, r) -> out.put(p, r == null ? null : r.id()));
+    return out;
+  }
+
+  /**
+   * As {@link #fileOrigins}, with the record of each origin: for one deleted here, a record read
+   * from its version object (its name, version string and parents; no tags, metadata or log), which the
+   * repository's {@code catalog().exists(id)} tells apart.
+   */
+  public Map<String, DatasetRecord> fileOriginRecords(List<String> globs) throws IOException {
     DatasetRecord r = record(); // one reading: a draft changed meanwhile is seen whole or not at all
     List<String> paths = new ArrayList<>();
     visitMatching(r, globs, e -> paths.add(e.path()));
-    Map<String, String> found;
+    Map<String, DatasetRecord> out = new LinkedHashMap<>();
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      found = new FileOrigins(repo, new NodeLoader(reader)).of(r, paths);
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String p : paths) {
-      out.put(p, found.get(p));
+      FileOrigins origins = new FileOrigins(repo, new NodeLoader(reader));
+      Map<String, String> found = origins.of(r, paths);
+      for (String p : paths) {
+        String id = found.get(p);
+        out.put(p, id == null ? null : origins.recordOf(id));
+      }
     }
     return out;
   }

@@ -245,6 +245,14 @@ public final class FileOrigins {
   }
 
   /**
+   * The record of an origin that {@link #of} gave: the version's own, or for one deleted here the
+   * record standing in for it, read from its version object.
+   */
+  DatasetRecord recordOf(String id) throws IOException {
+    return record(id);
+  }
+
+  /**
    * A version's record; for one deleted here, a record standing in for it, read from its version
    * object, which its child's names (so the trail goes on past it); null if it cannot be read
    * ({@code fsck} reports it) or its version object is not here.

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.FileEntry;
 import java.io.IOException;
@@ -24,7 +25,7 @@ final class ListCommand extends Base {
   @Option(names = "--modified", description = "Only the change-set: files this version added or modified.")
   boolean modified;
 
-  @Option(names = "--origin", description = "Also show which version brought each file: the nearest one, this or an ancestor, whose own change-set added or modified it to its present content.")
+  @Option(names = "--origin", description = "Also show which version brought each file: the nearest one, this or an ancestor, whose own change-set added or modified it to its present content (with --json: origin, origin_version, and origin_deleted, true for a version deleted here).")
   boolean origin;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's manifest from this remote if it is not local; with --name, the remote's highest version.")
@@ -58,7 +59,7 @@ final class ListCommand extends Base {
         }
       }
     }
-    origins = origin ? new Origins(ds.fileOrigins(patterns)) : null;
+    origins = origin ? new Origins(ds.fileOriginRecords(patterns)) : null;
     if (origins != null) {
       long unknown = origins.byPath.values().stream().filter(Objects::isNull).count();
       if (unknown > 0) {
@@ -121,45 +122,42 @@ final class ListCommand extends Base {
 
   /** The versions that brought the files, as the table and the JSON name them. */
   private final class Origins {
-    final Map<String, String> byPath;
-    final Map<String, String> versionById = new HashMap<>();
+    final Map<String, DatasetRecord> byPath;
+    final Map<String, Boolean> deletedById = new HashMap<>();
 
-    Origins(Map<String, String> byPath) {
+    Origins(Map<String, DatasetRecord> byPath) {
       this.byPath = byPath;
     }
 
+    /** The id of the version that brought {@code e}, or null where the lineage could not be followed. */
     String id(FileEntry e) {
-      return byPath.get(e.path());
+      DatasetRecord r = byPath.get(e.path());
+      return r == null ? null : r.id();
     }
 
-    /** The version string of {@code id}, or null if its record cannot be read now. */
-    String version(String id) {
-      return id == null ? null : versionById.computeIfAbsent(id, i -> {
+    String version(FileEntry e) {
+      DatasetRecord r = byPath.get(e.path());
+      return r == null ? null : r.version();
+    }
+
+    /** Whether the origin was deleted here (found through its version object). */
+    boolean deleted(String id) {
+      return deletedById.computeIfAbsent(id, i -> {
         try {
-          return repo().catalog().read(i).version();
-        } catch (IOException | RuntimeException gone) {
-          return null;
+          return !repo().catalog().exists(i);
+        } catch (IOException | RuntimeException unknown) {
+          return false;
         }
       });
     }
 
-    private boolean wasDeleted(String id) {
-      try {
-        return repo().catalog().wasDeleted(id);
-      } catch (IOException | RuntimeException unknown) {
-        return false;
-      }
-    }
-
-    /** {@code 1.0.3 (a366c3f1)}, {@code (a366c3f1, deleted)}, or {@code -} where the lineage could not be followed. */
+    /** {@code 1.0.3 (a366c3f1)}, {@code 1.0.1 (a366c3f1, deleted)}, or {@code -} where the lineage could not be followed. */
     String shown(FileEntry e) {
       String id = id(e);
       if (id == null) {
         return "-";
       }
-      String v = version(id);
-      boolean deleted = v == null && wasDeleted(id); // found through its version object
-      return (v == null ? "" : v + " ") + "(" + id.substring(0, 8) + (deleted ? ", deleted" : "") + ")";
+      return version(e) + " (" + id.substring(0, 8) + (deleted(id) ? ", deleted" : "") + ")";
     }
   }
 
@@ -179,7 +177,8 @@ final class ListCommand extends Base {
         Map<String, Object> m = Views.file(e);
         if (origins != null) {
           m.put("origin", origins.id(e));
-          m.put("origin_version", origins.version(origins.id(e)));
+          m.put("origin_version", origins.version(e));
+          m.put("origin_deleted", origins.id(e) != null && origins.deleted(origins.id(e)));
         }
         out.print(dev.cairn.internal.json.Json.pretty(m, 1));
       });

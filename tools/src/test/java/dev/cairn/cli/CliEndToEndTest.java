@@ -117,10 +117,10 @@ class CliEndToEndTest {
     // The parent deleted: what it brought is still its own, found through its version object (its record is gone).
     cli.ok("delete", "--id", v1, "--force");
     Cli.Result orphan = cli.ok("list", "--id", v2, "--origin", "--json");
-    assertThat(orphan.array()).extracting(m -> m.get("path") + " " + m.get("origin") + " " + m.get("origin_version"))
-        .containsExactly("a.txt " + v1 + " null", "b.txt " + v2 + " 1.0.1");
+    assertThat(orphan.array()).extracting(m -> m.get("path") + " " + m.get("origin") + " " + m.get("origin_version") + " " + m.get("origin_deleted"))
+        .containsExactly("a.txt " + v1 + " 1.0.0 true", "b.txt " + v2 + " 1.0.1 false");
     assertThat(orphan.err()).isEmpty();
-    assertThat(cli.ok("list", "--id", v2, "--origin").out()).contains("| (" + v1.substring(0, 8) + ", deleted)");
+    assertThat(cli.ok("list", "--id", v2, "--origin").out()).contains("| 1.0.0 (" + v1.substring(0, 8) + ", deleted)");
   }
 
   @Test
