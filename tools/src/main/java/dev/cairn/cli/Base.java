@@ -234,6 +234,40 @@ abstract class Base implements Callable<Integer> {
     out().flush();
   }
 
+  /** An upload that follows a close. */
+  interface UploadStep {
+    dev.cairn.transport.Pusher.Result run() throws IOException;
+  }
+
+  /** With --json, the failure of the upload that followed a close, said once the answer is printed. */
+  private IOException uploadFailure;
+
+  /**
+   * Runs the upload that follows a close. Its failure ends the command, but with --json only once
+   * {@link #printClosedJson} has given the answer: the version is closed all the same, and a
+   * script needs its id. Null when it failed so.
+   */
+  dev.cairn.transport.Pusher.Result uploadAfterClose(UploadStep step) throws IOException {
+    try {
+      return step.run();
+    } catch (IOException e) {
+      if (!json) {
+        throw e;
+      }
+      uploadFailure = e;
+      return null;
+    }
+  }
+
+  /** Prints the JSON answer of a command that closed and uploaded, with its {@code upload_error}; then the failure, if any. */
+  void printClosedJson(Map<String, Object> answer) throws IOException {
+    answer.put("upload_error", uploadFailure == null ? null : ErrorHandler.oneLine(uploadFailure, false));
+    printJson(answer);
+    if (uploadFailure != null) {
+      throw uploadFailure;
+    }
+  }
+
   /**
    * The arguments this command was given, for the execution log: its own (not its name, nor the
    * global --repo, --conf and --debug), without --json, --verbose, --max-workers and --chunk-size

@@ -48,8 +48,8 @@ final class CloseCommand extends Base {
     }
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
-      pushed = uploadClosed(ds, target, storage, packBytes, !closedBefore);
-      if (closedBefore) {
+      pushed = uploadAfterClose(() -> uploadClosed(ds, target, storage, packBytes, !closedBefore));
+      if (closedBefore && pushed != null) {
         err().println("cairn: note: " + ds.id().substring(0, 8) + " was closed already (by an interrupted close?): this close uploaded it");
       }
     } else if (!disableUpload) {
@@ -69,7 +69,7 @@ final class CloseCommand extends Base {
       m.put("storage", pushed == null ? null : uri(target));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
-      printJson(m);
+      printClosedJson(m);
     } else {
       out().printf("Dataset closed id=%s (%s version %s): %s, %s; %d added, %d modified, %d removed; %s stored%n",
           r.id(), r.name(), r.version(), Format.count(r.fileCount(), "file"), Format.bytes(r.totalBytes()), r.summary().added(),

@@ -45,7 +45,7 @@ final class SquashCommand extends Base {
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());
     // Closed before this run: an earlier run of this squash made it and stopped before its upload ended.
     boolean earlier = ds.record().closedMillis() < started;
-    dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadClosed(ds, remote, storage, packBytes);
+    dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes));
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -60,7 +60,7 @@ final class SquashCommand extends Base {
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
-      printJson(m);
+      printClosedJson(m);
     } else {
       out().printf(earlier ? "Squashed dataset id=%s (%s), made by an earlier run of this squash that did not upload it%n"
           : "Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));

@@ -263,8 +263,11 @@ final class SyncCommand extends Base {
         : before != null ? ds.changesSince(before) : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
-    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadClosed(ds, remote, storage, packBytes)
-        : unuploaded != null ? uploadClosed(unuploaded, remote, storage, packBytes, false) : null;
+    Dataset made = ds;
+    Dataset left = unuploaded;
+    String to = remote;
+    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(made, to, storage, packBytes))
+        : unuploaded != null ? uploadAfterClose(() -> uploadClosed(left, to, storage, packBytes, false)) : null;
     if (closed && remote == null && !disableUpload) {
       noteStaysLocal(ds);
     }
@@ -288,7 +291,7 @@ final class SyncCommand extends Base {
       if (paths != null) {
         m.put("changes", changesJson(paths));
       }
-      printJson(m);
+      printClosedJson(m);
     } else {
       if (paths != null) {
         printPaths(paths);

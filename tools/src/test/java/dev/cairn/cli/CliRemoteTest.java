@@ -794,6 +794,41 @@ class CliRemoteTest {
   }
 
   @Test
+  void withJsonAnUploadThatFailsAfterTheCloseStillGivesTheClosedVersionThenTheError() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    blockUploads(remote);
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+
+    Cli.Result synced = a.run("sync", "--project", "p", "--name", "s", "--folder", src, "--storage", remote, "--json");
+    assertThat(synced.exit()).isEqualTo(1);
+    String syncedId = (String) a.ok("search", "--name", "s", "--json").array().get(0).get("id");
+    assertThat(synced.obj()).containsEntry("id", syncedId).containsEntry("closed", true).containsEntry("uploaded_objects", null);
+    assertThat((String) synced.obj().get("upload_error")).startsWith("Closed " + syncedId + " here, but could not upload it to");
+    assertThat(synced.err()).contains("here, but could not upload it to");
+
+    String draft = (String) a.ok("create", "--name", "c", "--json").obj().get("id");
+    a.ok("add", "--files", src);
+    Cli.Result closed = a.run("close", "--storage", remote, "--json");
+    assertThat(closed.exit()).isEqualTo(1);
+    assertThat(closed.obj()).containsEntry("id", draft).containsEntry("state", "final").containsEntry("storage", null);
+    assertThat((String) closed.obj().get("upload_error")).startsWith("Closed " + draft + " here, but could not upload it to");
+
+    Cli.Result squashed = a.run("squash", "--name", "flat", "--ids", syncedId, draft, "--storage", remote, "--json");
+    assertThat(squashed.exit()).isEqualTo(1);
+    String flat = (String) a.ok("search", "--name", "flat", "--json").array().get(0).get("id");
+    assertThat(squashed.obj()).containsEntry("id", flat);
+    assertThat((String) squashed.obj().get("upload_error")).contains("could not upload it to");
+
+    // Uploaded: the field is there, null.
+    Files.delete(Path.of(remote, "packs"));
+    Map<String, Object> retried = a.ok("close", "--id", draft, "--storage", remote, "--json").obj();
+    assertThat(retried).containsEntry("upload_error", null).containsKey("upload_error");
+    assertThat(retried.get("storage")).isNotNull();
+  }
+
+  @Test
   void aSquashRunAgainAfterItsUploadFailedUploadsTheVersionItMade() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
