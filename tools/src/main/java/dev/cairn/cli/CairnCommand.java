@@ -111,7 +111,26 @@ public final class CairnCommand implements Callable<Integer> {
     CommandLine split = cl.setSplitQuotedStrings(true);
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
+    cl.setExecutionStrategy(parsed -> {
+      requireRepoOnce(parsed);
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cl;
+  }
+
+  /**
+   * Refuses {@code --repo} given both before and after the command's name ({@code cairn --repo A
+   * search --repo B}), which picocli takes as two options: which one counts would be a guess.
+   */
+  private static void requireRepoOnce(CommandLine.ParseResult parsed) {
+    int given = 0;
+    for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+      given += level.matchedOption("--repo") == null ? 0 : 1;
+    }
+    if (given > 1) {
+      CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+      throw new CommandLine.ParameterException(last, "option '--repo' (DIR) should be specified only once");
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -184,6 +185,13 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       if (unknown != null) {
         // A mistyped option leaves the one it meant missing: the typo is the news, not the absence.
         message = "Unknown option: '" + unknown + "'";
+      } else if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() != null
+          && cl.getCommandSpec().positionalParameters().isEmpty() && !u.getUnmatched().isEmpty()) {
+        // A word where only options go ("add data/", or anything after "--"): say that, not "unmatched".
+        String first = u.getUnmatched().get(0);
+        boolean afterEnd = Arrays.asList(args).indexOf("--") >= 0;
+        message = cl.getCommandSpec().qualifiedName() + " takes no arguments, only options: '" + first + "'"
+            + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
       }
       cl.getErr().println("cairn: " + dev.cairn.manifest.DatasetPaths.printable(message) + " (see '"
           + cl.getCommandSpec().qualifiedName() + " --help')");

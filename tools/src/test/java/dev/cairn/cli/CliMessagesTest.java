@@ -623,6 +623,17 @@ class CliMessagesTest {
   @Test
   void mistakesOfFormGetOneLineThatNamesThem() throws IOException {
     assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command");
+    // A word where only options go, or an option after "--".
+    assertThat(cli.fails("add", "data/").err())
+        .isEqualTo("cairn: cairn add takes no arguments, only options: 'data/' is not an option (see 'cairn add --help')\n");
+    assertThat(cli.fails("add", "--", "--files", "x").err()).isEqualTo("cairn: cairn add takes no arguments, only options: '--files'"
+        + " comes after '--', which ends the options (see 'cairn add --help')\n");
+    // --repo before and after the command's name: which one was meant is not guessed.
+    Cli.Result twice = cli.run("create", "--name", "where", "--repo", tmp.resolve("elsewhere").toString());
+    assertThat(twice.exit()).isEqualTo(2);
+    assertThat(twice.err()).isEqualTo("cairn: option '--repo' (DIR) should be specified only once (see 'cairn create --help')\n");
+    assertThat(tmp.resolve("elsewhere")).doesNotExist();
+    assertThat(tmp.resolve("repo")).doesNotExist();
     assertThat(cli.fails("search", "--storage", "file://tmp/x").err()).contains("three slashes").contains("'tmp' reads as a host");
     Path deep = file("src/" + "long-folder-name/".repeat(6) + "file.txt", "x");
     cli.ok("sync", "--name", "paths", "--folder", tmp.resolve("src").toString());
