@@ -1217,6 +1217,37 @@ class DatasetTest {
   }
 
   @Test
+  void aZipStoresWhatDoesNotCompressAndDeflatesTheRest() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("zip-src"));
+    byte[] noise = new byte[300_000]; // past the sample: its CRC is read in a pass of its own
+    new java.util.Random(7).nextBytes(noise);
+    byte[] smallNoise = java.util.Arrays.copyOf(noise, 1000);
+    Files.write(src.resolve("photo.jpg"), noise);
+    Files.write(src.resolve("small.bin"), smallNoise);
+    Files.writeString(src.resolve("labels.csv"), "id,label\n".repeat(50_000));
+    Files.write(src.resolve("empty"), new byte[0]);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "zip").build());
+    ds.addFiles(AddOptions.of(src));
+    ds.close();
+    Path out = tmp.resolve("out.zip");
+    ds.export(out, Progress.NONE);
+    // Read by the JDK's own zip reader, which checks each entry's CRC-32 as it reads.
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(out.toFile())) {
+      Map<String, Integer> methods = new java.util.TreeMap<>();
+      zip.stream().forEach(e -> methods.put(e.getName(), e.getMethod()));
+      assertThat(methods).containsExactly(entry("empty", java.util.zip.ZipEntry.STORED),
+          entry("labels.csv", java.util.zip.ZipEntry.DEFLATED), entry("photo.jpg", java.util.zip.ZipEntry.STORED),
+          entry("small.bin", java.util.zip.ZipEntry.STORED));
+      for (String name : methods.keySet()) {
+        try (java.io.InputStream in = zip.getInputStream(zip.getEntry(name))) {
+          assertThat(in.readAllBytes()).as(name).isEqualTo(Files.readAllBytes(src.resolve(name)));
+        }
+      }
+    }
+    assertThat(Files.size(out)).isLessThan(noise.length + smallNoise.length + 50_000);
+  }
+
+  @Test
   void aSquashThatHoldsExternalFilesIsTaggedForThem() throws IOException {
     Path ext = Files.createDirectories(tmp.resolve("ext-sq"));
     Files.writeString(ext.resolve("e.txt"), "e");
