@@ -1177,8 +1177,25 @@ public final class Dataset {
           m.put(k, v);
         }
       });
+      requireNoUnicodeTwins(m.keySet());
       return r.toBuilder().metadata(m);
     });
+  }
+
+  /**
+   * Refuses two metadata keys that differ only in their Unicode form (an "é" typed as one
+   * character and as "e" and an accent): they look alike everywhere they are shown, as two
+   * paths that differ so would, which an add refuses too.
+   */
+  private static void requireNoUnicodeTwins(Set<String> keys) throws InvalidInputException {
+    Map<String, String> seen = new HashMap<>();
+    for (String k : keys) {
+      String twin = seen.putIfAbsent(java.text.Normalizer.normalize(k, java.text.Normalizer.Form.NFC), k);
+      if (twin != null) {
+        throw new InvalidInputException("Cannot set metadata key '" + DatasetPaths.printable(k) + "': it differs from key '"
+            + DatasetPaths.printable(twin) + "' only in its Unicode form, and the two would look alike; use one of them");
+      }
+    }
   }
 
   @FunctionalInterface

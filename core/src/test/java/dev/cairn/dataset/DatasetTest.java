@@ -513,6 +513,16 @@ class DatasetTest {
     assertThatThrownBy(() -> ds.setTags(List.of("a,b"))).isInstanceOf(InvalidInputException.class).hasMessageContaining("commas");
     ds.setTags(List.of("fine"));
     assertThat(ds.record().tags()).containsExactly("fine");
+    // Keys that differ only in their Unicode form would look alike: the second is refused.
+    ds.setMetadata(Map.of("caf\u00e9", "1"));
+    assertThatThrownBy(() -> ds.setMetadata(Map.of("cafe\u0301", "2"))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot set metadata key 'cafe\u0301': it differs from key 'caf\u00e9' only in its Unicode form, and the two would"
+            + " look alike; use one of them");
+    Map<String, String> swap = new java.util.LinkedHashMap<>();
+    swap.put("caf\u00e9", null);
+    swap.put("cafe\u0301", "2");
+    ds.setMetadata(swap);
+    assertThat(ds.metadata()).containsExactly(entry("cafe\u0301", "2"));
   }
 
   @Test
