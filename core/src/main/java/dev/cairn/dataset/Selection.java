@@ -188,6 +188,11 @@ public record Selection(int part, int numParts, List<Glob> filters) {
 
   /** Whether a path passes the filters. */
   boolean matches(FileEntry e) {
-    return filters.isEmpty() || filters.stream().anyMatch(g -> g.matches(e.path()));
+    return matches(e.path());
+  }
+
+  /** Whether {@code path} passes the filters (all do when there are none). */
+  public boolean matches(String path) {
+    return filters.isEmpty() || filters.stream().anyMatch(g -> g.matches(path));
   }
 }

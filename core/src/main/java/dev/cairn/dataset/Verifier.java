@@ -243,8 +243,9 @@ final class Verifier {
   }
 
   /**
-   * Compares every file of {@code folder} with the version: presence, size, then (unless
-   * {@code sizesOnly}, which reads no file) digest and executable bit.
+   * Compares every file of {@code folder} that {@code selection}'s filters match with the files of
+   * the version that {@code selection} takes: presence, size, then (unless {@code sizesOnly}, which
+   * reads no file) digest and executable bit.
    */
   static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Selection selection, Path folder, boolean sizesOnly)
       throws IOException {
@@ -295,7 +296,9 @@ final class Verifier {
       List<String> found = new ArrayList<>();
       listFiles(folder, "", repoInside ? repoReal : null, new HashSet<>(List.of(folderReal)), found);
       for (String rel : found) {
-        if (!expected.contains(rel)) {
+        // Filters limit the check, in the folder too (as a pathspec limits git diff): a file they
+        // do not match is not looked at, whether the folder is a filtered copy or a whole one.
+        if (!expected.contains(rel) && selection.matches(rel)) {
           // Of a part or a filter: a file of the version that the selection leaves out is not "not in the version".
           boolean inVersion = !selection.isAll() && version.lookup(rel) != null;
           problems.add(new VerifyProblem(rel, VerifyProblem.Kind.UNEXPECTED, inVersion

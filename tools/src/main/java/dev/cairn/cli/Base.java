@@ -180,6 +180,9 @@ abstract class Base implements Callable<Integer> {
     try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
       ok = exit == 0;
+      if (ok && nextCurrent != null && repo().catalog().exists(nextCurrent)) {
+        repo().catalog().rememberCurrent(nextCurrent);
+      }
       out().flush();
       if (out().checkError()) {
         // A PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass.
@@ -313,6 +316,17 @@ abstract class Base implements Callable<Integer> {
     return own;
   }
 
+  /** The version this command makes the current one once it succeeds; null for none. */
+  private String nextCurrent;
+
+  /**
+   * Makes {@code id} the current version if this command succeeds: a command refused (an add to a
+   * published version named by mistake) leaves the current one as it was, as it leaves the rest.
+   */
+  void becomesCurrent(String id) {
+    nextCurrent = id;
+  }
+
   /**
    * The version the selector names, or the current one; the handle logs this command's arguments.
    * A version named becomes the current one, unless this command only reads it: looking at
@@ -322,7 +336,7 @@ abstract class Base implements Callable<Integer> {
   Dataset select(VersionSelector s) throws IOException {
     Dataset ds = s.resolve(repo());
     if ((s.id != null || s.name != null) && !readsOnly()) {
-      repo().catalog().rememberCurrent(ds.id());
+      becomesCurrent(ds.id());
     }
     noteDraftByName(s, ds);
     return ds.invokedAs(spec.name(), argv());

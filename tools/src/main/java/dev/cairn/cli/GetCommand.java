@@ -154,6 +154,16 @@ final class GetCommand extends Base {
     return 0;
   }
 
+  /** Whether the current version is a draft (a get of its parent, to edit a copy, leaves it current). */
+  private boolean currentIsDraft() throws IOException {
+    String current = repo().catalog().current();
+    try {
+      return current != null && repo().get(current).record().isDraft();
+    } catch (dev.cairn.errors.CairnException gone) { // deleted since, or its record unreadable
+      return false;
+    }
+  }
+
   /** The version, fetched first from the remote if it or the selected data are not all local. */
   private Dataset resolveOrFetch(Selection sel) throws Exception {
     selector.validate();
@@ -208,7 +218,9 @@ final class GetCommand extends Base {
       // had to come, as git fetch updates what it was asked for.
       catchUpFrom(ds, storage);
     }
-    repo().catalog().rememberCurrent(ds.id());
+    if (!currentIsDraft()) {
+      becomesCurrent(ds.id()); // a draft being built stays the current one: the next add or sync goes to it
+    }
     return ds.invokedAs("get", argv());
   }
 

@@ -99,6 +99,27 @@ class CliEndToEndTest {
   }
 
   @Test
+  void aRefusedCommandAndAGetOfTheParentLeaveTheDraftBeingBuiltCurrent() throws IOException {
+    Path src = tmp.resolve("cur");
+    write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
+    String parent = (String) cli.ok("sync", "--project", "p", "--name", "cur", "--folder", src.toString(), "--json").obj().get("id");
+    cli.ok("publish", "--id", parent);
+    String draft = (String) cli.ok("create", "--project", "p", "--name", "cur", "--parents", parent, "--json").obj().get("id");
+    // Named by mistake, a published version refuses the add, and does not become the current one.
+    assertThat(cli.fails("add", "--id", parent, "--files", src.resolve("a.txt").toString()).err()).contains("published");
+    write(src.resolve("b.txt"), "b".getBytes(StandardCharsets.UTF_8));
+    assertThat(cli.ok("add", "--files", src.resolve("b.txt").toString(), "--json").obj()).containsEntry("id", draft);
+    // A copy of the parent to edit, then a sync of it into the draft: the get left the draft current.
+    Path copy = tmp.resolve("edit");
+    cli.ok("get", "--id", parent, "--copy", copy.toString());
+    write(copy.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));
+    assertThat(cli.ok("sync", "--folder", copy.toString(), "--json").obj()).containsEntry("id", draft).containsEntry("closed", true);
+    // With no draft current, a get makes the version it got the current one, as before.
+    cli.ok("get", "--id", parent);
+    assertThat(cli.ok("show", "--json").obj()).containsEntry("id", parent);
+  }
+
+  @Test
   void listOriginNamesTheVersionThatBroughtEachFile() throws IOException {
     Path src = tmp.resolve("o");
     write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
@@ -517,6 +538,15 @@ class CliEndToEndTest {
         "f1*", "f2*");
     assertThat(otherPart.exit()).isEqualTo(1);
     assertThat(otherPart.out()).contains("in the version, but not among the files the part or filter takes").doesNotContain("not in the version");
+    // A filter limits the check in the folder too: a whole copy is checked for the files it matches.
+    Path whole = tmp.resolve("whole-copy");
+    cli.ok("get", "--id", id, "--copy", whole.toString());
+    assertThat(cli.ok("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*").lastLine()).isEqualTo("Verified: no differences");
+    write(whole.resolve("f1-stray"), "x".getBytes(StandardCharsets.UTF_8));
+    write(whole.resolve("g-stray"), "x".getBytes(StandardCharsets.UTF_8));
+    Cli.Result stray = cli.run("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*");
+    assertThat(stray.exit()).isEqualTo(1);
+    assertThat(stray.out()).contains("f1-stray: not in the version").doesNotContain("g-stray");
     assertThat(cli.fails("verify", "--id", id, "--folder", partCopy.toString(), "--filter", "nothing*").err())
         .isEqualTo("cairn: Cannot verify: no file of " + id + " matches --filter nothing*\n");
     assertThat(cli.fails("verify", "--id", id, "--filter", "f1*").err()).startsWith("cairn: Cannot verify: --part, --num-parts and"
