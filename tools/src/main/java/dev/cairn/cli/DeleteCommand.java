@@ -69,6 +69,8 @@ final class DeleteCommand extends Base {
     // Not made the current version: deleting is not using it (and a refused delete changes nothing).
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     String version = ds.record().version();
+    // Its copy on its remote stays: a ClearML user, whose delete is the server's, is told so.
+    String stillOn = ds.record().storage() != null && ds.isUploadedTo(ds.record().storage()) ? uri(ds.record().storage()) : null;
     Dataset.Deletion d = ds.delete(force);
     if (d.problem() != null) {
       err().printf("warning: could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it%n",
@@ -79,9 +81,14 @@ final class DeleteCommand extends Base {
       m.put("id", ds.id());
       m.put("deleted", true);
       m.put("released_on", d.released() ? d.storage() : null);
+      m.put("still_on", stillOn);
       printJson(m);
     } else {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
+      if (stillOn != null) {
+        err().printf("cairn: note: deleted here only; its copy on %s stays (cairn delete --id %s --storage %s deletes it there)%n", stillOn,
+            ds.id().substring(0, 8), ShellWords.quote(stillOn));
+      }
     }
     return 0;
   }

@@ -1095,7 +1095,9 @@ class CliRemoteTest {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
     String draft = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
-    assertThat(a.ok("delete", "--id", draft).out()).contains("version 1.0.0 is free again on ");
+    Cli.Result draftDeleted = a.ok("delete", "--id", draft);
+    assertThat(draftDeleted.out()).contains("version 1.0.0 is free again on ");
+    assertThat(draftDeleted.err()).as("never uploaded: no copy stays").isEmpty();
     // Renamed, then moved, before its upload: the string is given back where create reserved it.
     String renamed = (String) a.ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(), "--json").obj().get("id");
     a.ok("rename", "--project", "p", "--name", "d", "--new-name", "e");
@@ -1111,8 +1113,13 @@ class CliRemoteTest {
     String kept = (String) a.ok("sync", "--project", "p", "--name", "d", "--folder", tmp.resolve("src").toString(), "--storage",
         remote.toString(), "--json").obj().get("id");
     assertThat(a.ok("show", "--id", kept, "--json").obj()).containsEntry("version", "1.0.0");
-    // Uploaded: the string is the version's on the remote for good.
-    assertThat(a.ok("delete", "--id", kept, "--json").obj()).containsEntry("released_on", null);
+    // Uploaded: the string is the version's on the remote for good, and so is its copy there until deleted there.
+    Map<String, Object> keptDeleted = a.ok("delete", "--id", kept, "--json").obj();
+    assertThat(keptDeleted).containsEntry("released_on", null).containsEntry("still_on", remote.toUri().toString().replaceAll("/$", ""));
+    a.ok("get", "--id", kept, "--storage", remote.toString());
+    assertThat(a.ok("delete", "--id", kept).err()).isEqualTo("cairn: note: deleted here only; its copy on "
+        + remote.toUri().toString().replaceAll("/$", "") + " stays (cairn delete --id " + kept.substring(0, 8) + " --storage "
+        + remote.toUri().toString().replaceAll("/$", "") + " deletes it there)\n");
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(kept);
     // A string held there says by what: a version deleted there, or one not uploaded yet.
