@@ -356,6 +356,22 @@ public final class Catalog {
     }
   }
 
+  /** The id holding the version string of {@code r} (its project, name and version): normally {@code r}'s own; null if none. */
+  public String holderOfVersionOf(DatasetRecord r) throws IOException {
+    return reservationHolder(r.project(), r.name(), r.version());
+  }
+
+  /**
+   * Reserves the version string of {@code r} for it again when no version holds it (its
+   * reservation lost); returns whether {@code r} holds it now.
+   */
+  public boolean restoreReservation(DatasetRecord r) throws IOException {
+    Path dir = versionDir(r.project(), r.name());
+    Files.createDirectories(dir);
+    AtomicFiles.createIfAbsent(dir.resolve(r.version()), r.id().getBytes(StandardCharsets.US_ASCII), tmp);
+    return r.id().equals(holderOfVersionOf(r));
+  }
+
   /** Whether a version string is reserved for a project and name. */
   boolean isReserved(String project, String name, String version) {
     return !version.startsWith(".") && Files.exists(versionDir(project, name).resolve(version));

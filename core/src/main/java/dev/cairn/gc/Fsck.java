@@ -92,7 +92,7 @@ public final class Fsck {
     problems.addAll(recordProblems);
     List<String> damaged;
     try (ScanReader reader = new ScanReader(scan, packDir)) {
-      Reachability reach = new Reachability(reader, scan);
+      Reachability reach = new Reachability(reader, scan, indexed == null ? Set.of() : indexed.keySet());
       dev.cairn.dataset.RemoteAncestors remotes = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
       for (DatasetRecord r : records) {
         reach.checkVersion(r, remotes.of(r), problems);
@@ -247,6 +247,7 @@ public final class Fsck {
       }
     }
     for (DatasetRecord r : out) {
+      checkReservation(r, problems);
       if (r.isDraft() && r.owner() != null && dev.cairn.dataset.DraftOwners.ended(r.owner())) {
         // Found and finished by the same sync run again, unless the parents it would use have changed since.
         problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(),
@@ -267,6 +268,24 @@ public final class Fsck {
       }
     }
     return out;
+  }
+
+  /**
+   * A version's string must be reserved: a string whose reservation was lost would be given by the
+   * next create to another version, and two versions would answer to it.
+   */
+  private void checkReservation(DatasetRecord r, List<Problem> problems) throws IOException {
+    String holder = repo.catalog().holderOfVersionOf(r);
+    String which = "version string " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name());
+    if (holder == null) {
+      problems.add(Problem.error(r.id(), null, which + " is not reserved for it (its file under refs/versions was lost): a create"
+          + " could give it to another version; fsck --repair reserves it again"));
+    } else if (!holder.equals(r.id())) {
+      // Two versions made apart (one here, one fetched from a remote) may both hold a string: not damage.
+      problems.add(Problem.warning(r.id(), null, which + " is held here by another version, " + holder + " (made apart, one of them"
+          + " fetched from a remote?): the string names that one here; cairn set-version --id " + r.id().substring(0, 8)
+          + " --new-version V gives this one a string of its own"));
+    }
   }
 
   private void checkLeftovers(List<Problem> problems) throws IOException {
@@ -334,9 +353,13 @@ public final class Fsck {
       }
     }
 
-    Reachability(ScanReader reader, PackScan scan) {
+    /** The objects the index names: one of them that no pack holds was here, and is lost. */
+    private final Set<ObjectId> indexed;
+
+    Reachability(ScanReader reader, PackScan scan, Set<ObjectId> indexed) {
       this.reader = reader;
       this.scan = scan;
+      this.indexed = indexed;
     }
 
     /**
@@ -347,9 +370,11 @@ public final class Fsck {
      */
     void checkVersion(DatasetRecord r, DatasetRecord remote, List<Problem> problems) throws IOException {
       String version = r.id();
-      if (!r.isDraft() && r.storage() != null && r.versionObject() != null && !stored(r.versionObject())) {
-        // Known from its remote only (an ancestor of a version fetched; its manifest may be here
-        // as its child's base): nothing of its own to check.
+      if (!r.isDraft() && r.storage() != null && r.versionObject() != null && !stored(r.versionObject())
+          && !indexed.contains(r.versionObject())) {
+        // Known from its remote only (an ancestor of a version fetched; its manifest may be here as
+        // its child's base): nothing of its own to check. One whose version object the index names
+        // was here, and lost it with its pack: checked below as any other.
         return;
       }
       if (r.versionObject() != null) {

@@ -55,6 +55,7 @@ public final class Repair {
       actions.add("rebuilt the index from " + Text.count(scan.packs - scan.damagedPacks.size(), "pack")
           + (skipped.isEmpty() ? "" : " (" + Text.count(skipped.size(), "unreadable pack") + " left out)"));
       recoverRecords(scan, reader, actions);
+      restoreReservations(actions);
       rebuildVersionObjects(actions);
       releaseOrphanReservations(Fsck.closedVersions(scan, reader), actions);
     }
@@ -84,6 +85,16 @@ public final class Repair {
 
   /** How old a reservation without a record must be to be released: a create writes its record at once. */
   static final long ORPHAN_RESERVATION_AGE_MILLIS = 3_600_000;
+
+  /** Reserves again the version strings of records whose reservations were lost (refs/versions deleted, say). */
+  private void restoreReservations(List<String> actions) throws IOException {
+    for (dev.cairn.dataset.DatasetRecord r : repo.catalog().readAll().records()) {
+      if (repo.catalog().holderOfVersionOf(r) == null && repo.catalog().restoreReservation(r)) {
+        actions.add("reserved version string " + r.version() + " of " + DatasetRepository.label(r.project(), r.name()) + " for "
+            + r.id() + " again (its reservation was lost)");
+      }
+    }
+  }
 
   private void releaseOrphanReservations(Set<String> closed, List<String> actions) throws IOException {
     long now = System.currentTimeMillis();

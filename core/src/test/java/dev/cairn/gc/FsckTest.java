@@ -294,6 +294,30 @@ class FsckTest {
   }
 
   @Test
+  void anUploadedVersionThatLostItsVersionObjectHereIsDamagedNotTakenForOneKnownByItsRecordAlone() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
+      v.upload(tmp.resolve("remote").toString(), null, Progress.NONE);
+      assertThat(v.record().storage()).isNotNull();
+      dev.cairn.id.ObjectId versionObject = v.record().versionObject();
+      for (Path p : repo.repository().packs().packFiles()) {
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          if (pf.entries().stream().noneMatch(e -> e.id().equals(versionObject))) {
+            continue;
+          }
+        }
+        Files.delete(p);
+      }
+      Fsck.Report r = new Fsck(repo, Progress.NONE).check();
+      assertThat(r.damagedVersions()).containsExactly(v.id());
+      assertThat(r.errors()).anySatisfy(p -> {
+        assertThat(p.what()).isEqualTo(versionObject.hex());
+        assertThat(p.message()).isEqualTo("missing version object");
+      });
+    }
+  }
+
+  @Test
   void aPackWhoseSalvageHasItsOwnNameKeepsTheSalvageAndSetsTheDamagedBytesAside() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
@@ -551,6 +575,34 @@ class FsckTest {
       assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.startsWith("released version string 2.0.0 reserved for " + draft));
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       assertThat(Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("2.0.0").build()).version()).isEqualTo("2.0.0");
+    }
+  }
+
+  @Test
+  void versionStringsWhoseReservationsWereLostAreReportedAndReservedAgain() throws IOException {
+    Path dir = tmp.resolve("r");
+    String v1;
+    String v2;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      v1 = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000)).id();
+      v2 = version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), v1).id();
+    }
+    try (var s = Files.walk(dir.resolve("refs/versions"))) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Fsck.Report report = new Fsck(repo, Progress.NONE).check();
+      assertThat(report.errors()).extracting(Problem::what).containsExactlyInAnyOrder(v1, v2);
+      assertThat(report.errors()).allSatisfy(p -> assertThat(p.message()).contains("is not reserved for it")
+          .contains("fsck --repair reserves it again"));
+
+      assertThat(new Repair(repo, Progress.NONE).run()).contains("reserved version string 1.0.0 of gc/d for " + v1
+          + " again (its reservation was lost)", "reserved version string 1.0.1 of gc/d for " + v2 + " again (its reservation was lost)");
+
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThatThrownBy(() -> Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("1.0.1").build()))
+          .hasMessageContaining("already exists");
+      assertThat(Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").build()).version()).isEqualTo("1.0.2");
     }
   }
 

@@ -101,7 +101,12 @@ final class FsckCommand extends Base {
           + Format.count(report.problems().size() - report.errors().size(), "warning");
       // Damaged: the errors first, so that the counts of what was checked do not read as counts of damage.
       out().println(report.ok() ? "ok: " + checked + "; " + found : "DAMAGED: " + found + "; checked " + checked);
-      printWayForward(damaged(report));
+      List<DatasetRecord> damaged = damaged(report);
+      printWayForward(damaged);
+      if (!report.ok() && !repair && damaged.isEmpty()) {
+        out().println("cairn fsck --repair rebuilds what can be rebuilt (the index, lost records and reservations, the intact objects of"
+            + " damaged packs); run cairn fsck again after it");
+      }
     }
     return report.ok() ? 0 : 1;
   }
@@ -144,8 +149,9 @@ final class FsckCommand extends Base {
       } else if (r.storage() != null && !r.isDraft()) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
       } else {
-        out().println(what + (r.isDraft() ? "a draft, never uploaded" : "never uploaded") + ", so no copy is known:"
-            + " cairn delete --id " + id + " removes it (then make it again from its source files)");
+        out().println(what + (r.isDraft() ? "a draft, never uploaded" : "never uploaded") + ", so no copy is known: adding its source"
+            + " files again to any draft stores lost file data anew (cairn fsck then tells what is still missing); or cairn delete --id " + id
+            + " removes it");
       }
     }
   }

@@ -157,7 +157,8 @@ class CliRemoteTest {
     assertThat(fsck.exit()).isEqualTo(1);
     assertThat(fsck.out()).contains("2 versions lack data here; after cairn fsck --repair (which keeps every intact object):\n")
         .contains("  " + up + " (p/up 1.0.0): get it again from its remote: cairn get --id " + up + " --storage ")
-        .contains("  " + here + " (p/here 1.0.0): never uploaded, so no copy is known: cairn delete --id " + here);
+        .contains("  " + here + " (p/here 1.0.0): never uploaded, so no copy is known: adding its source files again to any draft stores lost"
+            + " file data anew (cairn fsck then tells what is still missing); or cairn delete --id " + here);
     List<Map<String, Object>> damaged = (List<Map<String, Object>>) cli.run("fsck", "--json").obj().get("damaged_versions");
     assertThat(damaged).extracting(m -> m.get("id").toString().substring(0, 8) + " " + m.get("name") + " " + m.get("storage"))
         .containsExactlyInAnyOrder(up + " up " + Path.of(remote).toUri().toString().replaceFirst("/$", ""), here + " here null");
@@ -168,8 +169,12 @@ class CliRemoteTest {
         .doesNotContain(up + " (");
     cli.ok("get", "--id", up, "--storage", remote, "--copy", tmp.resolve("copy").toString());
     assertThat(Files.readAllBytes(tmp.resolve("copy/u.bin"))).isEqualTo(Files.readAllBytes(tmp.resolve("up/u.bin")));
-    cli.ok("delete", "--id", here);
+    // Its source files added again to a draft: the lost data is stored anew, and the version reads whole.
+    cli.ok("create", "--project", "p", "--name", "again");
+    cli.ok("add", "--files", tmp.resolve("here").toString());
     assertThat(cli.ok("fsck").out()).startsWith("ok: ").doesNotContain("lack");
+    cli.ok("get", "--id", here, "--copy", tmp.resolve("here-copy").toString());
+    assertThat(Files.readAllBytes(tmp.resolve("here-copy/h.bin"))).isEqualTo(Files.readAllBytes(tmp.resolve("here/h.bin")));
   }
 
   @Test
