@@ -20,8 +20,10 @@ public final class Glob {
   private final boolean nameOnly;
   /**
    * Whether matches are bounded ({@link dev.cairn.internal.io.BoundedText}): with three runs of
-   * stars or more, a backtracking match can take time of the path's length to that power; with
-   * fewer it stays within a square of it, and the bound's cost (a fifth of a match) is not paid.
+   * stars or more, a backtracking match can take time of the path's length to that power, and with
+   * {@code {a,b}} alternatives time exponential in their groups ({@code {?,?}{?,?}...*Z}); with
+   * neither it stays within a square of the length, and the bound's cost (a fifth of a match) is
+   * not paid.
    */
   private final boolean bounded;
   /** Whether a path under a matching folder matches too. */
@@ -34,7 +36,7 @@ public final class Glob {
     String body = DatasetPaths.withoutEmptyOrDotSegments(pattern);
     this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
-    this.bounded = body.split("\\*+", -1).length - 1 >= 3;
+    this.bounded = body.split("\\*+", -1).length - 1 >= 3 || body.indexOf('{') >= 0;
     this.folders = folders;
   }
 
@@ -137,12 +139,26 @@ public final class Glob {
    *     pattern a person means ever needs ({@code **a**a**a**b} against a long path)
    */
   public boolean matches(String path) {
-    if (matchesOne(path)) {
+    return matches(path, null);
+  }
+
+  /**
+   * A test of paths whose matches, all together, read at most {@code characters} characters (for a
+   * server, which scans many paths for one request): past that, it throws as {@link #matches} does.
+   * A pattern that cannot backtrack much is not counted.
+   */
+  public java.util.function.Predicate<String> within(long characters) {
+    dev.cairn.internal.io.BoundedText.Budget budget = new dev.cairn.internal.io.BoundedText.Budget(characters);
+    return path -> matches(path, budget);
+  }
+
+  private boolean matches(String path, dev.cairn.internal.io.BoundedText.Budget budget) {
+    if (matchesOne(path, budget)) {
       return true;
     }
     if (folders) {
       for (int i = path.indexOf('/'); i > 0; i = path.indexOf('/', i + 1)) {
-        if (matchesOne(path.substring(0, i))) {
+        if (matchesOne(path.substring(0, i), budget)) {
           return true;
         }
       }
@@ -150,13 +166,13 @@ public final class Glob {
     return false;
   }
 
-  private boolean matchesOne(String path) {
-    if (matchesWhole(path)) {
+  private boolean matchesOne(String path, dev.cairn.internal.io.BoundedText.Budget budget) {
+    if (matchesWhole(path, budget)) {
       return true;
     }
     if (nameOnly) {
       int slash = path.lastIndexOf('/');
-      return slash >= 0 && matchesWhole(path.substring(slash + 1));
+      return slash >= 0 && matchesWhole(path.substring(slash + 1), budget);
     }
     return false;
   }
@@ -167,8 +183,8 @@ public final class Glob {
    * @throws dev.cairn.errors.PatternTooCostlyException if the match takes far more steps than a
    *     pattern a person means ever needs
    */
-  private boolean matchesWhole(String text) {
-    return regex.matcher(bounded ? new dev.cairn.internal.io.BoundedText(text, () -> "pattern '" + pattern + "'") : text).matches();
+  private boolean matchesWhole(String text, dev.cairn.internal.io.BoundedText.Budget budget) {
+    return regex.matcher(bounded ? new dev.cairn.internal.io.BoundedText(text, () -> "pattern '" + pattern + "'", budget) : text).matches();
   }
 
   public String pattern() {

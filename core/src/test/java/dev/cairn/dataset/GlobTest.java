@@ -50,6 +50,28 @@ class GlobTest {
     assertThat(Glob.filter("**/e*/*.txt").matches(path)).isTrue();
     assertThat(Glob.of("{d,x}*d/**/*.{txt,csv}").matches(path)).isTrue();
     assertThat(Glob.of("**d**e**f.txt").matches(path)).isTrue();
+    // Alternatives that match the same text many ways backtrack too (8 to the power of the groups), with a single star.
+    String alternatives = "{?,?,?,?,?,?,?,?}".repeat(12) + "*Z";
+    assertThatThrownBy(() -> Glob.filter(alternatives).matches("image_" + "0".repeat(30) + ".png"))
+        .isInstanceOf(dev.cairn.errors.PatternTooCostlyException.class).hasMessageContaining("too many steps");
+    assertThat(Glob.filter("{img,image}_*.{png,jpg}").matches("train/image_" + "0".repeat(30) + ".png")).isTrue();
+  }
+
+  @Test
+  void matchesWithinABudgetShareIt() {
+    var test = Glob.of("{a,b}*.png").within(10_000);
+    String path = "a" + "x".repeat(100) + ".jpg";
+    assertThat(test.test(path)).isFalse(); // each match well within the bound of its own
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 1000; i++) {
+        test.test(path);
+      }
+    }).isInstanceOf(dev.cairn.errors.PatternTooCostlyException.class);
+    // A pattern that cannot backtrack much is not counted.
+    var plain = Glob.of("*.png").within(10);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(plain.test(path)).isFalse();
+    }
   }
 
   @Test

@@ -24,6 +24,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only).")
   String host;
 
+  @Option(names = "--allow-host", paramLabel = "NAME", arity = "1..*",
+      description = "Further names the server answers to (a proxy's, or a DNS name of this machine): a request naming any other is"
+          + " refused, so that a site whose name is pointed at this address cannot read the datasets through a browser.")
+  java.util.List<String> allowHosts = new java.util.ArrayList<>();
+
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -51,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
 
   private void serve(Repository repository, DatasetRepository repo, PrintWriter out, PrintWriter err, CountDownLatch closed)
       throws Exception {
-    try (WebServer server = WebServer.start(repo, host, port, message -> {
+    try (WebServer server = WebServer.start(repo, host, port, allowHosts, message -> {
       err.println("cairn serve: " + message);
       err.flush();
     })) {

@@ -35,6 +35,14 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
   /** Most entries one filtered request reads before it stops and offers to continue. */
   static final int SCAN_LIMIT = 200_000;
 
+  /**
+   * Characters the matches of one page may read in all, for a pattern that can backtrack ({a,b}
+   * alternatives, three runs of stars): {@code *.{png,jpg}} over the {@link #SCAN_LIMIT} paths reads
+   * a small part of it; one crafted to backtrack is refused (400) within a second or two of work,
+   * rather than keep a thread busy for hours.
+   */
+  static final long PAGE_MATCH_BUDGET = 200_000_000;
+
   FilePage {
     files = List.copyOf(files);
   }
@@ -98,7 +106,7 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
       try {
         // As cairn list --filter reads it: a folder matched selects everything under it.
         Glob g = Glob.parseFilter("filter", filter);
-        return g::matches;
+        return g.within(PAGE_MATCH_BUDGET);
       } catch (InvalidInputException e) {
         throw HttpProblem.badRequest(e.getMessage());
       }

@@ -83,7 +83,8 @@ final class Params {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw HttpProblem.badRequest("Cannot read parameter " + name + ": '" + v + "' is not a number of 0 or more");
+    boolean digits = v.chars().allMatch(c -> c >= '0' && c <= '9');
+    throw HttpProblem.badRequest("Cannot read parameter " + name + ": '" + v + "' is " + (digits ? "too large" : "not a number of 0 or more"));
   }
 
   /**

@@ -13,11 +13,10 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The read-only web UI and JSON API over one repository ({@code cairn serve}): an embedded Javalin
@@ -55,6 +54,16 @@ public final class WebServer implements AutoCloseable {
    * @throws IOException if the address cannot be bound
    */
   public static WebServer start(DatasetRepository repo, String host, int port, Consumer<String> log) throws IOException {
+    return start(repo, host, port, List.of(), log);
+  }
+
+  /**
+   * As {@link #start(DatasetRepository, String, int, Consumer)}; {@code allowedHosts} are further
+   * names the {@code Host} header may give (a proxy's, or a name that points here).
+   */
+  public static WebServer start(DatasetRepository repo, String host, int port, List<String> allowedHosts, Consumer<String> log)
+      throws IOException {
+    HostNames names = new HostNames(host, allowedHosts);
     Site site = new Site(repo);
     ErrorPages errors = new ErrorPages(log, site);
     StaleIndexWatch staleIndex = new StaleIndexWatch(repo.repository(), log);
@@ -71,9 +80,7 @@ public final class WebServer implements AutoCloseable {
       config.routes.before(ctx -> staleIndex.check());
       config.routes.before(WebServer::securityHeaders);
       config.routes.before(WebServer::requireWellFormedQuery);
-      if (isLoopback(host)) {
-        config.routes.before(ctx -> requireLoopbackHost(ctx, host));
-      }
+      config.routes.before(names::require);
       pages(config.routes, site, assets);
       api(config.routes, new Api(site));
       config.routes.exception(Exception.class, errors::exception);
@@ -174,50 +181,6 @@ public final class WebServer implements AutoCloseable {
     return -1;
   }
 
-  /**
-   * Refuses a request whose {@code Host} is not a loopback name, on a server bound to loopback:
-   * a web page elsewhere whose own name the attacker points at 127.0.0.1 (DNS rebinding) would
-   * otherwise read every dataset through the user's browser. The name is compared as written,
-   * never resolved.
-   */
-  static void requireLoopbackHost(Context ctx, String boundHost) {
-    String name = hostName(ctx.header("Host"));
-    if (name == null || !(bare(name).equalsIgnoreCase(bare(boundHost)) || isLoopbackName(name))) {
-      throw new HttpProblem(403, "This server answers only to loopback names (localhost, 127.0.0.1, [::1]), not to "
-          + (name == null ? "a request without a Host header" : "'" + name + "'") + "; serve with --host to listen on another address");
-    }
-  }
-
-  /** The name of a {@code Host} header, without its port; null if there is none. */
-  static String hostName(String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String h = header.trim();
-    if (h.startsWith("[")) {
-      int end = h.indexOf(']');
-      return end < 0 ? null : h.substring(0, end + 1);
-    }
-    int colon = h.indexOf(':');
-    return colon < 0 ? h : h.substring(0, colon);
-  }
-
-  private static final Pattern LOOPBACK_V4 = Pattern.compile("127(\\.\\d{1,3}){3}");
-
-  /** A host without IPv6 brackets or a trailing dot, as names are compared. */
-  private static String bare(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
-  }
-
-  private static boolean isLoopbackName(String name) {
-    String n = bare(name).toLowerCase(Locale.ROOT);
-    if (n.equals("::1") || n.equals("0:0:0:0:0:0:0:1")) {
-      return true;
-    }
-    return n.equals("localhost") || n.endsWith(".localhost") || LOOPBACK_V4.matcher(n).matches();
-  }
-
   /** The headers every answer carries; also set again on an error page after a reset. */
   static void securityHeaders(Context ctx) {
     SECURITY_HEADERS.forEach(ctx::header);
@@ -228,6 +191,8 @@ public final class WebServer implements AutoCloseable {
     m.put("X-Content-Type-Options", "nosniff");
     m.put("Referrer-Policy", "no-referrer");
     m.put("X-Frame-Options", "DENY");
+    // Not even loaded by another site (an <img> there would tell whether a file exists here).
+    m.put("Cross-Origin-Resource-Policy", "same-origin");
     m.put("Content-Security-Policy", PAGE_POLICY);
     m.put("Cache-Control", "no-store");
     m.put("Vary", "Accept-Encoding"); // answers may be gzipped: a shared cache must not mix the two
@@ -252,10 +217,8 @@ public final class WebServer implements AutoCloseable {
 
   /** The address to open in a browser. */
   public String url() {
-    String h = host.contains(":") ? "[" + host + "]" : host;
-    if (host.equals("0.0.0.0") || host.equals("::")) {
-      h = "localhost";
-    }
+    String bare = HostNames.bare(host);
+    String h = HostNames.isWildcard(host) ? "localhost" : bare.contains(":") ? "[" + bare + "]" : bare;
     return "http://" + h + ":" + port() + "/";
   }
 

@@ -92,6 +92,35 @@ class WebServerTest {
     }
   }
 
+  @Test
+  void boundToEveryInterfaceItAnswersToAddressesAndItsOwnNamesOnly() throws Exception {
+    try (WebServer wide = WebServer.start(repo, "0.0.0.0", 0, List.of("data.example"), line -> { })) {
+      assertThat(wide.url()).isEqualTo("http://localhost:" + wide.port() + "/");
+      for (String host : List.of("attacker.example", "127.0.0.1.attacker.example", "data.example.attacker.example")) {
+        String r = rawRequest(wide.port(), host);
+        assertThat(r).as(host).startsWith("HTTP/1.1 403").contains("a name pointed at it by another site is refused")
+            .contains("--allow-host").doesNotContain(fixture.v1);
+      }
+      for (String host : List.of("127.0.0.1", "localhost:" + wide.port(), "10.1.2.3:" + wide.port(), "[fd00::2]", "data.example",
+          "DATA.example.")) {
+        assertThat(rawRequest(wide.port(), host)).as(host).startsWith("HTTP/1.1 200").contains(fixture.v1);
+      }
+    }
+    try (WebServer v6 = WebServer.start(repo, "[::]", 0, line -> { })) {
+      assertThat(v6.url()).isEqualTo("http://localhost:" + v6.port() + "/");
+    }
+    // Nor does another site get to load what it serves (an image there would tell whether a file exists here).
+    assertThat(get("/api/versions").headers().firstValue("Cross-Origin-Resource-Policy")).hasValue("same-origin");
+  }
+
+  private static String rawRequest(int port, String host) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET /api/versions HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   static String page(String path) throws IOException, InterruptedException {
     HttpResponse<byte[]> r = get(path);
     assertThat(r.statusCode()).as(path).isEqualTo(200);
@@ -228,6 +257,8 @@ class WebServerTest {
     // A pattern whose matching backtracks without end is refused, not left to spin a thread.
     String costly = URLEncoder.encode("**?".repeat(12) + "**x", StandardCharsets.UTF_8);
     assertThat(error("/api/versions/" + fixture.v1 + "/files?filter=" + costly, 400)).contains("too many steps");
+    String alternatives = URLEncoder.encode("{?,?,?,?,?,?,?,?}".repeat(12) + "*Z", StandardCharsets.UTF_8);
+    assertThat(error("/versions/" + fixture.v1 + "/files?filter=" + alternatives, 400)).contains("too many steps");
     assertThat(serverLog).isEmpty();
   }
 

@@ -15,28 +15,47 @@ public final class BoundedText implements CharSequence {
    */
   public static final long BUDGET = 1_000_000;
 
+  /**
+   * Characters that several matches may read in all (the paths one web page scans): each match
+   * stays within {@link #BUDGET} too.
+   */
+  public static final class Budget {
+    private long left;
+
+    public Budget(long characters) {
+      this.left = characters;
+    }
+  }
+
   private final CharSequence text;
   private final Supplier<String> what;
+  private final Budget shared;
   private long left;
 
   /**
    * @param what names the pattern for the message: "wildcard '**a**b'"
    */
   public BoundedText(CharSequence text, Supplier<String> what) {
-    this(text, what, BUDGET);
+    this(text, what, BUDGET, null);
   }
 
-  BoundedText(CharSequence text, Supplier<String> what, long budget) {
+  /** As {@link #BoundedText(CharSequence, Supplier)}, its reads drawn on {@code shared} as well (null: none). */
+  public BoundedText(CharSequence text, Supplier<String> what, Budget shared) {
+    this(text, what, BUDGET, shared);
+  }
+
+  BoundedText(CharSequence text, Supplier<String> what, long budget, Budget shared) {
     this.text = text;
     this.what = what;
     this.left = budget;
+    this.shared = shared;
   }
 
   @Override
   public char charAt(int index) {
-    if (--left < 0) {
-      throw new PatternTooCostlyException("Cannot use " + what.get() + ": matching it takes too many steps (stars that can match the same"
-          + " text many ways, as in **a**a**b); use fewer wildcards");
+    if (--left < 0 || (shared != null && --shared.left < 0)) {
+      throw new PatternTooCostlyException("Cannot use " + what.get() + ": matching it takes too many steps (stars or {a,b} alternatives that"
+          + " can match the same text many ways, as in **a**a**b); use fewer wildcards");
     }
     return text.charAt(index);
   }
