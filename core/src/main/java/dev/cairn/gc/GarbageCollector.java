@@ -550,6 +550,26 @@ public final class GarbageCollector {
   }
 
   /** Temporary files older than the grace period, and cached folders of versions that are gone. */
+  private static final Pattern DAMAGED_INDEX = Pattern.compile("index\\.damaged-(\\d{1,18})-\\d+");
+
+  /**
+   * Indexes set aside as damaged ({@code index.damaged-<time>-<pid>}) once older than the grace:
+   * a process that still has one open keeps reading its files after they are unlinked.
+   */
+  private int removeDamagedIndexes(long now) throws IOException {
+    int removed = 0;
+    try (Stream<Path> s = Files.list(repo.repository().directory())) {
+      for (Path p : s.toList()) {
+        Matcher m = DAMAGED_INDEX.matcher(p.getFileName().toString());
+        if (m.matches() && now - Long.parseLong(m.group(1)) >= graceMillis) {
+          Trees.delete(p);
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   private int removeLeftovers(long now) throws IOException {
     int removed = 0;
     try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {
@@ -563,6 +583,7 @@ public final class GarbageCollector {
         }
       }
     }
+    removed += removeDamagedIndexes(now);
     Path versions = repo.repository().directory().resolve("cache").resolve("versions");
     if (Files.isDirectory(versions)) {
       Map<String, Boolean> known = new HashMap<>();

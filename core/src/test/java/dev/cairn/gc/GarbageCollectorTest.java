@@ -327,6 +327,22 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void indexesSetAsideAsDamagedGoOnceOlderThanTheGrace() throws Exception {
+    Path dir = tmp.resolve("aside");
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      long now = System.currentTimeMillis();
+      Path old = Files.createDirectories(dir.resolve("index.damaged-" + (now - 2 * 3_600_000) + "-123"));
+      Files.write(old.resolve("data.mdb"), new byte[4096]);
+      Path young = Files.createDirectories(dir.resolve("index.damaged-" + now + "-124"));
+      Files.write(young.resolve("data.mdb"), new byte[4096]);
+      GarbageCollector.Result r = new GarbageCollector(repo, 3_600_000, 0, Progress.NONE).run();
+      assertThat(old).doesNotExist();
+      assertThat(young).exists();
+      assertThat(r.leftoversRemoved()).isGreaterThanOrEqualTo(1);
+    }
+  }
+
+  @Test
   void whatAnEndedProcessOfThisMachineLeftIsSweptWhenTheRepositoryIsOpened() throws Exception {
     Path dir = tmp.resolve("swept");
     DatasetRepository.open(dir, TestRepos.SMALL).close();
