@@ -348,7 +348,8 @@ public final class Fetcher {
     // No damage seen: the remote never had it, or lost it with a version deleted there.
     return new MissingObjectException(missing, "no pack of that remote holds it (a version deleted there takes its data with it"
         + " at the remote's next gc, and so does a pack removed by hand; cairn search --storage " + uri + " lists the versions it"
-        + " holds, cairn fsck --storage " + uri + " checks it)");
+        + " holds, cairn fsck --storage " + uri + " checks it; if this repository held the version whole, its own index may have lost"
+        + " track of it: cairn fsck checks that)");
   }
 
   /** Fetches objects by ranged reads of the blocks that hold them and stores the blocks locally. */
