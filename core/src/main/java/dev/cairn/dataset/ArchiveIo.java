@@ -46,6 +46,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -183,9 +185,10 @@ public final class ArchiveIo {
           default -> out;
         };
         ArchiveOutputStream<? extends ArchiveEntry> archive = format == Format.ZIP ? zip(compressed) : tar(compressed);
+        Deflater probe = new Deflater(Deflater.BEST_SPEED, true);
         for (FileEntry e : m) {
           if (archive instanceof ZipArchiveOutputStream z && e.kind() != EntryKind.LINK) {
-            writeZipEntry(z, reader, e, timeMillis);
+            writeZipEntry(z, reader, e, timeMillis, probe);
             progress.advance(e.size());
             continue;
           }
@@ -201,6 +204,7 @@ public final class ArchiveIo {
           progress.advance(e.size());
         }
         archive.finish();
+        probe.end();
         if (compressed != out) {
           compressed.close();
         }
@@ -220,14 +224,15 @@ public final class ArchiveIo {
    * stored entry's CRC-32 comes first in the stream, so a larger file is read twice: once for it,
    * once for its bytes.
    */
-  private static void writeZipEntry(ZipArchiveOutputStream z, ObjectReader reader, FileEntry e, long timeMillis) throws IOException {
+  private static void writeZipEntry(ZipArchiveOutputStream z, ObjectReader reader, FileEntry e, long timeMillis, Deflater probe)
+      throws IOException {
     byte[] head;
     try (InputStream in = reader.openContent(e.fileContent())) {
       head = in.readNBytes(ZIP_SAMPLE);
     }
     boolean whole = head.length == e.size();
     ZipArchiveEntry ze = zipEntry(e, timeMillis);
-    if (!deflates(head)) {
+    if (!deflates(head, probe)) {
       CRC32 crc = new CRC32();
       if (whole) {
         crc.update(head);
@@ -236,7 +241,7 @@ public final class ArchiveIo {
           in.transferTo(OutputStream.nullOutputStream());
         }
       }
-      ze.setMethod(java.util.zip.ZipEntry.STORED);
+      ze.setMethod(ZipEntry.STORED);
       ze.setCompressedSize(e.size());
       ze.setCrc(crc.getValue());
     }
@@ -251,24 +256,23 @@ public final class ArchiveIo {
     z.closeArchiveEntry();
   }
 
-  /** Whether deflate makes {@code sample} at least a twentieth smaller (at its fastest level, which tells well enough). */
-  static boolean deflates(byte[] sample) {
+  /**
+   * Whether deflate makes {@code sample} at least a twentieth smaller, as {@code probe} (a raw
+   * deflater at its fastest level, which tells well enough; reset here) finds.
+   */
+  static boolean deflates(byte[] sample, Deflater probe) {
     if (sample.length == 0) {
       return false;
     }
-    java.util.zip.Deflater d = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED, true);
-    try {
-      d.setInput(sample);
-      d.finish();
-      byte[] out = new byte[sample.length];
-      long limit = sample.length - sample.length / 20;
-      while (!d.finished() && d.getBytesWritten() < limit) {
-        d.deflate(out);
-      }
-      return d.finished() && d.getBytesWritten() < limit;
-    } finally {
-      d.end();
+    probe.reset();
+    probe.setInput(sample);
+    probe.finish();
+    byte[] out = new byte[sample.length];
+    long limit = sample.length - sample.length / 20;
+    while (!probe.finished() && probe.getBytesWritten() < limit) {
+      probe.deflate(out);
     }
+    return probe.finished() && probe.getBytesWritten() < limit;
   }
 
   private static ZipArchiveOutputStream zip(OutputStream out) {

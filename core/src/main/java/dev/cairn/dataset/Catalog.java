@@ -363,13 +363,23 @@ public final class Catalog {
 
   /**
    * Reserves the version string of {@code r} for it again when no version holds it (its
-   * reservation lost); returns whether {@code r} holds it now.
+   * reservation lost), under the version's lock and as its record reads now; returns whether it
+   * did. A string that is not a version string (a damaged record's) is left alone.
    */
   public boolean restoreReservation(DatasetRecord r) throws IOException {
-    Path dir = versionDir(r.project(), r.name());
-    Files.createDirectories(dir);
-    AtomicFiles.createIfAbsent(dir.resolve(r.version()), r.id().getBytes(StandardCharsets.US_ASCII), tmp);
-    return r.id().equals(holderOfVersionOf(r));
+    try (Lock lock = lock(r.id())) {
+      if (!exists(r.id())) {
+        return false; // deleted meanwhile
+      }
+      DatasetRecord now = read(r.id());
+      if (holderOfVersionOf(now) != null) {
+        return false;
+      }
+      reserveVersion(now.project(), now.name(), now.version(), now.id());
+      return true;
+    } catch (IllegalArgumentException takenOrMalformed) {
+      return false;
+    }
   }
 
   /** Whether a version string is reserved for a project and name. */

@@ -21,8 +21,10 @@ import java.io.UncheckedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -1177,23 +1179,27 @@ public final class Dataset {
           m.put(k, v);
         }
       });
-      requireNoUnicodeTwins(m.keySet());
+      Set<String> set = new HashSet<>(changes.keySet());
+      set.removeIf(k -> changes.get(k) == null);
+      requireNoUnicodeTwins(set, m.keySet());
       return r.toBuilder().metadata(m);
     });
   }
 
   /**
-   * Refuses two metadata keys that differ only in their Unicode form (an "é" typed as one
-   * character and as "e" and an accent): they look alike everywhere they are shown, as two
-   * paths that differ so would, which an add refuses too.
+   * Refuses a metadata key being {@code set} that differs from another of {@code all} only in its
+   * Unicode form (an "é" typed as one character and as "e" and an accent): the two would look alike
+   * everywhere they are shown, as two paths that differ so would, which an add refuses too. Twins a
+   * record holds already, untouched, are left as they are.
    */
-  private static void requireNoUnicodeTwins(Set<String> keys) throws InvalidInputException {
-    Map<String, String> seen = new HashMap<>();
-    for (String k : keys) {
-      String twin = seen.putIfAbsent(java.text.Normalizer.normalize(k, java.text.Normalizer.Form.NFC), k);
-      if (twin != null) {
-        throw new InvalidInputException("Cannot set metadata key '" + DatasetPaths.printable(k) + "': it differs from key '"
-            + DatasetPaths.printable(twin) + "' only in its Unicode form, and the two would look alike; use one of them");
+  static void requireNoUnicodeTwins(Set<String> set, Set<String> all) throws InvalidInputException {
+    for (String k : set) {
+      String form = Normalizer.normalize(k, Normalizer.Form.NFC);
+      for (String other : all) {
+        if (!other.equals(k) && Normalizer.normalize(other, Normalizer.Form.NFC).equals(form)) {
+          throw new InvalidInputException("Cannot set metadata key '" + DatasetPaths.printable(k) + "': it differs from key '"
+              + DatasetPaths.printable(other) + "' only in its Unicode form, and the two would look alike; use one of them");
+        }
       }
     }
   }

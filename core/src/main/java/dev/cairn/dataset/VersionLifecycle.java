@@ -297,6 +297,7 @@ final class VersionLifecycle {
     for (String k : o.metadata().keySet()) {
       checkName("metadata key", k, false); // as setMetadata checks them
     }
+    Dataset.requireNoUnicodeTwins(o.metadata().keySet(), o.metadata().keySet());
     if (o.version() != null) {
       try {
         VersionStrings.check(o.version());

@@ -276,10 +276,20 @@ public final class Fsck {
    */
   private void checkReservation(DatasetRecord r, List<Problem> problems) throws IOException {
     String holder = repo.catalog().holderOfVersionOf(r);
+    if (holder == null) {
+      // Read again: a delete, rename or set-version that ran meanwhile moves or drops the string.
+      try {
+        r = repo.catalog().read(r.id());
+        holder = repo.catalog().holderOfVersionOf(r);
+      } catch (dev.cairn.errors.DatasetNotFoundException deletedMeanwhile) {
+        return;
+      }
+    }
     String which = "version string " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name());
     if (holder == null) {
-      problems.add(Problem.error(r.id(), null, which + " is not reserved for it (its file under refs/versions was lost): a create"
-          + " could give it to another version; fsck --repair reserves it again"));
+      // No data is at stake, but the next create could give the string to another version.
+      problems.add(Problem.warning(r.id(), null, which + " is not reserved for it (its file under refs/versions was lost, or a"
+          + " version that held it for both was deleted): a create could give it to another version; fsck --repair reserves it again"));
     } else if (!holder.equals(r.id())) {
       // Two versions made apart (one here, one fetched from a remote) may both hold a string: not damage.
       problems.add(Problem.warning(r.id(), null, which + " is held here by another version, " + holder + " (made apart, one of them"

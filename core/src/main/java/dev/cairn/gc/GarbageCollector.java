@@ -549,7 +549,6 @@ public final class GarbageCollector {
     }
   }
 
-  /** Temporary files older than the grace period, and cached folders of versions that are gone. */
   private static final Pattern DAMAGED_INDEX = Pattern.compile("index\\.damaged-(\\d{1,18})-\\d+");
 
   /**
@@ -570,6 +569,7 @@ public final class GarbageCollector {
     return removed;
   }
 
+  /** Temporary files older than the grace period, damaged indexes set aside, and cached folders of versions that are gone. */
   private int removeLeftovers(long now) throws IOException {
     int removed = 0;
     try (Stream<Path> s = Files.list(repo.repository().tmpDirectory())) {

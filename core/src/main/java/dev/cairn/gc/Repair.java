@@ -55,9 +55,9 @@ public final class Repair {
       actions.add("rebuilt the index from " + Text.count(scan.packs - scan.damagedPacks.size(), "pack")
           + (skipped.isEmpty() ? "" : " (" + Text.count(skipped.size(), "unreadable pack") + " left out)"));
       recoverRecords(scan, reader, actions);
-      restoreReservations(actions);
       rebuildVersionObjects(actions);
       releaseOrphanReservations(Fsck.closedVersions(scan, reader), actions);
+      restoreReservations(actions); // after the release: a string a deleted version still held is free again
     }
     removeStaleLocks(actions);
     dev.cairn.dataset.CacheCheck cache = new dev.cairn.dataset.CacheCheck(repo, progress);
@@ -89,7 +89,7 @@ public final class Repair {
   /** Reserves again the version strings of records whose reservations were lost (refs/versions deleted, say). */
   private void restoreReservations(List<String> actions) throws IOException {
     for (dev.cairn.dataset.DatasetRecord r : repo.catalog().readAll().records()) {
-      if (repo.catalog().holderOfVersionOf(r) == null && repo.catalog().restoreReservation(r)) {
+      if (r.version() != null && repo.catalog().holderOfVersionOf(r) == null && repo.catalog().restoreReservation(r)) {
         actions.add("reserved version string " + r.version() + " of " + DatasetRepository.label(r.project(), r.name()) + " for "
             + r.id() + " again (its reservation was lost)");
       }

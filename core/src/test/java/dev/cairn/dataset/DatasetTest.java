@@ -523,6 +523,8 @@ class DatasetTest {
     swap.put("cafe\u0301", "2");
     ds.setMetadata(swap);
     assertThat(ds.metadata()).containsExactly(entry("cafe\u0301", "2"));
+    assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "twins").metadata(Map.of("caf\u00e9", "1", "cafe\u0301", "2"))
+        .build())).isInstanceOf(InvalidInputException.class).hasMessageContaining("only in its Unicode form");
   }
 
   @Test

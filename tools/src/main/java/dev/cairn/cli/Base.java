@@ -180,8 +180,8 @@ abstract class Base implements Callable<Integer> {
     try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
       ok = exit == 0;
-      if (ok && nextCurrent != null && repo().catalog().exists(nextCurrent)) {
-        repo().catalog().rememberCurrent(nextCurrent);
+      if (ok && nextCurrent != null) {
+        rememberCurrent(nextCurrent);
       }
       out().flush();
       if (out().checkError()) {
@@ -325,6 +325,18 @@ abstract class Base implements Callable<Integer> {
    */
   void becomesCurrent(String id) {
     nextCurrent = id;
+  }
+
+  /** Makes {@code id} the current version; a failure is warned of, not the command's: the work is done. */
+  private void rememberCurrent(String id) {
+    try {
+      if (repo().catalog().exists(id)) {
+        repo().catalog().rememberCurrent(id);
+      }
+    } catch (IOException e) {
+      err().println("cairn: warning: could not make " + id.substring(0, 8) + " the current version (" + ErrorHandler.oneLine(e, false)
+          + "); name it with --id in the next commands");
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.internal.json.Json;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +70,7 @@ final class DeleteCommand extends Base {
     // Not made the current version: deleting is not using it (and a refused delete changes nothing).
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     String version = ds.record().version();
-    // Its copy on its remote stays: a ClearML user, whose delete is the server's, is told so.
-    String stillOn = ds.record().storage() != null && ds.isUploadedTo(ds.record().storage()) ? uri(ds.record().storage()) : null;
+    String stillOn = stillOn(ds);
     Dataset.Deletion d = ds.delete(force);
     if (d.problem() != null) {
       err().printf("warning: could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it%n",
@@ -93,6 +93,19 @@ final class DeleteCommand extends Base {
     return 0;
   }
 
+  /**
+   * The remote that keeps a copy of {@code ds} once it is deleted here, or null: a ClearML user,
+   * whose delete is the server's, is told so.
+   */
+  private String stillOn(Dataset ds) {
+    try {
+      String storage = ds.record().storage();
+      return storage != null && ds.isUploadedTo(storage) ? uri(storage) : null;
+    } catch (IOException | RuntimeException unreadable) { // a recorded address an older release wrote otherwise
+      return null;
+    }
+  }
+
   /** {@code --entire-dataset}: every version of the dataset, newest first. */
   private int deleteDataset() throws Exception {
     if (!force) {
@@ -102,6 +115,15 @@ final class DeleteCommand extends Base {
       throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset of one version: leave out --version");
     }
     dev.cairn.dataset.DatasetRecord named = selector.resolve(repo()).record();
+    Map<String, String> stillOn = new LinkedHashMap<>(); // id → remote
+    for (dev.cairn.dataset.DatasetRecord r : repo().catalog().readAll().records()) {
+      if (r.project().equals(named.project()) && r.name().equals(named.name())) {
+        String remote = stillOn(repo().get(r.id()));
+        if (remote != null) {
+          stillOn.put(r.id(), remote);
+        }
+      }
+    }
     List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
     for (Dataset.Deletion d : done) {
       if (d.problem() != null) {
@@ -113,10 +135,17 @@ final class DeleteCommand extends Base {
       m.put("project", named.project());
       m.put("name", named.name());
       m.put("deleted", done.size());
+      m.put("still_on", new java.util.TreeSet<>(stillOn.values()));
       printJson(m);
     } else {
       out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), dev.cairn.dataset.DatasetRepository.label(named.project(),
           named.name()));
+      if (!stillOn.isEmpty()) {
+        Map.Entry<String, String> one = stillOn.entrySet().iterator().next();
+        err().printf("cairn: note: deleted here only; %s stay%s on %s (cairn delete --id %s --storage %s deletes one there)%n",
+            Format.count(stillOn.size(), "version"), stillOn.size() == 1 ? "s" : "", String.join(", ", new java.util.TreeSet<>(stillOn.values())),
+            one.getKey().substring(0, 8), ShellWords.quote(one.getValue()));
+      }
     }
     return 0;
   }

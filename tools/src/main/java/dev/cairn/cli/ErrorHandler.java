@@ -189,7 +189,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           && cl.getCommandSpec().positionalParameters().isEmpty() && !u.getUnmatched().isEmpty()) {
         // A word where only options go ("add data/", or anything after "--"): say that, not "unmatched".
         String first = u.getUnmatched().get(0);
-        boolean afterEnd = Arrays.asList(args).indexOf("--") >= 0;
+        int end = Arrays.asList(args).indexOf("--");
+        boolean afterEnd = end >= 0 && Arrays.asList(args).subList(end + 1, args.length).contains(first)
+            && !Arrays.asList(args).subList(0, end).contains(first);
         message = cl.getCommandSpec().qualifiedName() + " takes no arguments, only options: '" + first + "'"
             + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
       }

@@ -154,12 +154,20 @@ final class GetCommand extends Base {
     return 0;
   }
 
-  /** Whether the current version is a draft (a get of its parent, to edit a copy, leaves it current). */
-  private boolean currentIsDraft() throws IOException {
-    String current = repo().catalog().current();
+  /**
+   * Whether the current version is a draft that {@code got} belongs to: one of its parents, or a
+   * version of the same dataset (a copy to edit, then sync into the draft), which leaves it current.
+   */
+  private boolean keepsCurrentDraft(Dataset got) {
     try {
-      return current != null && repo().get(current).record().isDraft();
-    } catch (dev.cairn.errors.CairnException gone) { // deleted since, or its record unreadable
+      String current = repo().catalog().current();
+      if (current == null || current.equals(got.id())) {
+        return false;
+      }
+      dev.cairn.dataset.DatasetRecord draft = repo().get(current).record();
+      dev.cairn.dataset.DatasetRecord r = got.record();
+      return draft.isDraft() && (draft.parents().contains(r.id()) || (draft.project().equals(r.project()) && draft.name().equals(r.name())));
+    } catch (IOException gone) { // deleted since, or its record unreadable: the get goes on
       return false;
     }
   }
@@ -218,8 +226,8 @@ final class GetCommand extends Base {
       // had to come, as git fetch updates what it was asked for.
       catchUpFrom(ds, storage);
     }
-    if (!currentIsDraft()) {
-      becomesCurrent(ds.id()); // a draft being built stays the current one: the next add or sync goes to it
+    if (!keepsCurrentDraft(ds)) {
+      becomesCurrent(ds.id()); // else the draft being built stays the current one: the next add or sync goes to it
     }
     return ds.invokedAs("get", argv());
   }

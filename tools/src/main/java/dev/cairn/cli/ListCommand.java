@@ -144,7 +144,7 @@ final class ListCommand extends Base {
     boolean deleted(String id) {
       return deletedById.computeIfAbsent(id, i -> {
         try {
-          return !repo().catalog().exists(i);
+          return !repo().catalog().exists(i) && repo().catalog().wasDeleted(i);
         } catch (IOException | RuntimeException unknown) {
           return false;
         }

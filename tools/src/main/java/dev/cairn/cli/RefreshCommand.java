@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "refresh", description = "Take the remote's newer records of the versions here (renamed, moved, tagged, described or"
     + " published elsewhere since they were fetched or uploaded); no data is read. Without --storage, from the own remote of each"
     + " version here (a copy uploaded elsewhere: --storage names that remote). A record changed both here and there is kept as it"
-    + " is here, and said; a remote that cannot be read is said, the others are still read, and the exit status is non-zero.")
+    + " is here, and said; a remote that cannot be read is said, and makes the exit status non-zero (the others are still read).")
 final class RefreshCommand extends Base {
   @Option(names = "--storage", paramLabel = "URI", description = "The remote to read (default: each version's own remote).")
   String storage;

@@ -38,6 +38,12 @@ final class ServeCommand implements Callable<Integer> {
       throw new dev.cairn.errors.InvalidInputException("Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
           + " this machine only; 0.0.0.0 for every interface)");
     }
+    for (String name : allowHosts) {
+      if (name.isBlank() || name.contains("/") || name.contains("@")) {
+        throw new dev.cairn.errors.InvalidInputException("Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"
+            + " a browser's address bar shows it, without scheme or path (data.example.com)");
+      }
+    }
     Main.endsWithInterrupt();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -67,7 +73,8 @@ final class ServeCommand implements Callable<Integer> {
       }, "cairn-serve-stop");
       Runtime.getRuntime().addShutdownHook(stop);
       if (!WebServer.isLoopback(host)) {
-        err.println("cairn serve: listening on " + host + ": anyone who can reach this address can read every dataset");
+        err.println("cairn serve: listening on " + host + ": anyone who can reach this address can read every dataset; it answers to"
+            + " IP addresses, loopback names and " + String.join(", ", server.hostNames()) + " (--allow-host adds names)");
       }
       out.println("Serving " + repository.directory() + " (read-only) at " + server.url());
       out.println("Press Ctrl-C to stop.");

@@ -54,8 +54,8 @@ final class VerifyCommand extends Base {
   @Override
   int run() throws Exception {
     if (selection.given() && folder == null) {
-      throw new InvalidInputException("Cannot verify: --part, --num-parts and --filter say which files a folder (--folder DIR) holds,"
-          + " as get --copy took them; without --folder, every stored file is checked");
+      throw new InvalidInputException("Cannot verify: --part, --num-parts and --filter say which files of a folder (--folder DIR) to"
+          + " check, as get --copy took them; without --folder, every stored file is checked");
     }
     dev.cairn.dataset.Selection sel = selection.selection("verify");
     Dataset ds = selectOrFetch(selector, storage);
@@ -141,7 +141,8 @@ final class VerifyCommand extends Base {
     }
     if (remoteDamage != null) {
       err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage
-          + "; cairn fsck --storage " + storage + " says what is damaged there");
+          + "; cairn fsck --storage " + storage + " --read-data says what is damaged there (without --read-data, it reads"
+          + " only the packs' indexes: bytes damaged inside a pack go unseen)");
     }
     return ok ? 0 : 1;
   }

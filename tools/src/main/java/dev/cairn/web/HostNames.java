@@ -31,7 +31,7 @@ final class HostNames {
   HostNames(String boundHost, List<String> allowedHosts) {
     this.loopback = WebServer.isLoopback(boundHost);
     allowed.add(normal(boundHost));
-    allowedHosts.forEach(h -> allowed.add(normal(h)));
+    allowedHosts.forEach(h -> allowed.add(normal(hostName(h)))); // "name:port" as "name": the port is not compared
     if (!loopback) {
       try {
         InetAddress self = InetAddress.getLocalHost();
@@ -48,12 +48,16 @@ final class HostNames {
     String name = hostName(ctx.header("Host"));
     if (name == null || !allows(name)) {
       String given = name == null ? "a request without a Host header" : "'" + name + "'";
-      throw new HttpProblem(403, loopback
-          ? "This server answers only to loopback names (localhost, 127.0.0.1, [::1]), not to " + given
-              + "; serve with --host to listen on another address"
-          : "This server answers only to its addresses, loopback names and " + String.join(", ", allowed) + ", not to " + given
-              + " (a name pointed at it by another site is refused); serve with --allow-host NAME for a name of yours");
+      // The names it does answer to are not listed: a page that a rebound name serves could read them.
+      throw new HttpProblem(403, "This server does not answer to " + given + " (a name pointed at it by another site is refused; it"
+          + " answers to " + (loopback ? "loopback names" : "its addresses, loopback names and this machine's name")
+          + "); serve with --allow-host NAME for a name of yours");
     }
+  }
+
+  /** The names it answers to besides addresses and loopback names, for the server's log. */
+  Set<String> names() {
+    return java.util.Collections.unmodifiableSet(allowed);
   }
 
   boolean allows(String name) {

@@ -39,11 +39,18 @@ public final class WebServer implements AutoCloseable {
 
   private final Javalin app;
   private final String host;
+  private final HostNames names;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private WebServer(Javalin app, String host) {
+  private WebServer(Javalin app, String host, HostNames names) {
     this.app = app;
     this.host = host;
+    this.names = names;
+  }
+
+  /** The host names the server answers to, besides IP addresses and loopback names. */
+  public java.util.Set<String> hostNames() {
+    return names.names();
   }
 
   /**
@@ -94,7 +101,7 @@ public final class WebServer implements AutoCloseable {
       app.stop();
       throw new IOException("Cannot start the web server on " + host + ":" + port + ": " + rootMessage(e), e);
     }
-    return new WebServer(app, host);
+    return new WebServer(app, host, names);
   }
 
   private static void pages(RoutesConfig routes, Site site, Assets assets) {

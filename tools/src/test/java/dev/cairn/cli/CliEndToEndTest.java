@@ -117,6 +117,11 @@ class CliEndToEndTest {
     // With no draft current, a get makes the version it got the current one, as before.
     cli.ok("get", "--id", parent);
     assertThat(cli.ok("show", "--json").obj()).containsEntry("id", parent);
+    // And so does a get of another dataset's version while a draft is current: it is not the draft's.
+    String other = (String) cli.ok("sync", "--project", "p", "--name", "other", "--folder", src.toString(), "--json").obj().get("id");
+    cli.ok("create", "--project", "p", "--name", "cur", "--parents", parent);
+    cli.ok("get", "--id", other);
+    assertThat(cli.ok("show", "--json").obj()).containsEntry("id", other);
   }
 
   @Test
@@ -550,7 +555,7 @@ class CliEndToEndTest {
     assertThat(cli.fails("verify", "--id", id, "--folder", partCopy.toString(), "--filter", "nothing*").err())
         .isEqualTo("cairn: Cannot verify: no file of " + id + " matches --filter nothing*\n");
     assertThat(cli.fails("verify", "--id", id, "--filter", "f1*").err()).startsWith("cairn: Cannot verify: --part, --num-parts and"
-        + " --filter say which files a folder (--folder DIR) holds");
+        + " --filter say which files of a folder (--folder DIR) to check");
     // A folder's name, with or without a slash, gets what it holds, as list shows; no match fails.
     Path nested = tmp.resolve("nested");
     write(nested.resolve("y/a"), "a".getBytes(StandardCharsets.UTF_8));

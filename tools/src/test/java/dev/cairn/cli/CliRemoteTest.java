@@ -1011,7 +1011,7 @@ class CliRemoteTest {
     assertThat(r.out()).contains("not_fetched big.bin").doesNotContain("Verified")
         .contains("not fetched, so not checked: the remote could not give it whole, see below)");
     assertThat(r.err()).contains("could not give all of " + id.substring(0, 8) + "'s data")
-        .contains("; cairn fsck --storage " + remote + " says what is damaged there");
+        .contains("; cairn fsck --storage " + remote + " --read-data says what is damaged there");
   }
 
   @Test
@@ -1125,6 +1125,13 @@ class CliRemoteTest {
     assertThat(a.ok("delete", "--id", kept).err()).isEqualTo("cairn: note: deleted here only; its copy on "
         + remote.toUri().toString().replaceAll("/$", "") + " stays (cairn delete --id " + kept.substring(0, 8) + " --storage "
         + remote.toUri().toString().replaceAll("/$", "") + " deletes it there)\n");
+    // A whole dataset: how many versions stay, and where.
+    Path other = tmp.resolve("other-remote");
+    write(tmp.resolve("whole/w.txt"), "w");
+    new Cli(tmp.resolve("w")).ok("sync", "--project", "p", "--name", "whole", "--folder", tmp.resolve("whole").toString(), "--storage",
+        other.toString());
+    Cli.Result whole = new Cli(tmp.resolve("w")).ok("delete", "--project", "p", "--name", "whole", "--entire-dataset", "--force");
+    assertThat(whole.err()).startsWith("cairn: note: deleted here only; 1 version stays on " + other.toUri().toString().replaceAll("/$", ""));
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(kept);
     // A string held there says by what: a version deleted there, or one not uploaded yet.

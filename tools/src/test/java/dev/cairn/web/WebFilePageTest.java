@@ -104,6 +104,18 @@ class WebFilePageTest {
   }
 
   @Test
+  void alternativesScanAWholePageUnlessCraftedToBacktrack() throws IOException {
+    // A pattern people type, over the whole scan of a page: no match, no refusal.
+    FilePage page = FilePage.filtered(manifest(), "**/*.{png,gif}", null, 100);
+    assertThat(page.files()).isEmpty();
+    assertThat(page.scanned()).isEqualTo(FilePage.SCAN_LIMIT);
+    // Each path well within the bound of its own, but a page of them far past the page's.
+    String crafted = "{?,?}".repeat(10) + "*Z";
+    assertThatThrownBy(() -> FilePage.filtered(manifest(), crafted, null, 100)).isInstanceOf(dev.cairn.errors.PatternTooCostlyException.class)
+        .hasMessageContaining("against so many paths takes too many steps");
+  }
+
+  @Test
   void aFullPageOffersMoreOnlyWhenAnotherMatchFollows() throws IOException {
     // Ten matches, nine misses after each: 999900, 999910, ..., 999990.
     String filter = "shard-999/file-09999?0.jpg";

@@ -81,7 +81,8 @@ class WebServerTest {
     // A page elsewhere whose name now resolves to 127.0.0.1 (DNS rebinding) sends its own name.
     for (String host : List.of("attacker.example:" + server.port(), "attacker.example", "127.0.0.1.attacker.example", "10.0.0.1")) {
       String r = rawRequest("GET /api/versions HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
-      assertThat(r).as(host).startsWith("HTTP/1.1 403").contains("loopback names").doesNotContain(fixture.v1);
+      assertThat(r).as(host).startsWith("HTTP/1.1 403").contains("answers to loopback names").contains("--allow-host")
+          .doesNotContain(fixture.v1);
     }
     assertThat(rawRequest("GET /api/versions HTTP/1.0\r\n\r\n")).as("no Host header").startsWith("HTTP/1.1 403");
     assertThat(rawRequest("GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n"))
@@ -99,12 +100,17 @@ class WebServerTest {
       for (String host : List.of("attacker.example", "127.0.0.1.attacker.example", "data.example.attacker.example")) {
         String r = rawRequest(wide.port(), host);
         assertThat(r).as(host).startsWith("HTTP/1.1 403").contains("a name pointed at it by another site is refused")
-            .contains("--allow-host").doesNotContain(fixture.v1);
+            .contains("--allow-host").doesNotContain(fixture.v1).doesNotContain("data.example,");
       }
       for (String host : List.of("127.0.0.1", "localhost:" + wide.port(), "10.1.2.3:" + wide.port(), "[fd00::2]", "data.example",
           "DATA.example.")) {
         assertThat(rawRequest(wide.port(), host)).as(host).startsWith("HTTP/1.1 200").contains(fixture.v1);
       }
+    }
+    // Bound to loopback, a name of the user's (a proxy on this machine) is answered too; its port is not compared.
+    try (WebServer proxied = WebServer.start(repo, "127.0.0.1", 0, List.of("data.example:443"), line -> { })) {
+      assertThat(rawRequest(proxied.port(), "data.example")).startsWith("HTTP/1.1 200");
+      assertThat(rawRequest(proxied.port(), "10.1.2.3")).startsWith("HTTP/1.1 403");
     }
     try (WebServer v6 = WebServer.start(repo, "[::]", 0, line -> { })) {
       assertThat(v6.url()).isEqualTo("http://localhost:" + v6.port() + "/");

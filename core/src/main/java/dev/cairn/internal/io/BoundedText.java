@@ -17,7 +17,7 @@ public final class BoundedText implements CharSequence {
 
   /**
    * Characters that several matches may read in all (the paths one web page scans): each match
-   * stays within {@link #BUDGET} too.
+   * stays within {@link #BUDGET} too. Not for matches on several threads at once.
    */
   public static final class Budget {
     private long left;
@@ -53,7 +53,11 @@ public final class BoundedText implements CharSequence {
 
   @Override
   public char charAt(int index) {
-    if (--left < 0 || (shared != null && --shared.left < 0)) {
+    if (shared != null && --shared.left < 0) {
+      throw new PatternTooCostlyException("Cannot use " + what.get() + ": matching it against so many paths takes too many steps in"
+          + " all; narrow it with a folder to start from (images/**/*.png rather than **/*.png)");
+    }
+    if (--left < 0) {
       throw new PatternTooCostlyException("Cannot use " + what.get() + ": matching it takes too many steps (stars or {a,b} alternatives that"
           + " can match the same text many ways, as in **a**a**b); use fewer wildcards");
     }

@@ -19,11 +19,24 @@ import java.util.concurrent.ThreadLocalRandom;
  * reading the name back: if it holds our bytes, we created it.
  */
 public final class RetryingStorage implements RemoteStorage {
-  /** How hard to try. */
-  public record Policy(int maxAttempts, long firstDelayMillis, long maxDelayMillis) {
-    public static final Policy DEFAULT = new Policy(6, 100, 5_000);
+  /**
+   * How hard to try: at most {@code maxAttempts}, and no new attempt once the operation has been
+   * failing for {@code maxElapsedMillis} (a store that has not answered for that long is down, or
+   * frozen: each attempt would wait out the client's timeouts again).
+   */
+  public record Policy(int maxAttempts, long firstDelayMillis, long maxDelayMillis, long maxElapsedMillis) {
+    /**
+     * Six attempts within a minute. A store that refuses connections fails each attempt at once;
+     * one that accepts them and never answers fails the first after the client's own timeouts (a
+     * minute or two), and is not tried again: retries under them had held a command for 19 minutes.
+     */
+    public static final Policy DEFAULT = new Policy(6, 100, 5_000, 60_000);
     /** For tests: many attempts, no waiting. */
-    public static final Policy FAST = new Policy(20, 0, 0);
+    public static final Policy FAST = new Policy(20, 0, 0, Long.MAX_VALUE);
+
+    public Policy(int maxAttempts, long firstDelayMillis, long maxDelayMillis) {
+      this(maxAttempts, firstDelayMillis, maxDelayMillis, Long.MAX_VALUE);
+    }
   }
 
   private final RemoteStorage inner;
@@ -41,12 +54,14 @@ public final class RetryingStorage implements RemoteStorage {
 
   private <T> T retry(String what, Call<T> call) throws IOException {
     long delay = policy.firstDelayMillis();
+    long started = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
       try {
         return call.run();
       } catch (IOException e) {
         boolean retryable = !(e instanceof StorageException se) || se.isTransient();
-        if (!retryable || attempt >= policy.maxAttempts()) {
+        long failingMillis = (System.nanoTime() - started) / 1_000_000;
+        if (!retryable || attempt >= policy.maxAttempts() || failingMillis >= policy.maxElapsedMillis()) {
           throw e;
         }
         sleep(delay);

@@ -23,13 +23,16 @@ final class HadoopConf {
 
   /** Settings Cairn gives when neither Hadoop's site files nor {@code --conf} set them. */
   static final Map<String, String> CAIRN_DEFAULTS = Map.of(
-      "fs.s3a.retry.limit", "2",
+      "fs.s3a.retry.limit", "1",
       "fs.s3a.retry.interval", "250ms",
       "fs.s3a.attempts.maximum", "2",
       "fs.s3a.connection.establish.timeout", "10s",
       // A socket that answers nothing for a minute is a stalled store (the AWS SDK's own default is
       // 50 s); S3A's 200 s, under both layers of retries, hung a command for most of an hour.
       "fs.s3a.connection.timeout", "60s",
+      // An HDFS NameNode that accepts a call and never answers (a frozen process) held an upload for
+      // as long as it stayed so: a call now fails after a minute.
+      "ipc.client.rpc-timeout.ms", "60000",
       // Hadoop closes every file system in a hook of its own when the JVM exits, beside Cairn's hook
       // that deletes the remote's locks a command held when it was stopped (Ctrl-C): an S3A or HDFS
       // client closed first failed that delete ("FileSystem is closed!"), and the lock stayed for

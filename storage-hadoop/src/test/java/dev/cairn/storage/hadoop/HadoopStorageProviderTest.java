@@ -68,7 +68,8 @@ class HadoopStorageProviderTest {
   @Test
   void s3aRetriesLittleUnderCairnsOwnUnlessSettingsSayOtherwise() throws Exception {
     var conf = HadoopConf.build(Map.of(), null);
-    assertThat(conf.getInt("fs.s3a.retry.limit", -1)).isEqualTo(2);
+    assertThat(conf.getInt("fs.s3a.retry.limit", -1)).isEqualTo(1);
+    assertThat(conf.getLong("ipc.client.rpc-timeout.ms", -1)).isEqualTo(60_000);
     assertThat(conf.getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(2);
     assertThat(conf.getTimeDuration("fs.s3a.connection.timeout", -1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(60);
     assertThat(conf.getBoolean(HadoopConf.AUTOMATIC_CLOSE, true)).isFalse();
