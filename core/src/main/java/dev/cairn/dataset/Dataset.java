@@ -121,9 +121,11 @@ public final class Dataset {
   }
 
   /**
-   * As {@link #get(DatasetRepository, String, String, String)}; with {@code onlyClosed} and no
-   * {@code version}, the highest version that is closed (clearml's {@code only_completed}), or the
-   * highest draft when none is closed (whose read-only copy is then refused, saying so).
+   * As {@link #get(DatasetRepository, String, String, String)}; with {@code onlyClosed} (clearml's
+   * {@code only_completed}), only a closed version: the highest, or the one {@code version} names.
+   *
+   * @throws dev.cairn.errors.DatasetNotFoundException with {@code onlyClosed}, if that version is a
+   *     draft (or, without {@code version}, the dataset has no closed version here)
    */
   public static Dataset get(DatasetRepository repo, String project, String name, String version, boolean onlyClosed)
       throws IOException {
@@ -158,6 +160,11 @@ public final class Dataset {
   public static Dataset getFrom(DatasetRepository repo, String idOrPrefix, String storage, Progress progress) throws IOException {
     Objects.requireNonNull(repo, "repo must not be null");
     Objects.requireNonNull(idOrPrefix, "idOrPrefix must not be null: give a version id or a prefix of 8+ hex digits");
+    if (!Catalog.isIdForm(idOrPrefix.trim().toLowerCase(java.util.Locale.ROOT))) {
+      // get(repo, "project", "name") reads as a lookup by name, and is this one: said before any remote is opened.
+      throw new InvalidInputException("Cannot find dataset version: '" + idOrPrefix + "' is not an id or an id prefix of at least 8"
+          + " hex digits (by project and name: Dataset.get(repo, project, name, version))");
+    }
     Progress p = Progress.orNone(progress);
     if (storage == null) {
       return repo.get(idOrPrefix);

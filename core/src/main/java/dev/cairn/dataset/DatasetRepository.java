@@ -207,9 +207,11 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * As {@link #get(String, String, String)}; with {@code onlyClosed}, and no {@code version}, the
-   * highest version that is closed (a draft cannot be read as a whole yet), or, when the dataset has
-   * no closed version, its highest draft.
+   * As {@link #get(String, String, String)}; with {@code onlyClosed} (clearml's
+   * {@code only_completed}), only a closed version: the highest, or the one {@code version} names.
+   *
+   * @throws DatasetNotFoundException with {@code onlyClosed}, if the version found is a draft (a
+   *     draft cannot be read as a whole yet); the message names it
    */
   public Dataset get(String project, String name, String version, boolean onlyClosed) throws IOException {
     VersionListing listing = catalog().readAll();
@@ -217,11 +219,16 @@ public final class DatasetRepository implements AutoCloseable {
     if (project == null) {
       highest(all, null, name, version, "here"); // refuses a name several projects hold, drafts included
     }
-    if (onlyClosed && version == null) {
+    if (onlyClosed) {
+      DatasetRecord any = highest(all, project, name, version, "here"); // not found at all: said as such
       List<DatasetRecord> closed = all.stream().filter(r -> !r.isDraft()).toList();
-      if (closed.stream().anyMatch(r -> r.name().equals(name) && (project == null || r.project().equals(project)))) {
-        all = closed;
+      if (!closed.stream().anyMatch(r -> r.name().equals(name) && r.project().equals(any.project())
+          && (version == null || r.version().equals(version)))) {
+        throw new DatasetNotFoundException("Cannot get " + label(any.project(), name) + (version == null ? "" : " " + version)
+            + " closed: " + (version == null ? "it has no closed version here; its highest, " + any.version() + " (" + any.id() + "), is a"
+            + " draft" : "that version (" + any.id() + ") is a draft") + " (close it first, or ask for drafts too)");
       }
+      all = closed;
     }
     DatasetRecord found = highest(all, project, name, version, "here");
     if (version == null && !listing.unreadable().isEmpty()) {

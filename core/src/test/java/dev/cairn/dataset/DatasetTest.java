@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DiffEntry;
@@ -1593,6 +1594,17 @@ class DatasetTest {
     assertThat(Dataset.get(repo, "p", "d", null)).isEqualTo(draft);
     assertThat(Dataset.get(repo, "p", "d", null, true)).isEqualTo(closed);
     assertThat(Dataset.get(repo, "p", "d", null, true).getLocalCopy().resolve("a.txt")).hasContent("a");
+    // Only closed ones asked for, a draft is never the answer (clearml's only_completed).
+    assertThatThrownBy(() -> Dataset.get(repo, "p", "d", draft.version(), true)).isInstanceOf(DatasetNotFoundException.class)
+        .hasMessageContaining("is a draft");
+    Dataset lone = Dataset.create(repo, CreateOptions.of("p", "lone").build());
+    assertThatThrownBy(() -> Dataset.get(repo, "p", "lone", null, true)).isInstanceOf(DatasetNotFoundException.class)
+        .hasMessage("Cannot get p/lone closed: it has no closed version here; its highest, 1.0.0 (" + lone.id() + "), is a draft (close"
+            + " it first, or ask for drafts too)");
+    assertThat(Dataset.get(repo, "p", "lone", null, false)).isEqualTo(lone);
+    // (id, storage) read as (project, name) is refused before any remote is opened.
+    assertThatThrownBy(() -> Dataset.get(repo, "p", "d")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'p' is not an id").hasMessageContaining("Dataset.get(repo, project, name, version)");
   }
 
   @Test

@@ -44,7 +44,15 @@ final class VersionSelector {
     if (id != null) {
       ds = repo.get(id);
     } else if (name != null) {
-      ds = repo.get(project, name, version, onlyClosed);
+      try {
+        ds = repo.get(project, name, version, onlyClosed);
+      } catch (dev.cairn.errors.DatasetNotFoundException onlyDrafts) {
+        if (!onlyClosed) {
+          throw onlyDrafts;
+        }
+        // A draft, then (or nothing: said by the lookup below): get --copy copies it, and a cached copy is refused, saying why.
+        ds = repo.get(project, name, version, false);
+      }
     } else {
       ds = Base.requireCurrent(repo);
     }
