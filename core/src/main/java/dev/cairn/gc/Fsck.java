@@ -293,8 +293,7 @@ public final class Fsck {
     } else if (!holder.equals(r.id())) {
       // Two versions made apart (one here, one fetched from a remote) may both hold a string: not damage.
       problems.add(Problem.warning(r.id(), null, which + " is held here by another version, " + holder + " (made apart, one of them"
-          + " fetched from a remote?): the string names that one here; cairn set-version --id " + r.id().substring(0, 8)
-          + " --new-version V gives this one a string of its own"));
+          + " fetched from a remote?): the string names that one here, and this one is named by its id"));
     }
   }
 

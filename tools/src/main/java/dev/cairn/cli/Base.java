@@ -327,6 +327,16 @@ abstract class Base implements Callable<Integer> {
     nextCurrent = id;
   }
 
+  /**
+   * Makes the version this command named the current one now, not only at its success: called once
+   * the command has changed it (a close whose upload may still fail).
+   */
+  void currentNow() {
+    if (nextCurrent != null) {
+      rememberCurrent(nextCurrent);
+    }
+  }
+
   /** Makes {@code id} the current version; a failure is warned of, not the command's: the work is done. */
   private void rememberCurrent(String id) {
     try {

@@ -45,12 +45,14 @@ final class CloseCommand extends Base {
       } finally {
         progress().finish();
       }
+      currentNow(); // closed: the version named stays the current one, should its upload fail
     }
     dev.cairn.transport.Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
       pushed = uploadAfterClose(() -> uploadClosed(ds, target, storage, packBytes, !closedBefore));
       if (closedBefore && pushed != null) {
-        err().println("cairn: note: " + ds.id().substring(0, 8) + " was closed already (by an interrupted close?): this close uploaded it");
+        err().println("cairn: note: " + ds.id().substring(0, 8) + " was closed already, but not uploaded there (a close with"
+            + " --disable-upload, or whose upload failed or was stopped): this close uploaded it");
       }
     } else if (!disableUpload) {
       noteStaysLocal(ds);

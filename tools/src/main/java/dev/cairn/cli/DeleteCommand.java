@@ -86,8 +86,8 @@ final class DeleteCommand extends Base {
     } else {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
       if (stillOn != null) {
-        err().printf("cairn: note: deleted here only; its copy on %s stays (cairn delete --id %s --storage %s deletes it there)%n", stillOn,
-            ds.id().substring(0, 8), ShellWords.quote(stillOn));
+        err().printf("cairn: note: deleted here only, not on %s, where it was uploaded (cairn delete --id %s --storage %s deletes it"
+            + " there)%n", stillOn, ds.id().substring(0, 8), ShellWords.quote(stillOn));
       }
     }
     return 0;
@@ -142,9 +142,9 @@ final class DeleteCommand extends Base {
           named.name()));
       if (!stillOn.isEmpty()) {
         Map.Entry<String, String> one = stillOn.entrySet().iterator().next();
-        err().printf("cairn: note: deleted here only; %s stay%s on %s (cairn delete --id %s --storage %s deletes one there)%n",
-            Format.count(stillOn.size(), "version"), stillOn.size() == 1 ? "s" : "", String.join(", ", new java.util.TreeSet<>(stillOn.values())),
-            one.getKey().substring(0, 8), ShellWords.quote(one.getValue()));
+        err().printf("cairn: note: deleted here only, not on %s, where %s %s uploaded (cairn delete --id %s --storage %s deletes one"
+            + " there)%n", String.join(", ", new java.util.TreeSet<>(stillOn.values())), Format.count(stillOn.size(), "version"),
+            stillOn.size() == 1 ? "was" : "were", one.getKey().substring(0, 8), ShellWords.quote(one.getValue()));
       }
     }
     return 0;

@@ -192,7 +192,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         int end = Arrays.asList(args).indexOf("--");
         boolean afterEnd = end >= 0 && Arrays.asList(args).subList(end + 1, args.length).contains(first)
             && !Arrays.asList(args).subList(0, end).contains(first);
-        message = cl.getCommandSpec().qualifiedName() + " takes no arguments, only options: '" + first + "'"
+        message = cl.getCommandSpec().name() + " takes no arguments, only options: '" + first + "'"
             + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
       }
       cl.getErr().println("cairn: " + dev.cairn.manifest.DatasetPaths.printable(message) + " (see '"

@@ -146,13 +146,22 @@ final class FsckCommand extends Base {
       } else if (r.storage() == null && dev.cairn.dataset.VersionObjectRecovery.onlyVersionObjectLost(repo(), r)) {
         out().println(what + "only its version object is lost, and its record changed since close, so it cannot be rebuilt; its"
             + " files are intact: copy them out (cairn get --id " + id + " --copy DIR), then delete it and make it again");
-      } else if (r.storage() != null && !r.isDraft()) {
+      } else if (r.storage() != null && !r.isDraft() && uploadedTo(r)) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
       } else {
         out().println(what + (r.isDraft() ? "a draft, never uploaded" : "never uploaded") + ", so no copy is known: adding its source"
             + " files again to any draft stores lost file data anew (cairn fsck then tells what is still missing); or cairn delete --id " + id
             + " removes it");
       }
+    }
+  }
+
+  /** Whether {@code r}'s remote holds it: uploaded there, or fetched from it (a record created against a remote may never have been). */
+  private boolean uploadedTo(DatasetRecord r) {
+    try {
+      return repo().get(r.id()).isUploadedTo(r.storage());
+    } catch (IOException | RuntimeException unreadable) {
+      return true; // its remote is named, as before: the get says whether it holds it
     }
   }
 

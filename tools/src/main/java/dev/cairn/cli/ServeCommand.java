@@ -32,6 +32,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
+  /** A host name or address as a browser's address bar shows it, with a port or not. */
+  private static final java.util.regex.Pattern HOST_NAME =
+      java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?");
+
   @Override
   public Integer call() throws Exception {
     if (host.isBlank()) {
@@ -39,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
           + " this machine only; 0.0.0.0 for every interface)");
     }
     for (String name : allowHosts) {
-      if (name.isBlank() || name.contains("/") || name.contains("@")) {
+      if (!HOST_NAME.matcher(name).matches()) {
         throw new dev.cairn.errors.InvalidInputException("Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"
             + " a browser's address bar shows it, without scheme or path (data.example.com)");
       }

@@ -284,7 +284,7 @@ final class SyncCommand extends Base {
       m.put("reverted", unchanged);
       m.put("resumed", resumed);
       m.put("same_as", sameAs == null ? null : sameAs.id());
-      m.put("uploaded_version", unuploaded == null ? null : unuploaded.id());
+      m.put("uploaded_version", unuploaded == null || pushed == null ? null : unuploaded.id());
       m.put("storage", pushed == null ? null : uri(remote));
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());

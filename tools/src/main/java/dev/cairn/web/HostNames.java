@@ -31,7 +31,12 @@ final class HostNames {
   HostNames(String boundHost, List<String> allowedHosts) {
     this.loopback = WebServer.isLoopback(boundHost);
     allowed.add(normal(boundHost));
-    allowedHosts.forEach(h -> allowed.add(normal(hostName(h)))); // "name:port" as "name": the port is not compared
+    for (String h : allowedHosts) {
+      String name = hostName(h); // "name:port" as "name": the port is not compared
+      if (name != null) {
+        allowed.add(normal(name));
+      }
+    }
     if (!loopback) {
       try {
         InetAddress self = InetAddress.getLocalHost();

@@ -625,8 +625,8 @@ class CliMessagesTest {
     assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command");
     // A word where only options go, or an option after "--".
     assertThat(cli.fails("add", "data/").err())
-        .isEqualTo("cairn: cairn add takes no arguments, only options: 'data/' is not an option (see 'cairn add --help')\n");
-    assertThat(cli.fails("add", "--", "--files", "x").err()).isEqualTo("cairn: cairn add takes no arguments, only options: '--files'"
+        .isEqualTo("cairn: add takes no arguments, only options: 'data/' is not an option (see 'cairn add --help')\n");
+    assertThat(cli.fails("add", "--", "--files", "x").err()).isEqualTo("cairn: add takes no arguments, only options: '--files'"
         + " comes after '--', which ends the options (see 'cairn add --help')\n");
     // --repo before and after the command's name: which one was meant is not guessed.
     Cli.Result twice = cli.run("create", "--name", "where", "--repo", tmp.resolve("elsewhere").toString());

@@ -62,7 +62,8 @@ class CliRemoteTest {
     cli.ok("add", "--files", tmp.resolve("src").toString());
     cli.ok("close", "--disable-upload"); // as a close killed between its close and its upload leaves it
     Cli.Result again = cli.ok("close");
-    assertThat(again.err()).contains("was closed already (by an interrupted close?): this close uploaded it");
+    assertThat(again.err()).contains("was closed already, but not uploaded there (a close with --disable-upload, or whose upload failed or was stopped):"
+        + " this close uploaded it");
     assertThat(again.out()).contains("Uploaded to ");
     assertThat(new Cli(tmp.resolve("other")).ok("get", "--project", "p", "--name", "again", "--storage", remote).exit()).isZero();
     assertThat(cli.fails("close").err()).as("nothing left to do").contains("Cannot close: ").contains("is final already");
@@ -1122,16 +1123,17 @@ class CliRemoteTest {
     Map<String, Object> keptDeleted = a.ok("delete", "--id", kept, "--json").obj();
     assertThat(keptDeleted).containsEntry("released_on", null).containsEntry("still_on", remote.toUri().toString().replaceAll("/$", ""));
     a.ok("get", "--id", kept, "--storage", remote.toString());
-    assertThat(a.ok("delete", "--id", kept).err()).isEqualTo("cairn: note: deleted here only; its copy on "
-        + remote.toUri().toString().replaceAll("/$", "") + " stays (cairn delete --id " + kept.substring(0, 8) + " --storage "
-        + remote.toUri().toString().replaceAll("/$", "") + " deletes it there)\n");
+    assertThat(a.ok("delete", "--id", kept).err()).isEqualTo("cairn: note: deleted here only, not on "
+        + remote.toUri().toString().replaceAll("/$", "") + ", where it was uploaded (cairn delete --id " + kept.substring(0, 8)
+        + " --storage " + remote.toUri().toString().replaceAll("/$", "") + " deletes it there)\n");
     // A whole dataset: how many versions stay, and where.
     Path other = tmp.resolve("other-remote");
     write(tmp.resolve("whole/w.txt"), "w");
     new Cli(tmp.resolve("w")).ok("sync", "--project", "p", "--name", "whole", "--folder", tmp.resolve("whole").toString(), "--storage",
         other.toString());
     Cli.Result whole = new Cli(tmp.resolve("w")).ok("delete", "--project", "p", "--name", "whole", "--entire-dataset", "--force");
-    assertThat(whole.err()).startsWith("cairn: note: deleted here only; 1 version stays on " + other.toUri().toString().replaceAll("/$", ""));
+    assertThat(whole.err()).startsWith("cairn: note: deleted here only, not on " + other.toUri().toString().replaceAll("/$", "")
+        + ", where 1 version was uploaded");
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(kept);
     // A string held there says by what: a version deleted there, or one not uploaded yet.

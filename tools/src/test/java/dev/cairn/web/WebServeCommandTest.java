@@ -87,6 +87,18 @@ class WebServeCommandTest {
   }
 
   @Test
+  void refusesAnAllowedHostThatIsNoHostName() throws IOException {
+    WebFixture fixture = WebFixture.build(tmp);
+    for (String bad : new String[] {"[::1", "*", "http://x.example", "x.example:abc", ".com"}) {
+      StringWriter err = new StringWriter();
+      int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
+          "serve", "--allow-host", bad, "--port", "0");
+      assertThat(exit).as(bad).isEqualTo(1);
+      assertThat(err.toString()).as(bad).startsWith("cairn: Cannot serve: --allow-host '" + bad + "' is not a host name");
+    }
+  }
+
+  @Test
   void knowsWhatLoopbackIs() {
     assertThat(WebServer.isLoopback("127.0.0.1")).isTrue();
     assertThat(WebServer.isLoopback("localhost")).isTrue();
