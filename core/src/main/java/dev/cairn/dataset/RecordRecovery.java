@@ -182,10 +182,16 @@ public final class RecordRecovery {
     List<String> parents = strings(v.property("dataset.parents"));
     List<ObjectId> parentRoots = new ArrayList<>();
     List<String> known = new ArrayList<>();
+    DeletedAncestors deleted = new DeletedAncestors(repo, reader);
+    deleted.parentsOf(v); // notes the parents' version objects, for one deleted here
     for (String p : parents) {
       if (repo.catalog().exists(p)) {
         known.add(p);
         parentRoots.add(repo.catalog().read(p).root());
+      } else if (deleted.of(p) != null) {
+        // Deleted here: its manifest, through its version object, which this one's names (gc keeps it).
+        known.add(p);
+        parentRoots.add(deleted.of(p).root());
       }
     }
     // The parents merged again, as create merged them: the base its change-set and conflicts are of.

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import dev.cairn.id.ObjectId;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -469,6 +470,32 @@ class FsckTest {
       }
     }
     return best;
+  }
+
+  @Test
+  void aLostRecordWhoseParentWasDeletedComesBackWithItsOwnChangeSet() throws IOException {
+    Path dir = tmp.resolve("r");
+    String middle;
+    ObjectId base;
+    List<String> changed;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Dataset first = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      Dataset second = version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), first.id());
+      version(repo, "d", folder(tmp.resolve("u"), 3, 3, 5000), second.id());
+      middle = second.id();
+      base = second.record().base();
+      changed = second.changes().stream().map(dev.cairn.manifest.DiffEntry::path).toList();
+      first.delete(true);
+      new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+    }
+    Files.delete(dir.resolve("refs/datasets/" + middle + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.contains(middle));
+      Dataset recovered = repo.get(middle);
+      // The deleted parent's manifest, through its version object: not an empty base, which made every file its own.
+      assertThat(recovered.record().base()).isEqualTo(base);
+      assertThat(recovered.changes()).extracting(dev.cairn.manifest.DiffEntry::path).containsExactlyElementsOf(changed);
+    }
   }
 
   @Test
