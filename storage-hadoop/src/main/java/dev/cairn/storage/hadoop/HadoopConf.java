@@ -30,6 +30,10 @@ final class HadoopConf {
       // A socket that answers nothing for a minute is a stalled store (the AWS SDK's own default is
       // 50 s); S3A's 200 s, under both layers of retries, hung a command for most of an hour.
       "fs.s3a.connection.timeout", "60s",
+      // A part of a multipart upload to a store that stopped reading blocks in a socket write,
+      // which no read timeout ends: S3A's own limit for it, 15 minutes, held an upload 20 minutes.
+      // Five minutes still lets four 64 MiB parts at once through a link of 1 MiB/s.
+      "fs.s3a.connection.part.upload.timeout", "5m",
       // An HDFS NameNode that accepts a call and never answers (a frozen process) held an upload for
       // as long as it stayed so: a call now fails after a minute.
       "ipc.client.rpc-timeout.ms", "60000",

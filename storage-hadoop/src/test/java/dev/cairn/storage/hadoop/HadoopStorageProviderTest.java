@@ -70,6 +70,7 @@ class HadoopStorageProviderTest {
     var conf = HadoopConf.build(Map.of(), null);
     assertThat(conf.getInt("fs.s3a.retry.limit", -1)).isEqualTo(1);
     assertThat(conf.getLong("ipc.client.rpc-timeout.ms", -1)).isEqualTo(60_000);
+    assertThat(conf.getTimeDuration("fs.s3a.connection.part.upload.timeout", -1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(300);
     assertThat(conf.getInt("fs.s3a.attempts.maximum", -1)).isEqualTo(2);
     assertThat(conf.getTimeDuration("fs.s3a.connection.timeout", -1, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(60);
     assertThat(conf.getBoolean(HadoopConf.AUTOMATIC_CLOSE, true)).isFalse();
