@@ -181,9 +181,18 @@ final class HadoopErrors {
         return "cannot connect: connection refused (is the " + (s3 ? "endpoint, fs.s3a.endpoint," : "address") + " right, and the"
             + " server up?)";
       }
+      if (t instanceof java.net.SocketTimeoutException) {
+        // HDFS's own text runs to both socket addresses and a wiki link, cut off.
+        java.util.regex.Matcher millis = TIMEOUT_MILLIS.matcher(msg);
+        return "the server did not answer" + (millis.find() ? " within " + Long.parseLong(millis.group(1)) / 1000 + " s" : " in time")
+            + ": it accepts connections but does not answer (stalled, or overloaded?)";
+      }
     }
     return null;
   }
+
+  /** The limit a socket timeout's message names ({@code 60000 millis timeout while waiting ...}). */
+  private static final java.util.regex.Pattern TIMEOUT_MILLIS = java.util.regex.Pattern.compile("(\\d{1,9}) millis timeout");
 
   /** The HTTP status of an Azure storage SDK exception, or -1. */
   private static int azureStatus(Throwable t) {

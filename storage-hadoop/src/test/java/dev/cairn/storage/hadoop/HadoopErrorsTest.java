@@ -88,6 +88,19 @@ class HadoopErrorsTest {
   }
 
   @Test
+  void aServerThatDoesNotAnswerIsSaidSoInOneShortLine() {
+    // As HDFS's client says it: both socket addresses, and a wiki link at the end.
+    SocketTimeoutException timeout = new SocketTimeoutException("60000 millis timeout while waiting for channel to be ready for read. ch :"
+        + " java.nio.channels.SocketChannel[connected local=/127.0.0.1:51234 remote=localhost/127.0.0.1:39179]");
+    IOException wrapped = new IOException("Call From vm/127.0.0.1 to localhost:39179 failed on socket timeout exception: " + timeout
+        + "; For more details see:  http://wiki.apache.org/hadoop/SocketTimeout", timeout);
+    StorageException e = HadoopErrors.translate("stat cairn-remote", URI.create("hdfs://localhost:39179/cairn"), wrapped);
+    assertThat(e.getMessage()).isEqualTo("Cannot stat cairn-remote on hdfs://localhost:39179/cairn: the server did not answer within 60 s:"
+        + " it accepts connections but does not answer (stalled, or overloaded?)");
+    assertThat(e.isTransient()).isTrue();
+  }
+
+  @Test
   void aLongMessageIsCutBetweenWords() {
     String words = "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain ".repeat(6);
     String message = t(new IOException(words)).getMessage();
