@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import org.apache.commons.compress.archivers.ArchiveEntry;
@@ -226,28 +227,28 @@ public final class ArchiveIo {
    */
   private static void writeZipEntry(ZipArchiveOutputStream z, ObjectReader reader, FileEntry e, long timeMillis, Deflater probe)
       throws IOException {
+    ZipArchiveEntry ze = zipEntry(e, timeMillis);
     byte[] head;
     try (InputStream in = reader.openContent(e.fileContent())) {
       head = in.readNBytes(ZIP_SAMPLE);
-    }
-    boolean whole = head.length == e.size();
-    ZipArchiveEntry ze = zipEntry(e, timeMillis);
-    if (!deflates(head, probe)) {
-      CRC32 crc = new CRC32();
-      if (whole) {
-        crc.update(head);
-      } else {
-        try (InputStream in = new CheckedInputStream(reader.openContent(e.fileContent()), crc)) {
-          in.transferTo(OutputStream.nullOutputStream());
-        }
+      if (deflates(head, probe)) {
+        z.putArchiveEntry(ze); // one pass: the sample, then the rest of the same stream
+        z.write(head);
+        in.transferTo(z);
+        z.closeArchiveEntry();
+        return;
       }
+      // Stored: its CRC-32 goes before the bytes, so this stream is read to its end for it first.
+      CRC32 crc = new CRC32();
+      crc.update(head);
+      in.transferTo(new CheckedOutputStream(OutputStream.nullOutputStream(), crc));
       ze.setMethod(ZipEntry.STORED);
       ze.setCompressedSize(e.size());
       ze.setCrc(crc.getValue());
     }
     z.putArchiveEntry(ze);
-    if (whole) {
-      z.write(head);
+    if (head.length == e.size()) {
+      z.write(head); // the whole file: no second pass
     } else {
       try (InputStream in = reader.openContent(e.fileContent())) {
         in.transferTo(z);

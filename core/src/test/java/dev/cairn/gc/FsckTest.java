@@ -246,6 +246,19 @@ class FsckTest {
     }
   }
 
+  /** Deletes every pack that holds object {@code id}, as a disk that lost them would. */
+  private static void deletePacksHolding(DatasetRepository repo, ObjectId id) throws IOException {
+    for (Path p : repo.repository().packs().packFiles()) {
+      boolean holds;
+      try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+        holds = pf.entries().stream().anyMatch(e -> e.id().equals(id));
+      }
+      if (holds) {
+        Files.delete(p);
+      }
+    }
+  }
+
   @Test
   void aLostFileObjectIsReportedOnceByItsId() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
@@ -253,15 +266,7 @@ class FsckTest {
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 4, 300_000));
       var entry = v.listFiles().get(0);
       assertThat(entry.chunked()).as("a file of several chunks has a file object").isTrue();
-      for (Path p : repo.repository().packs().packFiles()) {
-        boolean holds;
-        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
-          holds = pf.entries().stream().anyMatch(e -> e.id().equals(entry.content()));
-        }
-        if (holds) {
-          Files.delete(p);
-        }
-      }
+      deletePacksHolding(repo, entry.content());
       repo.repository().rebuildIndex();
       Fsck.Report r = new Fsck(repo, Progress.NONE).check();
       assertThat(r.errors()).as(r.errors().toString()).filteredOn(p -> p.message().contains("file object of " + entry.path())).singleElement().satisfies(p -> {
@@ -276,15 +281,7 @@ class FsckTest {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 10_000));
       dev.cairn.id.ObjectId versionObject = v.record().versionObject();
-      for (Path p : repo.repository().packs().packFiles()) {
-        boolean holds;
-        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
-          holds = pf.entries().stream().anyMatch(e -> e.id().equals(versionObject));
-        }
-        if (holds) {
-          Files.delete(p);
-        }
-      }
+      deletePacksHolding(repo, versionObject);
       Fsck.Report r = new Fsck(repo, Progress.NONE).check();
       assertThat(r.errors()).filteredOn(p -> p.message().contains("version object")).singleElement().satisfies(p -> {
         assertThat(p.message()).isEqualTo("missing version object");
@@ -301,14 +298,7 @@ class FsckTest {
       v.upload(tmp.resolve("remote").toString(), null, Progress.NONE);
       assertThat(v.record().storage()).isNotNull();
       dev.cairn.id.ObjectId versionObject = v.record().versionObject();
-      for (Path p : repo.repository().packs().packFiles()) {
-        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
-          if (pf.entries().stream().noneMatch(e -> e.id().equals(versionObject))) {
-            continue;
-          }
-        }
-        Files.delete(p);
-      }
+      deletePacksHolding(repo, versionObject);
       Fsck.Report r = new Fsck(repo, Progress.NONE).check();
       assertThat(r.damagedVersions()).containsExactly(v.id());
       assertThat(r.errors()).anySatisfy(p -> {
