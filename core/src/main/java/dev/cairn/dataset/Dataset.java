@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -182,6 +183,29 @@ public final class Dataset {
   public static Dataset get(DatasetRepository repo, String project, String name, String version, String storage) throws IOException {
     Objects.requireNonNull(storage, "storage must not be null: use get(repo, project, name, version) for this repository only");
     return get(repo, repo.resolveRemote(storage, null, project, name, version), storage);
+  }
+
+  /**
+   * The version {@code options} ask for, as clearml's {@code Dataset.get} with its keyword
+   * arguments: by id, or the newest by name and tags, closed or published only; from a remote; a
+   * draft created when none is found ({@code autoCreate}); a new child draft of the version found
+   * ({@code writableCopy}).
+   *
+   * @throws dev.cairn.errors.DatasetNotFoundException if no version matches (without
+   *     {@code autoCreate}), or the one named by id is a draft or unpublished when the options
+   *     exclude it; the message says which and why
+   * @throws dev.cairn.errors.InvalidInputException if the name is held by several projects and no
+   *     project is given, or the tags hold an operator {@link TagQuery} does not read
+   */
+  public static Dataset get(DatasetRepository repo, GetOptions options) throws IOException {
+    return get(repo, options, Progress.LOGGED);
+  }
+
+  /** As {@link #get(DatasetRepository, GetOptions)}, telling {@code progress} what it fetches from a remote. */
+  public static Dataset get(DatasetRepository repo, GetOptions options, Progress progress) throws IOException {
+    Objects.requireNonNull(repo, "repo must not be null");
+    Objects.requireNonNull(options, "options must not be null: GetOptions.of(project, name).build()");
+    return VersionLookup.get(repo, options, Progress.orNone(progress));
   }
 
   /** The newest version the tags ask for: carrying any of them, or all after a leading {@code __$all} ({@link TagQuery}). */
@@ -1321,6 +1345,16 @@ public final class Dataset {
     return !r.isDraft() && uploadLogged(r, dev.cairn.storage.Storages.parse(storage).toString());
   }
 
+  /**
+   * Whether this version holds data its remote does not have yet (clearml's {@code is_dirty}): it
+   * was made for a remote ({@link DatasetRecord#storage}), and is a draft or a closed version not
+   * uploaded there. A version without a remote is never dirty: its data is stored here as it is added.
+   */
+  public boolean isDirty() throws IOException {
+    DatasetRecord r = record();
+    return r.storage() != null && (r.isDraft() || !uploadLogged(r, dev.cairn.storage.Storages.parse(r.storage()).toString()));
+  }
+
   /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
   private static boolean uploadLogged(DatasetRecord r, String uri) {
     boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
@@ -1539,6 +1573,13 @@ public final class Dataset {
   /** Every file of the version, in path order. */
   public List<FileEntry> listFiles() throws IOException {
     return listFiles(List.of());
+  }
+
+  /** Every file of the version by its path, in path order (clearml's {@code file_entries_dict}). */
+  public Map<String, FileEntry> fileEntries() throws IOException {
+    Map<String, FileEntry> out = new LinkedHashMap<>();
+    forEachFile(List.of(), e -> out.put(e.path(), e));
+    return Collections.unmodifiableMap(out);
   }
 
   /** Files whose path or name matches one of {@code globs} (all when empty). */

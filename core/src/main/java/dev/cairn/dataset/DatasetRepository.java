@@ -303,7 +303,7 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /** The highest version (then the latest created) among {@code records} (held {@code where}: "here", "on URI") that matches. */
-  private static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version, String where)
+  static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version, String where)
       throws DatasetNotFoundException, InvalidInputException {
     List<DatasetRecord> matches = new ArrayList<>();
     for (DatasetRecord r : records) {

@@ -68,6 +68,11 @@ public final class TagQuery {
     return wanted.isEmpty() && excluded.isEmpty();
   }
 
+  /** The tags a version must carry (any or all of them), in the order given: those a version made for the query takes. */
+  public List<String> wanted() {
+    return wanted;
+  }
+
   /** Whether a version carrying {@code tags} is asked for. */
   public boolean matches(Collection<String> tags) {
     Set<String> carried = Set.copyOf(tags);

@@ -1,0 +1,94 @@
+package dev.cairn.dataset;
+
+import dev.cairn.errors.DatasetNotFoundException;
+import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Finds the version {@link GetOptions} ask for, here or on a remote, and makes the draft they may ask for. */
+final class VersionLookup {
+  private VersionLookup() {}
+
+  static Dataset get(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {
+    Dataset found;
+    try {
+      found = find(repo, o, progress);
+    } catch (DatasetNotFoundException e) {
+      if (!o.autoCreate()) {
+        throw e;
+      }
+      // As clearml: what is not found is created, and is writable already.
+      return Dataset.create(repo, CreateOptions.of(o.project() == null ? "" : o.project(), o.name()).version(o.version())
+          .tags(TagQuery.parse(o.tags()).wanted()).storage(o.storage()).build());
+    }
+    if (!o.writableCopy()) {
+      return found;
+    }
+    DatasetRecord r = found.record();
+    return Dataset.create(repo, CreateOptions.of(r.project(), r.name()).parents(r.id()).storage(o.storage()).build());
+  }
+
+  private static Dataset find(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {
+    if (o.id() != null) {
+      Dataset ds = Dataset.getFrom(repo, o.id(), o.storage(), progress);
+      requireState(ds.record(), o);
+      return ds;
+    }
+    if (o.tags().isEmpty() && !o.onlyPublished()) {
+      if (o.storage() == null) {
+        return repo.get(o.project(), o.name(), o.version(), o.onlyClosed());
+      }
+      return Dataset.get(repo, repo.resolveRemote(o.storage(), null, o.project(), o.name(), o.version()), o.storage()); // no draft is uploaded
+    }
+    String where = o.storage() == null ? "here" : "on " + o.storage();
+    List<DatasetRecord> records = o.storage() == null ? repo.catalog().readAll().records() : repo.readRemote(o.storage(), null).records();
+    TagQuery tagged = TagQuery.parse(o.tags());
+    Predicate<DatasetRecord> named = r -> (o.name() == null || r.name().equals(o.name()))
+        && (o.project() == null || r.project().equals(o.project())) && (o.version() == null || r.version().equals(o.version()));
+    List<DatasetRecord> matching = records.stream().filter(named).filter(r -> tagged.matches(r.tags())).toList();
+    if (matching.isEmpty()) {
+      throw new DatasetNotFoundException("Cannot find dataset version: no " + describe(o, tagged) + " " + where);
+    }
+    List<DatasetRecord> wanted = matching.stream().filter(r -> stateProblem(r, o) == null).toList();
+    if (wanted.isEmpty()) {
+      DatasetRecord newest = newest(matching);
+      throw new DatasetNotFoundException("Cannot find dataset version: no " + describe(o, tagged) + " " + where + " is "
+          + (o.onlyPublished() ? "published" : "closed") + " (the newest, " + DatasetRepository.label(newest.project(), newest.name())
+          + " " + newest.version() + " (" + newest.id() + "), " + stateProblem(newest, o) + ")");
+    }
+    DatasetRecord top = o.name() != null ? DatasetRepository.highest(wanted, o.project(), o.name(), o.version(), where) : newest(wanted);
+    return Dataset.getFrom(repo, top.id(), o.storage(), progress);
+  }
+
+  /** The latest created: what a lookup by tags alone answers, across datasets whose version strings do not compare. */
+  private static DatasetRecord newest(List<DatasetRecord> records) {
+    return records.stream().max(Comparator.comparingLong(DatasetRecord::createdMillis)).orElseThrow();
+  }
+
+  private static void requireState(DatasetRecord r, GetOptions o) throws DatasetNotFoundException {
+    String problem = stateProblem(r, o);
+    if (problem != null) {
+      throw new DatasetNotFoundException("Cannot get version " + r.id() + " (" + DatasetRepository.label(r.project(), r.name()) + " "
+          + r.version() + "): it " + problem + ", and only " + (o.onlyPublished() ? "published" : "closed") + " versions were asked for");
+    }
+  }
+
+  /** Why {@code r} is not a version {@code o} takes ("is a draft", "is closed, not published"), or null if it is. */
+  private static String stateProblem(DatasetRecord r, GetOptions o) {
+    if ((o.onlyClosed() || o.onlyPublished()) && r.isDraft()) {
+      return "is a draft";
+    }
+    if (o.onlyPublished() && r.state() != DatasetState.PUBLISHED) {
+      return "is closed, not published";
+    }
+    return null;
+  }
+
+  private static String describe(GetOptions o, TagQuery tagged) {
+    String what = o.name() == null ? "version" : "dataset " + (o.project() == null || o.project().isEmpty() ? "" : o.project() + "/")
+        + o.name() + (o.project() != null && o.project().isEmpty() ? " without a project" : "") + (o.version() == null ? ""
+        : " version " + o.version());
+    return what + (tagged.isEmpty() ? "" : " tagged " + tagged);
+  }
+}
