@@ -201,7 +201,7 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (FileNotFoundException e) {
       return -1;
     } catch (IOException e) {
-      throw HadoopErrors.translate("stat " + name, uri, e);
+      throw HadoopErrors.translate("look for " + name, uri, e);
     }
   }
 

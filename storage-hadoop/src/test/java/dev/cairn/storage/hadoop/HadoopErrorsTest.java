@@ -94,8 +94,8 @@ class HadoopErrorsTest {
         + " java.nio.channels.SocketChannel[connected local=/127.0.0.1:51234 remote=localhost/127.0.0.1:39179]");
     IOException wrapped = new IOException("Call From vm/127.0.0.1 to localhost:39179 failed on socket timeout exception: " + timeout
         + "; For more details see:  http://wiki.apache.org/hadoop/SocketTimeout", timeout);
-    StorageException e = HadoopErrors.translate("stat cairn-remote", URI.create("hdfs://localhost:39179/cairn"), wrapped);
-    assertThat(e.getMessage()).isEqualTo("Cannot stat cairn-remote on hdfs://localhost:39179/cairn: the server did not answer within 60 s:"
+    StorageException e = HadoopErrors.translate("look for cairn-remote", URI.create("hdfs://localhost:39179/cairn"), wrapped);
+    assertThat(e.getMessage()).isEqualTo("Cannot look for cairn-remote on hdfs://localhost:39179/cairn: the server did not answer within 60 s:"
         + " it accepts connections but does not answer (stalled, or overloaded?)");
     assertThat(e.isTransient()).isTrue();
   }
