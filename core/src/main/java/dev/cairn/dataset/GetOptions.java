@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param storage the remote to look on and fetch from (the version's record and manifest; its files
  *     come with {@link Dataset#getLocalCopy}), or null for this repository only
  * @param autoCreate when nothing matches, create a draft of {@code project}/{@code name} (with
- *     {@code version} and the tags asked for) instead of failing (clearml's {@code auto_create})
+ *     {@code version} and the tags asked for) instead of failing (clearml's {@code auto_create});
+ *     without a project, in the one project that holds a dataset of that name, else in none
  * @param writableCopy answer a new draft whose parent is the version found, to add files to
  *     (clearml's {@code writable_copy}); its version string is reserved on {@code storage}, if given
  */

@@ -19,7 +19,7 @@ final class VersionLookup {
         throw e;
       }
       // As clearml: what is not found is created, and is writable already.
-      return Dataset.create(repo, CreateOptions.of(o.project() == null ? "" : o.project(), o.name()).version(o.version())
+      return Dataset.create(repo, CreateOptions.of(projectToCreateIn(repo, o), o.name()).version(o.version())
           .tags(TagQuery.parse(o.tags()).wanted()).storage(o.storage()).build());
     }
     if (!o.writableCopy()) {
@@ -27,6 +27,16 @@ final class VersionLookup {
     }
     DatasetRecord r = found.record();
     return Dataset.create(repo, CreateOptions.of(r.project(), r.name()).parents(r.id()).storage(o.storage()).build());
+  }
+
+  /** The project given, else the one project that holds a dataset of that name here (its drafts or unpublished versions), else none. */
+  private static String projectToCreateIn(DatasetRepository repo, GetOptions o) throws IOException {
+    if (o.project() != null) {
+      return o.project();
+    }
+    List<String> holding = repo.catalog().readAll().records().stream().filter(r -> r.name().equals(o.name()))
+        .map(DatasetRecord::project).distinct().toList();
+    return holding.size() == 1 ? holding.get(0) : "";
   }
 
   private static Dataset find(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {

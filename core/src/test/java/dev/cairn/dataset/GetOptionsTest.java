@@ -101,6 +101,11 @@ class GetOptionsTest {
     assertThat(r.parents()).isEmpty();
     assertThat(Dataset.get(repo, GetOptions.of("q", "fresh").autoCreate(true).build())).isEqualTo(made);
     assertThat(Dataset.get(repo, GetOptions.of("p", "n").onlyPublished(true).autoCreate(true).build())).isEqualTo(published);
+    // Without a project, the draft joins the one project that holds the name.
+    Dataset next = Dataset.get(repo, GetOptions.of(null, "n").tags("none").autoCreate(true).build());
+    assertThat(next.record().project()).isEqualTo("p");
+    assertThat(next.record().version()).isEqualTo("1.0.3");
+    assertThat(Dataset.get(repo, GetOptions.of(null, "brand-new").autoCreate(true).build()).record().project()).isEmpty();
   }
 
   @Test
