@@ -57,9 +57,12 @@ public final class Remote implements AutoCloseable {
    */
   public boolean ensureInitialized() throws IOException {
     String text = "format = " + RemoteLayout.FORMAT + "\nobjectFormat = " + local.config().objectFormat().configName() + "\n";
-    if (storage.size(RemoteLayout.MARKER) < 0) {
-      requireNoForeignFiles();
+    Map<String, String> existing = marker(storage);
+    if (existing != null) {
+      checkMarker(existing); // a remote already: two calls to the store, not four (a slow store takes each call's time)
+      return false;
     }
+    requireNoForeignFiles();
     if (storage.createIfAbsent(RemoteLayout.MARKER, text.getBytes(StandardCharsets.UTF_8))) {
       return true;
     }
@@ -129,7 +132,10 @@ public final class Remote implements AutoCloseable {
 
   /** Checks the marker of an existing remote. */
   public void checkMarker() throws IOException {
-    Map<String, String> kv = marker(storage);
+    checkMarker(marker(storage));
+  }
+
+  private void checkMarker(Map<String, String> kv) throws IOException {
     if (kv == null) {
       throw new InvalidConfigException("Cannot use remote " + storage.uri() + ": " + withoutMarker(storage));
     }

@@ -254,6 +254,20 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void anExistingRemoteIsTakenAfterTwoCallsToTheStore() throws IOException {
+    DatasetRepository a = repo("a");
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.ensureInitialized()).isTrue();
+    }
+    CountingStorage counting = new CountingStorage(openStorage());
+    try (Remote r = new Remote(counting, a.repository())) {
+      assertThat(r.ensureInitialized()).isFalse();
+    }
+    // The marker's size and its bytes: each call to a store that stopped answering waits its timeout.
+    assertThat(counting.calls.get()).isEqualTo(2);
+  }
+
+  @Test
   void aSecondGetReadsNothingFromTheRemote() throws IOException {
     DatasetRepository a = repo("a");
     Dataset v1 = version(a, "twice", folder("src", Map.of("f.bin", TestRepos.random(20, 300_000))));
