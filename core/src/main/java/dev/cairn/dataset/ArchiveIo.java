@@ -97,7 +97,7 @@ public final class ArchiveIo {
    * then a rename).
    *
    * @throws InvalidInputException if {@code output} is a folder, exists and {@code overwrite} is
-   *     false (it is left as it was), or its folder cannot hold new files
+   *     false (it is left as it was), or its folder does not exist or cannot hold new files
    */
   static void write(DatasetRepository repo, ObjectId root, Path output, boolean overwrite, long timeMillis, Progress progress)
       throws IOException {
@@ -113,7 +113,11 @@ public final class ArchiveIo {
     output = through;
     LocalCopies.requireApartFromRepository(repo, output, "export to"); // where a link leads, too
     Path dir = output.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    if (!Files.isDirectory(dir)) {
+      // As tar -f and cp: a mistyped folder is said, not made (at the root of the disk, say).
+      throw new InvalidInputException("Cannot export to " + output + ": " + dir + (Files.exists(dir) ? " is not a folder"
+          : " does not exist; create it first"));
+    }
     removeAbandoned(dir, "." + output.getFileName() + "-");
     Path tmp = AtomicFiles.tempPath(dir, "." + output.getFileName() + "-");
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(tmp)) {

@@ -1315,24 +1315,32 @@ public final class Dataset {
     // The first upload to a storage is logged. The remote's record gets the same entry that the
     // local one gets after the push, so that the two stay equal and uploading again publishes no
     // second record.
-    DatasetRecord before = record();
-    boolean uploadedBefore = before.log().stream().anyMatch(e -> e.command().equals("upload"));
-    boolean logged = uploadLogged(before, uri);
-    LogEntry entry = logged ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
+    LogEntry entry = uploadLogged(record(), uri) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
     dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
+    for (Map.Entry<String, LogEntry> uploaded : result.ancestorsLogged().entrySet()) {
+      logUpload(repo, uploaded.getKey(), uploaded.getValue(), uri); // ancestors that went along are uploaded there too
+    }
     if (entry != null) {
-      try (Catalog.Lock lock = repo.catalog().lock(id)) {
-        if (!repo.catalog().exists(id)) {
-          return result; // deleted here once its record was on the remote: the upload itself is done
-        }
-        DatasetRecord now = record();
-        // The first remote it was uploaded to stays the version's own (where a plain upload, and a
-        // get of what is not here, go): an upload elsewhere makes a copy there, not a move. Before
-        // its first upload, the remote it was created against held only its version string.
-        repo.catalog().write(now.toBuilder().storage(uploadedBefore && now.storage() != null ? now.storage() : uri).appendLog(entry).build());
-      }
+      logUpload(repo, id, entry, uri);
     }
     return result;
+  }
+
+  /**
+   * Appends the entry of an upload to {@code uri} to version {@code id}'s record here, as the push
+   * published it there. The first remote a version was uploaded to stays its own (where a plain
+   * upload, and a get of what is not here, go): an upload elsewhere makes a copy there, not a move.
+   * Before its first upload, the remote it was created against held only its version string.
+   */
+  private static void logUpload(DatasetRepository repo, String id, LogEntry entry, String uri) throws IOException {
+    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+      if (!repo.catalog().exists(id)) {
+        return; // deleted here once its record was on the remote: the upload itself is done
+      }
+      DatasetRecord now = repo.catalog().read(id);
+      boolean uploadedBefore = now.log().stream().anyMatch(e -> e.command().equals("upload"));
+      repo.catalog().write(now.toBuilder().storage(uploadedBefore && now.storage() != null ? now.storage() : uri).appendLog(entry).build());
+    }
   }
 
   /**

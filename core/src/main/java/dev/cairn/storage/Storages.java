@@ -21,8 +21,8 @@ public final class Storages {
   /**
    * Parses what a user typed: a URI with a scheme ({@code s3a://bucket/data}) or a local path
    * ({@code /mnt/share/cairn}, {@code ../remote}). clearml's {@code s3://bucket/data} reads as
-   * {@code s3a://bucket/data}, the name Hadoop gives S3; its {@code azure://} form is refused with
-   * the names Hadoop gives Azure.
+   * {@code s3a://bucket/data}, the name Hadoop gives S3; its
+   * {@code azure://ACCOUNT.blob.core.windows.net/CONTAINER/PATH} is refused with ABFS's name for it.
    */
   public static URI parse(String text) throws BadStorageLocationException {
     if (text == null) {
@@ -37,8 +37,8 @@ public final class Storages {
       if (scheme.equals("s3")) {
         t = "s3a" + t.substring(2);
       } else if (scheme.equals("azure")) {
-        throw new BadStorageLocationException("Cannot use storage location '" + t + "': Hadoop names an Azure container as"
-            + " abfs://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH (or wasb://CONTAINER@ACCOUNT.blob.core.windows.net/PATH)");
+        throw new BadStorageLocationException("Cannot use storage location '" + t + "': Azure is reached through Hadoop's ABFS driver, on"
+            + " an account with a hierarchical namespace (ADLS Gen2, where it creates files atomically): give " + abfssOf(t));
       }
       try {
         URI u = new URI(t);
@@ -65,6 +65,25 @@ public final class Storages {
       }
     }
     return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(t));
+  }
+
+  /** clearml's {@code azure://ACCOUNT.blob.core.windows.net/CONTAINER/PATH}. */
+  private static final java.util.regex.Pattern AZURE = java.util.regex.Pattern.compile(
+      "(?i)azure://([a-z0-9]+)\\.blob\\.core\\.windows\\.net/([a-z0-9][a-z0-9-]*)(/.*)?");
+
+  /**
+   * clearml's Azure form as Hadoop's ABFS driver names it over TLS (the same account's endpoint for
+   * that driver, the container before the {@code @}), or the pattern when it is not of that form.
+   * Not taken silently: on a flat-namespace account ABFS creates a file by a copy, not atomically
+   * (storage-hadoop/README.md).
+   */
+  private static String abfssOf(String azure) {
+    java.util.regex.Matcher m = AZURE.matcher(azure);
+    if (!m.matches()) {
+      return "abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH";
+    }
+    String path = m.group(3) == null ? "" : m.group(3);
+    return "abfss://" + m.group(2).toLowerCase(Locale.ROOT) + "@" + m.group(1).toLowerCase(Locale.ROOT) + ".dfs.core.windows.net" + path;
   }
 
   /**

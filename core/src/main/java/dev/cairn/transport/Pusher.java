@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,9 +111,10 @@ public final class Pusher {
    * @param restored the versions deleted on the remote that this push brought back there
    */
   public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken, boolean remoteCreated,
-      List<String> restored) {
+      List<String> restored, Map<String, LogEntry> ancestorsLogged) {
     public Result {
       restored = List.copyOf(restored);
+      ancestorsLogged = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ancestorsLogged));
     }
 
 
@@ -134,6 +136,7 @@ public final class Pusher {
    */
   public Result push(String id, LogEntry uploadEntry) throws IOException {
     boolean created = remote.ensureInitialized();
+    pushing = id;
     long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       this.lock = lock;
@@ -141,8 +144,14 @@ public final class Pusher {
     } finally {
       this.lock = null;
     }
-    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created, restored);
+    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created, restored, ancestorsLogged);
   }
+
+  /** The version {@link #push} was asked for; the others it publishes are its ancestors. */
+  private String pushing;
+
+  /** Ancestors published with an upload entry of their own, and the entry. */
+  private final Map<String, LogEntry> ancestorsLogged = new LinkedHashMap<>();
 
   /** The push lock held while {@link #push} runs: checked before each record is published. */
   private RemoteLocks.Held lock;
@@ -166,6 +175,7 @@ public final class Pusher {
     if (r.isDraft() || r.versionObject() == null) {
       throw new DatasetStateException("Cannot upload " + id + ": it is a draft; close it first");
     }
+    String uri = remote.storage().uri().toString();
     for (String p : r.parents()) {
       if (!repo.catalog().exists(p)) {
         // Deleted here, or on the remote this copy came from, before it was fetched: the child
@@ -182,14 +192,13 @@ public final class Pusher {
       }
       if (!there) {
         try {
-          pushVersion(p, null, totals, visiting);
+          pushVersion(p, ancestorEntry(p, uri), totals, visiting);
         } catch (CannotComplete gone) {
           // Not whole here, and its remote cannot give the rest (deleted there since this copy was
           // fetched, say): the child goes alone, as above; what it needs of its own is checked below.
         }
       }
     }
-    String uri = remote.storage().uri().toString();
     DatasetRecord theirs = null;
     long theirsSeq = 0; // the newest record's sequence number, 0 for none
     boolean deletedThere = false;
@@ -290,11 +299,25 @@ public final class Pusher {
     }
     if (published) {
       totals[0]++;
+      if (uploadEntry != null && !id.equals(pushing)) {
+        ancestorsLogged.put(id, uploadEntry); // for the caller to append here, as it appends the version's own
+      }
     }
     if (deletedThere) {
       restored.add(id);
     }
   }
+
+  /**
+   * The upload entry of an ancestor that goes with a version, as the caller gives the version's
+   * own: the ancestor is uploaded too, and its first remote becomes its own, where a plain upload
+   * and a get of what is not here go (an upload elsewhere later makes a copy). Null if its log
+   * has an upload there already.
+   */
+  private LogEntry ancestorEntry(String id, String uri) throws IOException {
+    return repo.get(id).isUploadedTo(uri) ? null : new LogEntry(System.currentTimeMillis(), "upload", List.of(uri), dev.cairn.dataset.ChangeSummary.EMPTY, 0);
+  }
+
 
   /**
    * Reserves the version's string on the remote under the version's lock, once the version is
@@ -414,13 +437,14 @@ public final class Pusher {
       throw new DatasetStateException("Cannot upload the data of " + id + " alone: it is closed; upload the version");
     }
     boolean created = remote.ensureInitialized();
+    pushing = id;
     long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       RemoteIndex index = remote.index();
       boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
       uploadObjects(r, index, totals, lookUpEach, true);
     }
-    return new Result(0, totals[1], totals[2], false, created, List.of());
+    return new Result(0, totals[1], totals[2], false, created, List.of(), Map.of());
   }
 
   /** Uploads what the remote lacks of {@code r}'s objects; returns whether there was any. */

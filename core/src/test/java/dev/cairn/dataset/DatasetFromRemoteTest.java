@@ -98,6 +98,38 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void anAncestorUploadedWithItsChildTakesThatRemoteAsItsOwn() throws IOException {
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    String parent;
+    String child;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      Dataset p = Dataset.create(a, CreateOptions.of("p", "local").build());
+      p.addFiles(AddOptions.of(src));
+      p.close();
+      parent = p.id();
+      Dataset c = Dataset.create(a, CreateOptions.of("p", "local").parents(parent).build());
+      c.removeFiles("a.txt");
+      c.close();
+      child = c.id();
+      c.upload(first.toString(), null, Progress.NONE);
+      String firstUri = dev.cairn.storage.Storages.parse(first.toString()).toString();
+      assertThat(p.record().storage()).isEqualTo(firstUri);
+      assertThat(p.isUploadedTo(first.toString())).isTrue();
+      assertThat(c.upload(first.toString(), null, Progress.NONE).upToDate()).as("the records here and there agree").isTrue();
+      // An upload elsewhere later makes a copy there: the first stays its own.
+      p.upload(second.toString(), null, Progress.NONE);
+      assertThat(p.record().storage()).isEqualTo(firstUri);
+      assertThat(p.isUploadedTo(second.toString())).isTrue();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      // The remote's record of the parent says it was uploaded there, as the one here does.
+      assertThat(Dataset.get(b, parent, first.toString()).isUploadedTo(first.toString())).isTrue();
+      assertThat(Dataset.get(b, child, first.toString()).getLocalCopy().resolve("big.bin")).exists();
+    }
+  }
+
+  @Test
   void theNewestVersionOnARemoteIsNotGuessedPastADamagedRecord() throws IOException {
     String newer;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {

@@ -56,6 +56,22 @@ class DatasetMessagesTest {
     return v.close();
   }
 
+  @Test
+  void anExportIntoAFolderThatDoesNotExistIsRefusedAndMakesNoFolder() throws IOException {
+    Dataset v = closedVersionOfOneFile("exported", 100);
+    Path missing = tmp.resolve("no-such/dir/v.zip");
+    assertThatThrownBy(() -> v.export(missing, false, Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot export to " + missing + ": " + missing.getParent() + " does not exist; create it first");
+    assertThat(tmp.resolve("no-such")).doesNotExist();
+    Files.writeString(tmp.resolve("afile"), "x");
+    Path underAFile = tmp.resolve("afile/v.tar");
+    assertThatThrownBy(() -> v.export(underAFile, true, Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot export to " + underAFile + ": " + tmp.resolve("afile") + " is not a folder");
+    Files.createDirectories(tmp.resolve("made"));
+    v.export(tmp.resolve("made/v.tar"), false, Progress.NONE);
+    assertThat(tmp.resolve("made/v.tar")).isNotEmptyFile();
+  }
+
   /** An upload cancelled by an interruption says so, as every interrupted operation does. */
   @Test
   void anInterruptedUploadIsSaidToBeOne() throws IOException {

@@ -17,9 +17,12 @@ class StoragesParseTest {
   }
 
   @Test
-  void clearmlsAzureFormIsRefusedWithHadoopsNames() {
-    assertThatThrownBy(() -> Storages.parse("azure://account.blob.core.windows.net/container/x")).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("abfs://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH");
+  void clearmlsAzureFormIsRefusedNamingAbfssForm() {
+    assertThatThrownBy(() -> Storages.parse("azure://Account.blob.core.windows.net/container/x")).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("(ADLS Gen2, where it creates files atomically): give abfss://container@account.dfs.core.windows.net/x")
+        .hasMessageNotContaining("wasb");
+    assertThatThrownBy(() -> Storages.parse("azure://account/container")).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("give abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/PATH");
   }
 
   @Test

@@ -39,6 +39,9 @@ final class CloseCommand extends Base {
     // closed with nothing left to upload is refused as before.
     boolean closedBefore = !ds.record().isDraft() && target != null && !disableUpload && !ds.isUploadedTo(target);
     if (!closedBefore) {
+      if (!ds.record().isDraft()) {
+        ds.close(); // refused, with the reason: no step to report before it
+      }
       progress().start("closing " + ds.id().substring(0, 8) + ": writing its version object", 0);
       try {
         ds.close();

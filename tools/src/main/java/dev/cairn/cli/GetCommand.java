@@ -31,7 +31,7 @@ final class GetCommand extends Base {
   @Option(names = "--link", paramLabel = "DIR", description = "Make DIR a symbolic link to the cached read-only folder.")
   Path link;
 
-  @Option(names = "--overwrite", description = "With --copy or --link: replace what DIR holds.")
+  @Option(names = "--overwrite", description = "With --copy or --link: replace what DIR holds (a --link DIR that is a link into this repository's cache is re-pointed without it).")
   boolean overwrite;
 
   @Mixin SelectionOptions selection;

@@ -42,6 +42,10 @@ final class ServeCommand implements Callable<Integer> {
       throw new dev.cairn.errors.InvalidInputException("Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
           + " this machine only; 0.0.0.0 for every interface)");
     }
+    if (port < 0 || port > 65535) {
+      throw new dev.cairn.errors.InvalidInputException("Cannot serve: --port " + port + " is not a port; give one from 1 to 65535, or 0"
+          + " for a free one");
+    }
     for (String name : allowHosts) {
       if (!HOST_NAME.matcher(name).matches()) {
         throw new dev.cairn.errors.InvalidInputException("Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"

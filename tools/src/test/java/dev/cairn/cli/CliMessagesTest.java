@@ -54,6 +54,14 @@ class CliMessagesTest {
   }
 
   @Test
+  void aCloseOfAClosedVersionReportsNoStepBeforeItsRefusal() throws IOException {
+    cli.ok("create", "--project", "p", "--name", "twice");
+    cli.ok("close");
+    String err = cli.fails("close", "--verbose").err();
+    assertThat(err).contains("Cannot close: ").contains("is final already").doesNotContain("writing its version object");
+  }
+
+  @Test
   void oneOfSomethingIsSingular() throws IOException {
     Path a = file("src/a.txt", "a");
     cli.ok("create", "--project", "p", "--name", "one");

@@ -1356,16 +1356,17 @@ class CliRemoteTest {
     assertThat(a.fails("set-version", "--id", mine, "--new-version", "1.0.6").err())
         .contains(": it is 1.0.5 on " + Path.of(remote).toUri().toString().replaceAll("/$", "")).contains("where that string is reserved for it")
         .doesNotContain("--storage");
-    // A version that reached the remote as a child's parent keeps its first string there, even if
-    // renumbered here afterwards.
+    // A version that reached the remote as a child's parent was uploaded there too: its string
+    // there is reserved for it, and it keeps it.
     String parent = (String) a.ok("sync", "--name", "ds2", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
     String child = (String) a.ok("create", "--name", "ds2", "--parents", parent, "--json").obj().get("id");
     write(tmp.resolve("more/c.txt"), "c");
     a.ok("add", "--files", tmp.resolve("more").toString());
     a.ok("close");
     a.ok("upload", "--id", child, "--storage", remote);
-    a.ok("set-version", "--id", parent, "--new-version", "3.0.0");
-    assertThat(a.fails("upload", "--id", parent, "--storage", remote).err()).contains("is ds2 1.0.0 on").contains("3.0.0 here");
+    assertThat(a.fails("set-version", "--id", parent, "--new-version", "3.0.0").err()).contains(": it is 1.0.0 on ")
+        .contains("where that string is reserved for it");
+    assertThat(a.ok("upload", "--id", parent, "--storage", remote).out()).contains("up to date");
   }
 
   @Test

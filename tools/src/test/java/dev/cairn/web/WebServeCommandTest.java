@@ -87,6 +87,19 @@ class WebServeCommandTest {
   }
 
   @Test
+  void refusesAPortOutOfRangeInOneLine() throws IOException {
+    WebFixture fixture = WebFixture.build(tmp);
+    for (String bad : new String[] {"99999", "-1"}) {
+      StringWriter err = new StringWriter();
+      int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
+          "serve", "--port", bad);
+      assertThat(exit).as(bad).isEqualTo(1);
+      assertThat(err.toString()).as(bad).isEqualTo("cairn: Cannot serve: --port " + bad + " is not a port; give one from 1 to 65535,"
+          + " or 0 for a free one\n");
+    }
+  }
+
+  @Test
   void refusesAnAllowedHostThatIsNoHostName() throws IOException {
     WebFixture fixture = WebFixture.build(tmp);
     for (String bad : new String[] {"[::1", "*", "http://x.example", "x.example:abc", ".com"}) {
