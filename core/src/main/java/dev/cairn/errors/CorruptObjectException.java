@@ -44,9 +44,11 @@ public class CorruptObjectException extends CairnException {
   private static String message(ObjectId id, Reason reason, String where, String detail) {
     StringBuilder sb = new StringBuilder("Cannot read ");
     sb.append(id == null ? "data" : "object " + id.hex());
-    sb.append(": ").append(reason.name().toLowerCase(Locale.ROOT).replace('_', ' '));
-    if (detail != null && !detail.isEmpty()) {
-      sb.append(", ").append(detail);
+    String kind = reason.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    if (detail == null || detail.isEmpty()) {
+      sb.append(": ").append(kind);
+    } else {
+      sb.append(": ").append(detail.contains(kind) ? detail : kind + ", " + detail); // not "checksum mismatch, block checksum mismatch"
     }
     if (where != null) {
       sb.append(" (").append(where).append(')');

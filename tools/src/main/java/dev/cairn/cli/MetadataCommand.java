@@ -52,6 +52,8 @@ final class MetadataCommand extends Base {
       m.put("id", ds.id());
       m.put("metadata", md);
       printJson(m);
+    } else if (md.isEmpty()) {
+      out().printf("%s has no metadata%n", ds.id()); // as tags says it has none
     } else {
       // One line a key: control characters (a newline in a value) print as \xNN; --json gives values exactly.
       md.forEach((k, v) -> out().printf("%s=%s%n", DatasetPaths.printable(k), DatasetPaths.printable(v)));

@@ -797,9 +797,11 @@ class CliEndToEndTest {
   void commandsWithoutIdUseTheLastVersion() throws IOException {
     Path src = tmp.resolve("l");
     write(src.resolve("a"), "a".getBytes(StandardCharsets.UTF_8));
-    cli.ok("create", "--name", "last");
+    String id = (String) cli.ok("create", "--name", "last", "--json").obj().get("id");
     cli.ok("add", "--files", src.toString());
+    assertThat(cli.ok("metadata").out()).isEqualTo(id + " has no metadata\n");
     cli.ok("metadata", "--set", "owner=me", "split=train");
+    assertThat(cli.ok("metadata").out()).isEqualTo("owner=me\nsplit=train\n");
     cli.ok("set-description", "--description", "<b>desc</b>");
     cli.ok("close");
     Map<String, Object> md = cli.ok("metadata", "--json").obj();
