@@ -74,8 +74,30 @@ public final class Fsck {
     }
   }
 
+  /** How many times a check starts again when a gc removed a pack it was reading. */
+  private static final int ATTEMPTS = 4;
+
+  /**
+   * Checks the repository. A gc running meanwhile may remove a pack after this check listed it
+   * (its live objects copied to a new pack and indexed there first): the check then starts again
+   * from the index, which names the new pack, rather than take the pack's absence for damage.
+   */
   public Report check() throws IOException {
     Path packDir = repo.repository().packs().packDirectory();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return checkOnce(packDir);
+      } catch (java.nio.file.NoSuchFileException e) {
+        Path gone = e.getFile() == null ? null : Path.of(e.getFile());
+        if (gone == null || !packDir.equals(gone.getParent()) || attempt == ATTEMPTS) {
+          throw e;
+        }
+        progress.warn("pack " + gone.getFileName() + " was removed while fsck read it (a gc running meanwhile): checking again");
+      }
+    }
+  }
+
+  private Report checkOnce(Path packDir) throws IOException {
     // The index and the records are read before the packs are listed: a command that runs
     // meanwhile publishes a pack before it indexes it and before a record names it, so what they
     // name is in the listing, and a running sync is not taken for damage.

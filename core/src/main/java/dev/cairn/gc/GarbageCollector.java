@@ -92,8 +92,15 @@ public final class GarbageCollector {
    *     hold objects no version needs (a delete just made frees nothing until its packs are that old)
    * @param youngBytes their size
    */
+  /**
+   * What a collection did.
+   *
+   * @param youngPacks packs left alone as younger than the grace, or written since a running
+   *     command took its lock ({@code heldForCommand}), though they hold objects no version needs
+   * @param heldForCommand whether a running command's lock kept packs the grace alone would not
+   */
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved,
-      int youngPacks, long youngBytes) {}
+      int youngPacks, long youngBytes, boolean heldForCommand) {}
 
   /** Packs {@link #candidates} left alone as young, and their bytes. */
   private int youngPacks;
@@ -135,7 +142,7 @@ public final class GarbageCollector {
     // younger than now.
     List<Candidate> candidates = candidates(db, live, start(now, oldestLock));
     if (candidates.isEmpty()) {
-      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes);
+      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes, start(now, oldestLock) < now);
     }
     requireNoLostRecords(db, live, candidates);
     // Rewrite the live objects of the candidates into new packs, published and indexed.
@@ -205,7 +212,7 @@ public final class GarbageCollector {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
     return new Result(deletedPacks, replacements.size(), liveObjects, deleted, Math.max(0, freed - rewritten), leftovers, youngPacks,
-        youngBytes);
+        youngBytes, start(now, oldestLock) < now);
   }
 
   /**

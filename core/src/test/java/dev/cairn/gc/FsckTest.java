@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import dev.cairn.id.ObjectId;
 import java.util.List;
@@ -460,6 +461,39 @@ class FsckTest {
       }
     }
     return best;
+  }
+
+  @Test
+  void packsAGcRemovesWhileFsckReadsThemAreNotTakenForDamage() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset first = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), first.id());
+      version(repo, "e", folder(tmp.resolve("u"), 3, 3, 5000));
+      first.delete(true);
+      List<String> warnings = new ArrayList<>();
+      boolean[] collected = {false};
+      Progress gcOnceListed = new Progress() {
+        @Override
+        public void start(String task, long totalBytes) {
+          if (task.startsWith("checking") && !collected[0]) {
+            collected[0] = true; // the packs are listed: a gc now removes some before they are read
+            try {
+              new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          }
+        }
+
+        @Override
+        public void warn(String message) {
+          warnings.add(message);
+        }
+      };
+      Fsck.Report report = new Fsck(repo, gcOnceListed).check();
+      assertThat(report.errors()).isEmpty();
+      assertThat(warnings).anyMatch(w -> w.contains("was removed while fsck read it (a gc running meanwhile): checking again"));
+    }
   }
 
   @Test

@@ -47,6 +47,30 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void packsKeptForARunningCommandAreSaidToBeKeptForIt() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset gone = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 50_000));
+      Dataset other = version(repo, "e", folder(tmp.resolve("t"), 2, 3, 50_000));
+      gone.delete(true);
+      try (dev.cairn.dataset.Catalog.Lock held = repo.catalog().lock(other.id())) {
+        // A command that took its lock before any of these packs was written: what it wrote may not be referenced yet.
+        try (var locks = Files.list(tmp.resolve("r/refs/locks"))) {
+          for (Path l : locks.filter(p -> p.toString().endsWith(".lock")).toList()) {
+            Files.setLastModifiedTime(l, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+          }
+        }
+        GarbageCollector.Result kept = new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+        assertThat(kept.youngPacks()).isPositive();
+        assertThat(kept.heldForCommand()).isTrue();
+      }
+      GarbageCollector.Result after = new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+      assertThat(after.objectsDeleted()).isPositive();
+      assertThat(after.youngPacks()).isZero();
+      assertThat(after.heldForCommand()).isFalse();
+    }
+  }
+
+  @Test
   void aPendingPackThatCannotBeReadStopsTheCollectionBeforeWhatItReachesIsDeleted() throws IOException {
     Path dir = tmp.resolve("r");
     Path src = Files.createDirectories(tmp.resolve("pending-src"));

@@ -44,6 +44,7 @@ final class GcCommand extends Base {
       m.put("leftovers_removed", r.leftoversRemoved());
       m.put("young_packs", r.youngPacks());
       m.put("young_bytes", r.youngBytes());
+      m.put("held_for_running_command", r.heldForCommand());
       printJson(m);
     } else {
       out().printf("Deleted %s (%s freed): %s removed, %d written with the live objects they held; removed %s%n",
@@ -51,9 +52,10 @@ final class GcCommand extends Base {
           r.packsWritten(), Format.count(r.leftoversRemoved(), "leftover"));
       if (r.youngPacks() > 0) {
         // What a delete just made frees: nothing yet, when its data is in packs this young.
-        out().printf("Left alone: %s (%s in all) holding objects no version needs, younger than the grace of %s; those objects go"
-            + " at a gc after that (or now with --grace 0s, when no other command runs)%n", Format.count(r.youngPacks(), "pack"),
-            Format.bytes(r.youngBytes()), grace);
+        out().printf("Left alone: %s (%s in all) holding objects no version needs, %s; those objects go at a gc after that%s%n",
+            Format.count(r.youngPacks(), "pack"), Format.bytes(r.youngBytes()), r.heldForCommand()
+                ? "younger than the grace of " + grace + " or written since a running command began (it may still need them)"
+                : "younger than the grace of " + grace, r.heldForCommand() ? " ends" : " (or now with --grace 0s, when no other command runs)");
       }
     }
     return 0;

@@ -72,6 +72,8 @@ public final class DaemonServer {
   private final Object cwdKey = folderKey(Path.of("."));
   private final String env = DaemonProtocol.environmentDigest(System.getenv());
   private final AtomicBoolean busy = new AtomicBoolean();
+  /** Set once the daemon is going away: a request that reaches it still is declined, and its client runs the command itself. */
+  private volatile boolean stopping;
   private volatile long lastUsed = System.nanoTime();
   private volatile ServerSocketChannel server;
 
@@ -235,6 +237,9 @@ public final class DaemonServer {
       String why = refusal(r);
       if (why == null && !acquire()) {
         why = "busy with another command";
+      } else if (why == null && isStopping()) {
+        busy.set(false);
+        why = STOPPING;
       }
       if (why != null) {
         decline(raw, why);
@@ -258,8 +263,18 @@ public final class DaemonServer {
     }
   }
 
+  private static final String STOPPING = "stopping";
+
+  /** Whether the daemon is going away: stopped, or its JVM exiting (a SIGTERM from cairn daemon stop). */
+  private boolean isStopping() {
+    return stopping || dev.cairn.internal.fs.ExitCleanup.exiting();
+  }
+
   /** Why the request cannot run here, or null. */
   private String refusal(Request r) {
+    if (isStopping()) {
+      return STOPPING;
+    }
     if (!stamp.equals(r.stamp)) {
       return "another build of cairn";
     }
@@ -299,10 +314,20 @@ public final class DaemonServer {
     long t0 = System.nanoTime();
     int code;
     boolean damaged = false;
-    frames.hint(Main.DEFAULT_HINT, err);
-    Main.relayHints(hint -> frames.hint(hint, err));
+    String[] hint = {Main.DEFAULT_HINT};
+    frames.hint(hint[0], err);
+    Main.relayHints(h -> {
+      hint[0] = h;
+      frames.hint(h, err);
+    });
     try {
       code = Main.runOrThrow(out, err, r.terminal, r.args);
+      if (dev.cairn.internal.fs.ExitCleanup.exiting()) {
+        // Stopped under the command (cairn daemon stop): said as a command's own JVM says its
+        // interruption, where the command's own error, which the interruption caused, is not.
+        err.println("cairn: interrupted (the daemon was stopped); nothing half-written is visible, " + hint[0]);
+        code = Math.max(code, 1);
+      }
     } catch (OutOfMemoryError e) {
       code = Main.outOfMemory(err, e);
       damaged = true;
@@ -342,6 +367,9 @@ public final class DaemonServer {
         // closed: the same as an end of stream
       }
       if (!done.get()) {
+        // First no new command: its client would see it cut off by the halt below.
+        stopping = true;
+        removeFiles();
         log("the client went away during its command: stopping now");
         // What Ctrl-C does to a command in its own JVM: its steps undone, its temporary folders deleted.
         dev.cairn.internal.fs.ExitCleanup.cleanUpNow();
@@ -370,6 +398,7 @@ public final class DaemonServer {
 
   /** Stops accepting; the accept loop then ends, and with it the JVM (a running command finishes first). */
   void stop() {
+    stopping = true;
     removeFiles();
     try {
       server.close();

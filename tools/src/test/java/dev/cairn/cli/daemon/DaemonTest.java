@@ -226,6 +226,45 @@ class DaemonTest {
   }
 
   @Test
+  void aCommandCutOffByTheDaemonsStopSaysSo() throws Exception {
+    for (int i = 0; i < 12_000; i++) {
+      Files.write(work.resolve("data/sub/blob-" + i + ".bin"), new byte[4096 + i]);
+    }
+    Path repo = work.resolve("repo");
+    assertThat(inProcess("--repo", repo.toString(), "sync", "--project", "p", "--name", "n", "--folder", work.resolve("data").toString())
+        .exit()).isZero();
+    StringBuilder err = new StringBuilder();
+    Integer exit = null;
+    try (SocketChannel ch = request("--repo", repo.toString(), "get", "--project", "p", "--name", "n", "--copy", "copy")) {
+      assertThat(answer(ch)).isEqualTo(DaemonProtocol.ACCEPTED);
+      Thread.sleep(300);
+      daemon.destroy(); // cairn daemon stop: a SIGTERM
+      DataInputStream in = new DataInputStream(DaemonProtocol.input(ch));
+      try {
+        while (exit == null) {
+          byte type = in.readByte();
+          int n = in.readInt();
+          if (type == DaemonProtocol.EXIT) {
+            exit = n;
+          } else {
+            byte[] b = in.readNBytes(n);
+            if (type == DaemonProtocol.STDERR) {
+              err.append(new String(b, StandardCharsets.UTF_8));
+            }
+          }
+        }
+      } catch (java.io.EOFException gone) {
+        // the JVM ended before its reply did: the client says the daemon stopped
+      }
+    }
+    assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    if (exit != null && exit != 0) {
+      // An exit code came: the reason with it (it was a bare exit 1).
+      assertThat(err.toString()).as(log()).contains("cairn: interrupted (the daemon was stopped); nothing half-written is visible, ");
+    }
+  }
+
+  @Test
   void relaysWhatAnInterruptionShouldSuggest() throws Exception {
     Path repo = work.resolve("repo");
     Path remote = work.resolve("remote");
