@@ -28,7 +28,7 @@ final class FsckCommand extends Base {
   String storage;
 
   @Option(names = "--read-data", description = "With --storage: read every pack in full and check every object's hash"
-      + " (downloads the whole remote).")
+      + " (downloads the whole remote). A local fsck always does, with or without it.")
   boolean readData;
 
   @Override
@@ -38,9 +38,6 @@ final class FsckCommand extends Base {
 
   @Override
   int run() throws Exception {
-    if (readData && storage == null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use --read-data without --storage: a local fsck always reads every byte");
-    }
     List<String> actions = List.of();
     Fsck.Report report;
     List<String> incomplete = List.of();

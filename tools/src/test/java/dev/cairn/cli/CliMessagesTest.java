@@ -72,6 +72,8 @@ class CliMessagesTest {
     cli.ok("add", "--files", a.toString());
     assertThat(cli.ok("close").lastLine()).contains(": 1 file, 1 B;");
     assertThat(cli.ok("fsck").lastLine()).matches("ok: \\d+ packs? \\(.*\\), \\d+ objects, 1 version; 0 errors, 0 warnings");
+    // restic's spelling of a full check: what a local fsck always is.
+    assertThat(cli.ok("fsck", "--read-data").lastLine()).isEqualTo(cli.ok("fsck").lastLine());
   }
 
   @Test
