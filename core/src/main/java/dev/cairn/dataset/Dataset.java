@@ -1338,7 +1338,7 @@ public final class Dataset {
         return; // deleted here once its record was on the remote: the upload itself is done
       }
       DatasetRecord now = repo.catalog().read(id);
-      boolean uploadedBefore = now.log().stream().anyMatch(e -> e.command().equals("upload"));
+      boolean uploadedBefore = now.wasUploaded();
       repo.catalog().write(now.toBuilder().storage(uploadedBefore && now.storage() != null ? now.storage() : uri).appendLog(entry).build());
     }
   }
@@ -1354,18 +1354,23 @@ public final class Dataset {
   }
 
   /**
-   * Whether this version holds data its remote does not have yet (clearml's {@code is_dirty}): it
-   * was made for a remote ({@link DatasetRecord#storage}), and is a draft or a closed version not
-   * uploaded there. A version without a remote is never dirty: its data is stored here as it is added.
+   * Whether this version has changes that no remote holds as a version yet (clearml's
+   * {@code is_dirty}): a draft whose files changed against its parents (its version reaches a
+   * remote at its close; unlike clearml, an upload of a draft's data alone does not clear it), or a
+   * closed version made for a remote ({@link DatasetRecord#storage}) and not uploaded there. A
+   * closed version without a remote is not: there is nowhere it is waiting to go.
    */
   public boolean isDirty() throws IOException {
     DatasetRecord r = record();
-    return r.storage() != null && (r.isDraft() || !uploadLogged(r, dev.cairn.storage.Storages.parse(r.storage()).toString()));
+    if (r.isDraft()) {
+      return !r.root().equals(r.base());
+    }
+    return r.storage() != null && !uploadLogged(r, dev.cairn.storage.Storages.parse(r.storage()).toString());
   }
 
   /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
   private static boolean uploadLogged(DatasetRecord r, String uri) {
-    boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
+    boolean uploaded = r.wasUploaded();
     return uploaded && (isStorage(uri, r.storage()) || r.log().stream()
         .anyMatch(e -> e.command().equals("upload") && e.arguments().stream().anyMatch(a -> isStorage(uri, a))));
   }
@@ -1373,7 +1378,7 @@ public final class Dataset {
   /** Whether {@code r} was created against {@code storage} (its recorded remote names it) and was never uploaded anywhere. */
   static boolean madeForAndNotUploaded(DatasetRecord r, String storage) throws InvalidInputException {
     return isStorage(dev.cairn.storage.Storages.parse(storage).toString(), r.storage())
-        && r.log().stream().noneMatch(e -> e.command().equals("upload"));
+        && !r.wasUploaded();
   }
 
   /** Whether a recorded storage (as typed, or from an older release) names the remote at {@code uri}. */

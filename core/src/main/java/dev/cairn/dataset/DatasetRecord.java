@@ -69,6 +69,11 @@ public record DatasetRecord(
     return state == DatasetState.DRAFT;
   }
 
+  /** Whether its log has an upload, to any remote: its data has been on a remote (the first such is its {@link #storage}). */
+  public boolean wasUploaded() {
+    return log.stream().anyMatch(e -> e.command().equals("upload"));
+  }
+
   /** Builder seeded with this record's fields. */
   public Builder toBuilder() {
     return new Builder(this);

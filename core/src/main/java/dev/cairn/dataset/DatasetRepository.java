@@ -302,6 +302,19 @@ public final class DatasetRepository implements AutoCloseable {
     return ours;
   }
 
+  /**
+   * Refuses a dataset named without its project when several projects hold one of that name among
+   * {@code records} (those of that name).
+   */
+  static void requireOneProject(List<DatasetRecord> records, String name) throws InvalidInputException {
+    List<String> projects = records.stream().filter(r -> r.name().equals(name)).map(DatasetRecord::project).distinct().sorted().toList();
+    if (projects.size() > 1) {
+      throw new InvalidInputException("Cannot tell which dataset '" + name + "' is meant: projects "
+          + projects.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "))
+          + " each hold one; give the project too");
+    }
+  }
+
   /** The highest version (then the latest created) among {@code records} (held {@code where}: "here", "on URI") that matches. */
   static DatasetRecord highest(List<DatasetRecord> records, String project, String name, String version, String where)
       throws DatasetNotFoundException, InvalidInputException {
@@ -318,12 +331,7 @@ public final class DatasetRepository implements AutoCloseable {
           + " " + where);
     }
     if (project == null) {
-      List<String> projects = matches.stream().map(DatasetRecord::project).distinct().sorted().toList();
-      if (projects.size() > 1) {
-        throw new InvalidInputException("Cannot tell which dataset '" + name + "' is meant: projects "
-            + projects.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", "))
-            + " each hold one; give the project too");
-      }
+      requireOneProject(matches, name);
     }
     if (version != null && matches.size() > 1) {
       // Two versions made apart (one here, one fetched from a remote where another machine had

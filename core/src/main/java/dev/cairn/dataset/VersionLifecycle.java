@@ -464,7 +464,7 @@ final class VersionLifecycle {
    * {@link Dataset.Deletion}); remotes are opened once into {@code remotes}, which the caller closes.
    */
   private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r, Map<String, dev.cairn.transport.Remote> remotes) {
-    boolean uploaded = r.log().stream().anyMatch(e -> e.command().equals("upload"));
+    boolean uploaded = r.wasUploaded();
     if (r.storage() == null || uploaded) {
       return new Dataset.Deletion(r.version(), null, false, null);
     }

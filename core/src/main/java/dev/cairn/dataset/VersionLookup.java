@@ -15,10 +15,11 @@ final class VersionLookup {
     try {
       found = find(repo, o, progress);
     } catch (DatasetNotFoundException e) {
-      if (!o.autoCreate()) {
-        throw e;
+      if (!o.autoCreate() || o.version() != null && versionExists(repo, o)) {
+        throw e; // a version string held already, by a version the filters leave out: said as not found, not made twice
       }
-      // As clearml: what is not found is created, and is writable already.
+      // As clearml: what is not found is created, and is writable already; while none matches,
+      // every call makes another draft.
       return Dataset.create(repo, CreateOptions.of(projectToCreateIn(repo, o), o.name()).version(o.version())
           .tags(TagQuery.parse(o.tags()).wanted()).storage(o.storage()).build());
     }
@@ -29,14 +30,22 @@ final class VersionLookup {
     return Dataset.create(repo, CreateOptions.of(r.project(), r.name()).parents(r.id()).storage(o.storage()).build());
   }
 
-  /** The project given, else the one project that holds a dataset of that name here (its drafts or unpublished versions), else none. */
+  /**
+   * The project given, else the one project that holds a dataset of that name here (its drafts or
+   * unpublished versions), else none (a lookup has refused a name several projects hold).
+   */
   private static String projectToCreateIn(DatasetRepository repo, GetOptions o) throws IOException {
     if (o.project() != null) {
       return o.project();
     }
-    List<String> holding = repo.catalog().readAll().records().stream().filter(r -> r.name().equals(o.name()))
-        .map(DatasetRecord::project).distinct().toList();
-    return holding.size() == 1 ? holding.get(0) : "";
+    return repo.catalog().readAll().records().stream().filter(r -> r.name().equals(o.name())).map(DatasetRecord::project)
+        .findFirst().orElse("");
+  }
+
+  /** Whether the version string {@code o} names is held here, in its project (or any, without one). */
+  private static boolean versionExists(DatasetRepository repo, GetOptions o) throws IOException {
+    return repo.catalog().readAll().records().stream().anyMatch(r -> r.name().equals(o.name()) && r.version().equals(o.version())
+        && (o.project() == null || r.project().equals(o.project())));
   }
 
   private static Dataset find(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {
@@ -49,10 +58,14 @@ final class VersionLookup {
       if (o.storage() == null) {
         return repo.get(o.project(), o.name(), o.version(), o.onlyClosed());
       }
-      return Dataset.get(repo, repo.resolveRemote(o.storage(), null, o.project(), o.name(), o.version()), o.storage()); // no draft is uploaded
+      String id = repo.resolveRemote(o.storage(), null, o.project(), o.name(), o.version());
+      return Dataset.getFrom(repo, id, o.storage(), progress); // no draft is uploaded: the state filter has nothing to leave out
     }
     String where = o.storage() == null ? "here" : "on " + o.storage();
     List<DatasetRecord> records = o.storage() == null ? repo.catalog().readAll().records() : repo.readRemote(o.storage(), null).records();
+    if (o.name() != null && o.project() == null) {
+      DatasetRepository.requireOneProject(records, o.name()); // before any filter, as a plain lookup refuses it
+    }
     TagQuery tagged = TagQuery.parse(o.tags());
     Predicate<DatasetRecord> named = r -> (o.name() == null || r.name().equals(o.name()))
         && (o.project() == null || r.project().equals(o.project())) && (o.version() == null || r.version().equals(o.version()));

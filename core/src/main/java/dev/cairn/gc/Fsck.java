@@ -88,11 +88,11 @@ public final class Fsck {
       try {
         return checkOnce(packDir);
       } catch (java.nio.file.NoSuchFileException e) {
-        Path gone = e.getFile() == null ? null : Path.of(e.getFile());
-        if (gone == null || !packDir.equals(gone.getParent()) || attempt == ATTEMPTS) {
+        if (!packRemoved(e) || attempt == ATTEMPTS) {
           throw e;
         }
-        progress.warn("pack " + gone.getFileName() + " was removed while fsck read it (a gc running meanwhile): checking again");
+        progress.warn("pack " + Path.of(e.getFile()).getFileName() + " was removed while fsck read it (a gc running meanwhile):"
+            + " checking again");
       }
     }
   }
@@ -436,7 +436,8 @@ public final class Fsck {
       }
     }
 
-    private List<Finding> notFetchedLeftOut(List<Finding> findings, DatasetRecord r, DatasetRecord remote, boolean own) {
+    private List<Finding> notFetchedLeftOut(List<Finding> findings, DatasetRecord r, DatasetRecord remote, boolean own)
+        throws IOException {
       if (remote == null || own || findings.isEmpty()) {
         return findings;
       }
@@ -447,6 +448,9 @@ public final class Fsck {
             kept.add(f);
           }
         } catch (IOException unreadable) {
+          if (packRemoved(unreadable)) {
+            throw unreadable;
+          }
           kept.add(f);
         }
       }
@@ -505,7 +509,7 @@ public final class Fsck {
       return result;
     }
 
-    private void content(FileEntry e, boolean partialData, List<Finding> out) {
+    private void content(FileEntry e, boolean partialData, List<Finding> out) throws IOException {
       ObjectId id = e.content();
       if (partialData && !stored(id)) {
         return; // not fetched
@@ -517,7 +521,11 @@ public final class Fsck {
         }
         return;
       }
-      FileCheck check = files.computeIfAbsent(id, this::checkFile);
+      FileCheck check = files.get(id);
+      if (check == null) {
+        check = checkFile(id);
+        files.put(id, check);
+      }
       if (check.unreadable() != null) {
         String why = check.unreadable().isEmpty() ? "missing file object of " + e.path() : "file object of " + e.path() + ": " + check.unreadable();
         out.add(new Finding(id.hex(), why, e.path(), id, !stored(id)));
@@ -531,7 +539,7 @@ public final class Fsck {
       }
     }
 
-    private FileCheck checkFile(ObjectId id) {
+    private FileCheck checkFile(ObjectId id) throws IOException {
       try {
         List<ObjectId> bad = new ArrayList<>();
         for (ChunkRef c : FileObjectFormat.decode(reader.open(id).bytes(), id).chunks()) {
@@ -543,15 +551,27 @@ public final class Fsck {
       } catch (dev.cairn.errors.MissingObjectException ex) {
         return new FileCheck(List.of(), ""); // missing: the finding names its id
       } catch (IOException ex) {
+        if (packRemoved(ex)) {
+          throw ex;
+        }
         return new FileCheck(List.of(), ex.getMessage());
       }
     }
   }
 
+  /**
+   * Whether {@code e} says a pack file is gone: one a gc removed while this check read it (having
+   * copied its live objects to a new pack first), not damage.
+   */
+  static boolean packRemoved(IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException n && n.getFile() != null
+        && dev.cairn.internal.pack.PackFormat.nameOf(Path.of(n.getFile()).getFileName().toString()) != null;
+  }
+
   /** Why {@code what} could not be read, without its id (a problem names it once, by itself). */
   static String unreadable(String what, IOException e) throws IOException {
-    if (e instanceof InterruptedIOException || e instanceof ClosedChannelException) {
-      throw e; // the check was stopped, not the data found damaged
+    if (e instanceof InterruptedIOException || e instanceof ClosedChannelException || packRemoved(e)) {
+      throw e; // the check was stopped, or a gc took a pack from under it (it starts again): not the data found damaged
     }
     return e instanceof dev.cairn.errors.MissingObjectException ? "missing " + what : what + ": " + e.getMessage();
   }

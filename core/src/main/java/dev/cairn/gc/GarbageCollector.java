@@ -88,15 +88,10 @@ public final class GarbageCollector {
    *
    * @param objectsKept the live objects the repository holds, each counted once (whether or not
    *     their packs were rewritten)
-   * @param youngPacks packs left alone because they are younger than the grace period, though they
-   *     hold objects no version needs (a delete just made frees nothing until its packs are that old)
+   * @param youngPacks packs left alone because they are younger than the grace period, or were
+   *     written since a running command took its lock ({@code heldForCommand}), though they hold
+   *     objects no version needs (a delete just made frees nothing until its packs are that old)
    * @param youngBytes their size
-   */
-  /**
-   * What a collection did.
-   *
-   * @param youngPacks packs left alone as younger than the grace, or written since a running
-   *     command took its lock ({@code heldForCommand}), though they hold objects no version needs
    * @param heldForCommand whether a running command's lock kept packs the grace alone would not
    */
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved,

@@ -183,6 +183,9 @@ final class PackScan {
         try {
           out.put(e.getKey(), VersionFormat.decode(reader.open(e.getKey()).bytes(), e.getKey()));
         } catch (IOException bad) {
+          if (Fsck.packRemoved(bad)) {
+            throw bad; // a gc took its pack meanwhile: the check starts again
+          }
           // left out
         }
       }

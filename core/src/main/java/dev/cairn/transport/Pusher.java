@@ -109,6 +109,8 @@ public final class Pusher {
    * @param remoteCreated whether the remote was made by this push: its location held no Cairn data
    *     (a new remote, or a mistyped address)
    * @param restored the versions deleted on the remote that this push brought back there
+   * @param ancestorsLogged ancestors without a remote of their own that went along, their records
+   *     there published with this upload entry, which the caller appends to their records here
    */
   public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken, boolean remoteCreated,
       List<String> restored, Map<String, LogEntry> ancestorsLogged) {
@@ -116,7 +118,6 @@ public final class Pusher {
       restored = List.copyOf(restored);
       ancestorsLogged = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ancestorsLogged));
     }
-
 
     /** Whether the remote had the version and its record already: nothing was published. */
     public boolean upToDate() {
@@ -137,6 +138,8 @@ public final class Pusher {
   public Result push(String id, LogEntry uploadEntry) throws IOException {
     boolean created = remote.ensureInitialized();
     pushing = id;
+    ancestorsLogged.clear();
+    restored.clear();
     long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       this.lock = lock;
@@ -285,6 +288,9 @@ public final class Pusher {
         // by another push may hold changes this one would undo.
         appendRecord(id, remoteRecord, theirsSeq);
         published = true;
+        if (uploadEntry != null && !id.equals(pushing)) {
+          ancestorsLogged.put(id, uploadEntry); // for the caller to append here, as it appends the version's own
+        }
       }
     } catch (Remote.RecordChangedException raced) {
       // Another push published a record meanwhile: compared again with that one, this record is
@@ -299,9 +305,6 @@ public final class Pusher {
     }
     if (published) {
       totals[0]++;
-      if (uploadEntry != null && !id.equals(pushing)) {
-        ancestorsLogged.put(id, uploadEntry); // for the caller to append here, as it appends the version's own
-      }
     }
     if (deletedThere) {
       restored.add(id);
@@ -310,14 +313,16 @@ public final class Pusher {
 
   /**
    * The upload entry of an ancestor that goes with a version, as the caller gives the version's
-   * own: the ancestor is uploaded too, and its first remote becomes its own, where a plain upload
-   * and a get of what is not here go (an upload elsewhere later makes a copy). Null if its log
-   * has an upload there already.
+   * own, if the ancestor has no remote of its own yet: it is uploaded too, and this remote becomes
+   * its own, where a plain upload and a get of what is not here go. Null for one that has a remote
+   * (it was created for one, uploaded or fetched): that stays its own, and this remote holds a copy.
    */
   private LogEntry ancestorEntry(String id, String uri) throws IOException {
-    return repo.get(id).isUploadedTo(uri) ? null : new LogEntry(System.currentTimeMillis(), "upload", List.of(uri), dev.cairn.dataset.ChangeSummary.EMPTY, 0);
+    if (repo.catalog().read(id).storage() != null) {
+      return null;
+    }
+    return new LogEntry(System.currentTimeMillis(), "upload", List.of(uri), dev.cairn.dataset.ChangeSummary.EMPTY, 0);
   }
-
 
   /**
    * Reserves the version's string on the remote under the version's lock, once the version is
@@ -400,8 +405,9 @@ public final class Pusher {
     String from = r.storage();
     String cannot = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage();
     // Made here and never uploaded: nothing else ever held what it lacks. (A version uploaded with
-    // its child has no upload entry either, but its remote holds it: that is found by trying.)
-    boolean madeHere = r.log().stream().noneMatch(e -> e.command().equals("upload"));
+    // its child by an older Cairn, or as an ancestor with a remote of its own already, has no upload
+    // entry either, but its remote holds it: that is found by trying.)
+    boolean madeHere = !r.wasUploaded();
     String lost = cannot + ", lost or damaged here (run cairn fsck)";
     if (from == null) {
       throw new CannotComplete(lost, lacking, lacking);
@@ -437,7 +443,6 @@ public final class Pusher {
       throw new DatasetStateException("Cannot upload the data of " + id + " alone: it is closed; upload the version");
     }
     boolean created = remote.ensureInitialized();
-    pushing = id;
     long[] totals = new long[4];
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       RemoteIndex index = remote.index();

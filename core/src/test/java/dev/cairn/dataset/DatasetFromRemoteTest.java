@@ -122,6 +122,19 @@ class DatasetFromRemoteTest {
       assertThat(p.record().storage()).isEqualTo(firstUri);
       assertThat(p.isUploadedTo(second.toString())).isTrue();
     }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      // One created for a remote keeps it (and its version string there) when a child takes it elsewhere.
+      Path third = tmp.resolve("third");
+      Dataset madeFor = Dataset.create(a, CreateOptions.of("p", "made-for").storage(third.toString()).build());
+      madeFor.close();
+      Dataset c = Dataset.create(a, CreateOptions.of("p", "made-for").parents(madeFor.id()).build());
+      c.close();
+      c.upload(second.toString(), null, Progress.NONE);
+      assertThat(madeFor.record().storage()).isEqualTo(dev.cairn.storage.Storages.parse(third.toString()).toString());
+      assertThat(madeFor.isUploadedTo(second.toString())).isFalse();
+      madeFor.upload(third.toString(), null, Progress.NONE);
+      assertThat(madeFor.isUploadedTo(third.toString())).isTrue();
+    }
     try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
       // The remote's record of the parent says it was uploaded there, as the one here does.
       assertThat(Dataset.get(b, parent, first.toString()).isUploadedTo(first.toString())).isTrue();

@@ -128,16 +128,35 @@ class GetOptionsTest {
   }
 
   @Test
-  void aVersionMadeForARemoteIsDirtyUntilItIsUploadedThere() throws IOException {
+  void aDraftWithChangesAndAVersionMadeForARemoteNotUploadedThereAreDirty() throws IOException {
     Path remote = tmp.resolve("remote");
-    assertThat(closed.isDirty()).isFalse();
-    assertThat(draft.isDirty()).isFalse();
+    assertThat(closed.isDirty()).as("closed, no remote").isFalse();
+    assertThat(draft.isDirty()).as("a draft with a file added").isTrue();
     Dataset forRemote = Dataset.create(repo, CreateOptions.of("p", "up").storage(remote.toString()).build());
-    assertThat(forRemote.isDirty()).isTrue();
+    assertThat(forRemote.isDirty()).as("a draft without changes").isFalse();
     forRemote.close();
-    assertThat(forRemote.isDirty()).isTrue();
+    assertThat(forRemote.isDirty()).as("closed, not uploaded to its remote").isTrue();
     forRemote.upload(remote.toString(), null, Progress.NONE);
     assertThat(forRemote.isDirty()).isFalse();
+  }
+
+  @Test
+  void aNameSeveralProjectsHoldIsRefusedBeforeAnyFilterAndNothingIsCreated() throws IOException {
+    Dataset other = Dataset.create(repo, CreateOptions.of("q", "n").build());
+    other.close();
+    int before = repo.list(null, null, null).size();
+    for (GetOptions o : new GetOptions[] {GetOptions.of(null, "n").onlyPublished(true).build(),
+        GetOptions.of(null, "n").tags("raw").onlyClosed(true).build(), GetOptions.of(null, "n").onlyPublished(true).autoCreate(true).build()}) {
+      assertThatThrownBy(() -> Dataset.get(repo, o)).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+          .hasMessage("Cannot tell which dataset 'n' is meant: projects 'p', 'q' each hold one; give the project too");
+    }
+    assertThat(repo.list(null, null, null)).hasSize(before);
+  }
+
+  @Test
+  void aVersionStringHeldByAVersionTheFiltersLeaveOutIsNotCreatedAgain() throws IOException {
+    assertThatThrownBy(() -> Dataset.get(repo, GetOptions.of("p", "n").version("1.0.2").onlyClosed(true).autoCreate(true).build()))
+        .isInstanceOf(DatasetNotFoundException.class).hasMessageContaining("is a draft");
   }
 
   @Test

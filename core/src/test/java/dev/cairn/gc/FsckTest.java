@@ -464,7 +464,17 @@ class FsckTest {
   }
 
   @Test
-  void packsAGcRemovesWhileFsckReadsThemAreNotTakenForDamage() throws IOException {
+  void packsAGcRemovesBeforeFsckScansThemAreNotTakenForDamage() throws IOException {
+    checkWithAGcMidway(false);
+  }
+
+  @Test
+  void packsAGcRemovesWhileFsckFollowsTheVersionsAreNotTakenForDamage() throws IOException {
+    checkWithAGcMidway(true);
+  }
+
+  /** Runs fsck with a gc removing packs once they are listed, or once they are scanned and the versions are followed through them. */
+  private void checkWithAGcMidway(boolean afterScan) throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset first = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
       version(repo, "d", folder(tmp.resolve("t"), 2, 3, 5000), first.id());
@@ -472,16 +482,34 @@ class FsckTest {
       first.delete(true);
       List<String> warnings = new ArrayList<>();
       boolean[] collected = {false};
-      Progress gcOnceListed = new Progress() {
+      Progress gcOnce = new Progress() {
+        private boolean scanning;
+
         @Override
         public void start(String task, long totalBytes) {
-          if (task.startsWith("checking") && !collected[0]) {
-            collected[0] = true; // the packs are listed: a gc now removes some before they are read
-            try {
-              new GarbageCollector(repo, 0, 0, Progress.NONE).run();
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
+          scanning = task.startsWith("checking");
+          if (scanning && !afterScan) {
+            collect(); // the packs are listed: a gc now removes some before they are read
+          }
+        }
+
+        @Override
+        public void finish() {
+          if (scanning && afterScan) {
+            collect(); // scanned: a gc now removes packs the versions' objects are read from
+          }
+          scanning = false;
+        }
+
+        private void collect() {
+          if (collected[0]) {
+            return;
+          }
+          collected[0] = true;
+          try {
+            new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
           }
         }
 
@@ -490,7 +518,7 @@ class FsckTest {
           warnings.add(message);
         }
       };
-      Fsck.Report report = new Fsck(repo, gcOnceListed).check();
+      Fsck.Report report = new Fsck(repo, gcOnce).check();
       assertThat(report.errors()).isEmpty();
       assertThat(warnings).anyMatch(w -> w.contains("was removed while fsck read it (a gc running meanwhile): checking again"));
     }

@@ -436,7 +436,7 @@ abstract class Base implements Callable<Integer> {
       } catch (DatasetNotFoundException gone) {
         continue;
       }
-      if (r.storage() != null && r.log().stream().anyMatch(e -> e.command().equals("upload"))) {
+      if (r.storage() != null && r.wasUploaded()) {
         String id = ds.id().substring(0, 8);
         err().println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
             + " its parent " + parent.substring(0, 8) + " is on " + r.storage() + "; cairn upload --id " + id + " --storage "

@@ -55,7 +55,7 @@ final class GcCommand extends Base {
         out().printf("Left alone: %s (%s in all) holding objects no version needs, %s; those objects go at a gc after that%s%n",
             Format.count(r.youngPacks(), "pack"), Format.bytes(r.youngBytes()), r.heldForCommand()
                 ? "younger than the grace of " + grace + " or written since a running command began (it may still need them)"
-                : "younger than the grace of " + grace, r.heldForCommand() ? " ends" : " (or now with --grace 0s, when no other command runs)");
+                : "younger than the grace of " + grace, r.heldForCommand() ? " command ends" : " (or now with --grace 0s, when no other command runs)");
       }
     }
     return 0;

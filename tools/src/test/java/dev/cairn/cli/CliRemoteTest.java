@@ -1468,7 +1468,7 @@ class CliRemoteTest {
     assertThat(Files.exists(remote.resolve("locks/incomplete"))).isFalse();
     Path copy = Path.of(b.ok("get", "--id", id, "--storage", remote.toString()).lastLine());
     assertThat(Files.readString(copy.resolve("b.txt"))).isEqualTo("beta");
-    assertThat(a.fails("fsck", "--read-data").err()).contains("without --storage");
+    assertThat(a.ok("fsck", "--read-data").lastLine()).startsWith("ok: "); // a local fsck reads every byte, with or without it
   }
 
   @Test

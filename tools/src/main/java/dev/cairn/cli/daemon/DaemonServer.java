@@ -74,6 +74,8 @@ public final class DaemonServer {
   private final AtomicBoolean busy = new AtomicBoolean();
   /** Set once the daemon is going away: a request that reaches it still is declined, and its client runs the command itself. */
   private volatile boolean stopping;
+  /** Set once the JVM is exiting (its shutdown hooks run): the command running now is being cut off. */
+  private volatile boolean terminating;
   private volatile long lastUsed = System.nanoTime();
   private volatile ServerSocketChannel server;
 
@@ -115,7 +117,10 @@ public final class DaemonServer {
     Path tmp = Path.of(pidFile + ".tmp");
     Files.writeString(tmp, pid + "\n" + stamp + "\n");
     Files.move(tmp, pidFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    Runtime.getRuntime().addShutdownHook(new Thread(this::removeFiles));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      terminating = true; // cairn daemon stop (a SIGTERM): no new command, and the running one told it was cut off
+      removeFiles();
+    }));
     Thread idle = new Thread(this::stopWhenIdle, "cairn-daemon-idle");
     idle.setDaemon(true);
     idle.start();
@@ -267,7 +272,11 @@ public final class DaemonServer {
 
   /** Whether the daemon is going away: stopped, or its JVM exiting (a SIGTERM from cairn daemon stop). */
   private boolean isStopping() {
-    return stopping || dev.cairn.internal.fs.ExitCleanup.exiting();
+    return stopping || isTerminating();
+  }
+
+  private boolean isTerminating() {
+    return terminating || dev.cairn.internal.fs.ExitCleanup.exiting();
   }
 
   /** Why the request cannot run here, or null. */
@@ -322,11 +331,10 @@ public final class DaemonServer {
     });
     try {
       code = Main.runOrThrow(out, err, r.terminal, r.args);
-      if (dev.cairn.internal.fs.ExitCleanup.exiting()) {
+      if (code != 0 && isTerminating()) {
         // Stopped under the command (cairn daemon stop): said as a command's own JVM says its
         // interruption, where the command's own error, which the interruption caused, is not.
         err.println("cairn: interrupted (the daemon was stopped); nothing half-written is visible, " + hint[0]);
-        code = Math.max(code, 1);
       }
     } catch (OutOfMemoryError e) {
       code = Main.outOfMemory(err, e);
