@@ -1692,8 +1692,16 @@ public final class Dataset {
       Objects.requireNonNull(g, "globs must not contain null: give paths or patterns inside the dataset");
       gs.add(Glob.parseFilter("filter", g));
     }
+    // One pattern under a literal folder (or naming one path) is looked for there alone: the
+    // manifest is sorted by path, so its matches lie together, from that text on.
+    String from = gs.size() == 1 ? gs.get(0).requiredPrefix() : "";
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
+      Iterator<FileEntry> it = new Manifest(new NodeLoader(reader), r.root()).iterator(from);
+      while (it.hasNext()) {
+        FileEntry e = it.next();
+        if (!e.path().startsWith(from)) {
+          return;
+        }
         if ((gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(e.path()))) && !visitor.visit(e)) {
           return;
         }

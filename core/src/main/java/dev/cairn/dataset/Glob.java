@@ -28,16 +28,40 @@ public final class Glob {
   private final boolean bounded;
   /** Whether a path under a matching folder matches too. */
   private final boolean folders;
+  /** The pattern without empty or dot segments (nor a leading {@code /}): what is matched against whole paths. */
+  private final String body;
 
   private Glob(String pattern, boolean folders) {
     this.pattern = pattern;
     boolean anchored = isAnchored(pattern);
     // Empty and "." segments go, as a path's do ("sub/./d", "x//y"; the leading "/" or "./" too).
     String body = DatasetPaths.withoutEmptyOrDotSegments(pattern);
+    this.body = body;
     this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
     this.bounded = body.split("\\*+", -1).length - 1 >= 3 || body.indexOf('{') >= 0;
     this.folders = folders;
+  }
+
+  /**
+   * Text that every path this pattern matches starts with: its literal leading folders
+   * ({@code images/} of {@code images/*.png}), or the whole of a pattern without wildcards that
+   * names a path (and, as a filter, what lies under it); "" for one that may match anywhere (a
+   * name at any depth, a leading wildcard). A listing may seek to it and stop past it.
+   */
+  public String requiredPrefix() {
+    if (nameOnly || body.indexOf('\\') >= 0) {
+      return "";
+    }
+    int firstWild = 0;
+    while (firstWild < body.length() && "*?[{".indexOf(body.charAt(firstWild)) < 0) {
+      firstWild++;
+    }
+    if (firstWild == body.length()) {
+      return body;
+    }
+    int slash = body.lastIndexOf('/', firstWild);
+    return slash < 0 ? "" : body.substring(0, slash + 1);
   }
 
   /**

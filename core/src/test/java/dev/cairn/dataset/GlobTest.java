@@ -81,4 +81,30 @@ class GlobTest {
         .hasMessageContaining("name search '((n+)+)+1'");
     assertThat(filter.test("nnn1")).isTrue();
   }
+
+  /** Every path a filter selects starts with its required prefix: a listing that seeks there and stops past it misses none. */
+  @net.jqwik.api.Property(tries = 300)
+  void everyMatchStartsWithTheRequiredPrefix(@net.jqwik.api.ForAll("paths") List<String> paths) {
+    for (String pattern : List.of("sub/*.csv", "/sub/deep", "./sub", "sub//deep/*", "sub/d?ep/*.csv", "other/sub/e.txt", "**/c.csv",
+        "*.csv", "{a,sub}/c.csv", "sub/[cd]*", "sub/", "/", ".", "sub/deep/**", "sub.txt", "/sub.txt", "sub/./deep", "x\\*y/z")) {
+      for (Glob g : List.of(Glob.filter(pattern), Glob.of(pattern))) {
+        String prefix = g.requiredPrefix();
+        for (String p : paths) {
+          if (g.matches(p)) {
+            assertThat(p).as(pattern).startsWith(prefix);
+          }
+        }
+      }
+    }
+    assertThat(Glob.filter("sub/deep/*.csv").requiredPrefix()).isEqualTo("sub/deep/");
+    assertThat(Glob.filter("/sub/deep").requiredPrefix()).isEqualTo("sub/deep");
+    assertThat(Glob.filter("*.csv").requiredPrefix()).isEmpty();
+  }
+
+  @net.jqwik.api.Provide
+  net.jqwik.api.Arbitrary<List<String>> paths() {
+    net.jqwik.api.Arbitrary<String> segment = net.jqwik.api.Arbitraries.of("a", "b", "sub", "deep", "other", "c.csv", "d.csv", "sub.txt",
+        "sub0", "e.txt", "x*y");
+    return segment.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("/", l)).list().ofMaxSize(40);
+  }
 }
