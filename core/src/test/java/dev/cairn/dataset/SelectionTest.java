@@ -47,4 +47,26 @@ class SelectionTest {
     // Without parts, a filter keeps the key it had: folders built before are still good.
     assertThat(new Selection(0, 1, List.of(Glob.filter("x"))).key()).isEqualTo(".filter-" + oldKey.substring(".part-0-of-2.filter-".length()));
   }
+
+  @Test
+  void aFilterUnderALiteralFolderSelectsWhatAWholeWalkWould() throws java.io.IOException {
+    var db = new dev.cairn.store.memory.InMemoryObjectDatabase(dev.cairn.id.HashAlgorithm.SHA256, dev.cairn.chunk.ChunkerParams.DEFAULT);
+    java.util.TreeMap<String, dev.cairn.manifest.FileEntry> files = new java.util.TreeMap<>(dev.cairn.manifest.DatasetPaths::compare);
+    for (String p : List.of("a.csv", "sub", "sub.csv", "sub/a.csv", "sub/b.txt", "sub/deep/c.csv", "sub0/d.csv", "subway/e.csv", "z/sub/f.csv")) {
+      files.put(p, DatasetPropertiesTest.entry(p, p.length()));
+    }
+    dev.cairn.id.ObjectId root;
+    try (dev.cairn.store.ObjectInserter ins = db.newInserter()) {
+      root = dev.cairn.manifest.Manifest.build(ins, files.values());
+      ins.flush();
+    }
+    try (dev.cairn.store.ObjectReader reader = db.newReader()) {
+      var m = new dev.cairn.manifest.Manifest(new dev.cairn.manifest.NodeLoader(reader), root);
+      for (String f : List.of("sub/*.csv", "sub", "/sub/", "sub/deep", "sub/**/*.csv", "*.csv", "sub/b.txt", "sub/nothing")) {
+        Glob g = Glob.filter(f);
+        List<String> selected = new Selection(0, 1, List.of(g)).select(m).stream().map(dev.cairn.manifest.FileEntry::path).toList();
+        assertThat(selected).as(f).isEqualTo(files.keySet().stream().filter(g::matches).toList());
+      }
+    }
+  }
 }
