@@ -1038,7 +1038,9 @@ public final class Dataset {
     return this;
   }
 
-  /** Marks a closed version as published. */
+  /**
+   * Marks a closed version as published. Changes this repository's record: a copy on a remote takes it at the version's next {@link #upload}.
+   */
   public Dataset publish() throws IOException {
     VersionLifecycle.publish(this, repo);
     return this;
@@ -1084,7 +1086,9 @@ public final class Dataset {
   }
 
   /**
-   * Renames every version of this dataset (same project and name).
+   * Renames every version of this dataset (same project and name). Changes this repository's
+   * records: a copy on a remote takes the new name at that version's next {@link #upload} (upload
+   * each uploaded version again, or the dataset stays under both names there).
    *
    * @return how many versions were renamed (0 when {@code newName} is the current name)
    */
@@ -1094,7 +1098,8 @@ public final class Dataset {
   }
 
   /**
-   * Moves every version of this dataset to another project.
+   * Moves every version of this dataset to another project. Changes this repository's records: a
+   * copy on a remote takes the new project at that version's next {@link #upload}.
    *
    * @return how many versions were moved (0 when {@code newProject} is the current project)
    */
@@ -1116,19 +1121,25 @@ public final class Dataset {
     VersionLifecycle.setVersion(repo, id, newVersion);
   }
 
-  /** Sets the description ("" for none). */
+  /** Sets the description ("" for none). Changes this repository's record: a copy on a remote takes it at the version's next {@link #upload}. */
   public void setDescription(String description) throws IOException {
     Objects.requireNonNull(description, "description must not be null: give \"\" for none");
     update("set-description", List.of(description), r -> r.toBuilder().description(description));
   }
 
-  /** Replaces the tags; each is checked as {@code create} checks them (not empty, no control characters). */
+  /**
+   * Replaces the tags; each is checked as {@code create} checks them (not empty, no control
+   * characters). Changes this repository's record: a copy on a remote takes it at the version's next {@link #upload}.
+   */
   public void setTags(List<String> tags) throws IOException {
     List<String> copy = checkedTags(tags);
     update("tags", copy, r -> r.toBuilder().tags(copy));
   }
 
-  /** Adds tags (clearml's {@code add_tags}); those the version carries already stay where they are. */
+  /**
+   * Adds tags (clearml's {@code add_tags}); those the version carries already stay where they
+   * are. Changes this repository's record: a copy on a remote takes it at the version's next {@link #upload}.
+   */
   public void addTags(List<String> tags) throws IOException {
     editTags(tags, List.of());
   }
@@ -1188,7 +1199,7 @@ public final class Dataset {
     return tags.stream().map(t -> sign + t).toList();
   }
 
-  /** Sets (or, with a null value, removes) metadata keys. */
+  /** Sets (or, with a null value, removes) metadata keys. Changes this repository's record: a copy on a remote takes it at the version's next {@link #upload}. */
   public void setMetadata(Map<String, String> changes) throws IOException {
     Objects.requireNonNull(changes, "changes must not be null: a map of keys to values (null values remove keys)");
     for (String k : changes.keySet()) {

@@ -1,7 +1,9 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
@@ -11,16 +13,31 @@ final class VersionLookup {
   private VersionLookup() {}
 
   static Dataset get(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {
+    if (o.id() == null && o.name() == null && TagQuery.parse(o.tags()).isEmpty()) {
+      // Only empty tags (or an operator alone): a query every version would match.
+      throw new InvalidInputException("Cannot find a version by its tags: give at least one tag");
+    }
     Dataset found;
     try {
-      found = find(repo, o, progress);
+      found = o.autoCreate() && o.storage() != null && holdsNoRemote(repo, o.storage()) ? null : find(repo, o, progress);
     } catch (DatasetNotFoundException e) {
-      if (!o.autoCreate() || o.version() != null && versionExists(repo, o)) {
+      if (!o.autoCreate()) {
+        throw e;
+      }
+      found = null;
+      List<DatasetRecord> known = known(repo, o.storage());
+      if (o.project() == null) {
+        DatasetRepository.requireOneProject(known, o.name()); // the draft's project is not guessed
+      }
+      if (o.version() != null && known.stream().anyMatch(r -> r.name().equals(o.name()) && r.version().equals(o.version())
+          && (o.project() == null || r.project().equals(o.project())))) {
         throw e; // a version string held already, by a version the filters leave out: said as not found, not made twice
       }
+    }
+    if (found == null) {
       // As clearml: what is not found is created, and is writable already; while none matches,
       // every call makes another draft.
-      return Dataset.create(repo, CreateOptions.of(projectToCreateIn(repo, o), o.name()).version(o.version())
+      return Dataset.create(repo, CreateOptions.of(projectToCreateIn(known(repo, o.storage()), o), o.name()).version(o.version())
           .tags(TagQuery.parse(o.tags()).wanted()).storage(o.storage()).build());
     }
     if (!o.writableCopy()) {
@@ -30,22 +47,29 @@ final class VersionLookup {
     return Dataset.create(repo, CreateOptions.of(r.project(), r.name()).parents(r.id()).storage(o.storage()).build());
   }
 
-  /**
-   * The project given, else the one project that holds a dataset of that name here (its drafts or
-   * unpublished versions), else none (a lookup has refused a name several projects hold).
-   */
-  private static String projectToCreateIn(DatasetRepository repo, GetOptions o) throws IOException {
+  /** Whether {@code storage} holds no remote yet: a draft made for it makes it, as a create does. */
+  private static boolean holdsNoRemote(DatasetRepository repo, String storage) throws IOException {
+    try (dev.cairn.transport.Remote remote = repo.openRemote(storage)) {
+      return dev.cairn.transport.Remote.objectFormatOf(remote.storage()) == null;
+    }
+  }
+
+  /** The records here, and those of {@code storage} if given and a remote already. */
+  private static List<DatasetRecord> known(DatasetRepository repo, String storage) throws IOException {
+    List<DatasetRecord> all = new ArrayList<>(repo.catalog().readAll().records());
+    if (storage != null && !holdsNoRemote(repo, storage)) {
+      all.addAll(repo.readRemote(storage, null).records());
+    }
+    return all;
+  }
+
+  /** The project given, else the one project that holds a dataset of that name (checked to be one), else none. */
+  private static String projectToCreateIn(List<DatasetRecord> known, GetOptions o) throws IOException {
     if (o.project() != null) {
       return o.project();
     }
-    return repo.catalog().readAll().records().stream().filter(r -> r.name().equals(o.name())).map(DatasetRecord::project)
-        .findFirst().orElse("");
-  }
-
-  /** Whether the version string {@code o} names is held here, in its project (or any, without one). */
-  private static boolean versionExists(DatasetRepository repo, GetOptions o) throws IOException {
-    return repo.catalog().readAll().records().stream().anyMatch(r -> r.name().equals(o.name()) && r.version().equals(o.version())
-        && (o.project() == null || r.project().equals(o.project())));
+    DatasetRepository.requireOneProject(known, o.name());
+    return known.stream().filter(r -> r.name().equals(o.name())).map(DatasetRecord::project).findFirst().orElse("");
   }
 
   private static Dataset find(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {

@@ -154,6 +154,37 @@ class GetOptionsTest {
   }
 
   @Test
+  void emptyTagsAreRefusedAsNoTags() {
+    for (String[] tags : new String[][] {{""}, {"__$all"}}) {
+      assertThatThrownBy(() -> Dataset.get(repo, GetOptions.tagged(tags).build())).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+          .hasMessage("Cannot find a version by its tags: give at least one tag");
+    }
+  }
+
+  @Test
+  void autoCreateDoesNotGuessTheProjectOfANameSeveralHold() throws IOException {
+    Dataset.create(repo, CreateOptions.of("q", "n").build());
+    int before = repo.list(null, null, null).size();
+    assertThatThrownBy(() -> Dataset.get(repo, GetOptions.of(null, "n").version("9.0.0").autoCreate(true).build()))
+        .isInstanceOf(dev.cairn.errors.InvalidInputException.class).hasMessageContaining("projects 'p', 'q' each hold one");
+    assertThat(repo.list(null, null, null)).hasSize(before);
+  }
+
+  @Test
+  void autoCreateOnANewRemoteMakesItAndTakesTheProjectARemoteHolds() throws IOException {
+    Path fresh = tmp.resolve("fresh-remote");
+    Dataset made = Dataset.get(repo, GetOptions.of("a", "new").storage(fresh.toString()).autoCreate(true).build());
+    assertThat(made.record().isDraft()).isTrue();
+    assertThat(fresh.resolve("cairn-remote")).exists();
+    published.upload(fresh.toString(), null, Progress.NONE);
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      Dataset draftThere = Dataset.get(b, GetOptions.of(null, "n").tags("nope").storage(fresh.toString()).autoCreate(true).build());
+      assertThat(draftThere.record().project()).as("the remote's p/n").isEqualTo("p");
+      assertThat(draftThere.record().version()).isEqualTo("1.0.1");
+    }
+  }
+
+  @Test
   void aVersionStringHeldByAVersionTheFiltersLeaveOutIsNotCreatedAgain() throws IOException {
     assertThatThrownBy(() -> Dataset.get(repo, GetOptions.of("p", "n").version("1.0.2").onlyClosed(true).autoCreate(true).build()))
         .isInstanceOf(DatasetNotFoundException.class).hasMessageContaining("is a draft");
