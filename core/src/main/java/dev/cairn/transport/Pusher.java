@@ -187,19 +187,24 @@ public final class Pusher {
       }
       // A parent deleted there (its log ends in a tombstone) stays deleted: only a push of that
       // version itself brings it back. One whose newest record is damaged is pushed (superseding it).
-      boolean there;
+      Remote.Latest there;
       try {
-        there = remote.latest(p) != null;
+        there = remote.latest(p);
       } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
-        there = false;
+        there = null;
       }
-      if (!there) {
+      LogEntry entry = ancestorEntry(p, uri);
+      if (there == null) {
         try {
-          pushVersion(p, ancestorEntry(p, uri), totals, visiting);
+          pushVersion(p, entry, totals, visiting);
         } catch (CannotComplete gone) {
           // Not whole here, and its remote cannot give the rest (deleted there since this copy was
           // fetched, say): the child goes alone, as above; what it needs of its own is checked below.
         }
+      } else if (entry != null && there.record() != null && !visiting.contains(p)) {
+        // There already: sent by another repository's push of a sibling, or by this one's that
+        // was cut off. The remote holds it as it would after this push: so it is said here too.
+        ancestorsLogged.putIfAbsent(p, entry);
       }
     }
     DatasetRecord theirs = null;

@@ -143,6 +143,49 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void anAncestorAlreadyOnTheRemoteTakesItAsItsOwnHereToo() throws IOException {
+    Path r = tmp.resolve("siblings");
+    String parent;
+    String first;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a2"), TestRepos.SMALL)) {
+      Dataset p = Dataset.create(a, CreateOptions.of("p", "sib").build());
+      p.addFiles(AddOptions.of(src));
+      p.close();
+      parent = p.id();
+      Dataset c = Dataset.create(a, CreateOptions.of("p", "sib").parents(parent).build());
+      c.removeFiles("a.txt");
+      c.close();
+      first = c.id();
+    }
+    // Another machine's copy of the same history (as a repository copied before either upload).
+    Path copy = tmp.resolve("d2");
+    try (Stream<Path> all = Files.walk(tmp.resolve("a2"))) {
+      for (Path f : all.toList()) {
+        Path to = copy.resolve(tmp.resolve("a2").relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a2"), TestRepos.SMALL)) {
+      Dataset.get(a, first).upload(r.toString(), null, Progress.NONE); // the parent goes along
+    }
+    try (DatasetRepository d = DatasetRepository.open(copy, TestRepos.SMALL)) {
+      Dataset sibling = Dataset.create(d, CreateOptions.of("p", "sib").parents(parent).version("2.0.0").build());
+      sibling.removeFiles("sub/small.bin");
+      sibling.close();
+      sibling.upload(r.toString(), null, Progress.NONE);
+      Dataset p = Dataset.get(d, parent);
+      assertThat(p.record().storage()).isEqualTo(dev.cairn.storage.Storages.parse(r.toString()).toString());
+      assertThat(p.isUploadedTo(r.toString())).isTrue();
+      // So it keeps the string it has there, as one this repository sent.
+      assertThatThrownBy(() -> p.setVersion("0.5.0")).hasMessageContaining("where that string is reserved for it");
+    }
+  }
+
+  @Test
   void theNewestVersionOnARemoteIsNotGuessedPastADamagedRecord() throws IOException {
     String newer;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
