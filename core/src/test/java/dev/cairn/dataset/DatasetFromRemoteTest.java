@@ -97,6 +97,17 @@ class DatasetFromRemoteTest {
     return child.id();
   }
 
+  /** The ids of a closed version of p/{@code name} holding the source files, and of its closed child without a.txt. */
+  private String[] parentAndChild(DatasetRepository repo, String name) throws IOException {
+    Dataset p = Dataset.create(repo, CreateOptions.of("p", name).build());
+    p.addFiles(AddOptions.of(src));
+    p.close();
+    Dataset c = Dataset.create(repo, CreateOptions.of("p", name).parents(p.id()).build());
+    c.removeFiles("a.txt");
+    c.close();
+    return new String[] {p.id(), c.id()};
+  }
+
   @Test
   void anAncestorUploadedWithItsChildTakesThatRemoteAsItsOwn() throws IOException {
     Path first = tmp.resolve("first");
@@ -104,14 +115,11 @@ class DatasetFromRemoteTest {
     String parent;
     String child;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
-      Dataset p = Dataset.create(a, CreateOptions.of("p", "local").build());
-      p.addFiles(AddOptions.of(src));
-      p.close();
-      parent = p.id();
-      Dataset c = Dataset.create(a, CreateOptions.of("p", "local").parents(parent).build());
-      c.removeFiles("a.txt");
-      c.close();
-      child = c.id();
+      String[] ids = parentAndChild(a, "local");
+      parent = ids[0];
+      child = ids[1];
+      Dataset p = Dataset.get(a, parent);
+      Dataset c = Dataset.get(a, child);
       c.upload(first.toString(), null, Progress.NONE);
       String firstUri = dev.cairn.storage.Storages.parse(first.toString()).toString();
       assertThat(p.record().storage()).isEqualTo(firstUri);
@@ -148,14 +156,9 @@ class DatasetFromRemoteTest {
     String parent;
     String first;
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a2"), TestRepos.SMALL)) {
-      Dataset p = Dataset.create(a, CreateOptions.of("p", "sib").build());
-      p.addFiles(AddOptions.of(src));
-      p.close();
-      parent = p.id();
-      Dataset c = Dataset.create(a, CreateOptions.of("p", "sib").parents(parent).build());
-      c.removeFiles("a.txt");
-      c.close();
-      first = c.id();
+      String[] ids = parentAndChild(a, "sib");
+      parent = ids[0];
+      first = ids[1];
     }
     // Another machine's copy of the same history (as a repository copied before either upload).
     Path copy = tmp.resolve("d2");
