@@ -17,28 +17,19 @@ final class VersionLookup {
       // Only empty tags (or an operator alone): a query every version would match.
       throw new InvalidInputException("Cannot find a version by its tags: give at least one tag");
     }
+    // A remote not made yet holds nothing to find: a draft made for it makes it, as a create does.
+    boolean newRemote = o.autoCreate() && o.storage() != null && holdsNoRemote(repo, o.storage());
     Dataset found;
     try {
-      found = o.autoCreate() && o.storage() != null && holdsNoRemote(repo, o.storage()) ? null : find(repo, o, progress);
+      found = newRemote ? null : find(repo, o, progress);
     } catch (DatasetNotFoundException e) {
       if (!o.autoCreate()) {
         throw e;
       }
-      found = null;
-      List<DatasetRecord> known = known(repo, o.storage());
-      if (o.project() == null) {
-        DatasetRepository.requireOneProject(known, o.name()); // the draft's project is not guessed
-      }
-      if (o.version() != null && known.stream().anyMatch(r -> r.name().equals(o.name()) && r.version().equals(o.version())
-          && (o.project() == null || r.project().equals(o.project())))) {
-        throw e; // a version string held already, by a version the filters leave out: said as not found, not made twice
-      }
+      return create(repo, o, known(repo, o.storage()), e);
     }
     if (found == null) {
-      // As clearml: what is not found is created, and is writable already; while none matches,
-      // every call makes another draft.
-      return Dataset.create(repo, CreateOptions.of(projectToCreateIn(known(repo, o.storage()), o), o.name()).version(o.version())
-          .tags(TagQuery.parse(o.tags()).wanted()).storage(o.storage()).build());
+      return create(repo, o, repo.catalog().readAll().records(), null);
     }
     if (!o.writableCopy()) {
       return found;
@@ -47,29 +38,42 @@ final class VersionLookup {
     return Dataset.create(repo, CreateOptions.of(r.project(), r.name()).parents(r.id()).storage(o.storage()).build());
   }
 
-  /** Whether {@code storage} holds no remote yet: a draft made for it makes it, as a create does. */
+  /**
+   * The draft {@code autoCreate} makes, as clearml does: in the project given, else in the one that
+   * holds the name among {@code known} (here and on the remote), else in none; while nothing
+   * matches, every call makes another. A version string one of {@code known} holds already (a
+   * version the filters left out) is said as {@code notFound}, not made a second time.
+   */
+  private static Dataset create(DatasetRepository repo, GetOptions o, List<DatasetRecord> known, DatasetNotFoundException notFound)
+      throws IOException {
+    String project = o.project();
+    if (project == null) {
+      DatasetRepository.requireOneProject(known, o.name()); // not guessed among several
+      project = known.stream().filter(r -> r.name().equals(o.name())).map(DatasetRecord::project).findFirst().orElse("");
+    }
+    String in = project;
+    if (notFound != null && o.version() != null
+        && known.stream().anyMatch(r -> r.name().equals(o.name()) && r.version().equals(o.version()) && r.project().equals(in))) {
+      throw notFound;
+    }
+    return Dataset.create(repo, CreateOptions.of(project, o.name()).version(o.version()).tags(TagQuery.parse(o.tags()).wanted())
+        .storage(o.storage()).build());
+  }
+
+  /** Whether {@code storage} holds no remote yet. */
   private static boolean holdsNoRemote(DatasetRepository repo, String storage) throws IOException {
     try (dev.cairn.transport.Remote remote = repo.openRemote(storage)) {
       return dev.cairn.transport.Remote.objectFormatOf(remote.storage()) == null;
     }
   }
 
-  /** The records here, and those of {@code storage} if given and a remote already. */
+  /** The records here, and those of {@code storage} (a remote already) if given. */
   private static List<DatasetRecord> known(DatasetRepository repo, String storage) throws IOException {
     List<DatasetRecord> all = new ArrayList<>(repo.catalog().readAll().records());
-    if (storage != null && !holdsNoRemote(repo, storage)) {
+    if (storage != null) {
       all.addAll(repo.readRemote(storage, null).records());
     }
     return all;
-  }
-
-  /** The project given, else the one project that holds a dataset of that name (checked to be one), else none. */
-  private static String projectToCreateIn(List<DatasetRecord> known, GetOptions o) throws IOException {
-    if (o.project() != null) {
-      return o.project();
-    }
-    DatasetRepository.requireOneProject(known, o.name());
-    return known.stream().filter(r -> r.name().equals(o.name())).map(DatasetRecord::project).findFirst().orElse("");
   }
 
   private static Dataset find(DatasetRepository repo, GetOptions o, Progress progress) throws IOException {
