@@ -273,7 +273,7 @@ public final class Fetcher {
     DatasetRecord r = fetchedRecord(id);
     if (r == null) {
       throw new DatasetNotFoundException("Cannot find dataset version " + id + " on " + remote.storage().uri()
-          + (remote.wasDeleted(id) ? ": it was deleted there" : ""));
+          + (remote.wasDeleted(id) ? ": it was deleted there (another remote that holds it can give it: name that one as the storage)" : ""));
     }
     ArrayDeque<String> queue = new ArrayDeque<>(r.parents());
     Set<String> seen = new HashSet<>();

@@ -958,7 +958,7 @@ class CliRemoteTest {
     assertThat(a.ok("get", "--id", id, "--storage", remote).err())
         .contains("cairn: note: " + id.substring(0, 8) + " was deleted on " + remote + "; the copy here is used");
     assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--id", id, "--storage", remote).err())
-        .contains("Cannot find dataset version " + id + " on ").contains(": it was deleted there");
+        .contains("Cannot find dataset version " + id + " on ").contains(": it was deleted there (another remote that holds it can give it: name that one as the storage)");
     Cli.Result up = a.ok("upload", "--id", id, "--storage", remote, "--json");
     assertThat(up.obj()).containsEntry("restored", List.of(id));
     assertThat(up.err()).contains("note: " + id.substring(0, 8) + " had been deleted on " + remote + "; this upload brought it back");
