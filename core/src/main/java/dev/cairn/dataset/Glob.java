@@ -74,7 +74,8 @@ public final class Glob {
 
   /**
    * A filter for getting or listing files: a path matches the pattern, or lies in a folder that
-   * does ({@code y}, {@code y/} and {@code y/**} all select everything under {@code y/}).
+   * does ({@code y} and {@code y/} select what every folder named {@code y} holds, at any depth;
+   * {@code /y}, {@code /y/} and {@code y/**} what the folder {@code y} at the root holds).
    *
    * @throws IllegalArgumentException if it is malformed; for patterns a person typed, use
    *     {@link #parseFilter}
@@ -274,7 +275,12 @@ public final class Glob {
           sb.append(braces > 0 ? "|" : ",");
           break;
         default:
-          sb.append(Pattern.quote(String.valueOf(c)));
+          if (Character.isHighSurrogate(c) && i + 1 < g.length() && Character.isLowSurrogate(g.charAt(i + 1))) {
+            sb.append(Pattern.quote(g.substring(i, i + 2))); // one character beyond the BMP (an emoji): quoted whole, or it matches nothing
+            i++;
+          } else {
+            sb.append(Pattern.quote(String.valueOf(c)));
+          }
       }
     }
     if (braces != 0) {

@@ -20,6 +20,21 @@ class GlobTest {
   }
 
   @Test
+  void aCharacterBeyondTheBasicPlaneMatchesItself() {
+    assertThat(Glob.filter("emoji/\uD83D\uDE00.csv").matches("emoji/\uD83D\uDE00.csv")).isTrue();
+    assertThat(Glob.of("*\uD83D\uDE00*").matches("a\uD83D\uDE00b")).isTrue();
+    assertThat(Glob.filter("emoji/\uD83D\uDE00dir/").matches("emoji/\uD83D\uDE00dir/x")).isTrue();
+    assertThat(Glob.of("[\uD83D\uDE00x].csv").matches("\uD83D\uDE00.csv")).isTrue();
+    assertThat(Glob.of("?.csv").matches("\uD83D\uDE00.csv")).isTrue();
+  }
+
+  @Test
+  void aFolderNameWithATrailingSlashSelectsThatFolderAtAnyDepth() {
+    assertThat(selected(Glob.filter("sub/"))).containsExactly("sub/c.csv", "sub/deep/d.csv", "other/sub/e.txt");
+    assertThat(selected(Glob.filter("sub/**"))).containsExactly("sub/c.csv", "sub/deep/d.csv");
+  }
+
+  @Test
   void aLeadingSlashAnchorsAtTheRoot() {
     assertThat(selected(Glob.of("/*.csv"))).containsExactly("a.csv");
     assertThat(selected(Glob.filter("/sub"))).containsExactly("sub/c.csv", "sub/deep/d.csv");

@@ -48,9 +48,8 @@ final class ListCommand extends Base {
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
     List<String> patterns = new ArrayList<>();
-    for (String f : filters) {
-      String p = f.endsWith("/") ? f + "**" : f;
-      patterns.add(p);
+    for (String p : filters) {
+      patterns.add(p); // as get reads it (Glob.filter): "sub/" takes what a folder named sub holds, at any depth, as "sub" does
       // The same names in the other Unicode form (as a system that decomposes names types them):
       // an add refuses two names that differ so, so the other form can only mean the same files.
       for (String other : dev.cairn.manifest.DatasetPaths.otherForms(p)) {

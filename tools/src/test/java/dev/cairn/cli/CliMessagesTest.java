@@ -487,6 +487,29 @@ class CliMessagesTest {
   }
 
   @Test
+  void listAndGetSelectTheSameFilesForAFolderFilter() throws IOException {
+    file("tree/sub/a.txt", "a");
+    file("tree/x/sub/b.txt", "b");
+    file("tree/\uD83D\uDE00/c.txt", "c");
+    file("tree/other.txt", "o");
+    cli.ok("create", "--name", "folders");
+    cli.ok("add", "--files", tmp.resolve("tree").toString());
+    cli.ok("close");
+    for (String filter : new String[] {"sub/", "sub", "/sub/", "\uD83D\uDE00/*.txt"}) {
+      List<Object> listed = new ArrayList<>();
+      cli.ok("list", "--filter", filter, "--json").array().forEach(m -> listed.add(m.get("path")));
+      Path copy = tmp.resolve("copy-" + Math.abs(filter.hashCode()));
+      cli.ok("get", "--filter", filter, "--copy", copy.toString());
+      List<Object> got = new ArrayList<>();
+      try (var files = Files.walk(copy)) {
+        files.filter(Files::isRegularFile).map(f -> copy.relativize(f).toString()).sorted().forEach(got::add);
+      }
+      assertThat(listed).as(filter).isNotEmpty().containsExactlyInAnyOrderElementsOf(got);
+    }
+    assertThat(cli.ok("list", "--filter", "sub/", "--json").array()).extracting(m -> m.get("path")).containsExactly("sub/a.txt", "x/sub/b.txt");
+  }
+
+  @Test
   void anEntireDatasetIsDeletedWithForceAndNothingElse() throws IOException {
     file("src/a.txt", "a");
     String v1 = (String) cli.ok("sync", "--project", "p", "--name", "gone", "--folder", tmp.resolve("src").toString(), "--json").obj()
