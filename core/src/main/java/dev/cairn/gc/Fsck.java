@@ -152,7 +152,7 @@ public final class Fsck {
     return indexed;
   }
 
-  private void checkIndex(PackScan scan, Map<ObjectId, ObjectLocation> indexed, List<Problem> problems) {
+  private void checkIndex(PackScan scan, Map<ObjectId, ObjectLocation> indexed, List<Problem> problems) throws IOException {
     String where = repo.repository().directory().resolve("index").toString();
     int wrong = 0;
     for (Map.Entry<ObjectId, ObjectLocation> e : indexed.entrySet()) {
@@ -172,9 +172,17 @@ public final class Fsck {
         problems.add(Problem.error(e.getKey().hex(), where, "index entry points to the wrong place (repair rebuilds it)"));
       }
     }
-    int unindexed = 0;
+    List<ObjectId> notInSnapshot = new ArrayList<>();
     for (ObjectId id : scan.intact.keySet()) {
       if (!indexed.containsKey(id)) {
+        notInSnapshot.add(id);
+      }
+    }
+    // Read before the packs were listed: a command (a gc) may have written and indexed them since.
+    ObjectLocation[] now = notInSnapshot.isEmpty() ? new ObjectLocation[0] : repo.repository().packs().index().lookupEach(notInSnapshot);
+    int unindexed = 0;
+    for (ObjectLocation l : now) {
+      if (l == null) {
         unindexed++;
       }
     }
@@ -322,7 +330,9 @@ public final class Fsck {
   private void checkLeftovers(List<Problem> problems) throws IOException {
     Path tmp = repo.repository().tmpDirectory();
     try (Stream<Path> s = Files.list(tmp)) {
-      long n = s.filter(p -> !dev.cairn.dataset.DatasetRepository.isLockFileOfTmp(p.getFileName().toString())).count();
+      // A running command's (a gc's, say) are in use, not left over.
+      long n = s.filter(p -> !dev.cairn.dataset.DatasetRepository.isLockFileOfTmp(p.getFileName().toString())
+          && !dev.cairn.internal.fs.AtomicFiles.ownerAlive(p.getFileName().toString())).count();
       if (n > 0) {
         problems.add(Problem.warning(null, tmp.toString(), Text.count(n, "leftover temporary file") + " of interrupted commands (gc removes them once older than its --grace, 1h by default)"));
       }
