@@ -1703,9 +1703,9 @@ public final class Dataset {
       Objects.requireNonNull(g, "globs must not contain null: give paths or patterns inside the dataset");
       gs.add(Glob.parseFilter("filter", g));
     }
-    // One pattern under a literal folder (or naming one path) is looked for there alone: the
-    // manifest is sorted by path, so its matches lie together, from that text on.
-    String from = gs.size() == 1 ? gs.get(0).requiredPrefix() : "";
+    // Patterns under a literal folder (or naming paths) are looked for there alone: the manifest
+    // is sorted by path, so their matches lie together, from that text on.
+    String from = Glob.requiredPrefix(gs);
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       Iterator<FileEntry> it = new Manifest(new NodeLoader(reader), r.root()).iterator(from);
       while (it.hasNext()) {

@@ -65,6 +65,26 @@ public final class Glob {
   }
 
   /**
+   * Text that every path one of {@code globs} matches starts with: the longest common start of
+   * their {@linkplain #requiredPrefix() required prefixes}; "" for none, or when one may match
+   * anywhere. A path-ordered listing may seek to it and stop past it.
+   */
+  public static String requiredPrefix(java.util.List<Glob> globs) {
+    String common = null;
+    for (Glob g : globs) {
+      String p = g.requiredPrefix();
+      int n = 0;
+      if (common != null) {
+        while (n < common.length() && n < p.length() && common.charAt(n) == p.charAt(n)) {
+          n++;
+        }
+      }
+      common = common == null ? p : common.substring(0, n);
+    }
+    return common == null ? "" : common;
+  }
+
+  /**
    * Whether a pattern is anchored at the dataset's root: "/x" and "./x" both name x at the root,
    * "." the root itself (no dataset path holds a "." segment); "x" matches a name at any depth.
    */

@@ -149,8 +149,8 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   private Totals walk(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws IOException {
     long files = 0;
     long bytes = 0;
-    // One filter under a literal folder: its matches lie together in the manifest, from that text on.
-    String from = filters.size() == 1 ? filters.get(0).requiredPrefix() : "";
+    // Filters under a literal folder: their matches lie together in the manifest, from that text on.
+    String from = Glob.requiredPrefix(filters);
     try {
       for (java.util.Iterator<FileEntry> it = m.iterator(from); it.hasNext(); ) {
         FileEntry e = it.next();

@@ -114,6 +114,16 @@ class GlobTest {
     assertThat(Glob.filter("sub/deep/*.csv").requiredPrefix()).isEqualTo("sub/deep/");
     assertThat(Glob.filter("/sub/deep").requiredPrefix()).isEqualTo("sub/deep");
     assertThat(Glob.filter("*.csv").requiredPrefix()).isEmpty();
+    // Of several: their common start, every match of any of them starting with it.
+    List<Glob> two = List.of(Glob.filter("sub/deep/*.csv"), Glob.filter("sub/other/x"));
+    assertThat(Glob.requiredPrefix(two)).isEqualTo("sub/");
+    assertThat(Glob.requiredPrefix(List.of(Glob.filter("sub/x"), Glob.filter("*.csv")))).isEmpty();
+    assertThat(Glob.requiredPrefix(List.of())).isEmpty();
+    for (String p : paths) {
+      if (two.stream().anyMatch(g -> g.matches(p))) {
+        assertThat(p).startsWith(Glob.requiredPrefix(two));
+      }
+    }
   }
 
   @net.jqwik.api.Provide
