@@ -158,6 +158,9 @@ public final class LocalCache {
     Set<Path> folders;
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
       folders = writeFiles(root, selection, build, true, progress);
+      // On disk before the folder is published: a content file cut to zeros by a power failure
+      // keeps its size, mode and time, and would pass for one as written ever after.
+      Writeback.syncFileSystemOf(build);
       FolderStamp.of(build).write(stamps, key, repo.tmpDirectory());
       // A step: Ctrl-C does not delete the folder's files while it is renamed into the cache.
       try (var step = dev.cairn.internal.fs.ExitCleanup.step("caching " + label)) {
@@ -258,20 +261,7 @@ public final class LocalCache {
         Path dest = dir.resolve(e.path());
         folders.ensure(dest.getParent());
         if (linked) {
-          Path cached = ensureCached(reader, links, folders, e, writeback);
-          for (int attempt = 1; ; attempt++) {
-            try {
-              linkOrCopy(cached, dest);
-              break;
-            } catch (NoSuchFileException removed) {
-              if (attempt == 3 || Files.exists(cached, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                throw removed;
-              }
-              // Another process's delete or eviction removed the content file meanwhile (it had no
-              // other link yet): written again.
-              cached = ensureCached(reader, links, folders, e, writeback);
-            }
-          }
+          writeLinked(reader, links, folders, e, dest, writeback);
         } else {
           // Created with its mode (less the umask, as git and cp do): no chmod per file.
           writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
@@ -390,41 +380,85 @@ public final class LocalCache {
     return files.resolve(hex.substring(0, 2)).resolve(hex + (e.executable() ? ".x" : ""));
   }
 
-  private Path ensureCached(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e, Writeback writeback)
-      throws IOException {
-    Path p = contentPath(e);
+  /** Whether {@code p} is a content file of {@code e} as the cache wrote it (false if there is none). */
+  private static boolean cachedAsWritten(Path p, FileEntry e) throws IOException {
     try {
       BasicFileAttributes a = FolderStamp.attributes(p);
-      if (a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable())) {
-        return p; // as written: a write to it would have moved its time, a chmod changed its mode
-      }
+      // As written: a write to it would have moved its time, a chmod changed its mode.
+      return a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable());
     } catch (NoSuchFileException absent) {
-      // written below
+      return false;
+    }
+  }
+
+  /**
+   * Makes {@code dest}, in a folder being built, a link to the content file of {@code e}. A content
+   * file the cache lacks is written at {@code dest} itself, then published as the content file
+   * with create-if-absent (a link): the build folder is private until it is renamed into the cache,
+   * and its files are spread over the folders that the threads' runs write, where temporary files
+   * of one shared folder would make every thread wait for that folder's lock.
+   */
+  private void writeLinked(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e, Path dest,
+      Writeback writeback) throws IOException {
+    Path p = contentPath(e);
+    for (int attempt = 1; cachedAsWritten(p, e); attempt++) {
+      try {
+        linkOrCopy(p, dest);
+        return;
+      } catch (NoSuchFileException removed) {
+        if (attempt == 3 || Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw removed;
+        }
+        // Another process's delete or eviction removed the content file meanwhile (it had no
+        // other link yet): it is written again.
+      }
     }
     folders.ensure(p.getParent());
+    writeContent(reader, links, e, dest, REGULAR);
+    Files.setPosixFilePermissions(dest, e.executable() ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY);
+    // A time no write leaves behind (FolderStamp): one written to since is known by its time.
+    Files.setLastModifiedTime(dest, FolderStamp.SENTINEL);
+    try {
+      Files.createLink(p, dest);
+    } catch (FileAlreadyExistsException written) {
+      if (cachedAsWritten(p, e)) {
+        // Another build wrote the same content first: this folder links its file too, so that
+        // the two folders are alike (and one's stamp holds for the other's folder). Should that
+        // file be evicted meanwhile, this folder keeps its own copy, as good.
+        replaceWithLinkTo(p, dest);
+      } else {
+        publishOver(dest, p); // a changed one: replaced
+      }
+    } catch (UnsupportedOperationException | FileSystemException noLinks) {
+      publishOver(dest, p);
+    }
+    writeback.submit(dest, e.size());
+  }
+
+  /** Replaces {@code dest} with a link to {@code p} in one rename; leaves it as it is if {@code p} went. */
+  private void replaceWithLinkTo(Path p, Path dest) throws IOException {
+    Path link = dest.resolveSibling(AtomicFiles.tempName(".cairn-link-"));
+    try {
+      Files.createLink(link, p);
+      Files.move(link, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (UnsupportedOperationException | FileSystemException keepOwn) { // NoSuchFileException: p went
+      Files.deleteIfExists(link);
+    }
+  }
+
+  /** Makes the written {@code dest} the content file {@code p}, replacing any, in one rename. */
+  private void publishOver(Path dest, Path p) throws IOException {
     Path tmp = repo.tmpDirectory().resolve(AtomicFiles.tempName("cache-"));
     try {
-      writeContent(reader, links, e, tmp, REGULAR);
-      Files.setPosixFilePermissions(tmp, e.executable() ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY);
-      // A time no write leaves behind (FolderStamp): one written to since is known by its time.
-      Files.setLastModifiedTime(tmp, FolderStamp.SENTINEL);
       try {
-        // Create-if-absent: of two builds writing the same content, both link the first one's
-        // file, so that their folders are alike (and one's stamp holds for the other's folder).
-        Files.createLink(p, tmp);
-      } catch (FileAlreadyExistsException written) {
-        BasicFileAttributes a = FolderStamp.attributes(p);
-        if (!(a.isRegularFile() && a.size() == e.size() && FolderStamp.asWritten(a, e.executable()))) {
-          Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING); // a changed one: replaced
-        }
+        Files.createLink(tmp, dest);
       } catch (UnsupportedOperationException | FileSystemException noLinks) {
-        Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(dest, tmp, StandardCopyOption.COPY_ATTRIBUTES);
       }
-      writeback.submit(p, e.size());
+      Files.move(tmp, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(tmp);
     }
-    return p;
   }
 
   private static final FileAttribute<Set<PosixFilePermission>> REGULAR =

@@ -196,6 +196,8 @@ final class LocalCopies {
       try {
         repo.cache().writeFiles(root, selection, build, false, progress);
         if (exists) {
+          // On disk before the old contents are set aside, to be deleted once the copy commits.
+          dev.cairn.internal.fs.Writeback.syncFileSystemOf(build);
           requireStillUsable(abs, target, build, overwrite);
         }
         // From the set-aside to the commit, Ctrl-C waits for this thread, which undoes what it
