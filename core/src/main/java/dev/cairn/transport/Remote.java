@@ -244,10 +244,15 @@ public final class Remote implements AutoCloseable {
     }
   }
 
+  /** The object format of the remote's objects and pack names: the local repository's, which it checked. */
+  HashAlgorithm objectFormat() {
+    return local.config().objectFormat();
+  }
+
   /** The remote's object index, loaded once per session and updated by uploads. */
   synchronized RemoteIndex index() throws IOException {
     if (index == null) {
-      index = RemoteIndex.load(storage, cacheDir().resolve("pack-index"));
+      index = RemoteIndex.load(storage, local.config().objectFormat(), cacheDir().resolve("pack-index"));
     }
     return index;
   }

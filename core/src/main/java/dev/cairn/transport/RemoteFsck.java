@@ -124,7 +124,7 @@ public final class RemoteFsck {
   private RemoteIndex freshIndex() throws IOException {
     Path dir = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-index-"));
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(dir)) {
-      return RemoteIndex.load(remote.storage(), dir);
+      return RemoteIndex.load(remote.storage(), remote.objectFormat(), dir);
     } finally {
       dev.cairn.internal.fs.Trees.deleteQuietly(dir);
     }
@@ -147,7 +147,7 @@ public final class RemoteFsck {
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
       RemoteIndex index = freshIndex();
       // What this repository cached of the packs' sections: where a damaged pack's objects lay.
-      RemoteIndex cached = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      RemoteIndex cached = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.cacheDir().resolve("pack-index"));
       List<Problem> found = new ArrayList<>();
       indexDamage(index, found);
       Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-repair-"));

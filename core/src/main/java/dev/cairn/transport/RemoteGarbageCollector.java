@@ -62,7 +62,7 @@ public final class RemoteGarbageCollector {
   public Result run() throws IOException {
     remote.checkMarker();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
-      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.cacheDir().resolve("pack-index"));
+      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.cacheDir().resolve("pack-index"));
       String uri = remote.storage().uri().toString();
       if (!index.damaged().isEmpty()) {
         // Its objects are unknown: whatever a live object in it names could look dead.

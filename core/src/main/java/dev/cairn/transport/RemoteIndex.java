@@ -1,6 +1,7 @@
 package dev.cairn.transport;
 
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.PackEntry;
@@ -81,9 +82,11 @@ final class RemoteIndex {
 
   /**
    * Loads the index of every pack on {@code storage}, reading only packs not cached in
-   * {@code cacheDir}.
+   * {@code cacheDir} (a cached section counts only if it hashes, with the remote's {@code algorithm},
+   * to its pack's name, as the pack's own does: one changed in the cache would make pushes skip
+   * objects the remote lacks).
    */
-  static RemoteIndex load(RemoteStorage storage, Path cacheDir) throws IOException {
+  static RemoteIndex load(RemoteStorage storage, HashAlgorithm algorithm, Path cacheDir) throws IOException {
     Files.createDirectories(cacheDir);
     RemoteIndex idx = new RemoteIndex();
     for (RemoteFile f : storage.list(RemoteLayout.PACKS)) {
@@ -93,7 +96,7 @@ final class RemoteIndex {
       }
       idx.packSizes.put(name, f.size());
       try {
-        idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
+        idx.add(name, cachedSection(storage, algorithm, f, name, cacheDir), f.name(), f.size());
       } catch (CorruptObjectException e) {
         CorruptObjectException why = e;
         Path cachedFile = cacheDir.resolve(name + ".idx");
@@ -101,7 +104,7 @@ final class RemoteIndex {
         if (kept != null) {
           Files.delete(cachedFile);
           try { // perhaps the cached copy that is damaged: the pack's own section, read once more
-            idx.add(name, cachedSection(storage, f, name, cacheDir), f.name(), f.size());
+            idx.add(name, cachedSection(storage, algorithm, f, name, cacheDir), f.name(), f.size());
             continue;
           } catch (CorruptObjectException again) {
             why = again;
@@ -140,14 +143,15 @@ final class RemoteIndex {
     }
   }
 
-  private static byte[] cachedSection(RemoteStorage storage, RemoteFile f, String name, Path cacheDir) throws IOException {
+  private static byte[] cachedSection(RemoteStorage storage, HashAlgorithm algorithm, RemoteFile f, String name, Path cacheDir)
+      throws IOException {
     Path cached = cacheDir.resolve(name + ".idx");
     try {
       byte[] section = Files.readAllBytes(cached);
-      if (wellFormed(section)) {
+      if (wellFormed(section) && algorithm.hash(section).hex().equals(name)) {
         return section;
       }
-      Files.deleteIfExists(cached); // cut short by a crash while it was written: read it again
+      Files.deleteIfExists(cached); // cut short by a crash while it was written, or changed: read it again
     } catch (NoSuchFileException e) {
       // fetch below
     }

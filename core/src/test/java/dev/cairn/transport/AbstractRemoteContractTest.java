@@ -462,6 +462,42 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aCachedPackIndexChangedSinceItWasReadIsReadAgainFromThePack() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Dataset first = version(a, "tamper", folder("tamper1", Map.of("a.bin", TestRepos.random(91, 200_000))));
+    first.upload(location, null, Progress.NONE);
+    Path secondSrc = folder("tamper2", Map.of("b.bin", TestRepos.random(92, 200_000)));
+    Dataset second = version(a, "tamper", secondSrc, first.id());
+    dev.cairn.id.ObjectId newChunk = second.listFiles().stream().filter(e -> e.path().equals("b.bin")).findFirst().orElseThrow().content();
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      r.index();
+      // The cache of the remote's only pack now says that pack holds b.bin's content too (one of
+      // its entries renamed, the entries sorted again): still well formed, no longer the pack's.
+      Path cached;
+      try (Stream<Path> files = Files.list(r.cacheDir().resolve("pack-index"))) {
+        cached = files.filter(f -> f.toString().endsWith(".idx")).findFirst().orElseThrow();
+      }
+      byte[] section = Files.readAllBytes(cached);
+      int size = dev.cairn.internal.pack.PackFormat.ENTRY_SIZE;
+      List<byte[]> entries = new ArrayList<>();
+      for (int at = dev.cairn.internal.pack.PackFormat.INDEX_HEADER_SIZE; at < section.length; at += size) {
+        entries.add(Arrays.copyOfRange(section, at, at + size));
+      }
+      System.arraycopy(newChunk.toBytes(), 0, entries.get(0), 0, 32);
+      entries.sort((x, y) -> Arrays.compareUnsigned(x, 0, 32, y, 0, 32));
+      for (int i = 0; i < entries.size(); i++) {
+        System.arraycopy(entries.get(i), 0, section, dev.cairn.internal.pack.PackFormat.entryOffset(i), size);
+      }
+      Files.write(cached, section);
+    }
+    second.upload(location, null, Progress.NONE);
+    assertEveryRecordIsComplete("after an upload beside a changed cache");
+    assertThat(snapshot(repo("c").fetch(second.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+        .isEqualTo(snapshot(secondSrc));
+  }
+
+  @Test
   void aFileLostFromAVersionsBaseIsSaidToBeItsParentsNotItsOwn() throws IOException {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
@@ -1087,7 +1123,7 @@ public abstract class AbstractRemoteContractTest {
   private void assertEveryObjectHasWhatItNames(String when) throws IOException {
     Path cache = Files.createTempDirectory(tmp, "index");
     try (RemoteStorage storage = openStorage()) {
-      RemoteIndex index = RemoteIndex.load(storage, cache);
+      RemoteIndex index = RemoteIndex.load(storage, HashAlgorithm.SHA256, cache);
       try (RemoteObjectReader reader = new RemoteObjectReader(storage, index, HashAlgorithm.SHA256)) {
         for (List<dev.cairn.internal.pack.PackEntry> entries : index.packs().values()) {
           for (dev.cairn.internal.pack.PackEntry e : entries) {

@@ -46,9 +46,9 @@ class RemoteIndexTest {
     }
     RemoteIndex index;
     try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
-      index = RemoteIndex.load(storage, tmp.resolve("cache"));
+      index = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
       // loaded again from the cached sections: the same answers
-      RemoteIndex again = RemoteIndex.load(storage, tmp.resolve("cache"));
+      RemoteIndex again = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
       assertThat(again.size()).isEqualTo(index.size());
     }
     assertThat(index.size()).isEqualTo(written.size());
@@ -88,7 +88,7 @@ class RemoteIndexTest {
   void anEmptyRemoteHoldsNothing() throws IOException {
     Files.createDirectories(tmp.resolve("empty"));
     try (LocalStorage storage = new LocalStorage(tmp.resolve("empty"))) {
-      RemoteIndex index = RemoteIndex.load(storage, tmp.resolve("cache"));
+      RemoteIndex index = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
       assertThat(index.size()).isZero();
       assertThat(index.has(randomId(new Random(1)))).isFalse();
       assertThat(index.packs()).isEmpty();
@@ -100,7 +100,7 @@ class RemoteIndexTest {
     Random random = new Random(3);
     PackInfo info = writePack(random, 20, List.of(), new ArrayList<>());
     try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
-      RemoteIndex.load(storage, tmp.resolve("cache"));
+      RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
       Path cached = tmp.resolve("cache").resolve(info.name() + ".idx");
       byte[] section = Files.readAllBytes(cached);
       int first = dev.cairn.internal.pack.PackFormat.INDEX_HEADER_SIZE;
@@ -109,7 +109,7 @@ class RemoteIndexTest {
       System.arraycopy(section, first + size, section, first, size); // swap the first two entries
       System.arraycopy(a, 0, section, first + size, size);
       Files.write(cached, section);
-      RemoteIndex index = RemoteIndex.load(storage, tmp.resolve("cache"));
+      RemoteIndex index = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
       assertThat(index.damaged()).as("the cached copy was damaged, not the pack: read again from it").isEmpty();
       assertThat(info.entries()).allSatisfy(e -> assertThat(index.has(e.id())).isTrue());
       assertThat(Files.readAllBytes(cached)).isNotEqualTo(section);
@@ -119,7 +119,7 @@ class RemoteIndexTest {
       long at = dev.cairn.internal.io.Bytes.u64(bytes, bytes.length - dev.cairn.internal.pack.PackFormat.TRAILER_SIZE);
       System.arraycopy(section, 0, bytes, (int) at, section.length); // the swapped section, its checksum now wrong
       Files.write(pack, bytes);
-      RemoteIndex fresh = RemoteIndex.load(storage, tmp.resolve("fresh-cache"));
+      RemoteIndex fresh = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("fresh-cache"));
       assertThat(fresh.damaged()).containsOnlyKeys(info.name());
       assertThat(fresh.has(info.entries().get(0).id())).as("the damaged pack's objects count as absent").isFalse();
     }
@@ -131,12 +131,12 @@ class RemoteIndexTest {
     PackInfo cut = writePack(random, 20, List.of(), new ArrayList<>());
     PackInfo whole = writePack(random, 20, List.of(), new ArrayList<>());
     try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
-      assertThat(RemoteIndex.load(storage, tmp.resolve("cache")).damaged()).isEmpty();
+      assertThat(RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache")).damaged()).isEmpty();
       Path file = tmp.resolve("remote").resolve(RemoteLayout.pack(cut.name()));
       byte[] bytes = Files.readAllBytes(file);
       Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
       for (String cache : List.of("cache", "fresh-cache")) { // from the cached section, and read anew
-        RemoteIndex index = RemoteIndex.load(storage, tmp.resolve(cache));
+        RemoteIndex index = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve(cache));
         assertThat(index.damaged()).containsOnlyKeys(cut.name());
         assertThat(index.has(cut.entries().get(0).id())).isFalse();
         assertThat(whole.entries()).allSatisfy(e -> assertThat(index.has(e.id())).isTrue());
@@ -155,7 +155,7 @@ class RemoteIndexTest {
     bytes[bytes.length - 1] ^= 0x20; // 'CRNE' becomes 'CRNe'
     Files.write(file, bytes);
     try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
-      RemoteIndex index = RemoteIndex.load(storage, tmp.resolve("cache"));
+      RemoteIndex index = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
       assertThat(index.damaged()).isEmpty();
       assertThat(info.entries()).allSatisfy(e -> assertThat(index.has(e.id())).isTrue());
     }
