@@ -104,11 +104,31 @@ final class PackScan {
         damagedPacks.put(name, good);
       }
     } catch (UnsupportedFormatVersionException e) {
-      problems.add(Problem.error(null, where, "pack unreadable: " + e.getMessage()));
-      damagedPacks.put(name, List.of());
+      newerOrDamaged(file, name, algorithm, where, e);
     } catch (CorruptObjectException e) {
       problems.add(Problem.error(null, where, "pack unreadable: " + e.getMessage()));
       damagedPacks.put(name, salvage(file, name, algorithm, where));
+    }
+  }
+
+  /**
+   * A pack whose version byte this build does not read: one a newer release wrote (its whole-pack
+   * checksum, where this version puts it, holds over the byte) is left as it is, as is one of which
+   * nothing can be read as this version's; one whose byte was damaged (the checksum fails) has its
+   * intact objects salvaged, as a pack with a damaged header does.
+   */
+  private void newerOrDamaged(Path file, String name, HashAlgorithm algorithm, String where, UnsupportedFormatVersionException e)
+      throws IOException {
+    if (PackFile.checksumHolds(file)) {
+      problems.add(Problem.error(null, where, e.getMessage() + ": left as it is (a newer Cairn reads it)"));
+      return;
+    }
+    List<PackEntry> good = salvage(file, name, algorithm, where);
+    if (good.isEmpty()) {
+      problems.add(Problem.error(null, where, e.getMessage() + ", and nothing in it reads as this version's: left as it is"));
+    } else {
+      problems.add(Problem.error(null, where, "pack header damaged (" + e.getMessage() + ", and the pack checksum fails)"));
+      damagedPacks.put(name, good);
     }
   }
 

@@ -45,8 +45,8 @@ final class ScanReader implements ObjectReader {
       Path file = packDir.resolve(PackFormat.fileName(p.pack()));
       try {
         pack = PackFile.open(file);
-      } catch (CorruptObjectException damagedIndex) {
-        // An object the scan salvaged from a pack whose index is damaged: read where that index said.
+      } catch (CorruptObjectException | dev.cairn.errors.UnsupportedFormatVersionException damagedIndex) {
+        // An object the scan salvaged from a pack whose index or header is damaged: read where that index said.
         PackSalvage.Found found = PackSalvage.open(file, scan.algorithm);
         if (found == null) {
           throw damagedIndex;

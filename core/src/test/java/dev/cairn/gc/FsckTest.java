@@ -225,6 +225,48 @@ class FsckTest {
   }
 
   @Test
+  void aPackOfANewerFormatVersionIsLeftAloneAndOneWhoseVersionByteIsDamagedIsSalvaged() throws IOException {
+    Path dir = tmp.resolve("r");
+    String id;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      id = version(repo, "d", folder(tmp.resolve("s"), 3, 6, 40_000)).id();
+    }
+    for (boolean newer : List.of(true, false)) {
+      Path copy = tmp.resolve(newer ? "newer" : "damaged");
+      TestRepos.copyRepository(dir, copy);
+      Path victim;
+      try (DatasetRepository repo = DatasetRepository.open(copy, TestRepos.SMALL)) {
+        victim = largestPackOf(repo, repo.get(id));
+      }
+      byte[] b = Files.readAllBytes(victim);
+      b[4] = 2; // the format version
+      if (newer) { // written so: the whole-pack checksum covers it
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b, 0, b.length - 8);
+        java.nio.ByteBuffer.wrap(b, b.length - 8, 4).putInt((int) crc.getValue());
+      }
+      Files.write(victim, b);
+      for (Path p : Files.list(copy.resolve("index")).toList()) {
+        Files.delete(p); // the rebuild passes over the pack rather than stopping at it
+      }
+      try (DatasetRepository repo = DatasetRepository.open(copy, TestRepos.SMALL)) {
+        assertThat(new Fsck(repo, Progress.NONE).check().errors()).as("newer " + newer)
+            .anyMatch(p -> p.message().contains("format version 2 is not supported"));
+        List<String> actions = new Repair(repo, Progress.NONE).run();
+        if (newer) {
+          assertThat(victim).as("a newer release's pack").exists();
+          assertThat(copy.resolve("lost-found")).doesNotExist();
+          assertThat(actions).noneMatch(a -> a.startsWith("copied "));
+        } else {
+          assertThat(actions).anyMatch(a -> a.startsWith("copied ") && a.contains(" intact object"));
+          assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+          assertThat(snapshot(repo.get(id).getLocalCopy())).isEqualTo(snapshot(tmp.resolve("s")));
+        }
+      }
+    }
+  }
+
+  @Test
   void repairRefusesWhenEveryPackIsOfTheObjectFormatTheConfigDoesNotName() throws IOException {
     Path dir = tmp.resolve("r");
     String id;

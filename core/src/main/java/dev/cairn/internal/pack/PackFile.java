@@ -251,6 +251,34 @@ public final class PackFile implements AutoCloseable {
   }
 
   /**
+   * Whether the file's {@code packCrc32c}, where this format version puts it, holds over the bytes
+   * before it (read whatever its header says: a pack of a newer version whose checksum holds was
+   * written so, not damaged).
+   */
+  public static boolean checksumHolds(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      long end = ch.size() - 8;
+      if (end < PackFormat.HEADER_SIZE) {
+        return false;
+      }
+      CRC32C crc = new CRC32C();
+      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+      for (long pos = 0; pos < end; ) {
+        buf.clear();
+        buf.limit((int) Math.min(buf.capacity(), end - pos));
+        int r = ch.read(buf, pos);
+        if (r < 0) {
+          return false;
+        }
+        buf.flip();
+        crc.update(buf);
+        pos += r;
+      }
+      return crc.getValue() == Bytes.u32(readFully(ch, end, 4), 0);
+    }
+  }
+
+  /**
    * Checks the checksum over the whole file, which covers every byte but the checksum's own and the
    * end magic.
    *

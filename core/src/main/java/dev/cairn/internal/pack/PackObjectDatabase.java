@@ -2,6 +2,7 @@ package dev.cairn.internal.pack;
 
 import dev.cairn.chunk.ChunkerParams;
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Lazy;
@@ -296,8 +297,8 @@ public final class PackObjectDatabase implements ObjectDatabase {
     try (PackFile p = PackFile.open(path)) {
       boolean valid = p.algorithm() == algorithm && algorithm.hash(p.indexSection()).hex().equals(p.name());
       return valid ? p.entries() : null;
-    } catch (NoSuchFileException | CorruptObjectException e) {
-      return null;
+    } catch (NoSuchFileException | CorruptObjectException | UnsupportedFormatVersionException e) {
+      return null; // left out, and reported by the caller unless gone
     }
   }
 
