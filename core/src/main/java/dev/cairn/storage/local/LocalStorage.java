@@ -214,9 +214,14 @@ public final class LocalStorage implements RemoteStorage {
         ch.force(true);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.createLink(target, tmp); // create-if-absent: a rename would replace one published meanwhile
       } catch (FileAlreadyExistsException e) {
-        // published by someone else meanwhile: same name, same content
+        return; // published by someone else meanwhile: same name, same content
+      } catch (UnsupportedOperationException | IOException noLinks) {
+        if (Files.exists(target)) {
+          return;
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no hard links here: the check above is all there is
       }
       AtomicFiles.fsyncDirectory(target.getParent());
     } finally {

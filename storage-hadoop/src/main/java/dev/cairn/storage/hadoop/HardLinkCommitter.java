@@ -24,14 +24,7 @@ final class HardLinkCommitter extends Committer {
 
   @Override
   void publish(Path target, Content content) throws IOException {
-    // Same name, same bytes: replacing a copy another writer put there meanwhile is harmless.
-    viaTemp(content, tmp -> {
-      ensureParent(target);
-      if (!fs.rename(tmp, target)) {
-        throw new IOException("rename of a temporary file to " + target.getName() + " failed");
-      }
-      return true;
-    });
+    createIfAbsent(target, content); // a name published meanwhile (same name, same bytes) is left alone
   }
 
   @Override
