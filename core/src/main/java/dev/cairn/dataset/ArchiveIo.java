@@ -399,7 +399,8 @@ public final class ArchiveIo {
             throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(te.getName())
                 + "' is a hard link to '" + DatasetPaths.printable(te.getLinkName()) + "', which the archive does not hold before it");
           }
-          files.put(path, FileEntry.file(path, earlier.fileContent(), (te.getMode() & 0100) != 0));
+          // One inode with the file it names, as tar -x makes it: that file's mode, not the link header's.
+          files.put(path, FileEntry.file(path, earlier.fileContent(), earlier.executable()));
           continue;
         }
         if (entry instanceof TarArchiveEntry te && !te.isFile()) {
@@ -619,6 +620,10 @@ public final class ArchiveIo {
     @Override
     public InputStream data(ArchiveEntry e) throws IOException {
       ZipArchiveEntry ze = (ZipArchiveEntry) e;
+      if (ze.getGeneralPurposeBit().usesEncryption()) {
+        throw new IOException("entry '" + DatasetPaths.printable(ze.getName()) + "' is encrypted, which this reader does not"
+            + " decrypt; extract the archive (unzip asks for its password) and add the folder");
+      }
       if (!zip.canReadEntryData(ze)) {
         throw new IOException("entry '" + DatasetPaths.printable(ze.getName()) + "' uses a compression this reader lacks (method "
             + ze.getMethod() + "); repack it with plain deflate (zip -r)");
@@ -639,6 +644,9 @@ public final class ArchiveIo {
    */
   private static void requireLooksWhole(Path archiveFile, Format format) throws IOException {
     long size = Files.size(archiveFile);
+    if (size == 0) { // not even an empty archive: tar writes 10,240 bytes, zstd and gzip a header, zip its end record
+      throw new InvalidInputException("Cannot import " + archiveFile + ": it is an empty file (0 bytes), not an archive");
+    }
     if (format == Format.TAR && size % 512 != 0) {
       throw new InvalidInputException("Cannot import " + archiveFile + ": not a tar archive, or cut short (" + size
           + " bytes, not a multiple of 512)");

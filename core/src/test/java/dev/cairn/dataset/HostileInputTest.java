@@ -466,16 +466,46 @@ class HostileInputTest {
   }
 
   @Test
+  void anEmptyFileOrAnEncryptedZipIsRefusedSayingSo() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "odd-archives").build());
+    for (String name : List.of("empty.tar", "empty.tar.zst", "empty.zip")) {
+      Path empty = Files.createFile(tmp.resolve(name));
+      assertThatThrownBy(() -> ds.addArchive(empty, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("it is an empty file (0 bytes), not an archive");
+    }
+    Path locked = tmp.resolve("locked.zip");
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(locked))) {
+      out.putNextEntry(new java.util.zip.ZipEntry("secret.txt"));
+      out.write("not really encrypted".getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    // The "encrypted" flag (bit 0 of the general purpose flags) set in the entry's local and central headers.
+    byte[] zip = Files.readAllBytes(locked);
+    zip[6] |= 1;
+    for (int i = 0; i + 4 <= zip.length; i++) {
+      if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 1 && zip[i + 3] == 2) {
+        zip[i + 8] |= 1;
+      }
+    }
+    Files.write(locked, zip);
+    assertThatThrownBy(() -> ds.addArchive(locked, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("entry 'secret.txt' is encrypted");
+    assertThat(ds.listFiles()).isEmpty();
+  }
+
+  @Test
   void archiveLinksHoldWhatTheyLeadToAndLinksOutOfTheArchiveAreRefused() throws IOException {
     Path t = tmp.resolve("links.tar");
     try (OutputStream os = Files.newOutputStream(t); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
       byte[] body = "real".getBytes(StandardCharsets.UTF_8);
       TarArchiveEntry real = new TarArchiveEntry("d/real");
       real.setSize(body.length);
+      real.setMode(0100755);
       out.putArchiveEntry(real);
       out.write(body);
       out.closeArchiveEntry();
-      out.putArchiveEntry(new TarArchiveEntry("hard", TarArchiveEntry.LF_LINK) {{ setLinkName("d/real"); }});
+      // The link's header says 0644; as tar -x makes it, it is the executable file's other name.
+      out.putArchiveEntry(new TarArchiveEntry("hard", TarArchiveEntry.LF_LINK) {{ setLinkName("d/real"); setMode(0100644); }});
       out.closeArchiveEntry();
       out.putArchiveEntry(new TarArchiveEntry("d/sym", TarArchiveEntry.LF_SYMLINK) {{ setLinkName("real"); }});
       out.closeArchiveEntry();
@@ -489,6 +519,8 @@ class HostileInputTest {
     ds.addArchive(t, "", warningsInto(warnings));
     assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("d/real", "d/sym", "hard", "up");
     assertThat(ds.listFiles()).extracting(FileEntry::size).containsOnly(4L);
+    assertThat(ds.listFiles()).filteredOn(e -> e.path().equals("hard") || e.path().equals("d/real")).extracting(FileEntry::executable)
+        .containsOnly(true);
     assertThat(warnings).anyMatch(w -> w.contains("pipe"));
 
     for (String target : List.of("/etc/passwd", "../../outside", "missing", "d")) {
