@@ -308,8 +308,22 @@ public final class Dataset {
 
   // ---- changing a draft ---------------------------------------------------------------------
 
-  /** What a change did. */
-  public record Change(ChangeSummary summary, long filesRead, long storedBytes) {}
+  /**
+   * What a change did: its counts, and {@code paths}, each path it changed (what the draft held
+   * before it, under its lock, against what it holds after: another writer's change before or
+   * after it is not among them).
+   */
+  public record Change(ChangeSummary summary, long filesRead, long storedBytes, List<DiffEntry> paths) {
+    public Change {
+      Objects.requireNonNull(summary, "summary");
+      paths = List.copyOf(paths);
+    }
+
+    /** A change whose paths are not listed. */
+    public Change(ChangeSummary summary, long filesRead, long storedBytes) {
+      this(summary, filesRead, storedBytes, List.of());
+    }
+  }
 
   /**
    * Adds files and folders. Files already in the draft with the same content change nothing;
@@ -885,8 +899,8 @@ public final class Dataset {
         if (!folder.equals(last) && after.lookup(folder) != null) {
           throw new InvalidInputException("Cannot sync " + DatasetPaths.printable(sync.folder().toString()) + ": '"
               + DatasetPaths.printable(folder) + "' is a file there now, and the version holds '" + DatasetPaths.printable(k)
-              + "' under it, which --exclude keeps; remove it from the version first (cairn remove --files '"
-              + DatasetPaths.printable(folder) + "'), or sync without that exclude pattern");
+              + "' under it, which the sync keeps (an external link, or a path --exclude matches); remove it from the version first"
+              + " (cairn remove --files '" + DatasetPaths.printable(folder) + "'), or sync without that exclude pattern");
         }
       }
       last = k.lastIndexOf('/') > 0 ? k.substring(0, k.lastIndexOf('/')) : null;
@@ -969,7 +983,7 @@ public final class Dataset {
           // nothing): the log keeps the commands that changed the version. A sync's step is logged
           // all the same: a run again finds what its first run left by its entries.
           repo.catalog().setCurrent(id);
-          return new Change(changes, p.filesRead(), stored);
+          return new Change(changes, p.filesRead(), stored, edit);
         }
         Manifest after = new Manifest(loader, root);
         DatasetRecord.Builder b = r.toBuilder();
@@ -988,7 +1002,7 @@ public final class Dataset {
             .build();
         repo.catalog().write(updated);
         repo.catalog().setCurrent(id);
-        return new Change(changes, p.filesRead(), stored);
+        return new Change(changes, p.filesRead(), stored, edit);
       }
     }
   }

@@ -161,9 +161,13 @@ final class DraftChanges {
     /** The entries kept by {@link #kept} that no file came for, in order. */
     private final List<String> keptPaths = new ArrayList<>();
 
-    /** Removes the manifest's entry, unless it is one to keep. */
+    /**
+     * Removes the manifest's entry, unless it is one to keep: one the sync was told to leave alone,
+     * or an external link (added by {@code add --links}, never a file of the folder; clearml-data's
+     * sync keeps its links too).
+     */
     private void removeUnlessKept(FileEntry cur) throws IOException {
-      if (!kept.test(cur.path())) {
+      if (cur.kind() != dev.cairn.manifest.EntryKind.LINK && !kept.test(cur.path())) {
         edit(Edit.remove(cur.path()));
       } else {
         keptPaths.add(cur.path());

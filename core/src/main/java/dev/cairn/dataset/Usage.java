@@ -214,7 +214,10 @@ public final class Usage {
     }
     abs = through;
     LocalCopies.requireApartFromRepository(repoDir, abs, "write the lock file to"); // where a link leads, too
-    Files.createDirectories(abs.getParent());
+    if (!Files.isDirectory(abs.getParent())) { // as export: a mistyped folder is not made
+      throw new InvalidInputException("Cannot write the lock file to " + output + ": " + abs.getParent()
+          + (Files.exists(abs.getParent()) ? " is not a folder" : " does not exist; create it first"));
+    }
     dev.cairn.internal.fs.AtomicFiles.write(abs, text.getBytes(StandardCharsets.UTF_8), abs.getParent());
     return run(run).size();
   }

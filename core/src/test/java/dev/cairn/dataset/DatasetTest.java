@@ -103,6 +103,35 @@ class DatasetTest {
   }
 
   @Test
+  void aChangeListsItsOwnPathsNotThoseAnotherWriterChangedMeanwhile() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("c", "writers").build());
+    ds.addFiles(AddOptions.of(folder("w0", Map.of("kept.txt", "k"))));
+    Dataset other = repo.get(ds.id()); // another writer's handle on the draft
+    other.addFiles(AddOptions.of(folder("w1", Map.of("theirs.txt", "t"))));
+    Dataset.Change mine = ds.addFiles(AddOptions.of(folder("w2", Map.of("mine.txt", "m", "kept.txt", "k2"))));
+    assertThat(mine.paths()).extracting(d -> d.path() + " " + d.type()).containsExactly("kept.txt MODIFIED", "mine.txt ADDED");
+    Dataset.Change removed = other.removeFiles(RemoveOptions.of("mine.txt"), Progress.NONE);
+    assertThat(removed.paths()).extracting(d -> d.path() + " " + d.type()).containsExactly("mine.txt REMOVED");
+    assertThat(ds.addFiles(AddOptions.of(folder("w3", Map.of("theirs.txt", "t")))).paths()).as("a change of nothing").isEmpty();
+  }
+
+  @Test
+  void aSyncKeepsExternalLinksUnlessAFileOfTheFolderTakesTheirPath() throws IOException {
+    Path ext = Files.createDirectories(tmp.resolve("ext-sync"));
+    Files.writeString(ext.resolve("l1.txt"), "far");
+    Files.writeString(ext.resolve("l2.txt"), "far too");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "synced-links").build());
+    ds.addLinks(List.of(ext.resolve("l1.txt").toString(), ext.resolve("l2.txt").toString()), "links", Progress.NONE);
+    Path src = folder("sync-src", Map.of("a.txt", "a", "links/l2.txt", "here now"));
+    Dataset.Change c = ds.syncFolder(src, "", Progress.NONE);
+    assertThat(c.paths()).extracting(d -> d.path() + " " + d.type()).containsExactly("a.txt ADDED", "links/l2.txt MODIFIED");
+    Map<String, dev.cairn.manifest.EntryKind> kinds = new java.util.TreeMap<>();
+    ds.listFiles().forEach(e -> kinds.put(e.path(), e.kind()));
+    assertThat(kinds).containsExactly(Map.entry("a.txt", dev.cairn.manifest.EntryKind.FILE),
+        Map.entry("links/l1.txt", dev.cairn.manifest.EntryKind.LINK), Map.entry("links/l2.txt", dev.cairn.manifest.EntryKind.FILE));
+  }
+
+  @Test
   void aPathIsNeverBothAFileAndAFolder() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
     ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));

@@ -79,7 +79,7 @@ final class AddCommand extends Base {
   @Override
   int run() throws Exception {
     if (files.isEmpty() && archive == null && links.isEmpty()) {
-      throw new InvalidInputException("Cannot add: give --files PATH ..., --links URI ... or --archive FILE");
+      throw badValue("Cannot add: give --files PATH ..., --links URI ... or --archive FILE");
     }
     if (files.isEmpty() && links.isEmpty() && (!wildcards.isEmpty() || nonRecursive)) {
       throw new InvalidInputException("Cannot add: --wildcard and --non-recursive apply to --files and --links, and neither was given");
@@ -89,11 +89,10 @@ final class AddCommand extends Base {
           + " applies to --files, and none was given");
     }
     Dataset ds = select(selector);
-    dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     // One change: when a source fails, the draft keeps none of the others either.
     AddOptions given = files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused, excludes);
     Dataset.Change c = ds.add(given, archive, new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
-    print(this, ds, c, before == null ? null : ds.changesSince(before));
+    print(this, ds, c, verbose ? c.paths() : null);
     return 0;
   }
 

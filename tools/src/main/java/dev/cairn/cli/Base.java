@@ -34,6 +34,10 @@ abstract class Base implements Callable<Integer> {
   boolean json;
 
   private DatasetRepository repo;
+  /** The folder of the repository this command made (none was there), or null. */
+  private Path madeRepository;
+  /** Whether the folder of {@link #madeRepository} existed before. */
+  private boolean madeInExistingFolder;
 
   PrintWriter out() {
     return spec.commandLine().getOut();
@@ -51,7 +55,13 @@ abstract class Base implements Callable<Integer> {
     if (repo == null) {
       Path dir = top.repositoryDirectory();
       if (createsRepository()) {
+        boolean folderExisted = Files.exists(dir);
+        boolean made = !Files.exists(dir.resolve(dev.cairn.Repository.CONFIG));
         repo = DatasetRepository.open(dir, newRepositoryConfig(dir));
+        if (made) {
+          madeRepository = dir;
+          madeInExistingFolder = folderExisted;
+        }
       } else {
         try {
           repo = DatasetRepository.openExisting(dir);
@@ -197,11 +207,31 @@ abstract class Base implements Callable<Integer> {
       dev.cairn.dataset.DraftOwners.endAll();
       if (repo != null) {
         repo.close();
+        if (!ok && madeRepository != null) {
+          removeUnusedRepository();
+        }
       }
     }
   }
 
+  /** Takes back the repository this failed command made, if it left nothing in it. */
+  private void removeUnusedRepository() {
+    try {
+      UnusedRepository.remove(madeRepository, madeInExistingFolder);
+    } catch (IOException | RuntimeException e) {
+      // kept: it is a valid empty repository, and the command's own error is what to say
+    }
+  }
+
   abstract int run() throws Exception;
+
+  /**
+   * A command line that does not parse, found by the command rather than by picocli (a value that
+   * is not a duration, a source option missing): reported as picocli's own, and exits 2.
+   */
+  picocli.CommandLine.ParameterException badValue(String message) {
+    return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+  }
 
   /**
    * Refuses to run in a folder whose path is not valid UTF-8: the JVM reads its bad bytes as
@@ -244,6 +274,11 @@ abstract class Base implements Callable<Integer> {
 
   /** With --json, the failure of the upload that followed a close, said once the answer is printed. */
   private IOException uploadFailure;
+
+  /** Whether an upload after a close was tried and failed (its error is the command's, once the answer is printed). */
+  boolean uploadFailed() {
+    return uploadFailure != null;
+  }
 
   /**
    * Runs the upload that follows a close. Its failure ends the command, but with --json only once

@@ -71,7 +71,7 @@ final class CloseCommand extends Base {
       m.put("bytes", r.totalBytes());
       m.put("stored_bytes", r.storedBytes());
       m.put("changes", new TreeMap<>(r.summary().toJson()));
-      m.put("storage", pushed == null ? null : uri(target));
+      m.put("storage", pushed == null && !uploadFailed() ? null : uri(target)); // where it went, or was to go
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printClosedJson(m);

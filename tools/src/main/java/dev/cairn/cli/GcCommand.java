@@ -29,10 +29,15 @@ final class GcCommand extends Base {
 
   @Override
   int run() throws Exception {
-    if (storage != null) {
-      return collectRemote();
+    long graceMillis;
+    try {
+      graceMillis = parseDuration(grace);
+    } catch (InvalidInputException notADuration) {
+      throw badValue(notADuration.getMessage()); // a value that does not parse, as picocli's own: exit 2
     }
-    long graceMillis = parseDuration(grace);
+    if (storage != null) {
+      return collectRemote(graceMillis);
+    }
     GarbageCollector.Result r = new GarbageCollector(repo(), graceMillis, Math.min(2_000, Math.max(200, graceMillis / 100)), progress()).run();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -61,10 +66,10 @@ final class GcCommand extends Base {
     return 0;
   }
 
-  private int collectRemote() throws Exception {
+  private int collectRemote(long graceMillis) throws Exception {
     dev.cairn.transport.RemoteGarbageCollector.Result r;
     try (var remote = repo().openRemote(storage)) {
-      r = new dev.cairn.transport.RemoteGarbageCollector(remote, repo().repository(), parseDuration(grace), progress()).run();
+      r = new dev.cairn.transport.RemoteGarbageCollector(remote, repo().repository(), graceMillis, progress()).run();
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -95,6 +95,10 @@ final class GetCommand extends Base {
     if (copy != null && link != null) {
       throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
     }
+    if (lock != null && link != null) {
+      throw new InvalidInputException("Cannot get: --link links one version's folder and --lock restores each version its file names;"
+          + " give --copy DIR for a folder of them, or neither to print each cached folder");
+    }
     Selection sel = selection.selection("get");
     List<String> filters = selection.filters;
     if (lock != null) {

@@ -29,7 +29,7 @@ final class InitCommand extends Base {
     try {
       format = HashAlgorithm.fromConfigName(objectFormat);
     } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("Cannot init: " + e.getMessage());
+      throw badValue("Cannot init: " + e.getMessage());
     }
     Path dir = top.repositoryDirectory().toAbsolutePath().normalize();
     boolean existed = Files.isRegularFile(dir.resolve("config"));

@@ -19,6 +19,7 @@ public final class Main {
   private static volatile Consumer<String> hintRelay = hint -> {};
 
   public static void main(String[] args) {
+    quietLibraryLogs(args);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (!returned) {
         // What the command had not published is discarded by the other hooks and the next gc.
@@ -40,6 +41,23 @@ public final class Main {
     System.out.flush();
     System.err.printf("cairn-timing jvm_start_ms=%d command_ms=%.1f exit=%d%n", jvmStartMs, (System.nanoTime() - t0) / 1e6, exit);
     System.exit(exit);
+  }
+
+  /** Held: java.util.logging keeps loggers weakly, and a logger collected forgets its level. */
+  private static final java.util.logging.Logger CAIRN_LOGS = java.util.logging.Logger.getLogger("dev.cairn");
+
+  /**
+   * Keeps what libraries log through java.util.logging below SEVERE off the terminal (the GCS
+   * connector's INFO lines about its retries and metrics, say), where a command speaks for itself,
+   * a failure in one line; Cairn's own warnings still reach the command's output, and {@code --debug}
+   * lets everything through.
+   */
+  public static void quietLibraryLogs(String[] args) {
+    if (java.util.Arrays.asList(args).contains("--debug")) {
+      return;
+    }
+    CAIRN_LOGS.setLevel(java.util.logging.Level.INFO);
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
   }
 
   /**

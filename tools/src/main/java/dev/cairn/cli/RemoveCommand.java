@@ -31,9 +31,8 @@ final class RemoveCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    dev.cairn.dataset.DatasetRecord before = verbose ? ds.record() : null;
     Dataset.Change c = ds.removeFiles(new dev.cairn.dataset.RemoveOptions(files, !nonRecursive, ignoreUnmatch), progress());
-    List<dev.cairn.manifest.DiffEntry> paths = before == null ? null : ds.changesSince(before);
+    List<dev.cairn.manifest.DiffEntry> paths = verbose ? c.paths() : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());

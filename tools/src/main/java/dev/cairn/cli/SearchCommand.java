@@ -76,6 +76,9 @@ final class SearchCommand extends Base {
     if (onlyCompleted && notOnlyCompleted) {
       throw new dev.cairn.errors.InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
     }
+    if (nonRecursiveProject && project == null) {
+      throw badValue("Cannot search: --non-recursive-project-search limits --project to itself, and no --project was given");
+    }
     if (project != null && project.length() > 1 && project.endsWith("/")) {
       project = project.substring(0, project.length() - 1); // "a/" is project a, as a folder path would be
     }

@@ -57,7 +57,7 @@ final class SquashCommand extends Base {
       m.put("files", r.fileCount());
       m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? Set.of() : ds.conflictsResolvedByDeletion()));
       m.put("made_earlier", earlier);
-      m.put("storage", pushed == null ? null : uri(remote));
+      m.put("storage", pushed == null && !uploadFailed() ? null : uri(remote)); // where it went, or was to go
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       printClosedJson(m);

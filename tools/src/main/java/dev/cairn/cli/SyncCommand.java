@@ -182,7 +182,7 @@ final class SyncCommand extends Base {
     String resumed = null;
     Dataset sameAs = null; // the version equal to the folder that an earlier run of this command closed
     Dataset unuploaded = null; // that version, when that run did not upload it
-    dev.cairn.dataset.DatasetRecord before = null; // with --verbose, the draft synced into as it was
+    boolean intoDraft = false; // synced into an existing draft: --verbose lists that change's paths
     Dataset ds;
     Dataset.Change c;
     if (createNew) {
@@ -253,14 +253,14 @@ final class SyncCommand extends Base {
           requireRemoteBeforeClose(ds, remote);
         }
       }
-      before = verbose ? ds.record() : null;
+      intoDraft = true;
       c = ds.syncFolder(syncOptions(), progress());
       if (!skipClose) {
         ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
       }
     }
     List<dev.cairn.manifest.DiffEntry> paths = !verbose ? null : ds == null ? List.of()
-        : before != null ? ds.changesSince(before) : ds.changes();
+        : intoDraft ? c.paths() : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
     Dataset made = ds;
@@ -285,7 +285,7 @@ final class SyncCommand extends Base {
       m.put("resumed", resumed);
       m.put("same_as", sameAs == null ? null : sameAs.id());
       m.put("uploaded_version", unuploaded == null || pushed == null ? null : unuploaded.id());
-      m.put("storage", pushed == null ? null : uri(remote));
+      m.put("storage", pushed == null && !uploadFailed() ? null : uri(remote)); // where it went, or was to go
       m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
       m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
       if (paths != null) {

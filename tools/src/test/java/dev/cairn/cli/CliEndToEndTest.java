@@ -658,6 +658,10 @@ class CliEndToEndTest {
     // Never over a file unasked, never inside the repository (over its config, say).
     assertThat(cli.fails("lock", "--run", "run-1", "--output", lock.toString()).err()).contains("it exists (use --overwrite");
     cli.ok("lock", "--run", "run-1", "--output", lock.toString(), "--overwrite");
+    // Nor into a folder that is not there (a mistyped one), as export.
+    assertThat(cli.fails("lock", "--run", "run-1", "--output", tmp.resolve("nodir/x.lock").toString()).err())
+        .contains("nodir does not exist; create it first");
+    assertThat(tmp.resolve("nodir")).doesNotExist();
     // "-" is standard output, not a file of that name.
     assertThat(cli.ok("lock", "--run", "run-1", "--output", "-").out().strip()).isEqualTo(Files.readString(lock).strip());
     assertThat(Path.of("-")).doesNotExist();

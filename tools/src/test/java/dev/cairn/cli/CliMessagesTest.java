@@ -643,6 +643,23 @@ class CliMessagesTest {
   }
 
   @Test
+  void aFailedCommandTakesBackTheRepositoryItMadeAndLeftUnused() throws IOException {
+    Path typo = tmp.resolve("typo-made");
+    assertThat(new Cli(typo).fails("create", "--name", "x", "--parents", "deadbeef00").err()).contains("deadbeef00");
+    assertThat(typo).doesNotExist();
+    new Cli(typo).fails("sync", "--name", "x", "--folder", tmp.resolve("nowhere").toString());
+    assertThat(typo).doesNotExist();
+    Files.createDirectories(typo); // a folder the user made stays, empty
+    new Cli(typo).fails("create", "--name", "a/b");
+    assertThat(typo).isEmptyDirectory();
+    // Once it holds something, or was there before, a failure leaves it as it is.
+    new Cli(typo).ok("create", "--name", "x");
+    new Cli(typo).fails("create", "--name", "y", "--parents", "deadbeef00");
+    assertThat(typo.resolve("config")).isRegularFile();
+    assertThat(new Cli(typo).ok("show", "--name", "x").out()).contains("draft");
+  }
+
+  @Test
   void aGetThatCannotFetchLeavesAMistypedRepositoryUnmade() throws IOException {
     Path typo = tmp.resolve("typo-repo");
     assertThat(new Cli(typo).fails("get", "--id", "deadbeef").err()).contains("no Cairn repository").contains("--repo");
@@ -651,6 +668,9 @@ class CliMessagesTest {
     cli.ok("sync", "--name", "g", "--folder", a.getParent().toString());
     assertThat(cli.fails("get", "--overwrite").err()).contains("--overwrite without --copy or --link");
     assertThat(cli.fails("get", "--lock", tmp.resolve("x.lock").toString(), "--name", "g").err()).contains("excludes --id");
+    assertThat(cli.fails("get", "--lock", tmp.resolve("x.lock").toString(), "--link", tmp.resolve("ln").toString()).err())
+        .contains("--link links one version's folder");
+    assertThat(tmp.resolve("ln")).doesNotExist();
   }
 
   @Test
@@ -667,6 +687,14 @@ class CliMessagesTest {
     assertThat(twice.err()).isEqualTo("cairn: option '--repo' (DIR) should be specified only once (see 'cairn create --help')\n");
     assertThat(tmp.resolve("elsewhere")).doesNotExist();
     assertThat(tmp.resolve("repo")).doesNotExist();
+    // Values that do not parse, told by the command rather than by picocli: exit 2 all the same.
+    for (List<String> line : List.of(List.of("gc", "--grace", "banana"), List.of("init", "--object-format", "md5"), List.of("add"))) {
+      Cli.Result bad = cli.fails(line.toArray(String[]::new));
+      assertThat(bad.exit()).as(String.join(" ", line)).isEqualTo(2);
+      assertThat(bad.err()).as(String.join(" ", line)).endsWith("(see 'cairn " + line.get(0) + " --help')\n");
+    }
+    assertThat(tmp.resolve("repo")).doesNotExist();
+    assertThat(cli.fails("search", "--non-recursive-project-search").exit()).isEqualTo(2);
     assertThat(cli.fails("search", "--storage", "file://tmp/x").err()).contains("three slashes").contains("'tmp' reads as a host");
     Path deep = file("src/" + "long-folder-name/".repeat(6) + "file.txt", "x");
     cli.ok("sync", "--name", "paths", "--folder", tmp.resolve("src").toString());

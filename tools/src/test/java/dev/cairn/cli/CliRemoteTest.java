@@ -823,6 +823,7 @@ class CliRemoteTest {
     assertThat(synced.exit()).isEqualTo(1);
     String syncedId = (String) a.ok("search", "--name", "s", "--json").array().get(0).get("id");
     assertThat(synced.obj()).containsEntry("id", syncedId).containsEntry("closed", true).containsEntry("uploaded_objects", null);
+    assertThat((String) synced.obj().get("storage")).as("the remote it tried").endsWith("/remote");
     assertThat((String) synced.obj().get("upload_error")).startsWith("Closed " + syncedId + " here, but could not upload it to");
     assertThat(synced.err()).contains("here, but could not upload it to");
 
@@ -830,7 +831,8 @@ class CliRemoteTest {
     a.ok("add", "--files", src);
     Cli.Result closed = a.run("close", "--storage", remote, "--json");
     assertThat(closed.exit()).isEqualTo(1);
-    assertThat(closed.obj()).containsEntry("id", draft).containsEntry("state", "final").containsEntry("storage", null);
+    assertThat(closed.obj()).containsEntry("id", draft).containsEntry("state", "final").containsEntry("uploaded_objects", null);
+    assertThat((String) closed.obj().get("storage")).as("the remote it tried").endsWith("/remote");
     assertThat((String) closed.obj().get("upload_error")).startsWith("Closed " + draft + " here, but could not upload it to");
 
     Cli.Result squashed = a.run("squash", "--name", "flat", "--ids", syncedId, draft, "--storage", remote, "--json");
@@ -838,6 +840,7 @@ class CliRemoteTest {
     String flat = (String) a.ok("search", "--name", "flat", "--json").array().get(0).get("id");
     assertThat(squashed.obj()).containsEntry("id", flat);
     assertThat((String) squashed.obj().get("upload_error")).contains("could not upload it to");
+    assertThat((String) squashed.obj().get("storage")).as("the remote it tried").endsWith("/remote");
 
     // Uploaded: the field is there, null.
     Files.delete(Path.of(remote, "packs"));

@@ -88,6 +88,7 @@ public final class DaemonServer {
   }
 
   public static void main(String[] args) throws IOException {
+    dev.cairn.cli.Main.quietLibraryLogs(new String[0]); // its log keeps Cairn's lines, not libraries' chatter
     Map<String, String> opts = new TreeMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i], args[i + 1]);
