@@ -114,6 +114,16 @@ public final class ParentMerge {
       Manifest before = new Manifest(loader, merged);
       Set<String> folders = new HashSet<>();
       for (String p : added) {
+        for (String twin : normalizationTwins(p)) {
+          FileEntry other = before.lookup(twin);
+          if (other != null && !asInBase(base, other) && (base == null || base.lookup(twin) == null)) {
+            // The same name in another Unicode form, which the earlier side added: the two would
+            // collide on many systems, and no add lets a version hold both. This parent's wins, as
+            // in any conflict.
+            edits.add(0, Edit.remove(twin));
+            clash(p, parent, providerBefore.getOrDefault(twin, parentIds.get(0)), holders, conflictOrder);
+          }
+        }
         for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
           String folder = p.substring(0, s);
           FileEntry file = folders.add(folder) ? before.lookup(folder) : null;
@@ -156,6 +166,21 @@ public final class ParentMerge {
       conflicts.add(new Conflict(p, holders.get(p)));
     }
     return new Result(merged, conflicts);
+  }
+
+  /** The composed (NFC) and decomposed (NFD) forms of {@code path} that differ from it. */
+  private static List<String> normalizationTwins(String path) {
+    if (path.chars().allMatch(c -> c < 0x80)) {
+      return List.of();
+    }
+    List<String> twins = new ArrayList<>(2);
+    for (java.text.Normalizer.Form form : List.of(java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD)) {
+      String other = java.text.Normalizer.normalize(path, form);
+      if (!other.equals(path) && !twins.contains(other)) {
+        twins.add(other);
+      }
+    }
+    return twins;
   }
 
   /** Whether {@code base} holds {@code e} as it is (the earlier side left that path alone). */

@@ -926,6 +926,19 @@ class DatasetTest {
   }
 
   @Test
+  void aMergeNeverHoldsOneNameInTwoUnicodeFormsTheLaterParentsWins() throws IOException {
+    String nfc = java.text.Normalizer.normalize("caf\u00e9.txt", java.text.Normalizer.Form.NFC);
+    String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+    Dataset a = closedVersion("p", "nfc", Map.of(nfc, "composed", "plain.txt", "a"));
+    Dataset b = closedVersion("p", "nfd", Map.of(nfd, "decomposed"));
+    Dataset m = Dataset.create(repo, CreateOptions.of("p", "twins").parents(a.id(), b.id()).build());
+    assertThat(paths(m.listFiles())).containsExactly(nfd, "plain.txt");
+    assertThat(m.record().conflicts()).containsExactly(new Conflict(nfd, List.of(a.id(), b.id())));
+    Dataset flat = Dataset.squash(repo, "p", "flat-twins", List.of(b.id(), a.id()));
+    assertThat(paths(flat.listFiles())).containsExactly(nfc, "plain.txt");
+  }
+
+  @Test
   void removeWildcardsAndErrors() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
     ds.addFiles(AddOptions.of(folder("s", Map.of("img/1.jpg", "1", "img/2.jpg", "2", "img/n.txt", "n", "top.jpg", "t"))));
