@@ -203,8 +203,17 @@ final class RemoteIndex {
       if (ObjectType.fromCode(section[p + PackFormat.ENTRY_TYPE] & 0xFF) == null) {
         throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where, "unknown type");
       }
-      long blockEnd = Bytes.u64(section, p + PackFormat.ENTRY_BLOCK_OFFSET) + Bytes.u32(section, p + PackFormat.ENTRY_BLOCK_LENGTH);
-      if (blockEnd > size - PackFormat.TRAILER_SIZE - section.length) {
+      long blockOffset = Bytes.u64(section, p + PackFormat.ENTRY_BLOCK_OFFSET);
+      long blockLength = Bytes.u32(section, p + PackFormat.ENTRY_BLOCK_LENGTH);
+      long offsetInBlock = Bytes.u32(section, p + PackFormat.ENTRY_OFFSET_IN_BLOCK);
+      long length = Bytes.u32(section, p + PackFormat.ENTRY_LENGTH);
+      // The checks pack.md makes of a local pack's entries, against no end: a map the section's CRC
+      // vouches for can still be a writer's mistake, and a push would trust it.
+      if (!PackFormat.entryInBounds(blockOffset, blockLength, offsetInBlock, length, Long.MAX_VALUE)) {
+        throw new CorruptObjectException(ObjectId.fromBytes(section, p), CorruptObjectException.Reason.MALFORMED, where,
+            "entry points outside the pack");
+      }
+      if (blockOffset > size - PackFormat.TRAILER_SIZE - section.length - blockLength) {
         throw new CorruptObjectException(null, CorruptObjectException.Reason.TRUNCATED, where, "pack shorter than its index says");
       }
       if (i > 0 && ObjectId.compareRaw(section, p - PackFormat.ENTRY_SIZE, section, p) >= 0) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.internal.pack.PackWriter;
 import dev.cairn.object.ObjectType;
@@ -179,7 +180,7 @@ class RemoteIndexTest {
         for (int j = 0; j < n; j++) {
           members.add(new PackWriter.Member(ids.get(i + j), ObjectType.CHUNK, j * 10, 10));
         }
-        byte[] block = new byte[n * 10 + random.nextInt(7)];
+        byte[] block = new byte[PackFormat.BLOCK_HEADER_SIZE + n * 10 + random.nextInt(7)]; // a block header long at least, as pack.md asks
         random.nextBytes(block);
         w.appendBlock(block, members);
         i += n;

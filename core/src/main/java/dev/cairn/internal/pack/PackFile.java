@@ -185,9 +185,7 @@ public final class PackFile implements AutoCloseable {
       if (type == null) {
         throw new CorruptObjectException(id, Reason.MALFORMED, where, "unknown object type");
       }
-      if (blockOffset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE
-          || blockOffset + blockLength > indexOffset || blockLength > Integer.MAX_VALUE
-          || len > Integer.MAX_VALUE || offsetInBlock + len > Integer.MAX_VALUE) {
+      if (!PackFormat.entryInBounds(blockOffset, blockLength, offsetInBlock, len, indexOffset)) {
         throw new CorruptObjectException(id, Reason.MALFORMED, where, "entry points outside the pack");
       }
       out.add(new PackEntry(id, type, blockOffset, (int) blockLength, (int) offsetInBlock, (int) len));
@@ -206,7 +204,7 @@ public final class PackFile implements AutoCloseable {
    * {@link BlockCodec#decode}, which checks its checksum.
    */
   public byte[] readBlock(long offset, int blockLength) throws IOException {
-    if (offset < PackFormat.HEADER_SIZE || offset + blockLength > indexOffset) {
+    if (offset < PackFormat.HEADER_SIZE || blockLength < 0 || offset > indexOffset - blockLength) {
       throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
     }
     return reading(ch -> readFully(ch, offset, blockLength));
@@ -217,7 +215,7 @@ public final class PackFile implements AutoCloseable {
    * bytes need no copy. The caller decodes it with {@link BlockCodec#decode(byte[], byte[])}.
    */
   public byte[][] readBlockParts(long offset, int blockLength) throws IOException {
-    if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset + blockLength > indexOffset) {
+    if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset > indexOffset - blockLength) {
       throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
     }
     return reading(ch -> new byte[][] {readFully(ch, offset, PackFormat.BLOCK_HEADER_SIZE),
@@ -230,7 +228,7 @@ public final class PackFile implements AutoCloseable {
    * are copied once, by the kernel. The caller decodes it with {@link BlockCodec#decode(ByteBuffer, ByteBuffer)}.
    */
   public void readBlock(long offset, int blockLength, ByteBuffer dst) throws IOException {
-    if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset + blockLength > indexOffset) {
+    if (offset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE || offset > indexOffset - blockLength) {
       throw new CorruptObjectException(null, Reason.MALFORMED, path.toString(), "block at " + offset + " outside the data section");
     }
     reading(ch -> {

@@ -43,6 +43,17 @@ public final class PackFormat {
     return INDEX_HEADER_SIZE + i * ENTRY_SIZE;
   }
 
+  /**
+   * Whether an index entry's numbers are within the rules (pack.md, "Reading and validation"): its
+   * block starts after the header, is at least a block header long, fits in 31 bits and ends by
+   * {@code dataEnd} (the index's offset); its object's offset and length fit in 31 bits. Unsigned
+   * values as read; no sum overflows.
+   */
+  public static boolean entryInBounds(long blockOffset, long blockLength, long offsetInBlock, long length, long dataEnd) {
+    return blockOffset >= HEADER_SIZE && blockLength >= BLOCK_HEADER_SIZE && blockLength <= Integer.MAX_VALUE
+        && blockOffset <= dataEnd - blockLength && length <= Integer.MAX_VALUE && offsetInBlock + length <= Integer.MAX_VALUE;
+  }
+
   /** Block codec: bytes stored as they are. */
   public static final int CODEC_STORED = 0;
   /** Block codec: one zstd frame. */

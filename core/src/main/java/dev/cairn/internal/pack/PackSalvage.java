@@ -104,8 +104,7 @@ public final class PackSalvage {
     long blockLength = Bytes.u32(index, p + PackFormat.ENTRY_BLOCK_LENGTH);
     long offsetInBlock = Bytes.u32(index, p + PackFormat.ENTRY_OFFSET_IN_BLOCK);
     long length = Bytes.u32(index, p + PackFormat.ENTRY_LENGTH);
-    if (type == null || blockOffset < PackFormat.HEADER_SIZE || blockLength < PackFormat.BLOCK_HEADER_SIZE
-        || blockOffset + blockLength > indexOffset || blockLength > Integer.MAX_VALUE || offsetInBlock + length > Integer.MAX_VALUE) {
+    if (type == null || !PackFormat.entryInBounds(blockOffset, blockLength, offsetInBlock, length, indexOffset)) {
       return null;
     }
     return new PackEntry(ObjectId.fromBytes(index, p), type, blockOffset, (int) blockLength, (int) offsetInBlock, (int) length);

@@ -208,6 +208,27 @@ class PackFileTest {
   }
 
   @Test
+  void anEntryWhoseBlockEndOverflowsIsMalformedEvenUnderAValidChecksum() throws IOException {
+    PackInfo info = writePack(tmp.resolve("good"), HashAlgorithm.SHA256, objects(8, 3, HashAlgorithm.SHA256));
+    byte[] b = Files.readAllBytes(info.path());
+    int indexOffset = (int) ByteBuffer.wrap(b, b.length - PackFormat.TRAILER_SIZE, 8).getLong();
+    // The first entry's block starts just short of 2^63: its end, as a sum, wraps to a negative number.
+    ByteBuffer.wrap(b, indexOffset + PackFormat.entryOffset(0) + PackFormat.ENTRY_BLOCK_OFFSET, 8).putLong(Long.MAX_VALUE - 4);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(b, indexOffset, b.length - PackFormat.TRAILER_SIZE - indexOffset);
+    ByteBuffer.wrap(b, b.length - PackFormat.TRAILER_SIZE + 8, 4).putInt((int) crc.getValue()); // a writer's mistake, vouched for
+    Path bad = tmp.resolve("wraps.pack");
+    Files.write(bad, b);
+    try (PackFile p = PackFile.open(bad)) {
+      assertThatThrownBy(p::entries).isInstanceOf(CorruptObjectException.class)
+          .satisfies(e -> assertThat(((CorruptObjectException) e).reason()).isEqualTo(CorruptObjectException.Reason.MALFORMED));
+    }
+    assertThat(PackFormat.entryInBounds(Long.MAX_VALUE - 4, 100, 0, 10, 1_000)).isFalse();
+    assertThat(PackFormat.entryInBounds(8, 100, 0, 10, 108)).isTrue();
+    assertThat(PackFormat.entryInBounds(8, 100, 0, 10, 107)).isFalse();
+  }
+
+  @Test
   void unknownVersionIsATypedError() throws IOException {
     PackInfo info = writePack(tmp.resolve("good"), HashAlgorithm.SHA256, objects(7, 3, HashAlgorithm.SHA256));
     byte[] b = Files.readAllBytes(info.path());
