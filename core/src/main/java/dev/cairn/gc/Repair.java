@@ -132,6 +132,9 @@ public final class Repair {
           Files.createLink(keptAside, damaged);
         } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
           Files.copy(damaged, keptAside, StandardCopyOption.REPLACE_EXISTING);
+          try (var ch = java.nio.channels.FileChannel.open(keptAside, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true); // on disk before the original is deleted below
+          }
         }
         AtomicFiles.fsyncDirectory(lostFound);
       }
