@@ -464,6 +464,20 @@ public final class Catalog {
   }
 
   /**
+   * Puts back what {@code refs/CURRENT} named before ({@link #lastUsed}: an id, perhaps of a version
+   * deleted since, or null for none), after a command that made a version and deleted it again
+   * (a sync that failed): the next command then says what the user had last used, not that an id
+   * never shown was deleted.
+   */
+  public void restoreLastUsed(String id) throws IOException {
+    if (id != null) {
+      setCurrent(id);
+    } else {
+      Files.deleteIfExists(refs.resolve("CURRENT"));
+    }
+  }
+
+  /**
    * As {@link #setCurrent}, for commands that only read: a user who may read the repository but
    * not write to it (a shared one) reads it all the same, and the current version stays as it was.
    */

@@ -79,7 +79,7 @@ final class FolderSync {
     }
     VersionLifecycle.checkOptions(repo, o);
     // A draft deleted again (failed, or nothing changed) leaves the current version as it was.
-    String before = repo.catalog().current();
+    String before = repo.catalog().lastUsed();
     NewVersion v;
     try {
       v = syncIntoNewDraft(repo, o, sync, progress, command, argv, againstEarlier);
@@ -93,9 +93,10 @@ final class FolderSync {
     return v;
   }
 
+  /** Names {@code before} as the last version used again, if the one named now is gone (the draft deleted again). */
   private static void restoreCurrent(DatasetRepository repo, String before) throws IOException {
-    if (before != null && repo.catalog().current() == null) {
-      repo.catalog().setCurrent(before);
+    if (repo.catalog().current() == null) {
+      repo.catalog().restoreLastUsed(before);
     }
   }
 

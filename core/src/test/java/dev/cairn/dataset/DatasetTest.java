@@ -132,6 +132,20 @@ class DatasetTest {
   }
 
   @Test
+  void aSyncIntoANewVersionThatFailsLeavesTheLastVersionUsedAsItWas() throws IOException {
+    Path src = folder("fails", Map.of("good.txt", "g"));
+    Files.writeString(src.resolve("bad\nname.txt"), "a name no dataset path may have");
+    CreateOptions o = CreateOptions.of("p", "fails").build();
+    assertThatThrownBy(() -> Dataset.syncNewVersion(repo, o, SyncOptions.of(src), Progress.NONE, "sync", List.of()))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(repo.catalog().lastUsed()).as("no version was used: none is named").isNull();
+    Dataset used = closedVersion("p", "used", Map.of("u.txt", "u"));
+    assertThatThrownBy(() -> Dataset.syncNewVersion(repo, o, SyncOptions.of(src), Progress.NONE, "sync", List.of()))
+        .isInstanceOf(InvalidInputException.class);
+    assertThat(repo.catalog().lastUsed()).isEqualTo(used.id());
+  }
+
+  @Test
   void aPathIsNeverBothAFileAndAFolder() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
     ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));
