@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.fs.FileStat;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
@@ -184,6 +185,29 @@ public final class FolderScanner {
    * ({@link DatasetPaths#compare}), so that a caller can merge the files with a manifest as they
    * come, holding one folder's entries at a time.
    */
+  /**
+   * What is wrong with a symbolic link that leads to nothing, or round a loop of links ({@code source}
+   * exists only as a name).
+   */
+  static String brokenLink(Path source) {
+    try {
+      source.toRealPath();
+      return "it cannot be read";
+    } catch (java.nio.file.FileSystemException e) {
+      String reason = String.valueOf(e.getReason());
+      if (reason.contains("levels of symbolic links")) {
+        return "a loop of symbolic links";
+      }
+      try {
+        return "a symbolic link to nothing (it leads to " + DatasetPaths.printable(Files.readSymbolicLink(source).toString()) + ")";
+      } catch (IOException | UnsupportedOperationException notALink) {
+        return "a symbolic link to nothing on its way";
+      }
+    } catch (IOException e) {
+      return IoErrors.reason(e);
+    }
+  }
+
   public void scan(Path source, String datasetFolder, boolean recursive, List<Glob> wildcards, Sink sink) throws IOException {
     if (!datasetFolder.isEmpty()) {
       String problem = datasetFolder.indexOf(UNDECODABLE) >= 0 ? "it holds U+FFFD (bytes that were not valid UTF-8)"
@@ -195,6 +219,9 @@ public final class FolderScanner {
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": "
           + (source.toString().indexOf(UNDECODABLE) >= 0 ? "no such file or folder (its name is not valid UTF-8 as given)" : "no such file or folder"));
+    }
+    if (!Files.exists(source)) { // there as a name, leading nowhere
+      throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": " + brokenLink(source));
     }
     Path real = source.toRealPath();
     // Inside the repository, only the cached read-only copies of versions hold still.

@@ -158,6 +158,9 @@ final class FolderSync {
     if (Files.isDirectory(folder)) {
       return;
     }
+    if (Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.exists(folder)) {
+      throw new InvalidInputException("Cannot sync " + folder + ": " + FolderScanner.brokenLink(folder));
+    }
     SourcePattern pattern = SourcePattern.of(folder);
     if (pattern == null) {
       throw new InvalidInputException("Cannot sync " + folder + ": not a folder");

@@ -146,6 +146,19 @@ class DatasetTest {
   }
 
   @Test
+  void aSourceThatIsALinkToNothingOrALoopIsSaidToBeOne() throws IOException {
+    Path dang = Files.createSymbolicLink(tmp.resolve("dang"), tmp.resolve("gone"));
+    Path loop = Files.createSymbolicLink(tmp.resolve("loop"), tmp.resolve("loop"));
+    Dataset ds = Dataset.create(repo, CreateOptions.of("c", "links-to-nothing").build());
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(dang))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("a symbolic link to nothing (it leads to " + tmp.resolve("gone") + ")");
+    assertThatThrownBy(() -> ds.addFiles(AddOptions.of(loop))).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("a loop of symbolic links");
+    assertThatThrownBy(() -> ds.syncFolder(dang, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot sync " + dang + ": a symbolic link to nothing (it leads to " + tmp.resolve("gone") + ")");
+  }
+
+  @Test
   void aPathIsNeverBothAFileAndAFolder() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
     ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));
