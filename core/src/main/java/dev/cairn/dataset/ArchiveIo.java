@@ -119,8 +119,9 @@ public final class ArchiveIo {
       throw new InvalidInputException("Cannot export to " + output + ": " + dir + (Files.exists(dir) ? " is not a folder"
           : " does not exist; create it first"));
     }
-    removeAbandoned(dir, "." + output.getFileName() + "-");
-    Path tmp = AtomicFiles.tempPath(dir, "." + output.getFileName() + "-");
+    String tmpPrefix = "." + startOf(output.getFileName().toString(), TEMP_NAME_BYTES) + "-";
+    removeAbandoned(dir, tmpPrefix);
+    Path tmp = AtomicFiles.tempPath(dir, tmpPrefix);
     try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(tmp)) {
       try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
         write(repo, root, format, file, timeMillis, progress);
@@ -218,6 +219,28 @@ public final class ArchiveIo {
         progress.finish(); // on a failure too: a progress bar is never left open
       }
     }
+  }
+
+  /**
+   * Bytes of the archive's name that its temporary file's name repeats: the process id, a token
+   * and {@code .tmp} follow (about 60 bytes), and a name of up to 255 bytes must still fit.
+   */
+  private static final int TEMP_NAME_BYTES = 128;
+
+  /** The longest start of {@code name} of at most {@code bytes} bytes of UTF-8, whole characters only. */
+  private static String startOf(String name, int bytes) {
+    int end = 0;
+    int used = 0;
+    while (end < name.length()) {
+      int cp = name.codePointAt(end);
+      int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (used + size > bytes) {
+        break;
+      }
+      used += size;
+      end += Character.charCount(cp);
+    }
+    return name.substring(0, end);
   }
 
   /** How much of a file's start is read before its method is chosen (a smaller file is then read whole). */

@@ -159,6 +159,17 @@ class DatasetTest {
   }
 
   @Test
+  void anArchiveWhoseNameNearlyFillsTheLimitIsWritten() throws IOException {
+    Dataset v = closedVersion("p", "long-export", Map.of("a.txt", "a"));
+    Path out = tmp.resolve("E".repeat(246) + ".tar"); // 250 bytes: its temporary name must not repeat it whole
+    v.export(out, Progress.NONE);
+    assertThat(out).isRegularFile();
+    try (var files = Files.list(tmp)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  @Test
   void aPathIsNeverBothAFileAndAFolder() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
     ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));
