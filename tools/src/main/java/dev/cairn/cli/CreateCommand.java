@@ -21,7 +21,7 @@ final class CreateCommand extends Base {
   @Option(names = "--name", paramLabel = "N", required = true, description = "Dataset name.")
   String name;
 
-  @Option(names = "--version", paramLabel = "V", description = "Version string (default: 1.0.0, or the next patch after the highest).")
+  @Option(names = "--version", paramLabel = "V", description = "Version string (default: 1.0.0, or the one after the highest: its last number plus one, as 1.0.9 -> 1.0.10 or 2.0.0-rc1 -> 2.0.0-rc2; one with no number gains .1).")
   String version;
 
   @Option(names = "--parents", paramLabel = "ID", arity = "1..*", split = ",", description = "Parent versions (space- or comma-separated), merged in order: three-way against their nearest common ancestor (a change on one side wins, deletions too), else as a union; where both sides changed a path, the later parent wins.")
