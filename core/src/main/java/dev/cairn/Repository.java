@@ -1,13 +1,18 @@
 package dev.cairn;
 
 import dev.cairn.errors.InvalidConfigException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.ReadOnlyRepositoryException;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.index.DamagedIndexException;
 import dev.cairn.internal.index.IndexEnvironment;
+import dev.cairn.internal.index.NioAccess;
 import dev.cairn.internal.index.ObjectIndex;
+import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackObjectDatabase;
 import dev.cairn.store.ObjectDatabase;
+import dev.cairn.transport.RemoteLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -60,12 +65,12 @@ public final class Repository implements AutoCloseable {
    * it. If another process creates it at the same moment, one config wins and both open it.
    */
   public static Repository create(Path dir, RepositoryConfig config) throws IOException {
-    dev.cairn.internal.index.NioAccess.require(); // before anything is made
+    NioAccess.require(); // before anything is made
     Path d = dir.toAbsolutePath().normalize();
     requireNotARemote(d);
     Path outer = d.getParent() == null ? null : enclosingRepository(d.getParent());
     if (outer != null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot make a repository at " + d + ": it lies inside the repository " + outer
+      throw new InvalidInputException("Cannot make a repository at " + d + ": it lies inside the repository " + outer
           + ", whose gc would delete it; give a folder outside it");
     }
     requireNoForeignFiles(d);
@@ -89,7 +94,7 @@ public final class Repository implements AutoCloseable {
    */
   private static void requireNoForeignFiles(Path d) throws IOException {
     if (Files.exists(d) && !Files.isDirectory(d)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it is a file, not a folder");
+      throw new InvalidInputException("Cannot use " + d + " as a repository: it is a file, not a folder");
     }
     if (!Files.isDirectory(d)) {
       return;
@@ -97,7 +102,7 @@ public final class Repository implements AutoCloseable {
     try (Stream<Path> s = Files.list(d)) {
       Path foreign = s.filter(p -> !OWN_NAMES.contains(p.getFileName().toString())).findFirst().orElse(null);
       if (foreign != null) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it holds no repository but other files ("
+        throw new InvalidInputException("Cannot use " + d + " as a repository: it holds no repository but other files ("
             + foreign.getFileName() + "); give a new or empty folder, or the folder of an existing repository");
       }
     }
@@ -144,8 +149,8 @@ public final class Repository implements AutoCloseable {
 
   /** Refuses a remote's folder (spec/remote.md) given where a repository was meant. */
   private static void requireNotARemote(Path d) throws IOException {
-    if (Files.isRegularFile(d.resolve(dev.cairn.transport.RemoteLayout.MARKER)) && !Files.isRegularFile(d.resolve(CONFIG))) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + d + " as a repository: it is a Cairn remote, not a repository"
+    if (Files.isRegularFile(d.resolve(RemoteLayout.MARKER)) && !Files.isRegularFile(d.resolve(CONFIG))) {
+      throw new InvalidInputException("Cannot use " + d + " as a repository: it is a Cairn remote, not a repository"
           + " (a remote is given as --storage)");
     }
   }
@@ -183,7 +188,7 @@ public final class Repository implements AutoCloseable {
    * @throws RepositoryNotFoundException if {@code dir} holds none
    */
   public static Repository open(Path dir) throws IOException {
-    dev.cairn.internal.index.NioAccess.require();
+    NioAccess.require();
     Path d = dir.toAbsolutePath().normalize();
     Path configFile = d.resolve(CONFIG);
     if (!Files.isRegularFile(configFile)) {
@@ -279,7 +284,7 @@ public final class Repository implements AutoCloseable {
     }
   }
 
-  private List<dev.cairn.internal.pack.PackEntry> packEntries(String packName) throws IOException {
+  private List<PackEntry> packEntries(String packName) throws IOException {
     return objects.packEntries(packName);
   }
 
@@ -289,7 +294,7 @@ public final class Repository implements AutoCloseable {
   private IndexEnvironment openIndex() throws IOException {
     try {
       return openIndexRetryingDamage();
-    } catch (dev.cairn.internal.index.DamagedIndexException damaged) {
+    } catch (DamagedIndexException damaged) {
       requireWritableIndex();
       // The index is derived data: set a damaged one aside and rebuild it from the packs.
       Path aside = dir.resolve("index.damaged-" + System.currentTimeMillis() + "-" + ProcessHandle.current().pid());
@@ -329,7 +334,7 @@ public final class Repository implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         return IndexEnvironment.open(dir.resolve("index"), config.indexMapSizeBytes());
-      } catch (dev.cairn.internal.index.DamagedIndexException damaged) {
+      } catch (DamagedIndexException damaged) {
         if (attempt > DAMAGED_INDEX_RETRIES) {
           throw damaged;
         }

@@ -1,8 +1,10 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.CairnException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
@@ -122,7 +124,7 @@ public final class ArchiveIo {
     String tmpPrefix = "." + startOf(output.getFileName().toString(), TEMP_NAME_BYTES) + "-";
     removeAbandoned(dir, tmpPrefix);
     Path tmp = AtomicFiles.tempPath(dir, tmpPrefix);
-    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(tmp)) {
+    try (var atExit = ExitCleanup.register(tmp)) {
       try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
         write(repo, root, format, file, timeMillis, progress);
       }
@@ -446,7 +448,7 @@ public final class ArchiveIo {
         progress.advance(Math.max(0, c.size()));
       }
     } catch (IOException | RuntimeException e) {
-      if (e instanceof dev.cairn.errors.CairnException c) {
+      if (e instanceof CairnException c) {
         throw c;
       }
       String why = e.getMessage() == null || e.getMessage().isBlank() ? "not a readable " + format.name().toLowerCase(Locale.ROOT).replace('_', '.')
@@ -458,7 +460,7 @@ public final class ArchiveIo {
     if (!questioned.isEmpty()) {
       try {
         requireUtf8TarNames(archiveFile, format, questioned);
-      } catch (dev.cairn.errors.CairnException e) {
+      } catch (CairnException e) {
         throw e;
       } catch (IOException e) {
         throw new InvalidInputException("Cannot import " + archiveFile + ": " + IoErrors.reason(e), e);

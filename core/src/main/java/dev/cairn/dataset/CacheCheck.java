@@ -1,5 +1,8 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.CairnException;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.io.Text;
@@ -177,13 +180,13 @@ public final class CacheCheck {
           missing = count[0];
           firstMissing = first[0];
         }
-      } catch (dev.cairn.errors.MissingObjectException | dev.cairn.errors.CorruptObjectException damagedManifest) {
+      } catch (MissingObjectException | CorruptObjectException damagedManifest) {
         // The version's own damage is reported by the object check; its folder cannot be judged,
         // and is kept: it may hold the last good copy of its files.
         return null;
       } catch (UncheckedIOException walking) { // the same, met by the manifest's iterator
-        if (walking.getCause() instanceof dev.cairn.errors.MissingObjectException
-            || walking.getCause() instanceof dev.cairn.errors.CorruptObjectException) {
+        if (walking.getCause() instanceof MissingObjectException
+            || walking.getCause() instanceof CorruptObjectException) {
           return null;
         }
         throw walking.getCause();
@@ -223,7 +226,7 @@ public final class CacheCheck {
     ObjectId root;
     try {
       root = repo.catalog().read(id).root();
-    } catch (dev.cairn.errors.CairnException unreadable) {
+    } catch (CairnException unreadable) {
       return null; // fsck reports the record
     }
     return root != null && repo.repository().objects().has(root) ? root : null;

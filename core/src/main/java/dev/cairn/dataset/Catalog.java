@@ -6,7 +6,9 @@ import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.LockTable;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
@@ -89,7 +91,7 @@ public final class Catalog {
 
   /** Whether {@code s} is a version id or a prefix of one that commands accept (8 to 32 hex digits, lower case). */
   static boolean isIdForm(String s) {
-    return s.length() >= 8 && s.length() <= 32 && dev.cairn.id.ObjectId.isHex(s);
+    return s.length() >= 8 && s.length() <= 32 && ObjectId.isHex(s);
   }
 
   private static String notAnId(String s) {
@@ -110,7 +112,7 @@ public final class Catalog {
 
   /** Whether {@code s} looks like a full version id. */
   static boolean isFullId(String s) {
-    return s.length() == 32 && dev.cairn.id.ObjectId.isHex(s);
+    return s.length() == 32 && ObjectId.isHex(s);
   }
 
   /** The file of version {@code id}'s record (it may not exist). */
@@ -564,7 +566,7 @@ public final class Catalog {
   /** The entry of lock {@code file}, entered ({@link LockTable#enter}): the caller leaves it unless a {@link Lock} takes it over. */
   private LockTable.Entry<Path> inProcess(String id, Path file) throws DatasetLockedException {
     LockTable.Entry<Path> l = IN_PROCESS.enter(file.toAbsolutePath().normalize());
-    Thread operation = dev.cairn.internal.concurrent.Workers.workingFor();
+    Thread operation = Workers.workingFor();
     if (l.isHeldByCurrentThread() || (operation != null && l.owner() == operation)) {
       l.leave();
       // A change of the version from within a change of it (a Progress callback, say, run here or
@@ -707,7 +709,7 @@ public final class Catalog {
    * counts as held until {@link #EMPTY_LOCK_STALE_MILLIS} old).
    */
   private void create(Path file, String token) throws IOException {
-    Path t = dev.cairn.internal.fs.AtomicFiles.tempPath(tmp, "." + file.getFileName() + "-");
+    Path t = AtomicFiles.tempPath(tmp, "." + file.getFileName() + "-");
     Files.writeString(t, token, StandardCharsets.UTF_8);
     try {
       Files.createLink(file, t);

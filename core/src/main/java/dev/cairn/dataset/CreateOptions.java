@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param storage the version's remote (a URI, or a folder), or null: its version string is
  *     reserved there first, so that repositories sharing the remote never give two versions the
  *     same string, and it is recorded as the version's storage. Nothing is uploaded until
- *     {@link Dataset#upload(String, Map, dev.cairn.dataset.Progress)} is called.
+ *     {@link Dataset#upload(String, Map, Progress)} is called.
  * @param failOnConflict refuse to create the version if parents disagree about a path
  * @param projectFromParents take the last parent's project, as clearml infers it from the parent
  *     datasets: what {@code of(null, name)} asks for (a version without parents then has none)

@@ -1,20 +1,28 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.AmbiguousIdException;
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestDiff;
-import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
+import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.object.Version;
+import dev.cairn.storage.Storages;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
+import dev.cairn.transport.Pusher;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -98,8 +106,8 @@ public final class Dataset {
   /**
    * The version with this id or unique id prefix (8+ hex digits).
    *
-   * @throws dev.cairn.errors.DatasetNotFoundException if there is none
-   * @throws dev.cairn.errors.AmbiguousIdException if the prefix names several versions
+   * @throws DatasetNotFoundException if there is none
+   * @throws AmbiguousIdException if the prefix names several versions
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix) throws IOException {
     Objects.requireNonNull(repo, "repo must not be null");
@@ -114,8 +122,8 @@ public final class Dataset {
    * {@link #get(DatasetRepository, String, String, String, boolean)}, as {@code cairn get} does.
    *
    * @param project null for any project, if only one holds a dataset of that name
-   * @throws dev.cairn.errors.DatasetNotFoundException if there is none
-   * @throws dev.cairn.errors.InvalidInputException if {@code project} is null and several projects hold the name
+   * @throws DatasetNotFoundException if there is none
+   * @throws InvalidInputException if {@code project} is null and several projects hold the name
    */
   public static Dataset get(DatasetRepository repo, String project, String name, String version) throws IOException {
     return get(repo, project, name, version, false);
@@ -125,7 +133,7 @@ public final class Dataset {
    * As {@link #get(DatasetRepository, String, String, String)}; with {@code onlyClosed} (clearml's
    * {@code only_completed}), only a closed version: the highest, or the one {@code version} names.
    *
-   * @throws dev.cairn.errors.DatasetNotFoundException with {@code onlyClosed}, if that version is a
+   * @throws DatasetNotFoundException with {@code onlyClosed}, if that version is a
    *     draft (or, without {@code version}, the dataset has no closed version here)
    */
   public static Dataset get(DatasetRepository repo, String project, String name, String version, boolean onlyClosed)
@@ -146,7 +154,7 @@ public final class Dataset {
    * tagged or published there since; a remote that cannot be read leaves the local one.
    *
    * @param storage the remote to look in, or null for this repository only
-   * @throws dev.cairn.errors.BadStorageLocationException if {@code storage} names no remote at all
+   * @throws BadStorageLocationException if {@code storage} names no remote at all
    *     (malformed, or of a scheme no provider supports), even with the version here
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
@@ -191,10 +199,10 @@ public final class Dataset {
    * draft created when none is found ({@code autoCreate}); a new child draft of the version found
    * ({@code writableCopy}).
    *
-   * @throws dev.cairn.errors.DatasetNotFoundException if no version matches (without
+   * @throws DatasetNotFoundException if no version matches (without
    *     {@code autoCreate}), or the one named by id is a draft or unpublished when the options
    *     exclude it; the message says which and why
-   * @throws dev.cairn.errors.InvalidInputException if the name is held by several projects and no
+   * @throws InvalidInputException if the name is held by several projects and no
    *     project is given, or the tags hold an operator {@link TagQuery} does not read
    */
   public static Dataset get(DatasetRepository repo, GetOptions options) throws IOException {
@@ -839,7 +847,7 @@ public final class Dataset {
    *
    * @param project the dataset's project ("" for none)
    * @return what each deletion did, newest version first
-   * @throws dev.cairn.errors.DatasetNotFoundException if the dataset has no version here
+   * @throws DatasetNotFoundException if the dataset has no version here
    */
   public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
     Objects.requireNonNull(project, "project must not be null: give \"\" for none");
@@ -1030,9 +1038,9 @@ public final class Dataset {
    * keeps the first remote it was uploaded to as its own). Of a draft, as clearml-data's
    * {@code upload}: its files' data goes now, and the rest (its manifest, its version, its record)
    * with the upload at its close, to this remote unless the draft was made against another;
-   * nothing is listed there until then ({@link dev.cairn.transport.Pusher#pushData}).
+   * nothing is listed there until then ({@link Pusher#pushData}).
    */
-  public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
+  public Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
     return upload(storage, conf, 0, progress);
   }
 
@@ -1044,21 +1052,21 @@ public final class Dataset {
    *
    * @throws IllegalArgumentException if {@code packTargetBytes} is neither 0 nor at least 1 MiB
    */
-  public dev.cairn.transport.Pusher.Result upload(String storage, Map<String, String> conf, long packTargetBytes, Progress progress)
+  public Pusher.Result upload(String storage, Map<String, String> conf, long packTargetBytes, Progress progress)
       throws IOException {
     progress = Progress.orNone(progress);
-    try (dev.cairn.transport.Remote remote = conf == null ? repo.openRemote(storage) : repo.openRemote(storage, conf)) {
+    try (Remote remote = conf == null ? repo.openRemote(storage) : repo.openRemote(storage, conf)) {
       return upload(remote, packTargetBytes, progress);
     }
   }
 
   /** Uploads this closed version to an open remote (see {@link #upload(String, Map, Progress)}). */
-  public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+  public Pusher.Result upload(Remote remote, Progress progress) throws IOException {
     return upload(remote, 0, progress);
   }
 
   /** Uploads this closed version to an open remote, in packs of about {@code packTargetBytes} (0: the repository's). */
-  public dev.cairn.transport.Pusher.Result upload(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress) throws IOException {
+  public Pusher.Result upload(Remote remote, long packTargetBytes, Progress progress) throws IOException {
     Objects.requireNonNull(remote, "remote must not be null: give an open remote, or upload(storage, conf, progress) to open one");
     try {
       return uploadTo(remote, packTargetBytes, Progress.orNone(progress));
@@ -1070,13 +1078,13 @@ public final class Dataset {
     }
   }
 
-  private dev.cairn.transport.Pusher.Result uploadTo(dev.cairn.transport.Remote remote, long packTargetBytes, Progress progress)
+  private Pusher.Result uploadTo(Remote remote, long packTargetBytes, Progress progress)
       throws IOException {
     String uri = remote.storage().uri().toString();
     if (record().isDraft()) {
       // clearml-data's upload of a draft: its files' data goes now, the rest at its close, which
       // uploads to this remote unless the draft was made against another.
-      dev.cairn.transport.Pusher.Result sent = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).pushData(id);
+      Pusher.Result sent = new Pusher(repo, remote, progress, packTargetBytes).pushData(id);
       try (Catalog.Lock lock = repo.catalog().lock(id)) {
         DatasetRecord now = record();
         if (now.isDraft() && now.storage() == null) {
@@ -1089,7 +1097,7 @@ public final class Dataset {
     // local one gets after the push, so that the two stay equal and uploading again publishes no
     // second record.
     LogEntry entry = uploadLogged(record(), uri) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
-    dev.cairn.transport.Pusher.Result result = new dev.cairn.transport.Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
+    Pusher.Result result = new Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
     for (Map.Entry<String, LogEntry> uploaded : result.ancestorsLogged().entrySet()) {
       logUpload(repo, uploaded.getKey(), uploaded.getValue(), uri); // ancestors that went along are uploaded there too
     }
@@ -1123,7 +1131,7 @@ public final class Dataset {
   public boolean isUploadedTo(String storage) throws IOException {
     Objects.requireNonNull(storage, "storage must not be null");
     DatasetRecord r = record();
-    return !r.isDraft() && uploadLogged(r, dev.cairn.storage.Storages.parse(storage).toString());
+    return !r.isDraft() && uploadLogged(r, Storages.parse(storage).toString());
   }
 
   /**
@@ -1138,7 +1146,7 @@ public final class Dataset {
     if (r.isDraft()) {
       return !r.root().equals(r.base());
     }
-    return r.storage() != null && !uploadLogged(r, dev.cairn.storage.Storages.parse(r.storage()).toString());
+    return r.storage() != null && !uploadLogged(r, Storages.parse(r.storage()).toString());
   }
 
   /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
@@ -1150,7 +1158,7 @@ public final class Dataset {
 
   /** Whether {@code r} was created against {@code storage} (its recorded remote names it) and was never uploaded anywhere. */
   static boolean madeForAndNotUploaded(DatasetRecord r, String storage) throws InvalidInputException {
-    return isStorage(dev.cairn.storage.Storages.parse(storage).toString(), r.storage())
+    return isStorage(Storages.parse(storage).toString(), r.storage())
         && !r.wasUploaded();
   }
 
@@ -1160,7 +1168,7 @@ public final class Dataset {
       return false;
     }
     try {
-      return uri.equals(dev.cairn.storage.Storages.parse(recorded).toString());
+      return uri.equals(Storages.parse(recorded).toString());
     } catch (InvalidInputException e) {
       return false;
     }
@@ -1198,7 +1206,7 @@ public final class Dataset {
    *
    * @throws DatasetStateException for a draft, whose content may still change: it has a writable
    *     copy only ({@link #getMutableLocalCopy(Path, boolean)})
-   * @throws dev.cairn.errors.MissingObjectException if data is neither here nor on a remote
+   * @throws MissingObjectException if data is neither here nor on a remote
    */
   public Path getLocalCopy(Selection selection, Progress progress) throws IOException {
     Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
@@ -1212,7 +1220,7 @@ public final class Dataset {
     try {
       requireSomeFileFiltered(r, selection);
       folder = repo.cache().materialize(id, r.root(), selection, progress);
-    } catch (dev.cairn.errors.MissingObjectException notFetched) {
+    } catch (MissingObjectException notFetched) {
       fetchFor(r, selection, progress, notFetched);
       requireSomeFileFiltered(r, selection);
       folder = repo.cache().materialize(id, r.root(), selection, progress);
@@ -1220,7 +1228,7 @@ public final class Dataset {
     if (!repo.catalog().exists(id)) {
       // Deleted while the folder was built: the delete found no folder to drop, so this one goes.
       repo.cache().dropVersion(id);
-      throw new dev.cairn.errors.DatasetNotFoundException("Cannot get " + id + ": it was deleted while its folder was being built");
+      throw new DatasetNotFoundException("Cannot get " + id + ": it was deleted while its folder was being built");
     }
     return folder;
   }
@@ -1244,7 +1252,7 @@ public final class Dataset {
     requireSomeFileFiltered(r, selection);
     try {
       return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
-    } catch (dev.cairn.errors.MissingObjectException lost) {
+    } catch (MissingObjectException lost) {
       throw namingTheFile(r, selection, lost);
     }
   }
@@ -1258,8 +1266,8 @@ public final class Dataset {
       return;
     }
     boolean[] found = {false};
-    try (dev.cairn.store.ObjectReader reader = repo.repository().objects().newReader()) {
-      new Selection(0, 1, selection.filters()).forEach(new dev.cairn.manifest.Manifest(new NodeLoader(reader), r.root()), e -> {
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      new Selection(0, 1, selection.filters()).forEach(new Manifest(new NodeLoader(reader), r.root()), e -> {
         found[0] = true;
         return false;
       });
@@ -1272,15 +1280,15 @@ public final class Dataset {
 
   /** Fetches from the version's remote what the selection needs and this repository lacks, if anything. */
   private void fetchWhatIsMissing(DatasetRecord r, Selection selection, Progress progress) throws IOException {
-    dev.cairn.errors.MissingObjectException missing;
-    try (dev.cairn.store.ObjectReader reader = repo.repository().objects().newReader()) {
-      dev.cairn.manifest.FileEntry gap = StoredContent.firstMissing(reader, r.root(), selection);
+    MissingObjectException missing;
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      FileEntry gap = StoredContent.firstMissing(reader, r.root(), selection);
       if (gap == null) {
         return;
       }
-      missing = new dev.cairn.errors.MissingObjectException(gap.content(),
+      missing = new MissingObjectException(gap.content(),
           "the content of '" + DatasetPaths.printable(gap.path()) + "'");
-    } catch (dev.cairn.errors.MissingObjectException node) {
+    } catch (MissingObjectException node) {
       missing = node;
     }
     fetchFor(r, selection, progress, missing);
@@ -1291,7 +1299,7 @@ public final class Dataset {
    * version fetched in part, or only its record). Without a remote, or when the fetch fails,
    * {@code missing} is thrown, saying what the fetch met.
    */
-  private void fetchFor(DatasetRecord r, Selection selection, Progress progress, dev.cairn.errors.MissingObjectException missing)
+  private void fetchFor(DatasetRecord r, Selection selection, Progress progress, MissingObjectException missing)
       throws IOException {
     String from = repo.contentStorage(r);
     if (from == null) {
@@ -1300,7 +1308,7 @@ public final class Dataset {
     try {
       repo.fetch(id, selection, from, null, progress);
     } catch (IOException | RuntimeException failed) {
-      dev.cairn.errors.MissingObjectException e = new dev.cairn.errors.MissingObjectException(missing,
+      MissingObjectException e = new MissingObjectException(missing,
           "fetching it from " + from + " failed: " + failed.getMessage());
       e.addSuppressed(failed);
       throw e;
@@ -1311,15 +1319,15 @@ public final class Dataset {
    * {@code missing}, said of the first selected file of {@code r} whose data is not here (lost or
    * damaged: no remote holds the version), or as it was if no file can be named.
    */
-  private dev.cairn.errors.MissingObjectException namingTheFile(DatasetRecord r, Selection selection,
-      dev.cairn.errors.MissingObjectException missing) {
-    try (dev.cairn.store.ObjectReader reader = repo.repository().objects().newReader()) {
-      dev.cairn.manifest.FileEntry lacking = StoredContent.firstMissing(reader, r.root(), selection);
-      dev.cairn.id.ObjectId object = lacking == null ? null : StoredContent.missingObject(reader, lacking);
+  private MissingObjectException namingTheFile(DatasetRecord r, Selection selection,
+      MissingObjectException missing) {
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      FileEntry lacking = StoredContent.firstMissing(reader, r.root(), selection);
+      ObjectId object = lacking == null ? null : StoredContent.missingObject(reader, lacking);
       if (object == null) {
         return missing;
       }
-      dev.cairn.errors.MissingObjectException named = new dev.cairn.errors.MissingObjectException(object,
+      MissingObjectException named = new MissingObjectException(object,
           "'" + DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", lost or damaged here (run cairn fsck)");
       named.addSuppressed(missing);
       return named;
@@ -1557,7 +1565,7 @@ public final class Dataset {
   public List<DiffEntry> changes() throws IOException {
     DatasetRecord r = record();
     if (!r.base().equals(r.root()) && !NodeLoader.isEmptyTree(r.base()) && !repo.repository().objects().has(r.base())) {
-      throw new dev.cairn.errors.MissingObjectException(r.base(), "the base of " + r.id() + " (its parents merged, which its"
+      throw new MissingObjectException(r.base(), "the base of " + r.id() + " (its parents merged, which its"
           + " change-set is read against): fetched from a remote that lacks it (pushed by an older cairn); compare it with"
           + " its parent instead");
     }
@@ -1638,7 +1646,7 @@ public final class Dataset {
             DatasetRecord r = repo.catalog().read(next);
             parents = r.parents();
             deleted.noteParentsOf(r);
-          } catch (dev.cairn.errors.CorruptObjectException unreadable) {
+          } catch (CorruptObjectException unreadable) {
             // an end of the branch
           }
         } else {
@@ -1725,7 +1733,7 @@ public final class Dataset {
     long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
     try {
       ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);
-    } catch (dev.cairn.errors.MissingObjectException notFetched) {
+    } catch (MissingObjectException notFetched) {
       // Fetched in part: what is missing comes from the version's remote (the partial archive is gone).
       fetchFor(r, Selection.ALL, progress, notFetched);
       ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);

@@ -3,11 +3,26 @@ package dev.cairn.dataset;
 import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
 import dev.cairn.errors.BadStorageLocationException;
+import dev.cairn.errors.CairnException;
+import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.PatternTooCostlyException;
+import dev.cairn.errors.RepositoryNotFoundException;
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.concurrent.Lazy;
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.io.BoundedText;
+import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.Storages;
 import dev.cairn.store.ObjectReader;
+import dev.cairn.transport.Fetcher;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,7 +50,7 @@ import java.util.stream.Collectors;
  * processes may use one repository at once. The JVM must be started with
  * {@code --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED}
  * (LMDB and zstd-jni read direct buffers): without them, opening a repository throws
- * {@link dev.cairn.errors.InvalidConfigException}, which says so.
+ * {@link InvalidConfigException}, which says so.
  */
 public final class DatasetRepository implements AutoCloseable {
   private final Repository repo;
@@ -56,7 +71,7 @@ public final class DatasetRepository implements AutoCloseable {
     this.usage = new Usage(repo.directory(), catalog);
     // What commands of this host killed part way left (a partial folder of a get, a pack being
     // written): no process can use it, and it may be large.
-    dev.cairn.internal.fs.AtomicFiles.sweepEnded(repo.tmpDirectory());
+    AtomicFiles.sweepEnded(repo.tmpDirectory());
     catalog.breakStaleLocks();
   }
 
@@ -69,7 +84,7 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * Opens the repository in {@code dir}, which must exist.
    *
-   * @throws dev.cairn.errors.RepositoryNotFoundException if there is none
+   * @throws RepositoryNotFoundException if there is none
    */
   public static DatasetRepository openExisting(Path dir) throws IOException {
     Objects.requireNonNull(dir, "dir must not be null: give the repository's folder");
@@ -89,13 +104,13 @@ public final class DatasetRepository implements AutoCloseable {
     Objects.requireNonNull(storage, "storage must not be null: use open(dir) for a repository without a remote");
     RepositoryConfig config = RepositoryConfig.DEFAULT;
     if (!Files.isRegularFile(dir.resolve(Repository.CONFIG))) {
-      try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage),
+      try (RemoteStorage remote = Storages.open(Storages.parse(storage),
           conf == null ? Map.of() : conf)) {
-        dev.cairn.id.HashAlgorithm format = dev.cairn.transport.Remote.objectFormatOf(remote);
+        HashAlgorithm format = Remote.objectFormatOf(remote);
         if (format != null) {
           config = config.withObjectFormat(format);
         }
-      } catch (dev.cairn.errors.InvalidConfigException | dev.cairn.errors.BadStorageLocationException unusable) {
+      } catch (InvalidConfigException | BadStorageLocationException unusable) {
         throw unusable; // an unknown object format there, or a location that is no remote (a file)
       } catch (IOException unreachable) {
         // the defaults: the first use of the remote says what is wrong with it
@@ -246,7 +261,7 @@ public final class DatasetRepository implements AutoCloseable {
     for (String v : catalog().reservedVersions(found.project(), found.name())) {
       String holder = catalog().reservationHolder(found.project(), found.name(), v);
       if (holder != null && unreadable.contains(holder) && VersionStrings.compare(v, found.version()) > 0) {
-        throw new dev.cairn.errors.CairnException("Cannot tell which version of " + label(found.project(), found.name())
+        throw new CairnException("Cannot tell which version of " + label(found.project(), found.name())
             + " is the newest here: the record of version " + holder + ", which holds version " + v + ", cannot be read (damaged,"
             + " or written by a newer Cairn); give the version (or the id) wanted, or recover the record with cairn fsck --repair");
       }
@@ -266,7 +281,7 @@ public final class DatasetRepository implements AutoCloseable {
       // The newest version may be the one whose record is damaged: an older one is not "the newest".
       List<String> ids = unreadableOf(storage, conf, listing, project, name);
       if (!ids.isEmpty()) {
-        throw new dev.cairn.errors.CairnException("Cannot tell which version of " + label(project, name) + " is the newest on " + storage
+        throw new CairnException("Cannot tell which version of " + label(project, name) + " is the newest on " + storage
             + ": the newest record of version " + ids.get(0) + (ids.size() > 1 ? " (and of " + (ids.size() - 1) + " more)" : "")
             + " there cannot be read (damaged, or written by a newer Cairn), and may be of it; give the version (or the id) wanted,"
             + " or check the remote with cairn fsck --storage " + storage);
@@ -289,7 +304,7 @@ public final class DatasetRepository implements AutoCloseable {
     }
     Set<String> unreadable = new HashSet<>(listing.unreadable());
     List<String> ours = new ArrayList<>();
-    try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
+    try (Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
       for (String p : projects) {
         for (String v : remote.reservedVersions(p, name)) {
           String holder = remote.nameHolderId(p, name, v);
@@ -429,7 +444,7 @@ public final class DatasetRepository implements AutoCloseable {
    * What a name search matches ({@link #search}): a name in which {@code query} is found as a
    * regular expression, or as the text typed ({@code c++}, {@code pets (v2)}), both
    * case-insensitive; every name when {@code query} is null or empty. The predicate throws
-   * {@link dev.cairn.errors.PatternTooCostlyException} for an expression that takes far too many
+   * {@link PatternTooCostlyException} for an expression that takes far too many
    * steps to match a name.
    */
   public static Predicate<String> nameFilter(String query) {
@@ -444,7 +459,7 @@ public final class DatasetRepository implements AutoCloseable {
       return n -> n.toLowerCase(Locale.ROOT).contains(text);
     }
     return n -> n.toLowerCase(Locale.ROOT).contains(text)
-        || p.matcher(new dev.cairn.internal.io.BoundedText(n, () -> "name search '" + query + "'")).find();
+        || p.matcher(new BoundedText(n, () -> "name search '" + query + "'")).find();
   }
 
   /**
@@ -457,7 +472,7 @@ public final class DatasetRepository implements AutoCloseable {
     progress = Progress.orNone(progress);
     requireLockedRoot(use);
     if (!repo.objects().has(use.root())) {
-      throw new dev.cairn.errors.MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
+      throw new MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
           + "); fetch it from its remote first");
     }
     if (copyTarget != null) {
@@ -482,7 +497,7 @@ public final class DatasetRepository implements AutoCloseable {
     if (catalog().exists(use.id())) {
       DatasetRecord r = catalog().read(use.id());
       if (!r.isDraft() && !use.root().equals(r.root())) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot restore " + use.alias() + ": its lock names version " + use.id()
+        throw new InvalidInputException("Cannot restore " + use.alias() + ": its lock names version " + use.id()
             + " with root " + use.root().hex().substring(0, 12) + ", but that version's root is " + r.root().hex().substring(0, 12)
             + " (the lock file was edited, or written for another version)");
       }
@@ -499,8 +514,8 @@ public final class DatasetRepository implements AutoCloseable {
     }
     Selection filtersOnly = new Selection(0, 1, selection.filters());
     boolean[] found = {false};
-    try (dev.cairn.store.ObjectReader reader = repo.objects().newReader()) {
-      filtersOnly.forEach(new dev.cairn.manifest.Manifest(new dev.cairn.manifest.NodeLoader(reader), use.root()), e -> {
+    try (ObjectReader reader = repo.objects().newReader()) {
+      filtersOnly.forEach(new Manifest(new NodeLoader(reader), use.root()), e -> {
         found[0] = true;
         return false;
       });
@@ -540,7 +555,7 @@ public final class DatasetRepository implements AutoCloseable {
         || !Objects.equals(theirs.versionObject(), ours.versionObject()) || !theirs.parents().equals(ours.parents())) {
       // What a closed version holds never changes: a newer record saying otherwise was rewritten
       // where it came from (a record is a file), and is not taken.
-      throw new dev.cairn.errors.CorruptObjectException(ours.versionObject(), dev.cairn.errors.CorruptObjectException.Reason.MALFORMED,
+      throw new CorruptObjectException(ours.versionObject(), CorruptObjectException.Reason.MALFORMED,
           theirs.storage(), "the newer record of version " + ours.id() + " there names other content than this one; the local"
           + " one is kept (check the remote with cairn fsck --storage)");
     }
@@ -604,18 +619,18 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /** Opens a remote with the settings of {@link #setStorageConf}; the caller closes it. */
-  public dev.cairn.transport.Remote openRemote(String storage) throws IOException {
+  public Remote openRemote(String storage) throws IOException {
     return openRemote(storage, storageConf);
   }
 
   /** Opens a remote ({@code s3a://...}, {@code hdfs://...}, a folder); the caller closes it. */
-  public dev.cairn.transport.Remote openRemote(String storage, Map<String, String> conf) throws IOException {
-    URI uri = dev.cairn.storage.Storages.parse(storage);
+  public Remote openRemote(String storage, Map<String, String> conf) throws IOException {
+    URI uri = Storages.parse(storage);
     if ("file".equals(uri.getScheme())) {
       // A remote inside the repository would be written by both; its own gc and fsck would take
       // the remote's files for leftovers.
       Path folder = Path.of(uri);
-      Path inside = dev.cairn.Repository.enclosingRepository(folder);
+      Path inside = Repository.enclosingRepository(folder);
       if (inside != null && Files.exists(folder) && Files.isSameFile(inside, folder)
           && !inside.equals(repo.directory())) {
         throw new InvalidInputException("Cannot use " + uri + " as a remote: it is a Cairn repository, not a remote (a repository is"
@@ -626,16 +641,16 @@ public final class DatasetRepository implements AutoCloseable {
             + (inside.equals(repo.directory()) ? "" : ", whose gc would delete it") + "; give a folder outside it");
       }
     }
-    return new dev.cairn.transport.Remote(dev.cairn.storage.Storages.open(uri, conf), repo);
+    return new Remote(Storages.open(uri, conf), repo);
   }
 
   /**
    * Checks, without writing anything, that {@code storage} can be pushed to: an existing remote of
    * this repository's object format, or a location that holds no one's files
-   * ({@link dev.cairn.transport.Remote#checkUsable}).
+   * ({@link Remote#checkUsable}).
    */
   public void checkRemote(String storage) throws IOException {
-    try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+    try (Remote remote = openRemote(storage)) {
       remote.checkUsable();
     }
   }
@@ -656,19 +671,19 @@ public final class DatasetRepository implements AutoCloseable {
     if (local != null) {
       return local;
     }
-    try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
+    try (Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
       return fetch(idOrPrefix, selection, remote, progress);
     }
   }
 
   /** Like {@link #fetch(String, Selection, String, Map, Progress)} from an open remote. */
-  public Dataset fetch(String idOrPrefix, Selection selection, dev.cairn.transport.Remote remote, Progress progress) throws IOException {
+  public Dataset fetch(String idOrPrefix, Selection selection, Remote remote, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
     Dataset local = completeLocally(idOrPrefix, selection);
     if (local != null) {
       return local;
     }
-    dev.cairn.transport.Fetcher f = new dev.cairn.transport.Fetcher(this, remote, progress);
+    Fetcher f = new Fetcher(this, remote, progress);
     String id;
     try {
       id = catalog().resolve(idOrPrefix);
@@ -687,7 +702,7 @@ public final class DatasetRepository implements AutoCloseable {
     return name.equals(FetchLock.FILE_NAME) || name.equals(Catalog.BREAK_LOCK_FILE);
   }
 
-  private Dataset fetchLocked(dev.cairn.transport.Fetcher f, String id, Selection selection) throws IOException {
+  private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {
     if (catalog().exists(id)) {
       DatasetRecord ours = catalog().read(id);
       if (ours.isDraft() || ours.storage() == null) {
@@ -717,7 +732,7 @@ public final class DatasetRepository implements AutoCloseable {
    *
    * @return whether the local record changed
    * @throws DatasetNotFoundException if the version was deleted from {@code storage} (the local copy stays)
-   * @throws dev.cairn.errors.ConflictException if both records changed since they last agreed (the
+   * @throws ConflictException if both records changed since they last agreed (the
    *     local one stays: records are not merged)
    */
   public boolean catchUp(String id, String storage) throws IOException {
@@ -725,7 +740,7 @@ public final class DatasetRepository implements AutoCloseable {
     if (ours.isDraft()) {
       return false;
     }
-    try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+    try (Remote remote = openRemote(storage)) {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote without the version
       DatasetRecord theirs = remote.record(id);
       if (theirs == null && remote.wasDeleted(id)) {
@@ -734,7 +749,7 @@ public final class DatasetRepository implements AutoCloseable {
       RecordHistory history = theirs == null ? RecordHistory.SAME : RecordHistory.of(ours.log(), theirs.log());
       if (history == RecordHistory.DIVERGED) {
         String uri = remote.storage().uri().toString();
-        throw new dev.cairn.errors.ConflictException("The record of " + id + " was changed here (" + RecordHistory.since(theirs.log(), ours.log())
+        throw new ConflictException("The record of " + id + " was changed here (" + RecordHistory.since(theirs.log(), ours.log())
             + ") and on " + uri + " (" + RecordHistory.since(ours.log(), theirs.log()) + ") since the two last agreed; the one here is kept"
             + " (records are not merged; to take the remote's, cairn delete --id " + id.substring(0, 8) + " --force, then cairn get --id "
             + id.substring(0, 8) + " --storage " + uri + ")");
@@ -744,7 +759,7 @@ public final class DatasetRepository implements AutoCloseable {
       }
       fastForward(ours, theirs.toBuilder().storage(remote.storage().uri().toString()).build());
       return !catalog().read(id).log().equals(ours.log());
-    } catch (dev.cairn.errors.CorruptObjectException damagedThere) {
+    } catch (CorruptObjectException damagedThere) {
       return false; // fsck --storage reports it
     }
   }
@@ -790,7 +805,7 @@ public final class DatasetRepository implements AutoCloseable {
     List<Refresh.Note> kept = new ArrayList<>();
     List<Refresh.Note> clashes = new ArrayList<>();
     int compared = 0;
-    try (dev.cairn.transport.Remote remote = openRemote(storage)) {
+    try (Remote remote = openRemote(storage)) {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
       String uri = remote.storage().uri().toString();
       VersionListing listing = remote.readRecords();
@@ -832,7 +847,7 @@ public final class DatasetRepository implements AutoCloseable {
         } else if (history == RecordHistory.THEIRS_AHEAD) {
           try {
             fastForward(ours, there.toBuilder().storage(uri).build());
-          } catch (dev.cairn.errors.CorruptObjectException rewritten) {
+          } catch (CorruptObjectException rewritten) {
             kept.add(new Refresh.Note(ours.id(), "damaged", null, rewritten.getMessage()));
             continue;
           }
@@ -882,7 +897,7 @@ public final class DatasetRepository implements AutoCloseable {
       throw typo; // names no remote at all: no note would make the command right
     } catch (DatasetNotFoundException deletedThere) {
       note.accept(id.substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
-    } catch (dev.cairn.errors.ConflictException diverged) {
+    } catch (ConflictException diverged) {
       note.accept(diverged.getMessage());
     } catch (IOException | RuntimeException e) {
       note.accept("could not read " + id.substring(0, 8) + "'s record on " + storage + " (" + describe.apply(e) + "); the local one is used");
@@ -920,9 +935,9 @@ public final class DatasetRepository implements AutoCloseable {
     if (r.versionObject() != null && !db.has(r.versionObject())) {
       return false;
     }
-    try (dev.cairn.store.ObjectReader reader = db.newReader()) {
+    try (ObjectReader reader = db.newReader()) {
       return StoredContent.firstMissing(reader, r.root(), selection) == null;
-    } catch (dev.cairn.errors.MissingObjectException | UncheckedIOException e) {
+    } catch (MissingObjectException | UncheckedIOException e) {
       return false;
     }
   }
@@ -934,7 +949,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** As {@link #listRemote}, with the ids of the versions there whose newest record does not parse. */
   public VersionListing readRemote(String storage, Map<String, String> conf) throws IOException {
-    try (dev.cairn.transport.Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
+    try (Remote remote = conf == null ? openRemote(storage) : openRemote(storage, conf)) {
       remote.checkMarker(); // a mistyped location is refused, not listed as empty
       return remote.readRecords();
     }

@@ -3,10 +3,11 @@ package dev.cairn.dataset;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
-import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
+import dev.cairn.manifest.ManifestEditor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -167,7 +168,7 @@ final class DraftChanges {
      * sync keeps its links too).
      */
     private void removeUnlessKept(FileEntry cur) throws IOException {
-      if (cur.kind() != dev.cairn.manifest.EntryKind.LINK && !kept.test(cur.path())) {
+      if (cur.kind() != EntryKind.LINK && !kept.test(cur.path())) {
         edit(Edit.remove(cur.path()));
       } else {
         keptPaths.add(cur.path());
@@ -376,7 +377,7 @@ final class DraftChanges {
       // An external file named by its link, as clearml-data's remove_files takes one.
       Pattern address = linkPattern(raw);
       for (FileEntry e : m) {
-        if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
+        if (e.kind() == EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
           matchedExisting |= edits.containsKey(e.path());
           edits.putIfAbsent(e.path(), Edit.remove(e.path()));
         }
@@ -430,7 +431,7 @@ final class DraftChanges {
       // No dataset path: the local path of external files, as add --links took it (file:/path).
       Pattern address = linkPattern("file:" + raw);
       for (FileEntry e : m) {
-        if (e.kind() == dev.cairn.manifest.EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
+        if (e.kind() == EntryKind.LINK && address.matcher(canonicalLink(e.uri())).matches()) {
           matchedExisting |= edits.containsKey(e.path());
           edits.putIfAbsent(e.path(), Edit.remove(e.path()));
         }

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.internal.proc.ProcessIdentity;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -33,13 +34,13 @@ public final class DraftOwners {
    * so its draft is never taken ({@link #ended} is false).
    */
   public static boolean elsewhere(String owner) {
-    return Catalog.judge(owner) == dev.cairn.internal.proc.ProcessIdentity.Verdict.ELSEWHERE;
+    return Catalog.judge(owner) == ProcessIdentity.Verdict.ELSEWHERE;
   }
 
   /** Whether {@code owner} names this process (its pid and host, and its identity when it has one: not another container's pid 1). */
   static boolean isThisProcess(String owner) {
     String[] words = owner.split(" ");
-    return words[0].equals(Catalog.processName()) && (words.length < 3 || dev.cairn.internal.proc.ProcessIdentity.isCurrent(words[2]));
+    return words[0].equals(Catalog.processName()) && (words.length < 3 || ProcessIdentity.isCurrent(words[2]));
   }
 
   /** Ends every token this process took: called when a command ends in a process that runs more. */

@@ -222,7 +222,7 @@ final class ExternalFiles implements AutoCloseable {
     InputStream opened;
     try {
       opened = open(link);
-    } catch (dev.cairn.storage.StorageException gone) {
+    } catch (StorageException gone) {
       long now;
       try {
         now = size(link);

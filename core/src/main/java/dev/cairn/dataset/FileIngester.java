@@ -4,11 +4,14 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.UnsupportedFormatVersionException;
+import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
+import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.store.FileContent;
@@ -204,7 +207,7 @@ final class FileIngester {
         boolean ok = inserter.reuseEach(List.of(c.content()))[0];
         if (ok && c.chunked()) {
           FileObject f = fileObject(reader, c.content());
-          ok = f != null && allStored(inserter.reuseEach(f.chunks().stream().map(dev.cairn.object.ChunkRef::id).toList()));
+          ok = f != null && allStored(inserter.reuseEach(f.chunks().stream().map(ChunkRef::id).toList()));
         }
         out[k] = ok;
       }
@@ -236,7 +239,7 @@ final class FileIngester {
   }
 
   /** File object {@code id}, or null if it cannot be read (missing, or damaged: fsck reports it). */
-  private static FileObject fileObject(ObjectReader reader, dev.cairn.id.ObjectId id) throws IOException {
+  private static FileObject fileObject(ObjectReader reader, ObjectId id) throws IOException {
     try {
       return FileObjectFormat.decode(reader.open(id).bytes(), id);
     } catch (MissingObjectException | CorruptObjectException | UnsupportedFormatVersionException e) {
@@ -276,7 +279,7 @@ final class FileIngester {
       try {
         n = super.read(b, off, len);
       } catch (IOException e) {
-        throw new IOException("Cannot add " + file.file() + ": reading it failed (" + dev.cairn.internal.fs.IoErrors.reason(e) + ")", e);
+        throw new IOException("Cannot add " + file.file() + ": reading it failed (" + IoErrors.reason(e) + ")", e);
       }
       if (n > 0) {
         progress.advance(n);

@@ -1,6 +1,8 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.PatternTooCostlyException;
+import dev.cairn.internal.io.BoundedText;
 import dev.cairn.manifest.DatasetPaths;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -19,7 +21,7 @@ public final class Glob {
   private final Pattern regex;
   private final boolean nameOnly;
   /**
-   * Whether matches are bounded ({@link dev.cairn.internal.io.BoundedText}): with three runs of
+   * Whether matches are bounded ({@link BoundedText}): with three runs of
    * stars or more, a backtracking match can take time of the path's length to that power, and with
    * {@code {a,b}} alternatives time exponential in their groups ({@code {?,?}{?,?}...*Z}); with
    * neither it stays within a square of the length, and the bound's cost (a fifth of a match) is
@@ -180,7 +182,7 @@ public final class Glob {
   /**
    * Whether {@code path} matches.
    *
-   * @throws dev.cairn.errors.PatternTooCostlyException if matching takes far more steps than a
+   * @throws PatternTooCostlyException if matching takes far more steps than a
    *     pattern a person means ever needs ({@code **a**a**a**b} against a long path)
    */
   public boolean matches(String path) {
@@ -193,11 +195,11 @@ public final class Glob {
    * A pattern that cannot backtrack much is not counted.
    */
   public java.util.function.Predicate<String> within(long characters) {
-    dev.cairn.internal.io.BoundedText.Budget budget = new dev.cairn.internal.io.BoundedText.Budget(characters);
+    BoundedText.Budget budget = new BoundedText.Budget(characters);
     return path -> matches(path, budget);
   }
 
-  private boolean matches(String path, dev.cairn.internal.io.BoundedText.Budget budget) {
+  private boolean matches(String path, BoundedText.Budget budget) {
     if (matchesOne(path, budget)) {
       return true;
     }
@@ -211,7 +213,7 @@ public final class Glob {
     return false;
   }
 
-  private boolean matchesOne(String path, dev.cairn.internal.io.BoundedText.Budget budget) {
+  private boolean matchesOne(String path, BoundedText.Budget budget) {
     if (matchesWhole(path, budget)) {
       return true;
     }
@@ -225,11 +227,11 @@ public final class Glob {
   /**
    * Whether the regex matches all of {@code text}, in a bounded number of steps.
    *
-   * @throws dev.cairn.errors.PatternTooCostlyException if the match takes far more steps than a
+   * @throws PatternTooCostlyException if the match takes far more steps than a
    *     pattern a person means ever needs
    */
-  private boolean matchesWhole(String text, dev.cairn.internal.io.BoundedText.Budget budget) {
-    return regex.matcher(bounded ? new dev.cairn.internal.io.BoundedText(text, () -> "pattern '" + pattern + "'", budget) : text).matches();
+  private boolean matchesWhole(String text, BoundedText.Budget budget) {
+    return regex.matcher(bounded ? new BoundedText(text, () -> "pattern '" + pattern + "'", budget) : text).matches();
   }
 
   public String pattern() {

@@ -1,11 +1,14 @@
 package dev.cairn.dataset;
 
 import dev.cairn.Repository;
+import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.TaskWindow;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.fs.WriteGuard;
 import dev.cairn.internal.fs.Writeback;
 import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.EntryKind;
@@ -93,7 +96,7 @@ public final class LocalCache {
     try {
       this.maxSizeBytes = parseSize(max);
     } catch (IllegalArgumentException e) {
-      throw new dev.cairn.errors.InvalidConfigException("Cannot read config: " + MAX_SIZE_KEY + " = " + max
+      throw new InvalidConfigException("Cannot read config: " + MAX_SIZE_KEY + " = " + max
           + " is not a size (bytes, or a number with K, M, G or T)");
     }
     this.graceMillis = repo.config().getNonNegative(EVICTION_GRACE_KEY, 60_000);
@@ -156,14 +159,14 @@ public final class LocalCache {
     Path build = repo.tmpDirectory().resolve(AtomicFiles.tempName("get-"));
     Files.createDirectories(build);
     Set<Path> folders;
-    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(build)) {
+    try (var atExit = ExitCleanup.register(build)) {
       folders = writeFiles(root, selection, build, true, progress);
       // On disk before the folder is published: a content file cut to zeros by a power failure
       // keeps its size, mode and time, and would pass for one as written ever after.
       Writeback.syncFileSystemOf(build);
       FolderStamp.of(build).write(stamps, key, repo.tmpDirectory());
       // A step: Ctrl-C does not delete the folder's files while it is renamed into the cache.
-      try (var step = dev.cairn.internal.fs.ExitCleanup.step("caching " + label)) {
+      try (var step = ExitCleanup.step("caching " + label)) {
         Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
       } catch (FileSystemException e) {
         // Another process built it first; theirs is as good as ours. (Linux refuses to rename a
@@ -254,7 +257,7 @@ public final class LocalCache {
       Folders folders = new Folders();
       TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
       EntryWriter writer = e -> {
-        if (dev.cairn.internal.fs.ExitCleanup.exiting()) {
+        if (ExitCleanup.exiting()) {
           // Ctrl-C: the folder being written is being deleted; making its folders again would leave them.
           throw new InterruptedIOException("exiting: not writing " + e.path());
         }
@@ -482,13 +485,13 @@ public final class LocalCache {
     }
   }
 
-  /** Charges every write to {@link dev.cairn.internal.fs.WriteGuard} (the disk-full seam). */
+  /** Charges every write to {@link WriteGuard} (the disk-full seam). */
   private record GuardedChannel(WritableByteChannel out) implements WritableByteChannel {
     @Override
     public int write(ByteBuffer src) throws IOException {
       // In slices: the JDK copies a heap buffer through a temporary direct buffer of its size.
       ByteBuffer slice = src.slice(src.position(), Math.min(src.remaining(), 1 << 20));
-      dev.cairn.internal.fs.WriteGuard.charge(slice.remaining());
+      WriteGuard.charge(slice.remaining());
       int n = out.write(slice);
       src.position(src.position() + n);
       return n;
@@ -511,7 +514,7 @@ public final class LocalCache {
       links.copyChecked(e, new FilterOutputStream(out) {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-          dev.cairn.internal.fs.WriteGuard.charge(len);
+          WriteGuard.charge(len);
           out.write(b, off, len);
         }
       }, "get");

@@ -1,11 +1,15 @@
 package dev.cairn.dataset;
 
+import dev.cairn.Repository;
+import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.fs.Writeback;
+import dev.cairn.transport.RemoteLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -97,8 +101,8 @@ final class LocalCopies {
     Files.walkFileTree(target, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-        boolean remote = Files.exists(dir.resolve(dev.cairn.transport.RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
-        boolean repository = dev.cairn.Repository.looksLikeRepository(dir); // not git's or restic's, which have a config too
+        boolean remote = Files.exists(dir.resolve(RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
+        boolean repository = Repository.looksLikeRepository(dir); // not git's or restic's, which have a config too
         if (remote || repository) {
           found[0] = dir;
           return FileVisitResult.TERMINATE;
@@ -112,7 +116,7 @@ final class LocalCopies {
       }
     });
     if (found[0] != null) {
-      boolean remote = Files.exists(found[0].resolve(dev.cairn.transport.RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
+      boolean remote = Files.exists(found[0].resolve(RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
       String what = remote ? "a Cairn remote" : "a Cairn repository";
       throw new InvalidInputException("Cannot " + verb + " " + target + " with --overwrite: "
           + (found[0].equals(target) ? "it is " + what : "it holds " + what + " (" + found[0] + ")") + ", which would be deleted");
@@ -197,7 +201,7 @@ final class LocalCopies {
         repo.cache().writeFiles(root, selection, build, false, progress);
         if (exists) {
           // On disk before the old contents are set aside, to be deleted once the copy commits.
-          dev.cairn.internal.fs.Writeback.syncFileSystemOf(build);
+          Writeback.syncFileSystemOf(build);
           requireStillUsable(abs, target, build, overwrite);
         }
         // From the set-aside to the commit, Ctrl-C waits for this thread, which undoes what it
@@ -355,7 +359,7 @@ final class LocalCopies {
     for (Path p : others) {
       AtomicFiles.Owner owner = owner(p);
       if (owner == AtomicFiles.Owner.RUNS) {
-        throw new dev.cairn.errors.DatasetLockedException("Cannot copy into " + target + ": another copy into it is running; it is left as"
+        throw new DatasetLockedException("Cannot copy into " + target + ": another copy into it is running; it is left as"
             + " it is (run again once that one ended)");
       }
       if (owner == AtomicFiles.Owner.UNKNOWN) {

@@ -1,12 +1,13 @@
 package dev.cairn.dataset;
 
 import dev.cairn.id.ObjectId;
+import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestDiff;
-import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.ManifestEditor.Edit;
+import dev.cairn.manifest.ManifestEditor;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.manifest.TreeBuilder;
 import dev.cairn.store.ObjectInserter;
@@ -135,7 +136,7 @@ public final class ParentMerge {
               // earlier side's file had replaced them).
               for (Iterator<FileEntry> kept = new Manifest(loader, roots.get(i)).iterator(folder + "/"); kept.hasNext(); ) {
                 FileEntry k = kept.next();
-                if (!dev.cairn.manifest.DatasetPaths.isUnder(k.path(), folder)) {
+                if (!DatasetPaths.isUnder(k.path(), folder)) {
                   break;
                 }
                 edits.add(Edit.put(k));
@@ -146,7 +147,7 @@ public final class ParentMerge {
         for (Iterator<FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
           FileEntry inFolder = under.next();
           String q = inFolder.path();
-          if (!dev.cairn.manifest.DatasetPaths.isUnder(q, p)) {
+          if (!DatasetPaths.isUnder(q, p)) {
             break;
           }
           edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
@@ -160,7 +161,7 @@ public final class ParentMerge {
         merged = editor.apply(merged, edits);
       }
     }
-    conflictOrder.sort(dev.cairn.manifest.DatasetPaths::compare);
+    conflictOrder.sort(DatasetPaths::compare);
     List<Conflict> conflicts = new ArrayList<>();
     for (String p : new LinkedHashSet<>(conflictOrder)) {
       conflicts.add(new Conflict(p, holders.get(p)));

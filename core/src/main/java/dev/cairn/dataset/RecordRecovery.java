@@ -1,8 +1,10 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.json.Json;
 import dev.cairn.internal.json.JsonException;
+import dev.cairn.internal.json.JsonObject;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.manifest.TreeBuilder;
@@ -68,7 +70,7 @@ public final class RecordRecovery {
   public static boolean dataHere(ObjectReader reader, ObjectId root) throws IOException {
     try {
       return StoredContent.firstMissing(reader, root, Selection.ALL) == null;
-    } catch (dev.cairn.errors.MissingObjectException missingNode) {
+    } catch (MissingObjectException missingNode) {
       return false;
     }
   }
@@ -260,7 +262,7 @@ public final class RecordRecovery {
     String recorded = v.property("dataset.summary");
     if (recorded != null) {
       try {
-        return RecordFormat.summary(dev.cairn.internal.json.JsonObject.parse(recorded));
+        return RecordFormat.summary(JsonObject.parse(recorded));
       } catch (JsonException e) {
         // computed below
       }

@@ -1,5 +1,9 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
@@ -52,7 +56,7 @@ public final class RemoteAncestors {
       DatasetRecord pr;
       try {
         pr = catalog.read(p);
-      } catch (dev.cairn.errors.CorruptObjectException | dev.cairn.errors.DatasetNotFoundException unreadable) {
+      } catch (CorruptObjectException | DatasetNotFoundException unreadable) {
         continue;
       }
       if (pr.storage() != null) {
@@ -76,7 +80,7 @@ public final class RemoteAncestors {
   }
 
   /** As {@link #onRemote(FileEntry, DatasetRecord, DatasetRecord, ObjectReader)}, for the file at {@code path} with {@code content}. */
-  public static boolean onRemote(String path, dev.cairn.id.ObjectId content, DatasetRecord r, DatasetRecord remoteAncestor, ObjectReader reader)
+  public static boolean onRemote(String path, ObjectId content, DatasetRecord r, DatasetRecord remoteAncestor, ObjectReader reader)
       throws IOException {
     if (remoteAncestor == null) {
       return false;
@@ -87,7 +91,7 @@ public final class RemoteAncestors {
     try {
       FileEntry there = new Manifest(new NodeLoader(reader), remoteAncestor.root()).lookup(path);
       return there != null && there.content() != null && there.content().equals(content);
-    } catch (dev.cairn.errors.MissingObjectException manifestNotHere) {
+    } catch (MissingObjectException manifestNotHere) {
       return true;
     }
   }

@@ -1,6 +1,9 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.manifest.FileEntry;
+import dev.cairn.manifest.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +70,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
         // by a release that split the version must not be taken for one of these.
         joined = "parts of the selected files\u0000" + joined;
       }
-      sb.append(".filter-").append(dev.cairn.id.HashAlgorithm.SHA256.hash(joined.getBytes(StandardCharsets.UTF_8)).abbreviate(12));
+      sb.append(".filter-").append(HashAlgorithm.SHA256.hash(joined.getBytes(StandardCharsets.UTF_8)).abbreviate(12));
     }
     return sb.toString();
   }
@@ -122,10 +125,10 @@ public record Selection(int part, int numParts, List<Glob> filters) {
    * Visits the entries of {@code m} in this selection, in path order, holding one manifest node
    * at a time, until the visitor returns false.
    *
-   * @throws dev.cairn.errors.MissingObjectException if a node of the manifest is not stored (the
+   * @throws MissingObjectException if a node of the manifest is not stored (the
    *     manifest's iterator reports it unchecked; it is given back as it was thrown)
    */
-  public void forEach(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws IOException {
+  public void forEach(Manifest m, EntryVisitor visitor) throws IOException {
     // Parts split the files the filters select: a first walk sums them.
     Totals matching = numParts > 1 && !filters.isEmpty() ? walk(m, e -> true) : new Totals(m.entryCount(), m.totalBytes());
     walk(m, new EntryVisitor() {
@@ -146,7 +149,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
    * Visits the entries of {@code m} that pass the filters until the visitor returns false, and
    * returns how many it visited and their bytes.
    */
-  private Totals walk(dev.cairn.manifest.Manifest m, EntryVisitor visitor) throws IOException {
+  private Totals walk(Manifest m, EntryVisitor visitor) throws IOException {
     long files = 0;
     long bytes = 0;
     // Filters under a literal folder: their matches lie together in the manifest, from that text on.
@@ -172,7 +175,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   }
 
   /** The files and bytes of this selection of {@code m}: from its root when all, else by a walk. */
-  public Totals totals(dev.cairn.manifest.Manifest m) throws IOException {
+  public Totals totals(Manifest m) throws IOException {
     if (isAll()) {
       return new Totals(m.entryCount(), m.totalBytes());
     }
@@ -186,7 +189,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   }
 
   /** The entries of {@code m} in this selection, in path order (all in memory: see {@link #forEach}). */
-  public List<FileEntry> select(dev.cairn.manifest.Manifest m) throws IOException {
+  public List<FileEntry> select(Manifest m) throws IOException {
     List<FileEntry> out = new ArrayList<>();
     forEach(m, out::add);
     return out;

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -43,7 +44,7 @@ public final class StoredContent {
   /**
    * The first selected file of the manifest {@code root} whose content is not all stored, or null.
    *
-   * @throws dev.cairn.errors.MissingObjectException if a node of the manifest is not stored
+   * @throws MissingObjectException if a node of the manifest is not stored
    */
   public static FileEntry firstMissing(ObjectReader reader, ObjectId root, Selection selection) throws IOException {
     return firstMissing(reader, root, selection, Long.MAX_VALUE);

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.DatasetNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,7 +39,7 @@ final class UnfinishedSync {
         DatasetRecord now;
         try {
           now = repo.catalog().read(r.id());
-        } catch (dev.cairn.errors.DatasetNotFoundException deleted) {
+        } catch (DatasetNotFoundException deleted) {
           continue;
         }
         if (isLeft(now, o, parents, command, argv)) {

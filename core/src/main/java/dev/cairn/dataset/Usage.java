@@ -9,6 +9,7 @@ import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.json.Json;
 import dev.cairn.internal.json.JsonException;
 import dev.cairn.internal.json.JsonObject;
+import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -177,7 +178,7 @@ public final class Usage {
     for (Use u : uses) {
       if (!isAlias(u.alias())) { // recorded by an older build: a lock file get --lock would refuse
         throw new InvalidInputException("Cannot write lock file: run '" + run + "' used " + u.id() + " under alias '"
-            + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "', which is not a folder's name; record it again under another");
+            + DatasetPaths.printable(u.alias()) + "', which is not a folder's name; record it again under another");
       }
     }
     Map<String, Object> doc = new LinkedHashMap<>();
@@ -208,7 +209,7 @@ public final class Usage {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it is a folder; give a file name");
     }
     LocalCopies.requireApartFromRepository(repoDir, output, "write the lock file to");
-    Path through = dev.cairn.internal.fs.AtomicFiles.replaceTarget(abs, "write the lock file to"); // a link to nothing, said so
+    Path through = AtomicFiles.replaceTarget(abs, "write the lock file to"); // a link to nothing, said so
     if (!overwrite && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (use --overwrite to replace it)");
     }
@@ -218,7 +219,7 @@ public final class Usage {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": " + abs.getParent()
           + (Files.exists(abs.getParent()) ? " is not a folder" : " does not exist; create it first"));
     }
-    dev.cairn.internal.fs.AtomicFiles.write(abs, text.getBytes(StandardCharsets.UTF_8), abs.getParent());
+    AtomicFiles.write(abs, text.getBytes(StandardCharsets.UTF_8), abs.getParent());
     return run(run).size();
   }
 
@@ -240,10 +241,10 @@ public final class Usage {
         Map<String, Object> m = (Map<String, Object>) d;
         Use u = Use.fromJson(new JsonObject(m), run);
         if (!isAlias(u.alias())) { // a folder's name under the copy: never a path out of it
-          throw new JsonException("alias '" + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "' is not a folder's name");
+          throw new JsonException("alias '" + DatasetPaths.printable(u.alias()) + "' is not a folder's name");
         }
         if (out.stream().anyMatch(earlier -> earlier.alias().equals(u.alias()))) {
-          throw new JsonException("alias '" + dev.cairn.manifest.DatasetPaths.printable(u.alias()) + "' is given twice");
+          throw new JsonException("alias '" + DatasetPaths.printable(u.alias()) + "' is given twice");
         }
         out.add(u);
       }
@@ -262,7 +263,7 @@ public final class Usage {
    */
   public static String checkAlias(String alias) throws InvalidInputException {
     if (!isAlias(alias)) {
-      throw new InvalidInputException("Cannot use alias '" + dev.cairn.manifest.DatasetPaths.printable(alias)
+      throw new InvalidInputException("Cannot use alias '" + DatasetPaths.printable(alias)
           + "': an alias names a folder: up to 200 bytes of UTF-8, no / or \\, no control character, not starting with .");
     }
     return alias;
@@ -278,7 +279,7 @@ public final class Usage {
   /** Checks a run id: up to 1024 characters, none a control character (runs are listed a line each). */
   public static String checkRun(String run) throws InvalidInputException {
     if (run.length() > 1024 || run.chars().anyMatch(Character::isISOControl)) {
-      throw new InvalidInputException("Cannot use run id '" + dev.cairn.manifest.DatasetPaths.printable(run)
+      throw new InvalidInputException("Cannot use run id '" + DatasetPaths.printable(run)
           + "': up to 1024 characters, none a control character");
     }
     return run;

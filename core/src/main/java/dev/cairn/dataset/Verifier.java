@@ -1,9 +1,14 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.CairnException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.FileStat;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.io.Text;
+import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -96,7 +101,7 @@ final class Verifier {
         for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
           try {
             check.check(reader, links, e, problems);
-          } catch (dev.cairn.errors.MissingObjectException ex) {
+          } catch (MissingObjectException ex) {
             problems.add(RemoteAncestors.onRemote(e, r, remote, reader) ? missing(e.path(), remote.storage(), ex.getMessage())
                 : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
           } catch (CairnException ex) {
@@ -131,7 +136,7 @@ final class Verifier {
         problems.add(new VerifyProblem("", VerifyProblem.Kind.DAMAGED, what + " names manifest " + v.root().abbreviate(16)
             + ", the record " + r.root().abbreviate(16)));
       }
-    } catch (dev.cairn.errors.MissingObjectException e) {
+    } catch (MissingObjectException e) {
       // Known from its remote only (the ancestor of a version fetched): not damage.
       problems.add(missing("", r.storage(), what + " is missing", what + ": ")); // on its remote, if it has one
     } catch (CairnException e) {
@@ -141,7 +146,7 @@ final class Verifier {
 
   /** A manifest that cannot be read: not fetched when its node is missing and the version has a remote, else damage. */
   private static VerifyProblem manifestProblem(IOException e, String storage) {
-    return e instanceof dev.cairn.errors.MissingObjectException ? missing("", storage, "manifest: " + e.getMessage(), "manifest: ")
+    return e instanceof MissingObjectException ? missing("", storage, "manifest: " + e.getMessage(), "manifest: ")
         : new VerifyProblem("", VerifyProblem.Kind.DAMAGED, "manifest: " + e.getMessage());
   }
 
@@ -151,7 +156,7 @@ final class Verifier {
     for (ChunkRef ref : chunks) {
       long n = db.sizeOf(ref.id());
       if (n < 0) {
-        throw new dev.cairn.errors.MissingObjectException(ref.id(), "chunk " + ref.id().abbreviate(16));
+        throw new MissingObjectException(ref.id(), "chunk " + ref.id().abbreviate(16));
       }
       if (n != ref.size()) {
         return new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED,
@@ -250,7 +255,7 @@ final class Verifier {
   static List<VerifyProblem> verifyFolder(DatasetRepository repo, ObjectId root, Selection selection, Path folder, boolean sizesOnly)
       throws IOException {
     if (!Files.isDirectory(folder)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot verify " + folder + ": not a folder");
+      throw new InvalidInputException("Cannot verify " + folder + ": not a folder");
     }
     List<VerifyProblem> problems = new ArrayList<>();
     Set<String> expected = new HashSet<>();
@@ -277,13 +282,13 @@ final class Verifier {
         } catch (AccessDeniedException | NoSuchFileException opening) {
           throw opening; // named by the error itself
         } catch (IOException reading) { // a failing disk says only "Input/output error"
-          throw new IOException("Cannot verify " + f + ": reading it failed (" + dev.cairn.internal.fs.IoErrors.reason(reading) + ")", reading);
+          throw new IOException("Cannot verify " + f + ": reading it failed (" + IoErrors.reason(reading) + ")", reading);
         }
         if (!d.equals(e.digest())) {
           problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.CONTENT, "hash " + d.abbreviate(16) + ", expected " + e.digest().abbreviate(16)));
           continue;
         }
-        boolean executable = dev.cairn.internal.fs.FileStat.of(f).executable();
+        boolean executable = FileStat.of(f).executable();
         if (executable != e.executable()) {
           problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.MODE, executable ? "executable, expected not" : "not executable, expected executable"));
         }
@@ -306,7 +311,7 @@ final class Verifier {
         }
       }
     }
-    problems.sort(Comparator.comparing(VerifyProblem::path, dev.cairn.manifest.DatasetPaths::compare));
+    problems.sort(Comparator.comparing(VerifyProblem::path, DatasetPaths::compare));
     return problems;
   }
 }

@@ -1,13 +1,19 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.CairnException;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.json.Json;
+import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.EntryKind;
+import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestDiff;
 import dev.cairn.manifest.NodeLoader;
@@ -15,8 +21,10 @@ import dev.cairn.manifest.TreeBuilder;
 import dev.cairn.object.ObjectType;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
+import dev.cairn.storage.Storages;
 import dev.cairn.store.ObjectInserter;
 import dev.cairn.store.ObjectReader;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,7 +62,7 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot use " + what + " '" + value + "': it holds U+FFFD (bytes that were not valid UTF-8)");
     }
     if (value.length() > 255 || value.chars().anyMatch(VersionLifecycle::isControl)) {
-      String shown = dev.cairn.manifest.DatasetPaths.printable(value);
+      String shown = DatasetPaths.printable(value);
       if (shown.length() > 80) { // a name of thousands of characters is not echoed whole
         shown = shown.codePoints().limit(60).collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
             + "... (" + value.codePointCount(0, value.length()) + " characters)";
@@ -220,7 +228,7 @@ final class VersionLifecycle {
         .parents(parents.stream().map(DatasetRecord::id).toList())
         .tags(o.tags()).description(o.description()).metadata(o.metadata())
         .createdMillis(now).base(merged.root()).root(merged.root())
-        .conflicts(merged.conflicts()).storage(o.storage() == null ? null : dev.cairn.storage.Storages.parse(o.storage()).toString())
+        .conflicts(merged.conflicts()).storage(o.storage() == null ? null : Storages.parse(o.storage()).toString())
         .fileCount(files).totalBytes(bytes).summary(summary)
         .appendLog(command == null ? new LogEntry(now, "create", args, ChangeSummary.EMPTY, 0)
             : new LogEntry(now, command, argv, ChangeSummary.EMPTY, 0))
@@ -316,7 +324,7 @@ final class VersionLifecycle {
    * different machines against one remote never share a version string.
    */
   private static String reserveWithRemote(DatasetRepository repo, CreateOptions o, String id) throws IOException {
-    try (dev.cairn.transport.Remote remote = repo.openRemote(o.storage())) {
+    try (Remote remote = repo.openRemote(o.storage())) {
       remote.ensureInitialized();
       String lastTried = null;
       for (int attempt = 0; attempt < 1000; attempt++) {
@@ -446,14 +454,14 @@ final class VersionLifecycle {
   }
 
   static Dataset.Deletion delete(Dataset ds, DatasetRepository repo, boolean force) throws IOException {
-    Map<String, dev.cairn.transport.Remote> remotes = new HashMap<>();
+    Map<String, Remote> remotes = new HashMap<>();
     // The string goes back under the version's lock, as an upload publishes a record under it
     // (Pusher): an upload running meanwhile either finds the version gone or its record is seen.
     try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
       DatasetRecord r = deleteLocally(ds, repo, force);
       return releaseRemoteString(repo, r, remotes);
     } finally {
-      for (dev.cairn.transport.Remote remote : remotes.values()) {
+      for (Remote remote : remotes.values()) {
         remote.close();
       }
     }
@@ -463,7 +471,7 @@ final class VersionLifecycle {
    * What a deleted version's remote does with the version string it reserved there (see
    * {@link Dataset.Deletion}); remotes are opened once into {@code remotes}, which the caller closes.
    */
-  private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r, Map<String, dev.cairn.transport.Remote> remotes) {
+  private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r, Map<String, Remote> remotes) {
     boolean uploaded = r.wasUploaded();
     if (r.storage() == null || uploaded) {
       return new Dataset.Deletion(r.version(), null, false, null);
@@ -471,7 +479,7 @@ final class VersionLifecycle {
     // Its version string was reserved on its remote when it was created there; never uploaded,
     // it would leave a gap in that dataset's versions for good.
     try {
-      dev.cairn.transport.Remote remote = remotes.get(r.storage());
+      Remote remote = remotes.get(r.storage());
       if (remote == null) {
         remote = repo.openRemote(r.storage());
         remotes.put(r.storage(), remote);
@@ -508,7 +516,7 @@ final class VersionLifecycle {
           for (String parent : r.parents()) {
             try {
               projects.add(repo.catalog().read(parent).project());
-            } catch (dev.cairn.errors.CairnException goneOrUnreadable) {
+            } catch (CairnException goneOrUnreadable) {
               // its own project, and the moves', are tried still
             }
           }
@@ -555,7 +563,7 @@ final class VersionLifecycle {
     List<String> ids = repo.catalog().all().stream().filter(r -> r.project().equals(project) && r.name().equals(name))
         .map(DatasetRecord::id).toList();
     if (ids.isEmpty()) {
-      throw new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset " + shown);
+      throw new DatasetNotFoundException("Cannot find dataset " + shown);
     }
     List<DatasetRecord> deleted = new ArrayList<>();
     // Under every version's lock, which create takes on its parents: a draft made on one of them
@@ -578,7 +586,7 @@ final class VersionLifecycle {
       }
       // Version strings reserved on remotes are given back once all is deleted here, each remote
       // opened once, and under the locks, as delete gives one back (an upload publishes under them).
-      Map<String, dev.cairn.transport.Remote> remotes = new HashMap<>();
+      Map<String, Remote> remotes = new HashMap<>();
       try {
         List<Dataset.Deletion> out = new ArrayList<>();
         for (DatasetRecord v : deleted) {
@@ -586,7 +594,7 @@ final class VersionLifecycle {
         }
         return out;
       } finally {
-        for (dev.cairn.transport.Remote r : remotes.values()) {
+        for (Remote r : remotes.values()) {
           try {
             r.close();
           } catch (IOException ignored) {
@@ -693,7 +701,7 @@ final class VersionLifecycle {
         DatasetRecord cur;
         try {
           cur = repo.catalog().read(v.id());
-        } catch (dev.cairn.errors.DatasetNotFoundException deleted) {
+        } catch (DatasetNotFoundException deleted) {
           cur = null;
         }
         if (cur == null || !cur.project().equals(v.project()) || !cur.name().equals(v.name()) || !cur.version().equals(v.version())) {
@@ -734,11 +742,11 @@ final class VersionLifecycle {
     try {
       for (Map.Entry<String, List<DatasetRecord>> e : byStorage.entrySet()) {
         at = e.getKey();
-        dev.cairn.transport.Remote remote = repo.openRemote(at);
+        Remote remote = repo.openRemote(at);
         targets.add(new Target(at, remote, new ArrayList<>()));
         try {
           remote.checkMarker();
-        } catch (dev.cairn.errors.InvalidConfigException noneThere) {
+        } catch (InvalidConfigException noneThere) {
           continue; // no Cairn data there (any more): no name to collide with
         }
         requireAllHere(remote, at, versions, verb);
@@ -763,12 +771,12 @@ final class VersionLifecycle {
           taken.add(Map.entry(t, v));
         }
       }
-    } catch (dev.cairn.errors.CairnException refused) {
+    } catch (CairnException refused) {
       takeBack(taken, project, name);
       throw refused;
     } catch (IOException unreachable) {
       takeBack(taken, project, name);
-      throw new dev.cairn.errors.CairnException("Cannot " + verb + ": its versions are on " + at
+      throw new CairnException("Cannot " + verb + ": its versions are on " + at
           + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);
     } finally {
       for (Target t : targets) {
@@ -817,7 +825,7 @@ final class VersionLifecycle {
    * repository does not (another repository uploaded them): only the versions here change, so
    * theirs would keep the old name there and the dataset would be split in two.
    */
-  private static void requireAllHere(dev.cairn.transport.Remote remote, String at, List<DatasetRecord> versions, String verb)
+  private static void requireAllHere(Remote remote, String at, List<DatasetRecord> versions, String verb)
       throws IOException {
     DatasetRecord any = versions.get(0);
     Set<String> here = new HashSet<>();
@@ -836,7 +844,7 @@ final class VersionLifecycle {
   }
 
   /** A remote a rename reserves on, and the versions whose strings are free there under the new name. */
-  private record Target(String storage, dev.cairn.transport.Remote remote, List<DatasetRecord> free) {}
+  private record Target(String storage, Remote remote, List<DatasetRecord> free) {}
 
   /** Gives back the reservations a refused rename made (best effort: one that stays blocks only that string). */
   private static void takeBack(List<Map.Entry<Target, DatasetRecord>> taken, String project, String name) {
@@ -943,8 +951,8 @@ final class VersionLifecycle {
     if (sources.stream().noneMatch(s -> s.tags().contains(Dataset.EXTERNAL_FILES_TAG))) {
       return false;
     }
-    for (Iterator<dev.cairn.manifest.FileEntry> it = m.iterator(); it.hasNext();) {
-      if (it.next().kind() == dev.cairn.manifest.EntryKind.LINK) {
+    for (Iterator<FileEntry> it = m.iterator(); it.hasNext();) {
+      if (it.next().kind() == EntryKind.LINK) {
         return true;
       }
     }
@@ -958,10 +966,10 @@ final class VersionLifecycle {
   private static void requireStored(DatasetRepository repo, List<DatasetRecord> sources) throws IOException {
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       for (DatasetRecord r : sources) {
-        dev.cairn.manifest.FileEntry lacking = StoredContent.firstMissing(reader, r.root(), Selection.ALL);
+        FileEntry lacking = StoredContent.firstMissing(reader, r.root(), Selection.ALL);
         if (lacking != null) {
-          throw new dev.cairn.errors.MissingObjectException(StoredContent.missingObject(reader, lacking),
-              "'" + dev.cairn.manifest.DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", so it cannot be squashed");
+          throw new MissingObjectException(StoredContent.missingObject(reader, lacking),
+              "'" + DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", so it cannot be squashed");
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,8 +63,8 @@ final class VersionLookup {
 
   /** Whether {@code storage} holds no remote yet. */
   private static boolean holdsNoRemote(DatasetRepository repo, String storage) throws IOException {
-    try (dev.cairn.transport.Remote remote = repo.openRemote(storage)) {
-      return dev.cairn.transport.Remote.objectFormatOf(remote.storage()) == null;
+    try (Remote remote = repo.openRemote(storage)) {
+      return Remote.objectFormatOf(remote.storage()) == null;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.InvalidInputException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -185,7 +186,7 @@ public final class VersionStrings {
    * left off ({@code 1.0.0+build} → {@code 1.0.1}), since it names a build, not a version. A
    * pre-release without a number goes on with one ({@code 2.1.0-beta} → {@code 2.1.0-beta.1}).
    */
-  public static String bump(String version) throws dev.cairn.errors.InvalidInputException {
+  public static String bump(String version) throws InvalidInputException {
     int plus = version.indexOf('+');
     String v = plus > 0 ? version.substring(0, plus) : version;
     int end = v.length();
@@ -212,9 +213,9 @@ public final class VersionStrings {
   }
 
   /** {@code next}, if it is a valid version string after {@code version}. */
-  private static String checkedNext(String version, String next) throws dev.cairn.errors.InvalidInputException {
+  private static String checkedNext(String version, String next) throws InvalidInputException {
     if (!isValid(next) || compare(next, version) <= 0) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot choose the version after " + version + ": give one with --version");
+      throw new InvalidInputException("Cannot choose the version after " + version + ": give one with --version");
     }
     return next;
   }

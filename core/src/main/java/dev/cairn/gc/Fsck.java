@@ -1,14 +1,22 @@
 package dev.cairn.gc;
 
+import dev.cairn.dataset.CacheCheck;
 import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.DraftOwners;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordRecovery;
+import dev.cairn.dataset.RemoteAncestors;
 import dev.cairn.errors.CairnException;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.ReadOnlyRepositoryException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.internal.io.Text;
+import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -115,7 +123,7 @@ public final class Fsck {
     List<String> damaged;
     try (ScanReader reader = new ScanReader(scan, packDir)) {
       Reachability reach = new Reachability(reader, scan, indexed == null ? Set.of() : indexed.keySet());
-      dev.cairn.dataset.RemoteAncestors remotes = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
+      RemoteAncestors remotes = new RemoteAncestors(repo.catalog());
       for (DatasetRecord r : records) {
         reach.checkVersion(r, remotes.of(r), problems);
       }
@@ -125,7 +133,7 @@ public final class Fsck {
       checkOrphanReservations(closedVersions(scan, reader), problems);
     }
     checkLeftovers(problems);
-    for (dev.cairn.dataset.CacheCheck.Damage d : new dev.cairn.dataset.CacheCheck(repo, progress).run()) {
+    for (CacheCheck.Damage d : new CacheCheck(repo, progress).run()) {
       problems.add(Problem.error(null, d.path().toString(), d.what() + " (fsck --repair deletes it; get builds it again)"));
     }
     return new Report(problems, scan.packs, scan.intact.size() + scan.lost().size(), records.size(), scan.bytes, damaged);
@@ -143,7 +151,7 @@ public final class Fsck {
       repo.repository().packs().index().forEach(indexed::put);
     } catch (AccessDeniedException notOurs) {
       throw notOurs; // a user who may only read the repository: not damage, and nothing fsck can say about it
-    } catch (dev.cairn.errors.ReadOnlyRepositoryException readOnly) {
+    } catch (ReadOnlyRepositoryException readOnly) {
       throw readOnly; // nor is a read-only file system
     } catch (IOException | RuntimeException e) {
       problems.add(Problem.error(null, repo.repository().directory().resolve("index").toString(), "index unreadable: " + e.getMessage()));
@@ -268,7 +276,7 @@ public final class Fsck {
           }
           out.add(r);
           ids.add(r.id());
-        } catch (dev.cairn.errors.DatasetNotFoundException deletedMeanwhile) {
+        } catch (DatasetNotFoundException deletedMeanwhile) {
           // Listed, then deleted by another command before it was read: gone, not damaged.
           continue;
         } catch (CairnException e) {
@@ -278,13 +286,13 @@ public final class Fsck {
     }
     for (DatasetRecord r : out) {
       checkReservation(r, problems);
-      if (r.isDraft() && r.owner() != null && dev.cairn.dataset.DraftOwners.ended(r.owner())) {
+      if (r.isDraft() && r.owner() != null && DraftOwners.ended(r.owner())) {
         // Found and finished by the same sync run again, unless the parents it would use have changed since.
-        problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(),
+        problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + DatasetRepository.label(r.project(),
             r.name()) + " was left by a sync that was interrupted (its process ended): the same sync run again finishes it, while its"
             + " parents are still the newest; else cairn delete --id " + r.id().substring(0, 8) + " removes it"));
-      } else if (r.isDraft() && r.owner() != null && dev.cairn.dataset.DraftOwners.elsewhere(r.owner())) {
-        problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(),
+      } else if (r.isDraft() && r.owner() != null && DraftOwners.elsewhere(r.owner())) {
+        problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + DatasetRepository.label(r.project(),
             r.name()) + " is being filled by a sync of another container (or of this one before it restarted), which cannot be"
             + " told from here: no sync here takes it; if none runs there, cairn delete --id " + r.id().substring(0, 8) + " removes it"));
       }
@@ -311,11 +319,11 @@ public final class Fsck {
       try {
         r = repo.catalog().read(r.id());
         holder = repo.catalog().holderOfVersionOf(r);
-      } catch (dev.cairn.errors.DatasetNotFoundException deletedMeanwhile) {
+      } catch (DatasetNotFoundException deletedMeanwhile) {
         return;
       }
     }
-    String which = "version string " + r.version() + " of " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name());
+    String which = "version string " + r.version() + " of " + DatasetRepository.label(r.project(), r.name());
     if (holder == null) {
       // No data is at stake, but the next create could give the string to another version.
       problems.add(Problem.warning(r.id(), null, which + " is not reserved for it (its file under refs/versions was lost, or a"
@@ -331,8 +339,8 @@ public final class Fsck {
     Path tmp = repo.repository().tmpDirectory();
     try (Stream<Path> s = Files.list(tmp)) {
       // A running command's (a gc's, say) are in use, not left over.
-      long n = s.filter(p -> !dev.cairn.dataset.DatasetRepository.isLockFileOfTmp(p.getFileName().toString())
-          && !dev.cairn.internal.fs.AtomicFiles.ownerAlive(p.getFileName().toString())).count();
+      long n = s.filter(p -> !DatasetRepository.isLockFileOfTmp(p.getFileName().toString())
+          && !AtomicFiles.ownerAlive(p.getFileName().toString())).count();
       if (n > 0) {
         problems.add(Problem.warning(null, tmp.toString(), Text.count(n, "leftover temporary file") + " of interrupted commands (gc removes them once older than its --grace, 1h by default)"));
       }
@@ -340,7 +348,7 @@ public final class Fsck {
     Path locks = repo.repository().directory().resolve("refs").resolve("locks");
     if (Files.isDirectory(locks)) {
       try (Stream<Path> s = Files.list(locks)) {
-        for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(dev.cairn.dataset.Catalog.LEASE_SUFFIX)).toList()) {
+        for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(Catalog.LEASE_SUFFIX)).toList()) {
           problems.add(Problem.warning(p.getFileName().toString(), p.toString(), "lock held (or left by a process that died)"));
         }
       }
@@ -405,7 +413,7 @@ public final class Fsck {
 
     /**
      * Checks what version {@code r} reaches. With {@code remote}, the version (or the ancestor)
-     * whose remote holds its data (see {@link dev.cairn.dataset.RemoteAncestors}): what is missing
+     * whose remote holds its data (see {@link RemoteAncestors}): what is missing
      * here of the files it shares with that one was not fetched. Problems of its data are given by
      * {@link #report}.
      */
@@ -454,7 +462,7 @@ public final class Fsck {
       List<Finding> kept = new ArrayList<>();
       for (Finding f : findings) {
         try {
-          if (!f.missing() || f.path() == null || !dev.cairn.dataset.RemoteAncestors.onRemote(f.path(), f.content(), r, remote, reader)) {
+          if (!f.missing() || f.path() == null || !RemoteAncestors.onRemote(f.path(), f.content(), r, remote, reader)) {
             kept.add(f);
           }
         } catch (IOException unreadable) {
@@ -558,7 +566,7 @@ public final class Fsck {
           }
         }
         return new FileCheck(bad.isEmpty() ? List.of() : bad, null);
-      } catch (dev.cairn.errors.MissingObjectException ex) {
+      } catch (MissingObjectException ex) {
         return new FileCheck(List.of(), ""); // missing: the finding names its id
       } catch (IOException ex) {
         if (packRemoved(ex)) {
@@ -575,7 +583,7 @@ public final class Fsck {
    */
   static boolean packRemoved(IOException e) {
     return e instanceof java.nio.file.NoSuchFileException n && n.getFile() != null
-        && dev.cairn.internal.pack.PackFormat.nameOf(Path.of(n.getFile()).getFileName().toString()) != null;
+        && PackFormat.nameOf(Path.of(n.getFile()).getFileName().toString()) != null;
   }
 
   /** Why {@code what} could not be read, without its id (a problem names it once, by itself). */
@@ -583,6 +591,6 @@ public final class Fsck {
     if (e instanceof InterruptedIOException || e instanceof ClosedChannelException || packRemoved(e)) {
       throw e; // the check was stopped, or a gc took a pack from under it (it starts again): not the data found damaged
     }
-    return e instanceof dev.cairn.errors.MissingObjectException ? "missing " + what : what + ": " + e.getMessage();
+    return e instanceof MissingObjectException ? "missing " + what : what + ": " + e.getMessage();
   }
 }

@@ -3,11 +3,16 @@ package dev.cairn.gc;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordFormat;
+import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.dataset.Usage;
+import dev.cairn.dataset.VersionListing;
+import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.index.ObjectLocation;
+import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
@@ -22,6 +27,8 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.manifest.TreeNode;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.ObjectType;
+import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -388,19 +395,19 @@ public final class GarbageCollector {
     try (ObjectReader reader = db.newReader()) {
       for (Candidate c : candidates) {
         for (PackEntry e : c.entries()) {
-          if (e.type() != dev.cairn.object.ObjectType.VERSION || live.contains(e.id())) {
+          if (e.type() != ObjectType.VERSION || live.contains(e.id())) {
             continue;
           }
-          dev.cairn.object.Version v;
+          Version v;
           try {
             v = VersionFormat.decode(readFromCandidate(db, c, e), e.id());
-          } catch (IOException | dev.cairn.internal.pack.BlockCodec.BlockException damagedOrNotAVersion) {
+          } catch (IOException | BlockCodec.BlockException damagedOrNotAVersion) {
             continue; // fsck reports damage; bytes another type shares are not a version's
           }
-          String id = dev.cairn.dataset.RecordRecovery.datasetId(v);
-          if (id != null && !repo.catalog().exists(id) && dev.cairn.dataset.RecordRecovery.isLost(repo, v)
-              && dev.cairn.dataset.RecordRecovery.stillReserved(repo, v) && dev.cairn.dataset.RecordRecovery.dataHere(reader, v.root())) {
-            throw new dev.cairn.errors.CairnException("Cannot collect garbage: the record of " + id + " is missing while its version"
+          String id = RecordRecovery.datasetId(v);
+          if (id != null && !repo.catalog().exists(id) && RecordRecovery.isLost(repo, v)
+              && RecordRecovery.stillReserved(repo, v) && RecordRecovery.dataHere(reader, v.root())) {
+            throw new CairnException("Cannot collect garbage: the record of " + id + " is missing while its version"
                 + " object and data are here, which gc would delete; recover it first with cairn fsck --repair");
           }
         }
@@ -415,9 +422,9 @@ public final class GarbageCollector {
    * which would then keep them from being deleted as packs in use.
    */
   private static byte[] readFromCandidate(PackObjectDatabase db, Candidate c, PackEntry e)
-      throws IOException, dev.cairn.internal.pack.BlockCodec.BlockException {
-    try (dev.cairn.internal.pack.PackFile pack = dev.cairn.internal.pack.PackFile.open(db.packDirectory().resolve(PackFormat.fileName(c.name())))) {
-      byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(pack.readBlock(e.blockOffset(), e.blockLength()));
+      throws IOException, BlockCodec.BlockException {
+    try (PackFile pack = PackFile.open(db.packDirectory().resolve(PackFormat.fileName(c.name())))) {
+      byte[] raw = BlockCodec.local().decode(pack.readBlock(e.blockOffset(), e.blockLength()));
       if (e.offsetInBlock() < 0 || e.offsetInBlock() + e.length() > raw.length) {
         throw new IOException("entry outside its block");
       }
@@ -448,9 +455,9 @@ public final class GarbageCollector {
    */
   private static void requireReadablePendingPacks(PackObjectDatabase db) throws IOException {
     for (Map.Entry<String, String> u : new java.util.TreeMap<>(db.index().unreadablePendingPacks()).entrySet()) {
-      Path file = db.packDirectory().resolve(dev.cairn.internal.pack.PackFormat.fileName(u.getKey()));
+      Path file = db.packDirectory().resolve(PackFormat.fileName(u.getKey()));
       if (Files.exists(file)) { // one gone since it was listed was collected meanwhile: nothing of it to lose
-        throw new dev.cairn.errors.CairnException("Cannot collect garbage: pack " + file + " cannot be read (" + u.getValue()
+        throw new CairnException("Cannot collect garbage: pack " + file + " cannot be read (" + u.getValue()
             + "), and what its objects reach would look unused; cairn fsck checks it, cairn fsck --repair salvages what it holds");
       }
     }
@@ -463,7 +470,7 @@ public final class GarbageCollector {
     boolean[] missed = {false};
     List<ObjectId> roots = new ArrayList<>();
     List<ObjectId> versions = new ArrayList<>();
-    dev.cairn.dataset.VersionListing listing = repo.catalog().readAll();
+    VersionListing listing = repo.catalog().readAll();
     if (!listing.unreadable().isEmpty()) {
       // Its version's objects would look dead, and with them what fsck --repair recovers it from.
       List<String> ids = listing.unreadable();
@@ -475,7 +482,7 @@ public final class GarbageCollector {
         text = "";
       }
       String what = "the record of " + ids.get(0) + (ids.size() > 1 ? " (and " + (ids.size() - 1) + " more)" : "");
-      throw new dev.cairn.errors.CairnException("Cannot collect garbage: " + what + (dev.cairn.dataset.RecordFormat.isNewerFormat(text)
+      throw new CairnException("Cannot collect garbage: " + what + (RecordFormat.isNewerFormat(text)
           ? " was written by a newer Cairn; collect with that one"
           : " cannot be read, so what it needs would look unused; cairn fsck --repair brings back a closed version's record from"
               + " its version object (a draft's cannot be: move " + file + " away to collect without that draft)"));

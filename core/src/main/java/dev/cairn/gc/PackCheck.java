@@ -1,6 +1,7 @@
 package dev.cairn.gc;
 
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
 import dev.cairn.internal.pack.PackEntry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ public final class PackCheck {
    * @param damaged whether anything in the pack is damaged (then only {@code intact} can be kept)
    * @param damagedObjects the objects whose bytes are damaged (a pack that does not open names none)
    */
-  public record Result(List<Problem> problems, List<PackEntry> intact, boolean damaged, Set<dev.cairn.id.ObjectId> damagedObjects) {}
+  public record Result(List<Problem> problems, List<PackEntry> intact, boolean damaged, Set<ObjectId> damagedObjects) {}
 
   /**
    * Checks {@code file}, a pack named {@code name} (its id).

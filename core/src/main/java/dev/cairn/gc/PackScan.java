@@ -1,5 +1,6 @@
 package dev.cairn.gc;
 
+import dev.cairn.dataset.Progress;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
@@ -47,7 +48,7 @@ final class PackScan {
   long packs;
   long bytes;
 
-  static PackScan run(Path packDir, HashAlgorithm algorithm, dev.cairn.dataset.Progress progress) throws IOException {
+  static PackScan run(Path packDir, HashAlgorithm algorithm, Progress progress) throws IOException {
     PackScan scan = new PackScan();
     List<Path> files;
     try (Stream<Path> s = Files.list(packDir)) {

@@ -1,13 +1,18 @@
 package dev.cairn.gc;
 
+import dev.cairn.dataset.CacheCheck;
+import dev.cairn.dataset.Catalog;
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordRecovery;
+import dev.cairn.dataset.VersionObjectRecovery;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.io.Text;
+import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
@@ -60,8 +65,8 @@ public final class Repair {
       restoreReservations(actions); // after the release: a string a deleted version still held is free again
     }
     removeStaleLocks(actions);
-    dev.cairn.dataset.CacheCheck cache = new dev.cairn.dataset.CacheCheck(repo, progress);
-    List<dev.cairn.dataset.CacheCheck.Damage> damaged = cache.run();
+    CacheCheck cache = new CacheCheck(repo, progress);
+    List<CacheCheck.Damage> damaged = cache.run();
     cache.dropDamaged(damaged);
     damaged.forEach(d -> actions.add("deleted damaged cached copy " + d.path() + " (" + d.what() + ")"));
     return actions;
@@ -88,7 +93,7 @@ public final class Repair {
 
   /** Reserves again the version strings of records whose reservations were lost (refs/versions deleted, say). */
   private void restoreReservations(List<String> actions) throws IOException {
-    for (dev.cairn.dataset.DatasetRecord r : repo.catalog().readAll().records()) {
+    for (DatasetRecord r : repo.catalog().readAll().records()) {
       if (r.version() != null && repo.catalog().holderOfVersionOf(r) == null && repo.catalog().restoreReservation(r)) {
         actions.add("reserved version string " + r.version() + " of " + DatasetRepository.label(r.project(), r.name()) + " for "
             + r.id() + " again (its reservation was lost)");
@@ -98,7 +103,7 @@ public final class Repair {
 
   private void releaseOrphanReservations(Set<String> closed, List<String> actions) throws IOException {
     long now = System.currentTimeMillis();
-    for (dev.cairn.dataset.Catalog.Reservation r : repo.catalog().orphanReservations()) {
+    for (Catalog.Reservation r : repo.catalog().orphanReservations()) {
       long age;
       try {
         age = now - Files.getLastModifiedTime(r.file()).toMillis();
@@ -110,7 +115,7 @@ public final class Repair {
         actions.add("released version string " + r.file().getFileName() + " reserved for " + r.holder() + ", which has no record");
       }
     }
-    for (dev.cairn.dataset.Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {
+    for (Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {
       repo.catalog().release(r); // the delete meant to give it back
       actions.add("released version string " + r.file().getFileName() + " of deleted version " + r.holder());
     }
@@ -143,7 +148,7 @@ public final class Repair {
         try (PackWriter w = repo.repository().packs().newPackWriter()) {
           for (PackEntry e : good) {
             ObjectLoader o = reader.open(e.id());
-            byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(o.bytes(), 0, o.size(), repo.repository().config().pack().zstdLevel());
+            byte[] block = BlockCodec.local().encode(o.bytes(), 0, o.size(), repo.repository().config().pack().zstdLevel());
             w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, o.size())));
           }
           PackInfo info = w.finish();
@@ -177,8 +182,8 @@ public final class Repair {
 
   /** The inverse of {@link #recoverRecords}: version objects lost with their pack, made again from their records. */
   private void rebuildVersionObjects(List<String> actions) throws IOException {
-    for (dev.cairn.dataset.DatasetRecord r : repo.catalog().all()) {
-      if (dev.cairn.dataset.VersionObjectRecovery.rebuild(repo, r)) {
+    for (DatasetRecord r : repo.catalog().all()) {
+      if (VersionObjectRecovery.rebuild(repo, r)) {
         actions.add("rebuilt the version object of " + r.id() + " from its record");
       }
     }

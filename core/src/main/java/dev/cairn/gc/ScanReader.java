@@ -2,6 +2,7 @@ package dev.cairn.gc;
 
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.pack.BlockCodec;
@@ -45,7 +46,7 @@ final class ScanReader implements ObjectReader {
       Path file = packDir.resolve(PackFormat.fileName(p.pack()));
       try {
         pack = PackFile.open(file);
-      } catch (CorruptObjectException | dev.cairn.errors.UnsupportedFormatVersionException damagedIndex) {
+      } catch (CorruptObjectException | UnsupportedFormatVersionException damagedIndex) {
         // An object the scan salvaged from a pack whose index or header is damaged: read where that index said.
         PackSalvage.Found found = PackSalvage.open(file, scan.algorithm);
         if (found == null) {

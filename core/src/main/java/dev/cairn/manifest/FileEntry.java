@@ -1,6 +1,7 @@
 package dev.cairn.manifest;
 
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import dev.cairn.store.FileContent;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public record FileEntry(String path, EntryKind kind, boolean executable, long si
         throw new IllegalArgumentException("an empty file has no content object");
       }
     } else {
-      dev.cairn.internal.io.Text.check("link URI", Objects.requireNonNull(uri, "uri"), TreeFormat.MAX_URI_BYTES);
+      Text.check("link URI", Objects.requireNonNull(uri, "uri"), TreeFormat.MAX_URI_BYTES);
       if (content != null) {
         throw new IllegalArgumentException("a link has no content object");
       }

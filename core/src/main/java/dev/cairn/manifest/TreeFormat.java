@@ -1,6 +1,7 @@
 package dev.cairn.manifest;
 
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.ByteReader;
 import dev.cairn.internal.io.ByteWriter;
@@ -81,12 +82,12 @@ public final class TreeFormat {
    *
    * @throws CorruptObjectException if it is not
    */
-  public static TreeNode decode(byte[] data, ObjectId id) throws CorruptObjectException, dev.cairn.errors.UnsupportedFormatVersionException {
+  public static TreeNode decode(byte[] data, ObjectId id) throws CorruptObjectException, UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
     r.expectMagic(MAGIC);
     int version = r.u8();
     if (version != VERSION) {
-      throw new dev.cairn.errors.UnsupportedFormatVersionException("tree node", version, id == null ? "?" : id.hex());
+      throw new UnsupportedFormatVersionException("tree node", version, id == null ? "?" : id.hex());
     }
     int level = r.u8();
     int count = r.varintInt(KeyLevel.MAX_NODE_ENTRIES);

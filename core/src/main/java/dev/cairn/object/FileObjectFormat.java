@@ -1,6 +1,7 @@
 package dev.cairn.object;
 
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.ByteReader;
 import dev.cairn.internal.io.ByteWriter;
@@ -37,12 +38,12 @@ public final class FileObjectFormat {
    * @param id the object's id, named in errors
    * @throws CorruptObjectException if the bytes are not a canonical file object
    */
-  public static FileObject decode(byte[] data, ObjectId id) throws CorruptObjectException, dev.cairn.errors.UnsupportedFormatVersionException {
+  public static FileObject decode(byte[] data, ObjectId id) throws CorruptObjectException, UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
     r.expectMagic(MAGIC);
     int version = r.u8();
     if (version != VERSION) {
-      throw new dev.cairn.errors.UnsupportedFormatVersionException("file object", version, id == null ? "?" : id.hex());
+      throw new UnsupportedFormatVersionException("file object", version, id == null ? "?" : id.hex());
     }
     long size = r.varintLong();
     ObjectId digest = r.id();

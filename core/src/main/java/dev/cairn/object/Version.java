@@ -1,6 +1,7 @@
 package dev.cairn.object;
 
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.io.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,8 +28,8 @@ public record Version(ObjectId root, List<ObjectId> parents, long createdMillis,
       if (e.getKey().isEmpty()) {
         throw new IllegalArgumentException("empty property name");
       }
-      dev.cairn.internal.io.Text.check("property name", e.getKey(), VersionFormat.MAX_STRING);
-      dev.cairn.internal.io.Text.check("property " + e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()), VersionFormat.MAX_STRING);
+      Text.check("property name", e.getKey(), VersionFormat.MAX_STRING);
+      Text.check("property " + e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()), VersionFormat.MAX_STRING);
       sorted.put(e.getKey(), Objects.requireNonNull(e.getValue(), e.getKey()));
     }
     properties = Collections.unmodifiableMap(sorted);

@@ -1,6 +1,7 @@
 package dev.cairn.object;
 
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.ByteReader;
 import dev.cairn.internal.io.ByteWriter;
@@ -47,12 +48,12 @@ public final class VersionFormat {
    *
    * @throws CorruptObjectException if the bytes are not a canonical version
    */
-  public static Version decode(byte[] data, ObjectId id) throws CorruptObjectException, dev.cairn.errors.UnsupportedFormatVersionException {
+  public static Version decode(byte[] data, ObjectId id) throws CorruptObjectException, UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
     r.expectMagic(MAGIC);
     int version = r.u8();
     if (version != VERSION) {
-      throw new dev.cairn.errors.UnsupportedFormatVersionException("version object", version, id == null ? "?" : id.hex());
+      throw new UnsupportedFormatVersionException("version object", version, id == null ? "?" : id.hex());
     }
     ObjectId root = r.id();
     int parentCount = r.varintInt(data.length / ObjectId.LENGTH);

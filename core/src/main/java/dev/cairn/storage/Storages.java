@@ -56,7 +56,7 @@ public final class Storages {
             throw new BadStorageLocationException("Cannot use storage location '" + t + "': a file URI names a folder by its absolute path"
                 + " (file:///path)");
           }
-          return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(u.getPath()));
+          return LocalStorage.uriOf(Path.of(u.getPath()));
         }
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;
@@ -64,7 +64,7 @@ public final class Storages {
         throw new BadStorageLocationException("Cannot use storage location '" + t + "': " + e.getMessage());
       }
     }
-    return dev.cairn.storage.local.LocalStorage.uriOf(Path.of(t));
+    return LocalStorage.uriOf(Path.of(t));
   }
 
   /** clearml's {@code azure://ACCOUNT.blob.core.windows.net/CONTAINER/PATH}. */

@@ -1,5 +1,6 @@
 package dev.cairn.store;
 
+import dev.cairn.chunk.ChunkReader;
 import dev.cairn.id.ObjectId;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.ObjectType;
@@ -48,7 +49,7 @@ public interface ObjectInserter extends AutoCloseable {
    * {@link #insertFile(InputStream, long)} for a stream whose previous content was {@code
    * previous} (null: unknown), as when a file of a dataset was edited. Where a previous chunk may
    * lie again, its bytes are hashed and compared instead of being cut again (see {@link
-   * dev.cairn.chunk.ChunkReader}). The result is the same as without {@code previous}.
+   * ChunkReader}). The result is the same as without {@code previous}.
    */
   default FileContent insertFile(InputStream in, long expectedSize, FileObject previous) throws IOException {
     return insertFile(in, expectedSize);

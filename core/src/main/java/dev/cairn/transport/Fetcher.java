@@ -9,6 +9,7 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
@@ -22,6 +23,9 @@ import dev.cairn.manifest.NodeLoader;
 import dev.cairn.manifest.TreeNode;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObjectFormat;
+import dev.cairn.object.Version;
+import dev.cairn.object.VersionFormat;
+import dev.cairn.storage.StorageException;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -162,7 +166,7 @@ public final class Fetcher {
       try {
         if (remote.storage().size(RemoteLayout.pack(name)) < 0) {
           String uri = remote.storage().uri().toString();
-          return new dev.cairn.storage.StorageException("Cannot fetch from " + uri + ": pack " + name.substring(0, 12) + " left it while"
+          return new StorageException("Cannot fetch from " + uri + ": pack " + name.substring(0, 12) + " left it while"
               + " this command read it (a cairn gc --storage there deletes the packs of deleted versions and repacks the others);"
               + " what was fetched is kept: run the command again", false, failure);
         }
@@ -181,9 +185,9 @@ public final class Fetcher {
    * hand out another version's files under this version's name.
    */
   private void requireAsItsVersionObject(DatasetRecord r, PackObjectDatabase db) throws IOException {
-    dev.cairn.object.Version v;
+    Version v;
     try (ObjectReader reader = db.newReader()) {
-      v = dev.cairn.object.VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
+      v = VersionFormat.decode(reader.open(r.versionObject()).bytes(), r.versionObject());
     }
     String differs = Remote.recordMismatch(r, v);
     if (differs != null) {
@@ -383,8 +387,8 @@ public final class Fetcher {
     for (Map.Entry<String, TreeMap<Long, Integer>> e : blocks.entrySet()) {
       ranges.addAll(ranges(e.getKey(), e.getValue()));
     }
-    int readers = dev.cairn.internal.concurrent.Workers.upTo(PARALLEL_READS);
-    ExecutorService pool = dev.cairn.internal.concurrent.Workers.pool("cairn-fetch", readers);
+    int readers = Workers.upTo(PARALLEL_READS);
+    ExecutorService pool = Workers.pool("cairn-fetch", readers);
     CorruptObjectException[] damaged = {null};
     try (FetchPacks packs = new FetchPacks(db, repo.repository().config().pack().packTargetBytes())) {
       try {
@@ -396,7 +400,7 @@ public final class Fetcher {
           for (Range r : batch) {
             window.add(pool.submit(() -> remote.storage().read(RemoteLayout.pack(r.pack()), r.start(), (int) (r.end() - r.start()))));
           }
-          dev.cairn.internal.concurrent.Workers.getEach(window, "downloading",
+          Workers.getEach(window, "downloading",
               (i, data) -> damaged[0] = store(batch.get(i), data, index, packs, damaged[0]));
         }
       } catch (IOException | RuntimeException e) {

@@ -1,19 +1,31 @@
 package dev.cairn.transport;
 
+import dev.cairn.dataset.Catalog;
+import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordHistory;
+import dev.cairn.dataset.Selection;
+import dev.cairn.errors.ConflictException;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.BlockCopier;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.internal.pack.PackSettings;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -23,6 +35,8 @@ import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
 import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.ObjectType;
+import dev.cairn.storage.Storages;
+import dev.cairn.store.ObjectDatabase;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -94,10 +108,10 @@ public final class Pusher {
   /** The smallest pack size a push may be given. */
   public static final long MIN_PACK_TARGET = 1 << 20;
 
-  private dev.cairn.internal.pack.PackSettings packSettings() {
-    dev.cairn.internal.pack.PackSettings s = repo.repository().config().pack();
+  private PackSettings packSettings() {
+    PackSettings s = repo.repository().config().pack();
     return packTargetBytes == 0 ? s
-        : new dev.cairn.internal.pack.PackSettings(packTargetBytes, s.blockTargetBytes(), s.smallObjectLimit(), s.zstdLevel());
+        : new PackSettings(packTargetBytes, s.blockTargetBytes(), s.smallObjectLimit(), s.zstdLevel());
   }
 
   /**
@@ -190,7 +204,7 @@ public final class Pusher {
       Remote.Latest there;
       try {
         there = remote.latest(p);
-      } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
+      } catch (CorruptObjectException damagedRecord) {
         there = null;
       }
       LogEntry entry = ancestorEntry(p, uri);
@@ -231,7 +245,7 @@ public final class Pusher {
         throw new InvalidInputException("Cannot upload " + id + ": it is " + r.name() + " " + theirs.version() + " on " + uri
             + " and " + r.version() + " here; a version keeps the string it was uploaded with");
       }
-    } catch (dev.cairn.errors.CorruptObjectException damagedRecord) {
+    } catch (CorruptObjectException damagedRecord) {
       theirsSeq = -1; // superseded below, whatever its number
     }
     DatasetRecord.Builder b = r.toBuilder().storage(uri);
@@ -241,14 +255,14 @@ public final class Pusher {
     DatasetRecord remoteRecord = b.build();
     RecordHistory history = theirs == null ? RecordHistory.OURS_AHEAD : RecordHistory.of(r.log(), theirs.log());
     if (history == RecordHistory.DIVERGED) {
-      throw new dev.cairn.errors.ConflictException("Cannot upload " + id + ": its record was changed here ("
+      throw new ConflictException("Cannot upload " + id + ": its record was changed here ("
           + RecordHistory.since(theirs.log(), r.log()) + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log())
           + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (cairn delete --id "
           + id.substring(0, 8) + " --force; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
     }
     if (!reserveName(r)) {
       String holder = remote.describeNameHolder(r.project(), r.name(), r.version());
-      throw new InvalidInputException("Cannot upload " + id + ": " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " version " + r.version()
+      throw new InvalidInputException("Cannot upload " + id + ": " + DatasetRepository.label(r.project(), r.name()) + " version " + r.version()
           + " already exists on " + uri + " as another version (" + (holder == null ? "another repository reserved that string there first"
           : "held by " + holder) + "); give this one another with cairn set-version --id " + id.substring(0, 8)
           + " --new-version V, then upload it");
@@ -326,7 +340,7 @@ public final class Pusher {
     if (repo.catalog().read(id).storage() != null) {
       return null;
     }
-    return new LogEntry(System.currentTimeMillis(), "upload", List.of(uri), dev.cairn.dataset.ChangeSummary.EMPTY, 0);
+    return new LogEntry(System.currentTimeMillis(), "upload", List.of(uri), ChangeSummary.EMPTY, 0);
   }
 
   /**
@@ -335,7 +349,7 @@ public final class Pusher {
    * back meanwhile is not undone by a reservation nobody would release.
    */
   private boolean reserveName(DatasetRecord r) throws IOException {
-    try (dev.cairn.dataset.Catalog.Lock lock = repo.catalog().lock(r.id())) {
+    try (Catalog.Lock lock = repo.catalog().lock(r.id())) {
       requireHere(r.id());
       return remote.reserveName(r.project(), r.name(), r.version(), r.id());
     }
@@ -343,7 +357,7 @@ public final class Pusher {
 
   private void requireHere(String id) throws IOException {
     if (!repo.catalog().exists(id)) {
-      throw new dev.cairn.errors.DatasetNotFoundException("Cannot upload " + id + ": it was deleted here while it was being uploaded;"
+      throw new DatasetNotFoundException("Cannot upload " + id + ": it was deleted here while it was being uploaded;"
           + " what was sent of it goes at the next cairn gc --storage " + remote.storage().uri());
     }
   }
@@ -356,7 +370,7 @@ public final class Pusher {
    * free the string of a version the upload then publishes, for another to take.
    */
   private void appendRecord(String id, DatasetRecord record, long afterSeq) throws IOException {
-    try (dev.cairn.dataset.Catalog.Lock versionLock = repo.catalog().lock(id)) {
+    try (Catalog.Lock versionLock = repo.catalog().lock(id)) {
       requireHere(id);
       if (lock != null) {
         // A collection that took this push's lock for a dead process's may have deleted what the record names.
@@ -375,7 +389,7 @@ public final class Pusher {
    */
   private void requireMarkerStill() throws IOException {
     if (remote.storage().size(RemoteLayout.MARKER) < 0) {
-      throw new dev.cairn.errors.InvalidConfigException("Cannot upload to " + remote.storage().uri() + ": its " + RemoteLayout.MARKER
+      throw new InvalidConfigException("Cannot upload to " + remote.storage().uri() + ": its " + RemoteLayout.MARKER
           + " file went while the upload ran (the folder deleted, or a share unmounted?); no version was published: restore the"
           + " remote, or empty that location, and upload again");
     }
@@ -394,9 +408,9 @@ public final class Pusher {
 
   /**
    * A version whose missing objects could not be fetched from its own remote; a
-   * {@link dev.cairn.errors.MissingObjectException} (of the first) to callers.
+   * {@link MissingObjectException} (of the first) to callers.
    */
-  private static final class CannotComplete extends dev.cairn.errors.MissingObjectException {
+  private static final class CannotComplete extends MissingObjectException {
     CannotComplete(String message, NotWholeHere lacking, Throwable cause) {
       super(lacking.first, message, cause);
     }
@@ -418,17 +432,17 @@ public final class Pusher {
       throw new CannotComplete(lost, lacking, lacking);
     }
     String why = cannot + ", as in a version fetched in part or known here by its record only";
-    if (dev.cairn.storage.Storages.parse(from).equals(dev.cairn.storage.Storages.parse(target))) {
+    if (Storages.parse(from).equals(Storages.parse(target))) {
       throw new CannotComplete(madeHere ? lost : why + ", and no other remote is known to hold it all", lacking, lacking);
     }
     if (!completed.add(r.id())) {
       throw new CannotComplete(why + ", even after a get of it from " + from, lacking, lacking);
     }
     try (Remote source = repo.openRemote(from)) {
-      repo.fetch(r.id(), dev.cairn.dataset.Selection.ALL, source, progress);
+      repo.fetch(r.id(), Selection.ALL, source, progress);
     } catch (InterruptedIOException e) {
       throw e;
-    } catch (dev.cairn.errors.DatasetNotFoundException notThere) {
+    } catch (DatasetNotFoundException notThere) {
       throw new CannotComplete(madeHere ? lost : why + ", and " + from + " does not hold it", lacking, notThere);
     } catch (IOException e) {
       throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), lacking, e);
@@ -469,9 +483,9 @@ public final class Pusher {
    */
   private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach, boolean dataOnly)
       throws IOException {
-    Path staging = repo.repository().tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("push-"));
+    Path staging = repo.repository().tmpDirectory().resolve(AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
-    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging);
+    try (var atExit = ExitCleanup.register(staging);
         ObjectReader reader = repo.repository().objects().newReader(); Uploads uploads = new Uploads(index);
         PackAssembler packs = new PackAssembler(repo.repository().objects().algorithm(), staging, staging, packSettings(),
             uploads::finished)) {
@@ -540,7 +554,7 @@ public final class Pusher {
       totals[2] += uploads.bytes;
       return true;
     } finally {
-      dev.cairn.internal.fs.Trees.deleteQuietly(staging);
+      Trees.deleteQuietly(staging);
     }
   }
 
@@ -690,7 +704,7 @@ public final class Pusher {
      * Looks up, in one pass, whether this repository holds the chunks found (the walk took them on
      * the nodes' word): one it lacks is passed over or counted absent, as {@link #passOverAbsent} says.
      */
-    void checkChunksHeld(dev.cairn.store.ObjectDatabase here) throws IOException {
+    void checkChunksHeld(ObjectDatabase here) throws IOException {
       Set<ObjectId> lacking = new HashSet<>();
       for (Set<ObjectId> layer : List.of(chunks, smallChunks)) {
         List<ObjectId> ids = new ArrayList<>(layer);
@@ -742,7 +756,7 @@ public final class Pusher {
     TreeNode n;
     try {
       n = loader.load(node);
-    } catch (dev.cairn.errors.MissingObjectException notHere) {
+    } catch (MissingObjectException notHere) {
       if (!there && !missing.passOverAbsent) {
         missing.absent(node);
       }
@@ -770,7 +784,7 @@ public final class Pusher {
         FileObject f;
         try {
           f = FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content());
-        } catch (dev.cairn.errors.MissingObjectException notHere) {
+        } catch (MissingObjectException notHere) {
           if (!contentThere && !missing.passOverAbsent) {
             missing.absent(e.content());
           }

@@ -2,10 +2,21 @@ package dev.cairn.transport;
 
 import dev.cairn.Repository;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.DatasetState;
 import dev.cairn.dataset.RecordFormat;
+import dev.cairn.dataset.VersionListing;
+import dev.cairn.errors.CairnException;
+import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidConfigException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.internal.io.Text;
+import dev.cairn.internal.json.JsonException;
+import dev.cairn.internal.json.JsonObject;
+import dev.cairn.object.Version;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import java.io.FileNotFoundException;
@@ -98,17 +109,17 @@ public final class Remote implements AutoCloseable {
    */
   private void requireNoForeignFiles() throws IOException {
     if (isRepository(storage)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
+      throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
     }
     URI outer = storage.enclosing(RemoteLayout.MARKER);
     if (outer != null) {
       // Its files would lie among another remote's, where that remote's checks and collections
       // take them for its own (or for strays).
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it lies inside remote " + outer
+      throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: it lies inside remote " + outer
           + "; give a location outside it");
     }
-    String foreign = storage.size(dev.cairn.Repository.CONFIG) >= 0 ? dev.cairn.Repository.CONFIG : null;
-    for (dev.cairn.storage.RemoteFile f : storage.list("", 64)) {
+    String foreign = storage.size(Repository.CONFIG) >= 0 ? Repository.CONFIG : null;
+    for (RemoteFile f : storage.list("", 64)) {
       int slash = f.name().indexOf('/');
       String top = slash < 0 ? f.name() : f.name().substring(0, slash);
       // A store may stage the marker that a concurrent first push is creating beside it (S3's
@@ -123,9 +134,9 @@ public final class Remote implements AutoCloseable {
       if (data != null) {
         // A remote that lost its marker: made again, perhaps in another object format, it would
         // refuse its own repositories and serve data under ids of the wrong hash.
-        throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + lostMarker(data));
+        throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + lostMarker(data));
       }
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + storage.uri() + " as a remote: it holds no Cairn data but"
+      throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: it holds no Cairn data but"
           + " other files (" + foreign + "); give a new or empty location, or an existing remote");
     }
   }
@@ -161,7 +172,7 @@ public final class Remote implements AutoCloseable {
     if (data != null) {
       return lostMarker(data);
     }
-    List<dev.cairn.storage.RemoteFile> files = storage.list("", 1);
+    List<RemoteFile> files = storage.list("", 1);
     return files.isEmpty() ? "nothing is there (no " + RemoteLayout.MARKER + "; a mistyped or moved location?)"
         : "it holds no Cairn data (no " + RemoteLayout.MARKER + ")";
   }
@@ -173,7 +184,7 @@ public final class Remote implements AutoCloseable {
    */
   private static String remoteData(RemoteStorage storage) throws IOException {
     for (String folder : List.of(RemoteLayout.PACKS, RemoteLayout.VERSIONS)) {
-      for (dev.cairn.storage.RemoteFile f : storage.list(folder, 16)) {
+      for (RemoteFile f : storage.list(folder, 16)) {
         if (RemoteLayout.isOwnName(f.name())) {
           return f.name();
         }
@@ -191,7 +202,7 @@ public final class Remote implements AutoCloseable {
 
   /** Whether the location holds a local repository (spec/repository.md): its config, with records or an index. */
   private static boolean isRepository(RemoteStorage storage) throws IOException {
-    return storage.size(dev.cairn.Repository.CONFIG) >= 0 && (!storage.list("refs/", 1).isEmpty() || !storage.list("index/", 1).isEmpty());
+    return storage.size(Repository.CONFIG) >= 0 && (!storage.list("refs/", 1).isEmpty() || !storage.list("index/", 1).isEmpty());
   }
 
   /** The settings of the remote's marker file, or null if it has none (no Cairn data there). */
@@ -331,12 +342,12 @@ public final class Remote implements AutoCloseable {
    * does: its manifest root, its number of parents, or the id the version object was closed as. A
    * record is a file, rewritable on a remote; the version object is named by its hash.
    */
-  public static String recordMismatch(DatasetRecord r, dev.cairn.object.Version v) {
+  public static String recordMismatch(DatasetRecord r, Version v) {
     if (!v.root().equals(r.root())) {
       return "its manifest root (" + r.root().abbreviate(12) + ") is not its version object's (" + v.root().abbreviate(12) + ")";
     }
     if (v.parents().size() != r.parents().size()) {
-      return "it names " + dev.cairn.internal.io.Text.count(r.parents().size(), "parent") + ", its version object " + v.parents().size();
+      return "it names " + Text.count(r.parents().size(), "parent") + ", its version object " + v.parents().size();
     }
     String closedAs = v.properties().get("dataset.id");
     if (closedAs != null && !closedAs.equals(r.id())) {
@@ -370,8 +381,8 @@ public final class Remote implements AutoCloseable {
 
   private static boolean isTombstone(String text) {
     try {
-      return dev.cairn.internal.json.JsonObject.parse(text).bool("deleted", false);
-    } catch (dev.cairn.internal.json.JsonException e) {
+      return JsonObject.parse(text).bool("deleted", false);
+    } catch (JsonException e) {
       return false;
     }
   }
@@ -380,7 +391,7 @@ public final class Remote implements AutoCloseable {
    * Deletes a version from the remote: appends a tombstone to its record log, so that it is no
    * longer listed or fetched; its data goes at the remote's next garbage collection.
    *
-   * @throws dev.cairn.errors.DatasetStateException if it is published there, or other versions
+   * @throws DatasetStateException if it is published there, or other versions
    *     there have it as a parent, and {@code force} is false (as a local delete)
    * @return false if the remote does not hold the version
    */
@@ -390,20 +401,20 @@ public final class Remote implements AutoCloseable {
     if (l == null || l.record() == null) {
       return false;
     }
-    if (!force && l.record().state() == dev.cairn.dataset.DatasetState.PUBLISHED) {
-      throw new dev.cairn.errors.DatasetStateException("Cannot delete " + id + " from " + storage.uri()
+    if (!force && l.record().state() == DatasetState.PUBLISHED) {
+      throw new DatasetStateException("Cannot delete " + id + " from " + storage.uri()
           + ": it is published there (others may rely on it); use --force to delete it anyway");
     }
     if (!force) {
-      dev.cairn.dataset.VersionListing listing = readRecords();
+      VersionListing listing = readRecords();
       if (!listing.unreadable().isEmpty()) {
-        throw new dev.cairn.errors.CairnException("Cannot delete " + id + " from " + storage.uri() + ": the newest record of "
+        throw new CairnException("Cannot delete " + id + " from " + storage.uri() + ": the newest record of "
             + listing.unreadable().get(0) + " there cannot be read, so whether it has " + id + " as a parent is unknown; use --force"
             + " to delete it anyway, or check with cairn fsck --storage " + storage.uri());
       }
       for (DatasetRecord r : listing.records()) {
         if (r.parents().contains(id)) {
-          throw new dev.cairn.errors.DatasetStateException("Cannot delete " + id + " from " + storage.uri() + ": version "
+          throw new DatasetStateException("Cannot delete " + id + " from " + storage.uri() + ": version "
               + r.id() + " there has it as a parent; use --force to delete it anyway");
         }
       }
@@ -418,7 +429,7 @@ public final class Remote implements AutoCloseable {
   }
 
   /** A version's newest record on the remote is not the one a record to append was compared with. */
-  public static final class RecordChangedException extends dev.cairn.errors.ConflictException {
+  public static final class RecordChangedException extends ConflictException {
     RecordChangedException(String message) {
       super(message);
     }
@@ -447,7 +458,7 @@ public final class Remote implements AutoCloseable {
   }
 
   /** Every version's newest record, oldest first, and the ids of versions whose newest record does not parse. */
-  public dev.cairn.dataset.VersionListing readRecords() throws IOException {
+  public VersionListing readRecords() throws IOException {
     List<DatasetRecord> out = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
     for (String id : versionIds()) {
@@ -463,7 +474,7 @@ public final class Remote implements AutoCloseable {
       }
     }
     out.sort(Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id));
-    return new dev.cairn.dataset.VersionListing(out, unreadable);
+    return new VersionListing(out, unreadable);
   }
 
   /**
@@ -472,7 +483,7 @@ public final class Remote implements AutoCloseable {
    *
    * @param comparedSeq the sequence number of the newest record the caller compared its record
    *     with (0: none), or -1 to append past whatever is there (a damaged newest record)
-   * @throws dev.cairn.errors.ConflictException if another record was published since that one: it
+   * @throws ConflictException if another record was published since that one: it
    *     may hold changes this one would undo
    */
   void appendRecord(DatasetRecord r, long comparedSeq) throws IOException {
@@ -484,7 +495,7 @@ public final class Remote implements AutoCloseable {
       } catch (CorruptObjectException damaged) {
         long seq = newestSeq(r.id());
         if (newestRecordIsNewerFormat(r.id())) {
-          throw new dev.cairn.errors.CairnException("Cannot upload " + r.id() + ": a newer Cairn wrote its record on " + storage.uri()
+          throw new CairnException("Cannot upload " + r.id() + ": a newer Cairn wrote its record on " + storage.uri()
               + "; upgrade Cairn to change it");
         }
         l = new Latest(null, seq); // a damaged newest entry: this one supersedes it
@@ -610,7 +621,7 @@ public final class Remote implements AutoCloseable {
     Latest l;
     try {
       l = latest(holder);
-    } catch (dev.cairn.errors.CorruptObjectException damaged) {
+    } catch (CorruptObjectException damaged) {
       return "version " + holder;
     }
     if (l == null) {
@@ -622,7 +633,7 @@ public final class Remote implements AutoCloseable {
     }
     if (!r.project().equals(project) || !r.name().equals(name)) {
       // Renamed or moved since: the string stays its own for good, so that no version string is ever two versions'.
-      return "version " + holder + ", since renamed " + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " "
+      return "version " + holder + ", since renamed " + DatasetRepository.label(r.project(), r.name()) + " "
           + r.version() + " (a dataset's version strings stay reserved after a rename: give another --version)";
     }
     return "version " + holder;

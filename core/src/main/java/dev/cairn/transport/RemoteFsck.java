@@ -2,13 +2,18 @@ package dev.cairn.transport;
 
 import dev.cairn.Repository;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.gc.Fsck;
 import dev.cairn.gc.PackCheck;
 import dev.cairn.gc.Problem;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.io.Text;
+import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFile;
 import dev.cairn.internal.pack.PackInfo;
@@ -122,11 +127,11 @@ public final class RemoteFsck {
    * sections: a check must see a section damaged since it was cached.
    */
   private RemoteIndex freshIndex() throws IOException {
-    Path dir = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-index-"));
-    try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(dir)) {
+    Path dir = local.tmpDirectory().resolve(AtomicFiles.tempName("remote-index-"));
+    try (var atExit = ExitCleanup.register(dir)) {
       return RemoteIndex.load(remote.storage(), remote.objectFormat(), dir);
     } finally {
-      dev.cairn.internal.fs.Trees.deleteQuietly(dir);
+      Trees.deleteQuietly(dir);
     }
   }
 
@@ -150,12 +155,12 @@ public final class RemoteFsck {
       RemoteIndex cached = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.cacheDir().resolve("pack-index"));
       List<Problem> found = new ArrayList<>();
       indexDamage(index, found);
-      Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-repair-"));
+      Path staging = local.tmpDirectory().resolve(AtomicFiles.tempName("remote-repair-"));
       Files.createDirectories(staging);
-      try (var atExit = dev.cairn.internal.fs.ExitCleanup.register(staging)) {
+      try (var atExit = ExitCleanup.register(staging)) {
         readPacks(index, found, new Salvage(lock, staging, actions, index, cached), new HashSet<>());
       } finally {
-        dev.cairn.internal.fs.Trees.deleteQuietly(staging);
+        Trees.deleteQuietly(staging);
       }
       index = freshIndex();
       List<Problem> problems = new ArrayList<>();
@@ -244,13 +249,13 @@ public final class RemoteFsck {
       try (FileChannel pack = FileChannel.open(copy);
           PackWriter w = new PackWriter(local.objects().algorithm(), staging, staging)) {
         for (PackEntry e : intact) {
-          byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
-          byte[] block = dev.cairn.internal.pack.BlockCodec.local().encode(raw, e.offsetInBlock(), e.length(),
+          byte[] raw = BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
+          byte[] block = BlockCodec.local().encode(raw, e.offsetInBlock(), e.length(),
               local.config().pack().zstdLevel());
           w.appendBlock(block, List.of(new PackWriter.Member(e.id(), e.type(), 0, e.length())));
         }
         return w.finish();
-      } catch (dev.cairn.internal.pack.BlockCodec.BlockException e) {
+      } catch (BlockCodec.BlockException e) {
         throw new CorruptObjectException(null, e.reason(), copy.toString(), e.getMessage()); // checked intact a moment ago
       }
     }
@@ -261,12 +266,12 @@ public final class RemoteFsck {
       try (FileChannel pack = FileChannel.open(copy)) {
         for (PackEntry e : listed) {
           try {
-            byte[] raw = dev.cairn.internal.pack.BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
+            byte[] raw = BlockCodec.local().decode(readRange(pack, e.blockOffset(), e.blockLength()));
             if ((long) e.offsetInBlock() + e.length() <= raw.length
                 && local.objects().algorithm().hash(raw, e.offsetInBlock(), e.length()).equals(e.id())) {
               out.add(e);
             }
-          } catch (dev.cairn.internal.pack.BlockCodec.BlockException | IOException unreadable) {
+          } catch (BlockCodec.BlockException | IOException unreadable) {
             // lost with the pack
           }
         }
@@ -293,7 +298,7 @@ public final class RemoteFsck {
    */
   private String reservationProblem(DatasetRecord r) throws IOException {
     String file = RemoteLayout.nameReservation(r.project(), r.name(), r.version());
-    String what = dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version();
+    String what = DatasetRepository.label(r.project(), r.name()) + " " + r.version();
     long size = remote.storage().size(file);
     if (size < 0) {
       return "version string " + what + " is not reserved for it: another repository could take it (--repair reserves it)";

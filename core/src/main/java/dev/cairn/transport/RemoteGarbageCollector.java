@@ -3,7 +3,10 @@ package dev.cairn.transport;
 import dev.cairn.Repository;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.VersionListing;
+import dev.cairn.errors.CairnException;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
@@ -66,21 +69,21 @@ public final class RemoteGarbageCollector {
       String uri = remote.storage().uri().toString();
       if (!index.damaged().isEmpty()) {
         // Its objects are unknown: whatever a live object in it names could look dead.
-        throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": " + index.describeDamage()
+        throw new CairnException("Cannot collect " + uri + ": " + index.describeDamage()
             + "; repair it first with cairn fsck --storage " + uri + " --repair");
       }
       if (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
         // What a lost node named looks dead, and repositories that hold the node could restore it cheaply.
-        throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": versions there lack objects (locks/incomplete);"
+        throw new CairnException("Cannot collect " + uri + ": versions there lack objects (locks/incomplete);"
             + " upload them again, then cairn fsck --storage " + uri + " --repair finds the remote whole and allows it");
       }
       // One listing, for the check and the marks: a record unreadable on a second reading would
       // make its version look deleted.
-      dev.cairn.dataset.VersionListing listing = remote.readRecords();
+      VersionListing listing = remote.readRecords();
       List<String> unreadable = listing.unreadable();
       if (!unreadable.isEmpty()) {
         // Its version would look deleted, and everything only it needs dead.
-        throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": the newest record of " + unreadable.get(0)
+        throw new CairnException("Cannot collect " + uri + ": the newest record of " + unreadable.get(0)
             + (unreadable.size() > 1 ? " (and " + (unreadable.size() - 1) + " more)" : "") + " cannot be read (damaged, or"
             + " written by a newer Cairn, or not readable by this user); upload the version again, or check with cairn fsck --storage " + uri);
       }
@@ -135,7 +138,7 @@ public final class RemoteGarbageCollector {
   private void require(RemoteIndex index, ObjectId id, DatasetRecord r) throws IOException {
     if (!index.has(id)) {
       String uri = remote.storage().uri().toString();
-      throw new dev.cairn.errors.CairnException("Cannot collect " + uri + ": it lacks object " + id.hex()
+      throw new CairnException("Cannot collect " + uri + ": it lacks object " + id.hex()
           + " of version " + r.id() + " (" + r.name() + " " + r.version() + ")"
           + " (a pack deleted or lost?): what only it named would look unused; check with cairn fsck --storage " + uri
           + ", and upload the versions again from a repository that holds them");
@@ -197,7 +200,7 @@ public final class RemoteGarbageCollector {
     int written = 0;
     long writtenBytes = 0;
     if (!mixed.isEmpty()) {
-      Path staging = local.tmpDirectory().resolve(dev.cairn.internal.fs.AtomicFiles.tempName("remote-gc-"));
+      Path staging = local.tmpDirectory().resolve(AtomicFiles.tempName("remote-gc-"));
       Files.createDirectories(staging);
       try (RemoteObjectReader reader = new RemoteObjectReader(remote.storage(), index, local.objects().algorithm());
           PackAssembler out = new PackAssembler(local.objects().algorithm(), staging, staging, local.config().pack())) {

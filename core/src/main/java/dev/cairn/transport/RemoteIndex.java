@@ -3,6 +3,7 @@ package dev.cairn.transport;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFormat;
@@ -111,7 +112,7 @@ final class RemoteIndex {
             if (wellFormed(kept)) {
               // The pack is what is damaged (cut short, say): the cached section stays, the best map
               // left of where its objects lay, for a repair to salvage what is still there.
-              Path tmp = cacheDir.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(name + ".idx.") + ".tmp");
+              Path tmp = cacheDir.resolve(AtomicFiles.tempName(name + ".idx.") + ".tmp");
               Files.write(tmp, kept);
               Files.move(tmp, cachedFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
               idx.cachedOnly.put(name, kept);
@@ -174,7 +175,7 @@ final class RemoteIndex {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.CHECKSUM_MISMATCH, f.name(), "remote pack index checksum mismatch");
     }
     // A name of its own for each writer: two threads of one process (the daemon) may cache the same section.
-    Path tmp = cacheDir.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(name + ".idx.") + ".tmp");
+    Path tmp = cacheDir.resolve(AtomicFiles.tempName(name + ".idx.") + ".tmp");
     Files.write(tmp, section);
     Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return section;

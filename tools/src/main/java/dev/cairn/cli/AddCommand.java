@@ -2,7 +2,9 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.AddOptions;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.LinkOptions;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,13 +93,13 @@ final class AddCommand extends Base {
     Dataset ds = select(selector);
     // One change: when a source fails, the draft keeps none of the others either.
     AddOptions given = files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused, excludes);
-    Dataset.Change c = ds.add(given, archive, new dev.cairn.dataset.LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
+    Dataset.Change c = ds.add(given, archive, new LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
     print(this, ds, c, verbose ? c.paths() : null);
     return 0;
   }
 
   /** @param paths what changed path by path, or null when not asked for */
-  static void print(Base cmd, Dataset ds, Dataset.Change c, List<dev.cairn.manifest.DiffEntry> paths) throws IOException {
+  static void print(Base cmd, Dataset ds, Dataset.Change c, List<DiffEntry> paths) throws IOException {
     if (cmd.json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());

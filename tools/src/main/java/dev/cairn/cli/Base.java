@@ -1,9 +1,28 @@
 package dev.cairn.cli;
 
+import dev.cairn.Repository;
+import dev.cairn.RepositoryConfig;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.DraftOwners;
+import dev.cairn.dataset.MaxWorkers;
+import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.Selection;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidConfigException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.RepositoryNotFoundException;
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.json.Json;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.Storages;
+import dev.cairn.transport.Pusher;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -56,7 +75,7 @@ abstract class Base implements Callable<Integer> {
       Path dir = top.repositoryDirectory();
       if (createsRepository()) {
         boolean folderExisted = Files.exists(dir);
-        boolean made = !Files.exists(dir.resolve(dev.cairn.Repository.CONFIG));
+        boolean made = !Files.exists(dir.resolve(Repository.CONFIG));
         repo = DatasetRepository.open(dir, newRepositoryConfig(dir));
         if (made) {
           madeRepository = dir;
@@ -65,14 +84,14 @@ abstract class Base implements Callable<Integer> {
       } else {
         try {
           repo = DatasetRepository.openExisting(dir);
-        } catch (dev.cairn.errors.RepositoryNotFoundException e) {
-          throw new dev.cairn.errors.RepositoryNotFoundException(dir.toAbsolutePath().normalize(),
+        } catch (RepositoryNotFoundException e) {
+          throw new RepositoryNotFoundException(dir.toAbsolutePath().normalize(),
               "the first create, sync, or get from a remote makes one; check --repo or CAIRN_HOME");
         }
       }
       for (String key : top.conf.keySet()) {
         if (key.isBlank()) {
-          throw new dev.cairn.errors.InvalidInputException("Cannot use --conf '" + key + "=" + top.conf.get(key)
+          throw new InvalidInputException("Cannot use --conf '" + key + "=" + top.conf.get(key)
               + "': the setting's name is empty; give KEY=VALUE");
         }
       }
@@ -87,25 +106,25 @@ abstract class Base implements Callable<Integer> {
    * not use it). A command that only reads the remote makes no repository for a remote that holds
    * no Cairn data or cannot be reached: it fails first, leaving nothing behind.
    */
-  private dev.cairn.RepositoryConfig newRepositoryConfig(Path dir) throws IOException {
+  private RepositoryConfig newRepositoryConfig(Path dir) throws IOException {
     String storage = remoteOfNewRepository();
-    if (storage == null || Files.isRegularFile(dir.resolve(dev.cairn.Repository.CONFIG))) {
-      return dev.cairn.RepositoryConfig.DEFAULT;
+    if (storage == null || Files.isRegularFile(dir.resolve(Repository.CONFIG))) {
+      return RepositoryConfig.DEFAULT;
     }
-    dev.cairn.id.HashAlgorithm format;
-    try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage), top.conf)) {
-      format = dev.cairn.transport.Remote.objectFormatOf(remote);
+    HashAlgorithm format;
+    try (RemoteStorage remote = Storages.open(Storages.parse(storage), top.conf)) {
+      format = Remote.objectFormatOf(remote);
       if (format == null && remoteMustExist()) {
-        throw new dev.cairn.errors.InvalidConfigException("Cannot use remote " + remote.uri() + ": "
-            + dev.cairn.transport.Remote.withoutMarker(remote));
+        throw new InvalidConfigException("Cannot use remote " + remote.uri() + ": "
+            + Remote.withoutMarker(remote));
       }
     } catch (IOException e) {
       if (remoteMustExist()) {
         throw e;
       }
-      return dev.cairn.RepositoryConfig.DEFAULT; // the command itself says what is wrong with the remote
+      return RepositoryConfig.DEFAULT; // the command itself says what is wrong with the remote
     }
-    return format == null ? dev.cairn.RepositoryConfig.DEFAULT : dev.cairn.RepositoryConfig.DEFAULT.withObjectFormat(format);
+    return format == null ? RepositoryConfig.DEFAULT : RepositoryConfig.DEFAULT.withObjectFormat(format);
   }
 
   /**
@@ -113,15 +132,15 @@ abstract class Base implements Callable<Integer> {
    * command then says what is wrong).
    */
   boolean holdsCairnData(String storage) {
-    try (dev.cairn.storage.RemoteStorage remote = dev.cairn.storage.Storages.open(dev.cairn.storage.Storages.parse(storage), top.conf)) {
-      return dev.cairn.transport.Remote.objectFormatOf(remote) != null;
+    try (RemoteStorage remote = Storages.open(Storages.parse(storage), top.conf)) {
+      return Remote.objectFormatOf(remote) != null;
     } catch (IOException | RuntimeException e) {
       return true;
     }
   }
 
   /** Says on stderr what a push did besides uploading: made a new remote, brought back deleted versions. */
-  void notePush(Dataset ds, dev.cairn.transport.Pusher.Result pushed, String target) throws IOException {
+  void notePush(Dataset ds, Pusher.Result pushed, String target) throws IOException {
     if (pushed.remoteCreated()) {
       noteNewRemote(target);
     }
@@ -138,8 +157,8 @@ abstract class Base implements Callable<Integer> {
   /** A remote's address as records name it: a URI (a local folder's absolute {@code file:} URI), without a trailing slash. */
   static String uri(String storage) {
     try {
-      return dev.cairn.storage.Storages.parse(storage).toString().replaceFirst("/$", "");
-    } catch (dev.cairn.errors.InvalidInputException e) {
+      return Storages.parse(storage).toString().replaceFirst("/$", "");
+    } catch (InvalidInputException e) {
       return storage;
     }
   }
@@ -187,7 +206,7 @@ abstract class Base implements Callable<Integer> {
     requireReadableWorkingFolder();
     requireUtf8Arguments();
     boolean ok = false;
-    try (dev.cairn.dataset.MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
+    try (MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
       ok = exit == 0;
       if (ok && nextCurrent != null) {
@@ -204,7 +223,7 @@ abstract class Base implements Callable<Integer> {
         stepLog.commandEnded(ok);
       }
       // The drafts this command owns are left to the next command (the daemon runs many).
-      dev.cairn.dataset.DraftOwners.endAll();
+      DraftOwners.endAll();
       if (repo != null) {
         repo.close();
         if (!ok && madeRepository != null) {
@@ -238,10 +257,10 @@ abstract class Base implements Callable<Integer> {
    * U+FFFD, and every relative path would then name another folder, one that a copy or an export
    * would create beside it.
    */
-  static void requireReadableWorkingFolder() throws dev.cairn.errors.InvalidInputException {
+  static void requireReadableWorkingFolder() throws InvalidInputException {
     String cwd = System.getProperty("user.dir", "");
     if (cwd.indexOf('\uFFFD') >= 0) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot run in " + dev.cairn.manifest.DatasetPaths.printable(cwd)
+      throw new InvalidInputException("Cannot run in " + DatasetPaths.printable(cwd)
           + ": the path of the current folder is not valid UTF-8 as read (relative paths would name another folder); run cairn"
           + " from another folder");
     }
@@ -252,10 +271,10 @@ abstract class Base implements Callable<Integer> {
    * path so read names another file or folder, one that a copy, a link or an export would create
    * (or, with --overwrite, empty) instead of the one typed.
    */
-  private void requireUtf8Arguments() throws dev.cairn.errors.InvalidInputException {
+  private void requireUtf8Arguments() throws InvalidInputException {
     for (String a : spec.commandLine().getParseResult().originalArgs()) {
       if (a.indexOf('\uFFFD') >= 0) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot use '" + dev.cairn.manifest.DatasetPaths.printable(a) + "': it is not"
+        throw new InvalidInputException("Cannot use '" + DatasetPaths.printable(a) + "': it is not"
             + " valid UTF-8 as given (as a path it would name another file or folder); rename what it names, or give it another way");
       }
     }
@@ -269,7 +288,7 @@ abstract class Base implements Callable<Integer> {
 
   /** An upload that follows a close. */
   interface UploadStep {
-    dev.cairn.transport.Pusher.Result run() throws IOException;
+    Pusher.Result run() throws IOException;
   }
 
   /** With --json, the failure of the upload that followed a close, said once the answer is printed. */
@@ -285,7 +304,7 @@ abstract class Base implements Callable<Integer> {
    * {@link #printClosedJson} has given the answer: the version is closed all the same, and a
    * script needs its id. Null when it failed so.
    */
-  dev.cairn.transport.Pusher.Result uploadAfterClose(UploadStep step) throws IOException {
+  Pusher.Result uploadAfterClose(UploadStep step) throws IOException {
     try {
       return step.run();
     } catch (IOException e) {
@@ -416,7 +435,7 @@ abstract class Base implements Callable<Integer> {
     try {
       Dataset c = repo().get(s.project, s.name, null, true);
       closed = c.record().isDraft() ? null : c.version(); // with no closed version, the draft comes back
-    } catch (DatasetNotFoundException | dev.cairn.errors.InvalidInputException none) {
+    } catch (DatasetNotFoundException | InvalidInputException none) {
       closed = null;
     }
     err().println("cairn: note: this is the draft " + ds.version() + ", the highest version of "
@@ -429,7 +448,7 @@ abstract class Base implements Callable<Integer> {
    * remote keeps the record as it was until the next upload, which a note on stderr says.
    */
   void noteRecordChangedHere(Dataset ds) throws IOException {
-    dev.cairn.dataset.DatasetRecord r = ds.record();
+    DatasetRecord r = ds.record();
     if (!r.isDraft()) {
       String id = r.id().substring(0, 8);
       List<String> remotes = uploadedTo(r);
@@ -444,7 +463,7 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** Every remote a closed version's log says it was uploaded to: its own, and copies (upload --storage OTHER). */
-  private static List<String> uploadedTo(dev.cairn.dataset.DatasetRecord r) {
+  private static List<String> uploadedTo(DatasetRecord r) {
     return r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
         .filter(Objects::nonNull).map(Base::canonicalStorage).distinct().toList();
   }
@@ -452,8 +471,8 @@ abstract class Base implements Callable<Integer> {
   /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
   static String canonicalStorage(String storage) {
     try {
-      return dev.cairn.storage.Storages.parse(storage).toString();
-    } catch (dev.cairn.errors.InvalidInputException unparsable) {
+      return Storages.parse(storage).toString();
+    } catch (InvalidInputException unparsable) {
       return storage;
     }
   }
@@ -465,7 +484,7 @@ abstract class Base implements Callable<Integer> {
    */
   void noteStaysLocal(Dataset ds) throws IOException {
     for (String parent : ds.record().parents()) {
-      dev.cairn.dataset.DatasetRecord r;
+      DatasetRecord r;
       try {
         r = repo().get(parent).record();
       } catch (DatasetNotFoundException gone) {
@@ -487,8 +506,8 @@ abstract class Base implements Callable<Integer> {
    * stderr says, one a remote.
    */
   void noteDatasetChangedHere(Dataset ds) throws IOException {
-    Map<String, dev.cairn.dataset.DatasetRecord> versions = new LinkedHashMap<>();
-    for (dev.cairn.dataset.DatasetRecord r : repo().list(ds.project(), "^" + Pattern.quote(ds.name()) + "$", List.of())) {
+    Map<String, DatasetRecord> versions = new LinkedHashMap<>();
+    for (DatasetRecord r : repo().list(ds.project(), "^" + Pattern.quote(ds.name()) + "$", List.of())) {
       if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft()) {
         versions.put(r.id(), r);
       }
@@ -496,14 +515,14 @@ abstract class Base implements Callable<Integer> {
     // An upload sends the version's missing ancestors too, with their records, and logs itself in
     // the version's record alone: a remote holds each ancestor of a version uploaded there, of
     // this dataset or of another (a merge of it uploaded elsewhere).
-    Map<String, dev.cairn.dataset.DatasetRecord> all = new HashMap<>();
-    for (dev.cairn.dataset.DatasetRecord r : repo().catalog().all()) {
+    Map<String, DatasetRecord> all = new HashMap<>();
+    for (DatasetRecord r : repo().catalog().all()) {
       all.put(r.id(), r);
     }
     Map<String, java.util.Set<String>> remotesOf = new HashMap<>();
     // Each remote's walk goes over each version once, however many uploads' lineages share it.
     Map<String, java.util.Set<String>> walked = new HashMap<>();
-    for (dev.cairn.dataset.DatasetRecord r : all.values()) {
+    for (DatasetRecord r : all.values()) {
       for (String remote : r.isDraft() ? List.<String>of() : uploadedTo(r)) {
         java.util.Set<String> seen = walked.computeIfAbsent(remote, k -> new java.util.HashSet<>());
         java.util.Deque<String> lineage = new java.util.ArrayDeque<>(List.of(r.id()));
@@ -537,25 +556,25 @@ abstract class Base implements Callable<Integer> {
     int at = args.indexOf("--storage");
     String target = at >= 0 && at + 1 < args.size() ? args.get(at + 1) : args.size() == 1 && !args.get(0).startsWith("-") ? args.get(0) : own;
     try {
-      return target == null ? null : dev.cairn.storage.Storages.parse(target).toString();
-    } catch (dev.cairn.errors.InvalidInputException e) {
+      return target == null ? null : Storages.parse(target).toString();
+    } catch (InvalidInputException e) {
       return target;
     }
   }
 
   /** {@code diff} for a command's JSON ({@code changes}: what compare --json gives for each path). */
-  static List<Object> changesJson(List<dev.cairn.manifest.DiffEntry> diff) {
+  static List<Object> changesJson(List<DiffEntry> diff) {
     List<Object> out = new ArrayList<>(diff.size());
     diff.forEach(d -> out.add(Views.change(d)));
     return out;
   }
 
   /** One line a changed path, removed ones first, then modified, then added (as compare --verbose lists them). */
-  void printPaths(List<dev.cairn.manifest.DiffEntry> diff) {
-    for (dev.cairn.manifest.DiffEntry.ChangeType type : List.of(dev.cairn.manifest.DiffEntry.ChangeType.REMOVED,
-        dev.cairn.manifest.DiffEntry.ChangeType.MODIFIED, dev.cairn.manifest.DiffEntry.ChangeType.ADDED)) {
+  void printPaths(List<DiffEntry> diff) {
+    for (DiffEntry.ChangeType type : List.of(DiffEntry.ChangeType.REMOVED,
+        DiffEntry.ChangeType.MODIFIED, DiffEntry.ChangeType.ADDED)) {
       String label = String.format("%-9s", type.name().toLowerCase(Locale.ROOT));
-      for (dev.cairn.manifest.DiffEntry d : diff) {
+      for (DiffEntry d : diff) {
         if (d.type() == type) {
           out().println(label + Format.path(d.path()));
         }
@@ -577,7 +596,7 @@ abstract class Base implements Callable<Integer> {
     if (remoteId == null) {
       return requireLocal(select(s));
     }
-    Dataset ds = repo().fetch(remoteId, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
+    Dataset ds = repo().fetch(remoteId, Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
     catchUpFrom(ds, storage);
     return ds;
   }
@@ -596,7 +615,7 @@ abstract class Base implements Callable<Integer> {
    * whose record alone is (an ancestor of a version fetched from a remote).
    */
   Dataset requireLocal(Dataset ds) throws IOException {
-    dev.cairn.dataset.DatasetRecord r = ds.record();
+    DatasetRecord r = ds.record();
     var objects = repo().repository().objects();
     // Missing from the index is not yet lost: packs it does not list (a lost or rebuilt index, a
     // writer that put off indexing) are looked through first.
@@ -605,10 +624,10 @@ abstract class Base implements Callable<Integer> {
     }
     if (r.storage() == null) {
       // Made here and never uploaded: nothing else ever held its manifest.
-      throw new dev.cairn.errors.MissingObjectException(r.root(), "version " + r.id() + "'s manifest, lost or damaged here (run cairn fsck)");
+      throw new MissingObjectException(r.root(), "version " + r.id() + "'s manifest, lost or damaged here (run cairn fsck)");
     }
     // Every command that calls this takes --storage, which fetches the manifest alone.
-    throw new dev.cairn.errors.DatasetStateException("Cannot read version " + r.id() + ": only its record is local; add --storage "
+    throw new DatasetStateException("Cannot read version " + r.id() + ": only its record is local; add --storage "
         + r.storage() + " to read its manifest from there");
   }
 
@@ -649,7 +668,7 @@ abstract class Base implements Callable<Integer> {
    * @param storageFlag the {@code --storage} the user gave, or null
    * @param packTargetBytes the size of the packs to upload ({@link ChunkSizeOption}: read before the close, which checks it)
    */
-  dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes) throws IOException {
+  Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes) throws IOException {
     return uploadClosed(ds, target, storageFlag, packTargetBytes, true);
   }
 
@@ -670,7 +689,7 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** As {@link #uploadClosed(Dataset, String, String, long)}; {@code closedNow} false for a version an earlier run closed. */
-  dev.cairn.transport.Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes, boolean closedNow)
+  Pusher.Result uploadClosed(Dataset ds, String target, String storageFlag, long packTargetBytes, boolean closedNow)
       throws IOException {
     // The remote named unless the version's own: one from $CAIRN_STORAGE may not be set when the user runs the hint.
     String again = storageFlag != null ? storageFlag : target.equals(ds.record().storage()) ? null : target;
@@ -678,7 +697,7 @@ abstract class Base implements Callable<Integer> {
     Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
-      dev.cairn.transport.Pusher.Result pushed = repo().get(ds.id()).upload(target, null, packTargetBytes, progress());
+      Pusher.Result pushed = repo().get(ds.id()).upload(target, null, packTargetBytes, progress());
       notePush(ds, pushed, target);
       return pushed;
     } catch (IOException | RuntimeException e) {
@@ -692,7 +711,7 @@ abstract class Base implements Callable<Integer> {
    * its manifest: that step of the merge was a union (spec/datasets.md), which may bring back
    * what one side deleted.
    */
-  void noteBasesNotHere(Dataset ds, dev.cairn.dataset.DatasetRecord r) throws IOException {
+  void noteBasesNotHere(Dataset ds, DatasetRecord r) throws IOException {
     if (r.parents().size() < 2) {
       return;
     }
@@ -711,7 +730,7 @@ abstract class Base implements Callable<Integer> {
    * long; nothing when JSON is asked for; each step on its own lines when the command's
    * {@link StepsOption --verbose} is given.
    */
-  dev.cairn.dataset.Progress progress() {
+  Progress progress() {
     if (spec.mixins().values().stream().anyMatch(m -> m.userObject() instanceof StepsOption s && s.verbose)) {
       if (stepLog == null) {
         stepLog = new StepLog(err()); // one for the command: it says how its last step ended

@@ -1,5 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.storage.Storages;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,9 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The top-level {@code cairn} command: global options and the list of subcommands.
@@ -53,22 +56,22 @@ public final class CairnCommand implements Callable<Integer> {
   }
 
   /** The repository directory this invocation uses. */
-  Path repositoryDirectory() throws dev.cairn.errors.InvalidInputException {
+  Path repositoryDirectory() throws InvalidInputException {
     if (repo != null) {
       if (repo.toString().isBlank()) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot use --repo '': give the repository's folder");
+        throw new InvalidInputException("Cannot use --repo '': give the repository's folder");
       }
       String text = repo.toString();
       if (text.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) { // a URI, not a folder named "file:" or "s3a:"
         if (!text.toLowerCase(Locale.ROOT).startsWith("file:")) {
-          throw new dev.cairn.errors.InvalidInputException("Cannot use --repo " + text + ": a repository is a local folder (a remote"
+          throw new InvalidInputException("Cannot use --repo " + text + ": a repository is a local folder (a remote"
               + " is given as --storage)");
         }
-        return Path.of(dev.cairn.storage.Storages.parse(text));
+        return Path.of(Storages.parse(text));
       }
       return repo;
     }
-    return dev.cairn.dataset.DatasetRepository.defaultDirectory();
+    return DatasetRepository.defaultDirectory();
   }
 
   /** Every subcommand, in the order help lists them. */

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,7 @@ final class ChunkSizeOption {
       return Long.MAX_VALUE;
     }
     if (megabytes < 1 || megabytes > (Long.MAX_VALUE >> 20)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + NAME + " " + megabytes + ": give a size in MiB from 1 to "
+      throw new InvalidInputException("Cannot use " + NAME + " " + megabytes + ": give a size in MiB from 1 to "
           + (Long.MAX_VALUE >> 20) + ", or -1 for as few packs as possible");
     }
     return megabytes << 20;
@@ -32,7 +33,7 @@ final class ChunkSizeOption {
   /** Refuses a size given for an upload that will not happen: {@code remote} is where the command uploads, or null. */
   void requireRemote(String verb, String remote) throws IOException {
     if (megabytes != null && remote == null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot " + verb + ": " + NAME + " sizes an upload, and there is no remote to"
+      throw new InvalidInputException("Cannot " + verb + ": " + NAME + " sizes an upload, and there is no remote to"
           + " upload to (give --storage, or set CAIRN_STORAGE)");
     }
   }

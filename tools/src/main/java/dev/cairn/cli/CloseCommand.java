@@ -2,6 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,7 +27,7 @@ final class CloseCommand extends Base {
   @Override
   int run() throws Exception {
     if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot close: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+      throw new InvalidInputException("Cannot close: " + (storage != null ? "--storage names where" : "--chunk-size says how")
           + " to upload, --disable-upload says not to; give one");
     }
     long packBytes = chunkSize.packTargetBytes();
@@ -50,7 +52,7 @@ final class CloseCommand extends Base {
       }
       currentNow(); // closed: the version named stays the current one, should its upload fail
     }
-    dev.cairn.transport.Pusher.Result pushed = null;
+    Pusher.Result pushed = null;
     if (target != null && !disableUpload) {
       pushed = uploadAfterClose(() -> uploadClosed(ds, target, storage, packBytes, !closedBefore));
       if (closedBefore && pushed != null) {

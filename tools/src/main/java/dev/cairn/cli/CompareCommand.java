@@ -1,7 +1,9 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.Selection;
 import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -65,8 +67,8 @@ final class CompareCommand extends Base {
   }
 
   private Dataset versionFor(String id) throws IOException {
-    dev.cairn.dataset.Catalog.requireIdForm(id);
+    Catalog.requireIdForm(id);
     return storage == null ? requireLocal(repo().get(id))
-        : repo().fetch(id, dev.cairn.dataset.Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
+        : repo().fetch(id, Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
   }
 }

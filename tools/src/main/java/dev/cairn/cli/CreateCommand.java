@@ -3,6 +3,10 @@ package dev.cairn.cli;
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Selection;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -111,10 +115,10 @@ final class CreateCommand extends Base {
     }
     Set<String> dropped = new HashSet<>();
     for (String p : r.parents()) {
-      for (dev.cairn.manifest.DiffEntry d : ds.compare(repo().get(p))) {
+      for (DiffEntry d : ds.compare(repo().get(p))) {
         // The losing side of a conflict (a file against a folder, say) is reported as a conflict, not here.
-        if (d.type() == dev.cairn.manifest.DiffEntry.ChangeType.REMOVED
-            && r.conflicts().stream().noneMatch(c -> dev.cairn.manifest.DatasetPaths.isUnder(d.path(), c.path()))) {
+        if (d.type() == DiffEntry.ChangeType.REMOVED
+            && r.conflicts().stream().noneMatch(c -> DatasetPaths.isUnder(d.path(), c.path()))) {
           dropped.add(d.path());
         }
       }
@@ -133,12 +137,12 @@ final class CreateCommand extends Base {
   private String localOrFetched(String parent) throws IOException {
     try {
       return repo().get(parent).id();
-    } catch (dev.cairn.errors.DatasetNotFoundException notLocal) {
+    } catch (DatasetNotFoundException notLocal) {
       String remote = storage != null ? storage : repo().defaultStorage();
       if (remote == null) {
         throw notLocal;
       }
-      return repo().fetch(parent, dev.cairn.dataset.Selection.NONE, remote, null, progress()).id();
+      return repo().fetch(parent, Selection.NONE, remote, null, progress()).id();
     }
   }
 }

@@ -1,7 +1,13 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.json.Json;
+import dev.cairn.transport.Fetcher;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +42,11 @@ final class DeleteCommand extends Base {
     selector.validate();
     if (storage != null) {
       if (entireDataset) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset from a remote: delete its versions one by one"
+        throw new InvalidInputException("Cannot delete an entire dataset from a remote: delete its versions one by one"
             + " (--id, or --name with --version)");
       }
       if (selector.id == null && selector.name == null) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot delete from a remote: name the version with --id ID (or --name N);"
+        throw new InvalidInputException("Cannot delete from a remote: name the version with --id ID (or --name N);"
             + " delete never takes the last version used");
       }
       // By name, the version the remote holds (its highest without --version), as get --storage finds it.
@@ -48,11 +54,11 @@ final class DeleteCommand extends Base {
       boolean deleted;
       String id;
       try (var remote = repo().openRemote(storage)) {
-        id = new dev.cairn.transport.Fetcher(repo(), remote, dev.cairn.dataset.Progress.NONE).resolve(wanted);
+        id = new Fetcher(repo(), remote, Progress.NONE).resolve(wanted);
         deleted = remote.deleteVersion(id, force);
       }
       if (!deleted) {
-        throw new dev.cairn.errors.DatasetNotFoundException("Cannot delete " + wanted + ": " + storage + " does not hold it");
+        throw new DatasetNotFoundException("Cannot delete " + wanted + ": " + storage + " does not hold it");
       }
       if (json) {
         printJson(Json.object("id", id, "storage", uri(storage), "deleted", true));
@@ -62,7 +68,7 @@ final class DeleteCommand extends Base {
       return 0;
     }
     if (selector.id == null && selector.name == null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot delete: name the version with --id ID (or --name N); delete never takes the last version used");
+      throw new InvalidInputException("Cannot delete: name the version with --id ID (or --name N); delete never takes the last version used");
     }
     if (entireDataset) {
       return deleteDataset();
@@ -109,14 +115,14 @@ final class DeleteCommand extends Base {
   /** {@code --entire-dataset}: every version of the dataset, newest first. */
   private int deleteDataset() throws Exception {
     if (!force) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset without --force: every one of its versions goes");
+      throw new InvalidInputException("Cannot delete an entire dataset without --force: every one of its versions goes");
     }
     if (selector.version != null) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot delete an entire dataset of one version: leave out --version");
+      throw new InvalidInputException("Cannot delete an entire dataset of one version: leave out --version");
     }
-    dev.cairn.dataset.DatasetRecord named = selector.resolve(repo()).record();
+    DatasetRecord named = selector.resolve(repo()).record();
     Map<String, String> stillOn = new LinkedHashMap<>(); // id → remote
-    for (dev.cairn.dataset.DatasetRecord r : repo().catalog().readAll().records()) {
+    for (DatasetRecord r : repo().catalog().readAll().records()) {
       if (r.project().equals(named.project()) && r.name().equals(named.name())) {
         String remote = stillOn(repo().get(r.id()));
         if (remote != null) {
@@ -138,7 +144,7 @@ final class DeleteCommand extends Base {
       m.put("still_on", new java.util.TreeSet<>(stillOn.values()));
       printJson(m);
     } else {
-      out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), dev.cairn.dataset.DatasetRepository.label(named.project(),
+      out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), DatasetRepository.label(named.project(),
           named.name()));
       if (!stillOn.isEmpty()) {
         Map.Entry<String, String> one = stillOn.entrySet().iterator().next();

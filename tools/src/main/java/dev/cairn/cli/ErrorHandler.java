@@ -1,5 +1,11 @@
 package dev.cairn.cli;
 
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +18,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /** Turns any failure into one line on stderr and a non-zero exit; {@code --debug} adds the trace. */
 final class ErrorHandler implements IExecutionExceptionHandler {
@@ -32,11 +38,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       debug |= p.hasMatchedOption("--debug");
     }
     Throwable t = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
-    if (dev.cairn.internal.fs.ExitCleanup.exiting() && !debug) {
+    if (ExitCleanup.exiting() && !debug) {
       return FAILED; // interrupted: the interruption's own line says what happened, not what failed after it
     }
     // Whatever a message quotes of the user's input, no control character reaches the terminal.
-    cl.getErr().println("cairn: " + dev.cairn.manifest.DatasetPaths.printable(oneLine(t)));
+    cl.getErr().println("cairn: " + DatasetPaths.printable(oneLine(t)));
     if (debug) {
       e.printStackTrace(cl.getErr());
     }
@@ -92,7 +98,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (t instanceof NoSuchFileException) {
       msg = "no such file or folder: " + msg;
     } else if (t instanceof AccessDeniedException denied && denied.getFile() != null
-        && dev.cairn.internal.fs.AtomicFiles.isTempName(Path.of(denied.getFile()).getFileName().toString())) {
+        && AtomicFiles.isTempName(Path.of(denied.getFile()).getFileName().toString())) {
       // A file written under a temporary name first: the user knows the folder, not that name.
       Path parent = Path.of(denied.getFile()).getParent();
       msg = "permission denied: cannot write in " + (parent == null ? "the current folder" : parent);
@@ -121,17 +127,17 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (t.getClass().getName().startsWith("org.lmdbjava.") || t.getClass().getName().startsWith("jnr.")) {
       // The index's own error (an I/O error from its native library, say): it names no file.
       msg = "the index (LMDB) failed: " + msg + "; cairn fsck checks it (an index is rebuilt from the packs by cairn fsck --repair)";
-    } else if ((t instanceof dev.cairn.errors.MissingObjectException || t instanceof dev.cairn.errors.CorruptObjectException)
+    } else if ((t instanceof MissingObjectException || t instanceof CorruptObjectException)
         && msg != null && !msg.contains("fsck") && !msg.contains("fetch")) {
       // Data lost or damaged here, or on a remote read: say what finds it all.
-      String remote = t instanceof dev.cairn.errors.CorruptObjectException c ? remoteOf(c.where()) : null;
+      String remote = t instanceof CorruptObjectException c ? remoteOf(c.where()) : null;
       Matcher onRemote = ON_REMOTE.matcher(msg);
       if (remote == null && onRemote.find()) {
         remote = onRemote.group(1);
       }
       msg = msg + (remote == null ? "; cairn fsck checks the whole repository"
           : "; cairn fsck --storage " + remote + " --read-data checks that remote");
-    } else if (t instanceof dev.cairn.errors.DatasetNotFoundException && msg != null && NO_ID.matcher(msg).find() && !msg.contains("--storage")) {
+    } else if (t instanceof DatasetNotFoundException && msg != null && NO_ID.matcher(msg).find() && !msg.contains("--storage")) {
       Matcher m = NO_ID.matcher(msg);
       m.find();
       String prefix = m.group(1);
@@ -195,7 +201,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         message = cl.getCommandSpec().name() + " takes no arguments, only options: '" + first + "'"
             + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
       }
-      cl.getErr().println("cairn: " + dev.cairn.manifest.DatasetPaths.printable(message) + " (see '"
+      cl.getErr().println("cairn: " + DatasetPaths.printable(message) + " (see '"
           + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;

@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.internal.io.Text;
+import dev.cairn.manifest.DatasetPaths;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -43,7 +45,7 @@ final class Format {
 
   /** "1 version", "2 versions". */
   static String count(long n, String noun) {
-    return dev.cairn.internal.io.Text.count(n, noun);
+    return Text.count(n, noun);
   }
 
   /** Pads to a column width; a longer value is printed whole (a path cut short could not be found or grepped). */
@@ -97,7 +99,7 @@ final class Format {
    * as quoting or a column's edge). Then it is in double quotes, a {@code "} or {@code \} in it
    * escaped with a {@code \}: a shown path that begins with {@code "} is always a quoted one.
    * Control characters and bidirectional overrides are escaped as {@link
-   * dev.cairn.manifest.DatasetPaths#printable} escapes them.
+   * DatasetPaths#printable} escapes them.
    */
   static String path(String path) {
     boolean quote = path.indexOf('"') >= 0 || path.indexOf('|') >= 0;
@@ -106,7 +108,7 @@ final class Format {
     }
     // Control characters (C1 ones included: U+009B starts a terminal's command) and bidirectional
     // overrides are escaped (\x9b): a dataset path holds no backslash, so the escape cannot be a name.
-    String shown = dev.cairn.manifest.DatasetPaths.printable(quote ? path.replace("\\", "\\\\").replace("\"", "\\\"") : path);
+    String shown = DatasetPaths.printable(quote ? path.replace("\\", "\\\\").replace("\"", "\\\"") : path);
     return quote ? "\"" + shown + "\"" : shown;
   }
 }

@@ -1,9 +1,12 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.VersionObjectRecovery;
 import dev.cairn.gc.Fsck;
 import dev.cairn.gc.Problem;
 import dev.cairn.gc.Repair;
+import dev.cairn.transport.RemoteFsck;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,8 +46,8 @@ final class FsckCommand extends Base {
     List<String> incomplete = List.of();
     if (storage != null) {
       try (var remote = repo().openRemote(storage)) {
-        dev.cairn.transport.RemoteFsck check = new dev.cairn.transport.RemoteFsck(remote, repo().repository(), progress());
-        dev.cairn.transport.RemoteFsck.Outcome o = repair ? check.repair() : check.check(readData);
+        RemoteFsck check = new RemoteFsck(remote, repo().repository(), progress());
+        RemoteFsck.Outcome o = repair ? check.repair() : check.check(readData);
         report = o.report();
         actions = o.repairs();
         incomplete = o.incomplete();
@@ -137,10 +140,10 @@ final class FsckCommand extends Base {
         break;
       }
       String id = r.id().substring(0, 8);
-      String what = "  " + id + " (" + dev.cairn.dataset.DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
-      if (!repair && dev.cairn.dataset.VersionObjectRecovery.canRebuildAllItLacks(repo(), r)) {
+      String what = "  " + id + " (" + DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
+      if (!repair && VersionObjectRecovery.canRebuildAllItLacks(repo(), r)) {
         out().println(what + "its lost version object can be rebuilt from its record: cairn fsck --repair");
-      } else if (r.storage() == null && dev.cairn.dataset.VersionObjectRecovery.onlyVersionObjectLost(repo(), r)) {
+      } else if (r.storage() == null && VersionObjectRecovery.onlyVersionObjectLost(repo(), r)) {
         out().println(what + "only its version object is lost, and its record changed since close, so it cannot be rebuilt; its"
             + " files are intact: copy them out (cairn get --id " + id + " --copy DIR), then delete it and make it again");
       } else if (r.storage() != null && !r.isDraft() && uploadedTo(r)) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.gc.GarbageCollector;
+import dev.cairn.transport.RemoteGarbageCollector;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -67,9 +68,9 @@ final class GcCommand extends Base {
   }
 
   private int collectRemote(long graceMillis) throws Exception {
-    dev.cairn.transport.RemoteGarbageCollector.Result r;
+    RemoteGarbageCollector.Result r;
     try (var remote = repo().openRemote(storage)) {
-      r = new dev.cairn.transport.RemoteGarbageCollector(remote, repo().repository(), graceMillis, progress()).run();
+      r = new RemoteGarbageCollector(remote, repo().repository(), graceMillis, progress()).run();
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -1,9 +1,13 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
 import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +122,7 @@ final class GetCommand extends Base {
     }
     boolean recordUse = alias != null && usedBy != null;
     if (recordUse) { // before the copy, not after it
-      dev.cairn.dataset.Usage.requireClosed(ds.record(), usedBy);
+      Usage.requireClosed(ds.record(), usedBy);
     }
     Path path;
     try {
@@ -168,8 +172,8 @@ final class GetCommand extends Base {
       if (current == null || current.equals(got.id())) {
         return false;
       }
-      dev.cairn.dataset.DatasetRecord draft = repo().get(current).record();
-      dev.cairn.dataset.DatasetRecord r = got.record();
+      DatasetRecord draft = repo().get(current).record();
+      DatasetRecord r = got.record();
       return draft.isDraft() && (draft.parents().contains(r.id()) || (draft.project().equals(r.project()) && draft.name().equals(r.name())));
     } catch (IOException gone) { // deleted since, or its record unreadable: the get goes on
       return false;
@@ -182,7 +186,7 @@ final class GetCommand extends Base {
     String remote = storage;
     String id = selector.id;
     if (id != null) {
-      dev.cairn.dataset.Catalog.requireIdForm(id);
+      Catalog.requireIdForm(id);
     }
     if (id == null && selector.name == null) {
       Dataset current = requireCurrent(repo());
@@ -196,7 +200,7 @@ final class GetCommand extends Base {
       } else {
         try {
           id = selector.resolve(repo(), true).id(); // by name, the highest closed version
-        } catch (dev.cairn.errors.DatasetNotFoundException notLocal) {
+        } catch (DatasetNotFoundException notLocal) {
           String fallback = repo().defaultStorage();
           if (fallback == null) {
             throw notLocal;
@@ -210,7 +214,7 @@ final class GetCommand extends Base {
       try {
         repo().get(id);
         local = true;
-      } catch (dev.cairn.errors.DatasetNotFoundException e) {
+      } catch (DatasetNotFoundException e) {
         local = false;
       }
       if (!local) {
@@ -249,8 +253,8 @@ final class GetCommand extends Base {
         + " data aside, then this get fetches it again", damaged);
   }
 
-  private static dev.cairn.errors.DatasetNotFoundException e(String id) {
-    return new dev.cairn.errors.DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it)");
+  private static DatasetNotFoundException e(String id) {
+    return new DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it)");
   }
 
   /** The run that uses what this get gets: --run, else $CAIRN_RUN_ID (set empty, none); null for none. */
@@ -348,7 +352,7 @@ final class GetCommand extends Base {
 
   /** The command's progress, counting what it downloads (the phases a fetch names "downloading ..."). */
   @Override
-  dev.cairn.dataset.Progress progress() {
+  Progress progress() {
     return new ForwardingProgress(super.progress()) {
       private volatile boolean downloading;
 
@@ -368,8 +372,8 @@ final class GetCommand extends Base {
     };
   }
 
-  /** {@code p}, but for {@link dev.cairn.dataset.Progress#committed}, which it does not pass on. */
-  private static dev.cairn.dataset.Progress withoutCommit(dev.cairn.dataset.Progress p) {
+  /** {@code p}, but for {@link Progress#committed}, which it does not pass on. */
+  private static Progress withoutCommit(Progress p) {
     return new ForwardingProgress(p) {
       @Override
       public void committed(String result) {

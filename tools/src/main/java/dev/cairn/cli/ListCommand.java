@@ -1,8 +1,13 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.Conflict;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Glob;
+import dev.cairn.internal.json.Json;
+import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -52,7 +57,7 @@ final class ListCommand extends Base {
       patterns.add(p); // as get reads it (Glob.filter): "sub/" takes what a folder named sub holds, at any depth, as "sub" does
       // The same names in the other Unicode form (as a system that decomposes names types them):
       // an add refuses two names that differ so, so the other form can only mean the same files.
-      for (String other : dev.cairn.manifest.DatasetPaths.otherForms(p)) {
+      for (String other : DatasetPaths.otherForms(p)) {
         if (!patterns.contains(other)) {
           patterns.add(other);
         }
@@ -68,9 +73,9 @@ final class ListCommand extends Base {
             Format.count(unknown, "file"));
       }
     }
-    List<dev.cairn.dataset.Glob> gs = new ArrayList<>();
+    List<Glob> gs = new ArrayList<>();
     for (String p : patterns) {
-      gs.add(dev.cairn.dataset.Glob.parseFilter("filter", p));
+      gs.add(Glob.parseFilter("filter", p));
     }
     java.util.function.Predicate<String> selected = path -> gs.isEmpty() || gs.stream().anyMatch(g -> g.matches(path));
     if (modified) {
@@ -93,12 +98,12 @@ final class ListCommand extends Base {
     if (json) {
       return 0;
     }
-    dev.cairn.dataset.DatasetRecord r = ds.record();
+    DatasetRecord r = ds.record();
     // A note beside the listing (scripts read the table, whose last line is the total), while a
     // conflict stands: once every path was changed since the merge, they were resolved by hand.
     if (!r.conflicts().isEmpty() && ds.conflictsChangedSinceMerge().size() < r.conflicts().size()) {
       // Those the filters select, the first few of them: show lists them all.
-      List<dev.cairn.dataset.Conflict> shown = r.conflicts().stream().filter(c -> selected.test(c.path())).toList();
+      List<Conflict> shown = r.conflicts().stream().filter(c -> selected.test(c.path())).toList();
       if (!shown.isEmpty()) {
         out().flush();
         err().println(ConflictLines.header(r));
@@ -179,7 +184,7 @@ final class ListCommand extends Base {
           m.put("origin_version", origins.version(e));
           m.put("origin_deleted", origins.id(e) != null && origins.deleted(origins.id(e)));
         }
-        out.print(dev.cairn.internal.json.Json.pretty(m, 1));
+        out.print(Json.pretty(m, 1));
       });
       out.println(first[0] ? "]" : "\n]");
       out.flush();
@@ -201,7 +206,7 @@ final class ListCommand extends Base {
       if (origins != null) {
         block.append(" | ").append(origins.shown(e));
       }
-      if (e.kind() == dev.cairn.manifest.EntryKind.LINK) {
+      if (e.kind() == EntryKind.LINK) {
         block.append(" -> ").append(e.uri()); // an external file: it stays where it is
         total[2]++;
       }

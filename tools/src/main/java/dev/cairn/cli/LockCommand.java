@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.errors.InvalidInputException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class LockCommand extends Base {
   int run() throws Exception {
     String r = run != null ? run : System.getenv("CAIRN_RUN_ID");
     if (r == null || r.isBlank()) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
+      throw new InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
     }
     if (output.toString().equals("-")) {
       // As other tools read "-": the lock file itself, which is JSON already, on standard output.

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
+import dev.cairn.manifest.DatasetPaths;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,7 @@ final class LogCommand extends Base {
       String changes = e.changes().isEmpty() ? "" : String.format("  (+%d ~%d -%d, %s stored)", e.changes().added(),
           e.changes().modified(), e.changes().removed(), Format.bytes(e.storedBytes()));
       String arguments = e.renamedTo() == null ? printable(e.arguments())
-          : "to " + dev.cairn.manifest.DatasetPaths.printable(DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)));
+          : "to " + DatasetPaths.printable(DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)));
       out().printf("%s  %-15s %s%s%n", Format.time(e.timeMillis()), e.command(), arguments, changes);
     }
     return 0;
@@ -40,6 +41,6 @@ final class LogCommand extends Base {
    * like an entry, and is escaped.
    */
   private static String printable(List<String> arguments) {
-    return String.join(" ", arguments.stream().map(a -> dev.cairn.manifest.DatasetPaths.printable(ShellWords.quote(a))).toList());
+    return String.join(" ", arguments.stream().map(a -> DatasetPaths.printable(ShellWords.quote(a))).toList());
   }
 }

@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.internal.index.IndexEnvironment;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.function.Consumer;
@@ -30,7 +32,7 @@ public final class Main {
     if (System.getenv("CAIRN_TIMING") == null) {
       int exit = run(args);
       // A command that ended because Ctrl-C took its temporary folders away has not returned of itself.
-      returned = !dev.cairn.internal.fs.ExitCleanup.exiting();
+      returned = !ExitCleanup.exiting();
       System.exit(exit);
     }
     // For benchmarks: how much of a command's time is JVM start, how much the command.
@@ -85,7 +87,7 @@ public final class Main {
   /** Runs a command line and returns its exit code, without exiting. */
   public static int run(String... args) {
     if (CairnCommand.needsIndexSoon(args)) {
-      dev.cairn.internal.index.IndexEnvironment.preloadInBackground();
+      IndexEnvironment.preloadInBackground();
     }
     try {
       return CairnCommand.commandLine(args).execute(args);

@@ -5,6 +5,11 @@ import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordFormat;
+import dev.cairn.errors.CorruptObjectException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.internal.fs.Trees;
 import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +52,7 @@ final class QuickstartCommand implements Callable<Integer> {
     Path repoDir = own ? Path.of(System.getProperty("java.io.tmpdir"), "cairn-quickstart") : parent.repo;
     if (own) {
       requireDemoOrAbsent(repoDir);
-      dev.cairn.internal.fs.Trees.delete(repoDir);
+      Trees.delete(repoDir);
     }
     // The demo's source files, in a folder of its own, gone at the end.
     Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "cairn-quickstart-work-");
@@ -67,7 +72,7 @@ final class QuickstartCommand implements Callable<Integer> {
       writeImages(images, 40, 50);
       Files.delete(images.resolve("img007.bin"));
       Files.writeString(work.resolve("labels.csv"), labels(0, 50).replace("img003.bin,cat", "img003.bin,dog"), StandardCharsets.UTF_8);
-      v2.syncFolder(images, "images", dev.cairn.dataset.Progress.NONE);
+      v2.syncFolder(images, "images", Progress.NONE);
       v2.addFiles(AddOptions.of(work.resolve("labels.csv")));
       v2.close();
       step(out, "2. child pets " + v2.version() + " (only its change-set is stored)", v2);
@@ -115,7 +120,7 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf("   %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
       out.printf("   %s serve        # the web UI%n", r);
     } finally {
-      dev.cairn.internal.fs.Trees.deleteQuietly(work); // never in place of the error that ended the demo
+      Trees.deleteQuietly(work); // never in place of the error that ended the demo
     }
     return 0;
   }
@@ -144,14 +149,14 @@ final class QuickstartCommand implements Callable<Integer> {
         try (var s = Files.list(records)) {
           for (Path r : s.toList()) {
             if (!r.toString().endsWith(".json")
-                || !dev.cairn.dataset.RecordFormat.decode(Files.readString(r), r.toString()).project().equals(DEMO_PROJECT)) {
+                || !RecordFormat.decode(Files.readString(r), r.toString()).project().equals(DEMO_PROJECT)) {
               return false;
             }
           }
         }
       }
       return true;
-    } catch (CharacterCodingException | dev.cairn.errors.CorruptObjectException notTheDemos) {
+    } catch (CharacterCodingException | CorruptObjectException notTheDemos) {
       return false;
     }
   }
@@ -169,7 +174,7 @@ final class QuickstartCommand implements Callable<Integer> {
       empty = s != null && s.findAny().isEmpty();
     }
     if (!empty && (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) || !isCairnsOnly(dir))) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot make the demo repository at " + dir + ": something that is not a"
+      throw new InvalidInputException("Cannot make the demo repository at " + dir + ": something that is not a"
           + " Cairn repository is there; move it away, or give another place with --repo");
     }
   }

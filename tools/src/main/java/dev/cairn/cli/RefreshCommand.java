@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.BadStorageLocationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,7 +43,7 @@ final class RefreshCommand extends Base {
       DatasetRepository.Refresh r;
       try {
         r = repo().refreshRecords(remote);
-      } catch (dev.cairn.errors.BadStorageLocationException typo) {
+      } catch (BadStorageLocationException typo) {
         throw typo; // names no remote at all
       } catch (java.io.IOException | RuntimeException e) {
         if (storage != null) {

@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.RemoveOptions;
+import dev.cairn.manifest.DiffEntry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,8 @@ final class RemoveCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    Dataset.Change c = ds.removeFiles(new dev.cairn.dataset.RemoveOptions(files, !nonRecursive, ignoreUnmatch), progress());
-    List<dev.cairn.manifest.DiffEntry> paths = verbose ? c.paths() : null;
+    Dataset.Change c = ds.removeFiles(new RemoveOptions(files, !nonRecursive, ignoreUnmatch), progress());
+    List<DiffEntry> paths = verbose ? c.paths() : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());

@@ -1,6 +1,12 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.TagQuery;
+import dev.cairn.dataset.VersionListing;
+import dev.cairn.errors.AmbiguousIdException;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,9 +70,9 @@ final class SearchCommand extends Base {
     try {
       repo().catalog().resolve(prefix);
       return true;
-    } catch (dev.cairn.errors.DatasetNotFoundException none) {
+    } catch (DatasetNotFoundException none) {
       return false;
-    } catch (dev.cairn.errors.AmbiguousIdException several) {
+    } catch (AmbiguousIdException several) {
       return true;
     }
   }
@@ -74,7 +80,7 @@ final class SearchCommand extends Base {
   @Override
   int run() throws Exception {
     if (onlyCompleted && notOnlyCompleted) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
+      throw new InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
     }
     if (nonRecursiveProject && project == null) {
       throw badValue("Cannot search: --non-recursive-project-search limits --project to itself, and no --project was given");
@@ -82,15 +88,15 @@ final class SearchCommand extends Base {
     if (project != null && project.length() > 1 && project.endsWith("/")) {
       project = project.substring(0, project.length() - 1); // "a/" is project a, as a folder path would be
     }
-    Predicate<String> named = dev.cairn.dataset.DatasetRepository.nameFilter(name);
+    Predicate<String> named = DatasetRepository.nameFilter(name);
     tags.removeIf(String::isEmpty); // "--tags ''" or "a,,b": no tag is empty, as in the web UI's filter
-    dev.cairn.dataset.TagQuery tagged = dev.cairn.dataset.TagQuery.parse(tags);
+    TagQuery tagged = TagQuery.parse(tags);
     for (String id : ids) {
-      dev.cairn.dataset.Catalog.requireIdForm(id); // before any remote is asked
+      Catalog.requireIdForm(id); // before any remote is asked
     }
     List<DatasetRecord> found;
     if (storage != null) {
-      dev.cairn.dataset.VersionListing listing = repo().readRemote(storage, null);
+      VersionListing listing = repo().readRemote(storage, null);
       found = new ArrayList<>(listing.records());
       found.removeIf(r -> !named.test(r.name()) || !tagged.matches(r.tags()));
       int unreadable = listing.unreadable().size();
@@ -99,7 +105,7 @@ final class SearchCommand extends Base {
             Format.count(unreadable, "version record"), storage, unreadable == 1 ? "is" : "are", storage);
       }
     } else {
-      dev.cairn.dataset.VersionListing listing = repo().search(nonRecursiveProject ? project : null, name, tags);
+      VersionListing listing = repo().search(nonRecursiveProject ? project : null, name, tags);
       found = new ArrayList<>(listing.records());
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {
@@ -109,7 +115,7 @@ final class SearchCommand extends Base {
       }
     }
     boolean byProject = project != null; // --project '' is the versions of no project, as the web UI's ?project=
-    List<String> draftIds = found.stream().filter(dev.cairn.dataset.DatasetRecord::isDraft).map(dev.cairn.dataset.DatasetRecord::id).toList();
+    List<String> draftIds = found.stream().filter(DatasetRecord::isDraft).map(DatasetRecord::id).toList();
     found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
         || (!notOnlyCompleted && r.isDraft()));
     if (!ids.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.Repository;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.web.WebServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -39,16 +40,16 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (host.isBlank()) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
+      throw new InvalidInputException("Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
           + " this machine only; 0.0.0.0 for every interface)");
     }
     if (port < 0 || port > 65535) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot serve: --port " + port + " is not a port; give one from 1 to 65535, or 0"
+      throw new InvalidInputException("Cannot serve: --port " + port + " is not a port; give one from 1 to 65535, or 0"
           + " for a free one");
     }
     for (String name : allowHosts) {
       if (!HOST_NAME.matcher(name).matches()) {
-        throw new dev.cairn.errors.InvalidInputException("Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"
+        throw new InvalidInputException("Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"
             + " a browser's address bar shows it, without scheme or path (data.example.com)");
       }
     }

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,7 @@ final class ShowCommand extends Base {
     }
     for (Map.Entry<String, String> e : new TreeMap<>(r.metadata()).entrySet()) {
       // One line a key, escaped as the metadata command prints it (a newline as \x0a): a value never reads as another key.
-      line("metadata", dev.cairn.manifest.DatasetPaths.printable(e.getKey()) + "=" + dev.cairn.manifest.DatasetPaths.printable(e.getValue()));
+      line("metadata", DatasetPaths.printable(e.getKey()) + "=" + DatasetPaths.printable(e.getValue()));
     }
     if (!r.conflicts().isEmpty()) {
       line("conflicts", ConflictLines.header(r));
@@ -86,7 +87,7 @@ final class ShowCommand extends Base {
   private void line(String label, String value) {
     String[] lines = value.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {
-      lines[i] = dev.cairn.manifest.DatasetPaths.printable(lines[i]);
+      lines[i] = DatasetPaths.printable(lines[i]);
     }
     out().printf("%-12s %s%n", label + ":", String.join("\n" + " ".repeat(13), lines));
   }

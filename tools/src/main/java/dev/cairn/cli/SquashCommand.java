@@ -2,6 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +37,7 @@ final class SquashCommand extends Base {
   @Override
   int run() throws Exception {
     if ((storage != null || chunkSize.megabytes != null) && disableUpload) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot squash: " + (storage != null ? "--storage" : "--chunk-size")
+      throw new InvalidInputException("Cannot squash: " + (storage != null ? "--storage" : "--chunk-size")
           + " uploads the new version, --disable-upload keeps it here; give one or the other");
     }
     long packBytes = chunkSize.packTargetBytes();
@@ -45,7 +47,7 @@ final class SquashCommand extends Base {
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());
     // Closed before this run: an earlier run of this squash made it and stopped before its upload ended.
     boolean earlier = ds.record().closedMillis() < started;
-    dev.cairn.transport.Pusher.Result pushed = remote == null ? null : uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes));
+    Pusher.Result pushed = remote == null ? null : uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes));
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

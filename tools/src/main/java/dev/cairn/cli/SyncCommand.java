@@ -1,9 +1,18 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.SyncOptions;
+import dev.cairn.dataset.VersionStrings;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.DiffEntry;
+import dev.cairn.transport.Pusher;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +113,7 @@ final class SyncCommand extends Base {
       List<String> values = o.arity().max() == 0 ? List.of() : new ArrayList<>(o.stringValues());
       switch (n) {
         case "--folder" -> values = List.of(canonicalFolder());
-        case "--dataset-folder" -> values = List.of(dev.cairn.manifest.DatasetPaths.withoutEmptyOrDotSegments(datasetFolder));
+        case "--dataset-folder" -> values = List.of(DatasetPaths.withoutEmptyOrDotSegments(datasetFolder));
         case "--storage" -> values = List.of(canonicalStorage(storage));
         case "--parents" -> values = values.stream().map(this::fullId).toList();
         case "--tags" -> values = tags.stream().distinct().sorted().toList();
@@ -156,21 +165,21 @@ final class SyncCommand extends Base {
   @Override
   int run() throws Exception {
     if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty())) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
+      throw new InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
           + " --parents and --tags make a new version instead: give one or the other");
     }
     if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+      throw new InvalidInputException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
           + " to upload, --disable-upload says not to; give one");
     }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
     if (!createNew && id == null && (project != null || version != null || !tags.isEmpty())) {
       // Else they would be dropped, and the current draft synced and closed as it is.
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
+      throw new InvalidInputException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
           : "--tags") + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft");
     }
     if (skipClose && ((!createNew && storage != null) || disableUpload || chunkSize.megabytes != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
+      throw new InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
           ? "--disable-upload" : chunkSize.megabytes != null ? "--chunk-size" : "--storage") + " says how to upload it once closed;"
           + " 'cairn close' takes it");
     }
@@ -192,11 +201,11 @@ final class SyncCommand extends Base {
       boolean latestHere = ps.isEmpty();
       if (ps.isEmpty()) {
         try {
-          dev.cairn.dataset.DatasetRecord parent = latestClosed(repo().get(project, name, null).record());
+          DatasetRecord parent = latestClosed(repo().get(project, name, null).record());
           if (parent != null) {
             ps.add(parent.id());
           }
-        } catch (dev.cairn.errors.DatasetNotFoundException first) {
+        } catch (DatasetNotFoundException first) {
           // the first version of this dataset
         }
       }
@@ -259,14 +268,14 @@ final class SyncCommand extends Base {
         ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
       }
     }
-    List<dev.cairn.manifest.DiffEntry> paths = !verbose ? null : ds == null ? List.of()
+    List<DiffEntry> paths = !verbose ? null : ds == null ? List.of()
         : intoDraft ? c.paths() : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
     Dataset made = ds;
     Dataset left = unuploaded;
     String to = remote;
-    dev.cairn.transport.Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(made, to, storage, packBytes))
+    Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(made, to, storage, packBytes))
         : unuploaded != null ? uploadAfterClose(() -> uploadClosed(left, to, storage, packBytes, false)) : null;
     if (closed && remote == null && !disableUpload) {
       noteStaysLocal(ds);
@@ -332,19 +341,19 @@ final class SyncCommand extends Base {
    * gave a new version (uploaded elsewhere, not here): the new one then branches off beside them,
    * rather than follow the newest. Nothing is said if the remote cannot be read.
    */
-  private void noteNewerOnRemote(dev.cairn.dataset.DatasetRecord made, String remote) {
+  private void noteNewerOnRemote(DatasetRecord made, String remote) {
     String parent = made.parents().isEmpty() ? null : made.parents().get(made.parents().size() - 1);
-    try (dev.cairn.transport.Remote r = repo().openRemote(remote)) {
+    try (Remote r = repo().openRemote(remote)) {
       String parentVersion = parent == null ? null : repo().get(parent).version();
       List<String> newer = new ArrayList<>();
-      dev.cairn.dataset.Catalog here = repo().catalog();
-      for (dev.cairn.dataset.DatasetRecord v : r.liveVersions(made.project(), made.name(), here::exists).values()) {
-        if (parentVersion == null || dev.cairn.dataset.VersionStrings.ORDER.compare(v.version(), parentVersion) > 0) {
+      Catalog here = repo().catalog();
+      for (DatasetRecord v : r.liveVersions(made.project(), made.name(), here::exists).values()) {
+        if (parentVersion == null || VersionStrings.ORDER.compare(v.version(), parentVersion) > 0) {
           newer.add(v.version());
         }
       }
       if (!newer.isEmpty()) {
-        newer.sort(dev.cairn.dataset.VersionStrings.ORDER);
+        newer.sort(VersionStrings.ORDER);
         String newest = newer.get(newer.size() - 1);
         String label = DatasetRepository.label(made.project(), made.name());
         err().println("cairn: note: " + remote + " holds " + Format.count(newer.size(), "version") + " of " + label
@@ -363,12 +372,12 @@ final class SyncCommand extends Base {
    * version, so that one stray draft does not block every later sync; null for a dataset of drafts
    * only, whose next sync then starts a version without parents.
    */
-  private dev.cairn.dataset.DatasetRecord latestClosed(dev.cairn.dataset.DatasetRecord latest) throws IOException {
+  private DatasetRecord latestClosed(DatasetRecord latest) throws IOException {
     if (!latest.isDraft()) {
       return latest;
     }
-    dev.cairn.dataset.DatasetRecord closed = null;
-    for (dev.cairn.dataset.DatasetRecord r : repo().list(latest.project(), "^" + Pattern.quote(latest.name()) + "$",
+    DatasetRecord closed = null;
+    for (DatasetRecord r : repo().list(latest.project(), "^" + Pattern.quote(latest.name()) + "$",
         List.of())) {
       if (!r.isDraft() && r.name().equals(latest.name()) && r.project().equals(latest.project())
           && (closed == null || r.createdMillis() > closed.createdMillis())) {

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Progress;
+import dev.cairn.manifest.DatasetPaths;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -118,7 +119,7 @@ final class TerminalProgress implements Progress {
       drawn = true;
     }
     clearBar();
-    err.println("cairn: warning: " + dev.cairn.manifest.DatasetPaths.printable(message));
+    err.println("cairn: warning: " + DatasetPaths.printable(message));
     err.flush();
   }
 

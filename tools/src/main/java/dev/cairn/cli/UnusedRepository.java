@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.Repository;
+import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -34,9 +36,9 @@ final class UnusedRepository {
         return false;
       }
     }
-    Files.deleteIfExists(dir.resolve(dev.cairn.Repository.CONFIG));
+    Files.deleteIfExists(dir.resolve(Repository.CONFIG));
     for (String derived : DERIVED) {
-      dev.cairn.internal.fs.Trees.deleteQuietly(dir.resolve(derived));
+      Trees.deleteQuietly(dir.resolve(derived));
     }
     if (!folderExisted) {
       try {

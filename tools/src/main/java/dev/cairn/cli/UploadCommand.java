@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
@@ -86,7 +87,7 @@ final class UploadCommand extends Base {
     if (r.recordTaken()) {
       DatasetRecord now = ds.record();
       out().printf("The record of %s on %s is newer than this copy (it changed there since this copy was fetched): taken here,"
-          + " now %s %s%n", ds.id(), where, dev.cairn.dataset.DatasetRepository.label(now.project(), now.name()), now.version());
+          + " now %s %s%n", ds.id(), where, DatasetRepository.label(now.project(), now.name()), now.version());
     }
     return 0;
   }

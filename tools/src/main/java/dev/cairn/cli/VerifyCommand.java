@@ -1,9 +1,15 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.VerifyProblem;
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.internal.json.Json;
+import dev.cairn.manifest.DatasetPaths;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +63,7 @@ final class VerifyCommand extends Base {
       throw new InvalidInputException("Cannot verify: --part, --num-parts and --filter say which files of a folder (--folder DIR) to"
           + " check, as get --copy took them; without --folder, every stored file is checked");
     }
-    dev.cairn.dataset.Selection sel = selection.selection("verify");
+    Selection sel = selection.selection("verify");
     Dataset ds = selectOrFetch(selector, storage);
     if (!selection.filters.isEmpty() && !ds.anyFileMatches(selection.filters)) {
       throw new InvalidInputException("Cannot verify: no file of " + ds.id() + " matches --filter " + String.join(" ", selection.filters));
@@ -65,15 +71,15 @@ final class VerifyCommand extends Base {
     String remoteDamage = null;
     if (storage != null && folder == null) {
       try {
-        repo().fetch(ds.id(), dev.cairn.dataset.Selection.ALL, storage, null, progress());
-      } catch (dev.cairn.errors.MissingObjectException | dev.cairn.errors.CorruptObjectException damaged) {
+        repo().fetch(ds.id(), Selection.ALL, storage, null, progress());
+      } catch (MissingObjectException | CorruptObjectException damaged) {
         // The remote's copy lacks data: what it could give is checked below, the rest listed as not fetched.
         remoteDamage = ErrorHandler.oneLine(damaged, false);
       }
     }
     // The check itself reports no progress: it is said as a step with --verbose only (no bar that never moves).
-    dev.cairn.dataset.Progress check = steps.verbose ? progress() : dev.cairn.dataset.Progress.NONE;
-    dev.cairn.dataset.DatasetRecord checked = ds.record();
+    Progress check = steps.verbose ? progress() : Progress.NONE;
+    DatasetRecord checked = ds.record();
     check.start("checking " + (filesize ? "the sizes of " : "") + Format.count(checked.fileCount(), "file")
         + (folder == null ? " as stored" : " in " + folder) + (filesize ? "" : ", " + Format.bytes(checked.totalBytes())), -1);
     List<VerifyProblem> problems;
@@ -149,6 +155,6 @@ final class VerifyCommand extends Base {
 
   /** A path or detail as one line: a name found in a folder may hold any character but NUL and /. */
   private static String printable(String s) {
-    return dev.cairn.manifest.DatasetPaths.printable(s);
+    return DatasetPaths.printable(s);
   }
 }

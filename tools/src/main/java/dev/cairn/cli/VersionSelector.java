@@ -2,6 +2,8 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import picocli.CommandLine.Option;
 
@@ -23,12 +25,12 @@ final class VersionSelector {
   String version;
 
   /** Refuses options that pick a version two ways, or that pick none alone (they would be ignored). */
-  void validate() throws dev.cairn.errors.InvalidInputException {
+  void validate() throws InvalidInputException {
     if (id != null && (name != null || project != null || version != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
+      throw new InvalidInputException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
     }
     if (name == null && (project != null || version != null)) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot pick a version by " + (project != null && version != null
+      throw new InvalidInputException("Cannot pick a version by " + (project != null && version != null
           ? "--project and --version" : version != null ? "--version" : "--project") + " without --name: add --name N");
     }
   }
@@ -46,7 +48,7 @@ final class VersionSelector {
     } else if (name != null) {
       try {
         ds = repo.get(project, name, version, onlyClosed);
-      } catch (dev.cairn.errors.DatasetNotFoundException onlyDrafts) {
+      } catch (DatasetNotFoundException onlyDrafts) {
         if (!onlyClosed) {
           throw onlyDrafts;
         }

@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.MaxWorkers;
+import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import picocli.CommandLine.Option;
 
@@ -15,15 +17,15 @@ final class WorkersOption {
    * The cap a command was given, set on its thread until closed; null when it takes no
    * {@code --max-workers} or was not given one. Refuses a number below 1.
    */
-  static dev.cairn.dataset.MaxWorkers capOf(picocli.CommandLine.Model.CommandSpec spec) throws IOException {
+  static MaxWorkers capOf(picocli.CommandLine.Model.CommandSpec spec) throws IOException {
     picocli.CommandLine.Model.OptionSpec option = spec.findOption(NAME);
     Integer n = option == null ? null : option.getValue();
     if (n == null) {
       return null;
     }
     if (n < 1) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot use " + NAME + " " + n + ": give 1 or more threads");
+      throw new InvalidInputException("Cannot use " + NAME + " " + n + ": give 1 or more threads");
     }
-    return dev.cairn.dataset.MaxWorkers.of(n);
+    return MaxWorkers.of(n);
   }
 }

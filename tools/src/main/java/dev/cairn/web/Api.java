@@ -3,8 +3,10 @@ package dev.cairn.web;
 import dev.cairn.cli.Views;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
 import dev.cairn.dataset.Usage;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
@@ -161,7 +163,7 @@ final class Api {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), Params.changeType(ctx),
           Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ChangesPage.PAGE));
-      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
+      FileOrigins provenance = new FileOrigins(site.repository(), loader);
       return changes(page, d -> provenance.introducer(r, d));
     }
   }
@@ -179,7 +181,7 @@ final class Api {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, source.root(), target.root(), Params.changeType(ctx),
           Params.nonNegative(ctx, "offset", 0), Params.limit(ctx, ComparePage.PAGE));
-      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
+      FileOrigins provenance = new FileOrigins(site.repository(), loader);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("source", Views.version(source));
       m.put("target", Views.version(target));
@@ -216,7 +218,7 @@ final class Api {
       NodeLoader loader = new NodeLoader(reader);
       Manifest manifest = new Manifest(loader, r.root());
       FilePage page = filter == null ? FilePage.unfiltered(manifest, offset, limit) : FilePage.filtered(manifest, filter, after, limit);
-      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
+      FileOrigins provenance = new FileOrigins(site.repository(), loader);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("total", page.total());
       if (filter == null) {
@@ -234,7 +236,7 @@ final class Api {
         Map<String, Object> f = Views.file(e);
         DatasetRecord where = provenance.introducer(r, e);
         f.put("stored_in", where == null ? null : where.id());
-        f.put("here", e.kind() == dev.cairn.manifest.EntryKind.FILE && stored.has(e));
+        f.put("here", e.kind() == EntryKind.FILE && stored.has(e));
         files.add(f);
       }
       m.put("files", files);

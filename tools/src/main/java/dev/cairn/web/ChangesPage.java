@@ -2,6 +2,7 @@ package dev.cairn.web;
 
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -36,7 +37,7 @@ final class ChangesPage {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
-      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
+      FileOrigins provenance = new FileOrigins(site.repository(), loader);
       h.raw(table(site, r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader)));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }

@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
@@ -86,7 +87,7 @@ final class ComparePage {
       NodeLoader loader = new NodeLoader(reader);
       ChangePage page = ChangePage.read(loader, source.root(), target.root(), type, offset, limit);
       h.raw(ChangesPage.summary(page.summary(), type, t -> Links.compare(source.id(), target.id(), t, 0, limit)));
-      dev.cairn.dataset.FileOrigins provenance = new dev.cairn.dataset.FileOrigins(site.repository(), loader);
+      FileOrigins provenance = new FileOrigins(site.repository(), loader);
       h.raw(ChangesPage.table(site, target, page, d -> d.newEntry() != null
           ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry()), StoredFiles.of(site, target, reader)));
       String t = ChangesPage.label(type);

@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.LogEntry;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +39,7 @@ record DatasetSummary(String project, String name, List<DatasetRecord> versions)
 
   private static long changedMillis(DatasetRecord r) {
     long t = r.createdMillis();
-    for (dev.cairn.dataset.LogEntry e : r.log()) {
+    for (LogEntry e : r.log()) {
       t = Math.max(t, e.timeMillis());
     }
     return t;

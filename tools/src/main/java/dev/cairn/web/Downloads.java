@@ -3,6 +3,8 @@ package dev.cairn.web;
 import dev.cairn.dataset.ArchiveIo;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RemoteAncestors;
+import dev.cairn.dataset.StoredContent;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -133,11 +135,11 @@ final class Downloads {
    * part from a remote): a download cut short after its length was announced is no answer.
    */
   private void requireStored(ObjectReader reader, DatasetRecord r, FileEntry e, String what) throws IOException {
-    if (dev.cairn.dataset.StoredContent.of(reader, e)) {
+    if (StoredContent.of(reader, e)) {
       return;
     }
     DatasetRecord remote = site.remoteAncestor(r);
-    if (dev.cairn.dataset.RemoteAncestors.onRemote(e, r, remote, reader)) {
+    if (RemoteAncestors.onRemote(e, r, remote, reader)) {
       throw HttpProblem.notHere("Cannot download " + what + ": the content of '" + e.path() + "' is not in this repository (fetched in"
           + " part); its data is on " + remote.storage() + ": fetch it with cairn get --id " + r.id().substring(0, 8));
     }

@@ -1,7 +1,11 @@
 package dev.cairn.web;
 
 import dev.cairn.errors.AmbiguousIdException;
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.PatternTooCostlyException;
 import dev.cairn.internal.json.Json;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -52,7 +56,7 @@ final class ErrorPages {
       render(ctx, r.getStatus(), r.getMessage());
     } else if (e instanceof DatasetNotFoundException) {
       render(ctx, 404, e.getMessage());
-    } else if (e instanceof dev.cairn.errors.MissingObjectException) {
+    } else if (e instanceof MissingObjectException) {
       String id = ctx.pathParamMap().get("id");
       if (id == null) {
         // A comparison names its versions in its query: the first known on a remote is the one to fetch.
@@ -66,11 +70,11 @@ final class ErrorPages {
         log.accept("Request " + ctx.method() + " " + ctx.path() + " met a missing object: " + e.getMessage());
         render(ctx, 500, e.getMessage() + "; cairn fsck on the server tells more");
       }
-    } else if (e instanceof dev.cairn.errors.PatternTooCostlyException || e instanceof dev.cairn.errors.InvalidInputException) {
+    } else if (e instanceof PatternTooCostlyException || e instanceof InvalidInputException) {
       render(ctx, 400, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {
       render(ctx, 400, e.getMessage() + "; give more digits");
-    } else if (e instanceof dev.cairn.errors.CorruptObjectException c) {
+    } else if (e instanceof CorruptObjectException c) {
       // Damage, not a bug of the server: said in one line, without the server's paths.
       String m = c.where() == null ? c.getMessage() : c.getMessage().replace(" (" + c.where() + ")", "");
       log.accept("Request " + ctx.method() + " " + ctx.path() + " read damaged data: " + c.getMessage());

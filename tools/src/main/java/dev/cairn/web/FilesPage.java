@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -44,7 +45,7 @@ final class FilesPage {
       if (filter == null) {
         h.raw(pager);
       }
-      table(h, site, r, page, new dev.cairn.dataset.FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
+      table(h, site, r, page, new FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
       if (filter == null) {
         h.raw(pager);
       } else if (!page.files().isEmpty() || after != null) {
@@ -78,7 +79,7 @@ final class FilesPage {
     h.close("form");
   }
 
-  private static void table(Html h, Site site, DatasetRecord r, FilePage page, dev.cairn.dataset.FileOrigins provenance, StoredFiles stored)
+  private static void table(Html h, Site site, DatasetRecord r, FilePage page, FileOrigins provenance, StoredFiles stored)
       throws IOException {
     if (page.files().isEmpty()) {
       String none = page.filter() != null ? "No file matches."

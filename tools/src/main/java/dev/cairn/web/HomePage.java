@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.TagQuery;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Comparator;
@@ -34,7 +35,7 @@ final class HomePage {
       h.el("div", "No project " + Text.project(project) + " here (nor any project under it): pick one from the list.", "class",
           "card empty");
     } else {
-      table(h, datasets, project != null || name != null || tag != null, dev.cairn.dataset.TagQuery.parse(Site.tagList(tag)));
+      table(h, datasets, project != null || name != null || tag != null, TagQuery.parse(Site.tagList(tag)));
     }
     h.close("div").close("div");
     List<Layout.Crumb> crumbs = project == null ? List.of() : Layout.projectCrumbs(project, null);
@@ -100,7 +101,7 @@ final class HomePage {
   private static final int TAGGED_SHOWN = 5;
 
   /** @param tags the tags searched for: each row names the versions that carry them, which picked the dataset */
-  private static void table(Html h, List<DatasetSummary> datasets, boolean filtered, dev.cairn.dataset.TagQuery tags) {
+  private static void table(Html h, List<DatasetSummary> datasets, boolean filtered, TagQuery tags) {
     if (datasets.isEmpty()) {
       h.el("div", filtered ? "No dataset matches." : "No datasets yet: create one with 'cairn create' (or try 'cairn quickstart').",
           "class", "card empty");

@@ -1,5 +1,6 @@
 package dev.cairn.web;
 
+import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -60,7 +61,7 @@ final class Lineage {
   }
 
   /**
-   * Lays out {@code graph} (version id → parent ids, as {@link dev.cairn.dataset.Dataset#dependencyGraph}
+   * Lays out {@code graph} (version id → parent ids, as {@link Dataset#dependencyGraph}
    * returns it, the focus version first).
    */
   static Lineage of(String focus, Map<String, List<String>> graph, Records records) throws IOException {

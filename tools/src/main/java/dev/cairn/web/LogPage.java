@@ -1,5 +1,6 @@
 package dev.cairn.web;
 
+import dev.cairn.cli.ShellWords;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
@@ -32,7 +33,7 @@ final class LogPage {
           h.close("code").text(" ").el("span", "to " + DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)), "class", "muted");
         } else {
           for (String a : e.arguments()) {
-            h.text(" ").text(dev.cairn.cli.ShellWords.quote(a));
+            h.text(" ").text(ShellWords.quote(a));
           }
           h.close("code");
         }

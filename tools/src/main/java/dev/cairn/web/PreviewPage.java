@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -45,7 +46,7 @@ final class PreviewPage {
         h.el("div", "This version holds no files.", "class", "card empty");
       } else {
         boolean stored = files.has(e);
-        fileCard(h, r, e, Widgets.storedIn(site, new dev.cairn.dataset.FileOrigins(site.repository(), loader).introducer(r, e)),
+        fileCard(h, r, e, Widgets.storedIn(site, new FileOrigins(site.repository(), loader).introducer(r, e)),
             m.before(e.path()), next(m, e), stored ? null : files.notFetched());
         h.open("div", "class", "card preview-body")
             .raw(stored ? body(reader, r.id(), e) : new Html().el("p", files.notFetched() + ".", "class", "muted", "id", "not-fetched"))

@@ -3,7 +3,10 @@ package dev.cairn.web;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.RemoteAncestors;
+import dev.cairn.dataset.TagQuery;
 import dev.cairn.dataset.VersionStrings;
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -28,7 +31,7 @@ final class Site {
 
   private final DatasetRepository repo;
   /** Remote ancestors, remembered while no record changes (each is written by a rename into its folder, which moves the folder's time). */
-  private dev.cairn.dataset.RemoteAncestors ancestors;
+  private RemoteAncestors ancestors;
   private FileTime ancestorsAsOf;
 
   Site(DatasetRepository repo) {
@@ -50,11 +53,11 @@ final class Site {
     return remoteAncestors().of(r);
   }
 
-  private synchronized dev.cairn.dataset.RemoteAncestors remoteAncestors() throws IOException {
+  private synchronized RemoteAncestors remoteAncestors() throws IOException {
     FileTime now = Files.getLastModifiedTime(
         repo.repository().directory().resolve("refs").resolve("datasets"));
     if (ancestors == null || !now.equals(ancestorsAsOf)) {
-      ancestors = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
+      ancestors = new RemoteAncestors(repo.catalog());
       ancestorsAsOf = now;
     }
     return ancestors;
@@ -69,13 +72,13 @@ final class Site {
    *
    * @param project exact project, "" for the unnamed one, or null for all
    * @param name a regular expression found in the name (case-insensitive), or null/empty
-   * @param tags comma-separated tags as {@link dev.cairn.dataset.TagQuery} reads them: a dataset
+   * @param tags comma-separated tags as {@link TagQuery} reads them: a dataset
    *     one of whose versions they ask for is listed whole, or null/empty for all
    */
   List<DatasetSummary> datasets(String project, String name, String tags) throws IOException {
     // Tags pick datasets (one of whose versions carries them, as clearml reads a list of tags); a
     // dataset picked is shown whole, with all its versions.
-    dev.cairn.dataset.TagQuery tagged = dev.cairn.dataset.TagQuery.parse(tagList(tags));
+    TagQuery tagged = TagQuery.parse(tagList(tags));
     Map<List<String>, List<DatasetRecord>> groups = new LinkedHashMap<>();
     for (DatasetRecord r : repo.list(null, blankToNull(name), null)) {
       if (!inProject(r.project(), project)) {
@@ -150,7 +153,7 @@ final class Site {
     }
     try {
       return repo.catalog().read(id);
-    } catch (dev.cairn.errors.CorruptObjectException e) {
+    } catch (CorruptObjectException e) {
       return null;
     }
   }

@@ -5,6 +5,7 @@ import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.StoredContent;
 import dev.cairn.errors.CairnException;
 import dev.cairn.errors.MissingObjectException;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class StoredFiles {
    */
   static FileEntry firstUnservable(ObjectReader reader, DatasetRecord r, long limit) throws IOException {
     return StoredContent.first(reader, r.root(), Selection.ALL, limit,
-        e -> e.kind() == dev.cairn.manifest.EntryKind.LINK || !StoredContent.of(reader, e));
+        e -> e.kind() == EntryKind.LINK || !StoredContent.of(reader, e));
   }
 
   /** Why a version holding external files is not served as an archive. */
@@ -81,8 +82,8 @@ final class StoredFiles {
       // Content missing with no remote to fetch it from is damage, which the download itself
       // reports: without a remote, only external files are looked for.
       FileEntry e = StoredContent.first(reader, r.root(), Selection.ALL, HEADER_CHECK_LIMIT,
-          f -> f.kind() == dev.cairn.manifest.EntryKind.LINK || (storage != null && !StoredContent.of(reader, f)));
-      if (e != null && e.kind() == dev.cairn.manifest.EntryKind.LINK) {
+          f -> f.kind() == EntryKind.LINK || (storage != null && !StoredContent.of(reader, f)));
+      if (e != null && e.kind() == EntryKind.LINK) {
         return archiveOfLinks(r, e);
       }
       return e == null ? null : "Not all its files are here ('" + e.path() + "' is not)" + fetch;

@@ -1,5 +1,6 @@
 package dev.cairn.web;
 
+import dev.cairn.manifest.DatasetPaths;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -63,7 +64,7 @@ final class Text {
       if (c == '\r' && i + 1 < value.length() && value.charAt(i + 1) == '\n') {
         continue; // a CRLF line break is a line break
       }
-      sb.append(c == '\n' || c == '\t' ? String.valueOf(c) : dev.cairn.manifest.DatasetPaths.printable(String.valueOf(c)));
+      sb.append(c == '\n' || c == '\t' ? String.valueOf(c) : DatasetPaths.printable(String.valueOf(c)));
     }
     return sb.toString();
   }

@@ -2,6 +2,7 @@ package dev.cairn.web;
 
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.CairnException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ final class VersionHeader {
           // Its version string; its name too when it is of another dataset, and its project when of another one.
           boolean sameProject = pr.project().equals(r.project());
           named = sameProject && pr.name().equals(r.name()) ? pr.version() : sameProject ? pr.name() + " " + pr.version() : title;
-        } catch (dev.cairn.errors.CairnException unreadable) {
+        } catch (CairnException unreadable) {
           title = p;
           named = Text.shortId(p);
         }

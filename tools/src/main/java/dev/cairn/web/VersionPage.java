@@ -4,6 +4,8 @@ import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.Conflict;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Usage;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.store.ObjectReader;
 import io.javalin.http.Context;
@@ -158,7 +160,7 @@ final class VersionPage {
         if (parent != null && !parent.isDraft()) {
           try {
             s = ChangePage.read(loader, parent.root(), r.root(), null, 0, 0).summary();
-          } catch (dev.cairn.errors.MissingObjectException notFetched) {
+          } catch (MissingObjectException notFetched) {
             // a parent whose manifest is only on a remote (a version fetched without it): nothing to tell here
           }
         }
@@ -190,7 +192,7 @@ final class VersionPage {
     }
     h.open("div", "class", "table-wrap").open("table", "id", "metadata").open("thead").open("tr").el("th", "Key").el("th", "Value")
         .close("tr").close("thead").open("tbody");
-    metadata.forEach((k, v) -> h.open("tr").el("td", dev.cairn.manifest.DatasetPaths.printable(k), "class", "mono")
+    metadata.forEach((k, v) -> h.open("tr").el("td", DatasetPaths.printable(k), "class", "mono")
         .el("td", Text.multiline(v), "class", "written").close("tr"));
     h.close("tbody").close("table").close("div");
   }

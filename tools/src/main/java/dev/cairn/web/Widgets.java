@@ -2,7 +2,9 @@ package dev.cairn.web;
 
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.FileEntry;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Locale;
@@ -15,7 +17,7 @@ final class Widgets {
   private Widgets() {}
 
   /** A file's download link, or, when its content is not here, a note that says why. */
-  static void download(Html h, DatasetRecord r, dev.cairn.manifest.FileEntry e, StoredFiles stored) throws IOException {
+  static void download(Html h, DatasetRecord r, FileEntry e, StoredFiles stored) throws IOException {
     if (stored.has(e)) {
       h.link(Links.download(r.id(), e.path()), "download", "download", true);
     } else {
@@ -67,11 +69,11 @@ final class Widgets {
     return new Html().el("span", Text.shortId(id) + " (deleted)", "class", "mono muted", "title", id + " was deleted");
   }
 
-  /** What the "Added in" column tells ({@link dev.cairn.dataset.FileOrigins}). */
+  /** What the "Added in" column tells ({@link FileOrigins}). */
   static final String ADDED_IN = "the version whose change-set added this path with this content (renamed or copied bytes are stored once, with the version that first held them)";
 
   /**
-   * Where a file's content is stored ({@link dev.cairn.dataset.FileOrigins}): a link to the version;
+   * Where a file's content is stored ({@link FileOrigins}): a link to the version;
    * a version deleted here named, not linked; or, when the trail of parents cannot be followed,
    * that it is not known (the content is still stored: this version holds it).
    */

@@ -1,5 +1,7 @@
 package dev.cairn.internal.fs;
 
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +46,7 @@ public final class AtomicFiles {
     if (table == null) {
       return null;
     }
-    return dev.cairn.id.HashAlgorithm.SHA256.hash(table.getBytes(StandardCharsets.US_ASCII)).hex().substring(0, 8);
+    return HashAlgorithm.SHA256.hash(table.getBytes(StandardCharsets.US_ASCII)).hex().substring(0, 8);
   }
 
   /** A fresh, unused temporary path in {@code tmpDir}. */
@@ -193,7 +195,7 @@ public final class AtomicFiles {
    * the shell, a link to nothing is refused rather than followed to a new file.
    *
    * @param what what the write makes, for the message ("export to")
-   * @throws dev.cairn.errors.InvalidInputException if {@code output} is a link to nothing
+   * @throws InvalidInputException if {@code output} is a link to nothing
    */
   public static Path replaceTarget(Path output, String what) throws IOException {
     if (!Files.isSymbolicLink(output)) {
@@ -202,7 +204,7 @@ public final class AtomicFiles {
     try {
       return output.toRealPath();
     } catch (NoSuchFileException dangling) {
-      throw new dev.cairn.errors.InvalidInputException("Cannot " + what + " " + output + ": it is a link to "
+      throw new InvalidInputException("Cannot " + what + " " + output + ": it is a link to "
           + Files.readSymbolicLink(output) + ", which does not exist");
     }
   }

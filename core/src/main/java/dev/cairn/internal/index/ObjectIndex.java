@@ -4,6 +4,7 @@ import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Bytes;
 import dev.cairn.internal.pack.PackEntry;
+import dev.cairn.internal.pack.PackObjectDatabase;
 import dev.cairn.object.ObjectType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ import org.lmdbjava.Txn;
  * {@code object-runs} ({@link ObjectRuns}), and reach {@code objects} in bulk; every lookup sees all
  * three. A small pack may also be {@linkplain #registerLater registered later}: this process
  * sees it at once, the others once it is written (or once they {@linkplain
- * dev.cairn.internal.pack.PackObjectDatabase#refresh() find it} themselves). See
+ * PackObjectDatabase#refresh() find it} themselves). See
  * spec/repository.md.
  */
 public final class ObjectIndex {
@@ -315,7 +316,7 @@ public final class ObjectIndex {
    * until the next {@link #register}, {@link #registerDeferred} or any other write of this index,
    * or until {@link DeferredPacks#MAX_PACKS} wait: a draft's edit and its close then cost one
    * write instead of two. Other processes find the pack when they miss one of its objects
-   * ({@link dev.cairn.internal.pack.PackObjectDatabase#refresh()}), or once it is written. A pack
+   * ({@link PackObjectDatabase#refresh()}), or once it is written. A pack
    * of more than {@link PendingPacks#MAX_PACK_ENTRIES} entries is registered at once.
    */
   public void registerLater(String packName, List<PackEntry> entries) {

@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.internal.io.Bytes;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -261,9 +262,9 @@ public final class BlockCodec implements AutoCloseable {
     }
 
     /** What the failure means for a stored object. */
-    public dev.cairn.errors.CorruptObjectException.Reason reason() {
-      return compression ? dev.cairn.errors.CorruptObjectException.Reason.BAD_COMPRESSION
-          : dev.cairn.errors.CorruptObjectException.Reason.CHECKSUM_MISMATCH;
+    public CorruptObjectException.Reason reason() {
+      return compression ? CorruptObjectException.Reason.BAD_COMPRESSION
+          : CorruptObjectException.Reason.CHECKSUM_MISMATCH;
     }
   }
 }

@@ -3,9 +3,12 @@ package dev.cairn.internal.pack;
 import dev.cairn.chunk.ChunkGuide;
 import dev.cairn.chunk.ChunkReader;
 import dev.cairn.chunk.FastCdcChunker;
+import dev.cairn.errors.CairnException;
+import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
+import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.internal.io.ByteWriter;
 import dev.cairn.object.ChunkRef;
 import dev.cairn.object.FileObject;
@@ -184,7 +187,7 @@ final class PackInserter implements ObjectInserter {
    * that {@link #flush()} can check it was not collected meanwhile.
    */
   private boolean isStoredFreshening(ObjectId id) throws IOException {
-    dev.cairn.internal.index.ObjectLocation loc = db.index().lookup(id);
+    ObjectLocation loc = db.index().lookup(id);
     if (loc == null) {
       return false;
     }
@@ -420,7 +423,7 @@ final class PackInserter implements ObjectInserter {
     }
     for (ObjectId id : reused) {
       if (!db.index().contains(id)) {
-        throw new dev.cairn.errors.CairnException("Cannot store data: object " + id.hex()
+        throw new CairnException("Cannot store data: object " + id.hex()
             + ", which this command reused, was removed by a concurrent gc; run the command again");
       }
     }
@@ -443,7 +446,7 @@ final class PackInserter implements ObjectInserter {
       }
 
       @Override
-      public List<ObjectId> resolve(dev.cairn.id.AbbreviatedObjectId prefix, int limit) throws IOException {
+      public List<ObjectId> resolve(AbbreviatedObjectId prefix, int limit) throws IOException {
         return published.resolve(prefix, limit);
       }
 

@@ -6,6 +6,7 @@ import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Lazy;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.index.ObjectIndex;
 import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.store.ObjectDatabase;
@@ -183,7 +184,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
       synchronized (this) {
         w = workers;
         if (w == null) {
-          w = dev.cairn.internal.concurrent.Workers.pool("cairn-insert", Runtime.getRuntime().availableProcessors());
+          w = Workers.pool("cairn-insert", Runtime.getRuntime().availableProcessors());
           workers = w;
         }
       }

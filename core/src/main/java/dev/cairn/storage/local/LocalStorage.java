@@ -1,11 +1,13 @@
 package dev.cairn.storage.local;
 
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.StorageException;
 import dev.cairn.storage.StorageProvider;
+import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -40,12 +42,12 @@ public final class LocalStorage implements RemoteStorage {
   /**
    * Opens the folder {@code root}; nothing is created until something is written.
    *
-   * @throws dev.cairn.errors.BadStorageLocationException if {@code root} is something else than a folder
+   * @throws BadStorageLocationException if {@code root} is something else than a folder
    */
   public LocalStorage(Path root) throws IOException {
     this.root = root.toAbsolutePath().normalize();
     if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
-      throw new dev.cairn.errors.BadStorageLocationException("Cannot use remote " + this.root + ": it is a file, not a folder");
+      throw new BadStorageLocationException("Cannot use remote " + this.root + ": it is a file, not a folder");
     }
   }
 
@@ -89,7 +91,7 @@ public final class LocalStorage implements RemoteStorage {
   /**
    * The {@code file:} URI of a folder, the same whether or not it exists yet: without the trailing
    * slash that {@link Path#toUri()} adds to existing folders only (the form {@link
-   * dev.cairn.storage.Storages#parse} gives a typed URI too). A version's recorded storage would
+   * Storages#parse} gives a typed URI too). A version's recorded storage would
    * otherwise change once its first push had created the folder.
    */
   public static URI uriOf(Path folder) {

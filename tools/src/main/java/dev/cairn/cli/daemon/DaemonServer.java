@@ -2,6 +2,7 @@ package dev.cairn.cli.daemon;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.cairn.cli.Main;
+import dev.cairn.internal.fs.ExitCleanup;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class DaemonServer {
   }
 
   public static void main(String[] args) throws IOException {
-    dev.cairn.cli.Main.quietLibraryLogs(new String[0]); // its log keeps Cairn's lines, not libraries' chatter
+    Main.quietLibraryLogs(new String[0]); // its log keeps Cairn's lines, not libraries' chatter
     Map<String, String> opts = new TreeMap<>();
     for (int i = 0; i + 1 < args.length; i += 2) {
       opts.put(args[i], args[i + 1]);
@@ -277,7 +278,7 @@ public final class DaemonServer {
   }
 
   private boolean isTerminating() {
-    return terminating || dev.cairn.internal.fs.ExitCleanup.exiting();
+    return terminating || ExitCleanup.exiting();
   }
 
   /** Why the request cannot run here, or null. */
@@ -381,7 +382,7 @@ public final class DaemonServer {
         removeFiles();
         log("the client went away during its command: stopping now");
         // What Ctrl-C does to a command in its own JVM: its steps undone, its temporary folders deleted.
-        dev.cairn.internal.fs.ExitCleanup.cleanUpNow();
+        ExitCleanup.cleanUpNow();
         removeFiles();
         Runtime.getRuntime().halt(130);
       }
