@@ -5,7 +5,6 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
-import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.LockTable;
 import dev.cairn.internal.concurrent.Workers;
@@ -264,8 +263,7 @@ public final class Catalog {
   // ---- version strings ------------------------------------------------------------------
 
   private Path versionDir(String project, String name) {
-    byte[] key = (project + "\u0000" + name).getBytes(StandardCharsets.UTF_8);
-    return versions.resolve(HashAlgorithm.SHA256.hash(key).abbreviate(32));
+    return versions.resolve(VersionStrings.reservationKey(project, name));
   }
 
   /** Version strings reserved for a project and name, in version order. */

@@ -1,7 +1,9 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.id.HashAlgorithm;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +15,16 @@ import java.util.regex.Pattern;
  * bumps the last numeric part.
  */
 public final class VersionStrings {
+  /**
+   * The key under which a dataset's version strings are reserved, here ({@code refs/versions/<key>/})
+   * and on a remote ({@code names/<key>/}): the first 32 hex digits of the SHA-256 of its project,
+   * a NUL and its name, in UTF-8 (spec/datasets.md, "Layout").
+   */
+  public static String reservationKey(String project, String name) {
+    byte[] key = (project + "\u0000" + name).getBytes(StandardCharsets.UTF_8);
+    return HashAlgorithm.SHA256.hash(key).abbreviate(32);
+  }
+
   /** The first version of a dataset. */
   public static final String FIRST = "1.0.0";
 

@@ -1,8 +1,7 @@
 package dev.cairn.transport;
 
-import dev.cairn.id.HashAlgorithm;
+import dev.cairn.dataset.VersionStrings;
 import dev.cairn.internal.pack.PackFormat;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -75,7 +74,6 @@ public final class RemoteLayout {
   }
 
   public static String nameReservation(String project, String name, String version) {
-    String key = HashAlgorithm.SHA256.hash((project + "\u0000" + name).getBytes(StandardCharsets.UTF_8)).abbreviate(32);
-    return NAMES + key + "/" + version;
+    return NAMES + VersionStrings.reservationKey(project, name) + "/" + version;
   }
 }
