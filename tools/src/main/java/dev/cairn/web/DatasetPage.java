@@ -4,7 +4,9 @@ import dev.cairn.dataset.DatasetRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 
 /**
@@ -72,6 +74,24 @@ final class DatasetPage {
     h.open("div").el("div", value, "class", "stat").el("div", label, "class", "stat-label").close("div");
   }
 
+  /** The version a compare with the newest of {@code shown} starts from (see {@link #table}), or null. */
+  static String compareSource(List<DatasetRecord> shown) {
+    DatasetRecord newest = shown.get(shown.size() - 1);
+    Set<String> ids = new HashSet<>();
+    shown.forEach(r -> ids.add(r.id()));
+    for (int i = newest.parents().size() - 1; i >= 0; i--) {
+      if (ids.contains(newest.parents().get(i))) {
+        return newest.parents().get(i);
+      }
+    }
+    for (int i = shown.size() - 2; i >= 0; i--) {
+      if (!shown.get(i).isDraft()) {
+        return shown.get(i).id();
+      }
+    }
+    return shown.size() > 1 ? shown.get(shown.size() - 2).id() : null;
+  }
+
   /** Versions the three charts show side by side at most; past it, one a row. */
   static final int CHARTS_SIDE_BY_SIDE = 6;
 
@@ -81,10 +101,14 @@ final class DatasetPage {
     return BarChart.render(title, bars, bytes ? Text::bytes : Text::count);
   }
 
-  /** The table of {@code shown}, a run of the versions; its newest two are preselected for a compare. */
+  /**
+   * The table of {@code shown}, a run of the versions, oldest first; its newest is preselected as a
+   * compare's target, and as its source the target's parent (the last one shown, of a merge), else
+   * the newest closed version before it, else the one before it.
+   */
   private void table(Html h, List<DatasetRecord> shown) {
-    String source = shown.size() > 1 ? shown.get(shown.size() - 2).id() : null;
     String target = shown.isEmpty() ? null : shown.get(shown.size() - 1).id();
+    String source = shown.isEmpty() ? null : compareSource(shown);
     h.open("form", "method", "get", "action", "/compare", "id", "compare-form");
     h.open("div", "class", "table-wrap").open("table", "id", "versions").open("thead").open("tr");
     for (String c : new String[] {"Source", "Target", "Version", "Id", "State", "Tags", "Files", "Size", "Stored", "Changes",

@@ -16,6 +16,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.text.Normalizer;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -49,9 +51,27 @@ final class Downloads {
     }
     FileEntry e = m.lookup(path);
     if (e == null) {
+      e = inOtherUnicodeForm(m, path);
+    }
+    if (e == null) {
       throw HttpProblem.notFound("Cannot find file: the version has no file '" + path + "'");
     }
     return e;
+  }
+
+  /**
+   * The entry whose path is {@code path} in its composed or decomposed Unicode form (a path pasted
+   * from macOS comes decomposed), or null; a version holds one form of a name only.
+   */
+  private static FileEntry inOtherUnicodeForm(Manifest m, String path) throws IOException {
+    for (Normalizer.Form form : List.of(Normalizer.Form.NFC, Normalizer.Form.NFD)) {
+      String other = Normalizer.normalize(path, form);
+      FileEntry e = other.equals(path) ? null : m.lookup(other);
+      if (e != null) {
+        return e;
+      }
+    }
+    return null;
   }
 
   /**

@@ -325,6 +325,21 @@ class WebEdgesTest {
   }
 
   @Test
+  void aFileNamedInTheOtherUnicodeFormIsFound() throws Exception {
+    String nfc = java.text.Normalizer.normalize("caf\u00e9.txt", java.text.Normalizer.Form.NFC);
+    String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+    Dataset ds = version("p", "forms", nfc, "composed\n");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port() + "/versions/" + ds.id() + "/file?path=";
+      for (String asked : List.of(nfc, nfd)) {
+        HttpResponse<String> r = get(base + java.net.URLEncoder.encode(asked, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
+        assertThat(r.statusCode()).as(asked.length() + " chars").isEqualTo(200);
+        assertThat(r.body()).isEqualTo("composed\n");
+      }
+    }
+  }
+
+  @Test
   void aDownloadIsRevalidatedByItsEntityTag() throws Exception {
     Dataset ds = version("p", "tagged", "a.txt", "alpha\n");
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
