@@ -5,6 +5,7 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.ReadOnlyRepositoryException;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.index.DamagedIndexException;
 import dev.cairn.internal.index.IndexEnvironment;
 import dev.cairn.internal.index.NioAccess;
@@ -398,7 +399,7 @@ public final class Repository implements AutoCloseable {
       }
       return false;
     } catch (java.nio.file.FileSystemException e) {
-      return "Read-only file system".equals(e.getReason());
+      return IoErrors.isReadOnlyFileSystem(e);
     } catch (IOException | RuntimeException e) {
       return false;
     }

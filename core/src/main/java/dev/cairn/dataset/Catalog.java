@@ -9,6 +9,7 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.LockTable;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.proc.ProcessIdentity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -487,7 +488,7 @@ public final class Catalog {
     } catch (AccessDeniedException | ReadOnlyFileSystemException e) {
       // not ours to write: nothing to remember
     } catch (FileSystemException e) {
-      if (e.getReason() == null || !e.getReason().contains("Read-only file system")) {
+      if (!IoErrors.isReadOnlyFileSystem(e)) {
         throw e;
       }
     }

@@ -48,7 +48,7 @@ import java.util.stream.IntStream;
  *       versions that {@code get} returns).
  * </ul>
  */
-public final class FolderScanner {
+final class FolderScanner {
   private final Progress progress;
   private final Path skipped;
 

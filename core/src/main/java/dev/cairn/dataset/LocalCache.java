@@ -64,7 +64,7 @@ import java.util.stream.Stream;
  * is stored once. With {@code cache.maxSize} set in the config, the least recently used folders
  * are evicted, then the files no folder links to any more.
  */
-public final class LocalCache {
+final class LocalCache {
   /** Config key of the cache size limit (bytes, or with a K/M/G/T suffix). */
   public static final String MAX_SIZE_KEY = "cache.maxSize";
   /**

@@ -31,7 +31,7 @@ import org.lmdbjava.Txn;
  * (or later) is not remembered: it could change again within the file system's time granularity
  * without its attributes showing it. Thread-safe.
  */
-public final class StatCache {
+final class StatCache {
   static final long RACY_MILLIS = 2_000;
   /** Name of the LMDB database. */
   static final String DATABASE = "stat-cache-2";

@@ -5,6 +5,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
+import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,7 +118,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       // deep in a long folder (or the hidden one a copy is built in), a version does not fit.
       msg = msg + "; the system allows 4096 bytes for a whole path, or 255 for a name (a version too deep for a folder: get it into"
           + " one with a shorter path, or write an archive with cairn export and extract it where it fits)";
-    } else if (t instanceof FileSystemException fse && "Read-only file system".equals(fse.getReason())) {
+    } else if (t instanceof FileSystemException fse && IoErrors.isReadOnlyFileSystem(fse)) {
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
       Path folder = where == null ? null : Path.of(where).getParent();
       msg = "cannot write to " + (folder == null ? "a read-only file system" : folder + ": the file system is read-only");

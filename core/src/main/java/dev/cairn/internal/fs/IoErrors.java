@@ -11,6 +11,11 @@ import java.nio.file.NotDirectoryException;
 public final class IoErrors {
   private IoErrors() {}
 
+  /** Whether {@code e} is the system's refusal to write to a file system mounted read-only (EROFS). */
+  public static boolean isReadOnlyFileSystem(FileSystemException e) {
+    return "Read-only file system".equals(e.getReason());
+  }
+
   /**
    * Why {@code e} happened, without the file it names: "permission denied", or the system's own
    * words ("Operation not permitted", "Input/output error"); the message when there are none.
