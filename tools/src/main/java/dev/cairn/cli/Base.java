@@ -294,6 +294,23 @@ abstract class Base implements Callable<Integer> {
   /** With --json, the failure of the upload that followed a close, said once the answer is printed. */
   private IOException uploadFailure;
 
+  /**
+   * The fields of a close's upload in its JSON answer: {@code storage}, the remote it went to or
+   * was to go to (null when none was tried), {@code uploaded_objects} and {@code uploaded_bytes}
+   * (null unless it went).
+   */
+  void putUpload(Map<String, Object> m, Pusher.Result pushed, String target) {
+    m.put("storage", pushed == null && !uploadFailed() ? null : uri(target));
+    m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
+    m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
+  }
+
+  /** Says what an upload after a close sent. */
+  void printUploaded(Pusher.Result pushed, String target) {
+    out().printf("Uploaded to %s: %s, %s%n", uri(target), Format.count(pushed.objectsUploaded(), "object"),
+        Format.bytes(pushed.bytesUploaded()));
+  }
+
   /** Whether an upload after a close was tried and failed (its error is the command's, once the answer is printed). */
   boolean uploadFailed() {
     return uploadFailure != null;

@@ -73,17 +73,14 @@ final class CloseCommand extends Base {
       m.put("bytes", r.totalBytes());
       m.put("stored_bytes", r.storedBytes());
       m.put("changes", new TreeMap<>(r.summary().toJson()));
-      m.put("storage", pushed == null && !uploadFailed() ? null : uri(target)); // where it went, or was to go
-      m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
-      m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
+      putUpload(m, pushed, target);
       printClosedJson(m);
     } else {
       out().printf("Dataset closed id=%s (%s version %s): %s, %s; %d added, %d modified, %d removed; %s stored%n",
           r.id(), r.name(), r.version(), Format.count(r.fileCount(), "file"), Format.bytes(r.totalBytes()), r.summary().added(),
           r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes()));
       if (pushed != null) {
-        out().printf("Uploaded to %s: %s, %s%n", uri(target), Format.count(pushed.objectsUploaded(), "object"),
-            Format.bytes(pushed.bytesUploaded()));
+        printUploaded(pushed, target);
       }
     }
     return 0;

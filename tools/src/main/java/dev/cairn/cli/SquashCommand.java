@@ -59,9 +59,7 @@ final class SquashCommand extends Base {
       m.put("files", r.fileCount());
       m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? Set.of() : ds.conflictsResolvedByDeletion()));
       m.put("made_earlier", earlier);
-      m.put("storage", pushed == null && !uploadFailed() ? null : uri(remote)); // where it went, or was to go
-      m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
-      m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
+      putUpload(m, pushed, remote);
       printClosedJson(m);
     } else {
       out().printf(earlier ? "Squashed dataset id=%s (%s), made by an earlier run of this squash that did not upload it%n"
@@ -71,8 +69,7 @@ final class SquashCommand extends Base {
             Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));
       }
       if (pushed != null) {
-        out().printf("Uploaded to %s: %s, %s%n", uri(remote), Format.count(pushed.objectsUploaded(), "object"),
-            Format.bytes(pushed.bytesUploaded()));
+        printUploaded(pushed, remote);
       }
     }
     return 0;

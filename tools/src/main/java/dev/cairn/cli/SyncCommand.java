@@ -294,9 +294,7 @@ final class SyncCommand extends Base {
       m.put("resumed", resumed);
       m.put("same_as", sameAs == null ? null : sameAs.id());
       m.put("uploaded_version", unuploaded == null || pushed == null ? null : unuploaded.id());
-      m.put("storage", pushed == null && !uploadFailed() ? null : uri(remote)); // where it went, or was to go
-      m.put("uploaded_objects", pushed == null ? null : pushed.objectsUploaded());
-      m.put("uploaded_bytes", pushed == null ? null : pushed.bytesUploaded());
+      putUpload(m, pushed, remote);
       if (paths != null) {
         m.put("changes", changesJson(paths));
       }
@@ -325,8 +323,7 @@ final class SyncCommand extends Base {
       } else if (closed) {
         out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
         if (pushed != null) {
-          out().printf("Uploaded to %s: %s, %s%n", uri(remote), Format.count(pushed.objectsUploaded(), "object"),
-              Format.bytes(pushed.bytesUploaded()));
+          printUploaded(pushed, remote);
         }
       } else if (ds != null) {
         out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
