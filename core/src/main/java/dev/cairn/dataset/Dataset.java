@@ -269,6 +269,11 @@ public final class Dataset {
     return id;
   }
 
+  /** The version's id as messages show it: its first 8 hex digits ({@link DatasetRecord#shortId(String)}). */
+  public String shortId() {
+    return DatasetRecord.shortId(id);
+  }
+
   /** The version's current record. */
   public DatasetRecord record() throws IOException {
     return repo.catalog().read(id);
@@ -790,7 +795,7 @@ public final class Dataset {
       String what = "version " + r.id() + " (" + r.name() + " " + r.version() + ") is " + r.state().label();
       throw new DatasetStateException(action.equals("close")
           ? "Cannot close: " + what + " already; to upload it to a remote, use upload"
-          : "Cannot " + action + ": " + what + "; create a new version with --parents " + r.id().substring(0, 8));
+          : "Cannot " + action + ": " + what + "; create a new version with --parents " + r.shortId());
     }
   }
 

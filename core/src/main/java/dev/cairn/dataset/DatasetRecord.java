@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.ObjectId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,6 +48,19 @@ public record DatasetRecord(
     long totalBytes,
     ChangeSummary summary,
     String owner) {
+
+  /**
+   * A version id as messages show it: its first {@link AbbreviatedObjectId#MIN_LENGTH} hex digits,
+   * the shortest prefix every command takes.
+   */
+  public static String shortId(String id) {
+    return id.substring(0, AbbreviatedObjectId.MIN_LENGTH);
+  }
+
+  /** This version's id as messages show it ({@link #shortId(String)}). */
+  public String shortId() {
+    return shortId(id);
+  }
 
   public DatasetRecord {
     Objects.requireNonNull(id, "id");

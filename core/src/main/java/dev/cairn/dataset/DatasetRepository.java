@@ -352,7 +352,7 @@ public final class DatasetRepository implements AutoCloseable {
       // Two versions made apart (one here, one fetched from a remote where another machine had
       // reserved the string first): neither is "the" version.
       throw new InvalidInputException("Cannot tell which version is meant: " + label(matches.get(0).project(), name) + " version "
-          + version + " is held by " + matches.stream().map(r -> r.id().substring(0, 8)).sorted()
+          + version + " is held by " + matches.stream().map(r -> r.shortId()).sorted()
               .collect(Collectors.joining(" and ")) + "; give --id");
     }
     DatasetRecord top = Collections.max(matches,
@@ -362,7 +362,7 @@ public final class DatasetRepository implements AutoCloseable {
       // As for the version given: the newest string held twice (a version taken from a remote under
       // a name that another version here holds) names neither.
       throw new InvalidInputException("Cannot tell which version is the newest: " + label(top.project(), name) + " version "
-          + top.version() + " is held by " + tied.stream().map(r -> r.id().substring(0, 8)).sorted().collect(Collectors.joining(" and "))
+          + top.version() + " is held by " + tied.stream().map(r -> r.shortId()).sorted().collect(Collectors.joining(" and "))
           + "; give --id (or one of them another version string: cairn set-version)");
     }
     return top;
@@ -751,8 +751,8 @@ public final class DatasetRepository implements AutoCloseable {
         String uri = remote.storage().uri().toString();
         throw new ConflictException("The record of " + id + " was changed here (" + RecordHistory.since(theirs.log(), ours.log())
             + ") and on " + uri + " (" + RecordHistory.since(ours.log(), theirs.log()) + ") since the two last agreed; the one here is kept"
-            + " (records are not merged; to take the remote's, cairn delete --id " + id.substring(0, 8) + " --force, then cairn get --id "
-            + id.substring(0, 8) + " --storage " + uri + ")");
+            + " (records are not merged; to take the remote's, cairn delete --id " + DatasetRecord.shortId(id) + " --force, then cairn get --id "
+            + DatasetRecord.shortId(id) + " --storage " + uri + ")");
       }
       if (history != RecordHistory.THEIRS_AHEAD) {
         return false;
@@ -896,11 +896,11 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (BadStorageLocationException typo) {
       throw typo; // names no remote at all: no note would make the command right
     } catch (DatasetNotFoundException deletedThere) {
-      note.accept(id.substring(0, 8) + " was deleted on " + storage + "; the copy here is used");
+      note.accept(DatasetRecord.shortId(id) + " was deleted on " + storage + "; the copy here is used");
     } catch (ConflictException diverged) {
       note.accept(diverged.getMessage());
     } catch (IOException | RuntimeException e) {
-      note.accept("could not read " + id.substring(0, 8) + "'s record on " + storage + " (" + describe.apply(e) + "); the local one is used");
+      note.accept("could not read " + DatasetRecord.shortId(id) + "'s record on " + storage + " (" + describe.apply(e) + "); the local one is used");
     }
   }
 

@@ -162,7 +162,7 @@ public final class RecordRecovery {
   }
 
   private static String name(Version v) {
-    return v.properties().getOrDefault("dataset.name", "recovered-" + datasetId(v).substring(0, 8));
+    return v.properties().getOrDefault("dataset.name", "recovered-" + DatasetRecord.shortId(datasetId(v)));
   }
 
   /** The version string the version object keeps: the one it was closed with. */

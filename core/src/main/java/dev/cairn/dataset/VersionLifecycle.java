@@ -923,7 +923,7 @@ final class VersionLifecycle {
         repo.catalog().write(r.toBuilder().base(empty).root(merged.root()).conflicts(merged.conflicts())
             .fileCount(m.entryCount()).totalBytes(m.totalBytes()).log(log).tags(tags).build());
       }
-      progress.start("closing " + ds.id().substring(0, 8), 0);
+      progress.start("closing " + ds.shortId(), 0);
       try {
         ds.close();
       } finally {

@@ -211,7 +211,7 @@ public final class Fsck {
       String where = repo.repository().directory().resolve("refs/datasets").resolve(id + ".json").toString();
       if (!RecordRecovery.dataHere(reader, v.root())) {
         problems.add(Problem.warning(id, where, "version object " + e.getKey().abbreviate(12) + " here without its record or all its"
-            + " data: left by a fetch that stopped part way (get it again with cairn get --id " + id.substring(0, 8)
+            + " data: left by a fetch that stopped part way (get it again with cairn get --id " + DatasetRecord.shortId(id)
             + " --storage URI; gc removes what is left)"));
       } else if (RecordRecovery.stillReserved(repo, v)) {
         problems.add(Problem.error(id, where, "record missing, its version string still reserved and version object "
@@ -290,11 +290,11 @@ public final class Fsck {
         // Found and finished by the same sync run again, unless the parents it would use have changed since.
         problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + DatasetRepository.label(r.project(),
             r.name()) + " was left by a sync that was interrupted (its process ended): the same sync run again finishes it, while its"
-            + " parents are still the newest; else cairn delete --id " + r.id().substring(0, 8) + " removes it"));
+            + " parents are still the newest; else cairn delete --id " + r.shortId() + " removes it"));
       } else if (r.isDraft() && r.owner() != null && DraftOwners.elsewhere(r.owner())) {
         problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + DatasetRepository.label(r.project(),
             r.name()) + " is being filled by a sync of another container (or of this one before it restarted), which cannot be"
-            + " told from here: no sync here takes it; if none runs there, cairn delete --id " + r.id().substring(0, 8) + " removes it"));
+            + " told from here: no sync here takes it; if none runs there, cairn delete --id " + r.shortId() + " removes it"));
       }
       for (String parent : r.parents()) {
         // A parent deleted on purpose (delete --force) is no problem: the child keeps its content.

@@ -258,13 +258,13 @@ public final class Pusher {
       throw new ConflictException("Cannot upload " + id + ": its record was changed here ("
           + RecordHistory.since(theirs.log(), r.log()) + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log())
           + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (cairn delete --id "
-          + id.substring(0, 8) + " --force; its data stays until gc) and get it again (cairn get --id " + id.substring(0, 8) + " --storage " + uri + ")");
+          + DatasetRecord.shortId(id) + " --force; its data stays until gc) and get it again (cairn get --id " + DatasetRecord.shortId(id) + " --storage " + uri + ")");
     }
     if (!reserveName(r)) {
       String holder = remote.describeNameHolder(r.project(), r.name(), r.version());
       throw new InvalidInputException("Cannot upload " + id + ": " + DatasetRepository.label(r.project(), r.name()) + " version " + r.version()
           + " already exists on " + uri + " as another version (" + (holder == null ? "another repository reserved that string there first"
-          : "held by " + holder) + "); give this one another with cairn set-version --id " + id.substring(0, 8)
+          : "held by " + holder) + "); give this one another with cairn set-version --id " + DatasetRecord.shortId(id)
           + " --new-version V, then upload it");
     }
     RemoteIndex index = remote.index();
@@ -422,7 +422,7 @@ public final class Pusher {
   /** Fetches what version {@code r} lacks here from the remote it came from. */
   private void completeFromItsRemote(DatasetRecord r, String target, NotWholeHere lacking) throws IOException {
     String from = r.storage();
-    String cannot = "Cannot upload " + r.id().substring(0, 8) + " to " + target + ": " + lacking.getMessage();
+    String cannot = "Cannot upload " + r.shortId() + " to " + target + ": " + lacking.getMessage();
     // Made here and never uploaded: nothing else ever held what it lacks. (A version uploaded with
     // its child by an older Cairn, or as an ancestor with a remote of its own already, has no upload
     // entry either, but its remote holds it: that is found by trying.)

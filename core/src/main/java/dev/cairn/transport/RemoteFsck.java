@@ -487,7 +487,7 @@ public final class RemoteFsck {
       problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there"
           + (listed == e.getValue() ? "" : listed > 0 ? " (" + listed + " listed)" : " (listed for a version above: it shares them)")
           + ": upload it again from a"
-          + " repository that holds it (cairn upload --id " + e.getKey().substring(0, 8) + " --storage " + uri + ")"
+          + " repository that holds it (cairn upload --id " + DatasetRecord.shortId(e.getKey()) + " --storage " + uri + ")"
           + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : ", after cairn fsck --storage " + uri + " --repair")));
     }
     long bytes = 0;
@@ -647,7 +647,7 @@ public final class RemoteFsck {
     }
 
     private String where() {
-      return uri + " version " + version.substring(0, 8) + (inBase ? " (its parents' files, kept for its change-set)" : "");
+      return uri + " version " + DatasetRecord.shortId(version) + (inBase ? " (its parents' files, kept for its change-set)" : "");
     }
 
     /** An object's bytes: from the local repository when it holds them (the same bytes, by their id), else the remote. */

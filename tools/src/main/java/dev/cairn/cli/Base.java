@@ -146,11 +146,11 @@ abstract class Base implements Callable<Integer> {
     }
     String own = ds.record().storage();
     if (own != null && !uri(own).equals(uri(target))) {
-      err().println("cairn: note: " + ds.id().substring(0, 8) + "'s own remote stays " + own + " (where a plain upload, and a get of"
+      err().println("cairn: note: " + ds.shortId() + "'s own remote stays " + own + " (where a plain upload, and a get of"
           + " what is not here, go); " + target + " holds a copy");
     }
     for (String id : pushed.restored()) {
-      err().println("cairn: note: " + id.substring(0, 8) + " had been deleted on " + target + "; this upload brought it back there");
+      err().println("cairn: note: " + DatasetRecord.shortId(id) + " had been deleted on " + target + "; this upload brought it back there");
     }
   }
 
@@ -415,7 +415,7 @@ abstract class Base implements Callable<Integer> {
         repo().catalog().rememberCurrent(id);
       }
     } catch (IOException e) {
-      err().println("cairn: warning: could not make " + id.substring(0, 8) + " the current version (" + ErrorHandler.oneLine(e, false)
+      err().println("cairn: warning: could not make " + DatasetRecord.shortId(id) + " the current version (" + ErrorHandler.oneLine(e, false)
           + "); name it with --id in the next commands");
     }
   }
@@ -467,7 +467,7 @@ abstract class Base implements Callable<Integer> {
   void noteRecordChangedHere(Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
     if (!r.isDraft()) {
-      String id = r.id().substring(0, 8);
+      String id = r.shortId();
       List<String> remotes = uploadedTo(r);
       if (remotes.size() == 1) {
         String remote = remotes.get(0);
@@ -508,9 +508,9 @@ abstract class Base implements Callable<Integer> {
         continue;
       }
       if (r.storage() != null && r.wasUploaded()) {
-        String id = ds.id().substring(0, 8);
+        String id = ds.shortId();
         err().println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
-            + " its parent " + parent.substring(0, 8) + " is on " + r.storage() + "; cairn upload --id " + id + " --storage "
+            + " its parent " + DatasetRecord.shortId(parent) + " is on " + r.storage() + "; cairn upload --id " + id + " --storage "
             + r.storage() + " sends it there");
         return;
       }
@@ -557,7 +557,7 @@ abstract class Base implements Callable<Integer> {
     Map<String, List<String>> byRemote = new TreeMap<>();
     for (String id : versions.keySet()) {
       remotesOf.getOrDefault(id, java.util.Set.of())
-          .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(id.substring(0, 8)));
+          .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(DatasetRecord.shortId(id)));
     }
     byRemote.forEach((remote, ids) -> err().println("cairn: note: " + remote + (ids.size() == 1
         ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote
@@ -710,8 +710,8 @@ abstract class Base implements Callable<Integer> {
       throws IOException {
     // The remote named unless the version's own: one from $CAIRN_STORAGE may not be set when the user runs the hint.
     String again = storageFlag != null ? storageFlag : target.equals(ds.record().storage()) ? null : target;
-    String retry = "cairn upload --id " + ds.id().substring(0, 8) + (again != null ? " --storage " + ShellWords.quote(again) : "");
-    Main.onInterruptSuggest("but " + ds.id().substring(0, 8) + " is closed: run '" + retry + "' to finish uploading it");
+    String retry = "cairn upload --id " + ds.shortId() + (again != null ? " --storage " + ShellWords.quote(again) : "");
+    Main.onInterruptSuggest("but " + ds.shortId() + " is closed: run '" + retry + "' to finish uploading it");
     try {
       // A handle of its own, so that the log says "upload URI" rather than a second "close".
       Pusher.Result pushed = repo().get(ds.id()).upload(target, null, packTargetBytes, progress());
@@ -733,9 +733,9 @@ abstract class Base implements Callable<Integer> {
       return;
     }
     for (String base : ds.mergeBasesNotHere()) {
-      err().println("cairn: note: the parents' common ancestor " + base.substring(0, 8) + " is known here by its record alone, and its"
+      err().println("cairn: note: the parents' common ancestor " + DatasetRecord.shortId(base) + " is known here by its record alone, and its"
           + " remote could not give its manifest: they were laid over each other as a union, so a file one side deleted may be back"
-          + " (cairn get --id " + base.substring(0, 8) + " --storage URI brings it; then create the merge again)");
+          + " (cairn get --id " + DatasetRecord.shortId(base) + " --storage URI brings it; then create the merge again)");
     }
   }
 

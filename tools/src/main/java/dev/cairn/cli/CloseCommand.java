@@ -44,7 +44,7 @@ final class CloseCommand extends Base {
       if (!ds.record().isDraft()) {
         ds.close(); // refused, with the reason: no step to report before it
       }
-      progress().start("closing " + ds.id().substring(0, 8) + ": writing its version object", 0);
+      progress().start("closing " + ds.shortId() + ": writing its version object", 0);
       try {
         ds.close();
       } finally {
@@ -56,7 +56,7 @@ final class CloseCommand extends Base {
     if (target != null && !disableUpload) {
       pushed = uploadAfterClose(() -> uploadClosed(ds, target, storage, packBytes, !closedBefore));
       if (closedBefore && pushed != null) {
-        err().println("cairn: note: " + ds.id().substring(0, 8) + " was closed already, but not uploaded there (a close with"
+        err().println("cairn: note: " + ds.shortId() + " was closed already, but not uploaded there (a close with"
             + " --disable-upload, or whose upload failed or was stopped): this close uploaded it");
       }
     } else if (!disableUpload) {

@@ -28,7 +28,7 @@ final class ConflictLines {
   static void print(PrintWriter out, List<Conflict> conflicts, Set<String> deletedByWinner, Set<String> changedSince) {
     for (Conflict c : conflicts) {
       out.printf("  %s (versions %s; took %s%s%s)%n", c.path(),
-          String.join(", ", c.parents().stream().map(p -> p.substring(0, 8)).toList()), c.winner().substring(0, 8),
+          String.join(", ", c.parents().stream().map(DatasetRecord::shortId).toList()), DatasetRecord.shortId(c.winner()),
           deletedByWinner.contains(c.path()) ? ", which deleted it" : "", changedSince.contains(c.path()) ? "; changed here since" : "");
     }
   }

@@ -75,7 +75,7 @@ final class CreateCommand extends Base {
     noteMergeDrops(ds, r);
     noteBasesNotHere(ds, r);
     for (String tied : r.parents().size() < 2 ? List.<String>of() : ds.parentsMergedAsUnion()) {
-      err().println("cairn: note: " + tied.substring(0, 8) + " shares no single nearest ancestor with the parents before it (criss-cross"
+      err().println("cairn: note: " + DatasetRecord.shortId(tied) + " shares no single nearest ancestor with the parents before it (criss-cross"
           + " merges): it was laid over them as a union, so a file one side deleted since may be back (cairn show lists the conflicts)");
     }
     if (json) {
@@ -98,7 +98,7 @@ final class CreateCommand extends Base {
       }
       if (!r.conflicts().isEmpty()) {
         out().printf("%s between parents; the later parent won (see 'cairn show --id %s')%n",
-            Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));
+            Format.count(r.conflicts().size(), "conflicting path"), r.shortId());
       }
     }
     return 0;
@@ -126,7 +126,7 @@ final class CreateCommand extends Base {
     if (!dropped.isEmpty()) {
       err().println("cairn: note: the merge leaves out " + Format.count(dropped.size(), "file") + " that a parent holds: deleted on"
           + " another side since their common ancestor, as a Git merge keeps a deletion; cairn squash --ids "
-          + String.join(" ", r.parents().stream().map(p -> p.substring(0, 8)).toList()) + " lays the versions over each other instead");
+          + String.join(" ", r.parents().stream().map(DatasetRecord::shortId).toList()) + " lays the versions over each other instead");
     }
   }
 

@@ -93,7 +93,7 @@ final class DeleteCommand extends Base {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
       if (stillOn != null) {
         err().printf("cairn: note: deleted here only, not on %s, where it was uploaded (cairn delete --id %s --storage %s deletes it"
-            + " there)%n", stillOn, ds.id().substring(0, 8), ShellWords.quote(stillOn));
+            + " there)%n", stillOn, ds.shortId(), ShellWords.quote(stillOn));
       }
     }
     return 0;
@@ -150,7 +150,7 @@ final class DeleteCommand extends Base {
         Map.Entry<String, String> one = stillOn.entrySet().iterator().next();
         err().printf("cairn: note: deleted here only, not on %s, where %s %s uploaded (cairn delete --id %s --storage %s deletes one"
             + " there)%n", String.join(", ", new java.util.TreeSet<>(stillOn.values())), Format.count(stillOn.size(), "version"),
-            stillOn.size() == 1 ? "was" : "were", one.getKey().substring(0, 8), ShellWords.quote(one.getValue()));
+            stillOn.size() == 1 ? "was" : "were", DatasetRecord.shortId(one.getKey()), ShellWords.quote(one.getValue()));
       }
     }
     return 0;

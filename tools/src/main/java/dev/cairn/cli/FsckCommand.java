@@ -139,7 +139,7 @@ final class FsckCommand extends Base {
         out().println("  ... and " + Format.count(damaged.size() - WAY_FORWARD_LINES, "more version"));
         break;
       }
-      String id = r.id().substring(0, 8);
+      String id = r.shortId();
       String what = "  " + id + " (" + DatasetRepository.label(r.project(), r.name()) + " " + r.version() + "): ";
       if (!repair && VersionObjectRecovery.canRebuildAllItLacks(repo(), r)) {
         out().println(what + "its lost version object can be rebuilt from its record: cairn fsck --repair");

@@ -305,7 +305,7 @@ final class GetCommand extends Base {
         throw new InvalidInputException("Cannot get: no file of " + (uses.size() == 1 ? uses.get(0).id() : "the " + uses.size()
             + " versions of " + lock) + " matches --filter " + String.join(" ", selection.filters));
       }
-      unmatched.forEach(u -> err().println("cairn: warning: no file of " + u.alias() + " (" + u.id().substring(0, 8) + ") matches --filter "
+      unmatched.forEach(u -> err().println("cairn: warning: no file of " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") matches --filter "
           + String.join(" ", selection.filters) + ": its folder is empty"));
     }
     for (Usage.Use u : uses) {

@@ -109,7 +109,7 @@ final class ListCommand extends Base {
         err().println(ConflictLines.header(r));
         ConflictLines.print(err(), shown.subList(0, Math.min(shown.size(), LISTED_CONFLICTS)), ds.conflictsResolvedByDeletion(),
             ds.conflictsChangedSinceMerge());
-        String all = "cairn show --id " + r.id().substring(0, 8) + " lists them all";
+        String all = "cairn show --id " + r.shortId() + " lists them all";
         if (shown.size() > LISTED_CONFLICTS) {
           err().printf("  ... and %d more%s; %s%n", shown.size() - LISTED_CONFLICTS, gs.isEmpty() ? "" : " matching --filter", all);
         } else if (shown.size() < r.conflicts().size()) {
@@ -161,7 +161,7 @@ final class ListCommand extends Base {
       if (id == null) {
         return "-";
       }
-      return version(e) + " (" + id.substring(0, 8) + (deleted(id) ? ", deleted" : "") + ")";
+      return version(e) + " (" + DatasetRecord.shortId(id) + (deleted(id) ? ", deleted" : "") + ")";
     }
   }
 

@@ -105,8 +105,8 @@ final class QuickstartCommand implements Callable<Integer> {
       out.printf("%nLineage of the merged version:%n");
       for (Map.Entry<String, List<String>> e : merged.dependencyGraph().entrySet()) {
         DatasetRecord r = repo.get(e.getKey()).record();
-        out.printf("   %s  %-12s %-6s <- %s%n", r.id().substring(0, 8), r.name(), r.version(),
-            e.getValue().isEmpty() ? "(no parents)" : String.join(", ", e.getValue().stream().map(s -> s.substring(0, 8)).toList()));
+        out.printf("   %s  %-12s %-6s <- %s%n", r.shortId(), r.name(), r.version(),
+            e.getValue().isEmpty() ? "(no parents)" : String.join(", ", e.getValue().stream().map(DatasetRecord::shortId).toList()));
       }
       Path copy = merged.getLocalCopy();
       out.printf("%nCached read-only copy of the merged version: %s%n", copy);
@@ -114,10 +114,10 @@ final class QuickstartCommand implements Callable<Integer> {
       String r = System.getProperty("cairn.launcher", "cairn") + " --repo " + repo.repository().directory();
       out.printf("%nLook around:%n");
       out.printf("   %s search%n", r);
-      out.printf("   %s list --id %s%n", r, merged.id().substring(0, 8));
-      out.printf("   %s show --id %s%n", r, merged.id().substring(0, 8));
-      out.printf("   %s log --id %s%n", r, v2.id().substring(0, 8));
-      out.printf("   %s compare --source %s --target %s%n", r, v1.id().substring(0, 8), v2.id().substring(0, 8));
+      out.printf("   %s list --id %s%n", r, merged.shortId());
+      out.printf("   %s show --id %s%n", r, merged.shortId());
+      out.printf("   %s log --id %s%n", r, v2.shortId());
+      out.printf("   %s compare --source %s --target %s%n", r, v1.shortId(), v2.shortId());
       out.printf("   %s serve        # the web UI%n", r);
     } finally {
       Trees.deleteQuietly(work); // never in place of the error that ended the demo

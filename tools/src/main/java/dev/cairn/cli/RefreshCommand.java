@@ -74,11 +74,11 @@ final class RefreshCommand extends Base {
       }
       for (String id : r.updated()) {
         DatasetRecord now = repo().catalog().read(id);
-        out().printf("updated %s  %s %s%n", id.substring(0, 8), Format.path(DatasetRepository.label(now.project(), now.name())),
+        out().printf("updated %s  %s %s%n", DatasetRecord.shortId(id), Format.path(DatasetRepository.label(now.project(), now.name())),
             now.version());
       }
       for (String id : r.deletedThere()) {
-        err().println("cairn: note: " + id.substring(0, 8) + " was deleted on " + remote + "; the copy here stays");
+        err().println("cairn: note: " + DatasetRecord.shortId(id) + " was deleted on " + remote + "; the copy here stays");
       }
       for (DatasetRepository.Refresh.Note k : r.kept()) {
         err().println("cairn: warning: " + k.message());

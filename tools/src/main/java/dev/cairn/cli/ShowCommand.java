@@ -54,7 +54,7 @@ final class ShowCommand extends Base {
     line("state", state);
     List<String> parents = new ArrayList<>();
     for (String p : r.parents()) {
-      parents.add(p.substring(0, 8) + " (" + parentLabel(p) + ")");
+      parents.add(DatasetRecord.shortId(p) + " (" + parentLabel(p) + ")");
     }
     line("parents", parents.isEmpty() ? "none" : String.join(", ", parents));
     if (!r.tags().isEmpty()) {

@@ -66,7 +66,7 @@ final class SquashCommand extends Base {
           : "Squashed dataset created id=%s (%s)%n", r.id(), Format.count(r.fileCount(), "file"));
       if (!r.conflicts().isEmpty()) {
         out().printf("%s between the versions squashed; the later one won (see 'cairn show --id %s')%n",
-            Format.count(r.conflicts().size(), "conflicting path"), r.id().substring(0, 8));
+            Format.count(r.conflicts().size(), "conflicting path"), r.shortId());
       }
       if (pushed != null) {
         printUploaded(pushed, remote);

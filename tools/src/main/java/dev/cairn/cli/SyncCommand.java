@@ -231,7 +231,7 @@ final class SyncCommand extends Base {
         // As create says it; the folder, synced over the merge, has the last word at the paths the sync covers.
         err().printf("cairn: note: %s between parents (cairn show --id %s lists them); where the sync covers them, the version"
             + " holds the folder's files, elsewhere the later parent's%n",
-            Format.count(ds.record().conflicts().size(), "conflicting path"), ds.id().substring(0, 8));
+            Format.count(ds.record().conflicts().size(), "conflicting path"), ds.shortId());
       }
       if (latestHere && remote != null && ds != null) {
         noteNewerOnRemote(ds.record(), remote);
@@ -327,7 +327,7 @@ final class SyncCommand extends Base {
         }
       } else if (ds != null) {
         out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
-            ds.id().substring(0, 8));
+            ds.shortId());
       }
     }
     return 0;

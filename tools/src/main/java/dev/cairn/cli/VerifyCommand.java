@@ -146,7 +146,7 @@ final class VerifyCommand extends Base {
       }
     }
     if (remoteDamage != null) {
-      err().println("cairn: " + storage + " could not give all of " + ds.id().substring(0, 8) + "'s data: " + remoteDamage
+      err().println("cairn: " + storage + " could not give all of " + ds.shortId() + "'s data: " + remoteDamage
           + "; cairn fsck --storage " + storage + " --read-data says what is damaged there (without --read-data, it reads"
           + " only the packs' indexes: bytes damaged inside a pack go unseen)");
     }

@@ -161,7 +161,7 @@ final class Downloads {
     DatasetRecord remote = site.remoteAncestor(r);
     if (RemoteAncestors.onRemote(e, r, remote, reader)) {
       throw HttpProblem.notHere("Cannot download " + what + ": the content of '" + e.path() + "' is not in this repository (fetched in"
-          + " part); its data is on " + remote.storage() + ": fetch it with cairn get --id " + r.id().substring(0, 8));
+          + " part); its data is on " + remote.storage() + ": fetch it with cairn get --id " + r.shortId());
     }
     throw HttpProblem.damaged("Cannot download " + what + ": the content of '" + e.path() + "' is lost or damaged in this repository;"
         + " cairn fsck tells more");

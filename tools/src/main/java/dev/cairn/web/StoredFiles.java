@@ -50,7 +50,7 @@ final class StoredFiles {
   }
 
   private static String notFetched(DatasetRecord r, String storage) {
-    return "Not in this repository: its data is on " + storage + " (fetch it with cairn get --id " + r.id().substring(0, 8) + ")";
+    return "Not in this repository: its data is on " + storage + " (fetch it with cairn get --id " + r.shortId() + ")";
   }
 
   /**

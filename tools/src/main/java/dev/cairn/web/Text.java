@@ -1,5 +1,6 @@
 package dev.cairn.web;
 
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.manifest.DatasetPaths;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,7 +46,7 @@ final class Text {
 
   /** The first 8 hex digits of an id, as the command line shows them. */
   static String shortId(String id) {
-    return id.length() <= 8 ? id : id.substring(0, 8);
+    return id.length() <= 8 ? id : DatasetRecord.shortId(id);
   }
 
   /** A project as shown: the unnamed project reads "(no project)". */

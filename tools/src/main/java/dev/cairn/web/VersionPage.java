@@ -233,7 +233,7 @@ final class VersionPage {
       // A merge of large unrelated versions may conflict on every path: the page stays small.
       h.open("p", "class", "muted", "id", "more-conflicts").text("The first " + Text.count(LISTED_CONFLICTS) + " of "
           + Text.plural(conflicts.size(), "conflicting path", "conflicting paths") + "; all of them: ")
-          .link("/api/versions/" + r.id(), "the version's JSON").text(", or cairn show --id " + r.id().substring(0, 8) + ".").close("p");
+          .link("/api/versions/" + r.id(), "the version's JSON").text(", or cairn show --id " + r.shortId() + ".").close("p");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cairn.internal.proc;
 
+import dev.cairn.dataset.DatasetRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,7 +124,7 @@ public final class ProcessIdentity {
   private static String bootId() {
     try {
       String id = Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.US_ASCII).strip().replace("-", "");
-      return id.length() >= 8 ? id.substring(0, 8) : UNKNOWN;
+      return id.length() >= 8 ? DatasetRecord.shortId(id) : UNKNOWN;
     } catch (IOException | RuntimeException e) {
       return UNKNOWN;
     }
