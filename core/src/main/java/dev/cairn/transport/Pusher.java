@@ -154,14 +154,14 @@ public final class Pusher {
     pushing = id;
     ancestorsLogged.clear();
     restored.clear();
-    long[] totals = new long[4];
+    Totals totals = new Totals();
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       this.lock = lock;
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
     } finally {
       this.lock = null;
     }
-    return new Result((int) totals[0], totals[1], totals[2], totals[3] > 0, created, restored, ancestorsLogged);
+    return new Result(totals.versionsPushed, totals.objectsUploaded, totals.bytesUploaded, totals.recordTaken, created, restored, ancestorsLogged);
   }
 
   /** The version {@link #push} was asked for; the others it publishes are its ancestors. */
@@ -183,8 +183,17 @@ public final class Pusher {
   /** How long a push waits for a garbage collection of the remote to finish. */
   static final long LOCK_WAIT_MILLIS = 600_000;
 
+  /** What one push did, counted as it goes. */
+  private static final class Totals {
+    int versionsPushed;
+    long objectsUploaded;
+    long bytesUploaded;
+    /** Whether the remote's record was newer, and this repository took it instead of publishing its own. */
+    boolean recordTaken;
+  }
+
   /** Pushes {@code id}, its record ending with {@code uploadEntry} if not null, after its missing parents. */
-  private void pushVersion(String id, LogEntry uploadEntry, long[] totals, Set<String> visiting) throws IOException {
+  private void pushVersion(String id, LogEntry uploadEntry, Totals totals, Set<String> visiting) throws IOException {
     if (!visiting.add(id)) {
       return;
     }
@@ -301,7 +310,7 @@ public final class Pusher {
           published = true;
         }
         repo.fastForward(r, newer);
-        totals[3]++;
+        totals.recordTaken = true;
       } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
         // Published only if the newest record is still the one compared: one published meanwhile
         // by another push may hold changes this one would undo.
@@ -323,7 +332,7 @@ public final class Pusher {
       return;
     }
     if (published) {
-      totals[0]++;
+      totals.versionsPushed++;
     }
     if (deletedThere) {
       restored.add(id);
@@ -462,17 +471,17 @@ public final class Pusher {
       throw new DatasetStateException("Cannot upload the data of " + id + " alone: it is closed; upload the version");
     }
     boolean created = remote.ensureInitialized();
-    long[] totals = new long[4];
+    Totals totals = new Totals();
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       RemoteIndex index = remote.index();
       boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
       uploadObjects(r, index, totals, lookUpEach, true);
     }
-    return new Result(0, totals[1], totals[2], false, created, List.of(), Map.of());
+    return new Result(0, totals.objectsUploaded, totals.bytesUploaded, false, created, List.of(), Map.of());
   }
 
   /** Uploads what the remote lacks of {@code r}'s objects; returns whether there was any. */
-  private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach) throws IOException {
+  private boolean uploadObjects(DatasetRecord r, RemoteIndex index, Totals totals, boolean lookUpEach) throws IOException {
     return uploadObjects(r, index, totals, lookUpEach, false);
   }
 
@@ -481,7 +490,7 @@ public final class Pusher {
    * files' data alone, passing over what is not here (its close completes it); returns whether
    * there was any.
    */
-  private boolean uploadObjects(DatasetRecord r, RemoteIndex index, long[] totals, boolean lookUpEach, boolean dataOnly)
+  private boolean uploadObjects(DatasetRecord r, RemoteIndex index, Totals totals, boolean lookUpEach, boolean dataOnly)
       throws IOException {
     Path staging = repo.repository().tmpDirectory().resolve(AtomicFiles.tempName("push-"));
     Files.createDirectories(staging);
@@ -550,8 +559,8 @@ public final class Pusher {
       } finally {
         progress.finish(); // on a failure too: a progress bar is never left open
       }
-      totals[1] += objects;
-      totals[2] += uploads.bytes;
+      totals.objectsUploaded += objects;
+      totals.bytesUploaded += uploads.bytes;
       return true;
     } finally {
       Trees.deleteQuietly(staging);
