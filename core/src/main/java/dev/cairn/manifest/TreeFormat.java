@@ -81,14 +81,11 @@ public final class TreeFormat {
    * Decodes a node, checking that it is canonical.
    *
    * @throws CorruptObjectException if it is not
+   * @throws UnsupportedFormatVersionException if it is of a later format than this build reads
    */
   public static TreeNode decode(byte[] data, ObjectId id) throws CorruptObjectException, UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
-    r.expectMagic(MAGIC);
-    int version = r.u8();
-    if (version != VERSION) {
-      throw new UnsupportedFormatVersionException("tree node", version, id == null ? "?" : id.hex());
-    }
+    r.expectHeader(MAGIC, VERSION, "tree node");
     int level = r.u8();
     int count = r.varintInt(KeyLevel.MAX_NODE_ENTRIES);
     byte[] prev = new byte[0];

@@ -37,14 +37,11 @@ public final class FileObjectFormat {
    *
    * @param id the object's id, named in errors
    * @throws CorruptObjectException if the bytes are not a canonical file object
+   * @throws UnsupportedFormatVersionException if it is of a later format than this build reads
    */
   public static FileObject decode(byte[] data, ObjectId id) throws CorruptObjectException, UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
-    r.expectMagic(MAGIC);
-    int version = r.u8();
-    if (version != VERSION) {
-      throw new UnsupportedFormatVersionException("file object", version, id == null ? "?" : id.hex());
-    }
+    r.expectHeader(MAGIC, VERSION, "file object");
     long size = r.varintLong();
     ObjectId digest = r.id();
     int count = r.varintInt(Math.min(MAX_CHUNKS, data.length / 33));

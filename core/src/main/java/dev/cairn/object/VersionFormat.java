@@ -47,14 +47,11 @@ public final class VersionFormat {
    * Decodes a version.
    *
    * @throws CorruptObjectException if the bytes are not a canonical version
+   * @throws UnsupportedFormatVersionException if it is of a later format than this build reads
    */
   public static Version decode(byte[] data, ObjectId id) throws CorruptObjectException, UnsupportedFormatVersionException {
     ByteReader r = new ByteReader(data, id);
-    r.expectMagic(MAGIC);
-    int version = r.u8();
-    if (version != VERSION) {
-      throw new UnsupportedFormatVersionException("version object", version, id == null ? "?" : id.hex());
-    }
+    r.expectHeader(MAGIC, VERSION, "version object");
     ObjectId root = r.id();
     int parentCount = r.varintInt(data.length / ObjectId.LENGTH);
     List<ObjectId> parents = new ArrayList<>(parentCount);

@@ -2,6 +2,7 @@ package dev.cairn.internal.io;
 
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.CorruptObjectException.Reason;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -122,6 +123,22 @@ public final class ByteReader {
       if (u8() != magic.charAt(i)) {
         throw malformed("does not start with '" + magic + "'");
       }
+    }
+  }
+
+  /**
+   * Reads an object's header, its magic then its format version byte (objects.md).
+   *
+   * @param what the kind of object, as an error names it ("tree node")
+   * @throws CorruptObjectException if the magic is not {@code magic}
+   * @throws UnsupportedFormatVersionException if the version is not {@code supported}: a later
+   *     format, which this build does not read
+   */
+  public void expectHeader(String magic, int supported, String what) throws CorruptObjectException, UnsupportedFormatVersionException {
+    expectMagic(magic);
+    int version = u8();
+    if (version != supported) {
+      throw new UnsupportedFormatVersionException(what, version, subject == null ? "?" : subject.hex());
     }
   }
 
