@@ -130,32 +130,71 @@ public final class GarbageCollector {
 
   private static final int HELD_BATCH = 4096;
 
+  /**
+   * Collects once (see the class comment for the steps): what no version reaches, and is older
+   * than the grace and than the oldest lock a running command holds, is deleted; small packs and
+   * packs holding dead objects are rewritten. An instance runs once.
+   *
+   * @throws IOException if a record the marks need cannot be read, or a pack not yet indexed
+   *     cannot be opened: nothing is deleted then
+   */
   public Result run() throws IOException {
     // What is younger than the grace period is kept, and so is whatever was written since the
     // oldest lock a live command holds on a version: it may not be referenced yet.
     long now = fileSystemNow();
-    long oldestLock = repo.catalog().oldestLiveLockMillis();
+    long keepWrittenAfter = keepWrittenAfter(now, repo.catalog().oldestLiveLockMillis());
+    boolean heldForCommand = keepWrittenAfter < now;
     PackObjectDatabase db = repo.repository().packs();
-    int leftovers = recoverSetAside(db) + removeLeftovers(start(now, oldestLock));
+    int leftovers = recoverSetAside(db) + removeLeftovers(keepWrittenAfter);
     Set<ObjectId> live = mark(db);
     long liveObjects = held(db, live); // counted first: the set shrinks as the rewrite below takes its objects
     // A command whose record the marks missed held its lock from before its first write: if it took
     // it before the locks were read, the lock's time keeps what it wrote; if after, all it wrote is
     // younger than now.
-    List<Candidate> candidates = candidates(db, live, start(now, oldestLock));
+    List<Candidate> candidates = candidates(db, live, keepWrittenAfter);
     if (candidates.isEmpty()) {
-      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes, start(now, oldestLock) < now);
+      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes, heldForCommand);
     }
     requireNoLostRecords(db, live, candidates);
-    // Rewrite the live objects of the candidates into new packs, published and indexed.
+    Rewrite rewrite = rewriteLive(db, candidates, live);
+    Set<String> dropped = new HashSet<>();
+    candidates.forEach(c -> dropped.add(c.name()));
+    dropped.removeAll(rewrite.replacements().keySet());
+    db.index().dropPacks(dropped, rewrite.replacements());
+    settle();
+    int deletedPacks = 0;
+    long freed = 0;
+    for (Candidate c : candidates) {
+      if (dropped.contains(c.name())) {
+        long size = deleteUnlessRefreshed(db, c);
+        deletedPacks += size >= 0 ? 1 : 0;
+        freed += Math.max(0, size);
+      }
+    }
+    // Freed: what the deleted packs held, less the live objects written again.
+    long rewritten = 0;
+    for (String name : rewrite.replacements().keySet()) {
+      rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
+    }
+    return new Result(deletedPacks, rewrite.replacements().size(), liveObjects, rewrite.deleted(), Math.max(0, freed - rewritten),
+        leftovers, youngPacks, youngBytes, heldForCommand);
+  }
+
+  /** The new packs of a rewrite, with their entries, and how many stored objects it left behind. */
+  private record Rewrite(Map<String, List<PackEntry>> replacements, long deleted) {}
+
+  /**
+   * Writes the live objects of the candidates into new packs, published and indexed. Blocks whose
+   * every object is live (all of a small pack's) are copied as they are stored; a pack's entries are
+   * taken in block order, so that each block's objects come together. An object is taken off
+   * {@code live} once copied: a second stored copy of it is dropped.
+   */
+  private Rewrite rewriteLive(PackObjectDatabase db, List<Candidate> candidates, Set<ObjectId> live) throws IOException {
     Map<String, List<PackEntry>> replacements = new LinkedHashMap<>();
     long deleted = 0;
     try (ObjectReader reader = db.newReader();
         PackAssembler out = new PackAssembler(db.algorithm(), db.packDirectory(), repo.repository().tmpDirectory(),
             repo.repository().config().pack())) {
-      // Blocks whose every object is live (all of a small pack's) are copied as they are stored;
-      // a pack's entries are taken in block order, so that each block's objects come together.
-      // An object is taken off the live set once copied: a second stored copy of it is dropped.
       BlockCopier copier = new BlockCopier(db, reader, out, true);
       Set<String> candidateNames = new HashSet<>();
       candidates.forEach(c -> candidateNames.add(c.name()));
@@ -179,42 +218,31 @@ public final class GarbageCollector {
         replacements.put(info.name(), info.entries());
       }
     }
-    Set<String> dropped = new HashSet<>();
-    candidates.forEach(c -> dropped.add(c.name()));
-    dropped.removeAll(replacements.keySet());
-    db.index().dropPacks(dropped, replacements);
-    settle();
-    int deletedPacks = 0;
-    long freed = 0;
-    for (Candidate c : candidates) {
-      if (!dropped.contains(c.name())) {
-        continue;
-      }
-      Path file = db.packDirectory().resolve(PackFormat.fileName(c.name()));
-      // Taken out of packs/ by an atomic rename before its time is checked: a writer that
-      // publishes the same pack again (a new file, newer) either does so before the rename, and
-      // the check sees it, or after, and its file is not the one deleted.
-      Path doomed = repo.repository().tmpDirectory().resolve("gc-" + c.name() + "-" + c.mtime() + "-" + System.nanoTime() + ".pack");
-      if (newerThan(file, c.mtime()) || !moveAside(file, doomed)) {
-        keep(db, c.name(), file);
-        continue;
-      }
-      if (newerThan(doomed, c.mtime())) {
-        putBack(db, c.name(), doomed, file); // published again between the check and the rename
-        continue;
-      }
-      db.closePack(c.name());
-      freed += Files.size(doomed);
-      Files.delete(doomed);
-      deletedPacks++;
+    return new Rewrite(replacements, deleted);
+  }
+
+  /**
+   * Deletes a candidate pack the index dropped, unless a writer published it again or refreshed it
+   * since it was chosen (then it goes back in the index); returns its size, or -1 if it was kept.
+   */
+  private long deleteUnlessRefreshed(PackObjectDatabase db, Candidate c) throws IOException {
+    Path file = db.packDirectory().resolve(PackFormat.fileName(c.name()));
+    // Taken out of packs/ by an atomic rename before its time is checked: a writer that
+    // publishes the same pack again (a new file, newer) either does so before the rename, and
+    // the check sees it, or after, and its file is not the one deleted.
+    Path doomed = repo.repository().tmpDirectory().resolve("gc-" + c.name() + "-" + c.mtime() + "-" + System.nanoTime() + ".pack");
+    if (newerThan(file, c.mtime()) || !moveAside(file, doomed)) {
+      keep(db, c.name(), file);
+      return -1;
     }
-    // Freed: what the deleted packs held, less the live objects written again.
-    long rewritten = 0;
-    for (String name : replacements.keySet()) {
-      rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
+    if (newerThan(doomed, c.mtime())) {
+      putBack(db, c.name(), doomed, file); // published again between the check and the rename
+      return -1;
     }
-    return new Result(deletedPacks, replacements.size(), liveObjects, deleted, Math.max(0, freed - rewritten), leftovers, youngPacks,
-        youngBytes, start(now, oldestLock) < now);
+    db.closePack(c.name());
+    long size = Files.size(doomed);
+    Files.delete(doomed);
+    return size;
   }
 
   /**
@@ -233,12 +261,16 @@ public final class GarbageCollector {
     }
   }
 
+  /** How far apart a file's time and the clock it was read against may be: file times are coarse. */
+  private static final long FILE_TIME_SLACK_MILLIS = 1_000;
+
   /**
-   * The time from which the grace period is counted back: now, or a second before the oldest lock
-   * a live command holds (file times are coarse) plus the grace, if earlier.
+   * The time from which the grace period is counted back, so that what was written after it minus
+   * the grace is kept: now, or, if earlier, the oldest lock a live command holds (less the slack of
+   * file times) plus the grace.
    */
-  private long start(long now, long oldestLock) {
-    return oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - 1_000 + graceMillis);
+  private long keepWrittenAfter(long now, long oldestLock) {
+    return oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - FILE_TIME_SLACK_MILLIS + graceMillis);
   }
 
   /** Whether {@code file} was modified after {@code millis}; false if it is gone. */
@@ -326,12 +358,12 @@ public final class GarbageCollector {
         youngPacks++;
         youngBytes += Files.size(file);
       }
-    } catch (IOException unreadable) {
+    } catch (IOException damagedOrGone) {
       // damaged, or taken by another gc: fsck reports the one, the other is gone
     }
   }
 
-  private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long start) throws IOException {
+  private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long keepWrittenAfter) throws IOException {
     List<Candidate> out = new ArrayList<>();
     List<Candidate> small = new ArrayList<>();
     long smallLimit = repo.repository().config().pack().packTargetBytes() / SMALL_FRACTION;
@@ -339,9 +371,9 @@ public final class GarbageCollector {
     List<Candidate> opened = new ArrayList<>();
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
-      if (start - mtime <= graceMillis) {
+      if (keepWrittenAfter - mtime <= graceMillis) {
         countIfDead(file, live);
-        continue; // young: written since the start, or within the grace before it
+        continue; // young: written since that time, or within the grace before it
       }
       try (PackFile p = PackFile.open(file)) {
         opened.add(new Candidate(PackFormat.nameOf(file.getFileName().toString()), p.entries(), mtime, Files.size(file)));
@@ -478,7 +510,7 @@ public final class GarbageCollector {
       String text;
       try {
         text = Files.readString(file);
-      } catch (IOException | RuntimeException unreadable) {
+      } catch (IOException | RuntimeException unreadableText) {
         text = "";
       }
       String what = "the record of " + ids.get(0) + (ids.size() > 1 ? " (and " + (ids.size() - 1) + " more)" : "");
