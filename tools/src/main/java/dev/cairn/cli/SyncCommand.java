@@ -162,121 +162,30 @@ final class SyncCommand extends Base {
     return SyncOptions.of(folder).datasetFolder(datasetFolder).skipRefused(skipRefused).exclude(excludes.toArray(String[]::new));
   }
 
+  /**
+   * What the sync did: {@code ds}, the version made or synced into (null when a new one was not
+   * needed); {@code resumed}, an unfinished draft of an earlier run finished or deleted now;
+   * {@code sameAs}, the version an earlier run of this command made that the folder equals, and
+   * {@code unuploaded}, that version when its upload had not finished; {@code intoDraft}, whether an
+   * existing draft was synced into; {@code remote}, where a closed version goes.
+   */
+  private record Outcome(Dataset ds, Dataset.Change change, String resumed, Dataset sameAs, Dataset unuploaded, boolean intoDraft,
+      String remote) {}
+
   @Override
   int run() throws Exception {
-    if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty())) {
-      throw new InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
-          + " --parents and --tags make a new version instead: give one or the other");
-    }
-    if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
-      throw new InvalidInputException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
-          + " to upload, --disable-upload says not to; give one");
-    }
     boolean createNew = id == null && (name != null || !parents.isEmpty());
-    if (!createNew && id == null && (project != null || version != null || !tags.isEmpty())) {
-      // Else they would be dropped, and the current draft synced and closed as it is.
-      throw new InvalidInputException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
-          : "--tags") + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft");
-    }
-    if (skipClose && ((!createNew && storage != null) || disableUpload || chunkSize.megabytes != null)) {
-      throw new InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
-          ? "--disable-upload" : chunkSize.megabytes != null ? "--chunk-size" : "--storage") + " says how to upload it once closed;"
-          + " 'cairn close' takes it");
-    }
+    requireConsistentOptions(createNew);
     long packBytes = chunkSize.packTargetBytes();
-    String remote = createNew && !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
-    if (createNew && !skipClose) {
-      chunkSize.requireRemote("sync", remote);
-    }
-    String resumed = null;
-    Dataset sameAs = null; // the version equal to the folder that an earlier run of this command closed
-    Dataset unuploaded = null; // that version, when that run did not upload it
-    boolean intoDraft = false; // synced into an existing draft: --verbose lists that change's paths
-    Dataset ds;
-    Dataset.Change c;
-    if (createNew) {
-      List<String> ps = new ArrayList<>(parents);
-      String proj = project;
-      String nm = name;
-      boolean latestHere = ps.isEmpty();
-      if (ps.isEmpty()) {
-        try {
-          DatasetRecord parent = latestClosed(repo().get(project, name, null).record());
-          if (parent != null) {
-            ps.add(parent.id());
-          }
-        } catch (DatasetNotFoundException first) {
-          // the first version of this dataset
-        }
-      }
-      if (nm == null) {
-        nm = repo().get(ps.get(ps.size() - 1)).name();
-      }
-      if (proj == null && !ps.isEmpty()) {
-        proj = repo().get(ps.get(ps.size() - 1)).project();
-      }
-      CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
-      boolean remoteExisted = remote == null || holdsCairnData(remote);
-      Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
-      if (!remoteExisted && holdsCairnData(remote)) {
-        noteNewRemote(remote);
-      }
-      ds = nv.draft();
-      c = nv.change();
-      resumed = nv.resumed();
-      if (ds != null) {
-        noteBasesNotHere(ds, ds.record());
-      }
-      if (ds != null && !ds.record().conflicts().isEmpty()) {
-        // As create says it; the folder, synced over the merge, has the last word at the paths the sync covers.
-        err().printf("cairn: note: %s between parents (cairn show --id %s lists them); where the sync covers them, the version"
-            + " holds the folder's files, elsewhere the later parent's%n",
-            Format.count(ds.record().conflicts().size(), "conflicting path"), ds.shortId());
-      }
-      if (latestHere && remote != null && ds != null) {
-        noteNewerOnRemote(ds.record(), remote);
-      }
-      if (ds == null && skipClose) {
-        // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it.
-        ds = Dataset.create(repo(), options).invokedAs("sync", argv());
-      }
-      if (ds != null && !skipClose) {
-        ds.close();
-      } else if (ds != null) {
-        ds.disown(); // left open on purpose: not a draft for the next run to finish
-      } else if (nv.sameAs() != null) {
-        sameAs = repo().get(nv.sameAs());
-        if (remote != null && !sameAs.isUploadedTo(remote)) {
-          // The folder is this version already, but the run of this very command that made it
-          // stopped before its upload ended: run again, the command finishes what that run left.
-          unuploaded = sameAs;
-        }
-      }
-    } else {
-      ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
-      String own = ds.record().storage();
-      if (!skipClose) {
-        remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
-        chunkSize.requireRemote("sync", remote);
-        if (remote != null) {
-          requireRemoteBeforeClose(ds, remote);
-        }
-      }
-      intoDraft = true;
-      c = ds.syncFolder(syncOptions(), progress());
-      if (!skipClose) {
-        ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
-      }
-    }
-    List<DiffEntry> paths = !verbose ? null : ds == null ? List.of()
-        : intoDraft ? c.paths() : ds.changes();
+    Outcome o = createNew ? syncIntoNewVersion() : syncIntoDraft();
+    Dataset ds = o.ds();
+    Dataset.Change c = o.change();
+    List<DiffEntry> paths = !verbose ? null : ds == null ? List.of() : o.intoDraft() ? c.paths() : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
-    Dataset made = ds;
-    Dataset left = unuploaded;
-    String to = remote;
-    Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(made, to, storage, packBytes))
-        : unuploaded != null ? uploadAfterClose(() -> uploadClosed(left, to, storage, packBytes, false)) : null;
+    String remote = o.remote();
+    Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes))
+        : o.unuploaded() != null ? uploadAfterClose(() -> uploadClosed(o.unuploaded(), remote, storage, packBytes, false)) : null;
     if (closed && remote == null && !disableUpload) {
       noteStaysLocal(ds);
     }
@@ -291,46 +200,163 @@ final class SyncCommand extends Base {
       m.put("stored_bytes", c.storedBytes());
       m.put("closed", closed);
       m.put("reverted", unchanged);
-      m.put("resumed", resumed);
-      m.put("same_as", sameAs == null ? null : sameAs.id());
-      m.put("uploaded_version", unuploaded == null || pushed == null ? null : unuploaded.id());
+      m.put("resumed", o.resumed());
+      m.put("same_as", o.sameAs() == null ? null : o.sameAs().id());
+      m.put("uploaded_version", o.unuploaded() == null || pushed == null ? null : o.unuploaded().id());
       putUpload(m, pushed, remote);
       if (paths != null) {
         m.put("changes", changesJson(paths));
       }
       printClosedJson(m);
     } else {
-      if (paths != null) {
-        printPaths(paths);
-      }
-      if (resumed != null) {
-        out().printf(ds != null ? "Finished draft %s, which an earlier run of this command had left unfinished%n"
-            : "Deleted draft %s, which an earlier run of this command had left unfinished: the folder brings no change%n", resumed);
-      }
-      out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
-          c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
-      if (unchanged) {
-        if (sameAs != null) {
-          out().printf("No change: the folder equals version %s (%s), made by this same sync command line; no new version was created%n",
-              sameAs.id(), sameAs.version());
-        } else {
-          out().println("No change: no new version was created");
-        }
-        if (pushed != null) {
-          out().printf("Uploaded %s (%s), which the folder equals, to %s: %s, %s%n", unuploaded.id(), unuploaded.version(), uri(remote),
-              Format.count(pushed.objectsUploaded(), "object"), Format.bytes(pushed.bytesUploaded()));
-        }
-      } else if (closed) {
-        out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
-        if (pushed != null) {
-          printUploaded(pushed, remote);
-        }
-      } else if (ds != null) {
-        out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
-            ds.shortId());
-      }
+      printText(o, paths, pushed, unchanged, closed);
     }
     return 0;
+  }
+
+  /** Refuses options that contradict each other, before anything is read or written. */
+  private void requireConsistentOptions(boolean createNew) throws InvalidInputException {
+    if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty())) {
+      throw new InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
+          + " --parents and --tags make a new version instead: give one or the other");
+    }
+    if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
+      throw new InvalidInputException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+          + " to upload, --disable-upload says not to; give one");
+    }
+    if (!createNew && id == null && (project != null || version != null || !tags.isEmpty())) {
+      // Else they would be dropped, and the current draft synced and closed as it is.
+      throw new InvalidInputException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
+          : "--tags") + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft");
+    }
+    if (skipClose && ((!createNew && storage != null) || disableUpload || chunkSize.megabytes != null)) {
+      throw new InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
+          ? "--disable-upload" : chunkSize.megabytes != null ? "--chunk-size" : "--storage") + " says how to upload it once closed;"
+          + " 'cairn close' takes it");
+    }
+  }
+
+  /**
+   * {@code --project/--name} or {@code --parents}: a new version, made only if the folder brings a
+   * change, a child of the dataset's latest closed version unless parents are given; closed unless
+   * {@code --skip-close}.
+   */
+  private Outcome syncIntoNewVersion() throws Exception {
+    String remote = !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
+    if (!skipClose) {
+      chunkSize.requireRemote("sync", remote);
+    }
+    List<String> ps = new ArrayList<>(parents);
+    String proj = project;
+    String nm = name;
+    boolean latestHere = ps.isEmpty();
+    if (ps.isEmpty()) {
+      try {
+        DatasetRecord parent = latestClosed(repo().get(project, name, null).record());
+        if (parent != null) {
+          ps.add(parent.id());
+        }
+      } catch (DatasetNotFoundException first) {
+        // the first version of this dataset
+      }
+    }
+    if (nm == null) {
+      nm = repo().get(ps.get(ps.size() - 1)).name();
+    }
+    if (proj == null && !ps.isEmpty()) {
+      proj = repo().get(ps.get(ps.size() - 1)).project();
+    }
+    CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
+    boolean remoteExisted = remote == null || holdsCairnData(remote);
+    Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
+    if (!remoteExisted && holdsCairnData(remote)) {
+      noteNewRemote(remote);
+    }
+    Dataset ds = nv.draft();
+    if (ds != null) {
+      noteBasesNotHere(ds, ds.record());
+    }
+    if (ds != null && !ds.record().conflicts().isEmpty()) {
+      // As create says it; the folder, synced over the merge, has the last word at the paths the sync covers.
+      err().printf("cairn: note: %s between parents (cairn show --id %s lists them); where the sync covers them, the version"
+          + " holds the folder's files, elsewhere the later parent's%n",
+          Format.count(ds.record().conflicts().size(), "conflicting path"), ds.shortId());
+    }
+    if (latestHere && remote != null && ds != null) {
+      noteNewerOnRemote(ds.record(), remote);
+    }
+    if (ds == null && skipClose) {
+      // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it.
+      ds = Dataset.create(repo(), options).invokedAs("sync", argv());
+    }
+    Dataset sameAs = null;
+    Dataset unuploaded = null;
+    if (ds != null && !skipClose) {
+      ds.close();
+    } else if (ds != null) {
+      ds.disown(); // left open on purpose: not a draft for the next run to finish
+    } else if (nv.sameAs() != null) {
+      sameAs = repo().get(nv.sameAs());
+      if (remote != null && !sameAs.isUploadedTo(remote)) {
+        // The folder is this version already, but the run of this very command that made it
+        // stopped before its upload ended: run again, the command finishes what that run left.
+        unuploaded = sameAs;
+      }
+    }
+    return new Outcome(ds, nv.change(), nv.resumed(), sameAs, unuploaded, false, remote);
+  }
+
+  /** {@code --id}, or the current draft: the folder synced into it, then closed unless {@code --skip-close}. */
+  private Outcome syncIntoDraft() throws Exception {
+    Dataset ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
+    String own = ds.record().storage();
+    String remote = null;
+    if (!skipClose) {
+      remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
+      chunkSize.requireRemote("sync", remote);
+      if (remote != null) {
+        requireRemoteBeforeClose(ds, remote);
+      }
+    }
+    Dataset.Change c = ds.syncFolder(syncOptions(), progress());
+    if (!skipClose) {
+      ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
+    }
+    return new Outcome(ds, c, null, null, null, true, remote);
+  }
+
+  private void printText(Outcome o, List<DiffEntry> paths, Pusher.Result pushed, boolean unchanged, boolean closed) throws IOException {
+    Dataset ds = o.ds();
+    Dataset.Change c = o.change();
+    if (paths != null) {
+      printPaths(paths);
+    }
+    if (o.resumed() != null) {
+      out().printf(ds != null ? "Finished draft %s, which an earlier run of this command had left unfinished%n"
+          : "Deleted draft %s, which an earlier run of this command had left unfinished: the folder brings no change%n", o.resumed());
+    }
+    out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
+        c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
+    if (unchanged) {
+      if (o.sameAs() != null) {
+        out().printf("No change: the folder equals version %s (%s), made by this same sync command line; no new version was created%n",
+            o.sameAs().id(), o.sameAs().version());
+      } else {
+        out().println("No change: no new version was created");
+      }
+      if (pushed != null) {
+        out().printf("Uploaded %s (%s), which the folder equals, to %s: %s, %s%n", o.unuploaded().id(), o.unuploaded().version(),
+            uri(o.remote()), Format.count(pushed.objectsUploaded(), "object"), Format.bytes(pushed.bytesUploaded()));
+      }
+    } else if (closed) {
+      out().printf("Closed version %s (%s)%n", ds.id(), ds.version());
+      if (pushed != null) {
+        printUploaded(pushed, o.remote());
+      }
+    } else if (ds != null) {
+      out().printf("Draft %s (%s) left open (--skip-close); close it with: cairn close --id %s%n", ds.id(), ds.version(),
+          ds.shortId());
+    }
   }
 
   /**
