@@ -376,10 +376,7 @@ public final class Dataset {
     if (files == null && archive == null && links.uris().isEmpty()) {
       throw new InvalidInputException("Cannot add: give files, an archive or links");
     }
-    List<Glob> linkGlobs = new ArrayList<>();
-    for (String w : links.wildcards()) {
-      linkGlobs.add(Glob.parse("wildcard", w));
-    }
+    List<Glob> linkGlobs = wildcards(links.wildcards());
     String df = AddOptions.normalizeFolder(datasetFolder);
     List<SourceFile> found = files == null ? List.of() : scan(files, progress);
     List<String> args = new ArrayList<>();
@@ -403,10 +400,10 @@ public final class Dataset {
       List<FileEntry> entries = new ArrayList<>();
       // Which input each path comes from: two inputs for one path (a file and an archive's entry,
       // two links) are refused as two files are, not one silently dropped.
-      Map<String, String[]> from = new HashMap<>();
+      Map<String, Claim> from = new HashMap<>();
       if (archive != null || !links.uris().isEmpty()) { // files alone were checked by scan()
         for (SourceFile f : found) {
-          from.put(DatasetPaths.nfc(f.datasetPath()), new String[] {f.datasetPath(), f.file().toString()});
+          from.put(DatasetPaths.nfc(f.datasetPath()), new Claim(f.datasetPath(), f.file().toString()));
         }
       }
       long read = 0;
@@ -436,8 +433,7 @@ public final class Dataset {
           }
         }
         if (linked == 0 && !linkGlobs.isEmpty()) {
-          throw new InvalidInputException("Cannot add: no linked file matches --wildcard "
-              + String.join(" ", links.wildcards().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
+          throw new InvalidInputException("Cannot add: no linked file matches --wildcard " + quoted(links.wildcards())
               + "; nothing was added");
         }
         read += linked;
@@ -452,10 +448,7 @@ public final class Dataset {
 
   /** The files {@code o} names, checked: a wildcard must match, and a path comes from one file. */
   private List<SourceFile> scan(AddOptions o, Progress progress) throws IOException {
-    List<Glob> globs = new ArrayList<>();
-    for (String w : o.wildcards()) {
-      globs.add(Glob.parse("wildcard", w));
-    }
+    List<Glob> globs = wildcards(o.wildcards());
     List<SourceFile> found = new ArrayList<>();
     FolderScanner scanner = new FolderScanner(progress, repo.repository().directory()).skippingRefused(o.skipRefused())
         .excluding(excludes(o.excludes()));
@@ -466,14 +459,12 @@ public final class Dataset {
     }
     if (found.isEmpty() && !globs.isEmpty()) {
       throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches --wildcard "
-          + String.join(" ", o.wildcards().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
-          + "; nothing was added");
+          + quoted(o.wildcards()) + "; nothing was added");
     }
     if (found.isEmpty() && scanner.excludedCount() > 0) {
       // As git add refuses paths that are all ignored: an add that leaves out all it was given is a mistake.
       throw new InvalidInputException("Cannot add: every file of " + sourcesText(o.sources()) + " is excluded by --exclude "
-          + String.join(" ", o.excludes().stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList())
-          + "; nothing was added");
+          + quoted(o.excludes()) + "; nothing was added");
     }
     requireOneFilePerPath(found);
     return found;
@@ -493,14 +484,31 @@ public final class Dataset {
     return out;
   }
 
+  /** Wildcards a person gave, compiled. */
+  private static List<Glob> wildcards(List<String> patterns) throws InvalidInputException {
+    List<Glob> out = new ArrayList<>(patterns.size());
+    for (String w : patterns) {
+      out.add(Glob.parse("wildcard", w));
+    }
+    return out;
+  }
+
+  /** Patterns as a message shows them: each quoted, printable, space-separated. */
+  private static String quoted(List<String> patterns) {
+    return String.join(" ", patterns.stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList());
+  }
+
+  /** A dataset path as one source of an add gave it. */
+  private record Claim(String path, String source) {}
+
   /**
    * Records that {@code path} comes from {@code source}, refusing a second source for it or for a
    * twin of it (the same name in another Unicode form).
    */
-  private static void claim(Map<String, String[]> from, String path, String source) throws InvalidInputException {
-    String[] other = from.putIfAbsent(DatasetPaths.nfc(path), new String[] {path, source});
-    if (other != null && !other[1].equals(source)) {
-      throw twoSources(path, other[0], other[1], source);
+  private static void claim(Map<String, Claim> from, String path, String source) throws InvalidInputException {
+    Claim other = from.putIfAbsent(DatasetPaths.nfc(path), new Claim(path, source));
+    if (other != null && !other.source().equals(source)) {
+      throw twoSources(path, other.path(), other.source(), source);
     }
   }
 
