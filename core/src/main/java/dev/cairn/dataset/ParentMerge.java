@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Merges parent manifests in order, each into the merge of those before it. Without a common
@@ -64,9 +65,8 @@ public final class ParentMerge {
     }
     ObjectId merged = roots.get(0);
     // Who provided each path that a later parent touched; all others come from the first parent.
-    Map<String, List<String>> holders = new HashMap<>();
     Map<String, String> provider = new HashMap<>();
-    List<String> conflictOrder = new ArrayList<>();
+    Clashes clashes = new Clashes();
     ManifestDiff differ = new ManifestDiff(loader);
     ManifestEditor editor = new ManifestEditor(loader, inserter);
     for (int i = 1; i < roots.size(); i++) {
@@ -86,7 +86,7 @@ public final class ParentMerge {
           if (inBase != null) {
             edits.add(Edit.remove(path));
             if (!inBase.sameContent(d.oldEntry())) {
-              clash(path, parent, provider.getOrDefault(path, parentIds.get(0)), holders, conflictOrder);
+              clashes.add(path, parent, provider.getOrDefault(path, parentIds.get(0)));
             }
             provider.put(path, parent);
           }
@@ -105,68 +105,110 @@ public final class ParentMerge {
         }
         edits.add(Edit.put(d.newEntry()));
         if (conflict) {
-          clash(path, parent, provider.getOrDefault(path, parentIds.get(0)), holders, conflictOrder);
+          clashes.add(path, parent, provider.getOrDefault(path, parentIds.get(0)));
         }
         provider.put(path, parent);
       });
-      // A path that is a file in one parent and a folder in another: the later parent's shape
-      // wins, and the path is a conflict, unless the earlier side held it as the base did (then
-      // only this parent changed it).
-      Manifest before = new Manifest(loader, merged);
-      Set<String> folders = new HashSet<>();
+      Step step = new Step(parent, new Manifest(loader, merged), base, new Manifest(loader, roots.get(i)),
+          p -> providerBefore.getOrDefault(p, parentIds.get(0)), new HashSet<>());
       for (String p : added) {
-        for (String twin : normalizationTwins(p)) {
-          FileEntry other = before.lookup(twin);
-          if (other != null && !asInBase(base, other) && (base == null || base.lookup(twin) == null)) {
-            // The same name in another Unicode form, which the earlier side added: the two would
-            // collide on many systems, and no add lets a version hold both. This parent's wins, as
-            // in any conflict.
-            edits.add(0, Edit.remove(twin));
-            clash(p, parent, providerBefore.getOrDefault(twin, parentIds.get(0)), holders, conflictOrder);
-          }
-        }
-        for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
-          String folder = p.substring(0, s);
-          FileEntry file = folders.add(folder) ? before.lookup(folder) : null;
-          if (file != null) {
-            edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
-            if (!asInBase(base, file)) {
-              clash(folder, parent, providerBefore.getOrDefault(folder, parentIds.get(0)), holders, conflictOrder);
-              // This parent's folder wins whole, with the files it kept as the base had them (the
-              // earlier side's file had replaced them).
-              for (Iterator<FileEntry> kept = new Manifest(loader, roots.get(i)).iterator(folder + "/"); kept.hasNext(); ) {
-                FileEntry k = kept.next();
-                if (!DatasetPaths.isUnder(k.path(), folder)) {
-                  break;
-                }
-                edits.add(Edit.put(k));
-              }
-            }
-          }
-        }
-        for (Iterator<FileEntry> under = before.iterator(p + "/"); under.hasNext(); ) {
-          FileEntry inFolder = under.next();
-          String q = inFolder.path();
-          if (!DatasetPaths.isUnder(q, p)) {
-            break;
-          }
-          edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
-          // (p's own provider is this parent already: the folder came from whoever gave q)
-          if (!asInBase(base, inFolder)) {
-            clash(p, parent, providerBefore.getOrDefault(q, parentIds.get(0)), holders, conflictOrder);
-          }
-        }
+        resolveShapes(step, p, edits, clashes);
       }
       if (!edits.isEmpty()) {
         merged = editor.apply(merged, edits);
       }
     }
-    conflictOrder.sort(DatasetPaths::compare);
-    List<Conflict> conflicts = new ArrayList<>();
-    for (String p : new LinkedHashSet<>(conflictOrder)) {
-      conflicts.add(new Conflict(p, holders.get(p)));
+    return new Result(merged, clashes.conflicts());
+  }
+
+  /**
+   * One step of a merge: {@code parent} (its manifest {@code theirs}) merged into {@code before},
+   * the merge of the parents before it, against {@code base} (null: a union); {@code earlier}
+   * names the parent that gave a path to the merge so far; {@code foldersSeen}, the folders of
+   * added paths looked at so far (each is looked up once a step).
+   */
+  private record Step(String parent, Manifest before, Manifest base, Manifest theirs, Function<String, String> earlier,
+      Set<String> foldersSeen) {}
+
+  /**
+   * Settles the shape of a path {@code p} that the step's parent added: a path that is a file in
+   * one parent and a folder in another takes the later parent's shape, and is a conflict unless the
+   * earlier side held it as the base did (then only this parent changed it); a file whose name
+   * differs from the merge's only by Unicode normalization replaces that one, a conflict too.
+   */
+  private static void resolveShapes(Step step, String p, List<Edit> edits, Clashes clashes) throws IOException {
+    for (String twin : normalizationTwins(p)) {
+      FileEntry other = step.before().lookup(twin);
+      if (other != null && !asInBase(step.base(), other) && (step.base() == null || step.base().lookup(twin) == null)) {
+        // The same name in another Unicode form, which the earlier side added: the two would
+        // collide on many systems, and no add lets a version hold both. This parent's wins, as
+        // in any conflict.
+        edits.add(0, Edit.remove(twin));
+        clashes.add(p, step.parent(), step.earlier().apply(twin));
+      }
     }
-    return new Result(merged, conflicts);
+    for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
+      String folder = p.substring(0, s);
+      FileEntry file = step.foldersSeen().add(folder) ? step.before().lookup(folder) : null;
+      if (file != null) {
+        edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
+        if (!asInBase(step.base(), file)) {
+          clashes.add(folder, step.parent(), step.earlier().apply(folder));
+          // This parent's folder wins whole, with the files it kept as the base had them (the
+          // earlier side's file had replaced them).
+          for (Iterator<FileEntry> kept = step.theirs().iterator(folder + "/"); kept.hasNext(); ) {
+            FileEntry k = kept.next();
+            if (!dev.cairn.manifest.DatasetPaths.isUnder(k.path(), folder)) {
+              break;
+            }
+            edits.add(Edit.put(k));
+          }
+        }
+      }
+    }
+    for (Iterator<FileEntry> under = step.before().iterator(p + "/"); under.hasNext(); ) {
+      FileEntry inFolder = under.next();
+      String q = inFolder.path();
+      if (!dev.cairn.manifest.DatasetPaths.isUnder(q, p)) {
+        break;
+      }
+      edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
+      // (p's own provider is this parent already: the folder came from whoever gave q)
+      if (!asInBase(step.base(), inFolder)) {
+        clashes.add(p, step.parent(), step.earlier().apply(q));
+      }
+    }
+  }
+
+  /** The paths the parents disagreed on, each with the parents that held it in turn. */
+  private static final class Clashes {
+    private final Map<String, List<String>> holders = new HashMap<>();
+    private final List<String> order = new ArrayList<>();
+
+    /** Records that {@code parent} replaced, at {@code path}, what parent {@code earlier} held there. */
+    void add(String path, String parent, String earlier) {
+      List<String> h = holders.get(path);
+      if (h == null) {
+        h = new ArrayList<>();
+        h.add(earlier);
+        holders.put(path, h);
+        order.add(path);
+      }
+      if (!h.get(h.size() - 1).equals(parent)) {
+        h.add(parent);
+      }
+    }
+
+    /** The conflicts, in path order. */
+    List<Conflict> conflicts() {
+      List<String> paths = new ArrayList<>(new LinkedHashSet<>(order));
+      paths.sort(dev.cairn.manifest.DatasetPaths::compare);
+      List<Conflict> out = new ArrayList<>();
+      for (String p : paths) {
+        out.add(new Conflict(p, holders.get(p)));
+      }
+      return out;
+    }
   }
 
   /** The composed (NFC) and decomposed (NFD) forms of {@code path} that differ from it. */
@@ -188,19 +230,5 @@ public final class ParentMerge {
   private static boolean asInBase(Manifest base, FileEntry e) throws IOException {
     FileEntry b = base == null ? null : base.lookup(e.path());
     return b != null && b.sameContent(e);
-  }
-
-  /** Records that {@code parent} replaced, at {@code path}, what parent {@code earlier} held there. */
-  private static void clash(String path, String parent, String earlier, Map<String, List<String>> holders, List<String> conflictOrder) {
-    List<String> h = holders.get(path);
-    if (h == null) {
-      h = new ArrayList<>();
-      h.add(earlier);
-      holders.put(path, h);
-      conflictOrder.add(path);
-    }
-    if (!h.get(h.size() - 1).equals(parent)) {
-      h.add(parent);
-    }
   }
 }
