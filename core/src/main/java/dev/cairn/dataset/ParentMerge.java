@@ -158,7 +158,7 @@ public final class ParentMerge {
           // earlier side's file had replaced them).
           for (Iterator<FileEntry> kept = step.theirs().iterator(folder + "/"); kept.hasNext(); ) {
             FileEntry k = kept.next();
-            if (!dev.cairn.manifest.DatasetPaths.isUnder(k.path(), folder)) {
+            if (!DatasetPaths.isUnder(k.path(), folder)) {
               break;
             }
             edits.add(Edit.put(k));
@@ -169,7 +169,7 @@ public final class ParentMerge {
     for (Iterator<FileEntry> under = step.before().iterator(p + "/"); under.hasNext(); ) {
       FileEntry inFolder = under.next();
       String q = inFolder.path();
-      if (!dev.cairn.manifest.DatasetPaths.isUnder(q, p)) {
+      if (!DatasetPaths.isUnder(q, p)) {
         break;
       }
       edits.add(0, Edit.remove(q)); // the earlier parents' folder gives way to this parent's file
@@ -202,7 +202,7 @@ public final class ParentMerge {
     /** The conflicts, in path order. */
     List<Conflict> conflicts() {
       List<String> paths = new ArrayList<>(new LinkedHashSet<>(order));
-      paths.sort(dev.cairn.manifest.DatasetPaths::compare);
+      paths.sort(DatasetPaths::compare);
       List<Conflict> out = new ArrayList<>();
       for (String p : paths) {
         out.add(new Conflict(p, holders.get(p)));
