@@ -39,8 +39,17 @@ final class StatCache {
   private static final String OLD_DATABASE = "stat-cache";
   /** Bytes of a folder's hash at the start of each key. */
   private static final int FOLDER_HASH_BYTES = 16;
-  /** size, mtime, ctime, inode, device, flags, digest. */
-  private static final int VALUE_FIXED = 8 * 5 + 1 + 32;
+  // A value (spec/datasets.md, "stat-cache-2"): uint64(size) uint64(mtimeNanos) uint64(ctimeNanos) uint64(inode)
+  // uint64(device) uint8(flags) id[32](digest), then id[32](file object) when CHUNKED.
+  private static final int SIZE = 0;
+  private static final int MTIME = 8;
+  private static final int CTIME = 16;
+  private static final int INODE = 24;
+  private static final int DEVICE = 32;
+  private static final int FLAGS = 40;
+  private static final int DIGEST = 41;
+  /** Bytes of a value up to its digest's end: a value without a file object. */
+  private static final int VALUE_FIXED = DIGEST + ObjectId.LENGTH;
   /** Flag: the content is a file object, whose id follows the digest (else it is the digest). */
   private static final int CHUNKED = 1;
   /** Keys a lookup steps over before it searches from the root instead. */
@@ -132,14 +141,14 @@ final class StatCache {
     if (v == null || v.length < VALUE_FIXED) {
       return null;
     }
-    long size = Bytes.u64(v, 0);
-    if (size != f.size() || Bytes.u64(v, 8) != f.mtimeNanos() || Bytes.u64(v, 16) != f.ctimeNanos()
-        || Bytes.u64(v, 24) != f.inode() || Bytes.u64(v, 32) != f.device()) {
+    long size = Bytes.u64(v, SIZE);
+    if (size != f.size() || Bytes.u64(v, MTIME) != f.mtimeNanos() || Bytes.u64(v, CTIME) != f.ctimeNanos()
+        || Bytes.u64(v, INODE) != f.inode() || Bytes.u64(v, DEVICE) != f.device()) {
       return null;
     }
-    ObjectId digest = ObjectId.fromBytes(v, 41);
-    boolean chunked = (v[40] & CHUNKED) != 0;
-    if (chunked && v.length < VALUE_FIXED + 32) {
+    ObjectId digest = ObjectId.fromBytes(v, DIGEST);
+    boolean chunked = (v[FLAGS] & CHUNKED) != 0;
+    if (chunked && v.length < VALUE_FIXED + ObjectId.LENGTH) {
       return null;
     }
     return new FileContent(size, digest, chunked ? ObjectId.fromBytes(v, VALUE_FIXED) : digest);
@@ -164,14 +173,14 @@ final class StatCache {
           continue;
         }
         boolean chunked = h.content().chunked();
-        byte[] v = new byte[VALUE_FIXED + (chunked ? 32 : 0)];
-        Bytes.putU64(v, 0, f.size());
-        Bytes.putU64(v, 8, f.mtimeNanos());
-        Bytes.putU64(v, 16, f.ctimeNanos());
-        Bytes.putU64(v, 24, f.inode());
-        Bytes.putU64(v, 32, f.device());
-        v[40] = (byte) (chunked ? CHUNKED : 0);
-        h.content().digest().copyTo(v, 41);
+        byte[] v = new byte[VALUE_FIXED + (chunked ? ObjectId.LENGTH : 0)];
+        Bytes.putU64(v, SIZE, f.size());
+        Bytes.putU64(v, MTIME, f.mtimeNanos());
+        Bytes.putU64(v, CTIME, f.ctimeNanos());
+        Bytes.putU64(v, INODE, f.inode());
+        Bytes.putU64(v, DEVICE, f.device());
+        v[FLAGS] = (byte) (chunked ? CHUNKED : 0);
+        h.content().digest().copyTo(v, DIGEST);
         if (chunked) {
           h.content().content().copyTo(v, VALUE_FIXED);
         }

@@ -46,8 +46,16 @@ import org.lmdbjava.Txn;
  * spec/repository.md.
  */
 public final class ObjectIndex {
+  // An objects value (spec/repository.md): uint32(pack number) uint8(type) uint64(blockOffset)
+  // uint32(blockLength) uint32(offsetInBlock) uint32(length), big-endian.
+  private static final int PACK_NUMBER = 0;
+  private static final int TYPE = 4;
+  private static final int BLOCK_OFFSET = 5;
+  private static final int BLOCK_LENGTH = 13;
+  private static final int OFFSET_IN_BLOCK = 17;
+  private static final int LENGTH = 21;
   /** Size of an {@code objects} value. */
-  static final int VALUE_SIZE = 4 + 1 + 8 + 4 + 4 + 4;
+  static final int VALUE_SIZE = LENGTH + 4;
 
   private final Env<ByteBuffer> env;
   private final Dbi<ByteBuffer> objects;
@@ -153,13 +161,13 @@ public final class ObjectIndex {
 
   /** The place an {@code objects} value at {@code offset} of {@code v} names; null if its pack is unknown. */
   private ObjectLocation location(Txn<ByteBuffer> txn, ByteBuffer v, int offset) {
-    String name = packName(txn, v.getInt(offset));
+    String name = packName(txn, v.getInt(offset + PACK_NUMBER));
     return name == null ? null : decode(name, v, offset);
   }
 
   private static ObjectLocation decode(String packName, ByteBuffer v, int offset) {
-    return new ObjectLocation(packName, ObjectType.fromCode(v.get(offset + 4) & 0xFF), v.getLong(offset + 5),
-        v.getInt(offset + 13), v.getInt(offset + 17), v.getInt(offset + 21));
+    return new ObjectLocation(packName, ObjectType.fromCode(v.get(offset + TYPE) & 0xFF), v.getLong(offset + BLOCK_OFFSET),
+        v.getInt(offset + BLOCK_LENGTH), v.getInt(offset + OFFSET_IN_BLOCK), v.getInt(offset + LENGTH));
   }
 
   private String packName(Txn<ByteBuffer> txn, int number) {
@@ -443,12 +451,12 @@ public final class ObjectIndex {
   /** The {@code objects} value placing {@code e} in pack {@code number}. */
   private static byte[] value(int number, PackEntry e) {
     byte[] value = new byte[VALUE_SIZE];
-    Bytes.putU32(value, 0, number);
-    value[4] = (byte) e.type().code();
-    Bytes.putU64(value, 5, e.blockOffset());
-    Bytes.putU32(value, 13, e.blockLength());
-    Bytes.putU32(value, 17, e.offsetInBlock());
-    Bytes.putU32(value, 21, e.length());
+    Bytes.putU32(value, PACK_NUMBER, number);
+    value[TYPE] = (byte) e.type().code();
+    Bytes.putU64(value, BLOCK_OFFSET, e.blockOffset());
+    Bytes.putU32(value, BLOCK_LENGTH, e.blockLength());
+    Bytes.putU32(value, OFFSET_IN_BLOCK, e.offsetInBlock());
+    Bytes.putU32(value, LENGTH, e.length());
     return value;
   }
 
