@@ -112,7 +112,8 @@ final class VersionPage {
           + " outweigh what compression saves on files this small.";
     }
     long pct = Math.round(100.0 * storedBytes / totalBytes);
-    String share = (pct == 0 ? "under 1" : Long.toString(pct)) + "% of the files' size";
+    // Here stored < total: a share that rounds to 100 is said to be under it, or "the rest" would read oddly.
+    String share = (pct == 0 ? "under 1" : pct >= 100 ? "over 99" : Long.toString(pct)) + "% of the files' size";
     if (hasParents && changedBytes >= 0 && storedBytes > changedBytes) {
       // A small change: what is stored is mostly the new listing of the files, not their bytes.
       return "This version newly stored " + stored + " (" + share + "), more than the " + Text.bytes(changedBytes)

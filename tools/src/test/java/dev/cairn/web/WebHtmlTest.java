@@ -95,6 +95,7 @@ class WebHtmlTest {
     assertThat(VersionPage.storedSentence(500, 1000, false)).contains("50% of the files' size", "no parents").doesNotContain("ancestors");
     assertThat(VersionPage.storedSentence(500, 1000, true)).contains("50% of the files' size", "the rest is shared with its ancestors");
     assertThat(VersionPage.storedSentence(1, 1 << 20, true)).contains("under 1% of the files' size");
+    assertThat(VersionPage.storedSentence(255 << 10, 256 << 10, false)).as("not 100%, with a rest").contains("over 99% of the files' size");
     assertThat(VersionPage.storedSentence(1600, 100_000, true, 6)).contains("more than the 6 B its change-set added or modified")
         .contains("mostly the new listing of its files");
     assertThat(VersionPage.storedSentence(1600, 100_000, true, 50_000)).doesNotContain("listing");
