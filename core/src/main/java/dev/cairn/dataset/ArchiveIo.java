@@ -558,8 +558,8 @@ public final class ArchiveIo {
         String nfc = DatasetPaths.nfc(prefix);
         String other = seen.putIfAbsent(nfc, prefix);
         if (other != null && !other.equals(prefix)) {
-          throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(prefix) + "' differs from '"
-              + DatasetPaths.printable(other) + "' only by Unicode normalization, and the two would collide on many systems");
+          throw new InvalidInputException("Cannot import " + archiveFile + ": " + DatasetPaths.quotedWithForm(prefix) + " differs from "
+              + DatasetPaths.quotedWithForm(other) + " only by Unicode normalization, and the two would collide on many systems");
         }
         if (end < 0) {
           break;

@@ -80,8 +80,8 @@ final class DraftChanges {
   private static void requireNoNormalizationTwin(Manifest m, String p) throws IOException {
     for (String twin : DatasetPaths.otherForms(p)) {
       if (m.lookup(twin) != null) {
-        throw new InvalidInputException("Cannot add '" + DatasetPaths.printable(p) + "': it differs from '" + DatasetPaths.printable(twin)
-            + "', which the version holds, only by Unicode normalization, and the two would collide on many systems");
+        throw new InvalidInputException("Cannot add " + DatasetPaths.quotedWithForm(p) + ": it differs from " + DatasetPaths.quotedWithForm(twin)
+            + ", which the version holds, only by Unicode normalization, and the two would collide on many systems");
       }
     }
   }

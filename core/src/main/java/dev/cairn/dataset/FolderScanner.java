@@ -512,8 +512,8 @@ final class FolderScanner {
     if (other != null && !other.equals(name)) {
       String parent = childRel.substring(0, childRel.length() - name.length());
       String prefix = datasetFolder.isEmpty() ? parent : datasetFolder + "/" + parent;
-      throw new InvalidInputException("Cannot add '" + prefix + name + "': its name differs from '" + prefix + other
-          + "' only by Unicode normalization, and the two would collide on many systems");
+      throw new InvalidInputException("Cannot add " + DatasetPaths.quotedWithForm(prefix + name) + ": its name differs from "
+          + DatasetPaths.quotedWithForm(prefix + other) + " only by Unicode normalization, and the two would collide on many systems");
     }
   }
 

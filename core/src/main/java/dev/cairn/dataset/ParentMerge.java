@@ -137,7 +137,7 @@ public final class ParentMerge {
    * differs from the merge's only by Unicode normalization replaces that one, a conflict too.
    */
   private static void resolveShapes(Step step, String p, List<Edit> edits, Clashes clashes) throws IOException {
-    for (String twin : normalizationTwins(p)) {
+    for (String twin : DatasetPaths.otherForms(p)) {
       FileEntry other = step.before().lookup(twin);
       if (other != null && !asInBase(step.base(), other) && (step.base() == null || step.base().lookup(twin) == null)) {
         // The same name in another Unicode form, which the earlier side added: the two would
@@ -209,21 +209,6 @@ public final class ParentMerge {
       }
       return out;
     }
-  }
-
-  /** The composed (NFC) and decomposed (NFD) forms of {@code path} that differ from it. */
-  private static List<String> normalizationTwins(String path) {
-    if (path.chars().allMatch(c -> c < 0x80)) {
-      return List.of();
-    }
-    List<String> twins = new ArrayList<>(2);
-    for (java.text.Normalizer.Form form : List.of(java.text.Normalizer.Form.NFC, java.text.Normalizer.Form.NFD)) {
-      String other = java.text.Normalizer.normalize(path, form);
-      if (!other.equals(path) && !twins.contains(other)) {
-        twins.add(other);
-      }
-    }
-    return twins;
   }
 
   /** Whether {@code base} holds {@code e} as it is (the earlier side left that path alone). */

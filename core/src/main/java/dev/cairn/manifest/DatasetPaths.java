@@ -143,6 +143,21 @@ public final class DatasetPaths {
     return isAscii(path) ? path : Normalizer.normalize(path, Normalizer.Form.NFC);
   }
 
+  /**
+   * {@code name} as a message shows it ({@link #printable}), quoted, with its Unicode form when it
+   * has letters beyond ASCII, so that two names differing only by normalization can be told apart:
+   * {@code 'café' (composed)} against {@code 'café' (decomposed)}.
+   */
+  public static String quotedWithForm(String name) {
+    String shown = "'" + printable(name) + "'";
+    if (isAscii(name)) {
+      return shown;
+    }
+    boolean composed = Normalizer.isNormalized(name, Normalizer.Form.NFC);
+    boolean decomposed = Normalizer.isNormalized(name, Normalizer.Form.NFD);
+    return shown + (composed && decomposed ? "" : composed ? " (composed)" : decomposed ? " (decomposed)" : " (partly composed)");
+  }
+
   /** The composed (NFC) and decomposed (NFD) forms of {@code path} that differ from it: none for ASCII. */
   public static List<String> otherForms(String path) {
     if (isAscii(path)) {

@@ -16,8 +16,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.text.Normalizer;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -64,9 +62,8 @@ final class Downloads {
    * from macOS comes decomposed), or null; a version holds one form of a name only.
    */
   private static FileEntry inOtherUnicodeForm(Manifest m, String path) throws IOException {
-    for (Normalizer.Form form : List.of(Normalizer.Form.NFC, Normalizer.Form.NFD)) {
-      String other = Normalizer.normalize(path, form);
-      FileEntry e = other.equals(path) ? null : m.lookup(other);
+    for (String other : DatasetPaths.otherForms(path)) {
+      FileEntry e = m.lookup(other);
       if (e != null) {
         return e;
       }
