@@ -45,9 +45,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -161,9 +160,6 @@ final class LocalCache {
     Set<Path> folders;
     try (var atExit = ExitCleanup.register(build)) {
       folders = writeFiles(root, selection, build, true, progress);
-      // On disk before the folder is published: a content file cut to zeros by a power failure
-      // keeps its size, mode and time, and would pass for one as written ever after.
-      Writeback.syncFileSystemOf(build);
       FolderStamp.of(build).write(stamps, key, repo.tmpDirectory());
       // A step: Ctrl-C does not delete the folder's files while it is renamed into the cache.
       try (var step = ExitCleanup.step("caching " + label)) {
@@ -243,6 +239,11 @@ final class LocalCache {
    * when {@code linked}, else as independent, writable copies. Files are read from the manifest as
    * they are written, a few at a time: a version of a million files needs no more memory than one
    * of ten.
+   *
+   * <p>Linked, a file whose content the cache lacks is written in {@code dir}; once every file is
+   * written, the file system is synced (when anything was written) and only then are the new files
+   * linked into {@code cache/files}: a content file cut to zeros by a power failure would keep the
+   * size, mode and time that mark one as written, and be handed out ever after.
    */
   Set<Path> writeFiles(ObjectId root, Selection selection, Path dir, boolean linked, Progress progress) throws IOException {
     int threads = Workers.perCore(4);
@@ -255,8 +256,8 @@ final class LocalCache {
       Selection.Totals totals = selection.totals(manifest);
       progress.start("writing " + Text.count(totals.files(), "file"), totals.bytes());
       Folders folders = new Folders();
-      TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
-      EntryWriter writer = e -> {
+      AtomicBoolean wroteContent = new AtomicBoolean();
+      forEachRun(pool, threads, manifest, selection, e -> {
         if (ExitCleanup.exiting()) {
           // Ctrl-C: the folder being written is being deleted; making its folders again would leave them.
           throw new InterruptedIOException("exiting: not writing " + e.path());
@@ -264,32 +265,22 @@ final class LocalCache {
         Path dest = dir.resolve(e.path());
         folders.ensure(dest.getParent());
         if (linked) {
-          writeLinked(reader, links, folders, e, dest, writeback);
+          if (writeLinked(reader, links, e, dest)) {
+            wroteContent.set(true);
+            writeback.submit(dest, e.size());
+          }
         } else {
           // Created with its mode (less the umask, as git and cp do): no chmod per file.
           writeContent(reader, links, e, dest, e.executable() ? EXECUTABLE : REGULAR);
           writeback.submit(dest, e.size());
         }
         progress.advance(e.size());
-      };
-      // A task writes a run of files of one folder, so that the threads mostly create files in
-      // different folders: files created in one folder at once wait for its lock, and on Linux
-      // the waiting thread spins while the other allocates an inode.
-      List<FileEntry> run = new ArrayList<>();
-      long[] runBytes = new long[1];
-      selection.forEach(manifest, e -> {
-        if (!run.isEmpty() && (!sameFolder(run.get(run.size() - 1), e) || run.size() >= RUN_FILES || runBytes[0] + e.size() > RUN_BYTES)) {
-          submitRun(tasks, writer, run);
-          run.clear();
-          runBytes[0] = 0;
-        }
-        run.add(e);
-        runBytes[0] += e.size();
-        return true;
       });
-      submitRun(tasks, writer, run);
-      tasks.finish();
       writeback.finish();
+      if (linked && wroteContent.get()) {
+        AtomicFiles.syncFileSystemOf(dir);
+        forEachRun(pool, threads, manifest, selection, e -> publishIfWritten(e, dir.resolve(e.path()), folders));
+      }
       return folders.under(dir);
     } finally {
       pool.shutdownNow();
@@ -297,6 +288,31 @@ final class LocalCache {
       Workers.awaitQuietly(pool, 10);
       progress.finish();
     }
+  }
+
+  /**
+   * Runs {@code writer} on each selected entry of {@code manifest}, on the pool's threads. A task
+   * takes a run of files of one folder, so that the threads mostly create files in different
+   * folders: files created in one folder at once wait for its lock, and on Linux the waiting thread
+   * spins while the other allocates an inode.
+   */
+  private static void forEachRun(ExecutorService pool, int threads, Manifest manifest, Selection selection, EntryWriter writer)
+      throws IOException {
+    TaskWindow tasks = new TaskWindow(pool, threads * 16, "writing files");
+    List<FileEntry> run = new ArrayList<>();
+    long[] runBytes = new long[1];
+    selection.forEach(manifest, e -> {
+      if (!run.isEmpty() && (!sameFolder(run.get(run.size() - 1), e) || run.size() >= RUN_FILES || runBytes[0] + e.size() > RUN_BYTES)) {
+        submitRun(tasks, writer, run);
+        run.clear();
+        runBytes[0] = 0;
+      }
+      run.add(e);
+      runBytes[0] += e.size();
+      return true;
+    });
+    submitRun(tasks, writer, run);
+    tasks.finish();
   }
 
   /** Files, and their bytes, that one task of {@link #writeFiles} writes at most. */
@@ -395,39 +411,52 @@ final class LocalCache {
   }
 
   /**
-   * Makes {@code dest}, in a folder being built, a link to the content file of {@code e}. A content
-   * file the cache lacks is written at {@code dest} itself, then published as the content file
-   * with create-if-absent (a link): the build folder is private until it is renamed into the cache,
-   * and its files are spread over the folders that the threads' runs write, where temporary files
-   * of one shared folder would make every thread wait for that folder's lock.
+   * Makes {@code dest}, in a folder being built, a link to the content file of {@code e}, or, when
+   * the cache lacks it, writes the content at {@code dest} itself with the mode and time of a
+   * content file (the build folder is private until it is renamed into the cache, and its files
+   * are spread over the folders the threads' runs write); {@link #publishIfWritten} links it into
+   * {@code cache/files} once it is on disk. Returns whether it wrote content.
    */
-  private void writeLinked(ObjectReader reader, ExternalFiles links, Folders folders, FileEntry e, Path dest,
-      Writeback writeback) throws IOException {
+  private boolean writeLinked(ObjectReader reader, ExternalFiles links, FileEntry e, Path dest) throws IOException {
     Path p = contentPath(e);
-    for (int attempt = 1; cachedAsWritten(p, e); attempt++) {
+    if (cachedAsWritten(p, e)) {
       try {
         linkOrCopy(p, dest);
-        return;
+        return false;
       } catch (NoSuchFileException removed) {
-        if (attempt == 3 || Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          throw removed;
-        }
         // Another process's delete or eviction removed the content file meanwhile (it had no
         // other link yet): it is written again.
       }
     }
-    folders.ensure(p.getParent());
     writeContent(reader, links, e, dest, REGULAR);
     Files.setPosixFilePermissions(dest, e.executable() ? FolderStamp.EXECUTABLE : FolderStamp.READ_ONLY);
     // A time no write leaves behind (FolderStamp): one written to since is known by its time.
     Files.setLastModifiedTime(dest, FolderStamp.SENTINEL);
+    return true;
+  }
+
+  /**
+   * Links {@code dest}, if a build wrote it (its only link), into {@code cache/files} as the content
+   * file of {@code e}, with create-if-absent: of two builds that wrote the same content, both then
+   * link the first one's file, so that their folders are alike (and one's stamp holds for the
+   * other's folder).
+   */
+  private void publishIfWritten(FileEntry e, Path dest, Folders folders) throws IOException {
+    if (ExitCleanup.exiting()) {
+      throw new InterruptedIOException("exiting: not caching " + e.path());
+    }
+    if (linkCount(dest) != 1) {
+      return; // a link to a content file already
+    }
+    Path p = contentPath(e);
+    folders.ensure(p.getParent());
     try {
       Files.createLink(p, dest);
     } catch (FileAlreadyExistsException written) {
       if (cachedAsWritten(p, e)) {
-        // Another build wrote the same content first: this folder links its file too, so that
-        // the two folders are alike (and one's stamp holds for the other's folder). Should that
-        // file be evicted meanwhile, this folder keeps its own copy, as good.
+        // Another build wrote the same content first (or this one, for a second path of it):
+        // this path links its file too. Should that file be evicted meanwhile, the path keeps its
+        // own copy, as good.
         replaceWithLinkTo(p, dest);
       } else {
         publishOver(dest, p); // a changed one: replaced
@@ -435,7 +464,15 @@ final class LocalCache {
     } catch (UnsupportedOperationException | FileSystemException noLinks) {
       publishOver(dest, p);
     }
-    writeback.submit(dest, e.size());
+  }
+
+  /** How many names {@code file} has; 1 where the file system does not say. */
+  private static int linkCount(Path file) throws IOException {
+    try {
+      return (Integer) Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return 1;
+    }
   }
 
   /** Replaces {@code dest} with a link to {@code p} in one rename; leaves it as it is if {@code p} went. */

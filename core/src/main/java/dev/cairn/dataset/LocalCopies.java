@@ -8,7 +8,6 @@ import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
-import dev.cairn.internal.fs.Writeback;
 import dev.cairn.transport.RemoteLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -201,7 +200,7 @@ final class LocalCopies {
         repo.cache().writeFiles(root, selection, build, false, progress);
         if (exists) {
           // On disk before the old contents are set aside, to be deleted once the copy commits.
-          Writeback.syncFileSystemOf(build);
+          AtomicFiles.syncFileSystemOf(build);
           requireStillUsable(abs, target, build, overwrite);
         }
         // From the set-aside to the commit, Ctrl-C waits for this thread, which undoes what it

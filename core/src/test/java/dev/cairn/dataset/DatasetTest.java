@@ -170,6 +170,25 @@ class DatasetTest {
   }
 
   @Test
+  void aCachedFolderWhoseBuildFailsLeavesNoContentFileInTheCache() throws IOException {
+    Path ext = Files.createDirectories(tmp.resolve("ext-gone"));
+    Files.writeString(ext.resolve("z-far.txt"), "far away");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "half-built").build());
+    ds.addFiles(AddOptions.of(folder("half", Map.of("a.txt", "first", "b.txt", "second"))));
+    ds.addLinks(List.of(ext.resolve("z-far.txt").toString()), "", Progress.NONE);
+    ds.close();
+    Files.delete(ext.resolve("z-far.txt")); // the build writes a.txt and b.txt, then fails at the link
+    assertThatThrownBy(ds::getLocalCopy).isInstanceOf(IOException.class);
+    Path contentFiles = tmp.resolve("repo").resolve("cache").resolve("files");
+    if (Files.exists(contentFiles)) {
+      try (var files = Files.walk(contentFiles)) {
+        // Linked there only once the whole folder was written and synced: none of a build that failed.
+        assertThat(files.filter(Files::isRegularFile)).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void aPathIsNeverBothAFileAndAFolder() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("c", "shapes").build());
     ds.addFiles(AddOptions.of(folder("one", Map.of("d", "file d", "x/y", "file x/y"))));

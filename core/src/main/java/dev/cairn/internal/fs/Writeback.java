@@ -82,37 +82,6 @@ public final class Writeback implements AutoCloseable {
     }
   }
 
-  /**
-   * Makes every file written on the file system that holds {@code dir} durable, in one call
-   * (Linux's {@code syncfs}): one journal commit for a folder of many files, where an
-   * {@code fsync} of each would commit once per file. Elsewhere, or where the call is refused, each
-   * regular file under {@code dir} is synced in turn.
-   */
-  public static void syncFileSystemOf(Path dir) throws IOException {
-    LibC c = LibC.INSTANCE;
-    if (c != null) {
-      int fd = c.open(dir.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
-      if (fd >= 0) {
-        try {
-          if (c.syncfs(fd) == 0) {
-            return;
-          }
-        } finally {
-          c.close(fd);
-        }
-      }
-    }
-    try (var files = java.nio.file.Files.walk(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        if (java.nio.file.Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.READ)) {
-            ch.force(false);
-          }
-        }
-      }
-    }
-  }
-
   /** The libc functions used, bound by jnr-ffi (which lmdbjava brings) on first use. */
   public interface LibC {
     int O_RDONLY = 0;
