@@ -7,6 +7,7 @@ import dev.cairn.dataset.Dataset.Planner;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.ManifestEditor;
@@ -279,10 +280,13 @@ final class FolderSync {
       for (int s = k.indexOf('/'); s > 0; s = k.indexOf('/', s + 1)) {
         String folder = k.substring(0, s);
         if (!folder.equals(last) && after.lookup(folder) != null) {
+          FileEntry keptEntry = after.lookup(k);
+          boolean link = keptEntry != null && keptEntry.kind() == EntryKind.LINK;
           throw new InvalidInputException("Cannot sync " + DatasetPaths.printable(sync.folder().toString()) + ": '"
               + DatasetPaths.printable(folder) + "' is a file there now, and the version holds '" + DatasetPaths.printable(k)
-              + "' under it, which the sync keeps (an external link, or a path --exclude matches); remove it from the version first"
-              + " (cairn remove --files '" + DatasetPaths.printable(folder) + "'), or sync without that exclude pattern");
+              + "' under it, which the sync keeps (" + (link ? "an external link" : "a path --exclude matches")
+              + "); remove it from the version first (cairn remove --files '" + DatasetPaths.printable(folder) + "')"
+              + (link ? "" : ", or sync without that exclude pattern"));
         }
       }
       last = k.lastIndexOf('/') > 0 ? k.substring(0, k.lastIndexOf('/')) : null;

@@ -142,16 +142,16 @@ public final class GarbageCollector {
     // What is younger than the grace period is kept, and so is whatever was written since the
     // oldest lock a live command holds on a version: it may not be referenced yet.
     long now = fileSystemNow();
-    long keepWrittenAfter = keepWrittenAfter(now, repo.catalog().oldestLiveLockMillis());
-    boolean heldForCommand = keepWrittenAfter < now;
+    long graceCountedFrom = graceCountedFrom(now, repo.catalog().oldestLiveLockMillis());
+    boolean heldForCommand = graceCountedFrom < now;
     PackObjectDatabase db = repo.repository().packs();
-    int leftovers = recoverSetAside(db) + removeLeftovers(keepWrittenAfter);
+    int leftovers = recoverSetAside(db) + removeLeftovers(graceCountedFrom);
     Set<ObjectId> live = mark(db);
     long liveObjects = held(db, live); // counted first: the set shrinks as the rewrite below takes its objects
     // A command whose record the marks missed held its lock from before its first write: if it took
     // it before the locks were read, the lock's time keeps what it wrote; if after, all it wrote is
     // younger than now.
-    List<Candidate> candidates = candidates(db, live, keepWrittenAfter);
+    List<Candidate> candidates = candidates(db, live, graceCountedFrom);
     if (candidates.isEmpty()) {
       return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes, heldForCommand);
     }
@@ -269,7 +269,7 @@ public final class GarbageCollector {
    * the grace is kept: now, or, if earlier, the oldest lock a live command holds (less the slack of
    * file times) plus the grace.
    */
-  private long keepWrittenAfter(long now, long oldestLock) {
+  private long graceCountedFrom(long now, long oldestLock) {
     return oldestLock == Long.MAX_VALUE ? now : Math.min(now, oldestLock - FILE_TIME_SLACK_MILLIS + graceMillis);
   }
 
@@ -363,7 +363,7 @@ public final class GarbageCollector {
     }
   }
 
-  private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long keepWrittenAfter) throws IOException {
+  private List<Candidate> candidates(PackObjectDatabase db, Set<ObjectId> live, long graceCountedFrom) throws IOException {
     List<Candidate> out = new ArrayList<>();
     List<Candidate> small = new ArrayList<>();
     long smallLimit = repo.repository().config().pack().packTargetBytes() / SMALL_FRACTION;
@@ -371,7 +371,7 @@ public final class GarbageCollector {
     List<Candidate> opened = new ArrayList<>();
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
-      if (keepWrittenAfter - mtime <= graceMillis) {
+      if (graceCountedFrom - mtime <= graceMillis) {
         countIfDead(file, live);
         continue; // young: written since that time, or within the grace before it
       }
@@ -489,8 +489,11 @@ public final class GarbageCollector {
     for (Map.Entry<String, String> u : new java.util.TreeMap<>(db.index().unreadablePendingPacks()).entrySet()) {
       Path file = db.packDirectory().resolve(PackFormat.fileName(u.getKey()));
       if (Files.exists(file)) { // one gone since it was listed was collected meanwhile: nothing of it to lose
+        boolean newer = u.getValue().contains("is not supported by this Cairn");
         throw new CairnException("Cannot collect garbage: pack " + file + " cannot be read (" + u.getValue()
-            + "), and what its objects reach would look unused; cairn fsck checks it, cairn fsck --repair salvages what it holds");
+            + "), and what its objects reach would look unused; " + (newer
+                ? "a newer Cairn wrote it: collect with that release"
+                : "cairn fsck checks it, cairn fsck --repair salvages what it holds"));
       }
     }
   }

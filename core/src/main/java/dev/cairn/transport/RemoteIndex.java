@@ -174,6 +174,9 @@ final class RemoteIndex {
     if (crc.getValue() != Bytes.u32(trailer, 8)) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.CHECKSUM_MISMATCH, f.name(), "remote pack index checksum mismatch");
     }
+    if (!algorithm.hash(section).hex().equals(name)) { // pack.md, "Name": what a cached copy is checked against too
+      throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, f.name(), "pack name does not match its index");
+    }
     // A name of its own for each writer: two threads of one process (the daemon) may cache the same section.
     Path tmp = cacheDir.resolve(AtomicFiles.tempName(name + ".idx.") + ".tmp");
     Files.write(tmp, section);

@@ -127,6 +127,19 @@ class RemoteIndexTest {
   }
 
   @Test
+  void aPackWhoseNameIsNotItsIndexsHashIsDamaged() throws IOException {
+    PackInfo info = writePack(new Random(5), 20, List.of(), new ArrayList<>());
+    String other = "0".repeat(64);
+    Files.move(tmp.resolve("remote").resolve(RemoteLayout.pack(info.name())), tmp.resolve("remote").resolve(RemoteLayout.pack(other)));
+    try (LocalStorage storage = new LocalStorage(tmp.resolve("remote"))) {
+      RemoteIndex index = RemoteIndex.load(storage, HashAlgorithm.SHA256, tmp.resolve("cache"));
+      assertThat(index.damaged()).containsOnlyKeys(other);
+      assertThat(index.damaged().get(other)).contains("pack name does not match its index");
+      assertThat(index.has(info.entries().get(0).id())).isFalse();
+    }
+  }
+
+  @Test
   void aPackCutShortAfterItsSectionWasCachedIsLeftOutAndTheOthersStay() throws IOException {
     Random random = new Random(4);
     PackInfo cut = writePack(random, 20, List.of(), new ArrayList<>());

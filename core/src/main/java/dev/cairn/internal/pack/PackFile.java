@@ -259,20 +259,8 @@ public final class PackFile implements AutoCloseable {
       if (end < PackFormat.HEADER_SIZE) {
         return false;
       }
-      CRC32C crc = new CRC32C();
-      ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-      for (long pos = 0; pos < end; ) {
-        buf.clear();
-        buf.limit((int) Math.min(buf.capacity(), end - pos));
-        int r = ch.read(buf, pos);
-        if (r < 0) {
-          return false;
-        }
-        buf.flip();
-        crc.update(buf);
-        pos += r;
-      }
-      return crc.getValue() == Bytes.u32(readFully(ch, end, 4), 0);
+      long crc = crcOfStart(ch, end);
+      return crc >= 0 && crc == Bytes.u32(readFully(ch, end, 4), 0);
     }
   }
 
@@ -283,28 +271,33 @@ public final class PackFile implements AutoCloseable {
    * @throws CorruptObjectException if any byte differs from what was written
    */
   public void verifyChecksum() throws IOException {
+    long end = length - 8;
+    long crc = reading(ch -> crcOfStart(ch, end));
+    if (crc < 0) {
+      throw corrupt(Reason.TRUNCATED, path.toString(), "unexpected end of pack");
+    }
+    byte[] stored = reading(ch -> readFully(ch, end, 4));
+    if (crc != Bytes.u32(stored, 0)) {
+      throw corrupt(Reason.CHECKSUM_MISMATCH, path.toString(), "pack checksum mismatch");
+    }
+  }
+
+  /** The CRC-32C of the file's first {@code end} bytes, or -1 if it ends before them. */
+  private static long crcOfStart(FileChannel ch, long end) throws IOException {
     CRC32C crc = new CRC32C();
     ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-    long end = length - 8;
-    long pos = 0;
-    while (pos < end) {
-      long at = pos;
-      int r = reading(ch -> {
-        buf.clear();
-        buf.limit((int) Math.min(buf.capacity(), end - at));
-        return ch.read(buf, at);
-      });
+    for (long pos = 0; pos < end; ) {
+      buf.clear();
+      buf.limit((int) Math.min(buf.capacity(), end - pos));
+      int r = ch.read(buf, pos);
       if (r < 0) {
-        throw corrupt(Reason.TRUNCATED, path.toString(), "unexpected end of pack");
+        return -1;
       }
       buf.flip();
       crc.update(buf);
       pos += r;
     }
-    byte[] stored = reading(ch -> readFully(ch, end, 4));
-    if (crc.getValue() != Bytes.u32(stored, 0)) {
-      throw corrupt(Reason.CHECKSUM_MISMATCH, path.toString(), "pack checksum mismatch");
-    }
+    return crc.getValue();
   }
 
   /** Whether this was closed: by its repository, or by a collection that deleted the pack. */

@@ -218,12 +218,12 @@ public final class LocalStorage implements RemoteStorage {
       try {
         Files.createLink(target, tmp); // create-if-absent: a rename would replace one published meanwhile
       } catch (FileAlreadyExistsException e) {
-        return; // published by someone else meanwhile: same name, same content
+        // published by someone else meanwhile (same name, same content): its name is made durable
+        // below all the same, as its publisher may have died before it synced the folder
       } catch (UnsupportedOperationException | IOException noLinks) {
-        if (Files.exists(target)) {
-          return;
+        if (!Files.exists(target)) {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no hard links here: the check above is all there is
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no hard links here: the check above is all there is
       }
       AtomicFiles.fsyncDirectory(target.getParent());
     } finally {
@@ -245,7 +245,7 @@ public final class LocalStorage implements RemoteStorage {
     try {
       Files.createLink(target, source);
     } catch (FileAlreadyExistsException e) {
-      return true; // published by someone else meanwhile: same name, same content
+      // published by someone else meanwhile (same name, same content): made durable below all the same
     } catch (UnsupportedOperationException | IOException e) {
       return false;
     }
