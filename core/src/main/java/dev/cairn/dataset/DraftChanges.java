@@ -56,8 +56,13 @@ final class DraftChanges {
       String p = e.path();
       for (int i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) {
         String folder = p.substring(0, i);
-        if (folders.add(folder) && (paths.contains(folder) || (!empty && m.lookup(folder) != null))) {
-          throw fileAndFolder(p, folder);
+        if (folders.add(folder)) {
+          if (paths.contains(folder) || (!empty && m.lookup(folder) != null)) {
+            throw fileAndFolder(p, folder);
+          }
+          if (!empty) {
+            requireNoNormalizationTwin(m, folder);
+          }
         }
       }
       if (!empty && m.lookup(p) == null) {
@@ -74,16 +79,22 @@ final class DraftChanges {
   /**
    * Refuses a new path that differs from one the draft holds only by Unicode normalization (the
    * same name composed and decomposed, as macOS and Linux write it): the two would collide on many
-   * systems. Within one add the folder scan checks this; here, against the draft, each path with
-   * letters beyond ASCII is looked up in both forms.
+   * systems. Within one add the folder scan checks this; here, against the draft, each path and
+   * each folder on it with letters beyond ASCII is looked up in both forms.
    */
   private static void requireNoNormalizationTwin(Manifest m, String p) throws IOException {
     for (String twin : DatasetPaths.otherForms(p)) {
-      if (m.lookup(twin) != null) {
+      if (m.lookup(twin) != null || holdsUnder(m, twin)) {
         throw new InvalidInputException("Cannot add " + DatasetPaths.quotedWithForm(p) + ": it differs from " + DatasetPaths.quotedWithForm(twin)
             + ", which the version holds, only by Unicode normalization, and the two would collide on many systems");
       }
     }
+  }
+
+  /** Whether {@code m} holds a file under the folder {@code folder}. */
+  static boolean holdsUnder(Manifest m, String folder) throws IOException {
+    Iterator<FileEntry> under = m.iterator(folder + "/");
+    return under.hasNext() && DatasetPaths.isUnder(under.next().path(), folder);
   }
 
   /** Refuses a folder {@code folder} that is also a file, for {@code path} under it. */

@@ -133,13 +133,13 @@ public final class ParentMerge {
   /**
    * Settles the shape of a path {@code p} that the step's parent added: a path that is a file in
    * one parent and a folder in another takes the later parent's shape, and is a conflict unless the
-   * earlier side held it as the base did (then only this parent changed it); a file whose name
-   * differs from the merge's only by Unicode normalization replaces that one, a conflict too.
+   * earlier side held it as the base did (then only this parent changed it); a file or folder whose
+   * name differs from the merge's only by Unicode normalization replaces that one, a conflict too.
    */
   private static void resolveShapes(Step step, String p, List<Edit> edits, Clashes clashes) throws IOException {
     for (String twin : DatasetPaths.otherForms(p)) {
       FileEntry other = step.before().lookup(twin);
-      if (other != null && !asInBase(step.base(), other) && (step.base() == null || step.base().lookup(twin) == null)) {
+      if (other != null && (step.base() == null || step.base().lookup(twin) == null)) {
         // The same name in another Unicode form, which the earlier side added: the two would
         // collide on many systems, and no add lets a version hold both. This parent's wins, as
         // in any conflict.
@@ -149,7 +149,11 @@ public final class ParentMerge {
     }
     for (int s = p.indexOf('/'); s > 0; s = p.indexOf('/', s + 1)) {
       String folder = p.substring(0, s);
-      FileEntry file = step.foldersSeen().add(folder) ? step.before().lookup(folder) : null;
+      if (!step.foldersSeen().add(folder)) {
+        continue;
+      }
+      takeFolderForm(step, folder, edits, clashes);
+      FileEntry file = step.before().lookup(folder);
       if (file != null) {
         edits.add(0, Edit.remove(folder)); // the earlier parents' file gives way to this parent's folder
         if (!asInBase(step.base(), file)) {
@@ -176,6 +180,31 @@ public final class ParentMerge {
       // (p's own provider is this parent already: the folder came from whoever gave q)
       if (!asInBase(step.base(), inFolder)) {
         clashes.add(p, step.parent(), step.earlier().apply(q));
+      }
+    }
+  }
+
+  /**
+   * Of a folder that the step's parent names in one Unicode form and the earlier side in another,
+   * this parent's form wins, a conflict at {@code folder}: the files the earlier side added under
+   * the other form move under this one, but where this parent holds the same path (those the base
+   * held as they are go by the diff already, this parent having renamed the folder).
+   */
+  private static void takeFolderForm(Step step, String folder, List<Edit> edits, Clashes clashes) throws IOException {
+    for (String twin : DatasetPaths.otherForms(folder)) {
+      for (Iterator<FileEntry> under = step.before().iterator(twin + "/"); under.hasNext(); ) {
+        FileEntry e = under.next();
+        if (!DatasetPaths.isUnder(e.path(), twin)) {
+          break;
+        }
+        if (!asInBase(step.base(), e)) {
+          edits.add(0, Edit.remove(e.path()));
+          String moved = folder + e.path().substring(twin.length());
+          if (step.theirs().lookup(moved) == null) {
+            edits.add(Edit.put(e.withPath(moved)));
+          }
+          clashes.add(folder, step.parent(), step.earlier().apply(e.path()));
+        }
       }
     }
   }

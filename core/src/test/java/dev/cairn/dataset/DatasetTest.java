@@ -996,6 +996,23 @@ class DatasetTest {
   }
 
   @Test
+  void aFolderNamedInTwoUnicodeFormsIsOneInAMergeAndRefusedByAnAdd() throws IOException {
+    String nfc = java.text.Normalizer.normalize("caf\u00e9", java.text.Normalizer.Form.NFC);
+    String nfd = java.text.Normalizer.normalize(nfc, java.text.Normalizer.Form.NFD);
+    Dataset a = closedVersion("p", "folder-nfc", Map.of(nfc + "/a.txt", "from a", nfc + "/both.txt", "a's"));
+    Dataset b = closedVersion("p", "folder-nfd", Map.of(nfd + "/b.txt", "from b", nfd + "/both.txt", "b's"));
+    Dataset m = Dataset.create(repo, CreateOptions.of("p", "folder-twins").parents(a.id(), b.id()).build());
+    // The later parent's form of the folder holds the earlier one's files too, its own winning a path both hold.
+    assertThat(paths(m.listFiles())).containsExactly(nfd + "/a.txt", nfd + "/b.txt", nfd + "/both.txt");
+    assertThat(m.record().conflicts()).extracting(Conflict::path).containsExactly(nfd, nfd + "/both.txt");
+    m.close();
+    assertThat(Files.readString(m.getLocalCopy().resolve(nfd + "/both.txt"))).isEqualTo("b's");
+    Dataset draft = Dataset.create(repo, CreateOptions.of("p", "folder-nfc").parents(a.id()).build());
+    assertThatThrownBy(() -> draft.addFiles(AddOptions.of(folder("folder-nfd-2", Map.of(nfd + "/c.txt", "c")))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("only by Unicode normalization");
+  }
+
+  @Test
   void removeWildcardsAndErrors() throws IOException {
     Dataset ds = Dataset.create(repo, CreateOptions.of("p", "d").build());
     ds.addFiles(AddOptions.of(folder("s", Map.of("img/1.jpg", "1", "img/2.jpg", "2", "img/n.txt", "n", "top.jpg", "t"))));
