@@ -318,9 +318,12 @@ public final class AtomicFiles {
     try (ch) {
       ch.force(true);
     } catch (IOException e) {
-      // A file system that cannot sync a directory says EINVAL (as PostgreSQL's fsync_fname allows
-      // for); any other failure (EIO) means the entries may not be on disk, and is the caller's.
-      if (!String.valueOf(e.getMessage()).contains("Invalid argument")) {
+      // A system that cannot sync a directory, or one opened to read, says EINVAL or EBADF (which
+      // PostgreSQL's fsync_fname allows for); any other failure (EIO) means the entries may not be
+      // on disk, and is the caller's. (Told by the system's words, in English unless the locale
+      // translates them.)
+      String why = String.valueOf(e.getMessage());
+      if (!why.contains("Invalid argument") && !why.contains("Bad file descriptor")) {
         throw e;
       }
     }
