@@ -42,6 +42,13 @@ public final class RemoteGarbageCollector {
   private final long temporaryGraceMillis;
   private final Progress progress;
 
+  /**
+   * Temporary files younger than this are kept whatever the grace asked for: an upload that started
+   * as the collection ran writes one to take its lock (through Hadoop, where a name tells no
+   * writer's process), and would fail if it went.
+   */
+  static final long MIN_TEMPORARY_AGE_MILLIS = 60_000;
+
   /** A collection that leaves temporary files alone for an hour (see {@link RemoteLocks#STALE_MILLIS}). */
   public RemoteGarbageCollector(Remote remote, Repository local, Progress progress) {
     this(remote, local, RemoteLocks.STALE_MILLIS, progress);
@@ -49,7 +56,7 @@ public final class RemoteGarbageCollector {
 
   /**
    * @param temporaryGraceMillis temporary files of the store (left by writers that died) younger
-   *     than this are kept
+   *     than this, or than {@link #MIN_TEMPORARY_AGE_MILLIS}, are kept
    */
   public RemoteGarbageCollector(Remote remote, Repository local, long temporaryGraceMillis, Progress progress) {
     this.remote = remote;
@@ -241,7 +248,7 @@ public final class RemoteGarbageCollector {
       Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
     }
     RemoteLocks.endSweep(remote.storage());
-    int temporary = remote.storage().removeStaleTemporaryFiles(temporaryGraceMillis);
+    int temporary = remote.storage().removeStaleTemporaryFiles(Math.max(temporaryGraceMillis, MIN_TEMPORARY_AGE_MILLIS));
     for (String ended : RemoteLocks.leftBehind(remote.storage(), false)) {
       remote.storage().delete(ended); // its process ended here (kill -9): passed over by everyone already
     }

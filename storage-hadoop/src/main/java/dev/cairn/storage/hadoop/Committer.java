@@ -73,13 +73,35 @@ abstract class Committer {
    * {@link FSError} (a full disk) is thrown as the I/O error it carries.
    */
   protected void writeTemp(Path tmp, Content content) throws IOException {
-    try (FSDataOutputStream out = fs.create(tmp, true)) {
-      content.writeTo(out);
-      if (out.hasCapability(StreamCapabilities.HSYNC)) {
-        out.hsync();
+    try {
+      FSDataOutputStream out = fs.create(tmp, true);
+      try {
+        content.writeTo(out);
+        if (out.hasCapability(StreamCapabilities.HSYNC)) {
+          out.hsync();
+        }
+      } catch (IOException | RuntimeException | Error e) {
+        closeAfter(out, e);
+        throw e;
       }
+      out.close();
     } catch (FSError e) {
       throw HadoopErrors.unwrap(e);
+    }
+  }
+
+  /**
+   * Closes {@code out} after {@code failure}, adding its own failure to that one unless it is the
+   * very same: an HDFS stream throws its last error again when closed, which a try-with-resources
+   * would add to itself ("Self-suppression not permitted", in place of the error).
+   */
+  static void closeAfter(FSDataOutputStream out, Throwable failure) {
+    try {
+      out.close();
+    } catch (IOException | RuntimeException | Error e) {
+      if (e != failure) {
+        failure.addSuppressed(e);
+      }
     }
   }
 
@@ -89,7 +111,9 @@ abstract class Committer {
       fs.delete(tmp, false);
     } catch (IOException e) {
       if (primary != null) {
-        primary.addSuppressed(e);
+        if (e != primary) { // a stream's last error, thrown again
+          primary.addSuppressed(e);
+        }
       } else {
         throw e;
       }
