@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     + "the draft's close sends it again.")
 final class GcCommand extends Base {
   @Option(names = "--grace", paramLabel = "DURATION", description = "Keep what is younger than this (default 1h; e.g. 30m, 2h, 0s):"
-      + " packs and temporary files here, temporary files on a remote.")
+      + " packs and temporary files here, temporary files on a remote (and those of the last minute whatever it says).")
   String grace = "1h";
 
   @Option(names = "--storage", paramLabel = "URI", description = "Collect this remote instead of the local repository (runs alone: uploads wait for it).")
