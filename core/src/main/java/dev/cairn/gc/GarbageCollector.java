@@ -8,6 +8,7 @@ import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.dataset.Usage;
 import dev.cairn.dataset.VersionListing;
 import dev.cairn.errors.CairnException;
+import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
@@ -489,7 +490,7 @@ public final class GarbageCollector {
     for (Map.Entry<String, String> u : new java.util.TreeMap<>(db.index().unreadablePendingPacks()).entrySet()) {
       Path file = db.packDirectory().resolve(PackFormat.fileName(u.getKey()));
       if (Files.exists(file)) { // one gone since it was listed was collected meanwhile: nothing of it to lose
-        boolean newer = u.getValue().contains("is not supported by this Cairn");
+        boolean newer = UnsupportedFormatVersionException.isMessageOf(u.getValue());
         throw new CairnException("Cannot collect garbage: pack " + file + " cannot be read (" + u.getValue()
             + "), and what its objects reach would look unused; " + (newer
                 ? "a newer Cairn wrote it: collect with that release"
