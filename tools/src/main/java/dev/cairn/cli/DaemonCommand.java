@@ -2,6 +2,9 @@ package dev.cairn.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -12,21 +15,21 @@ import picocli.CommandLine.Spec;
 @Command(name = "daemon", description = "Keep a warm cairn for the commands run from this folder (start|stop|status). Run through "
     + "bin/cairn, which starts the daemon's JVM; see tools/README.md.")
 final class DaemonCommand implements Callable<Integer> {
-  @picocli.CommandLine.Mixin HelpOption help;
+  @Mixin HelpOption help;
 
   @Parameters(paramLabel = "ACTION", description = "start, stop or status", defaultValue = "status")
   String action;
 
-  @picocli.CommandLine.Option(names = "--json", description = "With status: print it as JSON.")
+  @Option(names = "--json", description = "With status: print it as JSON.")
   boolean json;
 
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     String command = "daemon " + action + (json ? " --json" : "");
-    spec.commandLine().getErr().println("cairn: '" + command + "' is run by the bin/cairn launcher, which starts the daemon's JVM, when it"
-        + " comes first: run 'bin/cairn " + command + "' from the folder the daemon serves (options such as --repo do not apply to it)");
+    spec.commandLine().getErr().println("cairn: '" + command + "' is run by the bin/cairn launcher, which starts the daemon's JVM:"
+        + " run 'bin/cairn " + command + "' from the folder the daemon serves (options such as --repo do not apply to it)");
     return ErrorHandler.FAILED;
   }
 }

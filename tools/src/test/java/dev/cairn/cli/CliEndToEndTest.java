@@ -768,8 +768,8 @@ class CliEndToEndTest {
         .contains("no version with id " + draft.substring(0, 10) + " among those searched (it is here, but --name leaves it out)");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
-    // The daemon is the launcher's: after a global option the command says how to run it.
-    assertThat(cli.fails("daemon", "status", "--json").err()).contains("'bin/cairn daemon status --json'").contains("comes first");
+    // The daemon is the launcher's: run without it, the command says how to run it.
+    assertThat(cli.fails("daemon", "status", "--json").err()).contains("'bin/cairn daemon status --json'").contains("launcher");
     assertThat(cli.fails("sync", "--name", "n", "--folder", "").err()).contains("empty path");
     for (String huge : List.of("106751991168d", "213503982335d", "99999999999999999999s", "P999999999999999D")) {
       assertThat(cli.fails("gc", "--grace", huge).err()).as(huge).contains("too long");

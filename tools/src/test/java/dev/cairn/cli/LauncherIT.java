@@ -1,0 +1,142 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/cairn}, the launcher a user runs, on the jar the package phase built (this class runs
+ * in the integration-test phase): what it does itself (the daemon's start, status and stop, its
+ * help, the locale) and that it hands everything else to the command line.
+ */
+class LauncherIT {
+  private static final Path LAUNCHER = Path.of("..", "bin", "cairn").toAbsolutePath().normalize();
+  private static final Path JAR = Path.of("target", "cairn.jar").toAbsolutePath();
+
+  @TempDir Path work;
+  private Path runtime;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeEach
+  void prepare() throws IOException {
+    assertThat(JAR).as("the package phase builds the jar before this test").exists();
+    runtime = Files.createDirectories(work.resolve("runtime"));
+  }
+
+  @Test
+  void theDaemonsHelpAndStatusAreTheLaunchersAfterGlobalOptionsToo() throws Exception {
+    Result help = run(Map.of(), "help", "daemon");
+    assertThat(help.exit()).as(help.err()).isZero();
+    assertThat(help.out()).startsWith("Usage: cairn daemon start|stop|status [--json]").contains("exit 3 if not");
+
+    String folder = work.toRealPath().toString();
+    Result status = run(Map.of(), "--repo", work.resolve("repo").toString(), "daemon", "status");
+    assertThat(status.exit()).isEqualTo(3);
+    assertThat(status.out().strip()).isEqualTo("cairn daemon: not running for " + folder);
+
+    Result json = run(Map.of(), "--repo=" + work.resolve("repo"), "--debug", "daemon", "status", "--json");
+    assertThat(json.exit()).isEqualTo(3);
+    assertThat(json.out().strip()).isEqualTo("{\"running\":false,\"folder\":\"" + folder + "\"}");
+
+    Result unknown = run(Map.of(), "daemon", "restart");
+    assertThat(unknown.exit()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("cairn: usage: cairn daemon start|stop|status");
+    assertThat(work.resolve("repo")).as("the daemon's commands make no repository").doesNotExist();
+  }
+
+  @Test
+  void handsOtherCommandsToTheCommandLineWithItsExitCodes() throws Exception {
+    Result version = run(Map.of(), "--version");
+    assertThat(version.exit()).isZero();
+    assertThat(version.out()).startsWith("cairn ");
+
+    Result missingValue = run(Map.of(), "--repo");
+    assertThat(missingValue.exit()).isEqualTo(2);
+    assertThat(missingValue.err()).startsWith("cairn: ");
+
+    Result noRepository = run(Map.of(), "--repo", work.resolve("none").toString(), "list");
+    assertThat(noRepository.exit()).isEqualTo(1);
+    assertThat(noRepository.err().lines()).singleElement().asString().startsWith("cairn: ").contains("no Cairn repository");
+  }
+
+  @Test
+  void namesOutsideAsciiSurviveTheCLocale() throws Exception {
+    Path data = Files.createDirectories(work.resolve("data"));
+    Files.writeString(data.resolve("café.txt"), "au lait\n");
+    Map<String, String> posix = Map.of("LC_ALL", "C", "LANG", "C");
+    Result sync = run(posix, "--repo", work.resolve("repo").toString(), "sync", "--project", "p", "--name", "n", "--folder", data.toString());
+    assertThat(sync.exit()).as(sync.err()).isZero();
+    Result list = run(posix, "--repo", work.resolve("repo").toString(), "list", "--project", "p", "--name", "n");
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out()).contains("café.txt");
+  }
+
+  @Test
+  void aDaemonServesTheCommandsRunFromItsFolderUntilStopped() throws Exception {
+    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
+    Map<String, String> daemon = Map.of("CAIRN_DAEMON", "");
+    Result start = run(daemon, "daemon", "start");
+    try {
+      assertThat(start.exit()).as(start.err()).isZero();
+      assertThat(start.out()).startsWith("cairn daemon: serving " + work.toRealPath());
+
+      Result status = run(daemon, "daemon", "status", "--json");
+      assertThat(status.exit()).isZero();
+      assertThat(status.out()).startsWith("{\"running\":true,\"pid\":");
+      Path log = Path.of(status.out().replaceAll("(?s).*\"log\":\"([^\"]*)\".*", "$1"));
+
+      Path data = Files.createDirectories(work.resolve("data"));
+      Files.writeString(data.resolve("a.csv"), "x,y\n1,2\n");
+      Result sync = run(daemon, "--repo", "repo", "sync", "--project", "p", "--name", "n", "--folder", "data");
+      assertThat(sync.exit()).as(sync.err()).isZero();
+      assertThat(sync.out()).contains("Closed version");
+      assertThat(work.resolve("repo/config")).as("a relative --repo means the client's folder").exists();
+      for (int i = 0; i < 200 && !Files.readString(log).contains("sync exit 0"); i++) {
+        Thread.sleep(50); // the daemon logs a command after its client has the exit code
+      }
+      assertThat(Files.readString(log)).as("the daemon ran it").contains("sync exit 0");
+
+      Result missing = run(daemon, "--repo", "repo", "get", "--id", "deadbeefdeadbeef");
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.err().lines()).singleElement().asString().startsWith("cairn: ");
+    } finally {
+      Result stop = run(daemon, "daemon", "stop");
+      assertThat(stop.exit()).as(stop.err()).isZero();
+    }
+    assertThat(run(daemon, "daemon", "status").exit()).isEqualTo(3);
+  }
+
+  /** Runs the launcher from {@link #work}, on the built jar, with its own home and daemon folder. */
+  private Result run(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
+    Map<String, String> environment = pb.environment();
+    environment.put("HOME", work.toString());
+    environment.remove("CAIRN_HOME");
+    environment.put("XDG_RUNTIME_DIR", runtime.toString());
+    environment.put("CAIRN_NO_BUILD", "1");
+    environment.put("CAIRN_DAEMON", "off");
+    environment.putAll(env);
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/cairn %s finishes", String.join(" ", args)).isTrue();
+    Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return result;
+  }
+}
