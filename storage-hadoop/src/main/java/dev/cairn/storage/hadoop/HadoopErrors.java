@@ -164,6 +164,11 @@ final class HadoopErrors {
    */
   static String plainReason(URI root, Throwable e) {
     boolean s3 = root.getScheme() != null && root.getScheme().toLowerCase(java.util.Locale.ROOT).startsWith("s3");
+    if (isMissingCredentials(e)) {
+      // S3A's text lists its four credential providers and the SDK's advice on system properties.
+      return "no AWS credentials found: give AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --conf fs.s3a.access.key=..."
+          + " --conf fs.s3a.secret.key=... (or fs.s3a.aws.credentials.provider)";
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       String name = t.getClass().getName();
       String msg = t.getMessage() == null ? "" : t.getMessage();
@@ -210,10 +215,6 @@ final class HadoopErrors {
     }
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
     msg = JAVA_CLASS_PREFIX.matcher(redact(msg)).replaceAll("$1: "); // by its simple name: it may be all the message says (UnknownHost)
-    if (isMissingCredentials(e)) {
-      return msg + " (" + t.getClass().getSimpleName() + "); give credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,"
-          + " or --conf fs.s3a.access.key=... --conf fs.s3a.secret.key=...";
-    }
     if (msg.length() > 300) {
       int cut = msg.lastIndexOf(' ', 300); // between words, not inside one
       msg = msg.substring(0, cut > 200 ? cut : 300) + " ...";

@@ -57,9 +57,9 @@ class HadoopErrorsTest {
   void aJavaClassInsideAMessageIsNamedSimplyAndMissingS3CredentialsSayWhatToSet() {
     IOException none = new AccessDeniedException("s3a://bucket/remote/cairn-remote: org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException:"
         + " No AWS Credentials provided by SimpleAWSCredentialsProvider");
-    assertThat(t(none).getMessage()).isEqualTo("Cannot read packs/p.pack on s3a://bucket/remote: s3a://bucket/remote/cairn-remote:"
-        + " NoAuthWithAWSException: No AWS Credentials provided by SimpleAWSCredentialsProvider (AccessDeniedException); give credentials: AWS_ACCESS_KEY_ID and"
-        + " AWS_SECRET_ACCESS_KEY, or --conf fs.s3a.access.key=... --conf fs.s3a.secret.key=...");
+    assertThat(t(none).getMessage()).isEqualTo("Cannot read packs/p.pack on s3a://bucket/remote: no AWS credentials found: give"
+        + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or --conf fs.s3a.access.key=... --conf fs.s3a.secret.key=..."
+        + " (or fs.s3a.aws.credentials.provider)");
     assertThat(t(new IOException("java.net.UnknownHostException: nohost")).getMessage()).endsWith(": UnknownHostException: nohost (IOException)");
   }
 
