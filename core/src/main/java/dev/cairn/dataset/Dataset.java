@@ -657,7 +657,7 @@ public final class Dataset {
    * left as it is.
    */
   public void disown() throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
       if (r.owner() != null && DraftOwners.isThisProcess(r.owner())) {
         repo.catalog().write(r.toBuilder().owner(null).build());
@@ -725,7 +725,7 @@ public final class Dataset {
   }
 
   private Change modify(String defaultCommand, List<String> defaultArgs, Progress progress, Planner planner) throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
       requireDraft(r, defaultCommand);
       try (ObjectInserter ins = repo.repository().objects().newInserter();
@@ -1035,7 +1035,7 @@ public final class Dataset {
   }
 
   void update(String defaultCommand, List<String> args, RecordChange change) throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
       DatasetRecord changed = change.apply(r).build();
       if (changed.equals(r)) {
@@ -1098,7 +1098,7 @@ public final class Dataset {
       // clearml-data's upload of a draft: its files' data goes now, the rest at its close, which
       // uploads to this remote unless the draft was made against another.
       Pusher.Result sent = new Pusher(repo, remote, progress, packTargetBytes).pushData(id);
-      try (Catalog.Lock lock = repo.catalog().lock(id)) {
+      try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
         DatasetRecord now = record();
         if (now.isDraft() && now.storage() == null) {
           repo.catalog().write(now.toBuilder().storage(uri).build());
@@ -1127,7 +1127,7 @@ public final class Dataset {
    * Before its first upload, the remote it was created against held only its version string.
    */
   private static void logUpload(DatasetRepository repo, String id, LogEntry entry, String uri) throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       if (!repo.catalog().exists(id)) {
         return; // deleted here once its record was on the remote: the upload itself is done
       }

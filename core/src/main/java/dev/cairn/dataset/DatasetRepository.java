@@ -65,7 +65,7 @@ public final class DatasetRepository implements AutoCloseable {
   private DatasetRepository(Repository repo, boolean owned) throws IOException {
     this.repo = repo;
     this.owned = owned;
-    this.catalog = new Catalog(repo.directory(), repo.config().getNonNegative(Catalog.LOCK_WAIT_KEY, Catalog.LOCK_WAIT_MILLIS));
+    this.catalog = new Catalog(repo.directory(), repo.config().getNonNegative(VersionLocks.LOCK_WAIT_KEY, VersionLocks.LOCK_WAIT_MILLIS));
     this.statCache = new Lazy<>(() -> new StatCache(repo.indexEnvironment()));
     this.cache = new LocalCache(repo, () -> storageConf);
     this.usage = new Usage(repo.directory(), catalog);
@@ -559,7 +559,7 @@ public final class DatasetRepository implements AutoCloseable {
           theirs.storage(), "the newer record of version " + ours.id() + " there names other content than this one; the local"
           + " one is kept (check the remote with cairn fsck --storage)");
     }
-    try (Catalog.Lock lock = catalog().lock(ours.id())) {
+    try (VersionLocks.Lock lock = catalog().lock(ours.id())) {
       DatasetRecord now = catalog().read(ours.id());
       if (!now.log().equals(ours.log())) {
         return;
@@ -699,7 +699,7 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Whether a file of {@code tmp/} is the lock of fetches or of lock breakers, which stay there: not leftovers. */
   public static boolean isLockFileOfTmp(String name) {
-    return name.equals(FetchLock.FILE_NAME) || name.equals(Catalog.BREAK_LOCK_FILE);
+    return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE);
   }
 
   private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {

@@ -18,14 +18,14 @@ public final class DraftOwners {
 
   /** A new owner token for this process, active until {@link #endAll}. */
   static String claim() {
-    String token = Catalog.processToken();
+    String token = VersionLocks.processToken();
     ACTIVE.add(token);
     return token;
   }
 
   /** Whether {@code owner} has ended: its process is gone, or it is this process's and no longer active. */
   public static boolean ended(String owner) {
-    return Catalog.isStale(owner) || isThisProcess(owner) && !ACTIVE.contains(owner);
+    return VersionLocks.isStale(owner) || isThisProcess(owner) && !ACTIVE.contains(owner);
   }
 
   /**
@@ -34,13 +34,13 @@ public final class DraftOwners {
    * so its draft is never taken ({@link #ended} is false).
    */
   public static boolean elsewhere(String owner) {
-    return Catalog.judge(owner) == ProcessIdentity.Verdict.ELSEWHERE;
+    return VersionLocks.judge(owner) == ProcessIdentity.Verdict.ELSEWHERE;
   }
 
   /** Whether {@code owner} names this process (its pid and host, and its identity when it has one: not another container's pid 1). */
   static boolean isThisProcess(String owner) {
     String[] words = owner.split(" ");
-    return words[0].equals(Catalog.processName()) && (words.length < 3 || ProcessIdentity.isCurrent(words[2]));
+    return words[0].equals(VersionLocks.processName()) && (words.length < 3 || ProcessIdentity.isCurrent(words[2]));
   }
 
   /** Ends every token this process took: called when a command ends in a process that runs more. */

@@ -58,7 +58,7 @@ final class FolderSync {
     }
     // What the comparisons with the parent store is named by no record until the draft is made:
     // held from now, so that a collection running meanwhile keeps it.
-    try (Catalog.Lock writing = repo.catalog().holdWrites()) {
+    try (VersionLocks.Lock writing = repo.catalog().holdWrites()) {
       return syncAgainstParent(repo, o, sync, progress, command, argv);
     }
   }

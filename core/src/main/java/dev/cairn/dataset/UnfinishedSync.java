@@ -32,7 +32,7 @@ final class UnfinishedSync {
     }
     left.sort(Comparator.comparingLong(DatasetRecord::createdMillis).reversed());
     for (DatasetRecord r : left) {
-      try (Catalog.Lock lock = repo.catalog().tryLock(r.id())) {
+      try (VersionLocks.Lock lock = repo.catalog().tryLock(r.id())) {
         if (lock == null) {
           continue;
         }

@@ -103,7 +103,7 @@ public final class Usage {
     checkAlias(alias);
     requireClosed(version, run);
     Path file = runFile(run);
-    try (Catalog.Lock lock = catalog.lock("run-" + file.getFileName())) {
+    try (VersionLocks.Lock lock = catalog.lock("run-" + file.getFileName())) {
       List<Use> uses = new ArrayList<>(readRun(file, run));
       uses.removeIf(u -> u.alias().equals(alias));
       uses.add(new Use(run, alias, version.id(), version.project(), version.name(), version.version(), version.root(),

@@ -129,7 +129,7 @@ final class VersionLifecycle {
     String id = Catalog.newId();
     // Held from the first object written to the record that references it: a collection keeps
     // what was written since the oldest lock a live command holds, whatever its grace.
-    try (Catalog.Lock own = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock own = repo.catalog().lock(id)) {
       return create(repo, o, command, argv, id, parents);
     }
   }
@@ -257,7 +257,7 @@ final class VersionLifecycle {
 
   /** The locks of several versions, taken in id order (so that two takers never deadlock). */
   private static final class ParentLocks implements AutoCloseable {
-    private final List<Catalog.Lock> held = new ArrayList<>();
+    private final List<VersionLocks.Lock> held = new ArrayList<>();
 
     static ParentLocks take(Catalog catalog, List<String> ids) throws IOException {
       ParentLocks locks = new ParentLocks();
@@ -375,7 +375,7 @@ final class VersionLifecycle {
   }
 
   static void close(Dataset ds, DatasetRepository repo) throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(ds.id())) {
       DatasetRecord r = ds.record();
       Dataset.requireDraft(r, "close");
       List<ObjectId> parentVersions = new ArrayList<>();
@@ -442,7 +442,7 @@ final class VersionLifecycle {
   }
 
   static void publish(Dataset ds, DatasetRepository repo) throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(ds.id())) {
       DatasetRecord r = ds.record();
       if (r.state() != DatasetState.FINAL) {
         throw new DatasetStateException("Cannot publish " + r.id() + ": it is "
@@ -457,7 +457,7 @@ final class VersionLifecycle {
     Map<String, Remote> remotes = new HashMap<>();
     // The string goes back under the version's lock, as an upload publishes a record under it
     // (Pusher): an upload running meanwhile either finds the version gone or its record is seen.
-    try (Catalog.Lock lock = repo.catalog().lock(ds.id())) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(ds.id())) {
       DatasetRecord r = deleteLocally(ds, repo, force);
       return releaseRemoteString(repo, r, remotes);
     } finally {
@@ -697,7 +697,7 @@ final class VersionLifecycle {
     String command = newProject != null ? "move" : "rename";
     int renamed = 0;
     for (DatasetRecord v : versions) {
-      try (Catalog.Lock lock = repo.catalog().lock(v.id())) {
+      try (VersionLocks.Lock lock = repo.catalog().lock(v.id())) {
         DatasetRecord cur;
         try {
           cur = repo.catalog().read(v.id());
@@ -795,7 +795,7 @@ final class VersionLifecycle {
     } catch (IllegalArgumentException e) {
       throw new InvalidInputException("Cannot set the version: " + e.getMessage());
     }
-    try (Catalog.Lock lock = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = repo.catalog().read(id);
       if (r.version().equals(newVersion)) {
         return;
@@ -898,7 +898,7 @@ final class VersionLifecycle {
       ds = create(repo, o, "squash", sourceIds);
     }
     try {
-      try (Catalog.Lock lock = repo.catalog().lock(ds.id());
+      try (VersionLocks.Lock lock = repo.catalog().lock(ds.id());
           ObjectInserter ins = repo.repository().objects().newInserter();
           ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);

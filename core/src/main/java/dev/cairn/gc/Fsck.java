@@ -2,6 +2,7 @@ package dev.cairn.gc;
 
 import dev.cairn.dataset.CacheCheck;
 import dev.cairn.dataset.Catalog;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.DraftOwners;
@@ -348,7 +349,7 @@ public final class Fsck {
     Path locks = repo.repository().directory().resolve("refs").resolve("locks");
     if (Files.isDirectory(locks)) {
       try (Stream<Path> s = Files.list(locks)) {
-        for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(Catalog.LEASE_SUFFIX)).toList()) {
+        for (Path p : s.filter(f -> !f.getFileName().toString().endsWith(VersionLocks.LEASE_SUFFIX)).toList()) {
           problems.add(Problem.warning(p.getFileName().toString(), p.toString(), "lock held (or left by a process that died)"));
         }
       }

@@ -1,6 +1,6 @@
 package dev.cairn.transport;
 
-import dev.cairn.dataset.Catalog;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
@@ -358,7 +358,7 @@ public final class Pusher {
    * back meanwhile is not undone by a reservation nobody would release.
    */
   private boolean reserveName(DatasetRecord r) throws IOException {
-    try (Catalog.Lock lock = repo.catalog().lock(r.id())) {
+    try (VersionLocks.Lock lock = repo.catalog().lock(r.id())) {
       requireHere(r.id());
       return remote.reserveName(r.project(), r.name(), r.version(), r.id());
     }
@@ -379,7 +379,7 @@ public final class Pusher {
    * free the string of a version the upload then publishes, for another to take.
    */
   private void appendRecord(String id, DatasetRecord record, long afterSeq) throws IOException {
-    try (Catalog.Lock versionLock = repo.catalog().lock(id)) {
+    try (VersionLocks.Lock versionLock = repo.catalog().lock(id)) {
       requireHere(id);
       if (lock != null) {
         // A collection that took this push's lock for a dead process's may have deleted what the record names.

@@ -1,6 +1,6 @@
 package dev.cairn.transport;
 
-import dev.cairn.dataset.Catalog;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.errors.CairnException;
 import dev.cairn.internal.proc.ProcessIdentity;
 import dev.cairn.storage.RemoteFile;
@@ -232,7 +232,7 @@ final class RemoteLocks {
   /** Creates a lock file renewed at {@code now}, first taken at {@code taken}; returns its name. */
   private static String createFile(RemoteStorage storage, String kind, long now, long taken) throws IOException {
     String name = PREFIX + kind + UUID.randomUUID();
-    String body = now + " " + ProcessHandle.current().pid() + " " + Catalog.hostName()
+    String body = now + " " + ProcessHandle.current().pid() + " " + VersionLocks.hostName()
         + " " + ProcessIdentity.current() + " " + taken + "\n";
     if (!storage.createIfAbsent(name, body.getBytes(StandardCharsets.US_ASCII))) {
       throw new IOException("Cannot take lock " + name + " on " + storage.uri() + ": name taken");
@@ -346,7 +346,7 @@ final class RemoteLocks {
    */
   private static boolean endedHere(String[] body) {
     String table = ProcessIdentity.pidTable();
-    return body.length > 3 && table != null && body[2].equals(Catalog.hostName())
+    return body.length > 3 && table != null && body[2].equals(VersionLocks.hostName())
         && body[3].startsWith(table + ".") && ProcessIdentity.of(Long.parseLong(body[1]), body[3]) == ProcessIdentity.Verdict.GONE;
   }
 
@@ -359,7 +359,7 @@ final class RemoteLocks {
     if (body.length < 3) {
       return ""; // written by a release before 2026-12: no host
     }
-    if (!body[2].equals(Catalog.hostName())) {
+    if (!body[2].equals(VersionLocks.hostName())) {
       return " on " + body[2];
     }
     String identity = body.length > 3 ? body[3] : null;

@@ -931,7 +931,7 @@ class DatasetTest {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     for (Dataset d : drafts) {
-      repo.catalog().write(d.record().toBuilder().owner(gone.pid() + "@" + Catalog.hostName() + " " + Catalog.newId()).build());
+      repo.catalog().write(d.record().toBuilder().owner(gone.pid() + "@" + VersionLocks.hostName() + " " + Catalog.newId()).build());
     }
   }
 

@@ -22,7 +22,7 @@ class LeftDraftFsckTest {
       Dataset.create(repo, CreateOptions.of("p", "f").build()); // a draft of create: no owner
       Process gone = new ProcessBuilder("true").start();
       gone.waitFor();
-      repo.catalog().write(left.record().toBuilder().owner(gone.pid() + "@" + Catalog.hostName() + " " + Catalog.newId()).build());
+      repo.catalog().write(left.record().toBuilder().owner(gone.pid() + "@" + VersionLocks.hostName() + " " + Catalog.newId()).build());
       Fsck.Report r = new Fsck(repo, Progress.NONE).check();
       assertThat(r.problems()).singleElement().satisfies(p -> {
         assertThat(p.what()).isEqualTo(left.id());
@@ -32,7 +32,7 @@ class LeftDraftFsckTest {
       assertThat(live.record().owner()).isNotNull();
       // Owned by a process of another pid namespace: never taken, said so.
       String me = dev.cairn.internal.proc.ProcessIdentity.current();
-      repo.catalog().write(left.record().toBuilder().owner(gone.pid() + "@" + Catalog.hostName() + " " + Catalog.newId() + " "
+      repo.catalog().write(left.record().toBuilder().owner(gone.pid() + "@" + VersionLocks.hostName() + " " + Catalog.newId() + " "
           + me.substring(0, me.indexOf('.')) + ".1.12345").build());
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).singleElement().satisfies(p -> assertThat(p.message())
           .contains("is being filled by a sync of another container (or of this one before it restarted)"));

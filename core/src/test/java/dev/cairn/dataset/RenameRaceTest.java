@@ -25,7 +25,7 @@ class RenameRaceTest {
       v1.close();
       Thread setVersion;
       Thread rename;
-      try (Catalog.Lock held = repo.catalog().lock(v1.id())) {
+      try (VersionLocks.Lock held = repo.catalog().lock(v1.id())) {
         // set-version waits for the lock first; the rename lists the version (1.0.0), reserves
         // b/1.0.0, then waits too; set-version then makes it 2.0.0 before the rename writes.
         setVersion = new Thread(() -> run(() -> v1.setVersion("2.0.0")));

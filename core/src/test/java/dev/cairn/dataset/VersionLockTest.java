@@ -29,7 +29,7 @@ class VersionLockTest {
   void aThreadWaitsForAnotherOfItsProcessPastTheWaitForOtherProcesses() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Files.write(src.resolve("a.bin"), TestRepos.random(1, 10_000));
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "1000"))) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(VersionLocks.LOCK_WAIT_KEY, "1000"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       SlowStart slow = new SlowStart(3_000); // longer than a process waits for another
       ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -59,9 +59,9 @@ class VersionLockTest {
     ended.waitFor();
     // A command killed between taking a new version's lock and writing its record: nothing
     // locks that id again, and the lock stayed for good (fsck warned of it every time).
-    String stale = ended.pid() + "@" + Catalog.processName().split("@", 2)[1] + " token";
+    String stale = ended.pid() + "@" + VersionLocks.processName().split("@", 2)[1] + " token";
     Files.writeString(locks.resolve("0123456789abcdef0123456789abcdef.lock"), stale);
-    String live = Catalog.processToken();
+    String live = VersionLocks.processToken();
     Files.writeString(locks.resolve("fedcba9876543210fedcba9876543210.lock"), live);
     Files.writeString(locks.resolve("00000000000000000000000000000000.lock"), "1@another-host token");
     DatasetRepository.open(dir, TestRepos.SMALL).close();
@@ -73,7 +73,7 @@ class VersionLockTest {
 
   @Test
   void anotherProcessKeepingTheLockPastTheConfiguredWaitFailsTheChangeNamingIt() throws Exception {
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "300"))) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(VersionLocks.LOCK_WAIT_KEY, "300"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       // A process of another host: this one cannot tell whether it still runs, so it waits.
       Files.writeString(tmp.resolve("r/refs/locks/" + ds.id() + ".lock"), "77@another-host token");
@@ -106,8 +106,8 @@ class VersionLockTest {
       assertThat(repo.catalog().tryLock(ds.id())).as("a lock being written is held").isNull();
       assertThat(repo.catalog().breakStaleLocks()).isEmpty();
       assertThat(lock).exists();
-      Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - Catalog.EMPTY_LOCK_STALE_MILLIS - 5_000));
-      try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
+      Files.setLastModifiedTime(lock, FileTime.fromMillis(System.currentTimeMillis() - VersionLocks.EMPTY_LOCK_STALE_MILLIS - 5_000));
+      try (VersionLocks.Lock taken = repo.catalog().tryLock(ds.id())) {
         assertThat(taken).as("one left empty long ago is stale").isNotNull();
       }
     }
@@ -120,15 +120,15 @@ class VersionLockTest {
    */
   @Test
   void aStaleLockIsBrokenByOneBreakerAtATimeHoweverLongABreakerTakes() throws Exception {
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "200"))) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(VersionLocks.LOCK_WAIT_KEY, "200"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       Process ended = new ProcessBuilder("true").start();
       ended.waitFor();
       Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
-      Files.writeString(lock, ended.pid() + "@" + Catalog.hostName() + " token");
+      Files.writeString(lock, ended.pid() + "@" + VersionLocks.hostName() + " token");
       // Another process breaking a lock, stalled there (for longer than any timeout would allow):
       // it holds the guard, a lock of the operating system on tmp/lock-break.lock.
-      Path guard = tmp.resolve("r/tmp/" + Catalog.BREAK_LOCK_FILE);
+      Path guard = tmp.resolve("r/tmp/" + VersionLocks.BREAK_LOCK_FILE);
       Path holder = tmp.resolve("Hold.java");
       Files.writeString(holder, """
           import java.nio.channels.FileChannel;
@@ -157,7 +157,7 @@ class VersionLockTest {
       } finally {
         breaker.destroyForcibly().waitFor(); // killed as it breaks: the system releases its guard
       }
-      try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
+      try (VersionLocks.Lock taken = repo.catalog().tryLock(ds.id())) {
         assertThat(taken).isNotNull();
         assertThat(Files.readString(lock)).startsWith(ProcessHandle.current().pid() + "@");
       }
@@ -173,12 +173,12 @@ class VersionLockTest {
    */
   @Test
   void aLockOfAnotherContainerIsHeldWhileRenewedAndBrokenOnceItsLeaseLapsed() throws Exception {
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "100"))) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(VersionLocks.LOCK_WAIT_KEY, "100"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       Process ended = new ProcessBuilder("true").start();
       ended.waitFor();
       String me = dev.cairn.internal.proc.ProcessIdentity.current();
-      String otherContainer = ended.pid() + "@" + Catalog.hostName() + " token " + me.substring(0, me.indexOf('.')) + ".1.12345";
+      String otherContainer = ended.pid() + "@" + VersionLocks.hostName() + " token " + me.substring(0, me.indexOf('.')) + ".1.12345";
       Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
       Files.writeString(lock, otherContainer);
       assertThat(repo.catalog().tryLock(ds.id())).as("its pid ran no process here, which says nothing of it there").isNull();
@@ -186,27 +186,27 @@ class VersionLockTest {
       assertThatThrownBy(() -> ds.addTags(List.of("x"))).isInstanceOf(DatasetLockedException.class)
           .hasMessageContaining(" of another container (or of this one before it restarted) is changing it; its lock is taken for a"
               + " dead process's once not renewed for 10 min");
-      long longAgo = System.currentTimeMillis() - Catalog.LOCK_LEASE_MILLIS - 60_000;
+      long longAgo = System.currentTimeMillis() - VersionLocks.LOCK_LEASE_MILLIS - 60_000;
       Files.setLastModifiedTime(lock, FileTime.fromMillis(longAgo));
       // Its holder renewed its lease lately: held, however old the lock.
-      Path lease = Catalog.leaseOf(lock);
+      Path lease = VersionLocks.leaseOf(lock);
       Files.createFile(lease);
       assertThat(repo.catalog().tryLock(ds.id())).as("renewed lately").isNull();
       Files.setLastModifiedTime(lease, FileTime.fromMillis(longAgo));
-      try (Catalog.Lock taken = repo.catalog().tryLock(ds.id())) {
+      try (VersionLocks.Lock taken = repo.catalog().tryLock(ds.id())) {
         assertThat(taken).as("not renewed for longer than its lease").isNotNull();
         assertThat(lease).as("broken with its lock").doesNotExist();
         // This process renews what it holds: its lease, not the lock, whose time a gc keeps what it wrote since.
         Files.setLastModifiedTime(lock, FileTime.fromMillis(longAgo));
-        Catalog.renewHeldLocks();
-        assertThat(System.currentTimeMillis() - Files.getLastModifiedTime(lease).toMillis()).isLessThan(Catalog.LOCK_LEASE_MILLIS / 2);
+        VersionLocks.renewHeldLocks();
+        assertThat(System.currentTimeMillis() - Files.getLastModifiedTime(lease).toMillis()).isLessThan(VersionLocks.LOCK_LEASE_MILLIS / 2);
         assertThat(Files.getLastModifiedTime(lock).toMillis()).isEqualTo(longAgo);
         assertThat(repo.catalog().oldestLiveLockMillis()).isEqualTo(longAgo);
       }
       assertThat(lease).as("released with its lock").doesNotExist();
       // Released, no longer renewed: a lock file of that name someone else wrote is left alone.
       Files.writeString(lock, otherContainer);
-      Catalog.renewHeldLocks();
+      VersionLocks.renewHeldLocks();
       assertThat(lease).doesNotExist();
     }
   }
@@ -214,7 +214,7 @@ class VersionLockTest {
   /** A wait too long to add to the clock is a wait for ever, not none. */
   @Test
   void theLongestLockWaitWaits() throws Exception {
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, String.valueOf(Long.MAX_VALUE)))) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(VersionLocks.LOCK_WAIT_KEY, String.valueOf(Long.MAX_VALUE)))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       Path lock = tmp.resolve("r/refs/locks/" + ds.id() + ".lock");
       Files.writeString(lock, "77@another-host token");
@@ -237,7 +237,7 @@ class VersionLockTest {
 
   @Test
   void anEmptyLockHeldPastTheWaitIsSaidToBeOne() throws Exception {
-    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(Catalog.LOCK_WAIT_KEY, "200"))) {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL.with(VersionLocks.LOCK_WAIT_KEY, "200"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
       Files.writeString(tmp.resolve("r/refs/locks/" + ds.id() + ".lock"), "");
       assertThatThrownBy(() -> ds.addTags(List.of("gold"))).isInstanceOf(DatasetLockedException.class)
@@ -249,7 +249,7 @@ class VersionLockTest {
   void aLockWaitThatIsNotANumberIsRefusedNamingTheKey() throws Exception {
     DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL).close();
     Path config = tmp.resolve("r/config");
-    Files.writeString(config, Files.readString(config) + Catalog.LOCK_WAIT_KEY + " = 30s\n");
+    Files.writeString(config, Files.readString(config) + VersionLocks.LOCK_WAIT_KEY + " = 30s\n");
     assertThatThrownBy(() -> DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL))
         .isInstanceOf(dev.cairn.errors.InvalidConfigException.class)
         .hasMessage("Cannot read config: lock.waitMillis = 30s is not a whole number of 0 or more");
@@ -276,7 +276,7 @@ class VersionLockTest {
         }
       });
       assertThat(inner[0]).isInstanceOf(DatasetLockedException.class).hasMessageContaining("while this thread is changing it already");
-      assertThat(TimeUnit.NANOSECONDS.toMillis(took[0])).as("not after the wait for another process").isLessThan(Catalog.LOCK_WAIT_MILLIS);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(took[0])).as("not after the wait for another process").isLessThan(VersionLocks.LOCK_WAIT_MILLIS);
       assertThat(ds.listFiles()).hasSize(1);
     }
   }
@@ -323,17 +323,17 @@ class VersionLockTest {
   void aLongRunningProcessKeepsNoEntryForALockNoThreadHoldsOrWaitsFor() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Catalog catalog = repo.catalog();
-      int before = Catalog.inProcessLocks();
+      int before = VersionLocks.inProcessLocks();
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         List<Future<?>> all = new java.util.ArrayList<>();
         for (int t = 0; t < 4; t++) {
           all.add(pool.submit(() -> {
             for (int i = 0; i < 200; i++) {
-              try (Catalog.Lock shared = catalog.lock("shared"); Catalog.Lock own = catalog.holdWrites()) {
-                assertThat(Catalog.inProcessLocks()).isGreaterThanOrEqualTo(before + 2);
+              try (VersionLocks.Lock shared = catalog.lock("shared"); VersionLocks.Lock own = catalog.holdWrites()) {
+                assertThat(VersionLocks.inProcessLocks()).isGreaterThanOrEqualTo(before + 2);
               }
-              Catalog.Lock maybe = catalog.tryLock("shared" + (i % 3));
+              VersionLocks.Lock maybe = catalog.tryLock("shared" + (i % 3));
               if (maybe != null) {
                 maybe.close();
               }
@@ -347,16 +347,16 @@ class VersionLockTest {
       } finally {
         pool.shutdownNow();
       }
-      assertThat(Catalog.inProcessLocks()).isEqualTo(before);
+      assertThat(VersionLocks.inProcessLocks()).isEqualTo(before);
       // The entry of a lock still counts its holder after another thread's failed try.
-      try (Catalog.Lock held = catalog.lock("kept")) {
-        Future<Catalog.Lock> other = Executors.newSingleThreadExecutor().submit(() -> catalog.tryLock("kept"));
+      try (VersionLocks.Lock held = catalog.lock("kept")) {
+        Future<VersionLocks.Lock> other = Executors.newSingleThreadExecutor().submit(() -> catalog.tryLock("kept"));
         assertThat(other.get(1, TimeUnit.MINUTES)).isNull();
-        assertThat(Catalog.inProcessLocks()).isEqualTo(before + 1);
+        assertThat(VersionLocks.inProcessLocks()).isEqualTo(before + 1);
         assertThatThrownBy(() -> catalog.lock("kept")).isInstanceOf(DatasetLockedException.class);
-        assertThat(Catalog.inProcessLocks()).isEqualTo(before + 1);
+        assertThat(VersionLocks.inProcessLocks()).isEqualTo(before + 1);
       }
-      assertThat(Catalog.inProcessLocks()).isEqualTo(before);
+      assertThat(VersionLocks.inProcessLocks()).isEqualTo(before);
     }
   }
 
@@ -364,7 +364,7 @@ class VersionLockTest {
   void aLockIsReleasedOnceAndOnlyByItsThread() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
-      Catalog.Lock lock = repo.catalog().lock(ds.id());
+      VersionLocks.Lock lock = repo.catalog().lock(ds.id());
       Thread other = new Thread(() -> assertThatThrownBy(lock::close).isInstanceOf(IllegalStateException.class));
       other.start();
       other.join();
@@ -396,7 +396,7 @@ class VersionLockTest {
       try {
         Future<List<Dataset.Deletion>> deleting;
         Future<Dataset> child;
-        try (Catalog.Lock held = repo.catalog().lock(v2.id())) { // the delete waits for it
+        try (VersionLocks.Lock held = repo.catalog().lock(v2.id())) { // the delete waits for it
           deleting = pool.submit(() -> Dataset.deleteDataset(repo, "p", "gone"));
           Thread.sleep(300);
           child = pool.submit(() -> Dataset.create(repo, CreateOptions.of("p", "other").parents(v1.id()).build()));

@@ -52,7 +52,7 @@ class GarbageCollectorTest {
       Dataset gone = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 50_000));
       Dataset other = version(repo, "e", folder(tmp.resolve("t"), 2, 3, 50_000));
       gone.delete(true);
-      try (dev.cairn.dataset.Catalog.Lock held = repo.catalog().lock(other.id())) {
+      try (dev.cairn.dataset.VersionLocks.Lock held = repo.catalog().lock(other.id())) {
         // A command that took its lock before any of these packs was written: what it wrote may not be referenced yet.
         try (var locks = Files.list(tmp.resolve("r/refs/locks"))) {
           for (Path l : locks.filter(p -> p.toString().endsWith(".lock")).toList()) {

@@ -170,7 +170,7 @@ public abstract class AbstractRemoteContractTest {
       st.createIfAbsent(RemoteLayout.MARKER, ("format = 1\nobjectFormat = " + a.repository().config().objectFormat().configName() + "\n")
           .getBytes(StandardCharsets.US_ASCII));
       // A kill -9 of an upload here: passed over at once, but another host would wait an hour for it.
-      st.createIfAbsent(mine, (System.currentTimeMillis() + " " + ended.pid() + " " + dev.cairn.dataset.Catalog.hostName() + " "
+      st.createIfAbsent(mine, (System.currentTimeMillis() + " " + ended.pid() + " " + dev.cairn.dataset.VersionLocks.hostName() + " "
           + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n").getBytes(StandardCharsets.US_ASCII));
       st.createIfAbsent(elsewhere, (System.currentTimeMillis() + " 1 another-host x.1\n").getBytes(StandardCharsets.US_ASCII));
     }

@@ -74,7 +74,7 @@ class RemoteLockRenewalTest {
     try (RemoteStorage st = storage()) {
       long now = System.currentTimeMillis();
       long twoHoursAgo = now - 7_200_000;
-      String host = dev.cairn.dataset.Catalog.hostName();
+      String host = dev.cairn.dataset.VersionLocks.hostName();
       st.createIfAbsent("locks/push-renewed", (now + " 1 " + host + " - " + twoHoursAgo + "\n").getBytes(StandardCharsets.US_ASCII));
       assertThatThrownBy(() -> RemoteLocks.gc(st)).isInstanceOf(CairnException.class)
           .hasMessageContaining("an upload holds locks/push-renewed, taken 120 min ago");

@@ -1395,18 +1395,18 @@ class CliRemoteTest {
     assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).contains("not a pack").startsWith("warning");
     // An upload killed part way leaves its lock, which holds off collections for an hour: the check names it.
     Files.writeString(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000"),
-        System.currentTimeMillis() + " 999999999 " + dev.cairn.dataset.Catalog.hostName() + "\n");
+        System.currentTimeMillis() + " 999999999 " + dev.cairn.dataset.VersionLocks.hostName() + "\n");
     assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out())
         .contains("an upload holds locks/push-0b2c3d4e").contains("which no longer runs it");
     assertThat(a.fails("gc", "--storage", remote.toString()).err()).contains("an upload holds locks/push-0b2c3d4e");
     // One whose process runs here says so.
     Files.writeString(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000"),
-        System.currentTimeMillis() + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.Catalog.hostName() + "\n");
+        System.currentTimeMillis() + " " + ProcessHandle.current().pid() + " " + dev.cairn.dataset.VersionLocks.hostName() + "\n");
     assertThat(a.fails("gc", "--storage", remote.toString()).err()).contains("by pid " + ProcessHandle.current().pid()
         + " on this host, where it still runs");
     // One that recorded this very pid table (same boot and pid namespace) is known ended: passed over.
     Files.writeString(remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000000"), System.currentTimeMillis() + " 999999999 "
-        + dev.cairn.dataset.Catalog.hostName() + " " + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n");
+        + dev.cairn.dataset.VersionLocks.hostName() + " " + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n");
     assertThat(new Cli(tmp.resolve("b")).ok("fsck", "--storage", remote.toString()).out()).doesNotContain("an upload holds")
         .contains("lock left by a process of this host that ended: passed over by uploads and collections; the next upload from"
             + " this host, or cairn gc --storage ");

@@ -2,7 +2,7 @@ package dev.cairn.internal.proc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.dataset.Catalog;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.internal.proc.ProcessIdentity.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class ProcessIdentityTest {
   @Test
   void theHostNameIsTheKernelsWithoutALookup() throws Exception {
     Assumptions.assumeTrue(System.getenv("HOSTNAME") == null || System.getenv("HOSTNAME").isBlank(), "no $HOSTNAME");
-    assertThat(Catalog.hostName()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
+    assertThat(VersionLocks.hostName()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/hostname")).strip());
   }
 
   @Test
@@ -75,7 +75,7 @@ class ProcessIdentityTest {
       assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive)).as("what the JDK says").hasValue(true);
       assertThat(ProcessIdentity.of(child, table + "." + ticks)).isEqualTo(Verdict.GONE);
       assertThat(ProcessIdentity.of(child, null)).isEqualTo(Verdict.GONE);
-      assertThat(Catalog.isStale(child + "@" + Catalog.hostName() + " token " + table + "." + ticks)).isTrue();
+      assertThat(VersionLocks.isStale(child + "@" + VersionLocks.hostName() + " token " + table + "." + ticks)).isTrue();
     } finally {
       parent.destroyForcibly();
     }
@@ -106,20 +106,20 @@ class ProcessIdentityTest {
 
   @Test
   void locksAreStaleOnlyWhenTheirProcessIsGone() throws Exception {
-    String token = Catalog.processToken();
+    String token = VersionLocks.processToken();
     String[] words = token.split(" ");
     assertThat(words).hasSize(3);
-    assertThat(words[0]).isEqualTo(SELF + "@" + Catalog.hostName());
+    assertThat(words[0]).isEqualTo(SELF + "@" + VersionLocks.hostName());
     assertThat(words[2]).isEqualTo(me);
-    assertThat(Catalog.isStale(token)).isFalse();
-    assertThat(Catalog.isStale(words[0] + " " + words[1] + " " + table + "." + (start + 7))).as("pid used again").isTrue();
-    assertThat(Catalog.isStale(words[0] + " " + words[1] + " 00000000.1.1")).as("taken before a restart of the machine").isTrue();
-    assertThat(Catalog.isStale(words[0] + " " + words[1])).as("an older release's lock, its process alive").isFalse();
+    assertThat(VersionLocks.isStale(token)).isFalse();
+    assertThat(VersionLocks.isStale(words[0] + " " + words[1] + " " + table + "." + (start + 7))).as("pid used again").isTrue();
+    assertThat(VersionLocks.isStale(words[0] + " " + words[1] + " 00000000.1.1")).as("taken before a restart of the machine").isTrue();
+    assertThat(VersionLocks.isStale(words[0] + " " + words[1])).as("an older release's lock, its process alive").isFalse();
     Process p = new ProcessBuilder("true").start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(Catalog.isStale(p.pid() + "@" + Catalog.hostName() + " " + words[1])).isTrue();
-    assertThat(Catalog.isStale(p.pid() + "@another-host " + words[1] + " " + me)).as("another host's lock is never broken").isFalse();
-    assertThat(Catalog.isStale(p.pid() + "@" + Catalog.hostName() + " " + words[1] + " " + me.split("\\.")[0] + ".1.12345"))
+    assertThat(VersionLocks.isStale(p.pid() + "@" + VersionLocks.hostName() + " " + words[1])).isTrue();
+    assertThat(VersionLocks.isStale(p.pid() + "@another-host " + words[1] + " " + me)).as("another host's lock is never broken").isFalse();
+    assertThat(VersionLocks.isStale(p.pid() + "@" + VersionLocks.hostName() + " " + words[1] + " " + me.split("\\.")[0] + ".1.12345"))
         .as("another container's, of a pid not running here: not judged by the pid").isFalse();
   }
 }
