@@ -184,14 +184,19 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       String message = oneLine(ex).replace("option option ", "option "); // picocli's wording for a map option
       if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() == null
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-        message = "'" + u.getUnmatched().get(0) + "' is not a cairn command";
+        String typed = u.getUnmatched().get(0);
+        message = "'" + typed + "' is not a cairn command" + didYouMean(typed, cl.getSubcommands().keySet());
       }
       String unknown = ex instanceof picocli.CommandLine.MissingParameterException
           || (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
               && u.getUnmatched().get(0).startsWith("-")) ? unknownOption(cl, args) : null;
       if (unknown != null) {
         // A mistyped option leaves the one it meant missing: the typo is the news, not the absence.
-        message = "Unknown option: '" + unknown + "'";
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null; spec = spec.parent()) {
+          spec.options().forEach(o -> known.addAll(Arrays.asList(o.names())));
+        }
+        message = "Unknown option: '" + unknown + "'" + didYouMean(unknown, known);
       } else if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() != null
           && cl.getCommandSpec().positionalParameters().isEmpty() && !u.getUnmatched().isEmpty()) {
         // A word where only options go ("add data/", or anything after "--"): say that, not "unmatched".
@@ -206,6 +211,48 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;
+    }
+
+    /**
+     * {@code " (did you mean 'x'?)"} for the one name of {@code known} closest to {@code typed}
+     * (at most two letters added, removed, changed or swapped, and fewer than a third of it), else
+     * an empty string: for a typo, not for a word of another tool.
+     */
+    static String didYouMean(String typed, java.util.Collection<String> known) {
+      String best = null;
+      int bestDistance = Integer.MAX_VALUE;
+      boolean tie = false;
+      for (String k : known) {
+        int d = editDistance(typed, k);
+        if (d < bestDistance) {
+          best = k;
+          bestDistance = d;
+          tie = false;
+        } else if (d == bestDistance) {
+          tie = true;
+        }
+      }
+      int letters = typed.replaceFirst("^-+", "").length();
+      return best != null && !tie && bestDistance <= 2 && bestDistance * 3 < letters ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    /** Letters added, removed, changed, or two neighbours swapped, to turn {@code a} into {@code b} (Damerau's distance, restricted). */
+    static int editDistance(String a, String b) {
+      int[][] d = new int[a.length() + 1][b.length() + 1];
+      for (int i = 0; i <= a.length(); i++) {
+        for (int j = 0; j <= b.length(); j++) {
+          if (i == 0 || j == 0) {
+            d[i][j] = i + j;
+            continue;
+          }
+          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+          d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+          if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+          }
+        }
+      }
+      return d[a.length()][b.length()];
     }
 
     /**

@@ -299,12 +299,15 @@ class CliMessagesTest {
   @Test
   void aMistypedOptionIsNamedRatherThanTheOneItLeftMissing() {
     assertThat(cli.fails("create", "--project", "p", "--nmae", "x").err())
-        .isEqualTo("cairn: Unknown option: '--nmae' (see 'cairn create --help')\n");
+        .isEqualTo("cairn: Unknown option: '--nmae' (did you mean '--name'?) (see 'cairn create --help')\n");
     assertThat(cli.fails("create", "--project", "p", "--nmae=x").err()).startsWith("cairn: Unknown option: '--nmae' ");
     assertThat(cli.fails("create", "--project", "p").err()).as("nothing mistyped: the missing option")
         .startsWith("cairn: Missing required option: '--name=N'");
     assertThat(cli.fails("list", "--filtr", "a").err()).as("its value is not called an option")
-        .isEqualTo("cairn: Unknown option: '--filtr' (see 'cairn list --help')\n");
+        .isEqualTo("cairn: Unknown option: '--filtr' (did you mean '--filter'?) (see 'cairn list --help')\n");
+    assertThat(cli.fails("add", "--file", "a").err()).as("clearml-data's spelling of another option")
+        .isEqualTo("cairn: Unknown option: '--file' (did you mean '--files'?) (see 'cairn add --help')\n");
+    assertThat(cli.fails("list", "--colour").err()).as("nothing close").isEqualTo("cairn: Unknown option: '--colour' (see 'cairn list --help')\n");
     assertThat(cli.fails("create", "--project", "p", "--description", "-x").err()).as("a value that starts with '-'")
         .startsWith("cairn: Missing required option: '--name=N'");
   }
@@ -675,7 +678,8 @@ class CliMessagesTest {
 
   @Test
   void mistakesOfFormGetOneLineThatNamesThem() throws IOException {
-    assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command");
+    assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command (see");
+    assertThat(cli.fails("lsit").err()).contains("'lsit' is not a cairn command (did you mean 'list'?)");
     // A word where only options go, or an option after "--".
     assertThat(cli.fails("add", "data/").err())
         .isEqualTo("cairn: add takes no arguments, only options: 'data/' is not an option (see 'cairn add --help')\n");
