@@ -495,9 +495,56 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
+   * The project of the datasets named {@code name} here, for a new version named without its
+   * project: as {@code --name} alone picks a version, the one project that holds that name
+   * ({@code ""}, no project, when none does).
+   *
+   * @throws InvalidInputException if several projects hold one of that name
+   */
+  String projectHolding(String name) throws IOException {
+    try {
+      return repo().get(null, name, null).project();
+    } catch (DatasetNotFoundException none) {
+      return "";
+    }
+  }
+
+  /**
+   * The remote a new child goes to when none is given (no {@code --storage}, {@code $CAIRN_STORAGE}
+   * or {@code remote.default}): the one its parents are on (uploaded there, or fetched from it), as
+   * a user of clearml-data expects every version of a dataset to reach the same storage; null when
+   * no parent is on a remote, or parents are on different ones. {@link #noteParentsRemote} says it.
+   */
+  String parentsRemote(List<String> parentIds) throws IOException {
+    String found = null;
+    for (String parent : parentIds) {
+      DatasetRecord r;
+      try {
+        r = repo().get(parent).record();
+      } catch (DatasetNotFoundException gone) {
+        continue;
+      }
+      if (r.storage() != null && r.wasUploaded()) {
+        if (found != null && !canonicalStorage(found).equals(canonicalStorage(r.storage()))) {
+          return null;
+        }
+        found = r.storage();
+      }
+    }
+    return found;
+  }
+
+  /** Says that new version {@code ds} goes to {@code remote} because its parents are there ({@link #parentsRemote}). */
+  void noteParentsRemote(Dataset ds, String remote) throws IOException {
+    err().println("cairn: note: " + ds.shortId() + " goes to " + remote + ", its parent" + (ds.record().parents().size() > 1 ? "s'" : "'s")
+        + " remote, when closed (--storage names another; --disable-upload keeps it here)");
+  }
+
+  /**
    * After {@code ds} was closed without a remote to upload to (none given, none by default): when
-   * a parent of it is on a remote, a note on stderr says that this version stays here, since a
-   * user of clearml-data expects every closed version to reach storage.
+   * a parent of it is on a remote (parents on different remotes, or a draft the Java API made), a
+   * note on stderr says that this version stays here, since a user of clearml-data expects every
+   * closed version to reach storage.
    */
   void noteStaysLocal(Dataset ds) throws IOException {
     for (String parent : ds.record().parents()) {

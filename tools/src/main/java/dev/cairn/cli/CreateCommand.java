@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "create", description = "Create a new dataset version (a draft), starting from its parents merged.")
 final class CreateCommand extends Base {
-  @Option(names = "--project", paramLabel = "P", description = "Project (default: the last parent's project, else none).")
+  @Option(names = "--project", paramLabel = "P", description = "Project (default: the last parent's project, else the one project here holding datasets of that --name, else none).")
   String project;
 
   @Option(names = "--name", paramLabel = "N", required = true, description = "Dataset name.")
@@ -38,7 +38,7 @@ final class CreateCommand extends Base {
   String description;
 
   @Option(names = {"--storage", "--output-uri"}, paramLabel = "URI", description = "Remote of this version: its version string is reserved there, and close uploads to it "
-      + "(default: $CAIRN_STORAGE or remote.default).")
+      + "(default: $CAIRN_STORAGE or remote.default, else the parents' remote).")
   String storage;
 
   @Option(names = "--fail-on-conflict", description = "Refuse to create the version if parents disagree about a path.")
@@ -63,13 +63,22 @@ final class CreateCommand extends Base {
     String proj = project;
     if (proj == null && !ps.isEmpty()) {
       proj = repo().get(ps.get(ps.size() - 1)).project();
+    } else if (proj == null) {
+      proj = projectHolding(name);
     }
     String remote = storage != null ? storage : repo().defaultStorage();
+    String inherited = remote == null ? parentsRemote(ps) : null;
+    if (inherited != null) {
+      remote = inherited;
+    }
     boolean remoteExisted = remote == null || holdsCairnData(remote);
     Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(ps).tags(tags)
         .description(description).storage(remote).failOnConflict(failOnConflict).build());
     if (!remoteExisted) {
       noteNewRemote(remote);
+    }
+    if (inherited != null) {
+      noteParentsRemote(ds, inherited);
     }
     DatasetRecord r = ds.record();
     noteMergeDrops(ds, r);

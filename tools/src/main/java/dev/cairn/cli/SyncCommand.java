@@ -71,7 +71,7 @@ final class SyncCommand extends Base {
   boolean skipClose;
 
   @Option(names = {"--storage", "--output-uri"}, paramLabel = "URI", description = "Remote to upload to once closed (default: the draft's storage,"
-      + " $CAIRN_STORAGE or remote.default); a new version's version string is reserved there first.")
+      + " $CAIRN_STORAGE or remote.default, else a new version's parents' remote); a new version's version string is reserved there first.")
   String storage;
 
   @Option(names = "--disable-upload", description = "Close the version without uploading it to a remote.")
@@ -243,9 +243,6 @@ final class SyncCommand extends Base {
    */
   private Outcome syncIntoNewVersion() throws Exception {
     String remote = !disableUpload ? (storage != null ? storage : repo().defaultStorage()) : null;
-    if (!skipClose) {
-      chunkSize.requireRemote("sync", remote);
-    }
     List<String> ps = new ArrayList<>(parents);
     String proj = project;
     String nm = name;
@@ -266,6 +263,13 @@ final class SyncCommand extends Base {
     if (proj == null && !ps.isEmpty()) {
       proj = repo().get(ps.get(ps.size() - 1)).project();
     }
+    String inherited = remote == null && !disableUpload ? parentsRemote(ps) : null;
+    if (inherited != null) {
+      remote = inherited;
+    }
+    if (!skipClose) {
+      chunkSize.requireRemote("sync", remote);
+    }
     CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
     boolean remoteExisted = remote == null || holdsCairnData(remote);
     Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
@@ -274,6 +278,9 @@ final class SyncCommand extends Base {
     }
     Dataset ds = nv.draft();
     if (ds != null) {
+      if (inherited != null) {
+        noteParentsRemote(ds, inherited);
+      }
       noteBasesNotHere(ds, ds.record());
     }
     if (ds != null && !ds.record().conflicts().isEmpty()) {

@@ -73,6 +73,18 @@ class CliEndToEndTest {
   }
 
   @Test
+  void createNamedWithoutItsProjectTakesTheOneProjectHoldingThatName() throws IOException {
+    cli.ok("create", "--project", "demo", "--name", "ds1");
+    cli.ok("close");
+    // As --name alone picks a version: the next version of demo/ds1, not a second, project-less ds1.
+    assertThat(cli.ok("create", "--name", "ds1", "--json").obj()).containsEntry("project", "demo").containsEntry("version", "1.0.1");
+    assertThat(cli.ok("create", "--name", "fresh", "--json").obj()).containsEntry("project", "").containsEntry("version", "1.0.0");
+    assertThat(cli.ok("create", "--project", "", "--name", "ds1", "--json").obj()).containsEntry("project", "");
+    assertThat(cli.fails("create", "--name", "ds1").err()).isEqualTo("cairn: Cannot tell which dataset 'ds1' is meant: projects '', 'demo'"
+        + " each hold one; give the project too\n");
+  }
+
+  @Test
   void fullWorkflowRoundTripsEveryByte() throws IOException {
     Path src = richFolder();
     Map<String, Object> created = cli.ok("create", "--project", "e2e", "--name", "rich", "--json").obj();

@@ -791,23 +791,43 @@ class CliRemoteTest {
   }
 
   @Test
-  void aVersionClosedWithoutARemoteWhoseParentIsOnOneSaysItStaysHere() throws IOException {
+  void aChildGoesToItsParentsRemoteWhenNoneIsGivenAndStaysHereWhenParentsDisagree() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
     String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
     write(tmp.resolve("src/x.txt"), "x");
     String src = tmp.resolve("src").toString();
     String parent = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj().get("id");
+
+    // As clearml-data sends every version to its server: a child of a version on a remote goes there.
     write(tmp.resolve("src/y.txt"), "y");
     Cli.Result child = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json");
-    String id8 = ((String) child.obj().get("id")).substring(0, 8);
-    assertThat(child.err()).isEqualTo("cairn: note: " + id8 + " stays here: no remote was given (--storage, $CAIRN_STORAGE or"
-        + " remote.default), though its parent " + parent.substring(0, 8) + " is on " + uri + "; cairn upload --id " + id8
-        + " --storage " + uri + " sends it there\n");
+    String childId = (String) child.obj().get("id");
+    assertThat(child.obj()).containsEntry("storage", uri).containsEntry("version", "1.0.1");
+    assertThat(child.err()).isEqualTo("cairn: note: " + childId.substring(0, 8) + " goes to " + uri + ", its parent's remote, when closed"
+        + " (--storage names another; --disable-upload keeps it here)\n");
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.ok("get", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("id", childId);
+    // Its version string was reserved there: another repository's next version is not a second 1.0.1.
+    b.ok("create", "--project", "p", "--name", "n", "--parents", childId);
+    assertThat(b.ok("show", "--json").obj()).containsEntry("version", "1.0.2");
+
+    // Kept here on purpose: nothing uploaded, nothing to say.
     write(tmp.resolve("src/z.txt"), "z");
-    // Kept local on purpose: nothing to say.
-    assertThat(a.ok("sync", "--project", "p", "--name", "other", "--parents", parent, "--folder", src, "--disable-upload").err()).isEmpty();
-    a.ok("create", "--project", "p", "--name", "n", "--parents", parent);
+    Cli.Result kept = a.ok("sync", "--project", "p", "--name", "other", "--parents", parent, "--folder", src, "--disable-upload", "--json");
+    assertThat(kept.err()).isEmpty();
+    assertThat(kept.obj()).containsEntry("storage", null);
+
+    // create takes the parent's remote for the draft, whose close uploads it there.
+    Cli.Result created = a.ok("create", "--project", "p", "--name", "n", "--parents", parent);
+    assertThat(created.err()).contains(" goes to " + uri + ", its parent's remote, when closed");
+    assertThat(a.ok("close", "--json").obj()).containsEntry("storage", uri);
+
+    // Parents on two remotes: none is taken, and the close says the version stays here.
+    String elsewhere = (String) a.ok("sync", "--project", "p", "--name", "m", "--folder", src, "--storage", tmp.resolve("remote2").toString(),
+        "--json").obj().get("id");
+    Cli.Result merged = a.ok("create", "--project", "p", "--name", "mix", "--parents", parent, elsewhere);
+    assertThat(merged.err()).doesNotContain("goes to");
     assertThat(a.ok("close").err()).contains(" stays here: no remote was given");
   }
 
