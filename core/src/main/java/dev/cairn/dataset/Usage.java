@@ -230,7 +230,12 @@ public final class Usage {
    */
   public static List<Use> parseLockFile(String text, String where) throws InvalidInputException {
     try {
-      JsonObject o = JsonObject.parse(text);
+      JsonObject o;
+      try {
+        o = JsonObject.parse(text);
+      } catch (JsonException | ClassCastException notJson) {
+        throw new JsonException("not a Cairn lock file, which is JSON (" + notJson.getMessage() + ")");
+      }
       if (o.numberOr("cairn_lock", -1) != LOCK_FORMAT) {
         throw new JsonException("not a Cairn lock file (format " + LOCK_FORMAT + ")");
       }

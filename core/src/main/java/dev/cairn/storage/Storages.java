@@ -58,14 +58,28 @@ public final class Storages {
           }
           return LocalStorage.uriOf(Path.of(u.getPath()));
         }
+        String bucket = BUCKET_WORD.get(scheme.equals("s3") ? "s3a" : scheme);
+        if (bucket != null && (u.getAuthority() == null || u.getAuthority().isEmpty())) {
+          throw new BadStorageLocationException("Cannot use storage location '" + t + "': it names no " + bucket + " (" + u.getScheme()
+              + "://" + bucket.toUpperCase(Locale.ROOT) + "/path)");
+        }
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;
       } catch (URISyntaxException e) {
-        throw new BadStorageLocationException("Cannot use storage location '" + t + "': " + e.getMessage());
+        String reason = e.getReason().isEmpty() ? "" : Character.toLowerCase(e.getReason().charAt(0)) + e.getReason().substring(1);
+        throw new BadStorageLocationException("Cannot use storage location '" + t + "': not a valid URI (" + reason
+            + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : "") + ")");
       }
     }
     return LocalStorage.uriOf(Path.of(t));
   }
+
+  /**
+   * The object stores' schemes, whose URIs must name a bucket (or container) before the path, and
+   * the word for it. (An {@code hdfs:///path} may rely on the configuration's default file system.)
+   */
+  private static final java.util.Map<String, String> BUCKET_WORD = java.util.Map.of("s3a", "bucket", "gs", "bucket",
+      "abfs", "container@account", "abfss", "container@account", "wasb", "container@account", "wasbs", "container@account");
 
   /** clearml's {@code azure://ACCOUNT.blob.core.windows.net/CONTAINER/PATH}. */
   private static final java.util.regex.Pattern AZURE = java.util.regex.Pattern.compile(

@@ -1,6 +1,7 @@
 package dev.cairn.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.InvalidInputException;
@@ -14,6 +15,17 @@ class StoragesParseTest {
     assertThat(Storages.parse("s3://bucket/data/").toString()).isEqualTo("s3a://bucket/data");
     assertThat(Storages.parse("S3://bucket/x").toString()).isEqualTo("s3a://bucket/x");
     assertThat(Storages.parse("s3a://bucket/x").toString()).isEqualTo("s3a://bucket/x");
+  }
+
+  @Test
+  void anObjectStoreWithoutItsBucketOrAMalformedUriIsSaidSo() {
+    assertThatThrownBy(() -> Storages.parse("s3:/x")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot use storage location 's3a:/x': it names no bucket (s3a://BUCKET/path)");
+    assertThatThrownBy(() -> Storages.parse("gs:///x")).hasMessage("Cannot use storage location 'gs:///x': it names no bucket (gs://BUCKET/path)");
+    assertThatThrownBy(() -> Storages.parse("abfss:/x")).hasMessageContaining("it names no container@account (abfss://CONTAINER@ACCOUNT/path)");
+    assertThatThrownBy(() -> Storages.parse("foo://")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot use storage location 'foo://': not a valid URI (expected authority at character 7)");
+    assertThatCode(() -> Storages.parse("hdfs:///data")).as("the configuration's default name node").doesNotThrowAnyException();
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.Selection;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,9 @@ final class CompareCommand extends Base {
 
   @Override
   int run() throws Exception {
+    if (storage != null) {
+      Storages.parse(storage); // refused as other commands refuse it, though both versions may be here
+    }
     Dataset src = versionFor(source);
     Dataset dst = versionFor(target);
     List<DiffEntry> diff = dst.compare(src);

@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.errors.CairnException;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.MissingObjectException;
@@ -149,7 +150,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         && !(t instanceof ParameterException)) {
       msg = t.getClass().getSimpleName() + ": " + msg;
     }
-    return msg.lines().findFirst().orElse(msg);
+    // Cairn's own messages and the parser's are one line, but may quote a value holding a line
+    // break, which the caller prints escaped (\x0a): cut there, the message would end mid-value.
+    // A library's may run to several lines: its first says what went wrong.
+    return t instanceof CairnException || t instanceof ParameterException ? msg : msg.lines().findFirst().orElse(msg);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -271,7 +272,13 @@ final class GetCommand extends Base {
     if (!Files.isRegularFile(lock)) {
       throw new InvalidInputException("Cannot read lock file " + lock + ": no such file");
     }
-    List<Usage.Use> uses = Usage.parseLockFile(Files.readString(lock, StandardCharsets.UTF_8), lock.toString());
+    String text;
+    try {
+      text = Files.readString(lock, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException notText) {
+      throw new InvalidInputException("Cannot read lock file " + lock + ": not a Cairn lock file, which is UTF-8 text");
+    }
+    List<Usage.Use> uses = Usage.parseLockFile(text, lock.toString());
     String usedBy = usedBy();
     if (usedBy != null) {
       Usage.checkRun(usedBy);

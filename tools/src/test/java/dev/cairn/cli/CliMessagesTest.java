@@ -677,6 +677,37 @@ class CliMessagesTest {
   }
 
   @Test
+  void aValueHoldingALineBreakIsQuotedWholeOnTheOneLine() throws IOException {
+    cli.ok("init");
+    assertThat(cli.fails("create", "--name", "x", "--version", "a\nb").err())
+        .isEqualTo("cairn: Cannot create version: invalid version 'a\\x0ab': use up to 64 letters, digits and . _ + - (for example 1.2.0)\n");
+    assertThat(cli.fails("gc", "--grace", "1h\nevil").err()).startsWith("cairn: Cannot use --grace 1h\\x0aevil: give a duration");
+    assertThat(cli.fails("list", "--project", "p", "--name", "ds", "--version", "1.0\nevil").err())
+        .isEqualTo("cairn: Cannot find dataset version: no dataset p/ds version 1.0\\x0aevil here\n");
+  }
+
+  @Test
+  void aLockFileThatIsNotOneIsSaidToBeNone() throws IOException {
+    cli.ok("init");
+    Path binary = Files.write(tmp.resolve("binary.lock"), new byte[] {(byte) 0xff, (byte) 0xfe});
+    assertThat(cli.fails("get", "--lock", binary.toString()).err())
+        .isEqualTo("cairn: Cannot read lock file " + binary + ": not a Cairn lock file, which is UTF-8 text\n");
+    Path text = Files.writeString(tmp.resolve("text.lock"), "f\n");
+    assertThat(cli.fails("get", "--lock", text.toString()).err())
+        .isEqualTo("cairn: Cannot read lock file " + text + ": not a Cairn lock file, which is JSON (expected false at character 0)\n");
+  }
+
+  @Test
+  void compareRefusesAStorageThatIsNoneThoughBothVersionsAreHere() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--json").obj().get("id");
+    assertThat(cli.fails("compare", "--source", id, "--target", id, "--storage=").err()).isEqualTo("cairn: Cannot use an empty storage location\n");
+    assertThat(cli.fails("compare", "--source", id, "--target", id, "--storage", "s3:/x").err())
+        .isEqualTo("cairn: Cannot use storage location 's3a:/x': it names no bucket (s3a://BUCKET/path)\n");
+  }
+
+  @Test
   void mistakesOfFormGetOneLineThatNamesThem() throws IOException {
     assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command (see");
     assertThat(cli.fails("lsit").err()).contains("'lsit' is not a cairn command (did you mean 'list'?)");
