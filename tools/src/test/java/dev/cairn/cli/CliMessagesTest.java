@@ -677,6 +677,23 @@ class CliMessagesTest {
   }
 
   @Test
+  void aDraftRefusedAtAFreshRepositoryLeavesNoRepositoryBehind() throws IOException {
+    // The draft is made (its empty tree stored), then deleted when its remote or folder is refused.
+    Path junk = Files.createDirectories(tmp.resolve("junk"));
+    Files.writeString(junk.resolve("me.jpg"), "not cairn");
+    assertThat(cli.fails("create", "--name", "x", "--storage", junk.toString()).err()).contains("holds no Cairn data but other files");
+    assertThat(tmp.resolve("repo")).doesNotExist();
+    Files.createDirectories(tmp.resolve("data"));
+    assertThat(cli.fails("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("data") + "/*.none").err()).contains("no file matches");
+    assertThat(tmp.resolve("repo")).doesNotExist();
+    // Once a version stands, a refusal leaves the repository as it is.
+    Files.writeString(tmp.resolve("data/a.txt"), "a");
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("data").toString());
+    cli.fails("create", "--name", "y", "--storage", junk.toString());
+    assertThat(cli.ok("search", "--json").array()).hasSize(1);
+  }
+
+  @Test
   void aValueHoldingALineBreakIsQuotedWholeOnTheOneLine() throws IOException {
     cli.ok("init");
     assertThat(cli.fails("create", "--name", "x", "--version", "a\nb").err())
