@@ -451,8 +451,10 @@ public final class ArchiveIo {
       if (e instanceof CairnException c) {
         throw c;
       }
-      String why = e.getMessage() == null || e.getMessage().isBlank() ? "not a readable " + format.name().toLowerCase(Locale.ROOT).replace('_', '.')
-          + " archive (" + e.getClass().getSimpleName() + ")" : e.getMessage();
+      // The file itself refused (unreadable): said so; else what the decoder found, as damage.
+      String why = e instanceof FileSystemException fse ? IoErrors.reason(fse) : "not a readable "
+          + format.name().toLowerCase(Locale.ROOT).replace('_', '.') + " archive, or a damaged one ("
+          + (e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage().strip()) + ")";
       throw new InvalidInputException("Cannot import " + archiveFile + ": " + why, e);
     } finally {
       progress.finish();
@@ -631,6 +633,8 @@ public final class ArchiveIo {
     ZipEntries(Path archiveFile) throws IOException {
       try {
         this.zip = org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(archiveFile).get();
+      } catch (FileSystemException unreadable) {
+        throw new InvalidInputException("Cannot import " + archiveFile + ": " + IoErrors.reason(unreadable), unreadable);
       } catch (IOException e) {
         throw new InvalidInputException("Cannot import " + archiveFile + ": not a zip archive, or a damaged one (" + e.getMessage() + ")", e);
       }

@@ -42,6 +42,14 @@ public final class Storages {
       }
       try {
         URI u = new URI(t);
+        if (u.getRawUserInfo() != null && u.getRawUserInfo().contains(":")) {
+          // Kept in records (and sent to remotes), printed by list: a password must not be part of a location.
+          String shown = t.replace(u.getRawUserInfo() + "@", "<user:password>@");
+          throw new BadStorageLocationException("Cannot use storage location '" + shown + "': it holds a password, which the"
+              + " records and their listings would keep and show; give credentials as settings instead (--conf, or the"
+              + " environment: AWS_ACCESS_KEY_ID, ...)" + (scheme.startsWith("http") ? "; a web link that needs a password is not"
+              + " supported" : ""));
+        }
         if (scheme.equals("http") || scheme.equals("https")) {
           return u; // a web file's URL, query and all (a link, never a remote's root)
         }
@@ -62,6 +70,11 @@ public final class Storages {
         if (bucket != null && (u.getAuthority() == null || u.getAuthority().isEmpty())) {
           throw new BadStorageLocationException("Cannot use storage location '" + t + "': it names no " + bucket + " (" + u.getScheme()
               + "://" + bucket.toUpperCase(Locale.ROOT) + "/path)");
+        }
+        if (bucket != null && bucket.equals("bucket") && u.getHost() == null) {
+          // Hadoop's S3A and GCS connectors take the bucket from the URI's host: one with '_' (say) is none.
+          throw new BadStorageLocationException("Cannot use storage location '" + t + "': '" + u.getAuthority() + "' is not a bucket name"
+              + " the connector can use (lower-case letters, digits, dots and hyphens)");
         }
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;

@@ -560,7 +560,14 @@ class HostileInputTest {
     }
     Files.write(gz, Arrays.copyOf(buf.toByteArray(), buf.size() / 2));
     assertThatThrownBy(() -> ds.addArchive(gz, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("Cannot import").hasMessageNotContaining("null");
+        .hasMessageStartingWith("Cannot import " + gz + ": not a readable tar.gz archive, or a damaged one (").hasMessageNotContaining("null");
+    // Garbage of each compressed kind: the decoder's words only in brackets, after what the file is not.
+    for (String name : List.of("garbage.tar.gz", "garbage.tar.zst")) {
+      Path bad = Files.writeString(tmp.resolve(name), "garbage, not an archive at all");
+      String kind = name.substring("garbage.".length());
+      assertThatThrownBy(() -> ds.addArchive(bad, "", Progress.NONE)).as(name).isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("Cannot import " + bad + ": not a readable " + kind + " archive, or a damaged one (");
+    }
     assertThat(ds.listFiles()).isEmpty();
   }
 

@@ -23,9 +23,17 @@ class StoragesParseTest {
         .hasMessage("Cannot use storage location 's3a:/x': it names no bucket (s3a://BUCKET/path)");
     assertThatThrownBy(() -> Storages.parse("gs:///x")).hasMessage("Cannot use storage location 'gs:///x': it names no bucket (gs://BUCKET/path)");
     assertThatThrownBy(() -> Storages.parse("abfss:/x")).hasMessageContaining("it names no container@account (abfss://CONTAINER@ACCOUNT/path)");
+    assertThatThrownBy(() -> Storages.parse("s3a://Bad_Bucket/x"))
+        .hasMessage("Cannot use storage location 's3a://Bad_Bucket/x': 'Bad_Bucket' is not a bucket name the connector can use (lower-case"
+            + " letters, digits, dots and hyphens)");
     assertThatThrownBy(() -> Storages.parse("foo://")).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot use storage location 'foo://': not a valid URI (expected authority at character 7)");
     assertThatCode(() -> Storages.parse("hdfs:///data")).as("the configuration's default name node").doesNotThrowAnyException();
+    for (String withPassword : new String[] {"s3a://KEY:SECRETVALUE@bucket/x", "https://me:SECRETVALUE@example.org/a.txt"}) {
+      assertThatThrownBy(() -> Storages.parse(withPassword)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("<user:password>@").hasMessageContaining("it holds a password").hasMessageNotContaining("SECRETVALUE");
+    }
+    assertThatCode(() -> Storages.parse("hdfs://hdfs@namenode:8020/x")).as("a user alone").doesNotThrowAnyException();
   }
 
   @Test

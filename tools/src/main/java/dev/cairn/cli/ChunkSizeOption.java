@@ -2,7 +2,10 @@ package dev.cairn.cli;
 
 import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --chunk-size}, as clearml-data takes it: clearml uploads zip files of that many MB, Cairn
@@ -15,6 +18,8 @@ final class ChunkSizeOption {
       + " possible; default: 64, or the repository's pack.targetSize).")
   Long megabytes;
 
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
   /** The pack size to give a push: 0 for the repository's, {@link Long#MAX_VALUE} for -1. */
   long packTargetBytes() throws IOException {
     if (megabytes == null) {
@@ -24,7 +29,7 @@ final class ChunkSizeOption {
       return Long.MAX_VALUE;
     }
     if (megabytes < 1 || megabytes > (Long.MAX_VALUE >> 20)) {
-      throw new InvalidInputException("Cannot use " + NAME + " " + megabytes + ": give a size in MiB from 1 to "
+      throw new ParameterException(command.commandLine(), "Cannot use " + NAME + " " + megabytes + ": give a size in MiB from 1 to "
           + (Long.MAX_VALUE >> 20) + ", or -1 for as few packs as possible");
     }
     return megabytes << 20;

@@ -44,8 +44,8 @@ final class ServeCommand implements Callable<Integer> {
           + " this machine only; 0.0.0.0 for every interface)");
     }
     if (port < 0 || port > 65535) {
-      throw new InvalidInputException("Cannot serve: --port " + port + " is not a port; give one from 1 to 65535, or 0"
-          + " for a free one");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Cannot serve: --port " + port + " is not a port; give one"
+          + " from 1 to 65535, or 0 for a free one");
     }
     for (String name : allowHosts) {
       if (!HOST_NAME.matcher(name).matches()) {

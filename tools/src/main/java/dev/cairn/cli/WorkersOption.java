@@ -1,9 +1,9 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.MaxWorkers;
-import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** {@code --max-workers}, as clearml-data takes it: how many threads a command works with at once. */
 final class WorkersOption {
@@ -24,7 +24,7 @@ final class WorkersOption {
       return null;
     }
     if (n < 1) {
-      throw new InvalidInputException("Cannot use " + NAME + " " + n + ": give 1 or more threads");
+      throw new ParameterException(spec.commandLine(), "Cannot use " + NAME + " " + n + ": give 1 or more threads");
     }
     return MaxWorkers.of(n);
   }

@@ -62,16 +62,16 @@ class CliWorkersAndChunkSizeTest {
     Cli cli = new Cli(tmp.resolve("repo"));
     String id = (String) cli.ok("create", "--project", "p", "--name", "d", "--json").obj().get("id");
     Cli.Result bad = cli.run("add", "--files", src.toString(), "--max-workers", "0");
-    assertThat(bad.exit()).isNotZero();
-    assertThat(bad.err().strip()).isEqualTo("cairn: Cannot use --max-workers 0: give 1 or more threads");
+    assertThat(bad.exit()).as("a value out of range: the command line does not parse").isEqualTo(2);
+    assertThat(bad.err().strip()).isEqualTo("cairn: Cannot use --max-workers 0: give 1 or more threads (see 'cairn add --help')");
     assertThat(cli.ok("list", "--id", id, "--json").array()).isEmpty();
     cli.ok("add", "--files", src.toString());
     Path remote = tmp.resolve("remote");
     for (String size : new String[] {"0", "-2", "99999999999999"}) {
       Cli.Result r = cli.run("close", "--storage", remote.toString(), "--chunk-size", size);
-      assertThat(r.exit()).isNotZero();
+      assertThat(r.exit()).isEqualTo(2);
       assertThat(r.err().strip()).isEqualTo("cairn: Cannot use --chunk-size " + size
-          + ": give a size in MiB from 1 to 8796093022207, or -1 for as few packs as possible");
+          + ": give a size in MiB from 1 to 8796093022207, or -1 for as few packs as possible (see 'cairn close --help')");
     }
     Cli.Result both = cli.run("close", "--disable-upload", "--chunk-size", "8");
     assertThat(both.err().strip()).isEqualTo("cairn: Cannot close: --chunk-size says how to upload, --disable-upload says not to;"

@@ -93,9 +93,9 @@ class WebServeCommandTest {
       StringWriter err = new StringWriter();
       int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
           "serve", "--port", bad);
-      assertThat(exit).as(bad).isEqualTo(1);
+      assertThat(exit).as(bad).isEqualTo(2);
       assertThat(err.toString()).as(bad).isEqualTo("cairn: Cannot serve: --port " + bad + " is not a port; give one from 1 to 65535,"
-          + " or 0 for a free one\n");
+          + " or 0 for a free one (see 'cairn serve --help')\n");
     }
   }
 
