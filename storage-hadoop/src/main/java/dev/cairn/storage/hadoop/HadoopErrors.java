@@ -66,6 +66,26 @@ final class HadoopErrors {
   }
 
   /**
+   * A client that could not be set up ({@code FileSystem.newInstance}, or its first call, since
+   * some clients are built lazily, threw unchecked): nearly always a setting (a number that is
+   * none, an endpoint that is no URI, a class not found). Said as that, never retried.
+   */
+  static StorageException setupFailure(String action, URI root, RuntimeException e) {
+    if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+      return translate(action, root, u.getCause()); // an I/O error through an iterator: not a setting
+    }
+    Throwable t = e;
+    while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("").strip();
+    msg = JAVA_CLASS_PREFIX.matcher(redact(msg)).replaceAll("$1: ");
+    String what = t instanceof NumberFormatException ? "a setting that should be a number is not (" + msg + ")" : msg;
+    return new StorageException("Cannot " + action + " on " + redactUri(root) + ": " + what + "; check the settings (--conf, core-site.xml"
+        + " and $HADOOP_CONF_DIR)", false, safeCause(e));
+  }
+
+  /**
    * Why a local file system refused a file, said as a person would, or null. Java's file streams,
    * which Hadoop's local file system uses, report a refused open as a {@link FileNotFoundException}
    * whatever the cause, the cause only in the message: {@code "/r/.tmp/x.tmp (Permission denied)"}.

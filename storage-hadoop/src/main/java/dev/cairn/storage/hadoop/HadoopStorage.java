@@ -83,8 +83,7 @@ public final class HadoopStorage implements RemoteStorage {
       // No client for the scheme, bad settings, or the store unreachable (which a retry may cure).
       throw HadoopErrors.translate("open storage", uri, e);
     } catch (RuntimeException e) {
-      throw new StorageException("Cannot open storage on " + HadoopErrors.redactUri(uri) + ": "
-          + HadoopErrors.redact(String.valueOf(e.getMessage())), false, HadoopErrors.safeCause(e));
+      throw HadoopErrors.setupFailure("open storage", uri, e);
     } catch (NoClassDefFoundError e) {
       // A client built without a library it needs (the command line leaves out Hadoop's Jetty 9,
       // which the WASB driver loads, for its web UI's Jetty 12): said in a line, never retried.
@@ -111,7 +110,7 @@ public final class HadoopStorage implements RemoteStorage {
       if (e instanceof IOException io) {
         throw HadoopErrors.translate("open storage", uri, io);
       }
-      throw e;
+      throw HadoopErrors.setupFailure("open storage", uri, (RuntimeException) e);
     }
   }
 
@@ -186,6 +185,8 @@ public final class HadoopStorage implements RemoteStorage {
       }
     } catch (FileNotFoundException e) {
       return out; // no such folder (yet), or it went away while listing
+    } catch (RuntimeException e) {
+      throw HadoopErrors.setupFailure("list " + prefix, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("list " + prefix, uri, e);
     }
@@ -200,6 +201,8 @@ public final class HadoopStorage implements RemoteStorage {
       return s.isFile() ? s.getLen() : -1;
     } catch (FileNotFoundException e) {
       return -1;
+    } catch (RuntimeException e) {
+      throw HadoopErrors.setupFailure("look for " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("look for " + name, uri, e);
     }
@@ -280,6 +283,8 @@ public final class HadoopStorage implements RemoteStorage {
         return;
       }
       committer.publish(p, content);
+    } catch (RuntimeException e) {
+      throw HadoopErrors.setupFailure("publish " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("publish " + name, uri, e);
     } catch (FSError e) {
@@ -292,6 +297,8 @@ public final class HadoopStorage implements RemoteStorage {
     Path p = path(name);
     try {
       return committer.createIfAbsent(p, out -> out.write(data));
+    } catch (RuntimeException e) {
+      throw HadoopErrors.setupFailure("create " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("create " + name, uri, e);
     } catch (FSError e) {
@@ -314,6 +321,8 @@ public final class HadoopStorage implements RemoteStorage {
       }
     } catch (FileNotFoundException e) {
       return removed; // no temporary folder: nothing was ever written through one
+    } catch (RuntimeException e) {
+      throw HadoopErrors.setupFailure("remove temporary files", uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("remove temporary files", uri, e);
     }
@@ -327,6 +336,8 @@ public final class HadoopStorage implements RemoteStorage {
       fs.delete(p, false);
     } catch (FileNotFoundException e) {
       // already gone
+    } catch (RuntimeException e) {
+      throw HadoopErrors.setupFailure("delete " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("delete " + name, uri, e);
     }

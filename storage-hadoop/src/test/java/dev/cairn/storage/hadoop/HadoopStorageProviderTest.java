@@ -51,6 +51,29 @@ class HadoopStorageProviderTest {
   }
 
   @Test
+  void aSettingTheClientCannotUseIsSaidToBeOneInALine() {
+    // Found as the client is built (a number) or at its first call (an endpoint: S3A builds its client lazily).
+    Map<String, String> keys = Map.of("fs.s3a.access.key", "a", "fs.s3a.secret.key", "b");
+    Map<String, String> notANumber = new java.util.HashMap<>(keys);
+    notANumber.put("fs.s3a.connection.maximum", "abc");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (RemoteStorage s = Storages.open(URI.create("s3a://bucket/x"), notANumber)) {
+        s.size("cairn-remote");
+      }
+    }).isInstanceOf(dev.cairn.storage.StorageException.class).hasMessage("Cannot open storage on s3a://bucket/x: a setting that should"
+        + " be a number is not (For input string: \"abc\"); check the settings (--conf, core-site.xml and $HADOOP_CONF_DIR)");
+    Map<String, String> badEndpoint = new java.util.HashMap<>(keys);
+    badEndpoint.put("fs.s3a.endpoint", "::bad::");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (RemoteStorage s = Storages.open(URI.create("s3a://bucket/x"), badEndpoint)) {
+        s.size("cairn-remote");
+      }
+    }).isInstanceOf(dev.cairn.storage.StorageException.class).hasMessageStartingWith("Cannot ")
+        .hasMessageContaining(" on s3a://bucket/x: URISyntaxException: ").hasMessageEndingWith("; check the settings (--conf,"
+            + " core-site.xml and $HADOOP_CONF_DIR)").hasMessageNotContaining("java.net");
+  }
+
+  @Test
   void settingsComeFromHadoopConfDirThenTheMap() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("conf"));
     Files.writeString(dir.resolve("core-site.xml"), """
