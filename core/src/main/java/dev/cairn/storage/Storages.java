@@ -76,6 +76,10 @@ public final class Storages {
           throw new BadStorageLocationException("Cannot use storage location '" + t + "': '" + u.getAuthority() + "' is not a bucket name"
               + " the connector can use (lower-case letters, digits, dots and hyphens)");
         }
+        if (bucket == null && u.getAuthority() != null && !u.getAuthority().isEmpty() && u.getHost() == null) {
+          throw new BadStorageLocationException("Cannot use storage location '" + t + "': '" + u.getAuthority() + "' is not a host name"
+              + " and port (" + u.getScheme() + "://HOST:PORT/path)");
+        }
         return u.getPath() != null && u.getPath().endsWith("/") && u.getPath().length() > 1
             ? new URI(t.substring(0, t.length() - 1)) : u;
       } catch (URISyntaxException e) {
@@ -92,7 +96,8 @@ public final class Storages {
    * the word for it. (An {@code hdfs:///path} may rely on the configuration's default file system.)
    */
   private static final java.util.Map<String, String> BUCKET_WORD = java.util.Map.of("s3a", "bucket", "gs", "bucket",
-      "abfs", "container@account", "abfss", "container@account", "wasb", "container@account", "wasbs", "container@account");
+      "abfs", "container@account", "abfss", "container@account", "wasb", "container@account", "wasbs", "container@account",
+      "webhdfs", "host:port", "swebhdfs", "host:port");
 
   /** clearml's {@code azure://ACCOUNT.blob.core.windows.net/CONTAINER/PATH}. */
   private static final java.util.regex.Pattern AZURE = java.util.regex.Pattern.compile(

@@ -26,6 +26,10 @@ class StoragesParseTest {
     assertThatThrownBy(() -> Storages.parse("s3a://Bad_Bucket/x"))
         .hasMessage("Cannot use storage location 's3a://Bad_Bucket/x': 'Bad_Bucket' is not a bucket name the connector can use (lower-case"
             + " letters, digits, dots and hyphens)");
+    assertThatThrownBy(() -> Storages.parse("hdfs://namenode:notaport/x"))
+        .hasMessage("Cannot use storage location 'hdfs://namenode:notaport/x': 'namenode:notaport' is not a host name and port"
+            + " (hdfs://HOST:PORT/path)");
+    assertThatThrownBy(() -> Storages.parse("webhdfs:///x")).hasMessageEndingWith("it names no host:port (webhdfs://HOST:PORT/path)");
     assertThatThrownBy(() -> Storages.parse("foo://")).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot use storage location 'foo://': not a valid URI (expected authority at character 7)");
     assertThatCode(() -> Storages.parse("hdfs:///data")).as("the configuration's default name node").doesNotThrowAnyException();

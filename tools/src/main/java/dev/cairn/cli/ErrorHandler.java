@@ -44,7 +44,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       return FAILED; // interrupted: the interruption's own line says what happened, not what failed after it
     }
     // Whatever a message quotes of the user's input, no control character reaches the terminal.
-    cl.getErr().println("cairn: " + DatasetPaths.printable(oneLine(t)));
+    cl.getErr().println("cairn: " + capped(DatasetPaths.printable(oneLine(t))));
     if (debug) {
       e.printStackTrace(cl.getErr());
     }
@@ -174,6 +174,19 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return false;
   }
 
+  /** Longest message printed whole: one that quotes a huge value (a 100 KB --version) is cut in the middle. */
+  private static final int LONG_MESSAGE = 2000;
+
+  /** {@code message}, cut in the middle when longer than {@link #LONG_MESSAGE}, saying how long it was. */
+  static String capped(String message) {
+    if (message.length() <= LONG_MESSAGE) {
+      return message;
+    }
+    int head = message.offsetByCodePoints(0, message.codePointCount(0, LONG_MESSAGE * 3 / 4)); // not inside a surrogate pair
+    int tail = message.offsetByCodePoints(0, message.codePointCount(0, message.length() - LONG_MESSAGE / 8));
+    return message.substring(0, head) + " … (" + message.length() + " characters in all) … " + message.substring(tail);
+  }
+
   /** Paths longer than this are shown cut in the middle. */
   private static final int LONG_PATH = 240;
 
@@ -211,7 +224,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         message = cl.getCommandSpec().name() + " takes no arguments, only options: '" + first + "'"
             + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
       }
-      cl.getErr().println("cairn: " + DatasetPaths.printable(message) + " (see '"
+      cl.getErr().println("cairn: " + capped(DatasetPaths.printable(message)) + " (see '"
           + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;

@@ -701,6 +701,11 @@ class CliMessagesTest {
     assertThat(cli.fails("gc", "--grace", "1h\nevil").err()).startsWith("cairn: Cannot use --grace 1h\\x0aevil: give a duration");
     assertThat(cli.fails("list", "--project", "p", "--name", "ds", "--version", "1.0\nevil").err())
         .isEqualTo("cairn: Cannot find dataset version: no dataset p/ds version 1.0\\x0aevil here\n");
+    String huge = "9".repeat(100_000);
+    String cut = cli.fails("create", "--name", "x", "--version", huge).err();
+    assertThat(cut.lines()).singleElement().asString().startsWith("cairn: Cannot create version: invalid version '999")
+        .contains(" … (").contains(" characters in all) … 999").endsWith("(for example 1.2.0)");
+    assertThat(cut.length()).isLessThan(2100);
   }
 
   @Test
