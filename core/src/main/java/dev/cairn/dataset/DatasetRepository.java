@@ -16,6 +16,7 @@ import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.io.BoundedText;
+import dev.cairn.internal.pack.PackRemovalLock;
 import dev.cairn.manifest.Manifest;
 import dev.cairn.manifest.NodeLoader;
 import dev.cairn.storage.RemoteStorage;
@@ -697,9 +698,9 @@ public final class DatasetRepository implements AutoCloseable {
     }
   }
 
-  /** Whether a file of {@code tmp/} is the lock of fetches or of lock breakers, which stay there: not leftovers. */
+  /** Whether a file of {@code tmp/} is the lock of fetches, of lock breakers or of pack removal, which stay there: not leftovers. */
   public static boolean isLockFileOfTmp(String name) {
-    return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE);
+    return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME);
   }
 
   private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {

@@ -668,17 +668,30 @@ final class VersionLifecycle {
     List<DatasetRecord> versions = all.stream().filter(x -> x.project().equals(r.project()) && x.name().equals(r.name())).toList();
     String verb = name.equals(r.name()) ? "move " + r.name() + " to " + (project.isEmpty() ? "no project" : "project " + project)
         : "rename " + r.name() + " to " + name;
-    long others = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).count();
-    if (others > 0) {
+    List<DatasetRecord> under = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).toList();
+    // A rename reserves every version's string under the new name before it renames any record:
+    // a version of the old name holding one is the mark of the same rename, stopped midway (a
+    // kill), whose versions under the new name are the ones it renamed. Run again, it goes on.
+    boolean resumed = false;
+    for (DatasetRecord v : versions) {
+      resumed |= v.id().equals(repo.catalog().reservationHolder(project, name, v.version()));
+    }
+    if (!under.isEmpty() && !resumed) {
+      String finish = interruptedTowards(repo, under, r, newProject != null);
       // As git branch -m refuses an existing branch: the two lineages would become one dataset.
-      throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " is another dataset ("
-          + Text.count(others, "version") + "); pick a name no dataset uses, or delete that one first");
+      throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + (finish != null
+          ? " holds " + Text.count(under.size(), "version") + " that a " + (newProject != null ? "move" : "rename") + " to "
+              + DatasetRepository.label(r.project(), r.name()) + " left when it was stopped midway; finish it instead: " + finish
+          : " is another dataset (" + Text.count(under.size(), "version") + "); pick a name no dataset uses, or delete that one first"));
     }
     List<DatasetRecord> done = new ArrayList<>();
     try {
       // Here first (a refusal here is undone without a trace), then on the remotes, which check
       // every string before they reserve any.
       for (DatasetRecord v : versions) {
+        if (v.id().equals(repo.catalog().reservationHolder(project, name, v.version()))) {
+          continue; // reserved by the run this one resumes
+        }
         try {
           repo.catalog().reserveVersion(project, name, v.version(), v.id());
         } catch (IllegalArgumentException e) {
@@ -718,7 +731,29 @@ final class VersionLifecycle {
         renamed++;
       }
     }
+    if (resumed) {
+      // The run stopped midway may have renamed a record and not yet given back its old string.
+      for (DatasetRecord x : under) {
+        repo.catalog().releaseVersion(r.project(), r.name(), x.version(), x.id());
+      }
+    }
     return renamed;
+  }
+
+  /**
+   * When the versions of the other dataset, {@code under} the new name, hold strings reserved
+   * under the old one: the mark of a rename (or move) of theirs to the old name, stopped midway.
+   * The command that finishes it; else null.
+   */
+  private static String interruptedTowards(DatasetRepository repo, List<DatasetRecord> under, DatasetRecord r, boolean move)
+      throws IOException {
+    for (DatasetRecord x : under) {
+      if (x.id().equals(repo.catalog().reservationHolder(r.project(), r.name(), x.version()))) {
+        return move ? "cairn move --project '" + x.project() + "' --name '" + x.name() + "' --new-project '" + r.project() + "'"
+            : "cairn rename --project '" + x.project() + "' --name '" + x.name() + "' --new-name '" + r.name() + "'";
+      }
+    }
+    return null;
   }
 
   /**

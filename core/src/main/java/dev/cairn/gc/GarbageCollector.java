@@ -21,6 +21,7 @@ import dev.cairn.internal.pack.PackFile;
 import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.internal.pack.PackObjectDatabase;
+import dev.cairn.internal.pack.PackRemovalLock;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -161,15 +162,18 @@ public final class GarbageCollector {
     Set<String> dropped = new HashSet<>();
     candidates.forEach(c -> dropped.add(c.name()));
     dropped.removeAll(rewrite.replacements().keySet());
-    db.index().dropPacks(dropped, rewrite.replacements());
-    settle();
     int deletedPacks = 0;
     long freed = 0;
-    for (Candidate c : candidates) {
-      if (dropped.contains(c.name())) {
-        long size = deleteUnlessRefreshed(db, c);
-        deletedPacks += size >= 0 ? 1 : 0;
-        freed += Math.max(0, size);
+    // From the drop to the last deletion, no index is rebuilt from a listing of packs/ (PackRemovalLock).
+    try (PackRemovalLock removing = db.lockPackRemoval()) {
+      db.index().dropPacks(dropped, rewrite.replacements());
+      settle();
+      for (Candidate c : candidates) {
+        if (dropped.contains(c.name())) {
+          long size = deleteUnlessRefreshed(db, c);
+          deletedPacks += size >= 0 ? 1 : 0;
+          freed += Math.max(0, size);
+        }
       }
     }
     // Freed: what the deleted packs held, less the live objects written again.

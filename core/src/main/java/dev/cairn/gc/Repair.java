@@ -16,6 +16,7 @@ import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.internal.pack.PackRemovalLock;
 import dev.cairn.internal.pack.PackWriter;
 import dev.cairn.object.Version;
 import dev.cairn.store.ObjectLoader;
@@ -50,6 +51,13 @@ public final class Repair {
 
   /** Repairs and returns what was done, one line per action. */
   public List<String> run() throws IOException {
+    // No collection deletes packs meanwhile: the scans and the index rebuilt from them see one packs/.
+    try (PackRemovalLock noRemoval = repo.repository().packs().lockPackRemoval()) {
+      return repair();
+    }
+  }
+
+  private List<String> repair() throws IOException {
     List<String> actions = new ArrayList<>();
     Path packDir = repo.repository().packs().packDirectory();
     PackScan scan = new Fsck(repo, progress).scan();

@@ -109,7 +109,16 @@ public final class RemoteFsck {
           + " collection's end (a collection stopped part way, or a repair): uploads are refused until cairn gc --storage " + uri
           + " runs"));
     }
+    List<Problem> beforeWalk = new ArrayList<>(problems);
     Outcome o = finish(index, problems, List.of(), damaged);
+    if (!o.incomplete().isEmpty()) {
+      // The packs were listed before the records: a version uploaded since (packs first, then its
+      // record) lacks nothing but in that listing. Listed again, its packs are found.
+      RemoteIndex now = freshIndex();
+      if (!now.packs().keySet().equals(index.packs().keySet())) {
+        o = finish(now, beforeWalk, List.of(), damaged);
+      }
+    }
     if (o.incomplete().isEmpty() && o.report().ok() && remote.storage().size(RemoteLocks.INCOMPLETE) >= 0) {
       // Completed by uploads since a repair marked it: only a repair, which checks again, lifts the mark.
       List<Problem> all = new ArrayList<>(o.report().problems());
@@ -387,7 +396,19 @@ public final class RemoteFsck {
         String name = RemoteLayout.packName(f.name());
         Path copy = Files.createTempFile(dir, "remote-pack-", ".tmp");
         try {
-          PackCheck.Result r = download(f, copy);
+          PackCheck.Result r;
+          try {
+            r = download(f, copy);
+          } catch (IOException e) {
+            if (remote.storage().size(f.name()) >= 0) {
+              throw e;
+            }
+            // Deleted since the listing: a collection ran meanwhile (its live objects are in new packs).
+            problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + f.name(), "removed while this check read it (a"
+                + " collection ran meanwhile): not read"));
+            progress.advance(f.size());
+            continue;
+          }
           if (!index.damaged().containsKey(name)) {
             problems.addAll(r.problems()); // a damaged index section is reported once, above
           }

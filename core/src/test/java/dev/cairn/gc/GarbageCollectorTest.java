@@ -47,6 +47,56 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void aRepairBesideACollectionIndexesThePacksThatStand() throws Exception {
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      for (int round = 0; round < 3; round++) {
+        Dataset keep = version(repo, "keep" + round, folder(tmp.resolve("k" + round), round, 4, 60_000));
+        version(repo, "junk" + round, folder(tmp.resolve("j" + round), 100 + round, 4, 60_000)).delete(true);
+        // The collection's pause between dropping packs from the index and deleting them is the
+        // window a rebuild from a listing of packs/ fell into: it indexed the packs being deleted.
+        Future<GarbageCollector.Result> gc = two.submit(() -> new GarbageCollector(repo, 0, 1_000, Progress.NONE).run());
+        Thread.sleep(150);
+        Future<List<String>> repair = two.submit(() -> new Repair(repo, Progress.NONE).run());
+        assertThat(gc.get().packsDeleted()).as("round %d", round).isPositive();
+        repair.get();
+        assertThat(new Fsck(repo, Progress.NONE).check().errors()).as("round %d", round).isEmpty();
+        assertThat(snapshot(keep.getMutableLocalCopy(tmp.resolve("copy" + round), false)))
+            .isEqualTo(snapshot(tmp.resolve("k" + round)));
+      }
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
+  @Test
+  void anIndexIsNotRebuiltWhileACollectionDeletesPacks() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      version(repo, "d", folder(tmp.resolve("s"), 1, 2, 10_000));
+      AtomicBoolean rebuilt = new AtomicBoolean();
+      Thread rebuild;
+      try (dev.cairn.internal.pack.PackRemovalLock removing = repo.repository().packs().lockPackRemoval()) {
+        rebuild = new Thread(() -> {
+          try {
+            repo.repository().rebuildIndex();
+            rebuilt.set(true);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        rebuild.start();
+        rebuild.join(500);
+        assertThat(rebuilt).as("waits for the removal to end").isFalse();
+      }
+      rebuild.join(10_000);
+      assertThat(rebuilt).isTrue();
+      assertThat(tmp.resolve("r/tmp/" + dev.cairn.internal.pack.PackRemovalLock.FILE_NAME)).exists();
+      new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+      assertThat(tmp.resolve("r/tmp/" + dev.cairn.internal.pack.PackRemovalLock.FILE_NAME)).as("not a leftover").exists();
+    }
+  }
+
+  @Test
   void packsKeptForARunningCommandAreSaidToBeKeptForIt() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset gone = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 50_000));

@@ -226,6 +226,45 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aCheckBesideAnUploadAndACollectionReportsNoDamageThatIsNot() throws IOException {
+    DatasetRepository a = repo("a");
+    version(a, "first", folder("f", Map.of("f.txt", TestRepos.text(1, 5000)))).upload(location, null, Progress.NONE);
+    Dataset doomed = version(a, "doomed", folder("d", Map.of("d.bin", TestRepos.random(2, 300_000))));
+    doomed.upload(location, null, Progress.NONE);
+    Dataset later = version(repo("b"), "later", folder("l", Map.of("l.txt", TestRepos.text(3, 5000))));
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      r.deleteVersion(doomed.id(), false); // its pack is a collection's to delete
+      // Once the check has listed the packs, a collection deletes one it is about to read; once it
+      // has read them all, another repository uploads a version, whose packs that listing lacks.
+      Progress meanwhile = new Progress() {
+        boolean collected;
+        boolean uploaded;
+
+        @Override
+        public void start(String task, long totalBytes) {
+          try {
+            if (task.startsWith("reading ") && !collected) {
+              collected = true;
+              new RemoteGarbageCollector(r, a.repository(), 0, Progress.NONE).run();
+            } else if (task.startsWith("checking what") && !uploaded) {
+              uploaded = true;
+              later.upload(location, null, Progress.NONE);
+            }
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+      RemoteFsck.Outcome checked = new RemoteFsck(r, a.repository(), meanwhile).check(true);
+      assertThat(checked.report().errors()).isEmpty();
+      assertThat(checked.incomplete()).isEmpty();
+      assertThat(checked.report().problems()).extracting(dev.cairn.gc.Problem::message)
+          .anySatisfy(m -> assertThat(m).startsWith("removed while this check read it"));
+      assertThat(new RemoteFsck(r, a.repository(), Progress.NONE).check(true).report().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void aRecordThatCannotBeReadIsLeftOutOfListingsAndReportedByFsck() throws IOException {
     DatasetRepository a = repo("a");
     Dataset hidden = version(a, "hidden", folder("h", Map.of("h.txt", TestRepos.text(1, 100))));

@@ -276,18 +276,26 @@ public final class PackObjectDatabase implements ObjectDatabase {
 
   /** {@link #rebuildIndex()} into the given index (an index being opened). */
   public List<Path> rebuildIndex(ObjectIndex target) throws IOException {
-    Map<String, List<PackEntry>> all = new LinkedHashMap<>();
-    List<Path> bad = new ArrayList<>();
-    for (Path path : packFiles()) {
-      List<PackEntry> entries = checkedEntries(path);
-      if (entries != null) {
-        all.put(PackFormat.nameOf(path.getFileName().toString()), entries);
-      } else if (Files.exists(path)) {
-        bad.add(path);
+    // Not while a collection deletes packs it dropped from the index: the listing would hold them.
+    try (PackRemovalLock noRemoval = lockPackRemoval()) {
+      Map<String, List<PackEntry>> all = new LinkedHashMap<>();
+      List<Path> bad = new ArrayList<>();
+      for (Path path : packFiles()) {
+        List<PackEntry> entries = checkedEntries(path);
+        if (entries != null) {
+          all.put(PackFormat.nameOf(path.getFileName().toString()), entries);
+        } else if (Files.exists(path)) {
+          bad.add(path);
+        }
       }
+      target.rebuild(all);
+      return bad;
     }
-    target.rebuild(all);
-    return bad;
+  }
+
+  /** Holds off the removal of packs from {@code packs/} (by a collection) until closed; see {@link PackRemovalLock}. */
+  public PackRemovalLock lockPackRemoval() throws IOException {
+    return PackRemovalLock.take(tmpDir);
   }
 
   /**

@@ -1,0 +1,99 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rename (or move) stopped midway, as a kill leaves it, is finished by running it again: it
+ * reserves every string under the new name before it renames a record, so the versions left under
+ * the old name carry the mark of that rename.
+ */
+class RenameResumeTest {
+  @TempDir Path tmp;
+  private DatasetRepository repo;
+  private final List<Dataset> versions = new ArrayList<>();
+
+  @BeforeEach
+  void fiveVersions() throws IOException {
+    repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL);
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    for (int i = 0; i < 5; i++) {
+      Files.writeString(data.resolve("x.txt"), "version " + i);
+      Dataset v = Dataset.create(repo, CreateOptions.of("p", "many").parents(versions.isEmpty() ? List.of()
+          : List.of(versions.get(versions.size() - 1).id())).build());
+      v.syncFolder(data);
+      versions.add(v.close());
+    }
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void close() throws IOException {
+    repo.close();
+  }
+
+  /** The state a rename to {@code newName} leaves when killed after it renamed {@code renamed} records. */
+  private void stoppedRename(String newName, int renamed) throws IOException {
+    for (Dataset v : versions) {
+      repo.catalog().reserveVersion("p", newName, v.version(), v.id());
+    }
+    for (Dataset v : versions.subList(0, renamed)) {
+      DatasetRecord r = repo.catalog().read(v.id());
+      repo.catalog().write(r.toBuilder().name(newName).build());
+      repo.catalog().releaseVersion("p", "many", r.version(), r.id());
+    }
+  }
+
+  @Test
+  void aRenameStoppedAfterSomeRecordsIsFinishedByRunningItAgain() throws IOException {
+    stoppedRename("many2", 2);
+    Dataset left = repo.get("p", "many", null);
+    // The other direction is refused, and told what to run.
+    assertThatThrownBy(() -> repo.get("p", "many2", null).rename("many")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot rename many2 to many: p/many holds 3 versions that a rename to p/many2 left when it was stopped midway;"
+            + " finish it instead: cairn rename --project 'p' --name 'many' --new-name 'many2'");
+
+    assertThat(left.rename("many2")).isEqualTo(3);
+    assertThat(repo.list("p", null, List.of())).hasSize(5).allMatch(r -> r.name().equals("many2"));
+    for (Dataset v : versions) {
+      assertThat(repo.catalog().reservationHolder("p", "many2", v.version())).isEqualTo(v.id());
+      assertThat(repo.catalog().reservationHolder("p", "many", v.version())).as("the old name's strings are free").isNull();
+    }
+  }
+
+  @Test
+  void aRenameStoppedBeforeAnyRecordIsFinishedByRunningItAgain() throws IOException {
+    stoppedRename("many2", 0);
+    assertThat(repo.get("p", "many", null).rename("many2")).isEqualTo(5);
+    assertThat(repo.list("p", null, List.of())).allMatch(r -> r.name().equals("many2"));
+  }
+
+  @Test
+  void aRecordRenamedWhoseOldStringWasNotYetGivenBackHasItGivenBack() throws IOException {
+    stoppedRename("many2", 2);
+    // Killed between the third record's write and the release of its old string.
+    DatasetRecord third = repo.catalog().read(versions.get(2).id());
+    repo.catalog().write(third.toBuilder().name("many2").build());
+    repo.get("p", "many", null).rename("many2");
+    assertThat(repo.catalog().reservationHolder("p", "many", third.version())).isNull();
+  }
+
+  @Test
+  void anotherDatasetOfTheNewNameIsStillRefused() throws IOException {
+    Dataset other = Dataset.create(repo, CreateOptions.of("p", "many2").build());
+    other.close();
+    assertThatThrownBy(() -> versions.get(0).rename("many2")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot rename many to many2: p/many2 is another dataset (1 version); pick a name no dataset uses, or delete"
+            + " that one first");
+  }
+}
