@@ -103,7 +103,11 @@ final class FsckCommand extends Base {
       out().println(report.ok() ? "ok: " + checked + "; " + found : "DAMAGED: " + found + "; checked " + checked);
       List<DatasetRecord> damaged = damaged(report);
       printWayForward(damaged);
-      if (!report.ok() && !repair && damaged.isEmpty()) {
+      if (!report.ok() && !repair && damaged.isEmpty() && storage != null) {
+        String at = " --storage " + uri(storage);
+        out().println("cairn fsck" + at + " --repair replaces the remote's damaged packs by their intact objects and marks what the"
+            + " versions there lack, for uploads to complete; run cairn fsck" + at + " again after it");
+      } else if (!report.ok() && !repair && damaged.isEmpty()) {
         out().println("cairn fsck --repair rebuilds what can be rebuilt (the index, lost records and reservations, the intact objects of"
             + " damaged packs); run cairn fsck again after it");
       }

@@ -4,6 +4,7 @@ import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -33,7 +34,18 @@ final class InitCommand extends Base {
     }
     Path dir = top.repositoryDirectory().toAbsolutePath().normalize();
     boolean existed = Files.isRegularFile(dir.resolve("config"));
-    try (Repository r = existed ? Repository.open(dir) : Repository.create(dir, RepositoryConfig.DEFAULT.withObjectFormat(format))) {
+    Repository made = null;
+    if (!existed) {
+      try {
+        made = Repository.create(dir, RepositoryConfig.DEFAULT.withObjectFormat(format));
+      } catch (IOException e) {
+        if (!Files.isRegularFile(dir.resolve("config"))) {
+          throw e;
+        }
+        existed = true; // another init (or first command) made it meanwhile: as if run after it
+      }
+    }
+    try (Repository r = existed ? Repository.open(dir) : made) {
       HashAlgorithm actual = r.config().objectFormat();
       if (existed && actual != format && !isDefault()) {
         throw new InvalidInputException("Cannot init " + dir + " with object format " + format.configName()

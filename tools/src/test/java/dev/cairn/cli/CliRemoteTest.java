@@ -1075,6 +1075,10 @@ class CliRemoteTest {
         + " from a repository that holds it \\(cairn upload --id " + child.substring(0, 8));
     assertThat(out).contains("version lacks 2 objects there: upload").contains("version lacks 2 objects there (listed for a version above");
     assertThat(out.lines().filter(l -> l.contains("missing chunk of"))).hasSize(2);
+    String uri = remote.toUri().toString().replaceFirst("/$", "");
+    assertThat(out.strip().lines().reduce((x, y) -> y).orElseThrow()).as("the way forward names the remote")
+        .isEqualTo("cairn fsck --storage " + uri + " --repair replaces the remote's damaged packs by their intact objects and marks"
+            + " what the versions there lack, for uploads to complete; run cairn fsck --storage " + uri + " again after it");
   }
 
   /** Every file under a folder and its bytes' hash. */

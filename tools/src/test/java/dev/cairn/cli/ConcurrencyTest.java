@@ -25,6 +25,32 @@ class ConcurrencyTest {
   @TempDir Path tmp;
 
   @Test
+  void twoInitsAtOnceBothSucceedOneMakingTheRepository() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Cli cli = new Cli(tmp.resolve("init-" + round));
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      List<java.util.concurrent.CompletableFuture<Cli.Result>> both = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            start.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return cli.run("init", "--json");
+        }));
+      }
+      List<Object> created = new ArrayList<>();
+      for (var f : both) {
+        Cli.Result r = f.get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).as("round %d: %s", round, r.err()).isZero();
+        created.add(r.obj().get("created"));
+      }
+      assertThat(created).as("round %d", round).containsOnlyOnce(true);
+    }
+  }
+
+  @Test
   void eightProcessesShareOneRepositoryAndOneRemote() throws Exception {
     Path repo = tmp.resolve("repo");
     Path remote = tmp.resolve("remote");
