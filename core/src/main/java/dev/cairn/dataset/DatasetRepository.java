@@ -13,6 +13,7 @@ import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.PatternTooCostlyException;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.io.BoundedText;
@@ -34,6 +35,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -487,6 +489,28 @@ public final class DatasetRepository implements AutoCloseable {
       }
     }
     return cache().materialize(label, use.root(), selection, progress);
+  }
+
+  /**
+   * Restores several uses (a lock file's) as independent copies, each into the folder of
+   * {@code copyDir} its alias names, as one copy: they stand all at once, or none does (a copy
+   * stopped midway leaves {@code copyDir} as it found it, and run again, it is made whole).
+   *
+   * @return the folder of each, in the order of {@code uses}
+   */
+  public List<Path> restoreAll(List<Usage.Use> uses, Selection selection, Path copyDir, boolean overwrite, Progress progress)
+      throws IOException {
+    Map<String, ObjectId> roots = new LinkedHashMap<>();
+    for (Usage.Use use : uses) {
+      requireLockedRoot(use);
+      if (!repo.objects().has(use.root())) {
+        throw new MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
+            + "); fetch it from its remote first");
+      }
+      roots.put(use.alias(), use.root());
+    }
+    LocalCopies.mutableCopies(this, roots, copyDir, overwrite, selection, Progress.orNone(progress));
+    return uses.stream().map(u -> copyDir.resolve(u.alias())).toList();
   }
 
   /**

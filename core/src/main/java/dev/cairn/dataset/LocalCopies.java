@@ -27,6 +27,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,10 +39,20 @@ final class LocalCopies {
 
   static Path mutableCopy(DatasetRepository repo, ObjectId root, Path target, boolean overwrite, Selection selection,
       Progress progress) throws IOException {
+    return mutableCopies(repo, Map.of("", root), target, overwrite, selection, progress);
+  }
+
+  /**
+   * Copies several versions into {@code target} as one copy, each into the folder its key names
+   * (a lock file's aliases; the key "" is the target itself): they stand all at once, or none
+   * does, as one version's copy does.
+   */
+  static Path mutableCopies(DatasetRepository repo, Map<String, ObjectId> roots, Path target, boolean overwrite, Selection selection,
+      Progress progress) throws IOException {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     removeDeadCopies(target);
     requireUsableTarget(repo, target, overwrite);
-    writeWhole(repo, root, selection, target, overwrite, progress);
+    writeWhole(repo, roots, selection, target, overwrite, progress);
     return target;
   }
 
@@ -132,7 +143,7 @@ final class LocalCopies {
    * file gone, or read from the very folder replaced) destroys nothing, nor does an entry that
    * cannot be moved (a folder of another user's, say): what was moved aside goes back.
    */
-  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean overwrite,
+  private static void writeWhole(DatasetRepository repo, Map<String, ObjectId> roots, Selection selection, Path target, boolean overwrite,
       Progress progress) throws IOException {
     Path abs = target.toAbsolutePath().normalize();
     boolean exists = Files.isDirectory(abs, LinkOption.NOFOLLOW_LINKS);
@@ -141,7 +152,7 @@ final class LocalCopies {
     String token = tokenOf(build.getFileName().toString());
     RUNNING.add(token);
     try {
-      writeWhole(repo, root, selection, target, overwrite, progress, abs, exists, build);
+      writeWhole(repo, roots, selection, target, overwrite, progress, abs, exists, build);
     } finally {
       RUNNING.remove(token);
     }
@@ -179,7 +190,7 @@ final class LocalCopies {
     return AtomicFiles.Owner.ENDED;
   }
 
-  private static void writeWhole(DatasetRepository repo, ObjectId root, Selection selection, Path target, boolean overwrite,
+  private static void writeWhole(DatasetRepository repo, Map<String, ObjectId> roots, Selection selection, Path target, boolean overwrite,
       Progress progress, Path abs, boolean exists, Path build) throws IOException {
     try {
       if (!exists) {
@@ -197,7 +208,10 @@ final class LocalCopies {
     // Deleted on failure while still registered: on Ctrl-C, the exit deletes it too.
     try (var atExit = ExitCleanup.register(build)) {
       try {
-        repo.cache().writeFiles(root, selection, build, false, progress);
+        for (Map.Entry<String, ObjectId> part : roots.entrySet()) {
+          Path into = part.getKey().isEmpty() ? build : Files.createDirectory(build.resolve(part.getKey()));
+          repo.cache().writeFiles(part.getValue(), selection, into, false, progress);
+        }
         if (exists) {
           // On disk before the old contents are set aside, to be deleted once the copy commits.
           AtomicFiles.syncFileSystemOf(build);

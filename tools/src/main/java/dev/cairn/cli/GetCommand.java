@@ -315,10 +315,14 @@ final class GetCommand extends Base {
       unmatched.forEach(u -> err().println("cairn: warning: no file of " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") matches --filter "
           + String.join(" ", selection.filters) + ": its folder is empty"));
     }
-    for (Usage.Use u : uses) {
-      // One copy of several: its commit is not the command's end.
-      Path p = repo().restore(u, sel, copy == null ? null : uses.size() == 1 ? copy : copy.resolve(u.alias()),
-          overwrite, uses.size() == 1 && usedBy == null ? progress() : withoutCommit(progress()));
+    // Several copies are one: DIR holds them all, or (stopped midway) is as it was, so that the
+    // command run again makes them.
+    List<Path> copies = copy != null && uses.size() > 1
+        ? repo().restoreAll(uses, sel, copy, overwrite, usedBy == null ? progress() : withoutCommit(progress())) : null;
+    for (int i = 0; i < uses.size(); i++) {
+      Usage.Use u = uses.get(i);
+      Path p = copies != null ? copies.get(i)
+          : repo().restore(u, sel, copy, overwrite, uses.size() == 1 && usedBy == null ? progress() : withoutCommit(progress()));
       paths.add(p);
       if (usedBy != null) {
         repo().get(u.id()).alias(u.alias(), usedBy);
