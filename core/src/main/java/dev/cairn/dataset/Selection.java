@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Which files of a version to get: one part of a deterministic split and/or the paths matching
  * some patterns. Parts cut the files the patterns select (all, without patterns), in path order,
- * into {@code numParts} contiguous runs of about equal bytes: the parts are disjoint and together
- * hold every selected file.
+ * into {@code numParts} contiguous runs of about equal bytes, none empty when there are at least
+ * as many files as parts: the parts are disjoint and together hold every selected file.
  *
  * @param part the part to take, from 0 to {@code numParts - 1}
  * @param numParts how many parts (1 = the whole version)
@@ -58,7 +58,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     }
     StringBuilder sb = new StringBuilder();
     if (numParts > 1) {
-      sb.append(".part-").append(part).append("-of-").append(numParts);
+      sb.append(PART_KEY).append(part).append("-of-").append(numParts);
     }
     if (!filters.isEmpty()) {
       // A pattern that selects paths only (Glob.of) is keyed apart from the same text as a filter,
@@ -66,9 +66,9 @@ public record Selection(int part, int numParts, List<Glob> filters) {
       // empty) comes before it.
       String joined = String.join("\u0000", filters.stream().map(g -> g.selectsFolders() ? g.pattern() : "\u0000" + g.pattern()).toList());
       if (numParts > 1) {
-        // Parts of a filtered subset split the subset, no longer the whole version: a folder built
-        // by a release that split the version must not be taken for one of these.
-        joined = "parts of the selected files\u0000" + joined;
+        // Parts of a filtered subset split the subset, no longer the whole version, and none is
+        // empty: a folder built by a release that cut them otherwise must not be taken for one of these.
+        joined = "parts of the selected files, none empty\u0000" + joined;
       }
       sb.append(".filter-").append(HashAlgorithm.SHA256.hash(joined.getBytes(StandardCharsets.UTF_8)).abbreviate(12));
     }
@@ -83,7 +83,7 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     if (key.isEmpty()) {
       return ALL;
     }
-    Matcher m = Pattern.compile("\\.part-(\\d{1,9})-of-(\\d{1,9})").matcher(key);
+    Matcher m = Pattern.compile(Pattern.quote(PART_KEY) + "(\\d{1,9})-of-(\\d{1,9})").matcher(key);
     if (!m.matches()) {
       return null;
     }
@@ -92,24 +92,58 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     return numParts > 1 && part < numParts ? part(part, numParts) : null;
   }
 
+  /** How a part's folder name begins ({@code .parts-<k>-of-<n>}); see {@link #isKeyOfEarlierParts}. */
+  private static final String PART_KEY = ".parts-";
+
   /**
-   * Whether the file at position {@code cumulativeBefore} (bytes of all earlier files) of
-   * {@code size} bytes, or the {@code index}-th file when the version has no bytes, is in this
-   * selection's part.
+   * Whether {@code key} names a part as releases before every part held a file named them
+   * ({@code .part-<k>-of-<n>}, the files cut otherwise): a cached folder of such a key is a
+   * leftover, which {@code gc} deletes.
    */
-  boolean inPart(long cumulativeBefore, long size, long totalBytes, long index, long fileCount) {
-    if (numParts == 1) {
-      return true;
+  public static boolean isKeyOfEarlierParts(String key) {
+    return key.matches("\\.part-\\d{1,9}-of-\\d{1,9}(\\.filter-[0-9a-f]+)?");
+  }
+
+  /**
+   * Deals the files of a split, in path order, to their parts (spec/datasets.md, "Local cache"):
+   * a file goes to the part holding its middle byte, but never more than one part past the
+   * previous file's, and never so early that the files left are too few for the parts left; so,
+   * with at least as many files as parts, every part holds a file.
+   */
+  static final class Dealer {
+    private final int numParts;
+    private final long totalBytes;
+    private final long fileCount;
+    private long before;
+    private long index;
+    private int last = -1;
+
+    Dealer(int numParts, long totalBytes, long fileCount) {
+      this.numParts = numParts;
+      this.totalBytes = totalBytes;
+      this.fileCount = fileCount;
     }
-    int p;
-    if (totalBytes == 0) {
-      p = (int) Math.min(numParts - 1, index * numParts / Math.max(1, fileCount));
-    } else {
-      // The part holding the file's middle byte.
-      double middle = cumulativeBefore + size / 2.0;
-      p = (int) Math.min(numParts - 1, Math.floor(middle * numParts / totalBytes));
+
+    /** The part of the next file, of {@code size} bytes. */
+    int next(long size) {
+      int byBytes;
+      if (totalBytes == 0) {
+        byBytes = (int) Math.min(numParts - 1, index * numParts / Math.max(1, fileCount));
+      } else {
+        double middle = before + size / 2.0;
+        byBytes = (int) Math.min(numParts - 1, Math.floor(middle * numParts / totalBytes));
+      }
+      int p = byBytes;
+      if (fileCount >= numParts) {
+        long lowest = numParts - (fileCount - index); // the files left, this one included, must reach the last part
+        int highest = Math.min(last + 1, numParts - 1); // no part is passed over
+        p = (int) Math.max(lowest, Math.min(highest, byBytes));
+      }
+      last = p;
+      before += size;
+      index++;
+      return p;
     }
-    return p == part;
   }
 
   /** Reads the entries of a selection one at a time; returns false to stop. */
@@ -131,17 +165,10 @@ public record Selection(int part, int numParts, List<Glob> filters) {
   public void forEach(Manifest m, EntryVisitor visitor) throws IOException {
     // Parts split the files the filters select: a first walk sums them.
     Totals matching = numParts > 1 && !filters.isEmpty() ? walk(m, e -> true) : new Totals(m.entryCount(), m.totalBytes());
-    walk(m, new EntryVisitor() {
-      long before;
-      long index;
-
-      @Override
-      public boolean visit(FileEntry e) throws IOException {
-        boolean in = inPart(before, e.size(), matching.bytes(), index, matching.files());
-        before += e.size();
-        index++;
-        return !in || visitor.visit(e);
-      }
+    Dealer dealer = new Dealer(numParts, matching.bytes(), matching.files());
+    walk(m, e -> {
+      int p = numParts == 1 ? part : dealer.next(e.size());
+      return p < part || p == part && visitor.visit(e); // past the part: the walk stops
     });
   }
 

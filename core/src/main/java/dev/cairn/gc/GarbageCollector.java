@@ -5,6 +5,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordFormat;
 import dev.cairn.dataset.RecordRecovery;
+import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
 import dev.cairn.dataset.VersionListing;
 import dev.cairn.errors.CairnException;
@@ -643,8 +644,11 @@ public final class GarbageCollector {
             continue;
           }
           String id = name.length() >= 32 ? name.substring(0, 32) : name;
-          if (!known.computeIfAbsent(id, repo.catalog()::exists)) {
+          if (!known.computeIfAbsent(id, repo.catalog()::exists) || Selection.isKeyOfEarlierParts(name.substring(id.length()))) {
+            // A deleted version's, or a part cut by the rule of an earlier release (its name is not
+            // asked for any more): with its stamp.
             Trees.delete(p);
+            Files.deleteIfExists(versions.resolveSibling("stamps").resolve(name));
             removed++;
           }
         }

@@ -90,23 +90,61 @@ class DatasetPropertiesTest {
       total += sizes[i];
     }
     int[] owner = new int[files];
-    Arrays.fill(owner, -1);
-    for (int k = 0; k < numParts; k++) {
-      Selection s = Selection.part(k, numParts);
-      long before = 0;
-      for (int i = 0; i < files; i++) {
-        if (s.inPart(before, sizes[i], total, i, files)) {
-          assertThat(owner[i]).as("file %d in two parts", i).isEqualTo(-1);
-          owner[i] = k;
-        }
-        before += sizes[i];
+    Selection.Dealer dealer = new Selection.Dealer(numParts, total, files);
+    for (int i = 0; i < files; i++) {
+      owner[i] = dealer.next(sizes[i]);
+      assertThat(owner[i]).as("file %d", i).isBetween(0, numParts - 1);
+      if (i > 0) {
+        assertThat(owner[i]).as("parts are contiguous runs").isBetween(owner[i - 1], owner[i - 1] + (files >= numParts ? 1 : numParts));
       }
     }
-    for (int i = 0; i < files; i++) {
-      assertThat(owner[i]).as("file %d in no part", i).isNotNegative();
-      if (i > 0) {
-        assertThat(owner[i]).as("parts are contiguous runs").isGreaterThanOrEqualTo(owner[i - 1]);
+    assertThat(new Selection.Dealer(numParts, total, files).next(files > 0 ? sizes[0] : 0)).as("deterministic")
+        .isEqualTo(files > 0 ? owner[0] : new Selection.Dealer(numParts, total, files).next(0));
+    if (files >= numParts) {
+      assertThat(Arrays.stream(owner).distinct().count()).as("every part holds a file").isEqualTo(numParts);
+    }
+    // A part's share of the bytes is about its due, as far as whole files allow: beyond its due it
+    // holds at most the files its edges cut, one taken as the parts before ran short, one given
+    // as the files left ran short (each no larger than the largest), or it holds a single file.
+    long largest = Arrays.stream(sizes).max().orElse(0);
+    for (int k = 0; k < numParts && total > 0; k++) {
+      long bytes = 0;
+      int count = 0;
+      for (int i = 0; i < files; i++) {
+        if (owner[i] == k) {
+          bytes += sizes[i];
+          count++;
+        }
       }
+      assertThat(count <= 1 || bytes <= total / numParts + 3 * largest).as("part %d: %d bytes of %d", k, bytes, total).isTrue();
+    }
+  }
+
+  @Property(tries = 30)
+  void aSelectionOfAPartHoldsExactlyTheFilesDealtToIt(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int numParts,
+      @ForAll @IntRange(min = 0, max = 40) int files) throws IOException {
+    Random r = new Random(seed);
+    TreeMap<String, FileEntry> entries = new TreeMap<>(DatasetPaths::compare);
+    for (int i = 0; i < files; i++) {
+      String path = "f" + r.nextInt(1_000_000) + ".bin";
+      entries.put(path, entry(path, r.nextInt(4) == 0 ? 0 : r.nextInt(1 << 16)));
+    }
+    ObjectId root;
+    try (ObjectInserter ins = db.newInserter()) {
+      root = Manifest.build(ins, entries.values());
+      ins.flush();
+    }
+    try (var reader = db.newReader()) {
+      Manifest m = new Manifest(new NodeLoader(reader), root);
+      List<String> all = new ArrayList<>();
+      for (int k = 0; k < numParts; k++) {
+        List<String> part = Selection.part(k, numParts).select(m).stream().map(FileEntry::path).toList();
+        if (entries.size() >= numParts) {
+          assertThat(part).as("part %d of %d", k, numParts).isNotEmpty();
+        }
+        all.addAll(part);
+      }
+      assertThat(all).containsExactlyElementsOf(entries.keySet());
     }
   }
 

@@ -22,7 +22,7 @@ class SelectionTest {
   void onlyTheWholeVersionIsAllAndAPartHasAFileNameSafeKey() {
     assertThat(Selection.part(0, 1).isAll()).isTrue();
     assertThat(new Selection(0, 1, List.of(Glob.of("*.txt"))).isAll()).isFalse();
-    assertThat(Selection.part(1, 3).key()).isEqualTo(".part-1-of-3");
+    assertThat(Selection.part(1, 3).key()).isEqualTo(".parts-1-of-3");
   }
 
   @Test
@@ -34,16 +34,29 @@ class SelectionTest {
     }
     assertThat(Selection.ofKey("")).isEqualTo(Selection.ALL);
     assertThat(Selection.ofKey(new Selection(0, 2, List.of(Glob.of("*.txt"))).key())).isNull();
-    assertThat(Selection.ofKey(".part-3-of-3")).isNull();
-    assertThat(Selection.ofKey(".part-0-of-1")).isNull(); // never made: a whole version has no key
+    assertThat(Selection.ofKey(".parts-3-of-3")).isNull();
+    assertThat(Selection.ofKey(".parts-0-of-1")).isNull(); // never made: a whole version has no key
+    assertThat(Selection.ofKey(".part-0-of-2")).as("an earlier release's part, cut otherwise").isNull();
     assertThat(Selection.ofKey("-copy")).isNull();
+  }
+
+  @Test
+  void partsCutByTheRulesOfEarlierReleasesAreKeyedApart() {
+    assertThat(Selection.isKeyOfEarlierParts(".part-0-of-2")).isTrue();
+    assertThat(Selection.isKeyOfEarlierParts(".part-1-of-3.filter-0123456789ab")).isTrue();
+    assertThat(Selection.isKeyOfEarlierParts(Selection.part(0, 2).key())).isFalse();
+    assertThat(Selection.isKeyOfEarlierParts(".filter-0123456789ab")).isFalse();
+    assertThat(Selection.isKeyOfEarlierParts("")).isFalse();
+    String releaseBefore = ".parts-0-of-2.filter-" + dev.cairn.id.HashAlgorithm.SHA256.hash("parts of the selected files\u0000x"
+        .getBytes(StandardCharsets.UTF_8)).abbreviate(12);
+    assertThat(new Selection(0, 2, List.of(Glob.filter("x"))).key()).startsWith(".parts-0-of-2.filter-").isNotEqualTo(releaseBefore);
   }
 
   @Test
   void aPartOfAFilteredSubsetIsKeyedApartFromTheOldSplitOfTheWholeVersion() {
     String oldKey = ".part-0-of-2.filter-" + dev.cairn.id.HashAlgorithm.SHA256.hash("x".getBytes(StandardCharsets.UTF_8))
         .abbreviate(12);
-    assertThat(new Selection(0, 2, List.of(Glob.filter("x"))).key()).startsWith(".part-0-of-2.filter-").isNotEqualTo(oldKey);
+    assertThat(new Selection(0, 2, List.of(Glob.filter("x"))).key()).startsWith(".parts-0-of-2.filter-").isNotEqualTo(oldKey);
     // Without parts, a filter keeps the key it had: folders built before are still good.
     assertThat(new Selection(0, 1, List.of(Glob.filter("x"))).key()).isEqualTo(".filter-" + oldKey.substring(".part-0-of-2.filter-".length()));
   }

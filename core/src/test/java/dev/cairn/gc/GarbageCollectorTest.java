@@ -70,6 +70,30 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void aPartFolderOfAnEarlierReleasesRuleGoesWithItsStamp() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "parts", folder(tmp.resolve("s"), 1, 4, 10_000));
+      Path now = v.getLocalCopy(0, 2);
+      assertThat(now.getFileName().toString()).isEqualTo(v.id() + ".parts-0-of-2");
+      // As a release that cut parts by bytes alone named its folder (its files dealt otherwise).
+      Path earlier = now.resolveSibling(v.id() + ".part-0-of-2");
+      Files.createDirectories(earlier);
+      try (var files = Files.list(now)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, earlier.resolve(f.getFileName()));
+        }
+      }
+      Path stamps = tmp.resolve("r/cache/stamps");
+      Files.copy(stamps.resolve(now.getFileName().toString()), stamps.resolve(earlier.getFileName().toString()));
+      assertThat(new GarbageCollector(repo, 3_600_000L, 0, Progress.NONE).run().leftoversRemoved()).isPositive();
+      assertThat(earlier).doesNotExist();
+      assertThat(stamps.resolve(earlier.getFileName().toString())).doesNotExist();
+      assertThat(now).isDirectory();
+      assertThat(v.getLocalCopy(0, 2)).isEqualTo(now);
+    }
+  }
+
+  @Test
   void anIndexIsNotRebuiltWhileACollectionDeletesPacks() throws Exception {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       version(repo, "d", folder(tmp.resolve("s"), 1, 2, 10_000));
