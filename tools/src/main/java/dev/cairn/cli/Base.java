@@ -28,15 +28,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -460,29 +455,9 @@ abstract class Base implements Callable<Integer> {
             : "; get takes the highest closed one, " + closed + " (--version " + closed + " picks it here)"));
   }
 
-  /**
-   * After a change to a closed version's record here (publish, tags, metadata, description): its
-   * remote keeps the record as it was until the next upload, which a note on stderr says.
-   */
-  void noteRecordChangedHere(Dataset ds) throws IOException {
-    DatasetRecord r = ds.record();
-    if (!r.isDraft()) {
-      String id = r.shortId();
-      List<String> remotes = uploadedTo(r);
-      if (remotes.size() == 1) {
-        String remote = remotes.get(0);
-        err().println("cairn: note: " + remote + " keeps " + id + "'s record as it was until cairn upload --id " + id + " --storage " + remote);
-      } else if (remotes.size() > 1) { // one line, not one a remote
-        err().println("cairn: note: " + remotes.size() + " remotes (" + String.join(", ", remotes) + ") keep " + id + "'s record as it"
-            + " was until cairn upload --id " + id + " --storage R to each");
-      }
-    }
-  }
-
-  /** Every remote a closed version's log says it was uploaded to: its own, and copies (upload --storage OTHER). */
-  private static List<String> uploadedTo(DatasetRecord r) {
-    return r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
-        .filter(Objects::nonNull).map(Base::canonicalStorage).distinct().toList();
+  /** The remotes of versions here, and the notes about them this command prints. */
+  VersionRemotes remotes() throws IOException {
+    return new VersionRemotes(repo(), err());
   }
 
   /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
@@ -506,123 +481,6 @@ abstract class Base implements Callable<Integer> {
       return repo().get(null, name, null).project();
     } catch (DatasetNotFoundException none) {
       return "";
-    }
-  }
-
-  /**
-   * The remote a new child goes to when none is given (no {@code --storage}, {@code $CAIRN_STORAGE}
-   * or {@code remote.default}): the one its parents are on (uploaded there, or fetched from it), as
-   * a user of clearml-data expects every version of a dataset to reach the same storage; null when
-   * no parent is on a remote, or parents are on different ones. {@link #noteParentsRemote} says it.
-   */
-  String parentsRemote(List<String> parentIds) throws IOException {
-    String found = null;
-    for (String parent : parentIds) {
-      DatasetRecord r;
-      try {
-        r = repo().get(parent).record();
-      } catch (DatasetNotFoundException gone) {
-        continue;
-      }
-      if (r.storage() != null && r.wasUploaded()) {
-        if (found != null && !canonicalStorage(found).equals(canonicalStorage(r.storage()))) {
-          return null;
-        }
-        found = r.storage();
-      }
-    }
-    return found;
-  }
-
-  /** Says that new version {@code ds} goes to {@code remote} because its parents are there ({@link #parentsRemote}). */
-  void noteParentsRemote(Dataset ds, String remote) throws IOException {
-    err().println("cairn: note: " + ds.shortId() + " goes to " + remote + ", its parent" + (ds.record().parents().size() > 1 ? "s'" : "'s")
-        + " remote, when closed (--storage names another; --disable-upload keeps it here)");
-  }
-
-  /**
-   * After {@code ds} was closed without a remote to upload to (none given, none by default): when
-   * a parent of it is on a remote (parents on different remotes, or a draft the Java API made), a
-   * note on stderr says that this version stays here, since a user of clearml-data expects every
-   * closed version to reach storage.
-   */
-  void noteStaysLocal(Dataset ds) throws IOException {
-    for (String parent : ds.record().parents()) {
-      DatasetRecord r;
-      try {
-        r = repo().get(parent).record();
-      } catch (DatasetNotFoundException gone) {
-        continue;
-      }
-      if (r.storage() != null && r.wasUploaded()) {
-        String id = ds.shortId();
-        err().println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
-            + " its parent " + DatasetRecord.shortId(parent) + " is on " + r.storage() + "; cairn upload --id " + id + " --storage "
-            + r.storage() + " sends it there");
-        return;
-      }
-    }
-  }
-
-  /**
-   * After a rename or move of {@code ds}'s dataset here: each remote its versions were uploaded to
-   * keeps their records under the old name until they are uploaded there again, which a note on
-   * stderr says, one a remote.
-   */
-  void noteDatasetChangedHere(Dataset ds) throws IOException {
-    Map<String, DatasetRecord> versions = new LinkedHashMap<>();
-    for (DatasetRecord r : repo().list(ds.project(), "^" + Pattern.quote(ds.name()) + "$", List.of())) {
-      if (r.project().equals(ds.project()) && r.name().equals(ds.name()) && !r.isDraft()) {
-        versions.put(r.id(), r);
-      }
-    }
-    // An upload sends the version's missing ancestors too, with their records, and logs itself in
-    // the version's record alone: a remote holds each ancestor of a version uploaded there, of
-    // this dataset or of another (a merge of it uploaded elsewhere).
-    Map<String, DatasetRecord> all = new HashMap<>();
-    for (DatasetRecord r : repo().catalog().all()) {
-      all.put(r.id(), r);
-    }
-    Map<String, java.util.Set<String>> remotesOf = new HashMap<>();
-    // Each remote's walk goes over each version once, however many uploads' lineages share it.
-    Map<String, java.util.Set<String>> walked = new HashMap<>();
-    for (DatasetRecord r : all.values()) {
-      for (String remote : r.isDraft() ? List.<String>of() : uploadedTo(r)) {
-        java.util.Set<String> seen = walked.computeIfAbsent(remote, k -> new java.util.HashSet<>());
-        java.util.Deque<String> lineage = new java.util.ArrayDeque<>(List.of(r.id()));
-        while (!lineage.isEmpty()) {
-          String id = lineage.pop();
-          if (seen.add(id) && all.containsKey(id)) {
-            if (versions.containsKey(id)) {
-              remotesOf.computeIfAbsent(id, k -> new java.util.TreeSet<>()).add(remote);
-            }
-            lineage.addAll(all.get(id).parents());
-          }
-        }
-      }
-    }
-    Map<String, List<String>> byRemote = new TreeMap<>();
-    for (String id : versions.keySet()) {
-      remotesOf.getOrDefault(id, java.util.Set.of())
-          .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(DatasetRecord.shortId(id)));
-    }
-    byRemote.forEach((remote, ids) -> err().println("cairn: note: " + remote + (ids.size() == 1
-        ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote
-        : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each is uploaded"
-            + " again: cairn upload --id ID --storage " + remote)));
-  }
-
-  /**
-   * The remote an upload log entry names, as a URI: its {@code --storage} (an {@code upload}
-   * command's arguments), its one argument (an upload after close or sync), else {@code own}.
-   */
-  private static String uploadTarget(List<String> args, String own) {
-    int at = args.indexOf("--storage");
-    String target = at >= 0 && at + 1 < args.size() ? args.get(at + 1) : args.size() == 1 && !args.get(0).startsWith("-") ? args.get(0) : own;
-    try {
-      return target == null ? null : Storages.parse(target).toString();
-    } catch (InvalidInputException e) {
-      return target;
     }
   }
 

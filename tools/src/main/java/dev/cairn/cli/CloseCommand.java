@@ -60,7 +60,7 @@ final class CloseCommand extends Base {
             + " --disable-upload, or whose upload failed or was stopped): this close uploaded it");
       }
     } else if (!disableUpload) {
-      noteStaysLocal(ds);
+      remotes().staysLocal(ds);
     }
     DatasetRecord r = ds.record();
     if (json) {

@@ -67,7 +67,7 @@ final class CreateCommand extends Base {
       proj = projectHolding(name);
     }
     String remote = storage != null ? storage : repo().defaultStorage();
-    String inherited = remote == null ? parentsRemote(ps) : null;
+    String inherited = remote == null ? remotes().parentsRemote(ps) : null;
     if (inherited != null) {
       remote = inherited;
     }
@@ -78,7 +78,7 @@ final class CreateCommand extends Base {
       noteNewRemote(remote);
     }
     if (inherited != null) {
-      noteParentsRemote(ds, inherited);
+      remotes().parentsRemoteTaken(ds, inherited);
     }
     DatasetRecord r = ds.record();
     noteMergeDrops(ds, r);

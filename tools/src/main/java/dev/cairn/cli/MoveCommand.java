@@ -22,7 +22,7 @@ final class MoveCommand extends Base {
     String oldProject = ds.project();
     int versions = ds.moveToProject(newProject);
     if (versions > 0) {
-      noteDatasetChangedHere(ds);
+      remotes().datasetChangedHere(ds);
     }
     if (json) {
       printJson(RenameCommand.result(oldProject, name, ds, versions));

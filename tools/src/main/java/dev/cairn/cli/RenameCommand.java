@@ -25,7 +25,7 @@ final class RenameCommand extends Base {
     String oldProject = ds.project();
     int versions = ds.rename(newName);
     if (versions > 0) {
-      noteDatasetChangedHere(ds);
+      remotes().datasetChangedHere(ds);
     }
     if (json) {
       printJson(result(oldProject, name, ds, versions));

@@ -187,7 +187,7 @@ final class SyncCommand extends Base {
     Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes))
         : o.unuploaded() != null ? uploadAfterClose(() -> uploadClosed(o.unuploaded(), remote, storage, packBytes, false)) : null;
     if (closed && remote == null && !disableUpload) {
-      noteStaysLocal(ds);
+      remotes().staysLocal(ds);
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -263,7 +263,7 @@ final class SyncCommand extends Base {
     if (proj == null && !ps.isEmpty()) {
       proj = repo().get(ps.get(ps.size() - 1)).project();
     }
-    String inherited = remote == null && !disableUpload ? parentsRemote(ps) : null;
+    String inherited = remote == null && !disableUpload ? remotes().parentsRemote(ps) : null;
     if (inherited != null) {
       remote = inherited;
     }
@@ -279,7 +279,7 @@ final class SyncCommand extends Base {
     Dataset ds = nv.draft();
     if (ds != null) {
       if (inherited != null) {
-        noteParentsRemote(ds, inherited);
+        remotes().parentsRemoteTaken(ds, inherited);
       }
       noteBasesNotHere(ds, ds.record());
     }

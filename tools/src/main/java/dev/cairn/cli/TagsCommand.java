@@ -31,7 +31,7 @@ final class TagsCommand extends Base {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
       ds.editTags(add, remove);
-      noteRecordChangedHere(ds);
+      remotes().recordChangedHere(ds);
     }
     List<String> tags = ds.tags();
     if (json) {
