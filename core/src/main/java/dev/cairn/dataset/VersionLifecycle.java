@@ -670,13 +670,17 @@ final class VersionLifecycle {
         : "rename " + r.name() + " to " + name;
     List<DatasetRecord> under = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).toList();
     // A rename reserves every version's string under the new name before it renames any record:
-    // a version of the old name holding one is the mark of the same rename, stopped midway (a
-    // kill), whose versions under the new name are the ones it renamed. Run again, it goes on.
-    boolean resumed = false;
+    // a version of the old name holding one, beside versions under the new name that were all
+    // renamed to it last, is the mark of the same rename stopped midway (a kill). Run again, it
+    // goes on. A version made under the new name since (its last entry not that rename) is
+    // another dataset's: refused, as any.
+    boolean marked = false;
     for (DatasetRecord v : versions) {
-      resumed |= v.id().equals(repo.catalog().reservationHolder(project, name, v.version()));
+      marked |= v.id().equals(repo.catalog().reservationHolder(project, name, v.version()));
     }
+    boolean resumed = marked && !under.isEmpty() && under.stream().allMatch(x -> renamedLastTo(x, project, name));
     if (!under.isEmpty() && !resumed) {
+      // (The marks of the stopped rename stay; it can be finished once that dataset is gone.)
       String finish = interruptedTowards(repo, under, r, newProject != null);
       // As git branch -m refuses an existing branch: the two lineages would become one dataset.
       throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + (finish != null
@@ -700,7 +704,7 @@ final class VersionLifecycle {
         }
         done.add(v);
       }
-      reserveOnRemotes(repo, versions, project, name, verb);
+      reserveOnRemotes(repo, versions, resumed ? under : List.of(), project, name, verb);
     } catch (IOException e) {
       for (DatasetRecord v : done) {
         repo.catalog().releaseVersion(project, name, v.version(), v.id());
@@ -740,6 +744,13 @@ final class VersionLifecycle {
     return renamed;
   }
 
+  /** Whether the last entry of {@code r}'s log is a rename or move that gave it {@code project} and {@code name}. */
+  private static boolean renamedLastTo(DatasetRecord r, String project, String name) {
+    List<LogEntry> log = r.log();
+    List<String> to = log.isEmpty() ? null : log.get(log.size() - 1).renamedTo();
+    return to != null && to.equals(List.of(project, name));
+  }
+
   /**
    * When the versions of the other dataset, {@code under} the new name, hold strings reserved
    * under the old one: the mark of a rename (or move) of theirs to the old name, stopped midway.
@@ -749,8 +760,9 @@ final class VersionLifecycle {
       throws IOException {
     for (DatasetRecord x : under) {
       if (x.id().equals(repo.catalog().reservationHolder(r.project(), r.name(), x.version()))) {
-        return move ? "cairn move --project '" + x.project() + "' --name '" + x.name() + "' --new-project '" + r.project() + "'"
-            : "cairn rename --project '" + x.project() + "' --name '" + x.name() + "' --new-name '" + r.name() + "'";
+        return move ? "cairn move --project " + Text.shellQuoted(x.project()) + " --name " + Text.shellQuoted(x.name()) + " --new-project "
+            + Text.shellQuoted(r.project()) : "cairn rename --project " + Text.shellQuoted(x.project()) + " --name "
+            + Text.shellQuoted(x.name()) + " --new-name " + Text.shellQuoted(r.name());
       }
     }
     return null;
@@ -763,8 +775,8 @@ final class VersionLifecycle {
    * string on every remote is checked first, and a refusal met while reserving (a string taken
    * meanwhile, a remote gone) takes back what this call reserved: a refused rename reserves nothing.
    */
-  private static void reserveOnRemotes(DatasetRepository repo, List<DatasetRecord> versions, String project, String name,
-      String verb) throws IOException {
+  private static void reserveOnRemotes(DatasetRepository repo, List<DatasetRecord> versions, List<DatasetRecord> renamedBefore,
+      String project, String name, String verb) throws IOException {
     Map<String, List<DatasetRecord>> byStorage = new LinkedHashMap<>();
     for (DatasetRecord v : versions) {
       if (v.storage() != null) {
@@ -784,7 +796,8 @@ final class VersionLifecycle {
         } catch (InvalidConfigException noneThere) {
           continue; // no Cairn data there (any more): no name to collide with
         }
-        requireAllHere(remote, at, versions, verb);
+        // The versions a stopped run of this rename renamed here still carry the old name there.
+        requireAllHere(remote, at, versions, renamedBefore, verb);
         for (DatasetRecord v : e.getValue()) {
           String holder = remote.nameHolderId(project, name, v.version());
           if (holder == null) {
@@ -860,11 +873,12 @@ final class VersionLifecycle {
    * repository does not (another repository uploaded them): only the versions here change, so
    * theirs would keep the old name there and the dataset would be split in two.
    */
-  private static void requireAllHere(Remote remote, String at, List<DatasetRecord> versions, String verb)
-      throws IOException {
+  private static void requireAllHere(Remote remote, String at, List<DatasetRecord> versions, List<DatasetRecord> renamedBefore,
+      String verb) throws IOException {
     DatasetRecord any = versions.get(0);
     Set<String> here = new HashSet<>();
     versions.forEach(v -> here.add(v.id()));
+    renamedBefore.forEach(v -> here.add(v.id()));
     List<String> elsewhere = new ArrayList<>();
     remote.liveVersions(any.project(), any.name(), here::contains).forEach((id, r) -> elsewhere.add(r.version()));
     if (!elsewhere.isEmpty()) {

@@ -166,7 +166,7 @@ public final class GarbageCollector {
     int deletedPacks = 0;
     long freed = 0;
     // From the drop to the last deletion, no index is rebuilt from a listing of packs/ (PackRemovalLock).
-    try (PackRemovalLock removing = db.lockPackRemoval()) {
+    try (PackRemovalLock removing = takeRemovalLock(db, progress, "a repair (fsck --repair)")) {
       db.index().dropPacks(dropped, rewrite.replacements());
       settle();
       for (Candidate c : candidates) {
@@ -184,6 +184,22 @@ public final class GarbageCollector {
     }
     return new Result(deletedPacks, rewrite.replacements().size(), liveObjects, rewrite.deleted(), Math.max(0, freed - rewritten),
         leftovers, youngPacks, youngBytes, heldForCommand);
+  }
+
+  /**
+   * {@link PackObjectDatabase#lockPackRemoval}, saying on {@code progress} what it waits for, if it
+   * waits ({@code other}: the holder it would be).
+   */
+  static PackRemovalLock takeRemovalLock(PackObjectDatabase db, Progress progress, String other) throws IOException {
+    boolean[] waited = new boolean[1];
+    PackRemovalLock lock = db.lockPackRemoval(() -> {
+      waited[0] = true;
+      progress.start("waiting for " + other + " of this repository to end", -1);
+    });
+    if (waited[0]) {
+      progress.finish();
+    }
+    return lock;
   }
 
   /** The new packs of a rewrite, with their entries, and how many stored objects it left behind. */

@@ -51,8 +51,11 @@ public final class Repair {
 
   /** Repairs and returns what was done, one line per action. */
   public List<String> run() throws IOException {
+    // The index opened first: a damaged one is rebuilt as it opens, under the repository's monitor
+    // and then this lock, which taken in the other order here could meet that open on another thread.
+    repo.repository().indexEnvironment();
     // No collection deletes packs meanwhile: the scans and the index rebuilt from them see one packs/.
-    try (PackRemovalLock noRemoval = repo.repository().packs().lockPackRemoval()) {
+    try (PackRemovalLock noRemoval = GarbageCollector.takeRemovalLock(repo.repository().packs(), progress, "a collection (gc)")) {
       return repair();
     }
   }

@@ -400,8 +400,8 @@ public final class RemoteFsck {
           try {
             r = download(f, copy);
           } catch (IOException e) {
-            if (remote.storage().size(f.name()) >= 0) {
-              throw e;
+            if (salvage != null || remote.storage().size(f.name()) >= 0) {
+              throw e; // a repair holds the collection lock: a pack gone under it is not a collection's doing
             }
             // Deleted since the listing: a collection ran meanwhile (its live objects are in new packs).
             problems.add(new Problem(Problem.Severity.WARNING, null, uri + "/" + f.name(), "removed while this check read it (a"

@@ -49,9 +49,15 @@ class RenameResumeTest {
     }
     for (Dataset v : versions.subList(0, renamed)) {
       DatasetRecord r = repo.catalog().read(v.id());
-      repo.catalog().write(r.toBuilder().name(newName).build());
+      repo.catalog().write(renamed(r, newName));
       repo.catalog().releaseVersion("p", "many", r.version(), r.id());
     }
+  }
+
+  /** {@code r} as a rename to {@code newName} writes it: the new name, and the entry that says so. */
+  private static DatasetRecord renamed(DatasetRecord r, String newName) {
+    return r.toBuilder().name(newName).appendLog(new LogEntry(System.currentTimeMillis(), "rename", List.of("p", newName),
+        ChangeSummary.EMPTY, 0)).build();
   }
 
   @Test
@@ -61,7 +67,7 @@ class RenameResumeTest {
     // The other direction is refused, and told what to run.
     assertThatThrownBy(() -> repo.get("p", "many2", null).rename("many")).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot rename many2 to many: p/many holds 3 versions that a rename to p/many2 left when it was stopped midway;"
-            + " finish it instead: cairn rename --project 'p' --name 'many' --new-name 'many2'");
+            + " finish it instead: cairn rename --project p --name many --new-name many2");
 
     assertThat(left.rename("many2")).isEqualTo(3);
     assertThat(repo.list("p", null, List.of())).hasSize(5).allMatch(r -> r.name().equals("many2"));
@@ -69,6 +75,18 @@ class RenameResumeTest {
       assertThat(repo.catalog().reservationHolder("p", "many2", v.version())).isEqualTo(v.id());
       assertThat(repo.catalog().reservationHolder("p", "many", v.version())).as("the old name's strings are free").isNull();
     }
+  }
+
+  @Test
+  void aRenameOfUploadedVersionsStoppedMidwayIsFinishedToo() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    for (Dataset v : versions) {
+      v.upload(remote, null, Progress.NONE);
+    }
+    stoppedRename("many2", 2);
+    // The remote still lists all five under the old name: the two renamed here are not missing.
+    assertThat(repo.get("p", "many", null).rename("many2")).isEqualTo(3);
+    assertThat(repo.list("p", null, List.of())).hasSize(5).allMatch(r -> r.name().equals("many2"));
   }
 
   @Test
@@ -83,9 +101,21 @@ class RenameResumeTest {
     stoppedRename("many2", 2);
     // Killed between the third record's write and the release of its old string.
     DatasetRecord third = repo.catalog().read(versions.get(2).id());
-    repo.catalog().write(third.toBuilder().name("many2").build());
+    repo.catalog().write(renamed(third, "many2"));
     repo.get("p", "many", null).rename("many2");
     assertThat(repo.catalog().reservationHolder("p", "many", third.version())).isNull();
+  }
+
+  @Test
+  void aDatasetMadeUnderTheNewNameSinceARenameStoppedIsNotTakenForItsRest() throws IOException {
+    stoppedRename("many2", 0); // stopped once it had reserved the new name's strings here
+    Dataset other = Dataset.create(repo, CreateOptions.of("p", "many2").build());
+    other.close();
+    assertThatThrownBy(() -> versions.get(0).rename("many2")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot rename many to many2: p/many2 is another dataset (1 version); pick a name no dataset uses, or delete"
+            + " that one first");
+    assertThat(repo.get(other.id()).record().name()).isEqualTo("many2");
+    assertThat(repo.list("p", null, List.of()).stream().filter(r -> r.name().equals("many"))).hasSize(5);
   }
 
   @Test

@@ -99,7 +99,7 @@ class GarbageCollectorTest {
       version(repo, "d", folder(tmp.resolve("s"), 1, 2, 10_000));
       AtomicBoolean rebuilt = new AtomicBoolean();
       Thread rebuild;
-      try (dev.cairn.internal.pack.PackRemovalLock removing = repo.repository().packs().lockPackRemoval()) {
+      try (dev.cairn.internal.pack.PackRemovalLock removing = repo.repository().packs().lockPackRemoval(() -> {})) {
         rebuild = new Thread(() -> {
           try {
             repo.repository().rebuildIndex();

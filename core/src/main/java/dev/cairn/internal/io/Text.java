@@ -9,6 +9,14 @@ public final class Text {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
+  /**
+   * {@code s} as one word of a POSIX shell, for a command a message tells to run: as it is when it
+   * holds only characters no shell reads specially, else in single quotes (one inside as {@code '\''}).
+   */
+  public static String shellQuoted(String s) {
+    return !s.isEmpty() && s.matches("[A-Za-z0-9._/:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+
   /** Whether {@code s} is well-formed UTF-16 (no unpaired surrogate), so it round-trips through UTF-8. */
   public static boolean isWellFormed(String s) {
     for (int i = 0; i < s.length(); i++) {

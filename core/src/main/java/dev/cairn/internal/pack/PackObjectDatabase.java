@@ -277,7 +277,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
   /** {@link #rebuildIndex()} into the given index (an index being opened). */
   public List<Path> rebuildIndex(ObjectIndex target) throws IOException {
     // Not while a collection deletes packs it dropped from the index: the listing would hold them.
-    try (PackRemovalLock noRemoval = lockPackRemoval()) {
+    try (PackRemovalLock noRemoval = lockPackRemoval(() -> {})) {
       Map<String, List<PackEntry>> all = new LinkedHashMap<>();
       List<Path> bad = new ArrayList<>();
       for (Path path : packFiles()) {
@@ -293,9 +293,12 @@ public final class PackObjectDatabase implements ObjectDatabase {
     }
   }
 
-  /** Holds off the removal of packs from {@code packs/} (by a collection) until closed; see {@link PackRemovalLock}. */
-  public PackRemovalLock lockPackRemoval() throws IOException {
-    return PackRemovalLock.take(tmpDir);
+  /**
+   * Holds off the removal of packs from {@code packs/} (by a collection) until closed, running
+   * {@code whenWaiting} if it must wait for one; see {@link PackRemovalLock}.
+   */
+  public PackRemovalLock lockPackRemoval(Runnable whenWaiting) throws IOException {
+    return PackRemovalLock.take(tmpDir, whenWaiting);
   }
 
   /**

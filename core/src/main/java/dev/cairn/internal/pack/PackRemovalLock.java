@@ -38,12 +38,21 @@ public final class PackRemovalLock implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Takes the lock of the repository whose temporary folder is {@code tmpDir}, waiting as long as another holds it. */
-  public static PackRemovalLock take(Path tmpDir) throws IOException {
-    Path file = Files.createDirectories(tmpDir).resolve(FILE_NAME).toAbsolutePath().normalize();
+  /**
+   * Takes the lock of the repository whose temporary folder is {@code tmpDir}, waiting as long as
+   * another holds it; {@code whenWaiting} runs once, as the wait begins, if there is one.
+   */
+  public static PackRemovalLock take(Path tmpDir, Runnable whenWaiting) throws IOException {
+    // By its real path: a repository opened through a link shares the lock of this process's other opening.
+    Path file = Files.createDirectories(tmpDir).toRealPath().resolve(FILE_NAME);
     LockTable.Entry<Path> ours = IN_PROCESS.enter(file);
+    boolean waited = false;
     try {
-      ours.lockInterruptibly();
+      if (!ours.tryLock()) {
+        waited = true;
+        whenWaiting.run();
+        ours.lockInterruptibly();
+      }
     } catch (InterruptedException e) {
       ours.leave();
       Thread.currentThread().interrupt();
@@ -59,6 +68,10 @@ public final class PackRemovalLock implements AutoCloseable {
       ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       // Polled, never a blocking lock(): an interrupt during one would close the channel.
       while (ch.tryLock() == null) {
+        if (!waited) {
+          waited = true;
+          whenWaiting.run();
+        }
         Thread.sleep(POLL_MILLIS);
       }
       return new PackRemovalLock(ours, ch);
