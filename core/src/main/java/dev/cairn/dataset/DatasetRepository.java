@@ -493,8 +493,11 @@ public final class DatasetRepository implements AutoCloseable {
 
   /**
    * Restores several uses (a lock file's) as independent copies, each into the folder of
-   * {@code copyDir} its alias names, as one copy: they stand all at once, or none does (a copy
-   * stopped midway leaves {@code copyDir} as it found it, and run again, it is made whole).
+   * {@code copyDir} its alias names. Into a missing or empty {@code copyDir}, as one copy: they
+   * stand all at once, or none does (a copy stopped midway leaves {@code copyDir} as it found it,
+   * and run again, it is made whole). Into a folder that holds other entries, each on its own, as
+   * {@code get --copy DIR/<alias>} would make it: the other entries stay, and {@code overwrite}
+   * replaces an alias's folder only.
    *
    * @return the folder of each, in the order of {@code uses}
    */
@@ -509,7 +512,14 @@ public final class DatasetRepository implements AutoCloseable {
       }
       roots.put(use.alias(), use.root());
     }
-    LocalCopies.mutableCopies(this, roots, copyDir, overwrite, selection, Progress.orNone(progress));
+    LocalCopies.removeDeadCopies(copyDir); // what a killed copy left does not make it look taken
+    if (LocalCopies.holdsEntries(copyDir)) {
+      for (Usage.Use use : uses) {
+        LocalCopies.mutableCopy(this, use.root(), copyDir.resolve(use.alias()), overwrite, selection, Progress.orNone(progress));
+      }
+    } else {
+      LocalCopies.mutableCopies(this, roots, copyDir, overwrite, selection, Progress.orNone(progress));
+    }
     return uses.stream().map(u -> copyDir.resolve(u.alias())).toList();
   }
 

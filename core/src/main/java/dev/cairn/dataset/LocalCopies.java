@@ -56,6 +56,16 @@ final class LocalCopies {
     return target;
   }
 
+  /** Whether {@code dir} is a folder holding anything (a file or link that is no folder holds nothing: it is refused later). */
+  static boolean holdsEntries(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isPresent();
+    }
+  }
+
   /**
    * Refuses a target inside the repository, one another copy is writing into, one that is not a
    * folder, and a folder that holds files unless {@code overwrite}; changes nothing.

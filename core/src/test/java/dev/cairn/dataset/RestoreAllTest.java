@@ -58,11 +58,19 @@ class RestoreAllTest {
       assertThat(Files.readString(dir.resolve("train/train.txt"))).isEqualTo("t");
       assertThat(Files.readString(dir.resolve("val/val.txt"))).isEqualTo("v");
       assertThat(Files.readAllBytes(dir.resolve("val/data.bin"))).isEqualTo(Files.readAllBytes(tmp.resolve("v/data.bin")));
-      // A folder that holds them already is refused as any copy's target, and --overwrite replaces them.
-      assertThatThrownBy(() -> repo.restoreAll(uses, Selection.ALL, dir, false, Progress.NONE)).hasMessageContaining("not empty");
+      // Into a folder holding them and more: each alias's folder as a copy of its own, refused unless
+      // empty or with --overwrite, which replaces the aliases' folders and leaves the rest.
+      assertThatThrownBy(() -> repo.restoreAll(uses, Selection.ALL, dir, false, Progress.NONE))
+          .hasMessageContaining("Cannot copy into " + dir.resolve("train") + ": the folder is not empty");
       Files.writeString(dir.resolve("val/val.txt"), "edited");
+      Files.writeString(dir.resolve("data.lock"), "the user's");
       repo.restoreAll(uses, Selection.ALL, dir, true, Progress.NONE);
       assertThat(Files.readString(dir.resolve("val/val.txt"))).isEqualTo("v");
+      assertThat(Files.readString(dir.resolve("data.lock"))).isEqualTo("the user's");
+      // An empty folder is filled as one copy too.
+      Path empty = Files.createDirectories(tmp.resolve("empty"));
+      repo.restoreAll(uses, Selection.ALL, empty, false, Progress.NONE);
+      assertThat(empty.resolve("train/train.txt")).hasContent("t");
     }
   }
 }
