@@ -71,11 +71,6 @@ public final class Storages {
           throw new BadStorageLocationException("Cannot use storage location '" + t + "': it names no " + bucket + " (" + u.getScheme()
               + "://" + bucket.toUpperCase(Locale.ROOT) + "/path)");
         }
-        if (bucket != null && bucket.equals("bucket") && u.getHost() == null) {
-          // Hadoop's S3A and GCS connectors take the bucket from the URI's host: one with '_' (say) is none.
-          throw new BadStorageLocationException("Cannot use storage location '" + t + "': '" + u.getAuthority() + "' is not a bucket name"
-              + " the connector can use (lower-case letters, digits, dots and hyphens)");
-        }
         if (bucket == null && u.getAuthority() != null && !u.getAuthority().isEmpty() && u.getHost() == null) {
           throw new BadStorageLocationException("Cannot use storage location '" + t + "': '" + u.getAuthority() + "' is not a host name"
               + " and port (" + u.getScheme() + "://HOST:PORT/path)");

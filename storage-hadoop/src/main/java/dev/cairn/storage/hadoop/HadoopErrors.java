@@ -74,6 +74,42 @@ final class HadoopErrors {
     if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
       return translate(action, root, u.getCause()); // an I/O error through an iterator: not a setting
     }
+    return settingFailure(action, root, e);
+  }
+
+  /**
+   * What a call that threw unchecked failed of: a setting the client could not use (a number that
+   * is none, an address that is no URI, a class not found), said as {@link #setupFailure} says it;
+   * an I/O error wrapped, translated as any; anything else thrown again as it is (a client's own
+   * report of a race, which a caller may retry: a file listed, then gone before its status was read).
+   */
+  static StorageException unchecked(String action, URI root, RuntimeException e) {
+    if (isSettingProblem(e)) {
+      return settingFailure(action, root, e);
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        return translate(action, root, io);
+      }
+    }
+    throw e;
+  }
+
+  /** Whether an unchecked failure is a setting the client could not use (see {@link #unchecked}). */
+  static boolean isSettingProblem(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException || t instanceof java.net.URISyntaxException || t instanceof ClassNotFoundException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static StorageException settingFailure(String action, URI root, RuntimeException e) {
+    String plain = plainReason(root, e);
+    if (plain != null) {
+      return new StorageException("Cannot " + action + " on " + redactUri(root) + ": " + plain, false, safeCause(e));
+    }
     Throwable t = e;
     while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
       t = t.getCause();
@@ -192,6 +228,11 @@ final class HadoopErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String name = t.getClass().getName();
       String msg = t.getMessage() == null ? "" : t.getMessage();
+      if (s3 && msg.contains("bucket is null/empty")) {
+        // S3A reads the bucket from the address's host, which Java finds in none of some names.
+        return "no bucket name S3A can read in the address (it takes the host part: lower-case letters, digits, dots and hyphens,"
+            + " the last label not starting with a digit)";
+      }
       if (name.endsWith(".UnknownStoreException") || name.endsWith(".NoSuchBucketException") || msg.contains("NoSuchBucket")) {
         return "no such bucket" + (s3 ? " (check the bucket in the address, and fs.s3a.endpoint)" : "");
       }

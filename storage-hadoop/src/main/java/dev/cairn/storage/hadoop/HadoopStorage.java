@@ -158,6 +158,9 @@ public final class HadoopStorage implements RemoteStorage {
       try {
         return listOnce(prefix, limit);
       } catch (RuntimeException vanished) {
+        if (HadoopErrors.isSettingProblem(vanished)) {
+          throw HadoopErrors.unchecked("list " + prefix, uri, vanished);
+        }
         // Hadoop's local file system stats each entry while listing (running ls for permissions)
         // and throws unchecked when one is deleted meanwhile: list again.
         if (attempt >= 5) {
@@ -185,8 +188,6 @@ public final class HadoopStorage implements RemoteStorage {
       }
     } catch (FileNotFoundException e) {
       return out; // no such folder (yet), or it went away while listing
-    } catch (RuntimeException e) {
-      throw HadoopErrors.setupFailure("list " + prefix, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("list " + prefix, uri, e);
     }
@@ -202,7 +203,7 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (FileNotFoundException e) {
       return -1;
     } catch (RuntimeException e) {
-      throw HadoopErrors.setupFailure("look for " + name, uri, e);
+      throw HadoopErrors.unchecked("look for " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("look for " + name, uri, e);
     }
@@ -284,7 +285,7 @@ public final class HadoopStorage implements RemoteStorage {
       }
       committer.publish(p, content);
     } catch (RuntimeException e) {
-      throw HadoopErrors.setupFailure("publish " + name, uri, e);
+      throw HadoopErrors.unchecked("publish " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("publish " + name, uri, e);
     } catch (FSError e) {
@@ -298,7 +299,7 @@ public final class HadoopStorage implements RemoteStorage {
     try {
       return committer.createIfAbsent(p, out -> out.write(data));
     } catch (RuntimeException e) {
-      throw HadoopErrors.setupFailure("create " + name, uri, e);
+      throw HadoopErrors.unchecked("create " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("create " + name, uri, e);
     } catch (FSError e) {
@@ -322,7 +323,7 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (FileNotFoundException e) {
       return removed; // no temporary folder: nothing was ever written through one
     } catch (RuntimeException e) {
-      throw HadoopErrors.setupFailure("remove temporary files", uri, e);
+      throw HadoopErrors.unchecked("remove temporary files", uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("remove temporary files", uri, e);
     }
@@ -337,7 +338,7 @@ public final class HadoopStorage implements RemoteStorage {
     } catch (FileNotFoundException e) {
       // already gone
     } catch (RuntimeException e) {
-      throw HadoopErrors.setupFailure("delete " + name, uri, e);
+      throw HadoopErrors.unchecked("delete " + name, uri, e);
     } catch (IOException e) {
       throw HadoopErrors.translate("delete " + name, uri, e);
     }

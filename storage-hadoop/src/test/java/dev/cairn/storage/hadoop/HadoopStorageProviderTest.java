@@ -71,6 +71,9 @@ class HadoopStorageProviderTest {
     }).isInstanceOf(dev.cairn.storage.StorageException.class).hasMessageStartingWith("Cannot ")
         .hasMessageContaining(" on s3a://bucket/x: URISyntaxException: ").hasMessageEndingWith("; check the settings (--conf,"
             + " core-site.xml and $HADOOP_CONF_DIR)").hasMessageNotContaining("java.net");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Storages.open(URI.create("s3a://Bad_Bucket/x"), keys).close())
+        .isInstanceOf(dev.cairn.storage.StorageException.class).hasMessageStartingWith("Cannot open storage on s3a://Bad_Bucket/x: no"
+            + " bucket name S3A can read in the address");
   }
 
   @Test
