@@ -7,6 +7,7 @@ import dev.cairn.dataset.Selection;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.storage.StorageException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,14 +72,26 @@ final class CreateCommand extends Base {
     if (inherited != null) {
       remote = inherited;
     }
-    boolean remoteExisted = remote == null || holdsCairnData(remote);
-    Dataset ds = Dataset.create(repo(), CreateOptions.of(proj, name).version(version).parents(ps).tags(tags)
-        .description(description).storage(remote).failOnConflict(failOnConflict).build());
+    boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
+    CreateOptions.Builder options = CreateOptions.of(proj, name).version(version).parents(ps).tags(tags).description(description)
+        .failOnConflict(failOnConflict);
+    Dataset ds;
+    try {
+      ds = Dataset.create(repo(), options.storage(remote).build());
+    } catch (StorageException unusable) {
+      if (inherited == null) {
+        throw unusable;
+      }
+      // A default the user did not ask for: its remote unreachable or read-only is no reason to fail.
+      remotes().parentsRemoteUnusable(inherited, unusable);
+      inherited = null;
+      ds = Dataset.create(repo(), options.storage(null).build());
+    }
     if (!remoteExisted) {
       noteNewRemote(remote);
     }
     if (inherited != null) {
-      remotes().parentsRemoteTaken(ds, inherited);
+      remotes().parentsRemoteTaken(ds, inherited, "close --disable-upload");
     }
     DatasetRecord r = ds.record();
     noteMergeDrops(ds, r);

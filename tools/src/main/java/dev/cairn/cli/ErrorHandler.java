@@ -44,7 +44,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       return FAILED; // interrupted: the interruption's own line says what happened, not what failed after it
     }
     // Whatever a message quotes of the user's input, no control character reaches the terminal.
-    cl.getErr().println("cairn: " + capped(DatasetPaths.printable(oneLine(t))));
+    cl.getErr().println("cairn: " + DatasetPaths.printable(capped(oneLine(t))));
     if (debug) {
       e.printStackTrace(cl.getErr());
     }
@@ -224,7 +224,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         message = cl.getCommandSpec().name() + " takes no arguments, only options: '" + first + "'"
             + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
       }
-      cl.getErr().println("cairn: " + capped(DatasetPaths.printable(message)) + " (see '"
+      cl.getErr().println("cairn: " + DatasetPaths.printable(capped(message)) + " (see '"
           + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;
@@ -255,6 +255,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
     /** Letters added, removed, changed, or two neighbours swapped, to turn {@code a} into {@code b} (Damerau's distance, restricted). */
     static int editDistance(String a, String b) {
+      if (Math.abs(a.length() - b.length()) > 2) {
+        return Math.abs(a.length() - b.length()); // too far for a suggestion, whatever the letters: not worth a table
+      }
       int[][] d = new int[a.length() + 1][b.length() + 1];
       for (int i = 0; i <= a.length(); i++) {
         for (int j = 0; j <= b.length(); j++) {

@@ -11,6 +11,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.storage.StorageException;
 import dev.cairn.transport.Pusher;
 import dev.cairn.transport.Remote;
 import java.io.IOException;
@@ -186,7 +187,7 @@ final class SyncCommand extends Base {
     String remote = o.remote();
     Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes))
         : o.unuploaded() != null ? uploadAfterClose(() -> uploadClosed(o.unuploaded(), remote, storage, packBytes, false)) : null;
-    if (closed && remote == null && !disableUpload) {
+    if (closed && remote == null && !disableUpload && !parentsRemoteUnusable) {
       remotes().staysLocal(ds);
     }
     if (json) {
@@ -236,6 +237,9 @@ final class SyncCommand extends Base {
     }
   }
 
+  /** Whether the parents' remote, this sync's default, could not be used (said once: no second note that the version stays here). */
+  private boolean parentsRemoteUnusable;
+
   /**
    * {@code --project/--name} or {@code --parents}: a new version, made only if the folder brings a
    * change, a child of the dataset's latest closed version unless parents are given; closed unless
@@ -271,15 +275,30 @@ final class SyncCommand extends Base {
       chunkSize.requireRemote("sync", remote);
     }
     CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
-    boolean remoteExisted = remote == null || holdsCairnData(remote);
-    Dataset.NewVersion nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
+    boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
+    Dataset.NewVersion nv;
+    try {
+      nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
+    } catch (StorageException unusable) {
+      if (inherited == null) {
+        throw unusable;
+      }
+      // A default the user did not ask for: its remote unreachable or read-only is no reason to
+      // fail. Run again without it (what the first run stored is found stored).
+      remotes().parentsRemoteUnusable(inherited, unusable);
+      parentsRemoteUnusable = true;
+      inherited = null;
+      remote = null;
+      options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build();
+      nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
+    }
     if (!remoteExisted && holdsCairnData(remote)) {
       noteNewRemote(remote);
     }
     Dataset ds = nv.draft();
     if (ds != null) {
       if (inherited != null) {
-        remotes().parentsRemoteTaken(ds, inherited);
+        remotes().parentsRemoteTaken(ds, inherited, "--disable-upload");
       }
       noteBasesNotHere(ds, ds.record());
     }

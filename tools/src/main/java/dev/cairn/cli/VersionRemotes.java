@@ -68,28 +68,45 @@ final class VersionRemotes {
    * no parent is on a remote, or parents are on different ones. {@link #parentsRemoteTaken} says it.
    */
   String parentsRemote(List<String> parentIds) throws IOException {
-    String found = null;
-    for (String parent : parentIds) {
-      DatasetRecord r;
-      try {
-        r = repo.get(parent).record();
-      } catch (DatasetNotFoundException gone) {
-        continue;
-      }
-      if (r.storage() != null && r.wasUploaded()) {
-        if (found != null && !Base.canonicalStorage(found).equals(Base.canonicalStorage(r.storage()))) {
-          return null;
-        }
-        found = r.storage();
-      }
-    }
-    return found;
+    List<DatasetRecord> onRemotes = onRemotes(parentIds);
+    long remotes = onRemotes.stream().map(r -> Base.canonicalStorage(r.storage())).distinct().count();
+    return remotes == 1 ? onRemotes.get(0).storage() : null;
   }
 
-  /** Says that new version {@code ds} goes to {@code remote} because its parents are there ({@link #parentsRemote}). */
-  void parentsRemoteTaken(Dataset ds, String remote) throws IOException {
+  /** The records of those of {@code ids} here that are on a remote, their own (uploaded there, or fetched from it). */
+  private List<DatasetRecord> onRemotes(List<String> ids) throws IOException {
+    List<DatasetRecord> out = new ArrayList<>();
+    for (String id : ids) {
+      try {
+        DatasetRecord r = repo.get(id).record();
+        if (r.storage() != null && r.wasUploaded()) {
+          out.add(r);
+        }
+      } catch (DatasetNotFoundException gone) {
+        // deleted since: on no remote of ours
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Says that new version {@code ds} goes to {@code remote} because its parents are there
+   * ({@link #parentsRemote}), and how to keep it here: {@code keepHere}, the option of the command
+   * that would close it.
+   */
+  void parentsRemoteTaken(Dataset ds, String remote, String keepHere) throws IOException {
     err.println("cairn: note: " + ds.shortId() + " goes to " + remote + ", its parent" + (ds.record().parents().size() > 1 ? "s'" : "'s")
-        + " remote, when closed (--storage names another; --disable-upload keeps it here)");
+        + " remote, when closed (--storage names another; " + keepHere + " keeps it here)");
+  }
+
+  /**
+   * Says that the parents' remote, taken by default, could not be used ({@code why}: unreachable,
+   * read-only): the new version is made here alone, as without a remote.
+   */
+  void parentsRemoteUnusable(String remote, IOException why) {
+    String reason = why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage().lines().findFirst().orElse("");
+    err.println("cairn: note: the parents' remote cannot be used now, so the new version stays here (cairn upload --storage " + remote
+        + " sends it later): " + reason);
   }
 
   /**
@@ -99,20 +116,13 @@ final class VersionRemotes {
    * closed version to reach storage.
    */
   void staysLocal(Dataset ds) throws IOException {
-    for (String parent : ds.record().parents()) {
-      DatasetRecord r;
-      try {
-        r = repo.get(parent).record();
-      } catch (DatasetNotFoundException gone) {
-        continue;
-      }
-      if (r.storage() != null && r.wasUploaded()) {
-        String id = ds.shortId();
-        err.println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
-            + " its parent " + DatasetRecord.shortId(parent) + " is on " + r.storage() + "; cairn upload --id " + id + " --storage "
-            + r.storage() + " sends it there");
-        return;
-      }
+    List<DatasetRecord> onRemotes = onRemotes(ds.record().parents());
+    if (!onRemotes.isEmpty()) {
+      DatasetRecord r = onRemotes.get(0);
+      String id = ds.shortId();
+      err.println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
+          + " its parent " + r.shortId() + " is on " + r.storage() + "; cairn upload --id " + id + " --storage " + r.storage()
+          + " sends it there");
     }
   }
 

@@ -820,8 +820,18 @@ class CliRemoteTest {
 
     // create takes the parent's remote for the draft, whose close uploads it there.
     Cli.Result created = a.ok("create", "--project", "p", "--name", "n", "--parents", parent);
-    assertThat(created.err()).contains(" goes to " + uri + ", its parent's remote, when closed");
+    assertThat(created.err()).contains(" goes to " + uri + ", its parent's remote, when closed (--storage names another;"
+        + " close --disable-upload keeps it here)");
     assertThat(a.ok("close", "--json").obj()).containsEntry("storage", uri);
+
+    // A default the user did not ask for: the remote unusable (here, its client cannot be built),
+    // the version is made here alone, and said so once.
+    write(tmp.resolve("src/w.txt"), "w");
+    Cli.Result offline = a.ok("--conf", "cairn.hadoop.file=true", "--conf", "fs.file.impl=no.such.Class", "sync", "--project", "p",
+        "--name", "n", "--folder", src, "--json");
+    assertThat(offline.obj()).containsEntry("storage", null).containsEntry("closed", true);
+    assertThat(offline.err().lines()).singleElement().asString().startsWith("cairn: note: the parents' remote cannot be used now, so"
+        + " the new version stays here (cairn upload --storage " + uri + " sends it later): Cannot open storage on " + uri);
 
     // Parents on two remotes: none is taken, and the close says the version stays here.
     String elsewhere = (String) a.ok("sync", "--project", "p", "--name", "m", "--folder", src, "--storage", tmp.resolve("remote2").toString(),
