@@ -182,11 +182,11 @@ final class RemoteLocks {
       }
       h.close();
       if (System.currentTimeMillis() > deadline) {
-        throw new CairnException("Cannot upload to " + storage.uri() + ": a garbage collection is running there (" + collection + ")"
+        throw new CairnException("Cannot upload to " + storage.uri() + ": a collection or repair is running there (" + collection + ")"
             + (collection.endsWith(UNREADABLE_ADVICE) ? "" : "; try again later"));
       }
       if (!told) {
-        waiting.accept("waiting for a garbage collection of " + storage.uri() + " to end (up to "
+        waiting.accept("waiting for a collection or repair of " + storage.uri() + " to end (up to "
             + (waitMillis >= 60_000 ? waitMillis / 60_000 + " min" : waitMillis / 1000 + " s") + "): " + collection);
         told = true;
       }
@@ -319,7 +319,7 @@ final class RemoteLocks {
       long renewed = Long.parseLong(body[0]);
       long taken = body.length > 4 ? Long.parseLong(body[4]) : renewed;
       if (now - renewed < STALE_MILLIS && !endedHere(body)) {
-        return (kind.equals("push-") ? "an upload" : "a collection") + " holds " + f.name() + ", taken "
+        return (kind.equals("push-") ? "an upload" : "a collection or repair (gc or fsck --repair)") + " holds " + f.name() + ", taken "
             + Math.max(0, (now - taken) / 60_000) + " min ago" + (body.length > 1 ? " by pid " + body[1] : "") + holder(body);
       }
     } catch (IOException | RuntimeException unreadable) {

@@ -64,7 +64,8 @@ class PushWaitTest {
       }
       upload.get(60, TimeUnit.SECONDS);
       assertThat(warnings).singleElement().satisfies(w -> assertThat(w)
-          .startsWith("waiting for a garbage collection of " + storage.uri() + " to end (up to 10 min): a collection holds locks/gc-")
+          .startsWith("waiting for a collection or repair of " + storage.uri() + " to end (up to 10 min): a collection or repair (gc or"
+              + " fsck --repair) holds locks/gc-")
           .contains("by pid " + ProcessHandle.current().pid()));
     }
   }
