@@ -44,7 +44,7 @@ final class MetadataCommand extends Base {
         changes.put(k, v.isEmpty() ? null : v);
       }
       ds.setMetadata(changes);
-      remotes().recordChangedHere(ds);
+      remotes().sendRecordChange(ds);
     }
     Map<String, String> md = new TreeMap<>(ds.metadata());
     if (json) {

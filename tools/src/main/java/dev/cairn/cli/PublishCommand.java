@@ -13,7 +13,7 @@ final class PublishCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     ds.publish();
-    remotes().recordChangedHere(ds);
+    remotes().sendRecordChange(ds);
     if (json) {
       printJson(Json.object("id", ds.id(), "state", ds.state().label()));
     } else {

@@ -17,7 +17,7 @@ final class SetDescriptionCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     ds.setDescription(description);
-    remotes().recordChangedHere(ds);
+    remotes().sendRecordChange(ds);
     if (json) {
       printJson(Json.object("id", ds.id(), "description", description));
     } else {

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tags", description = "Show, add or remove a version's tags (the web UI's Add Tag). Changed after an upload, they reach "
-    + "the remote with the next upload of the version.")
+@Command(name = "tags", description = "Show, add or remove a version's tags (the web UI's Add Tag). Changed after an upload, they are "
+    + "sent to the remotes the version is on at once.")
 final class TagsCommand extends Base {
   @Mixin VersionSelector selector;
 
@@ -31,7 +31,7 @@ final class TagsCommand extends Base {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
       ds.editTags(add, remove);
-      remotes().recordChangedHere(ds);
+      remotes().sendRecordChange(ds);
     }
     List<String> tags = ds.tags();
     if (json) {

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.storage.Storages;
@@ -37,20 +38,26 @@ final class VersionRemotes {
   }
 
   /**
-   * After a change to a closed version's record here (publish, tags, metadata, description): its
-   * remote keeps the record as it was until the next upload, which a note on stderr says.
+   * After a change to a closed version's record here (publish, tags, metadata, description): sends
+   * the record to each remote the version was uploaded to, as clearml's server sees such a change
+   * at once (the local repository is the remote's cache), saying so on stderr. A remote that does
+   * not take it (unreachable, or the record changed there too) keeps the old one, which a warning
+   * says, with the upload that sends it later: the change here stands.
    */
-  void recordChangedHere(Dataset ds) throws IOException {
+  void sendRecordChange(Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
-    if (!r.isDraft()) {
-      String id = r.shortId();
-      List<String> remotes = uploadedTo(r);
-      if (remotes.size() == 1) {
-        String remote = remotes.get(0);
-        err.println("cairn: note: " + remote + " keeps " + id + "'s record as it was until cairn upload --id " + id + " --storage " + remote);
-      } else if (remotes.size() > 1) { // one line, not one a remote
-        err.println("cairn: note: " + remotes.size() + " remotes (" + String.join(", ", remotes) + ") keep " + id + "'s record as it"
-            + " was until cairn upload --id " + id + " --storage R to each");
+    if (r.isDraft()) {
+      return;
+    }
+    String id = r.shortId();
+    for (String remote : uploadedTo(r)) {
+      try {
+        repo.get(r.id()).upload(remote, null, Progress.NONE);
+        err.println("cairn: note: sent the change to " + remote);
+      } catch (IOException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        err.println("cairn: warning: " + remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id
+            + " --storage " + remote + " sends the change");
       }
     }
   }

@@ -362,29 +362,38 @@ class CliRemoteTest {
   }
 
   @Test
-  void aChangeToAnUploadedRecordSaysTheRemoteKeepsTheOldOneUntilTheNextUpload() throws IOException {
+  void aChangeToAnUploadedRecordIsSentToItsRemotesAtOnce() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
     write(tmp.resolve("src/x.txt"), "x");
     String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
         "--json").obj().get("id");
     Cli b = new Cli(tmp.resolve("b"));
     b.ok("get", "--id", id, "--storage", remote); // b's copy of the record is the first one
-    String note = "keeps " + id.substring(0, 8) + "'s record as it was until cairn upload --id " + id.substring(0, 8);
     for (String[] change : List.of(new String[] {"publish"}, new String[] {"tags", "--add", "gold"},
         new String[] {"metadata", "--set", "k=v"}, new String[] {"set-description", "--description", "d"})) {
-      assertThat(a.ok(change).err()).as(change[0]).contains(note);
+      assertThat(a.ok(change).err()).as(change[0]).isEqualTo("cairn: note: sent the change to " + uri + "\n");
     }
     assertThat(a.ok("tags").err()).as("a listing changes nothing").doesNotContain("note:");
-    a.ok("upload", "--id", id);
-    // A copy on a second remote: one note names both.
+    // As a clearml server shows it: another repository finds the change on the remote with no upload.
+    assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--tags", "gold", "--json").array())
+        .extracting(m -> m.get("id")).containsExactly(id);
+    // A copy on a second remote: each gets it.
     String second = tmp.resolve("second").toString();
     a.ok("upload", "--id", id, "--storage", second);
-    assertThat(a.ok("tags", "--add", "copied").err().lines().filter(l -> l.startsWith("cairn: note:")).toList()).singleElement()
-        .asString().startsWith("cairn: note: 2 remotes (").contains(Path.of(second).toUri().toString().replaceFirst("/$", ""))
-        .endsWith("keep " + id.substring(0, 8) + "'s record as it was until cairn upload --id " + id.substring(0, 8) + " --storage R to each");
+    assertThat(a.ok("tags", "--add", "copied").err().lines().filter(l -> l.startsWith("cairn: note: sent the change to"))).hasSize(2);
+    assertThat(new Cli(tmp.resolve("d")).ok("show", "--id", id, "--storage", second, "--json").obj())
+        .containsEntry("tags", List.of("gold", "copied"));
     a.ok("tags", "--remove", "copied");
-    a.ok("upload", "--id", id);
+    // A remote that cannot take it keeps the old record, said with what sends it later; the change here stands.
+    Path moved = tmp.resolve("second-moved");
+    Files.move(Path.of(second), moved);
+    Files.writeString(Path.of(second), "not a folder any more");
+    Cli.Result offline = a.ok("metadata", "--set", "k=w");
+    assertThat(offline.err()).contains("cairn: warning: " + Path.of(second).toUri().toString().replaceFirst("/$", "") + " keeps "
+        + id.substring(0, 8) + "'s record as it was (").contains("); cairn upload --id " + id.substring(0, 8) + " --storage ");
+    assertThat(a.ok("metadata", "--json").obj()).containsEntry("metadata", java.util.Map.of("k", "w"));
     // show --storage takes the remote's newer record, as get --storage does.
     assertThat(b.ok("show", "--id", id, "--json").obj()).containsEntry("state", "final");
     assertThat(b.ok("show", "--id", id, "--storage", remote, "--json").obj())
@@ -488,17 +497,19 @@ class CliRemoteTest {
     // Again, nothing new; asked as JSON, the same in fields.
     Map<String, Object> again = bob.ok("refresh", "--storage", remote, "--json").array().get(0);
     assertThat(again).containsEntry("compared", 2L).containsEntry("updated", List.of());
-    // A record changed on both sides since they last agreed stays as it is here, said.
-    bob.ok("tags", "--id", v1, "--add", "mine");
-    alice.ok("tags", "--id", v1, "--add", "hers");
-    alice.ok("upload", "--id", v1, "--storage", remote);
-    Cli.Result diverged = bob.ok("refresh", "--storage", remote);
+    // A record changed on both sides since they last agreed stays as it is here, said: bob's change
+    // reached the remote at once, and alice's, made on her copy, was refused there.
+    assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).contains("cairn: note: sent the change to");
+    assertThat(alice.ok("tags", "--id", v1, "--add", "hers").err()).contains("keeps " + v1.substring(0, 8) + "'s record as it was"
+        + " (Cannot upload " + v1 + ": its record was changed here (tags) and on ");
+    Cli.Result diverged = alice.ok("refresh", "--storage", remote);
     assertThat(diverged.err()).contains("cairn: warning: the record of " + v1 + " was changed here");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> kept = (List<Map<String, Object>>) bob.ok("refresh", "--storage", remote, "--json").array().get(0).get("kept");
+    List<Map<String, Object>> kept = (List<Map<String, Object>>) alice.ok("refresh", "--storage", remote, "--json").array().get(0)
+        .get("kept");
     assertThat(kept).singleElement().satisfies(k -> assertThat(k).containsEntry("id", v1).containsEntry("reason", "diverged")
         .containsEntry("other", null));
-    assertThat(bob.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("mine"));
+    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("hers"));
     assertThat(bob.fails("refresh", "--storage", tmp.resolve("nothing-there").toString()).err()).startsWith("cairn: ");
     // A record taken that now shares its name and version string with a version of bob's: said.
     write(tmp.resolve("whales/w.txt"), "whale");
