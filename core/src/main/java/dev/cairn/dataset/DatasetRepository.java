@@ -279,6 +279,12 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public String resolveRemote(String storage, Map<String, String> conf, String project, String name, String version)
       throws IOException {
+    return resolveRemoteRecord(storage, conf, project, name, version).id();
+  }
+
+  /** As {@link #resolveRemote}, the version's record on the remote. */
+  public DatasetRecord resolveRemoteRecord(String storage, Map<String, String> conf, String project, String name, String version)
+      throws IOException {
     VersionListing listing = readRemote(storage, conf);
     if (version == null && !listing.unreadable().isEmpty()) {
       // The newest version may be the one whose record is damaged: an older one is not "the newest".
@@ -290,7 +296,7 @@ public final class DatasetRepository implements AutoCloseable {
             + " or check the remote with cairn fsck --storage " + storage);
       }
     }
-    return highest(listing.records(), project, name, version, "on " + storage).id();
+    return highest(listing.records(), project, name, version, "on " + storage);
   }
 
   /**

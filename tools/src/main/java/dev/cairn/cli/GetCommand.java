@@ -6,6 +6,7 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
+import dev.cairn.dataset.VersionStrings;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
@@ -52,7 +53,8 @@ final class GetCommand extends Base {
       + " version's own remote or the default one; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
   Path lock;
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's highest version.")
+  @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's"
+      + " highest version (by default, the higher of that remote's and the highest here).")
   String storage;
 
   /**
@@ -181,6 +183,32 @@ final class GetCommand extends Base {
     }
   }
 
+  /**
+   * By name, with a default remote ($CAIRN_STORAGE, remote.default: the team's): the higher of the
+   * highest version here and the highest there, as {@code --storage} would ask it, since a
+   * teammate may have uploaded a newer one. A remote that cannot be asked leaves the one here,
+   * with a warning; none here ({@code missing} says why), the remote's error stands.
+   */
+  private String highestOf(Dataset here, DatasetNotFoundException missing, String team) throws IOException {
+    DatasetRecord there;
+    try {
+      there = repo().resolveRemoteRecord(team, null, selector.project, selector.name, selector.version);
+    } catch (DatasetNotFoundException none) {
+      if (here == null) {
+        throw none;
+      }
+      return here.id();
+    } catch (IOException unreachable) {
+      if (here == null) {
+        throw unreachable;
+      }
+      err().println("cairn: warning: could not ask " + team + " for a newer version (" + unreachable.getMessage().lines().findFirst()
+          .orElse("") + "); the highest here, " + here.version() + ", is used");
+      return here.id();
+    }
+    return here != null && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.id() : there.id();
+  }
+
   /** The version, fetched first from the remote if it or the selected data are not all local. */
   private Dataset resolveOrFetch(Selection sel) throws Exception {
     selector.validate();
@@ -199,14 +227,20 @@ final class GetCommand extends Base {
       if (remote != null) {
         id = repo().resolveRemote(remote, null, selector.project, selector.name, selector.version);
       } else {
+        Dataset here = null;
+        DatasetNotFoundException missing = null;
         try {
-          id = selector.resolve(repo(), true).id(); // by name, the highest closed version
+          here = selector.resolve(repo(), true); // by name, the highest closed version
         } catch (DatasetNotFoundException notLocal) {
-          String fallback = repo().defaultStorage();
-          if (fallback == null) {
-            throw notLocal;
-          }
-          id = repo().resolveRemote(fallback, null, selector.project, selector.name, selector.version);
+          missing = notLocal;
+        }
+        String team = repo().defaultStorage();
+        if (team != null) {
+          id = highestOf(here, missing, team);
+        } else if (here != null) {
+          id = here.id();
+        } else {
+          throw missing;
         }
       }
     }

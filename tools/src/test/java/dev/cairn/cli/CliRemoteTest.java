@@ -362,6 +362,37 @@ class CliRemoteTest {
   }
 
   @Test
+  void getByNameWithATeamRemoteTakesItsNewerVersion() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    String v1 = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.ok("get", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("id", v1);
+    write(tmp.resolve("src/y.txt"), "y");
+    String v2 = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json").obj().get("id"); // to the parent's remote
+    // Without a team remote, by name means the highest here.
+    assertThat(b.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v1);
+    // With one (remote.default, or $CAIRN_STORAGE), as --storage would: a teammate's newer version.
+    Files.writeString(tmp.resolve("b/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    Path got = Path.of(b.ok("get", "--project", "p", "--name", "n").lastLine());
+    assertThat(got.resolve("y.txt")).hasContent("y");
+    assertThat(b.ok("show", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v2);
+    // A version made here, newer than the remote's, is the one taken.
+    write(tmp.resolve("src/z.txt"), "z");
+    String v3 = (String) b.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--json").obj().get("id");
+    assertThat(b.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v3);
+    // A team remote that cannot be asked leaves the highest here, said.
+    Files.move(Path.of(remote), tmp.resolve("remote-away"));
+    Files.writeString(Path.of(remote), "not a folder");
+    Cli.Result offline = b.ok("get", "--project", "p", "--name", "n", "--json");
+    assertThat(offline.obj()).containsEntry("id", v3);
+    assertThat(offline.err()).startsWith("cairn: warning: could not ask " + remote + " for a newer version (").contains("); the highest"
+        + " here, 1.0.2, is used");
+  }
+
+  @Test
   void aChangeToAnUploadedRecordIsSentToItsRemotesAtOnce() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
