@@ -134,6 +134,24 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /**
+   * The parents' remote a new version goes to by default ({@link VersionRemotes#parentsRemote}),
+   * or null: none, or one that holds no Cairn data now (a folder moved away, a share not mounted),
+   * which is not made again as a new remote where the parents' was, but said.
+   */
+  String parentsRemoteFor(List<String> parents) throws IOException {
+    String inherited = remotes().parentsRemote(parents);
+    if (inherited != null && !holdsCairnData(inherited)) {
+      remotes().parentsRemoteUnusable(inherited, "it holds no Cairn data now (moved away, or not mounted?)");
+      parentsRemoteUnusable = true;
+      return null;
+    }
+    return inherited;
+  }
+
+  /** Whether this command said that the parents' remote could not be used (then it says nothing more of where the version is). */
+  boolean parentsRemoteUnusable;
+
   /** Says on stderr what a push did besides uploading: made a new remote, brought back deleted versions. */
   void notePush(Dataset ds, Pusher.Result pushed, String target) throws IOException {
     if (pushed.remoteCreated()) {

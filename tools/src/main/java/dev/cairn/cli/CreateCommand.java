@@ -68,7 +68,7 @@ final class CreateCommand extends Base {
       proj = projectHolding(name);
     }
     String remote = storage != null ? storage : repo().defaultStorage();
-    String inherited = remote == null ? remotes().parentsRemote(ps) : null;
+    String inherited = remote == null ? parentsRemoteFor(ps) : null;
     if (inherited != null) {
       remote = inherited;
     }

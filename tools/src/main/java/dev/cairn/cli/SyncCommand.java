@@ -237,9 +237,6 @@ final class SyncCommand extends Base {
     }
   }
 
-  /** Whether the parents' remote, this sync's default, could not be used (said once: no second note that the version stays here). */
-  private boolean parentsRemoteUnusable;
-
   /**
    * {@code --project/--name} or {@code --parents}: a new version, made only if the folder brings a
    * change, a child of the dataset's latest closed version unless parents are given; closed unless
@@ -267,7 +264,7 @@ final class SyncCommand extends Base {
     if (proj == null && !ps.isEmpty()) {
       proj = repo().get(ps.get(ps.size() - 1)).project();
     }
-    String inherited = remote == null && !disableUpload ? remotes().parentsRemote(ps) : null;
+    String inherited = remote == null && !disableUpload ? parentsRemoteFor(ps) : null;
     if (inherited != null) {
       remote = inherited;
     }

@@ -111,9 +111,13 @@ final class VersionRemotes {
    * read-only): the new version is made here alone, as without a remote.
    */
   void parentsRemoteUnusable(String remote, IOException why) {
-    String reason = why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage().lines().findFirst().orElse("");
+    parentsRemoteUnusable(remote, why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage().lines().findFirst().orElse(""));
+  }
+
+  /** As {@link #parentsRemoteUnusable(String, IOException)}, for the reason {@code why}. */
+  void parentsRemoteUnusable(String remote, String why) {
     err.println("cairn: note: the parents' remote cannot be used now, so the new version stays here (cairn upload --storage " + remote
-        + " sends it later): " + reason);
+        + " sends it later): " + why);
   }
 
   /**

@@ -874,6 +874,17 @@ class CliRemoteTest {
     assertThat(offline.obj()).containsEntry("storage", null).containsEntry("closed", true);
     assertThat(offline.err().lines()).singleElement().asString().startsWith("cairn: note: the parents' remote cannot be used now, so"
         + " the new version stays here (cairn upload --storage " + uri + " sends it later): Cannot open storage on " + uri);
+    // The parents' remote moved away (a share not mounted): not made again where it was, but said.
+    Path away = tmp.resolve("remote-away");
+    Files.move(Path.of(remote), away);
+    write(tmp.resolve("src/v.txt"), "v");
+    Cli.Result unmounted = a.ok("sync", "--project", "p", "--name", "n", "--parents", parent, "--folder", src, "--json");
+    assertThat(unmounted.obj()).containsEntry("storage", null);
+    assertThat(unmounted.err().lines()).singleElement().asString().isEqualTo("cairn: note: the parents' remote cannot be used now, so the"
+        + " new version stays here (cairn upload --storage " + uri + " sends it later): it holds no Cairn data now (moved away, or not"
+        + " mounted?)");
+    assertThat(Path.of(remote)).doesNotExist();
+    Files.move(away, Path.of(remote));
 
     // Parents on two remotes: none is taken, and the close says the version stays here.
     String elsewhere = (String) a.ok("sync", "--project", "p", "--name", "m", "--folder", src, "--storage", tmp.resolve("remote2").toString(),
