@@ -488,17 +488,22 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
-   * The project of the datasets named {@code name} here, for a new version named without its
-   * project: as {@code --name} alone picks a version, the one project that holds that name
-   * ({@code ""}, no project, when none does).
+   * The project of the datasets named {@code name} here, else on {@code remote} (null: none), for
+   * a new version named without its project: as {@code --name} alone picks a version, the one
+   * project that holds that name ({@code ""}, no project, when none does).
    *
    * @throws InvalidInputException if several projects hold one of that name
    */
-  String projectHolding(String name) throws IOException {
+  String projectHolding(String name, String remote) throws IOException {
     try {
       return repo().get(null, name, null).project();
     } catch (DatasetNotFoundException none) {
-      return "";
+      // None here: the remote the version goes to may hold the dataset (a teammate's).
+      try {
+        return remote == null ? "" : repo().resolveRemoteRecord(remote, null, null, name, null).project();
+      } catch (DatasetNotFoundException noneThere) {
+        return "";
+      }
     }
   }
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "create", description = "Create a new dataset version (a draft), starting from its parents merged.")
 final class CreateCommand extends Base {
-  @Option(names = "--project", paramLabel = "P", description = "Project (default: the last parent's project, else the one project here holding datasets of that --name, else none).")
+  @Option(names = "--project", paramLabel = "P", description = "Project (default: the last parent's project, else the one project holding datasets of that --name here, else on the remote, else none).")
   String project;
 
   @Option(names = "--name", paramLabel = "N", required = true, description = "Dataset name.")
@@ -65,7 +65,7 @@ final class CreateCommand extends Base {
     if (proj == null && !ps.isEmpty()) {
       proj = repo().get(ps.get(ps.size() - 1)).project();
     } else if (proj == null) {
-      proj = projectHolding(name);
+      proj = projectHolding(name, storage != null ? storage : repo().defaultStorage());
     }
     String remote = storage != null ? storage : repo().defaultStorage();
     String inherited = remote == null ? parentsRemoteFor(ps) : null;

@@ -331,7 +331,17 @@ final class SyncCommand extends Base {
 
   /** {@code --id}, or the current draft: the folder synced into it, then closed unless {@code --skip-close}. */
   private Outcome syncIntoDraft() throws Exception {
-    Dataset ds = (id != null ? repo().get(id) : requireCurrent(repo())).invokedAs("sync", argv());
+    Dataset ds;
+    if (id != null) {
+      ds = repo().get(id);
+    } else if (repo().current() == null && repo().catalog().lastUsed() == null) {
+      // A first sync without a name: clearml-data's makes a dataset of the folder, which needs one.
+      throw new InvalidInputException("Cannot sync: no draft to sync into yet; give --project P --name N to make a version of the"
+          + " folder (or --id of a draft)");
+    } else {
+      ds = requireCurrent(repo());
+    }
+    ds = ds.invokedAs("sync", argv());
     String own = ds.record().storage();
     String remote = null;
     if (!skipClose) {

@@ -694,6 +694,16 @@ class CliMessagesTest {
   }
 
   @Test
+  void aFirstSyncWithoutANameSaysToGiveOne() throws IOException {
+    cli.ok("init");
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("a.txt"), "a");
+    assertThat(cli.fails("sync", "--folder", data.toString()).err()).isEqualTo("cairn: Cannot sync: no draft to sync into yet; give"
+        + " --project P --name N to make a version of the folder (or --id of a draft)\n");
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", data.toString());
+  }
+
+  @Test
   void aValueHoldingALineBreakIsQuotedWholeOnTheOneLine() throws IOException {
     cli.ok("init");
     assertThat(cli.fails("create", "--name", "x", "--version", "a\nb").err())

@@ -362,6 +362,19 @@ class CliRemoteTest {
   }
 
   @Test
+  void createNamedWithoutItsProjectTakesTheProjectTheRemoteHoldsItIn() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    a.ok("sync", "--project", "vision", "--name", "animals", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    // A fresh repository: no dataset of that name here, but the remote holds one.
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.ok("create", "--name", "animals", "--storage", remote, "--json").obj()).containsEntry("project", "vision")
+        .containsEntry("version", "1.0.1");
+    assertThat(new Cli(tmp.resolve("c")).ok("create", "--name", "plants", "--storage", remote, "--json").obj()).containsEntry("project", "");
+  }
+
+  @Test
   void getByNameWithATeamRemoteTakesItsNewerVersion() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
