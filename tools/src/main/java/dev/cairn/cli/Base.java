@@ -500,7 +500,7 @@ abstract class Base implements Callable<Integer> {
     } catch (DatasetNotFoundException none) {
       // None here: the remote the version goes to may hold the dataset (a teammate's).
       try {
-        return remote == null ? "" : repo().resolveRemoteRecord(remote, null, null, name, null).project();
+        return remote == null || !holdsCairnData(remote) ? "" : repo().resolveRemoteRecord(remote, null, null, name, null).project();
       } catch (DatasetNotFoundException noneThere) {
         return "";
       }

@@ -1,6 +1,10 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Usage;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,9 +32,11 @@ final class LockCommand extends Base {
       // As other tools read "-": the lock file itself, which is JSON already, on standard output.
       String text = repo().usage().lockFile(r);
       out().print(text.endsWith("\n") ? text : text + "\n");
+      warnOfVersionsHereAlone(r);
       return 0;
     }
     int n = repo().usage().writeLockFile(r, output, overwrite);
+    warnOfVersionsHereAlone(r);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("path", output.toAbsolutePath().toString());
@@ -40,5 +46,24 @@ final class LockCommand extends Base {
       out().printf("Wrote %s (%s of run %s)%n", output, Format.count(n, "version"), r);
     }
     return 0;
+  }
+
+  /**
+   * A lock file names versions, not where they are: one on no remote is restored from this
+   * repository alone, which a colleague's lacks. Said, one line each, with the upload that shares it.
+   */
+  private void warnOfVersionsHereAlone(String run) throws IOException {
+    for (Usage.Use u : repo().usage().run(run)) {
+      DatasetRecord r;
+      try {
+        r = repo().get(u.id()).record();
+      } catch (DatasetNotFoundException deleted) {
+        continue; // restored by its root while its objects are here
+      }
+      if (r.storage() == null || !r.wasUploaded()) {
+        err().println("cairn: warning: " + u.alias() + " (" + r.shortId() + ") is on no remote: only this repository can restore it;"
+            + " cairn upload --id " + r.shortId() + " --storage URI shares it");
+      }
+    }
   }
 }

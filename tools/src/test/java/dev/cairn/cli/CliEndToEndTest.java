@@ -637,7 +637,10 @@ class CliEndToEndTest {
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0)).containsEntry("alias", "train").containsEntry("id", id);
     Path lock = tmp.resolve("cairn.lock");
-    cli.ok("lock", "--run", "run-1", "--output", lock.toString());
+    // A lock names versions, not where they are: one on no remote is said to be restorable here alone.
+    assertThat(cli.ok("lock", "--run", "run-1", "--output", lock.toString()).err()).isEqualTo("cairn: warning: train ("
+        + id.substring(0, 8) + ") is on no remote: only this repository can restore it; cairn upload --id " + id.substring(0, 8)
+        + " --storage URI shares it\n");
     assertThat(Files.readString(lock)).contains(id).contains((String) runs.get(0).get("root"));
     assertThat(cli.ok("rename", "--name", "used", "--new-name", "renamed", "--json").obj())
         .containsExactly(entry("old_project", ""), entry("old_name", "used"), entry("project", ""), entry("name", "renamed"),
