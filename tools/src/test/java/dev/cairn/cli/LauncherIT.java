@@ -3,6 +3,8 @@ package dev.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.VersionLocks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -118,8 +120,50 @@ class LauncherIT {
     assertThat(run(daemon, "daemon", "status").exit()).isEqualTo(3);
   }
 
+  @Test
+  void aLauncherKilledOutrightTakesTheDaemonsCommandWithIt() throws Exception {
+    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
+    Map<String, String> daemon = Map.of("CAIRN_DAEMON", "");
+    Path data = Files.createDirectories(work.resolve("data"));
+    Files.writeString(data.resolve("a.csv"), "a\n");
+    run(Map.of(), "--repo", "repo", "create", "--project", "p", "--name", "n");
+    String draft = run(Map.of(), "--repo", "repo", "show", "--json").out().replaceAll("(?s).*\"id\": ?\"([0-9a-f]{32})\".*", "$1");
+    assertThat(run(daemon, "daemon", "start").exit()).isZero();
+    Path log = Path.of(run(daemon, "daemon", "status", "--json").out().replaceAll("(?s).*\"log\":\"([^\"]*)\".*", "$1"));
+    try (DatasetRepository repo = DatasetRepository.open(work.resolve("repo"));
+        VersionLocks.Lock held = repo.catalog().lock(draft)) {
+      // The add waits in the daemon for the draft's lock; its launcher is killed (SIGKILL: no trap sees it).
+      Process add = start(daemon, "--repo", "repo", "add", "--id", draft, "--files", data.toString());
+      Thread.sleep(2000); // reached the daemon, and waits there (for 30 s, lock.waitMillis)
+      add.destroyForcibly().waitFor();
+      for (int i = 0; i < 200 && !Files.readString(log).contains("the client went away"); i++) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.readString(log)).as("the orphaned client went away, and the daemon stopped the command").contains("the client went away");
+    } finally {
+      run(daemon, "daemon", "stop");
+    }
+    assertThat(run(Map.of(), "--repo", "repo", "list", "--id", draft).out()).doesNotContain("a.csv");
+  }
+
   /** Runs the launcher from {@link #work}, on the built jar, with its own home and daemon folder. */
   private Result run(Map<String, String> env, String... args) throws Exception {
+    Path out = Files.createTempFile(work, "out", ".txt");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process process = launcher(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/cairn %s finishes", String.join(" ", args)).isTrue();
+    Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return result;
+  }
+
+  /** Starts the launcher as {@link #run} does, its output discarded, without waiting for it. */
+  private Process start(Map<String, String> env, String... args) throws IOException {
+    return launcher(env, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  private ProcessBuilder launcher(Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile());
@@ -130,13 +174,6 @@ class LauncherIT {
     environment.put("CAIRN_NO_BUILD", "1");
     environment.put("CAIRN_DAEMON", "off");
     environment.putAll(env);
-    Path out = Files.createTempFile(work, "out", ".txt");
-    Path err = Files.createTempFile(work, "err", ".txt");
-    Process process = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/cairn %s finishes", String.join(" ", args)).isTrue();
-    Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    Files.delete(out);
-    Files.delete(err);
-    return result;
+    return pb;
   }
 }

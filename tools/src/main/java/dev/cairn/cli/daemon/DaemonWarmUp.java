@@ -1,6 +1,7 @@
 package dev.cairn.cli.daemon;
 
 import dev.cairn.cli.Main;
+import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,7 +27,8 @@ final class DaemonWarmUp {
     long budget = Long.getLong("cairn.daemon.warmupMillis", 4000) * 1_000_000L;
     Path dir = Files.createTempDirectory("cairn-daemon-warmup");
     int commands = 0;
-    try {
+    // Deleted at exit too: a daemon stopped while it warms up (kill -TERM) leaves nothing behind.
+    try (var atExit = ExitCleanup.register(dir)) {
       Path data = dir.resolve("data");
       Random random = new Random(42);
       for (int i = 0; i < 500; i++) {
