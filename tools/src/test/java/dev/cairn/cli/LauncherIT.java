@@ -110,6 +110,12 @@ class LauncherIT {
       }
       assertThat(Files.readString(log)).as("the daemon ran it").contains("sync exit 0");
 
+      // A locale the system lacks: the daemon declines (another environment), and Perl, its
+      // client, says nothing of it.
+      Result otherLocale = run(Map.of("CAIRN_DAEMON", "", "LC_ALL", "", "LANG", "xx_XX.UTF-8"), "--version");
+      assertThat(otherLocale.exit()).isZero();
+      assertThat(otherLocale.err()).doesNotContain("perl");
+
       Result missing = run(daemon, "--repo", "repo", "get", "--id", "deadbeefdeadbeef");
       assertThat(missing.exit()).isEqualTo(1);
       assertThat(missing.err().lines()).singleElement().asString().startsWith("cairn: ");
