@@ -1,7 +1,9 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.AbbreviatedObjectId;
 import dev.cairn.id.ObjectId;
+import dev.cairn.storage.Storages;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -86,6 +88,30 @@ public record DatasetRecord(
   /** Whether its log has an upload, to any remote: its data has been on a remote (the first such is its {@link #storage}). */
   public boolean wasUploaded() {
     return log.stream().anyMatch(e -> e.command().equals("upload"));
+  }
+
+  /**
+   * Every remote its log says it was uploaded to, as URIs, each once: its own ({@link #storage}),
+   * and those an {@code upload --storage OTHER} made copies on.
+   */
+  public List<String> uploadedTo() {
+    return log.stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments())).filter(Objects::nonNull)
+        .distinct().toList();
+  }
+
+  /**
+   * The remote an upload entry names: its {@code --storage} (an {@code upload} command's
+   * arguments), its one argument (an upload after a close or sync), else the version's own.
+   */
+  private String uploadTarget(List<String> args) {
+    int at = args.indexOf("--storage");
+    String target = at >= 0 && at + 1 < args.size() ? args.get(at + 1)
+        : args.size() == 1 && !args.get(0).startsWith("-") ? args.get(0) : storage;
+    try {
+      return target == null ? null : Storages.parse(target).toString();
+    } catch (InvalidInputException unparsable) {
+      return target;
+    }
   }
 
   /** Builder seeded with this record's fields. */

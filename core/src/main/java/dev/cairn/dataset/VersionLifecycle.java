@@ -744,6 +744,14 @@ final class VersionLifecycle {
     return renamed;
   }
 
+  private static boolean sameRemote(String a, String b) {
+    try {
+      return Storages.parse(a).equals(Storages.parse(b));
+    } catch (InvalidInputException unparsable) {
+      return a.equals(b);
+    }
+  }
+
   /** Whether the last entry of {@code r}'s log is a rename or move that gave it {@code project} and {@code name}. */
   private static boolean renamedLastTo(DatasetRecord r, String project, String name) {
     List<LogEntry> log = r.log();
@@ -777,10 +785,16 @@ final class VersionLifecycle {
    */
   private static void reserveOnRemotes(DatasetRepository repo, List<DatasetRecord> versions, List<DatasetRecord> renamedBefore,
       String project, String name, String verb) throws IOException {
+    // Its own remote, and every remote a copy was uploaded to: each would keep the old name, and
+    // a name another dataset uses there would refuse the version's next upload for good.
     Map<String, List<DatasetRecord>> byStorage = new LinkedHashMap<>();
     for (DatasetRecord v : versions) {
-      if (v.storage() != null) {
-        byStorage.computeIfAbsent(v.storage(), k -> new ArrayList<>()).add(v);
+      List<String> remotes = new ArrayList<>(v.uploadedTo());
+      if (v.storage() != null && remotes.stream().noneMatch(u -> sameRemote(u, v.storage()))) {
+        remotes.add(0, v.storage()); // created against it, not yet uploaded
+      }
+      for (String remote : remotes) {
+        byStorage.computeIfAbsent(remote, k -> new ArrayList<>()).add(v);
       }
     }
     List<Target> targets = new ArrayList<>();

@@ -634,7 +634,8 @@ public final class Remote implements AutoCloseable {
     if (!r.project().equals(project) || !r.name().equals(name)) {
       // Renamed or moved since: the string stays its own for good, so that no version string is ever two versions'.
       return "version " + holder + ", since renamed " + DatasetRepository.label(r.project(), r.name()) + " "
-          + r.version() + " (a dataset's version strings stay reserved after a rename: give another --version)";
+          + r.version() + " (a dataset's version strings stay reserved after a rename: a new version needs another --version,"
+          + " a renamed one another name)";
     }
     return "version " + holder;
   }

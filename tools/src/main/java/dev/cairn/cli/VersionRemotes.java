@@ -5,8 +5,6 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetNotFoundException;
-import dev.cairn.errors.InvalidInputException;
-import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
@@ -17,7 +15,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -50,7 +47,7 @@ final class VersionRemotes {
       return;
     }
     String id = r.shortId();
-    for (String remote : uploadedTo(r)) {
+    for (String remote : r.uploadedTo()) {
       try {
         repo.get(r.id()).upload(remote, null, Progress.NONE);
         err.println("cairn: note: sent the change to " + remote);
@@ -60,12 +57,6 @@ final class VersionRemotes {
             + " --storage " + remote + " sends the change");
       }
     }
-  }
-
-  /** Every remote a closed version's log says it was uploaded to: its own, and copies (upload --storage OTHER). */
-  private static List<String> uploadedTo(DatasetRecord r) {
-    return r.log().stream().filter(e -> e.command().equals("upload")).map(e -> uploadTarget(e.arguments(), r.storage()))
-        .filter(Objects::nonNull).map(Base::canonicalStorage).distinct().toList();
   }
 
   /**
@@ -160,7 +151,7 @@ final class VersionRemotes {
     // Each remote's walk goes over each version once, however many uploads' lineages share it.
     Map<String, Set<String>> walked = new HashMap<>();
     for (DatasetRecord r : all.values()) {
-      for (String remote : r.isDraft() ? List.<String>of() : uploadedTo(r)) {
+      for (String remote : r.isDraft() ? List.<String>of() : r.uploadedTo()) {
         Set<String> seen = walked.computeIfAbsent(remote, k -> new HashSet<>());
         Deque<String> lineage = new ArrayDeque<>(List.of(r.id()));
         while (!lineage.isEmpty()) {
@@ -183,19 +174,5 @@ final class VersionRemotes {
         ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote
         : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each is uploaded"
             + " again: cairn upload --id ID --storage " + remote)));
-  }
-
-  /**
-   * The remote an upload log entry names, as a URI: its {@code --storage} (an {@code upload}
-   * command's arguments), its one argument (an upload after close or sync), else {@code own}.
-   */
-  private static String uploadTarget(List<String> args, String own) {
-    int at = args.indexOf("--storage");
-    String target = at >= 0 && at + 1 < args.size() ? args.get(at + 1) : args.size() == 1 && !args.get(0).startsWith("-") ? args.get(0) : own;
-    try {
-      return target == null ? null : Storages.parse(target).toString();
-    } catch (InvalidInputException e) {
-      return target;
-    }
   }
 }

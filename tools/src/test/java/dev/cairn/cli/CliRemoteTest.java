@@ -375,6 +375,25 @@ class CliRemoteTest {
   }
 
   @Test
+  void aMoveIsRefusedWhenARemoteHoldingACopyHasTheNewNameTaken() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String own = tmp.resolve("own").toString();
+    String copies = tmp.resolve("copies").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "k", "--name", "d", "--folder", tmp.resolve("src").toString(), "--storage", own,
+        "--json").obj().get("id");
+    a.ok("upload", "--id", id, "--storage", copies);
+    Cli b = new Cli(tmp.resolve("b"));
+    write(tmp.resolve("other/y.txt"), "y");
+    b.ok("sync", "--project", "k2", "--name", "d", "--folder", tmp.resolve("other").toString(), "--storage", copies);
+    // The copy could never be uploaded again under the new name: refused, as on the version's own remote.
+    assertThat(a.fails("move", "--project", "k", "--name", "d", "--new-project", "k2").err())
+        .startsWith("cairn: Cannot move d to project k2: k2/d already has version 1.0.0 on " + Path.of(copies).toUri().toString()
+            .replaceFirst("/$", ""));
+    assertThat(a.ok("show", "--id", id, "--json").obj()).containsEntry("project", "k");
+  }
+
+  @Test
   void getByNameWithATeamRemoteTakesItsNewerVersion() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
@@ -510,7 +529,8 @@ class CliRemoteTest {
     alice.ok("upload", "--id", id, "--storage", remote);
     assertThat(bob.fails("create", "--project", "vision", "--name", "pets", "--version", "1.0.0", "--storage", remote).err())
         .contains("version 1.0.0 of vision/pets already exists on ").contains(", held by version " + id + ", since renamed vision/animals"
-            + " 1.0.0 (a dataset's version strings stay reserved after a rename: give another --version)");
+            + " 1.0.0 (a dataset's version strings stay reserved after a rename: a new version needs another --version, a renamed one"
+            + " another name)");
   }
 
   @Test
