@@ -146,8 +146,9 @@ public final class RemoteFsck {
 
   /** What a repair that deleted packs, or found objects lacking, says must follow. */
   private String collectionNeeded() {
-    return "once the remote is whole, a collection must run (cairn gc --storage " + uri + "): until then only uploads"
-        + " that complete versions run";
+    return "once the remote is whole (each version that lacks objects uploaded again, then a repair), a collection must run"
+        + " (cairn gc --storage " + uri + "): until the repair, uploads look up every object they would reuse; after it, uploads"
+        + " of new data wait for that collection";
   }
 
   /**

@@ -968,6 +968,8 @@ public abstract class AbstractRemoteContractTest {
     }
     assertThat(repaired.incomplete()).containsExactly(hurt.id());
     assertThat(repaired.repairs()).anySatisfy(x -> assertThat(x).contains("moved damaged pack " + RemoteLayout.packName(pack)));
+    assertThat(repaired.repairs()).as("what uploads do meanwhile").anySatisfy(x -> assertThat(x)
+        .contains("until the repair, uploads look up every object they would reuse; after it, uploads of new data wait"));
     try (RemoteStorage st = openStorage()) {
       assertThat(st.size(pack)).as("out of packs/").isNegative();
       assertThat(st.list(RemoteLayout.LOST_FOUND)).extracting(RemoteFile::name)
