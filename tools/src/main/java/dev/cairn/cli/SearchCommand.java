@@ -10,8 +10,11 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +45,8 @@ final class SearchCommand extends Base {
   @Option(names = "--ids", paramLabel = "ID", arity = "1..*", split = ",", converter = Trimmed.class, description = "Only these versions (ids or prefixes; space- or comma-separated).")
   List<String> ids = new ArrayList<>();
 
-  @Option(names = "--storage", paramLabel = "URI", description = "Search the versions on this remote instead of the local ones.")
+  @Option(names = "--storage", paramLabel = "URI", description = "Search the versions on this remote instead of the local ones (without it,"
+      + " a team remote, $CAIRN_STORAGE or remote.default, adds the versions it holds that are not here).")
   String storage;
 
   @Override
@@ -75,6 +79,30 @@ final class SearchCommand extends Base {
     } catch (AmbiguousIdException several) {
       return true;
     }
+  }
+
+  /**
+   * With a team remote ($CAIRN_STORAGE, remote.default) and no --storage: the versions there that
+   * are not here too, as a clearml server lists every teammate's (a record here stands for its
+   * version). One that cannot be read leaves the versions here, with a warning.
+   */
+  private void addTeamVersions(List<DatasetRecord> found, String team, Predicate<String> named, TagQuery tagged) {
+    VersionListing there;
+    try {
+      there = repo().readRemote(team, null);
+    } catch (IOException unreachable) {
+      err().println("cairn: warning: could not list the versions on " + team + " (" + unreachable.getMessage().lines().findFirst()
+          .orElse("") + "); those here are listed");
+      return;
+    }
+    Set<String> here = new HashSet<>();
+    found.forEach(r -> here.add(r.id()));
+    for (DatasetRecord r : there.records()) {
+      if (!here.contains(r.id()) && named.test(r.name()) && tagged.matches(r.tags())) {
+        found.add(r);
+      }
+    }
+    found.sort(Comparator.comparingLong(DatasetRecord::createdMillis).thenComparing(DatasetRecord::id)); // as the catalog orders its own
   }
 
   @Override
@@ -112,6 +140,10 @@ final class SearchCommand extends Base {
         // Stderr, so that the listing (and --json) stays as it was: the versions that could be read.
         err().printf("cairn: warning: %s could not be read and %s left out; run cairn fsck%n",
             Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are");
+      }
+      String team = repo().defaultStorage();
+      if (team != null) {
+        addTeamVersions(found, team, named, tagged);
       }
     }
     boolean byProject = project != null; // --project '' is the versions of no project, as the web UI's ?project=

@@ -415,6 +415,10 @@ class CliRemoteTest {
     write(tmp.resolve("src/z.txt"), "z");
     String v3 = (String) b.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--json").obj().get("id");
     assertThat(b.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v3);
+    // search lists the team remote's versions that are not here too, as a clearml server lists a team's.
+    write(tmp.resolve("src/t.txt"), "t");
+    String v4 = (String) a.ok("sync", "--project", "p", "--name", "n", "--parents", v2, "--folder", src, "--json").obj().get("id");
+    assertThat(b.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1, v2, v3, v4);
     // A team remote that cannot be asked leaves the highest here, said.
     Files.move(Path.of(remote), tmp.resolve("remote-away"));
     Files.writeString(Path.of(remote), "not a folder");
@@ -422,6 +426,10 @@ class CliRemoteTest {
     assertThat(offline.obj()).containsEntry("id", v3);
     assertThat(offline.err()).startsWith("cairn: warning: could not ask " + remote + " for a newer version (").contains("); the highest"
         + " here, 1.0.2, is used");
+    Cli.Result listedHere = b.ok("search", "--name", "^n$", "--json");
+    assertThat(listedHere.array()).extracting(m -> m.get("id")).containsExactly(v1, v2, v3);
+    assertThat(listedHere.err()).startsWith("cairn: warning: could not list the versions on " + remote + " (").endsWith("); those here"
+        + " are listed\n");
   }
 
   @Test
