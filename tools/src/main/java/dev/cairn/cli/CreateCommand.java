@@ -68,7 +68,9 @@ final class CreateCommand extends Base {
       proj = projectHolding(name, storage != null ? storage : repo().defaultStorage());
     }
     String remote = storage != null ? storage : repo().defaultStorage();
-    String inherited = remote == null ? parentsRemoteFor(ps) : null;
+    // Without parents, the dataset's own versions stand for them: a new version of a dataset on a
+    // remote goes there too.
+    String inherited = remote == null ? parentsRemoteFor(ps.isEmpty() ? latestOf(proj, name) : ps) : null;
     if (inherited != null) {
       remote = inherited;
     }
@@ -124,6 +126,16 @@ final class CreateCommand extends Base {
       }
     }
     return 0;
+  }
+
+  /** The dataset's highest closed version here, as a list of its id (empty: none). */
+  private List<String> latestOf(String proj, String nm) throws IOException {
+    try {
+      Dataset latest = repo().get(proj, nm, null, true);
+      return latest.record().isDraft() ? List.of() : List.of(latest.id());
+    } catch (DatasetNotFoundException none) {
+      return List.of();
+    }
   }
 
   /**

@@ -93,8 +93,9 @@ final class VersionRemotes {
    * that would close it.
    */
   void parentsRemoteTaken(Dataset ds, String remote, String keepHere) throws IOException {
-    err.println("cairn: note: " + ds.shortId() + " goes to " + remote + ", its parent" + (ds.record().parents().size() > 1 ? "s'" : "'s")
-        + " remote, when closed (--storage names another; " + keepHere + " keeps it here)");
+    int parents = ds.record().parents().size();
+    err.println("cairn: note: " + ds.shortId() + " goes to " + remote + ", " + (parents == 0 ? "its dataset's" : parents == 1
+        ? "its parent's" : "its parents'") + " remote, when closed (--storage names another; " + keepHere + " keeps it here)");
   }
 
   /**

@@ -906,6 +906,9 @@ class CliRemoteTest {
     assertThat(created.err()).contains(" goes to " + uri + ", its parent's remote, when closed (--storage names another;"
         + " close --disable-upload keeps it here)");
     assertThat(a.ok("close", "--json").obj()).containsEntry("storage", uri);
+    // Without parents, the dataset's versions stand for them.
+    assertThat(a.ok("create", "--project", "p", "--name", "n").err()).contains(" goes to " + uri + ", its dataset's remote, when closed");
+    assertThat(a.ok("close", "--json").obj()).containsEntry("storage", uri);
 
     // A default the user did not ask for: the remote unusable (here, its client cannot be built),
     // the version is made here alone, and said so once.
