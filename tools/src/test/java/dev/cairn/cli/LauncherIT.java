@@ -116,6 +116,12 @@ class LauncherIT {
       assertThat(otherLocale.exit()).isZero();
       assertThat(otherLocale.err()).doesNotContain("perl");
 
+      // CAIRN_DAEMON=off, or false, no, 0, runs the command in a JVM of its own.
+      for (String off : List.of("off", "OFF", "false", "no", "0")) {
+        assertThat(run(Map.of("CAIRN_DAEMON", off), "--repo", "repo", "log", "--project", "p", "--name", "n").exit()).isZero();
+      }
+      assertThat(Files.readString(log)).as("none reached the daemon").doesNotContain("log exit");
+
       Result missing = run(daemon, "--repo", "repo", "get", "--id", "deadbeefdeadbeef");
       assertThat(missing.exit()).isEqualTo(1);
       assertThat(missing.err().lines()).singleElement().asString().startsWith("cairn: ");
