@@ -158,6 +158,24 @@ class LauncherIT {
     assertThat(run(Map.of(), "--repo", "repo", "list", "--id", draft).out()).doesNotContain("a.csv");
   }
 
+  @Test
+  void aStopDuringAStartStopsTheDaemonThatStartStarts() throws Exception {
+    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
+    Map<String, String> daemon = Map.of("CAIRN_DAEMON", "");
+    Process start = start(daemon, "daemon", "start");
+    try {
+      Thread.sleep(500); // warming up: no pid file yet
+      Result stop = run(daemon, "daemon", "stop");
+      assertThat(start.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      assertThat(stop.exit()).isZero();
+      assertThat(stop.out()).startsWith("cairn daemon: stopped (pid ");
+      assertThat(run(daemon, "daemon", "status").exit()).isEqualTo(3);
+    } finally {
+      start.waitFor(2, TimeUnit.MINUTES);
+      run(daemon, "daemon", "stop"); // whatever the outcome, no daemon outlives the test
+    }
+  }
+
   /** Runs the launcher from {@link #work}, on the built jar, with its own home and daemon folder. */
   private Result run(Map<String, String> env, String... args) throws Exception {
     Path out = Files.createTempFile(work, "out", ".txt");
