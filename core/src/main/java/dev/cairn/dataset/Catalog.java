@@ -319,6 +319,34 @@ public final class Catalog {
     return out;
   }
 
+  /**
+   * Reservations held by a version under another project or name than its record's: the mark of
+   * a rename or move stopped midway (it reserves every string under the new name before it renames
+   * a record, and gives the old ones back after), which the same command run again finishes.
+   */
+  public List<Reservation> reservationsUnderOtherNames() throws IOException {
+    List<Reservation> out = new ArrayList<>();
+    if (!Files.isDirectory(versions)) {
+      return out;
+    }
+    try (Stream<Path> s = Files.walk(versions, 2)) {
+      for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        String holder;
+        DatasetRecord r;
+        try {
+          holder = Files.readString(f, StandardCharsets.US_ASCII).trim();
+          r = isFullId(holder) && exists(holder) ? read(holder) : null;
+        } catch (IOException goneOrUnreadable) {
+          continue; // released meanwhile, or a record fsck reports as damaged
+        }
+        if (r != null && !f.getParent().equals(versionDir(r.project(), r.name()))) {
+          out.add(new Reservation(f, holder));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Releases {@code r} unless its holder changed or its record appeared meanwhile. */
   public void release(Reservation r) throws IOException {
     try {

@@ -2,13 +2,13 @@ package dev.cairn.gc;
 
 import dev.cairn.dataset.CacheCheck;
 import dev.cairn.dataset.Catalog;
-import dev.cairn.dataset.VersionLocks;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.DraftOwners;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.dataset.RemoteAncestors;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.errors.CairnException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.MissingObjectException;
@@ -255,6 +255,14 @@ public final class Fsck {
     for (Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {
       problems.add(Problem.warning(r.holder(), r.file().toString(), "version string " + r.file().getFileName()
           + " still reserved for deleted version " + r.holder() + " (a delete stopped before it gave it back); fsck --repair releases it"));
+    }
+    Set<String> split = new LinkedHashSet<>();
+    repo.catalog().reservationsUnderOtherNames().forEach(r -> split.add(r.holder()));
+    if (!split.isEmpty()) {
+      DatasetRecord any = repo.catalog().read(split.iterator().next());
+      problems.add(Problem.warning(any.id(), null, Text.count(split.size(), "version") + " (" + DatasetRepository.label(any.project(),
+          any.name()) + " among them) also hold version strings under another project or name: a rename or move stopped midway; the"
+          + " same command run again finishes it"));
     }
   }
 

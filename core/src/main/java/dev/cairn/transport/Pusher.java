@@ -1,6 +1,5 @@
 package dev.cairn.transport;
 
-import dev.cairn.dataset.VersionLocks;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
@@ -8,6 +7,7 @@ import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordHistory;
 import dev.cairn.dataset.Selection;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;

@@ -69,7 +69,12 @@ class RenameResumeTest {
         .hasMessage("Cannot rename many2 to many: p/many holds 3 versions that a rename to p/many2 left when it was stopped midway;"
             + " finish it instead: cairn rename --project p --name many --new-name many2");
 
+    // fsck says the rename was stopped, and what finishes it.
+    assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).extracting(dev.cairn.gc.Problem::message)
+        .anySatisfy(m -> assertThat(m).startsWith("3 versions (p/many").contains("a rename or move stopped midway; the same command run"
+            + " again finishes it"));
     assertThat(left.rename("many2")).isEqualTo(3);
+    assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).as("finished").isEmpty();
     assertThat(repo.list("p", null, List.of())).hasSize(5).allMatch(r -> r.name().equals("many2"));
     for (Dataset v : versions) {
       assertThat(repo.catalog().reservationHolder("p", "many2", v.version())).isEqualTo(v.id());
