@@ -300,20 +300,9 @@ public final class Catalog {
   /** The reservations whose holder has no record, of versions deleted on purpose or of the others. */
   private List<Reservation> reservationsWithoutRecord(boolean deleted) throws IOException {
     List<Reservation> out = new ArrayList<>();
-    if (!Files.isDirectory(versions)) {
-      return out;
-    }
-    try (Stream<Path> s = Files.walk(versions, 2)) {
-      for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-        String holder;
-        try {
-          holder = Files.readString(f, StandardCharsets.US_ASCII).trim();
-        } catch (NoSuchFileException released) {
-          continue;
-        }
-        if (isFullId(holder) && !exists(holder) && wasDeleted(holder) == deleted) {
-          out.add(new Reservation(f, holder));
-        }
+    for (Reservation r : reservations()) {
+      if (isFullId(r.holder()) && !exists(r.holder()) && wasDeleted(r.holder()) == deleted) {
+        out.add(r);
       }
     }
     return out;
@@ -326,21 +315,32 @@ public final class Catalog {
    */
   public List<Reservation> reservationsUnderOtherNames() throws IOException {
     List<Reservation> out = new ArrayList<>();
+    for (Reservation res : reservations()) {
+      DatasetRecord r;
+      try {
+        r = isFullId(res.holder()) && exists(res.holder()) ? read(res.holder()) : null;
+      } catch (IOException goneOrUnreadable) {
+        continue; // deleted meanwhile, or a record fsck reports as damaged
+      }
+      if (r != null && !res.file().getParent().equals(versionDir(r.project(), r.name()))) {
+        out.add(res);
+      }
+    }
+    return out;
+  }
+
+  /** Every reservation of {@code refs/versions/}, with what its file holds (trimmed), those released meanwhile left out. */
+  private List<Reservation> reservations() throws IOException {
+    List<Reservation> out = new ArrayList<>();
     if (!Files.isDirectory(versions)) {
       return out;
     }
     try (Stream<Path> s = Files.walk(versions, 2)) {
       for (Path f : s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-        String holder;
-        DatasetRecord r;
         try {
-          holder = Files.readString(f, StandardCharsets.US_ASCII).trim();
-          r = isFullId(holder) && exists(holder) ? read(holder) : null;
-        } catch (IOException goneOrUnreadable) {
-          continue; // released meanwhile, or a record fsck reports as damaged
-        }
-        if (r != null && !f.getParent().equals(versionDir(r.project(), r.name()))) {
-          out.add(new Reservation(f, holder));
+          out.add(new Reservation(f, Files.readString(f, StandardCharsets.US_ASCII).trim()));
+        } catch (NoSuchFileException released) {
+          // given back meanwhile
         }
       }
     }

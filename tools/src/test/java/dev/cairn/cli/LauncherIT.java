@@ -87,8 +87,8 @@ class LauncherIT {
 
   @Test
   void aDaemonServesTheCommandsRunFromItsFolderUntilStopped() throws Exception {
-    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
-    Map<String, String> daemon = Map.of("CAIRN_DAEMON", "");
+    assumePerl();
+    Map<String, String> daemon = DAEMON;
     Result start = run(daemon, "daemon", "start");
     try {
       assertThat(start.exit()).as(start.err()).isZero();
@@ -134,8 +134,8 @@ class LauncherIT {
 
   @Test
   void aLauncherKilledOutrightTakesTheDaemonsCommandWithIt() throws Exception {
-    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
-    Map<String, String> daemon = Map.of("CAIRN_DAEMON", "");
+    assumePerl();
+    Map<String, String> daemon = DAEMON;
     Path data = Files.createDirectories(work.resolve("data"));
     Files.writeString(data.resolve("a.csv"), "a\n");
     run(Map.of(), "--repo", "repo", "create", "--project", "p", "--name", "n");
@@ -160,8 +160,8 @@ class LauncherIT {
 
   @Test
   void aStopDuringAStartStopsTheDaemonThatStartStarts() throws Exception {
-    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
-    Map<String, String> daemon = Map.of("CAIRN_DAEMON", "");
+    assumePerl();
+    Map<String, String> daemon = DAEMON;
     Process start = start(daemon, "daemon", "start");
     try {
       Thread.sleep(500); // warming up: no pid file yet
@@ -174,6 +174,14 @@ class LauncherIT {
       start.waitFor(2, TimeUnit.MINUTES);
       run(daemon, "daemon", "stop"); // whatever the outcome, no daemon outlives the test
     }
+  }
+
+  /** The environment that lets bin/cairn hand commands to a daemon (the others set CAIRN_DAEMON=off). */
+  private static final Map<String, String> DAEMON = Map.of("CAIRN_DAEMON", "");
+
+  /** Skips a daemon test where perl, which its client needs, is missing. */
+  private static void assumePerl() throws Exception {
+    assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
   }
 
   /** Runs the launcher from {@link #work}, on the built jar, with its own home and daemon folder. */
