@@ -116,6 +116,7 @@ public final class CairnCommand implements Callable<Integer> {
     cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
     cl.setExecutionStrategy(parsed -> {
       requireRepoOnce(parsed);
+      requireNoOptionAmongValues(parsed);
       return new CommandLine.RunLast().execute(parsed);
     });
     return cl;
@@ -134,6 +135,53 @@ public final class CairnCommand implements Callable<Integer> {
       CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
       throw new CommandLine.ParameterException(last, "option '--repo' (DIR) should be specified only once");
     }
+  }
+
+  /**
+   * Refuses a word that looks like an option among the later values of an option that takes several
+   * ({@code sync --exclude .git --skip-clsoe}): picocli gives such an option every argument up to
+   * the next known option, so a mistyped one would become a value and the command would go on
+   * without it (and close a draft that was to stay open). A value starting with '-' is still taken
+   * as the option's first, or in the {@code --exclude=-x} form.
+   */
+  private static void requireNoOptionAmongValues(CommandLine.ParseResult parsed) {
+    CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+    List<String> args = parsed.originalArgs();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.equals("--")) {
+        return;
+      }
+      CommandLine.Model.OptionSpec option = a.startsWith("-") && !a.contains("=") ? optionNamed(last, a) : null;
+      if (option == null || option.arity().max() == 0) {
+        continue;
+      }
+      i++; // its first value, whatever it looks like
+      if (option.arity().max() == 1) {
+        continue;
+      }
+      while (i + 1 < args.size() && !args.get(i + 1).equals("--") && optionNamed(last, optionName(args.get(i + 1))) == null) {
+        String value = args.get(++i);
+        if (value.startsWith("-") && value.length() > 1) {
+          throw new CommandLine.UnmatchedArgumentException(last, List.of(value));
+        }
+      }
+    }
+  }
+
+  private static String optionName(String arg) {
+    return arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+  }
+
+  /** The option of {@code cl}'s command or of a command above it named {@code name}, or null. */
+  private static CommandLine.Model.OptionSpec optionNamed(CommandLine cl, String name) {
+    for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null; spec = spec.parent()) {
+      CommandLine.Model.OptionSpec option = spec.findOption(name);
+      if (option != null) {
+        return option;
+      }
+    }
+    return null;
   }
 
   /**

@@ -313,6 +313,22 @@ class CliMessagesTest {
   }
 
   @Test
+  void aMistypedOptionAmongAnOptionsValuesIsRefusedNotTakenAsAValue() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    Cli.Result typo = cli.fails("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude", ".git", "--skip-clsoe");
+    assertThat(typo.exit()).isEqualTo(2);
+    assertThat(typo.err()).isEqualTo("cairn: Unknown option: '--skip-clsoe' (did you mean '--skip-close'?) (see 'cairn sync --help')\n");
+    assertThat(cli.fails("search").err()).as("nothing was made").contains("no Cairn repository");
+    assertThat(cli.fails("search", "--tags", "a", "b", "--tgas").err()).startsWith("cairn: Unknown option: '--tgas' (did you mean '--tags'?)");
+    assertThat(cli.fails("list", "--filter", "a", "-x").err()).startsWith("cairn: Unknown option: '-x'");
+    // A value starting with '-' is still taken first, or attached, and known options end the values.
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude", "-x", "b",
+        "--exclude=-y", "--json").obj().get("id");
+    assertThat(cli.ok("list", "--id", id, "--filter", "-z", "a.txt", "--json").out()).contains("a.txt");
+  }
+
+  @Test
   void anIndexSetAsideAsDamagedIsWarnedOf() throws IOException {
     file("src/a.txt", "a");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--json").obj()
