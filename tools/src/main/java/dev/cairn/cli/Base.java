@@ -621,7 +621,8 @@ abstract class Base implements Callable<Integer> {
    * Checks, before {@code ds} is closed, that the remote its upload will go to can take it: a
    * close is not undone when the upload after it fails.
    */
-  void requireRemoteBeforeClose(Dataset ds, String target) throws IOException {
+  void requireRemoteBeforeClose(Dataset ds, String target, String storageFlag) throws IOException {
+    requireOwnRemoteThere(ds, target, storageFlag, "Did not close " + ds.id(), "; or close it with --disable-upload and upload it later");
     try {
       repo().checkRemote(target);
     } catch (IOException | RuntimeException e) {
@@ -630,6 +631,21 @@ abstract class Base implements Callable<Integer> {
         why = "c" + why.substring(1);
       }
       throw new IOException("Did not close " + ds.id() + ": " + why + "; or close it with --disable-upload and upload it later", e);
+    }
+  }
+
+  /**
+   * Refuses an upload to a version's own remote, the one it was created against or first uploaded
+   * to, when that location holds no Cairn data now: a folder moved away, or a share not mounted,
+   * would otherwise get a new remote without the versions it had, and the version string reserved
+   * there would be forgotten. Named with {@code --storage}, the location gets a new remote, as at
+   * any first upload there.
+   */
+  void requireOwnRemoteThere(Dataset ds, String target, String storageFlag, String refused, String orElse) throws IOException {
+    String own = ds.record().storage();
+    if (storageFlag == null && own != null && uri(own).equals(uri(target)) && !holdsCairnData(target)) {
+      throw new InvalidInputException(refused + ": its remote " + target + " holds no Cairn data now (moved away, or not mounted?);"
+          + " make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ final class CloseCommand extends Base {
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     chunkSize.requireRemote("close", disableUpload ? null : target);
     if (target != null && !disableUpload && ds.record().isDraft()) {
-      requireRemoteBeforeClose(ds, target);
+      requireRemoteBeforeClose(ds, target, storage);
     }
     // Run again after an interruption during its upload, close finishes that upload; a version
     // closed with nothing left to upload is refused as before.
@@ -56,8 +57,12 @@ final class CloseCommand extends Base {
     if (target != null && !disableUpload) {
       pushed = uploadAfterClose(() -> uploadClosed(ds, target, storage, packBytes, !closedBefore));
       if (closedBefore && pushed != null) {
-        err().println("cairn: note: " + ds.shortId() + " was closed already, but not uploaded there (a close with"
-            + " --disable-upload, or whose upload failed or was stopped): this close uploaded it");
+        List<String> elsewhere = ds.record().uploadedTo().stream().filter(u -> !u.equals(uri(target))).toList();
+        err().println("cairn: note: " + ds.shortId() + (elsewhere.isEmpty()
+            ? " was closed already, but not uploaded there (a close with --disable-upload, or whose upload failed or was"
+                + " stopped): this close uploaded it"
+            : " was closed already and is on " + String.join(", ", elsewhere) + ": this close uploaded a copy to " + uri(target)
+                + ", as 'cairn upload --storage' does"));
       }
     } else if (!disableUpload) {
       remotes().staysLocal(ds);

@@ -348,7 +348,7 @@ final class SyncCommand extends Base {
       remote = disableUpload ? null : storage != null ? storage : own != null ? own : repo().defaultStorage();
       chunkSize.requireRemote("sync", remote);
       if (remote != null) {
-        requireRemoteBeforeClose(ds, remote);
+        requireRemoteBeforeClose(ds, remote, storage);
       }
     }
     Dataset.Change c = ds.syncFolder(syncOptions(), progress());

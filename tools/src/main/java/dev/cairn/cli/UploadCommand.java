@@ -30,6 +30,7 @@ final class UploadCommand extends Base {
     if (target == null) {
       throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
     }
+    requireOwnRemoteThere(ds, target, storage, "Cannot upload " + ds.id(), "");
     boolean draft = ds.record().isDraft();
     Pusher.Result r;
     try {
