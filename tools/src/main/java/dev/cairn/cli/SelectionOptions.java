@@ -5,10 +5,15 @@ import dev.cairn.dataset.Selection;
 import dev.cairn.errors.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code --part K --num-parts N --filter GLOB...}: which files of a version a command takes ({@link Selection}). */
 final class SelectionOptions {
+  @Spec(Spec.Target.MIXEE) CommandSpec spec;
+
   @Option(names = "--part", paramLabel = "K", description = "Only part K (0-based) of --num-parts.")
   Integer part;
 
@@ -29,11 +34,16 @@ final class SelectionOptions {
    * The selection the options make.
    *
    * @param command the command's name, for its errors
-   * @throws InvalidInputException for a part without a number of parts (or the other way round), too few parts, or a bad pattern
+   * @throws InvalidInputException for a part without a number of parts (or the other way round), or a bad pattern
+   * @throws ParameterException for numbers out of range, as for any option's value (exit code 2)
    */
   Selection selection(String command) throws InvalidInputException {
     if (numParts != null && numParts < 1) {
-      throw new InvalidInputException("Cannot split a version into " + numParts + " parts: give --num-parts 1 or more");
+      throw new ParameterException(spec.commandLine(), "Cannot split a version into " + numParts + " parts: give --num-parts 1 or more");
+    }
+    if (part != null && numParts != null && (part < 0 || part >= numParts)) {
+      throw new ParameterException(spec.commandLine(), "Cannot take part " + part + " of " + numParts + ": give --part 0"
+          + (numParts > 1 ? " to " + (numParts - 1) : "") + " (parts are numbered from 0)");
     }
     if ((part == null) != (numParts == null)) {
       throw new InvalidInputException("Cannot " + command + ": --part K takes part K of --num-parts N; give both (for example --part 0"

@@ -543,7 +543,7 @@ class CliEndToEndTest {
     }
     assertThat(union).isEqualTo(snapshot(src));
     assertThat(cli.fails("get", "--id", id, "--part", "3", "--num-parts", "3").err())
-        .isEqualTo("cairn: Cannot take part 3 of 3: parts are numbered from 0 to 2\n");
+        .isEqualTo("cairn: Cannot take part 3 of 3: give --part 0 to 2 (parts are numbered from 0) (see 'cairn get --help')\n");
     Map<String, String> filtered = snapshot(Path.of(cli.ok("get", "--id", id, "--filter", "f1*").lastLine()));
     assertThat(filtered.keySet()).allMatch(p -> p.startsWith("f1")).hasSize(11);
     // A copy of a part, or of the files a filter takes, is verified against them.

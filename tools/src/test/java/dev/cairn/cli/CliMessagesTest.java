@@ -469,7 +469,13 @@ class CliMessagesTest {
   void partsAreAskedForWithBothOptions() throws IOException {
     file("src/a.txt", "a");
     cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
-    assertThat(cli.fails("get", "--num-parts", "0").err()).isEqualTo("cairn: Cannot split a version into 0 parts: give --num-parts 1 or more\n");
+    Cli.Result none = cli.fails("get", "--num-parts", "0");
+    assertThat(none.exit()).as("out of range, as --max-workers 0").isEqualTo(2);
+    assertThat(none.err()).isEqualTo("cairn: Cannot split a version into 0 parts: give --num-parts 1 or more (see 'cairn get --help')\n");
+    Cli.Result beyond = cli.fails("get", "--part", "5", "--num-parts", "4");
+    assertThat(beyond.exit()).isEqualTo(2);
+    assertThat(beyond.err()).isEqualTo("cairn: Cannot take part 5 of 4: give --part 0 to 3 (parts are numbered from 0) (see 'cairn get --help')\n");
+    assertThat(cli.fails("get", "--part", "-1", "--num-parts", "1").err()).startsWith("cairn: Cannot take part -1 of 1: give --part 0 (parts");
     assertThat(cli.fails("get", "--part", "1").err()).contains("give both (for example --part 0 --num-parts 4)");
   }
 
