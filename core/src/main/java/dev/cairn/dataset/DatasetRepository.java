@@ -479,11 +479,7 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public Path restore(Usage.Use use, Selection selection, Path copyTarget, boolean overwrite, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
-    requireLockedRoot(use);
-    if (!repo.objects().has(use.root())) {
-      throw new MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
-          + "); fetch it from its remote first");
-    }
+    requireLockedRootHere(use);
     if (copyTarget != null) {
       return LocalCopies.mutableCopy(this, use.root(), copyTarget, overwrite, selection, progress);
     }
@@ -511,11 +507,7 @@ public final class DatasetRepository implements AutoCloseable {
       throws IOException {
     Map<String, ObjectId> roots = new LinkedHashMap<>();
     for (Usage.Use use : uses) {
-      requireLockedRoot(use);
-      if (!repo.objects().has(use.root())) {
-        throw new MissingObjectException(use.root(), "the manifest of " + use.alias() + " (" + use.id()
-            + "); fetch it from its remote first");
-      }
+      requireLockedRootHere(use);
       roots.put(use.alias(), use.root());
     }
     LocalCopies.removeDeadCopies(copyDir); // what a killed copy left does not make it look taken
@@ -527,6 +519,25 @@ public final class DatasetRepository implements AutoCloseable {
       LocalCopies.mutableCopies(this, roots, copyDir, overwrite, selection, Progress.orNone(progress));
     }
     return uses.stream().map(u -> copyDir.resolve(u.alias())).toList();
+  }
+
+  /**
+   * As {@link #requireLockedRoot}, and refuses a use whose manifest is not here, saying whether its
+   * version is (fetch it from the remote its record names) or not (name a remote that holds it).
+   */
+  private void requireLockedRootHere(Usage.Use use) throws IOException {
+    requireLockedRoot(use);
+    if (repo.objects().has(use.root())) {
+      return;
+    }
+    String what = "the manifest of " + use.alias() + " (" + use.project() + " / " + use.name() + " " + use.version() + ", " + use.id() + ")";
+    if (!catalog().exists(use.id())) {
+      throw new MissingObjectException(use.root(), what + ": this repository does not hold that version; give --storage URI of a remote"
+          + " that does");
+    }
+    String storage = catalog().read(use.id()).storage();
+    throw new MissingObjectException(use.root(), what + ": fetch it from its remote first"
+        + (storage == null ? " (--storage URI)" : " (--storage " + storage + ")"));
   }
 
   /**

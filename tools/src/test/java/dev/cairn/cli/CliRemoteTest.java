@@ -319,6 +319,10 @@ class CliRemoteTest {
     Cli b = new Cli(tmp.resolve("b"));
     assertThat(b.fails("get", "--lock", lock.toString()).err()).contains("no Cairn repository").contains("get from a remote makes one");
     assertThat(b.repo).doesNotExist();
+    Cli empty = new Cli(tmp.resolve("empty"));
+    empty.ok("init");
+    assertThat(empty.fails("get", "--lock", lock.toString()).err()).startsWith("cairn: Cannot read the manifest of train (p / n 1.0.0, " + id
+        + "): this repository does not hold that version; give --storage URI of a remote that does");
     Path restored = Path.of(b.ok("get", "--lock", lock.toString(), "--storage", remote).lastLine());
     assertThat(Files.readString(restored.resolve("x.txt"))).isEqualTo("x");
     // Once its record is here, the version's own remote serves a copy of data not fetched yet.
