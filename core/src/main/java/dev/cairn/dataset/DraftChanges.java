@@ -423,7 +423,8 @@ final class DraftChanges {
     } else {
       String problem = DatasetPaths.problem(pattern);
       if (problem != null) {
-        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': " + problem);
+        throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': " + problem + "; give paths inside the"
+            + " dataset, as list prints them, or an external file's link");
       }
       FileEntry exact = m.lookup(pattern);
       if (exact != null) {

@@ -213,7 +213,8 @@ final class FolderScanner {
       String problem = datasetFolder.indexOf(UNDECODABLE) >= 0 ? "it holds U+FFFD (bytes that were not valid UTF-8)"
           : DatasetPaths.problem(datasetFolder);
       if (problem != null) {
-        throw new InvalidInputException("Cannot use dataset folder '" + DatasetPaths.printable(datasetFolder) + "': " + problem);
+        throw new InvalidInputException("Cannot use dataset folder '" + DatasetPaths.printable(datasetFolder) + "': " + problem
+            + "; give a folder inside the dataset, from its top (a/b)");
       }
     }
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {

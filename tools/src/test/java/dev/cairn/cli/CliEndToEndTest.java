@@ -735,8 +735,10 @@ class CliEndToEndTest {
     String id = (String) cli.ok("create", "--name", "bad", "--json").obj().get("id");
     cli.ok("add", "--files", src.toString());
     assertThat(cli.fails("add", "--files", tmp.resolve("missing").toString()).err()).contains("no such file");
-    assertThat(cli.fails("add", "--files", src.toString(), "--dataset-folder", "../up").err()).contains("Cannot use dataset folder '../up'");
-    assertThat(cli.fails("remove", "--files", "../etc/passwd").err()).contains("..");
+    assertThat(cli.fails("add", "--files", src.toString(), "--dataset-folder", "../up").err())
+        .isEqualTo("cairn: Cannot use dataset folder '../up': '..' segment; give a folder inside the dataset, from its top (a/b)\n");
+    assertThat(cli.fails("remove", "--files", "../etc/passwd").err()).isEqualTo("cairn: Cannot remove '../etc/passwd': '..' segment;"
+        + " give paths inside the dataset, as list prints them, or an external file's link\n");
     assertThat(cli.fails("remove", "--files", "nothere").err()).contains("no file");
     cli.fails("get", "--id", id);
     cli.ok("close");
