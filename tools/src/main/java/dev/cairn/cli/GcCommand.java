@@ -58,7 +58,8 @@ final class GcCommand extends Base {
           r.packsWritten(), Format.count(r.leftoversRemoved(), "leftover"));
       if (r.youngPacks() > 0) {
         // What a delete just made frees: nothing yet, when its data is in packs this young.
-        out().printf("Left alone: %s (%s in all) holding objects no version needs, %s; those objects go at a gc after that%s%n",
+        out().printf("Left alone: %s holding objects no version needs (%s in all, the live objects they hold too), %s;"
+            + " those objects go at a gc after that%s%n",
             Format.count(r.youngPacks(), "pack"), Format.bytes(r.youngBytes()), r.heldForCommand()
                 ? "younger than the grace of " + grace + " or written since a running command began (it may still need them)"
                 : "younger than the grace of " + grace, r.heldForCommand() ? " command ends" : " (or now with --grace 0s, when no other command runs)");

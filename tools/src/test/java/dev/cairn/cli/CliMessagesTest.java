@@ -420,7 +420,8 @@ class CliMessagesTest {
     cli.ok("delete", "--id", id, "--force");
     Cli.Result gc = cli.ok("gc");
     assertThat(gc.out()).contains("Deleted 0 objects")
-        .containsPattern("Left alone: \\d+ packs? \\(.* in all\\) holding objects no version needs, younger than the grace of 1h");
+        .containsPattern("Left alone: \\d+ packs? holding objects no version needs \\(.* in all, the live objects they hold too\\),"
+            + " younger than the grace of 1h");
     assertThat((Long) cli.ok("gc", "--json").obj().get("young_packs")).isPositive();
   }
 
