@@ -82,4 +82,37 @@ class WebNarrowWindowBrowserTest {
       }
     }
   }
+
+  @Test
+  void aLongTagOrMetadataValueWrapsInsideThePage() throws Exception {
+    assumeTrue(Files.isExecutable(WebBrowserTest.CHROMIUM) && Files.isExecutable(WebBrowserTest.CHROMEDRIVER), "Chromium is not installed");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
+      Path src = Files.createDirectories(tmp.resolve("src"));
+      Files.writeString(src.resolve("a.txt"), "a\n");
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").tags("T".repeat(255))
+          .metadata(Map.of("long", "V".repeat(3000))).build());
+      ds.addFiles(AddOptions.of(src));
+      ds.close();
+      try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, message -> {
+        throw new AssertionError("server failure: " + message);
+      })) {
+        WebDriver browser = WebBrowserTest.chromium(tmp.resolve("profile"), Files.createDirectories(tmp.resolve("downloads")));
+        try {
+          browser.manage().window().setSize(new Dimension(1200, 900));
+          for (String page : List.of("/", "/versions/" + ds.id())) {
+            browser.get("http://127.0.0.1:" + server.port() + page);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> widths = (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(
+                "var most = 0; document.querySelectorAll('.table-wrap').forEach(function (w) {"
+                + " most = Math.max(most, w.scrollWidth - w.clientWidth); });"
+                + "return {page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth, tables: most};");
+            assertThat(((Number) widths.get("page")).intValue()).as(page).isLessThanOrEqualTo(((Number) widths.get("window")).intValue());
+            assertThat(((Number) widths.get("tables")).intValue()).as(page + ": a table wider than its box").isZero();
+          }
+        } finally {
+          browser.quit();
+        }
+      }
+    }
+  }
 }
