@@ -179,12 +179,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   /** {@code message}, cut in the middle when longer than {@link #LONG_MESSAGE}, saying how long it was. */
   static String capped(String message) {
-    if (message.length() <= LONG_MESSAGE) {
-      return message;
-    }
-    int head = message.offsetByCodePoints(0, message.codePointCount(0, LONG_MESSAGE * 3 / 4)); // not inside a surrogate pair
-    int tail = message.offsetByCodePoints(0, message.codePointCount(0, message.length() - LONG_MESSAGE / 8));
-    return message.substring(0, head) + " … (" + message.length() + " characters in all) … " + message.substring(tail);
+    return LongText.cut(message, LONG_MESSAGE);
   }
 
   /** Paths longer than this are shown cut in the middle. */

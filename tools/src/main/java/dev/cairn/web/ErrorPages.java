@@ -1,5 +1,6 @@
 package dev.cairn.web;
 
+import dev.cairn.cli.LongText;
 import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
@@ -25,6 +26,9 @@ import java.util.function.Consumer;
 final class ErrorPages {
   /** Request attribute marking that a handler already rendered the error. */
   private static final String RENDERED = "cairn.error.rendered";
+
+  /** Messages longer than this are cut in the middle. */
+  private static final int LONG_MESSAGE = 600;
 
   private final Consumer<String> log;
   private final Site site;
@@ -111,8 +115,9 @@ final class ErrorPages {
     render(ctx, status, message);
   }
 
-  private void render(Context ctx, int status, String message) {
+  private void render(Context ctx, int status, String whole) {
     ctx.attribute(RENDERED, Boolean.TRUE);
+    String message = LongText.cut(whole, LONG_MESSAGE); // a message that repeats a long address or path
     // A download that failed before its first bytes went out: none of it, nor any header it set
     // (its name, length, range, policy), may reach the client with the error page.
     String allow = ctx.res().getHeader("Allow");

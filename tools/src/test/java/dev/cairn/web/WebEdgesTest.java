@@ -53,6 +53,20 @@ class WebEdgesTest {
   }
 
   @Test
+  void anErrorRepeatingALongAddressShowsItCut() throws Exception {
+    Dataset v = version("e", "long", "f.txt", "f");
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      HttpResponse<String> version = get(base + "/versions/" + "a".repeat(5000));
+      assertThat(version.statusCode()).isEqualTo(404);
+      assertThat(version.body()).contains("characters in all").doesNotContain("a".repeat(1000)).hasSizeLessThan(6000);
+      HttpResponse<String> file = get(base + "/versions/" + v.id() + "/file?path=" + "b".repeat(7000));
+      assertThat(file.statusCode()).isIn(400, 404);
+      assertThat(file.body()).contains("characters in all").doesNotContain("b".repeat(1000)).hasSizeLessThan(6000);
+    }
+  }
+
+  @Test
   void aVersionHoldingExternalFilesIsNotOfferedAsAnArchive() throws Exception {
     Path outside = tmp.resolve("outside.txt");
     Files.writeString(outside, "read by nobody here");
