@@ -13,6 +13,9 @@ import java.util.TreeMap;
 final class HomePage {
   private final Site site;
 
+  /** Datasets a page lists. */
+  static final int PAGE = 100;
+
   HomePage(Site site) {
     this.site = site;
   }
@@ -22,6 +25,10 @@ final class HomePage {
     String name = Params.string(ctx, "q");
     String tag = Params.joined(ctx, "tag");
     List<DatasetSummary> datasets = site.datasets(project, name, tag);
+    long offset = Params.nonNegative(ctx, "offset", 0);
+    int limit = Params.limit(ctx, PAGE);
+    List<DatasetSummary> shown = datasets.subList((int) Math.min(offset, datasets.size()),
+        (int) Math.min(datasets.size(), offset + limit));
     Html h = new Html();
     h.el("h1", project == null ? "Datasets" : "Datasets in " + Text.project(project));
     h.open("div", "class", "layout");
@@ -35,7 +42,17 @@ final class HomePage {
       h.el("div", "No project " + Text.project(project) + " here (nor any project under it): pick one from the list.", "class",
           "card empty");
     } else {
-      table(h, datasets, project != null || name != null || tag != null, TagQuery.parse(Site.tagList(tag)));
+      Html pager = Widgets.pager(offset, shown.size(), datasets.size(), limit, o -> Links.search(project, name, tag, o, limit));
+      boolean paged = datasets.size() > limit || offset > 0;
+      if (paged) {
+        h.raw(pager);
+      }
+      if (!shown.isEmpty() || datasets.isEmpty()) {
+        table(h, shown, project != null || name != null || tag != null, TagQuery.parse(Site.tagList(tag)));
+      }
+      if (paged && !shown.isEmpty()) {
+        h.raw(pager);
+      }
     }
     h.close("div").close("div");
     List<Layout.Crumb> crumbs = project == null ? List.of() : Layout.projectCrumbs(project, null);

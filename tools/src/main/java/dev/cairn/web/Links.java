@@ -24,6 +24,12 @@ final class Links {
     return "/" + query("project", project, "q", name, "tag", tag);
   }
 
+  /** A page of the home page's listing; the unnamed project stays named ({@code ?project=}). */
+  static String search(String project, String name, String tag, long offset, int limit) {
+    String rest = query("q", name, "tag", tag, "offset", offset(offset), "limit", limit(limit, HomePage.PAGE));
+    return project == null ? "/" + rest : project(project) + (rest.isEmpty() ? "" : "&" + rest.substring(1));
+  }
+
   /** A dataset's page; the project is always named, even the unnamed one ({@code project=}). */
   static String dataset(String project, String name) {
     return "/dataset?project=" + encode(project) + "&name=" + encode(name);

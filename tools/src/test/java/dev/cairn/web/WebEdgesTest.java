@@ -53,6 +53,28 @@ class WebEdgesTest {
   }
 
   @Test
+  void theHomePagePagesItsDatasetsAndRefusesBadNumbers() throws Exception {
+    for (String name : List.of("a", "b", "c")) {
+      version("paged", name, "f.txt", name);
+    }
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      String first = get(base + "/?limit=2").body();
+      assertThat(first).contains("Showing 1–2 of 3 (page 1 of 2)").contains("rel=\"next\"");
+      assertThat(first.split("class=\"dataset-link\"", -1)).hasSize(3);
+      String second = get(base + "/?project=paged&offset=2&limit=2").body();
+      // Newest first: the first made is last.
+      assertThat(first).contains("class=\"dataset-link\">c</a>").doesNotContain("class=\"dataset-link\">a</a>");
+      assertThat(second).contains("Showing 3–3 of 3 (page 2 of 2)").contains("class=\"dataset-link\">a</a>");
+      assertThat(second).contains("href=\"/?project=paged&amp;limit=2\"").as("back to the first page, in the project");
+      assertThat(get(base + "/?offset=9").body()).contains("Past the end (3 in all)");
+      for (String bad : List.of("/?limit=abc", "/?limit=0", "/?offset=-1")) {
+        assertThat(get(base + bad).statusCode()).as(bad).isEqualTo(400);
+      }
+    }
+  }
+
+  @Test
   void anErrorRepeatingALongAddressShowsItCut() throws Exception {
     Dataset v = version("e", "long", "f.txt", "f");
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
