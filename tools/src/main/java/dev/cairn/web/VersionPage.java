@@ -87,6 +87,9 @@ final class VersionPage {
     h.close("div");
   }
 
+  /** Below this, a version storing more than its files hold is explained by their size, not their content. */
+  private static final long SMALL_VERSION = 1 << 20;
+
   /**
    * What the bytes newly stored mean against the size of the files: a share only when it is one
    * (object overhead can make a tiny version store more than its files hold), and "shared with
@@ -109,7 +112,8 @@ final class VersionPage {
     if (storedBytes >= totalBytes) {
       return "This version newly stored " + stored + ", " + (storedBytes == totalBytes ? "as much as" : "more than")
           + " its files hold (" + Text.bytes(totalBytes) + "): the listing of the files and each stored object's header"
-          + " outweigh what compression saves on files this small.";
+          + (totalBytes < SMALL_VERSION ? " outweigh what compression saves on files this small."
+              : " come on top of content that compression cannot shrink (already compressed, or random).");
     }
     long pct = Math.round(100.0 * storedBytes / totalBytes);
     // Here stored < total: a share that rounds to 100 is said to be under it, or "the rest" would read oddly.

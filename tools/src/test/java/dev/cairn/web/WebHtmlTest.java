@@ -92,6 +92,8 @@ class WebHtmlTest {
     assertThat(VersionPage.storedSentence(64, 5, false)).contains("newly stored 64 B, more than its files hold (5 B)")
         .doesNotContain("%", "ancestors");
     assertThat(VersionPage.storedSentence(64, 5, true)).contains("more than its files hold").doesNotContain("%", "ancestors");
+    assertThat(VersionPage.storedSentence(30 << 20 | 4096, 30 << 20, false)).as("a large file of random bytes")
+        .contains("content that compression cannot shrink").doesNotContain("this small");
     assertThat(VersionPage.storedSentence(500, 1000, false)).contains("50% of the files' size", "no parents").doesNotContain("ancestors");
     assertThat(VersionPage.storedSentence(500, 1000, true)).contains("50% of the files' size", "the rest is shared with its ancestors");
     assertThat(VersionPage.storedSentence(1, 1 << 20, true)).contains("under 1% of the files' size");
