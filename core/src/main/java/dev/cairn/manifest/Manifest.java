@@ -152,6 +152,50 @@ public final class Manifest implements Iterable<FileEntry> {
     return skip;
   }
 
+  /** What a folder holds directly: a file ({@code file} its entry) or a folder ({@code file} null), by its name. */
+  public record Child(String name, FileEntry file) {
+    public boolean isFolder() {
+      return file == null;
+    }
+  }
+
+  /**
+   * The files and folders directly in folder {@code dir} ({@code ""} for the top), in path order,
+   * those after the child named {@code after} (null: from the first), at most {@code limit}. A
+   * folder below is passed over by a seek past its last path ({@code '0'} follows {@code '/'} in
+   * path order), so listing a folder reads a descent per child, whatever its folders hold.
+   * Empty when nothing is under {@code dir}.
+   */
+  public List<Child> children(String dir, String after, int limit) throws IOException {
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    List<Child> out = new ArrayList<>();
+    // '\u0000' is in no path: the first path after the child "after" itself, its folder's paths included.
+    String from = after == null ? prefix : prefix + after + "\u0000";
+    try {
+      Iterator<FileEntry> it = iterator(from);
+      while (out.size() < limit && it.hasNext()) {
+        FileEntry e = it.next();
+        if (!e.path().startsWith(prefix)) {
+          break;
+        }
+        String rest = e.path().substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+          out.add(new Child(rest, e));
+          continue;
+        }
+        String folder = rest.substring(0, slash);
+        if (!folder.equals(after)) {
+          out.add(new Child(folder, null));
+        }
+        it = iterator(prefix + folder + "0");
+      }
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return out;
+  }
+
   /** Depth-first walk over leaves, reading one node per level at a time. */
   private final class Cursor implements Iterator<FileEntry> {
     private final Deque<Frame> stack = new ArrayDeque<>();

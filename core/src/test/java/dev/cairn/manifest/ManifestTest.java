@@ -64,6 +64,53 @@ class ManifestTest {
     assertThat(loaderOf(m).load(m.root()).level()).isGreaterThan(0);
   }
 
+  /** What {@link Manifest#children} should give, by grouping every path: the plain way. */
+  private static List<Manifest.Child> childrenByWalk(List<FileEntry> es, String dir) {
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    List<Manifest.Child> out = new ArrayList<>();
+    String lastFolder = null;
+    for (FileEntry e : es) {
+      if (!e.path().startsWith(prefix)) {
+        continue;
+      }
+      String rest = e.path().substring(prefix.length());
+      int slash = rest.indexOf('/');
+      if (slash < 0) {
+        out.add(new Manifest.Child(rest, e));
+      } else if (!rest.substring(0, slash).equals(lastFolder)) {
+        lastFolder = rest.substring(0, slash);
+        out.add(new Manifest.Child(lastFolder, null));
+      }
+    }
+    return out;
+  }
+
+  @Property(tries = 15)
+  void childrenOfAFolderAreItsFilesAndFoldersInPathOrderPagedByName(@ForAll @IntRange(min = 1, max = 1500) int n,
+      @ForAll @IntRange(min = 7, max = 60) int limit, @ForAll long seed) throws IOException {
+    List<FileEntry> es = new ArrayList<>(entries(seed, n));
+    // Names around '/' in path order ('.' before it, '0' after it), a folder beside a file of its name's prefix.
+    for (String p : List.of("images.txt", "images0", "images/train.txt", "images/train/y", "images/train0/x", "top", "a b/c/d/e")) {
+      es.add(entry(p, 1));
+    }
+    es = new ArrayList<>(map(es).values());
+    Manifest m = manifest(build(es));
+    for (String dir : List.of("", "images", "images/train", "a b", "a b/c", "nothing", "top")) {
+      List<Manifest.Child> all = childrenByWalk(es, dir);
+      assertThat(m.children(dir, null, Integer.MAX_VALUE)).as(dir).isEqualTo(all);
+      List<Manifest.Child> paged = new ArrayList<>();
+      String after = null;
+      for (List<Manifest.Child> page; !(page = m.children(dir, after, limit)).isEmpty(); after = page.get(page.size() - 1).name()) {
+        assertThat(page.size()).isLessThanOrEqualTo(limit);
+        paged.addAll(page);
+      }
+      assertThat(paged).as(dir + " by pages of " + limit).isEqualTo(all);
+    }
+    assertThat(m.children("", null, 100)).extracting(Manifest.Child::name).contains("images", "images.txt", "images0", "top");
+    assertThat(m.children("images", null, 10_000)).filteredOn(Manifest.Child::isFolder).extracting(Manifest.Child::name)
+        .contains("train", "train0").doesNotHaveDuplicates();
+  }
+
   private static NodeLoader loaderOf(Manifest m) {
     return m.loader();
   }

@@ -43,6 +43,7 @@ final class Api {
     m.put("log", "/api/versions/{id}/log");
     m.put("changes", "/api/versions/{id}/changes?type=&offset=&limit=");
     m.put("files", "/api/versions/{id}/files?offset=&limit=&filter=&after=");
+    m.put("folder", "/api/versions/{id}/folder?dir=&after=&limit=");
     m.put("lineage", "/api/versions/{id}/lineage");
     m.put("runs", "/api/versions/{id}/runs");
     m.put("compare", "/api/compare?source=&target=&type=&offset=&limit=");
@@ -240,6 +241,47 @@ final class Api {
         files.add(f);
       }
       m.put("files", files);
+      return m;
+    }
+  }
+
+  /**
+   * {@code GET /api/versions/{id}/folder?dir=&after=&limit=}: what folder {@code dir} holds directly,
+   * as the folder page lists it; {@code resume_after}, given as {@code after}, gives the next page.
+   */
+  Object folder(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    String dir = FolderPage.folder(ctx);
+    String after = Params.exact(ctx, "after");
+    int limit = Params.limit(ctx, FilesPage.PAGE);
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      List<Manifest.Child> page = new Manifest(loader, r.root()).children(dir, after, limit + 1);
+      boolean more = page.size() > limit;
+      page = more ? page.subList(0, limit) : page;
+      if (page.isEmpty() && after == null && !dir.isEmpty()) {
+        throw HttpProblem.notFound("Cannot find folder: the version has no folder '" + dir + "'");
+      }
+      FileOrigins provenance = new FileOrigins(site.repository(), loader);
+      StoredFiles stored = StoredFiles.of(site, r, reader);
+      List<Object> entries = new ArrayList<>();
+      for (Manifest.Child c : page) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", c.name());
+        e.put("folder", c.isFolder());
+        if (!c.isFolder()) {
+          e.putAll(Views.file(c.file()));
+          DatasetRecord where = provenance.introducer(r, c.file());
+          e.put("stored_in", where == null ? null : where.id());
+          e.put("here", c.file().kind() == EntryKind.FILE && stored.has(c.file()));
+        }
+        entries.add(e);
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dir", dir);
+      m.put("more", more);
+      m.put("resume_after", more ? page.get(page.size() - 1).name() : null);
+      m.put("entries", entries);
       return m;
     }
   }

@@ -52,7 +52,8 @@ final class Downloads {
       e = inOtherUnicodeForm(m, path);
     }
     if (e == null) {
-      throw HttpProblem.notFound("Cannot find file: the version has no file '" + path + "'");
+      throw HttpProblem.notFound(m.children(path, null, 1).isEmpty() ? "Cannot find file: the version has no file '" + path + "'"
+          : "Cannot find file: '" + path + "' is a folder of the version, not a file");
     }
     return e;
   }

@@ -76,6 +76,7 @@ final class FilesPage {
     if (filter != null) {
       h.link(Links.files(id, null, 0, limit), "Clear", "class", "button secondary");
     }
+    h.link(Links.folder(id, "", null, limit), "Browse by folder", "class", "button secondary");
     h.close("form");
   }
 
@@ -88,26 +89,37 @@ final class FilesPage {
       h.el("div", none, "class", "card empty");
       return;
     }
-    h.open("div", "class", "table-wrap").open("table", "id", "files").open("thead").open("tr");
-    h.el("th", "Path").el("th", "Size", "class", "num").el("th", "Hash", "class", Widgets.WIDE_ONLY).el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "", "class", Widgets.WIDE_ONLY);
-    h.close("tr").close("thead").open("tbody");
+    head(h, "Path");
     for (FileEntry e : page.files()) {
-      h.open("tr", "data-path", e.path());
-      h.open("td", "class", "path").link(Links.preview(r.id(), e.path()), e.path());
-      if (e.kind() == EntryKind.LINK) {
-        h.text(" ").el("span", "link", "class", "badge", "title", e.uri());
-      }
-      h.close("td");
-      h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
-      h.open("td", "class", Widgets.WIDE_ONLY).raw(ChangesPage.hash(e)).close("td");
-      DatasetRecord where = provenance.introducer(r, e);
-      h.open("td", "class", "added-in").raw(Widgets.storedIn(site, where)).close("td");
-      h.open("td", "class", Widgets.WIDE_ONLY); // a phone downloads from the preview
-      if (e.kind() == EntryKind.FILE) {
-        Widgets.download(h, r, e, stored);
-      }
-      h.close("td").close("tr");
+      row(h, site, r, e, e.path(), provenance, stored);
     }
     h.close("tbody").close("table").close("div");
+  }
+
+  /** The head of a table of files, {@link #row}'s columns. */
+  static void head(Html h, String first) {
+    h.open("div", "class", "table-wrap").open("table", "id", "files").open("thead").open("tr");
+    h.el("th", first).el("th", "Size", "class", "num").el("th", "Hash", "class", Widgets.WIDE_ONLY).el("th", "Added in", "title", Widgets.ADDED_IN).el("th", "", "class", Widgets.WIDE_ONLY);
+    h.close("tr").close("thead").open("tbody");
+  }
+
+  /** One file's row, shown as {@code label} (its path, or its name in a folder). */
+  static void row(Html h, Site site, DatasetRecord r, FileEntry e, String label, FileOrigins provenance, StoredFiles stored)
+      throws IOException {
+    h.open("tr", "data-path", e.path());
+    h.open("td", "class", "path").link(Links.preview(r.id(), e.path()), label);
+    if (e.kind() == EntryKind.LINK) {
+      h.text(" ").el("span", "link", "class", "badge", "title", e.uri());
+    }
+    h.close("td");
+    h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
+    h.open("td", "class", Widgets.WIDE_ONLY).raw(ChangesPage.hash(e)).close("td");
+    DatasetRecord where = provenance.introducer(r, e);
+    h.open("td", "class", "added-in").raw(Widgets.storedIn(site, where)).close("td");
+    h.open("td", "class", Widgets.WIDE_ONLY); // a phone downloads from the preview
+    if (e.kind() == EntryKind.FILE) {
+      Widgets.download(h, r, e, stored);
+    }
+    h.close("td").close("tr");
   }
 }

@@ -73,6 +73,11 @@ final class Links {
     return tab(id, "files") + query("filter", filter, "after", after, "limit", limit(limit, FilesPage.PAGE));
   }
 
+  /** A page of a folder of the version ({@code ""}: its top), after the child named {@code after} (null: from the first). */
+  static String folder(String id, String dir, String after, int limit) {
+    return tab(id, "folder") + query("dir", dir, "after", after, "limit", limit(limit, FilesPage.PAGE));
+  }
+
   static String preview(String id, String path) {
     return tab(id, "preview") + query("path", path);
   }

@@ -112,6 +112,7 @@ public final class WebServer implements AutoCloseable {
     getAndHead(routes, "/versions/{id}/log", page(new LogPage(site)::render));
     getAndHead(routes, "/versions/{id}/changes", page(new ChangesPage(site)::render));
     getAndHead(routes, "/versions/{id}/files", page(new FilesPage(site)::render));
+    getAndHead(routes, "/versions/{id}/folder", page(new FolderPage(site)::render));
     getAndHead(routes, "/versions/{id}/lineage", page(new LineagePage(site)::render));
     getAndHead(routes, "/versions/{id}/preview", page(new PreviewPage(site)::render));
     Downloads downloads = new Downloads(site);
@@ -132,6 +133,7 @@ public final class WebServer implements AutoCloseable {
     getAndHead(routes, "/api/versions/{id}/runs", json(api::runs));
     getAndHead(routes, "/api/versions/{id}/changes", json(api::changes));
     getAndHead(routes, "/api/versions/{id}/files", json(api::files));
+    getAndHead(routes, "/api/versions/{id}/folder", json(api::folder));
     getAndHead(routes, "/api/versions/{id}/lineage", json(api::lineage));
     getAndHead(routes, "/api/compare", json(api::compare));
   }

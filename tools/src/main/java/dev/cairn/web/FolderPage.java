@@ -1,0 +1,108 @@
+package dev.cairn.web;
+
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.FileOrigins;
+import dev.cairn.manifest.DatasetPaths;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code /versions/{id}/folder?dir=a/b}: the contents one folder at a time, as a file browser shows
+ * them: the folders and files directly in it, in path order, {@link FilesPage#PAGE} a page, each
+ * page resuming after the name the last one ended with. A folder's files are passed over by a seek
+ * ({@link Manifest#children}), so a page reads about a descent of the manifest per row.
+ */
+final class FolderPage {
+  private final Site site;
+
+  FolderPage(Site site) {
+    this.site = site;
+  }
+
+  String render(Context ctx) throws IOException {
+    DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    String dir = folder(ctx);
+    String after = Params.exact(ctx, "after");
+    int limit = Params.limit(ctx, FilesPage.PAGE);
+    VersionHeader.Tab tab = VersionHeader.Tab.FILES;
+    Html h = new Html().raw(VersionHeader.render(site, r, tab));
+    try (ObjectReader reader = site.newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      Manifest m = new Manifest(loader, r.root());
+      List<Manifest.Child> page = m.children(dir, after, limit + 1);
+      boolean more = page.size() > limit;
+      page = more ? page.subList(0, limit) : page;
+      if (page.isEmpty() && after == null && !dir.isEmpty()) {
+        throw HttpProblem.notFound("Cannot find folder: the version has no folder '" + dir + "'");
+      }
+      path(h, r.id(), dir, limit);
+      if (page.isEmpty()) {
+        h.el("div", after != null ? "Nothing in this folder after " + after + "." : "This version holds no files.", "class", "card empty");
+      } else {
+        table(h, r, dir, limit, page, new FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
+      }
+      if (after != null || more) {
+        h.open("div", "class", "pager");
+        if (after != null) {
+          h.link(Links.folder(r.id(), dir, null, limit), "← First", "class", "button secondary", "rel", "first");
+        }
+        h.el("span", Text.plural(page.size(), "entry", "entries") + " on this page" + (after != null ? " (after " + after + ")" : ""));
+        if (more) {
+          h.link(Links.folder(r.id(), dir, page.get(page.size() - 1).name(), limit), "More →", "class", "button secondary", "rel", "next");
+        }
+        h.close("div");
+      }
+    }
+    return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  /** The folder asked for, without a trailing '/'; "" for the top; a 400 for a path no folder can have. */
+  static String folder(Context ctx) {
+    String dir = Params.exact(ctx, "dir");
+    if (dir == null || dir.isEmpty() || dir.equals("/")) {
+      return "";
+    }
+    dir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+    String problem = DatasetPaths.problem(dir);
+    if (problem != null) {
+      throw HttpProblem.badRequest("Cannot list folder '" + dir + "': " + problem + " (folders are named from the version's top: a/b)");
+    }
+    return dir;
+  }
+
+  /** Where the folder is: the top and each folder on the way, linked, then the way back to the flat listing. */
+  private static void path(Html h, String id, String dir, int limit) {
+    h.open("div", "class", "folder-path");
+    h.link(Links.folder(id, "", null, limit), "top", "class", dir.isEmpty() ? "active" : null);
+    int from = 0;
+    while (!dir.isEmpty() && from <= dir.length()) {
+      int slash = dir.indexOf('/', from);
+      int end = slash < 0 ? dir.length() : slash;
+      h.text(" / ").link(Links.folder(id, dir.substring(0, end), null, limit), dir.substring(from, end));
+      from = end + 1;
+    }
+    h.text(" ").link(Links.files(id, null, 0, limit), "All files, one list", "class", "button secondary");
+    h.close("div");
+  }
+
+  private void table(Html h, DatasetRecord r, String dir, int limit, List<Manifest.Child> page, FileOrigins provenance, StoredFiles stored)
+      throws IOException {
+    FilesPage.head(h, "Name");
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    for (Manifest.Child c : page) {
+      if (c.isFolder()) {
+        h.open("tr", "class", "folder", "data-path", prefix + c.name() + "/");
+        h.open("td", "class", "path").link(Links.folder(r.id(), prefix + c.name(), null, limit), c.name() + "/").close("td");
+        h.el("td", "folder", "class", "num muted").el("td", "", "class", Widgets.WIDE_ONLY).el("td", "").el("td", "", "class", Widgets.WIDE_ONLY);
+        h.close("tr");
+      } else {
+        FilesPage.row(h, site, r, c.file(), c.name(), provenance, stored);
+      }
+    }
+    h.close("tbody").close("table").close("div");
+  }
+}
