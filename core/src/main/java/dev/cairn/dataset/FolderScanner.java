@@ -237,10 +237,15 @@ final class FolderScanner {
       if (!refused.isEmpty() && skipRefused) {
         refused.forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "passed over ")));
       } else if (!refused.isEmpty()) {
-        // Every refused name at once, not one a run: each but the first as a warning, the first as the error.
-        refused.subList(1, refused.size()).forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "refused ")));
-        throw new InvalidInputException(refused.get(0) + (refused.size() == 1 ? ""
-            : " (and " + Text.count(refused.size() - 1, "more name") + " refused, each warned of above)"));
+        // Every refused name at once, not one a run: one alone as the error; several each as a
+        // warning, in the order met, and the error counts them.
+        if (refused.size() == 1) {
+          throw new InvalidInputException(refused.get(0));
+        }
+        refused.forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "refused ")));
+        throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": " + refused.size()
+            + " names in it refused, each warned of above; nothing was added (rename them, move them out of the folder, or"
+            + " pass them over with --skip-refused)");
       }
     } else {
       String name = source.getFileName().toString();
