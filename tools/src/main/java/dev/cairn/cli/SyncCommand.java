@@ -168,10 +168,12 @@ final class SyncCommand extends Base {
    * needed); {@code resumed}, an unfinished draft of an earlier run finished or deleted now;
    * {@code sameAs}, the version an earlier run of this command made that the folder equals, and
    * {@code unuploaded}, that version when its upload had not finished; {@code intoDraft}, whether an
-   * existing draft was synced into; {@code remote}, where a closed version goes.
+   * existing draft was synced into; {@code remote}, where a closed version goes; {@code equal}, when
+   * no version was made, the closed version the folder equals (the one made by an earlier run, or
+   * the one parent), else null.
    */
   private record Outcome(Dataset ds, Dataset.Change change, String resumed, Dataset sameAs, Dataset unuploaded, boolean intoDraft,
-      String remote) {}
+      String remote, Dataset equal) {}
 
   @Override
   int run() throws Exception {
@@ -203,6 +205,7 @@ final class SyncCommand extends Base {
       m.put("reverted", unchanged);
       m.put("resumed", o.resumed());
       m.put("same_as", o.sameAs() == null ? null : o.sameAs().id());
+      m.put("equals", o.equal() == null ? null : o.equal().id());
       m.put("uploaded_version", o.unuploaded() == null || pushed == null ? null : o.unuploaded().id());
       putUpload(m, pushed, remote);
       if (paths != null) {
@@ -320,13 +323,18 @@ final class SyncCommand extends Base {
       ds.disown(); // left open on purpose: not a draft for the next run to finish
     } else if (nv.sameAs() != null) {
       sameAs = repo().get(nv.sameAs());
-      if (remote != null && !sameAs.isUploadedTo(remote)) {
+      // Its own remote (its parents', say) when none is named: where the run that made it meant it to go.
+      String target = remote != null || disableUpload ? remote : sameAs.record().storage();
+      if (target != null && !sameAs.isUploadedTo(target)) {
         // The folder is this version already, but the run of this very command that made it
-        // stopped before its upload ended: run again, the command finishes what that run left.
+        // stopped before its upload ended, or its upload failed: run again, the command finishes it.
         unuploaded = sameAs;
+        remote = target;
       }
     }
-    return new Outcome(ds, nv.change(), nv.resumed(), sameAs, unuploaded, false, remote);
+    Dataset equal = ds != null ? null : sameAs != null ? sameAs
+        : ps.size() == 1 && nv.resumed() == null ? repo().get(ps.get(0)) : null;
+    return new Outcome(ds, nv.change(), nv.resumed(), sameAs, unuploaded, false, remote, equal);
   }
 
   /** {@code --id}, or the current draft: the folder synced into it, then closed unless {@code --skip-close}. */
@@ -355,7 +363,7 @@ final class SyncCommand extends Base {
     if (!skipClose) {
       ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
     }
-    return new Outcome(ds, c, null, null, null, true, remote);
+    return new Outcome(ds, c, null, null, null, true, remote, null);
   }
 
   private void printText(Outcome o, List<DiffEntry> paths, Pusher.Result pushed, boolean unchanged, boolean closed) throws IOException {
@@ -374,6 +382,8 @@ final class SyncCommand extends Base {
       if (o.sameAs() != null) {
         out().printf("No change: the folder equals version %s (%s), made by this same sync command line; no new version was created%n",
             o.sameAs().id(), o.sameAs().version());
+      } else if (o.equal() != null) {
+        out().printf("No change: the folder equals version %s (%s); no new version was created%n", o.equal().id(), o.equal().version());
       } else {
         out().println("No change: no new version was created");
       }

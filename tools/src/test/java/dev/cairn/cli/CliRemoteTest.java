@@ -800,6 +800,36 @@ class CliRemoteTest {
   }
 
   @Test
+  void aSyncRunAgainFinishesTheUploadToItsParentsRemoteAndNamesTheVersionTheFolderEquals() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    String parent = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj().get("id");
+    // The child goes to its parent's remote, unnamed; its upload fails after its close.
+    write(tmp.resolve("src/y.txt"), "y");
+    Path packs = Path.of(remote, "packs");
+    Files.move(packs, tmp.resolve("packs-aside"));
+    Files.writeString(packs, "in the way");
+    String[] sync = {"sync", "--project", "p", "--name", "n", "--folder", src, "--json"};
+    Cli.Result failed = a.run(sync);
+    assertThat(failed.exit()).isNotZero();
+    String child = (String) failed.obj().get("id");
+    Files.delete(packs);
+    Files.move(tmp.resolve("packs-aside"), packs);
+    Map<String, Object> again = a.ok(sync).obj();
+    assertThat(again).containsEntry("same_as", child).containsEntry("equals", child).containsEntry("uploaded_version", child);
+    assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id"))
+        .contains(parent, child);
+    // Another command line finding the folder unchanged names the version it equals, and uploads nothing.
+    Map<String, Object> other = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--exclude", "*.none", "--json").obj();
+    assertThat(other).containsEntry("id", null).containsEntry("same_as", null).containsEntry("equals", child)
+        .containsEntry("uploaded_version", null);
+    assertThat(a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--exclude", "*.none").out())
+        .contains("No change: the folder equals version " + child + " (1.0.1); no new version was created");
+  }
+
+  @Test
   void aSyncWithParentsOrAVersionStringRunAgainMakesNothingNewAndFinishesItsUpload() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
