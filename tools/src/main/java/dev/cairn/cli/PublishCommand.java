@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetState;
 import dev.cairn.internal.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,10 +13,16 @@ final class PublishCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    ds.publish();
-    remotes().sendRecordChange(ds);
+    // Published already: what was asked for holds, so a script run again goes on (the Java API refuses it).
+    boolean already = ds.state() == DatasetState.PUBLISHED;
+    if (already) {
+      err().println("cairn: note: " + ds.shortId() + " was published already");
+    } else {
+      ds.publish();
+      remotes().sendRecordChange(ds);
+    }
     if (json) {
-      printJson(Json.object("id", ds.id(), "state", ds.state().label()));
+      printJson(Json.object("id", ds.id(), "state", ds.state().label(), "already", already));
     } else {
       out().printf("Dataset published id=%s%n", ds.id());
     }

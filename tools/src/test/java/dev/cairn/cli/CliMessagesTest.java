@@ -581,6 +581,11 @@ class CliMessagesTest {
   void publishingADraftSaysItIsADraft() {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
+    cli.ok("close");
+    assertThat(cli.ok("publish", "--json").obj()).containsEntry("state", "published").containsEntry("already", false);
+    Cli.Result again = cli.ok("publish", "--json");
+    assertThat(again.obj()).as("run again: what was asked for holds").containsEntry("state", "published").containsEntry("already", true);
+    assertThat(again.err()).endsWith(" was published already\n");
   }
 
   @Test
