@@ -15,6 +15,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(name = "delete", description = "Delete a version; the next gc frees the data no remaining version needs. A child keeps its "
     + "parents' data: its id names its whole history, as a Git commit's does. Name it: --id, or --name "
@@ -46,7 +47,7 @@ final class DeleteCommand extends Base {
             + " (--id, or --name with --version)");
       }
       if (selector.id == null && selector.name == null) {
-        throw new InvalidInputException("Cannot delete from a remote: name the version with --id ID (or --name N);"
+        throw new ParameterException(spec.commandLine(), "Cannot delete from a remote: name the version with --id ID (or --name N);"
             + " delete never takes the last version used");
       }
       // By name, the version the remote holds (its highest without --version), as get --storage finds it.
@@ -68,7 +69,8 @@ final class DeleteCommand extends Base {
       return 0;
     }
     if (selector.id == null && selector.name == null) {
-      throw new InvalidInputException("Cannot delete: name the version with --id ID (or --name N); delete never takes the last version used");
+      throw new ParameterException(spec.commandLine(), "Cannot delete: name the version with --id ID (or --name N); delete never takes the"
+          + " last version used");
     }
     if (entireDataset) {
       return deleteDataset();

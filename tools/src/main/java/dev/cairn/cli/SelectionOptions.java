@@ -34,8 +34,9 @@ final class SelectionOptions {
    * The selection the options make.
    *
    * @param command the command's name, for its errors
-   * @throws InvalidInputException for a part without a number of parts (or the other way round), or a bad pattern
-   * @throws ParameterException for numbers out of range, as for any option's value (exit code 2)
+   * @throws InvalidInputException for a bad pattern
+   * @throws ParameterException for a part without a number of parts (or the other way round) or numbers out of range, as
+   *     for any option's value (exit code 2)
    */
   Selection selection(String command) throws InvalidInputException {
     if (numParts != null && numParts < 1) {
@@ -46,8 +47,8 @@ final class SelectionOptions {
           + (numParts > 1 ? " to " + (numParts - 1) : "") + " (parts are numbered from 0)");
     }
     if ((part == null) != (numParts == null)) {
-      throw new InvalidInputException("Cannot " + command + ": --part K takes part K of --num-parts N; give both (for example --part 0"
-          + " --num-parts 4)");
+      throw new ParameterException(spec.commandLine(), "Cannot " + command + ": --part K takes part K of --num-parts N; give both"
+          + " (for example --part 0 --num-parts 4)");
     }
     List<Glob> globs = new ArrayList<>();
     for (String f : filters) {

@@ -262,6 +262,7 @@ class CliEndToEndTest {
     // The log keeps a command's own arguments: not its name, nor the global --repo.
     assertThat(cli.ok("log", "--id", v2, "--json").array().get(3).get("arguments")).isEqualTo(List.of("--id", v2));
     // delete names its version, and a published one goes only with --force.
+    assertThat(cli.fails("delete").exit()).as("a usage error").isEqualTo(2);
     assertThat(cli.fails("delete").err()).contains("name the version with --id");
     assertThat(cli.fails("delete", "--force").err()).contains("name the version with --id");
     assertThat(cli.fails("delete", "--id", v2).err()).contains("published");
@@ -499,9 +500,9 @@ class CliEndToEndTest {
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString()).out())
         .contains("0 added, 0 modified, 0 removed")
         .contains("No change: the folder equals version " + first.get("id") + " (1.0.0), made by this same sync command line");
-    // A run of other arguments does not name the version.
+    // A run of other arguments does not say it made the version, only that the folder equals it.
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--disable-upload").out())
-        .contains("No change: no new version was created");
+        .contains("No change: the folder equals version " + first.get("id") + " (1.0.0); no new version was created");
     write(src.resolve("y"), "2".getBytes(StandardCharsets.UTF_8));
     Map<String, Object> third = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
     assertThat(third).containsEntry("closed", true).containsEntry("added", 1L);
