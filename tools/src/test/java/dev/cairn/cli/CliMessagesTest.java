@@ -608,6 +608,11 @@ class CliMessagesTest {
     cli.ok("create", "--project", "p", "--name", "r");
     cli.ok("close");
     assertThat(cli.fails("upload", "--storage", f.toString()).err()).isEqualTo("cairn: Cannot use remote " + f + ": it is a file, not a folder\n");
+    Path below = f.resolve("x/y");
+    assertThat(cli.fails("upload", "--storage", below.toString()).err()).isEqualTo("cairn: Cannot use remote " + below + ": " + f
+        + " is a file, not a folder\n");
+    assertThat(new Cli(tmp.resolve("other")).fails("get", "--name", "r", "--storage", "file://" + below).err())
+        .isEqualTo("cairn: Cannot use remote " + below + ": " + f + " is a file, not a folder\n");
   }
 
   @Test

@@ -49,6 +49,12 @@ public final class LocalStorage implements RemoteStorage {
     if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
       throw new BadStorageLocationException("Cannot use remote " + this.root + ": it is a file, not a folder");
     }
+    // A file on the way there (a/file/remote) would fail each later call with "Not a directory".
+    for (Path up = this.root.getParent(); up != null && !Files.isDirectory(up); up = up.getParent()) {
+      if (Files.exists(up)) {
+        throw new BadStorageLocationException("Cannot use remote " + this.root + ": " + up + " is a file, not a folder");
+      }
+    }
   }
 
   /** Names of temporary files that releases before 2026-12-01 wrote: {@code <prefix><uuid>.tmp}. */
