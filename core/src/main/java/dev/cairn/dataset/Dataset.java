@@ -767,7 +767,7 @@ public final class Dataset {
             .totalBytes(after.totalBytes())
             .storedBytes(r.storedBytes() + stored)
             .summary(ChangeSummary.afterEdit(r.summary(), new Manifest(loader, r.base()), edit))
-            .appendLog(logEntry(defaultCommand, defaultArgs, changes, stored))
+            .appendLogStep(logEntry(defaultCommand, defaultArgs, changes, stored))
             .build();
         repo.catalog().write(updated);
         repo.catalog().setCurrent(id);

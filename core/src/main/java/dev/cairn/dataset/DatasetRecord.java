@@ -212,6 +212,29 @@ public record DatasetRecord(
       return this;
     }
 
+    /**
+     * Adds the entry of one step of a command: where the last entry is the same command line's
+     * (an earlier step of the same run) and one of the two holds no change, they are one entry,
+     * the one with the change. So a {@code sync --project/--name} that creates, changes and closes
+     * a version logs one {@code sync}, not three; two steps that both change the version stay two.
+     */
+    public Builder appendLogStep(LogEntry e) {
+      LogEntry last = log.isEmpty() ? null : log.get(log.size() - 1);
+      if (last == null || !last.command().equals(e.command()) || !last.arguments().equals(e.arguments())) {
+        return appendLog(e);
+      }
+      if (e.changes().isEmpty() && e.storedBytes() == 0) {
+        return this; // a step that changed nothing: the run's entry stands for it
+      }
+      if (last.changes().isEmpty() && last.storedBytes() == 0) {
+        List<LogEntry> l = new ArrayList<>(log);
+        l.set(l.size() - 1, e);
+        log = l;
+        return this;
+      }
+      return appendLog(e);
+    }
+
     public DatasetRecord build() {
       return new DatasetRecord(id, project, name, version, state, parents, tags, description, metadata,
           createdMillis, closedMillis, publishedMillis, base, root, versionObject, conflicts, log, storage,

@@ -391,7 +391,7 @@ final class VersionLifecycle {
           ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
         ChangeSummary summary = summary(loader, r.base(), r.root());
-        DatasetRecord.Builder b = r.toBuilder().appendLog(ds.logEntry("close", List.of(), ChangeSummary.EMPTY, 0));
+        DatasetRecord.Builder b = r.toBuilder().appendLogStep(ds.logEntry("close", List.of(), ChangeSummary.EMPTY, 0));
         DatasetRecord withLog = b.build();
         Version v = new Version(r.root(), parentVersions, now, versionProperties(withLog, summary));
         ObjectId vid = ins.insert(ObjectType.VERSION, VersionFormat.encode(v));

@@ -157,20 +157,31 @@ public final class Manifest implements Iterable<FileEntry> {
     public boolean isFolder() {
       return file == null;
     }
+
+    /**
+     * Where a listing ending with this child goes on ({@link #children}'s {@code after}): its name,
+     * with a {@code /} for a folder, so that a file named alike ({@code images}, beside the folder
+     * {@code images/}) is another place, and so are names between them ({@code images.csv}).
+     */
+    public String resumeAfter() {
+      return isFolder() ? name + "/" : name;
+    }
   }
 
   /**
-   * The files and folders directly in folder {@code dir} ({@code ""} for the top), in path order,
-   * those after the child named {@code after} (null: from the first), at most {@code limit}. A
+   * The files and folders directly in folder {@code dir} ({@code ""} for the top), in path order
+   * (a folder where its first path is: {@code images.csv} before {@code images/}), those after
+   * {@code after} (a {@link Child#resumeAfter}; null: from the first), at most {@code limit}. A
    * folder below is passed over by a seek past its last path ({@code '0'} follows {@code '/'} in
-   * path order), so listing a folder reads a descent per child, whatever its folders hold.
-   * Empty when nothing is under {@code dir}.
+   * path order), so listing a folder reads a descent per child, whatever its folders hold. Empty
+   * when nothing is under {@code dir}.
    */
   public List<Child> children(String dir, String after, int limit) throws IOException {
     String prefix = dir.isEmpty() ? "" : dir + "/";
+    // After a folder: past its paths. After a file: the first path after it ('\u0000' is in no path).
+    String from = after == null ? prefix
+        : after.endsWith("/") ? prefix + after.substring(0, after.length() - 1) + "0" : prefix + after + "\u0000";
     List<Child> out = new ArrayList<>();
-    // '\u0000' is in no path: the first path after the child "after" itself, its folder's paths included.
-    String from = after == null ? prefix : prefix + after + "\u0000";
     try {
       Iterator<FileEntry> it = iterator(from);
       while (out.size() < limit && it.hasNext()) {
@@ -185,9 +196,7 @@ public final class Manifest implements Iterable<FileEntry> {
           continue;
         }
         String folder = rest.substring(0, slash);
-        if (!folder.equals(after)) {
-          out.add(new Child(folder, null));
-        }
+        out.add(new Child(folder, null));
         it = iterator(prefix + folder + "0");
       }
     } catch (UncheckedIOException e) {

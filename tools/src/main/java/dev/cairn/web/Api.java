@@ -252,20 +252,15 @@ final class Api {
   Object folder(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     String dir = FolderPage.folder(ctx);
-    String after = Params.exact(ctx, "after");
+    String after = FolderPage.after(ctx);
     int limit = Params.limit(ctx, FilesPage.PAGE);
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      List<Manifest.Child> page = new Manifest(loader, r.root()).children(dir, after, limit + 1);
-      boolean more = page.size() > limit;
-      page = more ? page.subList(0, limit) : page;
-      if (page.isEmpty() && after == null && !dir.isEmpty()) {
-        throw HttpProblem.notFound("Cannot find folder: the version has no folder '" + dir + "'");
-      }
+      FolderPage.Listing listing = FolderPage.Listing.of(new Manifest(loader, r.root()), dir, after, limit);
       FileOrigins provenance = new FileOrigins(site.repository(), loader);
       StoredFiles stored = StoredFiles.of(site, r, reader);
       List<Object> entries = new ArrayList<>();
-      for (Manifest.Child c : page) {
+      for (Manifest.Child c : listing.children()) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", c.name());
         e.put("folder", c.isFolder());
@@ -279,8 +274,8 @@ final class Api {
       }
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("dir", dir);
-      m.put("more", more);
-      m.put("resume_after", more ? page.get(page.size() - 1).name() : null);
+      m.put("more", listing.more());
+      m.put("resume_after", listing.resumeAfter());
       m.put("entries", entries);
       return m;
     }

@@ -115,9 +115,8 @@ final class ErrorPages {
     render(ctx, status, message);
   }
 
-  private void render(Context ctx, int status, String whole) {
+  private void render(Context ctx, int status, String message) {
     ctx.attribute(RENDERED, Boolean.TRUE);
-    String message = LongText.cut(whole, LONG_MESSAGE); // a message that repeats a long address or path
     // A download that failed before its first bytes went out: none of it, nor any header it set
     // (its name, length, range, policy), may reach the client with the error page.
     String allow = ctx.res().getHeader("Allow");
@@ -135,7 +134,8 @@ final class ErrorPages {
       ctx.contentType("application/json; charset=utf-8").result(json(status, message));
       return;
     }
-    ctx.contentType("text/html; charset=utf-8").result(page(status, message, versionOf(ctx)));
+    // A page cuts a message that repeats a long address or path; the API gives it whole, for programs.
+    ctx.contentType("text/html; charset=utf-8").result(page(status, LongText.cut(message, LONG_MESSAGE), versionOf(ctx)));
   }
 
   /**

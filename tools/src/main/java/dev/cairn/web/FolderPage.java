@@ -26,38 +26,52 @@ final class FolderPage {
   String render(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     String dir = folder(ctx);
-    String after = Params.exact(ctx, "after");
+    String after = after(ctx);
     int limit = Params.limit(ctx, FilesPage.PAGE);
     VersionHeader.Tab tab = VersionHeader.Tab.FILES;
     Html h = new Html().raw(VersionHeader.render(site, r, tab));
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
       Manifest m = new Manifest(loader, r.root());
-      List<Manifest.Child> page = m.children(dir, after, limit + 1);
-      boolean more = page.size() > limit;
-      page = more ? page.subList(0, limit) : page;
-      if (page.isEmpty() && after == null && !dir.isEmpty()) {
-        throw HttpProblem.notFound("Cannot find folder: the version has no folder '" + dir + "'");
-      }
+      Listing listing = Listing.of(m, dir, after, limit);
+      List<Manifest.Child> page = listing.children();
       path(h, r.id(), dir, limit);
       if (page.isEmpty()) {
         h.el("div", after != null ? "Nothing in this folder after " + after + "." : "This version holds no files.", "class", "card empty");
       } else {
         table(h, r, dir, limit, page, new FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
       }
-      if (after != null || more) {
+      if (after != null || listing.more()) {
         h.open("div", "class", "pager");
         if (after != null) {
           h.link(Links.folder(r.id(), dir, null, limit), "← First", "class", "button secondary", "rel", "first");
         }
         h.el("span", Text.plural(page.size(), "entry", "entries") + " on this page" + (after != null ? " (after " + after + ")" : ""));
-        if (more) {
-          h.link(Links.folder(r.id(), dir, page.get(page.size() - 1).name(), limit), "More →", "class", "button secondary", "rel", "next");
+        if (listing.more()) {
+          h.link(Links.folder(r.id(), dir, listing.resumeAfter(), limit), "More →", "class", "button secondary", "rel", "next");
         }
         h.close("div");
       }
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
+  }
+
+  /**
+   * A page of a folder: its children, whether more follow, and where the next page starts.
+   *
+   * @throws HttpProblem 404 for a folder the version does not have (saying so of a file of that path)
+   */
+  record Listing(List<Manifest.Child> children, boolean more, String resumeAfter) {
+    static Listing of(Manifest m, String dir, String after, int limit) throws IOException {
+      List<Manifest.Child> page = m.children(dir, after, limit + 1);
+      boolean more = page.size() > limit;
+      page = more ? page.subList(0, limit) : page;
+      if (page.isEmpty() && after == null && !dir.isEmpty()) {
+        throw HttpProblem.notFound(m.lookup(dir) != null ? "Cannot list folder '" + dir + "': it is a file of the version"
+            : "Cannot find folder: the version has no folder '" + dir + "'");
+      }
+      return new Listing(page, more, more ? page.get(page.size() - 1).resumeAfter() : null);
+    }
   }
 
   /** The folder asked for, without a trailing '/'; "" for the top; a 400 for a path no folder can have. */
@@ -74,6 +88,12 @@ final class FolderPage {
     return dir;
   }
 
+  /** Where a page goes on: a {@link Manifest.Child#resumeAfter}; null when absent or empty. */
+  static String after(Context ctx) {
+    String after = Params.exact(ctx, "after");
+    return after == null || after.isEmpty() ? null : after;
+  }
+
   /** Where the folder is: the top and each folder on the way, linked, then the way back to the flat listing. */
   private static void path(Html h, String id, String dir, int limit) {
     h.open("div", "class", "folder-path");
@@ -82,7 +102,8 @@ final class FolderPage {
     while (!dir.isEmpty() && from <= dir.length()) {
       int slash = dir.indexOf('/', from);
       int end = slash < 0 ? dir.length() : slash;
-      h.text(" / ").link(Links.folder(id, dir.substring(0, end), null, limit), dir.substring(from, end));
+      h.text(" / ").link(Links.folder(id, dir.substring(0, end), null, limit), dir.substring(from, end), "class",
+          end == dir.length() ? "active" : null);
       from = end + 1;
     }
     h.text(" ").link(Links.files(id, null, 0, limit), "All files, one list", "class", "button secondary");

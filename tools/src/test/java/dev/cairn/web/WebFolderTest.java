@@ -90,6 +90,17 @@ class WebFolderTest {
         assertThat(paged).contains("10 entries on this page").contains("folder?dir=many&amp;after=fj.txt&amp;limit=10\"");
         assertThat(get(base + "/versions/" + ds.id() + "/files").body()).contains("Browse by folder");
 
+        // One a page, past a file and its namesake folder with a name between them: each once, then the end.
+        List<String> one = new ArrayList<>();
+        Map<String, Object> page = json(api + "?limit=1");
+        for (int i = 0; i < 20 && !entries(page).isEmpty(); i++) {
+          one.addAll(names(page));
+          page = (Boolean) page.get("more") ? json(api + "?limit=1&after=" + q((String) page.get("resume_after"))) : Map.of("entries", List.of());
+        }
+        assertThat(one).containsExactly("images.csv", "images/", "many/", "odd #?%/", "top.txt");
+        HttpResponse<String> aFile = get(base + "/versions/" + ds.id() + "/folder?dir=top.txt");
+        assertThat(aFile.statusCode()).isEqualTo(404);
+        assertThat(aFile.body()).contains("it is a file of the version");
         assertThat(get(base + "/versions/" + ds.id() + "/folder?dir=nothing").statusCode()).isEqualTo(404);
         assertThat(get(base + "/versions/" + ds.id() + "/folder?dir=" + q("../etc")).statusCode()).isEqualTo(400);
         assertThat(get(api + "?dir=nothing").statusCode()).isEqualTo(404);
