@@ -138,50 +138,48 @@ public final class CairnCommand implements Callable<Integer> {
   }
 
   /**
-   * Refuses a word that looks like an option among the later values of an option that takes several
-   * ({@code sync --exclude .git --skip-clsoe}): picocli gives such an option every argument up to
-   * the next known option, so a mistyped one would become a value and the command would go on
-   * without it (and close a draft that was to stay open). A value starting with '-' is still taken
-   * as the option's first, or in the {@code --exclude=-x} form.
+   * Refuses a word that looks like a long option among the later values of an option that takes
+   * several ({@code sync --exclude .git --skip-clsoe}): picocli gives such an option every argument
+   * up to the next known option, so a mistyped one would become a value and the command would go
+   * on without it (and close a draft that was to stay open). A value starting with {@code --} is
+   * still taken as the option's first, or attached ({@code --exclude=--x}); one starting with a
+   * single {@code -} is a value anywhere ({@code search --tags cat -dog}, a negative number).
    */
   private static void requireNoOptionAmongValues(CommandLine.ParseResult parsed) {
     CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
+    // The subcommand's own options and those it inherits: what picocli stops a list of values at.
+    CommandLine.Model.CommandSpec spec = last.getCommandSpec();
     List<String> args = parsed.originalArgs();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       if (a.equals("--")) {
         return;
       }
-      CommandLine.Model.OptionSpec option = a.startsWith("-") && !a.contains("=") ? optionNamed(last, a) : null;
+      CommandLine.Model.OptionSpec option = a.startsWith("-") ? spec.findOption(optionName(a)) : null;
       if (option == null || option.arity().max() == 0) {
         continue;
       }
-      i++; // its first value, whatever it looks like
+      if (!a.contains("=")) {
+        i++; // its first value, whatever it looks like
+      }
       if (option.arity().max() == 1) {
         continue;
       }
-      while (i + 1 < args.size() && !args.get(i + 1).equals("--") && optionNamed(last, optionName(args.get(i + 1))) == null) {
+      while (i + 1 < args.size() && !args.get(i + 1).equals("--") && !isOption(spec, args.get(i + 1))) {
         String value = args.get(++i);
-        if (value.startsWith("-") && value.length() > 1) {
+        if (value.startsWith("--")) {
           throw new CommandLine.UnmatchedArgumentException(last, List.of(value));
         }
       }
     }
   }
 
-  private static String optionName(String arg) {
-    return arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+  private static boolean isOption(CommandLine.Model.CommandSpec spec, String arg) {
+    return arg.startsWith("-") && spec.findOption(optionName(arg)) != null;
   }
 
-  /** The option of {@code cl}'s command or of a command above it named {@code name}, or null. */
-  private static CommandLine.Model.OptionSpec optionNamed(CommandLine cl, String name) {
-    for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null; spec = spec.parent()) {
-      CommandLine.Model.OptionSpec option = spec.findOption(name);
-      if (option != null) {
-        return option;
-      }
-    }
-    return null;
+  private static String optionName(String arg) {
+    return arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
   }
 
   /**

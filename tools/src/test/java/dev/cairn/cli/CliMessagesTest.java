@@ -321,11 +321,16 @@ class CliMessagesTest {
     assertThat(typo.err()).isEqualTo("cairn: Unknown option: '--skip-clsoe' (did you mean '--skip-close'?) (see 'cairn sync --help')\n");
     assertThat(cli.fails("search").err()).as("nothing was made").contains("no Cairn repository");
     assertThat(cli.fails("search", "--tags", "a", "b", "--tgas").err()).startsWith("cairn: Unknown option: '--tgas' (did you mean '--tags'?)");
-    assertThat(cli.fails("list", "--filter", "a", "-x").err()).startsWith("cairn: Unknown option: '-x'");
-    // A value starting with '-' is still taken first, or attached, and known options end the values.
-    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude", "-x", "b",
-        "--exclude=-y", "--json").obj().get("id");
-    assertThat(cli.ok("list", "--id", id, "--filter", "-z", "a.txt", "--json").out()).contains("a.txt");
+    assertThat(cli.fails("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude=.git", "--skip-clsoe").err())
+        .as("after an attached first value").startsWith("cairn: Unknown option: '--skip-clsoe'");
+    assertThat(cli.fails("list", "--filter", "a", "--x").err()).startsWith("cairn: Unknown option: '--x'");
+    // A value starting with '--' is still taken first, or attached; one with a single '-' anywhere
+    // (search's '-tag', none of them); known options end the values.
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude", "--x", "-b",
+        "--exclude=--y", "c", "--json").obj().get("id");
+    assertThat(cli.ok("list", "--id", id, "--filter", "--z", "a.txt", "-q", "--json").out()).contains("a.txt");
+    cli.ok("tags", "--id", id, "--add", "cat");
+    assertThat(cli.ok("search", "--tags", "cat", "-dog", "--json").array()).extracting(m -> m.get("id")).containsExactly(id);
   }
 
   @Test
