@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * JSON.
  */
 @Command(name = "show", description = "Show a version's record: state, parents, size, change-set, conflicts, metadata. With --json: the "
-    + "version detail of the web API (tools/README.md).")
+    + "version detail of the web API, without its runs (tools/README.md; cairn runs lists them).")
 final class ShowCommand extends Base {
   @Mixin VersionSelector selector;
 
