@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.DatasetNotFoundException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -68,6 +69,24 @@ public record CreateOptions(
     String last = repo.catalog().resolve(parents.get(parents.size() - 1));
     return new CreateOptions(repo.catalog().read(last).project(), name, version, parents, tags, description, metadata, storage,
         failOnConflict, false);
+  }
+
+  /**
+   * These options, or when they name no parents, with the dataset's highest closed version here as
+   * the one parent (a sync's new version follows on, as {@code clearml-data sync}'s does); as they
+   * are for a dataset with no closed version here, or a project to be taken from the parents.
+   */
+  CreateOptions withLatestClosedAsParent(DatasetRepository repo) throws IOException {
+    if (!parents.isEmpty() || projectFromParents) {
+      return this;
+    }
+    String latest;
+    try {
+      latest = repo.get(project, name, null, true).id();
+    } catch (DatasetNotFoundException none) {
+      return this;
+    }
+    return new CreateOptions(project, name, version, List.of(latest), tags, description, metadata, storage, failOnConflict, false);
   }
 
   private static Map<String, String> withoutNullValues(Map<String, String> metadata) {

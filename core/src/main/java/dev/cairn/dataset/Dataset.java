@@ -546,7 +546,11 @@ public final class Dataset {
   }
 
   /**
-   * Removes paths matching the patterns (paths inside the dataset; a folder removes its files).
+   * Removes paths matching the patterns: a pattern without wildcards is a path from the dataset's
+   * top ({@code b.txt} is the file at the top, not {@code sub/b.txt}; a folder removes its files,
+   * as {@code git rm}); one with wildcards is a {@link Glob}, whose name without {@code /} matches at
+   * any depth ({@code *.txt}, {@code b.tx?}). {@link #listFiles(List)} reads every pattern as a
+   * {@link Glob}, so list with {@code /b.txt} to see what {@code b.txt} removes.
    *
    * @throws InvalidInputException if a pattern matches nothing; nothing is removed then
    */
@@ -622,7 +626,9 @@ public final class Dataset {
 
   /**
    * Creates a version and makes its {@code datasetFolder} equal to {@code folder}, or creates
-   * nothing if the folder brings no change (the command line's {@code sync --project --name}). With
+   * nothing if the folder brings no change (the command line's {@code sync --project --name}).
+   * Options without parents make a child of the dataset's highest closed version here, if it has
+   * one (as that command does; give the project for it, not one taken from the parents). With
    * one parent, the folder is compared with that parent before anything is written: an unchanged
    * folder costs no draft, no version string and no write to the catalog. With several parents, or
    * none, the draft is created first and deleted again if nothing changed. The draft is left open;
@@ -1389,7 +1395,11 @@ public final class Dataset {
     return Collections.unmodifiableMap(out);
   }
 
-  /** Files whose path or name matches one of {@code globs} (all when empty). */
+  /**
+   * Files whose path or name matches one of {@code globs} (all when empty), each read as a
+   * {@link Glob}: a pattern without {@code /} matches a name at any depth, wildcards or not
+   * ({@code b.txt} lists {@code sub/b.txt} too; {@code /b.txt} only the one at the top).
+   */
   public List<FileEntry> listFiles(List<String> globs) throws IOException {
     List<FileEntry> out = new ArrayList<>();
     forEachFile(globs, out::add);

@@ -36,7 +36,7 @@ final class FolderSync {
       String command, List<String> argv) throws IOException {
     Objects.requireNonNull(sync, "sync options must not be null: give SyncOptions.of(folder)");
     Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
-    o = o.withParentsProject(repo);
+    o = o.withParentsProject(repo).withLatestClosedAsParent(repo);
     progress = Progress.orNone(progress);
     requireFolder(sync.folder());
     // Before the options are checked: the version string it asks for may be the unfinished one's.

@@ -765,6 +765,27 @@ class DatasetTest {
   }
 
   @Test
+  void syncIntoANewVersionWithoutParentsFollowsTheDatasetsHighestClosedVersion() throws IOException {
+    Path src = folder("follow", Map.of("a.txt", "alpha"));
+    CreateOptions plain = CreateOptions.of("p", "follow").build();
+    Dataset v1 = Dataset.syncNewVersion(repo, plain, src, "", Progress.NONE, null, null).draft();
+    assertThat(v1.record().parents()).as("the dataset's first").isEmpty();
+    v1.close();
+    assertThat(Dataset.syncNewVersion(repo, plain, src, "", Progress.NONE, null, null).draft()).as("unchanged: nothing made").isNull();
+    Files.writeString(src.resolve("b.txt"), "beta");
+    Dataset v2 = Dataset.syncNewVersion(repo, plain, src, "", Progress.NONE, null, null).draft();
+    assertThat(v2.record().parents()).containsExactly(v1.id());
+    assertThat(v2.record().summary().added()).as("only what is new").isEqualTo(1);
+    v2.close();
+    // A draft of the dataset is no parent; a dataset of another project is another dataset.
+    Dataset.create(repo, CreateOptions.of("p", "follow").parents(v2.id()).build());
+    Files.writeString(src.resolve("c.txt"), "gamma");
+    assertThat(Dataset.syncNewVersion(repo, plain, src, "", Progress.NONE, null, null).draft().record().parents()).containsExactly(v2.id());
+    assertThat(Dataset.syncNewVersion(repo, CreateOptions.of("q", "follow").build(), src, "", Progress.NONE, null, null).draft()
+        .record().parents()).isEmpty();
+  }
+
+  @Test
   void syncIntoANewVersionCreatesNothingWhenTheFolderBringsNoChange() throws IOException {
     Path src = folder("s", Map.of("a.txt", "alpha", "sub/b.txt", "beta"));
     sleepPastRacyWindow(); // so that the first sync remembers both files
