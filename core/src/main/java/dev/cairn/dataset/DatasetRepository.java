@@ -700,10 +700,12 @@ public final class DatasetRepository implements AutoCloseable {
    * Checks, without writing anything, that {@code storage} can be pushed to: an existing remote of
    * this repository's object format, or a location that holds no one's files
    * ({@link Remote#checkUsable}).
+   *
+   * @return whether it holds Cairn data already (false: a push would make a remote there)
    */
-  public void checkRemote(String storage) throws IOException {
+  public boolean checkRemote(String storage) throws IOException {
     try (Remote remote = openRemote(storage)) {
-      remote.checkUsable();
+      return remote.checkUsable();
     }
   }
 

@@ -84,13 +84,16 @@ public final class Remote implements AutoCloseable {
   /**
    * Checks, without writing anything, that a push could use this location: an existing remote of
    * this repository's object format, or a location that holds no one's files.
+   *
+   * @return whether it is a remote already (false: a push would make one)
    */
-  public void checkUsable() throws IOException {
+  public boolean checkUsable() throws IOException {
     if (storage.size(RemoteLayout.MARKER) < 0) {
       requireNoForeignFiles();
-    } else {
-      checkMarker();
+      return false;
     }
+    checkMarker();
+    return true;
   }
 
   /** The top-level names a remote holds (spec/remote.md, "Layout"); anything else is someone else's. */

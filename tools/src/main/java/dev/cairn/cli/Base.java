@@ -622,15 +622,20 @@ abstract class Base implements Callable<Integer> {
    * close is not undone when the upload after it fails.
    */
   void requireRemoteBeforeClose(Dataset ds, String target, String storageFlag) throws IOException {
-    requireOwnRemoteThere(ds, target, storageFlag, "Did not close " + ds.id(), "; or close it with --disable-upload and upload it later");
+    String refused = "Did not close " + ds.id();
+    String orElse = "; or close it with --disable-upload and upload it later";
+    boolean holdsData;
     try {
-      repo().checkRemote(target);
+      holdsData = repo().checkRemote(target);
     } catch (IOException | RuntimeException e) {
       String why = ErrorHandler.oneLine(e, false);
       if (why.startsWith("Cannot ")) {
         why = "c" + why.substring(1);
       }
-      throw new IOException("Did not close " + ds.id() + ": " + why + "; or close it with --disable-upload and upload it later", e);
+      throw new IOException(refused + ": " + why + orElse, e);
+    }
+    if (!holdsData && isOwnRemote(ds, target, storageFlag)) {
+      throw ownRemoteGone(refused, target, orElse);
     }
   }
 
@@ -642,11 +647,20 @@ abstract class Base implements Callable<Integer> {
    * any first upload there.
    */
   void requireOwnRemoteThere(Dataset ds, String target, String storageFlag, String refused, String orElse) throws IOException {
-    String own = ds.record().storage();
-    if (storageFlag == null && own != null && uri(own).equals(uri(target)) && !holdsCairnData(target)) {
-      throw new InvalidInputException(refused + ": its remote " + target + " holds no Cairn data now (moved away, or not mounted?);"
-          + " make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
+    if (isOwnRemote(ds, target, storageFlag) && !holdsCairnData(target)) {
+      throw ownRemoteGone(refused, target, orElse);
     }
+  }
+
+  /** Whether {@code target} is {@code ds}'s own remote, taken as such rather than named with {@code --storage}. */
+  private static boolean isOwnRemote(Dataset ds, String target, String storageFlag) throws IOException {
+    String own = ds.record().storage();
+    return storageFlag == null && own != null && uri(own).equals(uri(target));
+  }
+
+  private static InvalidInputException ownRemoteGone(String refused, String target, String orElse) {
+    return new InvalidInputException(refused + ": its remote " + target + " holds no Cairn data now (moved away, or not mounted?);"
+        + " make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
   }
 
   /** As {@link #uploadClosed(Dataset, String, String, long)}; {@code closedNow} false for a version an earlier run closed. */
