@@ -18,8 +18,7 @@ final class SelectionOptions {
   Integer part;
 
   @Option(names = "--num-parts", paramLabel = "N", description = "Split the version (with --filter, the files it selects) into N parts of about equal"
-      + " bytes, contiguous in path order (a file belongs to the part holding its middle byte: next to a file larger than a part, a part"
-      + " may be empty).")
+      + " bytes, contiguous in path order; no part is empty while there are at least N files.")
   Integer numParts;
 
   @Option(names = "--filter", paramLabel = "GLOB", arity = "1..*", description = "Only matching paths (a folder's name, with or without /, takes what it holds).")
