@@ -376,7 +376,7 @@ final class SyncCommand extends Base {
       out().printf(ds != null ? "Finished draft %s, which an earlier run of this command had left unfinished%n"
           : "Deleted draft %s, which an earlier run of this command had left unfinished: the folder brings no change%n", o.resumed());
     }
-    out().printf("%d added, %d modified, %d removed (%s read, %s newly stored)%n", c.summary().added(),
+    out().printf("%s added, %d modified, %d removed (%s read, %s newly stored)%n", Format.count(c.summary().added(), "file"),
         c.summary().modified(), c.summary().removed(), Format.count(c.filesRead(), "file"), Format.bytes(c.storedBytes()));
     if (unchanged) {
       if (o.sameAs() != null) {

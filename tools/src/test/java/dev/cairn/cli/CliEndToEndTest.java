@@ -184,7 +184,7 @@ class CliEndToEndTest {
     assertThat(synced).containsEntry("version", "1.0.1");
     write(src.resolve("e.txt"), "e".getBytes(StandardCharsets.UTF_8));
     assertThat(cli.ok("sync", "--project", "p", "--name", "vb", "--folder", src.toString(), "--verbose").out())
-        .startsWith("added    e.txt\n1 added, 0 modified, 0 removed");
+        .startsWith("added    e.txt\n1 file added, 0 modified, 0 removed");
   }
 
   @Test
@@ -498,7 +498,7 @@ class CliEndToEndTest {
     Map<String, Object> again = cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--json").obj();
     assertThat(again).containsEntry("reverted", true).containsEntry("closed", false).containsEntry("id", null);
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString()).out())
-        .contains("0 added, 0 modified, 0 removed")
+        .contains("0 files added, 0 modified, 0 removed")
         .contains("No change: the folder equals version " + first.get("id") + " (1.0.0), made by this same sync command line");
     // A run of other arguments does not say it made the version, only that the folder equals it.
     assertThat(cli.ok("sync", "--project", "p", "--name", "auto", "--folder", src.toString(), "--disable-upload").out())

@@ -155,13 +155,13 @@ class CliMessagesTest {
     // A sync leaves the excluded files alone: a.tmp, added on its own, stays; .git is not added.
     cli.ok("add", "--files", tmp.resolve("src/a.tmp").toString());
     assertThat(cli.ok("sync", "--folder", tmp.resolve("src").toString(), "--exclude", "*.tmp", "--exclude=.git", "--disable-upload")
-        .out()).startsWith("0 added, 0 modified, 0 removed");
+        .out()).startsWith("0 files added, 0 modified, 0 removed");
     Files.delete(tmp.resolve("src/a.txt"));
     Files.delete(tmp.resolve("src/a.tmp"));
     file("src/b.txt", "b");
     Cli.Result s = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--exclude", "*.tmp",
         ".git", "--disable-upload");
-    assertThat(s.out()).startsWith("1 added, 0 modified, 1 removed");
+    assertThat(s.out()).startsWith("1 file added, 0 modified, 1 removed");
     assertThat(cli.ok("list").out()).contains("b.txt", "a.tmp").doesNotContain("a.txt").doesNotContain(".git");
   }
 

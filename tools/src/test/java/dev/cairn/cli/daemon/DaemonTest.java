@@ -83,7 +83,7 @@ class DaemonTest {
   void servesCommandsAsTheirOwnJvmWould() throws Exception {
     Result sync = client(Map.of(), "--repo", "repo", "sync", "--project", "p", "--name", "n", "--folder", "data");
     assertThat(sync.exit()).as(sync.err()).isZero();
-    assertThat(sync.out()).contains("41 added, 0 modified, 0 removed").contains("Closed version");
+    assertThat(sync.out()).contains("41 files added, 0 modified, 0 removed").contains("Closed version");
     assertThat(sync.err()).isEmpty();
 
     // Relative paths mean the client's folder: the repository was made there.
