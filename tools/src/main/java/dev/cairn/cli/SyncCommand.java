@@ -328,6 +328,7 @@ final class SyncCommand extends Base {
       if (target != null && !sameAs.isUploadedTo(target)) {
         // The folder is this version already, but the run of this very command that made it
         // stopped before its upload ended, or its upload failed: run again, the command finishes it.
+        requireOwnRemoteThere(sameAs, target, storage, "Cannot upload " + sameAs.id(), "");
         unuploaded = sameAs;
         remote = target;
       }

@@ -817,6 +817,11 @@ class CliRemoteTest {
     String child = (String) failed.obj().get("id");
     Files.delete(packs);
     Files.move(tmp.resolve("packs-aside"), packs);
+    // Its remote moved away meanwhile: not made again, empty, where it was.
+    Files.move(Path.of(remote), tmp.resolve("remote-away"));
+    assertThat(a.fails(sync).err()).contains("Cannot upload " + child + ": its remote ").contains(" holds no Cairn data now");
+    assertThat(Path.of(remote)).doesNotExist();
+    Files.move(tmp.resolve("remote-away"), Path.of(remote));
     Map<String, Object> again = a.ok(sync).obj();
     assertThat(again).containsEntry("same_as", child).containsEntry("equals", child).containsEntry("uploaded_version", child);
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id"))
