@@ -47,6 +47,16 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     return new Selection(part, numParts, List.of());
   }
 
+  /**
+   * The files matching any of {@code filters}, read as {@code get --filter} reads them
+   * ({@link Glob#filter}: a folder's name takes what it holds), without a split.
+   *
+   * @throws IllegalArgumentException for a pattern that does not compile
+   */
+  public static Selection filtered(String... filters) {
+    return new Selection(0, 1, java.util.Arrays.stream(filters).map(Glob::filter).toList());
+  }
+
   public boolean isAll() {
     return numParts == 1 && filters.isEmpty();
   }

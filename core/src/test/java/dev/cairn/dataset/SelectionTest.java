@@ -26,6 +26,17 @@ class SelectionTest {
   }
 
   @Test
+  void aFilteredSelectionReadsItsPatternsAsGetsFilterDoes() {
+    Selection images = Selection.filtered("images", "*.csv");
+    assertThat(images.isAll()).isFalse();
+    assertThat(images.filters()).hasSize(2);
+    assertThat(images.filters().get(0).matches("data/images/cat.png")).as("a folder's name takes what it holds").isTrue();
+    assertThat(images.filters().get(1).matches("a/b/t.csv")).isTrue();
+    assertThat(Selection.filtered().isAll()).isTrue();
+    assertThatThrownBy(() -> Selection.filtered("x[")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void aPartIsReadBackFromItsKeyAndAFilterIsNot() {
     for (int n = 1; n <= 9; n++) {
       for (int k = 0; k < n; k++) {
