@@ -59,16 +59,28 @@ final class ComparePage {
     h.close("form");
   }
 
+  /** Versions of a dataset the pickers offer: its newest (a long history would make the page megabytes). */
+  static final int PICKED_FROM = 50;
+
   private static void select(Html h, String name, List<DatasetSummary> datasets, DatasetRecord chosen) {
     h.open("select", "name", name, "id", name);
     h.el("option", "choose a version…", "value", "");
     for (DatasetSummary d : datasets) {
       h.open("optgroup", "label", Text.project(d.project()) + " / " + d.name());
-      for (DatasetRecord r : d.versions()) {
+      List<DatasetRecord> versions = d.versions(); // oldest first
+      int older = Math.max(0, versions.size() - PICKED_FROM);
+      if (older > 0) {
+        h.el("option", "… " + Text.count(older) + " older: pick them on the dataset's page", "value", "", "disabled", true);
+      }
+      for (int i = 0; i < versions.size(); i++) {
+        DatasetRecord r = versions.get(i);
+        boolean picked = chosen != null && chosen.id().equals(r.id());
+        if (i < older && !picked) {
+          continue;
+        }
         // The whole name in the option: a closed select shows the option alone, not its group.
         String dataset = r.project().isEmpty() ? r.name() : r.project() + " / " + r.name();
-        h.el("option", dataset + " " + r.version() + " (" + Text.shortId(r.id()) + ")", "value", r.id(),
-            "selected", chosen != null && chosen.id().equals(r.id()));
+        h.el("option", dataset + " " + r.version() + " (" + Text.shortId(r.id()) + ")", "value", r.id(), "selected", picked);
       }
       h.close("optgroup");
     }

@@ -53,6 +53,22 @@ class WebEdgesTest {
   }
 
   @Test
+  void theComparePickersOfferTheNewestVersionsAndTheOnePicked() throws Exception {
+    Dataset first = version("long", "history", "f.txt", "0");
+    Dataset v = first;
+    for (int i = 1; i < ComparePage.PICKED_FROM + 10; i++) {
+      v = version("long", "history", "f.txt", Integer.toString(i), v.id());
+    }
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String page = get("http://127.0.0.1:" + server.port() + "/compare?source=" + first.id() + "&target=" + v.id()).body();
+      String source = page.substring(page.indexOf("<select name=\"source\""), page.indexOf("</select>"));
+      assertThat(source.split("<option value=\"[0-9a-f]{32}\"", -1)).as("the newest, and the one picked").hasSize(ComparePage.PICKED_FROM + 2);
+      assertThat(source).contains("… 10 older: pick them on the dataset&#39;s page")
+          .contains("value=\"" + first.id() + "\" selected");
+    }
+  }
+
+  @Test
   void theHomePagePagesItsDatasetsAndRefusesBadNumbers() throws Exception {
     for (String name : List.of("a", "b", "c")) {
       version("paged", name, "f.txt", name);
