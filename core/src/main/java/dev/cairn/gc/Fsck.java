@@ -248,7 +248,8 @@ public final class Fsck {
     for (Catalog.Reservation r : repo.catalog().orphanReservations()) {
       if (!closed.contains(r.holder())) {
         problems.add(Problem.warning(r.holder(), r.file().toString(), "version string " + r.file().getFileName()
-            + " reserved for a version with no record and no version object (a draft whose record was lost); fsck --repair releases it"
+            + " reserved for a version with no record and no version object (a create stopped before it wrote its record, or a draft"
+            + " whose record was lost); fsck --repair releases it"
             + " once it is an hour old (a younger one may be a create about to write its record)"));
       }
     }

@@ -24,7 +24,7 @@ final class PublishCommand extends Base {
     if (json) {
       printJson(Json.object("id", ds.id(), "state", ds.state().label(), "already", already));
     } else {
-      out().printf("Dataset published id=%s%n", ds.id());
+      out().printf(already ? "Dataset published already id=%s%n" : "Dataset published id=%s%n", ds.id());
     }
     return 0;
   }

@@ -593,6 +593,7 @@ class CliMessagesTest {
     Cli.Result again = cli.ok("publish", "--json");
     assertThat(again.obj()).as("run again: what was asked for holds").containsEntry("state", "published").containsEntry("already", true);
     assertThat(again.err()).endsWith(" was published already\n");
+    assertThat(cli.ok("publish").out()).startsWith("Dataset published already id=");
   }
 
   @Test
