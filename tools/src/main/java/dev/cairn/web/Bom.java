@@ -20,8 +20,20 @@ enum Bom {
 
   /** The mark at the start of the first {@code length} bytes of {@code b}. */
   static Bom of(byte[] b, int length) {
+    return of(b, length, false);
+  }
+
+  /**
+   * As {@link #of(byte[], int)}; {@code whole} says the bytes are the whole file, whose UTF-16 mark
+   * then counts only where its bytes come in pairs: a file of an odd length that happens to start
+   * with FF FE holds no UTF-16 text.
+   */
+  static Bom of(byte[] b, int length, boolean whole) {
     if (length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
       return UTF_8;
+    }
+    if (whole && length % 2 != 0) {
+      return NONE;
     }
     if (length >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
       return UTF_16LE;

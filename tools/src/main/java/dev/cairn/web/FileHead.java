@@ -33,7 +33,7 @@ record FileHead(byte[] bytes, int length, boolean truncated) {
    * sequences replaced), without the mark; when truncated, up to the last full line.
    */
   String text() {
-    String s = Bom.of(bytes, length).decode(bytes, length);
+    String s = bom().decode(bytes, length);
     if (truncated) {
       // A character the cut split decodes as replacement characters: not in the file.
       int end = s.length();
@@ -46,6 +46,16 @@ record FileHead(byte[] bytes, int length, boolean truncated) {
     return truncated && nl >= 0 ? s.substring(0, nl + 1) : s;
   }
 
+  /** The byte-order mark the bytes start with, read knowing whether they are the whole file. */
+  Bom bom() {
+    return Bom.of(bytes, length, !truncated);
+  }
+
+  /** Whether the bytes look like text ({@link PreviewKind#looksLikeText}), read in the encoding {@link #bom} names. */
+  boolean looksLikeText() {
+    return PreviewKind.looksLikeText(bytes, length, bom());
+  }
+
   /**
    * Whether {@code shown}, this head's {@link #text}, holds U+FFFD for sequences that are not text
    * in the bytes' encoding (Latin-1 read as UTF-8, say): a character the file does not hold.
@@ -55,7 +65,7 @@ record FileHead(byte[] bytes, int length, boolean truncated) {
       return false;
     }
     // U+FFFD written in the file itself (EF BF BD in UTF-8) is a character like any other.
-    Bom bom = Bom.of(bytes, length);
+    Bom bom = bom();
     return bom == Bom.UTF_16LE || bom == Bom.UTF_16BE
         || shown.chars().filter(c -> c == 0xFFFD).count() > occurrences(new byte[] {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD});
   }

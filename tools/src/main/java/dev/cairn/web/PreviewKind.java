@@ -55,7 +55,11 @@ enum PreviewKind {
    * on the characters for a text whose byte-order mark says UTF-16 (where half the bytes are NUL).
    */
   static boolean looksLikeText(byte[] head, int length) {
-    Bom bom = Bom.of(head, length);
+    return looksLikeText(head, length, Bom.of(head, length));
+  }
+
+  /** As {@link #looksLikeText(byte[], int)}, the bytes in the encoding {@code bom} names. */
+  static boolean looksLikeText(byte[] head, int length, Bom bom) {
     if (bom == Bom.UTF_16LE || bom == Bom.UTF_16BE) {
       String text = bom.decode(head, length);
       return looksLikeText(text.length(), i -> text.charAt(i));

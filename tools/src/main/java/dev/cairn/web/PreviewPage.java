@@ -146,14 +146,14 @@ final class PreviewPage {
       }
       case CSV, TSV -> {
         FileHead head = FileHead.read(reader, e, TABLE_BYTES);
-        if (!PreviewKind.looksLikeText(head.bytes(), head.length())) {
+        if (!head.looksLikeText()) {
           return h.el("p", "This file is named as a table but holds binary data; download it to open it.", "class", "muted");
         }
         return table(head, kind == PreviewKind.CSV ? ',' : '\t');
       }
       default -> {
         FileHead head = FileHead.read(reader, e, TEXT_BYTES);
-        if (PreviewKind.looksLikeText(head.bytes(), head.length())) {
+        if (head.looksLikeText()) {
           return text(head);
         }
         return h.el("p", kind == PreviewKind.TEXT ? "This file is named as text but holds binary data; download it to open it."

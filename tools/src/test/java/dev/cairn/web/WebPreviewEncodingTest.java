@@ -29,6 +29,9 @@ class WebPreviewEncodingTest {
     Files.write(src.resolve("be.dat"), WebHtmlTest.withBom(StandardCharsets.UTF_16BE, text));
     Files.write(src.resolve("bom8.txt"), WebHtmlTest.withBom(StandardCharsets.UTF_8, text));
     Files.write(src.resolve("table.csv"), WebHtmlTest.withBom(StandardCharsets.UTF_16LE, "name,size\nwörld,3\n"));
+    // FF FE at the start of a file of an odd length: no UTF-16 text (its bytes come in pairs).
+    Files.write(src.resolve("odd.txt"), new byte[] {(byte) 0xFF, (byte) 0xFE, 'b', 'a', 'd', ' ', 'u', 't', 'f', '8', ' ', (byte) 0xC3,
+        '(', ' ', 'h', 'e', 'r', 'e', '\n'});
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("w", "texts").build());
       ds.addFiles(AddOptions.of(src));
@@ -41,6 +44,8 @@ class WebPreviewEncodingTest {
           assertThat(page).as(name).contains("<pre class=\"head\" id=\"preview-text\">héllo wörld ✓\nline two\n</pre>")
               .doesNotContain("\uFFFD", "\uFEFF");
         }
+        String odd = http.send(HttpRequest.newBuilder(URI.create(base + "odd.txt")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(odd).contains("bad utf8").doesNotContain("\u6162"); // "ba" read as one UTF-16LE unit
         String table = http.send(HttpRequest.newBuilder(URI.create(base + "table.csv")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(table).contains("<th>name</th>", "<td>wörld</td>").doesNotContain("\uFFFD", "holds binary data");
       }
