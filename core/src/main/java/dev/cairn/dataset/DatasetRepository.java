@@ -532,8 +532,9 @@ public final class DatasetRepository implements AutoCloseable {
     }
     String what = "the manifest of " + use.alias() + " (" + use.project() + " / " + use.name() + " " + use.version() + ", " + use.id() + ")";
     if (!catalog().exists(use.id())) {
-      throw new MissingObjectException(use.root(), what + ": this repository does not hold that version; give --storage URI of a remote"
-          + " that does");
+      // Not damage: a version this repository never had.
+      throw new DatasetNotFoundException("Cannot restore " + what + ": this repository does not hold that version; give --storage URI"
+          + " of a remote that does");
     }
     String storage = catalog().read(use.id()).storage();
     throw new MissingObjectException(use.root(), what + ": fetch it from its remote first"

@@ -60,8 +60,8 @@ final class VerifyCommand extends Base {
   @Override
   int run() throws Exception {
     if (selection.given() && folder == null) {
-      throw new InvalidInputException("Cannot verify: --part, --num-parts and --filter say which files of a folder (--folder DIR) to"
-          + " check, as get --copy took them; without --folder, every stored file is checked");
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Cannot verify: --part, --num-parts and --filter say which"
+          + " files of a folder (--folder DIR) to check, as get --copy took them; without --folder, every stored file is checked");
     }
     Selection sel = selection.selection("verify");
     Dataset ds = selectOrFetch(selector, storage);

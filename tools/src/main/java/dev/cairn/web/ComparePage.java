@@ -44,10 +44,10 @@ final class ComparePage {
     List<DatasetSummary> datasets = site.datasets(null, null, null);
     h.open("form", "class", "inline card", "method", "get", "action", "/compare", "id", "compare-picker");
     h.el("label", "From", "for", "source");
-    select(h, "source", datasets, source);
+    select(h, "source", datasets, source, target);
     h.el("button", "⇄", "id", "swap", "class", "secondary", "type", "button", "title", "Swap source and target");
     h.el("label", "to", "for", "target");
-    select(h, "target", datasets, target);
+    select(h, "target", datasets, target, source);
     // The kind of change and the page size shown stay as they are across a new pick or a swap.
     for (String kept : new String[] {"type", "limit"}) {
       String v = Params.string(ctx, kept);
@@ -62,22 +62,27 @@ final class ComparePage {
   /** Versions of a dataset the pickers offer: its newest (a long history would make the page megabytes). */
   static final int PICKED_FROM = 50;
 
-  private static void select(Html h, String name, List<DatasetSummary> datasets, DatasetRecord chosen) {
+  /** @param other the version the other picker holds: offered here too, as the one compared */
+  private static void select(Html h, String name, List<DatasetSummary> datasets, DatasetRecord chosen, DatasetRecord other) {
     h.open("select", "name", name, "id", name);
     h.el("option", "choose a version…", "value", "");
     for (DatasetSummary d : datasets) {
       h.open("optgroup", "label", Text.project(d.project()) + " / " + d.name());
       List<DatasetRecord> versions = d.versions(); // oldest first
-      int older = Math.max(0, versions.size() - PICKED_FROM);
-      if (older > 0) {
-        h.el("option", "… " + Text.count(older) + " older: pick them on the dataset's page", "value", "", "disabled", true);
-      }
+      int newest = Math.max(0, versions.size() - PICKED_FROM);
+      List<DatasetRecord> offered = new java.util.ArrayList<>();
       for (int i = 0; i < versions.size(); i++) {
         DatasetRecord r = versions.get(i);
-        boolean picked = chosen != null && chosen.id().equals(r.id());
-        if (i < older && !picked) {
-          continue;
+        if (i >= newest || isOne(r, chosen) || isOne(r, other)) {
+          offered.add(r);
         }
+      }
+      int left = versions.size() - offered.size();
+      if (left > 0) {
+        h.el("option", "… " + Text.count(left) + " older: pick them on the dataset's page", "value", "", "disabled", true);
+      }
+      for (DatasetRecord r : offered) {
+        boolean picked = isOne(r, chosen);
         // The whole name in the option: a closed select shows the option alone, not its group.
         String dataset = r.project().isEmpty() ? r.name() : r.project() + " / " + r.name();
         h.el("option", dataset + " " + r.version() + " (" + Text.shortId(r.id()) + ")", "value", r.id(), "selected", picked);
@@ -85,6 +90,10 @@ final class ComparePage {
       h.close("optgroup");
     }
     h.close("select");
+  }
+
+  private static boolean isOne(DatasetRecord r, DatasetRecord version) {
+    return version != null && version.id().equals(r.id());
   }
 
   private void comparison(Html h, Context ctx, DatasetRecord source, DatasetRecord target) throws IOException {

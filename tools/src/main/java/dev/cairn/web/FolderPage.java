@@ -74,24 +74,41 @@ final class FolderPage {
     }
   }
 
-  /** The folder asked for, without a trailing '/'; "" for the top; a 400 for a path no folder can have. */
+  /**
+   * The folder asked for, without a trailing '/'; "" for the top; a 400 for a path no folder can
+   * have, and for the flat listing's parameters, which a folder page does not take.
+   */
   static String folder(Context ctx) {
-    String dir = Params.exact(ctx, "dir");
-    if (dir == null || dir.isEmpty() || dir.equals("/")) {
+    for (String flat : new String[] {"offset", "filter"}) {
+      if (Params.string(ctx, flat) != null) {
+        throw HttpProblem.badRequest("Cannot use " + flat + " with a folder's listing: it goes on with after=NAME (the contents' flat"
+            + " listing takes " + flat + ")");
+      }
+    }
+    String given = Params.exact(ctx, "dir");
+    if (given == null || given.isEmpty() || given.equals("/")) {
       return "";
     }
-    dir = dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
+    String dir = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
     String problem = DatasetPaths.problem(dir);
     if (problem != null) {
-      throw HttpProblem.badRequest("Cannot list folder '" + dir + "': " + problem + " (folders are named from the version's top: a/b)");
+      throw HttpProblem.badRequest("Cannot list folder '" + given + "': " + problem + " (folders are named from the version's top: a/b)");
     }
     return dir;
   }
 
-  /** Where a page goes on: a {@link Manifest.Child#resumeAfter}; null when absent or empty. */
+  /** Where a page goes on: a {@link Manifest.Child#resumeAfter}, one name (a folder's with a '/'); null when absent or empty. */
   static String after(Context ctx) {
     String after = Params.exact(ctx, "after");
-    return after == null || after.isEmpty() ? null : after;
+    if (after == null || after.isEmpty()) {
+      return null;
+    }
+    String name = after.endsWith("/") ? after.substring(0, after.length() - 1) : after;
+    if (name.indexOf('/') >= 0 || DatasetPaths.problem(name) != null) {
+      throw HttpProblem.badRequest("Cannot go on after '" + after + "': give the name a page ended with (resume_after: a file's"
+          + " name, or a folder's with a '/')");
+    }
+    return after;
   }
 
   /** Where the folder is: the top and each folder on the way, linked, then the way back to the flat listing. */

@@ -569,6 +569,7 @@ class CliEndToEndTest {
         .isEqualTo("cairn: Cannot verify: no file of " + id + " matches --filter nothing*\n");
     assertThat(cli.fails("verify", "--id", id, "--filter", "f1*").err()).startsWith("cairn: Cannot verify: --part, --num-parts and"
         + " --filter say which files of a folder (--folder DIR) to check");
+    assertThat(cli.fails("verify", "--id", id, "--part", "0", "--num-parts", "2").exit()).as("a usage error").isEqualTo(2);
     // A folder's name, with or without a slash, gets what it holds, as list shows; no match fails.
     Path nested = tmp.resolve("nested");
     write(nested.resolve("y/a"), "a".getBytes(StandardCharsets.UTF_8));

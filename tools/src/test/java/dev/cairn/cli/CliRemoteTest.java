@@ -321,8 +321,8 @@ class CliRemoteTest {
     assertThat(b.repo).doesNotExist();
     Cli empty = new Cli(tmp.resolve("empty"));
     empty.ok("init");
-    assertThat(empty.fails("get", "--lock", lock.toString()).err()).startsWith("cairn: Cannot read the manifest of train (p / n 1.0.0, " + id
-        + "): this repository does not hold that version; give --storage URI of a remote that does");
+    assertThat(empty.fails("get", "--lock", lock.toString()).err()).isEqualTo("cairn: Cannot restore the manifest of train (p / n 1.0.0, " + id
+        + "): this repository does not hold that version; give --storage URI of a remote that does\n");
     Path restored = Path.of(b.ok("get", "--lock", lock.toString(), "--storage", remote).lastLine());
     assertThat(Files.readString(restored.resolve("x.txt"))).isEqualTo("x");
     // Once its record is here, the version's own remote serves a copy of data not fetched yet.

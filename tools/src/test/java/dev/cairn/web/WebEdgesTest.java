@@ -62,9 +62,13 @@ class WebEdgesTest {
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String page = get("http://127.0.0.1:" + server.port() + "/compare?source=" + first.id() + "&target=" + v.id()).body();
       String source = page.substring(page.indexOf("<select name=\"source\""), page.indexOf("</select>"));
+      String target = page.substring(page.indexOf("<select name=\"target\""));
+      target = target.substring(0, target.indexOf("</select>"));
       assertThat(source.split("<option value=\"[0-9a-f]{32}\"", -1)).as("the newest, and the one picked").hasSize(ComparePage.PICKED_FROM + 2);
-      assertThat(source).contains("… 10 older: pick them on the dataset&#39;s page")
+      assertThat(source).contains("… 9 older: pick them on the dataset&#39;s page")
           .contains("value=\"" + first.id() + "\" selected");
+      assertThat(target).as("the other one compared too").contains("value=\"" + first.id() + "\">")
+          .contains("value=\"" + v.id() + "\" selected");
     }
   }
 

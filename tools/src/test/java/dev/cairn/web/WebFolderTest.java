@@ -98,6 +98,10 @@ class WebFolderTest {
           page = (Boolean) page.get("more") ? json(api + "?limit=1&after=" + q((String) page.get("resume_after"))) : Map.of("entries", List.of());
         }
         assertThat(one).containsExactly("images.csv", "images/", "many/", "odd #?%/", "top.txt");
+        for (String bad : List.of("?offset=5", "?filter=x", "?after=a/b", "?after=" + q("images//"), "?dir=" + q("//"))) {
+          assertThat(get(api + bad).statusCode()).as(bad).isEqualTo(400);
+        }
+        assertThat(get(api + "?dir=" + q("images//")).body()).contains("Cannot list folder 'images//'");
         HttpResponse<String> aFile = get(base + "/versions/" + ds.id() + "/folder?dir=top.txt");
         assertThat(aFile.statusCode()).isEqualTo(404);
         assertThat(aFile.body()).contains("it is a file of the version");
