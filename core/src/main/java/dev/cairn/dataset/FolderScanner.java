@@ -3,7 +3,6 @@ package dev.cairn.dataset;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.fs.FileStat;
 import dev.cairn.internal.fs.IoErrors;
-import dev.cairn.internal.io.Text;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
