@@ -43,7 +43,7 @@ final class HomePage {
           "card empty");
     } else {
       Html pager = Widgets.pager(offset, shown.size(), datasets.size(), limit, o -> Links.search(project, name, tag, o, limit));
-      boolean paged = datasets.size() > limit || offset > 0;
+      boolean paged = !datasets.isEmpty() && (datasets.size() > limit || offset > 0); // none at all: the table says so, once
       if (paged) {
         h.raw(pager);
       }
