@@ -149,6 +149,12 @@ public final class CairnCommand implements Callable<Integer> {
     CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
     // The subcommand's own options and those it inherits: what picocli stops a list of values at.
     CommandLine.Model.CommandSpec spec = last.getCommandSpec();
+    // With -h given, picocli prints the help rather than refuse what it could not match: a typo is still news.
+    for (String unmatched : last.getParseResult().unmatched()) {
+      if (unmatched.startsWith("-")) {
+        throw new CommandLine.UnmatchedArgumentException(last, List.of(unmatched));
+      }
+    }
     List<String> args = parsed.originalArgs();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);

@@ -324,6 +324,8 @@ class CliMessagesTest {
     assertThat(cli.fails("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude=.git", "--skip-clsoe").err())
         .as("after an attached first value").startsWith("cairn: Unknown option: '--skip-clsoe'");
     assertThat(cli.fails("list", "--filter", "a", "--x").err()).startsWith("cairn: Unknown option: '--x'");
+    assertThat(cli.fails("list", "--filter", "a", "-h", "--filtr").err()).as("help asked for, and a typo")
+        .startsWith("cairn: Unknown option: '--filtr' (did you mean '--filter'?)");
     // A value starting with '--' is still taken first, or attached; one with a single '-' anywhere
     // (search's '-tag', none of them); known options end the values.
     String id = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude", "--x", "-b",
