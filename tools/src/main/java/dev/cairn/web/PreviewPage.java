@@ -95,7 +95,13 @@ final class PreviewPage {
   private static void fileCard(Html h, DatasetRecord r, FileEntry e, Html addedIn, FileEntry previous, FileEntry next,
       String notFetched) {
     h.open("div", "class", "card").open("div", "class", "title-row");
-    h.el("h2", e.path(), "class", "path", "id", "preview-path");
+    // Each folder on the file's path opens that folder's page; the text stays the path.
+    h.open("h2", "class", "path", "id", "preview-path");
+    for (int from = 0, slash; (slash = e.path().indexOf('/', from)) >= 0; from = slash + 1) {
+      h.link(Links.folder(r.id(), e.path().substring(0, slash), null, FilesPage.PAGE), e.path().substring(from, slash), "class", "folder")
+          .text("/");
+    }
+    h.text(e.path().substring(e.path().lastIndexOf('/') + 1)).close("h2");
     h.open("div", "class", "actions");
     if (previous != null) {
       h.link(Links.preview(r.id(), previous.path()), "← Previous file", "class", "button secondary", "rel", "prev");

@@ -89,6 +89,10 @@ class WebFolderTest {
         String paged = get(base + "/versions/" + ds.id() + "/folder?dir=many&limit=10").body();
         assertThat(paged).contains("10 entries on this page").contains("folder?dir=many&amp;after=fj.txt&amp;limit=10\"");
         assertThat(get(base + "/versions/" + ds.id() + "/files").body()).contains("Browse by folder");
+        // A file's page links each folder on its path to that folder's page.
+        assertThat(get(base + "/versions/" + ds.id() + "/preview?path=" + q("images/train/a.png")).body())
+            .contains("<h2 class=\"path\" id=\"preview-path\"><a href=\"/versions/" + ds.id() + "/folder?dir=images\" class=\"folder\">"
+                + "images</a>/<a href=\"/versions/" + ds.id() + "/folder?dir=images%2Ftrain\" class=\"folder\">train</a>/a.png</h2>");
 
         // One a page, past a file and its namesake folder with a name between them: each once, then the end.
         List<String> one = new ArrayList<>();
@@ -147,6 +151,12 @@ class WebFolderTest {
           assertThat(browser.findElements(By.cssSelector("#files tbody tr"))).extracting(r -> r.getAttribute("data-path"))
               .containsExactly("images/train/a.png");
           assertThat(browser.findElement(By.cssSelector(".folder-path")).getText()).startsWith("top / images / train");
+          browser.findElement(By.linkText("a.png")).click();
+          assertThat(browser.findElement(By.id("preview-path")).getText()).isEqualTo("images/train/a.png");
+          browser.findElement(By.id("preview-path")).findElement(By.linkText("images")).click();
+          assertThat(browser.findElements(By.cssSelector("#files tbody tr"))).extracting(r -> r.getAttribute("data-path"))
+              .containsExactly("images/train/");
+          browser.findElement(By.linkText("train/")).click();
           browser.findElement(By.cssSelector(".folder-path")).findElement(By.linkText("top")).click();
           assertThat(browser.findElements(By.cssSelector("#files tbody tr"))).extracting(r -> r.getAttribute("data-path"))
               .containsExactly("images/", "top.txt");
