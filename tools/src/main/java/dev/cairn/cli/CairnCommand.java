@@ -184,7 +184,8 @@ public final class CairnCommand implements Callable<Integer> {
     return arg.startsWith("-") && spec.findOption(optionName(arg)) != null;
   }
 
-  private static String optionName(String arg) {
+  /** The option an argument names: {@code --exclude} of {@code --exclude=x}. */
+  static String optionName(String arg) {
     return arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
   }
 

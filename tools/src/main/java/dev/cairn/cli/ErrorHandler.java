@@ -283,7 +283,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         if (!a.startsWith("-") || a.length() == 1 || Character.isDigit(a.charAt(1))) {
           continue;
         }
-        String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+        String name = CairnCommand.optionName(a);
         CommandLine.Model.OptionSpec option = null;
         for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null && option == null; spec = spec.parent()) {
           option = spec.findOption(name);
