@@ -291,23 +291,38 @@ class FsckTest {
 
   /** Deletes every pack that holds object {@code id}, as a disk that lost them would. */
   private static void deletePacksHolding(DatasetRepository repo, ObjectId id) throws IOException {
+    for (Path p : packsHolding(repo, id)) {
+      Files.delete(p);
+    }
+  }
+
+  private static List<Path> packsHolding(DatasetRepository repo, ObjectId id) throws IOException {
+    List<Path> holding = new ArrayList<>();
     for (Path p : repo.repository().packs().packFiles()) {
-      boolean holds;
       try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
-        holds = pf.entries().stream().anyMatch(e -> e.id().equals(id));
-      }
-      if (holds) {
-        Files.delete(p);
+        if (pf.entries().stream().anyMatch(e -> e.id().equals(id))) {
+          holding.add(p);
+        }
       }
     }
+    return holding;
   }
 
   @Test
   void aLostFileObjectIsReportedOnceByItsId() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
-      // Big enough for several packs: the first file's object is not in the last one, the node's.
+      // Big enough for several packs. Files are cut in parallel, so which pack a file object lands
+      // in varies: take a file whose object shares no pack with the manifest root or the version.
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 4, 300_000));
-      var entry = v.listFiles().get(0);
+      List<Path> versionPacks = new ArrayList<>(packsHolding(repo, v.record().root()));
+      versionPacks.addAll(packsHolding(repo, v.record().versionObject()));
+      var entry = v.listFiles().stream().filter(e -> {
+        try {
+          return packsHolding(repo, e.content()).stream().noneMatch(versionPacks::contains);
+        } catch (IOException x) {
+          throw new UncheckedIOException(x);
+        }
+      }).findFirst().orElseThrow(() -> new AssertionError("every file object is packed beside the manifest root"));
       assertThat(entry.chunked()).as("a file of several chunks has a file object").isTrue();
       deletePacksHolding(repo, entry.content());
       repo.repository().rebuildIndex();
