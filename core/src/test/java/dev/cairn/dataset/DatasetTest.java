@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -676,9 +677,10 @@ class DatasetTest {
     assertThat(Files.readString(copy.resolve("sub/b.txt"))).isEqualTo("beta");
     assertThat(ds.getLocalCopy()).isEqualTo(copy);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy.resolve("a.txt")))).isEqualTo("r--r--r--");
-    for (Path folder : List.of(copy, copy.resolve("sub"), copy.resolve("sub/deeper"))) { // umask 022 here
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as(folder.toString())
-          .isEqualTo("r-xr-xr-x");
+    for (Path folder : List.of(copy, copy.resolve("sub"), copy.resolve("sub/deeper"))) {
+      // The umask's mode less the owner's and others' write (a group's stays, for shared repositories).
+      assertThat(Files.getPosixFilePermissions(folder)).as(folder.toString())
+          .isEqualTo(TestRepos.folderModeWithout(tmp, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OTHERS_WRITE));
     }
     assertThat(ds.verify()).isEmpty();
     assertThat(ds.verify(copy)).isEmpty();

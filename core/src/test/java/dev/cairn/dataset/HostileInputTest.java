@@ -697,10 +697,14 @@ class HostileInputTest {
     Path data = dir.resolve("index").resolve("data.mdb");
     byte[] whole = Files.readAllBytes(data);
     Files.write(data, Arrays.copyOf(whole, whole.length / 2));
+    Path mended = dir.resolve("index").resolve("data.mdb.mended");
+    Files.write(mended, whole);
     Thread mend = new Thread(() -> {
       try {
-        Thread.sleep(250);
-        Files.write(data, whole);
+        // Well inside the retries (0.1 s, 0.3 s and 0.6 s after the first look), and at once: no
+        // look between falls on a file half rewritten.
+        Thread.sleep(100);
+        Files.move(mended, data, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (Exception e) {
         throw new RuntimeException(e);
       }

@@ -54,6 +54,29 @@ public final class TestRepos {
    */
   public static dev.cairn.gc.GarbageCollector.Result collect(dev.cairn.dataset.DatasetRepository repo, long settleMillis)
       throws IOException {
+    awaitClockPastNewestPack(repo);
+    return new dev.cairn.gc.GarbageCollector(repo, 0, settleMillis, dev.cairn.dataset.Progress.NONE).run();
+  }
+
+  /** The mode a folder made now under {@code dir} gets (the umask's), less {@code taken}. */
+  public static java.util.Set<java.nio.file.attribute.PosixFilePermission> folderModeWithout(Path dir,
+      java.nio.file.attribute.PosixFilePermission... taken) throws IOException {
+    // Not createTempDirectory, which makes rwx------ whatever the umask.
+    Path probe = Files.createDirectory(dir.resolve("mode-probe-" + System.nanoTime()));
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.getPosixFilePermissions(probe);
+      java.util.Arrays.asList(taken).forEach(mode::remove);
+      return mode;
+    } finally {
+      Files.delete(probe);
+    }
+  }
+
+  /**
+   * Waits until a file written now gets a later modification time than the newest pack: before a
+   * collection without grace that must collect what the test just wrote ({@link #collect}).
+   */
+  public static void awaitClockPastNewestPack(dev.cairn.dataset.DatasetRepository repo) throws IOException {
     long newest = 0;
     for (Path p : repo.repository().packs().packFiles()) {
       newest = Math.max(newest, Files.getLastModifiedTime(p).toMillis());
@@ -72,7 +95,6 @@ public final class TestRepos {
         }
       }
     }
-    return new dev.cairn.gc.GarbageCollector(repo, 0, settleMillis, dev.cairn.dataset.Progress.NONE).run();
   }
 
   /** Copies a closed repository's folder, as a backup would (LMDB's lock file left out). */

@@ -53,12 +53,16 @@ class RemoteLockRenewalTest {
           locks = st.list("locks/push-");
         }
         assertThat(locks).as("the renewed file replaced the first").hasSize(1).extracting(RemoteFile::name).doesNotContain(first);
-        String[] now;
-        try {
-          now = body(st, locks.get(0));
-        } catch (java.io.IOException renewedMeanwhile) {
-          now = body(st, st.list("locks/push-").get(0));
+        String[] now = null;
+        for (int i = 0; i < 100 && now == null; i++) {
+          try {
+            now = body(st, locks.get(0));
+          } catch (java.io.IOException renewedMeanwhile) { // listed, then replaced before it was read
+            Thread.sleep(5);
+            locks = st.list("locks/push-");
+          }
         }
+        assertThat(now).as("a lock file read whole").isNotNull();
         assertThat(Long.parseLong(now[4])).as("first taken").isEqualTo(taken);
         assertThat(Long.parseLong(now[0])).as("renewed").isGreaterThan(taken);
         push.requireHeld("publish");

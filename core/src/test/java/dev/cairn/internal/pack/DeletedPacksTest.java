@@ -6,8 +6,6 @@ import dev.cairn.dataset.AddOptions;
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRepository;
-import dev.cairn.dataset.Progress;
-import dev.cairn.gc.GarbageCollector;
 import dev.cairn.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +43,7 @@ class DeletedPacksTest {
       java.util.Set<String> before = packs.openPackNames();
       // The other process deletes the version and collects its packs.
       other.get(old.id()).delete(true);
-      new GarbageCollector(other, 0, 0, Progress.NONE).run();
+      TestRepos.collect(other, 0);
       // The server next opens a pack (a new version's): the deleted ones go.
       Dataset next = version(other, "next", "next");
       Files.readAllBytes(server.get(next.id()).getMutableLocalCopy(tmp.resolve("c2"), false).resolve("f.bin"));
