@@ -28,6 +28,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -293,10 +294,35 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
-  /** Prints a JSON document. */
+  /**
+   * Prints a JSON document. An object gains {@code "warnings"}: what the command warned of on
+   * stderr so far (a name passed over, a file skipped), for a script that reads stdout alone.
+   */
   void printJson(Object doc) {
+    List<String> said;
+    synchronized (warned) {
+      said = List.copyOf(warned);
+    }
+    if (doc instanceof Map<?, ?> m && !said.isEmpty() && !m.containsKey("warnings")) {
+      Map<Object, Object> withWarnings = new LinkedHashMap<>(m);
+      withWarnings.put("warnings", said);
+      doc = withWarnings;
+    }
     out().println(Json.pretty(doc));
     out().flush();
+  }
+
+  /** Each warning this command gave, printable, in order ({@link #printJson}). */
+  private final List<String> warned = new ArrayList<>();
+
+  /** Warns on stderr ({@code cairn: warning: ...}); {@code --json} output lists it too. */
+  void warn(String message) {
+    String printable = DatasetPaths.printable(message);
+    synchronized (warned) {
+      warned.add(printable);
+    }
+    err().println("cairn: warning: " + printable);
+    err().flush();
   }
 
   /** An upload that follows a close. */
@@ -428,7 +454,7 @@ abstract class Base implements Callable<Integer> {
         repo().catalog().rememberCurrent(id);
       }
     } catch (IOException e) {
-      err().println("cairn: warning: could not make " + DatasetRecord.shortId(id) + " the current version (" + ErrorHandler.oneLine(e, false)
+      warn("could not make " + DatasetRecord.shortId(id) + " the current version (" + ErrorHandler.oneLine(e, false)
           + "); name it with --id in the next commands");
     }
   }
@@ -475,7 +501,7 @@ abstract class Base implements Callable<Integer> {
 
   /** The remotes of versions here, and the notes about them this command prints. */
   VersionRemotes remotes() throws IOException {
-    return new VersionRemotes(repo(), err());
+    return new VersionRemotes(repo(), err(), this::warn);
   }
 
   /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
@@ -710,8 +736,16 @@ abstract class Base implements Callable<Integer> {
       if (stepLog == null) {
         stepLog = new StepLog(err()); // one for the command: it says how its last step ended
       }
-      return stepLog;
     }
-    return json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
+    Progress shown = stepLog != null ? stepLog : json ? TerminalProgress.quiet(err()) : TerminalProgress.forTerminal(err());
+    return json ? new ForwardingProgress(shown) {
+      @Override
+      public void warn(String message) {
+        synchronized (warned) {
+          warned.add(DatasetPaths.printable(message));
+        }
+        super.warn(message);
+      }
+    } : shown;
   }
 }

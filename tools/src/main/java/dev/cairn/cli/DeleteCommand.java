@@ -81,8 +81,8 @@ final class DeleteCommand extends Base {
     String stillOn = stillOn(ds);
     Dataset.Deletion d = ds.delete(force);
     if (d.problem() != null) {
-      err().printf("warning: could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it%n",
-          d.storage(), d.problem(), version);
+      warn(String.format("could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it",
+          d.storage(), d.problem(), version));
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -135,7 +135,7 @@ final class DeleteCommand extends Base {
     List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
     for (Dataset.Deletion d : done) {
       if (d.problem() != null) {
-        err().printf("warning: could not ask %s (%s): version %s may stay reserved there%n", d.storage(), d.problem(), d.version());
+        warn(String.format("could not ask %s (%s): version %s may stay reserved there", d.storage(), d.problem(), d.version()));
       }
     }
     if (json) {

@@ -120,8 +120,7 @@ final class GetCommand extends Base {
     String usedBy = usedBy();
     if (alias != null && usedBy == null) {
       // As clearml-data without a running task: the data is still got, the use not recorded.
-      err().println("cairn: warning: --alias " + alias + " not recorded: no run to record it for (give --run RUN, or set"
-          + " CAIRN_RUN_ID)");
+      warn("--alias " + alias + " not recorded: no run to record it for (give --run RUN, or set CAIRN_RUN_ID)");
     }
     boolean recordUse = alias != null && usedBy != null;
     if (recordUse) { // before the copy, not after it
@@ -202,7 +201,7 @@ final class GetCommand extends Base {
       if (here == null) {
         throw unreachable;
       }
-      err().println("cairn: warning: could not ask " + team + " for a newer version (" + unreachable.getMessage().lines().findFirst()
+      warn("could not ask " + team + " for a newer version (" + unreachable.getMessage().lines().findFirst()
           .orElse("") + "); the highest here, " + here.version() + ", is used");
       return here.id();
     }
@@ -346,7 +345,7 @@ final class GetCommand extends Base {
         throw new InvalidInputException("Cannot get: no file of " + (uses.size() == 1 ? uses.get(0).id() : "the " + uses.size()
             + " versions of " + lock) + " matches --filter " + String.join(" ", selection.filters));
       }
-      unmatched.forEach(u -> err().println("cairn: warning: no file of " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") matches --filter "
+      unmatched.forEach(u -> warn("no file of " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") matches --filter "
           + String.join(" ", selection.filters) + ": its folder is empty"));
     }
     // Several copies are one: DIR holds them all, or (stopped midway) is as it was, so that the

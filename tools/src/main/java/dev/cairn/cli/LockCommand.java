@@ -61,7 +61,7 @@ final class LockCommand extends Base {
         continue; // restored by its root while its objects are here
       }
       if (r.storage() == null || !r.wasUploaded()) {
-        err().println("cairn: warning: " + u.alias() + " (" + r.shortId() + ") is on no remote: only this repository can restore it;"
+        warn(u.alias() + " (" + r.shortId() + ") is on no remote: only this repository can restore it;"
             + " cairn upload --id " + r.shortId() + " --storage URI shares it");
       }
     }

@@ -81,10 +81,10 @@ final class RefreshCommand extends Base {
         err().println("cairn: note: " + DatasetRecord.shortId(id) + " was deleted on " + remote + "; the copy here stays");
       }
       for (DatasetRepository.Refresh.Note k : r.kept()) {
-        err().println("cairn: warning: " + k.message());
+        warn(k.message());
       }
       for (DatasetRepository.Refresh.Note c : r.clashes()) {
-        err().println("cairn: warning: " + c.message());
+        warn(c.message());
       }
       out().printf("%s on %s: %s updated%n", Format.count(r.compared(), "version"), remote, r.updated().size());
     }

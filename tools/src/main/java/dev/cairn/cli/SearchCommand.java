@@ -91,7 +91,7 @@ final class SearchCommand extends Base {
     try {
       there = repo().readRemote(team, null);
     } catch (IOException unreachable) {
-      err().println("cairn: warning: could not list the versions on " + team + " (" + unreachable.getMessage().lines().findFirst()
+      warn("could not list the versions on " + team + " (" + unreachable.getMessage().lines().findFirst()
           .orElse("") + "); those here are listed");
       return;
     }
@@ -129,8 +129,8 @@ final class SearchCommand extends Base {
       found.removeIf(r -> !named.test(r.name()) || !tagged.matches(r.tags()));
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {
-        err().printf("cairn: warning: %s on %s could not be read and %s left out; run cairn fsck --storage %s%n",
-            Format.count(unreadable, "version record"), storage, unreadable == 1 ? "is" : "are", storage);
+        warn(String.format("%s on %s could not be read and %s left out; run cairn fsck --storage %s",
+            Format.count(unreadable, "version record"), storage, unreadable == 1 ? "is" : "are", storage));
       }
     } else {
       VersionListing listing = repo().search(nonRecursiveProject ? project : null, name, tags);
@@ -138,8 +138,8 @@ final class SearchCommand extends Base {
       int unreadable = listing.unreadable().size();
       if (unreadable > 0) {
         // Stderr, so that the listing (and --json) stays as it was: the versions that could be read.
-        err().printf("cairn: warning: %s could not be read and %s left out; run cairn fsck%n",
-            Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are");
+        warn(String.format("%s could not be read and %s left out; run cairn fsck",
+            Format.count(unreadable, "version record"), unreadable == 1 ? "is" : "are"));
       }
       String team = repo().defaultStorage();
       if (team != null) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -28,10 +29,13 @@ import java.util.regex.Pattern;
 final class VersionRemotes {
   private final DatasetRepository repo;
   private final PrintWriter err;
+  private final Consumer<String> warn;
 
-  VersionRemotes(DatasetRepository repo, PrintWriter err) {
+  /** @param warn says a warning (stderr, and the command's JSON) */
+  VersionRemotes(DatasetRepository repo, PrintWriter err, Consumer<String> warn) {
     this.repo = repo;
     this.err = err;
+    this.warn = warn;
   }
 
   /**
@@ -53,7 +57,7 @@ final class VersionRemotes {
         err.println("cairn: note: sent the change to " + remote);
       } catch (IOException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        err.println("cairn: warning: " + remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id
+        warn.accept(remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id
             + " --storage " + remote + " sends the change");
       }
     }

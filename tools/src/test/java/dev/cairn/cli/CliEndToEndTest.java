@@ -631,7 +631,8 @@ class CliEndToEndTest {
       assertThat(unrecorded.err()).contains("cairn: warning: --alias train not recorded: no run to record it for");
       assertThat(Path.of(unrecorded.lastLine())).isDirectory();
       assertThat(cli.ok("usage", "--id", id, "--json").array()).isEmpty();
-      assertThat(cli.ok("get", "--id", id, "--alias", "train", "--json").obj()).containsEntry("alias_recorded", false);
+      assertThat(cli.ok("get", "--id", id, "--alias", "train", "--json").obj()).containsEntry("alias_recorded", false)
+          .containsEntry("warnings", List.of("--alias train not recorded: no run to record it for (give --run RUN, or set CAIRN_RUN_ID)"));
     }
     assertThat(cli.ok("get", "--id", id, "--alias", "train", "--run", "run-1", "--json").obj()).containsEntry("alias_recorded", true);
     assertThat(cli.ok("usage", "--id", id, "--json").array()).extracting(m -> m.get("run")).containsExactly("run-1");

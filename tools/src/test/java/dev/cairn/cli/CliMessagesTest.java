@@ -134,6 +134,10 @@ class CliMessagesTest {
     Cli.Result r = cli.ok("add", "--files", tmp.resolve("src").toString(), "--skip-refused");
     assertThat(r.err()).contains("cairn: warning: passed over ").contains("tab\\x09here.txt");
     assertThat(cli.ok("list").out()).contains("fine.txt").doesNotContain("here.txt");
+    Cli.Result j = cli.ok("add", "--files", tmp.resolve("src").toString(), "--skip-refused", "--json");
+    assertThat((List<?>) j.obj().get("warnings")).as("stdout alone tells a script").singleElement().asString()
+        .startsWith("passed over ").contains("tab\\x09here.txt");
+    assertThat(j.err()).contains("cairn: warning: passed over ");
     assertThat(cli.fails("add", "--archive", tmp.resolve("x.zip").toString(), "--skip-refused").err())
         .contains("Cannot add: --skip-refused applies to --files, and none was given");
   }
@@ -364,6 +368,14 @@ class CliMessagesTest {
     file("src/new.txt", "new");
     assertThat(cli.ok("sync", "--folder", tmp.resolve("src").toString(), "--skip-refused").err()).contains("passed over ");
     assertThat(cli.ok("list").out()).contains("fine.txt", "new.txt").doesNotContain("here.txt");
+    // A script reading --json alone learns what was passed over.
+    file("src/newer.txt", "newer");
+    Cli.Result j = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--skip-refused",
+        "--json");
+    assertThat((List<?>) j.obj().get("warnings")).singleElement().asString().startsWith("passed over ").contains("tab\\x09here.txt");
+    assertThat(cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--skip-refused",
+        "--exclude", "tab*", "--json").obj())
+        .as("no warning, no key").doesNotContainKey("warnings");
   }
 
   @Test
