@@ -773,10 +773,12 @@ public final class VectorGenerator {
     Out o = new Out();
     o.comment("Damaged copies of pack/golden.pack.hex and what a reader must report (spec/pack.md).\n"
         + "mutate (applied in order): set OFFSET HEX | xor OFFSET HEXBYTE | truncate LENGTH | swap-entries I J |\n"
-        + "fix-crcs (recompute the index and pack crc32c as a writer would).\n"
+        + "fix-crcs (recompute the index and pack crc32c as a writer would) | fix-block-crc OFFSET (recompute the\n"
+        + "CRC-32C of the block at OFFSET).\n"
         + "open: ok, unsupported-version, or the CorruptObjectException reason of opening (header, trailer,\n"
         + "index checksum). entries: ok or the reason of reading the index entries. verify: ok or the reason\n"
-        + "of the whole-file checksum. bad-block: offsets of blocks whose own checks fail (others decode).");
+        + "of the whole-file checksum. bad-block: offsets of blocks whose own checks fail (others decode).\n"
+        + "hash-mismatch-block: offsets of blocks that decode but whose bytes do not hash to their ids.");
     int[] offs = blocks.stream().mapToInt(s -> Integer.parseInt(s.split(" ")[0])).toArray();
     int[] lens = blocks.stream().mapToInt(s -> Integer.parseInt(s.split(" ")[1])).toArray();
     long len = pack.length;
