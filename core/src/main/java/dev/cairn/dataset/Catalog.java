@@ -211,6 +211,16 @@ public final class Catalog {
     AtomicFiles.fsyncDirectory(records);
   }
 
+  /**
+   * Drops the mark {@link #delete} left of {@code id}: for a draft its own command made and
+   * deleted again, which no one was told of, and which has no version object to tell apart.
+   */
+  void forgetDeleted(String id) throws IOException {
+    if (Files.deleteIfExists(refs.resolve("deleted").resolve(id))) {
+      AtomicFiles.fsyncDirectory(refs.resolve("deleted"));
+    }
+  }
+
   /** Whether version {@code id} was deleted on purpose (its record is gone, not lost). */
   public boolean wasDeleted(String id) {
     return Files.exists(refs.resolve("deleted").resolve(id));

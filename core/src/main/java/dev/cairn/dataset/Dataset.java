@@ -662,6 +662,16 @@ public final class Dataset {
    * not an interrupted one's (it makes a version of its own). A draft another process owns is
    * left as it is.
    */
+  /**
+   * Deletes this draft, which the running command made and now takes back (a sync that failed or
+   * changed nothing): as {@link #delete}, but leaving no mark that a version was deleted, as if it
+   * had never been made.
+   */
+  void discard() throws IOException {
+    delete(true);
+    repo.catalog().forgetDeleted(id);
+  }
+
   public void disown() throws IOException {
     try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();
@@ -677,7 +687,7 @@ public final class Dataset {
       return modify("sync", args, progress, planner);
     } catch (Throwable e) {
       try {
-        delete(true);
+        discard();
       } catch (Throwable cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -1380,7 +1390,17 @@ public final class Dataset {
     Objects.requireNonNull(link, "link must not be null: give the path of the link to make");
     Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
     progress = Progress.orNone(progress);
+    LocalCopies.requireLinkable(repo, link, overwrite); // before the folder is built
     return LocalCopies.link(repo, getLocalCopy(selection, progress), link, overwrite);
+  }
+
+  /**
+   * Refuses {@code link} as {@link #linkLocalCopy} would (inside the repository; a file, a
+   * non-empty folder or a link elsewhere without {@code overwrite}), changing nothing: for a
+   * caller that would fetch the version first.
+   */
+  public static void requireLinkable(DatasetRepository repo, Path link, boolean overwrite) throws IOException {
+    LocalCopies.requireLinkable(repo, link, overwrite);
   }
 
   /** Every file of the version, in path order. */

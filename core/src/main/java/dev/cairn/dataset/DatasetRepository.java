@@ -824,9 +824,11 @@ public final class DatasetRepository implements AutoCloseable {
    * record it took (renamed, moved, tagged, described or published there since), those deleted
    * there (kept here), and what it kept as it is here, each a sentence: records changed on both
    * sides, records the remote holds damaged, and records taken that now share their name and
-   * version string with another version here.
+   * version string with another version here; and the closed versions there, not here, of the
+   * datasets that have a version here ({@code notHere}: a teammate's newer ones, say).
    */
-  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<Note> kept, List<Note> clashes) {
+  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<Note> kept, List<Note> clashes,
+      List<String> notHere) {
     /**
      * One version that {@link #refreshRecords} kept as it is here, or took into a clash.
      *
@@ -860,6 +862,8 @@ public final class DatasetRepository implements AutoCloseable {
     List<Refresh.Note> kept = new ArrayList<>();
     List<Refresh.Note> clashes = new ArrayList<>();
     int compared = 0;
+    List<DatasetRecord> theirsClosed;
+    List<DatasetRecord> here;
     try (Remote remote = openRemote(storage)) {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
       String uri = remote.storage().uri().toString();
@@ -868,8 +872,9 @@ public final class DatasetRepository implements AutoCloseable {
       for (DatasetRecord r : listing.records()) {
         theirs.put(r.id(), r);
       }
+      theirsClosed = listing.records();
       Set<String> unreadable = new HashSet<>(listing.unreadable());
-      List<DatasetRecord> here = catalog().all();
+      here = catalog().all();
       // Which version holds each project, name and version string here, kept up to date as records
       // are taken: one listing of the catalog, not one for each record renamed.
       Map<String, String> byLabel = new java.util.HashMap<>();
@@ -922,7 +927,27 @@ public final class DatasetRepository implements AutoCloseable {
         }
       }
     }
-    return new Refresh(compared, updated, deletedThere, kept, clashes);
+    return new Refresh(compared, updated, deletedThere, kept, clashes, notHere(theirsClosed, here));
+  }
+
+  /**
+   * The closed versions among {@code there} that are not here but belong to a dataset that has a
+   * version here (a teammate's newer ones), in the listing's order.
+   */
+  private static List<String> notHere(List<DatasetRecord> there, List<DatasetRecord> here) {
+    Set<String> ids = new HashSet<>();
+    Set<String> datasets = new HashSet<>();
+    for (DatasetRecord r : here) {
+      ids.add(r.id());
+      datasets.add(r.project() + "\0" + r.name());
+    }
+    List<String> out = new ArrayList<>();
+    for (DatasetRecord r : there) {
+      if (!r.isDraft() && !ids.contains(r.id()) && datasets.contains(r.project() + "\0" + r.name())) {
+        out.add(r.id());
+      }
+    }
+    return out;
   }
 
   private static String labelKey(DatasetRecord r) {

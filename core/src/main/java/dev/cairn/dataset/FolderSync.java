@@ -49,7 +49,7 @@ final class FolderSync {
       if (!r.summary().isEmpty()) {
         return new NewVersion(unfinished, all, r.id());
       }
-      unfinished.delete(true);
+      unfinished.discard();
       // The interrupted run had made its draft the current version; its last parent is now.
       if (!r.parents().isEmpty() && repo.catalog().current() == null) {
         repo.catalog().setCurrent(r.parents().get(r.parents().size() - 1));
@@ -124,7 +124,7 @@ final class FolderSync {
     Dataset ds = createLogged(repo, o, command, argv);
     Change c = ds.modifyOrDelete(args, progress, planner(repo, sync, progress));
     if (c.summary().isEmpty()) {
-      ds.delete(true);
+      ds.discard();
       return new NewVersion(null, c);
     }
     return new NewVersion(ds, c);

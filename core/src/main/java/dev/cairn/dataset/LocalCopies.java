@@ -553,7 +553,11 @@ final class LocalCopies {
     return existing.toRealPath().resolve(existing.relativize(abs));
   }
 
-  static Path link(DatasetRepository repo, Path cached, Path link, boolean overwrite) throws IOException {
+  /**
+   * Refuses {@code link} as {@link #link} would, changing nothing: checked before the cached folder
+   * is built, so that a refused link costs nothing.
+   */
+  static void requireLinkable(DatasetRepository repo, Path link, boolean overwrite) throws IOException {
     Path abs = link.toAbsolutePath().normalize();
     // The link itself, not what an existing link points to.
     requireApartFromRepository(repo, abs.getParent() == null ? abs : realPathOfMaybeMissing(abs.getParent()).resolve(abs.getFileName()), link,
@@ -565,20 +569,30 @@ final class LocalCopies {
       if (!overwrite && !(to.isAbsolute() && realPathOfMaybeMissing(to).startsWith(repo.repository().directory().toRealPath()))) {
         throw new InvalidInputException("Cannot link " + link + ": it is a link to " + to + " (use --overwrite to replace it)");
       }
-      Files.delete(link);
-    } else if (Files.exists(link)) {
-      boolean empty = false;
-      if (Files.isDirectory(link)) {
-        try (Stream<Path> s = Files.list(link)) {
-          empty = s.findAny().isEmpty();
-        }
-      }
-      if (!empty && !overwrite) {
+    } else if (Files.exists(link) && !isEmptyFolder(link)) {
+      if (!overwrite) {
         throw new InvalidInputException("Cannot link " + link + ": it exists (use --overwrite to replace it)");
       }
-      if (!empty && Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS)) {
         requireNoCairnData(link, "link");
       }
+    }
+  }
+
+  private static boolean isEmptyFolder(Path p) throws IOException {
+    if (!Files.isDirectory(p)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(p)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  static Path link(DatasetRepository repo, Path cached, Path link, boolean overwrite) throws IOException {
+    requireLinkable(repo, link, overwrite);
+    if (Files.isSymbolicLink(link)) {
+      Files.delete(link);
+    } else if (Files.exists(link)) {
       LocalCache.deleteTree(link);
     }
     if (link.toAbsolutePath().getParent() != null) {

@@ -996,7 +996,7 @@ final class VersionLifecycle {
       // Not left behind half made: a squash either closes its version or makes none.
       try {
         if (ds.record().isDraft()) {
-          ds.delete(true);
+          ds.discard();
         }
       } catch (IOException | RuntimeException cleanup) {
         e.addSuppressed(cleanup);

@@ -235,6 +235,18 @@ class DatasetTest {
     assertThatThrownBy(() -> Dataset.syncNewVersion(repo, CreateOptions.of("c", "fresh").build(), bad, "", Progress.NONE, null, null))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("leads into the repository");
     assertThat(repo.catalog().current()).isEqualTo(first.id());
+    assertThat(deletionMarks()).as("the draft it took back leaves no trace").isEmpty();
+  }
+
+  /** The versions marked deleted here ({@code refs/deleted}). */
+  private List<String> deletionMarks() throws IOException {
+    Path marks = tmp.resolve("repo/refs/deleted");
+    if (!Files.isDirectory(marks)) {
+      return List.of();
+    }
+    try (var s = Files.list(marks)) {
+      return s.map(p -> p.getFileName().toString()).toList();
+    }
   }
 
   /** A child of {@code parent}, with {@code files} written over it and {@code removed} removed. */
@@ -774,6 +786,7 @@ class DatasetTest {
     assertThat(v1.record().parents()).as("the dataset's first").isEmpty();
     v1.close();
     assertThat(Dataset.syncNewVersion(repo, plain, src, "", Progress.NONE, null, null).draft()).as("unchanged: nothing made").isNull();
+    assertThat(deletionMarks()).as("nor marked deleted").isEmpty();
     Files.writeString(src.resolve("b.txt"), "beta");
     Dataset v2 = Dataset.syncNewVersion(repo, plain, src, "", Progress.NONE, null, null).draft();
     assertThat(v2.record().parents()).containsExactly(v1.id());

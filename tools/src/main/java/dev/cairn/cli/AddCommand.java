@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.dataset.AddOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.LinkOptions;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -84,10 +83,10 @@ final class AddCommand extends Base {
       throw badValue("Cannot add: give --files PATH ..., --links URI ... or --archive FILE");
     }
     if (files.isEmpty() && links.isEmpty() && (!wildcards.isEmpty() || nonRecursive)) {
-      throw new InvalidInputException("Cannot add: --wildcard and --non-recursive apply to --files and --links, and neither was given");
+      throw new UsageException("Cannot add: --wildcard and --non-recursive apply to --files and --links, and neither was given");
     }
     if (files.isEmpty() && (rehash || skipRefused || !excludes.isEmpty())) {
-      throw new InvalidInputException("Cannot add: " + (rehash ? "--rehash" : skipRefused ? "--skip-refused" : "--exclude")
+      throw new UsageException("Cannot add: " + (rehash ? "--rehash" : skipRefused ? "--skip-refused" : "--exclude")
           + " applies to --files, and none was given");
     }
     Dataset ds = select(selector);

@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +27,7 @@ final class CloseCommand extends Base {
   @Override
   int run() throws Exception {
     if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
-      throw new InvalidInputException("Cannot close: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+      throw new UsageException("Cannot close: " + (storage != null ? "--storage names where" : "--chunk-size says how")
           + " to upload, --disable-upload says not to; give one");
     }
     long packBytes = chunkSize.packTargetBytes();

@@ -49,7 +49,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       e.printStackTrace(cl.getErr());
     }
     cl.getErr().flush();
-    return FAILED;
+    return t instanceof UsageException ? USAGE : FAILED;
   }
 
   /** The remote a damaged object was read from ({@code URI/packs/...}), or null for a local file. */

@@ -50,7 +50,7 @@ final class GetCommand extends Base {
   String run;
 
   @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names, fetching what is not here from --storage, the"
-      + " version's own remote or the default one; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
+      + " version's own remote, the default one, or the remote its dataset's versions here came from; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
   Path lock;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's"
@@ -81,17 +81,17 @@ final class GetCommand extends Base {
   @Override
   int run() throws Exception {
     if (overwrite && copy == null && link == null) {
-      throw new InvalidInputException("Cannot use --overwrite without --copy or --link: the cached folder is never overwritten");
+      throw new UsageException("Cannot use --overwrite without --copy or --link: the cached folder is never overwritten");
     }
     if (lock != null && (selector.id != null || selector.name != null || selector.project != null || selector.version != null)) {
-      throw new InvalidInputException("Cannot get: --lock names the versions to get; it excludes --id, --project, --name and --version");
+      throw new UsageException("Cannot get: --lock names the versions to get; it excludes --id, --project, --name and --version");
     }
     if (lock != null && alias != null) {
-      throw new InvalidInputException("Cannot get: --lock gets the versions its file names under their own aliases; --alias records"
+      throw new UsageException("Cannot get: --lock gets the versions its file names under their own aliases; --alias records"
           + " a new use of one version (get it by --id or --name)");
     }
     if (run != null && alias == null && lock == null) {
-      throw new InvalidInputException("Cannot use --run without --alias: it names the run that used the version under the alias");
+      throw new UsageException("Cannot use --run without --alias: it names the run that used the version under the alias");
     }
     if (alias != null) { // before anything is fetched or copied
       Usage.checkAlias(alias);
@@ -100,16 +100,19 @@ final class GetCommand extends Base {
       }
     }
     if (copy != null && link != null) {
-      throw new InvalidInputException("Cannot get: --copy and --link exclude each other");
+      throw new UsageException("Cannot get: --copy and --link exclude each other");
     }
     if (lock != null && link != null) {
-      throw new InvalidInputException("Cannot get: --link links one version's folder and --lock restores each version its file names;"
+      throw new UsageException("Cannot get: --link links one version's folder and --lock restores each version its file names;"
           + " give --copy DIR for a folder of them, or neither to print each cached folder");
     }
     Selection sel = selection.selection("get");
     List<String> filters = selection.filters;
     if (lock != null) {
       return fromLock(sel);
+    }
+    if (link != null) {
+      Dataset.requireLinkable(repo(), link, overwrite); // refused before anything is fetched or built
     }
     Dataset ds = resolveOrFetch(sel);
     if (!filters.isEmpty()) {
@@ -208,6 +211,28 @@ final class GetCommand extends Base {
     return here != null && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.id() : there.id();
   }
 
+  /** The dataset's remote a get by name asked, for want of a team one; null if none. */
+  private String nameRemote;
+
+  /**
+   * The remote the dataset {@code project}/{@code name}'s versions here were uploaded to (that of
+   * the highest closed version here, else of the highest draft); null when none was, or when the
+   * dataset has no version here.
+   */
+  private String datasetRemote(String project, String name) throws IOException {
+    DatasetRecord r;
+    try {
+      r = repo().get(project, name, null, true).record();
+    } catch (DatasetNotFoundException none) {
+      try {
+        r = repo().get(project, name, null, false).record();
+      } catch (DatasetNotFoundException noneAtAll) {
+        return null;
+      }
+    }
+    return r.storage() != null && r.wasUploaded() ? r.storage() : null;
+  }
+
   /** The version, fetched first from the remote if it or the selected data are not all local. */
   private Dataset resolveOrFetch(Selection sel) throws Exception {
     selector.validate();
@@ -234,6 +259,12 @@ final class GetCommand extends Base {
           missing = notLocal;
         }
         String team = repo().defaultStorage();
+        if (team == null && (here == null || selector.version == null)) {
+          // No team remote: the dataset's own, where its versions here were uploaded, as clearml
+          // asks its server; a version string here is that version, and nothing needs asking.
+          team = datasetRemote(selector.project, selector.name);
+          nameRemote = team;
+        }
         if (team != null) {
           id = highestOf(here, missing, team);
         } else if (here != null) {
@@ -244,17 +275,16 @@ final class GetCommand extends Base {
       }
     }
     if (remote == null) {
-      boolean local;
+      DatasetNotFoundException notHere = null;
       try {
         repo().get(id);
-        local = true;
       } catch (DatasetNotFoundException e) {
-        local = false;
+        notHere = e;
       }
-      if (!local) {
-        remote = repo().defaultStorage();
+      if (notHere != null) {
+        remote = nameRemote != null ? nameRemote : repo().defaultStorage();
         if (remote == null) {
-          throw e(id);
+          throw notHere(id, notHere);
         }
       } else {
         // Its own remote, or, for a version made here on top of one fetched in part, that one's.
@@ -287,7 +317,11 @@ final class GetCommand extends Base {
         + " data aside, then this get fetches it again", damaged);
   }
 
-  private static DatasetNotFoundException e(String id) {
+  /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
+  private static DatasetNotFoundException notHere(String id, DatasetNotFoundException why) {
+    if (String.valueOf(why.getMessage()).contains(" was deleted")) {
+      return new DatasetNotFoundException(why.getMessage() + " here (give --storage URI to fetch it again from a remote that holds it)");
+    }
     return new DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it)");
   }
 
@@ -327,6 +361,9 @@ final class GetCommand extends Base {
       }
       if (from == null) {
         from = repo().defaultStorage();
+      }
+      if (from == null && u.name() != null) {
+        from = datasetRemote(u.project(), u.name()); // where the dataset's other versions here came from
       }
       if (from != null) {
         repo().fetch(u.id(), sel, from, null, progress());

@@ -90,12 +90,27 @@ public final class Main {
       IndexEnvironment.preloadInBackground();
     }
     try {
-      return CairnCommand.commandLine(args).execute(args);
+      CommandLine cl = CairnCommand.commandLine(args);
+      cl.setOut(standardOutput());
+      return cl.execute(args);
     } catch (OutOfMemoryError e) {
       return outOfMemory(new PrintWriter(System.err, true), e);
     } catch (NoClassDefFoundError e) {
       return brokenBuild(new PrintWriter(System.err, true), e);
     }
+  }
+
+  /**
+   * Standard output as a writer that sees its write errors: {@code System.out}, a PrintStream,
+   * keeps them to itself, so that a full disk ({@code > /dev/full}) or a reader gone would pass
+   * unseen; through the file descriptor they set the writer's error, which each command checks.
+   * Encoded as {@code System.out} encodes.
+   */
+  private static PrintWriter standardOutput() {
+    String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+    java.nio.charset.Charset cs = name != null && java.nio.charset.Charset.isSupported(name) ? java.nio.charset.Charset.forName(name)
+        : java.nio.charset.Charset.defaultCharset();
+    return new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), cs), true);
   }
 
   /** Runs a command line with the given output streams; for tests and embedding. */

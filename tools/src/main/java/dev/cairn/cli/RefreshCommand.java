@@ -69,6 +69,7 @@ final class RefreshCommand extends Base {
         m.put("deleted_there", r.deletedThere());
         m.put("kept", notes(r.kept()));
         m.put("clashes", notes(r.clashes()));
+        m.put("not_here", r.notHere());
         results.add(m);
         continue;
       }
@@ -86,7 +87,9 @@ final class RefreshCommand extends Base {
       for (DatasetRepository.Refresh.Note c : r.clashes()) {
         warn(c.message());
       }
-      out().printf("%s on %s: %s updated%n", Format.count(r.compared(), "version"), remote, r.updated().size());
+      out().printf("%s on %s: %s updated%s%n", Format.count(r.compared(), "version"), remote, r.updated().size(),
+          r.notHere().isEmpty() ? "" : "; " + Format.count(r.notHere().size(), "version") + " there of datasets here "
+              + (r.notHere().size() == 1 ? "is" : "are") + " not here (cairn search --storage " + remote + " lists them)");
     }
     if (json) {
       printJson(results);

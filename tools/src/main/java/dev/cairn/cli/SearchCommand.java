@@ -7,7 +7,6 @@ import dev.cairn.dataset.TagQuery;
 import dev.cairn.dataset.VersionListing;
 import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.DatasetNotFoundException;
-import dev.cairn.errors.InvalidInputException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,7 +107,7 @@ final class SearchCommand extends Base {
   @Override
   int run() throws Exception {
     if (onlyCompleted && notOnlyCompleted) {
-      throw new InvalidInputException("Cannot search: --only-completed and --not-only-completed exclude each other");
+      throw new UsageException("Cannot search: --only-completed and --not-only-completed exclude each other");
     }
     if (nonRecursiveProject && project == null) {
       throw badValue("Cannot search: --non-recursive-project-search limits --project to itself, and no --project was given");

@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +36,7 @@ final class SquashCommand extends Base {
   @Override
   int run() throws Exception {
     if ((storage != null || chunkSize.megabytes != null) && disableUpload) {
-      throw new InvalidInputException("Cannot squash: " + (storage != null ? "--storage" : "--chunk-size")
+      throw new UsageException("Cannot squash: " + (storage != null ? "--storage" : "--chunk-size")
           + " uploads the new version, --disable-upload keeps it here; give one or the other");
     }
     long packBytes = chunkSize.packTargetBytes();

@@ -221,20 +221,20 @@ final class SyncCommand extends Base {
   /** Refuses options that contradict each other, before anything is read or written. */
   private void requireConsistentOptions(boolean createNew) throws InvalidInputException {
     if (id != null && (name != null || project != null || version != null || !parents.isEmpty() || !tags.isEmpty())) {
-      throw new InvalidInputException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
+      throw new UsageException("Cannot sync: --id names a draft to sync into; --project, --name, --version,"
           + " --parents and --tags make a new version instead: give one or the other");
     }
     if (disableUpload && (storage != null || chunkSize.megabytes != null)) {
-      throw new InvalidInputException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
+      throw new UsageException("Cannot sync: " + (storage != null ? "--storage names where" : "--chunk-size says how")
           + " to upload, --disable-upload says not to; give one");
     }
     if (!createNew && id == null && (project != null || version != null || !tags.isEmpty())) {
       // Else they would be dropped, and the current draft synced and closed as it is.
-      throw new InvalidInputException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
+      throw new UsageException("Cannot sync: " + (project != null ? "--project" : version != null ? "--version"
           : "--tags") + " describes a new version, which needs --name (or --parents); without them, sync works on the current draft");
     }
     if (skipClose && ((!createNew && storage != null) || disableUpload || chunkSize.megabytes != null)) {
-      throw new InvalidInputException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
+      throw new UsageException("Cannot sync: --skip-close leaves the draft open, and " + (disableUpload
           ? "--disable-upload" : chunkSize.megabytes != null ? "--chunk-size" : "--storage") + " says how to upload it once closed;"
           + " 'cairn close' takes it");
     }

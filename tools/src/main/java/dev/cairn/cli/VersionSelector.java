@@ -27,10 +27,10 @@ final class VersionSelector {
   /** Refuses options that pick a version two ways, or that pick none alone (they would be ignored). */
   void validate() throws InvalidInputException {
     if (id != null && (name != null || project != null || version != null)) {
-      throw new InvalidInputException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
+      throw new UsageException("Cannot pick a version by --id and by --project/--name/--version at once: give one or the other");
     }
     if (name == null && (project != null || version != null)) {
-      throw new InvalidInputException("Cannot pick a version by " + (project != null && version != null
+      throw new UsageException("Cannot pick a version by " + (project != null && version != null
           ? "--project and --version" : version != null ? "--version" : "--project") + " without --name: add --name N");
     }
   }

@@ -159,6 +159,9 @@ class CliEndToEndTest {
         .containsExactly("a.txt " + v1 + " 1.0.0 true", "b.txt " + v2 + " 1.0.1 false");
     assertThat(orphan.err()).isEmpty();
     assertThat(cli.ok("list", "--id", v2, "--origin").out()).contains("| 1.0.0 (" + v1.substring(0, 8) + ", deleted)");
+    // A get of it says it was deleted, as every command does, and where it could come from.
+    assertThat(cli.fails("get", "--id", v1.substring(0, 8)).err()).isEqualTo("cairn: Cannot find dataset version: version " + v1
+        + " was deleted here (give --storage URI to fetch it again from a remote that holds it)\n");
   }
 
   @Test
@@ -611,6 +614,10 @@ class CliEndToEndTest {
     assertThat(Files.exists(target.resolve("keep"))).isTrue();
     cli.ok("get", "--id", id, "--copy", target.toString(), "--overwrite");
     assertThat(snapshot(target)).isEqualTo(snapshot(src));
+    // A link refused is refused first: no cached folder is built for it.
+    assertThat(cli.fails("get", "--id", id, "--link", target.resolve("a").toString()).err())
+        .isEqualTo("cairn: Cannot link " + target.resolve("a") + ": it exists (use --overwrite to replace it)\n");
+    assertThat(cli.repo.resolve("cache/versions/" + id)).doesNotExist();
     Path link = tmp.resolve("link");
     Map<String, Object> got = cli.ok("get", "--id", id, "--link", link.toString(), "--json").obj();
     assertThat(Files.isSymbolicLink(link)).isTrue();
@@ -748,6 +755,13 @@ class CliEndToEndTest {
     assertThat(cli.fails("add", "--id", id, "--files", src.toString()).err()).contains("final");
     assertThat(cli.fails("create").exit()).isEqualTo(2);
     assertThat(cli.fails("frobnicate").exit()).isEqualTo(2);
+    // Options that parse but do not go together are a usage error too.
+    for (String[] clash : List.of(new String[] {"get", "--id", id, "--copy", "a", "--link", "b"},
+        new String[] {"list", "--id", id, "--name", "n"}, new String[] {"list", "--version", "1.0.0"},
+        new String[] {"search", "--only-completed", "--not-only-completed"}, new String[] {"get", "--id", id, "--run", "r"},
+        new String[] {"sync", "--folder", src.toString(), "--disable-upload", "--storage", "x"})) {
+      assertThat(cli.fails(clash).exit()).as(String.join(" ", clash)).isEqualTo(2);
+    }
     Cli.Result bare = cli.fails(); // no command: the usage, and a failure a script notices
     assertThat(bare.exit()).isEqualTo(1);
     assertThat(bare.out()).contains("Commands:");

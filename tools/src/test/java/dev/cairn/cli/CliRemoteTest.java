@@ -408,13 +408,25 @@ class CliRemoteTest {
     assertThat(b.ok("get", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("id", v1);
     write(tmp.resolve("src/y.txt"), "y");
     String v2 = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json").obj().get("id"); // to the parent's remote
-    // Without a team remote, by name means the highest here.
-    assertThat(b.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v1);
-    // With one (remote.default, or $CAIRN_STORAGE), as --storage would: a teammate's newer version.
-    Files.writeString(tmp.resolve("b/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    String v2before = v2;
+    // Without a team remote, by name asks the dataset's own (where its versions here came from), as
+    // clearml asks its server: a teammate's newer version.
     Path got = Path.of(b.ok("get", "--project", "p", "--name", "n").lastLine());
     assertThat(got.resolve("y.txt")).hasContent("y");
     assertThat(b.ok("show", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v2);
+    // A lock file of a run that used a version not here: fetched from that remote too, without --storage.
+    write(tmp.resolve("src/w.txt"), "w");
+    String v2b = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json").obj().get("id");
+    a.ok("get", "--id", v2b, "--alias", "train", "--run", "r1");
+    a.ok("lock", "--run", "r1", "--output", tmp.resolve("r1.lock").toString());
+    Path locked = Path.of(b.ok("get", "--lock", tmp.resolve("r1.lock").toString()).lastLine());
+    assertThat(locked.resolve("w.txt")).hasContent("w");
+    Files.delete(tmp.resolve("src/w.txt"));
+    String v2c = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json").obj().get("id");
+    // With a team remote (remote.default, or $CAIRN_STORAGE), as --storage would.
+    Files.writeString(tmp.resolve("b/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    assertThat(b.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v2c);
+    v2 = v2c;
     // A version made here, newer than the remote's, is the one taken.
     write(tmp.resolve("src/z.txt"), "z");
     String v3 = (String) b.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--disable-upload", "--json").obj().get("id");
@@ -422,16 +434,17 @@ class CliRemoteTest {
     // search lists the team remote's versions that are not here too, as a clearml server lists a team's.
     write(tmp.resolve("src/t.txt"), "t");
     String v4 = (String) a.ok("sync", "--project", "p", "--name", "n", "--parents", v2, "--folder", src, "--json").obj().get("id");
-    assertThat(b.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1, v2, v3, v4);
+    assertThat(b.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id"))
+        .containsExactly(v1, v2before, v2b, v2, v3, v4);
     // A team remote that cannot be asked leaves the highest here, said.
     Files.move(Path.of(remote), tmp.resolve("remote-away"));
     Files.writeString(Path.of(remote), "not a folder");
     Cli.Result offline = b.ok("get", "--project", "p", "--name", "n", "--json");
     assertThat(offline.obj()).containsEntry("id", v3);
     assertThat(offline.err()).startsWith("cairn: warning: could not ask " + remote + " for a newer version (").contains("); the highest"
-        + " here, 1.0.2, is used");
+        + " here, 1.0.4, is used");
     Cli.Result listedHere = b.ok("search", "--name", "^n$", "--json");
-    assertThat(listedHere.array()).extracting(m -> m.get("id")).containsExactly(v1, v2, v3);
+    assertThat(listedHere.array()).extracting(m -> m.get("id")).containsExactly(v1, v2before, v2b, v2, v3);
     assertThat(listedHere.err()).startsWith("cairn: warning: could not list the versions on " + remote + " (").endsWith("); those here"
         + " are listed\n");
   }
@@ -572,7 +585,15 @@ class CliRemoteTest {
     assertThat(bob.ok("show", "--id", v2, "--json").obj()).containsEntry("name", "animals").containsEntry("tags", List.of("gold"));
     // Again, nothing new; asked as JSON, the same in fields.
     Map<String, Object> again = bob.ok("refresh", "--storage", remote, "--json").array().get(0);
-    assertThat(again).containsEntry("compared", 2L).containsEntry("updated", List.of());
+    assertThat(again).containsEntry("compared", 2L).containsEntry("updated", List.of()).containsEntry("not_here", List.of());
+    // A version alice adds is named, not fetched: bob hears that his dataset has more there.
+    Files.writeString(tmp.resolve("pets/more.txt"), "more");
+    String v3 = (String) alice.ok("sync", "--project", "vision", "--name", "animals", "--folder", tmp.resolve("pets").toString(),
+        "--json").obj().get("id");
+    assertThat(bob.ok("refresh", "--storage", remote, "--json").array().get(0)).containsEntry("not_here", List.of(v3));
+    assertThat(bob.ok("refresh").out()).contains("2 versions on file://" + remote + ": 0 updated; 1 version there of datasets here is"
+        + " not here (cairn search --storage file://" + remote + " lists them)");
+    bob.fails("show", "--id", v3); // named only
     // A record changed on both sides since they last agreed stays as it is here, said: bob's change
     // reached the remote at once, and alice's, made on her copy, was refused there.
     assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).contains("cairn: note: sent the change to");
@@ -1418,11 +1439,13 @@ class CliRemoteTest {
     Path childCopy = Path.of(a.ok("get", "--id", child, "--storage", remote).lastLine());
     assertThat(Files.readString(childCopy.resolve("z.txt"))).isEqualTo("zed");
 
-    // By name, a named remote's highest version wins over the older local one; a fresh repository
-    // finds it there too, and a name the remote lacks is a one-line error.
+    // By name, a named remote's highest version wins over the older local one (so does the
+    // dataset's own remote, unnamed); a fresh repository finds it there too, and a name the remote
+    // lacks is a one-line error.
     Cli c = new Cli(tmp.resolve("c"));
     c.ok("get", "--id", id, "--storage", remote);
-    assertThat(c.ok("get", "--project", "p", "--name", "shared", "--json").obj().get("id")).isEqualTo(id);
+    assertThat(c.ok("get", "--project", "p", "--name", "shared", "--version", "1.0.0", "--json").obj().get("id")).isEqualTo(id);
+    assertThat(c.ok("get", "--project", "p", "--name", "shared", "--json").obj().get("id")).isEqualTo(child);
     assertThat(c.ok("get", "--project", "p", "--name", "shared", "--storage", remote, "--json").obj().get("id")).isEqualTo(child);
     assertThat(new Cli(tmp.resolve("by-name")).ok("get", "--name", "shared", "--storage", remote, "--json").obj().get("id"))
         .isEqualTo(child);

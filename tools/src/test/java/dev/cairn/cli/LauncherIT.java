@@ -52,6 +52,14 @@ class LauncherIT {
     assertThat(json.exit()).isEqualTo(3);
     assertThat(json.out().strip()).isEqualTo("{\"running\":false,\"folder\":\"" + folder + "\"}");
 
+    // A folder whose name holds a quote, a backslash and a newline: still one valid JSON string.
+    Path odd = Files.createDirectories(work.resolve("q\"b\\s\nl"));
+    Path oddOut = Files.createTempFile(work, "out", ".txt");
+    Process inOdd = launcher(Map.of(), "daemon", "status", "--json").directory(odd.toFile()).redirectOutput(oddOut.toFile()).start();
+    assertThat(inOdd.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(Files.readString(oddOut).strip())
+        .isEqualTo("{\"running\":false,\"folder\":\"" + folder + "/q\\\"b\\\\s\\u000al\"}");
+
     Result unknown = run(Map.of(), "daemon", "restart");
     assertThat(unknown.exit()).isEqualTo(2);
     assertThat(unknown.err()).startsWith("cairn: usage: cairn daemon start|stop|status");
@@ -83,6 +91,10 @@ class LauncherIT {
     Result list = run(posix, "--repo", work.resolve("repo").toString(), "list", "--project", "p", "--name", "n");
     assertThat(list.exit()).as(list.err()).isZero();
     assertThat(list.out()).contains("café.txt");
+    // Output lost (a full disk) is the command's failure, not a success that printed nothing.
+    Result full = runToFullDisk(Map.of(), "--repo", work.resolve("repo").toString(), "list", "--project", "p", "--name", "n", "--json");
+    assertThat(full.exit()).isEqualTo(1);
+    assertThat(full.err()).startsWith("cairn: Cannot write all of the output");
   }
 
   @Test
@@ -121,6 +133,10 @@ class LauncherIT {
         assertThat(run(Map.of("CAIRN_DAEMON", off), "--repo", "repo", "log", "--project", "p", "--name", "n").exit()).isZero();
       }
       assertThat(Files.readString(log)).as("none reached the daemon").doesNotContain("log exit");
+
+      Result full = runToFullDisk(daemon, "--repo", "repo", "list", "--project", "p", "--name", "n");
+      assertThat(full.exit()).isEqualTo(1);
+      assertThat(full.err()).startsWith("cairn: Cannot write all of the output (No space left on device)");
 
       Result missing = run(daemon, "--repo", "repo", "get", "--id", "deadbeefdeadbeef");
       assertThat(missing.exit()).isEqualTo(1);
@@ -192,6 +208,16 @@ class LauncherIT {
     assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/cairn %s finishes", String.join(" ", args)).isTrue();
     Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     Files.delete(out);
+    Files.delete(err);
+    return result;
+  }
+
+  /** As {@link #run}, with standard output on {@code /dev/full}, where every write fails (ENOSPC). */
+  private Result runToFullDisk(Map<String, String> env, String... args) throws Exception {
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process process = launcher(env, args).redirectOutput(new java.io.File("/dev/full")).redirectError(err.toFile()).start();
+    assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("bin/cairn %s finishes", String.join(" ", args)).isTrue();
+    Result result = new Result(process.exitValue(), "", Files.readString(err, StandardCharsets.UTF_8));
     Files.delete(err);
     return result;
   }
