@@ -325,6 +325,9 @@ final class SyncCommand extends Base {
       sameAs = repo().get(nv.sameAs());
       // Its own remote (its parents', say) when none is named: where the run that made it meant it to go.
       String target = remote != null || disableUpload ? remote : sameAs.record().storage();
+      if (target == null && !disableUpload && !sameAs.record().wasUploaded()) {
+        target = parentsRemoteUsableNow(sameAs);
+      }
       if (target != null && !sameAs.isUploadedTo(target)) {
         // The folder is this version already, but the run of this very command that made it
         // stopped before its upload ended, or its upload failed: run again, the command finishes it.
@@ -336,6 +339,26 @@ final class SyncCommand extends Base {
     Dataset equal = ds != null ? null : sameAs != null ? sameAs
         : ps.size() == 1 && nv.resumed() == null ? repo().get(ps.get(0)) : null;
     return new Outcome(ds, nv.change(), nv.resumed(), sameAs, unuploaded, false, remote, equal);
+  }
+
+  /**
+   * For a version an earlier run of this command left here because its parents' remote could not
+   * be used then (unreachable, no credentials): that remote if it can be used now, where the run
+   * meant the version to go; else null, said in the note the earlier run gave.
+   */
+  private String parentsRemoteUsableNow(Dataset version) throws IOException {
+    String parents = remotes().parentsRemote(version.record().parents());
+    if (parents == null) {
+      return null;
+    }
+    try {
+      repo().checkRemote(parents);
+      return parents;
+    } catch (IOException | RuntimeException unusable) {
+      remotes().parentsRemoteUnusable(parents, ErrorHandler.oneLine(unusable, false));
+      parentsRemoteUnusable = true;
+      return null;
+    }
   }
 
   /** {@code --id}, or the current draft: the folder synced into it, then closed unless {@code --skip-close}. */

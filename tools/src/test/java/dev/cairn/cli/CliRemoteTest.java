@@ -978,6 +978,12 @@ class CliRemoteTest {
     assertThat(offline.obj()).containsEntry("storage", null).containsEntry("closed", true);
     assertThat(offline.err().lines()).singleElement().asString().startsWith("cairn: note: the parents' remote cannot be used now, so"
         + " the new version stays here (cairn upload --storage " + uri + " sends it later): Cannot open storage on " + uri);
+    // The same command run again once the remote can be used: the version goes where that run meant it to.
+    String offId = (String) offline.obj().get("id");
+    Cli.Result online = a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json");
+    assertThat(online.obj()).containsEntry("equals", offId);
+    assertThat(online.err()).doesNotContain("stays here");
+    assertThat(a.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("id")).contains(offId);
     // The parents' remote moved away (a share not mounted): not made again where it was, but said.
     Path away = tmp.resolve("remote-away");
     Files.move(Path.of(remote), away);
