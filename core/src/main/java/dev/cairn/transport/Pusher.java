@@ -480,6 +480,16 @@ public final class Pusher {
     return new Result(0, totals.objectsUploaded, totals.bytesUploaded, false, created, List.of(), Map.of());
   }
 
+  /** Whether one of {@code ids} was deleted on the remote (its log there ends in a tombstone). */
+  private boolean anyDeletedThere(List<String> ids) throws IOException {
+    for (String id : ids) {
+      if (remote.wasDeleted(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Uploads what the remote lacks of {@code r}'s objects; returns whether there was any. */
   private boolean uploadObjects(DatasetRecord r, RemoteIndex index, Totals totals, boolean lookUpEach) throws IOException {
     return uploadObjects(r, index, totals, lookUpEach, false);
@@ -511,8 +521,9 @@ public final class Pusher {
       // The base (the parents merged) too, so that a fetched version can show its change-set:
       // mostly the parents' nodes, already there; a merge of several parents adds a few. Optional,
       // and sent only whole (a node vouches for all below it): not when a partial fetch left out
-      // some of the parents' files.
-      if (!dataOnly && r.base() != null && repo.repository().objects().has(r.base())) {
+      // some of the parents' files, nor when a parent was deleted there (the base would bring back
+      // the data its delete and a collection freed, for a change-set alone).
+      if (!dataOnly && r.base() != null && repo.repository().objects().has(r.base()) && !anyDeletedThere(r.parents())) {
         Missing base = new Missing(missing.smallLimit, lookUpEach); // never passes over: a hole keeps the base here
         base.nodes.addAll(missing.nodes); // what the version sends already
         collect(loader, reader, r.base(), index, base);

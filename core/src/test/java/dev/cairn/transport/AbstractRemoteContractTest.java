@@ -791,6 +791,29 @@ public abstract class AbstractRemoteContractTest {
   }
 
   @Test
+  void aChildFirstPushedAfterItsParentWasDeletedThereBringsNoneOfTheParentsDataBack() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
+    DatasetRepository a = repo("a");
+    Path src = folder("gone-parent", Map.of("gone.bin", TestRepos.random(72, 400_000), "kept.txt", TestRepos.text(73, 3_000)));
+    Dataset parent = version(a, "freed", src);
+    parent.upload(location, null, Progress.NONE);
+    Files.delete(src.resolve("gone.bin"));
+    Dataset child = version(a, "freed", src, parent.id()); // here only: its base is the parent's tree
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.deleteVersion(parent.id(), true)).isTrue();
+      assertThat(new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run().bytesFreed()).isGreaterThan(400_000);
+    }
+    // The base, for a change-set only, would send gone.bin again, and the next collection could not free it.
+    assertThat(child.upload(location, null, Progress.NONE).bytesUploaded()).isLessThan(100_000);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.records()).extracting(DatasetRecord::id).containsExactly(child.id());
+    }
+    assertEveryRecordIsComplete("after the child's push");
+    assertThat(snapshot(repo("b").fetch(child.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+        .isEqualTo(snapshot(src));
+  }
+
+  @Test
   void anUploadWhoseRemoteLostItsMarkerMeanwhilePublishesNoRecord() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(runsCoreLogicTests(), "run on the faster backends");
     DatasetRepository a = repo("a");
