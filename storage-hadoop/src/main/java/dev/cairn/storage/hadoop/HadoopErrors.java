@@ -209,6 +209,9 @@ final class HadoopErrors {
       if (t instanceof org.apache.hadoop.fs.UnsupportedFileSystemException) {
         return false; // no client for the scheme
       }
+      if (t instanceof javax.net.ssl.SSLException && String.valueOf(t.getMessage()).contains("Unsupported or unrecognized SSL message")) {
+        return false; // TLS asked of a plain-HTTP server: the same answer every time
+      }
     }
     return true;
   }
@@ -242,6 +245,11 @@ final class HadoopErrors {
       }
       if (t instanceof java.net.UnknownHostException) {
         return "unknown host " + msg.strip() + (s3 ? " (check fs.s3a.endpoint)" : "");
+      }
+      if (t instanceof javax.net.ssl.SSLException && msg.contains("Unsupported or unrecognized SSL message")) {
+        // An endpoint written without its scheme is taken as https; a plain-HTTP server answers that in clear text.
+        return "the server does not speak TLS (HTTPS) where TLS was asked for" + (s3 ? ": an fs.s3a.endpoint without a scheme means"
+            + " https; give http://HOST:PORT for a plain-HTTP store (or set fs.s3a.connection.ssl.enabled=false)" : "");
       }
       if (t instanceof java.net.ConnectException) {
         return "cannot connect: connection refused (is the " + (s3 ? "endpoint, fs.s3a.endpoint," : "address") + " right, and the"

@@ -101,6 +101,19 @@ class HadoopErrorsTest {
   }
 
   @Test
+  void anEndpointWithoutItsSchemeIsSaidToMeanHttps() {
+    // As S3A says it when fs.s3a.endpoint=127.0.0.1:PORT names a plain-HTTP store: the SDK's text, twice.
+    javax.net.ssl.SSLException ssl = new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message");
+    IOException wrapped = new IOException("getFileStatus on s3a://bucket/cairn/cairn-remote: SdkClientException: Unable to execute HTTP"
+        + " request: Unsupported or unrecognized SSL message: Unsupported or unrecognized SSL message", ssl);
+    StorageException e = HadoopErrors.translate("look for cairn-remote", URI.create("s3a://bucket/cairn"), wrapped);
+    assertThat(e.getMessage()).isEqualTo("Cannot look for cairn-remote on s3a://bucket/cairn: the server does not speak TLS (HTTPS) where"
+        + " TLS was asked for: an fs.s3a.endpoint without a scheme means https; give http://HOST:PORT for a plain-HTTP store (or set"
+        + " fs.s3a.connection.ssl.enabled=false)");
+    assertThat(e.isTransient()).as("the same answer every time: not retried").isFalse();
+  }
+
+  @Test
   void aLongMessageIsCutBetweenWords() {
     String words = "Unable to load credentials from any of the providers in the chain AwsCredentialsProviderChain ".repeat(6);
     String message = t(new IOException(words)).getMessage();
