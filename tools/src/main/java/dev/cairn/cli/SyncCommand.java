@@ -269,7 +269,14 @@ final class SyncCommand extends Base {
     }
     String inherited = remote == null && !disableUpload ? parentsRemoteFor(ps) : null;
     if (inherited != null) {
-      remote = inherited;
+      try {
+        repo().checkRemote(inherited); // before the folder is read: a sync that then fails would read it twice
+        remote = inherited;
+      } catch (StorageException unusable) {
+        remotes().parentsRemoteUnusable(inherited, unusable);
+        parentsRemoteUnusable = true;
+        inherited = null;
+      }
     }
     if (!skipClose) {
       chunkSize.requireRemote("sync", remote);

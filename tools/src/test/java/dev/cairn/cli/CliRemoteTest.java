@@ -976,6 +976,8 @@ class CliRemoteTest {
     Cli.Result offline = a.ok("--conf", "cairn.hadoop.file=true", "--conf", "fs.file.impl=no.such.Class", "sync", "--project", "p",
         "--name", "n", "--folder", src, "--json");
     assertThat(offline.obj()).containsEntry("storage", null).containsEntry("closed", true);
+    assertThat((Long) offline.obj().get("files_read")).as("read once, and counted").isPositive();
+    assertThat((Long) offline.obj().get("stored_bytes")).as("the new file, stored once, and counted").isPositive();
     assertThat(offline.err().lines()).singleElement().asString().startsWith("cairn: note: the parents' remote cannot be used now, so"
         + " the new version stays here (cairn upload --storage " + uri + " sends it later): Cannot open storage on " + uri);
     // The same command run again once the remote can be used: the version goes where that run meant it to.
