@@ -299,10 +299,7 @@ abstract class Base implements Callable<Integer> {
    * stderr so far (a name passed over, a file skipped), for a script that reads stdout alone.
    */
   void printJson(Object doc) {
-    List<String> said;
-    synchronized (warned) {
-      said = List.copyOf(warned);
-    }
+    List<String> said = List.copyOf(warned);
     if (doc instanceof Map<?, ?> m && !said.isEmpty() && !m.containsKey("warnings")) {
       Map<Object, Object> withWarnings = new LinkedHashMap<>(m);
       withWarnings.put("warnings", said);
@@ -313,14 +310,12 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** Each warning this command gave, printable, in order ({@link #printJson}). */
-  private final List<String> warned = new ArrayList<>();
+  private final List<String> warned = new java.util.concurrent.CopyOnWriteArrayList<>(); // workers warn from their threads
 
   /** Warns on stderr ({@code cairn: warning: ...}); {@code --json} output lists it too. */
   void warn(String message) {
     String printable = DatasetPaths.printable(message);
-    synchronized (warned) {
-      warned.add(printable);
-    }
+    warned.add(printable);
     err().println("cairn: warning: " + printable);
     err().flush();
   }
@@ -741,9 +736,7 @@ abstract class Base implements Callable<Integer> {
     return json ? new ForwardingProgress(shown) {
       @Override
       public void warn(String message) {
-        synchronized (warned) {
-          warned.add(DatasetPaths.printable(message));
-        }
+        warned.add(DatasetPaths.printable(message));
         super.warn(message);
       }
     } : shown;
