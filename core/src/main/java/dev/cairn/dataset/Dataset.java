@@ -657,21 +657,23 @@ public final class Dataset {
   }
 
   /**
+   * Deletes this draft, which the running command made and takes back before any close of it ran
+   * (a sync that failed, or changed nothing): as {@link #delete}, but leaving no mark that a
+   * version was deleted, as if it had never been made. Not after a close was tried: its version
+   * object may be in the packs, and the mark is what keeps a repair from bringing it back.
+   */
+  Deletion discard() throws IOException {
+    Deletion d = delete(true);
+    repo.catalog().forgetDeleted(id);
+    return d;
+  }
+
+  /**
    * Gives up this process's ownership of a draft that {@link #syncNewVersion} made and the caller
    * keeps open on purpose, so that the same command run again takes it for a finished run's draft,
    * not an interrupted one's (it makes a version of its own). A draft another process owns is
    * left as it is.
    */
-  /**
-   * Deletes this draft, which the running command made and now takes back (a sync that failed or
-   * changed nothing): as {@link #delete}, but leaving no mark that a version was deleted, as if it
-   * had never been made.
-   */
-  void discard() throws IOException {
-    delete(true);
-    repo.catalog().forgetDeleted(id);
-  }
-
   public void disown() throws IOException {
     try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
       DatasetRecord r = record();

@@ -927,14 +927,14 @@ public final class DatasetRepository implements AutoCloseable {
         }
       }
     }
-    return new Refresh(compared, updated, deletedThere, kept, clashes, notHere(theirsClosed, here));
+    return new Refresh(compared, updated, deletedThere, kept, clashes, notHere(theirsClosed, here, catalog()));
   }
 
   /**
    * The closed versions among {@code there} that are not here but belong to a dataset that has a
-   * version here (a teammate's newer ones), in the listing's order.
+   * version here (a teammate's newer ones), in the listing's order; not those deleted here.
    */
-  private static List<String> notHere(List<DatasetRecord> there, List<DatasetRecord> here) {
+  private static List<String> notHere(List<DatasetRecord> there, List<DatasetRecord> here, Catalog catalog) {
     Set<String> ids = new HashSet<>();
     Set<String> datasets = new HashSet<>();
     for (DatasetRecord r : here) {
@@ -943,7 +943,7 @@ public final class DatasetRepository implements AutoCloseable {
     }
     List<String> out = new ArrayList<>();
     for (DatasetRecord r : there) {
-      if (!r.isDraft() && !ids.contains(r.id()) && datasets.contains(r.project() + "\0" + r.name())) {
+      if (!r.isDraft() && !ids.contains(r.id()) && datasets.contains(r.project() + "\0" + r.name()) && !catalog.wasDeleted(r.id())) {
         out.add(r.id());
       }
     }

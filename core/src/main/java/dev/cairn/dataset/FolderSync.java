@@ -49,7 +49,7 @@ final class FolderSync {
       if (!r.summary().isEmpty()) {
         return new NewVersion(unfinished, all, r.id());
       }
-      unfinished.discard();
+      unfinished.delete(true); // marked: the interrupted run may have closed it as far as its version object
       // The interrupted run had made its draft the current version; its last parent is now.
       if (!r.parents().isEmpty() && repo.catalog().current() == null) {
         repo.catalog().setCurrent(r.parents().get(r.parents().size() - 1));

@@ -484,6 +484,8 @@ final class VersionLifecycle {
         remote = repo.openRemote(r.storage());
         remotes.put(r.storage(), remote);
       }
+      // A remote moved away (a share not mounted) holds no reservation to release: said, not taken for released.
+      remote.checkMarker();
       boolean released = false;
       for (List<String> dataset : namesHeld(repo, r)) {
         released |= remote.releaseName(dataset.get(0), dataset.get(1), r.version(), r.id());
@@ -996,7 +998,7 @@ final class VersionLifecycle {
       // Not left behind half made: a squash either closes its version or makes none.
       try {
         if (ds.record().isDraft()) {
-          ds.discard();
+          ds.delete(true); // marked: its close may have written its version object
         }
       } catch (IOException | RuntimeException cleanup) {
         e.addSuppressed(cleanup);

@@ -481,10 +481,14 @@ public final class Pusher {
   }
 
   /** Whether one of {@code ids} was deleted on the remote (its log there ends in a tombstone). */
-  private boolean anyDeletedThere(List<String> ids) throws IOException {
+  private boolean anyDeletedThere(List<String> ids) {
     for (String id : ids) {
-      if (remote.wasDeleted(id)) {
-        return true;
+      try {
+        if (remote.wasDeleted(id)) {
+          return true;
+        }
+      } catch (IOException unknown) {
+        return true; // the base is optional: not sent when it might bring back what was freed
       }
     }
     return false;

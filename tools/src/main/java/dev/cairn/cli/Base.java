@@ -229,7 +229,10 @@ abstract class Base implements Callable<Integer> {
       out().flush();
       if (out().checkError()) {
         // A PrintWriter keeps write errors to itself: a full disk or a closed pipe must not pass.
-        throw new IOException("Cannot write all of the output: the disk is full, or its reader stopped early (as head does)");
+        if (StandardOutput.pipeClosed()) {
+          return StandardOutput.PIPE_CLOSED;
+        }
+        throw new IOException(Main.OUTPUT_LOST);
       }
       return exit;
     } finally {
@@ -309,13 +312,19 @@ abstract class Base implements Callable<Integer> {
     out().flush();
   }
 
+  /** Keeps {@code message} for {@link #printJson}; returns it printable. */
+  private String remember(String message) {
+    String printable = DatasetPaths.printable(message);
+    warned.add(printable);
+    return printable;
+  }
+
   /** Each warning this command gave, printable, in order ({@link #printJson}). */
   private final List<String> warned = new java.util.concurrent.CopyOnWriteArrayList<>(); // workers warn from their threads
 
   /** Warns on stderr ({@code cairn: warning: ...}); {@code --json} output lists it too. */
   void warn(String message) {
-    String printable = DatasetPaths.printable(message);
-    warned.add(printable);
+    String printable = remember(message);
     err().println("cairn: warning: " + printable);
     err().flush();
   }
@@ -736,7 +745,7 @@ abstract class Base implements Callable<Integer> {
     return json ? new ForwardingProgress(shown) {
       @Override
       public void warn(String message) {
-        warned.add(DatasetPaths.printable(message));
+        remember(message);
         super.warn(message);
       }
     } : shown;

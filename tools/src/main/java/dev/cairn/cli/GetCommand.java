@@ -200,7 +200,7 @@ final class GetCommand extends Base {
         throw none;
       }
       return here.id();
-    } catch (IOException unreachable) {
+    } catch (IOException | RuntimeException unreachable) { // a client that cannot be built, too
       if (here == null) {
         throw unreachable;
       }

@@ -91,8 +91,13 @@ public final class Main {
     }
     try {
       CommandLine cl = CairnCommand.commandLine(args);
-      cl.setOut(standardOutput());
-      return cl.execute(args);
+      PrintWriter out = StandardOutput.writer();
+      cl.setOut(out);
+      int exit = cl.execute(args);
+      if (exit == 0 && out.checkError()) { // help or the version, which no command checks
+        return outputLost(new PrintWriter(System.err, true));
+      }
+      return exit;
     } catch (OutOfMemoryError e) {
       return outOfMemory(new PrintWriter(System.err, true), e);
     } catch (NoClassDefFoundError e) {
@@ -101,17 +106,20 @@ public final class Main {
   }
 
   /**
-   * Standard output as a writer that sees its write errors: {@code System.out}, a PrintStream,
-   * keeps them to itself, so that a full disk ({@code > /dev/full}) or a reader gone would pass
-   * unseen; through the file descriptor they set the writer's error, which each command checks.
-   * Encoded as {@code System.out} encodes.
+   * After standard output could not all be written: a reader gone ({@code | head}) ends the
+   * process quietly, as SIGPIPE ends git's; a full disk is said. Returns the exit status.
    */
-  private static PrintWriter standardOutput() {
-    String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
-    java.nio.charset.Charset cs = name != null && java.nio.charset.Charset.isSupported(name) ? java.nio.charset.Charset.forName(name)
-        : java.nio.charset.Charset.defaultCharset();
-    return new PrintWriter(new java.io.OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out), cs), true);
+  static int outputLost(PrintWriter err) {
+    if (StandardOutput.pipeClosed()) {
+      return StandardOutput.PIPE_CLOSED;
+    }
+    err.println("cairn: " + OUTPUT_LOST);
+    err.flush();
+    return 1;
   }
+
+  /** What a command whose output could not be written says; its work, done, stands. */
+  static final String OUTPUT_LOST = "Cannot write all of the output (the disk is full?); what the command did stands";
 
   /** Runs a command line with the given output streams; for tests and embedding. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {

@@ -361,8 +361,9 @@ final class SyncCommand extends Base {
     try {
       repo().checkRemote(parents);
       return parents;
-    } catch (IOException | RuntimeException unusable) {
-      remotes().parentsRemoteUnusable(parents, ErrorHandler.oneLine(unusable, false));
+    } catch (StorageException unusable) {
+      err().println("cairn: note: " + version.shortId() + " stays here: its parents' remote cannot be used now (cairn upload --storage "
+          + parents + " sends it later): " + ErrorHandler.oneLine(unusable, false));
       parentsRemoteUnusable = true;
       return null;
     }

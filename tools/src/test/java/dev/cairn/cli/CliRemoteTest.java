@@ -1399,6 +1399,14 @@ class CliRemoteTest {
     Cli.Result gone = a.ok("delete", "--id", lost);
     assertThat(gone.err()).contains("warning: could not ask ").contains("version 1.0.2 may stay reserved there");
     assertThat(a.fails("show", "--id", lost).err()).contains("was deleted");
+    // Moved away, no file in its place (a share not mounted): said too, not taken for released.
+    Files.delete(remote);
+    String unmounted = (String) a.ok("create", "--project", "p", "--name", "d2", "--storage", tmp.resolve("moved").toString(), "--json")
+        .obj().get("id");
+    Files.move(tmp.resolve("moved"), tmp.resolve("moved-again"));
+    Cli.Result away = a.ok("delete", "--id", unmounted, "--json");
+    assertThat(away.err()).contains("warning: could not ask ").contains("may stay reserved there");
+    assertThat(away.obj().get("warnings")).asList().singleElement().asString().contains("may stay reserved there");
   }
 
   @Test
