@@ -594,6 +594,10 @@ class CliRemoteTest {
     assertThat(bob.ok("refresh").out()).contains("2 versions on file://" + remote + ": 0 updated; 1 version there of datasets here is"
         + " not here (cairn search --storage file://" + remote + " lists them)");
     bob.fails("show", "--id", v3); // named only
+    // One fetched, then deleted here on purpose, is not offered again.
+    bob.ok("get", "--id", v3, "--storage", remote);
+    bob.ok("delete", "--id", v3);
+    assertThat(bob.ok("refresh", "--storage", remote, "--json").array().get(0)).containsEntry("not_here", List.of());
     // A record changed on both sides since they last agreed stays as it is here, said: bob's change
     // reached the remote at once, and alice's, made on her copy, was refused there.
     assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).contains("cairn: note: sent the change to");
