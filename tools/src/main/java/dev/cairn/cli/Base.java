@@ -160,11 +160,11 @@ abstract class Base implements Callable<Integer> {
     }
     String own = ds.record().storage();
     if (own != null && !uri(own).equals(uri(target))) {
-      err().println("cairn: note: " + ds.shortId() + "'s own remote stays " + own + " (where a plain upload, and a get of"
+      note(ds.shortId() + "'s own remote stays " + own + " (where a plain upload, and a get of"
           + " what is not here, go); " + target + " holds a copy");
     }
     for (String id : pushed.restored()) {
-      err().println("cairn: note: " + DatasetRecord.shortId(id) + " had been deleted on " + target + "; this upload brought it back there");
+      note(DatasetRecord.shortId(id) + " had been deleted on " + target + "; this upload brought it back there");
     }
   }
 
@@ -179,7 +179,7 @@ abstract class Base implements Callable<Integer> {
 
   /** Says on stderr that a command made a remote where no Cairn data was: a new one, or a mistyped address. */
   void noteNewRemote(String storage) {
-    err().println("cairn: note: " + storage + " held no Cairn data: a new remote was made there (if you meant an existing one,"
+    note(storage + " held no Cairn data: a new remote was made there (if you meant an existing one,"
         + " check the address)");
   }
 
@@ -302,15 +302,30 @@ abstract class Base implements Callable<Integer> {
    * stderr so far (a name passed over, a file skipped), for a script that reads stdout alone.
    */
   void printJson(Object doc) {
-    List<String> said = List.copyOf(warned);
-    if (doc instanceof Map<?, ?> m && !said.isEmpty() && !m.containsKey("warnings")) {
-      Map<Object, Object> withWarnings = new LinkedHashMap<>(m);
-      withWarnings.put("warnings", said);
-      doc = withWarnings;
+    if (doc instanceof Map<?, ?> m && (!warned.isEmpty() || !noted.isEmpty())) {
+      Map<Object, Object> withSaid = new LinkedHashMap<>(m);
+      if (!warned.isEmpty()) {
+        withSaid.putIfAbsent("warnings", List.copyOf(warned));
+      }
+      if (!noted.isEmpty()) {
+        withSaid.putIfAbsent("notes", List.copyOf(noted));
+      }
+      doc = withSaid;
     }
     out().println(Json.pretty(doc));
     out().flush();
   }
+
+  /** Notes on stderr ({@code cairn: note: ...}); {@code --json} output lists it too, under {@code notes}. */
+  void note(String message) {
+    String printable = DatasetPaths.printable(message);
+    noted.add(printable);
+    err().println("cairn: note: " + printable);
+    err().flush();
+  }
+
+  /** Each note this command gave, printable, in order ({@link #printJson}). */
+  private final List<String> noted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Keeps {@code message} for {@link #printJson}; returns it printable. */
   private String remember(String message) {
@@ -498,14 +513,14 @@ abstract class Base implements Callable<Integer> {
     } catch (DatasetNotFoundException | InvalidInputException none) {
       closed = null;
     }
-    err().println("cairn: note: this is the draft " + ds.version() + ", the highest version of "
+    note("this is the draft " + ds.version() + ", the highest version of "
         + DatasetRepository.label(ds.project(), ds.name()) + (closed == null ? "; none of its versions is closed yet"
             : "; get takes the highest closed one, " + closed + " (--version " + closed + " picks it here)"));
   }
 
   /** The remotes of versions here, and the notes about them this command prints. */
   VersionRemotes remotes() throws IOException {
-    return new VersionRemotes(repo(), err(), this::warn);
+    return new VersionRemotes(repo(), this::warn, this::note);
   }
 
   /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
@@ -582,7 +597,7 @@ abstract class Base implements Callable<Integer> {
    * location without Cairn data) leaves the local record, with a note: what is here still answers.
    */
   void catchUpFrom(Dataset ds, String storage) throws IOException {
-    repo().catchUpOrNote(ds.id(), storage, note -> err().println("cairn: note: " + note), e -> ErrorHandler.oneLine(e, false));
+    repo().catchUpOrNote(ds.id(), storage, this::note, e -> ErrorHandler.oneLine(e, false));
   }
 
   /**
@@ -721,7 +736,7 @@ abstract class Base implements Callable<Integer> {
       return;
     }
     for (String base : ds.mergeBasesNotHere()) {
-      err().println("cairn: note: the parents' common ancestor " + DatasetRecord.shortId(base) + " is known here by its record alone, and its"
+      note("the parents' common ancestor " + DatasetRecord.shortId(base) + " is known here by its record alone, and its"
           + " remote could not give its manifest: they were laid over each other as a union, so a file one side deleted may be back"
           + " (cairn get --id " + DatasetRecord.shortId(base) + " --storage URI brings it; then create the merge again)");
     }

@@ -57,7 +57,7 @@ final class CloseCommand extends Base {
       pushed = uploadAfterClose(() -> uploadClosed(ds, target, storage, packBytes, !closedBefore));
       if (closedBefore && pushed != null) {
         List<String> elsewhere = ds.record().uploadedTo().stream().filter(u -> !u.equals(uri(target))).toList();
-        err().println("cairn: note: " + ds.shortId() + (elsewhere.isEmpty()
+        note(ds.shortId() + (elsewhere.isEmpty()
             ? " was closed already, but not uploaded there (a close with --disable-upload, or whose upload failed or was"
                 + " stopped): this close uploaded it"
             : " was closed already and is on " + String.join(", ", elsewhere) + ": this close uploaded a copy to " + uri(target)

@@ -99,7 +99,7 @@ final class CreateCommand extends Base {
     noteMergeDrops(ds, r);
     noteBasesNotHere(ds, r);
     for (String tied : r.parents().size() < 2 ? List.<String>of() : ds.parentsMergedAsUnion()) {
-      err().println("cairn: note: " + DatasetRecord.shortId(tied) + " shares no single nearest ancestor with the parents before it (criss-cross"
+      note(DatasetRecord.shortId(tied) + " shares no single nearest ancestor with the parents before it (criss-cross"
           + " merges): it was laid over them as a union, so a file one side deleted since may be back (cairn show lists the conflicts)");
     }
     if (json) {
@@ -158,7 +158,7 @@ final class CreateCommand extends Base {
       }
     }
     if (!dropped.isEmpty()) {
-      err().println("cairn: note: the merge leaves out " + Format.count(dropped.size(), "file") + " that a parent holds: deleted on"
+      note("the merge leaves out " + Format.count(dropped.size(), "file") + " that a parent holds: deleted on"
           + " another side since their common ancestor, as a Git merge keeps a deletion; cairn squash --ids "
           + String.join(" ", r.parents().stream().map(DatasetRecord::shortId).toList()) + " lays the versions over each other instead");
     }

@@ -94,8 +94,8 @@ final class DeleteCommand extends Base {
     } else {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
       if (stillOn != null) {
-        err().printf("cairn: note: deleted here only, not on %s, where it was uploaded (cairn delete --id %s --storage %s deletes it"
-            + " there)%n", stillOn, ds.shortId(), ShellWords.quote(stillOn));
+        note(String.format("deleted here only, not on %s, where it was uploaded (cairn delete --id %s --storage %s deletes it"
+            + " there)", stillOn, ds.shortId(), ShellWords.quote(stillOn)));
       }
     }
     return 0;
@@ -150,9 +150,9 @@ final class DeleteCommand extends Base {
           named.name()));
       if (!stillOn.isEmpty()) {
         Map.Entry<String, String> one = stillOn.entrySet().iterator().next();
-        err().printf("cairn: note: deleted here only, not on %s, where %s %s uploaded (cairn delete --id %s --storage %s deletes one"
-            + " there)%n", String.join(", ", new java.util.TreeSet<>(stillOn.values())), Format.count(stillOn.size(), "version"),
-            stillOn.size() == 1 ? "was" : "were", DatasetRecord.shortId(one.getKey()), ShellWords.quote(one.getValue()));
+        note(String.format("deleted here only, not on %s, where %s %s uploaded (cairn delete --id %s --storage %s deletes one"
+            + " there)", String.join(", ", new java.util.TreeSet<>(stillOn.values())), Format.count(stillOn.size(), "version"),
+            stillOn.size() == 1 ? "was" : "were", DatasetRecord.shortId(one.getKey()), ShellWords.quote(one.getValue())));
       }
     }
     return 0;

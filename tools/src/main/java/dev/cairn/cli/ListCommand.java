@@ -68,9 +68,9 @@ final class ListCommand extends Base {
       long unknown = origins.byPath.values().stream().filter(Objects::isNull).count();
       if (unknown > 0) {
         // Stderr, so that the listing (and --json, where it is null) stays as it is.
-        err().printf("cairn: note: the origin of %s is not known here (shown as -): the lineage passes an ancestor whose manifest is"
-            + " on a remote only (a get of that ancestor with --storage brings it), or one deleted whose version object is gone too%n",
-            Format.count(unknown, "file"));
+        note(String.format("the origin of %s is not known here (shown as -): the lineage passes an ancestor whose manifest is"
+            + " on a remote only (a get of that ancestor with --storage brings it), or one deleted whose version object is gone too",
+            Format.count(unknown, "file")));
       }
     }
     List<Glob> gs = new ArrayList<>();

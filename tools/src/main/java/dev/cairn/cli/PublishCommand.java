@@ -16,7 +16,7 @@ final class PublishCommand extends Base {
     // Published already: what was asked for holds, so a script run again goes on (the Java API refuses it).
     boolean already = ds.state() == DatasetState.PUBLISHED;
     if (already) {
-      err().println("cairn: note: " + ds.shortId() + " was published already");
+      note(ds.shortId() + " was published already");
     } else {
       ds.publish();
       remotes().sendRecordChange(ds);

@@ -79,7 +79,7 @@ final class RefreshCommand extends Base {
             now.version());
       }
       for (String id : r.deletedThere()) {
-        err().println("cairn: note: " + DatasetRecord.shortId(id) + " was deleted on " + remote + "; the copy here stays");
+        note(DatasetRecord.shortId(id) + " was deleted on " + remote + "; the copy here stays");
       }
       for (DatasetRepository.Refresh.Note k : r.kept()) {
         warn(k.message());

@@ -156,7 +156,7 @@ final class SearchCommand extends Base {
           // A filter that matches nothing, as clearml-data lists it: not an error, but said, with
           // the draft it names when that is why (a remote holds no drafts).
           boolean aDraft = !notOnlyCompleted && draftIds.stream().anyMatch(d -> d.startsWith(prefix));
-          err().println("cairn: note: no version with id " + prefix + " among those searched"
+          note("no version with id " + prefix + " among those searched"
               + (storage != null ? " on " + storage : aDraft ? " (it is a draft: --not-only-completed lists drafts too)"
                   : heldHere(prefix) ? (givenFilters().isEmpty() ? " (its record could not be read: cairn fsck)"
                       : " (it is here, but " + String.join(", ", givenFilters()) + " leave" + (givenFilters().size() == 1 ? "s" : "")

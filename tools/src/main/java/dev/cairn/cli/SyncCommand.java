@@ -311,9 +311,9 @@ final class SyncCommand extends Base {
     }
     if (ds != null && !ds.record().conflicts().isEmpty()) {
       // As create says it; the folder, synced over the merge, has the last word at the paths the sync covers.
-      err().printf("cairn: note: %s between parents (cairn show --id %s lists them); where the sync covers them, the version"
-          + " holds the folder's files, elsewhere the later parent's%n",
-          Format.count(ds.record().conflicts().size(), "conflicting path"), ds.shortId());
+      note(String.format("%s between parents (cairn show --id %s lists them); where the sync covers them, the version"
+          + " holds the folder's files, elsewhere the later parent's",
+          Format.count(ds.record().conflicts().size(), "conflicting path"), ds.shortId()));
     }
     if (latestHere && remote != null && ds != null) {
       noteNewerOnRemote(ds.record(), remote);
@@ -362,7 +362,7 @@ final class SyncCommand extends Base {
       repo().checkRemote(parents);
       return parents;
     } catch (StorageException unusable) {
-      err().println("cairn: note: " + version.shortId() + " stays here: its parents' remote cannot be used now (cairn upload --storage "
+      note(version.shortId() + " stays here: its parents' remote cannot be used now (cairn upload --storage "
           + parents + " sends it later): " + ErrorHandler.oneLine(unusable, false));
       parentsRemoteUnusable = true;
       return null;
@@ -454,7 +454,7 @@ final class SyncCommand extends Base {
         newer.sort(VersionStrings.ORDER);
         String newest = newer.get(newer.size() - 1);
         String label = DatasetRepository.label(made.project(), made.name());
-        err().println("cairn: note: " + remote + " holds " + Format.count(newer.size(), "version") + " of " + label
+        note(remote + " holds " + Format.count(newer.size(), "version") + " of " + label
             + (parentVersion == null ? ", though this repository has none, " : " newer than " + parentVersion + ", the parent taken here, ")
             + "that are not in this repository (the newest is " + newest + "): " + made.version() + " branches off beside them."
             + " To build on the newest next time, get it first: cairn get --storage " + remote

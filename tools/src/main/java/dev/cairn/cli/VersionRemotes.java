@@ -6,7 +6,6 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetNotFoundException;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -28,14 +27,14 @@ import java.util.regex.Pattern;
  */
 final class VersionRemotes {
   private final DatasetRepository repo;
-  private final PrintWriter err;
   private final Consumer<String> warn;
+  private final Consumer<String> note;
 
-  /** @param warn says a warning (stderr, and the command's JSON) */
-  VersionRemotes(DatasetRepository repo, PrintWriter err, Consumer<String> warn) {
+  /** @param warn says a warning, {@code note} a note (stderr, and the command's JSON) */
+  VersionRemotes(DatasetRepository repo, Consumer<String> warn, Consumer<String> note) {
     this.repo = repo;
-    this.err = err;
     this.warn = warn;
+    this.note = note;
   }
 
   /**
@@ -54,7 +53,7 @@ final class VersionRemotes {
     for (String remote : r.uploadedTo()) {
       try {
         repo.get(r.id()).upload(remote, null, Progress.NONE);
-        err.println("cairn: note: sent the change to " + remote);
+        note.accept("sent the change to " + remote);
       } catch (IOException e) {
         String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
         warn.accept(remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id
@@ -98,7 +97,7 @@ final class VersionRemotes {
    */
   void parentsRemoteTaken(Dataset ds, String remote, String keepHere) throws IOException {
     int parents = ds.record().parents().size();
-    err.println("cairn: note: " + ds.shortId() + " goes to " + remote + ", " + (parents == 0 ? "its dataset's" : parents == 1
+    note.accept(ds.shortId() + " goes to " + remote + ", " + (parents == 0 ? "its dataset's" : parents == 1
         ? "its parent's" : "its parents'") + " remote, when closed (--storage names another; " + keepHere + " keeps it here)");
   }
 
@@ -112,7 +111,7 @@ final class VersionRemotes {
 
   /** As {@link #parentsRemoteUnusable(String, IOException)}, for the reason {@code why}. */
   void parentsRemoteUnusable(String remote, String why) {
-    err.println("cairn: note: the parents' remote cannot be used now, so the new version stays here (cairn upload --storage " + remote
+    note.accept("the parents' remote cannot be used now, so the new version stays here (cairn upload --storage " + remote
         + " sends it later): " + why);
   }
 
@@ -127,7 +126,7 @@ final class VersionRemotes {
     if (!onRemotes.isEmpty()) {
       DatasetRecord r = onRemotes.get(0);
       String id = ds.shortId();
-      err.println("cairn: note: " + id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
+      note.accept(id + " stays here: no remote was given (--storage, $CAIRN_STORAGE or remote.default), though"
           + " its parent " + r.shortId() + " is on " + r.storage() + "; cairn upload --id " + id + " --storage " + r.storage()
           + " sends it there");
     }
@@ -175,7 +174,7 @@ final class VersionRemotes {
       remotesOf.getOrDefault(id, Set.of())
           .forEach(remote -> byRemote.computeIfAbsent(remote, k -> new ArrayList<>()).add(DatasetRecord.shortId(id)));
     }
-    byRemote.forEach((remote, ids) -> err.println("cairn: note: " + remote + (ids.size() == 1
+    byRemote.forEach((remote, ids) -> note.accept(remote + (ids.size() == 1
         ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote
         : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each is uploaded"
             + " again: cairn upload --id ID --storage " + remote)));

@@ -603,10 +603,13 @@ class CliMessagesTest {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
     cli.ok("close");
-    assertThat(cli.ok("publish", "--json").obj()).containsEntry("state", "published").containsEntry("already", false);
+    assertThat(cli.ok("publish", "--json").obj()).containsEntry("state", "published").containsEntry("already", false)
+        .doesNotContainKey("notes");
     Cli.Result again = cli.ok("publish", "--json");
     assertThat(again.obj()).as("run again: what was asked for holds").containsEntry("state", "published").containsEntry("already", true);
     assertThat(again.err()).endsWith(" was published already\n");
+    assertThat(again.obj().get("notes")).as("the note, for a script reading stdout").asList().singleElement().asString()
+        .endsWith(" was published already");
     assertThat(cli.ok("publish").out()).startsWith("Dataset published already id=");
   }
 
