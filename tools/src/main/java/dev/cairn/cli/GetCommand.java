@@ -204,8 +204,8 @@ final class GetCommand extends Base {
       if (here == null) {
         throw unreachable;
       }
-      warn("could not ask " + team + " for a newer version (" + unreachable.getMessage().lines().findFirst()
-          .orElse("") + "); the highest here, " + here.version() + ", is used");
+      warn("could not ask " + team + " for a newer version (" + ErrorHandler.oneLine(unreachable, false) + "); the highest here, "
+          + here.version() + ", is used");
       return here.id();
     }
     return here != null && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.id() : there.id();
