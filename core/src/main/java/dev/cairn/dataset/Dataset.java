@@ -1633,18 +1633,6 @@ public final class Dataset {
   }
 
   /**
-   * What changed in this version since {@code earlier}, a record of it read before (as a command
-   * that lists what it did reads one first): a draft's edits since then.
-   */
-  public List<DiffEntry> changesSince(DatasetRecord earlier) throws IOException {
-    Objects.requireNonNull(earlier, "earlier must not be null: give a record of this version read before");
-    if (!earlier.id().equals(id)) {
-      throw new IllegalArgumentException("earlier is a record of " + earlier.id() + ", not of " + id);
-    }
-    return diff(earlier.root(), record().root());
-  }
-
-  /**
    * What changed from {@code source} (the baseline) to this version.
    *
    * @param source a version of this repository (opened here, or through another handle on the same folder)

@@ -193,11 +193,6 @@ public final class DatasetRepository implements AutoCloseable {
     return requireOpen(usage);
   }
 
-  /** A node loader over a fresh reader; the caller closes the reader. */
-  NodeLoader loader(ObjectReader reader) {
-    return new NodeLoader(reader);
-  }
-
   /** Creates a draft version. See {@link Dataset#create}. */
   public Dataset create(CreateOptions options) throws IOException {
     return Dataset.create(this, options);

@@ -130,12 +130,6 @@ final class LocalCache {
     }
   }
 
-  /** The folder of a version, if it is cached. */
-  Path cachedFolder(String key) {
-    Path p = versions.resolve(key);
-    return Files.isDirectory(p) ? p : null;
-  }
-
   /**
    * Returns the read-only folder holding the selected files of the manifest {@code root}, building
    * it if needed.

@@ -11,7 +11,6 @@ import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.json.Json;
 import dev.cairn.manifest.DatasetPaths;
-import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.manifest.Manifest;
@@ -1037,13 +1036,6 @@ final class VersionLifecycle {
               "'" + DatasetPaths.printable(lacking.path()) + "' of version " + r.id() + ", so it cannot be squashed");
         }
       }
-    }
-  }
-
-  /** Paths of the change-set as diff entries (for callers that only need types). */
-  static List<DiffEntry> changes(DatasetRepository repo, DatasetRecord r) throws IOException {
-    try (ObjectReader reader = repo.repository().objects().newReader()) {
-      return new ManifestDiff(new NodeLoader(reader)).diff(r.base(), r.root());
     }
   }
 }

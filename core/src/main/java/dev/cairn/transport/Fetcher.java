@@ -32,7 +32,6 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -63,17 +62,11 @@ public final class Fetcher {
   private final DatasetRepository repo;
   private final Remote remote;
   private final Progress progress;
-  private long bytesFetched;
 
   public Fetcher(DatasetRepository repo, Remote remote, Progress progress) {
     this.repo = repo;
     this.remote = remote;
     this.progress = Progress.orNone(progress);
-  }
-
-  /** Bytes read from the remote so far. */
-  public long bytesFetched() {
-    return bytesFetched;
   }
 
   /** The full id of the remote version {@code idOrPrefix} names. */
@@ -526,7 +519,6 @@ public final class Fetcher {
    */
   private CorruptObjectException store(Range r, byte[] data, RemoteIndex index, FetchPacks writer, CorruptObjectException damaged)
       throws IOException {
-    bytesFetched += data.length;
     String file = RemoteLayout.pack(r.pack());
     for (Map.Entry<Long, Integer> b : r.blocks()) {
       int from = (int) (b.getKey() - r.start());

@@ -85,10 +85,6 @@ public final class Pusher {
   private boolean damageTold;
   private final long packTargetBytes;
 
-  public Pusher(DatasetRepository repo, Remote remote, Progress progress) {
-    this(repo, remote, progress, 0);
-  }
-
   /**
    * A push whose packs are closed once they reach {@code packTargetBytes} (clearml's chunk size):
    * fewer, larger files on the remote, or more, smaller ones. 0 takes the repository's
@@ -137,11 +133,6 @@ public final class Pusher {
     public boolean upToDate() {
       return versionsPushed == 0 && !recordTaken;
     }
-  }
-
-  /** Pushes version {@code id} (and its missing ancestors). */
-  public Result push(String id) throws IOException {
-    return push(id, null);
   }
 
   /**

@@ -450,11 +450,6 @@ public final class Remote implements AutoCloseable {
     return l == null ? null : l.record();
   }
 
-  /** Where this remote's local caches live (pack indexes). */
-  public Path localCache() {
-    return cacheDir();
-  }
-
   /** Every version's newest record. */
   public List<DatasetRecord> records() throws IOException {
     return readRecords().records();
