@@ -3,6 +3,7 @@ package dev.cairn;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.ReadOnlyRepositoryException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.IoErrors;
@@ -152,7 +153,7 @@ public final class Repository implements AutoCloseable {
   private static void requireNotARemote(Path d) throws IOException {
     if (Files.isRegularFile(d.resolve(RemoteLayout.MARKER)) && !Files.isRegularFile(d.resolve(CONFIG))) {
       throw new InvalidInputException("Cannot use " + d + " as a repository: it is a Cairn remote, not a repository"
-          + " (a remote is given as --storage)");
+          + " (a remote is given as ", new Remedy("a storage URI", "--storage"), ")");
     }
   }
 

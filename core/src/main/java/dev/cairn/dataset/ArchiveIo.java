@@ -2,6 +2,7 @@ package dev.cairn.dataset;
 
 import dev.cairn.errors.CairnException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
@@ -164,7 +165,7 @@ public final class ArchiveIo {
   }
 
   private static InvalidInputException exists(Path output) {
-    return new InvalidInputException("Cannot export to " + output + ": the file exists; give --overwrite to replace it");
+    return new InvalidInputException("Cannot export to " + output + ": the file exists; ", Remedy.OVERWRITE, " to replace it");
   }
 
   /** Opens the temporary file; a failure names the archive the user asked for, not the temporary name. */

@@ -8,6 +8,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
@@ -433,8 +434,7 @@ public final class Dataset {
           }
         }
         if (linked == 0 && !linkGlobs.isEmpty()) {
-          throw new InvalidInputException("Cannot add: no linked file matches --wildcard " + quoted(links.wildcards())
-              + "; nothing was added");
+          throw new InvalidInputException("Cannot add: no linked file matches ", wildcardAdvice(links.wildcards()), "; nothing was added");
         }
         read += linked;
       }
@@ -458,8 +458,8 @@ public final class Dataset {
           : pattern.scan(scanner, o.datasetFolder(), o.recursive(), globs));
     }
     if (found.isEmpty() && !globs.isEmpty()) {
-      throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches --wildcard "
-          + quoted(o.wildcards()) + "; nothing was added");
+      throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches ", wildcardAdvice(o.wildcards()),
+          "; nothing was added");
     }
     if (found.isEmpty() && scanner.excludedCount() > 0) {
       // As git add refuses paths that are all ignored: an add that leaves out all it was given is a mistake.
@@ -494,6 +494,11 @@ public final class Dataset {
   }
 
   /** Patterns as a message shows them: each quoted, printable, space-separated. */
+  /** "the wildcard 'x'" or "any of the wildcards 'x' 'y'"; on the command line "--wildcard 'x' 'y'". */
+  private static Remedy wildcardAdvice(List<String> patterns) {
+    return new Remedy((patterns.size() == 1 ? "the wildcard " : "any of the wildcards ") + quoted(patterns), "--wildcard " + quoted(patterns));
+  }
+
   private static String quoted(List<String> patterns) {
     return String.join(" ", patterns.stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList());
   }
@@ -535,7 +540,8 @@ public final class Dataset {
   private static InvalidInputException twoSources(String path, String otherPath, String otherSource, String source) {
     String twin = path.equals(otherPath) ? "" : " (the names differ only by Unicode normalization, and would collide on many systems)";
     return new InvalidInputException("Cannot add '" + DatasetPaths.printable(path) + "' from both " + otherSource
-        + " and " + source + twin + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+        + " and " + source + twin + ": add them under different ", new Remedy("dataset folders (AddOptions.datasetFolder)", "--dataset-folder"),
+        ", or in two adds to replace one by the other");
   }
 
   /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */
@@ -821,7 +827,8 @@ public final class Dataset {
       String what = "version " + r.id() + " (" + r.name() + " " + r.version() + ") is " + r.state().label();
       throw new DatasetStateException(action.equals("close")
           ? "Cannot close: " + what + " already; to upload it to a remote, use upload"
-          : "Cannot " + action + ": " + what + "; create a new version with --parents " + r.shortId());
+          : "Cannot " + action + ": " + what + "; create a new version with ",
+              new Remedy("it as a parent (CreateOptions.of(project, name).parents(\"" + r.shortId() + "\"))", "--parents " + r.shortId()), "");
     }
   }
 
@@ -1244,8 +1251,8 @@ public final class Dataset {
     progress = Progress.orNone(progress);
     DatasetRecord r = record();
     if (r.isDraft()) {
-      throw new DatasetStateException("Cannot get a cached copy of draft " + id
-          + ": close it first, or get a writable copy with --copy");
+      throw new DatasetStateException("Cannot get a cached copy of draft " + id + ": close it first, or get a writable copy",
+          new Remedy(" (getMutableLocalCopy)", " with --copy"), "");
     }
     Path folder;
     try {

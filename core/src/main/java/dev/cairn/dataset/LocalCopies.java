@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.Repository;
 import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
@@ -35,6 +36,8 @@ import java.util.stream.Stream;
 
 /** Writable copies and symbolic links to cached copies. */
 final class LocalCopies {
+  private static final Remedy WITH_OVERWRITE = new Remedy("with overwrite = true", "with --overwrite");
+
   private LocalCopies() {}
 
   static Path mutableCopy(DatasetRepository repo, ObjectId root, Path target, boolean overwrite, Selection selection,
@@ -89,7 +92,7 @@ final class LocalCopies {
       empty = s.findAny().isEmpty();
     }
     if (!empty && !overwrite) {
-      throw new InvalidInputException("Cannot copy into " + target + ": the folder is not empty (use --overwrite to replace its contents)");
+      throw new InvalidInputException("Cannot copy into " + target + ": the folder is not empty (", Remedy.OVERWRITE, " to replace its contents)");
     }
     if (!empty) {
       requireNothingLeftOver(target);
@@ -105,7 +108,7 @@ final class LocalCopies {
     try (Stream<Path> s = Files.list(target)) {
       Optional<Path> left = s.filter(p -> SetAside.isLeftOver(p.getFileName().toString())).findFirst();
       if (left.isPresent()) {
-        throw new InvalidInputException("Cannot copy into " + target + " with --overwrite: it holds " + left.get().getFileName()
+        throw new InvalidInputException("Cannot copy into " + target + " ", WITH_OVERWRITE, ": it holds " + left.get().getFileName()
             + ", what an interrupted copy could not put back; move out of it what you want to keep, then delete it");
       }
     }
@@ -138,7 +141,7 @@ final class LocalCopies {
     if (found[0] != null) {
       boolean remote = Files.exists(found[0].resolve(RemoteLayout.MARKER), LinkOption.NOFOLLOW_LINKS);
       String what = remote ? "a Cairn remote" : "a Cairn repository";
-      throw new InvalidInputException("Cannot " + verb + " " + target + " with --overwrite: "
+      throw new InvalidInputException("Cannot " + verb + " " + target + " ", WITH_OVERWRITE, ": "
           + (found[0].equals(target) ? "it is " + what : "it holds " + what + " (" + found[0] + ")") + ", which would be deleted");
     }
   }
@@ -278,7 +281,7 @@ final class LocalCopies {
     if (!entriesOtherThanCopies(abs).isEmpty()) {
       if (!overwrite) {
         throw new InvalidInputException("Cannot copy into " + target + ": files appeared in it while the copy was written; "
-            + "it is left as it is (use --overwrite to replace them)");
+            + "it is left as it is (", Remedy.OVERWRITE, " to replace them)");
       }
       requireNothingLeftOver(target);
       requireNoCairnData(target, "copy into");
@@ -567,11 +570,11 @@ final class LocalCopies {
       Path to = Files.readSymbolicLink(link);
       // By real paths: one made through a linked repository path (macOS's /tmp) is the repository's too.
       if (!overwrite && !(to.isAbsolute() && realPathOfMaybeMissing(to).startsWith(repo.repository().directory().toRealPath()))) {
-        throw new InvalidInputException("Cannot link " + link + ": it is a link to " + to + " (use --overwrite to replace it)");
+        throw new InvalidInputException("Cannot link " + link + ": it is a link to " + to + " (", Remedy.OVERWRITE, " to replace it)");
       }
     } else if (Files.exists(link) && !isEmptyFolder(link)) {
       if (!overwrite) {
-        throw new InvalidInputException("Cannot link " + link + ": it exists (use --overwrite to replace it)");
+        throw new InvalidInputException("Cannot link " + link + ": it exists (", Remedy.OVERWRITE, " to replace it)");
       }
       if (Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS)) {
         requireNoCairnData(link, "link");

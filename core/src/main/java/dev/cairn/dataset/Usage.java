@@ -3,6 +3,7 @@ package dev.cairn.dataset;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
@@ -211,7 +212,7 @@ public final class Usage {
     LocalCopies.requireApartFromRepository(repoDir, output, "write the lock file to");
     Path through = AtomicFiles.replaceTarget(abs, "write the lock file to"); // a link to nothing, said so
     if (!overwrite && Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
-      throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (use --overwrite to replace it)");
+      throw new InvalidInputException("Cannot write the lock file to " + output + ": it exists (", Remedy.OVERWRITE, " to replace it)");
     }
     abs = through;
     LocalCopies.requireApartFromRepository(repoDir, abs, "write the lock file to"); // where a link leads, too

@@ -7,6 +7,7 @@ import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.json.Json;
@@ -91,7 +92,8 @@ final class VersionLifecycle {
       throw new InvalidInputException("Cannot use project '" + value + "': a project is a path of subprojects (a/b) without empty parts");
     }
     if (what.equals("name") && value.indexOf('/') >= 0) {
-      throw new InvalidInputException("Cannot use name '" + value + "': a dataset's name holds no '/' (its project may: --project a/b)");
+      throw new InvalidInputException("Cannot use name '" + value + "': a dataset's name holds no '/' (its project may: ",
+          new Remedy("project \"a/b\"", "--project a/b"), ")");
     }
     // As in a folder path: "a/./b" would be listed as a subproject "." of a, ".." as one above it.
     if ((what.equals("project") || what.equals("name")) && Arrays.stream(value.split("/", -1)).anyMatch(s -> s.equals(".") || s.equals(".."))) {
@@ -616,7 +618,7 @@ final class VersionLifecycle {
       // Its children would lose their parent without a word, as on a remote (Remote.delete).
       throw new DatasetStateException("Cannot delete " + r.id() + ": the record of version " + listing.unreadable().get(0)
           + " here cannot be read, so whether it has " + r.id() + " as a parent is unknown; recover it with cairn fsck --repair,"
-          + " or use --force");
+          + " or ", Remedy.FORCE_DELETE, "");
     }
     for (DatasetRecord other : listing.records()) {
       if (other.parents().contains(r.id())) {
@@ -632,12 +634,12 @@ final class VersionLifecycle {
           + " has it as a parent and could not be closed without it; close or delete that draft first");
     }
     if (r.state() == DatasetState.PUBLISHED && !force) {
-      throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); use --force to delete it anyway");
+      throw new DatasetStateException("Cannot delete " + r.id() + ": it is published (others may rely on it); ", Remedy.FORCE_DELETE, "");
     }
     if (!children.isEmpty() && !force) {
       throw new DatasetStateException("Cannot delete " + r.id() + ": " + Text.count(children.size(), "version")
           + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
-          + "); use --force to delete it anyway");
+          + "); ", Remedy.FORCE_DELETE, "");
     }
     removeRecord(repo, r);
     return r;

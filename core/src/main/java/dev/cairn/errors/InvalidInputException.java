@@ -12,4 +12,9 @@ public class InvalidInputException extends CairnException {
   public InvalidInputException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** A refusal whose advice differs by interface: see {@link Remedy}. */
+  public InvalidInputException(String before, Remedy remedy, String after) {
+    super(before, remedy, after);
+  }
 }

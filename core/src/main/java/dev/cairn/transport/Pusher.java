@@ -15,6 +15,7 @@ import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.AtomicFiles;
@@ -257,15 +258,17 @@ public final class Pusher {
     if (history == RecordHistory.DIVERGED) {
       throw new ConflictException("Cannot upload " + id + ": its record was changed here ("
           + RecordHistory.since(theirs.log(), r.log()) + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log())
-          + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (cairn delete --id "
-          + DatasetRecord.shortId(id) + " --force; its data stays until gc) and get it again (cairn get --id " + DatasetRecord.shortId(id) + " --storage " + uri + ")");
+          + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (",
+          new Remedy("Dataset.delete(true); its data stays until gc) and get it again (Dataset.get(repo, \"" + DatasetRecord.shortId(id) + "\", \""
+              + uri + "\"))", "cairn delete --id " + DatasetRecord.shortId(id) + " --force; its data stays until gc) and get it again (cairn get --id "
+              + DatasetRecord.shortId(id) + " --storage " + uri + ")"), "");
     }
     if (!reserveName(r)) {
       String holder = remote.describeNameHolder(r.project(), r.name(), r.version());
       throw new InvalidInputException("Cannot upload " + id + ": " + DatasetRepository.label(r.project(), r.name()) + " version " + r.version()
           + " already exists on " + uri + " as another version (" + (holder == null ? "another repository reserved that string there first"
-          : "held by " + holder) + "); give this one another with cairn set-version --id " + DatasetRecord.shortId(id)
-          + " --new-version V, then upload it");
+          : "held by " + holder) + "); give this one another with ", new Remedy("Dataset.setVersion", "cairn set-version --id "
+              + DatasetRecord.shortId(id) + " --new-version V"), ", then upload it");
     }
     RemoteIndex index = remote.index();
     if (!index.damaged().isEmpty() && !damageTold) {

@@ -12,6 +12,7 @@ import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.json.JsonException;
@@ -112,7 +113,8 @@ public final class Remote implements AutoCloseable {
    */
   private void requireNoForeignFiles() throws IOException {
     if (isRepository(storage)) {
-      throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: " + REPOSITORY);
+      throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: it is a Cairn repository, not a remote (a repository is ",
+          new Remedy("opened with DatasetRepository.open", "given as --repo"), ")");
     }
     URI outer = storage.enclosing(RemoteLayout.MARKER);
     if (outer != null) {
@@ -406,19 +408,19 @@ public final class Remote implements AutoCloseable {
     }
     if (!force && l.record().state() == DatasetState.PUBLISHED) {
       throw new DatasetStateException("Cannot delete " + id + " from " + storage.uri()
-          + ": it is published there (others may rely on it); use --force to delete it anyway");
+          + ": it is published there (others may rely on it); ", Remedy.FORCE_DELETE, "");
     }
     if (!force) {
       VersionListing listing = readRecords();
       if (!listing.unreadable().isEmpty()) {
         throw new CairnException("Cannot delete " + id + " from " + storage.uri() + ": the newest record of "
-            + listing.unreadable().get(0) + " there cannot be read, so whether it has " + id + " as a parent is unknown; use --force"
-            + " to delete it anyway, or check with cairn fsck --storage " + storage.uri());
+            + listing.unreadable().get(0) + " there cannot be read, so whether it has " + id + " as a parent is unknown; ",
+            Remedy.FORCE_DELETE, ", or check with cairn fsck --storage " + storage.uri());
       }
       for (DatasetRecord r : listing.records()) {
         if (r.parents().contains(id)) {
           throw new DatasetStateException("Cannot delete " + id + " from " + storage.uri() + ": version "
-              + r.id() + " there has it as a parent; use --force to delete it anyway");
+              + r.id() + " there has it as a parent; ", Remedy.FORCE_DELETE, "");
         }
       }
     }
@@ -632,7 +634,7 @@ public final class Remote implements AutoCloseable {
     if (!r.project().equals(project) || !r.name().equals(name)) {
       // Renamed or moved since: the string stays its own for good, so that no version string is ever two versions'.
       return "version " + holder + ", since renamed " + DatasetRepository.label(r.project(), r.name()) + " "
-          + r.version() + " (a dataset's version strings stay reserved after a rename: a new version needs another --version,"
+          + r.version() + " (a dataset's version strings stay reserved after a rename: a new version needs another version string,"
           + " a renamed one another name)";
     }
     return "version " + holder;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.cairn.errors.CairnException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.testing.TestRepos;
@@ -54,6 +55,30 @@ class DatasetMessagesTest {
     Dataset v = Dataset.create(repo, CreateOptions.of("p", name).build());
     v.addFiles(AddOptions.of(src));
     return v.close();
+  }
+
+  /** A refusal's advice names the Java call in getMessage, and the flag in the command line's message. */
+  @Test
+  void adviceNamesTheApiToJavaCallersAndTheFlagToTheCommandLine() throws IOException {
+    Dataset closed = closedVersionOfOneFile("advice", 100);
+    DatasetStateException finalOne = (DatasetStateException) catchThrowable(() -> closed.removeFiles("big.bin"));
+    assertThat(finalOne).hasMessageEndingWith("create a new version with it as a parent (CreateOptions.of(project, name).parents(\""
+        + closed.record().shortId() + "\"))");
+    assertThat(finalOne.commandLineMessage()).endsWith("create a new version with --parents " + closed.record().shortId())
+        .startsWith("Cannot remove: version " + closed.id());
+    Dataset draft = Dataset.create(repo, CreateOptions.of("p", "advice").parents(closed.id()).build());
+    DatasetStateException draftCopy = (DatasetStateException) catchThrowable(draft::getLocalCopy);
+    assertThat(draftCopy).hasMessage("Cannot get a cached copy of draft " + draft.id() + ": close it first, or get a writable copy"
+        + " (getMutableLocalCopy)");
+    assertThat(draftCopy.commandLineMessage()).isEqualTo("Cannot get a cached copy of draft " + draft.id() + ": close it first, or get"
+        + " a writable copy with --copy");
+    draft.close();
+    DatasetStateException hasChild = (DatasetStateException) catchThrowable(() -> closed.delete(false));
+    assertThat(hasChild).hasMessageEndingWith("); pass force = true to delete it anyway");
+    assertThat(hasChild.commandLineMessage()).endsWith("); use --force to delete it anyway");
+    // Without advice of that kind, both say the same.
+    CairnException plain = (CairnException) catchThrowable(() -> Dataset.get(repo, "ffffffff"));
+    assertThat(plain.commandLineMessage()).isEqualTo(plain.getMessage()).contains("ffffffff");
   }
 
   @Test
@@ -190,7 +215,9 @@ class DatasetMessagesTest {
     Files.writeString(tmp.resolve("repo/refs/datasets/" + child.id() + ".json"), "{\"truncated");
     assertThatThrownBy(() -> v1.delete(false)).isInstanceOf(DatasetStateException.class)
         .hasMessage("Cannot delete " + v1.id() + ": the record of version " + child.id() + " here cannot be read, so whether it has "
-            + v1.id() + " as a parent is unknown; recover it with cairn fsck --repair, or use --force");
+            + v1.id() + " as a parent is unknown; recover it with cairn fsck --repair, or pass force = true to delete it anyway")
+        .extracting(e -> ((DatasetStateException) e).commandLineMessage()).asString()
+        .endsWith("recover it with cairn fsck --repair, or use --force to delete it anyway");
     assertThat(repo.catalog().exists(v1.id())).isTrue();
     new dev.cairn.gc.Repair(repo, Progress.NONE).run();
     assertThatThrownBy(() -> v1.delete(false)).hasMessageContaining("1 version uses it as a parent");
@@ -405,7 +432,7 @@ class DatasetMessagesTest {
     Files.writeString(src.resolve("a.txt"), "a");
     assertThatThrownBy(() -> ds.addFiles(AddOptions.of(src).wildcard("*.jpg", "*.png")))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessage("Cannot add: no file of " + src + " matches --wildcard '*.jpg' '*.png'; nothing was added");
+        .hasMessage("Cannot add: no file of " + src + " matches any of the wildcards '*.jpg' '*.png'; nothing was added");
     assertThat(ds.listFiles()).isEmpty();
     assertThat(ds.addFiles(AddOptions.of(src).wildcard("*.jpg", "*.txt")).summary().added()).isEqualTo(1);
   }

@@ -1594,7 +1594,7 @@ class DatasetTest {
     assertThat(Files.readString(taken.resolve("cairn-replaced-" + token + "/mine.txt"))).isEqualTo("old");
     // The user has not looked at it yet: an --overwrite does not delete it with the rest.
     assertThatThrownBy(() -> ds.getMutableLocalCopy(taken, true)).isInstanceOf(InvalidInputException.class)
-        .hasMessage("Cannot copy into " + taken + " with --overwrite: it holds cairn-replaced-" + token
+        .hasMessage("Cannot copy into " + taken + " with overwrite = true: it holds cairn-replaced-" + token
             + ", what an interrupted copy could not put back; move out of it what you want to keep, then delete it");
     assertThat(Files.readString(taken.resolve("cairn-replaced-" + token + "/mine.txt"))).isEqualTo("old");
   }
@@ -1643,7 +1643,7 @@ class DatasetTest {
     };
     assertThatThrownBy(() -> ds.getMutableLocalCopy(out, false, Selection.ALL, user)).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot copy into " + out + ": files appeared in it while the copy was written; it is left as it is "
-            + "(use --overwrite to replace them)");
+            + "(pass overwrite = true to replace them)");
     try (var list = Files.list(out)) {
       assertThat(list.map(p -> p.getFileName().toString())).containsExactly("b.txt");
     }

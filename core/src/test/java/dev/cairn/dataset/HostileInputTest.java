@@ -455,7 +455,9 @@ class HostileInputTest {
     AddOptions files = AddOptions.of(file);
     assertThatThrownBy(() -> ds.add(files, archive, LinkOptions.NONE, "", Progress.NONE))
         .isInstanceOf(InvalidInputException.class).hasMessage("Cannot add 'x.txt' from both " + file + " and archive " + archive
-            + ": add them under different --dataset-folder, or in two commands to replace one by the other");
+            + ": add them under different dataset folders (AddOptions.datasetFolder), or in two adds to replace one by the other")
+        .extracting(e -> ((InvalidInputException) e).commandLineMessage()).isEqualTo("Cannot add 'x.txt' from both " + file
+            + " and archive " + archive + ": add them under different --dataset-folder, or in two adds to replace one by the other");
     assertThatThrownBy(() -> ds.add(files, null, LinkOptions.of(List.of(other.toUri().toString())), "", Progress.NONE))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("'x.txt' from both " + file + " and link file:");
     assertThatThrownBy(() -> ds.add(null, null, LinkOptions.of(List.of(file.toUri().toString(), other.toUri().toString())), "", Progress.NONE))
@@ -608,7 +610,7 @@ class HostileInputTest {
     // A link of the user's own is replaced only with overwrite; one made by an earlier get always.
     Path mine = Files.createSymbolicLink(tmp.resolve("mine"), tmp.resolve("stable"));
     assertThatThrownBy(() -> stable.linkLocalCopy(mine, false, Selection.ALL, Progress.NONE))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("use --overwrite");
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("pass overwrite = true");
     assertThat(Files.readSymbolicLink(mine)).isEqualTo(tmp.resolve("stable"));
     Path ours = tmp.resolve("ours");
     stable.linkLocalCopy(ours, false, Selection.ALL, Progress.NONE);
@@ -623,7 +625,8 @@ class HostileInputTest {
     Path real = Files.writeString(archives.resolve("real.tar"), "old archive");
     Path link = Files.createSymbolicLink(tmp.resolve("latest.tar"), real);
     assertThatThrownBy(() -> stable.export(link, false, Progress.NONE))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("give --overwrite");
+        .isInstanceOf(InvalidInputException.class).hasMessageEndingWith("the file exists; pass overwrite = true to replace it")
+        .extracting(e -> ((InvalidInputException) e).commandLineMessage()).asString().endsWith("the file exists; use --overwrite to replace it");
     stable.export(link, true, Progress.NONE);
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.size(real)).isGreaterThan(50_000);

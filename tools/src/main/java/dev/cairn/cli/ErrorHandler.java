@@ -82,7 +82,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
    * it was (false for a step that failed after others took effect, a close's upload say).
    */
   static String oneLine(Throwable t, boolean changedNothing) {
-    String msg = t.getMessage();
+    String msg = t instanceof CairnException c ? c.commandLineMessage() : t.getMessage(); // advice in flags, not in Java calls
     if (t instanceof FileSystemException fse && msg != null) {
       for (String file : new String[] {fse.getFile(), fse.getOtherFile()}) {
         if (file != null && file.length() > LONG_PATH) { // "File name too long" would print the whole of it

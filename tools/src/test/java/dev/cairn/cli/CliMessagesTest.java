@@ -845,7 +845,7 @@ class CliMessagesTest {
     cli.ok("close");
     Path out = file("out/v.tar", "precious");
     assertThat(cli.fails("export", "--output", out.toString()).err())
-        .isEqualTo("cairn: Cannot export to " + out + ": the file exists; give --overwrite to replace it\n");
+        .isEqualTo("cairn: Cannot export to " + out + ": the file exists; use --overwrite to replace it\n");
     assertThat(Files.readString(out)).isEqualTo("precious");
     cli.ok("export", "--output", out.toString(), "--overwrite");
     assertThat(Files.size(out)).isGreaterThan(512);

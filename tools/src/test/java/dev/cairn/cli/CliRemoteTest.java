@@ -554,7 +554,7 @@ class CliRemoteTest {
     alice.ok("upload", "--id", id, "--storage", remote);
     assertThat(bob.fails("create", "--project", "vision", "--name", "pets", "--version", "1.0.0", "--storage", remote).err())
         .contains("version 1.0.0 of vision/pets already exists on ").contains(", held by version " + id + ", since renamed vision/animals"
-            + " 1.0.0 (a dataset's version strings stay reserved after a rename: a new version needs another --version, a renamed one"
+            + " 1.0.0 (a dataset's version strings stay reserved after a rename: a new version needs another version string, a renamed one"
             + " another name)");
   }
 
