@@ -280,6 +280,16 @@ public final class DatasetRepository implements AutoCloseable {
   /** As {@link #resolveRemote}, the version's record on the remote. */
   public DatasetRecord resolveRemoteRecord(String storage, Map<String, String> conf, String project, String name, String version)
       throws IOException {
+    return resolveRemoteRecord(storage, conf, project, name, version, r -> true, "on " + storage);
+  }
+
+  /**
+   * As {@link #resolveRemoteRecord(String, Map, String, String, String)}, among the remote's
+   * records that {@code candidate} accepts (a get passes over the versions deleted here); a
+   * version not found is said to be missing {@code where} ("on URI", "here or on URI").
+   */
+  public DatasetRecord resolveRemoteRecord(String storage, Map<String, String> conf, String project, String name, String version,
+      Predicate<DatasetRecord> candidate, String where) throws IOException {
     VersionListing listing = readRemote(storage, conf);
     if (version == null && !listing.unreadable().isEmpty()) {
       // The newest version may be the one whose record is damaged: an older one is not "the newest".
@@ -291,7 +301,7 @@ public final class DatasetRepository implements AutoCloseable {
             + " or check the remote with cairn fsck --storage " + storage);
       }
     }
-    return highest(listing.records(), project, name, version, "on " + storage);
+    return highest(listing.records().stream().filter(candidate).toList(), project, name, version, where);
   }
 
   /**

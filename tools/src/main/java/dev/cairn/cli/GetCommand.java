@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -189,16 +191,34 @@ final class GetCommand extends Base {
    * By name, with a default remote ($CAIRN_STORAGE, remote.default: the team's): the higher of the
    * highest version here and the highest there, as {@code --storage} would ask it, since a
    * teammate may have uploaded a newer one. A remote that cannot be asked leaves the one here,
-   * with a warning; none here ({@code missing} says why), the remote's error stands.
+   * with a warning; none here ({@code missing} says why), the remote's error stands. Versions
+   * deleted here are passed over, with a note: the remote named by no option does not bring back
+   * what the user deleted (as for {@code --id}, {@code --storage} fetches them again).
    */
   private String highestOf(Dataset here, DatasetNotFoundException missing, String team) throws IOException {
+    List<DatasetRecord> deletedHere = new ArrayList<>();
+    Catalog catalog = repo().catalog();
+    Predicate<DatasetRecord> notDeletedHere = r -> {
+      boolean deleted = catalog.wasDeleted(r.id());
+      if (deleted && isSelected(r)) {
+        deletedHere.add(r);
+      }
+      return !deleted;
+    };
     DatasetRecord there;
     try {
-      there = repo().resolveRemoteRecord(team, null, selector.project, selector.name, selector.version);
+      there = repo().resolveRemoteRecord(team, null, selector.project, selector.name, selector.version, notDeletedHere,
+          (here == null ? "here or on " : "on ") + team);
     } catch (DatasetNotFoundException none) {
+      DatasetRecord passed = highest(deletedHere);
+      if (here == null && passed != null) {
+        throw new DatasetNotFoundException("Cannot get " + DatasetRepository.label(passed.project(), passed.name()) + ": version "
+            + passed.version() + " (" + passed.shortId() + ") on " + team + " was deleted here" + FETCH_AGAIN + team + " to fetch it again)");
+      }
       if (here == null) {
         throw none;
       }
+      notePassedOver(passed, here.record(), team);
       return here.id();
     } catch (IOException | RuntimeException unreachable) { // a client that cannot be built, too
       if (here == null) {
@@ -208,7 +228,29 @@ final class GetCommand extends Base {
           + here.version() + ", is used");
       return here.id();
     }
-    return here != null && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.id() : there.id();
+    DatasetRecord chosen = here != null && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.record() : there;
+    notePassedOver(highest(deletedHere), chosen, team);
+    return chosen.id();
+  }
+
+  private static final String FETCH_AGAIN = " (give --storage ";
+
+  /** Whether {@code r} is a version the selector's name (and version) picks. */
+  private boolean isSelected(DatasetRecord r) {
+    return r.name().equals(selector.name) && (selector.project == null || r.project().equals(selector.project))
+        && (selector.version == null || r.version().equals(selector.version));
+  }
+
+  private static DatasetRecord highest(List<DatasetRecord> records) {
+    return records.stream().max((a, b) -> VersionStrings.compare(a.version(), b.version())).orElse(null);
+  }
+
+  /** Notes a version deleted here that the get would have taken from {@code team} instead of {@code chosen}. */
+  private void notePassedOver(DatasetRecord passed, DatasetRecord chosen, String team) {
+    if (passed != null && VersionStrings.compare(passed.version(), chosen.version()) > 0) {
+      note("version " + passed.version() + " (" + passed.shortId() + ") on " + team + " was deleted here, so version " + chosen.version()
+          + " is taken" + FETCH_AGAIN + team + " to fetch " + passed.version() + " again)");
+    }
   }
 
   /** The dataset's remote a get by name asked, for want of a team one; null if none. */

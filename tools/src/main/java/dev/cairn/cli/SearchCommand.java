@@ -83,9 +83,9 @@ final class SearchCommand extends Base {
   /**
    * With a team remote ($CAIRN_STORAGE, remote.default) and no --storage: the versions there that
    * are not here too, as a clearml server lists every teammate's (a record here stands for its
-   * version). One that cannot be read leaves the versions here, with a warning.
+   * version), but for those deleted here. One that cannot be read leaves the versions here, with a warning.
    */
-  private void addTeamVersions(List<DatasetRecord> found, String team, Predicate<String> named, TagQuery tagged) {
+  private void addTeamVersions(List<DatasetRecord> found, String team, Predicate<String> named, TagQuery tagged) throws IOException {
     VersionListing there;
     try {
       there = repo().readRemote(team, null);
@@ -96,8 +96,10 @@ final class SearchCommand extends Base {
     }
     Set<String> here = new HashSet<>();
     found.forEach(r -> here.add(r.id()));
+    Catalog catalog = repo().catalog();
     for (DatasetRecord r : there.records()) {
-      if (!here.contains(r.id()) && named.test(r.name()) && tagged.matches(r.tags())) {
+      // A version deleted here stays deleted for this user, as get by name passes it over.
+      if (!here.contains(r.id()) && !catalog.wasDeleted(r.id()) && named.test(r.name()) && tagged.matches(r.tags())) {
         found.add(r);
       }
     }

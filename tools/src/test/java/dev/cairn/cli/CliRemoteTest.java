@@ -450,6 +450,37 @@ class CliRemoteTest {
   }
 
   @Test
+  void getByNameDoesNotBringBackAVersionDeletedHereFromARemoteNoOptionNamed() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    write(tmp.resolve("src/x.txt"), "x");
+    String src = tmp.resolve("src").toString();
+    String v1 = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--storage", remote, "--json").obj().get("id");
+    write(tmp.resolve("src/y.txt"), "y");
+    String v2 = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", src, "--json").obj().get("id");
+    a.ok("delete", "--id", v2);
+    // The dataset's own remote still holds 1.0.1: get by name takes 1.0.0, and says why.
+    Cli.Result got = a.ok("get", "--project", "p", "--name", "n", "--json");
+    assertThat(got.obj()).containsEntry("id", v1);
+    assertThat(got.err()).isEqualTo("cairn: note: version 1.0.1 (" + v2.substring(0, 8) + ") on " + uri + " was deleted here, so version"
+        + " 1.0.0 is taken (give --storage " + uri + " to fetch 1.0.1 again)\n");
+    assertThat(a.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1);
+    // Asked for by its version string: refused, with the way to have it again.
+    assertThat(a.fails("get", "--project", "p", "--name", "n", "--version", "1.0.1").err()).isEqualTo("cairn: Cannot get p/n: version 1.0.1 ("
+        + v2.substring(0, 8) + ") on " + uri + " was deleted here (give --storage " + uri + " to fetch it again)\n");
+    // A team remote lists and gives no more of it than the dataset's own remote.
+    Files.writeString(tmp.resolve("a/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    assertThat(a.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v1);
+    assertThat(a.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1);
+    // A version found neither here nor there is said to be missing from both.
+    assertThat(a.fails("get", "--project", "p", "--name", "n", "--version", "9.9.9").err()).endsWith("version 9.9.9 here or on " + remote + "\n");
+    // Named, the remote gives it back, as git fetch would.
+    assertThat(a.ok("get", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("id", v2);
+    assertThat(a.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1, v2);
+  }
+
+  @Test
   void aChangeToAnUploadedRecordIsSentToItsRemotesAtOnce() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
