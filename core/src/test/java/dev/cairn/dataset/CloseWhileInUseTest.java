@@ -41,4 +41,28 @@ class CloseWhileInUseTest {
       assertThat(again.get(ds.id()).listFiles()).hasSize(10);
     }
   }
+
+  /** An add that outlasts close's wait is refused as the close's javadoc says, and changes nothing. */
+  @Test
+  void anAddStillRunningWhenCloseStopsWaitingFailsAsClosed() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    for (int i = 0; i < 4; i++) {
+      Files.write(src.resolve("f" + i + ".bin"), TestRepos.random(i, 300_000));
+    }
+    DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL);
+    Dataset ds = Dataset.create(repo, CreateOptions.of("p", "n").build());
+    SlowStart slow = new SlowStart(11_000); // past the ten seconds close waits for work in progress
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Dataset.Change> add = pool.submit(() -> ds.addFiles(AddOptions.of(src), slow));
+      assertThat(slow.started.await(30, TimeUnit.SECONDS)).isTrue();
+      repo.close();
+      assertThatThrownBy(add::get).hasCauseInstanceOf(IllegalStateException.class).cause().hasMessageContaining("was closed");
+    } finally {
+      pool.shutdownNow();
+    }
+    try (DatasetRepository again = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      assertThat(again.get(ds.id()).listFiles()).isEmpty();
+    }
+  }
 }

@@ -177,6 +177,18 @@ public final class PackObjectDatabase implements ObjectDatabase {
     return held;
   }
 
+  /** Set once {@link #close} stopped waiting: the work still running meets a closed store. */
+  private volatile boolean shutDown;
+
+  /**
+   * {@code failure} as what it is when the store was closed under the work that met it (workers
+   * interrupted, a task refused): the operation was cut by the close.
+   */
+  <E extends Exception> Exception closedUnder(E failure) {
+    return shutDown ? new IllegalStateException("Cannot finish the operation: the repository " + packDir.getParent()
+        + " was closed while it ran (what it wrote is left as a crash would leave it)", failure) : failure;
+  }
+
   /** Threads that hash and compress chunks while the inserting thread reads and cuts. */
   ExecutorService workers() {
     ExecutorService w = workers;
@@ -404,6 +416,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
   @Override
   public void close() throws IOException {
     awaitUsers();
+    shutDown = true;
     ExecutorService w = workers;
     if (w != null) {
       w.shutdownNow();
