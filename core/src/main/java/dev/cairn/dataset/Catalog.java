@@ -152,13 +152,14 @@ public final class Catalog {
   /**
    * Resolves a full id or a unique prefix of at least 8 hex digits.
    *
+   * @throws InvalidInputException if {@code idOrPrefix} is not 8 to 32 hex digits
    * @throws DatasetNotFoundException if nothing matches
    * @throws AmbiguousIdException if several versions match
    */
   public String resolve(String idOrPrefix) throws IOException {
     String p = idOrPrefix.trim().toLowerCase(Locale.ROOT);
     if (!isIdForm(p)) {
-      throw new DatasetNotFoundException("Cannot find dataset version: " + notAnId(idOrPrefix));
+      throw new InvalidInputException("Cannot find dataset version: " + notAnId(idOrPrefix));
     }
     if (p.length() == 32) {
       if (!exists(p)) {

@@ -6,6 +6,7 @@ import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
+import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.Remedy;
@@ -107,6 +108,7 @@ public final class Dataset {
   /**
    * The version with this id or unique id prefix (8+ hex digits).
    *
+   * @throws InvalidInputException if {@code idOrPrefix} is not 8 to 32 hex digits
    * @throws DatasetNotFoundException if there is none
    * @throws AmbiguousIdException if the prefix names several versions
    */
@@ -157,6 +159,8 @@ public final class Dataset {
    * @param storage the remote to look in, or null for this repository only
    * @throws BadStorageLocationException if {@code storage} names no remote at all
    *     (malformed, or of a scheme no provider supports), even with the version here
+   * @throws InvalidConfigException if no Cairn remote is at {@code storage} (nothing there: a mistyped or
+   *     moved location), or one of another object format (open the repository with {@link DatasetRepository#openFor})
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
     return getFrom(repo, idOrPrefix, storage, Progress.LOGGED);
@@ -858,13 +862,16 @@ public final class Dataset {
    * What {@link #delete} did beyond this repository: a version never uploaded that reserved its
    * version string on a remote (created with a storage) gives that string back there.
    *
-   * @param version the version string of the version deleted
+   * @param id the id of the version deleted
+   * @param version its version string
    * @param storage the remote asked, or null if there was none to ask
    * @param released whether the string was released there
    * @param problem why the remote could not be asked (unreachable, say), or null; the string
    *     may then stay reserved there, and the dataset's next version there skip it
+   * @param stillOn the remote the version was uploaded to, which keeps it (a delete is this
+   *     repository's: {@code Remote.deleteVersion} deletes it there), or null
    */
-  public record Deletion(String version, String storage, boolean released, String problem) {}
+  public record Deletion(String id, String version, String storage, boolean released, String problem, String stillOn) {}
 
   /**
    * Deletes this version's record (its objects go at the next gc). A version never uploaded
@@ -923,6 +930,7 @@ public final class Dataset {
    * be uploaded. Refused for a version already uploaded (its remote record keeps the old string).
    *
    * @throws InvalidInputException if the string is malformed or another version of the dataset holds it
+   * @throws DatasetStateException if the version was uploaded already: its remote holds it under its string for good
    */
   public void setVersion(String newVersion) throws IOException {
     Objects.requireNonNull(newVersion, "newVersion must not be null: give the new version string");
@@ -1188,6 +1196,15 @@ public final class Dataset {
   }
 
   /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
+  /** The remote {@code r} was made for and uploaded to, which keeps it once it is deleted here; null if none (or unreadable). */
+  static String uploadedRemote(DatasetRecord r) {
+    try {
+      return r.storage() != null && !r.isDraft() && uploadLogged(r, Storages.parse(r.storage()).toString()) ? r.storage() : null;
+    } catch (IOException | RuntimeException unreadable) { // an address an older release recorded otherwise
+      return null;
+    }
+  }
+
   private static boolean uploadLogged(DatasetRecord r, String uri) {
     boolean uploaded = r.wasUploaded();
     return uploaded && (isStorage(uri, r.storage()) || r.log().stream()

@@ -201,6 +201,7 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * The version with this id or unique id prefix (8+ hex digits).
    *
+   * @throws InvalidInputException if {@code idOrPrefix} is not 8 to 32 hex digits
    * @throws DatasetNotFoundException if there is none
    */
   public Dataset get(String idOrPrefix) throws IOException {

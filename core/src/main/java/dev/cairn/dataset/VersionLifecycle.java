@@ -475,7 +475,7 @@ final class VersionLifecycle {
   private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r, Map<String, Remote> remotes) {
     boolean uploaded = r.wasUploaded();
     if (r.storage() == null || uploaded) {
-      return new Dataset.Deletion(r.version(), null, false, null);
+      return new Dataset.Deletion(r.id(), r.version(), null, false, null, Dataset.uploadedRemote(r));
     }
     // Its version string was reserved on its remote when it was created there; never uploaded,
     // it would leave a gap in that dataset's versions for good.
@@ -491,9 +491,9 @@ final class VersionLifecycle {
       for (List<String> dataset : namesHeld(repo, r)) {
         released |= remote.releaseName(dataset.get(0), dataset.get(1), r.version(), r.id());
       }
-      return new Dataset.Deletion(r.version(), r.storage(), released, null);
+      return new Dataset.Deletion(r.id(), r.version(), r.storage(), released, null, null);
     } catch (IOException | RuntimeException e) {
-      return new Dataset.Deletion(r.version(), r.storage(), false, e.getMessage());
+      return new Dataset.Deletion(r.id(), r.version(), r.storage(), false, e.getMessage(), null);
     }
   }
 

@@ -8,7 +8,7 @@ public class AmbiguousIdException extends CairnException {
 
   public AmbiguousIdException(String prefix, List<String> candidates) {
     super("Cannot resolve id: prefix '" + prefix + "' matches " + candidates.size() + " versions ("
-        + String.join(", ", candidates.subList(0, Math.min(4, candidates.size()))) + (candidates.size() > 4 ? ", ..." : "") + ")");
+        + String.join(", ", candidates.subList(0, Math.min(4, candidates.size()))) + (candidates.size() > 4 ? ", ..." : "") + "); give more digits");
     this.candidates = List.copyOf(candidates);
   }
 

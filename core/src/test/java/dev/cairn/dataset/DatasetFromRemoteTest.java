@@ -108,6 +108,23 @@ class DatasetFromRemoteTest {
     return new String[] {p.id(), c.id()};
   }
 
+  /** A delete is this repository's: what it returns names the remote that still holds the version. */
+  @Test
+  void aDeletionNamesTheRemoteThatKeepsTheVersion() throws IOException {
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
+      String[] ids = parentAndChild(a, "kept");
+      Dataset.get(a, ids[1]).upload(remote.toString(), null, Progress.NONE);
+      Dataset.Deletion child = Dataset.get(a, ids[1]).delete(false);
+      assertThat(child.id()).isEqualTo(ids[1]);
+      assertThat(Path.of(java.net.URI.create(child.stillOn()))).isEqualTo(remote);
+      Dataset local = Dataset.create(a, CreateOptions.of("p", "kept").parents(ids[0]).build()).close();
+      List<Dataset.Deletion> rest = Dataset.deleteDataset(a, "p", "kept");
+      assertThat(rest).extracting(Dataset.Deletion::id).containsExactly(local.id(), ids[0]);
+      assertThat(rest.get(0).stillOn()).as("never uploaded").isNull();
+      assertThat(Path.of(java.net.URI.create(rest.get(1).stillOn()))).as("uploaded with its child").isEqualTo(remote);
+    }
+  }
+
   @Test
   void anAncestorUploadedWithItsChildTakesThatRemoteAsItsOwn() throws IOException {
     Path first = tmp.resolve("first");

@@ -78,8 +78,8 @@ final class DeleteCommand extends Base {
     // Not made the current version: deleting is not using it (and a refused delete changes nothing).
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     String version = ds.record().version();
-    String stillOn = stillOn(ds);
     Dataset.Deletion d = ds.delete(force);
+    String stillOn = d.stillOn() == null ? null : uri(d.stillOn());
     if (d.problem() != null) {
       warn(String.format("could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it",
           d.storage(), d.problem(), version));
@@ -101,19 +101,6 @@ final class DeleteCommand extends Base {
     return 0;
   }
 
-  /**
-   * The remote that keeps a copy of {@code ds} once it is deleted here, or null: a ClearML user,
-   * whose delete is the server's, is told so.
-   */
-  private String stillOn(Dataset ds) {
-    try {
-      String storage = ds.record().storage();
-      return storage != null && ds.isUploadedTo(storage) ? uri(storage) : null;
-    } catch (IOException | RuntimeException unreadable) { // a recorded address an older release wrote otherwise
-      return null;
-    }
-  }
-
   /** {@code --entire-dataset}: every version of the dataset, newest first. */
   private int deleteDataset() throws Exception {
     if (!force) {
@@ -123,16 +110,13 @@ final class DeleteCommand extends Base {
       throw new InvalidInputException("Cannot delete an entire dataset of one version: leave out --version");
     }
     DatasetRecord named = selector.resolve(repo()).record();
+    List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
     Map<String, String> stillOn = new LinkedHashMap<>(); // id → remote
-    for (DatasetRecord r : repo().catalog().readAll().records()) {
-      if (r.project().equals(named.project()) && r.name().equals(named.name())) {
-        String remote = stillOn(repo().get(r.id()));
-        if (remote != null) {
-          stillOn.put(r.id(), remote);
-        }
+    for (Dataset.Deletion d : done) {
+      if (d.stillOn() != null) {
+        stillOn.put(d.id(), uri(d.stillOn()));
       }
     }
-    List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
     for (Dataset.Deletion d : done) {
       if (d.problem() != null) {
         warn(String.format("could not ask %s (%s): version %s may stay reserved there", d.storage(), d.problem(), d.version()));

@@ -77,7 +77,7 @@ final class ErrorPages {
     } else if (e instanceof PatternTooCostlyException || e instanceof InvalidInputException) {
       render(ctx, 400, e.getMessage());
     } else if (e instanceof AmbiguousIdException) {
-      render(ctx, 400, e.getMessage() + "; give more digits");
+      render(ctx, 400, e.getMessage());
     } else if (e instanceof CorruptObjectException c) {
       // Damage, not a bug of the server: said in one line, without the server's paths.
       String m = c.where() == null ? c.getMessage() : c.getMessage().replace(" (" + c.where() + ")", "");
