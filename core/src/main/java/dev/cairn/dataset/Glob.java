@@ -10,7 +10,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A shell-style pattern over {@code /}-separated paths: {@code *} matches within one name,
- * {@code **} across folders, {@code ?} one character, {@code [abc]} a set, {@code {a,b}}
+ * {@code **} (or a longer run of stars) across folders, {@code ?} one character, {@code [abc]} a set, {@code {a,b}}
  * alternatives. A pattern without {@code /} matches a path's file name as well as the whole
  * path, so {@code *.jpg} finds JPEGs at any depth, as in {@code clearml-data --wildcard}. A
  * leading {@code /} anchors a pattern at the dataset's root, as in a {@code .gitignore}:
@@ -249,19 +249,24 @@ public final class Glob {
     for (int i = 0; i < g.length(); i++) {
       char c = g.charAt(i);
       switch (c) {
-        case '*':
-          if (i + 1 < g.length() && g.charAt(i + 1) == '*') {
-            i++;
-            if (i + 1 < g.length() && g.charAt(i + 1) == '/') {
-              i++;
-              sb.append("(?:.*/)?");
-            } else {
-              sb.append(".*");
-            }
-          } else {
-            sb.append("[^/]*");
+        case '*': {
+          // A run of two stars or more is one **: as many .* in a row would backtrack in time of
+          // the path's length to the power of the run, and match nothing more.
+          int end = i;
+          while (end + 1 < g.length() && g.charAt(end + 1) == '*') {
+            end++;
           }
+          if (end == i) {
+            sb.append("[^/]*");
+          } else if (end + 1 < g.length() && g.charAt(end + 1) == '/') {
+            end++;
+            sb.append("(?:.*/)?");
+          } else {
+            sb.append(".*");
+          }
+          i = end;
           break;
+        }
         case '?':
           sb.append("[^/]");
           break;

@@ -72,6 +72,23 @@ class GlobTest {
     assertThat(Glob.filter("{img,image}_*.{png,jpg}").matches("train/image_" + "0".repeat(30) + ".png")).isTrue();
   }
 
+  /** A run of stars is one **: it matches what ** matches, and in time of the path's length, not of its power. */
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a guard against a hang, not a measure: before, 12 stars ran for hours
+  void aRunOfStarsIsOneDoubleStar() {
+    String path = "d".repeat(300) + "/" + "e".repeat(300) + "/f.txt";
+    for (String run : List.of("***", "************", "*".repeat(300))) {
+      assertThat(Glob.of(run + "z").matches(path)).as(run).isFalse();
+      assertThat(Glob.of(run + "f.txt").matches(path)).as(run).isTrue();
+      assertThat(selected(Glob.of(run + "/*.csv"))).as(run).isEqualTo(selected(Glob.of("**/*.csv")));
+      assertThat(selected(Glob.filter("sub/" + run))).as(run).isEqualTo(selected(Glob.filter("sub/**")));
+    }
+    var budget = Glob.filter("************z").within(50_000_000);
+    for (int i = 0; i < 20_000; i++) {
+      assertThat(budget.test("shard" + i % 100 + "/" + path)).isFalse();
+    }
+  }
+
   @Test
   void matchesWithinABudgetShareIt() {
     var test = Glob.of("{a,b}*.png").within(10_000);
