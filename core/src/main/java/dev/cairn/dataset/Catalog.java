@@ -68,6 +68,10 @@ public final class Catalog {
   }
 
   private static String notAnId(String s) {
+    String t = s.trim();
+    if (t.length() > 32 && ObjectId.isHex(t.toLowerCase(Locale.ROOT))) {
+      return "'" + s + "' is longer than a version id, which has 32 hex digits";
+    }
     return "'" + s + "' is not an id or an id prefix of at least 8 hex digits"
         + (s.startsWith("-") ? " (an option this command does not have, taken for an id?)" : "");
   }

@@ -57,6 +57,16 @@ class DatasetMessagesTest {
     return v.close();
   }
 
+  /** What cannot be an id is refused as input, whichever lookup is given it, and says what is wrong with it. */
+  @Test
+  void whatCannotBeAnIdIsRefusedAsInput() {
+    assertThatThrownBy(() -> Dataset.get(repo, "abc")).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot find dataset version: 'abc' is not an id or an id prefix of at least 8 hex digits");
+    assertThatThrownBy(() -> Dataset.get(repo, "abc", tmp.resolve("remote").toString())).isInstanceOf(InvalidInputException.class);
+    assertThatThrownBy(() -> repo.get("0".repeat(40))).isInstanceOf(InvalidInputException.class)
+        .hasMessage("Cannot find dataset version: '" + "0".repeat(40) + "' is longer than a version id, which has 32 hex digits");
+  }
+
   /** A refusal's advice names the Java call in getMessage, and the flag in the command line's message. */
   @Test
   void adviceNamesTheApiToJavaCallersAndTheFlagToTheCommandLine() throws IOException {
