@@ -401,6 +401,9 @@ final class SyncCommand extends Base {
   private void printText(Outcome o, List<DiffEntry> paths, Pusher.Result pushed, boolean unchanged, boolean closed) throws IOException {
     Dataset ds = o.ds();
     Dataset.Change c = o.change();
+    if (ds != null && !o.intoDraft() && o.resumed() == null) {
+      out().printf("New dataset created id=%s%n", ds.id()); // as create, and clearml-data sync, say it: scripts look for it
+    }
     if (paths != null) {
       printPaths(paths);
     }

@@ -126,6 +126,15 @@ class CliEndToEndTest {
     cli.ok("get", "--id", parent, "--copy", copy.toString());
     write(copy.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));
     assertThat(cli.ok("sync", "--folder", copy.toString(), "--json").obj()).containsEntry("id", draft).containsEntry("closed", true);
+    // A sync that makes a version says so as create does (and clearml-data sync): a draft synced into does not.
+    write(copy.resolve("d.txt"), "d".getBytes(StandardCharsets.UTF_8));
+    List<String> made = cli.ok("sync", "--project", "p", "--name", "cur", "--folder", copy.toString()).out().lines().toList();
+    assertThat(made.get(0)).matches("New dataset created id=[0-9a-f]{32}");
+    assertThat(made.get(made.size() - 1)).isEqualTo("Closed version " + made.get(0).substring("New dataset created id=".length()) + " (1.0.2)");
+    cli.ok("create", "--project", "p", "--name", "cur", "--parents", made.get(0).substring("New dataset created id=".length()));
+    write(copy.resolve("e.txt"), "e".getBytes(StandardCharsets.UTF_8));
+    assertThat(cli.ok("sync", "--folder", copy.toString()).out()).doesNotContain("New dataset created");
+    cli.ok("get", "--id", parent);
     // With no draft current, a get makes the version it got the current one, as before.
     cli.ok("get", "--id", parent);
     assertThat(cli.ok("show", "--json").obj()).containsEntry("id", parent);
@@ -187,7 +196,7 @@ class CliEndToEndTest {
     assertThat(synced).containsEntry("version", "1.0.1");
     write(src.resolve("e.txt"), "e".getBytes(StandardCharsets.UTF_8));
     assertThat(cli.ok("sync", "--project", "p", "--name", "vb", "--folder", src.toString(), "--verbose").out())
-        .startsWith("added    e.txt\n1 file added, 0 modified, 0 removed");
+        .matches("(?s)New dataset created id=[0-9a-f]{32}\nadded    e.txt\n1 file added, 0 modified, 0 removed.*");
   }
 
   @Test

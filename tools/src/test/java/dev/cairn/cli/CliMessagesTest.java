@@ -165,7 +165,7 @@ class CliMessagesTest {
     file("src/b.txt", "b");
     Cli.Result s = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--exclude", "*.tmp",
         ".git", "--disable-upload");
-    assertThat(s.out()).startsWith("1 file added, 0 modified, 1 removed");
+    assertThat(s.out()).matches("(?s)New dataset created id=[0-9a-f]{32}\n1 file added, 0 modified, 1 removed.*");
     assertThat(cli.ok("list").out()).contains("b.txt", "a.tmp").doesNotContain("a.txt").doesNotContain(".git");
   }
 
