@@ -65,13 +65,19 @@ final class DatasetPage {
     // The highest version, a draft included (as the list of versions below shows it), named so.
     String which = latest.version() + (latest.isDraft() ? " (draft)" : "");
     stat(h, Text.count(latest.fileCount()), "files in " + which);
-    stat(h, Text.bytes(latest.totalBytes()), "size of " + which);
-    stat(h, Text.bytes(stored), "stored for all versions");
+    sizeStat(h, latest.totalBytes(), "size of " + which);
+    sizeStat(h, stored, "stored for all versions");
     h.close("div");
   }
 
   static void stat(Html h, String value, String label) {
     h.open("div").el("div", value, "class", "stat").el("div", label, "class", "stat-label").close("div");
+  }
+
+  /** A size as a stat: rounded, its exact bytes in its title (as the CLI's --json gives them). */
+  static void sizeStat(Html h, long bytes, String label) {
+    h.open("div").el("div", Text.bytes(bytes), "class", "stat", "title", Text.count(bytes) + " bytes").el("div", label, "class", "stat-label")
+        .close("div");
   }
 
   /** The version a compare with the newest of {@code shown} starts from (see {@link #table}), or null. */
@@ -131,8 +137,8 @@ final class DatasetPage {
       h.open("td").raw(Widgets.state(r)).close("td");
       h.open("td").raw(Widgets.tags(r.tags())).close("td");
       h.el("td", Text.count(r.fileCount()), "class", "num");
-      h.el("td", Text.bytes(r.totalBytes()), "class", "num");
-      h.el("td", Text.bytes(r.storedBytes()), "class", "num");
+      h.el("td", Text.bytes(r.totalBytes()), "class", "num", "title", Text.count(r.totalBytes()) + " bytes");
+      h.el("td", Text.bytes(r.storedBytes()), "class", "num", "title", Text.count(r.storedBytes()) + " bytes");
       h.open("td").raw(Widgets.counts(r.summary())).close("td");
       h.el("td", Text.time(r.createdMillis()), "class", "muted");
       h.open("td");

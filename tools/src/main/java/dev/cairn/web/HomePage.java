@@ -147,7 +147,7 @@ final class HomePage {
       }
       h.close("td");
       h.el("td", Text.count(latest.fileCount()), "class", "num");
-      h.el("td", Text.bytes(latest.totalBytes()), "class", "num");
+      h.el("td", Text.bytes(latest.totalBytes()), "class", "num", "title", Text.count(latest.totalBytes()) + " bytes");
       h.el("td", Text.time(d.updatedMillis()), "class", "muted");
       h.close("tr");
     }

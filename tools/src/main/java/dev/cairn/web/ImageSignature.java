@@ -35,7 +35,8 @@ final class ImageSignature {
 
   /**
    * As {@link #matches}, and, for a file read whole (no larger than {@link #HEAD_BYTES}), that it
-   * also ends as the format ends: a PNG has its IEND chunk, a JPEG its end-of-image marker. A file
+   * also ends as the format ends: a PNG has its IEND chunk, a JPEG its end-of-image marker, a GIF
+   * its trailer. A file
    * cut after its first bytes is then said to be no image rather than shown broken.
    */
   static boolean matches(String type, byte[] head, int length, boolean whole) {
@@ -48,6 +49,8 @@ final class ImageSignature {
     return switch (type) {
       case "image/png" -> length >= 12 && Arrays.equals(head, length - 8, length - 4, ascii("IEND"), 0, 4);
       case "image/jpeg" -> length >= 4 && (head[length - 2] & 0xFF) == 0xFF && (head[length - 1] & 0xFF) == 0xD9;
+      // Header, logical screen descriptor, then the trailer byte ';' at the very end.
+      case "image/gif" -> length >= 14 && head[length - 1] == ';';
       default -> true;
     };
   }

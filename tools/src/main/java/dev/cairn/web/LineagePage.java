@@ -92,11 +92,11 @@ final class LineagePage {
       n.parents().forEach(p -> h.raw(Widgets.parentId(site, p)).text(" "));
       h.close("td");
       ChangeSummary s = r.summary();
-      h.el("td", Text.count(s.added()), "class", "num added").el("td", Text.bytes(s.addedBytes()), "class", "num");
-      h.el("td", Text.count(s.modified()), "class", "num modified").el("td", Text.bytes(s.modifiedBytes()), "class", "num");
-      h.el("td", Text.count(s.removed()), "class", "num removed").el("td", Text.bytes(s.removedBytes()), "class", "num");
-      h.el("td", Text.count(r.fileCount()), "class", "num").el("td", Text.bytes(r.totalBytes()), "class", "num");
-      h.el("td", Text.bytes(r.storedBytes()), "class", "num").close("tr");
+      h.el("td", Text.count(s.added()), "class", "num added").el("td", Text.bytes(s.addedBytes()), "class", "num", "title", Text.count(s.addedBytes()) + " bytes");
+      h.el("td", Text.count(s.modified()), "class", "num modified").el("td", Text.bytes(s.modifiedBytes()), "class", "num", "title", Text.count(s.modifiedBytes()) + " bytes");
+      h.el("td", Text.count(s.removed()), "class", "num removed").el("td", Text.bytes(s.removedBytes()), "class", "num", "title", Text.count(s.removedBytes()) + " bytes");
+      h.el("td", Text.count(r.fileCount()), "class", "num").el("td", Text.bytes(r.totalBytes()), "class", "num", "title", Text.count(r.totalBytes()) + " bytes");
+      h.el("td", Text.bytes(r.storedBytes()), "class", "num", "title", Text.count(r.storedBytes()) + " bytes").close("tr");
     }
     h.close("tbody").close("table").close("div");
   }

@@ -39,7 +39,7 @@ final class LogPage {
         }
         h.close("td");
         h.open("td").raw(Widgets.counts(e.changes())).close("td");
-        h.el("td", Text.bytes(e.storedBytes()), "class", "num").close("tr");
+        h.el("td", Text.bytes(e.storedBytes()), "class", "num", "title", Text.count(e.storedBytes()) + " bytes").close("tr");
       }
       h.close("tbody").close("table").close("div");
     }

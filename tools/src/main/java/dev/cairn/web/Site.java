@@ -8,6 +8,7 @@ import dev.cairn.dataset.TagQuery;
 import dev.cairn.dataset.VersionStrings;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,10 +133,14 @@ final class Site {
   /**
    * The version with this id or unique id prefix.
    *
-   * @throws DatasetNotFoundException if there is none (shown as a 404 page)
+   * @throws DatasetNotFoundException if there is none, or the address holds no id at all (shown as a 404 page)
    */
   Dataset version(String idOrPrefix) throws IOException {
-    return repo.get(idOrPrefix);
+    try {
+      return repo.get(idOrPrefix);
+    } catch (InvalidInputException notAnId) { // an address no version has: not found, as an unknown id
+      throw new DatasetNotFoundException(notAnId.getMessage());
+    }
   }
 
   /** A reader of the object store; the caller closes it. */

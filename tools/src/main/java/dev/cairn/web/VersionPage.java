@@ -77,8 +77,8 @@ final class VersionPage {
   private static void size(Html h, DatasetRecord r) {
     h.open("div", "class", "card").el("h2", "Size");
     h.open("div", "class", "stats");
-    DatasetPage.stat(h, Text.bytes(r.totalBytes()), "size of the files");
-    DatasetPage.stat(h, Text.bytes(r.storedBytes()), "size stored");
+    DatasetPage.sizeStat(h, r.totalBytes(), "size of the files");
+    DatasetPage.sizeStat(h, r.storedBytes(), "size stored");
     DatasetPage.stat(h, Text.count(r.fileCount()), r.fileCount() == 1 ? "file" : "files");
     h.close("div");
     h.raw(Widgets.meter(r.storedBytes(), r.totalBytes()));
@@ -182,7 +182,7 @@ final class VersionPage {
 
   private static void row(Html h, String label, long count, long bytes) {
     h.open("tr").open("td").el("span", label, "class", "change " + label).close("td")
-        .el("td", Text.count(count), "class", "num").el("td", Text.bytes(bytes), "class", "num").close("tr");
+        .el("td", Text.count(count), "class", "num").el("td", Text.bytes(bytes), "class", "num", "title", Text.count(bytes) + " bytes").close("tr");
   }
 
   private static void prop(Html h, String name, Html value) {

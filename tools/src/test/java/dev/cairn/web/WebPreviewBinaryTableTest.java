@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ class WebPreviewBinaryTableTest {
     Files.writeString(src.resolve("fake.png"), "not a picture\n");
     Files.write(src.resolve("fake.jpg"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0}); // a PNG's start
     Files.write(src.resolve("empty-ish.gif"), new byte[] {'G', 'I', 'F'});
+    Files.write(src.resolve("header-only.gif"), "GIF89a".getBytes(StandardCharsets.US_ASCII));
+    Files.write(src.resolve("dot.gif"), java.util.Base64.getDecoder().decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")); // 1x1
     Files.write(src.resolve("cut.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0});
     Files.writeString(src.resolve("icon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"))) {
@@ -76,6 +79,8 @@ class WebPreviewBinaryTableTest {
         assertThat(page.apply("fake.png")).contains("named as a PNG image but its bytes are not one").doesNotContain("<img");
         assertThat(page.apply("fake.jpg")).contains("named as a JPEG image").doesNotContain("<img");
         assertThat(page.apply("empty-ish.gif")).contains("named as a GIF image").doesNotContain("<img");
+        assertThat(page.apply("header-only.gif")).as("its signature only").contains("named as a GIF image").doesNotContain("<img");
+        assertThat(page.apply("dot.gif")).contains("<img").doesNotContain("not-an-image");
         assertThat(page.apply("cut.jpg")).as("its first bytes only").contains("named as a JPEG image").doesNotContain("<img");
       }
     }
