@@ -53,6 +53,7 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     return new AddOptions(List.of(source), List.of(), "", true, false);
   }
 
+  /** Adds only the files whose path or name matches one of {@code globs} ({@link Glob}: {@code *.jpg}, {@code images/**}). */
   public AddOptions wildcard(String... globs) {
     Objects.requireNonNull(globs, "globs must not be null: give none to add every file");
     for (String g : globs) {
@@ -61,18 +62,22 @@ public record AddOptions(List<Path> sources, List<String> wildcards, String data
     return new AddOptions(sources, List.of(globs), datasetFolder, recursive, rehash, skipRefused, excludes);
   }
 
+  /** Puts what is added under this folder of the dataset ("" for its root). */
   public AddOptions datasetFolder(String folder) {
     return new AddOptions(sources, wildcards, folder, recursive, rehash, skipRefused, excludes);
   }
 
+  /** Whether folders are added with their subfolders (the default) or only the files directly in them. */
   public AddOptions recursive(boolean r) {
     return new AddOptions(sources, wildcards, datasetFolder, r, rehash, skipRefused, excludes);
   }
 
+  /** Reads and hashes every file again, instead of trusting the stat cache for files whose size and times did not change. */
   public AddOptions rehash(boolean r) {
     return new AddOptions(sources, wildcards, datasetFolder, recursive, r, skipRefused, excludes);
   }
 
+  /** Passes over files whose names a dataset cannot hold (with a warning) instead of refusing the whole add. */
   public AddOptions skipRefused(boolean skip) {
     return new AddOptions(sources, wildcards, datasetFolder, recursive, rehash, skip, excludes);
   }

@@ -130,14 +130,23 @@ public record CreateOptions(
       this.name = name;
     }
 
+    /** The version string (semantic, as 1.2.0, or any other); null (the default) takes the next after the highest. */
     public Builder version(String v) { version = v; return this; }
+    /** Parent version ids or unique prefixes, in order: a later parent wins a path both sides changed. */
     public Builder parents(List<String> v) { parents = v; return this; }
+    /** As {@link #parents(List)}. */
     public Builder parents(String... v) { parents = v == null ? List.of() : Arrays.asList(v); return this; }
+    /** Tags of the new version (clearml's {@code dataset_tags}). */
     public Builder tags(List<String> v) { tags = v; return this; }
+    /** As {@link #tags(List)}. */
     public Builder tags(String... v) { tags = v == null ? List.of() : Arrays.asList(v); return this; }
+    /** Free text shown with the version. */
     public Builder description(String v) { description = v; return this; }
+    /** User keys and values kept in the record; a null value leaves its key out. */
     public Builder metadata(Map<String, String> v) { metadata = v; return this; }
+    /** The version's remote (a URI or a folder): its version string is reserved there now, and the version goes there when uploaded. */
     public Builder storage(String v) { storage = v; return this; }
+    /** Refuse the version when its parents disagree about a path, instead of letting the later one win. */
     public Builder failOnConflict(boolean v) { failOnConflict = v; return this; }
 
     /** The options; a null project (as {@code of(null, name)} gives) is the last parent's, or none without parents. */

@@ -89,13 +89,21 @@ public record GetOptions(
       this.name = name;
     }
 
+    /** The version string wanted; null (the default) for the highest. */
     public Builder version(String v) { version = v; return this; }
+    /** Tags the version must match, as {@link TagQuery} reads them (clearml's {@code dataset_tags}). */
     public Builder tags(List<String> v) { tags = v; return this; }
+    /** As {@link #tags(List)}. */
     public Builder tags(String... v) { tags = v == null ? List.of() : Arrays.asList(v); return this; }
+    /** Skip drafts (clearml's {@code only_completed}). */
     public Builder onlyClosed(boolean v) { onlyClosed = v; return this; }
+    /** Take published versions only (clearml's {@code only_published}). */
     public Builder onlyPublished(boolean v) { onlyPublished = v; return this; }
+    /** The remote to look on and fetch from, or null for this repository alone. */
     public Builder storage(String v) { storage = v; return this; }
+    /** When nothing matches, create a draft of the project and name (clearml's {@code auto_create}). */
     public Builder autoCreate(boolean v) { autoCreate = v; return this; }
+    /** Answer a new draft whose parent is the version found, to add files to (clearml's {@code writable_copy}). */
     public Builder writableCopy(boolean v) { writableCopy = v; return this; }
 
     /**

@@ -27,10 +27,12 @@ public record RemoveOptions(List<String> patterns, boolean recursive, boolean ig
     return new RemoveOptions(List.of(patterns), true, false);
   }
 
+  /** Whether a folder pattern removes what is in its subfolders too (the default), or only the files directly in it. */
   public RemoveOptions recursive(boolean r) {
     return new RemoveOptions(patterns, r, ignoreUnmatched);
   }
 
+  /** Passes over a pattern that matches no file (with a warning) instead of refusing the removal, as {@code clearml-data remove} does. */
   public RemoveOptions ignoreUnmatched(boolean ignore) {
     return new RemoveOptions(patterns, recursive, ignore);
   }

@@ -35,10 +35,12 @@ public record SyncOptions(Path folder, String datasetFolder, boolean skipRefused
     return new SyncOptions(folder, "", false);
   }
 
+  /** Syncs the folder into this folder of the dataset ("" for its root); the rest of the dataset is left alone. */
   public SyncOptions datasetFolder(String f) {
     return new SyncOptions(folder, f, skipRefused, excludes);
   }
 
+  /** Passes over files whose names a dataset cannot hold (with a warning) instead of refusing the sync. */
   public SyncOptions skipRefused(boolean skip) {
     return new SyncOptions(folder, datasetFolder, skip, excludes);
   }

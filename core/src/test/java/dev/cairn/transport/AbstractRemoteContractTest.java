@@ -731,7 +731,9 @@ public abstract class AbstractRemoteContractTest {
     List<String> diverged = recordFiles.get();
     assertThatThrownBy(() -> copy.upload(location, null, Progress.NONE)).isInstanceOf(dev.cairn.errors.ConflictException.class)
         .hasMessageContaining("its record was changed here (set-description) and on ").hasMessageContaining(" (metadata) since")
-        .hasMessageContaining("cairn get --id " + v.id().substring(0, 8) + " --storage ");
+        .hasMessageContaining("Dataset.get(repo, \"" + v.id().substring(0, 8) + "\", ")
+        .extracting(e -> ((dev.cairn.errors.CairnException) e).commandLineMessage()).asString()
+        .contains("cairn get --id " + v.id().substring(0, 8) + " --storage ");
     assertThat(recordFiles.get()).isEqualTo(diverged);
 
     // Uploads to other remotes are no changes of the version: after one, a remote change still
