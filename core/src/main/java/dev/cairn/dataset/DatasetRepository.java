@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -358,7 +359,7 @@ public final class DatasetRepository implements AutoCloseable {
     if (matches.isEmpty()) {
       throw new DatasetNotFoundException("Cannot find dataset version: no dataset " + (project == null || project.isEmpty() ? "" : project + "/")
           + name + (project != null && project.isEmpty() ? " without a project" : "") + (version == null ? "" : " version " + version)
-          + " " + where);
+          + " " + where + NameSuggestion.of(records, project, name, version));
     }
     if (project == null) {
       requireOneProject(matches, name);
@@ -852,6 +853,7 @@ public final class DatasetRepository implements AutoCloseable {
       deletedThere = List.copyOf(deletedThere);
       kept = List.copyOf(kept);
       clashes = List.copyOf(clashes);
+      notHere = List.copyOf(notHere);
     }
   }
 
@@ -874,7 +876,7 @@ public final class DatasetRepository implements AutoCloseable {
       remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
       String uri = remote.storage().uri().toString();
       VersionListing listing = remote.readRecords();
-      Map<String, DatasetRecord> theirs = new java.util.HashMap<>();
+      Map<String, DatasetRecord> theirs = new HashMap<>();
       for (DatasetRecord r : listing.records()) {
         theirs.put(r.id(), r);
       }
@@ -883,7 +885,7 @@ public final class DatasetRepository implements AutoCloseable {
       here = catalog().all();
       // Which version holds each project, name and version string here, kept up to date as records
       // are taken: one listing of the catalog, not one for each record renamed.
-      Map<String, String> byLabel = new java.util.HashMap<>();
+      Map<String, String> byLabel = new HashMap<>();
       for (DatasetRecord r : here) {
         byLabel.put(labelKey(r), r.id());
       }

@@ -474,7 +474,8 @@ class CliRemoteTest {
     assertThat(a.ok("get", "--project", "p", "--name", "n", "--json").obj()).containsEntry("id", v1);
     assertThat(a.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1);
     // A version found neither here nor there is said to be missing from both.
-    assertThat(a.fails("get", "--project", "p", "--name", "n", "--version", "9.9.9").err()).endsWith("version 9.9.9 here or on " + remote + "\n");
+    assertThat(a.fails("get", "--project", "p", "--name", "n", "--version", "9.9.9").err()).endsWith("version 9.9.9 here or on " + remote
+        + "; the highest version of p/n is 1.0.0\n");
     // Named, the remote gives it back, as git fetch would.
     assertThat(a.ok("get", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("id", v2);
     assertThat(a.ok("search", "--name", "^n$", "--json").array()).extracting(m -> m.get("id")).containsExactly(v1, v2);

@@ -1,0 +1,78 @@
+package dev.cairn.dataset;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What a lookup by name that found nothing probably meant, as Git's "did you mean": the same name
+ * in another project, a name a typo or two away, or, for a version string the dataset lacks, its
+ * highest version. Said after the not-found message; "" when nothing is close.
+ */
+final class NameSuggestion {
+  /** Edits (insert, delete, replace, swap) a typo may take: two, and no more than a third of the name. */
+  private static final int MAX_EDITS = 2;
+
+  private NameSuggestion() {}
+
+  /**
+   * "; did you mean p/n?", "; the highest version of p/n is 1.0.2", or "": the suggestion for a
+   * lookup of {@code project}/{@code name} (project null: any) at {@code version} (null: any)
+   * among {@code records}.
+   */
+  static String of(List<DatasetRecord> records, String project, String name, String version) {
+    List<DatasetRecord> dataset = records.stream()
+        .filter(r -> r.name().equals(name) && (project == null || r.project().equals(project))).toList();
+    if (!dataset.isEmpty()) {
+      DatasetRecord top = dataset.stream().max(Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER)).orElseThrow();
+      return version == null ? "" : "; the highest version of " + label(top) + " is " + top.version();
+    }
+    int allowed = Math.min(MAX_EDITS, Math.max(1, name.length() / 3));
+    DatasetRecord best = null;
+    int bestScore = Integer.MAX_VALUE;
+    for (DatasetRecord r : records) {
+      int score;
+      if (r.name().equals(name)) {
+        score = project == null ? Integer.MAX_VALUE : 1 + distance(r.project(), project); // another project's dataset of that name
+      } else {
+        int d = distance(r.name().toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
+        d = d == 0 ? 1 : d; // another case only: one edit
+        boolean sameProject = project == null || r.project().equals(project);
+        score = d <= allowed ? d + (sameProject ? 0 : MAX_EDITS + 1) : Integer.MAX_VALUE;
+      }
+      if (score < bestScore || (score == bestScore && best != null && label(r).compareTo(label(best)) < 0)) {
+        bestScore = score;
+        best = r;
+      }
+    }
+    return best == null || bestScore == Integer.MAX_VALUE ? "" : "; did you mean " + label(best) + "?";
+  }
+
+  private static String label(DatasetRecord r) {
+    return DatasetRepository.label(r.project(), r.name());
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, replacements and swaps of neighbours. */
+  static int distance(String a, String b) {
+    Objects.requireNonNull(a);
+    Objects.requireNonNull(b);
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}
