@@ -1219,14 +1219,7 @@ public final class Dataset {
 
   /** Whether a recorded storage (as typed, or from an older release) names the remote at {@code uri}. */
   private static boolean isStorage(String uri, String recorded) {
-    if (recorded == null) {
-      return false;
-    }
-    try {
-      return uri.equals(Storages.parse(recorded).toString());
-    } catch (InvalidInputException e) {
-      return false;
-    }
+    return recorded != null && uri.equals(Storages.canonical(recorded));
   }
 
   /**

@@ -236,7 +236,7 @@ final class VersionLifecycle {
         .owner(command == null ? null : DraftOwners.claim())
         .build();
     boolean created = false;
-    try (ParentLocks locks = ParentLocks.take(repo.catalog(), r.parents())) {
+    try (VersionLockSet locks = VersionLockSet.take(repo.catalog(), r.parents())) {
       // Under the parents' locks, which delete takes too: a parent deleted since it was read
       // fails this create, and one deleted later sees this draft as its child.
       for (String p : r.parents()) {
@@ -256,18 +256,25 @@ final class VersionLifecycle {
     return new Dataset(repo, id);
   }
 
-  /** The locks of several versions, taken in id order (so that two takers never deadlock). */
-  private static final class ParentLocks implements AutoCloseable {
+  /**
+   * The locks of several versions (a new version's parents, or the versions of a dataset being
+   * deleted), taken in id order so that two takers never deadlock.
+   */
+  private static final class VersionLockSet implements AutoCloseable {
     private final List<VersionLocks.Lock> held = new ArrayList<>();
 
-    static ParentLocks take(Catalog catalog, List<String> ids) throws IOException {
-      ParentLocks locks = new ParentLocks();
+    static VersionLockSet take(Catalog catalog, List<String> ids) throws IOException {
+      VersionLockSet locks = new VersionLockSet();
       try {
         for (String id : ids.stream().sorted().toList()) {
           locks.held.add(catalog.lock(id));
         }
       } catch (IOException | RuntimeException e) {
-        locks.close();
+        try {
+          locks.close();
+        } catch (IOException | RuntimeException release) {
+          e.addSuppressed(release);
+        }
         throw e;
       }
       return locks;
@@ -282,6 +289,8 @@ final class VersionLifecycle {
         } catch (IOException | RuntimeException e) {
           if (first == null) {
             first = e;
+          } else {
+            first.addSuppressed(e);
           }
         }
       }
@@ -571,7 +580,7 @@ final class VersionLifecycle {
     List<DatasetRecord> deleted = new ArrayList<>();
     // Under every version's lock, which create takes on its parents: a draft made on one of them
     // meanwhile is seen here, and a lock that cannot be had stops the delete before it begins.
-    try (ParentLocks locks = ParentLocks.take(repo.catalog(), ids)) {
+    try (VersionLockSet locks = VersionLockSet.take(repo.catalog(), ids)) {
       Set<String> set = new HashSet<>(ids);
       List<DatasetRecord> versions = new ArrayList<>();
       for (DatasetRecord r : repo.catalog().all()) {
@@ -747,14 +756,6 @@ final class VersionLifecycle {
     return renamed;
   }
 
-  private static boolean sameRemote(String a, String b) {
-    try {
-      return Storages.parse(a).equals(Storages.parse(b));
-    } catch (InvalidInputException unparsable) {
-      return a.equals(b);
-    }
-  }
-
   /** Whether the last entry of {@code r}'s log is a rename or move that gave it {@code project} and {@code name}. */
   private static boolean renamedLastTo(DatasetRecord r, String project, String name) {
     List<LogEntry> log = r.log();
@@ -793,7 +794,7 @@ final class VersionLifecycle {
     Map<String, List<DatasetRecord>> byStorage = new LinkedHashMap<>();
     for (DatasetRecord v : versions) {
       List<String> remotes = new ArrayList<>(v.uploadedTo());
-      if (v.storage() != null && remotes.stream().noneMatch(u -> sameRemote(u, v.storage()))) {
+      if (v.storage() != null && remotes.stream().noneMatch(u -> Storages.same(u, v.storage()))) {
         remotes.add(0, v.storage()); // created against it, not yet uploaded
       }
       for (String remote : remotes) {

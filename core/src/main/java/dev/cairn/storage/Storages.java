@@ -19,6 +19,23 @@ public final class Storages {
   private Storages() {}
 
   /**
+   * The address {@code storage} as records name it ({@link #parse}'s URI, as text), or {@code
+   * storage} itself when it does not parse (an address an older release recorded otherwise).
+   */
+  public static String canonical(String storage) {
+    try {
+      return parse(storage).toString();
+    } catch (BadStorageLocationException unparsable) {
+      return storage;
+    }
+  }
+
+  /** Whether two addresses name the same remote ({@code /mnt/x} and {@code file:///mnt/x}); null names none. */
+  public static boolean same(String a, String b) {
+    return a != null && b != null && canonical(a).equals(canonical(b));
+  }
+
+  /**
    * Parses what a user typed: a URI with a scheme ({@code s3a://bucket/data}) or a local path
    * ({@code /mnt/share/cairn}, {@code ../remote}). clearml's {@code s3://bucket/data} reads as
    * {@code s3a://bucket/data}, the name Hadoop gives S3; its

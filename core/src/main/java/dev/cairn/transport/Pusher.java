@@ -45,6 +45,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -127,7 +128,7 @@ public final class Pusher {
       List<String> restored, Map<String, LogEntry> ancestorsLogged) {
     public Result {
       restored = List.copyOf(restored);
-      ancestorsLogged = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(ancestorsLogged));
+      ancestorsLogged = Collections.unmodifiableMap(new LinkedHashMap<>(ancestorsLogged));
     }
 
     /** Whether the remote had the version and its record already: nothing was published. */
@@ -435,7 +436,7 @@ public final class Pusher {
       throw new CannotComplete(lost, lacking, lacking);
     }
     String why = cannot + ", as in a version fetched in part or known here by its record only";
-    if (Storages.parse(from).equals(Storages.parse(target))) {
+    if (Storages.same(from, target)) {
       throw new CannotComplete(madeHere ? lost : why + ", and no other remote is known to hold it all", lacking, lacking);
     }
     if (!completed.add(r.id())) {

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * A Cairn remote seen from one local repository: its records and packs, reached only through a
@@ -647,7 +648,7 @@ public final class Remote implements AutoCloseable {
    * A version whose record cannot be read is passed over, and so is every id {@code skip} accepts
    * (those known already: each other one costs a read of its record).
    */
-  public Map<String, DatasetRecord> liveVersions(String project, String name, java.util.function.Predicate<String> skip)
+  public Map<String, DatasetRecord> liveVersions(String project, String name, Predicate<String> skip)
       throws IOException {
     Map<String, DatasetRecord> out = new LinkedHashMap<>();
     for (String version : reservedVersions(project, name)) {

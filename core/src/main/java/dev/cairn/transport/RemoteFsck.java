@@ -77,7 +77,12 @@ public final class RemoteFsck {
   }
 
   /** What a check found; {@code incomplete}: the versions whose data the remote does not hold whole (or whose record it cannot read). */
-  public record Outcome(Fsck.Report report, List<String> incomplete, List<String> repairs) {}
+  public record Outcome(Fsck.Report report, List<String> incomplete, List<String> repairs) {
+    public Outcome {
+      incomplete = List.copyOf(incomplete);
+      repairs = List.copyOf(repairs);
+    }
+  }
 
   /** Checks the remote; with {@code readData}, reads every pack in full. */
   public Outcome check(boolean readData) throws IOException {
@@ -194,7 +199,7 @@ public final class RemoteFsck {
           actions.add(next);
         }
       }
-      return o;
+      return new Outcome(o.report(), o.incomplete(), actions); // with what was done since the check
     }
   }
 

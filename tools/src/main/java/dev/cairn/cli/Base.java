@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -170,11 +171,7 @@ abstract class Base implements Callable<Integer> {
 
   /** A remote's address as records name it: a URI (a local folder's absolute {@code file:} URI), without a trailing slash. */
   static String uri(String storage) {
-    try {
-      return Storages.parse(storage).toString().replaceFirst("/$", "");
-    } catch (InvalidInputException e) {
-      return storage;
-    }
+    return Storages.canonical(storage).replaceFirst("/$", "");
   }
 
   /** Says on stderr that a command made a remote where no Cairn data was: a new one, or a mistyped address. */
@@ -325,7 +322,7 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** Each note this command gave, printable, in order ({@link #printJson}). */
-  private final List<String> noted = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> noted = new CopyOnWriteArrayList<>();
 
   /** Keeps {@code message} for {@link #printJson}; returns it printable. */
   private String remember(String message) {
@@ -335,7 +332,7 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** Each warning this command gave, printable, in order ({@link #printJson}). */
-  private final List<String> warned = new java.util.concurrent.CopyOnWriteArrayList<>(); // workers warn from their threads
+  private final List<String> warned = new CopyOnWriteArrayList<>(); // workers warn from their threads
 
   /** Warns on stderr ({@code cairn: warning: ...}); {@code --json} output lists it too. */
   void warn(String message) {
@@ -521,15 +518,6 @@ abstract class Base implements Callable<Integer> {
   /** The remotes of versions here, and the notes about them this command prints. */
   VersionRemotes remotes() throws IOException {
     return new VersionRemotes(repo(), this::warn, this::note);
-  }
-
-  /** One spelling of a remote (a path as typed, with a trailing slash, as a file: URI ... are one), or it as given. */
-  static String canonicalStorage(String storage) {
-    try {
-      return Storages.parse(storage).toString();
-    } catch (InvalidInputException unparsable) {
-      return storage;
-    }
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.storage.StorageException;
+import dev.cairn.storage.Storages;
 import dev.cairn.transport.Pusher;
 import dev.cairn.transport.Remote;
 import java.io.IOException;
@@ -115,7 +116,7 @@ final class SyncCommand extends Base {
       switch (n) {
         case "--folder" -> values = List.of(canonicalFolder());
         case "--dataset-folder" -> values = List.of(DatasetPaths.withoutEmptyOrDotSegments(datasetFolder));
-        case "--storage" -> values = List.of(canonicalStorage(storage));
+        case "--storage" -> values = List.of(Storages.canonical(storage));
         case "--parents" -> values = values.stream().map(this::fullId).toList();
         case "--tags" -> values = tags.stream().distinct().sorted().toList();
         case "--exclude" -> values = excludes.stream().distinct().sorted().toList();

@@ -5,6 +5,7 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class VersionRemotes {
    */
   String parentsRemote(List<String> parentIds) throws IOException {
     List<DatasetRecord> onRemotes = onRemotes(parentIds);
-    long remotes = onRemotes.stream().map(r -> Base.canonicalStorage(r.storage())).distinct().count();
+    long remotes = onRemotes.stream().map(r -> Storages.canonical(r.storage())).distinct().count();
     return remotes == 1 ? onRemotes.get(0).storage() : null;
   }
 
