@@ -213,7 +213,7 @@ final class GetCommand extends Base {
       DatasetRecord passed = highest(deletedHere);
       if (here == null && passed != null) {
         throw new DatasetNotFoundException("Cannot get " + DatasetRepository.label(passed.project(), passed.name()) + ": version "
-            + passed.version() + " (" + passed.shortId() + ") on " + team + " was deleted here" + FETCH_AGAIN + team + " to fetch it again)");
+            + passed.version() + " (" + passed.shortId() + ") on " + team + " was deleted here (give --storage " + team + " to fetch it again)");
       }
       if (here == null) {
         throw none;
@@ -233,8 +233,6 @@ final class GetCommand extends Base {
     return chosen.id();
   }
 
-  private static final String FETCH_AGAIN = " (give --storage ";
-
   /** Whether {@code r} is a version the selector's name (and version) picks. */
   private boolean isSelected(DatasetRecord r) {
     return r.name().equals(selector.name) && (selector.project == null || r.project().equals(selector.project))
@@ -249,7 +247,7 @@ final class GetCommand extends Base {
   private void notePassedOver(DatasetRecord passed, DatasetRecord chosen, String team) {
     if (passed != null && VersionStrings.compare(passed.version(), chosen.version()) > 0) {
       note("version " + passed.version() + " (" + passed.shortId() + ") on " + team + " was deleted here, so version " + chosen.version()
-          + " is taken" + FETCH_AGAIN + team + " to fetch " + passed.version() + " again)");
+          + " is taken (give --storage " + team + " to fetch " + passed.version() + " again)");
     }
   }
 
