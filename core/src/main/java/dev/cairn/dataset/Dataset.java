@@ -266,7 +266,7 @@ public final class Dataset {
     if (ids.stream().anyMatch(Objects::isNull)) {
       throw new NullPointerException("ids must not contain null: give the versions to squash");
     }
-    return VersionLifecycle.squash(repo, project, name, ids, storage, Progress.orNone(progress));
+    return Squash.squash(repo, project, name, ids, storage, Progress.orNone(progress));
   }
 
   /** The version's id: 32 lower-case hex digits, fixed at create (clearml's {@code dataset.id}). */
