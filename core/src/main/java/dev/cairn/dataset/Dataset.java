@@ -881,7 +881,7 @@ public final class Dataset {
    *     {@code force} is false; or if a draft has it as a parent, whatever {@code force}
    */
   public Deletion delete(boolean force) throws IOException {
-    return VersionLifecycle.delete(this, repo, force);
+    return VersionDeletion.delete(this, repo, force);
   }
 
   /**
@@ -897,7 +897,7 @@ public final class Dataset {
   public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
     Objects.requireNonNull(project, "project must not be null: give \"\" for none");
     Objects.requireNonNull(name, "name must not be null: give the dataset's name");
-    return VersionLifecycle.deleteDataset(repo, project, name);
+    return VersionDeletion.deleteDataset(repo, project, name);
   }
 
   /**
