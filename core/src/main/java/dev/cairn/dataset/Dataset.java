@@ -909,7 +909,7 @@ public final class Dataset {
    */
   public int rename(String newName) throws IOException {
     Objects.requireNonNull(newName, "newName must not be null: give the dataset's new name");
-    return VersionLifecycle.rename(repo, record(), null, newName);
+    return DatasetRename.rename(repo, record(), null, newName);
   }
 
   /**
@@ -920,7 +920,7 @@ public final class Dataset {
    */
   public int moveToProject(String newProject) throws IOException {
     Objects.requireNonNull(newProject, "newProject must not be null: give a project name (\"\" for none)");
-    return VersionLifecycle.rename(repo, record(), newProject, null);
+    return DatasetRename.rename(repo, record(), newProject, null);
   }
 
   /**
@@ -934,7 +934,7 @@ public final class Dataset {
    */
   public void setVersion(String newVersion) throws IOException {
     Objects.requireNonNull(newVersion, "newVersion must not be null: give the new version string");
-    VersionLifecycle.setVersion(repo, id, newVersion);
+    DatasetRename.setVersion(repo, id, newVersion);
   }
 
   /** Sets the description ("" for none). Changes this repository's record: a copy on a remote takes it at the version's next {@link #upload}. */

@@ -1,10 +1,8 @@
 package dev.cairn.dataset;
 
-import dev.cairn.errors.CairnException;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
-import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
@@ -24,15 +22,15 @@ import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
-/** Creating, closing, publishing and renaming versions (deleting: {@link VersionDeletion}; squashing: {@link Squash}). */
+/**
+ * Creating, closing and publishing versions; deleting is {@link VersionDeletion}'s, renaming
+ * {@link DatasetRename}'s, squashing {@link Squash}'s.
+ */
 final class VersionLifecycle {
   private VersionLifecycle() {}
 
@@ -406,269 +404,6 @@ final class VersionLifecycle {
       }
       repo.catalog().write(r.toBuilder().state(DatasetState.PUBLISHED).publishedMillis(System.currentTimeMillis())
           .appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0)).build());
-    }
-  }
-
-  /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */
-  static int rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
-    String project = newProject != null ? newProject : r.project();
-    String name = newName != null ? newName : r.name();
-    // What changes is checked: a dataset an older release named otherwise can still be renamed or moved.
-    if (!name.equals(r.name())) {
-      checkName("name", name, false);
-    }
-    if (!project.equals(r.project())) {
-      checkName("project", project, true);
-    }
-    if (project.equals(r.project()) && name.equals(r.name())) {
-      return 0;
-    }
-    // Listed by exact project: list("") means any project, and the unnamed one is a project of its own here.
-    List<DatasetRecord> all = repo.list(null, null, null);
-    List<DatasetRecord> versions = all.stream().filter(x -> x.project().equals(r.project()) && x.name().equals(r.name())).toList();
-    String verb = name.equals(r.name()) ? "move " + r.name() + " to " + (project.isEmpty() ? "no project" : "project " + project)
-        : "rename " + r.name() + " to " + name;
-    List<DatasetRecord> under = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).toList();
-    // A rename reserves every version's string under the new name before it renames any record:
-    // a version of the old name holding one, beside versions under the new name that were all
-    // renamed to it last, is the mark of the same rename stopped midway (a kill). Run again, it
-    // goes on. A version made under the new name since (its last entry not that rename) is
-    // another dataset's: refused, as any.
-    boolean marked = false;
-    for (DatasetRecord v : versions) {
-      marked |= v.id().equals(repo.catalog().reservationHolder(project, name, v.version()));
-    }
-    boolean resumed = marked && !under.isEmpty() && under.stream().allMatch(x -> renamedLastTo(x, project, name));
-    if (!under.isEmpty() && !resumed) {
-      // (The marks of the stopped rename stay; it can be finished once that dataset is gone.)
-      String finish = interruptedTowards(repo, under, r, newProject != null);
-      // As git branch -m refuses an existing branch: the two lineages would become one dataset.
-      throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + (finish != null
-          ? " holds " + Text.count(under.size(), "version") + " that a " + (newProject != null ? "move" : "rename") + " to "
-              + DatasetRepository.label(r.project(), r.name()) + " left when it was stopped midway; finish it instead: " + finish
-          : " is another dataset (" + Text.count(under.size(), "version") + "); pick a name no dataset uses, or delete that one first"));
-    }
-    List<DatasetRecord> done = new ArrayList<>();
-    try {
-      // Here first (a refusal here is undone without a trace), then on the remotes, which check
-      // every string before they reserve any.
-      for (DatasetRecord v : versions) {
-        if (v.id().equals(repo.catalog().reservationHolder(project, name, v.version()))) {
-          continue; // reserved by the run this one resumes
-        }
-        try {
-          repo.catalog().reserveVersion(project, name, v.version(), v.id());
-        } catch (IllegalArgumentException e) {
-          throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " already has version "
-              + v.version());
-        }
-        done.add(v);
-      }
-      reserveOnRemotes(repo, versions, resumed ? under : List.of(), project, name, verb);
-    } catch (IOException e) {
-      for (DatasetRecord v : done) {
-        repo.catalog().releaseVersion(project, name, v.version(), v.id());
-      }
-      throw e;
-    }
-    String command = newProject != null ? "move" : "rename";
-    int renamed = 0;
-    for (DatasetRecord v : versions) {
-      try (VersionLocks.Lock lock = repo.catalog().lock(v.id())) {
-        DatasetRecord cur;
-        try {
-          cur = repo.catalog().read(v.id());
-        } catch (DatasetNotFoundException deleted) {
-          cur = null;
-        }
-        if (cur == null || !cur.project().equals(v.project()) || !cur.name().equals(v.name()) || !cur.version().equals(v.version())) {
-          // Deleted, renamed, moved or given another version string since it was listed: left as
-          // it is now, and the string reserved for it under the new name given back. Renamed with
-          // its string now, it could share it with another version; the other's release would
-          // free a string still in use.
-          repo.catalog().releaseVersion(project, name, v.version(), v.id());
-          continue;
-        }
-        repo.catalog().write(cur.toBuilder().project(project).name(name)
-            .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
-        repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
-        renamed++;
-      }
-    }
-    if (resumed) {
-      // The run stopped midway may have renamed a record and not yet given back its old string.
-      for (DatasetRecord x : under) {
-        repo.catalog().releaseVersion(r.project(), r.name(), x.version(), x.id());
-      }
-    }
-    return renamed;
-  }
-
-  /** Whether the last entry of {@code r}'s log is a rename or move that gave it {@code project} and {@code name}. */
-  private static boolean renamedLastTo(DatasetRecord r, String project, String name) {
-    List<LogEntry> log = r.log();
-    List<String> to = log.isEmpty() ? null : log.get(log.size() - 1).renamedTo();
-    return to != null && to.equals(List.of(project, name));
-  }
-
-  /**
-   * When the versions of the other dataset, {@code under} the new name, hold strings reserved
-   * under the old one: the mark of a rename (or move) of theirs to the old name, stopped midway.
-   * The command that finishes it; else null.
-   */
-  private static String interruptedTowards(DatasetRepository repo, List<DatasetRecord> under, DatasetRecord r, boolean move)
-      throws IOException {
-    for (DatasetRecord x : under) {
-      if (x.id().equals(repo.catalog().reservationHolder(r.project(), r.name(), x.version()))) {
-        return move ? "cairn move --project " + Text.shellQuoted(x.project()) + " --name " + Text.shellQuoted(x.name()) + " --new-project "
-            + Text.shellQuoted(r.project()) : "cairn rename --project " + Text.shellQuoted(x.project()) + " --name "
-            + Text.shellQuoted(x.name()) + " --new-name " + Text.shellQuoted(r.name());
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Takes the versions' strings under the new name on every remote they were uploaded to (or
-   * created against), before anything changes here: a name another dataset uses there would
-   * otherwise merge the two there once uploaded, and leave this one's versions refused. Every
-   * string on every remote is checked first, and a refusal met while reserving (a string taken
-   * meanwhile, a remote gone) takes back what this call reserved: a refused rename reserves nothing.
-   */
-  private static void reserveOnRemotes(DatasetRepository repo, List<DatasetRecord> versions, List<DatasetRecord> renamedBefore,
-      String project, String name, String verb) throws IOException {
-    // Its own remote, and every remote a copy was uploaded to: each would keep the old name, and
-    // a name another dataset uses there would refuse the version's next upload for good.
-    Map<String, List<DatasetRecord>> byStorage = new LinkedHashMap<>();
-    for (DatasetRecord v : versions) {
-      List<String> remotes = new ArrayList<>(v.uploadedTo());
-      if (v.storage() != null && remotes.stream().noneMatch(u -> Storages.same(u, v.storage()))) {
-        remotes.add(0, v.storage()); // created against it, not yet uploaded
-      }
-      for (String remote : remotes) {
-        byStorage.computeIfAbsent(remote, k -> new ArrayList<>()).add(v);
-      }
-    }
-    List<Target> targets = new ArrayList<>();
-    List<Map.Entry<Target, DatasetRecord>> taken = new ArrayList<>();
-    String at = null;
-    try {
-      for (Map.Entry<String, List<DatasetRecord>> e : byStorage.entrySet()) {
-        at = e.getKey();
-        Remote remote = repo.openRemote(at);
-        targets.add(new Target(at, remote, new ArrayList<>()));
-        try {
-          remote.checkMarker();
-        } catch (InvalidConfigException noneThere) {
-          continue; // no Cairn data there (any more): no name to collide with
-        }
-        // The versions a stopped run of this rename renamed here still carry the old name there.
-        requireAllHere(remote, at, versions, renamedBefore, verb);
-        for (DatasetRecord v : e.getValue()) {
-          String holder = remote.nameHolderId(project, name, v.version());
-          if (holder == null) {
-            targets.get(targets.size() - 1).free().add(v);
-          } else if (!holder.equals(v.id())) {
-            throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " already has version "
-                + v.version() + " on " + at + " (" + remote.describeNameHolder(project, name, v.version())
-                + "); pick a name no dataset there uses");
-          }
-        }
-      }
-      for (Target t : targets) {
-        at = t.storage();
-        for (DatasetRecord v : t.free()) {
-          if (!t.remote().reserveName(project, name, v.version(), v.id())) {
-            throw new InvalidInputException("Cannot " + verb + ": version " + v.version() + " of " + name + " was taken on " + at
-                + " meanwhile; pick another name");
-          }
-          taken.add(Map.entry(t, v));
-        }
-      }
-    } catch (CairnException refused) {
-      takeBack(taken, project, name);
-      throw refused;
-    } catch (IOException unreachable) {
-      takeBack(taken, project, name);
-      throw new CairnException("Cannot " + verb + ": its versions are on " + at
-          + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);
-    } finally {
-      for (Target t : targets) {
-        try {
-          t.remote().close();
-        } catch (IOException ignored) {
-          // nothing of the rename depends on it
-        }
-      }
-    }
-  }
-
-  static void setVersion(DatasetRepository repo, String id, String newVersion) throws IOException {
-    try {
-      VersionStrings.check(newVersion);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException("Cannot set the version: " + e.getMessage());
-    }
-    try (VersionLocks.Lock lock = repo.catalog().lock(id)) {
-      DatasetRecord r = repo.catalog().read(id);
-      if (r.version().equals(newVersion)) {
-        return;
-      }
-      Optional<LogEntry> upload = r.log().stream().filter(e -> e.command().equals("upload")).findFirst();
-      if (upload.isPresent() || r.storage() != null) {
-        // Its string is on a remote (uploaded, or reserved there by create): it stays what it is.
-        throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
-            + (r.storage() != null ? r.storage() : "the remote it was uploaded to") + ", where that string is reserved for it");
-      }
-      try {
-        repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id);
-      } catch (IllegalArgumentException taken) {
-        if (!id.equals(repo.catalog().reservationHolder(r.project(), r.name(), newVersion))) { // ours: a run that stopped
-          throw new InvalidInputException("Cannot set the version of " + id + ": " + r.name() + " already has version " + newVersion);
-        }
-      }
-      repo.catalog().write(r.toBuilder().version(newVersion)
-          .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))
-          .build());
-      repo.catalog().releaseVersion(r.project(), r.name(), r.version(), id);
-    }
-  }
-
-  /**
-   * Refuses a rename or move while {@code remote} holds versions of the dataset that this
-   * repository does not (another repository uploaded them): only the versions here change, so
-   * theirs would keep the old name there and the dataset would be split in two.
-   */
-  private static void requireAllHere(Remote remote, String at, List<DatasetRecord> versions, List<DatasetRecord> renamedBefore,
-      String verb) throws IOException {
-    DatasetRecord any = versions.get(0);
-    Set<String> here = new HashSet<>();
-    versions.forEach(v -> here.add(v.id()));
-    renamedBefore.forEach(v -> here.add(v.id()));
-    List<String> elsewhere = new ArrayList<>();
-    remote.liveVersions(any.project(), any.name(), here::contains).forEach((id, r) -> elsewhere.add(r.version()));
-    if (!elsewhere.isEmpty()) {
-      elsewhere.sort(VersionStrings.ORDER);
-      throw new InvalidInputException("Cannot " + verb + ": " + at + " holds " + Text.count(elsewhere.size(), "version") + " of "
-          + DatasetRepository.label(any.project(), any.name()) + " that this repository does not (" + String.join(", ",
-              elsewhere.subList(0, Math.min(5, elsewhere.size()))) + (elsewhere.size() > 5 ? ", ..." : "") + "), which would keep"
-          + " the old name there: get them first (for each, cairn get --storage '" + at + "'" + (any.project().isEmpty() ? ""
-              : " --project '" + any.project() + "'") + " --name '" + any.name() + "' --version " + elsewhere.get(0)
-          + "), so that every version changes");
-    }
-  }
-
-  /** A remote a rename reserves on, and the versions whose strings are free there under the new name. */
-  private record Target(String storage, Remote remote, List<DatasetRecord> free) {}
-
-  /** Gives back the reservations a refused rename made (best effort: one that stays blocks only that string). */
-  private static void takeBack(List<Map.Entry<Target, DatasetRecord>> taken, String project, String name) {
-    for (Map.Entry<Target, DatasetRecord> e : taken) {
-      try {
-        e.getKey().remote().takeBackName(project, name, e.getValue().version(), e.getValue().id());
-      } catch (IOException stays) {
-        // the string stays taken there for a version that does not carry the name
-      }
     }
   }
 }
