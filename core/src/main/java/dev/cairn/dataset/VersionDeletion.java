@@ -5,7 +5,6 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.Remedy;
 import dev.cairn.internal.io.Text;
-import dev.cairn.object.Version;
 import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.util.ArrayList;
