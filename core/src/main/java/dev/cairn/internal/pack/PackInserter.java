@@ -325,9 +325,7 @@ final class PackInserter implements ObjectInserter {
       throw new InterruptedIOException("interrupted while storing a file");
     } catch (IOException | RuntimeException e) {
       refs.forEach(f -> f.cancel(true));
-      if (db.closedUnder(e) instanceof IllegalStateException closed) {
-        throw closed;
-      }
+      db.requireNotClosedUnder(e);
       throw e;
     }
   }

@@ -181,12 +181,14 @@ public final class PackObjectDatabase implements ObjectDatabase {
   private volatile boolean shutDown;
 
   /**
-   * {@code failure} as what it is when the store was closed under the work that met it (workers
-   * interrupted, a task refused): the operation was cut by the close.
+   * Says {@code failure} for what it is when the store was closed under the work that met it
+   * (workers interrupted, a task refused): the operation was cut by the close. Else returns.
    */
-  <E extends Exception> Exception closedUnder(E failure) {
-    return shutDown ? new IllegalStateException("Cannot finish the operation: the repository " + packDir.getParent()
-        + " was closed while it ran (what it wrote is left as a crash would leave it)", failure) : failure;
+  void requireNotClosedUnder(Exception failure) {
+    if (shutDown) {
+      throw new IllegalStateException("Cannot finish the operation: the repository " + packDir.getParent()
+          + " was closed while it ran (what it wrote is left as a crash would leave it)", failure);
+    }
   }
 
   /** Threads that hash and compress chunks while the inserting thread reads and cuts. */
