@@ -34,7 +34,6 @@ import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -374,179 +373,13 @@ public final class Dataset {
    */
   public Change add(AddOptions files, Path archive, LinkOptions links, String datasetFolder, Progress given) throws IOException {
     Progress progress = Progress.orNone(given);
-    Objects.requireNonNull(links, "links must not be null: give LinkOptions.NONE");
-    if (files != null && files.sources().isEmpty()) {
-      throw new InvalidInputException("Cannot add: no file or folder given (AddOptions.of(paths))");
-    }
-    if (files == null && archive == null && links.uris().isEmpty()) {
-      throw new InvalidInputException("Cannot add: give files, an archive or links");
-    }
-    List<Glob> linkGlobs = wildcards(links.wildcards());
-    String df = AddOptions.normalizeFolder(datasetFolder);
-    List<SourceFile> found = files == null ? List.of() : scan(files, progress);
-    List<String> args = new ArrayList<>();
-    if (files != null) {
-      args.addAll(describe(files));
-    }
-    if (archive != null) {
-      args.addAll(List.of("--archive", archive.toString()));
-    }
-    links.uris().forEach(u -> args.add("--links=" + u));
-    if (files == null) { // with files, describe() says these
-      links.wildcards().forEach(w -> args.add("--wildcard=" + w));
-      if (!links.uris().isEmpty() && !links.recursive()) {
-        args.add("--non-recursive");
-      }
-      if (!df.isEmpty()) {
-        args.add("--dataset-folder=" + df);
-      }
-    }
-    return modify("add", args, progress, (m, ins, ed) -> {
-      List<FileEntry> entries = new ArrayList<>();
-      // Which input each path comes from: two inputs for one path (a file and an archive's entry,
-      // two links) are refused as two files are, not one silently dropped.
-      Map<String, Claim> from = new HashMap<>();
-      if (archive != null || !links.uris().isEmpty()) { // files alone were checked by scan()
-        for (SourceFile f : found) {
-          from.put(DatasetPaths.nfc(f.datasetPath()), new Claim(f.datasetPath(), f.file().toString()));
-        }
-      }
-      long read = 0;
-      if (!found.isEmpty()) {
-        FileIngester.Result r = new FileIngester(repo.statCache(), progress, files.rehash()).ingest(found, ins, m);
-        entries.addAll(r.entries());
-        read += r.filesRead();
-      }
-      if (archive != null) {
-        List<FileEntry> extracted = ArchiveIo.read(archive, df, ins, progress);
-        for (FileEntry e : extracted) {
-          claim(from, e.path(), "archive " + archive);
-          entries.add(e);
-        }
-        read += extracted.size(); // each entry's data was read from the archive
-      }
-      if (!links.uris().isEmpty()) {
-        long linked = 0;
-        try (ExternalFiles external = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
-          for (String u : new LinkedHashSet<>(links.uris())) { // a link named twice is added once
-            List<FileEntry> scanned = external.scan(u, df, linkGlobs, links.recursive(), progress);
-            for (FileEntry e : scanned) {
-              claim(from, e.path(), "link " + e.uri());
-            }
-            entries.addAll(scanned);
-            linked += scanned.size();
-          }
-        }
-        if (linked == 0 && !linkGlobs.isEmpty()) {
-          throw new InvalidInputException("Cannot add: no linked file matches ", wildcardAdvice(links.wildcards()), "; nothing was added");
-        }
-        read += linked;
-      }
-      List<Edit> edits = DraftChanges.puts(m, DraftChanges.sortUnique(entries));
-      return links.uris().isEmpty() ? new Planned(edits, read) : new Planned(edits, null, read, 0, EXTERNAL_FILES_TAG);
-    });
+    FileAdd add = FileAdd.of(repo, files, archive, links, datasetFolder, progress);
+    List<SourceFile> gathered = add.gather();
+    return modify("add", add.arguments(), progress, (m, ins, editor) -> add.plan(m, ins, editor, gathered));
   }
 
   /** The tag a draft gets when external files are added to it, as clearml's {@code add_external_files} gives. */
   public static final String EXTERNAL_FILES_TAG = "external files";
-
-  /** The files {@code o} names, checked: a wildcard must match, and a path comes from one file. */
-  private List<SourceFile> scan(AddOptions o, Progress progress) throws IOException {
-    List<Glob> globs = wildcards(o.wildcards());
-    List<SourceFile> found = new ArrayList<>();
-    FolderScanner scanner = new FolderScanner(progress, repo.repository().directory()).skippingRefused(o.skipRefused())
-        .excluding(excludes(o.excludes()));
-    for (Path p : o.sources()) {
-      SourcePattern pattern = SourcePattern.of(p);
-      found.addAll(pattern == null ? scanner.scan(p, o.datasetFolder(), o.recursive(), globs)
-          : pattern.scan(scanner, o.datasetFolder(), o.recursive(), globs));
-    }
-    if (found.isEmpty() && !globs.isEmpty()) {
-      throw new InvalidInputException("Cannot add: no file of " + sourcesText(o.sources()) + " matches ", wildcardAdvice(o.wildcards()),
-          "; nothing was added");
-    }
-    if (found.isEmpty() && scanner.excludedCount() > 0) {
-      // As git add refuses paths that are all ignored: an add that leaves out all it was given is a mistake.
-      throw new InvalidInputException("Cannot add: every file of " + sourcesText(o.sources()) + " is excluded by --exclude "
-          + quoted(o.excludes()) + "; nothing was added");
-    }
-    requireOneFilePerPath(found);
-    return found;
-  }
-
-  /**
-   * Exclude patterns a person gave, compiled ({@link Glob#parseFilter}: a folder that matches, all
-   * it holds), in composed Unicode form (NFC): they are matched against paths so composed
-   * ({@link FolderScanner#excluding}), so that a name typed in either form matches a name on disk
-   * in either, as {@code list --filter} matches.
-   */
-  static List<Glob> excludes(List<String> patterns) throws InvalidInputException {
-    List<Glob> out = new ArrayList<>(patterns.size());
-    for (String p : patterns) {
-      out.add(Glob.parseFilter("exclude pattern", DatasetPaths.nfc(p)));
-    }
-    return out;
-  }
-
-  /** Wildcards a person gave, compiled. */
-  private static List<Glob> wildcards(List<String> patterns) throws InvalidInputException {
-    List<Glob> out = new ArrayList<>(patterns.size());
-    for (String w : patterns) {
-      out.add(Glob.parse("wildcard", w));
-    }
-    return out;
-  }
-
-  /** Patterns as a message shows them: each quoted, printable, space-separated. */
-  /** "the wildcard 'x'" or "any of the wildcards 'x' 'y'"; on the command line "--wildcard 'x' 'y'". */
-  private static Remedy wildcardAdvice(List<String> patterns) {
-    return new Remedy((patterns.size() == 1 ? "the wildcard " : "any of the wildcards ") + quoted(patterns), "--wildcard " + quoted(patterns));
-  }
-
-  private static String quoted(List<String> patterns) {
-    return String.join(" ", patterns.stream().map(w -> "'" + DatasetPaths.printable(w) + "'").toList());
-  }
-
-  /** A dataset path as one source of an add gave it. */
-  private record Claim(String path, String source) {}
-
-  /**
-   * Records that {@code path} comes from {@code source}, refusing a second source for it or for a
-   * twin of it (the same name in another Unicode form).
-   */
-  private static void claim(Map<String, Claim> from, String path, String source) throws InvalidInputException {
-    Claim other = from.putIfAbsent(DatasetPaths.nfc(path), new Claim(path, source));
-    if (other != null && !other.source().equals(source)) {
-      throw twoSources(path, other.path(), other.source(), source);
-    }
-  }
-
-  private static String sourcesText(List<Path> sources) {
-    return sources.size() == 1 ? DatasetPaths.printable(sources.get(0).toString()) : sources.size() + " sources";
-  }
-
-  /**
-   * Refuses two different files for one path of the dataset (as from {@code --files a b} where
-   * both folders hold {@code x}): one would silently replace the other. The same file named twice
-   * is added once.
-   */
-  private static void requireOneFilePerPath(List<SourceFile> found) throws InvalidInputException {
-    Map<String, SourceFile> byPath = new HashMap<>(found.size() * 2);
-    for (SourceFile f : found) {
-      SourceFile other = byPath.putIfAbsent(DatasetPaths.nfc(f.datasetPath()), f);
-      if (other == null || other.file().equals(f.file()) || (f.inode() != 0 && other.inode() == f.inode() && other.device() == f.device())) {
-        continue;
-      }
-      throw twoSources(f.datasetPath(), other.datasetPath(), other.file().toString(), f.file().toString());
-    }
-  }
-
-  private static InvalidInputException twoSources(String path, String otherPath, String otherSource, String source) {
-    String twin = path.equals(otherPath) ? "" : " (the names differ only by Unicode normalization, and would collide on many systems)";
-    return new InvalidInputException("Cannot add '" + DatasetPaths.printable(path) + "' from both " + otherSource
-        + " and " + source + twin + ": add them under different ", new Remedy("dataset folders (AddOptions.datasetFolder)", "--dataset-folder"),
-        ", or in two adds to replace one by the other");
-  }
 
   /** clearml-style convenience: adds {@code path} (file or folder) filtered by {@code glob}. */
   public Change addFiles(Path path, String glob, String datasetPath, boolean recursive) throws IOException {
@@ -807,23 +640,6 @@ public final class Dataset {
   LogEntry logEntry(String defaultCommand, List<String> defaultArgs, ChangeSummary changes, long stored) {
     return new LogEntry(System.currentTimeMillis(), command != null ? command : defaultCommand,
         command != null ? arguments : defaultArgs, changes, stored);
-  }
-
-  private static List<String> describe(AddOptions o) {
-    List<String> args = new ArrayList<>();
-    o.sources().forEach(p -> args.add(p.toAbsolutePath().normalize().toString())); // the log is read from anywhere
-    o.wildcards().forEach(w -> args.add("--wildcard=" + w));
-    if (!o.datasetFolder().isEmpty()) {
-      args.add("--dataset-folder=" + o.datasetFolder());
-    }
-    if (!o.recursive()) {
-      args.add("--non-recursive");
-    }
-    if (o.skipRefused()) {
-      args.add("--skip-refused");
-    }
-    o.excludes().forEach(e -> args.add("--exclude=" + e));
-    return args;
   }
 
   static void requireDraft(DatasetRecord r, String action) throws DatasetStateException {

@@ -180,11 +180,6 @@ final class FolderScanner {
   }
 
   /**
-   * Scans {@code source}, handing each file to {@code sink} in dataset path order
-   * ({@link DatasetPaths#compare}), so that a caller can merge the files with a manifest as they
-   * come, holding one folder's entries at a time.
-   */
-  /**
    * What is wrong with a symbolic link that leads to nothing, or round a loop of links ({@code source}
    * exists only as a name).
    */
@@ -207,6 +202,11 @@ final class FolderScanner {
     }
   }
 
+  /**
+   * Scans {@code source}, handing each file to {@code sink} in dataset path order
+   * ({@link DatasetPaths#compare}), so that a caller can merge the files with a manifest as they
+   * come, holding one folder's entries at a time.
+   */
   public void scan(Path source, String datasetFolder, boolean recursive, List<Glob> wildcards, Sink sink) throws IOException {
     if (!datasetFolder.isEmpty()) {
       String problem = datasetFolder.indexOf(UNDECODABLE) >= 0 ? "it holds U+FFFD (bytes that were not valid UTF-8)"

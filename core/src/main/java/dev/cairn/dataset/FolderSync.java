@@ -184,7 +184,7 @@ final class FolderSync {
     List<Glob> wildcards = pattern == null ? List.of() : List.of(pattern.glob());
     int prefix = df.isEmpty() ? 0 : df.length() + 1;
     Planner scanAndMerge = (m, ins, editor) -> {
-      List<Glob> excludes = Dataset.excludes(sync.excludes());
+      List<Glob> excludes = FileAdd.excludes(sync.excludes());
       // A path of the version the sync leaves alone: one that the pattern, if any, selects and no exclude pattern matches.
       java.util.function.Predicate<String> selected = path -> (pattern == null || pattern.glob().matches(path.substring(prefix)))
           && !FolderScanner.excluded(excludes, path.substring(prefix));
