@@ -22,6 +22,19 @@ public class StorageException extends CairnException {
     return transientFailure;
   }
 
+  /**
+   * Whether {@code e} says that this process may not read or write a file of the remote (a file
+   * of a shared folder another user made private, say), as opposed to a remote that failed.
+   */
+  public static boolean isAccessDenied(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.AccessDeniedException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A missing file: permanent. */
   public static StorageException notFound(String name) {
     return new StorageException("Cannot read " + name + ": no such file on the remote", false);

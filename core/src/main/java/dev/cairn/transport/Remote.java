@@ -20,13 +20,13 @@ import dev.cairn.internal.json.JsonObject;
 import dev.cairn.object.Version;
 import dev.cairn.storage.RemoteFile;
 import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.StorageException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -470,7 +470,10 @@ public final class Remote implements AutoCloseable {
         }
       } catch (CorruptObjectException e) {
         unreadable.add(id); // reported by fsck --storage; listed by no one
-      } catch (AccessDeniedException e) {
+      } catch (IOException e) {
+        if (!StorageException.isAccessDenied(e)) {
+          throw e;
+        }
         unreadable.add(id); // a file this user may not read: the other records still list
       }
     }

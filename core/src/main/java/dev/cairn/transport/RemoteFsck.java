@@ -28,13 +28,13 @@ import dev.cairn.object.FileObjectFormat;
 import dev.cairn.object.Version;
 import dev.cairn.object.VersionFormat;
 import dev.cairn.storage.RemoteFile;
+import dev.cairn.storage.StorageException;
 import dev.cairn.store.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -478,7 +478,10 @@ public final class RemoteFsck {
             continue; // deleted there (its log ends in a tombstone)
           }
           r = l.record();
-        } catch (CorruptObjectException | AccessDeniedException e) { // damaged, or a file this user may not read
+        } catch (IOException e) { // damaged, or a file this user may not read
+          if (!(e instanceof CorruptObjectException) && !StorageException.isAccessDenied(e)) {
+            throw e;
+          }
           String advice = e instanceof CorruptObjectException && newerFormat(id)
               ? "; a newer Cairn wrote it, not damage: check this remote with that Cairn (upgrade this one)"
               : "; upload the version again from a repository that holds it";

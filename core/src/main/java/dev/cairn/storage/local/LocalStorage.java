@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -123,26 +124,30 @@ public final class LocalStorage implements RemoteStorage {
 
   @Override
   public List<RemoteFile> list(String prefix, int limit) throws IOException {
-    List<RemoteFile> out = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
+    try {
+      List<RemoteFile> out = new ArrayList<>();
+      if (!Files.isDirectory(root)) {
+        return out;
+      }
+      // Walked from its real path: a root given through a symbolic link is otherwise seen as a link, empty.
+      Path real = root.toRealPath();
+      int slash = prefix.lastIndexOf('/');
+      Path start = slash < 0 ? real : real.resolve(prefix.substring(0, slash));
+      if (!Files.isDirectory(start)) {
+        return out;
+      }
+      boolean glance = limit != Integer.MAX_VALUE; // a look at what a location holds: unreadable folders are passed over
+      for (Trees.FileEntry f : Trees.regularFiles(start, p -> {
+        String name = nameOf(real, p);
+        // Cairn's temporary files are not listed; a glance sees someone's files in a .tmp/ folder.
+        return name.startsWith(prefix) && (!name.startsWith(TMP + "/") || glance && !isOwnTemp(name));
+      }, limit, glance)) {
+        out.add(new RemoteFile(nameOf(real, f.path()), f.size()));
+      }
       return out;
+    } catch (AccessDeniedException e) {
+      throw denied(e);
     }
-    // Walked from its real path: a root given through a symbolic link is otherwise seen as a link, empty.
-    Path real = root.toRealPath();
-    int slash = prefix.lastIndexOf('/');
-    Path start = slash < 0 ? real : real.resolve(prefix.substring(0, slash));
-    if (!Files.isDirectory(start)) {
-      return out;
-    }
-    boolean glance = limit != Integer.MAX_VALUE; // a look at what a location holds: unreadable folders are passed over
-    for (Trees.FileEntry f : Trees.regularFiles(start, p -> {
-      String name = nameOf(real, p);
-      // Cairn's temporary files are not listed; a glance sees someone's files in a .tmp/ folder.
-      return name.startsWith(prefix) && (!name.startsWith(TMP + "/") || glance && !isOwnTemp(name));
-    }, limit, glance)) {
-      out.add(new RemoteFile(nameOf(real, f.path()), f.size()));
-    }
-    return out;
   }
 
   private static String nameOf(Path root, Path p) {
@@ -173,67 +178,83 @@ public final class LocalStorage implements RemoteStorage {
   @Override
   public long size(String name) throws IOException {
     try {
-      BasicFileAttributes a = Files.readAttributes(file(name), BasicFileAttributes.class);
-      return a.isRegularFile() ? a.size() : -1;
-    } catch (NoSuchFileException e) {
-      return -1;
+      try {
+        BasicFileAttributes a = Files.readAttributes(file(name), BasicFileAttributes.class);
+        return a.isRegularFile() ? a.size() : -1;
+      } catch (NoSuchFileException e) {
+        return -1;
+      }
+    } catch (AccessDeniedException e) {
+      throw denied(e);
     }
   }
 
   @Override
   public byte[] read(String name, long offset, int length) throws IOException {
-    try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
-      byte[] out = new byte[length];
-      ByteBuffer buf = ByteBuffer.wrap(out);
-      while (buf.hasRemaining()) {
-        if (ch.read(buf, offset + buf.position()) < 0) {
-          throw new StorageException("Cannot read " + name + ": file ends before byte " + (offset + length), false);
+    try {
+      try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
+        byte[] out = new byte[length];
+        ByteBuffer buf = ByteBuffer.wrap(out);
+        while (buf.hasRemaining()) {
+          if (ch.read(buf, offset + buf.position()) < 0) {
+            throw new StorageException("Cannot read " + name + ": file ends before byte " + (offset + length), false);
+          }
         }
+        return out;
+      } catch (NoSuchFileException e) {
+        throw StorageException.notFound(name);
       }
-      return out;
-    } catch (NoSuchFileException e) {
-      throw StorageException.notFound(name);
+    } catch (AccessDeniedException e) {
+      throw denied(e);
     }
   }
 
   @Override
   public InputStream open(String name) throws IOException {
     try {
-      return Files.newInputStream(file(name));
-    } catch (NoSuchFileException e) {
-      throw StorageException.notFound(name);
+      try {
+        return Files.newInputStream(file(name));
+      } catch (NoSuchFileException e) {
+        throw StorageException.notFound(name);
+      }
+    } catch (AccessDeniedException e) {
+      throw denied(e);
     }
   }
 
   @Override
   public void publish(String name, Path source) throws IOException {
-    Path target = file(name);
-    if (Files.exists(target)) {
-      return;
-    }
-    Files.createDirectories(target.getParent());
-    if (linked(target, source)) {
-      return;
-    }
-    Path tmp = AtomicFiles.tempPath(tmpDir(), "");
     try {
-      Files.copy(source, tmp);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.force(true);
+      Path target = file(name);
+      if (Files.exists(target)) {
+        return;
       }
+      Files.createDirectories(target.getParent());
+      if (linked(target, source)) {
+        return;
+      }
+      Path tmp = AtomicFiles.tempPath(tmpDir(), "");
       try {
-        Files.createLink(target, tmp); // create-if-absent: a rename would replace one published meanwhile
-      } catch (FileAlreadyExistsException e) {
-        // published by someone else meanwhile (same name, same content): its name is made durable
-        // below all the same, as its publisher may have died before it synced the folder
-      } catch (UnsupportedOperationException | IOException noLinks) {
-        if (!Files.exists(target)) {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no hard links here: the check above is all there is
+        Files.copy(source, tmp);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+          ch.force(true);
         }
+        try {
+          Files.createLink(target, tmp); // create-if-absent: a rename would replace one published meanwhile
+        } catch (FileAlreadyExistsException e) {
+          // published by someone else meanwhile (same name, same content): its name is made durable
+          // below all the same, as its publisher may have died before it synced the folder
+        } catch (UnsupportedOperationException | IOException noLinks) {
+          if (!Files.exists(target)) {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // no hard links here: the check above is all there is
+          }
+        }
+        AtomicFiles.fsyncDirectory(target.getParent());
+      } finally {
+        Files.deleteIfExists(tmp);
       }
-      AtomicFiles.fsyncDirectory(target.getParent());
-    } finally {
-      Files.deleteIfExists(tmp);
+    } catch (AccessDeniedException e) {
+      throw denied(e);
     }
   }
 
@@ -269,35 +290,55 @@ public final class LocalStorage implements RemoteStorage {
 
   @Override
   public boolean createIfAbsent(String name, byte[] data) throws IOException {
-    Path target = file(name);
-    Files.createDirectories(target.getParent());
-    return AtomicFiles.createIfAbsent(target, data, tmpDir());
+    try {
+      Path target = file(name);
+      Files.createDirectories(target.getParent());
+      return AtomicFiles.createIfAbsent(target, data, tmpDir());
+    } catch (AccessDeniedException e) {
+      throw denied(e);
+    }
   }
 
   @Override
   public int removeStaleTemporaryFiles(long olderThanMillis) throws IOException {
-    Path dir = root.resolve(TMP);
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    long now = System.currentTimeMillis();
-    int removed = 0;
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) {
-        // A writer of this machine that still runs keeps its file, however old; a name Cairn did
-        // not make is someone's file, kept too.
-        if (isOwnTemp(p.getFileName().toString()) && !AtomicFiles.ownerAlive(p.getFileName().toString())
-            && now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis && Files.deleteIfExists(p)) {
-          removed++;
+    try {
+      Path dir = root.resolve(TMP);
+      if (!Files.isDirectory(dir)) {
+        return 0;
+      }
+      long now = System.currentTimeMillis();
+      int removed = 0;
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path p : s.toList()) {
+          // A writer of this machine that still runs keeps its file, however old; a name Cairn did
+          // not make is someone's file, kept too.
+          if (isOwnTemp(p.getFileName().toString()) && !AtomicFiles.ownerAlive(p.getFileName().toString())
+              && now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis && Files.deleteIfExists(p)) {
+            removed++;
+          }
         }
       }
+      return removed;
+    } catch (AccessDeniedException e) {
+      throw denied(e);
     }
-    return removed;
   }
 
   @Override
   public void delete(String name) throws IOException {
-    Files.deleteIfExists(file(name));
+    try {
+      Files.deleteIfExists(file(name));
+    } catch (AccessDeniedException e) {
+      throw denied(e);
+    }
+  }
+
+  /**
+   * A file or folder of the remote that this process may not read or write: said as the remote's
+   * (not as a bare path), and permanent, so that it is not retried as a flaky network is.
+   */
+  private StorageException denied(AccessDeniedException e) {
+    return new StorageException("Cannot use remote " + uri() + ": permission denied (" + e.getFile() + ")", false, e);
   }
 
   @Override
