@@ -976,7 +976,10 @@ public final class DatasetRepository implements AutoCloseable {
         e -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""));
   }
 
-  /** As {@link #catchUpOrNote(String, String, Consumer)}, with the failures to read put in words by {@code describe}. */
+  /**
+   * As {@link #catchUpOrNote(String, String, Consumer)}, with the failures to read, and records
+   * changed on both sides, put in words by {@code describe}.
+   */
   public void catchUpOrNote(String id, String storage, Consumer<String> note,
       Function<Exception, String> describe) throws BadStorageLocationException {
     try {
@@ -986,7 +989,7 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (DatasetNotFoundException deletedThere) {
       note.accept(DatasetRecord.shortId(id) + " was deleted on " + storage + "; the copy here is used");
     } catch (ConflictException diverged) {
-      note.accept(diverged.getMessage());
+      note.accept(describe.apply(diverged));
     } catch (IOException | RuntimeException e) {
       note.accept("could not read " + DatasetRecord.shortId(id) + "'s record on " + storage + " (" + describe.apply(e) + "); the local one is used");
     }

@@ -199,6 +199,9 @@ final class GetCommand extends Base {
     List<DatasetRecord> deletedHere = new ArrayList<>();
     Catalog catalog = repo().catalog();
     Predicate<DatasetRecord> notDeletedHere = r -> {
+      if (selector.version == null && r.isDraft()) {
+        return false; // a teammate's draft there (its version string reserved), or one of ours: by name, the highest closed one
+      }
       boolean deleted = catalog.wasDeleted(r.id());
       if (deleted && isSelected(r)) {
         deletedHere.add(r);
@@ -228,7 +231,10 @@ final class GetCommand extends Base {
           + here.version() + ", is used");
       return here.id();
     }
-    DatasetRecord chosen = here != null && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.record() : there;
+    // By name, a closed version there is taken over a draft here (which the lookup here gives only
+    // for want of a closed one): get takes the highest closed version.
+    boolean draftHere = here != null && selector.version == null && here.record().isDraft();
+    DatasetRecord chosen = here != null && !draftHere && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.record() : there;
     notePassedOver(highest(deletedHere), chosen, team);
     return chosen.id();
   }

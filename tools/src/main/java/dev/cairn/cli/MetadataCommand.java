@@ -43,6 +43,7 @@ final class MetadataCommand extends Base {
         }
         changes.put(k, v.isEmpty() ? null : v);
       }
+      remotes().takeNewerRecords(ds);
       ds.setMetadata(changes);
       remotes().sendRecordChange(ds);
     }

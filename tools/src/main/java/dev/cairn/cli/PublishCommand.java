@@ -13,6 +13,7 @@ final class PublishCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
+    remotes().takeNewerRecords(ds); // a teammate may have published it there
     // Published already: what was asked for holds, so a script run again goes on (the Java API refuses it).
     boolean already = ds.state() == DatasetState.PUBLISHED;
     if (already) {

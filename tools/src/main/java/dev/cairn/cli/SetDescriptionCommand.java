@@ -16,6 +16,7 @@ final class SetDescriptionCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
+    remotes().takeNewerRecords(ds);
     ds.setDescription(description);
     remotes().sendRecordChange(ds);
     if (json) {

@@ -30,6 +30,7 @@ final class TagsCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
+      remotes().takeNewerRecords(ds);
       ds.editTags(add, remove);
       remotes().sendRecordChange(ds);
     }

@@ -4,6 +4,8 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.errors.BadStorageLocationException;
+import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.storage.Storages;
 import java.io.IOException;
@@ -55,10 +57,33 @@ final class VersionRemotes {
       try {
         repo.get(r.id()).upload(remote, null, Progress.NONE);
         note.accept("sent the change to " + remote);
+      } catch (ConflictException diverged) {
+        // Changed there too since the catch-up before the change: an upload would be refused alike.
+        warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
       } catch (IOException e) {
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        warn.accept(remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id
+        warn.accept(remote + " keeps " + id + "'s record as it was (" + ErrorHandler.oneLine(e, false) + "); cairn upload --id " + id
             + " --storage " + remote + " sends the change");
+      }
+    }
+  }
+
+  /**
+   * Before a change to a closed version's record: takes the newer record of each remote it was
+   * uploaded to (a teammate's tag, description or publish there), as git fetches before a push,
+   * so that the change adds to theirs instead of diverging from it and being refused there. A
+   * remote that cannot be read is noted, and the change is made here all the same.
+   */
+  void takeNewerRecords(Dataset ds) throws IOException {
+    DatasetRecord r = ds.record();
+    if (r.isDraft()) {
+      return;
+    }
+    for (String remote : r.uploadedTo()) {
+      try {
+        repo.catchUpOrNote(r.id(), remote, note, e -> ErrorHandler.oneLine(e, false));
+      } catch (BadStorageLocationException gone) { // no typo here: a remote the version went to that is no folder now
+        note.accept("could not read " + r.shortId() + "'s record on " + remote + " (" + ErrorHandler.oneLine(gone, false)
+            + "); the local one is used");
       }
     }
   }

@@ -450,6 +450,27 @@ class CliRemoteTest {
   }
 
   @Test
+  void getByNameWithATeamRemoteTakesTheHighestClosedVersionNotADraft() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    Cli f = new Cli(tmp.resolve("f"));
+    String v1 = (String) f.ok("sync", "--project", "q", "--name", "w", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    Cli e = new Cli(tmp.resolve("e"));
+    e.ok("init");
+    Files.writeString(tmp.resolve("e/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    // A draft here, its version string reserved on the team remote: get by name takes 1.0.0, as without the remote.
+    String draft = (String) e.ok("create", "--project", "q", "--name", "w", "--json").obj().get("id");
+    assertThat(e.ok("show", "--id", draft, "--json").obj()).containsEntry("version", "1.0.1");
+    assertThat(e.ok("get", "--project", "q", "--name", "w", "--json").obj()).containsEntry("id", v1);
+    // A teammate's draft there is passed over too.
+    Cli g = new Cli(tmp.resolve("g"));
+    g.ok("init");
+    Files.writeString(tmp.resolve("g/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    assertThat(g.ok("get", "--project", "q", "--name", "w", "--json").obj()).containsEntry("id", v1);
+  }
+
+  @Test
   void getByNameDoesNotBringBackAVersionDeletedHereFromARemoteNoOptionNamed() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
@@ -630,11 +651,28 @@ class CliRemoteTest {
     bob.ok("get", "--id", v3, "--storage", remote);
     bob.ok("delete", "--id", v3);
     assertThat(bob.ok("refresh", "--storage", remote, "--json").array().get(0)).containsEntry("not_here", List.of());
-    // A record changed on both sides since they last agreed stays as it is here, said: bob's change
-    // reached the remote at once, and alice's, made on her copy, was refused there.
-    assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).contains("cairn: note: sent the change to");
-    assertThat(alice.ok("tags", "--id", v1, "--add", "hers").err()).contains("keeps " + v1.substring(0, 8) + "'s record as it was"
-        + " (Cannot upload " + v1 + ": its record was changed here (tags) and on ");
+    // A change to a record a teammate changed there since: the remote's is taken first, then added
+    // to, so that both changes stand, as on a clearml server (and nothing diverges).
+    assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).isEqualTo("cairn: note: sent the change to file://" + remote + "\n");
+    assertThat(alice.ok("tags", "--id", v1, "--add", "hers").err()).isEqualTo("cairn: note: sent the change to file://" + remote + "\n");
+    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("mine", "hers"));
+    assertThat(new Cli(tmp.resolve("carol")).ok("show", "--id", v1, "--storage", remote, "--json").obj().get("tags"))
+        .isEqualTo(List.of("mine", "hers"));
+    bob.ok("refresh", "--storage", remote);
+    // A record changed on both sides since they last agreed stays as it is here, said: alice's
+    // change, made while the remote was out of reach, and bob's, which reached it at once.
+    Path away = tmp.resolve("remote-away");
+    Files.move(Path.of(remote), away);
+    Files.writeString(Path.of(remote), "not a folder for now");
+    assertThat(alice.ok("tags", "--id", v1, "--remove", "mine").err()).contains("could not read " + v1.substring(0, 8) + "'s record on")
+        .contains("keeps " + v1.substring(0, 8) + "'s record as it was");
+    Files.delete(Path.of(remote));
+    Files.move(away, Path.of(remote));
+    assertThat(bob.ok("tags", "--id", v1, "--remove", "hers").err()).contains("cairn: note: sent the change to");
+    // Sent again, refused there, said in the command line's words (no Java call in it) and with no upload advised.
+    String refused = alice.ok("tags", "--id", v1, "--add", "again").err();
+    assertThat(refused).contains("keeps " + v1.substring(0, 8) + "'s record as it was: Cannot upload " + v1 + ": its record was changed here")
+        .contains("cairn delete --id " + v1.substring(0, 8) + " --force").doesNotContain("Dataset.").doesNotContain("cairn upload --id");
     Cli.Result diverged = alice.ok("refresh", "--storage", remote);
     assertThat(diverged.err()).contains("cairn: warning: the record of " + v1 + " was changed here");
     @SuppressWarnings("unchecked")
@@ -642,7 +680,7 @@ class CliRemoteTest {
         .get("kept");
     assertThat(kept).singleElement().satisfies(k -> assertThat(k).containsEntry("id", v1).containsEntry("reason", "diverged")
         .containsEntry("other", null));
-    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("hers"));
+    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("hers", "again"));
     assertThat(bob.fails("refresh", "--storage", tmp.resolve("nothing-there").toString()).err()).startsWith("cairn: ");
     // A record taken that now shares its name and version string with a version of bob's: said.
     write(tmp.resolve("whales/w.txt"), "whale");
