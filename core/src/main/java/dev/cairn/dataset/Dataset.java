@@ -645,10 +645,12 @@ public final class Dataset {
   static void requireDraft(DatasetRecord r, String action) throws DatasetStateException {
     if (!r.isDraft()) {
       String what = "version " + r.id() + " (" + r.name() + " " + r.version() + ") is " + r.state().label();
-      throw new DatasetStateException(action.equals("close")
-          ? "Cannot close: " + what + " already; to upload it to a remote, use upload"
-          : "Cannot " + action + ": " + what + "; create a new version with ",
-              new Remedy("it as a parent (CreateOptions.of(project, name).parents(\"" + r.shortId() + "\"))", "--parents " + r.shortId()), "");
+      if (action.equals("close")) {
+        throw new DatasetStateException("Cannot close: " + what + " already; to upload it to a remote, use ",
+            new Remedy("upload", "cairn upload --id " + r.shortId()), "");
+      }
+      throw new DatasetStateException("Cannot " + action + ": " + what + "; create a new version with ",
+          new Remedy("it as a parent (CreateOptions.of(project, name).parents(\"" + r.shortId() + "\"))", "--parents " + r.shortId()), "");
     }
   }
 

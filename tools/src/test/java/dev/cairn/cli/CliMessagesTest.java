@@ -59,6 +59,9 @@ class CliMessagesTest {
     cli.ok("close");
     String err = cli.fails("close", "--verbose").err();
     assertThat(err).contains("Cannot close: ").contains("is final already").doesNotContain("writing its version object");
+    // The advice is the command that uploads it, whole.
+    String id = (String) cli.ok("show", "--json").obj().get("id");
+    assertThat(err).endsWith(" (twice 1.0.0) is final already; to upload it to a remote, use cairn upload --id " + id.substring(0, 8) + "\n");
   }
 
   @Test
