@@ -128,7 +128,10 @@ final class ObjectUpload {
       if (objects == 0) {
         return false; // checked object by object: the remote has all of it
       }
-      progress.start("uploading " + Text.count(objects, "object") + " to " + remote.storage().uri(), missing.chunkBytes);
+      // Measured in the files' data read (what the bar advances by), not in the packs' bytes sent,
+      // which compression and the objects that describe the files make another figure.
+      progress.start("uploading " + Text.count(objects, "object") + " to " + remote.storage().uri() + ", sized by their files' data",
+          missing.chunkBytes);
       try {
         // Each layer is uploaded whole before the next is packed; within the first two, packs go up
         // while the next ones are written, and the sets are emptied as they go (the remote's index

@@ -5,7 +5,6 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.errors.DatasetNotFoundException;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.json.Json;
 import dev.cairn.transport.Fetcher;
 import java.io.IOException;
@@ -43,7 +42,7 @@ final class DeleteCommand extends Base {
     selector.validate();
     if (storage != null) {
       if (entireDataset) {
-        throw new InvalidInputException("Cannot delete an entire dataset from a remote: delete its versions one by one"
+        throw new ParameterException(spec.commandLine(), "Cannot delete an entire dataset from a remote: delete its versions one by one"
             + " (--id, or --name with --version)");
       }
       if (selector.id == null && selector.name == null) {
@@ -104,10 +103,10 @@ final class DeleteCommand extends Base {
   /** {@code --entire-dataset}: every version of the dataset, newest first. */
   private int deleteDataset() throws Exception {
     if (!force) {
-      throw new InvalidInputException("Cannot delete an entire dataset without --force: every one of its versions goes");
+      throw new ParameterException(spec.commandLine(), "Cannot delete an entire dataset without --force: every one of its versions goes");
     }
     if (selector.version != null) {
-      throw new InvalidInputException("Cannot delete an entire dataset of one version: leave out --version");
+      throw new ParameterException(spec.commandLine(), "Cannot delete an entire dataset of one version: leave out --version");
     }
     DatasetRecord named = selector.resolve(repo()).record();
     List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Usage;
-import dev.cairn.errors.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ final class RunsCommand extends Base {
   int run() throws Exception {
     String r = run != null ? run : System.getenv("CAIRN_RUN_ID");
     if (r == null || r.isBlank()) {
-      throw new InvalidInputException("Cannot list runs: give --run RUN (or set CAIRN_RUN_ID)");
+      throw badValue("Cannot list runs: give --run RUN (or set CAIRN_RUN_ID)"); // as a required option missing
     }
     List<Usage.Use> uses = repo().usage().run(r);
     if (json) {

@@ -569,7 +569,11 @@ class CliMessagesTest {
     cli.ok("publish", "--id", v1);
     String other = (String) cli.ok("create", "--project", "p", "--name", "kept", "--json").obj().get("id");
     cli.ok("close", "--id", other);
-    assertThat(cli.fails("delete", "--project", "p", "--name", "gone", "--entire-dataset").err()).contains("without --force");
+    Cli.Result unforced = cli.fails("delete", "--project", "p", "--name", "gone", "--entire-dataset");
+    assertThat(unforced.err()).contains("without --force");
+    assertThat(unforced.exit()).as("options that do not go together, as a parse error").isEqualTo(2);
+    assertThat(cli.fails("delete", "--project", "p", "--name", "gone", "--entire-dataset", "--force", "--version", "1.0.0").exit()).isEqualTo(2);
+    assertThat(cli.fails("runs").exit()).as("a required option missing").isEqualTo(2);
     assertThat(cli.ok("delete", "--project", "p", "--name", "gone", "--entire-dataset", "--force").out())
         .contains("Deleted 2 versions of p/gone");
     assertThat(cli.ok("search", "--json").array()).extracting(m -> m.get("id")).containsExactly(other);

@@ -111,8 +111,8 @@ class CliWorkersAndChunkSizeTest {
     String id = (String) cli.ok("create", "--project", "p", "--name", "d", "--json").obj().get("id");
     cli.ok("add", "--files", src.toString());
     Cli.Result closed = cli.ok("close", "--storage", remote, "--verbose");
-    assertThat(closed.err()).containsPattern("cairn: uploading \\d+ objects to file:\\S+ \\(293.0 KiB\\) \\.\\.\\.\\n")
-        .containsPattern("cairn: uploading \\d+ objects to file:\\S+: done in \\d+(\\.\\d)? m?s, 293.0 KiB\\n");
+    assertThat(closed.err()).containsPattern("cairn: uploading \\d+ objects to file:\\S+, sized by their files' data \\(293.0 KiB\\) \\.\\.\\.\\n")
+        .containsPattern("cairn: uploading \\d+ objects to file:\\S+, sized by their files' data: done in \\d+(\\.\\d)? m?s, 293.0 KiB\\n");
     assertThat(cli.ok("verify", "--id", id, "--verbose").err()).contains("cairn: checking 3 files as stored, 293.0 KiB ...")
         .containsPattern("cairn: checking 3 files as stored, 293.0 KiB: done in \\d+(\\.\\d)? m?s");
     Cli other = new Cli(tmp.resolve("other"));
