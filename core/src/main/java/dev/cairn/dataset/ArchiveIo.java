@@ -184,10 +184,21 @@ public final class ArchiveIo {
   /** Streams the files of {@code root} as an archive of {@code format} into {@code out}. */
   public static void write(DatasetRepository repo, ObjectId root, Format format, OutputStream out, long timeMillis,
       Progress progress) throws IOException {
+    write(repo, root, Selection.ALL, format, out, timeMillis, progress);
+  }
+
+  /**
+   * Streams the files of {@code root} that {@code selection} holds (a folder's, say:
+   * {@link Selection#folder}) as an archive of {@code format} into {@code out}, at their paths in
+   * the version.
+   */
+  public static void write(DatasetRepository repo, ObjectId root, Selection selection, Format format, OutputStream out,
+      long timeMillis, Progress progress) throws IOException {
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       Manifest m = new Manifest(new NodeLoader(reader), root);
-      progress.start("exporting " + Text.count(m.entryCount(), "file"), m.totalBytes());
+      Selection.Totals totals = selection.totals(m);
+      progress.start("exporting " + Text.count(totals.files(), "file"), totals.bytes());
       try {
         OutputStream compressed = switch (format) {
           case TAR_GZ -> new GzipCompressorOutputStream(out);
@@ -196,23 +207,23 @@ public final class ArchiveIo {
         };
         ArchiveOutputStream<? extends ArchiveEntry> archive = format == Format.ZIP ? zip(compressed) : tar(compressed);
         Deflater probe = new Deflater(Deflater.BEST_SPEED, true);
-        for (FileEntry e : m) {
+        selection.forEach(m, e -> {
           if (archive instanceof ZipArchiveOutputStream z && e.kind() != EntryKind.LINK) {
             writeZipEntry(z, reader, e, timeMillis, probe);
-            progress.advance(e.size());
-            continue;
-          }
-          putEntry(archive, e, timeMillis);
-          if (e.kind() == EntryKind.LINK) {
-            links.copyChecked(e, archive, "export");
           } else {
-            try (InputStream in = reader.openContent(e.fileContent())) {
-              in.transferTo(archive);
+            putEntry(archive, e, timeMillis);
+            if (e.kind() == EntryKind.LINK) {
+              links.copyChecked(e, archive, "export");
+            } else {
+              try (InputStream in = reader.openContent(e.fileContent())) {
+                in.transferTo(archive);
+              }
             }
+            archive.closeArchiveEntry();
           }
-          archive.closeArchiveEntry();
           progress.advance(e.size());
-        }
+          return true;
+        });
         archive.finish();
         probe.end();
         if (compressed != out) {

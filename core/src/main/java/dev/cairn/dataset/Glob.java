@@ -169,6 +169,23 @@ public final class Glob {
     }
   }
 
+  /**
+   * {@code path} as a pattern that matches it alone: each wildcard character in a set of its own
+   * ({@code a[*]b} for the name {@code a*b}).
+   */
+  public static String literal(String path) {
+    StringBuilder sb = new StringBuilder(path.length() + 8);
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if ("*?[{".indexOf(c) >= 0) {
+        sb.append('[').append(c).append(']');
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
   /** Whether the pattern has any wildcard character. */
   public static boolean hasWildcard(String s) {
     for (int i = 0; i < s.length(); i++) {

@@ -57,6 +57,14 @@ public record Selection(int part, int numParts, List<Glob> filters) {
     return new Selection(0, 1, java.util.Arrays.stream(filters).map(Glob::filter).toList());
   }
 
+  /**
+   * The files under the folder {@code folder} (a path from the version's top, its name taken as
+   * it is, wildcard characters too); every file for "".
+   */
+  public static Selection folder(String folder) {
+    return folder.isEmpty() ? ALL : new Selection(0, 1, List.of(Glob.filter("/" + Glob.literal(folder))));
+  }
+
   public boolean isAll() {
     return numParts == 1 && filters.isEmpty();
   }

@@ -37,6 +37,24 @@ class SelectionTest {
   }
 
   @Test
+  void aFolderSelectionTakesWhatTheFolderHoldsItsNameReadAsItIs() {
+    String[] names = {"a*b", "a?b", "a[b]", "a{b,c}", "plain"};
+    for (String name : names) {
+      Selection folder = Selection.folder("top/" + name);
+      assertThat(folder.matches("top/" + name + "/x.txt")).as(name).isTrue();
+      assertThat(folder.matches("top/" + name + "/deep/er/y.bin")).as(name).isTrue();
+      assertThat(folder.matches("top/" + name + "-other/x.txt")).as(name).isFalse();
+      assertThat(folder.matches("nested/top/" + name + "/x.txt")).as(name + ": from the top only").isFalse();
+      assertThat(folder.matches("top/x.txt")).as(name).isFalse();
+    }
+    assertThat(Selection.folder("top/a*b").matches("top/aXb/x.txt")).as("a star in a name is a star").isFalse();
+    assertThat(Selection.folder("top/a?b").matches("top/aXb/x.txt")).isFalse();
+    assertThat(Selection.folder("top/a{b,c}").matches("top/ab/x.txt")).isFalse();
+    assertThat(Selection.folder("")).isEqualTo(Selection.ALL);
+    assertThat(Glob.literal("a*b?[c]{d}")).isEqualTo("a[*]b[?][[]c][{]d}");
+  }
+
+  @Test
   void aPartIsReadBackFromItsKeyAndAFilterIsNot() {
     for (int n = 1; n <= 9; n++) {
       for (int k = 0; k < n; k++) {

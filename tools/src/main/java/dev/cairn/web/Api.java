@@ -48,7 +48,7 @@ final class Api {
     m.put("runs", "/api/versions/{id}/runs");
     m.put("compare", "/api/compare?source=&target=&type=&offset=&limit=");
     m.put("file", "/versions/{id}/file?path=");
-    m.put("archive", "/versions/{id}/download.zip | /versions/{id}/download.tar");
+    m.put("archive", "/versions/{id}/download.zip | /versions/{id}/download.tar (?dir=FOLDER: that folder's files alone)");
     return m;
   }
 

@@ -4,6 +4,7 @@ import dev.cairn.dataset.ArchiveIo;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RemoteAncestors;
+import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.StoredContent;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
@@ -169,9 +170,9 @@ final class Downloads {
    * Refuses, before any header is sent, an archive of a version whose files are not all here: an
    * archive cut short after its first bytes went out would reach the user as a damaged file.
    */
-  private void requireAllStored(DatasetRecord r) throws IOException {
+  private void requireAllStored(DatasetRecord r, Selection selection) throws IOException {
     try (ObjectReader reader = site.newReader()) {
-      FileEntry e = StoredFiles.firstUnservable(reader, r, Long.MAX_VALUE);
+      FileEntry e = StoredFiles.firstUnservable(reader, r, selection, Long.MAX_VALUE);
       if (e != null && e.kind() == EntryKind.LINK) {
         throw HttpProblem.notHere(StoredFiles.archiveOfLinks(r, e));
       }
@@ -181,13 +182,19 @@ final class Downloads {
     }
   }
 
-  /** {@code GET /versions/{id}/download.zip} and {@code .tar}. */
+  /**
+   * {@code GET /versions/{id}/download.zip} and {@code .tar}: the whole version, or with
+   * {@code ?dir=a/b} the files of that folder, at their paths in the version.
+   */
   void archive(Context ctx, ArchiveIo.Format format) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
-    requireAllStored(r);
+    String dir = archiveFolder(ctx, r);
+    Selection selection = Selection.folder(dir);
+    requireAllStored(r, selection);
     String ext = format.name().toLowerCase(Locale.ROOT);
     ctx.header("Content-Type", format == ArchiveIo.Format.ZIP ? "application/zip" : "application/x-tar");
-    ctx.header("Content-Disposition", disposition("attachment", safeName(r.name() + "-" + r.version()) + "." + ext));
+    String name = r.name() + "-" + r.version() + (dir.isEmpty() ? "" : "-" + dir);
+    ctx.header("Content-Disposition", disposition("attachment", safeName(name) + "." + ext));
     if ("HEAD".equals(ctx.method().name())) {
       // Send the headers now, as a GET would (chunked: an archive's length is known only once
       // written), instead of a completed empty answer, whose Content-Length would be 0.
@@ -195,9 +202,38 @@ final class Downloads {
     } else {
       OutputStream out = ctx.res().getOutputStream();
       long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
-      ArchiveIo.write(site.repository(), r.root(), format, out, time, Progress.NONE);
+      ArchiveIo.write(site.repository(), r.root(), selection, format, out, time, Progress.NONE);
       out.flush();
     }
+  }
+
+  /**
+   * The folder an archive is asked of ({@code dir}, from the version's top, a trailing '/' or not),
+   * "" for the whole version: a 400 for a path no folder can have, a 404 for a folder the version
+   * does not have (saying so of a file of that path).
+   */
+  private String archiveFolder(Context ctx, DatasetRecord r) throws IOException {
+    String given = Params.exact(ctx, "dir");
+    if (given == null || given.isEmpty() || given.equals("/")) {
+      return "";
+    }
+    String dir = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
+    String problem = DatasetPaths.problem(dir);
+    if (problem != null) {
+      throw HttpProblem.badRequest("Cannot download folder '" + given + "': " + problem + " (folders are named from the version's top: a/b)");
+    }
+    try (ObjectReader reader = site.newReader()) {
+      Manifest m = new Manifest(new NodeLoader(reader), r.root());
+      if (m.lookup(dir) != null) {
+        throw HttpProblem.notFound("Cannot download folder '" + dir + "': it is a file of the version (" + Links.download(r.id(), dir)
+            + " downloads it)");
+      }
+      java.util.Iterator<FileEntry> under = m.iterator(dir + "/");
+      if (!under.hasNext() || !DatasetPaths.isUnder(under.next().path(), dir)) {
+        throw HttpProblem.notFound("Cannot find folder: the version has no folder '" + dir + "'");
+      }
+    }
+    return dir;
   }
 
   private static void copy(InputStream in, OutputStream out, long n) throws IOException {

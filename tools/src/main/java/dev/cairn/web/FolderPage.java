@@ -36,6 +36,9 @@ final class FolderPage {
       Listing listing = Listing.of(m, dir, after, limit);
       List<Manifest.Child> page = listing.children();
       path(h, r.id(), dir, limit);
+      if (!dir.isEmpty()) {
+        downloads(h, r, dir);
+      }
       if (page.isEmpty()) {
         h.el("div", after != null ? "Nothing in this folder after " + after + "." : "This version holds no files.", "class", "card empty");
       } else {
@@ -109,6 +112,24 @@ final class FolderPage {
           + " name, or a folder's with a '/')");
     }
     return after;
+  }
+
+  /**
+   * The folder's files as an archive (the version's are in the header), offered as the version's
+   * are: disabled, with the reason, when its files are not all here to go into one.
+   */
+  private void downloads(Html h, DatasetRecord r, String dir) throws IOException {
+    String why = StoredFiles.archiveUnavailable(site, r);
+    h.open("div", "class", "folder-downloads");
+    if (why == null) {
+      h.link(Links.archive(r.id(), "zip", dir), "Download this folder (.zip)", "class", "button secondary", "download", true,
+          "id", "folder-zip");
+      h.link(Links.archive(r.id(), "tar", dir), "(.tar)", "class", "button secondary", "download", true, "id", "folder-tar");
+    } else {
+      h.el("span", "Download this folder (.zip)", "class", "button secondary disabled", "title", why, "aria-disabled", "true",
+          "id", "folder-zip");
+    }
+    h.close("div");
   }
 
   /** Where the folder is: the top and each folder on the way, linked, then the way back to the flat listing. */

@@ -97,6 +97,11 @@ final class Links {
     return version(id) + "/download." + format;
   }
 
+  /** The files of folder {@code dir} as an archive: {@code zip} or {@code tar}. */
+  static String archive(String id, String format, String dir) {
+    return archive(id, format) + query("dir", dir);
+  }
+
   static String compare(String source, String target) {
     return "/compare" + query("source", source, "target", target);
   }

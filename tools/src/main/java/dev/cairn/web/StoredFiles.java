@@ -60,7 +60,12 @@ final class StoredFiles {
    * none; one walk of the manifest.
    */
   static FileEntry firstUnservable(ObjectReader reader, DatasetRecord r, long limit) throws IOException {
-    return StoredContent.first(reader, r.root(), Selection.ALL, limit,
+    return firstUnservable(reader, r, Selection.ALL, limit);
+  }
+
+  /** As {@link #firstUnservable(ObjectReader, DatasetRecord, long)}, among the files of {@code selection}. */
+  static FileEntry firstUnservable(ObjectReader reader, DatasetRecord r, Selection selection, long limit) throws IOException {
+    return StoredContent.first(reader, r.root(), selection, limit,
         e -> e.kind() == EntryKind.LINK || !StoredContent.of(reader, e));
   }
 

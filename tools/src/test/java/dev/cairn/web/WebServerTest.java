@@ -373,6 +373,40 @@ class WebServerTest {
     assertThat(unpack(new TarArchiveInputStream(new ByteArrayInputStream(tar.body())))).isEqualTo(hashes(fixture.v2Files));
   }
 
+  @Test
+  void streamsOneFoldersFilesAsZipAndTarFromItsPage() throws Exception {
+    Map<String, byte[]> images = new TreeMap<>();
+    fixture.v2Files.forEach((path, bytes) -> {
+      if (path.startsWith("images/")) {
+        images.put(path, bytes);
+      }
+    });
+    String base = "/versions/" + fixture.v2 + "/download.";
+    for (String dir : List.of("images", "images/")) {
+      HttpResponse<byte[]> zip = get(base + "zip?dir=" + Links.encode(dir));
+      assertThat(zip.statusCode()).as(dir).isEqualTo(200);
+      assertThat(zip.headers().firstValue("Content-Disposition").orElse("")).contains("pets-1.0.1-images.zip");
+      assertThat(unpack(new ZipArchiveInputStream(new ByteArrayInputStream(zip.body())))).as(dir).isEqualTo(hashes(images));
+    }
+    HttpResponse<byte[]> tar = get(base + "tar?dir=images");
+    assertThat(unpack(new TarArchiveInputStream(new ByteArrayInputStream(tar.body())))).isEqualTo(hashes(images));
+    // A folder is taken as named (spaces, letters beyond ASCII), never as a pattern (Selection.folder).
+    HttpResponse<byte[]> spaced = get(base + "zip?dir=" + Links.encode("spaces in name"));
+    assertThat(unpack(new ZipArchiveInputStream(new ByteArrayInputStream(spaced.body())))).containsOnlyKeys("spaces in name/ünïcødé.txt");
+    assertThat(get(base + "zip?dir=" + Links.encode("image?")).statusCode()).as("not a pattern").isEqualTo(404);
+    // What no folder of the version is: a file (said, with its own download), a missing folder, a path no folder can have.
+    HttpResponse<byte[]> file = get(base + "zip?dir=labels.csv");
+    assertThat(file.statusCode()).isEqualTo(404);
+    assertThat(new String(file.body(), StandardCharsets.UTF_8)).contains("it is a file of the version");
+    assertThat(get(base + "tar?dir=nowhere").statusCode()).isEqualTo(404);
+    assertThat(get(base + "zip?dir=" + Links.encode("../images")).statusCode()).isEqualTo(400);
+    // Offered on the folder's page (the top's are the version's own, in its header).
+    String page = page("/versions/" + fixture.v2 + "/folder?dir=images");
+    assertThat(page).contains("id=\"folder-zip\"").contains(Html.escape(Links.archive(fixture.v2, "zip", "images")))
+        .contains(Html.escape(Links.archive(fixture.v2, "tar", "images")));
+    assertThat(page("/versions/" + fixture.v2 + "/folder")).doesNotContain("folder-zip");
+  }
+
   static Map<String, String> unpack(ArchiveInputStream<? extends ArchiveEntry> in) throws IOException {
     Map<String, String> out = new TreeMap<>();
     try (in) {
