@@ -13,13 +13,10 @@ import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.PatternTooCostlyException;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.id.HashAlgorithm;
-import dev.cairn.id.ObjectId;
 import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.io.BoundedText;
 import dev.cairn.internal.pack.PackRemovalLock;
-import dev.cairn.manifest.Manifest;
-import dev.cairn.manifest.NodeLoader;
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.Storages;
 import dev.cairn.store.ObjectReader;
@@ -33,10 +30,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -485,19 +480,7 @@ public final class DatasetRepository implements AutoCloseable {
    * @param copyTarget a folder for a writable copy, or null for the cached read-only folder
    */
   public Path restore(Usage.Use use, Selection selection, Path copyTarget, boolean overwrite, Progress progress) throws IOException {
-    progress = Progress.orNone(progress);
-    requireLockedRootHere(use);
-    if (copyTarget != null) {
-      return LocalCopies.mutableCopy(this, use.root(), copyTarget, overwrite, selection, progress);
-    }
-    String label = "root-" + use.root().hex();
-    if (catalog().exists(use.id())) {
-      DatasetRecord r = catalog().read(use.id());
-      if (!r.isDraft() && r.root().equals(use.root())) {
-        label = r.id();
-      }
-    }
-    return cache().materialize(label, use.root(), selection, progress);
+    return new LockedRestore(this).restore(use, selection, copyTarget, overwrite, progress);
   }
 
   /**
@@ -512,56 +495,7 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public List<Path> restoreAll(List<Usage.Use> uses, Selection selection, Path copyDir, boolean overwrite, Progress progress)
       throws IOException {
-    Map<String, ObjectId> roots = new LinkedHashMap<>();
-    for (Usage.Use use : uses) {
-      requireLockedRootHere(use);
-      roots.put(use.alias(), use.root());
-    }
-    LocalCopies.removeDeadCopies(copyDir); // what a killed copy left does not make it look taken
-    if (LocalCopies.holdsEntries(copyDir)) {
-      for (Usage.Use use : uses) {
-        LocalCopies.mutableCopy(this, use.root(), copyDir.resolve(use.alias()), overwrite, selection, Progress.orNone(progress));
-      }
-    } else {
-      LocalCopies.mutableCopies(this, roots, copyDir, overwrite, selection, Progress.orNone(progress));
-    }
-    return uses.stream().map(u -> copyDir.resolve(u.alias())).toList();
-  }
-
-  /**
-   * As {@link #requireLockedRoot}, and refuses a use whose manifest is not here, saying whether its
-   * version is (fetch it from the remote its record names) or not (name a remote that holds it).
-   */
-  private void requireLockedRootHere(Usage.Use use) throws IOException {
-    requireLockedRoot(use);
-    if (repo.objects().has(use.root())) {
-      return;
-    }
-    String what = "the manifest of " + use.alias() + " (" + use.project() + " / " + use.name() + " " + use.version() + ", " + use.id() + ")";
-    if (!catalog().exists(use.id())) {
-      // Not damage: a version this repository never had.
-      throw new DatasetNotFoundException("Cannot restore " + what + ": this repository does not hold that version; give --storage URI"
-          + " of a remote that does");
-    }
-    String storage = catalog().read(use.id()).storage();
-    throw new MissingObjectException(use.root(), what + ": fetch it from its remote first"
-        + (storage == null ? " (--storage URI)" : " (--storage " + storage + ")"));
-  }
-
-  /**
-   * Refuses a use whose version is here, closed, with another root than the one the use names: a
-   * closed version never changes, so the lock file was edited, or names another repository's
-   * version.
-   */
-  private void requireLockedRoot(Usage.Use use) throws IOException {
-    if (catalog().exists(use.id())) {
-      DatasetRecord r = catalog().read(use.id());
-      if (!r.isDraft() && !use.root().equals(r.root())) {
-        throw new InvalidInputException("Cannot restore " + use.alias() + ": its lock names version " + use.id()
-            + " with root " + use.root().hex().substring(0, 12) + ", but that version's root is " + r.root().hex().substring(0, 12)
-            + " (the lock file was edited, or written for another version)");
-      }
-    }
+    return new LockedRestore(this).restoreAll(uses, selection, copyDir, overwrite, progress);
   }
 
   /**
@@ -569,18 +503,7 @@ public final class DatasetRepository implements AutoCloseable {
    * filters); true when its manifest is not here, for {@link #restore} to say so.
    */
   public boolean anyFileMatches(Usage.Use use, Selection selection) throws IOException {
-    if (selection.filters().isEmpty() || !repo.objects().has(use.root())) {
-      return true;
-    }
-    Selection filtersOnly = new Selection(0, 1, selection.filters());
-    boolean[] found = {false};
-    try (ObjectReader reader = repo.objects().newReader()) {
-      filtersOnly.forEach(new Manifest(new NodeLoader(reader), use.root()), e -> {
-        found[0] = true;
-        return false;
-      });
-    }
-    return found[0];
+    return new LockedRestore(this).anyFileMatches(use, selection);
   }
 
   /**
@@ -865,101 +788,7 @@ public final class DatasetRepository implements AutoCloseable {
    * the remote holds damaged stay as they are.
    */
   public Refresh refreshRecords(String storage) throws IOException {
-    List<String> updated = new ArrayList<>();
-    List<String> deletedThere = new ArrayList<>();
-    List<Refresh.Note> kept = new ArrayList<>();
-    List<Refresh.Note> clashes = new ArrayList<>();
-    int compared = 0;
-    List<DatasetRecord> theirsClosed;
-    List<DatasetRecord> here;
-    try (Remote remote = openRemote(storage)) {
-      remote.checkMarker(); // a mistyped location is said to be one, not taken for a remote with no version
-      String uri = remote.storage().uri().toString();
-      VersionListing listing = remote.readRecords();
-      Map<String, DatasetRecord> theirs = new HashMap<>();
-      for (DatasetRecord r : listing.records()) {
-        theirs.put(r.id(), r);
-      }
-      theirsClosed = listing.records();
-      Set<String> unreadable = new HashSet<>(listing.unreadable());
-      here = catalog().all();
-      // Which version holds each project, name and version string here, kept up to date as records
-      // are taken: one listing of the catalog, not one for each record renamed.
-      Map<String, String> byLabel = new HashMap<>();
-      for (DatasetRecord r : here) {
-        byLabel.put(labelKey(r), r.id());
-      }
-      for (DatasetRecord ours : here) {
-        if (ours.isDraft()) {
-          continue;
-        }
-        DatasetRecord there = theirs.get(ours.id());
-        if (unreadable.contains(ours.id())) {
-          kept.add(new Refresh.Note(ours.id(), "unreadable", null, "the record of " + ours.id() + " there could not be read; the one"
-              + " here is kept (cairn fsck --storage " + uri + " checks it)"));
-          continue;
-        }
-        if (there == null) {
-          // Asked only of the versions that live there: most versions here never went to it.
-          if (uri.equals(ours.storage()) && remote.wasDeleted(ours.id())) {
-            deletedThere.add(ours.id());
-          }
-          continue;
-        }
-        compared++;
-        RecordHistory history = RecordHistory.of(ours.log(), there.log());
-        if (history == RecordHistory.DIVERGED) {
-          kept.add(new Refresh.Note(ours.id(), "diverged", null, "the record of " + ours.id() + " was changed here ("
-              + RecordHistory.since(there.log(), ours.log()) + ") and there (" + RecordHistory.since(ours.log(), there.log())
-              + ") since the two last agreed; the one here is kept"));
-        } else if (history == RecordHistory.THEIRS_AHEAD) {
-          try {
-            fastForward(ours, there.toBuilder().storage(uri).build());
-          } catch (CorruptObjectException rewritten) {
-            kept.add(new Refresh.Note(ours.id(), "damaged", null, rewritten.getMessage()));
-            continue;
-          }
-          DatasetRecord now = catalog().read(ours.id());
-          if (!now.log().equals(ours.log())) {
-            updated.add(ours.id());
-            if (!labelKey(now).equals(labelKey(ours))) {
-              byLabel.remove(labelKey(ours), ours.id());
-              String other = byLabel.putIfAbsent(labelKey(now), now.id());
-              if (other != null && !other.equals(now.id())) {
-                clashes.add(new Refresh.Note(now.id(), "clash", other, now.id() + " is now " + label(now.project(), now.name()) + " "
-                    + now.version() + ", as " + other
-                    + " here is: give one of them another version string (cairn set-version)"));
-              }
-            }
-          }
-        }
-      }
-    }
-    return new Refresh(compared, updated, deletedThere, kept, clashes, notHere(theirsClosed, here, catalog()));
-  }
-
-  /**
-   * The closed versions among {@code there} that are not here but belong to a dataset that has a
-   * version here (a teammate's newer ones), in the listing's order; not those deleted here.
-   */
-  private static List<String> notHere(List<DatasetRecord> there, List<DatasetRecord> here, Catalog catalog) {
-    Set<String> ids = new HashSet<>();
-    Set<String> datasets = new HashSet<>();
-    for (DatasetRecord r : here) {
-      ids.add(r.id());
-      datasets.add(r.project() + "\0" + r.name());
-    }
-    List<String> out = new ArrayList<>();
-    for (DatasetRecord r : there) {
-      if (!r.isDraft() && !ids.contains(r.id()) && datasets.contains(r.project() + "\0" + r.name()) && !catalog.wasDeleted(r.id())) {
-        out.add(r.id());
-      }
-    }
-    return out;
-  }
-
-  private static String labelKey(DatasetRecord r) {
-    return r.project() + "\0" + r.name() + "\0" + r.version();
+    return new RecordRefresh(this).run(storage);
   }
 
   /**
