@@ -123,6 +123,31 @@ public final class Pusher {
     return new Result(totals.versionsPushed, totals.objectsUploaded, totals.bytesUploaded, totals.recordTaken, created, restored, ancestorsLogged);
   }
 
+  /**
+   * Warns, once a push, that {@code r} goes to the remote under the name its parent had here while
+   * the parent there has another ({@code parentThere}: renamed or moved by a teammate since {@code
+   * r} was made): the dataset would then be split between two names there.
+   */
+  private void warnIfRenamedThere(DatasetRecord r, DatasetRecord parentThere, String uri) throws IOException {
+    if (renameWarned || parentThere == null || sameDataset(parentThere, r) || !sameDataset(repo.catalog().read(parentThere.id()), r)) {
+      return;
+    }
+    renameWarned = true;
+    String was = DatasetRepository.label(r.project(), r.name());
+    String now = DatasetRepository.label(parentThere.project(), parentThere.name());
+    progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " is " + now
+        + " there (renamed since), so the dataset is under two names there; to follow the rename, rename it here too (cairn rename"
+        + " --project " + r.project() + " --name " + r.name() + " --new-name " + parentThere.name()
+        + (r.project().equals(parentThere.project()) ? "" : ", and cairn move to project " + parentThere.project())
+        + ") and upload it again");
+  }
+
+  private boolean renameWarned;
+
+  private static boolean sameDataset(DatasetRecord a, DatasetRecord b) {
+    return a.project().equals(b.project()) && a.name().equals(b.name());
+  }
+
   /** The version {@link #push} was asked for; the others it publishes are its ancestors. */
   private String pushing;
 
@@ -183,10 +208,13 @@ public final class Pusher {
           // Not whole here, and its remote cannot give the rest (deleted there since this copy was
           // fetched, say): the child goes alone, as above; what it needs of its own is checked below.
         }
-      } else if (entry != null && there.record() != null && !visiting.contains(p)) {
-        // There already: sent by another repository's push of a sibling, or by this one's that
-        // was cut off. The remote holds it as it would after this push: so it is said here too.
-        ancestorsLogged.putIfAbsent(p, entry);
+      } else {
+        if (entry != null && there.record() != null && !visiting.contains(p)) {
+          // There already: sent by another repository's push of a sibling, or by this one's that
+          // was cut off. The remote holds it as it would after this push: so it is said here too.
+          ancestorsLogged.putIfAbsent(p, entry);
+        }
+        warnIfRenamedThere(r, there.record(), uri);
       }
     }
     DatasetRecord theirs = null;

@@ -596,6 +596,33 @@ class CliRemoteTest {
   }
 
   @Test
+  void aChildUploadedAfterItsParentsWereRenamedThereIsSaidToSplitTheDataset() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    String uri = "file://" + remote;
+    write(tmp.resolve("pets/p.txt"), "pet");
+    String parent = (String) alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(),
+        "--storage", remote, "--json").obj().get("id");
+    bob.ok("get", "--id", parent, "--storage", remote);
+    String child = (String) bob.ok("create", "--project", "vision", "--name", "pets", "--parents", parent, "--json").obj().get("id");
+    // Meanwhile alice renames the dataset, and her upload renames it there.
+    alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
+    alice.ok("upload", "--id", parent, "--storage", remote);
+    write(tmp.resolve("more/m.txt"), "more");
+    bob.ok("add", "--id", child, "--files", tmp.resolve("more").toString());
+    Cli.Result closed = bob.ok("close", "--id", child);
+    assertThat(closed.err()).contains("cairn: warning: " + child.substring(0, 8) + " goes to " + uri + " as vision/pets, but its parent "
+        + parent.substring(0, 8) + " is vision/animals there (renamed since), so the dataset is under two names there; to follow the"
+        + " rename, rename it here too (cairn rename --project vision --name pets --new-name animals) and upload it again");
+    // The advice, followed, brings it under the new name there.
+    bob.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals");
+    assertThat(bob.ok("upload", "--id", child, "--storage", remote).err()).doesNotContain("warning");
+    assertThat(new Cli(tmp.resolve("carol")).ok("search", "--storage", remote, "--json").array())
+        .allSatisfy(m -> assertThat(m).containsEntry("name", "animals")).hasSize(2);
+  }
+
+  @Test
   void aVersionStringKeptByARenamedDatasetIsSaidToBeIts() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli bob = new Cli(tmp.resolve("bob"));
