@@ -3,18 +3,24 @@ package dev.cairn.dataset;
 import dev.cairn.Repository;
 import dev.cairn.errors.DatasetLockedException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.io.Text;
+import dev.cairn.manifest.Manifest;
+import dev.cairn.manifest.NodeLoader;
+import dev.cairn.store.ObjectReader;
 import dev.cairn.transport.RemoteLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -55,8 +61,46 @@ final class LocalCopies {
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     removeDeadCopies(target);
     requireUsableTarget(repo, target, overwrite);
+    requireRoom(repo, roots, selection, target);
     writeWhole(repo, roots, selection, target, overwrite, progress);
     return target;
+  }
+
+  /**
+   * Refuses a copy whose files need more room than the disk at {@code target} has free, before a
+   * byte is written: a copy that runs out of room near its end has cost the time of all the rest
+   * (and is then undone). Judged by the sizes of the files (folders take a little more), against
+   * what the file system says is free; one that reports no size at all (some network shares) is
+   * not judged.
+   */
+  private static void requireRoom(DatasetRepository repo, Map<String, ObjectId> roots, Selection selection, Path target)
+      throws IOException {
+    long needed = 0;
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      NodeLoader loader = new NodeLoader(reader);
+      for (ObjectId root : roots.values()) {
+        needed += selection.totals(new Manifest(loader, root)).bytes();
+      }
+    } catch (MissingObjectException notHere) {
+      return; // the copy itself says what is missing
+    }
+    Path existing = realPathOfMaybeMissing(target);
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null) {
+      FileStore disk = Files.getFileStore(existing);
+      requireRoom(target, needed, disk.getUsableSpace(), disk.getTotalSpace());
+    }
+  }
+
+  /** Refuses {@code needed} bytes into {@code target} on a disk of {@code total} bytes, {@code usable} of them free. */
+  static void requireRoom(Path target, long needed, long usable, long total) throws InvalidInputException {
+    if (total > 0 && needed > usable) {
+      throw new InvalidInputException("Cannot copy into " + target + ": its files need " + Text.bytes(needed) + ", and the disk there has "
+          + Text.bytes(usable) + " free; free some room, or copy a part of the version (", new Remedy("Selection.part, Selection.filtered",
+              "--part, --filter"), ")");
+    }
   }
 
   /** Whether {@code dir} is a folder holding anything (a file or link that is no folder holds nothing: it is refused later). */

@@ -15,17 +15,7 @@ final class Format {
 
   /** 1536 → "1.5 KiB". */
   static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return dev.cairn.internal.io.Text.bytes(n);
   }
 
   /** 420 → "420 ms", 1530 → "1.5 s". */

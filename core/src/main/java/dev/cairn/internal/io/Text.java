@@ -9,6 +9,21 @@ public final class Text {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
+  /** A size for people: "420 B", "1.5 KiB", "12.3 GiB" (binary units, one decimal). */
+  public static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
   /**
    * {@code s} as one word of a POSIX shell, for a command a message tells to run: as it is when it
    * holds only characters no shell reads specially, else in single quotes (one inside as {@code '\''}).
