@@ -93,6 +93,7 @@ final class Downloads {
   /** {@code GET /versions/{id}/file?path=[&inline=1]}. */
   void file(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    Params.onlyKnown(ctx, "download a file", "path", "inline");
     String path = Params.exact(ctx, "path");
     if (path == null) {
       throw HttpProblem.badRequest("Cannot download a file: give its path (?path=...)");
@@ -188,6 +189,7 @@ final class Downloads {
    */
   void archive(Context ctx, ArchiveIo.Format format) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
+    Params.onlyKnown(ctx, "download an archive", "dir");
     String dir = archiveFolder(ctx, r);
     Selection selection = Selection.folder(dir);
     requireAllStored(r, selection);

@@ -52,6 +52,20 @@ final class Params {
     return v == null ? null : v.trim();
   }
 
+  /**
+   * Refuses a parameter other than {@code known} (a 400 naming it), where one ignored would change
+   * what is sent: {@code download.zip?folder=x}, a typo for {@code dir}, would send the whole version.
+   */
+  static void onlyKnown(Context ctx, String what, String... known) {
+    java.util.List<String> allowed = java.util.List.of(known);
+    for (String name : ctx.queryParamMap().keySet()) {
+      if (!allowed.contains(name)) {
+        throw HttpProblem.badRequest("Cannot " + what + ": unknown parameter '" + name + "' (this address takes "
+            + (known.length == 0 ? "none" : String.join(", ", allowed.stream().map(k -> k + "=").toList())) + ")");
+      }
+    }
+  }
+
   /** The parameter as given (not trimmed: paths may start or end with spaces), or null. */
   static String exact(Context ctx, String name) {
     String v = one(ctx, name);

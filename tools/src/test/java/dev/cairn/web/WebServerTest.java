@@ -400,6 +400,12 @@ class WebServerTest {
     assertThat(new String(file.body(), StandardCharsets.UTF_8)).contains("it is a file of the version");
     assertThat(get(base + "tar?dir=nowhere").statusCode()).isEqualTo(404);
     assertThat(get(base + "zip?dir=" + Links.encode("../images")).statusCode()).isEqualTo(400);
+    // A parameter the address does not take is refused, not ignored: a typo would send the whole version.
+    HttpResponse<byte[]> typo = get(base + "zip?folder=images");
+    assertThat(typo.statusCode()).isEqualTo(400);
+    assertThat(new String(typo.body(), StandardCharsets.UTF_8)).contains("unknown parameter &#39;folder&#39; (this address takes dir=)");
+    assertThat(get("/versions/" + fixture.v2 + "/file?path=labels.csv&inline=1").statusCode()).isEqualTo(200);
+    assertThat(get("/versions/" + fixture.v2 + "/file?path=labels.csv&pth=x").statusCode()).isEqualTo(400);
     // Offered on the folder's page (the top's are the version's own, in its header).
     String page = page("/versions/" + fixture.v2 + "/folder?dir=images");
     assertThat(page).contains("id=\"folder-zip\"").contains(Html.escape(Links.archive(fixture.v2, "zip", "images")))
