@@ -91,8 +91,8 @@ final class ListCommand extends Base {
         }
       });
     } else {
-      // Streamed from the manifest (twice for the table: once for the column width), so that a
-      // version of millions of files lists in a small heap.
+      // Streamed from the manifest (the table's first files twice: once for the column width), so
+      // that a version of millions of files lists in a small heap.
       print(visitor -> ds.forEachFile(patterns, visitor));
     }
     if (json) {
@@ -165,6 +165,18 @@ final class ListCommand extends Base {
     }
   }
 
+  /** How many files the path column's width is taken from. */
+  static int widthSample = 10_000;
+
+  /** Stops the walk that measures the path column. */
+  private static final class LookedEnough extends RuntimeException {
+    static final LookedEnough INSTANCE = new LookedEnough();
+
+    private LookedEnough() {
+      super(null, null, false, false);
+    }
+  }
+
   /** Files to print, visited once per pass. */
   private interface Files {
     void forEach(Dataset.FileVisitor visitor) throws IOException;
@@ -190,8 +202,21 @@ final class ListCommand extends Base {
       out.flush();
       return;
     }
+    // The path column is as wide as the longest path among the first files (80 at most): a table
+    // of a million files starts at once, and a longer path further down overflows its cell, as
+    // one past 80 columns always does.
     int[] longest = {9};
-    files.forEach(e -> longest[0] = Math.max(longest[0], Format.cells(shown(e.path()))));
+    long[] looked = {0};
+    try {
+      files.forEach(e -> {
+        longest[0] = Math.max(longest[0], Format.cells(shown(e.path())));
+        if (++looked[0] >= widthSample || longest[0] >= 80) {
+          throw LookedEnough.INSTANCE;
+        }
+      });
+    } catch (LookedEnough enough) {
+      // the width is known
+    }
     int width = Math.min(80, longest[0]);
     out.printf("%s | %12s | %s%s%n", Format.col("file name", width), "size", origins == null ? "hash" : Format.col("hash", 64),
         origins == null ? "" : " | origin");

@@ -65,6 +65,26 @@ class CliMessagesTest {
   }
 
   @Test
+  void theTablesPathColumnIsMeasuredOnItsFirstFilesOnly() throws IOException {
+    file("w/a.txt", "a");
+    file("w/b.txt", "b");
+    file("w/c-a-name-longer-than-the-header.txt", "c");
+    cli.ok("create", "--project", "p", "--name", "wide");
+    cli.ok("add", "--files", tmp.resolve("w").toString());
+    assertThat(cli.ok("list").out().lines().findFirst().orElseThrow()).startsWith("file name" + " ".repeat("c-a-name-longer-than-the-header.txt".length() - 9) + " | ");
+    int sample = ListCommand.widthSample;
+    ListCommand.widthSample = 2;
+    try {
+      List<String> lines = cli.ok("list").out().lines().toList();
+      assertThat(lines.get(0)).startsWith("file name |");
+      assertThat(lines.get(1)).startsWith("a.txt     |");
+      assertThat(lines.get(3)).as("a longer path further down overflows its cell").startsWith("c-a-name-longer-than-the-header.txt |");
+    } finally {
+      ListCommand.widthSample = sample;
+    }
+  }
+
+  @Test
   void oneOfSomethingIsSingular() throws IOException {
     Path a = file("src/a.txt", "a");
     cli.ok("create", "--project", "p", "--name", "one");
