@@ -392,9 +392,8 @@ public final class Catalog {
       if (holderOfVersionOf(now) != null) {
         return false;
       }
-      reserveVersion(now.project(), now.name(), now.version(), now.id());
-      return true;
-    } catch (IllegalArgumentException takenOrMalformed) {
+      return reserveVersion(now.project(), now.name(), now.version(), now.id());
+    } catch (IllegalArgumentException malformed) {
       return false;
     }
   }
@@ -405,20 +404,27 @@ public final class Catalog {
   }
 
   /**
-   * Reserves a version string for {@code id}: {@code requested} if given (failing if taken), else
-   * the next after the highest reserved one, retrying if another process takes it first.
+   * Reserves {@code version} of {@code project}/{@code name} for {@code id}; false when another
+   * version holds it (or {@code id} itself, from an earlier run: see {@link #reservationHolder}).
+   *
+   * @throws IllegalArgumentException if {@code version} is not a version string
    */
-  String reserveVersion(String project, String name, String requested, String id) throws IOException {
+  boolean reserveVersion(String project, String name, String version, String id) throws IOException {
+    VersionStrings.check(version);
+    Path dir = versionDir(project, name);
+    Files.createDirectories(dir);
+    return AtomicFiles.createIfAbsent(dir.resolve(version), id.getBytes(StandardCharsets.US_ASCII), tmp);
+  }
+
+  /**
+   * Reserves for {@code id} the version string after the highest reserved one of
+   * {@code project}/{@code name} (the first for a new dataset), the next again when another process
+   * takes it first.
+   */
+  String reserveNextVersion(String project, String name, String id) throws IOException {
     Path dir = versionDir(project, name);
     Files.createDirectories(dir);
     byte[] content = id.getBytes(StandardCharsets.US_ASCII);
-    if (requested != null) {
-      VersionStrings.check(requested);
-      if (!AtomicFiles.createIfAbsent(dir.resolve(requested), content, tmp)) {
-        throw new IllegalArgumentException("version " + requested + " of " + project + "/" + name + " already exists");
-      }
-      return requested;
-    }
     for (int attempt = 0; attempt < 1000; attempt++) {
       String highest = highestReservedVersion(project, name);
       String next = highest == null ? VersionStrings.FIRST : VersionStrings.bump(highest);

@@ -74,9 +74,7 @@ final class DatasetRename {
         if (v.id().equals(repo.catalog().reservationHolder(project, name, v.version()))) {
           continue; // reserved by the run this one resumes
         }
-        try {
-          repo.catalog().reserveVersion(project, name, v.version(), v.id());
-        } catch (IllegalArgumentException e) {
+        if (!repo.catalog().reserveVersion(project, name, v.version(), v.id())) {
           throw new InvalidInputException("Cannot " + verb + ": " + DatasetRepository.label(project, name) + " already has version "
               + v.version());
         }
@@ -238,12 +236,9 @@ final class DatasetRename {
         throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
             + (r.storage() != null ? r.storage() : "the remote it was uploaded to") + ", where that string is reserved for it");
       }
-      try {
-        repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id);
-      } catch (IllegalArgumentException taken) {
-        if (!id.equals(repo.catalog().reservationHolder(r.project(), r.name(), newVersion))) { // ours: a run that stopped
-          throw new InvalidInputException("Cannot set the version of " + id + ": " + r.name() + " already has version " + newVersion);
-        }
+      if (!repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id)
+          && !id.equals(repo.catalog().reservationHolder(r.project(), r.name(), newVersion))) { // ours: a run that stopped
+        throw new InvalidInputException("Cannot set the version of " + id + ": " + r.name() + " already has version " + newVersion);
       }
       repo.catalog().write(r.toBuilder().version(newVersion)
           .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))

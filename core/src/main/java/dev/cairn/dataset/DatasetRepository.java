@@ -515,9 +515,10 @@ public final class DatasetRepository implements AutoCloseable {
       return;
     }
     try {
+      // False when a local version holds that string: the remote one keeps it all the same.
       catalog().reserveVersion(r.project(), r.name(), r.version(), r.id());
-    } catch (IllegalArgumentException taken) {
-      // a local version holds that string; the remote one keeps it all the same
+    } catch (IllegalArgumentException malformed) {
+      // not a version string this release takes (a newer Cairn's, or a record edited there): not reserved
     }
     try {
       catalog().create(r);
@@ -551,9 +552,10 @@ public final class DatasetRepository implements AutoCloseable {
           || !now.version().equals(theirs.version());
       if (moved) {
         try {
+          // False when a local version holds that string: the remote's keeps it all the same, as a fetch does.
           catalog().reserveVersion(theirs.project(), theirs.name(), theirs.version(), theirs.id());
-        } catch (IllegalArgumentException taken) {
-          // a local version holds that string; the remote's keeps it all the same, as a fetch does
+        } catch (IllegalArgumentException malformed) {
+          // not a version string this release takes: not reserved, as a fetch leaves it
         }
       }
       // The remote's record names itself as the storage; the version keeps its own.
@@ -569,14 +571,32 @@ public final class DatasetRepository implements AutoCloseable {
   /** Config key of the default remote (also {@code $CAIRN_STORAGE}). */
   public static final String DEFAULT_REMOTE_KEY = "remote.default";
 
+  /** Whether this thread runs as if {@code $CAIRN_STORAGE} were not set ({@link #setAsideEnvironmentStorage}). */
+  private static final ThreadLocal<Boolean> ENVIRONMENT_STORAGE_SET_ASIDE = ThreadLocal.withInitial(() -> false);
+
+  /** {@code $CAIRN_STORAGE}, trimmed; null when unset or blank, or set aside on this thread. */
+  public static String environmentStorage() {
+    String env = ENVIRONMENT_STORAGE_SET_ASIDE.get() ? null : System.getenv("CAIRN_STORAGE");
+    return env == null || env.isBlank() ? null : env.trim();
+  }
+
+  /**
+   * Makes this thread's commands run as if {@code $CAIRN_STORAGE} were not set (true), or as they
+   * do (false): work of the tool's own, such as a daemon's warm-up in a repository of its own,
+   * must never reach the remote the user named.
+   */
+  public static void setAsideEnvironmentStorage(boolean aside) {
+    ENVIRONMENT_STORAGE_SET_ASIDE.set(aside);
+  }
+
   /**
    * The default remote: {@code $CAIRN_STORAGE}, else {@code remote.default} in the config (a
    * relative folder there is relative to the repository, as Git reads a relative remote), else null.
    */
   public String defaultStorage() {
-    String env = System.getenv("CAIRN_STORAGE");
-    if (env != null && !env.isBlank()) {
-      return env.trim();
+    String env = environmentStorage();
+    if (env != null) {
+      return env;
     }
     String c = repo.config().get(DEFAULT_REMOTE_KEY, "").trim();
     if (c.isEmpty()) {

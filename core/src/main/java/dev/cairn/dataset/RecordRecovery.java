@@ -247,9 +247,9 @@ public final class RecordRecovery {
         .build();
     repo.catalog().write(r);
     try {
-      repo.catalog().reserveVersion(r.project(), r.name(), r.version(), id);
-    } catch (IllegalArgumentException taken) {
-      // the reservation survived
+      repo.catalog().reserveVersion(r.project(), r.name(), r.version(), id); // false: the reservation survived
+    } catch (IllegalArgumentException malformed) {
+      // a version object written with a string this release does not take: left unreserved
     }
     return true;
   }

@@ -181,10 +181,16 @@ final class VersionLifecycle {
     }
     String version;
     try {
-      version = o.storage() == null
-          ? repo.catalog().reserveVersion(o.project(), o.name(), o.version(), id)
-          : reserveWithRemote(repo, o, id);
-    } catch (IllegalArgumentException e) {
+      if (o.storage() != null) {
+        version = reserveWithRemote(repo, o, id);
+      } else if (o.version() == null) {
+        version = repo.catalog().reserveNextVersion(o.project(), o.name(), id);
+      } else if (repo.catalog().reserveVersion(o.project(), o.name(), o.version(), id)) {
+        version = o.version();
+      } else {
+        throw new InvalidInputException("Cannot create version: " + alreadyExists(o, o.version()));
+      }
+    } catch (IllegalArgumentException e) { // a malformed version string, or one the remote holds
       throw new InvalidInputException("Cannot create version: " + e.getMessage());
     }
     long now = System.currentTimeMillis();
@@ -305,15 +311,14 @@ final class VersionLifecycle {
           }
           continue;
         }
-        try {
-          return repo.catalog().reserveVersion(o.project(), o.name(), candidate, id);
-        } catch (IllegalArgumentException takenLocally) {
-          // The string this new version just took on the remote is not its own: give it back,
-          // or the remote would keep it for a version that never carries it.
-          remote.takeBackName(o.project(), o.name(), candidate, id);
-          if (o.version() != null) {
-            throw takenLocally;
-          }
+        if (repo.catalog().reserveVersion(o.project(), o.name(), candidate, id)) {
+          return candidate;
+        }
+        // Taken here: the string this new version just took on the remote is not its own. It is
+        // given back, or the remote would keep it for a version that never carries it.
+        remote.takeBackName(o.project(), o.name(), candidate, id);
+        if (o.version() != null) {
+          throw new IllegalArgumentException(alreadyExists(o, candidate));
         }
       }
       throw new IOException("Cannot reserve a version string for " + DatasetRepository.label(o.project(), o.name()) + ": too much contention (last tried "
@@ -405,5 +410,9 @@ final class VersionLifecycle {
       repo.catalog().write(r.toBuilder().state(DatasetState.PUBLISHED).publishedMillis(System.currentTimeMillis())
           .appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0)).build());
     }
+  }
+
+  private static String alreadyExists(CreateOptions o, String version) {
+    return "version " + version + " of " + o.project() + "/" + o.name() + " already exists";
   }
 }

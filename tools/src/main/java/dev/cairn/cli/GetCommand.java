@@ -65,14 +65,12 @@ final class GetCommand extends Base {
    */
   @Override
   boolean createsRepository() {
-    String env = System.getenv("CAIRN_STORAGE");
-    return storage != null || (env != null && !env.isBlank());
+    return storage != null || DatasetRepository.environmentStorage() != null;
   }
 
   @Override
   String remoteOfNewRepository() {
-    String env = System.getenv("CAIRN_STORAGE");
-    return storage != null ? storage : env != null && !env.isBlank() ? env : null;
+    return storage != null ? storage : DatasetRepository.environmentStorage();
   }
 
   @Override

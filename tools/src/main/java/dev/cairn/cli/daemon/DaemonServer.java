@@ -305,7 +305,22 @@ public final class DaemonServer {
     if (name != null && NOT_HERE.contains(name)) {
       return name + " runs in a JVM of its own";
     }
+    for (String arg : r.args) {
+      if (namesOwnStream(arg)) {
+        return "an argument names the client's own streams (" + arg + "), which are not the daemon's";
+      }
+    }
     return null;
+  }
+
+  /**
+   * Whether an argument (as a value, or after an option's '=') names a file that is the process's
+   * own streams or descriptors: {@code --output /dev/stdout} opened here would write into the
+   * daemon's log, {@code --lock /dev/stdin} would read the daemon's.
+   */
+  static boolean namesOwnStream(String arg) {
+    String value = arg.startsWith("-") && arg.indexOf('=') > 0 ? arg.substring(arg.indexOf('=') + 1) : arg;
+    return value.matches("/dev/(stdin|stdout|stderr|tty|fd/.*)|/proc/(self|thread-self)/.*");
   }
 
   private static void decline(OutputStream raw, String why) throws IOException {

@@ -1,6 +1,7 @@
 package dev.cairn.cli.daemon;
 
 import dev.cairn.cli.Main;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.Trees;
 import java.io.IOException;
@@ -27,6 +28,9 @@ final class DaemonWarmUp {
     long budget = Long.getLong("cairn.daemon.warmupMillis", 4000) * 1_000_000L;
     Path dir = Files.createTempDirectory("cairn-daemon-warmup");
     int commands = 0;
+    // Its commands never see the user's remote ($CAIRN_STORAGE): they would upload the warm-up's
+    // dataset there, and search and get would list and fetch from it.
+    DatasetRepository.setAsideEnvironmentStorage(true);
     // Deleted at exit too: a daemon stopped while it warms up (kill -TERM) leaves nothing behind.
     try (var atExit = ExitCleanup.register(dir)) {
       Path data = dir.resolve("data");
@@ -47,7 +51,8 @@ final class DaemonWarmUp {
       Files.write(data.resolve("big.bin"), big);
       String repo = dir.resolve("repo").toString();
       PrintWriter sink = new PrintWriter(Writer.nullWriter());
-      for (int round = 0; System.nanoTime() - t0 < budget && round < 200; round++) {
+      // One round at least, however slow the machine: a warm-up that ran nothing compiled nothing.
+      for (int round = 0; round == 0 || System.nanoTime() - t0 < budget && round < 200; round++) {
         if (round % 4 == 1) {
           Files.writeString(data.resolve("d1").resolve("f" + round + ".txt"), "round " + round);
         }
@@ -68,6 +73,7 @@ final class DaemonWarmUp {
         }
       }
     } finally {
+      DatasetRepository.setAsideEnvironmentStorage(false);
       Trees.delete(dir);
     }
     return commands;

@@ -80,6 +80,20 @@ class DaemonTest {
   }
 
   @Test
+  void theWarmUpNeverReachesTheRemoteTheUserNamed() throws Exception {
+    stopDaemon();
+    Path remote = work.resolve("team-remote");
+    startDaemonIn(work, Map.of("CAIRN_STORAGE", remote.toString()));
+    assertThat(log()).contains("warmed up: ").doesNotContain("warmed up: 0 commands"); // one round at least: a sync, a search, a get
+    assertThat(remote).as("the warm-up uploaded nothing, made no remote").doesNotExist();
+    // The user's commands still take it.
+    Result sync = client(Map.of("CAIRN_STORAGE", remote.toString()), "--repo", "repo", "sync", "--project", "p", "--name", "n",
+        "--folder", "data");
+    assertThat(sync.exit()).as(sync.err()).isZero();
+    assertThat(remote.resolve("cairn-remote")).exists();
+  }
+
+  @Test
   void servesCommandsAsTheirOwnJvmWould() throws Exception {
     Result sync = client(Map.of(), "--repo", "repo", "sync", "--project", "p", "--name", "n", "--folder", "data");
     assertThat(sync.exit()).as(sync.err()).isZero();
@@ -160,6 +174,10 @@ class DaemonTest {
     assertNotServed(client(work.resolve("data"), UMASK, STAMP, Map.of(), create));
     assertNotServed(client(work, "0077", STAMP, Map.of(), create));
     assertNotServed(client(Map.of(), "serve", "--port", "0"));
+    // Files that are the client's own streams: the daemon's would be opened instead.
+    assertNotServed(client(Map.of(), "--repo", repo.toString(), "lock", "--run", "r", "--output", "/dev/stdout"));
+    assertNotServed(client(Map.of(), "--repo", repo.toString(), "get", "--lock=/dev/stdin"));
+    assertNotServed(client(Map.of(), "--repo", repo.toString(), "export", "--output", "/proc/self/fd/1"));
     assertThat(repo).doesNotExist();
     assertThat(log()).doesNotContain(" exit ");
 
