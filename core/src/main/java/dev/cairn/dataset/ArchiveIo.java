@@ -423,6 +423,11 @@ public final class ArchiveIo {
         }
         // A zip keeps its entries' Unix modes (executable bit, links) in its central directory.
         int zipMode = entry instanceof ZipArchiveEntry ze ? ze.getUnixMode() : 0;
+        int zipType = zipMode & 0170000;
+        if (zipType == 0010000 || zipType == 0020000 || zipType == 0060000 || zipType == 0140000) {
+          progress.warn("skipped " + entry.getName() + ": not a regular file (fifo, device or socket)");
+          continue;
+        }
         if (entry instanceof ZipArchiveEntry && (zipMode & 0170000) == 0120000) {
           try (InputStream target = archive.data(entry)) {
             symlinks.put(path, new String(target.readAllBytes(), StandardCharsets.UTF_8));
@@ -612,7 +617,12 @@ public final class ArchiveIo {
 
     @Override
     public ArchiveEntry next() throws IOException {
-      return tar.getNextEntry();
+      TarArchiveEntry e = tar.getNextEntry();
+      if (e != null && !e.isCheckSumOK()) {
+        // As tar -x refuses it: a header whose checksum fails may name another file, or another size.
+        throw new IOException("the header of entry '" + DatasetPaths.printable(e.getName()) + "' is damaged (its checksum does not match)");
+      }
+      return e;
     }
 
     @Override
@@ -689,8 +699,8 @@ public final class ArchiveIo {
       throw new InvalidInputException("Cannot import " + archiveFile + ": it is an empty file (0 bytes), not an archive");
     }
     if (format == Format.TAR && size % 512 != 0) {
-      throw new InvalidInputException("Cannot import " + archiveFile + ": not a tar archive, or cut short (" + size
-          + " bytes, not a multiple of 512)");
+      throw new InvalidInputException("Cannot import " + archiveFile + ": not a tar archive, cut short, or with bytes after its end ("
+          + size + " bytes, not a multiple of 512)");
     }
   }
 

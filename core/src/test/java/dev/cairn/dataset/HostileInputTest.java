@@ -575,6 +575,45 @@ class HostileInputTest {
   }
 
   @Test
+  void aTarHeaderWhoseChecksumFailsIsRefusedAsDamaged() throws IOException {
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "checksum").build());
+    byte[] whole = Files.readAllBytes(tar("a.txt", "b.txt"));
+    Path renamed = tmp.resolve("renamed.tar");
+    byte[] bad = whole.clone();
+    bad[0] = (byte) 'z'; // "z.txt": another name, the header's checksum left as it was
+    Files.write(renamed, bad);
+    assertThatThrownBy(() -> ds.addArchive(renamed, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("the header of entry 'z.txt' is damaged (its checksum does not match)");
+    assertThat(ds.listFiles()).isEmpty();
+    // Bytes after a whole archive's end, in a size no tar writes: said as a possible cause too.
+    Path trailing = tmp.resolve("trailing.tar");
+    Files.write(trailing, java.nio.ByteBuffer.allocate(whole.length + 7).put(whole).put("GARBAGE".getBytes(StandardCharsets.US_ASCII)).array());
+    assertThatThrownBy(() -> ds.addArchive(trailing, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not a tar archive, cut short, or with bytes after its end");
+  }
+
+  @Test
+  void aZipEntryOfAFifoOrDeviceIsSkippedAsATarsIs() throws IOException {
+    Path zip = tmp.resolve("special.zip");
+    try (var out = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(zip)) {
+      for (String[] e : new String[][] {{"pipe", "10644"}, {"dev", "20644"}, {"real.txt", "100644"}}) {
+        var ze = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e[0]);
+        ze.setUnixMode(Integer.parseInt(e[1], 8));
+        out.putArchiveEntry(ze);
+        if (e[0].equals("real.txt")) {
+          out.write("real".getBytes(StandardCharsets.UTF_8));
+        }
+        out.closeArchiveEntry();
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "special-zip").build());
+    ds.addArchive(zip, "", warningsInto(warnings));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("real.txt");
+    assertThat(warnings).anyMatch(w -> w.startsWith("skipped pipe: not a regular file")).anyMatch(w -> w.startsWith("skipped dev: "));
+  }
+
+  @Test
   void aSysFileIsNamedAsOneNotAsAFileThatChanged() throws IOException {
     Path sys = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
     assumeTrue(Files.isReadable(sys), "no such /sys file here");
