@@ -42,6 +42,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -388,6 +389,7 @@ public final class ArchiveIo {
     requireLooksWhole(archiveFile, format);
     Map<String, FileEntry> files = new LinkedHashMap<>();
     Map<String, String> symlinks = new LinkedHashMap<>();
+    Set<String> folders = new HashSet<>(); // those the archive holds as entries of their own
     // Tar names in their own bytes (not PAX) are read as UTF-8 with '?' for a byte that is not:
     // the entries (by their place) whose names hold a '?' are read again to tell.
     Map<Integer, String> questioned = new HashMap<>();
@@ -402,6 +404,11 @@ public final class ArchiveIo {
           questioned.put(index, te.getName() + "\0" + linkName(te));
         }
         if (entry.isDirectory()) {
+          try {
+            folders.add(datasetPath(archiveFile, datasetFolder, entry.getName()));
+          } catch (InvalidInputException noPath) {
+            // "./", or a name no file of the version could be under: a folder entry adds nothing
+          }
           continue;
         }
         if (entry instanceof TarArchiveEntry te && (te.isFIFO() || te.isCharacterDevice() || te.isBlockDevice() || te.isGlobalPaxHeader())) {
@@ -437,6 +444,14 @@ public final class ArchiveIo {
         if (entry instanceof TarArchiveEntry te && te.isLink()) {
           String target = datasetPath(archiveFile, datasetFolder, te.getLinkName());
           FileEntry earlier = files.get(target);
+          if (earlier == null && symlinks.containsKey(target)) {
+            symlinks.put(path, symlinks.get(target)); // another name of a symbolic link: the same link, as tar -x makes it
+            continue;
+          }
+          if (earlier == null && folders.contains(target)) {
+            throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(te.getName())
+                + "' is a hard link to the folder '" + DatasetPaths.printable(te.getLinkName()) + "', which no file system makes");
+          }
           if (earlier == null) {
             throw new InvalidInputException("Cannot import " + archiveFile + ": '" + DatasetPaths.printable(te.getName())
                 + "' is a hard link to '" + DatasetPaths.printable(te.getLinkName()) + "', which the archive does not hold before it");

@@ -526,6 +526,34 @@ class HostileInputTest {
         .containsOnly(true);
     assertThat(warnings).anyMatch(w -> w.contains("pipe"));
 
+    // A hard link to a symbolic link is that link again, as tar -x makes it; one to a folder is refused, said so.
+    Path toLink = tmp.resolve("hard-to-symlink.tar");
+    try (OutputStream os = Files.newOutputStream(toLink); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
+      byte[] body = "A".getBytes(StandardCharsets.UTF_8);
+      TarArchiveEntry a = new TarArchiveEntry("a");
+      a.setSize(body.length);
+      out.putArchiveEntry(a);
+      out.write(body);
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("s", TarArchiveEntry.LF_SYMLINK) {{ setLinkName("a"); }});
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("h", TarArchiveEntry.LF_LINK) {{ setLinkName("s"); }});
+      out.closeArchiveEntry();
+    }
+    Dataset other = Dataset.create(repo, CreateOptions.of("h", "hard-to-symlink").build());
+    other.addArchive(toLink, "", Progress.NONE);
+    assertThat(other.listFiles()).extracting(FileEntry::path).containsExactly("a", "h", "s");
+    assertThat(other.listFiles()).extracting(FileEntry::size).containsOnly(1L);
+    Path toFolder = tmp.resolve("hard-to-folder.tar");
+    try (OutputStream os = Files.newOutputStream(toFolder); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
+      out.putArchiveEntry(new TarArchiveEntry("d/"));
+      out.closeArchiveEntry();
+      out.putArchiveEntry(new TarArchiveEntry("h", TarArchiveEntry.LF_LINK) {{ setLinkName("d"); }});
+      out.closeArchiveEntry();
+    }
+    assertThatThrownBy(() -> other.addArchive(toFolder, "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("'h' is a hard link to the folder 'd', which no file system makes");
+
     for (String target : List.of("/etc/passwd", "../../outside", "missing", "d")) {
       Path bad = tmp.resolve("bad-" + Math.abs(target.hashCode()) + ".tar");
       try (OutputStream os = Files.newOutputStream(bad); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
