@@ -45,6 +45,29 @@ class DaemonClientTest {
     assertThat(r.daemonSawHangUp).isTrue();
   }
 
+  @Test
+  void outputThatCouldNotBeWrittenIsSaidWhateverTheCommandsOwnStatus() throws Exception {
+    // stdout on a full disk, the command failing (exit 1) after it printed: said, as a JVM of its own says it.
+    Path socket = work.resolve("full.sock");
+    Path err = work.resolve("err.txt");
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      server.bind(UnixDomainSocketAddress.of(socket));
+      Process client = new ProcessBuilder("perl", CLIENT.toString(), socket.toString(), "stamp", "0022", work.toString(), "verify")
+          .redirectOutput(new java.io.File("/dev/full")).redirectError(err.toFile()).start();
+      try (SocketChannel ch = server.accept()) {
+        DaemonServer.Request.read(new DataInputStream(new BufferedInputStream(DaemonProtocol.input(ch))));
+        OutputStream raw = DaemonProtocol.output(ch);
+        raw.write(DaemonProtocol.ACCEPTED);
+        frame(raw, DaemonProtocol.STDOUT, "modified  a.txt: size 3, not 2\n");
+        raw.write(ByteBuffer.allocate(5).put(DaemonProtocol.EXIT).putInt(1).array());
+        raw.flush();
+        assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertThat(client.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(err)).isEqualTo("cairn: Cannot write all of the output (the disk is full?); what the command did stands\n");
+    }
+  }
+
   record Interrupted(int exit, String out, String err, boolean daemonSawHangUp) {}
 
   /** Accepts the client's command, sends the hints and a line of output, then signals the client. */
