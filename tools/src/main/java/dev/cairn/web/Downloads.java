@@ -215,14 +215,9 @@ final class Downloads {
    * does not have (saying so of a file of that path).
    */
   private String archiveFolder(Context ctx, DatasetRecord r) throws IOException {
-    String given = Params.exact(ctx, "dir");
-    if (given == null || given.isEmpty() || given.equals("/")) {
-      return "";
-    }
-    String dir = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
-    String problem = DatasetPaths.problem(dir);
-    if (problem != null) {
-      throw HttpProblem.badRequest("Cannot download folder '" + given + "': " + problem + " (folders are named from the version's top: a/b)");
+    String dir = FolderPage.dirParam(ctx, "download");
+    if (dir.isEmpty()) {
+      return dir;
     }
     try (ObjectReader reader = site.newReader()) {
       Manifest m = new Manifest(new NodeLoader(reader), r.root());

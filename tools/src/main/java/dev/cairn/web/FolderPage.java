@@ -88,6 +88,14 @@ final class FolderPage {
             + " listing takes " + flat + ")");
       }
     }
+    return dirParam(ctx, "list");
+  }
+
+  /**
+   * The {@code dir} parameter, without a trailing '/'; "" for the top (absent, empty or "/"); a
+   * 400 saying "Cannot {@code verb} folder ..." for a path no folder can have.
+   */
+  static String dirParam(Context ctx, String verb) {
     String given = Params.exact(ctx, "dir");
     if (given == null || given.isEmpty() || given.equals("/")) {
       return "";
@@ -95,7 +103,7 @@ final class FolderPage {
     String dir = given.endsWith("/") ? given.substring(0, given.length() - 1) : given;
     String problem = DatasetPaths.problem(dir);
     if (problem != null) {
-      throw HttpProblem.badRequest("Cannot list folder '" + given + "': " + problem + " (folders are named from the version's top: a/b)");
+      throw HttpProblem.badRequest("Cannot " + verb + " folder '" + given + "': " + problem + " (folders are named from the version's top: a/b)");
     }
     return dir;
   }
