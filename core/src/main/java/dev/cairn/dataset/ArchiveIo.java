@@ -98,14 +98,14 @@ public final class ArchiveIo {
   private ArchiveIo() {}
 
   /**
-   * Writes the files of {@code root} to {@code output} (atomically: a temporary file next to it,
-   * then a rename).
+   * Writes the files of {@code root} that {@code selection} holds to {@code output} (atomically: a
+   * temporary file next to it, then a rename).
    *
    * @throws InvalidInputException if {@code output} is a folder, exists and {@code overwrite} is
    *     false (it is left as it was), or its folder does not exist or cannot hold new files
    */
-  static void write(DatasetRepository repo, ObjectId root, Path output, boolean overwrite, long timeMillis, Progress progress)
-      throws IOException {
+  static void write(DatasetRepository repo, ObjectId root, Selection selection, Path output, boolean overwrite, long timeMillis,
+      Progress progress) throws IOException {
     Format format = Format.of(output);
     LocalCopies.requireApartFromRepository(repo, output, "export to");
     if (Files.isDirectory(output)) {
@@ -128,7 +128,7 @@ public final class ArchiveIo {
     Path tmp = AtomicFiles.tempPath(dir, tmpPrefix);
     try (var atExit = ExitCleanup.register(tmp)) {
       try (OutputStream file = new BufferedOutputStream(create(tmp, output), 1 << 16)) {
-        write(repo, root, format, file, timeMillis, progress);
+        write(repo, root, selection, format, file, timeMillis, progress);
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true); // whole on disk before it has its name

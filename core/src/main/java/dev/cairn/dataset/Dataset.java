@@ -1084,11 +1084,11 @@ public final class Dataset {
     }
     Path folder;
     try {
-      requireSomeFileFiltered(r, selection);
+      requireSomeFileFiltered(r, selection, "get");
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     } catch (MissingObjectException notFetched) {
       fetchFor(r, selection, progress, notFetched);
-      requireSomeFileFiltered(r, selection);
+      requireSomeFileFiltered(r, selection, "get");
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     }
     if (!repo.catalog().exists(id)) {
@@ -1115,7 +1115,7 @@ public final class Dataset {
       LocalCopies.requireUsableTarget(repo, target, overwrite); // before a fetch that may be long
       fetchWhatIsMissing(r, selection, progress);
     }
-    requireSomeFileFiltered(r, selection);
+    requireSomeFileFiltered(r, selection, "get");
     try {
       return LocalCopies.mutableCopy(repo, r.root(), target, overwrite, selection, progress);
     } catch (MissingObjectException lost) {
@@ -1127,7 +1127,7 @@ public final class Dataset {
    * Refuses filters that select no file of the version (spec/datasets.md): a mistyped filter would
    * otherwise give an empty folder. A part may be empty; the files its filters select may not.
    */
-  private void requireSomeFileFiltered(DatasetRecord r, Selection selection) throws IOException {
+  private void requireSomeFileFiltered(DatasetRecord r, Selection selection, String verb) throws IOException {
     if (selection.filters().isEmpty() || selection.equals(Selection.NONE)) {
       return;
     }
@@ -1139,7 +1139,7 @@ public final class Dataset {
       });
     }
     if (!found[0]) {
-      throw new InvalidInputException("Cannot get " + id + ": no file matches the filter " + String.join(" ",
+      throw new InvalidInputException("Cannot " + verb + " " + id + ": no file matches the filter " + String.join(" ",
           selection.filters().stream().map(Glob::pattern).toList()));
     }
   }
@@ -1595,16 +1595,28 @@ public final class Dataset {
    *     cannot be written; nothing is left behind
    */
   public void export(Path output, boolean overwrite, Progress progress) throws IOException {
+    export(output, overwrite, Selection.ALL, progress);
+  }
+
+  /**
+   * As {@link #export(Path, boolean, Progress)}, the files of {@code selection} only (a part, or
+   * those its filters match), at their paths in the version.
+   *
+   * @throws InvalidInputException also when the filters match no file
+   */
+  public void export(Path output, boolean overwrite, Selection selection, Progress progress) throws IOException {
     progress = Progress.orNone(progress);
     Objects.requireNonNull(output, "output must not be null: give the archive's path");
+    Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
     DatasetRecord r = record();
+    requireSomeFileFiltered(r, selection, "export");
     long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
     try {
-      ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);
+      ArchiveIo.write(repo, r.root(), selection, output, overwrite, time, progress);
     } catch (MissingObjectException notFetched) {
       // Fetched in part: what is missing comes from the version's remote (the partial archive is gone).
-      fetchFor(r, Selection.ALL, progress, notFetched);
-      ArchiveIo.write(repo, r.root(), output, overwrite, time, progress);
+      fetchFor(r, selection, progress, notFetched);
+      ArchiveIo.write(repo, r.root(), selection, output, overwrite, time, progress);
     }
   }
 

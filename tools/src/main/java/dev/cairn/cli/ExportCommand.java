@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 final class ExportCommand extends Base {
   @Mixin VersionSelector selector;
 
+  @Mixin SelectionOptions select;
+
   @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format.")
   Path output;
 
@@ -36,7 +38,7 @@ final class ExportCommand extends Base {
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
     try {
-      ds.export(output, overwrite, progress());
+      ds.export(output, overwrite, select.selection("export"), progress());
     } catch (IOException | RuntimeException e) {
       throw namingDestination(e, output);
     }

@@ -743,6 +743,20 @@ class CliEndToEndTest {
           .contains("(2 files read, ");
       assertThat(cli.ok("compare", "--source", id, "--target", imp, "--json").obj()).containsEntry("changes", List.of());
     }
+    // Some of its files, as get takes them: a folder by --filter, a part of a split; at their paths.
+    Path folder = tmp.resolve("folder.tar");
+    cli.ok("export", "--id", id, "--output", folder.toString(), "--filter", "d/");
+    String onlyD = (String) cli.ok("create", "--name", "imp-folder", "--json").obj().get("id");
+    cli.ok("add", "--id", onlyD, "--archive", folder.toString());
+    assertThat(cli.ok("list", "--id", onlyD, "--json").array()).extracting(m -> m.get("path")).containsExactly("d/a.txt");
+    Path part = tmp.resolve("part.zip");
+    cli.ok("export", "--id", id, "--output", part.toString(), "--part", "0", "--num-parts", "2");
+    String half = (String) cli.ok("create", "--name", "imp-part", "--json").obj().get("id");
+    cli.ok("add", "--id", half, "--archive", part.toString());
+    assertThat(cli.ok("list", "--id", half, "--json").array()).hasSize(1);
+    assertThat(cli.fails("export", "--id", id, "--output", tmp.resolve("none.tar").toString(), "--filter", "*.jpg").err())
+        .isEqualTo("cairn: Cannot export " + id + ": no file matches the filter *.jpg\n");
+    assertThat(tmp.resolve("none.tar")).doesNotExist();
   }
 
   @Test
