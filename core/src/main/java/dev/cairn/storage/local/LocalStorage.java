@@ -178,12 +178,10 @@ public final class LocalStorage implements RemoteStorage {
   @Override
   public long size(String name) throws IOException {
     try {
-      try {
-        BasicFileAttributes a = Files.readAttributes(file(name), BasicFileAttributes.class);
-        return a.isRegularFile() ? a.size() : -1;
-      } catch (NoSuchFileException e) {
-        return -1;
-      }
+      BasicFileAttributes a = Files.readAttributes(file(name), BasicFileAttributes.class);
+      return a.isRegularFile() ? a.size() : -1;
+    } catch (NoSuchFileException e) {
+      return -1;
     } catch (AccessDeniedException e) {
       throw denied(e);
     }
@@ -191,19 +189,17 @@ public final class LocalStorage implements RemoteStorage {
 
   @Override
   public byte[] read(String name, long offset, int length) throws IOException {
-    try {
-      try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
-        byte[] out = new byte[length];
-        ByteBuffer buf = ByteBuffer.wrap(out);
-        while (buf.hasRemaining()) {
-          if (ch.read(buf, offset + buf.position()) < 0) {
-            throw new StorageException("Cannot read " + name + ": file ends before byte " + (offset + length), false);
-          }
+    try (FileChannel ch = FileChannel.open(file(name), StandardOpenOption.READ)) {
+      byte[] out = new byte[length];
+      ByteBuffer buf = ByteBuffer.wrap(out);
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) {
+          throw new StorageException("Cannot read " + name + ": file ends before byte " + (offset + length), false);
         }
-        return out;
-      } catch (NoSuchFileException e) {
-        throw StorageException.notFound(name);
       }
+      return out;
+    } catch (NoSuchFileException e) {
+      throw StorageException.notFound(name);
     } catch (AccessDeniedException e) {
       throw denied(e);
     }
@@ -212,11 +208,9 @@ public final class LocalStorage implements RemoteStorage {
   @Override
   public InputStream open(String name) throws IOException {
     try {
-      try {
-        return Files.newInputStream(file(name));
-      } catch (NoSuchFileException e) {
-        throw StorageException.notFound(name);
-      }
+      return Files.newInputStream(file(name));
+    } catch (NoSuchFileException e) {
+      throw StorageException.notFound(name);
     } catch (AccessDeniedException e) {
       throw denied(e);
     }
