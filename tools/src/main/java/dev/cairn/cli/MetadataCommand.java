@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,9 +44,9 @@ final class MetadataCommand extends Base {
         }
         changes.put(k, v.isEmpty() ? null : v);
       }
-      remotes().takeNewerRecords(ds);
+      Set<String> deletedThere = remotes().takeNewerRecords(ds);
       ds.setMetadata(changes);
-      remotes().sendRecordChange(ds);
+      remotes().sendRecordChange(ds, deletedThere);
     }
     Map<String, String> md = new TreeMap<>(ds.metadata());
     if (json) {

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.internal.json.Json;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,9 +17,9 @@ final class SetDescriptionCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    remotes().takeNewerRecords(ds);
+    Set<String> deletedThere = remotes().takeNewerRecords(ds);
     ds.setDescription(description);
-    remotes().sendRecordChange(ds);
+    remotes().sendRecordChange(ds, deletedThere);
     if (json) {
       printJson(Json.object("id", ds.id(), "description", description));
     } else {

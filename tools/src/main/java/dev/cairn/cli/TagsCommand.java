@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,9 +31,9 @@ final class TagsCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
-      remotes().takeNewerRecords(ds);
+      Set<String> deletedThere = remotes().takeNewerRecords(ds);
       ds.editTags(add, remove);
-      remotes().sendRecordChange(ds);
+      remotes().sendRecordChange(ds, deletedThere);
     }
     List<String> tags = ds.tags();
     if (json) {

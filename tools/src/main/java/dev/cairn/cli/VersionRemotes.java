@@ -4,7 +4,6 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
-import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.storage.Storages;
@@ -45,15 +44,22 @@ final class VersionRemotes {
    * the record to each remote the version was uploaded to, as clearml's server sees such a change
    * at once (the local repository is the remote's cache), saying so on stderr. A remote that does
    * not take it (unreachable, or the record changed there too) keeps the old one, which a warning
-   * says, with the upload that sends it later: the change here stands.
+   * says, with the upload that sends it later: the change here stands. A remote that deleted the
+   * version ({@code deletedThere}, as {@link #takeNewerRecords} found) is not sent it: a tag must
+   * not bring back what a teammate deleted.
    */
-  void sendRecordChange(Dataset ds) throws IOException {
+  void sendRecordChange(Dataset ds, Set<String> deletedThere) throws IOException {
     DatasetRecord r = ds.record();
     if (r.isDraft()) {
       return;
     }
     String id = r.shortId();
     for (String remote : r.uploadedTo()) {
+      if (deletedThere.contains(remote)) {
+        warn.accept(remote + " deleted " + id + " since it was uploaded: the change stays here (cairn upload --id " + id + " --storage "
+            + remote + " would bring the version back there)");
+        continue;
+      }
       try {
         repo.get(r.id()).upload(remote, null, Progress.NONE);
         note.accept("sent the change to " + remote);
@@ -72,20 +78,28 @@ final class VersionRemotes {
    * uploaded to (a teammate's tag, description or publish there), as git fetches before a push,
    * so that the change adds to theirs instead of diverging from it and being refused there. A
    * remote that cannot be read is noted, and the change is made here all the same.
+   *
+   * @return the remotes that deleted the version since (for {@link #sendRecordChange})
    */
-  void takeNewerRecords(Dataset ds) throws IOException {
+  Set<String> takeNewerRecords(Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
+    Set<String> deletedThere = new HashSet<>();
     if (r.isDraft()) {
-      return;
+      return deletedThere;
     }
     for (String remote : r.uploadedTo()) {
       try {
-        repo.catchUpOrNote(r.id(), remote, note, e -> ErrorHandler.oneLine(e, false));
-      } catch (BadStorageLocationException gone) { // no typo here: a remote the version went to that is no folder now
-        note.accept("could not read " + r.shortId() + "'s record on " + remote + " (" + ErrorHandler.oneLine(gone, false)
+        repo.catchUp(r.id(), remote);
+      } catch (DatasetNotFoundException deleted) {
+        deletedThere.add(remote); // said by the send, which it stops
+      } catch (ConflictException diverged) {
+        note.accept(ErrorHandler.oneLine(diverged, false));
+      } catch (IOException | RuntimeException unreadable) { // a remote gone, or one that is no folder now
+        note.accept("could not read " + r.shortId() + "'s record on " + remote + " (" + ErrorHandler.oneLine(unreadable, false)
             + "); the local one is used");
       }
     }
+    return deletedThere;
   }
 
   /**

@@ -545,6 +545,25 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRecordChangeIsNotSentToARemoteThatDeletedTheVersion() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Cli b = new Cli(tmp.resolve("b"));
+    String remote = tmp.resolve("remote").toString();
+    String uri = "file://" + remote;
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    b.ok("get", "--id", id, "--storage", remote);
+    a.ok("delete", "--id", id, "--storage", remote);
+    // A tag on b's copy: kept here, said, and the teammate's delete stands there.
+    Cli.Result tagged = b.ok("tags", "--id", id, "--add", "late");
+    assertThat(tagged.err()).isEqualTo("cairn: warning: " + uri + " deleted " + id.substring(0, 8) + " since it was uploaded: the change"
+        + " stays here (cairn upload --id " + id.substring(0, 8) + " --storage " + uri + " would bring the version back there)\n");
+    assertThat(b.ok("tags", "--id", id).out()).isEqualTo("late\n");
+    assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array()).isEmpty();
+  }
+
+  @Test
   void anUploadToASecondRemoteMakesACopyThereAndTheFirstStaysTheVersionsOwn() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String first = tmp.resolve("first").toString();
