@@ -84,7 +84,7 @@ final class LocalCopies {
     } catch (MissingObjectException notHere) {
       return; // the copy itself says what is missing
     }
-    Path existing = realPathOfMaybeMissing(target);
+    Path existing = target.toAbsolutePath().normalize(); // the disk is that of its nearest folder that exists
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
     }
