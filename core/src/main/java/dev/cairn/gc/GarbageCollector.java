@@ -164,6 +164,7 @@ public final class GarbageCollector {
     candidates.forEach(c -> dropped.add(c.name()));
     dropped.removeAll(rewrite.replacements().keySet());
     int deletedPacks = 0;
+    long deletedObjects = 0;
     long freed = 0;
     // From the drop to the last deletion, no index is rebuilt from a listing of packs/ (PackRemovalLock).
     try (PackRemovalLock removing = takeRemovalLock(db, progress, "a repair (fsck --repair)")) {
@@ -172,8 +173,11 @@ public final class GarbageCollector {
       for (Candidate c : candidates) {
         if (dropped.contains(c.name())) {
           long size = deleteUnlessRefreshed(db, c);
-          deletedPacks += size >= 0 ? 1 : 0;
-          freed += Math.max(0, size);
+          if (size >= 0) { // a pack kept for a command that reused it keeps its objects too
+            deletedPacks++;
+            deletedObjects += rewrite.leftBehind().getOrDefault(c.name(), 0L);
+            freed += size;
+          }
         }
       }
     }
@@ -182,7 +186,7 @@ public final class GarbageCollector {
     for (String name : rewrite.replacements().keySet()) {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
-    return new Result(deletedPacks, rewrite.replacements().size(), liveObjects, rewrite.deleted(), Math.max(0, freed - rewritten),
+    return new Result(deletedPacks, rewrite.replacements().size(), liveObjects, deletedObjects, Math.max(0, freed - rewritten),
         leftovers, youngPacks, youngBytes, heldForCommand);
   }
 
@@ -202,8 +206,11 @@ public final class GarbageCollector {
     return lock;
   }
 
-  /** The new packs of a rewrite, with their entries, and how many stored objects it left behind. */
-  private record Rewrite(Map<String, List<PackEntry>> replacements, long deleted) {}
+  /**
+   * The new packs of a rewrite, with their entries, and how many stored objects it left behind in
+   * each candidate (dead ones, and copies another pack holds): gone once that candidate is deleted.
+   */
+  private record Rewrite(Map<String, List<PackEntry>> replacements, Map<String, Long> leftBehind) {}
 
   /**
    * Writes the live objects of the candidates into new packs, published and indexed. Blocks whose
@@ -213,7 +220,7 @@ public final class GarbageCollector {
    */
   private Rewrite rewriteLive(PackObjectDatabase db, List<Candidate> candidates, Set<ObjectId> live) throws IOException {
     Map<String, List<PackEntry>> replacements = new LinkedHashMap<>();
-    long deleted = 0;
+    Map<String, Long> leftBehind = new HashMap<>();
     try (ObjectReader reader = db.newReader();
         PackAssembler out = new PackAssembler(db.algorithm(), db.packDirectory(), repo.repository().tmpDirectory(),
             repo.repository().config().pack())) {
@@ -230,7 +237,7 @@ public final class GarbageCollector {
           if (live.contains(e.id()) && !elsewhere(db, indexed[i], candidateNames) && live.remove(e.id())) {
             copier.add(e.id());
           } else {
-            deleted++;
+            leftBehind.merge(c.name(), 1L, Long::sum);
           }
         }
       }
@@ -240,7 +247,7 @@ public final class GarbageCollector {
         replacements.put(info.name(), info.entries());
       }
     }
-    return new Rewrite(replacements, deleted);
+    return new Rewrite(replacements, leftBehind);
   }
 
   /**

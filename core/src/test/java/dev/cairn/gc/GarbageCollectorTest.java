@@ -718,4 +718,55 @@ class GarbageCollectorTest {
       assertThat(snapshot(again.getLocalCopy())).isEqualTo(snapshot(s));
     }
   }
+
+  /** A pack a command reused while the collection paused stays, and so do its objects: none is counted as deleted. */
+  @Test
+  void objectsOfAPackKeptForACommandThatReusedItAreNotCountedAsDeleted() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      version(repo, "gone", folder(tmp.resolve("s"), 5, 3, 30_000)).delete(false);
+      var db = repo.repository().packs();
+      List<Path> packs = db.packFiles();
+      List<dev.cairn.id.ObjectId> ids = new ArrayList<>();
+      for (Path p : packs) {
+        try (var f = dev.cairn.internal.pack.PackFile.open(p)) {
+          ids.add(f.entries().get(0).id());
+        }
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+      }
+      // Once the collection has taken the packs out of the index, a writer reuses their objects,
+      // which refreshes them.
+      AtomicBoolean reused = new AtomicBoolean();
+      Thread writer = new Thread(() -> {
+        long deadline = System.currentTimeMillis() + 20_000;
+        try {
+          while (!reused.get() && System.currentTimeMillis() < deadline) {
+            if (java.util.Arrays.stream(db.index().lookupEach(ids)).allMatch(java.util.Objects::isNull)) {
+              for (Path p : packs) {
+                Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+              }
+              reused.set(true);
+            }
+            Thread.sleep(2);
+          }
+        } catch (IOException | InterruptedException e) {
+          throw new RuntimeException(e);
+        }
+      });
+      writer.start();
+      GarbageCollector.Result kept = new GarbageCollector(repo, 0, 1_000, Progress.NONE).run();
+      writer.join();
+      assertThat(reused).isTrue();
+      assertThat(kept.packsDeleted()).isZero();
+      assertThat(kept.objectsDeleted()).isZero();
+      assertThat(kept.bytesFreed()).isZero();
+      assertThat(db.packFiles()).hasSameElementsAs(packs);
+      // Left unused after all, they go with the next collection, counted then.
+      for (Path p : packs) {
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+      }
+      GarbageCollector.Result later = new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(later.packsDeleted()).isEqualTo(packs.size());
+      assertThat(later.objectsDeleted()).isGreaterThanOrEqualTo(15);
+    }
+  }
 }
