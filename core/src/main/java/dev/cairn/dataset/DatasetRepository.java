@@ -702,9 +702,16 @@ public final class DatasetRepository implements AutoCloseable {
     }
   }
 
-  /** Whether a file of {@code tmp/} is the lock of fetches, of lock breakers or of pack removal, which stay there: not leftovers. */
+  /** The file of {@code tmp/} whose lock a collection (gc) holds from start to end: one at a time. */
+  public static final String COLLECTION_LOCK_FILE = "gc.lock";
+
+  /**
+   * Whether a file of {@code tmp/} is the lock of fetches, of lock breakers, of pack removal or of
+   * collections, which stay there: not leftovers.
+   */
   public static boolean isLockFileOfTmp(String name) {
-    return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME);
+    return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME)
+        || name.equals(COLLECTION_LOCK_FILE);
   }
 
   private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {

@@ -13,6 +13,7 @@ import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.Trees;
+import dev.cairn.internal.fs.WholeFileLock;
 import dev.cairn.internal.index.ObjectLocation;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.BlockCopier;
@@ -142,6 +143,20 @@ public final class GarbageCollector {
    *     cannot be opened: nothing is deleted then
    */
   public Result run() throws IOException {
+    // One collection at a time: two would each copy the same live objects into new packs.
+    boolean[] waited = new boolean[1];
+    try (WholeFileLock one = WholeFileLock.take(repo.repository().tmpDirectory().resolve(DatasetRepository.COLLECTION_LOCK_FILE), () -> {
+      waited[0] = true;
+      progress.start("waiting for another collection (gc) of this repository to end", -1);
+    })) {
+      if (waited[0]) {
+        progress.finish();
+      }
+      return collect();
+    }
+  }
+
+  private Result collect() throws IOException {
     // What is younger than the grace period is kept, and so is whatever was written since the
     // oldest lock a live command holds on a version: it may not be referenced yet.
     long now = fileSystemNow();

@@ -769,4 +769,43 @@ class GarbageCollectorTest {
       assertThat(later.objectsDeleted()).isGreaterThanOrEqualTo(15);
     }
   }
+
+  /** Two collections at once: the second waits for the first, says so, and finds nothing left to copy. */
+  @Test
+  void twoCollectionsAtOnceCopyEachLiveObjectOnce() throws Exception {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset last = null;
+      for (int i = 0; i < 6; i++) {
+        Path s = folder(tmp.resolve("s" + i), 20 + i, 2, 3000);
+        last = version(repo, "small", s, last == null ? new String[0] : new String[] {last.id()});
+      }
+      version(repo, "gone", folder(tmp.resolve("g"), 40, 3, 20_000)).delete(false);
+      TestRepos.awaitClockPastNewestPack(repo);
+      List<String> said = Collections.synchronizedList(new ArrayList<>());
+      Progress saying = new Progress() {
+        @Override
+        public void start(String task, long totalBytes) {
+          said.add(task);
+        }
+      };
+      ExecutorService two = Executors.newFixedThreadPool(2);
+      try {
+        Future<GarbageCollector.Result> first = two.submit(() -> new GarbageCollector(repo, 0, 300, saying).run());
+        Future<GarbageCollector.Result> second = two.submit(() -> new GarbageCollector(repo, 0, 300, saying).run());
+        assertThat(first.get().packsWritten() + second.get().packsWritten()).isEqualTo(1);
+      } finally {
+        two.shutdown();
+      }
+      assertThat(said).contains("waiting for another collection (gc) of this repository to end");
+      Map<dev.cairn.id.ObjectId, Integer> copies = new java.util.HashMap<>();
+      for (Path p : repo.repository().packs().packFiles()) {
+        try (var f = dev.cairn.internal.pack.PackFile.open(p)) {
+          f.entries().forEach(e -> copies.merge(e.id(), 1, Integer::sum));
+        }
+      }
+      assertThat(copies.values()).as("each object stored once").containsOnly(1);
+      assertThat(last.verify()).isEmpty();
+      assertThat(tmp.resolve("r/tmp/" + DatasetRepository.COLLECTION_LOCK_FILE)).as("not a leftover").exists();
+    }
+  }
 }

@@ -1,41 +1,25 @@
 package dev.cairn.internal.pack;
 
-import dev.cairn.internal.concurrent.LockTable;
+import dev.cairn.internal.fs.WholeFileLock;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Keeps apart what takes packs out of {@code packs/} and what indexes every pack found there: a
  * collection drops packs from the index, then deletes their files (spec/guarantees.md, "Garbage
  * collection"), and an index rebuilt from a listing taken in between would name packs that are
  * gone. {@code gc} holds it from the drop to the last deletion; {@code fsck --repair} for the
- * whole repair (its rebuild, and the scans its recoveries read).
- *
- * <p>An advisory lock of the operating system on the whole of {@code tmp/pack-removal.lock},
- * polled, in front of a lock of this process's threads, which is reentrant: a repair that holds
- * it takes it again around its rebuild. It ends with its process however that ends, so nothing
- * stale is left to break. The file stays (a waiter may be locking it): not a leftover.
+ * whole repair (its rebuild, and the scans its recoveries read). A {@link WholeFileLock} on
+ * {@code tmp/pack-removal.lock}: a repair that holds it takes it again around its rebuild.
  */
 public final class PackRemovalLock implements AutoCloseable {
   /** The lock file's name in {@code tmp/}. */
   public static final String FILE_NAME = "pack-removal.lock";
 
-  private static final LockTable<Path> IN_PROCESS = new LockTable<>();
+  private final WholeFileLock lock;
 
-  /** How often a taker that waits tries the lock of the operating system again. */
-  private static final long POLL_MILLIS = 50;
-
-  private final LockTable.Entry<Path> inProcess;
-  /** Null when this thread held the lock already. */
-  private final FileChannel channel;
-
-  private PackRemovalLock(LockTable.Entry<Path> inProcess, FileChannel channel) {
-    this.inProcess = inProcess;
-    this.channel = channel;
+  private PackRemovalLock(WholeFileLock lock) {
+    this.lock = lock;
   }
 
   /**
@@ -43,60 +27,11 @@ public final class PackRemovalLock implements AutoCloseable {
    * another holds it; {@code whenWaiting} runs once, as the wait begins, if there is one.
    */
   public static PackRemovalLock take(Path tmpDir, Runnable whenWaiting) throws IOException {
-    // By its real path: a repository opened through a link shares the lock of this process's other opening.
-    Path file = Files.createDirectories(tmpDir).toRealPath().resolve(FILE_NAME);
-    LockTable.Entry<Path> ours = IN_PROCESS.enter(file);
-    boolean waited = false;
-    try {
-      if (!ours.tryLock()) {
-        waited = true;
-        whenWaiting.run();
-        ours.lockInterruptibly();
-      }
-    } catch (InterruptedException e) {
-      ours.leave();
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while waiting for " + file);
-    }
-    if (ours.getHoldCount() > 1) {
-      return new PackRemovalLock(ours, null);
-    }
-    // One thread of this process at a time gets here, so this channel is the process's only one
-    // on the file, and closing it releases no other thread's lock.
-    FileChannel ch = null;
-    try {
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      // Polled, never a blocking lock(): an interrupt during one would close the channel.
-      while (ch.tryLock() == null) {
-        if (!waited) {
-          waited = true;
-          whenWaiting.run();
-        }
-        Thread.sleep(POLL_MILLIS);
-      }
-      return new PackRemovalLock(ours, ch);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      close(ch, ours);
-      throw new InterruptedIOException("interrupted while waiting for " + file);
-    } catch (IOException | RuntimeException e) {
-      close(ch, ours);
-      throw e;
-    }
-  }
-
-  private static void close(FileChannel ch, LockTable.Entry<Path> ours) throws IOException {
-    try {
-      if (ch != null) {
-        ch.close(); // releases the lock of the operating system, if taken
-      }
-    } finally {
-      ours.release();
-    }
+    return new PackRemovalLock(WholeFileLock.take(tmpDir.resolve(FILE_NAME), whenWaiting));
   }
 
   @Override
   public void close() throws IOException {
-    close(channel, inProcess);
+    lock.close();
   }
 }
