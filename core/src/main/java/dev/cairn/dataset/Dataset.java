@@ -226,10 +226,23 @@ public final class Dataset {
     return repo.getByTags(tags); // no tags (null or none) is refused there, as a command line without --tags
   }
 
-  /** Versions matching the filters (see {@link DatasetRepository#list}). */
+  /** Versions matching the filters (see {@link DatasetRepository#list}: the project exactly, null or empty for any). */
   public static List<DatasetRecord> list(DatasetRepository repo, String project, String name, List<String> tags) throws IOException {
     Objects.requireNonNull(repo, "repo must not be null");
     return repo.list(project, name, tags);
+  }
+
+  /**
+   * Versions matching the filters as clearml's {@code Dataset.list_datasets} and {@code cairn
+   * search} read the project: its subprojects too ({@code P/...}) when {@code
+   * recursiveProjectSearch}, the versions of no project for {@code ""}, any for null. Oldest first,
+   * drafts included (see {@link DatasetRepository#list} for {@code name} and {@code tags}).
+   */
+  public static List<DatasetRecord> list(DatasetRepository repo, String project, String name, List<String> tags,
+      boolean recursiveProjectSearch) throws IOException {
+    Objects.requireNonNull(repo, "repo must not be null");
+    return repo.list(null, name, tags).stream()
+        .filter(r -> DatasetRepository.inProject(r.project(), project, recursiveProjectSearch)).toList();
   }
 
   /**
@@ -686,10 +699,14 @@ public final class Dataset {
    * @param released whether the string was released there
    * @param problem why the remote could not be asked (unreachable, say), or null; the string
    *     may then stay reserved there, and the dataset's next version there skip it
-   * @param stillOn the remote the version was uploaded to, which keeps it (a delete is this
-   *     repository's: {@code Remote.deleteVersion} deletes it there), or null
+   * @param stillOn the remotes the version was uploaded to, its own first, which keep it (a delete
+   *     is this repository's: {@code Remote.deleteVersion} deletes it there); empty if none
    */
-  public record Deletion(String id, String version, String storage, boolean released, String problem, String stillOn) {}
+  public record Deletion(String id, String version, String storage, boolean released, String problem, List<String> stillOn) {
+    public Deletion {
+      stillOn = List.copyOf(stillOn);
+    }
+  }
 
   /**
    * Deletes this version's record (its objects go at the next gc). A version never uploaded
@@ -709,13 +726,16 @@ public final class Dataset {
    * dataset has one as a parent. Their data goes at the next gc.
    *
    * @param project the dataset's project ("" for none)
+   * @param force must be true, as clearml's {@code entire_dataset} needs {@code force}: every
+   *     version goes, published ones too
    * @return what each deletion did, newest version first
    * @throws DatasetNotFoundException if the dataset has no version here
+   * @throws DatasetStateException if {@code force} is false (nothing is deleted)
    */
-  public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
+  public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name, boolean force) throws IOException {
     Objects.requireNonNull(project, "project must not be null: give \"\" for none");
     Objects.requireNonNull(name, "name must not be null: give the dataset's name");
-    return VersionDeletion.deleteDataset(repo, project, name);
+    return VersionDeletion.deleteDataset(repo, project, name, force);
   }
 
   /**
@@ -1013,16 +1033,16 @@ public final class Dataset {
     return r.storage() != null && !uploadLogged(r, Storages.parse(r.storage()).toString());
   }
 
-  /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
-  /** The remote {@code r} was made for and uploaded to, which keeps it once it is deleted here; null if none (or unreadable). */
-  static String uploadedRemote(DatasetRecord r) {
-    try {
-      return r.storage() != null && !r.isDraft() && uploadLogged(r, Storages.parse(r.storage()).toString()) ? r.storage() : null;
-    } catch (IOException | RuntimeException unreadable) { // an address an older release recorded otherwise
-      return null;
-    }
+  /**
+   * The remotes {@code r} was uploaded to as a version, in the order of its uploads (its own
+   * first), which keep it once it is deleted here; none for a draft (a remote lists no version for
+   * one whose data an upload sent).
+   */
+  static List<String> uploadedRemotes(DatasetRecord r) {
+    return r.isDraft() ? List.of() : r.uploadedTo();
   }
 
+  /** Whether {@code r}'s log has its upload to {@code uri}: to its own remote, or to this one by a command naming it. */
   private static boolean uploadLogged(DatasetRecord r, String uri) {
     boolean uploaded = r.wasUploaded();
     return uploaded && (isStorage(uri, r.storage()) || r.log().stream()
@@ -1260,7 +1280,7 @@ public final class Dataset {
   public List<FileEntry> listFiles(List<String> globs) throws IOException {
     List<FileEntry> out = new ArrayList<>();
     forEachFile(globs, out::add);
-    return out;
+    return Collections.unmodifiableList(out);
   }
 
   /**
@@ -1287,7 +1307,7 @@ public final class Dataset {
   public Map<String, String> fileOrigins(List<String> globs) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     fileOriginRecords(globs).forEach((p, r) -> out.put(p, r == null ? null : r.id()));
-    return out;
+    return Collections.unmodifiableMap(out); // not Map.copyOf: a path of no version here maps to null
   }
 
   /**
@@ -1308,7 +1328,7 @@ public final class Dataset {
         out.put(p, id == null ? null : origins.recordOf(id));
       }
     }
-    return out;
+    return Collections.unmodifiableMap(out);
   }
 
   /**
@@ -1318,7 +1338,7 @@ public final class Dataset {
    * most versions (spec/datasets.md, "Drafts and the change-set").
    */
   public List<String> parentsMergedAsUnion() throws IOException {
-    return MergeBases.tiedParents(repo, record().parents());
+    return List.copyOf(MergeBases.tiedParents(repo, record().parents()));
   }
 
   /**
@@ -1328,7 +1348,7 @@ public final class Dataset {
    * such a manifest from its remote when it can.
    */
   public List<String> mergeBasesNotHere() throws IOException {
-    return MergeBases.basesNotHere(repo, record().parents());
+    return List.copyOf(MergeBases.basesNotHere(repo, record().parents()));
   }
 
   /** Whether any file matches one of {@code globs} (as {@link #forEachFile}); stops at the first. */
@@ -1393,7 +1413,7 @@ public final class Dataset {
     Set<String> deleted = new TreeSet<>();
     // A squash's base is empty (it has no parents); a base not stored here cannot be read.
     if (r.conflicts().isEmpty() || r.parents().isEmpty() || !repo.repository().objects().has(r.base())) {
-      return deleted;
+      return Set.of();
     }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       Manifest merged = new Manifest(new NodeLoader(reader), r.base());
@@ -1405,7 +1425,7 @@ public final class Dataset {
         }
       }
     }
-    return deleted;
+    return Collections.unmodifiableSet(deleted);
   }
 
   /**
@@ -1416,7 +1436,7 @@ public final class Dataset {
     DatasetRecord r = record();
     Set<String> changed = new TreeSet<>();
     if (r.conflicts().isEmpty() || r.parents().isEmpty() || r.base().equals(r.root()) || !repo.repository().objects().has(r.base())) {
-      return changed;
+      return Set.of();
     }
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       NodeLoader loader = new NodeLoader(reader);
@@ -1428,7 +1448,7 @@ public final class Dataset {
         }
       }
     }
-    return changed;
+    return Collections.unmodifiableSet(changed);
   }
 
   /** What {@code m} holds at {@code path}: its file entry, "folder" for a folder, or null. */
@@ -1487,7 +1507,7 @@ public final class Dataset {
 
   private List<DiffEntry> diff(ObjectId from, ObjectId to) throws IOException {
     try (ObjectReader reader = repo.repository().objects().newReader()) {
-      return new ManifestDiff(new NodeLoader(reader)).diff(from, to);
+      return Collections.unmodifiableList(new ManifestDiff(new NodeLoader(reader)).diff(from, to));
     }
   }
 
@@ -1521,11 +1541,11 @@ public final class Dataset {
           Version v = deleted.of(next);
           parents = v == null ? List.of() : deleted.parentsOf(v);
         }
-        graph.put(next, parents);
+        graph.put(next, List.copyOf(parents));
         queue.addAll(parents);
       }
     }
-    return graph;
+    return Collections.unmodifiableMap(graph);
   }
 
   /**
@@ -1535,7 +1555,7 @@ public final class Dataset {
    * {@link #getLocalCopy} builds each again. {@link #verify(Path)} says what differs in one.
    */
   public List<Path> changedCachedFolders() throws IOException {
-    return repo.cache().changedFolders(id);
+    return List.copyOf(repo.cache().changedFolders(id));
   }
 
   /**
@@ -1543,7 +1563,7 @@ public final class Dataset {
    * {@linkplain VerifyProblem.Kind#NOT_FETCHED not fetched} from the version's remote: intact).
    */
   public List<VerifyProblem> verify() throws IOException {
-    return Verifier.verifyStored(repo, record());
+    return List.copyOf(Verifier.verifyStored(repo, record()));
   }
 
   /** Compares {@code folder} with the version; returns every differing path. */
@@ -1559,7 +1579,7 @@ public final class Dataset {
   public List<VerifyProblem> verify(Path folder, Selection selection, boolean sizesOnly) throws IOException {
     Objects.requireNonNull(folder, "folder must not be null: give the folder to compare");
     Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
-    return Verifier.verifyFolder(repo, record().root(), selection, folder, sizesOnly);
+    return List.copyOf(Verifier.verifyFolder(repo, record().root(), selection, folder, sizesOnly));
   }
 
   /**
@@ -1568,7 +1588,7 @@ public final class Dataset {
    * Finds lost and truncated data, not bytes damaged in place.
    */
   public List<VerifyProblem> verifySizes() throws IOException {
-    return Verifier.verifyStoredSizes(repo, record());
+    return List.copyOf(Verifier.verifyStoredSizes(repo, record()));
   }
 
   /** A fast {@link #verify(Path)}: which files are missing, unexpected or of another size; reads no file. */

@@ -428,6 +428,23 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
+   * Whether a version of {@code project} is among those a search of project {@code asked} lists,
+   * as {@code cairn search --project} and clearml's {@code list_datasets} read it: every version
+   * when {@code asked} is null, the versions of no project when it is empty, else that project
+   * (a trailing {@code /} aside) and, {@code withSubprojects}, those under it ({@code asked/...}).
+   */
+  public static boolean inProject(String project, String asked, boolean withSubprojects) {
+    if (asked == null) {
+      return true;
+    }
+    if (asked.isEmpty()) {
+      return project.isEmpty();
+    }
+    String p = asked.length() > 1 && asked.endsWith("/") ? asked.substring(0, asked.length() - 1) : asked;
+    return project.equals(p) || (withSubprojects && project.startsWith(p + "/"));
+  }
+
+  /**
    * As {@link #list}, also naming the versions whose record could not be read: they may or may
    * not have matched, so a caller can say that the listing may be incomplete.
    */
@@ -495,7 +512,7 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public List<Path> restoreAll(List<Usage.Use> uses, Selection selection, Path copyDir, boolean overwrite, Progress progress)
       throws IOException {
-    return new LockedRestore(this).restoreAll(uses, selection, copyDir, overwrite, progress);
+    return List.copyOf(new LockedRestore(this).restoreAll(uses, selection, copyDir, overwrite, progress));
   }
 
   /**

@@ -45,7 +45,7 @@ final class VersionDeletion {
   private static Dataset.Deletion releaseRemoteString(DatasetRepository repo, DatasetRecord r, Map<String, Remote> remotes) {
     boolean uploaded = r.wasUploaded();
     if (r.storage() == null || uploaded) {
-      return new Dataset.Deletion(r.id(), r.version(), null, false, null, Dataset.uploadedRemote(r));
+      return new Dataset.Deletion(r.id(), r.version(), null, false, null, Dataset.uploadedRemotes(r));
     }
     // Its version string was reserved on its remote when it was created there; never uploaded,
     // it would leave a gap in that dataset's versions for good.
@@ -61,9 +61,9 @@ final class VersionDeletion {
       for (List<String> dataset : namesHeld(repo, r)) {
         released |= remote.releaseName(dataset.get(0), dataset.get(1), r.version(), r.id());
       }
-      return new Dataset.Deletion(r.id(), r.version(), r.storage(), released, null, null);
+      return new Dataset.Deletion(r.id(), r.version(), r.storage(), released, null, List.of());
     } catch (IOException | RuntimeException e) {
-      return new Dataset.Deletion(r.id(), r.version(), r.storage(), false, e.getMessage(), null);
+      return new Dataset.Deletion(r.id(), r.version(), r.storage(), false, e.getMessage(), List.of());
     }
   }
 
@@ -131,12 +131,16 @@ final class VersionDeletion {
    * parents), after checking that no draft of another dataset has one as a parent: nothing is
    * deleted when one does.
    */
-  static List<Dataset.Deletion> deleteDataset(DatasetRepository repo, String project, String name) throws IOException {
+  static List<Dataset.Deletion> deleteDataset(DatasetRepository repo, String project, String name, boolean force) throws IOException {
     String shown = DatasetRepository.label(project, name);
     List<String> ids = repo.catalog().all().stream().filter(r -> r.project().equals(project) && r.name().equals(name))
         .map(DatasetRecord::id).toList();
     if (ids.isEmpty()) {
       throw new DatasetNotFoundException("Cannot find dataset " + shown);
+    }
+    if (!force) {
+      throw new DatasetStateException("Cannot delete every version of " + shown + " (" + Text.count(ids.size(), "version")
+          + ", published ones too) without force: ", Remedy.FORCE_ENTIRE_DATASET, "");
     }
     List<DatasetRecord> deleted = new ArrayList<>();
     // Under every version's lock, which create takes on its parents: a draft made on one of them

@@ -14,6 +14,9 @@ public record Remedy(String api, String cli) {
   /** Deleting a version others may need, with the force that allows it. */
   public static final Remedy FORCE_DELETE = new Remedy("pass force = true to delete it anyway", "use --force to delete it anyway");
 
+  /** Deleting a whole dataset, which the caller must confirm. */
+  public static final Remedy FORCE_ENTIRE_DATASET = new Remedy("pass force = true to delete them all", "add --force to delete them all");
+
   /** Writing over what is in the way. */
   public static final Remedy OVERWRITE = new Remedy("pass overwrite = true", "use --overwrite");
 

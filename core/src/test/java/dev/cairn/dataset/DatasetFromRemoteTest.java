@@ -114,14 +114,21 @@ class DatasetFromRemoteTest {
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"), TestRepos.SMALL)) {
       String[] ids = parentAndChild(a, "kept");
       Dataset.get(a, ids[1]).upload(remote.toString(), null, Progress.NONE);
+      Path copy = tmp.resolve("copy");
+      Dataset.get(a, ids[1]).upload(copy.toString(), null, Progress.NONE);
       Dataset.Deletion child = Dataset.get(a, ids[1]).delete(false);
       assertThat(child.id()).isEqualTo(ids[1]);
-      assertThat(Path.of(java.net.URI.create(child.stillOn()))).isEqualTo(remote);
+      assertThat(child.stillOn()).as("its own remote first, then the copy").map(u -> Path.of(java.net.URI.create(u)))
+          .containsExactly(remote, copy);
       Dataset local = Dataset.create(a, CreateOptions.of("p", "kept").parents(ids[0]).build()).close();
-      List<Dataset.Deletion> rest = Dataset.deleteDataset(a, "p", "kept");
+      assertThatThrownBy(() -> Dataset.deleteDataset(a, "p", "kept", false)).isInstanceOf(dev.cairn.errors.DatasetStateException.class)
+          .hasMessage("Cannot delete every version of p/kept (2 versions, published ones too) without force: pass force = true to"
+              + " delete them all");
+      assertThat(a.list("p", "kept", null)).hasSize(2);
+      List<Dataset.Deletion> rest = Dataset.deleteDataset(a, "p", "kept", true);
       assertThat(rest).extracting(Dataset.Deletion::id).containsExactly(local.id(), ids[0]);
-      assertThat(rest.get(0).stillOn()).as("never uploaded").isNull();
-      assertThat(Path.of(java.net.URI.create(rest.get(1).stillOn()))).as("uploaded with its child").isEqualTo(remote);
+      assertThat(rest.get(0).stillOn()).as("never uploaded").isEmpty();
+      assertThat(rest.get(1).stillOn()).as("uploaded with its child").map(u -> Path.of(java.net.URI.create(u))).containsExactly(remote);
     }
   }
 

@@ -397,7 +397,7 @@ class VersionLockTest {
         Future<List<Dataset.Deletion>> deleting;
         Future<Dataset> child;
         try (VersionLocks.Lock held = repo.catalog().lock(v2.id())) { // the delete waits for it
-          deleting = pool.submit(() -> Dataset.deleteDataset(repo, "p", "gone"));
+          deleting = pool.submit(() -> Dataset.deleteDataset(repo, "p", "gone", true));
           Thread.sleep(300);
           child = pool.submit(() -> Dataset.create(repo, CreateOptions.of("p", "other").parents(v1.id()).build()));
           Thread.sleep(300);

@@ -78,7 +78,7 @@ final class DeleteCommand extends Base {
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     String version = ds.record().version();
     Dataset.Deletion d = ds.delete(force);
-    String stillOn = d.stillOn() == null ? null : uri(d.stillOn());
+    List<String> stillOn = d.stillOn().stream().map(Base::uri).distinct().toList();
     if (d.problem() != null) {
       warn(String.format("could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it",
           d.storage(), d.problem(), version));
@@ -92,9 +92,9 @@ final class DeleteCommand extends Base {
       printJson(m);
     } else {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
-      if (stillOn != null) {
+      if (!stillOn.isEmpty()) {
         note(String.format("deleted here only, not on %s, where it was uploaded (cairn delete --id %s --storage %s deletes it"
-            + " there)", stillOn, ds.shortId(), ShellWords.quote(stillOn)));
+            + " there)", String.join(", ", stillOn), ds.shortId(), ShellWords.quote(stillOn.get(0))));
       }
     }
     return 0;
@@ -109,11 +109,13 @@ final class DeleteCommand extends Base {
       throw new ParameterException(spec.commandLine(), "Cannot delete an entire dataset of one version: leave out --version");
     }
     DatasetRecord named = selector.resolve(repo()).record();
-    List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name());
-    Map<String, String> stillOn = new LinkedHashMap<>(); // id → remote
+    List<Dataset.Deletion> done = Dataset.deleteDataset(repo(), named.project(), named.name(), true);
+    Map<String, String> stillOn = new LinkedHashMap<>(); // id → its own remote (the first it was uploaded to)
+    java.util.Set<String> remotes = new java.util.TreeSet<>();
     for (Dataset.Deletion d : done) {
-      if (d.stillOn() != null) {
-        stillOn.put(d.id(), uri(d.stillOn()));
+      if (!d.stillOn().isEmpty()) {
+        stillOn.put(d.id(), uri(d.stillOn().get(0)));
+        d.stillOn().forEach(s -> remotes.add(uri(s)));
       }
     }
     for (Dataset.Deletion d : done) {
@@ -126,7 +128,7 @@ final class DeleteCommand extends Base {
       m.put("project", named.project());
       m.put("name", named.name());
       m.put("deleted", done.size());
-      m.put("still_on", new java.util.TreeSet<>(stillOn.values()));
+      m.put("still_on", remotes);
       printJson(m);
     } else {
       out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), DatasetRepository.label(named.project(),
@@ -134,7 +136,7 @@ final class DeleteCommand extends Base {
       if (!stillOn.isEmpty()) {
         Map.Entry<String, String> one = stillOn.entrySet().iterator().next();
         note(String.format("deleted here only, not on %s, where %s %s uploaded (cairn delete --id %s --storage %s deletes one"
-            + " there)", String.join(", ", new java.util.TreeSet<>(stillOn.values())), Format.count(stillOn.size(), "version"),
+            + " there)", String.join(", ", remotes), Format.count(stillOn.size(), "version"),
             stillOn.size() == 1 ? "was" : "were", DatasetRecord.shortId(one.getKey()), ShellWords.quote(one.getValue())));
       }
     }

@@ -147,10 +147,8 @@ final class SearchCommand extends Base {
         addTeamVersions(found, team, named, tagged);
       }
     }
-    boolean byProject = project != null; // --project '' is the versions of no project, as the web UI's ?project=
     List<String> draftIds = found.stream().filter(DatasetRecord::isDraft).map(DatasetRecord::id).toList();
-    found.removeIf(r -> (byProject && !r.project().equals(project) && (nonRecursiveProject || !r.project().startsWith(project + "/")))
-        || (!notOnlyCompleted && r.isDraft()));
+    found.removeIf(r -> !DatasetRepository.inProject(r.project(), project, !nonRecursiveProject) || (!notOnlyCompleted && r.isDraft()));
     if (!ids.isEmpty()) {
       List<String> prefixes = ids.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
       for (String prefix : prefixes) {

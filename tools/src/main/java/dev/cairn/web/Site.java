@@ -179,14 +179,7 @@ final class Site {
    * ({@code asked/...}), as {@code cairn search --project} reads it; a trailing slash is dropped.
    */
   static boolean inProject(String project, String asked) {
-    if (asked == null) {
-      return true;
-    }
-    if (asked.isEmpty()) {
-      return project.isEmpty();
-    }
-    String p = asked.length() > 1 && asked.endsWith("/") ? asked.substring(0, asked.length() - 1) : asked;
-    return project.equals(p) || project.startsWith(p + "/");
+    return DatasetRepository.inProject(project, asked, true);
   }
 
   private static String blankToNull(String s) {

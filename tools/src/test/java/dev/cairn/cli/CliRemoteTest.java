@@ -1489,7 +1489,7 @@ class CliRemoteTest {
     assertThat(a.ok("show", "--id", kept, "--json").obj()).containsEntry("version", "1.0.0");
     // Uploaded: the string is the version's on the remote for good, and so is its copy there until deleted there.
     Map<String, Object> keptDeleted = a.ok("delete", "--id", kept, "--json").obj();
-    assertThat(keptDeleted).containsEntry("released_on", null).containsEntry("still_on", remote.toUri().toString().replaceAll("/$", ""));
+    assertThat(keptDeleted).containsEntry("released_on", null).containsEntry("still_on", List.of(remote.toUri().toString().replaceAll("/$", "")));
     a.ok("get", "--id", kept, "--storage", remote.toString());
     assertThat(a.ok("delete", "--id", kept).err()).isEqualTo("cairn: note: deleted here only, not on "
         + remote.toUri().toString().replaceAll("/$", "") + ", where it was uploaded (cairn delete --id " + kept.substring(0, 8)
