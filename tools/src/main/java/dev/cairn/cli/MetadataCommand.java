@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,9 +43,9 @@ final class MetadataCommand extends Base {
         }
         changes.put(k, v.isEmpty() ? null : v);
       }
-      Set<String> deletedThere = remotes().takeNewerRecords(ds);
+      Map<String, String> notSent = remotes().takeNewerRecords(ds);
       ds.setMetadata(changes);
-      remotes().sendRecordChange(ds, deletedThere);
+      remotes().sendRecordChange(ds, notSent);
     }
     Map<String, String> md = new TreeMap<>(ds.metadata());
     if (json) {

@@ -3,7 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetState;
 import dev.cairn.internal.json.Json;
-import java.util.Set;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -14,14 +14,14 @@ final class PublishCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    Set<String> deletedThere = remotes().takeNewerRecords(ds); // a teammate may have published it there
+    Map<String, String> notSent = remotes().takeNewerRecords(ds); // a teammate may have published it there
     // Published already: what was asked for holds, so a script run again goes on (the Java API refuses it).
     boolean already = ds.state() == DatasetState.PUBLISHED;
     if (already) {
       note(ds.shortId() + " was published already");
     } else {
       ds.publish();
-      remotes().sendRecordChange(ds, deletedThere);
+      remotes().sendRecordChange(ds, notSent);
     }
     if (json) {
       printJson(Json.object("id", ds.id(), "state", ds.state().label(), "already", already));

@@ -2,7 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.internal.json.Json;
-import java.util.Set;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,9 +17,9 @@ final class SetDescriptionCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    Set<String> deletedThere = remotes().takeNewerRecords(ds);
+    Map<String, String> notSent = remotes().takeNewerRecords(ds);
     ds.setDescription(description);
-    remotes().sendRecordChange(ds, deletedThere);
+    remotes().sendRecordChange(ds, notSent);
     if (json) {
       printJson(Json.object("id", ds.id(), "description", description));
     } else {

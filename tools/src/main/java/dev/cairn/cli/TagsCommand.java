@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,9 +30,9 @@ final class TagsCommand extends Base {
   int run() throws Exception {
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
-      Set<String> deletedThere = remotes().takeNewerRecords(ds);
+      Map<String, String> notSent = remotes().takeNewerRecords(ds);
       ds.editTags(add, remove);
-      remotes().sendRecordChange(ds, deletedThere);
+      remotes().sendRecordChange(ds, notSent);
     }
     List<String> tags = ds.tags();
     if (json) {

@@ -44,20 +44,20 @@ final class VersionRemotes {
    * the record to each remote the version was uploaded to, as clearml's server sees such a change
    * at once (the local repository is the remote's cache), saying so on stderr. A remote that does
    * not take it (unreachable, or the record changed there too) keeps the old one, which a warning
-   * says, with the upload that sends it later: the change here stands. A remote that deleted the
-   * version ({@code deletedThere}, as {@link #takeNewerRecords} found) is not sent it: a tag must
-   * not bring back what a teammate deleted.
+   * says, with the upload that sends it later: the change here stands. The remotes of {@code
+   * notSent} ({@link #takeNewerRecords}) are not sent it, their warning said instead: one that
+   * deleted the version (a tag must not bring back what a teammate deleted), and one whose record
+   * could not be read (a folder moved away or not mounted would be made a new remote).
    */
-  void sendRecordChange(Dataset ds, Set<String> deletedThere) throws IOException {
+  void sendRecordChange(Dataset ds, Map<String, String> notSent) throws IOException {
     DatasetRecord r = ds.record();
     if (r.isDraft()) {
       return;
     }
     String id = r.shortId();
     for (String remote : r.uploadedTo()) {
-      if (deletedThere.contains(remote)) {
-        warn.accept(remote + " deleted " + id + " since it was uploaded: the change stays here (cairn upload --id " + id + " --storage "
-            + remote + " would bring the version back there)");
+      if (notSent.containsKey(remote)) {
+        warn.accept(notSent.get(remote));
         continue;
       }
       try {
@@ -67,39 +67,46 @@ final class VersionRemotes {
         // Changed there too since the catch-up before the change: an upload would be refused alike.
         warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
       } catch (IOException e) {
-        warn.accept(remote + " keeps " + id + "'s record as it was (" + ErrorHandler.oneLine(e, false) + "); cairn upload --id " + id
-            + " --storage " + remote + " sends the change");
+        warn.accept(keptThere(remote, id, ErrorHandler.oneLine(e, false)));
       }
     }
+  }
+
+  private static String keptThere(String remote, String id, String why) {
+    return remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id + " --storage " + remote
+        + " sends the change";
   }
 
   /**
    * Before a change to a closed version's record: takes the newer record of each remote it was
    * uploaded to (a teammate's tag, description or publish there), as git fetches before a push,
-   * so that the change adds to theirs instead of diverging from it and being refused there. A
-   * remote that cannot be read is noted, and the change is made here all the same.
+   * so that the change adds to theirs instead of diverging from it and being refused there. The
+   * change is made here whatever the remotes say.
    *
-   * @return the remotes that deleted the version since (for {@link #sendRecordChange})
+   * @return the remotes {@link #sendRecordChange} must not send the change to, each with the
+   *     warning it says instead: those that deleted the version since, and those whose record of it
+   *     could not be read (unreachable, or no remote there now)
    */
-  Set<String> takeNewerRecords(Dataset ds) throws IOException {
+  Map<String, String> takeNewerRecords(Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
-    Set<String> deletedThere = new HashSet<>();
+    Map<String, String> notSent = new HashMap<>();
     if (r.isDraft()) {
-      return deletedThere;
+      return notSent;
     }
+    String id = r.shortId();
     for (String remote : r.uploadedTo()) {
       try {
         repo.catchUp(r.id(), remote);
       } catch (DatasetNotFoundException deleted) {
-        deletedThere.add(remote); // said by the send, which it stops
+        notSent.put(remote, remote + " deleted " + id + " since it was uploaded: the change stays here (cairn upload --id " + id
+            + " --storage " + remote + " would bring the version back there)");
       } catch (ConflictException diverged) {
         note.accept(ErrorHandler.oneLine(diverged, false));
       } catch (IOException | RuntimeException unreadable) { // a remote gone, or one that is no folder now
-        note.accept("could not read " + r.shortId() + "'s record on " + remote + " (" + ErrorHandler.oneLine(unreadable, false)
-            + "); the local one is used");
+        notSent.put(remote, keptThere(remote, id, "its record there could not be read: " + ErrorHandler.oneLine(unreadable, false)));
       }
     }
-    return deletedThere;
+    return notSent;
   }
 
   /**
