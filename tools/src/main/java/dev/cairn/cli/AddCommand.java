@@ -20,8 +20,8 @@ final class AddCommand extends Base {
   @Mixin WorkersOption workers;
 
   @Option(names = "--files", paramLabel = "PATH", arity = "1..*", description = "Files or folders; a folder adds its contents. A quoted"
-      + " pattern ('data/a/*.jpg') that no file is named after adds the matching files of its leading folder (data/a), relative to"
-      + " it, as --wildcard would.")
+      + " pattern ('data/a/*.jpg') that no file is named after adds the matching files of its leading folder (data/a) at any depth,"
+      + " relative to it, as --files data/a --wildcard '*.jpg' would.")
   List<Path> files = new ArrayList<>();
 
   @Option(names = "--wildcard", paramLabel = "GLOB", arity = "1..*", description = "Add only files (of --files and --links) whose relative path or name matches; an error if no file does.")

@@ -18,7 +18,7 @@ final class VersionSelector {
   @Option(names = "--project", paramLabel = "P", description = "Project of the dataset (with --name).")
   String project;
 
-  @Option(names = "--name", paramLabel = "N", description = "Dataset name: picks its highest version (get: its highest closed one, as clearml-data gets a finalized version), or --version.")
+  @Option(names = "--name", paramLabel = "N", description = "Dataset name: picks its highest version (get: its highest closed one, as clearml-data gets a finalized version; of a dataset with drafts only, the highest draft, which --copy copies), or --version.")
   String name;
 
   @Option(names = "--version", paramLabel = "V", description = "Version string (with --name).")
