@@ -82,8 +82,7 @@ abstract class Base implements Callable<Integer> {
         try {
           repo = DatasetRepository.openExisting(dir);
         } catch (RepositoryNotFoundException e) {
-          throw new RepositoryNotFoundException(dir.toAbsolutePath().normalize(),
-              "the first create, sync, or get from a remote makes one; check --repo or CAIRN_HOME");
+          throw new RepositoryNotFoundException(dir.toAbsolutePath().normalize(), noRepositoryHint());
         }
       }
       for (String key : top.conf.keySet()) {
@@ -128,6 +127,11 @@ abstract class Base implements Callable<Integer> {
    * Whether the location {@code storage} holds Cairn data (true when that cannot be told: the
    * command then says what is wrong).
    */
+  /** What a command run where there is no repository yet says makes one. */
+  String noRepositoryHint() {
+    return "the first create, sync, or get from a remote makes one; check --repo or CAIRN_HOME";
+  }
+
   boolean holdsCairnData(String storage) {
     try (RemoteStorage remote = Storages.open(Storages.parse(storage), top.conf)) {
       return Remote.objectFormatOf(remote) != null;

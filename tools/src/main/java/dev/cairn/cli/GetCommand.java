@@ -69,6 +69,13 @@ final class GetCommand extends Base {
   }
 
   @Override
+  String noRepositoryHint() {
+    // A lock file names versions, not where they are: on a new machine, the remote is asked for.
+    return lock != null ? "a lock file names versions, not where they are: get --lock " + ShellWords.quote(lock.toString())
+        + " --storage URI fetches them from the remote they are on, making one; check --repo or CAIRN_HOME" : super.noRepositoryHint();
+  }
+
+  @Override
   String remoteOfNewRepository() {
     return storage != null ? storage : DatasetRepository.environmentStorage();
   }
