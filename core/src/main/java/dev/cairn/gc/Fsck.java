@@ -196,7 +196,11 @@ public final class Fsck {
       }
     }
     if (unindexed > 0) {
-      problems.add(Problem.warning(null, where, unindexed + " stored objects are not in the index (repair rebuilds it)"));
+      // Both leave whole packs out: a collection that misses an object a version needs indexes them
+      // (and so makes them young), one that does not deletes what no version needs.
+      problems.add(Problem.warning(null, where, unindexed + " stored objects are not in the index (a gc stopped midway, or a command"
+          + " stopped before it indexed what it wrote, leaves them: cairn gc indexes them or, once older than its"
+          + " grace, deletes those no version needs; fsck --repair indexes them all)"));
     }
   }
 

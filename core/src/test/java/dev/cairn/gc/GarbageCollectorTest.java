@@ -808,4 +808,38 @@ class GarbageCollectorTest {
       assertThat(tmp.resolve("r/tmp/" + DatasetRepository.COLLECTION_LOCK_FILE)).as("not a leftover").exists();
     }
   }
+
+  /**
+   * Packs out of the index, as a collection stopped after it dropped them leaves them (or a command
+   * stopped before it indexed what it wrote): fsck says so, and what it advises, gc, indexes them
+   * when a version needs some (which makes them young), then deletes what no version needs.
+   */
+  @Test
+  void unindexedPacksFsckReportsAreIndexedOrDeletedByTheNextCollection() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path kept = folder(tmp.resolve("k"), 50, 3, 30_000);
+      Dataset keep = version(repo, "keep", kept);
+      var db = repo.repository().packs();
+      version(repo, "gone", folder(tmp.resolve("g"), 51, 3, 30_000)).delete(false);
+      Set<String> all = new HashSet<>();
+      for (Path p : db.packFiles()) {
+        all.add(dev.cairn.internal.pack.PackFormat.nameOf(p.getFileName().toString()));
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+      }
+      db.index().dropPacks(all, Map.of());
+      long before = packBytes(repo);
+      List<Problem> found = new Fsck(repo, Progress.NONE).check().problems();
+      assertThat(found).singleElement().satisfies(p -> assertThat(p.message()).endsWith(" stored objects are not in the index (a gc"
+          + " stopped midway, or a command stopped before it indexed what it wrote, leaves them: cairn gc indexes them or, once older"
+          + " than its grace, deletes those no version needs; fsck --repair indexes them all)"));
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(snapshot(repo.get(keep.id()).getLocalCopy())).isEqualTo(snapshot(kept));
+      for (Path p : db.packFiles()) {
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+      }
+      new GarbageCollector(repo, 0, 10, Progress.NONE).run();
+      assertThat(packBytes(repo)).as("the deleted version's 90 kB of random data").isLessThan(before - 85_000);
+    }
+  }
 }
