@@ -48,7 +48,18 @@ public final class Usage {
 
   /** One use of a version by a run. */
   public record Use(String run, String alias, String id, String project, String name, String version, ObjectId root,
-      ObjectId versionObject, long timeMillis) {
+      ObjectId versionObject, long timeMillis, String storage) {
+    /** A use as a run records it: where the version is is not part of it ({@code storage} null). */
+    public Use(String run, String alias, String id, String project, String name, String version, ObjectId root, ObjectId versionObject,
+        long timeMillis) {
+      this(run, alias, id, project, name, version, root, versionObject, timeMillis, null);
+    }
+
+    /** The same use, naming the remote the version is on (a lock file's entry). */
+    Use on(String remote) {
+      return new Use(run, alias, id, project, name, version, root, versionObject, timeMillis, remote);
+    }
+
     Map<String, Object> toJson() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("run", run);
@@ -60,13 +71,17 @@ public final class Usage {
       m.put("root", root.hex());
       m.put("version_object", versionObject == null ? null : versionObject.hex());
       m.put("time", timeMillis);
+      if (storage != null) {
+        m.put("storage", storage);
+      }
       return m;
     }
 
     static Use fromJson(JsonObject o, String run) throws JsonException {
       return new Use(run, o.string("alias"), o.string("id"), o.stringOr("project", ""), o.stringOr("name", ""),
           o.stringOr("version", ""), ObjectId.fromHex(o.string("root")),
-          o.has("version_object") ? ObjectId.fromHex(o.string("version_object")) : null, o.numberOr("time", 0));
+          o.has("version_object") ? ObjectId.fromHex(o.string("version_object")) : null, o.numberOr("time", 0),
+          o.stringOr("storage", null));
     }
   }
 
@@ -170,7 +185,10 @@ public final class Usage {
     }
   }
 
-  /** The lock file of a run: every version it used, with ids and manifest roots. */
+  /**
+   * The lock file of a run: every version it used, with ids and manifest roots, and the remote
+   * each is on now (its own, or the one its data came from), if any.
+   */
   public String lockFile(String run) throws IOException {
     List<Use> uses = run(run);
     if (uses.isEmpty()) {
@@ -186,8 +204,10 @@ public final class Usage {
     doc.put("cairn_lock", LOCK_FORMAT);
     doc.put("run", run);
     List<Object> datasets = new ArrayList<>();
+    RemoteAncestors remotes = new RemoteAncestors(catalog);
     for (Use u : uses) {
-      Map<String, Object> m = u.toJson();
+      DatasetRecord onRemote = catalog.exists(u.id()) ? remotes.of(catalog.read(u.id())) : null;
+      Map<String, Object> m = u.on(onRemote == null ? null : onRemote.storage()).toJson();
       m.remove("run");
       m.remove("time");
       datasets.add(m);

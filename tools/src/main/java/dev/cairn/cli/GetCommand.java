@@ -65,19 +65,30 @@ final class GetCommand extends Base {
    */
   @Override
   boolean createsRepository() {
-    return storage != null || DatasetRepository.environmentStorage() != null;
+    return remoteOfNewRepository() != null;
   }
 
   @Override
   String noRepositoryHint() {
-    // A lock file names versions, not where they are: on a new machine, the remote is asked for.
-    return lock != null ? "a lock file names versions, not where they are: get --lock " + ShellWords.quote(lock.toString())
-        + " --storage URI fetches them from the remote they are on, making one; check --repo or CAIRN_HOME" : super.noRepositoryHint();
+    // A lock file written where no version was on a remote names none: on a new machine, it is asked for.
+    return lock != null ? "the lock file names no remote its versions are on: get --lock " + ShellWords.quote(lock.toString())
+        + " --storage URI fetches them from one, making a repository; check --repo or CAIRN_HOME" : super.noRepositoryHint();
   }
 
   @Override
   String remoteOfNewRepository() {
-    return storage != null ? storage : DatasetRepository.environmentStorage();
+    String named = storage != null ? storage : DatasetRepository.environmentStorage();
+    return named != null || lock == null ? named : lockedRemote();
+  }
+
+  /** The first remote the lock file names, or null (none, or no lock file that can be read: the get says why). */
+  private String lockedRemote() {
+    try {
+      return Usage.parseLockFile(Files.readString(lock, StandardCharsets.UTF_8), lock.toString()).stream().map(Usage.Use::storage)
+          .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    } catch (IOException | RuntimeException unreadable) {
+      return null;
+    }
   }
 
   @Override
@@ -409,6 +420,9 @@ final class GetCommand extends Base {
       String from = storage;
       if (from == null && repo().catalog().exists(u.id())) {
         from = repo().contentStorage(repo().catalog().read(u.id())); // its own, or the remote its data came from
+      }
+      if (from == null) {
+        from = u.storage(); // where it was when the lock was written
       }
       if (from == null) {
         from = repo().defaultStorage();

@@ -675,8 +675,8 @@ class CliEndToEndTest {
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
     // On a machine with no repository yet, the error says how to name the remote the versions are on.
-    assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--lock", lock.toString()).err()).endsWith("(a lock file names versions, not"
-        + " where they are: get --lock " + lock + " --storage URI fetches them from the remote they are on, making one; check --repo or"
+    assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--lock", lock.toString()).err()).endsWith("(the lock file names no remote"
+        + " its versions are on: get --lock " + lock + " --storage URI fetches them from one, making a repository; check --repo or"
         + " CAIRN_HOME)\n");
     assertThat(tmp.resolve("fresh")).doesNotExist();
     assertThat(cli.fails("get", "--lock", lock.toString(), "--filter", "nothing*").err())

@@ -316,14 +316,23 @@ class CliRemoteTest {
     a.ok("get", "--id", id, "--alias", "train", "--run", "r1");
     Path lock = tmp.resolve("data.lock");
     assertThat(a.ok("lock", "--run", "r1", "--output", lock.toString()).err()).as("on a remote: nothing to say").isEmpty();
+    assertThat(Files.readString(lock)).contains("\"storage\": \"" + Path.of(remote).toUri().toString().replaceFirst("/$", ""));
+    // The lock names the remote each version is on: a machine with no repository yet restores it from there, as one would
+    // given --storage.
     Cli b = new Cli(tmp.resolve("b"));
-    assertThat(b.fails("get", "--lock", lock.toString()).err()).contains("no Cairn repository").contains("get from a remote makes one");
-    assertThat(b.repo).doesNotExist();
+    Path fromLock = Path.of(b.ok("get", "--lock", lock.toString()).lastLine());
+    assertThat(Files.readString(fromLock.resolve("x.txt"))).isEqualTo("x");
     Cli empty = new Cli(tmp.resolve("empty"));
     empty.ok("init");
-    assertThat(empty.fails("get", "--lock", lock.toString()).err()).isEqualTo("cairn: Cannot restore the manifest of train (p / n 1.0.0, " + id
-        + "): this repository does not hold that version; give --storage URI of a remote that does\n");
-    Path restored = Path.of(b.ok("get", "--lock", lock.toString(), "--storage", remote).lastLine());
+    assertThat(Files.readString(Path.of(empty.ok("get", "--lock", lock.toString()).lastLine()).resolve("x.txt"))).isEqualTo("x");
+    // A lock written before locks named remotes: --storage says where.
+    Path old = tmp.resolve("old.lock");
+    Files.writeString(old, Files.readString(lock).replaceAll(",\\s*\"storage\": \"[^\"]*\"", ""));
+    assertThat(Files.readString(old)).doesNotContain("storage");
+    Cli older = new Cli(tmp.resolve("older"));
+    assertThat(older.fails("get", "--lock", old.toString()).err()).contains("no Cairn repository").contains("the lock file names no remote");
+    assertThat(older.repo).doesNotExist();
+    Path restored = Path.of(older.ok("get", "--lock", old.toString(), "--storage", remote).lastLine());
     assertThat(Files.readString(restored.resolve("x.txt"))).isEqualTo("x");
     // Once its record is here, the version's own remote serves a copy of data not fetched yet.
     Cli c = new Cli(tmp.resolve("c"));
