@@ -1,5 +1,6 @@
 package dev.cairn.manifest;
 
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.store.ObjectReader;
@@ -58,7 +59,19 @@ public final class NodeLoader {
         return n;
       }
     }
-    TreeNode n = TreeFormat.decode(reader.open(id).bytes(), id);
+    TreeNode n;
+    try {
+      n = TreeFormat.decode(reader.open(id).bytes(), id);
+    } catch (MissingObjectException missing) {
+      if (!id.equals(missing.objectId())) {
+        throw missing;
+      }
+      // Said as what it is: a part of a version's list of files, not its data.
+      MissingObjectException named = new MissingObjectException(id, "a manifest node (part of a version's list of files), lost or"
+          + " damaged here (run cairn fsck)");
+      named.addSuppressed(missing);
+      throw named;
+    }
     synchronized (cache) {
       cache.put(id, n);
     }

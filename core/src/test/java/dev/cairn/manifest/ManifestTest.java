@@ -4,6 +4,7 @@ import static dev.cairn.manifest.ManifestFixtures.entries;
 import static dev.cairn.manifest.ManifestFixtures.entry;
 import static dev.cairn.manifest.ManifestFixtures.map;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.chunk.ChunkerParams;
 import dev.cairn.id.HashAlgorithm;
@@ -131,6 +132,15 @@ class ManifestTest {
 
   private static NodeLoader loaderOf(Manifest m) {
     return m.loader();
+  }
+
+  @Test
+  void aMissingNodeIsSaidToBeOneOfAManifest() throws IOException {
+    ObjectId root = build(entries(3, 40));
+    NodeLoader nothingStored = new NodeLoader(new InMemoryObjectDatabase(HashAlgorithm.SHA256, ChunkerParams.DEFAULT).newReader());
+    assertThatThrownBy(() -> nothingStored.load(root)).isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+        .hasMessage("Cannot read a manifest node (part of a version's list of files), lost or damaged here (run cairn fsck): object is"
+            + " missing (" + root.hex() + ")");
   }
 
   @Test
