@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Conflict;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Glob;
 import dev.cairn.internal.json.Json;
 import dev.cairn.manifest.DatasetPaths;
@@ -30,7 +31,7 @@ final class ListCommand extends Base {
   @Option(names = "--modified", description = "Only the change-set: files this version added or modified.")
   boolean modified;
 
-  @Option(names = "--origin", description = "Also show which version brought each file: the nearest one, this or an ancestor, whose own change-set added or modified it to its present content (with --json: origin, origin_version, and origin_deleted, true for a version deleted here).")
+  @Option(names = "--origin", description = "Also show which version brought each file: the nearest one, this or an ancestor, whose own change-set added or modified it to its present content (a version of another dataset, merged in, with its name; with --json: origin, origin_version, origin_dataset, project/name, and origin_deleted, true for a version deleted here).")
   boolean origin;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch the version's manifest from this remote if it is not local; with --name, the remote's highest version.")
@@ -63,7 +64,7 @@ final class ListCommand extends Base {
         }
       }
     }
-    origins = origin ? new Origins(ds.fileOriginRecords(patterns)) : null;
+    origins = origin ? new Origins(ds.fileOriginRecords(patterns), ds.record()) : null;
     if (origins != null) {
       long unknown = origins.byPath.values().stream().filter(Objects::isNull).count();
       if (unknown > 0) {
@@ -128,9 +129,18 @@ final class ListCommand extends Base {
   private final class Origins {
     final Map<String, DatasetRecord> byPath;
     final Map<String, Boolean> deletedById = new HashMap<>();
+    /** The version listed: an origin of another dataset (a parent merged from it) is shown with its name. */
+    final DatasetRecord listed;
 
-    Origins(Map<String, DatasetRecord> byPath) {
+    Origins(Map<String, DatasetRecord> byPath, DatasetRecord listed) {
       this.byPath = byPath;
+      this.listed = listed;
+    }
+
+    /** {@code project/name} of the dataset of the version that brought {@code e}, or null. */
+    String dataset(FileEntry e) {
+      DatasetRecord r = byPath.get(e.path());
+      return r == null ? null : DatasetRepository.label(r.project(), r.name());
     }
 
     /** The id of the version that brought {@code e}, or null where the lineage could not be followed. */
@@ -155,13 +165,18 @@ final class ListCommand extends Base {
       });
     }
 
-    /** {@code 1.0.3 (a366c3f1)}, {@code 1.0.1 (a366c3f1, deleted)}, or {@code -} where the lineage could not be followed. */
+    /**
+     * {@code 1.0.3 (a366c3f1)}, {@code 1.0.1 (a366c3f1, deleted)}, {@code vision/cats 1.0.0
+     * (17581959)} for a version of another dataset, or {@code -} where the lineage could not be followed.
+     */
     String shown(FileEntry e) {
       String id = id(e);
       if (id == null) {
         return "-";
       }
-      return version(e) + " (" + DatasetRecord.shortId(id) + (deleted(id) ? ", deleted" : "") + ")";
+      DatasetRecord r = byPath.get(e.path());
+      boolean other = !r.project().equals(listed.project()) || !r.name().equals(listed.name());
+      return (other ? dataset(e) + " " : "") + version(e) + " (" + DatasetRecord.shortId(id) + (deleted(id) ? ", deleted" : "") + ")";
     }
   }
 
@@ -194,6 +209,7 @@ final class ListCommand extends Base {
         if (origins != null) {
           m.put("origin", origins.id(e));
           m.put("origin_version", origins.version(e));
+          m.put("origin_dataset", origins.dataset(e));
           m.put("origin_deleted", origins.id(e) != null && origins.deleted(origins.id(e)));
         }
         out.print(Json.pretty(m, 1));

@@ -171,6 +171,17 @@ class CliEndToEndTest {
     // A get of it says it was deleted, as every command does, and where it could come from.
     assertThat(cli.fails("get", "--id", v1.substring(0, 8)).err()).isEqualTo("cairn: Cannot find dataset version: version " + v1
         + " was deleted here (give --storage URI to fetch it again from a remote that holds it)\n");
+    // A file a parent of another dataset brought is shown with that dataset's name.
+    Path other = tmp.resolve("other");
+    write(other.resolve("c.txt"), "c".getBytes(StandardCharsets.UTF_8));
+    String cats = (String) cli.ok("sync", "--project", "q", "--name", "cats", "--folder", other.toString(), "--json").obj().get("id");
+    String merged = (String) cli.ok("create", "--project", "p", "--name", "o", "--parents", v2, cats, "--json").obj().get("id");
+    cli.ok("close", "--id", merged);
+    assertThat(cli.ok("list", "--id", merged, "--origin", "--filter", "c.txt").out()).contains("| q/cats 1.0.0 (" + cats.substring(0, 8)
+        + ")");
+    assertThat(cli.ok("list", "--id", merged, "--origin", "--filter", "b.txt").out()).contains("| 1.0.1 (" + v2.substring(0, 8) + ")");
+    assertThat(cli.ok("list", "--id", merged, "--origin", "--json").array()).extracting(m -> m.get("path") + " " + m.get("origin_dataset"))
+        .containsExactly("a.txt p/o", "b.txt p/o", "c.txt q/cats");
   }
 
   @Test
