@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,6 +28,10 @@ final class ShowCommand extends Base {
       + " local (its files come as needed); with --name, the remote's highest version.")
   String storage;
 
+  @Option(names = "--lineage", description = "Instead, list the version and each of its ancestors, one a line, each with its parents, children"
+      + " before their parents (clearml's get_dependency_graph; --json: an object of each id to its parents' ids).")
+  boolean lineage;
+
   @Override
   String existingRemote() {
     return storage;
@@ -40,6 +45,9 @@ final class ShowCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = storage == null ? select(selector) : selectOrFetch(selector, storage);
+    if (lineage) {
+      return printLineage(ds);
+    }
     DatasetRecord r = ds.record();
     Set<String> deleted = ds.conflictsResolvedByDeletion();
     if (json) {
@@ -81,6 +89,24 @@ final class ShowCommand extends Base {
   }
 
   /**
+   * The lineage DAG, as the web UI draws it: {@code id  project/name version  <- parent ids}, the
+   * version first, then its ancestors breadth first; a deleted ancestor is followed through its
+   * version object and said to be deleted.
+   */
+  private int printLineage(Dataset ds) throws IOException {
+    Map<String, List<String>> graph = ds.dependencyGraph();
+    if (json) {
+      printJson(graph);
+      return 0;
+    }
+    for (Map.Entry<String, List<String>> e : graph.entrySet()) {
+      out().printf("%s  %s%s%n", DatasetRecord.shortId(e.getKey()), lineageLabel(e.getKey()), e.getValue().isEmpty() ? ""
+          : "  <- " + String.join(", ", e.getValue().stream().map(DatasetRecord::shortId).toList()));
+    }
+    return 0;
+  }
+
+  /**
    * "label:      value", a value of several lines indented under its first; other control
    * characters (an escape sequence in a description) print as {@code \xNN}.
    */
@@ -90,6 +116,19 @@ final class ShowCommand extends Base {
       lines[i] = DatasetPaths.printable(lines[i]);
     }
     out().printf("%-12s %s%n", label + ":", String.join("\n" + " ".repeat(13), lines));
+  }
+
+  /** A version's project/name and version string, or why they cannot be given. */
+  private String lineageLabel(String id) throws IOException {
+    if (!repo().catalog().exists(id)) {
+      return parentLabel(id);
+    }
+    try {
+      DatasetRecord v = repo().catalog().read(id);
+      return DatasetPaths.printable(DatasetRepository.label(v.project(), v.name())) + " " + v.version();
+    } catch (IOException e) {
+      return "unreadable record";
+    }
   }
 
   /** A parent's name and version, or why it cannot be given. */

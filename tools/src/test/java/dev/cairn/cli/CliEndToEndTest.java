@@ -182,6 +182,14 @@ class CliEndToEndTest {
     assertThat(cli.ok("list", "--id", merged, "--origin", "--filter", "b.txt").out()).contains("| 1.0.1 (" + v2.substring(0, 8) + ")");
     assertThat(cli.ok("list", "--id", merged, "--origin", "--json").array()).extracting(m -> m.get("path") + " " + m.get("origin_dataset"))
         .containsExactly("a.txt p/o", "b.txt p/o", "c.txt q/cats");
+    // The lineage DAG, as clearml's get_dependency_graph: the version, then its ancestors, each with its parents.
+    assertThat(cli.ok("show", "--id", merged, "--lineage").out().lines()).containsExactly(
+        merged.substring(0, 8) + "  p/o 1.0.2  <- " + v2.substring(0, 8) + ", " + cats.substring(0, 8),
+        v2.substring(0, 8) + "  p/o 1.0.1  <- " + v1.substring(0, 8),
+        cats.substring(0, 8) + "  q/cats 1.0.0",
+        v1.substring(0, 8) + "  deleted");
+    assertThat(cli.ok("show", "--id", merged, "--lineage", "--json").obj()).containsOnly(entry(merged, List.of(v2, cats)),
+        entry(v2, List.of(v1)), entry(cats, List.of()), entry(v1, List.of()));
   }
 
   @Test
