@@ -34,7 +34,9 @@ final class NameSuggestion {
     for (DatasetRecord r : records) {
       int score;
       if (r.name().equals(name)) {
-        score = project == null ? Integer.MAX_VALUE : 1 + distance(r.project(), project); // another project's dataset of that name
+        // Another project's dataset of that very name: before any typo of another project's, and
+        // before one in the same project unless the projects differ by more than a typo.
+        score = project == null ? Integer.MAX_VALUE : 1 + Math.min(distance(r.project(), project), MAX_EDITS);
       } else {
         int d = distance(r.name().toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
         d = d == 0 ? 1 : d; // another case only: one edit

@@ -28,6 +28,9 @@ class NameSuggestionTest {
       assertThatThrownBy(() -> repo.get(null, "Clips", null, false)).hasMessageEndingWith("; did you mean audio/clips?");
       assertThatThrownBy(() -> repo.get("vision", "pets", "9.9.9", false))
           .hasMessageEndingWith("no dataset vision/pets version 9.9.9 here; the highest version of vision/pets is 1.0.1");
+      // The very name in a project far from the one typed still comes before a typo of it elsewhere.
+      Dataset.create(repo, CreateOptions.of("vision", "pets2").build()).close();
+      assertThatThrownBy(() -> repo.get("nope", "pets", null, false)).hasMessageEndingWith("no dataset nope/pets here; did you mean vision/pets?");
       // Nothing close: nothing guessed.
       assertThatThrownBy(() -> repo.get("vision", "weather", null, false)).hasMessageEndingWith("no dataset vision/weather here");
     }
