@@ -66,9 +66,9 @@ public final class NodeLoader {
       if (!id.equals(missing.objectId())) {
         throw missing;
       }
-      // Said as what it is: a part of a version's list of files, not its data.
-      MissingObjectException named = new MissingObjectException(id, "a manifest node (part of a version's list of files), lost or"
-          + " damaged here (run cairn fsck)");
+      // Said as what it is: a part of a version's list of files, not its data (lost here, or on a
+      // remote not fetched yet: the caller knows which).
+      MissingObjectException named = new MissingObjectException(id, "a manifest node (part of a version's list of files)");
       named.addSuppressed(missing);
       throw named;
     }

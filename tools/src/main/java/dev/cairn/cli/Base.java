@@ -220,6 +220,7 @@ abstract class Base implements Callable<Integer> {
   public final Integer call() throws Exception {
     requireReadableWorkingFolder();
     requireUtf8Arguments();
+    requireListValues();
     boolean ok = false;
     try (MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
@@ -294,6 +295,19 @@ abstract class Base implements Callable<Integer> {
       if (a.indexOf('\uFFFD') >= 0) {
         throw new InvalidInputException("Cannot use '" + DatasetPaths.printable(a) + "': it is not"
             + " valid UTF-8 as given (as a path it would name another file or folder); rename what it names, or give it another way");
+      }
+    }
+  }
+
+  /**
+   * Refuses a list option given only separators: {@code --ids ,} or {@code --tags ' , '} splits
+   * into no item, and would otherwise pass as if the option had not been given (every version, no
+   * tag). An empty item ({@code --tags ''}) is left to the command, which reads it as its own.
+   */
+  private void requireListValues() {
+    for (picocli.CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      if (!o.splitRegex().isEmpty() && o.getValue() instanceof java.util.Collection<?> c && c.isEmpty()) {
+        throw badValue("Cannot use " + o.longestName() + ": it was given no value, only commas");
       }
     }
   }

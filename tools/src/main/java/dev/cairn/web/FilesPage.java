@@ -83,7 +83,8 @@ final class FilesPage {
   private static void table(Html h, Site site, DatasetRecord r, FilePage page, FileOrigins provenance, StoredFiles stored)
       throws IOException {
     if (page.files().isEmpty()) {
-      String none = page.filter() != null ? "No file matches."
+      // A scan cut short has said above how far it looked: no match there yet, not none at all.
+      String none = page.filter() != null ? (page.scanCut() ? "No match among the files scanned so far." : "No file matches.")
           : page.total() > 0 ? "No files past number " + Text.count(page.offset()) + ": the version holds " + Text.count(page.total()) + "."
           : "This version holds no files.";
       h.el("div", none, "class", "card empty");

@@ -28,7 +28,9 @@ final class LogPage {
       int i = 1;
       for (LogEntry e : r.log()) {
         h.open("tr").el("td", Integer.toString(i++), "class", "num muted").el("td", Text.timeToSecond(e.timeMillis()), "class", "muted");
-        h.open("td").open("code").text("cairn " + e.command());
+        // The command and the arguments it recorded, as cairn log prints them: not always a command
+        // line to run again (a squash records its ids, an upload after close its remote).
+        h.open("td").open("code").text(e.command());
         if (e.renamedTo() != null) {
           h.close("code").text(" ").el("span", "to " + DatasetRepository.label(e.renamedTo().get(0), e.renamedTo().get(1)), "class", "muted");
         } else {

@@ -226,7 +226,9 @@ final class VersionPage {
     java.util.Map<String, Html> named = new java.util.HashMap<>();
     for (Conflict c : conflicts.subList(0, Math.min(conflicts.size(), LISTED_CONFLICTS))) {
       h.open("tr").el("td", c.path(), "class", "path").open("td");
-      c.parents().forEach(p -> h.raw(conflictId(p, named)).text(" "));
+      for (int i = 0; i < c.parents().size(); i++) {
+        h.text(i == 0 ? "" : ", ").raw(conflictId(c.parents().get(i), named));
+      }
       h.close("td").open("td").raw(conflictId(c.winner(), named));
       if (deleted.contains(c.path())) {
         h.text(" (deleted there)");

@@ -677,6 +677,12 @@ class CliMessagesTest {
     // Spaces around the tags of a list are dropped; a tag given twice is kept once.
     assertThat(cli.ok("tags", "--add", " gold , silver,gold").out()).isEqualTo("gold\nsilver\n");
     assertThat(cli.fails("tags", "--add", "   ").err()).isEqualTo("cairn: Cannot use an empty tag\n");
+    // Only separators: no tag at all, refused as a value that does not parse (as --ids , and --parents ,).
+    Cli.Result commas = cli.run("tags", "--add", ",");
+    assertThat(commas.exit()).isEqualTo(2);
+    assertThat(commas.err()).isEqualTo("cairn: Cannot use --add: it was given no value, only commas (see 'cairn tags --help')\n");
+    assertThat(cli.run("search", "--ids", ",").exit()).isEqualTo(2);
+    assertThat(cli.run("create", "--name", "commas", "--tags", ",").exit()).isEqualTo(2);
     assertThat(cli.ok("tags", "--json").out()).contains("\"tags\": [").contains("\"gold\"").contains("\"silver\"");
   }
 

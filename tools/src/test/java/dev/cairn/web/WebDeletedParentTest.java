@@ -121,6 +121,7 @@ class WebDeletedParentTest {
         String page = get(http, base + Links.version(merge.id()));
         assertThat(page).contains("Conflicts of the parent merge").contains("Parents in conflict")
             .contains(Text.shortId(a.id()) + " (deleted)").doesNotContain("href=\"" + Links.version(a.id()) + "\"")
+            .contains(Text.shortId(a.id()) + " (deleted)</span>, <a href=\"" + Links.version(b.id()) + "\"")
             .contains("href=\"" + Links.version(b.id()) + "\"");
         // A merge's change-set is against the parents merged; each parent's difference is shown beside it.
         assertThat(page).contains("Against each parent:").contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\"");

@@ -211,7 +211,7 @@ class WebEdgesTest {
     v.rename("newname");
     try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
       String log = get("http://127.0.0.1:" + server.port() + "/versions/" + v.id() + "/log").body();
-      assertThat(log).contains("<code>cairn rename</code> <span class=\"muted\">to scratch/newname</span>")
+      assertThat(log).contains("<code>rename</code> <span class=\"muted\">to scratch/newname</span>")
           .doesNotContain("cairn rename scratch");
       // To the second: the steps of one command are often less than a minute apart.
       assertThat(log).containsPattern("<td class=\"muted\">\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC</td>");

@@ -176,7 +176,7 @@ class WebServerTest {
     assertThat(page("/dataset?project=vision&name=pets")).contains("1.0.0", "1.0.1", "Size of files", "File count", "Stored bytes");
     String v2 = fixture.v2;
     assertThat(page("/versions/" + v2)).contains("size of the files", "size stored", "run-42", "train", "Changes against parents");
-    assertThat(page("/versions/" + v2 + "/log")).contains("cairn sync", "cairn create");
+    assertThat(page("/versions/" + v2 + "/log")).contains("<code>sync ", "<code>create ");
     assertThat(page("/versions/" + v2 + "/changes")).contains("images/bird.png", "labels.csv", "data.bin");
     assertThat(page("/versions/" + v2 + "/changes?offset=1500")).contains("No changes past number 1500: there are ");
     assertThat(page("/versions/" + v2 + "/changes?type=added")).contains("images/bird.png");
