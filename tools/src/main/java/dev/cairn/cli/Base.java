@@ -129,7 +129,7 @@ abstract class Base implements Callable<Integer> {
    */
   /** What a command run where there is no repository yet says makes one. */
   String noRepositoryHint() {
-    return "the first create, sync, or get from a remote makes one; check --repo or CAIRN_HOME";
+    return "cairn init, or the first create, sync, or command given --storage makes one; check --repo or CAIRN_HOME";
   }
 
   boolean holdsCairnData(String storage) {

@@ -23,7 +23,7 @@ import picocli.CommandLine.ParameterException;
 final class DeleteCommand extends Base {
   @Mixin VersionSelector selector;
 
-  @Option(names = "--force", description = "Delete even if it is published or closed versions use it as a parent (never while a draft does: it could not be closed).")
+  @Option(names = "--force", description = "Delete even if it is published, or if closed versions have it as a parent (never while a draft does: it could not be closed).")
   boolean force;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Delete the version from this remote (its data goes at the remote's next gc).")

@@ -1,7 +1,6 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DatasetPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,13 +32,12 @@ final class MetadataCommand extends Base {
       for (String kv : set) {
         int eq = kv.indexOf('=');
         if (eq <= 0) {
-          throw new InvalidInputException("Cannot set metadata '" + kv + "': use KEY=VALUE");
+          throw badValue("Cannot set metadata '" + DatasetPaths.printable(kv) + "': use KEY=VALUE");
         }
         String k = kv.substring(0, eq);
         String v = kv.substring(eq + 1);
         if (changes.containsKey(k) && !java.util.Objects.equals(changes.get(k), v.isEmpty() ? null : v)) {
-          throw new InvalidInputException("Cannot set metadata: key '" + DatasetPaths.printable(k) + "' is given two values;"
-              + " give it one");
+          throw badValue("Cannot set metadata: key '" + DatasetPaths.printable(k) + "' is given two values; give it one");
         }
         changes.put(k, v.isEmpty() ? null : v);
       }

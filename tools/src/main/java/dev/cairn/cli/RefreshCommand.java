@@ -13,8 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "refresh", description = "Take the remote's newer records of the versions here (renamed, moved, tagged, described or"
-    + " published elsewhere since they were fetched or uploaded); no data is read. Without --storage, from the own remote of each"
-    + " version here (a copy uploaded elsewhere: --storage names that remote). A record changed both here and there is kept as it"
+    + " published elsewhere since they were fetched or uploaded); no data is read. Without --storage, from each version's own"
+    + " remote (a copy uploaded elsewhere: --storage names that remote). A record changed both here and there is kept as it"
     + " is here, and said; a remote that cannot be read is said, and makes the exit status non-zero (the others are still read).")
 final class RefreshCommand extends Base {
   @Option(names = "--storage", paramLabel = "URI", description = "The remote to read (default: each version's own remote).")

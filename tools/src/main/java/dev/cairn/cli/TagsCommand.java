@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.manifest.DatasetPaths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,11 @@ final class TagsCommand extends Base {
 
   @Override
   int run() throws Exception {
+    for (String t : add) {
+      if (remove.contains(t)) { // options that do not go together: said before any version is read
+        throw badValue("Cannot both add and remove tag '" + DatasetPaths.printable(t) + "'");
+      }
+    }
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
       Map<String, String> notSent = remotes().takeNewerRecords(ds);

@@ -672,7 +672,9 @@ class CliMessagesTest {
     assertThat(cli.ok("tags", "--add", "gold,v2").out()).isEqualTo("raw\ngold\nv2\n");
     assertThat(cli.fails("tags", "--remove", "silver").err()).startsWith("cairn: Cannot remove tag 'silver': version ")
         .endsWith(" does not carry it (its tags: raw, gold, v2)\n");
-    assertThat(cli.fails("tags", "--add", "x", "--remove", "x").err()).isEqualTo("cairn: Cannot both add and remove tag 'x'\n");
+    Cli.Result both = cli.run("tags", "--add", "x", "--remove", "x");
+    assertThat(both.exit()).isEqualTo(2);
+    assertThat(both.err()).isEqualTo("cairn: Cannot both add and remove tag 'x' (see 'cairn tags --help')\n");
     assertThat(cli.ok("tags", "--remove", "raw", "gold", "v2").out()).endsWith(" has no tags\n");
     // Spaces around the tags of a list are dropped; a tag given twice is kept once.
     assertThat(cli.ok("tags", "--add", " gold , silver,gold").out()).isEqualTo("gold\nsilver\n");
@@ -693,8 +695,10 @@ class CliMessagesTest {
         .isEqualTo("note=two\\x0alines\npath=C:\\data\n");
     assertThat(cli.ok("metadata", "--json").out()).contains("\"note\": \"two\\nlines\"");
     // A key given two values is refused whole, not settled by the last one.
-    assertThat(cli.fails("metadata", "--set", "a=1", "--set", "a=2").err())
-        .isEqualTo("cairn: Cannot set metadata: key 'a' is given two values; give it one\n");
+    Cli.Result twice = cli.run("metadata", "--set", "a=1", "--set", "a=2");
+    assertThat(twice.exit()).as("options that do not go together").isEqualTo(2);
+    assertThat(twice.err()).isEqualTo("cairn: Cannot set metadata: key 'a' is given two values; give it one (see 'cairn metadata --help')\n");
+    assertThat(cli.run("metadata", "--set", "foo").exit()).as("a value that does not parse").isEqualTo(2);
     assertThat(cli.ok("metadata", "--json").out()).doesNotContain("\"a\"");
     assertThat(cli.ok("metadata", "--set", "a=1", "a=1").out()).contains("a=1\n");
     assertThat(cli.ok("show").out()).contains("metadata:    note=two\\x0alines\nmetadata:    path=C:\\data\n");
