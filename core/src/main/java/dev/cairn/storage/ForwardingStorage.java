@@ -70,6 +70,11 @@ public class ForwardingStorage implements RemoteStorage {
   }
 
   @Override
+  public String missingParent() {
+    return inner.missingParent();
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     inner.delete(name);
   }

@@ -86,6 +86,16 @@ public interface RemoteStorage extends AutoCloseable {
     return null;
   }
 
+  /**
+   * The folder above this location that does not exist, where a file system has folders that a
+   * new remote must not make on its own (a share not mounted, a mistyped path): the location's
+   * parent, if missing; else null. Stores whose folders are names (object stores, HDFS) keep
+   * this default, null.
+   */
+  default String missingParent() {
+    return null;
+  }
+
   @Override
   void close() throws IOException;
 }

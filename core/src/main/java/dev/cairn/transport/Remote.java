@@ -6,6 +6,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.DatasetState;
 import dev.cairn.dataset.RecordFormat;
 import dev.cairn.dataset.VersionListing;
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.errors.CairnException;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.CorruptObjectException;
@@ -113,6 +114,13 @@ public final class Remote implements AutoCloseable {
    * else by a glance at the first files listed. A location inside another remote is refused too.
    */
   private void requireNoForeignFiles() throws IOException {
+    String missing = storage.missingParent();
+    if (missing != null) {
+      // As tar -f and cp refuse a mistyped folder: under a share that is not mounted, a new remote
+      // would be made on the local disk.
+      throw new BadStorageLocationException("Cannot make a remote at " + storage.uri() + ": " + missing + " does not exist (a mistyped"
+          + " path, or a share not mounted?); create it first");
+    }
     if (isRepository(storage)) {
       throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: it is a Cairn repository, not a remote (a repository is ",
           new Remedy("opened with DatasetRepository.open", "given as --repo"), ")");

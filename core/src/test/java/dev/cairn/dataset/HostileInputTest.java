@@ -1161,6 +1161,20 @@ class HostileInputTest {
     assertThat(Files.exists(other.resolve("config"))).isTrue();
     assertThat(repo.listRemote(remote.toString(), null)).extracting(DatasetRecord::id).contains(stable.id());
   }
+  /** A new remote in a folder that does not exist is refused, not made with its parents: a share not mounted, or a typo. */
+  @Test
+  void aNewRemoteUnderAMissingFolderIsRefused() throws IOException {
+    Path missing = tmp.resolve("not-mounted");
+    assertThatThrownBy(() -> stable.upload(missing.resolve("team/cairn").toString(), null, Progress.NONE))
+        .isInstanceOf(dev.cairn.errors.BadStorageLocationException.class)
+        .hasMessage("Cannot make a remote at " + missing.resolve("team/cairn").toUri().toString().replaceFirst("/$", "") + ": "
+            + missing.resolve("team") + " does not exist (a mistyped path, or a share not mounted?); create it first");
+    assertThat(missing).doesNotExist();
+    Files.createDirectories(missing.resolve("team"));
+    stable.upload(missing.resolve("team/cairn").toString(), null, Progress.NONE);
+    assertThat(missing.resolve("team/cairn/cairn-remote")).exists();
+  }
+
   @Test
   void aFileThatCannotBeReadIsNamedInTheError() throws IOException {
     Path mem = Path.of("/proc/self/mem");

@@ -67,6 +67,12 @@ public final class LocalStorage implements RemoteStorage {
     return AtomicFiles.isTempName(name) || OLDER_TEMP.matcher(name).find();
   }
 
+  @Override
+  public String missingParent() {
+    Path parent = root.getParent();
+    return parent == null || Files.isDirectory(parent) ? null : parent.toString();
+  }
+
   /** The folder of temporary files, created on first use. */
   private Path tmpDir() throws IOException {
     return Files.createDirectories(root.resolve(TMP));

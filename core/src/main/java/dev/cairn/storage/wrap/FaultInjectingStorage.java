@@ -209,6 +209,11 @@ public final class FaultInjectingStorage implements RemoteStorage {
   }
 
   @Override
+  public String missingParent() {
+    return inner.missingParent();
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     Fault f = next();
     if (f == Fault.FAIL_BEFORE) {

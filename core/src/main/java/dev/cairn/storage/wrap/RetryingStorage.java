@@ -156,6 +156,11 @@ public final class RetryingStorage implements RemoteStorage {
   }
 
   @Override
+  public String missingParent() {
+    return inner.missingParent();
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     retry("delete " + name, () -> {
       inner.delete(name);
