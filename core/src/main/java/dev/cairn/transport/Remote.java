@@ -114,13 +114,6 @@ public final class Remote implements AutoCloseable {
    * else by a glance at the first files listed. A location inside another remote is refused too.
    */
   private void requireNoForeignFiles() throws IOException {
-    String missing = storage.missingParent();
-    if (missing != null) {
-      // As tar -f and cp refuse a mistyped folder: under a share that is not mounted, a new remote
-      // would be made on the local disk.
-      throw new BadStorageLocationException("Cannot make a remote at " + storage.uri() + ": " + missing + " does not exist (a mistyped"
-          + " path, or a share not mounted?); create it first");
-    }
     if (isRepository(storage)) {
       throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: it is a Cairn repository, not a remote (a repository is ",
           new Remedy("opened with DatasetRepository.open", "given as --repo"), ")");
@@ -131,6 +124,13 @@ public final class Remote implements AutoCloseable {
       // take them for its own (or for strays).
       throw new InvalidInputException("Cannot use " + storage.uri() + " as a remote: it lies inside remote " + outer
           + "; give a location outside it");
+    }
+    String missing = storage.missingParent();
+    if (missing != null) {
+      // As tar -f and cp refuse a mistyped folder: under a share that is not mounted, a new remote
+      // would be made on the local disk.
+      throw new BadStorageLocationException("Cannot make a remote at " + storage.uri() + ": " + missing + " does not exist (a mistyped"
+          + " path, or a share not mounted?); create it first");
     }
     String foreign = storage.size(Repository.CONFIG) >= 0 ? Repository.CONFIG : null;
     for (RemoteFile f : storage.list("", 64)) {
