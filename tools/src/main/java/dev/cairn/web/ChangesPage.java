@@ -86,6 +86,16 @@ final class ChangesPage {
       String empty = page.matching() == 0 && page.summary().isEmpty() ? "No changes."
           : page.matching() == 0 ? "No changes of this kind."
           : "No changes past number " + page.offset() + ": there " + (page.matching() == 1 ? "is 1." : "are " + page.matching() + ".");
+      if (page.summary().isEmpty() && version.parents().size() > 1) {
+        // A merge that changed nothing on top of its parents merged: what it holds against each is elsewhere.
+        h.open("div", "class", "card empty", "id", "merge-no-changes").text("No changes on top of the parents merged. Compare it with ");
+        for (int i = 0; i < version.parents().size(); i++) {
+          String parent = version.parents().get(i);
+          h.text(i == 0 ? "" : i == version.parents().size() - 1 ? " or " : ", ")
+              .link(Links.compare(parent, versionId), "parent " + Text.shortId(parent));
+        }
+        return h.text(".").close("div");
+      }
       return h.el("div", empty, "class", "card empty");
     }
     h.open("div", "class", "table-wrap").open("table", "id", "changes").open("thead").open("tr");

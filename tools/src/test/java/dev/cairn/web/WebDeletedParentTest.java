@@ -123,6 +123,9 @@ class WebDeletedParentTest {
             .contains(Text.shortId(a.id()) + " (deleted)").doesNotContain("href=\"" + Links.version(a.id()) + "\"")
             .contains(Text.shortId(a.id()) + " (deleted)</span>, <a href=\"" + Links.version(b.id()) + "\"")
             .contains("href=\"" + Links.version(b.id()) + "\"");
+        // Its change-set page, empty, leads to the comparison with each parent.
+        assertThat(get(http, base + Links.tab(merge.id(), "changes"))).contains("No changes on top of the parents merged. Compare it with ")
+            .contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\">parent " + Text.shortId(b.id()) + "</a>.");
         // A merge's change-set is against the parents merged; each parent's difference is shown beside it.
         assertThat(page).contains("Against each parent:").contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\"");
         String squashed = get(http, base + Links.version(flat.id()));
