@@ -94,6 +94,10 @@ final class Downloads {
   void file(Context ctx) throws IOException {
     DatasetRecord r = site.version(ctx.pathParam("id")).record();
     Params.onlyKnown(ctx, "download a file", "path", "inline");
+    String inline = Params.one(ctx, "inline");
+    if (inline != null && !inline.equals("0") && !inline.equals("1")) {
+      throw HttpProblem.badRequest("Cannot use inline=" + inline + ": give inline=1 to show an image in the page, or leave it out");
+    }
     String path = Params.exact(ctx, "path");
     if (path == null) {
       throw HttpProblem.badRequest("Cannot download a file: give its path (?path=...)");
@@ -112,7 +116,7 @@ final class Downloads {
         ctx.status(304);
         return;
       }
-      String imageType = "1".equals(Params.one(ctx, "inline")) ? PreviewKind.imageType(path) : null;
+      String imageType = "1".equals(inline) ? PreviewKind.imageType(path) : null;
       ctx.header("Content-Type", imageType != null ? imageType : "application/octet-stream");
       ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(path)));
       ctx.header("Accept-Ranges", "bytes");

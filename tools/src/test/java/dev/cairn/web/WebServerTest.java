@@ -405,6 +405,8 @@ class WebServerTest {
     assertThat(typo.statusCode()).isEqualTo(400);
     assertThat(new String(typo.body(), StandardCharsets.UTF_8)).contains("unknown parameter &#39;folder&#39; (this address takes dir=)");
     assertThat(get("/versions/" + fixture.v2 + "/file?path=labels.csv&inline=1").statusCode()).isEqualTo(200);
+    assertThat(get("/versions/" + fixture.v2 + "/file?path=labels.csv&inline=0").statusCode()).isEqualTo(200);
+    assertThat(get("/versions/" + fixture.v2 + "/file?path=labels.csv&inline=banana").statusCode()).isEqualTo(400);
     assertThat(get("/versions/" + fixture.v2 + "/file?path=labels.csv&pth=x").statusCode()).isEqualTo(400);
     // Offered on the folder's page (the top's are the version's own, in its header).
     String page = page("/versions/" + fixture.v2 + "/folder?dir=images");
