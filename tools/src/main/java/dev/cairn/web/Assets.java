@@ -12,10 +12,19 @@ import java.io.UncheckedIOException;
 final class Assets {
   private final byte[] css;
   private final byte[] js;
+  private final String cssTag;
+  private final String jsTag;
 
   private Assets(byte[] css, byte[] js) {
     this.css = css;
     this.js = js;
+    this.cssTag = tag(css);
+    this.jsTag = tag(js);
+  }
+
+  /** An entity tag of {@code body}: a hash of its bytes. */
+  private static String tag(byte[] body) {
+    return "\"" + dev.cairn.id.HashAlgorithm.SHA256.hash(body).abbreviate(16) + "\"";
   }
 
   static Assets load() {
@@ -41,7 +50,14 @@ final class Assets {
       case "cairn.js" -> js;
       default -> throw HttpProblem.notFound("There is no asset " + name);
     };
+    // Kept five minutes, then asked again by its tag: the same server answers 304, a newer one the new bytes.
+    String etag = body == css ? cssTag : jsTag;
     ctx.header("Cache-Control", "max-age=300");
+    ctx.header("ETag", etag);
+    if (Downloads.anyTagMatches(ctx.header("If-None-Match"), etag)) {
+      ctx.status(304);
+      return;
+    }
     ctx.contentType(name.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8").result(body);
   }
 }

@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.ArchiveEntry;
@@ -74,6 +75,19 @@ class WebServerTest {
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
+  }
+
+  @Test
+  void assetsCarryATagAndAreNotSentAgainWhenItMatches() throws Exception {
+    HttpResponse<byte[]> css = get("/static/cairn.css");
+    assertThat(css.statusCode()).isEqualTo(200);
+    String etag = css.headers().firstValue("ETag").orElseThrow();
+    assertThat(css.headers().firstValue("Cache-Control")).hasValue("max-age=300");
+    HttpResponse<byte[]> again = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/static/cairn.css"))
+        .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(again.statusCode()).isEqualTo(304);
+    assertThat(again.body()).isEmpty();
+    assertThat(get("/static/cairn.js").headers().firstValue("ETag")).isPresent().isNotEqualTo(Optional.of(etag));
   }
 
   @Test
