@@ -62,7 +62,7 @@ class LauncherIT {
 
     Result unknown = run(Map.of(), "daemon", "restart");
     assertThat(unknown.exit()).isEqualTo(2);
-    assertThat(unknown.err()).startsWith("cairn: usage: cairn daemon start|stop|status");
+    assertThat(unknown.err()).startsWith("cairn: daemon: unknown action 'restart': give start, stop or status");
     assertThat(work.resolve("repo")).as("the daemon's commands make no repository").doesNotExist();
   }
 
