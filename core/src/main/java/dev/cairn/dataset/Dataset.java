@@ -735,7 +735,7 @@ public final class Dataset {
   public static List<Deletion> deleteDataset(DatasetRepository repo, String project, String name, boolean force) throws IOException {
     Objects.requireNonNull(project, "project must not be null: give \"\" for none");
     Objects.requireNonNull(name, "name must not be null: give the dataset's name");
-    return VersionDeletion.deleteDataset(repo, project, name, force);
+    return List.copyOf(VersionDeletion.deleteDataset(repo, project, name, force));
   }
 
   /**

@@ -187,7 +187,7 @@ public final class Usage {
 
   /**
    * The lock file of a run: every version it used, with ids and manifest roots, and the remote
-   * each is on now (its own, or the one its data came from), if any.
+   * each is on now, if any: its own, once uploaded there (or fetched from it).
    */
   public String lockFile(String run) throws IOException {
     List<Use> uses = run(run);
@@ -204,10 +204,10 @@ public final class Usage {
     doc.put("cairn_lock", LOCK_FORMAT);
     doc.put("run", run);
     List<Object> datasets = new ArrayList<>();
-    RemoteAncestors remotes = new RemoteAncestors(catalog);
     for (Use u : uses) {
-      DatasetRecord onRemote = catalog.exists(u.id()) ? remotes.of(catalog.read(u.id())) : null;
-      Map<String, Object> m = u.on(onRemote == null ? null : onRemote.storage()).toJson();
+      DatasetRecord r = catalog.exists(u.id()) ? catalog.read(u.id()) : null;
+      // Not an ancestor's remote, which lacks this version; not one it was made for and never sent to.
+      Map<String, Object> m = u.on(r != null && r.storage() != null && r.wasUploaded() ? r.storage() : null).toJson();
       m.remove("run");
       m.remove("time");
       datasets.add(m);

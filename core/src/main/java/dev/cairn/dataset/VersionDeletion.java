@@ -140,7 +140,7 @@ final class VersionDeletion {
     }
     if (!force) {
       throw new DatasetStateException("Cannot delete every version of " + shown + " (" + Text.count(ids.size(), "version")
-          + ", published ones too) without force: ", Remedy.FORCE_ENTIRE_DATASET, "");
+          + ") without force: ", Remedy.FORCE_ENTIRE_DATASET, "");
     }
     List<DatasetRecord> deleted = new ArrayList<>();
     // Under every version's lock, which create takes on its parents: a draft made on one of them

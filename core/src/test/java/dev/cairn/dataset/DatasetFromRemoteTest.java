@@ -122,10 +122,10 @@ class DatasetFromRemoteTest {
           .containsExactly(remote, copy);
       Dataset local = Dataset.create(a, CreateOptions.of("p", "kept").parents(ids[0]).build()).close();
       assertThatThrownBy(() -> Dataset.deleteDataset(a, "p", "kept", false)).isInstanceOf(dev.cairn.errors.DatasetStateException.class)
-          .hasMessage("Cannot delete every version of p/kept (2 versions, published ones too) without force: pass force = true to"
-              + " delete them all");
+          .hasMessage("Cannot delete every version of p/kept (2 versions) without force: pass force = true to delete them all");
       assertThat(a.list("p", "kept", null)).hasSize(2);
       List<Dataset.Deletion> rest = Dataset.deleteDataset(a, "p", "kept", true);
+      assertThatThrownBy(rest::clear).isInstanceOf(UnsupportedOperationException.class);
       assertThat(rest).extracting(Dataset.Deletion::id).containsExactly(local.id(), ids[0]);
       assertThat(rest.get(0).stillOn()).as("never uploaded").isEmpty();
       assertThat(rest.get(1).stillOn()).as("uploaded with its child").map(u -> Path.of(java.net.URI.create(u))).containsExactly(remote);

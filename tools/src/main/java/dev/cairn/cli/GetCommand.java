@@ -51,8 +51,9 @@ final class GetCommand extends Base {
   @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias or --lock (default: $CAIRN_RUN_ID).")
   String run;
 
-  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names, fetching what is not here from --storage, the"
-      + " version's own remote, the default one, or the remote its dataset's versions here came from; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
+  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names, fetching what is not here from the remote the lock"
+      + " names for each (else, or if it fails, --storage), or from the version's own remote, the default one, or the remote its"
+      + " dataset's versions here came from; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
   Path lock;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Fetch what is missing locally from this remote (default: $CAIRN_STORAGE or remote.default); with --name, the remote's"
@@ -121,7 +122,7 @@ final class GetCommand extends Base {
       throw new UsageException("Cannot get: --copy and --link exclude each other");
     }
     if (lock != null && link != null) {
-      throw new UsageException("Cannot get: --link links one version's folder and --lock restores each version its file names;"
+      throw new UsageException("Cannot get: --link links one version's folder and --lock restores each version the lock file names;"
           + " give --copy DIR for a folder of them, or neither to print each cached folder");
     }
     Selection sel = selection.selection("get");
@@ -415,24 +416,7 @@ final class GetCommand extends Base {
     List<Object> results = new ArrayList<>();
     List<Path> paths = new ArrayList<>();
     for (Usage.Use u : uses) {
-      // From --storage, else the remote the version came from, else the default one: a lock
-      // file names versions, not where they are (nothing is read from a remote when all is here).
-      String from = storage;
-      if (from == null && repo().catalog().exists(u.id())) {
-        from = repo().contentStorage(repo().catalog().read(u.id())); // its own, or the remote its data came from
-      }
-      if (from == null) {
-        from = u.storage(); // where it was when the lock was written
-      }
-      if (from == null) {
-        from = repo().defaultStorage();
-      }
-      if (from == null && u.name() != null) {
-        from = datasetRemote(u.project(), u.name()); // where the dataset's other versions here came from
-      }
-      if (from != null) {
-        repo().fetch(u.id(), sel, from, null, progress());
-      }
+      fetchLocked(u, sel);
     }
     if (!selection.filters.isEmpty()) {
       // As a get of one version: a filter that matches nothing is an error; a version of several it
@@ -492,6 +476,41 @@ final class GetCommand extends Base {
 
   /** The remote that holds the version's data (null: none known), once it is resolved. */
   private String contentRemote;
+
+  /**
+   * Fetches what a lock file's version lacks here (nothing is read from a remote when all is
+   * here): from the remote the lock names for it, else, or if that one fails (moved, say), from
+   * --storage; a version the lock names no remote for comes from --storage, else from the remote
+   * it came from, the default one, or the one its dataset's versions here came from.
+   */
+  private void fetchLocked(Usage.Use u, Selection sel) throws IOException {
+    String from = storage;
+    if (from == null && repo().catalog().exists(u.id())) {
+      from = repo().contentStorage(repo().catalog().read(u.id())); // its own, or the remote its data came from
+    }
+    if (from == null) {
+      from = repo().defaultStorage();
+    }
+    if (from == null && u.name() != null) {
+      from = datasetRemote(u.project(), u.name()); // where the dataset's other versions here came from
+    }
+    if (u.storage() != null) {
+      try {
+        repo().fetch(u.id(), sel, u.storage(), null, progress());
+        return;
+      } catch (IOException lockedRemoteFailed) {
+        if (storage == null) {
+          throw lockedRemoteFailed;
+        }
+        note("could not fetch " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") from " + u.storage() + ", which the lock"
+            + " names (" + ErrorHandler.oneLine(lockedRemoteFailed, false) + "); trying --storage " + storage);
+        from = storage;
+      }
+    }
+    if (from != null) {
+      repo().fetch(u.id(), sel, from, null, progress());
+    }
+  }
 
   /** Bytes of blocks this command read from remotes, for {@code --json}'s {@code downloaded_bytes}. */
   private final AtomicLong downloaded = new AtomicLong();

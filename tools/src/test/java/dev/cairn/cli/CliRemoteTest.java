@@ -356,6 +356,23 @@ class CliRemoteTest {
     Map<String, Object> copied = b.ok("get", "--lock", two.toString(), "--copy", tmp.resolve("both").toString(), "--json").obj();
     assertThat(copied).containsEntry("path", tmp.resolve("both").toAbsolutePath().toString());
     assertThat(b.ok("get", "--lock", two.toString(), "--json").obj()).containsEntry("path", null);
+    // The remote a lock names moved: --storage says where it went, for the versions not found where the lock says.
+    Path moved = tmp.resolve("remote-moved");
+    Files.move(Path.of(remote), moved);
+    Cli.Result fromMoved = new Cli(tmp.resolve("e")).ok("get", "--lock", lock.toString(), "--storage", moved.toString());
+    assertThat(fromMoved.err()).contains("cairn: note: could not fetch train (" + id.substring(0, 8) + ") from ")
+        .contains("which the lock names (").contains("trying --storage " + moved);
+    assertThat(Files.readString(Path.of(fromMoved.lastLine()).resolve("x.txt"))).isEqualTo("x");
+    Files.move(moved, Path.of(remote));
+    // A version made for a remote but closed without its upload is on none: its lock names no remote.
+    write(tmp.resolve("kept/z.txt"), "z");
+    a.ok("create", "--project", "p", "--name", "kept", "--storage", tmp.resolve("never").toString());
+    a.ok("add", "--files", tmp.resolve("kept").toString());
+    a.ok("close", "--disable-upload");
+    a.ok("get", "--name", "kept", "--project", "p", "--alias", "kept", "--run", "r2");
+    Path keptLock = tmp.resolve("kept.lock");
+    a.ok("lock", "--run", "r2", "--output", keptLock.toString());
+    assertThat(Files.readString(keptLock)).doesNotContain("storage");
   }
 
   @Test
