@@ -71,15 +71,25 @@ final class GetCommand extends Base {
 
   @Override
   String noRepositoryHint() {
-    // A lock file written where no version was on a remote names none: on a new machine, it is asked for.
-    return lock != null ? "the lock file names no remote its versions are on: get --lock " + ShellWords.quote(lock.toString())
-        + " --storage URI fetches them from one, making a repository; check --repo or CAIRN_HOME" : super.noRepositoryHint();
+    if (lock == null) {
+      return super.noRepositoryHint();
+    }
+    // On a new machine, the remote is asked for: the lock names none (its versions were on none when
+    // it was written), or the one it names is not there now.
+    String locked = lockedRemote();
+    return (locked == null ? "the lock file names no remote its versions are on" : "the remote the lock file names, " + locked
+        + ", holds no Cairn data now (moved?)") + ": get --lock " + ShellWords.quote(lock.toString()) + " --storage URI fetches them"
+        + " from " + (locked == null ? "one" : "its new place") + ", making a repository; check --repo or CAIRN_HOME";
   }
 
   @Override
   String remoteOfNewRepository() {
-    String named = storage != null ? storage : DatasetRepository.environmentStorage();
-    return named != null || lock == null ? named : lockedRemote();
+    // For a lock, one of its own remotes first, while it is there: --storage stands in for one that moved.
+    String locked = lock == null ? null : lockedRemote();
+    if (locked != null && holdsCairnData(locked)) {
+      return locked;
+    }
+    return storage != null ? storage : DatasetRepository.environmentStorage();
   }
 
   /** The first remote the lock file names, or null (none, or no lock file that can be read: the get says why). */
@@ -484,23 +494,28 @@ final class GetCommand extends Base {
    * it came from, the default one, or the one its dataset's versions here came from.
    */
   private void fetchLocked(Usage.Use u, Selection sel) throws IOException {
+    DatasetRepository repo = repo(); // a new one is made before any fetch: its failure is no fetch's
     String from = storage;
-    if (from == null && repo().catalog().exists(u.id())) {
-      from = repo().contentStorage(repo().catalog().read(u.id())); // its own, or the remote its data came from
+    if (from == null && repo.catalog().exists(u.id())) {
+      from = repo.contentStorage(repo.catalog().read(u.id())); // its own, or the remote its data came from
     }
     if (from == null) {
-      from = repo().defaultStorage();
+      from = repo.defaultStorage();
     }
     if (from == null && u.name() != null) {
       from = datasetRemote(u.project(), u.name()); // where the dataset's other versions here came from
     }
     if (u.storage() != null) {
       try {
-        repo().fetch(u.id(), sel, u.storage(), null, progress());
+        repo.fetch(u.id(), sel, u.storage(), null, progress());
         return;
       } catch (IOException lockedRemoteFailed) {
         if (storage == null) {
-          throw lockedRemoteFailed;
+          InvalidInputException said = new InvalidInputException("Cannot restore " + u.alias() + " (" + DatasetRecord.shortId(u.id())
+              + ") from " + u.storage() + ", which the lock names: " + ErrorHandler.oneLine(lockedRemoteFailed, false)
+              + "; if that remote moved, give --storage with its new place");
+          said.addSuppressed(lockedRemoteFailed);
+          throw said;
         }
         note("could not fetch " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") from " + u.storage() + ", which the lock"
             + " names (" + ErrorHandler.oneLine(lockedRemoteFailed, false) + "); trying --storage " + storage);
@@ -508,7 +523,7 @@ final class GetCommand extends Base {
       }
     }
     if (from != null) {
-      repo().fetch(u.id(), sel, from, null, progress());
+      repo.fetch(u.id(), sel, from, null, progress());
     }
   }
 

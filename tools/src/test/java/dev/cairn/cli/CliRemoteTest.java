@@ -363,7 +363,20 @@ class CliRemoteTest {
     assertThat(fromMoved.err()).contains("cairn: note: could not fetch train (" + id.substring(0, 8) + ") from ")
         .contains("which the lock names (").contains("trying --storage " + moved);
     assertThat(Files.readString(Path.of(fromMoved.lastLine()).resolve("x.txt"))).isEqualTo("x");
+    assertThat(new Cli(tmp.resolve("f")).fails("get", "--lock", lock.toString()).err()).contains("no Cairn repository at ")
+        .contains("(the remote the lock file names, " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + ", holds no Cairn data"
+        + " now (moved?): get --lock " + lock + " --storage URI fetches them from its new place, making a repository;");
+    // Where there is a repository, the version is named, with what to do.
+    Cli h = new Cli(tmp.resolve("h"));
+    h.ok("init");
+    assertThat(h.fails("get", "--lock", lock.toString()).err()).startsWith("cairn: Cannot restore train (" + id.substring(0, 8) + ") from "
+        + Path.of(remote).toUri().toString().replaceFirst("/$", "") + ", which the lock names: ").endsWith("; if that remote moved, give"
+        + " --storage with its new place\n");
     Files.move(moved, Path.of(remote));
+    // A --storage that is no remote is not tried while the lock's own remote serves.
+    Path viaLock = Path.of(new Cli(tmp.resolve("g")).ok("get", "--lock", lock.toString(), "--storage", tmp.resolve("nowhere").toString())
+        .lastLine());
+    assertThat(Files.readString(viaLock.resolve("x.txt"))).isEqualTo("x");
     // A version made for a remote but closed without its upload is on none: its lock names no remote.
     write(tmp.resolve("kept/z.txt"), "z");
     a.ok("create", "--project", "p", "--name", "kept", "--storage", tmp.resolve("never").toString());
