@@ -112,6 +112,7 @@ public final class CairnCommand implements Callable<Integer> {
     // the start of a quoted part (whose half-open form made picocli print warnings of its own).
     @SuppressWarnings("deprecation")
     CommandLine split = cl.setSplitQuotedStrings(true);
+    HelpText.install(cl); // after the subcommands: each takes it
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new ErrorHandler.Parameters());
     cl.setExecutionStrategy(parsed -> {

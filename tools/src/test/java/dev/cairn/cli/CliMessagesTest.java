@@ -35,6 +35,18 @@ class CliMessagesTest {
     return f;
   }
 
+  /** Help wraps at spaces: a path or a key with a dot inside stays on one line ("~/." then "cairn" before). */
+  @Test
+  void helpKeepsWordsWithADotWhole() {
+    for (String command : List.of("list", "add", "sync", "close", "get", "export", "show")) {
+      String help = cli.ok(command, "--help").out();
+      // Every command's --repo text ends "(default: $CAIRN_HOME, else ~/.cairn)."; wrapped, its words stay whole.
+      assertThat(help.replaceAll("\\s*\\n\\s*", " ")).as(command).contains("else ~/.cairn).");
+      assertThat(help).as(command).doesNotContain("~/.\n").doesNotContain("core-site.\n").doesNotContain("\uE000");
+    }
+    assertThat(cli.ok("show", "--help").out()).contains("(tools/README.md;");
+  }
+
   /**
    * A name typed in the other Unicode form than the dataset holds (a system that decomposes names
    * types NFD): list --filter and remove find the file, as add refuses a twin of it.
