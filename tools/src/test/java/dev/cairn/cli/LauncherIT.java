@@ -41,7 +41,7 @@ class LauncherIT {
   void theDaemonsHelpAndStatusAreTheLaunchersAfterGlobalOptionsToo() throws Exception {
     Result help = run(Map.of(), "help", "daemon");
     assertThat(help.exit()).as(help.err()).isZero();
-    assertThat(help.out()).startsWith("Usage: cairn daemon start|stop|status [--json]").contains("exit 3 if not");
+    assertThat(help.out()).startsWith("Usage: cairn daemon [-h] start|stop|status [--json]").contains("exit 3 if not");
 
     String folder = work.toRealPath().toString();
     Result status = run(Map.of(), "--repo", work.resolve("repo").toString(), "daemon", "status");
