@@ -84,13 +84,19 @@ final class GetCommand extends Base {
 
   @Override
   String remoteOfNewRepository() {
-    // For a lock, one of its own remotes first, while it is there: --storage stands in for one that moved.
-    String locked = lock == null ? null : lockedRemote();
-    if (locked != null && holdsCairnData(locked)) {
-      return locked;
+    // For a lock, one of its own remotes first, while it is there: --storage stands in for one that
+    // moved. Decided once: asked again, the lock is not read nor its remote probed twice.
+    if (newRepositoryRemote == null) {
+      String locked = lock == null ? null : lockedRemote();
+      String chosen = locked != null && holdsCairnData(locked) ? locked
+          : storage != null ? storage : DatasetRepository.environmentStorage();
+      newRepositoryRemote = java.util.Optional.ofNullable(chosen);
     }
-    return storage != null ? storage : DatasetRepository.environmentStorage();
+    return newRepositoryRemote.orElse(null);
   }
+
+  /** {@link #remoteOfNewRepository}'s answer, once given. */
+  private java.util.Optional<String> newRepositoryRemote;
 
   /** The first remote the lock file names, or null (none, or no lock file that can be read: the get says why). */
   private String lockedRemote() {
@@ -495,16 +501,6 @@ final class GetCommand extends Base {
    */
   private void fetchLocked(Usage.Use u, Selection sel) throws IOException {
     DatasetRepository repo = repo(); // a new one is made before any fetch: its failure is no fetch's
-    String from = storage;
-    if (from == null && repo.catalog().exists(u.id())) {
-      from = repo.contentStorage(repo.catalog().read(u.id())); // its own, or the remote its data came from
-    }
-    if (from == null) {
-      from = repo.defaultStorage();
-    }
-    if (from == null && u.name() != null) {
-      from = datasetRemote(u.project(), u.name()); // where the dataset's other versions here came from
-    }
     if (u.storage() != null) {
       try {
         repo.fetch(u.id(), sel, u.storage(), null, progress());
@@ -519,12 +515,27 @@ final class GetCommand extends Base {
         }
         note("could not fetch " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") from " + u.storage() + ", which the lock"
             + " names (" + ErrorHandler.oneLine(lockedRemoteFailed, false) + "); trying --storage " + storage);
-        from = storage;
       }
     }
+    String from = storage != null ? storage : remoteKnownHere(repo, u);
     if (from != null) {
       repo.fetch(u.id(), sel, from, null, progress());
     }
+  }
+
+  /**
+   * Where this repository says a lock's version is: the remote it came from, else the default
+   * one, else the one its dataset's versions here came from; null if none.
+   */
+  private String remoteKnownHere(DatasetRepository repo, Usage.Use u) throws IOException {
+    String from = repo.catalog().exists(u.id()) ? repo.contentStorage(repo.catalog().read(u.id())) : null;
+    if (from == null) {
+      from = repo.defaultStorage();
+    }
+    if (from == null && u.name() != null) {
+      from = datasetRemote(u.project(), u.name());
+    }
+    return from;
   }
 
   /** Bytes of blocks this command read from remotes, for {@code --json}'s {@code downloaded_bytes}. */
