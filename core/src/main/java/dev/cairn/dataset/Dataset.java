@@ -1160,7 +1160,7 @@ public final class Dataset {
     }
     if (!found[0]) {
       throw new InvalidInputException("Cannot " + verb + " " + id + ": no file matches the filter " + String.join(" ",
-          selection.filters().stream().map(Glob::pattern).toList()));
+          selection.filters().stream().map(Glob::toString).toList()));
     }
   }
 

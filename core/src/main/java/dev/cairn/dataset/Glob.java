@@ -32,9 +32,12 @@ public final class Glob {
   private final boolean folders;
   /** The pattern without empty or dot segments (nor a leading {@code /}): what is matched against whole paths. */
   private final String body;
+  /** The pattern as it was given (a filter's trailing {@code /} kept), for messages. */
+  private final String given;
 
-  private Glob(String pattern, boolean folders) {
+  private Glob(String pattern, boolean folders, String given) {
     this.pattern = pattern;
+    this.given = given;
     boolean anchored = isAnchored(pattern);
     // Empty and "." segments go, as a path's do ("sub/./d", "x//y"; the leading "/" or "./" too).
     String body = DatasetPaths.withoutEmptyOrDotSegments(pattern);
@@ -161,7 +164,7 @@ public final class Glob {
       throw new IllegalArgumentException("it is empty");
     }
     try {
-      return new Glob(p, folders);
+      return new Glob(p, folders, pattern);
     } catch (PatternSyntaxException e) {
       // A set the regex engine refuses ("[z-a]"); its own message spans three lines.
       String d = e.getDescription();
@@ -333,8 +336,9 @@ public final class Glob {
     return sb.toString();
   }
 
+  /** The pattern as it was given: a filter's trailing {@code /}, which {@link #pattern()} drops, kept. */
   @Override
   public String toString() {
-    return pattern;
+    return given;
   }
 }

@@ -1278,6 +1278,9 @@ class DatasetTest {
         .hasMessageContaining("no file matches the filter nomatch");
     assertThatThrownBy(() -> ds.getMutableLocalCopy(tmp.resolve("c"), false, none, null)).isInstanceOf(InvalidInputException.class);
     assertThat(Files.exists(tmp.resolve("c"))).isFalse();
+    Selection folder = new Selection(0, 1, List.of(Glob.parseFilter("--filter", "images/")));
+    assertThatThrownBy(() -> ds.getLocalCopy(folder, null)).as("the filter echoed as it was typed")
+        .hasMessageEndingWith("no file matches the filter images/");
     try (var left = Files.list(repo.repository().directory().resolve("cache/versions"))) {
       assertThat(left).as("no empty folder cached").isEmpty();
     }

@@ -12,10 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
  * the JDK's line {@link java.text.BreakIterator} allows, which is also after a dot followed by a
  * letter ({@code ~/.} then {@code cairn}, {@code core-site.} then {@code xml}). Such a dot is
  * laid out as a character the iterator keeps with its neighbours, then printed as a dot again.
+ * The synopsis keeps a list option's {@code [,T...]} with its option the same way.
  */
 final class HelpText {
   /** Stands for a dot inside a word while lines are broken: a private-use character, one column wide. */
   private static final char KEPT_DOT = '\uE000';
+
+  /** Stands for a {@code [} inside an option's synopsis ({@code --tags=T[,T...]...}) while lines are broken. */
+  private static final char KEPT_BRACKET = '\uE001';
 
   /** A dot with a character other than a space after it: inside a path, a file name, a key. */
   private static final Pattern DOT_IN_WORD = Pattern.compile("\\.(?=[^\\s.])");
@@ -38,6 +42,25 @@ final class HelpText {
     return s.replace(KEPT_DOT, '.');
   }
 
+  /**
+   * {@code text} with each {@code [} that follows a character other than a space (the repetition
+   * of a list option's value, {@code T[,T...]}) replaced by a character that keeps it with the
+   * label before it; styles kept.
+   */
+  private static Text keepBrackets(Text text) {
+    String plain = text.plainString();
+    Text kept = null;
+    int from = 0;
+    for (int i = 1; i < plain.length(); i++) {
+      if (plain.charAt(i) == '[' && !Character.isWhitespace(plain.charAt(i - 1))) {
+        Text piece = text.substring(from, i);
+        kept = (kept == null ? piece : kept.concat(piece)).concat(String.valueOf(KEPT_BRACKET));
+        from = i + 1;
+      }
+    }
+    return kept == null ? text : kept.concat(text.substring(from));
+  }
+
   private static final class WordKeepingHelp extends Help {
     WordKeepingHelp(CommandSpec spec, ColorScheme scheme) {
       super(spec, scheme);
@@ -56,6 +79,13 @@ final class HelpText {
 
     private static Layout keepingWords(Layout layout) {
       return new WordKeepingLayout(layout.colorScheme(), layout.textTable(), layout.optionRenderer(), layout.parameterRenderer());
+    }
+
+    /** The synopsis broken between options, not inside one's {@code T[,T...]}. */
+    @Override
+    protected String makeSynopsisFromParts(int headingLength, Text options, Text groups, Text endOfOptions, Text positionals, Text command) {
+      return super.makeSynopsisFromParts(headingLength, keepBrackets(options), groups, endOfOptions, positionals, command)
+          .replace(KEPT_BRACKET, '[');
     }
 
     @Override

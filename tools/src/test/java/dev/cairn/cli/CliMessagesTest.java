@@ -47,6 +47,18 @@ class CliMessagesTest {
     assertThat(cli.ok("show", "--help").out()).contains("(tools/README.md;");
   }
 
+  /** The synopsis breaks between options, not inside a list option's repetition ("[--ids=ID" then "[,ID...]...]..." before). */
+  @Test
+  void synopsisKeepsAListOptionWhole() {
+    for (String command : List.of("search", "create", "sync", "squash", "tags")) {
+      String help = cli.ok(command, "--help").out();
+      String synopsis = help.substring(0, help.indexOf("\n", help.indexOf("]...]...")) + 1);
+      assertThat(synopsis).as(command).containsPattern("\\[--[a-z]+=[A-Z]+\\[,[A-Z]+\\.\\.\\.\\]\\.\\.\\.\\]\\.\\.\\.")
+          .doesNotContain("\uE001");
+      assertThat(synopsis.lines()).as(command).allSatisfy(line -> assertThat(line).doesNotMatch("\\s*\\[,.*"));
+    }
+  }
+
   /**
    * A name typed in the other Unicode form than the dataset holds (a system that decomposes names
    * types NFD): list --filter and remove find the file, as add refuses a twin of it.
