@@ -53,6 +53,48 @@ public final class Manifest implements Iterable<FileEntry> {
     return loader.load(root).totalBytes();
   }
 
+  /** How many entries a part of a manifest holds and the sum of their sizes. */
+  public record Totals(long entries, long bytes) {}
+
+  /**
+   * The entries under folder {@code dir} ({@code ""}: all of them), counted from the counts inner
+   * nodes keep: two descents of the tree, whatever the folder holds. A folder's paths are those from
+   * {@code dir/} up to {@code dir0} ({@code '0'} follows {@code '/'} in path order).
+   */
+  public Totals under(String dir) throws IOException {
+    if (dir.isEmpty()) {
+      TreeNode top = loader.load(root);
+      return new Totals(top.entryCount(), top.totalBytes());
+    }
+    Totals from = totalsBefore(dir + "/");
+    Totals to = totalsBefore(dir + "0");
+    return new Totals(to.entries() - from.entries(), to.bytes() - from.bytes());
+  }
+
+  /** The entries whose paths come before {@code key}: whole children by their counts, then one leaf's entries. */
+  private Totals totalsBefore(String key) throws IOException {
+    long entries = 0;
+    long bytes = 0;
+    TreeNode node = loader.load(root);
+    while (node instanceof TreeNode.Inner in) {
+      List<ChildRef> children = in.children();
+      int i = childFor(children, key);
+      for (ChildRef c : children.subList(0, i)) {
+        entries += c.entryCount();
+        bytes += c.totalBytes();
+      }
+      node = loader.load(children.get(i).id());
+    }
+    for (FileEntry e : ((TreeNode.Leaf) node).entries()) {
+      if (DatasetPaths.compare(e.path(), key) >= 0) {
+        break;
+      }
+      entries++;
+      bytes += e.size();
+    }
+    return new Totals(entries, bytes);
+  }
+
   /** The entry at {@code path}, or null. */
   public FileEntry lookup(String path) throws IOException {
     TreeNode node = loader.load(root);

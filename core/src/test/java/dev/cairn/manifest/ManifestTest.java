@@ -130,6 +130,26 @@ class ManifestTest {
         .contains("train", "train0").doesNotHaveDuplicates();
   }
 
+  @Property(tries = 15)
+  void aFoldersTotalsAreThoseOfThePathsUnderIt(@ForAll @IntRange(min = 0, max = 3000) int n, @ForAll long seed) throws IOException {
+    List<FileEntry> es = new ArrayList<>(entries(seed, n));
+    for (String p : List.of("images.txt", "images0", "images/train.txt", "images/train/y", "images/train0/x", "top", "a b/c/d/e")) {
+      es.add(entry(p, 3));
+    }
+    es = new ArrayList<>(map(es).values());
+    Manifest m = manifest(build(es));
+    List<String> dirs = new ArrayList<>(List.of("", "images", "images/train", "a b", "a b/c", "nothing", "top", "images0", "zzz"));
+    for (FileEntry e : es.subList(0, Math.min(es.size(), 40))) {
+      for (int slash = e.path().indexOf('/'); slash > 0; slash = e.path().indexOf('/', slash + 1)) {
+        dirs.add(e.path().substring(0, slash));
+      }
+    }
+    for (String dir : dirs) {
+      List<FileEntry> under = es.stream().filter(e -> dir.isEmpty() || e.path().startsWith(dir + "/")).toList();
+      assertThat(m.under(dir)).as(dir).isEqualTo(new Manifest.Totals(under.size(), under.stream().mapToLong(FileEntry::size).sum()));
+    }
+  }
+
   private static NodeLoader loaderOf(Manifest m) {
     return m.loader();
   }

@@ -256,7 +256,8 @@ final class Api {
     int limit = Params.limit(ctx, FilesPage.PAGE);
     try (ObjectReader reader = site.newReader()) {
       NodeLoader loader = new NodeLoader(reader);
-      FolderPage.Listing listing = FolderPage.Listing.of(new Manifest(loader, r.root()), dir, after, limit);
+      Manifest manifest = new Manifest(loader, r.root());
+      FolderPage.Listing listing = FolderPage.Listing.of(manifest, dir, after, limit);
       FileOrigins provenance = new FileOrigins(site.repository(), loader);
       StoredFiles stored = StoredFiles.of(site, r, reader);
       List<Object> entries = new ArrayList<>();
@@ -264,7 +265,11 @@ final class Api {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("name", c.name());
         e.put("folder", c.isFolder());
-        if (!c.isFolder()) {
+        if (c.isFolder()) {
+          Manifest.Totals under = manifest.under(dir.isEmpty() ? c.name() : dir + "/" + c.name());
+          e.put("files", under.entries());
+          e.put("bytes", under.bytes());
+        } else {
           e.putAll(Views.file(c.file()));
           DatasetRecord where = provenance.introducer(r, c.file());
           e.put("stored_in", where == null ? null : where.id());

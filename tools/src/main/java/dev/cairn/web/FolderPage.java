@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * {@code /versions/{id}/folder?dir=a/b}: the contents one folder at a time, as a file browser shows
  * them: the folders and files directly in it, in path order, {@link FilesPage#PAGE} a page, each
- * page resuming after the name the last one ended with. A folder's files are passed over by a seek
- * ({@link Manifest#children}), so a page reads about a descent of the manifest per row.
+ * page resuming after the name the last one ended with; a folder's row gives how many files it
+ * holds, at any depth, and their size. A folder's files are passed over by a seek
+ * ({@link Manifest#children}) and counted from the manifest's counts ({@link Manifest#under}), so a
+ * page reads a few descents of the manifest per row.
  */
 final class FolderPage {
   private final Site site;
@@ -42,7 +44,7 @@ final class FolderPage {
       if (page.isEmpty()) {
         h.el("div", after != null ? "Nothing in this folder after " + after + "." : "This version holds no files.", "class", "card empty");
       } else {
-        table(h, r, dir, limit, page, new FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
+        table(h, r, m, dir, limit, page, new FileOrigins(site.repository(), loader), StoredFiles.of(site, r, reader));
       }
       if (after != null || listing.more()) {
         h.open("div", "class", "pager");
@@ -156,15 +158,18 @@ final class FolderPage {
     h.close("div");
   }
 
-  private void table(Html h, DatasetRecord r, String dir, int limit, List<Manifest.Child> page, FileOrigins provenance, StoredFiles stored)
-      throws IOException {
+  private void table(Html h, DatasetRecord r, Manifest m, String dir, int limit, List<Manifest.Child> page, FileOrigins provenance,
+      StoredFiles stored) throws IOException {
     FilesPage.head(h, "Name");
     String prefix = dir.isEmpty() ? "" : dir + "/";
     for (Manifest.Child c : page) {
       if (c.isFolder()) {
         h.open("tr", "class", "folder", "data-path", prefix + c.name() + "/");
         h.open("td", "class", "path").link(Links.folder(r.id(), prefix + c.name(), null, limit), c.name() + "/").close("td");
-        h.el("td", "folder", "class", "num muted").el("td", "", "class", Widgets.WIDE_ONLY).el("td", "").el("td", "", "class", Widgets.WIDE_ONLY);
+        Manifest.Totals under = m.under(prefix + c.name());
+        h.el("td", Text.bytes(under.bytes()), "class", "num", "title", Text.count(under.bytes()) + " bytes");
+        h.el("td", Text.plural(under.entries(), "file", "files"), "class", "muted " + Widgets.WIDE_ONLY).el("td", "")
+            .el("td", "", "class", Widgets.WIDE_ONLY);
         h.close("tr");
       } else {
         FilesPage.row(h, site, r, c.file(), c.name(), provenance, stored);

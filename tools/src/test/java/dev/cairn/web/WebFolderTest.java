@@ -74,6 +74,15 @@ class WebFolderTest {
         assertThat(file).containsEntry("path", "images/train/a.png").containsEntry("size", 18L).containsEntry("folder", false)
             .containsEntry("here", true).containsEntry("stored_in", ds.id());
 
+        // A folder's row counts what it holds at any depth, not its namesake file images.csv.
+        Map<String, Object> images = entries(json(api)).get(1);
+        assertThat(images).containsEntry("name", "images").containsEntry("folder", true).containsEntry("files", 4L)
+            .containsEntry("bytes", 18L + 18 + 16 + 16);
+        assertThat(entries(json(api + "?dir=images")).get(1)).containsEntry("name", "train").containsEntry("files", 2L)
+            .containsEntry("bytes", 36L);
+        assertThat(get(base + "/versions/" + ds.id() + "/folder").body()).containsPattern(
+            "data-path=\"images/\">.*?<td class=\"num\" title=\"68 bytes\">68 B</td><td class=\"muted wide-only\">4 files</td>");
+
         Map<String, Object> first = json(api + "?dir=many&limit=10");
         assertThat(first).containsEntry("more", true).containsEntry("resume_after", "fj.txt");
         List<String> all = new ArrayList<>(names(first));
