@@ -34,6 +34,17 @@ class GlobTest {
     assertThat(selected(Glob.filter("sub/**"))).containsExactly("sub/c.csv", "sub/deep/d.csv");
   }
 
+  /** The way tools/README.md gives to find names with a wildcard character in them. */
+  @Test
+  void aWildcardCharacterInASetOfItsOwnMatchesItself() throws Exception {
+    Glob question = Glob.parseFilter("filter", "*[?]*");
+    assertThat(question.matches("a/what?.txt")).isTrue();
+    assertThat(question.matches("a/what.txt")).isFalse();
+    Glob bracket = Glob.parseFilter("filter", "*[[]*");
+    assertThat(bracket.matches("a/x[1].txt")).isTrue();
+    assertThat(bracket.matches("a/what?.txt")).isFalse();
+  }
+
   @Test
   void aLeadingSlashAnchorsAtTheRoot() {
     assertThat(selected(Glob.of("/*.csv"))).containsExactly("a.csv");
