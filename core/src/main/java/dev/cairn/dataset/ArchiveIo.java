@@ -365,7 +365,9 @@ public final class ArchiveIo {
     } else {
       TarArchiveEntry te = new TarArchiveEntry(e.path());
       te.setSize(e.size());
-      te.setModTime(new Date(timeMillis));
+      // Whole seconds, which the ustar header holds: a time with milliseconds would take a PAX
+      // header (1 KiB) before every file.
+      te.setModTime(new Date(Math.floorDiv(timeMillis, 1000) * 1000));
       te.setMode(mode);
       ((TarArchiveOutputStream) archive).putArchiveEntry(te);
     }

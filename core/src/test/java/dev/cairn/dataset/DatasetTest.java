@@ -177,6 +177,29 @@ class DatasetTest {
     }
   }
 
+  /** A small file takes a header block and a data block: no PAX header for a time with milliseconds. */
+  @Test
+  void aTarArchiveHoldsNoExtendedHeaderForAnOrdinaryFile() throws IOException {
+    Map<String, String> files = new java.util.TreeMap<>();
+    for (int i = 0; i < 20; i++) {
+      files.put("f" + i + ".txt", "x" + i);
+    }
+    Dataset v = closedVersion("p", "small-tar", files);
+    Path out = tmp.resolve("small.tar");
+    v.export(out, Progress.NONE);
+    try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(Files.newInputStream(out))) {
+      int seen = 0;
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        assertThat(e.getExtraPaxHeaders()).as(e.getName()).isEmpty();
+        assertThat(e.getModTime().getTime() % 1000).isZero();
+        seen++;
+      }
+      assertThat(seen).isEqualTo(20);
+    }
+    // 20 files of a header and a data block each, then two blocks of end.
+    assertThat(Files.size(out)).isEqualTo((20 * 2 + 2) * 512L);
+  }
+
   @Test
   void aCachedFolderWhoseBuildFailsLeavesNoContentFileInTheCache() throws IOException {
     Path ext = Files.createDirectories(tmp.resolve("ext-gone"));
