@@ -107,6 +107,12 @@ public final class ArchiveIo {
   static void write(DatasetRepository repo, ObjectId root, Selection selection, Path output, boolean overwrite, long timeMillis,
       Progress progress) throws IOException {
     Format format = Format.of(output);
+    if (AtomicFiles.isStreamTarget(output)) { // a device or named pipe: fed as a shell's > feeds it, not replaced
+      try (OutputStream into = new BufferedOutputStream(Files.newOutputStream(output, StandardOpenOption.WRITE), 1 << 16)) {
+        write(repo, root, selection, format, into, timeMillis, progress);
+      }
+      return;
+    }
     LocalCopies.requireApartFromRepository(repo, output, "export to");
     if (Files.isDirectory(output)) {
       throw new InvalidInputException("Cannot export to " + output + ": it is a folder; give the archive's file name");

@@ -12,11 +12,13 @@ import dev.cairn.internal.json.JsonException;
 import dev.cairn.internal.json.JsonObject;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -226,6 +228,12 @@ public final class Usage {
   public int writeLockFile(String run, Path output, boolean overwrite) throws IOException {
     String text = lockFile(run);
     Path abs = output.toAbsolutePath();
+    if (AtomicFiles.isStreamTarget(abs)) { // /dev/stdout, a named pipe: written into, not replaced
+      try (OutputStream into = Files.newOutputStream(abs, StandardOpenOption.WRITE)) {
+        into.write(text.getBytes(StandardCharsets.UTF_8));
+      }
+      return run(run).size();
+    }
     if (Files.isDirectory(abs)) {
       throw new InvalidInputException("Cannot write the lock file to " + output + ": it is a folder; give a file name");
     }

@@ -722,6 +722,51 @@ class HostileInputTest {
     assertThat(Files.readString(lockTarget)).contains("\"cairn_lock\"").contains(stable.id());
   }
 
+  /**
+   * A named pipe at the output is fed as a shell's {@code >} feeds it, with or without overwrite,
+   * never renamed over (a device the same way: the overwrite of /dev/full replaced it by a file).
+   */
+  @Test
+  void aNamedPipeAtTheOutputIsFedNotReplaced() throws Exception {
+    Path fifo = tmp.resolve("v.tar");
+    assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
+    for (boolean overwrite : new boolean[] {false, true}) {
+      ByteArrayOutputStream read = new ByteArrayOutputStream();
+      Thread reader = new Thread(() -> {
+        try (var in = Files.newInputStream(fifo)) {
+          in.transferTo(read);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      reader.start();
+      stable.export(fifo, overwrite, Progress.NONE);
+      reader.join(60_000);
+      try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+          new java.io.ByteArrayInputStream(read.toByteArray()))) {
+        assertThat(tar.getNextEntry()).as("overwrite " + overwrite).isNotNull();
+      }
+      assertThat(Files.isRegularFile(fifo)).as("still a pipe").isFalse();
+      assertThat(Files.exists(fifo)).isTrue();
+    }
+    stable.alias("train", "run-1");
+    Path lockFifo = tmp.resolve("data.lock");
+    assumeTrue(new ProcessBuilder("mkfifo", lockFifo.toString()).start().waitFor() == 0);
+    ByteArrayOutputStream read = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try (var in = Files.newInputStream(lockFifo)) {
+        in.transferTo(read);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    reader.start();
+    repo.usage().writeLockFile("run-1", lockFifo, true);
+    reader.join(60_000);
+    assertThat(read.toString(StandardCharsets.UTF_8)).contains("\"cairn_lock\"").contains(stable.id());
+    assertThat(Files.isRegularFile(lockFifo)).isFalse();
+  }
+
   @Test
   void aFullDiskFailsCleanlyAndTheCommandCompletesOnceThereIsRoom() throws IOException {
     Path src = tmp.resolve("big");

@@ -14,7 +14,7 @@ final class ExportCommand extends Base {
 
   @Mixin SelectionOptions select;
 
-  @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format.")
+  @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format (a device or named pipe is fed the archive, never replaced).")
   Path output;
 
   @Option(names = "--overwrite", description = "Replace the file at --output if there is one (through a symbolic link: the file it names; without it, an existing file is refused).")

@@ -16,7 +16,7 @@ final class LockCommand extends Base {
   @Option(names = "--run", paramLabel = "RUN", description = "The run (default: $CAIRN_RUN_ID).")
   String run;
 
-  @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file ('-': standard output).")
+  @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the lock file ('-' or /dev/stdout: standard output; a device or named pipe is written into, never replaced).")
   Path output;
 
   @Option(names = "--overwrite", description = "Replace the file at --output if there is one (through a symbolic link: the file it names; without it, an existing file is refused).")
@@ -28,7 +28,7 @@ final class LockCommand extends Base {
     if (r == null || r.isBlank()) {
       throw new InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
     }
-    if (output.toString().equals("-")) {
+    if (output.toString().equals("-") || STANDARD_OUTPUT.contains(output.toString())) {
       // As other tools read "-": the lock file itself, which is JSON already, on standard output.
       String text = repo().usage().lockFile(r);
       out().print(text.endsWith("\n") ? text : text + "\n");
@@ -47,6 +47,9 @@ final class LockCommand extends Base {
     }
     return 0;
   }
+
+  /** Names of standard output: written as {@code -} is, the confirmation not mixed into the lock file. */
+  private static final java.util.Set<String> STANDARD_OUTPUT = java.util.Set.of("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1");
 
   /**
    * A lock file names versions, not where they are: one on no remote is restored from this

@@ -680,6 +680,8 @@ class CliEndToEndTest {
         + id.substring(0, 8) + ") is on no remote: only this repository can restore it; cairn upload --id " + id.substring(0, 8)
         + " --storage URI shares it\n");
     assertThat(Files.readString(lock)).contains(id).contains((String) runs.get(0).get("root"));
+    // /dev/stdout is standard output, as '-' is: the lock file alone there, not renamed over.
+    assertThat(cli.ok("lock", "--run", "run-1", "--output", "/dev/stdout").out()).isEqualTo(Files.readString(lock));
     assertThat(cli.ok("rename", "--name", "used", "--new-name", "renamed", "--json").obj())
         .containsExactly(entry("old_project", ""), entry("old_name", "used"), entry("project", ""), entry("name", "renamed"),
             entry("versions", 1L));

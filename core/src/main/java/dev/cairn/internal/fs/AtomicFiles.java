@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -206,6 +207,26 @@ public final class AtomicFiles {
     } catch (NoSuchFileException dangling) {
       throw new InvalidInputException("Cannot " + what + " " + output + ": it is a link to "
           + Files.readSymbolicLink(output) + ", which does not exist");
+    }
+  }
+
+  /**
+   * Whether {@code output} is, through any symbolic link, a device, FIFO or socket
+   * ({@code /dev/stdout}, {@code /dev/null}, a named pipe, {@code >(zstd)}'s {@code /dev/fd/63}):
+   * what a write goes into as a shell's {@code >} writes it, even under {@code noclobber}, never a
+   * file to replace by a rename (which would put a regular file in place of the device). Any path
+   * under {@code /dev} or {@code /proc} is one too: {@code /dev/stdout} redirected to a file is
+   * that file opened by the shell, to be written, not renamed over.
+   */
+  public static boolean isStreamTarget(Path output) {
+    Path abs = output.toAbsolutePath().normalize();
+    if (abs.startsWith("/dev/") || abs.startsWith("/proc/")) {
+      return true;
+    }
+    try {
+      return Files.readAttributes(output, BasicFileAttributes.class).isOther();
+    } catch (IOException missingOrUnreadable) {
+      return false;
     }
   }
 
