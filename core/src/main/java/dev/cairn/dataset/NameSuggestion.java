@@ -36,12 +36,17 @@ final class NameSuggestion {
       if (r.name().equals(name)) {
         // Another project's dataset of that very name: before any typo of another project's, and
         // before one in the same project unless the projects differ by more than a typo.
-        score = project == null ? Integer.MAX_VALUE : 1 + Math.min(distance(r.project(), project), MAX_EDITS);
+        score = project == null ? Integer.MAX_VALUE : 2 * (1 + Math.min(distance(r.project(), project), MAX_EDITS));
       } else {
-        int d = distance(r.name().toLowerCase(Locale.ROOT), name.toLowerCase(Locale.ROOT));
+        String candidate = r.name().toLowerCase(Locale.ROOT);
+        String typed = name.toLowerCase(Locale.ROOT);
+        int d = distance(candidate, typed);
         d = d == 0 ? 1 : d; // another case only: one edit
         boolean sameProject = project == null || r.project().equals(project);
-        score = d <= allowed ? d + (sameProject ? 0 : MAX_EDITS + 1) : Integer.MAX_VALUE;
+        // Between names as many edits away, one that begins with the typed name, or the typed name
+        // with it (pet: pets before pat), comes first: the name cut short, or in the singular.
+        boolean cutShort = candidate.startsWith(typed) || typed.startsWith(candidate);
+        score = d <= allowed ? 2 * (d + (sameProject ? 0 : MAX_EDITS + 1)) + (cutShort ? 0 : 1) : Integer.MAX_VALUE;
       }
       if (score < bestScore || (score == bestScore && best != null && label(r).compareTo(label(best)) < 0)) {
         bestScore = score;

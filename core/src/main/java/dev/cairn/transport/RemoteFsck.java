@@ -516,9 +516,9 @@ public final class RemoteFsck {
       int listed = shown.get(e.getKey());
       problems.add(error(e.getKey(), uri, "version lacks " + Text.count(e.getValue(), "object") + " there"
           + (listed == e.getValue() ? "" : listed > 0 ? " (" + listed + " listed)" : " (listed for a version above: it shares them)")
-          + ": upload it again from a"
-          + " repository that holds it (cairn upload --id " + DatasetRecord.shortId(e.getKey()) + " --storage " + uri + ")"
-          + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : ", after cairn fsck --storage " + uri + " --repair")));
+          + " (" + (remote.storage().size(RemoteLocks.INCOMPLETE) >= 0 ? "" : "cairn fsck --storage " + uri + " --repair, then ")
+          + "cairn upload --id " + DatasetRecord.shortId(e.getKey()) + " --storage " + uri + " from a repository that holds it,"
+          + " sends it again)"));
     }
     long bytes = 0;
     int packs = 0;

@@ -31,6 +31,10 @@ class NameSuggestionTest {
       // The very name in a project far from the one typed still comes before a typo of it elsewhere.
       Dataset.create(repo, CreateOptions.of("vision", "pets2").build()).close();
       assertThatThrownBy(() -> repo.get("nope", "pets", null, false)).hasMessageEndingWith("no dataset nope/pets here; did you mean vision/pets?");
+      // As close as a typo, a name cut short comes first: cat is cats before it is cut (of a project sorted first).
+      Dataset.create(repo, CreateOptions.of("zoo", "cats").build()).close();
+      Dataset.create(repo, CreateOptions.of("t", "cut").build()).close();
+      assertThatThrownBy(() -> repo.get(null, "cat", null, false)).hasMessageEndingWith("no dataset cat here; did you mean zoo/cats?");
       // Nothing close: nothing guessed.
       assertThatThrownBy(() -> repo.get("vision", "weather", null, false)).hasMessageEndingWith("no dataset vision/weather here");
     }

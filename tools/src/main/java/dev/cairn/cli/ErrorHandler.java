@@ -188,6 +188,20 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   /** The C library's code for a full disk, as LMDB returns it. */
   private static final int ENOSPC = 28;
 
+  /**
+   * The words of ClearML (its SDK's methods), Git and DVC that a newcomer types for a cairn command,
+   * answered with the command when no typo of one is closer.
+   */
+  private static final java.util.Map<String, String> OTHER_TOOLS_COMMANDS = java.util.Map.ofEntries(
+      java.util.Map.entry("finalize", "close"), java.util.Map.entry("commit", "close"), java.util.Map.entry("push", "upload"),
+      java.util.Map.entry("pull", "get"), java.util.Map.entry("checkout", "get"), java.util.Map.entry("clone", "get"),
+      java.util.Map.entry("ls", "list"), java.util.Map.entry("rm", "remove"), java.util.Map.entry("mv", "move"),
+      java.util.Map.entry("status", "list --modified"), java.util.Map.entry("diff", "compare"));
+
+  /** Options of the ClearML SDK a newcomer types, with what gives the same here. */
+  private static final java.util.Map<String, String> OTHER_TOOLS_OPTIONS = java.util.Map.of(
+      "--mutable", "a copy to change is get --copy DIR", "--finalize", "close finalizes");
+
   /** Bad command lines: one line naming the problem and where to find help. */
   static final class Parameters implements IParameterExceptionHandler {
     @Override
@@ -197,7 +211,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() == null
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
         String typed = u.getUnmatched().get(0);
-        message = "'" + typed + "' is not a cairn command" + didYouMean(typed, cl.getSubcommands().keySet());
+        String near = didYouMean(typed, cl.getSubcommands().keySet());
+        String ours = OTHER_TOOLS_COMMANDS.get(typed);
+        message = "'" + typed + "' is not a cairn command" + (near.isEmpty() && ours != null ? " (cairn " + ours + " does that)" : near);
       }
       String unknown = ex instanceof picocli.CommandLine.MissingParameterException
           || (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
@@ -208,7 +224,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         for (CommandLine.Model.CommandSpec spec = cl.getCommandSpec(); spec != null; spec = spec.parent()) {
           spec.options().forEach(o -> known.addAll(Arrays.asList(o.names())));
         }
-        message = "Unknown option: '" + unknown + "'" + didYouMean(unknown, known);
+        String near = didYouMean(unknown, known);
+        String ours = OTHER_TOOLS_OPTIONS.get(unknown);
+        message = "Unknown option: '" + unknown + "'" + (near.isEmpty() && ours != null ? " (" + ours + ")" : near);
       } else if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() != null
           && cl.getCommandSpec().positionalParameters().isEmpty() && !u.getUnmatched().isEmpty()) {
         // A word where only options go ("add data/", or anything after "--"): say that, not "unmatched".

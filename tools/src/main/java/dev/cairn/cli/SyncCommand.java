@@ -458,9 +458,11 @@ final class SyncCommand extends Base {
         newer.sort(VersionStrings.ORDER);
         String newest = newer.get(newer.size() - 1);
         String label = DatasetRepository.label(made.project(), made.name());
-        note(remote + " holds " + Format.count(newer.size(), "version") + " of " + label
-            + (parentVersion == null ? ", though this repository has none, " : " newer than " + parentVersion + ", the parent taken here, ")
-            + "that are not in this repository (the newest is " + newest + "): " + made.version() + " branches off beside them."
+        note(remote + " holds " + Format.count(newer.size(), "version") + " of " + label + (parentVersion == null
+            ? " that this repository does not (the newest is " + newest + "): " + made.version() + ", made here without a parent,"
+                + " starts a lineage beside them."
+            : " newer than " + parentVersion + ", the parent taken here, that are not in this repository (the newest is " + newest + "): "
+                + made.version() + " branches off beside them.")
             + " To build on the newest next time, get it first: cairn get --storage " + remote
             + (made.project().isEmpty() ? "" : " --project " + ShellWords.quote(made.project())) + " --name " + ShellWords.quote(made.name()));
       }

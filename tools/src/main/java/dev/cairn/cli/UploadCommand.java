@@ -28,7 +28,7 @@ final class UploadCommand extends Base {
     Dataset ds = select(selector);
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     if (target == null) {
-      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE)");
+      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in the repository's config)");
     }
     requireOwnRemoteThere(ds, target, storage, "Cannot upload " + ds.id(), "");
     boolean draft = ds.record().isDraft();

@@ -862,6 +862,11 @@ class CliMessagesTest {
   void mistakesOfFormGetOneLineThatNamesThem() throws IOException {
     assertThat(cli.fails("bogus").err()).contains("'bogus' is not a cairn command (see");
     assertThat(cli.fails("lsit").err()).contains("'lsit' is not a cairn command (did you mean 'list'?)");
+    // ClearML's, Git's and DVC's words get cairn's.
+    assertThat(cli.fails("finalize").err()).isEqualTo("cairn: 'finalize' is not a cairn command (cairn close does that) (see 'cairn --help')\n");
+    assertThat(cli.fails("push").err()).contains("(cairn upload does that)");
+    assertThat(cli.fails("get", "--mutable").err()).isEqualTo("cairn: Unknown option: '--mutable' (a copy to change is get --copy DIR)"
+        + " (see 'cairn get --help')\n");
     // A word where only options go, or an option after "--".
     assertThat(cli.fails("add", "data/").err())
         .isEqualTo("cairn: add takes no arguments, only options: 'data/' is not an option (see 'cairn add --help')\n");

@@ -92,6 +92,12 @@ class CliRemoteTest {
     write(mine.resolve("d.txt"), "d");
     assertThat(alice.ok("sync", "--project", "team", "--name", "ds", "--folder", mine.toString(), "--storage", remote).err())
         .as("built on the newest").doesNotContain("newer than");
+    // A repository with no version of the dataset starts a lineage of its own beside the remote's.
+    Path hers = tmp.resolve("hers");
+    write(hers.resolve("e.txt"), "e");
+    assertThat(new Cli(tmp.resolve("carol")).ok("sync", "--project", "team", "--name", "ds", "--folder", hers.toString(), "--storage",
+        remote).err()).contains("holds 4 versions of team/ds that this repository does not (the newest is 1.0.3): 1.0.4, made here"
+            + " without a parent, starts a lineage beside them.");
   }
 
   @Test
@@ -1449,11 +1455,13 @@ class CliRemoteTest {
     // The child reaches big.bin's two chunks by two paths and again through its base: two objects
     // lacking, listed once, under whichever of the two versions is checked first.
     String out = a.run("fsck", "--storage", remote.toString()).out();
-    assertThat(out).containsPattern("version lacks 2 objects there( \\(listed for a version above: it shares them\\))?: upload it again"
-        + " from a repository that holds it \\(cairn upload --id " + child.substring(0, 8));
-    assertThat(out).contains("version lacks 2 objects there: upload").contains("version lacks 2 objects there (listed for a version above");
-    assertThat(out.lines().filter(l -> l.contains("missing chunk of"))).hasSize(2);
     String uri = remote.toUri().toString().replaceFirst("/$", "");
+    assertThat(out).containsPattern("version lacks 2 objects there( \\(listed for a version above: it shares them\\))? \\(cairn fsck"
+        + " --storage \\S+ --repair, then cairn upload --id " + child.substring(0, 8) + " --storage \\S+ from a repository that holds it,"
+        + " sends it again\\) \\(" + child.substring(0, 12));
+    assertThat(out).contains("version lacks 2 objects there (cairn fsck --storage " + uri + " --repair, then cairn upload")
+        .contains("version lacks 2 objects there (listed for a version above");
+    assertThat(out.lines().filter(l -> l.contains("missing chunk of"))).hasSize(2);
     assertThat(out.strip().lines().reduce((x, y) -> y).orElseThrow()).as("the way forward names the remote")
         .isEqualTo("cairn fsck --storage " + uri + " --repair replaces the remote's damaged packs by their intact objects and marks"
             + " what the versions there lack, for uploads to complete; run cairn fsck --storage " + uri + " again after it");

@@ -214,13 +214,13 @@ public final class AtomicFiles {
    * Whether {@code output} is, through any symbolic link, a device, FIFO or socket
    * ({@code /dev/stdout}, {@code /dev/null}, a named pipe, {@code >(zstd)}'s {@code /dev/fd/63}):
    * what a write goes into as a shell's {@code >} writes it, even under {@code noclobber}, never a
-   * file to replace by a rename (which would put a regular file in place of the device). Any path
-   * under {@code /dev} or {@code /proc} is one too: {@code /dev/stdout} redirected to a file is
-   * that file opened by the shell, to be written, not renamed over.
+   * file to replace by a rename (which would put a regular file in place of the device). Any
+   * existing path under {@code /dev} or {@code /proc} is one too: {@code /dev/stdout} redirected to
+   * a file is that file opened by the shell, to be written, not renamed over.
    */
   public static boolean isStreamTarget(Path output) {
     Path abs = output.toAbsolutePath().normalize();
-    if (abs.startsWith("/dev/") || abs.startsWith("/proc/")) {
+    if ((abs.startsWith("/dev/") || abs.startsWith("/proc/")) && Files.exists(abs)) {
       return true;
     }
     try {
