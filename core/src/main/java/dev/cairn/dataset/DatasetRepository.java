@@ -575,12 +575,26 @@ public final class DatasetRepository implements AutoCloseable {
           // not a version string this release takes: not reserved, as a fetch leaves it
         }
       }
-      // The remote's record names itself as the storage; the version keeps its own.
-      catalog().write(now.storage() != null ? theirs.toBuilder().storage(now.storage()).build() : theirs);
+      // The remote's record names itself as the storage; the version keeps its own, and the
+      // uploads logged here alone (copies sent to other remotes), which later changes go to too.
+      DatasetRecord.Builder taken = theirs.toBuilder().log(withUploadsOf(now.log(), theirs.log()));
+      catalog().write(now.storage() != null ? taken.storage(now.storage()).build() : taken.build());
       if (moved) {
         catalog().releaseVersion(now.project(), now.name(), now.version(), now.id());
       }
     }
+  }
+
+  /** {@code theirs} with the upload entries of {@code ours} it lacks, in time order. */
+  private static List<LogEntry> withUploadsOf(List<LogEntry> ours, List<LogEntry> theirs) {
+    List<LogEntry> merged = new ArrayList<>(theirs);
+    for (LogEntry e : ours) {
+      if (e.command().equals("upload") && !theirs.contains(e)) {
+        merged.add(e);
+      }
+    }
+    merged.sort(Comparator.comparingLong(LogEntry::timeMillis)); // stable: entries of one time keep their order
+    return merged;
   }
 
   // ---- remotes ---------------------------------------------------------------------------------

@@ -37,11 +37,11 @@ public enum RecordHistory {
     return oursMore && theirsMore ? DIVERGED : oursMore ? OURS_AHEAD : theirsMore ? THEIRS_AHEAD : SAME;
   }
 
-  /** The commands of {@code theirs} that {@code ours} lacks, for a message: "rename, tags". */
+  /** The commands of {@code theirs} that {@code ours} lacks, each once, for a message: "rename, tags". */
   public static String since(List<LogEntry> ours, List<LogEntry> theirs) {
     List<Change> a = changes(ours);
     List<Change> b = changes(theirs);
-    return String.join(", ", b.subList(common(a, b), b.size()).stream().map(Change::command).toList());
+    return String.join(", ", b.subList(common(a, b), b.size()).stream().map(Change::command).distinct().toList());
   }
 
   /** A log entry as far as the version is concerned (a recovered entry lacks its change summary). */

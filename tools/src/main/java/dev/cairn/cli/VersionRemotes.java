@@ -4,6 +4,7 @@ import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordHistory;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.storage.Storages;
@@ -96,7 +97,16 @@ final class VersionRemotes {
     String id = r.shortId();
     for (String remote : r.uploadedTo()) {
       try {
+        DatasetRecord before = repo.get(r.id()).record();
         repo.catchUp(r.id(), remote);
+        DatasetRecord after = repo.get(r.id()).record();
+        String since = RecordHistory.since(before.log(), after.log());
+        if (!since.isEmpty()) {
+          // A teammate's change there: this one is made on top of it (a description or a value set
+          // anew replaces theirs, as on a clearml server), which is said, not silently done.
+          note.accept("took " + remote + "'s newer record of " + id + " first (" + since + " there since); this change is made on top"
+              + " of it");
+        }
       } catch (DatasetNotFoundException deleted) {
         notSent.put(remote, remote + " deleted " + id + " since it was uploaded: the change stays here (cairn upload --id " + id
             + " --storage " + remote + " would bring the version back there)");

@@ -712,6 +712,26 @@ class CliRemoteTest {
             + " another name)");
   }
 
+  /** A teammate's record taken from one remote keeps the copies this repository sent to others: later changes reach them too. */
+  @Test
+  void aRecordTakenFromOneRemoteKeepsTheCopiesOnOthers() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    String mirror = tmp.resolve("mirror").toString();
+    write(tmp.resolve("pets/p.txt"), "pet");
+    String v1 = (String) alice.ok("sync", "--project", "vision", "--name", "pets", "--folder", tmp.resolve("pets").toString(),
+        "--storage", remote, "--json").obj().get("id");
+    bob.ok("get", "--id", v1, "--storage", remote);
+    bob.ok("upload", "--id", v1, "--storage", mirror);
+    alice.ok("tags", "--id", v1, "--add", "hers");
+    assertThat(bob.ok("refresh", "--storage", remote, "--json").array().get(0)).containsEntry("updated", List.of(v1));
+    assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).contains("sent the change to file://" + remote + "\n")
+        .contains("sent the change to file://" + mirror + "\n");
+    assertThat(new Cli(tmp.resolve("carol")).ok("show", "--id", v1, "--storage", mirror, "--json").obj().get("tags"))
+        .isEqualTo(List.of("hers", "mine"));
+  }
+
   @Test
   void refreshTakesTheRemotesNewerRecordsOfEveryVersionHere() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
@@ -755,7 +775,9 @@ class CliRemoteTest {
     // A change to a record a teammate changed there since: the remote's is taken first, then added
     // to, so that both changes stand, as on a clearml server (and nothing diverges).
     assertThat(bob.ok("tags", "--id", v1, "--add", "mine").err()).isEqualTo("cairn: note: sent the change to file://" + remote + "\n");
-    assertThat(alice.ok("tags", "--id", v1, "--add", "hers").err()).isEqualTo("cairn: note: sent the change to file://" + remote + "\n");
+    assertThat(alice.ok("tags", "--id", v1, "--add", "hers").err()).isEqualTo("cairn: note: took file://" + remote + "'s newer record of "
+        + v1.substring(0, 8) + " first (tags there since); this change is made on top of it\ncairn: note: sent the change to file://"
+        + remote + "\n");
     assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("mine", "hers"));
     assertThat(new Cli(tmp.resolve("carol")).ok("show", "--id", v1, "--storage", remote, "--json").obj().get("tags"))
         .isEqualTo(List.of("mine", "hers"));
