@@ -244,7 +244,7 @@ final class HadoopErrors {
             + " fs.s3a.aws.credentials.provider) and the bucket's policy";
       }
       if (t instanceof java.net.UnknownHostException) {
-        return "unknown host " + msg.strip() + (s3 ? " (check fs.s3a.endpoint)" : "");
+        return "unknown host " + hostName(t) + (s3 ? " (check fs.s3a.endpoint)" : "");
       }
       if (t instanceof javax.net.ssl.SSLException && msg.contains("Unsupported or unrecognized SSL message")) {
         // An endpoint written without its scheme is taken as https; a plain-HTTP server answers that in clear text.
@@ -263,6 +263,24 @@ final class HadoopErrors {
       }
     }
     return null;
+  }
+
+  /**
+   * The host an UnknownHostException names: the innermost one's message, the bare name the
+   * resolver gave (S3A wraps the SDK's, whose text is a paragraph of advice, in one of its own that
+   * repeats it); else the last word of the message.
+   */
+  private static String hostName(Throwable unknownHost) {
+    String msg = unknownHost.getMessage() == null ? "" : unknownHost.getMessage().strip();
+    for (Throwable c = unknownHost.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof java.net.UnknownHostException inner && inner.getMessage() != null && !inner.getMessage().isBlank()) {
+        msg = inner.getMessage().strip();
+      }
+    }
+    int colon = msg.lastIndexOf(": ");
+    String host = colon >= 0 ? msg.substring(colon + 2) : msg;
+    // "name: Name or service not known", as the JDK's resolver words some: the name before it.
+    return host.contains(" ") && colon > 0 && !msg.substring(0, colon).contains(" ") ? msg.substring(0, colon) : host;
   }
 
   /** The limit a socket timeout's message names ({@code 60000 millis timeout while waiting ...}). */

@@ -101,6 +101,25 @@ class HadoopErrorsTest {
   }
 
   @Test
+  void anUnknownHostIsNamedOnceWithoutTheSdksAdvice() {
+    // As S3A says it: its UnknownHostException repeats the SDK's paragraph, whose cause names the host.
+    String sdk = "Received an UnknownHostException when attempting to interact with a service. See cause for the exact endpoint that"
+        + " is failing to resolve.";
+    java.net.UnknownHostException resolver = new java.net.UnknownHostException("bucket.nosuchhost.invalid");
+    IOException sdkException = new IOException(sdk, resolver);
+    java.net.UnknownHostException s3a = new java.net.UnknownHostException("getFileStatus on s3a://bucket/cairn/cairn-remote:"
+        + " software.amazon.awssdk.core.exception.SdkClientException: " + sdk + ": " + sdk + ": bucket.nosuchhost.invalid");
+    s3a.initCause(sdkException);
+    StorageException e = HadoopErrors.translate("look for cairn-remote", URI.create("s3a://bucket/cairn"), s3a);
+    assertThat(e.getMessage()).isEqualTo("Cannot look for cairn-remote on s3a://bucket/cairn: unknown host bucket.nosuchhost.invalid"
+        + " (check fs.s3a.endpoint)");
+    // The JDK's own wording of a name it cannot resolve.
+    StorageException jdk = HadoopErrors.translate("look for cairn-remote", URI.create("hdfs://nosuch:8020/cairn"),
+        new java.net.UnknownHostException("nosuch: Name or service not known"));
+    assertThat(jdk.getMessage()).isEqualTo("Cannot look for cairn-remote on hdfs://nosuch:8020/cairn: unknown host nosuch");
+  }
+
+  @Test
   void anEndpointWithoutItsSchemeIsSaidToMeanHttps() {
     // As S3A says it when fs.s3a.endpoint=127.0.0.1:PORT names a plain-HTTP store: the SDK's text, twice.
     javax.net.ssl.SSLException ssl = new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message");
