@@ -732,14 +732,7 @@ class HostileInputTest {
     assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is available");
     for (boolean overwrite : new boolean[] {false, true}) {
       ByteArrayOutputStream read = new ByteArrayOutputStream();
-      Thread reader = new Thread(() -> {
-        try (var in = Files.newInputStream(fifo)) {
-          in.transferTo(read);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
-      reader.start();
+      Thread reader = reading(fifo, read);
       stable.export(fifo, overwrite, Progress.NONE);
       reader.join(60_000);
       try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
@@ -753,18 +746,24 @@ class HostileInputTest {
     Path lockFifo = tmp.resolve("data.lock");
     assumeTrue(new ProcessBuilder("mkfifo", lockFifo.toString()).start().waitFor() == 0);
     ByteArrayOutputStream read = new ByteArrayOutputStream();
+    Thread reader = reading(lockFifo, read);
+    repo.usage().writeLockFile("run-1", lockFifo, true);
+    reader.join(60_000);
+    assertThat(read.toString(StandardCharsets.UTF_8)).contains("\"cairn_lock\"").contains(stable.id());
+    assertThat(Files.isRegularFile(lockFifo)).isFalse();
+  }
+
+  /** A started thread that reads {@code pipe} to its end into {@code into}. */
+  private static Thread reading(Path pipe, ByteArrayOutputStream into) {
     Thread reader = new Thread(() -> {
-      try (var in = Files.newInputStream(lockFifo)) {
-        in.transferTo(read);
+      try (var in = Files.newInputStream(pipe)) {
+        in.transferTo(into);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
     });
     reader.start();
-    repo.usage().writeLockFile("run-1", lockFifo, true);
-    reader.join(60_000);
-    assertThat(read.toString(StandardCharsets.UTF_8)).contains("\"cairn_lock\"").contains(stable.id());
-    assertThat(Files.isRegularFile(lockFifo)).isFalse();
+    return reader;
   }
 
   @Test
