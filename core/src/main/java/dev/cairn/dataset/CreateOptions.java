@@ -71,6 +71,11 @@ public record CreateOptions(
         failOnConflict, false);
   }
 
+  /** These options for a version of {@code project}/{@code name} (the dataset's new name, after a rename). */
+  CreateOptions withDataset(String project, String name) {
+    return new CreateOptions(project, name, version, parents, tags, description, metadata, storage, failOnConflict, false);
+  }
+
   /**
    * These options, or when they name no parents, with the dataset's highest closed version here as
    * the one parent (a sync's new version follows on, as {@code clearml-data sync}'s does); as they

@@ -25,6 +25,9 @@ import java.util.Set;
  * each version's next upload.
  */
 final class DatasetRename {
+  /** Run by a rename once it has listed the versions to rename: where a test makes a version meanwhile. */
+  static volatile Runnable afterListing = () -> {};
+
   private DatasetRename() {}
 
   /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */
@@ -44,6 +47,7 @@ final class DatasetRename {
     // Listed by exact project: list("") means any project, and the unnamed one is a project of its own here.
     List<DatasetRecord> all = repo.list(null, null, null);
     List<DatasetRecord> versions = all.stream().filter(x -> x.project().equals(r.project()) && x.name().equals(r.name())).toList();
+    afterListing.run();
     String verb = name.equals(r.name()) ? "move " + r.name() + " to " + (project.isEmpty() ? "no project" : "project " + project)
         : "rename " + r.name() + " to " + name;
     List<DatasetRecord> under = all.stream().filter(x -> x.project().equals(project) && x.name().equals(name)).toList();
@@ -89,6 +93,7 @@ final class DatasetRename {
     }
     String command = newProject != null ? "move" : "rename";
     int renamed = 0;
+    Set<String> renamedIds = new HashSet<>();
     for (DatasetRecord v : versions) {
       try (VersionLocks.Lock lock = repo.catalog().lock(v.id())) {
         DatasetRecord cur;
@@ -108,9 +113,12 @@ final class DatasetRename {
         repo.catalog().write(cur.toBuilder().project(project).name(name)
             .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
         repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
+        renamedIds.add(v.id());
         renamed++;
       }
     }
+    renamed += renameStragglers(repo, r.project(), r.name(), project, name, renamedIds,
+        versions.stream().map(DatasetRecord::id).collect(java.util.stream.Collectors.toSet()));
     if (resumed) {
       // The run stopped midway may have renamed a record and not yet given back its old string.
       for (DatasetRecord x : under) {
@@ -118,6 +126,63 @@ final class DatasetRename {
       }
     }
     return renamed;
+  }
+
+  /**
+   * Renames the versions made under the old name while the rename ran, from a version it renamed:
+   * a sync that took its parent by the old name before the versions were listed, and made its
+   * version after. Until none is left, since one may be the parent of another. The sync does its
+   * share ({@link #follow}): one made after this listing finds its parent renamed.
+   *
+   * @param renamed the versions renamed, which grows with those this renames
+   * @param listed the versions the rename listed (each renamed, or left as it was for a reason)
+   * @return how many it renamed
+   */
+  private static int renameStragglers(DatasetRepository repo, String oldProject, String oldName, String project, String name,
+      Set<String> renamed, Set<String> listed) throws IOException {
+    Set<String> seen = new HashSet<>(listed);
+    int count = 0;
+    for (boolean more = true; more; ) {
+      more = false;
+      for (DatasetRecord v : repo.list(null, null, null)) {
+        if (!v.project().equals(oldProject) || !v.name().equals(oldName) || v.parents().stream().noneMatch(renamed::contains)
+            || !seen.add(v.id())) {
+          continue;
+        }
+        try (VersionLocks.Lock lock = repo.catalog().lock(v.id())) { // after the create that makes it, which holds it
+          DatasetRecord cur;
+          try {
+            cur = repo.catalog().read(v.id());
+          } catch (DatasetNotFoundException deleted) {
+            continue;
+          }
+          if (cur.project().equals(oldProject) && cur.name().equals(oldName)) {
+            follow(repo, cur, project, name);
+            renamed.add(cur.id());
+            count++;
+            more = true;
+          }
+        }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Gives version {@code r}, made under its dataset's old name, the name a rename or move gave its
+   * lineage meanwhile: its version string under the new name if free there, else the next one;
+   * logged as the rename or move. The caller holds the version's lock. A remote it was created
+   * against reserves the new string at its upload.
+   */
+  static void follow(DatasetRepository repo, DatasetRecord r, String project, String name) throws IOException {
+    String version = r.version();
+    if (!repo.catalog().reserveVersion(project, name, version, r.id())) {
+      version = repo.catalog().reserveNextVersion(project, name, r.id());
+    }
+    String command = project.equals(r.project()) ? "rename" : "move";
+    repo.catalog().write(r.toBuilder().project(project).name(name).version(version)
+        .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
+    repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
   }
 
   /** Whether the last entry of {@code r}'s log is a rename or move that gave it {@code project} and {@code name}. */

@@ -36,7 +36,11 @@ final class FolderSync {
       String command, List<String> argv) throws IOException {
     Objects.requireNonNull(sync, "sync options must not be null: give SyncOptions.of(folder)");
     Objects.requireNonNull(o, "options must not be null: CreateOptions.of(project, name).build()");
+    boolean parentByName = o.parents().isEmpty() && !o.projectFromParents();
     o = o.withParentsProject(repo).withLatestClosedAsParent(repo);
+    // The parent taken as the dataset's latest: a rename of the dataset while the folder is read
+    // takes the new version along (VersionLifecycle.create).
+    boolean followRenames = parentByName && !o.parents().isEmpty();
     progress = Progress.orNone(progress);
     requireFolder(sync.folder());
     // Before the options are checked: the version string it asks for may be the unfinished one's.
@@ -59,13 +63,13 @@ final class FolderSync {
     // What the comparisons with the parent store is named by no record until the draft is made:
     // held from now, so that a collection running meanwhile keeps it.
     try (VersionLocks.Lock writing = repo.catalog().holdWrites()) {
-      return syncAgainstParent(repo, o, sync, progress, command, argv);
+      return syncAgainstParent(repo, o, sync, progress, command, argv, followRenames);
     }
   }
 
   /** {@link #newVersion} once no unfinished draft was found to finish. */
   private static NewVersion syncAgainstParent(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
-      String command, List<String> argv) throws IOException {
+      String command, List<String> argv, boolean followRenames) throws IOException {
     DatasetRecord earlier = command == null ? null : UnfinishedSync.newestClosed(repo, o, command, argv);
     Planned againstEarlier = null;
     if (earlier != null) {
@@ -83,7 +87,7 @@ final class FolderSync {
     String before = repo.catalog().lastUsed();
     NewVersion v;
     try {
-      v = syncIntoNewDraft(repo, o, sync, progress, command, argv, againstEarlier);
+      v = syncIntoNewDraft(repo, o, sync, progress, command, argv, againstEarlier, followRenames);
     } catch (Throwable e) {
       restoreCurrent(repo, before);
       throw e;
@@ -103,9 +107,10 @@ final class FolderSync {
 
   /**
    * @param planned the folder already planned against the one parent, or null
+   * @param followRenames whether the parent was taken by the dataset's name ({@link VersionLifecycle#create})
    */
   private static NewVersion syncIntoNewDraft(DatasetRepository repo, CreateOptions o, SyncOptions sync, Progress progress,
-      String command, List<String> argv, Planned planned) throws IOException {
+      String command, List<String> argv, Planned planned, boolean followRenames) throws IOException {
     List<String> args = sync.logArguments();
     if (o.parents().size() == 1) {
       DatasetRecord parent = repo.catalog().read(repo.catalog().resolve(o.parents().get(0)));
@@ -114,14 +119,14 @@ final class FolderSync {
         if (p.root().equals(parent.root())) {
           return new NewVersion(null, new Change(ChangeSummary.EMPTY, p.filesRead(), p.storedBefore()));
         }
-        Dataset ds = createLogged(repo, o, command, argv);
+        Dataset ds = createLogged(repo, o, command, argv, followRenames);
         // The draft starts as its parent, so the planned tree applies as it is; a draft that does
         // not (never seen) is synced from scratch.
         return new NewVersion(ds, ds.modifyOrDelete(args, progress, (m, ins, editor) -> m.root().equals(parent.root())
             ? p : planner(repo, sync, progress).plan(m, ins, editor)));
       }
     }
-    Dataset ds = createLogged(repo, o, command, argv);
+    Dataset ds = createLogged(repo, o, command, argv, followRenames);
     Change c = ds.modifyOrDelete(args, progress, planner(repo, sync, progress));
     if (c.summary().isEmpty()) {
       ds.discard();
@@ -146,8 +151,9 @@ final class FolderSync {
   }
 
   /** A new draft whose log, and that of what it runs, names {@code command} (if not null) and {@code argv}. */
-  private static Dataset createLogged(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
-    Dataset ds = VersionLifecycle.create(repo, o, command, argv);
+  private static Dataset createLogged(DatasetRepository repo, CreateOptions o, String command, List<String> argv, boolean followRenames)
+      throws IOException {
+    Dataset ds = VersionLifecycle.create(repo, o, command, argv, followRenames);
     return command == null ? ds : ds.invokedAs(command, argv);
   }
 

@@ -103,6 +103,19 @@ final class VersionLifecycle {
    * this process as its owner until it is closed.
    */
   static Dataset create(DatasetRepository repo, CreateOptions o, String command, List<String> argv) throws IOException {
+    return create(repo, o, command, argv, false);
+  }
+
+  /**
+   * As {@link #create(DatasetRepository, CreateOptions, String, List)}; with {@code followRenames},
+   * the one parent was taken as the dataset's latest by its name (a sync's next version), and a
+   * rename or move of the dataset since, which the parent shows, takes the new version along: its
+   * name is the parent's when it is made, and should the rename land while it is made, it is
+   * renamed after (the rename, for its part, renames the versions of its lineage made under the old
+   * name while it ran: {@link DatasetRename}).
+   */
+  static Dataset create(DatasetRepository repo, CreateOptions o, String command, List<String> argv, boolean followRenames)
+      throws IOException {
     checkOptions(repo, o);
     List<DatasetRecord> parents = new ArrayList<>();
     for (String p : o.parents()) {
@@ -116,13 +129,22 @@ final class VersionLifecycle {
       }
       parents.add(r);
     }
+    followRenames &= parents.size() == 1;
+    if (followRenames && !sameDataset(parents.get(0), o.project(), o.name())) {
+      o = o.withDataset(parents.get(0).project(), parents.get(0).name());
+      checkOptions(repo, o);
+    }
     fetchBasesNotHere(repo, parents.stream().map(DatasetRecord::id).toList());
     String id = Catalog.newId();
     // Held from the first object written to the record that references it: a collection keeps
     // what was written since the oldest lock a live command holds, whatever its grace.
     try (VersionLocks.Lock own = repo.catalog().lock(id)) {
-      return create(repo, o, command, argv, id, parents);
+      return create(repo, o, command, argv, id, parents, followRenames);
     }
+  }
+
+  private static boolean sameDataset(DatasetRecord r, String project, String name) {
+    return r.project().equals(project) && r.name().equals(name);
   }
 
   /**
@@ -150,7 +172,7 @@ final class VersionLifecycle {
 
   /** The rest of a create, under the new version's lock. */
   private static Dataset create(DatasetRepository repo, CreateOptions o, String command, List<String> argv, String id,
-      List<DatasetRecord> parents) throws IOException {
+      List<DatasetRecord> parents, boolean followRenames) throws IOException {
     ParentMerge.Result merged;
     ChangeSummary summary;
     long files;
@@ -242,6 +264,14 @@ final class VersionLifecycle {
       }
       repo.catalog().create(r);
       created = true;
+      if (followRenames) {
+        // Under the parent's lock, which a rename takes to rename it: renamed already, it is
+        // followed here; renamed after, the rename finds this version under the old name.
+        DatasetRecord parent = repo.catalog().read(r.parents().get(0));
+        if (!sameDataset(parent, r.project(), r.name())) {
+          DatasetRename.follow(repo, r, parent.project(), parent.name());
+        }
+      }
     } catch (IOException | RuntimeException e) {
       if (!created) { // a lock that failed to release after the record was written leaves it reserved
         repo.catalog().releaseVersion(o.project(), o.name(), version, id);

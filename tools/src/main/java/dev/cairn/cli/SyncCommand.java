@@ -282,7 +282,10 @@ final class SyncCommand extends Base {
     if (!skipClose) {
       chunkSize.requireRemote("sync", remote);
     }
-    CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build();
+    // The dataset's latest is taken again by the library, which then knows the parent came by the
+    // dataset's name: a rename while the folder is read takes the new version along.
+    List<String> given = latestHere ? List.of() : ps;
+    CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(given).tags(tags).storage(remote).build();
     boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
     Dataset.NewVersion nv;
     try {
@@ -297,7 +300,7 @@ final class SyncCommand extends Base {
       parentsRemoteUnusable = true;
       inherited = null;
       remote = null;
-      options = CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).build();
+      options = CreateOptions.of(proj, nm).version(version).parents(given).tags(tags).build();
       nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
     }
     if (!remoteExisted && holdsCairnData(remote)) {

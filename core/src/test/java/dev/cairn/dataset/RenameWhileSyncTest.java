@@ -1,0 +1,111 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rename of a dataset while a sync makes its next version (taking its parent by the dataset's
+ * name): the new version ends under the new name, whichever of the two gets where first.
+ */
+class RenameWhileSyncTest {
+  @TempDir Path tmp;
+  private DatasetRepository repo;
+  private Path folder;
+
+  @BeforeEach
+  void open() throws IOException {
+    repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL);
+    folder = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(folder.resolve("a.txt"), "first");
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    DatasetRename.afterListing = () -> {};
+    repo.close();
+  }
+
+  private Dataset.NewVersion sync(String name, Progress progress) throws IOException {
+    return Dataset.syncNewVersion(repo, CreateOptions.of("p", name).build(), SyncOptions.of(folder), progress, "sync", List.of());
+  }
+
+  private List<String> datasetsNamed(String name) throws IOException {
+    return repo.list(null, null, null).stream().filter(r -> r.name().equals(name)).map(DatasetRecord::version).sorted().toList();
+  }
+
+  /** The rename lands while the sync reads the folder, after it took its parent by the old name. */
+  @Test
+  void aRenameWhileTheFolderIsReadTakesTheNewVersionAlong() throws IOException {
+    Dataset first = sync("pets", Progress.NONE).draft();
+    first.close();
+    Files.writeString(folder.resolve("b.txt"), "second");
+    AtomicBoolean renamed = new AtomicBoolean();
+    Progress renameOnce = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        if (renamed.compareAndSet(false, true)) {
+          try {
+            repo.get(first.id()).rename("animals");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+    Dataset next = sync("pets", renameOnce).draft();
+    assertThat(renamed).isTrue();
+    assertThat(next.record().name()).isEqualTo("animals");
+    assertThat(next.record().version()).isEqualTo("1.0.1");
+    assertThat(next.record().parents()).containsExactly(first.id());
+    assertThat(datasetsNamed("pets")).as("nothing left under the old name").isEmpty();
+    assertThat(datasetsNamed("animals")).containsExactly("1.0.0", "1.0.1");
+    assertThat(repo.catalog().isReserved("p", "pets", "1.0.1")).as("the old string given back").isFalse();
+  }
+
+  /** The sync makes its version after the rename listed the versions and before it renamed them: the rename takes it too. */
+  @Test
+  void aVersionMadeWhileTheRenameRunsIsRenamedWithTheRest() throws IOException {
+    Dataset first = sync("pets", Progress.NONE).draft();
+    first.close();
+    Files.writeString(folder.resolve("b.txt"), "second");
+    Dataset[] made = new Dataset[1];
+    DatasetRename.afterListing = () -> {
+      DatasetRename.afterListing = () -> {};
+      try {
+        made[0] = sync("pets", Progress.NONE).draft();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    assertThat(repo.get(first.id()).rename("animals")).as("both versions").isEqualTo(2);
+    assertThat(made[0]).isNotNull();
+    DatasetRecord r = repo.get(made[0].id()).record();
+    assertThat(r.name()).isEqualTo("animals");
+    assertThat(r.version()).isEqualTo("1.0.1");
+    assertThat(datasetsNamed("pets")).isEmpty();
+    assertThat(r.log().get(r.log().size() - 1).renamedTo()).isEqualTo(List.of("p", "animals"));
+  }
+
+  /** Without the dataset's name to go by (parents given), a version of a new dataset under the old name stays there. */
+  @Test
+  void aVersionMadeFromGivenParentsKeepsTheNameItWasGiven() throws IOException {
+    Dataset first = sync("pets", Progress.NONE).draft();
+    first.close();
+    first.rename("animals");
+    Files.writeString(folder.resolve("b.txt"), "second");
+    Dataset again = Dataset.syncNewVersion(repo, CreateOptions.of("p", "pets").parents(first.id()).build(), SyncOptions.of(folder),
+        Progress.NONE, "sync", List.of()).draft();
+    assertThat(again.record().name()).isEqualTo("pets");
+    assertThat(again.record().version()).isEqualTo("1.0.0");
+  }
+}
