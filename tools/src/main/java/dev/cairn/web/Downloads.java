@@ -259,9 +259,16 @@ final class Downloads {
     return n.isEmpty() ? "download" : n;
   }
 
-  /** RFC 6266: an ASCII fallback name and the exact UTF-8 name. */
+  /**
+   * RFC 6266: an ASCII fallback name and the exact UTF-8 name. The fallback, for clients that
+   * read no other, keeps what a file name may hold (spaces, {@code & + #}), accents dropped from
+   * their letters ({@code ü}: {@code u}); anything else, a quote, a backslash and {@code %} (which
+   * some clients decode there) become {@code _}.
+   */
   static String disposition(String type, String name) {
-    String ascii = safeName(name).replaceAll("[^\\x20-\\x7e]", "_");
+    String unaccented = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+    String ascii = unaccented.replaceAll("[^\\x20-\\x7e]|[\"\\\\%/]", "_");
+    ascii = ascii.isBlank() ? "download" : ascii;
     return type + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + Links.encode(name);
   }
 }

@@ -135,6 +135,9 @@ class WebHtmlTest {
   @Test
   void downloadNamesAreSafeInHeaders() {
     assertThat(Downloads.disposition("attachment", "ünï \"x\".txt"))
-        .isEqualTo("attachment; filename=\"_n___x_.txt\"; filename*=UTF-8''%C3%BCn%C3%AF%20%22x%22.txt");
+        .isEqualTo("attachment; filename=\"uni _x_.txt\"; filename*=UTF-8''%C3%BCn%C3%AF%20%22x%22.txt");
+    // What a file name may hold stays in the fallback; what ASCII has no letter for does not.
+    assertThat(Downloads.disposition("attachment", "a b&c+d#e 100%\\.txt")).startsWith("attachment; filename=\"a b&c+d#e 100__.txt\";");
+    assertThat(Downloads.disposition("attachment", "日本.txt")).startsWith("attachment; filename=\"__.txt\";");
   }
 }
