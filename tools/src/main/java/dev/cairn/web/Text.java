@@ -11,22 +11,12 @@ import java.util.Locale;
 final class Text {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
-  private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
   private Text() {}
 
-  /** 1536 → "1.5 KiB". */
+  /** 1536 → "1.5 KiB", as the command line says sizes. */
   static String bytes(long n) {
-    if (n < 1024) {
-      return n + " B";
-    }
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < UNITS.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, UNITS[u]);
+    return dev.cairn.internal.io.Text.bytes(n);
   }
 
   /** 1234567 → "1,234,567". */

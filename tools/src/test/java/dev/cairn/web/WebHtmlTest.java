@@ -38,7 +38,7 @@ class WebHtmlTest {
   void formatsForPeople() {
     assertThat(Text.bytes(0)).isEqualTo("0 B");
     assertThat(Text.bytes(1536)).isEqualTo("1.5 KiB");
-    assertThat(Text.bytes(300L << 20)).isEqualTo("300 MiB");
+    assertThat(Text.bytes(300L << 20)).isEqualTo("300.0 MiB");
     assertThat(Text.count(1234567)).isEqualTo("1,234,567");
     assertThat(Text.time(0)).isEqualTo("–");
     assertThat(dev.cairn.cli.ShellWords.quote("--files")).isEqualTo("--files");
