@@ -111,7 +111,9 @@ public final class Catalog {
     try {
       return RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString());
     } catch (NoSuchFileException e) {
-      throw new DatasetNotFoundException("Cannot find dataset version: no version with id " + id);
+      // Deleted by another command since this one found it, say: said so, as a later lookup says it.
+      throw new DatasetNotFoundException("Cannot find dataset version: " + (wasDeleted(id) ? "version " + id + " was deleted"
+          : "no version with id " + id));
     } catch (CharacterCodingException e) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.toString(), "bad dataset record: not UTF-8");
     }

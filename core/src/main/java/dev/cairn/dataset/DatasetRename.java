@@ -5,6 +5,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.internal.fs.WholeFileLock;
 import dev.cairn.internal.io.Text;
 import dev.cairn.storage.Storages;
 import dev.cairn.transport.Remote;
@@ -30,8 +31,30 @@ final class DatasetRename {
 
   private DatasetRename() {}
 
-  /** Renames or moves every version of r's dataset; returns how many (0 when nothing changes). */
+  /**
+   * Renames or moves every version of r's dataset; returns how many (0 when nothing changes). One
+   * at a time in a repository: two of one dataset at once would each rename some of its versions.
+   *
+   * @throws DatasetStateException if another rename or move changed r's dataset since r was read
+   */
   static int rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
+    try (WholeFileLock one = WholeFileLock.take(repo.repository().tmpDirectory().resolve(DatasetRepository.RENAME_LOCK_FILE), () -> {})) {
+      DatasetRecord now;
+      try {
+        now = repo.catalog().read(r.id());
+      } catch (DatasetNotFoundException deleted) {
+        throw new DatasetNotFoundException("Cannot rename " + DatasetRepository.label(r.project(), r.name()) + ": version " + r.id()
+            + " was deleted meanwhile; nothing changed");
+      }
+      if (!now.project().equals(r.project()) || !now.name().equals(r.name())) {
+        throw new DatasetStateException("Cannot " + (newProject != null ? "move " : "rename ") + DatasetRepository.label(r.project(), r.name())
+            + ": another command made it " + DatasetRepository.label(now.project(), now.name()) + " meanwhile; nothing changed");
+      }
+      return renameAlone(repo, now, newProject, newName);
+    }
+  }
+
+  private static int renameAlone(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
     String project = newProject != null ? newProject : r.project();
     String name = newName != null ? newName : r.name();
     // What changes is checked: a dataset an older release named otherwise can still be renamed or moved.

@@ -736,13 +736,16 @@ public final class DatasetRepository implements AutoCloseable {
   /** The file of {@code tmp/} whose lock a collection (gc) holds from start to end: one at a time. */
   public static final String COLLECTION_LOCK_FILE = "gc.lock";
 
+  /** The file of {@code tmp/} whose lock a rename or move holds from start to end: one at a time. */
+  public static final String RENAME_LOCK_FILE = "rename.lock";
+
   /**
-   * Whether a file of {@code tmp/} is the lock of fetches, of lock breakers, of pack removal or of
-   * collections, which stay there: not leftovers.
+   * Whether a file of {@code tmp/} is the lock of fetches, of lock breakers, of pack removal, of
+   * collections or of renames, which stay there: not leftovers.
    */
   public static boolean isLockFileOfTmp(String name) {
     return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME)
-        || name.equals(COLLECTION_LOCK_FILE);
+        || name.equals(COLLECTION_LOCK_FILE) || name.equals(RENAME_LOCK_FILE);
   }
 
   private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {
@@ -804,6 +807,33 @@ public final class DatasetRepository implements AutoCloseable {
       return !catalog().read(id).log().equals(ours.log());
     } catch (CorruptObjectException damagedThere) {
       return false; // fsck --storage reports it
+    }
+  }
+
+  /**
+   * After the upload of a change to version {@code id}'s record was refused because a teammate's
+   * change reached {@code storage} since the two records last agreed ({@code agreed}, the record
+   * here then): makes the change made here since again on top of the remote's record (tags added
+   * or removed, metadata set or removed, the description, a publish: {@link RecordRebase}), to be
+   * uploaded again.
+   *
+   * @return the remote's record it was made on, or null when it cannot be (another kind of
+   *     change, or none there); nothing changes then
+   */
+  public DatasetRecord rebaseRecordChange(String id, String storage, DatasetRecord agreed) throws IOException {
+    try (Remote remote = openRemote(storage)) {
+      DatasetRecord theirs = remote.record(id);
+      if (theirs == null) {
+        return null;
+      }
+      try (VersionLocks.Lock lock = catalog().lock(id)) {
+        DatasetRecord rebased = RecordRebase.onto(agreed, catalog().read(id), theirs);
+        if (rebased == null) {
+          return null;
+        }
+        catalog().write(rebased);
+        return theirs;
+      }
     }
   }
 

@@ -41,9 +41,9 @@ final class MetadataCommand extends Base {
         }
         changes.put(k, v.isEmpty() ? null : v);
       }
-      Map<String, String> notSent = remotes().takeNewerRecords(ds);
+      VersionRemotes.Before before = remotes().takeNewerRecords(ds);
       ds.setMetadata(changes);
-      remotes().sendRecordChange(ds, notSent);
+      remotes().sendRecordChange(ds, before);
     }
     Map<String, String> md = new TreeMap<>(ds.metadata());
     if (json) {

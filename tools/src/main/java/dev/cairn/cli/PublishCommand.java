@@ -14,14 +14,14 @@ final class PublishCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    Map<String, String> notSent = remotes().takeNewerRecords(ds); // a teammate may have published it there
+    VersionRemotes.Before before = remotes().takeNewerRecords(ds); // a teammate may have published it there
     // Published already: what was asked for holds, so a script run again goes on (the Java API refuses it).
     boolean already = ds.state() == DatasetState.PUBLISHED;
     if (already) {
       note(ds.shortId() + " was published already");
     } else {
       ds.publish();
-      remotes().sendRecordChange(ds, notSent);
+      remotes().sendRecordChange(ds, before);
     }
     if (json) {
       printJson(Json.object("id", ds.id(), "state", ds.state().label(), "already", already));

@@ -17,9 +17,9 @@ final class SetDescriptionCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    Map<String, String> notSent = remotes().takeNewerRecords(ds);
+    VersionRemotes.Before before = remotes().takeNewerRecords(ds);
     ds.setDescription(description);
-    remotes().sendRecordChange(ds, notSent);
+    remotes().sendRecordChange(ds, before);
     if (json) {
       printJson(Json.object("id", ds.id(), "description", description));
     } else {

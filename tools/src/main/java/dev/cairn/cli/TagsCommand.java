@@ -36,9 +36,9 @@ final class TagsCommand extends Base {
     }
     Dataset ds = select(selector);
     if (!add.isEmpty() || !remove.isEmpty()) {
-      Map<String, String> notSent = remotes().takeNewerRecords(ds);
+      VersionRemotes.Before before = remotes().takeNewerRecords(ds);
       ds.editTags(add, remove);
-      remotes().sendRecordChange(ds, notSent);
+      remotes().sendRecordChange(ds, before);
     }
     List<String> tags = ds.tags();
     if (json) {

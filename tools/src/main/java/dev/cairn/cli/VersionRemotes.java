@@ -45,33 +45,57 @@ final class VersionRemotes {
    * the record to each remote the version was uploaded to, as clearml's server sees such a change
    * at once (the local repository is the remote's cache), saying so on stderr. A remote that does
    * not take it (unreachable, or the record changed there too) keeps the old one, which a warning
-   * says, with the upload that sends it later: the change here stands. The remotes of {@code
-   * notSent} ({@link #takeNewerRecords}) are not sent it, their warning said instead: one that
+   * says, with the upload that sends it later: the change here stands. A teammate's change that
+   * reached a remote since {@link #takeNewerRecords} is taken, and this one made again on top. The
+   * remotes of its {@code notSent} are not sent it, their warning said instead: one that
    * deleted the version (a tag must not bring back what a teammate deleted), and one whose record
    * could not be read (a folder moved away or not mounted would be made a new remote).
    */
-  void sendRecordChange(Dataset ds, Map<String, String> notSent) throws IOException {
+  void sendRecordChange(Dataset ds, Before before) throws IOException {
     DatasetRecord r = ds.record();
     if (r.isDraft()) {
       return;
     }
     String id = r.shortId();
     for (String remote : r.uploadedTo()) {
-      if (notSent.containsKey(remote)) {
-        warn.accept(notSent.get(remote));
+      if (before.notSent().containsKey(remote)) {
+        warn.accept(before.notSent().get(remote));
         continue;
       }
-      try {
-        repo.get(r.id()).upload(remote, null, Progress.NONE);
-        note.accept("sent the change to " + remote);
-      } catch (ConflictException diverged) {
-        // Changed there too since the catch-up before the change: an upload would be refused alike.
-        warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
-      } catch (IOException e) {
-        warn.accept(keptThere(remote, id, ErrorHandler.oneLine(e, false)));
+      DatasetRecord agreed = before.agreed();
+      for (int attempt = 1; ; attempt++) {
+        try {
+          repo.get(r.id()).upload(remote, null, Progress.NONE);
+          note.accept("sent the change to " + remote);
+          break;
+        } catch (ConflictException diverged) {
+          // A teammate's change reached the remote since the catch-up before this one: made again
+          // on top of theirs, a few times at most, as a compare-and-swap lost is tried again.
+          DatasetRecord onto = agreed == null || attempt > REBASES ? null : repo.rebaseRecordChange(r.id(), remote, agreed);
+          if (onto == null) {
+            warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
+            break;
+          }
+          note.accept("took " + remote + "'s newer record of " + id + " (" + RecordHistory.since(agreed.log(), onto.log())
+              + " there meanwhile); this change is made on top of it");
+          agreed = onto;
+        } catch (IOException e) {
+          warn.accept(keptThere(remote, id, ErrorHandler.oneLine(e, false)));
+          break;
+        }
       }
     }
   }
+
+  /** How many times a record change is made again on a remote's newer record before it is left there. */
+  private static final int REBASES = 3;
+
+  /**
+   * What {@link #takeNewerRecords} leaves for {@link #sendRecordChange}: the remotes not to send
+   * the change to, each with its warning, and the version's record as it agreed with its remotes
+   * before the change (null for a draft).
+   */
+  record Before(Map<String, String> notSent, DatasetRecord agreed) {}
 
   private static String keptThere(String remote, String id, String why) {
     return remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id + " --storage " + remote
@@ -85,14 +109,14 @@ final class VersionRemotes {
    * change is made here whatever the remotes say.
    *
    * @return the remotes {@link #sendRecordChange} must not send the change to, each with the
-   *     warning it says instead: those that deleted the version since, and those whose record of it
-   *     could not be read (unreachable, or no remote there now)
+   *     warning it says instead (those that deleted the version since, and those whose record of it
+   *     could not be read: unreachable, or no remote there now), and the record the change starts from
    */
-  Map<String, String> takeNewerRecords(Dataset ds) throws IOException {
+  Before takeNewerRecords(Dataset ds) throws IOException {
     DatasetRecord r = ds.record();
     Map<String, String> notSent = new HashMap<>();
     if (r.isDraft()) {
-      return notSent;
+      return new Before(notSent, null);
     }
     String id = r.shortId();
     for (String remote : r.uploadedTo()) {
@@ -116,7 +140,7 @@ final class VersionRemotes {
         notSent.put(remote, keptThere(remote, id, "its record there could not be read: " + ErrorHandler.oneLine(unreadable, false)));
       }
     }
-    return notSent;
+    return new Before(notSent, repo.get(r.id()).record());
   }
 
   /**

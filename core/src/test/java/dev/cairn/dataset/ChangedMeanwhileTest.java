@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A rename of a dataset while a sync makes its next version (taking its parent by the dataset's
- * name): the new version ends under the new name, whichever of the two gets where first.
+ * What another command changes while one runs: a rename while a sync makes the dataset's next
+ * version (taking its parent by the dataset's name), which ends under the new name whichever of
+ * the two gets where first; two renames; a delete.
  */
-class RenameWhileSyncTest {
+class ChangedMeanwhileTest {
   @TempDir Path tmp;
   private DatasetRepository repo;
   private Path folder;
@@ -94,6 +95,68 @@ class RenameWhileSyncTest {
     assertThat(r.version()).isEqualTo("1.0.1");
     assertThat(datasetsNamed("pets")).isEmpty();
     assertThat(r.log().get(r.log().size() - 1).renamedTo()).isEqualTo(List.of("p", "animals"));
+  }
+
+  /**
+   * Two renames of one dataset at once: one renames every version, the other, run after it, finds
+   * the dataset renamed and changes nothing (both said success before, one of them falsely, and
+   * each could rename some of the versions).
+   */
+  @Test
+  void twoRenamesOfOneDatasetRunOneAfterTheOther() throws Exception {
+    Dataset first = sync("pets", Progress.NONE).draft();
+    first.close();
+    Files.writeString(folder.resolve("b.txt"), "second");
+    sync("pets", Progress.NONE).draft().close();
+    DatasetRecord asRead = repo.get(first.id()).record();
+    java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch otherStarted = new java.util.concurrent.CountDownLatch(1);
+    DatasetRename.afterListing = () -> {
+      DatasetRename.afterListing = () -> {};
+      listed.countDown();
+      try {
+        otherStarted.await(); // the other rename, with the record it read before this one changed it, is on its way
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    Thread one = new Thread(() -> {
+      try {
+        repo.get(first.id()).rename("animals");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    one.start();
+    listed.await();
+    Throwable[] refused = new Throwable[1];
+    Thread other = new Thread(() -> {
+      otherStarted.countDown();
+      try {
+        DatasetRename.rename(repo, asRead, null, "beasts");
+      } catch (IOException e) {
+        refused[0] = e;
+      }
+    });
+    other.start();
+    one.join(60_000);
+    other.join(60_000);
+    assertThat(refused[0]).isInstanceOf(dev.cairn.errors.DatasetStateException.class)
+        .hasMessage("Cannot rename p/pets: another command made it p/animals meanwhile; nothing changed");
+    assertThat(datasetsNamed("animals")).containsExactly("1.0.0", "1.0.1");
+    assertThat(datasetsNamed("beasts")).isEmpty();
+  }
+
+  /** A command that found a version another then deleted says it was deleted, not that there is no such id. */
+  @Test
+  void aVersionDeletedUnderACommandIsSaidToBeDeleted() throws IOException {
+    Dataset first = sync("pets", Progress.NONE).draft();
+    first.close();
+    Dataset held = repo.get(first.id());
+    repo.get(first.id()).delete(true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(held::record).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class)
+        .hasMessage("Cannot find dataset version: version " + first.id() + " was deleted");
   }
 
   /** Without the dataset's name to go by (parents given), a version of a new dataset under the old name stays there. */

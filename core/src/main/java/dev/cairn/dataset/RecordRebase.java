@@ -1,0 +1,71 @@
+package dev.cairn.dataset;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A change to a closed version's record made here, made again on top of a remote's newer record:
+ * when a teammate's change reached the remote between this repository's catch-up and its upload,
+ * what this one changed since the two agreed (tags added or removed, metadata keys set or removed,
+ * the description, a publish) is applied to theirs, so that both stand, as two edits on a clearml
+ * server do. A change of anything else since (a rename, a version string) is not made again.
+ */
+final class RecordRebase {
+  private RecordRebase() {}
+
+  /**
+   * {@code ours} made again on top of {@code theirs}, or null when it cannot be: ours does not
+   * extend {@code agreed} by changes of those fields alone, theirs does not extend {@code agreed},
+   * or the two name other content.
+   */
+  static DatasetRecord onto(DatasetRecord agreed, DatasetRecord ours, DatasetRecord theirs) {
+    if (RecordHistory.of(agreed.log(), ours.log()) != RecordHistory.THEIRS_AHEAD
+        || RecordHistory.of(agreed.log(), theirs.log()) == RecordHistory.DIVERGED
+        || RecordHistory.of(agreed.log(), theirs.log()) == RecordHistory.OURS_AHEAD
+        || !sameOtherwise(agreed, ours) || !Objects.equals(ours.root(), theirs.root())
+        || !Objects.equals(ours.versionObject(), theirs.versionObject())) {
+      return null;
+    }
+    Set<String> tags = new LinkedHashSet<>(theirs.tags());
+    tags.removeAll(minus(agreed.tags(), ours.tags()));
+    tags.addAll(minus(ours.tags(), agreed.tags()));
+    Map<String, String> metadata = new LinkedHashMap<>(theirs.metadata());
+    agreed.metadata().keySet().stream().filter(k -> !ours.metadata().containsKey(k)).forEach(metadata::remove);
+    ours.metadata().forEach((k, v) -> {
+      if (!v.equals(agreed.metadata().get(k))) {
+        metadata.put(k, v);
+      }
+    });
+    DatasetRecord.Builder b = theirs.toBuilder().tags(List.copyOf(tags)).metadata(metadata).storage(ours.storage());
+    if (!ours.description().equals(agreed.description())) {
+      b.description(ours.description());
+    }
+    if (ours.state() == DatasetState.PUBLISHED && theirs.state() != DatasetState.PUBLISHED) {
+      b.state(DatasetState.PUBLISHED).publishedMillis(ours.publishedMillis());
+    }
+    // Ours after theirs, whatever their times: made again now, on top of theirs, which the remote's
+    // record must find whole at the start of this one's (RecordHistory).
+    List<LogEntry> log = new ArrayList<>(theirs.log());
+    ours.log().stream().filter(e -> !agreed.log().contains(e) && !theirs.log().contains(e)).forEach(log::add);
+    return b.log(log).build();
+  }
+
+  /** Whether {@code ours} differs from {@code agreed} only in what {@link #onto} makes again (and its log). */
+  private static boolean sameOtherwise(DatasetRecord agreed, DatasetRecord ours) {
+    DatasetRecord.Builder b = ours.toBuilder().tags(agreed.tags()).metadata(agreed.metadata()).description(agreed.description())
+        .log(agreed.log()).storage(agreed.storage());
+    if (ours.state() == DatasetState.PUBLISHED && agreed.state() == DatasetState.FINAL) {
+      b.state(DatasetState.FINAL).publishedMillis(agreed.publishedMillis());
+    }
+    return b.build().equals(agreed);
+  }
+
+  private static List<String> minus(List<String> a, List<String> b) {
+    return a.stream().filter(x -> !b.contains(x)).toList();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.ConflictException;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two repositories change one uploaded version's record at once: the one whose upload is refused
+ * makes its change again on top of the other's, and both stand on the remote.
+ */
+class RecordRebaseTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aChangeRefusedForATeammatesIsMadeAgainOnTopOfIt() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(alice, CreateOptions.of("p", "n").tags("old").build());
+      v.addFiles(AddOptions.of(src));
+      v.close();
+      v.setMetadata(Map.of("gone", "1", "kept", "1"));
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      DatasetRecord agreed = bobs.record();
+      // Bob's change, made here; alice's reaches the remote first.
+      bobs.addTags(List.of("mine"));
+      bobs.removeTags(List.of("old"));
+      bobs.setMetadata(java.util.Collections.singletonMap("gone", null));
+      bobs.setDescription("bob's words");
+      v.addTags(List.of("hers"));
+      v.setMetadata(Map.of("kept", "2"));
+      v.publish();
+      v.upload(remote, null, Progress.NONE);
+      assertThatThrownBy(() -> bobs.upload(remote, null, Progress.NONE)).isInstanceOf(ConflictException.class);
+
+      DatasetRecord onto = bob.rebaseRecordChange(v.id(), remote, agreed);
+      assertThat(onto).isNotNull();
+      assertThat(onto.tags()).containsExactly("old", "hers");
+      bobs.upload(remote, null, Progress.NONE);
+      DatasetRecord there = Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record();
+      assertThat(there.tags()).containsExactly("hers", "mine");
+      assertThat(there.metadata()).isEqualTo(Map.of("kept", "2"));
+      assertThat(there.description()).isEqualTo("bob's words");
+      assertThat(there.state()).isEqualTo(DatasetState.PUBLISHED);
+      // Alice takes it without a conflict: hers is a part of it.
+      assertThat(alice.catchUp(v.id(), remote)).isTrue();
+      assertThat(alice.get(v.id()).record().tags()).containsExactly("hers", "mine");
+    }
+  }
+
+  @Test
+  void aRenameIsNotMadeAgain() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(alice, CreateOptions.of("p", "n").build());
+      v.addFiles(AddOptions.of(src));
+      v.close();
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      DatasetRecord agreed = bobs.record();
+      bobs.rename("m");
+      v.addTags(List.of("hers"));
+      v.upload(remote, null, Progress.NONE);
+      assertThat(bob.rebaseRecordChange(v.id(), remote, agreed)).isNull();
+      assertThat(bob.get(v.id()).record().name()).as("left as it was").isEqualTo("m");
+    }
+  }
+}
