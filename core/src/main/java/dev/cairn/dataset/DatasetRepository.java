@@ -15,6 +15,7 @@ import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.concurrent.Lazy;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.WholeFileLock;
 import dev.cairn.internal.io.BoundedText;
 import dev.cairn.internal.pack.PackRemovalLock;
 import dev.cairn.storage.RemoteStorage;
@@ -739,13 +740,31 @@ public final class DatasetRepository implements AutoCloseable {
   /** The file of {@code tmp/} whose lock a rename or move holds from start to end: one at a time. */
   public static final String RENAME_LOCK_FILE = "rename.lock";
 
+  /** The start of the names of {@code tmp/}'s files whose locks make datasets' next versions ({@link #lockNextVersion}). */
+  private static final String NEXT_VERSION_LOCK_PREFIX = "next-";
+
+  /**
+   * Takes the lock under which a command makes the next version of the datasets named {@code name}
+   * (in any project) from their latest, from taking the parent to closing the version: a second
+   * run of the same {@code sync --project --name}, started while the first runs (overlapping
+   * scheduled jobs), then builds on the first's version, and finds nothing to change, rather than
+   * making a twin beside it. Held by one command at a time in this repository, its waits said by
+   * {@code whenWaiting}; its file stays in {@code tmp/}.
+   */
+  public java.io.Closeable lockNextVersion(String name, Runnable whenWaiting) throws IOException {
+    String key = HashAlgorithm.SHA256.hash(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).abbreviate(16);
+    WholeFileLock lock = WholeFileLock.take(repository().tmpDirectory().resolve(NEXT_VERSION_LOCK_PREFIX + key + ".lock"), whenWaiting);
+    return lock::close;
+  }
+
   /**
    * Whether a file of {@code tmp/} is the lock of fetches, of lock breakers, of pack removal, of
-   * collections or of renames, which stay there: not leftovers.
+   * collections, of renames or of a dataset's next version, which stay there: not leftovers.
    */
   public static boolean isLockFileOfTmp(String name) {
     return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME)
-        || name.equals(COLLECTION_LOCK_FILE) || name.equals(RENAME_LOCK_FILE);
+        || name.equals(COLLECTION_LOCK_FILE) || name.equals(RENAME_LOCK_FILE)
+        || name.matches(NEXT_VERSION_LOCK_PREFIX + "[0-9a-f]{16}\\.lock");
   }
 
   private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {

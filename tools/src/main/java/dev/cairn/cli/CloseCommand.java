@@ -58,8 +58,8 @@ final class CloseCommand extends Base {
       if (closedBefore && pushed != null) {
         List<String> elsewhere = ds.record().uploadedTo().stream().filter(u -> !u.equals(uri(target))).toList();
         note(ds.shortId() + (elsewhere.isEmpty()
-            ? " was closed already, but not uploaded there (a close with --disable-upload, or whose upload failed or was"
-                + " stopped): this close uploaded it"
+            ? " was closed already, but not uploaded there (a close with --disable-upload, one whose upload failed or was"
+                + " stopped, or one still uploading it): this close uploaded it"
             : " was closed already and is on " + String.join(", ", elsewhere) + ": this close uploaded a copy to " + uri(target)
                 + ", as 'cairn upload --storage' does"));
       }

@@ -181,7 +181,17 @@ final class SyncCommand extends Base {
     boolean createNew = id == null && (name != null || !parents.isEmpty());
     requireConsistentOptions(createNew);
     long packBytes = chunkSize.packTargetBytes();
-    Outcome o = createNew ? syncIntoNewVersion() : syncIntoDraft();
+    Outcome o;
+    if (createNew && name != null) {
+      // One at a time from taking the dataset's latest to closing the next: a run started while
+      // another of the same sync runs builds on its version, not beside it.
+      try (java.io.Closeable one = repo().lockNextVersion(name, () -> note("waiting for another command making the next version of "
+          + name + " in this repository"))) {
+        o = syncIntoNewVersion();
+      }
+    } else {
+      o = createNew ? syncIntoNewVersion() : syncIntoDraft();
+    }
     Dataset ds = o.ds();
     Dataset.Change c = o.change();
     List<DiffEntry> paths = !verbose ? null : ds == null ? List.of() : o.intoDraft() ? c.paths() : ds.changes();

@@ -62,7 +62,8 @@ class CliRemoteTest {
     cli.ok("add", "--files", tmp.resolve("src").toString());
     cli.ok("close", "--disable-upload"); // as a close killed between its close and its upload leaves it
     Cli.Result again = cli.ok("close");
-    assertThat(again.err()).contains("was closed already, but not uploaded there (a close with --disable-upload, or whose upload failed or was stopped):"
+    assertThat(again.err()).contains("was closed already, but not uploaded there (a close with --disable-upload, one whose upload failed or was"
+        + " stopped, or one still uploading it):"
         + " this close uploaded it");
     assertThat(again.out()).contains("Uploaded to ");
     assertThat(new Cli(tmp.resolve("other")).ok("get", "--project", "p", "--name", "again", "--storage", remote).exit()).isZero();

@@ -50,6 +50,42 @@ class ConcurrencyTest {
     }
   }
 
+  /** The same sync started twice at once (overlapping scheduled jobs): one new version, the other run finding no change. */
+  @Test
+  void twoRunsOfOneSyncAtOnceMakeOneVersion() throws Exception {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    Path folder = tmp.resolve("data");
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("a.txt"), "first");
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", folder.toString());
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 40; i++) {
+        Files.writeString(folder.resolve("r" + round + "-" + i + ".txt"), "round " + round + " file " + i);
+      }
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      List<java.util.concurrent.CompletableFuture<Cli.Result>> both = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            start.await();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+          return cli.run("sync", "--project", "p", "--name", "n", "--folder", folder.toString(), "--json");
+        }));
+      }
+      List<Object> made = new ArrayList<>();
+      for (var f : both) {
+        Cli.Result r = f.get(120, TimeUnit.SECONDS);
+        assertThat(r.exit()).as("round %d: %s", round, r.err()).isZero();
+        made.add(r.obj().get("id"));
+      }
+      assertThat(made).as("round %d: one run made the version, the other found it", round).containsOnlyOnce((Object) null);
+    }
+    List<Map<String, Object>> versions = cli.ok("search", "--name", "^n$", "--json").array();
+    assertThat(versions).extracting(m -> m.get("version")).containsExactly("1.0.0", "1.0.1", "1.0.2", "1.0.3");
+  }
+
   @Test
   void eightProcessesShareOneRepositoryAndOneRemote() throws Exception {
     Path repo = tmp.resolve("repo");
