@@ -20,16 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordRebaseTest {
   @TempDir Path tmp;
 
+  /** A closed version of {@code repo} with one file, tagged {@code old}. */
+  private Dataset closedVersion(DatasetRepository repo) throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("a.txt"), "a");
+    Dataset v = Dataset.create(repo, CreateOptions.of("p", "n").tags("old").build());
+    v.addFiles(AddOptions.of(src));
+    v.close();
+    return v;
+  }
+
   @Test
   void aChangeRefusedForATeammatesIsMadeAgainOnTopOfIt() throws IOException {
     String remote = tmp.resolve("remote").toString();
-    Path src = Files.createDirectories(tmp.resolve("src"));
-    Files.writeString(src.resolve("a.txt"), "a");
     try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
         DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
-      Dataset v = Dataset.create(alice, CreateOptions.of("p", "n").tags("old").build());
-      v.addFiles(AddOptions.of(src));
-      v.close();
+      Dataset v = closedVersion(alice);
       v.setMetadata(Map.of("gone", "1", "kept", "1"));
       v.upload(remote, null, Progress.NONE);
       Dataset bobs = Dataset.get(bob, v.id(), remote);
@@ -63,13 +69,9 @@ class RecordRebaseTest {
   @Test
   void aRenameIsNotMadeAgain() throws IOException {
     String remote = tmp.resolve("remote").toString();
-    Path src = Files.createDirectories(tmp.resolve("src"));
-    Files.writeString(src.resolve("a.txt"), "a");
     try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
         DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
-      Dataset v = Dataset.create(alice, CreateOptions.of("p", "n").build());
-      v.addFiles(AddOptions.of(src));
-      v.close();
+      Dataset v = closedVersion(alice);
       v.upload(remote, null, Progress.NONE);
       Dataset bobs = Dataset.get(bob, v.id(), remote);
       DatasetRecord agreed = bobs.record();
@@ -77,6 +79,7 @@ class RecordRebaseTest {
       v.addTags(List.of("hers"));
       v.upload(remote, null, Progress.NONE);
       assertThat(bob.rebaseRecordChange(v.id(), remote, agreed)).isNull();
+      assertThat(bob.get(v.id()).record().tags()).as("nothing taken").containsExactly("old");
       assertThat(bob.get(v.id()).record().name()).as("left as it was").isEqualTo("m");
     }
   }

@@ -28,26 +28,34 @@ class ConcurrencyTest {
   void twoInitsAtOnceBothSucceedOneMakingTheRepository() throws Exception {
     for (int round = 0; round < 20; round++) {
       Cli cli = new Cli(tmp.resolve("init-" + round));
-      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-      List<java.util.concurrent.CompletableFuture<Cli.Result>> both = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            start.await();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          return cli.run("init", "--json");
-        }));
-      }
       List<Object> created = new ArrayList<>();
-      for (var f : both) {
-        Cli.Result r = f.get(60, TimeUnit.SECONDS);
+      for (Cli.Result r : twiceAtOnce(cli, "init", "--json")) {
         assertThat(r.exit()).as("round %d: %s", round, r.err()).isZero();
         created.add(r.obj().get("created"));
       }
       assertThat(created).as("round %d", round).containsOnlyOnce(true);
     }
+  }
+
+  /** {@code args} run twice on {@code cli}'s repository by two threads released at once; their results. */
+  private static List<Cli.Result> twiceAtOnce(Cli cli, String... args) throws Exception {
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+    List<java.util.concurrent.CompletableFuture<Cli.Result>> both = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          start.await();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        return cli.run(args);
+      }));
+    }
+    List<Cli.Result> results = new ArrayList<>();
+    for (var f : both) {
+      results.add(f.get(120, TimeUnit.SECONDS));
+    }
+    return results;
   }
 
   /** The same sync started twice at once (overlapping scheduled jobs): one new version, the other run finding no change. */
@@ -62,21 +70,8 @@ class ConcurrencyTest {
       for (int i = 0; i < 40; i++) {
         Files.writeString(folder.resolve("r" + round + "-" + i + ".txt"), "round " + round + " file " + i);
       }
-      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-      List<java.util.concurrent.CompletableFuture<Cli.Result>> both = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        both.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-          try {
-            start.await();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-          return cli.run("sync", "--project", "p", "--name", "n", "--folder", folder.toString(), "--json");
-        }));
-      }
       List<Object> made = new ArrayList<>();
-      for (var f : both) {
-        Cli.Result r = f.get(120, TimeUnit.SECONDS);
+      for (Cli.Result r : twiceAtOnce(cli, "sync", "--project", "p", "--name", "n", "--folder", folder.toString(), "--json")) {
         assertThat(r.exit()).as("round %d: %s", round, r.err()).isZero();
         made.add(r.obj().get("id"));
       }
