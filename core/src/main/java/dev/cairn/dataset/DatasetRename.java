@@ -133,8 +133,7 @@ final class DatasetRename {
           repo.catalog().releaseVersion(project, name, v.version(), v.id());
           continue;
         }
-        repo.catalog().write(cur.toBuilder().project(project).name(name)
-            .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
+        repo.catalog().write(named(cur, project, name, cur.version(), command));
         repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
         renamedIds.add(v.id());
         renamed++;
@@ -202,10 +201,14 @@ final class DatasetRename {
     if (!repo.catalog().reserveVersion(project, name, version, r.id())) {
       version = repo.catalog().reserveNextVersion(project, name, r.id());
     }
-    String command = project.equals(r.project()) ? "rename" : "move";
-    repo.catalog().write(r.toBuilder().project(project).name(name).version(version)
-        .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build());
+    repo.catalog().write(named(r, project, name, version, project.equals(r.project()) ? "rename" : "move"));
     repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
+  }
+
+  /** {@code r} under {@code project}, {@code name} and {@code version}, its log saying which {@code command} made it so. */
+  private static DatasetRecord named(DatasetRecord r, String project, String name, String version, String command) {
+    return r.toBuilder().project(project).name(name).version(version)
+        .appendLog(new LogEntry(System.currentTimeMillis(), command, List.of(project, name), ChangeSummary.EMPTY, 0)).build();
   }
 
   /** Whether the last entry of {@code r}'s log is a rename or move that gave it {@code project} and {@code name}. */
