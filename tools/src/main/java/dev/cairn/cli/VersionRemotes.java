@@ -71,7 +71,7 @@ final class VersionRemotes {
         } catch (ConflictException diverged) {
           // A teammate's change reached the remote since the catch-up before this one: made again
           // on top of theirs, a few times at most, as a compare-and-swap lost is tried again.
-          DatasetRecord onto = agreed == null || attempt > REBASES ? null : repo.rebaseRecordChange(r.id(), remote, agreed);
+          DatasetRecord onto = agreed == null || attempt > REBASES ? null : rebaseOrNull(r.id(), remote, agreed);
           if (onto == null) {
             warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
             break;
@@ -84,6 +84,15 @@ final class VersionRemotes {
           break;
         }
       }
+    }
+  }
+
+  /** {@link DatasetRepository#rebaseRecordChange}, or null when the remote cannot be read now either. */
+  private DatasetRecord rebaseOrNull(String id, String remote, DatasetRecord agreed) {
+    try {
+      return repo.rebaseRecordChange(id, remote, agreed);
+    } catch (IOException | RuntimeException unreadable) {
+      return null; // the refusal is said, with its upload
     }
   }
 
