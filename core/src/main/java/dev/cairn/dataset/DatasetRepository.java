@@ -586,7 +586,11 @@ public final class DatasetRepository implements AutoCloseable {
     }
   }
 
-  /** {@code theirs} with the upload entries of {@code ours} it lacks, in time order. */
+  /**
+   * {@code theirs} with the upload entries of {@code ours} it lacks after it. Theirs keep their
+   * order, whatever the times: a record made again on top of another's lists its changes after
+   * the other's, and a copy that reordered them would no longer extend the remote's.
+   */
   private static List<LogEntry> withUploadsOf(List<LogEntry> ours, List<LogEntry> theirs) {
     List<LogEntry> merged = new ArrayList<>(theirs);
     for (LogEntry e : ours) {
@@ -594,7 +598,6 @@ public final class DatasetRepository implements AutoCloseable {
         merged.add(e);
       }
     }
-    merged.sort(Comparator.comparingLong(LogEntry::timeMillis)); // stable: entries of one time keep their order
     return merged;
   }
 

@@ -295,7 +295,7 @@ public final class Pusher {
         // deleted there comes back as it was deleted.
         DatasetRecord newer = theirs.toBuilder().storage(uri).build();
         if (deletedThere) {
-          appendRecord(id, newer, theirsSeq);
+          appendRecord(id, newer, theirsSeq, r.log());
           published = true;
         }
         repo.fastForward(r, newer);
@@ -303,17 +303,18 @@ public final class Pusher {
       } else if (history == RecordHistory.OURS_AHEAD || deletedThere) {
         // Published only if the newest record is still the one compared: one published meanwhile
         // by another push may hold changes this one would undo.
-        appendRecord(id, remoteRecord, theirsSeq);
+        appendRecord(id, remoteRecord, theirsSeq, r.log());
         published = true;
         if (uploadEntry != null && !id.equals(pushing)) {
           ancestorsLogged.put(id, uploadEntry); // for the caller to append here, as it appends the version's own
         }
       }
-    } catch (Remote.RecordChangedException raced) {
+    } catch (Remote.RecordChangedException | ChangedHere raced) {
       // Another push published a record meanwhile: compared again with that one, this record is
       // published after it, or the remote's taken, or the two found diverged (and said so). A
-      // delete there meanwhile is not undone by this push: it stops, as it did before.
-      if (++recordRaces > MAX_RECORD_RACES || remote.wasDeleted(id)) {
+      // delete there meanwhile is not undone by this push: it stops, as it did before. The record
+      // here changed meanwhile (a rename while a sync uploads its version): published as it is now.
+      if (++recordRaces > MAX_RECORD_RACES || (raced instanceof Remote.RecordChangedException && remote.wasDeleted(id))) {
         throw raced;
       }
       visiting.remove(id);
@@ -365,11 +366,16 @@ public final class Pusher {
    * version is known to be here still: a delete, which gives back a string the version reserved
    * on the remote under the same lock, then either comes first (and nothing is published) or
    * finds the record there (and gives nothing back). Otherwise a delete racing an upload could
-   * free the string of a version the upload then publishes, for another to take.
+   * free the string of a version the upload then publishes, for another to take. Nor is it
+   * published if the record here is no longer the one read ({@code readLog}, its log): a rename
+   * meanwhile would be undone there.
    */
-  private void appendRecord(String id, DatasetRecord record, long afterSeq) throws IOException {
+  private void appendRecord(String id, DatasetRecord record, long afterSeq, List<LogEntry> readLog) throws IOException {
     try (VersionLocks.Lock versionLock = repo.catalog().lock(id)) {
       requireHere(id);
+      if (!repo.catalog().read(id).log().equals(readLog)) {
+        throw new ChangedHere(id);
+      }
       if (lock != null) {
         // A collection that took this push's lock for a dead process's may have deleted what the record names.
         lock.requireHeld("publish the record of " + id);
@@ -390,6 +396,13 @@ public final class Pusher {
       throw new InvalidConfigException("Cannot upload to " + remote.storage().uri() + ": its " + RemoteLayout.MARKER
           + " file went while the upload ran (the folder deleted, or a share unmounted?); no version was published: restore the"
           + " remote, or empty that location, and upload again");
+    }
+  }
+
+  /** The record here changed while its push ran (renamed, tagged): the push reads it again. */
+  private static final class ChangedHere extends IOException {
+    ChangedHere(String id) {
+      super("Cannot upload " + id + ": its record here kept changing while it was being uploaded (renamed, tagged?); upload it again");
     }
   }
 

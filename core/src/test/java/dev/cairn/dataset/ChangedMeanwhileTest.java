@@ -159,6 +159,32 @@ class ChangedMeanwhileTest {
         .hasMessage("Cannot find dataset version: version " + first.id() + " was deleted");
   }
 
+  /** A rename while a version is uploaded: the remote gets the record as it is when published, under the new name. */
+  @Test
+  void aRenameWhileAnUploadRunsReachesTheRemote() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    Dataset first = sync("pets", Progress.NONE).draft();
+    first.close();
+    AtomicBoolean renamed = new AtomicBoolean();
+    Progress renameOnce = new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        if (renamed.compareAndSet(false, true)) {
+          try {
+            repo.get(first.id()).rename("animals");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+    first.upload(remote, null, renameOnce);
+    assertThat(renamed).isTrue();
+    try (DatasetRepository other = DatasetRepository.open(tmp.resolve("other"), TestRepos.SMALL)) {
+      assertThat(Dataset.get(other, first.id(), remote).record().name()).isEqualTo("animals");
+    }
+  }
+
   /** Without the dataset's name to go by (parents given), a version of a new dataset under the old name stays there. */
   @Test
   void aVersionMadeFromGivenParentsKeepsTheNameItWasGiven() throws IOException {

@@ -60,9 +60,14 @@ class RecordRebaseTest {
       assertThat(there.metadata()).isEqualTo(Map.of("kept", "2"));
       assertThat(there.description()).isEqualTo("bob's words");
       assertThat(there.state()).isEqualTo(DatasetState.PUBLISHED);
-      // Alice takes it without a conflict: hers is a part of it.
+      // Alice takes it without a conflict: hers is a part of it. Her copy keeps the remote's order
+      // of changes (bob's, older, after hers), so that her next change extends the remote's record.
       assertThat(alice.catchUp(v.id(), remote)).isTrue();
       assertThat(alice.get(v.id()).record().tags()).containsExactly("hers", "mine");
+      alice.get(v.id()).addTags(List.of("later"));
+      alice.get(v.id()).upload(remote, null, Progress.NONE);
+      assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("dave"), TestRepos.SMALL), v.id(), remote).record().tags())
+          .containsExactly("hers", "mine", "later");
     }
   }
 
