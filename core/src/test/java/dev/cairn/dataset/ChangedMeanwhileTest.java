@@ -44,6 +44,22 @@ class ChangedMeanwhileTest {
     return repo.list(null, null, null).stream().filter(r -> r.name().equals(name)).map(DatasetRecord::version).sorted().toList();
   }
 
+  /** Progress that renames {@code id}'s dataset to {@code newName} as the first step starts, and sets {@code done}. */
+  private Progress renamingAtFirstStep(String id, String newName, AtomicBoolean done) {
+    return new Progress() {
+      @Override
+      public void start(String task, long totalBytes) {
+        if (done.compareAndSet(false, true)) {
+          try {
+            repo.get(id).rename(newName);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+  }
+
   /** The rename lands while the sync reads the folder, after it took its parent by the old name. */
   @Test
   void aRenameWhileTheFolderIsReadTakesTheNewVersionAlong() throws IOException {
@@ -51,18 +67,7 @@ class ChangedMeanwhileTest {
     first.close();
     Files.writeString(folder.resolve("b.txt"), "second");
     AtomicBoolean renamed = new AtomicBoolean();
-    Progress renameOnce = new Progress() {
-      @Override
-      public void start(String task, long totalBytes) {
-        if (renamed.compareAndSet(false, true)) {
-          try {
-            repo.get(first.id()).rename("animals");
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }
-      }
-    };
+    Progress renameOnce = renamingAtFirstStep(first.id(), "animals", renamed);
     Dataset next = sync("pets", renameOnce).draft();
     assertThat(renamed).isTrue();
     assertThat(next.record().name()).isEqualTo("animals");
@@ -166,18 +171,7 @@ class ChangedMeanwhileTest {
     Dataset first = sync("pets", Progress.NONE).draft();
     first.close();
     AtomicBoolean renamed = new AtomicBoolean();
-    Progress renameOnce = new Progress() {
-      @Override
-      public void start(String task, long totalBytes) {
-        if (renamed.compareAndSet(false, true)) {
-          try {
-            repo.get(first.id()).rename("animals");
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }
-      }
-    };
+    Progress renameOnce = renamingAtFirstStep(first.id(), "animals", renamed);
     first.upload(remote, null, renameOnce);
     assertThat(renamed).isTrue();
     try (DatasetRepository other = DatasetRepository.open(tmp.resolve("other"), TestRepos.SMALL)) {
