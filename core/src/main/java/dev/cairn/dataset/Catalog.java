@@ -44,6 +44,7 @@ public final class Catalog {
   private final Path versions;
   private final Path tmp;
   private final VersionLocks locks;
+  private final AgreedRecords agreed;
 
   Catalog(Path repoDir, long lockWaitMillis) throws IOException {
     this.refs = repoDir.resolve("refs");
@@ -53,6 +54,12 @@ public final class Catalog {
     Files.createDirectories(records);
     Files.createDirectories(versions);
     this.locks = new VersionLocks(refs.resolve("locks"), tmp, lockWaitMillis);
+    this.agreed = new AgreedRecords(refs, tmp);
+  }
+
+  /** The records agreed on with remotes, kept while a change made here has not reached them. */
+  public AgreedRecords agreed() {
+    return agreed;
   }
 
   /** A fresh random version id: 32 lower-case hex digits. */
@@ -216,6 +223,7 @@ public final class Catalog {
     AtomicFiles.createIfAbsent(deleted.resolve(id), new byte[0], tmp);
     Files.deleteIfExists(recordPath(id));
     AtomicFiles.fsyncDirectory(records);
+    agreed.clearAll(id);
   }
 
   /**

@@ -436,7 +436,11 @@ public final class Dataset {
         o.ignoreUnmatched() ? p : null), 0));
   }
 
-  /** Removes paths matching {@code glob}. */
+  /**
+   * Removes what {@code glob} names, as {@link #removeFiles(List, boolean)}: without wildcards, the
+   * path from the dataset's top ({@code b.txt} is not {@code sub/b.txt}; {@code **}{@code /b.txt}
+   * names each).
+   */
   public Change removeFiles(String glob) throws IOException {
     Objects.requireNonNull(glob, "glob must not be null: give a dataset path or glob");
     return removeFiles(List.of(glob), true);
@@ -912,6 +916,7 @@ public final class Dataset {
       if (changed.equals(r)) {
         return; // a tag it carries, a value a key holds: nothing to write, nor to log
       }
+      repo.catalog().agreed().keepBefore(r); // for a remote that takes a teammate's change before this one reaches it
       repo.catalog().write(changed.toBuilder().appendLog(logEntry(defaultCommand, args, ChangeSummary.EMPTY, 0)).build());
     }
   }
@@ -1107,7 +1112,8 @@ public final class Dataset {
       requireSomeFileFiltered(r, selection, "get");
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     } catch (MissingObjectException notFetched) {
-      fetchFor(r, selection, progress, notFetched);
+      MissingObjectException gap = firstMissing(r, selection); // a failed fetch says which file it lacked
+      fetchFor(r, selection, progress, gap != null ? gap : notFetched);
       requireSomeFileFiltered(r, selection, "get");
       folder = repo.cache().materialize(id, r.root(), selection, progress);
     }
@@ -1166,18 +1172,20 @@ public final class Dataset {
 
   /** Fetches from the version's remote what the selection needs and this repository lacks, if anything. */
   private void fetchWhatIsMissing(DatasetRecord r, Selection selection, Progress progress) throws IOException {
-    MissingObjectException missing;
+    MissingObjectException missing = firstMissing(r, selection);
+    if (missing != null) {
+      fetchFor(r, selection, progress, missing);
+    }
+  }
+
+  /** What the selection needs first that this repository lacks (a file's content, or a manifest node), or null. */
+  private MissingObjectException firstMissing(DatasetRecord r, Selection selection) throws IOException {
     try (ObjectReader reader = repo.repository().objects().newReader()) {
       FileEntry gap = StoredContent.firstMissing(reader, r.root(), selection);
-      if (gap == null) {
-        return;
-      }
-      missing = new MissingObjectException(gap.content(),
-          "the content of '" + DatasetPaths.printable(gap.path()) + "'");
+      return gap == null ? null : new MissingObjectException(gap.content(), "the content of '" + DatasetPaths.printable(gap.path()) + "'");
     } catch (MissingObjectException node) {
-      missing = node;
+      return node;
     }
-    fetchFor(r, selection, progress, missing);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.internal.fs.WholeFileLock;
 import dev.cairn.internal.io.Text;
 import dev.cairn.storage.Storages;
@@ -325,7 +326,11 @@ final class DatasetRename {
       if (upload.isPresent() || r.storage() != null) {
         // Its string is on a remote (uploaded, or reserved there by create): it stays what it is.
         throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
-            + (r.storage() != null ? r.storage() : "the remote it was uploaded to") + ", where that string is reserved for it");
+            + (r.storage() != null ? r.storage() : "the remote it was uploaded to") + ", where that string is reserved for it, and a"
+            + " version keeps the string it reached a remote with; to have its files under " + newVersion + ", make a child of it with"
+            + " that string (", new Remedy("CreateOptions.of(project, name).parents(\"" + r.shortId() + "\").version(\"" + newVersion
+                + "\")", "cairn create" + (r.project().isEmpty() ? "" : " --project " + Text.shellQuoted(r.project())) + " --name "
+                + Text.shellQuoted(r.name()) + " --parents " + r.shortId() + " --version " + Text.shellQuoted(newVersion)), ", then close it)");
       }
       if (!repo.catalog().reserveVersion(r.project(), r.name(), newVersion, id)
           && !id.equals(repo.catalog().reservationHolder(r.project(), r.name(), newVersion))) { // ours: a run that stopped

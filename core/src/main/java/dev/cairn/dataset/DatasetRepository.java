@@ -11,6 +11,7 @@ import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.PatternTooCostlyException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.errors.RepositoryNotFoundException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.concurrent.Lazy;
@@ -231,10 +232,12 @@ public final class DatasetRepository implements AutoCloseable {
       highest(all, null, name, version, "here"); // refuses a name several projects hold, drafts included
     }
     if (onlyClosed) {
-      DatasetRecord any = highest(all, project, name, version, "here"); // not found at all: said as such
+      // Drafts are left out before the highest is taken: a draft holding the string a closed
+      // version fetched from a remote holds too (made apart) is no rival of it.
       List<DatasetRecord> closed = all.stream().filter(r -> !r.isDraft()).toList();
-      if (!closed.stream().anyMatch(r -> r.name().equals(name) && r.project().equals(any.project())
+      if (closed.stream().noneMatch(r -> r.name().equals(name) && (project == null || r.project().equals(project))
           && (version == null || r.version().equals(version)))) {
+        DatasetRecord any = highest(all, project, name, version, "here"); // not found at all: said as such
         throw new DatasetNotFoundException("Cannot get " + label(any.project(), name) + (version == null ? "" : " " + version)
             + " closed: " + (version == null ? "it has no closed version here; its highest, " + any.version() + " (" + any.id() + "), is a"
             + " draft" : "that version (" + any.id() + ") is a draft") + " (close it first, or ask for drafts too)");
@@ -365,7 +368,7 @@ public final class DatasetRepository implements AutoCloseable {
       // reserved the string first): neither is "the" version.
       throw new InvalidInputException("Cannot tell which version is meant: " + label(matches.get(0).project(), name) + " version "
           + version + " is held by " + matches.stream().map(r -> r.shortId()).sorted()
-              .collect(Collectors.joining(" and ")) + "; give --id");
+              .collect(Collectors.joining(" and ")) + "; ", new Remedy("get one by its id (Dataset.get(repo, id))", "give --id"), "");
     }
     DatasetRecord top = Collections.max(matches,
         Comparator.comparing(DatasetRecord::version, VersionStrings.ORDER).thenComparingLong(DatasetRecord::createdMillis));
@@ -375,7 +378,8 @@ public final class DatasetRepository implements AutoCloseable {
       // a name that another version here holds) names neither.
       throw new InvalidInputException("Cannot tell which version is the newest: " + label(top.project(), name) + " version "
           + top.version() + " is held by " + tied.stream().map(r -> r.shortId()).sorted().collect(Collectors.joining(" and "))
-          + "; give --id (or one of them another version string: cairn set-version)");
+          + "; ", new Remedy("get one by its id (Dataset.get(repo, id)), or give one of them another version string"
+              + " (Dataset.setVersion)", "give --id (or one of them another version string: cairn set-version)"), "");
     }
     return top;
   }
@@ -566,23 +570,35 @@ public final class DatasetRepository implements AutoCloseable {
       if (!now.log().equals(ours.log())) {
         return;
       }
-      boolean moved = !now.project().equals(theirs.project()) || !now.name().equals(theirs.name())
-          || !now.version().equals(theirs.version());
-      if (moved) {
-        try {
-          // False when a local version holds that string: the remote's keeps it all the same, as a fetch does.
-          catalog().reserveVersion(theirs.project(), theirs.name(), theirs.version(), theirs.id());
-        } catch (IllegalArgumentException malformed) {
-          // not a version string this release takes: not reserved, as a fetch leaves it
-        }
-      }
       // The remote's record names itself as the storage; the version keeps its own, and the
       // uploads logged here alone (copies sent to other remotes), which later changes go to too.
       DatasetRecord.Builder taken = theirs.toBuilder().log(withUploadsOf(now.log(), theirs.log()));
-      catalog().write(now.storage() != null ? taken.storage(now.storage()).build() : taken.build());
-      if (moved) {
-        catalog().releaseVersion(now.project(), now.name(), now.version(), now.id());
+      replaceRecord(now, now.storage() != null ? taken.storage(now.storage()).build() : taken.build());
+      if (theirs.storage() != null) {
+        catalog().agreed().clear(ours.id(), theirs.storage()); // the record here holds the remote's changes, and no others
       }
+    }
+  }
+
+  /**
+   * Writes {@code taken}, a remote's record of the version {@code now} is here, or one made on
+   * top of it: a rename or new version string it brings moves the string's reservation here too,
+   * as a rename made here does. The caller holds the version's lock.
+   */
+  private void replaceRecord(DatasetRecord now, DatasetRecord taken) throws IOException {
+    boolean moved = !now.project().equals(taken.project()) || !now.name().equals(taken.name())
+        || !now.version().equals(taken.version());
+    if (moved) {
+      try {
+        // False when a local version holds that string: the remote's keeps it all the same, as a fetch does.
+        catalog().reserveVersion(taken.project(), taken.name(), taken.version(), taken.id());
+      } catch (IllegalArgumentException malformed) {
+        // not a version string this release takes: not reserved, as a fetch leaves it
+      }
+    }
+    catalog().write(taken);
+    if (moved) {
+      catalog().releaseVersion(now.project(), now.name(), now.version(), now.id());
     }
   }
 
@@ -800,8 +816,9 @@ public final class DatasetRepository implements AutoCloseable {
    *
    * @return whether the local record changed
    * @throws DatasetNotFoundException if the version was deleted from {@code storage} (the local copy stays)
-   * @throws ConflictException if both records changed since they last agreed (the
-   *     local one stays: records are not merged)
+   * @throws ConflictException if both records changed since they last agreed, in what cannot be
+   *     merged (the local one stays); a change here of tags, metadata, the description or a
+   *     publish is made again on top of the remote's ({@link #rebaseOnAgreed})
    */
   public boolean catchUp(String id, String storage) throws IOException {
     DatasetRecord ours = catalog().read(id);
@@ -815,11 +832,14 @@ public final class DatasetRepository implements AutoCloseable {
         throw new DatasetNotFoundException(id + " was deleted there");
       }
       RecordHistory history = theirs == null ? RecordHistory.SAME : RecordHistory.of(ours.log(), theirs.log());
+      String uri = remote.storage().uri().toString();
+      if (history == RecordHistory.DIVERGED && rebaseOnAgreed(id, uri, theirs) != null) {
+        return true;
+      }
       if (history == RecordHistory.DIVERGED) {
-        String uri = remote.storage().uri().toString();
         throw new ConflictException("The record of " + id + " was changed here (" + RecordHistory.since(theirs.log(), ours.log())
             + ") and on " + uri + " (" + RecordHistory.since(ours.log(), theirs.log()) + ") since the two last agreed; the one here is kept"
-            + " (records are not merged; to take the remote's, cairn delete --id " + DatasetRecord.shortId(id) + " --force, then cairn get --id "
+            + " (they cannot be merged: a rename or version string, or no record here of their agreement; to take the remote's, cairn delete --id " + DatasetRecord.shortId(id) + " --force, then cairn get --id "
             + DatasetRecord.shortId(id) + " --storage " + uri + ")");
       }
       if (history != RecordHistory.THEIRS_AHEAD) {
@@ -849,13 +869,41 @@ public final class DatasetRepository implements AutoCloseable {
         return null;
       }
       try (VersionLocks.Lock lock = catalog().lock(id)) {
-        DatasetRecord rebased = RecordRebase.onto(agreed, catalog().read(id), theirs);
+        DatasetRecord now = catalog().read(id);
+        DatasetRecord rebased = RecordRebase.onto(agreed, now, theirs);
         if (rebased == null) {
           return null;
         }
-        catalog().write(rebased);
+        replaceRecord(now, rebased);
+        catalog().agreed().replace(id, storage, theirs);
         return theirs;
       }
+    }
+  }
+
+  /**
+   * When version {@code id}'s record was changed here and on {@code storage} since the two last
+   * agreed (a teammate's change reached the remote while this repository was offline, say): makes
+   * the change made here since then again on top of the remote's record {@code theirs}, from the
+   * record agreed on ({@link AgreedRecords}), when both sides changed only what can be made again so
+   * (tags, metadata, a description, a publish: {@link RecordRebase}). The remote then needs the
+   * record here, which extends its own, as after any change made here.
+   *
+   * @return the record here now, or null when it cannot be made so (no agreement kept, or a rename
+   *     on either side); nothing changes then
+   */
+  public DatasetRecord rebaseOnAgreed(String id, String storage, DatasetRecord theirs) throws IOException {
+    try (VersionLocks.Lock lock = catalog().lock(id)) {
+      DatasetRecord now = catalog().read(id);
+      for (DatasetRecord agreed : catalog().agreed().readAll(id, storage)) {
+        DatasetRecord rebased = RecordRebase.onto(agreed, now, theirs);
+        if (rebased != null) {
+          replaceRecord(now, rebased);
+          catalog().agreed().replace(id, storage, theirs);
+          return rebased;
+        }
+      }
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
@@ -368,11 +369,31 @@ final class DraftChanges {
       if (!found && unmatched != null) {
         unmatched.warn("no file in the dataset matches '" + DatasetPaths.printable(raw) + "'; passed over");
       } else if (!found) {
+        String namesake = deeperNamesake(m, raw);
         throw new InvalidInputException("Cannot remove '" + DatasetPaths.printable(raw) + "': no file in the dataset matches; nothing was"
-            + " removed");
+            + " removed (" + (namesake.isEmpty() ? "" : namesake + "; "), new Remedy("RemoveOptions.ignoreUnmatched", "--ignore-unmatch"),
+            " passes over a pattern that matches nothing)");
       }
     }
     return new ArrayList<>(edits.values());
+  }
+
+  /**
+   * For a plain name that matches nothing at the dataset's top: the first file of that name
+   * deeper down, and how to name each, as git's "did you mean"; else "".
+   */
+  private static String deeperNamesake(Manifest m, String raw) throws IOException {
+    if (raw.isEmpty() || raw.contains("/") || Glob.hasWildcard(raw)) {
+      return "";
+    }
+    for (FileEntry e : m) {
+      if (e.path().endsWith("/" + raw)) {
+        String p = DatasetPaths.printable(e.path());
+        return "a path without wildcards starts at the dataset's top: '" + p + "' is one of that name, '**/"
+            + DatasetPaths.printable(raw) + "' names each";
+      }
+    }
+    return "";
   }
 
   /**

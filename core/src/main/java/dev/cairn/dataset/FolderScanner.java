@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.internal.fs.FileStat;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.manifest.DatasetPaths;
@@ -244,7 +245,7 @@ final class FolderScanner {
         refused.forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "refused ")));
         throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": " + refused.size()
             + " names in it refused, each warned of above; nothing was added (rename them, move them out of the folder, or"
-            + " pass them over with --skip-refused)");
+            + " pass them over with ", new Remedy("AddOptions.skipRefused", "--skip-refused"), ")");
       }
     } else {
       String name = source.getFileName().toString();

@@ -5,6 +5,7 @@ import dev.cairn.dataset.Dataset.NewVersion;
 import dev.cairn.dataset.Dataset.Planned;
 import dev.cairn.dataset.Dataset.Planner;
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.EntryKind;
@@ -290,9 +291,9 @@ final class FolderSync {
           boolean link = keptEntry != null && keptEntry.kind() == EntryKind.LINK;
           throw new InvalidInputException("Cannot sync " + DatasetPaths.printable(sync.folder().toString()) + ": '"
               + DatasetPaths.printable(folder) + "' is a file there now, and the version holds '" + DatasetPaths.printable(k)
-              + "' under it, which the sync keeps (" + (link ? "an external link" : "a path --exclude matches")
-              + "); remove it from the version first (cairn remove --files '" + DatasetPaths.printable(folder) + "')"
-              + (link ? "" : ", or sync without that exclude pattern"));
+              + "' under it, which the sync keeps (" + (link ? "an external link" : "a path an exclude pattern matches")
+              + "); remove it from the version first (", new Remedy("Dataset.removeFiles(\"" + DatasetPaths.printable(folder) + "\")",
+                  "cairn remove --files '" + DatasetPaths.printable(folder) + "'"), ")" + (link ? "" : ", or sync without that exclude pattern"));
         }
       }
       last = k.lastIndexOf('/') > 0 ? k.substring(0, k.lastIndexOf('/')) : null;

@@ -49,9 +49,11 @@ final class RecordRebase {
       b.state(DatasetState.PUBLISHED).publishedMillis(ours.publishedMillis());
     }
     // Ours after theirs, whatever their times: made again now, on top of theirs, which the remote's
-    // record must find whole at the start of this one's (RecordHistory).
+    // record must find whole at the start of this one's (RecordHistory). The uploads logged here
+    // alone (copies on other remotes), older or newer than the agreement, stay too.
     List<LogEntry> log = new ArrayList<>(theirs.log());
-    ours.log().stream().filter(e -> !agreed.log().contains(e) && !theirs.log().contains(e)).forEach(log::add);
+    ours.log().stream().filter(e -> !theirs.log().contains(e) && (!agreed.log().contains(e) || e.command().equals("upload")))
+        .forEach(log::add);
     return b.log(log).build();
   }
 

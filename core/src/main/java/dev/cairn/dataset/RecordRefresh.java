@@ -66,7 +66,9 @@ final class RecordRefresh {
         }
         compared++;
         RecordHistory history = RecordHistory.of(ours.log(), there.log());
-        if (history == RecordHistory.DIVERGED) {
+        if (history == RecordHistory.DIVERGED && repo.rebaseOnAgreed(ours.id(), uri, there) != null) {
+          updated.add(ours.id()); // the change made here, made again on top of theirs: to be uploaded
+        } else if (history == RecordHistory.DIVERGED) {
           kept.add(new Refresh.Note(ours.id(), "diverged", null, "the record of " + ours.id() + " was changed here ("
               + RecordHistory.since(there.log(), ours.log()) + ") and there (" + RecordHistory.since(ours.log(), there.log())
               + ") since the two last agreed; the one here is kept"));

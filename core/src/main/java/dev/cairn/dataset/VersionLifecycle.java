@@ -437,6 +437,7 @@ final class VersionLifecycle {
         throw new DatasetStateException("Cannot publish " + r.id() + ": it is "
             + (r.isDraft() ? "a draft; close it first" : "already " + r.state().label()));
       }
+      repo.catalog().agreed().keepBefore(r);
       repo.catalog().write(r.toBuilder().state(DatasetState.PUBLISHED).publishedMillis(System.currentTimeMillis())
           .appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0)).build());
     }

@@ -1,6 +1,7 @@
 package dev.cairn.dataset;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.errors.Remedy;
 import dev.cairn.id.HashAlgorithm;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -227,7 +228,8 @@ public final class VersionStrings {
   /** {@code next}, if it is a valid version string after {@code version}. */
   private static String checkedNext(String version, String next) throws InvalidInputException {
     if (!isValid(next) || compare(next, version) <= 0) {
-      throw new InvalidInputException("Cannot choose the version after " + version + ": give one with --version");
+      throw new InvalidInputException("Cannot choose the version after " + version + ": give one with ",
+          new Remedy("CreateOptions.version", "--version"), "");
     }
     return next;
   }

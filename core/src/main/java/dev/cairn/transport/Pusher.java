@@ -89,11 +89,15 @@ public final class Pusher {
    * @param restored the versions deleted on the remote that this push brought back there
    * @param ancestorsLogged ancestors without a remote of their own that went along, their records
    *     there published with this upload entry, which the caller appends to their records here
+   * @param merged for each record changed here and on the remote since the two last agreed whose
+   *     change made here was made again on top of the remote's before it was published
+   *     ({@link DatasetRepository#rebaseOnAgreed}), a sentence saying so
    */
   public record Result(int versionsPushed, long objectsUploaded, long bytesUploaded, boolean recordTaken, boolean remoteCreated,
-      List<String> restored, Map<String, LogEntry> ancestorsLogged) {
+      List<String> restored, Map<String, LogEntry> ancestorsLogged, List<String> merged) {
     public Result {
       restored = List.copyOf(restored);
+      merged = List.copyOf(merged);
       ancestorsLogged = Collections.unmodifiableMap(new LinkedHashMap<>(ancestorsLogged));
     }
 
@@ -120,7 +124,8 @@ public final class Pusher {
     } finally {
       this.lock = null;
     }
-    return new Result(totals.versionsPushed, totals.objectsUploaded, totals.bytesUploaded, totals.recordTaken, created, restored, ancestorsLogged);
+    return new Result(totals.versionsPushed, totals.objectsUploaded, totals.bytesUploaded, totals.recordTaken, created, restored, ancestorsLogged,
+        totals.merged);
   }
 
   /**
@@ -174,6 +179,8 @@ public final class Pusher {
     long bytesUploaded;
     /** Whether the remote's record was newer, and this repository took it instead of publishing its own. */
     boolean recordTaken;
+    /** {@link Result#merged}. */
+    final List<String> merged = new ArrayList<>();
   }
 
   /** Pushes {@code id}, its record ending with {@code uploadEntry} if not null, after its missing parents. */
@@ -250,10 +257,21 @@ public final class Pusher {
     }
     DatasetRecord remoteRecord = b.build();
     RecordHistory history = theirs == null ? RecordHistory.OURS_AHEAD : RecordHistory.of(r.log(), theirs.log());
+    if (history == RecordHistory.DIVERGED && ++recordRaces <= MAX_RECORD_RACES && repo.rebaseOnAgreed(id, uri, theirs) != null) {
+      // Changed there while the two were apart (offline, say), and here only in what can be made
+      // again on top (tags, metadata, a description, a publish): made so, then compared again.
+      totals.merged.add("the record of " + DatasetRecord.shortId(id) + " was changed here (" + RecordHistory.since(theirs.log(), r.log())
+          + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log()) + ") since the two last agreed: the change made here"
+          + " is made again on top of the remote's");
+      visiting.remove(id);
+      pushVersion(id, uploadEntry, totals, visiting);
+      return;
+    }
     if (history == RecordHistory.DIVERGED) {
       throw new ConflictException("Cannot upload " + id + ": its record was changed here ("
           + RecordHistory.since(theirs.log(), r.log()) + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log())
-          + ") since the two last agreed; Cairn does not merge records. To keep the remote's, delete this copy (",
+          + ") since the two last agreed, and the two cannot be merged (a rename or version string, or no record here of their"
+          + " agreement). To keep the remote's, delete this copy (",
           new Remedy("Dataset.delete(true); its data stays until gc) and get it again (Dataset.get(repo, \"" + DatasetRecord.shortId(id) + "\", \""
               + uri + "\"))", "cairn delete --id " + DatasetRecord.shortId(id) + " --force; its data stays until gc) and get it again (cairn get --id "
               + DatasetRecord.shortId(id) + " --storage " + uri + ")"), "");
@@ -382,6 +400,7 @@ public final class Pusher {
       }
       requireMarkerStill();
       remote.appendRecord(record, afterSeq);
+      repo.catalog().agreed().clear(id, remote.storage().uri().toString()); // the two hold the same changes now
     }
   }
 
@@ -479,6 +498,6 @@ public final class Pusher {
       boolean lookUpEach = !index.damaged().isEmpty() || remote.storage().size(RemoteLocks.INCOMPLETE) >= 0;
       objects.upload(r, index, totals, lookUpEach, true);
     }
-    return new Result(0, totals.objectsUploaded, totals.bytesUploaded, false, created, List.of(), Map.of());
+    return new Result(0, totals.objectsUploaded, totals.bytesUploaded, false, created, List.of(), Map.of(), List.of());
   }
 }

@@ -432,7 +432,7 @@ class DatasetFromRemoteTest {
       Dataset part = c.fetch(id, new Selection(0, 1, List.of(Glob.of("a.txt"))), remote.toString(), null, Progress.NONE);
       Files.move(remote, tmp.resolve("gone"));
       assertThatThrownBy(part::getLocalCopy).isInstanceOf(dev.cairn.errors.MissingObjectException.class)
-          .hasMessageContaining("object is missing").hasMessageContaining("; fetching it from " + part.record().storage() + " failed: ")
+          .hasMessageContaining("the content of '").hasMessageContaining("; fetching it from " + part.record().storage() + " failed: ")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
       Files.createDirectories(tmp.resolve("full"));
       Files.writeString(tmp.resolve("full/x"), "x");

@@ -571,7 +571,25 @@ class DatasetMessagesTest {
     assertThatThrownBy(() -> Dataset.get(repo, "p", "twice", null)).isInstanceOf(InvalidInputException.class)
         .hasMessage("Cannot tell which version is the newest: p/twice version 1.0.0 is held by " + java.util.stream.Stream.of(here.id(),
             taken.id()).map(i -> i.substring(0, 8)).sorted().collect(java.util.stream.Collectors.joining(" and "))
-            + "; give --id (or one of them another version string: cairn set-version)");
+            + "; get one by its id (Dataset.get(repo, id)), or give one of them another version string (Dataset.setVersion)")
+        .extracting(e -> ((CairnException) e).commandLineMessage()).asString()
+        .endsWith("; give --id (or one of them another version string: cairn set-version)");
+  }
+
+  /**
+   * A draft holding the string of a closed version taken from a remote (made apart) is no rival
+   * of it when only closed versions are asked for: the closed one is the newest.
+   */
+  @Test
+  void theNewestClosedVersionIsNotRefusedForADraftOfTheSameString() throws IOException {
+    Dataset closed = closedWithOneFile("apart");
+    Dataset draft = Dataset.create(repo, CreateOptions.of("p", "apart").parents(closed.id()).build());
+    DatasetRecord taken = closed.record().toBuilder().id(Catalog.newId()).version(draft.record().version()).build();
+    repo.importRecord(taken);
+    assertThat(Dataset.get(repo, "p", "apart", null, true).id()).isEqualTo(taken.id());
+    assertThat(Dataset.get(repo, "p", "apart", draft.record().version(), true).id()).isEqualTo(taken.id());
+    assertThatThrownBy(() -> Dataset.get(repo, "p", "apart", null)).as("drafts too: two hold it")
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("is held by");
   }
 
   @Test

@@ -1119,6 +1119,10 @@ class DatasetTest {
     assertThat(paths(copy.listFiles())).containsExactly("flat/sub/c.bin", "other/d.bin");
     assertThatThrownBy(() -> copy.removeFiles(List.of("d.*"), false)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("no file in the dataset matches");
+    // A plain name is a path from the top: the file of that name deeper down is named, with how to name each.
+    assertThatThrownBy(() -> copy.removeFiles("d.bin")).isInstanceOf(InvalidInputException.class)
+        .hasMessageEndingWith("nothing was removed (a path without wildcards starts at the dataset's top: 'other/d.bin' is one of"
+            + " that name, '**/d.bin' names each; RemoveOptions.ignoreUnmatched passes over a pattern that matches nothing)");
     assertThat(ds.removeFiles("flat/*").summary().removed()).isEqualTo(3);
     assertThat(paths(ds.listFiles())).containsExactly("other/d.bin");
     // A name that exists as written is that file (or folder), not a pattern.

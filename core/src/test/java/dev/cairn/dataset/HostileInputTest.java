@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.gc.Fsck;
+import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.WriteGuard;
 import dev.cairn.manifest.FileEntry;
 import dev.cairn.testing.TestRepos;
@@ -303,7 +304,7 @@ class HostileInputTest {
     Dataset ds = Dataset.create(repo, CreateOptions.of("h", "many").build());
     Throwable refused = catchThrowable(() -> ds.addFiles(AddOptions.of(src), warningsInto(warnings)));
     assertThat(refused).isInstanceOf(InvalidInputException.class).hasMessage("Cannot add " + src + ": 4 names in it refused, each"
-        + " warned of above; nothing was added (rename them, move them out of the folder, or pass them over with --skip-refused)");
+        + " warned of above; nothing was added (rename them, move them out of the folder, or pass them over with AddOptions.skipRefused)");
     assertThat(warnings).hasSize(4).allSatisfy(w -> assertThat(w).startsWith("refused "));
     assertThat(String.join("\n", warnings))
         .contains("back\\slash.txt", "bad\\dir/inside.txt", "tab\\x09here.txt", "only by Unicode normalization");
@@ -751,6 +752,34 @@ class HostileInputTest {
     reader.join(60_000);
     assertThat(read.toString(StandardCharsets.UTF_8)).contains("\"cairn_lock\"").contains(stable.id());
     assertThat(Files.isRegularFile(lockFifo)).isFalse();
+  }
+
+  /**
+   * A regular file under /dev (a memory file system, /dev/shm) is replaced as any file is: an
+   * export over a longer archive there left the old one's tail, whose zip directory still listed
+   * the old files, and wrote without --overwrite.
+   */
+  @Test
+  void aFileInDevShmIsAFileNotAStream() throws Exception {
+    Path shm = Path.of("/dev/shm");
+    assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "/dev/shm is writable");
+    Path out = Files.createTempDirectory(shm, "cairn-test-").resolve("v.zip");
+    try {
+      Files.write(out, new byte[1 << 20]);
+      assertThatThrownBy(() -> stable.export(out, false, Progress.NONE)).isInstanceOf(IOException.class);
+      assertThat(Files.size(out)).isEqualTo(1 << 20);
+      stable.export(out, true, Progress.NONE);
+      try (var zip = org.apache.commons.compress.archivers.zip.ZipFile.builder().setPath(out).get()) {
+        assertThat(zip.getEntries().hasMoreElements()).isTrue();
+      }
+      assertThat(Files.size(out)).isLessThan(1 << 20);
+      assertThat(AtomicFiles.isStreamTarget(Path.of("/dev/stdout"))).isTrue();
+      assertThat(AtomicFiles.isStreamTarget(Path.of("/proc/self/fd/1"))).isTrue();
+      assertThat(AtomicFiles.isStreamTarget(out)).isFalse();
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(out.getParent());
+    }
   }
 
   /** A started thread that reads {@code pipe} to its end into {@code into}. */

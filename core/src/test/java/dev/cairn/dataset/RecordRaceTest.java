@@ -40,7 +40,7 @@ class RecordRaceTest {
         DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
       Dataset vb = Dataset.get(b, id, remote.toString());
       Dataset vc = Dataset.get(c, id, remote.toString());
-      vb.addTags(List.of("from-b"));
+      vb.rename("from-b"); // not made again on top of another's change: the two cannot be merged
       vc.addTags(List.of("from-c"));
       // Both upload it to a second remote; c's upload publishes its record while b's sends the
       // objects, after b found no record there to compare with.
@@ -60,14 +60,16 @@ class RecordRaceTest {
         }
       };
       assertThatThrownBy(() -> vb.upload(second.toString(), null, racing)).isInstanceOf(ConflictException.class)
-          .hasMessageContaining("its record was changed here").hasMessageContaining("Cairn does not merge records")
+          .hasMessageContaining("its record was changed here").hasMessageContaining("the two cannot be merged")
           .hasMessageNotContaining("run the upload again");
       assertThat(tasks).isNotEmpty();
       // Asked for the remote's record, b is told that both changed, and keeps its own.
       assertThatThrownBy(() -> b.catchUp(id, second.toString())).isInstanceOf(ConflictException.class)
-          .hasMessageStartingWith("The record of " + id + " was changed here (tags) and on ").hasMessageContaining(" (tags) since the two"
-              + " last agreed; the one here is kept (records are not merged; to take the remote's, cairn delete --id " + id.substring(0, 8));
-      assertThat(b.get(id).record().tags()).containsExactly("from-b");
+          .hasMessageStartingWith("The record of " + id + " was changed here (rename) and on ").hasMessageContaining(" (tags) since the two"
+              + " last agreed; the one here is kept (they cannot be merged: a rename or version string, or no record here of their"
+              + " agreement; to take the remote's, cairn delete --id " + id.substring(0, 8));
+      assertThat(b.get(id).record().name()).isEqualTo("from-b");
+      assertThat(b.get(id).record().tags()).isEmpty();
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.ConflictException;
 import dev.cairn.testing.TestRepos;
+import dev.cairn.transport.Pusher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class RecordRebaseTest {
   }
 
   @Test
-  void aChangeRefusedForATeammatesIsMadeAgainOnTopOfIt() throws IOException {
+  void aChangeMadeWhileApartIsMadeAgainOnTopOfTheTeammates() throws IOException {
     String remote = tmp.resolve("remote").toString();
     try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
         DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
@@ -39,8 +40,7 @@ class RecordRebaseTest {
       v.setMetadata(Map.of("gone", "1", "kept", "1"));
       v.upload(remote, null, Progress.NONE);
       Dataset bobs = Dataset.get(bob, v.id(), remote);
-      DatasetRecord agreed = bobs.record();
-      // Bob's change, made here; alice's reaches the remote first.
+      // Bob's change, made here (offline, say); alice's reaches the remote first.
       bobs.addTags(List.of("mine"));
       bobs.removeTags(List.of("old"));
       bobs.setMetadata(java.util.Collections.singletonMap("gone", null));
@@ -49,17 +49,17 @@ class RecordRebaseTest {
       v.setMetadata(Map.of("kept", "2"));
       v.publish();
       v.upload(remote, null, Progress.NONE);
-      assertThatThrownBy(() -> bobs.upload(remote, null, Progress.NONE)).isInstanceOf(ConflictException.class);
 
-      DatasetRecord onto = bob.rebaseRecordChange(v.id(), remote, agreed);
-      assertThat(onto).isNotNull();
-      assertThat(onto.tags()).containsExactly("old", "hers");
-      bobs.upload(remote, null, Progress.NONE);
+      Pusher.Result pushed = bobs.upload(remote, null, Progress.NONE);
+      assertThat(pushed.merged()).singleElement().asString().contains("changed here (tags, metadata, set-description)")
+          .contains("(tags, metadata, publish)").contains("made again on top of the remote's");
+      assertThat(bobs.record().tags()).containsExactly("hers", "mine");
       DatasetRecord there = Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record();
       assertThat(there.tags()).containsExactly("hers", "mine");
       assertThat(there.metadata()).isEqualTo(Map.of("kept", "2"));
       assertThat(there.description()).isEqualTo("bob's words");
       assertThat(there.state()).isEqualTo(DatasetState.PUBLISHED);
+      assertThat(tmp.resolve("bob/refs/agreed")).as("the two agree again: nothing kept").isEmptyDirectory();
       // Alice takes it without a conflict: hers is a part of it. Her copy keeps the remote's order
       // of changes (bob's, older, after hers), so that her next change extends the remote's record.
       assertThat(alice.catchUp(v.id(), remote)).isTrue();
@@ -68,6 +68,89 @@ class RecordRebaseTest {
       alice.get(v.id()).upload(remote, null, Progress.NONE);
       assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("dave"), TestRepos.SMALL), v.id(), remote).record().tags())
           .containsExactly("hers", "mine", "later");
+    }
+  }
+
+  @Test
+  void aCatchUpMakesTheChangeHereAgainOnTopAndKeepsTheCopiesOnOtherRemotes() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    String other = tmp.resolve("other").toString();
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
+      Dataset v = closedVersion(alice);
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      bobs.upload(other, null, Progress.NONE); // a copy of bob's own
+      bobs.addTags(List.of("mine"));
+      v.rename("renamed");
+      v.upload(remote, null, Progress.NONE);
+
+      assertThat(bob.catchUp(v.id(), remote)).isTrue();
+      DatasetRecord now = bobs.record();
+      assertThat(now.tags()).containsExactly("old", "mine");
+      assertThat(now.name()).as("the teammate's rename taken").isEqualTo("renamed");
+      assertThat(now.uploadedTo()).hasSize(2);
+      // The string moved along with the name: a new version of the old name starts afresh, and one
+      // of the new name does not take the string the version holds.
+      assertThat(Dataset.create(bob, CreateOptions.of("p", "n").build()).record().version()).isEqualTo(now.version());
+      assertThat(Dataset.create(bob, CreateOptions.of("p", "renamed").build()).record().version()).isNotEqualTo(now.version());
+      bobs.upload(remote, null, Progress.NONE);
+      assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record().tags())
+          .containsExactly("old", "mine");
+    }
+  }
+
+  @Test
+  void copiesTakenFromOneRemoteAndChangedApartMergeOnAnother() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    String second = tmp.resolve("second").toString();
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL);
+        DatasetRepository carol = DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL)) {
+      Dataset v = closedVersion(alice);
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      Dataset carols = Dataset.get(carol, v.id(), remote);
+      bobs.addTags(List.of("bob"));
+      carols.addTags(List.of("carol"));
+      carols.upload(second, null, Progress.NONE);
+      // Bob's record never agreed with the second remote, but both copies extend what he and the
+      // first remote agreed on: the start his change is made again from.
+      assertThat(bobs.upload(second, null, Progress.NONE).merged()).hasSize(1);
+      assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("dave"), TestRepos.SMALL), v.id(), second).record().tags())
+          .containsExactly("old", "carol", "bob");
+    }
+  }
+
+  @Test
+  void withoutTheRecordAgreedOnTheChangeIsMadeAgainFromTheOneGiven() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
+      Dataset v = closedVersion(alice);
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      DatasetRecord agreed = bobs.record();
+      bobs.addTags(List.of("mine"));
+      v.addTags(List.of("hers"));
+      v.upload(remote, null, Progress.NONE);
+      deleteTree(tmp.resolve("bob/refs/agreed")); // lost (a repository of an older release kept none)
+      assertThatThrownBy(() -> bobs.upload(remote, null, Progress.NONE)).isInstanceOf(ConflictException.class);
+
+      DatasetRecord onto = bob.rebaseRecordChange(v.id(), remote, agreed);
+      assertThat(onto).isNotNull();
+      assertThat(onto.tags()).containsExactly("old", "hers");
+      bobs.upload(remote, null, Progress.NONE);
+      assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record().tags())
+          .containsExactly("old", "hers", "mine");
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
@@ -83,6 +166,7 @@ class RecordRebaseTest {
       bobs.rename("m");
       v.addTags(List.of("hers"));
       v.upload(remote, null, Progress.NONE);
+      assertThatThrownBy(() -> bobs.upload(remote, null, Progress.NONE)).isInstanceOf(ConflictException.class);
       assertThat(bob.rebaseRecordChange(v.id(), remote, agreed)).isNull();
       assertThat(bob.get(v.id()).record().tags()).as("nothing taken").containsExactly("old");
       assertThat(bob.get(v.id()).record().name()).as("left as it was").isEqualTo("m");

@@ -48,7 +48,8 @@ class VersionStringsTest {
       assertThat(VersionStrings.compare(VersionStrings.bump(v), v)).as(v).isPositive();
     }
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> VersionStrings.bump("9".repeat(64)))
-        .isInstanceOf(dev.cairn.errors.InvalidInputException.class).hasMessageContaining("give one with --version");
+        .isInstanceOf(dev.cairn.errors.InvalidInputException.class).hasMessageEndingWith("give one with CreateOptions.version")
+        .extracting(e -> ((dev.cairn.errors.CairnException) e).commandLineMessage()).asString().endsWith("give one with --version");
   }
 
   /** The comparison agrees with a plain model built on {@code String.split} and regular expressions. */

@@ -724,13 +724,24 @@ public abstract class AbstractRemoteContractTest {
     assertThat(copy.record().state()).isEqualTo(v.record().state());
     assertThat(b.get("contract", "records-renamed", null).id()).isEqualTo(v.id());
 
-    // Changed on both sides since they last agreed: refused, and the remote keeps its record.
+    // Changed on both sides since they last agreed, here a description: made again on top of the
+    // remote's record, which then holds both changes.
     copy.setDescription("from b");
     v.setMetadata(Map.of("k", "a"));
     v.upload(location, null, Progress.NONE);
+    assertThat(copy.upload(location, null, Progress.NONE).merged()).singleElement().asString()
+        .contains("changed here (set-description) and on ").contains(" (metadata) since");
+    assertThat(b.listRemote(location, null)).singleElement().satisfies(r -> {
+      assertThat(r.description()).isEqualTo("from b");
+      assertThat(r.metadata()).containsEntry("k", "a");
+    });
+    // Here a rename, which is not made again: refused, and the remote keeps its record.
+    copy.rename("renamed-by-b");
+    v.setMetadata(Map.of("k", "b"));
+    v.upload(location, null, Progress.NONE);
     List<String> diverged = recordFiles.get();
     assertThatThrownBy(() -> copy.upload(location, null, Progress.NONE)).isInstanceOf(dev.cairn.errors.ConflictException.class)
-        .hasMessageContaining("its record was changed here (set-description) and on ").hasMessageContaining(" (metadata) since")
+        .hasMessageContaining("its record was changed here (rename) and on ").hasMessageContaining(" (metadata) since")
         .hasMessageContaining("Dataset.get(repo, \"" + v.id().substring(0, 8) + "\", ")
         .extracting(e -> ((dev.cairn.errors.CairnException) e).commandLineMessage()).asString()
         .contains("cairn get --id " + v.id().substring(0, 8) + " --storage ");

@@ -168,6 +168,7 @@ abstract class Base implements Callable<Integer> {
       note(ds.shortId() + "'s own remote stays " + own + " (where a plain upload, and a get of"
           + " what is not here, go); " + target + " holds a copy");
     }
+    pushed.merged().forEach(this::note);
     for (String id : pushed.restored()) {
       note(DatasetRecord.shortId(id) + " had been deleted on " + target + "; this upload brought it back there");
     }
@@ -222,8 +223,10 @@ abstract class Base implements Callable<Integer> {
     requireUtf8Arguments();
     requireListValues();
     boolean ok = false;
+    boolean returned = false;
     try (MaxWorkers cap = WorkersOption.capOf(spec); LoggedWarnings warnings = LoggedWarnings.to(progress())) {
       int exit = run();
+      returned = true;
       ok = exit == 0;
       if (ok && nextCurrent != null) {
         rememberCurrent(nextCurrent);
@@ -239,7 +242,7 @@ abstract class Base implements Callable<Integer> {
       return exit;
     } finally {
       if (stepLog != null) {
-        stepLog.commandEnded(ok);
+        stepLog.commandEnded(ok ? StepLog.End.DONE : returned ? StepLog.End.ENDED : StepLog.End.STOPPED);
       }
       // The drafts this command owns are left to the next command (the daemon runs many).
       DraftOwners.endAll();
@@ -500,7 +503,7 @@ abstract class Base implements Callable<Integer> {
    * {@code close} away from the draft being built.
    */
   Dataset select(VersionSelector s) throws IOException {
-    Dataset ds = s.resolve(repo());
+    Dataset ds = s.resolve(repo(), takesClosed());
     if ((s.id != null || s.name != null) && !readsOnly()) {
       becomesCurrent(ds.id());
     }
@@ -514,6 +517,14 @@ abstract class Base implements Callable<Integer> {
    * version of the same name.
    */
   boolean readsOnly() {
+    return false;
+  }
+
+  /**
+   * Whether this command, given a dataset by name, takes its highest closed version, not a draft
+   * above it ({@code publish}: a draft cannot be published).
+   */
+  boolean takesClosed() {
     return false;
   }
 

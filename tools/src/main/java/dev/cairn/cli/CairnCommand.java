@@ -134,7 +134,7 @@ public final class CairnCommand implements Callable<Integer> {
     }
     if (given > 1) {
       CommandLine last = parsed.asCommandLineList().get(parsed.asCommandLineList().size() - 1);
-      throw new CommandLine.ParameterException(last, "option '--repo' (DIR) should be specified only once");
+      throw new CommandLine.ParameterException(last, "Cannot give --repo twice (before and after the command's name): it takes one DIR");
     }
   }
 

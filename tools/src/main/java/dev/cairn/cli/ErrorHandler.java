@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -196,7 +197,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       java.util.Map.entry("finalize", "close"), java.util.Map.entry("commit", "close"), java.util.Map.entry("push", "upload"),
       java.util.Map.entry("pull", "get"), java.util.Map.entry("checkout", "get"), java.util.Map.entry("clone", "get"),
       java.util.Map.entry("ls", "list"), java.util.Map.entry("rm", "remove"), java.util.Map.entry("mv", "move"),
-      java.util.Map.entry("status", "list --modified"), java.util.Map.entry("diff", "compare"));
+      java.util.Map.entry("status", "list --modified"), java.util.Map.entry("diff", "compare"), java.util.Map.entry("info", "show"),
+      java.util.Map.entry("history", "log"));
 
   /** Options of the ClearML SDK a newcomer types, with what gives the same here. */
   private static final java.util.Map<String, String> OTHER_TOOLS_OPTIONS = java.util.Map.of(
@@ -208,6 +210,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cl = ex.getCommandLine();
       String message = oneLine(ex).replace("option option ", "option "); // picocli's wording for a map option
+      if (ex instanceof picocli.CommandLine.OverwrittenOptionException o && o.getOverwritten() instanceof CommandLine.Model.OptionSpec given) {
+        message = "Cannot give " + given.longestName() + " twice: it takes one " + given.paramLabel();
+      }
       if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() == null
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
         String typed = u.getUnmatched().get(0);
@@ -263,7 +268,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
       }
       int letters = typed.replaceFirst("^-+", "").length();
-      return best != null && !tie && bestDistance <= 2 && bestDistance * 3 < letters ? " (did you mean '" + best + "'?)" : "";
+      if (best != null && !tie && bestDistance <= 2 && bestDistance * 3 < letters) {
+        return " (did you mean '" + best + "'?)";
+      }
+      // A short word cut short ("--tag" for "--tags", "tag" for "tags"): the one name it begins.
+      List<String> longer = known.stream().filter(k -> letters >= 3 && k.startsWith(typed) && k.length() - typed.length() <= 2).toList();
+      return longer.size() == 1 ? " (did you mean '" + longer.get(0) + "'?)" : "";
     }
 
     /** Letters added, removed, changed, or two neighbours swapped, to turn {@code a} into {@code b} (Damerau's distance, restricted). */

@@ -267,7 +267,15 @@ final class GetCommand extends Base {
     // By name, a closed version there is taken over a draft here (which the lookup here gives only
     // for want of a closed one): get takes the highest closed version.
     boolean draftHere = here != null && selector.version == null && here.record().isDraft();
-    DatasetRecord chosen = here != null && !draftHere && VersionStrings.compare(here.version(), there.version()) >= 0 ? here.record() : there;
+    boolean takeHere = here != null && !draftHere && VersionStrings.compare(here.version(), there.version()) >= 0;
+    DatasetRecord chosen = takeHere ? here.record() : there;
+    if (takeHere && !there.id().equals(here.id()) && there.version().equals(here.version())) {
+      // Two versions made apart under one string (one kept here, one uploaded by a teammate):
+      // neither is "the" version, which the get says, not silently choosing.
+      warn(DatasetRepository.label(there.project(), there.name()) + " version " + there.version() + " is " + here.shortId() + " here but "
+          + there.shortId() + " on " + team + " (two versions made apart under one string); the one here is used (cairn get --id "
+          + there.shortId() + " takes the other; cairn set-version --id " + here.shortId() + " gives this one another string)");
+    }
     notePassedOver(highest(deletedHere), chosen, team);
     return chosen.id();
   }

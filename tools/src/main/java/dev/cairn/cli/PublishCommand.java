@@ -12,6 +12,11 @@ final class PublishCommand extends Base {
   @Mixin VersionSelector selector;
 
   @Override
+  boolean takesClosed() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds = select(selector);
     VersionRemotes.Before before = remotes().takeNewerRecords(ds); // a teammate may have published it there

@@ -50,10 +50,26 @@ final class StepLog implements Progress {
     }
   }
 
-  /** The command ended: well ({@code ok}), its last step done; else that step stopped with it. */
-  synchronized void commandEnded(boolean ok) {
+  /** How a command ended, for its last step. */
+  enum End {
+    /** Well: the step is done. */
+    DONE("done in"),
+    /** With an answer that is not success (verify's problems, diff's differences): the step ran to its end. */
+    ENDED("ended after"),
+    /** By a failure, which stopped the step. */
+    STOPPED("stopped after");
+
+    private final String words;
+
+    End(String words) {
+      this.words = words;
+    }
+  }
+
+  /** The command ended, as {@code how} says: its last step is said to have ended so. */
+  synchronized void commandEnded(End how) {
     finish();
-    sayEnded(ok ? "done in" : "stopped after");
+    sayEnded(how.words);
   }
 
   private void sayEnded(String how) {

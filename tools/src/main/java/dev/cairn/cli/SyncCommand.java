@@ -333,8 +333,10 @@ final class SyncCommand extends Base {
       noteNewerOnRemote(ds.record(), remote);
     }
     if (ds == null && skipClose) {
-      // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it.
-      ds = Dataset.create(repo(), options).invokedAs("sync", argv());
+      // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it. Its
+      // parent is named (the dataset's latest, or those given): a plain create takes none by name.
+      ds = Dataset.create(repo(), CreateOptions.of(proj, nm).version(version).parents(ps).tags(tags).storage(remote).build())
+          .invokedAs("sync", argv());
     }
     Dataset sameAs = null;
     Dataset unuploaded = null;

@@ -65,13 +65,20 @@ final class VersionRemotes {
       DatasetRecord agreed = before.agreed();
       for (int attempt = 1; ; attempt++) {
         try {
-          repo.get(r.id()).upload(remote, null, Progress.NONE);
+          repo.get(r.id()).upload(remote, null, Progress.NONE).merged().forEach(note);
           note.accept("sent the change to " + remote);
           break;
         } catch (ConflictException diverged) {
           // A teammate's change reached the remote since the catch-up before this one: made again
           // on top of theirs, a few times at most, as a compare-and-swap lost is tried again.
-          DatasetRecord onto = agreed == null || attempt > REBASES ? null : rebaseOrNull(r.id(), remote, agreed);
+          DatasetRecord onto;
+          try {
+            onto = agreed == null || attempt > REBASES ? null : repo.rebaseRecordChange(r.id(), remote, agreed);
+          } catch (IOException | RuntimeException unreadable) {
+            // Not the records' fault (the remote gone meanwhile, a lock held too long): the upload is what to run again.
+            warn.accept(keptThere(remote, id, ErrorHandler.oneLine(unreadable, false)));
+            break;
+          }
           if (onto == null) {
             warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
             break;
@@ -84,15 +91,6 @@ final class VersionRemotes {
           break;
         }
       }
-    }
-  }
-
-  /** {@link DatasetRepository#rebaseRecordChange}, or null when the remote cannot be read now either. */
-  private DatasetRecord rebaseOrNull(String id, String remote, DatasetRecord agreed) {
-    try {
-      return repo.rebaseRecordChange(id, remote, agreed);
-    } catch (IOException | RuntimeException unreadable) {
-      return null; // the refusal is said, with its upload
     }
   }
 

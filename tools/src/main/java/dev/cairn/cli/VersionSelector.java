@@ -12,13 +12,15 @@ import picocli.CommandLine.Option;
  * [--version V]} (highest version without {@code --version}), else the version last created or used.
  */
 final class VersionSelector {
-  @Option(names = "--id", paramLabel = "ID", description = "Version id, or a unique prefix of 8+ hex digits (default, except for delete: the last version created or used).")
+  @Option(names = "--id", paramLabel = "ID", description = "Version id, or a unique prefix of 8+ hex digits; without it or --name, the last version created or used (but"
+      + " delete, which must be told).")
   String id;
 
   @Option(names = "--project", paramLabel = "P", description = "Project of the dataset (with --name).")
   String project;
 
-  @Option(names = "--name", paramLabel = "N", description = "Dataset name: picks its highest version (get: its highest closed one, as clearml-data gets a finalized version; of a dataset with drafts only, the highest draft, which --copy copies), or --version.")
+  @Option(names = "--name", paramLabel = "N", description = "Dataset name: picks its highest version (get and publish: its highest closed one, as clearml-data gets a finalized"
+      + " version; of a dataset with drafts only, the highest draft, which get --copy copies), or --version.")
   String name;
 
   @Option(names = "--version", paramLabel = "V", description = "Version string (with --name).")

@@ -108,6 +108,11 @@ class CliEndToEndTest {
     assertThat(unicode.get("size")).isEqualTo((long) "unicode ✓".getBytes(StandardCharsets.UTF_8).length);
     assertThat(cli.ok("verify", "--id", id).exit()).isZero();
     assertThat(cli.ok("verify", "--id", id, "--folder", copy.toString()).out()).contains("no differences");
+    // Problems found are an answer, not a failure: the check ran to its end, which --verbose says so.
+    Cli.Result differs = cli.run("verify", "--id", id, "--folder", writable.toString(), "--verbose");
+    assertThat(differs.exit()).isEqualTo(1);
+    assertThat(differs.out()).contains("top.txt");
+    assertThat(differs.err()).contains(": ended after ").doesNotContain("stopped after");
   }
 
   @Test
@@ -447,9 +452,12 @@ class CliEndToEndTest {
     assertThat(kept.get("id")).isNotNull().isNotEqualTo(first);
     assertThat(kept.get("reverted")).isEqualTo(false);
     assertThat(kept.get("added")).isEqualTo(0L);
+    // The draft goes on from the dataset's latest: its files are there, and the one added joins them.
+    assertThat((List<Object>) cli.ok("show", "--id", (String) kept.get("id"), "--json").obj().get("parents")).containsExactly(first);
     write(tmp.resolve("later.txt"), "later".getBytes(StandardCharsets.UTF_8));
     cli.ok("add", "--files", tmp.resolve("later.txt").toString());
     assertThat(cli.ok("close", "--json").obj().get("id")).isEqualTo(kept.get("id"));
+    assertThat(cli.ok("list", "--id", (String) kept.get("id")).out()).contains("a.txt").contains("later.txt");
     // Without --skip-close, nothing changed makes nothing.
     assertThat(cli.ok("sync", "--name", "k", "--folder", src.toString(), "--json").obj().get("removed")).isEqualTo(1L);
     assertThat(cli.ok("sync", "--name", "k", "--folder", src.toString(), "--json").obj().get("reverted")).isEqualTo(true);

@@ -359,6 +359,10 @@ class CliMessagesTest {
     assertThat(cli.fails("add", "--file", "a").err()).as("clearml-data's spelling of another option")
         .isEqualTo("cairn: Unknown option: '--file' (did you mean '--files'?) (see 'cairn add --help')\n");
     assertThat(cli.fails("list", "--colour").err()).as("nothing close").isEqualTo("cairn: Unknown option: '--colour' (see 'cairn list --help')\n");
+    assertThat(cli.fails("search", "--tag", "a").err()).as("a short name cut short")
+        .startsWith("cairn: Unknown option: '--tag' (did you mean '--tags'?)");
+    assertThat(cli.fails("tag").err()).contains("'tag' is not a cairn command (did you mean 'tags'?)");
+    assertThat(cli.fails("info").err()).contains("'info' is not a cairn command (cairn show does that)");
     assertThat(cli.fails("create", "--project", "p", "--description", "-x").err()).as("a value that starts with '-'")
         .startsWith("cairn: Missing required option: '--name=N'");
   }
@@ -654,8 +658,14 @@ class CliMessagesTest {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
     cli.ok("close");
-    assertThat(cli.ok("publish", "--json").obj()).containsEntry("state", "published").containsEntry("already", false)
-        .doesNotContainKey("notes");
+    // By name, the highest closed version: a draft above it is not the one to publish.
+    String next = (String) cli.ok("create", "--project", "p", "--name", "draft", "--json").obj().get("id");
+    Map<String, Object> byName = cli.ok("publish", "--project", "p", "--name", "draft", "--json").obj();
+    assertThat(byName.get("id")).isNotEqualTo(next);
+    assertThat(byName).containsEntry("state", "published").containsEntry("already", false).doesNotContainKey("notes");
+    cli.ok("delete", "--id", next, "--force");
+    assertThat(cli.ok("publish", "--json").obj()).containsEntry("state", "published").containsEntry("already", true)
+        .containsKey("notes");
     Cli.Result again = cli.ok("publish", "--json");
     assertThat(again.obj()).as("run again: what was asked for holds").containsEntry("state", "published").containsEntry("already", true);
     assertThat(again.err()).endsWith(" was published already\n");
@@ -875,7 +885,9 @@ class CliMessagesTest {
     // --repo before and after the command's name: which one was meant is not guessed.
     Cli.Result twice = cli.run("create", "--name", "where", "--repo", tmp.resolve("elsewhere").toString());
     assertThat(twice.exit()).isEqualTo(2);
-    assertThat(twice.err()).isEqualTo("cairn: option '--repo' (DIR) should be specified only once (see 'cairn create --help')\n");
+    assertThat(twice.err()).isEqualTo("cairn: Cannot give --repo twice (before and after the command's name): it takes one DIR"
+        + " (see 'cairn create --help')\n");
+    assertThat(cli.fails("get", "--copy", "a", "--copy", "b").err()).startsWith("cairn: Cannot give --copy twice: it takes one DIR (see");
     assertThat(tmp.resolve("elsewhere")).doesNotExist();
     assertThat(tmp.resolve("repo")).doesNotExist();
     // Values that do not parse, told by the command rather than by picocli: exit 2 all the same.

@@ -514,6 +514,16 @@ class CliRemoteTest {
     g.ok("init");
     Files.writeString(tmp.resolve("g/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
     assertThat(g.ok("get", "--project", "q", "--name", "w", "--json").obj()).containsEntry("id", v1);
+    // A version made apart under the string the team's holds: the one here is used, said so.
+    write(tmp.resolve("src2/other.txt"), "other");
+    Cli h = new Cli(tmp.resolve("h"));
+    String apart = (String) h.ok("sync", "--project", "q", "--name", "w", "--folder", tmp.resolve("src2").toString(), "--json").obj()
+        .get("id");
+    Files.writeString(tmp.resolve("h/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    Cli.Result both = h.ok("get", "--project", "q", "--name", "w", "--json");
+    assertThat(both.obj()).containsEntry("id", apart);
+    assertThat(both.err()).startsWith("cairn: warning: q/w version 1.0.0 is " + apart.substring(0, 8) + " here but " + v1.substring(0, 8)
+        + " on " + remote + " (two versions made apart under one string); the one here is used (cairn get --id " + v1.substring(0, 8));
   }
 
   @Test
@@ -783,8 +793,9 @@ class CliRemoteTest {
     assertThat(new Cli(tmp.resolve("carol")).ok("show", "--id", v1, "--storage", remote, "--json").obj().get("tags"))
         .isEqualTo(List.of("mine", "hers"));
     bob.ok("refresh", "--storage", remote);
-    // A record changed on both sides since they last agreed stays as it is here, said: alice's
-    // change, made while the remote was out of reach, and bob's, which reached it at once.
+    // A record changed on both sides since they last agreed: alice's change, made while the remote
+    // was out of reach, and bob's, which reached it at once. Alice's next command takes bob's and
+    // makes hers again on top of it, from the record the two last agreed on.
     Path away = tmp.resolve("remote-away");
     Files.move(Path.of(remote), away);
     Files.writeString(Path.of(remote), "not a folder for now");
@@ -793,8 +804,25 @@ class CliRemoteTest {
     Files.delete(Path.of(remote));
     Files.move(away, Path.of(remote));
     assertThat(bob.ok("tags", "--id", v1, "--remove", "hers").err()).contains("cairn: note: sent the change to");
+    assertThat(alice.ok("tags", "--id", v1, "--add", "again").err()).contains("'s newer record of " + v1.substring(0, 8) + " first (tags"
+        + " there since)").contains("cairn: note: sent the change to");
+    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("again"));
+    assertThat(new Cli(tmp.resolve("dave")).ok("show", "--id", v1, "--storage", remote, "--json").obj().get("tags"))
+        .isEqualTo(List.of("again"));
+    // Without that record (a repository of an older release kept none), they stay apart, said.
+    Files.move(Path.of(remote), away);
+    Files.writeString(Path.of(remote), "not a folder for now");
+    alice.ok("tags", "--id", v1, "--add", "solo");
+    Files.delete(Path.of(remote));
+    Files.move(away, Path.of(remote));
+    bob.ok("tags", "--id", v1, "--add", "bobs");
+    try (var agreed = Files.walk(tmp.resolve("alice/refs/agreed"))) {
+      for (Path f : agreed.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
     // Sent again, refused there, said in the command line's words (no Java call in it) and with no upload advised.
-    String refused = alice.ok("tags", "--id", v1, "--add", "again").err();
+    String refused = alice.ok("tags", "--id", v1, "--add", "again2").err();
     assertThat(refused).contains("keeps " + v1.substring(0, 8) + "'s record as it was: Cannot upload " + v1 + ": its record was changed here")
         .contains("cairn delete --id " + v1.substring(0, 8) + " --force").doesNotContain("Dataset.").doesNotContain("cairn upload --id");
     Cli.Result diverged = alice.ok("refresh", "--storage", remote);
@@ -804,7 +832,7 @@ class CliRemoteTest {
         .get("kept");
     assertThat(kept).singleElement().satisfies(k -> assertThat(k).containsEntry("id", v1).containsEntry("reason", "diverged")
         .containsEntry("other", null));
-    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("hers", "again"));
+    assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("again", "solo", "again2"));
     assertThat(bob.fails("refresh", "--storage", tmp.resolve("nothing-there").toString()).err()).startsWith("cairn: ");
     // A record taken that now shares its name and version string with a version of bob's: said.
     write(tmp.resolve("whales/w.txt"), "whale");
@@ -1811,7 +1839,8 @@ class CliRemoteTest {
     a.ok("close");
     a.ok("upload", "--id", child, "--storage", remote);
     assertThat(a.fails("set-version", "--id", parent, "--new-version", "3.0.0").err()).contains(": it is 1.0.0 on ")
-        .contains("where that string is reserved for it");
+        .contains("where that string is reserved for it").endsWith("; to have its files under 3.0.0, make a child of it with that string"
+            + " (cairn create --name ds2 --parents " + parent.substring(0, 8) + " --version 3.0.0, then close it)\n");
     assertThat(a.ok("upload", "--id", parent, "--storage", remote).out()).contains("up to date");
   }
 

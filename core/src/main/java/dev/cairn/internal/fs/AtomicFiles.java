@@ -214,13 +214,15 @@ public final class AtomicFiles {
    * Whether {@code output} is, through any symbolic link, a device, FIFO or socket
    * ({@code /dev/stdout}, {@code /dev/null}, a named pipe, {@code >(zstd)}'s {@code /dev/fd/63}):
    * what a write goes into as a shell's {@code >} writes it, even under {@code noclobber}, never a
-   * file to replace by a rename (which would put a regular file in place of the device). Any
-   * existing path under {@code /dev} or {@code /proc} is one too: {@code /dev/stdout} redirected to
-   * a file is that file opened by the shell, to be written, not renamed over.
+   * file to replace by a rename (which would put a regular file in place of the device). So is an
+   * existing standard stream's name ({@code /dev/stdout}, {@code /dev/fd/N},
+   * {@code /proc/self/fd/N}) whatever it leads to: {@code /dev/stdout} redirected to a file is that
+   * file opened by the shell, to be written, not renamed over. A regular file elsewhere under
+   * {@code /dev} ({@code /dev/shm}, a memory file system) is a file as any other.
    */
   public static boolean isStreamTarget(Path output) {
     Path abs = output.toAbsolutePath().normalize();
-    if ((abs.startsWith("/dev/") || abs.startsWith("/proc/")) && Files.exists(abs)) {
+    if (STANDARD_STREAM.matcher(abs.toString()).matches() && Files.exists(abs)) {
       return true;
     }
     try {
@@ -229,6 +231,10 @@ public final class AtomicFiles {
       return false;
     }
   }
+
+  /** The names of a process's open descriptors: {@code /dev/stdout}, {@code /dev/fd/3}, {@code /proc/self/fd/1}, ... */
+  private static final Pattern STANDARD_STREAM =
+      Pattern.compile("/dev/(?:stdin|stdout|stderr|fd/\\d+)|/proc/(?:self|thread-self|\\d+)(?:/task/\\d+)?/fd/\\d+");
 
   /** Writes {@code data} to {@code target} atomically, replacing any existing file. */
   public static void write(Path target, byte[] data, Path tmpDir) throws IOException {

@@ -244,7 +244,15 @@ final class HadoopErrors {
             + " fs.s3a.aws.credentials.provider) and the bucket's policy";
       }
       if (t instanceof java.net.UnknownHostException) {
-        return "unknown host " + hostName(t) + (s3 ? " (check fs.s3a.endpoint)" : "");
+        String host = hostName(t);
+        if (host.equals("metadata.google.internal")) {
+          // The GCS connector's last resort for credentials is the metadata server of a Google
+          // Cloud machine: unknown elsewhere, which says no credentials were given.
+          return "no GCS credentials given (the connector asked a Google Cloud machine's metadata server, unknown here): give --conf"
+              + " fs.gs.auth.type=SERVICE_ACCOUNT_JSON_KEYFILE --conf fs.gs.auth.service.account.json.keyfile=KEY.json (or"
+              + " fs.gs.auth.type=APPLICATION_DEFAULT with GOOGLE_APPLICATION_CREDENTIALS=KEY.json)";
+        }
+        return "unknown host " + host + (s3 ? " (check fs.s3a.endpoint)" : "");
       }
       if (t instanceof javax.net.ssl.SSLException && msg.contains("Unsupported or unrecognized SSL message")) {
         // An endpoint written without its scheme is taken as https; a plain-HTTP server answers that in clear text.

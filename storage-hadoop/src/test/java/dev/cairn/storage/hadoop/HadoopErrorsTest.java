@@ -117,6 +117,11 @@ class HadoopErrorsTest {
     StorageException jdk = HadoopErrors.translate("look for cairn-remote", URI.create("hdfs://nosuch:8020/cairn"),
         new java.net.UnknownHostException("nosuch: Name or service not known"));
     assertThat(jdk.getMessage()).isEqualTo("Cannot look for cairn-remote on hdfs://nosuch:8020/cairn: unknown host nosuch");
+    // The GCS connector without credentials settings asks the metadata server of a Google Cloud machine.
+    StorageException gcs = HadoopErrors.translate("look for cairn-remote", URI.create("gs://bucket/cairn"),
+        new IOException("Error getting access token", new java.net.UnknownHostException("metadata.google.internal")));
+    assertThat(gcs.getMessage()).startsWith("Cannot look for cairn-remote on gs://bucket/cairn: no GCS credentials given")
+        .contains("--conf fs.gs.auth.type=SERVICE_ACCOUNT_JSON_KEYFILE --conf fs.gs.auth.service.account.json.keyfile=KEY.json");
   }
 
   @Test
