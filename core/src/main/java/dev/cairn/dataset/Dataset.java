@@ -982,18 +982,21 @@ public final class Dataset {
       }
       return sent;
     }
-    // The first upload to a storage is logged. The remote's record gets the same entry that the
-    // local one gets after the push, so that the two stay equal and uploading again publishes no
-    // second record.
-    LogEntry entry = uploadLogged(record(), uri) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
-    Pusher.Result result = new Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
-    for (Map.Entry<String, LogEntry> uploaded : result.ancestorsLogged().entrySet()) {
-      logUpload(repo, uploaded.getKey(), uploaded.getValue(), uri); // ancestors that went along are uploaded there too
+    // Two uploads of one version take turns: the second finds it there, and sends nothing again.
+    try (TurnLock turn = TurnLock.take(TurnLock.Kind.PUSH, repo.repository().tmpDirectory(), id, progress)) {
+      // The first upload to a storage is logged. The remote's record gets the same entry that the
+      // local one gets after the push, so that the two stay equal and uploading again publishes no
+      // second record.
+      LogEntry entry = uploadLogged(record(), uri) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
+      Pusher.Result result = new Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
+      for (Map.Entry<String, LogEntry> uploaded : result.ancestorsLogged().entrySet()) {
+        logUpload(repo, uploaded.getKey(), uploaded.getValue(), uri); // ancestors that went along are uploaded there too
+      }
+      if (entry != null) {
+        logUpload(repo, id, entry, uri);
+      }
+      return result;
     }
-    if (entry != null) {
-      logUpload(repo, id, entry, uri);
-    }
-    return result;
   }
 
   /**

@@ -746,7 +746,7 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (DatasetNotFoundException e) {
       id = f.resolve(idOrPrefix);
     }
-    try (FetchLock lock = FetchLock.take(repo.tmpDirectory(), id, progress)) {
+    try (TurnLock lock = TurnLock.take(repo.tmpDirectory(), id, progress)) {
       // Another get of it may have ended while this one waited: then all is here.
       Dataset done = completeLocally(id, selection);
       return done != null ? done : fetchLocked(f, id, selection);
@@ -781,7 +781,8 @@ public final class DatasetRepository implements AutoCloseable {
    * collections, of renames or of a dataset's next version, which stay there: not leftovers.
    */
   public static boolean isLockFileOfTmp(String name) {
-    return name.equals(FetchLock.FILE_NAME) || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME)
+    return name.equals(TurnLock.Kind.FETCH.fileName) || name.equals(TurnLock.Kind.PUSH.fileName)
+        || name.equals(VersionLocks.BREAK_LOCK_FILE) || name.equals(PackRemovalLock.FILE_NAME)
         || name.equals(COLLECTION_LOCK_FILE) || name.equals(RENAME_LOCK_FILE)
         || name.matches(NEXT_VERSION_LOCK_PREFIX + "[0-9a-f]{16}\\.lock");
   }

@@ -146,7 +146,8 @@ class ExcludeTest {
     Dataset next = Dataset.create(repo, CreateOptions.of("p", "shape").parents(List.of(ds.id())).build());
     assertThatThrownBy(() -> next.syncFolder(SyncOptions.of(src).exclude("sub/build"), Progress.NONE))
         .isInstanceOf(InvalidInputException.class)
-        .hasMessageContaining("'sub' is a file there now, and the version holds 'sub/build/out.bin' under it, which the sync keeps (a path --exclude matches)");
+        .hasMessageContaining("'sub' is a file there now, and the version holds 'sub/build/out.bin' under it, which the sync keeps (a"
+            + " path an exclude pattern matches); remove it from the version first (Dataset.removeFiles(\"sub\"))");
     assertThat(paths(next)).isEqualTo(paths(ds));
     // Without the pattern, the folder goes and the file takes its place.
     next.syncFolder(SyncOptions.of(src), Progress.NONE);
