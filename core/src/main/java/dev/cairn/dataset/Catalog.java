@@ -19,9 +19,11 @@ import java.nio.file.ReadOnlyFileSystemException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -354,6 +356,19 @@ public final class Catalog {
     return out;
   }
 
+  /**
+   * Those of {@link #reservationsUnderOtherNames} under a project and name no version here has: a
+   * rename or move stopped before it renamed any version to it left them, and nothing would finish
+   * it from them (run again, it reserves them again).
+   */
+  public List<Reservation> reservationsUnderUnusedNames() throws IOException {
+    Set<Path> used = new HashSet<>();
+    for (DatasetRecord r : readAll().records()) {
+      used.add(versionDir(r.project(), r.name()));
+    }
+    return reservationsUnderOtherNames().stream().filter(res -> !used.contains(res.file().getParent())).toList();
+  }
+
   /** Every reservation of {@code refs/versions/}, with what its file holds (trimmed), those released meanwhile left out. */
   private List<Reservation> reservations() throws IOException {
     List<Reservation> out = new ArrayList<>();
@@ -377,6 +392,23 @@ public final class Catalog {
     try {
       if (Files.readString(r.file(), StandardCharsets.US_ASCII).trim().equals(r.holder()) && !exists(r.holder())) {
         Files.delete(r.file());
+      }
+    } catch (NoSuchFileException gone) {
+      // released already
+    }
+  }
+
+  /**
+   * Releases {@code r}, one of {@link #reservationsUnderUnusedNames}, if it still holds what it did
+   * and its holder's record is still under another name (a rename meanwhile may have made it its own).
+   */
+  public void releaseUnderOtherName(Reservation r) throws IOException {
+    try {
+      if (Files.readString(r.file(), StandardCharsets.US_ASCII).trim().equals(r.holder()) && exists(r.holder())) {
+        DatasetRecord holder = read(r.holder());
+        if (!r.file().getParent().equals(versionDir(holder.project(), holder.name()))) {
+          Files.delete(r.file());
+        }
       }
     } catch (NoSuchFileException gone) {
       // released already

@@ -39,7 +39,8 @@ final class DatasetRename {
    * @throws DatasetStateException if another rename or move changed r's dataset since r was read
    */
   static int rename(DatasetRepository repo, DatasetRecord r, String newProject, String newName) throws IOException {
-    try (WholeFileLock one = WholeFileLock.take(repo.repository().tmpDirectory().resolve(DatasetRepository.RENAME_LOCK_FILE), () -> {})) {
+    try (WholeFileLock one = WholeFileLock.take(repo.repository().tmpDirectory().resolve(DatasetRepository.RENAME_LOCK_FILE),
+        (String holder) -> Progress.LOGGED.warn("waiting for another rename or move in this repository, by " + holder + ", to end"))) {
       DatasetRecord now;
       try {
         now = repo.catalog().read(r.id());

@@ -768,9 +768,9 @@ public final class DatasetRepository implements AutoCloseable {
    * run of the same {@code sync --project --name}, started while the first runs (overlapping
    * scheduled jobs), then builds on the first's version, and finds nothing to change, rather than
    * making a twin beside it. Held by one command at a time in this repository, its waits said by
-   * {@code whenWaiting}; its file stays in {@code tmp/}.
+   * {@code whenWaiting}, told who holds it ("process PID"); its file stays in {@code tmp/}.
    */
-  public java.io.Closeable lockNextVersion(String name, Runnable whenWaiting) throws IOException {
+  public java.io.Closeable lockNextVersion(String name, java.util.function.Consumer<String> whenWaiting) throws IOException {
     String key = HashAlgorithm.SHA256.hash(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).abbreviate(16);
     WholeFileLock lock = WholeFileLock.take(repository().tmpDirectory().resolve(NEXT_VERSION_LOCK_PREFIX + key + ".lock"), whenWaiting);
     return lock::close;
@@ -971,7 +971,16 @@ public final class DatasetRepository implements AutoCloseable {
   public void catchUpOrNote(String id, String storage, Consumer<String> note,
       Function<Exception, String> describe) throws BadStorageLocationException {
     try {
-      catchUp(id, storage);
+      DatasetRecord before = catalog().read(id);
+      if (catchUp(id, storage)) {
+        DatasetRecord after = catalog().read(id);
+        if (RecordHistory.of(before.log(), after.log()) == RecordHistory.DIVERGED) {
+          // Not a fast-forward: the change made here was made again on top of the remote's.
+          note.accept("the record of " + DatasetRecord.shortId(id) + " was changed here (" + RecordHistory.since(after.log(), before.log())
+              + ") and on " + storage + " (" + RecordHistory.brought(before.log(), after.log()) + ") since the two last agreed: the change made here is made again on top of the"
+              + " remote's (the next upload of it sends it there)");
+        }
+      }
     } catch (BadStorageLocationException typo) {
       throw typo; // names no remote at all: no note would make the command right
     } catch (DatasetNotFoundException deletedThere) {

@@ -44,6 +44,15 @@ public enum RecordHistory {
     return String.join(", ", b.subList(common(a, b), b.size()).stream().map(Change::command).distinct().toList());
   }
 
+  /**
+   * The commands of {@code after}'s changes that {@code before} does not hold, each once: what a
+   * record taken from a remote brought, whether it extended this one or this one's changes were
+   * made again on top of it.
+   */
+  public static String brought(List<LogEntry> before, List<LogEntry> after) {
+    return String.join(", ", after.stream().filter(e -> isChange(e) && !before.contains(e)).map(LogEntry::command).distinct().toList());
+  }
+
   /** A log entry as far as the version is concerned (a recovered entry lacks its change summary). */
   private record Change(long timeMillis, String command, List<String> arguments) {}
 

@@ -253,8 +253,8 @@ public final class Fsck {
       if (!closed.contains(r.holder())) {
         problems.add(Problem.warning(r.holder(), r.file().toString(), "version string " + r.file().getFileName()
             + " reserved for a version with no record and no version object (a create stopped before it wrote its record, or a draft"
-            + " whose record was lost); fsck --repair releases it"
-            + " once it is an hour old (a younger one may be a create about to write its record)"));
+            + " whose record was lost); fsck --repair releases it once no command holds that version's lock (a create about to write"
+            + " its record does), or once it is an hour old"));
       }
     }
     for (Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {
@@ -266,8 +266,8 @@ public final class Fsck {
     if (!split.isEmpty()) {
       DatasetRecord any = repo.catalog().read(split.iterator().next());
       problems.add(Problem.warning(any.id(), null, Text.count(split.size(), "version") + " (" + DatasetRepository.label(any.project(),
-          any.name()) + " among them) also hold version strings under another project or name: a rename or move stopped midway; the"
-          + " same command run again finishes it"));
+          any.name()) + " among them) also hold version strings under another project or name: a rename or move stopped midway"
+          + " (run again, it finishes; fsck --repair releases those under a name no version has, which it had not reached)"));
     }
   }
 

@@ -145,10 +145,12 @@ public final class GarbageCollector {
   public Result run() throws IOException {
     // One collection at a time: two would each copy the same live objects into new packs.
     boolean[] waited = new boolean[1];
-    try (WholeFileLock one = WholeFileLock.take(repo.repository().tmpDirectory().resolve(DatasetRepository.COLLECTION_LOCK_FILE), () -> {
-      waited[0] = true;
-      progress.start("waiting for another collection (gc) of this repository to end", -1);
-    })) {
+    try (WholeFileLock one = WholeFileLock.take(repo.repository().tmpDirectory().resolve(DatasetRepository.COLLECTION_LOCK_FILE),
+        (String holder) -> {
+          waited[0] = true;
+          progress.warn("waiting for another collection (gc) of this repository, by " + holder + ", to end");
+          progress.start("waiting for another collection (gc) of this repository to end", -1);
+        })) {
       if (waited[0]) {
         progress.finish();
       }

@@ -6,11 +6,13 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordRecovery;
+import dev.cairn.dataset.VersionLocks;
 import dev.cairn.dataset.VersionObjectRecovery;
 import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
+import dev.cairn.internal.fs.WholeFileLock;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.pack.BlockCodec;
 import dev.cairn.internal.pack.PackEntry;
@@ -73,6 +75,7 @@ public final class Repair {
       recoverRecords(scan, reader, actions);
       rebuildVersionObjects(actions);
       releaseOrphanReservations(Fsck.closedVersions(scan, reader), actions);
+      releaseStringsUnderOtherNames(actions);
       restoreReservations(actions); // after the release: a string a deleted version still held is free again
     }
     removeStaleLocks(actions);
@@ -112,6 +115,24 @@ public final class Repair {
     }
   }
 
+  /**
+   * Releases the version strings a version holds under a project and name no version here has: a
+   * rename or move killed before it renamed any version to it reserved them (run again, it reserves
+   * them again). Those under a name some version has are the mark of a rename to finish, and stay.
+   * Under the renames' lock, so that none runs meanwhile.
+   */
+  private void releaseStringsUnderOtherNames(List<String> actions) throws IOException {
+    Path renames = repo.repository().tmpDirectory().resolve(DatasetRepository.RENAME_LOCK_FILE);
+    try (WholeFileLock noRename = WholeFileLock.take(renames, (String holder) -> progress.warn("waiting for a rename or move in this"
+        + " repository, by " + holder + ", to end"))) {
+      for (Catalog.Reservation r : repo.catalog().reservationsUnderUnusedNames()) {
+        repo.catalog().releaseUnderOtherName(r);
+        actions.add("released version string " + r.file().getFileName() + " that " + r.holder() + " held under a name no version has"
+            + " (a rename or move stopped before renaming any version to it)");
+      }
+    }
+  }
+
   private void releaseOrphanReservations(Set<String> closed, List<String> actions) throws IOException {
     long now = System.currentTimeMillis();
     for (Catalog.Reservation r : repo.catalog().orphanReservations()) {
@@ -121,9 +142,22 @@ public final class Repair {
       } catch (NoSuchFileException released) {
         continue;
       }
-      if (!closed.contains(r.holder()) && age > ORPHAN_RESERVATION_AGE_MILLIS) {
+      if (closed.contains(r.holder())) {
+        continue;
+      }
+      if (age > ORPHAN_RESERVATION_AGE_MILLIS) {
         repo.catalog().release(r);
         actions.add("released version string " + r.file().getFileName() + " reserved for " + r.holder() + ", which has no record");
+        continue;
+      }
+      // Younger: a create holds the lock of the id it reserves for until its record is written, so
+      // one whose lock is free (its process killed) is not about to write it.
+      try (VersionLocks.Lock free = repo.catalog().tryLock(r.holder())) {
+        if (free != null && !repo.catalog().exists(r.holder())) {
+          repo.catalog().release(r);
+          actions.add("released version string " + r.file().getFileName() + " reserved for " + r.holder() + ", which has no record"
+              + " and whose create no longer runs");
+        }
       }
     }
     for (Catalog.Reservation r : repo.catalog().reservationsOfDeleted()) {

@@ -85,7 +85,10 @@ class RecordRebaseTest {
       v.rename("renamed");
       v.upload(remote, null, Progress.NONE);
 
-      assertThat(bob.catchUp(v.id(), remote)).isTrue();
+      List<String> notes = new java.util.ArrayList<>();
+      bob.catchUpOrNote(v.id(), remote, notes::add);
+      assertThat(notes).singleElement().asString().startsWith("the record of " + v.shortId() + " was changed here (tags) and on " + remote
+          + " (rename) since the two last agreed: the change made here is made again on top of the remote's");
       DatasetRecord now = bobs.record();
       assertThat(now.tags()).containsExactly("old", "mine");
       assertThat(now.name()).as("the teammate's rename taken").isEqualTo("renamed");

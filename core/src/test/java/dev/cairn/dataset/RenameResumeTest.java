@@ -71,8 +71,10 @@ class RenameResumeTest {
 
     // fsck says the rename was stopped, and what finishes it.
     assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).extracting(dev.cairn.gc.Problem::message)
-        .anySatisfy(m -> assertThat(m).startsWith("3 versions (p/many").contains("a rename or move stopped midway; the same command run"
-            + " again finishes it"));
+        .anySatisfy(m -> assertThat(m).startsWith("3 versions (p/many").contains("a rename or move stopped midway (run again, it"
+            + " finishes; fsck --repair releases those under a name no version has, which it had not reached)"));
+    // The repair keeps those marks: two versions have the new name, and the rename is to finish.
+    assertThat(new dev.cairn.gc.Repair(repo, Progress.NONE).run()).noneMatch(a -> a.contains("held under a name no version has"));
     assertThat(left.rename("many2")).isEqualTo(3);
     assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).as("finished").isEmpty();
     assertThat(repo.list("p", null, List.of())).hasSize(5).allMatch(r -> r.name().equals("many2"));
@@ -99,6 +101,21 @@ class RenameResumeTest {
     stoppedRename("many2", 0);
     assertThat(repo.get("p", "many", null).rename("many2")).isEqualTo(5);
     assertThat(repo.list("p", null, List.of())).allMatch(r -> r.name().equals("many2"));
+  }
+
+  /**
+   * A rename killed before it renamed any version, then a rename to another name: the first one's
+   * strings are left to no one, and the repair releases them (fsck told of them for good before).
+   */
+  @Test
+  void stringsOfARenameStoppedBeforeAnyRecordAndNeverFinishedAreReleasedByTheRepair() throws IOException {
+    stoppedRename("many2", 0);
+    assertThat(repo.get("p", "many", null).rename("many3")).isEqualTo(5);
+    assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).isNotEmpty();
+    assertThat(new dev.cairn.gc.Repair(repo, Progress.NONE).run()).filteredOn(a -> a.contains("held under a name no version has"))
+        .hasSize(5);
+    assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    assertThat(Dataset.create(repo, CreateOptions.of("p", "many2").build()).version()).isEqualTo("1.0.0");
   }
 
   @Test

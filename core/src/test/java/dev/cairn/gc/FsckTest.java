@@ -690,7 +690,7 @@ class FsckTest {
   }
 
   @Test
-  void theVersionStringOfADraftWhoseRecordWasLostIsReleasedOnceItIsOld() throws IOException {
+  void theVersionStringOfADraftWhoseRecordWasLostIsReleasedOnceItsCreateNoLongerRuns() throws Exception {
     Path dir = tmp.resolve("r");
     String draft;
     try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
@@ -702,15 +702,38 @@ class FsckTest {
         assertThat(p.what()).isEqualTo(draft);
         assertThat(p.message()).startsWith("version string 2.0.0 reserved for a version with no record");
       });
-      // A reservation this young may be a create about to write its record: left alone.
-      assertThat(new Repair(repo, Progress.NONE).run()).noneMatch(a -> a.contains("released"));
-      Path reservation;
-      try (var s = Files.walk(dir.resolve("refs/versions"))) {
-        reservation = s.filter(p -> p.getFileName().toString().equals("2.0.0")).findFirst().orElseThrow();
+      // A reservation this young whose id's lock is held may be a create about to write its record: left alone.
+      java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+      Thread create = new Thread(() -> {
+        try (var lock = repo.catalog().lock(draft)) {
+          held.countDown();
+          done.await();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      create.start();
+      held.await();
+      try {
+        assertThat(new Repair(repo, Progress.NONE).run()).noneMatch(a -> a.contains("released"));
+        Path reservation;
+        try (var s = Files.walk(dir.resolve("refs/versions"))) {
+          reservation = s.filter(p -> p.getFileName().toString().equals("2.0.0")).findFirst().orElseThrow();
+        }
+        // An hour old, it is released whatever holds the lock: no create takes that long to write its record.
+        Files.setLastModifiedTime(reservation, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000));
+        assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.startsWith("released version string 2.0.0 reserved for " + draft));
+      } finally {
+        done.countDown();
+        create.join();
       }
-      Files.setLastModifiedTime(reservation, FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000));
-      assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.startsWith("released version string 2.0.0 reserved for " + draft));
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      // One whose create no longer runs (killed: no live process holds its id's lock) is released at once.
+      String killed = Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("3.0.0").build()).id();
+      Files.delete(dir.resolve("refs/datasets/" + killed + ".json"));
+      assertThat(new Repair(repo, Progress.NONE).run()).anyMatch(a -> a.startsWith("released version string 3.0.0 reserved for " + killed)
+          && a.endsWith("whose create no longer runs"));
       assertThat(Dataset.create(repo, dev.cairn.dataset.CreateOptions.of("gc", "d").version("2.0.0").build()).version()).isEqualTo("2.0.0");
     }
   }

@@ -185,8 +185,8 @@ final class SyncCommand extends Base {
     if (createNew && name != null) {
       // One at a time from taking the dataset's latest to closing the next: a run started while
       // another of the same sync runs builds on its version, not beside it.
-      try (java.io.Closeable one = repo().lockNextVersion(name, () -> note("waiting for another command making the next version of "
-          + name + " in this repository"))) {
+      try (java.io.Closeable one = repo().lockNextVersion(name, holder -> note("waiting for another command making the next version of "
+          + name + " in this repository, " + holder + ", to end"))) {
         o = syncIntoNewVersion();
       }
     } else {

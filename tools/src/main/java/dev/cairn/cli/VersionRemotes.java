@@ -131,7 +131,7 @@ final class VersionRemotes {
         DatasetRecord before = repo.get(r.id()).record();
         repo.catchUp(r.id(), remote);
         DatasetRecord after = repo.get(r.id()).record();
-        String since = RecordHistory.since(before.log(), after.log());
+        String since = RecordHistory.brought(before.log(), after.log());
         if (!since.isEmpty()) {
           // A teammate's change there: this one is made on top of it (a description or a value set
           // anew replaces theirs, as on a clearml server), which is said, not silently done.

@@ -3,10 +3,13 @@ package dev.cairn.internal.fs;
 import dev.cairn.internal.concurrent.LockTable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * An exclusive lock of a repository's, shared by its processes and their threads: an advisory
@@ -35,6 +38,15 @@ public final class WholeFileLock implements AutoCloseable {
    * holds it; {@code whenWaiting} runs once, as the wait begins, if there is one.
    */
   public static WholeFileLock take(Path file, Runnable whenWaiting) throws IOException {
+    return take(file, holder -> whenWaiting.run());
+  }
+
+  /**
+   * As {@link #take(Path, Runnable)}; {@code whenWaiting} is told who holds the lock: "process
+   * PID" (each holder writes its pid into the file, for its waiters to say), or "another thread
+   * of this process".
+   */
+  public static WholeFileLock take(Path file, Consumer<String> whenWaiting) throws IOException {
     // By its real path: a repository opened through a link shares the lock of this process's other opening.
     file = Files.createDirectories(file.toAbsolutePath().getParent()).toRealPath().resolve(file.getFileName());
     LockTable.Entry<Path> ours = IN_PROCESS.enter(file);
@@ -42,7 +54,7 @@ public final class WholeFileLock implements AutoCloseable {
     try {
       if (!ours.tryLock()) {
         waited = true;
-        whenWaiting.run();
+        whenWaiting.accept("another thread of this process");
         ours.lockInterruptibly();
       }
     } catch (InterruptedException e) {
@@ -62,10 +74,13 @@ public final class WholeFileLock implements AutoCloseable {
       while (ch.tryLock() == null) {
         if (!waited) {
           waited = true;
-          whenWaiting.run();
+          whenWaiting.accept(holder(file));
         }
         Thread.sleep(POLL_MILLIS);
       }
+      // Who holds it, for a waiter to say: informative only (the lock is the operating system's).
+      ch.truncate(0);
+      ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
       return new WholeFileLock(ours, ch);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -74,6 +89,16 @@ public final class WholeFileLock implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       close(ch, ours);
       throw e;
+    }
+  }
+
+  /** "process PID" as the holder of {@code file} wrote it, or "another process" when it cannot be read. */
+  private static String holder(Path file) {
+    try {
+      String pid = Files.readString(file, StandardCharsets.US_ASCII).trim();
+      return pid.matches("[0-9]{1,19}") ? "process " + pid : "another process";
+    } catch (IOException | RuntimeException unreadable) {
+      return "another process";
     }
   }
 
