@@ -171,7 +171,7 @@ final class FolderSync {
     }
     SourcePattern pattern = SourcePattern.of(folder);
     if (pattern == null) {
-      throw new InvalidInputException("Cannot sync " + folder + ": not a folder");
+      throw new InvalidInputException("Cannot sync " + folder + ": " + (Files.exists(folder) ? "not a folder" : "no such folder"));
     }
     if (!Files.isDirectory(pattern.folder())) {
       throw new InvalidInputException("Cannot sync '" + folder + "': " + pattern.folder() + " is not a folder");
@@ -271,7 +271,11 @@ final class FolderSync {
     if (e.getClass() != InvalidInputException.class || m == null || !m.startsWith("Cannot add")) {
       return e;
     }
-    InvalidInputException reworded = new InvalidInputException("Cannot sync" + m.substring("Cannot add".length()), e.getCause());
+    // Both wordings, the API's and the command line's, reworded alike.
+    String cli = e.commandLineMessage();
+    InvalidInputException reworded = new InvalidInputException("", new Remedy("Cannot sync" + m.substring("Cannot add".length()),
+        cli.startsWith("Cannot add") ? "Cannot sync" + cli.substring("Cannot add".length()) : cli), "");
+    reworded.initCause(e.getCause());
     reworded.setStackTrace(e.getStackTrace());
     return reworded;
   }

@@ -282,7 +282,9 @@ public final class Fetcher {
       }
       DatasetRecord pr = fetchedRecord(p);
       if (pr != null) {
-        missing.put(p, pr);
+        if (!repo.catalog().wasDeleted(p)) {
+          missing.put(p, pr); // one deleted here on purpose stays deleted: only a fetch of it by its id brings it back
+        }
         queue.addAll(pr.parents());
       }
     }

@@ -88,6 +88,27 @@ class DatasetFromRemoteTest {
     return c.id();
   }
 
+  /**
+   * A parent deleted here stays deleted when a get of its child fetches what the child lacks from
+   * the child's remote: the fetch brought the parent's record back, unsaid.
+   */
+  @Test
+  void aParentDeletedHereIsNotBroughtBackByTheFetchOfItsChild() throws IOException {
+    String childId;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      childId = uploadChild(a);
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b"), TestRepos.SMALL)) {
+      b.fetch(childId, new Selection(0, 1, List.of(Glob.of("sub/**"))), remote.toString(), null, Progress.NONE);
+      assertThat(b.catalog().exists(id)).as("the parent's record came with the child").isTrue();
+      b.get(id).delete(true);
+      Path got = b.get(childId).getLocalCopy(); // the rest comes from the child's remote
+      assertThat(got.resolve("big.bin")).exists();
+      assertThat(b.catalog().exists(id)).as("deleted here, it stays deleted").isFalse();
+      assertThat(b.search("p", "n", null).records()).extracting(DatasetRecord::id).containsExactly(childId);
+    }
+  }
+
   /** Version 1.0.1 of p/n, made in {@code repo} from the uploaded one without a.txt, and uploaded; its id. */
   private String uploadChild(DatasetRepository repo) throws IOException {
     Dataset child = Dataset.create(repo, CreateOptions.of("p", "n").parents(id).build());

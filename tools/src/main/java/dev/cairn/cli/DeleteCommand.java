@@ -78,7 +78,7 @@ final class DeleteCommand extends Base {
     Dataset ds = selector.resolve(repo()).invokedAs(spec.name(), argv());
     String version = ds.record().version();
     Dataset.Deletion d = ds.delete(force);
-    List<String> stillOn = d.stillOn().stream().map(Base::uri).distinct().toList();
+    List<String> stillOn = d.stillOn().stream().map(Base::uri).distinct().filter(remote -> heldThere(d.id(), remote)).toList();
     if (d.problem() != null) {
       warn(String.format("could not ask %s (%s): version %s may stay reserved there, and the next version made there skip it",
           d.storage(), d.problem(), version));
@@ -100,6 +100,19 @@ final class DeleteCommand extends Base {
     return 0;
   }
 
+  /**
+   * Whether {@code remote} still holds version {@code id} (it was uploaded there): one deleted there
+   * already (by {@code delete --storage}, or a teammate) is not said to stay there. One that cannot
+   * be asked is taken to.
+   */
+  private boolean heldThere(String id, String remote) {
+    try (dev.cairn.transport.Remote r = repo().openRemote(remote)) {
+      return r.record(id) != null;
+    } catch (IOException | RuntimeException cannotAsk) {
+      return true;
+    }
+  }
+
   /** {@code --entire-dataset}: every version of the dataset, newest first. */
   private int deleteDataset() throws Exception {
     if (!force) {
@@ -113,9 +126,10 @@ final class DeleteCommand extends Base {
     Map<String, String> stillOn = new LinkedHashMap<>(); // id → its own remote (the first it was uploaded to)
     java.util.Set<String> remotes = new java.util.TreeSet<>();
     for (Dataset.Deletion d : done) {
-      if (!d.stillOn().isEmpty()) {
-        stillOn.put(d.id(), uri(d.stillOn().get(0)));
-        d.stillOn().forEach(s -> remotes.add(uri(s)));
+      List<String> there = d.stillOn().stream().map(Base::uri).distinct().filter(remote -> heldThere(d.id(), remote)).toList();
+      if (!there.isEmpty()) {
+        stillOn.put(d.id(), there.get(0));
+        remotes.addAll(there);
       }
     }
     for (Dataset.Deletion d : done) {

@@ -197,8 +197,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       java.util.Map.entry("finalize", "close"), java.util.Map.entry("commit", "close"), java.util.Map.entry("push", "upload"),
       java.util.Map.entry("pull", "get"), java.util.Map.entry("checkout", "get"), java.util.Map.entry("clone", "get"),
       java.util.Map.entry("ls", "list"), java.util.Map.entry("rm", "remove"), java.util.Map.entry("mv", "move"),
-      java.util.Map.entry("status", "list --modified"), java.util.Map.entry("diff", "compare"), java.util.Map.entry("info", "show"),
-      java.util.Map.entry("history", "log"));
+      java.util.Map.entry("status", "verify --folder DIR"), java.util.Map.entry("diff", "compare"), java.util.Map.entry("info", "show"),
+      java.util.Map.entry("history", "show --lineage"), java.util.Map.entry("restore", "get"), java.util.Map.entry("fetch", "get"),
+      java.util.Map.entry("prune", "gc"), java.util.Map.entry("forget", "delete"), java.util.Map.entry("snapshots", "search"),
+      java.util.Map.entry("check", "verify"), java.util.Map.entry("stats", "show"));
 
   /** Options of the ClearML SDK a newcomer types, with what gives the same here. */
   private static final java.util.Map<String, String> OTHER_TOOLS_OPTIONS = java.util.Map.of(
@@ -218,7 +220,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         String typed = u.getUnmatched().get(0);
         String near = didYouMean(typed, cl.getSubcommands().keySet());
         String ours = OTHER_TOOLS_COMMANDS.get(typed);
-        message = "'" + typed + "' is not a cairn command" + (near.isEmpty() && ours != null ? " (cairn " + ours + " does that)" : near);
+        // Another tool's word is answered with ours first: "clone" is git's, not a typo of "close".
+        message = "'" + typed + "' is not a cairn command" + (ours != null ? " (cairn " + ours + " does that)" : near);
       }
       String unknown = ex instanceof picocli.CommandLine.MissingParameterException
           || (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
@@ -240,12 +243,54 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         boolean afterEnd = end >= 0 && Arrays.asList(args).subList(end + 1, args.length).contains(first)
             && !Arrays.asList(args).subList(0, end).contains(first);
         message = cl.getCommandSpec().name() + " takes no arguments, only options: '" + first + "'"
-            + (afterEnd ? " comes after '--', which ends the options" : " is not an option");
+            + (afterEnd ? " comes after '--', which ends the options" : " is not an option" + optionFor(cl, first));
+      } else if (ex instanceof picocli.CommandLine.MissingParameterException && cl.getCommandSpec().parent() != null
+          && cl.getCommandSpec().positionalParameters().isEmpty()) {
+        // "sync data": the folder typed without its option, which is then missing.
+        String bare = bareWord(cl, args);
+        message += bare == null ? "" : optionFor(cl, bare);
       }
       cl.getErr().println("cairn: " + DatasetPaths.printable(capped(message)) + " (see '"
           + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();
       return USAGE;
+    }
+
+    /** The first word of {@code args} after the command's name that is neither an option nor an option's value, or null. */
+    private static String bareWord(CommandLine cl, String[] args) {
+      int at = Arrays.asList(args).indexOf(cl.getCommandSpec().name());
+      for (int i = at + 1; i > 0 && i < args.length; i++) {
+        CommandLine.Model.OptionSpec before = cl.getCommandSpec().findOption(args[i - 1]);
+        boolean takenAsValue = i - 1 > at && before != null && before.arity().max() > 0;
+        if (!args[i].startsWith("-") && !takenAsValue) {
+          return args[i];
+        }
+      }
+      return null;
+    }
+
+    /**
+     * For a word typed where an option's value belongs: {@code " (did you mean --id WORD?)"} for
+     * a version id, {@code --folder} or {@code --files} for an existing path, as the command takes
+     * them; else an empty string.
+     */
+    private static String optionFor(CommandLine cl, String word) {
+      java.util.function.Predicate<String> has = name -> cl.getCommandSpec().findOption(name) != null;
+      boolean isPath;
+      try {
+        isPath = java.nio.file.Files.exists(Path.of(word));
+      } catch (java.nio.file.InvalidPathException notAPath) {
+        isPath = false;
+      }
+      String option = null;
+      if (word.matches("[0-9a-fA-F]{8,32}") && has.test("--id")) {
+        option = "--id";
+      } else if (isPath && has.test("--folder")) {
+        option = "--folder";
+      } else if (isPath && has.test("--files")) {
+        option = "--files";
+      }
+      return option == null ? "" : " (did you mean " + option + " " + word + "?)";
     }
 
     /**

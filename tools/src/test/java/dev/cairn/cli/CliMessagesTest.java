@@ -363,6 +363,12 @@ class CliMessagesTest {
         .startsWith("cairn: Unknown option: '--tag' (did you mean '--tags'?)");
     assertThat(cli.fails("tag").err()).contains("'tag' is not a cairn command (did you mean 'tags'?)");
     assertThat(cli.fails("info").err()).contains("'info' is not a cairn command (cairn show does that)");
+    assertThat(cli.fails("clone").err()).as("git's word, not a typo of close").contains("'clone' is not a cairn command (cairn get does that)");
+    assertThat(cli.fails("prune").err()).contains("(cairn gc does that)");
+    // A value typed without its option.
+    assertThat(cli.fails("get", "8bf6f3f7").err()).contains("get takes no arguments, only options: '8bf6f3f7' is not an option (did you"
+        + " mean --id 8bf6f3f7?)");
+    assertThat(cli.fails("sync", tmp.toString()).err()).contains("(did you mean --folder " + tmp + "?)");
     assertThat(cli.fails("create", "--project", "p", "--description", "-x").err()).as("a value that starts with '-'")
         .startsWith("cairn: Missing required option: '--name=N'");
   }
@@ -409,8 +415,12 @@ class CliMessagesTest {
   void syncSkipRefusedPassesOverBadNamesWithAWarningEach() throws IOException {
     file("src/fine.txt", "ok");
     file("src/tab\there.txt", "x");
-    assertThat(cli.fails("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString()).err())
-        .contains("tab\\x09here.txt");
+    file("src/tab\tthere.txt", "y");
+    Cli.Result refused = cli.run("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("tab\\x09here.txt").contains("Cannot sync " + tmp.resolve("src") + ": 2 names in it refused")
+        .contains("pass them over with --skip-refused)").doesNotContain("AddOptions");
+    Files.delete(tmp.resolve("src/tab\tthere.txt"));
     Cli.Result r = cli.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--skip-refused");
     assertThat(r.err()).contains("cairn: warning: passed over ").contains("tab\\x09here.txt");
     assertThat(cli.ok("list").out()).contains("fine.txt").doesNotContain("here.txt");

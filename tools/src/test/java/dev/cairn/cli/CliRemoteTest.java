@@ -1613,7 +1613,9 @@ class CliRemoteTest {
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(kept);
     // A string held there says by what: a version deleted there, or one not uploaded yet.
+    a.ok("get", "--id", kept, "--storage", remote.toString());
     a.ok("delete", "--id", kept, "--storage", remote.toString(), "--force");
+    assertThat(a.ok("delete", "--id", kept).err()).as("deleted there already: not said to stay there").isEmpty();
     assertThat(a.fails("create", "--project", "p", "--name", "d", "--version", "1.0.0", "--storage", remote.toString()).err())
         .contains("already exists on").contains("held by version " + kept + ", deleted there");
     String elsewhere = (String) new Cli(tmp.resolve("c")).ok("create", "--project", "p", "--name", "d", "--storage", remote.toString(),
