@@ -822,6 +822,14 @@ public final class DatasetRepository implements AutoCloseable {
    *     publish is made again on top of the remote's ({@link #rebaseOnAgreed})
    */
   public boolean catchUp(String id, String storage) throws IOException {
+    return catchUp(id, storage, merged -> {});
+  }
+
+  /**
+   * As {@link #catchUp(String, String)}; when the change made here is made again on top of the
+   * remote's record (a merge, not a fast-forward), {@code merged} is told so in a sentence.
+   */
+  public boolean catchUp(String id, String storage, Consumer<String> merged) throws IOException {
     DatasetRecord ours = catalog().read(id);
     if (ours.isDraft()) {
       return false;
@@ -835,6 +843,7 @@ public final class DatasetRepository implements AutoCloseable {
       RecordHistory history = theirs == null ? RecordHistory.SAME : RecordHistory.of(ours.log(), theirs.log());
       String uri = remote.storage().uri().toString();
       if (history == RecordHistory.DIVERGED && rebaseOnAgreed(id, uri, theirs) != null) {
+        merged.accept(mergeNote(id, uri, ours, theirs) + " (the next upload of it sends it there)");
         return true;
       }
       if (history == RecordHistory.DIVERGED) {
@@ -851,6 +860,16 @@ public final class DatasetRepository implements AutoCloseable {
     } catch (CorruptObjectException damagedThere) {
       return false; // fsck --storage reports it
     }
+  }
+
+  /**
+   * The sentence that says a record changed on both sides was merged: {@code ours} and
+   * {@code theirs}, the records before, each side's changes named.
+   */
+  public static String mergeNote(String id, String storage, DatasetRecord ours, DatasetRecord theirs) {
+    return "the record of " + DatasetRecord.shortId(id) + " was changed here (" + RecordHistory.since(theirs.log(), ours.log()) + ") and on "
+        + storage + " (" + RecordHistory.since(ours.log(), theirs.log()) + ") since the two last agreed: the change made here is made"
+        + " again on top of the remote's";
   }
 
   /**
@@ -971,16 +990,7 @@ public final class DatasetRepository implements AutoCloseable {
   public void catchUpOrNote(String id, String storage, Consumer<String> note,
       Function<Exception, String> describe) throws BadStorageLocationException {
     try {
-      DatasetRecord before = catalog().read(id);
-      if (catchUp(id, storage)) {
-        DatasetRecord after = catalog().read(id);
-        if (RecordHistory.of(before.log(), after.log()) == RecordHistory.DIVERGED) {
-          // Not a fast-forward: the change made here was made again on top of the remote's.
-          note.accept("the record of " + DatasetRecord.shortId(id) + " was changed here (" + RecordHistory.since(after.log(), before.log())
-              + ") and on " + storage + " (" + RecordHistory.brought(before.log(), after.log()) + ") since the two last agreed: the change made here is made again on top of the"
-              + " remote's (the next upload of it sends it there)");
-        }
-      }
+      catchUp(id, storage, note);
     } catch (BadStorageLocationException typo) {
       throw typo; // names no remote at all: no note would make the command right
     } catch (DatasetNotFoundException deletedThere) {

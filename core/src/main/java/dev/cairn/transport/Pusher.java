@@ -260,9 +260,7 @@ public final class Pusher {
     if (history == RecordHistory.DIVERGED && ++recordRaces <= MAX_RECORD_RACES && repo.rebaseOnAgreed(id, uri, theirs) != null) {
       // Changed there while the two were apart (offline, say), and here only in what can be made
       // again on top (tags, metadata, a description, a publish): made so, then compared again.
-      totals.merged.add("the record of " + DatasetRecord.shortId(id) + " was changed here (" + RecordHistory.since(theirs.log(), r.log())
-          + ") and on " + uri + " (" + RecordHistory.since(r.log(), theirs.log()) + ") since the two last agreed: the change made here"
-          + " is made again on top of the remote's");
+      totals.merged.add(DatasetRepository.mergeNote(id, uri, r, theirs));
       visiting.remove(id);
       pushVersion(id, uploadEntry, totals, visiting);
       return;

@@ -87,8 +87,8 @@ class RecordRebaseTest {
 
       List<String> notes = new java.util.ArrayList<>();
       bob.catchUpOrNote(v.id(), remote, notes::add);
-      assertThat(notes).singleElement().asString().startsWith("the record of " + v.shortId() + " was changed here (tags) and on " + remote
-          + " (rename) since the two last agreed: the change made here is made again on top of the remote's");
+      assertThat(notes).singleElement().asString().startsWith("the record of " + v.shortId() + " was changed here (tags) and on file://"
+          + remote + " (rename) since the two last agreed: the change made here is made again on top of the remote's");
       DatasetRecord now = bobs.record();
       assertThat(now.tags()).containsExactly("old", "mine");
       assertThat(now.name()).as("the teammate's rename taken").isEqualTo("renamed");
@@ -122,6 +122,42 @@ class RecordRebaseTest {
       assertThat(bobs.upload(second, null, Progress.NONE).merged()).hasSize(1);
       assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("dave"), TestRepos.SMALL), v.id(), second).record().tags())
           .containsExactly("old", "carol", "bob");
+    }
+  }
+
+  /**
+   * Two remotes that each merged the same two changes, in other orders, hold the same changes: a
+   * later change goes to both (compared in order, the logs had parted for good).
+   */
+  @Test
+  void remotesThatMergedTheSameChangesInOtherOrdersStillTakeLaterChanges() throws IOException {
+    String one = tmp.resolve("one").toString();
+    String two = tmp.resolve("two").toString();
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL);
+        DatasetRepository carol = DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL)) {
+      Dataset v = closedVersion(alice);
+      v.upload(one, null, Progress.NONE);
+      v.upload(two, null, Progress.NONE);
+      Dataset carols = Dataset.get(carol, v.id(), two);
+      v.addTags(List.of("a1"));
+      v.upload(one, null, Progress.NONE); // the second remote out of reach
+      carols.addTags(List.of("c1"));
+      carols.upload(two, null, Progress.NONE); // the first out of reach
+      assertThat(v.upload(two, null, Progress.NONE).merged()).hasSize(1);
+      assertThat(carols.upload(one, null, Progress.NONE).merged()).hasSize(1);
+      Dataset bobs = Dataset.get(bob, v.id(), one);
+      bobs.addTags(List.of("b1"));
+      bobs.upload(one, null, Progress.NONE);
+      bobs.upload(two, null, Progress.NONE);
+      v.addTags(List.of("a2"));
+      v.upload(one, null, Progress.NONE);
+      v.upload(two, null, Progress.NONE);
+      for (String remote : List.of(one, two)) {
+        DatasetRecord there = Dataset.get(DatasetRepository.open(tmp.resolve("dave-" + remote.hashCode()), TestRepos.SMALL), v.id(), remote)
+            .record();
+        assertThat(there.tags()).as(remote).containsExactlyInAnyOrder("old", "a1", "c1", "b1", "a2");
+      }
     }
   }
 

@@ -129,10 +129,12 @@ final class VersionRemotes {
     for (String remote : r.uploadedTo()) {
       try {
         DatasetRecord before = repo.get(r.id()).record();
-        repo.catchUp(r.id(), remote);
+        List<String> merged = new ArrayList<>();
+        repo.catchUp(r.id(), remote, merged::add);
+        merged.forEach(note); // the change made while apart, made again on top of theirs: said so, not as a catch-up
         DatasetRecord after = repo.get(r.id()).record();
-        String since = RecordHistory.brought(before.log(), after.log());
-        if (!since.isEmpty()) {
+        String since = RecordHistory.since(before.log(), after.log());
+        if (merged.isEmpty() && !since.isEmpty()) {
           // A teammate's change there: this one is made on top of it (a description or a value set
           // anew replaces theirs, as on a clearml server), which is said, not silently done.
           note.accept("took " + remote + "'s newer record of " + id + " first (" + since + " there since); this change is made on top"

@@ -804,8 +804,9 @@ class CliRemoteTest {
     Files.delete(Path.of(remote));
     Files.move(away, Path.of(remote));
     assertThat(bob.ok("tags", "--id", v1, "--remove", "hers").err()).contains("cairn: note: sent the change to");
-    assertThat(alice.ok("tags", "--id", v1, "--add", "again").err()).contains("'s newer record of " + v1.substring(0, 8) + " first (tags"
-        + " there since)").contains("cairn: note: sent the change to");
+    assertThat(alice.ok("tags", "--id", v1, "--add", "again").err()).contains("cairn: note: the record of " + v1.substring(0, 8) + " was"
+        + " changed here (tags) and on ").contains(" (tags) since the two last agreed: the change made here is made again on top of the"
+        + " remote's").contains("cairn: note: sent the change to");
     assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("again"));
     assertThat(new Cli(tmp.resolve("dave")).ok("show", "--id", v1, "--storage", remote, "--json").obj().get("tags"))
         .isEqualTo(List.of("again"));
