@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.errors.CairnException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.errors.DatasetStateException;
@@ -294,10 +295,14 @@ final class DatasetRename {
           taken.add(Map.entry(t, v));
         }
       }
-    } catch (CairnException refused) {
+    } catch (InvalidInputException refused) {
       takeBack(taken, project, name);
+      if (refused instanceof BadStorageLocationException notUsableNow) { // a folder remote not mounted: a file or nothing there
+        throw new CairnException("Cannot " + verb + ": its versions are on " + at + ", where the new name could not be checked ("
+            + notUsableNow.getMessage() + "); try again when it can be reached", notUsableNow);
+      }
       throw refused;
-    } catch (IOException unreachable) {
+    } catch (IOException unreachable) { // a remote out of reach, or not usable as one now (a folder not mounted)
       takeBack(taken, project, name);
       throw new CairnException("Cannot " + verb + ": its versions are on " + at
           + ", where the new name could not be checked (" + unreachable.getMessage() + "); try again when it can be reached", unreachable);

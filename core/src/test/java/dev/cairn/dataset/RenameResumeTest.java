@@ -84,6 +84,19 @@ class RenameResumeTest {
     }
   }
 
+  /** A remote that cannot be used now (its folder not mounted: a file there) refuses the rename as out of reach, changing nothing. */
+  @Test
+  void aRenameWhoseRemoteIsOutOfReachSaysSoAndChangesNothing() throws IOException {
+    Path remote = tmp.resolve("remote");
+    versions.get(4).upload(remote.toString(), null, Progress.NONE);
+    Files.move(remote, tmp.resolve("away"));
+    Files.writeString(remote, "not mounted");
+    assertThatThrownBy(() -> versions.get(4).rename("many2")).isInstanceOf(dev.cairn.errors.CairnException.class)
+        .hasMessageStartingWith("Cannot rename many to many2: its versions are on ").hasMessageContaining("where the new name could not be checked")
+        .hasMessageEndingWith("try again when it can be reached");
+    assertThat(repo.list("p", null, List.of())).hasSize(5).allMatch(r -> r.name().equals("many"));
+  }
+
   @Test
   void aRenameOfUploadedVersionsStoppedMidwayIsFinishedToo() throws IOException {
     String remote = tmp.resolve("remote").toString();

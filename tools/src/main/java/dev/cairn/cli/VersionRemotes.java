@@ -144,7 +144,8 @@ final class VersionRemotes {
         notSent.put(remote, remote + " deleted " + id + " since it was uploaded: the change stays here (cairn upload --id " + id
             + " --storage " + remote + " would bring the version back there)");
       } catch (ConflictException diverged) {
-        note.accept(ErrorHandler.oneLine(diverged, false));
+        // Changed on both sides in what cannot be merged: sending would be refused the same way, so it is said once.
+        notSent.put(remote, remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
       } catch (IOException | RuntimeException unreadable) { // a remote gone, or one that is no folder now
         notSent.put(remote, keptThere(remote, id, "its record there could not be read: " + ErrorHandler.oneLine(unreadable, false)));
       }

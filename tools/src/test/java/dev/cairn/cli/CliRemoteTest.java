@@ -824,8 +824,9 @@ class CliRemoteTest {
     }
     // Sent again, refused there, said in the command line's words (no Java call in it) and with no upload advised.
     String refused = alice.ok("tags", "--id", v1, "--add", "again2").err();
-    assertThat(refused).contains("keeps " + v1.substring(0, 8) + "'s record as it was: Cannot upload " + v1 + ": its record was changed here")
+    assertThat(refused).contains("keeps " + v1.substring(0, 8) + "'s record as it was: The record of " + v1 + " was changed here")
         .contains("cairn delete --id " + v1.substring(0, 8) + " --force").doesNotContain("Dataset.").doesNotContain("cairn upload --id");
+    assertThat(refused.lines()).as("said once").hasSize(1);
     Cli.Result diverged = alice.ok("refresh", "--storage", remote);
     assertThat(diverged.err()).contains("cairn: warning: the record of " + v1 + " was changed here");
     @SuppressWarnings("unchecked")
