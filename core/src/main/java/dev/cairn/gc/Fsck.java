@@ -458,9 +458,10 @@ public final class Fsck {
       boolean own = remote != null && remote.id().equals(r.id());
       Set<Finding> findings = new LinkedHashSet<>(notFetchedLeftOut(tree(r.root(), own), r, remote, own));
       // A closed version's base is derived from its parents; a version fetched from a remote
-      // comes without it.
+      // comes without it. Its nodes are checked, and its data only where held: gc keeps a base
+      // for its shape, and a deleted parent's own data goes (its other files are the version's).
       if (r.isDraft() || stored(r.base())) {
-        findings.addAll(notFetchedLeftOut(tree(r.base(), own), r, remote, own));
+        findings.addAll(notFetchedLeftOut(tree(r.base(), true), r, remote, own));
       }
       for (Finding f : findings) {
         found.computeIfAbsent(f, k -> new Reached()).add(version);

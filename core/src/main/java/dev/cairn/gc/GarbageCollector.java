@@ -550,6 +550,10 @@ public final class GarbageCollector {
     Set<ObjectId> live = new HashSet<>();
     boolean[] missed = {false};
     List<ObjectId> roots = new ArrayList<>();
+    // Manifests kept for their shape alone: a base (the parents merged, for a change-set) and the
+    // roots of the lineage's version objects. Their files' data is kept by the versions that hold
+    // those files; a deleted ancestor's own data goes.
+    List<ObjectId> shapes = new ArrayList<>();
     List<ObjectId> versions = new ArrayList<>();
     VersionListing listing = repo.catalog().readAll();
     if (!listing.unreadable().isEmpty()) {
@@ -570,7 +574,7 @@ public final class GarbageCollector {
     }
     for (DatasetRecord r : listing.records()) {
       roots.add(r.root());
-      roots.add(r.base());
+      shapes.add(r.base());
       if (r.versionObject() != null) {
         versions.add(r.versionObject());
       }
@@ -594,11 +598,15 @@ public final class GarbageCollector {
           continue;
         }
         var version = VersionFormat.decode(reader.open(v).bytes(), v);
-        roots.add(version.root());
+        shapes.add(version.root());
         versions.addAll(version.parents());
       }
+      // Whole trees first: a node a whole tree shares with a shape is then marked with its data.
       for (ObjectId root : roots) {
-        markTree(loader, reader, root, live, missed);
+        markTree(loader, reader, root, live, missed, true);
+      }
+      for (ObjectId shape : shapes) {
+        markTree(loader, reader, shape, live, missed, false);
       }
     } finally {
       progress.finish();
@@ -606,9 +614,10 @@ public final class GarbageCollector {
     return new Marks(live, missed[0]);
   }
 
-  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live, boolean[] missed)
-      throws IOException {
-    if (!live.add(node)) {
+  /** Marks the manifest under {@code node}, and with {@code withData} its files' objects. */
+  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live, boolean[] missed,
+      boolean withData) throws IOException {
+    if (node == null || !live.add(node)) {
       return;
     }
     if (!reader.has(node)) {
@@ -618,8 +627,11 @@ public final class GarbageCollector {
     TreeNode n = loader.load(node);
     if (n instanceof TreeNode.Inner in) {
       for (ChildRef c : in.children()) {
-        markTree(loader, reader, c.id(), live, missed);
+        markTree(loader, reader, c.id(), live, missed, withData);
       }
+      return;
+    }
+    if (!withData) {
       return;
     }
     for (FileEntry e : ((TreeNode.Leaf) n).entries()) {

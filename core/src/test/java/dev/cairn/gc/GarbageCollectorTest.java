@@ -70,6 +70,34 @@ class GarbageCollectorTest {
     }
   }
 
+  /**
+   * A deleted version's own data (a file its child removed) goes, though the child descends from
+   * it: the child's lineage and change-set keep the deleted one's manifest, not its files' data.
+   */
+  @Test
+  void aDeletedParentsOwnDataGoesWhileItsChildStays() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path src = folder(tmp.resolve("s"), 7, 3, 50_000);
+      Dataset parent = version(repo, "chain", src);
+      Files.write(src.resolve("big.bin"), TestRepos.random(99, 2_000_000));
+      Dataset middle = version(repo, "chain", src, parent.id());
+      Files.delete(src.resolve("big.bin"));
+      Files.writeString(src.resolve("later.txt"), "later");
+      Dataset child = version(repo, "chain", src, middle.id());
+      middle.delete(true);
+      TestRepos.awaitClockPastNewestPack(repo);
+      GarbageCollector.Result freed = new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+      assertThat(freed.bytesFreed()).as("big.bin, which only the deleted version held").isGreaterThan(1_500_000);
+      // The child is whole, its change-set and lineage read as before, and nothing is reported missing.
+      assertThat(snapshot(child.getMutableLocalCopy(tmp.resolve("copy"), false))).isEqualTo(snapshot(src));
+      assertThat(child.verify()).isEmpty();
+      assertThat(child.record().summary().removed()).isEqualTo(1);
+      assertThat(child.dependencyGraph()).containsKeys(child.id(), middle.id(), parent.id());
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(new GarbageCollector(repo, 0, 0, Progress.NONE).run().bytesFreed()).as("nothing more").isZero();
+    }
+  }
+
   @Test
   void aPartFolderOfAnEarlierReleasesRuleGoesWithItsStamp() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
