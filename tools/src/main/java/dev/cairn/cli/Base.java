@@ -662,6 +662,10 @@ abstract class Base implements Callable<Integer> {
     Dataset ds = repo.current();
     if (ds == null) {
       String gone = repo.catalog().lastUsed();
+      if (gone == null && repo.catalog().all().isEmpty()) {
+        throw new DatasetNotFoundException("Cannot tell which version to use: this repository has none yet (cairn create --project P"
+            + " --name N makes a draft to add to, as clearml-data create does)");
+      }
       throw new DatasetNotFoundException("Cannot tell which version to use: give --id ("
           + (gone == null ? "no version was created or used yet" : "the last one used, " + gone + ", was deleted") + ")");
     }

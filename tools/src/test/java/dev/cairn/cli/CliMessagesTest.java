@@ -664,6 +664,14 @@ class CliMessagesTest {
   }
 
   @Test
+  void aCommandOfTheCurrentVersionInARepositoryWithNoneSaysToCreateOne() throws IOException {
+    cli.ok("init");
+    Path a = file("src/a.txt", "a");
+    assertThat(cli.fails("add", "--files", a.toString()).err()).isEqualTo("cairn: Cannot tell which version to use: this repository has"
+        + " none yet (cairn create --project P --name N makes a draft to add to, as clearml-data create does)\n");
+  }
+
+  @Test
   void publishingADraftSaysItIsADraft() {
     cli.ok("create", "--project", "p", "--name", "draft");
     assertThat(cli.fails("publish").err()).contains(": it is a draft; close it first");
