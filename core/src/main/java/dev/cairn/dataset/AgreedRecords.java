@@ -77,7 +77,8 @@ public final class AgreedRecords {
    */
   List<DatasetRecord> readAll(String id, String remote) throws IOException {
     List<DatasetRecord> out = new ArrayList<>();
-    DatasetRecord own = read(id, remote);
+    Path ownFile = file(id, remote);
+    DatasetRecord own = parse(ownFile);
     if (own != null) {
       out.add(own);
     }
@@ -86,7 +87,7 @@ public final class AgreedRecords {
       return out;
     }
     try (Stream<Path> s = Files.list(d)) {
-      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json") && !f.equals(file(id, remote))).sorted().toList()) {
+      for (Path p : s.filter(f -> f.getFileName().toString().endsWith(".json") && !f.equals(ownFile)).sorted().toList()) {
         DatasetRecord other = parse(p);
         if (other != null) {
           out.add(other);

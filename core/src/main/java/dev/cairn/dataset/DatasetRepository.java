@@ -889,14 +889,7 @@ public final class DatasetRepository implements AutoCloseable {
         return null;
       }
       try (VersionLocks.Lock lock = catalog().lock(id)) {
-        DatasetRecord now = catalog().read(id);
-        DatasetRecord rebased = RecordRebase.onto(agreed, now, theirs);
-        if (rebased == null) {
-          return null;
-        }
-        replaceRecord(now, rebased);
-        catalog().agreed().replace(id, storage, theirs);
-        return theirs;
+        return rebaseLocked(id, storage, List.of(agreed), theirs) == null ? null : theirs;
       }
     }
   }
@@ -914,17 +907,27 @@ public final class DatasetRepository implements AutoCloseable {
    */
   public DatasetRecord rebaseOnAgreed(String id, String storage, DatasetRecord theirs) throws IOException {
     try (VersionLocks.Lock lock = catalog().lock(id)) {
-      DatasetRecord now = catalog().read(id);
-      for (DatasetRecord agreed : catalog().agreed().readAll(id, storage)) {
-        DatasetRecord rebased = RecordRebase.onto(agreed, now, theirs);
-        if (rebased != null) {
-          replaceRecord(now, rebased);
-          catalog().agreed().replace(id, storage, theirs);
-          return rebased;
-        }
-      }
-      return null;
+      return rebaseLocked(id, storage, catalog().agreed().readAll(id, storage), theirs);
     }
+  }
+
+  /**
+   * The change made here to {@code id}'s record since the first of {@code agreements} it extends,
+   * made again on top of {@code theirs} and written, the agreement with {@code storage} then
+   * theirs; null when none serves. The caller holds the version's lock.
+   */
+  private DatasetRecord rebaseLocked(String id, String storage, List<DatasetRecord> agreements, DatasetRecord theirs)
+      throws IOException {
+    DatasetRecord now = catalog().read(id);
+    for (DatasetRecord agreed : agreements) {
+      DatasetRecord rebased = RecordRebase.onto(agreed, now, theirs);
+      if (rebased != null) {
+        replaceRecord(now, rebased);
+        catalog().agreed().replace(id, storage, theirs);
+        return rebased;
+      }
+    }
+    return null;
   }
 
   /**
