@@ -19,6 +19,7 @@ import dev.cairn.id.HashAlgorithm;
 import dev.cairn.internal.json.Json;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
+import dev.cairn.manifest.FileEntry;
 import dev.cairn.storage.RemoteStorage;
 import dev.cairn.storage.Storages;
 import dev.cairn.transport.Pusher;
@@ -583,10 +584,21 @@ abstract class Base implements Callable<Integer> {
       String label = String.format("%-9s", type.name().toLowerCase(Locale.ROOT));
       for (DiffEntry d : diff) {
         if (d.type() == type) {
-          out().println(label + Format.path(d.path()));
+          out().println(label + Format.path(d.path()) + modeOnly(d));
         }
       }
     }
+  }
+
+  /** A note for a file whose content stayed and whose executable bit changed, as git's "mode change". */
+  private static String modeOnly(DiffEntry d) {
+    FileEntry before = d.oldEntry();
+    FileEntry after = d.newEntry();
+    if (before == null || after == null || before.executable() == after.executable()
+        || before.kind() != after.kind() || !before.digest().equals(after.digest())) {
+      return "";
+    }
+    return after.executable() ? " (mode only: now executable)" : " (mode only: no longer executable)";
   }
 
   /**

@@ -133,8 +133,12 @@ final class VerifyCommand extends Base {
               : remoteDamage != null ? "the remote could not give it whole, see below" : "the remote does not hold it") + ")";
       // "Verified" only when all is: a changed cached folder, or a remote that could not give
       // what it should hold, fails the check (exit 1), said below.
-      String stored = changedCopies.isEmpty() && remoteDamage == null ? "Verified: no differences" : "Stored data: no differences";
-      out().println((differences == 0 ? stored : Format.count(differences, "differing path")) + fetched);
+      // The last line names the version checked, and the folder: one picked without --id may not be the one meant.
+      String version = checked.name() + " " + checked.version() + " (" + ds.shortId() + ")";
+      String subject = folder == null ? version : folder + " against " + version;
+      String stored = changedCopies.isEmpty() && remoteDamage == null ? "Verified " + subject + ": no differences"
+          : "Stored data of " + version + ": no differences";
+      out().println((differences == 0 ? stored : subject + ": " + Format.count(differences, "differing path")) + fetched);
       if (folder == null && problems.stream().anyMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED)) {
         // fsck knows, for each version, whether a remote holds it: its last lines say how to get it back.
         out().println("Stored data is missing or damaged: cairn fsck says how to get each version that lacks it back (with --repair,"

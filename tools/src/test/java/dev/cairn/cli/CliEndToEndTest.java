@@ -590,7 +590,7 @@ class CliEndToEndTest {
     Path partCopy = tmp.resolve("part-copy");
     cli.ok("get", "--id", id, "--part", "1", "--num-parts", "3", "--filter", "f1*", "f2*", "--copy", partCopy.toString());
     assertThat(cli.ok("verify", "--id", id, "--folder", partCopy.toString(), "--part", "1", "--num-parts", "3", "--filter", "f1*", "f2*")
-        .lastLine()).isEqualTo("Verified: no differences");
+        .lastLine()).isEqualTo("Verified " + partCopy + " against parts 1.0.0 (" + id.substring(0, 8) + "): no differences");
     Cli.Result otherPart = cli.run("verify", "--id", id, "--folder", partCopy.toString(), "--part", "0", "--num-parts", "3", "--filter",
         "f1*", "f2*");
     assertThat(otherPart.exit()).isEqualTo(1);
@@ -598,7 +598,8 @@ class CliEndToEndTest {
     // A filter limits the check in the folder too: a whole copy is checked for the files it matches.
     Path whole = tmp.resolve("whole-copy");
     cli.ok("get", "--id", id, "--copy", whole.toString());
-    assertThat(cli.ok("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*").lastLine()).isEqualTo("Verified: no differences");
+    assertThat(cli.ok("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*").lastLine())
+        .isEqualTo("Verified " + whole + " against parts 1.0.0 (" + id.substring(0, 8) + "): no differences");
     write(whole.resolve("f1-stray"), "x".getBytes(StandardCharsets.UTF_8));
     write(whole.resolve("g-stray"), "x".getBytes(StandardCharsets.UTF_8));
     Cli.Result stray = cli.run("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*");
@@ -635,6 +636,10 @@ class CliEndToEndTest {
         .doesNotContainKey("old_executable"));
     assertThat(cli.ok("compare", "--source", moded, "--target", nid, "--json").obj().get("changes")).asList().singleElement()
         .satisfies(c -> assertThat(castMap(c)).containsEntry("old_executable", true).doesNotContainKey("executable"));
+    assertThat(cli.ok("compare", "--source", nid, "--target", moded, "--verbose").out())
+        .startsWith("modified other (mode only: now executable)\n");
+    assertThat(cli.ok("compare", "--source", moded, "--target", nid, "--verbose").out())
+        .startsWith("modified other (mode only: no longer executable)\n");
   }
 
   @Test

@@ -489,7 +489,7 @@ class CliMessagesTest {
     Files.write(tmp.resolve("src/big.bin"), bytes); // touched: read again
     String again = (String) cli.ok("sync", "--project", "p", "--name", "again", "--folder", tmp.resolve("src").toString(), "--json")
         .obj().get("id");
-    assertThat(cli.ok("verify", "--id", again).lastLine()).isEqualTo("Verified: no differences");
+    assertThat(cli.ok("verify", "--id", again).lastLine()).isEqualTo("Verified again 1.0.0 (" + again.substring(0, 8) + "): no differences");
   }
 
   @Test

@@ -126,7 +126,7 @@ class CliRemoteTest {
     b.ok("get", "--id", child, "--copy", copy.toString());
     assertThat(Files.readAllBytes(copy.resolve("b/two.bin"))).isEqualTo(two);
     assertThat(Files.readString(copy.resolve("three.txt"))).isEqualTo("three");
-    assertThat(b.ok("verify", "--id", child).out()).contains("Verified: no differences");
+    assertThat(b.ok("verify", "--id", child).out()).containsPattern("Verified \\S+ \\S+ \\([0-9a-f]{8}\\): no differences");
   }
 
   @Test
@@ -1436,8 +1436,8 @@ class CliRemoteTest {
     Cli b = new Cli(tmp.resolve("b"));
     assertThat(b.ok("show", "--project", "p", "--name", "n", "--storage", remote, "--json").obj()).containsEntry("version", "1.0.0");
     // verify --storage fetches the files' data too: every byte is checked, and kept as a get keeps it.
-    assertThat(b.ok("verify", "--project", "p", "--name", "n", "--storage", remote).out()).isEqualTo("Verified: no differences\n");
-    assertThat(b.ok("verify", "--project", "p", "--name", "n").out()).isEqualTo("Verified: no differences\n");
+    assertThat(b.ok("verify", "--project", "p", "--name", "n", "--storage", remote).out()).matches("Verified n 1\\.0\\.0 \\([0-9a-f]{8}\\): no differences\n");
+    assertThat(b.ok("verify", "--project", "p", "--name", "n").out()).matches("Verified n 1\\.0\\.0 \\([0-9a-f]{8}\\): no differences\n");
     // A parent known here by its record alone (a child fetched in part): both what is absent are named.
     write(tmp.resolve("src/y.txt"), "y");
     String parent = (String) a.ok("show", "--json").obj().get("id");
@@ -1448,7 +1448,7 @@ class CliRemoteTest {
     assertThat(d.ok("verify", "--id", parent).out())
         .contains("not_fetched version object ")
         .contains("(its version object and the data of 1 file not fetched, so not checked: cairn verify --storage URI fetches");
-    assertThat(d.ok("verify", "--id", parent, "--storage", remote).out()).isEqualTo("Verified: no differences\n");
+    assertThat(d.ok("verify", "--id", parent, "--storage", remote).out()).matches("Verified n 1\\.0\\.0 \\([0-9a-f]{8}\\): no differences\n");
     // compare reads versions only the remote holds with --storage; without, it says how to get them.
     Cli e = new Cli(tmp.resolve("e"));
     e.ok("init");
@@ -1664,7 +1664,7 @@ class CliRemoteTest {
         .doesNotContain("damaged");
     assertThat(b.ok("verify", "--id", id, "--json").obj().get("ok")).isEqualTo(true);
     Path copy = Path.of(b.ok("get", "--id", id.substring(0, 8), "--storage", remote).lastLine());
-    assertThat(b.ok("verify", "--id", id).out()).contains("Verified: no differences").doesNotContain("not fetched");
+    assertThat(b.ok("verify", "--id", id).out()).containsPattern("Verified \\S+ \\S+ \\([0-9a-f]{8}\\): no differences").doesNotContain("not fetched");
     assertThat(Files.readString(copy.resolve("data/x.csv"))).isEqualTo("a,b\n1,2\n");
     assertThat(b.ok("get", "--id", id).lastLine()).isEqualTo(copy.toString());
 

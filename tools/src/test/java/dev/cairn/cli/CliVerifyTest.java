@@ -28,12 +28,13 @@ class CliVerifyTest {
     String id = (String) cli.ok("create", "--project", "p", "--name", "v", "--json").obj().get("id");
     cli.ok("add", "--files", src.toString());
     cli.ok("close");
-    assertThat(cli.ok("verify", "--filesize").lastLine()).isEqualTo("Verified: no differences");
+    assertThat(cli.ok("verify", "--filesize").lastLine()).isEqualTo("Verified v 1.0.0 (" + id.substring(0, 8) + "): no differences");
 
     Path copy = tmp.resolve("copy");
     cli.ok("get", "--id", id, "--copy", copy.toString());
     Files.writeString(copy.resolve("a.txt"), "AAAA"); // same size, other bytes
-    assertThat(cli.ok("verify", "--folder", copy.toString(), "--filesize").lastLine()).isEqualTo("Verified: no differences");
+    assertThat(cli.ok("verify", "--folder", copy.toString(), "--filesize").lastLine())
+        .isEqualTo("Verified " + copy + " against v 1.0.0 (" + id.substring(0, 8) + "): no differences");
     assertThat(cli.run("verify", "--folder", copy.toString()).out()).contains("content    a.txt");
 
     Files.writeString(copy.resolve("b.txt"), "b");
@@ -50,14 +51,14 @@ class CliVerifyTest {
     Files.writeString(src.resolve("t.csv"), "a,b\n1,2\n");
     String id = (String) cli.ok("sync", "--project", "p", "--name", "cached", "--folder", src.toString(), "--json").obj().get("id");
     Path folder = Path.of(cli.ok("get", "--id", id).lastLine());
-    assertThat(cli.ok("verify", "--id", id).lastLine()).isEqualTo("Verified: no differences");
+    assertThat(cli.ok("verify", "--id", id).lastLine()).isEqualTo("Verified cached 1.0.0 (" + id.substring(0, 8) + "): no differences");
     // Written to in place (root, or after a chmod): the stored data is intact, the copy get hands out is not.
     Path file = folder.resolve("t.csv");
     file.toFile().setWritable(true);
     Files.writeString(file, "BAD");
     Cli.Result r = cli.run("verify", "--id", id);
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.out()).contains("Stored data: no differences\nThe cached folder " + folder.toAbsolutePath()
+    assertThat(r.out()).contains("Stored data of cached 1.0.0 (" + id.substring(0, 8) + "): no differences\nThe cached folder " + folder.toAbsolutePath()
         + " was changed after get built it (the next get builds it again; cairn verify --folder ");
     assertThat(cli.run("verify", "--id", id, "--json").obj().get("changed_cached_folders")).asList()
         .containsExactly(folder.toAbsolutePath().toString());
