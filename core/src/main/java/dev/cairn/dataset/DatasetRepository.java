@@ -842,8 +842,9 @@ public final class DatasetRepository implements AutoCloseable {
       }
       RecordHistory history = theirs == null ? RecordHistory.SAME : RecordHistory.of(ours.log(), theirs.log());
       String uri = remote.storage().uri().toString();
-      if (history == RecordHistory.DIVERGED && rebaseOnAgreed(id, uri, theirs) != null) {
-        merged.accept(mergeNote(id, uri, ours, theirs) + " (the next upload of it sends it there)");
+      RecordMerge merge = history == RecordHistory.DIVERGED ? rebaseOnAgreed(id, uri, theirs) : null;
+      if (merge != null) {
+        merged.accept(merge.note() + " (the next upload of it sends it there)");
         return true;
       }
       if (history == RecordHistory.DIVERGED) {
@@ -863,33 +864,23 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * The sentence that says a record changed on both sides was merged: {@code ours} and
-   * {@code theirs}, the records before, each side's changes named.
-   */
-  public static String mergeNote(String id, String storage, DatasetRecord ours, DatasetRecord theirs) {
-    return "the record of " + DatasetRecord.shortId(id) + " was changed here (" + RecordHistory.since(theirs.log(), ours.log()) + ") and on "
-        + storage + " (" + RecordHistory.since(ours.log(), theirs.log()) + ") since the two last agreed: the change made here is made"
-        + " again on top of the remote's";
-  }
-
-  /**
    * After the upload of a change to version {@code id}'s record was refused because a teammate's
    * change reached {@code storage} since the two records last agreed ({@code agreed}, the record
    * here then): makes the change made here since again on top of the remote's record (tags added
    * or removed, metadata set or removed, the description, a publish: {@link RecordRebase}), to be
    * uploaded again.
    *
-   * @return the remote's record it was made on, or null when it cannot be (another kind of
-   *     change, or none there); nothing changes then
+   * @return the merge ({@link RecordMerge#theirs()}, the remote's record it was made on), or null
+   *     when it cannot be (another kind of change, or none there); nothing changes then
    */
-  public DatasetRecord rebaseRecordChange(String id, String storage, DatasetRecord agreed) throws IOException {
+  public RecordMerge rebaseRecordChange(String id, String storage, DatasetRecord agreed) throws IOException {
     try (Remote remote = openRemote(storage)) {
       DatasetRecord theirs = remote.record(id);
       if (theirs == null) {
         return null;
       }
       try (VersionLocks.Lock lock = catalog().lock(id)) {
-        return rebaseLocked(id, storage, List.of(agreed), theirs) == null ? null : theirs;
+        return rebaseLocked(id, storage, List.of(agreed), theirs);
       }
     }
   }
@@ -902,10 +893,10 @@ public final class DatasetRepository implements AutoCloseable {
    * (tags, metadata, a description, a publish: {@link RecordRebase}). The remote then needs the
    * record here, which extends its own, as after any change made here.
    *
-   * @return the record here now, or null when it cannot be made so (no agreement kept, or a rename
-   *     on either side); nothing changes then
+   * @return the merge ({@link RecordMerge#merged()}, the record here now), or null when it cannot
+   *     be made so (no agreement kept, or a rename on either side); nothing changes then
    */
-  public DatasetRecord rebaseOnAgreed(String id, String storage, DatasetRecord theirs) throws IOException {
+  public RecordMerge rebaseOnAgreed(String id, String storage, DatasetRecord theirs) throws IOException {
     try (VersionLocks.Lock lock = catalog().lock(id)) {
       return rebaseLocked(id, storage, catalog().agreed().readAll(id, storage), theirs);
     }
@@ -916,7 +907,7 @@ public final class DatasetRepository implements AutoCloseable {
    * made again on top of {@code theirs} and written, the agreement with {@code storage} then
    * theirs; null when none serves. The caller holds the version's lock.
    */
-  private DatasetRecord rebaseLocked(String id, String storage, List<DatasetRecord> agreements, DatasetRecord theirs)
+  private RecordMerge rebaseLocked(String id, String storage, List<DatasetRecord> agreements, DatasetRecord theirs)
       throws IOException {
     DatasetRecord now = catalog().read(id);
     for (DatasetRecord agreed : agreements) {
@@ -924,7 +915,7 @@ public final class DatasetRepository implements AutoCloseable {
       if (rebased != null) {
         replaceRecord(now, rebased);
         catalog().agreed().replace(id, storage, theirs);
-        return rebased;
+        return new RecordMerge(id, storage, now, theirs, rebased, RecordRebase.replaced(agreed, now, theirs));
       }
     }
     return null;
@@ -933,17 +924,20 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * What {@link #refreshRecords} did: the versions here it compared with the remote's, those whose
    * record it took (renamed, moved, tagged, described or published there since), those deleted
-   * there (kept here), and what it kept as it is here, each a sentence: records changed on both
-   * sides, records the remote holds damaged, and records taken that now share their name and
-   * version string with another version here; and the closed versions there, not here, of the
+   * there (kept here), those changed on both sides whose change here it made again on top of the
+   * remote's ({@code merged}, updated too), and what it kept as it is here, each a sentence:
+   * records changed on both sides, records the remote holds damaged, and records taken that now
+   * share their name and version string with another version here; and the closed versions there, not here, of the
    * datasets that have a version here ({@code notHere}: a teammate's newer ones, say).
    */
-  public record Refresh(int compared, List<String> updated, List<String> deletedThere, List<Note> kept, List<Note> clashes,
-      List<String> notHere) {
+  public record Refresh(int compared, List<String> updated, List<Note> merged, List<String> deletedThere, List<Note> kept,
+      List<Note> clashes, List<String> notHere) {
     /**
-     * One version that {@link #refreshRecords} kept as it is here, or took into a clash.
+     * One version that {@link #refreshRecords} merged, kept as it is here, or took into a clash.
      *
-     * @param reason {@code diverged} (changed here and there since the two last agreed),
+     * @param reason {@code merged} (changed here and there since the two last agreed, the change
+     *     made here made again on top of the remote's: among the updated too), {@code diverged}
+     *     (changed here and there since the two last agreed, in what cannot be merged),
      *     {@code unreadable} (the remote's record cannot be read), {@code damaged} (the remote's
      *     record rewrites what a closed version holds), or {@code clash} (taken, it shares its
      *     name and version string with {@code other})
@@ -954,6 +948,7 @@ public final class DatasetRepository implements AutoCloseable {
 
     public Refresh {
       updated = List.copyOf(updated);
+      merged = List.copyOf(merged);
       deletedThere = List.copyOf(deletedThere);
       kept = List.copyOf(kept);
       clashes = List.copyOf(clashes);

@@ -57,6 +57,31 @@ final class RecordRebase {
     return b.log(log).build();
   }
 
+  /**
+   * What {@code ours} and {@code theirs} both changed since {@code agreed}, each to another value,
+   * where {@link #onto} keeps ours: metadata keys (set or removed) and the description. Tags do not
+   * clash: each side adds and removes its own.
+   */
+  static List<String> replaced(DatasetRecord agreed, DatasetRecord ours, DatasetRecord theirs) {
+    List<String> out = new ArrayList<>();
+    Set<String> keys = new LinkedHashSet<>(agreed.metadata().keySet());
+    keys.addAll(ours.metadata().keySet());
+    keys.addAll(theirs.metadata().keySet());
+    for (String k : keys) {
+      String was = agreed.metadata().get(k);
+      String mine = ours.metadata().get(k);
+      String other = theirs.metadata().get(k);
+      if (!Objects.equals(was, mine) && !Objects.equals(was, other) && !Objects.equals(mine, other)) {
+        out.add("metadata " + k);
+      }
+    }
+    if (!agreed.description().equals(ours.description()) && !agreed.description().equals(theirs.description())
+        && !ours.description().equals(theirs.description())) {
+      out.add("the description");
+    }
+    return out;
+  }
+
   /** Whether {@code ours} differs from {@code agreed} only in what {@link #onto} makes again (and its log). */
   private static boolean sameOtherwise(DatasetRecord agreed, DatasetRecord ours) {
     DatasetRecord.Builder b = ours.toBuilder().tags(agreed.tags()).metadata(agreed.metadata()).description(agreed.description())

@@ -27,6 +27,7 @@ final class RecordRefresh {
     List<String> deletedThere = new ArrayList<>();
     List<Refresh.Note> kept = new ArrayList<>();
     List<Refresh.Note> clashes = new ArrayList<>();
+    List<Refresh.Note> merged = new ArrayList<>();
     int compared = 0;
     List<DatasetRecord> theirsClosed;
     List<DatasetRecord> here;
@@ -66,8 +67,10 @@ final class RecordRefresh {
         }
         compared++;
         RecordHistory history = RecordHistory.of(ours.log(), there.log());
-        if (history == RecordHistory.DIVERGED && repo.rebaseOnAgreed(ours.id(), uri, there) != null) {
+        RecordMerge merge = history == RecordHistory.DIVERGED ? repo.rebaseOnAgreed(ours.id(), uri, there) : null;
+        if (merge != null) {
           updated.add(ours.id()); // the change made here, made again on top of theirs: to be uploaded
+          merged.add(new Refresh.Note(ours.id(), "merged", null, merge.note() + " (the next upload of it sends it there)"));
         } else if (history == RecordHistory.DIVERGED) {
           kept.add(new Refresh.Note(ours.id(), "diverged", null, "the record of " + ours.id() + " was changed here ("
               + RecordHistory.since(there.log(), ours.log()) + ") and there (" + RecordHistory.since(ours.log(), there.log())
@@ -95,7 +98,7 @@ final class RecordRefresh {
         }
       }
     }
-    return new Refresh(compared, updated, deletedThere, kept, clashes, notHere(theirsClosed, here, repo.catalog()));
+    return new Refresh(compared, updated, merged, deletedThere, kept, clashes, notHere(theirsClosed, here, repo.catalog()));
   }
 
   /**

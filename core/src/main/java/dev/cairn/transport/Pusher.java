@@ -6,6 +6,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.LogEntry;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordHistory;
+import dev.cairn.dataset.RecordMerge;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.VersionLocks;
 import dev.cairn.errors.ConflictException;
@@ -257,10 +258,11 @@ public final class Pusher {
     }
     DatasetRecord remoteRecord = b.build();
     RecordHistory history = theirs == null ? RecordHistory.OURS_AHEAD : RecordHistory.of(r.log(), theirs.log());
-    if (history == RecordHistory.DIVERGED && ++recordRaces <= MAX_RECORD_RACES && repo.rebaseOnAgreed(id, uri, theirs) != null) {
+    RecordMerge merge = history == RecordHistory.DIVERGED && ++recordRaces <= MAX_RECORD_RACES ? repo.rebaseOnAgreed(id, uri, theirs) : null;
+    if (merge != null) {
       // Changed there while the two were apart (offline, say), and here only in what can be made
       // again on top (tags, metadata, a description, a publish): made so, then compared again.
-      totals.merged.add(DatasetRepository.mergeNote(id, uri, r, theirs));
+      totals.merged.add(merge.note());
       visiting.remove(id);
       pushVersion(id, uploadEntry, totals, visiting);
       return;

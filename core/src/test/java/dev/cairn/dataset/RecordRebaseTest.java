@@ -52,7 +52,7 @@ class RecordRebaseTest {
 
       Pusher.Result pushed = bobs.upload(remote, null, Progress.NONE);
       assertThat(pushed.merged()).singleElement().asString().contains("changed here (tags, metadata, set-description)")
-          .contains("(tags, metadata, publish)").contains("made again on top of the remote's");
+          .contains("(tags, metadata, publish)").contains("made again on top of the remote's").doesNotContain("wins");
       assertThat(bobs.record().tags()).containsExactly("hers", "mine");
       DatasetRecord there = Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record();
       assertThat(there.tags()).containsExactly("hers", "mine");
@@ -162,6 +162,31 @@ class RecordRebaseTest {
   }
 
   @Test
+  void whatBothSidesChangedEachTheirOwnWayIsNamedAndTheValueSetHereWins() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
+      Dataset v = closedVersion(alice);
+      v.setMetadata(Map.of("split", "dev", "same", "0", "other", "0"));
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      bobs.setMetadata(Map.of("split", "train", "same", "1"));
+      bobs.setDescription("bob's words");
+      v.setMetadata(Map.of("split", "test", "same", "1", "other", "1"));
+      v.setDescription("alice's words");
+      v.upload(remote, null, Progress.NONE);
+
+      Pusher.Result pushed = bobs.upload(remote, null, Progress.NONE);
+      // "same" was set to one value on both sides, "other" by alice alone: neither is a clash.
+      assertThat(pushed.merged()).singleElement().asString()
+          .endsWith("the value set here wins (metadata split, the description)");
+      DatasetRecord there = Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record();
+      assertThat(there.metadata()).isEqualTo(Map.of("split", "train", "same", "1", "other", "1"));
+      assertThat(there.description()).isEqualTo("bob's words");
+    }
+  }
+
+  @Test
   void withoutTheRecordAgreedOnTheChangeIsMadeAgainFromTheOneGiven() throws IOException {
     String remote = tmp.resolve("remote").toString();
     try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
@@ -176,9 +201,10 @@ class RecordRebaseTest {
       deleteTree(tmp.resolve("bob/refs/agreed")); // lost (a repository of an older release kept none)
       assertThatThrownBy(() -> bobs.upload(remote, null, Progress.NONE)).isInstanceOf(ConflictException.class);
 
-      DatasetRecord onto = bob.rebaseRecordChange(v.id(), remote, agreed);
+      RecordMerge onto = bob.rebaseRecordChange(v.id(), remote, agreed);
       assertThat(onto).isNotNull();
-      assertThat(onto.tags()).containsExactly("old", "hers");
+      assertThat(onto.theirs().tags()).containsExactly("old", "hers");
+      assertThat(onto.merged().tags()).containsExactly("old", "hers", "mine");
       bobs.upload(remote, null, Progress.NONE);
       assertThat(Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record().tags())
           .containsExactly("old", "hers", "mine");

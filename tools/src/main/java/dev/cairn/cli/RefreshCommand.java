@@ -66,6 +66,7 @@ final class RefreshCommand extends Base {
         m.put("storage", uri(remote));
         m.put("compared", r.compared());
         m.put("updated", r.updated());
+        m.put("merged", notes(r.merged()));
         m.put("deleted_there", r.deletedThere());
         m.put("kept", notes(r.kept()));
         m.put("clashes", notes(r.clashes()));
@@ -73,10 +74,17 @@ final class RefreshCommand extends Base {
         results.add(m);
         continue;
       }
+      Set<String> merged = new LinkedHashSet<>();
+      for (DatasetRepository.Refresh.Note m : r.merged()) {
+        merged.add(m.id());
+      }
       for (String id : r.updated()) {
         DatasetRecord now = repo().catalog().read(id);
-        out().printf("updated %s  %s %s%n", DatasetRecord.shortId(id), Format.path(DatasetRepository.label(now.project(), now.name())),
-            now.version());
+        out().printf("%s %s  %s %s%n", merged.contains(id) ? "merged " : "updated", DatasetRecord.shortId(id),
+            Format.path(DatasetRepository.label(now.project(), now.name())), now.version());
+      }
+      for (DatasetRepository.Refresh.Note m : r.merged()) {
+        note(m.message());
       }
       for (String id : r.deletedThere()) {
         note(DatasetRecord.shortId(id) + " was deleted on " + remote + "; the copy here stays");
@@ -87,7 +95,8 @@ final class RefreshCommand extends Base {
       for (DatasetRepository.Refresh.Note c : r.clashes()) {
         warn(c.message());
       }
-      out().printf("%s on %s: %s updated%s%n", Format.count(r.compared(), "version"), remote, r.updated().size(),
+      out().printf("%s on %s: %s updated%s%s%n", Format.count(r.compared(), "version"), remote, r.updated().size(),
+          r.merged().isEmpty() ? "" : " (" + r.merged().size() + " merged)",
           r.notHere().isEmpty() ? "" : "; " + Format.count(r.notHere().size(), "version") + " there of datasets here "
               + (r.notHere().size() == 1 ? "is" : "are") + " not here (cairn search --storage " + remote + " lists them)");
     }

@@ -5,6 +5,7 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.RecordHistory;
+import dev.cairn.dataset.RecordMerge;
 import dev.cairn.errors.ConflictException;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.storage.Storages;
@@ -71,7 +72,7 @@ final class VersionRemotes {
         } catch (ConflictException diverged) {
           // A teammate's change reached the remote since the catch-up before this one: made again
           // on top of theirs, a few times at most, as a compare-and-swap lost is tried again.
-          DatasetRecord onto;
+          RecordMerge onto;
           try {
             onto = agreed == null || attempt > REBASES ? null : repo.rebaseRecordChange(r.id(), remote, agreed);
           } catch (IOException | RuntimeException unreadable) {
@@ -83,9 +84,10 @@ final class VersionRemotes {
             warn.accept(remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
             break;
           }
-          note.accept("took " + remote + "'s newer record of " + id + " (" + RecordHistory.since(agreed.log(), onto.log())
-              + " there meanwhile); this change is made on top of it");
-          agreed = onto;
+          note.accept("took " + remote + "'s newer record of " + id + " (" + RecordHistory.since(agreed.log(), onto.theirs().log())
+              + " there meanwhile); this change is made on top of it" + (onto.replaced().isEmpty() ? ""
+                  : ", the value set here winning where both changed the same thing (" + String.join(", ", onto.replaced()) + ")"));
+          agreed = onto.theirs();
         } catch (IOException e) {
           warn.accept(keptThere(remote, id, ErrorHandler.oneLine(e, false)));
           break;

@@ -810,6 +810,18 @@ class CliRemoteTest {
     assertThat(alice.ok("show", "--id", v1, "--json").obj().get("tags")).isEqualTo(List.of("again"));
     assertThat(new Cli(tmp.resolve("dave")).ok("show", "--id", v1, "--storage", remote, "--json").obj().get("tags"))
         .isEqualTo(List.of("again"));
+    // refresh merges too, and says so: each side set the same key its own way, the value set here wins.
+    Files.move(Path.of(remote), away);
+    Files.writeString(Path.of(remote), "not a folder for now");
+    alice.ok("metadata", "--id", v1, "--set", "split=alice");
+    Files.delete(Path.of(remote));
+    Files.move(away, Path.of(remote));
+    bob.ok("metadata", "--id", v1, "--set", "split=bob", "owner=bob");
+    Cli.Result refreshMerged = alice.ok("refresh", "--storage", remote);
+    assertThat(refreshMerged.out()).contains("merged  " + v1.substring(0, 8) + "  ").contains(": 1 updated (1 merged)");
+    assertThat(refreshMerged.err()).contains("cairn: note: the record of " + v1.substring(0, 8) + " was changed here (metadata) and on ")
+        .contains("the value set here wins (metadata split) (the next upload of it sends it there)");
+    assertThat(alice.ok("metadata", "--id", v1, "--json").obj().get("metadata")).isEqualTo(Map.of("split", "alice", "owner", "bob"));
     // Without that record (a repository of an older release kept none), they stay apart, said.
     Files.move(Path.of(remote), away);
     Files.writeString(Path.of(remote), "not a folder for now");
