@@ -51,7 +51,7 @@ final class GetCommand extends Base {
   @Option(names = "--run", paramLabel = "RUN", description = "The run to record with --alias or --lock (default: $CAIRN_RUN_ID).")
   String run;
 
-  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file names, fetching what is not here from the remote the lock"
+  @Option(names = "--lock", paramLabel = "FILE", description = "Restore exactly the versions a lock file (- : standard input) names, fetching what is not here from the remote the lock"
       + " names for each (else, or if it fails, --storage), or from the version's own remote, the default one, or the remote its"
       + " dataset's versions here came from; a run (--run, or $CAIRN_RUN_ID) is recorded as using each under its alias in the file.")
   Path lock;
@@ -101,11 +101,35 @@ final class GetCommand extends Base {
   /** The first remote the lock file names, or null (none, or no lock file that can be read: the get says why). */
   private String lockedRemote() {
     try {
-      return Usage.parseLockFile(Files.readString(lock, StandardCharsets.UTF_8), lock.toString()).stream().map(Usage.Use::storage)
+      return Usage.parseLockFile(lockText(), lock.toString()).stream().map(Usage.Use::storage)
           .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     } catch (IOException | RuntimeException unreadable) {
       return null;
     }
+  }
+
+  /** The lock file's text, read once: {@code -} is standard input, which can be read only once. */
+  private String lockText;
+
+  private String lockText() throws IOException {
+    if (lockText != null) {
+      return lockText;
+    }
+    boolean stdin = lock.toString().equals("-");
+    if (!stdin && !Files.exists(lock)) {
+      throw new InvalidInputException("Cannot read lock file " + lock + ": no such file");
+    }
+    if (Files.isDirectory(lock)) {
+      throw new InvalidInputException("Cannot read lock file " + lock + ": it is a folder");
+    }
+    byte[] bytes = stdin ? System.in.readAllBytes() : Files.readAllBytes(lock); // a pipe (<(...)) too
+    try {
+      lockText = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException notText) {
+      throw new InvalidInputException("Cannot read lock file " + (stdin ? "from standard input" : lock)
+          + ": not a Cairn lock file, which is UTF-8 text");
+    }
+    return lockText;
   }
 
   @Override
@@ -423,16 +447,7 @@ final class GetCommand extends Base {
    * $CAIRN_RUN_ID), records that the run used each under that alias, as a get by its alias would.
    */
   private int fromLock(Selection sel) throws Exception {
-    if (!Files.isRegularFile(lock)) {
-      throw new InvalidInputException("Cannot read lock file " + lock + ": no such file");
-    }
-    String text;
-    try {
-      text = Files.readString(lock, StandardCharsets.UTF_8);
-    } catch (CharacterCodingException notText) {
-      throw new InvalidInputException("Cannot read lock file " + lock + ": not a Cairn lock file, which is UTF-8 text");
-    }
-    List<Usage.Use> uses = Usage.parseLockFile(text, lock.toString());
+    List<Usage.Use> uses = Usage.parseLockFile(lockText(), lock.toString().equals("-") ? "from standard input" : lock.toString());
     String usedBy = usedBy();
     if (usedBy != null) {
       Usage.checkRun(usedBy);

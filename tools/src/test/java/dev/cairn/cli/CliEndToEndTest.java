@@ -708,6 +708,17 @@ class CliEndToEndTest {
     assertThat(log.get(log.size() - 1)).containsPattern("  move +to elsewhere/renamed$");
     Path restored = Path.of(cli.ok("get", "--lock", lock.toString()).lastLine());
     assertThat(snapshot(restored)).isEqualTo(snapshot(src));
+    // "-" reads the lock from standard input (cat data.lock | cairn get --lock -).
+    java.io.InputStream stdin = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(Files.readAllBytes(lock)));
+      assertThat(Path.of(cli.ok("get", "--lock", "-").lastLine())).isEqualTo(restored);
+      System.setIn(new java.io.ByteArrayInputStream(new byte[] {(byte) 0xff}));
+      assertThat(cli.fails("get", "--lock", "-").err())
+          .isEqualTo("cairn: Cannot read lock file from standard input: not a Cairn lock file, which is UTF-8 text\n");
+    } finally {
+      System.setIn(stdin);
+    }
     // On a machine with no repository yet, the error says how to name the remote the versions are on.
     assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--lock", lock.toString()).err()).endsWith("(the lock file names no remote"
         + " its versions are on: get --lock " + lock + " --storage URI fetches them from one, making a repository; check --repo or"

@@ -874,6 +874,9 @@ class CliMessagesTest {
     Path text = Files.writeString(tmp.resolve("text.lock"), "f\n");
     assertThat(cli.fails("get", "--lock", text.toString()).err())
         .isEqualTo("cairn: Cannot read lock file " + text + ": not a Cairn lock file, which is JSON (expected false at character 0)\n");
+    assertThat(cli.fails("get", "--lock", tmp.toString()).err()).isEqualTo("cairn: Cannot read lock file " + tmp + ": it is a folder\n");
+    assertThat(cli.fails("get", "--lock", tmp.resolve("none.lock").toString()).err())
+        .isEqualTo("cairn: Cannot read lock file " + tmp.resolve("none.lock") + ": no such file\n");
   }
 
   @Test

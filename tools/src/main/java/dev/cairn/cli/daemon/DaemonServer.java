@@ -305,9 +305,13 @@ public final class DaemonServer {
     if (name != null && NOT_HERE.contains(name)) {
       return name + " runs in a JVM of its own";
     }
-    for (String arg : r.args) {
+    for (int i = 0; i < r.args.length; i++) {
+      String arg = r.args[i];
       if (namesOwnStream(arg)) {
         return "an argument names the client's own streams (" + arg + "), which are not the daemon's";
+      }
+      if (arg.equals("--lock=-") || arg.equals("--lock") && i + 1 < r.args.length && r.args[i + 1].equals("-")) {
+        return "get --lock - reads the client's standard input, which the daemon cannot";
       }
     }
     return null;

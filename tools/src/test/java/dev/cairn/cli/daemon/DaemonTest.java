@@ -177,6 +177,7 @@ class DaemonTest {
     // Files that are the client's own streams: the daemon's would be opened instead.
     assertNotServed(client(Map.of(), "--repo", repo.toString(), "lock", "--run", "r", "--output", "/dev/stdout"));
     assertNotServed(client(Map.of(), "--repo", repo.toString(), "get", "--lock=/dev/stdin"));
+    assertNotServed(client(Map.of(), "--repo", repo.toString(), "get", "--lock", "-"));
     assertNotServed(client(Map.of(), "--repo", repo.toString(), "export", "--output", "/proc/self/fd/1"));
     assertThat(repo).doesNotExist();
     assertThat(log()).doesNotContain(" exit ");
