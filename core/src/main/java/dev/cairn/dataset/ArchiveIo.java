@@ -93,20 +93,38 @@ public final class ArchiveIo {
       }
       throw new InvalidInputException("Cannot tell the archive format of " + file + ": use .zip, .tar, .tar.gz or .tar.zst");
     }
+
+    /** The format a name gives: {@code zip}, {@code tar}, {@code tar.gz} ({@code tgz}), {@code tar.zst} ({@code tzst}), of any letter case. */
+    public static Format named(String name) throws InvalidInputException {
+      String n = name.toLowerCase(Locale.ROOT);
+      return switch (n) {
+        case "zip" -> ZIP;
+        case "tar" -> TAR;
+        case "tar.gz", "tgz" -> TAR_GZ;
+        case "tar.zst", "tzst" -> TAR_ZST;
+        default -> throw new InvalidInputException("Cannot use archive format '" + name + "': give zip, tar, tar.gz or tar.zst");
+      };
+    }
+
+    /** The format of {@code file}: {@code given}, else the one its extension names. */
+    static Format of(Path file, Format given) throws InvalidInputException {
+      return given != null ? given : of(file);
+    }
   }
 
   private ArchiveIo() {}
 
   /**
    * Writes the files of {@code root} that {@code selection} holds to {@code output} (atomically: a
-   * temporary file next to it, then a rename).
+   * temporary file next to it, then a rename), in format {@code given} (null: the one the name's
+   * extension names).
    *
    * @throws InvalidInputException if {@code output} is a folder, exists and {@code overwrite} is
    *     false (it is left as it was), or its folder does not exist or cannot hold new files
    */
-  static void write(DatasetRepository repo, ObjectId root, Selection selection, Path output, boolean overwrite, long timeMillis,
-      Progress progress) throws IOException {
-    Format format = Format.of(output);
+  static void write(DatasetRepository repo, ObjectId root, Selection selection, Path output, Format given, boolean overwrite,
+      long timeMillis, Progress progress) throws IOException {
+    Format format = Format.of(output, given);
     if (AtomicFiles.isStreamTarget(output)) { // a device or named pipe: fed as a shell's > feeds it, not replaced
       try (OutputStream into = new BufferedOutputStream(Files.newOutputStream(output, StandardOpenOption.WRITE), 1 << 16)) {
         write(repo, root, selection, format, into, timeMillis, progress);

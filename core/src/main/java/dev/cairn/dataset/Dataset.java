@@ -1636,6 +1636,15 @@ public final class Dataset {
    * @throws InvalidInputException also when the filters match no file
    */
   public void export(Path output, boolean overwrite, Selection selection, Progress progress) throws IOException {
+    export(output, null, overwrite, selection, progress);
+  }
+
+  /**
+   * As {@link #export(Path, boolean, Selection, Progress)}, in {@code format} whatever
+   * {@code output}'s name (a device, say; null: the format its extension names).
+   */
+  public void export(Path output, ArchiveIo.Format format, boolean overwrite, Selection selection, Progress progress)
+      throws IOException {
     progress = Progress.orNone(progress);
     Objects.requireNonNull(output, "output must not be null: give the archive's path");
     Objects.requireNonNull(selection, "selection must not be null: give Selection.ALL for every file");
@@ -1643,11 +1652,11 @@ public final class Dataset {
     requireSomeFileFiltered(r, selection, "export");
     long time = r.closedMillis() > 0 ? r.closedMillis() : r.createdMillis();
     try {
-      ArchiveIo.write(repo, r.root(), selection, output, overwrite, time, progress);
+      ArchiveIo.write(repo, r.root(), selection, output, format, overwrite, time, progress);
     } catch (MissingObjectException notFetched) {
       // Fetched in part: what is missing comes from the version's remote (the partial archive is gone).
       fetchFor(r, selection, progress, notFetched);
-      ArchiveIo.write(repo, r.root(), selection, output, overwrite, time, progress);
+      ArchiveIo.write(repo, r.root(), selection, output, format, overwrite, time, progress);
     }
   }
 

@@ -335,6 +335,15 @@ abstract class Base implements Callable<Integer> {
     out().flush();
   }
 
+  /**
+   * A document whose keys are data (ids), not fields: printed without the {@code warnings} and
+   * {@code notes} {@link #printJson} adds, which stderr has said.
+   */
+  void printJsonAsIs(Object doc) {
+    out().println(Json.pretty(doc));
+    out().flush();
+  }
+
   /** Notes on stderr ({@code cairn: note: ...}); {@code --json} output lists it too, under {@code notes}. */
   void note(String message) {
     String printable = DatasetPaths.printable(message);

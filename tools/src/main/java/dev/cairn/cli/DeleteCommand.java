@@ -89,15 +89,24 @@ final class DeleteCommand extends Base {
       m.put("deleted", true);
       m.put("released_on", d.released() ? d.storage() : null);
       m.put("still_on", stillOn);
+      noteStillOn(stillOn, ds.shortId(), stillOn.isEmpty() ? null : stillOn.get(0), "it was uploaded", "it");
       printJson(m);
     } else {
       out().printf("Dataset version %s deleted%s%n", ds.id(), d.released() ? "; version " + version + " is free again on " + d.storage() : "");
-      if (!stillOn.isEmpty()) {
-        note(String.format("deleted here only, not on %s, where it was uploaded (cairn delete --id %s --storage %s deletes it"
-            + " there)", String.join(", ", stillOn), ds.shortId(), ShellWords.quote(stillOn.get(0))));
-      }
+      noteStillOn(stillOn, ds.shortId(), stillOn.isEmpty() ? null : stillOn.get(0), "it was uploaded", "it");
     }
     return 0;
+  }
+
+  /**
+   * The note (also under {@code notes} with {@code --json}) that a version deleted here stays on
+   * {@code remotes}, with the command that deletes {@code shortId} from {@code remote} there.
+   */
+  private void noteStillOn(java.util.Collection<String> remotes, String shortId, String remote, String uploaded, String what) {
+    if (!remotes.isEmpty()) {
+      note(String.format("deleted here only, not on %s, where %s (cairn delete --id %s --storage %s deletes %s there)",
+          String.join(", ", remotes), uploaded, shortId, ShellWords.quote(remote), what));
+    }
   }
 
   /**
@@ -137,22 +146,20 @@ final class DeleteCommand extends Base {
         warn(String.format("could not ask %s (%s): version %s may stay reserved there", d.storage(), d.problem(), d.version()));
       }
     }
+    Map.Entry<String, String> one = stillOn.isEmpty() ? null : stillOn.entrySet().iterator().next();
+    String uploaded = Format.count(stillOn.size(), "version") + (stillOn.size() == 1 ? " was" : " were") + " uploaded";
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("project", named.project());
       m.put("name", named.name());
       m.put("deleted", done.size());
       m.put("still_on", remotes);
+      noteStillOn(remotes, one == null ? null : DatasetRecord.shortId(one.getKey()), one == null ? null : one.getValue(), uploaded, "one");
       printJson(m);
     } else {
       out().printf("Deleted %s of %s%n", Format.count(done.size(), "version"), DatasetRepository.label(named.project(),
           named.name()));
-      if (!stillOn.isEmpty()) {
-        Map.Entry<String, String> one = stillOn.entrySet().iterator().next();
-        note(String.format("deleted here only, not on %s, where %s %s uploaded (cairn delete --id %s --storage %s deletes one"
-            + " there)", String.join(", ", remotes), Format.count(stillOn.size(), "version"),
-            stillOn.size() == 1 ? "was" : "were", DatasetRecord.shortId(one.getKey()), ShellWords.quote(one.getValue())));
-      }
+      noteStillOn(remotes, one == null ? null : DatasetRecord.shortId(one.getKey()), one == null ? null : one.getValue(), uploaded, "one");
     }
     return 0;
   }

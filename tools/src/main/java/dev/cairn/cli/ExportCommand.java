@@ -1,6 +1,8 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.ArchiveIo;
 import dev.cairn.dataset.Dataset;
+import dev.cairn.errors.InvalidInputException;
 import dev.cairn.internal.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -16,6 +18,10 @@ final class ExportCommand extends Base {
 
   @Option(names = "--output", paramLabel = "FILE", required = true, description = "The archive to write; the extension picks the format (a device or named pipe is fed the archive, never replaced).")
   Path output;
+
+  @Option(names = "--format", paramLabel = "FORMAT", description = "zip, tar, tar.gz (tgz) or tar.zst (tzst): for an --output whose name"
+      + " has no such extension (a device such as /dev/null, a pipe); one whose extension names another format is refused.")
+  String format;
 
   @Option(names = "--overwrite", description = "Replace the file at --output if there is one (through a symbolic link: the file it names; without it, an existing file is refused).")
   boolean overwrite;
@@ -36,9 +42,10 @@ final class ExportCommand extends Base {
 
   @Override
   int run() throws Exception {
+    ArchiveIo.Format chosen = chosenFormat();
     Dataset ds = selectOrFetch(selector, storage);
     try {
-      ds.export(output, overwrite, select.selection("export"), progress());
+      ds.export(output, chosen, overwrite, select.selection("export"), progress());
     } catch (IOException | RuntimeException e) {
       throw namingDestination(e, output);
     }
@@ -48,5 +55,23 @@ final class ExportCommand extends Base {
       out().println(output.toAbsolutePath());
     }
     return 0;
+  }
+
+  /** {@code --format}'s, checked against the name's extension; null when not given (the extension's). */
+  private ArchiveIo.Format chosenFormat() throws InvalidInputException {
+    ArchiveIo.Format named;
+    try {
+      named = ArchiveIo.Format.of(output);
+    } catch (InvalidInputException noExtension) {
+      if (format == null) {
+        throw new InvalidInputException(noExtension.getMessage() + " (or --format, for a device or pipe)");
+      }
+      return ArchiveIo.Format.named(format);
+    }
+    if (format != null && ArchiveIo.Format.named(format) != named) {
+      throw new InvalidInputException("Cannot export: --format " + format + " and the name " + output.getFileName()
+          + " say different formats");
+    }
+    return named;
   }
 }

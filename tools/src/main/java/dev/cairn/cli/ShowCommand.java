@@ -96,7 +96,7 @@ final class ShowCommand extends Base {
   private int printLineage(Dataset ds) throws IOException {
     Map<String, List<String>> graph = ds.dependencyGraph();
     if (json) {
-      printJson(graph);
+      printJsonAsIs(graph); // keyed by ids: notes stay on stderr, not among them
       return 0;
     }
     for (Map.Entry<String, List<String>> e : graph.entrySet()) {

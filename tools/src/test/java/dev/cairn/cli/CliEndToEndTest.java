@@ -195,6 +195,11 @@ class CliEndToEndTest {
         v1.substring(0, 8) + "  deleted");
     assertThat(cli.ok("show", "--id", merged, "--lineage", "--json").obj()).containsOnly(entry(merged, List.of(v2, cats)),
         entry(v2, List.of(v1)), entry(cats, List.of()), entry(v1, List.of()));
+    // Keyed by ids: a note (a draft of the dataset open) goes to stderr alone, not among the ids.
+    String draft = (String) cli.ok("create", "--project", "p", "--name", "o", "--json").obj().get("id");
+    Cli.Result noted = cli.ok("show", "--project", "p", "--name", "o", "--lineage", "--json");
+    assertThat(noted.err()).startsWith("cairn: note: this is the draft 1.0.3");
+    assertThat(noted.obj()).containsOnlyKeys(draft);
   }
 
   @Test
@@ -807,6 +812,20 @@ class CliEndToEndTest {
     assertThat(cli.fails("export", "--id", id, "--output", tmp.resolve("none.tar").toString(), "--filter", "*.jpg").err())
         .isEqualTo("cairn: Cannot export " + id + ": no file matches the filter *.jpg\n");
     assertThat(tmp.resolve("none.tar")).doesNotExist();
+    // A name without an extension (a device, a pipe) takes --format; one that names a format must agree with it.
+    assertThat(cli.ok("export", "--id", id, "--output", "/dev/null", "--format", "tar.zst").lastLine()).isEqualTo("/dev/null");
+    assertThat(cli.fails("export", "--id", id, "--output", "/dev/null").err()).isEqualTo("cairn: Cannot tell the archive format of"
+        + " /dev/null: use .zip, .tar, .tar.gz or .tar.zst (or --format, for a device or pipe)\n");
+    assertThat(cli.fails("export", "--id", id, "--output", tmp.resolve("v.zip").toString(), "--format", "tar").err())
+        .isEqualTo("cairn: Cannot export: --format tar and the name v.zip say different formats\n");
+    assertThat(cli.fails("export", "--id", id, "--output", "/dev/null", "--format", "rar").err())
+        .isEqualTo("cairn: Cannot use archive format 'rar': give zip, tar, tar.gz or tar.zst\n");
+    Path noExtension = tmp.resolve("archive");
+    cli.ok("export", "--id", id, "--output", noExtension.toString(), "--format", "ZIP");
+    String fromZip = (String) cli.ok("create", "--name", "imp-format", "--json").obj().get("id");
+    Path renamed = Files.move(noExtension, tmp.resolve("archive.zip"));
+    cli.ok("add", "--id", fromZip, "--archive", renamed.toString());
+    assertThat(cli.ok("compare", "--source", id, "--target", fromZip, "--json").obj()).containsEntry("changes", List.of());
   }
 
   @Test

@@ -1612,6 +1612,8 @@ class CliRemoteTest {
     // Uploaded: the string is the version's on the remote for good, and so is its copy there until deleted there.
     Map<String, Object> keptDeleted = a.ok("delete", "--id", kept, "--json").obj();
     assertThat(keptDeleted).containsEntry("released_on", null).containsEntry("still_on", List.of(remote.toUri().toString().replaceAll("/$", "")));
+    assertThat(keptDeleted.get("notes")).asList().singleElement().asString().startsWith("deleted here only, not on ")
+        .endsWith(" deletes it there)");
     a.ok("get", "--id", kept, "--storage", remote.toString());
     assertThat(a.ok("delete", "--id", kept).err()).isEqualTo("cairn: note: deleted here only, not on "
         + remote.toUri().toString().replaceAll("/$", "") + ", where it was uploaded (cairn delete --id " + kept.substring(0, 8)
@@ -1624,6 +1626,9 @@ class CliRemoteTest {
     Cli.Result whole = new Cli(tmp.resolve("w")).ok("delete", "--project", "p", "--name", "whole", "--entire-dataset", "--force");
     assertThat(whole.err()).startsWith("cairn: note: deleted here only, not on " + other.toUri().toString().replaceAll("/$", "")
         + ", where 1 version was uploaded");
+    new Cli(tmp.resolve("w")).ok("get", "--project", "p", "--name", "whole", "--storage", other.toString());
+    assertThat(new Cli(tmp.resolve("w")).ok("delete", "--project", "p", "--name", "whole", "--entire-dataset", "--force", "--json").obj()
+        .get("notes")).asList().singleElement().asString().contains("where 1 version was uploaded").endsWith(" deletes one there)");
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote.toString(), "--json").array()).extracting(m -> m.get("id"))
         .containsExactly(kept);
     // A string held there says by what: a version deleted there, or one not uploaded yet.
