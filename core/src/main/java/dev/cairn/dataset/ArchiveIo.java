@@ -512,7 +512,8 @@ public final class ArchiveIo {
       // The file itself refused (unreadable): said so; else what the decoder found, as damage.
       String why = e instanceof FileSystemException fse ? IoErrors.reason(fse) : "not a readable "
           + format.name().toLowerCase(Locale.ROOT).replace('_', '.') + " archive, or a damaged one ("
-          + (e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage().strip()) + ")";
+          + (e instanceof java.io.EOFException ? "it ends early: cut short?"
+              : e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage().strip()) + ")";
       throw new InvalidInputException("Cannot import " + archiveFile + ": " + why, e);
     } finally {
       progress.finish();

@@ -1,5 +1,6 @@
 package dev.cairn.dataset;
 
+import dev.cairn.errors.BadStorageLocationException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
 import dev.cairn.id.Hasher;
@@ -59,6 +60,12 @@ final class ExternalFiles implements AutoCloseable {
   private RemoteStorage storage(URI folder) throws IOException {
     RemoteStorage s = open.get(folder);
     if (s == null) {
+      if (!Storages.supports(folder, conf)) {
+        // Said as a link's, not a remote's: the stores a link may name are the web's too.
+        throw new BadStorageLocationException("Cannot link files at " + folder + ": no support for scheme '" + folder.getScheme()
+            + "'; a link is an http:// or https:// URL, a local path (or file://), or an hdfs://, webhdfs://, viewfs://, s3a://"
+            + " (s3://), abfs://, abfss:// or gs:// location");
+      }
       s = Storages.open(folder, conf);
       open.put(folder, s);
     }

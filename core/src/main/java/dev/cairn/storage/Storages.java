@@ -130,6 +130,20 @@ public final class Storages {
     return "abfss://" + m.group(2).toLowerCase(Locale.ROOT) + "@" + m.group(1).toLowerCase(Locale.ROOT) + ".dfs.core.windows.net" + path;
   }
 
+  /** Whether some provider opens {@code uri}'s scheme ({@link #open} refuses the others). */
+  public static boolean supports(URI uri, Map<String, String> conf) {
+    return providers().stream().anyMatch(p -> p.supports(uri, conf));
+  }
+
+  /** The providers found, the local folders' among them, in the order they are asked. */
+  private static List<StorageProvider> providers() {
+    List<StorageProvider> providers = new ArrayList<>();
+    ServiceLoader.load(StorageProvider.class, Storages.class.getClassLoader()).forEach(providers::add);
+    providers.add(new LocalStorage.Provider());
+    providers.sort(Comparator.comparingInt(StorageProvider::priority));
+    return providers;
+  }
+
   /**
    * Opens the remote at {@code uri} with retries on transient failures. {@code file:} URIs open as
    * local folders unless a provider with a lower priority claims them.
@@ -137,10 +151,7 @@ public final class Storages {
    * @throws BadStorageLocationException if no provider supports the scheme
    */
   public static RemoteStorage open(URI uri, Map<String, String> conf) throws IOException {
-    List<StorageProvider> providers = new ArrayList<>();
-    ServiceLoader.load(StorageProvider.class, Storages.class.getClassLoader()).forEach(providers::add);
-    providers.add(new LocalStorage.Provider());
-    providers.sort(Comparator.comparingInt(StorageProvider::priority));
+    List<StorageProvider> providers = providers();
     for (StorageProvider p : providers) {
       if (p.supports(uri, conf)) {
         return new RetryingStorage(p.open(uri, conf), RetryingStorage.Policy.DEFAULT);

@@ -165,6 +165,10 @@ class HttpLinksTest {
         .hasMessage("Cannot link " + base + "/data/: an http(s) link names one file (a web server lists no folder); give each file's URL");
     assertThatThrownBy(() -> ds.addLinks(List.of(base + "/data/a.txt", base + "/data/nope.txt"), "", Progress.NONE))
         .isInstanceOf(InvalidInputException.class).hasMessage("Cannot link " + base + "/data/nope.txt: no such file on the server");
+    // A scheme no store serves: said as a link's, not a remote's.
+    assertThatThrownBy(() -> ds.addLinks(List.of("ftp://host/data/a.txt"), "", Progress.NONE)).isInstanceOf(InvalidInputException.class)
+        .hasMessageStartingWith("Cannot link files at ftp://host/data: no support for scheme 'ftp'; a link is an http:// or https:// URL")
+        .hasMessageNotContaining("remote");
     int port;
     try (var s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();

@@ -250,6 +250,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         String bare = bareWord(cl, args);
         message += bare == null ? "" : optionFor(cl, bare);
       }
+      // picocli ends some of its sentences with a period ("Unknown subcommand 'x'."): not before the hint.
+      message = message.endsWith(".") && !message.endsWith("..") ? message.substring(0, message.length() - 1) : message;
       cl.getErr().println("cairn: " + DatasetPaths.printable(capped(message)) + " (see '"
           + cl.getCommandSpec().qualifiedName() + " --help')");
       cl.getErr().flush();

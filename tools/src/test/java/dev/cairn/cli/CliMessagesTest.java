@@ -866,6 +866,11 @@ class CliMessagesTest {
   }
 
   @Test
+  void picocliSentencesEndBeforeTheHelpHint() {
+    assertThat(cli.fails("help", "nosuch").err()).isEqualTo("cairn: Unknown subcommand 'nosuch' (see 'cairn --help')\n");
+  }
+
+  @Test
   void aLockFileThatIsNotOneIsSaidToBeNone() throws IOException {
     cli.ok("init");
     Path binary = Files.write(tmp.resolve("binary.lock"), new byte[] {(byte) 0xff, (byte) 0xfe});
