@@ -724,6 +724,30 @@ abstract class Base implements Callable<Integer> {
     if (!holdsData && isOwnRemote(ds, target, storageFlag)) {
       throw ownRemoteGone(refused, target, orElse);
     }
+    if (!holdsData && storageFlag == null) {
+      requireDefaultRemoteThere(target, refused, orElse);
+    }
+  }
+
+  /**
+   * Refuses to make a new remote at {@code target}, the default remote ({@code $CAIRN_STORAGE} or
+   * {@code remote.default}, not named with {@code --storage}), when it holds no Cairn data although
+   * versions here were uploaded there: a team share not mounted (its folder there, empty) would
+   * otherwise get a second remote that the team never reads. Named with {@code --storage}, it is made.
+   */
+  void requireDefaultRemoteThere(String target, String refused, String orElse) throws IOException {
+    if (target == null || holdsCairnData(target)) {
+      return;
+    }
+    String there = uri(target);
+    long uploaded = repo().catalog().all().stream()
+        .filter(r -> r.uploadedTo().stream().anyMatch(u -> uri(u).equals(there)) || r.storage() != null && uri(r.storage()).equals(there))
+        .count();
+    if (uploaded > 0) {
+      throw new InvalidInputException(refused + ": the default remote " + target + " holds no Cairn data now, though "
+          + Format.count(uploaded, "version") + " here " + (uploaded == 1 ? "was" : "were") + " uploaded there (moved away, or not"
+          + " mounted?); make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
+    }
   }
 
   /**
@@ -736,6 +760,9 @@ abstract class Base implements Callable<Integer> {
   void requireOwnRemoteThere(Dataset ds, String target, String storageFlag, String refused, String orElse) throws IOException {
     if (isOwnRemote(ds, target, storageFlag) && !holdsCairnData(target)) {
       throw ownRemoteGone(refused, target, orElse);
+    }
+    if (storageFlag == null) {
+      requireDefaultRemoteThere(target, refused, orElse);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.CreateOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Selection;
 import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.manifest.DatasetPaths;
@@ -73,6 +74,9 @@ final class CreateCommand extends Base {
     String inherited = remote == null ? parentsRemoteFor(ps.isEmpty() ? latestOf(proj, name) : ps) : null;
     if (inherited != null) {
       remote = inherited;
+    }
+    if (storage == null && inherited == null) {
+      requireDefaultRemoteThere(remote, "Did not create " + DatasetRepository.label(proj, name), "");
     }
     boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
     CreateOptions.Builder options = CreateOptions.of(proj, name).version(version).parents(ps).tags(tags).description(description)

@@ -91,8 +91,13 @@ final class ChangesPage {
         h.open("div", "class", "card empty", "id", "merge-no-changes").text("No changes on top of the parents merged. Compare it with ");
         for (int i = 0; i < version.parents().size(); i++) {
           String parent = version.parents().get(i);
-          h.text(i == 0 ? "" : i == version.parents().size() - 1 ? " or " : ", ")
-              .link(Links.compare(parent, versionId), "parent " + Text.shortId(parent));
+          h.text(i == 0 ? "" : i == version.parents().size() - 1 ? " or " : ", ");
+          if (site.recordPresent(parent)) {
+            h.link(Links.compare(parent, versionId), "parent " + Text.shortId(parent));
+          } else { // deleted (or its record unreadable): named, not linked to a compare that cannot be made
+            h.el("span", "parent " + Text.shortId(parent) + (site.unreadable(parent) ? " (unreadable record)" : " (deleted)"),
+                "class", "muted", "title", parent);
+          }
         }
         return h.text(".").close("div");
       }

@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.cli.LongText;
+import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.CorruptObjectException;
 import dev.cairn.errors.DatasetNotFoundException;
@@ -68,7 +69,7 @@ final class ErrorPages {
       }
       if (hasRemote(id)) {
         // Not stored here: a version known from its remote, or fetched in part.
-        render(ctx, HttpProblem.NOT_HERE, e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + id);
+        render(ctx, HttpProblem.NOT_HERE, notHere(id, e));
       } else {
         // Nowhere to fetch it from: data lost here, as a damaged object is.
         log.accept("Request " + ctx.method() + " " + ctx.path() + " met a missing object: " + e.getMessage());
@@ -90,6 +91,26 @@ final class ErrorPages {
   }
 
   /** Whether the version {@code id} names (null: none) has a remote its data not here can be fetched from. */
+  /**
+   * What a page of version {@code id} lacks, said as the command line says it: a version whose
+   * record alone is here (an ancestor of one fetched) has no listing to show; one fetched in part
+   * lacks the data of some files. Each with the command that fetches it.
+   */
+  private String notHere(String id, Exception e) {
+    try {
+      DatasetRecord r = site.version(id).record();
+      String remote = site.contentStorage(r);
+      String get = "cairn get --id " + DatasetRecord.shortId(r.id()) + " --storage " + remote;
+      if (r.root() != null && !site.repository().repository().objects().has(r.root())) {
+        return "Version " + r.id() + " is known here by its record alone (an ancestor of a version fetched from " + remote
+            + "): its contents are not here; " + get + " fetches it";
+      }
+      return e.getMessage() + ": version " + r.id() + " was fetched in part; " + get + " fetches the rest";
+    } catch (IOException | RuntimeException unreadable) {
+      return e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + id;
+    }
+  }
+
   private boolean hasRemote(String id) {
     if (id == null) {
       return false;

@@ -82,8 +82,10 @@ final class LineagePage {
       DatasetRecord r = n.record();
       h.open("tr", "data-id", n.id(), "class", n.id().equals(lineage.focus()) ? "focus" : null);
       if (r == null) {
-        h.el("td", n.missingLabel(), "class", "muted").el("td", Text.shortId(n.id()), "class", "mono").el("td", "");
-        h.open("td", "colspan", 9).close("td").close("tr");
+        // Its parents are known from its version object, kept for its descendants: drawn, and listed.
+        h.el("td", n.missingLabel(), "class", "muted").el("td", Text.shortId(n.id()), "class", "mono").open("td");
+        n.parents().forEach(p -> h.raw(Widgets.parentId(site, p)).text(" "));
+        h.close("td").open("td", "colspan", 9).close("td").close("tr");
         continue;
       }
       h.open("td", "class", "name").raw(Widgets.versionLink(r)).close("td");

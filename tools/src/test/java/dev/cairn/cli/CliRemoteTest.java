@@ -1402,6 +1402,36 @@ class CliRemoteTest {
   }
 
   @Test
+  void aTeamRemoteFoundEmptyIsNotMadeAgainUnlessNamed() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Path remote = tmp.resolve("team");
+    a.ok("init");
+    Files.writeString(tmp.resolve("a/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    write(tmp.resolve("src/x.txt"), "x");
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
+    Path away = Files.move(remote, tmp.resolve("team-away"));
+    Files.createDirectories(remote); // the share's mount point, not mounted
+    write(tmp.resolve("src/y.txt"), "y");
+    String uri = remote.toUri().toString().replaceFirst("/$", "");
+    String refusal = ": the default remote " + remote + " holds no Cairn data now, though 1 version here was uploaded there (moved away,"
+        + " or not mounted?); make it reachable again, or give --storage " + remote + " to make a new remote there";
+    assertThat(a.fails("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString()).err())
+        .isEqualTo("cairn: Did not sync p/n" + refusal + "\n");
+    assertThat(a.fails("create", "--project", "p", "--name", "other").err()).isEqualTo("cairn: Did not create p/other" + refusal + "\n");
+    assertThat(remote).isEmptyDirectory();
+    assertThat(a.ok("search", "--json").array()).as("nothing made").hasSize(1);
+    // Back where it was: the team's remote takes the new version.
+    Files.delete(remote);
+    Files.move(away, remote);
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString());
+    assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", uri, "--json").array()).hasSize(2);
+    // Named with --storage, an empty folder gets a new remote, as at any first upload there.
+    Path fresh = Files.createDirectories(tmp.resolve("fresh"));
+    assertThat(a.ok("sync", "--project", "p", "--name", "elsewhere", "--folder", tmp.resolve("src").toString(), "--storage",
+        fresh.toString()).err()).contains("a new remote was made there");
+  }
+
+  @Test
   void closeOfAVersionUploadedElsewhereSaysItMadeACopy() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     write(tmp.resolve("src/x.txt"), "x");

@@ -125,7 +125,15 @@ class WebDeletedParentTest {
             .contains("href=\"" + Links.version(b.id()) + "\"");
         // Its change-set page, empty, leads to the comparison with each parent.
         assertThat(get(http, base + Links.tab(merge.id(), "changes"))).contains("No changes on top of the parents merged. Compare it with ")
-            .contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\">parent " + Text.shortId(b.id()) + "</a>.");
+            .contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\">parent " + Text.shortId(b.id()) + "</a>.")
+            .as("a deleted parent is named, not linked to a compare that cannot be made")
+            .contains(">parent " + Text.shortId(a.id()) + " (deleted)</span>")
+            .doesNotContain(Links.compare(a.id(), merge.id()).replace("&", "&amp;"));
+        // The genealogy lists a deleted version's parents, known from its version object, as the drawing joins them.
+        String lineage = get(http, base + Links.tab(merge.id(), "lineage"));
+        String row = lineage.substring(lineage.indexOf("<tr data-id=\"" + a.id() + "\""));
+        row = row.substring(0, row.indexOf("</tr>"));
+        assertThat(row).contains("deleted version").contains("href=\"" + Links.version(v.id()) + "\"");
         // A merge's change-set is against the parents merged; each parent's difference is shown beside it.
         assertThat(page).contains("Against each parent:").contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\"");
         String squashed = get(http, base + Links.version(flat.id()));

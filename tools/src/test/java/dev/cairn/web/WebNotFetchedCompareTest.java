@@ -46,10 +46,13 @@ class WebNotFetchedCompareTest {
       try (WebServer server = WebServer.start(b, "127.0.0.1", 0, new ArrayList<String>()::add)) {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + server.port();
-        for (String path : new String[] {Links.compare(first, child), "/api/compare?source=" + first + "&target=" + child}) {
+        // Its own tabs too: said as the command line says it, with the get that fetches it.
+        for (String path : new String[] {Links.compare(first, child), "/api/compare?source=" + first + "&target=" + child,
+            Links.files(first, null, 0), Links.tab(first, "changes")}) {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).as(path).isEqualTo(409);
-          assertThat(r.body()).as(path).contains("fetch the whole version from its remote").doesNotContain("fsck");
+          assertThat(r.body()).as(path).contains("is known here by its record alone").contains("its contents are not here; cairn get --id "
+              + first.substring(0, 8) + " --storage ").doesNotContain("fsck").doesNotContain("object is missing");
         }
       }
     }
