@@ -150,6 +150,19 @@ public final class Pusher {
 
   private boolean renameWarned;
 
+  /**
+   * Whether ancestor {@code id}'s record here extends the remote's {@code theirs} with a rename or
+   * a move: a change of the dataset's name, which reaches the remote with the next push of a
+   * version descending from it too.
+   */
+  private boolean renamedHere(String id, DatasetRecord theirs) throws IOException {
+    if (theirs == null) {
+      return false;
+    }
+    DatasetRecord ours = repo.catalog().read(id);
+    return !sameDataset(ours, theirs) && RecordHistory.of(theirs.log(), ours.log()) == RecordHistory.THEIRS_AHEAD;
+  }
+
   private static boolean sameDataset(DatasetRecord a, DatasetRecord b) {
     return a.project().equals(b.project()) && a.name().equals(b.name());
   }
@@ -216,6 +229,10 @@ public final class Pusher {
           // Not whole here, and its remote cannot give the rest (deleted there since this copy was
           // fetched, say): the child goes alone, as above; what it needs of its own is checked below.
         }
+      } else if (renamedHere(p, there.record())) {
+        // Renamed or moved here since it went there: the dataset's name goes with its versions,
+        // or a teammate would find it under two names there.
+        pushVersion(p, null, totals, visiting);
       } else {
         if (entry != null && there.record() != null && !visiting.contains(p)) {
           // There already: sent by another repository's push of a sibling, or by this one's that

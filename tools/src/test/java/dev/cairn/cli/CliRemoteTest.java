@@ -42,7 +42,14 @@ class CliRemoteTest {
         "--json").obj().get("id"); // sends v1 with it, as its parent
     assertThat(new Cli(tmp.resolve("b")).ok("search", "--storage", remote, "--json").array()).hasSize(2);
     String note = a.ok("rename", "--project", "p", "--name", "n", "--new-name", "m").err();
-    assertThat(note).contains(" keeps the records of 2 versions (").contains(v1.substring(0, 8)).contains(v2.substring(0, 8));
+    assertThat(note).contains(" keeps the records of 2 versions (").contains(v1.substring(0, 8)).contains(v2.substring(0, 8))
+        .contains("until each, or a version descending from it, is uploaded again");
+    // A child's upload takes the rename of the ancestors there with it: the dataset stays under one name there.
+    write(tmp.resolve("d/w.txt"), "w");
+    String v3 = (String) a.ok("sync", "--project", "p", "--name", "m", "--folder", tmp.resolve("d").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    assertThat(new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array())
+        .extracting(m -> m.get("id") + " " + m.get("name")).containsExactlyInAnyOrder(v1 + " m", v2 + " m", v3 + " m");
     // And the ancestors of a version of another dataset: a merge uploaded sends its parents along.
     write(tmp.resolve("e/z.txt"), "z");
     String other = (String) a.ok("sync", "--project", "p", "--name", "o", "--folder", tmp.resolve("e").toString(), "--disable-upload",
@@ -929,7 +936,8 @@ class CliRemoteTest {
     String copy = tmp.resolve("copy").toString();
     alice.ok("upload", "--id", pets, "--storage", copy);
     String moved = alice.ok("move", "--project", "vision", "--name", "animals", "--new-project", "zoo").err();
-    assertThat(moved).contains(" keeps the records of 2 versions (").contains(") as they were until each is uploaded again: cairn upload --id ID"
+    assertThat(moved).contains(" keeps the records of 2 versions (").contains(") as they were until each, or a version descending from it,"
+        + " is uploaded again: cairn upload --id ID"
         + " --storage " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + "\n");
     // A copy elsewhere too, which only an upload to it updates (a plain upload goes to the version's own remote).
     String copyUri = Path.of(copy).toUri().toString().replaceFirst("/$", "");
