@@ -238,6 +238,32 @@ public final class Catalog {
     }
   }
 
+  /**
+   * Notes that version {@code id}, an ancestor of a version fetched from {@code remote}, was deleted
+   * there before its record could be fetched: not lost here, so {@code fsck} does not warn of it.
+   * Its content is the remote's URI.
+   */
+  public void markDeletedThere(String id, String remote) throws IOException {
+    if (!isFullId(id)) {
+      return; // a parent id is always one; a damaged record's is not marked
+    }
+    Path there = refs.resolve("deleted-there");
+    Files.createDirectories(there);
+    AtomicFiles.createIfAbsent(there.resolve(id), (remote + "\n").getBytes(StandardCharsets.UTF_8), tmp);
+  }
+
+  /** The remote on which ancestor {@code id} was found deleted ({@link #markDeletedThere}), or null. */
+  public String deletedThere(String id) throws IOException {
+    if (!isFullId(id)) {
+      return null;
+    }
+    try {
+      return Files.readString(refs.resolve("deleted-there").resolve(id), StandardCharsets.UTF_8).trim();
+    } catch (NoSuchFileException | java.nio.charset.MalformedInputException e) {
+      return null;
+    }
+  }
+
   /** Whether version {@code id} was deleted on purpose (its record is gone, not lost). */
   public boolean wasDeleted(String id) {
     return Files.exists(refs.resolve("deleted").resolve(id));

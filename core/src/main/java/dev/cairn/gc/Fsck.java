@@ -312,7 +312,8 @@ public final class Fsck {
       }
       for (String parent : r.parents()) {
         // A parent deleted on purpose (delete --force) is no problem: the child keeps its content.
-        if (!ids.contains(parent) && !repo.catalog().wasDeleted(parent)) {
+        // Nor is one a fetch found deleted on its remote (by a teammate) before it could take its record.
+        if (!ids.contains(parent) && !repo.catalog().wasDeleted(parent) && repo.catalog().deletedThere(parent) == null) {
           problems.add(Problem.warning(r.id(), null, "parent " + parent
               + (repo.catalog().exists(parent) ? " has an unreadable record" : "'s record is not here (deleted on the remote this version"
               + " came from, or lost: fsck --repair recovers a lost one from its version object, if that is here)")));

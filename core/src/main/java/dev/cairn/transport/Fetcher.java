@@ -286,6 +286,9 @@ public final class Fetcher {
           missing.put(p, pr); // one deleted here on purpose stays deleted: only a fetch of it by its id brings it back
         }
         queue.addAll(pr.parents());
+      } else if (remote.wasDeleted(p)) {
+        // Deleted there by a teammate: its record is not lost here, so fsck says nothing of it.
+        repo.catalog().markDeletedThere(p, remote.storage().uri().toString());
       }
     }
     // Ancestors before descendants: a fetch stopped part way leaves no record here whose

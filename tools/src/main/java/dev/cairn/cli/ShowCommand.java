@@ -134,7 +134,8 @@ final class ShowCommand extends Base {
   /** A parent's name and version, or why it cannot be given. */
   private String parentLabel(String id) throws IOException {
     if (!repo().catalog().exists(id)) {
-      return repo().catalog().wasDeleted(id) ? "deleted" : "not in this repository";
+      String there = repo().catalog().deletedThere(id);
+      return repo().catalog().wasDeleted(id) ? "deleted" : there != null ? "deleted on " + there : "not in this repository";
     }
     try {
       DatasetRecord p = repo().catalog().read(id);

@@ -317,7 +317,13 @@ class CliRemoteTest {
       assertThat(GcLikeSnapshot.of(copy)).isEqualTo(GcLikeSnapshot.of(src));
       assertThat(holder.ok("fsck", "--storage", second).out()).startsWith("ok: ");
     }
-    assertThat(c.run("fsck").out()).contains("parent " + middle + "'s record is not here (deleted on the remote");
+    // c's fetch found the parent deleted there: not lost here, so fsck says nothing of it, and show names where it went.
+    String firstUri = Path.of(first).toUri().toString().replaceFirst("/$", "");
+    assertThat(c.ok("fsck").out()).startsWith("ok: ").doesNotContain(middle);
+    assertThat(c.ok("show", "--id", last, "--lineage").out()).contains(middle.substring(0, 8) + "  deleted on " + firstUri);
+    // A record lost here (not deleted anywhere) is still warned of.
+    Files.delete(tmp.resolve("b/refs/datasets/" + middle + ".json"));
+    assertThat(b.run("fsck").out()).contains("parent " + middle + "'s record is not here (deleted on the remote");
   }
 
   @Test
