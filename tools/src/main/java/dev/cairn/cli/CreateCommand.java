@@ -178,7 +178,10 @@ final class CreateCommand extends Base {
     } catch (DatasetNotFoundException notLocal) {
       String remote = storage != null ? storage : repo().defaultStorage();
       if (remote == null) {
-        throw notLocal;
+        String msg = notLocal.getMessage();
+        int hint = msg.indexOf(" (a version only a remote holds");
+        throw new DatasetNotFoundException((hint < 0 ? msg : msg.substring(0, hint)) + " (a parent only a remote holds is fetched"
+            + " with it when create is given --storage URI)");
       }
       return repo().fetch(parent, Selection.NONE, remote, null, progress()).id();
     }

@@ -28,7 +28,10 @@ final class UploadCommand extends Base {
     Dataset ds = select(selector);
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
     if (target == null) {
-      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in the repository's config)");
+      // Made while its parents' remote could not be used (offline, say): that one is the likely place.
+      String parents = remotes().parentsRemote(ds.record().parents());
+      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in the repository's config)"
+          + (parents == null ? "" : "; its parents are on " + parents + ": --storage " + ShellWords.quote(parents)));
     }
     requireOwnRemoteThere(ds, target, storage, "Cannot upload " + ds.id(), "");
     boolean draft = ds.record().isDraft();

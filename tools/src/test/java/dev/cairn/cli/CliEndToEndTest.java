@@ -857,7 +857,8 @@ class CliEndToEndTest {
     Cli.Result bare = cli.fails(); // no command: the usage, and a failure a script notices
     assertThat(bare.exit()).isEqualTo(1);
     assertThat(bare.out()).contains("Commands:");
-    cli.fails("create", "--name", "x", "--parents", "ffffffffffff");
+    assertThat(cli.fails("create", "--name", "x", "--parents", "ffffffffffff").err()).isEqualTo("cairn: Cannot find dataset version: no"
+        + " version id starts with ffffffffffff (a parent only a remote holds is fetched with it when create is given --storage URI)\n");
     cli.fails("export", "--id", id, "--output", tmp.resolve("x.rar").toString());
     assertThat(cli.ok("list", "--id", id, "--json").array()).hasSize(1);
     // A link leading outside the folder adds its target, as clearml-data does; one leading nowhere

@@ -1416,6 +1416,25 @@ class CliRemoteTest {
   }
 
   @Test
+  void anUploadOfAVersionMadeWhileItsParentsRemoteWasAwayNamesThatRemote() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    Path remote = tmp.resolve("remote");
+    write(tmp.resolve("src/x.txt"), "x");
+    String parent = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage",
+        remote.toString(), "--json").obj().get("id");
+    Path away = Files.move(remote, tmp.resolve("away"));
+    a.ok("create", "--project", "p", "--name", "n", "--parents", parent);
+    write(tmp.resolve("more/y.txt"), "y");
+    a.ok("add", "--files", tmp.resolve("more").toString());
+    a.ok("close");
+    Files.move(away, remote);
+    String uri = remote.toUri().toString().replaceFirst("/$", "");
+    assertThat(a.fails("upload").err()).isEqualTo("cairn: Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in"
+        + " the repository's config); its parents are on " + uri + ": --storage " + uri + "\n");
+    assertThat(a.ok("upload", "--storage", uri).out()).startsWith("Uploaded ").contains(" to " + uri + ": 1 version");
+  }
+
+  @Test
   void aTeamRemoteFoundEmptyIsNotMadeAgainUnlessNamed() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("team");
