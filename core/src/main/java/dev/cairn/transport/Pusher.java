@@ -141,6 +141,16 @@ public final class Pusher {
     renameWarned = true;
     String was = DatasetRepository.label(r.project(), r.name());
     String now = DatasetRepository.label(parentThere.project(), parentThere.name());
+    DatasetRecord parentHere = repo.catalog().read(parentThere.id());
+    String changedThere = RecordHistory.since(parentHere.log(), parentThere.log());
+    if (!changedThere.contains("rename") && !changedThere.contains("move")) {
+      // Renamed here, not there: the rename could not go, its record having changed there too (a
+      // rename is not merged). Renaming back would undo the user's own rename: not advised.
+      progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " stays " + now
+          + " there: its rename here was not sent, as its record changed there too since (" + changedThere + ") and a rename is not"
+          + " merged; so the dataset is under two names there");
+      return;
+    }
     progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " is " + now
         + " there (renamed since), so the dataset is under two names there; to follow the rename, rename it here too (cairn rename"
         + " --project " + r.project() + " --name " + r.name() + " --new-name " + parentThere.name()
@@ -149,6 +159,11 @@ public final class Pusher {
   }
 
   private boolean renameWarned;
+
+  private static String firstLine(Exception e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
+  }
 
   /**
    * Whether ancestor {@code id}'s record here extends the remote's {@code theirs} with a rename or
@@ -160,7 +175,7 @@ public final class Pusher {
       return false;
     }
     DatasetRecord ours = repo.catalog().read(id);
-    return !sameDataset(ours, theirs) && RecordHistory.of(theirs.log(), ours.log()) == RecordHistory.THEIRS_AHEAD;
+    return !sameDataset(ours, theirs) && RecordHistory.of(ours.log(), theirs.log()) == RecordHistory.OURS_AHEAD;
   }
 
   private static boolean sameDataset(DatasetRecord a, DatasetRecord b) {
@@ -231,8 +246,15 @@ public final class Pusher {
         }
       } else if (renamedHere(p, there.record())) {
         // Renamed or moved here since it went there: the dataset's name goes with its versions,
-        // or a teammate would find it under two names there.
-        pushVersion(p, null, totals, visiting);
+        // or a teammate would find it under two names there. Not at the child's cost: an ancestor
+        // whose rename the remote refuses (its new version string taken there, say) is said.
+        try {
+          pushVersion(p, entry, totals, visiting);
+        } catch (InvalidInputException | ConflictException | CannotComplete refused) {
+          progress.warn("the rename of " + DatasetRecord.shortId(p) + " here could not be sent to " + uri + " (" + firstLine(refused)
+              + "), so the dataset is under two names there until it is (cairn upload --id " + DatasetRecord.shortId(p) + " --storage "
+              + uri + ")");
+        }
       } else {
         if (entry != null && there.record() != null && !visiting.contains(p)) {
           // There already: sent by another repository's push of a sibling, or by this one's that

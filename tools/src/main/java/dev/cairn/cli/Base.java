@@ -736,13 +736,12 @@ abstract class Base implements Callable<Integer> {
    * otherwise get a second remote that the team never reads. Named with {@code --storage}, it is made.
    */
   void requireDefaultRemoteThere(String target, String refused, String orElse) throws IOException {
-    if (target == null || holdsCairnData(target)) {
-      return;
+    String team = repo().defaultStorage();
+    if (target == null || team == null || !uri(team).equals(uri(target)) || holdsCairnData(target)) {
+      return; // not the default remote (a version's own is checked as such), or one holding data
     }
     String there = uri(target);
-    long uploaded = repo().catalog().all().stream()
-        .filter(r -> r.uploadedTo().stream().anyMatch(u -> uri(u).equals(there)) || r.storage() != null && uri(r.storage()).equals(there))
-        .count();
+    long uploaded = repo().catalog().all().stream().filter(r -> r.uploadedTo().stream().anyMatch(u -> uri(u).equals(there))).count();
     if (uploaded > 0) {
       throw new InvalidInputException(refused + ": the default remote " + target + " holds no Cairn data now, though "
           + Format.count(uploaded, "version") + " here " + (uploaded == 1 ? "was" : "were") + " uploaded there (moved away, or not"

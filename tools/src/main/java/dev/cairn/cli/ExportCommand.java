@@ -59,6 +59,10 @@ final class ExportCommand extends Base {
 
   /** {@code --format}'s, checked against the name's extension; null when not given (the extension's). */
   private ArchiveIo.Format chosenFormat() throws InvalidInputException {
+    if (output.toString().equals("-")) {
+      // Not taken for a file named "-": standard output is named as the file it is.
+      throw new InvalidInputException("Cannot export to -: give a file name, or /dev/stdout with --format for standard output");
+    }
     ArchiveIo.Format named;
     try {
       named = ArchiveIo.Format.of(output);

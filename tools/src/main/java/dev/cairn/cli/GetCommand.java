@@ -119,7 +119,7 @@ final class GetCommand extends Base {
     if (!stdin && !Files.exists(lock)) {
       throw new InvalidInputException("Cannot read lock file " + lock + ": no such file");
     }
-    if (Files.isDirectory(lock)) {
+    if (!stdin && Files.isDirectory(lock)) {
       throw new InvalidInputException("Cannot read lock file " + lock + ": it is a folder");
     }
     byte[] bytes = stdin ? System.in.readAllBytes() : Files.readAllBytes(lock); // a pipe (<(...)) too

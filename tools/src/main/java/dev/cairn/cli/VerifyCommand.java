@@ -134,8 +134,8 @@ final class VerifyCommand extends Base {
       // "Verified" only when all is: a changed cached folder, or a remote that could not give
       // what it should hold, fails the check (exit 1), said below.
       // The last line names the version checked, and the folder: one picked without --id may not be the one meant.
-      String version = checked.name() + " " + checked.version() + " (" + ds.shortId() + ")";
-      String subject = folder == null ? version : folder + " against " + version;
+      String version = printable(checked.name()) + " " + checked.version() + " (" + ds.shortId() + ")";
+      String subject = folder == null ? version : printable(folder.toString()) + " against " + version;
       String stored = changedCopies.isEmpty() && remoteDamage == null ? "Verified " + subject + ": no differences"
           : "Stored data of " + version + ": no differences";
       out().println((differences == 0 ? stored : subject + ": " + Format.count(differences, "differing path")) + fetched);

@@ -269,6 +269,7 @@ final class VersionRemotes {
     }
     byRemote.forEach((remote, ids) -> note.accept(remote + (ids.size() == 1
         ? " keeps " + ids.get(0) + "'s record as it was until cairn upload --id " + ids.get(0) + " --storage " + remote
+            + " (or the upload of a version descending from it)"
         : " keeps the records of " + ids.size() + " versions (" + String.join(", ", ids) + ") as they were until each, or a version"
             + " descending from it, is uploaded again: cairn upload --id ID --storage " + remote)));
   }

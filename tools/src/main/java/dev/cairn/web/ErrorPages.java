@@ -1,6 +1,7 @@
 package dev.cairn.web;
 
 import dev.cairn.cli.LongText;
+import dev.cairn.cli.ShellWords;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.CorruptObjectException;
@@ -64,8 +65,11 @@ final class ErrorPages {
     } else if (e instanceof MissingObjectException) {
       String id = ctx.pathParamMap().get("id");
       if (id == null) {
-        // A comparison names its versions in its query: the first known on a remote is the one to fetch.
-        id = hasRemote(ctx.queryParam("source")) ? ctx.queryParam("source") : ctx.queryParam("target");
+        // A comparison names its versions in its query: one known here by its record alone is the
+        // one to fetch, else the first known on a remote.
+        String source = ctx.queryParam("source");
+        String target = ctx.queryParam("target");
+        id = recordOnly(target) && !recordOnly(source) ? target : hasRemote(source) ? source : target;
       }
       if (hasRemote(id)) {
         // Not stored here: a version known from its remote, or fetched in part.
@@ -90,7 +94,6 @@ final class ErrorPages {
     }
   }
 
-  /** Whether the version {@code id} names (null: none) has a remote its data not here can be fetched from. */
   /**
    * What a page of version {@code id} lacks, said as the command line says it: a version whose
    * record alone is here (an ancestor of one fetched) has no listing to show; one fetched in part
@@ -100,17 +103,28 @@ final class ErrorPages {
     try {
       DatasetRecord r = site.version(id).record();
       String remote = site.contentStorage(r);
-      String get = "cairn get --id " + DatasetRecord.shortId(r.id()) + " --storage " + remote;
-      if (r.root() != null && !site.repository().repository().objects().has(r.root())) {
+      String get = "cairn get --id " + DatasetRecord.shortId(r.id()) + " --storage " + ShellWords.quote(remote);
+      if (recordOnly(id)) {
         return "Version " + r.id() + " is known here by its record alone (an ancestor of a version fetched from " + remote
             + "): its contents are not here; " + get + " fetches it";
       }
-      return e.getMessage() + ": version " + r.id() + " was fetched in part; " + get + " fetches the rest";
+      return e.getMessage() + ": version " + r.id() + " is not whole here (fetched in part?); " + get + " fetches the rest";
     } catch (IOException | RuntimeException unreadable) {
       return e.getMessage() + "; fetch the whole version from its remote: cairn get --id " + id;
     }
   }
 
+  /** Whether version {@code id} is known here by its record alone: its manifest is not here. */
+  private boolean recordOnly(String id) {
+    try {
+      DatasetRecord r = site.version(id).record();
+      return r.root() != null && !site.repository().repository().objects().has(r.root());
+    } catch (IOException | RuntimeException unreadable) {
+      return false;
+    }
+  }
+
+  /** Whether the version {@code id} names (null: none) has a remote its data not here can be fetched from. */
   private boolean hasRemote(String id) {
     if (id == null) {
       return false;

@@ -818,6 +818,8 @@ class CliEndToEndTest {
         + " /dev/null: use .zip, .tar, .tar.gz or .tar.zst (or --format, for a device or pipe)\n");
     assertThat(cli.fails("export", "--id", id, "--output", tmp.resolve("v.zip").toString(), "--format", "tar").err())
         .isEqualTo("cairn: Cannot export: --format tar and the name v.zip say different formats\n");
+    assertThat(cli.fails("export", "--id", id, "--output", "-", "--format", "tar").err()).isEqualTo("cairn: Cannot export to -: give a"
+        + " file name, or /dev/stdout with --format for standard output\n");
     assertThat(cli.fails("export", "--id", id, "--output", "/dev/null", "--format", "rar").err())
         .isEqualTo("cairn: Cannot use archive format 'rar': give zip, tar, tar.gz or tar.zst\n");
     Path noExtension = tmp.resolve("archive");

@@ -930,7 +930,7 @@ class CliRemoteTest {
     String id8 = pets.substring(0, 8);
     assertThat(alice.ok("rename", "--project", "vision", "--name", "pets", "--new-name", "animals").err()).isEqualTo("cairn: note: "
         + Path.of(remote).toUri().toString().replaceFirst("/$", "") + " keeps " + id8 + "'s record as it was until cairn upload --id " + id8
-        + " --storage " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + "\n");
+        + " --storage " + Path.of(remote).toUri().toString().replaceFirst("/$", "") + " (or the upload of a version descending from it)\n");
     assertThat(carol.fails("create", "--project", "vision", "--name", "animals", "--version", "1.0.0", "--storage", remote).err())
         .contains("held by version " + pets);
     alice.ok("upload", "--id", pets, "--storage", remote);
@@ -948,7 +948,8 @@ class CliRemoteTest {
     // A copy elsewhere too, which only an upload to it updates (a plain upload goes to the version's own remote).
     String copyUri = Path.of(copy).toUri().toString().replaceFirst("/$", "");
     assertThat(moved).as("a copy elsewhere too").contains("cairn: note: " + copyUri + " keeps "
-        + id8 + "'s record as it was until cairn upload --id " + id8 + " --storage " + copyUri + "\n");
+        + id8 + "'s record as it was until cairn upload --id " + id8 + " --storage " + copyUri + " (or the upload of a version descending"
+        + " from it)\n");
     alice.ok("upload", "--id", id8, "--storage", copyUri);
     assertThat(new Cli(tmp.resolve("reader")).ok("search", "--storage", copy, "--json").array()).extracting(m -> m.get("project"))
         .containsExactly("zoo");
