@@ -171,7 +171,8 @@ final class FileIngester {
     // --inplace, touch -r) cannot restore it, and the bytes read may be half old, half new.
     if (after == null || c.size() != f.size() || after.size() != f.size() || after.mtimeNanos() != f.mtimeNanos()
         || after.ctimeNanos() != f.ctimeNanos() || after.inode() != f.inode()) {
-      throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again");
+      throw new InvalidInputException("Cannot add " + f.file() + ": the file changed while it was being added; try again (what was"
+          + " stored of it is reused then, or freed by cairn gc)");
     }
     return c;
   }
