@@ -273,7 +273,7 @@ final class DatasetRename {
           continue; // no Cairn data there (any more): no name to collide with
         }
         // The versions a stopped run of this rename renamed here still carry the old name there.
-        requireAllHere(remote, at, versions, renamedBefore, verb);
+        requireAllHere(remote, at, versions, renamedBefore, verb, repo.catalog());
         for (DatasetRecord v : e.getValue()) {
           String holder = remote.nameHolderId(project, name, v.version());
           if (holder == null) {
@@ -355,13 +355,29 @@ final class DatasetRename {
    * theirs would keep the old name there and the dataset would be split in two.
    */
   private static void requireAllHere(Remote remote, String at, List<DatasetRecord> versions, List<DatasetRecord> renamedBefore,
-      String verb) throws IOException {
+      String verb, Catalog catalog) throws IOException {
     DatasetRecord any = versions.get(0);
     Set<String> here = new HashSet<>();
     versions.forEach(v -> here.add(v.id()));
     renamedBefore.forEach(v -> here.add(v.id()));
     List<String> elsewhere = new ArrayList<>();
-    remote.liveVersions(any.project(), any.name(), here::contains).forEach((id, r) -> elsewhere.add(r.version()));
+    Map<String, String> deletedHere = new java.util.TreeMap<>(VersionStrings.ORDER); // version string → id
+    remote.liveVersions(any.project(), any.name(), here::contains).forEach((id, r) -> {
+      if (catalog.wasDeleted(id)) {
+        deletedHere.put(r.version(), id);
+      } else {
+        elsewhere.add(r.version());
+      }
+    });
+    if (!deletedHere.isEmpty()) {
+      // Deleted here on purpose, not there: getting it back is not what was meant.
+      Map.Entry<String, String> first = deletedHere.entrySet().iterator().next();
+      throw new InvalidInputException("Cannot " + verb + ": " + at + " still holds " + Text.count(deletedHere.size(), "version") + " of "
+          + DatasetRepository.label(any.project(), any.name()) + " deleted here (" + String.join(", ", deletedHere.keySet())
+          + "), which would keep the old name there: delete " + (deletedHere.size() == 1 ? "it" : "each") + " there first (cairn delete"
+          + " --id " + DatasetRecord.shortId(first.getValue()) + " --storage '" + at + "' --force), or get it back (cairn get --id "
+          + DatasetRecord.shortId(first.getValue()) + " --storage '" + at + "')");
+    }
     if (!elsewhere.isEmpty()) {
       elsewhere.sort(VersionStrings.ORDER);
       throw new InvalidInputException("Cannot " + verb + ": " + at + " holds " + Text.count(elsewhere.size(), "version") + " of "

@@ -1417,6 +1417,25 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRenameWhileAVersionDeletedHereStaysOnTheRemoteSaysToDeleteItThere() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    write(tmp.resolve("src/x.txt"), "x");
+    String v1 = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    write(tmp.resolve("src/y.txt"), "y");
+    a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    a.ok("delete", "--id", v1, "--force");
+    assertThat(a.fails("rename", "--project", "p", "--name", "n", "--new-name", "m").err()).isEqualTo("cairn: Cannot rename n to m: " + uri
+        + " still holds 1 version of p/n deleted here (1.0.0), which would keep the old name there: delete it there first (cairn delete"
+        + " --id " + v1.substring(0, 8) + " --storage '" + uri + "' --force), or get it back (cairn get --id " + v1.substring(0, 8)
+        + " --storage '" + uri + "')\n");
+    a.ok("delete", "--id", v1, "--storage", uri, "--force");
+    a.ok("rename", "--project", "p", "--name", "n", "--new-name", "m");
+  }
+
+  @Test
   void anUploadOfAVersionMadeWhileItsParentsRemoteWasAwayNamesThatRemote() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
