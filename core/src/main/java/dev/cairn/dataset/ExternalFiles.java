@@ -62,9 +62,7 @@ final class ExternalFiles implements AutoCloseable {
     if (s == null) {
       if (!Storages.supports(folder, conf)) {
         // Said as a link's, not a remote's: the stores a link may name are the web's too.
-        throw new BadStorageLocationException("Cannot link files at " + folder + ": no support for scheme '" + folder.getScheme()
-            + "'; a link is an http:// or https:// URL, a local path (or file://), or an hdfs://, webhdfs://, viewfs://, s3a://"
-            + " (s3://), abfs://, abfss:// or gs:// location");
+        throw new BadStorageLocationException("Cannot link files at " + folder + ": " + Storages.unsupported(folder, true));
       }
       s = Storages.open(folder, conf);
       open.put(folder, s);

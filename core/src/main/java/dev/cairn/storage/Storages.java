@@ -157,11 +157,23 @@ public final class Storages {
         return new RetryingStorage(p.open(uri, conf), RetryingStorage.Policy.DEFAULT);
       }
     }
+    throw new BadStorageLocationException("Cannot open storage " + uri + ": " + unsupported(uri, false));
+  }
+
+  /**
+   * What a location may name but a folder, the scheme of {@code uri} being one no provider opens:
+   * for a remote, or ({@code link}) for an external file, which may also be on a web server.
+   */
+  public static String unsupported(URI uri, boolean link) {
+    return "no support for scheme '" + uri.getScheme() + "'; " + (link ? "a link is an http:// or https:// URL, a local path (or"
+        + " file://), or " : "a remote is a local or network folder (a path, or file://), or ") + stores(providers());
+  }
+
+  /** The object stores and Hadoop file systems, and whether {@code providers} reach them. */
+  private static String stores(List<StorageProvider> providers) {
     boolean hadoopHere = providers.size() > 1; // the local folders' provider is always there
-    throw new BadStorageLocationException("Cannot open storage " + uri + ": no support for scheme '" + uri.getScheme() + "'; a remote is a"
-        + " local or network folder (a path, or file://), or an hdfs://, webhdfs://, viewfs://, s3a:// (s3:// reads as s3a://), abfs://,"
-        + " abfss:// or gs:// location" + (hadoopHere ? "" : ", which need the cairn-storage-hadoop module on the"
-        + " classpath (the cairn command line has it)") + "; wasb:// and wasbs:// are read by that module in a program of"
-        + " one's own, not by the command line");
+    return "an hdfs://, webhdfs://, viewfs://, s3a:// (s3:// reads as s3a://), abfs://, abfss:// or gs:// location"
+        + (hadoopHere ? "" : ", which need the cairn-storage-hadoop module on the classpath (the cairn command line has it)")
+        + "; wasb:// and wasbs:// are read by that module in a program of one's own, not by the command line";
   }
 }
