@@ -252,6 +252,23 @@ final class SyncCommand extends Base {
   }
 
   /**
+   * Says which drafts of the dataset the new version {@code made} neither took nor builds on: a
+   * draft left open (or another sync of the same dataset running now) holds the version string the
+   * dataset's next version would have had, and {@code made} took the one after it.
+   */
+  private void noteOtherDrafts(DatasetRecord made) throws IOException {
+    List<DatasetRecord> drafts = repo().list(made.project(), "^" + java.util.regex.Pattern.quote(made.name()) + "$", List.of()).stream()
+        .filter(r -> r.isDraft() && !r.id().equals(made.id()) && r.project().equals(made.project()) && r.name().equals(made.name()))
+        .toList();
+    if (!drafts.isEmpty()) {
+      note(DatasetRepository.label(made.project(), made.name()) + " has " + (drafts.size() == 1 ? "a draft" : drafts.size() + " drafts")
+          + " open (" + String.join(", ", drafts.stream().map(r -> r.version() + " " + r.shortId()).toList()) + ": left open, or"
+          + " another sync running now), which this sync neither took nor built on; this version is " + made.version()
+          + " (sync --folder DIR without --name fills the current draft; cairn delete --id ID removes one)");
+    }
+  }
+
+  /**
    * {@code --project/--name} or {@code --parents}: a new version, made only if the folder brings a
    * change, a child of the dataset's latest closed version unless parents are given; closed unless
    * {@code --skip-close}.
@@ -334,6 +351,9 @@ final class SyncCommand extends Base {
     }
     if (latestHere && remote != null && ds != null) {
       noteNewerOnRemote(ds.record(), remote);
+    }
+    if (latestHere && ds != null) {
+      noteOtherDrafts(ds.record());
     }
     if (ds == null && skipClose) {
       // Nothing changed, but a draft to go on with was asked for: as clearml-data keeps it. Its

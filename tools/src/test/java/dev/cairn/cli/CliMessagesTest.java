@@ -866,6 +866,21 @@ class CliMessagesTest {
   }
 
   @Test
+  void aSyncBesideAnOpenDraftOfItsDatasetSaysSo() throws IOException {
+    Path src = tmp.resolve("cats");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("a.txt"), "a");
+    String draft = (String) cli.ok("create", "--project", "p", "--name", "cats", "--json").obj().get("id");
+    Cli.Result synced = cli.ok("sync", "--project", "p", "--name", "cats", "--folder", src.toString());
+    assertThat(synced.err()).isEqualTo("cairn: note: p/cats has a draft open (1.0.0 " + draft.substring(0, 8) + ": left open, or another"
+        + " sync running now), which this sync neither took nor built on; this version is 1.0.1 (sync --folder DIR without --name fills"
+        + " the current draft; cairn delete --id ID removes one)\n");
+    Files.writeString(src.resolve("b.txt"), "b");
+    cli.ok("delete", "--id", draft);
+    assertThat(cli.ok("sync", "--project", "p", "--name", "cats", "--folder", src.toString()).err()).isEmpty();
+  }
+
+  @Test
   void picocliSentencesEndBeforeTheHelpHint() {
     assertThat(cli.fails("help", "nosuch").err()).isEqualTo("cairn: Unknown subcommand 'nosuch' (see 'cairn --help')\n");
   }
