@@ -593,21 +593,21 @@ abstract class Base implements Callable<Integer> {
       String label = String.format("%-9s", type.name().toLowerCase(Locale.ROOT));
       for (DiffEntry d : diff) {
         if (d.type() == type) {
-          out().println(label + Format.path(d.path()) + modeOnly(d));
+          out().println(label + Format.path(d.path()) + modeNote(d));
         }
       }
     }
   }
 
-  /** A note for a file whose content stayed and whose executable bit changed, as git's "mode change". */
-  private static String modeOnly(DiffEntry d) {
+  /** A note for a modified file whose executable bit changed, its content too or not, as git's "mode change". */
+  private static String modeNote(DiffEntry d) {
     FileEntry before = d.oldEntry();
     FileEntry after = d.newEntry();
-    if (before == null || after == null || before.executable() == after.executable()
-        || before.kind() != after.kind() || !before.digest().equals(after.digest())) {
+    if (before == null || after == null || before.executable() == after.executable()) {
       return "";
     }
-    return after.executable() ? " (mode only: now executable)" : " (mode only: no longer executable)";
+    String now = after.executable() ? "now executable" : "no longer executable";
+    return before.kind() == after.kind() && before.digest().equals(after.digest()) ? " (mode only: " + now + ")" : " (and " + now + ")";
   }
 
   /**
@@ -744,8 +744,8 @@ abstract class Base implements Callable<Integer> {
     long uploaded = repo().catalog().all().stream().filter(r -> r.uploadedTo().stream().anyMatch(u -> uri(u).equals(there))).count();
     if (uploaded > 0) {
       throw new InvalidInputException(refused + ": the default remote " + target + " holds no Cairn data now, though "
-          + Format.count(uploaded, "version") + " here " + (uploaded == 1 ? "was" : "were") + " uploaded there (moved away, or not"
-          + " mounted?); make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
+          + Format.count(uploaded, "version") + " here " + (uploaded == 1 ? "is" : "are") + " on it (uploaded there, or fetched from"
+          + " it; moved away, or not mounted?); make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
     }
   }
 

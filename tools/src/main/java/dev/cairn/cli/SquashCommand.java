@@ -42,6 +42,9 @@ final class SquashCommand extends Base {
     long packBytes = chunkSize.packTargetBytes();
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
     chunkSize.requireRemote("squash", remote);
+    if (storage == null) {
+      requireDefaultRemoteThere(remote, "Did not squash", "");
+    }
     long started = System.currentTimeMillis();
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());
     // Closed before this run: an earlier run of this squash made it and stopped before its upload ended.

@@ -77,7 +77,7 @@ final class VersionRemotes {
             onto = agreed == null || attempt > REBASES ? null : repo.rebaseRecordChange(r.id(), remote, agreed);
           } catch (IOException | RuntimeException unreadable) {
             // Not the records' fault (the remote gone meanwhile, a lock held too long): the upload is what to run again.
-            warn.accept(keptThere(remote, id, ErrorHandler.oneLine(unreadable, false)));
+            warn.accept(keptThere(remote, r.storage(), id, ErrorHandler.oneLine(unreadable, false)));
             break;
           }
           if (onto == null) {
@@ -89,7 +89,7 @@ final class VersionRemotes {
                   : ", the value set here winning where both changed the same thing (" + String.join(", ", onto.replaced()) + ")"));
           agreed = onto.theirs();
         } catch (IOException e) {
-          warn.accept(keptThere(remote, id, ErrorHandler.oneLine(e, false)));
+          warn.accept(keptThere(remote, r.storage(), id, ErrorHandler.oneLine(e, false)));
           break;
         }
       }
@@ -106,9 +106,15 @@ final class VersionRemotes {
    */
   record Before(Map<String, String> notSent, DatasetRecord agreed) {}
 
-  private static String keptThere(String remote, String id, String why) {
-    return remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id + " --storage " + remote
-        + " sends the change";
+  /**
+   * The warning that {@code remote} keeps version {@code id}'s record as it was, with the upload that
+   * sends the change: a plain one to the version's own remote ({@code own}), which refuses to make
+   * a new remote there should the location be found empty (a share not mounted); --storage names a copy.
+   */
+  private static String keptThere(String remote, String own, String id, String why) {
+    boolean ownRemote = own != null && Base.uri(own).equals(Base.uri(remote));
+    return remote + " keeps " + id + "'s record as it was (" + why + "); cairn upload --id " + id
+        + (ownRemote ? "" : " --storage " + remote) + " sends the change";
   }
 
   /**
@@ -149,7 +155,8 @@ final class VersionRemotes {
         // Changed on both sides in what cannot be merged: sending would be refused the same way, so it is said once.
         notSent.put(remote, remote + " keeps " + id + "'s record as it was: " + ErrorHandler.oneLine(diverged, false));
       } catch (IOException | RuntimeException unreadable) { // a remote gone, or one that is no folder now
-        notSent.put(remote, keptThere(remote, id, "its record there could not be read: " + ErrorHandler.oneLine(unreadable, false)));
+        notSent.put(remote, keptThere(remote, r.storage(), id,
+            "its record there could not be read: " + ErrorHandler.oneLine(unreadable, false)));
       }
     }
     return new Before(notSent, repo.get(r.id()).record());

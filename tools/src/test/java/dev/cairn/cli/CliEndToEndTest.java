@@ -645,6 +645,11 @@ class CliEndToEndTest {
         .startsWith("modified other (mode only: now executable)\n");
     assertThat(cli.ok("compare", "--source", moded, "--target", nid, "--verbose").out())
         .startsWith("modified other (mode only: no longer executable)\n");
+    Files.writeString(copy.resolve("other"), "changed too");
+    Files.setPosixFilePermissions(copy.resolve("other"), PosixFilePermissions.fromString("rw-r--r--"));
+    String both = (String) cli.ok("sync", "--name", "nested", "--folder", copy.toString(), "--json").obj().get("id");
+    assertThat(cli.ok("compare", "--source", moded, "--target", both, "--verbose").out())
+        .startsWith("modified other (and no longer executable)\n");
   }
 
   @Test

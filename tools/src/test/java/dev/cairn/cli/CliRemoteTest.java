@@ -813,7 +813,7 @@ class CliRemoteTest {
     Files.move(Path.of(remote), away);
     Files.writeString(Path.of(remote), "not a folder for now");
     assertThat(alice.ok("tags", "--id", v1, "--remove", "mine").err()).contains("keeps " + v1.substring(0, 8) + "'s record as it was"
-        + " (its record there could not be read: ");
+        + " (its record there could not be read: ").contains("); cairn upload --id " + v1.substring(0, 8) + " sends the change");
     Files.delete(Path.of(remote));
     Files.move(away, Path.of(remote));
     assertThat(bob.ok("tags", "--id", v1, "--remove", "hers").err()).contains("cairn: note: sent the change to");
@@ -1466,13 +1466,20 @@ class CliRemoteTest {
     Files.createDirectories(remote); // the share's mount point, not mounted
     write(tmp.resolve("src/y.txt"), "y");
     String uri = remote.toUri().toString().replaceFirst("/$", "");
-    String refusal = ": the default remote " + remote + " holds no Cairn data now, though 1 version here was uploaded there (moved away,"
-        + " or not mounted?); make it reachable again, or give --storage " + remote + " to make a new remote there";
+    String refusal = ": the default remote " + remote + " holds no Cairn data now, though 1 version here is on it (uploaded there, or"
+        + " fetched from it; moved away, or not mounted?); make it reachable again, or give --storage " + remote + " to make a new remote there";
     assertThat(a.fails("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString()).err())
         .isEqualTo("cairn: Did not sync p/n" + refusal + "\n");
     assertThat(a.fails("create", "--project", "p", "--name", "other").err()).isEqualTo("cairn: Did not create p/other" + refusal + "\n");
+    write(tmp.resolve("src2/z.txt"), "z");
+    String other = (String) a.ok("sync", "--project", "p", "--name", "z", "--folder", tmp.resolve("src2").toString(), "--disable-upload",
+        "--json").obj().get("id");
+    write(tmp.resolve("src2/z2.txt"), "z2");
+    String other2 = (String) a.ok("sync", "--project", "p", "--name", "z", "--folder", tmp.resolve("src2").toString(), "--disable-upload",
+        "--json").obj().get("id");
+    assertThat(a.fails("squash", "--name", "sq", "--ids", other, other2).err()).isEqualTo("cairn: Did not squash" + refusal + "\n");
     assertThat(remote).isEmptyDirectory();
-    assertThat(a.ok("search", "--json").array()).as("nothing made").hasSize(1);
+    assertThat(a.ok("search", "--json").array()).as("nothing made but the versions kept here").hasSize(3);
     // Back where it was: the team's remote takes the new version.
     Files.delete(remote);
     Files.move(away, remote);
