@@ -136,6 +136,7 @@ final class DatasetRename {
           repo.catalog().releaseVersion(project, name, v.version(), v.id());
           continue;
         }
+        repo.catalog().agreed().keepBefore(cur); // for a remote where a teammate changes the record before this reaches it
         repo.catalog().write(named(cur, project, name, cur.version(), command));
         repo.catalog().releaseVersion(v.project(), v.name(), v.version(), v.id());
         renamedIds.add(v.id());

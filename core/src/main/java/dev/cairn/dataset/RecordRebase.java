@@ -13,7 +13,8 @@ import java.util.Set;
  * when a teammate's change reached the remote between this repository's catch-up and its upload,
  * what this one changed since the two agreed (tags added or removed, metadata keys set or removed,
  * the description, a publish) is applied to theirs, so that both stand, as two edits on a clearml
- * server do. A change of anything else since (a rename, a version string) is not made again.
+ * server do, and a rename or move made here on a record whose name stayed there. A change of
+ * anything else since (a version string, a rename on both sides) is not made again.
  */
 final class RecordRebase {
   private RecordRebase() {}
@@ -42,6 +43,14 @@ final class RecordRebase {
       }
     });
     DatasetRecord.Builder b = theirs.toBuilder().tags(List.copyOf(tags)).metadata(metadata).storage(ours.storage());
+    if (!sameDataset(ours, agreed)) {
+      // Renamed or moved here: made again on a record whose name stayed there (a rename on both
+      // sides is not merged).
+      if (!sameDataset(theirs, agreed)) {
+        return null;
+      }
+      b.project(ours.project()).name(ours.name());
+    }
     if (!ours.description().equals(agreed.description())) {
       b.description(ours.description());
     }
@@ -85,11 +94,15 @@ final class RecordRebase {
   /** Whether {@code ours} differs from {@code agreed} only in what {@link #onto} makes again (and its log). */
   private static boolean sameOtherwise(DatasetRecord agreed, DatasetRecord ours) {
     DatasetRecord.Builder b = ours.toBuilder().tags(agreed.tags()).metadata(agreed.metadata()).description(agreed.description())
-        .log(agreed.log()).storage(agreed.storage());
+        .log(agreed.log()).storage(agreed.storage()).project(agreed.project()).name(agreed.name());
     if (ours.state() == DatasetState.PUBLISHED && agreed.state() == DatasetState.FINAL) {
       b.state(DatasetState.FINAL).publishedMillis(agreed.publishedMillis());
     }
     return b.build().equals(agreed);
+  }
+
+  private static boolean sameDataset(DatasetRecord a, DatasetRecord b) {
+    return a.project().equals(b.project()) && a.name().equals(b.name());
   }
 
   private static List<String> minus(List<String> a, List<String> b) {

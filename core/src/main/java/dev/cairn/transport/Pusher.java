@@ -166,16 +166,23 @@ public final class Pusher {
   }
 
   /**
-   * Whether ancestor {@code id}'s record here extends the remote's {@code theirs} with a rename or
-   * a move: a change of the dataset's name, which reaches the remote with the next push of a
-   * version descending from it too.
+   * Whether ancestor {@code id}'s record here holds a rename or a move that the remote's {@code
+   * theirs} lacks: a change of the dataset's name, which reaches the remote with the next push of
+   * a version descending from it too (merged with a teammate's change there, if any).
    */
   private boolean renamedHere(String id, DatasetRecord theirs) throws IOException {
     if (theirs == null) {
       return false;
     }
     DatasetRecord ours = repo.catalog().read(id);
-    return !sameDataset(ours, theirs) && RecordHistory.of(ours.log(), theirs.log()) == RecordHistory.OURS_AHEAD;
+    if (sameDataset(ours, theirs)) {
+      return false;
+    }
+    RecordHistory history = RecordHistory.of(ours.log(), theirs.log());
+    // Changed there too (a teammate's tag): the push merges the two, the rename made here kept.
+    String here = RecordHistory.since(theirs.log(), ours.log());
+    return history == RecordHistory.OURS_AHEAD
+        || history == RecordHistory.DIVERGED && (here.contains("rename") || here.contains("move"));
   }
 
   private static boolean sameDataset(DatasetRecord a, DatasetRecord b) {

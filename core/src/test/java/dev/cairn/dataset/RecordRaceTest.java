@@ -40,8 +40,8 @@ class RecordRaceTest {
         DatasetRepository c = DatasetRepository.open(tmp.resolve("c"), TestRepos.SMALL)) {
       Dataset vb = Dataset.get(b, id, remote.toString());
       Dataset vc = Dataset.get(c, id, remote.toString());
-      vb.rename("from-b"); // not made again on top of another's change: the two cannot be merged
-      vc.addTags(List.of("from-c"));
+      vb.rename("from-b"); // a rename on both sides is not made again: the two cannot be merged
+      vc.rename("from-c");
       // Both upload it to a second remote; c's upload publishes its record while b's sends the
       // objects, after b found no record there to compare with.
       Path second = tmp.resolve("second");
@@ -65,7 +65,7 @@ class RecordRaceTest {
       assertThat(tasks).isNotEmpty();
       // Asked for the remote's record, b is told that both changed, and keeps its own.
       assertThatThrownBy(() -> b.catchUp(id, second.toString())).isInstanceOf(ConflictException.class)
-          .hasMessageStartingWith("The record of " + id + " was changed here (rename) and on ").hasMessageContaining(" (tags) since the two"
+          .hasMessageStartingWith("The record of " + id + " was changed here (rename) and on ").hasMessageContaining(" (rename) since the two"
               + " last agreed; the one here is kept (they cannot be merged: a rename or version string, or no record here of their"
               + " agreement; to take the remote's, cairn delete --id " + id.substring(0, 8));
       assertThat(b.get(id).record().name()).isEqualTo("from-b");

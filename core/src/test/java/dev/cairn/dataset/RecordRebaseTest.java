@@ -220,7 +220,25 @@ class RecordRebaseTest {
   }
 
   @Test
-  void aRenameIsNotMadeAgain() throws IOException {
+  void aRenameHereIsMadeAgainOnTopOfATeammatesTag() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
+        DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
+      Dataset v = closedVersion(alice);
+      v.upload(remote, null, Progress.NONE);
+      Dataset bobs = Dataset.get(bob, v.id(), remote);
+      bobs.rename("m");
+      v.addTags(List.of("hers"));
+      v.upload(remote, null, Progress.NONE);
+      assertThat(bobs.upload(remote, null, Progress.NONE).merged()).singleElement().asString().contains("changed here (rename)");
+      DatasetRecord there = Dataset.get(DatasetRepository.open(tmp.resolve("carol"), TestRepos.SMALL), v.id(), remote).record();
+      assertThat(there.name()).isEqualTo("m");
+      assertThat(there.tags()).containsExactly("old", "hers");
+    }
+  }
+
+  @Test
+  void aRenameOnBothSidesIsNotMadeAgain() throws IOException {
     String remote = tmp.resolve("remote").toString();
     try (DatasetRepository alice = DatasetRepository.open(tmp.resolve("alice"), TestRepos.SMALL);
         DatasetRepository bob = DatasetRepository.open(tmp.resolve("bob"), TestRepos.SMALL)) {
@@ -229,11 +247,10 @@ class RecordRebaseTest {
       Dataset bobs = Dataset.get(bob, v.id(), remote);
       DatasetRecord agreed = bobs.record();
       bobs.rename("m");
-      v.addTags(List.of("hers"));
+      v.rename("k");
       v.upload(remote, null, Progress.NONE);
       assertThatThrownBy(() -> bobs.upload(remote, null, Progress.NONE)).isInstanceOf(ConflictException.class);
       assertThat(bob.rebaseRecordChange(v.id(), remote, agreed)).isNull();
-      assertThat(bob.get(v.id()).record().tags()).as("nothing taken").containsExactly("old");
       assertThat(bob.get(v.id()).record().name()).as("left as it was").isEqualTo("m");
     }
   }

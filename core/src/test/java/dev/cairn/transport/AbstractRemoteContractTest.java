@@ -735,13 +735,13 @@ public abstract class AbstractRemoteContractTest {
       assertThat(r.description()).isEqualTo("from b");
       assertThat(r.metadata()).containsEntry("k", "a");
     });
-    // Here a rename, which is not made again: refused, and the remote keeps its record.
+    // Here a rename, and there another: not made again, refused, and the remote keeps its record.
     copy.rename("renamed-by-b");
-    v.setMetadata(Map.of("k", "b"));
+    v.rename("renamed-by-a");
     v.upload(location, null, Progress.NONE);
     List<String> diverged = recordFiles.get();
     assertThatThrownBy(() -> copy.upload(location, null, Progress.NONE)).isInstanceOf(dev.cairn.errors.ConflictException.class)
-        .hasMessageContaining("its record was changed here (rename) and on ").hasMessageContaining(" (metadata) since")
+        .hasMessageContaining("its record was changed here (rename) and on ").hasMessageContaining(" (rename) since")
         .hasMessageContaining("Dataset.get(repo, \"" + v.id().substring(0, 8) + "\", ")
         .extracting(e -> ((dev.cairn.errors.CairnException) e).commandLineMessage()).asString()
         .contains("cairn get --id " + v.id().substring(0, 8) + " --storage ");

@@ -1417,6 +1417,34 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRenameHereAndATeammatesTagThereOnTheSameVersionMerge() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("d/a.txt"), "a");
+    String v1 = (String) alice.ok("sync", "--project", "p", "--name", "rr", "--folder", tmp.resolve("d").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    write(tmp.resolve("d/b.txt"), "b");
+    String v2 = (String) alice.ok("sync", "--project", "p", "--name", "rr", "--folder", tmp.resolve("d").toString(), "--json").obj()
+        .get("id");
+    bob.ok("get", "--id", v1, "--storage", remote);
+    alice.ok("rename", "--project", "p", "--name", "rr", "--new-name", "rr2");
+    bob.ok("tags", "--id", v1, "--add", "gold"); // reaches the remote at once
+    alice.ok("create", "--project", "p", "--name", "rr2", "--parents", v2);
+    write(tmp.resolve("more/c.txt"), "c");
+    alice.ok("add", "--files", tmp.resolve("more").toString());
+    Cli.Result closed = alice.ok("close");
+    assertThat(closed.err()).doesNotContain("warning").contains("the record of " + v1.substring(0, 8) + " was changed here (rename) and on ");
+    List<Map<String, Object>> there = new Cli(tmp.resolve("carol")).ok("search", "--storage", remote, "--json").array();
+    assertThat(there).extracting(m -> m.get("name")).containsOnly("rr2").hasSize(3);
+    assertThat(there).filteredOn(m -> m.get("id").equals(v1)).singleElement().satisfies(m -> assertThat(m).containsEntry("tags",
+        List.of("gold")));
+    // And bob's copy takes both with its next refresh.
+    bob.ok("refresh");
+    assertThat(bob.ok("show", "--id", v1, "--json").obj()).containsEntry("name", "rr2").containsEntry("tags", List.of("gold"));
+  }
+
+  @Test
   void aRenameWhileAVersionDeletedHereStaysOnTheRemoteSaysToDeleteItThere() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String remote = tmp.resolve("remote").toString();
