@@ -271,7 +271,11 @@ final class DatasetRename {
         try {
           remote.checkMarker();
         } catch (InvalidConfigException noneThere) {
-          continue; // no Cairn data there (any more): no name to collide with
+          // No Cairn data there (any more): no name to collide with, unless it is a share not
+          // mounted, which is said (the upload that finds it back reserves the strings).
+          Progress.LOGGED.warn(at + " holds no Cairn data now (moved away, or not mounted?), so the new name could not be checked there;"
+              + " its versions' next upload there reserves it");
+          continue;
         }
         // The versions a stopped run of this rename renamed here still carry the old name there.
         requireAllHere(remote, at, versions, renamedBefore, verb, repo.catalog());

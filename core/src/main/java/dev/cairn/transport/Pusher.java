@@ -160,8 +160,9 @@ public final class Pusher {
 
   private boolean renameWarned;
 
+  /** The first line of {@code e}'s message, in the command line's words (warnings are said as the CLI says them). */
   private static String firstLine(Exception e) {
-    String m = e.getMessage();
+    String m = e instanceof dev.cairn.errors.CairnException c ? c.commandLineMessage() : e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
   }
 

@@ -1461,6 +1461,13 @@ class CliRemoteTest {
         + " --storage '" + uri + "')\n");
     a.ok("delete", "--id", v1, "--storage", uri, "--force");
     a.ok("rename", "--project", "p", "--name", "n", "--new-name", "m");
+    // A remote found empty (moved away, a share not mounted) cannot check the name: said, not passed over.
+    Path away = Files.move(Path.of(remote), tmp.resolve("away"));
+    Files.createDirectories(Path.of(remote));
+    assertThat(a.ok("rename", "--project", "p", "--name", "m", "--new-name", "k").err()).startsWith("cairn: warning: " + uri + " holds no"
+        + " Cairn data now (moved away, or not mounted?), so the new name could not be checked there; its versions' next upload there"
+        + " reserves it\n");
+    assertThat(away).isDirectory();
   }
 
   @Test
