@@ -429,9 +429,16 @@ final class GetCommand extends Base {
   }
 
   /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
-  private static DatasetNotFoundException notHere(String id, DatasetNotFoundException why) {
+  private DatasetNotFoundException notHere(String id, DatasetNotFoundException why) throws IOException {
     if (String.valueOf(why.getMessage()).contains(" was deleted")) {
       return new DatasetNotFoundException(why.getMessage() + " here (give --storage URI to fetch it again from a remote that holds it)");
+    }
+    String there = repo().catalog().deletedThere(id);
+    if (there != null) {
+      // An ancestor a fetch found deleted on its remote: that remote is where it would be back.
+      return new DatasetNotFoundException("Cannot find dataset version " + id + " locally: it was deleted on " + there + " when a"
+          + " version descending from it was fetched (if it is back there: cairn get --id " + DatasetRecord.shortId(id) + " --storage "
+          + ShellWords.quote(there) + ")");
     }
     return new DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it)");
   }

@@ -321,6 +321,9 @@ class CliRemoteTest {
     String firstUri = Path.of(first).toUri().toString().replaceFirst("/$", "");
     assertThat(c.ok("fsck").out()).startsWith("ok: ").doesNotContain(middle);
     assertThat(c.ok("show", "--id", last, "--lineage").out()).contains(middle.substring(0, 8) + "  deleted on " + firstUri);
+    assertThat(c.fails("get", "--id", middle).err()).isEqualTo("cairn: Cannot find dataset version " + middle + " locally: it was deleted"
+        + " on " + firstUri + " when a version descending from it was fetched (if it is back there: cairn get --id " + middle.substring(0, 8)
+        + " --storage " + firstUri + ")\n");
     // A record lost here (not deleted anywhere) is still warned of.
     Files.delete(tmp.resolve("b/refs/datasets/" + middle + ".json"));
     assertThat(b.run("fsck").out()).contains("parent " + middle + "'s record is not here (deleted on the remote");
