@@ -144,11 +144,11 @@ public final class Pusher {
     DatasetRecord parentHere = repo.catalog().read(parentThere.id());
     String changedThere = RecordHistory.since(parentHere.log(), parentThere.log());
     if (!changedThere.contains("rename") && !changedThere.contains("move")) {
-      // Renamed here, not there: the rename could not go, its record having changed there too (a
-      // rename is not merged). Renaming back would undo the user's own rename: not advised.
+      // Renamed here, not there, and not sent with this push: renaming back would undo the
+      // user's own rename, so the upload of the parent is what is advised.
       progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " stays " + now
-          + " there: its rename here was not sent, as its record changed there too since (" + changedThere + ") and a rename is not"
-          + " merged; so the dataset is under two names there");
+          + " there: its rename here has not reached the remote, so the dataset is under two names there (cairn upload --id "
+          + parentThere.shortId() + " --storage " + uri + " sends it)");
       return;
     }
     progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " is " + now
