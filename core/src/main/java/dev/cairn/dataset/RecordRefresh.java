@@ -98,7 +98,10 @@ final class RecordRefresh {
         }
       }
     }
-    return new Refresh(compared, updated, merged, deletedThere, kept, clashes, notHere(theirsClosed, here, repo.catalog()));
+    // Read again when records were taken: a rename taken puts the versions here under the names
+    // the remote's newer versions carry.
+    List<DatasetRecord> now = updated.isEmpty() ? here : repo.catalog().all();
+    return new Refresh(compared, updated, merged, deletedThere, kept, clashes, notHere(theirsClosed, now, repo.catalog()));
   }
 
   /**

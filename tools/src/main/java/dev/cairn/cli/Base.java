@@ -745,7 +745,8 @@ abstract class Base implements Callable<Integer> {
     if (uploaded > 0) {
       throw new InvalidInputException(refused + ": the default remote " + target + " holds no Cairn data now, though "
           + Format.count(uploaded, "version") + " here " + (uploaded == 1 ? "is" : "are") + " on it (uploaded there, or fetched from"
-          + " it; moved away, or not mounted?); make it reachable again, or give --storage " + ShellWords.quote(target) + " to make a new remote there" + orElse);
+          + " it; moved away, or not mounted?); make it reachable again, or give --storage " + ShellWords.quote(target)
+          + " to make a new remote there" + orElse);
     }
   }
 

@@ -1420,6 +1420,23 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRefreshThatTakesARenameCountsTheVersionsThereUnderTheNewName() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("d/a.txt"), "a");
+    String v1 = (String) alice.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("d").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    bob.ok("get", "--id", v1, "--storage", remote);
+    alice.ok("rename", "--project", "p", "--name", "n", "--new-name", "m");
+    write(tmp.resolve("d/b.txt"), "b");
+    String v2 = (String) alice.ok("sync", "--project", "p", "--name", "m", "--folder", tmp.resolve("d").toString(), "--json").obj()
+        .get("id");
+    Map<String, Object> refreshed = bob.ok("refresh", "--json").array().get(0);
+    assertThat(refreshed).containsEntry("updated", List.of(v1)).containsEntry("not_here", List.of(v2));
+  }
+
+  @Test
   void aRenameHereAndATeammatesTagThereOnTheSameVersionMerge() throws IOException {
     Cli alice = new Cli(tmp.resolve("alice"));
     Cli bob = new Cli(tmp.resolve("bob"));
