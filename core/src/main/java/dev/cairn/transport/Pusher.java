@@ -141,16 +141,6 @@ public final class Pusher {
     renameWarned = true;
     String was = DatasetRepository.label(r.project(), r.name());
     String now = DatasetRepository.label(parentThere.project(), parentThere.name());
-    DatasetRecord parentHere = repo.catalog().read(parentThere.id());
-    String changedThere = RecordHistory.since(parentHere.log(), parentThere.log());
-    if (!changedThere.contains("rename") && !changedThere.contains("move")) {
-      // Renamed here, not there, and not sent with this push: renaming back would undo the
-      // user's own rename, so the upload of the parent is what is advised.
-      progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " stays " + now
-          + " there: its rename here has not reached the remote, so the dataset is under two names there (cairn upload --id "
-          + parentThere.shortId() + " --storage " + uri + " sends it)");
-      return;
-    }
     progress.warn(r.shortId() + " goes to " + uri + " as " + was + ", but its parent " + parentThere.shortId() + " is " + now
         + " there (renamed since), so the dataset is under two names there; to follow the rename, rename it here too (cairn rename"
         + " --project " + r.project() + " --name " + r.name() + " --new-name " + parentThere.name()

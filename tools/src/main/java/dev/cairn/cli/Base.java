@@ -725,7 +725,7 @@ abstract class Base implements Callable<Integer> {
       throw ownRemoteGone(refused, target, orElse);
     }
     if (!holdsData && storageFlag == null) {
-      requireDefaultRemoteThere(target, refused, orElse);
+      requireDefaultRemoteThere(target, false, refused, orElse);
     }
   }
 
@@ -735,9 +735,9 @@ abstract class Base implements Callable<Integer> {
    * versions here were uploaded there: a team share not mounted (its folder there, empty) would
    * otherwise get a second remote that the team never reads. Named with {@code --storage}, it is made.
    */
-  void requireDefaultRemoteThere(String target, String refused, String orElse) throws IOException {
+  void requireDefaultRemoteThere(String target, boolean holdsData, String refused, String orElse) throws IOException {
     String team = repo().defaultStorage();
-    if (target == null || team == null || !uri(team).equals(uri(target)) || holdsCairnData(target)) {
+    if (target == null || holdsData || team == null || !uri(team).equals(uri(target))) {
       return; // not the default remote (a version's own is checked as such), or one holding data
     }
     String there = uri(target);
@@ -758,12 +758,14 @@ abstract class Base implements Callable<Integer> {
    * any first upload there.
    */
   void requireOwnRemoteThere(Dataset ds, String target, String storageFlag, String refused, String orElse) throws IOException {
-    if (isOwnRemote(ds, target, storageFlag) && !holdsCairnData(target)) {
+    if (storageFlag != null) {
+      return; // named: a location without Cairn data gets a new remote, as at any first upload there
+    }
+    boolean holdsData = holdsCairnData(target);
+    if (isOwnRemote(ds, target, null) && !holdsData) {
       throw ownRemoteGone(refused, target, orElse);
     }
-    if (storageFlag == null) {
-      requireDefaultRemoteThere(target, refused, orElse);
-    }
+    requireDefaultRemoteThere(target, holdsData, refused, orElse);
   }
 
   /** Whether {@code target} is {@code ds}'s own remote, taken as such rather than named with {@code --storage}. */

@@ -75,10 +75,10 @@ final class CreateCommand extends Base {
     if (inherited != null) {
       remote = inherited;
     }
-    if (storage == null && inherited == null) {
-      requireDefaultRemoteThere(remote, "Did not create " + DatasetRepository.label(proj, name), "");
-    }
     boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
+    if (storage == null && inherited == null) {
+      requireDefaultRemoteThere(remote, remoteExisted, "Did not create " + DatasetRepository.label(proj, name), "");
+    }
     CreateOptions.Builder options = CreateOptions.of(proj, name).version(version).parents(ps).tags(tags).description(description)
         .failOnConflict(failOnConflict);
     Dataset ds;

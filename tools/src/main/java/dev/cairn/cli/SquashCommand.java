@@ -43,7 +43,7 @@ final class SquashCommand extends Base {
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
     chunkSize.requireRemote("squash", remote);
     if (storage == null) {
-      requireDefaultRemoteThere(remote, "Did not squash", "");
+      requireDefaultRemoteThere(remote, remote == null || holdsCairnData(remote), "Did not squash", "");
     }
     long started = System.currentTimeMillis();
     Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());

@@ -312,11 +312,11 @@ final class SyncCommand extends Base {
     // The dataset's latest is taken again by the library, which then knows the parent came by the
     // dataset's name: a rename while the folder is read takes the new version along.
     List<String> given = latestHere ? List.of() : ps;
+    boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
     if (storage == null && inherited == null) {
-      requireDefaultRemoteThere(remote, "Did not sync " + DatasetRepository.label(proj, nm), "");
+      requireDefaultRemoteThere(remote, remoteExisted, "Did not sync " + DatasetRepository.label(proj, nm), "");
     }
     CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(given).tags(tags).storage(remote).build();
-    boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
     Dataset.NewVersion nv;
     try {
       nv = Dataset.syncNewVersion(repo(), options, syncOptions(), progress(), "sync", argv());
