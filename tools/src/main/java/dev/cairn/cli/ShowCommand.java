@@ -95,15 +95,38 @@ final class ShowCommand extends Base {
    */
   private int printLineage(Dataset ds) throws IOException {
     Map<String, List<String>> graph = ds.dependencyGraph();
+    List<String> unknown = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : graph.entrySet()) {
+      if (e.getValue().isEmpty() && !readable(e.getKey())) {
+        unknown.add(e.getKey());
+      }
+    }
     if (json) {
       printJsonAsIs(graph); // keyed by ids: notes stay on stderr, not among them
+      for (String id : unknown) { // its empty list is not a root's
+        note(DatasetRecord.shortId(id) + " (" + parentLabel(id) + ") is listed without parents: they are not known here");
+      }
       return 0;
     }
     for (Map.Entry<String, List<String>> e : graph.entrySet()) {
-      out().printf("%s  %s%s%n", DatasetRecord.shortId(e.getKey()), lineageLabel(e.getKey()), e.getValue().isEmpty() ? ""
+      out().printf("%s  %s%s%n", DatasetRecord.shortId(e.getKey()), lineageLabel(e.getKey()),
+          unknown.contains(e.getKey()) ? "  <- parents not known here" : e.getValue().isEmpty() ? ""
           : "  <- " + String.join(", ", e.getValue().stream().map(DatasetRecord::shortId).toList()));
     }
     return 0;
+  }
+
+  /** Whether the record of {@code id} is here and reads, so that its parents are known. */
+  private boolean readable(String id) throws IOException {
+    if (!repo().catalog().exists(id)) {
+      return false;
+    }
+    try {
+      repo().catalog().read(id);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -320,7 +320,13 @@ class CliRemoteTest {
     // c's fetch found the parent deleted there: not lost here, so fsck says nothing of it, and show names where it went.
     String firstUri = Path.of(first).toUri().toString().replaceFirst("/$", "");
     assertThat(c.ok("fsck").out()).startsWith("ok: ").doesNotContain(middle);
-    assertThat(c.ok("show", "--id", last, "--lineage").out()).contains(middle.substring(0, 8) + "  deleted on " + firstUri);
+    assertThat(c.ok("show", "--id", last, "--lineage").out()).contains(middle.substring(0, 8) + "  deleted on " + firstUri
+        + "  <- parents not known here\n");
+    // Its version object went with it, so the JSON lists it without parents, which a note tells from a root.
+    Cli.Result graph = c.ok("show", "--id", last, "--lineage", "--json");
+    assertThat(graph.obj()).containsEntry(middle, List.of());
+    assertThat(graph.err()).isEqualTo("cairn: note: " + middle.substring(0, 8) + " (deleted on " + firstUri
+        + ") is listed without parents: they are not known here\n");
     assertThat(c.fails("get", "--id", middle).err()).isEqualTo("cairn: Cannot find dataset version " + middle + " locally: it was deleted"
         + " on " + firstUri + " when a version descending from it was fetched (if it is back there: cairn get --id " + middle.substring(0, 8)
         + " --storage " + firstUri + ")\n");
