@@ -56,7 +56,7 @@ final class HomePage {
     }
     h.close("div").close("div");
     List<Layout.Crumb> crumbs = project == null ? List.of() : Layout.projectCrumbs(project, null);
-    return Layout.page(project == null ? "Datasets" : Text.project(project), crumbs, h);
+    return Layout.page(project == null ? "Datasets" : Text.project(project), crumbs, h, false); // its own search form
   }
 
   /**

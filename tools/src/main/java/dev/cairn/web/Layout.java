@@ -35,6 +35,14 @@ final class Layout {
 
   /** A whole page. {@code title} and the crumbs are escaped; {@code body} was built escaped. */
   static String page(String title, List<Crumb> crumbs, Html body) {
+    return page(title, crumbs, body, true);
+  }
+
+  /**
+   * A whole page, with the top bar's search box or not: a page whose body has a search form of its
+   * own (the list of datasets) shows one, not two that do the same.
+   */
+  static String page(String title, List<Crumb> crumbs, Html body, boolean topSearch) {
     Html h = new Html().doctype();
     h.open("html", "lang", "en").open("head");
     h.empty("meta", "charset", "utf-8");
@@ -43,7 +51,7 @@ final class Layout {
     h.empty("link", "rel", "stylesheet", "href", "/static/cairn.css");
     h.empty("link", "rel", "icon", "href", "data:,");
     h.close("head").open("body");
-    topBar(h);
+    topBar(h, topSearch);
     h.open("main");
     if (!crumbs.isEmpty()) {
       h.open("nav", "class", "crumbs", "aria-label", "breadcrumb");
@@ -67,13 +75,15 @@ final class Layout {
     return h.close("body").close("html").toString();
   }
 
-  private static void topBar(Html h) {
+  private static void topBar(Html h, boolean search) {
     h.open("header", "class", "top");
     h.link(Links.home(), "cairn", "class", "brand");
-    h.open("form", "action", "/", "method", "get", "role", "search");
-    h.empty("input", "type", "search", "name", "q", "placeholder", "Search datasets by name…", "aria-label", "Search datasets by name");
-    h.el("button", "Search", "type", "submit");
-    h.close("form");
+    if (search) {
+      h.open("form", "action", "/", "method", "get", "role", "search");
+      h.empty("input", "type", "search", "name", "q", "placeholder", "Search datasets by name…", "aria-label", "Search datasets by name");
+      h.el("button", "Search", "type", "submit");
+      h.close("form");
+    }
     h.open("nav").link(Links.home(), "Datasets").link("/compare", "Compare").link("/api", "API").close("nav");
     h.close("header");
   }

@@ -181,6 +181,10 @@ class WebServerTest {
     // A tag search names the versions that carry the tag, which picked the dataset.
     assertThat(page("/?tag=raw")).contains("<div class=\"muted tagged\">in <a href=\"" + Links.version(fixture.v1) + "\">1.0.0</a></div>");
     assertThat(page("/")).doesNotContain("muted tagged");
+    // The list of datasets has a search form of its own, so the top bar shows none there; other pages keep it.
+    assertThat(page("/").split("type=\"search\"", -1)).hasSize(2);
+    assertThat(page("/?project=vision").split("type=\"search\"", -1)).hasSize(2);
+    assertThat(page("/dataset?project=vision&name=pets")).contains("Search datasets by name");
     assertThat(page("/?tag=__%24all,clean,raw")).doesNotContain(">pets<");
     // A dataset a tag picks is shown whole: all its versions, its latest, every tag.
     String raw = new String(get("/api/datasets?tag=raw").body(), StandardCharsets.UTF_8);
