@@ -1476,9 +1476,13 @@ public final class Dataset {
   public List<DiffEntry> changes() throws IOException {
     DatasetRecord r = record();
     if (!r.base().equals(r.root()) && !NodeLoader.isEmptyTree(r.base()) && !repo.repository().objects().has(r.base())) {
-      throw new MissingObjectException(r.base(), "the base of " + r.id() + " (its parents merged, which its"
-          + " change-set is read against): fetched from a remote that lacks it (pushed by an older cairn); compare it with"
-          + " its parent instead");
+      boolean parentHere = false;
+      for (String p : r.parents()) {
+        parentHere |= repo.catalog().exists(p);
+      }
+      throw new MissingObjectException(r.base(), "the base of " + r.id() + " (its parents merged, which its change-set is read"
+          + " against): its remote lacks it, as an upload made after a parent's data was deleted leaves it out, so its change-set"
+          + " cannot be shown" + (parentHere ? "; compare it with its parent instead" : "; its files can"));
     }
     return diff(r.base(), r.root());
   }

@@ -116,6 +116,10 @@ final class ObjectUpload {
         base.checkChunksHeld(repo.repository().objects());
         if (base.absentCount == 0) {
           missing.takeAll(base);
+        } else if (!index.has(r.base())) {
+          progress.warn("the change-set of " + DatasetRecord.shortId(r.id()) + " is not sent to " + remote.storage().uri()
+              + ": part of what its parents held is no longer here (a parent deleted, or fetched in part), so a copy got from"
+              + " there holds its files but cannot list what it changed");
         }
       }
       if (!versionThere && !reader.has(r.versionObject())) {

@@ -2,12 +2,19 @@ package dev.cairn.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.errors.MissingObjectException;
+import dev.cairn.gc.GarbageCollector;
 import dev.cairn.testing.TestRepos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -16,6 +23,33 @@ class LocalRemoteContractTest extends AbstractRemoteContractTest {
   @Override
   protected String newLocation(String testName) {
     return tmp.resolve("remote-" + testName).toString();
+  }
+
+  @Test
+  void aChildUploadedAfterItsParentWasDeletedAndCollectedHereGoesWithoutItsChangeSetSayingSo() throws Exception {
+    DatasetRepository a = repo("a");
+    Path src = folder("gone", Map.of("a.bin", TestRepos.random(7, 50_000), "b.bin", TestRepos.random(8, 50_000)));
+    Dataset parent = version(a, "gone", src);
+    Dataset child = Dataset.create(a, dev.cairn.dataset.CreateOptions.of("contract", "gone").parents(parent.id()).build());
+    child.removeFiles("a.bin");
+    child.close();
+    parent.delete(true);
+    new GarbageCollector(a, 0, 0, Progress.NONE).run(); // a.bin's data goes: only the child's base named it
+    List<String> warnings = new ArrayList<>();
+    child.upload(location, null, new Progress() {
+      @Override
+      public void warn(String message) {
+        warnings.add(message);
+      }
+    });
+    assertThat(warnings).containsExactly("the change-set of " + child.id().substring(0, 8) + " is not sent to "
+        + Path.of(location).toUri().toString().replaceFirst("/$", "") + ": part of what its parents held is no longer here (a parent"
+        + " deleted, or fetched in part), so a copy got from there holds its files but cannot list what it changed");
+    DatasetRepository b = repo("b");
+    Dataset got = Dataset.get(b, child.id(), location);
+    assertThat(snapshot(got.getLocalCopy())).containsOnlyKeys("b.bin");
+    assertThatThrownBy(got::changes).isInstanceOf(MissingObjectException.class).hasMessageContaining("its remote lacks it, as an"
+        + " upload made after a parent's data was deleted leaves it out, so its change-set cannot be shown; its files can");
   }
 
   @Test
