@@ -58,6 +58,7 @@ final class LocalCopies {
    */
   static Path mutableCopies(DatasetRepository repo, Map<String, ObjectId> roots, Path target, boolean overwrite, Selection selection,
       Progress progress) throws IOException {
+    target = named(target);
     requireApartFromRepository(repo, realPathOfMaybeMissing(target), target, "copy into");
     removeDeadCopies(target);
     requireUsableTarget(repo, target, overwrite);
@@ -587,6 +588,11 @@ final class LocalCopies {
     requireApartFromRepository(repoDir, realPathOfMaybeMissing(target), target, verb);
   }
 
+  /** {@code p}, or the current folder's absolute path for the empty path, which names it without a word to print. */
+  private static Path named(Path p) {
+    return p.toString().isEmpty() ? p.toAbsolutePath() : p;
+  }
+
   /** The real path of {@code p}, or of its nearest existing ancestor with the rest appended. */
   private static Path realPathOfMaybeMissing(Path p) throws IOException {
     Path abs = p.toAbsolutePath().normalize();
@@ -605,6 +611,7 @@ final class LocalCopies {
    * is built, so that a refused link costs nothing.
    */
   static void requireLinkable(DatasetRepository repo, Path link, boolean overwrite) throws IOException {
+    link = named(link);
     Path abs = link.toAbsolutePath().normalize();
     // The link itself, not what an existing link points to.
     requireApartFromRepository(repo, abs.getParent() == null ? abs : realPathOfMaybeMissing(abs.getParent()).resolve(abs.getFileName()), link,
@@ -622,6 +629,11 @@ final class LocalCopies {
       }
       if (Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS)) {
         requireNoCairnData(link, "link");
+        if (Path.of("").toRealPath().startsWith(link.toRealPath())) {
+          // Replaced by a link, the folder this process (and the shell that started it) stands in would be gone.
+          throw new InvalidInputException("Cannot link " + link + ": it is the current folder or holds it; give a folder"
+              + " outside it, or run from elsewhere");
+        }
       }
     }
   }
@@ -636,6 +648,7 @@ final class LocalCopies {
   }
 
   static Path link(DatasetRepository repo, Path cached, Path link, boolean overwrite) throws IOException {
+    link = named(link);
     requireLinkable(repo, link, overwrite);
     if (Files.isSymbolicLink(link)) {
       Files.delete(link);

@@ -197,6 +197,26 @@ class LauncherIT {
   /** The environment that lets bin/cairn hand commands to a daemon (the others set CAIRN_DAEMON=off). */
   private static final Map<String, String> DAEMON = Map.of("CAIRN_DAEMON", "");
 
+  @Test
+  void aLinkNeverReplacesTheFolderItIsRunFrom() throws Exception {
+    Path data = Files.createDirectories(work.resolve("data"));
+    Files.writeString(data.resolve("a.txt"), "a\n");
+    String repo = work.resolve("repo").toString();
+    assertThat(run(Map.of(), "--repo", repo, "sync", "--project", "p", "--name", "n", "--folder", data.toString()).exit()).isZero();
+    Path here = Files.createDirectories(work.resolve("jobs/here"));
+    Files.writeString(here.resolve("mine.txt"), "mine\n");
+    for (String link : List.of(".", here.toString(), here.getParent().toString())) {
+      Path err = Files.createTempFile(work, "err", ".txt");
+      Process p = launcher(Map.of(), "--repo", repo, "get", "--project", "p", "--name", "n", "--link", link, "--overwrite")
+          .directory(here.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+      assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(Files.readString(err)).isEqualTo("cairn: Cannot link " + link + ": it is the current folder or holds it; give a"
+          + " folder outside it, or run from elsewhere\n");
+      assertThat(here.resolve("mine.txt")).as(link).hasContent("mine\n");
+    }
+  }
+
   /** Skips a daemon test where perl, which its client needs, is missing. */
   private static void assumePerl() throws Exception {
     assumeTrue(new ProcessBuilder("perl", "-e", "1").start().waitFor() == 0, "the daemon's client needs perl");
