@@ -494,7 +494,7 @@ public final class Pusher {
     // its child by an older Cairn, or as an ancestor with a remote of its own already, has no upload
     // entry either, but its remote holds it: that is found by trying.)
     boolean madeHere = !r.wasUploaded();
-    String lost = cannot + ", lost or damaged here (run cairn fsck)";
+    String lost = cannot + (madeHere ? deletedParentThere(r, target) : ", lost or damaged here (run cairn fsck)");
     if (from == null) {
       throw new CannotComplete(lost, lacking, lacking);
     }
@@ -514,6 +514,26 @@ public final class Pusher {
     } catch (IOException e) {
       throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), lacking, e);
     }
+  }
+
+  /**
+   * Why a version made here lacks objects: ", lost or damaged here", or, when a parent of it was
+   * deleted on the remote it is sent to, that parent, fetched in part, which this version took
+   * files from that neither side holds now (a teammate deleted it after this version's draft began).
+   */
+  private String deletedParentThere(DatasetRecord r, String target) {
+    for (String p : r.parents()) {
+      try {
+        if (remote.wasDeleted(p)) {
+          return ", neither here nor there: its parent " + DatasetRecord.shortId(p) + " was deleted on " + target + " after it was"
+              + " fetched here in part, and its data collected there; an upload of " + DatasetRecord.shortId(p) + " from a repository"
+              + " holding it whole brings that back (or run cairn fsck)";
+        }
+      } catch (IOException unknown) {
+        // the usual reason stands
+      }
+    }
+    return ", lost or damaged here (run cairn fsck)";
   }
 
   /**

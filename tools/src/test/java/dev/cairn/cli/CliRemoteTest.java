@@ -287,6 +287,32 @@ class CliRemoteTest {
   }
 
   @Test
+  void aDraftWhoseParentATeammateDeletedThereSaysSoWhenItsCloseCannotUpload() throws IOException {
+    String remote = tmp.resolve("team").toString();
+    Path src = tmp.resolve("src");
+    write(src.resolve("one.txt"), "one");
+    write(src.resolve("two.txt"), "two");
+    Cli a = new Cli(tmp.resolve("a"));
+    String x = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", remote, "--json")
+        .obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    b.ok("create", "--project", "p", "--name", "ds", "--parents", x, "--storage", remote); // its record and manifest, not its files
+    write(tmp.resolve("new/three.txt"), "three");
+    b.ok("add", "--files", tmp.resolve("new").toString());
+    a.ok("delete", "--id", x, "--storage", remote, "--force");
+    a.ok("gc", "--storage", remote);
+    Cli.Result close = b.run("close");
+    assertThat(close.exit()).isEqualTo(1);
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    assertThat(close.err()).contains("neither here nor there: its parent " + x.substring(0, 8) + " was deleted on " + uri + " after it"
+        + " was fetched here in part, and its data collected there; an upload of " + x.substring(0, 8) + " from a repository holding"
+        + " it whole brings that back");
+    // As it says: a's upload puts the parent back, and b's version goes.
+    a.ok("upload", "--id", x, "--storage", remote);
+    b.ok("upload");
+  }
+
+  @Test
   void aVersionWhoseParentWasDeletedOnItsRemoteIsUploadedElsewhereAlone() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     String first = tmp.resolve("first").toString();
