@@ -1,6 +1,9 @@
 package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
+import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.VersionStrings;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -21,6 +24,9 @@ final class SetVersionCommand extends Base {
     Dataset ds = select(selector);
     String old = ds.version();
     ds.setVersion(newVersion);
+    if (!old.equals(newVersion)) {
+      warnIfAboveItsChildren(ds);
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
@@ -33,5 +39,23 @@ final class SetVersionCommand extends Base {
       out().printf("%s %s is now version %s%n", ds.name(), old, newVersion);
     }
     return 0;
+  }
+
+  /**
+   * Warns when the new string sorts above a child of the same dataset here: by name, {@code get}
+   * would then take this ancestor for the dataset's highest version, and the next one would follow it.
+   */
+  private void warnIfAboveItsChildren(Dataset ds) throws IOException {
+    DatasetRecord below = null;
+    for (DatasetRecord r : repo().catalog().readAll().records()) {
+      if (r.parents().contains(ds.id()) && r.project().equals(ds.record().project()) && r.name().equals(ds.name())
+          && VersionStrings.compare(r.version(), ds.version()) < 0 && (below == null || VersionStrings.compare(r.version(), below.version()) > 0)) {
+        below = r;
+      }
+    }
+    if (below != null) {
+      warn(ds.version() + " sorts above " + below.version() + " (" + below.shortId() + "), a child of this version: by name, get now"
+          + " takes this one for the dataset's highest, and the next version of it follows " + ds.version());
+    }
   }
 }

@@ -35,6 +35,21 @@ class CliMessagesTest {
     return f;
   }
 
+  @Test
+  void setVersionWarnsWhenAnAncestorSortsAboveItsChild() throws IOException {
+    Path src = file("src/a.txt", "a").getParent();
+    String first = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--json").obj().get("id");
+    file("src/b.txt", "b");
+    String child = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--json").obj().get("id");
+    Cli.Result renumbered = cli.ok("set-version", "--id", first, "--new-version", "2.0.0");
+    String warning = "2.0.0 sorts above 1.0.1 (" + child.substring(0, 8) + "), a child of this version: by name, get now takes this one"
+        + " for the dataset's highest, and the next version of it follows 2.0.0";
+    assertThat(renumbered.err()).isEqualTo("cairn: warning: " + warning + "\n");
+    assertThat(cli.ok("set-version", "--id", first, "--new-version", "1.5", "--json").obj()).containsEntry("warnings", List.of(
+        warning.replace("2.0.0", "1.5")));
+    assertThat(cli.ok("set-version", "--id", first, "--new-version", "0.9").err()).as("below its child: nothing to say").isEmpty();
+  }
+
   /** Help wraps at spaces: a path or a key with a dot inside stays on one line ("~/." then "cairn" before). */
   @Test
   void helpKeepsWordsWithADotWhole() {
