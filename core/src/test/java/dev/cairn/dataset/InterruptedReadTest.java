@@ -50,5 +50,21 @@ class InterruptedReadTest {
       assertThat(ds.verify()).as("an intact version is not reported damaged").isEmpty();
       assertThat(Files.readAllBytes(ds.getLocalCopy().resolve("f7.bin"))).isEqualTo(Files.readAllBytes(src.resolve("f7.bin")));
     }
+    // A thread interrupted before its first read, which opens the index, is told so as every read tells it.
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread t = new Thread(() -> {
+        Thread.currentThread().interrupt();
+        try {
+          repo.get(id).listFiles();
+        } catch (Throwable e) {
+          failure.set(e);
+        }
+      });
+      t.start();
+      t.join();
+      assertThat(failure.get()).isInstanceOf(InterruptedIOException.class).hasMessageStartingWith("interrupted while");
+      assertThat(repo.get(id).listFiles()).hasSize(20);
+    }
   }
 }

@@ -43,6 +43,17 @@ final class LmdbFileCheck {
     if (!Files.exists(dataFile)) {
       return;
     }
+    try {
+      checkOpen(dataFile);
+    } catch (java.nio.channels.ClosedByInterruptException e) {
+      // As every other read of the repository says it: the thread was interrupted, nothing is damaged.
+      java.io.InterruptedIOException stop = new java.io.InterruptedIOException("interrupted while opening the index " + dataFile);
+      stop.initCause(e);
+      throw stop;
+    }
+  }
+
+  private static void checkOpen(Path dataFile) throws IOException {
     try (FileChannel ch = FileChannel.open(dataFile, StandardOpenOption.READ)) {
       long bestTxn = -1;
       ByteBuffer best = null;

@@ -31,6 +31,8 @@ public final class PackFile implements AutoCloseable {
   private final Path path;
   private volatile FileChannel channel;
   private volatile boolean closed;
+  /** Told when a read opens the channel again after {@link #release}: its database counts the handles held. */
+  private volatile Runnable reopened;
   private final long length;
   private final HashAlgorithm algorithm;
   private final long indexOffset;
@@ -324,7 +326,11 @@ public final class PackFile implements AutoCloseable {
         if (closed) {
           throw e;
         }
-        reopen(ch);
+        boolean opened = reopen(ch);
+        Runnable tell = reopened;
+        if (opened && tell != null) {
+          tell.run(); // outside this pack's lock: it may release others
+        }
         if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
           InterruptedIOException stop = new InterruptedIOException("interrupted while reading " + path);
           stop.initCause(e);
@@ -334,11 +340,42 @@ public final class PackFile implements AutoCloseable {
     }
   }
 
-  /** Replaces {@code lost}, closed by an interrupt, unless another thread did already. */
-  private synchronized void reopen(FileChannel lost) throws IOException {
-    if (channel == lost && !closed) {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
+  /**
+   * Replaces {@code lost}, closed by an interrupt or by {@link #release}, unless another thread did
+   * already; returns whether it opened the file. A pack deleted meanwhile (by another process's
+   * gc, which moved its objects) is a {@link MissingPackException}, so that the reader looks the
+   * object up again.
+   */
+  private synchronized boolean reopen(FileChannel lost) throws IOException {
+    if (channel != lost || closed) {
+      return false;
     }
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    } catch (java.nio.file.NoSuchFileException gone) {
+      throw new MissingPackException(path);
+    }
+    return true;
+  }
+
+  /** Asks that {@code r} be run whenever a read opens the channel again after {@link #release}. */
+  void onReopen(Runnable r) {
+    reopened = r;
+  }
+
+  /**
+   * Closes the file handle, not the pack: the next read opens the file again (packs never change).
+   * A read under way when it closes reads again, as after an interrupt.
+   */
+  synchronized void release() throws IOException {
+    if (!closed) {
+      channel.close();
+    }
+  }
+
+  /** Whether this pack holds a file handle now. */
+  boolean holdsHandle() {
+    return !closed && channel.isOpen();
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -224,12 +225,58 @@ public final class PackObjectDatabase implements ObjectDatabase {
             throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.path().toString(),
                 "pack uses object format " + p.algorithm().configName() + ", repository uses " + algorithm.configName());
           }
+          PackFile opened = p;
+          p.onReopen(() -> releaseLeastUsed(opened));
           open.put(name, p);
           closeDeletedPacks();
+          releaseLeastUsed(p);
         }
       }
     }
     return p;
+  }
+
+  /**
+   * How many packs hold a file handle at once, at most (as JGit's {@code core.packedGitOpenFiles},
+   * 128): a process that reads many versions made one at a time, each of a few packs, would
+   * otherwise keep a handle to every pack it ever read until the process ran out of them.
+   * Tests lower it.
+   */
+  static volatile int maxPackHandles = 128;
+
+  private final Object releasing = new Object();
+
+  /**
+   * Closes the handles of the least recently read packs beyond {@link #maxPackHandles} (their
+   * next read opens them again). Run when a pack's file is opened, {@code keep}, which is never
+   * released then: its read is under way.
+   */
+  private void releaseLeastUsed(PackFile keep) {
+    synchronized (releasing) {
+      List<Map.Entry<String, PackFile>> holding = new ArrayList<>();
+      for (Map.Entry<String, PackFile> e : open.entrySet()) {
+        if (e.getValue() != keep && e.getValue().holdsHandle()) {
+          holding.add(e);
+        }
+      }
+      int excess = holding.size() + 1 - maxPackHandles;
+      if (excess <= 0) {
+        return;
+      }
+      holding.sort(Comparator.comparingLong(e -> lastUsed.getOrDefault(e.getKey(), Long.MIN_VALUE)));
+      for (Map.Entry<String, PackFile> e : holding.subList(0, excess)) {
+        try {
+          e.getValue().release();
+        } catch (IOException | RuntimeException ignored) {
+          // a read-only handle: closing it loses nothing
+        }
+      }
+    }
+  }
+
+  /** How many open packs hold a file handle now. */
+  int packsHoldingHandles() {
+    return (int) open.values().stream().filter(PackFile::holdsHandle).count();
   }
 
   /** How long a pack deleted by another process (its gc) stays open after it was last read (tests shorten it). */
