@@ -158,8 +158,10 @@ public final class Dataset {
    * @param storage the remote to look in, or null for this repository only
    * @throws BadStorageLocationException if {@code storage} names no remote at all
    *     (malformed, or of a scheme no provider supports), even with the version here
-   * @throws InvalidConfigException if no Cairn remote is at {@code storage} (nothing there: a mistyped or
-   *     moved location), or one of another object format (open the repository with {@link DatasetRepository#openFor})
+   * @throws InvalidConfigException if the version is not here and no Cairn remote is at {@code storage}
+   *     (nothing there: a mistyped or moved location), or one of another object format (open the
+   *     repository with {@link DatasetRepository#openFor}). A version that is here is returned
+   *     even then, as it is when the remote cannot be read: {@link #getFrom} is warned of it.
    */
   public static Dataset get(DatasetRepository repo, String idOrPrefix, String storage) throws IOException {
     return getFrom(repo, idOrPrefix, storage, Progress.LOGGED);
@@ -1362,6 +1364,17 @@ public final class Dataset {
     return List.copyOf(MergeBases.basesNotHere(repo, record().parents()));
   }
 
+  /** How many files, and how many bytes, {@code selection} takes of this version. */
+  public Selection.Totals totals(Selection selection) throws IOException {
+    DatasetRecord r = record();
+    if (selection.isAll()) {
+      return new Selection.Totals(r.fileCount(), r.totalBytes());
+    }
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      return selection.totals(new Manifest(new NodeLoader(reader), r.root()));
+    }
+  }
+
   /** Whether any file matches one of {@code globs} (as {@link #forEachFile}); stops at the first. */
   public boolean anyFileMatches(List<String> globs) throws IOException {
     boolean[] found = {false};
@@ -1534,6 +1547,21 @@ public final class Dataset {
    * version object is not here, ends its branch with no parents.
    */
   public Map<String, List<String>> dependencyGraph() throws IOException {
+    return lineage(new HashSet<>());
+  }
+
+  /**
+   * The ancestors that {@link #dependencyGraph} lists without parents for want of knowing them:
+   * an unreadable record, or a deleted version whose version object is not here. (Its other
+   * ancestors without parents are roots.)
+   */
+  public Set<String> ancestorsOfUnknownParents() throws IOException {
+    Set<String> unknown = new TreeSet<>();
+    lineage(unknown);
+    return Collections.unmodifiableSet(unknown);
+  }
+
+  private Map<String, List<String>> lineage(Set<String> unknown) throws IOException {
     Map<String, List<String>> graph = new LinkedHashMap<>();
     List<String> queue = new ArrayList<>(List.of(id));
     try (ObjectReader reader = repo.repository().objects().newReader()) {
@@ -1550,10 +1578,13 @@ public final class Dataset {
             parents = r.parents();
             deleted.noteParentsOf(r);
           } catch (CorruptObjectException unreadable) {
-            // an end of the branch
+            unknown.add(next); // an end of the branch
           }
         } else {
           Version v = deleted.of(next);
+          if (v == null) {
+            unknown.add(next);
+          }
           parents = v == null ? List.of() : deleted.parentsOf(v);
         }
         graph.put(next, List.copyOf(parents));

@@ -95,12 +95,7 @@ final class ShowCommand extends Base {
    */
   private int printLineage(Dataset ds) throws IOException {
     Map<String, List<String>> graph = ds.dependencyGraph();
-    List<String> unknown = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : graph.entrySet()) {
-      if (e.getValue().isEmpty() && !readable(e.getKey())) {
-        unknown.add(e.getKey());
-      }
-    }
+    Set<String> unknown = ds.ancestorsOfUnknownParents();
     if (json) {
       printJsonAsIs(graph); // keyed by ids: notes stay on stderr, not among them
       for (String id : unknown) { // its empty list is not a root's
@@ -114,19 +109,6 @@ final class ShowCommand extends Base {
           : "  <- " + String.join(", ", e.getValue().stream().map(DatasetRecord::shortId).toList()));
     }
     return 0;
-  }
-
-  /** Whether the record of {@code id} is here and reads, so that its parents are known. */
-  private boolean readable(String id) throws IOException {
-    if (!repo().catalog().exists(id)) {
-      return false;
-    }
-    try {
-      repo().catalog().read(id);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /**

@@ -80,8 +80,11 @@ final class VerifyCommand extends Base {
     // The check itself reports no progress: it is said as a step with --verbose only (no bar that never moves).
     Progress check = steps.verbose ? progress() : Progress.NONE;
     DatasetRecord checked = ds.record();
-    check.start("checking " + (filesize ? "the sizes of " : "") + Format.count(checked.fileCount(), "file")
-        + (folder == null ? " as stored" : " in " + folder) + (filesize ? "" : ", " + Format.bytes(checked.totalBytes())), -1);
+    if (steps.verbose) {
+      Selection.Totals scope = ds.totals(folder == null ? Selection.ALL : sel); // a part or filter: its files alone
+      check.start("checking " + (filesize ? "the sizes of " : "") + Format.count(scope.files(), "file")
+          + (folder == null ? " as stored" : " in " + folder) + (filesize ? "" : ", " + Format.bytes(scope.bytes())), -1);
+    }
     List<VerifyProblem> problems;
     try {
       problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify()) : ds.verify(folder, sel, filesize);

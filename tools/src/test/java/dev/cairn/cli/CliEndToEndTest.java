@@ -605,6 +605,9 @@ class CliEndToEndTest {
     cli.ok("get", "--id", id, "--copy", whole.toString());
     assertThat(cli.ok("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*").lastLine())
         .isEqualTo("Verified " + whole + " against parts 1.0.0 (" + id.substring(0, 8) + "): no differences");
+    // --verbose counts the files the filter takes, not the whole version's.
+    assertThat(cli.ok("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*", "--verbose").err())
+        .contains("checking 11 files in " + whole + ", ");
     write(whole.resolve("f1-stray"), "x".getBytes(StandardCharsets.UTF_8));
     write(whole.resolve("g-stray"), "x".getBytes(StandardCharsets.UTF_8));
     Cli.Result stray = cli.run("verify", "--id", id, "--folder", whole.toString(), "--filter", "f1*");

@@ -36,6 +36,21 @@ class CliMessagesTest {
   }
 
   @Test
+  void aSyncThatEmptiesTheDatasetWarnsAndNamesTheDeleteThatUndoesIt() throws IOException {
+    Path src = file("src/a.txt", "a").getParent();
+    file("src/b.txt", "b");
+    cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString());
+    Files.delete(src.resolve("a.txt"));
+    assertThat(cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString()).err()).as("one file left").isEmpty();
+    Files.delete(src.resolve("b.txt"));
+    Cli.Result emptied = cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--json");
+    String id = (String) emptied.obj().get("id");
+    assertThat(emptied.obj()).containsEntry("warnings", List.of("nothing in " + src + " is kept, so 1.0.2 holds no file: it removes"
+        + " the only file of its parents (if the folder was not what you meant: cairn delete --id " + id.substring(0, 8) + ")"));
+    cli.ok("delete", "--id", id.substring(0, 8)); // as it says
+  }
+
+  @Test
   void setVersionWarnsWhenAnAncestorSortsAboveItsChild() throws IOException {
     Path src = file("src/a.txt", "a").getParent();
     String first = (String) cli.ok("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--json").obj().get("id");
