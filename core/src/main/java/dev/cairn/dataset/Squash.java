@@ -59,6 +59,7 @@ final class Squash {
     // uploads that version instead of making a second one.
     DatasetRecord closed = storage == null ? null : UnfinishedSync.closedSquash(repo, o, sourceIds);
     if (closed != null && Dataset.madeForAndNotUploaded(closed, storage)) {
+      repo.catalog().setCurrent(closed.id());
       return repo.get(closed.id());
     }
     // A squash killed part way left its draft, owned by a process that ended: the same squash
@@ -99,6 +100,7 @@ final class Squash {
       } finally {
         progress.finish();
       }
+      repo.catalog().setCurrent(ds.id());
     } catch (IOException | RuntimeException e) {
       // Not left behind half made: a squash either closes its version or makes none.
       try {

@@ -278,7 +278,10 @@ final class VersionLifecycle {
       }
       throw e;
     }
-    repo.catalog().setCurrent(id);
+    if (!"squash".equals(command)) {
+      // A squash's draft becomes current once closed: one it left when killed takes no later add.
+      repo.catalog().setCurrent(id);
+    }
     return new Dataset(repo, id);
   }
 

@@ -198,8 +198,8 @@ public final class Fsck {
     if (unindexed > 0) {
       // Both leave whole packs out: a collection that misses an object a version needs indexes them
       // (and so makes them young), one that does not deletes what no version needs.
-      problems.add(Problem.warning(null, where, unindexed + " stored objects are not in the index (a gc stopped midway, or a command"
-          + " stopped before it indexed what it wrote, leaves them: cairn gc indexes them or, once older than its"
+      problems.add(Problem.warning(null, where, unindexed + " stored objects are not in the index (a gc stopped midway, a command"
+          + " stopped before it indexed what it wrote, or an index lost and rebuilt only in part, by a repair stopped midway, leaves them: cairn gc indexes them or, once older than its"
           + " grace, deletes those no version needs; fsck --repair indexes them all)"));
     }
   }
@@ -301,10 +301,12 @@ public final class Fsck {
     for (DatasetRecord r : out) {
       checkReservation(r, problems);
       if (r.isDraft() && r.owner() != null && DraftOwners.ended(r.owner())) {
-        // Found and finished by the same sync run again, unless the parents it would use have changed since.
+        // Found and finished by the same sync (or squash) run again, unless the parents it would use have changed since.
+        boolean squash = !r.log().isEmpty() && "squash".equals(r.log().get(0).command());
         problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + DatasetRepository.label(r.project(),
-            r.name()) + " was left by a sync that was interrupted (its process ended): the same sync run again finishes it, while its"
-            + " parents are still the newest; else cairn delete --id " + r.shortId() + " removes it"));
+            r.name()) + " was left by a " + (squash ? "squash" : "sync") + " that was interrupted (its process ended): the same "
+            + (squash ? "squash run again finishes it" : "sync run again finishes it, while its parents are still the newest")
+            + "; else cairn delete --id " + r.shortId() + " removes it"));
       } else if (r.isDraft() && r.owner() != null && DraftOwners.elsewhere(r.owner())) {
         problems.add(Problem.warning(r.id(), null, "draft " + r.version() + " of " + DatasetRepository.label(r.project(),
             r.name()) + " is being filled by a sync of another container (or of this one before it restarted), which cannot be"

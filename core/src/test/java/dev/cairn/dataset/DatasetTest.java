@@ -910,10 +910,16 @@ class DatasetTest {
     Dataset v2 = closedVersion("p", "two", Map.of("b", "2"));
     List<String> ids = List.of(v1.id(), v2.id());
     // What a squash killed after making its draft leaves: a draft of no files, its owner ended.
+    String before = repo.catalog().current();
     Dataset left = VersionLifecycle.create(repo, CreateOptions.of("p", "flat").description("squash of " + String.join(", ", ids)).build(),
         "squash", ids);
+    assertThat(repo.catalog().current()).as("not current until closed: a later add does not go into it").isEqualTo(before);
     DraftOwners.endAll();
+    assertThat(new dev.cairn.gc.Fsck(repo, Progress.NONE).check().problems()).anySatisfy(p -> assertThat(p.message())
+        .startsWith("draft 1.0.0 of p/flat was left by a squash that was interrupted (its process ended): the same squash run again"
+            + " finishes it; else cairn delete --id " + left.id().substring(0, 8)));
     Dataset sq = Dataset.squash(repo, "p", "flat", ids);
+    assertThat(repo.catalog().current()).isEqualTo(sq.id());
     assertThat(sq.id()).isEqualTo(left.id());
     assertThat(sq.record().isDraft()).isFalse();
     assertThat(sq.version()).isEqualTo("1.0.0");

@@ -858,7 +858,8 @@ class GarbageCollectorTest {
       long before = packBytes(repo);
       List<Problem> found = new Fsck(repo, Progress.NONE).check().problems();
       assertThat(found).singleElement().satisfies(p -> assertThat(p.message()).endsWith(" stored objects are not in the index (a gc"
-          + " stopped midway, or a command stopped before it indexed what it wrote, leaves them: cairn gc indexes them or, once older"
+          + " stopped midway, a command stopped before it indexed what it wrote, or an index lost and rebuilt only in part, by a"
+          + " repair stopped midway, leaves them: cairn gc indexes them or, once older"
           + " than its grace, deletes those no version needs; fsck --repair indexes them all)"));
       new GarbageCollector(repo, 0, 10, Progress.NONE).run();
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
