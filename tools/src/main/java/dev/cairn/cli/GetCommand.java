@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
@@ -394,6 +396,18 @@ final class GetCommand extends Base {
       }
       if (notHere != null) {
         remote = nameRemote != null ? nameRemote : repo().defaultStorage();
+        if (remote == null && !deletedHere(id, notHere)) {
+          // As clearml asks its one server: the one remote this repository's versions went to, if
+          // there is just one (several: the error names them).
+          Set<String> known = knownRemotes();
+          if (known.size() == 1) {
+            remote = known.iterator().next();
+            note(DatasetRecord.shortId(id) + " is not here: looking on " + remote + ", where this repository's versions are");
+          } else if (!known.isEmpty()) {
+            throw new DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it; this"
+                + " repository's versions are on " + String.join(" and ", known) + ")");
+          }
+        }
         if (remote == null) {
           throw notHere(id, notHere);
         }
@@ -429,6 +443,22 @@ final class GetCommand extends Base {
   }
 
   /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
+  /** Whether {@code id} was deleted here, or found deleted on its remote: no remote is asked for it unasked. */
+  private boolean deletedHere(String id, DatasetNotFoundException why) throws IOException {
+    return String.valueOf(why.getMessage()).contains(" was deleted") || repo().catalog().deletedThere(id) != null;
+  }
+
+  /** The remotes the versions here were uploaded to or fetched from, in order. */
+  private Set<String> knownRemotes() throws IOException {
+    Set<String> known = new TreeSet<>();
+    for (DatasetRecord r : repo().catalog().readAll().records()) {
+      if (r.storage() != null && (r.wasUploaded() || !r.isDraft())) {
+        known.add(r.storage());
+      }
+    }
+    return known;
+  }
+
   private DatasetNotFoundException notHere(String id, DatasetNotFoundException why) throws IOException {
     if (String.valueOf(why.getMessage()).contains(" was deleted")) {
       return new DatasetNotFoundException(why.getMessage() + " here (give --storage URI to fetch it again from a remote that holds it)");

@@ -287,6 +287,32 @@ class CliRemoteTest {
   }
 
   @Test
+  void aGetByIdOfAVersionNotHereLooksOnTheOneRemoteThisRepositorysVersionsAreOn() throws IOException {
+    String remote = tmp.resolve("team").toString();
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    Path src = tmp.resolve("src");
+    write(src.resolve("one.txt"), "one");
+    Cli a = new Cli(tmp.resolve("a"));
+    String first = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", remote, "--json")
+        .obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    b.ok("get", "--id", first, "--storage", remote);
+    write(src.resolve("two.txt"), "two");
+    String second = (String) b.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--json").obj().get("id");
+    // As clearml asks its server: a's versions are all on one remote, so a teammate's version is looked for there.
+    Cli.Result got = a.ok("get", "--id", second.substring(0, 8), "--copy", tmp.resolve("copy").toString());
+    assertThat(got.err()).contains("cairn: note: " + second.substring(0, 8) + " is not here: looking on " + uri
+        + ", where this repository's versions are");
+    assertThat(tmp.resolve("copy/two.txt")).hasContent("two");
+    // With versions on two remotes, which one is not guessed: both are named.
+    a.ok("sync", "--project", "p", "--name", "other", "--folder", src.toString(), "--storage", tmp.resolve("second").toString());
+    String unknown = "0123456789abcdef";
+    assertThat(a.fails("get", "--id", unknown).err()).isEqualTo("cairn: Cannot find dataset version " + unknown + " locally (give"
+        + " --storage URI to fetch it; this repository's versions are on " + tmp.resolve("second").toUri().toString().replaceFirst("/$",
+        "") + " and " + uri + ")\n");
+  }
+
+  @Test
   void aDraftWhoseParentATeammateDeletedThereSaysSoWhenItsCloseCannotUpload() throws IOException {
     String remote = tmp.resolve("team").toString();
     Path src = tmp.resolve("src");
