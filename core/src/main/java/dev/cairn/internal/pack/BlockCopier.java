@@ -66,7 +66,13 @@ public final class BlockCopier {
       repack(id); // the reader says it is missing, or finds it in a pack indexed since
       return;
     }
-    int inBlock = objectsPerBlock(loc.packName()).getOrDefault(loc.blockOffset(), -1);
+    int inBlock;
+    try {
+      inBlock = objectsPerBlock(loc.packName()).getOrDefault(loc.blockOffset(), -1);
+    } catch (MissingPackException moved) {
+      repack(id); // deleted by another process's gc since the lookup: the reader finds its new place
+      return;
+    }
     if (inBlock == 1) {
       copyBlock(List.of(new Wanted(id, loc)));
       return;
@@ -115,9 +121,20 @@ public final class BlockCopier {
 
   private void copyBlock(List<Wanted> wanted) throws IOException {
     ObjectLocation first = wanted.get(0).location();
-    PackFile pack = db.pack(first.packName());
+    PackFile pack;
+    byte[] block;
+    try {
+      pack = db.pack(first.packName());
+      block = pack.readBlock(first.blockOffset(), first.blockLength());
+    } catch (MissingPackException moved) {
+      // Deleted by another process's gc (which moved its objects) since the lookup, while its file
+      // was not open here: each object is read where the index now finds it.
+      for (Wanted w : wanted) {
+        repack(w.id());
+      }
+      return;
+    }
     String where = pack.path() + " block " + first.blockOffset();
-    byte[] block = pack.readBlock(first.blockOffset(), first.blockLength());
     try {
       BlockCodec.check(block);
     } catch (BlockCodec.BlockException e) {

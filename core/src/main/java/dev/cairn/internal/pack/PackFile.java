@@ -31,6 +31,8 @@ public final class PackFile implements AutoCloseable {
   private final Path path;
   private volatile FileChannel channel;
   private volatile boolean closed;
+  /** How many reads of this pack are under way, in all threads. */
+  private final java.util.concurrent.atomic.AtomicInteger readsUnderWay = new java.util.concurrent.atomic.AtomicInteger();
   /** Told when a read opens the channel again after {@link #release}: its database counts the handles held. */
   private volatile Runnable reopened;
   private final long length;
@@ -318,25 +320,34 @@ public final class PackFile implements AutoCloseable {
    * again: the interrupted thread gets an {@link InterruptedIOException}, the others read again.
    */
   private <T> T reading(Read<T> read) throws IOException {
-    while (true) {
-      FileChannel ch = channel;
-      try {
-        return read.from(ch);
-      } catch (ClosedChannelException e) {
-        if (closed) {
-          throw e;
-        }
-        boolean opened = reopen(ch);
-        Runnable tell = reopened;
-        if (opened && tell != null) {
-          tell.run(); // outside this pack's lock: it may release others
-        }
-        if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
-          InterruptedIOException stop = new InterruptedIOException("interrupted while reading " + path);
-          stop.initCause(e);
-          throw stop;
+    readsUnderWay.incrementAndGet(); // a pack being read is not released
+    try {
+      while (true) {
+        FileChannel ch = channel;
+        try {
+          return read.from(ch);
+        } catch (ClosedChannelException e) {
+          if (closed) {
+            throw e;
+          }
+          if (e instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+            try {
+              reopen(ch); // for the other threads, whose channel the interrupt closed too
+            } catch (IOException | RuntimeException gone) {
+              e.addSuppressed(gone);
+            }
+            InterruptedIOException stop = new InterruptedIOException("interrupted while reading " + path);
+            stop.initCause(e);
+            throw stop;
+          }
+          Runnable tell = reopen(ch) ? reopened : null;
+          if (tell != null) {
+            tell.run(); // outside this pack's lock: it may release others
+          }
         }
       }
+    } finally {
+      readsUnderWay.decrementAndGet();
     }
   }
 
@@ -350,11 +361,17 @@ public final class PackFile implements AutoCloseable {
     if (channel != lost || closed) {
       return false;
     }
+    FileChannel ch;
     try {
-      channel = FileChannel.open(path, StandardOpenOption.READ);
+      ch = FileChannel.open(path, StandardOpenOption.READ);
     } catch (java.nio.file.NoSuchFileException gone) {
       throw new MissingPackException(path);
     }
+    if (ch.size() != length) { // not the file this was opened on: its offsets would not hold
+      ch.close();
+      throw new MissingPackException(path);
+    }
+    channel = ch;
     return true;
   }
 
@@ -376,6 +393,11 @@ public final class PackFile implements AutoCloseable {
   /** Whether this pack holds a file handle now. */
   boolean holdsHandle() {
     return !closed && channel.isOpen();
+  }
+
+  /** Whether a read of this pack is under way now (one released would start again). */
+  boolean isBeingRead() {
+    return readsUnderWay.get() > 0;
   }
 
   @Override

@@ -212,28 +212,34 @@ public final class PackObjectDatabase implements ObjectDatabase {
     PackFile p = open.get(name);
     lastUsed.put(name, System.nanoTime());
     if (p == null) {
-      synchronized (open) {
-        p = open.get(name);
-        if (p == null) {
-          try {
-            p = PackFile.open(packDir.resolve(PackFormat.fileName(name)));
-          } catch (NoSuchFileException e) {
-            throw new MissingPackException(packDir.resolve(PackFormat.fileName(name)));
-          }
-          if (p.algorithm() != algorithm) {
-            p.close();
-            throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.path().toString(),
-                "pack uses object format " + p.algorithm().configName() + ", repository uses " + algorithm.configName());
-          }
-          PackFile opened = p;
-          p.onReopen(() -> releaseLeastUsed(opened));
-          open.put(name, p);
-          closeDeletedPacks();
-          releaseLeastUsed(p);
-        }
-      }
+      p = openPack(name);
+      releaseLeastUsed(p); // outside the lock that opens packs: closing a handle may wait for a read
     }
     return p;
+  }
+
+  /** The open pack of this name, opened (and checked) if no thread did yet. */
+  private PackFile openPack(String name) throws IOException {
+    synchronized (open) {
+      PackFile p = open.get(name);
+      if (p == null) {
+        try {
+          p = PackFile.open(packDir.resolve(PackFormat.fileName(name)));
+        } catch (NoSuchFileException e) {
+          throw new MissingPackException(packDir.resolve(PackFormat.fileName(name)));
+        }
+        if (p.algorithm() != algorithm) {
+          p.close();
+          throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.path().toString(),
+              "pack uses object format " + p.algorithm().configName() + ", repository uses " + algorithm.configName());
+        }
+        PackFile opened = p;
+        p.onReopen(() -> releaseLeastUsed(opened));
+        open.put(name, p);
+        closeDeletedPacks();
+      }
+      return p;
+    }
   }
 
   /**
@@ -253,20 +259,28 @@ public final class PackObjectDatabase implements ObjectDatabase {
    */
   private void releaseLeastUsed(PackFile keep) {
     synchronized (releasing) {
-      List<Map.Entry<String, PackFile>> holding = new ArrayList<>();
+      // Each with when it was last asked for, read once: other threads update the times meanwhile.
+      record Holder(PackFile pack, long used) {}
+      List<Holder> idle = new ArrayList<>();
+      int holding = 0;
       for (Map.Entry<String, PackFile> e : open.entrySet()) {
-        if (e.getValue() != keep && e.getValue().holdsHandle()) {
-          holding.add(e);
+        PackFile p = e.getValue();
+        if (p == keep || !p.holdsHandle()) {
+          continue;
+        }
+        holding++;
+        if (!p.isBeingRead()) { // one being read keeps its handle: closed under the read, it would be opened again at once
+          idle.add(new Holder(p, lastUsed.getOrDefault(e.getKey(), Long.MIN_VALUE)));
         }
       }
-      int excess = holding.size() + 1 - maxPackHandles;
+      int excess = Math.min(idle.size(), holding + 1 - maxPackHandles);
       if (excess <= 0) {
         return;
       }
-      holding.sort(Comparator.comparingLong(e -> lastUsed.getOrDefault(e.getKey(), Long.MIN_VALUE)));
-      for (Map.Entry<String, PackFile> e : holding.subList(0, excess)) {
+      idle.sort(Comparator.comparingLong(Holder::used));
+      for (Holder h : idle.subList(0, excess)) {
         try {
-          e.getValue().release();
+          h.pack().release();
         } catch (IOException | RuntimeException ignored) {
           // a read-only handle: closing it loses nothing
         }
