@@ -616,6 +616,11 @@ final class LocalCopies {
     // The link itself, not what an existing link points to.
     requireApartFromRepository(repo, abs.getParent() == null ? abs : realPathOfMaybeMissing(abs.getParent()).resolve(abs.getFileName()), link,
         "link");
+    if (Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS) && Path.of("").toRealPath().startsWith(link.toRealPath())) {
+      // Replaced by a link (an empty one too), the folder this process and the shell that started it stand in would be gone.
+      throw new InvalidInputException("Cannot link " + link + ": it is the current folder or holds it; give a folder"
+          + " outside it, or run from elsewhere");
+    }
     if (Files.isSymbolicLink(link)) {
       // A link made by an earlier get is replaced; any other link only with overwrite.
       Path to = Files.readSymbolicLink(link);
@@ -629,11 +634,6 @@ final class LocalCopies {
       }
       if (Files.isDirectory(link, LinkOption.NOFOLLOW_LINKS)) {
         requireNoCairnData(link, "link");
-        if (Path.of("").toRealPath().startsWith(link.toRealPath())) {
-          // Replaced by a link, the folder this process (and the shell that started it) stands in would be gone.
-          throw new InvalidInputException("Cannot link " + link + ": it is the current folder or holds it; give a folder"
-              + " outside it, or run from elsewhere");
-        }
       }
     }
   }

@@ -97,6 +97,7 @@ final class ObjectUpload {
       NodeLoader loader = new NodeLoader(reader, 64);
       Missing missing = new Missing(repo.repository().config().pack().smallObjectLimit(), lookUpEach);
       boolean versionThere = dataOnly || index.has(r.versionObject());
+      boolean baseLeftOut = false;
       // A version already there may lack here what a partial fetch never brought: it is not sent.
       missing.passOverAbsent = versionThere;
       collect(loader, reader, r.root(), index, missing);
@@ -116,10 +117,8 @@ final class ObjectUpload {
         base.checkChunksHeld(repo.repository().objects());
         if (base.absentCount == 0) {
           missing.takeAll(base);
-        } else if (!index.has(r.base())) {
-          progress.warn("the change-set of " + DatasetRecord.shortId(r.id()) + " is not sent to " + remote.storage().uri()
-              + ": part of what its parents held is no longer here (a parent deleted, or fetched in part), so a copy got from"
-              + " there holds its files but cannot list what it changed");
+        } else {
+          baseLeftOut = !versionThere && !index.has(r.base()); // said once the version goes
         }
       }
       if (!versionThere && !reader.has(r.versionObject())) {
@@ -127,6 +126,11 @@ final class ObjectUpload {
       }
       if (missing.absentCount > 0) {
         throw new Pusher.NotWholeHere(missing.absentCount, missing.firstAbsent);
+      }
+      if (baseLeftOut) {
+        progress.warn("the change-set of " + DatasetRecord.shortId(r.id()) + " is not sent to " + remote.storage().uri()
+            + ": part of what its parents held is no longer here (a parent deleted, or fetched in part), so a copy got from"
+            + " there holds its files but cannot list what it changed");
       }
       int objects = missing.count() + (versionThere ? 0 : 1);
       if (objects == 0) {

@@ -494,13 +494,13 @@ public final class Pusher {
     // its child by an older Cairn, or as an ancestor with a remote of its own already, has no upload
     // entry either, but its remote holds it: that is found by trying.)
     boolean madeHere = !r.wasUploaded();
-    String lost = cannot + (madeHere ? deletedParentThere(r, target) : ", lost or damaged here (run cairn fsck)");
     if (from == null) {
-      throw new CannotComplete(lost, lacking, lacking);
+      throw new CannotComplete(cannot + lost(r, target, madeHere), lacking, lacking);
     }
     String why = cannot + ", as in a version fetched in part or known here by its record only";
     if (Storages.same(from, target)) {
-      throw new CannotComplete(madeHere ? lost : why + ", and no other remote is known to hold it all", lacking, lacking);
+      throw new CannotComplete(madeHere ? cannot + lost(r, target, true) : why + ", and no other remote is known to hold it all", lacking,
+          lacking);
     }
     if (!completed.add(r.id())) {
       throw new CannotComplete(why + ", even after a get of it from " + from, lacking, lacking);
@@ -510,7 +510,7 @@ public final class Pusher {
     } catch (InterruptedIOException e) {
       throw e;
     } catch (DatasetNotFoundException notThere) {
-      throw new CannotComplete(madeHere ? lost : why + ", and " + from + " does not hold it", lacking, notThere);
+      throw new CannotComplete(madeHere ? cannot + lost(r, target, true) : why + ", and " + from + " does not hold it", lacking, notThere);
     } catch (IOException e) {
       throw new CannotComplete(why + ", and getting it from " + from + " failed: " + e.getMessage(), lacking, e);
     }
@@ -521,14 +521,16 @@ public final class Pusher {
    * deleted on the remote it is sent to, that parent, fetched in part, which this version took
    * files from that neither side holds now (a teammate deleted it after this version's draft began).
    */
-  private String deletedParentThere(DatasetRecord r, String target) {
-    for (String p : r.parents()) {
+  private String lost(DatasetRecord r, String target, boolean madeHere) throws InterruptedIOException {
+    for (String p : madeHere ? r.parents() : List.<String>of()) {
       try {
         if (remote.wasDeleted(p)) {
           return ", neither here nor there: its parent " + DatasetRecord.shortId(p) + " was deleted on " + target + " after it was"
               + " fetched here in part, and its data collected there; an upload of " + DatasetRecord.shortId(p) + " from a repository"
               + " holding it whole brings that back (or run cairn fsck)";
         }
+      } catch (InterruptedIOException stop) {
+        throw stop;
       } catch (IOException unknown) {
         // the usual reason stands
       }

@@ -401,8 +401,8 @@ final class GetCommand extends Base {
           // there is just one (several: the error names them).
           Set<String> known = knownRemotes();
           if (known.size() == 1) {
-            remote = known.iterator().next();
-            note(DatasetRecord.shortId(id) + " is not here: looking on " + remote + ", where this repository's versions are");
+            guessed = known.iterator().next();
+            remote = guessed;
           } else if (!known.isEmpty()) {
             throw new DatasetNotFoundException("Cannot find dataset version " + id + " locally (give --storage URI to fetch it; this"
                 + " repository's versions are on " + String.join(" and ", known) + ")");
@@ -416,7 +416,23 @@ final class GetCommand extends Base {
         remote = repo().contentStorage(repo().get(id).record());
       }
     }
-    Dataset ds = repo().fetch(id, sel, remote, null, progress());
+    Dataset ds;
+    try {
+      ds = repo().fetch(id, sel, remote, null, progress());
+      if (guessed != null) {
+        note(ds.shortId() + " was not here: it came from " + guessed + ", where this repository's versions are");
+      }
+    } catch (IOException e) {
+      if (guessed == null || !(e instanceof dev.cairn.storage.StorageException || e instanceof dev.cairn.errors.InvalidConfigException)) {
+        throw e; // found there, or not: the remote's own answer
+      }
+      // Asked unasked (offline, say): the version is first of all not here.
+      DatasetNotFoundException notHere = new DatasetNotFoundException("Cannot find dataset version " + id + " locally, and " + guessed
+          + ", where this repository's versions are, could not be asked (" + ErrorHandler.oneLine(e, false) + "); give --storage URI"
+          + " to fetch it");
+      notHere.initCause(e);
+      throw notHere;
+    }
     contentRemote = remote;
     if (storage != null) {
       // Asked of a remote: its newer record (renamed, tagged elsewhere) is taken even when no data
@@ -442,23 +458,24 @@ final class GetCommand extends Base {
         + " data aside, then this get fetches it again", damaged);
   }
 
-  /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
   /** Whether {@code id} was deleted here, or found deleted on its remote: no remote is asked for it unasked. */
   private boolean deletedHere(String id, DatasetNotFoundException why) throws IOException {
     return String.valueOf(why.getMessage()).contains(" was deleted") || repo().catalog().deletedThere(id) != null;
   }
 
-  /** The remotes the versions here were uploaded to or fetched from, in order. */
+  /** The remote a get of a version not here looks on unasked (the one this repository's versions are on); null if none. */
+  private String guessed;
+
+  /** The remotes the versions here were uploaded to (fetched ones: by whoever uploaded them there), sorted. */
   private Set<String> knownRemotes() throws IOException {
     Set<String> known = new TreeSet<>();
     for (DatasetRecord r : repo().catalog().readAll().records()) {
-      if (r.storage() != null && (r.wasUploaded() || !r.isDraft())) {
-        known.add(r.storage());
-      }
+      known.addAll(r.uploadedTo());
     }
     return known;
   }
 
+  /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
   private DatasetNotFoundException notHere(String id, DatasetNotFoundException why) throws IOException {
     if (String.valueOf(why.getMessage()).contains(" was deleted")) {
       return new DatasetNotFoundException(why.getMessage() + " here (give --storage URI to fetch it again from a remote that holds it)");

@@ -46,10 +46,16 @@ final class SetVersionCommand extends Base {
    * would then take this ancestor for the dataset's highest version, and the next one would follow it.
    */
   private void warnIfAboveItsChildren(Dataset ds) throws IOException {
+    DatasetRecord me = ds.record();
     DatasetRecord below = null;
     for (DatasetRecord r : repo().catalog().readAll().records()) {
-      if (r.parents().contains(ds.id()) && r.project().equals(ds.record().project()) && r.name().equals(ds.name())
-          && VersionStrings.compare(r.version(), ds.version()) < 0 && (below == null || VersionStrings.compare(r.version(), below.version()) > 0)) {
+      if (r.id().equals(me.id()) || !r.project().equals(me.project()) || !r.name().equals(me.name()) || r.isDraft()) {
+        continue;
+      }
+      if (VersionStrings.compare(r.version(), me.version()) > 0) {
+        return; // another version stays the dataset's highest
+      }
+      if (r.parents().contains(me.id()) && (below == null || VersionStrings.compare(r.version(), below.version()) > 0)) {
         below = r;
       }
     }

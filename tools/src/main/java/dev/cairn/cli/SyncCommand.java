@@ -194,15 +194,17 @@ final class SyncCommand extends Base {
     }
     Dataset ds = o.ds();
     Dataset.Change c = o.change();
-    if (ds != null && c.summary().removed() > 0 && ds.record().fileCount() == 0) {
-      // As clearml-data's sync does, but a share not mounted looks just so: said, not refused.
-      warn("nothing in " + folder + " is kept, so " + ds.version() + " holds no file: it removes " + (c.summary().removed() == 1
-          ? "the only file of its parents" : "all " + Format.count(c.summary().removed(), "file") + " of its parents") + " (if the folder was not what you meant: cairn delete --id " + ds.shortId() + ")");
-    }
     List<DiffEntry> paths = !verbose ? null : ds == null ? List.of() : o.intoDraft() ? c.paths() : ds.changes();
     boolean unchanged = createNew && ds == null;
     boolean closed = ds != null && !skipClose;
     String remote = o.remote();
+    if (ds != null && !o.intoDraft() && c.summary().removed() > 0 && ds.record().fileCount() == 0) {
+      // As clearml-data's sync does, but a share not mounted looks just so: said, not refused.
+      warn("nothing in " + folder + " is kept, so " + ds.version() + " holds no file: it removes " + (c.summary().removed() == 1
+          ? "the only file of its parents" : "all " + Format.count(c.summary().removed(), "file") + " of its parents")
+          + " (if the folder was not what you meant: cairn delete --id " + ds.shortId() + (closed && remote != null
+          ? ", and with --storage " + ShellWords.quote(remote) + " for its copy there)" : ")"));
+    }
     Pusher.Result pushed = closed && remote != null ? uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes))
         : o.unuploaded() != null ? uploadAfterClose(() -> uploadClosed(o.unuploaded(), remote, storage, packBytes, false)) : null;
     if (closed && remote == null && !disableUpload && !parentsRemoteUnusable) {

@@ -10,6 +10,7 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.internal.json.Json;
 import dev.cairn.manifest.DatasetPaths;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +82,12 @@ final class VerifyCommand extends Base {
     Progress check = steps.verbose ? progress() : Progress.NONE;
     DatasetRecord checked = ds.record();
     if (steps.verbose) {
-      Selection.Totals scope = ds.totals(folder == null ? Selection.ALL : sel); // a part or filter: its files alone
+      Selection.Totals scope;
+      try {
+        scope = ds.totals(folder == null ? Selection.ALL : sel); // a part or filter: its files alone
+      } catch (IOException unreadable) { // a damaged node: the check below says so
+        scope = new Selection.Totals(checked.fileCount(), checked.totalBytes());
+      }
       check.start("checking " + (filesize ? "the sizes of " : "") + Format.count(scope.files(), "file")
           + (folder == null ? " as stored" : " in " + folder) + (filesize ? "" : ", " + Format.bytes(scope.bytes())), -1);
     }

@@ -301,12 +301,17 @@ class CliRemoteTest {
     String second = (String) b.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--json").obj().get("id");
     // As clearml asks its server: a's versions are all on one remote, so a teammate's version is looked for there.
     Cli.Result got = a.ok("get", "--id", second.substring(0, 8), "--copy", tmp.resolve("copy").toString());
-    assertThat(got.err()).contains("cairn: note: " + second.substring(0, 8) + " is not here: looking on " + uri
+    assertThat(got.err()).contains("cairn: note: " + second.substring(0, 8) + " was not here: it came from " + uri
         + ", where this repository's versions are");
     assertThat(tmp.resolve("copy/two.txt")).hasContent("two");
+    // That remote gone (a share not mounted): the version is first of all not here.
+    Files.move(Path.of(remote), tmp.resolve("team-away"));
+    String unknown = "0123456789abcdef";
+    assertThat(a.fails("get", "--id", unknown).err()).startsWith("cairn: Cannot find dataset version " + unknown + " locally, and " + uri
+        + ", where this repository's versions are, could not be asked (").endsWith("); give --storage URI to fetch it\n");
+    Files.move(tmp.resolve("team-away"), Path.of(remote));
     // With versions on two remotes, which one is not guessed: both are named.
     a.ok("sync", "--project", "p", "--name", "other", "--folder", src.toString(), "--storage", tmp.resolve("second").toString());
-    String unknown = "0123456789abcdef";
     assertThat(a.fails("get", "--id", unknown).err()).isEqualTo("cairn: Cannot find dataset version " + unknown + " locally (give"
         + " --storage URI to fetch it; this repository's versions are on " + tmp.resolve("second").toUri().toString().replaceFirst("/$",
         "") + " and " + uri + ")\n");

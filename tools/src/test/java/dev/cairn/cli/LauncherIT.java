@@ -215,6 +215,13 @@ class LauncherIT {
           + " folder outside it, or run from elsewhere\n");
       assertThat(here.resolve("mine.txt")).as(link).hasContent("mine\n");
     }
+    // An empty one, which a link replaces without --overwrite, neither.
+    Path empty = Files.createDirectories(work.resolve("jobs/empty"));
+    Process p = launcher(Map.of(), "--repo", repo, "get", "--project", "p", "--name", "n", "--link", ".").directory(empty.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(empty).isDirectory().isEmptyDirectory();
   }
 
   /** Skips a daemon test where perl, which its client needs, is missing. */
