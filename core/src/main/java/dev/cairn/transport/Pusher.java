@@ -134,32 +134,6 @@ public final class Pusher {
   }
 
   /**
-   * When {@code r}, made here under its parent's name, goes to a remote where a teammate renamed or
-   * moved that parent since: this repository takes the remote's newer records (as {@code refresh}
-   * does) and {@code r} follows the rename keeping its version string, so that the dataset is not
-   * left under two names there. False, nothing renamed, when it cannot: the parent's record changed
-   * here too, or the string is held under the new name here or there (the warning below then says so).
-   */
-  private boolean followRenamedParent(DatasetRecord r, DatasetRecord parentThere, String uri) throws IOException {
-    if (parentThere == null || sameDataset(parentThere, r) || !sameDataset(repo.catalog().read(parentThere.id()), r)) {
-      return false;
-    }
-    String holder = remote.nameHolderId(parentThere.project(), parentThere.name(), r.version());
-    if (holder != null && !holder.isEmpty() && !holder.equals(r.id())) {
-      return false;
-    }
-    repo.refreshRecords(uri);
-    if (!sameDataset(repo.catalog().read(parentThere.id()), parentThere) || !repo.followRename(r.id(), parentThere.project(),
-        parentThere.name())) {
-      return false;
-    }
-    progress.warn(r.shortId() + " follows the rename of its parent " + parentThere.shortId() + " there: it goes to " + uri + " as "
-        + DatasetRepository.label(parentThere.project(), parentThere.name()) + " " + r.version() + ", and this repository took the"
-        + " remote's newer records (as cairn refresh does)");
-    return true;
-  }
-
-  /**
    * Warns, once a push, that {@code r} goes to the remote under the name its parent had here while
    * the parent there has another ({@code parentThere}: renamed or moved by a teammate since {@code
    * r} was made): the dataset would then be split between two names there.
@@ -339,11 +313,6 @@ public final class Pusher {
           // There already: sent by another repository's push of a sibling, or by this one's that
           // was cut off. The remote holds it as it would after this push: so it is said here too.
           ancestorsLogged.putIfAbsent(p, entry);
-        }
-        if (followRenamedParent(r, there.record(), uri)) {
-          visiting.remove(id);
-          pushVersion(id, uploadEntry, totals, visiting); // under its new name
-          return;
         }
         warnIfRenamedThere(r, there.record(), uri);
       }

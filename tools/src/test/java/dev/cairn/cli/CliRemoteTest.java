@@ -316,33 +316,6 @@ class CliRemoteTest {
   }
 
   @Test
-  void aVersionMadeUnderTheOldNameAfterTheRenameArrivedFollowsItWhenUploaded() throws IOException {
-    String remote = tmp.resolve("team").toString();
-    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
-    Path src = tmp.resolve("src");
-    write(src.resolve("one.txt"), "one");
-    Cli a = new Cli(tmp.resolve("a"));
-    String first = (String) a.ok("sync", "--project", "p", "--name", "cifar", "--folder", src.toString(), "--storage", remote, "--json")
-        .obj().get("id");
-    Cli b = new Cli(tmp.resolve("b"));
-    b.ok("get", "--id", first, "--storage", remote);
-    // a's rename reaches the remote first; b, which has not refreshed, makes the next version under the old name.
-    a.ok("rename", "--project", "p", "--name", "cifar", "--new-name", "cifar10");
-    a.ok("upload", "--id", first);
-    b.ok("create", "--project", "p", "--name", "cifar", "--parents", first);
-    write(tmp.resolve("more/two.txt"), "two");
-    b.ok("add", "--files", tmp.resolve("more").toString());
-    Cli.Result closed = b.ok("close", "--json");
-    String theirs = (String) closed.obj().get("id");
-    assertThat(closed.err()).contains(theirs.substring(0, 8) + " follows the rename of its parent " + first.substring(0, 8) + " there:"
-        + " it goes to " + uri + " as p/cifar10 1.0.1");
-    assertThat(b.ok("show", "--id", theirs, "--json").obj()).containsEntry("name", "cifar10");
-    assertThat(b.ok("show", "--id", first, "--json").obj()).containsEntry("name", "cifar10");
-    List<?> there = new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array();
-    assertThat(there).hasSize(2).allSatisfy(v -> assertThat(((Map<?, ?>) v).get("name")).isEqualTo("cifar10"));
-  }
-
-  @Test
   void aGetByIdOfAVersionNotHereLooksOnTheOneRemoteThisRepositorysVersionsAreOn() throws IOException {
     String remote = tmp.resolve("team").toString();
     String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
