@@ -209,19 +209,6 @@ final class DatasetRename {
     repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
   }
 
-  /**
-   * As {@link #follow}, keeping the version's string: false, and nothing changed, when that string
-   * is taken under the new name here (a version known under one string on a remote keeps it).
-   */
-  static boolean followKeepingVersion(DatasetRepository repo, DatasetRecord r, String project, String name) throws IOException {
-    if (!repo.catalog().reserveVersion(project, name, r.version(), r.id())) {
-      return false;
-    }
-    repo.catalog().write(named(r, project, name, r.version(), project.equals(r.project()) ? "rename" : "move"));
-    repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
-    return true;
-  }
-
   /** {@code r} under {@code project}, {@code name} and {@code version}, its log saying which {@code command} made it so. */
   private static DatasetRecord named(DatasetRecord r, String project, String name, String version, String command) {
     return r.toBuilder().project(project).name(name).version(version)

@@ -529,22 +529,6 @@ public final class DatasetRepository implements AutoCloseable {
   }
 
   /**
-   * Gives version {@code id}, which a teammate made under its dataset's old name after a rename here
-   * (it came from a remote), the new {@code project} and {@code name}, as a version made here after
-   * the rename follows it; its next push sends that. False, and nothing changed, when its version
-   * string is taken under the new name here.
-   */
-  public boolean followRename(String id, String project, String name) throws IOException {
-    try (VersionLocks.Lock lock = catalog().lock(id)) {
-      DatasetRecord r = catalog().read(id);
-      if (r.project().equals(project) && r.name().equals(name)) {
-        return true;
-      }
-      return DatasetRename.followKeepingVersion(this, r, project, name);
-    }
-  }
-
-  /**
    * Adds a record fetched from a remote to the local catalog, unless the version is already known
    * here. Its version string is reserved locally when free.
    */

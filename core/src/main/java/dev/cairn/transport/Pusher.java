@@ -24,7 +24,6 @@ import dev.cairn.storage.Storages;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -119,13 +118,10 @@ public final class Pusher {
     pushing = id;
     ancestorsLogged.clear();
     restored.clear();
-    renamesSent.clear();
-    renamedThere.clear();
     Totals totals = new Totals();
     try (RemoteLocks.Held lock = RemoteLocks.push(remote.storage(), LOCK_WAIT_MILLIS, progress::warn)) {
       this.lock = lock;
       pushVersion(id, uploadEntry, totals, new LinkedHashSet<>());
-      takeAlongIntoRenames(totals);
     } finally {
       this.lock = null;
     }
@@ -182,57 +178,6 @@ public final class Pusher {
 
   private static boolean sameDataset(DatasetRecord a, DatasetRecord b) {
     return a.project().equals(b.project()) && a.name().equals(b.name());
-  }
-
-  /** A rename or move this push published: a dataset's versions there went from the old name to the new. */
-  private record RenameSent(String oldProject, String oldName, String project, String name) {}
-
-  private final Set<RenameSent> renamesSent = new LinkedHashSet<>();
-  /** The versions whose rename this push published. */
-  private final Set<String> renamedThere = new HashSet<>();
-
-  /**
-   * After a rename here reached the remote: the versions a teammate made there under the old name
-   * on top of the renamed ones, since this repository renamed them and before the rename arrived,
-   * follow it (their records fetched, renamed here and published), as one made here would have: else
-   * the dataset stays under two names there, and renaming back is refused as another dataset's.
-   * One whose version string the new name holds here already stays, warned of.
-   */
-  private void takeAlongIntoRenames(Totals totals) throws IOException {
-    for (RenameSent rn : List.copyOf(renamesSent)) {
-      for (boolean more = true; more; ) {
-        more = false;
-        Collection<DatasetRecord> there = remote.liveVersions(rn.oldProject(), rn.oldName(), repo.catalog()::exists).values();
-        for (DatasetRecord v : there) {
-          if (v.parents().stream().noneMatch(renamedThere::contains)) {
-            continue; // not on top of the renamed lineage: another dataset that took the old name
-          }
-          String stays = v.shortId() + " (" + DatasetRepository.label(rn.oldProject(), rn.oldName()) + " " + v.version() + "), made on "
-              + remote.storage().uri() + " under the old name, cannot follow the rename to " + DatasetRepository.label(rn.project(), rn.name());
-          int before = totals.versionsPushed;
-          try {
-            repo.fetch(v.id(), Selection.NONE, remote, progress); // its record and manifest, not its files
-            if (!repo.followRename(v.id(), rn.project(), rn.name())) {
-              progress.warn(stays + ": that name holds version " + v.version() + " here");
-              continue;
-            }
-            pushVersion(v.id(), null, totals, new LinkedHashSet<>());
-          } catch (InterruptedIOException stop) {
-            throw stop;
-          } catch (IOException e) { // the upload asked for is done: this one is said, not its failure
-            progress.warn(stays + " now (" + firstLine(e) + "); an upload of the version from here sends it later");
-            continue;
-          }
-          if (totals.versionsPushed > before) {
-            renamedThere.add(v.id());
-            progress.warn(v.shortId() + " (" + v.version() + "), made on " + remote.storage().uri() + " under "
-                + DatasetRepository.label(rn.oldProject(), rn.oldName()) + " since the rename here, follows it: it is "
-                + DatasetRepository.label(rn.project(), rn.name()) + " " + v.version() + " here and there now");
-            more = true;
-          }
-        }
-      }
-    }
   }
 
   /** The version {@link #push} was asked for; the others it publishes are its ancestors. */
@@ -415,10 +360,6 @@ public final class Pusher {
         // by another push may hold changes this one would undo.
         appendRecord(id, remoteRecord, theirsSeq, r.log());
         published = true;
-        if (theirs != null && !sameDataset(theirs, r)) {
-          renamesSent.add(new RenameSent(theirs.project(), theirs.name(), r.project(), r.name()));
-          renamedThere.add(id);
-        }
         if (uploadEntry != null && !id.equals(pushing)) {
           ancestorsLogged.put(id, uploadEntry); // for the caller to append here, as it appends the version's own
         }

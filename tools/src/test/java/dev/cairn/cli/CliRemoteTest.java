@@ -287,35 +287,6 @@ class CliRemoteTest {
   }
 
   @Test
-  void aVersionATeammateMadeUnderTheOldNameBeforeTheRenameArrivedFollowsIt() throws IOException {
-    String remote = tmp.resolve("team").toString();
-    Path src = tmp.resolve("src");
-    write(src.resolve("one.txt"), "one");
-    Cli a = new Cli(tmp.resolve("a"));
-    a.ok("sync", "--project", "p", "--name", "cifar", "--folder", src.toString(), "--storage", remote);
-    write(src.resolve("two.txt"), "two");
-    String second = (String) a.ok("sync", "--project", "p", "--name", "cifar", "--folder", src.toString(), "--json").obj().get("id");
-    Cli b = new Cli(tmp.resolve("b"));
-    b.ok("get", "--id", second, "--storage", remote);
-    // a renames here; before that reaches the remote, b makes the next version under the old name there.
-    a.ok("rename", "--project", "p", "--name", "cifar", "--new-name", "cifar10");
-    b.ok("create", "--project", "p", "--name", "cifar", "--parents", second);
-    write(tmp.resolve("more/three.txt"), "three");
-    b.ok("add", "--files", tmp.resolve("more").toString());
-    String theirs = (String) b.ok("close", "--json").obj().get("id");
-    // a's upload sends the rename, and takes b's version along: the dataset is under one name there.
-    Cli.Result up = a.ok("upload", "--id", second);
-    assertThat(up.err()).contains(theirs.substring(0, 8) + " (1.0.2), made on " + Path.of(remote).toUri().toString().replaceFirst("/$", "")
-        + " under p/cifar since the rename here, follows it: it is p/cifar10 1.0.2 here and there now");
-    List<?> there = new Cli(tmp.resolve("c")).ok("search", "--storage", remote, "--json").array();
-    assertThat(there).hasSize(3).allSatisfy(v -> assertThat(((Map<?, ?>) v).get("name")).isEqualTo("cifar10"));
-    assertThat(a.ok("get", "--project", "p", "--name", "cifar10", "--json").obj()).containsEntry("id", theirs);
-    // b takes the new name of its own version too.
-    b.ok("refresh");
-    assertThat(b.ok("show", "--id", theirs, "--json").obj()).containsEntry("name", "cifar10").containsEntry("version", "1.0.2");
-  }
-
-  @Test
   void aGetByIdOfAVersionNotHereLooksOnTheOneRemoteThisRepositorysVersionsAreOn() throws IOException {
     String remote = tmp.resolve("team").toString();
     String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
