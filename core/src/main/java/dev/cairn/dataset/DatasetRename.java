@@ -334,8 +334,8 @@ final class DatasetRename {
         return;
       }
       Optional<LogEntry> upload = r.log().stream().filter(e -> e.command().equals("upload")).findFirst();
-      if (upload.isPresent() || r.storage() != null) {
-        // Its string is on a remote (uploaded, or reserved there by create): it stays what it is.
+      if (upload.isPresent() || r.storage() != null && reachedRemote(repo, r)) {
+        // Its string is on a remote (uploaded, or there as a parent of one): it stays what it is.
         throw new DatasetStateException("Cannot set the version of " + id + ": it is " + r.version() + " on "
             + (r.storage() != null ? r.storage() : "the remote it was uploaded to") + ", where that string is reserved for it, and a"
             + " version keeps the string it reached a remote with; to have its files under " + newVersion + ", make a child of it with"
@@ -351,6 +351,27 @@ final class DatasetRename {
           .appendLog(new LogEntry(System.currentTimeMillis(), "set-version", List.of(r.version(), newVersion), ChangeSummary.EMPTY, 0))
           .build());
       repo.catalog().releaseVersion(r.project(), r.name(), r.version(), id);
+      if (r.storage() != null) {
+        // The old string, reserved there by the create, is given back (its upload reserves the new one).
+        try (Remote remote = repo.openRemote(r.storage())) {
+          remote.releaseName(r.project(), r.name(), r.version(), id);
+        } catch (IOException | RuntimeException stays) {
+          // it stays reserved there for a version that no longer carries it, as a refused rename leaves one
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether version {@code r}, created against its remote, reached it (a record there, or one
+   * deleted there); true when the remote cannot be asked. A string only reserved there by the
+   * create (the version's upload failed, its name's string taken there since) can still change.
+   */
+  private static boolean reachedRemote(DatasetRepository repo, DatasetRecord r) {
+    try (Remote remote = repo.openRemote(r.storage())) {
+      return remote.record(r.id()) != null || remote.wasDeleted(r.id());
+    } catch (IOException | RuntimeException unknown) {
+      return true;
     }
   }
 

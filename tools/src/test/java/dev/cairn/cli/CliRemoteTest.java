@@ -287,6 +287,22 @@ class CliRemoteTest {
   }
 
   @Test
+  void aVersionOnlyReservedOnItsRemoteMayTakeAnotherStringWhichGivesTheFirstBack() throws IOException {
+    String remote = tmp.resolve("team").toString();
+    Cli a = new Cli(tmp.resolve("a"));
+    String mine = (String) a.ok("create", "--project", "p", "--name", "sv", "--storage", remote, "--json").obj().get("id");
+    write(tmp.resolve("src/a.txt"), "a");
+    a.ok("add", "--files", tmp.resolve("src").toString());
+    a.ok("close", "--disable-upload"); // as a close whose upload failed leaves it: 1.0.0 reserved there, no record
+    assertThat(a.ok("set-version", "--id", mine, "--new-version", "2.0.0").out()).contains("is now version 2.0.0");
+    // 1.0.0 is free there again for a teammate; the upload takes 2.0.0.
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.ok("create", "--project", "p", "--name", "sv", "--storage", remote, "--json").obj()).containsEntry("version", "1.0.0");
+    a.ok("upload", "--id", mine);
+    assertThat(a.fails("set-version", "--id", mine, "--new-version", "3.0.0").err()).contains("where that string is reserved for it");
+  }
+
+  @Test
   void aGetByIdOfAVersionNotHereLooksOnTheOneRemoteThisRepositorysVersionsAreOn() throws IOException {
     String remote = tmp.resolve("team").toString();
     String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
