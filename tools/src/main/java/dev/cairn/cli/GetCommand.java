@@ -469,8 +469,8 @@ final class GetCommand extends Base {
   /** The remotes the versions here were uploaded to (fetched ones: by whoever uploaded them there), sorted. */
   private Set<String> knownRemotes() throws IOException {
     Set<String> known = new TreeSet<>();
-    for (DatasetRecord r : repo().catalog().readAll().records()) {
-      known.addAll(r.uploadedTo());
+    for (DatasetRecord r : repo().catalog().all()) {
+      r.uploadedTo().forEach(u -> known.add(uri(u))); // one remote spelt two ways is one
     }
     return known;
   }
