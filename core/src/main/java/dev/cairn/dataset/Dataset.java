@@ -1547,18 +1547,21 @@ public final class Dataset {
    * version object is not here, ends its branch with no parents.
    */
   public Map<String, List<String>> dependencyGraph() throws IOException {
-    return lineage(new HashSet<>());
+    return ancestry().parents();
   }
 
   /**
-   * The ancestors that {@link #dependencyGraph} lists without parents for want of knowing them:
-   * an unreadable record, or a deleted version whose version object is not here. (Its other
-   * ancestors without parents are roots.)
+   * {@link #dependencyGraph} ({@code parents}), and the ancestors it lists without parents for want
+   * of knowing them ({@code unknownParents}): an unreadable record, or a deleted version whose
+   * version object is not here. Its other ancestors without parents are roots.
    */
-  public Set<String> ancestorsOfUnknownParents() throws IOException {
+  public record Ancestry(Map<String, List<String>> parents, Set<String> unknownParents) {}
+
+  /** This version's {@link Ancestry}, in one walk of its lineage. */
+  public Ancestry ancestry() throws IOException {
     Set<String> unknown = new TreeSet<>();
-    lineage(unknown);
-    return Collections.unmodifiableSet(unknown);
+    Map<String, List<String>> graph = lineage(unknown);
+    return new Ancestry(graph, Collections.unmodifiableSet(unknown));
   }
 
   private Map<String, List<String>> lineage(Set<String> unknown) throws IOException {

@@ -94,8 +94,9 @@ final class ShowCommand extends Base {
    * version object and said to be deleted.
    */
   private int printLineage(Dataset ds) throws IOException {
-    Map<String, List<String>> graph = ds.dependencyGraph();
-    Set<String> unknown = ds.ancestorsOfUnknownParents();
+    Dataset.Ancestry ancestry = ds.ancestry();
+    Map<String, List<String>> graph = ancestry.parents();
+    Set<String> unknown = ancestry.unknownParents();
     if (json) {
       printJsonAsIs(graph); // keyed by ids: notes stay on stderr, not among them
       for (String id : unknown) { // its empty list is not a root's
