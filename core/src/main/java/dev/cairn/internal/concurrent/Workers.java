@@ -118,19 +118,34 @@ public final class Workers {
    * @param what what the workers were doing, for the message of an interruption
    */
   public static <T> void getEach(List<Future<T>> futures, String what, Each<T> each) throws IOException {
+    getEach(futures, what, each, true);
+  }
+
+  /**
+   * As {@link #getAll}, but the others are cancelled without interrupting those running: for
+   * workers that write to a channel they share, which an interrupt would close under all of them
+   * (a pack being written, whose failed write could then not be undone).
+   */
+  public static <T> List<T> getAllUninterrupted(List<Future<T>> futures, String what) throws IOException {
+    List<T> out = new ArrayList<>(futures.size());
+    getEach(futures, what, (i, result) -> out.add(result), false);
+    return out;
+  }
+
+  private static <T> void getEach(List<Future<T>> futures, String what, Each<T> each, boolean interrupt) throws IOException {
     try {
       for (int i = 0; i < futures.size(); i++) {
         each.accept(i, futures.get(i).get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      futures.forEach(f -> f.cancel(true));
+      futures.forEach(f -> f.cancel(interrupt));
       throw new InterruptedIOException("interrupted while " + what);
     } catch (ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
+      futures.forEach(f -> f.cancel(interrupt));
       throw rethrow(e.getCause());
     } catch (IOException | RuntimeException e) {
-      futures.forEach(f -> f.cancel(true));
+      futures.forEach(f -> f.cancel(interrupt));
       throw e;
     }
   }

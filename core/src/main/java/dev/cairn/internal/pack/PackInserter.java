@@ -315,16 +315,17 @@ final class PackInserter implements ObjectInserter {
           }
         }));
       }
-      List<ChunkRef> list = Workers.getAll(refs, "storing a file");
+      // Chunks are written to one pack: an interrupt of one being written would close its file under all of them.
+      List<ChunkRef> list = Workers.getAllUninterrupted(refs, "storing a file");
       ObjectId digest = whole.digest();
       ObjectId fileId = insert(ObjectType.FILE, FileObjectFormat.encode(new FileObject(size, digest, list)));
       return new FileContent(size, digest, fileId);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      refs.forEach(f -> f.cancel(true));
+      refs.forEach(f -> f.cancel(false));
       throw new InterruptedIOException("interrupted while storing a file");
     } catch (IOException | RuntimeException e) {
-      refs.forEach(f -> f.cancel(true));
+      refs.forEach(f -> f.cancel(false));
       db.requireNotClosedUnder(e);
       throw e;
     }
