@@ -20,6 +20,7 @@ import dev.cairn.store.ObjectReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Stores files on disk as dataset entries: files whose attributes match the {@link StatCache} are
@@ -37,6 +39,11 @@ import java.util.concurrent.Future;
 final class FileIngester {
   /** Files handed to the worker threads at a time. */
   private static final int BATCH = 4096;
+  /**
+   * How long a failed add waits for the files still being stored to stop (each stops at its next
+   * read): a read hung on a network file system must not hang the add.
+   */
+  private static final long AWAIT_WORKERS_SECONDS = 60;
 
   private final StatCache statCache;
   private final Progress progress;
@@ -113,6 +120,9 @@ final class FileIngester {
       return new Result(out, 0, 0);
     }
     ExecutorService pool = Workers.pool("cairn-ingest", Workers.perCore(4));
+    // Set when the add ends: a file still being read stops at its next read. Files being stored
+    // are not interrupted, as they write to one pack that an interrupt would close under them all.
+    AtomicBoolean ended = new AtomicBoolean();
     List<StatCache.Hashed> hashed = new ArrayList<>();
     try {
       progress.start("hashing and storing " + Text.count(toRead.size(), "file"), total);
@@ -123,9 +133,9 @@ final class FileIngester {
         for (int i : toRead.subList(from, Math.min(toRead.size(), from + BATCH))) {
           SourceFile f = files.get(i);
           FileEntry before = current != null ? current.get(i) : draft != null ? draft.lookup(f.datasetPath()) : null;
-          futures.add(pool.submit(() -> store(f, inserter, before)));
+          futures.add(pool.submit(() -> store(f, inserter, before, ended)));
         }
-        contents.addAll(Workers.getAll(futures, "adding files"));
+        contents.addAll(Workers.getAllUninterrupted(futures, "adding files"));
       }
       for (int k = 0; k < toRead.size(); k++) {
         int i = toRead.get(k);
@@ -135,17 +145,24 @@ final class FileIngester {
         hashed.add(new StatCache.Hashed(f, c));
       }
     } finally {
-      pool.shutdownNow();
+      ended.set(true);
+      if (Thread.currentThread().isInterrupted()) {
+        pool.shutdownNow(); // the add was cancelled: nothing it stored is kept
+      } else {
+        pool.shutdown();
+      }
+      // No worker may still write through the inserter once the caller has it back.
+      Workers.awaitQuietly(pool, AWAIT_WORKERS_SECONDS);
       progress.finish();
     }
     statCache.remember(hashed, readFrom);
     return new Result(out, toRead.size(), total);
   }
 
-  private FileContent store(SourceFile f, ObjectInserter inserter, FileEntry before) throws IOException {
+  private FileContent store(SourceFile f, ObjectInserter inserter, FileEntry before, AtomicBoolean ended) throws IOException {
     FileObject previous = chunksOf(before, inserter);
     FileContent c;
-    try (InputStream in = new CountingStream(open(f), f)) {
+    try (InputStream in = new CountingStream(open(f), f, ended)) {
       c = inserter.insertFile(in, f.size(), previous);
     } catch (AccessDeniedException e) {
       throw new InvalidInputException("Cannot add " + f.file() + ": permission denied");
@@ -268,14 +285,19 @@ final class FileIngester {
    */
   private final class CountingStream extends FilterInputStream {
     private final SourceFile file;
+    private final AtomicBoolean ended;
 
-    CountingStream(InputStream in, SourceFile file) {
+    CountingStream(InputStream in, SourceFile file, AtomicBoolean ended) {
       super(in);
       this.file = file;
+      this.ended = ended;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (ended.get()) {
+        throw new InterruptedIOException("Cannot add " + file.file() + ": the add ended (another file of it failed)");
+      }
       int n;
       try {
         n = super.read(b, off, len);
