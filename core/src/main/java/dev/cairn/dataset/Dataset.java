@@ -1516,6 +1516,24 @@ public final class Dataset {
   }
 
   /**
+   * The files this version holds and {@code against} does not, as clearml's {@code
+   * list_added_files(dataset_id)} compares with another version than the parents ({@link #compare}).
+   */
+  public List<FileEntry> listAddedFiles(Dataset against) throws IOException {
+    return compare(against).stream().filter(d -> d.type() == DiffEntry.ChangeType.ADDED).map(DiffEntry::newEntry).toList();
+  }
+
+  /** The files both hold that this version holds otherwise than {@code against}, as they are here. */
+  public List<FileEntry> listModifiedFiles(Dataset against) throws IOException {
+    return compare(against).stream().filter(d -> d.type() == DiffEntry.ChangeType.MODIFIED).map(DiffEntry::newEntry).toList();
+  }
+
+  /** The files {@code against} holds and this version does not, as they are there. */
+  public List<FileEntry> listRemovedFiles(Dataset against) throws IOException {
+    return compare(against).stream().filter(d -> d.type() == DiffEntry.ChangeType.REMOVED).map(DiffEntry::oldEntry).toList();
+  }
+
+  /**
    * What changed from {@code source} (the baseline) to this version.
    *
    * @param source a version of this repository (opened here, or through another handle on the same folder)

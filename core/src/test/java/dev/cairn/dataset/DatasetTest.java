@@ -778,6 +778,16 @@ class DatasetTest {
     assertThat(v2.record().summary().total()).isEqualTo(3);
     List<DiffEntry> cmp = v2.compare(v1);
     assertThat(cmp).hasSize(3);
+    // Against another version than the parents, as clearml's list_*_files(dataset_id).
+    Dataset v3 = Dataset.create(repo, CreateOptions.of("p", "d").parents(v2.id()).build());
+    v3.removeFiles("c.txt");
+    v3.close();
+    assertThat(paths(v3.listAddedFiles(v1))).isEmpty();
+    assertThat(paths(v3.listModifiedFiles(v1))).containsExactly("b.txt");
+    assertThat(paths(v3.listRemovedFiles(v1))).containsExactly("a.txt");
+    assertThat(paths(v1.listAddedFiles(v3))).containsExactly("a.txt");
+    assertThat(v1.listModifiedFiles(v3)).extracting(FileEntry::path).containsExactly("b.txt");
+    assertThat(v1.listModifiedFiles(v3).get(0).size()).as("as the version asked holds it").isEqualTo(4);
     assertThat(v2.dependencyGraph()).containsEntry(v2.id(), List.of(v1.id())).containsEntry(v1.id(), List.of());
   }
 

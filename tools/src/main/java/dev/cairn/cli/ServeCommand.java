@@ -2,7 +2,6 @@ package dev.cairn.cli;
 
 import dev.cairn.Repository;
 import dev.cairn.dataset.DatasetRepository;
-import dev.cairn.errors.InvalidInputException;
 import dev.cairn.web.WebServer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (host.isBlank()) {
-      throw new InvalidInputException("Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Cannot serve: --host is empty; give an address (127.0.0.1, the default, for"
           + " this machine only; 0.0.0.0 for every interface)");
     }
     if (port < 0 || port > 65535) {
@@ -49,7 +48,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     for (String name : allowHosts) {
       if (!HOST_NAME.matcher(name).matches()) {
-        throw new InvalidInputException("Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Cannot serve: --allow-host '" + name + "' is not a host name; give a name as"
             + " a browser's address bar shows it, without scheme or path (data.example.com)");
       }
     }

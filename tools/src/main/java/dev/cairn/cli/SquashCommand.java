@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.storage.StorageException;
 import dev.cairn.transport.Pusher;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "squash", description = "Create a closed version without parents holding the merge of versions (later wins), uploaded, as "
-    + "close does, to --storage or the default remote.")
+    + "close does, to --storage, the default remote, or else the remote the versions squashed share.")
 final class SquashCommand extends Base {
   @picocli.CommandLine.Mixin WorkersOption workers;
   @picocli.CommandLine.Mixin ChunkSizeOption chunkSize;
@@ -27,7 +28,7 @@ final class SquashCommand extends Base {
   List<String> ids;
 
   @Option(names = "--storage", paramLabel = "URI", description = "Upload the new version to this remote (default: $CAIRN_STORAGE or"
-      + " remote.default), as close does.")
+      + " remote.default, else the remote the versions squashed share), as close does.")
   String storage;
 
   @Option(names = "--disable-upload", description = "Keep the new version here, even with a default remote.")
@@ -41,15 +42,38 @@ final class SquashCommand extends Base {
     }
     long packBytes = chunkSize.packTargetBytes();
     String remote = disableUpload ? null : storage != null ? storage : repo().defaultStorage();
+    // With no remote named, the one the squashed versions share, as a child goes to its parents'.
+    String inherited = remote == null && !disableUpload ? parentsRemoteFor(ids) : null;
+    if (inherited != null) {
+      remote = inherited;
+    }
     chunkSize.requireRemote("squash", remote);
-    if (storage == null) {
+    if (storage == null && inherited == null) {
       requireDefaultRemoteThere(remote, remote == null || holdsCairnData(remote), "Did not squash", "");
     }
     long started = System.currentTimeMillis();
-    Dataset ds = Dataset.squash(repo(), project, name, ids, remote, progress());
+    Dataset ds;
+    try {
+      ds = Dataset.squash(repo(), project, name, ids, remote, progress());
+    } catch (StorageException unusable) {
+      if (inherited == null) {
+        throw unusable;
+      }
+      // A remote the user did not ask for: its being unreachable or read-only is no reason to fail.
+      remotes().parentsRemoteUnusable(inherited, unusable);
+      inherited = null;
+      remote = null;
+      ds = Dataset.squash(repo(), project, name, ids, null, progress());
+    }
+    if (inherited != null) {
+      note(ds.shortId() + " goes to " + inherited + ", the remote of the versions it squashes (--storage names another;"
+          + " --disable-upload keeps it here)");
+    }
     // Closed before this run: an earlier run of this squash made it and stopped before its upload ended.
     boolean earlier = ds.record().closedMillis() < started;
-    Pusher.Result pushed = remote == null ? null : uploadAfterClose(() -> uploadClosed(ds, remote, storage, packBytes));
+    Dataset made = ds;
+    String target = remote;
+    Pusher.Result pushed = target == null ? null : uploadAfterClose(() -> uploadClosed(made, target, storage, packBytes));
     DatasetRecord r = ds.record();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -61,7 +85,7 @@ final class SquashCommand extends Base {
       m.put("files", r.fileCount());
       m.put("conflicts", Views.conflicts(r, r.conflicts().isEmpty() ? Set.of() : ds.conflictsResolvedByDeletion()));
       m.put("made_earlier", earlier);
-      putUpload(m, pushed, remote);
+      putUpload(m, pushed, target);
       printClosedJson(m);
     } else {
       out().printf(earlier ? "Squashed dataset id=%s (%s), made by an earlier run of this squash that did not upload it%n"
@@ -71,7 +95,7 @@ final class SquashCommand extends Base {
             Format.count(r.conflicts().size(), "conflicting path"), r.shortId());
       }
       if (pushed != null) {
-        printUploaded(pushed, remote);
+        printUploaded(pushed, target);
       }
     }
     return 0;

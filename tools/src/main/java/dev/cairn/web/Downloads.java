@@ -116,9 +116,9 @@ final class Downloads {
         ctx.status(304);
         return;
       }
-      String imageType = "1".equals(inline) ? PreviewKind.imageType(path) : null;
+      String imageType = "1".equals(inline) ? PreviewKind.imageType(e.path()) : null;
       ctx.header("Content-Type", imageType != null ? imageType : "application/octet-stream");
-      ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(path)));
+      ctx.header("Content-Disposition", disposition(imageType != null ? "inline" : "attachment", fileName(e.path())));
       ctx.header("Accept-Ranges", "bytes");
       if (imageType != null) {
         ctx.header("Content-Security-Policy", SANDBOX);

@@ -1341,6 +1341,19 @@ class CliRemoteTest {
     Cli.Result merged = a.ok("create", "--project", "p", "--name", "mix", "--parents", parent, elsewhere);
     assertThat(merged.err()).doesNotContain("goes to");
     assertThat(a.ok("close").err()).contains(" stays here: no remote was given");
+
+    // A squash of versions on one remote is uploaded there, as a child of them would be, and says so.
+    Cli.Result squashed = a.ok("squash", "--name", "flat", "--ids", parent, childId, "--json");
+    assertThat(squashed.obj()).containsEntry("storage", uri);
+    assertThat((Long) squashed.obj().get("uploaded_objects")).isPositive();
+    assertThat(squashed.err()).isEqualTo("cairn: note: " + ((String) squashed.obj().get("id")).substring(0, 8) + " goes to " + uri
+        + ", the remote of the versions it squashes (--storage names another; --disable-upload keeps it here)\n");
+    assertThat(b.ok("search", "--storage", remote, "--json").array()).extracting(m -> m.get("name")).contains("flat");
+    // Kept here when asked, or when its versions are on two remotes.
+    assertThat(a.ok("squash", "--name", "flat", "--ids", parent, childId, "--disable-upload", "--json").obj()).containsEntry("storage", null);
+    Cli.Result mixed = a.ok("squash", "--name", "mixed", "--ids", parent, elsewhere, "--json");
+    assertThat(mixed.obj()).containsEntry("storage", null);
+    assertThat(mixed.err()).doesNotContain("goes to");
   }
 
   @Test

@@ -391,6 +391,8 @@ class WebEdgesTest {
         HttpResponse<String> r = get(base + java.net.URLEncoder.encode(asked, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         assertThat(r.statusCode()).as(asked.length() + " chars").isEqualTo(200);
         assertThat(r.body()).isEqualTo("composed\n");
+        assertThat(r.headers().firstValue("Content-Disposition").orElseThrow()).as("named as stored")
+            .endsWith("filename*=UTF-8''caf%C3%A9.txt");
       }
     }
   }

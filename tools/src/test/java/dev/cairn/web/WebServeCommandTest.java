@@ -81,9 +81,9 @@ class WebServeCommandTest {
     StringWriter err = new StringWriter();
     int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
         "serve", "--host", "", "--port", "0");
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).as("a bad option value, as a bad --port").isEqualTo(2);
     assertThat(err.toString()).isEqualTo("cairn: Cannot serve: --host is empty; give an address (127.0.0.1, the default, for this"
-        + " machine only; 0.0.0.0 for every interface)\n");
+        + " machine only; 0.0.0.0 for every interface) (see 'cairn serve --help')\n");
   }
 
   @Test
@@ -106,7 +106,7 @@ class WebServeCommandTest {
       StringWriter err = new StringWriter();
       int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "--repo", fixture.repoDir.toString(),
           "serve", "--allow-host", bad, "--port", "0");
-      assertThat(exit).as(bad).isEqualTo(1);
+      assertThat(exit).as(bad).isEqualTo(2);
       assertThat(err.toString()).as(bad).startsWith("cairn: Cannot serve: --allow-host '" + bad + "' is not a host name");
     }
   }
