@@ -180,6 +180,39 @@ abstract class Base implements Callable<Integer> {
     return Storages.canonical(storage).replaceFirst("/$", "");
   }
 
+  /**
+   * Refuses a remote named with {@code --storage} ({@code storageFlag}; null: none) that holds no
+   * Cairn data when a remote this repository uses (a version's own, one uploaded to, the default)
+   * is one letter away ({@link dev.cairn.internal.io.Text#isOneLetterSlip}): a mistyped address would get a new remote, and an
+   * upload there the version's whole lineage. {@code cairn init --storage} makes a remote there on
+   * purpose. Reads the location only when a near one is known.
+   */
+  void requireNotMistyped(String storageFlag, String refused) throws IOException {
+    if (storageFlag == null) {
+      return;
+    }
+    String asked = uri(storageFlag);
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    for (DatasetRecord r : repo().catalog().all()) {
+      if (r.storage() != null) {
+        known.add(uri(r.storage()));
+      }
+      r.uploadedTo().forEach(u -> known.add(uri(u)));
+    }
+    if (repo().defaultStorage() != null) {
+      known.add(uri(repo().defaultStorage()));
+    }
+    if (known.contains(asked)) {
+      return;
+    }
+    String near = known.stream().filter(k -> dev.cairn.internal.io.Text.isOneLetterSlip(k, asked)).findFirst().orElse(null);
+    if (near != null && !holdsCairnData(storageFlag)) {
+      throw new InvalidInputException(refused + ": " + storageFlag + " holds no Cairn data, and " + near + ", a remote this repository"
+          + " uses, is one letter away (a mistyped address?); to make a new remote there, run 'cairn init --storage "
+          + ShellWords.quote(storageFlag) + "' first");
+    }
+  }
+
   /** Says on stderr that a command made a remote where no Cairn data was: a new one, or a mistyped address. */
   void noteNewRemote(String storage) {
     note(storage + " held no Cairn data: a new remote was made there (if you meant an existing one,"
@@ -727,6 +760,9 @@ abstract class Base implements Callable<Integer> {
     if (!holdsData && storageFlag == null) {
       requireDefaultRemoteThere(target, false, refused, orElse);
     }
+    if (!holdsData) {
+      requireNotMistyped(storageFlag, refused);
+    }
   }
 
   /**
@@ -759,6 +795,7 @@ abstract class Base implements Callable<Integer> {
    */
   void requireOwnRemoteThere(Dataset ds, String target, String storageFlag, String refused, String orElse) throws IOException {
     if (storageFlag != null) {
+      requireNotMistyped(storageFlag, refused);
       return; // named: a location without Cairn data gets a new remote, as at any first upload there
     }
     boolean holdsData = holdsCairnData(target);

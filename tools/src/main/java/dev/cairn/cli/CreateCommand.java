@@ -78,6 +78,8 @@ final class CreateCommand extends Base {
     boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
     if (storage == null && inherited == null) {
       requireDefaultRemoteThere(remote, remoteExisted, "Did not create " + DatasetRepository.label(proj, name), "");
+    } else if (!remoteExisted) {
+      requireNotMistyped(storage, "Did not create " + DatasetRepository.label(proj, name));
     }
     CreateOptions.Builder options = CreateOptions.of(proj, name).version(version).parents(ps).tags(tags).description(description)
         .failOnConflict(failOnConflict);

@@ -328,21 +328,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       if (Math.abs(a.length() - b.length()) > 2) {
         return Math.abs(a.length() - b.length()); // too far for a suggestion, whatever the letters: not worth a table
       }
-      int[][] d = new int[a.length() + 1][b.length() + 1];
-      for (int i = 0; i <= a.length(); i++) {
-        for (int j = 0; j <= b.length(); j++) {
-          if (i == 0 || j == 0) {
-            d[i][j] = i + j;
-            continue;
-          }
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-          if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-          }
-        }
-      }
-      return d[a.length()][b.length()];
+      return dev.cairn.internal.io.Text.editDistance(a, b);
     }
 
     /**

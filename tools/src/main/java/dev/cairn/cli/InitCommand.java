@@ -4,6 +4,9 @@ import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.storage.RemoteStorage;
+import dev.cairn.storage.Storages;
+import dev.cairn.transport.Remote;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +21,15 @@ import picocli.CommandLine.Option;
  * one with the defaults when there is none; every other command needs one.
  */
 @Command(name = "init", description = "Create the repository (the first create or sync makes one with the defaults, and so does the first"
-    + " command given --storage: a get, list, ... of a remote). Running it again on a repository changes nothing.")
+    + " command given --storage: a get, list, ... of a remote), and with --storage an empty remote. Running it again changes nothing.")
 final class InitCommand extends Base {
   @Option(names = "--object-format", paramLabel = "FORMAT", defaultValue = "sha256",
       description = "Hash that names every object: sha256 (default; the CPU accelerates it) or blake3. Fixed for the repository's life.")
   String objectFormat;
+
+  @Option(names = "--storage", paramLabel = "URI", description = "Also make an empty remote there (as the first upload to a location"
+      + " does), of the repository's object format; one there already is checked.")
+  String storage;
 
   @Override
   int run() throws Exception {
@@ -35,6 +42,13 @@ final class InitCommand extends Base {
     Path dir = top.repositoryDirectory().toAbsolutePath().normalize();
     boolean existed = Files.isRegularFile(dir.resolve("config"));
     Repository made = null;
+    if (!existed && storage != null && isDefault()) {
+      // A repository made for an existing remote takes its object format, as other commands' do.
+      try (RemoteStorage at = Storages.open(Storages.parse(storage), top.conf)) {
+        HashAlgorithm there = Remote.objectFormatOf(at);
+        format = there != null ? there : format;
+      }
+    }
     if (!existed) {
       try {
         made = Repository.create(dir, RepositoryConfig.DEFAULT.withObjectFormat(format));
@@ -51,14 +65,27 @@ final class InitCommand extends Base {
         throw new InvalidInputException("Cannot init " + dir + " with object format " + format.configName()
             + ": it is a repository already, whose objects are named by " + actual.configName());
       }
+      Boolean remoteMade = null;
+      if (storage != null) {
+        try (RemoteStorage at = Storages.open(Storages.parse(storage), top.conf)) {
+          remoteMade = new Remote(at, r).ensureInitialized();
+        }
+      }
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("repository", dir.toString());
         m.put("object_format", actual.configName());
         m.put("created", !existed);
+        if (storage != null) {
+          m.put("storage", uri(storage));
+          m.put("storage_created", remoteMade);
+        }
         printJson(m);
       } else {
         out().printf("%s Cairn repository in %s (objects named by %s)%n", existed ? "Existing" : "Created", dir, actual.configName());
+        if (storage != null) {
+          out().printf("%s Cairn remote at %s%n", remoteMade ? "Created an empty" : "Existing", uri(storage));
+        }
       }
     }
     return 0;

@@ -50,6 +50,8 @@ final class SquashCommand extends Base {
     chunkSize.requireRemote("squash", remote);
     if (storage == null && inherited == null) {
       requireDefaultRemoteThere(remote, remote == null || holdsCairnData(remote), "Did not squash", "");
+    } else {
+      requireNotMistyped(storage, "Did not squash");
     }
     long started = System.currentTimeMillis();
     Dataset ds;

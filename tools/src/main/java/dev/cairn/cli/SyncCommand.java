@@ -322,6 +322,8 @@ final class SyncCommand extends Base {
     boolean remoteExisted = remote == null || inherited != null || holdsCairnData(remote);
     if (storage == null && inherited == null) {
       requireDefaultRemoteThere(remote, remoteExisted, "Did not sync " + DatasetRepository.label(proj, nm), "");
+    } else if (!remoteExisted) {
+      requireNotMistyped(storage, "Did not sync " + DatasetRepository.label(proj, nm));
     }
     CreateOptions options = CreateOptions.of(proj, nm).version(version).parents(given).tags(tags).storage(remote).build();
     Dataset.NewVersion nv;

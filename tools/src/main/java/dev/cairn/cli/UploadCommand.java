@@ -27,13 +27,28 @@ final class UploadCommand extends Base {
     long packBytes = chunkSize.packTargetBytes();
     Dataset ds = select(selector);
     String target = storage != null ? storage : ds.record().storage() != null ? ds.record().storage() : repo().defaultStorage();
+    boolean toParents = false;
     if (target == null) {
-      // Made while its parents' remote could not be used (offline, say): that one is the likely place.
+      // Made while its parents' remote could not be used (offline, say), or kept here at its close:
+      // asked to upload, it goes there, as a version made while that remote could be used would have.
       String parents = remotes().parentsRemote(ds.record().parents());
-      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in the repository's config)"
-          + (parents == null ? "" : "; its parents are on " + parents + ": --storage " + ShellWords.quote(parents)));
+      if (parents != null && !holdsCairnData(parents)) {
+        // Moved away, or a share not mounted: not made again as a new remote there.
+        throw new InvalidInputException("Cannot upload: its parents' remote " + parents + " holds no Cairn data now (moved away, or not"
+            + " mounted?); make it reachable again, or give --storage URI");
+      }
+      target = parents;
+      toParents = target != null;
     }
-    requireOwnRemoteThere(ds, target, storage, "Cannot upload " + ds.id(), "");
+    if (target == null) {
+      throw new InvalidInputException("Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in the repository's config)");
+    }
+    if (toParents) {
+      int parents = ds.record().parents().size();
+      note(ds.shortId() + " goes to " + target + ", " + (parents == 1 ? "its parent's" : "its parents'") + " remote (--storage names another)");
+    } else {
+      requireOwnRemoteThere(ds, target, storage, "Cannot upload " + ds.id(), "");
+    }
     boolean draft = ds.record().isDraft();
     Pusher.Result r;
     try {

@@ -1583,7 +1583,7 @@ class CliRemoteTest {
   }
 
   @Test
-  void anUploadOfAVersionMadeWhileItsParentsRemoteWasAwayNamesThatRemote() throws IOException {
+  void anUploadOfAVersionMadeWhileItsParentsRemoteWasAwayGoesThere() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
     Path remote = tmp.resolve("remote");
     write(tmp.resolve("src/x.txt"), "x");
@@ -1594,11 +1594,57 @@ class CliRemoteTest {
     write(tmp.resolve("more/y.txt"), "y");
     a.ok("add", "--files", tmp.resolve("more").toString());
     a.ok("close");
-    Files.move(away, remote);
     String uri = remote.toUri().toString().replaceFirst("/$", "");
-    assertThat(a.fails("upload").err()).isEqualTo("cairn: Cannot upload: give --storage URI (or set CAIRN_STORAGE, or remote.default in"
-        + " the repository's config); its parents are on " + uri + ": --storage " + uri + "\n");
-    assertThat(a.ok("upload", "--storage", uri).out()).startsWith("Uploaded ").contains(" to " + uri + ": 1 version");
+    // Still away: not made again as a new remote where it was.
+    assertThat(a.fails("upload").err()).isEqualTo("cairn: Cannot upload: its parents' remote " + uri + " holds no Cairn data now (moved"
+        + " away, or not mounted?); make it reachable again, or give --storage URI\n");
+    assertThat(remote).doesNotExist();
+    Files.move(away, remote);
+    Cli.Result up = a.ok("upload");
+    String child = (String) a.ok("show", "--json").obj().get("id");
+    assertThat(up.out()).startsWith("Uploaded ").contains(" to " + uri + ": 1 version");
+    assertThat(up.err()).isEqualTo("cairn: note: " + child.substring(0, 8) + " goes to " + uri + ", its parent's remote (--storage names"
+        + " another)\n");
+    assertThat(a.ok("show", "--json").obj()).containsEntry("storage", uri);
+    assertThat(a.ok("upload").out()).as("its own remote now").contains("up to date");
+    // A version whose parents are on no remote still needs one named.
+    write(tmp.resolve("solo/z.txt"), "z");
+    a.ok("sync", "--project", "p", "--name", "solo", "--folder", tmp.resolve("solo").toString(), "--disable-upload");
+    assertThat(a.fails("upload", "--name", "solo").err()).isEqualTo("cairn: Cannot upload: give --storage URI (or set CAIRN_STORAGE, or"
+        + " remote.default in the repository's config)\n");
+  }
+
+  @Test
+  void aRemoteNamedALetterAwayFromOneInUseIsRefusedUntilInitMakesIt() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("team").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    String typo = tmp.resolve("taem").toString();
+    String refused = ": " + typo + " holds no Cairn data, and " + uri + ", a remote this repository uses, is one letter away (a mistyped"
+        + " address?); to make a new remote there, run 'cairn init --storage " + typo + "' first\n";
+    assertThat(a.fails("upload", "--id", id, "--storage", typo).err()).isEqualTo("cairn: Cannot upload " + id + refused);
+    write(tmp.resolve("src/y.txt"), "y");
+    assertThat(a.fails("sync", "--project", "p", "--name", "n", "--folder", tmp.resolve("src").toString(), "--storage", typo).err())
+        .isEqualTo("cairn: Did not sync p/n" + refused);
+    assertThat(a.fails("create", "--project", "p", "--name", "m", "--storage", typo).err()).isEqualTo("cairn: Did not create p/m" + refused);
+    assertThat(a.fails("squash", "--name", "flat", "--ids", id, "--storage", typo).err()).isEqualTo("cairn: Did not squash" + refused);
+    assertThat(Path.of(typo)).as("nothing made there").doesNotExist();
+    // A draft's close too, before it closes anything.
+    a.ok("create", "--project", "p", "--name", "n", "--parents", id);
+    String draft = (String) a.ok("show", "--json").obj().get("id");
+    assertThat(a.fails("close", "--storage", typo).err()).isEqualTo("cairn: Did not close " + draft + refused);
+    assertThat(a.ok("show", "--json").obj()).containsEntry("state", "draft");
+    // A location far from every remote in use is made a remote as before, and init --storage makes a near one on purpose.
+    assertThat(a.ok("upload", "--id", id, "--storage", tmp.resolve("backup").toString()).err()).contains("a new remote was made there");
+    Files.createDirectories(Path.of(typo));
+    Map<String, Object> init = a.ok("init", "--storage", typo, "--json").obj();
+    assertThat(init).containsEntry("created", false).containsEntry("storage_created", true);
+    assertThat(a.ok("init", "--storage", typo).out()).endsWith("Existing Cairn remote at " + Path.of(typo).toUri().toString()
+        .replaceFirst("/$", "") + "\n");
+    assertThat(a.ok("upload", "--id", id, "--storage", typo).out()).contains("Uploaded " + id);
   }
 
   @Test

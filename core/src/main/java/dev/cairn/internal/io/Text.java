@@ -81,4 +81,73 @@ public final class Text {
     }
     return s;
   }
+
+  /**
+   * Optimal string alignment distance: the characters inserted, deleted or replaced, and the swaps
+   * of neighbours, that turn {@code a} into {@code b} (what a typing slip makes).
+   */
+  public static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      for (int j = 0; j <= b.length(); j++) {
+        if (i == 0 || j == 0) {
+          d[i][j] = i + j;
+          continue;
+        }
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /**
+   * Whether {@code typed} is the name {@code known} with one slip of a typing hand: two neighbours
+   * swapped, a letter typed twice, or, in a word of four letters or more, a letter
+   * left out, added or replaced by another. A digit or a sign added, removed or changed is no slip
+   * ({@code remote2} beside {@code remote}, {@code ds-b} beside {@code ds-a}), nor is a short word
+   * changed ({@code b} beside {@code a}): such names are told apart on purpose.
+   */
+  public static boolean isOneLetterSlip(String known, String typed) {
+    if (known.equals(typed) || Math.abs(known.length() - typed.length()) > 1) {
+      return false;
+    }
+    int i = 0;
+    while (i < Math.min(known.length(), typed.length()) && known.charAt(i) == typed.charAt(i)) {
+      i++;
+    }
+    boolean longWord = wordAround(known, Math.min(i, known.length() - 1)) >= 4;
+    if (known.length() != typed.length()) {
+      String longer = known.length() > typed.length() ? known : typed;
+      String shorter = longer == known ? typed : known;
+      char c = longer.charAt(i);
+      boolean doubled = (i > 0 && longer.charAt(i - 1) == c) || (i + 1 < longer.length() && longer.charAt(i + 1) == c);
+      return Character.isLetter(c) && (doubled || longWord) && longer.substring(i + 1).equals(shorter.substring(i));
+    }
+    if (i + 1 < known.length() && known.charAt(i) == typed.charAt(i + 1) && known.charAt(i + 1) == typed.charAt(i)
+        && known.substring(i + 2).equals(typed.substring(i + 2))) {
+      return true; // two neighbours swapped
+    }
+    return longWord && Character.isLetter(known.charAt(i)) && Character.isLetter(typed.charAt(i))
+        && known.substring(i + 1).equals(typed.substring(i + 1));
+  }
+
+  /** The length of the word of {@code s} (its run of letters) at index {@code at}. */
+  private static int wordAround(String s, int at) {
+    if (at < 0 || !Character.isLetter(s.charAt(at))) {
+      return 0;
+    }
+    int from = at;
+    while (from > 0 && Character.isLetter(s.charAt(from - 1))) {
+      from--;
+    }
+    int to = at;
+    while (to < s.length() && Character.isLetter(s.charAt(to))) {
+      to++;
+    }
+    return to - from;
+  }
 }
