@@ -24,6 +24,7 @@ import dev.cairn.internal.pack.PackFormat;
 import dev.cairn.internal.pack.PackInfo;
 import dev.cairn.internal.pack.PackObjectDatabase;
 import dev.cairn.internal.pack.PackRemovalLock;
+import dev.cairn.internal.pack.UnusedSpace;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -104,13 +105,35 @@ public final class GarbageCollector {
    *     objects no version needs (a delete just made frees nothing until its packs are that old)
    * @param youngBytes their size
    * @param heldForCommand whether a running command's lock kept packs the grace alone would not
+   * @param unusedBytesKept about how many bytes objects no version needs keep in packs mostly live,
+   *     left as they are ({@link #maxUnused(double)})
    */
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed, int leftoversRemoved,
-      int youngPacks, long youngBytes, boolean heldForCommand) {}
+      int youngPacks, long youngBytes, boolean heldForCommand, long unusedBytesKept) {}
 
   /** Packs {@link #candidates} left alone as young, and their bytes. */
   private int youngPacks;
   private long youngBytes;
+  /** The share of the packs' bytes that may stay unused in packs not rewritten ({@link #maxUnused(double)}). */
+  private double maxUnused = UnusedSpace.DEFAULT_MAX_UNUSED;
+  /** The dead bytes {@link #candidates} left in packs mostly live. */
+  private long unusedBytesKept;
+
+  /**
+   * Sets the share of all packs' bytes that objects no version needs may keep in packs that also
+   * hold live ones, left as they are rather than rewritten ({@link UnusedSpace}; default
+   * {@value UnusedSpace#DEFAULT_MAX_UNUSED}). 0 rewrites every such pack: nothing a deleted
+   * version alone held stays stored.
+   *
+   * @param share from 0 to 1
+   */
+  public GarbageCollector maxUnused(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + share);
+    }
+    this.maxUnused = share;
+    return this;
+  }
 
   /**
    * How many of {@code live} the repository holds: marking also takes in what a version fetched in
@@ -173,7 +196,7 @@ public final class GarbageCollector {
     // younger than now.
     List<Candidate> candidates = candidates(db, live, graceCountedFrom);
     if (candidates.isEmpty()) {
-      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes, heldForCommand);
+      return new Result(0, 0, liveObjects, 0, 0, leftovers, youngPacks, youngBytes, heldForCommand, unusedBytesKept);
     }
     requireNoLostRecords(db, live, candidates);
     Rewrite rewrite = rewriteLive(db, candidates, live);
@@ -204,7 +227,7 @@ public final class GarbageCollector {
       rewritten += Files.size(db.packDirectory().resolve(PackFormat.fileName(name)));
     }
     return new Result(deletedPacks, rewrite.replacements().size(), liveObjects, deletedObjects, Math.max(0, freed - rewritten),
-        leftovers, youngPacks, youngBytes, heldForCommand);
+        leftovers, youngPacks, youngBytes, heldForCommand, unusedBytesKept);
   }
 
   /**
@@ -415,8 +438,10 @@ public final class GarbageCollector {
     long smallLimit = repo.repository().config().pack().packTargetBytes() / SMALL_FRACTION;
     // Every old pack opened first: whether a copy elsewhere can stand for one depends on them all.
     List<Candidate> opened = new ArrayList<>();
+    long totalBytes = 0;
     for (Path file : db.packFiles()) {
       long mtime = Files.getLastModifiedTime(file).toMillis();
+      totalBytes += Files.size(file);
       if (graceCountedFrom - mtime <= graceMillis) {
         countIfDead(file, live);
         continue; // young: written since that time, or within the grace before it
@@ -427,16 +452,30 @@ public final class GarbageCollector {
         unreadable.add(PackFormat.nameOf(file.getFileName().toString())); // fsck reports it; gc does not touch it
       }
     }
+    // Packs of dead objects only go whole; those that also hold live ones are rewritten only as far
+    // as --max-unused asks (UnusedSpace): a pack mostly live costs more to copy than it frees.
+    List<UnusedSpace.Pack> mixed = new ArrayList<>();
     for (Candidate c : opened) {
-      if (c.entries().stream().anyMatch(e -> !live.contains(e.id())) || holdsSpareCopies(db, c)) {
+      long dead = c.entries().stream().filter(e -> !live.contains(e.id())).count();
+      if (dead > 0 && dead < c.entries().size()) {
+        mixed.add(UnusedSpace.of(c.name(), c.size(), c.entries(), live::contains));
+      } else if (dead > 0) {
+        totalBytes -= c.size(); // deleted whole
+      }
+    }
+    Set<String> rewrite = UnusedSpace.toRewrite(mixed, totalBytes, maxUnused);
+    for (Candidate c : opened) {
+      boolean dead = c.entries().stream().anyMatch(e -> !live.contains(e.id()));
+      if ((dead && (rewrite.contains(c.name()) || c.entries().stream().noneMatch(e -> live.contains(e.id())))) || holdsSpareCopies(db, c)) {
         out.add(c);
       } else if (c.size() < smallLimit) {
-        small.add(c);
+        small.add(c); // a small pack left with its few dead objects is merged with the others, and they go then
       }
     }
     if (small.size() > 1) {
       out.addAll(small);
     }
+    unusedBytesKept = UnusedSpace.left(mixed, out.stream().map(Candidate::name).collect(java.util.stream.Collectors.toSet()));
     return out;
   }
 

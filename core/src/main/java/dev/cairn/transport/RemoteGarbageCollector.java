@@ -11,6 +11,7 @@ import dev.cairn.internal.fs.Trees;
 import dev.cairn.internal.pack.PackAssembler;
 import dev.cairn.internal.pack.PackEntry;
 import dev.cairn.internal.pack.PackInfo;
+import dev.cairn.internal.pack.UnusedSpace;
 import dev.cairn.manifest.ChildRef;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -65,9 +66,32 @@ public final class RemoteGarbageCollector {
     this.progress = Progress.orNone(progress);
   }
 
-  /** What a collection did; {@code objectsKept}: the live objects the remote's packs hold, each counted once. */
+  /**
+   * What a collection did; {@code objectsKept}: the live objects the remote's packs hold, each
+   * counted once; {@code unusedBytesKept}: about how many bytes objects no version needs keep in
+   * packs mostly live, left as they are ({@link #maxUnused(double)}).
+   */
   public record Result(int packsDeleted, int packsWritten, long objectsKept, long objectsDeleted, long bytesFreed,
-      int temporaryFilesRemoved) {}
+      int temporaryFilesRemoved, long unusedBytesKept) {}
+
+  /** The share of the packs' bytes that may stay unused in packs not rewritten. */
+  private double maxUnused = UnusedSpace.DEFAULT_MAX_UNUSED;
+
+  /**
+   * Sets the share of all the remote's pack bytes that objects no version needs may keep in packs
+   * that also hold live ones, left as they are rather than rewritten ({@link UnusedSpace}; default
+   * {@value UnusedSpace#DEFAULT_MAX_UNUSED}). 0 rewrites every such pack: nothing a deleted version
+   * alone held stays on the remote.
+   *
+   * @param share from 0 to 1
+   */
+  public RemoteGarbageCollector maxUnused(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + share);
+    }
+    this.maxUnused = share;
+    return this;
+  }
 
   public Result run() throws IOException {
     remote.checkMarker();
@@ -192,17 +216,28 @@ public final class RemoteGarbageCollector {
   private Result sweep(RemoteLocks.Held lock, RemoteIndex index, Set<ObjectId> live) throws IOException {
     Map<String, List<PackEntry>> packs = index.packs();
     List<String> dead = new ArrayList<>();
-    List<String> mixed = new ArrayList<>();
+    List<UnusedSpace.Pack> partly = new ArrayList<>();
     long deleted = 0;
+    long totalBytes = 0;
     for (Map.Entry<String, List<PackEntry>> p : packs.entrySet()) {
       long liveHere = p.getValue().stream().filter(e -> live.contains(e.id())).count();
       if (liveHere == 0) {
         dead.add(p.getKey());
         deleted += p.getValue().size();
-      } else if (liveHere < p.getValue().size()) {
-        mixed.add(p.getKey());
-        deleted += p.getValue().size() - liveHere;
+        continue;
       }
+      totalBytes += index.packSize(p.getKey());
+      if (liveHere < p.getValue().size()) {
+        partly.add(UnusedSpace.of(p.getKey(), index.packSize(p.getKey()), p.getValue(), live::contains));
+      }
+    }
+    // Rewritten only as far as maxUnused asks: a pack mostly live costs a download and an upload
+    // of what it keeps to free a little.
+    Set<String> chosen = UnusedSpace.toRewrite(partly, totalBytes, maxUnused);
+    long unusedKept = UnusedSpace.left(partly, chosen);
+    List<String> mixed = partly.stream().map(UnusedSpace.Pack::name).filter(chosen::contains).sorted().toList();
+    for (String pack : mixed) {
+      deleted += packs.get(pack).stream().filter(e -> !live.contains(e.id())).count();
     }
     int written = 0;
     long writtenBytes = 0;
@@ -256,6 +291,6 @@ public final class RemoteGarbageCollector {
     // Kept: the live objects the remote holds, each once (no second set of ids, which a remote of
     // a hundred million chunks could not afford).
     long kept = live.stream().filter(index::has).count();
-    return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary);
+    return new Result(dead.size() + mixed.size(), written, kept, deleted, Math.max(0, freed - writtenBytes), temporary, unusedKept);
   }
 }

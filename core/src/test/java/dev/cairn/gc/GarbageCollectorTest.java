@@ -71,6 +71,41 @@ class GarbageCollectorTest {
   }
 
   /**
+   * As restic's prune --max-unused: a pack of mostly live objects is left as it is, its few dead
+   * ones with it, rather than copied whole to free them; maxUnused(0) rewrites every such pack.
+   */
+  @Test
+  void aPackMostlyLiveIsLeftAsItIsUnlessNoUnusedSpaceIsAllowed() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"))) {
+      Path both = Files.createDirectories(tmp.resolve("both"));
+      Files.write(both.resolve("big"), TestRepos.random(1, 12_000_000)); // a pack too large to be merged as a small one
+      Files.write(both.resolve("small"), TestRepos.random(2, 30_000));
+      Dataset first = version(repo, "first", both);
+      dev.cairn.id.ObjectId small = first.fileEntries().get("small").content();
+      Path bigOnly = Files.createDirectories(tmp.resolve("big"));
+      Files.copy(both.resolve("big"), bigOnly.resolve("big"));
+      Dataset second = version(repo, "second", bigOnly);
+      first.delete(true);
+      TestRepos.awaitClockPastNewestPack(repo);
+
+      GarbageCollector.Result lenient = new GarbageCollector(repo, 0, 200, Progress.NONE).run();
+      assertThat(lenient.unusedBytesKept()).as("the small file, about").isBetween(20_000L, 40_000L);
+      assertThat(repo.repository().objects().has(small)).as("left in its pack").isTrue();
+      assertThat(lenient.bytesFreed()).as("the deleted version's own metadata went").isPositive();
+      long before = packBytes(repo);
+
+      GarbageCollector.Result strict = new GarbageCollector(repo, 0, 200, Progress.NONE).maxUnused(0).run();
+      assertThat(strict.packsWritten()).isPositive();
+      assertThat(strict.unusedBytesKept()).isZero();
+      assertThat(repo.repository().objects().has(small)).isFalse();
+      assertThat(packBytes(repo)).isLessThan(before - 20_000);
+      assertThat(snapshot(second.getMutableLocalCopy(tmp.resolve("copy"), false))).isEqualTo(snapshot(bigOnly));
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).isEmpty();
+      assertThatThrownBy(() -> new GarbageCollector(repo, 0, 0, Progress.NONE).maxUnused(1.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  /**
    * A deleted version's own data (a file its child removed) goes, though the child descends from
    * it: the child's lineage and change-set keep the deleted one's manifest, not its files' data.
    */

@@ -450,6 +450,37 @@ public abstract class AbstractRemoteContractTest {
     assertThat(faultyRead.faults()).isPositive();
   }
 
+  /**
+   * A pack of mostly live objects is left on the remote with its few dead ones (copying it would
+   * cost a download and an upload of what it keeps), unless maxUnused(0) asks for every such pack.
+   */
+  @Test
+  void garbageCollectionLeavesPacksMostlyLiveUnlessNoUnusedSpaceIsAllowed() throws IOException {
+    DatasetRepository a = repo("a");
+    byte[] big = TestRepos.random(70, 3_000_000);
+    Dataset first = version(a, "first", folder("first", Map.of("big.bin", big, "small.bin", TestRepos.random(71, 30_000))));
+    Path bigOnly = folder("second", Map.of("big.bin", big));
+    Dataset second = version(a, "second", bigOnly);
+    first.upload(location, null, Progress.NONE);
+    second.upload(location, null, Progress.NONE);
+    try (Remote r = new Remote(openStorage(), a.repository())) {
+      assertThat(r.deleteVersion(first.id(), false)).isTrue();
+      RemoteGarbageCollector.Result lenient = new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
+      assertThat(lenient.unusedBytesKept()).as("some of the small file's chunks, sharing packs with the big one's").isPositive()
+          .isLessThan(60_000);
+      long before = remoteBytes();
+      RemoteGarbageCollector.Result strict = new RemoteGarbageCollector(r, a.repository(), Progress.NONE).maxUnused(0).run();
+      assertThat(strict.packsWritten()).isPositive();
+      assertThat(strict.objectsDeleted()).isPositive();
+      assertThat(strict.unusedBytesKept()).isZero();
+      assertThat(remoteBytes()).isLessThan(before);
+      assertThat(new RemoteGarbageCollector(r, a.repository(), Progress.NONE).maxUnused(0).run().objectsDeleted()).isZero();
+    }
+    assertEveryRecordIsComplete("after gc");
+    assertThat(snapshot(repo("b").fetch(second.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+        .isEqualTo(snapshot(bigOnly));
+  }
+
   @Test
   void garbageCollectionKeepsExactlyWhatVersionsNeed() throws IOException {
     DatasetRepository a = repo("a");

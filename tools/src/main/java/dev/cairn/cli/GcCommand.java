@@ -11,7 +11,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "gc", description = "Delete objects no version needs and repack small packs; safe while other commands run. Packs and "
+@Command(name = "gc", description = "Delete objects no version needs and repack small packs; safe while other commands run. A pack"
+    + " that holds mostly live objects is left as it is, within --max-unused. Packs and "
     + "temporary files younger than --grace are kept (on a remote, temporary files only: uploads wait "
     + "while it runs, so its packs need no grace). On a remote, what only a draft's upload sent is no version's yet, and goes: "
     + "the draft's close sends it again.")
@@ -22,6 +23,11 @@ final class GcCommand extends Base {
 
   @Option(names = "--storage", paramLabel = "URI", description = "Collect this remote instead of the local repository (runs alone: uploads wait for it).")
   String storage;
+
+  @Option(names = "--max-unused", paramLabel = "PERCENT", description = "Leave packs that hold mostly live objects as they are while the"
+      + " objects no version needs take at most this share of all packs' bytes (default 5%, as restic's prune); 0 rewrites every pack"
+      + " holding one, so that nothing a deleted version alone held stays stored.")
+  String maxUnused = "5%";
 
   @Override
   String existingRemote() {
@@ -36,10 +42,12 @@ final class GcCommand extends Base {
     } catch (InvalidInputException notADuration) {
       throw badValue(notADuration.getMessage()); // a value that does not parse, as picocli's own: exit 2
     }
+    double unused = parseShare(maxUnused);
     if (storage != null) {
-      return collectRemote(graceMillis);
+      return collectRemote(graceMillis, unused);
     }
-    GarbageCollector.Result r = new GarbageCollector(repo(), graceMillis, Math.min(2_000, Math.max(200, graceMillis / 100)), progress()).run();
+    GarbageCollector.Result r = new GarbageCollector(repo(), graceMillis, Math.min(2_000, Math.max(200, graceMillis / 100)), progress())
+        .maxUnused(unused).run();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("packs_deleted", r.packsDeleted());
@@ -51,6 +59,7 @@ final class GcCommand extends Base {
       m.put("young_packs", r.youngPacks());
       m.put("young_bytes", r.youngBytes());
       m.put("held_for_running_command", r.heldForCommand());
+      m.put("unused_bytes_kept", r.unusedBytesKept());
       printJson(m);
     } else {
       out().printf("Deleted %s (%s freed): %s removed, %d written with the live objects they held; removed %s%n",
@@ -64,14 +73,39 @@ final class GcCommand extends Base {
                 ? "younger than the grace of " + grace + " or written since a running command began (it may still need them)"
                 : "younger than the grace of " + grace, r.heldForCommand() ? " command ends" : " (or now with --grace 0s, when no other command runs)");
       }
+      printUnusedKept(r.unusedBytesKept());
     }
     return 0;
   }
 
-  private int collectRemote(long graceMillis) throws Exception {
+  /** Says what objects no version needs were left in packs mostly live, and how to free them. */
+  private void printUnusedKept(long bytes) {
+    if (bytes > 0) {
+      out().printf("Left in place: about %s of objects no version needs, in packs that hold mostly live ones (within --max-unused %s;"
+          + " --max-unused 0 rewrites those packs too)%n", Format.bytes(bytes), maxUnused);
+    }
+  }
+
+  /** A share given as a percentage, {@code 5%} or {@code 5}, from 0 to 100. */
+  private double parseShare(String s) throws Exception {
+    String t = s.trim();
+    t = t.endsWith("%") ? t.substring(0, t.length() - 1).trim() : t;
+    double percent;
+    try {
+      percent = Double.parseDouble(t);
+    } catch (NumberFormatException notANumber) {
+      percent = Double.NaN;
+    }
+    if (!(percent >= 0 && percent <= 100) || !t.matches("[0-9.]+")) {
+      throw badValue("Cannot use --max-unused " + s + ": give a percentage from 0 to 100, such as 5% or 0");
+    }
+    return percent / 100;
+  }
+
+  private int collectRemote(long graceMillis, double unused) throws Exception {
     RemoteGarbageCollector.Result r;
     try (var remote = repo().openRemote(storage)) {
-      r = new RemoteGarbageCollector(remote, repo().repository(), graceMillis, progress()).run();
+      r = new RemoteGarbageCollector(remote, repo().repository(), graceMillis, progress()).maxUnused(unused).run();
     }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -82,11 +116,13 @@ final class GcCommand extends Base {
       m.put("objects_deleted", r.objectsDeleted());
       m.put("bytes_freed", r.bytesFreed());
       m.put("temporary_files_removed", r.temporaryFilesRemoved());
+      m.put("unused_bytes_kept", r.unusedBytesKept());
       printJson(m);
     } else {
       out().printf("%s: deleted %s (%s freed): %s removed, %d written with the live objects they held; removed %s%n",
           storage, Format.count(r.objectsDeleted(), "object"), Format.bytes(r.bytesFreed()), Format.count(r.packsDeleted(), "pack"),
           r.packsWritten(), Format.count(r.temporaryFilesRemoved(), "temporary file"));
+      printUnusedKept(r.unusedBytesKept());
     }
     return 0;
   }

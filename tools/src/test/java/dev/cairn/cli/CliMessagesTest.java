@@ -536,6 +536,35 @@ class CliMessagesTest {
   }
 
   @Test
+  void aGcLeavesPacksMostlyLiveAsTheyAreWithinMaxUnused() throws IOException {
+    byte[] big = new byte[12_000_000]; // a pack too large to be merged as a small one
+    new java.util.Random(5).nextBytes(big);
+    byte[] small = new byte[30_000];
+    new java.util.Random(6).nextBytes(small);
+    Files.createDirectories(tmp.resolve("both"));
+    Files.write(tmp.resolve("both/big.bin"), big);
+    Files.write(tmp.resolve("both/small.bin"), small);
+    Files.createDirectories(tmp.resolve("one"));
+    Files.write(tmp.resolve("one/big.bin"), big);
+    String first = (String) cli.ok("sync", "--project", "p", "--name", "both", "--folder", tmp.resolve("both").toString(), "--json")
+        .obj().get("id");
+    cli.ok("sync", "--project", "p", "--name", "one", "--folder", tmp.resolve("one").toString());
+    cli.ok("delete", "--id", first, "--force");
+    Cli.Result lenient = cli.ok("gc", "--grace", "0s");
+    assertThat(lenient.out()).containsPattern("Left in place: about [0-9.]+ KiB of objects no version needs, in packs that hold mostly"
+        + " live ones \\(within --max-unused 5%; --max-unused 0 rewrites those packs too\\)");
+    Map<String, Object> strict = cli.ok("gc", "--grace", "0s", "--max-unused", "0", "--json").obj();
+    assertThat((Long) strict.get("objects_deleted")).isPositive();
+    assertThat(strict).containsEntry("unused_bytes_kept", 0L);
+    assertThat(cli.ok("verify", "--name", "one").lastLine()).endsWith("no differences");
+    for (String bad : List.of("abc", "101", "-1", "5%%", "")) {
+      Cli.Result refused = cli.run("gc", "--max-unused", bad);
+      assertThat(refused.exit()).as(bad).isEqualTo(2);
+      assertThat(refused.err()).as(bad).startsWith("cairn: Cannot use --max-unused " + bad + ": give a percentage from 0 to 100");
+    }
+  }
+
+  @Test
   void linksAreFilteredByWildcardAndRecursionAsFilesAre() throws IOException {
     file("ext/a.txt", "a");
     file("ext/b.csv", "b");

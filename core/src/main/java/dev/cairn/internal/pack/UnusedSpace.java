@@ -1,0 +1,74 @@
+package dev.cairn.internal.pack;
+
+import dev.cairn.id.ObjectId;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Which of the packs that hold both live and dead objects a collection rewrites. Rewriting one
+ * copies its live objects into a new pack to free its dead ones, so a pack that is mostly live
+ * costs far more to rewrite than it frees (on a remote, a download and an upload of what it keeps).
+ * As restic's {@code prune --max-unused} does, packs are rewritten, the largest share of dead bytes
+ * first, only until the dead bytes left in the others are at most a share of all the packs' bytes.
+ * A share of 0 rewrites every such pack, so that nothing a deleted version held stays stored.
+ */
+public final class UnusedSpace {
+  /** The share of all packs' bytes that may stay unused in packs left as they are, by default. */
+  public static final double DEFAULT_MAX_UNUSED = 0.05;
+
+  private UnusedSpace() {}
+
+  /** A pack holding live and dead objects: its size, and how many of its bytes the dead ones take. */
+  public record Pack(String name, long bytes, long deadBytes) {
+    double deadShare() {
+      return bytes == 0 ? 0 : (double) deadBytes / bytes;
+    }
+  }
+
+  /**
+   * A pack of {@code bytes} holding {@code entries}, its dead bytes estimated as the share of its
+   * objects' raw length that those not {@code live} take (blocks are compressed as wholes).
+   */
+  public static Pack of(String name, long bytes, List<PackEntry> entries, Predicate<ObjectId> live) {
+    long raw = 0;
+    long dead = 0;
+    for (PackEntry e : entries) {
+      raw += e.length();
+      if (!live.test(e.id())) {
+        dead += e.length();
+      }
+    }
+    return new Pack(name, bytes, raw == 0 ? 0 : Math.round((double) bytes * dead / raw));
+  }
+
+  /**
+   * The names of those of {@code mixed} to rewrite, so that the dead bytes left in the others are
+   * at most {@code maxUnused} of {@code totalBytes} (every pack's bytes, after the collection).
+   *
+   * @param maxUnused from 0 (rewrite all) to 1
+   */
+  public static Set<String> toRewrite(List<Pack> mixed, long totalBytes, double maxUnused) {
+    if (maxUnused < 0 || maxUnused > 1 || Double.isNaN(maxUnused)) {
+      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + maxUnused);
+    }
+    long left = mixed.stream().mapToLong(Pack::deadBytes).sum();
+    double allowed = maxUnused * totalBytes;
+    Set<String> out = new HashSet<>();
+    for (Pack p : mixed.stream().sorted(Comparator.comparingDouble(Pack::deadShare).reversed().thenComparing(Pack::name)).toList()) {
+      if (maxUnused > 0 && left <= allowed) {
+        break; // 0: every one, however few its dead bytes
+      }
+      out.add(p.name());
+      left -= p.deadBytes();
+    }
+    return out;
+  }
+
+  /** The dead bytes left in those of {@code mixed} not {@code rewritten}. */
+  public static long left(List<Pack> mixed, Set<String> rewritten) {
+    return mixed.stream().filter(p -> !rewritten.contains(p.name())).mapToLong(Pack::deadBytes).sum();
+  }
+}
