@@ -1630,7 +1630,12 @@ public final class Dataset {
    * {@linkplain VerifyProblem.Kind#NOT_FETCHED not fetched} from the version's remote: intact).
    */
   public List<VerifyProblem> verify() throws IOException {
-    return List.copyOf(Verifier.verifyStored(repo, record()));
+    return verify(Progress.NONE);
+  }
+
+  /** As {@link #verify()}, telling {@code progress} how far it is (bytes of the version's files checked). */
+  public List<VerifyProblem> verify(Progress progress) throws IOException {
+    return List.copyOf(Verifier.verifyStored(repo, record(), Progress.orNone(progress)));
   }
 
   /** Compares {@code folder} with the version; returns every differing path. */

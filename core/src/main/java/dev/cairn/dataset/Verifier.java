@@ -41,8 +41,8 @@ final class Verifier {
    * whose objects are absent was not fetched when the version's remote, or its remote ancestor's,
    * holds it ({@link RemoteAncestors}); otherwise it is damage.
    */
-  static List<VerifyProblem> verifyStored(DatasetRepository repo, DatasetRecord r) throws IOException {
-    return walk(repo, r, (reader, links, e, problems) -> {
+  static List<VerifyProblem> verifyStored(DatasetRepository repo, DatasetRecord r, Progress progress) throws IOException {
+    return walk(repo, r, progress, (reader, links, e, problems) -> {
       if (e.kind() == EntryKind.LINK) {
         checkLink(repo, links, e, problems);
         return;
@@ -65,7 +65,7 @@ final class Verifier {
    */
   static List<VerifyProblem> verifyStoredSizes(DatasetRepository repo, DatasetRecord r) throws IOException {
     ObjectDatabase db = repo.repository().objects();
-    return walk(repo, r, (reader, links, e, problems) -> {
+    return walk(repo, r, Progress.NONE, (reader, links, e, problems) -> {
       if (e.kind() == EntryKind.LINK) {
         checkLinkSize(links, e, problems);
         return;
@@ -89,8 +89,18 @@ final class Verifier {
    * remote or its remote ancestor's ({@link RemoteAncestors#onRemote}), else damage; other damage
    * is reported against its entry, and a manifest that cannot be read is one problem.
    */
-  private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, EntryCheck check) throws IOException {
+  private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, Progress progress, EntryCheck check) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
+    progress.start("verifying " + Text.count(r.fileCount(), "file"), r.totalBytes());
+    try {
+      return walk(repo, r, progress, check, problems);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, Progress progress, EntryCheck check,
+      List<VerifyProblem> problems) throws IOException {
     DatasetRecord remote = new RemoteAncestors(repo.catalog()).of(r);
     // The manifest's nodes come whole with a fetch: missing ones are not fetched only when the version itself is on a remote.
     String storage = remote != null && remote.id().equals(r.id()) ? remote.storage() : null;
@@ -101,6 +111,7 @@ final class Verifier {
         for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
           try {
             check.check(reader, links, e, problems);
+            progress.advance(e.size());
           } catch (MissingObjectException ex) {
             problems.add(RemoteAncestors.onRemote(e, r, remote, reader) ? missing(e.path(), remote.storage(), ex.getMessage())
                 : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));

@@ -47,6 +47,31 @@ class DatasetVerifySizesTest {
   }
 
   @Test
+  void aFullVerifySaysHowFarItIs() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "progress").build());
+      ds.addFiles(AddOptions.of(folder()));
+      ds.close();
+      List<String> tasks = new java.util.ArrayList<>();
+      long[] bytes = new long[2];
+      assertThat(ds.verify(new Progress() {
+        @Override
+        public void start(String task, long totalBytes) {
+          tasks.add(task);
+          bytes[0] = totalBytes;
+        }
+
+        @Override
+        public void advance(long n) {
+          bytes[1] += n;
+        }
+      })).isEmpty();
+      assertThat(tasks).containsExactly("verifying 3 files");
+      assertThat(bytes[1]).isEqualTo(bytes[0]).isEqualTo(300_700);
+    }
+  }
+
+  @Test
   void bothChecksReportADamagedVersionObject() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
       Dataset ds = Dataset.create(repo, CreateOptions.of("p", "version").build());

@@ -8,8 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar on stderr, redrawn at most ten times a second. Off a terminal (a log, a
- * CI job), a phase that runs long says how far it is on a line of its own, every
- * {@link #LOG_EVERY_MILLIS}. Warnings always print.
+ * CI job), a command that runs long says how far its phase is on a line of its own, at most every
+ * {@link #LOG_EVERY_MILLIS} while its work advances. Warnings always print.
  */
 final class TerminalProgress implements Progress {
   /** How often a long phase is logged off a terminal: a short command prints nothing more. */
@@ -68,7 +68,8 @@ final class TerminalProgress implements Progress {
     this.task = task;
     this.total = totalBytes;
     done.set(0);
-    lastLog = clock.getAsLong();
+    // The interval runs on across phases: a command of several phases, each shorter than it, is
+    // not silent for longer than it either.
     redraw(true);
   }
 
@@ -79,7 +80,7 @@ final class TerminalProgress implements Progress {
     log();
   }
 
-  /** Off a terminal: a line saying how far the phase is, once it ran {@link #logEvery} since the last. */
+  /** Off a terminal: a line saying how far the phase is, once {@link #logEvery} passed since the last (or the start). */
   private void log() {
     if (logEvery <= 0 || task.isEmpty() || clock.getAsLong() - lastLog < logEvery) {
       return;

@@ -78,7 +78,8 @@ final class VerifyCommand extends Base {
         remoteDamage = ErrorHandler.oneLine(damaged, false);
       }
     }
-    // The check itself reports no progress: it is said as a step with --verbose only (no bar that never moves).
+    // With --verbose the check is said as a step; else a check of what is stored draws its bar (off a
+    // terminal, a line every 30 s), and one of a folder, which reports no progress, says nothing.
     Progress check = steps.verbose ? progress() : Progress.NONE;
     DatasetRecord checked = ds.record();
     if (steps.verbose) {
@@ -93,7 +94,7 @@ final class VerifyCommand extends Base {
     }
     List<VerifyProblem> problems;
     try {
-      problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify()) : ds.verify(folder, sel, filesize);
+      problems = folder == null ? (filesize ? ds.verifySizes() : ds.verify(steps.verbose ? Progress.NONE : progress())) : ds.verify(folder, sel, filesize);
     } finally {
       check.finish();
     }

@@ -35,12 +35,29 @@ class TerminalProgressTest {
     quiet.advance(100);
     AtomicLong now = new AtomicLong();
     TerminalProgress logged = new TerminalProgress(new PrintWriter(out), false, TerminalProgress.LOG_EVERY_MILLIS, now::get);
-    now.addAndGet(TerminalProgress.LOG_EVERY_MILLIS * 5);
-    logged.advance(10); // counted before any phase began
     logged.start("uploading", 100);
     now.addAndGet(TerminalProgress.LOG_EVERY_MILLIS - 1);
     logged.advance(100);
     logged.finish();
+    now.addAndGet(TerminalProgress.LOG_EVERY_MILLIS * 5);
+    logged.advance(10); // counted outside any phase
     assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void phasesEachShorterThanTheIntervalDoNotKeepALongCommandSilent() {
+    StringWriter out = new StringWriter();
+    AtomicLong now = new AtomicLong();
+    TerminalProgress p = new TerminalProgress(new PrintWriter(out), false, 30, now::get);
+    p.start("downloading 2 packs", 100);
+    now.addAndGet(20);
+    p.advance(100);
+    p.finish();
+    p.start("writing 300000 files", 1000);
+    now.addAndGet(10);
+    p.advance(250);
+    now.addAndGet(20);
+    p.advance(250);
+    assertThat(out.toString()).isEqualTo("cairn: writing 300000 files: 250 B of 1000 B (25%)" + System.lineSeparator());
   }
 }
