@@ -210,6 +210,9 @@ final class SyncCommand extends Base {
     if (closed && remote == null && !disableUpload && !parentsRemoteUnusable) {
       remotes().staysLocal(ds);
     }
+    if (newerOnRemoteAfterUpload && pushed != null) {
+      noteNewerOnRemote((ds != null ? ds : o.unuploaded()).record(), remote);
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds == null ? null : ds.id());
@@ -359,7 +362,11 @@ final class SyncCommand extends Base {
           Format.count(ds.record().conflicts().size(), "conflicting path"), ds.shortId()));
     }
     if (latestHere && remote != null && ds != null) {
-      noteNewerOnRemote(ds.record(), remote);
+      if (skipClose) {
+        noteNewerOnRemote(ds.record(), remote);
+      } else {
+        newerOnRemoteAfterUpload = true; // then it sees too what a teammate uploaded while this ran
+      }
     }
     if (latestHere && ds != null) {
       noteOtherDrafts(ds.record());
@@ -389,6 +396,7 @@ final class SyncCommand extends Base {
         requireOwnRemoteThere(sameAs, target, storage, "Cannot upload " + sameAs.id(), "");
         unuploaded = sameAs;
         remote = target;
+        newerOnRemoteAfterUpload = latestHere;
       }
     }
     Dataset equal = ds != null ? null : sameAs != null ? sameAs
@@ -484,6 +492,13 @@ final class SyncCommand extends Base {
           ds.shortId());
     }
   }
+
+  /**
+   * Whether the new version took the dataset's latest here as its parent and is uploaded by this
+   * sync: {@link #noteNewerOnRemote} then looks once the upload is done, so that it sees too what
+   * a teammate uploaded while this sync ran (two first syncs of a dataset at once).
+   */
+  private boolean newerOnRemoteAfterUpload;
 
   /**
    * Says when {@code remote} holds versions of the dataset newer than the parent this repository

@@ -108,6 +108,36 @@ class CliRemoteTest {
             + " without a parent, starts a lineage beside them.");
   }
 
+  /** Two first syncs of a dataset at once: the one whose upload ends last sees the other's version, and says so. */
+  @Test
+  void aFirstSyncWhoseUploadEndsAfterATeammatesSaysItStartsALineageBesideIt() throws IOException {
+    Cli alice = new Cli(tmp.resolve("alice"));
+    Cli bob = new Cli(tmp.resolve("bob"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("mine/a.txt"), "a");
+    write(tmp.resolve("theirs/b.txt"), "b");
+    Files.createDirectories(tmp.resolve("remote"));
+    alice.ok("init", "--storage", remote);
+    // Alice's version is made (its string reserved there) while Bob's is not there yet; her upload fails.
+    Path packs = Path.of(remote, "packs");
+    Files.createDirectories(packs);
+    Files.delete(packs);
+    Files.writeString(packs, "not a folder");
+    String[] hers = {"sync", "--project", "team", "--name", "pair", "--folder", tmp.resolve("mine").toString(), "--storage", remote};
+    Cli.Result cut = alice.run(hers);
+    assertThat(cut.exit()).as("her upload failed").isEqualTo(1);
+    assertThat(cut.err()).doesNotContain("beside");
+    Files.delete(packs);
+    // Bob's first version is uploaded meanwhile: hers is not on the remote yet, so he is told nothing.
+    Cli.Result his = bob.ok("sync", "--project", "team", "--name", "pair", "--folder", tmp.resolve("theirs").toString(), "--storage",
+        remote);
+    assertThat(his.err()).doesNotContain("beside");
+    // Alice runs her sync again, which finishes her upload, and then sees his.
+    Cli.Result again = alice.ok(hers);
+    assertThat(again.err()).contains("holds 1 version of team/pair that this repository does not (the newest is 1.0.1): 1.0.0, made"
+        + " here without a parent, starts a lineage beside them.");
+  }
+
   @Test
   void aVersionMadeOnAParentFetchedInPartGetsTheRestFromTheParentsRemote() throws IOException {
     Cli a = new Cli(tmp.resolve("a"));
