@@ -82,16 +82,19 @@ class GarbageCollectorTest {
       Files.write(both.resolve("small"), TestRepos.random(2, 30_000));
       Dataset first = version(repo, "first", both);
       dev.cairn.id.ObjectId small = first.fileEntries().get("small").content();
+      // Its child removes the small file: once the parent is deleted, that file's chunk is all
+      // that is dead (the child's lineage keeps the parent's manifest), in a pack mostly live.
       Path bigOnly = Files.createDirectories(tmp.resolve("big"));
       Files.copy(both.resolve("big"), bigOnly.resolve("big"));
-      Dataset second = version(repo, "second", bigOnly);
+      Dataset second = Dataset.create(repo, CreateOptions.of("p", "second").parents(first.id()).build());
+      second.removeFiles("small");
+      second.close();
       first.delete(true);
       TestRepos.awaitClockPastNewestPack(repo);
 
       GarbageCollector.Result lenient = new GarbageCollector(repo, 0, 200, Progress.NONE).run();
       assertThat(lenient.unusedBytesKept()).as("the small file, about").isBetween(20_000L, 40_000L);
       assertThat(repo.repository().objects().has(small)).as("left in its pack").isTrue();
-      assertThat(lenient.bytesFreed()).as("the deleted version's own metadata went").isPositive();
       long before = packBytes(repo);
 
       GarbageCollector.Result strict = new GarbageCollector(repo, 0, 200, Progress.NONE).maxUnused(0).run();

@@ -468,6 +468,13 @@ public abstract class AbstractRemoteContractTest {
       RemoteGarbageCollector.Result lenient = new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
       assertThat(lenient.unusedBytesKept()).as("some of the small file's chunks, sharing packs with the big one's").isPositive()
           .isLessThan(60_000);
+      // What stays is chunks alone: no node or file object whose data went. An upload of the
+      // deleted version again sends what it needs, and it comes back whole.
+      first.upload(location, null, Progress.NONE);
+      assertThat(snapshot(repo("c").fetch(first.id(), Selection.ALL, location, null, Progress.NONE).getLocalCopy()))
+          .isEqualTo(snapshot(folder("first-again", Map.of("big.bin", big, "small.bin", TestRepos.random(71, 30_000)))));
+      assertThat(r.deleteVersion(first.id(), false)).isTrue();
+      new RemoteGarbageCollector(r, a.repository(), Progress.NONE).run();
       long before = remoteBytes();
       RemoteGarbageCollector.Result strict = new RemoteGarbageCollector(r, a.repository(), Progress.NONE).maxUnused(0).run();
       assertThat(strict.packsWritten()).isPositive();

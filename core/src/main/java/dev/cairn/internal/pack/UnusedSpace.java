@@ -1,6 +1,7 @@
 package dev.cairn.internal.pack;
 
 import dev.cairn.id.ObjectId;
+import dev.cairn.object.ObjectType;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +14,12 @@ import java.util.function.Predicate;
  * costs far more to rewrite than it frees (on a remote, a download and an upload of what it keeps).
  * As restic's {@code prune --max-unused} does, packs are rewritten, the largest share of dead bytes
  * first, only until the dead bytes left in the others are at most a share of all the packs' bytes.
- * A share of 0 rewrites every such pack, so that nothing a deleted version held stays stored.
+ * A share of 0 rewrites every such pack, so that nothing a deleted version alone held stays stored.
+ *
+ * <p>Only a pack whose dead objects are all chunks may be left: a dead node or file object left
+ * while what it names goes (in a pack deleted or rewritten) would break what uploads trust, that
+ * an object there comes with everything it names (spec/remote.md), and an upload of that content
+ * again would send nothing under it. A chunk names nothing.
  */
 public final class UnusedSpace {
   /** The share of all packs' bytes that may stay unused in packs left as they are, by default. */
@@ -21,8 +27,11 @@ public final class UnusedSpace {
 
   private UnusedSpace() {}
 
-  /** A pack holding live and dead objects: its size, and how many of its bytes the dead ones take. */
-  public record Pack(String name, long bytes, long deadBytes) {
+  /**
+   * A pack holding live and dead objects: its size, how many of its bytes the dead ones take, and
+   * whether they are all chunks (else it is rewritten whatever the share).
+   */
+  public record Pack(String name, long bytes, long deadBytes, boolean onlyChunksDead) {
     double deadShare() {
       return bytes == 0 ? 0 : (double) deadBytes / bytes;
     }
@@ -35,13 +44,15 @@ public final class UnusedSpace {
   public static Pack of(String name, long bytes, List<PackEntry> entries, Predicate<ObjectId> live) {
     long raw = 0;
     long dead = 0;
+    boolean onlyChunks = true;
     for (PackEntry e : entries) {
       raw += e.length();
       if (!live.test(e.id())) {
         dead += e.length();
+        onlyChunks &= e.type() == ObjectType.CHUNK;
       }
     }
-    return new Pack(name, bytes, raw == 0 ? 0 : Math.round((double) bytes * dead / raw));
+    return new Pack(name, bytes, raw == 0 ? 0 : Math.round((double) bytes * dead / raw), onlyChunks);
   }
 
   /**
@@ -54,10 +65,18 @@ public final class UnusedSpace {
     if (maxUnused < 0 || maxUnused > 1 || Double.isNaN(maxUnused)) {
       throw new IllegalArgumentException("the unused share must be from 0 to 1: " + maxUnused);
     }
-    long left = mixed.stream().mapToLong(Pack::deadBytes).sum();
-    double allowed = maxUnused * totalBytes;
     Set<String> out = new HashSet<>();
-    for (Pack p : mixed.stream().sorted(Comparator.comparingDouble(Pack::deadShare).reversed().thenComparing(Pack::name)).toList()) {
+    long left = 0;
+    for (Pack p : mixed) {
+      if (p.onlyChunksDead()) {
+        left += p.deadBytes();
+      } else {
+        out.add(p.name());
+      }
+    }
+    double allowed = maxUnused * totalBytes;
+    for (Pack p : mixed.stream().filter(Pack::onlyChunksDead)
+        .sorted(Comparator.comparingDouble(Pack::deadShare).reversed().thenComparing(Pack::name)).toList()) {
       if (maxUnused > 0 && left <= allowed) {
         break; // 0: every one, however few its dead bytes
       }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 
 class UnusedSpaceTest {
   private static final List<UnusedSpace.Pack> MIXED = List.of(
-      new UnusedSpace.Pack("a", 1000, 10), // 1% dead
-      new UnusedSpace.Pack("b", 1000, 500), // half dead
-      new UnusedSpace.Pack("c", 1000, 100)); // 10% dead
+      new UnusedSpace.Pack("a", 1000, 10, true), // 1% dead
+      new UnusedSpace.Pack("b", 1000, 500, true), // half dead
+      new UnusedSpace.Pack("c", 1000, 100, true)); // 10% dead
 
   @Test
   void packsWithTheLargestShareOfDeadBytesAreRewrittenUntilWhatIsLeftIsAllowed() {
@@ -21,7 +21,11 @@ class UnusedSpaceTest {
     assertThat(UnusedSpace.toRewrite(MIXED, 10_000, 0.01)).containsExactlyInAnyOrder("b", "c");
     assertThat(UnusedSpace.toRewrite(MIXED, 10_000, 0)).containsExactlyInAnyOrder("a", "b", "c");
     assertThat(UnusedSpace.toRewrite(MIXED, 10_000, 1)).isEmpty();
-    assertThat(UnusedSpace.toRewrite(List.of(new UnusedSpace.Pack("x", 10, 0)), 10, 0)).as("0: however few").containsExactly("x");
+    assertThat(UnusedSpace.toRewrite(List.of(new UnusedSpace.Pack("x", 10, 0, true)), 10, 0)).as("0: however few").containsExactly("x");
+    // A dead node or file object is never left: what it names may go.
+    List<UnusedSpace.Pack> nodes = List.of(new UnusedSpace.Pack("n", 1000, 1, false), new UnusedSpace.Pack("a", 1000, 10, true));
+    assertThat(UnusedSpace.toRewrite(nodes, 10_000, 0.05)).containsExactly("n");
+    assertThat(UnusedSpace.left(nodes, UnusedSpace.toRewrite(nodes, 10_000, 0.05))).isEqualTo(10);
     assertThatThrownBy(() -> UnusedSpace.toRewrite(MIXED, 1, -0.1)).isInstanceOf(IllegalArgumentException.class);
   }
 }
