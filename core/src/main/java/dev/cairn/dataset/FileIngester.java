@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,8 +41,8 @@ final class FileIngester {
   /** Files handed to the worker threads at a time. */
   private static final int BATCH = 4096;
   /**
-   * How long a failed add waits for the files still being stored to stop (each stops at its next
-   * read): a read hung on a network file system must not hang the add.
+   * How long an add that ended waits for a file still being read to stop at its next read before
+   * it interrupts it (a read hung on a network file system).
    */
   private static final long AWAIT_WORKERS_SECONDS = 60;
 
@@ -146,17 +147,41 @@ final class FileIngester {
       }
     } finally {
       ended.set(true);
-      if (Thread.currentThread().isInterrupted()) {
-        pool.shutdownNow(); // the add was cancelled: nothing it stored is kept
-      } else {
-        pool.shutdown();
-      }
-      // No worker may still write through the inserter once the caller has it back.
-      Workers.awaitQuietly(pool, AWAIT_WORKERS_SECONDS);
+      pool.shutdown();
+      awaitWorkers(pool);
       progress.finish();
     }
     statCache.remember(hashed, readFrom);
     return new Result(out, toRead.size(), total);
+  }
+
+  /**
+   * Waits for the file workers to end, each at its next read, so that none writes through the
+   * inserter once the caller has it back; an interrupt of this thread (the add cancelled) is kept
+   * for after, not passed on to them (they write to one pack, whose file an interrupt would close
+   * under them all). Only a read hung longer than {@value #AWAIT_WORKERS_SECONDS} s (a network file
+   * system gone) is interrupted then.
+   */
+  private static void awaitWorkers(ExecutorService pool) {
+    boolean interrupted = Thread.interrupted();
+    boolean hung = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(AWAIT_WORKERS_SECONDS, TimeUnit.SECONDS)) {
+          break;
+        }
+        if (hung) {
+          break; // not even an interrupt ends it: left to the JVM's end
+        }
+        hung = true;
+        pool.shutdownNow();
+      } catch (InterruptedException again) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private FileContent store(SourceFile f, ObjectInserter inserter, FileEntry before, AtomicBoolean ended) throws IOException {

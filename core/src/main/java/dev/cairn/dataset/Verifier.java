@@ -109,9 +109,9 @@ final class Verifier {
       checkVersionObject(reader, r, problems);
       try {
         for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
+          progress.advance(e.size()); // counted as checked, found whole or not
           try {
             check.check(reader, links, e, problems);
-            progress.advance(e.size());
           } catch (MissingObjectException ex) {
             problems.add(RemoteAncestors.onRemote(e, r, remote, reader) ? missing(e.path(), remote.storage(), ex.getMessage())
                 : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));

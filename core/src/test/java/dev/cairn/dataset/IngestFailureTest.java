@@ -52,12 +52,55 @@ class IngestFailureTest {
       FileIngester ingester = new FileIngester(repo.statCache(), Progress.NONE, true);
       assertThatThrownBy(() -> ingester.ingest(files, ins)).isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("a-gone").hasMessageContaining("deleted while");
-      assertThat(Thread.getAllStackTraces().keySet()).as("no file is still being stored once the add has failed")
-          .noneMatch(t -> t.getName().equals("cairn-ingest") && t.isAlive());
+      assertNoWorkerLeft();
       // The same inserter still stores, and what it stored is readable once flushed.
       ObjectId after = ins.insert(ObjectType.CHUNK, "after the failure".getBytes());
       ins.flush();
       assertThat(repo.repository().objects().has(after)).isTrue();
+    }
+  }
+
+  /** An add cancelled (its thread interrupted) ends its workers before it returns, without interrupting them, and keeps the interrupt. */
+  @RepeatedTest(3)
+  void anInterruptedAddStopsItsWorkersAndKeepsTheInterrupt() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    List<SourceFile> files = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Path f = Files.write(src.resolve("f" + i), TestRepos.random(i, 40_000));
+      files.add(FolderScanner.describe(f, "f" + i));
+    }
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    Progress interrupting = new Progress() {
+      @Override
+      public void advance(long bytes) {
+        if (once.compareAndSet(false, true)) {
+          caller.interrupt(); // as a cancel of the command does
+        }
+      }
+    };
+    try (ObjectInserter ins = repo.repository().objects().newInserter()) {
+      FileIngester ingester = new FileIngester(repo.statCache(), interrupting, true);
+      assertThatThrownBy(() -> ingester.ingest(files, ins)).isInstanceOf(java.io.InterruptedIOException.class);
+      assertThat(Thread.interrupted()).as("the interrupt kept").isTrue();
+      assertNoWorkerLeft();
+      ObjectId after = ins.insert(ObjectType.CHUNK, "after the interrupt".getBytes());
+      ins.flush();
+      assertThat(repo.repository().objects().has(after)).isTrue();
+    }
+  }
+
+  /** Every worker of the add has ended (a thread may take a moment to die once its pool has ended). */
+  private static void assertNoWorkerLeft() {
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("cairn-ingest")) {
+        try {
+          t.join(10_000);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+        assertThat(t.isAlive()).as("a worker still runs once the add has ended").isFalse();
+      }
     }
   }
 }

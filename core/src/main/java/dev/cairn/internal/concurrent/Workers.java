@@ -156,7 +156,7 @@ public final class Workers {
    * anything else wrapped in an {@code IOException}. Declared to return one so
    * that callers can write {@code throw rethrow(t)}.
    */
-  static IOException rethrow(Throwable t) throws IOException {
+  public static IOException rethrow(Throwable t) throws IOException {
     if (t instanceof ClosedByInterruptException closed) {
       // A worker's channel closed by its interruption (the operation was cancelled): said as one.
       InterruptedIOException interrupted = new InterruptedIOException("interrupted");

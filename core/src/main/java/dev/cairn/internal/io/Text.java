@@ -105,11 +105,12 @@ public final class Text {
   }
 
   /**
-   * Whether {@code typed} is the name {@code known} with one slip of a typing hand: two neighbours
-   * swapped, a letter typed twice, or, in a word of four letters or more, a letter
-   * left out, added or replaced by another. A digit or a sign added, removed or changed is no slip
-   * ({@code remote2} beside {@code remote}, {@code ds-b} beside {@code ds-a}), nor is a short word
-   * changed ({@code b} beside {@code a}): such names are told apart on purpose.
+   * Whether {@code typed} is the name {@code known} with one slip of a typing hand: two neighbouring
+   * letters swapped, a letter typed twice, or, in a word of four letters or more, a letter left
+   * out, added or replaced by another. A digit or a sign added, removed, changed or swapped is no
+   * slip ({@code remote2} beside {@code remote}, {@code ds-b} beside {@code ds-a}, {@code runs/21}
+   * beside {@code runs/12}), nor is a short word changed ({@code b} beside {@code a}) or a plural
+   * ({@code models} beside {@code model}): such names are told apart on purpose.
    */
   public static boolean isOneLetterSlip(String known, String typed) {
     if (known.equals(typed) || Math.abs(known.length() - typed.length()) > 1) {
@@ -125,11 +126,14 @@ public final class Text {
       String shorter = longer == known ? typed : known;
       char c = longer.charAt(i);
       boolean doubled = (i > 0 && longer.charAt(i - 1) == c) || (i + 1 < longer.length() && longer.charAt(i + 1) == c);
-      return Character.isLetter(c) && (doubled || longWord) && longer.substring(i + 1).equals(shorter.substring(i));
+      boolean plural = (c == 's' || c == 'S') && (i + 1 == longer.length() || !Character.isLetter(longer.charAt(i + 1)))
+          && i > 0 && Character.isLetter(longer.charAt(i - 1)) && !doubled;
+      return Character.isLetter(c) && (doubled || longWord) && !plural && longer.substring(i + 1).equals(shorter.substring(i));
     }
-    if (i + 1 < known.length() && known.charAt(i) == typed.charAt(i + 1) && known.charAt(i + 1) == typed.charAt(i)
+    if (i + 1 < known.length() && Character.isLetter(known.charAt(i)) && Character.isLetter(known.charAt(i + 1))
+        && known.charAt(i) == typed.charAt(i + 1) && known.charAt(i + 1) == typed.charAt(i)
         && known.substring(i + 2).equals(typed.substring(i + 2))) {
-      return true; // two neighbours swapped
+      return true; // two neighbouring letters swapped
     }
     return longWord && Character.isLetter(known.charAt(i)) && Character.isLetter(typed.charAt(i))
         && known.substring(i + 1).equals(typed.substring(i + 1));

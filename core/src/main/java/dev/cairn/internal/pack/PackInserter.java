@@ -29,8 +29,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -297,6 +299,10 @@ final class PackInserter implements ObjectInserter {
     // At most the caller's cap of chunks in the workers' hands at once (Workers.cap, --max-workers).
     Semaphore inFlight = new Semaphore(Workers.upTo(MAX_CHUNKS_IN_FLIGHT));
     List<Future<ChunkRef>> refs = new ArrayList<>();
+    // Set when the file fails: a chunk store not begun then returns at once. None is cancelled or
+    // interrupted (they write to one pack, whose file an interrupt would close under them all); the
+    // failure waits for those under way, so that none writes for this file once it is thrown.
+    AtomicBoolean abandoned = new AtomicBoolean();
     long size = 0;
     try {
       for (Cut c = first; c != null; c = (c == first ? second : next(chunks, before, whole))) {
@@ -309,25 +315,56 @@ final class PackInserter implements ObjectInserter {
         Cut chunk = c;
         refs.add(db.workers().submit(() -> {
           try {
-            return new ChunkRef(store(chunk), chunk.size());
+            return abandoned.get() ? null : new ChunkRef(store(chunk), chunk.size());
           } finally {
             inFlight.release();
           }
         }));
       }
-      // Chunks are written to one pack: an interrupt of one being written would close its file under all of them.
-      List<ChunkRef> list = Workers.getAllUninterrupted(refs, "storing a file");
+      List<ChunkRef> list = new ArrayList<>(refs.size());
+      for (Future<ChunkRef> f : refs) {
+        try {
+          list.add(f.get());
+        } catch (ExecutionException failed) {
+          throw Workers.rethrow(failed.getCause());
+        }
+      }
       ObjectId digest = whole.digest();
       ObjectId fileId = insert(ObjectType.FILE, FileObjectFormat.encode(new FileObject(size, digest, list)));
       return new FileContent(size, digest, fileId);
     } catch (InterruptedException e) {
+      abandon(abandoned, refs);
       Thread.currentThread().interrupt();
-      refs.forEach(f -> f.cancel(false));
       throw new InterruptedIOException("interrupted while storing a file");
     } catch (IOException | RuntimeException e) {
-      refs.forEach(f -> f.cancel(false));
+      abandon(abandoned, refs);
       db.requireNotClosedUnder(e);
       throw e;
+    }
+  }
+
+  /**
+   * Stops the chunk stores of a file that failed: those not begun return at once, and those under
+   * way are waited for (an interrupt meanwhile is kept for after), so that none writes once the
+   * failure is thrown.
+   */
+  private static void abandon(AtomicBoolean abandoned, List<Future<ChunkRef>> refs) {
+    abandoned.set(true);
+    boolean interrupted = Thread.interrupted();
+    for (Future<ChunkRef> f : refs) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException again) {
+          interrupted = true;
+        } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

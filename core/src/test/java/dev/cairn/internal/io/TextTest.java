@@ -32,5 +32,9 @@ class TextTest {
     assertThat(Text.isOneLetterSlip(known, "s3a://team/ds-")).as("a sign added").isFalse();
     assertThat(Text.isOneLetterSlip(known, "s3a://team/dsxy")).as("two letters").isFalse();
     assertThat(Text.isOneLetterSlip("/data/a", "/data/b/")).isFalse();
+    assertThat(Text.isOneLetterSlip("/mnt/model", "/mnt/models")).as("a plural").isFalse();
+    assertThat(Text.isOneLetterSlip("/mnt/models", "/mnt/model")).isFalse();
+    assertThat(Text.isOneLetterSlip("/mnt/class", "/mnt/classs")).as("a letter typed twice, though an s").isTrue();
+    assertThat(Text.isOneLetterSlip("/runs/12", "/runs/21")).as("digits swapped").isFalse();
   }
 }
