@@ -64,6 +64,18 @@ public final class Remote implements AutoCloseable {
   }
 
   /**
+   * Deletes the remote's upload and collection locks that no running process can hold (those of
+   * this host's ended processes, and those not renewed for an hour), as restic's {@code unlock};
+   * with {@code all}, every one, for a lock a process killed on another host left (it would hold
+   * collections off for an hour): only when no upload or collection runs, though one that does
+   * fails cleanly before it publishes or deletes anything. Returns each lock deleted, described.
+   */
+  public List<String> unlock(boolean all) throws IOException {
+    checkMarker();
+    return RemoteLocks.remove(storage, all);
+  }
+
+  /**
    * Creates the marker on first use and checks that the remote uses this repository's object
    * format.
    *

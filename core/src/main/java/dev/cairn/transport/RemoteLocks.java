@@ -204,7 +204,8 @@ final class RemoteLocks {
     if (other != null) {
       h.close();
       throw new CairnException("Cannot collect " + storage.uri() + ": " + other + (other.endsWith(UNREADABLE_ADVICE) ? ""
-          : "; try again later (a lock left by a process that died goes stale after an hour, or delete it if nothing runs)"));
+          : "; try again later (a lock left by a process that died goes stale after an hour; if nothing runs,"
+          + " cairn unlock --storage " + storage.uri() + " --remove-all deletes it)"));
     }
     return h;
   }
@@ -277,6 +278,31 @@ final class RemoteLocks {
           }
         } catch (IOException | RuntimeException goneOrUnreadable) {
           // released meanwhile, or not a lock this release wrote: left alone
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Deletes upload and collection locks, as restic's {@code unlock}: those no running process can
+   * hold (this host's ended processes', and those not renewed for {@link #STALE_MILLIS}), and with
+   * {@code all} every one. A process still running whose lock goes fails cleanly before it
+   * publishes a record or deletes a pack ({@link Held#requireHeld}). Returns each lock deleted,
+   * described.
+   */
+  static List<String> remove(RemoteStorage storage, boolean all) throws IOException {
+    List<String> out = new ArrayList<>();
+    Set<String> ended = new java.util.HashSet<>(leftBehind(storage, false));
+    Set<String> stale = new java.util.HashSet<>(leftBehind(storage, true));
+    long now = System.currentTimeMillis();
+    for (String kind : new String[] {"push-", "gc-"}) {
+      for (RemoteFile f : storage.list(PREFIX + kind)) {
+        String why = ended.contains(f.name()) ? "its process, of this host, ended" : stale.contains(f.name())
+            ? "not renewed for over an hour" : all ? describe(storage, f, kind, now) : null;
+        if (why != null) { // else held (and kept), or released meanwhile
+          storage.delete(f.name());
+          out.add(f.name() + " (" + why + ")");
         }
       }
     }

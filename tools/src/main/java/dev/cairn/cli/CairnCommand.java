@@ -80,7 +80,7 @@ public final class CairnCommand implements Callable<Integer> {
       PublishCommand.class, UploadCommand.class, GetCommand.class, RefreshCommand.class, ListCommand.class, SearchCommand.class, ShowCommand.class,
       CompareCommand.class, SquashCommand.class, VerifyCommand.class, DeleteCommand.class, RenameCommand.class, MoveCommand.class,
       SetDescriptionCommand.class, SetVersionCommand.class, LogCommand.class, MetadataCommand.class, TagsCommand.class, ExportCommand.class,
-      UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, QuickstartCommand.class,
+      UsageCommand.class, RunsCommand.class, LockCommand.class, FsckCommand.class, GcCommand.class, UnlockCommand.class, QuickstartCommand.class,
       ServeCommand.class, DaemonCommand.class, CommandLine.HelpCommand.class);
 
   /** Global options that take a value in the next argument. */

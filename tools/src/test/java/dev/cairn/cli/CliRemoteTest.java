@@ -2178,6 +2178,42 @@ class CliRemoteTest {
     assertThat(a.ok("upload", "--id", parent, "--storage", remote).out()).contains("up to date");
   }
 
+  /** As restic's unlock: locks no running process holds go; --remove-all takes one a process killed on another host left. */
+  @Test
+  void unlockRemovesLocksNoRunningProcessHoldsAndWithRemoveAllEvery() throws IOException {
+    Path remote = tmp.resolve("remote");
+    write(tmp.resolve("src/a.txt"), "a");
+    Cli a = new Cli(tmp.resolve("a"));
+    a.ok("sync", "--name", "locked", "--folder", tmp.resolve("src").toString(), "--storage", remote.toString());
+    String uri = remote.toUri().toString().replaceFirst("/$", "");
+    assertThat(a.ok("unlock", "--storage", remote.toString()).out()).isEqualTo("No lock to remove on " + uri + " (--remove-all deletes"
+        + " those of running processes too)\n");
+    // One of this host's processes that ended, one not renewed for two hours, one just taken on another host.
+    Path ended = remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000001");
+    Files.writeString(ended, System.currentTimeMillis() + " 999999999 " + dev.cairn.dataset.VersionLocks.hostName() + " "
+        + dev.cairn.internal.proc.ProcessIdentity.pidTable() + ".12345\n");
+    Path stale = remote.resolve("locks/gc-0b2c3d4e-0000-4000-8000-000000000002");
+    Files.writeString(stale, (System.currentTimeMillis() - 7_200_000) + " 4242 elsewhere.example\n");
+    Path held = remote.resolve("locks/push-0b2c3d4e-0000-4000-8000-000000000003");
+    Files.writeString(held, System.currentTimeMillis() + " 14829 bobhost\n");
+    assertThat(a.fails("gc", "--storage", remote.toString()).err()).contains("an upload holds locks/push-0b2c3d4e-0000-4000-8000-000000000003")
+        .containsPattern("if nothing runs, cairn unlock --storage file:\\S+/remote/? --remove-all deletes it\\)");
+    Cli.Result unlocked = a.ok("unlock", "--storage", remote.toString());
+    assertThat(unlocked.out()).contains("Removed " + uri + "/locks/push-0b2c3d4e-0000-4000-8000-000000000001 (its process, of this"
+        + " host, ended)\n").contains("Removed " + uri + "/locks/gc-0b2c3d4e-0000-4000-8000-000000000002 (not renewed for over an hour)\n")
+        .endsWith("Removed 2 locks on " + uri + "\n");
+    assertThat(ended).doesNotExist();
+    assertThat(stale).doesNotExist();
+    assertThat(held).as("its upload may still run").exists();
+    Map<String, Object> all = a.ok("unlock", "--storage", remote.toString(), "--remove-all", "--json").obj();
+    assertThat(all).containsEntry("storage", uri);
+    assertThat((List<?>) all.get("removed")).singleElement().asString().startsWith("locks/push-0b2c3d4e-0000-4000-8000-000000000003 (an"
+        + " upload holds locks/push-0b2c3d4e-0000-4000-8000-000000000003, taken 0 min ago by pid 14829 on bobhost");
+    assertThat(held).doesNotExist();
+    a.ok("gc", "--storage", remote.toString());
+    assertThat(a.fails("unlock", "--storage", tmp.resolve("nowhere").toString()).err()).startsWith("cairn: ");
+  }
+
   @Test
   void uploadingAVersionAgainChecksItAndSendsWhatAPackDeletedByHandTook() throws IOException {
     Path remote = tmp.resolve("remote");
