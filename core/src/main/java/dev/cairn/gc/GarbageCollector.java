@@ -44,7 +44,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -63,8 +62,10 @@ import java.util.stream.Stream;
  *       version object and its parents) or from a run's lock roots is live;
  *   <li>packs younger than the grace period are left alone: they may hold objects a running
  *       command wrote and has not referenced yet;
- *   <li>older packs holding dead objects, and small packs, are rewritten: live objects go to new
- *       packs, published and indexed first; then the old packs leave the index in one transaction;
+ *   <li>older packs holding only dead objects go; of those also holding live ones, the ones
+ *       {@link UnusedSpace} chooses ({@link #maxUnused(double)}), and small packs, are rewritten:
+ *       live objects go to new packs, published and indexed first; then the old packs leave the
+ *       index in one transaction;
  *   <li>after a pause, an old pack whose modification time moved (an inserter reused one of its
  *       objects and refreshed it) is put back in the index instead of being deleted; the others are
  *       deleted. Inserters also check at flush that what they reused is still indexed.
@@ -159,8 +160,9 @@ public final class GarbageCollector {
 
   /**
    * Collects once (see the class comment for the steps): what no version reaches, and is older
-   * than the grace and than the oldest lock a running command holds, is deleted; small packs and
-   * packs holding dead objects are rewritten. An instance runs once.
+   * than the grace and than the oldest lock a running command holds, is deleted (but for what
+   * packs mostly live keep, within {@link #maxUnused(double)}); small packs and packs holding dead
+   * objects are rewritten. An instance runs once.
    *
    * @throws IOException if a record the marks need cannot be read, or a pack not yet indexed
    *     cannot be opened: nothing is deleted then
@@ -268,8 +270,10 @@ public final class GarbageCollector {
       Set<String> candidateNames = new HashSet<>();
       candidates.forEach(c -> candidateNames.add(c.name()));
       for (Candidate c : candidates) {
+        // In the order they are stored, blocks and objects within a block: those re-encoded keep
+        // their neighbours, which files read in path order (verify, get) find in the block just read.
         List<PackEntry> byBlock = new ArrayList<>(c.entries());
-        byBlock.sort(Comparator.comparingLong(PackEntry::blockOffset));
+        byBlock.sort(PackEntry.STORED_ORDER);
         ObjectLocation[] indexed = db.index().lookupEach(byBlock.stream().map(PackEntry::id).toList());
         for (int i = 0; i < indexed.length; i++) {
           PackEntry e = byBlock.get(i);

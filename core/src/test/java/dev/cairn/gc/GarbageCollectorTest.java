@@ -109,6 +109,46 @@ class GarbageCollectorTest {
   }
 
   /**
+   * A rewrite keeps the live objects in the order they were stored: files read in path order
+   * (verify, get) find their neighbours in the block just read, as before the collection.
+   */
+  @Test
+  void aRewriteKeepsTheObjectsInTheOrderTheyWereStored() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Path src = Files.createDirectories(tmp.resolve("many"));
+      for (int i = 0; i < 120; i++) {
+        Files.write(src.resolve(String.format("f%03d", i)), TestRepos.random(1000 + i, 900));
+      }
+      Dataset first = version(repo, "first", src);
+      Dataset second = Dataset.create(repo, CreateOptions.of("p", "second").parents(first.id()).build());
+      for (int i = 0; i < 120; i += 3) {
+        second.removeFiles(String.format("f%03d", i));
+      }
+      second.close();
+      List<dev.cairn.id.ObjectId> kept = second.fileEntries().values().stream().map(e -> e.content()).toList();
+      Comparator<dev.cairn.internal.index.ObjectLocation> stored = Comparator.comparing(dev.cairn.internal.index.ObjectLocation::packName)
+          .thenComparingLong(dev.cairn.internal.index.ObjectLocation::blockOffset)
+          .thenComparingInt(dev.cairn.internal.index.ObjectLocation::offsetInBlock);
+      List<dev.cairn.id.ObjectId> before = new ArrayList<>(kept);
+      before.sort(Comparator.comparing(id -> location(repo, id), stored));
+      first.delete(true);
+      TestRepos.awaitClockPastNewestPack(repo);
+      assertThat(new GarbageCollector(repo, 0, 200, Progress.NONE).maxUnused(0).run().packsWritten()).isPositive();
+      List<dev.cairn.id.ObjectId> after = new ArrayList<>(kept);
+      after.sort(Comparator.comparing(id -> location(repo, id), stored));
+      assertThat(after).isEqualTo(before);
+    }
+  }
+
+  private static dev.cairn.internal.index.ObjectLocation location(DatasetRepository repo, dev.cairn.id.ObjectId id) {
+    try {
+      return repo.repository().packs().index().lookup(id);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * A deleted version's own data (a file its child removed) goes, though the child descends from
    * it: the child's lineage and change-set keep the deleted one's manifest, not its files' data.
    */
