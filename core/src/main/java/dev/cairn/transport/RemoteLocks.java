@@ -86,6 +86,13 @@ final class RemoteLocks {
     /** This process's clock when the lock's current file was created. */
     private long renewed;
     private boolean closed;
+    /**
+     * Why the lock may no longer keep others away, for good once set: its file was deleted by
+     * another process ({@code cairn unlock --remove-all}), or it went unrenewed so long that others
+     * may have passed it over as a dead process's. A renewal then brings nothing back: whatever
+     * others did meanwhile is not known.
+     */
+    private String lost;
     private final java.util.concurrent.ScheduledFuture<?> renewal;
 
     Held(RemoteStorage storage, String kind, String name, long taken) {
@@ -110,12 +117,24 @@ final class RemoteLocks {
      * failure leaves the old one, to be tried again at the next turn.
      */
     private synchronized void renew() {
-      if (closed) {
+      if (closed || lost != null) {
         return;
       }
       try {
         long now = System.currentTimeMillis();
+        if (now - renewed >= TRUSTED_MILLIS) {
+          lost = "its lock " + name + " could not be renewed for " + (now - renewed) / 60_000 + " min, and may have been taken for a"
+              + " dead process's";
+          return;
+        }
         String fresh = createFile(storage, kind, now, taken);
+        // Created before the old one is looked at: a deletion by another process (unlock) is seen
+        // here, or it takes the fresh one too, which requireHeld then misses.
+        if (storage.size(name) < 0) {
+          lost = "its lock " + name + " was deleted meanwhile (cairn unlock --remove-all?)";
+          storage.delete(fresh);
+          return;
+        }
         String old = name;
         name = fresh;
         renewed = now;
@@ -132,9 +151,11 @@ final class RemoteLocks {
      */
     synchronized void requireHeld(String action) throws IOException {
       long since = System.currentTimeMillis() - renewed;
-      String why = since >= TRUSTED_MILLIS ? "its lock " + name + " could not be renewed for " + since / 60_000 + " min, and may have been"
-          + " taken for a dead process's" : storage.size(name) < 0 ? "its lock " + name + " was deleted meanwhile" : null;
+      String why = lost != null ? lost : since >= TRUSTED_MILLIS ? "its lock " + name + " could not be renewed for " + since / 60_000
+          + " min, and may have been taken for a dead process's" : storage.size(name) < 0 ? "its lock " + name + " was deleted meanwhile"
+          : null;
       if (why != null) {
+        lost = why; // for good: a renewal later brings nothing back
         throw new CairnException("Cannot " + action + " on " + storage.uri() + ": " + why + "; nothing was " + (kind.equals("push-")
             ? "published, run the upload again" : "deleted, run the collection again"));
       }

@@ -116,4 +116,21 @@ class RemoteLockRenewalTest {
       assertThat(st.size(RemoteLocks.SWEEPING)).isNegative();
     }
   }
+
+  /** A lock deleted under its holder (unlock --remove-all) stays lost: its next renewal brings no file back, nor trust. */
+  @Test
+  void aLockDeletedUnderItsHolderIsNotBroughtBackByARenewal() throws Exception {
+    RemoteLocks.renewMillis = 50;
+    try (RemoteStorage st = storage(); RemoteLocks.Held push = RemoteLocks.push(st, 0)) {
+      st.delete(push.name());
+      Thread.sleep(500); // several turns of renewal
+      assertThat(st.list("locks/push-")).as("no lock made again").isEmpty();
+      // A collection may have run meanwhile: the upload publishes nothing.
+      try (RemoteLocks.Held gc = RemoteLocks.gc(st)) {
+        assertThat(gc.name()).startsWith("locks/gc-");
+      }
+      assertThatThrownBy(() -> push.requireHeld("publish")).isInstanceOf(CairnException.class)
+          .hasMessageContaining("was deleted meanwhile (cairn unlock --remove-all?); nothing was published, run the upload again");
+    }
+  }
 }

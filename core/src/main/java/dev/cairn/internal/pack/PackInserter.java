@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -324,7 +326,7 @@ final class PackInserter implements ObjectInserter {
       List<ChunkRef> list = new ArrayList<>(refs.size());
       for (Future<ChunkRef> f : refs) {
         try {
-          list.add(f.get());
+          list.add(awaitChunk(f));
         } catch (ExecutionException failed) {
           throw Workers.rethrow(failed.getCause());
         }
@@ -336,28 +338,53 @@ final class PackInserter implements ObjectInserter {
       abandon(abandoned, refs);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while storing a file");
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | Error e) {
       abandon(abandoned, refs);
-      db.requireNotClosedUnder(e);
+      db.requireNotClosedUnder(e instanceof Exception ex ? ex : new IOException(e));
       throw e;
     }
   }
 
   /**
+   * The result of a chunk store; fails as the store's close does if it dropped the task (a store
+   * closed under the operation stops waiting for its work, and what was queued never runs).
+   */
+  private ChunkRef awaitChunk(Future<ChunkRef> f) throws InterruptedException, ExecutionException, IOException {
+    while (true) {
+      try {
+        return f.get(CLOSE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException notYet) {
+        if (db.isShutDown()) {
+          IOException cut = new InterruptedIOException("the store was closed while a file was stored");
+          db.requireNotClosedUnder(cut);
+          throw cut;
+        }
+      }
+    }
+  }
+
+  /** How often a wait for a chunk store looks whether the store was closed under it. */
+  private static final long CLOSE_POLL_MILLIS = 200;
+
+  /**
    * Stops the chunk stores of a file that failed: those not begun return at once, and those under
    * way are waited for (an interrupt meanwhile is kept for after), so that none writes once the
-   * failure is thrown.
+   * failure is thrown; unless the store was closed under them, which dropped what was queued.
    */
-  private static void abandon(AtomicBoolean abandoned, List<Future<ChunkRef>> refs) {
+  private void abandon(AtomicBoolean abandoned, List<Future<ChunkRef>> refs) {
     abandoned.set(true);
     boolean interrupted = Thread.interrupted();
     for (Future<ChunkRef> f : refs) {
       while (true) {
         try {
-          f.get();
+          f.get(CLOSE_POLL_MILLIS, TimeUnit.MILLISECONDS);
           break;
         } catch (InterruptedException again) {
           interrupted = true;
+        } catch (TimeoutException notYet) {
+          if (db.isShutDown()) {
+            break;
+          }
         } catch (ExecutionException | java.util.concurrent.CancellationException ended) {
           break;
         }

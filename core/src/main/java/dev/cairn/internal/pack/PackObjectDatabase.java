@@ -181,6 +181,11 @@ public final class PackObjectDatabase implements ObjectDatabase {
   /** Set once {@link #close} stopped waiting: the work still running meets a closed store. */
   private volatile boolean shutDown;
 
+  /** Whether {@link #close} stopped waiting for the work still running (its queued tasks dropped). */
+  boolean isShutDown() {
+    return shutDown;
+  }
+
   /**
    * Says {@code failure} for what it is when the store was closed under the work that met it
    * (workers interrupted, a task refused): the operation was cut by the close. Else returns.
