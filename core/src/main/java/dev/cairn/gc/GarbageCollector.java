@@ -129,10 +129,7 @@ public final class GarbageCollector {
    * @param share from 0 to 1
    */
   public GarbageCollector maxUnused(double share) {
-    if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + share);
-    }
-    this.maxUnused = share;
+    this.maxUnused = UnusedSpace.requireShare(share);
     return this;
   }
 
@@ -459,18 +456,19 @@ public final class GarbageCollector {
     // Packs of dead objects only go whole; those that also hold live ones are rewritten only as far
     // as --max-unused asks (UnusedSpace): a pack mostly live costs more to copy than it frees.
     List<UnusedSpace.Pack> mixed = new ArrayList<>();
+    Set<String> goes = new HashSet<>(); // packs of dead objects only, then those rewritten
     for (Candidate c : opened) {
       long dead = c.entries().stream().filter(e -> !live.contains(e.id())).count();
-      if (dead > 0 && dead < c.entries().size()) {
-        mixed.add(UnusedSpace.of(c.name(), c.size(), c.entries(), live::contains));
+      if (dead > 0 && dead == c.entries().size()) {
+        goes.add(c.name());
+        totalBytes -= c.size();
       } else if (dead > 0) {
-        totalBytes -= c.size(); // deleted whole
+        mixed.add(UnusedSpace.of(c.name(), c.size(), c.entries(), live::contains));
       }
     }
-    Set<String> rewrite = UnusedSpace.toRewrite(mixed, totalBytes, maxUnused);
+    goes.addAll(UnusedSpace.toRewrite(mixed, totalBytes, maxUnused));
     for (Candidate c : opened) {
-      boolean dead = c.entries().stream().anyMatch(e -> !live.contains(e.id()));
-      if ((dead && (rewrite.contains(c.name()) || c.entries().stream().noneMatch(e -> live.contains(e.id())))) || holdsSpareCopies(db, c)) {
+      if (goes.contains(c.name()) || holdsSpareCopies(db, c)) {
         out.add(c);
       } else if (c.size() < smallLimit) {
         small.add(c); // a small pack left with its few dead objects is merged with the others, and they go then

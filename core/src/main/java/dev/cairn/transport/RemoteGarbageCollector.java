@@ -86,10 +86,7 @@ public final class RemoteGarbageCollector {
    * @param share from 0 to 1
    */
   public RemoteGarbageCollector maxUnused(double share) {
-    if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + share);
-    }
-    this.maxUnused = share;
+    this.maxUnused = UnusedSpace.requireShare(share);
     return this;
   }
 

@@ -27,6 +27,14 @@ public final class UnusedSpace {
 
   private UnusedSpace() {}
 
+  /** Returns {@code share} if it is a share a collection can be given, from 0 to 1. */
+  public static double requireShare(double share) {
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + share);
+    }
+    return share;
+  }
+
   /**
    * A pack holding live and dead objects: its size, how many of its bytes the dead ones take, and
    * whether they are all chunks (else it is rewritten whatever the share).
@@ -62,9 +70,7 @@ public final class UnusedSpace {
    * @param maxUnused from 0 (rewrite all) to 1
    */
   public static Set<String> toRewrite(List<Pack> mixed, long totalBytes, double maxUnused) {
-    if (maxUnused < 0 || maxUnused > 1 || Double.isNaN(maxUnused)) {
-      throw new IllegalArgumentException("the unused share must be from 0 to 1: " + maxUnused);
-    }
+    requireShare(maxUnused);
     Set<String> out = new HashSet<>();
     long left = 0;
     for (Pack p : mixed) {
