@@ -182,7 +182,7 @@ abstract class Base implements Callable<Integer> {
 
   /**
    * Refuses a remote named with {@code --storage} ({@code storageFlag}; null: none) that holds no
-   * Cairn data when a remote this repository uses (a version's own, one uploaded to, the default)
+   * Cairn data when a remote this repository uses (one a version here was uploaded to, the default)
    * is one letter away ({@link dev.cairn.internal.io.Text#isOneLetterSlip}): a mistyped address would get a new remote, and an
    * upload there the version's whole lineage. {@code cairn init --storage} makes a remote there on
    * purpose. Reads the location only when a near one is known.
@@ -192,13 +192,7 @@ abstract class Base implements Callable<Integer> {
       return;
     }
     String asked = uri(storageFlag);
-    java.util.Set<String> known = new java.util.TreeSet<>();
-    for (DatasetRecord r : repo().catalog().all()) {
-      if (r.storage() != null) {
-        known.add(uri(r.storage()));
-      }
-      r.uploadedTo().forEach(u -> known.add(uri(u)));
-    }
+    java.util.Set<String> known = knownRemotes();
     if (repo().defaultStorage() != null) {
       known.add(uri(repo().defaultStorage()));
     }
@@ -211,6 +205,15 @@ abstract class Base implements Callable<Integer> {
           + " uses, is one letter away (a mistyped address?); to make a new remote there, run 'cairn init --storage "
           + ShellWords.quote(storageFlag) + "' first");
     }
+  }
+
+  /** The remotes the versions here were uploaded to (fetched ones: by whoever uploaded them there), sorted. */
+  java.util.Set<String> knownRemotes() throws IOException {
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    for (DatasetRecord r : repo().catalog().all()) {
+      r.uploadedTo().forEach(u -> known.add(uri(u))); // one remote spelt two ways is one
+    }
+    return known;
   }
 
   /** Says on stderr that a command made a remote where no Cairn data was: a new one, or a mistyped address. */

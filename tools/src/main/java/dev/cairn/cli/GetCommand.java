@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
@@ -465,15 +464,6 @@ final class GetCommand extends Base {
 
   /** The remote a get of a version not here looks on unasked (the one this repository's versions are on); null if none. */
   private String guessed;
-
-  /** The remotes the versions here were uploaded to (fetched ones: by whoever uploaded them there), sorted. */
-  private Set<String> knownRemotes() throws IOException {
-    Set<String> known = new TreeSet<>();
-    for (DatasetRecord r : repo().catalog().all()) {
-      r.uploadedTo().forEach(u -> known.add(uri(u))); // one remote spelt two ways is one
-    }
-    return known;
-  }
 
   /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
   private DatasetNotFoundException notHere(String id, DatasetNotFoundException why) throws IOException {
