@@ -5,6 +5,8 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.MissingObjectException;
 import dev.cairn.id.Hasher;
 import dev.cairn.id.ObjectId;
+import dev.cairn.internal.concurrent.TaskWindow;
+import dev.cairn.internal.concurrent.Workers;
 import dev.cairn.internal.fs.FileStat;
 import dev.cairn.internal.fs.IoErrors;
 import dev.cairn.internal.io.Text;
@@ -30,6 +32,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
 
 /** Checks a version's stored objects, or a folder against a version. */
@@ -87,7 +90,8 @@ final class Verifier {
    * Checks the version object of {@code r}, then runs {@code check} on every entry of its
    * manifest: an object missing for one entry is not fetched when its data is on the version's
    * remote or its remote ancestor's ({@link RemoteAncestors#onRemote}), else damage; other damage
-   * is reported against its entry, and a manifest that cannot be read is one problem.
+   * is reported against its entry, and a manifest that cannot be read is one problem. Entries are
+   * checked on up to four threads; the problems come sorted by path.
    */
   private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, Progress progress, EntryCheck check) throws IOException {
     List<VerifyProblem> problems = new ArrayList<>();
@@ -104,31 +108,76 @@ final class Verifier {
     DatasetRecord remote = new RemoteAncestors(repo.catalog()).of(r);
     // The manifest's nodes come whole with a fetch: missing ones are not fetched only when the version itself is on a remote.
     String storage = remote != null && remote.id().equals(r.id()) ? remote.storage() : null;
+    int threads = Workers.perCore(4);
+    ExecutorService pool = Workers.pool("cairn-verify", threads);
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       checkVersionObject(reader, r, problems);
+      // Runs of files to the pool's threads: reading, decompressing and hashing are per file, and a
+      // version of small files is as many lookups as files.
+      TaskWindow tasks = new TaskWindow(pool, threads * 4, "verifying");
       try {
+        List<FileEntry> run = new ArrayList<>();
+        long runBytes = 0;
         for (FileEntry e : new Manifest(new NodeLoader(reader), r.root())) {
-          progress.advance(e.size()); // counted as checked, found whole or not
-          try {
-            check.check(reader, links, e, problems);
-          } catch (MissingObjectException ex) {
-            problems.add(RemoteAncestors.onRemote(e, r, remote, reader) ? missing(e.path(), remote.storage(), ex.getMessage())
-                : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
-          } catch (CairnException ex) {
-            problems.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
+          run.add(e);
+          runBytes += e.size();
+          if (run.size() >= RUN_FILES || runBytes >= RUN_BYTES) {
+            submit(tasks, List.copyOf(run), reader, links, r, remote, progress, check, problems);
+            run.clear();
+            runBytes = 0;
           }
         }
+        submit(tasks, List.copyOf(run), reader, links, r, remote, progress, check, problems);
+        tasks.finish();
       } catch (UncheckedIOException ex) {
         if (!(ex.getCause() instanceof CairnException)) {
           throw ex.getCause(); // the reading failed (interrupted, say): no finding about the data
         }
+        tasks.finish(); // what the runs before the damaged node found
         problems.add(manifestProblem(ex.getCause(), storage));
+      } finally {
+        pool.shutdownNow(); // after a failure, the runs still queued are dropped
+        Workers.awaitQuietly(pool, 10);
       }
     } catch (CairnException ex) {
       problems.add(manifestProblem(ex, storage));
     }
+    problems.sort(Comparator.comparing(VerifyProblem::path, DatasetPaths::compare));
     return problems;
+  }
+
+  /** Files, and their bytes, that one task of {@link #walk} checks at most. */
+  private static final int RUN_FILES = 256;
+  private static final long RUN_BYTES = 16L << 20;
+
+  /**
+   * Checks {@code run} on the pool: an object missing for one entry is not fetched when its data is
+   * on the version's remote or its remote ancestor's, else damage; other damage is reported against
+   * its entry. The run's findings join {@code problems} when it ends.
+   */
+  private static void submit(TaskWindow tasks, List<FileEntry> run, ObjectReader reader, ExternalFiles links, DatasetRecord r,
+      DatasetRecord remote, Progress progress, EntryCheck check, List<VerifyProblem> problems) throws IOException {
+    if (run.isEmpty()) {
+      return;
+    }
+    tasks.submit(() -> {
+      List<VerifyProblem> found = new ArrayList<>();
+      for (FileEntry e : run) {
+        progress.advance(e.size()); // counted as checked, found whole or not
+        try {
+          check.check(reader, links, e, found);
+        } catch (MissingObjectException ex) {
+          found.add(RemoteAncestors.onRemote(e, r, remote, reader) ? missing(e.path(), remote.storage(), ex.getMessage())
+              : new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
+        } catch (CairnException ex) {
+          found.add(new VerifyProblem(e.path(), VerifyProblem.Kind.DAMAGED, ex.getMessage()));
+        }
+      }
+      synchronized (problems) {
+        problems.addAll(found);
+      }
+    });
   }
 
   /**

@@ -7,7 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,6 +145,46 @@ class DatasetVerifySizesTest {
       assertThat(problems).extracting(VerifyProblem::path).containsExactly("empty", "extra.txt", "sub/small.bin");
       assertThat(kinds(problems)).containsExactly(VerifyProblem.Kind.MISSING, VerifyProblem.Kind.UNEXPECTED, VerifyProblem.Kind.SIZE);
       assertThat(problems.get(2).detail()).isEqualTo("701 bytes, expected 700");
+    }
+  }
+
+  @Test
+  void aFullVerifyOfManyFilesFindsEachDamagedOneOnceInPathOrder() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Path src = tmp.resolve("many");
+      for (int i = 0; i < 1500; i++) { // runs of files checked on several threads
+        Path f = src.resolve("d" + (i % 7) + "/f" + i + ".bin");
+        Files.createDirectories(f.getParent());
+        Files.write(f, TestRepos.random(100 + i, 600));
+      }
+      Dataset ds = Dataset.create(repo, CreateOptions.of("p", "many").build());
+      ds.addFiles(AddOptions.of(src));
+      ds.close();
+      // Damage three blocks far apart: the files whose chunk lies in one of them are damaged, no other.
+      Map<dev.cairn.id.ObjectId, String> pathOfChunk = new HashMap<>();
+      try (var reader = repo.repository().objects().newReader()) {
+        for (var e : new dev.cairn.manifest.Manifest(new dev.cairn.manifest.NodeLoader(reader), ds.record().root())) {
+          pathOfChunk.put(reader.chunksOf(e.fileContent()).get(0).id(), e.path());
+        }
+      }
+      Path pack = repo.repository().packs().packFiles().stream().max(Comparator.comparingLong(f -> f.toFile().length())).orElseThrow();
+      Set<String> damaged = new TreeSet<>();
+      byte[] b = Files.readAllBytes(pack);
+      try (var pf = dev.cairn.internal.pack.PackFile.open(pack)) {
+        List<dev.cairn.internal.pack.PackEntry> chunks = pf.entries().stream().filter(e -> pathOfChunk.containsKey(e.id()))
+            .sorted(dev.cairn.internal.pack.PackEntry.STORED_ORDER).toList();
+        for (int at : new int[] {chunks.size() / 10, chunks.size() / 2, chunks.size() - 5}) {
+          var hit = chunks.get(at);
+          b[(int) hit.blockOffset() + hit.blockLength() / 2] ^= 0x40;
+          chunks.stream().filter(e -> e.blockOffset() == hit.blockOffset()).forEach(e -> damaged.add(pathOfChunk.get(e.id())));
+        }
+      }
+      Files.write(pack, b);
+      List<VerifyProblem> problems = ds.verify();
+      assertThat(problems).extracting(VerifyProblem::path)
+          .containsExactlyElementsOf(damaged.stream().sorted(dev.cairn.manifest.DatasetPaths::compare).toList());
+      assertThat(kinds(problems)).containsOnly(VerifyProblem.Kind.DAMAGED);
+      assertThat(ds.verifySizes()).isEmpty();
     }
   }
 }
