@@ -595,4 +595,38 @@ class DatasetFromRemoteTest {
     }
     return m;
   }
+
+  @Test
+  void packsLostHereAreFetchedAgainFromTheVersionsRemote() throws IOException {
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      a.repository().packs().index().mergeAll(); // every object in the index's table, as after a while of use
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      for (Path pack : a.repository().packs().packFiles()) {
+        Files.delete(pack); // a disk lost them; the index still names their objects
+      }
+      Dataset v = a.get(id);
+      assertThat(v.verify()).as("missing, not damaged: its remote holds it").isNotEmpty()
+          .allMatch(p -> p.kind() == VerifyProblem.Kind.NOT_FETCHED);
+      Path copy = v.getLocalCopy(); // fetched again from where it was uploaded
+      assertThat(Files.readAllBytes(copy.resolve("big.bin"))).isEqualTo(Files.readAllBytes(src.resolve("big.bin")));
+      assertThat(Files.readString(copy.resolve("a.txt"))).isEqualTo("alpha\n");
+      assertThat(v.verify()).isEmpty();
+    }
+  }
+
+  @Test
+  void packsLostWithNoRemoteAreMissingObjects() throws IOException {
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("local"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(a, CreateOptions.of("p", "local").build());
+      v.addFiles(AddOptions.of(src));
+      v.close();
+      for (Path pack : a.repository().packs().packFiles()) {
+        Files.delete(pack);
+      }
+      assertThatThrownBy(v::getLocalCopy).isInstanceOf(dev.cairn.errors.MissingObjectException.class)
+          .hasMessageContaining("object is missing");
+      assertThat(v.verify()).isNotEmpty().allMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED);
+    }
+  }
 }

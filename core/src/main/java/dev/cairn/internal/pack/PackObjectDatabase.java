@@ -20,6 +20,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -412,6 +413,39 @@ public final class PackObjectDatabase implements ObjectDatabase {
     if (p != null) {
       p.close();
     }
+  }
+
+  /**
+   * Takes the packs the index names whose files are gone from {@code packs/} out of it: their
+   * objects are then not here (a fetch brings them again) rather than indexed and unreadable. A
+   * collection drops a pack from the index before it deletes the file, so a pack named and gone is
+   * lost. One put back (by a collection that kept it) or published again meanwhile is indexed
+   * again. All at once: a fetch after the first lost object is found then gets every one.
+   *
+   * @return the packs that were lost and left the index
+   */
+  Set<String> forgetLostPacks() throws IOException {
+    Set<String> lost = new HashSet<>();
+    for (String name : index().packNames()) {
+      if (!Files.exists(packDir.resolve(PackFormat.fileName(name)))) {
+        lost.add(name);
+      }
+    }
+    if (lost.isEmpty()) {
+      return lost;
+    }
+    index().dropPacks(lost, Map.of());
+    for (Iterator<String> it = lost.iterator(); it.hasNext(); ) {
+      String name = it.next();
+      closePack(name);
+      Path file = packDir.resolve(PackFormat.fileName(name));
+      List<PackEntry> entries = Files.exists(file) ? checkedEntries(file) : null;
+      if (entries != null) {
+        index().register(name, entries);
+        it.remove();
+      }
+    }
+    return lost;
   }
 
   /** A writer for a pack of this store, published into it by {@link PackWriter#finish()}. */

@@ -76,7 +76,9 @@ final class PackReader implements ObjectReader {
    * Runs {@code read} where the index finds the object. A collection in this process may have
    * moved it meanwhile: copied it to a new pack, indexed there, then deleted (and closed) the pack
    * the lookup gave. Then the object is looked up again and read from its new place; an error on a
-   * pack the index still names is the pack's own.
+   * pack the index still names is the pack's own. A pack whose file is gone (deleted by hand, lost
+   * with a disk) leaves the index ({@link PackObjectDatabase#forgetLostPacks}): its objects are
+   * missing, and a fetch brings them again, instead of found here and unreadable ever after.
    */
   private <T> T read(ObjectId id, ReadAt<T> read) throws IOException {
     for (int attempt = 1; ; attempt++) {
@@ -88,9 +90,15 @@ final class PackReader implements ObjectReader {
       } catch (MissingPackException | ClosedChannelException e) {
         boolean gone = e instanceof MissingPackException || pack != null && pack.isClosed();
         ObjectLocation now = gone && attempt < MOVES_FOLLOWED ? db.index().lookup(id) : null;
-        if (now == null || now.packName().equals(loc.packName())) {
-          throw e;
+        if (now != null && !now.packName().equals(loc.packName())) {
+          continue; // moved
         }
+        if (e instanceof MissingPackException && (now == null && attempt < MOVES_FOLLOWED || db.forgetLostPacks().contains(loc.packName()))) {
+          // Collected meanwhile, or its pack was lost: not here, so that a fetch from a remote brings it again.
+          throw new MissingObjectException(id, "object (its pack " + loc.packName().substring(0, 12) + " is gone from "
+              + db.packDirectory() + ")");
+        }
+        throw e;
       }
     }
   }
