@@ -613,6 +613,14 @@ final class LocalCopies {
   static void requireLinkable(DatasetRepository repo, Path link, boolean overwrite) throws IOException {
     link = named(link);
     Path abs = link.toAbsolutePath().normalize();
+    for (Path up = abs.getParent(); up != null; up = up.getParent()) {
+      if (Files.exists(up)) {
+        if (!Files.isDirectory(up)) { // its folders would be made below a file
+          throw new InvalidInputException("Cannot link " + link + ": " + up + " is not a folder");
+        }
+        break;
+      }
+    }
     // The link itself, not what an existing link points to.
     requireApartFromRepository(repo, abs.getParent() == null ? abs : realPathOfMaybeMissing(abs.getParent()).resolve(abs.getFileName()), link,
         "link");

@@ -18,11 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -165,27 +167,69 @@ public final class Usage {
     return out;
   }
 
+  /**
+   * The run records that cannot be read, with why: each one fails {@link #usesOf}, {@link #allUses}
+   * and gc until it is set aside ({@link #setAside}). fsck reports them.
+   */
+  public Map<Path, String> damagedRecords() throws IOException {
+    Map<Path, String> out = new java.util.TreeMap<>();
+    try (Stream<Path> s = Files.list(runs)) {
+      for (Path p : s.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
+        try {
+          parseRun(p);
+        } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+          out.put(p, e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Renames the run record {@code file}, if it still cannot be read, to {@code NAME.json.damaged}
+   * beside it: no longer read, kept for whoever wants to see what it held. What that run used is
+   * then not recorded. Returns the new name, or null if the record was fine (rewritten meanwhile).
+   */
+  public Path setAside(Path file) throws IOException {
+    try (VersionLocks.Lock lock = catalog.lock("run-" + file.getFileName())) {
+      try {
+        parseRun(file);
+        return null;
+      } catch (JsonException | ClassCastException | IllegalArgumentException damaged) {
+        Path aside = file.resolveSibling(file.getFileName() + ".damaged");
+        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return aside;
+      }
+    }
+  }
+
   private static List<Use> readRun(Path file, String run) throws IOException {
+    try {
+      return parseRun(file);
+    } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+      throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, file.toString(), "bad run record: " + e.getMessage());
+    }
+  }
+
+  /** The uses a run record holds; none if it is gone. */
+  private static List<Use> parseRun(Path file) throws IOException, JsonException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return List.of();
     }
-    try {
-      JsonObject o = JsonObject.parse(text);
-      String r = o.string("run");
-      List<Use> out = new ArrayList<>();
-      for (Object u : o.list("uses")) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) u;
-        out.add(Use.fromJson(new JsonObject(m), r));
-      }
-      return out;
-    } catch (JsonException | ClassCastException | IllegalArgumentException e) {
-      throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, file.toString(), "bad run record: " + e.getMessage());
+    JsonObject o = JsonObject.parse(text);
+    String r = o.string("run");
+    List<Use> out = new ArrayList<>();
+    for (Object u : o.list("uses")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> m = (Map<String, Object>) u;
+      out.add(Use.fromJson(new JsonObject(m), r));
     }
+    return out;
   }
+
 
   /**
    * The lock file of a run: every version it used, with ids and manifest roots, and the remote
@@ -274,6 +318,10 @@ public final class Usage {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) d;
         Use u = Use.fromJson(new JsonObject(m), run);
+        if (u.id().length() != 32 || !ObjectId.isHex(u.id()) || !u.id().equals(u.id().toLowerCase(Locale.ROOT))) {
+          throw new JsonException("id '" + DatasetPaths.printable(u.id()) + "' of alias '" + DatasetPaths.printable(u.alias())
+              + "' is not a version id (32 hex digits, lower case)");
+        }
         if (!isAlias(u.alias())) { // a folder's name under the copy: never a path out of it
           throw new JsonException("alias '" + DatasetPaths.printable(u.alias()) + "' is not a folder's name");
         }

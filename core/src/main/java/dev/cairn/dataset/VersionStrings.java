@@ -42,7 +42,7 @@ public final class VersionStrings {
   public static String check(String v) {
     if (!VALID.matcher(v).matches()) {
       throw new IllegalArgumentException("invalid version '" + v
-          + "': use up to 64 letters, digits and . _ + - (for example 1.2.0)");
+          + "': use up to 64 letters, digits and . _ + -, starting with a letter or digit (for example 1.2.0)");
     }
     return v;
   }

@@ -134,6 +134,10 @@ public final class Fsck {
       checkOrphanReservations(closedVersions(scan, reader), problems);
     }
     checkLeftovers(problems);
+    for (Map.Entry<Path, String> run : repo.usage().damagedRecords().entrySet()) {
+      problems.add(Problem.error(null, run.getKey().toString(), "run record cannot be read (" + run.getValue() + "): usage, lock and gc fail on it; fsck --repair sets it aside as " + run.getKey().getFileName() + ".damaged"
+          + " (the versions that run used are then not recorded as used)"));
+    }
     for (CacheCheck.Damage d : new CacheCheck(repo, progress).run()) {
       problems.add(Problem.error(null, d.path().toString(), d.what() + " (fsck --repair deletes it; get builds it again)"));
     }

@@ -79,6 +79,12 @@ public final class Repair {
       restoreReservations(actions); // after the release: a string a deleted version still held is free again
     }
     removeStaleLocks(actions);
+    for (Path run : repo.usage().damagedRecords().keySet()) {
+      Path aside = repo.usage().setAside(run);
+      if (aside != null) {
+        actions.add("set damaged run record " + run + " aside as " + aside.getFileName());
+      }
+    }
     CacheCheck cache = new CacheCheck(repo, progress);
     List<CacheCheck.Damage> damaged = cache.run();
     cache.dropDamaged(damaged);

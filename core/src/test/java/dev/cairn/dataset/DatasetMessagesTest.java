@@ -306,6 +306,16 @@ class DatasetMessagesTest {
   }
 
   @Test
+  void aLockFileIdThatIsNoVersionIdIsRefused() {
+    for (String id : new String[] {"zz", "", "a".repeat(31), "A".repeat(32), "g".repeat(32)}) {
+      String use = "{\"alias\": \"train\", \"id\": \"" + id + "\", \"root\": \"" + "b".repeat(64) + "\"}";
+      assertThatThrownBy(() -> Usage.parseLockFile("{\"cairn_lock\": 1, \"run\": \"r\", \"datasets\": [" + use + "]}", "x.lock"))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessage("Cannot read lock file x.lock: id '" + id + "' of alias 'train' is not a version id (32 hex digits, lower case)");
+    }
+  }
+
+  @Test
   void aVeryLongNameIsNotEchoedWhole() {
     String name = "n".repeat(5000);
     assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", name).build())).isInstanceOf(InvalidInputException.class)

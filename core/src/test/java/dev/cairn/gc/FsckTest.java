@@ -133,6 +133,29 @@ class FsckTest {
   }
 
   @Test
+  void aDamagedRunRecordIsFoundAndSetAsideByRepair() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 2, 1_000));
+      repo.usage().record("r1", "train", v.record());
+      repo.usage().record("r2", "train", v.record());
+      Path runs = repo.repository().directory().resolve("runs");
+      Path damaged;
+      try (var s = Files.list(runs)) {
+        damaged = s.sorted().findFirst().orElseThrow();
+      }
+      Files.writeString(damaged, "[1");
+      assertThatThrownBy(() -> repo.usage().usesOf(v.id())).isInstanceOf(CorruptObjectException.class);
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
+          .satisfies(p -> assertThat(p.where()).isEqualTo(damaged.toString()))
+          .satisfies(p -> assertThat(p.message()).startsWith("run record cannot be read (").contains("fsck --repair sets it aside"));
+      assertThat(new Repair(repo, Progress.NONE).run()).anySatisfy(a -> assertThat(a).startsWith("set damaged run record " + damaged));
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+      assertThat(repo.usage().usesOf(v.id())).singleElement(); // the other run's use stays
+      assertThat(damaged.resolveSibling(damaged.getFileName() + ".damaged")).hasContent("[1");
+    }
+  }
+
+  @Test
   void aPartsFolderMissingOneOfItsFilesIsFound() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 6, 20_000));

@@ -72,7 +72,11 @@ final class CompareCommand extends Base {
 
   private Dataset versionFor(String id) throws IOException {
     Catalog.requireIdForm(id);
-    return storage == null ? requireLocal(repo().get(id))
-        : repo().fetch(id, Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
+    if (storage == null) {
+      return requireLocal(repo().get(id));
+    }
+    Dataset ds = repo().fetch(id, Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
+    catchUpFrom(ds, storage); // the remote's newer record, as show takes it; a note if the remote cannot be read
+    return ds;
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -111,6 +112,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       msg = "something else is in the way: " + msg;
     } else if (t instanceof NotDirectoryException) {
       msg = "not a folder: " + msg;
+    } else if (t instanceof FileSystemException fse && "Not a directory".equals(fse.getReason()) && fse.getFile() != null) {
+      // A path through a file: the file is what the user must see, not the path it blocks.
+      Path blocker = fileAbove(Path.of(fse.getFile()));
+      msg = blocker == null ? "not a folder: " + msg : "not a folder: " + blocker + " is a file, in the way of " + fse.getFile();
     } else if (t instanceof FileSystemException fse && msg != null && msg.contains("No space left")) {
       // A copy names its source first; the space ran out where it was writing to.
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();
@@ -202,6 +207,16 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       java.util.Map.entry("prune", "gc"), java.util.Map.entry("forget", "delete"), java.util.Map.entry("snapshots", "search"),
       java.util.Map.entry("check", "verify"), java.util.Map.entry("stats", "show"));
 
+  /** The nearest existing path above {@code p} if it is not a folder, else null. */
+  private static Path fileAbove(Path p) {
+    for (Path up = p.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+      if (Files.exists(up)) {
+        return Files.isDirectory(up) ? null : up;
+      }
+    }
+    return null;
+  }
+
   /** Options of the ClearML SDK a newcomer types, with what gives the same here. */
   private static final java.util.Map<String, String> OTHER_TOOLS_OPTIONS = java.util.Map.of(
       "--mutable", "a copy to change is get --copy DIR", "--finalize", "close finalizes");
@@ -213,7 +228,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       CommandLine cl = ex.getCommandLine();
       String message = oneLine(ex).replace("option option ", "option "); // picocli's wording for a map option
       if (ex instanceof picocli.CommandLine.OverwrittenOptionException o && o.getOverwritten() instanceof CommandLine.Model.OptionSpec given) {
-        message = "Cannot give " + given.longestName() + " twice: it takes one " + given.paramLabel();
+        message = "Cannot give " + given.longestName() + " twice" + (given.arity().max() == 0 ? "" : ": it takes one " + given.paramLabel());
       }
       if (ex instanceof picocli.CommandLine.UnmatchedArgumentException u && cl.getCommandSpec().parent() == null
           && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {

@@ -25,7 +25,7 @@ final class GcCommand extends Base {
   String storage;
 
   @Option(names = "--max-unused", paramLabel = "PERCENT", description = "Leave packs that hold mostly live objects as they are while the"
-      + " objects no version needs take at most this share of all packs' bytes (default 5%, as restic's prune); 0 rewrites every pack"
+      + " objects no version needs take at most this share of all packs' bytes (default 5%%, as restic's prune); 0 rewrites every pack"
       + " holding one, so that nothing a deleted version alone held stays stored.")
   String maxUnused = "5%";
 

@@ -43,11 +43,11 @@ final class RefreshCommand extends Base {
       DatasetRepository.Refresh r;
       try {
         r = repo().refreshRecords(remote);
-      } catch (BadStorageLocationException typo) {
-        throw typo; // names no remote at all
       } catch (java.io.IOException | RuntimeException e) {
-        if (storage != null) {
-          throw e; // the one remote asked for: the command's error
+        if (!json && (storage != null || e instanceof BadStorageLocationException)) {
+          // The one remote asked for, or a location with no remote at all: the command's error.
+          // Asked as JSON, its entry says it, and the exit is 1.
+          throw e;
         }
         failed = true;
         String why = ErrorHandler.oneLine(e, false);

@@ -732,6 +732,11 @@ class CliEndToEndTest {
     } finally {
       System.setIn(stdin);
     }
+    // A lock file edited by hand so that an id is no version id: refused as a lock file, before any lookup.
+    Path badId = tmp.resolve("bad-id.lock");
+    Files.writeString(badId, Files.readString(lock).replace("\"" + id + "\"", "\"zz\""));
+    assertThat(cli.fails("get", "--lock", badId.toString(), "--copy", tmp.resolve("lc").toString()).err()).isEqualTo("cairn: Cannot read"
+        + " lock file " + badId + ": id 'zz' of alias 'train' is not a version id (32 hex digits, lower case)\n");
     // On a machine with no repository yet, the error says how to name the remote the versions are on.
     assertThat(new Cli(tmp.resolve("fresh")).fails("get", "--lock", lock.toString()).err()).endsWith("(the lock file names no remote"
         + " its versions are on: get --lock " + lock + " --storage URI fetches them from one, making a repository; check --repo or"

@@ -36,6 +36,20 @@ class CliMessagesTest {
   }
 
   @Test
+  void aPathThroughAFileNamesTheFile() throws IOException {
+    Path file = Files.createDirectories(tmp.resolve("d")).resolve("a.txt");
+    Files.writeString(file, "x");
+    assertThat(new Cli(file.resolve("repo")).fails("init").err())
+        .isEqualTo("cairn: not a folder: " + file + " is a file, in the way of " + file.resolve("repo") + "\n");
+    cli.ok("sync", "--name", "n", "--folder", tmp.resolve("d").toString());
+    assertThat(cli.fails("get", "--name", "n", "--link", file.resolve("x").toString()).err())
+        .isEqualTo("cairn: Cannot link " + file.resolve("x") + ": " + file + " is not a folder\n");
+    // A flag given twice takes no value: none is named.
+    assertThat(cli.fails("list", "--json", "--json").err()).isEqualTo("cairn: Cannot give --json twice (see 'cairn list --help')\n");
+    assertThat(cli.ok("gc", "--help").err()).isEmpty(); // its help formats (a % of its own)
+  }
+
+  @Test
   void aSyncThatEmptiesTheDatasetWarnsAndNamesTheDeleteThatUndoesIt() throws IOException {
     Path src = file("src/a.txt", "a").getParent();
     file("src/b.txt", "b");
@@ -914,7 +928,7 @@ class CliMessagesTest {
   void aValueHoldingALineBreakIsQuotedWholeOnTheOneLine() throws IOException {
     cli.ok("init");
     assertThat(cli.fails("create", "--name", "x", "--version", "a\nb").err())
-        .isEqualTo("cairn: Cannot create version: invalid version 'a\\x0ab': use up to 64 letters, digits and . _ + - (for example 1.2.0)\n");
+        .isEqualTo("cairn: Cannot create version: invalid version 'a\\x0ab': use up to 64 letters, digits and . _ + -, starting with a letter or digit (for example 1.2.0)\n");
     assertThat(cli.fails("gc", "--grace", "1h\nevil").err()).startsWith("cairn: Cannot use --grace 1h\\x0aevil: give a duration");
     assertThat(cli.fails("list", "--project", "p", "--name", "ds", "--version", "1.0\nevil").err())
         .isEqualTo("cairn: Cannot find dataset version: no dataset p/ds version 1.0\\x0aevil here\n");

@@ -924,6 +924,13 @@ class CliRemoteTest {
     Path away = tmp.resolve("remote-away");
     Files.move(Path.of(remote), away);
     Files.writeString(Path.of(remote), "not a folder for now");
+    // Read as JSON, a remote that cannot be read is an entry with its error (and exit 1), as without --storage.
+    Cli.Result unread = bob.run("refresh", "--storage", remote, "--json");
+    assertThat(unread.exit()).isEqualTo(1);
+    assertThat(unread.array()).singleElement().satisfies(m -> assertThat(m).containsEntry("storage", "file://" + remote).containsKey("error"));
+    // compare --storage reads the remote for the newer records as show does (once ignored, whatever it named).
+    assertThat(bob.fails("compare", "--source", v1, "--target", v2, "--storage", remote).err())
+        .isEqualTo(bob.fails("show", "--id", v1, "--storage", remote).err()).contains("it is a file, not a folder");
     assertThat(alice.ok("tags", "--id", v1, "--remove", "mine").err()).contains("keeps " + v1.substring(0, 8) + "'s record as it was"
         + " (its record there could not be read: ").contains("); cairn upload --id " + v1.substring(0, 8) + " sends the change");
     Files.delete(Path.of(remote));
