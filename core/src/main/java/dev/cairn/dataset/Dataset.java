@@ -678,13 +678,40 @@ public final class Dataset {
   /**
    * Finalizes the draft: writes its version object and fixes its content forever. (clearml's
    * {@code close}/{@code finalize}.) It uploads nothing, even for a version created with a
-   * storage: call {@link #upload(String, Map, Progress)} next, as {@code cairn close} does.
+   * storage or whose files' data an {@link #upload} of the draft sent: the remote lists it only
+   * after {@link #upload(String, Map, Progress)} next, as {@code cairn close} does, or use
+   * {@link #closeAndUpload} (clearml's {@code finalize(auto_upload=True)}).
    *
    * @throws DatasetStateException if the version is closed already, or a parent is not
    */
   public Dataset close() throws IOException {
     VersionLifecycle.close(this, repo);
     return this;
+  }
+
+  /**
+   * {@link #close()}, then the upload of the version to its remote, as {@code cairn close} does:
+   * the one it was created with or whose draft's data was uploaded to, else the repository's
+   * default ({@link DatasetRepository#defaultStorage}). A failed upload leaves the version closed
+   * here ({@link #isDirty} says it waits); {@link #upload} again completes it.
+   *
+   * @throws InvalidInputException if the version has no remote and there is no default, before
+   *     anything is closed
+   */
+  public Pusher.Result closeAndUpload(Progress progress) throws IOException {
+    String storage = uploadTarget(null);
+    close();
+    return upload(storage, null, progress);
+  }
+
+  /** Where an upload given {@code storage} goes: that, else the version's remote, else the default; refused if none. */
+  private String uploadTarget(String storage) throws IOException {
+    String target = storage != null ? storage : record().storage() != null ? record().storage() : repo.defaultStorage();
+    if (target == null) {
+      throw new InvalidInputException("Cannot upload " + id + ": no remote given, and it has none (give one, or set CAIRN_STORAGE, or"
+          + " remote.default in the repository's config)");
+    }
+    return target;
   }
 
   /**
@@ -929,7 +956,10 @@ public final class Dataset {
    * keeps the first remote it was uploaded to as its own). Of a draft, as clearml-data's
    * {@code upload}: its files' data goes now, and the rest (its manifest, its version, its record)
    * with the upload at its close, to this remote unless the draft was made against another;
-   * nothing is listed there until then ({@link Pusher#pushData}).
+   * nothing is listed there until then ({@link Pusher#pushData}). A null {@code storage} is the
+   * version's own remote, else the repository's default ({@link DatasetRepository#defaultStorage}).
+   *
+   * @throws InvalidInputException if {@code storage} is null and there is neither
    */
   public Pusher.Result upload(String storage, Map<String, String> conf, Progress progress) throws IOException {
     return upload(storage, conf, 0, progress);
@@ -946,6 +976,7 @@ public final class Dataset {
   public Pusher.Result upload(String storage, Map<String, String> conf, long packTargetBytes, Progress progress)
       throws IOException {
     progress = Progress.orNone(progress);
+    storage = uploadTarget(storage);
     try (Remote remote = conf == null ? repo.openRemote(storage) : repo.openRemote(storage, conf)) {
       return upload(remote, packTargetBytes, progress);
     }

@@ -629,4 +629,32 @@ class DatasetFromRemoteTest {
       assertThat(v.verify()).isNotEmpty().allMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED);
     }
   }
+
+  @Test
+  void aDraftUploadedThenClosedAndUploadedIsListedOnItsRemote() throws IOException {
+    Path remote2 = tmp.resolve("remote2");
+    String draftId;
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a2"), TestRepos.SMALL)) {
+      Dataset d = Dataset.create(a, CreateOptions.of("p", "clearml-habit").build());
+      d.addFiles(AddOptions.of(src));
+      d.upload(remote2.toString(), null, Progress.NONE); // clearml's upload(), then finalize(auto_upload=True)
+      d.closeAndUpload(Progress.NONE);
+      assertThat(d.isDirty()).isFalse();
+      assertThat(d.isUploadedTo(remote2.toString())).isTrue();
+      draftId = d.id();
+      // A version with no remote, and no default: refused before it is closed.
+      Dataset lone = Dataset.create(a, CreateOptions.of("p", "lone").build());
+      lone.addFiles(AddOptions.of(src));
+      assertThatThrownBy(() -> lone.closeAndUpload(Progress.NONE)).isInstanceOf(dev.cairn.errors.InvalidInputException.class)
+          .hasMessage("Cannot upload " + lone.id() + ": no remote given, and it has none (give one, or set CAIRN_STORAGE, or"
+              + " remote.default in the repository's config)");
+      assertThat(lone.record().isDraft()).isTrue();
+      // upload(null, ...) goes to the version's own remote.
+      assertThat(d.upload(null, null, Progress.NONE).objectsUploaded()).isZero();
+    }
+    try (DatasetRepository b = DatasetRepository.open(tmp.resolve("b2"), TestRepos.SMALL)) {
+      Dataset got = b.fetch(draftId, Selection.ALL, remote2.toString(), null, Progress.NONE);
+      assertThat(Files.readAllBytes(got.getLocalCopy().resolve("big.bin"))).isEqualTo(Files.readAllBytes(src.resolve("big.bin")));
+    }
+  }
 }
