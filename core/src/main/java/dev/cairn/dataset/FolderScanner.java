@@ -35,7 +35,9 @@ import java.util.stream.IntStream;
  *       links to folders is refused, as a refused name is); a link that leads nowhere is skipped with a warning, and
  *       one that leads into the repository is refused, unless it is not a folder and the
  *       wildcards leave it out;
- *   <li>fifos, sockets and devices are skipped with a warning;
+ *   <li>fifos, sockets and devices are skipped with a warning, and so are the hidden folders a
+ *       {@code get --copy} works in ({@code .cairn-copy-*}, {@code .cairn-trash-*}, ...), which one
+ *       that was killed leaves behind;
  *   <li>files and folders that an exclude pattern matches ({@link #excluding}) are left out
  *       unseen: a folder so matched is not walked, and nothing in it is refused or warned of;
  *   <li>the repository's own folder, when it lies inside the folder being added, is skipped with a
@@ -371,6 +373,16 @@ final class FolderScanner {
       // Before anything is asked of them: an excluded folder may be unreadable, a link broken.
       paths.removeIf(child -> excluded(rel.isEmpty() ? child.getFileName().toString() : rel + "/" + child.getFileName()));
     }
+    paths.removeIf(child -> {
+      if (!SetAside.isCopyEntry(child.getFileName().toString())) {
+        return false;
+      }
+      // A get --copy's hidden work (its new folder, or what it set aside), left behind if it was
+      // killed: never the user's data, and possibly half written.
+      progress.warn("skipped " + child + ": the work of a get --copy (one that was stopped leaves it; the next get --copy into "
+          + child.getParent() + " removes it)");
+      return true;
+    });
     paths.sort(null);
     List<FileStat> attributes = statAll(paths);
     List<Child> children = new ArrayList<>(paths.size());

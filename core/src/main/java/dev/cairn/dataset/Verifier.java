@@ -294,6 +294,9 @@ final class Verifier {
       children = s.toList();
     }
     for (Path child : children) {
+      if (SetAside.isCopyEntry(child.getFileName().toString())) {
+        continue; // a get --copy's hidden work, as a sync skips it
+      }
       String rel = prefix + child.getFileName().toString();
       if (Files.isDirectory(child)) { // a link to a folder included
         Path real = child.toRealPath();

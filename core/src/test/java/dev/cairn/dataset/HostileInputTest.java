@@ -64,6 +64,25 @@ class HostileInputTest {
     repo.close();
   }
 
+  @Test
+  void theWorkAKilledGetCopyLeftInAFolderIsNeitherAddedNorReported() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("work"));
+    Files.writeString(src.resolve("real.txt"), "mine");
+    // What a get --copy --overwrite killed midway leaves: its hidden folder, and what it set aside.
+    Path copying = Files.createDirectories(src.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-copy-")));
+    Files.writeString(copying.resolve("half.bin"), "half written");
+    Path trash = Files.createDirectories(src.resolve(dev.cairn.internal.fs.AtomicFiles.tempName(".cairn-trash-")));
+    Files.writeString(trash.resolve("old.txt"), "old");
+    Dataset ds = Dataset.create(repo, CreateOptions.of("h", "work").build());
+    List<String> warnings = new ArrayList<>();
+    ds.syncFolder(SyncOptions.of(src), warningsInto(warnings));
+    assertThat(ds.listFiles()).extracting(FileEntry::path).containsExactly("real.txt");
+    assertThat(warnings).hasSize(2).allMatch(w -> w.startsWith("skipped " + src + "/.cairn-")
+        && w.endsWith(": the work of a get --copy (one that was stopped leaves it; the next get --copy into " + src + " removes it)"));
+    ds.close();
+    assertThat(ds.verify(src)).isEmpty(); // nor is it "not in the version"
+  }
+
   /** Progress that keeps the warnings it is given. */
   private static Progress warningsInto(List<String> warnings) {
     return new Progress() {
