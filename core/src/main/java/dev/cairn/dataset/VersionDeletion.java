@@ -212,8 +212,8 @@ final class VersionDeletion {
     }
     if (!children.isEmpty() && !force) {
       throw new DatasetStateException("Cannot delete " + r.id() + ": " + Text.count(children.size(), "version")
-          + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + children.get(0) + (children.size() > 1 ? ", ..." : "")
-          + "); ", Remedy.FORCE_DELETE, "");
+          + (children.size() == 1 ? " uses" : " use") + " it as a parent (" + String.join(", ", children.subList(0, Math.min(4, children.size())))
+          + (children.size() > 4 ? ", ..." : "") + "); ", Remedy.FORCE_DELETE, "");
     }
     removeRecord(repo, r);
     return r;

@@ -231,6 +231,9 @@ class DatasetMessagesTest {
     assertThat(repo.catalog().exists(v1.id())).isTrue();
     new dev.cairn.gc.Repair(repo, Progress.NONE).run();
     assertThatThrownBy(() -> v1.delete(false)).hasMessageContaining("1 version uses it as a parent");
+    Dataset second = Dataset.create(repo, CreateOptions.of("p", "d").parents(v1.id()).build()).close();
+    assertThatThrownBy(() -> v1.delete(false)).hasMessageContaining("2 versions use it as a parent (")
+        .hasMessageContaining(child.id()).hasMessageContaining(second.id()).hasMessageNotContaining("...");
   }
 
   /** "The newest" is refused while a higher version's record cannot be read: an older one is not it. */
