@@ -135,8 +135,8 @@ public final class DatasetRepository implements AutoCloseable {
   /**
    * The default repository directory: {@code $CAIRN_HOME}, else {@code ~/.cairn}, where {@code ~}
    * is {@code $HOME} as a shell reads it (the JDK's {@code user.home} comes from the password
-   * database, which a container or a CI job that sets {@code HOME} does not change), else {@code
-   * user.home}. Where {@code $HOME} differs from {@code user.home}, a repository that releases
+   * database, which a container or a CI job that sets {@code HOME} does not change; a relative one
+   * from the current folder), else {@code user.home}. Where {@code $HOME} differs from {@code user.home}, a repository that releases
    * before this one made under {@code user.home} is still used while {@code $HOME} holds none.
    */
   public static Path defaultDirectory() {
@@ -146,10 +146,12 @@ public final class DatasetRepository implements AutoCloseable {
     }
     Path passwd = Path.of(System.getProperty("user.home"), ".cairn");
     String home = System.getenv("HOME");
-    if (home == null || !home.startsWith("/")) {
+    if (home == null || home.isBlank()) {
       return passwd;
     }
-    Path shell = Path.of(home, ".cairn");
+    // A relative one is relative to the current folder, as the shell's ~ and git take it (not the
+    // password database's home, which a HOME set to keep a test apart would then write into).
+    Path shell = Path.of(home).toAbsolutePath().resolve(".cairn");
     return !Files.exists(shell) && Files.isDirectory(passwd.resolve("refs")) ? passwd : shell;
   }
 

@@ -47,9 +47,11 @@ class DefaultDirectoryTest {
     // $HOME, not the password database's home (which a container or CI job setting HOME leaves as it was).
     assertThat(defaultDirectory(passwd, Map.of("HOME", home.toString()))).isEqualTo(home.resolve(".cairn").toString());
     assertThat(defaultDirectory(passwd, Map.of("CAIRN_HOME", " ", "HOME", home.toString()))).isEqualTo(home.resolve(".cairn").toString());
-    // No HOME, or one that is not a path: user.home.
+    // No HOME, or an empty one: user.home; a relative one is from the current folder, as the shell's ~ is.
     assertThat(defaultDirectory(passwd, Map.of())).isEqualTo(passwd.resolve(".cairn").toString());
-    assertThat(defaultDirectory(passwd, Map.of("HOME", "relative/home"))).isEqualTo(passwd.resolve(".cairn").toString());
+    assertThat(defaultDirectory(passwd, Map.of("HOME", ""))).isEqualTo(passwd.resolve(".cairn").toString());
+    assertThat(defaultDirectory(passwd, Map.of("HOME", "relative/home")))
+        .isEqualTo(Path.of("").toAbsolutePath().resolve("relative/home/.cairn").toString());
     // A repository an older release made under user.home is still found while $HOME holds none.
     Files.createDirectories(passwd.resolve(".cairn/refs"));
     assertThat(defaultDirectory(passwd, Map.of("HOME", home.toString()))).isEqualTo(passwd.resolve(".cairn").toString());
