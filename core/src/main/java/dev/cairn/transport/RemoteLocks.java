@@ -69,13 +69,27 @@ final class RemoteLocks {
     }, "cairn-remote-locks"));
   }
 
-  /** Renews the held locks; daemon threads, so that it never keeps a process alive. */
-  private static final java.util.concurrent.ScheduledExecutorService RENEWER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "cairn-remote-lock-renewal");
-        t.setDaemon(true);
-        return t;
-      });
+  /**
+   * Renews the held locks: one daemon thread, so that it never keeps a process alive, and only
+   * while a lock is held (a released lock's renewal leaves the queue), so that a process that
+   * embeds the library keeps no thread of it once its uploads and collections are done.
+   */
+  private static final java.util.concurrent.ScheduledThreadPoolExecutor RENEWER = renewer();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor renewer() {
+    var e = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, RENEWAL_THREAD);
+      t.setDaemon(true);
+      return t;
+    });
+    e.setRemoveOnCancelPolicy(true);
+    e.setKeepAliveTime(1, java.util.concurrent.TimeUnit.SECONDS);
+    e.allowCoreThreadTimeOut(true);
+    return e;
+  }
+
+  /** The name of the renewing thread. */
+  static final String RENEWAL_THREAD = "cairn-remote-lock-renewal";
 
   /** A held lock, renewed while held; closing deletes it. */
   static final class Held implements AutoCloseable {

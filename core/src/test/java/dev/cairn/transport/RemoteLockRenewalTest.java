@@ -33,6 +33,29 @@ class RemoteLockRenewalTest {
   }
 
   @Test
+  void theRenewingThreadEndsOnceNoLockIsHeld() throws Exception {
+    RemoteLocks.renewMillis = 100;
+    try (RemoteStorage st = storage()) {
+      try (RemoteLocks.Held push = RemoteLocks.push(st, 0)) {
+        long until = System.currentTimeMillis() + 10_000;
+        while (!renewerRuns() && System.currentTimeMillis() < until) {
+          Thread.sleep(20);
+        }
+        assertThat(renewerRuns()).as("renewing while held").isTrue();
+      }
+      long until = System.currentTimeMillis() + 30_000;
+      while (renewerRuns() && System.currentTimeMillis() < until) {
+        Thread.sleep(50);
+      }
+      assertThat(renewerRuns()).as("no thread left once released").isFalse();
+    }
+  }
+
+  private static boolean renewerRuns() {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(RemoteLocks.RENEWAL_THREAD) && t.isAlive());
+  }
+
+  @Test
   void aHeldLockIsRenewedByANewFileAndOnlyOneIsEverLeft() throws Exception {
     RemoteLocks.renewMillis = 100;
     try (RemoteStorage st = storage()) {
