@@ -25,7 +25,8 @@ import java.util.Map;
  * Files that stay where they are (clearml-data's {@code add --links}): any URI a remote reaches,
  * and single files on web servers (http, https).
  * Adding one reads it once to record its size and digest; getting it downloads it and checks both.
- * Keeps the storages it opens until closed. Not thread-safe.
+ * Keeps the storages it opens until closed. Thread-safe: get and verify read links from several
+ * threads, which share the storage of a folder (opened once) and the web client.
  */
 final class ExternalFiles implements AutoCloseable {
   private final Map<String, String> conf;
@@ -57,7 +58,7 @@ final class ExternalFiles implements AutoCloseable {
     }
   }
 
-  private RemoteStorage storage(URI folder) throws IOException {
+  private synchronized RemoteStorage storage(URI folder) throws IOException {
     RemoteStorage s = open.get(folder);
     if (s == null) {
       if (!Storages.supports(folder, conf)) {
@@ -260,7 +261,7 @@ final class ExternalFiles implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     for (RemoteStorage s : open.values()) {
       s.close();
     }

@@ -47,7 +47,7 @@ final class HttpLinks implements AutoCloseable {
     return s != null && (s.equalsIgnoreCase("http") || s.equalsIgnoreCase("https"));
   }
 
-  private HttpClient client() {
+  private synchronized HttpClient client() {
     if (client == null) {
       client = HttpClient.newBuilder().connectTimeout(CONNECT).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -144,7 +144,7 @@ final class HttpLinks implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     client = null;
   }
 }

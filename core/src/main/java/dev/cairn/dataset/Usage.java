@@ -197,7 +197,10 @@ public final class Usage {
         return null;
       } catch (JsonException | ClassCastException | IllegalArgumentException damaged) {
         Path aside = file.resolveSibling(file.getFileName() + ".damaged");
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        for (int n = 2; Files.exists(aside, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+          aside = file.resolveSibling(file.getFileName() + ".damaged-" + n); // an earlier one's bytes stay too
+        }
+        Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         return aside;
       }
     }
@@ -218,11 +221,16 @@ public final class Usage {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return List.of();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new JsonException("not UTF-8 text"); // damaged bytes: the record's, not the disk's error
     }
     JsonObject o = JsonObject.parse(text);
     String r = o.string("run");
     List<Use> out = new ArrayList<>();
     for (Object u : o.list("uses")) {
+      if (!(u instanceof Map<?, ?>)) {
+        throw new JsonException("a use that is not an object: " + u);
+      }
       @SuppressWarnings("unchecked")
       Map<String, Object> m = (Map<String, Object>) u;
       out.add(Use.fromJson(new JsonObject(m), r));

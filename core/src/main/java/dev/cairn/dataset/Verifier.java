@@ -109,13 +109,14 @@ final class Verifier {
     // The manifest's nodes come whole with a fetch: missing ones are not fetched only when the version itself is on a remote.
     String storage = remote != null && remote.id().equals(r.id()) ? remote.storage() : null;
     int threads = Workers.perCore(4);
-    ExecutorService pool = Workers.pool("cairn-verify", threads);
+    // Capped to one thread (MaxWorkers.of(1)): checked on this one, between reads of the manifest.
+    ExecutorService pool = Workers.single() ? null : Workers.pool("cairn-verify", threads);
     try (ObjectReader reader = repo.repository().objects().newReader();
         ExternalFiles links = new ExternalFiles(repo.storageConf(), repo.repository().objects().algorithm())) {
       checkVersionObject(reader, r, problems);
       // Runs of files to the pool's threads: reading, decompressing and hashing are per file, and a
       // version of small files is as many lookups as files.
-      TaskWindow tasks = new TaskWindow(pool, threads * 4, "verifying");
+      TaskWindow tasks = new TaskWindow(pool != null ? pool : Runnable::run, threads * 4, "verifying");
       try {
         List<FileEntry> run = new ArrayList<>();
         long runBytes = 0;
@@ -137,14 +138,20 @@ final class Verifier {
         tasks.finish(); // what the runs before the damaged node found
         problems.add(manifestProblem(ex.getCause(), storage));
       } finally {
-        pool.shutdownNow(); // after a failure, the runs still queued are dropped
-        Workers.awaitQuietly(pool, 10);
+        if (pool != null) {
+          pool.shutdownNow(); // after a failure, the runs still queued are dropped
+          Workers.awaitQuietly(pool, 10);
+        }
       }
     } catch (CairnException ex) {
-      problems.add(manifestProblem(ex, storage));
+      synchronized (problems) {
+        problems.add(manifestProblem(ex, storage));
+      }
     }
-    problems.sort(Comparator.comparing(VerifyProblem::path, DatasetPaths::compare));
-    return problems;
+    synchronized (problems) { // (a run that ignored its interruption past the wait above adds under this lock)
+      problems.sort(Comparator.comparing(VerifyProblem::path, DatasetPaths::compare));
+      return new ArrayList<>(problems);
+    }
   }
 
   /** Files, and their bytes, that one task of {@link #walk} checks at most. */

@@ -564,7 +564,69 @@ public final class GarbageCollector {
       marks = markOnce(db);
     }
     requireReadablePendingPacks(db);
+    requireLocalVersionsWhole(db, marks.missing());
     return marks.live();
+  }
+
+  /**
+   * Refuses to collect while a version that no remote holds (neither it nor an ancestor was
+   * uploaded or fetched) lacks objects the mark reached: nothing could have been left unfetched,
+   * so its data here is damaged or lost (a pack deleted by hand, a disk), and what is left of it
+   * would look unused. Collected, it could not be made whole again by putting back what was lost.
+   */
+  private void requireLocalVersionsWhole(PackObjectDatabase db, Set<ObjectId> missing) throws IOException {
+    if (missing.isEmpty()) {
+      return;
+    }
+    dev.cairn.dataset.RemoteAncestors remotes = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
+    try (ObjectReader reader = db.newReader()) {
+      for (DatasetRecord r : repo.catalog().readAll().records()) {
+        if (remotes.of(r) == null && lacksObjects(reader, r, missing)) {
+          throw new CairnException("Cannot collect garbage: version " + r.id() + " (" + DatasetRepository.label(r.project(), r.name())
+              + " " + r.version() + ") is on no remote and lacks objects here (damaged or lost: cairn fsck says which), so what is"
+              + " left of it would look unused; put back what was lost, or delete it (cairn delete --id " + r.shortId()
+              + " --force), then collect");
+        }
+      }
+    }
+  }
+
+  /** Whether the version object, a manifest node or a file object of {@code r} is among {@code missing}. */
+  private static boolean lacksObjects(ObjectReader reader, DatasetRecord r, Set<ObjectId> missing) {
+    if (r.versionObject() != null && missing.contains(r.versionObject())) {
+      return true;
+    }
+    Set<ObjectId> seen = new HashSet<>();
+    java.util.ArrayDeque<ObjectId> nodes = new java.util.ArrayDeque<>();
+    if (r.root() != null) {
+      nodes.push(r.root());
+    }
+    NodeLoader loader = new NodeLoader(reader, 256);
+    while (!nodes.isEmpty()) {
+      ObjectId id = nodes.pop();
+      if (!seen.add(id)) {
+        continue;
+      }
+      if (missing.contains(id)) {
+        return true;
+      }
+      TreeNode n;
+      try {
+        n = loader.load(id);
+      } catch (IOException unreadable) {
+        return true; // the mark read it; gone since, or damaged: not whole either way
+      }
+      if (n instanceof TreeNode.Inner in) {
+        in.children().forEach(c -> nodes.push(c.id()));
+      } else {
+        for (FileEntry e : ((TreeNode.Leaf) n).entries()) {
+          if (e.kind() == EntryKind.FILE && e.size() > 0 && e.chunked() && missing.contains(e.content())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -585,11 +647,16 @@ public final class GarbageCollector {
     }
   }
 
-  private record Marks(Set<ObjectId> live, boolean missed) {}
+  /** What a mark reached, and which of the objects it reached are not here (not fetched, or lost). */
+  private record Marks(Set<ObjectId> live, Set<ObjectId> missing) {
+    boolean missed() {
+      return !missing.isEmpty();
+    }
+  }
 
   private Marks markOnce(PackObjectDatabase db) throws IOException {
     Set<ObjectId> live = new HashSet<>();
-    boolean[] missed = {false};
+    Set<ObjectId> missed = new HashSet<>();
     List<ObjectId> roots = new ArrayList<>();
     // Manifests kept for their shape alone: a base (the parents merged, for a change-set) and the
     // roots of the lineage's version objects. Their files' data is kept by the versions that hold
@@ -635,7 +702,7 @@ public final class GarbageCollector {
           continue;
         }
         if (!reader.has(v)) {
-          missed[0] = true;
+          missed.add(v);
           continue;
         }
         var version = VersionFormat.decode(reader.open(v).bytes(), v);
@@ -652,17 +719,17 @@ public final class GarbageCollector {
     } finally {
       progress.finish();
     }
-    return new Marks(live, missed[0]);
+    return new Marks(live, missed);
   }
 
   /** Marks the manifest under {@code node}, and with {@code withData} its files' objects. */
-  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live, boolean[] missed,
+  private static void markTree(NodeLoader loader, ObjectReader reader, ObjectId node, Set<ObjectId> live, Set<ObjectId> missed,
       boolean withData) throws IOException {
     if (node == null || !live.add(node)) {
       return;
     }
     if (!reader.has(node)) {
-      missed[0] = true;
+      missed.add(node);
       return;
     }
     TreeNode n = loader.load(node);
@@ -683,7 +750,7 @@ public final class GarbageCollector {
         continue;
       }
       if (!reader.has(e.content())) {
-        missed[0] = true; // or not fetched: a version got in part has no other file objects
+        missed.add(e.content()); // or not fetched: a version got in part has no other file objects
         continue;
       }
       for (ChunkRef c : FileObjectFormat.decode(reader.open(e.content()).bytes(), e.content()).chunks()) {

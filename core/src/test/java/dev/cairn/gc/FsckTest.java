@@ -136,22 +136,28 @@ class FsckTest {
   void aDamagedRunRecordIsFoundAndSetAsideByRepair() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 2, 1_000));
-      repo.usage().record("r1", "train", v.record());
-      repo.usage().record("r2", "train", v.record());
-      Path runs = repo.repository().directory().resolve("runs");
-      Path damaged;
-      try (var s = Files.list(runs)) {
-        damaged = s.sorted().findFirst().orElseThrow();
+      for (String run : List.of("r1", "r2", "r3", "r4")) {
+        repo.usage().record(run, "train", v.record());
       }
-      Files.writeString(damaged, "[1");
+      Path runs = repo.repository().directory().resolve("runs");
+      List<Path> records;
+      try (var s = Files.list(runs)) {
+        records = s.sorted().toList();
+      }
+      // Cut short, bytes that are not UTF-8, a use that is not an object: each is the record's damage, said.
+      Files.writeString(records.get(0), "[1");
+      Files.write(records.get(1), new byte[] {'{', (byte) 0xff, (byte) 0xfe});
+      Files.writeString(records.get(2), "{\"run\": \"r\", \"uses\": [null]}");
+      Path earlier = Files.writeString(records.get(0).resolveSibling(records.get(0).getFileName() + ".damaged"), "set aside before");
       assertThatThrownBy(() -> repo.usage().usesOf(v.id())).isInstanceOf(CorruptObjectException.class);
-      assertThat(new Fsck(repo, Progress.NONE).check().errors()).singleElement()
-          .satisfies(p -> assertThat(p.where()).isEqualTo(damaged.toString()))
-          .satisfies(p -> assertThat(p.message()).startsWith("run record cannot be read (").contains("fsck --repair sets it aside"));
-      assertThat(new Repair(repo, Progress.NONE).run()).anySatisfy(a -> assertThat(a).startsWith("set damaged run record " + damaged));
+      assertThat(new Fsck(repo, Progress.NONE).check().errors()).hasSize(3)
+          .allSatisfy(p -> assertThat(p.message()).startsWith("run record cannot be read (").contains("fsck --repair sets it aside"))
+          .extracting(Problem::where).containsExactly(records.get(0).toString(), records.get(1).toString(), records.get(2).toString());
+      assertThat(new Repair(repo, Progress.NONE).run()).filteredOn(a -> a.startsWith("set damaged run record ")).hasSize(3);
       assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
       assertThat(repo.usage().usesOf(v.id())).singleElement(); // the other run's use stays
-      assertThat(damaged.resolveSibling(damaged.getFileName() + ".damaged")).hasContent("[1");
+      assertThat(earlier).hasContent("set aside before");
+      assertThat(earlier.resolveSibling(records.get(0).getFileName() + ".damaged-2")).hasContent("[1");
     }
   }
 

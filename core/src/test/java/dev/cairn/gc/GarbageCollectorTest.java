@@ -75,6 +75,40 @@ class GarbageCollectorTest {
    * ones with it, rather than copied whole to free them; maxUnused(0) rewrites every such pack.
    */
   @Test
+  void aVersionOnNoRemoteThatLostAPackKeepsWhatIsLeftOfItUntilItIsDeleted() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      Dataset v1 = version(repo, "d", folder(tmp.resolve("s1"), 1, 5, 30_000));
+      Set<Path> before = new HashSet<>(repo.repository().packs().packFiles());
+      Dataset v2 = version(repo, "e", folder(tmp.resolve("s2"), 2, 5, 30_000));
+      Path holdingRoot = null;
+      dev.cairn.id.ObjectId root = v2.record().root();
+      for (Path p : repo.repository().packs().packFiles()) {
+        try (var pf = dev.cairn.internal.pack.PackFile.open(p)) {
+          if (pf.entries().stream().anyMatch(e -> e.id().equals(root))) {
+            holdingRoot = p;
+          }
+        }
+      }
+      assertThat(before).doesNotContain(holdingRoot);
+      // Lost: the pack of the version's manifest, its chunks elsewhere (closed first: an open handle still reads a deleted file).
+      repo.repository().packs().closePack(dev.cairn.internal.pack.PackFormat.nameOf(holdingRoot.getFileName().toString()));
+      Files.delete(holdingRoot);
+      Map<String, String> v1Files = snapshot(v1.getMutableLocalCopy(tmp.resolve("v1"), false));
+      // The first read that meets the loss fails (and takes the pack out of the index); what is left
+      // of the version then looks unused, and the collection is refused, not run.
+      assertThatThrownBy(() -> new GarbageCollector(repo, 0, 0, Progress.NONE).run()).isInstanceOf(dev.cairn.errors.CairnException.class);
+      for (int run = 0; run < 2; run++) {
+        assertThatThrownBy(() -> new GarbageCollector(repo, 0, 0, Progress.NONE).run()).isInstanceOf(dev.cairn.errors.CairnException.class)
+            .hasMessageStartingWith("Cannot collect garbage: version " + v2.id() + " (gc/e 1.0.0) is on no remote and lacks objects here");
+      }
+      v2.delete(true);
+      new GarbageCollector(repo, 0, 0, Progress.NONE).run();
+      assertThat(v1.verify()).isEmpty();
+      assertThat(snapshot(v1.getMutableLocalCopy(tmp.resolve("v1-after"), false))).isEqualTo(v1Files);
+    }
+  }
+
+  @Test
   void aPackMostlyLiveIsLeftAsItIsUnlessNoUnusedSpaceIsAllowed() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"))) {
       Path both = Files.createDirectories(tmp.resolve("both"));

@@ -29,6 +29,10 @@ final class LockCommand extends Base {
       throw new InvalidInputException("Cannot write lock file: give --run RUN (or set CAIRN_RUN_ID)");
     }
     if (output.toString().equals("-") || STANDARD_OUTPUT.contains(output.toString())) {
+      if (json) {
+        throw new UsageException("Cannot give --json with --output " + output + ": standard output holds the lock file, which is JSON"
+            + " itself; give --output FILE for the summary");
+      }
       // As other tools read "-": the lock file itself, which is JSON already, on standard output.
       String text = repo().usage().lockFile(r);
       out().print(text.endsWith("\n") ? text : text + "\n");

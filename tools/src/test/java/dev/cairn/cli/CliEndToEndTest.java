@@ -708,6 +708,8 @@ class CliEndToEndTest {
     assertThat(Files.readString(lock)).contains(id).contains((String) runs.get(0).get("root"));
     // /dev/stdout is standard output, as '-' is: the lock file alone there, not renamed over.
     assertThat(cli.ok("lock", "--run", "run-1", "--output", "/dev/stdout").out()).isEqualTo(Files.readString(lock));
+    assertThat(cli.fails("lock", "--run", "run-1", "--output", "-", "--json").err()).isEqualTo("cairn: Cannot give --json with --output -:"
+        + " standard output holds the lock file, which is JSON itself; give --output FILE for the summary\n");
     assertThat(cli.ok("rename", "--name", "used", "--new-name", "renamed", "--json").obj())
         .containsExactly(entry("old_project", ""), entry("old_name", "used"), entry("project", ""), entry("name", "renamed"),
             entry("versions", 1L));

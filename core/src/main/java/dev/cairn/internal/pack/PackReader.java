@@ -93,7 +93,7 @@ final class PackReader implements ObjectReader {
         if (now != null && !now.packName().equals(loc.packName())) {
           continue; // moved
         }
-        if (e instanceof MissingPackException && (now == null && attempt < MOVES_FOLLOWED || db.forgetLostPacks().contains(loc.packName()))) {
+        if (e instanceof MissingPackException && (now == null && attempt < MOVES_FOLLOWED || forgotten(loc.packName()))) {
           // Collected meanwhile, or its pack was lost: not here, so that a fetch from a remote brings it again.
           throw new MissingObjectException(id, "object (its pack " + loc.packName().substring(0, 12) + " is gone from "
               + db.packDirectory() + ")");
@@ -101,6 +101,15 @@ final class PackReader implements ObjectReader {
         throw e;
       }
     }
+  }
+
+  /**
+   * Whether pack {@code name}, whose file a read found gone, has left the index as lost: by this
+   * call, or by another thread's that met it at the same time.
+   */
+  private boolean forgotten(String name) throws IOException {
+    db.forgetLostPacks();
+    return !db.index().hasPack(name);
   }
 
   /**
