@@ -426,6 +426,9 @@ public final class PackObjectDatabase implements ObjectDatabase {
    */
   Set<String> forgetLostPacks() throws IOException {
     Set<String> lost = new HashSet<>();
+    if (!Files.isDirectory(packDir)) {
+      return lost; // the whole store out of reach (a mount gone): nothing is known lost
+    }
     for (String name : index().packNames()) {
       if (!Files.exists(packDir.resolve(PackFormat.fileName(name)))) {
         lost.add(name);
