@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * A path that two or more parents hold with different content. The last parent listed wins.
  *
- * @param parents the ids of the parents holding the path, in parent order; the last one won
+ * @param parents the ids of the parents that held the path in turn, in parent order; the last one
+ *     won: the version holds its content or its deletion (a parent after the conflict that changed
+ *     the path without disagreeing, one unrelated to the others that adds it back, is listed too)
  */
 public record Conflict(String path, List<String> parents) {
   public Conflict {

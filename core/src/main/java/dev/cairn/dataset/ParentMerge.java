@@ -88,6 +88,7 @@ public final class ParentMerge {
             if (!inBase.sameContent(d.oldEntry())) {
               clashes.add(path, parent, provider.getOrDefault(path, parentIds.get(0)));
             }
+            clashes.took(path, parent);
             provider.put(path, parent);
           }
           return;
@@ -107,6 +108,7 @@ public final class ParentMerge {
         if (conflict) {
           clashes.add(path, parent, provider.getOrDefault(path, parentIds.get(0)));
         }
+        clashes.took(path, parent);
         provider.put(path, parent);
       });
       Step step = new Step(parent, new Manifest(loader, merged), base, new Manifest(loader, roots.get(i)),
@@ -224,6 +226,19 @@ public final class ParentMerge {
         order.add(path);
       }
       if (!h.get(h.size() - 1).equals(parent)) {
+        h.add(parent);
+      }
+    }
+
+    /**
+     * Records that the version takes {@code parent}'s side of {@code path}, if the parents
+     * disagreed on it before: a later parent that changes it without a conflict of its own (one
+     * unrelated to the others, which adds it back) is then the conflict's winner, the parent whose
+     * content (or deletion) the version holds.
+     */
+    void took(String path, String parent) {
+      List<String> h = holders.get(path);
+      if (h != null && !h.get(h.size() - 1).equals(parent)) {
         h.add(parent);
       }
     }

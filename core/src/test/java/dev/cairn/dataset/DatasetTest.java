@@ -324,6 +324,27 @@ class DatasetTest {
   }
 
   @Test
+  void aConflictsWinnerIsTheParentWhoseSideTheVersionHolds() throws IOException {
+    Dataset base = closedVersion("m", "w", Map.of("a.txt", "a0", "keep", "k"));
+    Dataset l = childOf(base, "w-l", Map.of("a.txt", "al"));
+    Dataset r = childOf(base, "w-r", Map.of("a.txt", "ar"));
+    Dataset s = childOf(base, "w-s", Map.of(), "a.txt");
+    Dataset u = closedVersion("m", "w-u", Map.of("a.txt", "ua")); // unrelated: a union adds it back
+    Dataset three = merge("w3", l, r, s);
+    assertThat(contents(three.close())).doesNotContainKey("a.txt");
+    assertThat(three.record().conflicts()).extracting(Conflict::path, Conflict::winner)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("a.txt", s.id()));
+    assertThat(three.conflictsResolvedByDeletion()).containsExactly("a.txt");
+    Dataset four = merge("w4", l, r, s, u);
+    assertThat(contents(four.close())).containsEntry("a.txt", "ua");
+    assertThat(four.record().conflicts()).singleElement().satisfies(c -> {
+      assertThat(c.winner()).as("the content it holds is u's").isEqualTo(u.id());
+      assertThat(c.parents()).containsExactly(l.id(), r.id(), s.id(), u.id());
+    });
+    assertThat(four.conflictsResolvedByDeletion()).isEmpty();
+  }
+
+  @Test
   void aDeletedCommonParentIsStillTheBaseThroughAChildOfItAlone() throws IOException {
     Dataset base = closedVersion("m", "gone", Map.of("keep", "1", "gone", "2"));
     Dataset a = childOf(base, "gone-a", Map.of(), "gone");
