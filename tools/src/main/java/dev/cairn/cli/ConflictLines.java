@@ -12,8 +12,14 @@ final class ConflictLines {
 
   /** "2 paths conflicted between parents; the later one won:" (a squash names what it flattened). */
   static String header(DatasetRecord r) {
+    return header(r, r.conflicts().size());
+  }
+
+  /** As above, of which {@code matching} match the filters the lines below are limited to. */
+  static String header(DatasetRecord r, int matching) {
     String between = r.parents().isEmpty() ? "the versions it was made from" : "parents";
-    return Format.count(r.conflicts().size(), "path") + " conflicted between " + between + "; the later one won:";
+    return Format.count(r.conflicts().size(), "path") + " conflicted between " + between
+        + (matching < r.conflicts().size() ? ", " + matching + " of them matching --filter" : "") + "; the later one won:";
   }
 
   /**

@@ -107,7 +107,7 @@ final class ListCommand extends Base {
       List<Conflict> shown = r.conflicts().stream().filter(c -> selected.test(c.path())).toList();
       if (!shown.isEmpty()) {
         out().flush();
-        err().println(ConflictLines.header(r));
+        err().println(ConflictLines.header(r, shown.size()));
         ConflictLines.print(err(), shown.subList(0, Math.min(shown.size(), LISTED_CONFLICTS)), ds.conflictsResolvedByDeletion(),
             ds.conflictsChangedSinceMerge());
         String all = "cairn show --id " + r.shortId() + " lists them all";

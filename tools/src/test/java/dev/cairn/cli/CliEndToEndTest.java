@@ -333,7 +333,8 @@ class CliEndToEndTest {
     assertThat(cli.ok("list", "--id", m, "--filter", "nothing*").err()).isEmpty();
     String one = cli.ok("list", "--id", m, "--filter", "f7").err();
     assertThat(one.lines().filter(l -> l.startsWith("  f"))).singleElement().asString().startsWith("  f7 (versions ");
-    assertThat(one).endsWith("  (those matching --filter; cairn show --id " + m.substring(0, 8) + " lists them all)\n");
+    assertThat(one).startsWith("25 paths conflicted between parents, 1 of them matching --filter; the later one won:\n")
+        .endsWith("  (those matching --filter; cairn show --id " + m.substring(0, 8) + " lists them all)\n");
     assertThat(cli.ok("show", "--id", m).out().lines().filter(l -> l.startsWith("  f"))).hasSize(25);
   }
 
