@@ -848,6 +848,19 @@ class HostileInputTest {
     });
   }
 
+  @Test
+  void anIndexWhoseTableOfTablesIsDamagedIsSetAsideAndRebuilt() throws IOException {
+    // Pages past the two meta pages, where the table naming the others lies: once found only when a
+    // table was opened, after the damage check, so every command failed and fsck --repair too.
+    damageIndexThenReadTheVersion(b -> {
+      java.util.Random random = new java.util.Random(7);
+      for (int i = 8192; i < Math.min(b.length, 8 * 4096); i++) {
+        b[i] = (byte) random.nextInt();
+      }
+      return b;
+    });
+  }
+
   /**
    * An index that reads as damaged for a moment (another process writing it, say) is opened again
    * a moment later, not set aside: processes that have it open would go on writing into the copy.

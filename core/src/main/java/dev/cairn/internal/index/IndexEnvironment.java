@@ -51,6 +51,12 @@ public final class IndexEnvironment implements AutoCloseable {
               .setMaxReaders(256)
               .open(key.toFile(), EnvFlags.MDB_NOTLS);
           env.readerCheck();
+          try {
+            env.getDbiNames(); // reads the main database, which names the tables: a damaged one is found now, not at a later lookup
+          } catch (LmdbException damaged) {
+            env.close();
+            throw damaged;
+          }
           shared = new IndexEnvironment(key, env);
         } catch (LmdbException e) {
           throw openFailure(e, key, mapSizeBytes);
