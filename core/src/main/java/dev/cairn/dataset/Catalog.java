@@ -543,6 +543,13 @@ public final class Catalog {
     return id.matches("[0-9a-f]{32}") ? id : null;
   }
 
+  /** {@code refs/CURRENT} if it is there and names no version id (damaged), else null. */
+  public Path damagedCurrent() throws IOException {
+    Path current = refs.resolve("CURRENT");
+    return Files.exists(current, java.nio.file.LinkOption.NOFOLLOW_LINKS) && readCurrent() == null
+        && Files.size(current) > 0 ? current : null;
+  }
+
   /**
    * Makes {@code id} the version commands act on when given no id. Nothing is written when it
    * already is (read-only commands name a version too, and need not fsync anything).

@@ -134,6 +134,11 @@ public final class Fsck {
       checkOrphanReservations(closedVersions(scan, reader), problems);
     }
     checkLeftovers(problems);
+    Path current = repo.catalog().damagedCurrent();
+    if (current != null) {
+      problems.add(Problem.warning(null, current.toString(), "names no version id (damaged): commands given no id act on no version"
+          + " until one is created or used; fsck --repair deletes it"));
+    }
     for (Map.Entry<Path, String> run : repo.usage().damagedRecords().entrySet()) {
       problems.add(Problem.error(null, run.getKey().toString(), "run record cannot be read (" + run.getValue() + "): usage, lock and gc fail on it; fsck --repair sets it aside as " + run.getKey().getFileName() + ".damaged"
           + " (the versions that run used are then not recorded as used)"));

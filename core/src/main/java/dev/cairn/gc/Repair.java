@@ -79,6 +79,11 @@ public final class Repair {
       restoreReservations(actions); // after the release: a string a deleted version still held is free again
     }
     removeStaleLocks(actions);
+    Path current = repo.catalog().damagedCurrent();
+    if (current != null) {
+      Files.deleteIfExists(current);
+      actions.add("deleted damaged " + current + " (it named no version)");
+    }
     for (Path run : repo.usage().damagedRecords().keySet()) {
       Path aside = repo.usage().setAside(run);
       if (aside != null) {

@@ -162,6 +162,21 @@ class FsckTest {
   }
 
   @Test
+  void aDamagedCurrentVersionFileIsAWarningAndRepairDeletesIt() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
+      version(repo, "d", folder(tmp.resolve("s"), 1, 2, 1_000));
+      Path current = repo.repository().directory().resolve("refs/CURRENT");
+      Files.writeString(current, "garbage\n");
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).singleElement()
+          .satisfies(p -> assertThat(p.where()).isEqualTo(current.toString()))
+          .satisfies(p -> assertThat(p.message()).startsWith("names no version id (damaged)"));
+      assertThat(new Repair(repo, Progress.NONE).run()).contains("deleted damaged " + current + " (it named no version)");
+      assertThat(current).doesNotExist();
+      assertThat(new Fsck(repo, Progress.NONE).check().problems()).isEmpty();
+    }
+  }
+
+  @Test
   void aPartsFolderMissingOneOfItsFilesIsFound() throws IOException {
     try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("r"), TestRepos.SMALL)) {
       Dataset v = version(repo, "d", folder(tmp.resolve("s"), 1, 6, 20_000));
