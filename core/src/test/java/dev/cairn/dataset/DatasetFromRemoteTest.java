@@ -616,6 +616,21 @@ class DatasetFromRemoteTest {
   }
 
   @Test
+  void aFetchFromARemoteNamedBringsBackAManifestLostHere() throws IOException {
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      a.repository().packs().index().mergeAll();
+    }
+    try (DatasetRepository a = DatasetRepository.open(tmp.resolve("a"))) {
+      for (Path pack : a.repository().packs().packFiles()) {
+        Files.delete(pack); // the index still names their objects: the fetch finds the manifest "here" until it reads it
+      }
+      Dataset v = a.fetch(id, Selection.ALL, remote.toString(), null, Progress.NONE);
+      assertThat(v.verify()).isEmpty();
+      assertThat(Files.readAllBytes(v.getLocalCopy().resolve("big.bin"))).isEqualTo(Files.readAllBytes(src.resolve("big.bin")));
+    }
+  }
+
+  @Test
   void packsLostWithNoRemoteAreMissingObjects() throws IOException {
     try (DatasetRepository a = DatasetRepository.open(tmp.resolve("local"), TestRepos.SMALL)) {
       Dataset v = Dataset.create(a, CreateOptions.of("p", "local").build());
