@@ -9,6 +9,7 @@ import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
 import dev.cairn.dataset.VersionListing;
 import dev.cairn.errors.CairnException;
+import dev.cairn.errors.MissingObjectException;
 import dev.cairn.errors.UnsupportedFormatVersionException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
@@ -559,7 +560,14 @@ public final class GarbageCollector {
    * one does) and marks again.
    */
   private Set<ObjectId> mark(PackObjectDatabase db) throws IOException {
-    Marks marks = markOnce(db);
+    Marks marks;
+    try {
+      marks = markOnce(db);
+    } catch (MissingObjectException lostHere) {
+      // A pack lost here (deleted by hand, a disk), which the read that met it took out of the
+      // index: marked again, its objects are missing, as those of a version fetched in part are.
+      marks = markOnce(db);
+    }
     if (marks.missed() && db.refresh()) {
       marks = markOnce(db);
     }

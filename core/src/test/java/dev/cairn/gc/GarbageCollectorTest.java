@@ -94,10 +94,9 @@ class GarbageCollectorTest {
       repo.repository().packs().closePack(dev.cairn.internal.pack.PackFormat.nameOf(holdingRoot.getFileName().toString()));
       Files.delete(holdingRoot);
       Map<String, String> v1Files = snapshot(v1.getMutableLocalCopy(tmp.resolve("v1"), false));
-      // The first read that meets the loss fails (and takes the pack out of the index); what is left
-      // of the version then looks unused, and the collection is refused, not run.
-      assertThatThrownBy(() -> new GarbageCollector(repo, 0, 0, Progress.NONE).run()).isInstanceOf(dev.cairn.errors.CairnException.class);
-      for (int run = 0; run < 2; run++) {
+      // The read that meets the loss takes the pack out of the index; what is left of the version
+      // would then look unused, and the collection is refused, not run.
+      for (int run = 0; run < 3; run++) {
         assertThatThrownBy(() -> new GarbageCollector(repo, 0, 0, Progress.NONE).run()).isInstanceOf(dev.cairn.errors.CairnException.class)
             .hasMessageStartingWith("Cannot collect garbage: version " + v2.id() + " (gc/e 1.0.0) is on no remote and lacks objects here");
       }
