@@ -546,8 +546,13 @@ public final class Catalog {
   /** {@code refs/CURRENT} if it is there and names no version id (damaged), else null. */
   public Path damagedCurrent() throws IOException {
     Path current = refs.resolve("CURRENT");
-    return Files.exists(current, java.nio.file.LinkOption.NOFOLLOW_LINKS) && readCurrent() == null
-        && Files.size(current) > 0 ? current : null;
+    if (!Files.exists(current, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    if (!Files.isRegularFile(current, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return current; // a link or a folder where a file naming an id belongs
+    }
+    return readCurrent() == null && Files.size(current) > 0 ? current : null;
   }
 
   /**

@@ -589,7 +589,7 @@ public final class GarbageCollector {
     dev.cairn.dataset.RemoteAncestors remotes = new dev.cairn.dataset.RemoteAncestors(repo.catalog());
     try (ObjectReader reader = db.newReader()) {
       for (DatasetRecord r : repo.catalog().readAll().records()) {
-        if (remotes.of(r) == null && lacksObjects(reader, r, missing)) {
+        if (remotes.of(r) == null && ancestorsHere(r) && lacksObjects(reader, r, missing)) {
           throw new CairnException("Cannot collect garbage: version " + r.id() + " (" + DatasetRepository.label(r.project(), r.name())
               + " " + r.version() + ") is on no remote and lacks objects here (damaged or lost: cairn fsck says which), so what is"
               + " left of it would look unused; put back what was lost, or delete it (cairn delete --id " + r.shortId()
@@ -597,6 +597,26 @@ public final class GarbageCollector {
         }
       }
     }
+  }
+
+  /**
+   * Whether every ancestor of {@code r} is here: one deleted here may have been fetched in part,
+   * and what {@code r} lacks of it may be unfetched, not lost (the check then cannot tell).
+   */
+  private boolean ancestorsHere(DatasetRecord r) throws IOException {
+    Set<String> seen = new HashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(r.parents());
+    while (!todo.isEmpty()) {
+      String p = todo.pop();
+      if (!seen.add(p)) {
+        continue;
+      }
+      if (!repo.catalog().exists(p)) {
+        return false;
+      }
+      todo.addAll(repo.catalog().read(p).parents());
+    }
+    return true;
   }
 
   /** Whether the version object, a manifest node or a file object of {@code r} is among {@code missing}. */

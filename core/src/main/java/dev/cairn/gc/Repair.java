@@ -81,8 +81,12 @@ public final class Repair {
     removeStaleLocks(actions);
     Path current = repo.catalog().damagedCurrent();
     if (current != null) {
-      Files.deleteIfExists(current);
-      actions.add("deleted damaged " + current + " (it named no version)");
+      try {
+        Files.deleteIfExists(current);
+        actions.add("deleted damaged " + current + " (it named no version)");
+      } catch (IOException notDeleted) { // a folder holding files, say
+        actions.add("could not delete damaged " + current + ": " + notDeleted.getMessage());
+      }
     }
     for (Path run : repo.usage().damagedRecords().keySet()) {
       Path aside = repo.usage().setAside(run);

@@ -850,13 +850,21 @@ class HostileInputTest {
 
   @Test
   void anIndexWhoseTableOfTablesIsDamagedIsSetAsideAndRebuilt() throws IOException {
-    // Pages past the two meta pages, where the table naming the others lies: once found only when a
-    // table was opened, after the damage check, so every command failed and fsck --repair too.
+    // The table naming the others: its damage was once found only when a table was opened, after
+    // the damage check, so every command failed and fsck --repair too.
+    // LMDB checks no page: random bytes there may crash the process instead (it trusts its pages).
+    // The root page of the main database is given another page type, which it reports as
+    // MDB_CORRUPTED ("located page was wrong type").
     damageIndexThenReadTheVersion(b -> {
-      java.util.Random random = new java.util.Random(7);
-      for (int i = 8192; i < Math.min(b.length, 8 * 4096); i++) {
-        b[i] = (byte) random.nextInt();
-      }
+      java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.nativeOrder());
+      int pageSize = 4096;
+      // The newer of the two meta pages: a page header of 16 bytes, then magic, version, address,
+      // map size, the free and the main database (48 bytes each, the root page number last), the
+      // last page, the transaction id.
+      int meta = bb.getLong(pageSize + 144) > bb.getLong(144) ? pageSize : 0;
+      long root = bb.getLong(meta + 128);
+      assertThat(root).as("the main database has a root page").isBetween(2L, (long) b.length / pageSize - 1);
+      bb.putShort((int) root * pageSize + 10, (short) 0x04); // the page's flags: an overflow page
       return b;
     });
   }

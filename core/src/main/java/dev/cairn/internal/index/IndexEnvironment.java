@@ -12,6 +12,7 @@ import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
 
 /**
  * One LMDB environment per directory and process, shared by reference count: LMDB forbids opening
@@ -51,11 +52,15 @@ public final class IndexEnvironment implements AutoCloseable {
               .setMaxReaders(256)
               .open(key.toFile(), EnvFlags.MDB_NOTLS);
           env.readerCheck();
-          try {
-            env.getDbiNames(); // reads the main database, which names the tables: a damaged one is found now, not at a later lookup
-          } catch (LmdbException damaged) {
+          // The main database, which names the tables, read in a read transaction (no writer waited
+          // for): damage there is found now and the index rebuilt, not met by every later command.
+          try (Txn<ByteBuffer> txn = env.txnRead()) {
+            env.openDbi(txn, "objects".getBytes(java.nio.charset.StandardCharsets.US_ASCII), null, false);
+          } catch (org.lmdbjava.LmdbNativeException.PageCorruptedException | org.lmdbjava.LmdbNativeException.PageNotFoundException damaged) {
             env.close();
             throw damaged;
+          } catch (RuntimeException notYetThere) {
+            // a new index has no table yet; anything else, its first use says
           }
           shared = new IndexEnvironment(key, env);
         } catch (LmdbException e) {
