@@ -20,7 +20,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -421,34 +420,29 @@ public final class PackObjectDatabase implements ObjectDatabase {
    * collection drops a pack from the index before it deletes the file, so a pack named and gone is
    * lost. One put back (by a collection that kept it) or published again meanwhile is indexed
    * again. All at once: a fetch after the first lost object is found then gets every one.
-   *
-   * @return the packs that were lost and left the index
    */
-  Set<String> forgetLostPacks() throws IOException {
-    Set<String> lost = new HashSet<>();
+  void forgetLostPacks() throws IOException {
     if (!Files.isDirectory(packDir)) {
-      return lost; // the whole store out of reach (a mount gone): nothing is known lost
+      return; // the whole store out of reach (a mount gone): nothing is known lost
     }
+    Set<String> lost = new HashSet<>();
     for (String name : index().packNames()) {
       if (!Files.exists(packDir.resolve(PackFormat.fileName(name)))) {
         lost.add(name);
       }
     }
     if (lost.isEmpty()) {
-      return lost;
+      return;
     }
     index().dropPacks(lost, Map.of());
-    for (Iterator<String> it = lost.iterator(); it.hasNext(); ) {
-      String name = it.next();
+    for (String name : lost) {
       closePack(name);
       Path file = packDir.resolve(PackFormat.fileName(name));
       List<PackEntry> entries = Files.exists(file) ? checkedEntries(file) : null;
       if (entries != null) {
         index().register(name, entries);
-        it.remove();
       }
     }
-    return lost;
   }
 
   /** A writer for a pack of this store, published into it by {@link PackWriter#finish()}. */
