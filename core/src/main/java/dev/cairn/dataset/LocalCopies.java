@@ -596,10 +596,7 @@ final class LocalCopies {
   /** The real path of {@code p}, or of its nearest existing ancestor with the rest appended. */
   private static Path realPathOfMaybeMissing(Path p) throws IOException {
     Path abs = p.toAbsolutePath().normalize();
-    Path existing = abs;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
+    Path existing = Trees.nearestExisting(abs);
     if (existing == null) {
       return abs;
     }
@@ -613,13 +610,9 @@ final class LocalCopies {
   static void requireLinkable(DatasetRepository repo, Path link, boolean overwrite) throws IOException {
     link = named(link);
     Path abs = link.toAbsolutePath().normalize();
-    for (Path up = abs.getParent(); up != null; up = up.getParent()) {
-      if (Files.exists(up)) {
-        if (!Files.isDirectory(up)) { // its folders would be made below a file
-          throw new InvalidInputException("Cannot link " + link + ": " + up + " is not a folder");
-        }
-        break;
-      }
+    Path above = abs.getParent() == null ? null : Trees.nearestExisting(abs.getParent());
+    if (above != null && !Files.isDirectory(above)) { // its folders would be made below a file
+      throw new InvalidInputException("Cannot link " + link + ": " + above + " is not a folder");
     }
     // The link itself, not what an existing link points to.
     requireApartFromRepository(repo, abs.getParent() == null ? abs : realPathOfMaybeMissing(abs.getParent()).resolve(abs.getFileName()), link,

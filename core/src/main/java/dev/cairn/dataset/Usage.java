@@ -143,12 +143,10 @@ public final class Usage {
   /** Every run that used the version {@code id}, oldest first. */
   public List<Use> usesOf(String id) throws IOException {
     List<Use> out = new ArrayList<>();
-    try (Stream<Path> s = Files.list(runs)) {
-      for (Path p : s.filter(x -> x.toString().endsWith(".json")).toList()) {
-        for (Use u : readRun(p, null)) {
-          if (u.id().equals(id)) {
-            out.add(u);
-          }
+    for (Path p : runRecords()) {
+      for (Use u : readRun(p, null)) {
+        if (u.id().equals(id)) {
+          out.add(u);
         }
       }
     }
@@ -159,12 +157,17 @@ public final class Usage {
   /** Every use of every run. */
   public List<Use> allUses() throws IOException {
     List<Use> out = new ArrayList<>();
-    try (Stream<Path> s = Files.list(runs)) {
-      for (Path p : s.filter(x -> x.toString().endsWith(".json")).toList()) {
-        out.addAll(readRun(p, null));
-      }
+    for (Path p : runRecords()) {
+      out.addAll(readRun(p, null));
     }
     return out;
+  }
+
+  /** The files of the run records, in name order. */
+  private List<Path> runRecords() throws IOException {
+    try (Stream<Path> s = Files.list(runs)) {
+      return s.filter(x -> x.getFileName().toString().endsWith(".json")).sorted().toList();
+    }
   }
 
   /**
@@ -173,13 +176,11 @@ public final class Usage {
    */
   public Map<Path, String> damagedRecords() throws IOException {
     Map<Path, String> out = new java.util.TreeMap<>();
-    try (Stream<Path> s = Files.list(runs)) {
-      for (Path p : s.filter(x -> x.toString().endsWith(".json")).sorted().toList()) {
-        try {
-          parseRun(p);
-        } catch (JsonException | ClassCastException | IllegalArgumentException e) {
-          out.put(p, e.getMessage());
-        }
+    for (Path p : runRecords()) {
+      try {
+        parseRun(p);
+      } catch (JsonException | ClassCastException | IllegalArgumentException e) {
+        out.put(p, e.getMessage());
       }
     }
     return out;

@@ -94,17 +94,17 @@ final class Verifier {
    * checked on up to four threads; the problems come sorted by path.
    */
   private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, Progress progress, EntryCheck check) throws IOException {
-    List<VerifyProblem> problems = new ArrayList<>();
     progress.start("verifying " + Text.count(r.fileCount(), "file"), r.totalBytes());
     try {
-      return walk(repo, r, progress, check, problems);
+      return walkEntries(repo, r, progress, check);
     } finally {
       progress.finish();
     }
   }
 
-  private static List<VerifyProblem> walk(DatasetRepository repo, DatasetRecord r, Progress progress, EntryCheck check,
-      List<VerifyProblem> problems) throws IOException {
+  private static List<VerifyProblem> walkEntries(DatasetRepository repo, DatasetRecord r, Progress progress, EntryCheck check)
+      throws IOException {
+    List<VerifyProblem> problems = new ArrayList<>();
     DatasetRecord remote = new RemoteAncestors(repo.catalog()).of(r);
     // The manifest's nodes come whole with a fetch: missing ones are not fetched only when the version itself is on a remote.
     String storage = remote != null && remote.id().equals(r.id()) ? remote.storage() : null;

@@ -7,6 +7,7 @@ import dev.cairn.errors.MissingObjectException;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.ExitCleanup;
 import dev.cairn.internal.fs.IoErrors;
+import dev.cairn.internal.fs.Trees;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -209,12 +210,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   /** The nearest existing path above {@code p} if it is not a folder, else null. */
   private static Path fileAbove(Path p) {
-    for (Path up = p.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
-      if (Files.exists(up)) {
-        return Files.isDirectory(up) ? null : up;
-      }
-    }
-    return null;
+    Path parent = p.toAbsolutePath().getParent();
+    Path up = parent == null ? null : Trees.nearestExisting(parent);
+    return up == null || Files.isDirectory(up) ? null : up;
   }
 
   /** Options of the ClearML SDK a newcomer types, with what gives the same here. */

@@ -121,6 +121,15 @@ public final class Trees {
     }
   }
 
+  /** The nearest path at or above {@code p} (made absolute) that exists, or null if none does. */
+  public static Path nearestExisting(Path p) {
+    Path up = p.toAbsolutePath().normalize();
+    while (up != null && !Files.exists(up)) {
+      up = up.getParent();
+    }
+    return up;
+  }
+
   /** Like {@link #delete}, for cleanup paths where a failure must not hide the original error. */
   public static void deleteQuietly(Path root) {
     try {
