@@ -91,6 +91,16 @@ public record DatasetRecord(
   }
 
   /**
+   * Whether {@code fsck --repair} recovered this record from the version's object, which keeps
+   * what close recorded but not the remotes the version went to since, nor later tags or
+   * metadata: a fetch from a remote that holds the version takes that remote's record.
+   */
+  public boolean wasRecovered() {
+    return log.stream().anyMatch(e -> e.command().equals("fsck --repair") && !e.arguments().isEmpty()
+        && e.arguments().get(0).startsWith(RecordRecovery.RECOVERED_FROM));
+  }
+
+  /**
    * Every remote its log says it was uploaded to, as URIs, each once: its own ({@link #storage}),
    * and those an {@code upload --storage OTHER} made copies on.
    */

@@ -792,7 +792,7 @@ public final class DatasetRepository implements AutoCloseable {
   private Dataset fetchLocked(Fetcher f, String id, Selection selection) throws IOException {
     if (catalog().exists(id)) {
       DatasetRecord ours = catalog().read(id);
-      if (ours.isDraft() || ours.storage() == null) {
+      if (ours.isDraft() || ours.storage() == null && !f.holds(id)) {
         // Made here, on top of a version fetched in part: not on the remote itself, but the data
         // of the files it shares with that version is.
         f.fetchContent(ours.root(), selection);
@@ -804,8 +804,11 @@ public final class DatasetRepository implements AutoCloseable {
       importRecord(r);
     } else {
       // Renamed, tagged or published elsewhere since this copy was taken: this one catches up.
+      // A record that names no remote (recovered here by fsck --repair from the version object,
+      // which keeps no remote) takes the remote's as it is: its remote, tags and metadata.
       DatasetRecord ours = catalog().read(id);
-      if (!ours.isDraft() && RecordHistory.of(ours.log(), r.log()) == RecordHistory.THEIRS_AHEAD) {
+      RecordHistory history = RecordHistory.of(ours.log(), r.log());
+      if (!ours.isDraft() && (history == RecordHistory.THEIRS_AHEAD || history == RecordHistory.SAME && ours.storage() == null)) {
         fastForward(ours, r);
       }
     }

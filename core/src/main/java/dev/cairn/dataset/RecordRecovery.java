@@ -30,6 +30,9 @@ import java.util.TreeMap;
 public final class RecordRecovery {
   private RecordRecovery() {}
 
+  /** The start of the argument of the log entry a recovered record ends with, before the version object's id. */
+  static final String RECOVERED_FROM = "record recovered from version object ";
+
   /** The dataset ids of the parents close wrote into the version object ({@code dataset.parents}), in order; empty if none. */
   static List<String> parentIds(Version v) {
     return strings(v.property("dataset.parents"));
@@ -242,7 +245,7 @@ public final class RecordRecovery {
         .versionObject(vid)
         .fileCount(m.entryCount())
         .totalBytes(m.totalBytes())
-        .appendLog(new LogEntry(System.currentTimeMillis(), "fsck --repair", List.of("record recovered from version object " + vid.hex()),
+        .appendLog(new LogEntry(System.currentTimeMillis(), "fsck --repair", List.of(RECOVERED_FROM + vid.hex()),
             ChangeSummary.EMPTY, 0))
         .build();
     repo.catalog().write(r);

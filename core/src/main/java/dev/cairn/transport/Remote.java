@@ -15,6 +15,7 @@ import dev.cairn.errors.InvalidConfigException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.errors.Remedy;
 import dev.cairn.id.HashAlgorithm;
+import dev.cairn.id.ObjectId;
 import dev.cairn.internal.io.Text;
 import dev.cairn.internal.json.JsonException;
 import dev.cairn.internal.json.JsonObject;
@@ -57,10 +58,23 @@ public final class Remote implements AutoCloseable {
     return storage;
   }
 
-  /** Where this remote's pack indexes are cached locally. */
-  Path cacheDir() {
-    String key = HashAlgorithm.SHA256.hash(storage.uri().toString().getBytes(StandardCharsets.UTF_8)).abbreviate(24);
-    return local.directory().resolve("remotes").resolve(key);
+  /** Where this remote's pack index sections are cached locally. */
+  Path packIndexCache() {
+    return packIndexCache(local, storage.uri().toString());
+  }
+
+  private static Path packIndexCache(Repository local, String uri) {
+    String key = HashAlgorithm.SHA256.hash(uri.getBytes(StandardCharsets.UTF_8)).abbreviate(24);
+    return local.directory().resolve("remotes").resolve(key).resolve("pack-index");
+  }
+
+  /**
+   * Whether the pack indexes {@code local} keeps of the remote at {@code uri} (spelt as a record's
+   * storage spells it) list object {@code id}: the remote held it when last read from here. Reads
+   * no remote, so that fsck, which works offline, can name where a version's lost data may be.
+   */
+  public static boolean cachedIndexLists(Repository local, String uri, ObjectId id) throws IOException {
+    return RemoteIndex.cachedLists(packIndexCache(local, uri), id);
   }
 
   /**
@@ -289,7 +303,7 @@ public final class Remote implements AutoCloseable {
   /** The remote's object index, loaded once per session and updated by uploads. */
   synchronized RemoteIndex index() throws IOException {
     if (index == null) {
-      index = RemoteIndex.load(storage, local.config().objectFormat(), cacheDir().resolve("pack-index"));
+      index = RemoteIndex.load(storage, local.config().objectFormat(), packIndexCache());
     }
     return index;
   }

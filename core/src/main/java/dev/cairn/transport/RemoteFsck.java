@@ -167,7 +167,7 @@ public final class RemoteFsck {
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
       RemoteIndex index = freshIndex();
       // What this repository cached of the packs' sections: where a damaged pack's objects lay.
-      RemoteIndex cached = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.cacheDir().resolve("pack-index"));
+      RemoteIndex cached = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.packIndexCache());
       List<Problem> found = new ArrayList<>();
       indexDamage(index, found);
       Path staging = local.tmpDirectory().resolve(AtomicFiles.tempName("remote-repair-"));

@@ -93,7 +93,7 @@ public final class RemoteGarbageCollector {
   public Result run() throws IOException {
     remote.checkMarker();
     try (RemoteLocks.Held lock = RemoteLocks.gc(remote.storage())) {
-      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.cacheDir().resolve("pack-index"));
+      RemoteIndex index = RemoteIndex.load(remote.storage(), remote.objectFormat(), remote.packIndexCache());
       String uri = remote.storage().uri().toString();
       if (!index.damaged().isEmpty()) {
         // Its objects are unknown: whatever a live object in it names could look dead.
@@ -275,10 +275,10 @@ public final class RemoteGarbageCollector {
     }
     // Cached pack indexes of deleted packs are dropped; new ones are read on next use.
     for (String pack : dead) {
-      Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
+      Files.deleteIfExists(remote.packIndexCache().resolve(pack + ".idx"));
     }
     for (String pack : mixed) {
-      Files.deleteIfExists(remote.cacheDir().resolve("pack-index").resolve(pack + ".idx"));
+      Files.deleteIfExists(remote.packIndexCache().resolve(pack + ".idx"));
     }
     RemoteLocks.endSweep(remote.storage());
     int temporary = remote.storage().removeStaleTemporaryFiles(Math.max(temporaryGraceMillis, MIN_TEMPORARY_AGE_MILLIS));

@@ -184,6 +184,54 @@ final class RemoteIndex {
     return section;
   }
 
+  /**
+   * Whether a pack index section cached in {@code cacheDir} lists {@code id}: the remote held the
+   * object when it was last read from here. No remote is read; a cached section not well formed
+   * lists nothing.
+   */
+  static boolean cachedLists(Path cacheDir, ObjectId id) throws IOException {
+    if (!Files.isDirectory(cacheDir)) {
+      return false;
+    }
+    byte[] raw = id.toBytes();
+    try (var files = Files.list(cacheDir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (!p.getFileName().toString().endsWith(".idx")) {
+          continue;
+        }
+        byte[] section;
+        try {
+          section = Files.readAllBytes(p);
+        } catch (NoSuchFileException forgotten) {
+          continue; // a load of the remote found its pack gone meanwhile
+        }
+        if (wellFormed(section) && sectionLists(section, raw)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Binary search of a well-formed section's entries, sorted by id, for the raw id {@code raw}. */
+  private static boolean sectionLists(byte[] section, byte[] raw) {
+    int lo = 0;
+    int hi = (section.length - PackFormat.INDEX_HEADER_SIZE) / PackFormat.ENTRY_SIZE - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = ObjectId.compareRaw(section, PackFormat.entryOffset(mid), raw, 0);
+      if (c == 0) {
+        return true;
+      }
+      if (c < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return false;
+  }
+
   /** Whether a cached index section has its magic and as many entries as it says. */
   private static boolean wellFormed(byte[] section) {
     return section.length >= PackFormat.INDEX_HEADER_SIZE && section[0] == 'C' && section[1] == 'R' && section[2] == 'N' && section[3] == 'I'

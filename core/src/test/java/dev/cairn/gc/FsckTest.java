@@ -682,6 +682,59 @@ class FsckTest {
   }
 
   @Test
+  void aRecordRecoveredWithoutItsRemoteTakesTheRemotesRecordAtTheNextRefreshOrFetch() throws IOException {
+    Path dir = tmp.resolve("r");
+    String remote = tmp.resolve("remote").toString();
+    Dataset v;
+    Dataset w;
+    String storage;
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      v = version(repo, "d", folder(tmp.resolve("s"), 1, 3, 5000));
+      v.addTags(List.of("best"));
+      v.upload(remote, null, Progress.NONE);
+      w = version(repo, "e", folder(tmp.resolve("t"), 2, 3, 5000));
+      w.upload(remote, null, Progress.NONE); // nothing changed since close: its recovered record is the remote's, but for the remote
+      storage = v.record().storage();
+    }
+    Files.delete(dir.resolve("refs/datasets/" + v.id() + ".json"));
+    Files.delete(dir.resolve("refs/datasets/" + w.id() + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      new Repair(repo, Progress.NONE).run();
+      // The version object keeps what close recorded: neither the remote nor what came after.
+      assertThat(repo.get(v.id()).record()).satisfies(r -> {
+        assertThat(r.wasRecovered()).isTrue();
+        assertThat(r.storage()).isNull();
+        assertThat(r.tags()).isEmpty();
+      });
+      // fsck, offline, names the remote from the pack indexes cached here.
+      ObjectId versionObject = repo.get(v.id()).record().versionObject();
+      assertThat(dev.cairn.transport.Remote.cachedIndexLists(repo.repository(), storage, versionObject)).isTrue();
+      assertThat(dev.cairn.transport.Remote.cachedIndexLists(repo.repository(), storage + "-other", versionObject)).isFalse();
+
+      assertThat(repo.refreshRecords(remote).updated()).containsExactlyInAnyOrder(v.id(), w.id());
+      assertThat(repo.get(w.id()).record()).satisfies(r -> {
+        assertThat(r.storage()).isEqualTo(storage);
+        assertThat(r.wasRecovered()).isFalse();
+      });
+    }
+    Files.delete(dir.resolve("refs/datasets/" + v.id() + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      new Repair(repo, Progress.NONE).run();
+    }
+    try (var packs = Files.list(dir.resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        Files.delete(p); // and then the data is lost here too
+      }
+    }
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      Dataset back = repo.fetch(v.id(), dev.cairn.dataset.Selection.ALL, remote, null, Progress.NONE);
+      assertThat(back.record().storage()).isEqualTo(storage);
+      assertThat(back.tags()).containsExactly("best");
+      assertThat(snapshot(back.getLocalCopy())).isEqualTo(snapshot(tmp.resolve("s")));
+    }
+  }
+
+  @Test
   void aRecoveredRecordOfAMergeKeepsItsChangeSetAndConflicts() throws IOException {
     Path dir = tmp.resolve("r");
     dev.cairn.dataset.DatasetRecord before;

@@ -526,7 +526,7 @@ public abstract class AbstractRemoteContractTest {
       for (RemoteFile f : r.storage().list(RemoteLayout.PACKS)) {
         onRemote.add(RemoteLayout.packName(f.name()) + ".idx");
       }
-      try (Stream<Path> cached = Files.list(r.cacheDir().resolve("pack-index"))) {
+      try (Stream<Path> cached = Files.list(r.packIndexCache())) {
         assertThat(cached.map(p -> p.getFileName().toString())).as("cached pack indexes after the collection")
             .containsExactlyInAnyOrderElementsOf(onRemote);
       }
@@ -552,7 +552,7 @@ public abstract class AbstractRemoteContractTest {
       // The cache of the remote's only pack now says that pack holds b.bin's content too (one of
       // its entries renamed, the entries sorted again): still well formed, no longer the pack's.
       Path cached;
-      try (Stream<Path> files = Files.list(r.cacheDir().resolve("pack-index"))) {
+      try (Stream<Path> files = Files.list(r.packIndexCache())) {
         cached = files.filter(f -> f.toString().endsWith(".idx")).findFirst().orElseThrow();
       }
       byte[] section = Files.readAllBytes(cached);

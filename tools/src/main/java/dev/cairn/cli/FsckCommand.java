@@ -152,12 +152,35 @@ final class FsckCommand extends Base {
             + " files are intact: copy them out (cairn get --id " + id + " --copy DIR), then delete it and make it again");
       } else if (r.storage() != null && !r.isDraft() && uploadedTo(r)) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
+      } else if (r.storage() == null && !r.isDraft() && r.wasRecovered()) {
+        String held = remoteThatHeld(r);
+        out().println(what + "its record was recovered here from its version object, which names no remote; "
+            + (held != null ? held + " held it when last read from here: cairn get --id " + id + " --storage " + held + " fetches it"
+                : "if a remote holds it, cairn get --id " + id + " --storage URI fetches it")
+            + " (and that remote's record of it, with its tags and metadata); else cairn delete --id " + id + " removes it");
       } else {
         out().println(what + (r.isDraft() ? "a draft, never uploaded" : "never uploaded") + ", so no copy is known: adding its source"
             + " files again to any draft stores lost file data anew (cairn fsck then tells what is still missing); or cairn delete --id " + id
             + " removes it");
       }
     }
+  }
+
+  /**
+   * The remote, of those this repository knows, whose pack indexes cached here list {@code r}'s
+   * version object; null if none does. Reads no remote.
+   */
+  private String remoteThatHeld(DatasetRecord r) throws IOException {
+    java.util.Set<String> known = knownRemotes();
+    if (repo().defaultStorage() != null) {
+      known.add(uri(repo().defaultStorage()));
+    }
+    for (String remote : known) {
+      if (r.versionObject() != null && dev.cairn.transport.Remote.cachedIndexLists(repo().repository(), remote, r.versionObject())) {
+        return remote;
+      }
+    }
+    return null;
   }
 
   /** Whether {@code r}'s remote holds it: uploaded there, or fetched from it (a record created against a remote may never have been). */

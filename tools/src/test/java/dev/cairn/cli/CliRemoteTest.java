@@ -167,6 +167,38 @@ class CliRemoteTest {
   }
 
   @Test
+  void aRecordRecoveredByRepairNamesTheRemoteThatHeldItAndAGetFromThereBringsBackItsDataAndRecord() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String remote = Path.of(tmp.resolve("remote").toString()).toUri().toString().replaceFirst("/$", "");
+    Files.createDirectories(tmp.resolve("a"));
+    Files.write(tmp.resolve("a/a.bin"), new Random(7).ints(200_000).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining()).getBytes());
+    Files.createDirectories(tmp.resolve("b"));
+    Files.writeString(tmp.resolve("b/b.txt"), "another dataset on the same remote");
+    String id = cli.ok("sync", "--project", "p", "--name", "a", "--folder", tmp.resolve("a").toString(), "--storage", remote, "--json")
+        .obj().get("id").toString();
+    cli.ok("tags", "--id", id, "--add", "gold");
+    cli.ok("upload", "--id", id);
+    cli.ok("sync", "--project", "p", "--name", "b", "--folder", tmp.resolve("b").toString(), "--storage", remote);
+    Files.delete(cli.repo.resolve("refs/datasets/" + id + ".json"));
+    assertThat(cli.ok("fsck", "--repair").out()).contains("recovered the record of version " + id);
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        Files.delete(p);
+      }
+    }
+    String shortId = id.substring(0, 8);
+    Cli.Result fsck = cli.run("fsck");
+    assertThat(fsck.exit()).isEqualTo(1);
+    assertThat(fsck.out()).contains("  " + shortId + " (p/a 1.0.0): its record was recovered here from its version object, which"
+        + " names no remote; " + remote + " held it when last read from here: cairn get --id " + shortId + " --storage " + remote
+        + " fetches it (and that remote's record of it, with its tags and metadata)");
+    Path copy = tmp.resolve("copy");
+    cli.ok("get", "--id", shortId, "--storage", remote, "--copy", copy.toString());
+    assertThat(Files.readAllBytes(copy.resolve("a.bin"))).isEqualTo(Files.readAllBytes(tmp.resolve("a/a.bin")));
+    assertThat(cli.ok("show", "--id", shortId).out()).contains("gold").contains(remote);
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void fsckSaysHowToGetDamagedDataBackOrThatNoCopyIsKnown() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
