@@ -142,6 +142,14 @@ final class LocalCopies {
     if (!empty) {
       requireNothingLeftOver(target);
       requireNoCairnData(target, "copy into");
+      Path here = Path.of("").toRealPath();
+      Path real = target.toRealPath();
+      if (here.startsWith(real) && !here.equals(real)) {
+        // Its contents are replaced: the folder this process and the shell that started it stand
+        // in would be deleted under them (the target itself stays, and may be the current folder).
+        throw new InvalidInputException("Cannot copy into " + target + " ", WITH_OVERWRITE, ": the current folder, " + here
+            + ", is inside it and would be deleted; give another folder, or run from elsewhere");
+      }
     }
   }
 

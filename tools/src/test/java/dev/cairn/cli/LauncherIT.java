@@ -198,6 +198,32 @@ class LauncherIT {
   private static final Map<String, String> DAEMON = Map.of("CAIRN_DAEMON", "");
 
   @Test
+  void aCopyWithOverwriteNeverDeletesTheFolderItIsRunFromButMayRefillIt() throws Exception {
+    Path data = Files.createDirectories(work.resolve("data"));
+    Files.writeString(data.resolve("a.txt"), "a\n");
+    String repo = work.resolve("repo").toString();
+    assertThat(run(Map.of(), "--repo", repo, "sync", "--project", "p", "--name", "n", "--folder", data.toString()).exit()).isZero();
+    Path target = Files.createDirectories(work.resolve("jobs"));
+    Path here = Files.createDirectories(target.resolve("here"));
+    Files.writeString(here.resolve("mine.txt"), "mine\n");
+    Path err = Files.createTempFile(work, "err", ".txt");
+    Process p = launcher(Map.of(), "--repo", repo, "get", "--project", "p", "--name", "n", "--copy", "..", "--overwrite")
+        .directory(here.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(err)).isEqualTo("cairn: Cannot copy into .. with --overwrite: the current folder, " + here.toRealPath()
+        + ", is inside it and would be deleted; give another folder, or run from elsewhere\n");
+    assertThat(here.resolve("mine.txt")).hasContent("mine\n");
+    // The current folder itself keeps its place: its contents are replaced.
+    p = launcher(Map.of(), "--repo", repo, "get", "--project", "p", "--name", "n", "--copy", ".", "--overwrite").directory(here.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(here.resolve("a.txt")).hasContent("a\n");
+    assertThat(here.resolve("mine.txt")).doesNotExist();
+  }
+
+  @Test
   void aLinkNeverReplacesTheFolderItIsRunFrom() throws Exception {
     Path data = Files.createDirectories(work.resolve("data"));
     Files.writeString(data.resolve("a.txt"), "a\n");
