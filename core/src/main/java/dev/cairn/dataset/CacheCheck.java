@@ -96,6 +96,26 @@ public final class CacheCheck {
     return damage;
   }
 
+  /**
+   * Checks the cached folders of version {@code id} alone, hashing every file they hold against
+   * the version (none is taken for intact by the content file it links): the check clearml-data's
+   * verify makes of the copy get hands out. Returns the damaged folders, none deleted.
+   */
+  public List<Damage> runFor(String id) throws IOException {
+    List<Damage> damage = new ArrayList<>();
+    if (Files.isDirectory(versions)) {
+      try (Stream<Path> s = Files.list(versions)) {
+        for (Path folder : s.filter(p -> LocalCache.isFolderOf(id, p)).sorted().toList()) {
+          String problem = folderProblem(folder, Map.of());
+          if (problem != null) {
+            damage.add(new Damage(folder, problem));
+          }
+        }
+      }
+    }
+    return damage;
+  }
+
   /** Deletes the damaged files and folders {@link #run} found (a get builds them again). */
   public void dropDamaged(List<Damage> damage) throws IOException {
     for (Damage d : damage) {

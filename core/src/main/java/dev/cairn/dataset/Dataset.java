@@ -1657,6 +1657,17 @@ public final class Dataset {
   }
 
   /**
+   * The cached folders {@link #getLocalCopy()} handed out of this version that no longer hold it,
+   * each with what is wrong, found by hashing every file they hold (a file written to in place,
+   * its size and time put back, included; {@link #changedCachedFolders} looks at sizes and times
+   * alone). {@code cairn fsck --repair} deletes them, and the cached files they share with other
+   * versions' folders; the next get builds them again.
+   */
+  public List<CacheCheck.Damage> damagedCachedFolders() throws IOException {
+    return List.copyOf(new CacheCheck(repo, Progress.NONE).runFor(id));
+  }
+
+  /**
    * Checks every stored object of the version; returns the problems found (none, or only files
    * {@linkplain VerifyProblem.Kind#NOT_FETCHED not fetched} from the version's remote: intact).
    */

@@ -580,10 +580,16 @@ final class LocalCache {
    * were built, told as {@code get} tells them (by their stamp: sizes, times and modes); the next
    * get of each builds it again.
    */
+  /** Whether {@code folder} of {@code versions/} is one of version {@code id}'s: its whole folder, or a part's or a filter's. */
+  static boolean isFolderOf(String id, Path folder) {
+    String name = folder.getFileName().toString();
+    return name.equals(id) || name.startsWith(id + ".");
+  }
+
   List<Path> changedFolders(String id) throws IOException {
     List<Path> folders;
     try (Stream<Path> s = Files.list(versions)) {
-      folders = s.filter(x -> x.getFileName().toString().equals(id) || x.getFileName().toString().startsWith(id + ".")).sorted().toList();
+      folders = s.filter(x -> isFolderOf(id, x)).sorted().toList();
     }
     List<Path> changed = new ArrayList<>();
     for (Path p : folders) {

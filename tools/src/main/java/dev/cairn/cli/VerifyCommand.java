@@ -1,5 +1,6 @@
 package dev.cairn.cli;
 
+import dev.cairn.dataset.CacheCheck;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.Progress;
@@ -21,12 +22,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "verify", description = "Check a version's stored objects, or a folder against the version. Exits non-zero and names "
+@Command(name = "verify", description = "Check a version's stored objects and the cached folders get handed out of it (every file"
+    + " hashed, as clearml-data checks its cache folder), or a folder against the version. Exits non-zero and names "
     + "every differing path. Files of a version fetched in part from its remote are listed as "
     + "not_fetched (the first ten listed, the rest counted; --verbose lists them all): not damage, and the exit status stays zero (with --storage, they are fetched, and "
     + "data the remote cannot give makes it non-zero). With --filesize, no file content is "
     + "read: with --folder, files missing, unexpected or of another size; without, stored objects "
-    + "missing or of another size (not bytes damaged in place).")
+    + "missing or of another size (not bytes damaged in place), and cached folders changed by size or time.")
 final class VerifyCommand extends Base {
   @Mixin VersionSelector selector;
   @Mixin StepsOption steps;
@@ -105,13 +107,26 @@ final class VerifyCommand extends Base {
     // The folders get hands out are copies too (clearml-data's verify checks its cache folder):
     // one written to since it was built no longer holds the version.
     List<Path> changedCopies = folder == null ? ds.changedCachedFolders() : List.of();
-    boolean ok = differences == 0 && remoteDamage == null && changedCopies.isEmpty();
+    // Without --filesize, as clearml-data's verify, every file of them is hashed: a file written to
+    // in place with its size and time put back (a root user ignores the read-only mode) is found,
+    // which the next get would hand out as it is.
+    List<CacheCheck.Damage> damagedCopies = new ArrayList<>();
+    if (folder == null && !filesize) {
+      for (CacheCheck.Damage d : ds.damagedCachedFolders()) {
+        if (!changedCopies.contains(d.path())) {
+          damagedCopies.add(d);
+        }
+      }
+    }
+    boolean ok = differences == 0 && remoteDamage == null && changedCopies.isEmpty() && damagedCopies.isEmpty();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", ds.id());
       m.put("ok", ok);
       m.put("remote_problem", remoteDamage);
       m.put("changed_cached_folders", changedCopies.stream().map(p -> p.toAbsolutePath().toString()).toList());
+      m.put("damaged_cached_folders", damagedCopies.stream().map(d -> Json.object("path", d.path().toAbsolutePath().toString(),
+          "detail", d.what())).toList());
       m.put("problems", problems.stream().map(p -> Json.object("path", p.path(), "kind", p.kind().name().toLowerCase(Locale.ROOT),
           "detail", p.detail())).toList());
       printJson(m);
@@ -146,7 +161,7 @@ final class VerifyCommand extends Base {
       // The last line names the version checked, and the folder: one picked without --id may not be the one meant.
       String version = printable(checked.name()) + " " + checked.version() + " (" + ds.shortId() + ")";
       String subject = folder == null ? version : printable(folder.toString()) + " against " + version;
-      String stored = changedCopies.isEmpty() && remoteDamage == null ? "Verified " + subject + ": no differences"
+      String stored = changedCopies.isEmpty() && damagedCopies.isEmpty() && remoteDamage == null ? "Verified " + subject + ": no differences"
           : "Stored data of " + version + ": no differences";
       out().println((differences == 0 ? stored : subject + ": " + Format.count(differences, "differing path")) + fetched);
       if (folder == null && problems.stream().anyMatch(p -> p.kind() == VerifyProblem.Kind.DAMAGED)) {
@@ -157,6 +172,11 @@ final class VerifyCommand extends Base {
       for (Path p : changedCopies) {
         out().println("The cached folder " + p.toAbsolutePath() + " was changed after get built it (the next get builds it again;"
             + " cairn verify --folder " + p.toAbsolutePath() + " says what differs)");
+      }
+      for (CacheCheck.Damage d : damagedCopies) {
+        out().println("The cached folder " + d.path().toAbsolutePath() + " no longer holds the version: " + d.what() + " (its size and"
+            + " time unchanged, the next get would hand it out as it is: cairn fsck --repair deletes it, and the changed cached files"
+            + " other versions' folders share, then get builds it again)");
       }
     }
     if (remoteDamage != null) {

@@ -68,6 +68,36 @@ class CliVerifyTest {
   }
 
   @Test
+  void aCachedFileWrittenToInPlaceWithItsSizeAndTimePutBackIsFoundByHashUnlessFilesizeIsGiven() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    Files.writeString(src.resolve("t.csv"), "a,b\n1,2\n");
+    Files.writeString(src.resolve("u.csv"), "c,d\n3,4\n");
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "cached", "--folder", src.toString(), "--json").obj().get("id");
+    Path folder = Path.of(cli.ok("get", "--id", id).lastLine());
+    Path file = folder.resolve("u.csv");
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(file);
+    file.toFile().setWritable(true);
+    Files.writeString(file, "c,d\n3,5\n"); // same size
+    Files.setLastModifiedTime(file, time);
+    file.toFile().setWritable(false);
+
+    Cli.Result r = cli.run("verify", "--id", id);
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("Stored data of cached 1.0.0 (" + id.substring(0, 8) + "): no differences\nThe cached folder "
+        + folder.toAbsolutePath() + " no longer holds the version: 1 file changed or added since it was built, first 'u.csv' (its size"
+        + " and time unchanged, the next get would hand it out as it is: cairn fsck --repair deletes it");
+    assertThat(cli.run("verify", "--id", id, "--json").obj().get("damaged_cached_folders")).asList().singleElement()
+        .asString().contains(folder.toAbsolutePath().toString()).contains("first 'u.csv'");
+    // Sizes and times alone cannot tell.
+    assertThat(cli.ok("verify", "--id", id, "--filesize").lastLine()).startsWith("Verified cached 1.0.0");
+    // As told: the repair deletes it, and the next get builds it again.
+    cli.ok("fsck", "--repair");
+    assertThat(Files.readString(Path.of(cli.ok("get", "--id", id).lastLine()).resolve("u.csv"))).isEqualTo("c,d\n3,4\n");
+    assertThat(cli.ok("verify", "--id", id).exit()).isZero();
+  }
+
+  @Test
   void aDraftPickedByNameIsSaidToBeOneWhereGetTakesAnother() throws IOException {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
