@@ -237,7 +237,7 @@ final class VersionLifecycle {
       args.addAll(o.tags());
     }
     if (o.storage() != null) {
-      args.addAll(List.of("--storage", o.storage()));
+      args.addAll(List.of("--storage", Storages.parse(o.storage()).toString())); // a relative folder made absolute
     }
     if (o.failOnConflict()) {
       args.add("--fail-on-conflict");

@@ -506,6 +506,12 @@ abstract class Base implements Callable<Integer> {
         own.add(a);
       }
     }
+    // A remote as a URI (a relative folder made absolute), as sync logs it: the line runs again from anywhere.
+    for (int i = 0; i + 1 < own.size(); i++) {
+      if (own.get(i).equals("--storage") && spec.findOption("--storage") != null) {
+        own.set(i + 1, Storages.canonical(own.get(i + 1)));
+      }
+    }
     return own;
   }
 

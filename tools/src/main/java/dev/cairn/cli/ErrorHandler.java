@@ -206,7 +206,9 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       java.util.Map.entry("status", "verify --folder DIR"), java.util.Map.entry("diff", "compare"), java.util.Map.entry("info", "show"),
       java.util.Map.entry("history", "show --lineage"), java.util.Map.entry("restore", "get"), java.util.Map.entry("fetch", "get"),
       java.util.Map.entry("prune", "gc"), java.util.Map.entry("forget", "delete"), java.util.Map.entry("snapshots", "search"),
-      java.util.Map.entry("check", "verify"), java.util.Map.entry("stats", "show"));
+      java.util.Map.entry("check", "verify"), java.util.Map.entry("stats", "show"), java.util.Map.entry("download", "get"),
+      java.util.Map.entry("set-metadata", "metadata --set"), java.util.Map.entry("get-metadata", "metadata"),
+      java.util.Map.entry("set-tags", "tags --add"), java.util.Map.entry("describe", "set-description"));
 
   /** The nearest existing path above {@code p} if it is not a folder, else null. */
   private static Path fileAbove(Path p) {

@@ -129,6 +129,12 @@ final class GcCommand extends Base {
 
   static long parseDuration(String s) throws InvalidInputException {
     String t = s.trim().toLowerCase(Locale.ROOT);
+    if (t.matches("0+")) {
+      return 0; // no unit needed
+    }
+    if (t.matches("\\d+")) {
+      throw new InvalidInputException("Cannot use --grace " + s + ": give its unit, as in " + t + "s, " + t + "m or " + t + "h");
+    }
     try {
       if (t.matches("\\d+(ms|s|m|h|d)")) {
         long n = Long.parseLong(t.replaceAll("\\D", ""));

@@ -912,6 +912,8 @@ class CliEndToEndTest {
     assertThat(cli.ok("search", "--ids", draft.substring(0, 10), "--not-only-completed", "--name", "nomatch").err())
         .contains("no version with id " + draft.substring(0, 10) + " among those searched (it is here, but --name leaves it out)");
     assertThat(cli.fails("gc", "--grace", "-1h").err()).contains("negative");
+    assertThat(cli.fails("gc", "--grace", "30").err()).isEqualTo("cairn: Cannot use --grace 30: give its unit, as in 30s, 30m or 30h (see 'cairn gc --help')\n");
+    assertThat(cli.ok("gc", "--grace", "0").exit()).isZero(); // zero needs no unit
     assertThat(cli.fails("add", "--files", "").err()).contains("empty path");
     // The daemon is the launcher's: run without it, the command says how to run it.
     assertThat(cli.fails("daemon", "status", "--json").err()).contains("'bin/cairn daemon status --json'").contains("launcher");

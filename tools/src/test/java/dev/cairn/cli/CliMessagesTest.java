@@ -990,6 +990,8 @@ class CliMessagesTest {
     // ClearML's, Git's and DVC's words get cairn's.
     assertThat(cli.fails("finalize").err()).isEqualTo("cairn: 'finalize' is not a cairn command (cairn close does that) (see 'cairn --help')\n");
     assertThat(cli.fails("push").err()).contains("(cairn upload does that)");
+    assertThat(cli.fails("download").err()).contains("(cairn get does that)");
+    assertThat(cli.fails("set-metadata").err()).contains("(cairn metadata --set does that)");
     assertThat(cli.fails("get", "--mutable").err()).isEqualTo("cairn: Unknown option: '--mutable' (a copy to change is get --copy DIR)"
         + " (see 'cairn get --help')\n");
     // A word where only options go, or an option after "--".

@@ -167,6 +167,25 @@ class CliRemoteTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void aRemoteGivenAsARelativeFolderIsLoggedAsItsUriSoThatTheLineRunsAgainFromAnywhere() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("remote")).toString();
+    String uri = tmp.resolve("remote").toUri().toString().replaceFirst("/$", "");
+    Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(tmp.resolve("src/a.txt"), "a");
+    String id = cli.ok("create", "--project", "p", "--name", "d", "--storage", relative, "--json").obj().get("id").toString();
+    cli.ok("add", "--files", tmp.resolve("src").toString());
+    cli.ok("close", "--disable-upload");
+    cli.ok("upload", "--id", id, "--storage", relative);
+    List<Map<String, Object>> log = (List<Map<String, Object>>) (List<?>) cli.ok("log", "--id", id, "--json").array();
+    assertThat(log).filteredOn(e -> e.get("command").equals("create")).singleElement()
+        .satisfies(e -> assertThat((List<String>) e.get("arguments")).containsSequence("--storage", uri));
+    assertThat(log).filteredOn(e -> e.get("command").equals("upload")).singleElement()
+        .satisfies(e -> assertThat((List<String>) e.get("arguments")).containsSequence("--storage", uri));
+  }
+
+  @Test
   void aRecordRecoveredByRepairNamesTheRemoteThatHeldItAndAGetFromThereBringsBackItsDataAndRecord() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     String remote = Path.of(tmp.resolve("remote").toString()).toUri().toString().replaceFirst("/$", "");
