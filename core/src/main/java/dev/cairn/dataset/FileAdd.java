@@ -238,7 +238,7 @@ final class FileAdd {
   private void requireSomeFile(boolean none, FolderScanner scanner) throws InvalidInputException {
     if (none && !files.wildcards().isEmpty()) {
       throw new InvalidInputException("Cannot add: no file of " + sourcesText(files.sources()) + " matches ", wildcardAdvice(files.wildcards()),
-          "; nothing was added");
+          "; nothing was added" + Glob.reachHint(files.wildcards()));
     }
     if (none && scanner.excludedCount() > 0) {
       // As git add refuses paths that are all ignored: an add that leaves out all it was given is a mistake.

@@ -189,6 +189,28 @@ public final class Glob {
     return sb.toString();
   }
 
+  /**
+   * For patterns that matched nothing: where the first of them with a {@code /} and no {@code **}
+   * might have meant to look, as a sentence to end a message with ("; a pattern with a / starts at
+   * the top, ..."); "" when none is such. {@code images/*.jpg} matches {@code images/a.jpg}, not
+   * {@code images/cats/a.jpg} nor {@code data/images/a.jpg}, where fnmatch, which clearml-data
+   * uses, lets {@code *} cross folders.
+   */
+  public static String reachHint(java.util.List<String> patterns) {
+    for (String p : patterns) {
+      String body = DatasetPaths.withoutEmptyOrDotSegments(p);
+      int slash = body.lastIndexOf('/');
+      if (slash <= 0 || body.contains("**") || !hasWildcard(body.substring(slash + 1))) {
+        continue;
+      }
+      String folder = body.substring(0, slash);
+      String anywhere = isAnchored(p) ? "" : "'**/" + DatasetPaths.printable(body) + "' looks at any depth, ";
+      return "; a pattern with a / starts at the top, and a * stays within one folder: " + anywhere + "'"
+          + DatasetPaths.printable(folder + "/**/" + body.substring(slash + 1)) + "' in every folder below " + DatasetPaths.printable(folder);
+    }
+    return "";
+  }
+
   /** Whether the pattern has any wildcard character. */
   public static boolean hasWildcard(String s) {
     for (int i = 0; i < s.length(); i++) {

@@ -20,6 +20,20 @@ class GlobTest {
   }
 
   @Test
+  void aPatternWithASlashThatMatchedNothingIsToldWhereItsStarWouldReach() {
+    // As fnmatch, which clearml-data uses, would read it: the * across folders.
+    String hint = Glob.reachHint(List.of("sub/*.csv"));
+    assertThat(hint).isEqualTo("; a pattern with a / starts at the top, and a * stays within one folder: '**/sub/*.csv' looks at any"
+        + " depth, 'sub/**/*.csv' in every folder below sub");
+    assertThat(selected(Glob.of("sub/**/*.csv"))).containsExactly("sub/c.csv", "sub/deep/d.csv"); // each form said matches as said
+    assertThat(selected(Glob.of("**/sub/*.csv"))).containsExactly("sub/c.csv");
+    assertThat(Glob.reachHint(List.of("/sub/*.csv"))).doesNotContain("any depth").contains("'sub/**/*.csv'");
+    // Nothing to say of a name, a path without a wildcard in its last name, or one with **.
+    assertThat(Glob.reachHint(List.of("*.csv", "sub/c.csv", "sub/**/*.csv", "*/x"))).isEmpty();
+    assertThat(Glob.reachHint(List.of("*.csv", "a/*/b*"))).contains("'a/*/**/b*'");
+  }
+
+  @Test
   void aCharacterBeyondTheBasicPlaneMatchesItself() {
     assertThat(Glob.filter("emoji/\uD83D\uDE00.csv").matches("emoji/\uD83D\uDE00.csv")).isTrue();
     assertThat(Glob.of("*\uD83D\uDE00*").matches("a\uD83D\uDE00b")).isTrue();

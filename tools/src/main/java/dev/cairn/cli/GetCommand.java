@@ -4,6 +4,7 @@ import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.dataset.Glob;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.Usage;
@@ -177,7 +178,8 @@ final class GetCommand extends Base {
     Dataset ds = resolveOrFetch(sel);
     if (!filters.isEmpty()) {
       if (!ds.anyFileMatches(filters)) {
-        throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters));
+        throw new InvalidInputException("Cannot get: no file of " + ds.id() + " matches --filter " + String.join(" ", filters)
+            + Glob.reachHint(filters));
       }
     }
     String usedBy = usedBy();
@@ -512,7 +514,7 @@ final class GetCommand extends Base {
       }
       if (unmatched.size() == uses.size()) {
         throw new InvalidInputException("Cannot get: no file of " + (uses.size() == 1 ? uses.get(0).id() : "the " + uses.size()
-            + " versions of " + lock) + " matches --filter " + String.join(" ", selection.filters));
+            + " versions of " + lock) + " matches --filter " + String.join(" ", selection.filters) + Glob.reachHint(selection.filters));
       }
       unmatched.forEach(u -> warn("no file of " + u.alias() + " (" + DatasetRecord.shortId(u.id()) + ") matches --filter "
           + String.join(" ", selection.filters) + ": its folder is empty"));

@@ -99,6 +99,10 @@ final class ListCommand extends Base {
     if (json) {
       return 0;
     }
+    if (!filters.isEmpty() && !modified && !ds.anyFileMatches(patterns)) {
+      // Stderr, so that the listing stays as it is: a pattern read otherwise than clearml-data reads it.
+      note("no file of " + ds.shortId() + " matches --filter " + String.join(" ", filters) + Glob.reachHint(filters));
+    }
     DatasetRecord r = ds.record();
     // A note beside the listing (scripts read the table, whose last line is the total), while a
     // conflict stands: once every path was changed since the merge, they were resolved by hand.

@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.CacheCheck;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
+import dev.cairn.dataset.Glob;
 import dev.cairn.dataset.Progress;
 import dev.cairn.dataset.Selection;
 import dev.cairn.dataset.VerifyProblem;
@@ -69,7 +70,8 @@ final class VerifyCommand extends Base {
     Selection sel = selection.selection("verify");
     Dataset ds = selectOrFetch(selector, storage);
     if (!selection.filters.isEmpty() && !ds.anyFileMatches(selection.filters)) {
-      throw new InvalidInputException("Cannot verify: no file of " + ds.id() + " matches --filter " + String.join(" ", selection.filters));
+      throw new InvalidInputException("Cannot verify: no file of " + ds.id() + " matches --filter " + String.join(" ", selection.filters)
+          + Glob.reachHint(selection.filters));
     }
     String remoteDamage = null;
     if (storage != null && folder == null) {

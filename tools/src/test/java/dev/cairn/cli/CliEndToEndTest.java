@@ -330,7 +330,8 @@ class CliEndToEndTest {
     assertThat(all).startsWith("25 paths conflicted between parents; the later one won:\n")
         .endsWith("  ... and 5 more; cairn show --id " + m.substring(0, 8) + " lists them all\n");
     assertThat(all.lines().filter(l -> l.startsWith("  f"))).hasSize(20);
-    assertThat(cli.ok("list", "--id", m, "--filter", "nothing*").err()).isEmpty();
+    assertThat(cli.ok("list", "--id", m, "--filter", "nothing*").err()) // no conflict among what it selects
+        .isEqualTo("cairn: note: no file of " + m.substring(0, 8) + " matches --filter nothing*\n");
     String one = cli.ok("list", "--id", m, "--filter", "f7").err();
     assertThat(one.lines().filter(l -> l.startsWith("  f"))).singleElement().asString().startsWith("  f7 (versions ");
     assertThat(one).startsWith("25 paths conflicted between parents, 1 of them matching --filter; the later one won:\n")
@@ -747,6 +748,14 @@ class CliEndToEndTest {
     assertThat(tmp.resolve("fresh")).doesNotExist();
     assertThat(cli.fails("get", "--lock", lock.toString(), "--filter", "nothing*").err())
         .isEqualTo("cairn: Cannot get: no file of " + id + " matches --filter nothing*\n");
+    // A pattern read otherwise than clearml-data's fnmatch reads it: where its * reaches is said.
+    String reach = "; a pattern with a / starts at the top, and a * stays within one folder: '**/no/*.csv' looks at any depth,"
+        + " 'no/**/*.csv' in every folder below no";
+    assertThat(cli.fails("get", "--lock", lock.toString(), "--filter", "no/*.csv").err()).endsWith(reach + "\n");
+    assertThat(cli.fails("get", "--id", id, "--filter", "no/*.csv").err()).endsWith(reach + "\n");
+    Cli.Result none = cli.ok("list", "--id", id, "--filter", "no/*.csv");
+    assertThat(none.lastLine()).startsWith("Total 0 files");
+    assertThat(none.err()).isEqualTo("cairn: note: no file of " + id.substring(0, 8) + " matches --filter no/*.csv" + reach + "\n");
     String root = (String) runs.get(0).get("root");
     Path edited = tmp.resolve("edited.lock");
     Files.writeString(edited, Files.readString(lock).replace(root, "ab".repeat(32)));
