@@ -659,6 +659,13 @@ abstract class Base implements Callable<Integer> {
    */
   Dataset selectOrFetch(VersionSelector s, String storage) throws IOException {
     s.validate();
+    if (storage == null && (s.id != null || s.name != null)) {
+      try {
+        return requireLocal(select(s));
+      } catch (DatasetNotFoundException notHere) {
+        return fromTeamRemote(s, notHere);
+      }
+    }
     String remoteId = storage == null ? null
         : s.id != null ? s.id
         : s.name != null ? repo().resolveRemote(storage, null, s.project, s.name, s.version)
@@ -669,6 +676,24 @@ abstract class Base implements Callable<Integer> {
     Dataset ds = repo().fetch(remoteId, Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
     catchUpFrom(ds, storage);
     return ds;
+  }
+
+  /**
+   * The version {@code s} names, which is not here ({@code notHere}), fetched from the team remote
+   * ({@code $CAIRN_STORAGE}, {@code remote.default}) as get fetches it (a teammate's version):
+   * only its record and manifest. Without a team remote, for a version deleted here, or when the
+   * remote has none either, {@code notHere} is thrown.
+   */
+  Dataset fromTeamRemote(VersionSelector s, DatasetNotFoundException notHere) throws IOException {
+    String team = repo().defaultStorage();
+    if (team == null || (s.id == null && s.name == null) || String.valueOf(notHere.getMessage()).contains(" was deleted")) {
+      throw notHere;
+    }
+    try {
+      return selectOrFetch(s, team);
+    } catch (DatasetNotFoundException notThereEither) {
+      throw notHere;
+    }
   }
 
   /**

@@ -39,7 +39,7 @@ final class ListCommand extends Base {
 
   @Override
   String existingRemote() {
-    return storage;
+    return storage != null ? storage : DatasetRepository.environmentStorage(); // a new teammate's first command makes the repository
   }
 
   @Override

@@ -50,7 +50,7 @@ final class SearchCommand extends Base {
 
   @Override
   String existingRemote() {
-    return storage;
+    return storage != null ? storage : DatasetRepository.environmentStorage(); // a new teammate's first command makes the repository
   }
 
   /** The filters besides --ids that were given, as typed. */

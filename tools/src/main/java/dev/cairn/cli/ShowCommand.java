@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
+import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class ShowCommand extends Base {
 
   @Override
   String existingRemote() {
-    return storage;
+    return storage != null ? storage : DatasetRepository.environmentStorage(); // a new teammate's first command makes the repository
   }
 
   @Override
@@ -44,7 +45,16 @@ final class ShowCommand extends Base {
 
   @Override
   int run() throws Exception {
-    Dataset ds = storage == null ? select(selector) : selectOrFetch(selector, storage);
+    Dataset ds;
+    if (storage != null) {
+      ds = selectOrFetch(selector, storage);
+    } else {
+      try {
+        ds = select(selector);
+      } catch (DatasetNotFoundException notHere) {
+        ds = fromTeamRemote(selector, notHere);
+      }
+    }
     if (lineage) {
       return printLineage(ds);
     }

@@ -672,6 +672,27 @@ class CliRemoteTest {
   }
 
   @Test
+  void showAndListAskTheTeamRemoteForAVersionNotHereAsGetDoes() throws IOException {
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/x.txt"), "x");
+    Cli a = new Cli(tmp.resolve("a"));
+    String v1 = (String) a.ok("sync", "--project", "q", "--name", "w", "--folder", tmp.resolve("src").toString(), "--storage", remote,
+        "--json").obj().get("id");
+    Cli b = new Cli(tmp.resolve("b"));
+    b.ok("init");
+    assertThat(b.fails("show", "--id", v1.substring(0, 8)).err()).contains("no version id starts with " + v1.substring(0, 8) + " here");
+    Files.writeString(tmp.resolve("b/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    assertThat(b.ok("show", "--id", v1.substring(0, 8), "--json").obj()).containsEntry("id", v1);
+    assertThat(b.ok("list", "--project", "q", "--name", "w").out()).contains("x.txt");
+    // What the remote has not either is said as it is here.
+    assertThat(b.fails("list", "--project", "q", "--name", "nope").err()).isEqualTo("cairn: Cannot find dataset version: no dataset q/nope"
+        + " here\n");
+    // A version deleted here stays deleted: not fetched again unasked.
+    b.ok("delete", "--id", v1);
+    assertThat(b.fails("show", "--id", v1).err()).contains("was deleted");
+  }
+
+  @Test
   void getByNameWithATeamRemoteTakesTheHighestClosedVersionNotADraft() throws IOException {
     String remote = tmp.resolve("remote").toString();
     write(tmp.resolve("src/x.txt"), "x");

@@ -198,6 +198,29 @@ class LauncherIT {
   private static final Map<String, String> DAEMON = Map.of("CAIRN_DAEMON", "");
 
   @Test
+  void aNewTeammatesFirstSearchOrListOfTheTeamRemoteMakesTheRepository() throws Exception {
+    Path data = Files.createDirectories(work.resolve("data"));
+    Files.writeString(data.resolve("a.txt"), "a\n");
+    String remote = work.resolve("remote").toString();
+    assertThat(run(Map.of(), "--repo", work.resolve("first").toString(), "sync", "--project", "p", "--name", "team", "--folder",
+        data.toString(), "--storage", remote).exit()).isZero();
+    Map<String, String> team = Map.of("CAIRN_STORAGE", remote);
+    Path fresh = work.resolve("fresh");
+    Result search = run(team, "--repo", fresh.toString(), "search");
+    assertThat(search.exit()).as(search.err()).isZero();
+    assertThat(search.out()).contains("team");
+    Path other = work.resolve("other");
+    Result list = run(team, "--repo", other.toString(), "list", "--project", "p", "--name", "team");
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out()).contains("a.txt");
+    // A team remote with nothing there makes no repository.
+    Path none = work.resolve("none");
+    Result empty = run(Map.of("CAIRN_STORAGE", work.resolve("nothing").toString()), "--repo", none.toString(), "search");
+    assertThat(empty.exit()).isEqualTo(1);
+    assertThat(none).doesNotExist();
+  }
+
+  @Test
   void aCopyWithOverwriteNeverDeletesTheFolderItIsRunFromButMayRefillIt() throws Exception {
     Path data = Files.createDirectories(work.resolve("data"));
     Files.writeString(data.resolve("a.txt"), "a\n");
