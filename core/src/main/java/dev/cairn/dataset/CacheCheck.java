@@ -99,13 +99,14 @@ public final class CacheCheck {
   /**
    * Checks the cached folders of version {@code id} alone, hashing every file they hold against
    * the version (none is taken for intact by the content file it links): the check clearml-data's
-   * verify makes of the copy get hands out. Returns the damaged folders, none deleted.
+   * verify makes of the copy get hands out, but for the folders in {@code skip} (found changed
+   * already). Returns the damaged folders, none deleted.
    */
-  public List<Damage> runFor(String id) throws IOException {
+  public List<Damage> runFor(String id, java.util.Collection<Path> skip) throws IOException {
     List<Damage> damage = new ArrayList<>();
     if (Files.isDirectory(versions)) {
       try (Stream<Path> s = Files.list(versions)) {
-        for (Path folder : s.filter(p -> LocalCache.isFolderOf(id, p)).sorted().toList()) {
+        for (Path folder : s.filter(p -> LocalCache.isFolderOf(id, p) && !skip.contains(p)).sorted().toList()) {
           String problem = folderProblem(folder, Map.of());
           if (problem != null) {
             damage.add(new Damage(folder, problem));

@@ -33,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -42,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -1602,18 +1604,46 @@ public final class Dataset {
   /**
    * {@link #dependencyGraph} ({@code parents}), and the ancestors it lists without parents for want
    * of knowing them ({@code unknownParents}): an unreadable record, or a deleted version whose
-   * version object is not here. Its other ancestors without parents are roots.
+   * version object is not here. Its other ancestors without parents are roots. {@code deleted}
+   * holds, for each ancestor deleted here whose version object is here, a record standing in for
+   * it, never written: its name, version string and parents as close recorded them.
    */
-  public record Ancestry(Map<String, List<String>> parents, Set<String> unknownParents) {}
+  public record Ancestry(Map<String, List<String>> parents, Set<String> unknownParents, Map<String, DatasetRecord> deleted) {}
+
+  /**
+   * Records standing in for this version's parents that were deleted here, by id, found through
+   * their version objects (which this version's names): their names and version strings as close
+   * recorded them; never written. A parent whose version object is not here is left out.
+   */
+  public Map<String, DatasetRecord> deletedParents() throws IOException {
+    DatasetRecord r = record();
+    Map<String, DatasetRecord> out = new TreeMap<>();
+    if (r.parents().stream().allMatch(repo.catalog()::exists)) {
+      return out;
+    }
+    try (ObjectReader reader = repo.repository().objects().newReader()) {
+      DeletedAncestors deleted = new DeletedAncestors(repo, reader);
+      deleted.noteParentsOf(r);
+      for (String p : r.parents()) {
+        Version v = repo.catalog().exists(p) ? null : deleted.of(p);
+        DatasetRecord standIn = v == null ? null : RecordRecovery.standIn(v, null, List.of());
+        if (standIn != null) {
+          out.put(p, standIn);
+        }
+      }
+    }
+    return Collections.unmodifiableMap(out);
+  }
 
   /** This version's {@link Ancestry}, in one walk of its lineage. */
   public Ancestry ancestry() throws IOException {
     Set<String> unknown = new TreeSet<>();
-    Map<String, List<String>> graph = lineage(unknown);
-    return new Ancestry(graph, Collections.unmodifiableSet(unknown));
+    Map<String, DatasetRecord> deleted = new TreeMap<>();
+    Map<String, List<String>> graph = lineage(unknown, deleted);
+    return new Ancestry(graph, Collections.unmodifiableSet(unknown), Collections.unmodifiableMap(deleted));
   }
 
-  private Map<String, List<String>> lineage(Set<String> unknown) throws IOException {
+  private Map<String, List<String>> lineage(Set<String> unknown, Map<String, DatasetRecord> standIns) throws IOException {
     Map<String, List<String>> graph = new LinkedHashMap<>();
     List<String> queue = new ArrayList<>(List.of(id));
     try (ObjectReader reader = repo.repository().objects().newReader()) {
@@ -1638,6 +1668,10 @@ public final class Dataset {
             unknown.add(next);
           }
           parents = v == null ? List.of() : deleted.parentsOf(v);
+          DatasetRecord standIn = v == null ? null : deleted.standIn(next);
+          if (standIn != null) {
+            standIns.put(next, standIn);
+          }
         }
         graph.put(next, List.copyOf(parents));
         queue.addAll(parents);
@@ -1661,10 +1695,12 @@ public final class Dataset {
    * each with what is wrong, found by hashing every file they hold (a file written to in place,
    * its size and time put back, included; {@link #changedCachedFolders} looks at sizes and times
    * alone). {@code cairn fsck --repair} deletes them, and the cached files they share with other
-   * versions' folders; the next get builds them again.
+   * versions' folders; the next get builds them again. Those in {@code skip} (found changed by
+   * {@link #changedCachedFolders}, say) are not read.
    */
-  public List<CacheCheck.Damage> damagedCachedFolders() throws IOException {
-    return List.copyOf(new CacheCheck(repo, Progress.NONE).runFor(id));
+  public List<CacheCheck.Damage> damagedCachedFolders(Collection<Path> skip) throws IOException {
+    Objects.requireNonNull(skip, "skip must not be null: give List.of() to check every folder");
+    return List.copyOf(new CacheCheck(repo, Progress.NONE).runFor(id, skip));
   }
 
   /**

@@ -803,12 +803,10 @@ public final class DatasetRepository implements AutoCloseable {
     if (!catalog().exists(id)) {
       importRecord(r);
     } else {
-      // Renamed, tagged or published elsewhere since this copy was taken: this one catches up.
-      // A record that names no remote (recovered here by fsck --repair from the version object,
-      // which keeps no remote) takes the remote's as it is: its remote, tags and metadata.
+      // Renamed, tagged or published elsewhere since this copy was taken (or recovered here
+      // without its remote): this one catches up.
       DatasetRecord ours = catalog().read(id);
-      RecordHistory history = RecordHistory.of(ours.log(), r.log());
-      if (!ours.isDraft() && (history == RecordHistory.THEIRS_AHEAD || history == RecordHistory.SAME && ours.storage() == null)) {
+      if (RecordHistory.takesTheirs(ours, RecordHistory.of(ours.log(), r.log()))) {
         fastForward(ours, r);
       }
     }
@@ -858,7 +856,7 @@ public final class DatasetRepository implements AutoCloseable {
             + " (they cannot be merged: a rename or version string, or no record here of their agreement; to take the remote's, cairn delete --id " + DatasetRecord.shortId(id) + " --force, then cairn get --id "
             + DatasetRecord.shortId(id) + " --storage " + uri + ")");
       }
-      if (history != RecordHistory.THEIRS_AHEAD) {
+      if (theirs == null || !RecordHistory.takesTheirs(ours, history)) {
         return false;
       }
       fastForward(ours, theirs.toBuilder().storage(remote.storage().uri().toString()).build());

@@ -575,17 +575,17 @@ final class LocalCache {
     }
   }
 
-  /**
-   * The cached folders of version {@code id} (whole, parts, filtered) that were changed after they
-   * were built, told as {@code get} tells them (by their stamp: sizes, times and modes); the next
-   * get of each builds it again.
-   */
   /** Whether {@code folder} of {@code versions/} is one of version {@code id}'s: its whole folder, or a part's or a filter's. */
   static boolean isFolderOf(String id, Path folder) {
     String name = folder.getFileName().toString();
     return name.equals(id) || name.startsWith(id + ".");
   }
 
+  /**
+   * The cached folders of version {@code id} (whole, parts, filtered) that were changed after they
+   * were built, told as {@code get} tells them (by their stamp: sizes, times and modes); the next
+   * get of each builds it again.
+   */
   List<Path> changedFolders(String id) throws IOException {
     List<Path> folders;
     try (Stream<Path> s = Files.list(versions)) {

@@ -142,14 +142,23 @@ final class LocalCopies {
     if (!empty) {
       requireNothingLeftOver(target);
       requireNoCairnData(target, "copy into");
-      Path here = Path.of("").toRealPath();
+      Path here = currentFolderOrNull();
       Path real = target.toRealPath();
-      if (here.startsWith(real) && !here.equals(real)) {
+      if (here != null && here.startsWith(real) && !here.equals(real)) {
         // Its contents are replaced: the folder this process and the shell that started it stand
         // in would be deleted under them (the target itself stays, and may be the current folder).
         throw new InvalidInputException("Cannot copy into " + target + " ", WITH_OVERWRITE, ": the current folder, " + here
             + ", is inside it and would be deleted; give another folder, or run from elsewhere");
       }
+    }
+  }
+
+  /** The current folder's real path; null when it was deleted (nothing can be deleted under it then). */
+  private static Path currentFolderOrNull() {
+    try {
+      return Path.of("").toRealPath();
+    } catch (IOException gone) {
+      return null;
     }
   }
 

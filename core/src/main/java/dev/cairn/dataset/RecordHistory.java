@@ -31,6 +31,16 @@ public enum RecordHistory {
     return !NOT_CHANGES.contains(e.command());
   }
 
+  /**
+   * Whether the closed record here, {@code ours}, takes a remote's record of the version whose log
+   * relates to its own as {@code history}: one that extends it (renamed, tagged or published
+   * there), or one with the same changes when {@code ours} names no remote (recovered by
+   * {@code fsck --repair} from the version object, which keeps none): its remote and uploads.
+   */
+  static boolean takesTheirs(DatasetRecord ours, RecordHistory history) {
+    return !ours.isDraft() && (history == THEIRS_AHEAD || history == SAME && ours.storage() == null);
+  }
+
   /** How {@code ours} relates to {@code theirs}. */
   public static RecordHistory of(List<LogEntry> ours, List<LogEntry> theirs) {
     Set<Change> a = changes(ours);

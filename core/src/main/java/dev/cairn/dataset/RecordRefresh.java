@@ -75,9 +75,7 @@ final class RecordRefresh {
           kept.add(new Refresh.Note(ours.id(), "diverged", null, "the record of " + ours.id() + " was changed here ("
               + RecordHistory.since(there.log(), ours.log()) + ") and there (" + RecordHistory.since(ours.log(), there.log())
               + ") since the two last agreed; the one here is kept"));
-        } else if (history == RecordHistory.THEIRS_AHEAD || history == RecordHistory.SAME && ours.storage() == null) {
-          // Same changes, and no remote named here: a record fsck --repair recovered from the
-          // version object, which keeps no remote, takes the remote's (its remote, its uploads).
+        } else if (RecordHistory.takesTheirs(ours, history)) {
           try {
             repo.fastForward(ours, there.toBuilder().storage(uri).build());
           } catch (CorruptObjectException rewritten) {

@@ -242,7 +242,7 @@ final class Verifier {
   /** As above; {@code what} names an object that has no path (the version object, the manifest). */
   private static VerifyProblem missing(String path, String storage, String detail, String what) {
     return storage != null
-        ? new VerifyProblem(path, VerifyProblem.Kind.NOT_FETCHED, what + "its data is on " + storage + ", not here")
+        ? new VerifyProblem(path, VerifyProblem.Kind.NOT_FETCHED, what + "not fetched: expected on " + storage)
         : new VerifyProblem(path, VerifyProblem.Kind.DAMAGED, detail);
   }
 

@@ -329,17 +329,17 @@ public final class Fetcher {
     return order;
   }
 
-  /**
-   * The remote's record of {@code id} as this repository keeps it, or null: its storage is the
-   * remote as this repository reached it, which may not be the address the uploader used (another
-   * mount point, another scheme), so that what is missing later is fetched from where it was.
-   */
   /** Whether the remote holds a readable record of version {@code id}. */
   public boolean holds(String id) throws IOException {
     remote.checkMarker();
     return remote.record(id) != null;
   }
 
+  /**
+   * The remote's record of {@code id} as this repository keeps it, or null: its storage is the
+   * remote as this repository reached it, which may not be the address the uploader used (another
+   * mount point, another scheme), so that what is missing later is fetched from where it was.
+   */
   private DatasetRecord fetchedRecord(String id) throws IOException {
     DatasetRecord r = remote.record(id);
     return r == null ? null : r.toBuilder().storage(remote.storage().uri().toString()).build();

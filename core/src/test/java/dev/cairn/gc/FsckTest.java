@@ -717,6 +717,15 @@ class FsckTest {
         assertThat(r.wasRecovered()).isFalse();
       });
     }
+    // A get or show --storage of one whose data is here takes it too (the same changes: its remote alone).
+    Files.delete(dir.resolve("refs/datasets/" + w.id() + ".json"));
+    try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
+      new Repair(repo, Progress.NONE).run();
+      assertThat(repo.get(w.id()).record().storage()).isNull();
+      assertThat(repo.catchUp(w.id(), remote)).isTrue();
+      assertThat(repo.get(w.id()).record().storage()).isEqualTo(storage);
+      assertThat(repo.catchUp(w.id(), remote)).as("then nothing more to take").isFalse();
+    }
     Files.delete(dir.resolve("refs/datasets/" + v.id() + ".json"));
     try (DatasetRepository repo = DatasetRepository.open(dir, TestRepos.SMALL)) {
       new Repair(repo, Progress.NONE).run();

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.Repository;
 import dev.cairn.RepositoryConfig;
+import dev.cairn.dataset.Catalog;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
@@ -679,19 +680,48 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
+   * Whether this command, given a version not here by id or name, asks the team remote for it as
+   * get does ({@link #fromTeamRemote}): those that show a version ({@code list}, {@code show}),
+   * not those that check or copy what is here.
+   */
+  boolean asksTeamRemote() {
+    return false;
+  }
+
+  /**
    * The version {@code s} names, which is not here ({@code notHere}), fetched from the team remote
    * ({@code $CAIRN_STORAGE}, {@code remote.default}) as get fetches it (a teammate's version):
-   * only its record and manifest. Without a team remote, for a version deleted here, or when the
-   * remote has none either, {@code notHere} is thrown.
+   * only its record and manifest. By name, the remote's highest closed version not deleted here.
+   * Without a team remote, for a command that does not {@linkplain #asksTeamRemote ask it}, for a
+   * version deleted here, or when the remote has none either or cannot be read (said in a note),
+   * {@code notHere} is thrown.
    */
   Dataset fromTeamRemote(VersionSelector s, DatasetNotFoundException notHere) throws IOException {
     String team = repo().defaultStorage();
-    if (team == null || (s.id == null && s.name == null) || String.valueOf(notHere.getMessage()).contains(" was deleted")) {
+    if (team == null || !asksTeamRemote() || (s.id == null && s.name == null)) {
+      throw notHere;
+    }
+    Catalog catalog = repo().catalog();
+    String id = s.id;
+    // (an id given is hex, checked by the selector; a prefix of one deleted here is said so in notHere)
+    if (id != null && (catalog.wasDeleted(id) || String.valueOf(notHere.getMessage()).contains(" was deleted"))) {
       throw notHere;
     }
     try {
-      return selectOrFetch(s, team);
+      if (id == null) {
+        id = repo().resolveRemoteRecord(team, null, s.project, s.name, s.version,
+            r -> (s.version != null || !r.isDraft()) && !catalog.wasDeleted(r.id()), "on " + team).id();
+      }
+      Dataset ds = repo().fetch(id, Selection.NONE, team, null, progress()).invokedAs(spec.name(), argv());
+      catchUpFrom(ds, team);
+      return ds;
     } catch (DatasetNotFoundException notThereEither) {
+      throw notHere;
+    } catch (IOException | RuntimeException unread) {
+      if (unread instanceof dev.cairn.errors.CorruptObjectException) {
+        throw unread; // found there, and damaged: the remote's own answer
+      }
+      note("could not ask " + team + " for it (" + ErrorHandler.oneLine(unread, false) + ")");
       throw notHere;
     }
   }

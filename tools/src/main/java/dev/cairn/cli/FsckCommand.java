@@ -166,16 +166,26 @@ final class FsckCommand extends Base {
     }
   }
 
+  /** The remotes this repository's versions were uploaded to, and the team remote; read once. */
+  private java.util.Set<String> remotesKnown;
+
   /**
    * The remote, of those this repository knows, whose pack indexes cached here list {@code r}'s
    * version object; null if none does. Reads no remote.
    */
   private String remoteThatHeld(DatasetRecord r) throws IOException {
-    java.util.Set<String> known = knownRemotes();
-    if (repo().defaultStorage() != null) {
-      known.add(uri(repo().defaultStorage()));
+    if (remotesKnown == null) {
+      // As the pack indexes' cache names them: the address as records keep it (a bucket's root
+      // keeps its slash), each once.
+      remotesKnown = new java.util.TreeSet<>();
+      for (DatasetRecord x : repo().catalog().all()) {
+        remotesKnown.addAll(x.uploadedTo());
+      }
+      if (repo().defaultStorage() != null) {
+        remotesKnown.add(dev.cairn.storage.Storages.canonical(repo().defaultStorage()));
+      }
     }
-    for (String remote : known) {
+    for (String remote : remotesKnown) {
       if (r.versionObject() != null && dev.cairn.transport.Remote.cachedIndexLists(repo().repository(), remote, r.versionObject())) {
         return remote;
       }

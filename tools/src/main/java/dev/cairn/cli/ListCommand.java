@@ -47,6 +47,11 @@ final class ListCommand extends Base {
     return true;
   }
 
+  @Override
+  boolean asksTeamRemote() {
+    return true;
+  }
+
   /** How many conflicting paths the note beside a listing names at most. */
   static final int LISTED_CONFLICTS = 20;
 

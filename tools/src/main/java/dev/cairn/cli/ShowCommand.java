@@ -44,6 +44,11 @@ final class ShowCommand extends Base {
   }
 
   @Override
+  boolean asksTeamRemote() {
+    return true;
+  }
+
+  @Override
   int run() throws Exception {
     Dataset ds;
     if (storage != null) {

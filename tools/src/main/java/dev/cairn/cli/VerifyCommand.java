@@ -112,14 +112,7 @@ final class VerifyCommand extends Base {
     // Without --filesize, as clearml-data's verify, every file of them is hashed: a file written to
     // in place with its size and time put back (a root user ignores the read-only mode) is found,
     // which the next get would hand out as it is.
-    List<CacheCheck.Damage> damagedCopies = new ArrayList<>();
-    if (folder == null && !filesize) {
-      for (CacheCheck.Damage d : ds.damagedCachedFolders()) {
-        if (!changedCopies.contains(d.path())) {
-          damagedCopies.add(d);
-        }
-      }
-    }
+    List<CacheCheck.Damage> damagedCopies = folder == null && !filesize ? ds.damagedCachedFolders(changedCopies) : List.of();
     boolean ok = differences == 0 && remoteDamage == null && changedCopies.isEmpty() && damagedCopies.isEmpty();
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -289,7 +289,8 @@ final class Api {
   /** {@code GET /api/versions/{id}/lineage}: every ancestor, laid out in layers, oldest first. */
   Object lineage(Context ctx) throws IOException {
     Dataset ds = site.version(ctx.pathParam("id"));
-    Lineage lineage = Lineage.of(ds.id(), ds.dependencyGraph(), site::recordOrNull, site::unreadable);
+    Dataset.Ancestry ancestry = ds.ancestry();
+    Lineage lineage = Lineage.of(ds.id(), ancestry.parents(), site::recordOrNull, site::unreadable, ancestry.deleted());
     List<Object> nodes = new ArrayList<>();
     for (Lineage.Node n : lineage.nodes()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -300,6 +301,12 @@ final class Api {
       m.put("deleted", r == null && !n.unreadable());
       if (n.unreadable()) {
         m.put("unreadable", true);
+      }
+      DatasetRecord gone = r == null ? ancestry.deleted().get(n.id()) : null;
+      if (gone != null) { // as its version object keeps them
+        m.put("project", gone.project());
+        m.put("name", gone.name());
+        m.put("version", gone.version());
       }
       if (r != null) {
         m.put("project", r.project());

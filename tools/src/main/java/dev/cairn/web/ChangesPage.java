@@ -38,7 +38,7 @@ final class ChangesPage {
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
       FileOrigins provenance = new FileOrigins(site.repository(), loader);
-      h.raw(table(site, r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader)));
+      h.raw(table(site, r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader), null));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
@@ -78,15 +78,21 @@ final class ChangesPage {
     h.close("a");
   }
 
-  /** One row per change: kind, path, size, hash, previous size and hash, where it is stored. */
-  static Html table(Site site, DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored) throws IOException {
+  /**
+   * One row per change: kind, path, size, hash, previous size and hash, where it is stored.
+   * {@code none} is what a comparison that finds nothing says; null for {@code version}'s own
+   * change-set: "No changes.", or for a merge the versions to compare it with.
+   */
+  static Html table(Site site, DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored, String none)
+      throws IOException {
     String versionId = version.id();
+    boolean ownChangeSet = none == null;
     Html h = new Html();
     if (page.rows().isEmpty()) {
-      String empty = page.matching() == 0 && page.summary().isEmpty() ? "No changes."
+      String empty = page.matching() == 0 && page.summary().isEmpty() ? (ownChangeSet ? "No changes." : none)
           : page.matching() == 0 ? "No changes of this kind."
           : "No changes past number " + page.offset() + ": there " + (page.matching() == 1 ? "is 1." : "are " + page.matching() + ".");
-      if (page.summary().isEmpty() && version.parents().size() > 1) {
+      if (ownChangeSet && page.summary().isEmpty() && version.parents().size() > 1) {
         // A merge that changed nothing on top of its parents merged: what it holds against each is elsewhere.
         h.open("div", "class", "card empty", "id", "merge-no-changes").text("No changes on top of the parents merged. Compare it with ");
         for (int i = 0; i < version.parents().size(); i++) {

@@ -146,6 +146,11 @@ final class Html {
     return this;
   }
 
+  /** Whether nothing was written. */
+  boolean isEmpty() {
+    return sb.length() == 0;
+  }
+
   @Override
   public String toString() {
     return sb.toString();

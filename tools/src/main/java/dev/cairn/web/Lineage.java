@@ -25,17 +25,19 @@ final class Lineage {
    *
    * @param record its record, or null when the version was deleted or its record is unreadable
    * @param unreadable whether its record is there but cannot be read
+   * @param deletedAs for a version deleted here, its name and version string as its version object
+   *     keeps them ("pets 1.0.2"), or null when they are not known
    * @param layer 0 at the top; the focus version is in the last layer
    * @param slot position within its layer, from 0
    */
-  record Node(String id, DatasetRecord record, boolean unreadable, List<String> parents, int layer, int slot) {
+  record Node(String id, DatasetRecord record, boolean unreadable, String deletedAs, List<String> parents, int layer, int slot) {
     Node {
       parents = List.copyOf(parents);
     }
 
     /** What a node without a record is shown as. */
     String missingLabel() {
-      return unreadable ? "unreadable record" : "deleted version";
+      return unreadable ? "unreadable record" : deletedAs != null ? deletedAs + " (deleted)" : "deleted version";
     }
   }
 
@@ -65,12 +67,15 @@ final class Lineage {
    * returns it, the focus version first).
    */
   static Lineage of(String focus, Map<String, List<String>> graph, Records records) throws IOException {
-    return of(focus, graph, records, id -> false);
+    return of(focus, graph, records, id -> false, Map.of());
   }
 
-  /** As above; {@code unreadable} tells a version whose record cannot be read from a deleted one. */
-  static Lineage of(String focus, Map<String, List<String>> graph, Records records, Predicate<String> unreadable)
-      throws IOException {
+  /**
+   * As above; {@code unreadable} tells a version whose record cannot be read from a deleted one,
+   * and {@code deleted} holds records standing in for deleted ones ({@link Dataset.Ancestry#deleted}).
+   */
+  static Lineage of(String focus, Map<String, List<String>> graph, Records records, Predicate<String> unreadable,
+      Map<String, DatasetRecord> deleted) throws IOException {
     Map<String, Integer> ranks = ranks(focus, graph);
     int depth = ranks.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     List<List<String>> rows = new ArrayList<>();
@@ -94,7 +99,10 @@ final class Lineage {
       for (int slot = 0; slot < row.size(); slot++) {
         String id = row.get(slot);
         slots.put(id, slot);
-        nodes.add(new Node(id, recs.get(id), recs.get(id) == null && unreadable.test(id), graph.get(id), layer, slot));
+        boolean unread = recs.get(id) == null && unreadable.test(id);
+        DatasetRecord standIn = recs.get(id) == null && !unread ? deleted.get(id) : null;
+        String deletedAs = standIn == null ? null : standIn.name() + " " + standIn.version();
+        nodes.add(new Node(id, recs.get(id), unread, deletedAs, graph.get(id), layer, slot));
       }
     }
     return new Lineage(focus, nodes);

@@ -31,9 +31,10 @@ final class LineagePage {
   String render(Context ctx) throws IOException {
     Dataset ds = site.version(ctx.pathParam("id"));
     DatasetRecord r = ds.record();
-    Map<String, List<String>> graph = ds.dependencyGraph();
+    Dataset.Ancestry ancestry = ds.ancestry();
+    Map<String, List<String>> graph = ancestry.parents();
     int limit = Params.limit(ctx, PAGE);
-    Lineage lineage = Lineage.of(r.id(), nearest(graph, r.id(), limit), site::recordOrNull, site::unreadable);
+    Lineage lineage = Lineage.of(r.id(), nearest(graph, r.id(), limit), site::recordOrNull, site::unreadable, ancestry.deleted());
     VersionHeader.Tab tab = VersionHeader.Tab.LINEAGE;
     Html h = new Html().raw(VersionHeader.render(site, r, tab));
     String shown = graph.size() > limit ? "The nearest " + Text.count(limit) + " of the " + Text.count(graph.size())

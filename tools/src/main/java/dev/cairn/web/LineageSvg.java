@@ -124,7 +124,7 @@ final class LineageSvg {
         : Text.project(r.project()) + " / " + r.name() + " " + r.version() + " (" + n.id() + ")");
     svg.empty("rect", "x", x, "y", y, "width", BOX_W, "height", BOX_H, "rx", 8);
     if (r == null) {
-      svg.el("text", n.missingLabel(), "x", x + 12, "y", y + 26, "class", "dag-name");
+      svg.el("text", cut(n.missingLabel()), "x", x + 12, "y", y + 26, "class", "dag-name");
       svg.el("text", Text.shortId(n.id()), "x", x + 12, "y", y + 46, "class", "dag-meta");
     } else {
       String name = cut(r.name());

@@ -74,12 +74,13 @@ final class VersionHeader {
           title = DatasetRepository.label(pr.project(), pr.name()) + " " + pr.version();
           // Its version string; its name too when it is of another dataset, and its project when of another one.
           boolean sameProject = pr.project().equals(r.project());
-          named = sameProject && pr.name().equals(r.name()) ? pr.version() : sameProject ? pr.name() + " " + pr.version() : title;
+          String dataset = sameProject && pr.name().equals(r.name()) ? null : sameProject ? pr.name() : DatasetRepository.label(pr.project(), pr.name());
+          named = shortLabel(dataset, pr.version());
         } catch (CairnException unreadable) {
           title = p;
           named = Text.shortId(p);
         }
-        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with " + shortLabel(named);
+        String label = r.parents().size() == 1 ? "Compare with parent" : "Compare with " + named;
         if (shown < MAX_PARENT_BUTTONS) {
           h.link(Links.compare(p, r.id()), label, "class", "button secondary", "title", title);
           shown++;
@@ -115,11 +116,23 @@ final class VersionHeader {
     return h.close("nav");
   }
 
-  /** {@code label} cut to 40 characters (code points: an emoji is never split), with "…" where cut. */
-  private static String shortLabel(String label) {
-    if (label.codePointCount(0, label.length()) <= 40) {
-      return label;
+  /**
+   * {@code dataset version} (the version alone for a null dataset) in 40 characters at most (code
+   * points: an emoji is never split): a long name is cut, with "…", never the version string,
+   * which tells two parents of one dataset apart (one of 38 characters or more stands alone).
+   */
+  static String shortLabel(String dataset, String version) {
+    if (dataset == null) {
+      return version;
     }
-    return label.substring(0, label.offsetByCodePoints(0, 39)) + "…";
+    int room = 40 - version.codePointCount(0, version.length()) - 1;
+    int length = dataset.codePointCount(0, dataset.length());
+    if (length <= room) {
+      return dataset + " " + version;
+    }
+    if (room < 3) {
+      return version; // a version string of 38 characters or more leaves no room for a name
+    }
+    return dataset.substring(0, dataset.offsetByCodePoints(0, Math.min(length, room - 1))) + "… " + version;
   }
 }

@@ -59,16 +59,35 @@ final class VersionPage {
     if (r.parents().isEmpty()) {
       parents.el("span", "none", "class", "muted");
     }
+    Map<String, DatasetRecord> deletedParents = null;
     for (String p : r.parents()) {
       DatasetRecord pr = site.recordOrNull(p);
-      Html label = pr == null
-          ? new Html().el("span", Text.shortId(p) + (site.unreadable(p) ? " (unreadable record)" : " (deleted)"), "class", "muted")
-          : Widgets.versionLink(pr);
+      if (pr == null && !site.unreadable(p) && deletedParents == null) {
+        deletedParents = site.repository().get(r.id()).deletedParents();
+      }
+      DatasetRecord gone = pr == null && deletedParents != null ? deletedParents.get(p) : null;
+      Html label = pr != null ? Widgets.versionLink(pr)
+          : gone != null ? new Html().el("span", gone.name() + " " + gone.version() + " (deleted)", "class", "muted", "title", p + " was deleted")
+          : new Html().el("span", Text.shortId(p) + (site.unreadable(p) ? " (unreadable record)" : " (deleted)"), "class", "muted");
       parents.open("div").raw(label).close("div");
     }
     prop(h, "Parents", parents);
-    if (r.storage() != null && !r.storage().isBlank()) {
-      prop(h, "Storage", new Html().el("code", r.storage()));
+    // Where the version is besides here: a closed one that no remote holds is said to be here only
+    // (cairn lock warns of such a version: only this repository can restore it).
+    Html storage = new Html();
+    boolean named = r.storage() != null && !r.storage().isBlank();
+    if (named) {
+      storage.el("code", r.storage());
+    }
+    if (!r.isDraft() && !named && r.wasRecovered()) {
+      storage.el("span", "not known: cairn fsck --repair recovered this record from the version object, which names none"
+          + " (cairn refresh --storage URI takes a remote's record of it back)", "class", "muted");
+    } else if (!r.isDraft() && !r.wasUploaded()) {
+      storage.text(named ? " " : "").el("span", named ? "(not uploaded yet: cairn upload --id " + Text.shortId(r.id()) + ")"
+          : "here only: never uploaded to a remote", "class", "muted");
+    }
+    if (!storage.isEmpty()) {
+      prop(h, "Storage", storage);
     }
     prop(h, "Manifest", new Html().el("code", r.root().hex(), "class", "hash"));
     h.close("dl").close("div");
@@ -112,7 +131,8 @@ final class VersionPage {
     if (storedBytes >= totalBytes) {
       return "This version newly stored " + stored + ", " + (storedBytes == totalBytes ? "as much as" : "more than")
           + " its files hold (" + Text.bytes(totalBytes) + "): the listing of the files and each stored object's header"
-          + (totalBytes < SMALL_VERSION ? " outweigh what compression saves on files this small."
+          + (totalBytes < SMALL_VERSION ? " outweigh what compression saves on files this small, or add to content that it"
+              + " cannot shrink (already compressed, or random)."
               : " come on top of content that compression cannot shrink (already compressed, or random).");
     }
     long pct = Math.round(100.0 * storedBytes / totalBytes);

@@ -690,6 +690,20 @@ class CliRemoteTest {
     // A version deleted here stays deleted: not fetched again unasked.
     b.ok("delete", "--id", v1);
     assertThat(b.fails("show", "--id", v1).err()).contains("was deleted");
+    assertThat(b.fails("list", "--project", "q", "--name", "w").err()).contains("no dataset q/w here");
+    assertThat(b.fails("show", "--id", v1.substring(0, 8)).err()).contains("was deleted");
+    // A command that checks what is here does not fetch it.
+    assertThat(b.fails("verify", "--id", v1.substring(0, 8)).err()).contains("was deleted");
+    Cli c = new Cli(tmp.resolve("c"));
+    c.ok("init");
+    Files.writeString(tmp.resolve("c/config"), "remote.default = " + remote + "\n", StandardOpenOption.APPEND);
+    assertThat(c.fails("verify", "--id", v1).err()).contains("no version");
+    // A team remote that cannot be read: the answer here, and a note.
+    Files.writeString(tmp.resolve("c/config"), Files.readString(tmp.resolve("c/config")).replace("remote.default = " + remote,
+        "remote.default = " + tmp.resolve("gone")));
+    Cli.Result offline = c.run("show", "--id", v1);
+    assertThat(offline.exit()).isEqualTo(1);
+    assertThat(offline.err()).contains("cairn: note: could not ask ").contains("no version");
   }
 
   @Test

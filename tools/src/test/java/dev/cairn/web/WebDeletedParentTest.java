@@ -123,17 +123,30 @@ class WebDeletedParentTest {
             .contains(Text.shortId(a.id()) + " (deleted)").doesNotContain("href=\"" + Links.version(a.id()) + "\"")
             .contains(Text.shortId(a.id()) + " (deleted)</span>, <a href=\"" + Links.version(b.id()) + "\"")
             .contains("href=\"" + Links.version(b.id()) + "\"");
+        // On no remote: said, as cairn lock warns of it.
+        assertThat(page).contains("<span class=\"muted\">here only: never uploaded to a remote</span>");
         // Its change-set page, empty, leads to the comparison with each parent.
         assertThat(get(http, base + Links.tab(merge.id(), "changes"))).contains("No changes on top of the parents merged. Compare it with ")
             .contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\">parent " + Text.shortId(b.id()) + "</a>.")
             .as("a deleted parent is named, not linked to a compare that cannot be made")
             .contains(">parent " + Text.shortId(a.id()) + " (deleted)</span>")
             .doesNotContain(Links.compare(a.id(), merge.id()).replace("&", "&amp;"));
+        // A comparison that finds nothing says so, not what the merge's own change-set says.
+        assertThat(get(http, base + Links.compare(merge.id(), merge.id()))).contains("No differences: it is the same version.")
+            .doesNotContain("on top of the parents merged");
         // The genealogy lists a deleted version's parents, known from its version object, as the drawing joins them.
         String lineage = get(http, base + Links.tab(merge.id(), "lineage"));
         String row = lineage.substring(lineage.indexOf("<tr data-id=\"" + a.id() + "\""));
         row = row.substring(0, row.indexOf("</tr>"));
-        assertThat(row).contains("deleted version").contains("href=\"" + Links.version(v.id()) + "\"");
+        // Named as its version object keeps its name and version string, here and in the drawing.
+        assertThat(row).contains("m 1.0.1 (deleted)").contains("href=\"" + Links.version(v.id()) + "\"");
+        assertThat(lineage).contains(">m 1.0.1 (deleted)</text>");
+        assertThat(page).as("the parents row").contains("<span class=\"muted\" title=\"" + a.id() + " was deleted\">m 1.0.1 (deleted)</span>");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> nodes = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(
+            get(http, base + "/api/versions/" + merge.id() + "/lineage"))).get("nodes");
+        assertThat(nodes).filteredOn(n -> n.get("id").equals(a.id())).singleElement().satisfies(n -> assertThat(n)
+            .containsEntry("deleted", true).containsEntry("project", "p").containsEntry("name", "m").containsEntry("version", "1.0.1"));
         // A merge's change-set is against the parents merged; each parent's difference is shown beside it.
         assertThat(page).contains("Against each parent:").contains("href=\"" + Links.compare(b.id(), merge.id()).replace("&", "&amp;") + "\"");
         String squashed = get(http, base + Links.version(flat.id()));

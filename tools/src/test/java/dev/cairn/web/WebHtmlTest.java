@@ -88,10 +88,33 @@ class WebHtmlTest {
   }
 
   @Test
+  void aParentsButtonLabelCutsALongNameNeverTheVersionString() {
+    assertThat(VersionHeader.shortLabel(null, "1.0.0")).isEqualTo("1.0.0");
+    assertThat(VersionHeader.shortLabel("cats", "2.0.0")).isEqualTo("cats 2.0.0");
+    String name = "pets & <img src=x onerror=alert('ds')> #1?%";
+    String a = VersionHeader.shortLabel(name, "1.1.3");
+    String b = VersionHeader.shortLabel(name, "1.1.0");
+    assertThat(a).endsWith("… 1.1.3").startsWith("pets & <img");
+    assertThat(b).endsWith("… 1.1.0").isNotEqualTo(a);
+    assertThat(a.codePointCount(0, a.length())).isLessThanOrEqualTo(40);
+    assertThat(VersionHeader.shortLabel("\uD83D\uDE00".repeat(50), "1.0.0")).endsWith("… 1.0.0").doesNotContain("\uFFFD");
+    // Long version strings (up to 64 characters): the name cut to what fits, or left out.
+    String rc = "1.0.0-rc.1+build.20240101.abcdef1234";
+    assertThat(VersionHeader.shortLabel("cats", rc)).isEqualTo("ca… " + rc);
+    assertThat(VersionHeader.shortLabel("cats", rc + "-more")).isEqualTo(rc + "-more");
+    for (int n = 1; n < 60; n++) {
+      String label = VersionHeader.shortLabel("x".repeat(n), "1.0." + "9".repeat(n % 30));
+      assertThat(label.codePointCount(0, label.length())).as(label).isLessThanOrEqualTo(Math.max(40, 4 + n % 30));
+    }
+  }
+
+  @Test
   void storedBytesAreExplainedForWhatTheVersionIs() {
     assertThat(VersionPage.storedSentence(64, 5, false)).contains("newly stored 64 B, more than its files hold (5 B)")
         .doesNotContain("%", "ancestors");
     assertThat(VersionPage.storedSentence(64, 5, true)).contains("more than its files hold").doesNotContain("%", "ancestors");
+    assertThat(VersionPage.storedSentence(360_000, 350_000, false)).as("small files of random bytes")
+        .contains("files this small, or add to content that it cannot shrink");
     assertThat(VersionPage.storedSentence(30 << 20 | 4096, 30 << 20, false)).as("a large file of random bytes")
         .contains("content that compression cannot shrink").doesNotContain("this small");
     assertThat(VersionPage.storedSentence(500, 1000, false)).contains("50% of the files' size", "no parents").doesNotContain("ancestors");
