@@ -1,6 +1,8 @@
+#!/usr/bin/env bash
+# verify of a 294 MB version with and without its cached folder (RESULTS.md, thirtieth round).
 set -e
 export CAIRN_DAEMON=off CAIRN_NO_BUILD=1 HOME=/tmp/vm-home
-C=/work/main/bin/cairn
+C="$(cd "$(dirname "$0")/../.." && pwd)/bin/cairn"   # this checkout's launcher (built first: mvn -q install -DskipTests)
 rm -rf /tmp/vm-home /tmp/vm-data; mkdir -p /tmp/vm-data
 python3 - <<'PY'
 import os, random
