@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import dev.cairn.dataset.AddOptions;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.LinkOptions;
+import dev.cairn.errors.DatasetStateException;
 import dev.cairn.manifest.DiffEntry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -92,7 +93,12 @@ final class AddCommand extends Base {
     Dataset ds = select(selector);
     // One change: when a source fails, the draft keeps none of the others either.
     AddOptions given = files.isEmpty() ? null : new AddOptions(files, wildcards, datasetFolder, !nonRecursive, rehash, skipRefused, excludes);
-    Dataset.Change c = ds.add(given, archive, new LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
+    Dataset.Change c;
+    try {
+      c = ds.add(given, archive, new LinkOptions(links, wildcards, !nonRecursive), datasetFolder, progress());
+    } catch (DatasetStateException refused) {
+      throw notingOpenDraft(selector, ds, refused);
+    }
     print(this, ds, c, verbose ? c.paths() : null);
     return 0;
   }

@@ -565,6 +565,31 @@ abstract class Base implements Callable<Integer> {
   }
 
   /**
+   * For a change refused because the version last used ({@code ds}, taken without --id or --name)
+   * is closed: the refusal, saying which draft here is open (the newest), which a get or a tag of
+   * another version since made no longer the current one, and how to name it.
+   */
+  DatasetStateException notingOpenDraft(VersionSelector s, Dataset ds, DatasetStateException refused) {
+    if (s.id != null || s.name != null) {
+      return refused;
+    }
+    DatasetRecord draft;
+    try {
+      draft = ds.record().isDraft() ? null : repo().catalog().all().stream().filter(DatasetRecord::isDraft).reduce((a, b) -> b).orElse(null);
+    } catch (IOException | RuntimeException unreadable) {
+      return refused; // it says enough
+    }
+    if (draft == null) {
+      return refused;
+    }
+    DatasetStateException said = new DatasetStateException(refused.commandLineMessage() + "; the draft " + draft.shortId() + " ("
+        + DatasetRepository.label(draft.project(), draft.name()) + " " + draft.version() + ") is open, but the version last used is "
+        + ds.shortId() + ": give --id " + draft.shortId() + " to change the draft");
+    said.initCause(refused);
+    return said;
+  }
+
+  /**
    * Whether this command only reads the version it is given ({@code list}, {@code show}, ...):
    * picked by name, a draft is then said to be one, since {@code get} takes the highest closed
    * version of the same name.

@@ -2,6 +2,7 @@ package dev.cairn.cli;
 
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.RemoveOptions;
+import dev.cairn.errors.DatasetStateException;
 import dev.cairn.manifest.DiffEntry;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,12 @@ final class RemoveCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = select(selector);
-    Dataset.Change c = ds.removeFiles(new RemoveOptions(files, !nonRecursive, ignoreUnmatch), progress());
+    Dataset.Change c;
+    try {
+      c = ds.removeFiles(new RemoveOptions(files, !nonRecursive, ignoreUnmatch), progress());
+    } catch (DatasetStateException refused) {
+      throw notingOpenDraft(selector, ds, refused);
+    }
     List<DiffEntry> paths = verbose ? c.paths() : null;
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();

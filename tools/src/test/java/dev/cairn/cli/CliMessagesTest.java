@@ -36,6 +36,22 @@ class CliMessagesTest {
   }
 
   @Test
+  void anAddToTheVersionLastUsedWhileADraftIsOpenNamesTheDraft() throws IOException {
+    file("a/a.txt", "a");
+    file("b/b.txt", "b");
+    String a = (String) cli.ok("sync", "--project", "p", "--name", "a", "--folder", tmp.resolve("a").toString(), "--json").obj().get("id");
+    String draft = (String) cli.ok("create", "--project", "p", "--name", "b", "--json").obj().get("id");
+    cli.ok("get", "--id", a); // the version last used now
+    assertThat(cli.fails("add", "--files", tmp.resolve("b").toString()).err()).contains("is final; create a new version with --parents "
+        + a.substring(0, 8) + "; the draft " + draft.substring(0, 8) + " (p/b 1.0.0) is open, but the version last used is "
+        + a.substring(0, 8) + ": give --id " + draft.substring(0, 8) + " to change the draft\n");
+    assertThat(cli.fails("remove", "--files", "a.txt").err()).contains("the draft " + draft.substring(0, 8) + " (p/b 1.0.0) is open");
+    // Named, the version is the one meant: nothing more is said.
+    assertThat(cli.fails("add", "--id", a, "--files", tmp.resolve("b").toString()).err()).doesNotContain("the draft");
+    cli.ok("add", "--id", draft, "--files", tmp.resolve("b").toString());
+  }
+
+  @Test
   void aPathThroughAFileNamesTheFile() throws IOException {
     Path file = Files.createDirectories(tmp.resolve("d")).resolve("a.txt");
     Files.writeString(file, "x");
@@ -272,7 +288,8 @@ class CliMessagesTest {
     }
     assertThat(cli.ok("add", "--files", tmp.resolve("src/a.txt").toString()).out()).startsWith("1 file added");
     cli.ok("tags", "--id", closed, "--add", "gold"); // a change: the version changed becomes the current one
-    assertThat(cli.fails("add", "--files", tmp.resolve("src/a.txt").toString()).err()).contains("is final");
+    assertThat(cli.fails("add", "--files", tmp.resolve("src/a.txt").toString()).err()).contains("is final")
+        .contains("the draft "); // and the draft left open is named
   }
 
   @Test
