@@ -236,6 +236,10 @@ final class HadoopErrors {
         return "no bucket name S3A can read in the address (it takes the host part: lower-case letters, digits, dots and hyphens,"
             + " the last label not starting with a digit)";
       }
+      if (s3 && msg.contains("Protocol must be 'http' or 'https'")) {
+        // The SDK's text, which S3A repeats after its own.
+        return "fs.s3a.endpoint must be http://HOST:PORT, https://HOST:PORT or a bare host (taken as https)";
+      }
       if (name.endsWith(".UnknownStoreException") || name.endsWith(".NoSuchBucketException") || msg.contains("NoSuchBucket")) {
         return "no such bucket" + (s3 ? " (check the bucket in the address, and fs.s3a.endpoint)" : "");
       }

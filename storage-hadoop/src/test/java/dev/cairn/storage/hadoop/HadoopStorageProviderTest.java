@@ -127,4 +127,16 @@ class HadoopStorageProviderTest {
     }).isInstanceOf(dev.cairn.storage.StorageException.class)
         .hasMessageContaining("cannot connect: connection refused (is the endpoint, fs.s3a.endpoint, right, and the server up?)");
   }
+
+  @Test
+  void anS3EndpointOfAnotherSchemeIsSaidOnceAsWhatItMustBe() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+      try (RemoteStorage s = HadoopStorage.open(URI.create("s3a://bucket/x"), Map.of("fs.s3a.endpoint", "ftp://127.0.0.1:1",
+          "fs.s3a.access.key", "AK", "fs.s3a.secret.key", "SK"))) {
+        s.size("cairn-remote");
+      }
+    }).isInstanceOf(java.io.IOException.class)
+        .hasMessageEndingWith(": fs.s3a.endpoint must be http://HOST:PORT, https://HOST:PORT or a bare host (taken as https)")
+        .hasMessageNotContaining("marshall");
+  }
 }
