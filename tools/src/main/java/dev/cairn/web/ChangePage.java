@@ -7,7 +7,9 @@ import dev.cairn.manifest.ManifestDiff;
 import dev.cairn.manifest.NodeLoader;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One page of the differences between two manifests, with the summary of all of them. The diff is
@@ -71,6 +73,29 @@ record ChangePage(List<DiffEntry> rows, long offset, long matching, ChangeSummar
       // the rest of the diff is not needed
     }
     return new ChangePage(rows, offset, count(known, type), known);
+  }
+
+  /** Above this many changes, moves are not looked for: the page would walk the whole change-set to find them. */
+  static final long MOVES_LOOKED_FOR = 20_000;
+
+  /**
+   * The removed paths of the diff by their content, for a page to tell an added file that is a
+   * removed one moved (the same bytes under a new path): the first removed path of each content.
+   * Empty when nothing was removed, when the page shows no added file, or past
+   * {@link #MOVES_LOOKED_FOR} changes.
+   */
+  static Map<ObjectId, String> removedByContent(NodeLoader loader, ObjectId from, ObjectId to, ChangePage page) throws IOException {
+    ChangeSummary s = page.summary();
+    if (s.removed() == 0 || s.total() > MOVES_LOOKED_FOR || page.rows().stream().noneMatch(d -> d.type() == DiffEntry.ChangeType.ADDED)) {
+      return Map.of();
+    }
+    Map<ObjectId, String> removed = new HashMap<>();
+    new ManifestDiff(loader).diff(from, to, d -> {
+      if (d.type() == DiffEntry.ChangeType.REMOVED && d.oldEntry().size() > 0) { // empty files are all alike
+        removed.putIfAbsent(d.oldEntry().digest(), d.path());
+      }
+    });
+    return removed;
   }
 
   private static long count(ChangeSummary s, DiffEntry.ChangeType type) {

@@ -3,6 +3,7 @@ package dev.cairn.web;
 import dev.cairn.dataset.ChangeSummary;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.FileOrigins;
+import dev.cairn.id.ObjectId;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -11,6 +12,7 @@ import dev.cairn.store.ObjectReader;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code /versions/{id}/changes}: the change-set against the merged parents (ClearML's ARTIFACTS):
@@ -38,7 +40,8 @@ final class ChangesPage {
       ChangePage page = ChangePage.read(loader, r.base(), r.root(), r.summary(), type, offset, limit);
       h.raw(summary(page.summary(), type, t -> Links.changes(r.id(), t, 0, limit)));
       FileOrigins provenance = new FileOrigins(site.repository(), loader);
-      h.raw(table(site, r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader), null));
+      h.raw(table(site, r, page, d -> provenance.introducer(r, d), StoredFiles.of(site, r, reader), null,
+          ChangePage.removedByContent(loader, r.base(), r.root(), page)));
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.changes(r.id(), label(type), o, limit)));
     }
     return Layout.page(VersionHeader.title(r, tab), VersionHeader.crumbs(r, tab), h);
@@ -81,10 +84,11 @@ final class ChangesPage {
   /**
    * One row per change: kind, path, size, hash, previous size and hash, where it is stored.
    * {@code none} is what a comparison that finds nothing says; null for {@code version}'s own
-   * change-set: "No changes.", or for a merge the versions to compare it with.
+   * change-set: "No changes.", or for a merge the versions to compare it with. An added file whose
+   * content {@code removedByContent} holds is said to be moved from that path.
    */
-  static Html table(Site site, DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored, String none)
-      throws IOException {
+  static Html table(Site site, DatasetRecord version, ChangePage page, StoredIn storedIn, StoredFiles stored, String none,
+      Map<ObjectId, String> removedByContent) throws IOException {
     String versionId = version.id();
     boolean ownChangeSet = none == null;
     Html h = new Html();
@@ -125,6 +129,11 @@ final class ChangesPage {
       h.el("td", Text.bytes(e.size()), "class", "num", "title", Text.count(e.size()) + " bytes");
       h.open("td", "class", Widgets.WIDE_ONLY).raw(hash(e)).close("td");
       h.open("td", "class", Widgets.WIDE_ONLY);
+      String movedFrom = d.type() == DiffEntry.ChangeType.ADDED ? removedByContent.get(e.digest()) : null;
+      if (movedFrom != null) {
+        h.el("span", "moved from " + movedFrom, "class", "badge moved", "title", "the same content as " + movedFrom
+            + ", which this change removed");
+      }
       if (d.type() == DiffEntry.ChangeType.MODIFIED) {
         h.text(Text.bytes(d.oldEntry().size())).text(" ").raw(hash(d.oldEntry()));
         if (d.oldEntry().executable() != d.newEntry().executable()) {

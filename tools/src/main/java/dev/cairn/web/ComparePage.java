@@ -111,7 +111,8 @@ final class ComparePage {
       FileOrigins provenance = new FileOrigins(site.repository(), loader);
       h.raw(ChangesPage.table(site, target, page, d -> d.newEntry() != null
           ? provenance.introducer(target, d.newEntry()) : provenance.introducer(source, d.oldEntry()), StoredFiles.of(site, target, reader),
-          source.id().equals(target.id()) ? "No differences: it is the same version." : "No differences: the two hold the same files."));
+          source.id().equals(target.id()) ? "No differences: it is the same version." : "No differences: the two hold the same files.",
+          ChangePage.removedByContent(loader, source.root(), target.root(), page)));
       String t = ChangesPage.label(type);
       h.raw(Widgets.pager(offset, page.rows().size(), page.matching(), limit, o -> Links.compare(source.id(), target.id(), t, o, limit)));
     }

@@ -53,6 +53,32 @@ class WebEdgesTest {
   }
 
   @Test
+  void aFileMovedIsSaidToBeMovedFromItsOldPath() throws Exception {
+    Path dir = tmp.resolve("moves");
+    Files.createDirectories(dir.resolve("old"));
+    Files.writeString(dir.resolve("old/a.txt"), "the bytes that move");
+    Files.writeString(dir.resolve("stays.txt"), "stays");
+    Dataset v1 = Dataset.create(repo, CreateOptions.of("p", "moves").build());
+    v1.syncFolder(dir);
+    v1.close();
+    Files.createDirectories(dir.resolve("new"));
+    Files.move(dir.resolve("old/a.txt"), dir.resolve("new/b.txt"));
+    Files.writeString(dir.resolve("fresh.txt"), "fresh");
+    Dataset v2 = Dataset.create(repo, CreateOptions.of("p", "moves").parents(v1.id()).build());
+    v2.syncFolder(dir);
+    v2.close();
+    try (WebServer server = WebServer.start(repo, "127.0.0.1", 0, line -> { })) {
+      String base = "http://127.0.0.1:" + server.port();
+      for (String page : List.of(Links.tab(v2.id(), "changes"), Links.compare(v1.id(), v2.id()))) {
+        String html = get(base + page).body();
+        assertThat(html).as(page).contains(">moved from old/a.txt</span>").containsOnlyOnce("moved from");
+      }
+      // Filtered to what was added, the move is still told.
+      assertThat(get(base + Links.changes(v2.id(), "added", 0, 100)).body()).contains(">moved from old/a.txt</span>");
+    }
+  }
+
+  @Test
   void theComparePickersOfferTheNewestVersionsAndTheOnePicked() throws Exception {
     Dataset first = version("long", "history", "f.txt", "0");
     Dataset v = first;
