@@ -570,21 +570,29 @@ abstract class Base implements Callable<Integer> {
    * another version since made no longer the current one, and how to name it.
    */
   DatasetStateException notingOpenDraft(VersionSelector s, Dataset ds, DatasetStateException refused) {
-    if (s.id != null || s.name != null) {
+    return notingOpenDraft(s.id != null || s.name != null, ds, refused);
+  }
+
+  /** As above, for a command whose version was {@code named} (--id, --name) or not. */
+  DatasetStateException notingOpenDraft(boolean named, Dataset ds, DatasetStateException refused) {
+    if (named) {
       return refused;
     }
-    DatasetRecord draft;
+    List<DatasetRecord> drafts;
     try {
-      draft = ds.record().isDraft() ? null : repo().catalog().all().stream().filter(DatasetRecord::isDraft).reduce((a, b) -> b).orElse(null);
+      drafts = ds.record().isDraft() ? List.of() : repo().catalog().all().stream().filter(DatasetRecord::isDraft).toList();
     } catch (IOException | RuntimeException unreadable) {
       return refused; // it says enough
     }
-    if (draft == null) {
+    if (drafts.isEmpty()) {
       return refused;
     }
+    DatasetRecord draft = drafts.get(drafts.size() - 1); // the newest
+    String others = drafts.size() == 1 ? "" : " (and " + (drafts.size() - 1 == 1 ? "1 other" : (drafts.size() - 1) + " others")
+        + ": cairn search --not-only-completed lists them)";
     DatasetStateException said = new DatasetStateException(refused.commandLineMessage() + "; the draft " + draft.shortId() + " ("
-        + DatasetRepository.label(draft.project(), draft.name()) + " " + draft.version() + ") is open, but the version last used is "
-        + ds.shortId() + ": give --id " + draft.shortId() + " to change the draft");
+        + DatasetRepository.label(draft.project(), draft.name()) + " " + draft.version() + ") is open" + others
+        + ", but the version last used is " + ds.shortId() + ": give --id " + draft.shortId() + " to change the draft");
     said.initCause(refused);
     return said;
   }

@@ -84,8 +84,9 @@ final class ShowCommand extends Base {
       line("tags", String.join(", ", r.tags()));
     }
     line("content", Format.count(r.fileCount(), "file") + ", " + Format.bytes(r.totalBytes()));
-    line("changes", String.format("%d added, %d modified, %d removed; %s newly stored", r.summary().added(),
-        r.summary().modified(), r.summary().removed(), Format.bytes(r.storedBytes())));
+    line("changes", String.format("%d added, %d modified, %d removed; %s", r.summary().added(), r.summary().modified(),
+        r.summary().removed(), r.wasRecovered() && r.storedBytes() == 0 ? "newly stored: not known (the record was recovered from the"
+            + " version object, which does not keep it)" : Format.bytes(r.storedBytes()) + " newly stored"));
     if (r.storage() != null) {
       line("storage", r.storage());
     }

@@ -8,6 +8,7 @@ import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.SyncOptions;
 import dev.cairn.dataset.VersionStrings;
 import dev.cairn.errors.DatasetNotFoundException;
+import dev.cairn.errors.DatasetStateException;
 import dev.cairn.errors.InvalidInputException;
 import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
@@ -447,7 +448,12 @@ final class SyncCommand extends Base {
         requireRemoteBeforeClose(ds, remote, storage);
       }
     }
-    Dataset.Change c = ds.syncFolder(syncOptions(), progress());
+    Dataset.Change c;
+    try {
+      c = ds.syncFolder(syncOptions(), progress());
+    } catch (DatasetStateException refused) {
+      throw notingOpenDraft(id != null, ds, refused);
+    }
     if (!skipClose) {
       ds.close(); // as clearml-data's sync: the draft is closed, and uploaded below as close uploads it
     }

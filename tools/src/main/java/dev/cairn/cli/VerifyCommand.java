@@ -166,7 +166,7 @@ final class VerifyCommand extends Base {
       }
       for (Path p : changedCopies) {
         out().println("The cached folder " + p.toAbsolutePath() + " was changed after get built it (the next get builds it again;"
-            + " cairn verify --folder " + p.toAbsolutePath() + " says what differs)");
+            + " " + verifyFolderAdvice(p) + " says what differs)");
       }
       for (CacheCheck.Damage d : damagedCopies) {
         out().println("The cached folder " + d.path().toAbsolutePath() + " no longer holds the version: " + d.what() + " (its size and"
@@ -180,6 +180,21 @@ final class VerifyCommand extends Base {
           + " only the packs' indexes: bytes damaged inside a pack go unseen)");
     }
     return ok ? 0 : 1;
+  }
+
+  /**
+   * The verify of a cached folder {@code p} that compares it with what its get took: a part's
+   * folder ({@code <id>.parts-K-of-N}) with its part, a filtered one with the filter its get was
+   * given (its name keeps only a hash of the patterns).
+   */
+  static String verifyFolderAdvice(Path p) {
+    String name = p.getFileName().toString();
+    String command = "cairn verify --folder " + p.toAbsolutePath();
+    java.util.regex.Matcher part = java.util.regex.Pattern.compile("\\.parts-(\\d+)-of-(\\d+)").matcher(name);
+    if (part.find()) {
+      command += " --part " + part.group(1) + " --num-parts " + part.group(2);
+    }
+    return name.contains(".filter-") ? command + ", given the --filter its get was given," : command;
   }
 
   /** A path or detail as one line: a name found in a folder may hold any character but NUL and /. */

@@ -101,7 +101,10 @@ final class VersionPage {
     DatasetPage.stat(h, Text.count(r.fileCount()), r.fileCount() == 1 ? "file" : "files");
     h.close("div");
     h.raw(Widgets.meter(r.storedBytes(), r.totalBytes()));
-    h.el("p", storedSentence(r.storedBytes(), r.totalBytes(), !r.parents().isEmpty(), r.summary().addedBytes() + r.summary().modifiedBytes()),
+    h.el("p", r.wasRecovered() && r.storedBytes() == 0
+        ? "How much this version stored is not known: cairn fsck --repair recovered its record from the version object, which does"
+            + " not keep it (cairn refresh --storage URI takes a remote's record of it back)."
+        : storedSentence(r.storedBytes(), r.totalBytes(), !r.parents().isEmpty(), r.summary().addedBytes() + r.summary().modifiedBytes()),
         "class", "muted");
     h.close("div");
   }

@@ -46,8 +46,14 @@ class CliMessagesTest {
         + a.substring(0, 8) + "; the draft " + draft.substring(0, 8) + " (p/b 1.0.0) is open, but the version last used is "
         + a.substring(0, 8) + ": give --id " + draft.substring(0, 8) + " to change the draft\n");
     assertThat(cli.fails("remove", "--files", "a.txt").err()).contains("the draft " + draft.substring(0, 8) + " (p/b 1.0.0) is open");
+    assertThat(cli.fails("sync", "--folder", tmp.resolve("b").toString(), "--skip-close").err())
+        .contains("the draft " + draft.substring(0, 8) + " (p/b 1.0.0) is open, but");
     // Named, the version is the one meant: nothing more is said.
     assertThat(cli.fails("add", "--id", a, "--files", tmp.resolve("b").toString()).err()).doesNotContain("the draft");
+    String second = (String) cli.ok("create", "--project", "p", "--name", "c", "--json").obj().get("id");
+    cli.ok("get", "--id", a);
+    assertThat(cli.fails("add", "--files", tmp.resolve("b").toString()).err()).contains("the draft " + second.substring(0, 8)
+        + " (p/c 1.0.0) is open (and 1 other: cairn search --not-only-completed lists them), but");
     cli.ok("add", "--id", draft, "--files", tmp.resolve("b").toString());
   }
 

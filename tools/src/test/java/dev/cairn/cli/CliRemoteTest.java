@@ -200,6 +200,7 @@ class CliRemoteTest {
     cli.ok("sync", "--project", "p", "--name", "b", "--folder", tmp.resolve("b").toString(), "--storage", remote);
     Files.delete(cli.repo.resolve("refs/datasets/" + id + ".json"));
     assertThat(cli.ok("fsck", "--repair").out()).contains("recovered the record of version " + id);
+    assertThat(cli.ok("show", "--id", id).out()).contains("; newly stored: not known (the record was recovered from the version object");
     try (var packs = Files.list(cli.repo.resolve("packs"))) {
       for (Path p : packs.toList()) {
         Files.delete(p);

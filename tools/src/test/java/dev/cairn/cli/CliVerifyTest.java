@@ -98,6 +98,28 @@ class CliVerifyTest {
   }
 
   @Test
+  void theCheckAdvisedForAChangedPartsFolderIsOfItsPart() throws IOException {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    for (String f : new String[] {"a.csv", "b.csv", "c.csv", "d.csv"}) {
+      Files.writeString(src.resolve(f), f + " holds some text");
+    }
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "parts", "--folder", src.toString(), "--json").obj().get("id");
+    Path part = Path.of(cli.ok("get", "--id", id, "--part", "1", "--num-parts", "2").lastLine());
+    Path file;
+    try (var files = Files.list(part)) {
+      file = files.findFirst().orElseThrow();
+    }
+    file.toFile().setWritable(true);
+    Files.writeString(file, "changed");
+    String advice = "cairn verify --folder " + part.toAbsolutePath() + " --part 1 --num-parts 2 says what differs";
+    assertThat(cli.run("verify", "--id", id).out()).contains(advice);
+    // As advised, the part is compared with its own files alone.
+    Cli.Result r = cli.run("verify", "--id", id, "--folder", part.toString(), "--part", "1", "--num-parts", "2");
+    assertThat(r.out()).contains(": 1 differing path").doesNotContain("missing");
+  }
+
+  @Test
   void aDraftPickedByNameIsSaidToBeOneWhereGetTakesAnother() throws IOException {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
