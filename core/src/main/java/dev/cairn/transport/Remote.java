@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -304,8 +305,60 @@ public final class Remote implements AutoCloseable {
   synchronized RemoteIndex index() throws IOException {
     if (index == null) {
       index = RemoteIndex.load(storage, local.config().objectFormat(), packIndexCache());
+      nameCache();
     }
     return index;
+  }
+
+  /**
+   * Writes the remote's address beside its cached pack indexes ({@code remotes/<key>/uri}), once:
+   * the key is a hash of it, and fsck, offline, names the remote that held a version by it.
+   */
+  private void nameCache() {
+    Path file = packIndexCache().getParent().resolve(URI_FILE);
+    String uri = storage.uri().toString();
+    try {
+      try {
+        if (Files.readString(file, StandardCharsets.UTF_8).equals(uri)) {
+          return;
+        }
+      } catch (NoSuchFileException | java.nio.charset.MalformedInputException absentOrDamaged) {
+        // written below
+      }
+      dev.cairn.internal.fs.AtomicFiles.write(file, uri.getBytes(StandardCharsets.UTF_8), local.tmpDirectory());
+    } catch (IOException notWritten) {
+      // a name for fsck's advice only: the index serves without it
+    }
+  }
+
+  /** The file of {@code remotes/<key>/} that holds the remote's address. */
+  private static final String URI_FILE = "uri";
+
+  /**
+   * The remotes whose pack indexes cached in {@code local} list object {@code id} (they held it when
+   * last read from here), by the addresses their caches keep, sorted. Reads no remote.
+   */
+  public static List<String> cachedHolders(Repository local, ObjectId id) throws IOException {
+    List<String> out = new ArrayList<>();
+    Path remotes = local.directory().resolve("remotes");
+    if (!Files.isDirectory(remotes)) {
+      return out;
+    }
+    try (var dirs = Files.list(remotes)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        String uri;
+        try {
+          uri = Files.readString(dir.resolve(URI_FILE), StandardCharsets.UTF_8).strip();
+        } catch (IOException unnamed) {
+          continue; // written by a release before the name was kept, or not a cache
+        }
+        if (packIndexCache(local, uri).getParent().equals(dir) && RemoteIndex.cachedLists(dir.resolve("pack-index"), id)) {
+          out.add(uri);
+        }
+      }
+    }
+    out.sort(null);
+    return out;
   }
 
   /** Ids of every version the remote knows. */

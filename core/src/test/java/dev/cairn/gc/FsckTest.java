@@ -710,6 +710,9 @@ class FsckTest {
       ObjectId versionObject = repo.get(v.id()).record().versionObject();
       assertThat(dev.cairn.transport.Remote.cachedIndexLists(repo.repository(), storage, versionObject)).isTrue();
       assertThat(dev.cairn.transport.Remote.cachedIndexLists(repo.repository(), storage + "-other", versionObject)).isFalse();
+      // Named by the address each remote's cache keeps: no other record need name the remote.
+      assertThat(dev.cairn.transport.Remote.cachedHolders(repo.repository(), versionObject)).containsExactly(storage);
+      assertThat(dev.cairn.transport.Remote.cachedHolders(repo.repository(), ObjectId.fromHex("ab".repeat(32)))).isEmpty();
 
       assertThat(repo.refreshRecords(remote).updated()).containsExactlyInAnyOrder(v.id(), w.id());
       assertThat(repo.get(w.id()).record()).satisfies(r -> {

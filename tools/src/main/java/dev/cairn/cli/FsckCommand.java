@@ -185,8 +185,15 @@ final class FsckCommand extends Base {
         remotesKnown.add(dev.cairn.storage.Storages.canonical(repo().defaultStorage()));
       }
     }
-    for (String remote : remotesKnown) {
-      if (r.versionObject() != null && dev.cairn.transport.Remote.cachedIndexLists(repo().repository(), remote, r.versionObject())) {
+    if (r.versionObject() == null) {
+      return null;
+    }
+    List<String> named = dev.cairn.transport.Remote.cachedHolders(repo().repository(), r.versionObject());
+    if (!named.isEmpty()) {
+      return named.get(0);
+    }
+    for (String remote : remotesKnown) { // caches an earlier release wrote, which keep no address
+      if (dev.cairn.transport.Remote.cachedIndexLists(repo().repository(), remote, r.versionObject())) {
         return remote;
       }
     }
