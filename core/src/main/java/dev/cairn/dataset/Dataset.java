@@ -1022,7 +1022,8 @@ public final class Dataset {
       // The first upload to a storage is logged. The remote's record gets the same entry that the
       // local one gets after the push, so that the two stay equal and uploading again publishes no
       // second record.
-      LogEntry entry = uploadLogged(record(), uri) ? null : logEntry("upload", List.of(uri), ChangeSummary.EMPTY, 0);
+      // Its arguments, when no command's are given, as the command line that does the same (it runs again).
+      LogEntry entry = uploadLogged(record(), uri) ? null : logEntry("upload", List.of("--storage", uri), ChangeSummary.EMPTY, 0);
       Pusher.Result result = new Pusher(repo, remote, progress, packTargetBytes).push(id, entry);
       for (Map.Entry<String, LogEntry> uploaded : result.ancestorsLogged().entrySet()) {
         logUpload(repo, uploaded.getKey(), uploaded.getValue(), uri); // ancestors that went along are uploaded there too

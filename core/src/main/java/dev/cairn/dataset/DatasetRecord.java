@@ -111,7 +111,8 @@ public record DatasetRecord(
 
   /**
    * The remote an upload entry names: its {@code --storage} (an {@code upload} command's
-   * arguments), its one argument (an upload after a close or sync), else the version's own.
+   * arguments, and those of an upload after a close or sync), the one argument an earlier release
+   * gave the latter, else the version's own.
    */
   private String uploadTarget(List<String> args) {
     int at = args.indexOf("--storage");

@@ -394,7 +394,7 @@ public final class Pusher {
     if (repo.catalog().read(id).storage() != null) {
       return null;
     }
-    return new LogEntry(System.currentTimeMillis(), "upload", List.of(uri), ChangeSummary.EMPTY, 0);
+    return new LogEntry(System.currentTimeMillis(), "upload", List.of("--storage", uri), ChangeSummary.EMPTY, 0);
   }
 
   /**

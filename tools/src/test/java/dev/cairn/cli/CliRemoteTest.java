@@ -183,6 +183,14 @@ class CliRemoteTest {
         .satisfies(e -> assertThat((List<String>) e.get("arguments")).containsSequence("--storage", uri));
     assertThat(log).filteredOn(e -> e.get("command").equals("upload")).singleElement()
         .satisfies(e -> assertThat((List<String>) e.get("arguments")).containsSequence("--storage", uri));
+    // The upload a sync or close makes is logged as the upload command that does it: the line runs again.
+    Files.writeString(tmp.resolve("src/b.txt"), "b");
+    String next = cli.ok("sync", "--project", "p", "--name", "d", "--folder", tmp.resolve("src").toString(), "--storage", relative,
+        "--json").obj().get("id").toString();
+    List<Map<String, Object>> synced = (List<Map<String, Object>>) (List<?>) cli.ok("log", "--id", next, "--json").array();
+    assertThat(synced).filteredOn(e -> e.get("command").equals("upload")).singleElement()
+        .satisfies(e -> assertThat((List<String>) e.get("arguments")).containsExactly("--storage", uri));
+    assertThat(cli.ok("upload", "--id", next, "--storage", uri).exit()).isZero(); // as logged, with its --id
   }
 
   @Test
