@@ -125,15 +125,16 @@ abstract class Base implements Callable<Integer> {
     return format == null ? RepositoryConfig.DEFAULT : RepositoryConfig.DEFAULT.withObjectFormat(format);
   }
 
+  /** What a command run where there is no repository yet says makes one. */
+  String noRepositoryHint() {
+    return "cairn init, or the first create, sync, or command given --storage makes one (with $CAIRN_STORAGE set, the first get,"
+        + " search, list or show too); check --repo or CAIRN_HOME";
+  }
+
   /**
    * Whether the location {@code storage} holds Cairn data (true when that cannot be told: the
    * command then says what is wrong).
    */
-  /** What a command run where there is no repository yet says makes one. */
-  String noRepositoryHint() {
-    return "cairn init, or the first create, sync, or command given --storage makes one; check --repo or CAIRN_HOME";
-  }
-
   boolean holdsCairnData(String storage) {
     try (RemoteStorage remote = Storages.open(Storages.parse(storage), top.conf)) {
       return Remote.objectFormatOf(remote) != null;

@@ -447,7 +447,8 @@ class CliMessagesTest {
     Cli.Result typo = cli.fails("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude", ".git", "--skip-clsoe");
     assertThat(typo.exit()).isEqualTo(2);
     assertThat(typo.err()).isEqualTo("cairn: Unknown option: '--skip-clsoe' (did you mean '--skip-close'?) (see 'cairn sync --help')\n");
-    assertThat(cli.fails("search").err()).as("nothing was made").contains("no Cairn repository");
+    assertThat(cli.fails("search").err()).as("nothing was made").contains("no Cairn repository")
+        .contains("(with $CAIRN_STORAGE set, the first get, search, list or show too)");
     assertThat(cli.fails("search", "--tags", "a", "b", "--tgas").err()).startsWith("cairn: Unknown option: '--tgas' (did you mean '--tags'?)");
     assertThat(cli.fails("sync", "--project", "p", "--name", "n", "--folder", src.toString(), "--exclude=.git", "--skip-clsoe").err())
         .as("after an attached first value").startsWith("cairn: Unknown option: '--skip-clsoe'");
