@@ -107,7 +107,8 @@ public final class CacheCheck {
     if (Files.isDirectory(versions)) {
       try (Stream<Path> s = Files.list(versions)) {
         for (Path folder : s.filter(p -> LocalCache.isFolderOf(id, p) && !skip.contains(p)).sorted().toList()) {
-          String problem = folderProblem(folder, Map.of());
+          // None taken for intact; a HashMap, since a file system may give no file key (null).
+          String problem = folderProblem(folder, new HashMap<>());
           if (problem != null) {
             damage.add(new Damage(folder, problem));
           }
