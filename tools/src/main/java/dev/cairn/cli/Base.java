@@ -695,11 +695,7 @@ abstract class Base implements Callable<Integer> {
   Dataset selectOrFetch(VersionSelector s, String storage) throws IOException {
     s.validate();
     if (storage == null && (s.id != null || s.name != null)) {
-      try {
-        return requireLocal(select(s));
-      } catch (DatasetNotFoundException notHere) {
-        return fromTeamRemote(s, notHere);
-      }
+      return requireLocal(selectHereOrFromTeam(s));
     }
     String remoteId = storage == null ? null
         : s.id != null ? s.id
@@ -711,6 +707,15 @@ abstract class Base implements Callable<Integer> {
     Dataset ds = repo().fetch(remoteId, Selection.NONE, storage, null, progress()).invokedAs(spec.name(), argv());
     catchUpFrom(ds, storage);
     return ds;
+  }
+
+  /** {@link #select}, or, for a version not here, {@link #fromTeamRemote}. */
+  Dataset selectHereOrFromTeam(VersionSelector s) throws IOException {
+    try {
+      return select(s);
+    } catch (DatasetNotFoundException notHere) {
+      return fromTeamRemote(s, notHere);
+    }
   }
 
   /**

@@ -174,6 +174,13 @@ final class FsckCommand extends Base {
    * version object; null if none does. Reads no remote.
    */
   private String remoteThatHeld(DatasetRecord r) throws IOException {
+    if (r.versionObject() == null) {
+      return null;
+    }
+    List<String> named = dev.cairn.transport.Remote.cachedHolders(repo().repository(), r.versionObject());
+    if (!named.isEmpty()) {
+      return named.get(0);
+    }
     if (remotesKnown == null) {
       // As the pack indexes' cache names them: the address as records keep it (a bucket's root
       // keeps its slash), each once.
@@ -184,13 +191,6 @@ final class FsckCommand extends Base {
       if (repo().defaultStorage() != null) {
         remotesKnown.add(dev.cairn.storage.Storages.canonical(repo().defaultStorage()));
       }
-    }
-    if (r.versionObject() == null) {
-      return null;
-    }
-    List<String> named = dev.cairn.transport.Remote.cachedHolders(repo().repository(), r.versionObject());
-    if (!named.isEmpty()) {
-      return named.get(0);
     }
     for (String remote : remotesKnown) { // caches an earlier release wrote, which keep no address
       if (dev.cairn.transport.Remote.cachedIndexLists(repo().repository(), remote, r.versionObject())) {

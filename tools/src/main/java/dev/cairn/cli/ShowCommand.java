@@ -3,7 +3,6 @@ package dev.cairn.cli;
 import dev.cairn.dataset.Dataset;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
-import dev.cairn.errors.DatasetNotFoundException;
 import dev.cairn.manifest.DatasetPaths;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -50,16 +49,7 @@ final class ShowCommand extends Base {
 
   @Override
   int run() throws Exception {
-    Dataset ds;
-    if (storage != null) {
-      ds = selectOrFetch(selector, storage);
-    } else {
-      try {
-        ds = select(selector);
-      } catch (DatasetNotFoundException notHere) {
-        ds = fromTeamRemote(selector, notHere);
-      }
-    }
+    Dataset ds = storage != null ? selectOrFetch(selector, storage) : selectHereOrFromTeam(selector);
     if (lineage) {
       return printLineage(ds);
     }
