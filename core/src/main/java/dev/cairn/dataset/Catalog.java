@@ -7,6 +7,7 @@ import dev.cairn.errors.InvalidInputException;
 import dev.cairn.id.ObjectId;
 import dev.cairn.internal.fs.AtomicFiles;
 import dev.cairn.internal.fs.IoErrors;
+import dev.cairn.internal.io.Text;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -121,7 +122,7 @@ public final class Catalog {
       return RecordFormat.decode(Files.readString(p, StandardCharsets.UTF_8), p.toString());
     } catch (NoSuchFileException e) {
       // Deleted by another command since this one found it, say: said so, as a later lookup says it.
-      throw new DatasetNotFoundException("Cannot find dataset version: " + (wasDeleted(id) ? "version " + id + " was deleted"
+      throw new DatasetNotFoundException("Cannot find dataset version: " + (wasDeleted(id) ? deletedHere(id)
           : "no version with id " + id));
     } catch (CharacterCodingException e) {
       throw new CorruptObjectException(null, CorruptObjectException.Reason.MALFORMED, p.toString(), "bad dataset record: not UTF-8");
@@ -178,7 +179,7 @@ public final class Catalog {
     }
     if (p.length() == 32) {
       if (!exists(p)) {
-        throw new DatasetNotFoundException("Cannot find dataset version: " + (wasDeleted(p) ? "version " + p + " was deleted"
+        throw new DatasetNotFoundException("Cannot find dataset version: " + (wasDeleted(p) ? deletedHere(p)
             : "no version with id " + p));
       }
       return p;
@@ -193,7 +194,7 @@ public final class Catalog {
     }
     if (matches.isEmpty()) {
       List<String> deleted = deletedStartingWith(p);
-      throw new DatasetNotFoundException("Cannot find dataset version: " + (deleted.size() == 1 ? "version " + deleted.get(0) + " was deleted"
+      throw new DatasetNotFoundException("Cannot find dataset version: " + (deleted.size() == 1 ? deletedHere(deleted.get(0))
           : "no version id starts with " + p + (deleted.isEmpty() ? "" : " (" + deleted.size() + " deleted ones did)")));
     }
     if (matches.size() > 1) {
@@ -219,10 +220,14 @@ public final class Catalog {
    * (a child's lineage keeps it), and {@code fsck --repair} must not bring it back. The caller
    * holds the version's lock.
    */
-  void delete(String id) throws IOException {
+  void delete(String id, List<String> uploadedTo) throws IOException {
     Path deleted = refs.resolve("deleted");
     Files.createDirectories(deleted);
-    AtomicFiles.createIfAbsent(deleted.resolve(id), new byte[0], tmp);
+    StringBuilder remotes = new StringBuilder();
+    for (String uri : uploadedTo) {
+      remotes.append(uri).append('\n');
+    }
+    AtomicFiles.createIfAbsent(deleted.resolve(id), remotes.toString().getBytes(StandardCharsets.UTF_8), tmp);
     Files.deleteIfExists(recordPath(id));
     AtomicFiles.fsyncDirectory(records);
     agreed.clearAll(id);
@@ -267,6 +272,35 @@ public final class Catalog {
   /** Whether version {@code id} was deleted on purpose (its record is gone, not lost). */
   public boolean wasDeleted(String id) {
     return Files.exists(refs.resolve("deleted").resolve(id));
+  }
+
+  /**
+   * Why version {@code id} cannot be found when it was deleted here: says so, and where it was
+   * uploaded before, with the command that fetches it again from there.
+   */
+  private String deletedHere(String id) {
+    List<String> uploadedTo = uploadedBeforeDeletion(id);
+    if (uploadedTo.isEmpty()) {
+      return "version " + id + " was deleted here";
+    }
+    String remote = uploadedTo.get(0);
+    return "version " + id + " was deleted here; it was uploaded to " + String.join(", ", uploadedTo) + " before (cairn get --id "
+        + DatasetRecord.shortId(id) + " --storage " + Text.shellQuoted(remote) + " fetches it again)";
+  }
+
+  /**
+   * The remotes version {@code id}, deleted here, had been uploaded to (its own first), as its
+   * deletion mark lists them; empty when it was never uploaded, or for a mark older than the list.
+   */
+  public List<String> uploadedBeforeDeletion(String id) {
+    if (!isFullId(id)) {
+      return List.of();
+    }
+    try {
+      return Files.readString(refs.resolve("deleted").resolve(id), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+    } catch (IOException | java.io.UncheckedIOException unreadable) {
+      return List.of();
+    }
   }
 
   /** The ids of versions deleted here that start with {@code prefix}, sorted. */

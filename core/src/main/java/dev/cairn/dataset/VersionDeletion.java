@@ -221,7 +221,7 @@ final class VersionDeletion {
 
   /** Deletes {@code r} here: its record, its version string, its cached folders. */
   private static void removeRecord(DatasetRepository repo, DatasetRecord r) throws IOException {
-    repo.catalog().delete(r.id());
+    repo.catalog().delete(r.id(), Dataset.uploadedRemotes(r));
     repo.catalog().releaseVersion(r.project(), r.name(), r.version(), r.id());
     repo.cache().dropVersion(r.id());
   }

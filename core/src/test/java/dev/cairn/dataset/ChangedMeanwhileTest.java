@@ -161,7 +161,7 @@ class ChangedMeanwhileTest {
     Dataset held = repo.get(first.id());
     repo.get(first.id()).delete(true);
     org.assertj.core.api.Assertions.assertThatThrownBy(held::record).isInstanceOf(dev.cairn.errors.DatasetNotFoundException.class)
-        .hasMessage("Cannot find dataset version: version " + first.id() + " was deleted");
+        .hasMessage("Cannot find dataset version: version " + first.id() + " was deleted here");
   }
 
   /** A rename while a version is uploaded: the remote gets the record as it is when published, under the new name. */

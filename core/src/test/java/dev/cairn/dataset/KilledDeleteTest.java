@@ -23,7 +23,7 @@ class KilledDeleteTest {
       Dataset v = Dataset.create(repo, CreateOptions.of("p", "n").version("3.0").build());
       v.addFiles(AddOptions.of(src));
       v.close();
-      repo.catalog().delete(v.id()); // the record goes, marked deleted; the process dies before the string is given back
+      repo.catalog().delete(v.id(), java.util.List.of()); // the record goes, marked deleted; the process dies before the string is given back
       assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("p", "n").version("3.0").build()))
           .hasMessageContaining("already exists");
       assertThat(new Fsck(repo, Progress.NONE).check().problems())

@@ -469,8 +469,12 @@ final class GetCommand extends Base {
 
   /** {@code id} is not here ({@code why}): a version deleted here says so, as other commands do. */
   private DatasetNotFoundException notHere(String id, DatasetNotFoundException why) throws IOException {
-    if (String.valueOf(why.getMessage()).contains(" was deleted")) {
-      return new DatasetNotFoundException(why.getMessage() + " here (give --storage URI to fetch it again from a remote that holds it)");
+    String message = String.valueOf(why.getMessage());
+    if (message.contains(" was deleted here;")) {
+      return why; // it names the remote it was uploaded to, and the get that fetches it again
+    }
+    if (message.contains(" was deleted")) {
+      return new DatasetNotFoundException(message + " (give --storage URI to fetch it again from a remote that holds it)");
     }
     String there = repo().catalog().deletedThere(id);
     if (there != null) {

@@ -408,7 +408,7 @@ class CliEndToEndTest {
     cli.ok("delete", "--id", a, "--force");
     assertThat(cli.fails("show", "--id", a).err()).contains("version " + a + " was deleted");
     // By its short id too: not "get it from a remote", advice for a version never here.
-    assertThat(cli.fails("show", "--id", a.substring(0, 8)).err()).isEqualTo("cairn: Cannot find dataset version: version " + a + " was deleted\n");
+    assertThat(cli.fails("show", "--id", a.substring(0, 8)).err()).isEqualTo("cairn: Cannot find dataset version: version " + a + " was deleted here\n");
     assertThat(cli.ok("show", "--id", m).out()).contains("state:       final (created ").contains(", closed ")
         .contains(a.substring(0, 8) + " (deleted)");
   }

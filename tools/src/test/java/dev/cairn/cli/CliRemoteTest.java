@@ -698,7 +698,10 @@ class CliRemoteTest {
         + " here\n");
     // A version deleted here stays deleted: not fetched again unasked.
     b.ok("delete", "--id", v1);
-    assertThat(b.fails("show", "--id", v1).err()).contains("was deleted");
+    // It says where it was uploaded, and how to fetch it again from there.
+    assertThat(b.fails("show", "--id", v1).err()).isEqualTo("cairn: Cannot find dataset version: version " + v1 + " was deleted here; it"
+        + " was uploaded to file://" + remote + " before (cairn get --id " + v1.substring(0, 8) + " --storage file://" + remote
+        + " fetches it again)\n");
     assertThat(b.fails("list", "--project", "q", "--name", "w").err()).contains("no dataset q/w here");
     assertThat(b.fails("show", "--id", v1.substring(0, 8)).err()).contains("was deleted");
     // A command that checks what is here does not fetch it.
