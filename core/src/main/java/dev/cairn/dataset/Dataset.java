@@ -659,7 +659,12 @@ public final class Dataset {
   }
 
   LogEntry logEntry(String defaultCommand, List<String> defaultArgs, ChangeSummary changes, long stored) {
-    return new LogEntry(System.currentTimeMillis(), command != null ? command : defaultCommand,
+    return logEntry(System.currentTimeMillis(), defaultCommand, defaultArgs, changes, stored);
+  }
+
+  /** {@link #logEntry(String, List, ChangeSummary, long)} timed {@code timeMillis}. */
+  LogEntry logEntry(long timeMillis, String defaultCommand, List<String> defaultArgs, ChangeSummary changes, long stored) {
+    return new LogEntry(timeMillis, command != null ? command : defaultCommand,
         command != null ? arguments : defaultArgs, changes, stored);
   }
 

@@ -215,9 +215,16 @@ public record DatasetRecord(
     public Builder summary(ChangeSummary v) { summary = v; return this; }
     public Builder owner(String v) { owner = v; return this; }
 
-    /** Appends an entry to the execution log. */
+    /**
+     * Appends an entry to the execution log. Of a closed version, an entry is timed after its
+     * close, even were the clock set back: the entries timed no later than {@code closed} are
+     * those its version object holds (spec/datasets.md, "Version objects").
+     */
     public Builder appendLog(LogEntry e) {
       List<LogEntry> l = new ArrayList<>(log);
+      if (closedMillis > 0 && e.timeMillis() <= closedMillis) {
+        e = new LogEntry(closedMillis + 1, e.command(), e.arguments(), e.changes(), e.storedBytes());
+      }
       l.add(e);
       log = l;
       return this;

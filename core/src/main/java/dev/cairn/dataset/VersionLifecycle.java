@@ -383,7 +383,7 @@ final class VersionLifecycle {
           ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
         ChangeSummary summary = summary(loader, r.base(), r.root());
-        DatasetRecord.Builder b = r.toBuilder().appendLogStep(ds.logEntry("close", List.of(), ChangeSummary.EMPTY, 0));
+        DatasetRecord.Builder b = r.toBuilder().appendLogStep(ds.logEntry(now, "close", List.of(), ChangeSummary.EMPTY, 0)); // timed as closed
         DatasetRecord withLog = b.build();
         Version v = new Version(r.root(), parentVersions, now, versionProperties(withLog, summary));
         ObjectId vid = ins.insert(ObjectType.VERSION, VersionFormat.encode(v));

@@ -175,7 +175,7 @@ public final class BlockCodec implements AutoCloseable {
       throw new IllegalArgumentException("decode needs direct buffers with room for " + raw + " bytes");
     }
     long frame = Zstd.findDirectByteBufferFrameCompressedSize(stored, 0, len);
-    if (Zstd.isError(frame) || frame != len) {
+    if (Zstd.isError(frame) || frame != len || len < 4 || stored.getInt(0) != ZSTD_FRAME_MAGIC) {
       throw new BlockException("block is not exactly one zstd frame", true);
     }
     try {
@@ -188,6 +188,12 @@ public final class BlockCodec implements AutoCloseable {
     }
     return out.clear().limit(raw);
   }
+
+  /**
+   * The first four bytes of a zstd frame that holds data, as a big-endian int (28 B5 2F FD): a
+   * skippable frame (magic 0x184D2A5?) is one frame too, but holds none, and no writer makes one.
+   */
+  private static final int ZSTD_FRAME_MAGIC = 0x28B52FFD;
 
   /** The raw length a block's header records (the header is the first bytes of {@code block}). */
   public static int rawLength(ByteBuffer block) {
@@ -228,7 +234,7 @@ public final class BlockCodec implements AutoCloseable {
     }
     byte[] out = new byte[(int) Bytes.u32(header, 5)];
     long frame = Zstd.findFrameCompressedSize(buf, off, len);
-    if (Zstd.isError(frame) || frame != len) {
+    if (Zstd.isError(frame) || frame != len || len < 4 || ByteBuffer.wrap(buf, off, 4).getInt() != ZSTD_FRAME_MAGIC) {
       throw new BlockException("block is not exactly one zstd frame", true);
     }
     try {

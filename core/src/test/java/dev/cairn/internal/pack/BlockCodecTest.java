@@ -55,6 +55,26 @@ class BlockCodecTest {
   }
 
   @Test
+  void aSkippableFrameIsNoBlockOfData() throws Exception {
+    // A skippable zstd frame (magic 50 2A 4D 18, length 4, four bytes) is one frame that
+    // decompresses to nothing: with a raw length of 0, only its magic tells it from a block.
+    byte[] skippable = {0x50, 0x2A, 0x4D, 0x18, 4, 0, 0, 0, 1, 2, 3, 4};
+    byte[] block = new byte[PackFormat.BLOCK_HEADER_SIZE + skippable.length];
+    block[0] = (byte) PackFormat.CODEC_ZSTD;
+    dev.cairn.internal.io.Bytes.putU32(block, 1, skippable.length);
+    dev.cairn.internal.io.Bytes.putU32(block, 5, 0);
+    System.arraycopy(skippable, 0, block, PackFormat.BLOCK_HEADER_SIZE, skippable.length);
+    dev.cairn.internal.io.Bytes.putU32(block, 9, BlockCodec.crc(block));
+    BlockCodec.check(block); // lengths, codec and checksum: as written
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(block))
+        .isInstanceOf(BlockCodec.BlockException.class).hasMessage("block is not exactly one zstd frame")
+        .extracting(e -> ((BlockCodec.BlockException) e).reason()).isEqualTo(dev.cairn.errors.CorruptObjectException.Reason.BAD_COMPRESSION);
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(block.length).put(block).flip();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(direct, java.nio.ByteBuffer.allocateDirect(16)))
+        .isInstanceOf(BlockCodec.BlockException.class).hasMessage("block is not exactly one zstd frame");
+  }
+
+  @Test
   void checkAcceptsAStoredBlockAsItIsAndRefusesADamagedOne() throws Exception {
     byte[] raw = dev.cairn.testing.TestRepos.text(7, 100_000);
     byte[] block = BlockCodec.local().encode(raw, 0, raw.length, 3);
