@@ -560,6 +560,7 @@ public final class GarbageCollector {
    * one does) and marks again.
    */
   private Set<ObjectId> mark(PackObjectDatabase db) throws IOException {
+    Set<String> packsBefore = new HashSet<>(db.index().packNames());
     Marks marks;
     try {
       marks = markOnce(db);
@@ -568,7 +569,10 @@ public final class GarbageCollector {
       // index: marked again, its objects are missing, as those of a version fetched in part are.
       marks = markOnce(db);
     }
-    if (marks.missed() && db.refresh()) {
+    // Marked again only if the index now knows other packs: ones this refresh registered, or
+    // that another process registered while this one marked (the packs it had registered for
+    // itself only, which the refresh's listing then finds known).
+    if (marks.missed() && db.refresh() && !packsBefore.equals(new HashSet<>(db.index().packNames()))) {
       marks = markOnce(db);
     }
     requireReadablePendingPacks(db);

@@ -52,9 +52,10 @@ public interface ObjectDatabase extends AutoCloseable {
   /**
    * Looks for objects that other writers published without indexing them for every process yet
    * (a process that put off its index write, or one that crashed before it), and indexes them.
-   * Readers call this when an object they expect is missing.
+   * Readers call this when an object they expect is missing, then look again if it returns true.
    *
-   * @return whether anything new was found
+   * @return whether a lookup may now find more than one made before the call: this call indexed
+   *     objects, or another process may have since that lookup (false: nothing changed)
    */
   default boolean refresh() throws IOException {
     return false;

@@ -480,7 +480,11 @@ public final class PackObjectDatabase implements ObjectDatabase {
    * that reuses it would, so that a concurrent gc keeps it. Cheap when the directory has not
    * changed since the last listing (one {@code stat}).
    *
-   * @return whether any pack was registered
+   * @return whether the index may now find more than a lookup made before the call: false only
+   *     when the directory is as it was at the last complete listing. True when a pack was
+   *     registered, and when the listing found every pack registered already: another process
+   *     may have registered one (written the packs it had registered later) between the caller's
+   *     lookup and this listing, which then knows it, and only a look again finds its objects
    */
   @Override
   public boolean refresh() throws IOException {
@@ -509,7 +513,7 @@ public final class PackObjectDatabase implements ObjectDatabase {
       // recent modification time is not remembered, so the next call lists again.
       listedAt = before;
     }
-    return !found.isEmpty();
+    return true;
   }
 
   @Override

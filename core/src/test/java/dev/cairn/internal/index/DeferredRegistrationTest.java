@@ -97,8 +97,25 @@ class DeferredRegistrationTest {
       assertReadable(reader, ids, 3);
       assertThat(reader.packs().index().pendingPackNames()).containsExactly(pack);
       assertThat(Files.getLastModifiedTime(file).toMillis()).as("freshened for a concurrent gc").isGreaterThan(before);
-      // every pack is known now: nothing more to find
-      assertThat(reader.objects().refresh()).isFalse();
+      // Every pack is known now: once the folder has settled, and been listed so, nothing more to find.
+      Path packs = reader.packs().packDirectory();
+      Files.setLastModifiedTime(packs, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+      assertThat(reader.objects().refresh()).as("listed").isTrue();
+      assertThat(reader.objects().refresh()).as("the folder as listed: no listing").isFalse();
+    }
+  }
+
+  @Test
+  void aReaderLooksAgainWhenTheWriterIndexedThePackBetweenItsMissAndItsListing() throws IOException {
+    Path dir = tmp.resolve("repo");
+    try (Repository writer = TestRepos.create(dir); Repository reader = Repository.open(dir)) {
+      List<ObjectId> ids = insertDeferred(writer, 2, 7);
+      assertThat(reader.packs().index().lookup(ids.get(0))).as("the reader's miss").isNull();
+      writer.packs().index().registerDeferred(); // the writer's next flush, at that moment
+      // The listing finds every pack registered, none by this call: the miss is still to be looked up again.
+      assertThat(reader.objects().refresh()).isTrue();
+      assertThat(reader.packs().index().lookup(ids.get(0))).isNotNull();
+      assertReadable(reader, ids, 7);
     }
   }
 
