@@ -597,7 +597,7 @@ public final class GarbageCollector {
           throw new CairnException("Cannot collect garbage: version " + r.id() + " (" + DatasetRepository.label(r.project(), r.name())
               + " " + r.version() + ") is on no remote and lacks objects here (damaged or lost: cairn fsck says which), so what is"
               + " left of it would look unused; put back what was lost, or delete it (cairn delete --id " + r.shortId()
-              + " --force), then collect");
+              + " --force), then collect (should fsck find nothing lost, a command was writing it meanwhile: run gc again)");
         }
       }
     }
