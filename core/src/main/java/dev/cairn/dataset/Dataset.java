@@ -230,7 +230,11 @@ public final class Dataset {
     return repo.getByTags(tags); // no tags (null or none) is refused there, as a command line without --tags
   }
 
-  /** Versions matching the filters (see {@link DatasetRepository#list}: the project exactly, null or empty for any). */
+  /**
+   * Versions matching the filters (see {@link DatasetRepository#list}: the project exactly, null or
+   * empty for any, where the five-argument overload takes empty for no project). Records that
+   * cannot be read are left out: {@link DatasetRepository#search} names them.
+   */
   public static List<DatasetRecord> list(DatasetRepository repo, String project, String name, List<String> tags) throws IOException {
     Objects.requireNonNull(repo, "repo must not be null");
     return repo.list(project, name, tags);
@@ -239,8 +243,9 @@ public final class Dataset {
   /**
    * Versions matching the filters as clearml's {@code Dataset.list_datasets} and {@code cairn
    * search} read the project: its subprojects too ({@code P/...}) when {@code
-   * recursiveProjectSearch}, the versions of no project for {@code ""}, any for null. Oldest first,
-   * drafts included (see {@link DatasetRepository#list} for {@code name} and {@code tags}).
+   * recursiveProjectSearch}, the versions of no project for {@code ""} (unlike the four-argument
+   * overload, where empty is any), any for null. Oldest first, drafts included (see {@link
+   * DatasetRepository#list} for {@code name} and {@code tags}, and for records that cannot be read).
    */
   public static List<DatasetRecord> list(DatasetRepository repo, String project, String name, List<String> tags,
       boolean recursiveProjectSearch) throws IOException {

@@ -420,7 +420,9 @@ public final class DatasetRepository implements AutoCloseable {
    * Versions matching the filters, oldest first, drafts included (clearml's {@code list_datasets}
    * lists closed ones only by default: keep those whose {@link DatasetRecord#isDraft} is false).
    * The project is matched exactly, its subprojects left out ({@code cairn search} takes them too);
-   * {@code ^name$} matches one name exactly.
+   * {@code ^name$} matches one name exactly. A version whose record cannot be read (damaged:
+   * {@code cairn fsck}) is left out without a word; {@link #search} names such versions, as
+   * {@code cairn search} warns of them.
    *
    * @param project exact project, or null or empty for any (unlike {@link #get(String, String,
    *     String)}, where empty is the unnamed project: a listing filters, a get names one version)
