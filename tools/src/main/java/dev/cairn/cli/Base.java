@@ -809,6 +809,17 @@ abstract class Base implements Callable<Integer> {
   }
 
   /** A full disk where a command wrote outside the repository: its message is the whole story. */
+  /**
+   * The upload of a version closed here failed: its message says what took effect (the close), why
+   * the upload failed and how to finish it, and is printed as it is (a disk that filled is the
+   * remote's, and the version did change).
+   */
+  static final class UploadFailed extends IOException {
+    UploadFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   static final class DestinationFull extends IOException {
     DestinationFull(String message, Throwable cause) {
       super(message, cause);
@@ -932,7 +943,7 @@ abstract class Base implements Callable<Integer> {
       notePush(ds, pushed, target);
       return pushed;
     } catch (IOException | RuntimeException e) {
-      throw new IOException((closedNow ? "Closed " + ds.id() + " here, but could not" : "Could not") + " upload " + (closedNow ? "it" : ds.id())
+      throw new UploadFailed((closedNow ? "Closed " + ds.id() + " here, but could not" : "Could not") + " upload " + (closedNow ? "it" : ds.id())
           + " to " + target + ": " + ErrorHandler.oneLine(e, false) + "; run '" + retry + "' to try again", e);
     }
   }

@@ -96,10 +96,11 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         }
       }
     }
-    String full = changedNothing ? "; no version was changed (what it stored before the disk filled is freed by cairn gc), free some space"
+    String full = changedNothing ? "; no version was changed (what it stored before the disk filled is reused when it runs again, or freed by"
+        + " cairn gc), free some space"
         + " and run the command again" : "; free some space";
-    if (t instanceof Base.DestinationFull) {
-      // names the place that filled, and says what to do
+    if (t instanceof Base.DestinationFull || t instanceof Base.UploadFailed) {
+      // names the place that filled, or what took effect before the upload failed; says what to do
     } else if (t instanceof NoSuchFileException) {
       msg = "no such file or folder: " + msg;
     } else if (t instanceof AccessDeniedException denied && denied.getFile() != null

@@ -66,12 +66,15 @@ final class GcCommand extends Base {
           Format.count(r.objectsDeleted(), "object"), Format.bytes(r.bytesFreed()), Format.count(r.packsDeleted(), "pack"),
           r.packsWritten(), Format.count(r.leftoversRemoved(), "leftover"));
       if (r.youngPacks() > 0) {
-        // What a delete just made frees: nothing yet, when its data is in packs this young.
+        // What a delete just made frees: nothing yet, when its data is in packs this young. With no
+        // grace, a pack this gc found unindexed (a killed command's), and so freshened, is one.
+        String young = graceMillis == 0 ? "written or found unindexed a moment ago" : "younger than the grace of " + grace;
+        String sooner = graceMillis == 0 ? "" : " (or now with --grace 0s, when no other command runs)";
         out().printf("Left alone: %s holding objects no version needs (%s in all, the live objects they hold too), %s;"
             + " those objects go at a gc after that%s%n",
             Format.count(r.youngPacks(), "pack"), Format.bytes(r.youngBytes()), r.heldForCommand()
-                ? "younger than the grace of " + grace + " or written since a running command began (it may still need them)"
-                : "younger than the grace of " + grace, r.heldForCommand() ? " command ends" : " (or now with --grace 0s, when no other command runs)");
+                ? young + " or written since a running command began (it may still need them)"
+                : young, r.heldForCommand() ? " command ends" : sooner);
       }
       printUnusedKept(r.unusedBytesKept());
     }

@@ -18,7 +18,8 @@ class ErrorHandlerTest {
     assertThat(ErrorHandler.oneLine(new FileAlreadyExistsException("/r/remote"))).isEqualTo("something else is in the way: /r/remote");
     assertThat(ErrorHandler.oneLine(new NotDirectoryException("/r/x"))).isEqualTo("not a folder: /r/x");
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device")))
-        .startsWith("disk full: /r/p.tmp; no version was changed (what it stored before the disk filled is freed by cairn gc)");
+        .startsWith("disk full: /r/p.tmp; no version was changed (what it stored before the disk filled is reused when it runs again,"
+            + " or freed by cairn gc)");
     assertThat(ErrorHandler.oneLine(new IOException("No space left on device"))).startsWith("disk full; no version was changed");
     // A copy names its source, then its target: the space ran out at the target.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/local/p.pack", "/remote/.tmp/p.tmp", "No space left on device")))
@@ -30,12 +31,16 @@ class ErrorHandlerTest {
     // A step that failed after others took effect (a close's upload) does not say nothing changed.
     assertThat(ErrorHandler.oneLine(new FileSystemException("/r/p.tmp", null, "No space left on device"), false))
         .isEqualTo("disk full: /r/p.tmp; free some space");
+    // Nor does the failure of that command, which says what took effect: it is printed as it is.
+    Base.UploadFailed closedOnly = new Base.UploadFailed("Closed 0123 here, but could not upload it to file:///r: disk full: /r/p.tmp;"
+        + " free some space; run 'cairn upload --id 0123' to try again", new FileSystemException("/r/p.tmp", null, "No space left on device"));
+    assertThat(ErrorHandler.oneLine(closedOnly)).isEqualTo(closedOnly.getMessage());
     // The index's own: LMDB reports a commit on a full disk as a native error, maybe wrapped.
     var made = org.lmdbjava.LmdbNativeException.ConstantDerivedException.class.getDeclaredConstructor(int.class, String.class);
     made.setAccessible(true); // lmdbjava makes them itself only
     RuntimeException lmdb = made.newInstance(28, "Platform constant error code: ENOSPC No space left on device");
-    assertThat(ErrorHandler.oneLine(lmdb)).isEqualTo("disk full; no version was changed (what it stored before the disk filled is freed"
-        + " by cairn gc), free some space and run the command again");
+    assertThat(ErrorHandler.oneLine(lmdb)).isEqualTo("disk full; no version was changed (what it stored before the disk filled is reused"
+        + " when it runs again, or freed by cairn gc), free some space and run the command again");
     // Its other native errors name no file: said as the index's.
     RuntimeException eio = made.newInstance(5, "EIO Input/output error");
     assertThat(ErrorHandler.oneLine(eio)).isEqualTo("the index (LMDB) failed: Platform constant error code: EIO Input/output error (5);"
