@@ -56,6 +56,15 @@ class LocalStorageContractTest extends AbstractRemoteStorageContractTest {
       assertThat(mine).exists();
       assertThat(s.list("")).extracting(RemoteFile::name).containsExactly("x");
       assertThat(s.list("", 64)).extracting(RemoteFile::name).containsExactlyInAnyOrder("x", ".tmp/notes.txt");
+      // One an ended process of this machine named (its pid table's tag): nobody renames it, young or old.
+      String ours = AtomicFiles.tempPath(tmpDir, "").getFileName().toString();
+      Path killed = tmpDir.resolve(ours.replaceFirst("^p\\d+t", "p" + ended.pid() + "t"));
+      Files.write(killed, new byte[32]);
+      if (AtomicFiles.madeByEndedProcessHere(killed.getFileName().toString())) { // where /proc tells the tag
+        assertThat(s.removeStaleTemporaryFiles(3_600_000)).isEqualTo(1);
+        assertThat(killed).doesNotExist();
+        assertThat(young).exists();
+      }
     }
   }
 

@@ -310,10 +310,12 @@ public final class LocalStorage implements RemoteStorage {
       int removed = 0;
       try (Stream<Path> s = Files.list(dir)) {
         for (Path p : s.toList()) {
-          // A writer of this machine that still runs keeps its file, however old; a name Cairn did
-          // not make is someone's file, kept too.
-          if (isOwnTemp(p.getFileName().toString()) && !AtomicFiles.ownerAlive(p.getFileName().toString())
-              && now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis && Files.deleteIfExists(p)) {
+          // A writer of this machine that still runs keeps its file, however old; one that ended
+          // (killed part way) can rename it no more, whatever its age; a name Cairn did not make is
+          // someone's file, kept.
+          String name = p.getFileName().toString();
+          if (isOwnTemp(name) && !AtomicFiles.ownerAlive(name) && (AtomicFiles.madeByEndedProcessHere(name)
+              || now - Files.getLastModifiedTime(p).toMillis() >= olderThanMillis) && Files.deleteIfExists(p)) {
             removed++;
           }
         }
