@@ -15,6 +15,10 @@ import java.util.regex.PatternSyntaxException;
  * path, so {@code *.jpg} finds JPEGs at any depth, as in {@code clearml-data --wildcard}. A
  * leading {@code /} anchors a pattern at the dataset's root, as in a {@code .gitignore}:
  * {@code /*.jpg} finds only the JPEGs at the top, and {@code /} alone matches every path.
+ *
+ * <p>Pattern and path are compared in Unicode's composed form (NFC): a name typed composed
+ * matches the same name stored decomposed (as macOS writes it) and the other way round, and
+ * {@code ?} is one letter in either. A dataset never holds two paths that differ only so.
  */
 public final class Glob {
   private final String pattern;
@@ -42,7 +46,7 @@ public final class Glob {
     // Empty and "." segments go, as a path's do ("sub/./d", "x//y"; the leading "/" or "./" too).
     String body = DatasetPaths.withoutEmptyOrDotSegments(pattern);
     this.body = body;
-    this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : body));
+    this.regex = Pattern.compile(toRegex(body.isEmpty() ? "**" : DatasetPaths.nfc(body)));
     this.nameOnly = !anchored && pattern.indexOf('/') < 0;
     this.bounded = body.split("\\*+", -1).length - 1 >= 3 || body.indexOf('{') >= 0;
     this.folders = folders;
@@ -59,7 +63,9 @@ public final class Glob {
       return "";
     }
     int firstWild = 0;
-    while (firstWild < body.length() && "*?[{".indexOf(body.charAt(firstWild)) < 0) {
+    // A letter beyond ASCII may be stored in the other Unicode form, which sorts elsewhere: the
+    // prefix ends before it, as at a wildcard.
+    while (firstWild < body.length() && "*?[{".indexOf(body.charAt(firstWild)) < 0 && body.charAt(firstWild) < 0x80) {
       firstWild++;
     }
     if (firstWild == body.length()) {
@@ -241,7 +247,8 @@ public final class Glob {
     return path -> matches(path, budget);
   }
 
-  private boolean matches(String path, BoundedText.Budget budget) {
+  private boolean matches(String stored, BoundedText.Budget budget) {
+    String path = DatasetPaths.nfc(stored);
     if (matchesOne(path, budget)) {
       return true;
     }

@@ -34,6 +34,26 @@ class GlobTest {
   }
 
   @Test
+  void aNameMatchesInEitherUnicodeForm() {
+    String composed = "caf\u00e9";
+    String decomposed = "cafe\u0301";
+    for (String typed : List.of(composed, decomposed)) {
+      for (String stored : List.of(composed, decomposed)) {
+        assertThat(Glob.filter(typed + ".txt").matches("d/" + stored + ".txt")).as("%s against %s", typed, stored).isTrue();
+        assertThat(Glob.filter(typed + "/").matches(stored + "/x.txt")).isTrue();
+        assertThat(Glob.of("/" + typed + "/*.txt").matches(stored + "/x.txt")).isTrue();
+        // "?" is one letter, composed or not.
+        assertThat(Glob.of("caf?.txt").matches(stored + ".txt")).isTrue();
+      }
+    }
+    assertThat(Glob.of("caf?.txt").matches("cafe.txt")).isTrue();
+    assertThat(Glob.of("caf\u00e9.txt").matches("cafe.txt")).isFalse();
+    // A prefix a listing seeks to holds no letter that the other form would sort elsewhere.
+    assertThat(Glob.filter("/data/" + composed + "/x.txt").requiredPrefix()).isEqualTo("data/");
+    assertThat(Glob.filter("/data/" + decomposed + "/x.txt").requiredPrefix()).isEqualTo("data/");
+  }
+
+  @Test
   void aCharacterBeyondTheBasicPlaneMatchesItself() {
     assertThat(Glob.filter("emoji/\uD83D\uDE00.csv").matches("emoji/\uD83D\uDE00.csv")).isTrue();
     assertThat(Glob.of("*\uD83D\uDE00*").matches("a\uD83D\uDE00b")).isTrue();

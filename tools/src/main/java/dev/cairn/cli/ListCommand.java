@@ -6,7 +6,6 @@ import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Glob;
 import dev.cairn.internal.json.Json;
-import dev.cairn.manifest.DatasetPaths;
 import dev.cairn.manifest.DiffEntry;
 import dev.cairn.manifest.EntryKind;
 import dev.cairn.manifest.FileEntry;
@@ -58,17 +57,9 @@ final class ListCommand extends Base {
   @Override
   int run() throws Exception {
     Dataset ds = selectOrFetch(selector, storage);
-    List<String> patterns = new ArrayList<>();
-    for (String p : filters) {
-      patterns.add(p); // as get reads it (Glob.filter): "sub/" takes what a folder named sub holds, at any depth, as "sub" does
-      // The same names in the other Unicode form (as a system that decomposes names types them):
-      // an add refuses two names that differ so, so the other form can only mean the same files.
-      for (String other : DatasetPaths.otherForms(p)) {
-        if (!patterns.contains(other)) {
-          patterns.add(other);
-        }
-      }
-    }
+    // As get reads them (Glob.filter): "sub/" takes what a folder named sub holds, at any depth, as
+    // "sub" does; a name in the other Unicode form than the one stored matches it too.
+    List<String> patterns = List.copyOf(filters);
     origins = origin ? new Origins(ds.fileOriginRecords(patterns), ds.record()) : null;
     if (origins != null) {
       long unknown = origins.byPath.values().stream().filter(Objects::isNull).count();

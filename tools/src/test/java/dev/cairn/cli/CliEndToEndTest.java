@@ -116,6 +116,27 @@ class CliEndToEndTest {
   }
 
   @Test
+  void aFilterTypedInTheOtherUnicodeFormSelectsTheSameFiles() throws IOException {
+    // Stored decomposed (as macOS names files), typed composed (as most keyboards elsewhere do).
+    Path src = tmp.resolve("uni");
+    write(src.resolve("cafe\u0301/menu.txt"), "m".getBytes(StandardCharsets.UTF_8));
+    write(src.resolve("other.txt"), "o".getBytes(StandardCharsets.UTF_8));
+    String id = (String) cli.ok("sync", "--project", "p", "--name", "uni", "--folder", src.toString(), "--json").obj().get("id");
+    String typed = "caf\u00e9";
+    assertThat(cli.ok("list", "--id", id, "--filter", typed, "--json").array()).extracting(m -> m.get("path"))
+        .containsExactly("cafe\u0301/menu.txt");
+    Path copy = tmp.resolve("uni-copy");
+    cli.ok("get", "--id", id, "--filter", typed + "/", "--copy", copy.toString());
+    assertThat(copy.resolve("cafe\u0301/menu.txt")).hasContent("m");
+    assertThat(copy.resolve("other.txt")).doesNotExist();
+    cli.ok("verify", "--id", id, "--folder", copy.toString(), "--filter", "/" + typed);
+    Path tar = tmp.resolve("uni.tar");
+    cli.ok("export", "--id", id, "--filter", "caf?/*", "--output", tar.toString()); // "?": one letter, composed or not
+    String names = new String(Files.readAllBytes(tar), StandardCharsets.ISO_8859_1);
+    assertThat(names).contains("menu.txt").doesNotContain("other.txt");
+  }
+
+  @Test
   void aRefusedCommandAndAGetOfTheParentLeaveTheDraftBeingBuiltCurrent() throws IOException {
     Path src = tmp.resolve("cur");
     write(src.resolve("a.txt"), "a".getBytes(StandardCharsets.UTF_8));
