@@ -420,6 +420,7 @@ public final class ArchiveIo {
     // the entries (by their place) whose names hold a '?' are read again to tell.
     Map<Integer, String> questioned = new HashMap<>();
     int index = -1;
+    long counted = 0;
     progress.start("importing " + archiveFile.getFileName(), Files.size(archiveFile));
     try (Entries archive = format == Format.ZIP ? new ZipEntries(archiveFile) : new TarEntries(archiveFile, format)) {
       for (ArchiveEntry entry = archive.next(); entry != null; entry = archive.next()) {
@@ -503,7 +504,9 @@ public final class ArchiveIo {
               + String.format("%08x", crc.getValue()) + ")");
         }
         files.put(path, FileEntry.file(path, c, exec));
-        progress.advance(Math.max(0, c.size()));
+        // Of the archive's bytes, which the total counts: a compressed archive holds more than its size.
+        progress.advance(archive.bytesRead() - counted);
+        counted = archive.bytesRead();
       }
     } catch (IOException | RuntimeException e) {
       if (e instanceof CairnException c) {
@@ -636,14 +639,43 @@ public final class ArchiveIo {
 
     /** The data of the entry {@link #next} returned last; the caller closes it. */
     InputStream data(ArchiveEntry e) throws IOException;
+
+    /**
+     * Bytes of the archive file read so far, about (as its progress counts them, out of the
+     * file's size): through the data of the entry {@link #next} returned last.
+     */
+    long bytesRead();
   }
 
   /** A tar, compressed or not, read as a stream. */
   private static final class TarEntries implements Entries {
     private final TarArchiveInputStream tar;
+    private long read;
 
     TarEntries(Path archiveFile, Format format) throws IOException {
-      InputStream raw = new BufferedInputStream(Files.newInputStream(archiveFile), 1 << 16);
+      InputStream counted = new java.io.FilterInputStream(Files.newInputStream(archiveFile)) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          read += b < 0 ? 0 : 1;
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+          int n = super.read(buf, off, len);
+          read += Math.max(0, n);
+          return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+          long skipped = super.skip(n);
+          read += skipped;
+          return skipped;
+        }
+      };
+      InputStream raw = new BufferedInputStream(counted, 1 << 16);
       try {
         InputStream decompressed = switch (format) {
           case TAR_GZ -> GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
@@ -678,6 +710,11 @@ public final class ArchiveIo {
     }
 
     @Override
+    public long bytesRead() {
+      return read; // a buffer ahead of the entries read, at most
+    }
+
+    @Override
     public void close() throws IOException {
       tar.close();
     }
@@ -693,6 +730,8 @@ public final class ArchiveIo {
   private static final class ZipEntries implements Entries {
     private final org.apache.commons.compress.archivers.zip.ZipFile zip;
     private final java.util.Iterator<ZipArchiveEntry> entries;
+    /** The compressed bytes of the entries handed out so far. */
+    private long read;
 
     ZipEntries(Path archiveFile) throws IOException {
       try {
@@ -707,7 +746,14 @@ public final class ArchiveIo {
 
     @Override
     public ArchiveEntry next() {
-      return entries.hasNext() ? entries.next() : null;
+      ZipArchiveEntry e = entries.hasNext() ? entries.next() : null;
+      read += e == null ? 0 : Math.max(0, e.getCompressedSize());
+      return e;
+    }
+
+    @Override
+    public long bytesRead() {
+      return read;
     }
 
     @Override

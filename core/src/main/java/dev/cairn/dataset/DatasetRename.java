@@ -70,6 +70,8 @@ final class DatasetRename {
     if (project.equals(r.project()) && name.equals(r.name())) {
       return 0;
     }
+    VersionLifecycle.requireNoLookalikeDataset(repo, project, name, r, "Cannot " + (name.equals(r.name()) ? "move " + r.name()
+        : "rename " + r.name() + " to " + name));
     // Listed by exact project: list("") means any project, and the unnamed one is a project of its own here.
     List<DatasetRecord> all = repo.list(null, null, null);
     List<DatasetRecord> versions = all.stream().filter(x -> x.project().equals(r.project()) && x.name().equals(r.name())).toList();

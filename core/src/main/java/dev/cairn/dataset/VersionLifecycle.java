@@ -299,6 +299,7 @@ final class VersionLifecycle {
       checkName("metadata key", k, false); // as setMetadata checks them
     }
     Dataset.requireNoUnicodeTwins(o.metadata().keySet(), o.metadata().keySet());
+    requireNoLookalikeDataset(repo, o.project(), o.name(), null, "Cannot create version");
     if (o.version() != null) {
       try {
         VersionStrings.check(o.version());
@@ -308,6 +309,29 @@ final class VersionLifecycle {
       if (repo.catalog().isReserved(o.project(), o.name(), o.version())) {
         throw new InvalidInputException("Cannot create version: version " + o.version() + " of " + DatasetRepository.label(o.project(), o.name())
             + " already exists");
+      }
+    }
+  }
+
+  /**
+   * Refuses a new dataset whose project and name, both as a person reads them, are those of
+   * another here spelt in another Unicode form (composed against decomposed): two datasets no
+   * listing tells apart, each found only by a name typed as it is spelt. The dataset of {@code
+   * self} (one being renamed), if given, is passed over: it may be respelt so.
+   */
+  static void requireNoLookalikeDataset(DatasetRepository repo, String project, String name, DatasetRecord self, String refused)
+      throws IOException {
+    if (DatasetPaths.otherForms(project).isEmpty() && DatasetPaths.otherForms(name).isEmpty()) {
+      return; // ASCII, or no letter with another form: nothing could look the same
+    }
+    String p = DatasetPaths.nfc(project);
+    String n = DatasetPaths.nfc(name);
+    for (DatasetRecord r : repo.catalog().readAll().records()) {
+      if (!sameDataset(r, project, name) && (self == null || !sameDataset(r, self.project(), self.name()))
+          && DatasetPaths.nfc(r.project()).equals(p) && DatasetPaths.nfc(r.name()).equals(n)) {
+        throw new InvalidInputException(refused + ": " + DatasetPaths.quotedWithForm(DatasetRepository.label(project, name))
+            + " looks the same as the dataset " + DatasetPaths.quotedWithForm(DatasetRepository.label(r.project(), r.name()))
+            + " here, spelt in another Unicode form; name that one as it is spelt (cairn search lists it), or pick another name");
       }
     }
   }

@@ -1458,6 +1458,38 @@ class DatasetTest {
   }
 
   @Test
+  void anImportCountsTheArchivesBytesOutOfItsSize() throws IOException {
+    Path src = Files.createDirectories(tmp.resolve("big-src"));
+    Files.writeString(src.resolve("zeros.csv"), "0,0,0,0\n".repeat(500_000)); // 4 MB that compress to almost nothing
+    Files.writeString(src.resolve("b.txt"), "b");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), dev.cairn.testing.TestRepos.SMALL)) {
+      Dataset made = Dataset.create(repo, CreateOptions.of("p", "made").build());
+      made.addFiles(AddOptions.of(src));
+      made.close();
+      for (String ext : List.of(".zip", ".tar", ".tar.gz", ".tar.zst")) {
+        Path out = tmp.resolve("big" + ext);
+        made.export(out, Progress.NONE);
+        long[] told = new long[2];
+        Dataset imp = Dataset.create(repo, CreateOptions.of("p", "imp" + ext).build());
+        imp.addArchive(out, "", new Progress() {
+          @Override
+          public void start(String task, long totalBytes) {
+            told[0] = totalBytes;
+          }
+
+          @Override
+          public void advance(long bytes) {
+            assertThat(bytes).isNotNegative();
+            told[1] += bytes;
+          }
+        });
+        assertThat(told[0]).as(ext).isEqualTo(Files.size(out));
+        assertThat(told[1]).as(ext).isPositive().isLessThanOrEqualTo(told[0]);
+      }
+    }
+  }
+
+  @Test
   void aZipStoresWhatDoesNotCompressAndDeflatesTheRest() throws IOException {
     Path src = Files.createDirectories(tmp.resolve("zip-src"));
     byte[] noise = new byte[300_000]; // past the sample: its CRC is read in a pass of its own

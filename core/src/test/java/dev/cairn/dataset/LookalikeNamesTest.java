@@ -1,0 +1,46 @@
+package dev.cairn.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.errors.InvalidInputException;
+import dev.cairn.testing.TestRepos;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two datasets whose names differ only by Unicode normalization (composed against decomposed)
+ * would look the same in every listing: a new one so named, by create or rename, is refused.
+ */
+class LookalikeNamesTest {
+  private static final String COMPOSED = "caf\u00e9";
+  private static final String DECOMPOSED = "cafe\u0301";
+
+  @TempDir Path tmp;
+
+  @Test
+  void aDatasetSpeltInTheOtherFormOfAnExistingOneIsRefused() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset.create(repo, CreateOptions.of("w", COMPOSED).build()).close();
+      assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of("w", DECOMPOSED).build()))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessage("Cannot create version: 'w/" + DECOMPOSED + "' (decomposed) looks the same as the dataset 'w/" + COMPOSED
+              + "' (composed) here, spelt in another Unicode form; name that one as it is spelt (cairn search lists it), or pick another name");
+      // The project counts as the name does; another project, or the same spelling, is another matter.
+      Dataset.create(repo, CreateOptions.of(COMPOSED, "x").build());
+      assertThatThrownBy(() -> Dataset.create(repo, CreateOptions.of(DECOMPOSED, "x").build())).isInstanceOf(InvalidInputException.class);
+      assertThat(Dataset.create(repo, CreateOptions.of("other", DECOMPOSED).build()).name()).isEqualTo(DECOMPOSED);
+      assertThat(Dataset.create(repo, CreateOptions.of("w", COMPOSED).build()).version()).isEqualTo("1.0.1");
+
+      // A rename onto such a name is refused too; the dataset itself may be respelt.
+      Dataset tea = Dataset.create(repo, CreateOptions.of("w", "tea").build());
+      assertThatThrownBy(() -> tea.rename(DECOMPOSED)).isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("Cannot rename tea to " + DECOMPOSED + ": 'w/" + DECOMPOSED + "' (decomposed) looks the same");
+      Dataset cafe = repo.get("w", COMPOSED, null);
+      assertThat(cafe.rename(DECOMPOSED)).isEqualTo(2);
+      assertThat(repo.get("w", DECOMPOSED, null).version()).isEqualTo("1.0.1");
+    }
+  }
+}
