@@ -29,8 +29,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
@@ -381,7 +383,39 @@ final class Verifier {
         }
       }
     }
+    problems = namingOtherForms(problems);
     problems.sort(Comparator.comparing(VerifyProblem::path, DatasetPaths::compare));
     return problems;
+  }
+
+  /**
+   * {@code problems}, where a file missing from the folder is there under its name spelt in
+   * another Unicode form (a copy through a system that recomposes names), with both lines saying
+   * so: they would read as the same name, missing and unexpected.
+   */
+  private static List<VerifyProblem> namingOtherForms(List<VerifyProblem> problems) {
+    Map<String, VerifyProblem> unexpected = new HashMap<>();
+    for (VerifyProblem p : problems) {
+      if (p.kind() == VerifyProblem.Kind.UNEXPECTED && !DatasetPaths.otherForms(p.path()).isEmpty()) {
+        unexpected.put(DatasetPaths.nfc(p.path()), p);
+      }
+    }
+    if (unexpected.isEmpty()) {
+      return problems;
+    }
+    List<VerifyProblem> out = new ArrayList<>(problems.size());
+    Map<VerifyProblem, VerifyProblem> respelt = new HashMap<>();
+    for (VerifyProblem p : problems) {
+      VerifyProblem twin = p.kind() == VerifyProblem.Kind.MISSING ? unexpected.get(DatasetPaths.nfc(p.path())) : null;
+      if (twin != null && !twin.path().equals(p.path())) {
+        out.add(new VerifyProblem(p.path(), p.kind(), "not in the folder, which holds it as " + DatasetPaths.quotedWithForm(twin.path())));
+        respelt.put(twin, new VerifyProblem(twin.path(), twin.kind(), "not in the version, which holds it as "
+            + DatasetPaths.quotedWithForm(p.path())));
+      } else {
+        out.add(p);
+      }
+    }
+    out.replaceAll(p -> respelt.getOrDefault(p, p));
+    return out;
   }
 }

@@ -43,4 +43,23 @@ class LookalikeNamesTest {
       assertThat(repo.get("w", DECOMPOSED, null).version()).isEqualTo("1.0.1");
     }
   }
+
+  @Test
+  void aFolderHoldingAFileSpeltInTheOtherFormSaysSoOfBothNames() throws IOException {
+    java.nio.file.Path src = java.nio.file.Files.createDirectories(tmp.resolve("src"));
+    java.nio.file.Files.writeString(src.resolve(DECOMPOSED + ".txt"), "menu");
+    java.nio.file.Files.writeString(src.resolve("plain.txt"), "p");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(repo, CreateOptions.of("w", "menus").build());
+      v.addFiles(AddOptions.of(src));
+      v.close();
+      // The folder as a copy through a system that recomposes names leaves it.
+      java.nio.file.Files.move(src.resolve(DECOMPOSED + ".txt"), src.resolve(COMPOSED + ".txt"));
+      assertThat(v.verify(src)).extracting(VerifyProblem::path, VerifyProblem::kind, VerifyProblem::detail).containsExactlyInAnyOrder(
+          org.assertj.core.groups.Tuple.tuple(DECOMPOSED + ".txt", VerifyProblem.Kind.MISSING,
+              "not in the folder, which holds it as '" + COMPOSED + ".txt' (composed)"),
+          org.assertj.core.groups.Tuple.tuple(COMPOSED + ".txt", VerifyProblem.Kind.UNEXPECTED,
+              "not in the version, which holds it as '" + DECOMPOSED + ".txt' (decomposed)"));
+    }
+  }
 }
