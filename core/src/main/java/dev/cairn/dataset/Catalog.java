@@ -227,7 +227,8 @@ public final class Catalog {
     for (String uri : uploadedTo) {
       remotes.append(uri).append('\n');
     }
-    AtomicFiles.createIfAbsent(deleted.resolve(id), remotes.toString().getBytes(StandardCharsets.UTF_8), tmp);
+    // Replaced: a version fetched again since an earlier delete lists the remotes it has been on now.
+    AtomicFiles.write(deleted.resolve(id), remotes.toString().getBytes(StandardCharsets.UTF_8), tmp);
     Files.deleteIfExists(recordPath(id));
     AtomicFiles.fsyncDirectory(records);
     agreed.clearAll(id);

@@ -1027,8 +1027,12 @@ public final class DatasetRepository implements AutoCloseable {
 
   /** Whether the version's manifest and the selected files' data are all stored locally. */
   boolean isComplete(DatasetRecord r, Selection selection) throws IOException {
-    // A draft's objects may sit in packs another process has not indexed yet (ObjectDatabase.refresh).
-    return isStored(r, selection) || (repo.objects().refresh() && isStored(r, selection));
+    // A draft's objects may sit in packs another process has not indexed yet (ObjectDatabase.refresh):
+    // walked again only if the index was written since (packs this refresh registered, or another
+    // process did): a whole walk of a version held here in part is not done twice for nothing.
+    long before = repo.packs().index().lastTransactionId();
+    return isStored(r, selection)
+        || (repo.objects().refresh() && repo.packs().index().lastTransactionId() != before && isStored(r, selection));
   }
 
   private boolean isStored(DatasetRecord r, Selection selection) throws IOException {

@@ -430,6 +430,16 @@ final class DraftChanges {
       throw new InvalidInputException("Cannot remove '" + raw + "': give a path or pattern inside the dataset");
     }
     if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
+      // A path spelt in the other Unicode form is that path too, before a pattern (which now
+      // matches either form): '[é].jpg' typed composed removes the file so named, not é.jpg.
+      for (String other : DatasetPaths.otherForms(pattern)) {
+        if (isPath(m, other)) {
+          pattern = other;
+          break;
+        }
+      }
+    }
+    if (Glob.hasWildcard(pattern) && !isPath(m, pattern)) {
       // Recursive (the default): a folder the pattern matches goes whole, as list --filter selects it.
       // At the root only: as list --filter reads a leading /, and without recursion (as clearml-data's
       // remove_files(recursive=False) matches the whole path: img?.jpg is not flat/img3.jpg).

@@ -246,7 +246,8 @@ final class FolderScanner {
         }
         refused.forEach(r -> progress.warn(r.replaceFirst("^Cannot add ", "refused ")));
         throw new InvalidInputException("Cannot add " + DatasetPaths.printable(source.toString()) + ": " + refused.size()
-            + " names in it refused, each warned of above; nothing was added (rename them, move them out of the folder, or"
+            + " names in it refused, each warned of above (the first: " + refused.get(0).replaceFirst("^Cannot add ", "")
+            + "); nothing was added (rename them, move them out of the folder, or"
             + " pass them over with ", new Remedy("AddOptions.skipRefused", "--skip-refused"), ")");
       }
     } else {

@@ -326,7 +326,11 @@ final class VersionLifecycle {
     }
     String p = DatasetPaths.nfc(project);
     String n = DatasetPaths.nfc(name);
-    for (DatasetRecord r : repo.catalog().readAll().records()) {
+    List<DatasetRecord> all = repo.catalog().readAll().records();
+    if (all.stream().anyMatch(r -> sameDataset(r, project, name))) {
+      return; // its next version (two look-alikes an older release made, or fetched, stay as they are)
+    }
+    for (DatasetRecord r : all) {
       if (!sameDataset(r, project, name) && (self == null || !sameDataset(r, self.project(), self.name()))
           && DatasetPaths.nfc(r.project()).equals(p) && DatasetPaths.nfc(r.name()).equals(n)) {
         throw new InvalidInputException(refused + ": " + DatasetPaths.quotedWithForm(DatasetRepository.label(project, name))
@@ -402,7 +406,9 @@ final class VersionLifecycle {
         }
         parentVersions.add(pr.versionObject());
       }
-      long now = System.currentTimeMillis();
+      // Never before an entry of the draft's log (a clock set back since): the entries timed no
+      // later than closed are those the version object holds (spec/datasets.md).
+      long now = Math.max(System.currentTimeMillis(), r.log().stream().mapToLong(LogEntry::timeMillis).max().orElse(0));
       try (ObjectInserter ins = repo.repository().objects().newInserter();
           ObjectReader reader = ins.newReader()) {
         NodeLoader loader = new NodeLoader(reader);
@@ -465,8 +471,10 @@ final class VersionLifecycle {
             + (r.isDraft() ? "a draft; close it first" : "already " + r.state().label()));
       }
       repo.catalog().agreed().keepBefore(r);
-      repo.catalog().write(r.toBuilder().state(DatasetState.PUBLISHED).publishedMillis(System.currentTimeMillis())
-          .appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0)).build());
+      DatasetRecord.Builder b = r.toBuilder().appendLog(ds.logEntry("publish", List.of(), ChangeSummary.EMPTY, 0));
+      DatasetRecord logged = b.build(); // the entry timed after the close, as every later one is
+      long at = logged.log().get(logged.log().size() - 1).timeMillis();
+      repo.catalog().write(b.state(DatasetState.PUBLISHED).publishedMillis(at).build());
     }
   }
 

@@ -71,6 +71,25 @@ class CloseLogTest {
   }
 
   @Test
+  void aCloseAfterTheClockWasSetBackIsTimedNoEarlierThanTheDraftsLog() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(repo, CreateOptions.of("p", "n").build());
+      // An entry made before the clock went back an hour.
+      long ahead = System.currentTimeMillis() + 3_600_000;
+      DatasetRecord r = v.record();
+      repo.catalog().write(r.toBuilder().log(List.of(r.log().get(0), new LogEntry(ahead, "add", List.of(), ChangeSummary.EMPTY, 0))).build());
+      v.close();
+      DatasetRecord closed = repo.catalog().read(v.id());
+      assertThat(closed.closedMillis()).isGreaterThanOrEqualTo(ahead);
+      assertThat(rebuilt(repo, closed)).isEqualTo(closed.versionObject());
+      v.publish();
+      DatasetRecord published = repo.catalog().read(v.id());
+      assertThat(published.publishedMillis()).isGreaterThan(closed.closedMillis())
+          .isEqualTo(published.log().get(published.log().size() - 1).timeMillis());
+    }
+  }
+
+  @Test
   void anEntryAddedAfterTheCloseIsTimedAfterItWhateverTheClock() {
     DatasetRecord.Builder b = repoLessRecord().toBuilder();
     b.appendLog(new LogEntry(400, "tags", List.of(), ChangeSummary.EMPTY, 0)); // a clock set back

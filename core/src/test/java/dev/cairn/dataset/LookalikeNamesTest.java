@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.errors.InvalidInputException;
+import dev.cairn.manifest.FileEntry;
 import dev.cairn.testing.TestRepos;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +43,32 @@ class LookalikeNamesTest {
       Dataset cafe = repo.get("w", COMPOSED, null);
       assertThat(cafe.rename(DECOMPOSED)).isEqualTo(2);
       assertThat(repo.get("w", DECOMPOSED, null).version()).isEqualTo("1.0.1");
+    }
+  }
+
+  @Test
+  void twoLookalikesAnOlderReleaseMadeEachGetTheirNextVersion() throws IOException {
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset made = Dataset.create(repo, CreateOptions.of("w", COMPOSED).build());
+      made.close();
+      // The twin as an older release (or a teammate's fetched version) left it: its record beside the first.
+      DatasetRecord r = made.record();
+      repo.catalog().create(r.toBuilder().id("0123456789abcdef0123456789abcdef").name(DECOMPOSED).build());
+      assertThat(Dataset.create(repo, CreateOptions.of("w", DECOMPOSED).build()).name()).isEqualTo(DECOMPOSED);
+      assertThat(Dataset.create(repo, CreateOptions.of("w", COMPOSED).build()).version()).isEqualTo("1.0.1");
+    }
+  }
+
+  @Test
+  void aPathSpeltInTheOtherFormIsRemovedAsThatPathBeforeAsAPattern() throws IOException {
+    java.nio.file.Path src = java.nio.file.Files.createDirectories(tmp.resolve("br"));
+    java.nio.file.Files.writeString(src.resolve("[e\u0301].jpg"), "bracketed");
+    java.nio.file.Files.writeString(src.resolve("e\u0301.jpg"), "plain");
+    try (DatasetRepository repo = DatasetRepository.open(tmp.resolve("repo"), TestRepos.SMALL)) {
+      Dataset v = Dataset.create(repo, CreateOptions.of("w", "br").build());
+      v.addFiles(AddOptions.of(src));
+      v.removeFiles(new RemoveOptions(List.of("[\u00e9].jpg"), true, false), Progress.NONE); // typed composed
+      assertThat(v.listFiles()).extracting(FileEntry::path).containsExactly("e\u0301.jpg");
     }
   }
 

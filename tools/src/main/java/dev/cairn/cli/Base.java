@@ -808,7 +808,6 @@ abstract class Base implements Callable<Integer> {
         + " the repository is, " + repo().repository().directory() + ", if the command fetched data into it) and run the command again", e);
   }
 
-  /** A full disk where a command wrote outside the repository: its message is the whole story. */
   /**
    * The upload of a version closed here failed: its message says what took effect (the close), why
    * the upload failed and how to finish it, and is printed as it is (a disk that filled is the
@@ -820,6 +819,7 @@ abstract class Base implements Callable<Integer> {
     }
   }
 
+  /** A full disk where a command wrote outside the repository: its message is the whole story. */
   static final class DestinationFull extends IOException {
     DestinationFull(String message, Throwable cause) {
       super(message, cause);

@@ -125,7 +125,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (t instanceof FileSystemException fse && "File name too long".equals(fse.getReason())) {
       // A dataset path may take up to 4096 bytes, and the system allows no more for a whole path:
       // deep in a long folder (or the hidden one a copy is built in), a version does not fit.
-      msg = msg + "; the system allows 4096 bytes for a whole path, or 255 for a name (a version too deep for a folder: get it into"
+      msg = msg + "; the system allows 4096 bytes for a whole path, or 255 for a name (a folder deeper than that cannot be read"
+          + " by its path: move its deepest part up, or add it from an archive; a version too deep for a folder: get it into"
           + " one with a shorter path, or write an archive with cairn export and extract it where it fits)";
     } else if (t instanceof FileSystemException fse && IoErrors.isReadOnlyFileSystem(fse)) {
       String where = fse.getOtherFile() != null ? fse.getOtherFile() : fse.getFile();

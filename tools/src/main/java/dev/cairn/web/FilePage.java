@@ -112,23 +112,25 @@ record FilePage(List<FileEntry> files, long offset, long total, String filter, b
         throw HttpProblem.badRequest(e.getMessage());
       }
     }
-    String needle = filter.toLowerCase(Locale.ROOT);
-    return path -> path.toLowerCase(Locale.ROOT).contains(needle);
+    // In composed Unicode form, as globs compare names: a name typed composed finds one stored decomposed.
+    String needle = DatasetPaths.nfc(filter).toLowerCase(Locale.ROOT);
+    return path -> DatasetPaths.nfc(path).toLowerCase(Locale.ROOT).contains(needle);
   }
 
   /**
-   * The folder every match must lie in: the part of a glob with a {@code /} up to the last
-   * {@code /} before its first wildcard; "" when matches may lie anywhere.
+   * The folder every match of a glob must lie in, as the glob reads it ({@link Glob#requiredPrefix}:
+   * up to the last {@code /} before its first wildcard, a leading {@code /} dropped, and before a
+   * letter a path may spell in the other Unicode form); "" when matches may lie anywhere, and for a
+   * filter without wildcards (a text search).
    */
   static String literalFolder(String filter) {
-    if (!Glob.hasWildcard(filter) || filter.indexOf('/') < 0) {
+    if (!Glob.hasWildcard(filter)) {
       return "";
     }
-    int firstWild = 0;
-    while (firstWild < filter.length() && "*?[{".indexOf(filter.charAt(firstWild)) < 0) {
-      firstWild++;
+    try {
+      return Glob.parseFilter("filter", filter).requiredPrefix();
+    } catch (InvalidInputException malformed) {
+      return ""; // refused by the matcher, with its message
     }
-    int slash = filter.lastIndexOf('/', firstWild);
-    return slash < 0 ? "" : filter.substring(0, slash + 1);
   }
 }

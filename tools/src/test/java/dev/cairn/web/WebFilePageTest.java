@@ -153,12 +153,35 @@ class WebFilePageTest {
   }
 
   @Test
+  void aFilterTypedComposedFindsAPathStoredDecomposed() throws IOException {
+    ObjectId digest = HashAlgorithm.SHA256.hash("menu".getBytes(StandardCharsets.UTF_8));
+    FileContent content = new FileContent(4, digest, digest);
+    String stored = "data/cafe\u0301/menu.jpg";
+    ObjectId small;
+    try (ObjectInserter ins = repo.objects().newInserter()) {
+      small = Manifest.build(ins, List.of(FileEntry.file("data/a.jpg", content, false), FileEntry.file(stored, content, false),
+          FileEntry.file("data/z.jpg", content, false)));
+      ins.flush();
+    }
+    try (ObjectReader r = repo.objects().newReader()) {
+      Manifest m = new Manifest(new NodeLoader(r), small);
+      assertThat(FilePage.filtered(m, "data/caf\u00e9/*.jpg", null, 10).files()).extracting(FileEntry::path).containsExactly(stored);
+      assertThat(FilePage.filtered(m, "/data/caf\u00e9/*", null, 10).files()).extracting(FileEntry::path).containsExactly(stored);
+      assertThat(FilePage.filtered(m, "CAF\u00c9", null, 10).files()).extracting(FileEntry::path).containsExactly(stored);
+    }
+  }
+
+  @Test
   void literalFolderOnlyForGlobsWithAFolder() {
     assertThat(FilePage.literalFolder("images/*.png")).isEqualTo("images/");
     assertThat(FilePage.literalFolder("a/b/c*/*.png")).isEqualTo("a/b/");
     assertThat(FilePage.literalFolder("*.png")).isEmpty();
     assertThat(FilePage.literalFolder("**/x.png")).isEmpty();
     assertThat(FilePage.literalFolder("images/")).as("no wildcard: a substring filter").isEmpty();
+    // Anchored: the path without its leading slash, as stored paths read.
+    assertThat(FilePage.literalFolder("/images/*.png")).isEqualTo("images/");
+    // Not past a letter a path may spell in the other Unicode form.
+    assertThat(FilePage.literalFolder("data/caf\u00e9/*.png")).isEqualTo("data/");
   }
 
   @Test
