@@ -665,12 +665,20 @@ abstract class Base implements Callable<Integer> {
 
   /** One line a changed path, removed ones first, then modified, then added (as compare --verbose lists them). */
   void printPaths(List<DiffEntry> diff) {
+    // A path removed and added again spelt in the other Unicode form reads as one name twice: its form is said.
+    Map<String, Long> forms = new java.util.HashMap<>();
+    for (DiffEntry d : diff) {
+      if (d.type() != DiffEntry.ChangeType.MODIFIED && !DatasetPaths.otherForms(d.path()).isEmpty()) {
+        forms.merge(DatasetPaths.nfc(d.path()), 1L, Long::sum);
+      }
+    }
     for (DiffEntry.ChangeType type : List.of(DiffEntry.ChangeType.REMOVED,
         DiffEntry.ChangeType.MODIFIED, DiffEntry.ChangeType.ADDED)) {
       String label = String.format("%-9s", type.name().toLowerCase(Locale.ROOT));
       for (DiffEntry d : diff) {
         if (d.type() == type) {
-          out().println(label + Format.path(d.path()) + modeNote(d));
+          boolean respelt = forms.getOrDefault(DatasetPaths.nfc(d.path()), 0L) > 1;
+          out().println(label + (respelt ? DatasetPaths.quotedWithForm(d.path()) : Format.path(d.path())) + modeNote(d));
         }
       }
     }
