@@ -1617,7 +1617,9 @@ public final class Dataset {
    * of knowing them ({@code unknownParents}): an unreadable record, or a deleted version whose
    * version object is not here. Its other ancestors without parents are roots. {@code deleted}
    * holds, for each ancestor deleted here whose version object is here, a record standing in for
-   * it, never written: its name, version string and parents as close recorded them.
+   * it, never written: its name, version string and parents as close recorded them; its tags,
+   * metadata, description and log are left empty, and its counts ({@code fileCount},
+   * {@code totalBytes}, {@code storedBytes}) read 0: not known, not none.
    */
   public record Ancestry(Map<String, List<String>> parents, Set<String> unknownParents, Map<String, DatasetRecord> deleted) {}
 
