@@ -83,11 +83,24 @@ public final class Remote implements AutoCloseable {
    * this host's ended processes, and those not renewed for an hour), as restic's {@code unlock};
    * with {@code all}, every one, for a lock a process killed on another host left (it would hold
    * collections off for an hour): only when no upload or collection runs, though one that does
-   * fails cleanly before it publishes or deletes anything. Returns each lock deleted, described.
+   * fails cleanly before it publishes or deletes anything. Returns each lock deleted and each
+   * kept, described.
    */
-  public List<String> unlock(boolean all) throws IOException {
+  public Unlocked unlock(boolean all) throws IOException {
     checkMarker();
     return RemoteLocks.remove(storage, all);
+  }
+
+  /**
+   * What {@link #unlock} did: the locks it deleted, each with why, and those it kept, each
+   * described as held ("an upload holds locks/push-…, taken 3 min ago by pid 123 on host"): their
+   * process may still run, and only {@code all} deletes them.
+   */
+  public record Unlocked(List<String> removed, List<String> kept) {
+    public Unlocked {
+      removed = List.copyOf(removed);
+      kept = List.copyOf(kept);
+    }
   }
 
   /**

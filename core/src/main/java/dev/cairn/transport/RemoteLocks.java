@@ -326,22 +326,26 @@ final class RemoteLocks {
    * publishes a record or deletes a pack ({@link Held#requireHeld}). Returns each lock deleted,
    * described.
    */
-  static List<String> remove(RemoteStorage storage, boolean all) throws IOException {
+  static Remote.Unlocked remove(RemoteStorage storage, boolean all) throws IOException {
     List<String> out = new ArrayList<>();
+    List<String> kept = new ArrayList<>();
     Set<String> ended = new java.util.HashSet<>(leftBehind(storage, false));
     Set<String> stale = new java.util.HashSet<>(leftBehind(storage, true));
     long now = System.currentTimeMillis();
     for (String kind : new String[] {"push-", "gc-"}) {
       for (RemoteFile f : storage.list(PREFIX + kind)) {
+        String held = ended.contains(f.name()) || stale.contains(f.name()) ? null : describe(storage, f, kind, now);
         String why = ended.contains(f.name()) ? "its process, of this host, ended" : stale.contains(f.name())
-            ? "not renewed for over an hour" : all ? describe(storage, f, kind, now) : null;
-        if (why != null) { // else held (and kept), or released meanwhile
+            ? "not renewed for over an hour" : all ? held : null;
+        if (why != null) {
           storage.delete(f.name());
           out.add(f.name() + " (" + why + ")");
-        }
+        } else if (held != null) {
+          kept.add(held); // held by a process that may run (on another host, or renewed within the hour)
+        } // else released meanwhile
       }
     }
-    return out;
+    return new Remote.Unlocked(out, kept);
   }
 
   /**

@@ -28,23 +28,30 @@ final class UnlockCommand extends Base {
 
   @Override
   int run() throws Exception {
-    List<String> removed;
+    dev.cairn.transport.Remote.Unlocked done;
     try (var remote = repo().openRemote(storage)) {
-      removed = remote.unlock(removeAll);
+      done = remote.unlock(removeAll);
     }
+    List<String> removed = done.removed();
     String where = uri(storage);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("storage", where);
       m.put("removed", removed);
+      m.put("kept", done.kept());
       printJson(m);
       return 0;
     }
     for (String lock : removed) {
       out().println("Removed " + where + "/" + lock);
     }
-    out().println(removed.isEmpty() ? "No lock to remove on " + where + (removeAll ? "" : " (--remove-all deletes those of running"
-        + " processes too)") : "Removed " + Format.count(removed.size(), "lock") + " on " + where);
+    // As restic's unlock lists what it keeps: a lock that holds a gc off is never a mystery.
+    for (String lock : done.kept()) {
+      out().println("Kept: " + lock);
+    }
+    out().println((removed.isEmpty() ? "No lock to remove on " + where : "Removed " + Format.count(removed.size(), "lock") + " on " + where)
+        + (done.kept().isEmpty() ? "" : "; kept " + Format.count(done.kept().size(), "lock") + " whose process may still run (once it"
+            + " has surely ended, as after a crash of that host, --remove-all deletes it)"));
     return 0;
   }
 }
