@@ -34,7 +34,7 @@ public final class RecordRecovery {
   static final String RECOVERED_FROM = "record recovered from version object ";
 
   /** The dataset ids of the parents close wrote into the version object ({@code dataset.parents}), in order; empty if none. */
-  static List<String> parentIds(Version v) {
+  public static List<String> parentIds(Version v) {
     return strings(v.property("dataset.parents"));
   }
 
@@ -45,13 +45,14 @@ public final class RecordRecovery {
 
   /**
    * Whether the record of the version object's version is missing or unreadable and was not
-   * deleted on purpose: neither marked deleted, nor its version string now another version's
-   * (unless the version holds another string, which set-version gave it).
+   * deleted on purpose: neither marked deleted (here, or on the remote a fetch found it deleted
+   * on, which gave its version object for the lineage), nor its version string now another
+   * version's (unless the version holds another string, which set-version gave it).
    * {@link #recover} writes such records again; {@code fsck} reports them.
    */
   public static boolean isLost(DatasetRepository repo, Version v) throws IOException {
     String id = datasetId(v);
-    if (id == null || !Catalog.isFullId(id) || repo.catalog().wasDeleted(id)) {
+    if (id == null || !Catalog.isFullId(id) || repo.catalog().wasDeleted(id) || repo.catalog().deletedThere(id) != null) {
       return false;
     }
     try {

@@ -3,6 +3,7 @@ package dev.cairn.transport;
 import dev.cairn.dataset.DatasetRecord;
 import dev.cairn.dataset.DatasetRepository;
 import dev.cairn.dataset.Progress;
+import dev.cairn.dataset.RecordRecovery;
 import dev.cairn.dataset.Selection;
 import dev.cairn.errors.AmbiguousIdException;
 import dev.cairn.errors.CorruptObjectException;
@@ -32,6 +33,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -273,6 +275,9 @@ public final class Fetcher {
           + (remote.wasDeleted(id) ? ": it was deleted there (another remote that holds it can give it: name that one as the storage)" : ""));
     }
     ArrayDeque<String> queue = new ArrayDeque<>(r.parents());
+    // Where each queued ancestor's child names its version object, to go on past one deleted there.
+    Map<String, Via> via = new HashMap<>();
+    noteParents(r.versionObject(), r.parents(), via);
     Set<String> seen = new HashSet<>();
     Map<String, DatasetRecord> missing = new LinkedHashMap<>();
     while (!queue.isEmpty()) {
@@ -286,9 +291,21 @@ public final class Fetcher {
           missing.put(p, pr); // one deleted here on purpose stays deleted: only a fetch of it by its id brings it back
         }
         queue.addAll(pr.parents());
+        noteParents(pr.versionObject(), pr.parents(), via);
       } else if (remote.wasDeleted(p)) {
         // Deleted there by a teammate: its record is not lost here, so fsck says nothing of it.
         repo.catalog().markDeletedThere(p, remote.storage().uri().toString());
+        // Its version object, which its children's name and the remote keeps for them, is fetched:
+        // through it the lineage goes on to the ancestors beyond (here, as the walks of a version
+        // deleted here go), and their records are fetched too.
+        Version v = deletedAncestor(p, via.get(p));
+        if (v != null) {
+          List<String> beyond = RecordRecovery.parentIds(v);
+          if (beyond.size() == v.parents().size()) {
+            queue.addAll(beyond);
+            noteParents(objectIdOf(v), beyond, via);
+          }
+        }
       }
     }
     // Ancestors before descendants: a fetch stopped part way leaves no record here whose
@@ -297,6 +314,52 @@ public final class Fetcher {
       repo.importRecord(pr);
     }
     return r;
+  }
+
+  /** Where a child names a parent's version object: its own version object's parent list, at {@code index}. */
+  private record Via(ObjectId childObject, int index) {}
+
+  /** Notes, for each of {@code parents}, where its child ({@code childObject}) names its version object: read only if needed. */
+  private static void noteParents(ObjectId childObject, List<String> parents, Map<String, Via> via) {
+    if (childObject != null) {
+      for (int i = 0; i < parents.size(); i++) {
+        via.putIfAbsent(parents.get(i), new Via(childObject, i));
+      }
+    }
+  }
+
+  /**
+   * The version object of the ancestor {@code id} deleted on the remote, as its child names it
+   * ({@code at}): both fetched from the remote unless here. Null if the remote no longer has
+   * them, or that object is not that version's.
+   */
+  private Version deletedAncestor(String id, Via at) throws IOException {
+    Version child = at == null ? null : versionObjectFetched(at.childObject());
+    if (child == null || at.index() >= child.parents().size()) {
+      return null;
+    }
+    Version v = versionObjectFetched(child.parents().get(at.index()));
+    return v != null && id.equals(RecordRecovery.datasetId(v)) ? v : null;
+  }
+
+  /** The id of version object {@code v}, as this repository hashes it. */
+  private ObjectId objectIdOf(Version v) {
+    return repo.repository().objects().algorithm().hash(VersionFormat.encode(v));
+  }
+
+  /** Version object {@code vid}, fetched from the remote unless here; null if neither has it whole. */
+  private Version versionObjectFetched(ObjectId vid) throws IOException {
+    PackObjectDatabase db = repo.repository().packs();
+    try {
+      if (!db.has(vid)) {
+        fetchObjects(new LinkedHashSet<>(List.of(vid)), remote.index());
+      }
+      try (ObjectReader reader = db.newReader()) {
+        return VersionFormat.decode(reader.open(vid).bytes(), vid);
+      }
+    } catch (MissingObjectException | CorruptObjectException notThere) {
+      return null; // collected there, or damaged: the walk stops at it, as before
+    }
   }
 
   /** {@code records} ordered so that each comes after those of its parents among them. */

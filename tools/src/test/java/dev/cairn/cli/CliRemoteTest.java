@@ -455,7 +455,8 @@ class CliRemoteTest {
     String first = tmp.resolve("first").toString();
     Path src = tmp.resolve("src");
     write(src.resolve("one.txt"), "one");
-    a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first);
+    String oldest = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json")
+        .obj().get("id");
     write(src.resolve("two.txt"), "two");
     String middle = (String) a.ok("sync", "--project", "p", "--name", "ds", "--folder", src.toString(), "--storage", first, "--json")
         .obj().get("id");
@@ -483,13 +484,14 @@ class CliRemoteTest {
     // c's fetch found the parent deleted there: not lost here, so fsck says nothing of it, and show names where it went.
     String firstUri = Path.of(first).toUri().toString().replaceFirst("/$", "");
     assertThat(c.ok("fsck").out()).startsWith("ok: ").doesNotContain(middle);
+    // Its version object, which the remote keeps for its child's lineage, came with the fetch: the
+    // lineage goes on past it, to the oldest version, whose record came too.
     assertThat(c.ok("show", "--id", last, "--lineage").out()).contains(middle.substring(0, 8) + "  deleted on " + firstUri
-        + "  <- parents not known here\n");
-    // Its version object went with it, so the JSON lists it without parents, which a note tells from a root.
+        + "  <- " + oldest.substring(0, 8) + "\n").contains(oldest.substring(0, 8) + "  p/ds 1.0.0\n");
     Cli.Result graph = c.ok("show", "--id", last, "--lineage", "--json");
-    assertThat(graph.obj()).containsEntry(middle, List.of());
-    assertThat(graph.err()).isEqualTo("cairn: note: " + middle.substring(0, 8) + " (deleted on " + firstUri
-        + ") is listed without parents: they are not known here\n");
+    assertThat(graph.obj()).containsEntry(middle, List.of(oldest)).containsEntry(oldest, List.of());
+    assertThat(graph.err()).isEmpty();
+    assertThat(c.ok("compare", "--source", oldest, "--target", last, "--storage", first).out()).contains("2 added");
     assertThat(c.fails("get", "--id", middle).err()).isEqualTo("cairn: Cannot find dataset version " + middle + " locally: it was deleted"
         + " on " + firstUri + " when a version descending from it was fetched (if it is back there: cairn get --id " + middle.substring(0, 8)
         + " --storage " + firstUri + ")\n");
