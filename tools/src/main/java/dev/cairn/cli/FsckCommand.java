@@ -138,6 +138,7 @@ final class FsckCommand extends Base {
     out().println(Format.count(damaged.size(), "version") + " lack" + (damaged.size() == 1 ? "s" : "")
         + " data here" + (repair ? ":" : "; after cairn fsck --repair (which keeps every intact object):"));
     int shown = 0;
+    int fromRemotes = 0;
     for (DatasetRecord r : damaged) {
       if (shown++ == WAY_FORWARD_LINES) {
         out().println("  ... and " + Format.count(damaged.size() - WAY_FORWARD_LINES, "more version"));
@@ -152,6 +153,7 @@ final class FsckCommand extends Base {
             + " files are intact: copy them out (cairn get --id " + id + " --copy DIR), then delete it and make it again");
       } else if (r.storage() != null && !r.isDraft() && uploadedTo(r)) {
         out().println(what + "get it again from its remote: cairn get --id " + id + " --storage " + r.storage());
+        fromRemotes++;
       } else if (r.storage() == null && !r.isDraft() && r.wasRecovered()) {
         String held = remoteThatHeld(r);
         out().println(what + "its record was recovered here from its version object, which names no remote; "
@@ -163,6 +165,11 @@ final class FsckCommand extends Base {
             + " files again to any draft stores lost file data anew (cairn fsck then tells what is still missing); or cairn delete --id " + id
             + " removes it");
       }
+    }
+    if (fromRemotes > 1) {
+      // Offline, fsck cannot know that a teammate deleted one of them there since.
+      out().println("  (a get brings back what its version lacks, and so what the others share with it: run fsck again after"
+          + " each; should a remote say one was deleted there since, get the next)");
     }
   }
 

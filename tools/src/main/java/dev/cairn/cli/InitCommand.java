@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +32,17 @@ final class InitCommand extends Base {
       + " does), of the repository's object format; one there already is checked.")
   String storage;
 
+  @Option(names = "--default", description = "Also make --storage this repository's default remote (remote.default in its config file,"
+      + " as dvc remote add -d does): create and sync reserve their version strings there, close uploads to it, and get, list and"
+      + " show look there for a version not here.")
+  boolean makeDefault;
+
   @Override
   int run() throws Exception {
+    if (makeDefault && storage == null) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Cannot init: --default makes the --storage remote the"
+          + " default; give --storage URI too");
+    }
     HashAlgorithm format;
     try {
       format = HashAlgorithm.fromConfigName(objectFormat);
@@ -66,11 +76,14 @@ final class InitCommand extends Base {
             + ": it is a repository already, whose objects are named by " + actual.configName());
       }
       Boolean remoteMade = null;
+      String uri = null;
       if (storage != null) {
         try (RemoteStorage at = Storages.open(Storages.parse(storage), top.conf)) {
           remoteMade = new Remote(at, r).ensureInitialized();
         }
+        uri = uri(storage); // a relative folder made absolute: the config is read from anywhere
       }
+      String before = makeDefault ? setDefaultRemote(dir, uri, r.tmpDirectory()) : null;
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("repository", dir.toString());
@@ -79,6 +92,7 @@ final class InitCommand extends Base {
         if (storage != null) {
           m.put("storage", uri(storage));
           m.put("storage_created", remoteMade);
+          m.put("default", makeDefault);
         }
         printJson(m);
       } else {
@@ -86,9 +100,44 @@ final class InitCommand extends Base {
         if (storage != null) {
           out().printf("%s Cairn remote at %s%n", remoteMade ? "Created an empty" : "Existing", uri(storage));
         }
+        if (makeDefault) {
+          out().printf("Default remote: %s%s%n", uri(storage), before == null || before.equals(uri) ? "" : " (it was " + before + ")");
+        }
       }
     }
     return 0;
+  }
+
+  /**
+   * Sets {@code remote.default} in the repository's config file to {@code uri}: its line replaced,
+   * or one added, the rest of the file (comments too) as it was; written atomically. Returns the
+   * value it had, or null.
+   */
+  private static String setDefaultRemote(Path dir, String uri, Path tmp) throws IOException {
+    Path config = dir.resolve("config");
+    String key = dev.cairn.dataset.DatasetRepository.DEFAULT_REMOTE_KEY;
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(config, java.nio.charset.StandardCharsets.UTF_8));
+    String before = null;
+    boolean set = false;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      int eq = line.indexOf('=');
+      if (!line.startsWith("#") && eq > 0 && line.substring(0, eq).strip().equals(key)) {
+        before = line.substring(eq + 1).strip(); // the last one's: the one that was read
+        if (set) {
+          lines.remove(i--); // a second line of it: the last would win, so only one stays
+        } else {
+          lines.set(i, key + " = " + uri);
+          set = true;
+        }
+      }
+    }
+    if (!set) {
+      lines.add(key + " = " + uri);
+    }
+    dev.cairn.internal.fs.AtomicFiles.write(config, (String.join("\n", lines) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        tmp);
+    return before;
   }
 
   /** Whether --object-format was left at its default (an existing repository's own then stands). */

@@ -271,6 +271,7 @@ class CliRemoteTest {
     assertThat(fsck.out()).contains("3 versions lack data here; after cairn fsck --repair (which keeps every intact object):\n")
         .contains("  " + meant + " (p/meant 1.0.0): never uploaded, so no copy is known")
         .contains("  " + up + " (p/up 1.0.0): get it again from its remote: cairn get --id " + up + " --storage ")
+        .doesNotContain("a get brings back what its version lacks") // said of two or more to get from remotes
         .contains("  " + here + " (p/here 1.0.0): never uploaded, so no copy is known: adding its source files again to any draft stores lost"
             + " file data anew (cairn fsck then tells what is still missing); or cairn delete --id " + here);
     List<Map<String, Object>> damaged = (List<Map<String, Object>>) cli.run("fsck", "--json").obj().get("damaged_versions");
@@ -1782,6 +1783,30 @@ class CliRemoteTest {
     assertThat(a.ok("init", "--storage", typo).out()).endsWith("Existing Cairn remote at " + Path.of(typo).toUri().toString()
         .replaceFirst("/$", "") + "\n");
     assertThat(a.ok("upload", "--id", id, "--storage", typo).out()).contains("Uploaded " + id);
+  }
+
+  /** As dvc remote add -d: init --storage URI --default makes the remote the repository's default, keeping the config's other lines. */
+  @Test
+  void initWithDefaultMakesTheRemoteTheDefault() throws IOException {
+    String remote = tmp.resolve("team-remote").toString();
+    String uri = Path.of(remote).toUri().toString().replaceFirst("/$", "");
+    Cli a = new Cli(tmp.resolve("a"));
+    assertThat(a.fails("init", "--default").err()).contains("--default makes the --storage remote the default; give --storage URI too");
+    assertThat(a.ok("init", "--storage", remote, "--default").out()).endsWith("Default remote: " + uri + "\n");
+    Path config = tmp.resolve("a/config");
+    assertThat(Files.readString(config)).contains("remote.default = " + uri + "\n");
+    // A sync with no --storage then goes there, and another machine gets it from there.
+    write(tmp.resolve("src/x.txt"), "x");
+    String id = (String) a.ok("sync", "--name", "d", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id");
+    new Cli(tmp.resolve("b")).ok("get", "--id", id, "--storage", remote);
+    // Another default replaces it, the config's other lines (a note of the user's) as they were.
+    Files.writeString(config, "# our team's settings\n", StandardOpenOption.APPEND);
+    String other = tmp.resolve("other-remote").toString();
+    String otherUri = Path.of(other).toUri().toString().replaceFirst("/$", "");
+    assertThat(a.ok("init", "--storage", other, "--default", "--json").obj()).containsEntry("default", true);
+    assertThat(Files.readString(config)).contains("# our team's settings\n", "remote.default = " + otherUri + "\n")
+        .doesNotContain("remote.default = " + uri + "\n");
+    assertThat(a.ok("init", "--storage", remote, "--default").out()).endsWith("Default remote: " + uri + " (it was " + otherUri + ")\n");
   }
 
   @Test
