@@ -298,12 +298,13 @@ public final class Fetcher {
         // Its version object, which its children's name and the remote keeps for them, is fetched:
         // through it the lineage goes on to the ancestors beyond (here, as the walks of a version
         // deleted here go), and their records are fetched too.
-        Version v = deletedAncestor(p, via.get(p));
+        ObjectId vid = deletedAncestor(p, via.get(p));
+        Version v = vid == null ? null : versionObjectFetched(vid);
         if (v != null) {
           List<String> beyond = RecordRecovery.parentIds(v);
           if (beyond.size() == v.parents().size()) {
             queue.addAll(beyond);
-            noteParents(objectIdOf(v), beyond, via);
+            noteParents(vid, beyond, via);
           }
         }
       }
@@ -329,22 +330,18 @@ public final class Fetcher {
   }
 
   /**
-   * The version object of the ancestor {@code id} deleted on the remote, as its child names it
-   * ({@code at}): both fetched from the remote unless here. Null if the remote no longer has
-   * them, or that object is not that version's.
+   * The id of the version object of the ancestor {@code id} deleted on the remote, as its child
+   * names it ({@code at}): both fetched from the remote unless here. Null if the remote no longer
+   * has them, or that object is not that version's.
    */
-  private Version deletedAncestor(String id, Via at) throws IOException {
+  private ObjectId deletedAncestor(String id, Via at) throws IOException {
     Version child = at == null ? null : versionObjectFetched(at.childObject());
     if (child == null || at.index() >= child.parents().size()) {
       return null;
     }
-    Version v = versionObjectFetched(child.parents().get(at.index()));
-    return v != null && id.equals(RecordRecovery.datasetId(v)) ? v : null;
-  }
-
-  /** The id of version object {@code v}, as this repository hashes it. */
-  private ObjectId objectIdOf(Version v) {
-    return repo.repository().objects().algorithm().hash(VersionFormat.encode(v));
+    ObjectId vid = child.parents().get(at.index());
+    Version v = versionObjectFetched(vid);
+    return v != null && id.equals(RecordRecovery.datasetId(v)) ? vid : null;
   }
 
   /** Version object {@code vid}, fetched from the remote unless here; null if neither has it whole. */
