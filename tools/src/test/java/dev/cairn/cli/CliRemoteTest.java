@@ -296,6 +296,34 @@ class CliRemoteTest {
   }
 
   @Test
+  void fsckAdvisingSeveralGetsFromRemotesSaysOneMayServeTheOthers() throws IOException {
+    Cli cli = new Cli(tmp.resolve("repo"));
+    String remote = tmp.resolve("remote").toString();
+    byte[] bytes = new byte[1 << 20];
+    new Random(8).nextBytes(bytes);
+    Files.createDirectories(tmp.resolve("src"));
+    Files.write(tmp.resolve("src/big.bin"), bytes);
+    String v1 = cli.ok("sync", "--project", "p", "--name", "two", "--folder", tmp.resolve("src").toString(), "--storage", remote, "--json")
+        .obj().get("id").toString().substring(0, 8);
+    write(tmp.resolve("src/small.txt"), "s");
+    String v2 = cli.ok("sync", "--project", "p", "--name", "two", "--folder", tmp.resolve("src").toString(), "--json").obj().get("id")
+        .toString().substring(0, 8);
+    try (var packs = Files.list(cli.repo.resolve("packs"))) {
+      for (Path p : packs.toList()) {
+        if (Files.size(p) > 100_000) { // the one that holds big.bin, which both versions have
+          try (var ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x55, 0x55, 0x55, 0x55}), Files.size(p) / 2);
+          }
+        }
+      }
+    }
+    assertThat(cli.run("fsck").out()).contains("2 versions lack data here")
+        .contains("  " + v1 + " (p/two 1.0.0): get it again from its remote").contains("  " + v2 + " (p/two 1.0.1): get it again from its remote")
+        .contains("  (a get brings back what its version lacks, and so what the others share with it: run fsck again after each; should a"
+            + " remote say one was deleted there since, get the next)\n");
+  }
+
+  @Test
   void fsckSaysALostVersionObjectComesBackFromItsRecordAndRepairBringsItBack() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
     write(tmp.resolve("src/a.txt"), "alpha");
