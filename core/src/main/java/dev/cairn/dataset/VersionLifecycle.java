@@ -331,8 +331,8 @@ final class VersionLifecycle {
       return; // its next version (two look-alikes an older release made, or fetched, stay as they are)
     }
     for (DatasetRecord r : all) {
-      if (!sameDataset(r, project, name) && (self == null || !sameDataset(r, self.project(), self.name()))
-          && DatasetPaths.nfc(r.project()).equals(p) && DatasetPaths.nfc(r.name()).equals(n)) {
+      if ((self == null || !sameDataset(r, self.project(), self.name())) && DatasetPaths.nfc(r.project()).equals(p)
+          && DatasetPaths.nfc(r.name()).equals(n)) {
         throw new InvalidInputException(refused + ": " + DatasetPaths.quotedWithForm(DatasetRepository.label(project, name))
             + " looks the same as the dataset " + DatasetPaths.quotedWithForm(DatasetRepository.label(r.project(), r.name()))
             + " here, spelt in another Unicode form; name that one as it is spelt (cairn search lists it), or pick another name");
