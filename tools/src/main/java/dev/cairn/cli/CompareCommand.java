@@ -17,11 +17,19 @@ import picocli.CommandLine.Option;
 
 @Command(name = "compare", description = "Compare two versions: what changed from --source to --target.")
 final class CompareCommand extends Base {
-  @Option(names = "--source", paramLabel = "ID", required = true, description = "The baseline version.")
+  @Option(names = "--source", paramLabel = "ID", required = true, description = "The baseline version: its id (or a unique prefix of 8+"
+      + " hex digits), or with --name its version string.")
   String source;
 
-  @Option(names = "--target", paramLabel = "ID", required = true, description = "The version compared with it.")
+  @Option(names = "--target", paramLabel = "ID", required = true, description = "The version compared with it, named as --source is.")
   String target;
+
+  @Option(names = "--name", paramLabel = "N", description = "A dataset whose versions --source and --target name by their version strings"
+      + " (compare --name pets --source 1.0.0 --target 1.0.3), as dvc diff takes two revisions.")
+  String name;
+
+  @Option(names = "--project", paramLabel = "P", description = "Project of the dataset (with --name).")
+  String project;
 
   @Option(names = "--verbose", description = "List the paths, not only the counts (--json lists them always).")
   boolean verbose;
@@ -39,6 +47,10 @@ final class CompareCommand extends Base {
   int run() throws Exception {
     if (storage != null) {
       Storages.parse(storage); // refused as other commands refuse it, though both versions may be here
+    }
+    if (project != null && name == null) {
+      throw new UsageException("Cannot compare by --project without --name: add --name N, whose version strings --source and --target"
+          + " then are");
     }
     Dataset src = versionFor(source);
     Dataset dst = versionFor(target);
@@ -71,6 +83,13 @@ final class CompareCommand extends Base {
   }
 
   private Dataset versionFor(String id) throws IOException {
+    if (name != null) {
+      VersionSelector byString = new VersionSelector();
+      byString.project = project;
+      byString.name = name;
+      byString.version = id;
+      return selectOrFetch(byString, storage);
+    }
     Catalog.requireIdForm(id);
     if (storage == null) {
       return requireLocal(repo().get(id));

@@ -295,6 +295,29 @@ class CliRemoteTest {
     assertThat(Files.readAllBytes(tmp.resolve("here-copy/h.bin"))).isEqualTo(Files.readAllBytes(tmp.resolve("here/h.bin")));
   }
 
+  /** As dvc diff takes two revisions: compare --name N takes version strings, here and, with --storage, from a remote. */
+  @Test
+  void compareByVersionStrings() throws IOException {
+    Cli a = new Cli(tmp.resolve("a"));
+    String remote = tmp.resolve("remote").toString();
+    write(tmp.resolve("src/a.txt"), "a");
+    a.ok("sync", "--project", "p", "--name", "cmp", "--folder", tmp.resolve("src").toString(), "--storage", remote);
+    write(tmp.resolve("src/b.txt"), "b");
+    write(tmp.resolve("src/a.txt"), "a, changed");
+    a.ok("sync", "--project", "p", "--name", "cmp", "--folder", tmp.resolve("src").toString());
+    assertThat(a.ok("compare", "--project", "p", "--name", "cmp", "--source", "1.0.0", "--target", "1.0.1").out())
+        .isEqualTo("0 removed, 1 modified, 1 added\n");
+    assertThat(a.ok("compare", "--name", "cmp", "--source", "1.0.1", "--target", "1.0.0", "--verbose").out())
+        .contains("removed  b.txt\n", "modified a.txt\n");
+    assertThat(a.fails("compare", "--name", "cmp", "--source", "1.0.0", "--target", "9.9.9").err()).contains("9.9.9");
+    assertThat(a.fails("compare", "--project", "p", "--source", "1.0.0", "--target", "1.0.1").err())
+        .isEqualTo("cairn: Cannot compare by --project without --name: add --name N, whose version strings --source and --target then are\n");
+    // Another machine, from the remote: records and manifests only.
+    Cli b = new Cli(tmp.resolve("b"));
+    assertThat(b.ok("compare", "--name", "cmp", "--source", "1.0.0", "--target", "1.0.1", "--storage", remote).out())
+        .isEqualTo("0 removed, 1 modified, 1 added\n");
+  }
+
   @Test
   void fsckAdvisingSeveralGetsFromRemotesSaysOneMayServeTheOthers() throws IOException {
     Cli cli = new Cli(tmp.resolve("repo"));
