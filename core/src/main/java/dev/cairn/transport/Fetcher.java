@@ -298,13 +298,12 @@ public final class Fetcher {
         // Its version object, which its children's name and the remote keeps for them, is fetched:
         // through it the lineage goes on to the ancestors beyond (here, as the walks of a version
         // deleted here go), and their records are fetched too.
-        ObjectId vid = deletedAncestor(p, via.get(p));
-        Version v = vid == null ? null : versionObjectFetched(vid);
-        if (v != null) {
-          List<String> beyond = RecordRecovery.parentIds(v);
-          if (beyond.size() == v.parents().size()) {
+        DeletedAncestor d = deletedAncestor(p, via.get(p));
+        if (d != null) {
+          List<String> beyond = RecordRecovery.parentIds(d.object());
+          if (beyond.size() == d.object().parents().size()) {
             queue.addAll(beyond);
-            noteParents(vid, beyond, via);
+            noteParents(d.id(), beyond, via);
           }
         }
       }
@@ -329,19 +328,22 @@ public final class Fetcher {
     }
   }
 
+  /** A version object found for an ancestor deleted on the remote, with its id. */
+  private record DeletedAncestor(ObjectId id, Version object) {}
+
   /**
-   * The id of the version object of the ancestor {@code id} deleted on the remote, as its child
-   * names it ({@code at}): both fetched from the remote unless here. Null if the remote no longer
-   * has them, or that object is not that version's.
+   * The version object of the ancestor {@code id} deleted on the remote, as its child names it
+   * ({@code at}): both fetched from the remote unless here. Null if the remote no longer has them,
+   * or that object is not that version's.
    */
-  private ObjectId deletedAncestor(String id, Via at) throws IOException {
+  private DeletedAncestor deletedAncestor(String id, Via at) throws IOException {
     Version child = at == null ? null : versionObjectFetched(at.childObject());
     if (child == null || at.index() >= child.parents().size()) {
       return null;
     }
     ObjectId vid = child.parents().get(at.index());
     Version v = versionObjectFetched(vid);
-    return v != null && id.equals(RecordRecovery.datasetId(v)) ? vid : null;
+    return v != null && id.equals(RecordRecovery.datasetId(v)) ? new DeletedAncestor(vid, v) : null;
   }
 
   /** Version object {@code vid}, fetched from the remote unless here; null if neither has it whole. */
